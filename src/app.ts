@@ -1,0 +1,140 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { sql } from 'drizzle-orm';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import { registerHandlers } from './handlers/index.js';
+import { type Logger, slackLogger } from './logger.js';
+import { slackDirectory } from './services/directory.js';
+import { createHandoffService } from './services/handoffs.js';
+import { OutboxWorker } from './services/outboxWorker.js';
+import { createReplies } from './services/replies.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RunningApp {
+  app: App;
+  outbox: OutboxWorker;
+  /** Starts the receiver and the outbox worker; resolves with the HTTP port. */
+  start(): Promise<{ port: number }>;
+  /** Stops taking requests, finishes in-flight work, stops the worker. The caller closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Builds the Bolt app and everything it needs. Nothing runs until start(). */
+export function buildApp(deps: AppDeps): RunningApp {
+  const { config, db, clock, logger } = deps;
+  let stopping = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const healthz: CustomRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      let healthy = !stopping;
+      try {
+        db.get(sql`select 1`);
+      } catch {
+        healthy = false;
+      }
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: healthy }));
+    },
+  };
+
+  const socketMode = Boolean(config.slack.appToken);
+  const app = new App({
+    token: config.slack.botToken,
+    ...(socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
+      : { signingSecret: config.slack.signingSecret ?? '' }),
+    customRoutes: [healthz],
+    logger: slackLogger(logger, 'bolt'),
+    // Calls made while the user waits (views.open, users.info) must fail fast rather than sleep through retries.
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      timeout: 2500,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+    },
+  });
+
+  const outboxClient = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: slackLogger(logger, 'outbox-client'),
+    timeout: 10_000,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+  const outbox = new OutboxWorker({
+    db,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    client: outboxClient,
+    pollIntervalMs: config.outbox.pollIntervalMs,
+    channelIntervalMs: config.outbox.channelIntervalMs,
+    maxAttempts: config.outbox.maxAttempts,
+  });
+  const onOutboxWrite = () => outbox.kick();
+
+  // Count listeners still working after their ack, so a shutdown can wait for them.
+  app.use(async ({ next }) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    }
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  registerHandlers(app, {
+    config,
+    handoffs: createHandoffService({
+      db,
+      clock,
+      logger: logger.child({ component: 'handoffs' }),
+      directory: slackDirectory(app.client, clock),
+      calendar: {
+        defaultTimeZone: config.calendar.defaultTimeZone,
+        dayStart: config.calendar.businessDayStart,
+        dayEnd: config.calendar.businessDayEnd,
+      },
+      onOutboxWrite,
+    }),
+    replies: createReplies({ db, clock, onOutboxWrite }),
+  });
+
+  return {
+    app,
+    outbox,
+    async start() {
+      const started = (await app.start(config.port)) as unknown;
+      const server = socketMode ? undefined : (started as Server);
+      const port = server ? (server.address() as AddressInfo).port : config.port;
+      outbox.start();
+      logger.info({ port, mode: socketMode ? 'socket' : 'http' }, 'handoff app listening');
+      return { port };
+    },
+    async stop() {
+      stopping = true;
+      await app.stop();
+      if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await outbox.stop();
+      logger.info('handoff app stopped');
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { HandoffRow } from '../db/schema.js';
+import { describeStatus } from '../domain/lifecycle.js';
+import { mention, plain, userText } from './mrkdwn.js';
+
+/** Why an action on a handoff was refused. */
+export type Refusal =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_ae'; handoff: HandoffRow }
+  | { kind: 'closed'; handoff: HandoffRow };
+
+/** A refusal as an ephemeral (mrkdwn), shown only to the person who clicked. */
+export function refusalMessage(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case 'not_found':
+      return 'I could not find that handoff, so nothing was changed.';
+    case 'external':
+      return 'This button is for the internal team that sent the handoff, so it cannot be used from another organization. Nothing was changed.';
+    case 'not_ae':
+      return `Only ${mention(refusal.handoff.aeUserId)}, the account executive named on this handoff, can accept or decline it. Nothing was changed.`;
+    case 'closed':
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is already ${describeStatus(refusal.handoff.status)}, so there is nothing left to decide. Nothing was changed.`;
+  }
+}
+
+/** The same refusal as plain text, for an inline modal error. */
+export function refusalPlain(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case 'not_ae':
+      return 'Only the account executive named on this handoff can accept or decline it.';
+    case 'closed':
+      return `Handoff #${refusal.handoff.id} (${plain(refusal.handoff.accountName, 150)}) is already ${describeStatus(refusal.handoff.status)}; there is nothing left to decide.`;
+    default:
+      return refusalMessage(refusal);
+  }
+}
+
+export const ephemeral = {
+  modalFailed: () =>
+    'Slack did not let me open the form just now (it may have taken too long). Please try again.',
+} as const;

@@ -1,0 +1,116 @@
+import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { DecisionRow, HandoffRow } from '../db/schema.js';
+import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import { ACTION_ID } from './ids.js';
+import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const SECTION_MAX = 3000;
+
+/** A titled section of user text, always within Slack's 3000-character limit. */
+export function field(title: string, body: string | null, empty = '_Not given_'): SectionBlock {
+  const heading = `*${title}*\n`;
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: heading + (body ? userText(body, SECTION_MAX - heading.length) : empty) },
+  };
+}
+
+function partnerContact(h: HandoffRow): string {
+  return h.partnerContactRole ? `${h.partnerContactName}, ${h.partnerContactRole}` : h.partnerContactName;
+}
+
+function partnerMove(h: HandoffRow): string {
+  const when = h.partnerNextMoveDate ? `by ${h.partnerNextMoveDate}` : 'no date set';
+  const agreed = h.partnerAgreedInWriting ? 'agreed in writing' : 'not yet agreed in writing';
+  return `${h.partnerNextMove}\n(${when}; ${agreed})`;
+}
+
+function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlock {
+  if (h.status === 'sent' || !decision) {
+    return {
+      type: 'actions',
+      block_id: 'handoff_decision',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_ID.accept,
+          text: { type: 'plain_text', text: 'Accept', emoji: true },
+          style: 'primary',
+          value: String(h.id),
+        },
+        {
+          type: 'button',
+          action_id: ACTION_ID.decline,
+          text: { type: 'plain_text', text: 'Decline', emoji: true },
+          value: String(h.id),
+        },
+      ],
+    };
+  }
+  const when = slackDate(decision.decidedAt, h.aeTimeZone);
+  const text =
+    decision.decision === 'accepted'
+      ? `:white_check_mark: *Accepted* by ${mention(decision.decidedByUserId)} on ${when}. The owner and the partner channel have been told.`
+      : `:x: *Declined* by ${mention(decision.decidedByUserId)} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
+export function handoffMessage(h: HandoffRow, decision?: DecisionRow): SlackMessage {
+  const due = slackDate(h.dueAt, h.aeTimeZone);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: plain(`${h.accountName} · via ${h.partnerOrg}`, 150), emoji: false },
+    },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${h.responseWindowDays} business day${h.responseWindowDays === 1 ? '' : 's'})`,
+        },
+      ],
+    },
+    field('Customer trigger', h.customerTrigger),
+    field('Joint value', h.jointValue),
+    field(`Why ${plain(h.partnerOrg, 150)} matters here`, h.whyPartner),
+    { type: 'divider' },
+    field('Your next move', h.sellerNextMove),
+    field('Warm path', h.warmPath),
+    field('Partner next move', partnerMove(h)),
+    { type: 'divider' },
+    {
+      type: 'section',
+      fields: [
+        {
+          type: 'mrkdwn',
+          text: `*Partner contact*\n${userText(`${partnerContact(h)} (${h.partnerOrg})`, 1900)}`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*CRM opportunity*\n${h.crmOpportunity ? userText(h.crmOpportunity, 1900) : '_None yet_'}`,
+        },
+      ],
+    },
+    field('Risk and channel conflict', h.riskNote, '_Nothing noted_'),
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
+      },
+    },
+    statusBlock(h, decision),
+  ];
+  const text =
+    h.status === 'sent'
+      ? `New handoff: ${userText(h.accountName, 150)} via ${userText(h.partnerOrg, 150)}. Please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`
+      : `Handoff ${userText(h.accountName, 150)}: ${h.status}.`;
+  return { text, blocks };
+}

@@ -1,0 +1,45 @@
+/** Every callback, action and block id the app uses, in one place. */
+
+export const CALLBACK_ID = {
+  packet: 'handoff_packet',
+  decline: 'handoff_decline',
+} as const;
+
+export const ACTION_ID = {
+  accept: 'handoff_accept',
+  decline: 'handoff_decline',
+  /** The action id of every input element; the block id says which field it is. */
+  value: 'value',
+} as const;
+
+export const COMMAND = '/handoff';
+
+/** Block ids of the packet modal's inputs, by packet field. */
+export const PACKET_BLOCK_ID = {
+  accountName: 'account_name',
+  crmOpportunity: 'crm_opportunity',
+  partnerOrg: 'partner_org',
+  partnerContactName: 'partner_contact_name',
+  partnerContactRole: 'partner_contact_role',
+  whyPartner: 'why_partner',
+  customerTrigger: 'customer_trigger',
+  jointValue: 'joint_value',
+  warmPath: 'warm_path',
+  sellerNextMove: 'seller_next_move',
+  partnerNextMove: 'partner_next_move',
+  partnerNextMoveDate: 'partner_next_move_date',
+  partnerAgreedInWriting: 'partner_agreed_in_writing',
+  riskNote: 'risk_note',
+  evidenceUrl: 'evidence_url',
+  aeUserId: 'ae',
+  ownerUserId: 'owner',
+  responseWindowDays: 'response_window_days',
+  partnerChannelId: 'partner_channel',
+} as const;
+
+export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
+
+export const DECLINE_BLOCK_ID = {
+  reason: 'decline_reason',
+  note: 'decline_note',
+} as const;

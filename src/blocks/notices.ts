@@ -1,0 +1,71 @@
+import type { KnownBlock } from '@slack/types';
+import type { DecisionRow, HandoffRow } from '../db/schema.js';
+import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import type { SlackMessage } from './handoffMessage.js';
+import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+const title = (h: HandoffRow) => `*${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+
+/** To the author, right after sending: who has it and by when they must answer. */
+export function sentConfirmation(h: HandoffRow): SlackMessage {
+  const due = slackDate(h.dueAt, h.aeTimeZone);
+  const lines = [
+    `:incoming_envelope: Handoff #${h.id} ${title(h)} is with ${mention(h.aeUserId)}.`,
+    `They have until *${due}* to accept or decline: ${h.responseWindowDays} business day${h.responseWindowDays === 1 ? '' : 's'}, counted in their timezone.`,
+  ];
+  const owner = h.ownerUserId === h.authorUserId ? 'You own it' : `${mention(h.ownerUserId)} owns it`;
+  return {
+    text: `Handoff ${userText(h.accountName, 150)} sent to the AE.`,
+    blocks: [
+      section(lines.join('\n')),
+      context(
+        `${owner} until the AE accepts. Decisions will be posted, partner-safe, in ${channelLink(h.partnerChannelId)}.`,
+      ),
+    ],
+  };
+}
+
+/** To the owner when someone else named them owner. */
+export function ownerAssigned(h: HandoffRow): SlackMessage {
+  const due = slackDate(h.dueAt, h.aeTimeZone);
+  return {
+    text: `You own the handoff ${userText(h.accountName, 150)}.`,
+    blocks: [
+      section(
+        `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff #${h.id} ${title(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
+      ),
+    ],
+  };
+}
+
+/** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */
+export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessage {
+  const when = slackDate(decision.decidedAt, h.aeTimeZone);
+  if (decision.decision === 'accepted') {
+    return {
+      text: `${userText(h.accountName, 150)} was accepted.`,
+      blocks: [
+        section(
+          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff #${h.id} ${title(h)}.`,
+        ),
+        context(`Decided ${when}. The partner channel ${channelLink(h.partnerChannelId)} has been told.`),
+      ],
+    };
+  }
+  const reason = DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label;
+  const blocks: KnownBlock[] = [
+    section(
+      `:x: ${mention(decision.decidedByUserId)} *declined* handoff #${h.id} ${title(h)}.\n*Reason:* ${reason}`,
+    ),
+  ];
+  if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
+  blocks.push(
+    context(
+      `Decided ${when}. The partner channel ${channelLink(h.partnerChannelId)} got a partner-safe update.`,
+    ),
+  );
+  return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const clockTime = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 09:00')
+    .default(fallback);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
+    .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .startsWith('xapp-', 'must be an app-level token starting with xapp- (or leave it unset for HTTP mode)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+    .default('https://slack.com/api/'),
+  PORT: integer(3000, 0, 65535),
+  DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/handoff.db'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  BUSINESS_DAY_START: clockTime('09:00'),
+  BUSINESS_DAY_END: clockTime('17:00'),
+  INTERNAL_TEAM_IDS: commaList,
+  ADMIN_USER_IDS: commaList,
+  OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
+  OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
+  OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  port: number;
+  databasePath: string;
+  logLevel: Env['LOG_LEVEL'];
+  calendar: {
+    defaultTimeZone: string;
+    businessDayStart: string;
+    businessDayEnd: string;
+  };
+  /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
+  internalTeamIds: string[];
+  adminUserIds: string[];
+  outbox: {
+    pollIntervalMs: number;
+    channelIntervalMs: number;
+    maxAttempts: number;
+  };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Configuration problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the settings from an environment (process.env in production); throws ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(blankAsUnset);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  // Cross-field rules, checked even when other settings are wrong so every problem is named at once.
+  if (!blankAsUnset.SLACK_APP_TOKEN && !blankAsUnset.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from your Slack app (Basic Information), or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  if (parsed.success && parsed.data.BUSINESS_DAY_END <= parsed.data.BUSINESS_DAY_START) {
+    problems.push('BUSINESS_DAY_END must be later than BUSINESS_DAY_START');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+    },
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    calendar: {
+      defaultTimeZone: e.DEFAULT_TIMEZONE,
+      businessDayStart: e.BUSINESS_DAY_START,
+      businessDayEnd: e.BUSINESS_DAY_END,
+    },
+    internalTeamIds: e.INTERNAL_TEAM_IDS,
+    adminUserIds: e.ADMIN_USER_IDS,
+    outbox: {
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+      channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

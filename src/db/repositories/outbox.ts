@@ -1,0 +1,152 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { type OutboxRow, outbox, postedMessages } from '../schema.js';
+
+export type { OutboxRow };
+
+export type OutboxMessage =
+  | {
+      method: 'chat.postMessage';
+      dedupeKey: string;
+      channel: string;
+      payload: Record<string, unknown>;
+      /** Remember where it landed, to update it later. */
+      recordAs?: string;
+      handoffId?: number;
+    }
+  | {
+      method: 'chat.update';
+      dedupeKey: string;
+      /** The channel key of the original post (for a DM, the user id it was posted to). */
+      channel: string;
+      targetMessageKey: string;
+      payload: Record<string, unknown>;
+      handoffId?: number;
+    }
+  | {
+      method: 'response_url';
+      dedupeKey: string;
+      responseUrl: string;
+      payload: Record<string, unknown>;
+      handoffId?: number;
+    };
+
+/** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
+export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): void {
+  for (const message of messages) {
+    const common = {
+      dedupeKey: message.dedupeKey,
+      handoffId: message.handoffId ?? null,
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+    };
+    const row =
+      message.method === 'response_url'
+        ? {
+            ...common,
+            method: message.method,
+            channelKey: `response_url:${message.dedupeKey}`,
+            payload: { ...message.payload, response_url: message.responseUrl },
+          }
+        : message.method === 'chat.update'
+          ? {
+              ...common,
+              method: message.method,
+              channelKey: message.channel,
+              payload: message.payload,
+              targetMessageKey: message.targetMessageKey,
+            }
+          : {
+              ...common,
+              method: message.method,
+              channelKey: message.channel,
+              payload: { ...message.payload, channel: message.channel },
+              recordAs: message.recordAs ?? null,
+            };
+    exec.insert(outbox).values(row).onConflictDoNothing().run();
+  }
+}
+
+/**
+ * The next deliverable message of each conversation: pending, due, and with no earlier pending message on the
+ * same channel key (so one conversation is delivered strictly in order).
+ */
+export function dueHeads(exec: Executor, now: Date, limit: number): OutboxRow[] {
+  return exec
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.nextAttemptAt, now),
+        sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
+              and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
+      ),
+    )
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function nextPendingAt(exec: Executor): Date | undefined {
+  const row = exec
+    .select({ at: outbox.nextAttemptAt })
+    .from(outbox)
+    .where(eq(outbox.status, 'pending'))
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(1)
+    .get();
+  return row?.at;
+}
+
+export function markDelivered(
+  exec: Executor,
+  row: OutboxRow,
+  now: Date,
+  posted?: { channelId: string; ts: string },
+): void {
+  exec.transaction((tx) => {
+    tx.update(outbox)
+      .set({ status: 'delivered', deliveredAt: now, attempts: row.attempts + 1, lastError: null })
+      .where(eq(outbox.id, row.id))
+      .run();
+    if (posted && row.recordAs) {
+      tx.insert(postedMessages)
+        .values({
+          messageKey: row.recordAs,
+          channelId: posted.channelId,
+          ts: posted.ts,
+          handoffId: row.handoffId,
+          postedAt: now,
+        })
+        .onConflictDoNothing()
+        .run();
+    }
+  });
+}
+
+export function markRetry(exec: Executor, row: OutboxRow, nextAttemptAt: Date, error: string): void {
+  exec
+    .update(outbox)
+    .set({ attempts: row.attempts + 1, nextAttemptAt, lastError: error })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
+
+export function markDead(exec: Executor, row: OutboxRow, error: string): void {
+  exec
+    .update(outbox)
+    .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
+
+export function findPostedMessage(exec: Executor, messageKey: string) {
+  return exec.select().from(postedMessages).where(eq(postedMessages.messageKey, messageKey)).get();
+}
+
+export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
+  return exec.select().from(outbox).where(eq(outbox.recordAs, messageKey)).get();
+}

@@ -1,0 +1,121 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DECLINE_REASON_CODES } from '../domain/decline.js';
+import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
+import { createdAt, timestamp, updatedAt } from './columns.js';
+
+export const handoffs = sqliteTable(
+  'handoffs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Workspace the packet was sent from. */
+    teamId: text('team_id').notNull(),
+    /** The modal view that produced this handoff: a double submit of the same view stores nothing twice. */
+    sourceViewId: text('source_view_id').notNull(),
+    status: text('status', { enum: HANDOFF_STATUSES }).notNull(),
+    authorUserId: text('author_user_id').notNull(),
+    ownerUserId: text('owner_user_id').notNull(),
+    aeUserId: text('ae_user_id').notNull(),
+    aeTeamId: text('ae_team_id').notNull(),
+    /** The AE's name when sent, so partner-facing posts can name them without pinging them. */
+    aeName: text('ae_name').notNull(),
+    aeTimeZone: text('ae_time_zone').notNull(),
+    partnerChannelId: text('partner_channel_id').notNull(),
+
+    accountName: text('account_name').notNull(),
+    crmOpportunity: text('crm_opportunity'),
+    partnerOrg: text('partner_org').notNull(),
+    partnerContactName: text('partner_contact_name').notNull(),
+    partnerContactRole: text('partner_contact_role'),
+    whyPartner: text('why_partner').notNull(),
+    customerTrigger: text('customer_trigger').notNull(),
+    jointValue: text('joint_value').notNull(),
+    warmPath: text('warm_path').notNull(),
+    sellerNextMove: text('seller_next_move').notNull(),
+    partnerNextMove: text('partner_next_move').notNull(),
+    partnerNextMoveDate: text('partner_next_move_date'),
+    partnerAgreedInWriting: integer('partner_agreed_in_writing', { mode: 'boolean' }).notNull(),
+    riskNote: text('risk_note'),
+    evidenceUrl: text('evidence_url'),
+    responseWindowDays: integer('response_window_days').notNull(),
+
+    sentAt: timestamp('sent_at').notNull(),
+    dueAt: timestamp('due_at').notNull(),
+    decidedAt: timestamp('decided_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
+    index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
+    index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
+    index('handoffs_author_user_id_idx').on(t.authorUserId),
+  ],
+);
+
+export const decisions = sqliteTable(
+  'decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    decision: text('decision', { enum: ['accepted', 'declined'] }).notNull(),
+    reasonCode: text('reason_code', { enum: DECLINE_REASON_CODES as [string, ...string[]] }),
+    /** Internal only: never rendered where a partner can see it. */
+    note: text('note'),
+    decidedByUserId: text('decided_by_user_id').notNull(),
+    decidedByTeamId: text('decided_by_team_id').notNull(),
+    decidedAt: timestamp('decided_at').notNull(),
+  },
+  // One decision per handoff: a double click or a retry cannot record a second one.
+  (t) => [uniqueIndex('decisions_handoff_id_idx').on(t.handoffId)],
+);
+
+export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url'] as const;
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
+
+/**
+ * Slack side effects written in the same transaction as the state change that needs them, delivered after
+ * commit by the outbox worker. Rows are never deleted, so what was sent (or parked) stays auditable.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').notNull(),
+    /** Messages with the same key (one conversation) are delivered one at a time, in id order. */
+    channelKey: text('channel_key').notNull(),
+    method: text('method', { enum: OUTBOX_METHODS }).notNull(),
+    payload: text('payload', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /** For chat.update: the message to edit, by the key it was recorded under when posted. */
+    targetMessageKey: text('target_message_key'),
+    /** For chat.postMessage: remember the posted channel and ts under this key. */
+    recordAs: text('record_as'),
+    handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
+    index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
+  ],
+);
+
+/** Where the app's own messages landed, so they can be updated in place later. */
+export const postedMessages = sqliteTable('posted_messages', {
+  messageKey: text('message_key').primaryKey(),
+  channelId: text('channel_id').notNull(),
+  ts: text('ts').notNull(),
+  handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
+  postedAt: timestamp('posted_at').notNull(),
+});
+
+export type HandoffRow = typeof handoffs.$inferSelect;
+export type NewHandoffRow = typeof handoffs.$inferInsert;
+export type DecisionRow = typeof decisions.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

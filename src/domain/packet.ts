@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * The handoff packet: the eleven fields of DOMAIN.md as partner marketing fills them.
+ * Limits keep every field renderable inside Slack's Block Kit limits (3000 chars per text object).
+ */
+export const FIELD_LIMITS = {
+  accountName: 150,
+  crmOpportunity: 300,
+  partnerOrg: 150,
+  partnerContactName: 120,
+  partnerContactRole: 120,
+  whyPartner: 600,
+  customerTrigger: 1200,
+  jointValue: 1200,
+  warmPath: 800,
+  sellerNextMove: 400,
+  partnerNextMove: 800,
+  riskNote: 1200,
+  evidenceUrl: 2000,
+} as const;
+
+export const RESPONSE_WINDOW = { min: 1, max: 10, default: 3 } as const;
+
+export type PacketField =
+  | keyof typeof FIELD_LIMITS
+  | 'partnerNextMoveDate'
+  | 'partnerAgreedInWriting'
+  | 'aeUserId'
+  | 'ownerUserId'
+  | 'responseWindowDays'
+  | 'partnerChannelId';
+
+const requiredText = (field: keyof typeof FIELD_LIMITS, what: string) =>
+  z
+    .string({ error: `Please add ${what}.` })
+    .trim()
+    .min(1, `Please add ${what}.`)
+    .max(FIELD_LIMITS[field], `Keep this under ${FIELD_LIMITS[field]} characters.`);
+
+const optionalText = (field: keyof typeof FIELD_LIMITS) =>
+  z
+    .string()
+    .trim()
+    .max(FIELD_LIMITS[field], `Keep this under ${FIELD_LIMITS[field]} characters.`)
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+const slackUserId = (what: string) =>
+  z.string({ error: `Please choose ${what}.` }).regex(/^[UW][A-Z0-9]{2,}$/, `Please choose ${what}.`);
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export function packetSchema(today: string) {
+  return z.object({
+    accountName: requiredText('accountName', 'the account name'),
+    crmOpportunity: optionalText('crmOpportunity'),
+    partnerOrg: requiredText('partnerOrg', 'the partner organization'),
+    partnerContactName: requiredText('partnerContactName', 'the partner contact (a person, not a logo)'),
+    partnerContactRole: optionalText('partnerContactRole'),
+    whyPartner: requiredText('whyPartner', 'why this partner matters for this account'),
+    customerTrigger: requiredText('customerTrigger', 'what the customer said or did'),
+    jointValue: requiredText('jointValue', 'the joint value proposition'),
+    warmPath: requiredText('warmPath', 'the warm path (who knows whom)'),
+    sellerNextMove: requiredText('sellerNextMove', 'one next move for the AE'),
+    partnerNextMove: requiredText('partnerNextMove', 'what the partner will do next'),
+    partnerNextMoveDate: z
+      .string()
+      .regex(isoDate, 'Pick a date.')
+      .refine((date) => date >= today, 'This date is in the past.')
+      .nullish()
+      .transform((value) => value ?? null),
+    partnerAgreedInWriting: z.boolean().default(false),
+    riskNote: optionalText('riskNote'),
+    evidenceUrl: z
+      .string()
+      .trim()
+      .max(FIELD_LIMITS.evidenceUrl, `Keep the link under ${FIELD_LIMITS.evidenceUrl} characters.`)
+      .nullish()
+      .transform((value) => (value ? value : null))
+      .refine(
+        (value) => value === null || isHttpUrl(value),
+        'Use a full link starting with https:// or http://.',
+      ),
+    aeUserId: slackUserId('the account executive'),
+    ownerUserId: slackUserId('the owner of the next move'),
+    responseWindowDays: z.coerce
+      .number({ error: 'Enter a number of business days.' })
+      .int('Use a whole number of business days.')
+      .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
+      .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
+    partnerChannelId: z
+      .string({ error: 'Please choose the partner channel.' })
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'Please choose the partner channel.'),
+  });
+}
+
+export type Packet = z.output<ReturnType<typeof packetSchema>>;
+export type PacketInput = z.input<ReturnType<typeof packetSchema>>;
+
+export type PacketErrors = Partial<Record<PacketField, string>>;
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+/** Validates raw form input; returns the packet or one message per field, for inline modal errors. */
+export function parsePacket(
+  input: PacketInput,
+  today: string,
+): { ok: true; packet: Packet } | { ok: false; errors: PacketErrors } {
+  const result = packetSchema(today).safeParse(input);
+  if (result.success) return { ok: true, packet: result.data };
+  const errors: PacketErrors = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path[0] as PacketField | undefined;
+    if (field && !errors[field]) errors[field] = issue.message;
+  }
+  return { ok: false, errors };
+}

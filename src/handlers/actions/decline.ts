@@ -1,0 +1,32 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { declineModal } from '../../blocks/declineModal.js';
+import { ephemeral, refusalMessage } from '../../blocks/ephemerals.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+import { handoffIdFromAction } from './handoffId.js';
+
+/** Decline: check the clicker may decide, then open the reason modal while the trigger is fresh. */
+export function declineAction(deps: HandlerDeps) {
+  return async ({
+    ack,
+    body,
+    client,
+    logger,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const check = deps.handoffs.checkDecision({
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdFromAction(body),
+    });
+    if (check.kind !== 'open') {
+      deps.replies.ephemeral(body.response_url, refusalMessage(check));
+      return;
+    }
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: declineModal(check.handoff) });
+    } catch (error) {
+      logger.warn(`views.open for decline failed: ${String(error)}`);
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed());
+    }
+  };
+}

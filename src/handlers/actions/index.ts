@@ -1,0 +1,10 @@
+import type { App } from '@slack/bolt';
+import { ACTION_ID } from '../../blocks/ids.js';
+import type { HandlerDeps } from '../deps.js';
+import { acceptAction } from './accept.js';
+import { declineAction } from './decline.js';
+
+export function registerActions(app: App, deps: HandlerDeps): void {
+  app.action({ type: 'block_actions', action_id: ACTION_ID.accept }, acceptAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.decline }, declineAction(deps));
+}

@@ -1,0 +1,47 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { refusalPlain } from '../../blocks/ephemerals.js';
+import { ACTION_ID, DECLINE_BLOCK_ID } from '../../blocks/ids.js';
+import { DECLINE_NOTE_MAX, isDeclineReason } from '../../domain/decline.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+
+function handoffIdFrom(privateMetadata: string): number {
+  try {
+    const parsed = JSON.parse(privateMetadata) as { handoffId?: unknown };
+    return typeof parsed.handoffId === 'number' ? parsed.handoffId : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Submitting the decline modal: a coded reason and an optional internal note. */
+export function declineSubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const values = view.state.values;
+    const reasonCode = values[DECLINE_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value;
+    const note = values[DECLINE_BLOCK_ID.note]?.[ACTION_ID.value]?.value ?? null;
+    if (!isDeclineReason(reasonCode)) {
+      await ack({ response_action: 'errors', errors: { [DECLINE_BLOCK_ID.reason]: 'Choose a reason.' } });
+      return;
+    }
+    if (note && note.length > DECLINE_NOTE_MAX) {
+      await ack({
+        response_action: 'errors',
+        errors: { [DECLINE_BLOCK_ID.note]: `Keep the note under ${DECLINE_NOTE_MAX} characters.` },
+      });
+      return;
+    }
+    const result = deps.handoffs.decide({
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdFrom(view.private_metadata),
+      decision: 'declined',
+      reasonCode,
+      note,
+    });
+    if (result.kind !== 'recorded') {
+      await ack({ response_action: 'errors', errors: { [DECLINE_BLOCK_ID.reason]: refusalPlain(result) } });
+      return;
+    }
+    await ack();
+  };
+}

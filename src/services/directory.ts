@@ -1,0 +1,70 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+
+export interface DirectoryUser {
+  id: string;
+  teamId: string;
+  name: string;
+  isBot: boolean;
+  deleted: boolean;
+  timeZone: string | undefined;
+}
+
+/** Looks people up in Slack. `undefined` means Slack says there is no such user. */
+export interface Directory {
+  lookupUser(userId: string): Promise<DirectoryUser | undefined>;
+}
+
+export class DirectoryUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('Slack user lookup failed', { cause });
+    this.name = 'DirectoryUnavailableError';
+  }
+}
+
+interface UsersInfoUser {
+  id?: string;
+  team_id?: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+  profile?: { real_name?: string; display_name?: string };
+}
+
+const CACHE_MS = 5 * 60_000;
+
+/** users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant. */
+export function slackDirectory(client: WebClient, clock: Clock): Directory {
+  const cache = new Map<string, { user: DirectoryUser | undefined; until: number }>();
+  return {
+    async lookupUser(userId) {
+      const now = clock.now().getTime();
+      const hit = cache.get(userId);
+      if (hit && hit.until > now) return hit.user;
+      let user: DirectoryUser | undefined;
+      try {
+        const result = await client.users.info({ user: userId });
+        const u = result.user as UsersInfoUser | undefined;
+        user = u?.id
+          ? {
+              id: u.id,
+              teamId: u.team_id ?? '',
+              name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
+              isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+              deleted: Boolean(u.deleted),
+              timeZone: u.tz,
+            }
+          : undefined;
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code !== 'user_not_found') throw new DirectoryUnavailableError(error);
+        user = undefined;
+      }
+      if (cache.size > 5000) cache.clear();
+      cache.set(userId, { user, until: now + CACHE_MS });
+      return user;
+    },
+  };
+}

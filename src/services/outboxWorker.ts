@@ -1,0 +1,236 @@
+import {
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  type WebClient,
+} from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  dueHeads,
+  findOutboxByRecordAs,
+  findPostedMessage,
+  markDead,
+  markDelivered,
+  markRetry,
+  type OutboxRow,
+} from '../db/repositories/outbox.js';
+import type { Logger } from '../logger.js';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** A client that throws on rate limits and does not retry by itself: the outbox owns retries. */
+  client: WebClient;
+  pollIntervalMs: number;
+  /** Minimum gap between two chat.postMessage calls to the same conversation (Slack allows about 1 per second). */
+  channelIntervalMs: number;
+  /** Attempts before a message Slack refuses for good (e.g. channel_not_found) is parked as dead. */
+  maxAttempts: number;
+  fetch?: typeof fetch;
+}
+
+/** Platform errors that mean "try again later", not "this message can never be delivered". */
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+  'team_added_to_org',
+]);
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+const BATCH = 20;
+
+interface Failure {
+  transient: boolean;
+  retryAfterMs?: number;
+  message: string;
+}
+
+class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof WebAPIRateLimitedError) {
+    return {
+      transient: true,
+      retryAfterMs: error.retryAfter * 1000,
+      message: `rate limited for ${error.retryAfter}s`,
+    };
+  }
+  if (error instanceof WebAPIRequestError)
+    return { transient: true, message: `request failed: ${error.message}` };
+  if (error instanceof WebAPIHTTPError) {
+    return {
+      transient: error.statusCode >= 500 || error.statusCode === 408,
+      message: `HTTP ${error.statusCode}`,
+    };
+  }
+  if (error instanceof WebAPIPlatformError) {
+    const code = error.data.error;
+    return { transient: TRANSIENT_PLATFORM_ERRORS.has(code), message: code };
+  }
+  if (error instanceof DeliveryError) return { transient: error.transient, message: error.message };
+  // Anything else is a bug on our side: retried a bounded number of times, then parked for a person to look at.
+  return { transient: false, message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Delivers outbox rows to Slack after their transaction committed: one conversation at a time and in order,
+ * paced per channel, retried with exponential backoff (honouring Retry-After). Survives restarts because every
+ * attempt is recorded in the row.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly lastPostAt = new Map<string, number>();
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly opts: OutboxWorkerOptions) {
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.opts.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Deliver what is due now (called after every commit that wrote to the outbox). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error) => this.opts.logger.error({ err: error }, 'outbox drain failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops taking new work and waits for deliveries in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const now = this.opts.clock.now();
+      const heads = dueHeads(this.opts.db, now, BATCH).filter((row) => this.paced(row, now.getTime()));
+      if (heads.length === 0 || this.stopped) return;
+      await Promise.all(heads.map((row) => this.deliver(row)));
+    }
+  }
+
+  /** False (and a wake-up scheduled) when this conversation got a post too recently. */
+  private paced(row: OutboxRow, now: number): boolean {
+    if (row.method !== 'chat.postMessage') return true;
+    const last = this.lastPostAt.get(row.channelKey);
+    const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
+    if (wait <= 0) return true;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.kick(), wait);
+    this.wakeTimer.unref();
+    return false;
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { db, clock, logger } = this.opts;
+    try {
+      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, clock.now().getTime());
+      const posted = await this.send(row);
+      markDelivered(db, row, clock.now(), posted);
+      logger.debug(
+        { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey },
+        'outbox message delivered',
+      );
+    } catch (error) {
+      const failure = classify(error);
+      const attempts = row.attempts + 1;
+      if (!failure.transient && attempts >= this.opts.maxAttempts) {
+        markDead(db, row, failure.message);
+        logger.error(
+          {
+            outboxId: row.id,
+            method: row.method,
+            dedupeKey: row.dedupeKey,
+            attempts,
+            error: failure.message,
+          },
+          'outbox message parked after repeated refusals',
+        );
+        return;
+      }
+      const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
+      markRetry(db, row, new Date(clock.now().getTime() + backoff), failure.message);
+      logger.warn(
+        { outboxId: row.id, method: row.method, attempts, retryInMs: backoff, error: failure.message },
+        'outbox delivery failed; will retry',
+      );
+    }
+  }
+
+  private async send(row: OutboxRow): Promise<{ channelId: string; ts: string } | undefined> {
+    const { client, db } = this.opts;
+    const payload = row.payload;
+    switch (row.method) {
+      case 'chat.postMessage': {
+        const result = await client.chat.postMessage(
+          payload as unknown as Parameters<WebClient['chat']['postMessage']>[0],
+        );
+        return result.channel && result.ts ? { channelId: result.channel, ts: result.ts } : undefined;
+      }
+      case 'chat.update': {
+        const target = row.targetMessageKey ? findPostedMessage(db, row.targetMessageKey) : undefined;
+        if (!target) {
+          const original = row.targetMessageKey ? findOutboxByRecordAs(db, row.targetMessageKey) : undefined;
+          // The original still pending means it is retrying; a missing or parked one can never be edited.
+          throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
+        }
+        await client.chat.update({
+          ...(payload as Record<string, unknown>),
+          channel: target.channelId,
+          ts: target.ts,
+        } as Parameters<WebClient['chat']['update']>[0]);
+        return undefined;
+      }
+      case 'response_url': {
+        const { response_url: url, ...body } = payload as { response_url: string } & Record<string, unknown>;
+        const response = await this.fetchImpl(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        }).catch((error: unknown) => {
+          throw new DeliveryError(`response_url request failed: ${String(error)}`, true);
+        });
+        if (!response.ok)
+          throw new DeliveryError(`response_url HTTP ${response.status}`, response.status >= 500);
+        return undefined;
+      }
+    }
+  }
+}
