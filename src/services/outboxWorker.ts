@@ -139,17 +139,20 @@ export class OutboxWorker {
   private async drain(): Promise<void> {
     for (;;) {
       const now = this.opts.clock.now();
-      const heads = dueHeads(this.opts.db, now, BATCH).filter((row) => this.paced(row, now.getTime()));
+      const heads = dueHeads(this.opts.db, now, BATCH).filter((row) => this.paced(row));
       if (heads.length === 0 || this.stopped) return;
       await Promise.all(heads.map((row) => this.deliver(row)));
     }
   }
 
-  /** False (and a wake-up scheduled) when this conversation got a post too recently. */
-  private paced(row: OutboxRow, now: number): boolean {
+  /**
+   * False (and a wake-up scheduled) when this conversation got a post too recently. Pacing is about real elapsed
+   * time (Slack's rate limit), so it uses the monotonic timer rather than the business clock.
+   */
+  private paced(row: OutboxRow): boolean {
     if (row.method !== 'chat.postMessage') return true;
     const last = this.lastPostAt.get(row.channelKey);
-    const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
+    const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - performance.now();
     if (wait <= 0) return true;
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.kick(), wait);
@@ -160,7 +163,7 @@ export class OutboxWorker {
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     try {
-      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, clock.now().getTime());
+      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, performance.now());
       const posted = await this.send(row);
       markDelivered(db, row, clock.now(), posted);
       logger.debug(

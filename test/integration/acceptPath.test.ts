@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffs } from '../../src/db/schema.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { blockAction, packetSubmission } from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+
+describe('the accept path, end to end', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('opens the packet modal for /handoff, prefilled with the account name', async () => {
+    const response = await h.command({ text: 'Northwind Logistics' });
+    expect(response.status).toBe(200);
+    const [open] = await waitFor(() => h.slack.callsTo('views.open').length > 0 && h.slack.callsTo('views.open'));
+    const view = open?.args.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_value?: string; initial_user?: string } }[] };
+    expect(view.callback_id).toBe(CALLBACK_ID.packet);
+    const account = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.accountName);
+    expect(account?.element?.initial_value).toBe('Northwind Logistics');
+    const owner = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.ownerUserId);
+    expect(owner?.element?.initial_user).toBe(people.author.id);
+  });
+
+  it('stores a valid packet, DMs the AE with Accept/Decline, confirms to the author; Accept closes the loop', async () => {
+    const submit = await h.interact(packetSubmission());
+    expect(submit.status).toBe(200);
+    expect(await submit.text()).toBe('');
+
+    const stored = h.database.db.select().from(handoffs).all();
+    expect(stored).toHaveLength(1);
+    const handoff = stored[0]!;
+    expect(handoff).toMatchObject({
+      status: 'sent',
+      accountName: 'Northwind Logistics',
+      aeUserId: people.ae.id,
+      aeTimeZone: 'Europe/Berlin',
+      authorUserId: people.author.id,
+      partnerChannelId: channels.partner.id,
+    });
+    // Sent Monday 2026-11-23 15:00 Berlin time: three business days later is Thursday 15:00 Berlin.
+    expect(handoff.dueAt.toISOString()).toBe('2026-11-26T14:00:00.000Z');
+
+    const aeDm = h.slack.dmChannelFor(people.ae.id);
+    const [dm] = await waitFor(() => h.slack.messages(aeDm).length === 1 && h.slack.messages(aeDm));
+    const dmJson = JSON.stringify(dm?.blocks);
+    expect(dmJson).toContain('Northwind Logistics · via Meridian Cloud Consulting');
+    expect(dmJson).toContain(ACTION_ID.accept);
+    expect(dmJson).toContain(ACTION_ID.decline);
+    expect(dmJson).toContain('<!date^1795701600^');
+
+    const authorDm = h.slack.dmChannelFor(people.author.id);
+    const [confirmation] = await waitFor(() => h.slack.messages(authorDm).length === 1 && h.slack.messages(authorDm));
+    expect(JSON.stringify(confirmation?.blocks)).toContain(`<@${people.ae.id}>`);
+
+    const accept = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        channelId: aeDm,
+        messageTs: dm!.ts,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(accept.status).toBe(200);
+
+    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'DM update');
+    const [updated] = h.slack.messages(aeDm);
+    expect(JSON.stringify(updated?.blocks)).not.toContain(ACTION_ID.accept);
+    expect(JSON.stringify(updated?.blocks)).toContain('Accepted');
+
+    const partnerPosts = await waitFor(() => h.slack.messages(channels.partner.id).length === 1 && h.slack.messages(channels.partner.id));
+    const partnerText = JSON.stringify(partnerPosts);
+    expect(partnerText).toContain('Northwind Logistics');
+    expect(partnerText).toContain('accepted');
+    expect(partnerText).toContain('Jordan Seller');
+    expect(partnerText).not.toContain('reseller');
+    expect(partnerText).not.toContain('docs.example.com');
+
+    await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'owner notice');
+    expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain('accepted');
+
+    const row = h.database.db.select().from(decisions).all();
+    expect(row).toEqual([
+      expect.objectContaining({ handoffId: handoff.id, decision: 'accepted', decidedByUserId: people.ae.id, decidedByTeamId: TEAM }),
+    ]);
+    expect(h.slack.responses).toHaveLength(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type RunningApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { TestClock } from './clock.js';
+import { FakeSlack } from './fakeSlack.js';
+import { channels, people } from './people.js';
+import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
+
+export interface Harness {
+  slack: FakeSlack;
+  app: RunningApp;
+  database: AppDatabase;
+  config: Config;
+  clock: TestClock;
+  eventsUrl: string;
+  baseUrl: string;
+  /** Everything the app logged, as parsed JSON lines. */
+  logs: Record<string, unknown>[];
+  command(fields?: Record<string, string>, opts?: SignedPostOptions): Promise<Response>;
+  interact(payload: unknown, opts?: SignedPostOptions): Promise<Response>;
+  /** Stops the app; `keepDatabase` leaves the SQLite file for a restart. */
+  stop(opts?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface HarnessOptions {
+  now?: string;
+  env?: Record<string, string>;
+  /** Reuse a running fake Slack and an existing database file (a restart). */
+  slack?: FakeSlack;
+  databasePath?: string;
+}
+
+/**
+ * Starts the real app (buildApp, Bolt's HTTP receiver on a free port, a real migrated SQLite file)
+ * against a fake Slack Web API server.
+ */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const slack = opts.slack ?? (await FakeSlack.start());
+  if (!opts.slack) {
+    for (const user of Object.values(people)) slack.addUser(user);
+    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+    slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
+  }
+  const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
+  const databasePath = opts.databasePath ?? join(dir as string, 'handoff.db');
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: 'info',
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    OUTBOX_CHANNEL_INTERVAL_MS: '200',
+    ...opts.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const clock = new TestClock(new Date(opts.now ?? '2026-11-23T14:00:00Z'));
+  const database = openDatabase(databasePath);
+  const app = buildApp({ config, db: database.db, clock, logger: createLogger(config.logLevel, sink) });
+  const { port } = await app.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${baseUrl}/slack/events`;
+  return {
+    slack,
+    app,
+    database,
+    config,
+    clock,
+    eventsUrl,
+    baseUrl,
+    logs,
+    command: (fields = {}, postOpts) =>
+      postSlashCommand(
+        eventsUrl,
+        SIGNING_SECRET,
+        {
+          ...commandDefaults(),
+          trigger_id: slack.issueTriggerId(),
+          response_url: slack.responseUrl(),
+          ...fields,
+        },
+        postOpts,
+      ),
+    interact: (payload, postOpts) => postInteraction(eventsUrl, SIGNING_SECRET, payload, postOpts),
+    async stop(stopOpts = {}) {
+      await app.stop();
+      database.close();
+      if (!opts.slack && !stopOpts.keepDatabase) await slack.stop();
+      if (dir && !stopOpts.keepDatabase) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function commandDefaults(): Record<string, string> {
+  return {
+    team_id: 'T0INTERNAL',
+    team_domain: 'acme',
+    channel_id: channels.internal.id,
+    channel_name: channels.internal.name,
+    user_id: people.author.id,
+    user_name: people.author.name,
+    command: '/handoff',
+    text: '',
+    api_app_id: 'A0APP',
+    is_enterprise_install: 'false',
+  };
+}
+
+/** Polls until `check` returns a truthy value (or throws on timeout with the last error). */
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  timeoutMs = 8000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Lets the outbox run for a while, for asserting that something did NOT happen. */
+export const settle = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));

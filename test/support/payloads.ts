@@ -1,0 +1,253 @@
+import {
+  ACTION_ID,
+  AGREED_IN_WRITING_OPTION,
+  CALLBACK_ID,
+  DECLINE_BLOCK_ID,
+  PACKET_BLOCK_ID,
+} from '../../src/blocks/ids.js';
+import { people, TEAM } from './people.js';
+
+/**
+ * Payload factories shaped like what Slack sends, with overrides (after bolt-js's createDummy…Args).
+ */
+
+type User = { id: string; team_id?: string };
+
+export function slashCommand(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM,
+    team_domain: 'acme',
+    channel_id: 'C0INTERNAL',
+    channel_name: 'partner-marketing',
+    user_id: people.author.id,
+    user_name: people.author.name,
+    command: '/handoff',
+    text: '',
+    api_app_id: 'A0APP',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0INTERNAL/1/abc',
+    trigger_id: '1.2.trigger',
+    ...overrides,
+  };
+}
+
+export interface PacketValues {
+  accountName?: string;
+  crmOpportunity?: string | null;
+  partnerOrg?: string;
+  partnerContactName?: string;
+  partnerContactRole?: string | null;
+  whyPartner?: string;
+  customerTrigger?: string;
+  jointValue?: string;
+  warmPath?: string;
+  sellerNextMove?: string;
+  partnerNextMove?: string;
+  partnerNextMoveDate?: string | null;
+  partnerAgreedInWriting?: boolean;
+  riskNote?: string | null;
+  evidenceUrl?: string | null;
+  aeUserId?: string | null;
+  ownerUserId?: string | null;
+  responseWindowDays?: string | null;
+  partnerChannelId?: string | null;
+}
+
+/** The Northwind example of DOMAIN.md, complete. */
+export const northwind: Required<PacketValues> = {
+  accountName: 'Northwind Logistics',
+  crmOpportunity: 'OPP-20417 (stage 2, expansion)',
+  partnerOrg: 'Meridian Cloud Consulting',
+  partnerContactName: 'Dana Reyes',
+  partnerContactRole: 'Alliances lead',
+  whyPartner: "Meridian ran Northwind's data platform migration last quarter.",
+  customerTrigger:
+    'At the quarterly review the ops director asked about automating carrier invoice reconciliation.',
+  jointValue: 'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
+  warmPath: 'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
+  sellerNextMove: 'Accept the introduction and bring the demo.',
+  partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
+  partnerNextMoveDate: '2026-12-04',
+  partnerAgreedInWriting: true,
+  riskNote: 'No reseller registered; direct deal; Meridian paid through implementation services.',
+  evidenceUrl: 'https://docs.example.com/northwind/qbr-notes',
+  aeUserId: people.ae.id,
+  ownerUserId: people.author.id,
+  responseWindowDays: '3',
+  partnerChannelId: 'C0PARTNER',
+};
+
+/** view.state.values for the packet modal, as Slack sends them (empty optional inputs are null). */
+export function packetState(overrides: PacketValues = {}) {
+  const v = { ...northwind, ...overrides };
+  const b = PACKET_BLOCK_ID;
+  const text = (value: string | null) => ({ type: 'plain_text_input', value });
+  return {
+    [b.accountName]: { [ACTION_ID.value]: text(v.accountName) },
+    [b.crmOpportunity]: { [ACTION_ID.value]: text(v.crmOpportunity) },
+    [b.partnerOrg]: { [ACTION_ID.value]: text(v.partnerOrg) },
+    [b.partnerContactName]: { [ACTION_ID.value]: text(v.partnerContactName) },
+    [b.partnerContactRole]: { [ACTION_ID.value]: text(v.partnerContactRole) },
+    [b.whyPartner]: { [ACTION_ID.value]: text(v.whyPartner) },
+    [b.customerTrigger]: { [ACTION_ID.value]: text(v.customerTrigger) },
+    [b.jointValue]: { [ACTION_ID.value]: text(v.jointValue) },
+    [b.warmPath]: { [ACTION_ID.value]: text(v.warmPath) },
+    [b.sellerNextMove]: { [ACTION_ID.value]: text(v.sellerNextMove) },
+    [b.partnerNextMove]: { [ACTION_ID.value]: text(v.partnerNextMove) },
+    [b.partnerNextMoveDate]: {
+      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerNextMoveDate },
+    },
+    [b.partnerAgreedInWriting]: {
+      [ACTION_ID.value]: {
+        type: 'checkboxes',
+        selected_options: v.partnerAgreedInWriting
+          ? [{ text: { type: 'plain_text', text: 'Agreed' }, value: AGREED_IN_WRITING_OPTION }]
+          : [],
+      },
+    },
+    [b.riskNote]: { [ACTION_ID.value]: text(v.riskNote) },
+    [b.evidenceUrl]: { [ACTION_ID.value]: { type: 'url_text_input', value: v.evidenceUrl } },
+    [b.aeUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.aeUserId } },
+    [b.ownerUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.ownerUserId } },
+    [b.responseWindowDays]: { [ACTION_ID.value]: { type: 'number_input', value: v.responseWindowDays } },
+    [b.partnerChannelId]: {
+      [ACTION_ID.value]: { type: 'conversations_select', selected_conversation: v.partnerChannelId },
+    },
+  };
+}
+
+let viewCounter = 0;
+
+export function viewSubmission(opts: {
+  user?: User;
+  callbackId: string;
+  viewId?: string;
+  values: Record<string, unknown>;
+  privateMetadata?: string;
+  teamId?: string;
+}) {
+  const user = opts.user ?? { id: people.author.id, team_id: TEAM };
+  viewCounter += 1;
+  return {
+    type: 'view_submission',
+    team: { id: opts.teamId ?? TEAM, domain: 'acme' },
+    user: {
+      id: user.id,
+      username: user.id.toLowerCase(),
+      name: user.id.toLowerCase(),
+      team_id: user.team_id,
+    },
+    api_app_id: 'A0APP',
+    token: 'legacy-verification-token',
+    trigger_id: `9.${viewCounter}.submit`,
+    view: {
+      id: opts.viewId ?? `V0TEST${viewCounter}`,
+      team_id: TEAM,
+      type: 'modal',
+      blocks: [],
+      private_metadata: opts.privateMetadata ?? '',
+      callback_id: opts.callbackId,
+      state: { values: opts.values },
+      hash: `${viewCounter}.hash`,
+      title: { type: 'plain_text', text: 'Modal' },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      root_view_id: opts.viewId ?? `V0TEST${viewCounter}`,
+      app_id: 'A0APP',
+      external_id: '',
+      app_installed_team_id: TEAM,
+      bot_id: 'BBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+export function packetSubmission(opts: { user?: User; viewId?: string; values?: PacketValues } = {}) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.packet,
+    values: packetState(opts.values),
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+  });
+}
+
+export function declineSubmission(opts: {
+  handoffId: number | string;
+  reason?: string | null;
+  note?: string | null;
+  user?: User;
+  viewId?: string;
+}) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.decline,
+    privateMetadata: JSON.stringify({ handoffId: opts.handoffId }),
+    user: opts.user ?? { id: people.ae.id, team_id: TEAM },
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+    values: {
+      [DECLINE_BLOCK_ID.reason]: {
+        [ACTION_ID.value]: {
+          type: 'static_select',
+          selected_option:
+            opts.reason === null
+              ? null
+              : { value: opts.reason ?? 'timing', text: { type: 'plain_text', text: 'x' } },
+        },
+      },
+      [DECLINE_BLOCK_ID.note]: { [ACTION_ID.value]: { type: 'plain_text_input', value: opts.note ?? null } },
+    },
+  });
+}
+
+/** A button click on a message the app posted. */
+export function blockAction(opts: {
+  actionId: string;
+  value: string;
+  user?: User;
+  channelId?: string;
+  messageTs?: string;
+  triggerId?: string;
+  responseUrl?: string;
+  teamId?: string;
+}) {
+  const user = opts.user ?? { id: people.ae.id, team_id: TEAM };
+  return {
+    type: 'block_actions',
+    team: { id: opts.teamId ?? TEAM, domain: 'acme' },
+    user: {
+      id: user.id,
+      username: user.id.toLowerCase(),
+      name: user.id.toLowerCase(),
+      team_id: user.team_id,
+    },
+    api_app_id: 'A0APP',
+    token: 'legacy-verification-token',
+    container: {
+      type: 'message',
+      message_ts: opts.messageTs ?? '1700000000.000100',
+      channel_id: opts.channelId ?? 'D0AE',
+      is_ephemeral: false,
+    },
+    trigger_id: opts.triggerId ?? '1.2.trigger',
+    channel: { id: opts.channelId ?? 'D0AE', name: 'directmessage' },
+    message: { type: 'message', ts: opts.messageTs ?? '1700000000.000100', text: 'handoff', blocks: [] },
+    response_url: opts.responseUrl ?? 'https://hooks.slack.com/actions/T0INTERNAL/1/abc',
+    actions: [
+      {
+        type: 'button',
+        action_id: opts.actionId,
+        block_id: 'handoff_decision',
+        text: { type: 'plain_text', text: 'Button' },
+        value: opts.value,
+        action_ts: '1700000001.000200',
+      },
+    ],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
