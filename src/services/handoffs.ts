@@ -84,8 +84,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     const errors: PacketErrors = {};
     if (packet.aeUserId === ctx.actor.userId) {
       errors.aeUserId = 'Choose the account executive who will act on this, not yourself.';
-    }
-    if (packet.ownerUserId === packet.aeUserId) {
+    } else if (packet.ownerUserId === packet.aeUserId) {
       errors.ownerUserId =
         'The owner follows up if the AE does not answer, so choose someone other than the AE.';
     }

@@ -17,8 +17,13 @@ describe('the accept path, end to end', () => {
   it('opens the packet modal for /handoff, prefilled with the account name', async () => {
     const response = await h.command({ text: 'Northwind Logistics' });
     expect(response.status).toBe(200);
-    const [open] = await waitFor(() => h.slack.callsTo('views.open').length > 0 && h.slack.callsTo('views.open'));
-    const view = open?.args.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_value?: string; initial_user?: string } }[] };
+    const [open] = await waitFor(
+      () => h.slack.callsTo('views.open').length > 0 && h.slack.callsTo('views.open'),
+    );
+    const view = open?.args.view as {
+      callback_id: string;
+      blocks: { block_id?: string; element?: { initial_value?: string; initial_user?: string } }[];
+    };
     expect(view.callback_id).toBe(CALLBACK_ID.packet);
     const account = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.accountName);
     expect(account?.element?.initial_value).toBe('Northwind Logistics');
@@ -54,7 +59,9 @@ describe('the accept path, end to end', () => {
     expect(dmJson).toContain('<!date^1795701600^');
 
     const authorDm = h.slack.dmChannelFor(people.author.id);
-    const [confirmation] = await waitFor(() => h.slack.messages(authorDm).length === 1 && h.slack.messages(authorDm));
+    const [confirmation] = await waitFor(
+      () => h.slack.messages(authorDm).length === 1 && h.slack.messages(authorDm),
+    );
     expect(JSON.stringify(confirmation?.blocks)).toContain(`<@${people.ae.id}>`);
 
     const accept = await h.interact(
@@ -73,7 +80,9 @@ describe('the accept path, end to end', () => {
     expect(JSON.stringify(updated?.blocks)).not.toContain(ACTION_ID.accept);
     expect(JSON.stringify(updated?.blocks)).toContain('Accepted');
 
-    const partnerPosts = await waitFor(() => h.slack.messages(channels.partner.id).length === 1 && h.slack.messages(channels.partner.id));
+    const partnerPosts = await waitFor(
+      () => h.slack.messages(channels.partner.id).length === 1 && h.slack.messages(channels.partner.id),
+    );
     const partnerText = JSON.stringify(partnerPosts);
     expect(partnerText).toContain('Northwind Logistics');
     expect(partnerText).toContain('accepted');
@@ -86,7 +95,12 @@ describe('the accept path, end to end', () => {
 
     const row = h.database.db.select().from(decisions).all();
     expect(row).toEqual([
-      expect.objectContaining({ handoffId: handoff.id, decision: 'accepted', decidedByUserId: people.ae.id, decidedByTeamId: TEAM }),
+      expect.objectContaining({
+        handoffId: handoff.id,
+        decision: 'accepted',
+        decidedByUserId: people.ae.id,
+        decidedByTeamId: TEAM,
+      }),
     ]);
     expect(h.slack.responses).toHaveLength(0);
   });

@@ -144,3 +144,10 @@ export async function waitFor<T>(
 
 /** Lets the outbox run for a while, for asserting that something did NOT happen. */
 export const settle = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The JSON body Bolt answered a view submission with (`response_action: errors`, …). */
+export async function ackBody(
+  response: Response,
+): Promise<{ response_action?: string; errors?: Record<string, string> }> {
+  return (await response.json()) as { response_action?: string; errors?: Record<string, string> };
+}

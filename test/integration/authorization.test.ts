@@ -1,0 +1,174 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffs } from '../../src/db/schema.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { ackBody, type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { blockAction, declineSubmission } from '../support/payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+
+describe('only the named AE can decide, and only while the handoff is open', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  async function click(actionId: string, handoffId: number | string, user: { id: string; team_id?: string }) {
+    const responseUrl = h.slack.responseUrl();
+    const response = await h.interact(
+      blockAction({
+        actionId,
+        value: String(handoffId),
+        user,
+        responseUrl,
+        triggerId: h.slack.issueTriggerId(),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const reply = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'ephemeral',
+    );
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    return String(reply.body.text);
+  }
+
+  function nothingChanged(handoffId: number) {
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(
+      h.database.db
+        .select()
+        .from(handoffs)
+        .all()
+        .find((x) => x.id === handoffId)?.status,
+    ).toBe('sent');
+  }
+
+  it('tells another member politely that only the AE can accept, and changes nothing', async () => {
+    const { handoff } = await sendHandoff(h);
+    const text = await click(ACTION_ID.accept, handoff.id, { id: people.member.id, team_id: TEAM });
+    expect(text).toContain(`Only <@${people.ae.id}>`);
+    expect(text).toContain('Nothing was changed');
+    nothingChanged(handoff.id);
+  });
+
+  it('does not open the decline modal for someone other than the AE', async () => {
+    const { handoff } = await sendHandoff(h);
+    const text = await click(ACTION_ID.decline, handoff.id, { id: people.author.id, team_id: TEAM });
+    expect(text).toContain('Only');
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    nothingChanged(handoff.id);
+  });
+
+  it('refuses the AE id when it comes from another workspace (same user id, foreign team)', async () => {
+    const { handoff } = await sendHandoff(h);
+    const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: PARTNER_TEAM });
+    expect(text).toContain('another organization');
+    nothingChanged(handoff.id);
+  });
+
+  it('refuses an external Slack Connect user and a payload without user.team_id', async () => {
+    const { handoff } = await sendHandoff(h);
+    expect(
+      await click(ACTION_ID.accept, handoff.id, { id: people.partner.id, team_id: PARTNER_TEAM }),
+    ).toContain('another organization');
+    expect(await click(ACTION_ID.accept, handoff.id, { id: people.ae.id })).toContain('another organization');
+    nothingChanged(handoff.id);
+  });
+
+  it('answers a forged or unknown handoff id with a clear ephemeral', async () => {
+    expect(await click(ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
+    expect(await click(ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain('could not find');
+  });
+
+  it('refuses a decline submitted by someone other than the AE, inline in the modal', async () => {
+    const { handoff } = await sendHandoff(h);
+    const response = await h.interact(
+      declineSubmission({ handoffId: handoff.id, user: { id: people.member.id, team_id: TEAM } }),
+    );
+    const body = await ackBody(response);
+    expect(body.response_action).toBe('errors');
+    expect(Object.values(body.errors ?? {})[0]).toMatch(/Only the account executive/);
+    nothingChanged(handoff.id);
+  });
+});
+
+describe('a decision happens exactly once', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('records one decision and posts once for a double click, and explains the state to the second click', async () => {
+    const { handoff } = await sendHandoff(h);
+    const urls = [h.slack.responseUrl(), h.slack.responseUrl()];
+    const clicks = await Promise.all(
+      urls.map((responseUrl) =>
+        h.interact(
+          blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, responseUrl }),
+        ),
+      ),
+    );
+    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 8000, 'partner post');
+    const reply = await waitFor(() => h.slack.responses[0], 4000, 'second-click ephemeral');
+    expect(String(reply.body.text)).toContain('already accepted');
+    await settle();
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(1);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(h.slack.responses).toHaveLength(1);
+  });
+
+  it('lets accept and decline race: exactly one wins', async () => {
+    const { handoff } = await sendHandoff(h);
+    const [accept, decline] = await Promise.all([
+      h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser })),
+      h.interact(declineSubmission({ handoffId: handoff.id, user: aeUser })),
+    ]);
+    expect(accept.status).toBe(200);
+    expect(decline.status).toBe(200);
+    await settle();
+    const recorded = h.database.db.select().from(decisions).all();
+    expect(recorded).toHaveLength(1);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+  });
+
+  it('stores one handoff for a double submit of the same modal and for a Slack retry', async () => {
+    const { packetSubmission } = await import('../support/payloads.js');
+    const payload = packetSubmission({ viewId: 'V0DOUBLE' });
+    const responses = await Promise.all([h.interact(payload), h.interact(payload)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const retry = await h.interact(payload, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+    await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
+    await settle();
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
+  });
+
+  it('explains the current state when the AE clicks Accept on an already declined handoff', async () => {
+    const { handoff } = await sendHandoff(h);
+    await h.interact(declineSubmission({ handoffId: handoff.id, user: aeUser }));
+    const responseUrl = h.slack.responseUrl();
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, responseUrl }),
+    );
+    const reply = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'ephemeral',
+    );
+    expect(String(reply.body.text)).toContain('already declined');
+    expect(h.database.db.select().from(decisions).get()?.decision).toBe('declined');
+  });
+});

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffs } from '../../src/db/schema.js';
+import { DECLINE_REASONS } from '../../src/domain/decline.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { ackBody, type Harness, startHarness, waitFor } from '../support/harness.js';
+import { blockAction, declineSubmission } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+describe('the decline path, end to end', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('opens the reason modal, records the coded reason and note, and keeps the note away from the partner', async () => {
+    const { handoff, dm, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
+
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.decline,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        messageTs: dm.ts,
+        triggerId: h.slack.issueTriggerId(),
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(click.status).toBe(200);
+    const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string }[];
+    };
+    expect(view.callback_id).toBe(CALLBACK_ID.decline);
+    expect(JSON.parse(view.private_metadata)).toEqual({ handoffId: handoff.id });
+    expect(view.blocks.map((b) => b.block_id)).toEqual(
+      expect.arrayContaining([DECLINE_BLOCK_ID.reason, DECLINE_BLOCK_ID.note]),
+    );
+    // Opening the modal decides nothing yet.
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+
+    const note = 'Northwind is mid-renewal with <!channel> procurement; secret pricing inside.';
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'timing', note, user: aeUser }),
+    );
+    expect(submit.status).toBe(200);
+    expect(await submit.text()).toBe('');
+
+    const [decision] = h.database.db.select().from(decisions).all();
+    expect(decision).toMatchObject({ decision: 'declined', reasonCode: 'timing', note });
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('declined');
+
+    const partnerPost = await waitFor(() => h.slack.messages(channels.partner.id)[0], 8000, 'partner post');
+    const partnerJson = JSON.stringify(partnerPost);
+    expect(partnerJson).toContain(DECLINE_REASONS.timing.partnerSafe);
+    expect(partnerJson).not.toContain('mid-renewal');
+    expect(partnerJson).not.toContain(DECLINE_REASONS.timing.label);
+
+    const ownerDm = h.slack.dmChannelFor(people.owner.id);
+    await waitFor(() => h.slack.messages(ownerDm).length === 2, 8000, 'owner notice');
+    const ownerNotice = JSON.stringify(h.slack.messages(ownerDm)[1]);
+    expect(ownerNotice).toContain(DECLINE_REASONS.timing.label);
+    expect(ownerNotice).toContain('mid-renewal');
+    // The note's mention is escaped, never a live @channel.
+    expect(ownerNotice).toContain('&lt;!channel&gt;');
+    expect(ownerNotice).not.toContain('<!channel>');
+
+    // The author (not the owner here) is told too.
+    const authorDm = h.slack.dmChannelFor(people.author.id);
+    await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'author notice');
+
+    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'DM update');
+    const updated = JSON.stringify(h.slack.messages(aeDm)[0]?.blocks);
+    expect(updated).toContain('Declined');
+    expect(updated).not.toContain(ACTION_ID.accept);
+  });
+
+  it('asks for a reason inline when none is chosen, and records nothing', async () => {
+    const { handoff } = await sendHandoff(h);
+    const submit = await h.interact(declineSubmission({ handoffId: handoff.id, reason: null, user: aeUser }));
+    expect(await submit.json()).toEqual({
+      response_action: 'errors',
+      errors: { [DECLINE_BLOCK_ID.reason]: 'Choose a reason.' },
+    });
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+  });
+
+  it('rejects an unknown reason code sent by a forged payload', async () => {
+    const { handoff } = await sendHandoff(h);
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'because', user: aeUser }),
+    );
+    expect((await ackBody(submit)).response_action).toBe('errors');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { handoffs, outbox } from '../../src/db/schema.js';
+import { type Harness, settle, startHarness } from '../support/harness.js';
+import { type PacketValues, packetSubmission } from '../support/payloads.js';
+import { PARTNER_TEAM, people } from '../support/people.js';
+
+async function submitErrors(h: Harness, values: PacketValues, user?: { id: string; team_id: string }) {
+  const response = await h.interact(packetSubmission({ values, ...(user ? { user } : {}) }));
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
+  expect(body.response_action).toBe('errors');
+  return body.errors;
+}
+
+describe('packet validation shows inline errors and stores nothing', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    // Whatever the error, nothing is stored and nothing is sent.
+    await settle(150);
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
+    expect(h.database.db.select().from(outbox).all()).toHaveLength(0);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    await h.stop();
+  });
+
+  it('names every missing required field on its own block', async () => {
+    const errors = await submitErrors(h, {
+      accountName: '   ',
+      partnerOrg: '',
+      partnerContactName: '',
+      customerTrigger: '',
+      sellerNextMove: '',
+      aeUserId: null,
+      partnerChannelId: null,
+    });
+    expect(errors[PACKET_BLOCK_ID.accountName]).toBe('Please add the account name.');
+    expect(errors[PACKET_BLOCK_ID.partnerOrg]).toBe('Please add the partner organization.');
+    expect(errors[PACKET_BLOCK_ID.partnerContactName]).toMatch(/partner contact/);
+    expect(errors[PACKET_BLOCK_ID.customerTrigger]).toMatch(/customer/);
+    expect(errors[PACKET_BLOCK_ID.sellerNextMove]).toMatch(/next move/);
+    expect(errors[PACKET_BLOCK_ID.aeUserId]).toBe('Please choose the account executive.');
+    expect(errors[PACKET_BLOCK_ID.partnerChannelId]).toBe('Please choose the partner channel.');
+    expect(errors[PACKET_BLOCK_ID.warmPath]).toBeUndefined();
+  });
+
+  it('rejects an evidence link that is not an http(s) URL', async () => {
+    const errors = await submitErrors(h, { evidenceUrl: 'javascript:alert(1)' });
+    expect(errors).toEqual({
+      [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
+    });
+  });
+
+  it('keeps the response window between 1 and 10 business days', async () => {
+    expect(await submitErrors(h, { responseWindowDays: '11' })).toEqual({
+      [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 10 business days.',
+    });
+    expect(await submitErrors(h, { responseWindowDays: '0' })).toHaveProperty(
+      PACKET_BLOCK_ID.responseWindowDays,
+    );
+    expect(await submitErrors(h, { responseWindowDays: '2.5' })).toHaveProperty(
+      PACKET_BLOCK_ID.responseWindowDays,
+    );
+  });
+
+  it('rejects fields longer than the form allows (a forged payload bypassing max_length)', async () => {
+    const errors = await submitErrors(h, { whyPartner: 'x'.repeat(5000) });
+    expect(errors[PACKET_BLOCK_ID.whyPartner]).toMatch(/Keep this under \d+ characters/);
+  });
+
+  it('refuses a bot, a deactivated user, the author themself and a partner as the AE', async () => {
+    expect(await submitErrors(h, { aeUserId: people.bot.id })).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'Choose a person, not a bot or an app.',
+    });
+    expect(await submitErrors(h, { aeUserId: people.gone.id })).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: "This person's Slack account is deactivated.",
+    });
+    expect(await submitErrors(h, { aeUserId: people.author.id })).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'Choose the account executive who will act on this, not yourself.',
+    });
+    expect(await submitErrors(h, { aeUserId: people.partner.id })).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'Choose an account executive from your own company, not a partner.',
+    });
+    expect(await submitErrors(h, { aeUserId: 'U0NOBODY' })).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.',
+    });
+  });
+
+  it('refuses an owner who is a bot, a partner or the AE', async () => {
+    expect(await submitErrors(h, { ownerUserId: people.bot.id })).toHaveProperty(PACKET_BLOCK_ID.ownerUserId);
+    expect(await submitErrors(h, { ownerUserId: people.partner.id })).toEqual({
+      [PACKET_BLOCK_ID.ownerUserId]: 'Choose an owner from your own company, not a partner.',
+    });
+    expect(await submitErrors(h, { ownerUserId: people.ae.id })).toHaveProperty(PACKET_BLOCK_ID.ownerUserId);
+  });
+
+  it('asks to submit again when Slack cannot be reached to check the AE', async () => {
+    h.slack.fail('users.info', { status: 500 });
+    expect(await submitErrors(h, {})).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'I could not check this person with Slack just now. Please submit again.',
+    });
+  });
+
+  it('refuses a submission from a user of another organization', async () => {
+    const errors = await submitErrors(h, {}, { id: people.partner.id, team_id: PARTNER_TEAM });
+    expect(errors[PACKET_BLOCK_ID.accountName]).toMatch(/Only members/);
+  });
+});

@@ -1,0 +1,384 @@
+/**
+ * HTTP side of the fake Slack Web API: routing, body parsing, auth, injected failures, recording and
+ * response URLs. The workspace state and the Web API methods live in workspace.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateMessage } from './blockLimits.js';
+import type {
+  Failure,
+  FakeChannel,
+  FakeSlackOptions,
+  FakeUser,
+  FakeView,
+  RecordedCall,
+  StoredMessage,
+  StoredResponse,
+} from './types.js';
+import { type ApiResult, Workspace } from './workspace.js';
+
+type Args = Record<string, unknown>;
+
+/** Form fields that Slack (and @slack/web-api) send as JSON strings. */
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+/** `fail()` target for response URL posts (not matched by '*'). */
+const RESPONSE_URL = 'response_url';
+
+class BadRequest extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Parses Web API arguments like Slack: query string, then a form-encoded, multipart or JSON body. */
+async function parseArgs(contentType: string, body: Buffer, query: URLSearchParams): Promise<Args> {
+  const args: Args = Object.fromEntries(query);
+  if (body.length === 0) return args;
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new BadRequest('invalid_json');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new BadRequest('invalid_json');
+    // Slack ignores a token in a JSON body: JSON calls must authenticate with the Authorization header.
+    const { token: _ignored, ...rest } = parsed as Args;
+    return { ...args, ...rest };
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    Object.assign(args, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  } else if (type === 'multipart/form-data') {
+    const form = await new Response(new Uint8Array(body), {
+      headers: { 'content-type': contentType },
+    }).formData();
+    for (const [key, value] of form) {
+      args[key] = typeof value === 'string' ? value : { filename: value.name, size: value.size };
+    }
+  } else {
+    throw new BadRequest(type === '' ? 'missing_post_type' : 'invalid_post_type');
+  }
+  for (const key of JSON_FIELDS) {
+    const value = args[key];
+    if (typeof value !== 'string') continue;
+    try {
+      args[key] = JSON.parse(value);
+    } catch {
+      // Left as a string: validation then reports it as Slack would.
+    }
+  }
+  return args;
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+  res.on('error', () => {}); // the client may have given up (timeouts)
+  res.writeHead(status, { 'content-type': type, ...headers });
+  res.end(text);
+}
+
+export class FakeSlack {
+  /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
+  static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(opts);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = fake.server.address() as AddressInfo;
+    fake.origin = `http://127.0.0.1:${port}`;
+    return fake;
+  }
+
+  readonly token: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  /** Every Web API call in arrival order, including failed and injected ones (ok: false). */
+  readonly calls: RecordedCall[] = [];
+  /** Accepted posts to response URLs (JSON bodies), in arrival order. */
+  readonly responses: StoredResponse[] = [];
+
+  private readonly workspace: Workspace;
+  private readonly server: http.Server;
+  private readonly opts: Required<Pick<FakeSlackOptions, 'responseUrlTtlMs' | 'responseUrlMaxUses'>>;
+  private failures: { method: string; failure: Failure; remaining: number }[] = [];
+  private readonly responseUrls = new Map<
+    string,
+    { createdAt: number; uses: number; channel?: string; ts?: string }
+  >();
+  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private origin = '';
+  private stopped = false;
+
+  private constructor(opts: FakeSlackOptions) {
+    this.token = opts.token ?? 'xoxb-test-token';
+    this.teamId = opts.teamId ?? 'T0INTERNAL';
+    this.botUserId = opts.botUserId ?? 'UBOT';
+    this.botId = opts.botId ?? 'BBOT';
+    this.opts = {
+      responseUrlTtlMs: opts.responseUrlTtlMs ?? 30 * 60_000,
+      responseUrlMaxUses: opts.responseUrlMaxUses ?? 5,
+    };
+    this.workspace = new Workspace({
+      teamId: this.teamId,
+      botUserId: this.botUserId,
+      botId: this.botId,
+      appId: 'AFAKEAPP',
+      triggerTtlMs: opts.triggerTtlMs ?? 3000,
+    });
+    this.server = http.createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        console.error('[fakeSlack] handler crashed', error);
+        if (!res.headersSent) send(res, 500, 'fake slack crashed');
+      });
+    });
+  }
+
+  /** Base URL to pass as `slackApiUrl` (trailing slash). */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** Successful (ok: true) calls of one method. */
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && c.ok);
+  }
+
+  addUser(user: FakeUser): void {
+    this.workspace.users.set(user.id, { ...user });
+  }
+
+  /** Adds (or replaces) a conversation; put the bot user id in `members` to let the bot post there. */
+  addChannel(channel: FakeChannel): void {
+    this.workspace.channels.set(channel.id, { ...channel, members: [...channel.members] });
+  }
+
+  /**
+   * A fresh trigger id: single use, valid for 3 s (`triggerTtlMs`). Pass the id of an open modal to
+   * make `views.push` stack onto that modal (as a trigger from a button inside it would); otherwise
+   * `views.push` stacks onto the latest opened modal.
+   */
+  issueTriggerId(opts: { viewId?: string } = {}): string {
+    return this.workspace.views.issueTriggerId(opts.viewId);
+  }
+
+  /**
+   * A fresh URL on this server that acts like a response_url (5 uses within 30 minutes). Given the
+   * message it belongs to, `replace_original` / `delete_original` change that message and
+   * `response_type: 'in_channel'` posts a new one in `channel`.
+   */
+  responseUrl(opts: { channel?: string; ts?: string } = {}): string {
+    const id = randomBytes(8).toString('hex');
+    this.responseUrls.set(id, { createdAt: Date.now(), uses: 0, ...opts });
+    return `${this.origin}/response/${id}`;
+  }
+
+  /** Current messages of a conversation (D… id for DMs), in post order. */
+  messages(channel: string): StoredMessage[] {
+    return (this.workspace.messages.get(channel) ?? []).map((m) => structuredClone(m));
+  }
+
+  dmChannelFor(userId: string): string {
+    return this.workspace.dmChannelFor(userId);
+  }
+
+  /** Current state of a view, by view id or external_id. */
+  view(idOrExternalId: string): FakeView | undefined {
+    const view = this.workspace.views.find(idOrExternalId);
+    return view && structuredClone(view);
+  }
+
+  /** The Home tab view published for a user. */
+  homeView(userId: string): FakeView | undefined {
+    const id = this.workspace.views.homeViews.get(userId);
+    return id ? this.view(id) : undefined;
+  }
+
+  /**
+   * Makes the next `times` calls of `method` ('*' = any Web API method, 'response_url' = posts to
+   * response URLs) fail. The earliest registered matching failure is used first.
+   */
+  fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
+    this.failures.push({ method, failure, remaining: times });
+  }
+
+  clearFailures(): void {
+    this.failures = [];
+  }
+
+  /** Forgets calls, messages, views, trigger ids, responses and failures; keeps users and channels. */
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.responseUrls.clear();
+    this.workspace.reset();
+    this.clearFailures();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const pending of this.pendingDelays) {
+      clearTimeout(pending.timer);
+      pending.resolve();
+    }
+    this.pendingDelays.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private takeFailure(method: string): Failure | undefined {
+    const entry = this.failures.find(
+      (f) => f.remaining > 0 && (f.method === method || (f.method === '*' && method !== RESPONSE_URL)),
+    );
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    this.failures = this.failures.filter((f) => f.remaining > 0);
+    return entry.failure;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = {
+        timer: setTimeout(() => {
+          this.pendingDelays.delete(pending);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.pendingDelays.add(pending);
+    });
+  }
+
+  /** Waits out a failure's delay, then answers for it unless it was only a delay. */
+  private async applyFailure(
+    failure: Failure | undefined,
+    res: http.ServerResponse,
+  ): Promise<{ answered: false } | { answered: true; status: number; body: unknown }> {
+    if (!failure) return { answered: false };
+    if (failure.delayMs) await this.sleep(failure.delayMs);
+    if (this.stopped) return { answered: true, status: 0, body: undefined };
+    if (failure.retryAfter !== undefined) {
+      const body = { ok: false, error: 'ratelimited' };
+      send(res, 429, body, { 'retry-after': String(failure.retryAfter) });
+      return { answered: true, status: 429, body };
+    }
+    if (failure.status !== undefined) {
+      const body = `fake slack: injected HTTP ${failure.status}`;
+      send(res, failure.status, body);
+      return { answered: true, status: failure.status, body };
+    }
+    if (failure.error !== undefined) {
+      const body = { ok: false, error: failure.error };
+      send(res, 200, body);
+      return { answered: true, status: 200, body };
+    }
+    return { answered: false };
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/api/')) return this.handleApi(req, res, url, body);
+    if (url.pathname.startsWith('/response/') && req.method === 'POST') {
+      return this.handleResponseUrl(res, url, body);
+    }
+    send(res, 404, 'not found');
+  }
+
+  private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    let args: Args = {};
+    let parseError: string | undefined;
+    try {
+      args = await parseArgs(req.headers['content-type'] ?? '', body, url.searchParams);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      parseError = error.message;
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
+    delete args.token;
+    const call: RecordedCall = { method, args, at: Date.now(), ok: false, response: undefined, status: 0 };
+    if (token) call.token = token;
+    this.calls.push(call);
+
+    const injected = await this.applyFailure(this.takeFailure(method), res);
+    if (injected.answered) {
+      call.status = injected.status;
+      call.response = injected.body;
+      return;
+    }
+    let result: ApiResult;
+    if (parseError) result = { ok: false, error: parseError };
+    else if (!token) result = { ok: false, error: 'not_authed' };
+    else if (token !== this.token) result = { ok: false, error: 'invalid_auth' };
+    else result = this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
+    call.status = 200;
+    call.ok = result.ok;
+    call.response = result;
+    send(res, 200, result);
+  }
+
+  private async handleResponseUrl(res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {
+    const entry = this.responseUrls.get(url.pathname.slice('/response/'.length));
+    if (!entry) return send(res, 404, { ok: false, error: 'invalid_url' });
+    if (Date.now() - entry.createdAt > this.opts.responseUrlTtlMs)
+      return send(res, 404, { ok: false, error: 'expired_url' });
+    if (entry.uses >= this.opts.responseUrlMaxUses) return send(res, 404, { ok: false, error: 'used_url' });
+    const injected = await this.applyFailure(this.takeFailure(RESPONSE_URL), res);
+    if (injected.answered) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return send(res, 400, { ok: false, error: 'invalid_payload' });
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return send(res, 400, { ok: false, error: 'invalid_payload' });
+    }
+    const message = body as Record<string, unknown>;
+    const invalid = validateMessage(message);
+    if (invalid) {
+      return send(res, 400, {
+        ok: false,
+        error: invalid.error,
+        response_metadata: { messages: invalid.messages },
+      });
+    }
+    entry.uses += 1;
+    this.responses.push({ url: url.href, body: message, at: Date.now() });
+    this.applyResponse(entry, message);
+    send(res, 200, 'ok');
+  }
+
+  /** What a response URL post does to the conversation it belongs to (when the URL was given one). */
+  private applyResponse(entry: { channel?: string; ts?: string }, body: Record<string, unknown>): void {
+    if (!entry.channel) return;
+    const original = entry.ts ? this.workspace.findMessage(entry.channel, entry.ts) : undefined;
+    if (body.delete_original === true && original) {
+      const list = this.workspace.messages.get(entry.channel) ?? [];
+      list.splice(list.indexOf(original), 1);
+    } else if (body.replace_original === true && original) {
+      this.workspace.replaceMessage(original, body);
+    } else if (body.response_type === 'in_channel') {
+      const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
+      this.workspace.storeMessage(entry.channel, body, threadTs);
+    }
+  }
+}

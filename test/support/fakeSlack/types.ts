@@ -1,0 +1,115 @@
+/** Public types of the fake Slack Web API server (see `test/support/fakeSlack.ts`). */
+
+export interface FakeUser {
+  id: string;
+  team_id: string;
+  name: string;
+  real_name?: string;
+  /** IANA zone; defaults to 'America/Los_Angeles' (Slack's default). */
+  tz?: string;
+  /** Seconds east of UTC; derived from `tz` (at the current date) when omitted. */
+  tz_offset?: number;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  is_ext_shared?: boolean;
+  is_shared?: boolean;
+  is_org_shared?: boolean;
+  is_pending_ext_shared?: boolean;
+  shared_team_ids?: string[];
+  /** User ids in the conversation; include the bot user id for the bot to be able to post. */
+  members: string[];
+}
+
+export interface RecordedCall {
+  method: string;
+  /** Parsed arguments (form values of blocks/attachments/view/metadata JSON-decoded); `token` is removed. */
+  args: Record<string, unknown>;
+  /** Arrival time (Date.now()). */
+  at: number;
+  /** true only for an HTTP 200 `{ ok: true }` answer. */
+  ok: boolean;
+  /** JSON body answered (or the text body of an injected HTTP error); undefined while still pending. */
+  response: unknown;
+  /** HTTP status answered; 0 while still pending. */
+  status: number;
+  /** The token the call was made with (header or body), if any. */
+  token?: string;
+}
+
+export interface Failure {
+  /** Answer with this HTTP status and a small text body (e.g. 500, 503). */
+  status?: number;
+  /** Answer HTTP 200 `{ ok: false, error }`. */
+  error?: string;
+  /** Answer HTTP 429 with this `Retry-After` (seconds) and `{ ok: false, error: 'ratelimited' }`. */
+  retryAfter?: number;
+  /** Wait this long before answering; alone, the call is then handled normally (with its side effects). */
+  delayMs?: number;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  /** Parent ts when the message is a thread reply. */
+  thread_ts?: string;
+  /** Bot user id. */
+  user: string;
+  edited?: boolean;
+  metadata?: unknown;
+}
+
+export interface StoredResponse {
+  url: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** A view as Slack returns it (`views.open` / `views.push` / `views.update` / `views.publish`). */
+export interface FakeView {
+  id: string;
+  team_id: string;
+  type: string;
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  blocks: unknown[];
+  private_metadata: string;
+  callback_id: string;
+  external_id: string;
+  state: { values: Record<string, unknown> };
+  hash: string;
+  clear_on_close: boolean;
+  notify_on_close: boolean;
+  root_view_id: string | null;
+  previous_view_id: string | null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+  [key: string]: unknown;
+}
+
+export interface FakeSlackOptions {
+  /** Default 'xoxb-test-token'. */
+  token?: string;
+  /** Default 'T0INTERNAL'. */
+  teamId?: string;
+  /** Default 'UBOT'. */
+  botUserId?: string;
+  /** Default 'BBOT'. */
+  botId?: string;
+  /** Lifetime of trigger ids; default 3000 ms as on Slack. */
+  triggerTtlMs?: number;
+  /** Lifetime of response URLs; default 30 minutes as on Slack. */
+  responseUrlTtlMs?: number;
+  /** Uses allowed per response URL; default 5 as on Slack. */
+  responseUrlMaxUses?: number;
+}

@@ -1,0 +1,164 @@
+/**
+ * Views of the fake Slack server: modals (views.open / push / update, stacks of at most 3), Home tabs
+ * (views.publish) and the trigger ids that open modals (single use, 3 s).
+ */
+import { randomBytes } from 'node:crypto';
+import { validateView } from './blockLimits.js';
+import { type ApiError, type ApiResult, type Args, fail, str, type WorkspaceConfig } from './common.js';
+import type { FakeView } from './types.js';
+
+const MAX_VIEW_STACK = 3;
+
+export class ViewStore {
+  readonly views = new Map<string, FakeView>();
+  /** Modal stacks: root view id -> view ids, bottom first. */
+  readonly stacks = new Map<string, string[]>();
+  /** Home tab view id per user id. */
+  readonly homeViews = new Map<string, string>();
+  readonly triggers = new Map<string, { issuedAt: number; used: boolean; viewId?: string }>();
+  private lastRootViewId: string | undefined;
+
+  constructor(
+    private readonly config: WorkspaceConfig,
+    private readonly hasUser: (userId: string) => boolean,
+  ) {}
+
+  reset(): void {
+    this.views.clear();
+    this.stacks.clear();
+    this.homeViews.clear();
+    this.triggers.clear();
+    this.lastRootViewId = undefined;
+  }
+
+  issueTriggerId(viewId?: string): string {
+    const id = `${Math.floor(Date.now() / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString('hex')}`;
+    this.triggers.set(id, { issuedAt: Date.now(), used: false, ...(viewId ? { viewId } : {}) });
+    return id;
+  }
+
+  /** A view by id or external_id. */
+  find(idOrExternalId: string): FakeView | undefined {
+    return (
+      this.views.get(idOrExternalId) ?? [...this.views.values()].find((v) => v.external_id === idOrExternalId)
+    );
+  }
+
+  /** Checks a trigger id without consuming it. */
+  private checkTrigger(triggerId: unknown): ApiError | { viewId?: string; consume: () => void } {
+    const trigger = this.triggers.get(str(triggerId) ?? '');
+    if (!trigger) return fail('invalid_trigger_id');
+    if (trigger.used) return fail('exchanged_trigger_id');
+    if (Date.now() - trigger.issuedAt >= this.config.triggerTtlMs) return fail('expired_trigger_id');
+    return { viewId: trigger.viewId, consume: () => (trigger.used = true) };
+  }
+
+  private newHash(): string {
+    return `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
+  }
+
+  private newViewId(): string {
+    let id: string;
+    do id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
+    while (this.views.has(id));
+    return id;
+  }
+
+  private externalIdTaken(externalId: unknown, exceptViewId?: string): boolean {
+    if (!str(externalId)) return false;
+    return [...this.views.values()].some((v) => v.external_id === externalId && v.id !== exceptViewId);
+  }
+
+  private buildView(
+    view: Record<string, unknown>,
+    id: string,
+    root: string | null,
+    previous: string | null,
+  ): FakeView {
+    const { team_id: _t, id: _i, hash: _h, state: _s, ...rest } = view;
+    return {
+      ...rest,
+      id,
+      team_id: this.config.teamId,
+      type: String(view.type),
+      blocks: (view.blocks as unknown[]) ?? [],
+      private_metadata: str(view.private_metadata) ?? '',
+      callback_id: str(view.callback_id) ?? '',
+      external_id: str(view.external_id) ?? '',
+      state: { values: {} },
+      hash: this.newHash(),
+      clear_on_close: view.clear_on_close === true,
+      notify_on_close: view.notify_on_close === true,
+      root_view_id: root,
+      previous_view_id: previous,
+      app_id: this.config.appId,
+      app_installed_team_id: this.config.teamId,
+      bot_id: this.config.botId,
+    };
+  }
+
+  open(args: Args, push: boolean): ApiResult {
+    const trigger = this.checkTrigger(args.trigger_id);
+    if ('error' in trigger) return trigger;
+    const invalid = validateView(args.view, ['modal']);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    const view = args.view as Record<string, unknown>;
+    if (this.externalIdTaken(view.external_id)) return fail('duplicate_external_id');
+    // views.push stacks onto the modal the trigger came from (or the latest one); without any modal it opens one.
+    let rootId: string | null | undefined;
+    if (push) rootId = trigger.viewId ? this.views.get(trigger.viewId)?.root_view_id : this.lastRootViewId;
+    const stack = rootId ? this.stacks.get(rootId) : undefined;
+    if (stack && stack.length >= MAX_VIEW_STACK) return fail('push_limit_reached');
+    trigger.consume();
+    const id = this.newViewId();
+    const built =
+      stack && rootId
+        ? this.buildView(view, id, rootId, stack.at(-1) ?? null)
+        : this.buildView(view, id, id, null);
+    this.views.set(id, built);
+    if (stack) stack.push(id);
+    else {
+      this.stacks.set(id, [id]);
+      this.lastRootViewId = id;
+    }
+    return { ok: true, view: built };
+  }
+
+  update(args: Args): ApiResult {
+    const viewId = str(args.view_id);
+    const externalId = str(args.external_id);
+    if (!viewId && !externalId) {
+      return fail('invalid_arguments', ['[ERROR] must provide view_id or external_id [json-pointer:/]']);
+    }
+    const current = viewId ? this.views.get(viewId) : this.find(externalId as string);
+    if (!current) return fail('not_found');
+    if (str(args.hash) && args.hash !== current.hash) return fail('hash_conflict');
+    const invalid = validateView(args.view, [current.type]);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    const view = args.view as Record<string, unknown>;
+    if (this.externalIdTaken(view.external_id, current.id)) return fail('duplicate_external_id');
+    const updated = this.buildView(
+      { external_id: current.external_id, ...view },
+      current.id,
+      current.root_view_id,
+      current.previous_view_id,
+    );
+    this.views.set(current.id, updated);
+    return { ok: true, view: updated };
+  }
+
+  publish(args: Args): ApiResult {
+    const userId = str(args.user_id);
+    if (!userId || !this.hasUser(userId)) return fail('user_not_found');
+    const existingId = this.homeViews.get(userId);
+    const existing = existingId ? this.views.get(existingId) : undefined;
+    if (existing && str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
+    const invalid = validateView(args.view, ['home']);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    const id = existing?.id ?? this.newViewId();
+    const built = this.buildView(args.view as Record<string, unknown>, id, null, null);
+    this.views.set(id, built);
+    this.homeViews.set(userId, id);
+    return { ok: true, view: built };
+  }
+}

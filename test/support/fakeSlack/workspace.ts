@@ -1,0 +1,297 @@
+/**
+ * State of the fake workspace (users, conversations, messages, views, trigger ids) and the Web API
+ * methods that act on it. Transport concerns (HTTP, auth, injected failures, recording) live in server.ts.
+ */
+import { validateMessage } from './blockLimits.js';
+import { type ApiError, type ApiResult, type Args, fail, str, type WorkspaceConfig } from './common.js';
+import type { FakeChannel, FakeUser, StoredMessage } from './types.js';
+import { ViewStore } from './views.js';
+
+export type { ApiResult } from './common.js';
+
+type Handler = (args: Args) => ApiResult;
+type Target =
+  | { kind: 'im'; id: string; user: FakeUser }
+  | { kind: 'channel'; id: string; channel: FakeChannel }
+  | ApiError;
+
+const DEFAULT_TZ = 'America/Los_Angeles';
+
+/** Text, blocks or attachments given (malformed blocks count: validation reports them). */
+const hasContent = (args: Args): boolean =>
+  str(args.text) !== undefined ||
+  [args.blocks, args.attachments].some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+
+/** Offset (seconds east of UTC) and long name of an IANA zone, today. */
+function zoneInfo(tz: string): { offset: number; label: string } {
+  const part = (timeZoneName: 'longOffset' | 'long') =>
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
+  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  return { offset, label: part('long') };
+}
+
+export class Workspace {
+  readonly users = new Map<string, FakeUser>();
+  readonly channels = new Map<string, FakeChannel>();
+  /** Messages per conversation id, in post order. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  readonly views: ViewStore;
+  private lastTsMicros = 0;
+
+  readonly handlers: Record<string, Handler> = {
+    'auth.test': () => this.authTest(),
+    'users.info': (a) => this.usersInfo(a),
+    'conversations.info': (a) => this.conversationsInfo(a),
+    'conversations.open': (a) => this.conversationsOpen(a),
+    'chat.postMessage': (a) => this.postMessage(a),
+    'chat.update': (a) => this.update(a),
+    'chat.delete': (a) => this.deleteMessage(a),
+    'chat.postEphemeral': (a) => this.postEphemeral(a),
+    'views.open': (a) => this.views.open(a, false),
+    'views.push': (a) => this.views.open(a, true),
+    'views.update': (a) => this.views.update(a),
+    'views.publish': (a) => this.views.publish(a),
+  };
+
+  constructor(private readonly config: WorkspaceConfig) {
+    this.views = new ViewStore(config, (userId) => this.users.has(userId));
+    this.addBotUser();
+  }
+
+  /** Forgets messages, views and trigger ids; keeps users and channels. */
+  reset(): void {
+    this.messages.clear();
+    this.views.reset();
+  }
+
+  addBotUser(): void {
+    const { botUserId, teamId } = this.config;
+    if (this.users.has(botUserId)) return;
+    this.users.set(botUserId, { id: botUserId, team_id: teamId, name: 'bot', is_bot: true });
+  }
+
+  dmChannelFor(userId: string): string {
+    return `D${userId}`;
+  }
+
+  /** A unique, increasing message ts in Slack's format, close to the current time. */
+  nextTs(): string {
+    this.lastTsMicros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+  }
+
+  findMessage(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /** Resolves a `channel` argument: a user id (their DM with the bot), a D… id or a known channel id. */
+  resolveTarget(channel: unknown, { allowUserId }: { allowUserId: boolean }): Target {
+    const id = str(channel);
+    if (!id) return fail('channel_not_found');
+    const known = this.channels.get(id);
+    if (known) return { kind: 'channel', id, channel: known };
+    let userId: string | undefined;
+    if (/^[UW]/.test(id)) userId = allowUserId ? id : undefined;
+    else if (id.startsWith('D')) userId = id.slice(1);
+    const user = userId ? this.users.get(userId) : undefined;
+    if (!user || user.id === this.config.botUserId) return fail('channel_not_found');
+    return { kind: 'im', id: this.dmChannelFor(user.id), user };
+  }
+
+  /** Message fields as Slack returns them in `message`. */
+  messageObject(m: StoredMessage): Record<string, unknown> {
+    return {
+      type: 'message',
+      text: m.text ?? '',
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(m.attachments ? { attachments: m.attachments } : {}),
+      user: m.user,
+      ts: m.ts,
+      bot_id: this.config.botId,
+      app_id: this.config.appId,
+      team: this.config.teamId,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
+      ...(m.metadata ? { metadata: m.metadata } : {}),
+    };
+  }
+
+  /** Posts a message (no validation): used by chat.postMessage and response URLs. */
+  storeMessage(channel: string, args: Args, threadTs?: string): StoredMessage {
+    const message: StoredMessage = {
+      channel,
+      ts: this.nextTs(),
+      user: this.config.botUserId,
+      ...(typeof args.text === 'string' ? { text: args.text } : {}),
+      ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+      ...(Array.isArray(args.attachments) ? { attachments: args.attachments } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
+    };
+    const list = this.messages.get(channel) ?? [];
+    list.push(message);
+    this.messages.set(channel, list);
+    return message;
+  }
+
+  /** Replaces text (when given) and blocks (when given; `[]` removes them), as chat.update does. */
+  replaceMessage(message: StoredMessage, args: Args): void {
+    if (typeof args.text === 'string') message.text = args.text;
+    if (Array.isArray(args.blocks)) message.blocks = args.blocks;
+    if (Array.isArray(args.attachments)) message.attachments = args.attachments;
+    if (args.metadata !== undefined) message.metadata = args.metadata;
+    message.edited = true;
+  }
+
+  private authTest(): ApiResult {
+    const { teamId, botUserId, botId } = this.config;
+    return {
+      ok: true,
+      url: 'https://fake-workspace.slack.com/',
+      team: 'Fake Workspace',
+      user: this.users.get(botUserId)?.name ?? 'bot',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    };
+  }
+
+  private usersInfo(args: Args): ApiResult {
+    const u = this.users.get(str(args.user) ?? '');
+    if (!u) return fail('user_not_found');
+    const tz = u.tz ?? DEFAULT_TZ;
+    const zone = zoneInfo(tz);
+    const realName = u.real_name ?? u.name;
+    return {
+      ok: true,
+      user: {
+        id: u.id,
+        team_id: u.team_id,
+        name: u.name,
+        real_name: realName,
+        deleted: u.deleted ?? false,
+        tz,
+        tz_label: zone.label,
+        tz_offset: u.tz_offset ?? zone.offset,
+        is_bot: u.is_bot ?? false,
+        is_app_user: false,
+        profile: { real_name: realName, display_name: u.name, team: u.team_id },
+      },
+    };
+  }
+
+  private conversationsInfo(args: Args): ApiResult {
+    const target = this.resolveTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    if (target.kind === 'im') {
+      return {
+        ok: true,
+        channel: { id: target.id, is_im: true, is_channel: false, is_group: false, user: target.user.id },
+      };
+    }
+    const c = target.channel;
+    const isMember = c.members.includes(this.config.botUserId);
+    // Private conversations are invisible to a bot that is not in them.
+    if (c.is_private && !isMember) return fail('channel_not_found');
+    return {
+      ok: true,
+      channel: {
+        id: c.id,
+        name: c.name,
+        is_channel: true,
+        is_group: false,
+        is_im: false,
+        is_mpim: false,
+        is_private: c.is_private ?? false,
+        is_archived: false,
+        is_member: isMember,
+        is_shared: c.is_shared ?? false,
+        is_ext_shared: c.is_ext_shared ?? false,
+        is_org_shared: c.is_org_shared ?? false,
+        is_pending_ext_shared: c.is_pending_ext_shared ?? false,
+        shared_team_ids: c.shared_team_ids ?? [this.config.teamId],
+        context_team_id: this.config.teamId,
+      },
+    };
+  }
+
+  private conversationsOpen(args: Args): ApiResult {
+    const users = (str(args.users) ?? '').split(',').filter(Boolean);
+    if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_supported');
+    const target = this.resolveTarget(users[0], { allowUserId: true });
+    if (!('kind' in target)) return fail('user_not_found');
+    return { ok: true, channel: { id: target.id } };
+  }
+
+  /** Resolves a posting target and checks the bot may post there. */
+  private postTarget(channel: unknown): Target {
+    const target = this.resolveTarget(channel, { allowUserId: true });
+    if (!('kind' in target)) return target;
+    if (target.kind === 'im' && target.user.is_bot) return fail('cannot_dm_bot');
+    if (target.kind === 'channel' && !target.channel.members.includes(this.config.botUserId)) {
+      return fail('not_in_channel');
+    }
+    return target;
+  }
+
+  private postMessage(args: Args): ApiResult {
+    const target = this.postTarget(args.channel);
+    if (!('kind' in target)) return target;
+    if (!hasContent(args)) return fail('no_text');
+    let threadTs: string | undefined;
+    if (args.thread_ts !== undefined && args.thread_ts !== '') {
+      const parent = this.findMessage(target.id, String(args.thread_ts));
+      if (!parent) return fail('thread_not_found');
+      threadTs = parent.thread_ts ?? parent.ts;
+    }
+    const invalid = validateMessage(args);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    const message = this.storeMessage(target.id, args, threadTs);
+    return { ok: true, channel: target.id, ts: message.ts, message: this.messageObject(message) };
+  }
+
+  private update(args: Args): ApiResult {
+    const target = this.resolveTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    const message = this.findMessage(target.id, str(args.ts) ?? '');
+    if (!message) return fail('message_not_found');
+    if (!hasContent(args)) return fail('no_text');
+    const invalid = validateMessage(args);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    this.replaceMessage(message, args);
+    return {
+      ok: true,
+      channel: target.id,
+      ts: message.ts,
+      text: message.text ?? '',
+      message: this.messageObject(message),
+    };
+  }
+
+  private deleteMessage(args: Args): ApiResult {
+    const target = this.resolveTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    const list = this.messages.get(target.id) ?? [];
+    const index = list.findIndex((m) => m.ts === args.ts);
+    if (index < 0) return fail('message_not_found');
+    list.splice(index, 1);
+    return { ok: true, channel: target.id, ts: String(args.ts) };
+  }
+
+  private postEphemeral(args: Args): ApiResult {
+    const target = this.postTarget(args.channel);
+    if (!('kind' in target)) return target;
+    const user = this.users.get(str(args.user) ?? '');
+    if (!user) return fail('user_not_found');
+    if (target.kind === 'channel' && !target.channel.members.includes(user.id))
+      return fail('user_not_in_channel');
+    if (!hasContent(args)) return fail('no_text');
+    const invalid = validateMessage(args);
+    if (invalid) return fail(invalid.error, invalid.messages);
+    return { ok: true, message_ts: this.nextTs() };
+  }
+}

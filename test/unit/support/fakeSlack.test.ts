@@ -1,0 +1,1082 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel as BoltLogLevel, verifySlackRequest } from '@slack/bolt';
+import {
+  type Logger,
+  LogLevel,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  WebClient,
+  type WebClientOptions,
+} from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSlack } from '../../support/fakeSlack.js';
+import {
+  postEvent,
+  postInteraction,
+  postRaw,
+  postSlashCommand,
+  slackSignature,
+} from '../../support/signing.js';
+
+const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+let fake: FakeSlack;
+
+function client(opts: WebClientOptions = {}, token = fake.token): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: silentLogger,
+    ...opts,
+  });
+}
+
+/** Runs a call that must fail with a platform error; returns the error's data. */
+async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WebAPIPlatformError);
+  return (error as WebAPIPlatformError).data;
+}
+
+const section = (text: string, extra: Record<string, unknown> = {}) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text },
+  ...extra,
+});
+const button = (extra: Record<string, unknown> = {}) => ({
+  type: 'button',
+  action_id: 'go',
+  text: { type: 'plain_text', text: 'Go' },
+  ...extra,
+});
+const modal = (extra: Record<string, unknown> = {}) => ({
+  type: 'modal' as const,
+  title: { type: 'plain_text' as const, text: 'Handoff' },
+  blocks: [section('hello')],
+  ...extra,
+});
+const textInput = (element: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  type: 'input',
+  label: { type: 'plain_text', text: 'Note' },
+  element: { type: 'plain_text_input', action_id: 'note', ...element },
+  ...extra,
+});
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+beforeEach(() => {
+  fake.reset();
+  fake.addUser({
+    id: 'U1',
+    team_id: fake.teamId,
+    name: 'ada',
+    real_name: 'Ada Lovelace',
+    tz: 'Europe/London',
+  });
+  fake.addUser({ id: 'WEXT', team_id: 'T0PARTNER', name: 'pat' });
+  fake.addUser({ id: 'UOTHERBOT', team_id: fake.teamId, name: 'otherbot', is_bot: true });
+  fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId, 'U1'] });
+  fake.addChannel({ id: 'C2', name: 'no-bot', members: ['U1'] });
+  fake.addChannel({ id: 'G1', name: 'secret', is_private: true, members: ['U1'] });
+  fake.addChannel({
+    id: 'CSHARED',
+    name: 'partner-acme',
+    is_shared: true,
+    is_ext_shared: true,
+    shared_team_ids: [fake.teamId, 'T0PARTNER'],
+    members: [fake.botUserId, 'U1', 'WEXT'],
+  });
+});
+
+describe('FakeSlack: auth and read methods', () => {
+  it('answers auth.test with the bot identity', async () => {
+    const res = await client().auth.test();
+    expect(res).toMatchObject({ ok: true, team_id: 'T0INTERNAL', user_id: 'UBOT', bot_id: 'BBOT' });
+    expect(res.url).toMatch(/^https:\/\//);
+  });
+
+  it('rejects a wrong token (invalid_auth) and a missing one (not_authed)', async () => {
+    expect((await platformError(client({}, 'xoxb-wrong').auth.test())).error).toBe('invalid_auth');
+    const res = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST' });
+    expect(await res.json()).toEqual({ ok: false, error: 'not_authed' });
+    expect(fake.calls.map((c) => [c.method, c.ok])).toEqual([
+      ['auth.test', false],
+      ['auth.test', false],
+    ]);
+    expect(fake.callsTo('auth.test')).toEqual([]);
+  });
+
+  it('accepts a token in a form body and JSON bodies with a bearer header', async () => {
+    const form = await fetch(`${fake.apiUrl}users.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: fake.token, user: 'U1' }),
+    });
+    expect(await form.json()).toMatchObject({ ok: true, user: { id: 'U1' } });
+    const json = await fetch(`${fake.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${fake.token}` },
+      body: JSON.stringify({ channel: 'C1', text: 'hi', blocks: [section('hi')] }),
+    });
+    expect(await json.json()).toMatchObject({ ok: true, channel: 'C1' });
+    expect(fake.callsTo('chat.postMessage')[0]?.args).toEqual({
+      channel: 'C1',
+      text: 'hi',
+      blocks: [section('hi')],
+    });
+    expect(fake.callsTo('users.info')[0]?.args).toEqual({ user: 'U1' }); // token is not recorded in args
+    expect(fake.callsTo('users.info')[0]?.token).toBe(fake.token);
+  });
+
+  it('JSON-decodes blocks and view sent by WebClient as form fields', async () => {
+    await client().chat.postMessage({ channel: 'C1', text: 't', blocks: [section('x')], metadata: meta() });
+    const call = fake.callsTo('chat.postMessage')[0];
+    expect(call?.args.blocks).toEqual([section('x')]);
+    expect(call?.args.metadata).toEqual(meta());
+    expect(fake.messages('C1')[0]?.metadata).toEqual(meta());
+    function meta() {
+      return { event_type: 'handoff_created', event_payload: { id: 'h1' } };
+    }
+  });
+
+  it('answers users.info in Slack shape, with timezone details', async () => {
+    const { user } = await client().users.info({ user: 'U1' });
+    expect(user).toMatchObject({
+      id: 'U1',
+      team_id: 'T0INTERNAL',
+      name: 'ada',
+      real_name: 'Ada Lovelace',
+      tz: 'Europe/London',
+      is_bot: false,
+      deleted: false,
+      profile: { real_name: 'Ada Lovelace', display_name: 'ada' },
+    });
+    expect([0, 3600]).toContain(user?.tz_offset);
+    expect(user?.tz_label).toMatch(/Time$/);
+    expect((await platformError(client().users.info({ user: 'UNOPE' }))).error).toBe('user_not_found');
+  });
+
+  it('answers conversations.info with sharing flags and membership', async () => {
+    const { channel } = await client().conversations.info({ channel: 'CSHARED' });
+    expect(channel).toMatchObject({
+      id: 'CSHARED',
+      name: 'partner-acme',
+      is_channel: true,
+      is_im: false,
+      is_private: false,
+      is_member: true,
+      is_shared: true,
+      is_ext_shared: true,
+      is_org_shared: false,
+      is_pending_ext_shared: false,
+      shared_team_ids: ['T0INTERNAL', 'T0PARTNER'],
+    });
+    expect((await client().conversations.info({ channel: 'C2' })).channel?.is_member).toBe(false);
+    expect((await platformError(client().conversations.info({ channel: 'CNOPE' }))).error).toBe(
+      'channel_not_found',
+    );
+    // A private channel the bot is not in is invisible to it.
+    expect((await platformError(client().conversations.info({ channel: 'G1' }))).error).toBe(
+      'channel_not_found',
+    );
+  });
+
+  it('answers unknown methods with unknown_method', async () => {
+    expect((await platformError(client().apiCall('chat.fly', {}))).error).toBe('unknown_method');
+  });
+});
+
+describe('FakeSlack: messages', () => {
+  it('posts to a user id in the DM, then updates it through the D id', async () => {
+    const posted = await client().chat.postMessage({
+      channel: 'U1',
+      text: 'New handoff',
+      blocks: [section('v1')],
+    });
+    const dm = fake.dmChannelFor('U1');
+    expect(dm).toMatch(/^D/);
+    expect(posted).toMatchObject({
+      ok: true,
+      channel: dm,
+      message: {
+        type: 'message',
+        text: 'New handoff',
+        user: 'UBOT',
+        bot_id: 'BBOT',
+        blocks: [section('v1')],
+      },
+    });
+    expect(posted.ts).toMatch(/^\d{10}\.\d{6}$/);
+
+    // chat.update needs the conversation id, not the user id.
+    const byUser = client().chat.update({ channel: 'U1', ts: posted.ts as string, text: 'x' });
+    expect((await platformError(byUser)).error).toBe('channel_not_found');
+
+    const updated = await client().chat.update({ channel: dm, ts: posted.ts as string, text: 'Accepted' });
+    expect(updated).toMatchObject({ ok: true, channel: dm, ts: posted.ts, text: 'Accepted' });
+    expect(fake.messages(dm)).toEqual([
+      expect.objectContaining({ ts: posted.ts, text: 'Accepted', blocks: [section('v1')], edited: true }),
+    ]);
+
+    await client().chat.update({ channel: dm, ts: posted.ts as string, text: 'Closed', blocks: [] });
+    expect(fake.messages(dm)[0]).toMatchObject({ text: 'Closed', blocks: [] });
+
+    const missing = client().chat.update({ channel: dm, ts: '1.000001', text: 'x' });
+    expect((await platformError(missing)).error).toBe('message_not_found');
+  });
+
+  it('gives unique, increasing ts and keeps post order', async () => {
+    const ts: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ts.push((await client().chat.postMessage({ channel: 'C1', text: `m${i}` })).ts as string);
+    expect([...ts].sort()).toEqual(ts);
+    expect(new Set(ts).size).toBe(5);
+    expect(fake.messages('C1').map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
+  it('enforces channel membership and existence', async () => {
+    const post = (channel: string) => platformError(client().chat.postMessage({ channel, text: 'hi' }));
+    expect((await post('C2')).error).toBe('not_in_channel');
+    expect((await post('G1')).error).toBe('not_in_channel');
+    expect((await post('CNOPE')).error).toBe('channel_not_found');
+    expect((await post('UNOPE')).error).toBe('channel_not_found');
+    expect((await post('DUNOPE')).error).toBe('channel_not_found');
+    expect((await post('UOTHERBOT')).error).toBe('cannot_dm_bot');
+    expect((await post('#deals')).error).toBe('channel_not_found'); // names are not resolved: keep ids
+    expect(fake.messages('C2')).toEqual([]);
+    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(7);
+  });
+
+  it('requires text or blocks', async () => {
+    expect((await platformError(client().chat.postMessage({ channel: 'C1', text: '' }))).error).toBe(
+      'no_text',
+    );
+  });
+
+  it('threads replies on existing messages only', async () => {
+    const parent = await client().chat.postMessage({ channel: 'C1', text: 'parent' });
+    const reply = await client().chat.postMessage({
+      channel: 'C1',
+      text: 'reply',
+      thread_ts: parent.ts as string,
+    });
+    expect(reply.message?.thread_ts).toBe(parent.ts);
+    // Replying to a reply threads on the parent, as Slack does.
+    await client().chat.postMessage({ channel: 'C1', text: 'reply 2', thread_ts: reply.ts as string });
+    expect(fake.messages('C1').map((m) => m.thread_ts)).toEqual([undefined, parent.ts, parent.ts]);
+    const orphan = client().chat.postMessage({ channel: 'C1', text: 'x', thread_ts: '1700000000.000100' });
+    expect((await platformError(orphan)).error).toBe('thread_not_found');
+    const otherChannel = client().chat.postMessage({
+      channel: 'CSHARED',
+      text: 'x',
+      thread_ts: parent.ts as string,
+    });
+    expect((await platformError(otherChannel)).error).toBe('thread_not_found');
+  });
+
+  it('posts ephemeral messages to channel members only', async () => {
+    const res = await client().chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'only you' });
+    expect(res.message_ts).toMatch(/^\d+\.\d{6}$/);
+    expect(fake.messages('C1')).toEqual([]);
+    const notMember = client().chat.postEphemeral({ channel: 'C1', user: 'WEXT', text: 'x' });
+    expect((await platformError(notMember)).error).toBe('user_not_in_channel');
+    const badBlocks = client().chat.postEphemeral({
+      channel: 'C1',
+      user: 'U1',
+      text: 'x',
+      blocks: [{ type: 'nope' }],
+    });
+    expect((await platformError(badBlocks)).error).toBe('invalid_blocks');
+  });
+
+  it('validates blocks on chat.update too, leaving the message unchanged', async () => {
+    const posted = await client().chat.postMessage({ channel: 'C1', text: 'v1' });
+    const data = await platformError(
+      client().chat.update({ channel: 'C1', ts: posted.ts as string, blocks: [section('x'.repeat(3001))] }),
+    );
+    expect(data.error).toBe('invalid_blocks');
+    expect(data.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ]);
+    expect(fake.messages('C1')[0]).toMatchObject({ text: 'v1' });
+    expect(fake.messages('C1')[0]?.edited).toBeUndefined();
+  });
+
+  it('deletes messages with chat.delete', async () => {
+    const posted = await client().chat.postMessage({ channel: 'C1', text: 'bye' });
+    await client().chat.delete({ channel: 'C1', ts: posted.ts as string });
+    expect(fake.messages('C1')).toEqual([]);
+  });
+});
+
+describe('FakeSlack: Block Kit limits', () => {
+  const pad = (n: number, prefix = '') => prefix + 'x'.repeat(n - prefix.length);
+  const dividers = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
+  type Case = {
+    name: string;
+    limit: number;
+    surface: 'message' | 'modal';
+    /** The pointer Slack names for one over the limit. */
+    pointer: string;
+    build: (n: number) => unknown[] | Record<string, unknown>;
+  };
+  const cases: Case[] = [
+    { name: 'blocks per message', limit: 50, surface: 'message', pointer: '/blocks', build: dividers },
+    {
+      name: 'blocks per modal',
+      limit: 100,
+      surface: 'modal',
+      pointer: '/view/blocks',
+      build: (n) => modal({ blocks: dividers(n) }),
+    },
+    {
+      name: 'section text',
+      limit: 3000,
+      surface: 'message',
+      pointer: '/blocks/0/text/text',
+      build: (n) => [section(pad(n))],
+    },
+    {
+      name: 'section fields count',
+      limit: 10,
+      surface: 'message',
+      pointer: '/blocks/0/fields',
+      build: (n) => [
+        { type: 'section', fields: Array.from({ length: n }, () => ({ type: 'mrkdwn', text: 'f' })) },
+      ],
+    },
+    {
+      name: 'section field length',
+      limit: 2000,
+      surface: 'message',
+      pointer: '/blocks/0/fields/1/text',
+      build: (n) => [
+        {
+          type: 'section',
+          fields: [
+            { type: 'mrkdwn', text: 'a' },
+            { type: 'plain_text', text: pad(n) },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'header text',
+      limit: 150,
+      surface: 'message',
+      pointer: '/blocks/0/text/text',
+      build: (n) => [{ type: 'header', text: { type: 'plain_text', text: pad(n) } }],
+    },
+    {
+      name: 'context elements',
+      limit: 10,
+      surface: 'message',
+      pointer: '/blocks/0/elements',
+      build: (n) => [
+        { type: 'context', elements: Array.from({ length: n }, () => ({ type: 'mrkdwn', text: 'c' })) },
+      ],
+    },
+    {
+      name: 'actions elements',
+      limit: 25,
+      surface: 'message',
+      pointer: '/blocks/0/elements',
+      build: (n) => [
+        { type: 'actions', elements: Array.from({ length: n }, (_, i) => button({ action_id: `b${i}` })) },
+      ],
+    },
+    {
+      name: 'button text',
+      limit: 75,
+      surface: 'message',
+      pointer: '/blocks/0/elements/0/text/text',
+      build: (n) => [{ type: 'actions', elements: [button({ text: { type: 'plain_text', text: pad(n) } })] }],
+    },
+    {
+      name: 'button value',
+      limit: 2000,
+      surface: 'message',
+      pointer: '/blocks/0/elements/0/value',
+      build: (n) => [{ type: 'actions', elements: [button({ value: pad(n) })] }],
+    },
+    {
+      name: 'button url',
+      limit: 3000,
+      surface: 'message',
+      pointer: '/blocks/0/accessory/url',
+      build: (n) => [section('s', { accessory: button({ url: pad(n, 'https://example.com/?q=') }) })],
+    },
+    {
+      name: 'action_id',
+      limit: 255,
+      surface: 'message',
+      pointer: '/blocks/0/elements/0/action_id',
+      build: (n) => [{ type: 'actions', elements: [button({ action_id: pad(n) })] }],
+    },
+    {
+      name: 'block_id',
+      limit: 255,
+      surface: 'message',
+      pointer: '/blocks/0/block_id',
+      build: (n) => [{ type: 'divider', block_id: pad(n) }],
+    },
+    {
+      name: 'modal title',
+      limit: 24,
+      surface: 'modal',
+      pointer: '/view/title/text',
+      build: (n) => modal({ title: { type: 'plain_text', text: pad(n) } }),
+    },
+    {
+      name: 'modal submit',
+      limit: 24,
+      surface: 'modal',
+      pointer: '/view/submit/text',
+      build: (n) => modal({ submit: { type: 'plain_text', text: pad(n) } }),
+    },
+    {
+      name: 'modal close',
+      limit: 24,
+      surface: 'modal',
+      pointer: '/view/close/text',
+      build: (n) => modal({ close: { type: 'plain_text', text: pad(n) } }),
+    },
+    {
+      name: 'private_metadata',
+      limit: 3000,
+      surface: 'modal',
+      pointer: '/view/private_metadata',
+      build: (n) => modal({ private_metadata: pad(n) }),
+    },
+    {
+      name: 'callback_id',
+      limit: 255,
+      surface: 'modal',
+      pointer: '/view/callback_id',
+      build: (n) => modal({ callback_id: pad(n) }),
+    },
+    {
+      name: 'plain_text_input max_length',
+      limit: 3000,
+      surface: 'modal',
+      pointer: '/view/blocks/0/element/max_length',
+      build: (n) =>
+        modal({ submit: { type: 'plain_text', text: 'Send' }, blocks: [textInput({ max_length: n })] }),
+    },
+    {
+      name: 'plain_text_input min_length',
+      limit: 3000,
+      surface: 'modal',
+      pointer: '/view/blocks/0/element/min_length',
+      build: (n) =>
+        modal({ submit: { type: 'plain_text', text: 'Send' }, blocks: [textInput({ min_length: n })] }),
+    },
+    {
+      name: 'placeholder',
+      limit: 150,
+      surface: 'modal',
+      pointer: '/view/blocks/0/element/placeholder/text',
+      build: (n) =>
+        modal({
+          submit: { type: 'plain_text', text: 'Send' },
+          blocks: [textInput({ placeholder: { type: 'plain_text', text: pad(n) } })],
+        }),
+    },
+    {
+      name: 'input label',
+      limit: 2000,
+      surface: 'modal',
+      pointer: '/view/blocks/0/label/text',
+      build: (n) =>
+        modal({
+          submit: { type: 'plain_text', text: 'Send' },
+          blocks: [textInput({}, { label: { type: 'plain_text', text: pad(n) } })],
+        }),
+    },
+    {
+      name: 'static_select options',
+      limit: 100,
+      surface: 'message',
+      pointer: '/blocks/0/accessory/options',
+      build: (n) => [
+        section('pick', {
+          accessory: {
+            type: 'static_select',
+            action_id: 'pick',
+            options: Array.from({ length: n }, (_, i) => ({
+              text: { type: 'plain_text', text: `o${i}` },
+              value: `${i}`,
+            })),
+          },
+        }),
+      ],
+    },
+    {
+      name: 'option text',
+      limit: 75,
+      surface: 'message',
+      pointer: '/blocks/0/accessory/options/0/text/text',
+      build: (n) => [
+        section('pick', {
+          accessory: {
+            type: 'static_select',
+            action_id: 'pick',
+            options: [{ text: { type: 'plain_text', text: pad(n) }, value: 'v' }],
+          },
+        }),
+      ],
+    },
+  ];
+
+  async function attempt(c: Case, n: number): Promise<unknown> {
+    const built = c.build(n);
+    if (c.surface === 'message') {
+      return client().chat.postMessage({ channel: 'C1', text: 'fallback', blocks: built as never });
+    }
+    return client().views.open({ trigger_id: fake.issueTriggerId(), view: built as never });
+  }
+
+  it.each(cases)('$name: accepts $limit, rejects one more', async (c) => {
+    await expect(attempt(c, c.limit)).resolves.toMatchObject({ ok: true });
+    const data = await platformError(attempt(c, c.limit + 1) as Promise<unknown>);
+    expect(data.error).toBe(c.surface === 'message' ? 'invalid_blocks' : 'invalid_arguments');
+    const messages = data.response_metadata?.messages ?? [];
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^\[ERROR\] .+ \[json-pointer:.+\]$/);
+    expect(messages[0]).toContain(`[json-pointer:${c.pointer}]`);
+    // Slack words it either way: 'no more than 50 items' / 'must be less than 3001 characters'.
+    expect(messages[0]).toMatch(new RegExp(`\\b(${c.limit}|${c.limit + 1})\\b`));
+  });
+
+  it('rejects message text over 40000 characters with msg_too_long', async () => {
+    await client().chat.postMessage({ channel: 'C1', text: 'x'.repeat(40_000) });
+    const long = client().chat.postMessage({ channel: 'C1', text: 'x'.repeat(40_001) });
+    expect((await platformError(long)).error).toBe('msg_too_long');
+  });
+
+  it('rejects a view over 250 kB with view_too_large', async () => {
+    const big = (chars: number) =>
+      modal({ blocks: Array.from({ length: 100 }, () => section('x'.repeat(chars))) });
+    await client().views.open({ trigger_id: fake.issueTriggerId(), view: big(2400) as never });
+    const tooBig = client().views.open({ trigger_id: fake.issueTriggerId(), view: big(2600) as never });
+    expect((await platformError(tooBig)).error).toBe('view_too_large');
+  });
+
+  it.each([
+    ['an unknown block type', [{ type: 'fancy' }], '/blocks/0/type'],
+    [
+      'duplicate block_ids',
+      [section('a', { block_id: 'b' }), section('c', { block_id: 'b' })],
+      '/blocks/1/block_id',
+    ],
+    ['a mrkdwn header', [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }], '/blocks/0/text/type'],
+    ['an empty section text', [section('')], '/blocks/0/text/text'],
+    ['a section without text or fields', [{ type: 'section' }], '/blocks/0'],
+    ['an input without element', [{ type: 'input', label: { type: 'plain_text', text: 'L' } }], '/blocks/0'],
+    ['an input without label', [{ type: 'input', element: { type: 'plain_text_input' } }], '/blocks/0'],
+  ])('rejects %s in a message', async (_, blocks, pointer) => {
+    const data = await platformError(
+      client().chat.postMessage({ channel: 'C1', text: 't', blocks: blocks as never }),
+    );
+    expect(data.error).toBe('invalid_blocks');
+    expect(data.response_metadata?.messages?.[0]).toContain(`[json-pointer:${pointer}]`);
+  });
+
+  it('rejects blocks that are not an array', async () => {
+    const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ channel: 'C1', blocks: '{not json' }),
+    });
+    expect(await res.json()).toMatchObject({ ok: false, error: 'invalid_blocks_format' });
+  });
+
+  it('requires a submit button on modals with inputs, and a modal type', async () => {
+    const noSubmit = client().views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: modal({ blocks: [textInput()] }),
+    });
+    expect((await platformError(noSubmit)).response_metadata?.messages?.[0]).toContain('submit');
+    const home = client().views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: { type: 'home', blocks: [] },
+    });
+    expect((await platformError(home)).error).toBe('invalid_arguments');
+  });
+
+  it('counts block_ids across a whole view', async () => {
+    const view = modal({
+      blocks: [section('a', { block_id: 'same' }), { type: 'divider', block_id: 'same' }],
+    });
+    const data = await platformError(client().views.open({ trigger_id: fake.issueTriggerId(), view }));
+    expect(data.response_metadata?.messages).toEqual([
+      '[ERROR] duplicate block_id: same [json-pointer:/view/blocks/1/block_id]',
+    ]);
+  });
+});
+
+describe('FakeSlack: views and trigger ids', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('opens a modal in Slack shape', async () => {
+    const { view } = await client().views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: modal({ callback_id: 'handoff', private_metadata: '{"id":1}', external_id: 'ext-1' }),
+    });
+    expect(view).toMatchObject({
+      type: 'modal',
+      team_id: 'T0INTERNAL',
+      callback_id: 'handoff',
+      private_metadata: '{"id":1}',
+      external_id: 'ext-1',
+      state: { values: {} },
+      previous_view_id: null,
+      title: { type: 'plain_text', text: 'Handoff' },
+      blocks: [section('hello')],
+    });
+    expect(view?.id).toMatch(/^V/);
+    expect(view?.root_view_id).toBe(view?.id);
+    expect(view?.hash).toEqual(expect.any(String));
+    expect(fake.view('ext-1')?.id).toBe(view?.id);
+  });
+
+  it('accepts a trigger id once (exchanged_trigger_id) and rejects unknown ones', async () => {
+    const trigger = fake.issueTriggerId();
+    await client().views.open({ trigger_id: trigger, view: modal() });
+    const again = client().views.open({ trigger_id: trigger, view: modal() });
+    expect((await platformError(again)).error).toBe('exchanged_trigger_id');
+    const unknown = client().views.open({ trigger_id: '123.456.abc', view: modal() });
+    expect((await platformError(unknown)).error).toBe('invalid_trigger_id');
+  });
+
+  it('does not consume a trigger id on a rejected view', async () => {
+    const trigger = fake.issueTriggerId();
+    await platformError(client().views.open({ trigger_id: trigger, view: modal({ title: undefined }) }));
+    await expect(client().views.open({ trigger_id: trigger, view: modal() })).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('expires trigger ids after 3 seconds (fake Date)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const fresh = fake.issueTriggerId();
+    const stale = fake.issueTriggerId();
+    vi.setSystemTime(Date.now() + 2999);
+    await client().views.open({ trigger_id: fresh, view: modal() });
+    vi.setSystemTime(Date.now() + 1);
+    const late = client().views.open({ trigger_id: stale, view: modal() });
+    expect((await platformError(late)).error).toBe('expired_trigger_id');
+  });
+
+  it('takes a shorter trigger lifetime with triggerTtlMs', async () => {
+    const quick = await FakeSlack.start({ triggerTtlMs: 20 });
+    try {
+      const trigger = quick.issueTriggerId();
+      await new Promise((r) => setTimeout(r, 40));
+      const web = new WebClient(quick.token, { slackApiUrl: quick.apiUrl, retryConfig: { retries: 0 } });
+      expect((await platformError(web.views.open({ trigger_id: trigger, view: modal() }))).error).toBe(
+        'expired_trigger_id',
+      );
+    } finally {
+      await quick.stop();
+    }
+  });
+
+  it('stacks pushed views up to 3 (push_limit_reached)', async () => {
+    const root = (await client().views.open({ trigger_id: fake.issueTriggerId(), view: modal() })).view;
+    const second = (
+      await client().views.push({ trigger_id: fake.issueTriggerId({ viewId: root?.id }), view: modal() })
+    ).view;
+    expect(second).toMatchObject({ root_view_id: root?.id, previous_view_id: root?.id });
+    const third = (await client().views.push({ trigger_id: fake.issueTriggerId(), view: modal() })).view;
+    expect(third).toMatchObject({ root_view_id: root?.id, previous_view_id: second?.id });
+    const fourth = client().views.push({
+      trigger_id: fake.issueTriggerId({ viewId: third?.id }),
+      view: modal(),
+    });
+    expect((await platformError(fourth)).error).toBe('push_limit_reached');
+  });
+
+  it('updates views by id or external_id, with hash_conflict on a stale hash', async () => {
+    const opened = (
+      await client().views.open({ trigger_id: fake.issueTriggerId(), view: modal({ external_id: 'h-1' }) })
+    ).view;
+    const id = opened?.id as string;
+    const first = await client().views.update({
+      view_id: id,
+      hash: opened?.hash as string,
+      view: modal({ blocks: [section('step 2')] }),
+    });
+    expect(first.view).toMatchObject({ id, root_view_id: id, blocks: [section('step 2')] });
+    expect(first.view?.hash).not.toBe(opened?.hash);
+
+    const stale = client().views.update({ view_id: id, hash: opened?.hash as string, view: modal() });
+    expect((await platformError(stale)).error).toBe('hash_conflict');
+    expect(fake.view(id)?.blocks).toEqual([section('step 2')]);
+
+    await client().views.update({ external_id: 'h-1', view: modal({ blocks: [section('step 3')] }) });
+    expect(fake.view(id)?.blocks).toEqual([section('step 3')]);
+
+    const missing = client().views.update({ view_id: 'VNOPE', view: modal() });
+    expect((await platformError(missing)).error).toBe('not_found');
+    const invalid = client().views.update({
+      view_id: id,
+      view: modal({ title: { type: 'plain_text', text: pad(25) } }),
+    });
+    expect((await platformError(invalid)).error).toBe('invalid_arguments');
+    function pad(n: number) {
+      return 'x'.repeat(n);
+    }
+  });
+
+  it('rejects a duplicate external_id', async () => {
+    await client().views.open({ trigger_id: fake.issueTriggerId(), view: modal({ external_id: 'dup' }) });
+    const dup = client().views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: modal({ external_id: 'dup' }),
+    });
+    expect((await platformError(dup)).error).toBe('duplicate_external_id');
+  });
+
+  it('publishes Home tabs', async () => {
+    const first = await client().views.publish({
+      user_id: 'U1',
+      view: { type: 'home', blocks: [section('home')] },
+    });
+    expect(fake.homeView('U1')?.blocks).toEqual([section('home')]);
+    const stale = client().views.publish({ user_id: 'U1', hash: 'old', view: { type: 'home', blocks: [] } });
+    expect((await platformError(stale)).error).toBe('hash_conflict');
+    await client().views.publish({
+      user_id: 'U1',
+      hash: first.view?.hash as string,
+      view: { type: 'home', blocks: [] },
+    });
+    expect(fake.homeView('U1')?.id).toBe(first.view?.id);
+  });
+});
+
+describe('FakeSlack: injected failures', () => {
+  it('answers HTTP 500 (WebAPIHTTPError) without side effects', async () => {
+    fake.fail('chat.postMessage', { status: 500 }, 1);
+    const error = await client()
+      .chat.postMessage({ channel: 'C1', text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebAPIHTTPError);
+    expect((error as WebAPIHTTPError).statusCode).toBe(500);
+    expect(fake.messages('C1')).toEqual([]);
+    expect(fake.calls[0]).toMatchObject({ method: 'chat.postMessage', ok: false, status: 500 });
+    // Only once:
+    await client().chat.postMessage({ channel: 'C1', text: 'x' });
+    expect(fake.messages('C1')).toHaveLength(1);
+  });
+
+  it('answers 429 with Retry-After (WebAPIRateLimitedError.retryAfter)', async () => {
+    fake.fail('chat.postMessage', { retryAfter: 7 });
+    const error = await client()
+      .chat.postMessage({ channel: 'C1', text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebAPIRateLimitedError);
+    expect((error as WebAPIRateLimitedError).retryAfter).toBe(7);
+    expect(fake.calls[0]).toMatchObject({
+      ok: false,
+      status: 429,
+      response: { ok: false, error: 'ratelimited' },
+    });
+    expect(fake.messages('C1')).toEqual([]);
+  });
+
+  it('lets WebClient retry after a 429 when it is allowed to', async () => {
+    fake.fail('chat.postMessage', { retryAfter: 0 }, 1);
+    const retrying = client({
+      rejectRateLimitedCalls: false,
+      retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 },
+    });
+    await retrying.chat.postMessage({ channel: 'C1', text: 'x' });
+    expect(fake.calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(fake.messages('C1')).toHaveLength(1);
+  });
+
+  it('answers platform errors, for one method or all (*)', async () => {
+    fake.fail('users.info', { error: 'fatal_error' }, 2);
+    expect((await platformError(client().users.info({ user: 'U1' }))).error).toBe('fatal_error');
+    await client().auth.test();
+    expect((await platformError(client().users.info({ user: 'U1' }))).error).toBe('fatal_error');
+    await client().users.info({ user: 'U1' });
+
+    fake.fail('*', { error: 'team_access_not_granted' });
+    expect((await platformError(client().auth.test())).error).toBe('team_access_not_granted');
+    expect((await platformError(client().chat.postMessage({ channel: 'C1', text: 'x' }))).error).toBe(
+      'team_access_not_granted',
+    );
+    fake.clearFailures();
+    await client().chat.postMessage({ channel: 'C1', text: 'x' });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(fake.calls.filter((c) => !c.ok).map((c) => c.method)).toEqual([
+      'users.info',
+      'users.info',
+      'auth.test',
+      'chat.postMessage',
+    ]);
+  });
+
+  it('delays answers: the client times out, yet the message was posted (duplicates follow)', async () => {
+    fake.fail('chat.postMessage', { delayMs: 300 }, 1);
+    const error = await client({ timeout: 50 })
+      .chat.postMessage({ channel: 'C1', text: 'slow' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebAPIRequestError);
+    await vi.waitFor(() => expect(fake.messages('C1')).toHaveLength(1), { timeout: 2000 });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('delays then fails when combined', async () => {
+    fake.fail('auth.test', { delayMs: 50, status: 503 }, 1);
+    const started = Date.now();
+    const error = await client()
+      .auth.test()
+      .catch((e: unknown) => e);
+    expect((error as WebAPIHTTPError).statusCode).toBe(503);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+});
+
+describe('FakeSlack: response URLs', () => {
+  const post = (url: string, body: unknown) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('records JSON posts and answers ok', async () => {
+    const url = fake.responseUrl();
+    const res = await post(url, { text: 'Working on it', response_type: 'ephemeral' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+    expect(fake.responses).toEqual([
+      { url, body: { text: 'Working on it', response_type: 'ephemeral' }, at: expect.any(Number) },
+    ]);
+  });
+
+  it('answers 404 for unknown URLs and after 5 uses', async () => {
+    expect((await post(`${fake.apiUrl.replace('/api/', '/response/')}nope`, { text: 'x' })).status).toBe(404);
+    const url = fake.responseUrl();
+    for (let i = 0; i < 5; i++) expect((await post(url, { text: `${i}` })).status).toBe(200);
+    expect((await post(url, { text: 'sixth' })).status).toBe(404);
+    expect(fake.responses).toHaveLength(5);
+  });
+
+  it('rejects invalid blocks with HTTP 400', async () => {
+    const res = await post(fake.responseUrl(), {
+      blocks: [{ type: 'header', text: { type: 'plain_text', text: '' } }],
+    });
+    expect(res.status).toBe(400);
+    expect(fake.responses).toEqual([]);
+  });
+
+  it('replaces, deletes or adds messages when tied to a message', async () => {
+    const posted = await client().chat.postMessage({ channel: 'C1', text: 'Approve?' });
+    const ts = posted.ts as string;
+    await post(fake.responseUrl({ channel: 'C1', ts }), { replace_original: true, text: 'Approved' });
+    expect(fake.messages('C1')).toEqual([expect.objectContaining({ ts, text: 'Approved', edited: true })]);
+    await post(fake.responseUrl({ channel: 'C1', ts }), { response_type: 'in_channel', text: 'FYI' });
+    expect(fake.messages('C1').map((m) => m.text)).toEqual(['Approved', 'FYI']);
+    await post(fake.responseUrl({ channel: 'C1', ts }), { delete_original: true });
+    expect(fake.messages('C1').map((m) => m.text)).toEqual(['FYI']);
+  });
+
+  it('can fail response URL posts', async () => {
+    fake.fail('response_url', { status: 500 }, 1);
+    expect((await post(fake.responseUrl(), { text: 'x' })).status).toBe(500);
+    expect(fake.responses).toEqual([]);
+  });
+});
+
+describe('FakeSlack: reset', () => {
+  it('forgets calls, messages, views and responses but keeps users and channels', async () => {
+    await client().chat.postMessage({ channel: 'C1', text: 'x' });
+    const { view } = await client().views.open({ trigger_id: fake.issueTriggerId(), view: modal() });
+    await post(fake.responseUrl(), { text: 'x' });
+    fake.reset();
+    expect(fake.calls).toEqual([]);
+    expect(fake.messages('C1')).toEqual([]);
+    expect(fake.view(view?.id as string)).toBeUndefined();
+    expect(fake.responses).toEqual([]);
+    await client().chat.postMessage({ channel: 'C1', text: 'still a member' });
+    await client().users.info({ user: 'U1' });
+    function post(url: string, body: unknown) {
+      return fetch(url, { method: 'POST', body: JSON.stringify(body) });
+    }
+  });
+});
+
+describe('signing helpers', () => {
+  const secret = 'test-signing-secret';
+
+  it("matches Slack's documented example signature", () => {
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V' +
+      '&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=' +
+      '&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN' +
+      '&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const expected = `v0=${createHmac('sha256', '8f742231b10e8888abcd99yyyzzz85a5').update(`v0:1531420618:${body}`).digest('hex')}`;
+    expect(slackSignature('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe(expected);
+    expect(expected).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
+  });
+
+  describe('requests as a server receives them', () => {
+    let server: http.Server;
+    let url: string;
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+    beforeAll(async () => {
+      server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    beforeEach(() => {
+      received.length = 0;
+    });
+
+    const verify = (r: { headers: http.IncomingHttpHeaders; body: string }) =>
+      verifySlackRequest({
+        signingSecret: secret,
+        body: r.body,
+        headers: {
+          'x-slack-signature': String(r.headers['x-slack-signature']),
+          'x-slack-request-timestamp': Number(r.headers['x-slack-request-timestamp']),
+        },
+      });
+
+    it('signs slash commands, interactions and events so that Bolt verifies them', async () => {
+      await postSlashCommand(url, secret, { command: '/handoff', text: 'acme & co', user_id: 'U1' });
+      await postInteraction(url, secret, { type: 'block_actions', actions: [{ action_id: 'approve' }] });
+      await postEvent(url, secret, {
+        type: 'event_callback',
+        event_id: 'Ev1',
+        event: { type: 'app_mention' },
+      });
+      expect(received.map((r) => r.headers['content-type'])).toEqual([
+        'application/x-www-form-urlencoded',
+        'application/x-www-form-urlencoded',
+        'application/json',
+      ]);
+      expect(received[0]?.body).toBe('command=%2Fhandoff&text=acme+%26+co&user_id=U1');
+      expect(JSON.parse(new URLSearchParams(received[1]?.body).get('payload') ?? '')).toMatchObject({
+        type: 'block_actions',
+      });
+      for (const r of received) expect(() => verify(r)).not.toThrow();
+    });
+
+    it('supports wrong, missing and stale signatures and extra headers', async () => {
+      await postRaw(url, secret, '{}', 'application/json', { signature: 'v0=deadbeef' });
+      await postRaw(url, secret, '{}', 'application/json', { omitSignature: true });
+      await postRaw(url, secret, '{}', 'application/json', {
+        timestamp: Math.floor(Date.now() / 1000) - 600,
+      });
+      await postEvent(
+        url,
+        secret,
+        {},
+        { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } },
+      );
+      const [wrong, missing, stale, retried] = received;
+      expect(() => verify(wrong as never)).toThrow();
+      expect(missing?.headers['x-slack-signature']).toBeUndefined();
+      expect(() => verify(stale as never)).toThrow(/stale|old|timestamp/i);
+      expect(retried?.headers).toMatchObject({
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
+      });
+      expect(() => verify(retried as never)).not.toThrow();
+    });
+  });
+
+  it('drives a real Bolt app end to end against the fake', async () => {
+    const app = new App({
+      token: fake.token,
+      signingSecret: secret,
+      logLevel: BoltLogLevel.ERROR,
+      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
+    });
+    const retryNums: (number | undefined)[] = [];
+    app.command('/handoff', async ({ ack, body, client: web, respond }) => {
+      await ack();
+      await web.views.open({ trigger_id: body.trigger_id, view: modal({ callback_id: 'handoff' }) });
+      await respond({ text: `Opening a handoff for ${body.text}` });
+    });
+    app.event('app_mention', async ({ context }) => {
+      retryNums.push(context.retryNum);
+    });
+    const server = (await app.start({ port: 0, host: '127.0.0.1' })) as http.Server;
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+      const fields = {
+        command: '/handoff',
+        text: 'Acme',
+        team_id: fake.teamId,
+        user_id: 'U1',
+        channel_id: 'C1',
+        trigger_id: fake.issueTriggerId(),
+        response_url: fake.responseUrl(),
+      };
+      expect((await postSlashCommand(url, secret, fields)).status).toBe(200);
+      await vi.waitFor(() => expect(fake.responses).toHaveLength(1));
+      expect(fake.responses[0]?.body).toMatchObject({ text: 'Opening a handoff for Acme' });
+      expect(fake.callsTo('views.open')[0]?.args.view).toMatchObject({ callback_id: 'handoff' });
+
+      expect((await postSlashCommand(url, secret, fields, { signature: 'v0=bad' })).status).toBe(401);
+      const stale = Math.floor(Date.now() / 1000) - 600;
+      expect((await postSlashCommand(url, secret, fields, { timestamp: stale })).status).toBe(401);
+
+      const event = {
+        type: 'event_callback',
+        team_id: fake.teamId,
+        api_app_id: 'AFAKEAPP',
+        event_id: 'Ev1',
+        event_time: 1,
+        event: { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> hi', ts: '1.000001' },
+      };
+      expect((await postEvent(url, secret, event, { headers: { 'x-slack-retry-num': '2' } })).status).toBe(
+        200,
+      );
+      await vi.waitFor(() => expect(retryNums).toEqual([2]));
+    } finally {
+      await app.stop();
+    }
+  });
+});
