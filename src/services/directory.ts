@@ -10,9 +10,19 @@ export interface DirectoryUser {
   timeZone: string | undefined;
 }
 
-/** Looks people up in Slack. `undefined` means Slack says there is no such user. */
+export interface DirectoryChannel {
+  id: string;
+  /** Whether the app is in the channel (it must be, to post there). */
+  isMember: boolean;
+  isArchived: boolean;
+  /** Shared with another organization (Slack Connect). */
+  isExternallyShared: boolean;
+}
+
+/** Looks people and channels up in Slack. `undefined` means Slack says there is no such thing (or it cannot see it). */
 export interface Directory {
   lookupUser(userId: string): Promise<DirectoryUser | undefined>;
+  lookupChannel(channelId: string): Promise<DirectoryChannel | undefined>;
 }
 
 export class DirectoryUnavailableError extends Error {
@@ -65,6 +75,24 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
       if (cache.size > 5000) cache.clear();
       cache.set(userId, { user, until: now + CACHE_MS });
       return user;
+    },
+    // Not cached: membership changes when someone invites the app, and the answer must be current.
+    async lookupChannel(channelId) {
+      try {
+        const result = await client.conversations.info({ channel: channelId });
+        const c = result.channel;
+        if (!c?.id) return undefined;
+        return {
+          id: c.id,
+          isMember: Boolean(c.is_member),
+          isArchived: Boolean(c.is_archived),
+          isExternallyShared: Boolean(c.is_ext_shared || c.is_pending_ext_shared),
+        };
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code === 'channel_not_found') return undefined;
+        throw new DirectoryUnavailableError(error);
+      }
     },
   };
 }

@@ -14,7 +14,12 @@ import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain
 import { isOpenForDecision } from '../domain/lifecycle.js';
 import { type Packet, type PacketErrors, type PacketInput, parsePacket } from '../domain/packet.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError, type DirectoryUser } from './directory.js';
+import {
+  type Directory,
+  type DirectoryChannel,
+  DirectoryUnavailableError,
+  type DirectoryUser,
+} from './directory.js';
 import { decisionMessages, sentMessages } from './notifications.js';
 
 export interface HandoffServiceDeps {
@@ -76,8 +81,20 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     return undefined;
   }
 
-  /** Checks the people named in the packet with Slack: the AE and the owner must be real, internal people. */
-  async function checkPeople(
+  function channelProblem(channel: DirectoryChannel | undefined): string | undefined {
+    if (!channel)
+      return 'I cannot see this channel. Invite the app to it first (type /invite in the channel).';
+    if (channel.isArchived) return 'This channel is archived. Choose the live partner channel.';
+    if (!channel.isMember)
+      return 'The app is not in this channel yet. Invite it first (type /invite in the channel).';
+    return undefined;
+  }
+
+  /**
+   * Checks with Slack what the packet names: the AE and the owner must be real, internal people, and the app
+   * must be able to post in the partner channel (otherwise the partner would never hear back).
+   */
+  async function checkWithSlack(
     packet: Packet,
     ctx: RequestContext,
   ): Promise<{ errors: PacketErrors; ae?: DirectoryUser }> {
@@ -88,15 +105,16 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       errors.ownerUserId =
         'The owner follows up if the AE does not answer, so choose someone other than the AE.';
     }
+    const ownerIsAuthor = packet.ownerUserId === ctx.actor.userId;
     try {
-      const [ae, owner] = await Promise.all([
+      const [ae, owner, channel] = await Promise.all([
         deps.directory.lookupUser(packet.aeUserId),
-        packet.ownerUserId === ctx.actor.userId ? undefined : deps.directory.lookupUser(packet.ownerUserId),
+        ownerIsAuthor ? undefined : deps.directory.lookupUser(packet.ownerUserId),
+        deps.directory.lookupChannel(packet.partnerChannelId),
       ]);
       errors.aeUserId ??= userProblem(ae, 'ae', ctx.internalTeamIds);
-      if (packet.ownerUserId !== ctx.actor.userId) {
-        errors.ownerUserId ??= userProblem(owner, 'owner', ctx.internalTeamIds);
-      }
+      if (!ownerIsAuthor) errors.ownerUserId ??= userProblem(owner, 'owner', ctx.internalTeamIds);
+      errors.partnerChannelId ??= channelProblem(channel);
       for (const key of Object.keys(errors) as (keyof PacketErrors)[]) {
         if (errors[key] === undefined) delete errors[key];
       }
@@ -105,11 +123,9 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       logger.warn(
         { err: error.cause, aeUserId: packet.aeUserId },
-        'user lookup failed during packet validation',
+        'Slack lookup failed during packet validation',
       );
-      return {
-        errors: { aeUserId: 'I could not check this person with Slack just now. Please submit again.' },
-      };
+      return { errors: { aeUserId: 'I could not check this with Slack just now. Please submit again.' } };
     }
   }
 
@@ -122,10 +138,10 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     const parsed = parsePacket(req.input, isoDateIn(now, EARLIEST_ZONE));
     if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
     const packet = parsed.packet;
-    const people = await checkPeople(packet, req);
-    if (Object.keys(people.errors).length > 0 || !people.ae)
-      return { kind: 'invalid', errors: people.errors };
-    const ae = people.ae;
+    const checked = await checkWithSlack(packet, req);
+    if (Object.keys(checked.errors).length > 0 || !checked.ae)
+      return { kind: 'invalid', errors: checked.errors };
+    const ae = checked.ae;
 
     const aeTimeZone = ae.timeZone ?? deps.calendar.defaultTimeZone;
     const sentAt = clock.now();

@@ -3,7 +3,7 @@ import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { handoffs, outbox } from '../../src/db/schema.js';
 import { type Harness, settle, startHarness } from '../support/harness.js';
 import { type PacketValues, packetSubmission } from '../support/payloads.js';
-import { PARTNER_TEAM, people } from '../support/people.js';
+import { channels, PARTNER_TEAM, people } from '../support/people.js';
 
 async function submitErrors(h: Harness, values: PacketValues, user?: { id: string; team_id: string }) {
   const response = await h.interact(packetSubmission({ values, ...(user ? { user } : {}) }));
@@ -100,7 +100,18 @@ describe('packet validation shows inline errors and stores nothing', () => {
   it('asks to submit again when Slack cannot be reached to check the AE', async () => {
     h.slack.fail('users.info', { status: 500 });
     expect(await submitErrors(h, {})).toEqual({
-      [PACKET_BLOCK_ID.aeUserId]: 'I could not check this person with Slack just now. Please submit again.',
+      [PACKET_BLOCK_ID.aeUserId]: 'I could not check this with Slack just now. Please submit again.',
+    });
+  });
+
+  it('asks to invite the app when it is not in the partner channel, or cannot see it', async () => {
+    expect(await submitErrors(h, { partnerChannelId: channels.notJoined.id })).toEqual({
+      [PACKET_BLOCK_ID.partnerChannelId]:
+        'The app is not in this channel yet. Invite it first (type /invite in the channel).',
+    });
+    expect(await submitErrors(h, { partnerChannelId: 'C0UNKNOWN' })).toEqual({
+      [PACKET_BLOCK_ID.partnerChannelId]:
+        'I cannot see this channel. Invite the app to it first (type /invite in the channel).',
     });
   });
 

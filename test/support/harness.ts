@@ -47,6 +47,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     for (const user of Object.values(people)) slack.addUser(user);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
+    slack.addChannel(channels.notJoined);
   }
   const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
   const databasePath = opts.databasePath ?? join(dir as string, 'handoff.db');

@@ -31,4 +31,6 @@ export const channels = {
     members: [],
   },
   internal: { id: 'C0INTERNAL', name: 'partner-marketing', members: [] },
+  /** A shared channel nobody invited the app to. */
+  notJoined: { id: 'C0NOTJOINED', name: 'ext-elsewhere', is_shared: true, is_ext_shared: true, members: [] },
 } satisfies Record<string, FakeChannel>;

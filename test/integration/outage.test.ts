@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { outbox } from '../../src/db/schema.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { blockAction, packetSubmission } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+const pending = (h: Harness) =>
+  h.database.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.status === 'pending');
+
+describe('a Slack outage during delivery loses nothing and sends nothing twice', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('retries with backoff through 500s, then delivers every message exactly once', async () => {
+    h = await startHarness();
+    h.slack.fail('chat.postMessage', { status: 500 });
+    h.slack.fail('chat.update', { status: 500 });
+    const submit = await h.interact(packetSubmission());
+    expect(submit.status).toBe(200);
+    await waitFor(
+      () => pending(h as Harness).every((r) => r.attempts >= 1) && pending(h as Harness).length > 0,
+    );
+    const failed = pending(h);
+    expect(failed.map((r) => r.lastError)).toEqual(failed.map(() => 'HTTP 500'));
+    // Backoff: the next attempt waits, it does not hammer a failing Slack.
+    await settle(400);
+    expect(pending(h).every((r) => r.attempts === 1)).toBe(true);
+
+    h.clock.advance(60_000);
+    await waitFor(() => pending(h as Harness).every((r) => r.attempts >= 2), 4000, 'second attempt');
+
+    h.slack.clearFailures();
+    h.clock.advance(10 * 60_000);
+    const aeDm = h.slack.dmChannelFor(people.ae.id);
+    const [dm] = await waitFor(
+      () => h?.slack.messages(aeDm).length === 1 && h.slack.messages(aeDm),
+      8000,
+      'AE DM',
+    );
+    await waitFor(() => pending(h as Harness).length === 0, 8000, 'empty outbox');
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
+
+    // The outage again while the AE accepts: the update, the notices and the partner post wait, then land once.
+    h.slack.fail('*', { status: 503 });
+    const handoffId = h.database.db.select().from(outbox).all()[0]?.handoffId;
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoffId),
+        user: aeUser,
+        messageTs: dm?.ts,
+        channelId: aeDm,
+      }),
+    );
+    await waitFor(
+      () => pending(h as Harness).length === 3 && pending(h as Harness).every((r) => r.attempts >= 1),
+    );
+    h.slack.clearFailures();
+    h.clock.advance(10 * 60_000);
+    await waitFor(() => pending(h as Harness).length === 0, 8000, 'recovered outbox');
+    await settle();
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(2);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(4);
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    h = await startHarness();
+    h.slack.fail('chat.postMessage', { retryAfter: 30 }, 2);
+    const sentAt = h.clock.now().getTime();
+    await h.interact(packetSubmission());
+    await waitFor(
+      () => pending(h as Harness).filter((r) => r.attempts === 1).length === 2,
+      4000,
+      'rate limited',
+    );
+    for (const row of pending(h)) expect(row.nextAttemptAt.getTime()).toBe(sentAt + 30_000);
+    h.clock.advance(29_000);
+    await settle(300);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    h.clock.advance(1_000);
+    await waitFor(
+      () => h?.slack.callsTo('chat.postMessage').length === 2,
+      4000,
+      'delivery after Retry-After',
+    );
+  });
+
+  it('survives a restart with undelivered messages and delivers them once', async () => {
+    const slack = await FakeSlack.start();
+    for (const user of Object.values(people)) slack.addUser(user);
+    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+    const first = await startHarness({ slack });
+    slack.fail('chat.postMessage', { status: 500 });
+    await first.interact(packetSubmission());
+    await waitFor(() => pending(first).length === 2 && pending(first).every((r) => r.attempts >= 1));
+    const databasePath = first.config.databasePath;
+    await first.stop({ keepDatabase: true });
+
+    slack.clearFailures();
+    h = await startHarness({ slack, databasePath, now: '2026-11-23T15:00:00Z' });
+    const aeDm = slack.dmChannelFor(people.ae.id);
+    await waitFor(() => slack.messages(aeDm).length === 1, 8000, 'AE DM after restart');
+    await waitFor(() => pending(h as Harness).length === 0, 8000, 'outbox drained');
+    await settle();
+    expect(slack.messages(aeDm)).toHaveLength(1);
+    expect(slack.messages(slack.dmChannelFor(people.author.id))).toHaveLength(1);
+    await slack.stop();
+  });
+
+  it('parks a message Slack keeps refusing, without blocking other conversations', async () => {
+    h = await startHarness({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    // Someone removes the app from the partner channel after the handoff was sent.
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        messageTs: dm.ts,
+        channelId: aeDm,
+      }),
+    );
+    await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    await waitFor(
+      () => h?.slack.messages(h.slack.dmChannelFor(people.author.id)).length === 2,
+      4000,
+      'owner notice',
+    );
+    h.clock.advance(60_000);
+    const parked = await waitFor(
+      () =>
+        h?.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .find((r) => r.status === 'dead'),
+      4000,
+      'parked message',
+    );
+    expect(parked).toMatchObject({
+      channelKey: channels.partner.id,
+      lastError: 'not_in_channel',
+      attempts: 2,
+    });
+    expect(pending(h)).toHaveLength(0);
+    expect(h.logs.some((l) => l.msg === 'outbox message parked after repeated refusals')).toBe(true);
+  });
+});

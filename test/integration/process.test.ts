@@ -1,0 +1,103 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { startHarness } from '../support/harness.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('the production entry point (dist/main.js, as npm start runs it)', () => {
+  let dir: string;
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+      },
+    );
+    dir = mkdtempSync(join(tmpdir(), 'handoff-main-'));
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to start on missing or malformed settings with one readable message and exit code 1', async () => {
+    const p = run({ PORT: 'eighty', SLACK_API_URL: 'not a url' });
+    expect(await p.exited).toBe(1);
+    const message = p.err();
+    expect(message).toContain('SLACK_BOT_TOKEN is missing');
+    expect(message).toContain('SLACK_SIGNING_SECRET is missing');
+    expect(message).toContain('PORT must be a whole number');
+    expect(message).toContain('SLACK_API_URL must be an http(s) URL');
+    expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('creates and migrates the database, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const slack = await FakeSlack.start();
+    const databasePath = join(dir, 'nested', 'handoff.db');
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const p = run({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      DATABASE_PATH: databasePath,
+    });
+    try {
+      let health: Response | undefined;
+      for (let tries = 0; tries < 150 && health?.status !== 200; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      }
+      expect(health?.status, p.out() + p.err()).toBe(200);
+      expect(await health?.json()).toEqual({ ok: true });
+      expect(existsSync(databasePath)).toBe(true);
+      const tables = new Database(databasePath, { readonly: true })
+        .prepare("select name from sqlite_master where type = 'table' order by name")
+        .all()
+        .map((t) => (t as { name: string }).name);
+      expect(tables).toEqual(expect.arrayContaining(['handoffs', 'decisions', 'outbox', 'posted_messages']));
+
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(p.out()).toContain('handoff app stopped');
+    } finally {
+      p.child.kill('SIGKILL');
+      await slack.stop();
+    }
+  }, 30_000);
+});
+
+describe('GET /healthz', () => {
+  it('answers 200 while running and 404 for unknown paths', async () => {
+    const h = await startHarness();
+    try {
+      const response = await fetch(`${h.baseUrl}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ ok: true });
+      expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
+    } finally {
+      await h.stop();
+    }
+  });
+});
