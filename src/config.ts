@@ -101,7 +101,11 @@ export class ConfigError extends Error {
 
 /** Reads the settings from an environment (process.env in production); throws ConfigError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const blankAsUnset = Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '')
+      .map(([key, value]) => [key, value.trim()]),
+  );
   const parsed = envSchema.safeParse(blankAsUnset);
   const problems = parsed.success
     ? []
@@ -112,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from your Slack app (Basic Information), or set SLACK_APP_TOKEN for Socket Mode',
     );
   }
-  if (parsed.success && parsed.data.BUSINESS_DAY_END <= parsed.data.BUSINESS_DAY_START) {
+  const dayStart = blankAsUnset.BUSINESS_DAY_START ?? '09:00';
+  const dayEnd = blankAsUnset.BUSINESS_DAY_END ?? '17:00';
+  if (/^\d\d:\d\d$/.test(dayStart) && /^\d\d:\d\d$/.test(dayEnd) && dayEnd <= dayStart) {
     problems.push('BUSINESS_DAY_END must be later than BUSINESS_DAY_START');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

@@ -1,6 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import { describeStatus } from '../domain/lifecycle.js';
 import { ACTION_ID } from './ids.js';
 import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
 
@@ -11,7 +12,7 @@ export interface SlackMessage {
 
 const SECTION_MAX = 3000;
 
-/** A titled section of user text, always within Slack's 3000-character limit. */
+/** A titled section of user text, always within Slack's 3000-character limit. The title must be mrkdwn-safe. */
 export function field(title: string, body: string | null, empty = '_Not given_'): SectionBlock {
   const heading = `*${title}*\n`;
   return {
@@ -31,7 +32,7 @@ function partnerMove(h: HandoffRow): string {
 }
 
 function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlock {
-  if (h.status === 'sent' || !decision) {
+  if (h.status === 'sent') {
     return {
       type: 'actions',
       block_id: 'handoff_decision',
@@ -51,6 +52,9 @@ function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlo
         },
       ],
     };
+  }
+  if (!decision) {
+    return { type: 'context', elements: [{ type: 'mrkdwn', text: `Status: *${describeStatus(h.status)}*` }] };
   }
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
@@ -79,7 +83,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow): SlackMess
     },
     field('Customer trigger', h.customerTrigger),
     field('Joint value', h.jointValue),
-    field(`Why ${plain(h.partnerOrg, 150)} matters here`, h.whyPartner),
+    field(`Why ${userText(h.partnerOrg, 150)} matters here`, h.whyPartner),
     { type: 'divider' },
     field('Your next move', h.sellerNextMove),
     field('Warm path', h.warmPath),

@@ -19,6 +19,7 @@ export function escapeMrkdwn(text: string): string {
  * Cutting happens on whole characters of the original, so an entity like &amp; is never split.
  */
 export function userText(text: string, max: number): string {
+  if (max < 1) return '';
   const escaped = escapeMrkdwn(text);
   if (escaped.length <= max) return escaped;
   let out = '';
@@ -46,13 +47,15 @@ export const channelLink = (channelId: string) => `<#${channelId}>`;
 
 /** A date that Slack shows in each reader's own timezone; the fallback is written in `timeZone`. */
 export function slackDate(at: Date, timeZone: string): string {
-  const fallback = DateTime.fromJSDate(at, { zone: timeZone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  const fallback = DateTime.fromJSDate(at, { zone: timeZone })
+    .setLocale('en-US')
+    .toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
 /** The same moment as readable text in one zone, for notification text where date tokens do not render. */
 export function dateInZone(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).toFormat('ccc d LLL, HH:mm ZZZZ');
+  return DateTime.fromJSDate(at, { zone: timeZone }).setLocale('en-US').toFormat('ccc d LLL, HH:mm ZZZZ');
 }
 
 /** A link whose URL came from a user: validated http(s) elsewhere, and the label escaped here. */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -67,6 +68,7 @@ export function packetSchema(today: string) {
     partnerNextMoveDate: z
       .string()
       .regex(isoDate, 'Pick a date.')
+      .refine((date) => DateTime.fromISO(date).isValid, 'Pick a date.')
       .refine((date) => date >= today, 'This date is in the past.')
       .nullish()
       .transform((value) => value ?? null),
@@ -75,20 +77,28 @@ export function packetSchema(today: string) {
     evidenceUrl: z
       .string()
       .trim()
-      .max(FIELD_LIMITS.evidenceUrl, `Keep the link under ${FIELD_LIMITS.evidenceUrl} characters.`)
       .nullish()
       .transform((value) => (value ? value : null))
       .refine(
         (value) => value === null || isHttpUrl(value),
         'Use a full link starting with https:// or http://.',
+      )
+      // Stored normalised (spaces and brackets percent-encoded), so it renders as a Slack link at the size checked.
+      .transform((value) => (value === null ? null : normaliseUrl(value)))
+      .refine(
+        (value) => value === null || value.length <= FIELD_LIMITS.evidenceUrl,
+        `Keep the link under ${FIELD_LIMITS.evidenceUrl} characters.`,
       ),
     aeUserId: slackUserId('the account executive'),
     ownerUserId: slackUserId('the owner of the next move'),
-    responseWindowDays: z.coerce
-      .number({ error: 'Enter a number of business days.' })
-      .int('Use a whole number of business days.')
-      .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
-      .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
+    responseWindowDays: z.preprocess(
+      (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
+      z.coerce
+        .number({ error: 'Enter a number of business days.' })
+        .int('Use a whole number of business days.')
+        .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
+        .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
+    ),
     partnerChannelId: z
       .string({ error: 'Please choose the partner channel.' })
       .regex(/^[CG][A-Z0-9]{2,}$/, 'Please choose the partner channel.'),
@@ -99,6 +109,11 @@ export type Packet = z.output<ReturnType<typeof packetSchema>>;
 export type PacketInput = z.input<ReturnType<typeof packetSchema>>;
 
 export type PacketErrors = Partial<Record<PacketField, string>>;
+
+/** The WHATWG form of a URL, with Slack's link delimiters (| < >) percent-encoded too. */
+export function normaliseUrl(value: string): string {
+  return new URL(value).href.replace(/[|<>]/g, (ch) => encodeURIComponent(ch));
+}
 
 export function isHttpUrl(value: string): boolean {
   try {

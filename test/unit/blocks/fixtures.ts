@@ -1,0 +1,71 @@
+import type { DecisionRow, HandoffRow } from '../../../src/db/schema.js';
+import { DECLINE_NOTE_MAX } from '../../../src/domain/decline.js';
+import { FIELD_LIMITS } from '../../../src/domain/packet.js';
+
+/** An open handoff as stored, with plain realistic values. */
+export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
+  return {
+    id: 42,
+    teamId: 'T0INTERNAL',
+    sourceViewId: 'V0PACKET',
+    status: 'sent',
+    authorUserId: 'U0AUTHOR',
+    ownerUserId: 'U0AUTHOR',
+    aeUserId: 'U0AE',
+    aeTeamId: 'T0INTERNAL',
+    aeName: 'Jordan Seller',
+    aeTimeZone: 'Europe/Berlin',
+    partnerChannelId: 'C0PARTNER',
+    accountName: 'Northwind Logistics',
+    crmOpportunity: 'OPP-123, stage 2',
+    partnerOrg: 'Meridian Cloud Consulting',
+    partnerContactName: 'Dana Reyes',
+    partnerContactRole: 'Alliances lead',
+    whyPartner: 'Meridian ran the data platform migration last quarter.',
+    customerTrigger: 'The ops director asked about automating carrier invoice reconciliation.',
+    jointValue: 'We run the workflow; Meridian implements it.',
+    warmPath: 'Dana meets the Northwind ops team monthly.',
+    sellerNextMove: 'Accept the introduction and bring the demo.',
+    partnerNextMove: 'Dana confirms the meeting and shares review notes.',
+    partnerNextMoveDate: '2026-03-06',
+    partnerAgreedInWriting: true,
+    riskNote: 'No reseller registered; direct deal.',
+    evidenceUrl: 'https://docs.example.com/review-notes',
+    responseWindowDays: 3,
+    sentAt: new Date('2026-03-02T10:00:00Z'),
+    dueAt: new Date('2026-03-05T10:00:00Z'),
+    decidedAt: null,
+    createdAt: new Date('2026-03-02T10:00:00Z'),
+    updatedAt: new Date('2026-03-02T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+export function decision(overrides: Partial<DecisionRow> = {}): DecisionRow {
+  return {
+    id: 7,
+    handoffId: 42,
+    decision: 'accepted',
+    reasonCode: null,
+    note: null,
+    decidedByUserId: 'U0AE',
+    decidedByTeamId: 'T0INTERNAL',
+    decidedAt: new Date('2026-03-03T09:15:00Z'),
+    ...overrides,
+  };
+}
+
+/** `n` characters of a repeated pattern. */
+export const fill = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);
+
+export const WORST_PATTERNS = ['&', '<!channel>'] as const;
+
+/** The largest allowed packet: every text field at its FIELD_LIMITS maximum, made of `pattern`. */
+export function worstHandoff(pattern: string, overrides: Partial<HandoffRow> = {}): HandoffRow {
+  const texts = Object.fromEntries(
+    Object.entries(FIELD_LIMITS).map(([field, max]) => [field, fill(pattern, max)]),
+  ) as Record<keyof typeof FIELD_LIMITS, string>;
+  return handoff({ ...texts, aeName: fill(pattern, 120), responseWindowDays: 10, ...overrides });
+}
+
+export const worstNote = (pattern: string) => fill(pattern, DECLINE_NOTE_MAX);

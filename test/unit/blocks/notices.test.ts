@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { decisionNotice, ownerAssigned, sentConfirmation } from '../../../src/blocks/notices.js';
+import { DECLINE_REASONS } from '../../../src/domain/decline.js';
+import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
+import { expectMentionsNeutralised, expectMessageWithinLimits, mrkdwnTexts } from './limits.js';
+
+const declined = (pattern = 'x') =>
+  decision({ decision: 'declined', reasonCode: 'already_working', note: worstNote(pattern) });
+
+describe('notices for the worst-case packet', () => {
+  it.each(WORST_PATTERNS)('stay within limits when every field is %j at its maximum', (pattern) => {
+    const h = worstHandoff(pattern);
+    expectMessageWithinLimits(sentConfirmation(h));
+    expectMessageWithinLimits(ownerAssigned(h));
+    expectMessageWithinLimits(decisionNotice(h, decision()));
+    expectMessageWithinLimits(decisionNotice(h, declined(pattern)));
+  });
+
+  it('neutralise <!channel> in packet fields and in the AE note', () => {
+    const h = worstHandoff('<!channel>');
+    expectMentionsNeutralised(sentConfirmation(h));
+    expectMentionsNeutralised(ownerAssigned(h));
+    expectMentionsNeutralised(decisionNotice(h, decision()));
+    expectMentionsNeutralised(decisionNotice(handoff(), declined('<!channel>')));
+  });
+});
+
+describe('sentConfirmation', () => {
+  it('tells the author who has it, by when, and where decisions will be posted', () => {
+    const text = mrkdwnTexts(sentConfirmation(handoff())).join('\n');
+    expect(text).toContain('<@U0AE>');
+    expect(text).toContain('<!date^1772704800^');
+    expect(text).toContain('3 business days');
+    expect(text).toContain('You own it');
+    expect(text).toContain('<#C0PARTNER>');
+  });
+
+  it('names the other owner when the author chose one', () => {
+    const text = mrkdwnTexts(sentConfirmation(handoff({ ownerUserId: 'U0OWNER' }))).join('\n');
+    expect(text).toContain('<@U0OWNER> owns it');
+  });
+});
+
+describe('decisionNotice', () => {
+  it('shows the owner the reason label and the internal note of a decline', () => {
+    const d = decision({ decision: 'declined', reasonCode: 'wrong_owner', note: 'Talk to the EMEA team' });
+    const text = mrkdwnTexts(decisionNotice(handoff(), d)).join('\n');
+    expect(text).toContain(DECLINE_REASONS.wrong_owner.label);
+    expect(text).toContain('Talk to the EMEA team');
+  });
+
+  it('falls back to the "other" label when a decline has no code', () => {
+    const d = decision({ decision: 'declined', reasonCode: null });
+    expect(decisionNotice(handoff(), d).text).toContain(DECLINE_REASONS.other.label);
+  });
+
+  it('reports an acceptance by the AE', () => {
+    const text = mrkdwnTexts(decisionNotice(handoff(), decision())).join('\n');
+    expect(text).toContain('<@U0AE> *accepted* handoff #42');
+  });
+});

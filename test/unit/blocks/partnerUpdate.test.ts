@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
+import { DECLINE_REASON_CODES, DECLINE_REASONS, type DeclineReason } from '../../../src/domain/decline.js';
+import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
+import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
+import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
+
+/** What the notification service does: project the stored handoff, then render. */
+const render = (h = handoff(), d = decision()) =>
+  partnerUpdate(
+    partnerSafeUpdate(
+      h,
+      d.decision,
+      d.decision === 'declined' ? (d.reasonCode as DeclineReason | null) : null,
+    ),
+  );
+
+const declined = (overrides = {}) =>
+  decision({
+    decision: 'declined',
+    reasonCode: 'partner_not_fit',
+    note: 'INTERNAL: their delivery was late',
+    ...overrides,
+  });
+
+describe('partnerUpdate', () => {
+  it.each(WORST_PATTERNS)('stays within limits with %j fields at their maximum', (pattern) => {
+    expectMessageWithinLimits(render(worstHandoff(pattern), decision()));
+    expectMessageWithinLimits(render(worstHandoff(pattern), declined({ note: worstNote(pattern) })));
+  });
+
+  it('neutralises <!channel> in the partner-facing post', () => {
+    expectMentionsNeutralised(render(worstHandoff('<!channel>'), decision()));
+    expectMentionsNeutralised(render(worstHandoff('<!channel>'), declined()));
+  });
+
+  it('tells the partner who took an accepted handoff, without pinging the AE', () => {
+    const message = render(handoff(), decision());
+    expect(message.text).toContain('*Northwind Logistics*: accepted');
+    expect(message.text).toContain('Jordan Seller');
+    expect(message.text).toContain('Dana Reyes (Meridian Cloud Consulting)');
+    expect(message.text).not.toContain('<@');
+  });
+
+  it.each(DECLINE_REASON_CODES)(
+    'shows the partner-safe wording for a %s decline, never the label or note',
+    (code) => {
+      const message = render(handoff(), declined({ reasonCode: code }));
+      const json = JSON.stringify(message);
+      const { label, partnerSafe } = DECLINE_REASONS[code];
+      expect(json).toContain(partnerSafe);
+      expect(json.replaceAll(partnerSafe, '')).not.toContain(label);
+      expect(json).not.toContain('INTERNAL');
+    },
+  );
+
+  it('never shows internal packet fields or buttons', () => {
+    const json = JSON.stringify(render(handoff(), declined()));
+    const h = handoff();
+    for (const secret of [h.riskNote, h.evidenceUrl, h.crmOpportunity, h.whyPartner, h.aeUserId]) {
+      expect(json).not.toContain(secret);
+    }
+    expect(json).not.toContain('"actions"');
+  });
+});

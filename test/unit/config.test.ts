@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
+  SLACK_BOT_TOKEN: 'xoxb-1-abc',
+  SLACK_SIGNING_SECRET: 'shhh',
+  ...overrides,
+});
+
+/** The problems loadConfig names, or [] when it accepts the environment. */
+function problems(overrides: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env(overrides));
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('loadConfig', () => {
+  it('fills in the documented defaults', () => {
+    const config = loadConfig(env());
+    expect(config.port).toBe(3000);
+    expect(config.databasePath).toBe('./data/handoff.db');
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.slack).toMatchObject({
+      botToken: 'xoxb-1-abc',
+      signingSecret: 'shhh',
+      appToken: undefined,
+    });
+    expect(config.calendar).toEqual({
+      defaultTimeZone: 'UTC',
+      businessDayStart: '09:00',
+      businessDayEnd: '17:00',
+    });
+    expect(config.internalTeamIds).toEqual([]);
+  });
+
+  it('names every problem at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { problems: list, message } = caught as ConfigError;
+    expect(list).toHaveLength(3);
+    expect(message).toMatch(/SLACK_BOT_TOKEN is missing/);
+    expect(message).toMatch(/SLACK_SIGNING_SECRET is missing/);
+    expect(message).toMatch(/PORT must be a whole number/);
+  });
+
+  it('makes the signing secret optional in Socket Mode', () => {
+    const config = loadConfig(env({ SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' }));
+    expect(config.slack.appToken).toBe('xapp-1-abc');
+    expect(config.slack.signingSecret).toBeUndefined();
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', /SLACK_BOT_TOKEN must be a bot token starting with xoxb-/],
+    ['SLACK_APP_TOKEN', 'xoxb-1-abc', /SLACK_APP_TOKEN must be an app-level token starting with xapp-/],
+    ['DEFAULT_TIMEZONE', 'Mars/Olympus_Mons', /DEFAULT_TIMEZONE must be an IANA time zone/],
+    ['PORT', '70000', /PORT must be at most 65535/],
+    ['SLACK_API_URL', 'ftp://slack.example', /SLACK_API_URL must be an http\(s\) URL/],
+    ['BUSINESS_DAY_START', '9am', /BUSINESS_DAY_START must be a time of day/],
+  ])('rejects %s=%s', (name, value, message) => {
+    const list = problems({ [name]: value });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(message);
+  });
+
+  it.each([
+    ['17:00', '09:00'],
+    ['09:00', '09:00'],
+  ])('rejects a business day from %s to %s', (start, end) => {
+    expect(problems({ BUSINESS_DAY_START: start, BUSINESS_DAY_END: end })).toEqual([
+      'BUSINESS_DAY_END must be later than BUSINESS_DAY_START',
+    ]);
+  });
+
+  it('accepts a valid timezone and business day', () => {
+    const config = loadConfig(
+      env({ DEFAULT_TIMEZONE: 'Asia/Tokyo', BUSINESS_DAY_START: '08:30', BUSINESS_DAY_END: '18:00' }),
+    );
+    expect(config.calendar).toEqual({
+      defaultTimeZone: 'Asia/Tokyo',
+      businessDayStart: '08:30',
+      businessDayEnd: '18:00',
+    });
+  });
+
+  it('names a business day that ends before it starts even when other settings are wrong too', () => {
+    try {
+      loadConfig({ SLACK_SIGNING_SECRET: 's', BUSINESS_DAY_START: '17:00', BUSINESS_DAY_END: '09:00' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringContaining('SLACK_BOT_TOKEN'),
+        'BUSINESS_DAY_END must be later than BUSINESS_DAY_START',
+      ]);
+    }
+  });
+
+  it('treats whitespace-only values as unset (PORT stays 3000, not a random port)', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '  ' });
+    expect(config.port).toBe(3000);
+  });
+
+  it('treats blank strings as unset', () => {
+    const config = loadConfig(env({ PORT: '', DATABASE_PATH: '', SLACK_APP_TOKEN: '', SLACK_API_URL: '' }));
+    expect(config.port).toBe(3000);
+    expect(config.databasePath).toBe('./data/handoff.db');
+    expect(config.slack.appToken).toBeUndefined();
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(problems({ SLACK_SIGNING_SECRET: '' })).toEqual([
+      expect.stringMatching(/SLACK_SIGNING_SECRET is missing/),
+    ]);
+  });
+
+  it('parses comma lists, ignoring spaces and empty items', () => {
+    const config = loadConfig(env({ INTERNAL_TEAM_IDS: ' T0A, E0GRID ,,T0B, ', ADMIN_USER_IDS: 'U0ADMIN' }));
+    expect(config.internalTeamIds).toEqual(['T0A', 'E0GRID', 'T0B']);
+    expect(config.adminUserIds).toEqual(['U0ADMIN']);
+  });
+
+  it('adds the trailing slash the Web API client needs to a custom API URL', () => {
+    expect(loadConfig(env({ SLACK_API_URL: 'http://127.0.0.1:4000/api' })).slack.apiUrl).toBe(
+      'http://127.0.0.1:4000/api/',
+    );
+  });
+});

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FIELD_LIMITS,
+  isHttpUrl,
+  type PacketField,
+  type PacketInput,
+  parsePacket,
+  RESPONSE_WINDOW,
+} from '../../../src/domain/packet.js';
+
+const TODAY = '2026-03-02';
+
+const input = (overrides: Record<string, unknown> = {}): PacketInput =>
+  ({
+    accountName: 'Northwind Logistics',
+    crmOpportunity: 'OPP-123, stage 2',
+    partnerOrg: 'Meridian Cloud Consulting',
+    partnerContactName: 'Dana Reyes',
+    partnerContactRole: 'Alliances lead',
+    whyPartner: 'Meridian ran the data platform migration last quarter.',
+    customerTrigger: 'The ops director asked about automating carrier invoice reconciliation.',
+    jointValue: 'We run the workflow; Meridian implements it on the platform they operate.',
+    warmPath: 'Dana meets the Northwind ops team monthly.',
+    sellerNextMove: 'Accept the introduction and bring the demo.',
+    partnerNextMove: 'Dana confirms the meeting and shares review notes.',
+    partnerNextMoveDate: '2026-03-06',
+    partnerAgreedInWriting: true,
+    riskNote: 'No reseller registered; direct deal.',
+    evidenceUrl: 'https://docs.example.com/review-notes',
+    aeUserId: 'U0AE',
+    ownerUserId: 'U0AUTHOR',
+    responseWindowDays: '3',
+    partnerChannelId: 'C0PARTNER',
+    ...overrides,
+  }) as PacketInput;
+
+/** The error message for one field, or undefined when the packet (or that field) is fine. */
+const errorOn = (field: PacketField, overrides: Record<string, unknown>) => {
+  const result = parsePacket(input(overrides), TODAY);
+  return result.ok ? undefined : result.errors[field];
+};
+
+describe('parsePacket', () => {
+  it('accepts a complete packet, trimmed and typed', () => {
+    const result = parsePacket(
+      input({ accountName: '  Northwind Logistics \n', responseWindowDays: '3' }),
+      TODAY,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.packet.accountName).toBe('Northwind Logistics');
+    expect(result.packet.responseWindowDays).toBe(3);
+    expect(result.packet.partnerAgreedInWriting).toBe(true);
+    expect(result.packet.evidenceUrl).toBe('https://docs.example.com/review-notes');
+  });
+
+  const required = [
+    'accountName',
+    'partnerOrg',
+    'partnerContactName',
+    'whyPartner',
+    'customerTrigger',
+    'jointValue',
+    'warmPath',
+    'sellerNextMove',
+    'partnerNextMove',
+  ] as const;
+
+  it.each(required)('names %s when it is missing or blank', (field) => {
+    expect(errorOn(field, { [field]: undefined })).toMatch(/^Please add /);
+    expect(errorOn(field, { [field]: '   ' })).toMatch(/^Please add /);
+  });
+
+  it('reports only the fields that are wrong', () => {
+    const result = parsePacket(input({ accountName: '', warmPath: '' }), TODAY);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(['accountName', 'warmPath']);
+  });
+
+  it.each(Object.entries(FIELD_LIMITS).filter(([field]) => field !== 'evidenceUrl'))(
+    'accepts %s at its limit (%i) and rejects one character more',
+    (field, max) => {
+      expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max) })).toBeUndefined();
+      expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max + 1) })).toBe(
+        `Keep this under ${max} characters.`,
+      );
+    },
+  );
+
+  it('rejects an evidence link over its limit', () => {
+    const url = `https://example.com/${'a'.repeat(FIELD_LIMITS.evidenceUrl)}`;
+    expect(errorOn('evidenceUrl', { evidenceUrl: url })).toMatch(/under 2000 characters/);
+  });
+
+  it.each(['javascript:alert(1)', 'ftp://x.y', 'notaurl', 'https://localhost', 'mailto:dana@example.com'])(
+    'rejects the evidence link %s',
+    (evidenceUrl) => {
+      expect(errorOn('evidenceUrl', { evidenceUrl })).toBe(
+        'Use a full link starting with https:// or http://.',
+      );
+    },
+  );
+
+  it.each([0, 11, 2.5, 'abc', '0', '11'])('rejects a response window of %s days', (responseWindowDays) => {
+    expect(errorOn('responseWindowDays', { responseWindowDays })).toBeDefined();
+  });
+
+  it.each([
+    ['1', 1],
+    ['10', 10],
+  ])('accepts a response window of %s days', (responseWindowDays, days) => {
+    const result = parsePacket(input({ responseWindowDays }), TODAY);
+    expect(result.ok && result.packet.responseWindowDays).toBe(days);
+  });
+
+  it('rejects a partner date in the past, accepts today', () => {
+    expect(errorOn('partnerNextMoveDate', { partnerNextMoveDate: '2026-03-01' })).toBe(
+      'This date is in the past.',
+    );
+    expect(errorOn('partnerNextMoveDate', { partnerNextMoveDate: TODAY })).toBeUndefined();
+  });
+
+  it('turns empty optional fields into null', () => {
+    const result = parsePacket(
+      input({
+        crmOpportunity: '',
+        partnerContactRole: '   ',
+        riskNote: null,
+        evidenceUrl: '',
+        partnerNextMoveDate: null,
+        partnerAgreedInWriting: undefined,
+      }),
+      TODAY,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.packet).toMatchObject({
+      crmOpportunity: null,
+      partnerContactRole: null,
+      riskNote: null,
+      evidenceUrl: null,
+      partnerNextMoveDate: null,
+      partnerAgreedInWriting: false,
+    });
+  });
+
+  it.each([
+    ['aeUserId', 'jordan'],
+    ['aeUserId', ''],
+    ['ownerUserId', 'C0PARTNER'],
+    ['ownerUserId', '@pat'],
+    ['partnerChannelId', 'U0AE'],
+    ['partnerChannelId', '#ext-meridian'],
+  ] as const)('rejects %s = %j', (field, value) => {
+    expect(errorOn(field, { [field]: value })).toMatch(/^Please choose /);
+  });
+
+  it('accepts W… user ids (Enterprise Grid) and G… private channels', () => {
+    expect(parsePacket(input({ aeUserId: 'W0AE', partnerChannelId: 'G0PRIVATE' }), TODAY).ok).toBe(true);
+  });
+});
+
+describe('isHttpUrl', () => {
+  it.each(['https://example.com', 'http://docs.example.com/a?b=c', 'HTTPS://EXAMPLE.COM'])(
+    'accepts %s',
+    (url) => {
+      expect(isHttpUrl(url)).toBe(true);
+    },
+  );
+
+  it.each(['https://localhost', 'http://intranet/notes', 'javascript:alert(1)', 'ftp://x.y', 'notaurl', ''])(
+    'rejects %j (not http(s), or no dot in the host name)',
+    (url) => {
+      expect(isHttpUrl(url)).toBe(false);
+    },
+  );
+});
+
+describe('RESPONSE_WINDOW', () => {
+  it('defaults to a window inside its own bounds', () => {
+    expect(RESPONSE_WINDOW.default).toBeGreaterThanOrEqual(RESPONSE_WINDOW.min);
+    expect(RESPONSE_WINDOW.default).toBeLessThanOrEqual(RESPONSE_WINDOW.max);
+  });
+});
+
+describe('parsePacket: values the form would never send but a forged payload might', () => {
+  it('rejects a partner date that does not exist', () => {
+    expect(errorOn('partnerNextMoveDate', { partnerNextMoveDate: '2026-13-45' })).toBe('Pick a date.');
+  });
+
+  it('asks for a number when the window is empty', () => {
+    expect(errorOn('responseWindowDays', { responseWindowDays: '' })).toBe(
+      'Enter a number of business days.',
+    );
+    expect(errorOn('responseWindowDays', { responseWindowDays: null })).toBe(
+      'Enter a number of business days.',
+    );
+  });
+
+  it('stores the evidence link normalised, with spaces and Slack link delimiters encoded', () => {
+    const result = parsePacket(input({ evidenceUrl: 'https://docs.example.com/a b?x=<1>|2' }), TODAY);
+    expect(result.ok && result.packet.evidenceUrl).toBe('https://docs.example.com/a%20b?x=%3C1%3E%7C2');
+  });
+});
