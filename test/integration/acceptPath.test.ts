@@ -38,7 +38,8 @@ describe('the accept path, end to end', () => {
 
     const stored = h.database.db.select().from(handoffs).all();
     expect(stored).toHaveLength(1);
-    const handoff = stored[0]!;
+    const [handoff] = stored;
+    if (!handoff) throw new Error('no handoff stored');
     expect(handoff).toMatchObject({
       status: 'sent',
       accountName: 'Northwind Logistics',
@@ -69,7 +70,7 @@ describe('the accept path, end to end', () => {
         actionId: ACTION_ID.accept,
         value: String(handoff.id),
         channelId: aeDm,
-        messageTs: dm!.ts,
+        messageTs: dm?.ts,
         responseUrl: h.slack.responseUrl(),
       }),
     );

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { COMMAND } from '../../src/blocks/ids.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const schemaDir = join(root, '..', 'shared', 'reference', 'slack');
+const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+describe('manifest.json', () => {
+  it.each(['manifest.schema.1.0.0.json', 'manifest.schema.2.0.0.json'])('validates against Slack’s %s', (file) => {
+    const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+    const validate = ajv.compile(schema);
+    const valid = validate(manifest);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('declares the slash command the app listens for, on the one Slack endpoint', () => {
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([COMMAND]);
+    expect(manifest.features.slash_commands[0].url).toMatch(/\/slack\/events$/);
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: expect.stringMatching(/\/slack\/events$/),
+    });
+  });
+
+  it('asks for exactly the bot scopes the app uses', () => {
+    // commands: /handoff; chat:write: DMs, updates, partner posts; users:read: users.info (timezone, bot,
+    // workspace); channels:read + groups:read: conversations.info on the partner channel before sending.
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      ['channels:read', 'chat:write', 'commands', 'groups:read', 'users:read'].sort(),
+    );
+  });
+});
