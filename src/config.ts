@@ -81,7 +81,6 @@ export interface Config {
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
-  adminUserIds: string[];
   outbox: {
     pollIntervalMs: number;
     channelIntervalMs: number;
@@ -139,7 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       businessDayEnd: e.BUSINESS_DAY_END,
     },
     internalTeamIds: e.INTERNAL_TEAM_IDS,
-    adminUserIds: e.ADMIN_USER_IDS,
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
