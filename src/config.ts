@@ -55,7 +55,6 @@ const envSchema = z.object({
   BUSINESS_DAY_START: clockTime('09:00'),
   BUSINESS_DAY_END: clockTime('17:00'),
   INTERNAL_TEAM_IDS: commaList,
-  ADMIN_USER_IDS: commaList,
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),

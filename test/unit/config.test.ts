@@ -120,9 +120,8 @@ describe('loadConfig', () => {
   });
 
   it('parses comma lists, ignoring spaces and empty items', () => {
-    const config = loadConfig(env({ INTERNAL_TEAM_IDS: ' T0A, E0GRID ,,T0B, ', ADMIN_USER_IDS: 'U0ADMIN' }));
+    const config = loadConfig(env({ INTERNAL_TEAM_IDS: ' T0A, E0GRID ,,T0B, ' }));
     expect(config.internalTeamIds).toEqual(['T0A', 'E0GRID', 'T0B']);
-    expect(config.adminUserIds).toEqual(['U0ADMIN']);
   });
 
   it('adds the trailing slash the Web API client needs to a custom API URL', () => {
