@@ -59,12 +59,13 @@ export function buildApp(deps: AppDeps): RunningApp {
       : { signingSecret: config.slack.signingSecret ?? '' }),
     customRoutes: [healthz],
     logger: slackLogger(logger, 'bolt'),
-    // Calls made while the user waits (views.open, users.info) must fail fast rather than sleep through retries.
+    // Calls made while the user waits (views.open, users.info before the 3-second ack) must fail fast rather
+    // than sleep through retries: two tries of at most 1.2 s each.
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
-      timeout: 2500,
+      timeout: 1200,
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 200 },
     },
   });
 

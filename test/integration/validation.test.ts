@@ -115,6 +115,16 @@ describe('packet validation shows inline errors and stores nothing', () => {
     });
   });
 
+  it('keeps the modal open with a clear message when storing fails', async () => {
+    h.database.sqlite.exec(
+      "create trigger refuse_handoffs before insert on handoffs begin select raise(abort, 'disk full'); end",
+    );
+    const errors = await submitErrors(h, {});
+    expect(errors).toEqual({
+      [PACKET_BLOCK_ID.accountName]: 'Something went wrong and nothing was sent. Please submit again.',
+    });
+  });
+
   it('refuses a submission from a user of another organization', async () => {
     const errors = await submitErrors(h, {}, { id: people.partner.id, team_id: PARTNER_TEAM });
     expect(errors[PACKET_BLOCK_ID.accountName]).toMatch(/Only members/);

@@ -11,14 +11,17 @@ const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 describe('manifest.json', () => {
-  it.each(['manifest.schema.1.0.0.json', 'manifest.schema.2.0.0.json'])('validates against Slack’s %s', (file) => {
-    const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
-    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-    const validate = ajv.compile(schema);
-    const valid = validate(manifest);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
-  });
+  it.each(['manifest.schema.1.0.0.json', 'manifest.schema.2.0.0.json'])(
+    'validates against Slack’s %s',
+    (file) => {
+      const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+      const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+      const validate = ajv.compile(schema);
+      const valid = validate(manifest);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    },
+  );
 
   it('declares the slash command the app listens for, on the one Slack endpoint', () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([COMMAND]);

@@ -6,13 +6,31 @@ import { packetBlockErrors, readPacketForm } from './packetForm.js';
 
 /** Submitting the packet modal: inline errors, or store-and-send then close the modal. */
 export function packetSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    view,
+    logger,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const ctx = requestContext(body, deps.config.internalTeamIds);
-    const result = await deps.handoffs.submitPacket({
-      ...ctx,
-      input: readPacketForm(view.state.values),
-      sourceViewId: view.id,
-    });
+    let result: Awaited<ReturnType<HandlerDeps['handoffs']['submitPacket']>>;
+    try {
+      result = await deps.handoffs.submitPacket({
+        ...ctx,
+        input: readPacketForm(view.state.values),
+        sourceViewId: view.id,
+      });
+    } catch (error) {
+      // Keep the modal open with the author's input, rather than letting Slack show a generic failure.
+      logger.error(`packet submission failed: ${String(error)}`);
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [PACKET_BLOCK_ID.accountName]: 'Something went wrong and nothing was sent. Please submit again.',
+        },
+      });
+      return;
+    }
     if (result.kind === 'invalid') {
       await ack({ response_action: 'errors', errors: packetBlockErrors(result.errors) });
       return;
