@@ -8,6 +8,7 @@ import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
+import { slashCommand } from './payloads.js';
 import { channels, people } from './people.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
 
@@ -88,12 +89,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       postSlashCommand(
         eventsUrl,
         SIGNING_SECRET,
-        {
-          ...commandDefaults(),
-          trigger_id: slack.issueTriggerId(),
-          response_url: slack.responseUrl(),
-          ...fields,
-        },
+        slashCommand({ trigger_id: slack.issueTriggerId(), response_url: slack.responseUrl(), ...fields }),
         postOpts,
       ),
     interact: (payload, postOpts) => postInteraction(eventsUrl, SIGNING_SECRET, payload, postOpts),
@@ -103,21 +99,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (!opts.slack && !stopOpts.keepDatabase) await slack.stop();
       if (dir && !stopOpts.keepDatabase) rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-function commandDefaults(): Record<string, string> {
-  return {
-    team_id: 'T0INTERNAL',
-    team_domain: 'acme',
-    channel_id: channels.internal.id,
-    channel_name: channels.internal.name,
-    user_id: people.author.id,
-    user_name: people.author.name,
-    command: '/handoff',
-    text: '',
-    api_app_id: 'A0APP',
-    is_enterprise_install: 'false',
   };
 }
 
