@@ -12,6 +12,7 @@ import { slackDirectory } from './services/directory.js';
 import { createHandoffService } from './services/handoffs.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createReplies } from './services/replies.js';
+import { initSlackAuth } from './slackAuth.js';
 
 export interface AppDeps {
   config: Config;
@@ -58,21 +59,24 @@ export function buildApp(deps: AppDeps): RunningApp {
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
       : { signingSecret: config.slack.signingSecret ?? '' }),
     customRoutes: [healthz],
+    // auth.test runs in start() (initSlackAuth), where a failure is retried or reported, not cached forever.
+    deferInitialization: true,
     logger: slackLogger(logger, 'bolt'),
-    // Calls made while the user waits (views.open, users.info before the 3-second ack) must fail fast rather
-    // than sleep through retries: two tries of at most 1.2 s each.
+    // Calls made while the user waits (users.info and conversations.info before the 3-second ack, views.open
+    // with a single-use trigger) get one try of at most 1.5 s: a retry could reuse a spent trigger or miss the ack.
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
-      timeout: 1200,
+      timeout: 1500,
       rejectRateLimitedCalls: true,
-      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 200 },
+      retryConfig: { retries: 0 },
     },
   });
 
   const outboxClient = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: slackLogger(logger, 'outbox-client'),
-    timeout: 10_000,
+    // Well under the shutdown timeout, so SIGTERM never has to abandon a call in flight.
+    timeout: 5_000,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
   });
@@ -123,6 +127,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     app,
     outbox,
     async start() {
+      await initSlackAuth(app, logger);
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);
       const port = server ? (server.address() as AddressInfo).port : config.port;

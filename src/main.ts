@@ -33,12 +33,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    let code = 0;
     try {
       await running.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      code = 1;
     } finally {
       database.close();
     }
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -51,7 +51,9 @@ export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessa
         section(
           `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff #${h.id} ${title(h)}.`,
         ),
-        context(`Decided ${when}. The partner channel ${channelLink(h.partnerChannelId)} has been told.`),
+        context(
+          `Decided ${when}. A partner-safe update is being posted in ${channelLink(h.partnerChannelId)}.`,
+        ),
       ],
     };
   }
@@ -64,7 +66,7 @@ export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessa
   if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
   blocks.push(
     context(
-      `Decided ${when}. The partner channel ${channelLink(h.partnerChannelId)} got a partner-safe update.`,
+      `Decided ${when}. A partner-safe update, without your note, is being posted in ${channelLink(h.partnerChannelId)}.`,
     ),
   );
   return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };

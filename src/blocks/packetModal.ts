@@ -184,7 +184,6 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         type: 'conversations_select',
         action_id: ACTION_ID.value,
         placeholder: pt('The shared channel with the partner'),
-        default_to_current_conversation: true,
         filter: { include: ['public', 'private'], exclude_bot_users: true },
       },
       { hint: 'Decisions are posted there in partner-safe words. Invite the app to the channel.' },

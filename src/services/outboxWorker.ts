@@ -72,7 +72,7 @@ function classify(error: unknown): Failure {
     return { transient: true, message: `request failed: ${error.message}` };
   if (error instanceof WebAPIHTTPError) {
     return {
-      transient: error.statusCode >= 500 || error.statusCode === 408,
+      transient: error.statusCode >= 500 || error.statusCode === 408 || error.statusCode === 429,
       message: `HTTP ${error.statusCode}`,
     };
   }
@@ -97,6 +97,11 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
   private readonly lastPostAt = new Map<string, number>();
+  /**
+   * Slack rate-limits per method and workspace: after a 429 the whole method waits, on the same clock as the
+   * rows' next attempt (epoch ms).
+   */
+  private readonly methodBlockedUntil = new Map<string, number>();
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
@@ -146,13 +151,15 @@ export class OutboxWorker {
   }
 
   /**
-   * False (and a wake-up scheduled) when this conversation got a post too recently. Pacing is about real elapsed
-   * time (Slack's rate limit), so it uses the monotonic timer rather than the business clock.
+   * False (and a wake-up scheduled) when this conversation got a post too recently, or the method is rate-limited.
+   * Pacing is about real elapsed time (Slack's rate limits), so it uses the monotonic timer, not the business clock.
    */
   private paced(row: OutboxRow): boolean {
-    if (row.method !== 'chat.postMessage') return true;
-    const last = this.lastPostAt.get(row.channelKey);
-    const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - performance.now();
+    const now = performance.now();
+    const blockedUntil = this.methodBlockedUntil.get(row.method);
+    if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
+    const last = row.method === 'chat.postMessage' ? this.lastPostAt.get(row.channelKey) : undefined;
+    const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
     if (wait <= 0) return true;
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.kick(), wait);
@@ -186,6 +193,9 @@ export class OutboxWorker {
           'outbox message parked after repeated refusals',
         );
         return;
+      }
+      if (failure.retryAfterMs !== undefined) {
+        this.methodBlockedUntil.set(row.method, clock.now().getTime() + failure.retryAfterMs);
       }
       const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
       markRetry(db, row, new Date(clock.now().getTime() + backoff), failure.message);
@@ -226,7 +236,7 @@ export class OutboxWorker {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.timeout(5_000),
         }).catch((error: unknown) => {
           throw new DeliveryError(`response_url request failed: ${String(error)}`, true);
         });

@@ -70,6 +70,15 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     nothingChanged(handoff.id);
   });
 
+  it('refuses the AE id from another internal workspace of the same org (the AE is one user in one workspace)', async () => {
+    await h.stop();
+    h = await startHarness({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
+    const { handoff } = await sendHandoff(h);
+    const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: 'T0SISTER' });
+    expect(text).toContain(`Only <@${people.ae.id}>`);
+    nothingChanged(handoff.id);
+  });
+
   it('refuses an external Slack Connect user and a payload without user.team_id', async () => {
     const { handoff } = await sendHandoff(h);
     expect(

@@ -97,6 +97,40 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     );
   });
 
+  it('holds every post of a rate-limited method until Retry-After has passed, in other conversations too', async () => {
+    h = await startHarness();
+    h.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
+    await h.interact(packetSubmission({ viewId: 'V0FIRST' }));
+    await waitFor(
+      () => h?.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
+      4000,
+      '429',
+    );
+    await settle(300);
+    const before = h.slack.callsTo('chat.postMessage').length;
+    // A second handoff to another AE: a different conversation, but the same rate-limited method.
+    await h.interact(packetSubmission({ viewId: 'V0SECOND', values: { aeUserId: people.otherAe.id } }));
+    await settle(500);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(before);
+    h.clock.advance(30_000);
+    await waitFor(() => pending(h as Harness).length === 0, 6000, 'delivery after Retry-After');
+    expect(h.slack.messages(h.slack.dmChannelFor(people.otherAe.id))).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+  });
+
+  it('starts when Slack is briefly unavailable at boot, and then serves requests', async () => {
+    const slack = await FakeSlack.start();
+    for (const user of Object.values(people)) slack.addUser(user);
+    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+    slack.fail('auth.test', { status: 503 }, 2);
+    h = await startHarness({ slack });
+    expect(slack.calls.filter((c) => c.method === 'auth.test').map((c) => c.status)).toEqual([503, 503, 200]);
+    await sendHandoff(h);
+    await h.stop();
+    h = undefined;
+    await slack.stop();
+  });
+
   it('survives a restart with undelivered messages and delivers them once', async () => {
     const slack = await FakeSlack.start();
     for (const user of Object.values(people)) slack.addUser(user);

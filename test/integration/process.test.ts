@@ -52,6 +52,24 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
     expect(message).not.toMatch(/\n\s+at /);
   });
 
+  it('stops with a clear message when Slack rejects the bot token', async () => {
+    const slack = await FakeSlack.start();
+    try {
+      const p = run({
+        SLACK_BOT_TOKEN: 'xoxb-revoked',
+        SLACK_SIGNING_SECRET: 'secret',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        DATABASE_PATH: join(dir, 'auth.db'),
+      });
+      expect(await p.exited).toBe(1);
+      expect(p.err()).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+      expect(p.err()).not.toMatch(/\n\s+at /);
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it('creates and migrates the database, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const slack = await FakeSlack.start();
     const databasePath = join(dir, 'nested', 'handoff.db');
@@ -99,5 +117,28 @@ describe('GET /healthz', () => {
     } finally {
       await h.stop();
     }
+  });
+});
+
+describe('shutdown', () => {
+  it('finishes work still running after an ack before it reports stopped', async () => {
+    const h = await startHarness();
+    const { sendHandoff } = await import('../support/flow.js');
+    const { blockAction } = await import('../support/payloads.js');
+    const { ACTION_ID } = await import('../../src/blocks/ids.js');
+    const { handoff } = await sendHandoff(h);
+    h.slack.fail('views.open', { delayMs: 600 });
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.decline,
+        value: String(handoff.id),
+        triggerId: h.slack.issueTriggerId(),
+      }),
+    );
+    expect(click.status).toBe(200);
+    // The click was acknowledged; opening the modal is still in flight when the stop begins.
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    await h.stop();
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
   });
 });
