@@ -34,6 +34,7 @@ export interface RunningApp {
 export function buildApp(deps: AppDeps): RunningApp {
   const { config, db, clock, logger } = deps;
   let stopping = false;
+  const closureDates = new Set(config.calendar.closureDates);
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -117,6 +118,7 @@ export function buildApp(deps: AppDeps): RunningApp {
         defaultTimeZone: config.calendar.defaultTimeZone,
         dayStart: config.calendar.businessDayStart,
         dayEnd: config.calendar.businessDayEnd,
+        isHoliday: (date) => closureDates.has(date),
       },
       onOutboxWrite,
     }),

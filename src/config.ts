@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 const commaList = z
@@ -55,6 +56,10 @@ const envSchema = z.object({
   BUSINESS_DAY_START: clockTime('09:00'),
   BUSINESS_DAY_END: clockTime('17:00'),
   INTERNAL_TEAM_IDS: commaList,
+  CLOSURE_DATES: commaList.refine(
+    (dates) => dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid),
+    'must be dates like 2026-12-24,2026-12-31 (comma-separated)',
+  ),
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
@@ -77,6 +82,8 @@ export interface Config {
     defaultTimeZone: string;
     businessDayStart: string;
     businessDayEnd: string;
+    /** Company closure days (YYYY-MM-DD) skipped like weekends. */
+    closureDates: string[];
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
@@ -135,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       defaultTimeZone: e.DEFAULT_TIMEZONE,
       businessDayStart: e.BUSINESS_DAY_START,
       businessDayEnd: e.BUSINESS_DAY_END,
+      closureDates: e.CLOSURE_DATES,
     },
     internalTeamIds: e.INTERNAL_TEAM_IDS,
     outbox: {

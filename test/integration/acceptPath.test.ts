@@ -105,4 +105,13 @@ describe('the accept path, end to end', () => {
     ]);
     expect(h.slack.responses).toHaveLength(0);
   });
+
+  it('skips configured company closure days when computing the AE deadline', async () => {
+    await h.stop();
+    h = await startHarness({ env: { CLOSURE_DATES: '2026-11-25,2026-11-26' } });
+    await h.interact(packetSubmission());
+    const [handoff] = h.database.db.select().from(handoffs).all();
+    // Monday 15:00 Berlin + 3 business days, Wednesday and Thursday closed: Monday 30 November 15:00 Berlin.
+    expect(handoff?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+  });
 });

@@ -33,8 +33,21 @@ describe('loadConfig', () => {
       defaultTimeZone: 'UTC',
       businessDayStart: '09:00',
       businessDayEnd: '17:00',
+      closureDates: [],
     });
     expect(config.internalTeamIds).toEqual([]);
+  });
+
+  it('reads company closure dates and rejects a malformed one by name', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadConfig({ ...base, CLOSURE_DATES: '2026-12-24, 2026-12-25' }).calendar.closureDates).toEqual([
+      '2026-12-24',
+      '2026-12-25',
+    ]);
+    expect(() => loadConfig({ ...base, CLOSURE_DATES: '2026-12-24,Christmas' })).toThrow(
+      /CLOSURE_DATES must be dates like/,
+    );
+    expect(() => loadConfig({ ...base, CLOSURE_DATES: '2026-02-30' })).toThrow(/CLOSURE_DATES/);
   });
 
   it('names every problem at once', () => {
@@ -88,6 +101,7 @@ describe('loadConfig', () => {
       defaultTimeZone: 'Asia/Tokyo',
       businessDayStart: '08:30',
       businessDayEnd: '18:00',
+      closureDates: [],
     });
   });
 
