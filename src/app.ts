@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { holidayCalendar } from './domain/holidays.js';
 import { registerHandlers } from './handlers/index.js';
 import { type Logger, slackLogger } from './logger.js';
 import { slackDirectory } from './services/directory.js';
@@ -34,7 +35,7 @@ export interface RunningApp {
 export function buildApp(deps: AppDeps): RunningApp {
   const { config, db, clock, logger } = deps;
   let stopping = false;
-  const closureDates = new Set(config.calendar.closureDates);
+  const isHoliday = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -118,7 +119,7 @@ export function buildApp(deps: AppDeps): RunningApp {
         defaultTimeZone: config.calendar.defaultTimeZone,
         dayStart: config.calendar.businessDayStart,
         dayEnd: config.calendar.businessDayEnd,
-        isHoliday: (date) => closureDates.has(date),
+        isHoliday,
       },
       onOutboxWrite,
     }),

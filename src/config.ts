@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import cron from 'node-cron';
 import { z } from 'zod';
+import { isKnownRegion } from './domain/holidays.js';
+import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 
 const commaList = z
   .string()
@@ -55,7 +58,31 @@ const envSchema = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
   BUSINESS_DAY_START: clockTime('09:00'),
   BUSINESS_DAY_END: clockTime('17:00'),
+  HOLIDAY_REGIONS: commaList.refine(
+    (regions) => regions.every(isKnownRegion),
+    'must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
+  ),
   INTERNAL_TEAM_IDS: commaList,
+  ADMIN_USER_IDS: commaList.refine(
+    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+    'must be Slack user ids like U012ABCDEF (comma-separated)',
+  ),
+  SWEEP_SCHEDULE: z
+    .string()
+    .default('* * * * *')
+    .refine((expression) => cron.validate(expression), 'must be a cron expression such as "* * * * *"'),
+  REMINDERS: z
+    .string()
+    .default('50%,last-morning')
+    .refine((spec) => parseReminderPoints(spec) !== undefined, 'must be a list like "50%,last-morning"'),
+  ESCALATION_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  ESCALATION_MANAGERS: commaList.refine(
+    (pairs) => pairs.every((pair) => /^[UW][A-Z0-9]{2,}=[UW][A-Z0-9]{2,}$/.test(pair)),
+    'must be pairs like U0AE=U0MANAGER (comma-separated)',
+  ),
   CLOSURE_DATES: commaList.refine(
     (dates) => dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid),
     'must be dates like 2026-12-24,2026-12-31 (comma-separated)',
@@ -84,9 +111,20 @@ export interface Config {
     businessDayEnd: string;
     /** Company closure days (YYYY-MM-DD) skipped like weekends. */
     closureDates: string[];
+    /** Public holidays of these regions are skipped too. */
+    holidayRegions: string[];
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
+  /** May reassign, extend or withdraw any handoff. */
+  adminUserIds: string[];
+  responseWindow: {
+    sweepSchedule: string;
+    reminders: ReminderPoint[];
+    escalationChannelId: string | undefined;
+    /** AE user id → manager user id, told when that AE lets a handoff expire. */
+    managers: Record<string, string>;
+  };
   outbox: {
     pollIntervalMs: number;
     channelIntervalMs: number;
@@ -143,8 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       businessDayStart: e.BUSINESS_DAY_START,
       businessDayEnd: e.BUSINESS_DAY_END,
       closureDates: e.CLOSURE_DATES,
+      holidayRegions: e.HOLIDAY_REGIONS,
     },
     internalTeamIds: e.INTERNAL_TEAM_IDS,
+    adminUserIds: e.ADMIN_USER_IDS,
+    responseWindow: {
+      sweepSchedule: e.SWEEP_SCHEDULE,
+      reminders: parseReminderPoints(e.REMINDERS) ?? [],
+      escalationChannelId: e.ESCALATION_CHANNEL_ID,
+      managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
+    },
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,

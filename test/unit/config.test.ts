@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       businessDayStart: '09:00',
       businessDayEnd: '17:00',
       closureDates: [],
+      holidayRegions: [],
     });
     expect(config.internalTeamIds).toEqual([]);
   });
@@ -102,6 +103,7 @@ describe('loadConfig', () => {
       businessDayStart: '08:30',
       businessDayEnd: '18:00',
       closureDates: [],
+      holidayRegions: [],
     });
   });
 
