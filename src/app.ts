@@ -8,11 +8,15 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { holidayCalendar } from './domain/holidays.js';
 import { registerHandlers } from './handlers/index.js';
+import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
 import { type Logger, slackLogger } from './logger.js';
 import { slackDirectory } from './services/directory.js';
 import { createHandoffService } from './services/handoffs.js';
 import { OutboxWorker } from './services/outboxWorker.js';
+import { createOwnerActions } from './services/ownerActions.js';
 import { createReplies } from './services/replies.js';
+import { createWindowPlanner } from './services/responseWindow.js';
+import { createSweeper, type Sweeper } from './services/sweep.js';
 import { initSlackAuth } from './slackAuth.js';
 
 export interface AppDeps {
@@ -25,6 +29,7 @@ export interface AppDeps {
 export interface RunningApp {
   app: App;
   outbox: OutboxWorker;
+  sweeper: Sweeper;
   /** Starts the receiver and the outbox worker; resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, finishes in-flight work, stops the worker. The caller closes the database. */
@@ -35,7 +40,6 @@ export interface RunningApp {
 export function buildApp(deps: AppDeps): RunningApp {
   const { config, db, clock, logger } = deps;
   let stopping = false;
-  const isHoliday = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -108,19 +112,46 @@ export function buildApp(deps: AppDeps): RunningApp {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
+  const directory = slackDirectory(app.client, clock);
+  const windows = createWindowPlanner({
+    calendar: {
+      defaultTimeZone: config.calendar.defaultTimeZone,
+      dayStart: config.calendar.businessDayStart,
+      dayEnd: config.calendar.businessDayEnd,
+      isHoliday: holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates),
+    },
+    reminders: config.responseWindow.reminders,
+  });
+  const sweeper = createSweeper({
+    db,
+    clock,
+    logger: logger.child({ component: 'sweep' }),
+    escalation: {
+      channelId: config.responseWindow.escalationChannelId,
+      managers: config.responseWindow.managers,
+    },
+    onOutboxWrite,
+  });
+  let sweepJob: ScheduledJob | undefined;
+
   registerHandlers(app, {
     config,
     handoffs: createHandoffService({
       db,
       clock,
       logger: logger.child({ component: 'handoffs' }),
-      directory: slackDirectory(app.client, clock),
-      calendar: {
-        defaultTimeZone: config.calendar.defaultTimeZone,
-        dayStart: config.calendar.businessDayStart,
-        dayEnd: config.calendar.businessDayEnd,
-        isHoliday,
-      },
+      directory,
+      windows,
+      expireIfDue: sweeper.expireIfDue,
+      onOutboxWrite,
+    }),
+    ownerActions: createOwnerActions({
+      db,
+      clock,
+      logger: logger.child({ component: 'owner-actions' }),
+      directory,
+      windows,
+      adminUserIds: config.adminUserIds,
       onOutboxWrite,
     }),
     replies: createReplies({ db, clock, onOutboxWrite }),
@@ -129,12 +160,14 @@ export function buildApp(deps: AppDeps): RunningApp {
   return {
     app,
     outbox,
+    sweeper,
     async start() {
       await initSlackAuth(app, logger);
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);
       const port = server ? (server.address() as AddressInfo).port : config.port;
       outbox.start();
+      sweepJob = scheduleResponseWindowSweep(config.responseWindow.sweepSchedule, sweeper, logger);
       logger.info({ port, mode: socketMode ? 'socket' : 'http' }, 'handoff app listening');
       return { port };
     },
@@ -142,6 +175,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       stopping = true;
       await app.stop();
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await sweepJob?.stop();
       await outbox.stop();
       logger.info('handoff app stopped');
     },

@@ -39,3 +39,33 @@ export const ephemeral = {
   modalFailed: () =>
     'Slack did not let me open the form just now (it may have taken too long). Please try again.',
 } as const;
+
+/** Why an owner action (reassign, extend, withdraw) was refused. */
+export type OwnerRefusalView =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_owner'; handoff: HandoffRow }
+  | { kind: 'not_now'; handoff: HandoffRow; action: 'reassign' | 'extend' | 'withdraw' }
+  | { kind: 'changed'; handoff: HandoffRow };
+
+export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
+  switch (refusal.kind) {
+    case 'not_found':
+      return 'I could not find that handoff, so nothing was changed.';
+    case 'external':
+      return 'This button is for the internal team that sent the handoff. Nothing was changed.';
+    case 'not_owner':
+      return `Only the owner of handoff #${refusal.handoff.id}, ${mention(refusal.handoff.ownerUserId)}, or an admin can do that. Nothing was changed.`;
+    case 'not_now':
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}. Nothing was changed.`;
+    case 'changed':
+      return `Handoff #${refusal.handoff.id} changed while you were deciding (it is now ${describeStatus(refusal.handoff.status)}). Nothing was changed; please look again.`;
+  }
+}
+
+/** The same, as plain text for an inline modal error (no mentions or formatting). */
+export function ownerRefusalPlain(refusal: OwnerRefusalView): string {
+  return ownerRefusalMessage(refusal)
+    .replace(/<@([A-Z0-9]+)>/g, 'the owner')
+    .replace(/\*/g, '');
+}

@@ -31,7 +31,37 @@ function partnerMove(h: HandoffRow): string {
   return `${h.partnerNextMove}\n(${when}; ${agreed})`;
 }
 
-function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlock {
+/** Shown on a DM whose handoff was reassigned away from this AE. */
+export interface MovedAway {
+  to: string;
+  at: Date;
+}
+
+const contextBlock = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text }],
+});
+
+function statusBlock(
+  h: HandoffRow,
+  decision: DecisionRow | undefined,
+  moved: MovedAway | undefined,
+): KnownBlock {
+  if (moved) {
+    return contextBlock(
+      `:arrow_right: *Reassigned* to ${mention(moved.to)} on ${slackDate(moved.at, h.aeTimeZone)}. Nothing more is needed from you.`,
+    );
+  }
+  if (h.status === 'expired') {
+    return contextBlock(
+      `:hourglass: *Expired*: no answer by ${slackDate(h.dueAt, h.aeTimeZone)}. The owner ${mention(h.ownerUserId)} has been told and may reassign or extend it.`,
+    );
+  }
+  if (h.status === 'withdrawn') {
+    return contextBlock(
+      `:no_entry_sign: *Withdrawn* by the owner${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
+    );
+  }
   if (h.status === 'sent') {
     return {
       type: 'actions',
@@ -53,9 +83,7 @@ function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlo
       ],
     };
   }
-  if (!decision) {
-    return { type: 'context', elements: [{ type: 'mrkdwn', text: `Status: *${describeStatus(h.status)}*` }] };
-  }
+  if (!decision) return contextBlock(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
     decision.decision === 'accepted'
@@ -65,7 +93,7 @@ function statusBlock(h: HandoffRow, decision: DecisionRow | undefined): KnownBlo
 }
 
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
-export function handoffMessage(h: HandoffRow, decision?: DecisionRow): SlackMessage {
+export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: MovedAway): SlackMessage {
   const due = slackDate(h.dueAt, h.aeTimeZone);
   const blocks: KnownBlock[] = [
     {
@@ -110,11 +138,11 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow): SlackMess
         text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
       },
     },
-    statusBlock(h, decision),
+    statusBlock(h, decision, moved),
   ];
   const text =
-    h.status === 'sent'
+    h.status === 'sent' && !moved
       ? `New handoff: ${userText(h.accountName, 150)} via ${userText(h.partnerOrg, 150)}. Please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`
-      : `Handoff ${userText(h.accountName, 150)}: ${h.status}.`;
+      : `Handoff ${userText(h.accountName, 150)}: ${moved ? 'reassigned' : describeStatus(h.status)}.`;
   return { text, blocks };
 }

@@ -3,11 +3,16 @@
 export const CALLBACK_ID = {
   packet: 'handoff_packet',
   decline: 'handoff_decline',
+  reassign: 'handoff_reassign',
+  extend: 'handoff_extend',
 } as const;
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
   decline: 'handoff_decline',
+  reassign: 'handoff_reassign',
+  extend: 'handoff_extend',
+  withdraw: 'handoff_withdraw',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
@@ -42,4 +47,10 @@ export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
 export const DECLINE_BLOCK_ID = {
   reason: 'decline_reason',
   note: 'decline_note',
+} as const;
+
+export const OWNER_BLOCK_ID = {
+  actions: 'owner_actions',
+  newAe: 'reassign_ae',
+  days: 'window_days',
 } as const;

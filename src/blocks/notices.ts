@@ -3,6 +3,7 @@ import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
+import { ownerActionButtons } from './ownerActions.js';
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -16,16 +17,17 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
     `:incoming_envelope: Handoff #${h.id} ${title(h)} is with ${mention(h.aeUserId)}.`,
     `They have until *${due}* to accept or decline: ${h.responseWindowDays} business day${h.responseWindowDays === 1 ? '' : 's'}, counted in their timezone.`,
   ];
-  const owner = h.ownerUserId === h.authorUserId ? 'You own it' : `${mention(h.ownerUserId)} owns it`;
-  return {
-    text: `Handoff ${userText(h.accountName, 150)} sent to the AE.`,
-    blocks: [
-      section(lines.join('\n')),
-      context(
-        `${owner} until the AE accepts. Decisions will be posted, partner-safe, in ${channelLink(h.partnerChannelId)}.`,
-      ),
-    ],
-  };
+  const authorOwns = h.ownerUserId === h.authorUserId;
+  const owner = authorOwns ? 'You own it' : `${mention(h.ownerUserId)} owns it`;
+  const blocks: KnownBlock[] = [
+    section(lines.join('\n')),
+    context(
+      `${owner} until the AE accepts. Decisions will be posted, partner-safe, in ${channelLink(h.partnerChannelId)}.`,
+    ),
+  ];
+  const actions = authorOwns ? ownerActionButtons(h) : undefined;
+  if (actions) blocks.push(actions);
+  return { text: `Handoff ${userText(h.accountName, 150)} sent to the AE.`, blocks };
 }
 
 /** To the owner when someone else named them owner. */
@@ -37,6 +39,7 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
       section(
         `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff #${h.id} ${title(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
       ),
+      ...[ownerActionButtons(h)].filter((block) => block !== undefined),
     ],
   };
 }

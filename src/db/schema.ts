@@ -41,12 +41,27 @@ export const handoffs = sqliteTable(
     sentAt: timestamp('sent_at').notNull(),
     dueAt: timestamp('due_at').notNull(),
     decidedAt: timestamp('decided_at'),
+    /** Which AE this is for the handoff: 1 for the first, +1 on each reassignment. */
+    assignment: integer('assignment').notNull().default(1),
+    /** Response windows so far: +1 on each reassignment or extension; keys reminders and expiry messages. */
+    cycle: integer('cycle').notNull().default(1),
+    /** When the current window began (null: at sentAt). */
+    windowStartedAt: timestamp('window_started_at'),
+    /** The current window's length in business days (null: responseWindowDays). */
+    windowDays: integer('window_days'),
+    /** The current window's reminder times (epoch ms), and the next one still to send. */
+    reminderSchedule: text('reminder_schedule', { mode: 'json' }).$type<number[]>(),
+    nextReminderAt: timestamp('next_reminder_at'),
+    expiredAt: timestamp('expired_at'),
+    withdrawnAt: timestamp('withdrawn_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
+    index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
+    index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
   ],
@@ -59,6 +74,8 @@ export const decisions = sqliteTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
+    /** The handoff's assignment this decision answers: a reassigned handoff can be decided again. */
+    assignment: integer('assignment').notNull().default(1),
     decision: text('decision', { enum: ['accepted', 'declined'] }).notNull(),
     reasonCode: text('reason_code', { enum: DECLINE_REASON_CODES as [string, ...string[]] }),
     /** Internal only: never rendered where a partner can see it. */
@@ -67,8 +84,8 @@ export const decisions = sqliteTable(
     decidedByTeamId: text('decided_by_team_id').notNull(),
     decidedAt: timestamp('decided_at').notNull(),
   },
-  // One decision per handoff: a double click or a retry cannot record a second one.
-  (t) => [uniqueIndex('decisions_handoff_id_idx').on(t.handoffId)],
+  // One decision per assignment: a double click or a retry cannot record a second one.
+  (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
 
 export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url'] as const;
@@ -87,7 +104,7 @@ export const outbox = sqliteTable(
     channelKey: text('channel_key').notNull(),
     method: text('method', { enum: OUTBOX_METHODS }).notNull(),
     payload: text('payload', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
-    /** For chat.update: the message to edit, by the key it was recorded under when posted. */
+    /** chat.update: the message to edit; chat.postMessage: the message to link to. By its recorded key. */
     targetMessageKey: text('target_message_key'),
     /** For chat.postMessage: remember the posted channel and ts under this key. */
     recordAs: text('record_as'),

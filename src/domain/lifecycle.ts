@@ -1,5 +1,5 @@
-/** Where a handoff stands. Later states (expired, withdrawn, won, lost, …) extend this list. */
-export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined'] as const;
+/** Where a handoff stands. Later states (meeting held, won, lost, …) extend this list. */
+export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 export type Decision = 'accepted' | 'declined';
@@ -17,5 +17,22 @@ export function describeStatus(status: HandoffStatus): string {
       return 'accepted';
     case 'declined':
       return 'declined';
+    case 'expired':
+      return 'expired without an answer';
+    case 'withdrawn':
+      return 'withdrawn by its owner';
+  }
+}
+
+/** The owner's recovery actions and the states they apply to. */
+export type OwnerAction = 'reassign' | 'extend' | 'withdraw';
+
+export function canTakeOwnerAction(action: OwnerAction, status: HandoffStatus): boolean {
+  switch (action) {
+    case 'reassign':
+      return status === 'sent' || status === 'expired' || status === 'declined';
+    case 'extend':
+    case 'withdraw':
+      return status === 'sent' || status === 'expired';
   }
 }

@@ -10,7 +10,7 @@ export interface PartnerSafeUpdate {
   partnerOrg: string;
   partnerContactName: string;
   aeName: string;
-  event: 'accepted' | 'declined';
+  event: 'accepted' | 'declined' | 'reassigned' | 'withdrawn';
   /** Partner-safe wording of a decline reason code; never the AE's note. */
   reasonWording?: string;
 }

@@ -1,10 +1,12 @@
 import type { Config } from '../config.js';
 import type { HandoffService } from '../services/handoffs.js';
+import type { OwnerActions } from '../services/ownerActions.js';
 import type { Replies } from '../services/replies.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
   handoffs: HandoffService;
+  ownerActions: OwnerActions;
   replies: Replies;
 }

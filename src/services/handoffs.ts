@@ -9,7 +9,7 @@ import {
 } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { type Actor, isInternalActor, isSameActor } from '../domain/actor.js';
-import { type BusinessCalendar, isoDateIn, responseDueAt } from '../domain/businessDays.js';
+import { isoDateIn } from '../domain/businessDays.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { isOpenForDecision } from '../domain/lifecycle.js';
 import { type Packet, type PacketErrors, type PacketInput, parsePacket } from '../domain/packet.js';
@@ -21,13 +21,16 @@ import {
   type DirectoryUser,
 } from './directory.js';
 import { decisionMessages, sentMessages } from './notifications.js';
+import type { WindowPlanner } from './responseWindow.js';
 
 export interface HandoffServiceDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
   directory: Directory;
-  calendar: Omit<BusinessCalendar, 'timeZone'> & { defaultTimeZone: string };
+  windows: WindowPlanner;
+  /** Expires a handoff whose window has passed (shared with the sweep), so a late click meets a consistent state. */
+  expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   /** Wakes the outbox worker after a commit. */
   onOutboxWrite: () => void;
 }
@@ -143,12 +146,12 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       return { kind: 'invalid', errors: checked.errors };
     const ae = checked.ae;
 
-    const aeTimeZone = ae.timeZone ?? deps.calendar.defaultTimeZone;
     const sentAt = clock.now();
-    const dueAt = responseDueAt(sentAt, packet.responseWindowDays, {
-      ...deps.calendar,
-      timeZone: aeTimeZone,
-    });
+    const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
+      sentAt,
+      packet.responseWindowDays,
+      ae.timeZone,
+    );
     const teamId = req.actor.teamId;
     const result = db.transaction((tx) => {
       const stored = insertHandoff(tx, {
@@ -161,7 +164,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         aeName: ae.name,
         aeTimeZone,
         sentAt,
-        dueAt,
+        ...window,
         createdAt: sentAt,
         updatedAt: sentAt,
       });
@@ -187,6 +190,10 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     if (!handoff) return { kind: 'not_found' };
     if (!isSameActor(req.actor, handoff.aeUserId, handoff.aeTeamId)) return { kind: 'not_ae', handoff };
     if (!isOpenForDecision(handoff.status)) return { kind: 'closed', handoff };
+    // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
+    const now = clock.now();
+    if (now.getTime() >= handoff.dueAt.getTime())
+      return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
     return { kind: 'open', handoff };
   }
 
@@ -217,7 +224,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         at,
       });
       if (!handoff) return undefined;
-      const decision = findDecision(tx, handoff.id);
+      const decision = findDecision(tx, handoff.id, handoff.assignment);
       if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);
       enqueue(tx, decisionMessages(handoff, decision), at);
       return handoff;

@@ -1,58 +1,147 @@
-import { handoffMessage, type SlackMessage } from '../blocks/handoffMessage.js';
+import { handoffMessage, type MovedAway, type SlackMessage } from '../blocks/handoffMessage.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from '../blocks/notices.js';
 import { partnerUpdate } from '../blocks/partnerUpdate.js';
+import {
+  escalationMessage,
+  expiredOwnerNotice,
+  extendedAeNotice,
+  extendedOwnerNotice,
+  reassignedOwnerNotice,
+  reminderMessage,
+  withdrawnOwnerNotice,
+} from '../blocks/windowNotices.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
-import { partnerSafeUpdate } from '../domain/partnerSafe.js';
+import { type PartnerSafeUpdate, partnerSafeUpdate } from '../domain/partnerSafe.js';
+
+/**
+ * Every Slack message a state change owes, as outbox rows. Dedupe keys name the handoff, its assignment (which AE)
+ * and, for window events, its cycle (which window), so each event is queued once whatever retries or races occur.
+ */
+const scope = (h: HandoffRow) =>
+  h.assignment === 1 ? `handoff:${h.id}` : `handoff:${h.id}:a${h.assignment}`;
 
 /** Keys under which the app's own messages are remembered, to update them in place later. */
 export const messageKey = {
-  aeDm: (h: HandoffRow) => `handoff:${h.id}:ae_dm`,
+  aeDm: (h: HandoffRow) => `${scope(h)}:ae_dm`,
 };
 
-const post = (
+function post(
   h: HandoffRow,
-  dedupe: string,
+  event: string,
   channel: string,
   message: SlackMessage,
-  recordAs?: string,
-): OutboxMessage => ({
-  method: 'chat.postMessage',
-  dedupeKey: `handoff:${h.id}:${dedupe}`,
-  channel,
-  handoffId: h.id,
-  payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
-  ...(recordAs ? { recordAs } : {}),
-});
+  opts: { recordAs?: string; permalinkOf?: string } = {},
+): OutboxMessage {
+  return {
+    method: 'chat.postMessage',
+    dedupeKey: `${scope(h)}:${event}`,
+    channel,
+    handoffId: h.id,
+    payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
+    ...(opts.recordAs ? { recordAs: opts.recordAs } : {}),
+    ...(opts.permalinkOf ? { permalinkOf: opts.permalinkOf } : {}),
+  };
+}
 
-/** What a newly sent handoff owes Slack: the AE's DM, the author's confirmation, the owner's notice. */
+/** Edits the AE's copy of the packet in place. `h` is the handoff as that AE's copy should now show it. */
+function updateAeDm(h: HandoffRow, event: string, decision?: DecisionRow, moved?: MovedAway): OutboxMessage {
+  const message = handoffMessage(h, decision, moved);
+  return {
+    method: 'chat.update',
+    dedupeKey: `${scope(h)}:${event}:ae_dm`,
+    channel: h.aeUserId,
+    targetMessageKey: messageKey.aeDm(h),
+    handoffId: h.id,
+    payload: { text: message.text, blocks: message.blocks },
+  };
+}
+
+const toPartner = (h: HandoffRow, event: string, update: PartnerSafeUpdate) =>
+  post(h, `${event}:partner`, h.partnerChannelId, partnerUpdate(update));
+
+/** The owner, and the author too when someone else owns it. */
+function ownerAndAuthor(h: HandoffRow, event: string, message: SlackMessage): OutboxMessage[] {
+  const messages = [post(h, `${event}:owner`, h.ownerUserId, message)];
+  if (h.authorUserId !== h.ownerUserId) messages.push(post(h, `${event}:author`, h.authorUserId, message));
+  return messages;
+}
+
+/** A newly sent (or newly reassigned) handoff: the AE's DM, the author's confirmation, the owner's notice. */
 export function sentMessages(h: HandoffRow): OutboxMessage[] {
   const messages = [
-    post(h, 'sent:ae_dm', h.aeUserId, handoffMessage(h), messageKey.aeDm(h)),
+    post(h, 'sent:ae_dm', h.aeUserId, handoffMessage(h), { recordAs: messageKey.aeDm(h) }),
     post(h, 'sent:author', h.authorUserId, sentConfirmation(h)),
   ];
   if (h.ownerUserId !== h.authorUserId) messages.push(post(h, 'sent:owner', h.ownerUserId, ownerAssigned(h)));
   return messages;
 }
 
-/** What a decision owes Slack: the AE's DM updated in place, owner and author told, the partner channel posted. */
+/** A decision: the AE's DM updated in place, owner and author told, the partner channel posted. */
 export function decisionMessages(h: HandoffRow, decision: DecisionRow): OutboxMessage[] {
-  const updatedDm = handoffMessage(h, decision);
-  const notice = decisionNotice(h, decision);
-  const messages: OutboxMessage[] = [
-    {
-      method: 'chat.update',
-      dedupeKey: `handoff:${h.id}:decided:ae_dm`,
-      channel: h.aeUserId,
-      targetMessageKey: messageKey.aeDm(h),
-      handoffId: h.id,
-      payload: { text: updatedDm.text, blocks: updatedDm.blocks },
-    },
-    post(h, 'decided:owner', h.ownerUserId, notice),
+  return [
+    updateAeDm(h, 'decided', decision),
+    ...ownerAndAuthor(h, 'decided', decisionNotice(h, decision)),
+    toPartner(
+      h,
+      'decided',
+      partnerSafeUpdate(h, decision.decision, decision.reasonCode as DeclineReason | null),
+    ),
   ];
-  if (h.authorUserId !== h.ownerUserId) messages.push(post(h, 'decided:author', h.authorUserId, notice));
-  const update = partnerSafeUpdate(h, decision.decision, decision.reasonCode as DeclineReason | null);
-  messages.push(post(h, 'decided:partner', h.partnerChannelId, partnerUpdate(update)));
+}
+
+/** One reminder (the `index`-th point of the current window), linking to the AE's packet message. */
+export function reminderMessages(h: HandoffRow, index: number, now: Date): OutboxMessage[] {
+  return [
+    post(h, `c${h.cycle}:reminder:${index}`, h.aeUserId, reminderMessage(h, now), {
+      permalinkOf: messageKey.aeDm(h),
+    }),
+  ];
+}
+
+export interface EscalationTargets {
+  channelId: string | undefined;
+  managers: Record<string, string>;
+}
+
+/** Expiry: the AE's DM shows it, the owner gets the recovery buttons, escalation goes where configured. */
+export function expiryMessages(h: HandoffRow, escalation: EscalationTargets): OutboxMessage[] {
+  const event = `c${h.cycle}:expired`;
+  const messages = [updateAeDm(h, event), post(h, `${event}:owner`, h.ownerUserId, expiredOwnerNotice(h))];
+  if (escalation.channelId) {
+    messages.push(post(h, `${event}:escalation`, escalation.channelId, escalationMessage(h)));
+  }
+  const manager = escalation.managers[h.aeUserId];
+  if (manager) messages.push(post(h, `${event}:manager`, manager, escalationMessage(h)));
   return messages;
+}
+
+/** Reassignment: the old AE's DM says it moved, the new AE gets the packet, the owner and the partner hear. */
+export function reassignMessages(before: HandoffRow, after: HandoffRow, at: Date): OutboxMessage[] {
+  return [
+    updateAeDm(before, 'moved', undefined, { to: after.aeUserId, at }),
+    post(after, 'sent:ae_dm', after.aeUserId, handoffMessage(after), { recordAs: messageKey.aeDm(after) }),
+    ...ownerAndAuthor(after, 'reassigned', reassignedOwnerNotice(after, before.aeUserId)),
+    toPartner(after, 'reassigned', partnerSafeUpdate(after, 'reassigned')),
+  ];
+}
+
+/** Extension: the AE's DM shows the new deadline (and its buttons again after an expiry); AE and owner told. */
+export function extendMessages(after: HandoffRow): OutboxMessage[] {
+  const event = `c${after.cycle}:extended`;
+  return [
+    updateAeDm(after, event),
+    post(after, `${event}:ae`, after.aeUserId, extendedAeNotice(after)),
+    ...ownerAndAuthor(after, event, extendedOwnerNotice(after)),
+  ];
+}
+
+/** Withdrawal: the AE's buttons go, the owner is told, the partner hears the handoff is closed. */
+export function withdrawMessages(h: HandoffRow): OutboxMessage[] {
+  return [
+    updateAeDm(h, 'withdrawn'),
+    ...ownerAndAuthor(h, 'withdrawn', withdrawnOwnerNotice(h)),
+    toPartner(h, 'withdrawn', partnerSafeUpdate(h, 'withdrawn')),
+  ];
 }

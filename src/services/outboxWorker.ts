@@ -5,6 +5,7 @@ import {
   WebAPIRequestError,
   type WebClient,
 } from '@slack/web-api';
+import { PERMALINK_TOKEN } from '../blocks/windowNotices.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
@@ -206,23 +207,37 @@ export class OutboxWorker {
     }
   }
 
+  /** The earlier message a row edits or links to; retried while that message is itself still pending. */
+  private targetOf(row: OutboxRow): { channelId: string; ts: string } {
+    const { db } = this.opts;
+    const target = row.targetMessageKey ? findPostedMessage(db, row.targetMessageKey) : undefined;
+    if (target) return target;
+    const original = row.targetMessageKey ? findOutboxByRecordAs(db, row.targetMessageKey) : undefined;
+    // A missing or parked original can never be edited or linked to.
+    throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
+  }
+
   private async send(row: OutboxRow): Promise<{ channelId: string; ts: string } | undefined> {
     const { client, db } = this.opts;
     const payload = row.payload;
     switch (row.method) {
       case 'chat.postMessage': {
+        let args = payload;
+        if (row.targetMessageKey) {
+          const target = this.targetOf(row);
+          const { permalink } = await client.chat.getPermalink({
+            channel: target.channelId,
+            message_ts: target.ts,
+          });
+          args = JSON.parse(JSON.stringify(payload).replaceAll(PERMALINK_TOKEN, permalink ?? ''));
+        }
         const result = await client.chat.postMessage(
-          payload as unknown as Parameters<WebClient['chat']['postMessage']>[0],
+          args as unknown as Parameters<WebClient['chat']['postMessage']>[0],
         );
         return result.channel && result.ts ? { channelId: result.channel, ts: result.ts } : undefined;
       }
       case 'chat.update': {
-        const target = row.targetMessageKey ? findPostedMessage(db, row.targetMessageKey) : undefined;
-        if (!target) {
-          const original = row.targetMessageKey ? findOutboxByRecordAs(db, row.targetMessageKey) : undefined;
-          // The original still pending means it is retrying; a missing or parked one can never be edited.
-          throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
-        }
+        const target = this.targetOf(row);
         await client.chat.update({
           ...(payload as Record<string, unknown>),
           channel: target.channelId,

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
@@ -20,8 +20,13 @@ export function findHandoff(exec: Executor, id: number): HandoffRow | undefined 
   return exec.select().from(handoffs).where(eq(handoffs.id, id)).get();
 }
 
-export function findDecision(exec: Executor, handoffId: number): DecisionRow | undefined {
-  return exec.select().from(decisions).where(eq(decisions.handoffId, handoffId)).get();
+/** The decision on the handoff's given assignment (each AE it was sent to decides at most once). */
+export function findDecision(exec: Executor, handoffId: number, assignment: number): DecisionRow | undefined {
+  return exec
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.handoffId, handoffId), eq(decisions.assignment, assignment)))
+    .get();
 }
 
 export interface DecisionInput {
@@ -40,7 +45,7 @@ export interface DecisionInput {
 export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow | undefined {
   const updated = exec
     .update(handoffs)
-    .set({ status: input.decision, decidedAt: input.at, updatedAt: input.at })
+    .set({ status: input.decision, decidedAt: input.at, nextReminderAt: null, updatedAt: input.at })
     .where(and(eq(handoffs.id, input.handoffId), eq(handoffs.status, 'sent')))
     .returning()
     .get();
@@ -49,6 +54,7 @@ export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow
     .insert(decisions)
     .values({
       handoffId: input.handoffId,
+      assignment: updated.assignment,
       decision: input.decision,
       reasonCode: input.reasonCode,
       note: input.note,
@@ -58,4 +64,78 @@ export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow
     })
     .run();
   return updated;
+}
+
+/** Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx). */
+export function findExpiring(exec: Executor, now: Date, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now)))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+}
+
+/** Open handoffs with a reminder due (uses handoffs_status_next_reminder_at_idx). */
+export function findRemindable(exec: Executor, now: Date, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.nextReminderAt, now), gt(handoffs.dueAt, now)))
+    .orderBy(asc(handoffs.nextReminderAt))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Applies a change only if the handoff is still in one of `statuses` and still in window `cycle`: the guard that
+ * makes sweeps, clicks and modals race-safe. Returns the updated row, or undefined if something else got there first.
+ */
+export function updateIfUnchanged(
+  exec: Executor,
+  id: number,
+  expected: { statuses: readonly HandoffRow['status'][]; cycle: number; nextReminderAt?: Date | null },
+  changes: Partial<NewHandoffRow>,
+): HandoffRow | undefined {
+  const conditions = [
+    eq(handoffs.id, id),
+    inArray(handoffs.status, [...expected.statuses]),
+    eq(handoffs.cycle, expected.cycle),
+  ];
+  if (expected.nextReminderAt !== undefined) {
+    conditions.push(
+      expected.nextReminderAt === null
+        ? isNull(handoffs.nextReminderAt)
+        : eq(handoffs.nextReminderAt, expected.nextReminderAt),
+    );
+  }
+  return exec
+    .update(handoffs)
+    .set(changes)
+    .where(and(...conditions))
+    .returning()
+    .get();
+}
+
+/** Handoffs a person owns that still need them (open or expired), newest first, for the App Home. */
+export function findOwnedNeedingAttention(exec: Executor, ownerUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.ownerUserId, ownerUserId), inArray(handoffs.status, ['sent', 'expired'])))
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+/** Handoffs waiting for this AE's answer, soonest due first, for the App Home. */
+export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
 }

@@ -12,6 +12,8 @@ export type OutboxMessage =
       payload: Record<string, unknown>;
       /** Remember where it landed, to update it later. */
       recordAs?: string;
+      /** Link to this earlier message: its permalink replaces PERMALINK_TOKEN in the payload at delivery. */
+      permalinkOf?: string;
       handoffId?: number;
     }
   | {
@@ -64,6 +66,7 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
               channelKey: message.channel,
               payload: { ...message.payload, channel: message.channel },
               recordAs: message.recordAs ?? null,
+              targetMessageKey: message.permalinkOf ?? null,
             };
     exec.insert(outbox).values(row).onConflictDoNothing().run();
   }

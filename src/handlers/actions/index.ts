@@ -3,8 +3,12 @@ import { ACTION_ID } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
+import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 
 export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.accept }, acceptAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.decline }, declineAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.reassign }, ownerModalButton(deps, 'reassign'));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.extend }, ownerModalButton(deps, 'extend'));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.withdraw }, withdrawButton(deps));
 }

@@ -2,9 +2,12 @@ import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { declineSubmit } from './declineSubmit.js';
+import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
 
 export function registerViews(app: App, deps: HandlerDeps): void {
   app.view(CALLBACK_ID.packet, packetSubmit(deps));
   app.view(CALLBACK_ID.decline, declineSubmit(deps));
+  app.view(CALLBACK_ID.reassign, reassignSubmit(deps));
+  app.view(CALLBACK_ID.extend, extendSubmit(deps));
 }

@@ -49,6 +49,7 @@ export class Workspace {
     'chat.postMessage': (a) => this.postMessage(a),
     'chat.update': (a) => this.update(a),
     'chat.delete': (a) => this.deleteMessage(a),
+    'chat.getPermalink': (a) => this.getPermalink(a),
     'chat.postEphemeral': (a) => this.postEphemeral(a),
     'views.open': (a) => this.views.open(a, false),
     'views.push': (a) => this.views.open(a, true),
@@ -269,6 +270,19 @@ export class Workspace {
       ts: message.ts,
       text: message.text ?? '',
       message: this.messageObject(message),
+    };
+  }
+
+  /** chat.getPermalink: a link to an existing message (`message_not_found` otherwise). */
+  private getPermalink(args: Args): ApiResult {
+    const target = this.resolveTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    const ts = str(args.message_ts);
+    if (!ts || !this.findMessage(target.id, ts)) return fail('message_not_found');
+    return {
+      ok: true,
+      channel: target.id,
+      permalink: `https://acme.slack.com/archives/${target.id}/p${ts.replace('.', '')}`,
     };
   }
 

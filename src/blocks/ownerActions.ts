@@ -1,0 +1,119 @@
+import type { ActionsBlock, ModalView } from '@slack/types';
+import type { HandoffRow } from '../db/schema.js';
+import { canTakeOwnerAction } from '../domain/lifecycle.js';
+import { RESPONSE_WINDOW } from '../domain/packet.js';
+import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
+import { mention, userText } from './mrkdwn.js';
+
+const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+
+/** Reassign / Extend / Withdraw, for the owner, offering only what the handoff's state allows. */
+export function ownerActionButtons(h: HandoffRow): ActionsBlock | undefined {
+  const value = String(h.id);
+  const elements: ActionsBlock['elements'] = [];
+  if (canTakeOwnerAction('reassign', h.status)) {
+    elements.push({
+      type: 'button',
+      action_id: ACTION_ID.reassign,
+      text: pt('Reassign'),
+      value,
+      style: 'primary',
+    });
+  }
+  if (canTakeOwnerAction('extend', h.status)) {
+    elements.push({ type: 'button', action_id: ACTION_ID.extend, text: pt('Extend'), value });
+  }
+  if (canTakeOwnerAction('withdraw', h.status)) {
+    elements.push({
+      type: 'button',
+      action_id: ACTION_ID.withdraw,
+      text: pt('Withdraw'),
+      value,
+      style: 'danger',
+      confirm: {
+        title: pt('Withdraw this handoff?'),
+        text: {
+          type: 'mrkdwn',
+          text: `The AE's buttons stop working and the partner channel is told it is closed for now.`,
+        },
+        confirm: pt('Withdraw'),
+        deny: pt('Keep it'),
+      },
+    });
+  }
+  return elements.length > 0
+    ? { type: 'actions', block_id: `${OWNER_BLOCK_ID.actions}_${h.id}`, elements }
+    : undefined;
+}
+
+export interface OwnerModalMetadata {
+  handoffId: number;
+  /** The window the owner saw: a change since then (a decision, another action) refuses the submission. */
+  cycle: number;
+}
+
+const metadata = (h: HandoffRow) =>
+  JSON.stringify({ handoffId: h.id, cycle: h.cycle } satisfies OwnerModalMetadata);
+
+const daysInput = (initial: number, label: string) => ({
+  type: 'input' as const,
+  block_id: OWNER_BLOCK_ID.days,
+  label: pt(label),
+  element: {
+    type: 'number_input' as const,
+    action_id: ACTION_ID.value,
+    is_decimal_allowed: false,
+    min_value: String(RESPONSE_WINDOW.min),
+    max_value: String(RESPONSE_WINDOW.max),
+    initial_value: String(initial),
+  },
+  hint: pt(`Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`),
+});
+
+export function reassignModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.reassign,
+    private_metadata: metadata(h),
+    title: pt('Reassign handoff'),
+    submit: pt('Reassign'),
+    close: pt('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Handoff #${h.id} *${userText(h.accountName, 150)}* is with ${mention(h.aeUserId)}. The new AE gets the packet by DM with a new window; ${mention(h.aeUserId)}'s copy will say it moved.`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: OWNER_BLOCK_ID.newAe,
+        label: pt('New account executive'),
+        element: { type: 'users_select', action_id: ACTION_ID.value, placeholder: pt('Who takes it now') },
+      },
+      daysInput(h.responseWindowDays, 'Response window (business days)'),
+    ],
+  };
+}
+
+export function extendModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.extend,
+    private_metadata: metadata(h),
+    title: pt('Extend the window'),
+    submit: pt('Extend'),
+    close: pt('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Give ${mention(h.aeUserId)} more time to answer handoff #${h.id} *${userText(h.accountName, 150)}*. ${h.status === 'expired' ? 'The new window starts now.' : 'The days are added to the current deadline.'}`,
+        },
+      },
+      daysInput(2, 'Extra business days'),
+    ],
+  };
+}

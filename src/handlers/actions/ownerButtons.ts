@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { ephemeral, ownerRefusalMessage } from '../../blocks/ephemerals.js';
+import { extendModal, reassignModal } from '../../blocks/ownerActions.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+import { handoffIdFromAction } from './handoffId.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+/** Reassign and Extend: check the clicker may, then open the modal while the trigger is fresh. */
+export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend') {
+  return async ({ ack, body, client, logger }: Args) => {
+    await ack();
+    const checked = deps.ownerActions.check(
+      { ...requestContext(body, deps.config.internalTeamIds), handoffId: handoffIdFromAction(body) },
+      action,
+    );
+    if (checked.kind !== 'ok') {
+      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked));
+      return;
+    }
+    const view = action === 'reassign' ? reassignModal(checked.handoff) : extendModal(checked.handoff);
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    } catch (error) {
+      logger.warn(`views.open for ${action} failed: ${String(error)}`);
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed());
+    }
+  };
+}
+
+/** Withdraw (the button carries Slack's confirm dialog): done at once, or refused with an ephemeral. */
+export function withdrawButton(deps: HandlerDeps) {
+  return async ({ ack, body }: Args) => {
+    await ack();
+    const result = deps.ownerActions.withdraw({
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdFromAction(body),
+    });
+    if (result.kind !== 'done' && result.kind !== 'invalid') {
+      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result));
+    }
+  };
+}

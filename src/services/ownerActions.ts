@@ -1,0 +1,194 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { isInternalActor } from '../domain/actor.js';
+import { canTakeOwnerAction, type OwnerAction } from '../domain/lifecycle.js';
+import { RESPONSE_WINDOW } from '../domain/packet.js';
+import type { Logger } from '../logger.js';
+import { type Directory, DirectoryUnavailableError } from './directory.js';
+import type { RequestContext } from './handoffs.js';
+import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
+import type { WindowPlanner } from './responseWindow.js';
+
+export interface OwnerActionDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  directory: Directory;
+  windows: WindowPlanner;
+  adminUserIds: readonly string[];
+  onOutboxWrite: () => void;
+}
+
+export type OwnerCheck =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_owner'; handoff: HandoffRow }
+  | { kind: 'not_now'; handoff: HandoffRow; action: OwnerAction }
+  | { kind: 'ok'; handoff: HandoffRow };
+
+export type OwnerRefusal = Exclude<OwnerCheck, { kind: 'ok' }> | { kind: 'changed'; handoff: HandoffRow };
+
+export type OwnerResult =
+  | OwnerRefusal
+  | { kind: 'invalid'; field: 'newAe' | 'days'; message: string }
+  | { kind: 'done'; handoff: HandoffRow };
+
+type OwnerRequest = RequestContext & { handoffId: number };
+
+function validDays(days: number): boolean {
+  return Number.isInteger(days) && days >= RESPONSE_WINDOW.min && days <= RESPONSE_WINDOW.max;
+}
+
+/** Reassign, extend, withdraw: only the owner (or a configured admin) of an internal workspace, in the right state. */
+export function createOwnerActions(deps: OwnerActionDeps) {
+  const { db, clock, logger } = deps;
+
+  function check(req: OwnerRequest, action: OwnerAction): OwnerCheck {
+    if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+    const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
+    if (!handoff) return { kind: 'not_found' };
+    const isOwner = req.actor.userId === handoff.ownerUserId && req.actor.teamId === handoff.teamId;
+    if (!isOwner && !deps.adminUserIds.includes(req.actor.userId)) {
+      logger.warn(
+        { handoffId: handoff.id, userId: req.actor.userId, action },
+        'owner action refused: not the owner',
+      );
+      return { kind: 'not_owner', handoff };
+    }
+    if (!canTakeOwnerAction(action, handoff.status)) return { kind: 'not_now', handoff, action };
+    return { kind: 'ok', handoff };
+  }
+
+  /** The modal must still describe the handoff: same window cycle as when it was opened. */
+  function checkCurrent(
+    req: OwnerRequest & { cycle: number },
+    action: OwnerAction,
+  ): OwnerCheck | OwnerRefusal {
+    const checked = check(req, action);
+    if (checked.kind === 'ok' && checked.handoff.cycle !== req.cycle)
+      return { kind: 'changed', handoff: checked.handoff };
+    return checked;
+  }
+
+  function committed(handoff: HandoffRow | undefined, before: HandoffRow, action: OwnerAction): OwnerResult {
+    if (!handoff) return { kind: 'changed', handoff: findHandoff(db, before.id) ?? before };
+    logger.info({ handoffId: handoff.id, action, ae: handoff.aeUserId }, `handoff ${action}`);
+    deps.onOutboxWrite();
+    return { kind: 'done', handoff };
+  }
+
+  async function reassign(
+    req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
+  ): Promise<OwnerResult> {
+    const checked = checkCurrent(req, 'reassign');
+    if (checked.kind !== 'ok') return checked;
+    const before = checked.handoff;
+    if (!validDays(req.days))
+      return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
+    if (req.newAeUserId === before.aeUserId) {
+      return {
+        kind: 'invalid',
+        field: 'newAe',
+        message: 'Choose a different account executive, or extend instead.',
+      };
+    }
+    if (req.newAeUserId === before.ownerUserId) {
+      return { kind: 'invalid', field: 'newAe', message: 'The owner cannot be the AE; choose someone else.' };
+    }
+    let ae: Awaited<ReturnType<Directory['lookupUser']>>;
+    try {
+      ae = await deps.directory.lookupUser(req.newAeUserId);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return {
+        kind: 'invalid',
+        field: 'newAe',
+        message: 'I could not check this with Slack just now. Please try again.',
+      };
+    }
+    const problem = !ae
+      ? 'I could not find this person in Slack.'
+      : ae.isBot
+        ? 'Choose a person, not a bot or an app.'
+        : ae.deleted
+          ? "This person's Slack account is deactivated."
+          : !req.internalTeamIds.includes(ae.teamId)
+            ? 'Choose an account executive from your own company, not a partner.'
+            : undefined;
+    if (problem || !ae)
+      return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
+
+    const now = clock.now();
+    const { timeZone, ...window } = deps.windows.plan(now, req.days, ae.timeZone);
+    const after = db.transaction((tx) => {
+      const updated = updateIfUnchanged(
+        tx,
+        before.id,
+        { statuses: ['sent', 'expired', 'declined'], cycle: before.cycle },
+        {
+          status: 'sent',
+          aeUserId: ae.id,
+          aeTeamId: ae.teamId,
+          aeName: ae.name,
+          aeTimeZone: timeZone,
+          assignment: before.assignment + 1,
+          cycle: before.cycle + 1,
+          decidedAt: null,
+          expiredAt: null,
+          ...window,
+          updatedAt: now,
+        },
+      );
+      if (updated) enqueue(tx, reassignMessages(before, updated, now), now);
+      return updated;
+    });
+    return committed(after, before, 'reassign');
+  }
+
+  function extend(req: OwnerRequest & { cycle: number; days: number }): OwnerResult {
+    const checked = checkCurrent(req, 'extend');
+    if (checked.kind !== 'ok') return checked;
+    const before = checked.handoff;
+    if (!validDays(req.days))
+      return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
+    const now = clock.now();
+    // An open window grows from its current deadline; an expired one starts again now.
+    const from = before.status === 'sent' && before.dueAt > now ? before.dueAt : now;
+    const { timeZone: _zone, ...window } = deps.windows.plan(from, req.days, before.aeTimeZone);
+    const after = db.transaction((tx) => {
+      const updated = updateIfUnchanged(
+        tx,
+        before.id,
+        { statuses: ['sent', 'expired'], cycle: before.cycle },
+        { status: 'sent', cycle: before.cycle + 1, expiredAt: null, ...window, updatedAt: now },
+      );
+      if (updated) enqueue(tx, extendMessages(updated), now);
+      return updated;
+    });
+    return committed(after, before, 'extend');
+  }
+
+  function withdraw(req: OwnerRequest): OwnerResult {
+    const checked = check(req, 'withdraw');
+    if (checked.kind !== 'ok') return checked;
+    const before = checked.handoff;
+    const now = clock.now();
+    const after = db.transaction((tx) => {
+      const updated = updateIfUnchanged(
+        tx,
+        before.id,
+        { statuses: ['sent', 'expired'], cycle: before.cycle },
+        { status: 'withdrawn', withdrawnAt: now, nextReminderAt: null, updatedAt: now },
+      );
+      if (updated) enqueue(tx, withdrawMessages(updated), now);
+      return updated;
+    });
+    return committed(after, before, 'withdraw');
+  }
+
+  return { check, reassign, extend, withdraw };
+}
+
+export type OwnerActions = ReturnType<typeof createOwnerActions>;

@@ -1,0 +1,44 @@
+import type { BusinessCalendar } from '../domain/businessDays.js';
+import { responseDueAt } from '../domain/businessDays.js';
+import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
+
+export interface WindowPlan {
+  windowStartedAt: Date;
+  windowDays: number;
+  dueAt: Date;
+  reminderSchedule: number[];
+  nextReminderAt: Date | null;
+}
+
+export interface WindowPlannerOptions {
+  calendar: Omit<BusinessCalendar, 'timeZone'> & { defaultTimeZone: string };
+  reminders: readonly ReminderPoint[];
+}
+
+/** Plans one response window: its due time and its reminders, in the AE's timezone and business calendar. */
+export function createWindowPlanner(opts: WindowPlannerOptions) {
+  return {
+    plan(
+      startAt: Date,
+      businessDays: number,
+      timeZone: string | undefined,
+    ): WindowPlan & { timeZone: string } {
+      const zone = timeZone ?? opts.calendar.defaultTimeZone;
+      const calendar = { ...opts.calendar, timeZone: zone };
+      const dueAt = responseDueAt(startAt, businessDays, calendar);
+      const schedule = reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar).map((d) =>
+        d.getTime(),
+      );
+      return {
+        timeZone: zone,
+        windowStartedAt: startAt,
+        windowDays: businessDays,
+        dueAt,
+        reminderSchedule: schedule,
+        nextReminderAt: schedule.length > 0 ? new Date(schedule[0] as number) : null,
+      };
+    },
+  };
+}
+
+export type WindowPlanner = ReturnType<typeof createWindowPlanner>;

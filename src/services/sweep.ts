@@ -1,0 +1,110 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  findExpiring,
+  findRemindable,
+  type HandoffRow,
+  updateIfUnchanged,
+} from '../db/repositories/handoffs.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import type { Logger } from '../logger.js';
+import { type EscalationTargets, expiryMessages, reminderMessages } from './notifications.js';
+
+export interface SweepDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  escalation: EscalationTargets;
+  onOutboxWrite: () => void;
+  /** Rows handled per query: the sweep pages through what is due, never loading every handoff. */
+  batchSize?: number;
+}
+
+export interface SweepResult {
+  expired: number;
+  reminded: number;
+}
+
+/**
+ * The response-window sweep: expires open handoffs whose window has passed and sends the reminders that are due.
+ * Every change is a guarded update (same status, same window, same next reminder) in one transaction with its
+ * messages, so overlapping sweeps, restarts and a click in the same second each take effect exactly once.
+ */
+export function createSweeper(deps: SweepDeps) {
+  const { db, clock, logger } = deps;
+  const batchSize = deps.batchSize ?? 100;
+
+  /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
+  function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
+    if (handoff.status !== 'sent' || handoff.dueAt.getTime() > now.getTime()) return handoff;
+    const expired = db.transaction((tx) => {
+      const updated = updateIfUnchanged(
+        tx,
+        handoff.id,
+        { statuses: ['sent'], cycle: handoff.cycle },
+        { status: 'expired', expiredAt: now, nextReminderAt: null, updatedAt: now },
+      );
+      if (updated) enqueue(tx, expiryMessages(updated, deps.escalation), now);
+      return updated;
+    });
+    if (!expired) return handoff;
+    logger.info(
+      { handoffId: handoff.id, ae: handoff.aeUserId, dueAt: handoff.dueAt },
+      'handoff expired without an answer',
+    );
+    deps.onOutboxWrite();
+    return expired;
+  }
+
+  /** Sends the latest reminder that is due (one, even after downtime) and schedules the next. */
+  function remind(handoff: HandoffRow, now: Date): boolean {
+    const schedule = handoff.reminderSchedule ?? [];
+    const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
+    const index = dueIndexes[dueIndexes.length - 1];
+    const next = schedule.find((at) => at > now.getTime());
+    const sent = db.transaction((tx) => {
+      const updated = updateIfUnchanged(
+        tx,
+        handoff.id,
+        { statuses: ['sent'], cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
+        { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
+      );
+      if (updated && index !== undefined) enqueue(tx, reminderMessages(updated, index, now), now);
+      return updated !== undefined && index !== undefined;
+    });
+    if (sent) logger.info({ handoffId: handoff.id, reminder: index }, 'reminder queued');
+    return sent;
+  }
+
+  function sweep(): SweepResult {
+    const now = clock.now();
+    const result: SweepResult = { expired: 0, reminded: 0 };
+    // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
+    for (
+      let page = findExpiring(db, now, batchSize);
+      page.length > 0;
+      page = findExpiring(db, now, batchSize)
+    ) {
+      let changed = 0;
+      for (const handoff of page) if (expireIfDue(handoff, now).status === 'expired') changed += 1;
+      result.expired += changed;
+      if (changed === 0) break;
+    }
+    for (
+      let page = findRemindable(db, now, batchSize);
+      page.length > 0;
+      page = findRemindable(db, now, batchSize)
+    ) {
+      let changed = 0;
+      for (const handoff of page) if (remind(handoff, now)) changed += 1;
+      result.reminded += changed;
+      if (page.length < batchSize) break;
+    }
+    if (result.expired > 0 || result.reminded > 0) logger.info({ ...result }, 'response-window sweep');
+    return result;
+  }
+
+  return { sweep, expireIfDue };
+}
+
+export type Sweeper = ReturnType<typeof createSweeper>;

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+
+const load = (overrides: Record<string, string> = {}) => loadConfig({ ...base, ...overrides });
+
+/** The problems loadConfig names for one setting, or [] when it accepts it. */
+function problems(name: string, value: string): string[] {
+  try {
+    load({ [name]: value });
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('loadConfig: response-window settings', () => {
+  it('fills in the defaults', () => {
+    const config = load();
+    expect(config.calendar.holidayRegions).toEqual([]);
+    expect(config.calendar.closureDates).toEqual([]);
+    expect(config.adminUserIds).toEqual([]);
+    expect(config.responseWindow).toEqual({
+      sweepSchedule: '* * * * *',
+      reminders: [{ kind: 'share', percent: 50 }, { kind: 'lastMorning' }],
+      escalationChannelId: undefined,
+      managers: {},
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    const config = load({
+      SWEEP_SCHEDULE: ' ',
+      REMINDERS: '',
+      HOLIDAY_REGIONS: '',
+      ESCALATION_CHANNEL_ID: '  ',
+    });
+    expect(config.responseWindow.sweepSchedule).toBe('* * * * *');
+    expect(config.responseWindow.reminders).toEqual([
+      { kind: 'share', percent: 50 },
+      { kind: 'lastMorning' },
+    ]);
+    expect(config.calendar.holidayRegions).toEqual([]);
+    expect(config.responseWindow.escalationChannelId).toBeUndefined();
+  });
+
+  describe('HOLIDAY_REGIONS', () => {
+    it('reads countries and regions, ignoring spaces', () => {
+      expect(load({ HOLIDAY_REGIONS: 'US, DE-BY ,GB-ENG' }).calendar.holidayRegions).toEqual([
+        'US',
+        'DE-BY',
+        'GB-ENG',
+      ]);
+    });
+
+    it.each(['US,XX', 'US-ZZ', 'Germany'])('rejects %j by name', (value) => {
+      expect(problems('HOLIDAY_REGIONS', value)).toEqual([
+        'HOLIDAY_REGIONS must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
+      ]);
+    });
+  });
+
+  describe('CLOSURE_DATES', () => {
+    it('reads dates, ignoring spaces and empty items', () => {
+      expect(load({ CLOSURE_DATES: '2026-12-24, 2026-12-31,' }).calendar.closureDates).toEqual([
+        '2026-12-24',
+        '2026-12-31',
+      ]);
+    });
+
+    it.each(['2026-12-24,24.12.2026', '2026-1-5', '2026-13-01', '2027-02-29'])(
+      'rejects %j by name',
+      (value) => {
+        expect(problems('CLOSURE_DATES', value)).toEqual([
+          'CLOSURE_DATES must be dates like 2026-12-24,2026-12-31 (comma-separated)',
+        ]);
+      },
+    );
+  });
+
+  describe('ADMIN_USER_IDS', () => {
+    it('reads Slack user ids', () => {
+      expect(load({ ADMIN_USER_IDS: 'U012ABCDEF, W0ENTERPRISE' }).adminUserIds).toEqual([
+        'U012ABCDEF',
+        'W0ENTERPRISE',
+      ]);
+    });
+
+    it.each(['alice', 'U012ABCDEF,C012ABCDEF', 'u012abcdef', '@alice'])('rejects %j by name', (value) => {
+      expect(problems('ADMIN_USER_IDS', value)).toEqual([
+        'ADMIN_USER_IDS must be Slack user ids like U012ABCDEF (comma-separated)',
+      ]);
+    });
+  });
+
+  describe('SWEEP_SCHEDULE', () => {
+    it.each(['*/5 * * * *', '*/30 * * * * *', '0 9 * * 1-5'])('accepts %j', (value) => {
+      expect(load({ SWEEP_SCHEDULE: value }).responseWindow.sweepSchedule).toBe(value);
+    });
+
+    it.each(['every minute', '61 * * * *', '* * * *'])('rejects %j by name', (value) => {
+      expect(problems('SWEEP_SCHEDULE', value)).toEqual([
+        'SWEEP_SCHEDULE must be a cron expression such as "* * * * *"',
+      ]);
+    });
+  });
+
+  describe('REMINDERS', () => {
+    it('reads reminder points', () => {
+      expect(load({ REMINDERS: '25%, 75%, last-morning' }).responseWindow.reminders).toEqual([
+        { kind: 'share', percent: 25 },
+        { kind: 'share', percent: 75 },
+        { kind: 'lastMorning' },
+      ]);
+      expect(load({ REMINDERS: 'last-morning' }).responseWindow.reminders).toEqual([{ kind: 'lastMorning' }]);
+    });
+
+    it.each(['50', 'half', '0%', '100%', '50%,tomorrow'])('rejects %j by name', (value) => {
+      expect(problems('REMINDERS', value)).toEqual(['REMINDERS must be a list like "50%,last-morning"']);
+    });
+  });
+
+  describe('ESCALATION_CHANNEL_ID', () => {
+    it.each(['C012ABCDEF', 'G0PRIVATE'])('reads %j', (value) => {
+      expect(load({ ESCALATION_CHANNEL_ID: value }).responseWindow.escalationChannelId).toBe(value);
+    });
+
+    it.each(['#escalations', 'U012ABCDEF', 'c012abcdef'])('rejects %j by name', (value) => {
+      expect(problems('ESCALATION_CHANNEL_ID', value)).toEqual([
+        'ESCALATION_CHANNEL_ID must be a channel id like C012ABCDEF',
+      ]);
+    });
+  });
+
+  describe('ESCALATION_MANAGERS', () => {
+    it('reads AE=manager pairs', () => {
+      expect(
+        load({ ESCALATION_MANAGERS: 'U0AE=U0MGR, U0AE2=U0MGR,W0AE3=U0BOSS' }).responseWindow.managers,
+      ).toEqual({
+        U0AE: 'U0MGR',
+        U0AE2: 'U0MGR',
+        W0AE3: 'U0BOSS',
+      });
+    });
+
+    it.each(['U0AE:U0MGR', 'U0AE=', 'U0AE=U0MGR=U0VP', 'alice=bob', 'U0AE=C0CHANNEL'])(
+      'rejects %j by name',
+      (value) => {
+        expect(problems('ESCALATION_MANAGERS', value)).toEqual([
+          'ESCALATION_MANAGERS must be pairs like U0AE=U0MANAGER (comma-separated)',
+        ]);
+      },
+    );
+  });
+
+  it('names every malformed response-window setting at once', () => {
+    let caught: unknown;
+    try {
+      load({ SWEEP_SCHEDULE: 'hourly', REMINDERS: 'half', HOLIDAY_REGIONS: 'XX', ADMIN_USER_IDS: 'bob' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const list = (caught as ConfigError).problems;
+    expect(list).toHaveLength(4);
+    for (const name of ['SWEEP_SCHEDULE', 'REMINDERS', 'HOLIDAY_REGIONS', 'ADMIN_USER_IDS']) {
+      expect(list.some((problem) => problem.startsWith(`${name} `))).toBe(true);
+    }
+  });
+});
