@@ -4,8 +4,8 @@ const catalogue = new Holidays();
 
 /** `US`, `DE-BY`, `GB-ENG`: a country code, optionally with a state or region. */
 export function isKnownRegion(region: string): boolean {
-  const [country, state] = region.split('-');
-  if (!country || !catalogue.getCountries()?.[country]) return false;
+  const [country, state, extra] = region.split('-');
+  if (!country || extra !== undefined || !catalogue.getCountries()?.[country]) return false;
   return state === undefined || Boolean(catalogue.getStates(country)?.[state]);
 }
 

@@ -4,8 +4,9 @@ import { type BusinessCalendar, isBusinessDay, windowStart } from './businessDay
 /** When to nudge the AE: a share of the window's business hours, or the morning of the last business day. */
 export type ReminderPoint = { kind: 'share'; percent: number } | { kind: 'lastMorning' };
 
-/** Parses `50%,last-morning` (the REMINDERS setting); undefined when any item is malformed. */
+/** Parses `50%,last-morning` (the REMINDERS setting; `none` for no reminders); undefined when malformed. */
 export function parseReminderPoints(spec: string): ReminderPoint[] | undefined {
+  if (spec.trim() === 'none') return [];
   const items = spec
     .split(',')
     .map((item) => item.trim())
@@ -32,7 +33,8 @@ export function addBusinessMinutes(from: DateTime, minutes: number, calendar: Bu
   for (;;) {
     const closes = clockOf(at, calendar.dayEnd);
     const available = Math.max(0, closes.diff(at, 'minutes').minutes);
-    if (isBusinessDay(at, calendar) && left <= available) return at.plus({ minutes: left });
+    // Landing exactly at closing time means the next opening: nobody wants a nudge as they leave.
+    if (isBusinessDay(at, calendar) && left < available) return at.plus({ minutes: left });
     if (isBusinessDay(at, calendar)) left -= available;
     let next = clockOf(at.plus({ days: 1 }), calendar.dayStart);
     while (!isBusinessDay(next, calendar)) next = next.plus({ days: 1 });

@@ -218,7 +218,7 @@ export class OutboxWorker {
   }
 
   private async send(row: OutboxRow): Promise<{ channelId: string; ts: string } | undefined> {
-    const { client, db } = this.opts;
+    const { client } = this.opts;
     const payload = row.payload;
     switch (row.method) {
       case 'chat.postMessage': {
