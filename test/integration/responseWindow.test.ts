@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffs, outbox } from '../../src/db/schema.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
+import { blockAction } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+// Sent Monday 2026-11-23 15:00 Berlin (14:00Z) to an AE in Europe/Berlin, 3 business days, 09:00-17:00:
+// 50% of 24 business hours → Wednesday 11:00 Berlin; last morning → Thursday 09:00 Berlin; due Thursday 15:00.
+const HALFWAY = '2026-11-25T10:00:00Z';
+const LAST_MORNING = '2026-11-26T08:00:00Z';
+const DUE = '2026-11-26T14:00:00Z';
+const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
+
+const aeDmOf = (h: Harness) => h.slack.dmChannelFor(people.ae.id);
+const reminders = (h: Harness) =>
+  h.slack.messages(aeDmOf(h)).filter((m) => JSON.stringify(m.blocks).includes('*Reminder*'));
+
+describe('the response window', () => {
+  let h: Harness | undefined;
+  const start = async (opts: HarnessOptions = {}) => {
+    h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
+    return h;
+  };
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('nudges the AE halfway and on the last morning, once each, linking to the packet', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    expect(handoff.reminderSchedule).toEqual([Date.parse(HALFWAY), Date.parse(LAST_MORNING)]);
+
+    h.clock.set(new Date(Date.parse(HALFWAY) - 1000));
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    h.clock.set(HALFWAY);
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 1 });
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    const [first] = await waitFor(() => reminders(h).length === 1 && reminders(h), 4000, 'first reminder');
+    const text = JSON.stringify(first?.blocks);
+    expect(text).toContain(
+      `https://acme.slack.com/archives/${aeDmOf(h)}/p${dm.ts.replace('.', '')}|Open the handoff`,
+    );
+    expect(text).toContain('about 28 hours left');
+
+    h.clock.set(LAST_MORNING);
+    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    await waitFor(() => reminders(h).length === 2, 4000, 'second reminder');
+    expect(JSON.stringify(reminders(h)[1]?.blocks)).toContain('about 6 hours left');
+    await settle(300);
+    expect(reminders(h)).toHaveLength(2);
+  });
+
+  it('expires a silent handoff at its due time: DM updated, owner offered recovery, escalation sent', async () => {
+    const h = await start({
+      env: {
+        ESCALATION_CHANNEL_ID: channels.internal.id,
+        ESCALATION_MANAGERS: `${people.ae.id}=${people.member.id}`,
+      },
+    });
+    const { handoff } = await sendHandoff(h);
+    h.clock.set(new Date(Date.parse(DUE) - 1));
+    h.app.sweeper.sweep();
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep().expired).toBe(1);
+    expect(h.app.sweeper.sweep().expired).toBe(0);
+    const stored = h.database.db.select().from(handoffs).get();
+    expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(DUE), nextReminderAt: null });
+
+    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    const dm = JSON.stringify(h.slack.messages(aeDmOf(h))[0]?.blocks);
+    expect(dm).toContain('*Expired*');
+    expect(dm).not.toContain(ACTION_ID.accept);
+
+    const ownerDm = h.slack.dmChannelFor(people.author.id);
+    const notice = await waitFor(
+      () => h.slack.messages(ownerDm).find((m) => JSON.stringify(m.blocks).includes('It has *expired*')),
+      4000,
+      'owner notice',
+    );
+    const buttons = JSON.stringify(notice.blocks);
+    for (const id of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw])
+      expect(buttons).toContain(id);
+    expect(buttons).toContain(`"value":"${handoff.id}"`);
+
+    const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'escalation');
+    expect(JSON.stringify(escalation.blocks)).toContain('*Silence*');
+    await waitFor(
+      () => h.slack.messages(h.slack.dmChannelFor(people.member.id)).length === 1,
+      4000,
+      'manager',
+    );
+    // Silence is not news for the partner: nothing is posted there.
+    await settle(300);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
+  });
+
+  it('after days of downtime, catches up with one expiry and none of the missed reminders', async () => {
+    const slack = await FakeSlack.start();
+    for (const user of Object.values(people)) slack.addUser(user);
+    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+    const first = await startHarness({ slack, env: QUIET });
+    await sendHandoff(first);
+    const databasePath = first.config.databasePath;
+    await first.stop({ keepDatabase: true });
+
+    // Two weeks later the app starts again; its start-up sweep runs at once.
+    h = await startHarness({ slack, databasePath, now: '2026-12-07T12:00:00Z', env: QUIET });
+    await waitFor(
+      () =>
+        h?.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((r) => r.status === 'delivered'),
+      4000,
+    );
+    const stored = h.database.db.select().from(handoffs).get();
+    expect(stored?.status).toBe('expired');
+    expect(
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.dedupeKey.includes('reminder')),
+    ).toHaveLength(0);
+    expect(
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.dedupeKey.includes('expired:owner')),
+    ).toHaveLength(1);
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    await h.stop();
+    h = undefined;
+    await slack.stop();
+  });
+
+  it('an overlapping sweep working from a stale read changes and sends nothing twice', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    const staleRead = h.database.db.select().from(handoffs).get();
+    if (!staleRead) throw new Error('no handoff');
+    h.clock.set(DUE);
+    const now = h.clock.now();
+    expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('expired');
+    // The second sweep still holds the row as it was before the first committed.
+    expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('sent');
+    expect(
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.dedupeKey.includes(':expired:')),
+    ).toHaveLength(2);
+  });
+
+  it('settles a click in the same second as the deadline by one rule: the window closes at the due time', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    h.clock.set(DUE);
+    const responseUrl = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl,
+        messageTs: dm.ts,
+      }),
+    );
+    const reply = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'ephemeral',
+    );
+    expect(String(reply.body.text)).toContain('expired');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('expired');
+    // The sweep that follows finds nothing left to do.
+    expect(h.app.sweeper.sweep().expired).toBe(0);
+  });
+
+  it('a click a moment before the deadline wins, and the sweep then leaves it alone', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    h.clock.set(new Date(Date.parse(DUE) - 1000));
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
+    );
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
+  });
+
+  it('counts public holidays of the configured regions in the AE’s window', async () => {
+    const h = await start({ env: { HOLIDAY_REGIONS: 'US' } });
+    const { handoff } = await sendHandoff(h, { aeUserId: people.otherAe.id });
+    // Monday 06:00 in Los Angeles is before opening: counting starts 09:00; Tue, Wed, (Thanksgiving), Fri.
+    expect(handoff.aeTimeZone).toBe('America/Los_Angeles');
+    expect(handoff.dueAt.toISOString()).toBe('2026-11-27T17:00:00.000Z');
+  });
+});
