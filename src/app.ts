@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
+import { appHomeView, HOME_LIMITS } from './blocks/appHome.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -12,6 +13,7 @@ import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseW
 import { type Logger, slackLogger } from './logger.js';
 import { slackDirectory } from './services/directory.js';
 import { createHandoffService } from './services/handoffs.js';
+import { homeFor } from './services/home.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createReplies } from './services/replies.js';
@@ -155,6 +157,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       onOutboxWrite,
     }),
     replies: createReplies({ db, clock, onOutboxWrite }),
+    home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
   });
 
   return {

@@ -1,3 +1,4 @@
+import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
 import type { HandoffService } from '../services/handoffs.js';
 import type { OwnerActions } from '../services/ownerActions.js';
@@ -9,4 +10,6 @@ export interface HandlerDeps {
   handoffs: HandoffService;
   ownerActions: OwnerActions;
   replies: Replies;
+  /** The App Home view for a user, as of now. */
+  home: (userId: string) => HomeView;
 }

@@ -12,21 +12,24 @@ export interface RepliesDeps {
 /** Replies to the person who acted, through the outbox like every other Slack side effect. */
 export function createReplies(deps: RepliesDeps) {
   return {
-    /** An ephemeral message through the interaction's response_url (shown only to the actor). */
-    ephemeral(responseUrl: string | undefined, text: string): void {
-      if (!responseUrl) return;
-      enqueue(
-        deps.db,
-        [
-          {
-            method: 'response_url',
-            dedupeKey: `ephemeral:${randomUUID()}`,
+    /**
+     * A reply only the actor sees: an ephemeral through the interaction's response_url, or, where Slack gives none
+     * (buttons in the App Home), a DM from the app.
+     */
+    ephemeral(responseUrl: string | undefined, text: string, userId?: string): void {
+      const dedupeKey = `ephemeral:${randomUUID()}`;
+      const message = responseUrl
+        ? {
+            method: 'response_url' as const,
+            dedupeKey,
             responseUrl,
             payload: { response_type: 'ephemeral', replace_original: false, text },
-          },
-        ],
-        deps.clock.now(),
-      );
+          }
+        : userId
+          ? { method: 'chat.postMessage' as const, dedupeKey, channel: userId, payload: { text } }
+          : undefined;
+      if (!message) return;
+      enqueue(deps.db, [message], deps.clock.now());
       deps.onOutboxWrite();
     },
   };

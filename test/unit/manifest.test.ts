@@ -32,6 +32,14 @@ describe('manifest.json', () => {
     });
   });
 
+  it('subscribes to the App Home event on the same endpoint and enables the Home tab', () => {
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: expect.stringMatching(/\/slack\/events$/),
+      bot_events: ['app_home_opened'],
+    });
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
   it('asks for exactly the bot scopes the app uses', () => {
     // commands: /handoff; chat:write: DMs, updates, partner posts; users:read: users.info (timezone, bot,
     // workspace); channels:read + groups:read: conversations.info on the partner channel before sending.

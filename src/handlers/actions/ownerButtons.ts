@@ -16,7 +16,7 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
       action,
     );
     if (checked.kind !== 'ok') {
-      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked));
+      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked), body.user.id);
       return;
     }
     const view = action === 'reassign' ? reassignModal(checked.handoff) : extendModal(checked.handoff);
@@ -24,21 +24,27 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${action} failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed());
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(), body.user.id);
     }
   };
 }
 
 /** Withdraw (the button carries Slack's confirm dialog): done at once, or refused with an ephemeral. */
 export function withdrawButton(deps: HandlerDeps) {
-  return async ({ ack, body }: Args) => {
+  return async ({ ack, body, client, logger }: Args) => {
     await ack();
     const result = deps.ownerActions.withdraw({
       ...requestContext(body, deps.config.internalTeamIds),
       handoffId: handoffIdFromAction(body),
     });
     if (result.kind !== 'done' && result.kind !== 'invalid') {
-      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result));
+      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);
+    }
+    // Clicked in the App Home: show the new state there at once.
+    if (body.view?.type === 'home') {
+      await client.views
+        .publish({ user_id: body.user.id, view: deps.home(body.user.id) })
+        .catch((error: unknown) => logger.warn(`views.publish after withdraw failed: ${String(error)}`));
     }
   };
 }

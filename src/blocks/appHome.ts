@@ -1,0 +1,44 @@
+import type { HomeView, KnownBlock } from '@slack/types';
+import type { HandoffRow } from '../db/schema.js';
+import { describeStatus } from '../domain/lifecycle.js';
+import { mention, slackDate, userText } from './mrkdwn.js';
+import { ownerActionButtons } from './ownerActions.js';
+
+export const HOME_LIMITS = { owned: 20, awaiting: 10 } as const;
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const title = (h: HandoffRow) =>
+  `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+
+/** The App Home: what waits for this person's answer, and the handoffs they own with their recovery buttons. */
+export function appHomeView(opts: { awaiting: HandoffRow[]; owned: HandoffRow[] }): HomeView {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Co-sell handoffs' } }];
+
+  blocks.push(section('*Waiting for your answer*'));
+  if (opts.awaiting.length === 0) blocks.push(context('Nothing is waiting for you.'));
+  for (const h of opts.awaiting.slice(0, HOME_LIMITS.awaiting)) {
+    blocks.push(
+      section(
+        `${title(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}* in the DM I sent you.`,
+      ),
+    );
+  }
+
+  blocks.push({ type: 'divider' }, section('*Handoffs you own*'));
+  if (opts.owned.length === 0)
+    blocks.push(context('You own no open or expired handoffs. Type `/handoff` to send one.'));
+  for (const h of opts.owned.slice(0, HOME_LIMITS.owned)) {
+    const state =
+      h.status === 'sent'
+        ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
+        : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
+    blocks.push(section(`${title(h)}: ${state}`));
+    const actions = ownerActionButtons(h);
+    if (actions) blocks.push(actions);
+  }
+  if (opts.owned.length > HOME_LIMITS.owned) {
+    blocks.push(context(`Showing the ${HOME_LIMITS.owned} most recent; the oldest are not listed.`));
+  }
+  return { type: 'home', blocks };
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { handoffs } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { blockAction } from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+import { postEvent } from '../support/signing.js';
+
+function homeOpened(userId: string, eventId: string) {
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM,
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_795_442_400,
+    event: {
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId}`,
+      tab: 'home',
+      event_ts: '1795442400.000100',
+    },
+    authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+  };
+}
+
+/** A click in the App Home: Slack sends the view instead of a message, and no response_url. */
+function homeClick(actionId: string, handoffId: number, user: { id: string; team_id: string }) {
+  const {
+    response_url: _none,
+    channel: _channel,
+    message: _message,
+    ...rest
+  } = blockAction({
+    actionId,
+    value: String(handoffId),
+    user,
+  });
+  return {
+    ...rest,
+    container: { type: 'view', view_id: 'V0HOME' },
+    view: { id: 'V0HOME', type: 'home', blocks: [] },
+  };
+}
+
+describe('App Home', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('shows the owner their handoffs with recovery buttons, and the AE what waits for them', async () => {
+    const { handoff } = await sendHandoff(h);
+    const opened = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.author.id, 'Ev1'));
+    expect(opened.status).toBe(200);
+    const publish = await waitFor(() => h.slack.callsTo('views.publish')[0], 4000, 'home publish');
+    expect(publish.args.user_id).toBe(people.author.id);
+    const home = JSON.stringify(publish.args.view);
+    expect(home).toContain(`#${handoff.id} *Northwind Logistics*`);
+    expect(home).toContain(ACTION_ID.reassign);
+    expect(home).toContain(ACTION_ID.withdraw);
+
+    await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.ae.id, 'Ev2'));
+    const aeHome = await waitFor(() => h.slack.callsTo('views.publish')[1], 4000, 'AE home');
+    expect(JSON.stringify(aeHome.args.view)).toContain('Waiting for your answer');
+    expect(JSON.stringify(aeHome.args.view)).toContain('Northwind Logistics');
+    expect(JSON.stringify(aeHome.args.view)).not.toContain(ACTION_ID.withdraw);
+  });
+
+  it('withdraws from the App Home and shows the new state there', async () => {
+    const { handoff } = await sendHandoff(h);
+    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.author.id, team_id: TEAM }));
+    await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'home refresh');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('withdrawn');
+    expect(JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view)).toContain(
+      'You own no open or expired',
+    );
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 4000, 'partner post');
+  });
+
+  it('answers a refused App Home click with a DM, since Slack gives no response_url there', async () => {
+    const { handoff } = await sendHandoff(h);
+    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.member.id, team_id: TEAM }));
+    const dm = h.slack.dmChannelFor(people.member.id);
+    const [reply] = await waitFor(
+      () => h.slack.messages(dm).length === 1 && h.slack.messages(dm),
+      4000,
+      'DM',
+    );
+    expect(reply?.text).toContain('Only the owner');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+  });
+});
