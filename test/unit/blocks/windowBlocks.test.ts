@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
+import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
+import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
+import { partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
+import {
+  escalationMessage,
+  expiredOwnerNotice,
+  extendedAeNotice,
+  extendedOwnerNotice,
+  reassignedOwnerNotice,
+  reminderMessage,
+  timeLeft,
+  withdrawnOwnerNotice,
+} from '../../../src/blocks/windowNotices.js';
+import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
+import { validateView } from '../../support/fakeSlack.js';
+import { handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
+import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
+
+const now = new Date('2026-03-03T10:00:00Z');
+
+describe('response-window messages for the largest packet', () => {
+  for (const pattern of WORST_PATTERNS) {
+    it(`stay within Slack's limits and keep typed mentions inert (${pattern})`, () => {
+      const h = worstHandoff(pattern, { status: 'expired' });
+      const messages = [
+        reminderMessage({ ...h, status: 'sent' }, now),
+        expiredOwnerNotice(h),
+        escalationMessage(h),
+        reassignedOwnerNotice(h, 'U0OLD'),
+        extendedOwnerNotice(h),
+        extendedAeNotice(h),
+        withdrawnOwnerNotice(h),
+        handoffMessage(h),
+        handoffMessage({ ...h, status: 'withdrawn', withdrawnAt: now }),
+        handoffMessage({ ...h, status: 'sent' }, undefined, { to: 'U0NEW', at: now }),
+      ];
+      for (const message of messages) expectMessageWithinLimits(message);
+      if (pattern === '<!channel>') for (const message of messages) expectMentionsNeutralised(message);
+      expectModalWithinLimits(reassignModal(h));
+      expectModalWithinLimits(extendModal(h));
+    });
+  }
+
+  it('keeps the App Home within 100 blocks with full lists of the longest handoffs', () => {
+    const many = Array.from({ length: HOME_LIMITS.owned + 5 }, (_, i) =>
+      worstHandoff('&', { id: i + 1, status: 'expired' }),
+    );
+    const view = appHomeView({ owned: many, awaiting: many.slice(0, HOME_LIMITS.awaiting) });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(validateView(view, ['home'])).toBeNull();
+    expect(JSON.stringify(view)).toContain('Showing the 20 most recent');
+  });
+});
+
+describe('owner action buttons follow the handoff state', () => {
+  const ids = (status: Parameters<typeof handoff>[0]['status']) =>
+    ownerActionButtons(handoff({ status }))?.elements.map((e) => ('action_id' in e ? e.action_id : '')) ?? [];
+
+  it('offers all three while open or expired, only Reassign after a decline, none once settled', () => {
+    expect(ids('sent')).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
+    expect(ids('expired')).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
+    expect(ids('declined')).toEqual([ACTION_ID.reassign]);
+    expect(ids('accepted')).toEqual([]);
+    expect(ids('withdrawn')).toEqual([]);
+  });
+
+  it('asks for confirmation before withdrawing', () => {
+    const withdraw = ownerActionButtons(handoff())?.elements.find(
+      (e) => 'action_id' in e && e.action_id === ACTION_ID.withdraw,
+    );
+    expect(withdraw && 'confirm' in withdraw && withdraw.confirm?.confirm?.text).toBe('Withdraw');
+  });
+});
+
+describe('partner posts for reassignment and withdrawal', () => {
+  it('name the new AE and nothing internal', () => {
+    const h = handoff({
+      aeName: 'Sam Closer',
+      riskNote: 'Reseller Contoso registered',
+      evidenceUrl: 'https://x.example/secret',
+    });
+    for (const event of ['reassigned', 'withdrawn'] as const) {
+      const text = JSON.stringify(partnerUpdate(partnerSafeUpdate(h, event)));
+      expect(text).toContain('Northwind Logistics');
+      expect(text).not.toContain('Contoso');
+      expect(text).not.toContain('x.example');
+    }
+    expect(JSON.stringify(partnerUpdate(partnerSafeUpdate(h, 'reassigned')))).toContain('Sam Closer');
+  });
+});
+
+describe('timeLeft', () => {
+  it('speaks in hours under a day and a half, in days beyond', () => {
+    expect(timeLeft(now, new Date('2026-03-03T10:30:00Z'))).toBe('less than an hour');
+    expect(timeLeft(now, new Date('2026-03-03T11:00:00Z'))).toBe('about 1 hour');
+    expect(timeLeft(now, new Date('2026-03-04T16:00:00Z'))).toBe('about 30 hours');
+    expect(timeLeft(now, new Date('2026-03-06T10:00:00Z'))).toBe('about 3 days');
+    expect(timeLeft(now, new Date('2026-03-01T10:00:00Z'))).toBe('less than an hour');
+  });
+});
