@@ -14,6 +14,7 @@ import {
   timeLeft,
   withdrawnOwnerNotice,
 } from '../../../src/blocks/windowNotices.js';
+import type { HandoffRow } from '../../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { validateView } from '../../support/fakeSlack.js';
 import { handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
@@ -56,7 +57,7 @@ describe('response-window messages for the largest packet', () => {
 });
 
 describe('owner action buttons follow the handoff state', () => {
-  const ids = (status: Parameters<typeof handoff>[0]['status']) =>
+  const ids = (status: HandoffRow['status']) =>
     ownerActionButtons(handoff({ status }))?.elements.map((e) => ('action_id' in e ? e.action_id : '')) ?? [];
 
   it('offers all three while open or expired, only Reassign after a decline, none once settled', () => {
