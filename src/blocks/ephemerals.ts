@@ -65,6 +65,8 @@ export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
 
 /** The same, as plain text for an inline modal error (no mentions or formatting). */
 export function ownerRefusalPlain(refusal: OwnerRefusalView): string {
+  if (refusal.kind === 'not_owner')
+    return 'Only the owner of this handoff or an admin can do that. Nothing was changed.';
   return ownerRefusalMessage(refusal)
     .replace(/<@([A-Z0-9]+)>/g, 'the owner')
     .replace(/\*/g, '');

@@ -31,6 +31,12 @@ function partnerMove(h: HandoffRow): string {
   return `${h.partnerNextMove}\n(${when}; ${agreed})`;
 }
 
+/** The current window's length, in words: after an extension or reassignment it is not the packet's. */
+export function windowDaysText(h: HandoffRow): string {
+  const days = h.windowDays ?? h.responseWindowDays;
+  return `${days} business day${days === 1 ? '' : 's'}`;
+}
+
 /** Shown on a DM whose handoff was reassigned away from this AE. */
 export interface MovedAway {
   to: string;
@@ -105,7 +111,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       elements: [
         {
           type: 'mrkdwn',
-          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${h.responseWindowDays} business day${h.responseWindowDays === 1 ? '' : 's'})`,
+          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${windowDaysText(h)})`,
         },
       ],
     },

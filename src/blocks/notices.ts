@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
-import type { SlackMessage } from './handoffMessage.js';
+import { type SlackMessage, windowDaysText } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { ownerActionButtons } from './ownerActions.js';
 
@@ -15,7 +15,7 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
   const due = slackDate(h.dueAt, h.aeTimeZone);
   const lines = [
     `:incoming_envelope: Handoff #${h.id} ${title(h)} is with ${mention(h.aeUserId)}.`,
-    `They have until *${due}* to accept or decline: ${h.responseWindowDays} business day${h.responseWindowDays === 1 ? '' : 's'}, counted in their timezone.`,
+    `They have until *${due}* to accept or decline: ${windowDaysText(h)}, counted in their timezone.`,
   ];
   const authorOwns = h.ownerUserId === h.authorUserId;
   const owner = authorOwns ? 'You own it' : `${mention(h.ownerUserId)} owns it`;
@@ -45,7 +45,11 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
 }
 
 /** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */
-export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessage {
+export function decisionNotice(
+  h: HandoffRow,
+  decision: DecisionRow,
+  opts: { forOwner?: boolean } = {},
+): SlackMessage {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {
     return {
@@ -72,5 +76,8 @@ export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessa
       `Decided ${when}. A partner-safe update, without your note, is being posted in ${channelLink(h.partnerChannelId)}.`,
     ),
   );
+  // After a decline the owner may hand it to the right AE.
+  const actions = opts.forOwner ? ownerActionButtons(h) : undefined;
+  if (actions) blocks.push(actions);
   return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
 }

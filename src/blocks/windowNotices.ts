@@ -52,7 +52,7 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
     text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer.`,
     blocks: [
       section(
-        `:rotating_light: *Silence*: handoff ${title(h)} sent to ${mention(h.aeUserId)} expired with no answer after ${h.windowDays ?? h.responseWindowDays} business day${(h.windowDays ?? h.responseWindowDays) === 1 ? '' : 's'}.`,
+        `:rotating_light: *Silence*: handoff ${title(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
       ),
       context(
         `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,

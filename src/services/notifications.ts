@@ -82,7 +82,10 @@ export function sentMessages(h: HandoffRow): OutboxMessage[] {
 export function decisionMessages(h: HandoffRow, decision: DecisionRow): OutboxMessage[] {
   return [
     updateAeDm(h, 'decided', decision),
-    ...ownerAndAuthor(h, 'decided', decisionNotice(h, decision)),
+    post(h, 'decided:owner', h.ownerUserId, decisionNotice(h, decision, { forOwner: true })),
+    ...(h.authorUserId === h.ownerUserId
+      ? []
+      : [post(h, 'decided:author', h.authorUserId, decisionNotice(h, decision))]),
     toPartner(
       h,
       'decided',

@@ -49,7 +49,8 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
     const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
     if (!handoff) return { kind: 'not_found' };
-    const isOwner = req.actor.userId === handoff.ownerUserId && req.actor.teamId === handoff.teamId;
+    // Internal (checked above) and the owner's user id: the owner may belong to another workspace of the org.
+    const isOwner = req.actor.userId === handoff.ownerUserId;
     if (!isOwner && !deps.adminUserIds.includes(req.actor.userId)) {
       logger.warn(
         { handoffId: handoff.id, userId: req.actor.userId, action },
@@ -96,6 +97,13 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     }
     if (req.newAeUserId === before.ownerUserId) {
       return { kind: 'invalid', field: 'newAe', message: 'The owner cannot be the AE; choose someone else.' };
+    }
+    if (req.newAeUserId === before.authorUserId) {
+      return {
+        kind: 'invalid',
+        field: 'newAe',
+        message: 'The author of the handoff cannot be its AE; choose someone else.',
+      };
     }
     let ae: Awaited<ReturnType<Directory['lookupUser']>>;
     try {

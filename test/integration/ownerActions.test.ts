@@ -1,0 +1,869 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffs, outbox } from '../../src/db/schema.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
+import {
+  authorUser,
+  buttonsOf,
+  buttonValues,
+  clickOwnerButton,
+  clickRefused,
+  DUE,
+  dmOf,
+  ephemeralAt,
+  expire,
+  extendSubmission,
+  handoffRow,
+  json,
+  metadataFor,
+  openOwnerModal,
+  otherAeUser,
+  outboxDrained,
+  QUIET,
+  reassignSubmission,
+  submit,
+  waitForDm,
+} from '../support/ownerFlow.js';
+import { blockAction, declineSubmission, northwind } from '../support/payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+
+const OWNER_BUTTONS = [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw];
+const DECISION_BUTTONS = [ACTION_ID.accept, ACTION_ID.decline];
+const memberUser = { id: people.member.id, team_id: TEAM };
+const partnerUser = { id: people.partner.id, team_id: PARTNER_TEAM };
+
+const partnerPosts = (h: Harness) => h.slack.messages(channels.partner.id);
+/** Outbox rows other than ephemeral replies: everything a state change queued. */
+const queued = (h: Harness) =>
+  h.database.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => !r.dedupeKey.startsWith('ephemeral:'));
+
+/** Nothing a partner may not see: no internal packet fields, no mentions that would ping people. */
+function expectPartnerSafe(text: string) {
+  expect(text).not.toContain(northwind.riskNote);
+  expect(text).not.toContain('reseller');
+  expect(text).not.toContain(northwind.evidenceUrl);
+  expect(text).not.toContain('OPP-20417');
+  expect(text).not.toContain(northwind.whyPartner);
+  expect(text).not.toContain('<@');
+}
+
+let h: Harness | undefined;
+async function start(opts: HarnessOptions = {}): Promise<Harness> {
+  h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
+  return h;
+}
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** Sends the Northwind packet and waits for the author's confirmation too. */
+async function sent(h: Harness, values: Parameters<typeof sendHandoff>[1] = {}) {
+  const result = await sendHandoff(h, values);
+  const confirmation = await waitForDm(
+    h,
+    people.author.id,
+    `Handoff #${result.handoff.id} `,
+    'the sent confirmation',
+  );
+  return { ...result, confirmation };
+}
+
+describe('reassign after expiry', () => {
+  it('moves the handoff to a new AE with a new window in their zone; the old DM says it moved; the partner hears once', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await sent(h);
+    expect(handoff.dueAt.toISOString()).toBe(DUE);
+
+    const notice = await expire(h, handoff);
+    expect(buttonsOf(notice)).toEqual(OWNER_BUTTONS);
+    expect(Object.values(buttonValues(notice))).toEqual([
+      String(handoff.id),
+      String(handoff.id),
+      String(handoff.id),
+    ]);
+    await waitFor(() => json(dmOf(h, people.ae.id)[0]?.blocks).includes('*Expired*'), 4000, 'expired DM');
+
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    expect(JSON.parse(modal.private_metadata)).toEqual({ handoffId: handoff.id, cycle: 1 });
+    const newAe = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe);
+    const days = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.days);
+    expect(newAe?.element).toMatchObject({ type: 'users_select', action_id: ACTION_ID.value });
+    expect(days?.element).toMatchObject({
+      type: 'number_input',
+      action_id: ACTION_ID.value,
+      initial_value: '3',
+    });
+
+    const updatesBefore = h.slack.callsTo('chat.update').length;
+    expect(
+      await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: modal.private_metadata,
+          newAeUserId: people.otherAe.id,
+          days: '3',
+        }),
+      ),
+    ).toEqual({});
+
+    // Thursday 14:00Z is 06:00 in Los Angeles: the new window starts at 09:00 there; Fri, Mon, Tue → Tue 09:00 PST.
+    const stored = handoffRow(h, handoff.id);
+    expect(stored).toMatchObject({
+      status: 'sent',
+      aeUserId: people.otherAe.id,
+      aeTeamId: TEAM,
+      aeName: people.otherAe.real_name,
+      aeTimeZone: 'America/Los_Angeles',
+      assignment: 2,
+      cycle: 2,
+      expiredAt: null,
+      decidedAt: null,
+      windowDays: 3,
+    });
+    expect(stored.dueAt.toISOString()).toBe('2026-12-01T17:00:00.000Z');
+    expect(stored.windowStartedAt?.toISOString()).toBe(DUE);
+
+    // The new AE gets the packet with Accept / Decline and the new deadline, written in their own zone.
+    const newDm = await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
+    expect(buttonsOf(newDm)).toEqual(DECISION_BUTTONS);
+    expect(json(newDm.blocks)).toContain(`<!date^${stored.dueAt.getTime() / 1000}^`);
+    expect(json(newDm.blocks)).toContain('Tue 1 Dec 2026, 09:00 PST');
+    expect(newDm.text).toContain('Tue 1 Dec, 09:00 PST');
+
+    // The old AE's copy is edited in place: it moved, and nothing is left to click.
+    await waitFor(() => h.slack.callsTo('chat.update').length > updatesBefore, 4000, 'old DM update');
+    const oldDm = h.slack.messages(aeDm);
+    expect(oldDm).toHaveLength(1);
+    expect(oldDm[0]?.edited).toBe(true);
+    expect(json(oldDm[0]?.blocks)).toContain(`*Reassigned* to <@${people.otherAe.id}>`);
+    expect(buttonsOf(oldDm[0])).toEqual([]);
+
+    // The owner is told who has it now.
+    await waitForDm(
+      h,
+      people.author.id,
+      `moved from <@${people.ae.id}> to <@${people.otherAe.id}>`,
+      'the owner notice',
+    );
+
+    // The partner channel: one partner-safe post naming the new AE by name.
+    const [post] = await waitFor(() => partnerPosts(h).length === 1 && partnerPosts(h), 4000, 'partner');
+    const postText = `${post?.text} ${json(post?.blocks)}`;
+    expect(postText).toContain('now with Sam Closer');
+    expect(postText).toContain('Dana Reyes (Meridian Cloud Consulting)');
+    expectPartnerSafe(postText);
+
+    // The old AE's Accept on the old DM is refused; the new AE accepts.
+    const oldClickUrl = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl: oldClickUrl,
+        messageTs: oldDm[0]?.ts,
+        channelId: aeDm,
+      }),
+    );
+    expect(await ephemeralAt(h, oldClickUrl)).toContain(`Only <@${people.otherAe.id}>`);
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: otherAeUser,
+        messageTs: newDm.ts,
+        channelId: h.slack.dmChannelFor(people.otherAe.id),
+      }),
+    );
+    expect(handoffRow(h, handoff.id).status).toBe('accepted');
+    expect(h.database.db.select().from(decisions).all()).toEqual([
+      expect.objectContaining({ assignment: 2, decision: 'accepted', decidedByUserId: people.otherAe.id }),
+    ]);
+    await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post');
+    expect(json(partnerPosts(h)[1]?.blocks)).toContain('accepted. Sam Closer is taking it forward');
+    await waitFor(
+      () => buttonsOf(dmOf(h, people.otherAe.id).find((m) => m.ts === newDm.ts)).length === 0,
+      4000,
+      'new DM shows the decision',
+    );
+    expect(json(dmOf(h, people.otherAe.id)[0]?.blocks)).toContain('*Accepted*');
+    // The old AE's copy still says it moved: the decision did not touch it.
+    expect(json(h.slack.messages(aeDm)[0]?.blocks)).toContain('*Reassigned*');
+
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(2);
+    expect(h.slack.messages(aeDm)).toHaveLength(1);
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(1);
+  });
+
+  it('reassigns a declined handoff: the decline stays on record, the new AE can decide again', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await sent(h);
+    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'declined post');
+    // Only Reassign makes sense after a decline.
+    expect(await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser)).toContain(
+      'can no longer be extended',
+    );
+
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    expect(
+      await submit(
+        h,
+        reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+      ),
+    ).toEqual({});
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', assignment: 2, decidedAt: null });
+    await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
+    await waitFor(() => partnerPosts(h).length === 2, 4000, 'reassigned post');
+    expect(json(partnerPosts(h)[1]?.blocks)).toContain('now with Sam Closer');
+    await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Reassigned*'), 4000, 'moved');
+    expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual([]);
+
+    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'timing', user: otherAeUser }));
+    const recorded = h.database.db.select().from(decisions).all();
+    expect(recorded.map((d) => [d.assignment, d.decidedByUserId])).toEqual([
+      [1, people.ae.id],
+      [2, people.otherAe.id],
+    ]);
+    await waitFor(() => partnerPosts(h).length === 3, 4000, 'second declined post');
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(3);
+  });
+});
+
+describe('extend', () => {
+  it('after expiry: back to waiting, N business days from now, buttons back; AE and owner told; the partner hears nothing', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await sent(h);
+    await expire(h, handoff);
+    await waitFor(() => buttonsOf(h.slack.messages(aeDm)[0]).length === 0, 4000, 'expired DM');
+
+    // Friday 11:00 Berlin, the day after the deadline: two business days → Tuesday 11:00 Berlin.
+    h.clock.set('2026-11-27T10:00:00Z');
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
+    expect(json(modal.blocks)).toContain('The new window starts now.');
+    expect(modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.days)?.element).toMatchObject({
+      type: 'number_input',
+      initial_value: '2',
+    });
+    expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }))).toEqual(
+      {},
+    );
+
+    const stored = handoffRow(h, handoff.id);
+    expect(stored).toMatchObject({
+      status: 'sent',
+      cycle: 2,
+      assignment: 1,
+      aeUserId: people.ae.id,
+      expiredAt: null,
+    });
+    expect(stored.dueAt.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+    expect(stored.nextReminderAt).not.toBeNull();
+
+    // The AE's copy shows Accept / Decline again with the new deadline, and the AE gets a note.
+    await waitFor(
+      () => json(h.slack.messages(aeDm)[0]?.blocks).includes(`<!date^${stored.dueAt.getTime() / 1000}^`),
+      4000,
+      'DM with the new deadline',
+    );
+    expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual(DECISION_BUTTONS);
+    const aeNote = await waitForDm(h, people.ae.id, 'gave you more time', 'the AE note');
+    expect(json(aeNote.blocks)).toContain(`<@${people.author.id}>`);
+    await waitForDm(h, people.author.id, `<@${people.ae.id}> now has until`, 'the owner note');
+
+    // The new window runs: the sweep leaves it alone until the new deadline, then it can expire again.
+    h.clock.set('2026-12-01T09:59:59Z');
+    expect(h.app.sweeper.sweep().expired).toBe(0);
+
+    await outboxDrained(h);
+    await settle(300);
+    expect(partnerPosts(h)).toHaveLength(0);
+    expect(h.slack.messages(aeDm).filter((m) => json(m.blocks).includes('Handoff #'))).toHaveLength(1);
+
+    // And the AE can now answer.
+    await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
+    expect(handoffRow(h, handoff.id).status).toBe('accepted');
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'accepted post');
+  });
+
+  it('while open: the days are added to the current deadline, not to now', async () => {
+    const h = await start();
+    const { handoff, aeDm, confirmation } = await sent(h);
+    // The author owns it, so the sent confirmation carries the owner buttons.
+    expect(buttonsOf(confirmation)).toEqual(OWNER_BUTTONS);
+
+    // Tuesday 10:00 Berlin; the deadline is Thursday 15:00 Berlin. +2 business days → Monday 15:00 Berlin.
+    h.clock.set('2026-11-24T09:00:00Z');
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
+    expect(json(modal.blocks)).toContain('The days are added to the current deadline.');
+    expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }))).toEqual(
+      {},
+    );
+    const stored = handoffRow(h, handoff.id);
+    expect(stored).toMatchObject({ status: 'sent', cycle: 2 });
+    expect(stored.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+
+    await waitFor(
+      () => json(h.slack.messages(aeDm)[0]?.blocks).includes(`<!date^${stored.dueAt.getTime() / 1000}^`),
+      4000,
+      'DM with the new deadline',
+    );
+    expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual(DECISION_BUTTONS);
+    await waitForDm(h, people.ae.id, 'gave you more time', 'the AE note');
+    await waitForDm(h, people.author.id, 'now has until', 'the owner note');
+
+    // The old deadline passes without an expiry.
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect(handoffRow(h, handoff.id).status).toBe('sent');
+    h.clock.set('2026-11-30T14:00:00Z');
+    expect(h.app.sweeper.sweep().expired).toBe(1);
+
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(0);
+  });
+
+  it('refuses 0 or 11 days inline on the days field, and changes nothing', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
+    const before = handoffRow(h, handoff.id);
+    for (const days of ['0', '11']) {
+      const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days }));
+      expect(answer).toEqual({
+        response_action: 'errors',
+        errors: { [OWNER_BLOCK_ID.days]: 'Use 1 to 10 business days.' },
+      });
+    }
+    expect(handoffRow(h, handoff.id)).toEqual(before);
+  });
+});
+
+describe('withdraw', () => {
+  it('while open: buttons gone and withdrawn shown on the AE DM, the partner told once, a later Accept refused', async () => {
+    const h = await start();
+    const { handoff, aeDm, dm, confirmation } = await sent(h);
+    expect(buttonValues(confirmation)[ACTION_ID.withdraw]).toBe(String(handoff.id));
+    const withdrawButton = (
+      confirmation.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[]
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION_ID.withdraw);
+    // Slack asks "are you sure?" before the click reaches the app.
+    expect(withdrawButton?.confirm).toBeDefined();
+
+    h.clock.set('2026-11-24T12:00:00Z');
+    const { responseUrl } = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    const stored = handoffRow(h, handoff.id);
+    expect(stored).toMatchObject({ status: 'withdrawn', nextReminderAt: null });
+    expect(stored.withdrawnAt?.toISOString()).toBe('2026-11-24T12:00:00.000Z');
+
+    await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
+    expect(h.slack.messages(aeDm)).toHaveLength(1);
+    expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual([]);
+    await waitForDm(h, people.author.id, 'is withdrawn', 'the owner notice');
+
+    const [post] = await waitFor(() => partnerPosts(h).length === 1 && partnerPosts(h), 4000, 'partner');
+    const postText = `${post?.text} ${json(post?.blocks)}`;
+    expect(postText).toContain('closed this handoff for now');
+    expectPartnerSafe(postText);
+
+    const acceptUrl = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl: acceptUrl,
+        messageTs: dm.ts,
+      }),
+    );
+    expect(await ephemeralAt(h, acceptUrl)).toContain('already withdrawn by its owner');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+
+    // Nothing is left to expire, and no one else hears more about it.
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(1);
+    // The withdrawal itself needs no ephemeral: the owner's DM says it happened.
+    expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
+  });
+
+  it('after expiry, from the expiry notice', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await sent(h);
+    const notice = await expire(h, handoff);
+    expect(buttonValues(notice)[ACTION_ID.withdraw]).toBe(String(handoff.id));
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner');
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(1);
+  });
+
+  it('refuses to withdraw, extend or reassign an accepted handoff', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'accepted post');
+    const before = handoffRow(h, handoff.id);
+    expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
+      'is accepted, so it can no longer be withdrawn',
+    );
+    expect(await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser)).toContain(
+      'can no longer be extended',
+    );
+    expect(await clickRefused(h, ACTION_ID.reassign, handoff.id, authorUser)).toContain(
+      'can no longer be reassigned',
+    );
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    expect(handoffRow(h, handoff.id)).toEqual(before);
+    await outboxDrained(h);
+    expect(partnerPosts(h)).toHaveLength(1);
+  });
+});
+
+describe('only the owner or an admin may reassign, extend or withdraw', () => {
+  const intruders = [
+    { who: 'another member', user: memberUser, says: `Only the owner of handoff #1, <@${people.author.id}>` },
+    { who: 'the AE', user: aeUser, says: `Only the owner of handoff #1, <@${people.author.id}>` },
+    { who: 'a Slack Connect partner', user: partnerUser, says: 'for the internal team' },
+    {
+      who: "the owner's id from another workspace",
+      user: { id: people.author.id, team_id: PARTNER_TEAM },
+      says: 'for the internal team',
+    },
+  ];
+
+  for (const { who, user, says } of intruders) {
+    it(`refuses ${who} politely, opens no modal, changes nothing`, async () => {
+      const h = await start();
+      const { handoff } = await sent(h);
+      await expire(h, handoff);
+      await outboxDrained(h);
+      const before = handoffRow(h, handoff.id);
+      const queuedBefore = queued(h).length;
+      const updatesBefore = h.slack.callsTo('chat.update').length;
+
+      for (const action of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]) {
+        const text = await clickRefused(h, action, handoff.id, user);
+        expect(text).toContain(says);
+        expect(text).toContain('Nothing was changed');
+      }
+      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      expect(handoffRow(h, handoff.id)).toEqual(before);
+      expect(queued(h)).toHaveLength(queuedBefore);
+      await settle(300);
+      expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
+      expect(partnerPosts(h)).toHaveLength(0);
+    });
+  }
+
+  it('refuses forged reassign and extend submissions by a non-owner, inline in the modal', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const before = handoffRow(h, handoff.id);
+    const privateMetadata = metadataFor(before);
+
+    const byMember = await submit(
+      h,
+      reassignSubmission({ privateMetadata, newAeUserId: people.otherAe.id, user: memberUser }),
+    );
+    expect(byMember.response_action).toBe('errors');
+    expect(byMember.errors?.[OWNER_BLOCK_ID.newAe]).toMatch(/^Only the owner of this handoff or an admin/);
+    expect(byMember.errors?.[OWNER_BLOCK_ID.newAe]).not.toContain('<@');
+
+    const byAe = await submit(h, extendSubmission({ privateMetadata, days: '5', user: aeUser }));
+    expect(byAe.errors?.[OWNER_BLOCK_ID.days]).toMatch(/^Only the owner of this handoff or an admin/);
+
+    const byPartner = await submit(
+      h,
+      reassignSubmission({ privateMetadata, newAeUserId: people.partner.id, user: partnerUser }),
+    );
+    expect(byPartner.errors?.[OWNER_BLOCK_ID.newAe]).toContain('for the internal team');
+
+    const unknown = await submit(
+      h,
+      extendSubmission({ privateMetadata: JSON.stringify({ handoffId: 999, cycle: 1 }) }),
+    );
+    expect(unknown.errors?.[OWNER_BLOCK_ID.days]).toContain('could not find that handoff');
+    const garbage = await submit(h, extendSubmission({ privateMetadata: 'not json' }));
+    expect(garbage.errors?.[OWNER_BLOCK_ID.days]).toContain('could not find that handoff');
+    for (const forgedId of ['999', '1; drop table handoffs']) {
+      expect(await clickRefused(h, ACTION_ID.withdraw, forgedId, authorUser)).toContain(
+        'could not find that handoff',
+      );
+    }
+
+    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
+    await settle(300);
+    expect(partnerPosts(h)).toHaveLength(0);
+  });
+
+  it('lets a configured admin reassign, extend and withdraw', async () => {
+    const h = await start({ env: { ADMIN_USER_IDS: people.member.id } });
+    const { handoff } = await sent(h);
+
+    const extendModal = await openOwnerModal(h, 'extend', handoff.id, memberUser);
+    expect(
+      await submit(
+        h,
+        extendSubmission({ privateMetadata: extendModal.private_metadata, days: '1', user: memberUser }),
+      ),
+    ).toEqual({});
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', cycle: 2 });
+
+    const reassignModal = await openOwnerModal(h, 'reassign', handoff.id, memberUser);
+    expect(JSON.parse(reassignModal.private_metadata)).toEqual({ handoffId: handoff.id, cycle: 2 });
+    expect(
+      await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: reassignModal.private_metadata,
+          newAeUserId: people.otherAe.id,
+          user: memberUser,
+        }),
+      ),
+    ).toEqual({});
+    expect(handoffRow(h, handoff.id)).toMatchObject({ aeUserId: people.otherAe.id, cycle: 3 });
+
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, memberUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+
+    // The owner (not the admin) hears of each change; the partner hears of the reassignment and the withdrawal.
+    await waitForDm(h, people.author.id, 'is withdrawn', 'the owner notice');
+    await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner posts');
+    await outboxDrained(h);
+    expect(partnerPosts(h).map((p) => p.text)).toEqual([
+      expect.stringContaining('now with Sam Closer'),
+      expect.stringContaining('closed this handoff'),
+    ]);
+  });
+
+  it("does not treat the admin's id from a partner workspace as the admin", async () => {
+    const h = await start({ env: { ADMIN_USER_IDS: people.member.id } });
+    const { handoff } = await sent(h);
+    const text = await clickRefused(h, ACTION_ID.withdraw, handoff.id, {
+      id: people.member.id,
+      team_id: PARTNER_TEAM,
+    });
+    expect(text).toContain('for the internal team');
+    expect(handoffRow(h, handoff.id).status).toBe('sent');
+  });
+
+  it('with a separate owner: the owner gets the buttons, the author who handed ownership over is refused', async () => {
+    const h = await start();
+    const { handoff, confirmation } = await sent(h, { ownerUserId: people.owner.id });
+    expect(buttonsOf(confirmation)).toEqual([]);
+    const ownerNotice = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');
+    expect(buttonsOf(ownerNotice)).toEqual(OWNER_BUTTONS);
+
+    expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
+      `Only the owner of handoff #${handoff.id}, <@${people.owner.id}>`,
+    );
+    expect(handoffRow(h, handoff.id).status).toBe('sent');
+
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, { id: people.owner.id, team_id: TEAM });
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    // Owner and author both hear of it.
+    await waitForDm(h, people.owner.id, 'is withdrawn', 'owner told');
+    await waitForDm(h, people.author.id, 'is withdrawn', 'author told');
+  });
+});
+
+describe('a modal that no longer describes the handoff', () => {
+  it('refuses an Extend submitted after the AE accepted, inline, and changes nothing', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
+    await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
+    const accepted = handoffRow(h, handoff.id);
+    expect(accepted.status).toBe('accepted');
+
+    const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '3' }));
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
+    expect(handoffRow(h, handoff.id)).toEqual(accepted);
+    await outboxDrained(h);
+    expect(dmOf(h, people.ae.id).some((m) => json(m.blocks).includes('gave you more time'))).toBe(false);
+    expect(partnerPosts(h)).toHaveLength(1);
+  });
+
+  it('refuses the second of two Extend modals opened on the same window (cycle check)', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const first = await openOwnerModal(h, 'extend', handoff.id);
+    const second = await openOwnerModal(h, 'extend', handoff.id);
+    expect(await submit(h, extendSubmission({ privateMetadata: first.private_metadata, days: '2' }))).toEqual(
+      {},
+    );
+    const extended = handoffRow(h, handoff.id);
+    expect(extended).toMatchObject({ status: 'sent', cycle: 2 });
+
+    const answer = await submit(h, extendSubmission({ privateMetadata: second.private_metadata, days: '2' }));
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('changed while you were deciding');
+    expect(handoffRow(h, handoff.id)).toEqual(extended);
+
+    // A reassign modal opened before the extension is stale too.
+    const stale = await submit(
+      h,
+      reassignSubmission({ privateMetadata: first.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(stale.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
+    expect(handoffRow(h, handoff.id)).toEqual(extended);
+    await outboxDrained(h);
+    expect(dmOf(h, people.ae.id).filter((m) => json(m.blocks).includes('gave you more time'))).toHaveLength(
+      1,
+    );
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
+  });
+
+  it('refuses a Reassign submitted after the owner withdrew', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    const answer = await submit(
+      h,
+      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toContain('can no longer be reassigned');
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
+    await outboxDrained(h);
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
+    expect(partnerPosts(h)).toHaveLength(1);
+  });
+
+  const invalid: { name: string; newAe: string; days?: string; block: string; says: string }[] = [
+    {
+      name: 'the same AE',
+      newAe: people.ae.id,
+      block: OWNER_BLOCK_ID.newAe,
+      says: 'Choose a different account executive',
+    },
+    { name: 'a bot', newAe: people.bot.id, block: OWNER_BLOCK_ID.newAe, says: 'not a bot' },
+    { name: 'a partner', newAe: people.partner.id, block: OWNER_BLOCK_ID.newAe, says: 'not a partner' },
+    { name: 'a deactivated person', newAe: people.gone.id, block: OWNER_BLOCK_ID.newAe, says: 'deactivated' },
+    {
+      name: 'the owner',
+      newAe: people.author.id,
+      block: OWNER_BLOCK_ID.newAe,
+      says: 'owner cannot be the AE',
+    },
+    { name: 'nobody Slack knows', newAe: 'U0NOBODY', block: OWNER_BLOCK_ID.newAe, says: 'could not find' },
+    { name: '0 days', newAe: people.otherAe.id, days: '0', block: OWNER_BLOCK_ID.days, says: '1 to 10' },
+    { name: '11 days', newAe: people.otherAe.id, days: '11', block: OWNER_BLOCK_ID.days, says: '1 to 10' },
+  ];
+
+  it('refuses an invalid reassignment inline on the right field, and changes nothing', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    await expire(h, handoff);
+    await outboxDrained(h);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    const before = handoffRow(h, handoff.id);
+    const queuedBefore = queued(h).length;
+    for (const { name, newAe, days, block, says } of invalid) {
+      const answer = await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: modal.private_metadata,
+          newAeUserId: newAe,
+          days: days ?? '3',
+        }),
+      );
+      expect(answer.response_action, name).toBe('errors');
+      expect(Object.keys(answer.errors ?? {}), name).toEqual([block]);
+      expect(answer.errors?.[block], name).toContain(says);
+    }
+    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(queued(h)).toHaveLength(queuedBefore);
+    await settle(300);
+    expect(partnerPosts(h)).toHaveLength(0);
+  });
+});
+
+describe('each partner-facing event is posted once', () => {
+  it('the same Withdraw click arriving twice (and once more as a Slack retry) withdraws once and posts once', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await sent(h);
+    const urls = [h.slack.responseUrl(), h.slack.responseUrl()];
+    const clicks = urls.map((responseUrl) =>
+      blockAction({
+        actionId: ACTION_ID.withdraw,
+        value: String(handoff.id),
+        user: authorUser,
+        responseUrl,
+        channelId: h.slack.dmChannelFor(people.author.id),
+      }),
+    );
+    const responses = await Promise.all(clicks.map((click) => h.interact(click)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const retry = await h.interact(clicks[0], {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner post');
+    await outboxDrained(h);
+    await settle(300);
+    expect(partnerPosts(h)).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(h.slack.messages(aeDm)).toHaveLength(1);
+    expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is withdrawn'))).toHaveLength(1);
+    expect(queued(h).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(3);
+    // The losing click and the retry are each told it is already done.
+    const replies = await waitFor(
+      () => h.slack.responses.length === 2 && h.slack.responses.map((r) => String(r.body.text)),
+      4000,
+      'two ephemerals',
+    );
+    for (const text of replies)
+      expect(text).toMatch(/withdrawn by its owner|changed while you were deciding/);
+  });
+
+  it('a double submit of the same Reassign modal reassigns once and posts once', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    await expire(h, handoff);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    const payload = reassignSubmission({
+      privateMetadata: modal.private_metadata,
+      newAeUserId: people.otherAe.id,
+      viewId: 'V0REASSIGN',
+    });
+    const responses = await Promise.all([h.interact(payload), h.interact(payload)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(bodies.filter((b) => b === '')).toHaveLength(1);
+    expect(handoffRow(h, handoff.id)).toMatchObject({ assignment: 2, cycle: 2 });
+
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner post');
+    await outboxDrained(h);
+    await settle(300);
+    expect(partnerPosts(h)).toHaveLength(1);
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(1);
+  });
+
+  it('the whole story — expire, reassign, accept — posts exactly the two real events', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    await expire(h, handoff);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    await submit(
+      h,
+      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: otherAeUser }),
+    );
+    // A later sweep and a repeated Accept change nothing.
+    h.clock.set('2026-12-10T12:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    const again = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: otherAeUser,
+        responseUrl: again,
+      }),
+    );
+    expect(await ephemeralAt(h, again)).toContain('already accepted');
+    await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner posts');
+    await outboxDrained(h);
+    await settle(300);
+    expect(partnerPosts(h).map((p) => p.text)).toEqual([
+      expect.stringContaining('now with Sam Closer'),
+      expect.stringContaining('accepted. Sam Closer'),
+    ]);
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+  });
+});
+
+describe('details the owner and the AE rely on', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('the new AE’s DM states the window they were given, not the packet’s original one', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    await submit(
+      h,
+      reassignSubmission({
+        privateMetadata: modal.private_metadata,
+        newAeUserId: people.otherAe.id,
+        days: '5',
+      }),
+    );
+    const dm = await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
+    expect(json(dm.blocks)).toContain('(5 business days)');
+  });
+
+  it('the owner is offered Reassign right on the decline notice', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
+    const ownerNotice = await waitForDm(h, people.owner.id, 'declined', 'decline notice');
+    expect(buttonsOf(ownerNotice)).toEqual([ACTION_ID.reassign]);
+    const authorNotice = await waitForDm(h, people.author.id, 'declined', 'author copy');
+    expect(buttonsOf(authorNotice)).toEqual([]);
+  });
+
+  it('an owner from another workspace of the same organization can act', async () => {
+    h = await startHarness({ env: { ...QUIET, INTERNAL_TEAM_IDS: 'T0SISTER' } });
+    h.slack.addUser({
+      id: 'U0SISTER',
+      team_id: 'T0SISTER',
+      name: 'sis',
+      real_name: 'Sis Ter',
+      tz: 'Europe/Paris',
+    });
+    const { handoff } = await sendHandoff(h, { ownerUserId: 'U0SISTER' });
+    const result = await submit(
+      h,
+      extendSubmission({
+        privateMetadata: metadataFor(handoff),
+        user: { id: 'U0SISTER', team_id: 'T0SISTER' },
+      }),
+    );
+    expect(result).toEqual({});
+    expect(handoffRow(h, handoff.id).cycle).toBe(2);
+  });
+
+  it('will not reassign to the author, as the packet form would not send to them', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    const result = await submit(
+      h,
+      reassignSubmission({
+        privateMetadata: metadataFor(handoff),
+        newAeUserId: people.author.id,
+        user: { id: people.owner.id, team_id: TEAM },
+      }),
+    );
+    expect(result.errors?.[OWNER_BLOCK_ID.newAe]).toBe(
+      'The author of the handoff cannot be its AE; choose someone else.',
+    );
+  });
+});
