@@ -10,4 +10,6 @@ ALTER TABLE `handoffs` ADD `next_reminder_at` integer;--> statement-breakpoint
 ALTER TABLE `handoffs` ADD `expired_at` integer;--> statement-breakpoint
 ALTER TABLE `handoffs` ADD `withdrawn_at` integer;--> statement-breakpoint
 CREATE INDEX `handoffs_status_next_reminder_at_idx` ON `handoffs` (`status`,`next_reminder_at`);--> statement-breakpoint
-CREATE INDEX `handoffs_owner_user_id_status_idx` ON `handoffs` (`owner_user_id`,`status`);
+CREATE INDEX `handoffs_owner_user_id_status_idx` ON `handoffs` (`owner_user_id`,`status`);--> statement-breakpoint
+CREATE INDEX `outbox_record_as_idx` ON `outbox` (`record_as`);--> statement-breakpoint
+CREATE INDEX `outbox_handoff_id_status_idx` ON `outbox` (`handoff_id`,`status`);

@@ -11,9 +11,10 @@ import { holidayCalendar } from './domain/holidays.js';
 import { registerHandlers } from './handlers/index.js';
 import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
 import { type Logger, slackLogger } from './logger.js';
-import { slackDirectory } from './services/directory.js';
+import { type Directory, slackDirectory } from './services/directory.js';
 import { createHandoffService } from './services/handoffs.js';
 import { homeFor } from './services/home.js';
+import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createReplies } from './services/replies.js';
@@ -124,14 +125,15 @@ export function buildApp(deps: AppDeps): RunningApp {
     },
     reminders: config.responseWindow.reminders,
   });
+  const escalation: EscalationTargets = {
+    channelId: config.responseWindow.escalationChannelId,
+    managers: config.responseWindow.managers,
+  };
   const sweeper = createSweeper({
     db,
     clock,
     logger: logger.child({ component: 'sweep' }),
-    escalation: {
-      channelId: config.responseWindow.escalationChannelId,
-      managers: config.responseWindow.managers,
-    },
+    escalation,
     onOutboxWrite,
   });
   let sweepJob: ScheduledJob | undefined;
@@ -153,6 +155,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       logger: logger.child({ component: 'owner-actions' }),
       directory,
       windows,
+      expireIfDue: sweeper.expireIfDue,
       adminUserIds: config.adminUserIds,
       onOutboxWrite,
     }),
@@ -166,6 +169,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     sweeper,
     async start() {
       await initSlackAuth(app, logger);
+      await checkEscalationChannel(escalation, directory, logger);
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);
       const port = server ? (server.address() as AddressInfo).port : config.port;
@@ -183,4 +187,25 @@ export function buildApp(deps: AppDeps): RunningApp {
       logger.info('handoff app stopped');
     },
   };
+}
+
+/**
+ * Escalations name internal people and say an AE was silent: they must never land where a partner reads. A shared
+ * channel configured by mistake is refused (escalations then go only to managers), and a missing invite is logged.
+ */
+async function checkEscalationChannel(escalation: EscalationTargets, directory: Directory, logger: Logger) {
+  if (!escalation.channelId) return;
+  const channel = await directory.lookupChannel(escalation.channelId).catch(() => undefined);
+  if (channel?.isExternallyShared) {
+    logger.error(
+      { channelId: escalation.channelId },
+      'ESCALATION_CHANNEL_ID is shared with another organization; escalations will not be posted there',
+    );
+    escalation.channelId = undefined;
+  } else if (!channel?.isMember) {
+    logger.warn(
+      { channelId: escalation.channelId },
+      'invite the app to ESCALATION_CHANNEL_ID, or escalations cannot be posted',
+    );
+  }
 }

@@ -28,7 +28,8 @@ export function ownerActionButtons(h: HandoffRow): ActionsBlock | undefined {
       type: 'button',
       action_id: ACTION_ID.withdraw,
       text: pt('Withdraw'),
-      value,
+      // The window it is shown for: a Withdraw on an old notice cannot withdraw a handoff that moved on.
+      value: `${h.id}:${h.cycle}`,
       style: 'danger',
       confirm: {
         title: pt('Withdraw this handoff?'),

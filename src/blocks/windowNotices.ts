@@ -50,6 +50,7 @@ export function expiredOwnerNotice(h: HandoffRow): SlackMessage {
 export function escalationMessage(h: HandoffRow): SlackMessage {
   return {
     text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer.`,
+    // Admins (ADMIN_USER_IDS) act from here; anyone else clicking is refused politely.
     blocks: [
       section(
         `:rotating_light: *Silence*: handoff ${title(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
@@ -57,6 +58,7 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
       context(
         `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,
       ),
+      ...[ownerActionButtons(h)].filter((block) => block !== undefined),
     ],
   };
 }

@@ -89,7 +89,8 @@ export const decisions = sqliteTable(
 );
 
 export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url'] as const;
-export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
+/** `cancelled`: superseded before delivery (a reminder for a handoff that was decided meanwhile). */
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
 
 /**
  * Slack side effects written in the same transaction as the state change that needs them, delivered after
@@ -120,6 +121,8 @@ export const outbox = sqliteTable(
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
     index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
+    index('outbox_record_as_idx').on(t.recordAs),
+    index('outbox_handoff_id_status_idx').on(t.handoffId, t.status),
   ],
 );
 

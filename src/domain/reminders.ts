@@ -42,6 +42,21 @@ export function addBusinessMinutes(from: DateTime, minutes: number, calendar: Bu
   }
 }
 
+/** Hours a last-morning reminder must leave before the deadline to be worth sending that morning. */
+const LAST_MORNING_LEAD_HOURS = 2;
+
+/**
+ * The opening of the last business day on which the AE can still act: the due day, unless the deadline falls at
+ * or soon after its opening (a window that started at a morning opening ends at one), then the business day before.
+ */
+function lastMorning(due: DateTime, calendar: BusinessCalendar): DateTime {
+  const opening = clockOf(due, calendar.dayStart);
+  if (due.diff(opening, 'hours').hours >= LAST_MORNING_LEAD_HOURS) return opening;
+  let day = opening.minus({ days: 1 });
+  while (!isBusinessDay(day, calendar)) day = day.minus({ days: 1 });
+  return day;
+}
+
 /**
  * The reminder times of one response window, strictly between its start and its due time, in order and without
  * duplicates. A share counts business hours (so 50% of a three-day window is mid-morning of the second day, not
@@ -63,7 +78,7 @@ export function reminderTimes(
   const times = points.map((point) =>
     point.kind === 'share'
       ? addBusinessMinutes(start, Math.round((dayMinutes * businessDays * point.percent) / 100), calendar)
-      : clockOf(due, calendar.dayStart),
+      : lastMorning(due, calendar),
   );
   const unique = [...new Set(times.map((t) => t.toMillis()))]
     .filter((ms) => ms > start.toMillis() && ms < due.toMillis())

@@ -7,7 +7,7 @@ import {
   insertHandoff,
   recordDecision,
 } from '../db/repositories/handoffs.js';
-import { enqueue } from '../db/repositories/outbox.js';
+import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import { type Actor, isInternalActor, isSameActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
@@ -226,6 +226,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       if (!handoff) return undefined;
       const decision = findDecision(tx, handoff.id, handoff.assignment);
       if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);
+      cancelPendingReminders(tx, handoff.id);
       enqueue(tx, decisionMessages(handoff, decision), at);
       return handoff;
     });

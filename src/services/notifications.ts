@@ -112,7 +112,8 @@ export interface EscalationTargets {
 export function expiryMessages(h: HandoffRow, escalation: EscalationTargets): OutboxMessage[] {
   const event = `c${h.cycle}:expired`;
   const messages = [updateAeDm(h, event), post(h, `${event}:owner`, h.ownerUserId, expiredOwnerNotice(h))];
-  if (escalation.channelId) {
+  // Never into the handoff's own partner channel, even if misconfigured that way: escalations are internal.
+  if (escalation.channelId && escalation.channelId !== h.partnerChannelId) {
     messages.push(post(h, `${event}:escalation`, escalation.channelId, escalationMessage(h)));
   }
   const manager = escalation.managers[h.aeUserId];

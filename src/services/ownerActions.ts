@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
-import { enqueue } from '../db/repositories/outbox.js';
+import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
 import { canTakeOwnerAction, type OwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
@@ -17,6 +17,8 @@ export interface OwnerActionDeps {
   logger: Logger;
   directory: Directory;
   windows: WindowPlanner;
+  /** An overdue handoff is expired (and escalated) before any owner action, so silence is always recorded. */
+  expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   adminUserIds: readonly string[];
   onOutboxWrite: () => void;
 }
@@ -47,8 +49,9 @@ export function createOwnerActions(deps: OwnerActionDeps) {
 
   function check(req: OwnerRequest, action: OwnerAction): OwnerCheck {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-    const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
-    if (!handoff) return { kind: 'not_found' };
+    const found = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
+    if (!found) return { kind: 'not_found' };
+    const handoff = deps.expireIfDue(found, clock.now());
     // Internal (checked above) and the owner's user id: the owner may belong to another workspace of the org.
     const isOwner = req.actor.userId === handoff.ownerUserId;
     if (!isOwner && !deps.adminUserIds.includes(req.actor.userId)) {
@@ -149,7 +152,10 @@ export function createOwnerActions(deps: OwnerActionDeps) {
           updatedAt: now,
         },
       );
-      if (updated) enqueue(tx, reassignMessages(before, updated, now), now);
+      if (updated) {
+        cancelPendingReminders(tx, updated.id);
+        enqueue(tx, reassignMessages(before, updated, now), now);
+      }
       return updated;
     });
     return committed(after, before, 'reassign');
@@ -162,24 +168,38 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     if (!validDays(req.days))
       return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
     const now = clock.now();
-    // An open window grows from its current deadline; an expired one starts again now.
-    const from = before.status === 'sent' && before.dueAt > now ? before.dueAt : now;
-    const { timeZone: _zone, ...window } = deps.windows.plan(from, req.days, before.aeTimeZone);
+    // An open window grows by the extra days (same start, longer window, reminders still ahead kept); an expired
+    // one starts again now.
+    const { timeZone: _zone, ...planned } =
+      before.status === 'sent'
+        ? deps.windows.plan(
+            before.windowStartedAt ?? before.sentAt,
+            (before.windowDays ?? before.responseWindowDays) + req.days,
+            before.aeTimeZone,
+            now,
+          )
+        : deps.windows.plan(now, req.days, before.aeTimeZone);
     const after = db.transaction((tx) => {
       const updated = updateIfUnchanged(
         tx,
         before.id,
         { statuses: ['sent', 'expired'], cycle: before.cycle },
-        { status: 'sent', cycle: before.cycle + 1, expiredAt: null, ...window, updatedAt: now },
+        { status: 'sent', cycle: before.cycle + 1, expiredAt: null, ...planned, updatedAt: now },
       );
-      if (updated) enqueue(tx, extendMessages(updated), now);
+      if (updated) {
+        cancelPendingReminders(tx, updated.id);
+        enqueue(tx, extendMessages(updated), now);
+      }
       return updated;
     });
     return committed(after, before, 'extend');
   }
 
-  function withdraw(req: OwnerRequest): OwnerResult {
-    const checked = check(req, 'withdraw');
+  function withdraw(req: OwnerRequest & { cycle?: number }): OwnerResult {
+    const checked =
+      req.cycle === undefined
+        ? check(req, 'withdraw')
+        : checkCurrent({ ...req, cycle: req.cycle }, 'withdraw');
     if (checked.kind !== 'ok') return checked;
     const before = checked.handoff;
     const now = clock.now();
@@ -190,7 +210,10 @@ export function createOwnerActions(deps: OwnerActionDeps) {
         { statuses: ['sent', 'expired'], cycle: before.cycle },
         { status: 'withdrawn', withdrawnAt: now, nextReminderAt: null, updatedAt: now },
       );
-      if (updated) enqueue(tx, withdrawMessages(updated), now);
+      if (updated) {
+        cancelPendingReminders(tx, updated.id);
+        enqueue(tx, withdrawMessages(updated), now);
+      }
       return updated;
     });
     return committed(after, before, 'withdraw');

@@ -18,17 +18,19 @@ export interface WindowPlannerOptions {
 /** Plans one response window: its due time and its reminders, in the AE's timezone and business calendar. */
 export function createWindowPlanner(opts: WindowPlannerOptions) {
   return {
+    /** `remindAfter`: keep only reminders after this moment (a window that has already been running). */
     plan(
       startAt: Date,
       businessDays: number,
       timeZone: string | undefined,
+      remindAfter?: Date,
     ): WindowPlan & { timeZone: string } {
       const zone = timeZone ?? opts.calendar.defaultTimeZone;
       const calendar = { ...opts.calendar, timeZone: zone };
       const dueAt = responseDueAt(startAt, businessDays, calendar);
-      const schedule = reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar).map((d) =>
-        d.getTime(),
-      );
+      const schedule = reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar)
+        .map((d) => d.getTime())
+        .filter((ms) => remindAfter === undefined || ms > remindAfter.getTime());
       return {
         timeZone: zone,
         windowStartedAt: startAt,

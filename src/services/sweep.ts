@@ -6,7 +6,7 @@ import {
   type HandoffRow,
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
-import { enqueue } from '../db/repositories/outbox.js';
+import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
 import { type EscalationTargets, expiryMessages, reminderMessages } from './notifications.js';
 
@@ -44,7 +44,10 @@ export function createSweeper(deps: SweepDeps) {
         { statuses: ['sent'], cycle: handoff.cycle },
         { status: 'expired', expiredAt: now, nextReminderAt: null, updatedAt: now },
       );
-      if (updated) enqueue(tx, expiryMessages(updated, deps.escalation), now);
+      if (updated) {
+        cancelPendingReminders(tx, updated.id);
+        enqueue(tx, expiryMessages(updated, deps.escalation), now);
+      }
       return updated;
     });
     if (!expired) return handoff;

@@ -82,10 +82,11 @@ describe('reassign after expiry', () => {
 
     const notice = await expire(h, handoff);
     expect(buttonsOf(notice)).toEqual(OWNER_BUTTONS);
+    // Withdraw acts at once, so it also carries the window it was shown for.
     expect(Object.values(buttonValues(notice))).toEqual([
       String(handoff.id),
       String(handoff.id),
-      String(handoff.id),
+      `${handoff.id}:${handoff.cycle}`,
     ]);
     await waitFor(() => json(dmOf(h, people.ae.id)[0]?.blocks).includes('*Expired*'), 4000, 'expired DM');
 
@@ -353,7 +354,7 @@ describe('withdraw', () => {
   it('while open: buttons gone and withdrawn shown on the AE DM, the partner told once, a later Accept refused', async () => {
     const h = await start();
     const { handoff, aeDm, dm, confirmation } = await sent(h);
-    expect(buttonValues(confirmation)[ACTION_ID.withdraw]).toBe(String(handoff.id));
+    expect(buttonValues(confirmation)[ACTION_ID.withdraw]).toBe(`${handoff.id}:1`);
     const withdrawButton = (
       confirmation.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[]
     )
@@ -405,7 +406,7 @@ describe('withdraw', () => {
     const h = await start();
     const { handoff, aeDm } = await sent(h);
     const notice = await expire(h, handoff);
-    expect(buttonValues(notice)[ACTION_ID.withdraw]).toBe(String(handoff.id));
+    expect(buttonValues(notice)[ACTION_ID.withdraw]).toBe(`${handoff.id}:1`);
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
     await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
@@ -849,6 +850,19 @@ describe('details the owner and the AE rely on', () => {
     );
     expect(result).toEqual({});
     expect(handoffRow(h, handoff.id).cycle).toBe(2);
+  });
+
+  it('refuses a Reassign modal opened before the AE declined, so the owner sees the reason first', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
+    const result = await submit(
+      h,
+      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(result.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', aeUserId: people.ae.id });
   });
 
   it('will not reassign to the author, as the packet form would not send to them', async () => {

@@ -4,6 +4,7 @@ import { decisions, handoffs, outbox } from '../../src/db/schema.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
+import { extendSubmission } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 
@@ -203,5 +204,117 @@ describe('the response window', () => {
     // Monday 06:00 in Los Angeles is before opening: counting starts 09:00; Tue, Wed, (Thanksgiving), Fri.
     expect(handoff.aeTimeZone).toBe('America/Los_Angeles');
     expect(handoff.dueAt.toISOString()).toBe('2026-11-27T17:00:00.000Z');
+  });
+});
+
+describe('the response window after review', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('drops a reminder still waiting for Slack once the AE has answered', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff, dm } = await sendHandoff(h);
+    h.slack.fail('chat.getPermalink', { status: 503 });
+    h.clock.set(HALFWAY);
+    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
+    );
+    h.slack.clearFailures();
+    h.clock.advance(10 * 60_000);
+    await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    await settle(400);
+    const reminderRows = h.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.dedupeKey.includes(':reminder:'));
+    expect(reminderRows.map((r) => r.status)).toEqual(['cancelled']);
+    expect(reminders(h)).toHaveLength(0);
+  });
+
+  it('records the silence before an owner acts on an overdue handoff the sweep has not reached yet', async () => {
+    h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    const { handoff } = await sendHandoff(h);
+    h.clock.set(new Date(Date.parse(DUE) + 60_000));
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.extend,
+        value: String(handoff.id),
+        user: { id: people.author.id, team_id: people.author.team_id },
+        triggerId: h.slack.issueTriggerId(),
+      }),
+    );
+    const stored = h.database.db.select().from(handoffs).get();
+    expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(Date.parse(DUE) + 60_000) });
+    await waitFor(() => h?.slack.messages(channels.internal.id).length === 1, 4000, 'escalation');
+    const modal = await waitFor(() => h?.slack.callsTo('views.open')[0], 4000, 'extend modal');
+    expect(JSON.stringify(modal.args.view)).toContain('The new window starts now.');
+  });
+
+  it('keeps the reminders still ahead when an open window is extended, and states the longer window', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h);
+    h.clock.set('2026-11-23T15:00:00Z');
+    const result = await h.interact(
+      extendSubmission({
+        privateMetadata: JSON.stringify({ handoffId: handoff.id, cycle: 1 }),
+        days: '2',
+      }),
+    );
+    expect(result.status).toBe(200);
+    const stored = h.database.db.select().from(handoffs).get();
+    // Same start (Monday 15:00 Berlin), 5 business days: due Monday 30 Nov 15:00; 50% of 40 h = Thursday 11:00.
+    expect(stored?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+    expect(stored?.windowDays).toBe(5);
+    expect(stored?.reminderSchedule).toEqual([
+      Date.parse('2026-11-26T10:00:00Z'),
+      Date.parse('2026-11-30T08:00:00Z'),
+    ]);
+  });
+
+  it('refuses a Withdraw from an old notice once the handoff has moved to another window', async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h);
+    await h.interact(
+      extendSubmission({ privateMetadata: JSON.stringify({ handoffId: handoff.id, cycle: 1 }), days: '1' }),
+    );
+    const responseUrl = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.withdraw,
+        value: `${handoff.id}:1`,
+        user: { id: people.author.id, team_id: people.author.team_id },
+        responseUrl,
+      }),
+    );
+    const reply = await waitFor(
+      () => h?.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'ephemeral',
+    );
+    expect(String(reply.body.text)).toContain('changed while you were deciding');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+  });
+
+  it('never escalates into a shared channel: refused at start when the escalation channel is external', async () => {
+    h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.partner.id } });
+    expect(h.logs.some((l) => String(l.msg).includes('ESCALATION_CHANNEL_ID is shared'))).toBe(true);
+    await sendHandoff(h);
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep().expired).toBe(1);
+    await waitFor(
+      () =>
+        h?.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((r) => r.status !== 'pending'),
+      4000,
+    );
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 });

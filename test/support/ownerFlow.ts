@@ -62,7 +62,7 @@ export function waitForDm(h: Harness, userId: string, needle: string, what = nee
   return waitFor(() => dmOf(h, userId).find((m) => json(m.blocks).includes(needle)), 8000, what);
 }
 
-/** Waits until every outbox row is delivered (nothing left in flight), for asserting final state. */
+/** Waits until every outbox row is settled (delivered, or cancelled as superseded), for asserting final state. */
 export function outboxDrained(h: Harness): Promise<boolean> {
   return waitFor(
     () =>
@@ -70,7 +70,7 @@ export function outboxDrained(h: Harness): Promise<boolean> {
         .select()
         .from(outbox)
         .all()
-        .every((r) => r.status === 'delivered'),
+        .every((r) => r.status === 'delivered' || r.status === 'cancelled'),
     8000,
     'the outbox to drain',
   );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
@@ -45,7 +45,14 @@ export interface DecisionInput {
 export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow | undefined {
   const updated = exec
     .update(handoffs)
-    .set({ status: input.decision, decidedAt: input.at, nextReminderAt: null, updatedAt: input.at })
+    // A decision ends the window: the cycle moves on, so a modal opened before it (a stale Reassign) is refused.
+    .set({
+      status: input.decision,
+      decidedAt: input.at,
+      nextReminderAt: null,
+      cycle: sql`${handoffs.cycle} + 1`,
+      updatedAt: input.at,
+    })
     .where(and(eq(handoffs.id, input.handoffId), eq(handoffs.status, 'sent')))
     .returning()
     .get();

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, like, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
 
@@ -152,4 +152,19 @@ export function findPostedMessage(exec: Executor, messageKey: string) {
 
 export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
   return exec.select().from(outbox).where(eq(outbox.recordAs, messageKey)).get();
+}
+
+/** Cancels a handoff's reminders still waiting for delivery: after a change they would say something untrue. */
+export function cancelPendingReminders(exec: Executor, handoffId: number): void {
+  exec
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: 'superseded by a later change' })
+    .where(
+      and(
+        eq(outbox.handoffId, handoffId),
+        eq(outbox.status, 'pending'),
+        like(outbox.dedupeKey, '%:reminder:%'),
+      ),
+    )
+    .run();
 }

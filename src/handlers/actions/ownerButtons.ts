@@ -3,7 +3,7 @@ import { ephemeral, ownerRefusalMessage } from '../../blocks/ephemerals.js';
 import { extendModal, reassignModal } from '../../blocks/ownerActions.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
-import { handoffIdFromAction } from './handoffId.js';
+import { handoffIdFromAction, handoffRefFromAction } from './handoffId.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -35,7 +35,7 @@ export function withdrawButton(deps: HandlerDeps) {
     await ack();
     const result = deps.ownerActions.withdraw({
       ...requestContext(body, deps.config.internalTeamIds),
-      handoffId: handoffIdFromAction(body),
+      ...handoffRefFromAction(body),
     });
     if (result.kind !== 'done' && result.kind !== 'invalid') {
       deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);

@@ -193,9 +193,11 @@ describe('reminderTimes', () => {
     expect(reminders('2026-03-07T10:00:00Z', 1, '50%,last-morning', berlin)).toEqual([
       '2026-03-09T12:00:00.000Z',
     ]);
-    // 2 days (16 h): 25% = 4 h -> Mon 13:00; 75% = 12 h -> Tue 13:00; last morning (Wed 09:00) is the due time.
+    // 2 days (16 h): 25% = 4 h -> Mon 13:00; 75% = 12 h -> Tue 13:00; the deadline is Wed 09:00, at opening,
+    // so the last morning the AE can act on is Tue 09:00.
     expect(reminders('2026-03-07T10:00:00Z', 2, '25%,75%,last-morning', berlin)).toEqual([
       '2026-03-09T12:00:00.000Z',
+      '2026-03-10T08:00:00.000Z',
       '2026-03-10T12:00:00.000Z',
     ]);
   });

@@ -13,6 +13,14 @@ describe('reminder edge cases', () => {
     expect(times.map((t) => t.toISOString())).toEqual(['2026-03-03T08:00:00.000Z']);
   });
 
+  it('nudges on the morning before when the deadline falls at opening time (a send after hours)', () => {
+    // Friday 18:00 Berlin, 3 days: counting starts Monday 09:00, due Thursday 09:00; last morning Wednesday 09:00.
+    const sentAt = new Date('2026-03-06T17:00:00Z');
+    const dueAt = new Date('2026-03-12T08:00:00Z');
+    const times = reminderTimes(sentAt, dueAt, 3, [{ kind: 'lastMorning' }], berlin);
+    expect(times.map((t) => t.toISOString())).toEqual(['2026-03-11T08:00:00.000Z']);
+  });
+
   it('reads "none" as no reminders', () => {
     expect(parseReminderPoints('none')).toEqual([]);
   });
