@@ -17,6 +17,7 @@ import { homeFor } from './services/home.js';
 import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createOwnerActions } from './services/ownerActions.js';
+import { createPacketService } from './services/packets.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createSweeper, type Sweeper } from './services/sweep.js';
@@ -140,12 +141,20 @@ export function buildApp(deps: AppDeps): RunningApp {
 
   registerHandlers(app, {
     config,
+    packets: createPacketService({
+      db,
+      clock,
+      logger: logger.child({ component: 'packets' }),
+      directory,
+      windows,
+      scoring: config.scoring,
+      conflictLookbackDays: config.conflictLookbackDays,
+      onOutboxWrite,
+    }),
     handoffs: createHandoffService({
       db,
       clock,
       logger: logger.child({ component: 'handoffs' }),
-      directory,
-      windows,
       expireIfDue: sweeper.expireIfDue,
       onOutboxWrite,
     }),

@@ -67,6 +67,25 @@ const envSchema = z.object({
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
     'must be Slack user ids like U012ABCDEF (comma-separated)',
   ),
+  REVOPS_USER_IDS: commaList.refine(
+    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+    'must be Slack user ids like U012ABCDEF (comma-separated)',
+  ),
+  SCORE_BANDS: z
+    .string()
+    .default('15,10')
+    .refine((value) => {
+      const [ready, fix] = value.split(',').map((n) => Number(n.trim()));
+      return (
+        Number.isInteger(ready) &&
+        Number.isInteger(fix) &&
+        (fix as number) >= 0 &&
+        (ready as number) > (fix as number) &&
+        (ready as number) <= 18
+      );
+    }, 'must be two scores out of 18, "ready,fix" with ready above fix, like 15,10'),
+  SCORE_MAX_WINDOW_DAYS: integer(5, 1, 10),
+  CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
   SWEEP_SCHEDULE: z
     .string()
     .default('* * * * *')
@@ -118,6 +137,10 @@ export interface Config {
   internalTeamIds: string[];
   /** May reassign, extend or withdraw any handoff. */
   adminUserIds: string[];
+  /** May correct a classification and maintain the reseller registry (admins may too). */
+  revopsUserIds: string[];
+  scoring: { bands: { ready: number; fix: number }; maxWindowDays: number };
+  conflictLookbackDays: number;
   responseWindow: {
     sweepSchedule: string;
     reminders: ReminderPoint[];
@@ -185,6 +208,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     internalTeamIds: e.INTERNAL_TEAM_IDS,
     adminUserIds: e.ADMIN_USER_IDS,
+    revopsUserIds: e.REVOPS_USER_IDS,
+    scoring: {
+      bands: (([ready, fix]) => ({ ready: ready as number, fix: fix as number }))(
+        e.SCORE_BANDS.split(',').map((n) => Number(n.trim())),
+      ),
+      maxWindowDays: e.SCORE_MAX_WINDOW_DAYS,
+    },
+    conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
     responseWindow: {
       sweepSchedule: e.SWEEP_SCHEDULE,
       reminders: parseReminderPoints(e.REMINDERS) ?? [],

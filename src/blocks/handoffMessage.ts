@@ -1,7 +1,9 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
+import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus } from '../domain/lifecycle.js';
+import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
 import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
 
@@ -35,6 +37,13 @@ function partnerMove(h: HandoffRow): string {
 export function windowDaysText(h: HandoffRow): string {
   const days = h.windowDays ?? h.responseWindowDays;
   return `${days} business day${days === 1 ? '' : 's'}`;
+}
+
+/** The packet's score, band and classification, for the AE (internal: never in a partner channel). */
+function packetQuality(h: HandoffRow): string {
+  if (h.score === null || !h.scoreBand) return '';
+  const classification = h.classification ? ` · ${CLASSIFICATION_LABEL[h.classification].toLowerCase()}` : '';
+  return ` · packet *${h.score}/18* (${BAND_LABEL[h.scoreBand]})${classification}`;
 }
 
 /** Shown on a DM whose handoff was reassigned away from this AE. */
@@ -111,7 +120,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       elements: [
         {
           type: 'mrkdwn',
-          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${windowDaysText(h)})`,
+          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${windowDaysText(h)})${packetQuality(h)}`,
         },
       ],
     },

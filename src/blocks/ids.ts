@@ -5,6 +5,7 @@ export const CALLBACK_ID = {
   decline: 'handoff_decline',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
+  review: 'handoff_review',
 } as const;
 
 export const ACTION_ID = {
@@ -23,6 +24,10 @@ export const COMMAND = '/handoff';
 export const PACKET_BLOCK_ID = {
   accountName: 'account_name',
   crmOpportunity: 'crm_opportunity',
+  accountDomain: 'account_domain',
+  onPriorityList: 'on_priority_list',
+  opportunityCreatedOn: 'opportunity_created_on',
+  partnerTouchOn: 'partner_touch_on',
   partnerOrg: 'partner_org',
   partnerContactName: 'partner_contact_name',
   partnerContactRole: 'partner_contact_role',
@@ -43,6 +48,7 @@ export const PACKET_BLOCK_ID = {
 } as const;
 
 export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
+export const ON_PRIORITY_LIST_OPTION = 'on_priority_list';
 
 export const DECLINE_BLOCK_ID = {
   reason: 'decline_reason',
@@ -53,4 +59,8 @@ export const OWNER_BLOCK_ID = {
   actions: 'owner_actions',
   newAe: 'reassign_ae',
   days: 'window_days',
+} as const;
+
+export const REVIEW_BLOCK_ID = {
+  override: 'send_anyway_reason',
 } as const;

@@ -1,6 +1,12 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
 import { FIELD_LIMITS, RESPONSE_WINDOW } from '../domain/packet.js';
-import { ACTION_ID, AGREED_IN_WRITING_OPTION, CALLBACK_ID, PACKET_BLOCK_ID } from './ids.js';
+import {
+  ACTION_ID,
+  AGREED_IN_WRITING_OPTION,
+  CALLBACK_ID,
+  ON_PRIORITY_LIST_OPTION,
+  PACKET_BLOCK_ID,
+} from './ids.js';
 import { plain } from './mrkdwn.js';
 
 export interface PacketModalOptions {
@@ -73,8 +79,43 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         hint: 'An existing opportunity makes this partner-influenced; none makes it partner-sourced.',
       },
     ),
+    input(
+      b.opportunityCreatedOn,
+      'Opportunity created on',
+      {
+        type: 'datepicker',
+        action_id: ACTION_ID.value,
+        placeholder: pt('When the CRM opportunity was opened'),
+      },
+      {
+        optional: true,
+        hint: 'Created after the partner first acted: partner-sourced. On or before: influenced.',
+      },
+    ),
+    input(
+      b.accountDomain,
+      'Company domain',
+      text(L.accountDomain, 'e.g. northwind.com (finds other handoffs on this account)'),
+      { optional: true },
+    ),
+    input(
+      b.onPriorityList,
+      'Seller priority',
+      {
+        type: 'checkboxes',
+        action_id: ACTION_ID.value,
+        options: [{ text: pt("The account is on the AE's priority list"), value: ON_PRIORITY_LIST_OPTION }],
+      },
+      { optional: true },
+    ),
     section('Partner'),
     input(b.partnerOrg, 'Partner organization', text(L.partnerOrg, 'e.g. Meridian Cloud Consulting')),
+    input(
+      b.partnerTouchOn,
+      "Partner's first action on this account",
+      { type: 'datepicker', action_id: ACTION_ID.value, placeholder: pt('When the partner first acted') },
+      { optional: true, hint: 'Leave empty for today. Decides partner-sourced or partner-influenced.' },
+    ),
     input(
       b.partnerContactName,
       'Partner contact',
@@ -193,7 +234,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
     type: 'modal',
     callback_id: CALLBACK_ID.packet,
     title: pt('New handoff'),
-    submit: pt('Send to AE'),
+    submit: pt('Review'),
     close: pt('Cancel'),
     notify_on_close: false,
     blocks,

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
+import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
 
 export const handoffs = sqliteTable(
@@ -54,6 +55,23 @@ export const handoffs = sqliteTable(
     nextReminderAt: timestamp('next_reminder_at'),
     expiredAt: timestamp('expired_at'),
     withdrawnAt: timestamp('withdrawn_at'),
+
+    /** Account and partner as matched for conflicts (see domain/accountMatch.ts). */
+    accountKey: text('account_key').notNull().default(''),
+    accountDomain: text('account_domain'),
+    partnerKey: text('partner_key').notNull().default(''),
+    onPriorityList: integer('on_priority_list', { mode: 'boolean' }).notNull().default(false),
+    opportunityCreatedOn: text('opportunity_created_on'),
+    partnerTouchOn: text('partner_touch_on'),
+    /** The scorecard the author reviewed before sending, and its total and band. */
+    score: integer('score'),
+    scoreBand: text('score_band', { enum: ['ready', 'fix', 'keep_building'] }),
+    scorecard: text('scorecard', { mode: 'json' }).$type<ComponentResult[]>(),
+    /** Decided by rule when sent; changed afterwards only by an audited RevOps correction. */
+    classification: text('classification', { enum: ['partner_sourced', 'partner_influenced'] }),
+    classificationReason: text('classification_reason'),
+    /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
+    overrideReason: text('override_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -62,6 +80,8 @@ export const handoffs = sqliteTable(
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
     index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
+    index('handoffs_account_key_idx').on(t.accountKey),
+    index('handoffs_account_domain_idx').on(t.accountDomain),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
   ],
@@ -135,7 +155,56 @@ export const postedMessages = sqliteTable('posted_messages', {
   postedAt: timestamp('posted_at').notNull(),
 });
 
+/**
+ * A validated packet waiting in the review step. Keyed by the packet modal's view, so editing and submitting
+ * again replaces it, and sending it twice stores one handoff.
+ */
+export const drafts = sqliteTable('drafts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  sourceViewId: text('source_view_id').notNull().unique(),
+  authorUserId: text('author_user_id').notNull(),
+  teamId: text('team_id').notNull(),
+  /** Everything needed to send: the packet, the AE's details, the scorecard and the checks, as reviewed. */
+  content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The audit trail of RevOps corrections to a handoff's classification: who, when, from, to, why. */
+export const classificationCorrections = sqliteTable(
+  'classification_corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    fromClassification: text('from_classification').notNull(),
+    toClassification: text('to_classification').notNull(),
+    reason: text('reason').notNull(),
+    correctedByUserId: text('corrected_by_user_id').notNull(),
+    correctedAt: timestamp('corrected_at').notNull(),
+  },
+  (t) => [index('classification_corrections_handoff_id_idx').on(t.handoffId)],
+);
+
+/** Resellers registered on an account, maintained by RevOps; a different partner on that account is a conflict. */
+export const registeredResellers = sqliteTable(
+  'registered_resellers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountKey: text('account_key').notNull(),
+    accountName: text('account_name').notNull(),
+    resellerKey: text('reseller_key').notNull(),
+    resellerName: text('reseller_name').notNull(),
+    addedByUserId: text('added_by_user_id').notNull(),
+    addedAt: timestamp('added_at').notNull(),
+  },
+  (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
+);
+
 export type HandoffRow = typeof handoffs.$inferSelect;
 export type NewHandoffRow = typeof handoffs.$inferInsert;
 export type DecisionRow = typeof decisions.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type DraftRow = typeof drafts.$inferSelect;
+export type ResellerRow = typeof registeredResellers.$inferSelect;

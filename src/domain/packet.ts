@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { accountDomain } from './accountMatch.js';
 
 /**
  * The handoff packet: the eleven fields of DOMAIN.md as partner marketing fills them.
@@ -8,6 +9,7 @@ import { z } from 'zod';
 export const FIELD_LIMITS = {
   accountName: 150,
   crmOpportunity: 300,
+  accountDomain: 200,
   partnerOrg: 150,
   partnerContactName: 120,
   partnerContactRole: 120,
@@ -27,6 +29,9 @@ export type PacketField =
   | keyof typeof FIELD_LIMITS
   | 'partnerNextMoveDate'
   | 'partnerAgreedInWriting'
+  | 'onPriorityList'
+  | 'opportunityCreatedOn'
+  | 'partnerTouchOn'
   | 'aeUserId'
   | 'ownerUserId'
   | 'responseWindowDays'
@@ -52,10 +57,31 @@ const slackUserId = (what: string) =>
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
-export function packetSchema(today: string) {
+/** An optional calendar date that cannot be in the future (`latest`: the latest "today" anywhere). */
+const pastDate = (latest: string) =>
+  z
+    .string()
+    .regex(isoDate, 'Pick a date.')
+    .refine((date) => DateTime.fromISO(date).isValid, 'Pick a date.')
+    .refine((date) => date <= latest, 'This date is in the future.')
+    .nullish()
+    .transform((value) => value ?? null);
+
+/** `today`: the earliest calendar date anywhere (dates before it are past); `latest`: the latest one. */
+export function packetSchema(
+  today: string,
+  latest = DateTime.fromISO(today).plus({ days: 2 }).toISODate() ?? today,
+) {
   return z.object({
     accountName: requiredText('accountName', 'the account name'),
     crmOpportunity: optionalText('crmOpportunity'),
+    accountDomain: optionalText('accountDomain').refine(
+      (value) => value === null || accountDomain(value) !== undefined,
+      "Use the company's web domain, like northwind.com.",
+    ),
+    onPriorityList: z.boolean().default(false),
+    opportunityCreatedOn: pastDate(latest),
+    partnerTouchOn: pastDate(latest),
     partnerOrg: requiredText('partnerOrg', 'the partner organization'),
     partnerContactName: requiredText('partnerContactName', 'the partner contact (a person, not a logo)'),
     partnerContactRole: optionalText('partnerContactRole'),
@@ -128,8 +154,9 @@ export function isHttpUrl(value: string): boolean {
 export function parsePacket(
   input: PacketInput,
   today: string,
+  latest?: string,
 ): { ok: true; packet: Packet } | { ok: false; errors: PacketErrors } {
-  const result = packetSchema(today).safeParse(input);
+  const result = packetSchema(today, latest).safeParse(input);
   if (result.success) return { ok: true, packet: result.data };
   const errors: PacketErrors = {};
   for (const issue of result.error.issues) {

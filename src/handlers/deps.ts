@@ -2,12 +2,14 @@ import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
 import type { HandoffService } from '../services/handoffs.js';
 import type { OwnerActions } from '../services/ownerActions.js';
+import type { PacketService } from '../services/packets.js';
 import type { Replies } from '../services/replies.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
   handoffs: HandoffService;
+  packets: PacketService;
   ownerActions: OwnerActions;
   replies: Replies;
   /** The App Home view for a user, as of now. */

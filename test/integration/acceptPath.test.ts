@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs } from '../../src/db/schema.js';
+import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { blockAction, packetSubmission } from '../support/payloads.js';
+import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 describe('the accept path, end to end', () => {
@@ -32,9 +33,9 @@ describe('the accept path, end to end', () => {
   });
 
   it('stores a valid packet, DMs the AE with Accept/Decline, confirms to the author; Accept closes the loop', async () => {
-    const submit = await h.interact(packetSubmission());
-    expect(submit.status).toBe(200);
-    expect(await submit.text()).toBe('');
+    const { review, answer } = await submitAndSend(h);
+    expect(JSON.stringify(review.blocks)).toContain('18/18 · Ready to hand off');
+    expect(answer).toEqual({ response_action: 'clear' });
 
     const stored = h.database.db.select().from(handoffs).all();
     expect(stored).toHaveLength(1);
@@ -109,7 +110,7 @@ describe('the accept path, end to end', () => {
   it('skips configured company closure days when computing the AE deadline', async () => {
     await h.stop();
     h = await startHarness({ env: { CLOSURE_DATES: '2026-11-25,2026-11-26' } });
-    await h.interact(packetSubmission());
+    await submitAndSend(h);
     const [handoff] = h.database.db.select().from(handoffs).all();
     // Monday 15:00 Berlin + 3 business days, Wednesday and Thursday closed: Monday 30 November 15:00 Berlin.
     expect(handoff?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');

@@ -149,12 +149,18 @@ describe('a decision happens exactly once', () => {
     expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
   });
 
-  it('stores one handoff for a double submit of the same modal and for a Slack retry', async () => {
-    const { packetSubmission } = await import('../support/payloads.js');
-    const payload = packetSubmission({ viewId: 'V0DOUBLE' });
-    const responses = await Promise.all([h.interact(payload), h.interact(payload)]);
+  it('stores one handoff for a double Send of the same review and for a Slack retry', async () => {
+    const { packetSubmission, reviewSubmission } = await import('../support/payloads.js');
+    // The packet modal submitted twice keeps one draft; the review's Send twice plus a retry stores one handoff.
+    const first = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const again = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const [a, b] = [await ackBody(first), await ackBody(again)] as { view?: { private_metadata: string } }[];
+    const draftId = JSON.parse(a?.view?.private_metadata ?? '{}').draftId as number;
+    expect(JSON.parse(b?.view?.private_metadata ?? '{}').draftId).toBe(draftId);
+    const send = reviewSubmission({ draftId });
+    const responses = await Promise.all([h.interact(send), h.interact(send)]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const retry = await h.interact(payload, {
+    const retry = await h.interact(send, {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     });
     expect(retry.status).toBe(200);

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { outbox } from '../../src/db/schema.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { aeUser, sendHandoff } from '../support/flow.js';
+import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
-import { blockAction, packetSubmission } from '../support/payloads.js';
+import { blockAction } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 
 const pending = (h: Harness) =>
@@ -25,8 +25,8 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     h = await startHarness();
     h.slack.fail('chat.postMessage', { status: 500 });
     h.slack.fail('chat.update', { status: 500 });
-    const submit = await h.interact(packetSubmission());
-    expect(submit.status).toBe(200);
+    const { answer } = await submitAndSend(h);
+    expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(
       () => pending(h as Harness).every((r) => r.attempts >= 1) && pending(h as Harness).length > 0,
     );
@@ -79,7 +79,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     h = await startHarness();
     h.slack.fail('chat.postMessage', { retryAfter: 30 }, 2);
     const sentAt = h.clock.now().getTime();
-    await h.interact(packetSubmission());
+    await submitAndSend(h);
     await waitFor(
       () => pending(h as Harness).filter((r) => r.attempts === 1).length === 2,
       4000,
@@ -100,7 +100,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   it('holds every post of a rate-limited method until Retry-After has passed, in other conversations too', async () => {
     h = await startHarness();
     h.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
-    await h.interact(packetSubmission({ viewId: 'V0FIRST' }));
+    await submitAndSend(h, {}, { viewId: 'V0FIRST' });
     await waitFor(
       () => h?.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
       4000,
@@ -109,7 +109,11 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await settle(300);
     const before = h.slack.callsTo('chat.postMessage').length;
     // A second handoff to another AE: a different conversation, but the same rate-limited method.
-    await h.interact(packetSubmission({ viewId: 'V0SECOND', values: { aeUserId: people.otherAe.id } }));
+    await submitAndSend(
+      h,
+      { accountName: 'Contoso Freight', accountDomain: 'contoso.com', aeUserId: people.otherAe.id },
+      { viewId: 'V0SECOND' },
+    );
     await settle(500);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(before);
     h.clock.advance(30_000);
@@ -137,7 +141,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     const first = await startHarness({ slack });
     slack.fail('chat.postMessage', { status: 500 });
-    await first.interact(packetSubmission());
+    await submitAndSend(first);
     await waitFor(() => pending(first).length === 2 && pending(first).every((r) => r.attempts >= 1));
     const databasePath = first.config.databasePath;
     await first.stop({ keepDatabase: true });

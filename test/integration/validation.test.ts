@@ -117,7 +117,7 @@ describe('packet validation shows inline errors and stores nothing', () => {
 
   it('keeps the modal open with a clear message when storing fails', async () => {
     h.database.sqlite.exec(
-      "create trigger refuse_handoffs before insert on handoffs begin select raise(abort, 'disk full'); end",
+      "create trigger refuse_drafts before insert on drafts begin select raise(abort, 'disk full'); end",
     );
     const errors = await submitErrors(h, {});
     expect(errors).toEqual({

@@ -2,15 +2,47 @@ import { expect } from 'vitest';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { handoffs } from '../../src/db/schema.js';
 import { type Harness, waitFor } from './harness.js';
-import { type PacketValues, packetSubmission } from './payloads.js';
+import { type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
 import { people } from './people.js';
 
-/** Submits a valid packet and waits until the AE's DM has landed; returns the stored handoff and the DM. */
+/**
+ * Submits a packet (the review step is pushed) and sends it from the review; returns the review view and the answer
+ * to Send (`{ response_action: 'clear' }` when sent).
+ */
+export async function submitAndSend(
+  h: Harness,
+  values: PacketValues = {},
+  opts: { viewId?: string; overrideReason?: string } = {},
+) {
+  const submitted = await h.interact(
+    packetSubmission({ values, ...(opts.viewId ? { viewId: opts.viewId } : {}) }),
+  );
+  expect(submitted.status).toBe(200);
+  const pushed = (await submitted.json()) as {
+    response_action: string;
+    view: { private_metadata: string; blocks: unknown[] };
+  };
+  expect(pushed.response_action).toBe('push');
+  const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+  const sent = await h.interact(
+    reviewSubmission({
+      draftId,
+      ...(opts.overrideReason !== undefined ? { overrideReason: opts.overrideReason } : {}),
+    }),
+  );
+  expect(sent.status).toBe(200);
+  return {
+    review: pushed.view,
+    draftId,
+    answer: (await sent.json()) as { response_action?: string; errors?: Record<string, string> },
+  };
+}
+
+/** Submits a valid packet, sends it from the review, and waits until the AE's DM has landed. */
 export async function sendHandoff(h: Harness, values: PacketValues = {}) {
   const before = h.database.db.select().from(handoffs).all().length;
-  const response = await h.interact(packetSubmission({ values }));
-  expect(response.status).toBe(200);
-  expect(await response.text()).toBe('');
+  const { answer } = await submitAndSend(h, values);
+  expect(answer).toEqual({ response_action: 'clear' });
   const all = h.database.db.select().from(handoffs).all();
   expect(all).toHaveLength(before + 1);
   const handoff = all[all.length - 1] as HandoffRow;

@@ -3,7 +3,9 @@ import {
   AGREED_IN_WRITING_OPTION,
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
+  ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
+  REVIEW_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import { people, TEAM } from './people.js';
 
@@ -35,6 +37,10 @@ export function slashCommand(overrides: Record<string, string> = {}): Record<str
 export interface PacketValues {
   accountName?: string;
   crmOpportunity?: string | null;
+  accountDomain?: string | null;
+  onPriorityList?: boolean;
+  opportunityCreatedOn?: string | null;
+  partnerTouchOn?: string | null;
   partnerOrg?: string;
   partnerContactName?: string;
   partnerContactRole?: string | null;
@@ -58,6 +64,10 @@ export interface PacketValues {
 export const northwind: Required<PacketValues> = {
   accountName: 'Northwind Logistics',
   crmOpportunity: 'OPP-20417 (stage 2, expansion)',
+  accountDomain: 'northwind.com',
+  onPriorityList: true,
+  opportunityCreatedOn: '2026-09-14',
+  partnerTouchOn: '2026-10-20',
   partnerOrg: 'Meridian Cloud Consulting',
   partnerContactName: 'Dana Reyes',
   partnerContactRole: 'Alliances lead',
@@ -86,6 +96,19 @@ export function packetState(overrides: PacketValues = {}) {
   return {
     [b.accountName]: { [ACTION_ID.value]: text(v.accountName) },
     [b.crmOpportunity]: { [ACTION_ID.value]: text(v.crmOpportunity) },
+    [b.accountDomain]: { [ACTION_ID.value]: text(v.accountDomain) },
+    [b.onPriorityList]: {
+      [ACTION_ID.value]: {
+        type: 'checkboxes',
+        selected_options: v.onPriorityList
+          ? [{ text: { type: 'plain_text', text: 'Priority' }, value: ON_PRIORITY_LIST_OPTION }]
+          : [],
+      },
+    },
+    [b.opportunityCreatedOn]: {
+      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.opportunityCreatedOn },
+    },
+    [b.partnerTouchOn]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerTouchOn } },
     [b.partnerOrg]: { [ACTION_ID.value]: text(v.partnerOrg) },
     [b.partnerContactName]: { [ACTION_ID.value]: text(v.partnerContactName) },
     [b.partnerContactRole]: { [ACTION_ID.value]: text(v.partnerContactRole) },
@@ -126,6 +149,7 @@ export function viewSubmission(opts: {
   values: Record<string, unknown>;
   privateMetadata?: string;
   teamId?: string;
+  blocks?: unknown[];
 }) {
   const user = opts.user ?? { id: people.author.id, team_id: TEAM };
   viewCounter += 1;
@@ -145,7 +169,7 @@ export function viewSubmission(opts: {
       id: opts.viewId ?? `V0TEST${viewCounter}`,
       team_id: TEAM,
       type: 'modal',
-      blocks: [],
+      blocks: opts.blocks ?? [],
       private_metadata: opts.privateMetadata ?? '',
       callback_id: opts.callbackId,
       state: { values: opts.values },
@@ -250,4 +274,28 @@ export function blockAction(opts: {
     is_enterprise_install: false,
     enterprise: null,
   };
+}
+
+/** Send from the review step (the pushed view); `overrideReason` fills the "why send it anyway" box. */
+export function reviewSubmission(opts: {
+  draftId: number;
+  overrideReason?: string;
+  user?: User;
+  viewId?: string;
+}) {
+  const withBox = opts.overrideReason !== undefined;
+  return viewSubmission({
+    callbackId: CALLBACK_ID.review,
+    privateMetadata: JSON.stringify({ draftId: opts.draftId }),
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+    blocks: withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : [],
+    values: withBox
+      ? {
+          [REVIEW_BLOCK_ID.override]: {
+            [ACTION_ID.value]: { type: 'plain_text_input', value: opts.overrideReason },
+          },
+        }
+      : {},
+  });
 }

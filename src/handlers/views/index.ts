@@ -4,9 +4,11 @@ import type { HandlerDeps } from '../deps.js';
 import { declineSubmit } from './declineSubmit.js';
 import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
+import { reviewSubmit } from './reviewSubmit.js';
 
 export function registerViews(app: App, deps: HandlerDeps): void {
   app.view(CALLBACK_ID.packet, packetSubmit(deps));
+  app.view(CALLBACK_ID.review, reviewSubmit(deps));
   app.view(CALLBACK_ID.decline, declineSubmit(deps));
   app.view(CALLBACK_ID.reassign, reassignSubmit(deps));
   app.view(CALLBACK_ID.extend, extendSubmit(deps));

@@ -1,5 +1,10 @@
 import type { ViewStateValue } from '@slack/bolt';
-import { ACTION_ID, AGREED_IN_WRITING_OPTION, PACKET_BLOCK_ID } from '../../blocks/ids.js';
+import {
+  ACTION_ID,
+  AGREED_IN_WRITING_OPTION,
+  ON_PRIORITY_LIST_OPTION,
+  PACKET_BLOCK_ID,
+} from '../../blocks/ids.js';
 import type { PacketErrors, PacketField, PacketInput } from '../../domain/packet.js';
 
 type StateValues = Record<string, Record<string, ViewStateValue>>;
@@ -12,6 +17,12 @@ export function readPacketForm(values: StateValues): PacketInput {
   return {
     accountName: text('accountName') ?? '',
     crmOpportunity: text('crmOpportunity'),
+    accountDomain: text('accountDomain'),
+    onPriorityList: (get('onPriorityList')?.selected_options ?? []).some(
+      (option) => option.value === ON_PRIORITY_LIST_OPTION,
+    ),
+    opportunityCreatedOn: get('opportunityCreatedOn')?.selected_date ?? null,
+    partnerTouchOn: get('partnerTouchOn')?.selected_date ?? null,
     partnerOrg: text('partnerOrg') ?? '',
     partnerContactName: text('partnerContactName') ?? '',
     partnerContactRole: text('partnerContactRole'),

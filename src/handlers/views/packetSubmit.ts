@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { PACKET_BLOCK_ID } from '../../blocks/ids.js';
+import { reviewModal } from '../../blocks/reviewModal.js';
+import type { SubmitResult } from '../../services/packets.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { packetBlockErrors, readPacketForm } from './packetForm.js';
 
-/** Submitting the packet modal: inline errors, or store-and-send then close the modal. */
+/** Submitting the packet modal: inline errors, or the review step pushed on top (the packet's input is kept). */
 export function packetSubmit(deps: HandlerDeps) {
   return async ({
     ack,
@@ -12,11 +14,10 @@ export function packetSubmit(deps: HandlerDeps) {
     view,
     logger,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const ctx = requestContext(body, deps.config.internalTeamIds);
-    let result: Awaited<ReturnType<HandlerDeps['handoffs']['submitPacket']>>;
+    let result: SubmitResult;
     try {
-      result = await deps.handoffs.submitPacket({
-        ...ctx,
+      result = await deps.packets.submitPacket({
+        ...requestContext(body, deps.config.internalTeamIds),
         input: readPacketForm(view.state.values),
         sourceViewId: view.id,
       });
@@ -44,6 +45,6 @@ export function packetSubmit(deps: HandlerDeps) {
       });
       return;
     }
-    await ack();
+    await ack({ response_action: 'push', view: reviewModal(result.draftId, result.review) });
   };
 }

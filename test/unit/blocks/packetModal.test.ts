@@ -55,6 +55,10 @@ describe('packetModal', () => {
     expect(optional).toEqual(
       [
         b.crmOpportunity,
+        b.accountDomain,
+        b.onPriorityList,
+        b.opportunityCreatedOn,
+        b.partnerTouchOn,
         b.partnerContactRole,
         b.partnerNextMoveDate,
         b.partnerAgreedInWriting,

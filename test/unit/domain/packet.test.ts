@@ -78,15 +78,14 @@ describe('parsePacket', () => {
     expect(Object.keys(result.errors).sort()).toEqual(['accountName', 'warmPath']);
   });
 
-  it.each(Object.entries(FIELD_LIMITS).filter(([field]) => field !== 'evidenceUrl'))(
-    'accepts %s at its limit (%i) and rejects one character more',
-    (field, max) => {
-      expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max) })).toBeUndefined();
-      expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max + 1) })).toBe(
-        `Keep this under ${max} characters.`,
-      );
-    },
-  );
+  it.each(
+    Object.entries(FIELD_LIMITS).filter(([field]) => field !== 'evidenceUrl' && field !== 'accountDomain'),
+  )('accepts %s at its limit (%i) and rejects one character more', (field, max) => {
+    expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max) })).toBeUndefined();
+    expect(errorOn(field as PacketField, { [field]: 'x'.repeat(max + 1) })).toBe(
+      `Keep this under ${max} characters.`,
+    );
+  });
 
   it('rejects an evidence link over its limit', () => {
     const url = `https://example.com/${'a'.repeat(FIELD_LIMITS.evidenceUrl)}`;
@@ -201,5 +200,26 @@ describe('parsePacket: values the form would never send but a forged payload mig
   it('stores the evidence link normalised, with spaces and Slack link delimiters encoded', () => {
     const result = parsePacket(input({ evidenceUrl: 'https://docs.example.com/a b?x=<1>|2' }), TODAY);
     expect(result.ok && result.packet.evidenceUrl).toBe('https://docs.example.com/a%20b?x=%3C1%3E%7C2');
+  });
+});
+
+describe('parsePacket: the company domain', () => {
+  it('accepts a domain or a URL of the company and refuses what is not a domain', () => {
+    expect(errorOn('accountDomain', { accountDomain: 'www.northwind.com' })).toBeUndefined();
+    expect(errorOn('accountDomain', { accountDomain: 'https://eu.northwind.co.uk/about' })).toBeUndefined();
+    expect(errorOn('accountDomain', { accountDomain: 'northwind' })).toBe(
+      "Use the company's web domain, like northwind.com.",
+    );
+    expect(errorOn('accountDomain', { accountDomain: `${'a'.repeat(200)}.com` })).toBe(
+      'Keep this under 200 characters.',
+    );
+  });
+
+  it('refuses opportunity and partner dates in the future', () => {
+    expect(errorOn('opportunityCreatedOn', { opportunityCreatedOn: '2099-01-01' })).toBe(
+      'This date is in the future.',
+    );
+    expect(errorOn('partnerTouchOn', { partnerTouchOn: '2099-01-01' })).toBe('This date is in the future.');
+    expect(errorOn('partnerTouchOn', { partnerTouchOn: '2026-01-01' })).toBeUndefined();
   });
 });

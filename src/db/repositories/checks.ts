@@ -1,0 +1,79 @@
+import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import {
+  type DraftRow,
+  drafts,
+  type HandoffRow,
+  handoffs,
+  type ResellerRow,
+  registeredResellers,
+} from '../schema.js';
+
+/**
+ * Other handoffs on the same account (same account key, or same company domain when one is given) that are still
+ * open, or were sent since `since`. Uses handoffs_account_key_idx and handoffs_account_domain_idx.
+ */
+export function findSameAccount(
+  exec: Executor,
+  account: { key: string; domain: string | null },
+  since: Date,
+  limit = 10,
+): HandoffRow[] {
+  const sameAccount = account.domain
+    ? or(eq(handoffs.accountKey, account.key), eq(handoffs.accountDomain, account.domain))
+    : eq(handoffs.accountKey, account.key);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        sameAccount,
+        or(inArray(handoffs.status, ['sent', 'accepted', 'expired']), gte(handoffs.sentAt, since)),
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+export function findResellers(exec: Executor, accountKey: string): ResellerRow[] {
+  return exec.select().from(registeredResellers).where(eq(registeredResellers.accountKey, accountKey)).all();
+}
+
+export function listResellers(exec: Executor, limit: number): ResellerRow[] {
+  return exec.select().from(registeredResellers).orderBy(registeredResellers.accountKey).limit(limit).all();
+}
+
+export function addReseller(exec: Executor, row: typeof registeredResellers.$inferInsert): boolean {
+  return exec.insert(registeredResellers).values(row).onConflictDoNothing().run().changes === 1;
+}
+
+export function removeReseller(exec: Executor, accountKey: string, resellerKey: string): boolean {
+  return (
+    exec
+      .delete(registeredResellers)
+      .where(
+        and(eq(registeredResellers.accountKey, accountKey), eq(registeredResellers.resellerKey, resellerKey)),
+      )
+      .run().changes === 1
+  );
+}
+
+/** Stores (or replaces, after an edit) the draft of one packet modal. */
+export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): DraftRow {
+  const saved = exec
+    .insert(drafts)
+    .values(row)
+    .onConflictDoUpdate({
+      target: drafts.sourceViewId,
+      set: { content: row.content, updatedAt: row.updatedAt },
+    })
+    .returning()
+    .get();
+  if (!saved) throw new Error(`draft for view ${row.sourceViewId} not saved`);
+  return saved;
+}
+
+export function findDraft(exec: Executor, id: number): DraftRow | undefined {
+  return exec.select().from(drafts).where(eq(drafts.id, id)).get();
+}
