@@ -20,6 +20,7 @@ import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
+import { createRevops } from './services/revops.js';
 import { createSweeper, type Sweeper } from './services/sweep.js';
 import { initSlackAuth } from './slackAuth.js';
 
@@ -150,6 +151,13 @@ export function buildApp(deps: AppDeps): RunningApp {
       scoring: config.scoring,
       conflictLookbackDays: config.conflictLookbackDays,
       onOutboxWrite,
+    }),
+    revops: createRevops({
+      db,
+      clock,
+      logger: logger.child({ component: 'revops' }),
+      revopsUserIds: config.revopsUserIds,
+      adminUserIds: config.adminUserIds,
     }),
     handoffs: createHandoffService({
       db,

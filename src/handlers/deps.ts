@@ -4,12 +4,14 @@ import type { HandoffService } from '../services/handoffs.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
 import type { Replies } from '../services/replies.js';
+import type { Revops } from '../services/revops.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
   handoffs: HandoffService;
   packets: PacketService;
+  revops: Revops;
   ownerActions: OwnerActions;
   replies: Replies;
   /** The App Home view for a user, as of now. */

@@ -1,21 +1,86 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral } from '../../blocks/ephemerals.js';
 import { packetModal } from '../../blocks/packetModal.js';
+import type { RequestContext } from '../../services/handoffs.js';
 import type { HandlerDeps } from '../deps.js';
 
-/** `/handoff [account name]`: ack at once, then open the packet modal while the trigger is fresh. */
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/handoff [account name]` opens the packet; `help`, `reseller …` and `classify …` are subcommands. */
 export function handoffCommand(deps: HandlerDeps) {
-  return async ({ ack, command, client, logger }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ ack, command, client, logger }: Args) => {
     await ack();
-    const accountName = command.text.trim();
+    const text = command.text.trim();
+    const [first = '', ...rest] = text.split(/\s+/);
+    const sub = first.toLowerCase();
+    const ctx: RequestContext = {
+      actor: { userId: command.user_id, teamId: command.team_id },
+      internalTeamIds: [command.team_id, command.enterprise_id, ...deps.config.internalTeamIds].filter(
+        (id): id is string => typeof id === 'string' && id.length > 0,
+      ),
+    };
+    const reply = (message: string) => deps.replies.ephemeral(command.response_url, message, command.user_id);
+    if (sub === 'help') return reply(commandReply.help());
+    if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
+    if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));
     try {
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: packetModal({ authorUserId: command.user_id, ...(accountName ? { accountName } : {}) }),
+        view: packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }),
       });
     } catch (error) {
       logger.warn(`views.open for /handoff failed: ${String(error)}`);
-      deps.replies.ephemeral(command.response_url, ephemeral.modalFailed());
+      reply(ephemeral.modalFailed());
     }
   };
+}
+
+function resellerCommand(deps: HandlerDeps, ctx: RequestContext, args: string): string {
+  const [verb = '', ...words] = args.split(/\s+/);
+  const [account = '', reseller = ''] = words
+    .join(' ')
+    .split('|')
+    .map((part) => part.trim());
+  switch (verb.toLowerCase()) {
+    case 'add':
+    case 'remove': {
+      if (!account || !reseller)
+        return commandReply.usage(`/handoff reseller ${verb} <account> | <reseller>`);
+      const result =
+        verb.toLowerCase() === 'add'
+          ? deps.revops.registerReseller(ctx, account, reseller)
+          : deps.revops.unregisterReseller(ctx, account, reseller);
+      if (result.kind === 'forbidden') return commandReply.forbidden();
+      if (result.kind === 'invalid') return commandReply.invalid(result.message);
+      return verb.toLowerCase() === 'add'
+        ? commandReply.resellerAdded(account, reseller, result.value)
+        : commandReply.resellerRemoved(account, reseller, result.value);
+    }
+    case 'list': {
+      const result = deps.revops.resellers(ctx, account || undefined);
+      if (result.kind !== 'done') return commandReply.forbidden();
+      return commandReply.resellerList(result.value, account || undefined);
+    }
+    default:
+      return commandReply.usage(
+        '/handoff reseller add|remove <account> | <reseller>, or /handoff reseller list [account]',
+      );
+  }
+}
+
+function classifyCommand(deps: HandlerDeps, ctx: RequestContext, words: string[]): string {
+  const [idText = '', kind = '', ...reasonWords] = words;
+  const handoffId = Number(idText.replace(/^#/, ''));
+  const to = { sourced: 'partner_sourced', influenced: 'partner_influenced' }[kind.toLowerCase()] as
+    | 'partner_sourced'
+    | 'partner_influenced'
+    | undefined;
+  if (!Number.isSafeInteger(handoffId) || !to) {
+    return commandReply.usage('/handoff classify <handoff #> sourced|influenced <why>');
+  }
+  const result = deps.revops.correctClassification(ctx, handoffId, to, reasonWords.join(' '));
+  if (result.kind === 'forbidden') return commandReply.forbidden();
+  if (result.kind === 'invalid') return commandReply.invalid(result.message);
+  return commandReply.corrected(handoffId, result.value.from, to);
 }

@@ -1,0 +1,33 @@
+import type { ResellerRow } from '../db/schema.js';
+import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
+import { userText } from './mrkdwn.js';
+
+/** Replies to `/handoff` subcommands, shown only to the person who typed them. */
+export const commandReply = {
+  help: () =>
+    [
+      '*`/handoff [account name]`*: hand a partner deal to one AE (opens the packet).',
+      '*`/handoff reseller list [account]`*: resellers registered on accounts.',
+      '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
+      '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
+    ].join('\n'),
+  forbidden: () => 'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
+  invalid: (message: string) => `${message} Nothing was changed.`,
+  usage: (usage: string) => `Usage: \`${usage}\``,
+  resellerAdded: (account: string, reseller: string, added: boolean) =>
+    added
+      ? `Registered *${userText(reseller, 150)}* as a reseller on *${userText(account, 150)}*. Another partner's handoff on it will be flagged as a channel conflict.`
+      : `*${userText(reseller, 150)}* was already registered on *${userText(account, 150)}*.`,
+  resellerRemoved: (account: string, reseller: string, removed: boolean) =>
+    removed
+      ? `Removed *${userText(reseller, 150)}* from *${userText(account, 150)}*.`
+      : `*${userText(reseller, 150)}* was not registered on *${userText(account, 150)}*.`,
+  resellerList: (rows: ResellerRow[], account?: string) =>
+    rows.length === 0
+      ? account
+        ? `No reseller is registered on *${userText(account, 150)}*.`
+        : 'No reseller is registered yet.'
+      : rows.map((r) => `• *${userText(r.accountName, 150)}*: ${userText(r.resellerName, 150)}`).join('\n'),
+  corrected: (handoffId: number, from: Classification, to: Classification) =>
+    `Handoff #${handoffId} is now *${CLASSIFICATION_LABEL[to]}* (was ${CLASSIFICATION_LABEL[from]}). The correction is recorded with your name, the time and your reason.`,
+} as const;
