@@ -17,10 +17,21 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
 
 function findingLine(f: Finding): string {
   if (f.kind === 'reseller') {
-    return `• *Registered reseller*: ${userText(f.resellerName, 150)} on ${userText(f.accountName, 150)}`;
+    return `• *Registered reseller*: ${userText(f.resellerName, 80)} on ${userText(f.accountName, 80)}`;
   }
   const what = f.kind === 'duplicate' ? '*Duplicate*' : '*Channel conflict*';
-  return `• ${what}: handoff #${f.handoffId} ${userText(f.accountName, 150)} via ${userText(f.partnerOrg, 150)}, ${describeStatus(f.status)} (AE ${mention(f.aeUserId)})`;
+  return `• ${what}: handoff #${f.handoffId} ${userText(f.accountName, 80)} via ${userText(f.partnerOrg, 80)}, ${describeStatus(f.status)} (AE ${mention(f.aeUserId)})`;
+}
+
+/** Lines under a title, as many as fit in `max` characters, then a count of the rest. */
+function linesWithin(title: string, lines: string[], max: number): string {
+  let text = title;
+  for (const [index, line] of lines.entries()) {
+    const rest = lines.length - index;
+    if (text.length + line.length + 1 + 20 > max) return `${text}\n…and ${rest} more`;
+    text += `\n${line}`;
+  }
+  return text;
 }
 
 /** The review step: score, band, each component's reason, readiness, attribution and what the check found. */
@@ -48,7 +59,7 @@ export function reviewModal(draftId: number, review: Review): ModalView {
     ),
   ];
   if (review.findings.length > 0) {
-    blocks.push(section(`*On this account*\n${review.findings.slice(0, 10).map(findingLine).join('\n')}`));
+    blocks.push(section(linesWithin('*On this account*', review.findings.map(findingLine), 3000)));
   } else {
     blocks.push(context('No other open or recent handoff and no registered reseller on this account.'));
   }
