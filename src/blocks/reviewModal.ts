@@ -43,7 +43,7 @@ export function reviewModal(draftId: number, review: Review): ModalView {
       text: { type: 'plain_text', text: plain(`${scorecard.total}/18 · ${BAND_LABEL[scorecard.band]}`, 150) },
     },
     context(
-      `Handoff of *${userText(review.packet.accountName, 150)}* (via ${userText(review.packet.partnerOrg, 150)}) to ${mention(review.ae.id)}. Use *Back to edit* to change anything; your input is kept.`,
+      `${review.authorLastScores.length > 0 ? `Your last packets scored ${review.authorLastScores.join(', ')}. ` : ''}Handoff of *${userText(review.packet.accountName, 150)}* (via ${userText(review.packet.partnerOrg, 150)}) to ${mention(review.ae.id)}. Use *Back to edit* to change anything; your input is kept.`,
     ),
     section(
       scorecard.components

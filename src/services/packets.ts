@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
-import { type HandoffRow, insertHandoff } from '../db/repositories/handoffs.js';
+import { type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import type { DraftRow } from '../db/schema.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
@@ -45,6 +45,8 @@ export interface Review {
   /** Why sending needs a written reason: below the lowest band, or a duplicate of an open handoff. */
   overrideNeeded: ('below_lowest_band' | 'duplicate')[];
   partnerChannelExternal: boolean;
+  /** The author's last three sent packets' scores, newest first, for a sense of trend. */
+  authorLastScores: number[];
 }
 
 export type SubmitResult =
@@ -197,6 +199,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       findings,
       overrideNeeded,
       partnerChannelExternal: Boolean(checked.channel?.isExternallyShared),
+      authorLastScores: lastScores(db, req.actor.userId),
     };
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,

@@ -115,4 +115,20 @@ describe('the accept path, end to end', () => {
     // Monday 15:00 Berlin + 3 business days, Wednesday and Thursday closed: Monday 30 November 15:00 Berlin.
     expect(handoff?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
   });
+
+  it("reminds the author of their last three packets' scores in the review", async () => {
+    for (const [index, accountName] of ['Alpha Freight', 'Beta Freight', 'Gamma Freight'].entries()) {
+      await submitAndSend(
+        h,
+        { accountName, accountDomain: null, ...(index === 1 ? { evidenceUrl: null } : {}) },
+        { viewId: `V0PAST${index}` },
+      );
+    }
+    const { review } = await submitAndSend(
+      h,
+      { accountName: 'Delta Freight', accountDomain: null },
+      { viewId: 'V0NOW' },
+    );
+    expect(JSON.stringify(review.blocks)).toContain('Your last packets scored 18, 16, 18.');
+  });
 });

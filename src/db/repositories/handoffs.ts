@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
@@ -145,4 +145,16 @@ export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number):
     .orderBy(asc(handoffs.dueAt))
     .limit(limit)
     .all();
+}
+
+/** The scores of an author's most recent scored handoffs, newest first (uses handoffs_author_user_id_idx). */
+export function lastScores(exec: Executor, authorUserId: string, limit = 3): number[] {
+  return exec
+    .select({ score: handoffs.score })
+    .from(handoffs)
+    .where(and(eq(handoffs.authorUserId, authorUserId), isNotNull(handoffs.score)))
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all()
+    .map((row) => row.score as number);
 }

@@ -40,6 +40,7 @@ function review(pattern: string, overrides: Partial<Review> = {}): Review {
     findings,
     overrideNeeded: ['duplicate'],
     partnerChannelExternal: true,
+    authorLastScores: [14, 16, 18],
     ...overrides,
   };
 }
