@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
-import { type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
+import { findBySourceView, type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import type { DraftRow } from '../db/schema.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
@@ -57,6 +57,7 @@ export type SubmitResult =
 export type SendResult =
   | { kind: 'not_found' }
   | { kind: 'override_required'; message: string }
+  | { kind: 'conflict_unnoted'; message: string }
   | { kind: 'sent'; handoff: HandoffRow; duplicate: boolean };
 
 // The earliest and latest calendar dates anywhere on Earth: a date valid in any timezone is never rejected.
@@ -225,9 +226,19 @@ export function createPacketService(deps: PacketServiceDeps) {
       return { kind: 'not_found' };
     }
     const review = draft.content as unknown as Review;
+    // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
+    const already = findBySourceView(db, draft.sourceViewId);
+    if (already) return { kind: 'sent', handoff: already, duplicate: true };
     const now = clock.now();
     // A duplicate may have been sent since the review was shown: check again.
     const findings = checkAccount(db, accountOf(review.packet), since(now));
+    if (hasConflict(findings) && !review.packet.riskNote) {
+      return {
+        kind: 'conflict_unnoted',
+        message:
+          'Another partner or a registered reseller is now on this account. Go back and note the conflict first.',
+      };
+    }
     const needs = new Set(review.overrideNeeded);
     if (hasDuplicate(findings)) needs.add('duplicate');
     const overrideReason = req.overrideReason?.trim() || null;

@@ -90,7 +90,7 @@ export function createRevops(deps: RevopsDeps) {
         tx,
         handoff.id,
         { statuses: HANDOFF_STATUSES, cycle: handoff.cycle },
-        { classification: to, updatedAt: now },
+        { classification: to, classificationReason: `Corrected by RevOps: ${reason.trim()}`, updatedAt: now },
       );
       if (!row) return undefined;
       tx.insert(classificationCorrections)

@@ -158,3 +158,7 @@ export function lastScores(exec: Executor, authorUserId: string, limit = 3): num
     .all()
     .map((row) => row.score as number);
 }
+
+export function findBySourceView(exec: Executor, sourceViewId: string): HandoffRow | undefined {
+  return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
+}

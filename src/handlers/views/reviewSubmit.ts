@@ -44,7 +44,9 @@ export function reviewSubmit(deps: HandlerDeps) {
                 text:
                   result.kind === 'override_required'
                     ? `${result.message} Go back, submit the packet again, and give the reason in the review.`
-                    : 'This review is out of date. Go back and submit the packet again.',
+                    : result.kind === 'conflict_unnoted'
+                      ? result.message
+                      : 'This review is out of date. Go back and submit the packet again.',
               },
             },
           ],
