@@ -18,6 +18,7 @@ import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
+import { partnerChannelBlockedNotifier } from './services/partnerChannel.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
@@ -99,8 +100,10 @@ export function buildApp(deps: AppDeps): RunningApp {
     pollIntervalMs: config.outbox.pollIntervalMs,
     channelIntervalMs: config.outbox.channelIntervalMs,
     maxAttempts: config.outbox.maxAttempts,
+    onPartnerChannelBlocked: (row, error) => notifyPartnerChannelBlocked(row, error),
   });
   const onOutboxWrite = () => outbox.kick();
+  const notifyPartnerChannelBlocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite });
 
   // Count listeners still working after their ack, so a shutdown can wait for them.
   app.use(async ({ next }) => {

@@ -81,3 +81,19 @@ export function decisionNotice(
   if (actions) blocks.push(actions);
   return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
 }
+
+/** To the owner when the partner channel refuses the app: the update waits until the app is invited. */
+export function partnerChannelBlocked(h: HandoffRow, error: string): SlackMessage {
+  const why =
+    error === 'is_archived'
+      ? `${channelLink(h.partnerChannelId)} is archived`
+      : `I am not a member of ${channelLink(h.partnerChannelId)} (or can no longer see it)`;
+  return {
+    text: `I cannot post the partner update for ${userText(h.accountName, 150)} yet.`,
+    blocks: [
+      section(
+        `:warning: I cannot post the partner-safe update for handoff #${h.id} ${title(h)}: ${why}.\nInvite me by typing \`/invite @Handoff\` in that channel. The update is kept and goes out as soon as I can post there.`,
+      ),
+    ],
+  };
+}

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
+import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
 
@@ -72,6 +73,12 @@ export const handoffs = sqliteTable(
     classificationReason: text('classification_reason'),
     /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
     overrideReason: text('override_reason'),
+
+    /** The deal after acceptance: the latest outcome step (see the outcomes table for all of them). */
+    outcome: text('outcome', { enum: OUTCOMES }),
+    /** When the AE or owner last moved the deal (acceptance or an outcome), and when to nudge if it stalls. */
+    lastActivityAt: timestamp('last_activity_at'),
+    nextStallNudgeAt: timestamp('next_stall_nudge_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -82,6 +89,7 @@ export const handoffs = sqliteTable(
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
+    index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
   ],
@@ -129,6 +137,12 @@ export const outbox = sqliteTable(
     targetMessageKey: text('target_message_key'),
     /** For chat.postMessage: remember the posted channel and ts under this key. */
     recordAs: text('record_as'),
+    /** For chat.postMessage: reply in the thread of this earlier message (by its recorded key). */
+    threadOf: text('thread_of'),
+    /** Who reads it: partner rows go to a partner-facing channel and wait there until the app is invited. */
+    audience: text('audience', { enum: ['internal', 'partner'] })
+      .notNull()
+      .default('internal'),
     handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
     attempts: integer('attempts').notNull(),
@@ -170,6 +184,26 @@ export const drafts = sqliteTable('drafts', {
   updatedAt: updatedAt(),
 });
 
+/** Every outcome step recorded after acceptance: append-only, so the deal's history stays visible. */
+export const outcomes = sqliteTable(
+  'outcomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    outcome: text('outcome', { enum: OUTCOMES }).notNull(),
+    /** The CRM opportunity (id or link) when one was created: internal. */
+    crmOpportunity: text('crm_opportunity'),
+    reasonCode: text('reason_code'),
+    /** Internal only: never rendered where a partner can see it. */
+    note: text('note'),
+    recordedByUserId: text('recorded_by_user_id').notNull(),
+    recordedAt: timestamp('recorded_at').notNull(),
+  },
+  (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
+);
+
 /** The audit trail of RevOps corrections to a handoff's classification: who, when, from, to, why. */
 export const classificationCorrections = sqliteTable(
   'classification_corrections',
@@ -207,4 +241,5 @@ export type NewHandoffRow = typeof handoffs.$inferInsert;
 export type DecisionRow = typeof decisions.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type DraftRow = typeof drafts.$inferSelect;
+export type OutcomeRow = typeof outcomes.$inferSelect;
 export type ResellerRow = typeof registeredResellers.$inferSelect;

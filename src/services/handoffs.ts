@@ -7,6 +7,7 @@ import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain
 import { isOpenForDecision } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { decisionMessages } from './notifications.js';
+import { partnerThread } from './partnerThread.js';
 
 export interface HandoffServiceDeps {
   db: Db;
@@ -87,7 +88,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       const decision = findDecision(tx, handoff.id, handoff.assignment);
       if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);
       cancelPendingReminders(tx, handoff.id);
-      enqueue(tx, decisionMessages(handoff, decision), at);
+      enqueue(tx, decisionMessages(handoff, decision, partnerThread(tx, handoff)), at);
       return handoff;
     });
     if (!recorded) {

@@ -1,6 +1,6 @@
 import { handoffMessage, type MovedAway, type SlackMessage } from '../blocks/handoffMessage.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from '../blocks/notices.js';
-import { partnerUpdate } from '../blocks/partnerUpdate.js';
+import { partnerThreadParent, partnerUpdate } from '../blocks/partnerUpdate.js';
 import {
   escalationMessage,
   expiredOwnerNotice,
@@ -25,7 +25,14 @@ const scope = (h: HandoffRow) =>
 /** Keys under which the app's own messages are remembered, to update them in place later. */
 export const messageKey = {
   aeDm: (h: HandoffRow) => `${scope(h)}:ae_dm`,
+  /** One thread per handoff in the partner channel, whoever the AE is. */
+  partnerParent: (h: HandoffRow) => `handoff:${h.id}:partner_parent`,
 };
+
+/** Whether the handoff's partner thread was already started (its parent message queued). */
+export interface PartnerThread {
+  started: boolean;
+}
 
 function post(
   h: HandoffRow,
@@ -58,8 +65,58 @@ function updateAeDm(h: HandoffRow, event: string, decision?: DecisionRow, moved?
   };
 }
 
-const toPartner = (h: HandoffRow, event: string, update: PartnerSafeUpdate) =>
-  post(h, `${event}:partner`, h.partnerChannelId, partnerUpdate(update));
+/**
+ * A partner-facing event: the first one starts the handoff's thread (a parent message showing the status); later
+ * ones reply in that thread and update the parent, so the channel reads as one line per deal.
+ */
+function toPartner(
+  h: HandoffRow,
+  event: string,
+  update: PartnerSafeUpdate,
+  thread: PartnerThread,
+): OutboxMessage[] {
+  const parent = partnerThreadParent(update);
+  const parentPayload = {
+    text: parent.text,
+    blocks: parent.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+  if (!thread.started) {
+    return [
+      {
+        method: 'chat.postMessage',
+        dedupeKey: `${scope(h)}:${event}:partner`,
+        channel: h.partnerChannelId,
+        handoffId: h.id,
+        audience: 'partner',
+        payload: parentPayload,
+        recordAs: messageKey.partnerParent(h),
+      },
+    ];
+  }
+  const reply = partnerUpdate(update);
+  return [
+    {
+      method: 'chat.postMessage',
+      dedupeKey: `${scope(h)}:${event}:partner`,
+      channel: h.partnerChannelId,
+      handoffId: h.id,
+      audience: 'partner',
+      payload: { text: reply.text, blocks: reply.blocks, unfurl_links: false, unfurl_media: false },
+      threadOf: messageKey.partnerParent(h),
+    },
+    {
+      method: 'chat.update',
+      dedupeKey: `${scope(h)}:${event}:partner_parent`,
+      channel: h.partnerChannelId,
+      targetMessageKey: messageKey.partnerParent(h),
+      handoffId: h.id,
+      audience: 'partner',
+      payload: { text: parent.text, blocks: parent.blocks },
+    },
+  ];
+}
 
 /** The owner, and the author too when someone else owns it. */
 function ownerAndAuthor(h: HandoffRow, event: string, message: SlackMessage): OutboxMessage[] {
@@ -79,17 +136,22 @@ export function sentMessages(h: HandoffRow): OutboxMessage[] {
 }
 
 /** A decision: the AE's DM updated in place, owner and author told, the partner channel posted. */
-export function decisionMessages(h: HandoffRow, decision: DecisionRow): OutboxMessage[] {
+export function decisionMessages(
+  h: HandoffRow,
+  decision: DecisionRow,
+  thread: PartnerThread,
+): OutboxMessage[] {
   return [
     updateAeDm(h, 'decided', decision),
     post(h, 'decided:owner', h.ownerUserId, decisionNotice(h, decision, { forOwner: true })),
     ...(h.authorUserId === h.ownerUserId
       ? []
       : [post(h, 'decided:author', h.authorUserId, decisionNotice(h, decision))]),
-    toPartner(
+    ...toPartner(
       h,
       'decided',
       partnerSafeUpdate(h, decision.decision, decision.reasonCode as DeclineReason | null),
+      thread,
     ),
   ];
 }
@@ -122,12 +184,17 @@ export function expiryMessages(h: HandoffRow, escalation: EscalationTargets): Ou
 }
 
 /** Reassignment: the old AE's DM says it moved, the new AE gets the packet, the owner and the partner hear. */
-export function reassignMessages(before: HandoffRow, after: HandoffRow, at: Date): OutboxMessage[] {
+export function reassignMessages(
+  before: HandoffRow,
+  after: HandoffRow,
+  at: Date,
+  thread: PartnerThread,
+): OutboxMessage[] {
   return [
     updateAeDm(before, 'moved', undefined, { to: after.aeUserId, at }),
     post(after, 'sent:ae_dm', after.aeUserId, handoffMessage(after), { recordAs: messageKey.aeDm(after) }),
     ...ownerAndAuthor(after, 'reassigned', reassignedOwnerNotice(after, before.aeUserId)),
-    toPartner(after, 'reassigned', partnerSafeUpdate(after, 'reassigned')),
+    ...toPartner(after, 'reassigned', partnerSafeUpdate(after, 'reassigned'), thread),
   ];
 }
 
@@ -142,10 +209,10 @@ export function extendMessages(after: HandoffRow): OutboxMessage[] {
 }
 
 /** Withdrawal: the AE's buttons go, the owner is told, the partner hears the handoff is closed. */
-export function withdrawMessages(h: HandoffRow): OutboxMessage[] {
+export function withdrawMessages(h: HandoffRow, thread: PartnerThread): OutboxMessage[] {
   return [
     updateAeDm(h, 'withdrawn'),
     ...ownerAndAuthor(h, 'withdrawn', withdrawnOwnerNotice(h)),
-    toPartner(h, 'withdrawn', partnerSafeUpdate(h, 'withdrawn')),
+    ...toPartner(h, 'withdrawn', partnerSafeUpdate(h, 'withdrawn'), thread),
   ];
 }

@@ -30,8 +30,14 @@ export interface OutboxWorkerOptions {
   channelIntervalMs: number;
   /** Attempts before a message Slack refuses for good (e.g. channel_not_found) is parked as dead. */
   maxAttempts: number;
+  /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
+  onPartnerChannelBlocked?: (row: OutboxRow, error: string) => void;
   fetch?: typeof fetch;
 }
+
+/** Refusals a person can fix by inviting the app (or unarchiving): partner updates wait for that, not park. */
+const WAITS_FOR_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+const MAX_WAIT_BACKOFF_MS = 60 * 60_000;
 
 /** Platform errors that mean "try again later", not "this message can never be delivered". */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
@@ -181,6 +187,16 @@ export class OutboxWorker {
     } catch (error) {
       const failure = classify(error);
       const attempts = row.attempts + 1;
+      if (row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message)) {
+        const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
+        markRetry(db, row, new Date(clock.now().getTime() + wait), failure.message);
+        logger.warn(
+          { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
+          'partner update waiting until the app can post in the partner channel',
+        );
+        this.opts.onPartnerChannelBlocked?.(row, failure.message);
+        return;
+      }
       if (!failure.transient && attempts >= this.opts.maxAttempts) {
         markDead(db, row, failure.message);
         logger.error(
@@ -207,12 +223,12 @@ export class OutboxWorker {
     }
   }
 
-  /** The earlier message a row edits or links to; retried while that message is itself still pending. */
-  private targetOf(row: OutboxRow): { channelId: string; ts: string } {
+  /** The earlier message a row edits, links to or replies under; retried while that message is still pending. */
+  private targetOf(key: string | null): { channelId: string; ts: string } {
     const { db } = this.opts;
-    const target = row.targetMessageKey ? findPostedMessage(db, row.targetMessageKey) : undefined;
+    const target = key ? findPostedMessage(db, key) : undefined;
     if (target) return target;
-    const original = row.targetMessageKey ? findOutboxByRecordAs(db, row.targetMessageKey) : undefined;
+    const original = key ? findOutboxByRecordAs(db, key) : undefined;
     // A missing or parked original can never be edited or linked to.
     throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
   }
@@ -223,13 +239,14 @@ export class OutboxWorker {
     switch (row.method) {
       case 'chat.postMessage': {
         let args = payload;
+        if (row.threadOf) args = { ...args, thread_ts: this.targetOf(row.threadOf).ts };
         if (row.targetMessageKey) {
-          const target = this.targetOf(row);
+          const target = this.targetOf(row.targetMessageKey);
           const { permalink } = await client.chat.getPermalink({
             channel: target.channelId,
             message_ts: target.ts,
           });
-          args = JSON.parse(JSON.stringify(payload).replaceAll(PERMALINK_TOKEN, permalink ?? ''));
+          args = JSON.parse(JSON.stringify(args).replaceAll(PERMALINK_TOKEN, permalink ?? ''));
         }
         const result = await client.chat.postMessage(
           args as unknown as Parameters<WebClient['chat']['postMessage']>[0],
@@ -237,7 +254,7 @@ export class OutboxWorker {
         return result.channel && result.ts ? { channelId: result.channel, ts: result.ts } : undefined;
       }
       case 'chat.update': {
-        const target = this.targetOf(row);
+        const target = this.targetOf(row.targetMessageKey);
         await client.chat.update({
           ...(payload as Record<string, unknown>),
           channel: target.channelId,

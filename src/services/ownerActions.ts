@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { RequestContext } from './handoffs.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
+import { partnerThread } from './partnerThread.js';
 import type { WindowPlanner } from './responseWindow.js';
 
 export interface OwnerActionDeps {
@@ -154,7 +155,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       );
       if (updated) {
         cancelPendingReminders(tx, updated.id);
-        enqueue(tx, reassignMessages(before, updated, now), now);
+        enqueue(tx, reassignMessages(before, updated, now, partnerThread(tx, updated)), now);
       }
       return updated;
     });
@@ -212,7 +213,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       );
       if (updated) {
         cancelPendingReminders(tx, updated.id);
-        enqueue(tx, withdrawMessages(updated), now);
+        enqueue(tx, withdrawMessages(updated, partnerThread(tx, updated)), now);
       }
       return updated;
     });

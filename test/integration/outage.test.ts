@@ -157,7 +157,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await slack.stop();
   });
 
-  it('parks a message Slack keeps refusing, without blocking other conversations', async () => {
+  it('keeps a partner update waiting while the app is out of the partner channel, tells the owner once, then posts it', async () => {
     h = await startHarness({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
     const { handoff, dm, aeDm } = await sendHandoff(h);
     // Someone removes the app from the partner channel after the handoff was sent.
@@ -172,28 +172,70 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       }),
     );
     await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
-    await waitFor(
-      () => h?.slack.messages(h.slack.dmChannelFor(people.author.id)).length === 2,
+    const ownerDm = h.slack.dmChannelFor(people.author.id);
+    const notice = await waitFor(
+      () => h?.slack.messages(ownerDm).find((m) => JSON.stringify(m.blocks).includes('/invite @Handoff')),
       4000,
-      'owner notice',
+      'invite instructions',
     );
-    h.clock.advance(60_000);
-    const parked = await waitFor(
-      () =>
-        h?.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .find((r) => r.status === 'dead'),
-      4000,
-      'parked message',
+    expect(JSON.stringify(notice.blocks)).toContain('The update is kept');
+    for (let i = 0; i < 4; i += 1) {
+      h.clock.advance(10 * 60_000);
+      await settle(150);
+    }
+    const waiting = h.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.audience === 'partner');
+    expect(waiting).toMatchObject({ status: 'pending', lastError: 'not_in_channel' });
+    expect((waiting?.attempts ?? 0) > 2).toBe(true);
+    expect(
+      h.slack.messages(ownerDm).filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff')),
+    ).toHaveLength(1);
+
+    // Invited again: the update goes out, once.
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    h.clock.advance(60 * 60_000);
+    await waitFor(() => h?.slack.messages(channels.partner.id).length === 1, 4000, 'partner post');
+    await settle(300);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(
+      h.logs.some((l) => l.msg === 'partner update waiting until the app can post in the partner channel'),
+    ).toBe(true);
+  });
+
+  it('parks a message Slack keeps refusing for good (here invalid_blocks), without blocking other conversations', async () => {
+    h = await startHarness({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 100);
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        messageTs: dm.ts,
+        channelId: aeDm,
+      }),
     );
-    expect(parked).toMatchObject({
-      channelKey: channels.partner.id,
-      lastError: 'not_in_channel',
-      attempts: 2,
-    });
-    expect(pending(h)).toHaveLength(0);
+    // The in-place DM update is another method and still goes through.
+    await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    const deadRows = () =>
+      h?.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.status === 'dead') ?? [];
+    // Each retry waits on the injected clock: move it on until both refusals have used their attempts.
+    for (let i = 0; i < 10 && deadRows().length < 2; i += 1) {
+      h.clock.advance(60_000);
+      await settle(200);
+    }
+    const parked = deadRows();
+    expect(parked.map((r) => [r.audience, r.lastError])).toEqual([
+      ['internal', 'invalid_blocks'],
+      ['partner', 'invalid_blocks'],
+    ]);
     expect(h.logs.some((l) => l.msg === 'outbox message parked after repeated refusals')).toBe(true);
   });
 });

@@ -549,10 +549,13 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     await waitForDm(h, people.author.id, 'is withdrawn', 'the owner notice');
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner posts');
     await outboxDrained(h);
+    // One thread: the parent (first posted for the reassignment) now shows the latest status; the withdrawal replies.
     expect(partnerPosts(h).map((p) => p.text)).toEqual([
-      expect.stringContaining('now with Sam Closer'),
+      'Northwind Logistics: Closed for now',
       expect.stringContaining('closed this handoff'),
     ]);
+    expect(json(partnerPosts(h)[0]?.blocks)).toContain('our AE: Sam Closer');
+    expect(partnerPosts(h)[1]?.thread_ts).toBe(partnerPosts(h)[0]?.ts);
   });
 
   it("does not treat the admin's id from a partner workspace as the admin", async () => {
@@ -791,9 +794,11 @@ describe('each partner-facing event is posted once', () => {
     await outboxDrained(h);
     await settle(300);
     expect(partnerPosts(h).map((p) => p.text)).toEqual([
-      expect.stringContaining('now with Sam Closer'),
+      'Northwind Logistics: Accepted',
       expect.stringContaining('accepted. Sam Closer'),
     ]);
+    expect(json(partnerPosts(h)[0]?.blocks)).toContain('Sam Closer');
+    expect(partnerPosts(h)[1]?.thread_ts).toBe(partnerPosts(h)[0]?.ts);
     expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
   });
 });

@@ -14,6 +14,9 @@ export type OutboxMessage =
       recordAs?: string;
       /** Link to this earlier message: its permalink replaces PERMALINK_TOKEN in the payload at delivery. */
       permalinkOf?: string;
+      /** Reply in the thread of this earlier message. */
+      threadOf?: string;
+      audience?: 'internal' | 'partner';
       handoffId?: number;
     }
   | {
@@ -23,6 +26,7 @@ export type OutboxMessage =
       channel: string;
       targetMessageKey: string;
       payload: Record<string, unknown>;
+      audience?: 'internal' | 'partner';
       handoffId?: number;
     }
   | {
@@ -59,6 +63,7 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
               channelKey: message.channel,
               payload: message.payload,
               targetMessageKey: message.targetMessageKey,
+              audience: message.audience ?? 'internal',
             }
           : {
               ...common,
@@ -67,6 +72,8 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
               payload: { ...message.payload, channel: message.channel },
               recordAs: message.recordAs ?? null,
               targetMessageKey: message.permalinkOf ?? null,
+              threadOf: message.threadOf ?? null,
+              audience: message.audience ?? 'internal',
             };
     exec.insert(outbox).values(row).onConflictDoNothing().run();
   }

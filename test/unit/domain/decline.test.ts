@@ -71,6 +71,8 @@ describe('partnerSafeUpdate', () => {
       'aeName',
       'event',
       'partnerContactName',
+      'partnerNextMove',
+      'partnerNextMoveDate',
       'partnerOrg',
     ]);
     const json = JSON.stringify(update);
@@ -85,6 +87,8 @@ describe('partnerSafeUpdate', () => {
       'aeName',
       'event',
       'partnerContactName',
+      'partnerNextMove',
+      'partnerNextMoveDate',
       'partnerOrg',
       'reasonWording',
     ]);

@@ -1,0 +1,28 @@
+import { partnerChannelBlocked } from '../blocks/notices.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
+
+/** Tells a handoff's owner, once, that its partner updates wait until the app is invited to the partner channel. */
+export function partnerChannelBlockedNotifier(deps: { db: Db; clock: Clock; onOutboxWrite: () => void }) {
+  return (row: OutboxRow, error: string): void => {
+    const handoff = row.handoffId === null ? undefined : findHandoff(deps.db, row.handoffId);
+    if (!handoff) return;
+    const message = partnerChannelBlocked(handoff, error);
+    enqueue(
+      deps.db,
+      [
+        {
+          method: 'chat.postMessage',
+          dedupeKey: `handoff:${handoff.id}:partner_channel_blocked`,
+          channel: handoff.ownerUserId,
+          handoffId: handoff.id,
+          payload: { text: message.text, blocks: message.blocks },
+        },
+      ],
+      deps.clock.now(),
+    );
+    deps.onOutboxWrite();
+  };
+}
