@@ -16,6 +16,7 @@ import { createHandoffService } from './services/handoffs.js';
 import { homeFor } from './services/home.js';
 import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
+import { createOutcomes } from './services/outcomes.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
 import { partnerChannelBlockedNotifier } from './services/partnerChannel.js';
@@ -134,12 +135,22 @@ export function buildApp(deps: AppDeps): RunningApp {
     channelId: config.responseWindow.escalationChannelId,
     managers: config.responseWindow.managers,
   };
+  const outcomes = createOutcomes({
+    db,
+    clock,
+    logger: logger.child({ component: 'outcomes' }),
+    windows,
+    adminUserIds: config.adminUserIds,
+    stallBusinessDays: config.stallBusinessDays,
+    onOutboxWrite,
+  });
   const sweeper = createSweeper({
     db,
     clock,
     logger: logger.child({ component: 'sweep' }),
     escalation,
     onOutboxWrite,
+    nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
   });
   let sweepJob: ScheduledJob | undefined;
 
@@ -167,6 +178,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       clock,
       logger: logger.child({ component: 'handoffs' }),
       expireIfDue: sweeper.expireIfDue,
+      firstStallNudge: (handoff, at) => outcomes.nextNudge(handoff, null, at),
       onOutboxWrite,
     }),
     ownerActions: createOwnerActions({
@@ -179,6 +191,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       adminUserIds: config.adminUserIds,
       onOutboxWrite,
     }),
+    outcomes,
     replies: createReplies({ db, clock, onOutboxWrite }),
     home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
   });

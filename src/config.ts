@@ -86,6 +86,7 @@ const envSchema = z.object({
     }, 'must be two scores out of 18, "ready,fix" with ready above fix, like 15,10'),
   SCORE_MAX_WINDOW_DAYS: integer(5, 1, 10),
   CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
+  STALL_BUSINESS_DAYS: integer(5, 0, 60),
   SWEEP_SCHEDULE: z
     .string()
     .default('* * * * *')
@@ -141,6 +142,8 @@ export interface Config {
   revopsUserIds: string[];
   scoring: { bands: { ready: number; fix: number }; maxWindowDays: number };
   conflictLookbackDays: number;
+  /** An accepted deal with no outcome for this many business days nudges its AE (0: never). */
+  stallBusinessDays: number;
   responseWindow: {
     sweepSchedule: string;
     reminders: ReminderPoint[];
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxWindowDays: e.SCORE_MAX_WINDOW_DAYS,
     },
     conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
+    stallBusinessDays: e.STALL_BUSINESS_DAYS,
     responseWindow: {
       sweepSchedule: e.SWEEP_SCHEDULE,
       reminders: parseReminderPoints(e.REMINDERS) ?? [],

@@ -71,3 +71,23 @@ export function ownerRefusalPlain(refusal: OwnerRefusalView): string {
     .replace(/<@([A-Z0-9]+)>/g, 'the owner')
     .replace(/\*/g, '');
 }
+
+/** Why recording an outcome was refused. */
+export function outcomeRefusalMessage(
+  refusal:
+    | { kind: 'not_found' }
+    | { kind: 'external' }
+    | { kind: 'not_allowed'; handoff: HandoffRow }
+    | { kind: 'not_now'; handoff: HandoffRow },
+): string {
+  switch (refusal.kind) {
+    case 'not_found':
+      return 'I could not find that handoff, so nothing was changed.';
+    case 'external':
+      return 'This button is for the internal team working the deal. Nothing was changed.';
+    case 'not_allowed':
+      return `Only the AE (${mention(refusal.handoff.aeUserId)}), the owner or an admin can record outcomes on handoff #${refusal.handoff.id}. Nothing was changed.`;
+    case 'not_now':
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${describeStatus(refusal.handoff.status)}${refusal.handoff.outcome ? ` (${refusal.handoff.outcome.replace('_', ' ')})` : ''}, so that step cannot be recorded now. Nothing was changed.`;
+  }
+}

@@ -6,6 +6,7 @@ import { describeStatus } from '../domain/lifecycle.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
 import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
+import { outcomeButtons, outcomeLine } from './outcomes.js';
 
 export interface SlackMessage {
   text: string;
@@ -44,6 +45,16 @@ function packetQuality(h: HandoffRow): string {
   if (h.score === null || !h.scoreBand) return '';
   const classification = h.classification ? ` · ${CLASSIFICATION_LABEL[h.classification].toLowerCase()}` : '';
   return ` · packet *${h.score}/18* (${BAND_LABEL[h.scoreBand]})${classification}`;
+}
+
+/** After acceptance: where the deal stands, and the buttons to record what happened next. */
+function outcomeBlocks(h: HandoffRow): KnownBlock[] {
+  if (h.status !== 'accepted') return [];
+  const buttons = outcomeButtons(h);
+  return [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: outcomeLine(h) }] },
+    ...(buttons ? [buttons] : []),
+  ];
 }
 
 /** Shown on a DM whose handoff was reassigned away from this AE. */
@@ -154,6 +165,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       },
     },
     statusBlock(h, decision, moved),
+    ...(moved ? [] : outcomeBlocks(h)),
   ];
   const text =
     h.status === 'sent' && !moved

@@ -6,6 +6,8 @@ export const CALLBACK_ID = {
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
   review: 'handoff_review',
+  opportunity: 'handoff_opportunity_modal',
+  lost: 'handoff_lost_modal',
 } as const;
 
 export const ACTION_ID = {
@@ -63,4 +65,13 @@ export const OWNER_BLOCK_ID = {
 
 export const REVIEW_BLOCK_ID = {
   override: 'send_anyway_reason',
+} as const;
+
+/** One button per outcome step: `handoff_outcome_<outcome>`. */
+export const OUTCOME_ACTION_PREFIX = 'handoff_outcome_';
+
+export const OUTCOME_BLOCK_ID = {
+  crmOpportunity: 'outcome_crm_opportunity',
+  reason: 'outcome_lost_reason',
+  note: 'outcome_note',
 } as const;

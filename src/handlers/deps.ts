@@ -1,6 +1,7 @@
 import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
 import type { HandoffService } from '../services/handoffs.js';
+import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
 import type { Replies } from '../services/replies.js';
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   packets: PacketService;
   revops: Revops;
   ownerActions: OwnerActions;
+  outcomes: Outcomes;
   replies: Replies;
   /** The App Home view for a user, as of now. */
   home: (userId: string) => HomeView;

@@ -1,6 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { findDecision, findHandoff, type HandoffRow, recordDecision } from '../db/repositories/handoffs.js';
+import {
+  findDecision,
+  findHandoff,
+  type HandoffRow,
+  recordDecision,
+  setActivity,
+} from '../db/repositories/handoffs.js';
 import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import { type Actor, isInternalActor, isSameActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
@@ -15,6 +21,8 @@ export interface HandoffServiceDeps {
   logger: Logger;
   /** Expires a handoff whose window has passed (shared with the sweep), so a late click meets a consistent state. */
   expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
+  /** When an accepted deal with no news first nudges its AE (null: never). */
+  firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
   /** Wakes the outbox worker after a commit. */
   onOutboxWrite: () => void;
 }
@@ -76,7 +84,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     const at = clock.now();
     const teamId = check.handoff.aeTeamId;
     const recorded = db.transaction((tx) => {
-      const handoff = recordDecision(tx, {
+      const decided = recordDecision(tx, {
         handoffId: check.handoff.id,
         decision: req.decision,
         reasonCode,
@@ -84,6 +92,10 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         actor: { userId: req.actor.userId, teamId },
         at,
       });
+      const handoff =
+        decided && req.decision === 'accepted'
+          ? setActivity(tx, decided.id, at, deps.firstStallNudge(decided, at))
+          : decided;
       if (!handoff) return undefined;
       const decision = findDecision(tx, handoff.id, handoff.assignment);
       if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);

@@ -1,5 +1,6 @@
 import { handoffMessage, type MovedAway, type SlackMessage } from '../blocks/handoffMessage.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from '../blocks/notices.js';
+import { outcomeNotice, stallNudge } from '../blocks/outcomes.js';
 import { partnerThreadParent, partnerUpdate } from '../blocks/partnerUpdate.js';
 import {
   escalationMessage,
@@ -11,8 +12,9 @@ import {
   withdrawnOwnerNotice,
 } from '../blocks/windowNotices.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
-import type { DecisionRow, HandoffRow } from '../db/schema.js';
+import type { DecisionRow, HandoffRow, OutcomeRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
+import type { LostReason, Outcome } from '../domain/outcomes.js';
 import { type PartnerSafeUpdate, partnerSafeUpdate } from '../domain/partnerSafe.js';
 
 /**
@@ -215,4 +217,25 @@ export function withdrawMessages(h: HandoffRow, thread: PartnerThread): OutboxMe
     ...ownerAndAuthor(h, 'withdrawn', withdrawnOwnerNotice(h)),
     ...toPartner(h, 'withdrawn', partnerSafeUpdate(h, 'withdrawn'), thread),
   ];
+}
+
+/** An outcome step: the AE's DM shows it, owner and author told (internal), the partner thread hears of it. */
+export function outcomeMessages(
+  h: HandoffRow,
+  decision: DecisionRow | undefined,
+  step: OutcomeRow,
+  thread: PartnerThread,
+): OutboxMessage[] {
+  const event = `outcome:${step.outcome}`;
+  const lost = step.outcome === 'lost' ? (step.reasonCode as LostReason | null) : null;
+  return [
+    updateAeDm(h, event, decision),
+    ...ownerAndAuthor(h, event, outcomeNotice(h, step)),
+    ...toPartner(h, event, partnerSafeUpdate(h, step.outcome as Outcome, null, lost), thread),
+  ];
+}
+
+/** A stalled deal's nudge to its AE, once per period (the period's time is in the key). */
+export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
+  return [post(h, `stall:${dueAt.getTime()}`, h.aeUserId, stallNudge(h))];
 }

@@ -18,6 +18,11 @@ export interface WindowPlannerOptions {
 /** Plans one response window: its due time and its reminders, in the AE's timezone and business calendar. */
 export function createWindowPlanner(opts: WindowPlannerOptions) {
   return {
+    /** The moment `businessDays` business days after `from`, in the AE's calendar (stalled-deal nudges). */
+    businessDaysAfter(from: Date, businessDays: number, timeZone: string | undefined): Date {
+      const zone = timeZone ?? opts.calendar.defaultTimeZone;
+      return responseDueAt(from, businessDays, { ...opts.calendar, timeZone: zone });
+    },
     /** `remindAfter`: keep only reminders after this moment (a window that has already been running). */
     plan(
       startAt: Date,

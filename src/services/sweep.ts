@@ -1,14 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
+  advanceStallNudge,
   findExpiring,
   findRemindable,
+  findStalled,
   type HandoffRow,
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
-import { type EscalationTargets, expiryMessages, reminderMessages } from './notifications.js';
+import { type EscalationTargets, expiryMessages, reminderMessages, stallMessages } from './notifications.js';
 
 export interface SweepDeps {
   db: Db;
@@ -16,6 +18,8 @@ export interface SweepDeps {
   logger: Logger;
   escalation: EscalationTargets;
   onOutboxWrite: () => void;
+  /** The nudge after this one for a stalled deal (a period later), or null to stop. */
+  nextStallNudge: (handoff: HandoffRow, at: Date) => Date | null;
   /** Rows handled per query: the sweep pages through what is due, never loading every handoff. */
   batchSize?: number;
 }
@@ -23,6 +27,7 @@ export interface SweepDeps {
 export interface SweepResult {
   expired: number;
   reminded: number;
+  nudged: number;
 }
 
 /**
@@ -79,9 +84,22 @@ export function createSweeper(deps: SweepDeps) {
     return sent;
   }
 
+  /** One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. */
+  function nudgeStalled(handoff: HandoffRow, now: Date): boolean {
+    const due = handoff.nextStallNudgeAt;
+    if (!due) return false;
+    const nudged = db.transaction((tx) => {
+      const updated = advanceStallNudge(tx, handoff.id, due, deps.nextStallNudge(handoff, now), now);
+      if (updated) enqueue(tx, stallMessages(updated, due), now);
+      return updated !== undefined;
+    });
+    if (nudged) logger.info({ handoffId: handoff.id }, 'stalled deal nudged');
+    return nudged;
+  }
+
   function sweep(): SweepResult {
     const now = clock.now();
-    const result: SweepResult = { expired: 0, reminded: 0 };
+    const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
     // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
     for (
       let page = findExpiring(db, now, batchSize);
@@ -103,7 +121,17 @@ export function createSweeper(deps: SweepDeps) {
       result.reminded += changed;
       if (page.length < batchSize) break;
     }
-    if (result.expired > 0 || result.reminded > 0) logger.info({ ...result }, 'response-window sweep');
+    for (
+      let page = findStalled(db, now, batchSize);
+      page.length > 0;
+      page = findStalled(db, now, batchSize)
+    ) {
+      let changed = 0;
+      for (const handoff of page) if (nudgeStalled(handoff, now)) changed += 1;
+      result.nudged += changed;
+      if (changed === 0 || page.length < batchSize) break;
+    }
+    if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
     return result;
   }
 

@@ -190,8 +190,9 @@ describe('reassign after expiry', () => {
     ]);
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post');
     expect(json(partnerPosts(h)[1]?.blocks)).toContain('accepted. Sam Closer is taking it forward');
+    // Accept/Decline give way to the outcome steps.
     await waitFor(
-      () => buttonsOf(dmOf(h, people.otherAe.id).find((m) => m.ts === newDm.ts)).length === 0,
+      () => !buttonsOf(dmOf(h, people.otherAe.id).find((m) => m.ts === newDm.ts)).includes(ACTION_ID.accept),
       4000,
       'new DM shows the decision',
     );
@@ -395,7 +396,7 @@ describe('withdraw', () => {
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(1);
     // The withdrawal itself needs no ephemeral: the owner's DM says it happened.
@@ -777,9 +778,9 @@ describe('each partner-facing event is posted once', () => {
     await h.interact(
       blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: otherAeUser }),
     );
-    // A later sweep and a repeated Accept change nothing.
+    // A later sweep and a repeated Accept change nothing for the partner (the AE only gets a stalled-deal nudge).
     h.clock.set('2026-12-10T12:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0 });
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
     const again = h.slack.responseUrl();
     await h.interact(
       blockAction({

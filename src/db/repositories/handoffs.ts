@@ -1,9 +1,17 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
-import { type DecisionRow, decisions, type HandoffRow, handoffs, type NewHandoffRow } from '../schema.js';
+import {
+  type DecisionRow,
+  decisions,
+  type HandoffRow,
+  handoffs,
+  type NewHandoffRow,
+  type OutcomeRow,
+  outcomes,
+} from '../schema.js';
 
 export type { DecisionRow, HandoffRow };
 
@@ -161,4 +169,115 @@ export function lastScores(exec: Executor, authorUserId: string, limit = 3): num
 
 export function findBySourceView(exec: Executor, sourceViewId: string): HandoffRow | undefined {
   return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
+}
+
+/** Records an outcome step if the deal is still accepted and at `expectedOutcome`; returns the updated handoff. */
+export function recordOutcome(
+  exec: Executor,
+  input: {
+    handoffId: number;
+    expectedOutcome: HandoffRow['outcome'];
+    outcome: NonNullable<HandoffRow['outcome']>;
+    crmOpportunity: string | null;
+    reasonCode: string | null;
+    note: string | null;
+    byUserId: string;
+    at: Date;
+    nextStallNudgeAt: Date | null;
+  },
+): HandoffRow | undefined {
+  const updated = exec
+    .update(handoffs)
+    .set({
+      outcome: input.outcome,
+      lastActivityAt: input.at,
+      nextStallNudgeAt: input.nextStallNudgeAt,
+      updatedAt: input.at,
+    })
+    .where(
+      and(
+        eq(handoffs.id, input.handoffId),
+        eq(handoffs.status, 'accepted'),
+        input.expectedOutcome === null
+          ? isNull(handoffs.outcome)
+          : eq(handoffs.outcome, input.expectedOutcome),
+      ),
+    )
+    .returning()
+    .get();
+  if (!updated) return undefined;
+  exec
+    .insert(outcomes)
+    .values({
+      handoffId: input.handoffId,
+      outcome: input.outcome,
+      crmOpportunity: input.crmOpportunity,
+      reasonCode: input.reasonCode,
+      note: input.note,
+      recordedByUserId: input.byUserId,
+      recordedAt: input.at,
+    })
+    .run();
+  return updated;
+}
+
+/** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
+export function findStalled(exec: Executor, now: Date, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
+    .orderBy(asc(handoffs.nextStallNudgeAt))
+    .limit(limit)
+    .all();
+}
+
+/** Moves a stalled deal's next nudge on, if no one else did (an outcome, another sweep). */
+export function advanceStallNudge(exec: Executor, id: number, expected: Date, next: Date | null, now: Date) {
+  return exec
+    .update(handoffs)
+    .set({ nextStallNudgeAt: next, updatedAt: now })
+    .where(and(eq(handoffs.id, id), eq(handoffs.status, 'accepted'), eq(handoffs.nextStallNudgeAt, expected)))
+    .returning()
+    .get();
+}
+
+/** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */
+export function findDealsInProgress(exec: Executor, userId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.status, 'accepted'),
+        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+        or(eq(handoffs.aeUserId, userId), eq(handoffs.ownerUserId, userId)),
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
+  return exec
+    .select()
+    .from(outcomes)
+    .where(eq(outcomes.handoffId, handoffId))
+    .orderBy(asc(outcomes.id))
+    .all();
+}
+
+export function setActivity(
+  exec: Executor,
+  id: number,
+  at: Date,
+  nextStallNudgeAt: Date | null,
+): HandoffRow | undefined {
+  return exec
+    .update(handoffs)
+    .set({ lastActivityAt: at, nextStallNudgeAt })
+    .where(eq(handoffs.id, id))
+    .returning()
+    .get();
 }

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
-import { ACTION_ID } from '../../blocks/ids.js';
+import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
+import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 
 export function registerActions(app: App, deps: HandlerDeps): void {
@@ -11,4 +12,8 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.reassign }, ownerModalButton(deps, 'reassign'));
   app.action({ type: 'block_actions', action_id: ACTION_ID.extend }, ownerModalButton(deps, 'extend'));
   app.action({ type: 'block_actions', action_id: ACTION_ID.withdraw }, withdrawButton(deps));
+  app.action(
+    { type: 'block_actions', action_id: new RegExp(`^${OUTCOME_ACTION_PREFIX}`) },
+    outcomeButton(deps),
+  );
 }

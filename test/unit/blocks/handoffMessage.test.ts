@@ -99,9 +99,20 @@ describe('handoffMessage: the decision buttons', () => {
     ]);
   });
 
-  it('drops the buttons and shows who accepted once decided', () => {
+  it('drops Accept/Decline, shows who accepted, and offers the outcome steps once accepted', () => {
     const message = handoffMessage(handoff({ status: 'accepted' }), decision());
-    expect(actions(message.blocks)).toEqual([]);
+    const ids = actions(message.blocks).flatMap((block) =>
+      block.elements.map((e) => ('action_id' in e ? e.action_id : '')),
+    );
+    expect(ids).toEqual([
+      'handoff_outcome_meeting_held',
+      'handoff_outcome_opportunity_created',
+      'handoff_outcome_won',
+      'handoff_outcome_lost',
+    ]);
+    expect(
+      actions(handoffMessage(handoff({ status: 'accepted', outcome: 'won' }), decision()).blocks),
+    ).toEqual([]);
     expect(allText(message.blocks)).toMatch(/Accepted\* by <@U0AE>/);
     expect(message.text).toContain('accepted');
   });

@@ -1,0 +1,144 @@
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import type { HandoffRow, OutcomeRow } from '../db/schema.js';
+import {
+  LOST_REASON_CODES,
+  LOST_REASONS,
+  nextOutcomes,
+  OUTCOME_LABEL,
+  type Outcome,
+} from '../domain/outcomes.js';
+import type { SlackMessage } from './handoffMessage.js';
+import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
+import { mention, plain, slackDate, userText } from './mrkdwn.js';
+
+const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const title = (h: HandoffRow) =>
+  `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+
+/** Buttons for the outcome steps still open on an accepted deal (none once won or lost). */
+export function outcomeButtons(h: HandoffRow): ActionsBlock | undefined {
+  if (h.status !== 'accepted') return undefined;
+  const steps = nextOutcomes(h.outcome);
+  if (steps.length === 0) return undefined;
+  return {
+    type: 'actions',
+    block_id: `outcomes_${h.id}`,
+    elements: steps.map((outcome) => ({
+      type: 'button' as const,
+      action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
+      text: pt(OUTCOME_LABEL[outcome]),
+      value: String(h.id),
+      ...(outcome === 'won' ? { style: 'primary' as const } : {}),
+      ...(outcome === 'won'
+        ? {
+            confirm: {
+              title: pt('Mark as closed won?'),
+              text: { type: 'mrkdwn' as const, text: 'The partner channel will hear the good news.' },
+              confirm: pt('Closed won'),
+              deny: pt('Not yet'),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+export function outcomeLine(h: HandoffRow): string {
+  return h.outcome ? `Latest outcome: *${OUTCOME_LABEL[h.outcome]}*.` : 'No outcome recorded yet.';
+}
+
+interface OutcomeMetadata {
+  handoffId: number;
+}
+const metadata = (h: HandoffRow) => JSON.stringify({ handoffId: h.id } satisfies OutcomeMetadata);
+
+export function opportunityModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.opportunity,
+    private_metadata: metadata(h),
+    title: pt('Opportunity created'),
+    submit: pt('Record'),
+    close: pt('Cancel'),
+    blocks: [
+      section(
+        `An opportunity now exists for handoff ${title(h)}. The partner hears that it is open, not its id.`,
+      ),
+      {
+        type: 'input',
+        block_id: OUTCOME_BLOCK_ID.crmOpportunity,
+        label: pt('CRM opportunity (id or link)'),
+        element: { type: 'plain_text_input', action_id: ACTION_ID.value, max_length: 300 },
+      },
+    ],
+  };
+}
+
+export function lostModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.lost,
+    private_metadata: metadata(h),
+    title: pt('Closed lost'),
+    submit: pt('Record'),
+    close: pt('Cancel'),
+    blocks: [
+      section(
+        `Closing handoff ${title(h)} as lost. The partner sees a polite wording of the reason; your note stays internal.`,
+      ),
+      {
+        type: 'input',
+        block_id: OUTCOME_BLOCK_ID.reason,
+        label: pt('Reason'),
+        element: {
+          type: 'static_select',
+          action_id: ACTION_ID.value,
+          placeholder: pt('Choose a reason'),
+          options: LOST_REASON_CODES.map((code) => ({
+            text: pt(plain(LOST_REASONS[code].label, 75)),
+            value: code,
+          })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: OUTCOME_BLOCK_ID.note,
+        optional: true,
+        label: pt('Note (internal)'),
+        element: { type: 'plain_text_input', action_id: ACTION_ID.value, multiline: true, max_length: 1000 },
+      },
+    ],
+  };
+}
+
+/** To the owner (and author): internal, so the CRM reference and a lost note are shown. */
+export function outcomeNotice(h: HandoffRow, step: OutcomeRow): SlackMessage {
+  const lines = [
+    `:bar_chart: ${mention(step.recordedByUserId)} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${title(h)}.`,
+  ];
+  if (step.crmOpportunity) lines.push(`*CRM opportunity:* ${userText(step.crmOpportunity, 300)}`);
+  if (step.reasonCode && step.outcome === 'lost') {
+    lines.push(
+      `*Reason:* ${LOST_REASONS[step.reasonCode as keyof typeof LOST_REASONS]?.label ?? step.reasonCode}`,
+    );
+  }
+  if (step.note) lines.push(`*Note (internal):* ${userText(step.note, 1000)}`);
+  return {
+    text: `${OUTCOME_LABEL[step.outcome as Outcome]}: ${userText(h.accountName, 150)}.`,
+    blocks: [section(lines.join('\n'))],
+  };
+}
+
+/** To the AE when an accepted deal has had no outcome for a while: what happened since? */
+export function stallNudge(h: HandoffRow): SlackMessage {
+  const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;
+  const blocks: KnownBlock[] = [
+    section(
+      `:hourglass_flowing_sand: Handoff ${title(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,
+    ),
+  ];
+  const buttons = outcomeButtons(h);
+  if (buttons) blocks.push(buttons);
+  return { text: `Any news on ${userText(h.accountName, 150)}?`, blocks };
+}

@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { ephemeral, outcomeRefusalMessage } from '../../blocks/ephemerals.js';
+import { OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
+import { lostModal, opportunityModal } from '../../blocks/outcomes.js';
+import { OUTCOMES, type Outcome } from '../../domain/outcomes.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+import { handoffIdFromAction } from './handoffId.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+function outcomeOf(body: BlockAction): Outcome | undefined {
+  const id = body.actions[0]?.action_id.slice(OUTCOME_ACTION_PREFIX.length);
+  return OUTCOMES.find((outcome) => outcome === id);
+}
+
+/** Meeting held and Won are recorded at once; Opportunity created and Lost open a small modal first. */
+export function outcomeButton(deps: HandlerDeps) {
+  return async ({ ack, body, client, logger }: Args) => {
+    await ack();
+    const outcome = outcomeOf(body);
+    if (!outcome) return;
+    const req = {
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdFromAction(body),
+      outcome,
+    };
+    const reply = (text: string) => deps.replies.ephemeral(body.response_url, text, body.user.id);
+    if (outcome === 'meeting_held' || outcome === 'won') {
+      const result = deps.outcomes.record(req);
+      if (result.kind !== 'recorded' && result.kind !== 'invalid') reply(outcomeRefusalMessage(result));
+      return;
+    }
+    const checked = deps.outcomes.check(req);
+    if (checked.kind !== 'ok') return reply(outcomeRefusalMessage(checked));
+    const view = outcome === 'lost' ? lostModal(checked.handoff) : opportunityModal(checked.handoff);
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    } catch (error) {
+      logger.warn(`views.open for ${outcome} failed: ${String(error)}`);
+      reply(ephemeral.modalFailed());
+    }
+  };
+}

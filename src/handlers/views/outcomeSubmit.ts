@@ -1,0 +1,57 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { outcomeRefusalMessage } from '../../blocks/ephemerals.js';
+import { ACTION_ID, OUTCOME_BLOCK_ID } from '../../blocks/ids.js';
+import type { OutcomeResult } from '../../services/outcomes.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+function handoffIdOf(raw: string): number {
+  try {
+    const parsed = JSON.parse(raw) as { handoffId?: unknown };
+    return typeof parsed.handoffId === 'number' ? parsed.handoffId : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const plainText = (mrkdwn: string) => mrkdwn.replace(/<@([A-Z0-9]+)>/g, 'the AE').replace(/\*/g, '');
+
+async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string) {
+  if (result.kind === 'recorded') return ack();
+  if (result.kind === 'invalid') {
+    const block = result.field === 'reason' ? OUTCOME_BLOCK_ID.reason : OUTCOME_BLOCK_ID.crmOpportunity;
+    return ack({ response_action: 'errors', errors: { [block]: result.message } });
+  }
+  return ack({
+    response_action: 'errors',
+    errors: { [mainBlock]: plainText(outcomeRefusalMessage(result)) },
+  });
+}
+
+export function opportunitySubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view }: Args) => {
+    const result = deps.outcomes.record({
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdOf(view.private_metadata),
+      outcome: 'opportunity_created',
+      crmOpportunity: view.state.values[OUTCOME_BLOCK_ID.crmOpportunity]?.[ACTION_ID.value]?.value ?? null,
+    });
+    await answer(ack, result, OUTCOME_BLOCK_ID.crmOpportunity);
+  };
+}
+
+export function lostSubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view }: Args) => {
+    const values = view.state.values;
+    const result = deps.outcomes.record({
+      ...requestContext(body, deps.config.internalTeamIds),
+      handoffId: handoffIdOf(view.private_metadata),
+      outcome: 'lost',
+      reasonCode: values[OUTCOME_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value ?? null,
+      note: values[OUTCOME_BLOCK_ID.note]?.[ACTION_ID.value]?.value ?? null,
+    });
+    await answer(ack, result, OUTCOME_BLOCK_ID.reason);
+  };
+}

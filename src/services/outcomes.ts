@@ -1,0 +1,131 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  findDecision,
+  findHandoff,
+  findOutcomes,
+  type HandoffRow,
+  recordOutcome,
+} from '../db/repositories/handoffs.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { isInternalActor } from '../domain/actor.js';
+import { canRecordOutcome, isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
+import type { Logger } from '../logger.js';
+import type { RequestContext } from './handoffs.js';
+import { outcomeMessages } from './notifications.js';
+import { partnerThread } from './partnerThread.js';
+import type { WindowPlanner } from './responseWindow.js';
+
+export interface OutcomeDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  windows: WindowPlanner;
+  adminUserIds: readonly string[];
+  stallBusinessDays: number;
+  onOutboxWrite: () => void;
+}
+
+export type OutcomeCheck =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_allowed'; handoff: HandoffRow }
+  | { kind: 'not_now'; handoff: HandoffRow }
+  | { kind: 'ok'; handoff: HandoffRow };
+
+export type OutcomeResult =
+  | Exclude<OutcomeCheck, { kind: 'ok' }>
+  | { kind: 'invalid'; field: 'crmOpportunity' | 'reason'; message: string }
+  | { kind: 'recorded'; handoff: HandoffRow };
+
+export interface OutcomeRequest extends RequestContext {
+  handoffId: number;
+  outcome: Outcome;
+  crmOpportunity?: string | null;
+  reasonCode?: string | null;
+  note?: string | null;
+}
+
+/** Progress after acceptance: meeting held, opportunity created, won, lost. By the AE, the owner or an admin. */
+export function createOutcomes(deps: OutcomeDeps) {
+  const { db, clock, logger } = deps;
+
+  function check(req: RequestContext & { handoffId: number; outcome: Outcome }): OutcomeCheck {
+    if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+    const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
+    if (!handoff) return { kind: 'not_found' };
+    const allowed =
+      (req.actor.userId === handoff.aeUserId && req.actor.teamId === handoff.aeTeamId) ||
+      req.actor.userId === handoff.ownerUserId ||
+      deps.adminUserIds.includes(req.actor.userId);
+    if (!allowed) {
+      logger.warn(
+        { handoffId: handoff.id, userId: req.actor.userId },
+        'outcome refused: not the AE, owner or admin',
+      );
+      return { kind: 'not_allowed', handoff };
+    }
+    if (handoff.status !== 'accepted' || !canRecordOutcome(handoff.outcome, req.outcome)) {
+      return { kind: 'not_now', handoff };
+    }
+    return { kind: 'ok', handoff };
+  }
+
+  /** The next stall nudge: a period after this activity, unless the deal is closed or nudges are off. */
+  function nextNudge(h: HandoffRow, outcome: Outcome | null, at: Date): Date | null {
+    if (isFinalOutcome(outcome) || deps.stallBusinessDays === 0) return null;
+    return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, h.aeTimeZone);
+  }
+
+  function record(req: OutcomeRequest): OutcomeResult {
+    const checked = check(req);
+    if (checked.kind !== 'ok') return checked;
+    const before = checked.handoff;
+    const crmOpportunity = req.crmOpportunity?.trim() || null;
+    if (req.outcome === 'opportunity_created' && !crmOpportunity) {
+      return { kind: 'invalid', field: 'crmOpportunity', message: 'Give the CRM opportunity id or link.' };
+    }
+    if (req.outcome === 'lost' && !isLostReason(req.reasonCode)) {
+      return { kind: 'invalid', field: 'reason', message: 'Choose a reason.' };
+    }
+    const at = clock.now();
+    const handoff = db.transaction((tx) => {
+      const updated = recordOutcome(tx, {
+        handoffId: before.id,
+        expectedOutcome: before.outcome,
+        outcome: req.outcome,
+        crmOpportunity,
+        reasonCode: req.outcome === 'lost' ? (req.reasonCode ?? null) : null,
+        note: req.note?.trim().slice(0, 1000) || null,
+        byUserId: req.actor.userId,
+        at,
+        nextStallNudgeAt: nextNudge(before, req.outcome, at),
+      });
+      if (!updated) return undefined;
+      const step = findOutcomes(tx, updated.id).find((row) => row.outcome === req.outcome);
+      if (!step) throw new Error(`outcome ${req.outcome} of handoff ${updated.id} missing after insert`);
+      enqueue(
+        tx,
+        outcomeMessages(
+          updated,
+          findDecision(tx, updated.id, updated.assignment),
+          step,
+          partnerThread(tx, updated),
+        ),
+        at,
+      );
+      return updated;
+    });
+    if (!handoff) {
+      const current = findHandoff(db, before.id) ?? before;
+      return { kind: 'not_now', handoff: current };
+    }
+    logger.info({ handoffId: handoff.id, outcome: req.outcome, by: req.actor.userId }, 'outcome recorded');
+    deps.onOutboxWrite();
+    return { kind: 'recorded', handoff };
+  }
+
+  return { check, record, nextNudge };
+}
+
+export type Outcomes = ReturnType<typeof createOutcomes>;
