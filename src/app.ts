@@ -24,7 +24,7 @@ import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
 import { createSweeper, type Sweeper } from './services/sweep.js';
-import { initSlackAuth } from './slackAuth.js';
+import { type InstalledWorkspace, initSlackAuth } from './slackAuth.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +47,7 @@ export interface RunningApp {
 export function buildApp(deps: AppDeps): RunningApp {
   const { config, db, clock, logger } = deps;
   let stopping = false;
+  const workspace: InstalledWorkspace = { teamId: undefined, enterpriseId: undefined };
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -194,6 +195,11 @@ export function buildApp(deps: AppDeps): RunningApp {
     outcomes,
     replies: createReplies({ db, clock, onOutboxWrite }),
     home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
+    workspace,
+    isInternalUser: async (userId, internalTeamIds) => {
+      const user = await directory.lookupUser(userId).catch(() => undefined);
+      return user !== undefined && !user.isBot && internalTeamIds.includes(user.teamId);
+    },
   });
 
   return {
@@ -201,7 +207,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     outbox,
     sweeper,
     async start() {
-      await initSlackAuth(app, logger);
+      Object.assign(workspace, await initSlackAuth(app, logger));
       await checkEscalationChannel(escalation, directory, logger);
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);

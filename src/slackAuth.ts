@@ -24,11 +24,18 @@ export class SlackAuthError extends Error {
  * Verifies the bot token (auth.test) before taking requests, so a wrong token stops the start with a clear
  * message, and a Slack hiccup at boot is retried instead of leaving Bolt with a failed, cached auth result.
  */
-export async function initSlackAuth(app: App, logger: Logger, attempts = 6): Promise<void> {
+/** The workspace (and Enterprise Grid org) the app is installed in, as auth.test reports it. */
+export interface InstalledWorkspace {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
+}
+
+export async function initSlackAuth(app: App, logger: Logger, attempts = 6): Promise<InstalledWorkspace> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await app.init();
-      return;
+      const identity = await app.client.auth.test();
+      return { teamId: identity.team_id, enterpriseId: identity.enterprise_id };
     } catch (error) {
       if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {
         throw new SlackAuthError(error.data.error);

@@ -2,9 +2,10 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
+import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 
-export const HOME_LIMITS = { owned: 20, awaiting: 10 } as const;
+export const HOME_LIMITS = { owned: 15, awaiting: 10, deals: 10 } as const;
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -12,7 +13,11 @@ const title = (h: HandoffRow) =>
   `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 
 /** The App Home: what waits for this person's answer, and the handoffs they own with their recovery buttons. */
-export function appHomeView(opts: { awaiting: HandoffRow[]; owned: HandoffRow[] }): HomeView {
+export function appHomeView(opts: {
+  awaiting: HandoffRow[];
+  owned: HandoffRow[];
+  deals: HandoffRow[];
+}): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Co-sell handoffs' } }];
 
   blocks.push(section('*Waiting for your answer*'));
@@ -23,6 +28,14 @@ export function appHomeView(opts: { awaiting: HandoffRow[]; owned: HandoffRow[] 
         `${title(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}* in the DM I sent you.`,
       ),
     );
+  }
+
+  blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
+  if (opts.deals.length === 0) blocks.push(context('No accepted deal is waiting for an outcome.'));
+  for (const h of opts.deals.slice(0, HOME_LIMITS.deals)) {
+    blocks.push(section(`${title(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
+    const buttons = outcomeButtons(h);
+    if (buttons) blocks.push(buttons);
   }
 
   blocks.push({ type: 'divider' }, section('*Handoffs you own*'));

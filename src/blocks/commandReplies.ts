@@ -11,6 +11,8 @@ export const commandReply = {
       '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
       '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
     ].join('\n'),
+  external: () =>
+    '`/handoff` is for the team that runs this app. If you brought a deal, your contact there will share updates in your shared channel.',
   forbidden: () => 'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
   invalid: (message: string) => `${message} Nothing was changed.`,
   usage: (usage: string) => `Usage: \`${usage}\``,

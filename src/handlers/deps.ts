@@ -6,6 +6,7 @@ import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
 import type { Replies } from '../services/replies.js';
 import type { Revops } from '../services/revops.js';
+import type { InstalledWorkspace } from '../slackAuth.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
@@ -18,4 +19,8 @@ export interface HandlerDeps {
   replies: Replies;
   /** The App Home view for a user, as of now. */
   home: (userId: string) => HomeView;
+  /** The installing workspace: members of other organizations (Slack Connect) are external. */
+  workspace: InstalledWorkspace;
+  /** Whether a user's own workspace is one of ours (users.info, cached). */
+  isInternalUser: (userId: string, internalTeamIds: string[]) => Promise<boolean>;
 }

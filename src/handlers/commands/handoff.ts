@@ -14,13 +14,22 @@ export function handoffCommand(deps: HandlerDeps) {
     const text = command.text.trim();
     const [first = '', ...rest] = text.split(/\s+/);
     const sub = first.toLowerCase();
-    const ctx: RequestContext = {
-      actor: { userId: command.user_id, teamId: command.team_id },
-      internalTeamIds: [command.team_id, command.enterprise_id, ...deps.config.internalTeamIds].filter(
-        (id): id is string => typeof id === 'string' && id.length > 0,
-      ),
-    };
+    // Ours: the workspace the app is installed in, its Grid org and configured ones. The actor's own workspace is
+    // checked with Slack, since a slash command does not say which organization the person belongs to.
+    const internalTeamIds = [
+      deps.workspace.teamId,
+      deps.workspace.enterpriseId,
+      ...deps.config.internalTeamIds,
+    ].filter((id): id is string => typeof id === 'string' && id.length > 0);
     const reply = (message: string) => deps.replies.ephemeral(command.response_url, message, command.user_id);
+    if (!(await deps.isInternalUser(command.user_id, internalTeamIds))) {
+      reply(commandReply.external());
+      return;
+    }
+    const ctx: RequestContext = {
+      actor: { userId: command.user_id, teamId: internalTeamIds[0] },
+      internalTeamIds,
+    };
     if (sub === 'help') return reply(commandReply.help());
     if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
     if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));

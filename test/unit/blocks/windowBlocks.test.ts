@@ -49,10 +49,11 @@ describe('response-window messages for the largest packet', () => {
     const many = Array.from({ length: HOME_LIMITS.owned + 5 }, (_, i) =>
       worstHandoff('&', { id: i + 1, status: 'expired' }),
     );
-    const view = appHomeView({ owned: many, awaiting: many.slice(0, HOME_LIMITS.awaiting) });
+    const deals = many.slice(0, HOME_LIMITS.deals).map((h) => ({ ...h, status: 'accepted' as const }));
+    const view = appHomeView({ owned: many, awaiting: many.slice(0, HOME_LIMITS.awaiting), deals });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(validateView(view, ['home'])).toBeNull();
-    expect(JSON.stringify(view)).toContain('Showing the 20 most recent');
+    expect(JSON.stringify(view)).toContain('Showing the 15 most recent');
   });
 });
 
