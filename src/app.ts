@@ -196,9 +196,15 @@ export function buildApp(deps: AppDeps): RunningApp {
     replies: createReplies({ db, clock, onOutboxWrite }),
     home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
     workspace,
-    isInternalUser: async (userId, internalTeamIds) => {
-      const user = await directory.lookupUser(userId).catch(() => undefined);
-      return user !== undefined && !user.isBot && internalTeamIds.includes(user.teamId);
+    memberOf: async (userId, internalTeamIds) => {
+      try {
+        const user = await directory.lookupUser(userId);
+        return user !== undefined && !user.isBot && internalTeamIds.includes(user.teamId)
+          ? 'internal'
+          : 'external';
+      } catch {
+        return 'unknown';
+      }
     },
   });
 

@@ -41,7 +41,7 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   ];
   if (update.partnerNextMove) {
     lines.push(
-      `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${update.partnerNextMoveDate})` : ''}`,
+      `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${userText(update.partnerNextMoveDate, 20)})` : ''}`,
     );
   }
   const latest = partnerUpdate(update).text;

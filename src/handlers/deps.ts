@@ -21,6 +21,6 @@ export interface HandlerDeps {
   home: (userId: string) => HomeView;
   /** The installing workspace: members of other organizations (Slack Connect) are external. */
   workspace: InstalledWorkspace;
-  /** Whether a user's own workspace is one of ours (users.info, cached). */
-  isInternalUser: (userId: string, internalTeamIds: string[]) => Promise<boolean>;
+  /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */
+  memberOf: (userId: string, internalTeamIds: string[]) => Promise<'internal' | 'external' | 'unknown'>;
 }

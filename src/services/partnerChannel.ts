@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
 
-/** Tells a handoff's owner, once, that its partner updates wait until the app is invited to the partner channel. */
+/** Tells a handoff's owner, once per blocked update, that it waits until the app is invited to the partner channel. */
 export function partnerChannelBlockedNotifier(deps: { db: Db; clock: Clock; onOutboxWrite: () => void }) {
   return (row: OutboxRow, error: string): void => {
     const handoff = row.handoffId === null ? undefined : findHandoff(deps.db, row.handoffId);
@@ -15,7 +15,8 @@ export function partnerChannelBlockedNotifier(deps: { db: Db; clock: Clock; onOu
       [
         {
           method: 'chat.postMessage',
-          dedupeKey: `handoff:${handoff.id}:partner_channel_blocked`,
+          // Once per blocked update: the first refusal of each waiting message tells the owner, retries do not.
+          dedupeKey: `handoff:${handoff.id}:partner_channel_blocked:${row.id}`,
           channel: handoff.ownerUserId,
           handoffId: handoff.id,
           payload: { text: message.text, blocks: message.blocks },

@@ -6,6 +6,7 @@ import { OUTCOMES, type Outcome } from '../../domain/outcomes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { handoffIdFromAction } from './handoffId.js';
+import { refreshHomeIfThere } from './homeRefresh.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -29,6 +30,7 @@ export function outcomeButton(deps: HandlerDeps) {
     if (outcome === 'meeting_held' || outcome === 'won') {
       const result = deps.outcomes.record(req);
       if (result.kind !== 'recorded' && result.kind !== 'invalid') reply(outcomeRefusalMessage(result));
+      await refreshHomeIfThere(deps, body, { client, logger });
       return;
     }
     const checked = deps.outcomes.check(req);

@@ -4,6 +4,7 @@ import { extendModal, reassignModal } from '../../blocks/ownerActions.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { handoffIdFromAction, handoffRefFromAction } from './handoffId.js';
+import { refreshHomeIfThere } from './homeRefresh.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -40,11 +41,6 @@ export function withdrawButton(deps: HandlerDeps) {
     if (result.kind !== 'done' && result.kind !== 'invalid') {
       deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);
     }
-    // Clicked in the App Home: show the new state there at once.
-    if (body.view?.type === 'home') {
-      await client.views
-        .publish({ user_id: body.user.id, view: deps.home(body.user.id) })
-        .catch((error: unknown) => logger.warn(`views.publish after withdraw failed: ${String(error)}`));
-    }
+    await refreshHomeIfThere(deps, body, { client, logger });
   };
 }

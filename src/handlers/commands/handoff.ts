@@ -22,8 +22,9 @@ export function handoffCommand(deps: HandlerDeps) {
       ...deps.config.internalTeamIds,
     ].filter((id): id is string => typeof id === 'string' && id.length > 0);
     const reply = (message: string) => deps.replies.ephemeral(command.response_url, message, command.user_id);
-    if (!(await deps.isInternalUser(command.user_id, internalTeamIds))) {
-      reply(commandReply.external());
+    const membership = await deps.memberOf(command.user_id, internalTeamIds);
+    if (membership !== 'internal') {
+      reply(membership === 'external' ? commandReply.external() : commandReply.slackUnavailable());
       return;
     }
     const ctx: RequestContext = {

@@ -16,7 +16,7 @@ function handoffIdOf(raw: string): number {
   }
 }
 
-const plainText = (mrkdwn: string) => mrkdwn.replace(/<@([A-Z0-9]+)>/g, 'the AE').replace(/\*/g, '');
+const plainText = (mrkdwn: string) => mrkdwn.replace(/ \(<@[A-Z0-9]+>\)/g, '').replace(/\*/g, '');
 
 async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string) {
   if (result.kind === 'recorded') return ack();

@@ -1,0 +1,873 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { handoffs, outbox, outcomes } from '../../src/db/schema.js';
+import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
+import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import {
+  buttonsOf,
+  buttonValues,
+  dmOf,
+  ephemeralAt,
+  extendSubmission,
+  handoffRow,
+  json,
+  metadataFor,
+  outboxDrained,
+  reassignSubmission,
+  type SlackUser,
+  submit,
+  waitForDm,
+} from '../support/ownerFlow.js';
+import {
+  accept,
+  click,
+  clickOutcome,
+  lostSubmission,
+  memberUser,
+  mrkdwnStrings,
+  OUTCOME_BUTTONS,
+  openOutcomeModal,
+  opportunitySubmission,
+  outcomeAction,
+  ownerUser,
+  PARTNER_ENV,
+  partnerCalls,
+  partnerMessages,
+  recordLost,
+  recordOpportunity,
+  shown,
+  snapshot,
+  threadReplies,
+  topLevel,
+} from '../support/partnerFlow.js';
+import {
+  declineSubmission,
+  northwind,
+  type PacketValues,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import { postEvent } from '../support/signing.js';
+
+const partnerUser: SlackUser = { id: people.partner.id, team_id: PARTNER_TEAM };
+/** A payload that does not say which workspace the clicker belongs to. */
+const noTeamUser: SlackUser = { id: people.ae.id };
+
+let current: Harness | undefined;
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  current = await startHarness({ env: { ...PARTNER_ENV, ...env } });
+  return current;
+}
+afterEach(async () => {
+  await current?.stop();
+  current = undefined;
+});
+
+/** Internal fields of the Northwind packet and the deal: none may ever reach the partner channel. */
+const INTERNAL = [
+  'OPP-77',
+  'OPP-20417',
+  northwind.riskNote,
+  'reseller',
+  northwind.evidenceUrl,
+  'docs.example.com',
+  northwind.whyPartner,
+  northwind.customerTrigger,
+  northwind.jointValue,
+  northwind.warmPath,
+  northwind.sellerNextMove,
+  northwind.partnerContactRole,
+  '/18',
+  'Ready to hand off',
+  'nfluenced',
+  'ourced',
+];
+
+function expectNothingInternalTo(h: Harness, extra: string[] = []) {
+  const calls = partnerCalls(h);
+  for (const call of calls) {
+    const body = JSON.stringify(call.args);
+    for (const secret of [...INTERNAL, ...extra])
+      expect(body, `${call.method}: ${secret}`).not.toContain(secret);
+    // No mentions either: a partner channel names people, never pings them.
+    for (const text of mrkdwnStrings(call.args)) expect(text).not.toContain('<@');
+  }
+  for (const message of partnerMessages(h)) {
+    for (const secret of [...INTERNAL, ...extra]) expect(shown(message)).not.toContain(secret);
+  }
+}
+
+const aeCopy = (h: Harness) => dmOf(h, people.ae.id).find((m) => json(m.blocks).includes('Handoff #'));
+const partnerUpdates = (h: Harness) =>
+  h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
+const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.startsWith('Any news on'));
+
+/** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent. */
+async function acceptedDeal(h: Harness, values: PacketValues = {}) {
+  const sent = await sendHandoff(h, values);
+  await accept(h, sent.handoff.id);
+  await waitFor(() => topLevel(h).length === 1, 4000, 'the partner thread parent');
+  await waitFor(
+    () => json(aeCopy(h)?.blocks).includes('No outcome recorded yet.'),
+    4000,
+    'the AE copy with the outcome buttons',
+  );
+  return sent;
+}
+
+describe('the full outcome sequence', () => {
+  it('send → accept → meeting held → opportunity created → won: one thread in the partner channel, updated in place', async () => {
+    const h = await start();
+    const { handoff, aeDm } = await acceptedDeal(h);
+
+    const [parent] = topLevel(h);
+    expect(parent?.text).toBe('Northwind Logistics: Accepted');
+    expect(buttonsOf(aeCopy(h))).toEqual(OUTCOME_BUTTONS.all);
+    expect(Object.values(buttonValues(aeCopy(h)))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
+
+    // Meeting held: recorded at once from the AE's DM.
+    h.clock.set('2026-11-25T10:00:00Z');
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await waitFor(
+      () => threadReplies(h).length === 1 && partnerUpdates(h).length === 1,
+      4000,
+      'meeting reply',
+    );
+    await waitFor(() => json(aeCopy(h)?.blocks).includes('Latest outcome: *Meeting held*.'), 4000, 'DM');
+    expect(buttonsOf(aeCopy(h))).toEqual(OUTCOME_BUTTONS.afterMeeting);
+    expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Meeting held');
+
+    // Opportunity created: a modal asks for the CRM id.
+    h.clock.set('2026-12-02T10:00:00Z');
+    await recordOpportunity(h, handoff.id, 'OPP-77');
+    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'opp reply');
+    await waitFor(
+      () => json(aeCopy(h)?.blocks).includes('Latest outcome: *Opportunity created*.'),
+      4000,
+      'DM',
+    );
+    expect(buttonsOf(aeCopy(h))).toEqual(OUTCOME_BUTTONS.afterOpportunity);
+
+    // Won.
+    h.clock.set('2027-01-12T10:00:00Z');
+    await clickOutcome(h, 'won', handoff.id);
+    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');
+    await outboxDrained(h);
+    await settle(300);
+
+    // The partner channel: exactly one top-level message, showing where the deal stands now.
+    const messages = partnerMessages(h);
+    const [top, ...replies] = messages;
+    expect(topLevel(h)).toHaveLength(1);
+    expect(top?.thread_ts).toBeUndefined();
+    expect(top?.edited).toBe(true);
+    expect(top?.text).toBe('Northwind Logistics: Won');
+    const topShown = shown(top);
+    expect(topShown).toContain('*Status:* :trophy: Won · our AE: Jordan Seller');
+    expect(topShown).toContain(
+      '*Next from Meridian Cloud Consulting:* Dana confirms the meeting and shares the review notes. (by 2026-12-04)',
+    );
+    expect(topShown).toContain('Latest: :trophy: *Northwind Logistics*: won!');
+    expect(topShown).toContain('brought by Dana Reyes (Meridian Cloud Consulting)');
+
+    // Replies in the thread, in order.
+    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts, top?.ts]);
+    expect(replies.map((r) => r.text)).toEqual([
+      ':handshake: *Northwind Logistics*: Jordan Seller met the customer. Thank you, Dana Reyes (Meridian Cloud Consulting), for the introduction.',
+      ':chart_with_upwards_trend: *Northwind Logistics*: there is now an open opportunity, with Jordan Seller leading it.',
+      ':trophy: *Northwind Logistics*: won! Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it to us.',
+    ]);
+
+    // Slack calls to the partner channel: the parent once, then a reply and an update of the parent per event.
+    const calls = partnerCalls(h);
+    expect(calls.every((c) => c.ok)).toBe(true);
+    expect(calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'chat.postMessage',
+      'chat.update',
+      'chat.postMessage',
+      'chat.update',
+      'chat.postMessage',
+      'chat.update',
+    ]);
+    expect(calls[0]?.args.thread_ts).toBeUndefined();
+    for (const index of [1, 3, 5]) expect(calls[index]?.args.thread_ts).toBe(top?.ts);
+    for (const index of [2, 4, 6]) expect(calls[index]?.args.ts).toBe(top?.ts);
+    expect([2, 4, 6].map((i) => calls[i]?.args.text)).toEqual([
+      'Northwind Logistics: Meeting held',
+      'Northwind Logistics: Opportunity open',
+      'Northwind Logistics: Won',
+    ]);
+    expectNothingInternalTo(h);
+
+    // The AE's copy: one message, edited in place, the latest outcome and no buttons left.
+    expect(h.slack.messages(aeDm).filter((m) => json(m.blocks).includes('Handoff #'))).toHaveLength(1);
+    expect(json(aeCopy(h)?.blocks)).toContain('Latest outcome: *Closed won*.');
+    expect(buttonsOf(aeCopy(h))).toEqual([]);
+
+    // The owner (the author here) hears of each step, internally, with the CRM id.
+    const ownerDm = dmOf(h, people.author.id).map((m) => m.text);
+    expect(ownerDm.slice(-3)).toEqual([
+      'Meeting held: Northwind Logistics.',
+      'Opportunity created: Northwind Logistics.',
+      'Closed won: Northwind Logistics.',
+    ]);
+    const oppNotice = dmOf(h, people.author.id).find((m) => m.text?.startsWith('Opportunity created'));
+    expect(json(oppNotice?.blocks)).toContain('*CRM opportunity:* OPP-77');
+    expect(json(oppNotice?.blocks)).toContain(`<@${people.ae.id}> recorded *Opportunity created*`);
+
+    // One row per step, timestamped, by whom.
+    const rows = h.database.db.select().from(outcomes).all();
+    expect(
+      rows.map((r) => [r.outcome, r.crmOpportunity, r.recordedByUserId, r.recordedAt.toISOString()]),
+    ).toEqual([
+      ['meeting_held', null, people.ae.id, '2026-11-25T10:00:00.000Z'],
+      ['opportunity_created', 'OPP-77', people.ae.id, '2026-12-02T10:00:00.000Z'],
+      ['won', null, people.ae.id, '2027-01-12T10:00:00.000Z'],
+    ]);
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      status: 'accepted',
+      outcome: 'won',
+      nextStallNudgeAt: null,
+    });
+
+    // Won is final.
+    const lostUrl = await clickOutcome(h, 'lost', handoff.id);
+    expect(await ephemeralAt(h, lostUrl)).toContain('cannot be recorded now');
+    expect(h.database.db.select().from(outcomes).all()).toHaveLength(3);
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+  });
+});
+
+describe('each outcome is recorded once', () => {
+  it('two Won clicks at once record one step, post one reply, and tell the second click it is done', async () => {
+    const h = await start();
+    const { handoff } = await acceptedDeal(h);
+    const urls = await Promise.all([clickOutcome(h, 'won', handoff.id), clickOutcome(h, 'won', handoff.id)]);
+    await waitFor(() => threadReplies(h).length === 1, 4000, 'the won reply');
+    await outboxDrained(h);
+    await settle(300);
+    expect(h.database.db.select().from(outcomes).all()).toHaveLength(1);
+    expect(threadReplies(h)).toHaveLength(1);
+    expect(partnerUpdates(h)).toHaveLength(1);
+    const replies = h.slack.responses.filter((r) => urls.includes(r.url));
+    expect(replies.map((r) => r.body.text)).toEqual([
+      `Handoff #${handoff.id} *Northwind Logistics* is accepted (won), so that step cannot be recorded now. Nothing was changed.`,
+    ]);
+  });
+});
+
+describe('closed lost', () => {
+  it('the partner hears a partner-safe wording; the owner gets the reason and the note; later steps are refused', async () => {
+    const h = await start();
+    const { handoff } = await acceptedDeal(h);
+
+    // A reason is required; the modal stays open with an inline error.
+    const modal = await openOutcomeModal(h, 'lost', handoff.id);
+    expect(modal.blocks.map((b) => b.block_id)).toEqual([
+      undefined,
+      OUTCOME_BLOCK_ID.reason,
+      OUTCOME_BLOCK_ID.note,
+    ]);
+    expect(
+      await submit(
+        h,
+        lostSubmission({ handoffId: handoff.id, reason: null, privateMetadata: modal.private_metadata }),
+      ),
+    ).toEqual({ response_action: 'errors', errors: { [OUTCOME_BLOCK_ID.reason]: 'Choose a reason.' } });
+    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+
+    const note = 'Went with Globex at 20% less';
+    await recordLost(h, handoff.id, 'competitor', note);
+    await waitFor(() => threadReplies(h).length === 1 && partnerUpdates(h).length === 1, 4000, 'lost reply');
+    await outboxDrained(h);
+
+    const [reply] = threadReplies(h);
+    expect(reply?.text).toBe(
+      '*Northwind Logistics*: closed without a win. The customer chose another option. Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it.',
+    );
+    expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Closed, not won');
+    expectNothingInternalTo(h, [note, 'Globex', '20%', 'Lost to a competitor', 'competitor']);
+
+    const notice = await waitForDm(h, people.author.id, 'recorded *Closed lost*', 'the owner notice');
+    expect(json(notice.blocks)).toContain('*Reason:* Lost to a competitor');
+    expect(json(notice.blocks)).toContain(`*Note (internal):* ${note}`);
+    expect(h.database.db.select().from(outcomes).all()).toEqual([
+      expect.objectContaining({
+        outcome: 'lost',
+        reasonCode: 'competitor',
+        note,
+        recordedByUserId: people.ae.id,
+      }),
+    ]);
+    await waitFor(() => json(aeCopy(h)?.blocks).includes('Latest outcome: *Closed lost*.'), 4000, 'DM');
+    expect(buttonsOf(aeCopy(h))).toEqual([]);
+
+    // Lost is final: nothing more can be recorded, and the partner hears nothing more.
+    const before = snapshot(h);
+    const meetingUrl = await clickOutcome(h, 'meeting_held', handoff.id);
+    const refusal = await ephemeralAt(h, meetingUrl);
+    expect(refusal).toContain('cannot be recorded now');
+    expect(refusal).toContain('Nothing was changed');
+    expect(await ephemeralAt(h, await clickOutcome(h, 'won', handoff.id))).toContain(
+      'cannot be recorded now',
+    );
+    const opensBefore = h.slack.callsTo('views.open').length;
+    expect(await ephemeralAt(h, await clickOutcome(h, 'opportunity_created', handoff.id))).toContain(
+      'cannot be recorded now',
+    );
+    expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
+    expect(
+      (await submit(h, opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-1' }))).errors?.[
+        OUTCOME_BLOCK_ID.crmOpportunity
+      ],
+    ).toContain('cannot be recorded now');
+    await settle(300);
+    expect(snapshot(h)).toEqual(before);
+    expect(partnerMessages(h)).toHaveLength(2);
+  });
+
+  it('asks for the CRM opportunity when it is left blank', async () => {
+    const h = await start();
+    const { handoff } = await acceptedDeal(h);
+    const modal = await openOutcomeModal(h, 'opportunity_created', handoff.id);
+    for (const crm of [null, '   ']) {
+      expect(
+        await submit(
+          h,
+          opportunitySubmission({ handoffId: handoff.id, crm, privateMetadata: modal.private_metadata }),
+        ),
+      ).toEqual({
+        response_action: 'errors',
+        errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
+      });
+    }
+    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+  });
+});
+
+describe('who may record an outcome', () => {
+  it('the owner and a configured admin may, besides the AE', async () => {
+    const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
+    const adminUser: SlackUser = { id: people.otherAe.id, team_id: TEAM };
+    const { handoff } = await acceptedDeal(h, { ownerUserId: people.owner.id });
+
+    await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
+    await recordOpportunity(h, handoff.id, 'OPP-9', adminUser);
+    await clickOutcome(h, 'won', handoff.id, ownerUser);
+    expect(
+      h.database.db
+        .select()
+        .from(outcomes)
+        .all()
+        .map((r) => [r.outcome, r.recordedByUserId]),
+    ).toEqual([
+      ['meeting_held', people.owner.id],
+      ['opportunity_created', people.otherAe.id],
+      ['won', people.owner.id],
+    ]);
+    // Owner and author both hear who recorded it.
+    await waitForDm(
+      h,
+      people.owner.id,
+      `<@${people.otherAe.id}> recorded *Opportunity created*`,
+      'owner notice',
+    );
+    await waitForDm(h, people.author.id, `<@${people.owner.id}> recorded *Closed won*`, 'author notice');
+    await waitFor(() => threadReplies(h).length === 3, 4000, 'three replies');
+    await outboxDrained(h);
+    expect(h.slack.responses).toHaveLength(0);
+  });
+
+  const intruders: { who: string; user: SlackUser; says: string }[] = [
+    {
+      who: 'another member',
+      user: memberUser,
+      says: `Only the AE (<@${people.ae.id}>), the owner or an admin can record outcomes`,
+    },
+    { who: 'a Slack Connect partner', user: partnerUser, says: 'for the internal team' },
+    { who: 'a payload without user.team_id', user: noTeamUser, says: 'for the internal team' },
+    {
+      who: "the admin's id from the partner's workspace",
+      user: { id: people.otherAe.id, team_id: PARTNER_TEAM },
+      says: 'for the internal team',
+    },
+  ];
+
+  it('refuses others politely on every outcome button and modal, and changes nothing', async () => {
+    const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
+    const { handoff } = await acceptedDeal(h);
+    await outboxDrained(h);
+    const before = snapshot(h);
+    const partnerBefore = partnerCalls(h).length;
+    const updatesBefore = h.slack.callsTo('chat.update').length;
+
+    for (const { who, user, says } of intruders) {
+      for (const outcome of ['meeting_held', 'opportunity_created', 'won', 'lost'] as const) {
+        const text = await ephemeralAt(h, await clickOutcome(h, outcome, handoff.id, user));
+        expect(text, `${who} ${outcome}`).toContain(says);
+        expect(text, `${who} ${outcome}`).toContain('Nothing was changed');
+      }
+      const opp = await submit(h, opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-1', user }));
+      expect(opp.response_action, who).toBe('errors');
+      expect(opp.errors?.[OUTCOME_BLOCK_ID.crmOpportunity], who).toContain('Nothing was changed');
+      expect(opp.errors?.[OUTCOME_BLOCK_ID.crmOpportunity], who).not.toContain('<@');
+      const lost = await submit(
+        h,
+        lostSubmission({ handoffId: handoff.id, reason: 'timing', note: 'forged', user }),
+      );
+      expect(lost.errors?.[OUTCOME_BLOCK_ID.reason], who).toContain('Nothing was changed');
+    }
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    await settle(300);
+    expect(snapshot(h)).toEqual(before);
+    expect(partnerCalls(h)).toHaveLength(partnerBefore);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
+  });
+
+  it('refuses outcome buttons on a handoff not yet accepted, and on a declined one', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const waiting = await ephemeralAt(h, await clickOutcome(h, 'meeting_held', handoff.id));
+    expect(waiting).toContain('is waiting for the AE, so that step cannot be recorded now');
+    expect(await ephemeralAt(h, await clickOutcome(h, 'lost', handoff.id))).toContain(
+      'cannot be recorded now',
+    );
+    expect(
+      (await submit(h, opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-1' }))).errors?.[
+        OUTCOME_BLOCK_ID.crmOpportunity
+      ],
+    ).toContain('cannot be recorded now');
+    expect(handoffRow(h, handoff.id).status).toBe('sent');
+
+    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'timing', user: aeUser }));
+    await waitFor(() => partnerMessages(h).length === 1, 4000, 'declined post');
+    const declined = await ephemeralAt(h, await clickOutcome(h, 'won', handoff.id));
+    expect(declined).toContain('is declined, so that step cannot be recorded now');
+    expect(
+      (await submit(h, lostSubmission({ handoffId: handoff.id, reason: 'timing' }))).errors?.[
+        OUTCOME_BLOCK_ID.reason
+      ],
+    ).toContain('cannot be recorded now');
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+    await outboxDrained(h);
+    await settle(300);
+    expect(partnerMessages(h)).toHaveLength(1);
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', outcome: null });
+  });
+});
+
+describe('stalled deals', () => {
+  it('nudges the AE once per quiet period, restarts the period on each outcome, stops after won, and catches up once after downtime', async () => {
+    const h = await start();
+    // Accepted Monday 2026-11-23 15:00 Berlin (the harness clock); five business days later: Monday 30th 15:00 Berlin.
+    const { handoff } = await acceptedDeal(h);
+    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+    expect(handoffRow(h, handoff.id).lastActivityAt?.toISOString()).toBe('2026-11-23T14:00:00.000Z');
+    const quiet = { expired: 0, reminded: 0, nudged: 0 };
+    const nudged = { expired: 0, reminded: 0, nudged: 1 };
+
+    h.clock.set('2026-11-30T13:59:59Z');
+    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    await settle(300);
+    expect(stallNudges(h)).toHaveLength(0);
+
+    h.clock.set('2026-11-30T14:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    const [first] = await waitFor(
+      () => stallNudges(h).length === 1 && stallNudges(h),
+      4000,
+      'the first nudge',
+    );
+    expect(first?.text).toBe('Any news on Northwind Logistics?');
+    expect(json(first?.blocks)).toContain(`Handoff #${handoff.id} *Northwind Logistics*`);
+    expect(json(first?.blocks)).toContain('No outcome recorded yet.');
+    expect(buttonsOf(first)).toEqual(OUTCOME_BUTTONS.all);
+    expect(Object.values(buttonValues(first))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
+    // The same moment swept again: nothing more.
+    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-07T14:00:00.000Z');
+
+    // A week later, one more.
+    h.clock.set('2026-12-07T13:59:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    h.clock.set('2026-12-07T14:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    await waitFor(() => stallNudges(h).length === 2, 4000, 'the second nudge');
+
+    // Meeting held on Tuesday 11:00 Berlin: the next nudge is five business days after it, not on the old cadence.
+    h.clock.set('2026-12-08T10:00:00Z');
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-15T10:00:00.000Z');
+    h.clock.set('2026-12-14T14:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    h.clock.set('2026-12-15T10:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    const third = await waitFor(
+      () => stallNudges(h).length === 3 && stallNudges(h)[2],
+      4000,
+      'the third nudge',
+    );
+    expect(json(third?.blocks)).toContain('Latest outcome: *Meeting held*.');
+    expect(buttonsOf(third)).toEqual(OUTCOME_BUTTONS.afterMeeting);
+
+    // Two weeks of downtime (the nudges of 22 and 29 December missed): one nudge, not two.
+    h.clock.set('2027-01-04T12:00:00Z');
+    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    await waitFor(() => stallNudges(h).length === 4, 4000, 'the catch-up nudge');
+    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2027-01-11T12:00:00.000Z');
+
+    // Won: no more nudges, ever.
+    h.clock.set('2027-01-05T09:00:00Z');
+    await clickOutcome(h, 'won', handoff.id);
+    expect(handoffRow(h, handoff.id).nextStallNudgeAt).toBeNull();
+    for (const at of ['2027-01-11T12:00:00Z', '2027-03-01T12:00:00Z']) {
+      h.clock.set(at);
+      expect(h.app.sweeper.sweep()).toEqual(quiet);
+    }
+    await outboxDrained(h);
+    await settle(300);
+    expect(stallNudges(h)).toHaveLength(4);
+    // Nudges are the AE's business: the partner thread holds only the deal's events.
+    expect(threadReplies(h).map((r) => r.text?.split(' ')[0])).toEqual([':handshake:', ':trophy:']);
+  });
+});
+
+describe('the app is not in the partner channel', () => {
+  it('keeps the partner updates waiting in order, tells the owner once, and delivers each once after the invite', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    // Someone removes the app from the shared channel after the packet was sent.
+    h.slack.addChannel({ ...channels.partner, members: [] });
+
+    await accept(h, handoff.id);
+    const invite = await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
+    expect(json(invite.blocks)).toContain(`<#${channels.partner.id}>`);
+    expect(json(invite.blocks)).toContain('The update is kept');
+
+    h.clock.set('2026-11-24T10:00:00Z');
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    h.clock.set('2026-11-25T10:00:00Z');
+    await recordOpportunity(h, handoff.id, 'OPP-77');
+    // Internal messages are not held up by the partner channel.
+    await waitForDm(h, people.author.id, 'recorded *Opportunity created*', 'the owner notice');
+    await waitFor(
+      () => json(aeCopy(h)?.blocks).includes('Latest outcome: *Opportunity created*.'),
+      4000,
+      'DM',
+    );
+
+    // Retries while the app is still out: the update keeps waiting, the owner is not told again.
+    const parentRow = () =>
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .find((r) => r.recordAs === `handoff:${handoff.id}:partner_parent`);
+    h.clock.advance(60_000);
+    await waitFor(() => (parentRow()?.attempts ?? 0) >= 2, 4000, 'a second attempt');
+    await settle(300);
+    expect(parentRow()).toMatchObject({
+      status: 'pending',
+      audience: 'partner',
+      lastError: 'not_in_channel',
+    });
+    expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('/invite @Handoff'))).toHaveLength(
+      1,
+    );
+
+    const waiting = h.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.channelKey === channels.partner.id);
+    expect(waiting.map((r) => [r.method, r.status, r.audience, r.dedupeKey])).toEqual([
+      ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:decided:partner`],
+      ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:outcome:meeting_held:partner`],
+      ['chat.update', 'pending', 'partner', `handoff:${handoff.id}:outcome:meeting_held:partner_parent`],
+      ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:outcome:opportunity_created:partner`],
+      [
+        'chat.update',
+        'pending',
+        'partner',
+        `handoff:${handoff.id}:outcome:opportunity_created:partner_parent`,
+      ],
+    ]);
+    expect(partnerMessages(h)).toHaveLength(0);
+    expect(partnerCalls(h).filter((c) => c.ok)).toHaveLength(0);
+
+    // The app is invited again: the parent, then the replies and updates, each once and in order.
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    h.clock.advance(2 * 60 * 60_000);
+    await waitFor(() => partnerUpdates(h).length === 2, 8000, 'the queued partner updates');
+    await outboxDrained(h);
+    await settle(300);
+
+    const delivered = partnerCalls(h).filter((c) => c.ok);
+    expect(delivered.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'chat.postMessage',
+      'chat.update',
+      'chat.postMessage',
+      'chat.update',
+    ]);
+    const [top, ...replies] = partnerMessages(h);
+    expect(topLevel(h)).toHaveLength(1);
+    expect(top?.text).toBe('Northwind Logistics: Opportunity open');
+    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts]);
+    expect(replies.map((r) => r.text?.split(' ')[0])).toEqual([':handshake:', ':chart_with_upwards_trend:']);
+    expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('/invite @Handoff'))).toHaveLength(
+      1,
+    );
+    expectNothingInternalTo(h);
+  });
+});
+
+describe('people from another organization cannot act', () => {
+  it('refuses a Slack Connect partner on every internal button and modal; nothing changes and the partner channel hears nothing', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    // An author's draft waiting in the review step, which the partner tries to send.
+    const pendingReview = await h.interact(
+      packetSubmission({ viewId: 'V0AUTHORDRAFT', values: { accountName: 'Contoso' } }),
+    );
+    const { draftId } = JSON.parse(
+      ((await pendingReview.json()) as { view: { private_metadata: string } }).view.private_metadata,
+    ) as { draftId: number };
+
+    const expectRefusedUnchanged = async (phase: () => Promise<void>) => {
+      const before = snapshot(h);
+      const partnerBefore = partnerCalls(h).length;
+      const opensBefore = h.slack.callsTo('views.open').length;
+      await phase();
+      await settle(300);
+      expect(snapshot(h)).toEqual(before);
+      expect(partnerCalls(h)).toHaveLength(partnerBefore);
+      expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
+    };
+
+    // While the handoff waits for the AE.
+    await expectRefusedUnchanged(async () => {
+      for (const action of [ACTION_ID.accept, ACTION_ID.decline, ACTION_ID.reassign, ACTION_ID.extend]) {
+        const text = await ephemeralAt(
+          h,
+          await click(h, action, handoff.id, partnerUser, { channelId: channels.partner.id }),
+        );
+        expect(text, action).toContain('for the internal team');
+        expect(text, action).toContain('Nothing was changed');
+      }
+      const withdraw = await ephemeralAt(
+        h,
+        await click(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, partnerUser, {
+          channelId: channels.partner.id,
+        }),
+      );
+      expect(withdraw).toContain('for the internal team');
+
+      const decline = await submit(
+        h,
+        declineSubmission({ handoffId: handoff.id, reason: 'timing', note: 'x', user: partnerUser }),
+      );
+      expect(Object.values(decline.errors ?? {})[0]).toContain('internal team');
+      const reassign = await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: metadataFor(handoff),
+          newAeUserId: people.otherAe.id,
+          user: partnerUser,
+        }),
+      );
+      expect(reassign.errors?.[Object.keys(reassign.errors ?? {})[0] ?? '']).toContain('internal team');
+      const extend = await submit(
+        h,
+        extendSubmission({ privateMetadata: metadataFor(handoff), user: partnerUser }),
+      );
+      expect(Object.values(extend.errors ?? {})[0]).toContain('internal team');
+
+      const review = await submit(h, reviewSubmission({ draftId, user: partnerUser }));
+      expect(review.response_action).toBe('update');
+      expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+      const packet = await submit(h, packetSubmission({ user: partnerUser, viewId: 'V0PARTNERPACKET' }));
+      expect(packet).toEqual({
+        response_action: 'errors',
+        errors: {
+          [PACKET_BLOCK_ID.accountName]: 'Only members of the team that runs this app can send handoffs.',
+        },
+      });
+    });
+
+    // After the AE accepted: the outcome steps.
+    await accept(h, handoff.id);
+    await waitFor(() => topLevel(h).length === 1, 4000, 'the accepted post');
+    await outboxDrained(h);
+    await expectRefusedUnchanged(async () => {
+      for (const outcome of ['meeting_held', 'opportunity_created', 'won', 'lost'] as const) {
+        const text = await ephemeralAt(
+          h,
+          await click(h, outcomeAction(outcome), handoff.id, partnerUser, { channelId: channels.partner.id }),
+        );
+        expect(text, outcome).toContain('for the internal team');
+        expect(text, outcome).toContain('Nothing was changed');
+      }
+      const opp = await submit(
+        h,
+        opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-1', user: partnerUser }),
+      );
+      expect(opp.errors?.[OUTCOME_BLOCK_ID.crmOpportunity]).toContain('for the internal team');
+      const lost = await submit(
+        h,
+        lostSubmission({ handoffId: handoff.id, reason: 'timing', user: partnerUser }),
+      );
+      expect(lost.errors?.[OUTCOME_BLOCK_ID.reason]).toContain('for the internal team');
+    });
+    expect(partnerMessages(h)).toHaveLength(1);
+  });
+
+  it('/handoff typed by a partner: an ephemeral says it is for the team that runs the app, and no modal opens', async () => {
+    const h = await start();
+    const responseUrl = h.slack.responseUrl();
+    const response = await h.command({
+      user_id: people.partner.id,
+      user_name: people.partner.name,
+      channel_id: channels.partner.id,
+      channel_name: channels.partner.name,
+      text: 'Northwind Logistics',
+      response_url: responseUrl,
+    });
+    expect(response.status).toBe(200);
+    expect(await ephemeralAt(h, responseUrl)).toContain('is for the team that runs this app');
+    await settle(300);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+});
+
+describe('user text never becomes a mention or a link', () => {
+  const inject = (tag: string) =>
+    `${tag} <!channel> <!here> <@U0AE> <@U0INJECT> <https://evil.example|click> & *bold*`;
+  const injected: PacketValues = {
+    accountName: inject('acct'),
+    crmOpportunity: inject('crm'),
+    partnerOrg: inject('org'),
+    partnerContactName: inject('contact'),
+    partnerContactRole: inject('role'),
+    whyPartner: inject('why'),
+    customerTrigger: inject('trigger'),
+    jointValue: inject('joint'),
+    warmPath: inject('warm'),
+    sellerNextMove: inject('seller'),
+    partnerNextMove: inject('partnermove'),
+    riskNote: inject('risk'),
+    evidenceUrl: 'https://docs.example.com/x?a=<!channel>&b=<@U0INJECT>|<https://evil.example|click>',
+  };
+
+  function homeOpened(userId: string, eventId: string) {
+    return {
+      token: 'legacy-verification-token',
+      team_id: TEAM,
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: 1_795_442_400,
+      event: {
+        type: 'app_home_opened',
+        user: userId,
+        channel: `D${userId}`,
+        tab: 'home',
+        event_ts: '1795442400.000100',
+      },
+      authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    };
+  }
+
+  /** Every call and response-URL body: nothing typed is live in mrkdwn, and Slack accepted all of it. */
+  function expectInert(h: Harness) {
+    const bodies = [...h.slack.calls.map((c) => c.args), ...h.slack.responses.map((r) => r.body)];
+    const rendered = bodies.flatMap((body) => mrkdwnStrings(body));
+    for (const text of rendered) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<!here>');
+      expect(text).not.toContain('<@U0INJECT>');
+      expect(text).not.toContain('<https://evil.example');
+    }
+    // The typed <@U0AE> next to the marker is escaped too (the app's own <@U0AE> mentions are fine).
+    for (const text of rendered) expect(text).not.toContain('<@U0AE> <@U0INJECT>');
+    // The typed text did reach people, escaped.
+    expect(
+      rendered.some((t) => t.includes('&lt;!channel&gt; &lt;!here&gt; &lt;@U0AE&gt; &lt;@U0INJECT&gt;')),
+    ).toBe(true);
+    expect(h.slack.calls.filter((c) => !c.ok).map((c) => [c.method, c.response])).toEqual([]);
+    const rows = h.database.db.select().from(outbox).all();
+    expect(rows.filter((r) => r.status !== 'delivered').map((r) => [r.dedupeKey, r.lastError])).toEqual([]);
+  }
+
+  it('in every packet field, through accept, a stall nudge, the App Home, the outcome steps and the lost note', async () => {
+    const h = await start();
+    const { answer } = await submitAndSend(h, injected, { overrideReason: inject('override') });
+    expect(answer).toEqual({ response_action: 'clear' });
+    const handoff = h.database.db.select().from(handoffs).all()[0];
+    if (!handoff) throw new Error('no handoff');
+    await waitFor(() => aeCopy(h), 4000, 'the AE DM');
+    await accept(h, handoff.id);
+    await waitFor(() => topLevel(h).length === 1, 4000, 'the partner parent');
+
+    h.clock.set('2026-11-30T14:00:00Z');
+    expect(h.app.sweeper.sweep().nudged).toBe(1);
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.ae.id, 'EvInject1'));
+    await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'the App Home');
+    await recordOpportunity(h, handoff.id, inject('opp'));
+    await recordLost(h, handoff.id, 'other', inject('lostnote'));
+    // A refusal that names the account.
+    expect(await ephemeralAt(h, await clickOutcome(h, 'won', handoff.id))).toContain('&lt;!channel&gt;');
+
+    await waitFor(() => threadReplies(h).length === 3, 8000, 'the partner replies');
+    await outboxDrained(h);
+    await settle(300);
+    expectInert(h);
+    // The partner thread shows the account and contact as typed, escaped, and nothing internal.
+    expect(shown(topLevel(h)[0])).toContain('acct &lt;!channel&gt;');
+    for (const call of partnerCalls(h)) {
+      for (const tag of [
+        'crm ',
+        'role ',
+        'why ',
+        'trigger ',
+        'joint ',
+        'warm ',
+        'seller ',
+        'risk ',
+        'opp ',
+        'lostnote ',
+        'override ',
+      ]) {
+        expect(JSON.stringify(call.args), tag).not.toContain(`${tag}&lt;!channel`);
+        expect(JSON.stringify(call.args), tag).not.toContain(`${tag}<!channel`);
+      }
+    }
+  });
+
+  it('in a decline note', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { accountName: inject('acct') });
+    expect(
+      await submit(
+        h,
+        declineSubmission({
+          handoffId: handoff.id,
+          reason: 'timing',
+          note: inject('declinenote'),
+          user: aeUser,
+        }),
+      ),
+    ).toEqual({});
+    await waitForDm(h, people.author.id, 'declinenote &lt;!channel&gt;', 'the owner notice with the note');
+    await waitFor(() => partnerMessages(h).length === 1, 4000, 'the declined post');
+    await outboxDrained(h);
+    expectInert(h);
+    expect(JSON.stringify(partnerCalls(h))).not.toContain('declinenote');
+  });
+});

@@ -1,0 +1,502 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { OutboxMessage } from '../../src/db/repositories/outbox.js';
+import type { DecisionRow, HandoffRow, OutcomeRow } from '../../src/db/schema.js';
+import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
+import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
+import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes } from '../../src/domain/outcomes.js';
+import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
+import {
+  decisionMessages,
+  expiryMessages,
+  extendMessages,
+  outcomeMessages,
+  type PartnerThread,
+  reassignMessages,
+  reminderMessages,
+  sentMessages,
+  stallMessages,
+  withdrawMessages,
+} from '../../src/services/notifications.js';
+import { validateMessage } from '../support/fakeSlack.js';
+import { handoff } from './blocks/fixtures.js';
+
+/**
+ * Partner-safe by construction (issue 5): over random packets and random event sequences, nothing but the
+ * allow-list of src/domain/partnerSafe.ts reaches a partner-facing message the notification builders queue.
+ *
+ * Every internal field carries a marker `INT<n>x` (unique within the run) wrapped in noise (Slack control
+ * characters, mentions, emoji, very long text); the allow-listed fields carry random text that never contains a
+ * marker or a forbidden value. A marker, a score, a band or a classification in a partner message is a leak.
+ */
+
+const PARTNER_CHANNEL = 'C0PARTNER';
+const ESCALATION_CHANNEL = 'C0ESCALATIONS';
+const MANAGER = 'U0MANAGER';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generators
+
+/** Pieces Slack treats specially, plus text that stresses escaping and counting. */
+const special = fc.constantFrom(
+  '&',
+  '<',
+  '>',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0AE>',
+  '<#C0PARTNER>',
+  '<https://evil.example.com|click me>',
+  '&amp;',
+  '&lt;!here&gt;',
+  '😀',
+  '👩‍👩‍👧',
+  '🇫🇷',
+  'é',
+  'ß',
+  '\n',
+  '*bold*',
+  '_it_',
+  '~x~',
+  '`code`',
+  '…',
+  ' ',
+);
+
+const chunk = fc.oneof(
+  { arbitrary: fc.string({ maxLength: 12 }), weight: 3 },
+  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }), weight: 2 },
+  { arbitrary: special, weight: 3 },
+);
+
+/** A very long string made of one repeated piece (up to 6000 code points, never a split surrogate pair). */
+const long = fc
+  .tuple(fc.oneof(special, fc.string({ minLength: 1, maxLength: 4 })), fc.integer({ min: 300, max: 6000 }))
+  .filter(([piece]) => piece.length > 0)
+  .map(([piece, n]) =>
+    Array.from(piece.repeat(Math.ceil(n / piece.length)))
+      .slice(0, n)
+      .join(''),
+  );
+
+const noise = fc.oneof(
+  { arbitrary: fc.array(chunk, { maxLength: 8 }).map((parts) => parts.join('')), weight: 6 },
+  { arbitrary: long, weight: 1 },
+);
+
+const RAW_FORBIDDEN = ['partner_sourced', 'partner_influenced', 'keep_building'];
+/** Values that must never be shown to a partner, whatever their case: band and classification wordings. */
+const FORBIDDEN_WORDS = [
+  ...Object.values(BAND_LABEL),
+  ...Object.values(CLASSIFICATION_LABEL),
+  ...RAW_FORBIDDEN,
+];
+const MARKER = /INT\d+x/;
+
+/** Text that could never be mistaken for a marker or a forbidden value (so finding one means a leak). */
+function innocent(text: string): boolean {
+  const lower = text.toLowerCase();
+  return (
+    !MARKER.test(text) &&
+    !text.includes('/18') &&
+    !FORBIDDEN_WORDS.some((w) => lower.includes(w.toLowerCase()))
+  );
+}
+
+/** Random text for an allow-listed field: non-empty, sometimes very long, full of Slack control characters. */
+const allowText = noise.filter((text) => text.trim().length > 0 && innocent(text));
+
+/**
+ * The partner's next-move date is stored only after the packet schema checked it is YYYY-MM-DD, and partnerUpdate
+ * renders it without escaping; so it is generated as a date here, not as free text.
+ */
+const isoDate = fc
+  .date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+
+const packet = fc.record({
+  accountName: allowText,
+  partnerOrg: allowText,
+  partnerContactName: allowText,
+  aeName: allowText,
+  partnerNextMove: allowText,
+  partnerNextMoveDate: fc.option(isoDate, { nil: null }),
+  /** Noise around each internal field's marker. */
+  internal: fc.array(noise, { minLength: 16, maxLength: 16 }),
+  score: fc.option(fc.integer({ min: 0, max: 18 }), { nil: null }),
+  scoreBand: fc.option(fc.constantFrom('ready' as const, 'fix' as const, 'keep_building' as const), {
+    nil: null,
+  }),
+  classification: fc.option(fc.constantFrom('partner_sourced' as const, 'partner_influenced' as const), {
+    nil: null,
+  }),
+  ownerIsAuthor: fc.boolean(),
+  threadStarted: fc.boolean(),
+});
+
+/** One step; which event it is depends on the state it meets (`pick` indexes the events allowed there). */
+const step = fc.record({
+  pick: fc.nat(),
+  /** Force the partner thread's state for this step (a thread row found or not), whatever happened before. */
+  thread: fc.option(fc.boolean(), { nil: undefined }),
+  declineReason: fc.constantFrom(...DECLINE_REASON_CODES),
+  lostReason: fc.option(fc.constantFrom(...LOST_REASON_CODES), { nil: null }),
+  note: fc.option(noise, { nil: null }),
+  crm: fc.option(noise, { nil: null }),
+  outcomePick: fc.nat(),
+  newAeName: allowText,
+  days: fc.integer({ min: 1, max: 10 }),
+  escalation: fc.constantFrom('partner' as const, 'internal' as const, 'none' as const),
+  manager: fc.boolean(),
+  reminderIndex: fc.nat({ max: 3 }),
+  hours: fc.integer({ min: 1, max: 120 }),
+});
+
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+type Packet = typeof packet extends fc.Arbitrary<infer T> ? T : never;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model: a handoff moved through its lifecycle, calling the builders the services call
+
+class Markers {
+  private n = 0;
+  /** marker → which internal field or event note carries it */
+  readonly where = new Map<string, string>();
+  next(where: string): string {
+    const marker = `INT${this.n}x`;
+    this.n += 1;
+    this.where.set(marker, where);
+    return marker;
+  }
+  all(): string[] {
+    return [...this.where.keys()];
+  }
+}
+
+/** Internal text: the marker first (it survives any cut), then noise, then the marker again. */
+const marked = (markers: Markers, where: string, noiseText: string) => {
+  const marker = markers.next(where);
+  return `${marker} ${noiseText} ${marker}`;
+};
+
+type EventKind =
+  | 'accept'
+  | 'decline'
+  | 'reassign'
+  | 'extend'
+  | 'withdraw'
+  | 'expire'
+  | 'reminder'
+  | 'outcome'
+  | 'stall';
+
+function allowedEvents(h: HandoffRow): EventKind[] {
+  switch (h.status) {
+    case 'sent':
+      return ['accept', 'decline', 'reassign', 'extend', 'withdraw', 'expire', 'reminder'];
+    case 'expired':
+      return ['reassign', 'extend', 'withdraw'];
+    case 'declined':
+      return ['reassign'];
+    case 'accepted':
+      return isFinalOutcome(h.outcome) ? [] : ['outcome', 'stall'];
+    case 'withdrawn':
+      return [];
+  }
+}
+
+interface Delivered {
+  event: string;
+  message: OutboxMessage;
+}
+
+interface Run {
+  messages: Delivered[];
+  markers: Markers;
+  /** Markers of notes and CRM ids written by events: each must reach some internal message. */
+  eventMarkers: string[];
+  /** The packet fields the AE's DM must show (the converse check). */
+  packetMarkers: Record<'riskNote' | 'whyPartner' | 'customerTrigger' | 'crmOpportunity', string>;
+  events: string[];
+}
+
+const addHours = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000);
+
+function simulate(p: Packet, steps: Step[]): Run {
+  const markers = new Markers();
+  const noiseOf = (i: number) => p.internal[i] ?? '';
+  const field = (name: string, i: number) => marked(markers, name, noiseOf(i));
+  const riskNote = field('riskNote', 0);
+  const whyPartner = field('whyPartner', 1);
+  const customerTrigger = field('customerTrigger', 2);
+  const crmOpportunity = field('crmOpportunity', 3);
+  const evidenceMarker = markers.next('evidenceUrl');
+  let h: HandoffRow = handoff({
+    ownerUserId: p.ownerIsAuthor ? 'U0AUTHOR' : 'U0OWNER',
+    partnerChannelId: PARTNER_CHANNEL,
+    accountName: p.accountName,
+    partnerOrg: p.partnerOrg,
+    partnerContactName: p.partnerContactName,
+    aeName: p.aeName,
+    partnerNextMove: p.partnerNextMove,
+    partnerNextMoveDate: p.partnerNextMoveDate,
+    riskNote,
+    whyPartner,
+    customerTrigger,
+    crmOpportunity,
+    evidenceUrl: `https://docs.example.com/${evidenceMarker}/${encodeURIComponent(noiseOf(4))}#${evidenceMarker}`,
+    jointValue: field('jointValue', 5),
+    warmPath: field('warmPath', 6),
+    sellerNextMove: field('sellerNextMove', 7),
+    partnerContactRole: field('partnerContactRole', 8),
+    overrideReason: field('overrideReason', 9),
+    classificationReason: field('classificationReason', 10),
+    accountDomain: `${markers.next('accountDomain')}.example.com`,
+    accountKey: field('accountKey', 11),
+    partnerKey: field('partnerKey', 12),
+    score: p.score,
+    scoreBand: p.scoreBand,
+    classification: p.classification,
+    scorecard: COMPONENTS.map((id, i) => ({
+      id,
+      score: (i % 3) as 0 | 1 | 2,
+      reason: field(`scorecard.${id}`, 13),
+    })),
+  });
+  const run: Run = {
+    messages: [],
+    markers,
+    eventMarkers: [],
+    packetMarkers: { riskNote, whyPartner, customerTrigger, crmOpportunity },
+    events: ['sent'],
+  };
+  const emit = (event: string, messages: OutboxMessage[]) => {
+    for (const message of messages) run.messages.push({ event, message });
+  };
+  let thread: PartnerThread = { started: p.threadStarted };
+  let decision: DecisionRow | undefined;
+  let at = new Date('2026-03-02T10:00:00Z');
+  let aeCount = 1;
+  let outcomeId = 1;
+
+  emit('sent', sentMessages(h));
+  for (const s of steps) {
+    const allowed = allowedEvents(h);
+    if (allowed.length === 0) break;
+    const kind = allowed[s.pick % allowed.length] as EventKind;
+    at = addHours(at, s.hours);
+    const threadNow: PartnerThread = s.thread === undefined ? thread : { started: s.thread };
+    let messages: OutboxMessage[] = [];
+    let event: string = kind;
+    switch (kind) {
+      case 'accept':
+      case 'decline': {
+        const declined = kind === 'decline';
+        const note = declined && s.note !== null ? marked(markers, 'decline note', s.note) : null;
+        if (note) run.eventMarkers.push(note.slice(0, note.indexOf(' ')));
+        h = { ...h, status: declined ? 'declined' : 'accepted', decidedAt: at, lastActivityAt: at };
+        decision = {
+          id: h.assignment,
+          handoffId: h.id,
+          assignment: h.assignment,
+          decision: declined ? 'declined' : 'accepted',
+          reasonCode: declined ? s.declineReason : null,
+          note,
+          decidedByUserId: h.aeUserId,
+          decidedByTeamId: h.aeTeamId,
+          decidedAt: at,
+        };
+        if (declined) event = `decline:${s.declineReason}${note ? '+note' : ''}`;
+        messages = decisionMessages(h, decision, threadNow);
+        break;
+      }
+      case 'reassign': {
+        aeCount += 1;
+        const before = h;
+        h = {
+          ...h,
+          status: 'sent',
+          aeUserId: `U0AE${aeCount}`,
+          aeName: s.newAeName,
+          assignment: h.assignment + 1,
+          cycle: h.cycle + 1,
+          decidedAt: null,
+          expiredAt: null,
+          windowStartedAt: at,
+          windowDays: s.days,
+          dueAt: addHours(at, s.days * 24),
+        };
+        decision = undefined;
+        messages = reassignMessages(before, h, at, threadNow);
+        break;
+      }
+      case 'extend':
+        h = {
+          ...h,
+          status: 'sent',
+          cycle: h.cycle + 1,
+          expiredAt: null,
+          windowDays: s.days,
+          dueAt: addHours(at, s.days * 24),
+        };
+        messages = extendMessages(h);
+        break;
+      case 'withdraw':
+        h = { ...h, status: 'withdrawn', withdrawnAt: at, nextReminderAt: null };
+        messages = withdrawMessages(h, threadNow);
+        break;
+      case 'expire': {
+        h = { ...h, status: 'expired', expiredAt: at };
+        const channelId =
+          s.escalation === 'partner'
+            ? PARTNER_CHANNEL
+            : s.escalation === 'internal'
+              ? ESCALATION_CHANNEL
+              : undefined;
+        event = `expire:escalation=${s.escalation}`;
+        messages = expiryMessages(h, { channelId, managers: s.manager ? { [h.aeUserId]: MANAGER } : {} });
+        break;
+      }
+      case 'reminder':
+        messages = reminderMessages(h, s.reminderIndex, at);
+        break;
+      case 'stall':
+        messages = stallMessages(h, at);
+        break;
+      case 'outcome': {
+        const options = nextOutcomes(h.outcome);
+        const outcome = options[s.outcomePick % options.length];
+        if (!outcome) throw new Error('no outcome to record');
+        const crm =
+          outcome === 'opportunity_created' || s.crm !== null
+            ? marked(markers, `${outcome} CRM id`, s.crm ?? '')
+            : null;
+        const note = s.note !== null ? marked(markers, `${outcome} note`, s.note) : null;
+        for (const value of [crm, note]) if (value) run.eventMarkers.push(value.slice(0, value.indexOf(' ')));
+        h = { ...h, outcome, lastActivityAt: at };
+        const row: OutcomeRow = {
+          id: outcomeId++,
+          handoffId: h.id,
+          outcome,
+          crmOpportunity: crm,
+          reasonCode: outcome === 'lost' ? s.lostReason : null,
+          note,
+          recordedByUserId: h.aeUserId,
+          recordedAt: at,
+        };
+        event = `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''}`;
+        messages = outcomeMessages(h, decision, row, threadNow);
+        break;
+      }
+    }
+    run.events.push(
+      threadNow.started === thread.started ? event : `${event} (thread forced ${threadNow.started})`,
+    );
+    emit(event, messages);
+    if (messages.some((m) => 'audience' in m && m.audience === 'partner')) thread = { started: true };
+  }
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The property
+
+/** Every string anywhere in a value (payload text, blocks, button values, …). */
+function* stringsIn(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
+  else if (typeof value === 'object' && value !== null)
+    for (const v of Object.values(value)) yield* stringsIn(v);
+}
+
+const channelOf = (m: OutboxMessage) => ('channel' in m ? m.channel : undefined);
+const audienceOf = (m: OutboxMessage) => ('audience' in m ? m.audience : undefined);
+const isPartnerBound = (m: OutboxMessage) => channelOf(m) === PARTNER_CHANNEL || audienceOf(m) === 'partner';
+
+/** What is wrong with one partner-bound message (empty when it is safe). */
+function partnerProblems(run: Run, { event, message }: Delivered): string[] {
+  const problems: string[] = [];
+  const where = `${event} → ${message.method} ${message.dedupeKey}`;
+  if (channelOf(message) !== PARTNER_CHANNEL)
+    problems.push(`${where}: partner audience sent to ${channelOf(message)}`);
+  if (audienceOf(message) !== 'partner') problems.push(`${where}: internal message in the partner channel`);
+  const texts = [...stringsIn(message.payload)];
+  const all = texts.join('\n');
+  for (const marker of run.markers.all()) {
+    if (all.includes(marker)) problems.push(`${where}: leaks ${run.markers.where.get(marker)} (${marker})`);
+  }
+  const lower = all.toLowerCase();
+  for (const word of FORBIDDEN_WORDS) {
+    if (lower.includes(word.toLowerCase())) problems.push(`${where}: shows ${JSON.stringify(word)}`);
+  }
+  if (all.includes('/18')) problems.push(`${where}: shows a score (…/18)`);
+  for (const text of texts) {
+    // User text is escaped, and the app never pings or links in a partner channel: no `<` survives.
+    for (const raw of ['<!channel>', '<!here>', '<!everyone>', '<@', '<#', '<http', '<']) {
+      if (text.includes(raw)) {
+        problems.push(`${where}: raw ${JSON.stringify(raw)} in ${JSON.stringify(text.slice(0, 200))}`);
+        break;
+      }
+    }
+  }
+  const invalid = validateMessage(message.payload as { text?: unknown; blocks?: unknown });
+  if (invalid)
+    problems.push(`${where}: Slack would refuse it: ${invalid.error} ${invalid.messages.join('; ')}`);
+  return problems;
+}
+
+const stats = { runs: 0, partnerMessages: 0, partnerEvents: new Set<string>() };
+
+/** Fixed so CI is repeatable; set FC_SEED to explore other random packets and sequences. */
+const FC_SEED = Number(process.env.FC_SEED ?? 20261121);
+
+describe('partner safety of the notification builders (property)', () => {
+  it('never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {
+    fc.assert(
+      fc.property(packet, fc.array(step, { minLength: 0, maxLength: 10 }), (p, steps) => {
+        const run = simulate(p, steps);
+        const partner = run.messages.filter((d) => isPartnerBound(d.message));
+        const problems = partner.flatMap((d) => partnerProblems(run, d));
+        expect(problems, `events: ${run.events.join(' → ')}`).toEqual([]);
+
+        // The converse: internal messages do carry internal content, so the markers really are detectable.
+        const internalText = run.messages
+          .filter((d) => !isPartnerBound(d.message))
+          .map((d) => [...stringsIn(d.message.payload)].join('\n'))
+          .join('\n');
+        const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
+        for (const [name, value] of Object.entries(run.packetMarkers)) {
+          expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
+        }
+        for (const marker of run.eventMarkers) {
+          expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
+            marker,
+          );
+        }
+
+        stats.runs += 1;
+        stats.partnerMessages += partner.length;
+        for (const d of partner) stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
+      }),
+      { seed: FC_SEED, numRuns: 400 },
+    );
+    // The generators reach every partner-facing event (so the property is not vacuous).
+    expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
+    for (const event of [
+      'accept',
+      'decline',
+      'reassign',
+      'withdraw',
+      'outcome:meeting_held',
+      'outcome:opportunity_created',
+      'outcome:won',
+      'outcome:lost',
+    ]) {
+      expect(
+        [...stats.partnerEvents].some((e) => e.startsWith(event)),
+        event,
+      ).toBe(true);
+    }
+  });
+});
