@@ -97,40 +97,37 @@ export function createSweeper(deps: SweepDeps) {
     return nudged;
   }
 
+  /**
+   * Handles what is due one page at a time (never loading every handoff), until a page comes back short or changes
+   * nothing (what is left was changed by someone else, and must not loop forever). Returns how many changed.
+   */
+  function inPages(findPage: () => HandoffRow[], handle: (handoff: HandoffRow) => boolean): number {
+    let total = 0;
+    for (let page = findPage(); page.length > 0; page = findPage()) {
+      let changed = 0;
+      for (const handoff of page) if (handle(handoff)) changed += 1;
+      total += changed;
+      if (changed === 0 || page.length < batchSize) break;
+    }
+    return total;
+  }
+
   function sweep(): SweepResult {
     const now = clock.now();
     const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
     // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
-    for (
-      let page = findExpiring(db, now, batchSize);
-      page.length > 0;
-      page = findExpiring(db, now, batchSize)
-    ) {
-      let changed = 0;
-      for (const handoff of page) if (expireIfDue(handoff, now).status === 'expired') changed += 1;
-      result.expired += changed;
-      if (changed === 0) break;
-    }
-    for (
-      let page = findRemindable(db, now, batchSize);
-      page.length > 0;
-      page = findRemindable(db, now, batchSize)
-    ) {
-      let changed = 0;
-      for (const handoff of page) if (remind(handoff, now)) changed += 1;
-      result.reminded += changed;
-      if (page.length < batchSize) break;
-    }
-    for (
-      let page = findStalled(db, now, batchSize);
-      page.length > 0;
-      page = findStalled(db, now, batchSize)
-    ) {
-      let changed = 0;
-      for (const handoff of page) if (nudgeStalled(handoff, now)) changed += 1;
-      result.nudged += changed;
-      if (changed === 0 || page.length < batchSize) break;
-    }
+    result.expired = inPages(
+      () => findExpiring(db, now, batchSize),
+      (h) => expireIfDue(h, now).status === 'expired',
+    );
+    result.reminded = inPages(
+      () => findRemindable(db, now, batchSize),
+      (h) => remind(h, now),
+    );
+    result.nudged = inPages(
+      () => findStalled(db, now, batchSize),
+      (h) => nudgeStalled(h, now),
+    );
     if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
     return result;
   }
