@@ -19,7 +19,7 @@ import { OutboxWorker } from './services/outboxWorker.js';
 import { createOutcomes } from './services/outcomes.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
-import { partnerChannelBlockedNotifier } from './services/partnerChannel.js';
+import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
@@ -47,7 +47,7 @@ export interface RunningApp {
 export function buildApp(deps: AppDeps): RunningApp {
   const { config, db, clock, logger } = deps;
   let stopping = false;
-  const workspace: InstalledWorkspace = { teamId: undefined, enterpriseId: undefined };
+  const workspace: InstalledWorkspace = { teamId: undefined, enterpriseId: undefined, botUserId: undefined };
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -196,6 +196,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     replies: createReplies({ db, clock, onOutboxWrite }),
     home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
     workspace,
+    channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: async (userId, internalTeamIds) => {
       try {
         const user = await directory.lookupUser(userId);
@@ -240,11 +241,15 @@ export function buildApp(deps: AppDeps): RunningApp {
  */
 async function checkEscalationChannel(escalation: EscalationTargets, directory: Directory, logger: Logger) {
   if (!escalation.channelId) return;
-  const channel = await directory.lookupChannel(escalation.channelId).catch(() => undefined);
-  if (channel?.isExternallyShared) {
+  const channel = await directory.lookupChannel(escalation.channelId).catch(() => 'unknown' as const);
+  if (channel === 'unknown' || channel?.isExternallyShared) {
+    // Fail closed: a channel that cannot be confirmed internal gets no escalations (managers still do).
     logger.error(
-      { channelId: escalation.channelId },
-      'ESCALATION_CHANNEL_ID is shared with another organization; escalations will not be posted there',
+      {
+        channelId: escalation.channelId,
+        reason: channel === 'unknown' ? 'lookup failed' : 'shared externally',
+      },
+      'ESCALATION_CHANNEL_ID is not confirmed internal; escalations will not be posted there',
     );
     escalation.channelId = undefined;
   } else if (!channel?.isMember) {

@@ -28,6 +28,7 @@ export class SlackAuthError extends Error {
 export interface InstalledWorkspace {
   teamId: string | undefined;
   enterpriseId: string | undefined;
+  botUserId?: string | undefined;
 }
 
 export async function initSlackAuth(app: App, logger: Logger, attempts = 6): Promise<InstalledWorkspace> {
@@ -35,7 +36,7 @@ export async function initSlackAuth(app: App, logger: Logger, attempts = 6): Pro
     try {
       await app.init();
       const identity = await app.client.auth.test();
-      return { teamId: identity.team_id, enterpriseId: identity.enterprise_id };
+      return { teamId: identity.team_id, enterpriseId: identity.enterprise_id, botUserId: identity.user_id };
     } catch (error) {
       if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {
         throw new SlackAuthError(error.data.error);

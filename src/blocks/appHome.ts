@@ -7,8 +7,14 @@ import { ownerActionButtons } from './ownerActions.js';
 
 export const HOME_LIMITS = { owned: 15, awaiting: 10, deals: 10 } as const;
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', verbatim: true, text },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', verbatim: true, text }],
+});
 const title = (h: HandoffRow) =>
   `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 

@@ -23,6 +23,7 @@ export function declineModal(h: HandoffRow): ModalView {
         type: 'section',
         text: {
           type: 'mrkdwn',
+          verbatim: true,
           text: `Declining *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). The partner sees only a polite wording of the reason; your note goes to the owner and stays internal.`,
         },
       },

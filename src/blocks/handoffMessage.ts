@@ -20,7 +20,11 @@ export function field(title: string, body: string | null, empty = '_Not given_')
   const heading = `*${title}*\n`;
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: heading + (body ? userText(body, SECTION_MAX - heading.length) : empty) },
+    text: {
+      type: 'mrkdwn',
+      verbatim: true,
+      text: heading + (body ? userText(body, SECTION_MAX - heading.length) : empty),
+    },
   };
 }
 
@@ -52,7 +56,7 @@ function outcomeBlocks(h: HandoffRow): KnownBlock[] {
   if (h.status !== 'accepted') return [];
   const buttons = outcomeButtons(h);
   return [
-    { type: 'context', elements: [{ type: 'mrkdwn', text: outcomeLine(h) }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: outcomeLine(h) }] },
     ...(buttons ? [buttons] : []),
   ];
 }
@@ -65,7 +69,7 @@ export interface MovedAway {
 
 const contextBlock = (text: string): KnownBlock => ({
   type: 'context',
-  elements: [{ type: 'mrkdwn', text }],
+  elements: [{ type: 'mrkdwn', verbatim: true, text }],
 });
 
 function statusBlock(
@@ -115,7 +119,7 @@ function statusBlock(
     decision.decision === 'accepted'
       ? `:white_check_mark: *Accepted* by ${mention(decision.decidedByUserId)} on ${when}. The owner and the partner channel are being told.`
       : `:x: *Declined* by ${mention(decision.decidedByUserId)} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
 }
 
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
@@ -131,6 +135,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       elements: [
         {
           type: 'mrkdwn',
+          verbatim: true,
           text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${windowDaysText(h)})${packetQuality(h)}`,
         },
       ],
@@ -148,10 +153,12 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       fields: [
         {
           type: 'mrkdwn',
+          verbatim: true,
           text: `*Partner contact*\n${userText(`${partnerContact(h)} (${h.partnerOrg})`, 1900)}`,
         },
         {
           type: 'mrkdwn',
+          verbatim: true,
           text: `*CRM opportunity*\n${h.crmOpportunity ? userText(h.crmOpportunity, 1900) : '_None yet_'}`,
         },
       ],
@@ -161,6 +168,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       type: 'section',
       text: {
         type: 'mrkdwn',
+        verbatim: true,
         text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
       },
     },

@@ -5,8 +5,14 @@ import { type SlackMessage, windowDaysText } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { ownerActionButtons } from './ownerActions.js';
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', verbatim: true, text },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', verbatim: true, text }],
+});
 
 const title = (h: HandoffRow) => `*${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 

@@ -12,7 +12,10 @@ import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from 
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 
 const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', verbatim: true, text },
+});
 const title = (h: HandoffRow) =>
   `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 

@@ -84,6 +84,7 @@ export function reassignModal(h: HandoffRow): ModalView {
         type: 'section',
         text: {
           type: 'mrkdwn',
+          verbatim: true,
           text: `Handoff #${h.id} *${userText(h.accountName, 150)}* is with ${mention(h.aeUserId)}. The new AE gets the packet by DM with a new window; ${mention(h.aeUserId)}'s copy will say it moved.`,
         },
       },
@@ -111,6 +112,7 @@ export function extendModal(h: HandoffRow): ModalView {
         type: 'section',
         text: {
           type: 'mrkdwn',
+          verbatim: true,
           text: `Give ${mention(h.aeUserId)} more time to answer handoff #${h.id} *${userText(h.accountName, 150)}*. ${h.status === 'expired' ? 'The new window starts now.' : 'The days are added to the current deadline.'}`,
         },
       },

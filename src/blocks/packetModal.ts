@@ -60,6 +60,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       elements: [
         {
           type: 'mrkdwn',
+          verbatim: true,
           text: 'One packet, one account executive. Write it so the AE can act without a clarifying call.',
         },
       ],

@@ -29,7 +29,7 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
     won: `:trophy: *${account}*: won! Thank you, ${contact}, for bringing it to us.`,
     lost: `*${account}*: closed without a win. ${reason} Thank you, ${contact}, for bringing it.`,
   }[update.event];
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] };
 }
 
 /** The thread's parent: one line per deal, updated in place to show where it stands now. */
@@ -48,8 +48,8 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   return {
     text: `${account}: ${STATUS[update.event].replace(/^:[a-z_]+: /, '')}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Latest: ${latest}` }] },
+      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: lines.join('\n') } },
+      { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: `Latest: ${latest}` }] },
     ],
   };
 }

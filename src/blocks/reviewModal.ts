@@ -12,8 +12,14 @@ export interface ReviewMetadata {
 }
 
 const SCORE_ICON = ['❌', '⚠️', '✅'] as const;
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', verbatim: true, text },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', verbatim: true, text }],
+});
 
 function findingLine(f: Finding): string {
   if (f.kind === 'reseller') {

@@ -7,8 +7,14 @@ import { ownerActionButtons } from './ownerActions.js';
 /** Replaced by the outbox with the permalink of the AE's packet message when the reminder is delivered. */
 export const PERMALINK_TOKEN = '%PACKET_PERMALINK%';
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', verbatim: true, text },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', verbatim: true, text }],
+});
 const title = (h: HandoffRow) =>
   `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 

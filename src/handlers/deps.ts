@@ -21,6 +21,8 @@ export interface HandlerDeps {
   home: (userId: string) => HomeView;
   /** The installing workspace: members of other organizations (Slack Connect) are external. */
   workspace: InstalledWorkspace;
+  /** The app joined a channel: release what waited there; returns how many messages. */
+  channelJoined: (channelId: string) => number;
   /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */
   memberOf: (userId: string, internalTeamIds: string[]) => Promise<'internal' | 'external' | 'unknown'>;
 }

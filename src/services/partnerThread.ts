@@ -3,7 +3,12 @@ import { findOutboxByRecordAs } from '../db/repositories/outbox.js';
 import type { HandoffRow } from '../db/schema.js';
 import { messageKey, type PartnerThread } from './notifications.js';
 
-/** Whether the handoff's partner thread exists (its parent queued, delivered or waiting). Call inside the transaction. */
+/**
+ * Whether the handoff's partner thread exists: its parent queued, waiting or delivered. A parent Slack refused for
+ * good does not count, so the next event starts a fresh thread instead of replying under nothing. Call inside the
+ * transaction.
+ */
 export function partnerThread(exec: Executor, h: HandoffRow): PartnerThread {
-  return { started: findOutboxByRecordAs(exec, messageKey.partnerParent(h)) !== undefined };
+  const parent = findOutboxByRecordAs(exec, messageKey.partnerParent(h));
+  return { started: parent !== undefined && parent.status !== 'dead' && parent.status !== 'cancelled' };
 }

@@ -244,3 +244,66 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     expect(h.logs.some((l) => l.msg === 'outbox message parked after repeated refusals')).toBe(true);
   });
 });
+
+describe('a partner channel the app was removed from', () => {
+  it('tells every waiting handoff’s owner, and sends at once when the app is invited back', async () => {
+    const { postEvent } = await import('../support/signing.js');
+    const { SIGNING_SECRET } = await import('../support/harness.js');
+    const h = await startHarness();
+    try {
+      const first = await sendHandoff(h);
+      const second = await sendHandoff(h, {
+        accountName: 'Fabrikam Freight',
+        accountDomain: 'fabrikam.com',
+        ownerUserId: people.owner.id,
+      });
+      h.slack.addChannel({ ...channels.partner, members: [] });
+      for (const { handoff, dm, aeDm } of [first, second]) {
+        await h.interact(
+          blockAction({
+            actionId: ACTION_ID.accept,
+            value: String(handoff.id),
+            user: aeUser,
+            messageTs: dm.ts,
+            channelId: aeDm,
+          }),
+        );
+      }
+      const invited = (userId: string) =>
+        h.slack
+          .messages(h.slack.dmChannelFor(userId))
+          .filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
+      // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
+      for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
+        h.clock.advance(5_000);
+        await settle(150);
+      }
+      await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
+      await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
+
+      h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+      const joined = {
+        token: 'legacy-verification-token',
+        team_id: 'T0INTERNAL',
+        api_app_id: 'A0APP',
+        type: 'event_callback',
+        event_id: 'Ev0JOIN',
+        event_time: 1_795_442_400,
+        event: {
+          type: 'member_joined_channel',
+          user: h.slack.botUserId,
+          channel: channels.partner.id,
+          channel_type: 'C',
+          team: 'T0INTERNAL',
+        },
+      };
+      expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
+      // No clock move: the invite itself releases what waited.
+      await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 6000, 'both partner posts');
+      await settle(300);
+      expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
+    } finally {
+      await h.stop();
+    }
+  });
+});

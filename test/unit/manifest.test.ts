@@ -35,7 +35,7 @@ describe('manifest.json', () => {
   it('subscribes to the App Home event on the same endpoint and enables the Home tab', () => {
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: expect.stringMatching(/\/slack\/events$/),
-      bot_events: ['app_home_opened'],
+      bot_events: ['app_home_opened', 'member_joined_channel'],
     });
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, like, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, like, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
 
@@ -157,8 +157,15 @@ export function findPostedMessage(exec: Executor, messageKey: string) {
   return exec.select().from(postedMessages).where(eq(postedMessages.messageKey, messageKey)).get();
 }
 
+/** The newest row that posts (or posted) the message recorded under this key. */
 export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
-  return exec.select().from(outbox).where(eq(outbox.recordAs, messageKey)).get();
+  return exec
+    .select()
+    .from(outbox)
+    .where(eq(outbox.recordAs, messageKey))
+    .orderBy(desc(outbox.id))
+    .limit(1)
+    .get();
 }
 
 /** Cancels a handoff's reminders still waiting for delivery: after a change they would say something untrue. */
@@ -174,4 +181,27 @@ export function cancelPendingReminders(exec: Executor, handoffId: number): void 
       ),
     )
     .run();
+}
+
+/** Handoffs with partner updates waiting in a channel, for telling each owner (bounded). */
+export function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50): number[] {
+  return exec
+    .selectDistinct({ handoffId: outbox.handoffId })
+    .from(outbox)
+    .where(
+      and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'), eq(outbox.audience, 'partner')),
+    )
+    .limit(limit)
+    .all()
+    .map((row) => row.handoffId)
+    .filter((id): id is number => id !== null);
+}
+
+/** Makes a channel's waiting messages due now (the app was just invited there). Returns how many. */
+export function wakeChannel(exec: Executor, channelKey: string, now: Date): number {
+  return exec
+    .update(outbox)
+    .set({ nextAttemptAt: now })
+    .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
+    .run().changes;
 }

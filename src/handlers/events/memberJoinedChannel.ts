@@ -1,0 +1,11 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { HandlerDeps } from '../deps.js';
+
+/** Someone invited the app to a channel: partner updates waiting there go out now. */
+export function memberJoinedChannel(deps: HandlerDeps) {
+  return async ({ event, logger }: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
+    if (!deps.workspace.botUserId || event.user !== deps.workspace.botUserId) return;
+    const woken = deps.channelJoined(event.channel);
+    if (woken > 0) logger.info(`invited to ${event.channel}: ${woken} waiting update(s) released`);
+  };
+}
