@@ -302,7 +302,9 @@ describe('the response window after review', () => {
 
   it('never escalates into a shared channel: refused at start when the escalation channel is external', async () => {
     h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.partner.id } });
-    expect(h.logs.some((l) => String(l.msg).includes('ESCALATION_CHANNEL_ID is not confirmed internal'))).toBe(true);
+    expect(
+      h.logs.some((l) => String(l.msg).includes('ESCALATION_CHANNEL_ID is not confirmed internal')),
+    ).toBe(true);
     await sendHandoff(h);
     h.clock.set(DUE);
     expect(h.app.sweeper.sweep().expired).toBe(1);
