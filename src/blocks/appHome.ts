@@ -1,22 +1,12 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { describeStatus } from '../domain/lifecycle.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { mention, slackDate } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
+import { context, handoffTitle, section } from './parts.js';
 
 export const HOME_LIMITS = { owned: 15, awaiting: 10, deals: 10 } as const;
-
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', verbatim: true, text },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', verbatim: true, text }],
-});
-const title = (h: HandoffRow) =>
-  `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 
 /** The App Home: what waits for this person's answer, and the handoffs they own with their recovery buttons. */
 export function appHomeView(opts: {
@@ -31,7 +21,7 @@ export function appHomeView(opts: {
   for (const h of opts.awaiting.slice(0, HOME_LIMITS.awaiting)) {
     blocks.push(
       section(
-        `${title(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}* in the DM I sent you.`,
+        `${handoffTitle(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}* in the DM I sent you.`,
       ),
     );
   }
@@ -39,7 +29,7 @@ export function appHomeView(opts: {
   blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
   if (opts.deals.length === 0) blocks.push(context('No accepted deal is waiting for an outcome.'));
   for (const h of opts.deals.slice(0, HOME_LIMITS.deals)) {
-    blocks.push(section(`${title(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
+    blocks.push(section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
     const buttons = outcomeButtons(h);
     if (buttons) blocks.push(buttons);
   }
@@ -52,7 +42,7 @@ export function appHomeView(opts: {
       h.status === 'sent'
         ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
         : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
-    blocks.push(section(`${title(h)}: ${state}`));
+    blocks.push(section(`${handoffTitle(h)}: ${state}`));
     const actions = ownerActionButtons(h);
     if (actions) blocks.push(actions);
   }

@@ -7,6 +7,7 @@ import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
 import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
+import { context } from './parts.js';
 
 export interface SlackMessage {
   text: string;
@@ -67,28 +68,23 @@ export interface MovedAway {
   at: Date;
 }
 
-const contextBlock = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', verbatim: true, text }],
-});
-
 function statusBlock(
   h: HandoffRow,
   decision: DecisionRow | undefined,
   moved: MovedAway | undefined,
 ): KnownBlock {
   if (moved) {
-    return contextBlock(
+    return context(
       `:arrow_right: *Reassigned* to ${mention(moved.to)} on ${slackDate(moved.at, h.aeTimeZone)}. Nothing more is needed from you.`,
     );
   }
   if (h.status === 'expired') {
-    return contextBlock(
+    return context(
       `:hourglass: *Expired*: no answer by ${slackDate(h.dueAt, h.aeTimeZone)}. The owner ${mention(h.ownerUserId)} has been told and may reassign or extend it.`,
     );
   }
   if (h.status === 'withdrawn') {
-    return contextBlock(
+    return context(
       `:no_entry_sign: *Withdrawn* by the owner${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
@@ -113,7 +109,7 @@ function statusBlock(
       ],
     };
   }
-  if (!decision) return contextBlock(`Status: *${describeStatus(h.status)}*`);
+  if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
     decision.decision === 'accepted'

@@ -4,23 +4,13 @@ import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { type SlackMessage, windowDaysText } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { ownerActionButtons } from './ownerActions.js';
-
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', verbatim: true, text },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', verbatim: true, text }],
-});
-
-const title = (h: HandoffRow) => `*${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+import { context, handoffTitle, section } from './parts.js';
 
 /** To the author, right after sending: who has it and by when they must answer. */
 export function sentConfirmation(h: HandoffRow): SlackMessage {
   const due = slackDate(h.dueAt, h.aeTimeZone);
   const lines = [
-    `:incoming_envelope: Handoff #${h.id} ${title(h)} is with ${mention(h.aeUserId)}.`,
+    `:incoming_envelope: Handoff ${handoffTitle(h)} is with ${mention(h.aeUserId)}.`,
     `They have until *${due}* to accept or decline: ${windowDaysText(h)}, counted in their timezone.`,
   ];
   const authorOwns = h.ownerUserId === h.authorUserId;
@@ -43,7 +33,7 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
     text: `You own the handoff ${userText(h.accountName, 150)}.`,
     blocks: [
       section(
-        `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff #${h.id} ${title(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
+        `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${handoffTitle(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
       ),
       ...[ownerActionButtons(h)].filter((block) => block !== undefined),
     ],
@@ -62,7 +52,7 @@ export function decisionNotice(
       text: `${userText(h.accountName, 150)} was accepted.`,
       blocks: [
         section(
-          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff #${h.id} ${title(h)}.`,
+          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.`,
         ),
         context(
           `Decided ${when}. A partner-safe update is being posted in ${channelLink(h.partnerChannelId)}.`,
@@ -73,7 +63,7 @@ export function decisionNotice(
   const reason = DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label;
   const blocks: KnownBlock[] = [
     section(
-      `:x: ${mention(decision.decidedByUserId)} *declined* handoff #${h.id} ${title(h)}.\n*Reason:* ${reason}`,
+      `:x: ${mention(decision.decidedByUserId)} *declined* handoff ${handoffTitle(h)}.\n*Reason:* ${reason}`,
     ),
   ];
   if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
@@ -98,7 +88,7 @@ export function partnerChannelBlocked(h: HandoffRow, error: string): SlackMessag
     text: `I cannot post the partner update for ${userText(h.accountName, 150)} yet.`,
     blocks: [
       section(
-        `:warning: I cannot post the partner-safe update for handoff #${h.id} ${title(h)}: ${why}.\nInvite me by typing \`/invite @Handoff\` in that channel. The update is kept and goes out as soon as I can post there.`,
+        `:warning: I cannot post the partner-safe update for handoff ${handoffTitle(h)}: ${why}.\nInvite me by typing \`/invite @Handoff\` in that channel. The update is kept and goes out as soon as I can post there.`,
       ),
     ],
   };

@@ -10,14 +10,7 @@ import {
 import type { SlackMessage } from './handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
-
-const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', verbatim: true, text },
-});
-const title = (h: HandoffRow) =>
-  `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+import { handoffTitle, pt, section } from './parts.js';
 
 /** Buttons for the outcome steps still open on an accepted deal (none once won or lost). */
 export function outcomeButtons(h: HandoffRow): ActionsBlock | undefined {
@@ -66,7 +59,7 @@ export function opportunityModal(h: HandoffRow): ModalView {
     close: pt('Cancel'),
     blocks: [
       section(
-        `An opportunity now exists for handoff ${title(h)}. The partner hears that it is open, not its id.`,
+        `An opportunity now exists for handoff ${handoffTitle(h)}. The partner hears that it is open, not its id.`,
       ),
       {
         type: 'input',
@@ -88,7 +81,7 @@ export function lostModal(h: HandoffRow): ModalView {
     close: pt('Cancel'),
     blocks: [
       section(
-        `Closing handoff ${title(h)} as lost. The partner sees a polite wording of the reason; your note stays internal.`,
+        `Closing handoff ${handoffTitle(h)} as lost. The partner sees a polite wording of the reason; your note stays internal.`,
       ),
       {
         type: 'input',
@@ -118,7 +111,7 @@ export function lostModal(h: HandoffRow): ModalView {
 /** To the owner (and author): internal, so the CRM reference and a lost note are shown. */
 export function outcomeNotice(h: HandoffRow, step: OutcomeRow): SlackMessage {
   const lines = [
-    `:bar_chart: ${mention(step.recordedByUserId)} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${title(h)}.`,
+    `:bar_chart: ${mention(step.recordedByUserId)} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
   ];
   if (step.crmOpportunity) lines.push(`*CRM opportunity:* ${userText(step.crmOpportunity, 300)}`);
   if (step.reasonCode && step.outcome === 'lost') {
@@ -138,7 +131,7 @@ export function stallNudge(h: HandoffRow): SlackMessage {
   const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;
   const blocks: KnownBlock[] = [
     section(
-      `:hourglass_flowing_sand: Handoff ${title(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,
+      `:hourglass_flowing_sand: Handoff ${handoffTitle(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,
     ),
   ];
   const buttons = outcomeButtons(h);

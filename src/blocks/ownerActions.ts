@@ -4,8 +4,7 @@ import { canTakeOwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
-
-const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+import { pt } from './parts.js';
 
 /** Reassign / Extend / Withdraw, for the owner, offering only what the handoff's state allows. */
 export function ownerActionButtons(h: HandoffRow): ActionsBlock | undefined {

@@ -8,14 +8,13 @@ import {
   PACKET_BLOCK_ID,
 } from './ids.js';
 import { plain } from './mrkdwn.js';
+import { pt } from './parts.js';
 
 export interface PacketModalOptions {
   authorUserId: string;
   /** `/handoff <account name>` prefills the account. */
   accountName?: string;
 }
-
-const pt = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
 function input(
   blockId: string,
@@ -48,7 +47,7 @@ function text(
   };
 }
 
-const section = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
+const heading = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
 
 /** The `/handoff` modal: the eleven packet fields, grouped the way a seller will read them. */
 export function packetModal(opts: PacketModalOptions): ModalView {
@@ -65,7 +64,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         },
       ],
     },
-    section('Account'),
+    heading('Account'),
     input(
       b.accountName,
       'Account',
@@ -109,7 +108,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       },
       { optional: true },
     ),
-    section('Partner'),
+    heading('Partner'),
     input(b.partnerOrg, 'Partner organization', text(L.partnerOrg, 'e.g. Meridian Cloud Consulting')),
     input(
       b.partnerTouchOn,
@@ -132,7 +131,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         multiline: true,
       }),
     ),
-    section('Customer'),
+    heading('Customer'),
     input(
       b.customerTrigger,
       'Customer trigger',
@@ -148,7 +147,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       'Warm path',
       text(L.warmPath, 'Who knows whom, how warm, how the introduction happens', { multiline: true }),
     ),
-    section('Next moves'),
+    heading('Next moves'),
     input(
       b.sellerNextMove,
       'Seller next move',
@@ -175,7 +174,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       },
       { optional: true },
     ),
-    section('Checks'),
+    heading('Checks'),
     input(
       b.riskNote,
       'Risk and channel-conflict note',
@@ -194,7 +193,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       },
       { optional: true, hint: 'Something the AE can verify in five minutes.' },
     ),
-    section('Routing'),
+    heading('Routing'),
     input(b.aeUserId, 'Account executive', {
       type: 'users_select',
       action_id: ACTION_ID.value,

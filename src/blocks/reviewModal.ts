@@ -6,20 +6,13 @@ import type { Finding } from '../services/checks.js';
 import type { Review } from '../services/packets.js';
 import { ACTION_ID, CALLBACK_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { channelLink, mention, plain, userText } from './mrkdwn.js';
+import { context, section } from './parts.js';
 
 export interface ReviewMetadata {
   draftId: number;
 }
 
 const SCORE_ICON = ['❌', '⚠️', '✅'] as const;
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', verbatim: true, text },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', verbatim: true, text }],
-});
 
 function findingLine(f: Finding): string {
   if (f.kind === 'reseller') {

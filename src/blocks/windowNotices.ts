@@ -3,20 +3,10 @@ import type { HandoffRow } from '../db/schema.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
 import { ownerActionButtons } from './ownerActions.js';
+import { context, handoffTitle, section } from './parts.js';
 
 /** Replaced by the outbox with the permalink of the AE's packet message when the reminder is delivered. */
 export const PERMALINK_TOKEN = '%PACKET_PERMALINK%';
-
-const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', verbatim: true, text },
-});
-const context = (text: string): KnownBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', verbatim: true, text }],
-});
-const title = (h: HandoffRow) =>
-  `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
 
 /** "about 5 hours", "about 2 days": how long is left, in plain words. */
 export function timeLeft(now: Date, due: Date): string {
@@ -32,7 +22,7 @@ export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
     text: `Reminder: handoff ${userText(h.accountName, 150)} needs your answer (${left} left).`,
     blocks: [
       section(
-        `:alarm_clock: *Reminder*: handoff ${title(h)} is waiting for your answer, due *${slackDate(h.dueAt, h.aeTimeZone)}* (${left} left).`,
+        `:alarm_clock: *Reminder*: handoff ${handoffTitle(h)} is waiting for your answer, due *${slackDate(h.dueAt, h.aeTimeZone)}* (${left} left).`,
       ),
       context(
         `<${PERMALINK_TOKEN}|Open the handoff> to accept or decline. The owner is ${mention(h.ownerUserId)}.`,
@@ -44,7 +34,7 @@ export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
 export function expiredOwnerNotice(h: HandoffRow): SlackMessage {
   const blocks: KnownBlock[] = [
     section(
-      `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${title(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
+      `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
     ),
   ];
   const actions = ownerActionButtons(h);
@@ -59,7 +49,7 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
     // Admins (ADMIN_USER_IDS) act from here; anyone else clicking is refused politely.
     blocks: [
       section(
-        `:rotating_light: *Silence*: handoff ${title(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
+        `:rotating_light: *Silence*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
       ),
       context(
         `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,
@@ -74,7 +64,7 @@ export function reassignedOwnerNotice(h: HandoffRow, previousAe: string): SlackM
     text: `Handoff ${userText(h.accountName, 150)} reassigned.`,
     blocks: [
       section(
-        `:arrows_counterclockwise: Handoff ${title(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.`,
+        `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.`,
       ),
     ],
   };
@@ -85,7 +75,7 @@ export function extendedOwnerNotice(h: HandoffRow): SlackMessage {
     text: `Handoff ${userText(h.accountName, 150)} extended.`,
     blocks: [
       section(
-        `:calendar: ${mention(h.aeUserId)} now has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer handoff ${title(h)}.`,
+        `:calendar: ${mention(h.aeUserId)} now has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer handoff ${handoffTitle(h)}.`,
       ),
     ],
   };
@@ -96,7 +86,7 @@ export function extendedAeNotice(h: HandoffRow): SlackMessage {
     text: `More time for handoff ${userText(h.accountName, 150)}.`,
     blocks: [
       section(
-        `:calendar: ${mention(h.ownerUserId)} gave you more time on handoff ${title(h)}: please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
+        `:calendar: ${mention(h.ownerUserId)} gave you more time on handoff ${handoffTitle(h)}: please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
       ),
     ],
   };
@@ -107,7 +97,7 @@ export function withdrawnOwnerNotice(h: HandoffRow): SlackMessage {
     text: `Handoff ${userText(h.accountName, 150)} withdrawn.`,
     blocks: [
       section(
-        `:no_entry_sign: Handoff ${title(h)} is withdrawn. ${mention(h.aeUserId)}'s buttons are gone and the partner channel is being told it is closed for now.`,
+        `:no_entry_sign: Handoff ${handoffTitle(h)} is withdrawn. ${mention(h.aeUserId)}'s buttons are gone and the partner channel is being told it is closed for now.`,
       ),
     ],
   };
