@@ -3,28 +3,9 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
-import { blockAction } from '../support/payloads.js';
+import { appHomeOpened, blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { postEvent } from '../support/signing.js';
-
-function homeOpened(userId: string, eventId: string) {
-  return {
-    token: 'legacy-verification-token',
-    team_id: TEAM,
-    api_app_id: 'A0APP',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1_795_442_400,
-    event: {
-      type: 'app_home_opened',
-      user: userId,
-      channel: `D${userId}`,
-      tab: 'home',
-      event_ts: '1795442400.000100',
-    },
-    authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
-  };
-}
 
 /** A click in the App Home: Slack sends the view instead of a message, and no response_url. */
 function homeClick(actionId: string, handoffId: number, user: { id: string; team_id: string }) {
@@ -56,7 +37,7 @@ describe('App Home', () => {
 
   it('shows the owner their handoffs with recovery buttons, and the AE what waits for them', async () => {
     const { handoff } = await sendHandoff(h);
-    const opened = await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.author.id, 'Ev1'));
+    const opened = await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, 'Ev1'));
     expect(opened.status).toBe(200);
     const publish = await waitFor(() => h.slack.callsTo('views.publish')[0], 4000, 'home publish');
     expect(publish.args.user_id).toBe(people.author.id);
@@ -65,7 +46,7 @@ describe('App Home', () => {
     expect(home).toContain(ACTION_ID.reassign);
     expect(home).toContain(ACTION_ID.withdraw);
 
-    await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.ae.id, 'Ev2'));
+    await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.ae.id, 'Ev2'));
     const aeHome = await waitFor(() => h.slack.callsTo('views.publish')[1], 4000, 'AE home');
     expect(JSON.stringify(aeHome.args.view)).toContain('Waiting for your answer');
     expect(JSON.stringify(aeHome.args.view)).toContain('Northwind Logistics');

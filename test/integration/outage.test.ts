@@ -4,7 +4,7 @@ import { outbox } from '../../src/db/schema.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
-import { blockAction } from '../support/payloads.js';
+import { blockAction, eventCallback } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 
 const pending = (h: Harness) =>
@@ -282,21 +282,16 @@ describe('a partner channel the app was removed from', () => {
       await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
 
       h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
-      const joined = {
-        token: 'legacy-verification-token',
-        team_id: 'T0INTERNAL',
-        api_app_id: 'A0APP',
-        type: 'event_callback',
-        event_id: 'Ev0JOIN',
-        event_time: 1_795_442_400,
-        event: {
+      const joined = eventCallback(
+        {
           type: 'member_joined_channel',
           user: h.slack.botUserId,
           channel: channels.partner.id,
           channel_type: 'C',
           team: 'T0INTERNAL',
         },
-      };
+        'Ev0JOIN',
+      );
       expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
       // No clock move: the invite itself releases what waited.
       await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 6000, 'both partner posts');

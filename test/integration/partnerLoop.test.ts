@@ -41,6 +41,7 @@ import {
   topLevel,
 } from '../support/partnerFlow.js';
 import {
+  appHomeOpened,
   declineSubmission,
   northwind,
   type PacketValues,
@@ -764,25 +765,6 @@ describe('user text never becomes a mention or a link', () => {
     evidenceUrl: 'https://docs.example.com/x?a=<!channel>&b=<@U0INJECT>|<https://evil.example|click>',
   };
 
-  function homeOpened(userId: string, eventId: string) {
-    return {
-      token: 'legacy-verification-token',
-      team_id: TEAM,
-      api_app_id: 'A0APP',
-      type: 'event_callback',
-      event_id: eventId,
-      event_time: 1_795_442_400,
-      event: {
-        type: 'app_home_opened',
-        user: userId,
-        channel: `D${userId}`,
-        tab: 'home',
-        event_ts: '1795442400.000100',
-      },
-      authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
-    };
-  }
-
   /** Every call and response-URL body: nothing typed is live in mrkdwn, and Slack accepted all of it. */
   function expectInert(h: Harness) {
     const bodies = [...h.slack.calls.map((c) => c.args), ...h.slack.responses.map((r) => r.body)];
@@ -817,7 +799,7 @@ describe('user text never becomes a mention or a link', () => {
     h.clock.set('2026-11-30T14:00:00Z');
     expect(h.app.sweeper.sweep().nudged).toBe(1);
     await clickOutcome(h, 'meeting_held', handoff.id);
-    await postEvent(h.eventsUrl, SIGNING_SECRET, homeOpened(people.ae.id, 'EvInject1'));
+    await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.ae.id, 'EvInject1'));
     await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'the App Home');
     await recordOpportunity(h, handoff.id, inject('opp'));
     await recordLost(h, handoff.id, 'other', inject('lostnote'));

@@ -299,3 +299,30 @@ export function reviewSubmission(opts: {
       : {},
   });
 }
+
+/** An Events API delivery, as Slack wraps every event. */
+export function eventCallback(event: Record<string, unknown>, eventId: string) {
+  return {
+    token: 'legacy-verification-token',
+    team_id: TEAM,
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_795_442_400,
+    event,
+    authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+  };
+}
+
+export function appHomeOpened(userId: string, eventId: string) {
+  return eventCallback(
+    {
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId}`,
+      tab: 'home',
+      event_ts: '1795442400.000100',
+    },
+    eventId,
+  );
+}
