@@ -10,6 +10,7 @@ import { BAND_LABEL } from '../../src/domain/scoring.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { noise as userNoise } from '../support/noise.js';
 import { handoffRow, outboxDrained, reassignSubmission, submit } from '../support/ownerFlow.js';
 import { blockAction, declineSubmission, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -29,43 +30,7 @@ const AUTHOR = user(people.author);
 // ---------------------------------------------------------------------------------------------------------------
 // Generators
 
-const special = fc.constantFrom(
-  '&',
-  '<',
-  '>',
-  '<!channel>',
-  '<!here>',
-  '<!everyone>',
-  '<@U0AE>',
-  '<#C0INTERNAL>',
-  '<https://evil.example.com|click>',
-  '&amp;',
-  '😀',
-  '👩‍👩‍👧',
-  'é',
-  '*',
-  '_',
-  '`',
-  ' ',
-);
-const chunk = fc.oneof(
-  { arbitrary: fc.string({ maxLength: 10 }), weight: 3 },
-  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }), weight: 1 },
-  { arbitrary: special, weight: 3 },
-);
-/** A long run of one piece (in code points), to push every field to its limit. */
-const long = fc
-  .tuple(fc.oneof(special, fc.string({ minLength: 1, maxLength: 3 })), fc.integer({ min: 200, max: 2000 }))
-  .filter(([piece]) => piece.length > 0)
-  .map(([piece, n]) =>
-    Array.from(piece.repeat(Math.ceil(n / piece.length)))
-      .slice(0, n)
-      .join(''),
-  );
-const noise = fc.oneof(
-  { arbitrary: fc.array(chunk, { maxLength: 6 }).map((parts) => parts.join('')), weight: 5 },
-  { arbitrary: long, weight: 1 },
-);
+const noise = userNoise({ maxParts: 6, longMin: 200, longMax: 2000 });
 
 const FORBIDDEN_WORDS = [
   ...Object.values(BAND_LABEL),

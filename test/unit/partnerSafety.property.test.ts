@@ -19,6 +19,7 @@ import {
   withdrawMessages,
 } from '../../src/services/notifications.js';
 import { validateMessage } from '../support/fakeSlack.js';
+import { noise as userNoise } from '../support/noise.js';
 import { handoff } from './blocks/fixtures.js';
 
 /**
@@ -37,53 +38,7 @@ const MANAGER = 'U0MANAGER';
 // ---------------------------------------------------------------------------------------------------------------
 // Generators
 
-/** Pieces Slack treats specially, plus text that stresses escaping and counting. */
-const special = fc.constantFrom(
-  '&',
-  '<',
-  '>',
-  '<!channel>',
-  '<!here>',
-  '<!everyone>',
-  '<@U0AE>',
-  '<#C0PARTNER>',
-  '<https://evil.example.com|click me>',
-  '&amp;',
-  '&lt;!here&gt;',
-  '😀',
-  '👩‍👩‍👧',
-  '🇫🇷',
-  'é',
-  'ß',
-  '\n',
-  '*bold*',
-  '_it_',
-  '~x~',
-  '`code`',
-  '…',
-  ' ',
-);
-
-const chunk = fc.oneof(
-  { arbitrary: fc.string({ maxLength: 12 }), weight: 3 },
-  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }), weight: 2 },
-  { arbitrary: special, weight: 3 },
-);
-
-/** A very long string made of one repeated piece (up to 6000 code points, never a split surrogate pair). */
-const long = fc
-  .tuple(fc.oneof(special, fc.string({ minLength: 1, maxLength: 4 })), fc.integer({ min: 300, max: 6000 }))
-  .filter(([piece]) => piece.length > 0)
-  .map(([piece, n]) =>
-    Array.from(piece.repeat(Math.ceil(n / piece.length)))
-      .slice(0, n)
-      .join(''),
-  );
-
-const noise = fc.oneof(
-  { arbitrary: fc.array(chunk, { maxLength: 8 }).map((parts) => parts.join('')), weight: 6 },
-  { arbitrary: long, weight: 1 },
-);
+const noise = userNoise({ maxParts: 8, longMin: 300, longMax: 6000 });
 
 const RAW_FORBIDDEN = ['partner_sourced', 'partner_influenced', 'keep_building'];
 /** Values that must never be shown to a partner, whatever their case: band and classification wordings. */
