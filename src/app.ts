@@ -180,6 +180,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       logger: logger.child({ component: 'handoffs' }),
       expireIfDue: sweeper.expireIfDue,
       firstStallNudge: (handoff, at) => outcomes.nextNudge(handoff, null, at),
+      businessHours: (from, to, timeZone) => windows.businessHoursBetween(from, to, timeZone),
       onOutboxWrite,
     }),
     ownerActions: createOwnerActions({

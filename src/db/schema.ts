@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
@@ -236,6 +236,94 @@ export const registeredResellers = sqliteTable(
   (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
 );
 
+export const HANDOFF_EVENT_TYPES = [
+  'sent',
+  'reminded',
+  'accepted',
+  'declined',
+  'expired',
+  'reassigned',
+  'extended',
+  'withdrawn',
+  'stall_nudged',
+  'meeting_held',
+  'opportunity_created',
+  'won',
+  'lost',
+  'classification_corrected',
+] as const;
+export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
+
+/**
+ * The touch log: one row per state change of a handoff, written in the same transaction as the change. Append-only
+ * (triggers in migration 0004 refuse UPDATE and DELETE), so the history RevOps reads is the history that happened.
+ */
+export const handoffEvents = sqliteTable(
+  'handoff_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    type: text('type', { enum: HANDOFF_EVENT_TYPES }).notNull(),
+    /** The handoff's status before and after (equal for events that do not move it, such as a reminder). */
+    fromStatus: text('from_status', { enum: HANDOFF_STATUSES }),
+    toStatus: text('to_status', { enum: HANDOFF_STATUSES }).notNull(),
+    /** Who did it; null for the app itself (sweep: reminders, expiry, nudges). */
+    actorUserId: text('actor_user_id'),
+    actorTeamId: text('actor_team_id'),
+    /** The AE the handoff was with after this event, and which assignment and window it belonged to. */
+    aeUserId: text('ae_user_id').notNull(),
+    assignment: integer('assignment').notNull(),
+    cycle: integer('cycle').notNull(),
+    at: timestamp('at').notNull(),
+    /** Accepted and declined: business hours from the request to the AE (send or reassignment) to the answer. */
+    businessHours: real('business_hours'),
+    /** What else matters for this kind of event (reason code, reminder number, extra days, previous AE, ...). */
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('handoff_events_handoff_id_id_idx').on(t.handoffId, t.id),
+    index('handoff_events_type_at_idx').on(t.type, t.at),
+    index('handoff_events_at_idx').on(t.at),
+  ],
+);
+
+export const HELP_REQUEST_STATUSES = ['open', 'claimed'] as const;
+
+/** An AE asking partner marketing for partner help on an account: routed to a channel, tracked, counted. */
+export const helpRequests = sqliteTable(
+  'help_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The modal view that produced it: a double submit stores one request. */
+    sourceViewId: text('source_view_id').notNull(),
+    requestedByUserId: text('requested_by_user_id').notNull(),
+    requestedByTeamId: text('requested_by_team_id').notNull(),
+    accountName: text('account_name').notNull(),
+    accountKey: text('account_key').notNull(),
+    /** A partner the AE has in mind (optional). */
+    partnerOrg: text('partner_org'),
+    partnerKey: text('partner_key'),
+    ask: text('ask').notNull(),
+    status: text('status', { enum: HELP_REQUEST_STATUSES }).notNull(),
+    claimedByUserId: text('claimed_by_user_id'),
+    claimedAt: timestamp('claimed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
+    index('help_requests_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/** Chart images already uploaded to Slack, by a hash of their content: the same picture is uploaded once. */
+export const chartFiles = sqliteTable('chart_files', {
+  contentHash: text('content_hash').primaryKey(),
+  fileId: text('file_id').notNull(),
+  uploadedAt: timestamp('uploaded_at').notNull(),
+});
+
 export type HandoffRow = typeof handoffs.$inferSelect;
 export type NewHandoffRow = typeof handoffs.$inferInsert;
 export type DecisionRow = typeof decisions.$inferSelect;
@@ -243,3 +331,6 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type DraftRow = typeof drafts.$inferSelect;
 export type OutcomeRow = typeof outcomes.$inferSelect;
 export type ResellerRow = typeof registeredResellers.$inferSelect;
+export type HandoffEventRow = typeof handoffEvents.$inferSelect;
+export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;
+export type HelpRequestRow = typeof helpRequests.$inferSelect;

@@ -54,3 +54,23 @@ export function responseDueAt(sentAt: Date, businessDays: number, calendar: Busi
 export function isoDateIn(at: Date, timeZone: string): string {
   return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? at.toISOString().slice(0, 10);
 }
+
+/**
+ * Business hours between two moments in a calendar: the time that falls inside business hours on business days.
+ * Nights, weekends and holidays count for nothing, so "answered in 4 business hours" means the same anywhere.
+ */
+export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCalendar): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  const start = DateTime.fromJSDate(from, { zone: calendar.timeZone });
+  const end = DateTime.fromJSDate(to, { zone: calendar.timeZone });
+  let ms = 0;
+  for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
+    if (!isBusinessDay(day, calendar)) continue;
+    const opens = atClock(day, calendar.dayStart);
+    const closes = atClock(day, calendar.dayEnd);
+    const a = opens > start ? opens : start;
+    const b = closes < end ? closes : end;
+    if (b > a) ms += b.toMillis() - a.toMillis();
+  }
+  return ms / 3_600_000;
+}

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { assignmentStartedAt, logEvent } from '../db/repositories/events.js';
 import {
   findDecision,
   findHandoff,
@@ -23,6 +24,8 @@ export interface HandoffServiceDeps {
   expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   /** When an accepted deal with no news first nudges its AE (null: never). */
   firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
+  /** Business hours between two moments in an AE's calendar: time to decision, kept in the touch log. */
+  businessHours: (from: Date, to: Date, timeZone: string) => number;
   /** Wakes the outbox worker after a commit. */
   onOutboxWrite: () => void;
 }
@@ -99,6 +102,16 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       if (!handoff) return undefined;
       const decision = findDecision(tx, handoff.id, handoff.assignment);
       if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);
+      const askedAt = assignmentStartedAt(tx, handoff.id, handoff.assignment) ?? check.handoff.sentAt;
+      logEvent(tx, {
+        type: req.decision,
+        before: check.handoff,
+        after: handoff,
+        actor: { userId: req.actor.userId, teamId },
+        at,
+        businessHours: deps.businessHours(askedAt, at, check.handoff.aeTimeZone),
+        detail: reasonCode ? { reasonCode } : null,
+      });
       cancelPendingReminders(tx, handoff.id);
       enqueue(tx, decisionMessages(handoff, decision, partnerThread(tx, handoff)), at);
       return handoff;

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
 import {
   findDecision,
   findHandoff,
@@ -104,6 +105,14 @@ export function createOutcomes(deps: OutcomeDeps) {
       if (!updated) return undefined;
       const step = findOutcomes(tx, updated.id).find((row) => row.outcome === req.outcome);
       if (!step) throw new Error(`outcome ${req.outcome} of handoff ${updated.id} missing after insert`);
+      logEvent(tx, {
+        type: req.outcome,
+        before,
+        after: updated,
+        actor: req.actor,
+        at,
+        detail: step.reasonCode ? { reasonCode: step.reasonCode } : null,
+      });
       enqueue(
         tx,
         outcomeMessages(

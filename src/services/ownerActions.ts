@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
 import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
@@ -156,6 +157,14 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       if (updated) {
         cancelPendingReminders(tx, updated.id);
         enqueue(tx, reassignMessages(before, updated, now, partnerThread(tx, updated)), now);
+        logEvent(tx, {
+          type: 'reassigned',
+          before,
+          after: updated,
+          actor: req.actor,
+          at: now,
+          detail: { previousAeUserId: before.aeUserId, days: req.days },
+        });
       }
       return updated;
     });
@@ -190,6 +199,14 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       if (updated) {
         cancelPendingReminders(tx, updated.id);
         enqueue(tx, extendMessages(updated), now);
+        logEvent(tx, {
+          type: 'extended',
+          before,
+          after: updated,
+          actor: req.actor,
+          at: now,
+          detail: { days: req.days },
+        });
       }
       return updated;
     });
@@ -214,6 +231,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       if (updated) {
         cancelPendingReminders(tx, updated.id);
         enqueue(tx, withdrawMessages(updated, partnerThread(tx, updated)), now);
+        logEvent(tx, { type: 'withdrawn', before, after: updated, actor: req.actor, at: now });
       }
       return updated;
     });

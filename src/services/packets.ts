@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
+import { logEvent } from '../db/repositories/events.js';
 import { findBySourceView, type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import type { DraftRow } from '../db/schema.js';
@@ -281,7 +282,17 @@ export function createPacketService(deps: PacketServiceDeps) {
         createdAt: now,
         updatedAt: now,
       });
-      if (stored.created) enqueue(tx, sentMessages(stored.handoff), now);
+      if (stored.created) {
+        enqueue(tx, sentMessages(stored.handoff), now);
+        logEvent(tx, {
+          type: 'sent',
+          before: null,
+          after: stored.handoff,
+          actor: { userId: draft.authorUserId, teamId: draft.teamId },
+          at: now,
+          detail: { score: scorecard.total, classification: review.classification },
+        });
+      }
       return stored;
     });
     if (result.created) {

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../domain/businessDays.js';
-import { responseDueAt } from '../domain/businessDays.js';
+import { businessHoursBetween, responseDueAt } from '../domain/businessDays.js';
 import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
 
 export interface WindowPlan {
@@ -22,6 +22,11 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     businessDaysAfter(from: Date, businessDays: number, timeZone: string | undefined): Date {
       const zone = timeZone ?? opts.calendar.defaultTimeZone;
       return responseDueAt(from, businessDays, { ...opts.calendar, timeZone: zone });
+    },
+    /** Business hours between two moments in the AE's calendar (time to decision). */
+    businessHoursBetween(from: Date, to: Date, timeZone: string | undefined): number {
+      const zone = timeZone ?? opts.calendar.defaultTimeZone;
+      return businessHoursBetween(from, to, { ...opts.calendar, timeZone: zone });
     },
     /** `remindAfter`: keep only reminders after this moment (a window that has already been running). */
     plan(

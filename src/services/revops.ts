@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { addReseller, findResellers, listResellers, removeReseller } from '../db/repositories/checks.js';
+import { logEvent } from '../db/repositories/events.js';
 import { findHandoff, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { classificationCorrections, type HandoffRow, type ResellerRow } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
@@ -103,6 +104,14 @@ export function createRevops(deps: RevopsDeps) {
           correctedAt: now,
         })
         .run();
+      logEvent(tx, {
+        type: 'classification_corrected',
+        before: handoff,
+        after: row,
+        actor: ctx.actor,
+        at: now,
+        detail: { from, to },
+      });
       return row;
     });
     if (!updated) return { kind: 'invalid', message: 'The handoff changed meanwhile; please try again.' };

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
 import {
   advanceStallNudge,
   findExpiring,
@@ -52,6 +53,7 @@ export function createSweeper(deps: SweepDeps) {
       if (updated) {
         cancelPendingReminders(tx, updated.id);
         enqueue(tx, expiryMessages(updated, deps.escalation), now);
+        logEvent(tx, { type: 'expired', before: handoff, after: updated, actor: null, at: now });
       }
       return updated;
     });
@@ -77,7 +79,17 @@ export function createSweeper(deps: SweepDeps) {
         { statuses: ['sent'], cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
         { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
       );
-      if (updated && index !== undefined) enqueue(tx, reminderMessages(updated, index, now), now);
+      if (updated && index !== undefined) {
+        enqueue(tx, reminderMessages(updated, index, now), now);
+        logEvent(tx, {
+          type: 'reminded',
+          before: handoff,
+          after: updated,
+          actor: null,
+          at: now,
+          detail: { reminder: index + 1 },
+        });
+      }
       return updated !== undefined && index !== undefined;
     });
     if (sent) logger.info({ handoffId: handoff.id, reminder: index }, 'reminder queued');
@@ -90,7 +102,10 @@ export function createSweeper(deps: SweepDeps) {
     if (!due) return false;
     const nudged = db.transaction((tx) => {
       const updated = advanceStallNudge(tx, handoff.id, due, deps.nextStallNudge(handoff, now), now);
-      if (updated) enqueue(tx, stallMessages(updated, due), now);
+      if (updated) {
+        enqueue(tx, stallMessages(updated, due), now);
+        logEvent(tx, { type: 'stall_nudged', before: handoff, after: updated, actor: null, at: now });
+      }
       return updated !== undefined;
     });
     if (nudged) logger.info({ handoffId: handoff.id }, 'stalled deal nudged');

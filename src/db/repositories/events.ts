@@ -1,0 +1,85 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import {
+  type HandoffEventRow,
+  type HandoffEventType,
+  type HandoffRow,
+  handoffEvents,
+  handoffs,
+} from '../schema.js';
+
+export type { HandoffEventRow };
+
+export interface EventInput {
+  type: HandoffEventType;
+  /** The handoff before the change (null for the send itself) and after it. */
+  before: Pick<HandoffRow, 'status'> | null;
+  after: HandoffRow;
+  /** Who acted; null when the app did it on its own (the sweep). */
+  actor: { userId: string; teamId?: string | null } | null;
+  at: Date;
+  businessHours?: number | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/** Appends one event to the touch log. Call inside the transaction that makes the change. */
+export function logEvent(exec: Executor, input: EventInput): void {
+  exec
+    .insert(handoffEvents)
+    .values({
+      handoffId: input.after.id,
+      type: input.type,
+      fromStatus: input.before?.status ?? null,
+      toStatus: input.after.status,
+      actorUserId: input.actor?.userId ?? null,
+      actorTeamId: input.actor?.teamId ?? null,
+      aeUserId: input.after.aeUserId,
+      assignment: input.after.assignment,
+      cycle: input.after.cycle,
+      at: input.at,
+      businessHours: input.businessHours ?? null,
+      detail: input.detail ?? null,
+    })
+    .run();
+}
+
+/** When the current request to an AE began: the send, or the reassignment that made this assignment. */
+export function assignmentStartedAt(exec: Executor, handoffId: number, assignment: number): Date | undefined {
+  return exec
+    .select({ at: handoffEvents.at })
+    .from(handoffEvents)
+    .where(
+      and(
+        eq(handoffEvents.handoffId, handoffId),
+        eq(handoffEvents.assignment, assignment),
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+      ),
+    )
+    .orderBy(desc(handoffEvents.id))
+    .limit(1)
+    .get()?.at;
+}
+
+/** A handoff's history, oldest first. */
+export function eventsOf(exec: Executor, handoffId: number): HandoffEventRow[] {
+  return exec
+    .select()
+    .from(handoffEvents)
+    .where(eq(handoffEvents.handoffId, handoffId))
+    .orderBy(asc(handoffEvents.id))
+    .all();
+}
+
+/**
+ * Handoffs whose current status is not where their log ends (or that have no log at all): empty when the log and
+ * the state agree. Used by the tests and by `npm run export -- --check`.
+ */
+export function logMismatches(
+  exec: Executor,
+): { handoffId: number; status: string; logStatus: string | null }[] {
+  return exec.all<{ handoffId: number; status: string; logStatus: string | null }>(sql`
+    select h.id as handoffId, h.status as status,
+      (select e.to_status from ${handoffEvents} e where e.handoff_id = h.id order by e.id desc limit 1) as logStatus
+    from ${handoffs} h
+    where logStatus is null or logStatus <> h.status`);
+}
