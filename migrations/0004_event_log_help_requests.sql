@@ -24,6 +24,7 @@ CREATE TABLE `handoff_events` (
 CREATE INDEX `handoff_events_handoff_id_id_idx` ON `handoff_events` (`handoff_id`,`id`);--> statement-breakpoint
 CREATE INDEX `handoff_events_type_at_idx` ON `handoff_events` (`type`,`at`);--> statement-breakpoint
 CREATE INDEX `handoff_events_at_idx` ON `handoff_events` (`at`);--> statement-breakpoint
+CREATE INDEX `handoff_events_ae_user_id_type_idx` ON `handoff_events` (`ae_user_id`,`type`);--> statement-breakpoint
 CREATE TABLE `help_requests` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`source_view_id` text NOT NULL,

@@ -3,17 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
-import { appHomeView, HOME_LIMITS } from './blocks/appHome.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { holidayCalendar } from './domain/holidays.js';
 import { registerHandlers } from './handlers/index.js';
 import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
+import { scheduleWeeklyDigest } from './jobs/weeklyDigest.js';
 import { type Logger, slackLogger } from './logger.js';
+import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
+import { createExports } from './services/exports.js';
 import { createHandoffService } from './services/handoffs.js';
-import { homeFor } from './services/home.js';
+import { createHelpRequests } from './services/helpRequests.js';
+import { createHome } from './services/home.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
 import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
 import { createOutcomes } from './services/outcomes.js';
@@ -23,6 +27,7 @@ import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
+import { createSlackFiles } from './services/slackFiles.js';
 import { createSweeper, type Sweeper } from './services/sweep.js';
 import { type InstalledWorkspace, initSlackAuth } from './slackAuth.js';
 
@@ -37,6 +42,8 @@ export interface RunningApp {
   app: App;
   outbox: OutboxWorker;
   sweeper: Sweeper;
+  metrics: Metrics;
+  digest: Digest;
   /** Starts the receiver and the outbox worker; resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, finishes in-flight work, stops the worker. The caller closes the database. */
@@ -154,6 +161,58 @@ export function buildApp(deps: AppDeps): RunningApp {
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
   });
   let sweepJob: ScheduledJob | undefined;
+  let digestJob: ScheduledJob | undefined;
+
+  // Internal channels for help requests and the digest: checked at start, turned off if shared with partners.
+  const channels = {
+    partnerHelp: config.partnerHelpChannelId,
+    digest: config.revopsReporting.digestChannelId,
+  };
+  // Uploads (charts, CSV exports) run after the ack, so they can take longer than the calls made while a user waits.
+  const filesClient = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: slackLogger(logger, 'files-client'),
+    timeout: 20_000,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+  });
+  const files = createSlackFiles({
+    db,
+    client: filesClient,
+    clock,
+    logger: logger.child({ component: 'files' }),
+  });
+  const metrics = createMetrics({
+    db,
+    clock,
+    timeZone: config.revopsReporting.timeZone,
+    trendWeeks: config.revopsReporting.trendWeeks,
+  });
+  const seesMetrics = (userId: string) =>
+    config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId);
+  const home = createHome({ db, metrics, files, seesMetrics, trendWeeks: config.revopsReporting.trendWeeks });
+  const replies = createReplies({ db, clock, onOutboxWrite });
+  const exports = createExports({
+    db,
+    clock,
+    logger: logger.child({ component: 'export' }),
+    files,
+    replies,
+    timeZone: config.revopsReporting.timeZone,
+    revopsUserIds: config.revopsUserIds,
+    adminUserIds: config.adminUserIds,
+  });
+  const digest = createDigest({
+    db,
+    clock,
+    logger: logger.child({ component: 'digest' }),
+    metrics,
+    files,
+    channelId: () => channels.digest,
+    timeZone: config.revopsReporting.timeZone,
+    trendWeeks: config.revopsReporting.trendWeeks,
+    onOutboxWrite,
+  });
 
   registerHandlers(app, {
     config,
@@ -194,8 +253,16 @@ export function buildApp(deps: AppDeps): RunningApp {
       onOutboxWrite,
     }),
     outcomes,
-    replies: createReplies({ db, clock, onOutboxWrite }),
-    home: (userId) => appHomeView(homeFor(db, userId, HOME_LIMITS)),
+    replies,
+    home: (userId, period) => home.viewFor(userId, period),
+    helpRequests: createHelpRequests({
+      db,
+      clock,
+      logger: logger.child({ component: 'help-requests' }),
+      channelId: () => channels.partnerHelp,
+      onOutboxWrite,
+    }),
+    exports,
     workspace,
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: async (userId, internalTeamIds) => {
@@ -214,14 +281,34 @@ export function buildApp(deps: AppDeps): RunningApp {
     app,
     outbox,
     sweeper,
+    metrics,
+    digest,
     async start() {
       Object.assign(workspace, await initSlackAuth(app, logger));
-      await checkEscalationChannel(escalation, directory, logger);
+      if (!(await confirmInternalChannel(escalation.channelId, 'ESCALATION_CHANNEL_ID', directory, logger))) {
+        escalation.channelId = undefined;
+      }
+      if (
+        !(await confirmInternalChannel(channels.partnerHelp, 'PARTNER_HELP_CHANNEL_ID', directory, logger))
+      ) {
+        channels.partnerHelp = undefined;
+      }
+      if (!(await confirmInternalChannel(channels.digest, 'DIGEST_CHANNEL_ID', directory, logger))) {
+        channels.digest = undefined;
+      }
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);
       const port = server ? (server.address() as AddressInfo).port : config.port;
       outbox.start();
       sweepJob = scheduleResponseWindowSweep(config.responseWindow.sweepSchedule, sweeper, logger);
+      if (channels.digest) {
+        digestJob = scheduleWeeklyDigest(
+          config.revopsReporting.digestSchedule,
+          config.revopsReporting.timeZone,
+          digest,
+          logger,
+        );
+      }
       logger.info({ port, mode: socketMode ? 'socket' : 'http' }, 'handoff app listening');
       return { port };
     },
@@ -230,6 +317,8 @@ export function buildApp(deps: AppDeps): RunningApp {
       await app.stop();
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
       await sweepJob?.stop();
+      await digestJob?.stop();
+      await exports.idle();
       await outbox.stop();
       logger.info('handoff app stopped');
     },
@@ -237,26 +326,26 @@ export function buildApp(deps: AppDeps): RunningApp {
 }
 
 /**
- * Escalations name internal people and say an AE was silent: they must never land where a partner reads. A shared
- * channel configured by mistake is refused (escalations then go only to managers), and a missing invite is logged.
+ * Escalations, help requests and the digest name internal people and internal numbers: they must never land where a
+ * partner reads. A channel that is shared externally, or cannot be confirmed internal, is refused (fail closed: the
+ * feature is turned off and the log says why); a missing invite is logged.
  */
-async function checkEscalationChannel(escalation: EscalationTargets, directory: Directory, logger: Logger) {
-  if (!escalation.channelId) return;
-  const channel = await directory.lookupChannel(escalation.channelId).catch(() => 'unknown' as const);
+async function confirmInternalChannel(
+  channelId: string | undefined,
+  setting: string,
+  directory: Directory,
+  logger: Logger,
+): Promise<boolean> {
+  if (!channelId) return true;
+  const channel = await directory.lookupChannel(channelId).catch(() => 'unknown' as const);
   if (channel === 'unknown' || channel?.isExternallyShared) {
-    // Fail closed: a channel that cannot be confirmed internal gets no escalations (managers still do).
     logger.error(
-      {
-        channelId: escalation.channelId,
-        reason: channel === 'unknown' ? 'lookup failed' : 'shared externally',
-      },
-      'ESCALATION_CHANNEL_ID is not confirmed internal; escalations will not be posted there',
+      { channelId, reason: channel === 'unknown' ? 'lookup failed' : 'shared externally' },
+      `${setting} is not confirmed internal; nothing will be posted there`,
     );
-    escalation.channelId = undefined;
-  } else if (!channel?.isMember) {
-    logger.warn(
-      { channelId: escalation.channelId },
-      'invite the app to ESCALATION_CHANNEL_ID, or escalations cannot be posted',
-    );
+    return false;
   }
+  if (!channel?.isMember)
+    logger.warn({ channelId }, `invite the app to ${setting}, or nothing can be posted there`);
+  return true;
 }

@@ -107,6 +107,26 @@ const envSchema = z.object({
     (dates) => dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid),
     'must be dates like 2026-12-24,2026-12-31 (comma-separated)',
   ),
+  PARTNER_HELP_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  DIGEST_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  DIGEST_SCHEDULE: z
+    .string()
+    .default('0 9 * * 1')
+    .refine((expression) => cron.validate(expression), 'must be a cron expression such as "0 9 * * 1"'),
+  DIGEST_TIMEZONE: z
+    .string()
+    .optional()
+    .refine(
+      (zone) => zone === undefined || isTimeZone(zone),
+      'must be an IANA time zone such as Europe/Paris',
+    ),
+  METRICS_TREND_WEEKS: integer(12, 2, 52),
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
@@ -150,6 +170,16 @@ export interface Config {
     escalationChannelId: string | undefined;
     /** AE user id → manager user id, told when that AE lets a handoff expire. */
     managers: Record<string, string>;
+  };
+  /** Internal channel where AEs' requests for partner help go (unset: the feature says it is not set up). */
+  partnerHelpChannelId: string | undefined;
+  revopsReporting: {
+    /** Weekly digest: channel (unset: no digest), cron schedule and its timezone (also the metrics' weeks). */
+    digestChannelId: string | undefined;
+    digestSchedule: string;
+    timeZone: string;
+    /** Weeks shown in the trend chart. */
+    trendWeeks: number;
   };
   outbox: {
     pollIntervalMs: number;
@@ -225,6 +255,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       reminders: parseReminderPoints(e.REMINDERS) ?? [],
       escalationChannelId: e.ESCALATION_CHANNEL_ID,
       managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
+    },
+    partnerHelpChannelId: e.PARTNER_HELP_CHANNEL_ID,
+    revopsReporting: {
+      digestChannelId: e.DIGEST_CHANNEL_ID,
+      digestSchedule: e.DIGEST_SCHEDULE,
+      timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
+      trendWeeks: e.METRICS_TREND_WEEKS,
     },
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,

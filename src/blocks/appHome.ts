@@ -1,53 +1,160 @@
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
+import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus } from '../domain/lifecycle.js';
+import type { ProgramMetrics } from '../domain/metrics.js';
+import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../services/metrics.js';
+import { decisionButtons } from './handoffMessage.js';
+import { ACTION_ID } from './ids.js';
+import { chartImage, chartMissing, groupSection, headline } from './metrics.js';
 import { mention, slackDate } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
-import { context, handoffTitle, section } from './parts.js';
+import { context, handoffTitle, pt, section } from './parts.js';
 
-export const HOME_LIMITS = { owned: 15, awaiting: 10, deals: 10 } as const;
+/**
+ * How many handoffs each list shows. With the RevOps block (at most 10 blocks) the worst case stays under Slack's
+ * 100 blocks per Home tab: 1 + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 8 + 1) + (2 + 2×10 + 1) = 83.
+ */
+export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as const;
 
-/** The App Home: what waits for this person's answer, and the handoffs they own with their recovery buttons. */
-export function appHomeView(opts: {
+export interface RevopsHome {
+  period: PeriodKey;
+  metrics: ProgramMetrics;
+  /** The uploaded trend chart, or null when Slack could not take it now. */
+  chart: { fileId: string; altText: string } | null;
+  trendWeeks: number;
+}
+
+export interface HomeModel {
+  /** Waiting for this person's answer as AE, soonest due first. */
   awaiting: HandoffRow[];
-  owned: HandoffRow[];
+  /** Accepted deals of this person (AE or owner) without a final outcome. */
   deals: HandoffRow[];
-}): HomeView {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Co-sell handoffs' } }];
+  /** What this person sent, newest first (one more than shown, to say when the list is cut). */
+  sent: HandoffRow[];
+  /** Handoffs this person owns that need them (open or expired), newest first (one more than shown). */
+  owned: HandoffRow[];
+  /** Program metrics: only for RevOps and admins. */
+  revops?: RevopsHome;
+}
+
+/** The view's private metadata: which period RevOps picked, kept across refreshes. */
+export function homePeriodFrom(privateMetadata: string | undefined): PeriodKey | undefined {
+  try {
+    const parsed = JSON.parse(privateMetadata ?? '') as { period?: unknown };
+    return typeof parsed.period === 'string' && Object.hasOwn(PERIODS, parsed.period)
+      ? (parsed.period as PeriodKey)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function revopsBlocks(r: RevopsHome): KnownBlock[] {
+  const option = (key: PeriodKey): PlainTextOption => ({ text: pt(PERIODS[key].label), value: key });
+  const blocks: KnownBlock[] = [
+    section('*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.'),
+    {
+      type: 'actions',
+      block_id: 'home_revops',
+      elements: [
+        {
+          type: 'static_select',
+          action_id: ACTION_ID.homePeriod,
+          options: (Object.keys(PERIODS) as PeriodKey[]).map(option),
+          initial_option: option(r.period),
+        },
+        {
+          type: 'button',
+          action_id: ACTION_ID.homeExport,
+          text: pt('Export touch log (CSV)'),
+          value: r.period,
+        },
+      ],
+    },
+    headline(r.metrics.overall),
+  ];
+  blocks.push(
+    r.chart ? chartImage(r.chart.fileId, r.chart.altText, `The last ${r.trendWeeks} weeks`) : chartMissing(),
+  );
+  blocks.push(
+    groupSection('By partner', r.metrics.byPartner, 'partner'),
+    groupSection('By AE', r.metrics.byAe, 'user'),
+    groupSection('By author', r.metrics.byAuthor, 'user'),
+    context(
+      'Rates count requests answered or expired in the period; time to decision is in business hours. Definitions are in the README.',
+    ),
+  );
+  return blocks;
+}
+
+function sentState(h: HandoffRow): string {
+  switch (h.status) {
+    case 'sent':
+      return `with ${mention(h.aeUserId)}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*`;
+    case 'accepted':
+      return `accepted by ${mention(h.aeUserId)}. ${outcomeLine(h)}`;
+    default:
+      return `${describeStatus(h.status)} (${mention(h.aeUserId)})`;
+  }
+}
+
+/** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
+export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
+  const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
+  if (model.revops) blocks.push(...revopsBlocks(model.revops), { type: 'divider' });
 
   blocks.push(section('*Waiting for your answer*'));
-  if (opts.awaiting.length === 0) blocks.push(context('Nothing is waiting for you.'));
-  for (const h of opts.awaiting.slice(0, HOME_LIMITS.awaiting)) {
+  if (model.awaiting.length === 0) blocks.push(context('Nothing is waiting for you.'));
+  for (const h of model.awaiting.slice(0, HOME_LIMITS.awaiting)) {
     blocks.push(
       section(
-        `${handoffTitle(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}* in the DM I sent you.`,
+        `${handoffTitle(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}*. The packet is in the DM I sent you.`,
       ),
+      decisionButtons(h, `home_decision_${h.id}`),
     );
   }
 
-  blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
-  if (opts.deals.length === 0) blocks.push(context('No accepted deal is waiting for an outcome.'));
-  for (const h of opts.deals.slice(0, HOME_LIMITS.deals)) {
-    blocks.push(section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
-    const buttons = outcomeButtons(h);
-    if (buttons) blocks.push(buttons);
+  if (model.deals.length > 0) {
+    blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
+    for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
+      blocks.push(section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
+      const buttons = outcomeButtons(h);
+      if (buttons) blocks.push(buttons);
+    }
   }
 
-  blocks.push({ type: 'divider' }, section('*Handoffs you own*'));
-  if (opts.owned.length === 0)
-    blocks.push(context('You own no open or expired handoffs. Type `/handoff` to send one.'));
-  for (const h of opts.owned.slice(0, HOME_LIMITS.owned)) {
-    const state =
-      h.status === 'sent'
-        ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
-        : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
-    blocks.push(section(`${handoffTitle(h)}: ${state}`));
-    const actions = ownerActionButtons(h);
-    if (actions) blocks.push(actions);
+  blocks.push({ type: 'divider' }, section('*What you sent*'));
+  if (model.sent.length === 0)
+    blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
+  for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
+    const reason = declineReasons?.get(h.id);
+    const why = h.status === 'declined' && reason ? ` (${DECLINE_REASONS[reason].label})` : '';
+    blocks.push(section(`${handoffTitle(h)}: ${sentState(h)}${why}`));
   }
-  if (opts.owned.length > HOME_LIMITS.owned) {
-    blocks.push(context(`Showing the ${HOME_LIMITS.owned} most recent; the oldest are not listed.`));
+  if (model.sent.length > HOME_LIMITS.sent) {
+    blocks.push(context(`Showing your ${HOME_LIMITS.sent} most recent handoffs.`));
   }
-  return { type: 'home', blocks };
+
+  if (model.owned.length > 0) {
+    blocks.push({ type: 'divider' }, section('*Handoffs you own that need you* (open or expired)'));
+    for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
+      const state =
+        h.status === 'sent'
+          ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
+          : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
+      blocks.push(section(`${handoffTitle(h)}: ${state}`));
+      const actions = ownerActionButtons(h);
+      if (actions) blocks.push(actions);
+    }
+    if (model.owned.length > HOME_LIMITS.owned) {
+      blocks.push(context(`Showing the ${HOME_LIMITS.owned} most recent; the oldest are not listed.`));
+    }
+  }
+  return {
+    type: 'home',
+    private_metadata: JSON.stringify({ period: model.revops?.period ?? DEFAULT_PERIOD }),
+    blocks,
+  };
 }

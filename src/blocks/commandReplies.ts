@@ -10,6 +10,9 @@ export const commandReply = {
       '*`/handoff reseller list [account]`*: resellers registered on accounts.',
       '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
       '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
+      '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
+      '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: RevOps get the touch log as a CSV in their DM.',
+      'Your App Home shows what waits for you, what you sent and, for RevOps, the trust metrics.',
     ].join('\n'),
   external: () =>
     '`/handoff` is for the team that runs this app. If you brought a deal, your contact there will share updates in your shared channel.',

@@ -88,27 +88,7 @@ function statusBlock(
       `:no_entry_sign: *Withdrawn* by the owner${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
-  if (h.status === 'sent') {
-    return {
-      type: 'actions',
-      block_id: 'handoff_decision',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_ID.accept,
-          text: { type: 'plain_text', text: 'Accept', emoji: true },
-          style: 'primary',
-          value: String(h.id),
-        },
-        {
-          type: 'button',
-          action_id: ACTION_ID.decline,
-          text: { type: 'plain_text', text: 'Decline', emoji: true },
-          value: String(h.id),
-        },
-      ],
-    };
-  }
+  if (h.status === 'sent') return decisionButtons(h);
   if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
@@ -176,4 +156,27 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
       ? `New handoff: ${userText(h.accountName, 150)} via ${userText(h.partnerOrg, 150)}. Please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`
       : `Handoff ${userText(h.accountName, 150)}: ${moved ? 'reassigned' : describeStatus(h.status)}.`;
   return { text, blocks };
+}
+
+/** The AE's Accept and Decline buttons (in the DM, and in the App Home with a block id per handoff). */
+export function decisionButtons(h: HandoffRow, blockId = 'handoff_decision'): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: blockId,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_ID.accept,
+        text: { type: 'plain_text', text: 'Accept', emoji: true },
+        style: 'primary',
+        value: String(h.id),
+      },
+      {
+        type: 'button',
+        action_id: ACTION_ID.decline,
+        text: { type: 'plain_text', text: 'Decline', emoji: true },
+        value: String(h.id),
+      },
+    ],
+  };
 }

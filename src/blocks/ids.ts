@@ -8,7 +8,11 @@ export const CALLBACK_ID = {
   review: 'handoff_review',
   opportunity: 'handoff_opportunity_modal',
   lost: 'handoff_lost_modal',
+  helpRequest: 'handoff_help_request',
 } as const;
+
+/** The global shortcut (manifest.json) that opens the partner-help request. */
+export const SHORTCUT_ID = { helpRequest: 'request_partner_help' } as const;
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
@@ -16,6 +20,9 @@ export const ACTION_ID = {
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
   withdraw: 'handoff_withdraw',
+  helpClaim: 'handoff_help_claim',
+  homePeriod: 'handoff_home_period',
+  homeExport: 'handoff_home_export',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
@@ -75,3 +82,11 @@ export const OUTCOME_BLOCK_ID = {
   reason: 'outcome_lost_reason',
   note: 'outcome_note',
 } as const;
+
+export const HELP_BLOCK_ID = {
+  account: 'help_account',
+  partner: 'help_partner',
+  ask: 'help_ask',
+} as const;
+
+export const HELP_LIMITS = { account: 150, partner: 150, ask: 1000 } as const;

@@ -1,6 +1,9 @@
 import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
+import type { Exports } from '../services/exports.js';
 import type { HandoffService } from '../services/handoffs.js';
+import type { HelpRequests } from '../services/helpRequests.js';
+import type { PeriodKey } from '../services/metrics.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
@@ -17,8 +20,10 @@ export interface HandlerDeps {
   ownerActions: OwnerActions;
   outcomes: Outcomes;
   replies: Replies;
-  /** The App Home view for a user, as of now. */
-  home: (userId: string) => HomeView;
+  /** The App Home view for a user, as of now (RevOps: metrics over `period`). */
+  home: (userId: string, period?: PeriodKey) => Promise<HomeView>;
+  helpRequests: HelpRequests;
+  exports: Exports;
   /** The installing workspace: members of other organizations (Slack Connect) are external. */
   workspace: InstalledWorkspace;
   /** The app joined a channel: release what waited there; returns how many messages. */

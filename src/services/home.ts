@@ -1,15 +1,66 @@
+import type { HomeView } from '@slack/types';
+import { inArray } from 'drizzle-orm';
+import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
 import type { Db } from '../db/client.js';
 import {
   findAwaitingAe,
   findDealsInProgress,
   findOwnedNeedingAttention,
-  type HandoffRow,
+  findSentBy,
 } from '../db/repositories/handoffs.js';
+import { decisions } from '../db/schema.js';
+import type { DeclineReason } from '../domain/decline.js';
+import { renderTrendChart, trendAltText } from './charts.js';
+import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
+import type { SlackFiles } from './slackFiles.js';
 
-/** What a person's App Home shows. One more than the display limit is read, to say when the list is cut. */
-export function homeFor(db: Db, userId: string, limits: { owned: number; awaiting: number; deals: number }) {
-  const owned: HandoffRow[] = findOwnedNeedingAttention(db, userId, limits.owned + 1);
-  const awaiting: HandoffRow[] = findAwaitingAe(db, userId, limits.awaiting);
-  const deals: HandoffRow[] = findDealsInProgress(db, userId, limits.deals);
-  return { owned, awaiting, deals };
+export interface HomeDeps {
+  db: Db;
+  metrics: Metrics;
+  files: SlackFiles;
+  /** RevOps and admins (by user id: the App Home is only opened by members of the installing workspace). */
+  seesMetrics: (userId: string) => boolean;
+  trendWeeks: number;
 }
+
+/** What a person's App Home shows, by role. */
+export function createHome(deps: HomeDeps) {
+  const { db } = deps;
+
+  async function revopsSection(period: PeriodKey): Promise<RevopsHome> {
+    const metrics = deps.metrics.forPeriod(period);
+    const weeks = deps.metrics.trend();
+    const altText = trendAltText(weeks);
+    const fileId = await deps.files.imageFileId(renderTrendChart(weeks), {
+      filename: 'handoff-trend.png',
+      title: 'Co-sell handoffs per week',
+      altText,
+    });
+    return { period, metrics, chart: fileId ? { fileId, altText } : null, trendWeeks: deps.trendWeeks };
+  }
+
+  async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeView> {
+    const sent = findSentBy(db, userId, HOME_LIMITS.sent + 1);
+    const declined = sent.filter((h) => h.status === 'declined').map((h) => h.id);
+    const reasons = new Map<number, DeclineReason>();
+    if (declined.length > 0) {
+      for (const d of db.select().from(decisions).where(inArray(decisions.handoffId, declined)).all()) {
+        if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
+      }
+    }
+    return appHomeView(
+      {
+        awaiting: findAwaitingAe(db, userId, HOME_LIMITS.awaiting),
+        deals: findDealsInProgress(db, userId, HOME_LIMITS.deals),
+        sent,
+        owned: findOwnedNeedingAttention(db, userId, HOME_LIMITS.owned + 1),
+        ...(deps.seesMetrics(userId) ? { revops: await revopsSection(period) } : {}),
+      },
+      reasons,
+    );
+  }
+
+  return { viewFor };
+}
+
+export type Home = ReturnType<typeof createHome>;

@@ -5,7 +5,7 @@ import { logEvent } from '../db/repositories/events.js';
 import { findHandoff, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { classificationCorrections, type HandoffRow, type ResellerRow } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
-import { isInternalActor } from '../domain/actor.js';
+import { isInternalActor, isRevopsActor } from '../domain/actor.js';
 import type { Classification } from '../domain/attribution.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
@@ -27,9 +27,7 @@ export type RevopsResult<T = undefined> =
 /** RevOps' maintenance: the reseller registry, and audited corrections of a handoff's classification. */
 export function createRevops(deps: RevopsDeps) {
   const { db, clock, logger } = deps;
-  const mayMaintain = (ctx: RequestContext) =>
-    isInternalActor(ctx.actor, ctx.internalTeamIds) &&
-    (deps.revopsUserIds.includes(ctx.actor.userId) || deps.adminUserIds.includes(ctx.actor.userId));
+  const mayMaintain = (ctx: RequestContext) => isRevopsActor(ctx.actor, ctx.internalTeamIds, deps);
 
   function refuse(ctx: RequestContext, what: string): { kind: 'forbidden' } {
     logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, what }, 'RevOps action refused');

@@ -58,9 +58,10 @@ describe('App Home', () => {
     await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.author.id, team_id: TEAM }));
     await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'home refresh');
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('withdrawn');
-    expect(JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view)).toContain(
-      'You own no open or expired',
-    );
+    const refreshed = JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view);
+    expect(refreshed).toContain('withdrawn by its owner');
+    expect(refreshed).not.toContain('Handoffs you own that need you');
+    expect(refreshed).not.toContain(ACTION_ID.withdraw);
     await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 4000, 'partner post');
   });
 

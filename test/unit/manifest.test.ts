@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { COMMAND } from '../../src/blocks/ids.js';
+import { COMMAND, SHORTCUT_ID } from '../../src/blocks/ids.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const schemaDir = join(root, '..', 'shared', 'reference', 'slack');
@@ -42,9 +42,26 @@ describe('manifest.json', () => {
 
   it('asks for exactly the bot scopes the app uses', () => {
     // commands: /handoff; chat:write: DMs, updates, partner posts; users:read: users.info (timezone, bot,
-    // workspace); channels:read + groups:read: conversations.info on the partner channel before sending.
+    // workspace); channels:read + groups:read: conversations.info on the partner channel before sending;
+    // im:write: conversations.open for the CSV export's DM; files:write + files:read: chart and CSV uploads and
+    // files.info while Slack processes a chart.
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['channels:read', 'chat:write', 'commands', 'groups:read', 'users:read'].sort(),
+      [
+        'channels:read',
+        'chat:write',
+        'commands',
+        'files:read',
+        'files:write',
+        'groups:read',
+        'im:write',
+        'users:read',
+      ].sort(),
     );
+  });
+
+  it('offers the partner-help request as a global shortcut with the callback id the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'global', callback_id: SHORTCUT_ID.helpRequest }),
+    ]);
   });
 });

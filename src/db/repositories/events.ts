@@ -81,5 +81,6 @@ export function logMismatches(
     select h.id as handoffId, h.status as status,
       (select e.to_status from ${handoffEvents} e where e.handoff_id = h.id order by e.id desc limit 1) as logStatus
     from ${handoffs} h
-    where logStatus is null or logStatus <> h.status`);
+    where logStatus is null or logStatus <> h.status
+    order by h.id`);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
@@ -155,12 +155,21 @@ export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number):
     .all();
 }
 
-/** The scores of an author's most recent scored handoffs, newest first (uses handoffs_author_user_id_idx). */
-export function lastScores(exec: Executor, authorUserId: string, limit = 3): number[] {
+/**
+ * The scores of an author's most recent scored handoffs (sent before `before`, when given), newest first
+ * (uses handoffs_author_user_id_idx).
+ */
+export function lastScores(exec: Executor, authorUserId: string, limit = 3, before?: Date): number[] {
   return exec
     .select({ score: handoffs.score })
     .from(handoffs)
-    .where(and(eq(handoffs.authorUserId, authorUserId), isNotNull(handoffs.score)))
+    .where(
+      and(
+        eq(handoffs.authorUserId, authorUserId),
+        isNotNull(handoffs.score),
+        before ? lt(handoffs.sentAt, before) : undefined,
+      ),
+    )
     .orderBy(desc(handoffs.id))
     .limit(limit)
     .all()
@@ -280,4 +289,57 @@ export function setActivity(
     .where(eq(handoffs.id, id))
     .returning()
     .get();
+}
+
+/** Everything an author sent, newest first, whatever its state, for their App Home. */
+export function findSentBy(exec: Executor, authorUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.authorUserId, authorUserId))
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+export interface AtRisk {
+  /** Waiting for an answer, due before `dueBefore`: soonest first. */
+  dueSoon: HandoffRow[];
+  /** Expired and not yet reassigned, extended or withdrawn: oldest due first. */
+  unanswered: HandoffRow[];
+  /** Accepted deals nudged for stalling since their last activity (no news from the AE). */
+  stalled: HandoffRow[];
+}
+
+/** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
+export function findAtRisk(exec: Executor, dueBefore: Date, limit: number): AtRisk {
+  const dueSoon = exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+  const unanswered = exec
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.status, 'expired'))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+  const stalled = exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.status, 'accepted'),
+        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+        sql`exists (select 1 from handoff_events e where e.handoff_id = ${handoffs.id}
+          and e.type = 'stall_nudged' and e.at > coalesce(${handoffs.lastActivityAt}, 0))`,
+      ),
+    )
+    .orderBy(asc(handoffs.lastActivityAt))
+    .limit(limit)
+    .all();
+  return { dueSoon, unanswered, stalled };
 }

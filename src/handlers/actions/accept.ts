@@ -3,16 +3,24 @@ import { refusalMessage } from '../../blocks/ephemerals.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { handoffIdFromAction } from './handoffId.js';
+import { refreshHomeIfThere } from './homeRefresh.js';
 
 /** Accept: only the named AE, only while open; everything else gets a polite ephemeral. */
 export function acceptAction(deps: HandlerDeps) {
-  return async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    client,
+    logger,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
     const result = deps.handoffs.decide({
       ...requestContext(body, deps.config.internalTeamIds),
       handoffId: handoffIdFromAction(body),
       decision: 'accepted',
     });
-    if (result.kind !== 'recorded') deps.replies.ephemeral(body.response_url, refusalMessage(result));
+    if (result.kind !== 'recorded')
+      deps.replies.ephemeral(body.response_url, refusalMessage(result), body.user.id);
+    await refreshHomeIfThere(deps, body, { client, logger });
   };
 }

@@ -19,14 +19,14 @@ export function declineAction(deps: HandlerDeps) {
       handoffId: handoffIdFromAction(body),
     });
     if (check.kind !== 'open') {
-      deps.replies.ephemeral(body.response_url, refusalMessage(check));
+      deps.replies.ephemeral(body.response_url, refusalMessage(check), body.user.id);
       return;
     }
     try {
       await client.views.open({ trigger_id: body.trigger_id, view: declineModal(check.handoff) });
     } catch (error) {
       logger.warn(`views.open for decline failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed());
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(), body.user.id);
     }
   };
 }

@@ -1,4 +1,8 @@
-import type { AllMiddlewareArgs, BlockAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { homePeriodFrom } from '../../blocks/appHome.js';
+import { exportReplies } from '../../blocks/revopsReplies.js';
+import { isPeriodKey, PERIODS, type PeriodKey } from '../../services/metrics.js';
+import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 
 /** After a click in the App Home, show the new state there at once (Slack does not refresh it by itself). */
@@ -6,11 +10,43 @@ export async function refreshHomeIfThere(
   deps: HandlerDeps,
   body: BlockAction,
   { client, logger }: Pick<AllMiddlewareArgs, 'client' | 'logger'>,
+  period?: PeriodKey,
 ): Promise<void> {
   if (body.view?.type !== 'home') return;
-  await client.views
-    .publish({ user_id: body.user.id, view: deps.home(body.user.id) })
-    .catch((error: unknown) =>
-      logger.warn(`views.publish after an App Home action failed: ${String(error)}`),
+  try {
+    const view = await deps.home(body.user.id, period ?? homePeriodFrom(body.view.private_metadata));
+    await client.views.publish({ user_id: body.user.id, view });
+  } catch (error) {
+    logger.warn(`views.publish after an App Home action failed: ${String(error)}`);
+  }
+}
+
+/** RevOps pick the metrics period in the App Home. */
+export function homePeriodAction(deps: HandlerDeps) {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    logger,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const picked = action.type === 'static_select' ? action.selected_option?.value : undefined;
+    await refreshHomeIfThere(deps, body, { client, logger }, isPeriodKey(picked) ? picked : undefined);
+  };
+}
+
+/** "Export touch log (CSV)" in RevOps' App Home: the chosen period, uploaded to their DM. */
+export function homeExportAction(deps: HandlerDeps) {
+  return async ({ ack, body, action }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const value = action.type === 'button' ? action.value : undefined;
+    const period = isPeriodKey(value) ? value : '30d';
+    const started = deps.exports.sendToUser(
+      requestContext(body, deps.config.internalTeamIds),
+      deps.exports.lastDays(PERIODS[period].days),
     );
+    if (started.kind === 'forbidden')
+      deps.replies.ephemeral(undefined, exportReplies.forbidden(), body.user.id);
+  };
 }

@@ -3,6 +3,8 @@ import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
+import { helpClaimAction } from './helpClaim.js';
+import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 
@@ -16,4 +18,7 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     { type: 'block_actions', action_id: new RegExp(`^${OUTCOME_ACTION_PREFIX}`) },
     outcomeButton(deps),
   );
+  app.action({ type: 'block_actions', action_id: ACTION_ID.helpClaim }, helpClaimAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.homePeriod }, homePeriodAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.homeExport }, homeExportAction(deps));
 }

@@ -1,7 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral } from '../../blocks/ephemerals.js';
+import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
+import { exportReplies } from '../../blocks/revopsReplies.js';
 import type { RequestContext } from '../../services/handoffs.js';
 import type { HandlerDeps } from '../deps.js';
 
@@ -34,16 +37,40 @@ export function handoffCommand(deps: HandlerDeps) {
     if (sub === 'help') return reply(commandReply.help());
     if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
     if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));
-    try {
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }),
-      });
-    } catch (error) {
-      logger.warn(`views.open for /handoff failed: ${String(error)}`);
-      reply(ephemeral.modalFailed());
+    if (sub === 'ask') {
+      if (!deps.helpRequests.enabled()) return reply(helpReplies.notConfigured());
+      return openModal(helpRequestModal(rest.length > 0 ? { accountName: rest.join(' ') } : {}));
+    }
+    if (sub === 'export') return exportCommand(deps, ctx, rest, reply);
+    await openModal(packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }));
+
+    async function openModal(view: ModalView) {
+      try {
+        await client.views.open({ trigger_id: command.trigger_id, view });
+      } catch (error) {
+        logger.warn(`views.open for /handoff failed: ${String(error)}`);
+        reply(ephemeral.modalFailed());
+      }
     }
   };
+}
+
+/** `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`: RevOps get the touch log CSV in their DM. */
+function exportCommand(
+  deps: HandlerDeps,
+  ctx: RequestContext,
+  words: string[],
+  reply: (text: string) => void,
+) {
+  const [since, until] = words;
+  const range = deps.exports.parseRange(since, until);
+  if (range.kind === 'invalid')
+    return reply(
+      `${range.message} ${commandReply.usage('/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]')}`,
+    );
+  const started = deps.exports.sendToUser(ctx, range);
+  if (started.kind === 'forbidden') return reply(commandReply.forbidden());
+  reply(exportReplies.started(range));
 }
 
 function resellerCommand(deps: HandlerDeps, ctx: RequestContext, args: string): string {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { declineSubmit } from './declineSubmit.js';
+import { helpRequestSubmit } from './helpRequestSubmit.js';
 import { lostSubmit, opportunitySubmit } from './outcomeSubmit.js';
 import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
@@ -15,4 +16,5 @@ export function registerViews(app: App, deps: HandlerDeps): void {
   app.view(CALLBACK_ID.extend, extendSubmit(deps));
   app.view(CALLBACK_ID.opportunity, opportunitySubmit(deps));
   app.view(CALLBACK_ID.lost, lostSubmit(deps));
+  app.view(CALLBACK_ID.helpRequest, helpRequestSubmit(deps));
 }

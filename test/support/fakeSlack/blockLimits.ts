@@ -51,11 +51,31 @@ export interface ValidationFailure {
   messages: string[];
 }
 
+/** What image validation needs to know about a Slack file named by an image's `slack_file`. */
+export interface SlackFileState {
+  /** A PNG, JPEG or GIF (Slack's image blocks show nothing else). */
+  isImage: boolean;
+  /** Slack finished processing it (files.info reports a mimetype). */
+  processed: boolean;
+}
+
+/** Finds a completed file by `slack_file.id` or `slack_file.url`; undefined when there is none. */
+export type SlackFileLookup = (ref: { id: string } | { url: string }) => SlackFileState | undefined;
+
+export interface ValidationOptions {
+  /**
+   * Resolves `slack_file` references of image blocks and elements. Without it (pure unit checks of block
+   * builders) only their shape is checked; the fake server always passes its file store.
+   */
+  files?: SlackFileLookup;
+}
+
 type Obj = Record<string, unknown>;
 
 interface Ctx {
   problems: string[];
   blockIds: Set<string>;
+  files?: SlackFileLookup;
 }
 
 const BLOCK_TYPES = new Set([
@@ -179,6 +199,42 @@ function checkConfirm(ctx: Ctx, el: Obj, ptr: string): void {
   checkText(ctx, confirm, 'deny', p, LIMITS.confirmButton, { plainOnly: true });
 }
 
+/** A non-empty string property, else undefined. */
+const nonEmpty = (parent: Obj, key: string): string | undefined => {
+  const value = parent[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+/**
+ * `slack_file: { id } | { url }`: exactly one of them, naming a completed image file that Slack has
+ * finished processing. Slack answers any such problem as `invalid slack file [json-pointer:.../slack_file]`.
+ */
+function checkSlackFile(ctx: Ctx, ref: unknown, ptr: string): void {
+  if (!isObj(ref)) {
+    report(ctx, ptr, 'must provide an object');
+    return;
+  }
+  const id = nonEmpty(ref, 'id');
+  const url = nonEmpty(ref, 'url');
+  if ((id === undefined) === (url === undefined)) {
+    report(ctx, ptr, 'must provide exactly one of: id, url');
+    return;
+  }
+  if (!ctx.files) return;
+  const file = ctx.files(id !== undefined ? { id } : { url: url as string });
+  if (!(file?.isImage && file.processed)) report(ctx, ptr, 'invalid slack file');
+}
+
+/** Image blocks and image elements: `alt_text`, and exactly one of `image_url` / `slack_file`. */
+function checkImage(ctx: Ctx, image: Obj, ptr: string): void {
+  checkString(ctx, image, 'alt_text', ptr, LIMITS.imageAltText, true);
+  const hasUrl = image.image_url !== undefined && image.image_url !== null;
+  const hasFile = image.slack_file !== undefined && image.slack_file !== null;
+  if (hasUrl === hasFile) report(ctx, ptr, 'must provide exactly one of: image_url, slack_file');
+  checkString(ctx, image, 'image_url', ptr, LIMITS.imageUrl);
+  if (hasFile) checkSlackFile(ctx, image.slack_file, `${ptr}/slack_file`);
+}
+
 /** Interactive elements (and images) found in actions, section accessories, input and context blocks. */
 function checkElement(ctx: Ctx, el: unknown, ptr: string): void {
   if (!isObj(el)) {
@@ -228,8 +284,7 @@ function checkElement(ctx: Ctx, el: unknown, ptr: string): void {
       checkOptions(ctx, el.options, `${ptr}/options`, LIMITS.overflowOptions, true);
       break;
     case 'image':
-      checkString(ctx, el, 'alt_text', ptr, LIMITS.imageAltText, true);
-      checkString(ctx, el, 'image_url', ptr, LIMITS.imageUrl);
+      checkImage(ctx, el, ptr);
       break;
   }
 }
@@ -298,8 +353,7 @@ function checkBlock(ctx: Ctx, block: unknown, ptr: string): void {
       else checkElement(ctx, block.element, `${ptr}/element`);
       break;
     case 'image':
-      checkString(ctx, block, 'alt_text', ptr, LIMITS.imageAltText, true);
-      checkString(ctx, block, 'image_url', ptr, LIMITS.imageUrl);
+      checkImage(ctx, block, ptr);
       checkText(ctx, block, 'title', ptr, LIMITS.imageAltText, { plainOnly: true });
       break;
     case 'markdown':
@@ -316,7 +370,10 @@ function checkBlocks(ctx: Ctx, blocks: unknown[], ptr: string, max: number): voi
 }
 
 /** Validates `text` and `blocks` of chat.postMessage / chat.update / chat.postEphemeral / response_url bodies. */
-export function validateMessage(args: { text?: unknown; blocks?: unknown }): ValidationFailure | null {
+export function validateMessage(
+  args: { text?: unknown; blocks?: unknown },
+  opts: ValidationOptions = {},
+): ValidationFailure | null {
   if (typeof args.text === 'string' && charCount(args.text) > LIMITS.messageText) {
     return { error: 'msg_too_long', messages: [] };
   }
@@ -327,18 +384,22 @@ export function validateMessage(args: { text?: unknown; blocks?: unknown }): Val
       messages: ['[ERROR] must provide an array [json-pointer:/blocks]'],
     };
   }
-  const ctx: Ctx = { problems: [], blockIds: new Set() };
+  const ctx: Ctx = { problems: [], blockIds: new Set(), files: opts.files };
   checkBlocks(ctx, args.blocks, '/blocks', LIMITS.messageBlocks);
   return ctx.problems.length > 0 ? { error: 'invalid_blocks', messages: ctx.problems } : null;
 }
 
 /** Validates a view of views.open / views.push / views.update (`modal`) or views.publish (`home`). */
-export function validateView(view: unknown, allowedTypes: readonly string[]): ValidationFailure | null {
+export function validateView(
+  view: unknown,
+  allowedTypes: readonly string[],
+  opts: ValidationOptions = {},
+): ValidationFailure | null {
   const invalid = (messages: string[]): ValidationFailure => ({ error: 'invalid_arguments', messages });
   if (!isObj(view)) return invalid(['[ERROR] missing required field: view [json-pointer:/view]']);
   if (Buffer.byteLength(JSON.stringify(view)) > LIMITS.viewBytes)
     return { error: 'view_too_large', messages: [] };
-  const ctx: Ctx = { problems: [], blockIds: new Set() };
+  const ctx: Ctx = { problems: [], blockIds: new Set(), files: opts.files };
   const ptr = '/view';
   if (typeof view.type !== 'string') report(ctx, ptr, 'missing required field: type');
   else if (!allowedTypes.includes(view.type)) {

@@ -5,6 +5,8 @@ export type ApiResult = { ok: true; [key: string]: unknown } | ApiError;
 export interface ApiError {
   ok: false;
   error: string;
+  /** Block problems without the `[ERROR] ` prefix, as Slack lists them for `invalid_blocks`. */
+  errors?: string[];
   response_metadata?: { messages: string[] };
 }
 
@@ -14,6 +16,10 @@ export interface WorkspaceConfig {
   botId: string;
   appId: string;
   triggerTtlMs: number;
+  /** files.info calls after completion that still see a file processing. */
+  fileProcessingCalls: number;
+  /** The upload URL of a pending file (on the fake server's origin). */
+  uploadUrl: (fileId: string) => string;
 }
 
 /** `{ ok: false, error }`, with `response_metadata.messages` when there are any. */
@@ -21,6 +27,16 @@ export const fail = (error: string, messages?: string[]): ApiError =>
   messages && messages.length > 0
     ? { ok: false, error, response_metadata: { messages } }
     : { ok: false, error };
+
+/**
+ * A Block Kit validation failure as the message methods answer it. For `invalid_blocks` Slack also lists the
+ * problems in `errors`, e.g. `errors: ['invalid slack file [json-pointer:/blocks/0/slack_file]']`.
+ */
+export const blocksFail = (invalid: { error: string; messages: string[] }): ApiError => {
+  const failure = fail(invalid.error, invalid.messages);
+  if (invalid.error !== 'invalid_blocks' || invalid.messages.length === 0) return failure;
+  return { ...failure, errors: invalid.messages.map((m) => m.replace(/^\[ERROR\] /, '')) };
+};
 
 /** A non-empty string argument, else undefined. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -1,14 +1,14 @@
 /**
- * HTTP side of the fake Slack Web API: routing, body parsing, auth, injected failures, recording and
- * response URLs. The workspace state and the Web API methods live in workspace.ts.
+ * HTTP side of the fake Slack Web API: routing, body parsing, auth, injected failures, recording, response
+ * URLs and file upload URLs. The workspace state and the Web API methods live in workspace.ts.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateMessage } from './blockLimits.js';
 import type {
   Failure,
   FakeChannel,
+  FakeFile,
   FakeSlackOptions,
   FakeUser,
   FakeView,
@@ -21,9 +21,11 @@ import { type ApiResult, Workspace } from './workspace.js';
 type Args = Record<string, unknown>;
 
 /** Form fields that Slack (and @slack/web-api) send as JSON strings. */
-const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'files'];
 /** `fail()` target for response URL posts (not matched by '*'). */
 const RESPONSE_URL = 'response_url';
+/** `fail()` target for posts of file bytes to upload URLs (not matched by '*'). */
+const FILE_UPLOAD = 'file_upload';
 
 class BadRequest extends Error {}
 
@@ -78,6 +80,25 @@ async function parseArgs(contentType: string, body: Buffer, query: URLSearchPara
   return args;
 }
 
+/**
+ * The bytes of a post to an upload URL: the single file field of a multipart/form-data body (@slack/web-api
+ * names it `body`; any name is accepted), else the raw body. Undefined when a multipart body holds no file
+ * field or several.
+ */
+async function uploadedBytes(contentType: string, body: Buffer): Promise<Buffer | undefined> {
+  if (contentType.split(';')[0]?.trim().toLowerCase() !== 'multipart/form-data') return body;
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return undefined;
+  }
+  const files = [...form.values()].filter((v) => typeof v !== 'string');
+  const [file] = files;
+  if (files.length !== 1 || !file) return undefined;
+  return Buffer.from(await file.arrayBuffer());
+}
+
 function send(
   res: http.ServerResponse,
   status: number,
@@ -90,6 +111,12 @@ function send(
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
 }
+
+const copyFile = (file: FakeFile): FakeFile => ({
+  ...file,
+  bytes: Buffer.from(file.bytes),
+  channels: [...file.channels],
+});
 
 export class FakeSlack {
   /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
@@ -140,6 +167,8 @@ export class FakeSlack {
       botId: this.botId,
       appId: 'AFAKEAPP',
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
+      fileProcessingCalls: opts.fileProcessingCalls ?? 1,
+      uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
     });
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
@@ -197,6 +226,17 @@ export class FakeSlack {
     return this.workspace.dmChannelFor(userId);
   }
 
+  /** Every file (pending, uploaded or completed), in creation order; copies. */
+  files(): FakeFile[] {
+    return [...this.workspace.files.files.values()].map(copyFile);
+  }
+
+  /** One file by id (a copy), or undefined. */
+  file(id: string): FakeFile | undefined {
+    const file = this.workspace.files.files.get(id);
+    return file && copyFile(file);
+  }
+
   /** Current state of a view, by view id or external_id. */
   view(idOrExternalId: string): FakeView | undefined {
     const view = this.workspace.views.find(idOrExternalId);
@@ -211,7 +251,8 @@ export class FakeSlack {
 
   /**
    * Makes the next `times` calls of `method` ('*' = any Web API method, 'response_url' = posts to
-   * response URLs) fail. The earliest registered matching failure is used first.
+   * response URLs, 'file_upload' = posts of file bytes to upload URLs) fail. The earliest registered
+   * matching failure is used first.
    */
   fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
     this.failures.push({ method, failure, remaining: times });
@@ -221,7 +262,7 @@ export class FakeSlack {
     this.failures = [];
   }
 
-  /** Forgets calls, messages, views, trigger ids, responses and failures; keeps users and channels. */
+  /** Forgets calls, messages, views, trigger ids, files, responses and failures; keeps users and channels. */
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
@@ -244,7 +285,9 @@ export class FakeSlack {
 
   private takeFailure(method: string): Failure | undefined {
     const entry = this.failures.find(
-      (f) => f.remaining > 0 && (f.method === method || (f.method === '*' && method !== RESPONSE_URL)),
+      (f) =>
+        f.remaining > 0 &&
+        (f.method === method || (f.method === '*' && method !== RESPONSE_URL && method !== FILE_UPLOAD)),
     );
     if (!entry) return undefined;
     entry.remaining -= 1;
@@ -298,7 +341,27 @@ export class FakeSlack {
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       return this.handleResponseUrl(res, url, body);
     }
+    if (url.pathname.startsWith('/upload/') && req.method === 'POST') {
+      return this.handleUpload(req, res, url, body);
+    }
     send(res, 404, 'not found');
+  }
+
+  /**
+   * A post of file bytes to an upload URL from files.getUploadURLExternal. Like Slack's upload host it needs
+   * no token and answers `OK - <bytes received>` (HTTP 200); HTTP 404 for an unknown (or already completed)
+   * file, HTTP 400 for a multipart body without exactly one file field. A size that differs from the declared
+   * `length` is accepted here; files.completeUploadExternal then refuses the file (`invalid_arguments`).
+   */
+  private async handleUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
+    const injected = await this.applyFailure(this.takeFailure(FILE_UPLOAD), res);
+    if (injected.answered) return;
+    const fileId = decodeURIComponent(url.pathname.slice('/upload/'.length));
+    if (!this.workspace.files.files.has(fileId)) return send(res, 404, 'file not found');
+    const bytes = await uploadedBytes(req.headers['content-type'] ?? '', body);
+    if (!bytes) return send(res, 400, 'expected one file field in the multipart body');
+    if (!this.workspace.files.receiveUpload(fileId, bytes)) return send(res, 404, 'file not found');
+    send(res, 200, `OK - ${bytes.length}`);
   }
 
   private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
@@ -353,7 +416,7 @@ export class FakeSlack {
       return send(res, 400, { ok: false, error: 'invalid_payload' });
     }
     const message = body as Record<string, unknown>;
-    const invalid = validateMessage(message);
+    const invalid = this.workspace.validateMessage(message);
     if (invalid) {
       return send(res, 400, {
         ok: false,

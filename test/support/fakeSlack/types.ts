@@ -28,7 +28,7 @@ export interface FakeChannel {
 
 export interface RecordedCall {
   method: string;
-  /** Parsed arguments (form values of blocks/attachments/view/metadata JSON-decoded); `token` is removed. */
+  /** Parsed arguments (form values of blocks/attachments/view/metadata/files JSON-decoded); `token` is removed. */
   args: Record<string, unknown>;
   /** Arrival time (Date.now()). */
   at: number;
@@ -65,6 +65,48 @@ export interface StoredMessage {
   user: string;
   edited?: boolean;
   metadata?: unknown;
+  /** Files shared with this message (files.completeUploadExternal with `channel_id`). */
+  files?: StoredMessageFile[];
+}
+
+export interface StoredMessageFile {
+  id: string;
+  name: string;
+  title: string;
+}
+
+/**
+ * A file of the fake workspace, from files.getUploadURLExternal (pending) through the upload (bytes) to
+ * files.completeUploadExternal (completed, shared to `channels` or private to the bot).
+ */
+export interface FakeFile {
+  /** `F` + 10 uppercase letters or digits, like Slack's. */
+  id: string;
+  /** The `filename` given to files.getUploadURLExternal. */
+  name: string;
+  /** The title given to files.completeUploadExternal; the filename when none was given. */
+  title: string;
+  /** The `length` declared to files.getUploadURLExternal. */
+  length: number;
+  alt_text?: string;
+  snippet_type?: string;
+  /** The bytes posted to the upload URL (empty until then). */
+  bytes: Buffer;
+  /** true once bytes were posted to the upload URL. */
+  uploaded: boolean;
+  /** true once files.completeUploadExternal accepted the file. */
+  completed: boolean;
+  /** Conversation ids the file was shared to (C…, G… or D…); empty for a file private to the bot. */
+  channels: string[];
+  /** files.info calls answered since completion (Slack's processing ends after `fileProcessingCalls`). */
+  infoCalls: number;
+  /** true once files.info reports a mimetype (processing finished); only then can image blocks show it. */
+  processed: boolean;
+  /** Slack-style mimetype and filetype derived from the file name's extension. */
+  mimetype: string;
+  filetype: string;
+  /** Creation time (Date.now()) at files.getUploadURLExternal. */
+  createdAt: number;
 }
 
 export interface StoredResponse {
@@ -112,4 +154,9 @@ export interface FakeSlackOptions {
   responseUrlTtlMs?: number;
   /** Uses allowed per response URL; default 5 as on Slack. */
   responseUrlMaxUses?: number;
+  /**
+   * How many files.info calls after files.completeUploadExternal still see the file processing (empty
+   * `mimetype` / `filetype`; image blocks naming it are refused); default 1. 0 = processed at once.
+   */
+  fileProcessingCalls?: number;
 }

@@ -3,7 +3,7 @@
  * (views.publish) and the trigger ids that open modals (single use, 3 s).
  */
 import { randomBytes } from 'node:crypto';
-import { validateView } from './blockLimits.js';
+import { type SlackFileLookup, validateView } from './blockLimits.js';
 import { type ApiError, type ApiResult, type Args, fail, str, type WorkspaceConfig } from './common.js';
 import type { FakeView } from './types.js';
 
@@ -21,6 +21,8 @@ export class ViewStore {
   constructor(
     private readonly config: WorkspaceConfig,
     private readonly hasUser: (userId: string) => boolean,
+    /** Resolves `slack_file` references of image blocks. */
+    private readonly files: SlackFileLookup,
   ) {}
 
   reset(): void {
@@ -100,7 +102,7 @@ export class ViewStore {
   open(args: Args, push: boolean): ApiResult {
     const trigger = this.checkTrigger(args.trigger_id);
     if ('error' in trigger) return trigger;
-    const invalid = validateView(args.view, ['modal']);
+    const invalid = validateView(args.view, ['modal'], { files: this.files });
     if (invalid) return fail(invalid.error, invalid.messages);
     const view = args.view as Record<string, unknown>;
     if (this.externalIdTaken(view.external_id)) return fail('duplicate_external_id');
@@ -133,7 +135,7 @@ export class ViewStore {
     const current = viewId ? this.views.get(viewId) : this.find(externalId as string);
     if (!current) return fail('not_found');
     if (str(args.hash) && args.hash !== current.hash) return fail('hash_conflict');
-    const invalid = validateView(args.view, [current.type]);
+    const invalid = validateView(args.view, [current.type], { files: this.files });
     if (invalid) return fail(invalid.error, invalid.messages);
     const view = args.view as Record<string, unknown>;
     if (this.externalIdTaken(view.external_id, current.id)) return fail('duplicate_external_id');
@@ -153,7 +155,7 @@ export class ViewStore {
     const existingId = this.homeViews.get(userId);
     const existing = existingId ? this.views.get(existingId) : undefined;
     if (existing && str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
-    const invalid = validateView(args.view, ['home']);
+    const invalid = validateView(args.view, ['home'], { files: this.files });
     if (invalid) return fail(invalid.error, invalid.messages);
     const id = existing?.id ?? this.newViewId();
     const built = this.buildView(args.view as Record<string, unknown>, id, null, null);

@@ -1,9 +1,18 @@
 /**
- * State of the fake workspace (users, conversations, messages, views, trigger ids) and the Web API
+ * State of the fake workspace (users, conversations, messages, views, trigger ids, files) and the Web API
  * methods that act on it. Transport concerns (HTTP, auth, injected failures, recording) live in server.ts.
  */
 import { validateMessage } from './blockLimits.js';
-import { type ApiError, type ApiResult, type Args, fail, str, type WorkspaceConfig } from './common.js';
+import {
+  type ApiError,
+  type ApiResult,
+  type Args,
+  blocksFail,
+  fail,
+  str,
+  type WorkspaceConfig,
+} from './common.js';
+import { FileStore } from './files.js';
 import type { FakeChannel, FakeUser, StoredMessage } from './types.js';
 import { ViewStore } from './views.js';
 
@@ -39,6 +48,7 @@ export class Workspace {
   /** Messages per conversation id, in post order. */
   readonly messages = new Map<string, StoredMessage[]>();
   readonly views: ViewStore;
+  readonly files: FileStore;
   private lastTsMicros = 0;
 
   readonly handlers: Record<string, Handler> = {
@@ -55,17 +65,27 @@ export class Workspace {
     'views.push': (a) => this.views.open(a, true),
     'views.update': (a) => this.views.update(a),
     'views.publish': (a) => this.views.publish(a),
+    'files.getUploadURLExternal': (a) => this.files.getUploadURLExternal(a),
+    'files.completeUploadExternal': (a) => this.completeUploadExternal(a),
+    'files.info': (a) => this.files.info(a),
   };
 
   constructor(private readonly config: WorkspaceConfig) {
-    this.views = new ViewStore(config, (userId) => this.users.has(userId));
+    this.files = new FileStore(config);
+    this.views = new ViewStore(config, (userId) => this.users.has(userId), this.files.lookup);
     this.addBotUser();
   }
 
-  /** Forgets messages, views and trigger ids; keeps users and channels. */
+  /** Forgets messages, views, trigger ids and files; keeps users and channels. */
   reset(): void {
     this.messages.clear();
     this.views.reset();
+    this.files.reset();
+  }
+
+  /** Block Kit validation of a message body, with `slack_file` references resolved against the files. */
+  validateMessage(args: Args) {
+    return validateMessage(args, { files: this.files.lookup });
   }
 
   addBotUser(): void {
@@ -117,6 +137,7 @@ export class Workspace {
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
       ...(m.metadata ? { metadata: m.metadata } : {}),
+      ...(m.files ? { files: m.files, upload: true } : {}),
     };
   }
 
@@ -229,8 +250,8 @@ export class Workspace {
   }
 
   /** Resolves a posting target and checks the bot may post there. */
-  private postTarget(channel: unknown): Target {
-    const target = this.resolveTarget(channel, { allowUserId: true });
+  private postTarget(channel: unknown, { allowUserId = true } = {}): Target {
+    const target = this.resolveTarget(channel, { allowUserId });
     if (!('kind' in target)) return target;
     if (target.kind === 'im' && target.user.is_bot) return fail('cannot_dm_bot');
     if (target.kind === 'channel' && !target.channel.members.includes(this.config.botUserId)) {
@@ -239,20 +260,59 @@ export class Workspace {
     return target;
   }
 
+  /** The thread a `thread_ts` argument puts a new message in (none when not given). */
+  private threadOf(channel: string, threadTs: unknown): { ts: string | undefined } | ApiError {
+    if (threadTs === undefined || threadTs === null || threadTs === '') return { ts: undefined };
+    const parent = this.findMessage(channel, String(threadTs));
+    if (!parent) return fail('thread_not_found');
+    return { ts: parent.thread_ts ?? parent.ts };
+  }
+
   private postMessage(args: Args): ApiResult {
     const target = this.postTarget(args.channel);
     if (!('kind' in target)) return target;
     if (!hasContent(args)) return fail('no_text');
-    let threadTs: string | undefined;
-    if (args.thread_ts !== undefined && args.thread_ts !== '') {
-      const parent = this.findMessage(target.id, String(args.thread_ts));
-      if (!parent) return fail('thread_not_found');
-      threadTs = parent.thread_ts ?? parent.ts;
-    }
-    const invalid = validateMessage(args);
-    if (invalid) return fail(invalid.error, invalid.messages);
-    const message = this.storeMessage(target.id, args, threadTs);
+    const thread = this.threadOf(target.id, args.thread_ts);
+    if ('error' in thread) return thread;
+    const invalid = this.validateMessage(args);
+    if (invalid) return blocksFail(invalid);
+    const message = this.storeMessage(target.id, args, thread.ts);
     return { ok: true, channel: target.id, ts: message.ts, message: this.messageObject(message) };
+  }
+
+  /**
+   * files.completeUploadExternal: completes uploaded files (see FileStore.toComplete for the refusals). With
+   * `channel_id` (a conversation id: C…/G… the bot is a member of, or a D… id from conversations.open; user
+   * ids are refused with `channel_not_found`), the files are shared there in a new message (in `thread_ts`'s
+   * thread when given) whose text is `initial_comment`; `blocks` are validated like chat.postMessage's and
+   * used only without `initial_comment`, as Slack documents. Without `channel_id` the files stay private to
+   * the bot. Nothing changes when the call fails.
+   */
+  private completeUploadExternal(args: Args): ApiResult {
+    const completions = this.files.toComplete(args.files);
+    if (!Array.isArray(completions)) return completions;
+    const comment = str(args.initial_comment);
+    const blocks = comment === undefined ? args.blocks : undefined;
+    let share: { channel: string; threadTs: string | undefined } | undefined;
+    if (str(args.channel_id)) {
+      const target = this.postTarget(args.channel_id, { allowUserId: false });
+      if (!('kind' in target)) return target;
+      const thread = this.threadOf(target.id, args.thread_ts);
+      if ('error' in thread) return thread;
+      share = { channel: target.id, threadTs: thread.ts };
+    }
+    const invalid = this.validateMessage({ text: comment, blocks });
+    if (invalid) return blocksFail(invalid);
+    this.files.complete(completions, share?.channel);
+    if (share) {
+      const message = this.storeMessage(
+        share.channel,
+        { ...(comment !== undefined ? { text: comment } : {}), ...(blocks !== undefined ? { blocks } : {}) },
+        share.threadTs,
+      );
+      message.files = completions.map(({ file }) => ({ id: file.id, name: file.name, title: file.title }));
+    }
+    return { ok: true, files: completions.map(({ file }) => ({ id: file.id, title: file.title })) };
   }
 
   private update(args: Args): ApiResult {
@@ -261,8 +321,8 @@ export class Workspace {
     const message = this.findMessage(target.id, str(args.ts) ?? '');
     if (!message) return fail('message_not_found');
     if (!hasContent(args)) return fail('no_text');
-    const invalid = validateMessage(args);
-    if (invalid) return fail(invalid.error, invalid.messages);
+    const invalid = this.validateMessage(args);
+    if (invalid) return blocksFail(invalid);
     this.replaceMessage(message, args);
     return {
       ok: true,
@@ -304,8 +364,8 @@ export class Workspace {
     if (target.kind === 'channel' && !target.channel.members.includes(user.id))
       return fail('user_not_in_channel');
     if (!hasContent(args)) return fail('no_text');
-    const invalid = validateMessage(args);
-    if (invalid) return fail(invalid.error, invalid.messages);
+    const invalid = this.validateMessage(args);
+    if (invalid) return blocksFail(invalid);
     return { ok: true, message_ts: this.nextTs() };
   }
 }

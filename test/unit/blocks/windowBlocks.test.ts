@@ -50,10 +50,12 @@ describe('response-window messages for the largest packet', () => {
       worstHandoff('&', { id: i + 1, status: 'expired' }),
     );
     const deals = many.slice(0, HOME_LIMITS.deals).map((h) => ({ ...h, status: 'accepted' as const }));
-    const view = appHomeView({ owned: many, awaiting: many.slice(0, HOME_LIMITS.awaiting), deals });
+    const awaiting = many.slice(0, HOME_LIMITS.awaiting).map((h) => ({ ...h, status: 'sent' as const }));
+    const view = appHomeView({ owned: many, awaiting, deals, sent: many });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(validateView(view, ['home'])).toBeNull();
-    expect(JSON.stringify(view)).toContain('Showing the 15 most recent');
+    expect(JSON.stringify(view)).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
+    expect(JSON.stringify(view)).toContain(`Showing your ${HOME_LIMITS.sent} most recent handoffs`);
   });
 });
 

@@ -1,0 +1,57 @@
+import type { KnownBlock } from '@slack/types';
+import type { AtRisk } from '../db/repositories/handoffs.js';
+import type { HandoffRow } from '../db/schema.js';
+import type { Stats } from '../domain/metrics.js';
+import { chartImage, chartMissing, headline, percent } from './metrics.js';
+import { mention, slackDate } from './mrkdwn.js';
+import { context, handoffTitle, pt, section } from './parts.js';
+
+const AT_RISK_SHOWN = 8;
+
+function riskList(title: string, rows: readonly HandoffRow[], line: (h: HandoffRow) => string): KnownBlock {
+  if (rows.length === 0) return section(`*${title}*\nNone.`);
+  const lines = rows.slice(0, AT_RISK_SHOWN).map((h) => `• ${line(h)}`);
+  if (rows.length > AT_RISK_SHOWN) lines.push(`_…and more: see the App Home or the CSV export._`);
+  return section(`*${title}*\n${lines.join('\n')}`);
+}
+
+/** The weekly digest for RevOps and leaders: headline numbers, the trend, and what is at risk now. Internal. */
+export function weeklyDigest(opts: {
+  weekLabel: string;
+  stats: Stats;
+  previous: Stats;
+  chart: { fileId: string; altText: string } | null;
+  trendWeeks: number;
+  atRisk: AtRisk;
+}): { text: string; blocks: KnownBlock[] } {
+  const { stats, previous, atRisk } = opts;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: pt(`Co-sell handoffs: week of ${opts.weekLabel}`) },
+    headline(stats),
+    context(
+      `The week before: ${previous.sent} sent, ${percent(previous.acceptanceRate)} accepted, ${percent(previous.silenceRate)} silent.`,
+    ),
+    opts.chart
+      ? chartImage(opts.chart.fileId, opts.chart.altText, `The last ${opts.trendWeeks} weeks`)
+      : chartMissing(),
+    { type: 'divider' },
+    riskList(
+      'Due within a day, no answer yet',
+      atRisk.dueSoon,
+      (h) => `${handoffTitle(h)}: ${mention(h.aeUserId)}, due ${slackDate(h.dueAt, h.aeTimeZone)}`,
+    ),
+    riskList(
+      'Expired without an answer, not yet recovered',
+      atRisk.unanswered,
+      (h) => `${handoffTitle(h)}: was with ${mention(h.aeUserId)}; owner ${mention(h.ownerUserId)}`,
+    ),
+    riskList(
+      'Accepted deals gone quiet',
+      atRisk.stalled,
+      (h) =>
+        `${handoffTitle(h)}: ${mention(h.aeUserId)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
+    ),
+  ];
+  const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${stats.sent} sent, ${percent(stats.acceptanceRate)} accepted, ${percent(stats.silenceRate)} silent; ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
+  return { text, blocks };
+}

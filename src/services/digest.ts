@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import { weeklyDigest } from '../blocks/digest.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { outbox } from '../db/schema.js';
+import { weekStartOf } from '../domain/metrics.js';
+import type { Logger } from '../logger.js';
+import { renderTrendChart, trendAltText } from './charts.js';
+import type { Metrics } from './metrics.js';
+import type { SlackFiles } from './slackFiles.js';
+
+export interface DigestDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  files: SlackFiles;
+  /** Where the digest goes (read at run time: the start-up check may have turned it off). */
+  channelId: () => string | undefined;
+  timeZone: string;
+  trendWeeks: number;
+  onOutboxWrite: () => void;
+}
+
+export type DigestResult = 'posted' | 'already_posted' | 'not_configured';
+
+/**
+ * The weekly digest: the last complete week (Monday to Monday in the reporting timezone), the trend up to it and
+ * the handoffs at risk now. One per week: its outbox key is the week, so a rerun or a restart posts nothing twice.
+ */
+export function createDigest(deps: DigestDeps) {
+  const { db, clock, logger } = deps;
+
+  async function post(now = clock.now()): Promise<DigestResult> {
+    const channelId = deps.channelId();
+    if (!channelId) return 'not_configured';
+    const weekEnd = weekStartOf(now, deps.timeZone);
+    const weekStart = weekEnd.minus({ weeks: 1 });
+    const weekLabel = weekStart.toISODate() ?? '';
+    const dedupeKey = `digest:${weekLabel}`;
+    if (db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey)).get()) {
+      return 'already_posted';
+    }
+    const to = weekEnd.toJSDate();
+    const stats = deps.metrics.program(weekStart.toJSDate(), to).overall;
+    const previous = deps.metrics.program(
+      weekStart.minus({ weeks: 1 }).toJSDate(),
+      weekStart.toJSDate(),
+    ).overall;
+    const weeks = deps.metrics.trend(to);
+    const altText = trendAltText(weeks);
+    const fileId = await deps.files.imageFileId(renderTrendChart(weeks), {
+      filename: `handoff-trend-${weekLabel}.png`,
+      title: 'Co-sell handoffs per week',
+      altText,
+    });
+    const message = weeklyDigest({
+      weekLabel,
+      stats,
+      previous,
+      chart: fileId ? { fileId, altText } : null,
+      trendWeeks: deps.trendWeeks,
+      atRisk: deps.metrics.atRisk(now),
+    });
+    enqueue(
+      db,
+      [
+        {
+          method: 'chat.postMessage',
+          dedupeKey,
+          channel: channelId,
+          payload: { ...message, unfurl_links: false, unfurl_media: false },
+        },
+      ],
+      clock.now(),
+    );
+    logger.info({ week: weekLabel, channelId, chart: Boolean(fileId) }, 'weekly digest queued');
+    deps.onOutboxWrite();
+    return 'posted';
+  }
+
+  return { post };
+}
+
+export type Digest = ReturnType<typeof createDigest>;

@@ -1,0 +1,104 @@
+import { DateTime } from 'luxon';
+import { exportReplies } from '../blocks/revopsReplies.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { isRevopsActor } from '../domain/actor.js';
+import type { Logger } from '../logger.js';
+import { touchLogCsv } from './exportCsv.js';
+import type { RequestContext } from './handoffs.js';
+import type { Replies } from './replies.js';
+import type { SlackFiles } from './slackFiles.js';
+
+export interface ExportRange {
+  since: Date;
+  until: Date;
+  timeZone: string;
+}
+
+export interface ExportsDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  files: SlackFiles;
+  replies: Replies;
+  timeZone: string;
+  revopsUserIds: readonly string[];
+  adminUserIds: readonly string[];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Dates (YYYY-MM-DD, in the reporting timezone) to a half-open range: from the start of `since` (default: the
+ * beginning) to the end of `until` (default: now). Shared by the command, the App Home button and the CLI.
+ */
+export function parseExportRange(
+  since: string | undefined,
+  until: string | undefined,
+  now: Date,
+  timeZone: string,
+): ({ kind: 'ok' } & ExportRange) | { kind: 'invalid'; message: string } {
+  const parse = (text: string) => {
+    if (!DATE.test(text)) return undefined;
+    const date = DateTime.fromISO(text, { zone: timeZone });
+    return date.isValid ? date : undefined;
+  };
+  const from = since === undefined ? DateTime.fromMillis(0, { zone: timeZone }) : parse(since);
+  if (!from) return { kind: 'invalid', message: `"${since}" is not a date like 2026-01-31.` };
+  const to =
+    until === undefined ? DateTime.fromJSDate(now, { zone: timeZone }) : parse(until)?.plus({ days: 1 });
+  if (!to) return { kind: 'invalid', message: `"${until}" is not a date like 2026-01-31.` };
+  if (to <= from) return { kind: 'invalid', message: 'The end date must not be before the start date.' };
+  return { kind: 'ok', since: from.toJSDate(), until: to.toJSDate(), timeZone };
+}
+
+/** The touch log CSV, for RevOps and admins only, uploaded into the requester's DM after the ack. */
+export function createExports(deps: ExportsDeps) {
+  const { db, logger } = deps;
+  const running = new Set<Promise<void>>();
+
+  function parseRange(since: string | undefined, until: string | undefined) {
+    return parseExportRange(since, until, deps.clock.now(), deps.timeZone);
+  }
+
+  function sendToUser(ctx: RequestContext, range: ExportRange): { kind: 'started' } | { kind: 'forbidden' } {
+    if (!isRevopsActor(ctx.actor, ctx.internalTeamIds, deps)) {
+      logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'touch log export refused');
+      return { kind: 'forbidden' };
+    }
+    const userId = ctx.actor.userId;
+    const task = (async () => {
+      try {
+        const { csv, rows } = touchLogCsv(db, range);
+        const stamp = DateTime.fromJSDate(deps.clock.now(), { zone: range.timeZone }).toFormat('yyyy-LL-dd');
+        await deps.files.sendCsvToUser(userId, csv, {
+          filename: `handoff-touch-log-${stamp}.csv`,
+          title: `Handoff touch log (${rows} handoffs)`,
+          comment: exportReplies.comment(rows, range),
+        });
+        logger.info({ userId, rows }, 'touch log exported');
+      } catch (error) {
+        logger.warn({ err: error, userId }, 'touch log export failed');
+        deps.replies.ephemeral(undefined, exportReplies.failed(), userId);
+      }
+    })();
+    running.add(task);
+    void task.finally(() => running.delete(task));
+    return { kind: 'started' };
+  }
+
+  /** Resolves when no export is still uploading (shutdown waits for them). */
+  async function idle(): Promise<void> {
+    await Promise.all([...running]);
+  }
+
+  /** The last `days` days up to now. */
+  function lastDays(days: number): ExportRange {
+    const until = deps.clock.now();
+    return { since: new Date(until.getTime() - days * 86_400_000), until, timeZone: deps.timeZone };
+  }
+
+  return { parseRange, lastDays, sendToUser, idle };
+}
+
+export type Exports = ReturnType<typeof createExports>;

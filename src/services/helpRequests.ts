@@ -1,0 +1,188 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { helpReplies, helpRequestPost } from '../blocks/helpRequest.js';
+import { HELP_BLOCK_ID, HELP_LIMITS } from '../blocks/ids.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { type HelpRequestRow, helpRequests } from '../db/schema.js';
+import { accountKey } from '../domain/accountMatch.js';
+import { isInternalActor } from '../domain/actor.js';
+import type { Logger } from '../logger.js';
+import type { RequestContext } from './handoffs.js';
+
+export interface HelpRequestDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Where requests go; read at call time, since the start-up check may turn it off. */
+  channelId: () => string | undefined;
+  onOutboxWrite: () => void;
+}
+
+const text = (max: number, message: string) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, message).max(max, `Keep it under ${max} characters.`));
+
+const formSchema = z.object({
+  [HELP_BLOCK_ID.account]: text(HELP_LIMITS.account, 'Name the account.'),
+  [HELP_BLOCK_ID.ask]: text(HELP_LIMITS.ask, 'Say what help you need.'),
+  [HELP_BLOCK_ID.partner]: z
+    .string()
+    .optional()
+    .transform((s) => s?.trim() || undefined)
+    .pipe(z.string().max(HELP_LIMITS.partner, `Keep it under ${HELP_LIMITS.partner} characters.`).optional()),
+});
+
+export type HelpRequestResult =
+  | { kind: 'forbidden' }
+  | { kind: 'not_configured' }
+  | { kind: 'invalid'; errors: Record<string, string> }
+  | { kind: 'sent'; request: HelpRequestRow; duplicate: boolean };
+
+export type HelpClaimResult =
+  | { kind: 'forbidden' }
+  | { kind: 'not_found' }
+  | { kind: 'already_claimed'; request: HelpRequestRow }
+  | { kind: 'claimed'; request: HelpRequestRow };
+
+const postKey = (id: number) => `help:${id}:post`;
+
+/** AE-initiated requests for partner help: stored, routed to partner marketing's channel, taken, counted. */
+export function createHelpRequests(deps: HelpRequestDeps) {
+  const { db, clock, logger } = deps;
+
+  function submit(
+    ctx: RequestContext,
+    input: { sourceViewId: string; values: Record<string, string | undefined> },
+  ): HelpRequestResult {
+    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
+      logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'help request refused: external');
+      return { kind: 'forbidden' };
+    }
+    const channelId = deps.channelId();
+    if (!channelId) return { kind: 'not_configured' };
+    const parsed = formSchema.safeParse(input.values);
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const block = String(issue.path[0] ?? HELP_BLOCK_ID.account);
+        errors[block] ??= issue.message;
+      }
+      return { kind: 'invalid', errors };
+    }
+    const values = parsed.data;
+    const account = values[HELP_BLOCK_ID.account];
+    const partner = values[HELP_BLOCK_ID.partner];
+    const now = clock.now();
+    const result = db.transaction((tx) => {
+      const inserted = tx
+        .insert(helpRequests)
+        .values({
+          sourceViewId: input.sourceViewId,
+          requestedByUserId: ctx.actor.userId,
+          requestedByTeamId: ctx.actor.teamId ?? '',
+          accountName: account,
+          accountKey: accountKey(account),
+          partnerOrg: partner ?? null,
+          partnerKey: partner ? accountKey(partner) : null,
+          ask: values[HELP_BLOCK_ID.ask],
+          status: 'open',
+          createdAt: now,
+        })
+        .onConflictDoNothing()
+        .returning()
+        .get();
+      if (!inserted) {
+        const existing = tx
+          .select()
+          .from(helpRequests)
+          .where(eq(helpRequests.sourceViewId, input.sourceViewId))
+          .get();
+        if (!existing)
+          throw new Error(`help request for view ${input.sourceViewId} neither inserted nor found`);
+        return { request: existing, duplicate: true };
+      }
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: postKey(inserted.id),
+            channel: channelId,
+            recordAs: postKey(inserted.id),
+            payload: { ...helpRequestPost(inserted), unfurl_links: false, unfurl_media: false },
+          },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: `help:${inserted.id}:requester`,
+            channel: inserted.requestedByUserId,
+            payload: { text: helpReplies.sent(inserted, channelId) },
+          },
+        ],
+        now,
+      );
+      return { request: inserted, duplicate: false };
+    });
+    if (!result.duplicate) {
+      logger.info({ helpRequestId: result.request.id, by: ctx.actor.userId }, 'partner help requested');
+      deps.onOutboxWrite();
+    }
+    return { kind: 'sent', ...result };
+  }
+
+  /** Someone in partner marketing takes the request: once, whoever clicks first. */
+  function claim(ctx: RequestContext, requestId: number): HelpClaimResult {
+    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
+      logger.warn(
+        { userId: ctx.actor.userId, teamId: ctx.actor.teamId, requestId },
+        'help claim refused: external',
+      );
+      return { kind: 'forbidden' };
+    }
+    if (!Number.isSafeInteger(requestId)) return { kind: 'not_found' };
+    const now = clock.now();
+    const claimed = db.transaction((tx) => {
+      const row = tx
+        .update(helpRequests)
+        .set({ status: 'claimed', claimedByUserId: ctx.actor.userId, claimedAt: now })
+        .where(and(eq(helpRequests.id, requestId), eq(helpRequests.status, 'open')))
+        .returning()
+        .get();
+      if (!row) return undefined;
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.update',
+            dedupeKey: `help:${row.id}:claimed:post`,
+            channel: deps.channelId() ?? '',
+            targetMessageKey: postKey(row.id),
+            payload: helpRequestPost(row),
+          },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: `help:${row.id}:claimed:requester`,
+            channel: row.requestedByUserId,
+            payload: { text: helpReplies.claimed(row) },
+          },
+        ],
+        now,
+      );
+      return row;
+    });
+    if (claimed) {
+      logger.info({ helpRequestId: claimed.id, by: ctx.actor.userId }, 'partner help request taken');
+      deps.onOutboxWrite();
+      return { kind: 'claimed', request: claimed };
+    }
+    const current = db.select().from(helpRequests).where(eq(helpRequests.id, requestId)).get();
+    return current ? { kind: 'already_claimed', request: current } : { kind: 'not_found' };
+  }
+
+  return { submit, claim, enabled: () => Boolean(deps.channelId()) };
+}
+
+export type HelpRequests = ReturnType<typeof createHelpRequests>;

@@ -1,0 +1,869 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { assignmentStartedAt, eventsOf, logEvent, logMismatches } from '../../src/db/repositories/events.js';
+import {
+  type HandoffEventType,
+  type HandoffRow,
+  handoffEvents,
+  handoffs,
+  helpRequests,
+} from '../../src/db/schema.js';
+import { type BusinessCalendar, businessHoursBetween } from '../../src/domain/businessDays.js';
+import { holidayCalendar } from '../../src/domain/holidays.js';
+import type { OutcomeCounts, Stats } from '../../src/domain/metrics.js';
+import type { Outcome } from '../../src/domain/outcomes.js';
+import { createMetrics } from '../../src/services/metrics.js';
+import { TestClock } from '../support/clock.js';
+
+const ET = 'America/New_York';
+/** A wall-clock time in New York ("2026-11-02T09:00") as an instant. */
+const et = (local: string) => DateTime.fromISO(local, { zone: ET }).toJSDate();
+
+/** The AEs' calendar (all of them sit in New York): 09:00–17:00, US public holidays closed. */
+const calendar: BusinessCalendar = {
+  timeZone: ET,
+  dayStart: '09:00',
+  dayEnd: '17:00',
+  isHoliday: holidayCalendar(['US'], []),
+};
+
+/** The period: Mon 2 Nov 2026 00:00 -> Mon 16 Nov 2026 00:00 in New York (EST, after the 1 Nov change). */
+const from = et('2026-11-02T00:00');
+const to = et('2026-11-16T00:00');
+
+const AUTHOR_1 = 'U0AUTHOR1';
+const AUTHOR_2 = 'U0AUTHOR2';
+const AE_1 = 'U0AE1';
+const AE_2 = 'U0AE2';
+const AE_3 = 'U0AE3';
+
+const PARTNERS = {
+  meridian: 'Meridian',
+  acme: 'Acme Partners',
+  globex: 'Globex',
+  initech: 'Initech',
+} as const;
+type PartnerKey = keyof typeof PARTNERS;
+
+const noOutcomes = (): OutcomeCounts => ({ meeting_held: 0, opportunity_created: 0, won: 0, lost: 0 });
+
+function stats(over: Partial<Stats> = {}): Stats {
+  return {
+    sent: 0,
+    accepted: 0,
+    declined: 0,
+    expired: 0,
+    answered: 0,
+    acceptanceRate: null,
+    declineRate: null,
+    silenceRate: null,
+    medianHours: null,
+    p90Hours: null,
+    acceptingAes: 0,
+    repeatAes: 0,
+    repeatRate: null,
+    helpRequests: 0,
+    averageScore: null,
+    outcomes: { sourced: noOutcomes(), influenced: noOutcomes() },
+    ...over,
+  };
+}
+
+/** Rounds every number (deeply) so divided and interpolated values compare exactly. */
+function rounded<T>(value: T): T {
+  if (typeof value === 'number') return (Math.round(value * 1e9) / 1e9) as T;
+  if (Array.isArray(value)) return value.map(rounded) as T;
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
+}
+
+/**
+ * Seeds handoffs the way the services change them: each step updates the row and appends its event in one
+ * transaction, so the touch log and the state agree. Steps must be called in time order (as the app would).
+ */
+function seeder(database: AppDatabase) {
+  const { db } = database;
+  let views = 0;
+
+  function send(spec: {
+    author: string;
+    ae: string;
+    partner: PartnerKey;
+    classification: HandoffRow['classification'];
+    score: number | null;
+    sentAt: Date;
+    dueAt?: Date;
+  }): HandoffRow {
+    views += 1;
+    return db.transaction((tx) => {
+      const row = tx
+        .insert(handoffs)
+        .values({
+          teamId: 'T0INTERNAL',
+          sourceViewId: `V${views}`,
+          status: 'sent',
+          authorUserId: spec.author,
+          ownerUserId: spec.author,
+          aeUserId: spec.ae,
+          aeTeamId: 'T0INTERNAL',
+          aeName: spec.ae,
+          aeTimeZone: ET,
+          partnerChannelId: 'C0PARTNER',
+          accountName: `Account ${views}`,
+          partnerOrg: PARTNERS[spec.partner],
+          partnerKey: spec.partner,
+          partnerContactName: 'Dana Reyes',
+          whyPartner: 'Ran the migration.',
+          customerTrigger: 'Asked about invoices.',
+          jointValue: 'We automate; they implement.',
+          warmPath: 'Dana introduces the AE.',
+          sellerNextMove: 'Bring the demo.',
+          partnerNextMove: 'Confirm the meeting.',
+          partnerAgreedInWriting: true,
+          responseWindowDays: 3,
+          sentAt: spec.sentAt,
+          dueAt: spec.dueAt ?? new Date(spec.sentAt.getTime() + 3 * 86_400_000),
+          score: spec.score,
+          classification: spec.classification,
+          createdAt: spec.sentAt,
+          updatedAt: spec.sentAt,
+        })
+        .returning()
+        .get();
+      logEvent(tx, {
+        type: 'sent',
+        before: null,
+        after: row,
+        actor: { userId: spec.author, teamId: 'T0INTERNAL' },
+        at: spec.sentAt,
+      });
+      return row;
+    });
+  }
+
+  function step(
+    handoff: HandoffRow,
+    type: HandoffEventType,
+    at: Date,
+    patch: Partial<HandoffRow>,
+    options: { actor?: string | null; businessHours?: number | null } = {},
+  ): HandoffRow {
+    return db.transaction((tx) => {
+      const before = tx.select().from(handoffs).where(eq(handoffs.id, handoff.id)).get() as HandoffRow;
+      const after = tx
+        .update(handoffs)
+        .set({ ...patch, updatedAt: at })
+        .where(eq(handoffs.id, handoff.id))
+        .returning()
+        .get();
+      logEvent(tx, {
+        type,
+        before,
+        after,
+        actor: options.actor === null ? null : { userId: options.actor ?? before.aeUserId },
+        at,
+        businessHours: options.businessHours ?? null,
+      });
+      return after;
+    });
+  }
+
+  /** Business hours from the current request (send or reassignment) to `at`, as the decide path computes them. */
+  function hoursToAnswer(handoff: HandoffRow, at: Date): number {
+    const current = db.select().from(handoffs).where(eq(handoffs.id, handoff.id)).get() as HandoffRow;
+    const askedAt = assignmentStartedAt(db, current.id, current.assignment) ?? current.sentAt;
+    return businessHoursBetween(askedAt, at, calendar);
+  }
+
+  return {
+    send,
+    accept: (h: HandoffRow, at: Date) =>
+      step(
+        h,
+        'accepted',
+        at,
+        { status: 'accepted', decidedAt: at, lastActivityAt: at },
+        {
+          businessHours: hoursToAnswer(h, at),
+        },
+      ),
+    decline: (h: HandoffRow, at: Date) =>
+      step(h, 'declined', at, { status: 'declined', decidedAt: at }, { businessHours: hoursToAnswer(h, at) }),
+    expire: (h: HandoffRow, at: Date) =>
+      step(h, 'expired', at, { status: 'expired', expiredAt: at }, { actor: null }),
+    reassign: (h: HandoffRow, at: Date, ae: string) => {
+      const current = db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
+      return step(
+        h,
+        'reassigned',
+        at,
+        {
+          status: 'sent',
+          aeUserId: ae,
+          aeName: ae,
+          assignment: current.assignment + 1,
+          cycle: current.cycle + 1,
+          decidedAt: null,
+          dueAt: new Date(at.getTime() + 3 * 86_400_000),
+        },
+        { actor: current.ownerUserId },
+      );
+    },
+    outcome: (h: HandoffRow, at: Date, outcome: Outcome) =>
+      step(h, outcome, at, { outcome, lastActivityAt: at }),
+    stallNudge: (h: HandoffRow, at: Date) => step(h, 'stall_nudged', at, {}, { actor: null }),
+    help: (spec: { by: string; partner: PartnerKey | null; claimedBy: string | null; at: Date }) => {
+      views += 1;
+      db.insert(helpRequests)
+        .values({
+          sourceViewId: `V${views}`,
+          requestedByUserId: spec.by,
+          requestedByTeamId: 'T0INTERNAL',
+          accountName: `Account ${views}`,
+          accountKey: `account-${views}`,
+          partnerOrg: spec.partner ? PARTNERS[spec.partner] : null,
+          partnerKey: spec.partner,
+          ask: 'An intro to the customer’s integrator, please.',
+          status: spec.claimedBy ? 'claimed' : 'open',
+          claimedByUserId: spec.claimedBy,
+          claimedAt: spec.claimedBy ? spec.at : null,
+          createdAt: spec.at,
+        })
+        .run();
+    },
+  };
+}
+
+/**
+ * The seed, in time order (New York wall clock; EDT before 1 Nov, EST after). The period is [Mon 2 Nov, Mon 16 Nov).
+ *
+ *   A  W1 -> AE1  Meridian  sourced     60  sent Tue 20 Oct 10:00, accepted Wed 21 Oct 10:00 (7 + 1 = 8 h)  BEFORE
+ *   B  W1 -> AE1  Meridian  sourced     80  sent Mon 2 Nov 00:00 (= from), accepted 11:00 (09–11 = 2 h),
+ *                                           meeting held Wed 4 Nov, won Mon 16 Nov 00:00 (= to: not in the period)
+ *   C  W2 -> AE2  Acme      influenced  70  sent Mon 2 Nov 09:00, declined Tue 3 Nov 13:00 (8 + 4 = 12 h),
+ *                                           reassigned to AE3 Tue 14:00, accepted Wed 4 Nov 10:00 (3 + 1 = 4 h),
+ *                                           opportunity created Mon 9 Nov
+ *   D  W1 -> AE2  Globex    (none)      50  sent Tue 3 Nov 10:00, expired Fri 6 Nov 10:00
+ *   E  W2 -> AE1  Acme      influenced  90  sent Mon 9 Nov 09:00, accepted 10:00 (1 h), stall nudge Fri 13 Nov 10:00
+ *   F  W1 -> AE2  Meridian  sourced     85  sent Tue 10 Nov 13:00, accepted Thu 12 Nov 13:00
+ *                                           (4 + Veterans Day closed + 4 = 8 h)
+ *   G  W2 -> AE3  Globex    sourced     65  sent Fri 13 Nov 09:00, accepted 12:00 (3 h), stall nudge 15:00,
+ *                                           meeting held Sat 14 Nov 10:00 (activity after the nudge)
+ *   H  W1 -> AE3  Meridian  sourced     40  sent Fri 13 Nov 11:00, open, due Mon 16 Nov 11:00
+ *   I  W1 -> AE1  Meridian  sourced     99  sent Mon 16 Nov 00:00 (= to: not in the period), open, due Thu 19 Nov
+ *   J  W2 -> AE2  Acme      influenced  55  sent Mon 16 Nov 09:00, accepted Tue 17 Nov 10:00 (8 + 1 = 9 h)  AFTER
+ *
+ * Help requests: AE1 -> Meridian claimed by W1 (Thu 5 Nov); AE2, no partner, open (Mon 2 Nov 00:00 = from);
+ * AE3 -> Initech claimed by W2 (Thu 12 Nov); outside: AE2 -> Acme (Sun 25 Oct), AE1 -> Meridian (= to).
+ */
+function seed(database: AppDatabase) {
+  const s = seeder(database);
+  const sourced = 'partner_sourced' as const;
+  const influenced = 'partner_influenced' as const;
+
+  const a = s.send({
+    author: AUTHOR_1,
+    ae: AE_1,
+    partner: 'meridian',
+    classification: sourced,
+    score: 60,
+    sentAt: et('2026-10-20T10:00'),
+  });
+  s.accept(a, et('2026-10-21T10:00'));
+  s.help({ by: AE_2, partner: 'acme', claimedBy: AUTHOR_2, at: et('2026-10-25T12:00') });
+
+  const b = s.send({
+    author: AUTHOR_1,
+    ae: AE_1,
+    partner: 'meridian',
+    classification: sourced,
+    score: 80,
+    sentAt: from,
+  });
+  s.help({ by: AE_2, partner: null, claimedBy: null, at: from });
+  const c = s.send({
+    author: AUTHOR_2,
+    ae: AE_2,
+    partner: 'acme',
+    classification: influenced,
+    score: 70,
+    sentAt: et('2026-11-02T09:00'),
+  });
+  s.accept(b, et('2026-11-02T11:00'));
+  const d = s.send({
+    author: AUTHOR_1,
+    ae: AE_2,
+    partner: 'globex',
+    classification: null,
+    score: 50,
+    sentAt: et('2026-11-03T10:00'),
+  });
+  s.decline(c, et('2026-11-03T13:00'));
+  s.reassign(c, et('2026-11-03T14:00'), AE_3);
+  s.accept(c, et('2026-11-04T10:00'));
+  s.outcome(b, et('2026-11-04T10:00'), 'meeting_held');
+  s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: et('2026-11-05T12:00') });
+  s.expire(d, et('2026-11-06T10:00'));
+
+  const e = s.send({
+    author: AUTHOR_2,
+    ae: AE_1,
+    partner: 'acme',
+    classification: influenced,
+    score: 90,
+    sentAt: et('2026-11-09T09:00'),
+  });
+  s.accept(e, et('2026-11-09T10:00'));
+  s.outcome(c, et('2026-11-09T12:00'), 'opportunity_created');
+  const f = s.send({
+    author: AUTHOR_1,
+    ae: AE_2,
+    partner: 'meridian',
+    classification: sourced,
+    score: 85,
+    sentAt: et('2026-11-10T13:00'),
+  });
+  s.accept(f, et('2026-11-12T13:00'));
+  s.help({ by: AE_3, partner: 'initech', claimedBy: AUTHOR_2, at: et('2026-11-12T12:00') });
+  const g = s.send({
+    author: AUTHOR_2,
+    ae: AE_3,
+    partner: 'globex',
+    classification: sourced,
+    score: 65,
+    sentAt: et('2026-11-13T09:00'),
+  });
+  s.stallNudge(e, et('2026-11-13T10:00'));
+  const h = s.send({
+    author: AUTHOR_1,
+    ae: AE_3,
+    partner: 'meridian',
+    classification: sourced,
+    score: 40,
+    sentAt: et('2026-11-13T11:00'),
+    dueAt: et('2026-11-16T11:00'),
+  });
+  s.accept(g, et('2026-11-13T12:00'));
+  s.stallNudge(g, et('2026-11-13T15:00'));
+  s.outcome(g, et('2026-11-14T10:00'), 'meeting_held');
+
+  s.outcome(b, to, 'won');
+  s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: to });
+  const i = s.send({
+    author: AUTHOR_1,
+    ae: AE_1,
+    partner: 'meridian',
+    classification: sourced,
+    score: 99,
+    sentAt: to,
+    dueAt: et('2026-11-19T00:00'),
+  });
+  const j = s.send({
+    author: AUTHOR_2,
+    ae: AE_2,
+    partner: 'acme',
+    classification: influenced,
+    score: 55,
+    sentAt: et('2026-11-16T09:00'),
+  });
+  s.accept(j, et('2026-11-17T10:00'));
+
+  return { a, b, c, d, e, f, g, h, i, j };
+}
+
+describe('trust metrics over a seeded, migrated SQLite file', () => {
+  let dir: string;
+  let database: AppDatabase;
+  let clock: TestClock;
+  const metricsOf = () => createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 4 });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metrics-seeded-'));
+    database = openDatabase(join(dir, 'metrics.db'));
+    clock = new TestClock(to);
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records the business hours the decide path would (the hand-worked values the metrics use)', () => {
+    const seeded = seed(database);
+    const decisionHours = (h: HandoffRow) =>
+      eventsOf(database.db, h.id)
+        .filter((ev) => ev.type === 'accepted' || ev.type === 'declined')
+        .map((ev) => [ev.type, ev.aeUserId, ev.businessHours]);
+    expect(decisionHours(seeded.a)).toEqual([['accepted', AE_1, 8]]);
+    expect(decisionHours(seeded.b)).toEqual([['accepted', AE_1, 2]]);
+    expect(decisionHours(seeded.c)).toEqual([
+      ['declined', AE_2, 12],
+      ['accepted', AE_3, 4],
+    ]);
+    expect(decisionHours(seeded.e)).toEqual([['accepted', AE_1, 1]]);
+    expect(decisionHours(seeded.f)).toEqual([['accepted', AE_2, 8]]);
+    expect(decisionHours(seeded.g)).toEqual([['accepted', AE_3, 3]]);
+    expect(decisionHours(seeded.j)).toEqual([['accepted', AE_2, 9]]);
+  });
+
+  it('computes the program metrics for the period by hand', () => {
+    seed(database);
+    const m = metricsOf().program(from, to);
+
+    // In [from, to): sent B C D E F G H = 7 (A before; I at `to` excluded; B at `from` included).
+    // Answers: accepted B(AE1 2h) C(AE3 4h) E(AE1 1h) F(AE2 8h) G(AE3 3h) = 5, declined C(AE2 12h) = 1,
+    // expired D = 1 -> answered 7. Hours [2,12,4,1,8,3] -> [1,2,3,4,8,12]: median rank 2.5 -> 3.5;
+    // p90 rank 4.5 -> 8 + 0.5*4 = 10.
+    // Repeat: accepting {AE1, AE2, AE3}; AE1 (B after A, before the period), AE3 (G after C) repeat; AE2's only
+    // earlier-than-F accept is none (J comes after) -> 2/3.
+    // Help: AE1/Meridian, AE2/none (at `from`), AE3/Initech = 3. Scores (80+70+50+90+85+65+40)/7 = 480/7.
+    // Outcomes: B meeting (sourced), C opportunity (influenced), G meeting (sourced); B's win at `to` excluded.
+    expect(rounded(m.overall)).toEqual(
+      rounded(
+        stats({
+          sent: 7,
+          accepted: 5,
+          declined: 1,
+          expired: 1,
+          answered: 7,
+          acceptanceRate: 5 / 7,
+          declineRate: 1 / 7,
+          silenceRate: 1 / 7,
+          medianHours: 3.5,
+          p90Hours: 10,
+          acceptingAes: 3,
+          repeatAes: 2,
+          repeatRate: 2 / 3,
+          helpRequests: 3,
+          averageScore: 480 / 7,
+          outcomes: {
+            sourced: { ...noOutcomes(), meeting_held: 2 },
+            influenced: { ...noOutcomes(), opportunity_created: 1 },
+          },
+        }),
+      ),
+    );
+    expect(m).toMatchObject({ from, to, timeZone: ET });
+  });
+
+  it('groups by partner, with repeat use from the same partner only', () => {
+    seed(database);
+    const m = metricsOf().program(from, to);
+    expect(rounded(m.byPartner)).toEqual(
+      rounded([
+        // Acme: sent C E; answers C declined (12h), C accepted by AE3 (4h), E accepted by AE1 (1h) = 3.
+        // Hours [1,4,12]: median 4, p90 rank 1.8 -> 4 + 0.8*8 = 10.4. Repeat from Acme: AE3 none, AE1's earlier
+        // accepts (A, B) are Meridian's -> 0/2. Scores (70+90)/2. The pre-period help request is not counted.
+        {
+          key: 'acme',
+          label: 'Acme Partners',
+          ...stats({
+            sent: 2,
+            accepted: 2,
+            declined: 1,
+            answered: 3,
+            acceptanceRate: 2 / 3,
+            declineRate: 1 / 3,
+            silenceRate: 0,
+            medianHours: 4,
+            p90Hours: 10.4,
+            acceptingAes: 2,
+            repeatAes: 0,
+            repeatRate: 0,
+            averageScore: 80,
+            outcomes: { sourced: noOutcomes(), influenced: { ...noOutcomes(), opportunity_created: 1 } },
+          }),
+        },
+        // Meridian: sent B F H; accepted B (AE1 2h), F (AE2 8h). Hours [2,8]: median 5, p90 2 + 0.9*6 = 7.4.
+        // Repeat from Meridian: AE1 (A, before the period) yes, AE2 no -> 1/2. Help: AE1's (the one at `to` is out).
+        // Volume 3 + 2 = 5 ties Acme's 2 + 3: sorted by name after it.
+        {
+          key: 'meridian',
+          label: 'Meridian',
+          ...stats({
+            sent: 3,
+            accepted: 2,
+            answered: 2,
+            acceptanceRate: 1,
+            declineRate: 0,
+            silenceRate: 0,
+            medianHours: 5,
+            p90Hours: 7.4,
+            acceptingAes: 2,
+            repeatAes: 1,
+            repeatRate: 0.5,
+            helpRequests: 1,
+            averageScore: 205 / 3,
+            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
+          }),
+        },
+        // Globex: sent D G; D expired, G accepted by AE3 (3h). AE3's earlier accept (C) was Acme's -> 0/1.
+        {
+          key: 'globex',
+          label: 'Globex',
+          ...stats({
+            sent: 2,
+            accepted: 1,
+            expired: 1,
+            answered: 2,
+            acceptanceRate: 0.5,
+            declineRate: 0,
+            silenceRate: 0.5,
+            medianHours: 3,
+            p90Hours: 3,
+            acceptingAes: 1,
+            repeatAes: 0,
+            repeatRate: 0,
+            averageScore: 57.5,
+            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
+          }),
+        },
+        // Initech: known only from AE3's help request.
+        { key: 'initech', label: 'Initech', ...stats({ helpRequests: 1 }) },
+      ]),
+    );
+  });
+
+  it('groups by AE, counting a reassignment as a request to the new AE', () => {
+    seed(database);
+    const m = metricsOf().program(from, to);
+    expect(rounded(m.byAe)).toEqual(
+      rounded([
+        // AE2: requests C D F = 3; C declined (12h), D expired, F accepted (8h): 1/3 each. Hours [8,12]: median 10,
+        // p90 8 + 0.9*4 = 11.6. No accept before F (J's is after it) -> 0/1. Help: the one at `from`.
+        {
+          key: AE_2,
+          label: AE_2,
+          ...stats({
+            sent: 3,
+            accepted: 1,
+            declined: 1,
+            expired: 1,
+            answered: 3,
+            acceptanceRate: 1 / 3,
+            declineRate: 1 / 3,
+            silenceRate: 1 / 3,
+            medianHours: 10,
+            p90Hours: 11.6,
+            acceptingAes: 1,
+            repeatAes: 0,
+            repeatRate: 0,
+            helpRequests: 1,
+            averageScore: (70 + 50 + 85) / 3,
+          }),
+        },
+        // AE3: requests C (reassigned to them), G, H = 3; accepted C (4h), G (3h). Hours [3,4]: median 3.5,
+        // p90 3.9. G follows C -> repeat 1/1. Score: sends G H only (65+40)/2. Outcomes: C's opportunity
+        // (influenced), G's meeting (sourced).
+        {
+          key: AE_3,
+          label: AE_3,
+          ...stats({
+            sent: 3,
+            accepted: 2,
+            answered: 2,
+            acceptanceRate: 1,
+            declineRate: 0,
+            silenceRate: 0,
+            medianHours: 3.5,
+            p90Hours: 3.9,
+            acceptingAes: 1,
+            repeatAes: 1,
+            repeatRate: 1,
+            helpRequests: 1,
+            averageScore: 52.5,
+            outcomes: {
+              sourced: { ...noOutcomes(), meeting_held: 1 },
+              influenced: { ...noOutcomes(), opportunity_created: 1 },
+            },
+          }),
+        },
+        // AE1: requests B E = 2 (I at `to` excluded); accepted both (2h, 1h): median 1.5, p90 1.9. B follows A
+        // (before the period) -> repeat 1/1. Help: the one on 5 Nov (the one at `to` excluded).
+        {
+          key: AE_1,
+          label: AE_1,
+          ...stats({
+            sent: 2,
+            accepted: 2,
+            answered: 2,
+            acceptanceRate: 1,
+            declineRate: 0,
+            silenceRate: 0,
+            medianHours: 1.5,
+            p90Hours: 1.9,
+            acceptingAes: 1,
+            repeatAes: 1,
+            repeatRate: 1,
+            helpRequests: 1,
+            averageScore: 85,
+            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
+          }),
+        },
+      ]),
+    );
+  });
+
+  it('groups by author, with repeat use from the same author and the last scores as of the period end', () => {
+    seed(database);
+    const m = metricsOf().program(from, to);
+    expect(rounded(m.byAuthor)).toEqual(
+      rounded([
+        // W1: sent B D F H = 4; accepted B (2h), F (8h), expired D -> 3 answers. Repeat from W1: AE1 (A was W1's)
+        // yes, AE2 no -> 1/2. Help claimed: AE1's. Scores (80+50+85+40)/4. Last three sent before `to`, newest
+        // first: H 40, F 85, D 50 (I's 99 was sent at `to`).
+        {
+          key: AUTHOR_1,
+          label: AUTHOR_1,
+          ...stats({
+            sent: 4,
+            accepted: 2,
+            expired: 1,
+            answered: 3,
+            acceptanceRate: 2 / 3,
+            declineRate: 0,
+            silenceRate: 1 / 3,
+            medianHours: 5,
+            p90Hours: 7.4,
+            acceptingAes: 2,
+            repeatAes: 1,
+            repeatRate: 0.5,
+            helpRequests: 1,
+            averageScore: 63.75,
+            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
+          }),
+          lastScores: [40, 85, 50],
+        },
+        // W2: sent C E G = 3; declined C (12h), accepted C (4h), E (1h), G (3h) -> 4 answers. Hours [1,3,4,12]:
+        // median 3.5, p90 rank 2.7 -> 4 + 0.7*8 = 9.6. Repeat from W2: AE3 (G after C, both W2's) yes; AE1's earlier
+        // accepts were W1's -> 1/2. Help claimed: AE3's. Last three before `to`: G 65, E 90, C 70 (J is after).
+        // Volume 3 + 4 = 7 ties W1's 4 + 3: by name after it.
+        {
+          key: AUTHOR_2,
+          label: AUTHOR_2,
+          ...stats({
+            sent: 3,
+            accepted: 3,
+            declined: 1,
+            answered: 4,
+            acceptanceRate: 0.75,
+            declineRate: 0.25,
+            silenceRate: 0,
+            medianHours: 3.5,
+            p90Hours: 9.6,
+            acceptingAes: 2,
+            repeatAes: 1,
+            repeatRate: 0.5,
+            helpRequests: 1,
+            averageScore: 75,
+            outcomes: {
+              sourced: { ...noOutcomes(), meeting_held: 1 },
+              influenced: { ...noOutcomes(), opportunity_created: 1 },
+            },
+          }),
+          lastScores: [65, 90, 70],
+        },
+      ]),
+    );
+  });
+
+  it('splits the period into its New York weeks', () => {
+    seed(database);
+    const m = metricsOf().program(from, to);
+    expect(rounded(m.weeks)).toEqual(
+      rounded([
+        // 2–8 Nov: sent B C D; accepted B C, declined C, expired D -> 2/4; hours [2,12,4] -> median 4.
+        {
+          weekStart: '2026-11-02',
+          sent: 3,
+          accepted: 2,
+          declined: 1,
+          expired: 1,
+          acceptanceRate: 0.5,
+          medianHours: 4,
+        },
+        // 9–15 Nov: sent E F G H; accepted E F G -> 3/3; hours [1,8,3] -> median 3.
+        {
+          weekStart: '2026-11-09',
+          sent: 4,
+          accepted: 3,
+          declined: 0,
+          expired: 0,
+          acceptanceRate: 1,
+          medianHours: 3,
+        },
+      ]),
+    );
+  });
+
+  it('counts the same events differently when the period moves (the boundary events change sides)', () => {
+    seed(database);
+    // One millisecond later on both ends: B's send (at `from`) drops out; I's send and B's win (at `to`) come in.
+    const m = metricsOf().program(new Date(from.getTime() + 1), new Date(to.getTime() + 1));
+    expect(m.overall.sent).toBe(7 - 1 + 1);
+    expect(m.overall.outcomes.sourced).toEqual({ ...noOutcomes(), meeting_held: 2, won: 1 });
+    // The help request at `from` drops out, the one at `to` comes in.
+    expect(m.overall.helpRequests).toBe(3);
+    expect(m.byAe.find((g) => g.key === AE_2)?.helpRequests).toBe(0);
+    expect(m.byAe.find((g) => g.key === AE_1)?.helpRequests).toBe(2);
+    // As of just after `to`, W1's latest three include I's 99.
+    expect(m.byAuthor.find((g) => g.key === AUTHOR_1)?.lastScores).toEqual([99, 40, 85]);
+  });
+
+  it('counts AE2 as a repeat only once the later accept (J) is itself in a period', () => {
+    seed(database);
+    // Mon 16 Nov -> Mon 23 Nov: J's accept (Tue 17) follows F's (Thu 12 Nov) -> AE2 repeat 1/1.
+    const next = metricsOf().program(to, et('2026-11-23T00:00'));
+    expect([next.overall.acceptingAes, next.overall.repeatAes]).toEqual([1, 1]);
+    expect(next.byAe.find((g) => g.key === AE_2)).toMatchObject({
+      acceptingAes: 1,
+      repeatAes: 1,
+      medianHours: 9,
+    });
+    // From Acme (J's partner), AE2 had never accepted before (F was Meridian's); from W2 neither (F was W1's).
+    expect(next.byPartner.find((g) => g.key === 'acme')).toMatchObject({ repeatAes: 0 });
+    expect(next.byAuthor.find((g) => g.key === AUTHOR_2)).toMatchObject({ repeatAes: 0 });
+  });
+
+  it('gives zeros and nulls, without throwing, for an empty database', () => {
+    const metrics = metricsOf();
+    const m = metrics.program(from, to);
+    expect(m.overall).toEqual(stats());
+    expect([m.byPartner, m.byAe, m.byAuthor]).toEqual([[], [], []]);
+    expect(m.weeks.map((w) => [w.weekStart, w.sent, w.acceptanceRate, w.medianHours])).toEqual([
+      ['2026-11-02', 0, null, null],
+      ['2026-11-09', 0, null, null],
+    ]);
+    expect(metrics.trend()).toHaveLength(4);
+    expect(metrics.forPeriod('30d').overall).toEqual(stats());
+    expect(metrics.atRisk()).toEqual({ dueSoon: [], unanswered: [], stalled: [] });
+  });
+
+  it('trend() gives exactly trendWeeks weeks, oldest first, the current week so far included', () => {
+    seed(database);
+    const metrics = metricsOf();
+    // Now = Mon 16 Nov 00:00: the last whole week is 9–15 Nov; four weeks back from it start on 19 Oct (EDT).
+    // 19 Oct: A sent and accepted (8h). 26 Oct (the DST change week): nothing.
+    expect(rounded(metrics.trend())).toEqual(
+      rounded([
+        {
+          weekStart: '2026-10-19',
+          sent: 1,
+          accepted: 1,
+          declined: 0,
+          expired: 0,
+          acceptanceRate: 1,
+          medianHours: 8,
+        },
+        {
+          weekStart: '2026-10-26',
+          sent: 0,
+          accepted: 0,
+          declined: 0,
+          expired: 0,
+          acceptanceRate: null,
+          medianHours: null,
+        },
+        {
+          weekStart: '2026-11-02',
+          sent: 3,
+          accepted: 2,
+          declined: 1,
+          expired: 1,
+          acceptanceRate: 0.5,
+          medianHours: 4,
+        },
+        {
+          weekStart: '2026-11-09',
+          sent: 4,
+          accepted: 3,
+          declined: 0,
+          expired: 0,
+          acceptanceRate: 1,
+          medianHours: 3,
+        },
+      ]),
+    );
+    // Mid-week (Wed 18 Nov 12:00): 26 Oct .. 16 Nov; the current week has I and J sent and J accepted (9h).
+    clock.set(et('2026-11-18T12:00'));
+    const midWeek = metrics.trend();
+    expect(midWeek.map((w) => w.weekStart)).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16']);
+    expect(midWeek[3]).toMatchObject({ sent: 2, accepted: 1, medianHours: 9 });
+    // One millisecond into a week already counts it.
+    expect(metrics.trend(new Date(to.getTime() + 1)).map((w) => w.weekStart)).toEqual([
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+    ]);
+    expect(createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 12 }).trend()).toHaveLength(12);
+  });
+
+  it('atRisk() lists due-soon, expired and stalled handoffs', () => {
+    const seeded = seed(database);
+    const risk = metricsOf().atRisk(to);
+    // Due within 24 h of Mon 16 Nov 00:00: H (due 11:00); I is due Thursday.
+    expect(risk.dueSoon.map((h) => h.id)).toEqual([seeded.h.id]);
+    // Expired and still expired: D.
+    expect(risk.unanswered.map((h) => h.id)).toEqual([seeded.d.id]);
+    // Accepted and nudged after its last activity: E (nudged 13 Nov, last activity 9 Nov). Not G: its meeting
+    // (14 Nov) came after its nudge (13 Nov). Not B: won.
+    expect(risk.stalled.map((h) => h.id)).toEqual([seeded.e.id]);
+  });
+
+  it('keeps handoff_events append-only', () => {
+    seed(database);
+    const count = () =>
+      database.sqlite.prepare('select count(*) as n from handoff_events').get() as { n: number };
+    const before = count().n;
+    expect(before).toBeGreaterThan(0);
+    expect(() =>
+      database.sqlite.prepare('update handoff_events set business_hours = 0 where id = 1').run(),
+    ).toThrow(/append-only/);
+    expect(() => database.sqlite.prepare('delete from handoff_events where id = 1').run()).toThrow(
+      /append-only/,
+    );
+    expect(() => database.sqlite.prepare('delete from handoff_events').run()).toThrow(/append-only/);
+    // Nor through drizzle.
+    expect(() =>
+      database.db
+        .update(handoffEvents)
+        .set({ at: new Date(0) })
+        .run(),
+    ).toThrow(/append-only/);
+    expect(count().n).toBe(before);
+    const first = database.sqlite
+      .prepare('select business_hours as h from handoff_events where id = 2')
+      .get();
+    expect(first).toEqual({ h: 8 });
+  });
+
+  it('logMismatches() is empty for a consistent seed and reports a status changed without an event', () => {
+    const seeded = seed(database);
+    expect(logMismatches(database.db)).toEqual([]);
+
+    database.db.update(handoffs).set({ status: 'withdrawn' }).where(eq(handoffs.id, seeded.h.id)).run();
+    expect(logMismatches(database.db)).toEqual([
+      { handoffId: seeded.h.id, status: 'withdrawn', logStatus: 'sent' },
+    ]);
+
+    // A handoff with no log at all is reported too.
+    const row = database.db.select().from(handoffs).where(eq(handoffs.id, seeded.i.id)).get() as HandoffRow;
+    const { id: _id, ...copy } = row;
+    const orphan = database.db
+      .insert(handoffs)
+      .values({ ...copy, sourceViewId: 'V-orphan' })
+      .returning()
+      .get();
+    // The query has no ORDER BY: compare in id order.
+    const sorted = logMismatches(database.db).sort((x, y) => x.handoffId - y.handoffId);
+    expect(sorted).toEqual([
+      { handoffId: seeded.h.id, status: 'withdrawn', logStatus: 'sent' },
+      { handoffId: orphan.id, status: 'sent', logStatus: null },
+    ]);
+  });
+});

@@ -1,0 +1,517 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeMetrics,
+  type HelpRequestFact,
+  type MetricEvent,
+  type OutcomeCounts,
+  percentile,
+  type Stats,
+  weekStartOf,
+} from '../../../src/domain/metrics.js';
+
+/** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
+const from = new Date('2026-11-02T00:00:00Z');
+const to = new Date('2026-11-16T00:00:00Z');
+
+/** One event; everything not given is a neutral default (partner P1, AE A1, author W1, sourced, no score). */
+function ev(
+  type: MetricEvent['type'],
+  at: string,
+  over: Partial<Omit<MetricEvent, 'type' | 'at'>> = {},
+): MetricEvent {
+  return {
+    type,
+    at: new Date(at),
+    handoffId: 1,
+    aeUserId: 'A1',
+    businessHours: null,
+    partnerKey: 'p1',
+    partnerOrg: 'Partner One',
+    authorUserId: 'W1',
+    classification: 'partner_sourced',
+    score: null,
+    earlierAccept: false,
+    earlierAcceptSamePartner: false,
+    earlierAcceptSameAuthor: false,
+    ...over,
+  };
+}
+
+function metrics(
+  events: MetricEvent[],
+  options: {
+    helpRequests?: HelpRequestFact[];
+    lastScores?: Map<string, number[]>;
+    timeZone?: string;
+    from?: Date;
+    to?: Date;
+  } = {},
+) {
+  return computeMetrics({
+    from: options.from ?? from,
+    to: options.to ?? to,
+    timeZone: options.timeZone ?? 'UTC',
+    events,
+    helpRequests: options.helpRequests ?? [],
+    lastScores: options.lastScores ?? new Map(),
+  });
+}
+
+const noOutcomes = (): OutcomeCounts => ({ meeting_held: 0, opportunity_created: 0, won: 0, lost: 0 });
+
+/** The stats of a group with nothing in it, overridden by what the case expects. */
+function stats(over: Partial<Stats> = {}): Stats {
+  return {
+    sent: 0,
+    accepted: 0,
+    declined: 0,
+    expired: 0,
+    answered: 0,
+    acceptanceRate: null,
+    declineRate: null,
+    silenceRate: null,
+    medianHours: null,
+    p90Hours: null,
+    acceptingAes: 0,
+    repeatAes: 0,
+    repeatRate: null,
+    helpRequests: 0,
+    averageScore: null,
+    outcomes: { sourced: noOutcomes(), influenced: noOutcomes() },
+    ...over,
+  };
+}
+
+/** Rounds every number (deeply) so interpolated and divided values compare exactly. */
+function rounded<T>(value: T): T {
+  if (typeof value === 'number') return (Math.round(value * 1e9) / 1e9) as T;
+  if (Array.isArray(value)) return value.map(rounded) as T;
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
+}
+
+describe('percentile (linear interpolation between ranks)', () => {
+  it('interpolates the median and the 90th percentile', () => {
+    // [1,2,3,4]: median rank 0.5*3 = 1.5 -> 2 + 0.5*(3-2) = 2.5; p90 rank 0.9*3 = 2.7 -> 3 + 0.7*(4-3) = 3.7.
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentile([1, 2, 3, 4], 90)).toBeCloseTo(3.7, 12);
+    // Odd count: [1,2,3,4,5] median rank 2 -> exactly 3; p90 rank 3.6 -> 4 + 0.6 = 4.6.
+    expect(percentile([1, 2, 3, 4, 5], 50)).toBe(3);
+    expect(percentile([1, 2, 3, 4, 5], 90)).toBeCloseTo(4.6, 12);
+    // [10,20]: p90 rank 0.9 -> 10 + 0.9*10 = 19.
+    expect(percentile([10, 20], 90)).toBeCloseTo(19, 12);
+  });
+
+  it('sorts its input without changing it', () => {
+    const values = [4, 1, 3, 2];
+    expect(percentile(values, 50)).toBe(2.5);
+    expect(percentile(values, 90)).toBeCloseTo(3.7, 12);
+    expect(values).toEqual([4, 1, 3, 2]);
+  });
+
+  it('gives the extremes at 0 and 100, the value itself for one value, and null for none', () => {
+    expect(percentile([7, 3, 9], 0)).toBe(3);
+    expect(percentile([7, 3, 9], 100)).toBe(9);
+    expect(percentile([5], 50)).toBe(5);
+    expect(percentile([5], 90)).toBe(5);
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([], 90)).toBeNull();
+  });
+});
+
+describe('computeMetrics: answers and time to decision', () => {
+  it('rates accepted, declined and expired over the answers, and interpolates the hours', () => {
+    const m = metrics([
+      ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, score: 80 }),
+      ev('accepted', '2026-11-02T11:00:00Z', { handoffId: 1, businessHours: 1 }),
+      ev('accepted', '2026-11-03T11:00:00Z', { handoffId: 2, businessHours: 4 }),
+      ev('accepted', '2026-11-04T11:00:00Z', { handoffId: 3, businessHours: 3 }),
+      ev('declined', '2026-11-05T11:00:00Z', { handoffId: 4, businessHours: 2 }),
+      ev('expired', '2026-11-06T11:00:00Z', { handoffId: 5 }),
+    ]);
+    // answered = 3 + 1 + 1 = 5: acceptance 3/5, decline 1/5, silence 1/5.
+    // Hours of the decisions only (the expiry has none): [1,4,3,2] -> sorted [1,2,3,4]: median 2.5, p90 3.7.
+    expect(rounded(m.overall)).toEqual(
+      rounded(
+        stats({
+          sent: 1,
+          accepted: 3,
+          declined: 1,
+          expired: 1,
+          answered: 5,
+          acceptanceRate: 0.6,
+          declineRate: 0.2,
+          silenceRate: 0.2,
+          medianHours: 2.5,
+          p90Hours: 3.7,
+          // A1 accepted three times, but no accept had an earlier one flagged: 1 accepting AE, 0 repeat.
+          acceptingAes: 1,
+          repeatAes: 0,
+          repeatRate: 0,
+          averageScore: 80,
+        }),
+      ),
+    );
+  });
+
+  it('leaves rates and hours null while nothing has been answered', () => {
+    const m = metrics([
+      ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, score: 60 }),
+      ev('sent', '2026-11-03T10:00:00Z', { handoffId: 2, score: 90 }),
+    ]);
+    // Two sends, no answer yet: every rate and the hours are null (not 0); the score is (60 + 90) / 2 = 75.
+    expect(m.overall).toEqual(stats({ sent: 2, averageScore: 75 }));
+  });
+
+  it('gives a silence rate of 1 when every request expired', () => {
+    const m = metrics([
+      ev('expired', '2026-11-02T10:00:00Z', { handoffId: 1 }),
+      ev('expired', '2026-11-03T10:00:00Z', { handoffId: 2, aeUserId: 'A2' }),
+      ev('expired', '2026-11-04T10:00:00Z', { handoffId: 3 }),
+    ]);
+    // answered = 3, all silence: acceptance 0/3 = 0 and decline 0 (not null), silence 3/3 = 1; no hours.
+    expect(m.overall).toEqual(
+      stats({ expired: 3, answered: 3, acceptanceRate: 0, declineRate: 0, silenceRate: 1 }),
+    );
+  });
+
+  it('is all zeros and nulls, with no groups and empty weeks, for no events at all', () => {
+    const m = metrics([]);
+    expect(m.overall).toEqual(stats());
+    expect(m.byPartner).toEqual([]);
+    expect(m.byAe).toEqual([]);
+    expect(m.byAuthor).toEqual([]);
+    expect(m.weeks.map((w) => w.weekStart)).toEqual(['2026-11-02', '2026-11-09']);
+    expect(m.weeks.every((w) => w.sent === 0 && w.acceptanceRate === null && w.medianHours === null)).toBe(
+      true,
+    );
+    expect(m).toMatchObject({ from, to, timeZone: 'UTC' });
+  });
+});
+
+describe('computeMetrics: repeat use', () => {
+  // A1 accepts from P1/W1, then again from P1/W2 (an earlier accept from P1, but from W1, not W2);
+  // A2 accepts once with no history; A3 accepts from P2/W2 having accepted before (not from P2, but from W2).
+  const events = [
+    ev('accepted', '2026-11-02T10:00:00Z', {
+      handoffId: 1,
+      aeUserId: 'A1',
+      partnerKey: 'p1',
+      authorUserId: 'W1',
+    }),
+    ev('accepted', '2026-11-03T10:00:00Z', {
+      handoffId: 2,
+      aeUserId: 'A1',
+      partnerKey: 'p1',
+      authorUserId: 'W2',
+      earlierAccept: true,
+      earlierAcceptSamePartner: true,
+    }),
+    ev('accepted', '2026-11-04T10:00:00Z', {
+      handoffId: 3,
+      aeUserId: 'A2',
+      partnerKey: 'p2',
+      partnerOrg: 'Partner Two',
+      authorUserId: 'W1',
+    }),
+    ev('accepted', '2026-11-05T10:00:00Z', {
+      handoffId: 4,
+      aeUserId: 'A3',
+      partnerKey: 'p2',
+      partnerOrg: 'Partner Two',
+      authorUserId: 'W2',
+      earlierAccept: true,
+      earlierAcceptSameAuthor: true,
+    }),
+  ];
+  const m = metrics(events);
+  const repeat = (groups: typeof m.byAe) =>
+    Object.fromEntries(groups.map((g) => [g.key, [g.acceptingAes, g.repeatAes, g.repeatRate]]));
+
+  it('overall: AEs who accepted in the period with any earlier accept, over all accepting AEs', () => {
+    // Accepting {A1, A2, A3} = 3; repeat {A1 (2nd accept), A3} = 2 -> 2/3.
+    expect(m.overall.acceptingAes).toBe(3);
+    expect(m.overall.repeatAes).toBe(2);
+    expect(m.overall.repeatRate).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('per partner: only an earlier accept from the same partner counts', () => {
+    // P1: accepting {A1}, A1's 2nd accept has SamePartner -> 1/1. P2: accepting {A2, A3}, no SamePartner -> 0/2,
+    // although A3 had accepted before (from another partner).
+    expect(repeat(m.byPartner)).toEqual({ p1: [1, 1, 1], p2: [2, 0, 0] });
+  });
+
+  it('per author: only an earlier accept from the same author counts', () => {
+    // W1: accepting {A1, A2}, no SameAuthor -> 0/2. W2: accepting {A1, A3}; A1's has no SameAuthor (its earlier
+    // accept was W1's), A3's has -> 1/2.
+    expect(repeat(m.byAuthor)).toEqual({ W1: [2, 0, 0], W2: [2, 1, 0.5] });
+  });
+
+  it('per AE: any earlier accept counts', () => {
+    expect(repeat(m.byAe)).toEqual({ A1: [1, 1, 1], A2: [1, 0, 0], A3: [1, 1, 1] });
+  });
+
+  it('counts an AE once however many repeat accepts they made', () => {
+    const again = metrics([
+      ...events,
+      ev('accepted', '2026-11-06T10:00:00Z', { handoffId: 5, aeUserId: 'A1', earlierAccept: true }),
+    ]);
+    expect([again.overall.acceptingAes, again.overall.repeatAes]).toEqual([3, 2]);
+  });
+});
+
+describe('computeMetrics: requests per AE', () => {
+  it('counts sends and reassignments to an AE as requests to them, and only sends overall', () => {
+    const m = metrics([
+      // H1 sent to A1; H2 sent to A1, declined, reassigned to A2 who accepts; H3 sent to A3 and expires.
+      ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, aeUserId: 'A1', score: 70 }),
+      ev('sent', '2026-11-02T11:00:00Z', { handoffId: 2, aeUserId: 'A1', score: 50 }),
+      ev('declined', '2026-11-03T11:00:00Z', { handoffId: 2, aeUserId: 'A1', businessHours: 8 }),
+      ev('reassigned', '2026-11-03T12:00:00Z', { handoffId: 2, aeUserId: 'A2', score: 50 }),
+      ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 2, aeUserId: 'A2', businessHours: 8 }),
+      ev('sent', '2026-11-05T10:00:00Z', { handoffId: 3, aeUserId: 'A3', score: 90 }),
+      ev('expired', '2026-11-10T10:00:00Z', { handoffId: 3, aeUserId: 'A3' }),
+    ]);
+    // Overall: 3 handoffs sent (the reassignment is not a new handoff); average score (70 + 50 + 90) / 3 = 70.
+    expect([m.overall.sent, m.overall.averageScore]).toEqual([3, 70]);
+    // Per AE: A1 2 sends (declined 1 of 1 answered); A2 1 reassignment (accepted 1); A3 1 send (expired 1).
+    // The score averages the sends to that AE only: A1 (70 + 50) / 2 = 60, A2 none (a reassignment carries none),
+    // A3 90.
+    const byAe = Object.fromEntries(
+      m.byAe.map((g) => [g.key, [g.sent, g.accepted, g.declined, g.expired, g.averageScore]]),
+    );
+    expect(byAe).toEqual({ A1: [2, 0, 1, 0, 60], A2: [1, 1, 0, 0, null], A3: [1, 0, 0, 1, 90] });
+    // Per partner and per author only sends count: all three are P1's and W1's.
+    expect(m.byPartner.map((g) => g.sent)).toEqual([3]);
+    expect(m.byAuthor.map((g) => g.sent)).toEqual([3]);
+  });
+});
+
+describe('computeMetrics: help requests', () => {
+  it('counts them overall and groups them by requester (AE), partner and claimer (author)', () => {
+    const m = metrics(
+      [ev('sent', '2026-11-02T10:00:00Z', { aeUserId: 'A1', partnerKey: 'p1', authorUserId: 'W1' })],
+      {
+        helpRequests: [
+          { requestedByUserId: 'A1', partnerKey: 'p1', partnerOrg: 'Partner One', claimedByUserId: 'W1' },
+          { requestedByUserId: 'A1', partnerKey: null, partnerOrg: null, claimedByUserId: null },
+          { requestedByUserId: 'A2', partnerKey: 'p3', partnerOrg: 'Partner Three', claimedByUserId: 'W2' },
+          { requestedByUserId: 'A2', partnerKey: 'p3', partnerOrg: 'Partner Three', claimedByUserId: 'W1' },
+        ],
+      },
+    );
+    expect(m.overall.helpRequests).toBe(4);
+    const help = (groups: typeof m.byAe) => Object.fromEntries(groups.map((g) => [g.key, g.helpRequests]));
+    // By requester: A1 2, A2 2 (A2 has no handoff events: a group of its own anyway).
+    expect(help(m.byAe)).toEqual({ A1: 2, A2: 2 });
+    // By partner: P1 1, P3 2; the one with no partner is in no partner group.
+    expect(help(m.byPartner)).toEqual({ p1: 1, p3: 2 });
+    // By claimer: W1 2, W2 1; the unclaimed one is in no author group.
+    expect(help(m.byAuthor)).toEqual({ W1: 2, W2: 1 });
+    // A partner known only from help requests is labelled with the organisation the AE gave.
+    expect(m.byPartner.find((g) => g.key === 'p3')).toEqual({
+      ...stats({ helpRequests: 2 }),
+      key: 'p3',
+      label: 'Partner Three',
+    });
+  });
+});
+
+describe('computeMetrics: scores', () => {
+  it('averages the scores of the handoffs sent in the period, skipping unscored ones and other events', () => {
+    const m = metrics([
+      ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, score: 80, authorUserId: 'W1' }),
+      ev('sent', '2026-11-03T10:00:00Z', { handoffId: 2, score: 70, authorUserId: 'W2' }),
+      ev('sent', '2026-11-04T10:00:00Z', { handoffId: 3, score: null, authorUserId: 'W2' }),
+      // Events other than sends carry the handoff's score but must not weigh in the average.
+      ev('accepted', '2026-11-05T10:00:00Z', { handoffId: 1, score: 80, businessHours: 1 }),
+      ev('meeting_held', '2026-11-06T10:00:00Z', { handoffId: 1, score: 80 }),
+      ev('expired', '2026-11-07T10:00:00Z', { handoffId: 2, score: 70 }),
+    ]);
+    // (80 + 70) / 2 = 75 over the 3 sent (one unscored); per author W1 80, W2 70.
+    expect([m.overall.sent, m.overall.averageScore]).toEqual([3, 75]);
+    expect(Object.fromEntries(m.byAuthor.map((g) => [g.key, g.averageScore]))).toEqual({ W1: 80, W2: 70 });
+  });
+
+  it('passes each author’s last scores through, and gives [] to an author without any', () => {
+    const m = metrics(
+      [
+        ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, authorUserId: 'W1', score: 90 }),
+        ev('sent', '2026-11-03T10:00:00Z', { handoffId: 2, authorUserId: 'W2', score: null }),
+      ],
+      { lastScores: new Map([['W1', [90, 40, 65]]]) },
+    );
+    const last = Object.fromEntries(m.byAuthor.map((g) => [g.key, g.lastScores]));
+    expect(last).toEqual({ W1: [90, 40, 65], W2: [] });
+  });
+});
+
+describe('computeMetrics: outcomes', () => {
+  it('splits outcome steps by classification, counting an unclassified handoff as influenced', () => {
+    const m = metrics([
+      ev('meeting_held', '2026-11-02T10:00:00Z', { handoffId: 1, classification: 'partner_sourced' }),
+      ev('opportunity_created', '2026-11-03T10:00:00Z', { handoffId: 1, classification: 'partner_sourced' }),
+      ev('won', '2026-11-04T10:00:00Z', { handoffId: 1, classification: 'partner_sourced' }),
+      ev('meeting_held', '2026-11-02T11:00:00Z', { handoffId: 2, classification: 'partner_influenced' }),
+      ev('lost', '2026-11-05T11:00:00Z', { handoffId: 2, classification: 'partner_influenced' }),
+      ev('meeting_held', '2026-11-06T11:00:00Z', { handoffId: 3, classification: null }),
+      ev('opportunity_created', '2026-11-07T11:00:00Z', { handoffId: 3, classification: null }),
+    ]);
+    expect(m.overall.outcomes).toEqual({
+      sourced: { meeting_held: 1, opportunity_created: 1, won: 1, lost: 0 },
+      // H2 (influenced): meeting, lost; H3 (unclassified, counted as influenced): meeting, opportunity.
+      influenced: { meeting_held: 2, opportunity_created: 1, won: 0, lost: 1 },
+    });
+    // Outcome steps are neither sends nor answers.
+    expect([m.overall.sent, m.overall.answered]).toEqual([0, 0]);
+  });
+});
+
+describe('computeMetrics: weeks', () => {
+  it('lists every Monday-start week of [from, to), empty ones included', () => {
+    // Wed 4 Nov -> Wed 25 Nov (UTC) touches the weeks of 2, 9, 16 and 23 Nov.
+    const m = metrics(
+      [
+        ev('sent', '2026-11-04T10:00:00Z', { handoffId: 1 }),
+        ev('accepted', '2026-11-05T10:00:00Z', { handoffId: 1, businessHours: 2 }),
+        ev('sent', '2026-11-17T10:00:00Z', { handoffId: 2 }),
+        ev('declined', '2026-11-18T10:00:00Z', { handoffId: 2, businessHours: 6 }),
+        ev('sent', '2026-11-19T10:00:00Z', { handoffId: 3 }),
+        ev('accepted', '2026-11-20T10:00:00Z', { handoffId: 3, businessHours: 1 }),
+        ev('expired', '2026-11-24T10:00:00Z', { handoffId: 4 }),
+      ],
+      { from: new Date('2026-11-04T00:00:00Z'), to: new Date('2026-11-25T00:00:00Z') },
+    );
+    expect(m.weeks).toEqual([
+      {
+        weekStart: '2026-11-02',
+        sent: 1,
+        accepted: 1,
+        declined: 0,
+        expired: 0,
+        acceptanceRate: 1,
+        medianHours: 2,
+      },
+      // Nothing happened in the week of 9 Nov: still listed.
+      {
+        weekStart: '2026-11-09',
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        expired: 0,
+        acceptanceRate: null,
+        medianHours: null,
+      },
+      // 1 accepted of 2 answered; hours [6, 1] -> median 3.5.
+      {
+        weekStart: '2026-11-16',
+        sent: 2,
+        accepted: 1,
+        declined: 1,
+        expired: 0,
+        acceptanceRate: 0.5,
+        medianHours: 3.5,
+      },
+      {
+        weekStart: '2026-11-23',
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        expired: 1,
+        acceptanceRate: 0,
+        medianHours: null,
+      },
+    ]);
+  });
+
+  it('stops before the week that starts at `to`, and lists no week for an empty period', () => {
+    // Mon 2 Nov -> Mon 16 Nov: the week of the 16th starts at `to` and is not in the period.
+    expect(metrics([]).weeks.map((w) => w.weekStart)).toEqual(['2026-11-02', '2026-11-09']);
+    // One millisecond into the 16th: that week is touched.
+    const later = new Date(to.getTime() + 1);
+    expect(metrics([], { to: later }).weeks.map((w) => w.weekStart)).toEqual([
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+    ]);
+    expect(metrics([], { from: to, to }).weeks).toEqual([]);
+  });
+
+  it('puts an event in the week of its local date in the metrics timezone', () => {
+    // Sun 8 Nov 2026 23:30 in Los Angeles (PST, UTC-8) is Mon 9 Nov 07:30 UTC.
+    const lateSunday = '2026-11-09T07:30:00Z';
+    expect(weekStartOf(new Date(lateSunday), 'America/Los_Angeles').toISODate()).toBe('2026-11-02');
+    expect(weekStartOf(new Date(lateSunday), 'UTC').toISODate()).toBe('2026-11-09');
+
+    const events = [ev('sent', lateSunday, { handoffId: 1 })];
+    // From Mon 2 Nov to Mon 16 Nov, midnight in each zone.
+    const la = metrics(events, {
+      timeZone: 'America/Los_Angeles',
+      from: new Date('2026-11-02T08:00:00Z'),
+      to: new Date('2026-11-16T08:00:00Z'),
+    });
+    expect(la.weeks.map((w) => [w.weekStart, w.sent])).toEqual([
+      ['2026-11-02', 1],
+      ['2026-11-09', 0],
+    ]);
+    const utc = metrics(events);
+    expect(utc.weeks.map((w) => [w.weekStart, w.sent])).toEqual([
+      ['2026-11-02', 0],
+      ['2026-11-09', 1],
+    ]);
+  });
+
+  it('starts weeks on Monday across the daylight-saving change (New York, Sun 1 Nov 2026)', () => {
+    // Sat 31 Oct 12:00 EDT and Sun 1 Nov 12:00 EST both belong to the week of Mon 26 Oct.
+    const m = metrics(
+      [
+        ev('sent', '2026-10-31T16:00:00Z', { handoffId: 1 }),
+        ev('sent', '2026-11-01T17:00:00Z', { handoffId: 2 }),
+        ev('sent', '2026-11-02T05:00:00Z', { handoffId: 3 }), // Mon 2 Nov 00:00 EST: the next week.
+      ],
+      {
+        timeZone: 'America/New_York',
+        from: new Date('2026-10-26T04:00:00Z'), // Mon 26 Oct 00:00 EDT
+        to: new Date('2026-11-09T05:00:00Z'), // Mon 9 Nov 00:00 EST
+      },
+    );
+    expect(m.weeks.map((w) => [w.weekStart, w.sent])).toEqual([
+      ['2026-10-26', 2],
+      ['2026-11-02', 1],
+    ]);
+  });
+});
+
+describe('computeMetrics: ordering of the groups', () => {
+  it('puts the most active first (sends + answers), then sorts by name', () => {
+    const partner = (key: string, org: string) => ({ partnerKey: key, partnerOrg: org });
+    const m = metrics(
+      [
+        // Zeta: 3 sends = 3.
+        ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, ...partner('z', 'Zeta') }),
+        ev('sent', '2026-11-02T11:00:00Z', { handoffId: 2, ...partner('z', 'Zeta') }),
+        ev('sent', '2026-11-02T12:00:00Z', { handoffId: 3, ...partner('z', 'Zeta') }),
+        // Beta: 2 sends = 2, plus outcome steps, which are not volume.
+        ev('sent', '2026-11-03T10:00:00Z', { handoffId: 4, ...partner('b', 'Beta') }),
+        ev('sent', '2026-11-03T11:00:00Z', { handoffId: 5, ...partner('b', 'Beta') }),
+        ev('meeting_held', '2026-11-04T11:00:00Z', { handoffId: 9, ...partner('b', 'Beta') }),
+        ev('won', '2026-11-05T11:00:00Z', { handoffId: 9, ...partner('b', 'Beta') }),
+        // Alpha: 1 send + 1 answer = 2: ties with Beta, first by name.
+        ev('sent', '2026-11-04T10:00:00Z', { handoffId: 6, ...partner('a', 'Alpha') }),
+        ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 6, businessHours: 2, ...partner('a', 'Alpha') }),
+      ],
+      // Help requests are not volume either: Omega has 3 of them and comes last.
+      {
+        helpRequests: [1, 2, 3].map(() => ({
+          requestedByUserId: 'A9',
+          partnerKey: 'o',
+          partnerOrg: 'Omega',
+          claimedByUserId: null,
+        })),
+      },
+    );
+    expect(m.byPartner.map((g) => g.label)).toEqual(['Zeta', 'Alpha', 'Beta', 'Omega']);
+    // Per AE the same rule: A1 has 6 sends + 1 answer = 7, A9 only help requests.
+    expect(m.byAe.map((g) => g.key)).toEqual(['A1', 'A9']);
+  });
+});

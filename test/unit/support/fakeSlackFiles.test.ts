@@ -1,0 +1,286 @@
+import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeFile } from '../../support/fakeSlack/types.js';
+import { FakeSlack } from '../../support/fakeSlack.js';
+
+const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+/** A valid 1x1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let fake: FakeSlack;
+
+function client(): WebClient {
+  return new WebClient(fake.token, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    logger: silentLogger,
+  });
+}
+
+/** Runs a call that must fail with a platform error; returns the error's data. */
+async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WebAPIPlatformError);
+  return (error as WebAPIPlatformError).data;
+}
+
+/** The single file id of a `filesUploadV2` answer. */
+function uploadedId(result: { files: { files?: { id?: string }[] }[] }): string {
+  const ids = result.files.flatMap((c) => c.files ?? []).map((f) => f.id);
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+async function uploadPng(filename = 'chart.png'): Promise<string> {
+  return uploadedId(
+    await client().filesUploadV2({ file: PNG, filename, title: 'Chart', alt_text: 'a chart' }),
+  );
+}
+
+const imageBlock = (image: Record<string, unknown>) => ({ type: 'image', alt_text: 'a chart', ...image });
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+beforeEach(() => {
+  fake.reset();
+  fake.addUser({ id: 'U1', team_id: fake.teamId, name: 'ada' });
+  fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId, 'U1'] });
+  fake.addChannel({ id: 'C2', name: 'no-bot', members: ['U1'] });
+});
+
+describe('FakeSlack files: filesUploadV2', () => {
+  it('stores the bytes of a private upload and answers in Slack shapes', async () => {
+    const result = await client().filesUploadV2({ file: PNG, filename: 'chart.png', title: 'Chart' });
+    const id = uploadedId(result);
+    expect(id).toMatch(/^F[A-Z0-9]{10}$/);
+    expect(result.files[0]).toMatchObject({ ok: true, files: [{ id, title: 'Chart' }] });
+
+    const file = fake.file(id) as FakeFile;
+    expect(file.bytes.equals(PNG)).toBe(true);
+    expect(file).toMatchObject({ name: 'chart.png', title: 'Chart', completed: true, channels: [] });
+    expect(fake.files().map((f) => f.id)).toEqual([id]);
+    const urlCall = fake.callsTo('files.getUploadURLExternal')[0];
+    expect(urlCall?.args).toMatchObject({ filename: 'chart.png', length: String(PNG.length) });
+    expect(urlCall?.response).toMatchObject({ upload_url: expect.stringMatching(`/upload/${id}$`) });
+    expect(fake.callsTo('files.completeUploadExternal')[0]?.args.files).toEqual([{ id, title: 'Chart' }]);
+
+    fake.reset();
+    expect(fake.files()).toEqual([]);
+  });
+
+  it('reports a new file as processing in files.info first, then with its mimetype', async () => {
+    const id = await uploadPng();
+    const first = await client().files.info({ file: id });
+    expect(first.file).toMatchObject({ id, name: 'chart.png', mimetype: '', filetype: '', size: PNG.length });
+    const second = await client().files.info({ file: id });
+    expect(second.file).toMatchObject({
+      id,
+      name: 'chart.png',
+      title: 'Chart',
+      mimetype: 'image/png',
+      filetype: 'png',
+      size: PNG.length,
+      user: fake.botUserId,
+      is_public: false,
+      channels: [],
+    });
+    expect(second.file?.url_private).toMatch(/^https:\/\//);
+    expect(second.file?.permalink).toMatch(/^https:\/\//);
+    expect((await platformError(client().files.info({ file: 'FNOSUCHFILE' }))).error).toBe('file_not_found');
+  });
+
+  it('shares a CSV into a DM with its initial comment', async () => {
+    const opened = await client().conversations.open({ users: 'U1' });
+    const dm = opened.channel?.id as string;
+    const csv = 'a,b\n1,2\n';
+    const id = uploadedId(
+      await client().filesUploadV2({
+        channel_id: dm,
+        content: csv,
+        filename: 'export.csv',
+        title: 'Export',
+        initial_comment: 'Your export',
+      }),
+    );
+    expect(fake.file(id)?.bytes.toString('utf8')).toBe(csv);
+    expect(fake.file(id)?.channels).toEqual([dm]);
+    expect(fake.messages(dm)).toEqual([
+      expect.objectContaining({
+        text: 'Your export',
+        files: [{ id, name: 'export.csv', title: 'Export' }],
+      }),
+    ]);
+    await client().files.info({ file: id });
+    const info = await client().files.info({ file: id });
+    expect(info.file).toMatchObject({ mimetype: 'text/csv', filetype: 'csv', channels: [dm] });
+  });
+
+  it('refuses to share where the bot cannot post, completing nothing', async () => {
+    const upload = (channel_id: string) =>
+      client().filesUploadV2({ channel_id, content: 'x', filename: 'x.txt' });
+    expect((await platformError(upload('C2'))).error).toBe('not_in_channel');
+    expect((await platformError(upload('CNOPE'))).error).toBe('channel_not_found');
+    expect(fake.files().map((f) => f.completed)).toEqual([false, false]);
+    await upload('C1');
+    expect(fake.messages('C1')[0]?.files).toHaveLength(1);
+  });
+});
+
+describe('FakeSlack files: raw upload steps', () => {
+  const api = async (method: string, body: Record<string, string>) => {
+    const res = await fetch(`${fake.apiUrl}${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.token}` },
+      body: new URLSearchParams(body),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const post = (url: string, bytes: Buffer) => {
+    const form = new FormData();
+    form.append('body', new Blob([new Uint8Array(bytes)]), 'upload');
+    return fetch(url, { method: 'POST', body: form });
+  };
+
+  it('validates files.getUploadURLExternal arguments', async () => {
+    expect(await api('files.getUploadURLExternal', { length: '3' })).toMatchObject({
+      ok: false,
+      error: 'invalid_arguments',
+    });
+    for (const length of ['', '0', '-1', '1.5', 'abc']) {
+      expect(await api('files.getUploadURLExternal', { filename: 'a.txt', length })).toMatchObject({
+        ok: false,
+        error: 'invalid_arguments',
+      });
+    }
+  });
+
+  it('answers the upload with OK and its size, 404 for an unknown file', async () => {
+    const got = await api('files.getUploadURLExternal', { filename: 'a.txt', length: '3' });
+    const res = await post(got.upload_url as string, Buffer.from('abc'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('OK - 3');
+    expect((await post(`${new URL(fake.apiUrl).origin}/upload/FNOSUCHFILE`, Buffer.from('x'))).status).toBe(
+      404,
+    );
+  });
+
+  it('refuses to complete unknown, never uploaded or wrongly sized files', async () => {
+    const complete = (id: string) => api('files.completeUploadExternal', { files: JSON.stringify([{ id }]) });
+    expect(await complete('FNOSUCHFILE')).toMatchObject({ ok: false, error: 'file_not_found' });
+    const pending = await api('files.getUploadURLExternal', { filename: 'a.txt', length: '3' });
+    expect(await complete(pending.file_id as string)).toMatchObject({ ok: false, error: 'file_not_found' });
+    await post(pending.upload_url as string, Buffer.from('abcd'));
+    expect(await complete(pending.file_id as string)).toMatchObject({
+      ok: false,
+      error: 'invalid_arguments',
+    });
+    expect(await api('files.completeUploadExternal', {})).toMatchObject({ error: 'invalid_arguments' });
+  });
+});
+
+describe('FakeSlack files: image blocks', () => {
+  const postImage = (image: Record<string, unknown>) =>
+    client().chat.postMessage({ channel: 'C1', text: 'chart', blocks: [imageBlock(image)] });
+
+  it('refuses a slack_file image until Slack has processed the file', async () => {
+    const id = await uploadPng();
+    const data = await platformError(postImage({ slack_file: { id } }));
+    expect(data.error).toBe('invalid_blocks');
+    expect((data as { errors?: string[] }).errors).toEqual([
+      'invalid slack file [json-pointer:/blocks/0/slack_file]',
+    ]);
+    expect(data.response_metadata?.messages).toEqual([
+      '[ERROR] invalid slack file [json-pointer:/blocks/0/slack_file]',
+    ]);
+    await client().files.info({ file: id });
+    await postImage({ slack_file: { id } });
+    const url = (await client().files.info({ file: id })).file?.url_private;
+    await postImage({ slack_file: { url } });
+    expect(fake.messages('C1')).toHaveLength(2);
+  });
+
+  it('refuses unknown files and files that are not images', async () => {
+    const unknown = await platformError(postImage({ slack_file: { id: 'FNOSUCHFILE' } }));
+    expect(unknown.error).toBe('invalid_blocks');
+    expect((unknown as { errors?: string[] }).errors).toEqual([
+      'invalid slack file [json-pointer:/blocks/0/slack_file]',
+    ]);
+    const csv = uploadedId(await client().filesUploadV2({ content: 'a,b', filename: 'x.csv' }));
+    await client().files.info({ file: csv });
+    expect((await platformError(postImage({ slack_file: { id: csv } }))).error).toBe('invalid_blocks');
+  });
+
+  it('needs exactly one of image_url and slack_file, and alt_text', async () => {
+    const id = await uploadPng();
+    await client().files.info({ file: id });
+    const both = await platformError(
+      postImage({ image_url: 'https://example.com/a.png', slack_file: { id } }),
+    );
+    expect(both.error).toBe('invalid_blocks');
+    expect(both.response_metadata?.messages).toEqual([
+      '[ERROR] must provide exactly one of: image_url, slack_file [json-pointer:/blocks/0]',
+    ]);
+    expect((await platformError(postImage({}))).error).toBe('invalid_blocks');
+    const noAlt = client().chat.postMessage({
+      channel: 'C1',
+      text: 'x',
+      blocks: [{ type: 'image', slack_file: { id } }],
+    });
+    expect((await platformError(noAlt)).error).toBe('invalid_blocks');
+    await postImage({ image_url: 'https://example.com/a.png' });
+  });
+
+  it('checks slack_file images in views and response URLs too', async () => {
+    const id = await uploadPng();
+    const view = { type: 'home' as const, blocks: [imageBlock({ slack_file: { id } })] };
+    const refused = await platformError(client().views.publish({ user_id: 'U1', view }));
+    expect(refused.error).toBe('invalid_arguments');
+    expect(refused.response_metadata?.messages).toEqual([
+      '[ERROR] invalid slack file [json-pointer:/view/blocks/0/slack_file]',
+    ]);
+    const responseUrl = fake.responseUrl({ channel: 'C1' });
+    const post = () =>
+      fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'in_channel', text: 'x', blocks: view.blocks }),
+      });
+    expect((await post()).status).toBe(400);
+    await client().files.info({ file: id });
+    await client().views.publish({ user_id: 'U1', view });
+    expect((await post()).status).toBe(200);
+  });
+
+  it('treats files as processed at once with fileProcessingCalls: 0', async () => {
+    const other = await FakeSlack.start({ fileProcessingCalls: 0 });
+    try {
+      const web = new WebClient(other.token, { slackApiUrl: other.apiUrl, logger: silentLogger });
+      const id = uploadedId(await web.filesUploadV2({ file: PNG, filename: 'a.png' }));
+      expect((await web.files.info({ file: id })).file?.mimetype).toBe('image/png');
+      other.addUser({ id: 'U9', team_id: other.teamId, name: 'u9' });
+      await web.chat.postMessage({ channel: 'U9', text: 'x', blocks: [imageBlock({ slack_file: { id } })] });
+      expect(other.messages(other.dmChannelFor('U9'))).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
+});
