@@ -10,7 +10,7 @@ import type { HandlerDeps } from '../deps.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/handoff [account name]` opens the packet; `help`, `reseller …` and `classify …` are subcommands. */
+/** `/handoff [account name]` opens the packet; `help`, `reseller …`, `classify …`, `ask …` and `export …` are subcommands. */
 export function handoffCommand(deps: HandlerDeps) {
   return async ({ ack, command, client, logger }: Args) => {
     await ack();
