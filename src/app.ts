@@ -338,14 +338,18 @@ async function confirmInternalChannel(
 ): Promise<boolean> {
   if (!channelId) return true;
   const channel = await directory.lookupChannel(channelId).catch(() => 'unknown' as const);
-  if (channel === 'unknown' || channel?.isExternallyShared) {
-    logger.error(
-      { channelId, reason: channel === 'unknown' ? 'lookup failed' : 'shared externally' },
-      `${setting} is not confirmed internal; nothing will be posted there`,
-    );
+  if (channel === 'unknown' || !channel || channel.isExternallyShared) {
+    // Slack answers channel_not_found for a private channel the app is not in, which could be a shared one.
+    const reason =
+      channel === 'unknown'
+        ? 'lookup failed'
+        : !channel
+          ? 'not visible to the app (invite it, then restart)'
+          : 'shared externally';
+    logger.error({ channelId, reason }, `${setting} is not confirmed internal; nothing will be posted there`);
     return false;
   }
-  if (!channel?.isMember)
+  if (!channel.isMember)
     logger.warn({ channelId }, `invite the app to ${setting}, or nothing can be posted there`);
   return true;
 }

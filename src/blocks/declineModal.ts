@@ -6,11 +6,13 @@ import { plain, userText } from './mrkdwn.js';
 
 export interface DeclineMetadata {
   handoffId: number;
+  /** Opened from the App Home: refresh it once the decline is recorded. */
+  fromHome?: boolean;
 }
 
 /** The small modal the Decline button opens: a coded reason and an optional internal note. */
-export function declineModal(h: HandoffRow): ModalView {
-  const metadata: DeclineMetadata = { handoffId: h.id };
+export function declineModal(h: HandoffRow, opts: { fromHome?: boolean } = {}): ModalView {
+  const metadata: DeclineMetadata = { handoffId: h.id, ...(opts.fromHome ? { fromHome: true } : {}) };
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.decline,

@@ -8,11 +8,21 @@ import { context, handoffTitle, pt, section } from './parts.js';
 
 const AT_RISK_SHOWN = 8;
 
+const SECTION_MAX = 3000;
+const MORE = '_…and more: see the App Home or the CSV export._';
+
+/** As many whole lines as fit in one section (Slack: 3000 characters), then a note that more exist. */
 function riskList(title: string, rows: readonly HandoffRow[], line: (h: HandoffRow) => string): KnownBlock {
   if (rows.length === 0) return section(`*${title}*\nNone.`);
-  const lines = rows.slice(0, AT_RISK_SHOWN).map((h) => `• ${line(h)}`);
-  if (rows.length > AT_RISK_SHOWN) lines.push(`_…and more: see the App Home or the CSV export._`);
-  return section(`*${title}*\n${lines.join('\n')}`);
+  let text = `*${title}*`;
+  let shown = 0;
+  for (const h of rows.slice(0, AT_RISK_SHOWN)) {
+    const next = `\n• ${line(h)}`;
+    if (text.length + next.length + MORE.length + 1 > SECTION_MAX) break;
+    text += next;
+    shown += 1;
+  }
+  return section(shown < rows.length ? `${text}\n${MORE}` : text);
 }
 
 /** The weekly digest for RevOps and leaders: headline numbers, the trend, and what is at risk now. Internal. */

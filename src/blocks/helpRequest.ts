@@ -79,7 +79,7 @@ export function helpRequestPost(request: HelpRequestRow): { text: string; blocks
       ],
     });
   }
-  return { text: `Partner help request #${request.id}: ${plain(request.accountName, 150)}`, blocks };
+  return { text: `Partner help request #${request.id}: ${userText(request.accountName, 150)}`, blocks };
 }
 
 export const helpReplies = {

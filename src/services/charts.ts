@@ -15,7 +15,7 @@ export function trendAltText(weeks: readonly WeekStats[]): string {
   const answered = weeks.reduce((n, w) => n + w.accepted + w.declined + w.expired, 0);
   const accepted = weeks.reduce((n, w) => n + w.accepted, 0);
   const share = answered === 0 ? 'no answers yet' : `${Math.round((accepted / answered) * 100)}% accepted`;
-  return `Handoffs per week over ${weeks.length} weeks: ${weeks.reduce((n, w) => n + w.sent, 0)} sent, ${share}.`;
+  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${weeks.reduce((n, w) => n + w.sent, 0)} sent, ${share}.`;
 }
 
 /**

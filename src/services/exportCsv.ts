@@ -86,7 +86,7 @@ export function safeCell(value: string | null): string {
 /** Handoffs sent in [since, until), oldest first, with their decision, counts and latest outcome. */
 function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
   const count = (type: string) =>
-    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = ${type})`;
+    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = h.id and e.type = ${type})`;
   return exec.all<ExportRow>(sql`
     select h.id as id, h.sent_at as sentAt, h.status as status, h.account_name as accountName,
       h.crm_opportunity as crmOpportunity, h.partner_org as partnerOrg, h.partner_contact_name as partnerContactName,
@@ -148,7 +148,12 @@ export function touchLogCsv(
     r.lostReason ?? '',
   ]);
   return {
-    csv: stringify(records, { header: true, columns: [...CSV_COLUMNS], record_delimiter: '\r\n' }),
+    csv: stringify(records, {
+      header: true,
+      columns: [...CSV_COLUMNS],
+      record_delimiter: '\r\n',
+      quote_record_delimiter: true,
+    }),
     rows: rows.length,
   };
 }

@@ -23,7 +23,10 @@ export function declineAction(deps: HandlerDeps) {
       return;
     }
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view: declineModal(check.handoff) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: declineModal(check.handoff, { fromHome: body.view?.type === 'home' }),
+      });
     } catch (error) {
       logger.warn(`views.open for decline failed: ${String(error)}`);
       deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(), body.user.id);

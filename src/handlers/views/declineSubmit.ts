@@ -5,18 +5,27 @@ import { DECLINE_NOTE_MAX, isDeclineReason } from '../../domain/decline.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 
-function handoffIdFrom(privateMetadata: string): number {
+function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean } {
   try {
-    const parsed = JSON.parse(privateMetadata) as { handoffId?: unknown };
-    return typeof parsed.handoffId === 'number' ? parsed.handoffId : Number.NaN;
+    const parsed = JSON.parse(privateMetadata) as { handoffId?: unknown; fromHome?: unknown };
+    return {
+      handoffId: typeof parsed.handoffId === 'number' ? parsed.handoffId : Number.NaN,
+      fromHome: parsed.fromHome === true,
+    };
   } catch {
-    return Number.NaN;
+    return { handoffId: Number.NaN, fromHome: false };
   }
 }
 
 /** Submitting the decline modal: a coded reason and an optional internal note. */
 export function declineSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    view,
+    client,
+    logger,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values;
     const reasonCode = values[DECLINE_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value;
     const note = values[DECLINE_BLOCK_ID.note]?.[ACTION_ID.value]?.value ?? null;
@@ -31,9 +40,10 @@ export function declineSubmit(deps: HandlerDeps) {
       });
       return;
     }
+    const metadata = metadataFrom(view.private_metadata);
     const result = deps.handoffs.decide({
       ...requestContext(body, deps.config.internalTeamIds),
-      handoffId: handoffIdFrom(view.private_metadata),
+      handoffId: metadata.handoffId,
       decision: 'declined',
       reasonCode,
       note,
@@ -43,5 +53,12 @@ export function declineSubmit(deps: HandlerDeps) {
       return;
     }
     await ack();
+    if (metadata.fromHome) {
+      // Declined from the App Home: show it there at once, without the buttons.
+      await deps
+        .home(body.user.id)
+        .then((home) => client.views.publish({ user_id: body.user.id, view: home }))
+        .catch((error: unknown) => logger.warn(`views.publish after a decline failed: ${String(error)}`));
+    }
   };
 }

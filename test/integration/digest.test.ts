@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { handoffs } from '../../src/db/schema.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { channels, people } from '../support/people.js';
+import {
+  acceptInDm,
+  type Block,
+  declineInDm,
+  headlineFields,
+  imageBlocks,
+  PNG_SIGNATURE,
+  QUIET,
+  sectionTexts,
+} from '../support/revopsFlow.js';
+
+const MINUTE = 60_000;
+const json = (value: unknown) => JSON.stringify(value);
+
+const digestEnv = (channelId: string | undefined, extra: Record<string, string> = {}) => ({
+  ...QUIET,
+  STALL_BUSINESS_DAYS: '2',
+  ...(channelId ? { DIGEST_CHANNEL_ID: channelId } : {}),
+  ...extra,
+});
+
+/** chat.postMessage calls to one channel (also refused ones). */
+const postsTo = (h: Harness, channel: string) =>
+  h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
+
+const statusOf = (h: Harness, id: number) =>
+  h.database.db
+    .select()
+    .from(handoffs)
+    .all()
+    .find((x) => x.id === id)?.status;
+
+/**
+ * The week of Monday 2026-11-23 (UTC): four handoffs sent; Alpha accepted after half an hour and gone quiet (nudged
+ * Wednesday), Delta declined after an hour and a half, Bravo expired Thursday, Charlie sent Thursday with two days, due Monday 30th 14:00 UTC.
+ */
+async function seedWeek(h: Harness) {
+  const alpha = await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
+  const bravo = await sendHandoff(h, { accountName: 'Bravo Freight', accountDomain: null });
+  const delta = await sendHandoff(h, { accountName: 'Delta Freight', accountDomain: null });
+  h.clock.advance(30 * MINUTE);
+  await acceptInDm(h, alpha.handoff, alpha.dm);
+  h.clock.advance(60 * MINUTE);
+  await declineInDm(h, delta.handoff, delta.dm, 'timing');
+  await waitFor(() => statusOf(h, alpha.handoff.id) === 'accepted', 4000, 'the accept');
+  expect(statusOf(h, delta.handoff.id)).toBe('declined');
+
+  // Two business days without news: Alpha's AE is nudged.
+  h.clock.set('2026-11-25T15:00:00Z');
+  expect(h.app.sweeper.sweep().nudged).toBe(1);
+  // Bravo's window ends unanswered.
+  h.clock.set('2026-11-26T14:00:00Z');
+  expect(h.app.sweeper.sweep().expired).toBe(1);
+  expect(statusOf(h, bravo.handoff.id)).toBe('expired');
+  const charlie = await sendHandoff(h, {
+    accountName: 'Charlie Freight',
+    accountDomain: null,
+    responseWindowDays: '2',
+  });
+  expect(charlie.handoff.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+  return { alpha: alpha.handoff, bravo: bravo.handoff, charlie: charlie.handoff, delta: delta.handoff };
+}
+
+/** Waits for the n-th digest post in a channel to be answered by Slack, and returns the call. */
+async function digestPost(h: Harness, channel: string, n = 1): Promise<RecordedCall> {
+  return waitFor(
+    () => {
+      const call = postsTo(h, channel)[n - 1];
+      return call && call.status !== 0 ? call : undefined;
+    },
+    8000,
+    `digest post ${n} in ${channel}`,
+  );
+}
+
+const blocksOfPost = (call: RecordedCall) => (call.args.blocks ?? []) as Block[];
+
+describe('the weekly digest', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it("posts last week's numbers, the trend chart and what is at risk, once per week", async () => {
+    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    const seeded = await seedWeek(h);
+    h.clock.set('2026-11-30T09:00:00Z');
+    const before = h.slack.messages(channels.internal.id).length;
+
+    expect(await h.app.digest.post()).toBe('posted');
+    const call = await digestPost(h, channels.internal.id);
+    // Block Kit as Slack checks it (at most 50 blocks, a processed slack_file, …): the post was taken.
+    expect(call.ok, json(call.response)).toBe(true);
+    const blocks = blocksOfPost(call);
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 1);
+
+    expect(blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: 'Co-sell handoffs: week of 2026-11-23' },
+    });
+    const fields = headlineFields(blocks);
+    expect(fields.Sent).toBe('4');
+    expect(fields.Answered).toBe('3 (1 accepted, 1 declined)');
+    expect(fields['Acceptance rate']).toBe('33%');
+    expect(fields['Silence rate (expired)']).toBe('33% · declined 33%');
+    expect(fields['Time to decision']).toBe('median 1.0 h · p90 1.4 h');
+    expect(call.args.text).toBe(
+      'Co-sell handoffs, week of 2026-11-23: 4 sent, 33% accepted, 33% silent; 3 at risk.',
+    );
+    expect(json(blocks)).toContain('The week before: 0 sent');
+
+    const [image, ...more] = imageBlocks(blocks);
+    expect(more).toHaveLength(0);
+    const fileId = image?.slack_file?.id ?? '';
+    const file = h.slack.file(fileId);
+    expect(file).toMatchObject({ completed: true, processed: true, name: 'handoff-trend-2026-11-23.png' });
+    expect(file?.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(json(blocks)).not.toContain('could not be prepared');
+
+    const texts = sectionTexts(blocks);
+    const list = (title: string) => texts.find((t) => t.startsWith(`*${title}*`)) ?? '';
+    const dueSoon = list('Due within a day, no answer yet');
+    expect(dueSoon).toContain(`#${seeded.charlie.id} *Charlie Freight*`);
+    expect(dueSoon).not.toContain('Alpha');
+    const expired = list('Expired without an answer, not yet recovered');
+    expect(expired).toContain(`#${seeded.bravo.id} *Bravo Freight*`);
+    expect(expired).toContain(`owner <@${people.author.id}>`);
+    const stalled = list('Accepted deals gone quiet');
+    expect(stalled).toContain(`#${seeded.alpha.id} *Alpha Freight*`);
+    for (const l of [dueSoon, expired, stalled]) expect(l).not.toContain('Delta');
+
+    // The same week again (a rerun, a restart): nothing more.
+    h.clock.advance(2 * 60 * MINUTE);
+    expect(await h.app.digest.post()).toBe('already_posted');
+    await settle(500);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+
+    // The next Monday: the week of the 30th.
+    h.clock.set('2026-12-07T09:00:00Z');
+    expect(await h.app.digest.post()).toBe('posted');
+    const next = await digestPost(h, channels.internal.id, 2);
+    expect(next.ok, json(next.response)).toBe(true);
+    expect(blocksOfPost(next)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-30' } });
+    expect(headlineFields(blocksOfPost(next)).Sent).toBe('0');
+    expect(json(blocksOfPost(next))).toContain('The week before: 4 sent, 33% accepted, 33% silent.');
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 2);
+    // Internal numbers never reach the partner channel.
+    expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs: week of');
+  });
+
+  it('counts the week in the reporting timezone', async () => {
+    h = await startHarness({
+      env: digestEnv(channels.internal.id, { DIGEST_TIMEZONE: 'America/Los_Angeles' }),
+    });
+    // Monday 05:00 UTC is still Sunday in Los Angeles: the last complete week there began Monday the 16th.
+    h.clock.set('2026-11-30T05:00:00Z');
+    expect(await h.app.digest.post()).toBe('posted');
+    const call = await digestPost(h, channels.internal.id);
+    expect(call.ok, json(call.response)).toBe(true);
+    expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-16' } });
+  });
+
+  it('posts one digest when two runs for the same week overlap', async () => {
+    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    await sendHandoff(h);
+    h.clock.set('2026-11-30T09:00:00Z');
+    const digest = h.app.digest;
+    const results = await Promise.all([digest.post(), digest.post()]);
+    expect(results).toContain('posted');
+    await digestPost(h, channels.internal.id);
+    await settle(600);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(1);
+    expect(await digest.post()).toBe('already_posted');
+  });
+
+  it('is not configured without DIGEST_CHANNEL_ID', async () => {
+    h = await startHarness({ env: digestEnv(undefined) });
+    await sendHandoff(h);
+    h.clock.set('2026-11-30T09:00:00Z');
+    expect(await h.app.digest.post()).toBe('not_configured');
+    await settle(300);
+    expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(0);
+  });
+
+  it('refuses a Slack Connect channel at start: logged, and nothing posted there', async () => {
+    h = await startHarness({ env: digestEnv(channels.partner.id) });
+    const refusal = h.logs.find(
+      (l) => l.msg === 'DIGEST_CHANNEL_ID is not confirmed internal; nothing will be posted there',
+    );
+    expect(refusal).toMatchObject({ level: 50, channelId: channels.partner.id, reason: 'shared externally' });
+
+    await sendHandoff(h);
+    h.clock.set('2026-11-30T09:00:00Z');
+    expect(await h.app.digest.post()).toBe('not_configured');
+    await settle(500);
+    expect(postsTo(h, channels.partner.id).filter((c) => json(c.args).includes('week of'))).toHaveLength(0);
+    expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs');
+    expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
+  });
+
+  it('still posts the numbers, with a note, when the chart cannot be uploaded', async () => {
+    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    await sendHandoff(h);
+    h.clock.set('2026-11-30T09:00:00Z');
+    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);
+
+    expect(await h.app.digest.post()).toBe('posted');
+    const call = await digestPost(h, channels.internal.id);
+    expect(call.ok, json(call.response)).toBe(true);
+    const blocks = blocksOfPost(call);
+    expect(headlineFields(blocks).Sent).toBe('1');
+    expect(imageBlocks(blocks)).toHaveLength(0);
+    expect(json(blocks)).toContain('could not be prepared');
+    expect(h.logs.some((l) => l.msg === 'weekly digest queued' && l.chart === false)).toBe(true);
+  });
+});

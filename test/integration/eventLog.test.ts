@@ -1,0 +1,415 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { eventsOf, logMismatches } from '../../src/db/repositories/events.js';
+import { type HandoffEventRow, handoffEvents } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import {
+  authorUser,
+  clickOwnerButton,
+  DUE,
+  expire,
+  extendSubmission,
+  handoffRow,
+  openOwnerModal,
+  otherAeUser,
+  reassignSubmission,
+  type SlackUser,
+  submit,
+} from '../support/ownerFlow.js';
+import {
+  accept,
+  aeSlackUser,
+  click,
+  clickOutcome,
+  outcomeAction,
+  recordOpportunity,
+} from '../support/partnerFlow.js';
+import { declineSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+import { revopsUser, slash } from '../support/reviewFlow.js';
+
+/**
+ * The touch log (handoff_events) as the real app writes it: every state change appends one event in its own
+ * transaction; the sweep's events have no actor; refused actions append nothing; history cannot be rewritten.
+ */
+
+const ENV = { SWEEP_SCHEDULE: '0 0 1 1 *', REVOPS_USER_IDS: people.member.id };
+const HOUR = 3_600_000;
+/** Sent Monday 2026-11-23 15:00 Berlin (14:00Z), 3 business days 09:00–17:00: first reminder Wednesday 11:00. */
+const SENT_AT = '2026-11-23T14:00:00.000Z';
+const HALFWAY = '2026-11-25T10:00:00.000Z';
+
+type Shape = Pick<
+  HandoffEventRow,
+  'type' | 'fromStatus' | 'toStatus' | 'actorUserId' | 'actorTeamId' | 'aeUserId' | 'assignment' | 'cycle'
+> & { at: string; detail: unknown };
+
+const shape = (e: HandoffEventRow): Shape => ({
+  type: e.type,
+  fromStatus: e.fromStatus,
+  toStatus: e.toStatus,
+  actorUserId: e.actorUserId,
+  actorTeamId: e.actorTeamId,
+  aeUserId: e.aeUserId,
+  assignment: e.assignment,
+  cycle: e.cycle,
+  at: e.at.toISOString(),
+  detail: e.detail,
+});
+
+const events = (h: Harness, id: number) => eventsOf(h.database.db, id);
+const allEvents = (h: Harness) => h.database.db.select().from(handoffEvents).all();
+
+/*
+ * Every event records the handoff as it is after the change (status, AE, assignment, cycle). A decision closes its
+ * window, so the handoff's cycle moves on with it (recordDecision): the accepted or declined event carries the next
+ * cycle, and a later reassignment or extension one more.
+ */
+
+/** Business hours are kept on decisions only. */
+function expectHoursOnDecisionsOnly(log: HandoffEventRow[]) {
+  for (const e of log) {
+    if (e.type === 'accepted' || e.type === 'declined') expect(e.businessHours, e.type).not.toBeNull();
+    else expect(e.businessHours, e.type).toBeNull();
+  }
+}
+
+describe('the touch log', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ now: SENT_AT, env: ENV });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('records a whole life: send, reminder, expiry, extension, acceptance, outcomes and a RevOps correction', async () => {
+    const { handoff } = await sendHandoff(h);
+    const id = handoff.id;
+    expect(handoff.reminderSchedule?.[0]).toBe(Date.parse(HALFWAY));
+
+    h.clock.set(HALFWAY);
+    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    await expire(h, handoff);
+
+    h.clock.advance(30 * 60_000);
+    const extendAt = h.clock.now().toISOString();
+    const modal = await openOwnerModal(h, 'extend', id);
+    expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }))).toEqual(
+      {},
+    );
+
+    // Thursday 16:00 Berlin: Mon 15–17 (2 h) + Tue (8 h) + Wed (8 h) + Thu 09–16 (7 h) since the send.
+    h.clock.set(new Date(Date.parse(DUE) + HOUR));
+    const acceptAt = h.clock.now().toISOString();
+    await accept(h, id);
+    await waitFor(() => handoffRow(h, id).status === 'accepted', 4000, 'accepted');
+
+    h.clock.advance(24 * HOUR);
+    const meetingAt = h.clock.now().toISOString();
+    await clickOutcome(h, 'meeting_held', id);
+    await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
+    h.clock.advance(24 * HOUR);
+    const opportunityAt = h.clock.now().toISOString();
+    await recordOpportunity(h, id, 'OPP-20417');
+    h.clock.advance(24 * HOUR);
+    const wonAt = h.clock.now().toISOString();
+    await clickOutcome(h, 'won', id);
+    await waitFor(() => handoffRow(h, id).outcome === 'won', 4000, 'won');
+
+    h.clock.advance(HOUR);
+    const correctedAt = h.clock.now().toISOString();
+    const from = handoff.classification;
+    expect(from).toBe('partner_influenced');
+    expect(
+      await slash(h, `classify ${id} sourced Reopened after the partner introduction.`, revopsUser),
+    ).toContain(`Handoff #${id} is now *Partner-sourced*`);
+
+    const log = events(h, id);
+    const ae = people.ae.id;
+    const author = people.author.id;
+    expect(log.map(shape)).toEqual([
+      {
+        type: 'sent',
+        fromStatus: null,
+        toStatus: 'sent',
+        actorUserId: author,
+        actorTeamId: TEAM,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 1,
+        at: SENT_AT,
+        detail: { score: handoff.score, classification: 'partner_influenced' },
+      },
+      {
+        type: 'reminded',
+        fromStatus: 'sent',
+        toStatus: 'sent',
+        actorUserId: null,
+        actorTeamId: null,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 1,
+        at: HALFWAY,
+        detail: { reminder: 1 },
+      },
+      {
+        type: 'expired',
+        fromStatus: 'sent',
+        toStatus: 'expired',
+        actorUserId: null,
+        actorTeamId: null,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 1,
+        at: DUE,
+        detail: null,
+      },
+      {
+        type: 'extended',
+        fromStatus: 'expired',
+        toStatus: 'sent',
+        actorUserId: author,
+        actorTeamId: TEAM,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 2,
+        at: extendAt,
+        detail: { days: 2 },
+      },
+      {
+        type: 'accepted',
+        fromStatus: 'sent',
+        toStatus: 'accepted',
+        actorUserId: ae,
+        actorTeamId: TEAM,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 3,
+        at: acceptAt,
+        detail: null,
+      },
+      ...(
+        [
+          ['meeting_held', meetingAt],
+          ['opportunity_created', opportunityAt],
+          ['won', wonAt],
+        ] as const
+      ).map(([type, at]) => ({
+        type,
+        fromStatus: 'accepted',
+        toStatus: 'accepted',
+        actorUserId: ae,
+        actorTeamId: TEAM,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 3,
+        at,
+        detail: null,
+      })),
+      {
+        type: 'classification_corrected',
+        fromStatus: 'accepted',
+        toStatus: 'accepted',
+        actorUserId: people.member.id,
+        actorTeamId: TEAM,
+        aeUserId: ae,
+        assignment: 1,
+        cycle: 3,
+        at: correctedAt,
+        detail: { from: 'partner_influenced', to: 'partner_sourced' },
+      },
+    ]);
+    expectHoursOnDecisionsOnly(log);
+    // Time to decision runs from the original request (the send), across the expiry and the extension.
+    expect(log.find((e) => e.type === 'accepted')?.businessHours).toBeCloseTo(25, 6);
+    expect(logMismatches(h.database.db)).toEqual([]);
+  });
+
+  it('records decline → reassign → accept, each decision timed from its own request', async () => {
+    const { handoff } = await sendHandoff(h);
+    const id = handoff.id;
+
+    // One business hour later (Monday 16:00 Berlin) the AE declines.
+    h.clock.advance(HOUR);
+    const declinedAt = h.clock.now().toISOString();
+    expect(
+      await submit(h, declineSubmission({ handoffId: id, reason: 'timing', note: 'Full this quarter.' })),
+    ).toEqual({});
+    await waitFor(() => handoffRow(h, id).status === 'declined', 4000, 'declined');
+
+    // The owner reassigns at Monday 16:00Z = 08:00 in Los Angeles, before the new AE's day starts.
+    h.clock.advance(HOUR);
+    const reassignedAt = h.clock.now().toISOString();
+    const modal = await openOwnerModal(h, 'reassign', id);
+    expect(
+      await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: modal.private_metadata,
+          newAeUserId: people.otherAe.id,
+          days: '3',
+        }),
+      ),
+    ).toEqual({});
+
+    // Tuesday 10:30 in Los Angeles: Monday 09:00–17:00 (8 h) + Tuesday 09:00–10:30 (1.5 h).
+    h.clock.set('2026-11-24T18:30:00.000Z');
+    const acceptedAt = h.clock.now().toISOString();
+    await accept(h, id, otherAeUser);
+    await waitFor(() => handoffRow(h, id).status === 'accepted', 4000, 'accepted');
+
+    const log = events(h, id);
+    expect(log.map(shape)).toEqual([
+      expect.objectContaining({
+        type: 'sent',
+        toStatus: 'sent',
+        aeUserId: people.ae.id,
+        assignment: 1,
+        cycle: 1,
+      }),
+      {
+        type: 'declined',
+        fromStatus: 'sent',
+        toStatus: 'declined',
+        actorUserId: people.ae.id,
+        actorTeamId: TEAM,
+        aeUserId: people.ae.id,
+        assignment: 1,
+        cycle: 2,
+        at: declinedAt,
+        detail: { reasonCode: 'timing' },
+      },
+      {
+        type: 'reassigned',
+        fromStatus: 'declined',
+        toStatus: 'sent',
+        actorUserId: people.author.id,
+        actorTeamId: TEAM,
+        aeUserId: people.otherAe.id,
+        assignment: 2,
+        cycle: 3,
+        at: reassignedAt,
+        detail: { previousAeUserId: people.ae.id, days: 3 },
+      },
+      {
+        type: 'accepted',
+        fromStatus: 'sent',
+        toStatus: 'accepted',
+        actorUserId: people.otherAe.id,
+        actorTeamId: TEAM,
+        aeUserId: people.otherAe.id,
+        assignment: 2,
+        cycle: 4,
+        at: acceptedAt,
+        detail: null,
+      },
+    ]);
+    expectHoursOnDecisionsOnly(log);
+    expect(log[1]?.businessHours).toBeCloseTo(1, 6);
+    expect(log[3]?.businessHours).toBeCloseTo(9.5, 6);
+    expect(logMismatches(h.database.db)).toEqual([]);
+  });
+
+  it('records a withdrawal by the owner', async () => {
+    const { handoff } = await sendHandoff(h);
+    h.clock.advance(2 * HOUR);
+    const withdrawnAt = h.clock.now().toISOString();
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    await waitFor(() => handoffRow(h, handoff.id).status === 'withdrawn', 4000, 'withdrawn');
+    const log = events(h, handoff.id);
+    expect(log.map((e) => e.type)).toEqual(['sent', 'withdrawn']);
+    expect(shape(log[1] as HandoffEventRow)).toEqual({
+      type: 'withdrawn',
+      fromStatus: 'sent',
+      toStatus: 'withdrawn',
+      actorUserId: people.author.id,
+      actorTeamId: TEAM,
+      aeUserId: people.ae.id,
+      assignment: 1,
+      cycle: 1,
+      at: withdrawnAt,
+      detail: null,
+    });
+    expectHoursOnDecisionsOnly(log);
+    expect(logMismatches(h.database.db)).toEqual([]);
+  });
+
+  it('appends nothing for refused actions: the wrong user, another org, a forged id, a double click, a repeat', async () => {
+    const { handoff } = await sendHandoff(h);
+    const id = handoff.id;
+    expect(allEvents(h)).toHaveLength(1);
+    /** Clicks and waits for the ephemeral refusal, so the click was fully handled before counting events. */
+    const refused = async (actionId: string, value: number | string, user: SlackUser) => {
+      const responseUrl = await click(h, actionId, value, user);
+      return String(
+        (await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 4000)).body.text,
+      );
+    };
+
+    expect(await refused(ACTION_ID.accept, id, { id: people.member.id, team_id: TEAM })).toContain('Only');
+    expect(await refused(ACTION_ID.accept, id, { id: people.ae.id, team_id: 'T0PARTNER' })).toContain(
+      'another organization',
+    );
+    expect(await refused(ACTION_ID.accept, '999', aeSlackUser)).toContain('could not find');
+    expect(await refused(outcomeAction('won'), id, authorUser)).not.toBe('');
+    expect(await refused(ACTION_ID.extend, id, { id: people.member.id, team_id: TEAM })).not.toBe('');
+    expect(allEvents(h)).toHaveLength(1);
+
+    // A double click on Accept: one decision, one event; the second click hears it is already accepted.
+    h.clock.advance(HOUR);
+    const urls = await Promise.all([
+      click(h, ACTION_ID.accept, id, aeSlackUser),
+      click(h, ACTION_ID.accept, id, aeSlackUser),
+    ]);
+    const second = await waitFor(
+      () => h.slack.responses.find((r) => urls.includes(r.url)),
+      4000,
+      'second click',
+    );
+    expect(String(second.body.text)).toContain('already accepted');
+    expect(events(h, id).map((e) => e.type)).toEqual(['sent', 'accepted']);
+
+    // Owner actions that no longer apply, and a repeated outcome.
+    expect(await refused(ACTION_ID.withdraw, id, authorUser)).not.toBe('');
+    await clickOutcome(h, 'meeting_held', id);
+    await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
+    expect(await refused(outcomeAction('meeting_held'), id, aeSlackUser)).not.toBe('');
+    await settle(300);
+    expect(events(h, id).map((e) => e.type)).toEqual(['sent', 'accepted', 'meeting_held']);
+    expect(logMismatches(h.database.db)).toEqual([]);
+  });
+
+  it('refuses to rewrite or delete history (append-only triggers)', async () => {
+    const { handoff } = await sendHandoff(h);
+    const { sqlite } = h.database;
+    expect(() =>
+      sqlite.prepare(`update handoff_events set type = 'accepted' where handoff_id = ?`).run(handoff.id),
+    ).toThrow(/append-only/);
+    expect(() => sqlite.prepare('update handoff_events set business_hours = 0').run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('delete from handoff_events where handoff_id = ?').run(handoff.id)).toThrow(
+      /append-only/,
+    );
+    expect(() => sqlite.prepare('delete from handoff_events').run()).toThrow(/append-only/);
+    // The handoff itself cannot be deleted from under its history either.
+    expect(() => sqlite.prepare('delete from handoffs where id = ?').run(handoff.id)).toThrow();
+    expect(events(h, handoff.id).map(shape)).toEqual([
+      expect.objectContaining({ type: 'sent', toStatus: 'sent', at: SENT_AT }),
+    ]);
+    // Appending still works.
+    h.clock.advance(HOUR);
+    await accept(h, handoff.id);
+    await waitFor(() => events(h, handoff.id).length === 2, 4000, 'the accepted event');
+  });
+
+  it('flags a handoff whose state and log disagree', async () => {
+    const { handoff } = await sendHandoff(h);
+    expect(logMismatches(h.database.db)).toEqual([]);
+    // A change made behind the services' back (no event) is exactly what the check exists to catch.
+    h.database.sqlite.prepare(`update handoffs set status = 'withdrawn' where id = ?`).run(handoff.id);
+    expect(logMismatches(h.database.db)).toEqual([
+      { handoffId: handoff.id, status: 'withdrawn', logStatus: 'sent' },
+    ]);
+  });
+});

@@ -1,0 +1,478 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { exportReplies } from '../../src/blocks/revopsReplies.js';
+import { openDatabase } from '../../src/db/client.js';
+import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import { CSV_COLUMNS, touchLogCsv } from '../../src/services/exportCsv.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import {
+  acceptInDm,
+  adminUser,
+  allCallsTo,
+  csvObjects,
+  declineInDm,
+  homeClick,
+  QUIET,
+  ROLES,
+  revopsUser,
+} from '../support/revopsFlow.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** An account name a spreadsheet would run as a formula, with a comma and double quotes to quote. */
+const FORMULA_ACCOUNT = '=HYPERLINK("http://evil.example", "Delta, Inc")';
+const MINUTE = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Seeded {
+  sentAt: number;
+  accepted: HandoffRow;
+  declined: HandoffRow;
+  expired: HandoffRow;
+  formula: HandoffRow;
+}
+
+const row = (h: Harness, id: number) => {
+  const found = h.database.db
+    .select()
+    .from(handoffs)
+    .all()
+    .find((x) => x.id === id);
+  if (!found) throw new Error(`handoff ${id} missing`);
+  return found;
+};
+
+/**
+ * Four handoffs sent at the harness clock (a Monday 15:00 Berlin): one accepted after 45 business minutes, one
+ * declined (timing) after 90, one left to expire (swept at its deadline, Thursday), and one with a formula-like
+ * account name, still open.
+ */
+async function seedFour(h: Harness): Promise<Seeded> {
+  const sentAt = h.clock.now().getTime();
+  const a = await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
+  const b = await sendHandoff(h, { accountName: 'Bravo Freight', accountDomain: null });
+  const c = await sendHandoff(h, { accountName: 'Charlie Freight', accountDomain: null });
+  const d = await sendHandoff(h, {
+    accountName: FORMULA_ACCOUNT,
+    accountDomain: null,
+    responseWindowDays: '5',
+  });
+  h.clock.advance(45 * MINUTE);
+  await acceptInDm(h, a.handoff, a.dm);
+  h.clock.advance(45 * MINUTE);
+  await declineInDm(h, b.handoff, b.dm, 'timing');
+  await waitFor(() => row(h, a.handoff.id).status === 'accepted', 4000, 'the accept');
+  expect(row(h, b.handoff.id).status).toBe('declined');
+  const due = row(h, c.handoff.id).dueAt;
+  expect(due.getTime()).toBe(sentAt + 3 * 24 * 60 * MINUTE);
+  h.clock.set(due);
+  expect(h.app.sweeper.sweep().expired).toBe(1);
+  h.clock.advance(60 * MINUTE);
+  return {
+    sentAt,
+    accepted: row(h, a.handoff.id),
+    declined: row(h, b.handoff.id),
+    expired: row(h, c.handoff.id),
+    formula: row(h, d.handoff.id),
+  };
+}
+
+/** The touch log rows of a CSV, checked against what the four seeded handoffs must say. */
+function checkFourRows(text: string, s: Seeded) {
+  const { header, rows } = csvObjects(text);
+  expect(header).toEqual([...CSV_COLUMNS]);
+  expect(rows.map((r) => r.handoff_id)).toEqual(
+    [s.accepted, s.declined, s.expired, s.formula].map((h) => String(h.id)),
+  );
+  const [accepted, declined, expired, formula] = rows as [
+    Record<string, string>,
+    Record<string, string>,
+    Record<string, string>,
+    Record<string, string>,
+  ];
+  for (const [r, h] of [
+    [accepted, s.accepted],
+    [declined, s.declined],
+    [expired, s.expired],
+    [formula, s.formula],
+  ] as const) {
+    expect(r.sent_at).toBe(iso(s.sentAt));
+    expect(r.score).toBe(String(h.score));
+    expect(r.score).toMatch(/^\d+$/);
+    expect(r.classification).toBe(h.classification);
+    expect(r.classification).toMatch(/^partner_(sourced|influenced)$/);
+    expect(r.evidence_url).toBe('https://docs.example.com/northwind/qbr-notes');
+    expect(r.partner).toBe('Meridian Cloud Consulting');
+    expect(r.author_user_id).toBe(people.author.id);
+    expect(r.ae_user_id).toBe(people.ae.id);
+    expect(r.due_at).toBe(h.dueAt.toISOString());
+  }
+  expect(accepted).toMatchObject({
+    status: 'accepted',
+    account: 'Alpha Freight',
+    decision: 'accepted',
+    decided_at: iso(s.sentAt + 45 * MINUTE),
+    decided_by_user_id: people.ae.id,
+    decline_reason: '',
+    business_hours_to_decision: '0.75',
+    expired_at: '',
+  });
+  expect(declined).toMatchObject({
+    status: 'declined',
+    account: 'Bravo Freight',
+    decision: 'declined',
+    decided_at: iso(s.sentAt + 90 * MINUTE),
+    decline_reason: 'timing',
+    business_hours_to_decision: '1.50',
+    expired_at: '',
+  });
+  expect(expired).toMatchObject({
+    status: 'expired',
+    account: 'Charlie Freight',
+    decision: '',
+    decided_at: '',
+    decline_reason: '',
+    business_hours_to_decision: '',
+    expired_at: s.expired.dueAt.toISOString(),
+  });
+  // Formula injection: the cell starts with an apostrophe; the comma and quotes survive RFC 4180 quoting.
+  expect(formula).toMatchObject({ status: 'sent', account: `'${FORMULA_ACCOUNT}`, decision: '' });
+  expect(text).toContain(`"'=HYPERLINK(""http://evil.example"", ""Delta, Inc"")"`);
+  expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
+  expect(text.endsWith('\r\n')).toBe(true);
+}
+
+/** The text of the touch log file uploaded into a DM, by its completion call. */
+function uploadedCsv(h: Harness, completion: RecordedCall): { fileId: string; name: string; text: string } {
+  const [entry] = completion.args.files as { id: string }[];
+  const file = h.slack.file(entry?.id ?? '');
+  if (!file) throw new Error('the uploaded file is missing');
+  expect(file.completed).toBe(true);
+  return { fileId: file.id, name: file.name, text: file.bytes.toString('utf8') };
+}
+
+const completions = (h: Harness) => h.slack.callsTo('files.completeUploadExternal');
+const exportFailures = (h: Harness) => h.logs.filter((l) => l.msg === 'touch log export failed');
+
+/**
+ * Does `action` and waits for the CSV upload it starts (its files.completeUploadExternal); fails at once, with the
+ * app's error, when the export failed instead.
+ */
+async function uploadOf(h: Harness, action: () => Promise<unknown>): Promise<RecordedCall> {
+  const done = completions(h).length;
+  const failed = exportFailures(h).length;
+  await action();
+  const deadline = Date.now() + 8000;
+  for (;;) {
+    const completion = completions(h)[done];
+    if (completion) return completion;
+    const failure = exportFailures(h)[failed];
+    if (failure) throw new Error(`the export failed: ${JSON.stringify(failure.err)}`);
+    if (Date.now() > deadline) throw new Error('timed out waiting for the CSV upload');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const exportCommand = (h: Harness, text: string, user: { id: string; name: string } = people.member) =>
+  h.command({ user_id: user.id, user_name: user.name, text });
+
+/** The ephemeral answers posted to slash command response URLs. */
+const responseTexts = (h: Harness) => h.slack.responses.map((r) => String(r.body.text ?? ''));
+
+
+
+describe('the touch log export in Slack', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  const start = async () => {
+    h = await startHarness({ env: { ...QUIET, ...ROLES } });
+    return h;
+  };
+
+  it(
+    'sends RevOps the CSV in their DM: one row per handoff, decisions, expiry, quoting and the formula guard',
+    async () => {
+      const h = await start();
+      const seeded = await seedFour(h);
+
+      const completion = await uploadOf(h, async () => {
+        const response = await exportCommand(h, 'export');
+        expect(response.status).toBe(200);
+      });
+      expect(responseTexts(h)).toEqual([
+        'Preparing the touch log for handoffs sent from 1970-01-01 to 2026-11-26. The CSV will arrive in your DM with me.',
+      ]);
+      expect(h.slack.responses[0]?.body.response_type).toBe('ephemeral');
+
+      const [open] = h.slack.callsTo('conversations.open');
+      expect(open?.args.users).toBe(revopsUser.id);
+      const dm = h.slack.dmChannelFor(revopsUser.id);
+      expect((open?.response as { channel?: { id?: string } } | undefined)?.channel?.id).toBe(dm);
+      expect(completion.args.channel_id).toBe(dm);
+
+      const { fileId, name, text } = uploadedCsv(h, completion);
+      expect(name).toBe('handoff-touch-log-2026-11-26.csv');
+      checkFourRows(text, seeded);
+
+      // The file is shared in the DM with the comment; nowhere else.
+      const [message] = h.slack.messages(dm);
+      expect(message?.files?.map((f) => f.id)).toEqual([fileId]);
+      expect(message?.text).toContain('The touch log: 4 handoffs sent from 1970-01-01 to 2026-11-26');
+      expect(message?.text).toContain('do not share with partners');
+      expect(h.slack.file(fileId)?.channels).toEqual([dm]);
+      expect(h.logs.some((l) => l.msg === 'touch log exported' && l.rows === 4)).toBe(true);
+    },
+  );
+
+  it(
+    'limits the rows to the days asked for (sent date, in the reporting timezone)',
+    async () => {
+      const h = await start();
+      const old = { opportunityCreatedOn: '2026-09-01', partnerTouchOn: '2026-10-01', accountDomain: null };
+      h.clock.set('2026-10-30T14:00:00Z');
+      await sendHandoff(h, { ...old, accountName: 'October Freight' });
+      h.clock.set('2026-11-01T00:30:00Z');
+      const first = await sendHandoff(h, { ...old, accountName: 'November First Freight' });
+      h.clock.set('2026-11-30T23:30:00Z');
+      const last = await sendHandoff(h, { ...old, accountName: 'November Last Freight' });
+      h.clock.set('2026-12-01T00:30:00Z');
+      await sendHandoff(h, { ...old, accountName: 'December Freight' });
+      h.clock.set('2026-12-02T10:00:00Z');
+
+      const completion = await uploadOf(h, () => exportCommand(h, 'export 2026-11-01 2026-11-30'));
+      const { rows } = csvObjects(uploadedCsv(h, completion).text);
+      expect(rows.map((r) => [r.handoff_id, r.account])).toEqual([
+        [String(first.handoff.id), 'November First Freight'],
+        [String(last.handoff.id), 'November Last Freight'],
+      ]);
+      expect(responseTexts(h)[0]).toContain('sent from 2026-11-01 to 2026-11-30');
+
+      // Only a start: up to now.
+      const second = await uploadOf(h, () => exportCommand(h, 'export 2026-12-01'));
+      expect(csvObjects(uploadedCsv(h, second).text).rows.map((r) => r.account)).toEqual([
+        'December Freight',
+      ]);
+    },
+  );
+
+  it('answers a range that is not one with the usage, and uploads nothing', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    await exportCommand(h, 'export nonsense');
+    await exportCommand(h, 'export 2026-11-30 2026-11-01');
+    await exportCommand(h, 'export 2026-02-30');
+    const replies = await waitFor(
+      () => h.slack.responses.length === 3 && responseTexts(h),
+      4000,
+      'the usage replies',
+    );
+    const usage = 'Usage: `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`';
+    expect(replies).toEqual([
+      `"nonsense" is not a date like 2026-01-31. ${usage}`,
+      `The end date must not be before the start date. ${usage}`,
+      `"2026-02-30" is not a date like 2026-01-31. ${usage}`,
+    ]);
+    await settle(300);
+    expect(allCallsTo(h, 'conversations.open')).toHaveLength(0);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
+    expect(exportFailures(h)).toHaveLength(0);
+  });
+
+  it('refuses people who are not RevOps or admins, from the command and from a forged App Home button', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+
+    await exportCommand(h, 'export', people.author);
+    const [refusal] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 4000, 'refusal');
+    expect(refusal).toBe('Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.');
+
+    // The App Home button, forged by someone who never saw it: refused by DM (no response_url in the Home tab).
+    await h.interact(homeClick(ACTION_ID.homeExport, '30d', { id: people.author.id, team_id: TEAM }));
+    const authorDm = h.slack.dmChannelFor(people.author.id);
+    await waitFor(
+      () => h.slack.messages(authorDm).some((m) => m.text === exportReplies.forbidden()),
+      4000,
+      'the refusal DM',
+    );
+    // RevOps' own user id, but from the partner's workspace (a Slack Connect guest): refused too.
+    await h.interact(homeClick(ACTION_ID.homeExport, '30d', { id: revopsUser.id, team_id: PARTNER_TEAM }));
+    await waitFor(
+      () =>
+        h.slack
+          .messages(h.slack.dmChannelFor(revopsUser.id))
+          .some((m) => m.text === exportReplies.forbidden()),
+      4000,
+      'the refusal DM to the outsider',
+    );
+    await settle(300);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
+    expect(allCallsTo(h, 'conversations.open')).toHaveLength(0);
+    expect(h.logs.filter((l) => l.msg === 'touch log export refused')).toHaveLength(3);
+    expect(exportFailures(h)).toHaveLength(0);
+  });
+
+  it('uploads the period shown when RevOps click Export in the App Home', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+    const completion = await uploadOf(h, () =>
+      h.interact(homeClick(ACTION_ID.homeExport, '30d', revopsUser)),
+    );
+    const dm = h.slack.dmChannelFor(revopsUser.id);
+    expect(completion.args.channel_id).toBe(dm);
+    const { rows } = csvObjects(uploadedCsv(h, completion).text);
+    expect(rows.map((r) => r.account)).toEqual(['Northwind Logistics']);
+    const shared = h.slack.messages(dm).find((m) => m.files);
+    expect(shared?.text).toContain('1 handoff sent from 2026-10-24 to 2026-11-23');
+    // The admin may export too.
+    const admin = await uploadOf(h, () => h.interact(homeClick(ACTION_ID.homeExport, '7d', adminUser)));
+    expect(admin.args.channel_id).toBe(h.slack.dmChannelFor(adminUser.id));
+  });
+
+  it('tells RevOps by DM when Slack refuses the upload, and keeps running', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);
+
+    await exportCommand(h, 'export');
+    const dm = h.slack.dmChannelFor(revopsUser.id);
+    const [failed] = await waitFor(
+      () => h.slack.messages(dm).length > 0 && h.slack.messages(dm),
+      8000,
+      'the failure DM',
+    );
+    expect(failed?.text).toBe(exportReplies.failed());
+    expect(failed?.files).toBeUndefined();
+    // It was Slack that refused the upload (not the export itself failing earlier).
+    expect(allCallsTo(h, 'files.completeUploadExternal').map((c) => c.ok)).toEqual([false]);
+    expect(exportFailures(h)).toHaveLength(1);
+
+    // Still up: the health check answers and the next export arrives.
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+    const completion = await uploadOf(h, () => exportCommand(h, 'export'));
+    expect(completion.args.channel_id).toBe(dm);
+    expect(csvObjects(uploadedCsv(h, completion).text).rows).toHaveLength(1);
+  });
+});
+
+describe('npm run export (dist/export.js)', () => {
+  let dir: string;
+  let databasePath: string;
+  let seeded: Seeded;
+
+  function cli(args: string[], env: Record<string, string> = { DATABASE_PATH: databasePath }) {
+    // cwd: an empty folder, so no .env of the repository is read.
+    return spawnSync(process.execPath, [join(root, 'dist/export.js'), ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
+  }
+
+  beforeAll(async () => {
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+      },
+    );
+    dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
+    // Seeded through the app, in the past: the CLI counts up to the real now.
+    const h = await startHarness({ env: QUIET, now: '2026-10-26T14:00:00Z' });
+    try {
+      const past = { accountDomain: null, opportunityCreatedOn: '2026-09-01', partnerTouchOn: '2026-10-01' };
+      const before = await sendHandoff(h, { ...past, accountName: 'Before The Range' });
+      h.clock.advance(30 * MINUTE);
+      await acceptInDm(h, before.handoff, before.dm);
+      await waitFor(() => row(h, before.handoff.id).status === 'accepted', 4000, 'the accept');
+      h.clock.set('2026-11-02T14:00:00Z');
+      seeded = await seedFour(h);
+      databasePath = h.config.databasePath;
+    } finally {
+      await h.stop({ keepDatabase: true });
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (databasePath) rmSync(dirname(databasePath), { recursive: true, force: true });
+  });
+
+  it('writes the same touch log to --out, and to standard output without it', () => {
+    const out = join(dir, 'x.csv');
+    const result = cli(['--since', '2026-11-01', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Wrote 4 handoff(s) to ${out}`);
+    const text = readFileSync(out, 'utf8');
+    checkFourRows(text, seeded);
+
+    const database = openDatabase(databasePath);
+    try {
+      const expected = touchLogCsv(database.db, {
+        since: new Date('2026-11-01T00:00:00Z'),
+        until: new Date(),
+      });
+      expect(text).toBe(expected.csv);
+    } finally {
+      database.close();
+    }
+
+    const stdout = cli(['--since', '2026-11-01']);
+    expect(stdout.status, stdout.stderr).toBe(0);
+    expect(stdout.stdout).toBe(text);
+    // A closed range: the same rows.
+    const closed = cli(['--since', '2026-11-01', '--until', '2026-11-06']);
+    expect(closed.stdout).toBe(text);
+    // A range before any of them: the header alone.
+    const empty = cli(['--since', '2026-11-03', '--until', '2026-11-04']);
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stdout).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+
+    // Without --until: up to now; without --since: from the beginning (the October handoff too).
+    const all = cli([]);
+    expect(all.status, all.stderr).toBe(0);
+    expect(csvObjects(all.stdout).rows.map((r) => r.account)).toEqual([
+      'Before The Range',
+      'Alpha Freight',
+      'Bravo Freight',
+      'Charlie Freight',
+      `'${FORMULA_ACCOUNT}`,
+    ]);
+  });
+
+  it('exits with code 2 and the usage on a bad date', () => {
+    const result = cli(['--since', 'garbage', '--out', join(dir, 'never.csv')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('"garbage" is not a date like 2026-01-31.');
+    expect(result.stderr).toContain('Usage: npm run export');
+    expect(result.stdout).toBe('');
+    expect(() => readFileSync(join(dir, 'never.csv'))).toThrow();
+
+    const unknown = cli(['--sinse', '2026-11-01']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Usage: npm run export');
+  });
+
+  it('stops with a clear message when the database is missing', () => {
+    const missing = join(dir, 'nowhere', 'handoff.db');
+    const result = cli(['--since', '2026-11-01'], { DATABASE_PATH: missing });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`There is no database at ${missing} (DATABASE_PATH).`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+});

@@ -1,0 +1,631 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { commandReply } from '../../src/blocks/commandReplies.js';
+import { helpReplies } from '../../src/blocks/helpRequest.js';
+import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS, SHORTCUT_ID } from '../../src/blocks/ids.js';
+import { helpRequests, outbox } from '../../src/db/schema.js';
+import { accountKey } from '../../src/domain/accountMatch.js';
+import { FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
+import {
+  ackBody,
+  type Harness,
+  type HarnessOptions,
+  settle,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
+import { buttonValues, json, type SlackUser } from '../support/ownerFlow.js';
+import { mrkdwnStrings } from '../support/partnerFlow.js';
+import { blockAction, viewSubmission } from '../support/payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+
+/** Partner-help requests (AE-initiated), driven through the real app as Slack would send them. */
+
+const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
+const HELP_CHANNEL = channels.internal.id;
+const HELP_ENV = { ...QUIET, PARTNER_HELP_CHANNEL_ID: HELP_CHANNEL };
+
+const aeUser: SlackUser = { id: people.ae.id, team_id: TEAM };
+const otherAeUser: SlackUser = { id: people.otherAe.id, team_id: TEAM };
+const authorUser: SlackUser = { id: people.author.id, team_id: TEAM };
+const memberUser: SlackUser = { id: people.member.id, team_id: TEAM };
+const partnerUser: SlackUser = { id: people.partner.id, team_id: PARTNER_TEAM };
+
+const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
+
+/** The request modal submitted as Slack sends it (an empty optional input is null). */
+function helpSubmission(opts: {
+  account?: string | null;
+  ask?: string | null;
+  partner?: string | null;
+  user?: SlackUser;
+  viewId?: string;
+}) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.helpRequest,
+    user: opts.user ?? aeUser,
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+    values: {
+      [HELP_BLOCK_ID.account]: input(opts.account === undefined ? 'Northwind Logistics' : opts.account),
+      [HELP_BLOCK_ID.ask]: input(opts.ask === undefined ? 'An intro to their CIO, please.' : opts.ask),
+      [HELP_BLOCK_ID.partner]: input(opts.partner ?? null),
+    },
+  });
+}
+
+/** The "Ask for partner help" global shortcut, as Slack sends it. */
+function globalShortcut(h: Harness, user: SlackUser) {
+  return {
+    type: 'shortcut',
+    token: 'legacy-verification-token',
+    action_ts: '1795442400.000300',
+    team: { id: TEAM, domain: 'acme' },
+    user: { id: user.id, username: user.id.toLowerCase(), team_id: user.team_id },
+    api_app_id: 'A0APP',
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: SHORTCUT_ID.helpRequest,
+    trigger_id: h.slack.issueTriggerId(),
+  };
+}
+
+interface OpenedView {
+  callback_id: string;
+  blocks: { type: string; block_id?: string; element?: { initial_value?: string; max_length?: number } }[];
+}
+
+const lastOpenedView = (h: Harness) => h.slack.callsTo('views.open').at(-1)?.args.view as OpenedView;
+const rows = (h: Harness) => h.database.db.select().from(helpRequests).all();
+const channelPosts = (h: Harness) => h.slack.messages(HELP_CHANNEL);
+const dmOf = (h: Harness, userId: string) => h.slack.messages(h.slack.dmChannelFor(userId));
+
+/** Submits and expects the modal to close (Bolt's empty ack). */
+async function submitOk(h: Harness, payload: unknown) {
+  const response = await h.interact(payload);
+  expect(response.status).toBe(200);
+  expect(await response.text()).toBe('');
+}
+
+/** Sends a request and waits for its channel post and the requester's DM. */
+async function sendRequest(
+  h: Harness,
+  opts: Parameters<typeof helpSubmission>[0] = {},
+): Promise<{ id: number; post: StoredMessage }> {
+  const before = rows(h).length;
+  await submitOk(h, helpSubmission(opts));
+  const all = rows(h);
+  expect(all).toHaveLength(before + 1);
+  const id = all[all.length - 1]?.id as number;
+  const post = await waitFor(
+    () => channelPosts(h).find((m) => m.text?.startsWith(`Partner help request #${id}:`)),
+    8000,
+    'the channel post',
+  );
+  const requester = (opts.user ?? aeUser).id;
+  await waitFor(
+    () => dmOf(h, requester).find((m) => m.text?.includes(`went to <#${HELP_CHANNEL}>`)),
+    8000,
+    'the requester DM',
+  );
+  return { id, post };
+}
+
+/** Clicks "I'll take it" on a channel post; returns the response URL to read the ephemeral. */
+async function clickTake(h: Harness, value: string, user: SlackUser, post?: StoredMessage) {
+  const responseUrl = h.slack.responseUrl();
+  const response = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.helpClaim,
+      value,
+      user,
+      channelId: HELP_CHANNEL,
+      ...(post ? { messageTs: post.ts } : {}),
+      responseUrl,
+      triggerId: h.slack.issueTriggerId(),
+    }),
+  );
+  expect(response.status).toBe(200);
+  return responseUrl;
+}
+
+async function ephemeralAt(h: Harness, responseUrl: string): Promise<string> {
+  const reply = await waitFor(
+    () => h.slack.responses.find((r) => r.url === responseUrl),
+    4000,
+    'an ephemeral reply',
+  );
+  expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+  return String(reply.body.text);
+}
+
+/** The reply to a `/handoff …` command, read at its response URL. */
+async function slash(h: Harness, text: string, user: SlackUser = aeUser): Promise<string> {
+  const responseUrl = h.slack.responseUrl();
+  const response = await h.command({ text, user_id: user.id, response_url: responseUrl });
+  expect(response.status).toBe(200);
+  return ephemeralAt(h, responseUrl);
+}
+
+describe('partner-help requests', () => {
+  let h: Harness | undefined;
+  const start = async (opts: HarnessOptions = {}) => {
+    h = await startHarness({ ...opts, env: { ...HELP_ENV, ...opts.env } });
+    return h;
+  };
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  describe('opening the request modal', () => {
+    it('`/handoff ask Northwind` opens the modal with the account filled in', async () => {
+      const h = await start();
+      const response = await h.command({ text: 'ask Northwind', user_id: people.ae.id });
+      expect(response.status).toBe(200);
+      await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'views.open');
+      const view = lastOpenedView(h);
+      expect(view.callback_id).toBe(CALLBACK_ID.helpRequest);
+      const account = view.blocks.find((b) => b.block_id === HELP_BLOCK_ID.account);
+      expect(account?.element?.initial_value).toBe('Northwind');
+      expect(account?.element?.max_length).toBe(HELP_LIMITS.account);
+      expect(view.blocks.map((b) => b.block_id).filter(Boolean)).toEqual([
+        HELP_BLOCK_ID.account,
+        HELP_BLOCK_ID.ask,
+        HELP_BLOCK_ID.partner,
+      ]);
+      expect(rows(h)).toHaveLength(0);
+    });
+
+    it('`/handoff ask` without an account opens it empty', async () => {
+      const h = await start();
+      await h.command({ text: 'ask', user_id: people.ae.id });
+      await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'views.open');
+      const account = lastOpenedView(h).blocks.find((b) => b.block_id === HELP_BLOCK_ID.account);
+      expect(account?.element?.initial_value).toBeUndefined();
+    });
+
+    it('the global shortcut opens the same modal', async () => {
+      const h = await start();
+      const response = await h.interact(globalShortcut(h, aeUser));
+      expect(response.status).toBe(200);
+      await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'views.open');
+      const view = lastOpenedView(h);
+      expect(view.callback_id).toBe(CALLBACK_ID.helpRequest);
+      expect(view.blocks.find((b) => b.block_id === HELP_BLOCK_ID.account)?.element?.initial_value).toBe(
+        undefined,
+      );
+    });
+
+    it('the shortcut is refused to a Slack Connect user: no modal, a DM explains', async () => {
+      const h = await start();
+      await h.interact(globalShortcut(h, partnerUser));
+      const [reply] = await waitFor(
+        () => dmOf(h, people.partner.id).length === 1 && dmOf(h, people.partner.id),
+        4000,
+        'the refusal DM',
+      );
+      expect(reply?.text).toBe(commandReply.external());
+      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    });
+  });
+
+  describe('submitting a request', () => {
+    it('stores it, posts it in the internal channel with a button to take it, and DMs the requester', async () => {
+      const h = await start();
+      await submitOk(
+        h,
+        helpSubmission({
+          account: '  Northwind Logistics  ',
+          ask: 'Who knows their data stack?\nAn intro to the CIO would help.',
+          partner: 'Meridian Cloud Consulting',
+        }),
+      );
+      const [row] = rows(h);
+      expect(rows(h)).toHaveLength(1);
+      expect(row).toMatchObject({
+        requestedByUserId: people.ae.id,
+        requestedByTeamId: TEAM,
+        accountName: 'Northwind Logistics',
+        accountKey: accountKey('Northwind Logistics'),
+        partnerOrg: 'Meridian Cloud Consulting',
+        partnerKey: accountKey('Meridian Cloud Consulting'),
+        ask: 'Who knows their data stack?\nAn intro to the CIO would help.',
+        status: 'open',
+        claimedByUserId: null,
+        claimedAt: null,
+        createdAt: h.clock.now(),
+      });
+      const id = row?.id as number;
+
+      const post = await waitFor(() => channelPosts(h)[0], 8000, 'the channel post');
+      expect(post.text).toBe(`Partner help request #${id}: Northwind Logistics`);
+      const shown = json(post.blocks);
+      expect(shown).toContain(`<@${people.ae.id}> asks for partner help on *Northwind Logistics*`);
+      expect(shown).toContain('>Who knows their data stack?\\n>An intro to the CIO would help.');
+      expect(shown).toContain('Partner in mind: Meridian Cloud Consulting');
+      expect(buttonValues(post)).toEqual({ [ACTION_ID.helpClaim]: String(id) });
+
+      const dm = await waitFor(() => dmOf(h, people.ae.id)[0], 8000, 'the requester DM');
+      expect(dm.text).toBe(
+        `Your request for partner help on *Northwind Logistics* went to <#${HELP_CHANNEL}>. I will tell you when someone takes it.`,
+      );
+      // Nothing goes anywhere a partner reads.
+      await settle(300);
+      expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
+      expect(channelPosts(h)).toHaveLength(1);
+    });
+
+    const TYPED = {
+      account: 'Northwind <!here>',
+      ask: 'Hey <!channel> & <@U0OWNER>, see <https://evil.example|this>',
+      partner: 'Meridian <!everyone>',
+    };
+    const expectInert = (texts: string[]) => {
+      for (const text of texts) {
+        expect(text).not.toMatch(/<!(channel|here|everyone)>/);
+        expect(text).not.toContain('<@U0OWNER>');
+        expect(text).not.toContain('<https://evil.example');
+      }
+    };
+
+    it('keeps typed mentions and links inert in the blocks of the post, and in the DMs', async () => {
+      const h = await start();
+      await submitOk(h, helpSubmission(TYPED));
+      const id = rows(h)[0]?.id as number;
+      const post = await waitFor(() => channelPosts(h)[0], 8000, 'the channel post');
+      await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
+      await clickTake(h, String(id), authorUser, post);
+      await waitFor(() => dmOf(h, people.ae.id).length === 2, 8000, 'the claimed DM');
+      await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'the post updated');
+      const calls = [...h.slack.callsTo('chat.postMessage'), ...h.slack.callsTo('chat.update')];
+      expectInert(calls.flatMap((c) => mrkdwnStrings({ blocks: c.args.blocks })));
+      expectInert(dmOf(h, people.ae.id).map((m) => m.text ?? ''));
+      const blocks = json(calls.find((c) => c.args.channel === HELP_CHANNEL)?.args.blocks);
+      expect(blocks).toContain('Hey &lt;!channel&gt; &amp; &lt;@U0OWNER&gt;');
+      expect(blocks).toContain('Meridian &lt;!everyone&gt;');
+      expect(blocks).toContain('*Northwind &lt;!here&gt;*');
+    });
+
+    it('keeps a typed mention in the account inert in the notification text of the post and its update', async () => {
+      const h = await start();
+      await submitOk(h, helpSubmission(TYPED));
+      const id = rows(h)[0]?.id as number;
+      await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
+      await clickTake(h, String(id), authorUser);
+      await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'the post updated');
+      const toChannel = [...h.slack.callsTo('chat.postMessage'), ...h.slack.callsTo('chat.update')].filter(
+        (c) => c.args.channel === HELP_CHANNEL,
+      );
+      expect(toChannel).toHaveLength(2);
+      // Slack parses the top-level text as mrkdwn (it is the notification): <!here> there pings the channel.
+      expectInert(toChannel.map((c) => String(c.args.text)));
+    });
+
+    it('the same view submitted twice (a double click, a retry) stores one request and posts once', async () => {
+      const h = await start();
+      const payload = helpSubmission({ viewId: 'V0HELPTWICE' });
+      const answers = await Promise.all([h.interact(payload), h.interact(payload)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const retry = await h.interact(payload, {
+        headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+      });
+      expect(retry.status).toBe(200);
+      await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
+      await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
+      await settle();
+      expect(rows(h)).toHaveLength(1);
+      expect(channelPosts(h)).toHaveLength(1);
+      expect(dmOf(h, people.ae.id)).toHaveLength(1);
+      expect(
+        h.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .filter((r) => r.dedupeKey.startsWith('help:')),
+      ).toHaveLength(2);
+    });
+
+    it('answers whitespace-only fields inline on the right block and stores nothing', async () => {
+      const h = await start();
+      const blankAccount = await ackBody(await h.interact(helpSubmission({ account: '   \n\t ' })));
+      expect(blankAccount).toEqual({
+        response_action: 'errors',
+        errors: { [HELP_BLOCK_ID.account]: 'Name the account.' },
+      });
+      const blankAsk = await ackBody(await h.interact(helpSubmission({ ask: ' \n \n ' })));
+      expect(blankAsk).toEqual({
+        response_action: 'errors',
+        errors: { [HELP_BLOCK_ID.ask]: 'Say what help you need.' },
+      });
+      const both = await ackBody(await h.interact(helpSubmission({ account: null, ask: '  ' })));
+      expect(both.response_action).toBe('errors');
+      expect(Object.keys(both.errors ?? {}).sort()).toEqual(
+        [HELP_BLOCK_ID.account, HELP_BLOCK_ID.ask].sort(),
+      );
+      await settle(300);
+      expect(rows(h)).toHaveLength(0);
+      expect(channelPosts(h)).toHaveLength(0);
+    });
+
+    it('answers an oversized field forged past max_length inline, and stores nothing', async () => {
+      const h = await start();
+      const longAsk = await ackBody(
+        await h.interact(helpSubmission({ ask: 'x'.repeat(HELP_LIMITS.ask + 1) })),
+      );
+      expect(longAsk).toEqual({
+        response_action: 'errors',
+        errors: { [HELP_BLOCK_ID.ask]: `Keep it under ${HELP_LIMITS.ask} characters.` },
+      });
+      const longPartner = await ackBody(
+        await h.interact(helpSubmission({ partner: 'p'.repeat(HELP_LIMITS.partner + 1) })),
+      );
+      expect(longPartner.errors).toEqual({
+        [HELP_BLOCK_ID.partner]: `Keep it under ${HELP_LIMITS.partner} characters.`,
+      });
+      const longAccount = await ackBody(
+        await h.interact(helpSubmission({ account: 'a'.repeat(HELP_LIMITS.account + 1) })),
+      );
+      expect(Object.keys(longAccount.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
+      // Exactly at the limit is fine (after trimming the surrounding spaces).
+      await submitOk(h, helpSubmission({ ask: ` ${'y'.repeat(HELP_LIMITS.ask)} ` }));
+      await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
+      expect(rows(h)).toHaveLength(1);
+      expect(rows(h)[0]?.ask).toHaveLength(HELP_LIMITS.ask);
+    });
+
+    it('refuses a submission by a Slack Connect user inline', async () => {
+      const h = await start();
+      const body = await ackBody(await h.interact(helpSubmission({ user: partnerUser })));
+      expect(body.response_action).toBe('errors');
+      expect(Object.keys(body.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
+      expect(rows(h)).toHaveLength(0);
+      expect(h.logs.some((l) => l.msg === 'help request refused: external')).toBe(true);
+    });
+  });
+
+  describe('taking a request', () => {
+    it('the first internal member to click takes it: row claimed, post updated without the button, requester told', async () => {
+      const h = await start();
+      const { id, post } = await sendRequest(h, { account: 'Northwind Logistics' });
+      h.clock.advance(60 * 60_000);
+      const responseUrl = await clickTake(h, String(id), authorUser, post);
+      await waitFor(
+        () => dmOf(h, people.ae.id).some((m) => m.text?.includes('took your request')),
+        8000,
+        'the requester told',
+      );
+      expect(rows(h)[0]).toMatchObject({
+        status: 'claimed',
+        claimedByUserId: people.author.id,
+        claimedAt: h.clock.now(),
+      });
+      const updated = await waitFor(() => channelPosts(h).find((m) => m.edited), 8000, 'the post updated');
+      expect(updated.ts).toBe(post.ts);
+      expect(channelPosts(h)).toHaveLength(1);
+      expect(json(updated.blocks)).toContain(`Taken by <@${people.author.id}>. Request #${id}.`);
+      expect(buttonValues(updated)).toEqual({});
+      expect(dmOf(h, people.ae.id).at(-1)?.text).toBe(
+        `<@${people.author.id}> from partner marketing took your request for partner help on *Northwind Logistics*.`,
+      );
+      // The taker gets no ephemeral: the updated post says it.
+      await settle(300);
+      expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
+    });
+
+    it('a second click by someone else hears who took it, and nothing changes', async () => {
+      const h = await start();
+      const { id, post } = await sendRequest(h);
+      await clickTake(h, String(id), authorUser, post);
+      await waitFor(() => channelPosts(h).find((m) => m.edited), 8000, 'the post updated');
+      await waitFor(() => dmOf(h, people.ae.id).length === 2, 8000, 'the claimed DM');
+      const claimed = rows(h)[0];
+      const updates = h.slack.callsTo('chat.update').length;
+
+      h.clock.advance(5 * 60_000);
+      const text = await ephemeralAt(h, await clickTake(h, String(id), memberUser, post));
+      expect(text).toBe(`<@${people.author.id}> already took this request.`);
+      // The first taker clicking again hears the same.
+      expect(await ephemeralAt(h, await clickTake(h, String(id), authorUser, post))).toBe(
+        `<@${people.author.id}> already took this request.`,
+      );
+      await settle();
+      expect(rows(h)[0]).toEqual(claimed);
+      expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+      expect(dmOf(h, people.ae.id)).toHaveLength(2);
+    });
+
+    it('two members clicking at once: exactly one takes it', async () => {
+      const h = await start();
+      const { id, post } = await sendRequest(h);
+      const urls = await Promise.all([
+        clickTake(h, String(id), authorUser, post),
+        clickTake(h, String(id), memberUser, post),
+      ]);
+      const reply = await waitFor(
+        () => h.slack.responses.find((r) => urls.includes(r.url)),
+        4000,
+        'the loser ephemeral',
+      );
+      await settle();
+      const [row] = rows(h);
+      expect(row?.status).toBe('claimed');
+      expect(String(reply.body.text)).toBe(`<@${row?.claimedByUserId}> already took this request.`);
+      expect(h.slack.responses.filter((r) => urls.includes(r.url))).toHaveLength(1);
+      expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+      expect(dmOf(h, people.ae.id)).toHaveLength(2);
+    });
+
+    it('refuses an external (Slack Connect) click and logs it; the request stays open', async () => {
+      const h = await start();
+      const { id, post } = await sendRequest(h);
+      const text = await ephemeralAt(h, await clickTake(h, String(id), partnerUser, post));
+      expect(text).toBe(commandReply.external());
+      // A payload without user.team_id is not ours either.
+      expect(await ephemeralAt(h, await clickTake(h, String(id), { id: people.author.id }, post))).toBe(
+        commandReply.external(),
+      );
+      const refusals = h.logs.filter((l) => l.msg === 'help claim refused: external');
+      expect(refusals).toHaveLength(2);
+      expect(refusals[0]).toMatchObject({ userId: people.partner.id, teamId: PARTNER_TEAM, requestId: id });
+      await settle(300);
+      expect(rows(h)[0]).toMatchObject({ status: 'open', claimedByUserId: null });
+      expect(h.slack.callsTo('chat.update')).toHaveLength(0);
+      // And it can still be taken by partner marketing.
+      await clickTake(h, String(id), authorUser, post);
+      await waitFor(() => rows(h)[0]?.status === 'claimed', 4000, 'claimed');
+    });
+
+    it('answers forged values (not a number, unknown id, huge, negative) with a clean reply, no crash', async () => {
+      const h = await start();
+      const { post } = await sendRequest(h);
+      for (const value of [
+        'abc',
+        '999',
+        '1; drop table help_requests',
+        '99999999999999999999',
+        '-1',
+        '',
+        '1.5',
+      ]) {
+        const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
+        expect(text, value).toBe(helpReplies.notFound());
+      }
+      expect(rows(h)[0]?.status).toBe('open');
+      expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
+      const health = await fetch(`${h.baseUrl}/healthz`);
+      expect(health.status).toBe(200);
+    });
+  });
+
+  describe('configuration', () => {
+    it('without PARTNER_HELP_CHANNEL_ID, `/handoff ask` says it is not set up and opens no modal', async () => {
+      const h = await start({ env: { PARTNER_HELP_CHANNEL_ID: '' } });
+      expect(h.config.partnerHelpChannelId).toBeUndefined();
+      expect(await slash(h, 'ask Northwind')).toBe(helpReplies.notConfigured());
+      await h.interact(globalShortcut(h, aeUser));
+      await waitFor(
+        () => dmOf(h, people.ae.id).some((m) => m.text === helpReplies.notConfigured()),
+        4000,
+        'the shortcut reply',
+      );
+      // A forged submission of the modal is refused inline too.
+      const body = await ackBody(await h.interact(helpSubmission({})));
+      expect(body).toEqual({
+        response_action: 'errors',
+        errors: { [HELP_BLOCK_ID.account]: helpReplies.notConfigured() },
+      });
+      await settle(300);
+      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      expect(rows(h)).toHaveLength(0);
+    });
+
+    it('refuses the Slack Connect partner channel at start (error logged) and then says it is not set up', async () => {
+      const h = await start({ env: { PARTNER_HELP_CHANNEL_ID: channels.partner.id } });
+      const refused = h.logs.find(
+        (l) =>
+          l.level === 50 && String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal'),
+      );
+      expect(refused).toMatchObject({ channelId: channels.partner.id, reason: 'shared externally' });
+      expect(await slash(h, 'ask Northwind')).toBe(helpReplies.notConfigured());
+      const body = await ackBody(await h.interact(helpSubmission({})));
+      expect(body.errors).toEqual({ [HELP_BLOCK_ID.account]: helpReplies.notConfigured() });
+      await settle(300);
+      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      expect(rows(h)).toHaveLength(0);
+      expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
+    });
+
+    it('refuses a private channel the app cannot see at start (not confirmable), even once the app is invited later', async () => {
+      // A private Slack Connect channel the app is not in: conversations.info answers channel_not_found.
+      const sharedPrivate = {
+        id: 'G0PRIVEXT',
+        name: 'ext-meridian-private',
+        is_private: true,
+        is_shared: true,
+        is_ext_shared: true,
+        shared_team_ids: [TEAM, PARTNER_TEAM],
+        members: [] as string[],
+      };
+      const fake = await FakeSlack.start();
+      try {
+        for (const user of Object.values(people)) fake.addUser(user);
+        fake.addChannel(sharedPrivate);
+        const h = await start({ slack: fake, env: { PARTNER_HELP_CHANNEL_ID: sharedPrivate.id } });
+        // Later someone invites the app there: a request must still never land in a partner's channel.
+        fake.addChannel({ ...sharedPrivate, members: [fake.botUserId] });
+        await h.interact(helpSubmission({}));
+        await settle();
+        expect(fake.messages(sharedPrivate.id)).toEqual([]);
+        expect(
+          h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
+        ).toMatchObject({ level: 50, channelId: sharedPrivate.id });
+      } finally {
+        await h?.stop();
+        h = undefined;
+        await fake.stop();
+      }
+    });
+
+    it('refuses a channel whose sharing Slack cannot confirm at start (lookup failing)', async () => {
+      const fake = await FakeSlack.start();
+      try {
+        for (const user of Object.values(people)) fake.addUser(user);
+        fake.addChannel({ ...channels.internal, members: [fake.botUserId] });
+        fake.fail('conversations.info', { error: 'internal_error' });
+        const h = await start({ slack: fake });
+        expect(
+          h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
+        ).toMatchObject({ level: 50, channelId: HELP_CHANNEL, reason: 'lookup failed' });
+        fake.clearFailures();
+        expect(await slash(h, 'ask')).toBe(helpReplies.notConfigured());
+        expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      } finally {
+        await h?.stop();
+        h = undefined;
+        await fake.stop();
+      }
+    });
+  });
+
+  describe('metrics', () => {
+    it('counts requests overall, per requesting AE, per named partner and per taker', async () => {
+      const h = await start();
+      const from = h.clock.now();
+      const first = await sendRequest(h, { account: 'Northwind Logistics', user: aeUser });
+      h.clock.advance(60_000);
+      await sendRequest(h, {
+        account: 'Contoso',
+        partner: 'Meridian Cloud Consulting',
+        user: otherAeUser,
+      });
+      h.clock.advance(60_000);
+      await clickTake(h, String(first.id), authorUser, first.post);
+      await waitFor(() => rows(h).some((r) => r.status === 'claimed'), 4000, 'claimed');
+
+      const m = h.app.metrics.program(from, new Date(h.clock.now().getTime() + 1));
+      expect(m.overall.helpRequests).toBe(2);
+      expect(m.overall.sent).toBe(0);
+      const ae = (id: string) => m.byAe.find((g) => g.key === id);
+      expect(ae(people.ae.id)?.helpRequests).toBe(1);
+      expect(ae(people.otherAe.id)?.helpRequests).toBe(1);
+      expect(m.byPartner).toEqual([
+        expect.objectContaining({
+          key: accountKey('Meridian Cloud Consulting'),
+          label: 'Meridian Cloud Consulting',
+          helpRequests: 1,
+          sent: 0,
+        }),
+      ]);
+      expect(m.byAuthor).toEqual([
+        expect.objectContaining({ key: people.author.id, helpRequests: 1, sent: 0, lastScores: [] }),
+      ]);
+
+      // Outside the period, nothing is counted.
+      const later = h.app.metrics.program(
+        new Date(h.clock.now().getTime() + 1),
+        new Date(h.clock.now().getTime() + 2),
+      );
+      expect(later.overall.helpRequests).toBe(0);
+      expect(later.byAe).toEqual([]);
+    });
+  });
+});

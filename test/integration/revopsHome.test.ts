@@ -1,0 +1,382 @@
+import { and, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { DECLINE_REASONS } from '../../src/domain/decline.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { eventCallback, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+import {
+  acceptInDm,
+  adminUser,
+  allCallsTo,
+  blocksOf,
+  declineInDm,
+  elementsOf,
+  headlineFields,
+  homeClick,
+  homePeriodSelect,
+  imageBlocks,
+  nextPublish,
+  openHome,
+  PNG_SIGNATURE,
+  publishCalls,
+  QUIET,
+  ROLES,
+  revopsUser,
+  sectionTexts,
+  viewOf,
+} from '../support/revopsFlow.js';
+import { postEvent } from '../support/signing.js';
+
+const aeUser = { id: people.ae.id, team_id: TEAM };
+const json = (value: unknown) => JSON.stringify(value);
+
+describe('App Home by role', () => {
+  let h: Harness | undefined;
+
+  async function start(env: Record<string, string> = {}) {
+    h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
+    return h;
+  }
+
+  afterEach(async () => {
+    if (!h) return;
+    // Slack refuses a Home tab over 100 blocks (the fake enforces the limits): every publish must have been taken.
+    const publishes = publishCalls(h);
+    for (const call of publishes) {
+      expect(call.ok, json(call.response)).toBe(true);
+      expect(blocksOf(call).length).toBeLessThanOrEqual(100);
+    }
+    await h.stop();
+    h = undefined;
+  });
+
+  it('shows the AE Accept and Decline for a waiting handoff; Accept there records it and refreshes the home', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const home = await openHome(h, people.ae.id);
+    const decision = elementsOf(blocksOf(home)).filter((e) => e.blockId === `home_decision_${handoff.id}`);
+    expect(decision.map((e) => [e.action_id, e.value])).toEqual([
+      [ACTION_ID.accept, String(handoff.id)],
+      [ACTION_ID.decline, String(handoff.id)],
+    ]);
+    expect(sectionTexts(blocksOf(home)).join('\n')).toContain(`#${handoff.id} *Northwind Logistics*`);
+
+    // Sent Monday 15:00 Berlin; accepted 16:30 Berlin: 1.5 business hours.
+    h.clock.advance(90 * 60_000);
+    const before = publishCalls(h).length;
+    const click = await h.interact(homeClick(ACTION_ID.accept, String(handoff.id), aeUser));
+    expect(click.status).toBe(200);
+    const refreshed = await nextPublish(h, before, 'the home refresh after Accept');
+    expect(refreshed.args.user_id).toBe(people.ae.id);
+
+    const [recorded] = h.database.db.select().from(decisions).all();
+    expect(recorded).toMatchObject({
+      handoffId: handoff.id,
+      decision: 'accepted',
+      decidedByUserId: people.ae.id,
+      decidedByTeamId: TEAM,
+    });
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
+    const accepted = h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(and(eq(handoffEvents.handoffId, handoff.id), eq(handoffEvents.type, 'accepted')))
+      .all();
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]?.businessHours).toBeCloseTo(1.5, 6);
+    expect(accepted[0]?.actorUserId).toBe(people.ae.id);
+
+    const blocks = blocksOf(refreshed);
+    expect(blocks.some((b) => b.block_id === `home_decision_${handoff.id}`)).toBe(false);
+    expect(elementsOf(blocks).map((e) => e.action_id)).not.toContain(ACTION_ID.accept);
+    expect(json(blocks)).toContain('Nothing is waiting for you.');
+    // The accepted deal moved to "Deals in progress".
+    expect(sectionTexts(blocks).join('\n')).toContain('*Deals in progress*');
+    // Slack gives no response_url in the Home tab: no refusal was sent anywhere.
+    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id)).map((m) => m.text)).not.toContainEqual(
+      expect.stringContaining('already'),
+    );
+  });
+
+  it('shows the author what they sent with its state, and the decline reason once the AE declines', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    const first = sectionTexts(blocksOf(await openHome(h, people.author.id))).join('\n');
+    expect(first).toContain('*What you sent*');
+    expect(first).toMatch(
+      new RegExp(
+        `#${handoff.id} \\*Northwind Logistics\\* \\(via Meridian Cloud Consulting\\): with <@U0AE>, answer due`,
+      ),
+    );
+    // The author is not the AE: nothing to answer.
+    expect(elementsOf(blocksOf(publishCalls(h).at(-1))).map((e) => e.action_id)).not.toContain(
+      ACTION_ID.accept,
+    );
+
+    h.clock.advance(30 * 60_000);
+    await declineInDm(h, handoff, dm, 'no_clear_next_step');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('declined');
+
+    const after = sectionTexts(blocksOf(await openHome(h, people.author.id))).join('\n');
+    expect(after).toContain(
+      `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): declined (<@U0AE>) (${DECLINE_REASONS.no_clear_next_step.label})`,
+    );
+    expect(after).not.toContain('answer due');
+  });
+
+  it('gives RevOps the program metrics with an uploaded trend chart, uploaded once for the same picture', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    h.clock.advance(60 * 60_000);
+    await acceptInDm(h, handoff, dm);
+    await waitFor(() => h.database.db.select().from(decisions).all().length === 1, 4000, 'the decision');
+    // Metrics count events up to now, excluded: a minute later (the test clock stands still otherwise).
+    h.clock.advance(60_000);
+
+    const home = await openHome(h, revopsUser.id);
+    const blocks = blocksOf(home);
+    expect(sectionTexts(blocks).join('\n')).toContain('*Program metrics* (RevOps)');
+    const fields = headlineFields(blocks);
+    expect(Object.keys(fields)).toEqual([
+      'Sent',
+      'Answered',
+      'Acceptance rate',
+      'Silence rate (expired)',
+      'Time to decision',
+      'Repeat use',
+      'AE requests for partner help',
+      'Average packet score',
+      'Outcomes, partner-sourced',
+      'Outcomes, partner-influenced',
+    ]);
+    expect(fields.Sent).toBe('1');
+    expect(fields.Answered).toBe('1 (1 accepted, 0 declined)');
+    expect(fields['Acceptance rate']).toBe('100%');
+    expect(fields['Time to decision']).toBe('median 1.0 h · p90 1.0 h');
+    const texts = sectionTexts(blocks);
+    expect(texts.find((t) => t.startsWith('*By partner*'))).toContain('*Meridian Cloud Consulting*: 1 sent');
+    expect(texts.find((t) => t.startsWith('*By AE*'))).toContain(`<@${people.ae.id}>: 1 sent`);
+    expect(texts.find((t) => t.startsWith('*By author*'))).toContain(`<@${people.author.id}>: 1 sent`);
+    const actions = elementsOf(blocks);
+    expect(actions.map((e) => e.action_id)).toEqual(
+      expect.arrayContaining([ACTION_ID.homePeriod, ACTION_ID.homeExport]),
+    );
+
+    const [image, ...more] = imageBlocks(blocks);
+    expect(more).toHaveLength(0);
+    const fileId = image?.slack_file?.id ?? '';
+    expect(fileId).toMatch(/^F[A-Z0-9]{10}$/);
+    expect(image?.alt_text).toContain('1 sent, 100% accepted');
+    const file = h.slack.file(fileId);
+    expect(file).toMatchObject({ name: 'handoff-trend.png', completed: true, processed: true, channels: [] });
+    expect(file?.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(file?.bytes.length).toBe(file?.length);
+
+    // filesUploadV2: get an upload URL, post the bytes, complete (privately: no channel); then wait for processing.
+    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    const [complete] = h.slack.callsTo('files.completeUploadExternal');
+    expect(complete?.args.channel_id).toBeUndefined();
+    expect(json(complete?.args.files)).toContain(fileId);
+    const infos = h.slack.callsTo('files.info').filter((c) => c.args.file === fileId);
+    expect(infos.length).toBeGreaterThanOrEqual(2);
+    const mimetype = (c: (typeof infos)[number]) =>
+      (c.response as { file: { mimetype: string } }).file.mimetype;
+    expect(mimetype(infos[0] as (typeof infos)[number])).toBe('');
+    expect(mimetype(infos.at(-1) as (typeof infos)[number])).toBe('image/png');
+    const completedAt = complete?.at ?? 0;
+    const publishedAt = home.at;
+    expect(publishedAt).toBeGreaterThanOrEqual(completedAt);
+
+    // Same data, same picture: no second upload, the same file shown.
+    const again = await openHome(h, revopsUser.id);
+    expect(imageBlocks(blocksOf(again))[0]?.slack_file?.id).toBe(fileId);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(1);
+    expect(allCallsTo(h, 'files.completeUploadExternal')).toHaveLength(1);
+
+    // An admin sees the metrics too (same picture: the cached file).
+    const admin = await openHome(h, adminUser.id);
+    expect(headlineFields(blocksOf(admin)).Sent).toBe('1');
+    expect(imageBlocks(blocksOf(admin))[0]?.slack_file?.id).toBe(fileId);
+
+    // Anyone else: no metrics, no chart, no upload.
+    for (const userId of [people.ae.id, people.author.id, people.otherAe.id]) {
+      const plain = blocksOf(await openHome(h, userId));
+      expect(imageBlocks(plain)).toHaveLength(0);
+      expect(json(plain)).not.toContain('Program metrics');
+      expect(json(plain)).not.toContain(ACTION_ID.homeExport);
+      expect(Object.keys(headlineFields(plain))).toHaveLength(0);
+    }
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(1);
+    expect(h.slack.files()).toHaveLength(1);
+  });
+
+  it('uploads a new chart when the numbers change', async () => {
+    const h = await start();
+    const first = imageBlocks(blocksOf(await openHome(h, revopsUser.id)))[0]?.slack_file?.id;
+    expect(first).toBeTruthy();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+    const second = blocksOf(await openHome(h, revopsUser.id));
+    expect(headlineFields(second).Sent).toBe('1');
+    const secondId = imageBlocks(second)[0]?.slack_file?.id;
+    expect(secondId).toBeTruthy();
+    expect(secondId).not.toBe(first);
+    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(2);
+  });
+
+  it('republishes with the period RevOps pick, and keeps it in the private metadata', async () => {
+    const h = await start();
+    // One handoff 60 days ago (counts in 90 days, not in 30) and one today.
+    h.clock.set('2026-09-24T13:00:00Z');
+    await sendHandoff(h, {
+      accountName: 'Old Account Ltd',
+      accountDomain: null,
+      opportunityCreatedOn: '2026-09-01',
+      partnerTouchOn: '2026-09-20',
+      partnerNextMoveDate: '2026-10-01',
+    });
+    h.clock.set('2026-11-23T14:00:00Z');
+    await sendHandoff(h, { accountName: 'New Account Ltd', accountDomain: null });
+    h.clock.advance(60_000);
+
+    const home = await openHome(h, revopsUser.id);
+    const select = (call: Parameters<typeof blocksOf>[0]) =>
+      elementsOf(blocksOf(call)).find((e) => e.action_id === ACTION_ID.homePeriod);
+    expect(select(home)?.initial_option?.value).toBe('30d');
+    expect(JSON.parse(viewOf(home).private_metadata ?? '')).toEqual({ period: '30d' });
+    expect(headlineFields(blocksOf(home)).Sent).toBe('1');
+
+    const before = publishCalls(h).length;
+    const picked = await h.interact(homePeriodSelect('90d', revopsUser, viewOf(home).private_metadata ?? ''));
+    expect(picked.status).toBe(200);
+    const refreshed = await nextPublish(h, before, 'the home after the period pick');
+    expect(refreshed.args.user_id).toBe(revopsUser.id);
+    expect(select(refreshed)?.initial_option?.value).toBe('90d');
+    const metadata = viewOf(refreshed).private_metadata ?? '';
+    expect(JSON.parse(metadata)).toEqual({ period: '90d' });
+    expect(headlineFields(blocksOf(refreshed)).Sent).toBe('2');
+    // The export button exports the period shown.
+    expect(elementsOf(blocksOf(refreshed)).find((e) => e.action_id === ACTION_ID.homeExport)?.value).toBe(
+      '90d',
+    );
+
+    // Opening the tab again (Slack sends the published view back) keeps the period.
+    const reopenedBefore = publishCalls(h).length;
+    await postEvent(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      eventCallback(
+        {
+          type: 'app_home_opened',
+          user: revopsUser.id,
+          channel: `D${revopsUser.id}`,
+          tab: 'home',
+          event_ts: '1795442400.000200',
+          view: { id: 'V0HOME', type: 'home', private_metadata: metadata },
+        },
+        'EvPeriodKept',
+      ),
+    );
+    const reopened = await nextPublish(h, reopenedBefore, 'the reopened home');
+    expect(select(reopened)?.initial_option?.value).toBe('90d');
+
+    // A forged period value is ignored: the period in the view's metadata stays.
+    const forgedBefore = publishCalls(h).length;
+    await h.interact(homePeriodSelect('9999d', revopsUser, metadata));
+    const forged = await nextPublish(h, forgedBefore, 'the home after a forged pick');
+    expect(select(forged)?.initial_option?.value).toBe('90d');
+  });
+
+  it('shows no metrics to someone else who forges a period pick', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+    const before = publishCalls(h).length;
+    await h.interact(homePeriodSelect('365d', aeUser));
+    const refreshed = await nextPublish(h, before, 'the home after a forged pick');
+    expect(refreshed.args.user_id).toBe(people.ae.id);
+    const blocks = blocksOf(refreshed);
+    expect(json(blocks)).not.toContain('Program metrics');
+    expect(Object.keys(headlineFields(blocks))).toHaveLength(0);
+    expect(imageBlocks(blocks)).toHaveLength(0);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
+  });
+
+  it('still publishes the numbers, with a note, when the chart cannot be uploaded', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+
+    h.slack.fail('files.getUploadURLExternal', { error: 'internal_error' }, 1);
+    const noUrl = blocksOf(await openHome(h, revopsUser.id));
+    expect(headlineFields(noUrl).Sent).toBe('1');
+    expect(imageBlocks(noUrl)).toHaveLength(0);
+    expect(json(noUrl)).toContain('could not be prepared');
+
+    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);
+    const noCompletion = blocksOf(await openHome(h, revopsUser.id));
+    expect(headlineFields(noCompletion).Sent).toBe('1');
+    expect(imageBlocks(noCompletion)).toHaveLength(0);
+    expect(json(noCompletion)).toContain('could not be prepared');
+    expect(h.logs.filter((l) => l.msg === 'chart image upload failed; shown without it')).toHaveLength(2);
+
+    // Slack is back: the next opening shows the chart.
+    const back = blocksOf(await openHome(h, revopsUser.id));
+    expect(imageBlocks(back)).toHaveLength(1);
+    expect(json(back)).not.toContain('could not be prepared');
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('stays within 100 blocks for a RevOps AE with every list full', async () => {
+    // U0AE is RevOps here: AE of waiting handoffs and of deals in progress, and author/owner of others.
+    const h = await start({ REVOPS_USER_IDS: people.ae.id });
+    const n = 9;
+    let account = 0;
+    const next = () => {
+      account += 1;
+      return { accountName: `Fill Account ${account}`, accountDomain: null };
+    };
+    for (let i = 0; i < n; i += 1) await sendHandoff(h, next());
+    for (let i = 0; i < n; i += 1) {
+      const { handoff, dm } = await sendHandoff(h, next());
+      await acceptInDm(h, handoff, dm);
+    }
+    await waitFor(
+      () => h.database.db.select().from(decisions).all().length === n,
+      8000,
+      'the accepted deals',
+    );
+    const ae = { id: people.ae.id, team_id: TEAM };
+    for (let i = 0; i < 11; i += 1) {
+      const values = { ...next(), aeUserId: people.otherAe.id, ownerUserId: people.ae.id };
+      const submitted = await h.interact(packetSubmission({ user: ae, values }));
+      const pushed = (await submitted.json()) as {
+        response_action: string;
+        view: { private_metadata: string };
+      };
+      expect(pushed.response_action).toBe('push');
+      const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+      const sent = await h.interact(reviewSubmission({ draftId, user: ae }));
+      expect(await sent.json()).toEqual({ response_action: 'clear' });
+    }
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(2 * n + 11);
+    h.clock.advance(60_000);
+
+    const home = await openHome(h, people.ae.id);
+    expect(home.ok, json(home.response)).toBe(true);
+    const blocks = blocksOf(home);
+    // Every list is full (HOME_LIMITS' worst case is 79 blocks with the RevOps section): Slack took it.
+    expect(blocks.length).toBeGreaterThanOrEqual(75);
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    expect(headlineFields(blocks).Sent).toBe(String(2 * n + 11));
+    expect(imageBlocks(blocks)).toHaveLength(1);
+    const texts = json(blocks);
+    expect(texts).toContain('Showing your 8 most recent handoffs.');
+    expect(texts).toContain('Showing the 10 most recent; the oldest are not listed.');
+    expect(blocks.filter((b) => b.block_id?.startsWith('home_decision_'))).toHaveLength(8);
+    expect(h.slack.homeView(people.ae.id)?.blocks).toHaveLength(blocks.length);
+  }, 60_000);
+});

@@ -1,0 +1,239 @@
+import { expect } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import type { HandoffRow } from '../../src/db/schema.js';
+import type { RecordedCall, StoredMessage } from './fakeSlack.js';
+import { type Harness, SIGNING_SECRET, waitFor } from './harness.js';
+import { appHomeOpened, blockAction, declineSubmission } from './payloads.js';
+import { people, TEAM } from './people.js';
+import { postEvent } from './signing.js';
+
+/**
+ * RevOps tests (App Home by role, CSV export, weekly digest): helpers that act as Slack would, and read back what
+ * the fake Slack recorded.
+ */
+
+/** Cron schedules that never fire in a test (1 January, midnight): the tests drive the sweep and the digest. */
+export const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *', DIGEST_SCHEDULE: '0 0 1 1 *' };
+
+/** RevOps (REVOPS_USER_IDS) is Mo; the admin (ADMIN_USER_IDS) is Olu. */
+export const revopsUser = { id: people.member.id, team_id: TEAM };
+export const adminUser = { id: people.owner.id, team_id: TEAM };
+export const ROLES = { REVOPS_USER_IDS: people.member.id, ADMIN_USER_IDS: people.owner.id };
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text?: string };
+  fields?: { text: string }[];
+  elements?: {
+    type: string;
+    action_id?: string;
+    value?: string;
+    initial_option?: { value: string };
+    text?: { text?: string };
+  }[];
+  slack_file?: { id?: string };
+  alt_text?: string;
+};
+
+/** Every views.publish call the fake received (also the refused ones), in order. */
+export const publishCalls = (h: Harness) => h.slack.calls.filter((c) => c.method === 'views.publish');
+
+/** Every Web API call of one method, ok or not. */
+export const allCallsTo = (h: Harness, method: string) => h.slack.calls.filter((c) => c.method === method);
+
+/** Waits for the next views.publish (after `before` of them) to be answered, and returns it. */
+export async function nextPublish(h: Harness, before: number, what = 'views.publish'): Promise<RecordedCall> {
+  return waitFor(
+    () => {
+      const call = publishCalls(h)[before];
+      return call && call.status !== 0 ? call : undefined;
+    },
+    8000,
+    what,
+  );
+}
+
+let eventCounter = 0;
+
+/** The person opens the App Home (a signed app_home_opened event); resolves with the answered publish call. */
+export async function openHome(h: Harness, userId: string): Promise<RecordedCall> {
+  const before = publishCalls(h).length;
+  eventCounter += 1;
+  const response = await postEvent(
+    h.eventsUrl,
+    SIGNING_SECRET,
+    appHomeOpened(userId, `EvRevops${eventCounter}`),
+  );
+  expect(response.status).toBe(200);
+  const call = await nextPublish(h, before, `the App Home of ${userId}`);
+  expect(call.args.user_id).toBe(userId);
+  return call;
+}
+
+export const viewOf = (call: RecordedCall | undefined) =>
+  (call?.args.view ?? {}) as { type: string; private_metadata?: string; blocks: Block[] };
+
+export const blocksOf = (call: RecordedCall | undefined) => viewOf(call).blocks ?? [];
+
+/** Every button and select of a list of blocks: action id, value, block id. */
+export function elementsOf(blocks: readonly Block[]) {
+  return blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => (b.elements ?? []).map((e) => ({ ...e, blockId: b.block_id })));
+}
+
+/** The headline section: its fields as label → value. */
+export function headlineFields(blocks: readonly Block[]): Record<string, string> {
+  const section = blocks.find((b) => b.type === 'section' && (b.fields?.length ?? 0) > 0);
+  return Object.fromEntries(
+    (section?.fields ?? []).map((f) => {
+      const [label = '', ...rest] = f.text.split('\n');
+      return [label.replace(/^\*|\*$/g, ''), rest.join('\n')];
+    }),
+  );
+}
+
+export const imageBlocks = (blocks: readonly Block[]) => blocks.filter((b) => b.type === 'image');
+
+export const sectionTexts = (blocks: readonly Block[]) =>
+  blocks.flatMap((b) => (b.type === 'section' && b.text?.text ? [b.text.text] : []));
+
+/** A click in the App Home: Slack sends the view instead of a message, and no response_url. */
+export function homeClick(
+  actionId: string,
+  value: string,
+  user: { id: string; team_id: string },
+  privateMetadata = '',
+) {
+  const {
+    response_url: _none,
+    channel: _channel,
+    message: _message,
+    ...rest
+  } = blockAction({ actionId, value, user });
+  return {
+    ...rest,
+    container: { type: 'view', view_id: 'V0HOME' },
+    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: privateMetadata },
+  };
+}
+
+/** RevOps pick a period in the App Home's static select. */
+export function homePeriodSelect(
+  period: string,
+  user: { id: string; team_id: string },
+  privateMetadata = '',
+) {
+  const click = homeClick(ACTION_ID.homePeriod, period, user, privateMetadata);
+  return {
+    ...click,
+    actions: [
+      {
+        type: 'static_select',
+        action_id: ACTION_ID.homePeriod,
+        block_id: 'home_revops',
+        selected_option: { text: { type: 'plain_text', text: period }, value: period },
+        action_ts: '1700000001.000200',
+      },
+    ],
+  };
+}
+
+const aeUser = { id: people.ae.id, team_id: TEAM };
+
+/** The AE clicks Accept in the DM the app sent them. */
+export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage) {
+  const response = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(handoff.id),
+      user: aeUser,
+      channelId: dm.channel,
+      messageTs: dm.ts,
+      responseUrl: h.slack.responseUrl({ channel: dm.channel, ts: dm.ts }),
+    }),
+  );
+  expect(response.status).toBe(200);
+}
+
+/** The AE clicks Decline in the DM, then submits the reason modal. */
+export async function declineInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage, reason: string) {
+  const opened = h.slack.callsTo('views.open').length;
+  const click = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.decline,
+      value: String(handoff.id),
+      user: aeUser,
+      channelId: dm.channel,
+      messageTs: dm.ts,
+      triggerId: h.slack.issueTriggerId(),
+      responseUrl: h.slack.responseUrl({ channel: dm.channel, ts: dm.ts }),
+    }),
+  );
+  expect(click.status).toBe(200);
+  await waitFor(() => h.slack.callsTo('views.open').length > opened, 4000, 'the decline modal');
+  const submit = await h.interact(declineSubmission({ handoffId: handoff.id, reason, user: aeUser }));
+  expect(submit.status).toBe(200);
+}
+
+/** A small RFC 4180 parser: quoted fields with doubled quotes, CRLF or LF record ends. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += c;
+      i += 1;
+      continue;
+    }
+    if (c === '"') {
+      if (field !== '') throw new Error(`a quote inside an unquoted field at ${i}`);
+      quoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 1;
+    } else if (c === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
+    i += 1;
+  }
+  if (quoted) throw new Error('unterminated quoted field');
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
+/** CSV text to objects keyed by the header row. */
+export function csvObjects(text: string): { header: string[]; rows: Record<string, string>[] } {
+  const [header = [], ...records] = parseCsv(text);
+  for (const r of records) expect(r).toHaveLength(header.length);
+  return {
+    header,
+    rows: records.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? '']))),
+  };
+}

@@ -1,0 +1,437 @@
+import type { HomeView, KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { appHomeView, HOME_LIMITS, homePeriodFrom, type RevopsHome } from '../../../src/blocks/appHome.js';
+import { weeklyDigest } from '../../../src/blocks/digest.js';
+import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { groupSection, headline, hours, percent } from '../../../src/blocks/metrics.js';
+import type { HandoffRow } from '../../../src/db/schema.js';
+import type {
+  AuthorStats,
+  GroupStats,
+  OutcomeCounts,
+  ProgramMetrics,
+  Stats,
+  WeekStats,
+} from '../../../src/domain/metrics.js';
+import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../../../src/services/metrics.js';
+import { LIMITS, validateMessage, validateView } from '../../support/fakeSlack.js';
+import { fill, worstHandoff } from './fixtures.js';
+import { mrkdwnTexts } from './limits.js';
+
+/** The RevOps surfaces (App Home metrics, weekly digest, metric blocks) rendered from worst-case inputs. */
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
+function* objects(value: unknown): Generator<Obj> {
+  if (Array.isArray(value)) for (const item of value) yield* objects(item);
+  else if (isObj(value)) {
+    yield value;
+    for (const child of Object.values(value)) yield* objects(child);
+  }
+}
+const textOf = (v: unknown) => (isObj(v) && typeof v.text === 'string' ? v.text : '');
+const chars = (s: string) => [...s].length;
+
+const outcomes = (n: number): OutcomeCounts => ({ meeting_held: n, opportunity_created: n, won: n, lost: n });
+
+function stats(over: Partial<Stats> = {}): Stats {
+  return {
+    sent: 0,
+    accepted: 0,
+    declined: 0,
+    expired: 0,
+    answered: 0,
+    acceptanceRate: null,
+    declineRate: null,
+    silenceRate: null,
+    medianHours: null,
+    p90Hours: null,
+    acceptingAes: 0,
+    repeatAes: 0,
+    repeatRate: null,
+    helpRequests: 0,
+    averageScore: null,
+    outcomes: { sourced: outcomes(0), influenced: outcomes(0) },
+    ...over,
+  };
+}
+
+/** Every number as large as a busy program makes it. */
+const busy = (): Stats =>
+  stats({
+    sent: 99_999,
+    accepted: 77_777,
+    declined: 11_111,
+    expired: 11_111,
+    answered: 99_999,
+    acceptanceRate: 0.77777,
+    declineRate: 0.11111,
+    silenceRate: 0.11111,
+    medianHours: 12_345.678,
+    p90Hours: 99_999.999,
+    acceptingAes: 9_999,
+    repeatAes: 9_998,
+    repeatRate: 0.9999,
+    helpRequests: 99_999,
+    averageScore: 17.999,
+    outcomes: { sourced: outcomes(99_999), influenced: outcomes(99_999) },
+  });
+
+const NASTY = fill('&<>!channel<!here>', 150);
+const LONG_USER = `W${fill('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', 40)}`;
+
+function metrics(groups = 60): ProgramMetrics {
+  const byPartner: GroupStats[] = Array.from({ length: groups }, (_, i) => ({
+    key: `partner ${i}`,
+    label: `${i} ${NASTY}`.slice(0, 150),
+    ...busy(),
+  }));
+  const byAe: GroupStats[] = Array.from({ length: groups }, (_, i) => ({
+    key: `${LONG_USER}${i}`,
+    label: `${LONG_USER}${i}`,
+    ...busy(),
+  }));
+  const byAuthor: AuthorStats[] = Array.from({ length: groups }, (_, i) => ({
+    key: `${LONG_USER}A${i}`,
+    label: `${LONG_USER}A${i}`,
+    ...busy(),
+    lastScores: [18, 17, 16],
+  }));
+  const weeks: WeekStats[] = Array.from({ length: 52 }, (_, i) => ({
+    weekStart: `2026-W${i}`,
+    sent: 1,
+    accepted: 1,
+    declined: 0,
+    expired: 0,
+    acceptanceRate: 1,
+    medianHours: 1,
+  }));
+  return {
+    from: new Date('2025-11-23T00:00:00Z'),
+    to: new Date('2026-11-23T00:00:00Z'),
+    timeZone: 'UTC',
+    overall: busy(),
+    byPartner,
+    byAe,
+    byAuthor,
+    weeks,
+  };
+}
+
+const revops = (over: Partial<RevopsHome> = {}): RevopsHome => ({
+  period: '90d',
+  metrics: metrics(),
+  chart: { fileId: 'F0CHART1234', altText: fill('Handoffs per week & <!channel> ', 3000) },
+  trendWeeks: 52,
+  ...over,
+});
+
+/** Full lists in every section, of the longest handoffs, with typed mentions in every text field. */
+function fullLists() {
+  const many = (status: HandoffRow['status'], n: number, base: number) =>
+    Array.from({ length: n }, (_, i) =>
+      worstHandoff('<!channel>&', {
+        id: base + i,
+        status,
+        authorUserId: LONG_USER,
+        ownerUserId: LONG_USER,
+        aeUserId: LONG_USER,
+        outcome: status === 'accepted' ? 'meeting_held' : null,
+      }),
+    );
+  return {
+    awaiting: many('sent', HOME_LIMITS.awaiting + 3, 1000),
+    deals: many('accepted', HOME_LIMITS.deals + 3, 2000),
+    sent: many('declined', HOME_LIMITS.sent + 3, 3000),
+    owned: many('expired', HOME_LIMITS.owned + 3, 4000),
+  };
+}
+
+const blocksOf = (view: HomeView) => view.blocks as unknown as Obj[];
+const homeMrkdwn = (view: HomeView) =>
+  [...objects(view.blocks)].filter((o) => o.type === 'mrkdwn').map((o) => textOf(o));
+
+function expectSectionsWithinLimits(blocks: Obj[]) {
+  for (const block of blocks) {
+    if (block.type === 'section') {
+      expect(chars(textOf(block.text))).toBeLessThanOrEqual(LIMITS.sectionText);
+      const fields = (block.fields ?? []) as Obj[];
+      expect(fields.length).toBeLessThanOrEqual(LIMITS.sectionFields);
+      for (const f of fields) expect(chars(textOf(f))).toBeLessThanOrEqual(LIMITS.sectionField);
+    }
+    if (block.type === 'header') expect(chars(textOf(block.text))).toBeLessThan(LIMITS.headerText);
+  }
+}
+
+describe('App Home with the RevOps section', () => {
+  it('stays within 100 blocks and passes the validator with every list full and worst-case labels', () => {
+    const view = appHomeView({ ...fullLists(), revops: revops() });
+    expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.viewBlocks);
+    expect(validateView(view, ['home'])).toBeNull();
+    expectSectionsWithinLimits(blocksOf(view));
+    // The arithmetic of HOME_LIMITS' comment: at most 83 blocks.
+    expect(view.blocks.length).toBeLessThanOrEqual(83);
+    // Every list is cut with a note where it says so.
+    const shown = JSON.stringify(view);
+    expect(shown).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
+    expect(shown).toContain(`Showing your ${HOME_LIMITS.sent} most recent handoffs`);
+    expect(shown).toContain('more in the CSV export');
+  });
+
+  it('passes the validator with a files lookup that knows the chart as a processed image', () => {
+    const view = appHomeView({ ...fullLists(), revops: revops() });
+    const files = (ref: { id: string } | { url: string }) =>
+      'id' in ref && ref.id === 'F0CHART1234' ? { isImage: true, processed: true } : undefined;
+    expect(validateView(view, ['home'], { files })).toBeNull();
+    // A chart Slack does not know is refused by that lookup: the check is real.
+    const unknown = appHomeView({
+      ...fullLists(),
+      revops: revops({ chart: { fileId: 'F0NOPE', altText: 'x' } }),
+    });
+    expect(validateView(unknown, ['home'], { files })).not.toBeNull();
+  });
+
+  it('escapes user text everywhere: typed mentions stay inert, partner labels are escaped', () => {
+    const view = appHomeView({ ...fullLists(), revops: revops() });
+    const texts = homeMrkdwn(view);
+    for (const text of texts) {
+      expect(text).not.toMatch(/<!(channel|here|everyone)>/);
+      // Every remaining angle bracket opens a mention or a date the app wrote itself.
+      for (const match of text.matchAll(/<([^>]*)>/g)) expect(match[1]).toMatch(/^(@[UW][A-Z0-9]+|!date\^)/);
+    }
+    const partners = texts.find((t) => t.startsWith('*By partner*')) ?? '';
+    expect(partners).toContain('&amp;&lt;&gt;!channel&lt;!here&gt;');
+    expect(partners).toContain(`…and ${60 - 5} more in the CSV export.`);
+    // The five busiest groups of each kind are named (authors and AEs by mention).
+    const aes = texts.find((t) => t.startsWith('*By AE*')) ?? '';
+    expect(aes.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(5);
+    expect(aes).toContain(`<@${LONG_USER}0>`);
+    const authors = texts.find((t) => t.startsWith('*By author*')) ?? '';
+    expect(authors).toContain('last three 18, 17, 16');
+  });
+
+  for (const period of Object.keys(PERIODS) as PeriodKey[]) {
+    it(`selects the period shown (${period}): initial_option is one of the options, and the metadata keeps it`, () => {
+      const view = appHomeView({ awaiting: [], deals: [], sent: [], owned: [], revops: revops({ period }) });
+      const select = [...objects(view.blocks)].find(
+        (o) => o.type === 'static_select' && o.action_id === ACTION_ID.homePeriod,
+      );
+      const options = (select?.options ?? []) as Obj[];
+      expect(options.map((o) => o.value)).toEqual(Object.keys(PERIODS));
+      expect(select?.initial_option).toEqual(options.find((o) => o.value === period));
+      expect(textOf(select?.initial_option && (select.initial_option as Obj).text)).toBe(
+        PERIODS[period].label,
+      );
+      const exportButton = [...objects(view.blocks)].find((o) => o.action_id === ACTION_ID.homeExport);
+      expect(exportButton?.value).toBe(period);
+      expect(homePeriodFrom(view.private_metadata)).toBe(period);
+    });
+  }
+
+  it('shows the chart as a Slack file image, and a context note without an image when it could not be prepared', () => {
+    const withChart = appHomeView({ awaiting: [], deals: [], sent: [], owned: [], revops: revops() });
+    const image = blocksOf(withChart).find((b) => b.type === 'image');
+    expect(image).toMatchObject({ slack_file: { id: 'F0CHART1234' }, title: { text: 'The last 52 weeks' } });
+    expect(chars(String(image?.alt_text))).toBeLessThanOrEqual(LIMITS.imageAltText);
+    expect(JSON.stringify(withChart)).not.toContain('could not be prepared');
+
+    const without = appHomeView({
+      awaiting: [],
+      deals: [],
+      sent: [],
+      owned: [],
+      revops: revops({ chart: null }),
+    });
+    expect(blocksOf(without).some((b) => b.type === 'image')).toBe(false);
+    const note = blocksOf(without).find(
+      (b) => b.type === 'context' && JSON.stringify(b).includes('could not be prepared'),
+    );
+    expect(note).toBeDefined();
+    expect(validateView(without, ['home'])).toBeNull();
+  });
+
+  it('has no RevOps section (and the default period in its metadata) for everyone else', () => {
+    const view = appHomeView({ awaiting: [], deals: [], sent: [], owned: [] });
+    const shown = JSON.stringify(view);
+    expect(shown).not.toContain('Program metrics');
+    expect(shown).not.toContain(ACTION_ID.homePeriod);
+    expect(shown).not.toContain(ACTION_ID.homeExport);
+    expect(homePeriodFrom(view.private_metadata)).toBe(DEFAULT_PERIOD);
+  });
+});
+
+describe('homePeriodFrom', () => {
+  it('reads a known period', () => {
+    for (const period of Object.keys(PERIODS))
+      expect(homePeriodFrom(JSON.stringify({ period }))).toBe(period);
+    expect(homePeriodFrom('{"period":"7d","other":1}')).toBe('7d');
+  });
+
+  it('rejects junk without throwing', () => {
+    const junk = [
+      undefined,
+      '',
+      'not json',
+      '{',
+      'null',
+      '[]',
+      '"7d"',
+      '7',
+      '{}',
+      '{"period":7}',
+      '{"period":null}',
+      '{"period":"1y"}',
+      '{"period":"7D"}',
+      '{"period":" 7d"}',
+      '{"period":"toString"}',
+      '{"period":"constructor"}',
+      '{"period":"__proto__"}',
+      '{"__proto__":{"period":"7d"}}',
+      '{"period":["7d"]}',
+      '{"period":{"toString":"7d"}}',
+    ];
+    for (const metadata of junk) expect(homePeriodFrom(metadata), String(metadata)).toBeUndefined();
+  });
+});
+
+describe('weekly digest', () => {
+  /** Longest account and partner names the packet allows (150 each), typed mentions inside, ordinary user ids. */
+  const atRiskRows = (n: number, base: number, over: Partial<HandoffRow> = {}) =>
+    Array.from({ length: n }, (_, i) =>
+      worstHandoff('<!channel>&', {
+        id: base + i,
+        aeUserId: 'U0123456789',
+        ownerUserId: 'U0987654321',
+        lastActivityAt: new Date('2026-03-01T10:00:00Z'),
+        ...over,
+      }),
+    );
+  const digest = (
+    chart: { fileId: string; altText: string } | null = { fileId: 'F0CHART1234', altText: 'x' },
+  ) =>
+    weeklyDigest({
+      weekLabel: '2026-11-16',
+      stats: busy(),
+      previous: stats(),
+      chart,
+      trendWeeks: 12,
+      atRisk: {
+        dueSoon: atRiskRows(10, 100, { status: 'sent' }),
+        unanswered: atRiskRows(10, 200, { status: 'expired' }),
+        stalled: atRiskRows(10, 300, { status: 'accepted' }),
+      },
+    });
+
+  it('stays within 50 blocks and passes the message validator with long at-risk lists', () => {
+    const message = digest();
+    expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+    expect(validateMessage(message)).toBeNull();
+    expectSectionsWithinLimits(message.blocks as unknown as Obj[]);
+    expect(validateMessage(digest(null))).toBeNull();
+  });
+
+  it('keeps typed mentions inert, names the cut, and keeps its header under 150 characters', () => {
+    const message = digest();
+    for (const text of mrkdwnTexts(message)) expect(text).not.toMatch(/<!(channel|here|everyone)>/);
+    const shown = JSON.stringify(message.blocks);
+    expect(shown).toContain('&lt;!channel&gt;&amp;');
+    expect(shown.match(/…and more: see the App Home or the CSV export\./g)).toHaveLength(3);
+    const header = (message.blocks as unknown as Obj[]).find((b) => b.type === 'header');
+    expect(textOf(header?.text)).toBe('Co-sell handoffs: week of 2026-11-16');
+    expect(chars(textOf(header?.text))).toBeLessThan(LIMITS.headerText);
+    expect(message.text).toBe(
+      'Co-sell handoffs, week of 2026-11-16: 99999 sent, 78% accepted, 11% silent; 30 at risk.',
+    );
+  });
+
+  it('says "None." for empty lists, and "–" for the previous week without answers', () => {
+    const message = weeklyDigest({
+      weekLabel: '2026-11-16',
+      stats: stats(),
+      previous: stats({ sent: 2 }),
+      chart: null,
+      trendWeeks: 12,
+      atRisk: { dueSoon: [], unanswered: [], stalled: [] },
+    });
+    const shown = JSON.stringify(message.blocks);
+    expect(shown.match(/None\./g)).toHaveLength(3);
+    expect(shown).toContain('The week before: 2 sent, – accepted, – silent.');
+    expect(shown).toContain('could not be prepared');
+    expect(validateMessage(message)).toBeNull();
+  });
+});
+
+describe('metric blocks', () => {
+  const fieldTexts = (block: KnownBlock) => ((block as unknown as Obj).fields as Obj[]).map((f) => textOf(f));
+
+  it('headline: null rates and times render as –, at most 10 fields', () => {
+    const block = headline(stats());
+    const fields = fieldTexts(block);
+    expect(fields).toHaveLength(10);
+    expect(fields).toContain('*Acceptance rate*\n–');
+    expect(fields).toContain('*Silence rate (expired)*\n– · declined –');
+    expect(fields).toContain('*Time to decision*\nmedian – · p90 –');
+    expect(fields).toContain('*Repeat use*\n0 of 0 accepting AEs (–)');
+    expect(fields).toContain('*Average packet score*\n–');
+    expect(validateMessage({ text: 'x', blocks: [block] })).toBeNull();
+  });
+
+  it('headline: percentages rounded to whole numbers, hours to one decimal', () => {
+    const fields = fieldTexts(
+      headline(
+        stats({
+          acceptanceRate: 2 / 3,
+          silenceRate: 0.005,
+          declineRate: 0.125,
+          medianHours: 3.04999,
+          p90Hours: 40,
+          repeatRate: 1,
+          repeatAes: 3,
+          acceptingAes: 3,
+          averageScore: 14.25,
+        }),
+      ),
+    );
+    expect(fields).toContain('*Acceptance rate*\n67%');
+    expect(fields).toContain('*Silence rate (expired)*\n1% · declined 13%');
+    expect(fields).toContain('*Time to decision*\nmedian 3.0 h · p90 40.0 h');
+    expect(fields).toContain('*Repeat use*\n3 of 3 accepting AEs (100%)');
+    expect(fields).toContain('*Average packet score*\n14.3/18');
+    expect(percent(0)).toBe('0%');
+    expect(percent(0.994)).toBe('99%');
+    expect(percent(null)).toBe('–');
+    expect(hours(null)).toBe('–');
+    expect(hours(0)).toBe('0.0 h');
+  });
+
+  it('headline: the largest numbers stay within the field limits', () => {
+    const block = headline(busy());
+    expectSectionsWithinLimits([block as unknown as Obj]);
+    expect(validateMessage({ text: 'x', blocks: [block] })).toBeNull();
+  });
+
+  it('groupSection: – for null rates, a note for the rest, and under 3000 characters with any number of groups', () => {
+    const empty = groupSection('By partner', [], 'partner');
+    expect(textOf((empty as unknown as Obj).text)).toBe('*By partner*\nNothing in this period.');
+
+    const quiet: GroupStats = { key: 'k', label: 'Meridian', ...stats({ sent: 1 }) };
+    const one = textOf((groupSection('By partner', [quiet], 'partner') as unknown as Obj).text);
+    expect(one).toBe(
+      '*By partner*\n• *Meridian*: 1 sent · – accepted · – silent · median – · repeat 0/0 · help asks 0',
+    );
+
+    const m = metrics(200);
+    for (const [groups, kind] of [
+      [m.byPartner, 'partner'],
+      [m.byAe, 'user'],
+      [m.byAuthor, 'user'],
+    ] as const) {
+      const block = groupSection('By something', groups, kind) as unknown as Obj;
+      const text = textOf(block.text);
+      expect(text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(5);
+      expect(text).toContain('…and 195 more in the CSV export.');
+      expect(chars(text), kind).toBeLessThanOrEqual(LIMITS.sectionText);
+      expect(validateMessage({ text: 'x', blocks: [block] }), kind).toBeNull();
+    }
+  });
+});
