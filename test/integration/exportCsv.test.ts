@@ -186,8 +186,6 @@ const exportCommand = (h: Harness, text: string, user: { id: string; name: strin
 /** The ephemeral answers posted to slash command response URLs. */
 const responseTexts = (h: Harness) => h.slack.responses.map((r) => String(r.body.text ?? ''));
 
-
-
 describe('the touch log export in Slack', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -200,71 +198,63 @@ describe('the touch log export in Slack', () => {
     return h;
   };
 
-  it(
-    'sends RevOps the CSV in their DM: one row per handoff, decisions, expiry, quoting and the formula guard',
-    async () => {
-      const h = await start();
-      const seeded = await seedFour(h);
+  it('sends RevOps the CSV in their DM: one row per handoff, decisions, expiry, quoting and the formula guard', async () => {
+    const h = await start();
+    const seeded = await seedFour(h);
 
-      const completion = await uploadOf(h, async () => {
-        const response = await exportCommand(h, 'export');
-        expect(response.status).toBe(200);
-      });
-      expect(responseTexts(h)).toEqual([
-        'Preparing the touch log for handoffs sent from 1970-01-01 to 2026-11-26. The CSV will arrive in your DM with me.',
-      ]);
-      expect(h.slack.responses[0]?.body.response_type).toBe('ephemeral');
+    const completion = await uploadOf(h, async () => {
+      const response = await exportCommand(h, 'export');
+      expect(response.status).toBe(200);
+    });
+    expect(responseTexts(h)).toEqual([
+      'Preparing the touch log for handoffs sent from 1970-01-01 to 2026-11-26. The CSV will arrive in your DM with me.',
+    ]);
+    expect(h.slack.responses[0]?.body.response_type).toBe('ephemeral');
 
-      const [open] = h.slack.callsTo('conversations.open');
-      expect(open?.args.users).toBe(revopsUser.id);
-      const dm = h.slack.dmChannelFor(revopsUser.id);
-      expect((open?.response as { channel?: { id?: string } } | undefined)?.channel?.id).toBe(dm);
-      expect(completion.args.channel_id).toBe(dm);
+    const [open] = h.slack.callsTo('conversations.open');
+    expect(open?.args.users).toBe(revopsUser.id);
+    const dm = h.slack.dmChannelFor(revopsUser.id);
+    expect((open?.response as { channel?: { id?: string } } | undefined)?.channel?.id).toBe(dm);
+    expect(completion.args.channel_id).toBe(dm);
 
-      const { fileId, name, text } = uploadedCsv(h, completion);
-      expect(name).toBe('handoff-touch-log-2026-11-26.csv');
-      checkFourRows(text, seeded);
+    const { fileId, name, text } = uploadedCsv(h, completion);
+    expect(name).toBe('handoff-touch-log-2026-11-26.csv');
+    checkFourRows(text, seeded);
 
-      // The file is shared in the DM with the comment; nowhere else.
-      const [message] = h.slack.messages(dm);
-      expect(message?.files?.map((f) => f.id)).toEqual([fileId]);
-      expect(message?.text).toContain('The touch log: 4 handoffs sent from 1970-01-01 to 2026-11-26');
-      expect(message?.text).toContain('do not share with partners');
-      expect(h.slack.file(fileId)?.channels).toEqual([dm]);
-      expect(h.logs.some((l) => l.msg === 'touch log exported' && l.rows === 4)).toBe(true);
-    },
-  );
+    // The file is shared in the DM with the comment; nowhere else.
+    const [message] = h.slack.messages(dm);
+    expect(message?.files?.map((f) => f.id)).toEqual([fileId]);
+    expect(message?.text).toContain('The touch log: 4 handoffs sent from 1970-01-01 to 2026-11-26');
+    expect(message?.text).toContain('do not share with partners');
+    expect(h.slack.file(fileId)?.channels).toEqual([dm]);
+    expect(h.logs.some((l) => l.msg === 'touch log exported' && l.rows === 4)).toBe(true);
+  });
 
-  it(
-    'limits the rows to the days asked for (sent date, in the reporting timezone)',
-    async () => {
-      const h = await start();
-      const old = { opportunityCreatedOn: '2026-09-01', partnerTouchOn: '2026-10-01', accountDomain: null };
-      h.clock.set('2026-10-30T14:00:00Z');
-      await sendHandoff(h, { ...old, accountName: 'October Freight' });
-      h.clock.set('2026-11-01T00:30:00Z');
-      const first = await sendHandoff(h, { ...old, accountName: 'November First Freight' });
-      h.clock.set('2026-11-30T23:30:00Z');
-      const last = await sendHandoff(h, { ...old, accountName: 'November Last Freight' });
-      h.clock.set('2026-12-01T00:30:00Z');
-      await sendHandoff(h, { ...old, accountName: 'December Freight' });
-      h.clock.set('2026-12-02T10:00:00Z');
+  it('limits the rows to the days asked for (sent date, in the reporting timezone)', async () => {
+    const h = await start();
+    const old = { opportunityCreatedOn: '2026-09-01', partnerTouchOn: '2026-10-01', accountDomain: null };
+    h.clock.set('2026-10-30T14:00:00Z');
+    await sendHandoff(h, { ...old, accountName: 'October Freight' });
+    h.clock.set('2026-11-01T00:30:00Z');
+    const first = await sendHandoff(h, { ...old, accountName: 'November First Freight' });
+    h.clock.set('2026-11-30T23:30:00Z');
+    const last = await sendHandoff(h, { ...old, accountName: 'November Last Freight' });
+    h.clock.set('2026-12-01T00:30:00Z');
+    await sendHandoff(h, { ...old, accountName: 'December Freight' });
+    h.clock.set('2026-12-02T10:00:00Z');
 
-      const completion = await uploadOf(h, () => exportCommand(h, 'export 2026-11-01 2026-11-30'));
-      const { rows } = csvObjects(uploadedCsv(h, completion).text);
-      expect(rows.map((r) => [r.handoff_id, r.account])).toEqual([
-        [String(first.handoff.id), 'November First Freight'],
-        [String(last.handoff.id), 'November Last Freight'],
-      ]);
-      expect(responseTexts(h)[0]).toContain('sent from 2026-11-01 to 2026-11-30');
+    const completion = await uploadOf(h, () => exportCommand(h, 'export 2026-11-01 2026-11-30'));
+    const { rows } = csvObjects(uploadedCsv(h, completion).text);
+    expect(rows.map((r) => [r.handoff_id, r.account])).toEqual([
+      [String(first.handoff.id), 'November First Freight'],
+      [String(last.handoff.id), 'November Last Freight'],
+    ]);
+    expect(responseTexts(h)[0]).toContain('sent from 2026-11-01 to 2026-11-30');
 
-      // Only a start: up to now.
-      const second = await uploadOf(h, () => exportCommand(h, 'export 2026-12-01'));
-      expect(csvObjects(uploadedCsv(h, second).text).rows.map((r) => r.account)).toEqual([
-        'December Freight',
-      ]);
-    },
-  );
+    // Only a start: up to now.
+    const second = await uploadOf(h, () => exportCommand(h, 'export 2026-12-01'));
+    expect(csvObjects(uploadedCsv(h, second).text).rows.map((r) => r.account)).toEqual(['December Freight']);
+  });
 
   it('answers a range that is not one with the usage, and uploads nothing', async () => {
     const h = await start();
