@@ -11,6 +11,7 @@ import { registerHandlers } from './handlers/index.js';
 import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
 import { scheduleWeeklyDigest } from './jobs/weeklyDigest.js';
 import { type Logger, slackLogger } from './logger.js';
+import { createReceiver } from './receiver.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
 import { createExports } from './services/exports.js';
@@ -77,9 +78,20 @@ export function buildApp(deps: AppDeps): RunningApp {
   const app = new App({
     token: config.slack.botToken,
     ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
-    customRoutes: [healthz],
+      ? {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          installerOptions: { port: config.port },
+          customRoutes: [healthz],
+        }
+      : {
+          receiver: createReceiver({
+            signingSecret: config.slack.signingSecret ?? '',
+            customRoutes: [healthz],
+            logger: logger.child({ component: 'receiver' }),
+            boltLogger: slackLogger(logger, 'bolt-receiver'),
+          }),
+        }),
     // auth.test runs in start() (initSlackAuth), where a failure is retried or reported, not cached forever.
     deferInitialization: true,
     logger: slackLogger(logger, 'bolt'),

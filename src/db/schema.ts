@@ -148,6 +148,11 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull(),
     nextAttemptAt: timestamp('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /**
+     * Set while a post may have reached Slack without us knowing (sent, then a crash, a timeout or a 5xx): the next
+     * attempt first looks for it in the conversation (by its metadata) instead of posting it twice.
+     */
+    uncertainSince: timestamp('uncertain_since'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
   },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   WebAPIHTTPError,
   WebAPIPlatformError,
@@ -12,9 +13,11 @@ import {
   dueHeads,
   findOutboxByRecordAs,
   findPostedMessage,
+  markCancelled,
   markDead,
   markDelivered,
   markRetry,
+  markSending,
   type OutboxRow,
 } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
@@ -54,14 +57,35 @@ const BATCH = 20;
 
 interface Failure {
   transient: boolean;
+  /** Slack may have acted on it anyway (timeout, connection lost, 5xx): the retry must look before posting. */
+  uncertain?: boolean;
   retryAfterMs?: number;
   message: string;
 }
+
+/** Every post carries this metadata, so a post whose answer was lost can be found instead of sent twice. */
+export const OUTBOX_EVENT_TYPE = 'cosell_handoff_delivery';
+
+/** An opaque id for the row's message (its dedupe key hashed): partner channels see nothing about the handoff. */
+export function deliveryId(row: Pick<OutboxRow, 'dedupeKey'>): string {
+  return createHash('sha256').update(row.dedupeKey).digest('hex').slice(0, 24);
+}
+
+/** Refusals that mean we cannot look for an earlier post (no history scope, no access): post again instead. */
+const CANNOT_LOOK = new Set([
+  'missing_scope',
+  'not_in_channel',
+  'channel_not_found',
+  'not_allowed_token_type',
+]);
+const LOOK_BACK_S = 120;
+const LOOK_PAGES = 5;
 
 class DeliveryError extends Error {
   constructor(
     message: string,
     readonly transient: boolean,
+    readonly uncertain = false,
   ) {
     super(message);
   }
@@ -76,10 +100,11 @@ function classify(error: unknown): Failure {
     };
   }
   if (error instanceof WebAPIRequestError)
-    return { transient: true, message: `request failed: ${error.message}` };
+    return { transient: true, uncertain: true, message: `request failed: ${error.message}` };
   if (error instanceof WebAPIHTTPError) {
     return {
       transient: error.statusCode >= 500 || error.statusCode === 408 || error.statusCode === 429,
+      uncertain: error.statusCode >= 500 || error.statusCode === 408,
       message: `HTTP ${error.statusCode}`,
     };
   }
@@ -87,7 +112,8 @@ function classify(error: unknown): Failure {
     const code = error.data.error;
     return { transient: TRANSIENT_PLATFORM_ERRORS.has(code), message: code };
   }
-  if (error instanceof DeliveryError) return { transient: error.transient, message: error.message };
+  if (error instanceof DeliveryError)
+    return { transient: error.transient, uncertain: error.uncertain, message: error.message };
   // Anything else is a bug on our side: retried a bounded number of times, then parked for a person to look at.
   return { transient: false, message: error instanceof Error ? error.message : String(error) };
 }
@@ -177,7 +203,28 @@ export class OutboxWorker {
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     try {
+      if (row.uncertainSince) {
+        if (row.method === 'response_url') {
+          // An ephemeral cannot be looked up: at most once is the lesser harm than a duplicate.
+          markCancelled(db, row, 'may have been delivered before a crash or timeout; not sent twice');
+          logger.warn({ outboxId: row.id, dedupeKey: row.dedupeKey }, 'uncertain ephemeral not resent');
+          return;
+        }
+        if (row.method === 'chat.postMessage') {
+          const found = await this.findEarlierPost(row, row.uncertainSince);
+          if (found) {
+            markDelivered(db, row, clock.now(), found);
+            logger.info(
+              { outboxId: row.id, dedupeKey: row.dedupeKey, ts: found.ts },
+              'outbox message was already posted; not posting it twice',
+            );
+            return;
+          }
+        }
+      }
       if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, performance.now());
+      // Slack's clock, not the business clock: the lookup compares it with message timestamps.
+      if (row.method !== 'chat.update') markSending(db, row, new Date());
       const posted = await this.send(row);
       markDelivered(db, row, clock.now(), posted);
       logger.debug(
@@ -215,11 +262,64 @@ export class OutboxWorker {
         this.methodBlockedUntil.set(row.method, clock.now().getTime() + failure.retryAfterMs);
       }
       const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
-      markRetry(db, row, new Date(clock.now().getTime() + backoff), failure.message);
+      markRetry(db, row, new Date(clock.now().getTime() + backoff), failure.message, failure.uncertain);
       logger.warn(
         { outboxId: row.id, method: row.method, attempts, retryInMs: backoff, error: failure.message },
         'outbox delivery failed; will retry',
       );
+    }
+  }
+
+  /**
+   * After a crash, a timeout or a 5xx, the post may be in Slack already: look for it by its delivery id among the
+   * app's recent messages in that conversation (or thread). Undefined when it is not there, or when Slack will not
+   * let us look (then it is posted again: at least once rather than never).
+   */
+  private async findEarlierPost(
+    row: OutboxRow,
+    since: Date,
+  ): Promise<{ channelId: string; ts: string } | undefined> {
+    const { client, logger } = this.opts;
+    const id = deliveryId(row);
+    try {
+      let channel = row.channelKey;
+      if (/^[UW]/.test(channel)) {
+        const opened = await client.conversations.open({ users: channel });
+        channel = opened.channel?.id ?? channel;
+      }
+      const oldest = String(Math.floor(since.getTime() / 1000) - LOOK_BACK_S);
+      const threadTs = row.threadOf ? this.targetOf(row.threadOf).ts : undefined;
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOK_PAGES; page += 1) {
+        const args = {
+          channel,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        };
+        const result = threadTs
+          ? await client.conversations.replies({ ...args, ts: threadTs })
+          : await client.conversations.history(args);
+        const hit = result.messages?.find(
+          (m) =>
+            m.metadata?.event_type === OUTBOX_EVENT_TYPE &&
+            (m.metadata.event_payload as { delivery?: unknown } | undefined)?.delivery === id,
+        );
+        if (hit?.ts) return { channelId: channel, ts: hit.ts };
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && CANNOT_LOOK.has(error.data.error)) {
+        logger.warn(
+          { outboxId: row.id, error: error.data.error },
+          'cannot look for an earlier post of an uncertain message; posting it again',
+        );
+        return undefined;
+      }
+      throw error;
     }
   }
 
@@ -248,6 +348,10 @@ export class OutboxWorker {
           });
           args = JSON.parse(JSON.stringify(args).replaceAll(PERMALINK_TOKEN, permalink ?? ''));
         }
+        args = {
+          ...args,
+          metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { delivery: deliveryId(row) } },
+        };
         const result = await client.chat.postMessage(
           args as unknown as Parameters<WebClient['chat']['postMessage']>[0],
         );
@@ -270,7 +374,7 @@ export class OutboxWorker {
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(5_000),
         }).catch((error: unknown) => {
-          throw new DeliveryError(`response_url request failed: ${String(error)}`, true);
+          throw new DeliveryError(`response_url request failed: ${String(error)}`, true, true);
         });
         if (!response.ok)
           throw new DeliveryError(`response_url HTTP ${response.status}`, response.status >= 500);

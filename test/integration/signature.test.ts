@@ -32,6 +32,40 @@ describe('requests are verified before anything happens', () => {
     expect(response.status).toBe(401);
   });
 
+  it('rejects a correctly signed request dated more than five minutes in the future, and logs why', async () => {
+    const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const response = await h.interact(packetSubmission(), { timestamp: sixMinutesAhead });
+    expect(response.status).toBe(401);
+    const refusal = h.logs.find((l) => l.msg === 'Slack request refused');
+    expect(refusal).toMatchObject({
+      reason: 'timestamp in the future',
+      path: '/slack/events',
+      hasSignature: true,
+    });
+  });
+
+  it('accepts a request dated a little in the future (clock skew within the window)', async () => {
+    const response = await h.interact(packetSubmission(), { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(response.status).toBe(200);
+    // The packet is valid, so it was reviewed (not stored until sent): nothing to check in the tables here.
+    h.slack.calls.length = 0;
+  });
+
+  it('refuses a captured request replayed after its window, and logs the refusal without secrets', async () => {
+    const captured = Math.floor(Date.now() / 1000) - 5 * 60 - 5;
+    const body = new URLSearchParams({ payload: JSON.stringify(packetSubmission()) }).toString();
+    const signature = slackSignature(SIGNING_SECRET, captured, body);
+    const response = await h.interact(packetSubmission(), { timestamp: captured, signature });
+    expect(response.status).toBe(401);
+    await settle(50);
+    const refusal = h.logs.find((l) => l.msg === 'Slack request refused');
+    expect(refusal).toMatchObject({ status: 401, requestTimestamp: String(captured) });
+    const logged = JSON.stringify(h.logs);
+    expect(logged).not.toContain(signature);
+    expect(logged).not.toContain(SIGNING_SECRET);
+    expect(logged).not.toContain(h.slack.token);
+  });
+
   it('rejects a body that was changed after signing', async () => {
     const timestamp = Math.floor(Date.now() / 1000);
     const signedBody = new URLSearchParams({ payload: JSON.stringify(packetSubmission()) }).toString();

@@ -44,15 +44,19 @@ describe('manifest.json', () => {
     // commands: /handoff; chat:write: DMs, updates, partner posts; users:read: users.info (timezone, bot,
     // workspace); channels:read + groups:read: conversations.info on the partner channel before sending;
     // im:write: conversations.open for the CSV export's DM; files:write + files:read: chart and CSV uploads and
-    // files.info while Slack processes a chart.
+    // files.info while Slack processes a chart; channels/groups/im:history: after a crash or a timeout, looking for
+    // the app's own post (by its metadata) before posting it again.
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
+        'channels:history',
         'channels:read',
         'chat:write',
         'commands',
         'files:read',
         'files:write',
+        'groups:history',
         'groups:read',
+        'im:history',
         'im:write',
         'users:read',
       ].sort(),

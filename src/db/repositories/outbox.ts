@@ -119,7 +119,13 @@ export function markDelivered(
 ): void {
   exec.transaction((tx) => {
     tx.update(outbox)
-      .set({ status: 'delivered', deliveredAt: now, attempts: row.attempts + 1, lastError: null })
+      .set({
+        status: 'delivered',
+        deliveredAt: now,
+        attempts: row.attempts + 1,
+        lastError: null,
+        uncertainSince: null,
+      })
       .where(eq(outbox.id, row.id))
       .run();
     if (posted && row.recordAs) {
@@ -137,12 +143,66 @@ export function markDelivered(
   });
 }
 
-export function markRetry(exec: Executor, row: OutboxRow, nextAttemptAt: Date, error: string): void {
+/** `uncertain`: Slack may have taken it (timeout, 5xx): keep (or set) the mark so the retry looks first. */
+export function markRetry(
+  exec: Executor,
+  row: OutboxRow,
+  nextAttemptAt: Date,
+  error: string,
+  uncertain = false,
+): void {
   exec
     .update(outbox)
-    .set({ attempts: row.attempts + 1, nextAttemptAt, lastError: error })
+    .set({
+      attempts: row.attempts + 1,
+      nextAttemptAt,
+      lastError: error,
+      // Uncertain: keep the mark written before the send (or set one); certain (Slack refused it): clear it.
+      uncertainSince: uncertain ? sql`coalesce(${outbox.uncertainSince}, ${Date.now()})` : null,
+    })
     .where(eq(outbox.id, row.id))
     .run();
+}
+
+/** Written (and committed) just before a post goes to Slack: a crash after this leaves the row marked uncertain. */
+export function markSending(exec: Executor, row: OutboxRow, now: Date): void {
+  if (row.uncertainSince) return;
+  exec.update(outbox).set({ uncertainSince: now }).where(eq(outbox.id, row.id)).run();
+}
+
+/** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
+export function markCancelled(exec: Executor, row: OutboxRow, reason: string): void {
+  exec
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: reason, uncertainSince: null })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
+
+/** Parked messages, newest first, for admins. */
+export function findDead(exec: Executor, limit: number): OutboxRow[] {
+  return exec
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, 'dead'))
+    .orderBy(desc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function countDead(exec: Executor): number {
+  return (
+    exec.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'dead')).get()?.n ?? 0
+  );
+}
+
+/** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
+export function requeueDead(exec: Executor, now: Date, id?: number): number {
+  return exec
+    .update(outbox)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now })
+    .where(id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)))
+    .run().changes;
 }
 
 export function markDead(exec: Executor, row: OutboxRow, error: string): void {

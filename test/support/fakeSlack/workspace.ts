@@ -57,6 +57,8 @@ export class Workspace {
     'conversations.info': (a) => this.conversationsInfo(a),
     'conversations.open': (a) => this.conversationsOpen(a),
     'chat.postMessage': (a) => this.postMessage(a),
+    'conversations.history': (a) => this.history(a, false),
+    'conversations.replies': (a) => this.history(a, true),
     'chat.update': (a) => this.update(a),
     'chat.delete': (a) => this.deleteMessage(a),
     'chat.getPermalink': (a) => this.getPermalink(a),
@@ -266,6 +268,44 @@ export class Workspace {
     const parent = this.findMessage(channel, String(threadTs));
     if (!parent) return fail('thread_not_found');
     return { ts: parent.thread_ts ?? parent.ts };
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first) and conversations.replies (a thread: the parent, then
+   * its replies, oldest first), as the bot sees them: only where it may post (members, or a D… from
+   * conversations.open; user ids are refused). `oldest`/`latest` bound the ts (exclusive, like Slack's default);
+   * `limit` and `cursor` page; metadata is returned only with `include_all_metadata`.
+   */
+  private history(args: Args, replies: boolean): ApiResult {
+    const target = this.postTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    const oldest = Number(str(args.oldest) ?? '0');
+    const latest = Number(str(args.latest) ?? 'Infinity');
+    let list = (this.messages.get(target.id) ?? []).filter((m) => {
+      const ts = Number(m.ts);
+      return ts > oldest && ts < latest;
+    });
+    if (replies) {
+      const parentTs = str(args.ts);
+      if (!parentTs || !this.findMessage(target.id, parentTs)) return fail('thread_not_found');
+      list = list.filter((m) => m.ts === parentTs || m.thread_ts === parentTs);
+    } else {
+      list = list.filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
+    }
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const start = Number(str(args.cursor)?.replace(/^next:/, '') ?? '0') || 0;
+    const page = list.slice(start, start + limit);
+    const more = start + limit < list.length;
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return {
+      ok: true,
+      messages: page.map((m) => {
+        const { metadata: _hidden, ...rest } = this.messageObject(m);
+        return withMetadata ? this.messageObject(m) : rest;
+      }),
+      has_more: more,
+      response_metadata: { next_cursor: more ? `next:${start + limit}` : '' },
+    };
   }
 
   private postMessage(args: Args): ApiResult {
