@@ -24,6 +24,7 @@ import { OutboxWorker } from './services/outboxWorker.js';
 import { createOutcomes } from './services/outcomes.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
+import { createParked } from './services/parked.js';
 import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
@@ -202,7 +203,21 @@ export function buildApp(deps: AppDeps): RunningApp {
   });
   const seesMetrics = (userId: string) =>
     config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId);
-  const home = createHome({ db, metrics, files, seesMetrics, trendWeeks: config.revopsReporting.trendWeeks });
+  const parked = createParked({
+    db,
+    clock,
+    logger: logger.child({ component: 'parked' }),
+    adminUserIds: config.adminUserIds,
+    onOutboxWrite,
+  });
+  const home = createHome({
+    db,
+    metrics,
+    files,
+    seesMetrics,
+    trendWeeks: config.revopsReporting.trendWeeks,
+    parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
+  });
   const replies = createReplies({ db, clock, onOutboxWrite });
   const exports = createExports({
     db,
@@ -275,6 +290,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       onOutboxWrite,
     }),
     exports,
+    parked,
     workspace,
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: async (userId, internalTeamIds) => {

@@ -14,7 +14,7 @@ import { context, handoffTitle, pt, section } from './parts.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 10 blocks) the worst case stays under Slack's
- * 100 blocks per Home tab: 1 + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 8 + 1) + (2 + 2×10 + 1) = 83.
+ * 100 blocks per Home tab: 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 8 + 1) + (2 + 2×10 + 1) = 84.
  */
 export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as const;
 
@@ -37,6 +37,8 @@ export interface HomeModel {
   owned: HandoffRow[];
   /** Program metrics: only for RevOps and admins. */
   revops?: RevopsHome;
+  /** Admins: how many messages Slack refused for good are parked. */
+  parked?: number;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -103,6 +105,13 @@ function sentState(h: HandoffRow): string {
 /** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
 export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
+  if (model.parked) {
+    blocks.push(
+      section(
+        `:warning: *${model.parked} message${model.parked === 1 ? '' : 's'} parked*: Slack refused ${model.parked === 1 ? 'it' : 'them'} for good. Type \`/handoff outbox\` to see why and retry.`,
+      ),
+    );
+  }
   if (model.revops) blocks.push(...revopsBlocks(model.revops), { type: 'divider' });
 
   blocks.push(section('*Waiting for your answer*'));

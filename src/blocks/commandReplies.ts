@@ -12,6 +12,7 @@ export const commandReply = {
       '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
       '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
       '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: RevOps get the touch log as a CSV in their DM.',
+      '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: admins see and resend messages Slack refused for good.',
       'Your App Home shows what waits for you, what you sent and, for RevOps, the trust metrics.',
     ].join('\n'),
   external: () =>

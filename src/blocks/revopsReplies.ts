@@ -11,3 +11,42 @@ export const exportReplies = {
     'I could not upload the touch log to Slack just now. Please try the export again in a few minutes.',
   forbidden: () => 'The touch log export is for RevOps (REVOPS_USER_IDS) and admins.',
 };
+
+const where = (row: { channelKey: string; method: string }) =>
+  row.method === 'response_url'
+    ? 'an ephemeral reply'
+    : /^[UW]/.test(row.channelKey)
+      ? `a DM to <@${row.channelKey}>`
+      : `<#${row.channelKey}>`;
+
+export const parkedReplies = {
+  list: (
+    rows: readonly {
+      id: number;
+      method: string;
+      channelKey: string;
+      handoffId: number | null;
+      attempts: number;
+      lastError: string | null;
+    }[],
+    total: number,
+  ) =>
+    rows.length === 0
+      ? 'No message is parked: everything the app owed Slack was delivered.'
+      : [
+          `*${total} parked message${total === 1 ? '' : 's'}* (Slack refused them for good; fix the cause, e.g. invite the app, then retry):`,
+          ...rows.map(
+            (r) =>
+              `• #${r.id}: ${r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${r.attempts} attempts, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
+          ),
+          total > rows.length ? `…and ${total - rows.length} older.` : '',
+          'Retry one with `/handoff outbox retry <#>`, or all with `/handoff outbox retry all`.',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+  requeued: (n: number) =>
+    n === 0
+      ? 'Nothing to retry: no such parked message.'
+      : `Queued ${n} parked message${n === 1 ? '' : 's'} again.`,
+  forbidden: () => 'Only admins (ADMIN_USER_IDS) can see and retry parked messages. Nothing was changed.',
+};

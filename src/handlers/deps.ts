@@ -7,6 +7,7 @@ import type { PeriodKey } from '../services/metrics.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
+import type { Parked } from '../services/parked.js';
 import type { Replies } from '../services/replies.js';
 import type { Revops } from '../services/revops.js';
 import type { InstalledWorkspace } from '../slackAuth.js';
@@ -24,6 +25,7 @@ export interface HandlerDeps {
   home: (userId: string, period?: PeriodKey) => Promise<HomeView>;
   helpRequests: HelpRequests;
   exports: Exports;
+  parked: Parked;
   /** The installing workspace: members of other organizations (Slack Connect) are external. */
   workspace: InstalledWorkspace;
   /** The app joined a channel: release what waited there; returns how many messages. */

@@ -21,6 +21,8 @@ export interface HomeDeps {
   /** RevOps and admins (by user id: the App Home is only opened by members of the installing workspace). */
   seesMetrics: (userId: string) => boolean;
   trendWeeks: number;
+  /** Admins see how many messages are parked. */
+  parkedFor: (userId: string) => number | undefined;
 }
 
 /** What a person's App Home shows, by role. */
@@ -55,6 +57,7 @@ export function createHome(deps: HomeDeps) {
         sent,
         owned: findOwnedNeedingAttention(db, userId, HOME_LIMITS.owned + 1),
         ...(deps.seesMetrics(userId) ? { revops: await revopsSection(period) } : {}),
+        parked: deps.parkedFor(userId),
       },
       reasons,
     );

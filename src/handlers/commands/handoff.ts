@@ -4,7 +4,7 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral } from '../../blocks/ephemerals.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
-import { exportReplies } from '../../blocks/revopsReplies.js';
+import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
 import type { RequestContext } from '../../services/handoffs.js';
 import type { HandlerDeps } from '../deps.js';
 
@@ -42,6 +42,7 @@ export function handoffCommand(deps: HandlerDeps) {
       return openModal(helpRequestModal(rest.length > 0 ? { accountName: rest.join(' ') } : {}));
     }
     if (sub === 'export') return exportCommand(deps, ctx, rest, reply);
+    if (sub === 'outbox') return reply(outboxCommand(deps, ctx, rest));
     await openModal(packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }));
 
     async function openModal(view: ModalView) {
@@ -53,6 +54,23 @@ export function handoffCommand(deps: HandlerDeps) {
       }
     }
   };
+}
+
+/** `/handoff outbox` lists parked messages; `/handoff outbox retry <#|all>` queues them again. Admins only. */
+function outboxCommand(deps: HandlerDeps, ctx: RequestContext, words: string[]): string {
+  const [verb = '', target = ''] = words;
+  if (verb === '') {
+    const result = deps.parked.list(ctx);
+    return result.kind === 'forbidden'
+      ? parkedReplies.forbidden()
+      : parkedReplies.list(result.rows, result.total);
+  }
+  const id = Number(target.replace(/^#/, ''));
+  if (verb.toLowerCase() !== 'retry' || (target.toLowerCase() !== 'all' && !Number.isSafeInteger(id))) {
+    return commandReply.usage('/handoff outbox, or /handoff outbox retry <#|all>');
+  }
+  const result = deps.parked.retry(ctx, target.toLowerCase() === 'all' ? undefined : id);
+  return result.kind === 'forbidden' ? parkedReplies.forbidden() : parkedReplies.requeued(result.requeued);
 }
 
 /** `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`: RevOps get the touch log CSV in their DM. */

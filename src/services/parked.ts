@@ -1,0 +1,59 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { countDead, findDead, requeueDead } from '../db/repositories/outbox.js';
+import type { OutboxRow } from '../db/schema.js';
+import { isInternalActor } from '../domain/actor.js';
+import type { Logger } from '../logger.js';
+import type { RequestContext } from './handoffs.js';
+
+export interface ParkedDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  adminUserIds: readonly string[];
+  onOutboxWrite: () => void;
+}
+
+/** Messages Slack refused for good, parked by the outbox: admins see them and send them again after a fix. */
+export function createParked(deps: ParkedDeps) {
+  const { db, clock, logger } = deps;
+  const isAdmin = (ctx: RequestContext) =>
+    isInternalActor(ctx.actor, ctx.internalTeamIds) && deps.adminUserIds.includes(ctx.actor.userId);
+
+  function refuse(ctx: RequestContext, what: string): { kind: 'forbidden' } {
+    logger.warn(
+      { userId: ctx.actor.userId, teamId: ctx.actor.teamId, what },
+      'parked-message action refused',
+    );
+    return { kind: 'forbidden' };
+  }
+
+  function list(
+    ctx: RequestContext,
+    limit = 20,
+  ): { kind: 'forbidden' } | { kind: 'done'; rows: OutboxRow[]; total: number } {
+    if (!isAdmin(ctx)) return refuse(ctx, 'list');
+    return { kind: 'done', rows: findDead(db, limit), total: countDead(db) };
+  }
+
+  /** Puts one parked message (or all of them) back in the queue. */
+  function retry(
+    ctx: RequestContext,
+    id?: number,
+  ): { kind: 'forbidden' } | { kind: 'done'; requeued: number } {
+    if (!isAdmin(ctx)) return refuse(ctx, 'retry');
+    const requeued = requeueDead(db, clock.now(), id);
+    logger.info({ by: ctx.actor.userId, id: id ?? 'all', requeued }, 'parked messages requeued');
+    if (requeued > 0) deps.onOutboxWrite();
+    return { kind: 'done', requeued };
+  }
+
+  return {
+    list,
+    retry,
+    count: () => countDead(db),
+    isAdminUser: (userId: string) => deps.adminUserIds.includes(userId),
+  };
+}
+
+export type Parked = ReturnType<typeof createParked>;
