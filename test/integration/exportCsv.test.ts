@@ -373,13 +373,7 @@ describe('npm run export (dist/export.js)', () => {
   }
 
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-      },
-    );
+    // dist/ is built once for all tests by test/globalSetup.ts.
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
     // Seeded through the app, in the past: the CLI counts up to the real now.
     const h = await startHarness({ env: QUIET, now: '2026-10-26T14:00:00Z' });

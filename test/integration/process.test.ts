@@ -30,13 +30,7 @@ function run(env: Record<string, string>) {
 describe('the production entry point (dist/main.js, as npm start runs it)', () => {
   let dir: string;
   beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: root,
-      },
-    );
+    // dist/ is built once for all tests by test/globalSetup.ts.
     dir = mkdtempSync(join(tmpdir(), 'handoff-main-'));
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,12 +13,14 @@ export function acceptAction(deps: HandlerDeps) {
     client,
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
+    // Recorded before the ack (one fast local transaction): a click Slack saw acknowledged is never lost, even if
+    // the process dies right after answering.
     const result = deps.handoffs.decide({
       ...requestContext(body, deps.config.internalTeamIds),
       handoffId: handoffIdFromAction(body),
       decision: 'accepted',
     });
+    await ack();
     if (result.kind !== 'recorded')
       deps.replies.ephemeral(body.response_url, refusalMessage(result), body.user.id);
     await refreshHomeIfThere(deps, body, { client, logger });

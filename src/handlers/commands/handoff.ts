@@ -27,6 +27,9 @@ export function handoffCommand(deps: HandlerDeps) {
     const reply = (message: string) => deps.replies.ephemeral(command.response_url, message, command.user_id);
     const membership = await deps.memberOf(command.user_id, internalTeamIds);
     if (membership !== 'internal') {
+      logger.warn(
+        `/handoff refused for ${command.user_id} (team ${command.team_id}): ${membership === 'external' ? 'not a member of our workspace' : 'users.info unavailable'}`,
+      );
       reply(membership === 'external' ? commandReply.external() : commandReply.slackUnavailable());
       return;
     }
