@@ -1,0 +1,886 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandReply } from '../../src/blocks/commandReplies.js';
+import {
+  outcomeRefusalMessage,
+  ownerRefusalMessage,
+  ownerRefusalPlain,
+  refusalMessage,
+  refusalPlain,
+} from '../../src/blocks/ephemerals.js';
+import { helpReplies } from '../../src/blocks/helpRequest.js';
+import { ACTION_ID, CALLBACK_ID, SHORTCUT_ID } from '../../src/blocks/ids.js';
+import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
+import {
+  classificationCorrections,
+  decisions,
+  type HandoffRow,
+  handoffEvents,
+  helpRequests,
+  outcomes,
+} from '../../src/db/schema.js';
+import type { Outcome } from '../../src/domain/outcomes.js';
+import { type Harness, waitFor } from '../support/harness.js';
+import {
+  ACTOR_KEYS,
+  type ActorKey,
+  ADMIN,
+  click,
+  commandFieldsFor,
+  dmOf,
+  ensureParked,
+  expectNotRefused,
+  globalShortcut,
+  HANDOFF_ACTOR_LABEL,
+  HANDOFF_ACTORS,
+  HandoffPool,
+  HELP_CHANNEL,
+  HelpPool,
+  handoffRow,
+  helpSubmission,
+  homeClick,
+  homePeriodPick,
+  nextResellerNames,
+  OTHER_ACTOR_LABEL,
+  OTHER_ACTORS,
+  openedView,
+  openHome,
+  outboxRow,
+  ownerFor,
+  type Reply,
+  refusalText,
+  registerReseller,
+  replyAt,
+  resellerRow,
+  type SlackUser,
+  settled,
+  shown,
+  slash,
+  snapshot,
+  startMatrixHarness,
+  submitView,
+  userFor,
+} from '../support/matrix.js';
+import { extendSubmission, metadataFor, reassignSubmission } from '../support/ownerFlow.js';
+import { lostSubmission, opportunitySubmission, outcomeAction } from '../support/partnerFlow.js';
+import { declineSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * Who may do what, cell by cell: every action against every kind of actor, through the real app as Slack sends the
+ * requests. An allowed cell checks the effect (the tables and what the actor sees); a refused cell checks the
+ * refusal the actor sees and that no table changed (outbox rows aside from the refusal reply included).
+ *
+ * Spec (README "Who may act", owner actions, outcomes, "RevOps"):
+ * - Accept, Decline, the decline modal: the AE only (same user id and team id), while open.
+ * - Reassign, Extend (buttons and modals), Withdraw: the owner or an admin (internal).
+ * - Outcomes (meeting held, won, opportunity and lost modals): the AE, the owner or an admin (internal), accepted.
+ * - "I'll take it", the partner-help shortcut and modal: any internal member.
+ * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
+ *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
+ * - App Home "Program metrics": RevOps and admins only.
+ */
+
+/**
+ * Cells where the app does not do what the spec says: run with `it.fails` (so the suite stays green while the
+ * deviation stands) and listed in the report. Key: `<family> / <action> / <actor key>`.
+ */
+const DEVIATIONS = new Map<string, string>();
+
+function cell(family: string, action: string, key: ActorKey) {
+  return DEVIATIONS.has(`${family} / ${action} / ${key}`) ? it.fails : it;
+}
+
+/** Not one of ours by the interaction's own user.team_id. */
+const INTERACTION_EXTERNAL: readonly ActorKey[] = ['external', 'aeForeignTeam', 'noTeamId'];
+const isExternalInteraction = (key: ActorKey) => INTERACTION_EXTERNAL.includes(key);
+
+interface Seen {
+  opens: number;
+  uploads: number;
+  ownerDm: number;
+}
+
+interface CellPlan {
+  allowed: boolean;
+  act(seen: Seen): Promise<Reply>;
+  /** The refusal this actor would get. */
+  refusal: string;
+  /** When allowed: waits for the effect and checks it (tables and what the actor sees). */
+  effect(reply: Reply, seen: Seen): Promise<void>;
+  /** Allowed, and yet nothing to store: a modal opens or an answer is shown. */
+  readOnly?: boolean;
+  /** A button in a message: allowed, it answers with no ephemeral at all. */
+  silentWhenAllowed?: boolean;
+}
+
+const uploadStarts = (h: Harness) => h.slack.calls.filter((c) => c.method === 'files.getUploadURLExternal');
+const completions = (h: Harness) => h.slack.callsTo('files.completeUploadExternal');
+
+async function runCell(h: Harness, plan: CellPlan): Promise<void> {
+  await settled(h);
+  const before = snapshot(h);
+  const seen: Seen = {
+    opens: h.slack.callsTo('views.open').length,
+    uploads: uploadStarts(h).length,
+    ownerDm: 0,
+  };
+  const reply = await plan.act(seen);
+  if (plan.allowed) {
+    await plan.effect(reply, seen);
+    await settled(h);
+    if (plan.readOnly) expect(snapshot(h)).toEqual(before);
+    if (plan.silentWhenAllowed && reply.via === 'response_url') {
+      expect(h.slack.responses.filter((r) => r.url === reply.url)).toEqual([]);
+    }
+    expectNotRefused(h, reply, plan.refusal);
+  } else {
+    expect(await refusalText(h, reply)).toBe(plan.refusal);
+    await settled(h);
+    expect(snapshot(h)).toEqual(before);
+    expect(h.slack.callsTo('views.open')).toHaveLength(seen.opens);
+    expect(uploadStarts(h)).toHaveLength(seen.uploads);
+  }
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// Actions on a handoff.
+
+const eventsOf = (h: Harness, handoffId: number) =>
+  h.database.db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, handoffId)).all();
+
+/** A state change by `user`: one touch-log row of that type with them as the actor, and the owner told by DM. */
+async function changed(h: Harness, handoff: HandoffRow, user: SlackUser, seen: Seen, type: string) {
+  const events = await waitFor(
+    () => {
+      const found = eventsOf(h, handoff.id).filter((e) => e.type === type);
+      return found.length > 0 && found;
+    },
+    4000,
+    `the ${type} event`,
+  );
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ actorUserId: user.id, actorTeamId: TEAM });
+  await waitFor(
+    () =>
+      dmOf(h, handoff.ownerUserId)
+        .slice(seen.ownerDm)
+        .some((m) => shown(m).includes(handoff.accountName)),
+    8000,
+    'the owner told',
+  );
+}
+
+async function modalFor(h: Harness, handoff: HandoffRow, seen: Seen, callbackId: string) {
+  const view = await openedView(h, seen.opens, callbackId);
+  expect(JSON.parse(view.private_metadata)).toMatchObject({ handoffId: handoff.id });
+}
+
+interface HandoffAction {
+  name: string;
+  state: 'sent' | 'accepted';
+  allowed: readonly ActorKey[];
+  /** Accept and decline: the payload without user.team_id carries the AE's own id. */
+  aeOnly?: boolean;
+  /** A button that opens a modal: allowed, it changes nothing yet. */
+  opensModal?: boolean;
+  act(h: Harness, handoff: HandoffRow, user: SlackUser): Promise<Reply>;
+  refusal(handoff: HandoffRow, external: boolean): string;
+  effect(h: Harness, handoff: HandoffRow, user: SlackUser, seen: Seen): Promise<void>;
+}
+
+const AE_ONLY: readonly ActorKey[] = ['ae'];
+const OWNER_OR_ADMIN: readonly ActorKey[] = ['ownerAuthor', 'ownerNotAuthor', 'admin'];
+const AE_OWNER_OR_ADMIN: readonly ActorKey[] = ['ae', 'ownerAuthor', 'ownerNotAuthor', 'admin'];
+
+const decisionRefusal = (handoff: HandoffRow, external: boolean) =>
+  refusalMessage(external ? { kind: 'external' } : { kind: 'not_ae', handoff });
+const decisionRefusalInline = (handoff: HandoffRow, external: boolean) =>
+  refusalPlain(external ? { kind: 'external' } : { kind: 'not_ae', handoff });
+const ownerRefusal = (handoff: HandoffRow, external: boolean) =>
+  ownerRefusalMessage(external ? { kind: 'external' } : { kind: 'not_owner', handoff });
+const ownerRefusalInline = (handoff: HandoffRow, external: boolean) =>
+  ownerRefusalPlain(external ? { kind: 'external' } : { kind: 'not_owner', handoff });
+const outcomeRefusal = (handoff: HandoffRow, external: boolean) =>
+  outcomeRefusalMessage(external ? { kind: 'external' } : { kind: 'not_allowed', handoff });
+/** The modal shows it as plain text: no mention, no bold (src/handlers/views/outcomeSubmit.ts). */
+const outcomeRefusalInline = (handoff: HandoffRow, external: boolean) =>
+  outcomeRefusal(handoff, external)
+    .replace(/ \(<@[A-Z0-9]+>\)/g, '')
+    .replace(/\*/g, '');
+
+function outcomeClick(outcome: Outcome): HandoffAction {
+  return {
+    name: `${outcome === 'meeting_held' ? 'Meeting held' : 'Won'} button`,
+    state: 'accepted',
+    allowed: AE_OWNER_OR_ADMIN,
+    act: (h, handoff, user) => click(h, outcomeAction(outcome), String(handoff.id), user),
+    refusal: outcomeRefusal,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, outcome);
+      expect(handoffRow(h, handoff.id).outcome).toBe(outcome);
+      const steps = h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all();
+      expect(steps).toEqual([expect.objectContaining({ outcome, recordedByUserId: user.id })]);
+    },
+  };
+}
+
+function outcomeModalButton(outcome: 'opportunity_created' | 'lost'): HandoffAction {
+  return {
+    name: `${outcome === 'lost' ? 'Closed lost' : 'Opportunity created'} button (opens the modal)`,
+    state: 'accepted',
+    allowed: AE_OWNER_OR_ADMIN,
+    opensModal: true,
+    act: (h, handoff, user) => click(h, outcomeAction(outcome), String(handoff.id), user),
+    refusal: outcomeRefusal,
+    effect: (h, handoff, _user, seen) =>
+      modalFor(h, handoff, seen, outcome === 'lost' ? CALLBACK_ID.lost : CALLBACK_ID.opportunity),
+  };
+}
+
+const HANDOFF_ACTIONS: readonly HandoffAction[] = [
+  {
+    name: 'Accept button',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.accept, String(handoff.id), user),
+    refusal: decisionRefusal,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'accepted');
+      expect(handoffRow(h, handoff.id).status).toBe('accepted');
+      expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
+        [expect.objectContaining({ decision: 'accepted', decidedByUserId: user.id, decidedByTeamId: TEAM })],
+      );
+      // The AE's copy of the packet says so, in place.
+      await waitFor(
+        () =>
+          dmOf(h, people.ae.id).some(
+            (m) => shown(m).includes(`Handoff #${handoff.id} `) && shown(m).includes('*Accepted*'),
+          ),
+        8000,
+        'the AE DM updated',
+      );
+    },
+  },
+  {
+    name: 'Decline button (opens the modal)',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    opensModal: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.decline, String(handoff.id), user),
+    refusal: decisionRefusal,
+    effect: (h, handoff, _user, seen) => modalFor(h, handoff, seen, CALLBACK_ID.decline),
+  },
+  {
+    name: 'decline modal submit',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    act: (h, handoff, user) =>
+      submitView(h, declineSubmission({ handoffId: handoff.id, reason: 'timing', user })),
+    refusal: decisionRefusalInline,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'declined');
+      expect(handoffRow(h, handoff.id).status).toBe('declined');
+      expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
+        [expect.objectContaining({ decision: 'declined', reasonCode: 'timing', decidedByUserId: user.id })],
+      );
+    },
+  },
+  {
+    name: 'Reassign button (opens the modal)',
+    state: 'sent',
+    allowed: OWNER_OR_ADMIN,
+    opensModal: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.reassign, String(handoff.id), user),
+    refusal: ownerRefusal,
+    effect: (h, handoff, _user, seen) => modalFor(h, handoff, seen, CALLBACK_ID.reassign),
+  },
+  {
+    name: 'reassign modal submit',
+    state: 'sent',
+    allowed: OWNER_OR_ADMIN,
+    act: (h, handoff, user) =>
+      submitView(
+        h,
+        reassignSubmission({
+          privateMetadata: metadataFor(handoff),
+          newAeUserId: people.otherAe.id,
+          days: '3',
+          user,
+        }),
+      ),
+    refusal: ownerRefusalInline,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'reassigned');
+      expect(handoffRow(h, handoff.id)).toMatchObject({
+        status: 'sent',
+        aeUserId: people.otherAe.id,
+        assignment: handoff.assignment + 1,
+      });
+      await waitFor(
+        () => dmOf(h, people.otherAe.id).some((m) => shown(m).includes(`Handoff #${handoff.id} `)),
+        8000,
+        'the new AE DM',
+      );
+    },
+  },
+  {
+    name: 'Extend button (opens the modal)',
+    state: 'sent',
+    allowed: OWNER_OR_ADMIN,
+    opensModal: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.extend, String(handoff.id), user),
+    refusal: ownerRefusal,
+    effect: (h, handoff, _user, seen) => modalFor(h, handoff, seen, CALLBACK_ID.extend),
+  },
+  {
+    name: 'extend modal submit',
+    state: 'sent',
+    allowed: OWNER_OR_ADMIN,
+    act: (h, handoff, user) =>
+      submitView(h, extendSubmission({ privateMetadata: metadataFor(handoff), days: '2', user })),
+    refusal: ownerRefusalInline,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'extended');
+      const after = handoffRow(h, handoff.id);
+      expect(after.status).toBe('sent');
+      expect(after.dueAt.getTime()).toBeGreaterThan(handoff.dueAt.getTime());
+    },
+  },
+  {
+    name: 'Withdraw button',
+    state: 'sent',
+    allowed: OWNER_OR_ADMIN,
+    act: (h, handoff, user) => click(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, user),
+    refusal: ownerRefusal,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'withdrawn');
+      expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    },
+  },
+  outcomeClick('meeting_held'),
+  outcomeClick('won'),
+  outcomeModalButton('opportunity_created'),
+  outcomeModalButton('lost'),
+  {
+    name: 'opportunity modal submit',
+    state: 'accepted',
+    allowed: AE_OWNER_OR_ADMIN,
+    act: (h, handoff, user) =>
+      submitView(h, opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-MATRIX-1', user })),
+    refusal: outcomeRefusalInline,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'opportunity_created');
+      expect(handoffRow(h, handoff.id).outcome).toBe('opportunity_created');
+      expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
+        expect.objectContaining({ crmOpportunity: 'OPP-MATRIX-1', recordedByUserId: user.id }),
+      ]);
+    },
+  },
+  {
+    name: 'lost modal submit',
+    state: 'accepted',
+    allowed: AE_OWNER_OR_ADMIN,
+    act: (h, handoff, user) =>
+      submitView(h, lostSubmission({ handoffId: handoff.id, reason: 'timing', note: null, user })),
+    refusal: outcomeRefusalInline,
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'lost');
+      expect(handoffRow(h, handoff.id).outcome).toBe('lost');
+      expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
+        expect.objectContaining({ outcome: 'lost', reasonCode: 'timing', recordedByUserId: user.id }),
+      ]);
+    },
+  },
+];
+
+describe('authorization matrix: actions on a handoff', () => {
+  let h: Harness;
+  let pool: HandoffPool;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    pool = new HandoffPool(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  for (const action of HANDOFF_ACTIONS) {
+    describe(`${action.name} (${action.state}): allowed for ${action.allowed.join(', ')}`, () => {
+      for (const key of HANDOFF_ACTORS) {
+        const allowed = action.allowed.includes(key);
+        cell(
+          'handoff',
+          action.name,
+          key,
+        )(`${HANDOFF_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const handoff = await pool.get(action.state, ownerFor(key));
+          expect(handoff.status).toBe(action.state);
+          const user = userFor(key, action.aeOnly ? people.ae.id : ADMIN.id);
+          await runCell(h, {
+            allowed,
+            refusal: action.refusal(handoff, isExternalInteraction(key)),
+            readOnly: action.opensModal,
+            silentWhenAllowed: true,
+            act(seen) {
+              seen.ownerDm = dmOf(h, handoff.ownerUserId).length;
+              return action.act(h, handoff, user);
+            },
+            effect: (_reply, seen) => action.effect(h, handoff, user, seen),
+          });
+        });
+      }
+    });
+  }
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// Partner-help requests: "I'll take it", the shortcut and the request modal.
+
+const ANY_INTERNAL: readonly ActorKey[] = [
+  'ae',
+  'ownerAuthor',
+  'ownerNotAuthor',
+  'member',
+  'admin',
+  'revops',
+];
+
+describe('authorization matrix: partner-help requests', () => {
+  let h: Harness;
+  let pool: HelpPool;
+  let asked = 0;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    pool = new HelpPool(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const rowOf = (id: number) =>
+    h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)).get();
+
+  const ROWS: readonly {
+    name: string;
+    plan(key: ActorKey, user: SlackUser, allowed: boolean): Promise<CellPlan>;
+  }[] = [
+    {
+      name: '"I\'ll take it" button',
+      async plan(_key, user, allowed) {
+        const request = await pool.get();
+        return {
+          allowed,
+          refusal: commandReply.external(),
+          silentWhenAllowed: true,
+          act: () => click(h, ACTION_ID.helpClaim, String(request.id), user, HELP_CHANNEL),
+          async effect() {
+            await waitFor(() => rowOf(request.id)?.status === 'claimed', 4000, 'the request taken');
+            expect(rowOf(request.id)).toMatchObject({ claimedByUserId: user.id });
+            const taken = rowOf(request.id);
+            if (!taken) throw new Error('the request is gone');
+            await waitFor(
+              () => dmOf(h, people.otherAe.id).some((m) => m.text === helpReplies.claimed(taken)),
+              8000,
+              'the requester told',
+            );
+          },
+        };
+      },
+    },
+    {
+      name: 'Ask for partner help shortcut',
+      async plan(_key, user, allowed) {
+        return {
+          allowed,
+          refusal: commandReply.external(),
+          readOnly: true,
+          act: () => globalShortcut(h, SHORTCUT_ID.helpRequest, user),
+          effect: async (_reply, seen) => {
+            await openedView(h, seen.opens, CALLBACK_ID.helpRequest);
+          },
+        };
+      },
+    },
+    {
+      name: 'partner-help request modal submit',
+      async plan(_key, user, allowed) {
+        asked += 1;
+        const account = `Asked Account ${asked}`;
+        return {
+          allowed,
+          refusal: 'Partner-help requests are for the team that runs this app.',
+          act: () => submitView(h, helpSubmission(user, account)),
+          async effect() {
+            const row = h.database.db
+              .select()
+              .from(helpRequests)
+              .all()
+              .find((r) => r.accountName === account);
+            expect(row).toMatchObject({
+              status: 'open',
+              requestedByUserId: user.id,
+              requestedByTeamId: TEAM,
+            });
+            await waitFor(
+              () =>
+                h.slack
+                  .messages(HELP_CHANNEL)
+                  .some((m) => m.text?.startsWith(`Partner help request #${row?.id}:`)),
+              8000,
+              'the channel post',
+            );
+          },
+        };
+      },
+    },
+  ];
+
+  for (const row of ROWS) {
+    describe(`${row.name}: allowed for any internal member`, () => {
+      for (const key of OTHER_ACTORS) {
+        const allowed = ANY_INTERNAL.includes(key);
+        cell(
+          'help',
+          row.name,
+          key,
+        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          await runCell(h, await row.plan(key, userFor(key), allowed));
+        });
+      }
+    });
+  }
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// Slash commands: the app asks users.info who typed it (a command carries no user.team_id).
+
+/** By users.info: the AE's id typed "from" another team is still the AE; the admin's id without team_id is the admin. */
+const COMMAND_ALLOWED = {
+  revopsOrAdmin: ['revops', 'admin', 'noTeamId'],
+  admin: ['admin', 'noTeamId'],
+  anyInternal: ACTOR_KEYS.filter((k) => k !== 'external'),
+} satisfies Record<string, readonly ActorKey[]>;
+
+interface CommandRow {
+  name: string;
+  allowed: readonly ActorKey[];
+  /** The refusal for an internal member without the role (every external user gets `commandReply.external()`). */
+  forbidden?: string;
+  readOnly?: boolean;
+  /** Sets up what the command needs; returns its text and the check of an allowed run. */
+  prepare(
+    h: Harness,
+    pool: HandoffPool,
+  ): Promise<{ text: string; effect(reply: Reply, seen: Seen, user: SlackUser): Promise<void> }>;
+}
+
+const COMMANDS: readonly CommandRow[] = [
+  {
+    name: '/handoff export',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    forbidden: commandReply.forbidden(),
+    readOnly: true,
+    async prepare(h) {
+      const before = completions(h).length;
+      return {
+        text: 'export',
+        async effect(reply, _seen, user) {
+          expect(await replyAt(h, reply)).toMatch(/^Preparing the touch log for handoffs sent from /);
+          const done = await waitFor(() => completions(h)[before], 8000, 'the CSV upload');
+          expect(done.args.channel_id).toBe(h.slack.dmChannelFor(user.id));
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff classify <#> sourced <why>',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    forbidden: commandReply.forbidden(),
+    async prepare(h, pool) {
+      const handoff = await pool.get('sent', people.author.id);
+      expect(handoff.classification).toBe('partner_influenced');
+      return {
+        text: `classify ${handoff.id} sourced the partner found it`,
+        async effect(reply, _seen, user) {
+          expect(await replyAt(h, reply)).toBe(
+            commandReply.corrected(handoff.id, 'partner_influenced', 'partner_sourced'),
+          );
+          expect(handoffRow(h, handoff.id).classification).toBe('partner_sourced');
+          expect(
+            h.database.db
+              .select()
+              .from(classificationCorrections)
+              .where(eq(classificationCorrections.handoffId, handoff.id))
+              .all(),
+          ).toEqual([
+            expect.objectContaining({ correctedByUserId: user.id, reason: 'the partner found it' }),
+          ]);
+          expect(eventsOf(h, handoff.id).filter((e) => e.type === 'classification_corrected')).toEqual([
+            expect.objectContaining({ actorUserId: user.id }),
+          ]);
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff reseller add',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    forbidden: commandReply.forbidden(),
+    async prepare(h) {
+      const { account, reseller } = nextResellerNames();
+      return {
+        text: `reseller add ${account} | ${reseller}`,
+        async effect(reply, _seen, user) {
+          expect(await replyAt(h, reply)).toBe(commandReply.resellerAdded(account, reseller, true));
+          expect(resellerRow(h, account, reseller)).toMatchObject({ addedByUserId: user.id });
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff reseller remove',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    forbidden: commandReply.forbidden(),
+    async prepare(h) {
+      const { account, reseller } = registerReseller(h);
+      return {
+        text: `reseller remove ${account} | ${reseller}`,
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(commandReply.resellerRemoved(account, reseller, true));
+          expect(resellerRow(h, account, reseller)).toBeUndefined();
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff reseller list',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    readOnly: true,
+    async prepare(h) {
+      const { account, reseller } = registerReseller(h);
+      return {
+        text: `reseller list ${account}`,
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(`• *${account}*: ${reseller}`);
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff outbox',
+    allowed: COMMAND_ALLOWED.admin,
+    forbidden: parkedReplies.forbidden(),
+    readOnly: true,
+    async prepare(h) {
+      const id = ensureParked(h);
+      return {
+        text: 'outbox',
+        async effect(reply) {
+          const text = await replyAt(h, reply);
+          expect(text).toContain('*1 parked message*');
+          expect(text).toContain(`#${id}: chat.postMessage`);
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff outbox retry all',
+    allowed: COMMAND_ALLOWED.admin,
+    forbidden: parkedReplies.forbidden(),
+    async prepare(h) {
+      const id = ensureParked(h);
+      return {
+        text: 'outbox retry all',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(parkedReplies.requeued(1));
+          await waitFor(
+            () => outboxRow(h, id)?.status === 'delivered',
+            8000,
+            'the parked message sent again',
+          );
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff <account> (opens the packet)',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'Matrix Packet Account',
+        async effect(_reply, seen) {
+          await openedView(h, seen.opens, CALLBACK_ID.packet);
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff help',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'help',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(commandReply.help());
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff ask (opens the request modal)',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'ask Matrix Ask Account',
+        async effect(_reply, seen) {
+          await openedView(h, seen.opens, CALLBACK_ID.helpRequest);
+        },
+      };
+    },
+  },
+];
+
+describe('authorization matrix: slash commands', () => {
+  let h: Harness;
+  let pool: HandoffPool;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    pool = new HandoffPool(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  for (const row of COMMANDS) {
+    describe(`${row.name}: allowed for ${row.allowed.join(', ')}`, () => {
+      for (const key of OTHER_ACTORS) {
+        const allowed = row.allowed.includes(key);
+        cell(
+          'command',
+          row.name,
+          key,
+        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const { text, effect } = await row.prepare(h, pool);
+          const fields = commandFieldsFor(key);
+          await runCell(h, {
+            allowed,
+            refusal:
+              key === 'external' ? commandReply.external() : (row.forbidden ?? commandReply.external()),
+            ...(row.readOnly ? { readOnly: true } : {}),
+            act: () => slash(h, text, fields),
+            effect: (reply, seen) => effect(reply, seen, { id: fields.user_id }),
+          });
+        });
+      }
+    });
+  }
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// The App Home: the export button, and who sees the program metrics.
+
+describe('authorization matrix: App Home', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    // Something to measure.
+    await new HandoffPool(h).get('accepted', people.author.id);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const EXPORT_ALLOWED: readonly ActorKey[] = ['revops', 'admin'];
+  describe(`App Home Export button: allowed for ${EXPORT_ALLOWED.join(', ')}`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = EXPORT_ALLOWED.includes(key);
+      cell(
+        'home',
+        'export button',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const user = userFor(key);
+        const before = completions(h).length;
+        await runCell(h, {
+          allowed,
+          refusal: exportReplies.forbidden(),
+          readOnly: true,
+          act: () => homeClick(h, ACTION_ID.homeExport, '30d', user),
+          async effect() {
+            const done = await waitFor(() => completions(h)[before], 8000, 'the CSV upload');
+            expect(done.args.channel_id).toBe(h.slack.dmChannelFor(user.id));
+          },
+        });
+      });
+    }
+  });
+
+  /**
+   * app_home_opened names only the user (no user.team_id): the metrics go by user id. The event of the external user
+   * and of the AE's id "from" another team comes with the partner's team id; the no-team-id cell is the admin's id.
+   */
+  const METRICS_ALLOWED: readonly ActorKey[] = ['revops', 'admin', 'noTeamId'];
+  describe(`App Home "Program metrics": shown to ${METRICS_ALLOWED.join(', ')}`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = METRICS_ALLOWED.includes(key);
+      cell(
+        'home',
+        'program metrics',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'shown' : 'not shown'}`, async () => {
+        const user = userFor(key);
+        await settled(h);
+        const before = snapshot(h);
+        const call = await openHome(h, user.id, user.team_id ?? TEAM);
+        const blocks = JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
+        if (allowed) {
+          expect(blocks).toContain('*Program metrics*');
+          expect(blocks).toContain(ACTION_ID.homeExport);
+        } else {
+          expect(blocks).not.toContain('Program metrics');
+          expect(blocks).not.toContain(ACTION_ID.homeExport);
+          expect(blocks).not.toContain(ACTION_ID.homePeriod);
+        }
+        await settled(h);
+        expect(snapshot(h)).toEqual(before);
+      });
+    }
+  });
+  /**
+   * The period picker refreshes the Home tab of whoever sent it, by user id, like app_home_opened: a forged pick by
+   * someone without the role must not reveal the metrics. (The no-team-id payload carries the admin's id: see the
+   * report, this one goes by id too.)
+   */
+  describe(`App Home period picker (forged by anyone): metrics shown to ${METRICS_ALLOWED.join(', ')}`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = METRICS_ALLOWED.includes(key);
+      cell(
+        'home',
+        'period picker',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'shown' : 'not shown'}`, async () => {
+        const user = userFor(key);
+        await settled(h);
+        const before = snapshot(h);
+        const call = await homePeriodPick(h, '90d', user);
+        const blocks = JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
+        if (allowed) {
+          expect(blocks).toContain('*Program metrics*');
+          expect(blocks).toContain('"value":"90d"');
+        } else {
+          expect(blocks).not.toContain('Program metrics');
+          expect(blocks).not.toContain(ACTION_ID.homeExport);
+        }
+        await settled(h);
+        expect(snapshot(h)).toEqual(before);
+      });
+    }
+  });
+});

@@ -1,0 +1,615 @@
+import { isDeepStrictEqual } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { addReseller } from '../../src/db/repositories/checks.js';
+import {
+  classificationCorrections,
+  decisions,
+  drafts,
+  type HandoffRow,
+  type HelpRequestRow,
+  handoffEvents,
+  handoffs,
+  helpRequests,
+  outbox,
+  outcomes,
+  postedMessages,
+  registeredResellers,
+} from '../../src/db/schema.js';
+import { accountKey } from '../../src/domain/accountMatch.js';
+import type { FakeUser, RecordedCall, StoredMessage } from './fakeSlack.js';
+import { submitAndSend } from './flow.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
+import { appHomeOpened, blockAction, slashCommand, viewSubmission } from './payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from './people.js';
+import { postEvent, postInteraction, postSlashCommand } from './signing.js';
+
+/**
+ * The authorization matrix (test/integration/authorizationMatrix.test.ts): the actors, the requests each of them
+ * sends the way Slack would, how the answer reaches them, and the tables a refusal must leave alone.
+ */
+
+export type SlackUser = { id: string; team_id?: string };
+
+/** Two people with a role, added to the fake Slack: nobody else in the cast has one. */
+export const ADMIN = {
+  id: 'U0ADMIN',
+  team_id: TEAM,
+  name: 'ada',
+  real_name: 'Ada Admin',
+  tz: 'Europe/London',
+} satisfies FakeUser;
+export const REVOPS = {
+  id: 'U0REVOPS',
+  team_id: TEAM,
+  name: 'rita',
+  real_name: 'Rita RevOps',
+  tz: 'America/New_York',
+} satisfies FakeUser;
+
+export const HELP_CHANNEL = channels.internal.id;
+
+export const MATRIX_ENV = {
+  // The tests drive time: no sweep, no digest on their own.
+  SWEEP_SCHEDULE: '0 0 1 1 *',
+  DIGEST_SCHEDULE: '0 0 1 1 *',
+  ADMIN_USER_IDS: ADMIN.id,
+  REVOPS_USER_IDS: REVOPS.id,
+  PARTNER_HELP_CHANNEL_ID: HELP_CHANNEL,
+};
+
+export async function startMatrixHarness(): Promise<Harness> {
+  const h = await startHarness({ env: MATRIX_ENV });
+  h.slack.addUser(ADMIN);
+  h.slack.addUser(REVOPS);
+  return h;
+}
+
+/** Every kind of actor of the matrix. */
+export const ACTOR_KEYS = [
+  'ae',
+  'ownerAuthor',
+  'ownerNotAuthor',
+  'authorNotOwner',
+  'member',
+  'admin',
+  'revops',
+  'external',
+  'aeForeignTeam',
+  'noTeamId',
+] as const;
+export type ActorKey = (typeof ACTOR_KEYS)[number];
+
+/** Actions on a handoff: the owner may or may not be its author. */
+export const HANDOFF_ACTORS: readonly ActorKey[] = ACTOR_KEYS;
+/** Actions on no handoff: "author, not the owner" would be the same person as the author. */
+export const OTHER_ACTORS: readonly ActorKey[] = ACTOR_KEYS.filter((k) => k !== 'authorNotOwner');
+
+export const HANDOFF_ACTOR_LABEL: Record<ActorKey, string> = {
+  ae: 'the AE named on the handoff',
+  ownerAuthor: 'the owner, who is the author (default flow)',
+  ownerNotAuthor: 'the owner chosen in the packet, not the author',
+  authorNotOwner: 'the author, when someone else owns the handoff',
+  member: 'another internal member',
+  admin: 'an admin (ADMIN_USER_IDS)',
+  revops: 'a RevOps user (REVOPS_USER_IDS)',
+  external: 'an external Slack Connect user',
+  aeForeignTeam: "the AE's user id with a foreign team id",
+  noTeamId: 'a payload with no user.team_id',
+};
+
+export const OTHER_ACTOR_LABEL: Record<ActorKey, string> = {
+  ...HANDOFF_ACTOR_LABEL,
+  ae: 'an AE (no role)',
+  ownerAuthor: 'a handoff author (no role)',
+  ownerNotAuthor: 'a handoff owner (no role)',
+};
+
+/** Who owns the handoff a cell acts on: Olu when the cell is about an owner who is not the author. */
+export const ownerFor = (key: ActorKey): string =>
+  key === 'ownerNotAuthor' || key === 'authorNotOwner' ? people.owner.id : people.author.id;
+
+/**
+ * The Slack identity of an actor in an interaction payload. The "no user.team_id" payload carries the id of someone
+ * who would otherwise be allowed: the AE for accept/decline, the admin for everything else.
+ */
+export function userFor(key: ActorKey, noTeamIdAs: string = ADMIN.id): SlackUser {
+  switch (key) {
+    case 'ae':
+      return { id: people.ae.id, team_id: TEAM };
+    case 'ownerAuthor':
+    case 'authorNotOwner':
+      return { id: people.author.id, team_id: TEAM };
+    case 'ownerNotAuthor':
+      return { id: people.owner.id, team_id: TEAM };
+    case 'member':
+      return { id: people.member.id, team_id: TEAM };
+    case 'admin':
+      return { id: ADMIN.id, team_id: TEAM };
+    case 'revops':
+      return { id: REVOPS.id, team_id: TEAM };
+    case 'external':
+      return { id: people.partner.id, team_id: PARTNER_TEAM };
+    case 'aeForeignTeam':
+      return { id: people.ae.id, team_id: PARTNER_TEAM };
+    case 'noTeamId':
+      return { id: noTeamIdAs };
+  }
+}
+
+/**
+ * A slash command has no user.team_id: the app asks users.info. The command's own `team_id` field is set to the
+ * foreign team for "the AE's id with a foreign team id", and left out for "no user.team_id" (sent with the admin's id).
+ */
+export function commandFieldsFor(key: ActorKey): { user_id: string; team_id?: string } {
+  const user = userFor(key);
+  if (key === 'noTeamId') return { user_id: user.id };
+  return { user_id: user.id, ...(user.team_id ? { team_id: user.team_id } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a refusal must leave alone.
+
+/** Every table an action may change; outbox rows other than ephemeral replies (refusals are ephemerals). */
+export function snapshot(h: Harness) {
+  const db = h.database.db;
+  return {
+    handoffs: db.select().from(handoffs).all(),
+    decisions: db.select().from(decisions).all(),
+    outcomes: db.select().from(outcomes).all(),
+    handoffEvents: db.select().from(handoffEvents).all(),
+    helpRequests: db.select().from(helpRequests).all(),
+    classificationCorrections: db.select().from(classificationCorrections).all(),
+    registeredResellers: db.select().from(registeredResellers).all(),
+    drafts: db.select().from(drafts).all(),
+    postedMessages: db.select().from(postedMessages).all(),
+    outbox: db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => !r.dedupeKey.startsWith('ephemeral:'))
+      .map(({ id, dedupeKey, status, attempts, handoffId, nextAttemptAt }) => ({
+        id,
+        dedupeKey,
+        status,
+        attempts,
+        handoffId,
+        nextAttemptAt,
+      })),
+  };
+}
+
+/** Waits until the outbox has nothing pending (delivered, cancelled, or parked on purpose). */
+export function settled(h: Harness): Promise<boolean> {
+  return waitFor(
+    () =>
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .every((r) => r.status !== 'pending'),
+    8000,
+    'the outbox to settle',
+  );
+}
+
+export const dmOf = (h: Harness, userId: string): StoredMessage[] =>
+  h.slack.messages(h.slack.dmChannelFor(userId));
+
+export const shown = (m: { text?: string; blocks?: unknown } | undefined) =>
+  `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? null)}`;
+
+export function handoffRow(h: Harness, id: number): HandoffRow {
+  const row = h.database.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
+  if (!row) throw new Error(`handoff ${id} not found`);
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// How the actor is answered.
+
+export type AckBody = { response_action?: string; errors?: Record<string, string> };
+
+export type Reply =
+  /** An ephemeral through the request's response_url (buttons in messages, slash commands). */
+  | { via: 'response_url'; url: string }
+  /** The answer to a view submission: empty (the modal closes) or inline errors. */
+  | { via: 'inline'; body: AckBody }
+  /** A DM from the app (App Home buttons and shortcuts have no response_url). */
+  | { via: 'dm'; userId: string; before: number };
+
+/** The refusal the actor saw (waits for it). */
+export async function refusalText(h: Harness, reply: Reply): Promise<string> {
+  switch (reply.via) {
+    case 'response_url': {
+      const response = await waitFor(
+        () => h.slack.responses.find((r) => r.url === reply.url),
+        4000,
+        'the ephemeral refusal',
+      );
+      expect(response.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      return String(response.body.text);
+    }
+    case 'inline': {
+      expect(reply.body.response_action).toBe('errors');
+      const errors = Object.values(reply.body.errors ?? {});
+      expect(errors).toHaveLength(1);
+      return errors[0] as string;
+    }
+    case 'dm': {
+      const message = await waitFor(() => dmOf(h, reply.userId)[reply.before], 4000, 'the refusal DM');
+      return String(message.text);
+    }
+  }
+}
+
+/** The reply on a response URL (a slash command's answer), waited for. */
+export async function replyAt(h: Harness, reply: Reply): Promise<string> {
+  if (reply.via !== 'response_url') throw new Error(`no response URL: ${reply.via}`);
+  return refusalText(h, reply);
+}
+
+/** Nothing the actor received is that refusal. */
+export function expectNotRefused(h: Harness, reply: Reply, refusal: string): void {
+  switch (reply.via) {
+    case 'response_url':
+      expect(h.slack.responses.filter((r) => r.url === reply.url).map((r) => r.body.text)).not.toContain(
+        refusal,
+      );
+      return;
+    case 'inline':
+      expect(reply.body).toEqual({});
+      return;
+    case 'dm':
+      expect(dmOf(h, reply.userId).map((m) => m.text)).not.toContain(refusal);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests, signed and shaped as Slack sends them.
+
+/** A button in a message (DM or channel): Slack gives a response_url. */
+export async function click(
+  h: Harness,
+  actionId: string,
+  value: string,
+  user: SlackUser,
+  channelId = h.slack.dmChannelFor(user.id),
+): Promise<Reply> {
+  const url = h.slack.responseUrl();
+  const response = await h.interact(
+    blockAction({
+      actionId,
+      value,
+      user,
+      responseUrl: url,
+      triggerId: h.slack.issueTriggerId(),
+      channelId,
+    }),
+  );
+  expect(response.status).toBe(200);
+  return { via: 'response_url', url };
+}
+
+/** A view submission; the answer is Bolt's ack body. */
+export async function submitView(h: Harness, payload: unknown): Promise<Reply> {
+  const response = await h.interact(payload);
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return { via: 'inline', body: text === '' ? {} : (JSON.parse(text) as AckBody) };
+}
+
+/** A button in the App Home: Slack sends the view instead of a message, and no response_url. */
+export async function homeClick(
+  h: Harness,
+  actionId: string,
+  value: string,
+  user: SlackUser,
+): Promise<Reply> {
+  const {
+    response_url: _url,
+    channel: _channel,
+    message: _message,
+    ...rest
+  } = blockAction({
+    actionId,
+    value,
+    user,
+    triggerId: h.slack.issueTriggerId(),
+  });
+  const before = dmOf(h, user.id).length;
+  const response = await h.interact({
+    ...rest,
+    container: { type: 'view', view_id: 'V0HOME' },
+    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
+  });
+  expect(response.status).toBe(200);
+  return { via: 'dm', userId: user.id, before };
+}
+
+/** The period picker in the App Home (a static select); resolves with the views.publish that refreshes the home. */
+export async function homePeriodPick(h: Harness, period: string, user: SlackUser): Promise<RecordedCall> {
+  const publishes = () => h.slack.calls.filter((c) => c.method === 'views.publish');
+  const before = publishes().length;
+  const {
+    response_url: _url,
+    channel: _channel,
+    message: _message,
+    ...rest
+  } = blockAction({ actionId: ACTION_ID.homePeriod, value: period, user });
+  const response = await h.interact({
+    ...rest,
+    container: { type: 'view', view_id: 'V0HOME' },
+    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
+    actions: [
+      {
+        type: 'static_select',
+        action_id: ACTION_ID.homePeriod,
+        block_id: 'home_revops',
+        selected_option: { text: { type: 'plain_text', text: period }, value: period },
+        action_ts: '1700000001.000200',
+      },
+    ],
+  });
+  expect(response.status).toBe(200);
+  const call = await waitFor(
+    () => {
+      const c = publishes()[before];
+      return c && c.status !== 0 ? c : undefined;
+    },
+    8000,
+    `the App Home refresh of ${user.id}`,
+  );
+  expect(call.ok).toBe(true);
+  expect(call.args.user_id).toBe(user.id);
+  return call;
+}
+
+/** The "Ask for partner help" global shortcut (no response_url: refusals come by DM). */
+export async function globalShortcut(h: Harness, callbackId: string, user: SlackUser): Promise<Reply> {
+  const before = dmOf(h, user.id).length;
+  const response = await postInteraction(h.eventsUrl, SIGNING_SECRET, {
+    type: 'shortcut',
+    token: 'legacy-verification-token',
+    action_ts: '1795442400.000300',
+    team: { id: TEAM, domain: 'acme' },
+    user: { id: user.id, username: user.id.toLowerCase(), team_id: user.team_id },
+    api_app_id: 'A0APP',
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: callbackId,
+    trigger_id: h.slack.issueTriggerId(),
+  });
+  expect(response.status).toBe(200);
+  return { via: 'dm', userId: user.id, before };
+}
+
+/** `/handoff <text>` typed by the actor; the answer comes on the command's response_url. */
+export async function slash(
+  h: Harness,
+  text: string,
+  who: { user_id: string; team_id?: string },
+): Promise<Reply> {
+  const url = h.slack.responseUrl();
+  const fields: Record<string, string> = slashCommand({
+    text,
+    user_id: who.user_id,
+    user_name: who.user_id.toLowerCase(),
+    trigger_id: h.slack.issueTriggerId(),
+    response_url: url,
+    ...(who.team_id ? { team_id: who.team_id } : {}),
+  });
+  if (!who.team_id) delete fields.team_id;
+  const response = await postSlashCommand(h.eventsUrl, SIGNING_SECRET, fields);
+  expect(response.status).toBe(200);
+  return { via: 'response_url', url };
+}
+
+let homeEvents = 0;
+
+/** The actor opens the App Home; resolves with the answered views.publish call. */
+export async function openHome(h: Harness, userId: string, teamId = TEAM): Promise<RecordedCall> {
+  const publishes = () => h.slack.calls.filter((c) => c.method === 'views.publish');
+  const before = publishes().length;
+  homeEvents += 1;
+  const event = appHomeOpened(userId, `EvMatrix${homeEvents}`);
+  const response = await postEvent(h.eventsUrl, SIGNING_SECRET, { ...event, team_id: teamId });
+  expect(response.status).toBe(200);
+  const call = await waitFor(
+    () => {
+      const c = publishes()[before];
+      return c && c.status !== 0 ? c : undefined;
+    },
+    8000,
+    `the App Home of ${userId}`,
+  );
+  expect(call.ok).toBe(true);
+  expect(call.args.user_id).toBe(userId);
+  return call;
+}
+
+/** The last views.open after `before` of them, with its callback id. */
+export async function openedView(
+  h: Harness,
+  before: number,
+  callbackId: string,
+): Promise<{ callback_id: string; private_metadata: string }> {
+  const calls = await waitFor(
+    () => h.slack.callsTo('views.open').length > before && h.slack.callsTo('views.open'),
+    4000,
+    `the ${callbackId} modal`,
+  );
+  expect(calls).toHaveLength(before + 1);
+  const view = calls[before]?.args.view as { callback_id: string; private_metadata: string };
+  expect(view.callback_id).toBe(callbackId);
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures, made through the real app and reused while nothing changed them.
+
+let handoffCounter = 0;
+
+/**
+ * Handoffs in a given state and with a given owner. A cell gets the one made for an earlier cell as long as no
+ * allowed action changed it (a refusal leaves it exactly as it was), else a fresh one.
+ */
+export class HandoffPool {
+  private readonly cache = new Map<string, HandoffRow>();
+  constructor(private readonly h: Harness) {}
+
+  async get(state: 'sent' | 'accepted', ownerUserId: string): Promise<HandoffRow> {
+    const key = `${state}:${ownerUserId}`;
+    const cached = this.cache.get(key);
+    if (cached && isDeepStrictEqual(handoffRow(this.h, cached.id), cached)) return cached;
+    const fresh = await this.create(state, ownerUserId);
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+
+  private async create(state: 'sent' | 'accepted', ownerUserId: string): Promise<HandoffRow> {
+    const h = this.h;
+    handoffCounter += 1;
+    // A name and registrable domain of its own: no duplicate or conflict with the other handoffs.
+    const accountName = `Matrix ${handoffCounter} Freight`;
+    const { answer } = await submitAndSend(h, {
+      accountName,
+      accountDomain: `matrix-freight-${handoffCounter}.com`,
+      ownerUserId,
+    });
+    expect(answer).toEqual({ response_action: 'clear' });
+    const handoff = h.database.db.select().from(handoffs).where(eq(handoffs.accountName, accountName)).get();
+    expect(handoff).toMatchObject({ status: 'sent', ownerUserId, authorUserId: people.author.id });
+    if (!handoff) throw new Error(`${accountName} was not stored`);
+    await waitFor(
+      () => dmOf(h, people.ae.id).some((m) => shown(m).includes(`Handoff #${handoff.id} `)),
+      8000,
+      'the AE DM',
+    );
+    if (state === 'accepted') {
+      await h.interact(
+        blockAction({
+          actionId: ACTION_ID.accept,
+          value: String(handoff.id),
+          user: { id: people.ae.id, team_id: TEAM },
+          responseUrl: h.slack.responseUrl(),
+        }),
+      );
+      await waitFor(() => handoffRow(h, handoff.id).status === 'accepted', 4000, 'the handoff accepted');
+    }
+    await settled(h);
+    return handoffRow(h, handoff.id);
+  }
+}
+
+const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
+
+let helpCounter = 0;
+
+/** The partner-help request modal, submitted as Slack sends it. */
+export function helpSubmission(user: SlackUser, account: string) {
+  helpCounter += 1;
+  return viewSubmission({
+    callbackId: CALLBACK_ID.helpRequest,
+    user,
+    viewId: `V0MATRIXHELP${helpCounter}`,
+    values: {
+      [HELP_BLOCK_ID.account]: input(account),
+      [HELP_BLOCK_ID.ask]: input('An intro to their CIO, please.'),
+      [HELP_BLOCK_ID.partner]: input(null),
+    },
+  });
+}
+
+/** An open partner-help request (asked by Sam, an AE no cell acts as), reused while nobody took it. */
+export class HelpPool {
+  private current: HelpRequestRow | undefined;
+  private counter = 0;
+  constructor(private readonly h: Harness) {}
+
+  async get(): Promise<HelpRequestRow> {
+    const h = this.h;
+    const row = (id: number) =>
+      h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)).get();
+    if (this.current && isDeepStrictEqual(row(this.current.id), this.current)) return this.current;
+    this.counter += 1;
+    const reply = await submitView(
+      h,
+      helpSubmission({ id: people.otherAe.id, team_id: TEAM }, `Help Account ${this.counter}`),
+    );
+    expect(reply).toEqual({ via: 'inline', body: {} });
+    const all = h.database.db.select().from(helpRequests).all();
+    const created = all[all.length - 1] as HelpRequestRow;
+    expect(created).toMatchObject({ status: 'open', requestedByUserId: people.otherAe.id });
+    await settled(h);
+    this.current = row(created.id);
+    return this.current as HelpRequestRow;
+  }
+}
+
+let resellerCounter = 0;
+
+/** A reseller registered directly in the registry (setup only): unique names per call. */
+export function registerReseller(h: Harness): { account: string; reseller: string } {
+  resellerCounter += 1;
+  const account = `Registry Account ${resellerCounter}`;
+  const reseller = `Channel Partner ${resellerCounter}`;
+  const added = addReseller(h.database.db, {
+    accountKey: accountKey(account),
+    accountName: account,
+    resellerKey: accountKey(reseller),
+    resellerName: reseller,
+    addedByUserId: REVOPS.id,
+    addedAt: h.clock.now(),
+  });
+  expect(added).toBe(true);
+  return { account, reseller };
+}
+
+export function nextResellerNames(): { account: string; reseller: string } {
+  resellerCounter += 1;
+  return { account: `Registry Account ${resellerCounter}`, reseller: `Channel Partner ${resellerCounter}` };
+}
+
+export const resellerRow = (h: Harness, account: string, reseller: string) =>
+  h.database.db
+    .select()
+    .from(registeredResellers)
+    .all()
+    .find((r) => r.accountKey === accountKey(account) && r.resellerKey === accountKey(reseller));
+
+let parkedCounter = 0;
+
+/** One parked (dead) message, as the outbox leaves it after Slack refused it for good; reused while still parked. */
+export function ensureParked(h: Harness): number {
+  const dead = h.database.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.status === 'dead');
+  if (dead.length === 1) return (dead[0] as { id: number }).id;
+  expect(dead).toHaveLength(0);
+  parkedCounter += 1;
+  const now = h.clock.now();
+  const row = h.database.db
+    .insert(outbox)
+    .values({
+      dedupeKey: `matrix:parked:${parkedCounter}`,
+      channelKey: people.member.id,
+      method: 'chat.postMessage',
+      payload: { text: `A parked message ${parkedCounter}`, channel: people.member.id },
+      status: 'dead',
+      attempts: 8,
+      nextAttemptAt: now,
+      lastError: 'channel_not_found',
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  return row.id;
+}
+
+export const outboxRow = (h: Harness, id: number) =>
+  h.database.db.select().from(outbox).where(eq(outbox.id, id)).get();
