@@ -122,16 +122,25 @@ export function buildApp(deps: AppDeps): RunningApp {
     pollIntervalMs: config.outbox.pollIntervalMs,
     channelIntervalMs: config.outbox.channelIntervalMs,
     maxAttempts: config.outbox.maxAttempts,
+    uncertainWaitMs: config.outbox.uncertainWaitMs,
     onPartnerChannelBlocked: (row, error) => notifyPartnerChannelBlocked(row, error),
   });
   const onOutboxWrite = () => outbox.kick();
   const notifyPartnerChannelBlocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite });
 
   // Count listeners still working after their ack, so a shutdown can wait for them.
-  app.use(async ({ next }) => {
+  app.use(async (args) => {
     inFlight += 1;
     try {
-      await next();
+      await args.next();
+    } catch (error) {
+      // A listener that throws must still answer Slack (an empty ack: the modal closes, the click is taken) rather
+      // than leave it to time out. Wrong types in a payload (TypeError) are bad input, not an app failure.
+      const ack = (args as { ack?: () => Promise<void> }).ack;
+      await ack?.().catch(() => undefined);
+      if (error instanceof TypeError)
+        logger.warn({ err: error }, 'a Slack request with unexpected field types was ignored');
+      else logger.error({ err: error }, 'a Slack listener failed');
     } finally {
       inFlight -= 1;
       if (inFlight === 0) idle?.();

@@ -130,6 +130,7 @@ const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
+  OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
 });
 
@@ -185,6 +186,7 @@ export interface Config {
     pollIntervalMs: number;
     channelIntervalMs: number;
     maxAttempts: number;
+    uncertainWaitMs: number;
   };
   shutdownTimeoutMs: number;
 }
@@ -267,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

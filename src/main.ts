@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
+  // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 

@@ -33,6 +33,11 @@ export interface OutboxWorkerOptions {
   channelIntervalMs: number;
   /** Attempts before a message Slack refuses for good (e.g. channel_not_found) is parked as dead. */
   maxAttempts: number;
+  /**
+   * How long after an uncertain post (a timeout, a 5xx, a crash) to wait before looking for it in Slack: a request
+   * Slack is still working on can land after the client gave up, and looking too early would post it twice.
+   */
+  uncertainWaitMs: number;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => void;
   fetch?: typeof fetch;
@@ -130,6 +135,8 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
   private readonly lastPostAt = new Map<string, number>();
+  /** Uncertain posts waiting (wall-clock ms) before their earlier copy is looked for. */
+  private readonly notBefore = new Map<number, number>();
   /**
    * Slack rate-limits per method and workspace: after a 429 the whole method waits, on the same clock as the
    * rows' next attempt (epoch ms).
@@ -188,16 +195,25 @@ export class OutboxWorker {
    * Pacing is about real elapsed time (Slack's rate limits), so it uses the monotonic timer, not the business clock.
    */
   private paced(row: OutboxRow): boolean {
+    const waitUntil = this.notBefore.get(row.id);
+    if (waitUntil !== undefined && waitUntil > Date.now()) {
+      this.wakeAt(waitUntil - Date.now());
+      return false;
+    }
     const now = performance.now();
     const blockedUntil = this.methodBlockedUntil.get(row.method);
     if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
     const last = row.method === 'chat.postMessage' ? this.lastPostAt.get(row.channelKey) : undefined;
     const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
     if (wait <= 0) return true;
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.kick(), wait);
-    this.wakeTimer.unref();
+    this.wakeAt(wait);
     return false;
+  }
+
+  private wakeAt(ms: number): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.kick(), ms);
+    this.wakeTimer.unref();
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -211,6 +227,13 @@ export class OutboxWorker {
           return;
         }
         if (row.method === 'chat.postMessage') {
+          const settlesAt = row.uncertainSince.getTime() + this.opts.uncertainWaitMs;
+          if (Date.now() < settlesAt) {
+            // Not yet: this conversation waits (in order) until then; real time, like Slack's own clock.
+            this.notBefore.set(row.id, settlesAt);
+            return;
+          }
+          this.notBefore.delete(row.id);
           const found = await this.findEarlierPost(row, row.uncertainSince);
           if (found) {
             markDelivered(db, row, clock.now(), found);
@@ -222,6 +245,8 @@ export class OutboxWorker {
           }
         }
       }
+      // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
+      if (row.uncertainSince && !this.paced(row)) return;
       if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, performance.now());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
       if (row.method !== 'chat.update') markSending(db, row, new Date());

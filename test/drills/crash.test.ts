@@ -98,6 +98,8 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
         OUTBOX_POLL_INTERVAL_MS: '100',
         // Pacing is proven by the outage drill; here it would only make the drill slow.
         OUTBOX_CHANNEL_INTERVAL_MS: '0',
+        // The fake answers at once: a post is either in Slack when the app dies or never will be.
+        OUTBOX_UNCERTAIN_WAIT_MS: '1000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

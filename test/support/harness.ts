@@ -61,6 +61,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'info',
     OUTBOX_POLL_INTERVAL_MS: '100',
     OUTBOX_CHANNEL_INTERVAL_MS: '200',
+    // Production waits 30 s before looking for a post whose answer was lost; tests that need that wait set it.
+    OUTBOX_UNCERTAIN_WAIT_MS: '1000',
     ...opts.env,
   });
   const logs: Record<string, unknown>[] = [];

@@ -63,7 +63,7 @@ export function waitForDm(h: Harness, userId: string, needle: string, what = nee
 }
 
 /** Waits until every outbox row is settled (delivered, or cancelled as superseded), for asserting final state. */
-export function outboxDrained(h: Harness): Promise<boolean> {
+export function outboxDrained(h: Harness, timeoutMs = 8000): Promise<boolean> {
   return waitFor(
     () =>
       h.database.db
@@ -71,7 +71,7 @@ export function outboxDrained(h: Harness): Promise<boolean> {
         .from(outbox)
         .all()
         .every((r) => r.status === 'delivered' || r.status === 'cancelled'),
-    8000,
+    timeoutMs,
     'the outbox to drain',
   );
 }

@@ -11,17 +11,19 @@ export function acceptAction(deps: HandlerDeps) {
     ack,
     body,
     client,
+    context,
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     // Recorded before the ack (one fast local transaction): a click Slack saw acknowledged is never lost, even if
     // the process dies right after answering.
     const result = deps.handoffs.decide({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: handoffIdFromAction(body),
       decision: 'accepted',
     });
     await ack();
-    if (result.kind !== 'recorded')
+    // A redelivery of a click (X-Slack-Retry-Num) already got its answer the first time.
+    if (result.kind !== 'recorded' && !context.retryNum)
       deps.replies.ephemeral(body.response_url, refusalMessage(result), body.user.id);
     await refreshHomeIfThere(deps, body, { client, logger });
   };

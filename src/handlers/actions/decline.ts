@@ -15,7 +15,7 @@ export function declineAction(deps: HandlerDeps) {
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
     const check = deps.handoffs.checkDecision({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: handoffIdFromAction(body),
     });
     if (check.kind !== 'open') {

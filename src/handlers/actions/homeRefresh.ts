@@ -43,7 +43,7 @@ export function homeExportAction(deps: HandlerDeps) {
     const value = action.type === 'button' ? action.value : undefined;
     const period = isPeriodKey(value) ? value : '30d';
     const started = deps.exports.sendToUser(
-      requestContext(body, deps.config.internalTeamIds),
+      requestContext(body, deps),
       deps.exports.lastDays(PERIODS[period].days),
     );
     if (started.kind === 'forbidden')

@@ -22,7 +22,7 @@ export function outcomeButton(deps: HandlerDeps) {
     const outcome = outcomeOf(body);
     if (!outcome) return;
     const req = {
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: handoffIdFromAction(body),
       outcome,
     };

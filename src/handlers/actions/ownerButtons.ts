@@ -13,7 +13,7 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
   return async ({ ack, body, client, logger }: Args) => {
     await ack();
     const checked = deps.ownerActions.check(
-      { ...requestContext(body, deps.config.internalTeamIds), handoffId: handoffIdFromAction(body) },
+      { ...requestContext(body, deps), handoffId: handoffIdFromAction(body) },
       action,
     );
     if (checked.kind !== 'ok') {
@@ -35,7 +35,7 @@ export function withdrawButton(deps: HandlerDeps) {
   return async ({ ack, body, client, logger }: Args) => {
     await ack();
     const result = deps.ownerActions.withdraw({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       ...handoffRefFromAction(body),
     });
     if (result.kind !== 'done' && result.kind !== 'invalid') {

@@ -14,7 +14,8 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export function handoffCommand(deps: HandlerDeps) {
   return async ({ ack, command, client, logger }: Args) => {
     await ack();
-    const text = command.text.trim();
+    // A command always carries one text field; anything else (missing, repeated) reads as empty.
+    const text = typeof command.text === 'string' ? command.text.trim() : '';
     const [first = '', ...rest] = text.split(/\s+/);
     const sub = first.toLowerCase();
     // Ours: the workspace the app is installed in, its Grid org and configured ones. The actor's own workspace is

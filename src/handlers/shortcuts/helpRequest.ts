@@ -14,7 +14,7 @@ export function helpRequestShortcut(deps: HandlerDeps) {
     logger,
   }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs) => {
     await ack();
-    const ctx = requestContext(shortcut, deps.config.internalTeamIds);
+    const ctx = requestContext(shortcut, deps);
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
       logger.warn(`help-request shortcut refused for external user ${shortcut.user.id}`);
       deps.replies.ephemeral(undefined, commandReply.external(), shortcut.user.id);

@@ -42,7 +42,7 @@ export function declineSubmit(deps: HandlerDeps) {
     }
     const metadata = metadataFrom(view.private_metadata);
     const result = deps.handoffs.decide({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: metadata.handoffId,
       decision: 'declined',
       reasonCode,

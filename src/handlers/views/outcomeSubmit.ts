@@ -33,7 +33,7 @@ async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string
 export function opportunitySubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const result = deps.outcomes.record({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: handoffIdOf(view.private_metadata),
       outcome: 'opportunity_created',
       crmOpportunity: view.state.values[OUTCOME_BLOCK_ID.crmOpportunity]?.[ACTION_ID.value]?.value ?? null,
@@ -46,7 +46,7 @@ export function lostSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const values = view.state.values;
     const result = deps.outcomes.record({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       handoffId: handoffIdOf(view.private_metadata),
       outcome: 'lost',
       reasonCode: values[OUTCOME_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value ?? null,

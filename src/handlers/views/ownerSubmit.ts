@@ -34,7 +34,7 @@ export function reassignSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const values = view.state.values;
     const result = await deps.ownerActions.reassign({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       ...metadataOf(view.private_metadata),
       newAeUserId: values[OWNER_BLOCK_ID.newAe]?.[ACTION_ID.value]?.selected_user ?? '',
       days: Number(values[OWNER_BLOCK_ID.days]?.[ACTION_ID.value]?.value ?? Number.NaN),
@@ -46,7 +46,7 @@ export function reassignSubmit(deps: HandlerDeps) {
 export function extendSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const result = deps.ownerActions.extend({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       ...metadataOf(view.private_metadata),
       days: Number(view.state.values[OWNER_BLOCK_ID.days]?.[ACTION_ID.value]?.value ?? Number.NaN),
     });

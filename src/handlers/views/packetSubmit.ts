@@ -17,13 +17,15 @@ export function packetSubmit(deps: HandlerDeps) {
     let result: SubmitResult;
     try {
       result = await deps.packets.submitPacket({
-        ...requestContext(body, deps.config.internalTeamIds),
+        ...requestContext(body, deps),
         input: readPacketForm(view.state.values),
         sourceViewId: view.id,
       });
     } catch (error) {
       // Keep the modal open with the author's input, rather than letting Slack show a generic failure.
-      logger.error(`packet submission failed: ${String(error)}`);
+      // A malformed payload (wrong types) lands here too: a warning, since nothing is wrong with the app.
+      if (error instanceof TypeError) logger.warn(`packet submission failed: ${String(error)}`);
+      else logger.error(`packet submission failed: ${String(error)}`);
       await ack({
         response_action: 'errors',
         errors: {

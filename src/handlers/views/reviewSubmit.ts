@@ -17,7 +17,7 @@ function draftIdOf(raw: string): number {
 export function reviewSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const result = deps.packets.sendDraft({
-      ...requestContext(body, deps.config.internalTeamIds),
+      ...requestContext(body, deps),
       draftId: draftIdOf(view.private_metadata),
       overrideReason: view.state.values[REVIEW_BLOCK_ID.override]?.[ACTION_ID.value]?.value ?? null,
     });

@@ -1,0 +1,466 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import {
+  decisions,
+  drafts,
+  handoffEvents,
+  handoffs,
+  helpRequests,
+  outbox,
+  postedMessages,
+} from '../../src/db/schema.js';
+import { deliveryId } from '../../src/services/outboxWorker.js';
+import {
+  auditExactlyOnce,
+  deliveryOf,
+  helpSubmission,
+  outboxRows,
+  realTimeClock,
+  type SlackUser,
+} from '../support/drill.js';
+import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
+import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import { outboxDrained } from '../support/ownerFlow.js';
+import { clickOutcome, threadReplies, topLevel } from '../support/partnerFlow.js';
+import {
+  appHomeOpened,
+  blockAction,
+  declineSubmission,
+  eventCallback,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+import { postEvent } from '../support/signing.js';
+
+/**
+ * Duplicates and races beyond a double click: bursts of concurrent clicks and submits, Slack redelivering
+ * interactions and events, and a post whose answer was lost although Slack took it.
+ */
+
+const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
+const user = (p: { id: string }): SlackUser => ({ id: p.id, team_id: TEAM });
+const retryHeaders = (n: number) => ({
+  'x-slack-retry-num': String(n),
+  'x-slack-retry-reason': 'http_timeout',
+});
+
+const decisionRows = (h: Harness) => h.database.db.select().from(decisions).all();
+const decisionEvents = (h: Harness) =>
+  h.database.db
+    .select()
+    .from(handoffEvents)
+    .all()
+    .filter((e) => e.type === 'accepted' || e.type === 'declined');
+const dmOf = (h: Harness, userId: string) => h.slack.messages(h.slack.dmChannelFor(userId));
+const postsTo = (h: Harness, channel: string) =>
+  h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === channel);
+
+describe('duplicates and races', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('twenty Accept clicks and five decline submits at once: one decision, one event, one partner post, one owner notice', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const { handoff, dm, aeDm } = await sendHandoff(app, { ownerUserId: people.owner.id });
+    await outboxDrained(app);
+    const urls = Array.from({ length: 20 }, () => app.slack.responseUrl());
+    const answers = await Promise.all([
+      ...urls.map((responseUrl) =>
+        app.interact(
+          blockAction({
+            actionId: ACTION_ID.accept,
+            value: String(handoff.id),
+            user: aeUser,
+            responseUrl,
+            messageTs: dm.ts,
+            channelId: aeDm,
+          }),
+        ),
+      ),
+      ...Array.from({ length: 5 }, (_, i) =>
+        app.interact(
+          declineSubmission({
+            handoffId: handoff.id,
+            user: aeUser,
+            reason: 'timing',
+            viewId: `V0DECLINE${i}`,
+          }),
+        ),
+      ),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const declineBodies = await Promise.all(answers.slice(20).map((a) => a.text()));
+    await outboxDrained(app);
+    await settle();
+
+    const [decision, ...more] = decisionRows(app);
+    expect(more).toEqual([]);
+    expect(decisionEvents(app).map((e) => [e.handoffId, e.type])).toEqual([[handoff.id, decision?.decision]]);
+    // The winning decline (if any) closed its modal; the others were told inline it is already decided.
+    const declineWins = declineBodies.filter((b) => b === '').length;
+    expect(declineWins).toBe(decision?.decision === 'declined' ? 1 : 0);
+    for (const body of declineBodies.filter((b) => b !== ''))
+      expect(JSON.parse(body)).toMatchObject({ response_action: 'errors' });
+
+    expect(topLevel(app)).toHaveLength(1);
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    // The owner: told they own it, then of the decision; the author: the confirmation, then the decision.
+    expect(dmOf(app, people.owner.id)).toHaveLength(2);
+    expect(dmOf(app, people.author.id)).toHaveLength(2);
+    expect(app.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(dmOf(app, people.ae.id)).toHaveLength(1);
+    // Every losing click hears the state once, at its own response URL.
+    const losers = decision?.decision === 'accepted' ? 19 : 20;
+    expect(app.slack.responses).toHaveLength(losers);
+    expect(new Set(app.slack.responses.map((r) => r.url)).size).toBe(losers);
+    for (const r of app.slack.responses)
+      expect(String(r.body.text)).toContain(`already ${decision?.decision}`);
+    auditExactlyOnce(app);
+  });
+
+  it('Slack redelivering the same Accept click (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const { handoff, dm, aeDm } = await sendHandoff(app);
+    await outboxDrained(app);
+    const click = blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(handoff.id),
+      user: aeUser,
+      responseUrl: app.slack.responseUrl({ channel: aeDm, ts: dm.ts }),
+      messageTs: dm.ts,
+      channelId: aeDm,
+    });
+    expect((await app.interact(click)).status).toBe(200);
+    for (let n = 1; n <= 3; n += 1)
+      expect((await app.interact(click, { headers: retryHeaders(n) })).status).toBe(200);
+    await outboxDrained(app);
+    await settle();
+    expect(decisionRows(app).map((d) => d.decision)).toEqual(['accepted']);
+    expect(decisionEvents(app)).toHaveLength(1);
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(dmOf(app, people.author.id)).toHaveLength(2);
+    expect(app.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(dmOf(app, people.ae.id)).toHaveLength(1);
+    auditExactlyOnce(app);
+  });
+
+  it('Slack redelivering the same decline submission records one decline and posts once', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const { handoff } = await sendHandoff(app);
+    await outboxDrained(app);
+    const submission = declineSubmission({
+      handoffId: handoff.id,
+      user: aeUser,
+      reason: 'partner_not_fit',
+      note: 'internal only',
+      viewId: 'V0DECLINEONCE',
+    });
+    const first = await app.interact(submission);
+    expect(await first.text()).toBe('');
+    for (let n = 1; n <= 3; n += 1) {
+      const retry = await app.interact(submission, { headers: retryHeaders(n) });
+      expect(retry.status).toBe(200);
+    }
+    await outboxDrained(app);
+    await settle();
+    expect(decisionRows(app).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([
+      ['declined', 'partner_not_fit', 'internal only'],
+    ]);
+    expect(decisionEvents(app)).toHaveLength(1);
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(dmOf(app, people.author.id)).toHaveLength(2);
+    expect(app.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(app.slack.responses).toHaveLength(0);
+    auditExactlyOnce(app);
+  });
+
+  it('a retried app_home_opened event may publish the Home again but posts nothing', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    await sendHandoff(app);
+    await outboxDrained(app);
+    const posts = app.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
+    const event = appHomeOpened(people.ae.id, 'Ev0HOMERETRY');
+    const deliveries = await Promise.all([
+      postEvent(app.eventsUrl, SIGNING_SECRET, event),
+      ...[1, 2, 3].map((n) => postEvent(app.eventsUrl, SIGNING_SECRET, event, { headers: retryHeaders(n) })),
+    ]);
+    expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    await waitFor(() => app.slack.callsTo('views.publish').length >= 1, 4000, 'the Home');
+    await settle();
+    const published = app.slack.callsTo('views.publish');
+    expect(published.length).toBeGreaterThanOrEqual(1);
+    expect(published.length).toBeLessThanOrEqual(4);
+    expect(new Set(published.map((c) => JSON.stringify(c.args.view))).size).toBe(1);
+    expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(posts);
+    expect(outboxRows(app).filter((r) => r.status === 'pending')).toEqual([]);
+  });
+
+  it('a retried member_joined_channel event releases the waiting partner update once, and tells the owner nothing more', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const { handoff, dm, aeDm } = await sendHandoff(app);
+    await outboxDrained(app);
+    // The app is removed from the partner channel, then the AE accepts: the partner post waits.
+    app.slack.addChannel({ ...channels.partner, members: [] });
+    await app.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        messageTs: dm.ts,
+        channelId: aeDm,
+      }),
+    );
+    const invites = () =>
+      dmOf(app, people.author.id).filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
+    await waitFor(() => invites().length === 1, 6000, 'the owner told');
+    const authorDms = dmOf(app, people.author.id).length;
+
+    app.slack.addChannel({ ...channels.partner, members: [app.slack.botUserId] });
+    const joined = eventCallback(
+      {
+        type: 'member_joined_channel',
+        user: app.slack.botUserId,
+        channel: channels.partner.id,
+        channel_type: 'C',
+        team: TEAM,
+      },
+      'Ev0JOINRETRY',
+    );
+    const deliveries = await Promise.all([
+      postEvent(app.eventsUrl, SIGNING_SECRET, joined),
+      ...[1, 2, 3].map((n) => postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(n) })),
+    ]);
+    expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    await waitFor(() => app.slack.messages(channels.partner.id).length === 1, 6000, 'the partner post');
+    // A late retry, after it was delivered.
+    await postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(4) });
+    await outboxDrained(app);
+    await settle();
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(postsTo(app, channels.partner.id)).toHaveLength(1);
+    expect(invites()).toHaveLength(1);
+    expect(dmOf(app, people.author.id)).toHaveLength(authorDms);
+    auditExactlyOnce(app);
+  });
+
+  it('ten submits of one packet modal and ten Sends of its review at once, plus retries, store one handoff and send one DM', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const packet = packetSubmission({ viewId: 'V0PACKETBURST' });
+    const submitted = await Promise.all(Array.from({ length: 10 }, () => app.interact(packet)));
+    const bodies = (await Promise.all(submitted.map((r) => r.json()))) as {
+      response_action?: string;
+      view?: { private_metadata: string };
+    }[];
+    expect(bodies.map((b) => b.response_action)).toEqual(bodies.map(() => 'push'));
+    const draftIds = new Set(
+      bodies.map((b) => (JSON.parse(b.view?.private_metadata ?? '{}') as { draftId: number }).draftId),
+    );
+    expect(draftIds.size).toBe(1);
+    expect(app.database.db.select().from(drafts).all()).toHaveLength(1);
+
+    const send = reviewSubmission({ draftId: [...draftIds][0] as number, viewId: 'V0REVIEWBURST' });
+    const sent = await Promise.all([
+      ...Array.from({ length: 10 }, () => app.interact(send)),
+      ...[1, 2, 3].map((n) => app.interact(send, { headers: retryHeaders(n) })),
+    ]);
+    const answers = await Promise.all(sent.map((r) => r.json()));
+    expect(answers).toEqual(answers.map(() => ({ response_action: 'clear' })));
+    await outboxDrained(app);
+    await settle();
+    const [handoff, ...others] = app.database.db.select().from(handoffs).all();
+    expect(others).toEqual([]);
+    expect(
+      app.database.db
+        .select()
+        .from(handoffEvents)
+        .all()
+        .map((e) => [e.handoffId, e.type]),
+    ).toEqual([[handoff?.id, 'sent']]);
+    expect(dmOf(app, people.ae.id)).toHaveLength(1);
+    expect(dmOf(app, people.author.id)).toHaveLength(1);
+    expect(app.database.db.select().from(outbox).all()).toHaveLength(2);
+    auditExactlyOnce(app);
+  });
+
+  it('twelve "I\'ll take it" clicks by three members at once: one claimer, one post update, one DM to the requester', async () => {
+    h = await startHarness({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
+    const app = h;
+    const submitted = await app.interact(helpSubmission({ user: aeUser }));
+    expect(submitted.status).toBe(200);
+    const [request] = app.database.db.select().from(helpRequests).all();
+    const post = await waitFor(() => app.slack.messages(channels.internal.id)[0], 6000, 'the help post');
+    await outboxDrained(app);
+    const takers = [people.author, people.member, people.owner].map(user);
+    const clicks = takers.flatMap((taker) =>
+      Array.from({ length: 4 }, () => ({ taker, responseUrl: app.slack.responseUrl() })),
+    );
+    const answers = await Promise.all(
+      clicks.map(({ taker, responseUrl }) =>
+        app.interact(
+          blockAction({
+            actionId: ACTION_ID.helpClaim,
+            value: String(request?.id),
+            user: taker,
+            channelId: channels.internal.id,
+            messageTs: post.ts,
+            responseUrl,
+          }),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    await outboxDrained(app);
+    await settle();
+    const [claimed, ...more] = app.database.db.select().from(helpRequests).all();
+    expect(more).toEqual([]);
+    expect(claimed?.status).toBe('claimed');
+    const winner = claimed?.claimedByUserId as string;
+    expect(takers.map((t) => t.id)).toContain(winner);
+    expect(app.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(app.slack.messages(channels.internal.id)).toHaveLength(1);
+    expect(JSON.stringify(app.slack.messages(channels.internal.id)[0]?.blocks)).toContain(
+      `Taken by <@${winner}>`,
+    );
+    expect(dmOf(app, people.ae.id).filter((m) => m.text?.includes('took your request'))).toHaveLength(1);
+    // Every other click, the winner's extra ones included, hears who took it, once each.
+    expect(app.slack.responses).toHaveLength(11);
+    expect(new Set(app.slack.responses.map((r) => r.url)).size).toBe(11);
+    for (const r of app.slack.responses) expect(r.body.text).toBe(`<@${winner}> already took this request.`);
+    auditExactlyOnce(app);
+  });
+
+  it('a post whose answer is lost (client timeout) but which Slack took is found, not posted again; later edits and replies use that one copy', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const uncertain = () => outboxRows(app).filter((r) => r.status === 'pending' && r.uncertainSince);
+    // Slack takes every post but answers after 5.6 s: the outbox client gives up at 5 s.
+    app.slack.fail('chat.postMessage', { delayMs: 5600 });
+    expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
+    const aeDm = app.slack.dmChannelFor(people.ae.id);
+    await waitFor(() => uncertain().filter((r) => r.lastError).length === 2, 8000, 'both posts timed out');
+    expect(uncertain().map((r) => r.lastError)).toEqual([
+      expect.stringContaining('request failed'),
+      expect.stringContaining('request failed'),
+    ]);
+    await waitFor(() => dmOf(app, people.ae.id).length === 1, 4000, 'Slack to take the AE DM anyway');
+    await waitFor(() => dmOf(app, people.author.id).length === 1, 4000, 'and the confirmation');
+    app.slack.clearFailures();
+    // The retry is due: it looks for the earlier post by its delivery id before posting.
+    app.clock.advance(60_000);
+    app.app.outbox.kick();
+    await outboxDrained(app);
+    await settle(400);
+    expect(dmOf(app, people.ae.id)).toHaveLength(1);
+    expect(dmOf(app, people.author.id)).toHaveLength(1);
+    expect(postsTo(app, people.ae.id)).toHaveLength(1);
+    expect(app.slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(2);
+    const [dm] = dmOf(app, people.ae.id);
+    const remembered = app.database.db.select().from(postedMessages).all();
+    expect(remembered).toEqual([expect.objectContaining({ channelId: aeDm, ts: dm?.ts })]);
+    const handoff = app.database.db.select().from(handoffs).get();
+
+    // Accept: the DM update goes to the ts the lookup recorded, so the one copy shows the decision.
+    await app.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff?.id),
+        user: aeUser,
+        messageTs: dm?.ts,
+        channelId: aeDm,
+      }),
+    );
+    await outboxDrained(app);
+    expect(dmOf(app, people.ae.id)).toHaveLength(1);
+    expect(dmOf(app, people.ae.id)[0]).toMatchObject({ ts: dm?.ts, edited: true });
+    expect(JSON.stringify(dmOf(app, people.ae.id)[0]?.blocks)).toContain('*Accepted* by');
+    const parent = topLevel(app)[0];
+    expect(parent).toBeDefined();
+
+    // A thread reply in the partner channel whose answer is lost: found with conversations.replies.
+    app.slack.fail('chat.postMessage', { delayMs: 5600 });
+    await clickOutcome(app, 'meeting_held', handoff?.id as number);
+    await waitFor(
+      () => uncertain().some((r) => r.threadOf !== null && r.lastError),
+      // Up to two timeouts in a row: a slow call holds up the whole outbox batch (see the report).
+      15_000,
+      'the thread reply to time out',
+    );
+    await waitFor(() => threadReplies(app).length === 1, 4000, 'Slack to take the reply anyway');
+    await waitFor(
+      () => app.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 0).length === 0,
+      4000,
+      'every slow post answered',
+    );
+    app.slack.clearFailures();
+    app.clock.advance(60_000);
+    app.app.outbox.kick();
+    await outboxDrained(app);
+    await settle(400);
+    expect(threadReplies(app)).toHaveLength(1);
+    expect(threadReplies(app)[0]?.thread_ts).toBe(parent?.ts);
+    expect(topLevel(app)).toHaveLength(1);
+    expect(app.slack.callsTo('conversations.replies').some((c) => c.args.ts === parent?.ts)).toBe(true);
+    const replyRow = outboxRows(app).find((r) => r.threadOf !== null);
+    expect(threadReplies(app).map(deliveryOf)).toEqual([
+      deliveryId(replyRow as NonNullable<typeof replyRow>),
+    ]);
+    auditExactlyOnce(app);
+  }, 40_000);
+
+  // A redelivery of a click the app already handled (same payload, X-Slack-Retry-Num set) is silent: the AE clicked
+  // once and must not read three "nothing was changed" notes.
+  it('a redelivered Accept click adds no message for the person who clicked once', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    const { handoff, dm, aeDm } = await sendHandoff(app);
+    await outboxDrained(app);
+    const click = blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(handoff.id),
+      user: aeUser,
+      responseUrl: app.slack.responseUrl({ channel: aeDm, ts: dm.ts }),
+      messageTs: dm.ts,
+      channelId: aeDm,
+    });
+    await app.interact(click);
+    for (let n = 1; n <= 3; n += 1) await app.interact(click, { headers: retryHeaders(n) });
+    await outboxDrained(app);
+    await settle();
+    expect(decisionRows(app)).toHaveLength(1);
+    expect(app.slack.responses.map((r) => r.body.text)).toEqual([]);
+  });
+
+  // A post Slack finishes after the client gave up (8 s here, the client waits 5 s): the retry waits
+  // OUTBOX_UNCERTAIN_WAIT_MS from the send before looking for it, finds it, and does not post it again.
+  it('a post Slack finishes only after the client gave up is found by the retry and delivered once', async () => {
+    h = await startHarness({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '12000' } });
+    const app = h;
+    const clock = realTimeClock(app);
+    try {
+      app.slack.fail('chat.postMessage', { delayMs: 8000 }, 2);
+      expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
+      await outboxDrained(app, 25_000);
+      await waitFor(
+        () => app.slack.calls.every((c) => c.status !== 0),
+        8000,
+        'Slack to finish the slow posts',
+      );
+      await settle(300);
+      expect(outboxRows(app).map((r) => r.status)).toEqual(['delivered', 'delivered']);
+      expect(dmOf(app, people.ae.id)).toHaveLength(1);
+      expect(dmOf(app, people.author.id)).toHaveLength(1);
+    } finally {
+      clock.stop();
+    }
+  }, 45_000);
+});

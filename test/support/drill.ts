@@ -1,0 +1,213 @@
+import { expect } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
+import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/services/outboxWorker.js';
+import type { RecordedCall, StoredMessage } from './fakeSlack.js';
+import type { Harness } from './harness.js';
+import { type PacketValues, packetSubmission, reviewSubmission, viewSubmission } from './payloads.js';
+import { people, TEAM } from './people.js';
+
+/**
+ * Helpers for the outage drill and the race tests: a clock that runs in real time, and audits of what reached the
+ * fake Slack against the outbox (exactly once, in order, paced, Retry-After honoured).
+ */
+
+export type SlackUser = { id: string; team_id?: string };
+
+/** A third AE, so a batch of handoffs spreads over three DMs. */
+export const thirdAe = {
+  id: 'U0AE3',
+  team_id: TEAM,
+  name: 'kim',
+  real_name: 'Kim Dealer',
+  tz: 'America/New_York',
+};
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes the harness clock follow real time (the worker schedules retries, backoff and Retry-After on it), so an
+ * outage plays out as it would in production. `jump` moves it further on at once. Stop it before the harness.
+ */
+export function realTimeClock(h: Harness) {
+  const start = h.clock.now().getTime();
+  const t0 = performance.now();
+  let jumped = 0;
+  const tick = () => h.clock.set(new Date(start + jumped + Math.floor(performance.now() - t0)));
+  const timer = setInterval(tick, 5);
+  timer.unref();
+  return {
+    jump(ms: number) {
+      jumped += ms;
+      tick();
+      h.app.outbox.kick();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
+
+/** Submits a packet as `user` and sends it from the review; expects the modals to close. */
+export async function sendAs(h: Harness, user: SlackUser, values: PacketValues, viewId?: string) {
+  const submitted = await h.interact(packetSubmission({ user, values, ...(viewId ? { viewId } : {}) }));
+  expect(submitted.status).toBe(200);
+  const pushed = (await submitted.json()) as {
+    response_action?: string;
+    view?: { private_metadata: string };
+  };
+  expect(pushed.response_action).toBe('push');
+  const { draftId } = JSON.parse(pushed.view?.private_metadata ?? '{}') as { draftId: number };
+  const sent = await h.interact(reviewSubmission({ draftId, user }));
+  expect(await sent.json()).toEqual({ response_action: 'clear' });
+  return draftId;
+}
+
+const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
+
+/** The partner-help request modal submitted as Slack sends it. */
+export function helpSubmission(opts: { user: SlackUser; account?: string; ask?: string; viewId?: string }) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.helpRequest,
+    user: opts.user,
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+    values: {
+      [HELP_BLOCK_ID.account]: input(opts.account ?? 'Northwind Logistics'),
+      [HELP_BLOCK_ID.ask]: input(opts.ask ?? 'An intro to their CIO, please.'),
+      [HELP_BLOCK_ID.partner]: input(null),
+    },
+  });
+}
+
+export const outboxRows = (h: Harness): OutboxRow[] => h.database.db.select().from(outbox).all();
+
+/** The conversation a channel key lands in: a user id means the DM with the app. */
+export const conversationOf = (h: Harness, channelKey: string) =>
+  /^[UW]/.test(channelKey) ? h.slack.dmChannelFor(channelKey) : channelKey;
+
+/** The delivery id an outbox post carries in its metadata (undefined for anything else). */
+export function deliveryOf(message: StoredMessage): string | undefined {
+  const metadata = message.metadata as
+    | { event_type?: unknown; event_payload?: { delivery?: unknown } }
+    | undefined;
+  if (metadata?.event_type !== OUTBOX_EVENT_TYPE) return undefined;
+  const id = metadata.event_payload?.delivery;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Every conversation of the cast (DMs with each person, the channels) plus `extra`. */
+export function everyConversation(h: Harness, extra: string[] = []): string[] {
+  const users = [...Object.values(people).map((p) => p.id), thirdAe.id];
+  return [
+    ...new Set([
+      ...users.map((id) => h.slack.dmChannelFor(id)),
+      'C0PARTNER',
+      'C0INTERNAL',
+      'C0NOTJOINED',
+      ...extra,
+    ]),
+  ];
+}
+
+/**
+ * Asserts that every delivered outbox post is in the fake Slack exactly once (counted by the delivery id in its
+ * metadata), that nothing else was posted, that each conversation received its posts in outbox id order, and that
+ * every remembered message (posted_messages) points at that single copy. Returns the delivery counts.
+ */
+export function auditExactlyOnce(h: Harness, conversations = everyConversation(h)) {
+  const rows = outboxRows(h);
+  const posts = rows.filter((r) => r.method === 'chat.postMessage');
+  const delivered = posts.filter((r) => r.status === 'delivered');
+  const byDelivery = new Map<string, StoredMessage[]>();
+  const untagged: StoredMessage[] = [];
+  for (const conversation of conversations) {
+    for (const message of h.slack.messages(conversation)) {
+      const id = deliveryOf(message);
+      if (!id) untagged.push(message);
+      else byDelivery.set(id, [...(byDelivery.get(id) ?? []), message]);
+    }
+  }
+  expect(untagged, 'messages that did not come from the outbox').toEqual([]);
+  const copies = Object.fromEntries([...byDelivery].map(([id, list]) => [id, list.length]));
+  const duplicated = Object.entries(copies).filter(([, n]) => n !== 1);
+  expect(duplicated, 'delivery ids posted more than once').toEqual([]);
+  const expected = new Set(delivered.map((r) => deliveryId(r)));
+  expect(new Set(byDelivery.keys())).toEqual(expected);
+  expect(expected.size).toBe(delivered.length);
+
+  // Per conversation, in the order Slack stored them: the outbox id order of that channel key.
+  const keys = new Set(delivered.map((r) => r.channelKey));
+  for (const key of keys) {
+    const want = delivered
+      .filter((r) => r.channelKey === key)
+      .sort((a, b) => a.id - b.id)
+      .map((r) => deliveryId(r));
+    const got = h.slack
+      .messages(conversationOf(h, key))
+      .map(deliveryOf)
+      .filter((id): id is string => id !== undefined);
+    expect(got, `post order in ${key}`).toEqual(want);
+  }
+
+  // What the app remembers (to edit later) is the one copy in Slack.
+  const remembered = new Map(
+    h.database.db
+      .select()
+      .from(postedMessages)
+      .all()
+      .map((p) => [p.messageKey, p]),
+  );
+  for (const row of delivered.filter((r) => r.recordAs)) {
+    const [message] = byDelivery.get(deliveryId(row)) ?? [];
+    expect(remembered.get(row.recordAs ?? ''), `posted_messages for ${row.recordAs}`).toMatchObject({
+      channelId: message?.channel,
+      ts: message?.ts,
+    });
+  }
+  return { delivered, byDelivery };
+}
+
+/** The gaps (ms) between successive successful chat.postMessage calls to the same channel, per channel. */
+export function postGaps(calls: readonly RecordedCall[]): Map<string, number[]> {
+  const byChannel = new Map<string, number[]>();
+  for (const call of calls) {
+    if (call.method !== 'chat.postMessage' || !call.ok) continue;
+    const channel = String(call.args.channel);
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), call.at]);
+  }
+  const gaps = new Map<string, number[]>();
+  for (const [channel, times] of byChannel) {
+    const sorted = [...times].sort((a, b) => a - b);
+    gaps.set(
+      channel,
+      sorted.slice(1).map((t, i) => t - (sorted[i] as number)),
+    );
+  }
+  return gaps;
+}
+
+/**
+ * Calls of a method that reached Slack while that method was rate limited: after a 429 with Retry-After, no call of
+ * the method may arrive before the wait is over. Calls already in flight when the 429 was answered (arriving within
+ * `inFlightMs` of it, from the same batch) cannot have known and are not counted; `toleranceMs` absorbs timer
+ * granularity.
+ */
+export function retryAfterViolations(
+  calls: readonly RecordedCall[],
+  method: string,
+  retryAfterMs: number,
+  opts: { inFlightMs?: number; toleranceMs?: number } = {},
+): { limitedAt: number; callAt: number; gap: number }[] {
+  const inFlight = opts.inFlightMs ?? 100;
+  const tolerance = opts.toleranceMs ?? 30;
+  const ofMethod = calls.filter((c) => c.method === method);
+  const violations: { limitedAt: number; callAt: number; gap: number }[] = [];
+  for (const limited of ofMethod.filter((c) => c.status === 429)) {
+    for (const call of ofMethod) {
+      const gap = call.at - limited.at;
+      if (gap > inFlight && gap < retryAfterMs - tolerance)
+        violations.push({ limitedAt: limited.at, callAt: call.at, gap });
+    }
+  }
+  return violations;
+}
