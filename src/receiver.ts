@@ -26,7 +26,6 @@ const USER_PAYLOADS = new Set([
  * before any listener runs, and a wrong shape there would answer 500 or crash the process; Slack never sends them.
  */
 export function malformedReason(contentType: string | undefined, raw: string): string | undefined {
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   const parse = (text: string): unknown => {
     try {
       return JSON.parse(text);
@@ -34,38 +33,44 @@ export function malformedReason(contentType: string | undefined, raw: string): s
       return undefined;
     }
   };
-  if (type === 'application/json') {
-    const body = parse(raw);
-    if (!isObject(body)) return 'JSON body is not an object';
-    if (body.type === 'event_callback' && !isObject(body.event)) return 'event is not an object';
-    return undefined;
-  }
-  if (type !== 'application/x-www-form-urlencoded') return undefined;
-  const form = new URLSearchParams(raw);
-  for (const key of new Set(form.keys())) if (form.getAll(key).length > 1) return `field ${key} repeated`;
-  const text = form.get('payload');
-  if (text !== null) {
+  // Read the body exactly as Bolt will: a form only for this exact content type, JSON for anything else.
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(raw);
+    for (const key of new Set(form.keys())) if (form.getAll(key).length > 1) return `field ${key} repeated`;
+    const text = form.get('payload');
+    if (text === null) {
+      if (form.has('command') && (form.get('user_id') ?? '') === '') return 'command without user_id';
+      return undefined;
+    }
     const payload = parse(text);
-    if (!isObject(payload)) return 'payload is not a JSON object';
-    if (typeof payload.type !== 'string') return 'payload has no type';
-    if (USER_PAYLOADS.has(payload.type) && !(isObject(payload.user) && typeof payload.user.id === 'string'))
-      return 'payload has no user';
-    if ('channel' in payload && payload.channel !== undefined && !isObject(payload.channel))
-      return 'channel is not an object';
-    if (payload.type === 'block_actions') {
-      const actions = payload.actions;
-      if (!Array.isArray(actions) || actions.length === 0) return 'actions is not a list';
-      if (!actions.every((a) => isObject(a) && typeof a.action_id === 'string')) return 'malformed action';
-    }
-    if (payload.type === 'view_submission' || payload.type === 'view_closed') {
-      const view = payload.view;
-      if (!isObject(view) || typeof view.id !== 'string') return 'view is not an object';
-      if (payload.type === 'view_submission' && !(isObject(view.state) && isObject(view.state.values)))
-        return 'view has no state';
-    }
-    return undefined;
+    return isObject(payload) ? payloadProblem(payload) : 'payload is not a JSON object';
   }
-  if (form.has('command') && (form.get('user_id') ?? '') === '') return 'command without user_id';
+  const body = parse(raw);
+  if (body === undefined) return 'body is not JSON';
+  return isObject(body) ? payloadProblem(body) : 'JSON body is not an object';
+}
+
+/** The fields Bolt reads before any listener runs, by payload type. */
+function payloadProblem(payload: Record<string, unknown>): string | undefined {
+  if (payload.type === 'event_callback')
+    return isObject(payload.event) ? undefined : 'event is not an object';
+  if (typeof payload.type !== 'string')
+    return payload.type === undefined ? undefined : 'type is not a string';
+  if (USER_PAYLOADS.has(payload.type) && !(isObject(payload.user) && typeof payload.user.id === 'string'))
+    return 'payload has no user';
+  if ('channel' in payload && payload.channel !== undefined && !isObject(payload.channel))
+    return 'channel is not an object';
+  if (payload.type === 'block_actions') {
+    const actions = payload.actions;
+    if (!Array.isArray(actions) || actions.length === 0) return 'actions is not a list';
+    if (!actions.every((a) => isObject(a) && typeof a.action_id === 'string')) return 'malformed action';
+  }
+  if (payload.type === 'view_submission' || payload.type === 'view_closed') {
+    const view = payload.view;
+    if (!isObject(view) || typeof view.id !== 'string') return 'view is not an object';
+    if (payload.type === 'view_submission' && !(isObject(view.state) && isObject(view.state.values)))
+      return 'view has no state';
+  }
   return undefined;
 }
 
