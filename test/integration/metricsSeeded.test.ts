@@ -15,10 +15,11 @@ import {
 } from '../../src/db/schema.js';
 import { type BusinessCalendar, businessHoursBetween } from '../../src/domain/businessDays.js';
 import { holidayCalendar } from '../../src/domain/holidays.js';
-import type { OutcomeCounts, Stats } from '../../src/domain/metrics.js';
+import type { OutcomeCounts } from '../../src/domain/metrics.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { createMetrics } from '../../src/services/metrics.js';
 import { TestClock } from '../support/clock.js';
+import { outcomeCounts, rounded, stats } from '../support/metricsFixtures.js';
 
 const ET = 'America/New_York';
 /** A wall-clock time in New York ("2026-11-02T09:00") as an instant. */
@@ -50,37 +51,7 @@ const PARTNERS = {
 } as const;
 type PartnerKey = keyof typeof PARTNERS;
 
-const noOutcomes = (): OutcomeCounts => ({ meeting_held: 0, opportunity_created: 0, won: 0, lost: 0 });
-
-function stats(over: Partial<Stats> = {}): Stats {
-  return {
-    sent: 0,
-    accepted: 0,
-    declined: 0,
-    expired: 0,
-    answered: 0,
-    acceptanceRate: null,
-    declineRate: null,
-    silenceRate: null,
-    medianHours: null,
-    p90Hours: null,
-    acceptingAes: 0,
-    repeatAes: 0,
-    repeatRate: null,
-    helpRequests: 0,
-    averageScore: null,
-    outcomes: { sourced: noOutcomes(), influenced: noOutcomes() },
-    ...over,
-  };
-}
-
-/** Rounds every number (deeply) so divided and interpolated values compare exactly. */
-function rounded<T>(value: T): T {
-  if (typeof value === 'number') return (Math.round(value * 1e9) / 1e9) as T;
-  if (Array.isArray(value)) return value.map(rounded) as T;
-  if (value instanceof Date || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
-}
+const noOutcomes = (): OutcomeCounts => outcomeCounts();
 
 /**
  * Seeds handoffs the way the services change them: each step updates the row and appends its event in one

@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { MetricEvent } from '../../domain/metrics.js';
 import type { Executor } from '../client.js';
 import { handoffEvents, handoffs, helpRequests } from '../schema.js';
 
@@ -15,23 +16,8 @@ export const METRIC_EVENT_TYPES = [
   'lost',
 ] as const;
 
-export interface MetricEventRow {
-  id: number;
-  type: (typeof METRIC_EVENT_TYPES)[number];
-  at: Date;
-  handoffId: number;
-  aeUserId: string;
-  businessHours: number | null;
-  partnerKey: string;
-  partnerOrg: string;
-  authorUserId: string;
-  classification: 'partner_sourced' | 'partner_influenced' | null;
-  score: number | null;
-  /** For accepted events: whether the same AE accepted an earlier handoff (at all, from this partner, from this author). */
-  earlierAccept: boolean;
-  earlierAcceptSamePartner: boolean;
-  earlierAcceptSameAuthor: boolean;
-}
+/** One event as the metrics read it (see domain/metrics.ts), with its id. */
+export type MetricEventRow = MetricEvent & { id: number };
 
 /** Every metric-relevant event in [from, to), with the handoff's dimensions. One indexed range scan. */
 export function metricEvents(exec: Executor, from: Date, to: Date): MetricEventRow[] {

@@ -15,6 +15,7 @@ import type {
 } from '../../../src/domain/metrics.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../../../src/services/metrics.js';
 import { LIMITS, validateMessage, validateView } from '../../support/fakeSlack.js';
+import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { fill, worstHandoff } from './fixtures.js';
 import { mrkdwnTexts } from './limits.js';
 
@@ -32,29 +33,7 @@ function* objects(value: unknown): Generator<Obj> {
 const textOf = (v: unknown) => (isObj(v) && typeof v.text === 'string' ? v.text : '');
 const chars = (s: string) => [...s].length;
 
-const outcomes = (n: number): OutcomeCounts => ({ meeting_held: n, opportunity_created: n, won: n, lost: n });
-
-function stats(over: Partial<Stats> = {}): Stats {
-  return {
-    sent: 0,
-    accepted: 0,
-    declined: 0,
-    expired: 0,
-    answered: 0,
-    acceptanceRate: null,
-    declineRate: null,
-    silenceRate: null,
-    medianHours: null,
-    p90Hours: null,
-    acceptingAes: 0,
-    repeatAes: 0,
-    repeatRate: null,
-    helpRequests: 0,
-    averageScore: null,
-    outcomes: { sourced: outcomes(0), influenced: outcomes(0) },
-    ...over,
-  };
-}
+const outcomes = (n: number): OutcomeCounts => outcomeCounts(n);
 
 /** Every number as large as a busy program makes it. */
 const busy = (): Stats =>

@@ -5,9 +5,9 @@ import {
   type MetricEvent,
   type OutcomeCounts,
   percentile,
-  type Stats,
   weekStartOf,
 } from '../../../src/domain/metrics.js';
+import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
 
 /** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
 const from = new Date('2026-11-02T00:00:00Z');
@@ -57,38 +57,7 @@ function metrics(
   });
 }
 
-const noOutcomes = (): OutcomeCounts => ({ meeting_held: 0, opportunity_created: 0, won: 0, lost: 0 });
-
-/** The stats of a group with nothing in it, overridden by what the case expects. */
-function stats(over: Partial<Stats> = {}): Stats {
-  return {
-    sent: 0,
-    accepted: 0,
-    declined: 0,
-    expired: 0,
-    answered: 0,
-    acceptanceRate: null,
-    declineRate: null,
-    silenceRate: null,
-    medianHours: null,
-    p90Hours: null,
-    acceptingAes: 0,
-    repeatAes: 0,
-    repeatRate: null,
-    helpRequests: 0,
-    averageScore: null,
-    outcomes: { sourced: noOutcomes(), influenced: noOutcomes() },
-    ...over,
-  };
-}
-
-/** Rounds every number (deeply) so interpolated and divided values compare exactly. */
-function rounded<T>(value: T): T {
-  if (typeof value === 'number') return (Math.round(value * 1e9) / 1e9) as T;
-  if (Array.isArray(value)) return value.map(rounded) as T;
-  if (value instanceof Date || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
-}
+const _noOutcomes = (): OutcomeCounts => outcomeCounts();
 
 describe('percentile (linear interpolation between ranks)', () => {
   it('interpolates the median and the 90th percentile', () => {
