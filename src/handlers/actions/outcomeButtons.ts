@@ -18,9 +18,8 @@ function outcomeOf(body: BlockAction): Outcome | undefined {
 /** Meeting held and Won are recorded at once; Opportunity created and Lost open a small modal first. */
 export function outcomeButton(deps: HandlerDeps) {
   return async ({ ack, body, client, logger }: Args) => {
-    await ack();
     const outcome = outcomeOf(body);
-    if (!outcome) return;
+    if (!outcome) return ack();
     const req = {
       ...requestContext(body, deps),
       handoffId: handoffIdFromAction(body),
@@ -28,11 +27,14 @@ export function outcomeButton(deps: HandlerDeps) {
     };
     const reply = (text: string) => deps.replies.ephemeral(body.response_url, text, body.user.id);
     if (outcome === 'meeting_held' || outcome === 'won') {
+      // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
       const result = deps.outcomes.record(req);
+      await ack();
       if (result.kind !== 'recorded' && result.kind !== 'invalid') reply(outcomeRefusalMessage(result));
       await refreshHomeIfThere(deps, body, { client, logger });
       return;
     }
+    await ack();
     const checked = deps.outcomes.check(req);
     if (checked.kind !== 'ok') return reply(outcomeRefusalMessage(checked));
     const view = outcome === 'lost' ? lostModal(checked.handoff) : opportunityModal(checked.handoff);

@@ -33,11 +33,12 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
 /** Withdraw (the button carries Slack's confirm dialog): done at once, or refused with an ephemeral. */
 export function withdrawButton(deps: HandlerDeps) {
   return async ({ ack, body, client, logger }: Args) => {
-    await ack();
+    // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
     const result = deps.ownerActions.withdraw({
       ...requestContext(body, deps),
       ...handoffRefFromAction(body),
     });
+    await ack();
     if (result.kind !== 'done' && result.kind !== 'invalid') {
       deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);
     }
