@@ -17,7 +17,7 @@ import { type Directory, slackDirectory } from './services/directory.js';
 import { createExports } from './services/exports.js';
 import { createHandoffService } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
-import { createHome } from './services/home.js';
+import { createHome, type Home } from './services/home.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
@@ -46,6 +46,7 @@ export interface RunningApp {
   sweeper: Sweeper;
   metrics: Metrics;
   digest: Digest;
+  home: Home;
   /** Starts the receiver and the outbox worker; resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, finishes in-flight work, stops the worker. The caller closes the database. */
@@ -320,6 +321,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     sweeper,
     metrics,
     digest,
+    home,
     async start() {
       Object.assign(workspace, await initSlackAuth(app, logger));
       if (!(await confirmInternalChannel(escalation.channelId, 'ESCALATION_CHANNEL_ID', directory, logger))) {

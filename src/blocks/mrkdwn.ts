@@ -46,10 +46,32 @@ export const mention = (userId: string) => `<@${userId}>`;
 export const channelLink = (channelId: string) => `<#${channelId}>`;
 
 /** A date that Slack shows in each reader's own timezone; the fallback is written in `timeZone`. */
+/** One formatter per zone (building one is the expensive part), for `ccc d LLL yyyy, HH:mm ZZZZ` in en-US. */
+const fallbackFormats = new Map<string, Intl.DateTimeFormat>();
+
+function fallbackDate(at: Date, timeZone: string): string {
+  let format = fallbackFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    fallbackFormats.set(timeZone, format);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of format.formatToParts(at)) part[p.type] = p.value;
+  return `${part.weekday} ${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute} ${part.timeZoneName}`;
+}
+
 export function slackDate(at: Date, timeZone: string): string {
-  const fallback = DateTime.fromJSDate(at, { zone: timeZone })
-    .setLocale('en-US')
-    .toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  const fallback = fallbackDate(at, timeZone);
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 

@@ -1,4 +1,5 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
@@ -79,6 +80,8 @@ export const handoffs = sqliteTable(
     /** When the AE or owner last moved the deal (acceptance or an outcome), and when to nudge if it stalls. */
     lastActivityAt: timestamp('last_activity_at'),
     nextStallNudgeAt: timestamp('next_stall_nudge_at'),
+    /** When the deal was last nudged for stalling, if nothing moved since (cleared by any activity). */
+    stallNudgedAt: timestamp('stall_nudged_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -92,6 +95,7 @@ export const handoffs = sqliteTable(
     index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
+    index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
   ],
 );
 
@@ -340,3 +344,22 @@ export type ResellerRow = typeof registeredResellers.$inferSelect;
 export type HandoffEventRow = typeof handoffEvents.$inferSelect;
 export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;
 export type HelpRequestRow = typeof helpRequests.$inferSelect;
+
+/**
+ * Each AE's first accepted handoff overall ('' scope), per partner and per author, and the first accept after it
+ * of a different handoff: whether an accept had an earlier one (repeat use) is then one lookup, not a scan of the
+ * AE's history. Kept by a trigger on handoff_events (migration 0006), so it cannot drift from the touch log.
+ */
+export const firstAccepts = sqliteTable(
+  'first_accepts',
+  {
+    aeUserId: text('ae_user_id').notNull(),
+    scope: text('scope', { enum: ['', 'partner', 'author'] }).notNull(),
+    scopeKey: text('scope_key').notNull(),
+    firstEventId: integer('first_event_id').notNull(),
+    firstHandoffId: integer('first_handoff_id').notNull(),
+    /** The first later accept of another handoff (null until there is one). */
+    secondEventId: integer('second_event_id'),
+  },
+  (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
+);

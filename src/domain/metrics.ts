@@ -94,8 +94,14 @@ export interface ProgramMetrics {
 
 /** Percentile by linear interpolation between closest ranks (Excel's PERCENTILE.INC); null for no values. */
 export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
+}
+
+function percentileOfSorted(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
   const rank = (p / 100) * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);
@@ -109,80 +115,95 @@ const zeroOutcomes = (): OutcomeCounts => Object.fromEntries(OUTCOMES.map((o) =>
 
 type Dimension = 'all' | 'partner' | 'ae' | 'author';
 
-/** Folds events into one group's stats. `dimension` says which "earlier accept" counts as repeat use. */
-function statsOf(events: readonly MetricEvent[], help: number, dimension: Dimension, ae?: string): Stats {
-  let sent = 0;
-  let accepted = 0;
-  let declined = 0;
-  let expired = 0;
-  const hours: number[] = [];
-  const scores: number[] = [];
-  const accepting = new Set<string>();
-  const repeat = new Set<string>();
-  const outcomes = { sourced: zeroOutcomes(), influenced: zeroOutcomes() };
-  for (const e of events) {
+/** One group's running totals: events are folded in one at a time, so no group keeps its events. */
+class Tally {
+  sent = 0;
+  accepted = 0;
+  declined = 0;
+  expired = 0;
+  readonly hours: number[] = [];
+  scoreSum = 0;
+  scoreCount = 0;
+  readonly accepting = new Set<string>();
+  readonly repeat = new Set<string>();
+  readonly outcomes = { sourced: zeroOutcomes(), influenced: zeroOutcomes() };
+  help = 0;
+
+  /** `dimension` says which "earlier accept" counts as repeat use, and whether a reassignment is a request. */
+  constructor(private readonly dimension: Dimension) {}
+
+  add(e: MetricEvent): void {
     switch (e.type) {
       case 'sent':
-        if (dimension !== 'ae' || e.aeUserId === ae) sent += 1;
-        if (e.score !== null) scores.push(e.score);
+        this.sent += 1;
+        if (e.score !== null) {
+          this.scoreSum += e.score;
+          this.scoreCount += 1;
+        }
         break;
       case 'reassigned':
-        if (dimension === 'ae') sent += 1;
+        if (this.dimension === 'ae') this.sent += 1;
         break;
       case 'accepted':
       case 'declined': {
         if (e.type === 'accepted') {
-          accepted += 1;
-          accepting.add(e.aeUserId);
+          this.accepted += 1;
+          this.accepting.add(e.aeUserId);
           const earlier =
-            dimension === 'partner'
+            this.dimension === 'partner'
               ? e.earlierAcceptSamePartner
-              : dimension === 'author'
+              : this.dimension === 'author'
                 ? e.earlierAcceptSameAuthor
                 : e.earlierAccept;
-          if (earlier) repeat.add(e.aeUserId);
-        } else declined += 1;
-        if (e.businessHours !== null) hours.push(e.businessHours);
+          if (earlier) this.repeat.add(e.aeUserId);
+        } else this.declined += 1;
+        if (e.businessHours !== null) this.hours.push(e.businessHours);
         break;
       }
       case 'expired':
-        expired += 1;
+        this.expired += 1;
         break;
       default:
-        outcomes[e.classification === 'partner_sourced' ? 'sourced' : 'influenced'][e.type] += 1;
+        this.outcomes[e.classification === 'partner_sourced' ? 'sourced' : 'influenced'][e.type] += 1;
     }
   }
-  const answered = accepted + declined + expired;
-  return {
-    sent,
-    accepted,
-    declined,
-    expired,
-    answered,
-    acceptanceRate: rate(accepted, answered),
-    declineRate: rate(declined, answered),
-    silenceRate: rate(expired, answered),
-    medianHours: percentile(hours, 50),
-    p90Hours: percentile(hours, 90),
-    acceptingAes: accepting.size,
-    repeatAes: repeat.size,
-    repeatRate: rate(repeat.size, accepting.size),
-    helpRequests: help,
-    averageScore: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
-    outcomes,
-  };
+
+  stats(): Stats {
+    const answered = this.accepted + this.declined + this.expired;
+    this.hours.sort((a, b) => a - b);
+    return {
+      sent: this.sent,
+      accepted: this.accepted,
+      declined: this.declined,
+      expired: this.expired,
+      answered,
+      acceptanceRate: rate(this.accepted, answered),
+      declineRate: rate(this.declined, answered),
+      silenceRate: rate(this.expired, answered),
+      medianHours: percentileOfSorted(this.hours, 50),
+      p90Hours: percentileOfSorted(this.hours, 90),
+      acceptingAes: this.accepting.size,
+      repeatAes: this.repeat.size,
+      repeatRate: rate(this.repeat.size, this.accepting.size),
+      helpRequests: this.help,
+      averageScore: this.scoreCount === 0 ? null : this.scoreSum / this.scoreCount,
+      outcomes: this.outcomes,
+    };
+  }
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (k === null) continue;
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
+/** Tallies by key, created on first use. */
+class Tallies {
+  readonly byKey = new Map<string, Tally>();
+  constructor(private readonly dimension: Dimension) {}
+  get(key: string): Tally {
+    let tally = this.byKey.get(key);
+    if (!tally) {
+      tally = new Tally(this.dimension);
+      this.byKey.set(key, tally);
+    }
+    return tally;
   }
-  return groups;
 }
 
 /** Most active first, then by name, so the top of every list is where the volume is. */
@@ -194,58 +215,77 @@ export function weekStartOf(at: Date, timeZone: string): DateTime {
   return DateTime.fromJSDate(at, { zone: timeZone }).startOf('week');
 }
 
+/**
+ * Week starts (ISO dates) by the hour an event falls in: every zone's week starts on a whole hour (or half, or
+ * quarter hour: the key is the quarter hour), so events of the same quarter hour share one calendar lookup.
+ */
+function weekKeys(timeZone: string) {
+  const cache = new Map<number, string>();
+  return (at: Date): string => {
+    const quarter = Math.floor(at.getTime() / 900_000);
+    let key = cache.get(quarter);
+    if (key === undefined) {
+      key = weekStartOf(at, timeZone).toISODate() ?? '';
+      cache.set(quarter, key);
+    }
+    return key;
+  };
+}
+
+/**
+ * The metrics of a period in one pass over its events (any iterable: an array, or rows streamed from the
+ * database), keeping per group only its totals and its decision times.
+ */
 export function computeMetrics(input: {
   from: Date;
   to: Date;
   timeZone: string;
-  events: readonly MetricEvent[];
+  events: Iterable<MetricEvent>;
   helpRequests: readonly HelpRequestFact[];
   lastScores: ReadonlyMap<string, number[]>;
 }): ProgramMetrics {
-  const { events, helpRequests, timeZone } = input;
-  const overall = statsOf(events, helpRequests.length, 'all');
-
+  const { helpRequests, timeZone } = input;
+  const overall = new Tally('all');
+  const partners = new Tallies('partner');
+  const aes = new Tallies('ae');
+  const authors = new Tallies('author');
+  const weekTallies = new Tallies('all');
   const partnerLabels = new Map<string, string>();
-  for (const e of events) partnerLabels.set(e.partnerKey, e.partnerOrg);
-  for (const h of helpRequests)
-    if (h.partnerKey && h.partnerOrg) partnerLabels.set(h.partnerKey, h.partnerOrg);
-  const helpByPartner = groupBy(helpRequests, (h) => h.partnerKey);
-  const eventsByPartner = groupBy(events, (e) => e.partnerKey);
-  const partnerKeys = new Set([...eventsByPartner.keys(), ...helpByPartner.keys()]);
-  const byPartner = [...partnerKeys]
-    .map((key) => ({
-      key,
-      label: partnerLabels.get(key) ?? key,
-      ...statsOf(eventsByPartner.get(key) ?? [], helpByPartner.get(key)?.length ?? 0, 'partner'),
-    }))
-    .sort(byVolume);
+  const weekOf = weekKeys(timeZone);
+  for (const e of input.events) {
+    overall.add(e);
+    partners.get(e.partnerKey).add(e);
+    partnerLabels.set(e.partnerKey, e.partnerOrg);
+    aes.get(e.aeUserId).add(e);
+    authors.get(e.authorUserId).add(e);
+    weekTallies.get(weekOf(e.at)).add(e);
+  }
+  overall.help = helpRequests.length;
+  for (const h of helpRequests) {
+    if (h.partnerKey) {
+      partners.get(h.partnerKey).help += 1;
+      if (h.partnerOrg) partnerLabels.set(h.partnerKey, h.partnerOrg);
+    }
+    aes.get(h.requestedByUserId).help += 1;
+    if (h.claimedByUserId) authors.get(h.claimedByUserId).help += 1;
+  }
+  for (const key of input.lastScores.keys()) authors.get(key);
 
-  const helpByAe = groupBy(helpRequests, (h) => h.requestedByUserId);
-  const eventsByAe = groupBy(events, (e) => e.aeUserId);
-  const aeKeys = new Set([...eventsByAe.keys(), ...helpByAe.keys()]);
-  const byAe = [...aeKeys]
-    .map((key) => ({
+  const byPartner = [...partners.byKey]
+    .map(([key, tally]) => ({ key, label: partnerLabels.get(key) ?? key, ...tally.stats() }))
+    .sort(byVolume);
+  const byAe = [...aes.byKey].map(([key, tally]) => ({ key, label: key, ...tally.stats() })).sort(byVolume);
+  const byAuthor = [...authors.byKey]
+    .map(([key, tally]) => ({
       key,
       label: key,
-      ...statsOf(eventsByAe.get(key) ?? [], helpByAe.get(key)?.length ?? 0, 'ae', key),
-    }))
-    .sort(byVolume);
-
-  const helpByAuthor = groupBy(helpRequests, (h) => h.claimedByUserId);
-  const eventsByAuthor = groupBy(events, (e) => e.authorUserId);
-  const authorKeys = new Set([...eventsByAuthor.keys(), ...helpByAuthor.keys(), ...input.lastScores.keys()]);
-  const byAuthor = [...authorKeys]
-    .map((key) => ({
-      key,
-      label: key,
-      ...statsOf(eventsByAuthor.get(key) ?? [], helpByAuthor.get(key)?.length ?? 0, 'author'),
+      ...tally.stats(),
       lastScores: input.lastScores.get(key) ?? [],
     }))
     .sort(byVolume);
 
   // Every week the period touches, oldest first, including empty ones (a gap is information too).
   const weeks: WeekStats[] = [];
-  const eventsByWeek = groupBy(events, (e) => weekStartOf(e.at, timeZone).toISODate());
   const last = input.to.getTime() - 1;
   for (
     let week = weekStartOf(input.from, timeZone);
@@ -253,7 +293,7 @@ export function computeMetrics(input: {
     week = week.plus({ weeks: 1 })
   ) {
     const key = week.toISODate() ?? '';
-    const s = statsOf(eventsByWeek.get(key) ?? [], 0, 'all');
+    const s = (weekTallies.byKey.get(key) ?? new Tally('all')).stats();
     weeks.push({
       weekStart: key,
       sent: s.sent,
@@ -265,5 +305,14 @@ export function computeMetrics(input: {
     });
   }
 
-  return { from: input.from, to: input.to, timeZone, overall, byPartner, byAe, byAuthor, weeks };
+  return {
+    from: input.from,
+    to: input.to,
+    timeZone,
+    overall: overall.stats(),
+    byPartner,
+    byAe,
+    byAuthor,
+    weeks,
+  };
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import type { Executor } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { type AtRisk, findAtRisk, lastScores } from '../db/repositories/handoffs.js';
 import { helpRequestsIn, metricEvents } from '../db/repositories/metrics.js';
 import { computeMetrics, type ProgramMetrics, type WeekStats, weekStartOf } from '../domain/metrics.js';
@@ -19,7 +19,7 @@ export const isPeriodKey = (value: unknown): value is PeriodKey =>
   typeof value === 'string' && Object.hasOwn(PERIODS, value);
 
 export interface MetricsDeps {
-  db: Executor;
+  db: Db;
   clock: Clock;
   /** Weeks start on Monday in this zone. */
   timeZone: string;
@@ -31,15 +31,19 @@ export function createMetrics(deps: MetricsDeps) {
   const { db, clock, timeZone } = deps;
 
   function program(from: Date, to: Date): ProgramMetrics {
-    const events = metricEvents(db, from, to);
     const help = helpRequestsIn(db, from, to);
-    // Authors of the period: those whose handoffs moved, and those who took an AE's request for help.
-    const authors = new Set([
-      ...events.map((e) => e.authorUserId),
-      ...help.flatMap((h) => (h.claimedByUserId ? [h.claimedByUserId] : [])),
-    ]);
-    const scores = new Map([...authors].map((a) => [a, lastScores(db, a, 3, to)] as const));
-    return computeMetrics({ from, to, timeZone, events, helpRequests: help, lastScores: scores });
+    const metrics = computeMetrics({
+      from,
+      to,
+      timeZone,
+      events: metricEvents(db, from, to),
+      helpRequests: help,
+      lastScores: new Map(),
+    });
+    // The authors of the period (their handoffs moved, or they took a request for help): each one's last three
+    // scores as of the period end, one indexed query each.
+    for (const author of metrics.byAuthor) author.lastScores = lastScores(db, author.key, 3, to);
+    return metrics;
   }
 
   function forPeriod(key: PeriodKey, now = clock.now()): ProgramMetrics {

@@ -131,6 +131,7 @@ function classify(error: unknown): Failure {
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeDue = 0;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -184,7 +185,7 @@ export class OutboxWorker {
   private async drain(): Promise<void> {
     for (;;) {
       const now = this.opts.clock.now();
-      const heads = dueHeads(this.opts.db, now, BATCH).filter((row) => this.paced(row));
+      const heads = dueHeads(this.opts.db, now, BATCH, this.pacedChannels()).filter((row) => this.paced(row));
       if (heads.length === 0 || this.stopped) return;
       await Promise.all(heads.map((row) => this.deliver(row)));
     }
@@ -210,9 +211,36 @@ export class OutboxWorker {
     return false;
   }
 
+  /**
+   * Conversations that got a post less than the pacing interval ago (forgetting older ones), with a wake-up for the
+   * first of them to become free again.
+   */
+  private pacedChannels(): string[] {
+    const now = performance.now();
+    const paced: string[] = [];
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const [channel, at] of this.lastPostAt) {
+      const wait = at + this.opts.channelIntervalMs - now;
+      if (wait <= 0) this.lastPostAt.delete(channel);
+      else {
+        paced.push(channel);
+        soonest = Math.min(soonest, wait);
+      }
+    }
+    if (paced.length > 0) this.wakeAt(soonest);
+    return paced;
+  }
+
+  /** Schedules a drain in `ms` unless one is already scheduled sooner. */
   private wakeAt(ms: number): void {
+    const due = performance.now() + ms;
+    if (this.wakeTimer && this.wakeDue <= due) return;
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.kick(), ms);
+    this.wakeDue = due;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.kick();
+    }, ms);
     this.wakeTimer.unref();
   }
 

@@ -158,7 +158,7 @@ function seeder(database: AppDatabase) {
         h,
         'accepted',
         at,
-        { status: 'accepted', decidedAt: at, lastActivityAt: at },
+        { status: 'accepted', decidedAt: at, lastActivityAt: at, stallNudgedAt: null },
         {
           businessHours: hoursToAnswer(h, at),
         },
@@ -186,8 +186,10 @@ function seeder(database: AppDatabase) {
       );
     },
     outcome: (h: HandoffRow, at: Date, outcome: Outcome) =>
-      step(h, outcome, at, { outcome, lastActivityAt: at }),
-    stallNudge: (h: HandoffRow, at: Date) => step(h, 'stall_nudged', at, {}, { actor: null }),
+      step(h, outcome, at, { outcome, lastActivityAt: at, stallNudgedAt: null }),
+    // As the sweep does: the nudge is remembered on the deal until its next activity.
+    stallNudge: (h: HandoffRow, at: Date) =>
+      step(h, 'stall_nudged', at, { stallNudgedAt: at }, { actor: null }),
     help: (spec: { by: string; partner: PartnerKey | null; claimedBy: string | null; at: Date }) => {
       views += 1;
       db.insert(helpRequests)

@@ -231,6 +231,7 @@ describe('the full outcome sequence', () => {
       status: 'accepted',
       outcome: 'won',
       nextStallNudgeAt: null,
+      stallNudgedAt: null,
     });
 
     // Won is final.

@@ -201,6 +201,7 @@ export function recordOutcome(
       outcome: input.outcome,
       lastActivityAt: input.at,
       nextStallNudgeAt: input.nextStallNudgeAt,
+      stallNudgedAt: null,
       updatedAt: input.at,
     })
     .where(
@@ -245,7 +246,7 @@ export function findStalled(exec: Executor, now: Date, limit: number): HandoffRo
 export function advanceStallNudge(exec: Executor, id: number, expected: Date, next: Date | null, now: Date) {
   return exec
     .update(handoffs)
-    .set({ nextStallNudgeAt: next, updatedAt: now })
+    .set({ nextStallNudgeAt: next, stallNudgedAt: now, updatedAt: now })
     .where(and(eq(handoffs.id, id), eq(handoffs.status, 'accepted'), eq(handoffs.nextStallNudgeAt, expected)))
     .returning()
     .get();
@@ -285,7 +286,7 @@ export function setActivity(
 ): HandoffRow | undefined {
   return exec
     .update(handoffs)
-    .set({ lastActivityAt: at, nextStallNudgeAt })
+    .set({ lastActivityAt: at, nextStallNudgeAt, stallNudgedAt: null })
     .where(eq(handoffs.id, id))
     .returning()
     .get();
@@ -332,10 +333,11 @@ export function findAtRisk(exec: Executor, dueBefore: Date, limit: number): AtRi
     .from(handoffs)
     .where(
       and(
-        eq(handoffs.status, 'accepted'),
+        // The few nudged deals come from the partial index handoffs_stalled_idx, in order; `+status` keeps the
+        // planner from reading every accepted deal through the status indexes instead.
+        isNotNull(handoffs.stallNudgedAt),
+        sql`+${handoffs.status} = 'accepted'`,
         or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
-        sql`exists (select 1 from handoff_events e where e.handoff_id = ${handoffs.id}
-          and e.type = 'stall_nudged' and e.at > coalesce(${handoffs.lastActivityAt}, 0))`,
       ),
     )
     .orderBy(asc(handoffs.lastActivityAt))

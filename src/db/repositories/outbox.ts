@@ -81,9 +81,16 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
 
 /**
  * The next deliverable message of each conversation: pending, due, and with no earlier pending message on the
- * same channel key (so one conversation is delivered strictly in order).
+ * same channel key (so one conversation is delivered strictly in order). `skip` lists conversations that must wait
+ * (paced): leaving them out here keeps a backlog in a few busy conversations from hiding every other one. Oldest due
+ * first, read in index order (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
  */
-export function dueHeads(exec: Executor, now: Date, limit: number): OutboxRow[] {
+export function dueHeads(
+  exec: Executor,
+  now: Date,
+  limit: number,
+  skip: readonly string[] = [],
+): OutboxRow[] {
   return exec
     .select()
     .from(outbox)
@@ -91,11 +98,13 @@ export function dueHeads(exec: Executor, now: Date, limit: number): OutboxRow[] 
       and(
         eq(outbox.status, 'pending'),
         lte(outbox.nextAttemptAt, now),
+        // One bound JSON array, so the statement's text (and its cached plan) does not change with the list.
+        sql`${outbox.channelKey} not in (select value from json_each(${JSON.stringify(skip)}))`,
         sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
               and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
       ),
     )
-    .orderBy(asc(outbox.id))
+    .orderBy(asc(outbox.nextAttemptAt))
     .limit(limit)
     .all();
 }

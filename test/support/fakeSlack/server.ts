@@ -226,6 +226,13 @@ export class FakeSlack {
     return this.workspace.dmChannelFor(userId);
   }
 
+  /** Adds a message the bot posted before (seeded history, e.g. for a generated database), with its own ts. */
+  importMessage(message: { channel: string; ts: string; text: string }): void {
+    const list = this.workspace.messages.get(message.channel) ?? [];
+    list.push({ ...message, user: this.botUserId });
+    this.workspace.messages.set(message.channel, list);
+  }
+
   /** Every file (pending, uploaded or completed), in creation order; copies. */
   files(): FakeFile[] {
     return [...this.workspace.files.files.values()].map(copyFile);

@@ -58,6 +58,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     outcome: null,
     lastActivityAt: null,
     nextStallNudgeAt: null,
+    stallNudgedAt: null,
     createdAt: new Date('2026-03-02T10:00:00Z'),
     updatedAt: new Date('2026-03-02T10:00:00Z'),
     ...overrides,

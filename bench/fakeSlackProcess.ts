@@ -1,0 +1,83 @@
+/**
+ * The project's fake Slack Web API server (test/support/fakeSlack) in a process of its own, so the app under test
+ * and the load generator do not share its event loop. Driven over the IPC channel by bench/run.ts.
+ */
+import Database from 'better-sqlite3';
+import { FakeSlack } from '../test/support/fakeSlack.js';
+import type { Cast } from './lib/cast.js';
+
+export type FakeRequest =
+  | { id: number; type: 'cast'; cast: Cast }
+  | { id: number; type: 'import'; dbPath: string }
+  | { id: number; type: 'stats' }
+  | { id: number; type: 'reset' };
+
+export interface FakeStats {
+  /** Successful calls per Web API method. */
+  ok: Record<string, number>;
+  /** Refused calls per method and error. */
+  failed: Record<string, number>;
+  responses: number;
+}
+
+const slack = await FakeSlack.start();
+const send = (message: unknown) => process.send?.(message);
+
+function stats(): FakeStats {
+  const ok: Record<string, number> = {};
+  const failed: Record<string, number> = {};
+  for (const call of slack.calls) {
+    if (call.ok) ok[call.method] = (ok[call.method] ?? 0) + 1;
+    else {
+      const error = (call.response as { error?: string } | undefined)?.error ?? `HTTP ${call.status}`;
+      const key = `${call.method}: ${error}`;
+      failed[key] = (failed[key] ?? 0) + 1;
+    }
+  }
+  return { ok, failed, responses: slack.responses.length };
+}
+
+process.on('message', (raw) => {
+  const request = raw as FakeRequest;
+  try {
+    switch (request.type) {
+      case 'cast': {
+        const { cast } = request;
+        for (const user of [...cast.aes, ...cast.authors, cast.revops]) slack.addUser(user);
+        for (const { channel } of cast.partners) slack.addChannel({ ...channel, members: [slack.botUserId] });
+        send({ id: request.id, result: true });
+        return;
+      }
+      case 'import': {
+        // The AE DMs a generated database says were posted, so the app can edit them (chat.update) as in Slack.
+        const db = new Database(request.dbPath, { readonly: true, fileMustExist: true });
+        const rows = db
+          .prepare("SELECT channel_id AS channel, ts FROM posted_messages WHERE message_key LIKE '%:ae_dm'")
+          .iterate() as IterableIterator<{ channel: string; ts: string }>;
+        let imported = 0;
+        for (const row of rows) {
+          slack.importMessage({ channel: row.channel, ts: row.ts, text: 'A co-sell handoff for you' });
+          imported += 1;
+        }
+        db.close();
+        send({ id: request.id, result: imported });
+        return;
+      }
+      case 'stats':
+        send({ id: request.id, result: stats() });
+        return;
+      case 'reset':
+        slack.reset();
+        send({ id: request.id, result: true });
+        return;
+    }
+  } catch (error) {
+    send({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+process.on('disconnect', () => {
+  void slack.stop().then(() => process.exit(0));
+});
+
+send({ type: 'ready', apiUrl: slack.apiUrl, token: slack.token });

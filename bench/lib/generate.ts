@@ -1,0 +1,360 @@
+/**
+ * Writes a realistic handoff database quickly: the real schema (created by the real migrations), filled by
+ * set-based SQL (one INSERT … SELECT per table over a generated sequence) instead of one statement per row.
+ *
+ * Shape, for `total` handoffs of which `openShare` are open:
+ * - open handoffs were sent over the last 7 days and are due over the next 7 (a sweep each minute finds a few due);
+ * - closed ones were sent evenly over `historyDays` before that: 60% accepted (most with an outcome step), 20%
+ *   declined, 15% expired, 5% withdrawn;
+ * - every state has its touch-log events, decisions and outcomes, and its remembered Slack messages (the AE's DM,
+ *   the partner thread); outbox rows exist for the last OUTBOX_RETENTION_DAYS only, as the sweep prunes older ones.
+ */
+import { handoffMessage } from '../../src/blocks/handoffMessage.js';
+import { openDatabase } from '../../src/db/client.js';
+import type { HandoffRow } from '../../src/db/schema.js';
+import { accountKey } from '../../src/domain/accountMatch.js';
+import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
+import { scorePacket } from '../../src/domain/scoring.js';
+import type { Cast } from './cast.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface GenerateOptions {
+  path: string;
+  total: number;
+  /** Share of handoffs still open (status `sent`), 0..1. */
+  openShare: number;
+  now: Date;
+  cast: Cast;
+  historyDays?: number;
+  /** Outbox rows are kept this long (the sweep deletes older delivered ones). */
+  retentionDays?: number;
+}
+
+export interface Generated {
+  handoffs: number;
+  open: number;
+  events: number;
+  outbox: number;
+  postedMessages: number;
+  seconds: number;
+}
+
+/** The packet every generated handoff shares (text sizes as in DOMAIN.md's example). */
+export const samplePacket = {
+  accountName: 'Northwind Logistics',
+  crmOpportunity: 'OPP-20417 (stage 2, expansion)',
+  accountDomain: 'northwind.com',
+  onPriorityList: true,
+  partnerOrg: 'Meridian Cloud Consulting',
+  partnerContactName: 'Dana Reyes',
+  partnerContactRole: 'Alliances lead',
+  whyPartner: "Meridian ran Northwind's data platform migration last quarter.",
+  customerTrigger:
+    'At the quarterly review the ops director asked about automating carrier invoice reconciliation.',
+  jointValue: 'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
+  warmPath: 'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
+  sellerNextMove: 'Accept the introduction and bring the demo.',
+  partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
+  partnerNextMoveDate: '2026-12-04',
+  partnerAgreedInWriting: true,
+  riskNote: 'No reseller registered; direct deal; Meridian paid through implementation services.',
+  evidenceUrl: 'https://docs.example.com/northwind/qbr-notes',
+  responseWindowDays: 5,
+};
+
+/** A message payload of the size the app really queues (the AE's DM for the sample packet). */
+function samplePayload(now: Date): string {
+  const row = {
+    ...samplePacket,
+    id: 1,
+    teamId: 'T0INTERNAL',
+    sourceViewId: 'V1',
+    status: 'sent',
+    authorUserId: 'U0AUTHOR',
+    ownerUserId: 'U0AUTHOR',
+    aeUserId: 'U0AE',
+    aeTeamId: 'T0INTERNAL',
+    aeName: 'Jordan Seller',
+    aeTimeZone: 'Europe/Berlin',
+    partnerChannelId: 'C0PARTNER',
+    sentAt: now,
+    dueAt: new Date(now.getTime() + 7 * DAY),
+    decidedAt: null,
+    assignment: 1,
+    cycle: 1,
+    windowStartedAt: null,
+    windowDays: null,
+    reminderSchedule: null,
+    nextReminderAt: null,
+    expiredAt: null,
+    withdrawnAt: null,
+    accountKey: accountKey(samplePacket.accountName),
+    partnerKey: accountKey(samplePacket.partnerOrg),
+    opportunityCreatedOn: null,
+    partnerTouchOn: null,
+    score: 15,
+    scoreBand: 'ready',
+    scorecard: null,
+    classification: 'partner_influenced',
+    classificationReason: 'rule',
+    overrideReason: null,
+    outcome: null,
+    lastActivityAt: null,
+    nextStallNudgeAt: null,
+    stallNudgedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  } as HandoffRow;
+  const message = handoffMessage(row);
+  return JSON.stringify({
+    text: message.text,
+    blocks: message.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+}
+
+export function generate(opts: GenerateOptions): Generated {
+  const started = performance.now();
+  const { cast } = opts;
+  const now = opts.now.getTime();
+  const historyDays = opts.historyDays ?? 730;
+  const retention = (opts.retentionDays ?? 30) * DAY;
+  const total = opts.total;
+  const open = Math.round(total * opts.openShare);
+  const closed = total - open;
+  const database = openDatabase(opts.path);
+  const { sqlite } = database;
+  // Bulk load: no journal, no fsync; the file is complete and consistent when this returns.
+  sqlite.pragma('journal_mode = OFF');
+  sqlite.pragma('synchronous = OFF');
+  sqlite.pragma('cache_size = -262144');
+  sqlite.function('account_key', { deterministic: true }, (name: unknown) => accountKey(String(name)));
+
+  const card = scorePacket(
+    { ...samplePacket },
+    { today: opts.now.toISOString().slice(0, 10), ownerName: 'pat', maxWindowDays: 10 },
+    { ready: 15, fix: 10 },
+  );
+  const payload = samplePayload(opts.now);
+
+  const run = sqlite.transaction(() => {
+    sqlite.exec(`
+      CREATE TEMP TABLE seq(n INTEGER PRIMARY KEY);
+      CREATE TEMP TABLE aes(i INTEGER PRIMARY KEY, id TEXT, name TEXT, tz TEXT);
+      CREATE TEMP TABLE authors(i INTEGER PRIMARY KEY, id TEXT);
+      CREATE TEMP TABLE partners(i INTEGER PRIMARY KEY, channel TEXT, org TEXT, org_key TEXT);
+      CREATE TEMP TABLE reasons(i INTEGER PRIMARY KEY, code TEXT);
+    `);
+    sqlite
+      .prepare(
+        'WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ?) INSERT INTO seq SELECT n FROM s',
+      )
+      .run(total);
+    const ae = sqlite.prepare('INSERT INTO aes VALUES (?, ?, ?, ?)');
+    cast.aes.forEach((u, i) => ae.run(i, u.id, u.real_name ?? u.name, u.tz ?? 'America/New_York'));
+    const author = sqlite.prepare('INSERT INTO authors VALUES (?, ?)');
+    cast.authors.forEach((u, i) => author.run(i, u.id));
+    const partner = sqlite.prepare('INSERT INTO partners VALUES (?, ?, ?, ?)');
+    cast.partners.forEach((p, i) => partner.run(i, p.channel.id, p.org, accountKey(p.org)));
+    const reason = sqlite.prepare('INSERT INTO reasons VALUES (?, ?)');
+    DECLINE_REASON_CODES.forEach((code, i) => reason.run(i, code));
+
+    // Per handoff n (1..total): closed ones first (oldest ids), open ones last; AE, author and partner by n.
+    sqlite
+      .prepare(
+        `WITH t0 AS (
+          SELECT n,
+            CASE WHEN n > $closed THEN $now - (n * 7919) % (7 * 1440) * 60000
+                 ELSE $histStart + CAST((n - 1) * $histSpan / $closed AS INTEGER) END AS sent,
+            CASE WHEN n > $closed THEN 'sent' WHEN n % 20 < 12 THEN 'accepted' WHEN n % 20 < 16 THEN 'declined'
+                 WHEN n % 20 < 19 THEN 'expired' ELSE 'withdrawn' END AS status
+          FROM seq
+        ), t1 AS (
+          SELECT n, sent, status,
+            CASE WHEN status = 'sent' THEN $now + 60000 + (n * 104729) % (7 * 1440) * 60000
+                 ELSE sent + 7 * ${DAY} END AS due,
+            sent + (1 + n % 96) * ${HOUR} AS decided,
+            CASE (n / 20) % 10 WHEN 0 THEN NULL WHEN 1 THEN NULL WHEN 5 THEN 'opportunity_created'
+              WHEN 6 THEN 'opportunity_created' WHEN 7 THEN 'won' WHEN 8 THEN 'lost' ELSE 'meeting_held' END AS outcome
+          FROM t0
+        )
+        INSERT INTO handoffs (
+          id, team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id, ae_name,
+          ae_time_zone, partner_channel_id, account_name, crm_opportunity, partner_org, partner_contact_name,
+          partner_contact_role, why_partner, customer_trigger, joint_value, warm_path, seller_next_move,
+          partner_next_move, partner_next_move_date, partner_agreed_in_writing, risk_note, evidence_url,
+          response_window_days, sent_at, due_at, decided_at, assignment, cycle, reminder_schedule,
+          next_reminder_at, expired_at, withdrawn_at, account_key, account_domain, partner_key, on_priority_list,
+          score, score_band, scorecard, classification, classification_reason, outcome, last_activity_at,
+          next_stall_nudge_at, created_at, updated_at)
+        SELECT n, 'T0INTERNAL', 'VGEN' || n, status, au.id, au.id, ae.id, 'T0INTERNAL', ae.name, ae.tz, p.channel,
+          'Account ' || (n % 60000), 'OPP-' || n, p.org, $contact, $role, $why, $trigger, $joint, $warm, $seller,
+          $partnerMove, NULL, 1, $risk, $evidence, 5, sent, due,
+          CASE WHEN status IN ('accepted', 'declined') THEN decided END, 1, 1,
+          CASE WHEN status = 'sent' THEN json_array(due - 2 * ${DAY}, due - 4 * ${HOUR}) END,
+          CASE WHEN status <> 'sent' THEN NULL
+               WHEN due - 2 * ${DAY} > $now THEN due - 2 * ${DAY}
+               WHEN due - 4 * ${HOUR} > $now THEN due - 4 * ${HOUR} END,
+          CASE WHEN status = 'expired' THEN due END,
+          CASE WHEN status = 'withdrawn' THEN sent + ${DAY} END,
+          account_key('Account ' || (n % 60000)), 'account' || (n % 60000) || '.example', p.org_key, n % 4 = 0,
+          11 + n % 8, CASE WHEN 11 + n % 8 >= 15 THEN 'ready' ELSE 'fix' END, $scorecard,
+          CASE WHEN n % 3 = 0 THEN 'partner_sourced' ELSE 'partner_influenced' END, 'Generated for the benchmark.',
+          CASE WHEN status = 'accepted' THEN outcome END,
+          CASE WHEN status = 'accepted' THEN decided END,
+          CASE WHEN status = 'accepted' AND (outcome IS NULL OR outcome IN ('meeting_held', 'opportunity_created'))
+                    AND decided > $now - 60 * ${DAY}
+               THEN $now + (n * 7919) % (14 * 1440) * 60000 END,
+          sent, CASE WHEN status IN ('accepted', 'declined') THEN decided ELSE sent END
+        FROM t1
+        JOIN aes ae ON ae.i = n % $aes
+        JOIN authors au ON au.i = n % $authors
+        JOIN partners p ON p.i = n % $partners`,
+      )
+      .run({
+        now,
+        closed,
+        histStart: now - 8 * DAY - historyDays * DAY,
+        histSpan: historyDays * DAY,
+        aes: cast.aes.length,
+        authors: cast.authors.length,
+        partners: cast.partners.length,
+        contact: samplePacket.partnerContactName,
+        role: samplePacket.partnerContactRole,
+        why: samplePacket.whyPartner,
+        trigger: samplePacket.customerTrigger,
+        joint: samplePacket.jointValue,
+        warm: samplePacket.warmPath,
+        seller: samplePacket.sellerNextMove,
+        partnerMove: samplePacket.partnerNextMove,
+        risk: samplePacket.riskNote,
+        evidence: samplePacket.evidenceUrl,
+        scorecard: JSON.stringify(card.components),
+      });
+
+    // The touch log, in the order things happened for each handoff (ids grow with time across handoffs too).
+    sqlite.exec(`
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at)
+      SELECT id, 'sent', NULL, 'sent', author_user_id, team_id, ae_user_id, 1, 1, sent_at FROM handoffs ORDER BY id;
+
+      INSERT INTO decisions (handoff_id, assignment, decision, reason_code, note, decided_by_user_id,
+        decided_by_team_id, decided_at)
+      SELECT h.id, 1, h.status, CASE WHEN h.status = 'declined' THEN r.code END, NULL, h.ae_user_id, h.ae_team_id,
+        h.decided_at
+      FROM handoffs h JOIN reasons r ON r.i = h.id % (SELECT count(*) FROM reasons)
+      WHERE h.status IN ('accepted', 'declined') ORDER BY h.id;
+
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at, business_hours, detail)
+      SELECT h.id, h.status, 'sent', h.status, h.ae_user_id, h.ae_team_id, h.ae_user_id, 1, 1,
+        CASE h.status WHEN 'expired' THEN h.expired_at WHEN 'withdrawn' THEN h.withdrawn_at ELSE h.decided_at END,
+        CASE WHEN h.status IN ('accepted', 'declined') THEN round((h.decided_at - h.sent_at) / 3600000.0 * 0.35, 2) END,
+        CASE WHEN h.status = 'declined' THEN json_object('reasonCode', d.reason_code) END
+      FROM handoffs h LEFT JOIN decisions d ON d.handoff_id = h.id
+      WHERE h.status <> 'sent' ORDER BY h.id;
+
+      INSERT INTO outcomes (handoff_id, outcome, crm_opportunity, reason_code, note, recorded_by_user_id, recorded_at)
+      SELECT id, outcome, CASE WHEN outcome = 'opportunity_created' THEN crm_opportunity END, NULL, NULL,
+        ae_user_id, min(decided_at + 7 * ${DAY}, ${now - HOUR})
+      FROM handoffs WHERE outcome IS NOT NULL ORDER BY id;
+
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at)
+      SELECT id, outcome, 'accepted', 'accepted', ae_user_id, ae_team_id, ae_user_id, 1, 1, min(decided_at + 7 * ${DAY}, ${now - HOUR})
+      FROM handoffs WHERE outcome IS NOT NULL ORDER BY id;
+
+      INSERT INTO posted_messages (message_key, channel_id, ts, handoff_id, posted_at)
+      SELECT 'handoff:' || id || ':ae_dm', 'D' || ae_user_id, printf('%d.%06d', sent_at / 1000, id % 1000000), id,
+        sent_at
+      FROM handoffs;
+
+      INSERT INTO posted_messages (message_key, channel_id, ts, handoff_id, posted_at)
+      SELECT 'handoff:' || id || ':partner_parent', partner_channel_id,
+        printf('%d.%06d', updated_at / 1000, id % 1000000), id, updated_at
+      FROM handoffs WHERE status <> 'sent';
+    `);
+
+    // Outbox rows younger than the retention period: the AE's DM and the author's note for each send, and for
+    // each decision the DM update, the owner's note and the partner thread's parent.
+    const outboxRows = (o: {
+      event: string;
+      channel: string;
+      method: 'chat.postMessage' | 'chat.update';
+      target?: string;
+      recordAs?: string;
+      audience?: 'internal' | 'partner';
+      decided: boolean;
+    }) =>
+      sqlite
+        .prepare(
+          `INSERT INTO outbox (dedupe_key, channel_key, method, payload, target_message_key, record_as, audience,
+            handoff_id, status, attempts, next_attempt_at, created_at, delivered_at)
+          SELECT 'handoff:' || id || ':${o.event}', ${o.channel}, '${o.method}', $payload,
+            ${o.target ? `'handoff:' || id || ':${o.target}'` : 'NULL'},
+            ${o.recordAs ? `'handoff:' || id || ':${o.recordAs}'` : 'NULL'}, '${o.audience ?? 'internal'}', id,
+            'delivered', 1, at, at, at + 400
+          FROM (SELECT id, ae_user_id, author_user_id, owner_user_id, partner_channel_id, status,
+                  ${o.decided ? 'decided_at' : 'sent_at'} AS at FROM handoffs)
+          WHERE at > $since ${o.decided ? "AND status IN ('accepted', 'declined')" : ''}`,
+        )
+        .run({ payload, since: now - retention });
+    outboxRows({
+      event: 'sent:ae_dm',
+      channel: 'ae_user_id',
+      method: 'chat.postMessage',
+      recordAs: 'ae_dm',
+      decided: false,
+    });
+    outboxRows({
+      event: 'sent:author',
+      channel: 'author_user_id',
+      method: 'chat.postMessage',
+      decided: false,
+    });
+    outboxRows({
+      event: 'decided:ae_dm',
+      channel: 'ae_user_id',
+      method: 'chat.update',
+      target: 'ae_dm',
+      decided: true,
+    });
+    outboxRows({
+      event: 'decided:owner',
+      channel: 'owner_user_id',
+      method: 'chat.postMessage',
+      decided: true,
+    });
+    outboxRows({
+      event: 'decided:partner_parent',
+      channel: 'partner_channel_id',
+      method: 'chat.postMessage',
+      recordAs: 'partner_parent',
+      audience: 'partner',
+      decided: true,
+    });
+    sqlite.exec(
+      'DROP TABLE seq; DROP TABLE aes; DROP TABLE authors; DROP TABLE partners; DROP TABLE reasons;',
+    );
+  });
+  run();
+  sqlite.exec('ANALYZE');
+  const count = (table: string) =>
+    (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const result: Generated = {
+    handoffs: count('handoffs'),
+    open: (sqlite.prepare("SELECT count(*) AS n FROM handoffs WHERE status = 'sent'").get() as { n: number })
+      .n,
+    events: count('handoff_events'),
+    outbox: count('outbox'),
+    postedMessages: count('posted_messages'),
+    seconds: 0,
+  };
+  sqlite.pragma('journal_mode = WAL');
+  database.close();
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}

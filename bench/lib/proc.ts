@@ -1,0 +1,143 @@
+/** Child processes for the benchmark: TypeScript helpers over IPC, the built app, and their peak memory. */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const root = join(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MB, from /proc (Linux). */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** A TypeScript file of bench/ in a child process (through tsx), with an IPC channel. */
+export class Helper {
+  readonly child: ChildProcess;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly firstMessage: Promise<Record<string, unknown>>;
+  private output = '';
+
+  constructor(file: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = fork(join(root, 'bench', file), [], {
+      cwd: root,
+      execArgv: ['--import', 'tsx'],
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const keep = (d: Buffer) => {
+      this.output = (this.output + String(d)).slice(-8000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.firstMessage = new Promise((resolve, reject) => {
+      this.child.once('message', (m) => resolve(m as Record<string, unknown>));
+      this.child.once('exit', (code) =>
+        reject(new Error(`${file} exited (${code}) before reporting:\n${this.output}`)),
+      );
+    });
+    this.child.on('message', (raw) => {
+      const m = raw as { id?: number; result?: unknown; error?: string };
+      if (m.id === undefined) return;
+      const waiter = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.error !== undefined) waiter?.reject(new Error(m.error));
+      else waiter?.resolve(m.result);
+    });
+  }
+
+  /** The first message the helper sends (its "ready" or its result). */
+  first<T>(): Promise<T> {
+    return this.firstMessage as Promise<T>;
+  }
+
+  request<T>(message: Record<string, unknown>): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ ...message, id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    if (this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** `node dist/main.js`, as `npm start` runs it. */
+export class AppProcess {
+  readonly child: ChildProcess;
+  readonly startedAt = performance.now();
+  private output = '';
+
+  constructor(
+    readonly port: number,
+    env: NodeJS.ProcessEnv,
+    nodeArgs: string[] = [],
+  ) {
+    this.child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Production logs at info on stdout; read and dropped here, as a log shipper would read them.
+    const keep = (d: Buffer) => {
+      this.output = (this.output + String(d)).slice(-8000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Milliseconds from spawn to the first 200 from GET /healthz (polled every 5 ms). */
+  async healthy(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child.exitCode !== null)
+        throw new Error(`the app exited (${this.child.exitCode}):\n${this.output}`);
+      const res = await fetch(`${this.url}/healthz`).catch(() => undefined);
+      if (res?.status === 200) return performance.now() - this.startedAt;
+      if (Date.now() > deadline) throw new Error(`the app did not answer /healthz:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  peakRssMb(): number {
+    return peakRssMb(this.child.pid ?? 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,469 @@
+/**
+ * `npm run bench`: how fast the app answers Slack and how far it scales, next to the framework's own limit measured
+ * in the same run. Prints a table with the targets and writes it (Markdown and JSON) to --out.
+ *
+ * Sections (all by default; --only=ack,e2e,scale,cold):
+ * 1. ack: autocannon against a bare Bolt app (listener only acks) and against this app's Accept on distinct open
+ *    handoffs (database write and outbox insert included), at a fixed 200 requests/s and at full speed.
+ * 2. e2e: N handoffs (--handoffs, default 10,000) sent and decided through the receiver, until every Slack call
+ *    they cause has reached the fake Slack server.
+ * 3. scale: a generated database of --rows handoffs (default 1,000,000; 10% open): sweep, App Home and metrics.
+ * 4. cold: process start to /healthz answering, on that database.
+ *
+ * Every process is separate: the load generator (this one), the app, and the fake Slack Web API.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import type { FakeStats } from './fakeSlackProcess.js';
+import { type Cast, makeCast, TEAM } from './lib/cast.js';
+import { driveHandoffs } from './lib/e2e.js';
+import { generate } from './lib/generate.js';
+import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
+import { AppProcess, freePort, Helper, root } from './lib/proc.js';
+import type { ProbeResult } from './scaleProbe.js';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'ack,e2e,scale,cold' },
+    handoffs: { type: 'string', default: '10000' },
+    rows: { type: 'string', default: '1000000' },
+    duration: { type: 'string', default: '10' },
+    out: { type: 'string', default: 'bench/results.md' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const sections = new Set(String(args.only).split(','));
+const DURATION = Number(args.duration);
+const E2E_HANDOFFS = Number(args.handoffs);
+const ROWS = Number(args.rows);
+
+interface Row {
+  section: string;
+  measure: string;
+  value: string;
+  target: string;
+  /** true: meets the target; false: misses it; undefined: no target. */
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const details: Record<string, unknown> = {};
+const add = (row: Row) => {
+  rows.push(row);
+  const mark = row.ok === undefined ? '' : row.ok ? ' (meets)' : ' (MISSES)';
+  console.log(`  ${row.measure}: ${row.value}${row.target ? ` — target ${row.target}${mark}` : ''}`);
+};
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? Number.NaN
+    : ((s[Math.floor((s.length - 1) / 2)] ?? 0) + (s[Math.ceil((s.length - 1) / 2)] ?? 0)) / 2;
+};
+
+const work = mkdtempSync(join(tmpdir(), 'handoff-bench-'));
+const appEnv = (fake: { apiUrl: string; token: string }, dbPath: string, extra: NodeJS.ProcessEnv = {}) => ({
+  SLACK_BOT_TOKEN: fake.token,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: fake.apiUrl,
+  DATABASE_PATH: dbPath,
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+async function startFake(cast: Cast) {
+  const fake = new Helper('fakeSlackProcess.ts');
+  const ready = await fake.first<{ apiUrl: string; token: string }>();
+  await fake.request({ type: 'cast', cast });
+  return { fake, ready };
+}
+
+/** Open outbox rows of a database (read-only; WAL lets it read while the app writes). */
+function outboxState(dbPath: string) {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT count(*) AS total, sum(status = 'pending') AS pending, sum(status = 'dead') AS dead,
+           sum(status = 'delivered') AS delivered FROM outbox`,
+      )
+      .get() as { total: number; pending: number; dead: number; delivered: number };
+  } finally {
+    db.close();
+  }
+}
+
+async function drained(dbPath: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((outboxState(dbPath).pending ?? 0) === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Ack latency and throughput
+// ---------------------------------------------------------------------------------------------------------------
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(
+  url: string,
+  next: () => { body: string; headers: Record<string, string> },
+  opts: { seconds: number; rate?: number; connections: number },
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}/slack/events`,
+    connections: opts.connections,
+    duration: opts.seconds,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+    requests: [{ method: 'POST', path: '/slack/events', setupRequest: (req) => ({ ...req, ...next() }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function ackSection(): Promise<void> {
+  console.log('\n1. Ack latency and throughput (bare Bolt vs Accept)');
+  const cast = makeCast({ aes: 400, authors: 200, partners: 300 });
+  const open = 80_000;
+  const dbPath = join(work, 'ack.db');
+  const generated = generate({ path: dbPath, total: open, openShare: 1, now: new Date(), cast });
+  const { fake, ready } = await startFake(cast);
+  await fake.request({ type: 'import', dbPath });
+  const click = acceptClicks(TEAM);
+  // Handoff n belongs to AE n mod (number of AEs) (see generate.ts); each request decides a new one.
+  let nextHandoff = 1;
+  const nextClick = () => {
+    const id = nextHandoff;
+    nextHandoff += 1;
+    if (id > generated.handoffs)
+      throw new Error(`ran out of open handoffs (${generated.handoffs}); lower --duration`);
+    return click(id, cast.aes[id % cast.aes.length]?.id ?? '');
+  };
+
+  const runs: Record<string, LoadResult> = {};
+  const warm = async (url: string) => {
+    await load(url, nextClick, { seconds: 2, connections: 10 });
+  };
+
+  const barePort = await freePort();
+  const bare = new Helper('bareBolt.ts', {
+    PORT: String(barePort),
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: ready.token,
+    SLACK_API_URL: ready.apiUrl,
+  });
+  await bare.first();
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await warm(bareUrl);
+  runs.bare200 = await load(bareUrl, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
+  runs.bareMax = await load(bareUrl, nextClick, { seconds: DURATION, connections: 10 });
+  await bare.stop();
+
+  const app = new AppProcess(await freePort(), appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }));
+  await app.healthy();
+  const before = nextHandoff;
+  await warm(app.url);
+  await drained(dbPath, 120_000);
+  runs.app200 = await load(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
+  await drained(dbPath, 120_000);
+  runs.appMax = await load(app.url, nextClick, { seconds: DURATION, connections: 10 });
+  const appRss = app.peakRssMb();
+  const deliveredInTime = await drained(dbPath, 300_000);
+  await app.stop();
+
+  // Every click the app acknowledged must have been recorded, exactly once.
+  const db = new Database(dbPath, { readonly: true });
+  const decided = (
+    db.prepare("SELECT count(*) AS n FROM decisions WHERE decision = 'accepted'").get() as {
+      n: number;
+    }
+  ).n;
+  db.close();
+  const sentToApp = nextHandoff - before;
+  const acked2xx = [runs.app200, runs.appMax].reduce((n, r) => n + (r?.requests ?? 0) - (r?.non2xx ?? 0), 0);
+  const stats = await fake.request<FakeStats>({ type: 'stats' });
+  await fake.stop();
+  details.ack = { runs, decided, sentToApp, acked2xx, fake: stats, outboxDrained: deliveredInTime };
+
+  const bareMax = runs.bareMax as LoadResult;
+  const appMax = runs.appMax as LoadResult;
+  const app200 = runs.app200 as LoadResult;
+  const bare200 = runs.bare200 as LoadResult;
+  for (const r of Object.values(runs)) {
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`a load run had failures: ${JSON.stringify(runs)}`);
+  }
+  const ratio = appMax.rps / bareMax.rps;
+  add({
+    section: 'ack',
+    measure: 'bare Bolt: requests/s (10 connections)',
+    value: fmt(bareMax.rps, 0),
+    target: '',
+  });
+  add({
+    section: 'ack',
+    measure: 'bare Bolt: p50 / p99 at 200 req/s',
+    value: `${fmt(bare200.p50)} / ${fmt(bare200.p99)} ms`,
+    target: '',
+  });
+  add({
+    section: 'ack',
+    measure: 'Accept: requests/s (10 connections)',
+    value: fmt(appMax.rps, 0),
+    target: '',
+  });
+  add({
+    section: 'ack',
+    measure: 'Accept / bare Bolt throughput',
+    value: `${fmt(ratio, 2)}x`,
+    target: '≥ 0.8x',
+    ok: ratio >= 0.8,
+  });
+  add({
+    section: 'ack',
+    measure: 'Accept: p50 / p99 at 200 req/s',
+    value: `${fmt(app200.p50)} / ${fmt(app200.p99)} ms`,
+    target: 'p99 < 50 ms',
+    ok: app200.p99 < 50,
+  });
+  add({
+    section: 'ack',
+    measure: 'Accept: p50 / p99 at full speed',
+    value: `${fmt(appMax.p50)} / ${fmt(appMax.p99)} ms`,
+    target: '',
+  });
+  add({
+    section: 'ack',
+    measure: 'app peak RSS during the load',
+    value: `${fmt(appRss, 0)} MB`,
+    target: '< 250 MB',
+    ok: appRss < 250,
+  });
+  if (decided < acked2xx)
+    throw new Error(`only ${decided} of ${acked2xx} acknowledged accepts were recorded`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. End to end
+// ---------------------------------------------------------------------------------------------------------------
+
+async function e2eSection(): Promise<void> {
+  console.log(`\n2. End to end: ${fmt(E2E_HANDOFFS, 0)} handoffs sent and decided through the receiver`);
+  const cast = makeCast({ aes: 500, authors: 500, partners: 500 });
+  const dbPath = join(work, 'e2e.db');
+  const { fake, ready } = await startFake(cast);
+  const app = new AppProcess(await freePort(), appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }));
+  await app.healthy();
+  const started = performance.now();
+  const driven = await driveHandoffs({ url: app.url, dbPath, cast, count: E2E_HANDOFFS, concurrency: 16 });
+  const ackedAt = performance.now();
+  const done = await drained(dbPath, 30 * 60_000);
+  const finishedAt = performance.now();
+  const rss = app.peakRssMb();
+  await app.stop();
+  const outbox = outboxState(dbPath);
+  const stats = await fake.request<FakeStats>({ type: 'stats' });
+  await fake.stop();
+  const posts = (stats.ok['chat.postMessage'] ?? 0) + (stats.ok['chat.update'] ?? 0);
+  details.e2e = { driven, outbox, fake: stats };
+  if (!done) throw new Error(`the outbox did not drain: ${JSON.stringify(outbox)}`);
+  if (outbox.dead > 0 || posts !== outbox.delivered)
+    throw new Error(`Slack calls (${posts}) do not match delivered outbox rows: ${JSON.stringify(outbox)}`);
+  const wall = (finishedAt - started) / 1000;
+  const ackPhase = (ackedAt - started) / 1000;
+  add({
+    section: 'e2e',
+    measure: 'requests through the receiver (packet, review, decision)',
+    value: `${fmt(driven.requests, 0)} in ${fmt(ackPhase)} s (${fmt(driven.requests / ackPhase, 0)}/s)`,
+    target: '',
+  });
+  add({
+    section: 'e2e',
+    measure: 'Slack calls delivered (posts and edits)',
+    value: `${fmt(posts, 0)}; busiest conversation ${driven.busiestConversation} posts`,
+    target: '',
+  });
+  add({ section: 'e2e', measure: 'wall time to the last Slack call', value: `${fmt(wall)} s`, target: '' });
+  add({
+    section: 'e2e',
+    measure: 'handoffs per second, end to end',
+    value: fmt(E2E_HANDOFFS / wall),
+    target: '',
+  });
+  add({
+    section: 'e2e',
+    measure: 'app peak RSS',
+    value: `${fmt(rss, 0)} MB`,
+    target: '< 250 MB',
+    ok: rss < 250,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Scale, 4. Cold start
+// ---------------------------------------------------------------------------------------------------------------
+
+const scaleCast = makeCast({ aes: 400, authors: 200, partners: 300 });
+const scaleNow = new Date();
+const scalePath = join(work, 'scale.db');
+let scaleReady = false;
+
+function ensureScaleDb(): void {
+  if (scaleReady) return;
+  console.log(`\n   generating ${fmt(ROWS, 0)} handoffs (10% open)…`);
+  const generated = generate({
+    path: scalePath,
+    total: ROWS,
+    openShare: 0.1,
+    now: scaleNow,
+    cast: scaleCast,
+  });
+  details.generated = generated;
+  add({
+    section: 'scale',
+    measure: 'database generated',
+    value: `${fmt(generated.handoffs, 0)} handoffs (${fmt(generated.open, 0)} open), ${fmt(generated.events, 0)} events, ${fmt(generated.outbox, 0)} outbox rows in ${fmt(generated.seconds)} s`,
+    target: '',
+  });
+  scaleReady = true;
+}
+
+const fileMb = (path: string) => {
+  try {
+    return statSync(path).size / 1e6;
+  } catch {
+    return 0;
+  }
+};
+
+async function scaleSection(): Promise<void> {
+  console.log(`\n3. Scale: ${fmt(ROWS, 0)} handoffs`);
+  ensureScaleDb();
+  add({
+    section: 'scale',
+    measure: 'database size on disk',
+    value: `${fmt(fileMb(scalePath) + fileMb(`${scalePath}-wal`), 0)} MB`,
+    target: '',
+  });
+  const { fake, ready } = await startFake(scaleCast);
+  const probe = new Helper('scaleProbe.ts', {
+    ...appEnv(ready, scalePath),
+    REVOPS_USER_IDS: scaleCast.revops.id,
+    BENCH_NOW: scaleNow.toISOString(),
+    BENCH_AE: scaleCast.aes[7]?.id ?? '',
+    BENCH_AUTHOR: scaleCast.authors[11]?.id ?? '',
+    BENCH_REVOPS: scaleCast.revops.id,
+  });
+  const { result } = await probe.first<{ result: ProbeResult }>();
+  await probe.stop();
+  await fake.stop();
+  details.scale = result;
+  add({
+    section: 'scale',
+    measure: 'open the database (migrations checked)',
+    value: `${fmt(result.openMs)} ms`,
+    target: '',
+  });
+  for (const t of result.timings) {
+    const isSweep = t.name.startsWith('sweep');
+    const limit = isSweep ? 50 : 200;
+    const worst = Math.max(...t.runs);
+    const typical = median(t.runs);
+    add({
+      section: 'scale',
+      measure: t.name,
+      value: `median ${fmt(typical)} ms, max ${fmt(worst)} ms${t.note ? ` (${t.note})` : ''}`,
+      target: `< ${limit} ms`,
+      ok: worst < limit,
+    });
+  }
+  add({
+    section: 'scale',
+    measure: 'peak RSS (sweeps, App Homes, metrics)',
+    value: `${fmt(result.peakRssMb, 0)} MB`,
+    target: '< 250 MB',
+    ok: result.peakRssMb < 250,
+  });
+}
+
+async function coldSection(): Promise<void> {
+  console.log(`\n4. Cold start on ${fmt(ROWS, 0)} handoffs`);
+  ensureScaleDb();
+  const { fake, ready } = await startFake(scaleCast);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const app = new AppProcess(await freePort(), appEnv(ready, scalePath));
+    times.push(await app.healthy());
+    await app.stop();
+  }
+  await fake.stop();
+  details.cold = times;
+  const worst = Math.max(...times);
+  add({
+    section: 'cold',
+    measure: 'process start to /healthz 200 (3 starts)',
+    value: `${times.map((t) => fmt(t, 0)).join(', ')} ms`,
+    target: '< 2 s',
+    ok: worst < 2000,
+  });
+}
+
+function table(): string {
+  const lines = [
+    '| section | measure | result | target |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.section} | ${r.measure} | ${r.value} | ${r.target ? `${r.target}${r.ok === undefined ? '' : r.ok ? ' ✅' : ' ❌ misses'}` : ''} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+try {
+  const started = new Date();
+  if (sections.has('ack')) await ackSection();
+  if (sections.has('e2e')) await e2eSection();
+  if (sections.has('scale')) await scaleSection();
+  if (sections.has('cold')) await coldSection();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const text = [
+    `# Benchmark results`,
+    '',
+    `${started.toISOString()} on ${machine}. Command: \`${command}\`.`,
+    '',
+    table(),
+    '',
+  ].join('\n');
+  console.log(`\n${table()}\n`);
+  const out = resolve(root, String(args.out));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  writeFileSync(
+    out.replace(/\.md$/, '.json'),
+    `${JSON.stringify({ started, machine, rows, details }, null, 2)}\n`,
+  );
+  console.log(`written to ${out} (and .json)`);
+} finally {
+  if (!args.keep) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept the databases in ${work}`);
+}

@@ -1,0 +1,96 @@
+/**
+ * Runs in its own process against a generated database: opens it as the app does (migrations included), builds
+ * the real app (not started: no HTTP, no cron), then times the response-window sweep minute by minute, the App Home
+ * of each role and the metrics queries. Reports over IPC, with the process's peak RSS.
+ *
+ * Environment: as the app's (loadConfig), plus BENCH_NOW (ISO time the database was generated for), BENCH_AE,
+ * BENCH_AUTHOR and BENCH_REVOPS (user ids to open the App Home as).
+ */
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { createLogger } from '../src/logger.js';
+import { PERIODS, type PeriodKey } from '../src/services/metrics.js';
+import { TestClock } from '../test/support/clock.js';
+
+export interface Timing {
+  name: string;
+  /** Milliseconds per run. */
+  runs: number[];
+  note?: string;
+}
+
+export interface ProbeResult {
+  openMs: number;
+  timings: Timing[];
+  sweeps: { expired: number; reminded: number; nudged: number };
+  peakRssMb: number;
+}
+
+const env = process.env;
+const config = loadConfig(env);
+const logger = createLogger(config.logLevel);
+const now = new Date(env.BENCH_NOW ?? '');
+const clock = new TestClock(now);
+
+const opened = performance.now();
+const database = openDatabase(config.databasePath);
+const openMs = performance.now() - opened;
+const running = buildApp({ config, db: database.db, clock, logger });
+
+async function time(name: string, times: number, fn: () => unknown, note?: string): Promise<Timing> {
+  const runs: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const started = performance.now();
+    await fn();
+    runs.push(performance.now() - started);
+  }
+  return { name, runs, ...(note ? { note } : {}) };
+}
+
+const timings: Timing[] = [];
+// One sweep per minute for an hour of simulated time, as the cron schedule runs it.
+const sweeps = { expired: 0, reminded: 0, nudged: 0 };
+const sweepRuns: number[] = [];
+for (let minute = 1; minute <= 60; minute += 1) {
+  clock.set(new Date(now.getTime() + minute * 60_000));
+  const started = performance.now();
+  const result = running.sweeper.sweep();
+  sweepRuns.push(performance.now() - started);
+  sweeps.expired += result.expired;
+  sweeps.reminded += result.reminded;
+  sweeps.nudged += result.nudged;
+}
+timings.push({
+  name: 'sweep (one per minute, 60 runs)',
+  runs: sweepRuns,
+  note: `${sweeps.expired} expired, ${sweeps.reminded} reminded, ${sweeps.nudged} nudged in the hour`,
+});
+
+const ae = env.BENCH_AE ?? '';
+const author = env.BENCH_AUTHOR ?? '';
+const revops = env.BENCH_REVOPS ?? '';
+timings.push(await time('App Home: AE', 10, () => running.home.viewFor(ae)));
+timings.push(await time('App Home: author', 10, () => running.home.viewFor(author)));
+timings.push(
+  await time('App Home: RevOps (30 days, trend chart)', 5, () => running.home.viewFor(revops, '30d')),
+);
+for (const key of Object.keys(PERIODS) as PeriodKey[]) {
+  timings.push(
+    await time(`metrics: ${PERIODS[key].label.toLowerCase()}`, 5, () => running.metrics.forPeriod(key)),
+  );
+}
+timings.push(
+  await time(`metrics: ${config.revopsReporting.trendWeeks}-week trend`, 5, () => running.metrics.trend()),
+);
+timings.push(await time('metrics: handoffs at risk', 5, () => running.metrics.atRisk()));
+
+const result: ProbeResult = {
+  openMs,
+  timings,
+  sweeps,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+};
+process.send?.({ type: 'result', result });
+database.close();
+process.disconnect?.();
