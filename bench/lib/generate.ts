@@ -154,13 +154,14 @@ export function generate(opts: GenerateOptions): Generated {
       )
       .run(total);
     const ae = sqlite.prepare('INSERT INTO aes VALUES (?, ?, ?, ?)');
-    cast.aes.forEach((u, i) => ae.run(i, u.id, u.real_name ?? u.name, u.tz ?? 'America/New_York'));
+    for (const [i, u] of cast.aes.entries())
+      ae.run(i, u.id, u.real_name ?? u.name, u.tz ?? 'America/New_York');
     const author = sqlite.prepare('INSERT INTO authors VALUES (?, ?)');
-    cast.authors.forEach((u, i) => author.run(i, u.id));
+    for (const [i, u] of cast.authors.entries()) author.run(i, u.id);
     const partner = sqlite.prepare('INSERT INTO partners VALUES (?, ?, ?, ?)');
-    cast.partners.forEach((p, i) => partner.run(i, p.channel.id, p.org, accountKey(p.org)));
+    for (const [i, p] of cast.partners.entries()) partner.run(i, p.channel.id, p.org, accountKey(p.org));
     const reason = sqlite.prepare('INSERT INTO reasons VALUES (?, ?)');
-    DECLINE_REASON_CODES.forEach((code, i) => reason.run(i, code));
+    for (const [i, code] of DECLINE_REASON_CODES.entries()) reason.run(i, code);
 
     // Per handoff n (1..total): closed ones first (oldest ids), open ones last; AE, author and partner by n.
     sqlite
