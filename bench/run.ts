@@ -23,7 +23,7 @@ import { type Cast, makeCast, TEAM } from './lib/cast.js';
 import { driveHandoffs } from './lib/e2e.js';
 import { generate } from './lib/generate.js';
 import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
-import { AppProcess, freePort, Helper, root } from './lib/proc.js';
+import { AppProcess, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const { values: args } = parseArgs({
@@ -364,14 +364,19 @@ async function scaleSection(): Promise<void> {
     target: '',
   });
   const { fake, ready } = await startFake(scaleCast);
-  const probe = new Helper('scaleProbe.ts', {
-    ...appEnv(ready, scalePath),
-    REVOPS_USER_IDS: scaleCast.revops.id,
-    BENCH_NOW: scaleNow.toISOString(),
-    BENCH_AE: scaleCast.aes[7]?.id ?? '',
-    BENCH_AUTHOR: scaleCast.authors[11]?.id ?? '',
-    BENCH_REVOPS: scaleCast.revops.id,
-  });
+  // The probe runs the app's code with the node options of `npm start` (heap size included).
+  const probe = new Helper(
+    'scaleProbe.ts',
+    {
+      ...appEnv(ready, scalePath),
+      REVOPS_USER_IDS: scaleCast.revops.id,
+      BENCH_NOW: scaleNow.toISOString(),
+      BENCH_AE: scaleCast.aes[7]?.id ?? '',
+      BENCH_AUTHOR: scaleCast.authors[11]?.id ?? '',
+      BENCH_REVOPS: scaleCast.revops.id,
+    },
+    startNodeOptions(),
+  );
   const { result } = await probe.first<{ result: ProbeResult }>();
   await probe.stop();
   await fake.stop();

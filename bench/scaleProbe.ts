@@ -8,6 +8,7 @@
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { startCheckpointer } from '../src/db/checkpointer.js';
 import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { PERIODS, type PeriodKey } from '../src/services/metrics.js';
@@ -36,6 +37,8 @@ const clock = new TestClock(now);
 const opened = performance.now();
 const database = openDatabase(config.databasePath);
 const openMs = performance.now() - opened;
+// As main.ts does: WAL checkpoints on a worker thread, not inside whichever sweep commit crosses the threshold.
+const checkpointer = startCheckpointer(database.sqlite, logger);
 const running = buildApp({ config, db: database.db, clock, logger });
 
 async function time(name: string, times: number, fn: () => unknown, note?: string): Promise<Timing> {
@@ -92,5 +95,6 @@ const result: ProbeResult = {
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 };
 process.send?.({ type: 'result', result });
+await checkpointer.stop();
 database.close();
 process.disconnect?.();

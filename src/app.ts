@@ -182,6 +182,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     escalation,
     onOutboxWrite,
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
+    outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
   });
   let sweepJob: ScheduledJob | undefined;
   let digestJob: ScheduledJob | undefined;

@@ -131,6 +131,7 @@ const envSchema = z.object({
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
   OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
+  OUTBOX_RETENTION_DAYS: integer(30, 1, 3650),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
 });
 
@@ -187,6 +188,8 @@ export interface Config {
     channelIntervalMs: number;
     maxAttempts: number;
     uncertainWaitMs: number;
+    /** Delivered and cancelled messages are deleted this long after they were queued (the touch log stays). */
+    retentionDays: number;
   };
   shutdownTimeoutMs: number;
 }
@@ -270,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

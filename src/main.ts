@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = openDatabase(config.databasePath);
   logger.info({ databasePath: config.databasePath }, 'database ready');
+  const checkpointer = startCheckpointer(database.sqlite, logger);
   const running = buildApp({ config, db: database.db, clock: systemClock, logger });
 
   let stopping = false;
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'error while stopping');
       code = 1;
     } finally {
+      await checkpointer.stop();
       database.close();
     }
     process.exit(code);

@@ -32,10 +32,10 @@ export class Helper {
   private readonly firstMessage: Promise<Record<string, unknown>>;
   private output = '';
 
-  constructor(file: string, env: NodeJS.ProcessEnv = {}) {
+  constructor(file: string, env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []) {
     this.child = fork(join(root, 'bench', file), [], {
       cwd: root,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...nodeOptions, '--import', 'tsx'],
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -83,7 +83,13 @@ export class Helper {
   }
 }
 
-/** `node dist/main.js`, as `npm start` runs it. */
+/** The node options `npm start` runs the app with (the start script in package.json), so the bench runs the same. */
+export function startNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** `node dist/main.js` with the options of `npm start`. */
 export class AppProcess {
   readonly child: ChildProcess;
   readonly startedAt = performance.now();
@@ -94,7 +100,7 @@ export class AppProcess {
     env: NodeJS.ProcessEnv,
     nodeArgs: string[] = [],
   ) {
-    this.child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+    this.child = spawn(process.execPath, [...startNodeOptions(), ...nodeArgs, 'dist/main.js'], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,26 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysClass from 'date-holidays';
 
-const catalogue = new Holidays();
+const require = createRequire(import.meta.url);
+let loaded: typeof HolidaysClass | undefined;
+let catalogueInstance: HolidaysClass | undefined;
+
+/** The holiday data set (about 20 MB in memory) is loaded on first use: only when HOLIDAY_REGIONS is set. */
+function holidays(): typeof HolidaysClass {
+  loaded ??= require('date-holidays') as typeof HolidaysClass;
+  return loaded;
+}
+
+function catalogue(): HolidaysClass {
+  catalogueInstance ??= new (holidays())();
+  return catalogueInstance;
+}
 
 /** `US`, `DE-BY`, `GB-ENG`: a country code, optionally with a state or region. */
 export function isKnownRegion(region: string): boolean {
   const [country, state, extra] = region.split('-');
-  if (!country || extra !== undefined || !catalogue.getCountries()?.[country]) return false;
-  return state === undefined || Boolean(catalogue.getStates(country)?.[state]);
+  if (!country || extra !== undefined || !catalogue().getCountries()?.[country]) return false;
+  return state === undefined || Boolean(catalogue().getStates(country)?.[state]);
 }
 
 /**
@@ -15,6 +29,7 @@ export function isKnownRegion(region: string): boolean {
  */
 export function holidayCalendar(regions: readonly string[], closureDates: readonly string[]) {
   const sources = regions.map((region) => {
+    const Holidays = holidays();
     const [country, state] = region.split('-');
     return state ? new Holidays(country as string, state) : new Holidays(country as string);
   });

@@ -6,7 +6,6 @@ import { enqueue } from '../db/repositories/outbox.js';
 import { outbox } from '../db/schema.js';
 import { weekStartOf } from '../domain/metrics.js';
 import type { Logger } from '../logger.js';
-import { renderTrendChart, trendAltText } from './charts.js';
 import type { Metrics } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
 
@@ -49,6 +48,8 @@ export function createDigest(deps: DigestDeps) {
       weekStart.toJSDate(),
     ).overall;
     const weeks = deps.metrics.trend(to);
+    // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
+    const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
     const fileId = await deps.files.imageFileId(renderTrendChart(weeks), {
       filename: `handoff-trend-${weekLabel}.png`,

@@ -1,13 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { assignmentStartedAt, logEvent } from '../db/repositories/events.js';
-import {
-  findDecision,
-  findHandoff,
-  type HandoffRow,
-  recordDecision,
-  setActivity,
-} from '../db/repositories/handoffs.js';
+import { findHandoff, type HandoffRow, recordDecision } from '../db/repositories/handoffs.js';
 import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
 import { type Actor, isInternalActor, isSameActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
@@ -94,14 +88,11 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         note,
         actor: { userId: req.actor.userId, teamId },
         at,
+        // The nudge depends on the AE's calendar only, which a decision does not change.
+        ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(check.handoff, at) } : {}),
       });
-      const handoff =
-        decided && req.decision === 'accepted'
-          ? setActivity(tx, decided.id, at, deps.firstStallNudge(decided, at))
-          : decided;
-      if (!handoff) return undefined;
-      const decision = findDecision(tx, handoff.id, handoff.assignment);
-      if (!decision) throw new Error(`decision for handoff ${handoff.id} missing after insert`);
+      if (!decided) return undefined;
+      const { handoff, decision } = decided;
       const askedAt = assignmentStartedAt(tx, handoff.id, handoff.assignment) ?? check.handoff.sentAt;
       logEvent(tx, {
         type: req.decision,

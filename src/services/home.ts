@@ -10,7 +10,6 @@ import {
 } from '../db/repositories/handoffs.js';
 import { decisions } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
-import { renderTrendChart, trendAltText } from './charts.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
 
@@ -32,6 +31,8 @@ export function createHome(deps: HomeDeps) {
   async function revopsSection(period: PeriodKey): Promise<RevopsHome> {
     const metrics = deps.metrics.forPeriod(period);
     const weeks = deps.metrics.trend();
+    // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
+    const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
     const fileId = await deps.files.imageFileId(renderTrendChart(weeks), {
       filename: 'handoff-trend.png',

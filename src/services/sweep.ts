@@ -9,7 +9,7 @@ import {
   type HandoffRow,
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
-import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
+import { cancelPendingReminders, enqueue, pruneFinished } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
 import { type EscalationTargets, expiryMessages, reminderMessages, stallMessages } from './notifications.js';
 
@@ -21,6 +21,8 @@ export interface SweepDeps {
   onOutboxWrite: () => void;
   /** The nudge after this one for a stalled deal (a period later), or null to stop. */
   nextStallNudge: (handoff: HandoffRow, at: Date) => Date | null;
+  /** Delivered outbox messages older than this are deleted (a batch per sweep). */
+  outboxRetentionMs?: number;
   /** Rows handled per query: the sweep pages through what is due, never loading every handoff. */
   batchSize?: number;
 }
@@ -30,6 +32,8 @@ export interface SweepResult {
   reminded: number;
   nudged: number;
 }
+
+const PRUNE_BATCH = 2000;
 
 /**
  * The response-window sweep: expires open handoffs whose window has passed and sends the reminders that are due.
@@ -143,6 +147,11 @@ export function createSweeper(deps: SweepDeps) {
       () => findStalled(db, now, batchSize),
       (h) => nudgeStalled(h, now),
     );
+    if (deps.outboxRetentionMs !== undefined) {
+      // A bounded batch each minute keeps up with any realistic volume without one long delete.
+      const pruned = pruneFinished(db, new Date(now.getTime() - deps.outboxRetentionMs), PRUNE_BATCH);
+      if (pruned > 0) logger.debug({ pruned }, 'old delivered outbox messages deleted');
+    }
     if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
     return result;
   }

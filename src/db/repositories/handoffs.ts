@@ -44,13 +44,23 @@ export interface DecisionInput {
   note: string | null;
   actor: Actor & { teamId: string };
   at: Date;
+  /** For an accept: the deal's first stall nudge (the acceptance is its first activity). */
+  nextStallNudgeAt?: Date | null;
+}
+
+/** The handoff as it is after a decision, and the decision row. */
+export interface RecordedDecision {
+  handoff: HandoffRow;
+  decision: DecisionRow;
 }
 
 /**
  * Records the AE's decision if the handoff is still waiting for one. The status check and the write are one
- * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff, or undefined if it lost.
+ * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff and the decision, or
+ * undefined if it lost.
  */
-export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow | undefined {
+export function recordDecision(exec: Executor, input: DecisionInput): RecordedDecision | undefined {
+  const accepted = input.decision === 'accepted';
   const updated = exec
     .update(handoffs)
     // A decision ends the window: the cycle moves on, so a modal opened before it (a stale Reassign) is refused.
@@ -60,12 +70,16 @@ export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow
       nextReminderAt: null,
       cycle: sql`${handoffs.cycle} + 1`,
       updatedAt: input.at,
+      // An accept is the deal's first activity: one statement rather than a second update of the same row.
+      ...(accepted
+        ? { lastActivityAt: input.at, nextStallNudgeAt: input.nextStallNudgeAt ?? null, stallNudgedAt: null }
+        : {}),
     })
     .where(and(eq(handoffs.id, input.handoffId), eq(handoffs.status, 'sent')))
     .returning()
     .get();
   if (!updated) return undefined;
-  exec
+  const decision = exec
     .insert(decisions)
     .values({
       handoffId: input.handoffId,
@@ -77,8 +91,9 @@ export function recordDecision(exec: Executor, input: DecisionInput): HandoffRow
       decidedByTeamId: input.actor.teamId,
       decidedAt: input.at,
     })
-    .run();
-  return updated;
+    .returning()
+    .get();
+  return { handoff: updated, decision };
 }
 
 /** Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx). */
@@ -276,20 +291,6 @@ export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
     .where(eq(outcomes.handoffId, handoffId))
     .orderBy(asc(outcomes.id))
     .all();
-}
-
-export function setActivity(
-  exec: Executor,
-  id: number,
-  at: Date,
-  nextStallNudgeAt: Date | null,
-): HandoffRow | undefined {
-  return exec
-    .update(handoffs)
-    .set({ lastActivityAt: at, nextStallNudgeAt, stallNudgedAt: null })
-    .where(eq(handoffs.id, id))
-    .returning()
-    .get();
 }
 
 /** Everything an author sent, newest first, whatever its state, for their App Home. */

@@ -109,6 +109,29 @@ export function dueHeads(
     .all();
 }
 
+/**
+ * Rows whose dedupe key is all that stops a message being queued again later, whenever that is: the owner's notice
+ * that a partner channel blocks an update (tried again as long as the update waits) and the weekly digest. They are
+ * few, and never deleted.
+ */
+const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
+
+/**
+ * Deletes up to `limit` delivered or cancelled messages queued before `before` (oldest first; the status index finds
+ * them). Pending and parked ones stay; so do posted_messages, which later edits and thread replies need. Every other
+ * message is queued by a state change that happens once, so its dedupe key is not needed after delivery.
+ */
+export function pruneFinished(exec: Executor, before: Date, limit: number): number {
+  const kept = sql.join(
+    KEPT_FOR_DEDUPE.map((pattern) => sql`and ${outbox.dedupeKey} not like ${pattern}`),
+    sql` `,
+  );
+  return exec.run(sql`delete from ${outbox} where ${outbox.id} in (
+      select id from ${outbox} where ${outbox.status} in ('delivered', 'cancelled')
+        and ${outbox.nextAttemptAt} < ${before.getTime()} ${kept} order by ${outbox.nextAttemptAt} limit ${limit})`)
+    .changes;
+}
+
 export function nextPendingAt(exec: Executor): Date | undefined {
   const row = exec
     .select({ at: outbox.nextAttemptAt })

@@ -63,7 +63,9 @@ describe('handoff repository (real migrated SQLite file)', () => {
     const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at };
     const accepted = recordDecision(database.db, { ...base, decision: 'accepted' });
     const declined = recordDecision(database.db, { ...base, decision: 'declined', reasonCode: 'timing' });
-    expect(accepted?.status).toBe('accepted');
+    expect(accepted?.handoff.status).toBe('accepted');
+    expect(accepted?.handoff.lastActivityAt).toEqual(at);
+    expect(accepted?.decision).toMatchObject({ handoffId: handoff.id, decision: 'accepted' });
     expect(declined).toBeUndefined();
     expect(database.db.select().from(decisions).all()).toEqual([
       expect.objectContaining({ handoffId: handoff.id, decision: 'accepted' }),

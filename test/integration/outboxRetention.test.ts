@@ -1,0 +1,361 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { handoffEvents, type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { dmOf, json, outboxDrained, waitForDm } from '../support/ownerFlow.js';
+import {
+  accept,
+  clickOutcome,
+  PARTNER_ENV,
+  partnerCalls,
+  partnerMessages,
+  threadReplies,
+  topLevel,
+} from '../support/partnerFlow.js';
+import type { PacketValues } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+/**
+ * OUTBOX_RETENTION_DAYS: each sweep deletes delivered and cancelled outbox rows older than the retention. Pending and
+ * parked rows stay, posted_messages stay (later edits and thread replies need them), the touch log stays.
+ *
+ * Time line: everything starts Monday 2026-11-23 14:00Z (15:00 Berlin); the sweep never fires on its own
+ * (PARTNER_ENV), the tests move the clock and run it.
+ */
+
+const DAY = 86_400_000;
+/** Monday 2026-11-23 14:00Z plus 31 days: a Thursday afternoon, past the default 30-day retention. */
+const MONTH_LATER = '2026-12-24T14:00:00Z';
+
+let current: Harness | undefined;
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  current = await startHarness({ env: { ...PARTNER_ENV, ...env } });
+  return current;
+}
+afterEach(async () => {
+  await current?.stop();
+  current = undefined;
+});
+
+const outboxRows = (h: Harness): OutboxRow[] => h.database.db.select().from(outbox).all();
+const postedRows = (h: Harness) => h.database.db.select().from(postedMessages).all();
+const eventRows = (h: Harness) => h.database.db.select().from(handoffEvents).all();
+const idsOf = (rows: OutboxRow[]) => rows.map((r) => r.id);
+/** The rows among `ids` still in the outbox. */
+const stillThere = (h: Harness, ids: number[]) => outboxRows(h).filter((r) => ids.includes(r.id));
+const parentKey = (handoffId: number) => `handoff:${handoffId}:partner_parent`;
+const partnerUpdates = (h: Harness) =>
+  h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
+const inviteNotices = (h: Harness) =>
+  dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('/invite @Handoff'));
+
+/** Sends a packet, the AE accepts it, and everything it owes is delivered (the partner thread's parent included). */
+async function acceptedDeal(h: Harness, values: PacketValues = {}) {
+  const parentsBefore = topLevel(h).length;
+  const sent = await sendHandoff(h, values);
+  await accept(h, sent.handoff.id);
+  await waitFor(() => topLevel(h).length === parentsBefore + 1, 4000, 'the partner thread parent');
+  await outboxDrained(h);
+  const rows = outboxRows(h).filter((r) => r.handoffId === sent.handoff.id);
+  expect(rows.map((r) => r.status)).toEqual(rows.map(() => 'delivered'));
+  expect(rows.map((r) => r.dedupeKey)).toEqual(
+    expect.arrayContaining([
+      `handoff:${sent.handoff.id}:sent:ae_dm`,
+      `handoff:${sent.handoff.id}:decided:ae_dm`,
+      `handoff:${sent.handoff.id}:decided:partner`,
+    ]),
+  );
+  return { ...sent, rows };
+}
+
+describe('delivered outbox messages are deleted after the retention', () => {
+  it('a month after an accepted handoff, the sweep deletes its delivered rows; posted_messages and the touch log stay', async () => {
+    const h = await start();
+    expect(h.config.outbox.retentionDays).toBe(30);
+    const { handoff, rows } = await acceptedDeal(h);
+    const posted = postedRows(h);
+    expect(posted.map((p) => p.messageKey).sort()).toEqual([
+      `handoff:${handoff.id}:ae_dm`,
+      parentKey(handoff.id),
+    ]);
+    const events = eventRows(h);
+    expect(events.map((e) => e.type)).toEqual(['sent', 'accepted']);
+
+    h.clock.set(MONTH_LATER);
+    // The deal has been quiet for a month: one stall nudge, queued now (so young, and kept).
+    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
+
+    expect(stillThere(h, idsOf(rows))).toEqual([]);
+    const left = outboxRows(h);
+    expect(left.map((r) => [r.handoffId, r.dedupeKey, r.createdAt.toISOString()])).toEqual([
+      [
+        handoff.id,
+        expect.stringMatching(new RegExp(`^handoff:${handoff.id}:stall:`)),
+        new Date(MONTH_LATER).toISOString(),
+      ],
+    ]);
+    expect(postedRows(h)).toEqual(posted);
+    // The touch log is append-only history: the old events are intact, the nudge added one.
+    const after = eventRows(h);
+    expect(after.slice(0, events.length)).toEqual(events);
+    expect(after.slice(events.length).map((e) => [e.handoffId, e.type])).toEqual([
+      [handoff.id, 'stall_nudged'],
+    ]);
+
+    // The nudge is delivered and, being a day old at the next sweep, kept.
+    await waitFor(
+      () => dmOf(h, people.ae.id).some((m) => m.text?.startsWith('Any news on')),
+      4000,
+      'the stall nudge',
+    );
+    await outboxDrained(h);
+    h.clock.advance(DAY);
+    h.app.sweeper.sweep();
+    expect(outboxRows(h).map((r) => [r.id, r.status])).toEqual(left.map((r) => [r.id, 'delivered']));
+    expect(postedRows(h)).toEqual(posted);
+  });
+
+  it('keeps rows younger than the retention: two handoffs two days apart are pruned on their own dates', async () => {
+    const h = await start();
+    const first = await acceptedDeal(h);
+    // Wednesday morning: a second deal, sent and accepted.
+    h.clock.set('2026-11-25T10:00:00Z');
+    const second = await acceptedDeal(h, {
+      accountName: 'Fabrikam Freight',
+      accountDomain: 'fabrikam.com',
+      ownerUserId: people.owner.id,
+    });
+    const firstIds = idsOf(first.rows);
+    const secondIds = idsOf(second.rows);
+
+    // One minute short of 30 days after the first deal: nothing is old enough.
+    h.clock.set('2026-12-23T13:59:00Z');
+    h.app.sweeper.sweep();
+    expect(idsOf(stillThere(h, firstIds))).toEqual(firstIds);
+    expect(idsOf(stillThere(h, secondIds))).toEqual(secondIds);
+    await outboxDrained(h);
+
+    // A minute past 30 days: the first deal's rows go, the second's (28 days old) stay as they were.
+    h.clock.set('2026-12-23T14:01:00Z');
+    h.app.sweeper.sweep();
+    expect(stillThere(h, firstIds)).toEqual([]);
+    expect(stillThere(h, secondIds)).toEqual(second.rows);
+    const nudges = outboxRows(h).filter((r) => r.dedupeKey.includes(':stall:'));
+    expect(nudges.map((r) => r.handoffId).sort()).toEqual([first.handoff.id, second.handoff.id]);
+    await outboxDrained(h);
+
+    // A minute past 30 days after the second deal: its rows go too; the nudges of 23 December stay.
+    h.clock.set('2026-12-25T10:01:00Z');
+    h.app.sweeper.sweep();
+    expect(stillThere(h, secondIds)).toEqual([]);
+    expect(idsOf(stillThere(h, idsOf(nudges)))).toEqual(idsOf(nudges));
+    expect(
+      postedRows(h)
+        .map((p) => p.messageKey)
+        .sort(),
+    ).toEqual(
+      [
+        `handoff:${first.handoff.id}:ae_dm`,
+        parentKey(first.handoff.id),
+        `handoff:${second.handoff.id}:ae_dm`,
+        parentKey(second.handoff.id),
+      ].sort(),
+    );
+  });
+
+  it('honours OUTBOX_RETENTION_DAYS, and deletes cancelled rows (a reminder superseded by the accept) as well', async () => {
+    const h = await start({ OUTBOX_RETENTION_DAYS: '7' });
+    expect(h.config.outbox.retentionDays).toBe(7);
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    const sentRows = outboxRows(h);
+
+    // Halfway through the window the reminder is refused once, so it is still waiting when the AE accepts.
+    h.clock.set('2026-11-25T10:00:00Z');
+    h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1);
+    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    const reminder = await waitFor(
+      () => outboxRows(h).find((r) => r.dedupeKey.includes(':reminder:') && r.attempts === 1),
+      4000,
+      'the refused reminder',
+    );
+    expect(reminder).toMatchObject({ status: 'pending', lastError: 'invalid_blocks' });
+    await accept(h, handoff.id);
+    await waitFor(() => topLevel(h).length === 1, 4000, 'the partner thread parent');
+    await outboxDrained(h);
+    expect(outboxRows(h).find((r) => r.id === reminder.id)?.status).toBe('cancelled');
+    const acceptRows = outboxRows(h).filter((r) => !idsOf(sentRows).includes(r.id));
+    expect(acceptRows.map((r) => r.status).sort()).toEqual(
+      [...acceptRows.filter((r) => r.id !== reminder.id).map(() => 'delivered'), 'cancelled'].sort(),
+    );
+
+    // Seven days after the accept, less a minute: the packet's rows (9 days old) go, the accept's stay.
+    h.clock.set('2026-12-02T09:59:00Z');
+    h.app.sweeper.sweep();
+    expect(stillThere(h, idsOf(sentRows))).toEqual([]);
+    expect(stillThere(h, idsOf(acceptRows))).toEqual(acceptRows);
+
+    // Seven days and a minute: the accept's rows go, the cancelled reminder with them.
+    h.clock.set('2026-12-02T10:01:00Z');
+    h.app.sweeper.sweep();
+    expect(stillThere(h, idsOf(acceptRows))).toEqual([]);
+    expect(
+      postedRows(h)
+        .map((p) => p.messageKey)
+        .sort(),
+    ).toEqual([`handoff:${handoff.id}:ae_dm`, parentKey(handoff.id)]);
+  });
+});
+
+describe('rows still owed to Slack are never deleted', () => {
+  it('keeps a partner update still waiting for the channel and a parked message, however old; the update still goes out', async () => {
+    const h = await start({ OUTBOX_MAX_ATTEMPTS: '2' });
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    // The app is removed from the partner channel, and Slack refuses the edit of the AE's copy for good.
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    h.slack.fail('chat.update', { error: 'invalid_blocks' });
+    await accept(h, handoff.id);
+    await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
+    const waiting = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
+    const parked = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:ae_dm`);
+    for (let i = 0; i < 20 && !(parked()?.status === 'dead' && (waiting()?.attempts ?? 0) >= 2); i += 1) {
+      h.clock.advance(60_000);
+      await settle(150);
+    }
+    h.slack.clearFailures();
+    await settle(300);
+    expect(waiting()).toMatchObject({ status: 'pending', audience: 'partner', lastError: 'not_in_channel' });
+    expect(parked()).toMatchObject({ status: 'dead', lastError: 'invalid_blocks', attempts: 2 });
+    const before = outboxRows(h);
+    const delivered = before.filter((r) => r.status === 'delivered');
+    // The AE DM, the author's confirmation, the owner's accept notice, the invite instructions.
+    expect(delivered.length).toBeGreaterThanOrEqual(4);
+
+    h.clock.set(MONTH_LATER);
+    const cutoff = Date.parse(MONTH_LATER) - 30 * DAY;
+    // All of them are old enough: only their status can keep them.
+    for (const row of before) expect(row.nextAttemptAt.getTime()).toBeLessThan(cutoff);
+    h.app.sweeper.sweep();
+    // Checked at once, before the outbox worker sees the new time and retries the waiting row. The owner's notice
+    // stays too: its dedupe key is what keeps it from being sent again while the update waits.
+    const notice = before.find((r) => r.dedupeKey.includes(':partner_channel_blocked:'));
+    expect(notice?.status).toBe('delivered');
+    expect(stillThere(h, idsOf(before))).toEqual(
+      [waiting(), parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
+    );
+    expect(stillThere(h, idsOf(delivered.filter((r) => r !== notice)))).toEqual([]);
+    expect(
+      before
+        .filter((r) => r.status !== 'delivered')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['dead', 'pending']);
+
+    // The app is invited back: the update kept all this time is posted, once, as the thread's parent.
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    h.clock.advance(2 * 60 * 60_000);
+    await waitFor(() => topLevel(h).length === 1, 8000, 'the partner post');
+    await waitFor(() => waiting()?.status === 'delivered', 4000, 'the waiting row delivered');
+    await settle(300);
+    expect(partnerMessages(h)).toHaveLength(1);
+    expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Accepted');
+    expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(topLevel(h)[0]?.ts);
+    // Parked stays parked (until an admin retries it), and a later sweep still keeps it.
+    h.clock.advance(DAY);
+    h.app.sweeper.sweep();
+    expect(parked()).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
+  });
+
+  // The "tell the owner once" notice is deduplicated by its outbox row (handoff:<id>:partner_channel_blocked:<row>),
+  // which the prune therefore never deletes: the still-waiting update is refused again and again.
+  it('tells the owner once that the partner channel blocks an update, even when it waits past the retention', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    await accept(h, handoff.id);
+    await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
+    await settle(300);
+    expect(inviteNotices(h)).toHaveLength(1);
+
+    h.clock.set(MONTH_LATER);
+    h.app.sweeper.sweep();
+    // The waiting update is retried (and refused again) a few times.
+    const attempts =
+      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts ?? 0;
+    for (let i = 0; i < 4; i += 1) {
+      h.clock.advance(60 * 60_000);
+      await settle(200);
+    }
+    await settle(300);
+    expect(
+      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts,
+    ).toBeGreaterThan(attempts);
+    expect(inviteNotices(h)).toHaveLength(1);
+  });
+});
+
+describe('the partner thread outlives its parent outbox row', () => {
+  it('an outcome recorded after the prune replies in the same thread, and so does one recorded weeks after that', async () => {
+    const h = await start();
+    const { handoff } = await acceptedDeal(h);
+    const [parent] = topLevel(h);
+    expect(parent?.text).toBe('Northwind Logistics: Accepted');
+
+    h.clock.set(MONTH_LATER);
+    h.app.sweeper.sweep();
+    await outboxDrained(h);
+    // The parent's outbox row is gone; only posted_messages remembers where it landed.
+    expect(outboxRows(h).filter((r) => r.recordAs === parentKey(handoff.id))).toEqual([]);
+    expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))).toMatchObject({
+      channelId: channels.partner.id,
+      ts: parent?.ts,
+    });
+
+    // Meeting held, a month on: a reply under the existing parent, and the parent edited in place.
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await waitFor(
+      () => threadReplies(h).length === 1 && partnerUpdates(h).length === 1,
+      4000,
+      'meeting reply',
+    );
+    await outboxDrained(h);
+    const meetingRows = outboxRows(h).filter((r) => r.dedupeKey.includes(':outcome:meeting_held:partner'));
+    expect(meetingRows.map((r) => [r.method, r.threadOf, r.targetMessageKey, r.recordAs])).toEqual([
+      ['chat.postMessage', parentKey(handoff.id), null, null],
+      ['chat.update', null, parentKey(handoff.id), null],
+    ]);
+    expect(threadReplies(h)[0]?.thread_ts).toBe(parent?.ts);
+    expect(threadReplies(h)[0]?.text?.startsWith(':handshake:')).toBe(true);
+    expect(topLevel(h)).toHaveLength(1);
+    expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Meeting held' });
+    expect(partnerUpdates(h)[0]?.args.ts).toBe(parent?.ts);
+
+    // Won, five weeks later (Wednesday 2027-01-27): the meeting rows are pruned first, the thread still holds.
+    h.clock.set('2027-01-27T14:00:00Z');
+    h.app.sweeper.sweep();
+    expect(stillThere(h, idsOf(meetingRows))).toEqual([]);
+    await outboxDrained(h);
+    await clickOutcome(h, 'won', handoff.id);
+    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'won reply');
+    await outboxDrained(h);
+    await settle(300);
+
+    expect(topLevel(h)).toHaveLength(1);
+    expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Won' });
+    expect(threadReplies(h).map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
+    expect(threadReplies(h)[1]?.text?.startsWith(':trophy:')).toBe(true);
+    // Every post to the partner channel: the parent once, then one reply per outcome, each in its thread.
+    const posts = partnerCalls(h).filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((c) => [c.ok, c.args.thread_ts])).toEqual([
+      [true, undefined],
+      [true, parent?.ts],
+      [true, parent?.ts],
+    ]);
+    expect(partnerUpdates(h).map((c) => [c.ok, c.args.ts])).toEqual([
+      [true, parent?.ts],
+      [true, parent?.ts],
+    ]);
+  });
+});
