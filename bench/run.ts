@@ -143,7 +143,8 @@ async function load(
 async function ackSection(): Promise<void> {
   console.log('\n1. Ack latency and throughput (bare Bolt vs Accept)');
   const cast = makeCast({ aes: 400, authors: 200, partners: 300 });
-  const open = 80_000;
+  // Enough open handoffs for every Accept the app can take in the runs (each decides a new one).
+  const open = 5_000 + DURATION * 3_000;
   const dbPath = join(work, 'ack.db');
   const generated = generate({ path: dbPath, total: open, openShare: 1, now: new Date(), cast });
   const { fake, ready } = await startFake(cast);
@@ -159,9 +160,16 @@ async function ackSection(): Promise<void> {
     return click(id, cast.aes[id % cast.aes.length]?.id ?? '');
   };
 
+  // The bare app ignores the handoff: it gets the same payloads, cycling over the ids.
+  let bareIndex = 0;
+  const nextBareClick = () => {
+    bareIndex = (bareIndex % generated.handoffs) + 1;
+    return click(bareIndex, cast.aes[bareIndex % cast.aes.length]?.id ?? '');
+  };
+
   const runs: Record<string, LoadResult> = {};
-  const warm = async (url: string) => {
-    await load(url, nextClick, { seconds: 2, connections: 10 });
+  const warm = async (url: string, next: typeof nextClick) => {
+    await load(url, next, { seconds: 2, connections: 10 });
   };
 
   const barePort = await freePort();
@@ -173,15 +181,15 @@ async function ackSection(): Promise<void> {
   });
   await bare.first();
   const bareUrl = `http://127.0.0.1:${barePort}`;
-  await warm(bareUrl);
-  runs.bare200 = await load(bareUrl, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
-  runs.bareMax = await load(bareUrl, nextClick, { seconds: DURATION, connections: 10 });
+  await warm(bareUrl, nextBareClick);
+  runs.bare200 = await load(bareUrl, nextBareClick, { seconds: DURATION, rate: 200, connections: 10 });
+  runs.bareMax = await load(bareUrl, nextBareClick, { seconds: DURATION, connections: 10 });
   await bare.stop();
 
   const app = new AppProcess(await freePort(), appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }));
   await app.healthy();
   const before = nextHandoff;
-  await warm(app.url);
+  await warm(app.url, nextClick);
   await drained(dbPath, 120_000);
   runs.app200 = await load(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
   await drained(dbPath, 120_000);

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench` at toy sizes, so the script keeps working as the app changes: every section runs end to end
+ * (generator, fake Slack and bare Bolt processes, load runs, the end-to-end driver with its delivery audit, the
+ * scale probe, cold starts) and the report has every measure. No figure is judged here: speed is the benchmark's
+ * business, not a test's.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Report {
+  rows: { section: string; measure: string; value: string; target: string; ok?: boolean }[];
+  details: { e2e?: { driven: { requests: number; accepted: number; declined: number } } };
+}
+
+describe('npm run bench', () => {
+  it('runs every section at toy sizes and reports every measure with its target', () => {
+    const out = join(dir, 'results.md');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--handoffs=30', '--rows=3000', '--duration=1', `--out=${out}`],
+      { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, NODE_ENV: 'test' } },
+    );
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(out.replace(/\.md$/, '.json'), 'utf8')) as Report;
+    const measures = report.rows.map((r) => `${r.section}: ${r.measure}`);
+    for (const expected of [
+      'ack: Accept / bare Bolt throughput',
+      'ack: Accept: p50 / p99 at 200 req/s',
+      'e2e: wall time to the last Slack call',
+      'e2e: app peak RSS',
+      'scale: database size on disk',
+      'scale: peak RSS (sweeps, App Homes, metrics)',
+      'cold: process start to /healthz 200 (3 starts)',
+    ]) {
+      expect(measures).toContain(expected);
+    }
+    expect(measures.filter((m) => m.startsWith('scale: metrics:'))).toHaveLength(6);
+    // Every target is judged one way or the other, and every figure is a number.
+    for (const row of report.rows.filter((r) => r.target)) expect(typeof row.ok).toBe('boolean');
+    for (const row of report.rows) expect(row.value).toMatch(/\d/);
+    // The end-to-end driver really sent and decided them (its delivery audit would have failed the run otherwise).
+    const driven = report.details.e2e?.driven;
+    expect(driven?.accepted).toBeGreaterThan(0);
+    expect(driven?.declined).toBeGreaterThan(0);
+    expect(driven?.requests).toBe(30 * 3);
+    const table = readFileSync(out, 'utf8');
+    expect(table).toContain('| section | measure | result | target |');
+  }, 300_000);
+});
