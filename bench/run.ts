@@ -395,17 +395,17 @@ async function scaleSection(): Promise<void> {
     value: `${fmt(result.openMs)} ms`,
     target: '',
   });
+  // The first run in a fresh process pays for JIT warm-up and a cold page cache once; the sweep then runs every
+  // minute for the life of the process. Both are shown; the target is judged on the warm runs.
   for (const t of result.timings) {
-    const isSweep = t.name.startsWith('sweep');
-    const limit = isSweep ? 50 : 200;
-    const worst = Math.max(...t.runs);
-    const typical = median(t.runs);
+    const limit = t.name.startsWith('sweep') ? 50 : 200;
+    const [first = Number.NaN, ...warm] = t.runs;
     add({
       section: 'scale',
       measure: t.name,
-      value: `median ${fmt(typical)} ms, max ${fmt(worst)} ms${t.note ? ` (${t.note})` : ''}`,
-      target: `< ${limit} ms`,
-      ok: worst < limit,
+      value: `first ${fmt(first)} ms; then median ${fmt(median(warm))} ms, max ${fmt(Math.max(...warm))} ms${t.note ? ` (${t.note})` : ''}`,
+      target: `< ${limit} ms (warm)`,
+      ok: Math.max(...warm) < limit,
     });
   }
   add({

@@ -6,13 +6,22 @@
  * Environment: as the app's (loadConfig), plus BENCH_NOW (ISO time the database was generated for), BENCH_AE,
  * BENCH_AUTHOR and BENCH_REVOPS (user ids to open the App Home as).
  */
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { startCheckpointer } from '../src/db/checkpointer.js';
-import { openDatabase } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
-import { PERIODS, type PeriodKey } from '../src/services/metrics.js';
+import type { PeriodKey } from '../src/services/metrics.js';
 import { TestClock } from '../test/support/clock.js';
+
+// The built app (dist/, as `npm start` runs it), not the TypeScript sources: same code, same memory.
+const { buildApp } = (await import('../dist/app.js' as string)) as typeof import('../src/app.js');
+const { loadConfig } = (await import('../dist/config.js' as string)) as typeof import('../src/config.js');
+const { startCheckpointer } = (await import(
+  '../dist/db/checkpointer.js' as string
+)) as typeof import('../src/db/checkpointer.js');
+const { openDatabase } = (await import(
+  '../dist/db/client.js' as string
+)) as typeof import('../src/db/client.js');
+const { createLogger } = (await import('../dist/logger.js' as string)) as typeof import('../src/logger.js');
+const { PERIODS } = (await import(
+  '../dist/services/metrics.js' as string
+)) as typeof import('../src/services/metrics.js');
 
 export interface Timing {
   name: string;
