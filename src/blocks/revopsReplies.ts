@@ -10,6 +10,8 @@ export const exportReplies = {
   failed: () =>
     'I could not upload the touch log to Slack just now. Please try the export again in a few minutes.',
   forbidden: () => 'The touch log export is for RevOps (REVOPS_USER_IDS) and admins.',
+  tooLarge: (rows: number, max: number) =>
+    `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (\`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
 };
 
 const where = (row: { channelKey: string; method: string }) =>

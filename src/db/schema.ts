@@ -95,6 +95,7 @@ export const handoffs = sqliteTable(
     index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
+    index('handoffs_sent_at_idx').on(t.sentAt),
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
   ],
 );

@@ -83,6 +83,15 @@ export function safeCell(value: string | null): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** How many handoffs were sent in [since, until) (handoffs_sent_at_idx). */
+export function countSent(exec: Executor, range: { since: Date; until: Date }): number {
+  return (
+    exec.get<{ n: number }>(
+      sql`select count(*) as n from ${handoffs} where sent_at >= ${range.since.getTime()} and sent_at < ${range.until.getTime()}`,
+    )?.n ?? 0
+  );
+}
+
 /** Handoffs sent in [since, until), oldest first, with their decision, counts and latest outcome. */
 function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
   const count = (type: string) =>

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { isRevopsActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
-import { touchLogCsv } from './exportCsv.js';
+import { countSent, touchLogCsv } from './exportCsv.js';
 import type { RequestContext } from './handoffs.js';
 import type { Replies } from './replies.js';
 import type { SlackFiles } from './slackFiles.js';
@@ -53,6 +53,12 @@ export function parseExportRange(
 }
 
 /** The touch log CSV, for RevOps and admins only, uploaded into the requester's DM after the ack. */
+/**
+ * The most handoffs one export from Slack carries. The CSV is built in memory inside the app (under the heap limit
+ * `npm start` sets); `npm run export` on the server has no such limit.
+ */
+export const EXPORT_MAX_ROWS = 50_000;
+
 export function createExports(deps: ExportsDeps) {
   const { db, logger } = deps;
   const running = new Set<Promise<void>>();
@@ -61,10 +67,19 @@ export function createExports(deps: ExportsDeps) {
     return parseExportRange(since, until, deps.clock.now(), deps.timeZone);
   }
 
-  function sendToUser(ctx: RequestContext, range: ExportRange): { kind: 'started' } | { kind: 'forbidden' } {
+  function sendToUser(
+    ctx: RequestContext,
+    range: ExportRange,
+  ): { kind: 'started' } | { kind: 'forbidden' } | { kind: 'too_large'; rows: number } {
     if (!isRevopsActor(ctx.actor, ctx.internalTeamIds, deps)) {
       logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'touch log export refused');
       return { kind: 'forbidden' };
+    }
+    // The CSV is built in memory on the app's event loop: a range too large for that is refused up front.
+    const rows = countSent(db, range);
+    if (rows > EXPORT_MAX_ROWS) {
+      logger.info({ userId: ctx.actor.userId, rows }, 'touch log export refused: range too large');
+      return { kind: 'too_large', rows };
     }
     const userId = ctx.actor.userId;
     const task = (async () => {

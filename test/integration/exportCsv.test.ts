@@ -8,6 +8,7 @@ import { exportReplies } from '../../src/blocks/revopsReplies.js';
 import { openDatabase } from '../../src/db/client.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/services/exportCsv.js';
+import { EXPORT_MAX_ROWS } from '../../src/services/exports.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
@@ -329,6 +330,45 @@ describe('the touch log export in Slack', () => {
     // The admin may export too.
     const admin = await uploadOf(h, () => h.interact(homeClick(ACTION_ID.homeExport, '7d', adminUser)));
     expect(admin.args.channel_id).toBe(h.slack.dmChannelFor(adminUser.id));
+  });
+
+  it('refuses a range holding more handoffs than one export from Slack carries, and says what to do instead', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    // Copies of that handoff, sent the same second, up to one more than the limit (set-based: quick).
+    const { sqlite } = h.database;
+    const columns = (
+      sqlite.prepare('select name from pragma_table_info(?)').all('handoffs') as { name: string }[]
+    )
+      .map((c) => c.name)
+      .filter((name) => name !== 'id');
+    const copied = columns.map((c) => (c === 'source_view_id' ? "'VCOPY' || n" : c)).join(', ');
+    sqlite
+      .prepare(
+        `with recursive seq(n) as (select 1 union all select n + 1 from seq where n < ?)
+         insert into handoffs (${columns.join(', ')}) select ${copied} from handoffs, seq where handoffs.id = ?`,
+      )
+      .run(EXPORT_MAX_ROWS, handoff.id);
+    h.clock.advance(60_000);
+
+    await exportCommand(h, 'export');
+    const [reply] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 4000, 'the reply');
+    expect(reply).toBe(exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS));
+    expect(reply).toContain('50,001 handoffs, more than the 50,000');
+
+    await h.interact(homeClick(ACTION_ID.homeExport, '30d', revopsUser));
+    await waitFor(
+      () =>
+        h.slack
+          .messages(h.slack.dmChannelFor(revopsUser.id))
+          .some((m) => m.text === exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS)),
+      4000,
+      'the DM from the App Home button',
+    );
+    await settle(300);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
+    expect(h.logs.filter((l) => l.msg === 'touch log export refused: range too large')).toHaveLength(2);
+    expect(exportFailures(h)).toHaveLength(0);
   });
 
   it('tells RevOps by DM when Slack refuses the upload, and keeps running', async () => {

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { homePeriodFrom } from '../../blocks/appHome.js';
 import { exportReplies } from '../../blocks/revopsReplies.js';
+import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import { isPeriodKey, PERIODS, type PeriodKey } from '../../services/metrics.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
@@ -48,5 +49,7 @@ export function homeExportAction(deps: HandlerDeps) {
     );
     if (started.kind === 'forbidden')
       deps.replies.ephemeral(undefined, exportReplies.forbidden(), body.user.id);
+    if (started.kind === 'too_large')
+      deps.replies.ephemeral(undefined, exportReplies.tooLarge(started.rows, EXPORT_MAX_ROWS), body.user.id);
   };
 }

@@ -5,6 +5,7 @@ import { ephemeral } from '../../blocks/ephemerals.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
 import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
+import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import type { RequestContext } from '../../services/handoffs.js';
 import type { HandlerDeps } from '../deps.js';
 
@@ -92,6 +93,7 @@ function exportCommand(
     );
   const started = deps.exports.sendToUser(ctx, range);
   if (started.kind === 'forbidden') return reply(commandReply.forbidden());
+  if (started.kind === 'too_large') return reply(exportReplies.tooLarge(started.rows, EXPORT_MAX_ROWS));
   reply(exportReplies.started(range));
 }
 

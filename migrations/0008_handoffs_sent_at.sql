@@ -1,0 +1,1 @@
+CREATE INDEX `handoffs_sent_at_idx` ON `handoffs` (`sent_at`);
