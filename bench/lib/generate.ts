@@ -11,10 +11,11 @@
  */
 import { handoffMessage } from '../../src/blocks/handoffMessage.js';
 import { openDatabase } from '../../src/db/client.js';
-import type { HandoffRow } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import { scorePacket } from '../../src/domain/scoring.js';
+import { northwind } from '../../test/support/payloads.js';
+import { handoff } from '../../test/unit/blocks/fixtures.js';
 import type { Cast } from './cast.js';
 
 const HOUR = 3_600_000;
@@ -41,73 +42,40 @@ export interface Generated {
   seconds: number;
 }
 
-/** The packet every generated handoff shares (text sizes as in DOMAIN.md's example). */
-export const samplePacket = {
-  accountName: 'Northwind Logistics',
-  crmOpportunity: 'OPP-20417 (stage 2, expansion)',
-  accountDomain: 'northwind.com',
-  onPriorityList: true,
-  partnerOrg: 'Meridian Cloud Consulting',
-  partnerContactName: 'Dana Reyes',
-  partnerContactRole: 'Alliances lead',
-  whyPartner: "Meridian ran Northwind's data platform migration last quarter.",
-  customerTrigger:
-    'At the quarterly review the ops director asked about automating carrier invoice reconciliation.',
-  jointValue: 'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
-  warmPath: 'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
-  sellerNextMove: 'Accept the introduction and bring the demo.',
-  partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
-  partnerNextMoveDate: '2026-12-04',
-  partnerAgreedInWriting: true,
-  riskNote: 'No reseller registered; direct deal; Meridian paid through implementation services.',
-  evidenceUrl: 'https://docs.example.com/northwind/qbr-notes',
-  responseWindowDays: 5,
-};
+/** The packet every generated handoff shares: the Northwind example of DOMAIN.md, as the tests use it. */
+const {
+  aeUserId: _ae,
+  ownerUserId: _owner,
+  partnerChannelId: _channel,
+  responseWindowDays: _days,
+  opportunityCreatedOn: _opportunity,
+  partnerTouchOn: _touch,
+  ...packet
+} = northwind;
+export const samplePacket = { ...packet, responseWindowDays: 5 };
 
-/** A message payload of the size the app really queues (the AE's DM for the sample packet). */
+/** The AE's DM for the sample packet, as the app renders it: the size of what the app really queues. */
+export function sampleDm(now: Date) {
+  return handoffMessage(
+    handoff({
+      ...samplePacket,
+      id: 1,
+      sentAt: now,
+      dueAt: new Date(now.getTime() + 7 * DAY),
+      accountKey: accountKey(samplePacket.accountName),
+      partnerKey: accountKey(samplePacket.partnerOrg),
+      score: 15,
+      scoreBand: 'ready',
+      classification: 'partner_influenced',
+      classificationReason: 'rule',
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
+}
+
 function samplePayload(now: Date): string {
-  const row = {
-    ...samplePacket,
-    id: 1,
-    teamId: 'T0INTERNAL',
-    sourceViewId: 'V1',
-    status: 'sent',
-    authorUserId: 'U0AUTHOR',
-    ownerUserId: 'U0AUTHOR',
-    aeUserId: 'U0AE',
-    aeTeamId: 'T0INTERNAL',
-    aeName: 'Jordan Seller',
-    aeTimeZone: 'Europe/Berlin',
-    partnerChannelId: 'C0PARTNER',
-    sentAt: now,
-    dueAt: new Date(now.getTime() + 7 * DAY),
-    decidedAt: null,
-    assignment: 1,
-    cycle: 1,
-    windowStartedAt: null,
-    windowDays: null,
-    reminderSchedule: null,
-    nextReminderAt: null,
-    expiredAt: null,
-    withdrawnAt: null,
-    accountKey: accountKey(samplePacket.accountName),
-    partnerKey: accountKey(samplePacket.partnerOrg),
-    opportunityCreatedOn: null,
-    partnerTouchOn: null,
-    score: 15,
-    scoreBand: 'ready',
-    scorecard: null,
-    classification: 'partner_influenced',
-    classificationReason: 'rule',
-    overrideReason: null,
-    outcome: null,
-    lastActivityAt: null,
-    nextStallNudgeAt: null,
-    stallNudgedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  } as HandoffRow;
-  const message = handoffMessage(row);
+  const message = sampleDm(now);
   return JSON.stringify({
     text: message.text,
     blocks: message.blocks,

@@ -1,9 +1,7 @@
 /** Signed Slack requests for the load runs: built from templates, so making one costs a string join and an HMAC. */
 import { createHmac } from 'node:crypto';
-import { handoffMessage } from '../../src/blocks/handoffMessage.js';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import type { HandoffRow } from '../../src/db/schema.js';
-import { samplePacket } from './generate.js';
+import { sampleDm } from './generate.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 
@@ -24,30 +22,6 @@ export function sign(body: string, contentType = 'application/x-www-form-urlenco
       'x-slack-signature': signature,
     },
   };
-}
-
-/** The blocks of the AE's DM, as Slack puts the clicked message into a block_actions payload. */
-function dmBlocks(): unknown[] {
-  const now = new Date();
-  const row = {
-    ...samplePacket,
-    id: 1,
-    status: 'sent',
-    aeUserId: 'U1AE0000',
-    authorUserId: 'U2PM0000',
-    ownerUserId: 'U2PM0000',
-    aeName: 'Account Exec 0',
-    aeTimeZone: 'America/New_York',
-    partnerChannelId: 'C3EXT0000',
-    sentAt: now,
-    dueAt: new Date(now.getTime() + 7 * 86_400_000),
-    assignment: 1,
-    cycle: 1,
-    score: 15,
-    scoreBand: 'ready',
-    classification: 'partner_influenced',
-  } as unknown as HandoffRow;
-  return handoffMessage(row).blocks as unknown[];
 }
 
 const HANDOFF = '__HANDOFF__';
@@ -77,7 +51,7 @@ export function acceptClicks(team: string) {
       ts: '1763650000.000100',
       bot_id: 'BBOT',
       text: 'A co-sell handoff for you',
-      blocks: dmBlocks(),
+      blocks: sampleDm(new Date()).blocks,
     },
     state: { values: {} },
     response_url: 'https://hooks.slack.com/actions/T0INTERNAL/1/abc',
