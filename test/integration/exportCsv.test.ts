@@ -228,7 +228,12 @@ describe('the touch log export in Slack', () => {
     expect(message?.text).toContain('The touch log: 4 handoffs sent from 1970-01-01 to 2026-11-26');
     expect(message?.text).toContain('do not share with partners');
     expect(h.slack.file(fileId)?.channels).toEqual([dm]);
-    expect(h.logs.some((l) => l.msg === 'touch log exported' && l.rows === 4)).toBe(true);
+    // Logged once the upload call has returned to the app, which can be a moment after Slack recorded it.
+    await waitFor(
+      () => h.logs.some((l) => l.msg === 'touch log exported' && l.rows === 4),
+      4000,
+      'the export logged',
+    );
   });
 
   it('limits the rows to the days asked for (sent date, in the reporting timezone)', async () => {
