@@ -1,21 +1,11 @@
 /** Child processes for the benchmark: TypeScript helpers over IPC, the built app, and their peak memory. */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const root = join(import.meta.dirname, '..', '..');
+export { freePort } from '../../test/support/ports.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const root = join(import.meta.dirname, '..', '..');
 
 /** Peak resident set size (VmHWM) of a live process, in MB, from /proc (Linux). */
 export function peakRssMb(pid: number): number {

@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -19,6 +18,7 @@ import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
+import { freePort } from '../support/ports.js';
 import { postInteraction } from '../support/signing.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -39,17 +39,6 @@ function rng(seed: number) {
 }
 const seed = Number(process.env.DRILL_SEED ?? Date.now() % 1_000_000);
 const random = rng(seed);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Acked {
   handoffs: Set<string>;

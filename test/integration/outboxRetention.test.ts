@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handoffEvents, type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, settle, waitFor } from '../support/harness.js';
 import { dmOf, json, outboxDrained, waitForDm } from '../support/ownerFlow.js';
 import {
   accept,
   clickOutcome,
-  PARTNER_ENV,
   partnerCalls,
+  partnerHarnesses,
   partnerMessages,
   threadReplies,
   topLevel,
@@ -27,15 +27,7 @@ const DAY = 86_400_000;
 /** Monday 2026-11-23 14:00Z plus 31 days: a Thursday afternoon, past the default 30-day retention. */
 const MONTH_LATER = '2026-12-24T14:00:00Z';
 
-let current: Harness | undefined;
-async function start(env: Record<string, string> = {}): Promise<Harness> {
-  current = await startHarness({ env: { ...PARTNER_ENV, ...env } });
-  return current;
-}
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
+const start = partnerHarnesses();
 
 const outboxRows = (h: Harness): OutboxRow[] => h.database.db.select().from(outbox).all();
 const postedRows = (h: Harness) => h.database.db.select().from(postedMessages).all();

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { handoffs, outbox, outcomes } from '../../src/db/schema.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, SIGNING_SECRET, settle, waitFor } from '../support/harness.js';
 import {
   buttonsOf,
   buttonValues,
@@ -30,8 +30,8 @@ import {
   opportunitySubmission,
   outcomeAction,
   ownerUser,
-  PARTNER_ENV,
   partnerCalls,
+  partnerHarnesses,
   partnerMessages,
   recordLost,
   recordOpportunity,
@@ -55,15 +55,7 @@ const partnerUser: SlackUser = { id: people.partner.id, team_id: PARTNER_TEAM };
 /** A payload that does not say which workspace the clicker belongs to. */
 const noTeamUser: SlackUser = { id: people.ae.id };
 
-let current: Harness | undefined;
-async function start(env: Record<string, string> = {}): Promise<Harness> {
-  current = await startHarness({ env: { ...PARTNER_ENV, ...env } });
-  return current;
-}
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
+const start = partnerHarnesses();
 
 /** Internal fields of the Northwind packet and the deal: none may ever reach the partner channel. */
 const INTERNAL = [

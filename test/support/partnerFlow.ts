@@ -1,9 +1,9 @@
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, drafts, handoffs, outbox, outcomes, postedMessages } from '../../src/db/schema.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
-import { type Harness, waitFor } from './harness.js';
+import { type Harness, startHarness, waitFor } from './harness.js';
 import { type OpenedModal, type SlackUser, submit } from './ownerFlow.js';
 import { blockAction, viewSubmission } from './payloads.js';
 import { channels, people, TEAM } from './people.js';
@@ -205,4 +205,20 @@ export function mrkdwnStrings(body: Record<string, unknown>): string[] {
   };
   for (const [key, value] of Object.entries(body)) if (key !== 'text') walk(value);
   return out;
+}
+
+/**
+ * A `start(env)` for a test file: a harness with PARTNER_ENV (plus `env`), the latest one stopped after each test.
+ * Call at the top level of the file.
+ */
+export function partnerHarnesses(): (env?: Record<string, string>) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (env = {}) => {
+    current = await startHarness({ env: { ...PARTNER_ENV, ...env } });
+    return current;
+  };
 }
