@@ -410,6 +410,13 @@ async function scaleSection(): Promise<void> {
   }
   add({
     section: 'scale',
+    measure: 'longest event-loop pause while the RevOps App Home and metrics run',
+    value: `${fmt(result.metricsLoopPauseMs)} ms`,
+    target: '< 50 ms',
+    ok: result.metricsLoopPauseMs < 50,
+  });
+  add({
+    section: 'scale',
     measure: 'peak RSS (sweeps, App Homes, metrics)',
     value: `${fmt(result.peakRssMb, 0)} MB`,
     target: '< 250 MB',

@@ -6,6 +6,7 @@
  * Environment: as the app's (loadConfig), plus BENCH_NOW (ISO time the database was generated for), BENCH_AE,
  * BENCH_AUTHOR and BENCH_REVOPS (user ids to open the App Home as).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PeriodKey } from '../src/services/metrics.js';
 import { TestClock } from '../test/support/clock.js';
 
@@ -34,6 +35,8 @@ export interface ProbeResult {
   openMs: number;
   timings: Timing[];
   sweeps: { expired: number; reminded: number; nudged: number };
+  /** The longest time the event loop could not run anything else while the RevOps App Home and metrics ran. */
+  metricsLoopPauseMs: number;
   peakRssMb: number;
 }
 
@@ -84,6 +87,9 @@ const author = env.BENCH_AUTHOR ?? '';
 const revops = env.BENCH_REVOPS ?? '';
 timings.push(await time('App Home: AE', 10, () => running.home.viewFor(ae)));
 timings.push(await time('App Home: author', 10, () => running.home.viewFor(author)));
+// Metrics read in batches and let other requests run in between: how long can an Accept be kept waiting?
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 timings.push(
   await time('App Home: RevOps (30 days, trend chart)', 5, () => running.home.viewFor(revops, '30d')),
 );
@@ -96,11 +102,13 @@ timings.push(
   await time(`metrics: ${config.revopsReporting.trendWeeks}-week trend`, 5, () => running.metrics.trend()),
 );
 timings.push(await time('metrics: handoffs at risk', 5, () => running.metrics.atRisk()));
+loopDelay.disable();
 
 const result: ProbeResult = {
   openMs,
   timings,
   sweeps,
+  metricsLoopPauseMs: loopDelay.max / 1e6,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 };
 process.send?.({ type: 'result', result });

@@ -233,9 +233,118 @@ function weekKeys(timeZone: string) {
 }
 
 /**
- * The metrics of a period in one pass over its events (any iterable: an array, or rows streamed from the
- * database), keeping per group only its totals and its decision times.
+ * Week by week tallies (sent and the ends of response windows), keyed by the Monday in `timeZone`: the trend
+ * chart's input, and part of every period's metrics.
  */
+export class WeekFold {
+  private readonly tallies = new Tallies('all');
+  private readonly weekOf: (at: Date) => string;
+
+  constructor(private readonly timeZone: string) {
+    this.weekOf = weekKeys(timeZone);
+  }
+
+  add(e: MetricEvent): void {
+    this.tallies.get(this.weekOf(e.at)).add(e);
+  }
+
+  /** Every week [from, to) touches, oldest first, including empty ones (a gap is information too). */
+  weeks(from: Date, to: Date): WeekStats[] {
+    const weeks: WeekStats[] = [];
+    const last = to.getTime() - 1;
+    for (
+      let week = weekStartOf(from, this.timeZone);
+      week.toMillis() <= last && last >= from.getTime();
+      week = week.plus({ weeks: 1 })
+    ) {
+      const key = week.toISODate() ?? '';
+      const s = (this.tallies.byKey.get(key) ?? new Tally('all')).stats();
+      weeks.push({
+        weekStart: key,
+        sent: s.sent,
+        accepted: s.accepted,
+        declined: s.declined,
+        expired: s.expired,
+        acceptanceRate: s.acceptanceRate,
+        medianHours: s.medianHours,
+      });
+    }
+    return weeks;
+  }
+}
+
+/**
+ * A period's metrics, folded one event at a time (in any order), keeping per group only its totals and its
+ * decision times: events can come from an array or in batches streamed from the database.
+ */
+export class MetricsFold {
+  private readonly overall = new Tally('all');
+  private readonly partners = new Tallies('partner');
+  private readonly aes = new Tallies('ae');
+  private readonly authors = new Tallies('author');
+  private readonly partnerLabels = new Map<string, string>();
+  private readonly weekFold: WeekFold;
+
+  constructor(private readonly timeZone: string) {
+    this.weekFold = new WeekFold(timeZone);
+  }
+
+  add(e: MetricEvent): void {
+    this.overall.add(e);
+    this.partners.get(e.partnerKey).add(e);
+    this.partnerLabels.set(e.partnerKey, e.partnerOrg);
+    this.aes.get(e.aeUserId).add(e);
+    this.authors.get(e.authorUserId).add(e);
+    this.weekFold.add(e);
+  }
+
+  /** The metrics of [from, to), once every event of it has been added. */
+  finish(input: {
+    from: Date;
+    to: Date;
+    helpRequests: readonly HelpRequestFact[];
+    lastScores: ReadonlyMap<string, number[]>;
+  }): ProgramMetrics {
+    const { helpRequests } = input;
+    const { overall, partners, aes, authors, partnerLabels } = this;
+    overall.help = helpRequests.length;
+    for (const h of helpRequests) {
+      if (h.partnerKey) {
+        partners.get(h.partnerKey).help += 1;
+        if (h.partnerOrg) partnerLabels.set(h.partnerKey, h.partnerOrg);
+      }
+      aes.get(h.requestedByUserId).help += 1;
+      if (h.claimedByUserId) authors.get(h.claimedByUserId).help += 1;
+    }
+    for (const key of input.lastScores.keys()) authors.get(key);
+
+    const byPartner = [...partners.byKey]
+      .map(([key, tally]) => ({ key, label: partnerLabels.get(key) ?? key, ...tally.stats() }))
+      .sort(byVolume);
+    const byAe = [...aes.byKey].map(([key, tally]) => ({ key, label: key, ...tally.stats() })).sort(byVolume);
+    const byAuthor = [...authors.byKey]
+      .map(([key, tally]) => ({
+        key,
+        label: key,
+        ...tally.stats(),
+        lastScores: input.lastScores.get(key) ?? [],
+      }))
+      .sort(byVolume);
+
+    return {
+      from: input.from,
+      to: input.to,
+      timeZone: this.timeZone,
+      overall: overall.stats(),
+      byPartner,
+      byAe,
+      byAuthor,
+      weeks: this.weekFold.weeks(input.from, input.to),
+    };
+  }
+}
+
+/** The metrics of a period in one pass over its events (see MetricsFold). */
 export function computeMetrics(input: {
   from: Date;
   to: Date;
@@ -244,75 +353,7 @@ export function computeMetrics(input: {
   helpRequests: readonly HelpRequestFact[];
   lastScores: ReadonlyMap<string, number[]>;
 }): ProgramMetrics {
-  const { helpRequests, timeZone } = input;
-  const overall = new Tally('all');
-  const partners = new Tallies('partner');
-  const aes = new Tallies('ae');
-  const authors = new Tallies('author');
-  const weekTallies = new Tallies('all');
-  const partnerLabels = new Map<string, string>();
-  const weekOf = weekKeys(timeZone);
-  for (const e of input.events) {
-    overall.add(e);
-    partners.get(e.partnerKey).add(e);
-    partnerLabels.set(e.partnerKey, e.partnerOrg);
-    aes.get(e.aeUserId).add(e);
-    authors.get(e.authorUserId).add(e);
-    weekTallies.get(weekOf(e.at)).add(e);
-  }
-  overall.help = helpRequests.length;
-  for (const h of helpRequests) {
-    if (h.partnerKey) {
-      partners.get(h.partnerKey).help += 1;
-      if (h.partnerOrg) partnerLabels.set(h.partnerKey, h.partnerOrg);
-    }
-    aes.get(h.requestedByUserId).help += 1;
-    if (h.claimedByUserId) authors.get(h.claimedByUserId).help += 1;
-  }
-  for (const key of input.lastScores.keys()) authors.get(key);
-
-  const byPartner = [...partners.byKey]
-    .map(([key, tally]) => ({ key, label: partnerLabels.get(key) ?? key, ...tally.stats() }))
-    .sort(byVolume);
-  const byAe = [...aes.byKey].map(([key, tally]) => ({ key, label: key, ...tally.stats() })).sort(byVolume);
-  const byAuthor = [...authors.byKey]
-    .map(([key, tally]) => ({
-      key,
-      label: key,
-      ...tally.stats(),
-      lastScores: input.lastScores.get(key) ?? [],
-    }))
-    .sort(byVolume);
-
-  // Every week the period touches, oldest first, including empty ones (a gap is information too).
-  const weeks: WeekStats[] = [];
-  const last = input.to.getTime() - 1;
-  for (
-    let week = weekStartOf(input.from, timeZone);
-    week.toMillis() <= last && last >= input.from.getTime();
-    week = week.plus({ weeks: 1 })
-  ) {
-    const key = week.toISODate() ?? '';
-    const s = (weekTallies.byKey.get(key) ?? new Tally('all')).stats();
-    weeks.push({
-      weekStart: key,
-      sent: s.sent,
-      accepted: s.accepted,
-      declined: s.declined,
-      expired: s.expired,
-      acceptanceRate: s.acceptanceRate,
-      medianHours: s.medianHours,
-    });
-  }
-
-  return {
-    from: input.from,
-    to: input.to,
-    timeZone,
-    overall: overall.stats(),
-    byPartner,
-    byAe,
-    byAuthor,
-    weeks,
-  };
+  const fold = new MetricsFold(input.timeZone);
+  for (const e of input.events) fold.add(e);
+  return fold.finish(input);
 }

@@ -42,12 +42,11 @@ export function createDigest(deps: DigestDeps) {
       return 'already_posted';
     }
     const to = weekEnd.toJSDate();
-    const stats = deps.metrics.program(weekStart.toJSDate(), to).overall;
-    const previous = deps.metrics.program(
-      weekStart.minus({ weeks: 1 }).toJSDate(),
-      weekStart.toJSDate(),
+    const stats = (await deps.metrics.program(weekStart.toJSDate(), to)).overall;
+    const previous = (
+      await deps.metrics.program(weekStart.minus({ weeks: 1 }).toJSDate(), weekStart.toJSDate())
     ).overall;
-    const weeks = deps.metrics.trend(to);
+    const weeks = await deps.metrics.trend(to);
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);

@@ -29,8 +29,7 @@ export function createHome(deps: HomeDeps) {
   const { db } = deps;
 
   async function revopsSection(period: PeriodKey): Promise<RevopsHome> {
-    const metrics = deps.metrics.forPeriod(period);
-    const weeks = deps.metrics.trend();
+    const { metrics, weeks } = await deps.metrics.overview(period);
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);

@@ -1,9 +1,16 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { type AtRisk, findAtRisk, lastScores } from '../db/repositories/handoffs.js';
-import { helpRequestsIn, metricEvents } from '../db/repositories/metrics.js';
-import { computeMetrics, type ProgramMetrics, type WeekStats, weekStartOf } from '../domain/metrics.js';
+import { helpRequestsIn, type MetricEventRow, metricEventBatches } from '../db/repositories/metrics.js';
+import {
+  MetricsFold,
+  type ProgramMetrics,
+  WeekFold,
+  type WeekStats,
+  weekStartOf,
+} from '../domain/metrics.js';
 
 /** The periods RevOps can pick in the App Home: trailing days up to now. */
 export const PERIODS = {
@@ -26,18 +33,27 @@ export interface MetricsDeps {
   trendWeeks: number;
 }
 
-/** The trust metrics, read from the touch log for any period. */
+/**
+ * The trust metrics, read from the touch log for any period. A long period on a large log reads hundreds of
+ * thousands of events: they are read in batches, and other requests run between batches (an Accept never waits
+ * behind a RevOps App Home for more than one batch, a few milliseconds).
+ */
 export function createMetrics(deps: MetricsDeps) {
   const { db, clock, timeZone } = deps;
 
-  function program(from: Date, to: Date): ProgramMetrics {
-    const help = helpRequestsIn(db, from, to);
-    const metrics = computeMetrics({
+  /** Reads the events of [from, to) once, handing each to every fold whose range holds it. */
+  async function scan(from: Date, to: Date, folds: { from: Date; add: (e: MetricEventRow) => void }[]) {
+    for (const batch of metricEventBatches(db, from, to)) {
+      for (const e of batch) for (const fold of folds) if (e.at >= fold.from) fold.add(e);
+      await nextTurn();
+    }
+  }
+
+  function finish(fold: MetricsFold, from: Date, to: Date): ProgramMetrics {
+    const metrics = fold.finish({
       from,
       to,
-      timeZone,
-      events: metricEvents(db, from, to),
-      helpRequests: help,
+      helpRequests: helpRequestsIn(db, from, to),
       lastScores: new Map(),
     });
     // The authors of the period (their handoffs moved, or they took a request for help): each one's last three
@@ -46,18 +62,45 @@ export function createMetrics(deps: MetricsDeps) {
     return metrics;
   }
 
-  function forPeriod(key: PeriodKey, now = clock.now()): ProgramMetrics {
-    const to = now;
-    const from = DateTime.fromJSDate(now, { zone: timeZone }).minus({ days: PERIODS[key].days }).toJSDate();
-    return program(from, to);
+  async function program(from: Date, to: Date): Promise<ProgramMetrics> {
+    const fold = new MetricsFold(timeZone);
+    await scan(from, to, [{ from, add: (e) => fold.add(e) }]);
+    return finish(fold, from, to);
+  }
+
+  const periodStart = (key: PeriodKey, now: Date) =>
+    DateTime.fromJSDate(now, { zone: timeZone }).minus({ days: PERIODS[key].days }).toJSDate();
+  const trendStart = (to: Date) =>
+    weekStartOf(new Date(to.getTime() - 1), timeZone)
+      .minus({ weeks: deps.trendWeeks - 1 })
+      .toJSDate();
+
+  function forPeriod(key: PeriodKey, now = clock.now()): Promise<ProgramMetrics> {
+    return program(periodStart(key, now), now);
   }
 
   /** Week by week, the last `trendWeeks` weeks up to `to` (the current week so far included). */
-  function trend(to = clock.now()): WeekStats[] {
-    const from = weekStartOf(new Date(to.getTime() - 1), timeZone)
-      .minus({ weeks: deps.trendWeeks - 1 })
-      .toJSDate();
-    return program(from, to).weeks;
+  async function trend(to = clock.now()): Promise<WeekStats[]> {
+    const from = trendStart(to);
+    const weeks = new WeekFold(timeZone);
+    await scan(from, to, [{ from, add: (e) => weeks.add(e) }]);
+    return weeks.weeks(from, to);
+  }
+
+  /** A period's metrics and the trend up to now, in one read of the events the two share (the App Home). */
+  async function overview(
+    key: PeriodKey,
+    now = clock.now(),
+  ): Promise<{ metrics: ProgramMetrics; weeks: WeekStats[] }> {
+    const from = periodStart(key, now);
+    const weeksFrom = trendStart(now);
+    const fold = new MetricsFold(timeZone);
+    const weekFold = new WeekFold(timeZone);
+    await scan(from < weeksFrom ? from : weeksFrom, now, [
+      { from, add: (e) => fold.add(e) },
+      { from: weeksFrom, add: (e) => weekFold.add(e) },
+    ]);
+    return { metrics: finish(fold, from, now), weeks: weekFold.weeks(weeksFrom, now) };
   }
 
   /** Open handoffs due within a day, unanswered expiries and stalled deals. */
@@ -65,7 +108,7 @@ export function createMetrics(deps: MetricsDeps) {
     return findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit);
   }
 
-  return { program, forPeriod, trend, atRisk };
+  return { program, forPeriod, trend, overview, atRisk };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

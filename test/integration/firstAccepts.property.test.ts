@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
-import { METRIC_EVENT_TYPES, metricEvents } from '../../src/db/repositories/metrics.js';
+import { METRIC_EVENT_TYPES, metricEventBatches, metricEvents } from '../../src/db/repositories/metrics.js';
+import { createMetrics } from '../../src/services/metrics.js';
 
 /**
  * Repeat use (migration 0006): the earlierAccept* flags metricEvents reads from first_accepts, kept by a trigger on
@@ -307,5 +308,67 @@ describe('repeat use from first_accepts (migration 0006)', () => {
       ),
       opts,
     );
+  });
+
+  it('reads in batches of any size every event of the window exactly once, in (at, id) order (property)', () => {
+    // Event times fall in one second, so many share a millisecond and batches often end inside a run of ties.
+    fc.assert(
+      fc.property(history, fc.integer({ min: 1, max: 7 }), (h, size) =>
+        withDatabase((database) => {
+          insertHistory(database, h);
+          const from = new Date(BASE + h.window[0]);
+          const to = new Date(BASE + h.window[1]);
+          const batches = [...metricEventBatches(database.db, from, to, size)];
+          const read = batches.flat().map((e) => [e.at.getTime(), e.id]);
+          const expected = (
+            database.sqlite
+              .prepare(
+                `SELECT at, id FROM handoff_events WHERE at >= ? AND at < ? AND type IN (${METRIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) ORDER BY at, id`,
+              )
+              .raw()
+              .all(from.getTime(), to.getTime()) as [number, number][]
+          ).map(([at, id]) => [at, id]);
+          expect(read).toEqual(expected);
+          expect(batches.every((b) => b.length >= 1 && b.length <= size)).toBe(true);
+        }),
+      ),
+      opts,
+    );
+  });
+
+  it('lets other work run between batches: a long period never holds the event loop for the whole read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metrics-yield-'));
+    const database = openDatabase(join(dir, 'handoff.db'));
+    try {
+      const events = Array.from({ length: 9000 }, (_, i) => ({
+        handoff: i % 40,
+        ae: i % 3,
+        type: i % 2 === 0 ? ('sent' as const) : ('accepted' as const),
+        at: i % SPAN,
+      }));
+      insertHistory(database, {
+        handoffs: Array.from({ length: 40 }, (_, i) => ({ partner: i % 3, author: i % 2 })),
+        events,
+        window: [0, SPAN],
+      });
+      const clock = { now: () => new Date(BASE + SPAN) };
+      const metrics = createMetrics({ db: database.db, clock, timeZone: 'UTC', trendWeeks: 4 });
+      let ticks = 0;
+      let done = false;
+      const tick = () => {
+        ticks += 1;
+        if (!done) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const m = await metrics.program(new Date(BASE), new Date(BASE + SPAN));
+      done = true;
+      expect(m.overall.sent).toBe(4500);
+      expect(m.overall.accepted).toBe(4500);
+      // 9,000 events in batches of 2,000: the ticker ran between every batch.
+      expect(ticks).toBeGreaterThanOrEqual(4);
+    } finally {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

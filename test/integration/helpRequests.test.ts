@@ -601,7 +601,7 @@ describe('partner-help requests', () => {
       await clickTake(h, String(first.id), authorUser, first.post);
       await waitFor(() => rows(h).some((r) => r.status === 'claimed'), 4000, 'claimed');
 
-      const m = h.app.metrics.program(from, new Date(h.clock.now().getTime() + 1));
+      const m = await h.app.metrics.program(from, new Date(h.clock.now().getTime() + 1));
       expect(m.overall.helpRequests).toBe(2);
       expect(m.overall.sent).toBe(0);
       const ae = (id: string) => m.byAe.find((g) => g.key === id);
@@ -620,7 +620,7 @@ describe('partner-help requests', () => {
       ]);
 
       // Outside the period, nothing is counted.
-      const later = h.app.metrics.program(
+      const later = await h.app.metrics.program(
         new Date(h.clock.now().getTime() + 1),
         new Date(h.clock.now().getTime() + 2),
       );

@@ -383,9 +383,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(decisionHours(seeded.j)).toEqual([['accepted', AE_2, 9]]);
   });
 
-  it('computes the program metrics for the period by hand', () => {
+  it('computes the program metrics for the period by hand', async () => {
     seed(database);
-    const m = metricsOf().program(from, to);
+    const m = await metricsOf().program(from, to);
 
     // In [from, to): sent B C D E F G H = 7 (A before; I at `to` excluded; B at `from` included).
     // Answers: accepted B(AE1 2h) C(AE3 4h) E(AE1 1h) F(AE2 8h) G(AE3 3h) = 5, declined C(AE2 12h) = 1,
@@ -423,9 +423,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(m).toMatchObject({ from, to, timeZone: ET });
   });
 
-  it('groups by partner, with repeat use from the same partner only', () => {
+  it('groups by partner, with repeat use from the same partner only', async () => {
     seed(database);
-    const m = metricsOf().program(from, to);
+    const m = await metricsOf().program(from, to);
     expect(rounded(m.byPartner)).toEqual(
       rounded([
         // Acme: sent C E; answers C declined (12h), C accepted by AE3 (4h), E accepted by AE1 (1h) = 3.
@@ -501,9 +501,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
   });
 
-  it('groups by AE, counting a reassignment as a request to the new AE', () => {
+  it('groups by AE, counting a reassignment as a request to the new AE', async () => {
     seed(database);
-    const m = metricsOf().program(from, to);
+    const m = await metricsOf().program(from, to);
     expect(rounded(m.byAe)).toEqual(
       rounded([
         // AE2: requests C D F = 3; C declined (12h), D expired, F accepted (8h): 1/3 each. Hours [8,12]: median 10,
@@ -581,9 +581,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
   });
 
-  it('groups by author, with repeat use from the same author and the last scores as of the period end', () => {
+  it('groups by author, with repeat use from the same author and the last scores as of the period end', async () => {
     seed(database);
-    const m = metricsOf().program(from, to);
+    const m = await metricsOf().program(from, to);
     expect(rounded(m.byAuthor)).toEqual(
       rounded([
         // W1: sent B D F H = 4; accepted B (2h), F (8h), expired D -> 3 answers. Repeat from W1: AE1 (A was W1's)
@@ -644,9 +644,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
   });
 
-  it('splits the period into its New York weeks', () => {
+  it('splits the period into its New York weeks', async () => {
     seed(database);
-    const m = metricsOf().program(from, to);
+    const m = await metricsOf().program(from, to);
     expect(rounded(m.weeks)).toEqual(
       rounded([
         // 2–8 Nov: sent B C D; accepted B C, declined C, expired D -> 2/4; hours [2,12,4] -> median 4.
@@ -673,10 +673,10 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
   });
 
-  it('counts the same events differently when the period moves (the boundary events change sides)', () => {
+  it('counts the same events differently when the period moves (the boundary events change sides)', async () => {
     seed(database);
     // One millisecond later on both ends: B's send (at `from`) drops out; I's send and B's win (at `to`) come in.
-    const m = metricsOf().program(new Date(from.getTime() + 1), new Date(to.getTime() + 1));
+    const m = await metricsOf().program(new Date(from.getTime() + 1), new Date(to.getTime() + 1));
     expect(m.overall.sent).toBe(7 - 1 + 1);
     expect(m.overall.outcomes.sourced).toEqual({ ...noOutcomes(), meeting_held: 2, won: 1 });
     // The help request at `from` drops out, the one at `to` comes in.
@@ -687,10 +687,10 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(m.byAuthor.find((g) => g.key === AUTHOR_1)?.lastScores).toEqual([99, 40, 85]);
   });
 
-  it('counts AE2 as a repeat only once the later accept (J) is itself in a period', () => {
+  it('counts AE2 as a repeat only once the later accept (J) is itself in a period', async () => {
     seed(database);
     // Mon 16 Nov -> Mon 23 Nov: J's accept (Tue 17) follows F's (Thu 12 Nov) -> AE2 repeat 1/1.
-    const next = metricsOf().program(to, et('2026-11-23T00:00'));
+    const next = await metricsOf().program(to, et('2026-11-23T00:00'));
     expect([next.overall.acceptingAes, next.overall.repeatAes]).toEqual([1, 1]);
     expect(next.byAe.find((g) => g.key === AE_2)).toMatchObject({
       acceptingAes: 1,
@@ -702,26 +702,26 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(next.byAuthor.find((g) => g.key === AUTHOR_2)).toMatchObject({ repeatAes: 0 });
   });
 
-  it('gives zeros and nulls, without throwing, for an empty database', () => {
+  it('gives zeros and nulls, without throwing, for an empty database', async () => {
     const metrics = metricsOf();
-    const m = metrics.program(from, to);
+    const m = await metrics.program(from, to);
     expect(m.overall).toEqual(stats());
     expect([m.byPartner, m.byAe, m.byAuthor]).toEqual([[], [], []]);
     expect(m.weeks.map((w) => [w.weekStart, w.sent, w.acceptanceRate, w.medianHours])).toEqual([
       ['2026-11-02', 0, null, null],
       ['2026-11-09', 0, null, null],
     ]);
-    expect(metrics.trend()).toHaveLength(4);
-    expect(metrics.forPeriod('30d').overall).toEqual(stats());
+    expect(await metrics.trend()).toHaveLength(4);
+    expect((await metrics.forPeriod('30d')).overall).toEqual(stats());
     expect(metrics.atRisk()).toEqual({ dueSoon: [], unanswered: [], stalled: [] });
   });
 
-  it('trend() gives exactly trendWeeks weeks, oldest first, the current week so far included', () => {
+  it('trend() gives exactly trendWeeks weeks, oldest first, the current week so far included', async () => {
     seed(database);
     const metrics = metricsOf();
     // Now = Mon 16 Nov 00:00: the last whole week is 9–15 Nov; four weeks back from it start on 19 Oct (EDT).
     // 19 Oct: A sent and accepted (8h). 26 Oct (the DST change week): nothing.
-    expect(rounded(metrics.trend())).toEqual(
+    expect(rounded(await metrics.trend())).toEqual(
       rounded([
         {
           weekStart: '2026-10-19',
@@ -763,17 +763,19 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
     // Mid-week (Wed 18 Nov 12:00): 26 Oct .. 16 Nov; the current week has I and J sent and J accepted (9h).
     clock.set(et('2026-11-18T12:00'));
-    const midWeek = metrics.trend();
+    const midWeek = await metrics.trend();
     expect(midWeek.map((w) => w.weekStart)).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16']);
     expect(midWeek[3]).toMatchObject({ sent: 2, accepted: 1, medianHours: 9 });
     // One millisecond into a week already counts it.
-    expect(metrics.trend(new Date(to.getTime() + 1)).map((w) => w.weekStart)).toEqual([
+    expect((await metrics.trend(new Date(to.getTime() + 1))).map((w) => w.weekStart)).toEqual([
       '2026-10-26',
       '2026-11-02',
       '2026-11-09',
       '2026-11-16',
     ]);
-    expect(createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 12 }).trend()).toHaveLength(12);
+    expect(
+      await createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 12 }).trend(),
+    ).toHaveLength(12);
   });
 
   it('atRisk() lists due-soon, expired and stalled handoffs', () => {

@@ -32,7 +32,10 @@ const METRIC_EVENTS_SQL = `
     CASE WHEN e.type = 'accepted' THEN ${earlier('author', 'h.author_user_id')} END
   FROM handoff_events e INDEXED BY handoff_events_at_idx
   JOIN handoffs h ON h.id = e.handoff_id
-  WHERE e.at >= ? AND e.at < ? AND e.type IN (${METRIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
+  WHERE e.at >= :afterAt AND e.at < :to AND e.type IN (${METRIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
+    AND NOT (e.at = :afterAt AND e.id <= :afterId)
+  ORDER BY e.at, e.id
+  LIMIT :limit`;
 
 type RawRow = [
   number,
@@ -51,33 +54,52 @@ type RawRow = [
   number | null,
 ];
 
+const toEvent = (r: RawRow): MetricEventRow => ({
+  id: r[0],
+  type: r[1],
+  at: new Date(r[2]),
+  handoffId: r[3],
+  aeUserId: r[4],
+  businessHours: r[5],
+  partnerKey: r[6],
+  partnerOrg: r[7],
+  authorUserId: r[8],
+  classification: r[9],
+  score: r[10],
+  earlierAccept: r[11] === 1,
+  earlierAcceptSamePartner: r[12] === 1,
+  earlierAcceptSameAuthor: r[13] === 1,
+});
+
 /**
- * Every metric-relevant event in [from, to), with the handoff's dimensions, streamed in time order: one range scan
- * of the touch log, one lookup of the handoff and of the AE's first accepts per event, nothing held in memory.
+ * Every metric-relevant event in [from, to), with the handoff's dimensions, in time order and in batches of at
+ * most `batch`: each batch is one short range read of the touch log (an index lookup of the handoff and of the
+ * AE's first accepts per event), resumed after the last (at, id) seen. Between batches the caller can let other
+ * work run: no statement stays open, so the connection is free for writes in the meantime.
  */
-export function* metricEvents(db: Db, from: Date, to: Date): Generator<MetricEventRow> {
-  const rows = db.$client
-    .prepare(METRIC_EVENTS_SQL)
-    .raw()
-    .iterate(from.getTime(), to.getTime()) as IterableIterator<RawRow>;
-  for (const r of rows) {
-    yield {
-      id: r[0],
-      type: r[1],
-      at: new Date(r[2]),
-      handoffId: r[3],
-      aeUserId: r[4],
-      businessHours: r[5],
-      partnerKey: r[6],
-      partnerOrg: r[7],
-      authorUserId: r[8],
-      classification: r[9],
-      score: r[10],
-      earlierAccept: r[11] === 1,
-      earlierAcceptSamePartner: r[12] === 1,
-      earlierAcceptSameAuthor: r[13] === 1,
-    };
+export function* metricEventBatches(db: Db, from: Date, to: Date, batch = 2000): Generator<MetricEventRow[]> {
+  const statement = db.$client.prepare(METRIC_EVENTS_SQL).raw();
+  let afterAt = from.getTime();
+  let afterId = 0;
+  for (;;) {
+    const rows = statement.all({
+      to: to.getTime(),
+      afterAt,
+      afterId,
+      limit: batch,
+    }) as RawRow[];
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1] as RawRow;
+    afterAt = last[2];
+    afterId = last[0];
+    yield rows.map(toEvent);
+    if (rows.length < batch) return;
   }
+}
+
+/** Every metric-relevant event in [from, to), in one go (tests, and small ranges). */
+export function metricEvents(db: Db, from: Date, to: Date): MetricEventRow[] {
+  return [...metricEventBatches(db, from, to, 10_000)].flat();
 }
 
 export interface HelpRequestMetricRow {
