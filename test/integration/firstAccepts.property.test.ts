@@ -349,7 +349,6 @@ describe('repeat use from first_accepts (migration 0006)', () => {
       insertHistory(database, {
         handoffs: Array.from({ length: 40 }, (_, i) => ({ partner: i % 3, author: i % 2 })),
         events,
-        window: [0, SPAN],
       });
       const clock = { now: () => new Date(BASE + SPAN) };
       const metrics = createMetrics({ db: database.db, clock, timeZone: 'UTC', trendWeeks: 4 });

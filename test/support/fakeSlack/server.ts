@@ -250,6 +250,40 @@ export class FakeSlack {
     return view && structuredClone(view);
   }
 
+  /** Every user of the workspace (copies), the bot included. */
+  users(): FakeUser[] {
+    return [...this.workspace.users.values()].map((u) => ({ ...u }));
+  }
+
+  /** Every conversation that is not a DM (copies). */
+  channels(): FakeChannel[] {
+    return [...this.workspace.channels.values()].map((c) => ({ ...c, members: [...c.members] }));
+  }
+
+  /** A message as Slack puts it in interaction payloads (`message`), or undefined. */
+  messagePayload(channel: string, ts: string): Record<string, unknown> | undefined {
+    const message = this.workspace.findMessage(channel, ts);
+    return message && structuredClone(this.workspace.messageObject(message));
+  }
+
+  /**
+   * What Slack does with a view_submission answer of `response_action: update` (replace the submitted view) or
+   * `push` (stack a new one on it): the same validation and bookkeeping as views.update and views.push.
+   */
+  applyViewResponse(
+    action: 'update' | 'push',
+    viewId: string,
+    view: unknown,
+  ): { ok: true; view: FakeView } | { ok: false; error: string } {
+    const result =
+      action === 'update'
+        ? this.workspace.views.update({ view_id: viewId, view })
+        : this.workspace.views.open({ trigger_id: this.issueTriggerId({ viewId }), view }, true);
+    return result.ok
+      ? { ok: true, view: structuredClone(result.view as FakeView) }
+      : { ok: false, error: String(result.error) };
+  }
+
   /** The Home tab view published for a user. */
   homeView(userId: string): FakeView | undefined {
     const id = this.workspace.views.homeViews.get(userId);

@@ -1,0 +1,78 @@
+import type { FakeChannel, FakeUser } from '../test/support/fakeSlack.js';
+
+/** The sandbox's workspace: who can be picked on the page, and the two channels. */
+
+export const TEAM = 'T0SANDBOX';
+export const PARTNER_TEAM = 'T0PARTNER';
+
+export type Role = 'author' | 'ae' | 'otherAe' | 'admin' | 'partner';
+
+export interface SandboxUser extends FakeUser {
+  role: Role;
+  /** What the page says this person does. */
+  title: string;
+}
+
+export const sandboxUsers: Record<Role, SandboxUser> = {
+  author: {
+    role: 'author',
+    title: 'Partner marketing: sends handoffs',
+    id: 'U0AUTHOR',
+    team_id: TEAM,
+    name: 'pat',
+    real_name: 'Pat Marketer',
+    tz: 'America/New_York',
+  },
+  ae: {
+    role: 'ae',
+    title: 'Account executive',
+    id: 'U0AE',
+    team_id: TEAM,
+    name: 'jordan',
+    real_name: 'Jordan Seller',
+    tz: 'America/New_York',
+  },
+  otherAe: {
+    role: 'otherAe',
+    title: 'Account executive',
+    id: 'U0AE2',
+    team_id: TEAM,
+    name: 'sam',
+    real_name: 'Sam Closer',
+    tz: 'Europe/Berlin',
+  },
+  admin: {
+    role: 'admin',
+    title: 'RevOps and app admin: metrics, escalations',
+    id: 'U0ADMIN',
+    team_id: TEAM,
+    name: 'riley',
+    real_name: 'Riley Ops',
+    tz: 'America/New_York',
+  },
+  partner: {
+    role: 'partner',
+    title: 'Partner (external, Slack Connect)',
+    id: 'U0PARTNER',
+    team_id: PARTNER_TEAM,
+    name: 'dana',
+    real_name: 'Dana Reyes (Meridian)',
+    tz: 'America/Chicago',
+  },
+};
+
+const internalMembers = [sandboxUsers.author, sandboxUsers.ae, sandboxUsers.otherAe, sandboxUsers.admin].map(
+  (u) => u.id,
+);
+
+export const sandboxChannels = {
+  internal: { id: 'C0INTERNAL', name: 'partner-marketing', members: internalMembers },
+  partner: {
+    id: 'C0PARTNER',
+    name: 'ext-meridian',
+    is_shared: true,
+    is_ext_shared: true,
+    shared_team_ids: [TEAM, PARTNER_TEAM],
+    members: [...internalMembers, sandboxUsers.partner.id],
+  },
+} satisfies Record<string, FakeChannel>;

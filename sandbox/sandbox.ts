@@ -1,0 +1,583 @@
+/**
+ * The local sandbox: the real app (Bolt's HTTP receiver, real request signing, a real SQLite file) against the fake
+ * Slack Web API of the tests, seeded with a small workspace, plus a web page on localhost that plays Slack's part:
+ * it shows each person's DMs, channels, App Home and modals from what the app really sent, and turns clicks and
+ * submissions into the signed payloads Slack would send.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { DateTime } from 'luxon';
+import { buildApp, type RunningApp } from '../src/app.js';
+import type { Clock } from '../src/clock.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { type AppDatabase, openDatabase } from '../src/db/client.js';
+import { isBusinessDay } from '../src/domain/businessDays.js';
+import { holidayCalendar } from '../src/domain/holidays.js';
+import { createLogger } from '../src/logger.js';
+import { FakeSlack, type FakeView, type StoredMessage } from '../test/support/fakeSlack.js';
+import { postEvent, postInteraction, postSlashCommand } from '../test/support/signing.js';
+import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxUsers, TEAM } from './cast.js';
+
+const WEB = fileURLToPath(new URL('./web/', import.meta.url));
+const APP_ID = 'A0SANDBOX';
+/** The signing secret shared by the app and the page server; local only. */
+const SIGNING_SECRET = 'sandbox-signing-secret-0f1e2d3c4b5a';
+
+/** Real time, moved forward by the clock control. */
+export class SandboxClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+  get offset(): number {
+    return this.offsetMs;
+  }
+}
+
+export interface SandboxOptions {
+  /** Port of the web page; 0 for any free one. */
+  port?: number;
+  databasePath: string;
+  /** Extra settings for the app (see .env.example). */
+  env?: Record<string, string>;
+  /** Log lines of the app go here (default: stdout at LOG_LEVEL). */
+  logSink?: NodeJS.WritableStream;
+}
+
+export interface Sandbox {
+  url: string;
+  slack: FakeSlack;
+  app: RunningApp;
+  clock: SandboxClock;
+  stop(): Promise<void>;
+}
+
+interface Ephemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  at: number;
+}
+
+type Json = Record<string, unknown>;
+
+const userById = (id: string): SandboxUser | undefined =>
+  Object.values(sandboxUsers).find((u) => u.id === id);
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const slack = await FakeSlack.start({ teamId: TEAM, fileProcessingCalls: 0, triggerTtlMs: 10_000 });
+  for (const user of Object.values(sandboxUsers)) slack.addUser(user);
+  for (const channel of Object.values(sandboxChannels)) {
+    slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
+  }
+  const clock = new SandboxClock();
+  const config: Config = loadConfig({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    DATABASE_PATH: opts.databasePath,
+    LOG_LEVEL: 'info',
+    ADMIN_USER_IDS: sandboxUsers.admin.id,
+    REVOPS_USER_IDS: sandboxUsers.admin.id,
+    ESCALATION_CHANNEL_ID: sandboxChannels.internal.id,
+    DIGEST_CHANNEL_ID: sandboxChannels.internal.id,
+    PARTNER_HELP_CHANNEL_ID: sandboxChannels.internal.id,
+    DEFAULT_TIMEZONE: 'America/New_York',
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    ...opts.env,
+  });
+  const database: AppDatabase = openDatabase(config.databasePath);
+  const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
+  const app = buildApp({ config, db: database.db, clock, logger });
+  const { port: appPort } = await app.start();
+  const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
+
+  const script = await build({
+    entryPoints: [join(WEB, 'main.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: 'inline',
+  });
+  const appJs = script.outputFiles[0]?.text ?? '';
+
+  const state = new PageState(slack);
+  const isClosed = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
+  let eventCounter = 0;
+
+  /** Moves the clock N business days (same local time, weekends and holidays skipped), then runs the sweep. */
+  function advanceBusinessDays(days: number): void {
+    const calendar = {
+      timeZone: config.calendar.defaultTimeZone,
+      dayStart: config.calendar.businessDayStart,
+      dayEnd: config.calendar.businessDayEnd,
+      isHoliday: isClosed,
+    };
+    let at = DateTime.fromJSDate(clock.now(), { zone: calendar.timeZone });
+    for (let counted = 0; counted < days; ) {
+      at = at.plus({ days: 1 });
+      if (isBusinessDay(at, calendar)) counted += 1;
+    }
+    clock.advance(at.toMillis() - clock.now().getTime());
+    app.sweeper.sweep();
+  }
+
+  const userPayload = (user: SandboxUser) => ({
+    id: user.id,
+    username: user.name,
+    name: user.name,
+    team_id: user.team_id,
+  });
+  const teamPayload = (user: SandboxUser) => ({
+    id: user.team_id,
+    domain: user.team_id === PARTNER_TEAM ? 'meridian' : 'acme',
+  });
+
+  async function command(user: SandboxUser, channel: string, line: string) {
+    const [command = '', ...rest] = line.trim().split(/\s+/);
+    const trigger = state.trigger(user.id);
+    const responseUrl = state.responseUrl(user.id, channel);
+    const response = await postSlashCommand(eventsUrl, SIGNING_SECRET, {
+      token: 'sandbox-verification-token',
+      team_id: user.team_id,
+      team_domain: teamPayload(user).domain,
+      channel_id: channel,
+      channel_name: state.channelName(channel),
+      user_id: user.id,
+      user_name: user.name,
+      command,
+      text: rest.join(' '),
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: trigger,
+    });
+    await state.ackBody(response, user.id, channel);
+    return { status: response.status };
+  }
+
+  async function action(user: SandboxUser, body: Json) {
+    const where = body.where as Json;
+    const act = { ...(body.action as Json), action_ts: (Date.now() / 1000).toFixed(6) };
+    const base = {
+      type: 'block_actions',
+      user: userPayload(user),
+      api_app_id: APP_ID,
+      token: 'sandbox-verification-token',
+      team: teamPayload(user),
+      enterprise: null,
+      is_enterprise_install: false,
+      actions: [act],
+    };
+    let payload: Json;
+    if (where.kind === 'view') {
+      const viewId = String(where.viewId);
+      const view = slack.view(viewId);
+      if (!view) return { error: 'view_not_found' };
+      payload = {
+        ...base,
+        container: { type: 'view', view_id: viewId },
+        trigger_id: state.trigger(user.id, view.type === 'modal' ? viewId : undefined),
+        view: { ...view, state: { values: (body.values as Json) ?? {} } },
+      };
+    } else {
+      const channel = String(where.channel);
+      const ts = String(where.ts);
+      const ephemeral = where.ephemeral === true;
+      const message = slack.messagePayload(channel, ts);
+      if (!ephemeral && !message) return { error: 'message_not_found' };
+      payload = {
+        ...base,
+        container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: ephemeral },
+        trigger_id: state.trigger(user.id),
+        channel: { id: channel, name: state.channelName(channel) },
+        ...(message ? { message } : {}),
+        state: { values: {} },
+        response_url: state.responseUrl(user.id, channel, ephemeral ? undefined : ts),
+      };
+    }
+    const response = await postInteraction(eventsUrl, SIGNING_SECRET, payload);
+    return { status: response.status };
+  }
+
+  async function submit(user: SandboxUser, body: Json) {
+    const viewId = String(body.viewId);
+    const view = slack.view(viewId);
+    if (!view) return { error: 'view_not_found' };
+    const payload = {
+      type: 'view_submission',
+      team: teamPayload(user),
+      user: userPayload(user),
+      api_app_id: APP_ID,
+      token: 'sandbox-verification-token',
+      trigger_id: state.trigger(user.id, viewId),
+      view: { ...view, state: { values: (body.values as Json) ?? {} } },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const response = await postInteraction(eventsUrl, SIGNING_SECRET, payload);
+    const text = await response.text();
+    const answer = (text ? JSON.parse(text) : {}) as Json;
+    switch (answer.response_action) {
+      case 'errors':
+        return { status: response.status, errors: answer.errors };
+      case 'update':
+      case 'push': {
+        const result = slack.applyViewResponse(answer.response_action, viewId, answer.view);
+        if (!result.ok) return { status: response.status, error: result.error };
+        if (answer.response_action === 'push') state.pushModal(user.id, result.view.id);
+        return { status: response.status };
+      }
+      case 'clear':
+        state.clearModals(user.id);
+        return { status: response.status };
+      default:
+        if (response.status === 200) state.popModal(user.id, viewId);
+        return { status: response.status };
+    }
+  }
+
+  async function close(user: SandboxUser, viewId: string) {
+    const view = slack.view(viewId);
+    if (view?.notify_on_close) {
+      await postInteraction(eventsUrl, SIGNING_SECRET, {
+        type: 'view_closed',
+        team: teamPayload(user),
+        user: userPayload(user),
+        api_app_id: APP_ID,
+        token: 'sandbox-verification-token',
+        view,
+        is_cleared: Boolean(view.clear_on_close),
+        is_enterprise_install: false,
+      });
+    }
+    if (view?.clear_on_close) state.clearModals(user.id);
+    else state.popModal(user.id, viewId);
+    return { status: 200 };
+  }
+
+  async function openHome(user: SandboxUser) {
+    eventCounter += 1;
+    const response = await postEvent(eventsUrl, SIGNING_SECRET, {
+      token: 'sandbox-verification-token',
+      team_id: TEAM,
+      api_app_id: APP_ID,
+      type: 'event_callback',
+      event_id: `Ev0SANDBOX${eventCounter}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_home_opened',
+        user: user.id,
+        channel: slack.dmChannelFor(user.id),
+        tab: 'home',
+        event_ts: (Date.now() / 1000).toFixed(6),
+      },
+      authorizations: [
+        { team_id: TEAM, user_id: slack.botUserId, is_bot: true, is_enterprise_install: false },
+      ],
+    });
+    return { status: response.status };
+  }
+
+  const page = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'sandbox page request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+    });
+  });
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET') {
+      if (url.pathname === '/') return sendFile(res, join(WEB, 'index.html'), 'text/html; charset=utf-8');
+      if (url.pathname === '/style.css')
+        return sendFile(res, join(WEB, 'style.css'), 'text/css; charset=utf-8');
+      if (url.pathname === '/app.js') return sendText(res, 200, appJs, 'text/javascript; charset=utf-8');
+      if (url.pathname === '/favicon.ico') return sendText(res, 204, '', 'image/x-icon');
+      if (url.pathname.startsWith('/files/')) {
+        const file = slack.file(url.pathname.slice('/files/'.length));
+        if (!file) return sendText(res, 404, 'no such file', 'text/plain');
+        return sendBytes(res, file.bytes, file.mimetype || 'application/octet-stream');
+      }
+      if (url.pathname === '/api/state') {
+        const user = userById(url.searchParams.get('user') ?? '') ?? sandboxUsers.author;
+        return sendJson(res, 200, state.snapshot(user, clock, advanced(clock)));
+      }
+      return sendText(res, 404, 'not found', 'text/plain');
+    }
+    if (req.method !== 'POST') return sendText(res, 405, 'method not allowed', 'text/plain');
+    const body = JSON.parse((await readBody(req)) || '{}') as Json;
+    const user = userById(String(body.user ?? ''));
+    if (!user) return sendJson(res, 400, { error: 'unknown user' });
+    switch (url.pathname) {
+      case '/api/command':
+        return sendJson(res, 200, await command(user, String(body.channel), String(body.text ?? '')));
+      case '/api/action':
+        return sendJson(res, 200, await action(user, body));
+      case '/api/submit':
+        return sendJson(res, 200, await submit(user, body));
+      case '/api/close':
+        return sendJson(res, 200, await close(user, String(body.viewId)));
+      case '/api/home':
+        return sendJson(res, 200, await openHome(user));
+      case '/api/clock': {
+        const days = Number(body.businessDays);
+        if (!Number.isInteger(days) || days < 1 || days > 30) {
+          return sendJson(res, 400, { error: 'businessDays must be a whole number from 1 to 30' });
+        }
+        advanceBusinessDays(days);
+        return sendJson(res, 200, { now: clock.now().toISOString() });
+      }
+      default:
+        return sendText(res, 404, 'not found', 'text/plain');
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    page.once('error', reject);
+    page.listen(opts.port ?? 3100, '127.0.0.1', () => resolve());
+  });
+  const { port } = page.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    slack,
+    app,
+    clock,
+    async stop() {
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+      await app.stop();
+      database.close();
+      await slack.stop();
+    },
+  };
+}
+
+/** Whole days the clock was moved, for the page. */
+const advanced = (clock: SandboxClock) => Math.round(clock.offset / 86_400_000);
+
+/**
+ * What the page shows, derived from the fake Slack's records: which modal each person has open (from the trigger
+ * ids handed out for them), the ephemeral messages only they see, and the conversations they are in.
+ */
+class PageState {
+  private readonly triggers = new Map<string, string>();
+  private readonly responseUrls = new Map<string, { user: string; channel: string }>();
+  private readonly modals = new Map<string, string[]>();
+  private readonly ackEphemerals: Ephemeral[] = [];
+  private seenCalls = 0;
+
+  constructor(private readonly slack: FakeSlack) {}
+
+  trigger(userId: string, viewId?: string): string {
+    const id = this.slack.issueTriggerId(viewId ? { viewId } : {});
+    this.triggers.set(id, userId);
+    return id;
+  }
+
+  responseUrl(userId: string, channel: string, ts?: string): string {
+    const url = this.slack.responseUrl(ts ? { channel, ts } : { channel });
+    this.responseUrls.set(url, { user: userId, channel });
+    return url;
+  }
+
+  channelName(id: string): string {
+    const channel = this.slack.channels().find((c) => c.id === id);
+    return channel ? channel.name : 'directmessage';
+  }
+
+  /** A slash command's immediate answer (`ack({ text })`) is an ephemeral message to whoever typed it. */
+  async ackBody(response: Response, user: string, channel: string): Promise<void> {
+    const text = await response.text();
+    if (!text) return;
+    let body: Json;
+    try {
+      body = JSON.parse(text) as Json;
+    } catch {
+      body = { text };
+    }
+    if (body.response_type === 'in_channel') return;
+    this.ackEphemerals.push({
+      channel,
+      user,
+      text: String(body.text ?? ''),
+      ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
+      at: Date.now(),
+    });
+  }
+
+  pushModal(userId: string, viewId: string): void {
+    this.modals.set(userId, [...(this.modals.get(userId) ?? []), viewId]);
+  }
+
+  popModal(userId: string, viewId: string): void {
+    const stack = this.modals.get(userId) ?? [];
+    const index = stack.indexOf(viewId);
+    this.modals.set(userId, index >= 0 ? stack.slice(0, index) : stack);
+  }
+
+  clearModals(userId: string): void {
+    this.modals.set(userId, []);
+  }
+
+  /** Modals opened or pushed by the app since the last look, put on the stack of the person the trigger was for. */
+  private syncModals(): void {
+    const calls = this.slack.calls;
+    for (; this.seenCalls < calls.length; this.seenCalls += 1) {
+      const call = calls[this.seenCalls];
+      if (!call || call.status === 0) break;
+      if (!call.ok || (call.method !== 'views.open' && call.method !== 'views.push')) continue;
+      const user = this.triggers.get(String(call.args.trigger_id));
+      const view = (call.response as { view?: FakeView }).view;
+      if (!user || !view) continue;
+      if (call.method === 'views.open') this.modals.set(user, [view.id]);
+      else this.pushModal(user, view.id);
+    }
+  }
+
+  private ephemeralsFor(userId: string): Ephemeral[] {
+    const posted = this.slack.callsTo('chat.postEphemeral').flatMap((call): Ephemeral[] =>
+      call.args.user === userId
+        ? [
+            {
+              channel: String(call.args.channel),
+              user: userId,
+              text: String(call.args.text ?? ''),
+              ...(Array.isArray(call.args.blocks) ? { blocks: call.args.blocks } : {}),
+              at: call.at,
+            },
+          ]
+        : [],
+    );
+    const responded = this.slack.responses.flatMap((r): Ephemeral[] => {
+      const target = this.responseUrls.get(r.url);
+      const body = r.body;
+      if (!target || target.user !== userId) return [];
+      if (
+        body.response_type === 'in_channel' ||
+        body.replace_original === true ||
+        body.delete_original === true
+      )
+        return [];
+      return [
+        {
+          channel: target.channel,
+          user: userId,
+          text: String(body.text ?? ''),
+          ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
+          at: r.at,
+        },
+      ];
+    });
+    return [...this.ackEphemerals.filter((e) => e.user === userId), ...posted, ...responded].sort(
+      (a, b) => a.at - b.at,
+    );
+  }
+
+  snapshot(user: SandboxUser, clock: SandboxClock, advancedDays: number) {
+    this.syncModals();
+    const ephemerals = this.ephemeralsFor(user.id);
+    const dm = this.slack.dmChannelFor(user.id);
+    const internal = user.team_id === TEAM;
+    const conversations = [
+      ...this.slack
+        .channels()
+        .filter((c) => c.members.includes(user.id))
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          kind: 'channel' as const,
+          external: Boolean(c.is_ext_shared),
+        })),
+      // External people have no App Home or DM with another organisation's app.
+      ...(internal ? [{ id: dm, name: 'Handoff (app)', kind: 'dm' as const, external: false }] : []),
+    ].map((c) => ({
+      ...c,
+      messages: threads(this.slack.messages(c.id)),
+      ephemerals: ephemerals.filter((e) => e.channel === c.id || (c.kind === 'dm' && e.channel === user.id)),
+    }));
+    const stack = this.modals.get(user.id) ?? [];
+    const top = stack.at(-1);
+    const modal = top ? this.slack.view(top) : undefined;
+    const home = internal ? this.slack.homeView(user.id) : undefined;
+    return {
+      me: { ...user },
+      users: Object.values(sandboxUsers).map((u) => ({
+        id: u.id,
+        name: u.real_name ?? u.name,
+        title: u.title,
+        role: u.role,
+        external: u.team_id !== TEAM,
+      })),
+      channels: this.slack.channels().map((c) => ({ id: c.id, name: c.name })),
+      clock: {
+        now: clock.now().toISOString(),
+        local: DateTime.fromJSDate(clock.now(), { zone: user.tz ?? 'UTC' }).toFormat(
+          'ccc d LLL yyyy, HH:mm ZZZZ',
+        ),
+        advancedDays,
+      },
+      conversations,
+      home: home ? { id: home.id, blocks: home.blocks } : null,
+      modal: modal ? { view: modal, depth: stack.length } : null,
+    };
+  }
+}
+
+/** Top-level messages in post order, each with its thread replies. */
+function threads(messages: StoredMessage[]) {
+  const top = messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+  return top.map((m) => ({
+    ...m,
+    replies: messages.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts),
+  }));
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string, type: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendBytes(res: http.ServerResponse, bytes: Buffer, type: string): void {
+  res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(bytes);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
+}
+
+function sendFile(res: http.ServerResponse, path: string, type: string): void {
+  sendText(res, 200, readFileSync(path, 'utf8'), type);
+}
+
+/** Collects log lines (for tests). */
+export function logCollector(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+}

@@ -1,0 +1,499 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The sandbox page: plays Slack's client. It polls the sandbox server for what the app has sent (messages, the App
+ * Home, modals, ephemeral notes), renders it with render.ts, and turns clicks and submissions into requests the
+ * server signs and forwards to the app exactly as Slack would.
+ */
+import { escapeHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
+
+type Json = Record<string, unknown>;
+
+interface Person {
+  id: string;
+  name: string;
+  title: string;
+  role: string;
+  external: boolean;
+}
+
+interface Message {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  edited?: boolean;
+  replies?: Message[];
+}
+
+interface Ephemeral {
+  channel: string;
+  text: string;
+  blocks?: unknown[];
+  at: number;
+}
+
+interface Conversation {
+  id: string;
+  name: string;
+  kind: 'channel' | 'dm';
+  external: boolean;
+  messages: Message[];
+  ephemerals: Ephemeral[];
+}
+
+interface View extends Json {
+  id: string;
+  hash: string;
+  type: string;
+  blocks: unknown[];
+}
+
+interface Snapshot {
+  me: { id: string; team_id: string; real_name?: string; tz?: string };
+  users: Person[];
+  channels: { id: string; name: string }[];
+  clock: { now: string; local: string; advancedDays: number };
+  conversations: Conversation[];
+  home: { id: string; blocks: unknown[] } | null;
+  modal: { view: View; depth: number } | null;
+}
+
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+
+const page = {
+  user: new URLSearchParams(location.search).get('as') ?? 'U0AUTHOR',
+  /** 'home' or a conversation id. */
+  place: '',
+  snapshot: undefined as Snapshot | undefined,
+  renderedMain: '',
+  /** The modal on screen (id and hash), so a poll does not wipe what is being typed. */
+  renderedModal: '',
+  errors: {} as Record<string, string>,
+};
+
+function context(s: Snapshot): RenderContext {
+  return {
+    userName: (id) => s.users.find((u) => u.id === id)?.name ?? id,
+    channelName: (id) => s.channels.find((c) => c.id === id)?.name ?? id,
+    fileUrl: (id) => `/files/${encodeURIComponent(id)}`,
+    users: s.users.map((u) => ({ id: u.id, name: u.name })),
+    channels: s.channels,
+  };
+}
+
+async function post(path: string, body: Json): Promise<Json> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: page.user, ...body }),
+  });
+  const answer = (await response.json()) as Json;
+  if (!response.ok || answer.error) showNotice(String(answer.error ?? `HTTP ${response.status}`));
+  return answer;
+}
+
+function showNotice(text: string): void {
+  const notice = $('#notice');
+  notice.textContent = text;
+  notice.hidden = false;
+  setTimeout(() => {
+    notice.hidden = true;
+  }, 6000);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+const timeOf = (ts: string) => new Date(Number(ts.split('.')[0]) * 1000).toLocaleString();
+
+function messageHtml(m: Message, ctx: RenderContext): string {
+  const body =
+    m.blocks && m.blocks.length > 0
+      ? renderBlocks(m.blocks, ctx, { surface: 'message' })
+      : `<div class="fallback">${escapeHtml(m.text ?? '')}</div>`;
+  const replies = (m.replies ?? []).map((r) => `<div class="reply">${messageHtml(r, ctx)}</div>`).join('');
+  const thread = m.replies?.length
+    ? `<div class="thread" data-thread="${escapeHtml(m.ts)}"><div class="thread-count">${m.replies.length} ${m.replies.length === 1 ? 'reply' : 'replies'}</div>${replies}</div>`
+    : '';
+  return (
+    `<article class="message" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}">` +
+    `<div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <time>${escapeHtml(timeOf(m.ts))}</time>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>` +
+    `${body}${thread}</article>`
+  );
+}
+
+function ephemeralHtml(e: Ephemeral, index: number, ctx: RenderContext): string {
+  const body =
+    e.blocks && e.blocks.length > 0
+      ? renderBlocks(e.blocks, ctx, { surface: 'message' })
+      : `<div class="fallback">${escapeHtml(e.text)}</div>`;
+  return `<article class="message ephemeral" data-channel="${escapeHtml(e.channel)}" data-ephemeral="${index}"><div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <span class="only-you">Only visible to you</span></div>${body}</article>`;
+}
+
+function sidebar(s: Snapshot): string {
+  const me = s.users.find((u) => u.id === page.user);
+  const items = [
+    ...(me?.external ? [] : [{ id: 'home', label: 'Handoff · Home' }]),
+    ...s.conversations.map((c) => ({
+      id: c.id,
+      label: c.kind === 'dm' ? c.name : `# ${c.name}${c.external ? ' (Slack Connect)' : ''}`,
+    })),
+  ];
+  return items
+    .map(
+      (i) =>
+        `<button class="place${i.id === page.place ? ' current' : ''}" data-place="${escapeHtml(i.id)}">${escapeHtml(i.label)}</button>`,
+    )
+    .join('');
+}
+
+function mainHtml(s: Snapshot, ctx: RenderContext): string {
+  if (page.place === 'home') {
+    const body = s.home
+      ? renderBlocks(s.home.blocks, ctx, { surface: 'home' })
+      : '<p class="empty">The app has not published a Home for you yet.</p>';
+    return `<h2>Home</h2><section class="home" data-view-id="${escapeHtml(s.home?.id ?? '')}">${body}</section>`;
+  }
+  const c = s.conversations.find((x) => x.id === page.place);
+  if (!c) return '<p class="empty">Pick a conversation.</p>';
+  const items = [
+    ...c.messages.map((m) => ({ at: Number(m.ts) * 1000, html: messageHtml(m, ctx) })),
+    ...c.ephemerals.map((e, index) => ({ at: e.at, html: ephemeralHtml(e, index, ctx) })),
+  ].sort((a, b) => a.at - b.at);
+  const title = c.kind === 'dm' ? c.name : `# ${c.name}`;
+  const note = c.external
+    ? '<p class="connect">Slack Connect: people from another organisation are in this channel.</p>'
+    : '';
+  return (
+    `<h2>${escapeHtml(title)}</h2>${note}<section class="messages" data-conversation="${escapeHtml(c.id)}">` +
+    `${items.map((i) => i.html).join('') || '<p class="empty">No messages yet.</p>'}</section>`
+  );
+}
+
+function render(s: Snapshot): void {
+  const ctx = context(s);
+  const me = s.users.find((u) => u.id === page.user);
+  if (!page.place || (page.place === 'home' && me?.external)) {
+    page.place = me?.external ? (s.conversations[0]?.id ?? '') : 'home';
+    if (page.place === 'home') void post('/api/home', {});
+  }
+  $('#clock').textContent =
+    `${s.clock.local}${s.clock.advancedDays ? ` (moved ${s.clock.advancedDays} days ahead)` : ''}`;
+  $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
+  const main = sidebar(s) + '\u0000' + mainHtml(s, ctx);
+  if (main !== page.renderedMain) {
+    page.renderedMain = main;
+    $('#places').innerHTML = sidebar(s);
+    $('#pane').innerHTML = mainHtml(s, ctx);
+  }
+  renderModalLayer(s, ctx);
+}
+
+function renderModalLayer(s: Snapshot, ctx: RenderContext): void {
+  const layer = $('#modal-layer');
+  const view = s.modal?.view;
+  const key = view ? `${view.id}:${view.hash}:${JSON.stringify(page.errors)}` : '';
+  if (key === page.renderedModal) return;
+  page.renderedModal = key;
+  if (!view) {
+    layer.hidden = true;
+    layer.innerHTML = '';
+    return;
+  }
+  layer.hidden = false;
+  layer.innerHTML = `<div class="modal-card" data-view-id="${escapeHtml(view.id)}">${renderModal(view, ctx, { errors: page.errors })}</div>`;
+}
+
+async function refresh(): Promise<void> {
+  const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}`);
+  if (!response.ok) return;
+  const s = (await response.json()) as Snapshot;
+  const modalId = s.modal?.view.id;
+  if (modalId !== page.snapshot?.modal?.view.id) page.errors = {};
+  page.snapshot = s;
+  render(s);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading elements back into Slack's payload shapes
+
+/** Every element with an action_id in a list of blocks (accessories, actions, inputs, context). */
+function findElement(blocks: unknown[], blockId: string | undefined, actionId: string): Json | undefined {
+  for (const block of blocks as Json[]) {
+    if (blockId !== undefined && block.block_id !== blockId) continue;
+    const candidates = [
+      block.accessory,
+      block.element,
+      ...((block.elements as unknown[] | undefined) ?? []),
+    ] as (Json | undefined)[];
+    const found = candidates.find((e) => e && e.action_id === actionId);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function optionsOf(element: Json | undefined): Json[] {
+  if (!element) return [];
+  const groups = (element.option_groups as Json[] | undefined) ?? [];
+  return [
+    ...((element.options as Json[] | undefined) ?? []),
+    ...groups.flatMap((g) => (g.options as Json[]) ?? []),
+  ];
+}
+
+const optionFor = (element: Json | undefined, value: string) => {
+  const option = optionsOf(element).find((o) => o.value === value);
+  return option
+    ? {
+        text: option.text,
+        value: option.value,
+        ...(option.description ? { description: option.description } : {}),
+      }
+    : null;
+};
+
+/** The view's `state.values` from the form controls, in Slack's shape per element type. */
+function readState(root: HTMLElement, blocks: unknown[]): Record<string, Record<string, Json>> {
+  const values: Record<string, Record<string, Json>> = {};
+  for (const el of root.querySelectorAll<HTMLElement>('[data-input]')) {
+    const type = el.dataset.input ?? '';
+    const blockId = el.dataset.blockId ?? '';
+    const actionId = el.dataset.actionId ?? '';
+    const definition = findElement(blocks, blockId, actionId);
+    const field = el as HTMLInputElement & HTMLSelectElement;
+    const text = field.value === '' ? null : field.value;
+    const selected = () =>
+      field instanceof HTMLSelectElement
+        ? [...field.selectedOptions].map((o) => o.value).filter((v) => v !== '')
+        : [];
+    const checked = () => [...el.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+    let state: Json;
+    switch (type) {
+      case 'plain_text_input':
+      case 'url_text_input':
+      case 'email_text_input':
+      case 'number_input':
+        state = { type, value: text };
+        break;
+      case 'datepicker':
+        state = { type, selected_date: text };
+        break;
+      case 'timepicker':
+        state = { type, selected_time: text };
+        break;
+      case 'static_select':
+        state = { type, selected_option: text === null ? null : optionFor(definition, text) };
+        break;
+      case 'multi_static_select':
+        state = { type, selected_options: selected().map((v) => optionFor(definition, v)) };
+        break;
+      case 'users_select':
+        state = { type, selected_user: text };
+        break;
+      case 'multi_users_select':
+        state = { type, selected_users: selected() };
+        break;
+      case 'conversations_select':
+        state = { type, selected_conversation: text };
+        break;
+      case 'multi_conversations_select':
+        state = { type, selected_conversations: selected() };
+        break;
+      case 'channels_select':
+        state = { type, selected_channel: text };
+        break;
+      case 'multi_channels_select':
+        state = { type, selected_channels: selected() };
+        break;
+      case 'checkboxes':
+        state = { type, selected_options: checked().map((v) => optionFor(definition, v)) };
+        break;
+      case 'radio_buttons':
+        state = {
+          type,
+          selected_option: checked()[0] ? optionFor(definition, checked()[0] as string) : null,
+        };
+        break;
+      default:
+        continue;
+    }
+    values[blockId] = { ...(values[blockId] ?? {}), [actionId]: state };
+  }
+  return values;
+}
+
+/** The `actions[0]` of a block_actions payload for a clicked or changed element. */
+function actionOf(el: HTMLElement, blocks: unknown[]): Json {
+  const type = el.dataset.action ?? '';
+  const blockId = el.dataset.blockId;
+  const actionId = el.dataset.actionId ?? '';
+  const definition = findElement(blocks, blockId, actionId) ?? {};
+  const value = (el as HTMLInputElement).value;
+  const base: Json = { type, action_id: actionId, block_id: blockId ?? '' };
+  switch (type) {
+    case 'button':
+      return {
+        ...base,
+        text: definition.text,
+        ...(definition.value !== undefined ? { value: definition.value } : {}),
+        ...(definition.style ? { style: definition.style } : {}),
+      };
+    case 'static_select':
+    case 'overflow':
+      return { ...base, selected_option: optionFor(definition, value) };
+    case 'datepicker':
+      return { ...base, selected_date: value || null };
+    case 'users_select':
+      return { ...base, selected_user: value || null };
+    case 'conversations_select':
+      return { ...base, selected_conversation: value || null };
+    case 'channels_select':
+      return { ...base, selected_channel: value || null };
+    default:
+      return base;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events
+
+/** Where an element sits: a message (or an ephemeral note), the App Home, or a modal; and that surface's blocks. */
+function locate(el: HTMLElement): { where: Json; blocks: unknown[]; form?: HTMLElement } | undefined {
+  const s = page.snapshot;
+  if (!s) return undefined;
+  const card = el.closest<HTMLElement>('.modal-card');
+  if (card && s.modal)
+    return { where: { kind: 'view', viewId: s.modal.view.id }, blocks: s.modal.view.blocks, form: card };
+  const home = el.closest<HTMLElement>('.home');
+  if (home && s.home)
+    return { where: { kind: 'view', viewId: s.home.id }, blocks: s.home.blocks, form: home };
+  const article = el.closest<HTMLElement>('article.message');
+  if (!article) return undefined;
+  const channel = article.dataset.channel ?? '';
+  const ts = article.dataset.ts ?? '';
+  const conversation = s.conversations.find(
+    (c) => c.id === channel || c.messages.some((m) => m.channel === channel),
+  );
+  const all = conversation?.messages.flatMap((m) => [m, ...(m.replies ?? [])]) ?? [];
+  const message = all.find((m) => m.ts === ts);
+  if (article.dataset.ephemeral !== undefined) {
+    const note = conversation?.ephemerals[Number(article.dataset.ephemeral)];
+    return { where: { kind: 'message', channel, ts: '', ephemeral: true }, blocks: note?.blocks ?? [] };
+  }
+  return { where: { kind: 'message', channel, ts }, blocks: message?.blocks ?? [] };
+}
+
+async function act(el: HTMLElement): Promise<void> {
+  const located = locate(el);
+  if (!located) return;
+  const action = actionOf(el, located.blocks);
+  const definition = findElement(located.blocks, el.dataset.blockId, el.dataset.actionId ?? '');
+  const confirm = definition?.confirm as Json | undefined;
+  if (confirm) {
+    const title = (confirm.title as Json | undefined)?.text ?? 'Are you sure?';
+    const text = (confirm.text as Json | undefined)?.text ?? '';
+    if (!window.confirm(`${title}\n\n${text}`)) return;
+  }
+  const values =
+    located.form && located.where.kind === 'view' ? readState(located.form, located.blocks) : undefined;
+  await post('/api/action', { where: located.where, action, ...(values ? { values } : {}) });
+  await refresh();
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target as HTMLElement;
+  const place = target.closest<HTMLElement>('[data-place]');
+  if (place) {
+    page.place = place.dataset.place ?? '';
+    page.renderedMain = '';
+    if (page.place === 'home') void post('/api/home', {}).then(refresh);
+    else void refresh();
+    return;
+  }
+  const button = target.closest<HTMLElement>('button[data-action]');
+  if (button) {
+    event.preventDefault();
+    if (button.dataset.url) window.open(button.dataset.url, '_blank', 'noopener');
+    void act(button);
+    return;
+  }
+  if (target.closest('.bk-close')) {
+    const view = page.snapshot?.modal?.view;
+    if (view) void post('/api/close', { viewId: view.id }).then(refresh);
+  }
+});
+
+document.addEventListener('change', (event) => {
+  const target = event.target as HTMLElement;
+  if (target.matches('select[data-action], input[data-action]')) void act(target);
+  else if (target.closest('[data-input][data-dispatch="true"]')) {
+    const input = target.closest<HTMLElement>('[data-input]') as HTMLElement;
+    const located = locate(input);
+    if (!located?.form) return;
+    const type = input.dataset.input ?? '';
+    const values = readState(located.form, located.blocks);
+    const action = {
+      type,
+      action_id: input.dataset.actionId ?? '',
+      block_id: input.dataset.blockId ?? '',
+      ...(values[input.dataset.blockId ?? '']?.[input.dataset.actionId ?? ''] ?? {}),
+    };
+    void post('/api/action', { where: located.where, action, values }).then(refresh);
+  }
+});
+
+document.addEventListener('submit', (event) => {
+  const form = event.target as HTMLElement;
+  event.preventDefault();
+  if (form.id === 'composer') {
+    const input = $<HTMLInputElement>('#command');
+    const text = input.value.trim();
+    if (!text.startsWith('/')) {
+      showNotice('Only slash commands reach the app here: try /handoff');
+      return;
+    }
+    const conversation = page.place === 'home' ? `D${page.user}` : page.place;
+    input.value = '';
+    void post('/api/command', { channel: conversation, text }).then(refresh);
+    return;
+  }
+  const view = page.snapshot?.modal?.view;
+  if (!view || !form.classList.contains('bk-modal')) return;
+  const values = readState(form, view.blocks);
+  void post('/api/submit', { viewId: view.id, values }).then(async (answer) => {
+    page.errors = (answer.errors as Record<string, string> | undefined) ?? {};
+    page.renderedModal = '';
+    await refresh();
+  });
+});
+
+$<HTMLSelectElement>('#who').addEventListener('change', (event) => {
+  page.user = (event.target as HTMLSelectElement).value;
+  page.place = '';
+  page.renderedMain = '';
+  page.renderedModal = '';
+  history.replaceState(null, '', `?as=${encodeURIComponent(page.user)}`);
+  void refresh();
+});
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-advance]')) {
+  button.addEventListener('click', () => {
+    void post('/api/clock', { businessDays: Number(button.dataset.advance) }).then(refresh);
+  });
+}
+
+async function start(): Promise<void> {
+  const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}`);
+  const s = (await response.json()) as Snapshot;
+  $<HTMLSelectElement>('#who').innerHTML = s.users
+    .map(
+      (u) =>
+        `<option value="${escapeHtml(u.id)}"${u.id === page.user ? ' selected' : ''}>${escapeHtml(u.name)} (${escapeHtml(u.role)})</option>`,
+    )
+    .join('');
+  await refresh();
+  setInterval(() => void refresh(), 700);
+}
+
+void start();
