@@ -31,11 +31,19 @@ const SIGNING_SECRET = 'sandbox-signing-secret-0f1e2d3c4b5a';
 /** Real time, moved forward by the clock control. */
 export class SandboxClock implements Clock {
   private offsetMs = 0;
+  /** When (real time) the offset changed, to show old messages at the sandbox time they were posted. */
+  private readonly changes: { realMs: number; offsetMs: number }[] = [];
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
   advance(ms: number): void {
     this.offsetMs += ms;
+    this.changes.push({ realMs: Date.now(), offsetMs: this.offsetMs });
+  }
+  /** The sandbox time at a real moment (a message ts is real time: the fake Slack stamps it). */
+  at(realMs: number): Date {
+    const change = this.changes.findLast((c) => c.realMs <= realMs);
+    return new Date(realMs + (change?.offsetMs ?? 0));
   }
   get offset(): number {
     return this.offsetMs;
@@ -56,6 +64,7 @@ export interface Sandbox {
   url: string;
   slack: FakeSlack;
   app: RunningApp;
+  database: AppDatabase;
   clock: SandboxClock;
   stop(): Promise<void>;
 }
@@ -354,6 +363,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     url: `http://127.0.0.1:${port}/`,
     slack,
     app,
+    database,
     clock,
     async stop() {
       page.closeAllConnections();
@@ -505,7 +515,11 @@ class PageState {
       ...(internal ? [{ id: dm, name: 'Handoff (app)', kind: 'dm' as const, external: false }] : []),
     ].map((c) => ({
       ...c,
-      messages: threads(this.slack.messages(c.id)),
+      messages: threads(this.slack.messages(c.id)).map((m) => ({
+        ...m,
+        shown: shownAt(clock, user, Number(m.ts) * 1000),
+        replies: m.replies.map((r) => ({ ...r, shown: shownAt(clock, user, Number(r.ts) * 1000) })),
+      })),
       ephemerals: ephemerals.filter((e) => e.channel === c.id || (c.kind === 'dm' && e.channel === user.id)),
     }));
     const stack = this.modals.get(user.id) ?? [];
@@ -535,6 +549,10 @@ class PageState {
     };
   }
 }
+
+/** When a message was posted, in sandbox time and the viewer's zone. */
+const shownAt = (clock: SandboxClock, user: SandboxUser, realMs: number) =>
+  DateTime.fromJSDate(clock.at(realMs), { zone: user.tz ?? 'UTC' }).toFormat('ccc d LLL, HH:mm');
 
 /** Top-level messages in post order, each with its thread replies. */
 function threads(messages: StoredMessage[]) {

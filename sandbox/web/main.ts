@@ -23,6 +23,8 @@ interface Message {
   text?: string;
   blocks?: unknown[];
   edited?: boolean;
+  /** Posting time in sandbox time, in the viewer's zone. */
+  shown: string;
   replies?: Message[];
 }
 
@@ -67,8 +69,8 @@ const page = {
   place: '',
   snapshot: undefined as Snapshot | undefined,
   renderedMain: '',
-  /** The modal on screen (id and hash), so a poll does not wipe what is being typed. */
-  renderedModal: '',
+  /** The modal on screen (id and hash), so a poll does not wipe what is being typed; undefined redraws it. */
+  renderedModal: undefined as string | undefined,
   errors: {} as Record<string, string>,
 };
 
@@ -105,8 +107,6 @@ function showNotice(text: string): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
-const timeOf = (ts: string) => new Date(Number(ts.split('.')[0]) * 1000).toLocaleString();
-
 function messageHtml(m: Message, ctx: RenderContext): string {
   const body =
     m.blocks && m.blocks.length > 0
@@ -118,7 +118,7 @@ function messageHtml(m: Message, ctx: RenderContext): string {
     : '';
   return (
     `<article class="message" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}">` +
-    `<div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <time>${escapeHtml(timeOf(m.ts))}</time>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>` +
+    `<div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <time>${escapeHtml(m.shown)}</time>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>` +
     `${body}${thread}</article>`
   );
 }
@@ -181,7 +181,7 @@ function render(s: Snapshot): void {
   $('#clock').textContent =
     `${s.clock.local}${s.clock.advancedDays ? ` (moved ${s.clock.advancedDays} days ahead)` : ''}`;
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
-  const main = sidebar(s) + '\u0000' + mainHtml(s, ctx);
+  const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
   if (main !== page.renderedMain) {
     page.renderedMain = main;
     $('#places').innerHTML = sidebar(s);
@@ -201,8 +201,32 @@ function renderModalLayer(s: Snapshot, ctx: RenderContext): void {
     layer.innerHTML = '';
     return;
   }
+  // Like Slack, what the person typed survives errors and updates of the same view (same block and action ids).
+  const previous = layer.querySelector<HTMLElement>(`.modal-card[data-view-id="${CSS.escape(view.id)}"]`);
   layer.hidden = false;
   layer.innerHTML = `<div class="modal-card" data-view-id="${escapeHtml(view.id)}">${renderModal(view, ctx, { errors: page.errors })}</div>`;
+  if (previous) carryOver(previous, layer);
+}
+
+/** Copies the values of input controls from an old rendering of a view into the new one. */
+function carryOver(from: HTMLElement, to: HTMLElement): void {
+  for (const old of from.querySelectorAll<HTMLElement>('[data-input]')) {
+    const selector = `[data-input][data-block-id="${CSS.escape(old.dataset.blockId ?? '')}"][data-action-id="${CSS.escape(old.dataset.actionId ?? '')}"]`;
+    const next = to.querySelector<HTMLElement>(selector);
+    if (!next) continue;
+    if (old instanceof HTMLSelectElement && next instanceof HTMLSelectElement) {
+      const chosen = new Set([...old.selectedOptions].map((o) => o.value));
+      for (const option of next.options) option.selected = chosen.has(option.value);
+    } else if (old instanceof HTMLInputElement || old instanceof HTMLTextAreaElement) {
+      (next as HTMLInputElement).value = old.value;
+    } else {
+      const checked = new Set(
+        [...old.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value),
+      );
+      for (const box of next.querySelectorAll<HTMLInputElement>('input'))
+        box.checked = checked.has(box.value);
+    }
+  }
 }
 
 async function refresh(): Promise<void> {
@@ -463,7 +487,7 @@ document.addEventListener('submit', (event) => {
   const values = readState(form, view.blocks);
   void post('/api/submit', { viewId: view.id, values }).then(async (answer) => {
     page.errors = (answer.errors as Record<string, string> | undefined) ?? {};
-    page.renderedModal = '';
+    page.renderedModal = undefined;
     await refresh();
   });
 });
@@ -472,7 +496,7 @@ $<HTMLSelectElement>('#who').addEventListener('change', (event) => {
   page.user = (event.target as HTMLSelectElement).value;
   page.place = '';
   page.renderedMain = '';
-  page.renderedModal = '';
+  page.renderedModal = undefined;
   history.replaceState(null, '', `?as=${encodeURIComponent(page.user)}`);
   void refresh();
 });

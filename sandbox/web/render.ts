@@ -166,7 +166,7 @@ function decodeSlack(text: string): string {
   return text.replace(/&(?:amp|lt|gt);/g, (entity) => SLACK_ENTITIES[entity] ?? entity);
 }
 
-/** A few common emoji; other `:codes:` stay as text. */
+/** Common emoji and every one the app uses; other `:codes:` stay as text. */
 const EMOJI: Record<string, string> = {
   white_check_mark: '✅',
   heavy_check_mark: '✔️',
@@ -192,6 +192,13 @@ const EMOJI: Record<string, string> = {
   information_source: 'ℹ️',
   calendar: '📆',
   white_large_square: '⬜',
+  arrows_counterclockwise: '🔄',
+  trophy: '🏆',
+  rotating_light: '🚨',
+  raising_hand: '🙋',
+  incoming_envelope: '📨',
+  bust_in_silhouette: '👤',
+  alarm_clock: '⏰',
 };
 
 /** A piece of mrkdwn already turned into HTML, and its text for places where markup is not rendered (code). */

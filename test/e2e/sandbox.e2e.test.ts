@@ -1,0 +1,293 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
+import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { waitFor } from '../support/harness.js';
+
+/**
+ * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
+ * scripts/ensure-browser.sh): the accept path, the decline path and the clock, clicked through as each person
+ * would, with screenshots in test-results/sandbox/.
+ */
+
+const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
+const { author, ae, otherAe, admin, partner } = sandboxUsers;
+
+let sandbox: Sandbox;
+let browser: Browser;
+let dir: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
+  sandbox = await startSandbox({
+    port: 0,
+    databasePath: join(dir, 'sandbox.db'),
+    logSink: logCollector(logs),
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Chromium's own sandbox needs user namespaces, which containers (and root) usually lack.
+    args: ['--no-sandbox'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+  page.on('close', () => expect(errors).toEqual([]));
+  await page.goto(`${sandbox.url}?as=${author.id}`);
+  await page.locator('#who option').first().waitFor({ state: 'attached' });
+  return page;
+}
+
+/** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
+async function delivered(): Promise<void> {
+  const pending = () =>
+    (
+      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
+        n: number;
+      }
+    ).n;
+  await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+async function actAs(page: Page, userId: string): Promise<void> {
+  await page.selectOption('#who', userId);
+  const person = Object.values(sandboxUsers).find((u) => u.id === userId);
+  await page.locator('#whoami', { hasText: person?.real_name ?? userId }).waitFor();
+}
+
+async function openPlace(page: Page, place: string): Promise<void> {
+  await page.click(`[data-place="${place}"]`);
+  await page.locator(`[data-place="${place}"].current`).waitFor();
+}
+
+const field = (block: string) => `.modal-card [data-block-id="${block}"] [data-input]`;
+const day = (daysFromNow: number) => DateTime.now().plus({ days: daysFromNow }).toISODate() ?? '';
+
+/** Types /handoff in the internal channel and fills the packet as partner marketing would. */
+async function fillPacket(
+  page: Page,
+  opts: { account: string; crm: string; aeId: string; nextMoveDate: string; days?: string },
+) {
+  await openPlace(page, sandboxChannels.internal.id);
+  await page.fill('#command', '/handoff');
+  await page.press('#command', 'Enter');
+  await page.locator('.modal-card form[data-callback-id="handoff_packet"]').waitFor();
+  const b = PACKET_BLOCK_ID;
+  const text: [string, string][] = [
+    [b.accountName, opts.account],
+    // A CRM id of its own: the same one on two handoffs is a duplicate the review asks about.
+    [b.crmOpportunity, `${opts.crm} (stage 2, expansion)`],
+    [b.accountDomain, `${opts.account.split(' ')[0]?.toLowerCase()}.com`],
+    [b.partnerOrg, 'Meridian Cloud Consulting'],
+    [b.partnerContactName, 'Dana Reyes'],
+    [b.partnerContactRole, 'Alliances lead'],
+    [b.whyPartner, `Meridian ran ${opts.account}'s data platform migration last quarter.`],
+    [
+      b.customerTrigger,
+      'At the quarterly review the ops director asked about automating invoice reconciliation.',
+    ],
+    [
+      b.jointValue,
+      'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
+    ],
+    [b.warmPath, 'Dana meets the ops team monthly and can introduce the AE at the next session.'],
+    [b.sellerNextMove, 'Accept the introduction and bring the demo.'],
+    [b.partnerNextMove, 'Dana confirms the meeting and shares the review notes.'],
+    [b.riskNote, 'No reseller registered; direct deal.'],
+    [b.evidenceUrl, 'https://docs.example.com/qbr-notes'],
+    [b.responseWindowDays, opts.days ?? '3'],
+    [b.opportunityCreatedOn, '2026-09-14'],
+    [b.partnerTouchOn, '2026-10-20'],
+    [b.partnerNextMoveDate, opts.nextMoveDate],
+  ];
+  for (const [block, value] of text) await page.fill(field(block), value);
+  await page.check(`${field(b.onPriorityList)} input`);
+  await page.check(`${field(b.partnerAgreedInWriting)} input`);
+  await page.selectOption(field(b.aeUserId), opts.aeId);
+  await page.selectOption(field(b.ownerUserId), author.id);
+  await page.selectOption(field(b.partnerChannelId), sandboxChannels.partner.id);
+}
+
+/** Review, then Send: the modal closes once the app has stored and sent the handoff. */
+async function reviewAndSend(page: Page): Promise<void> {
+  await page.click('.modal-card .bk-submit');
+  const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
+  await review.waitFor();
+  await page.click('.modal-card .bk-submit');
+  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+}
+
+/** The bot's latest message in the current conversation that contains `text`. */
+const message = (page: Page, text: string) => page.locator('article.message', { hasText: text }).last();
+
+describe('the sandbox in a browser', { timeout: 60_000 }, () => {
+  it('accept path: packet with an inline error, review, send; the AE accepts; the partner channel hears of it', async () => {
+    const page = await newPage();
+    // The App Home is what a person sees first.
+    await page.locator('.home').waitFor();
+
+    await fillPacket(page, {
+      account: 'Northwind Logistics',
+      crm: 'OPP-20417',
+      aeId: ae.id,
+      nextMoveDate: '2026-01-05',
+    });
+    // Every input of the packet modal is a real control, and nothing is shown as unsupported.
+    expect(await page.locator('.modal-card [data-input]').count()).toBe(Object.keys(PACKET_BLOCK_ID).length);
+    expect(await page.locator('.modal-card .bk-problem').count()).toBe(0);
+    await shot(page, 'accept-1-packet');
+
+    // A date in the past: the app answers with response_action errors, shown under the field, nothing kept back.
+    await page.click('.modal-card .bk-submit');
+    const error = page.locator(`.bk-error[data-error-for="${PACKET_BLOCK_ID.partnerNextMoveDate}"]`);
+    await error.waitFor();
+    expect(await error.textContent()).toContain('in the past');
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.accountName))).toBe('Northwind Logistics');
+    await shot(page, 'accept-2-inline-error');
+
+    await page.fill(field(PACKET_BLOCK_ID.partnerNextMoveDate), day(7));
+    await page.click('.modal-card .bk-submit');
+    const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
+    await review.waitFor();
+    expect(await review.textContent()).toMatch(/18\/18/);
+    await shot(page, 'accept-3-review');
+    await page.click('.modal-card .bk-submit');
+    await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+
+    // The AE gets the packet in a DM with Accept and Decline.
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    const dm = message(page, 'Northwind Logistics');
+    await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
+    expect(await dm.locator('button[data-action-id="handoff_decline"]').count()).toBe(1);
+    await shot(page, 'accept-4-ae-dm');
+    await dm.locator('button[data-action-id="handoff_accept"]').click();
+    await dm.getByText('Accepted', { exact: false }).first().waitFor();
+    expect(await dm.locator('button[data-action-id="handoff_accept"]').count()).toBe(0);
+    await shot(page, 'accept-5-accepted');
+
+    // The partner sees the decision in the Slack Connect channel, without internal fields.
+    await actAs(page, partner.id);
+    await openPlace(page, sandboxChannels.partner.id);
+    const post = message(page, 'Northwind Logistics');
+    await post.getByText('Accepted', { exact: false }).first().waitFor();
+    const seen = await post.textContent();
+    expect(seen).toContain('Jordan Seller');
+    expect(seen).not.toContain('OPP-20417');
+    expect(seen).not.toMatch(/18\/18|score/i);
+    expect(await page.locator('[data-place="home"]').count()).toBe(0);
+    await shot(page, 'accept-6-partner-channel');
+    await page.close();
+  });
+
+  it('decline path: the AE declines with a reason in the decline modal; the author and the partner channel are told', async () => {
+    const page = await newPage();
+    await fillPacket(page, {
+      account: 'Contoso Freight',
+      crm: 'OPP-31002',
+      aeId: otherAe.id,
+      nextMoveDate: day(5),
+    });
+    await reviewAndSend(page);
+
+    await actAs(page, otherAe.id);
+    await openPlace(page, `D${otherAe.id}`);
+    const dm = message(page, 'Contoso Freight');
+    await dm.locator('button[data-action-id="handoff_decline"]').click();
+    const modal = page.locator('.modal-card form[data-callback-id="handoff_decline"]');
+    await modal.waitFor();
+    const reason = page.locator('.modal-card [data-block-id="decline_reason"] select');
+    const firstReason = await reason.locator('option:not([value=""])').first().getAttribute('value');
+    await reason.selectOption(firstReason ?? '');
+    await page.fill(
+      '.modal-card [data-block-id="decline_note"] [data-input]',
+      'Already in a renewal with them.',
+    );
+    await shot(page, 'decline-1-modal');
+    await page.click('.modal-card .bk-submit');
+    await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+    await dm.getByText('Declined', { exact: false }).first().waitFor();
+    expect(await dm.locator('button[data-action-id="handoff_accept"]').count()).toBe(0);
+    await shot(page, 'decline-2-declined');
+
+    await actAs(page, author.id);
+    await openPlace(page, `D${author.id}`);
+    await message(page, 'Contoso Freight').getByText('declined', { exact: false }).first().waitFor();
+    await shot(page, 'decline-3-author');
+
+    await actAs(page, partner.id);
+    await openPlace(page, sandboxChannels.partner.id);
+    const post = message(page, 'Contoso Freight');
+    // Partner-safe wording: no reason code, no internal note.
+    await post.getByText('not taken forward', { exact: false }).first().waitFor();
+    expect(await post.textContent()).not.toContain('Already in a renewal');
+    await shot(page, 'decline-4-partner-channel');
+    await page.close();
+  });
+
+  it('the clock: whole business days later the AE is reminded, then the handoff expires and the owner hears', async () => {
+    const page = await newPage();
+    await fillPacket(page, {
+      account: 'Fabrikam Retail',
+      crm: 'OPP-42133',
+      aeId: ae.id,
+      nextMoveDate: day(7),
+      days: '3',
+    });
+    await reviewAndSend(page);
+    await delivered();
+    const mentions = (channel: string, text: RegExp) =>
+      sandbox.slack
+        .messages(channel)
+        .filter((m) => /Fabrikam Retail/.test(JSON.stringify(m)) && text.test(JSON.stringify(m))).length;
+    const expired = () => mentions(`D${author.id}`, /expired/) > 0;
+    expect(mentions(`D${ae.id}`, /./)).toBe(1);
+
+    // One business day at a time: the reminder (half the window, or the last morning) comes before the expiry.
+    let remindedBeforeExpiry = false;
+    for (let step = 1; step <= 8 && !expired(); step += 1) {
+      await page.click('[data-advance="1"]');
+      await page.locator('#clock', { hasText: `moved` }).waitFor();
+      await delivered();
+      if (!expired() && mentions(`D${ae.id}`, /./) > 1) remindedBeforeExpiry = true;
+    }
+    expect(remindedBeforeExpiry).toBe(true);
+    expect(expired()).toBe(true);
+
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    expect(await page.locator('article.message', { hasText: 'Fabrikam Retail' }).count()).toBeGreaterThan(1);
+    await shot(page, 'clock-1-reminded');
+    await actAs(page, author.id);
+    await openPlace(page, `D${author.id}`);
+    await message(page, 'Fabrikam Retail').getByText('expired', { exact: false }).first().waitFor();
+    await shot(page, 'clock-2-expired');
+
+    // RevOps sees it all in the App Home metrics.
+    await actAs(page, admin.id);
+    await openPlace(page, 'home');
+    await page.locator('.home', { hasText: 'Acceptance rate' }).waitFor({ timeout: 10_000 });
+    await shot(page, 'clock-3-revops-home');
+    await page.close();
+  });
+});
