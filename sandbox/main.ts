@@ -1,13 +1,17 @@
 /**
  * `npm run sandbox`: the app against the fake Slack, with the sandbox page on http://127.0.0.1:3100 (SANDBOX_PORT).
- * The database is ./data/sandbox.db (SANDBOX_DATABASE_PATH): kept between runs, so handoffs stay; delete it to
- * start over.
+ * The database is ./data/sandbox.db (SANDBOX_DATABASE_PATH), started afresh each run: the fake Slack's messages,
+ * views and clock live in memory, so handoffs kept from a previous run would point at messages that are gone.
  */
+import { rmSync } from 'node:fs';
 import { startSandbox } from './sandbox.js';
+
+const databasePath = process.env.SANDBOX_DATABASE_PATH ?? './data/sandbox.db';
+for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
 
 const sandbox = await startSandbox({
   port: Number(process.env.SANDBOX_PORT ?? 3100),
-  databasePath: process.env.SANDBOX_DATABASE_PATH ?? './data/sandbox.db',
+  databasePath,
   env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
 });
 console.log(`Handoff sandbox: open ${sandbox.url} (Ctrl-C to stop)`);

@@ -4,6 +4,7 @@
  * it shows each person's DMs, channels, App Home and modals from what the app really sent, and turns clicks and
  * submissions into the signed payloads Slack would send.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,12 +26,14 @@ import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxUsers, TEAM } f
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 const APP_ID = 'A0SANDBOX';
-/** The signing secret shared by the app and the page server; local only. */
-const SIGNING_SECRET = 'sandbox-signing-secret-0f1e2d3c4b5a';
+/** Largest request body the page may send (a modal's state is a few kilobytes). */
+const MAX_BODY_BYTES = 1_000_000;
 
 /** Real time, moved forward by the clock control. */
 export class SandboxClock implements Clock {
   private offsetMs = 0;
+  /** Business days the clock control has moved, for the page. */
+  businessDays = 0;
   /** When (real time) the offset changed, to show old messages at the sandbox time they were posted. */
   private readonly changes: { realMs: number; offsetMs: number }[] = [];
   now(): Date {
@@ -83,7 +86,10 @@ const userById = (id: string): SandboxUser | undefined =>
   Object.values(sandboxUsers).find((u) => u.id === id);
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const slack = await FakeSlack.start({ teamId: TEAM, fileProcessingCalls: 0, triggerTtlMs: 10_000 });
+  // Slack's own limits, trigger ids' 3 seconds included: the sandbox must not hide a slow views.open.
+  const slack = await FakeSlack.start({ teamId: TEAM, fileProcessingCalls: 0 });
+  // Made fresh each run: the app's receiver listens on a random port, and nobody else can sign for it.
+  const SIGNING_SECRET = randomBytes(24).toString('hex');
   for (const user of Object.values(sandboxUsers)) slack.addUser(user);
   for (const channel of Object.values(sandboxChannels)) {
     slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
@@ -139,6 +145,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       if (isBusinessDay(at, calendar)) counted += 1;
     }
     clock.advance(at.toMillis() - clock.now().getTime());
+    clock.businessDays += days;
     app.sweeper.sweep();
   }
 
@@ -279,6 +286,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   async function openHome(user: SandboxUser) {
     eventCounter += 1;
+    const home = slack.homeView(user.id);
     const response = await postEvent(eventsUrl, SIGNING_SECRET, {
       token: 'sandbox-verification-token',
       team_id: TEAM,
@@ -292,6 +300,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         channel: slack.dmChannelFor(user.id),
         tab: 'home',
         event_ts: (Date.now() / 1000).toFixed(6),
+        // Once a Home was published, Slack sends it along (the app reads its private_metadata).
+        ...(home ? { view: home } : {}),
       },
       authorizations: [
         { team_id: TEAM, user_id: slack.botUserId, is_bot: true, is_enterprise_install: false },
@@ -309,6 +319,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Only this page may drive the sandbox: no other Host (DNS rebinding), no other Origin (a page elsewhere
+    // posting to localhost), and JSON only, which a cross-site form or no-cors fetch cannot send.
+    const port = (page.address() as AddressInfo).port;
+    const self = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!self.includes(req.headers.host ?? '')) return sendText(res, 421, 'unknown host', 'text/plain');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !self.some((h) => origin === `http://${h}`)) {
+      return sendText(res, 403, 'foreign origin', 'text/plain');
+    }
     if (req.method === 'GET') {
       if (url.pathname === '/') return sendFile(res, join(WEB, 'index.html'), 'text/html; charset=utf-8');
       if (url.pathname === '/style.css')
@@ -322,12 +341,20 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       }
       if (url.pathname === '/api/state') {
         const user = userById(url.searchParams.get('user') ?? '') ?? sandboxUsers.author;
-        return sendJson(res, 200, state.snapshot(user, clock, advanced(clock)));
+        return sendJson(res, 200, state.snapshot(user, clock));
       }
       return sendText(res, 404, 'not found', 'text/plain');
     }
     if (req.method !== 'POST') return sendText(res, 405, 'method not allowed', 'text/plain');
-    const body = JSON.parse((await readBody(req)) || '{}') as Json;
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendText(res, 415, 'JSON only', 'text/plain');
+    }
+    let body: Json;
+    try {
+      body = JSON.parse((await readBody(req)) || '{}') as Json;
+    } catch {
+      return sendJson(res, 400, { error: 'The request was not valid JSON, or too large.' });
+    }
     const user = userById(String(body.user ?? ''));
     if (!user) return sendJson(res, 400, { error: 'unknown user' });
     switch (url.pathname) {
@@ -374,9 +401,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     },
   };
 }
-
-/** Whole days the clock was moved, for the page. */
-const advanced = (clock: SandboxClock) => Math.round(clock.offset / 86_400_000);
 
 /**
  * What the page shows, derived from the fake Slack's records: which modal each person has open (from the trigger
@@ -496,7 +520,7 @@ class PageState {
     );
   }
 
-  snapshot(user: SandboxUser, clock: SandboxClock, advancedDays: number) {
+  snapshot(user: SandboxUser, clock: SandboxClock) {
     this.syncModals();
     const ephemerals = this.ephemeralsFor(user.id);
     const dm = this.slack.dmChannelFor(user.id);
@@ -541,7 +565,7 @@ class PageState {
         local: DateTime.fromJSDate(clock.now(), { zone: user.tz ?? 'UTC' }).toFormat(
           'ccc d LLL yyyy, HH:mm ZZZZ',
         ),
-        advancedDays,
+        advancedBusinessDays: clock.businessDays,
       },
       conversations,
       home: home ? { id: home.id, blocks: home.blocks } : null,
@@ -566,7 +590,14 @@ function threads(messages: StoredMessage[]) {
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -578,7 +609,12 @@ function sendText(res: http.ServerResponse, status: number, text: string, type: 
 }
 
 function sendBytes(res: http.ServerResponse, bytes: Buffer, type: string): void {
-  res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(type.startsWith('image/') ? {} : { 'content-disposition': 'attachment' }),
+  });
   res.end(bytes);
 }
 

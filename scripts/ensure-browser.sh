@@ -21,13 +21,15 @@ if [[ "$(id -u)" != 0 ]]; then
     echo "The end-to-end tests need Chromium: run 'apt-get install chromium fonts-noto-color-emoji' as root." >&2
     exit 1
   fi
-  sudo="sudo"
+  sudo="sudo -n" # never waits for a password: fails with a message instead
 fi
 echo "Installing Debian's Chromium for the end-to-end tests (once)…"
 export DEBIAN_FRONTEND=noninteractive
 packages=(chromium fonts-noto-color-emoji)
 if ! $sudo apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null 2>&1; then
-  $sudo apt-get update >/dev/null
-  $sudo apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null
+  if ! { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null; }; then
+    echo "Could not install ${packages[*]} with apt-get: install them (or set CHROMIUM_PATH) and run npm test again." >&2
+    exit 1
+  fi
 fi
 /usr/bin/chromium --version

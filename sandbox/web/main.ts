@@ -5,7 +5,7 @@
  * Home, modals, ephemeral notes), renders it with render.ts, and turns clicks and submissions into requests the
  * server signs and forwards to the app exactly as Slack would.
  */
-import { escapeHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
+import { escapeHtml, mrkdwnToHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +23,8 @@ interface Message {
   text?: string;
   blocks?: unknown[];
   edited?: boolean;
+  files?: { id: string; name: string; title: string }[];
+  attachments?: unknown[];
   /** Posting time in sandbox time, in the viewer's zone. */
   shown: string;
   replies?: Message[];
@@ -55,7 +57,7 @@ interface Snapshot {
   me: { id: string; team_id: string; real_name?: string; tz?: string };
   users: Person[];
   channels: { id: string; name: string }[];
-  clock: { now: string; local: string; advancedDays: number };
+  clock: { now: string; local: string; advancedBusinessDays: number };
   conversations: Conversation[];
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
@@ -72,6 +74,14 @@ const page = {
   /** The modal on screen (id and hash), so a poll does not wipe what is being typed; undefined redraws it. */
   renderedModal: undefined as string | undefined,
   errors: {} as Record<string, string>,
+  /**
+   * The last rendering of each modal view, live or set aside: what was typed in a view comes back when the view
+   * is on top again (after Back from a pushed view, after switching person and back), as in Slack.
+   */
+  modalCards: new Map<string, HTMLElement>(),
+  /** A submit or click on its way to the app: Slack disables the button meanwhile. */
+  busy: false,
+  polling: false,
 };
 
 function context(s: Snapshot): RenderContext {
@@ -90,8 +100,12 @@ async function post(path: string, body: Json): Promise<Json> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: page.user, ...body }),
   });
-  const answer = (await response.json()) as Json;
+  const answer = (await response.json().catch(() => ({}))) as Json;
   if (!response.ok || answer.error) showNotice(String(answer.error ?? `HTTP ${response.status}`));
+  // The app's own answer to Slack: anything but 200 is what Slack shows as a failed action.
+  else if (typeof answer.status === 'number' && answer.status !== 200) {
+    showNotice(`The app answered HTTP ${answer.status}: Slack would show "We had some trouble connecting".`);
+  }
   return answer;
 }
 
@@ -107,11 +121,29 @@ function showNotice(text: string): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
+/** Top-level `text` is mrkdwn in Slack, shown when a message has no blocks. */
+const textHtml = (text: string, ctx: RenderContext) =>
+  `<div class="fallback">${mrkdwnToHtml(text, ctx, { verbatim: false })}</div>`;
+
+/** Files shared with a message, as links to their bytes; legacy attachments are shown as such, not dropped. */
+function extrasHtml(m: Message): string {
+  const files = (m.files ?? [])
+    .map(
+      (f) =>
+        `<a class="file" href="/files/${encodeURIComponent(f.id)}" download="${escapeHtml(f.name)}">📎 ${escapeHtml(f.title || f.name)}</a>`,
+    )
+    .join('');
+  const attachments = m.attachments?.length
+    ? `<div class="bk-problem bk-unsupported" data-unsupported="message:attachments">Unsupported here: legacy attachments<pre class="bk-json">${escapeHtml(JSON.stringify(m.attachments, null, 2))}</pre></div>`
+    : '';
+  return files + attachments;
+}
+
 function messageHtml(m: Message, ctx: RenderContext): string {
   const body =
     m.blocks && m.blocks.length > 0
       ? renderBlocks(m.blocks, ctx, { surface: 'message' })
-      : `<div class="fallback">${escapeHtml(m.text ?? '')}</div>`;
+      : textHtml(m.text ?? '', ctx);
   const replies = (m.replies ?? []).map((r) => `<div class="reply">${messageHtml(r, ctx)}</div>`).join('');
   const thread = m.replies?.length
     ? `<div class="thread" data-thread="${escapeHtml(m.ts)}"><div class="thread-count">${m.replies.length} ${m.replies.length === 1 ? 'reply' : 'replies'}</div>${replies}</div>`
@@ -119,7 +151,7 @@ function messageHtml(m: Message, ctx: RenderContext): string {
   return (
     `<article class="message" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}">` +
     `<div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <time>${escapeHtml(m.shown)}</time>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>` +
-    `${body}${thread}</article>`
+    `${body}${extrasHtml(m)}${thread}</article>`
   );
 }
 
@@ -127,7 +159,7 @@ function ephemeralHtml(e: Ephemeral, index: number, ctx: RenderContext): string 
   const body =
     e.blocks && e.blocks.length > 0
       ? renderBlocks(e.blocks, ctx, { surface: 'message' })
-      : `<div class="fallback">${escapeHtml(e.text)}</div>`;
+      : textHtml(e.text, ctx);
   return `<article class="message ephemeral" data-channel="${escapeHtml(e.channel)}" data-ephemeral="${index}"><div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <span class="only-you">Only visible to you</span></div>${body}</article>`;
 }
 
@@ -178,14 +210,23 @@ function render(s: Snapshot): void {
     page.place = me?.external ? (s.conversations[0]?.id ?? '') : 'home';
     if (page.place === 'home') void post('/api/home', {});
   }
+  const moved = s.clock.advancedBusinessDays;
   $('#clock').textContent =
-    `${s.clock.local}${s.clock.advancedDays ? ` (moved ${s.clock.advancedDays} days ahead)` : ''}`;
+    `${s.clock.local}${moved ? ` (moved ${moved} business day${moved === 1 ? '' : 's'} ahead)` : ''}`;
+  // The App Home has no message box in Slack.
+  $('#composer').hidden = page.place === 'home';
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
   const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
   if (main !== page.renderedMain) {
     page.renderedMain = main;
+    const pane = $('#pane');
+    const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
+    const samePlace = pane.dataset.showing === page.place;
     $('#places').innerHTML = sidebar(s);
-    $('#pane').innerHTML = mainHtml(s, ctx);
+    pane.innerHTML = mainHtml(s, ctx);
+    pane.dataset.showing = page.place;
+    // Conversations open at the newest message and follow new ones, unless you scrolled up to read.
+    if (page.place !== 'home' && (!samePlace || atBottom)) pane.scrollTop = pane.scrollHeight;
   }
   renderModalLayer(s, ctx);
 }
@@ -201,11 +242,13 @@ function renderModalLayer(s: Snapshot, ctx: RenderContext): void {
     layer.innerHTML = '';
     return;
   }
-  // Like Slack, what the person typed survives errors and updates of the same view (same block and action ids).
-  const previous = layer.querySelector<HTMLElement>(`.modal-card[data-view-id="${CSS.escape(view.id)}"]`);
+  // Like Slack, what the person typed survives errors, updates of the same view (same block and action ids) and
+  // a return to it from a pushed view.
+  const previous = page.modalCards.get(view.id);
   layer.hidden = false;
   layer.innerHTML = `<div class="modal-card" data-view-id="${escapeHtml(view.id)}">${renderModal(view, ctx, { errors: page.errors })}</div>`;
   if (previous) carryOver(previous, layer);
+  page.modalCards.set(view.id, layer.querySelector<HTMLElement>('.modal-card') as HTMLElement);
 }
 
 /** Copies the values of input controls from an old rendering of a view into the new one. */
@@ -230,9 +273,17 @@ function carryOver(from: HTMLElement, to: HTMLElement): void {
 }
 
 async function refresh(): Promise<void> {
-  const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}`);
-  if (!response.ok) return;
-  const s = (await response.json()) as Snapshot;
+  // One look at a time: an older answer arriving late must not bring back a modal that was just closed.
+  if (page.polling) return;
+  page.polling = true;
+  let s: Snapshot;
+  try {
+    const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}`);
+    if (!response.ok) return;
+    s = (await response.json()) as Snapshot;
+  } finally {
+    page.polling = false;
+  }
   const modalId = s.modal?.view.id;
   if (modalId !== page.snapshot?.modal?.view.id) page.errors = {};
   page.snapshot = s;
@@ -280,8 +331,11 @@ const optionFor = (element: Json | undefined, value: string) => {
 /** The view's `state.values` from the form controls, in Slack's shape per element type. */
 function readState(root: HTMLElement, blocks: unknown[]): Record<string, Record<string, Json>> {
   const values: Record<string, Record<string, Json>> = {};
-  for (const el of root.querySelectorAll<HTMLElement>('[data-input]')) {
-    const type = el.dataset.input ?? '';
+  // Input blocks, and (since 2020, as Slack does) every other element that keeps a value, like a select in a
+  // section of the App Home. Buttons and overflow menus keep none.
+  const stateful = '[data-input], select[data-action]:not([data-action="overflow"]), input[data-action]';
+  for (const el of root.querySelectorAll<HTMLElement>(stateful)) {
+    const type = el.dataset.input ?? el.dataset.action ?? '';
     const blockId = el.dataset.blockId ?? '';
     const actionId = el.dataset.actionId ?? '';
     const definition = findElement(blocks, blockId, actionId);
@@ -411,6 +465,9 @@ function locate(el: HTMLElement): { where: Json; blocks: unknown[]; form?: HTMLE
 async function act(el: HTMLElement): Promise<void> {
   const located = locate(el);
   if (!located) return;
+  const type = el.dataset.action ?? '';
+  // A select put back on its placeholder is not a choice.
+  if (type !== 'button' && (el as HTMLSelectElement).value === '') return;
   const action = actionOf(el, located.blocks);
   const definition = findElement(located.blocks, el.dataset.blockId, el.dataset.actionId ?? '');
   const confirm = definition?.confirm as Json | undefined;
@@ -421,8 +478,24 @@ async function act(el: HTMLElement): Promise<void> {
   }
   const values =
     located.form && located.where.kind === 'view' ? readState(located.form, located.blocks) : undefined;
-  await post('/api/action', { where: located.where, action, ...(values ? { values } : {}) });
+  await whileBusy(el, () =>
+    post('/api/action', { where: located.where, action, ...(values ? { values } : {}) }),
+  );
+  if (type === 'overflow' && el instanceof HTMLSelectElement) el.value = '';
   await refresh();
+}
+
+/** Runs one request to the app with the control disabled, and refuses a second one meanwhile (a double click). */
+async function whileBusy<T>(control: HTMLElement | null, send: () => Promise<T>): Promise<T | undefined> {
+  if (page.busy) return undefined;
+  page.busy = true;
+  control?.setAttribute('disabled', '');
+  try {
+    return await send();
+  } finally {
+    page.busy = false;
+    control?.removeAttribute('disabled');
+  }
 }
 
 document.addEventListener('click', (event) => {
@@ -477,15 +550,17 @@ document.addEventListener('submit', (event) => {
       showNotice('Only slash commands reach the app here: try /handoff');
       return;
     }
-    const conversation = page.place === 'home' ? `D${page.user}` : page.place;
     input.value = '';
-    void post('/api/command', { channel: conversation, text }).then(refresh);
+    void post('/api/command', { channel: page.place, text }).then(refresh);
     return;
   }
   const view = page.snapshot?.modal?.view;
   if (!view || !form.classList.contains('bk-modal')) return;
   const values = readState(form, view.blocks);
-  void post('/api/submit', { viewId: view.id, values }).then(async (answer) => {
+  void whileBusy(form.querySelector<HTMLElement>('.bk-submit'), () =>
+    post('/api/submit', { viewId: view.id, values }),
+  ).then(async (answer) => {
+    if (!answer) return;
     page.errors = (answer.errors as Record<string, string> | undefined) ?? {};
     page.renderedModal = undefined;
     await refresh();

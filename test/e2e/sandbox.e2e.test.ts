@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -64,6 +65,18 @@ async function delivered(): Promise<void> {
       }
     ).n;
   await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+}
+
+/** The status of a POST sent with exactly these headers. */
+function statusFor(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const shot = (page: Page, name: string) =>
@@ -171,8 +184,24 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await review.waitFor();
     expect(await review.textContent()).toMatch(/18\/18/);
     await shot(page, 'accept-3-review');
+    // Back to edit closes the pushed review: the packet underneath still has everything typed, as in Slack.
+    await page.click('.modal-card .bk-close');
+    await page.locator('.modal-card form[data-callback-id="handoff_packet"]').waitFor();
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.accountName))).toBe('Northwind Logistics');
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.partnerNextMoveDate))).toBe(day(7));
+    expect(await page.locator(`${field(PACKET_BLOCK_ID.partnerAgreedInWriting)} input`).isChecked()).toBe(
+      true,
+    );
+    await page.click('.modal-card .bk-submit');
+    await review.waitFor();
     await page.click('.modal-card .bk-submit');
     await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+
+    // The author's confirmation is mrkdwn text: mentions and bold are rendered, not shown raw.
+    await openPlace(page, `D${author.id}`);
+    const confirmation = message(page, 'Northwind Logistics');
+    await confirmation.waitFor();
+    expect(await confirmation.textContent()).not.toMatch(/<@U|\*Northwind/);
 
     // The AE gets the packet in a DM with Accept and Decline.
     await actAs(page, ae.id);
@@ -283,11 +312,45 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await message(page, 'Fabrikam Retail').getByText('expired', { exact: false }).first().waitFor();
     await shot(page, 'clock-2-expired');
 
-    // RevOps sees it all in the App Home metrics.
+    // RevOps sees it all in the App Home metrics; the period they pick is still there when they come back.
     await actAs(page, admin.id);
     await openPlace(page, 'home');
     await page.locator('.home', { hasText: 'Acceptance rate' }).waitFor({ timeout: 10_000 });
+    const period = page.locator('.home select[data-action="static_select"]').first();
+    await period.selectOption('365d');
+    await page.locator('.home', { hasText: 'Last 12 months' }).waitFor();
+    await openPlace(page, sandboxChannels.internal.id);
+    await openPlace(page, 'home');
+    await page.waitForTimeout(500);
+    await page.locator('.home', { hasText: 'Last 12 months' }).waitFor();
     await shot(page, 'clock-3-revops-home');
     await page.close();
+  });
+
+  it('answers only its own page: JSON bodies, its own Host, no foreign Origin', async () => {
+    const api = `${sandbox.url}api/clock`;
+    const json = { 'content-type': 'application/json' };
+    const body = JSON.stringify({ user: author.id, businessDays: 1 });
+    const before = sandbox.clock.now().getTime();
+    // A page elsewhere can send text/plain without a preflight: refused.
+    expect(
+      (await fetch(api, { method: 'POST', headers: { 'content-type': 'text/plain' }, body })).status,
+    ).toBe(415);
+    expect(
+      (await fetch(api, { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body }))
+        .status,
+    ).toBe(403);
+    // fetch() will not send another Host (a browser after DNS rebinding does): a plain HTTP request does.
+    expect(await statusFor(api, { ...json, host: 'evil.example' }, body)).toBe(421);
+    expect(sandbox.clock.now().getTime() - before).toBeLessThan(60_000);
+    // Bad input gets a message, not a crash.
+    const bad = await fetch(api, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ user: author.id, businessDays: 'x' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/whole number/);
+    expect((await fetch(api, { method: 'POST', headers: json, body: '{not json' })).status).toBe(400);
   });
 });
