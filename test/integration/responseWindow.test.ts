@@ -141,6 +141,53 @@ describe('the response window', () => {
     await slack.stop();
   });
 
+  it('one handoff the sweep cannot change does not hold back the others; it is logged and tried again', async () => {
+    const h = await start();
+    const first = (
+      await sendHandoff(h, {
+        accountName: 'Alpha Freight',
+        crmOpportunity: 'OPP-1',
+        accountDomain: 'alpha.com',
+      })
+    ).handoff;
+    const second = (
+      await sendHandoff(h, {
+        accountName: 'Beta Freight',
+        crmOpportunity: 'OPP-2',
+        accountDomain: 'beta.com',
+      })
+    ).handoff;
+    const third = (
+      await sendHandoff(h, {
+        accountName: 'Gamma Freight',
+        crmOpportunity: 'OPP-3',
+        accountDomain: 'gamma.com',
+      })
+    ).handoff;
+    // The second one's update fails inside the sweep's page (as a corrupt row or a full disk would).
+    h.database.sqlite.exec(
+      `CREATE TRIGGER poison BEFORE UPDATE ON handoffs WHEN OLD.id = ${second.id} BEGIN SELECT RAISE(ABORT, 'poisoned'); END`,
+    );
+    h.clock.set(DUE);
+    expect(h.app.sweeper.sweep().expired).toBe(2);
+    const status = (id: number) =>
+      h?.database.sqlite.prepare('SELECT status FROM handoffs WHERE id = ?').pluck().get(id) as string;
+    expect([status(first.id), status(second.id), status(third.id)]).toEqual(['expired', 'sent', 'expired']);
+    expect(
+      h.logs.some((l) => l.msg === 'sweep could not handle a handoff' && l.handoffId === second.id),
+    ).toBe(true);
+    // Nothing of the failed one was half written: no expiry event, no expiry messages queued.
+    const expiredEvents = h.database.sqlite
+      .prepare("SELECT handoff_id FROM handoff_events WHERE type = 'expired' ORDER BY handoff_id")
+      .pluck()
+      .all();
+    expect(expiredEvents).toEqual([first.id, third.id]);
+
+    h.database.sqlite.exec('DROP TRIGGER poison');
+    expect(h.app.sweeper.sweep().expired).toBe(1);
+    expect(status(second.id)).toBe('expired');
+  });
+
   it('an overlapping sweep working from a stale read changes and sends nothing twice', async () => {
     const h = await start();
     await sendHandoff(h);
