@@ -422,6 +422,8 @@ function actionOf(el: HTMLElement, blocks: unknown[]): Json {
       return { ...base, selected_option: optionFor(definition, value) };
     case 'datepicker':
       return { ...base, selected_date: value || null };
+    case 'timepicker':
+      return { ...base, selected_time: value || null };
     case 'users_select':
       return { ...base, selected_user: value || null };
     case 'conversations_select':
