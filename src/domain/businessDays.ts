@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneFor } from './zones.js';
 
 export interface BusinessCalendar {
   /** IANA zone the days are counted in: the AE's own. */
@@ -25,7 +26,7 @@ export function isBusinessDay(day: DateTime, calendar: BusinessCalendar): boolea
  * otherwise the next business-day morning.
  */
 export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime {
-  const local = DateTime.fromJSDate(sentAt, { zone: calendar.timeZone });
+  const local = DateTime.fromJSDate(sentAt, { zone: zoneFor(calendar.timeZone) });
   const opens = atClock(local, calendar.dayStart);
   const closes = atClock(local, calendar.dayEnd);
   if (isBusinessDay(local, calendar) && local < closes) {
@@ -52,7 +53,7 @@ export function responseDueAt(sentAt: Date, businessDays: number, calendar: Busi
 
 /** Today's date (YYYY-MM-DD) in a zone. */
 export function isoDateIn(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? at.toISOString().slice(0, 10);
+  return DateTime.fromJSDate(at, { zone: zoneFor(timeZone) }).toISODate() ?? at.toISOString().slice(0, 10);
 }
 
 /**
@@ -61,8 +62,8 @@ export function isoDateIn(at: Date, timeZone: string): string {
  */
 export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCalendar): number {
   if (to.getTime() <= from.getTime()) return 0;
-  const start = DateTime.fromJSDate(from, { zone: calendar.timeZone });
-  const end = DateTime.fromJSDate(to, { zone: calendar.timeZone });
+  const start = DateTime.fromJSDate(from, { zone: zoneFor(calendar.timeZone) });
+  const end = DateTime.fromJSDate(to, { zone: zoneFor(calendar.timeZone) });
   let ms = 0;
   for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
     if (!isBusinessDay(day, calendar)) continue;

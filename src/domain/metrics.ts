@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { OUTCOMES, type Outcome } from './outcomes.js';
+import { zoneFor } from './zones.js';
 
 /**
  * The trust signals (DOMAIN.md) over a period, computed from the touch log. Definitions, in the README too:
@@ -212,7 +213,7 @@ const byVolume = (a: GroupStats, b: GroupStats) =>
 
 /** Monday 00:00 of the week holding `at`, in `timeZone`. */
 export function weekStartOf(at: Date, timeZone: string): DateTime {
-  return DateTime.fromJSDate(at, { zone: timeZone }).startOf('week');
+  return DateTime.fromJSDate(at, { zone: zoneFor(timeZone) }).startOf('week');
 }
 
 /**

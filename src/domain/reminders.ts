@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { type BusinessCalendar, isBusinessDay, windowStart } from './businessDays.js';
+import { zoneFor } from './zones.js';
 
 /** When to nudge the AE: a share of the window's business hours, or the morning of the last business day. */
 export type ReminderPoint = { kind: 'share'; percent: number } | { kind: 'lastMorning' };
@@ -70,7 +71,7 @@ export function reminderTimes(
   calendar: BusinessCalendar,
 ): Date[] {
   const start = windowStart(sentAt, calendar);
-  const due = DateTime.fromJSDate(dueAt, { zone: calendar.timeZone });
+  const due = DateTime.fromJSDate(dueAt, { zone: zoneFor(calendar.timeZone) });
   const dayMinutes = clockOf(start, calendar.dayEnd).diff(
     clockOf(start, calendar.dayStart),
     'minutes',

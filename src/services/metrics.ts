@@ -11,6 +11,7 @@ import {
   type WeekStats,
   weekStartOf,
 } from '../domain/metrics.js';
+import { zoneFor } from '../domain/zones.js';
 
 /** The periods RevOps can pick in the App Home: trailing days up to now. */
 export const PERIODS = {
@@ -69,7 +70,9 @@ export function createMetrics(deps: MetricsDeps) {
   }
 
   const periodStart = (key: PeriodKey, now: Date) =>
-    DateTime.fromJSDate(now, { zone: timeZone }).minus({ days: PERIODS[key].days }).toJSDate();
+    DateTime.fromJSDate(now, { zone: zoneFor(timeZone) })
+      .minus({ days: PERIODS[key].days })
+      .toJSDate();
   const trendStart = (to: Date) =>
     weekStartOf(new Date(to.getTime() - 1), timeZone)
       .minus({ weeks: deps.trendWeeks - 1 })
