@@ -364,3 +364,29 @@ export const firstAccepts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
 );
+
+/**
+ * The touch log as the metrics read it: one narrow row per metric event (sent, reassigned, accepted, declined,
+ * expired and the outcome steps), with the handoff's partner, author and score copied in, clustered by time
+ * (WITHOUT ROWID, hand-added in migration 0009, which drizzle-kit does not track). Kept by a trigger on
+ * handoff_events, so it is written in the same transaction as the event; the migration backfills it. A period's
+ * metrics are then one contiguous range read instead of a lookup of each event and a join to its 2 KB handoff.
+ * The partner, author and score of a handoff never change once it is sent; its classification can (a RevOps
+ * correction), so that one is still read from the handoff.
+ */
+export const metricFacts = sqliteTable(
+  'metric_facts',
+  {
+    at: timestamp('at').notNull(),
+    eventId: integer('event_id').notNull(),
+    type: text('type', { enum: HANDOFF_EVENT_TYPES }).notNull(),
+    handoffId: integer('handoff_id').notNull(),
+    aeUserId: text('ae_user_id').notNull(),
+    businessHours: real('business_hours'),
+    partnerKey: text('partner_key').notNull(),
+    partnerOrg: text('partner_org').notNull(),
+    authorUserId: text('author_user_id').notNull(),
+    score: integer('score'),
+  },
+  (t) => [primaryKey({ columns: [t.at, t.eventId] })],
+);

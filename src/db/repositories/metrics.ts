@@ -21,20 +21,26 @@ export type MetricEventRow = MetricEvent & { id: number };
 
 /** Whether an accept had an earlier accept of another handoff by the same AE (in a scope): see first_accepts. */
 const earlier = (scope: string, key: string) => `(
-  SELECT (f.first_handoff_id <> e.handoff_id AND f.first_event_id < e.id) OR coalesce(f.second_event_id < e.id, 0)
-  FROM first_accepts f WHERE f.ae_user_id = e.ae_user_id AND f.scope = '${scope}' AND f.scope_key = ${key})`;
+  SELECT (a.first_handoff_id <> f.handoff_id AND a.first_event_id < f.event_id) OR coalesce(a.second_event_id < f.event_id, 0)
+  FROM first_accepts a WHERE a.ae_user_id = f.ae_user_id AND a.scope = '${scope}' AND a.scope_key = ${key})`;
 
+const OUTCOME_TYPES = "('meeting_held', 'opportunity_created', 'won', 'lost')";
+
+/**
+ * One batch of a period's metric events, from metric_facts (a contiguous range of narrow rows in time order).
+ * Only outcome steps look up their handoff, for its current classification; only accepts look up first_accepts.
+ */
 const METRIC_EVENTS_SQL = `
-  SELECT e.id, e.type, e.at, e.handoff_id, e.ae_user_id, e.business_hours, h.partner_key, h.partner_org,
-    h.author_user_id, h.classification, h.score,
-    CASE WHEN e.type = 'accepted' THEN ${earlier('', "''")} END,
-    CASE WHEN e.type = 'accepted' THEN ${earlier('partner', 'h.partner_key')} END,
-    CASE WHEN e.type = 'accepted' THEN ${earlier('author', 'h.author_user_id')} END
-  FROM handoff_events e INDEXED BY handoff_events_at_idx
-  JOIN handoffs h ON h.id = e.handoff_id
-  WHERE e.at >= :afterAt AND e.at < :to AND e.type IN (${METRIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
-    AND NOT (e.at = :afterAt AND e.id <= :afterId)
-  ORDER BY e.at, e.id
+  SELECT f.event_id, f.type, f.at, f.handoff_id, f.ae_user_id, f.business_hours, f.partner_key, f.partner_org,
+    f.author_user_id,
+    CASE WHEN f.type IN ${OUTCOME_TYPES} THEN (SELECT h.classification FROM handoffs h WHERE h.id = f.handoff_id) END,
+    f.score,
+    CASE WHEN f.type = 'accepted' THEN ${earlier('', "''")} END,
+    CASE WHEN f.type = 'accepted' THEN ${earlier('partner', 'f.partner_key')} END,
+    CASE WHEN f.type = 'accepted' THEN ${earlier('author', 'f.author_user_id')} END
+  FROM metric_facts f
+  WHERE f.at >= :afterAt AND f.at < :to AND NOT (f.at = :afterAt AND f.event_id <= :afterId)
+  ORDER BY f.at, f.event_id
   LIMIT :limit`;
 
 type RawRow = [
