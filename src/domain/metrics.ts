@@ -101,7 +101,7 @@ export function percentile(values: readonly number[], p: number): number | null 
   );
 }
 
-function percentileOfSorted(sorted: readonly number[], p: number): number | null {
+function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = (p / 100) * (sorted.length - 1);
   const low = Math.floor(rank);
@@ -171,7 +171,9 @@ class Tally {
 
   stats(): Stats {
     const answered = this.accepted + this.declined + this.expired;
-    this.hours.sort((a, b) => a - b);
+    // A typed array sorts numerically in native code: a year of decisions (350,000 values) in a few milliseconds,
+    // where Array#sort with a comparator held the event loop for tens of them.
+    const hours = Float64Array.from(this.hours).sort();
     return {
       sent: this.sent,
       accepted: this.accepted,
@@ -181,8 +183,8 @@ class Tally {
       acceptanceRate: rate(this.accepted, answered),
       declineRate: rate(this.declined, answered),
       silenceRate: rate(this.expired, answered),
-      medianHours: percentileOfSorted(this.hours, 50),
-      p90Hours: percentileOfSorted(this.hours, 90),
+      medianHours: percentileOfSorted(hours, 50),
+      p90Hours: percentileOfSorted(hours, 90),
       acceptingAes: this.accepting.size,
       repeatAes: this.repeat.size,
       repeatRate: rate(this.repeat.size, this.accepting.size),
