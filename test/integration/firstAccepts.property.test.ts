@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { METRIC_EVENT_TYPES, metricEventBatches, metricEvents } from '../../src/db/repositories/metrics.js';
 import { createMetrics } from '../../src/services/metrics.js';
+import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
 
 /**
  * Repeat use (migration 0006): the earlierAccept* flags metricEvents reads from first_accepts, kept by a trigger on
@@ -66,35 +67,10 @@ const history: fc.Arbitrary<History> = fc.record({
 // ---------------------------------------------------------------------------------------------------------------
 // Database
 
-let dir: string;
-let runs = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'first-accepts-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh migrated SQLite file (handoff_events refuses DELETE, so no reuse), removed afterwards. */
-function withDatabase<T>(fn: (database: AppDatabase) => T): T {
-  runs += 1;
-  const path = join(dir, `run-${runs}.db`);
-  const database = openDatabase(path);
-  try {
-    return fn(database);
-  } finally {
-    database.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  }
-}
+const withDatabase = scratchDatabases('first-accepts-');
 
 /** The migration's last statement: the backfill of first_accepts from the touch log. */
-const BACKFILL_SQL = (() => {
-  const sql = readFileSync(join(MIGRATIONS_FOLDER, '0006_repeat_use_first_accepts.sql'), 'utf8');
-  const statements = sql.split('--> statement-breakpoint');
-  return (statements[statements.length - 1] ?? '').trim();
-})();
+const BACKFILL_SQL = lastStatementOf('0006_repeat_use_first_accepts.sql');
 
 /** Writes the handoffs and then the events, in order (ids ascending), straight into the tables. */
 function insertHistory(database: AppDatabase, h: Pick<History, 'handoffs' | 'events'>): number[] {

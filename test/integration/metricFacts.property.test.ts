@@ -1,9 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../src/db/client.js';
 import {
   METRIC_EVENT_TYPES,
   type MetricEventRow,
@@ -11,6 +8,7 @@ import {
   metricEvents,
 } from '../../src/db/repositories/metrics.js';
 import { HANDOFF_EVENT_TYPES, type HandoffEventType } from '../../src/db/schema.js';
+import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
 
 /**
  * Metric facts (migration 0009): metric_facts, kept by a trigger on handoff_events (or rebuilt by the migration's
@@ -146,35 +144,10 @@ const history: fc.Arbitrary<History> = fc.record({
 // ---------------------------------------------------------------------------------------------------------------
 // Database
 
-let dir: string;
-let runs = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'metric-facts-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh migrated SQLite file (handoff_events refuses DELETE, so no reuse), removed afterwards. */
-function withDatabase<T>(fn: (database: AppDatabase) => T): T {
-  runs += 1;
-  const path = join(dir, `run-${runs}.db`);
-  const database = openDatabase(path);
-  try {
-    return fn(database);
-  } finally {
-    database.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  }
-}
+const withDatabase = scratchDatabases('metric-facts-');
 
 /** The migration's last statement: the backfill of metric_facts from the touch log. */
-const BACKFILL_SQL = (() => {
-  const sql = readFileSync(join(MIGRATIONS_FOLDER, '0009_metric_facts.sql'), 'utf8');
-  const statements = sql.split('--> statement-breakpoint');
-  return (statements[statements.length - 1] ?? '').trim();
-})();
+const BACKFILL_SQL = lastStatementOf('0009_metric_facts.sql');
 
 interface Inserted {
   handoffIds: number[];

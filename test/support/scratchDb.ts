@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+
+/**
+ * Fresh migrated SQLite files for property tests, one per run (handoff_events refuses DELETE, so no reuse), in a
+ * directory made before the file's tests and removed after them. Call at the top level of a test file.
+ */
+export function scratchDatabases(prefix: string): <T>(fn: (database: AppDatabase) => T) => T {
+  let dir = '';
+  let runs = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return <T>(fn: (database: AppDatabase) => T): T => {
+    runs += 1;
+    const path = join(dir, `run-${runs}.db`);
+    const database = openDatabase(path);
+    try {
+      return fn(database);
+    } finally {
+      database.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    }
+  };
+}
+
+/** A migration's last statement: where a migration that adds a derived table backfills it. */
+export function lastStatementOf(migrationFile: string): string {
+  const sql = readFileSync(join(MIGRATIONS_FOLDER, migrationFile), 'utf8');
+  const statements = sql.split('--> statement-breakpoint');
+  return (statements[statements.length - 1] ?? '').trim();
+}
