@@ -328,6 +328,55 @@ const optionFor = (element: Json | undefined, value: string) => {
     : null;
 };
 
+/**
+ * What an element holds, in Slack's shape for its type (`value`, `selected_option`, `selected_user`, ...): the same
+ * fields in a view's `state.values` and in the `actions[0]` of a change. Undefined for elements that hold nothing.
+ */
+function heldValue(el: HTMLElement, type: string, definition: Json | undefined): Json | undefined {
+  const field = el as HTMLInputElement & HTMLSelectElement;
+  const text = field.value === '' ? null : field.value;
+  const selected = () =>
+    field instanceof HTMLSelectElement
+      ? [...field.selectedOptions].map((o) => o.value).filter((v) => v !== '')
+      : [];
+  const checked = () => [...el.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+  const option = (value: string | null | undefined) => (value ? optionFor(definition, value) : null);
+  switch (type) {
+    case 'plain_text_input':
+    case 'url_text_input':
+    case 'email_text_input':
+    case 'number_input':
+      return { value: text };
+    case 'datepicker':
+      return { selected_date: text };
+    case 'timepicker':
+      return { selected_time: text };
+    case 'static_select':
+    case 'overflow':
+      return { selected_option: option(text) };
+    case 'multi_static_select':
+      return { selected_options: selected().map((v) => optionFor(definition, v)) };
+    case 'users_select':
+      return { selected_user: text };
+    case 'multi_users_select':
+      return { selected_users: selected() };
+    case 'conversations_select':
+      return { selected_conversation: text };
+    case 'multi_conversations_select':
+      return { selected_conversations: selected() };
+    case 'channels_select':
+      return { selected_channel: text };
+    case 'multi_channels_select':
+      return { selected_channels: selected() };
+    case 'checkboxes':
+      return { selected_options: checked().map((v) => optionFor(definition, v)) };
+    case 'radio_buttons':
+      return { selected_option: option(checked()[0]) };
+    default:
+      return undefined;
+  }
+}
+
 /** The view's `state.values` from the form controls, in Slack's shape per element type. */
 function readState(root: HTMLElement, blocks: unknown[]): Record<string, Record<string, Json>> {
   const values: Record<string, Record<string, Json>> = {};
@@ -338,65 +387,8 @@ function readState(root: HTMLElement, blocks: unknown[]): Record<string, Record<
     const type = el.dataset.input ?? el.dataset.action ?? '';
     const blockId = el.dataset.blockId ?? '';
     const actionId = el.dataset.actionId ?? '';
-    const definition = findElement(blocks, blockId, actionId);
-    const field = el as HTMLInputElement & HTMLSelectElement;
-    const text = field.value === '' ? null : field.value;
-    const selected = () =>
-      field instanceof HTMLSelectElement
-        ? [...field.selectedOptions].map((o) => o.value).filter((v) => v !== '')
-        : [];
-    const checked = () => [...el.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-    let state: Json;
-    switch (type) {
-      case 'plain_text_input':
-      case 'url_text_input':
-      case 'email_text_input':
-      case 'number_input':
-        state = { type, value: text };
-        break;
-      case 'datepicker':
-        state = { type, selected_date: text };
-        break;
-      case 'timepicker':
-        state = { type, selected_time: text };
-        break;
-      case 'static_select':
-        state = { type, selected_option: text === null ? null : optionFor(definition, text) };
-        break;
-      case 'multi_static_select':
-        state = { type, selected_options: selected().map((v) => optionFor(definition, v)) };
-        break;
-      case 'users_select':
-        state = { type, selected_user: text };
-        break;
-      case 'multi_users_select':
-        state = { type, selected_users: selected() };
-        break;
-      case 'conversations_select':
-        state = { type, selected_conversation: text };
-        break;
-      case 'multi_conversations_select':
-        state = { type, selected_conversations: selected() };
-        break;
-      case 'channels_select':
-        state = { type, selected_channel: text };
-        break;
-      case 'multi_channels_select':
-        state = { type, selected_channels: selected() };
-        break;
-      case 'checkboxes':
-        state = { type, selected_options: checked().map((v) => optionFor(definition, v)) };
-        break;
-      case 'radio_buttons':
-        state = {
-          type,
-          selected_option: checked()[0] ? optionFor(definition, checked()[0] as string) : null,
-        };
-        break;
-      default:
-        continue;
-    }
-    values[blockId] = { ...(values[blockId] ?? {}), [actionId]: state };
+    const value = heldValue(el, type, findElement(blocks, blockId, actionId));
+    if (value) values[blockId] = { ...(values[blockId] ?? {}), [actionId]: { type, ...value } };
   }
   return values;
 }
@@ -407,32 +399,14 @@ function actionOf(el: HTMLElement, blocks: unknown[]): Json {
   const blockId = el.dataset.blockId;
   const actionId = el.dataset.actionId ?? '';
   const definition = findElement(blocks, blockId, actionId) ?? {};
-  const value = (el as HTMLInputElement).value;
   const base: Json = { type, action_id: actionId, block_id: blockId ?? '' };
-  switch (type) {
-    case 'button':
-      return {
-        ...base,
-        text: definition.text,
-        ...(definition.value !== undefined ? { value: definition.value } : {}),
-        ...(definition.style ? { style: definition.style } : {}),
-      };
-    case 'static_select':
-    case 'overflow':
-      return { ...base, selected_option: optionFor(definition, value) };
-    case 'datepicker':
-      return { ...base, selected_date: value || null };
-    case 'timepicker':
-      return { ...base, selected_time: value || null };
-    case 'users_select':
-      return { ...base, selected_user: value || null };
-    case 'conversations_select':
-      return { ...base, selected_conversation: value || null };
-    case 'channels_select':
-      return { ...base, selected_channel: value || null };
-    default:
-      return base;
-  }
+  if (type !== 'button') return { ...base, ...heldValue(el, type, definition) };
+  return {
+    ...base,
+    text: definition.text,
+    ...(definition.value !== undefined ? { value: definition.value } : {}),
+    ...(definition.style ? { style: definition.style } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
