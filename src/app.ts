@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { holidayCalendar } from './domain/holidays.js';
 import { registerHandlers } from './handlers/index.js';
+import { scheduleMetricsRefresh } from './jobs/metricsRefresh.js';
 import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
 import { scheduleWeeklyDigest } from './jobs/weeklyDigest.js';
 import { type Logger, slackLogger } from './logger.js';
@@ -185,6 +186,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
   });
   let sweepJob: ScheduledJob | undefined;
+  let metricsJob: ScheduledJob | undefined;
   let digestJob: ScheduledJob | undefined;
 
   // Internal channels for help requests and the digest: checked at start, turned off if shared with partners.
@@ -211,6 +213,8 @@ export function buildApp(deps: AppDeps): RunningApp {
     clock,
     timeZone: config.revopsReporting.timeZone,
     trendWeeks: config.revopsReporting.trendWeeks,
+    maxWaitMs: config.revopsReporting.maxWaitMs,
+    logger: logger.child({ component: 'metrics' }),
   });
   const seesMetrics = (userId: string) =>
     config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId);
@@ -227,6 +231,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     files,
     seesMetrics,
     trendWeeks: config.revopsReporting.trendWeeks,
+    timeZone: config.revopsReporting.timeZone,
     parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
   });
   const replies = createReplies({ db, clock, onOutboxWrite });
@@ -341,6 +346,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       const port = server ? (server.address() as AddressInfo).port : config.port;
       outbox.start();
       sweepJob = scheduleResponseWindowSweep(config.responseWindow.sweepSchedule, sweeper, logger);
+      metricsJob = scheduleMetricsRefresh(config.revopsReporting.refreshMinutes, metrics, logger);
       if (channels.digest) {
         digestJob = scheduleWeeklyDigest(
           config.revopsReporting.digestSchedule,
@@ -357,6 +363,7 @@ export function buildApp(deps: AppDeps): RunningApp {
       await app.stop();
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
       await sweepJob?.stop();
+      await metricsJob?.stop();
       await digestJob?.stop();
       await exports.idle();
       await outbox.stop();

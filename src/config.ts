@@ -127,6 +127,8 @@ const envSchema = z.object({
       'must be an IANA time zone such as Europe/Paris',
     ),
   METRICS_TREND_WEEKS: integer(12, 2, 52),
+  METRICS_MAX_WAIT_MS: integer(200, 0, 60_000),
+  METRICS_REFRESH_MINUTES: integer(5, 1, 1440),
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
   OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
@@ -182,6 +184,10 @@ export interface Config {
     timeZone: string;
     /** Weeks shown in the trend chart. */
     trendWeeks: number;
+    /** The App Home waits this long for figures; slower periods are shown from their last computation. */
+    maxWaitMs: number;
+    /** Such figures are recomputed in the background when older than this. */
+    refreshMinutes: number;
   };
   outbox: {
     pollIntervalMs: number;
@@ -267,6 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       digestSchedule: e.DIGEST_SCHEDULE,
       timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
       trendWeeks: e.METRICS_TREND_WEEKS,
+      maxWaitMs: e.METRICS_MAX_WAIT_MS,
+      refreshMinutes: e.METRICS_REFRESH_MINUTES,
     },
     outbox: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,

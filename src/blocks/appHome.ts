@@ -20,10 +20,13 @@ export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as cons
 
 export interface RevopsHome {
   period: PeriodKey;
-  metrics: ProgramMetrics;
+  /** Null while the period's first computation runs (the tab is published again when it is done). */
+  metrics: ProgramMetrics | null;
   /** The uploaded trend chart, or null when Slack could not take it now. */
   chart: { fileId: string; altText: string } | null;
   trendWeeks: number;
+  /** Set when the figures come from an earlier computation: its time, and whether a newer one is running. */
+  asOf?: { at: Date; timeZone: string; updating: boolean };
 }
 
 export interface HomeModel {
@@ -55,8 +58,11 @@ export function homePeriodFrom(privateMetadata: string | undefined): PeriodKey |
 
 function revopsBlocks(r: RevopsHome): KnownBlock[] {
   const option = (key: PeriodKey): PlainTextOption => ({ text: pt(PERIODS[key].label), value: key });
+  const asOf = r.asOf
+    ? `\n_Figures as of ${slackDate(r.asOf.at, r.asOf.timeZone)}${r.asOf.updating ? ': newer ones are on their way, this tab updates by itself._' : '._'}`
+    : '';
   const blocks: KnownBlock[] = [
-    section('*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.'),
+    section(`*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.${asOf}`),
     {
       type: 'actions',
       block_id: 'home_revops',
@@ -75,8 +81,16 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
         },
       ],
     },
-    headline(r.metrics.overall),
   ];
+  if (!r.metrics) {
+    blocks.push(
+      section(
+        `:hourglass_flowing_sand: Computing the figures for the ${PERIODS[r.period].label.toLowerCase()}: this tab updates by itself when they are ready.`,
+      ),
+    );
+    return blocks;
+  }
+  blocks.push(headline(r.metrics.overall));
   blocks.push(
     r.chart ? chartImage(r.chart.fileId, r.chart.altText, `The last ${r.trendWeeks} weeks`) : chartMissing(),
   );

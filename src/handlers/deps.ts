@@ -1,8 +1,8 @@
-import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
+import type { HomeTab } from '../services/home.js';
 import type { PeriodKey } from '../services/metrics.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
@@ -21,8 +21,8 @@ export interface HandlerDeps {
   ownerActions: OwnerActions;
   outcomes: Outcomes;
   replies: Replies;
-  /** The App Home view for a user, as of now (RevOps: metrics over `period`). */
-  home: (userId: string, period?: PeriodKey) => Promise<HomeView>;
+  /** The App Home for a user, as of now (RevOps: metrics over `period`, maybe still being computed). */
+  home: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
   helpRequests: HelpRequests;
   exports: Exports;
   parked: Parked;

@@ -20,16 +20,32 @@ export interface HomeDeps {
   /** RevOps and admins (by user id: the App Home is only opened by members of the installing workspace). */
   seesMetrics: (userId: string) => boolean;
   trendWeeks: number;
+  /** The metrics' zone: the time of figures shown from an earlier computation. */
+  timeZone: string;
   /** Admins see how many messages are parked. */
   parkedFor: (userId: string) => number | undefined;
+}
+
+/** A person's App Home, and, when it shows metrics still being computed, when to publish it again. */
+export interface HomeTab {
+  view: HomeView;
+  /** Settles when newer figures are ready: publish the tab again then (never rejects). */
+  refreshing?: Promise<void>;
 }
 
 /** What a person's App Home shows, by role. */
 export function createHome(deps: HomeDeps) {
   const { db } = deps;
 
-  async function revopsSection(period: PeriodKey): Promise<RevopsHome> {
-    const { metrics, weeks } = await deps.metrics.overview(period);
+  async function revopsSection(
+    period: PeriodKey,
+  ): Promise<{ revops: RevopsHome; refreshing?: Promise<void> }> {
+    const overview = await deps.metrics.overview(period);
+    const base = { period, trendWeeks: deps.trendWeeks };
+    if (overview.kind === 'computing') {
+      return { revops: { ...base, metrics: null, chart: null }, refreshing: overview.refreshing };
+    }
+    const { metrics, weeks, refreshing } = overview;
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
@@ -38,10 +54,18 @@ export function createHome(deps: HomeDeps) {
       title: 'Co-sell handoffs per week',
       altText,
     });
-    return { period, metrics, chart: fileId ? { fileId, altText } : null, trendWeeks: deps.trendWeeks };
+    const revops: RevopsHome = {
+      ...base,
+      metrics,
+      chart: fileId ? { fileId, altText } : null,
+      ...(overview.fromSnapshot
+        ? { asOf: { at: overview.asOf, timeZone: deps.timeZone, updating: refreshing !== undefined } }
+        : {}),
+    };
+    return { revops, ...(refreshing ? { refreshing } : {}) };
   }
 
-  async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeView> {
+  async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeTab> {
     const sent = findSentBy(db, userId, HOME_LIMITS.sent + 1);
     const declined = sent.filter((h) => h.status === 'declined').map((h) => h.id);
     const reasons = new Map<number, DeclineReason>();
@@ -50,17 +74,19 @@ export function createHome(deps: HomeDeps) {
         if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
       }
     }
-    return appHomeView(
+    const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
+    const view = appHomeView(
       {
         awaiting: findAwaitingAe(db, userId, HOME_LIMITS.awaiting),
         deals: findDealsInProgress(db, userId, HOME_LIMITS.deals),
         sent,
         owned: findOwnedNeedingAttention(db, userId, HOME_LIMITS.owned + 1),
-        ...(deps.seesMetrics(userId) ? { revops: await revopsSection(period) } : {}),
+        ...(metrics ? { revops: metrics.revops } : {}),
         parked: deps.parkedFor(userId),
       },
       reasons,
     );
+    return { view, ...(metrics?.refreshing ? { refreshing: metrics.refreshing } : {}) };
   }
 
   return { viewFor };

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -12,6 +12,7 @@ import {
   weekStartOf,
 } from '../domain/metrics.js';
 import { zoneFor } from '../domain/zones.js';
+import type { Logger } from '../logger.js';
 
 /** The periods RevOps can pick in the App Home: trailing days up to now. */
 export const PERIODS = {
@@ -32,6 +33,43 @@ export interface MetricsDeps {
   /** Weeks start on Monday in this zone. */
   timeZone: string;
   trendWeeks: number;
+  /**
+   * The App Home waits at most this long for a period's figures (METRICS_MAX_WAIT_MS). A period whose last
+   * computation took longer is shown from that computation, with its time, while a new one runs in the background.
+   * Unset: always compute (the digest, tests of the figures).
+   */
+  maxWaitMs?: number;
+  /** Figures shown from an earlier computation are refreshed when they are older than this (1 minute). */
+  refreshAfterMs?: number;
+  /** Background computations that fail are logged here. */
+  logger?: Logger;
+}
+
+/** A period's figures for the App Home, and how current they are. */
+export type Overview =
+  | {
+      kind: 'figures';
+      metrics: ProgramMetrics;
+      weeks: WeekStats[];
+      /** When the figures were computed: earlier than now when shown from the last computation. */
+      asOf: Date;
+      /** True when they come from an earlier computation (the period takes longer than maxWaitMs to compute). */
+      fromSnapshot: boolean;
+      /** A newer computation is running: it settles when it is done (it never rejects). */
+      refreshing?: Promise<void>;
+    }
+  | {
+      /** The first computation of the period is taking longer than maxWaitMs: it settles when it is done. */
+      kind: 'computing';
+      refreshing: Promise<void>;
+    };
+
+interface Snapshot {
+  metrics: ProgramMetrics;
+  weeks: WeekStats[];
+  asOf: Date;
+  /** How long the computation took (wall time, other requests running in between). */
+  tookMs: number;
 }
 
 /**
@@ -90,10 +128,10 @@ export function createMetrics(deps: MetricsDeps) {
     return weeks.weeks(from, to);
   }
 
-  /** A period's metrics and the trend up to now, in one read of the events the two share (the App Home). */
-  async function overview(
+  /** A period's metrics and the trend up to `now`, in one read of the events the two share. */
+  async function compute(
     key: PeriodKey,
-    now = clock.now(),
+    now: Date,
   ): Promise<{ metrics: ProgramMetrics; weeks: WeekStats[] }> {
     const from = periodStart(key, now);
     const weeksFrom = trendStart(now);
@@ -106,12 +144,99 @@ export function createMetrics(deps: MetricsDeps) {
     return { metrics: finish(fold, from, now), weeks: weekFold.weeks(weeksFrom, now) };
   }
 
+  // The App Home's figures, per period: the last computation, and the one running (one at a time per period).
+  const snapshots = new Map<PeriodKey, Snapshot>();
+  const running = new Map<PeriodKey, Promise<Snapshot>>();
+  /** When someone last asked for each period: nobody looking for a day, no more background refreshes. */
+  const askedAt = new Map<PeriodKey, number>();
+  const refreshAfterMs = deps.refreshAfterMs ?? 60_000;
+
+  function computeSnapshot(key: PeriodKey): Promise<Snapshot> {
+    const already = running.get(key);
+    if (already) return already;
+    const started = performance.now();
+    const asOf = clock.now();
+    const computing = compute(key, asOf)
+      .then(({ metrics, weeks }) => {
+        const snapshot = { metrics, weeks, asOf, tookMs: performance.now() - started };
+        snapshots.set(key, snapshot);
+        return snapshot;
+      })
+      .finally(() => running.delete(key));
+    running.set(key, computing);
+    return computing;
+  }
+
+  /** Settles when the computation is done; a failure is logged (the last figures stay). */
+  const settled = (computing: Promise<Snapshot>): Promise<void> =>
+    computing.then(
+      () => undefined,
+      (error: unknown) => deps.logger?.error({ err: error }, 'metrics computation failed'),
+    );
+
+  const figures = (s: Snapshot, fromSnapshot: boolean, refreshing?: Promise<void>): Overview => ({
+    kind: 'figures',
+    metrics: s.metrics,
+    weeks: s.weeks,
+    asOf: s.asOf,
+    fromSnapshot,
+    ...(refreshing ? { refreshing } : {}),
+  });
+
+  /**
+   * The App Home's figures for a period, within maxWaitMs: computed now when that is quick enough (a small
+   * workspace, always), otherwise the last computation with its time while a newer one runs in the background.
+   */
+  async function overview(key: PeriodKey): Promise<Overview> {
+    const maxWaitMs = deps.maxWaitMs;
+    askedAt.set(key, clock.now().getTime());
+    if (maxWaitMs === undefined) {
+      const asOf = clock.now();
+      return { kind: 'figures', ...(await compute(key, asOf)), asOf, fromSnapshot: false };
+    }
+    const last = snapshots.get(key);
+    if (last && last.tookMs > maxWaitMs) {
+      const old = clock.now().getTime() - last.asOf.getTime() >= refreshAfterMs;
+      const current = running.get(key);
+      const refreshing = current ?? (old ? computeSnapshot(key) : undefined);
+      return figures(last, true, refreshing && settled(refreshing));
+    }
+    const computing = computeSnapshot(key);
+    const stopWaiting = new AbortController();
+    const waited = await Promise.race([
+      computing,
+      sleep(maxWaitMs, undefined, { signal: stopWaiting.signal }).catch(() => undefined),
+    ]).finally(() => stopWaiting.abort());
+    if (waited) return figures(waited, false);
+    // Slower than it used to be: the last figures if there are any, or say they are on their way.
+    return last
+      ? figures(last, true, settled(computing))
+      : { kind: 'computing', refreshing: settled(computing) };
+  }
+
+  /**
+   * Keeps slow periods' figures current without anyone waiting (called every minute): recomputes, one after the
+   * other, each slow period someone asked for in the last day whose figures are older than `everyMs`.
+   */
+  async function refreshSnapshots(everyMs: number): Promise<number> {
+    let refreshed = 0;
+    for (const [key, snapshot] of snapshots) {
+      const now = clock.now().getTime();
+      if (snapshot.tookMs <= (deps.maxWaitMs ?? Number.POSITIVE_INFINITY)) continue;
+      if (now - snapshot.asOf.getTime() < everyMs) continue;
+      if (now - (askedAt.get(key) ?? 0) > 24 * 3_600_000) continue;
+      await computeSnapshot(key);
+      refreshed += 1;
+    }
+    return refreshed;
+  }
+
   /** Open handoffs due within a day, unanswered expiries and stalled deals. */
   function atRisk(now = clock.now(), limit = 10): AtRisk {
     return findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit);
   }
 
-  return { program, forPeriod, trend, overview, atRisk };
+  return { program, forPeriod, trend, compute, overview, refreshSnapshots, atRisk };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

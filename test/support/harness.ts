@@ -63,6 +63,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     OUTBOX_CHANNEL_INTERVAL_MS: '200',
     // Production waits 30 s before looking for a post whose answer was lost; tests that need that wait set it.
     OUTBOX_UNCERTAIN_WAIT_MS: '1000',
+    // Figures are computed when asked unless that takes this long (production: 200 ms): a test machine under load
+    // must not turn a small workspace's App Home into "as of" figures. Tests of the snapshots set it.
+    METRICS_MAX_WAIT_MS: '10000',
     ...opts.env,
   });
   const logs: Record<string, unknown>[] = [];

@@ -5,6 +5,7 @@ import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import { isPeriodKey, PERIODS, type PeriodKey } from '../../services/metrics.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { publishHome } from '../homeTab.js';
 
 /** After a click in the App Home, show the new state there at once (Slack does not refresh it by itself). */
 export async function refreshHomeIfThere(
@@ -15,8 +16,12 @@ export async function refreshHomeIfThere(
 ): Promise<void> {
   if (body.view?.type !== 'home') return;
   try {
-    const view = await deps.home(body.user.id, period ?? homePeriodFrom(body.view.private_metadata));
-    await client.views.publish({ user_id: body.user.id, view });
+    await publishHome(
+      deps,
+      { client, logger },
+      body.user.id,
+      period ?? homePeriodFrom(body.view.private_metadata),
+    );
   } catch (error) {
     logger.warn(`views.publish after an App Home action failed: ${String(error)}`);
   }

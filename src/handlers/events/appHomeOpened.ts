@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { homePeriodFrom } from '../../blocks/appHome.js';
 import type { HandlerDeps } from '../deps.js';
+import { publishHome } from '../homeTab.js';
 
 /** Publishes the person's App Home when they open it. A retried event just publishes the same view again. */
 export function appHomeOpened(deps: HandlerDeps) {
@@ -12,7 +13,7 @@ export function appHomeOpened(deps: HandlerDeps) {
     if (event.tab !== 'home') return;
     try {
       const period = homePeriodFrom(event.view?.private_metadata);
-      await client.views.publish({ user_id: event.user, view: await deps.home(event.user, period) });
+      await publishHome(deps, { client, logger }, event.user, period);
     } catch (error) {
       logger.warn(`views.publish for the App Home failed: ${String(error)}`);
     }

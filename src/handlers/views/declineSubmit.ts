@@ -4,6 +4,7 @@ import { ACTION_ID, DECLINE_BLOCK_ID } from '../../blocks/ids.js';
 import { DECLINE_NOTE_MAX, isDeclineReason } from '../../domain/decline.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { publishHome } from '../homeTab.js';
 
 function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean } {
   try {
@@ -55,10 +56,9 @@ export function declineSubmit(deps: HandlerDeps) {
     await ack();
     if (metadata.fromHome) {
       // Declined from the App Home: show it there at once, without the buttons.
-      await deps
-        .home(body.user.id)
-        .then((home) => client.views.publish({ user_id: body.user.id, view: home }))
-        .catch((error: unknown) => logger.warn(`views.publish after a decline failed: ${String(error)}`));
+      await publishHome(deps, { client, logger }, body.user.id).catch((error: unknown) =>
+        logger.warn(`views.publish after a decline failed: ${String(error)}`),
+      );
     }
   };
 }
