@@ -11,7 +11,7 @@ import { registerHandlers } from './handlers/index.js';
 import { scheduleMetricsRefresh } from './jobs/metricsRefresh.js';
 import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseWindowSweep.js';
 import { scheduleWeeklyDigest } from './jobs/weeklyDigest.js';
-import { type Logger, slackLogger } from './logger.js';
+import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
@@ -98,6 +98,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     // auth.test runs in start() (initSlackAuth), where a failure is retried or reported, not cached forever.
     deferInitialization: true,
     logger: slackLogger(logger, 'bolt'),
+    logLevel: boltLogLevel(config.logLevel),
     // Calls made while the user waits (users.info and conversations.info before the 3-second ack, views.open
     // with a single-use trigger) get one try of at most 1.5 s: a retry could reuse a spent trigger or miss the ack.
     clientOptions: {

@@ -26,6 +26,17 @@ const toPino: Record<LogLevel, string> = {
   [LogLevel.ERROR]: 'error',
 };
 
+/**
+ * The level Bolt should log at, for our level: given a logger and no level, Bolt sets it to INFO, which dropped every
+ * debug line of the handlers (they log through Bolt's logger) even with LOG_LEVEL=debug.
+ */
+export function boltLogLevel(level: string): LogLevel {
+  if (level === 'trace' || level === 'debug') return LogLevel.DEBUG;
+  if (level === 'warn') return LogLevel.WARN;
+  if (level === 'error' || level === 'fatal' || level === 'silent') return LogLevel.ERROR;
+  return LogLevel.INFO;
+}
+
 /** Adapts our structured logger to the Logger interface Bolt and the Web API client expect. */
 export function slackLogger(logger: Logger, name = 'slack'): SlackLogger {
   let child = logger.child({ component: name });

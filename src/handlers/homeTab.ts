@@ -1,11 +1,16 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { HomeTab } from '../services/home.js';
 import type { PeriodKey } from '../services/metrics.js';
 import type { HandlerDeps } from './deps.js';
 
+/** Publishes after newer figures, at most this many times: each promises the next only if yet newer ones are due. */
+const MAX_REPUBLISHES = 3;
+
 /**
- * Publishes a person's App Home. When its metrics are being computed in the background, it is published again once
- * they are ready, with the hash of the first publish: if the person changed the tab in the meantime (another
- * period, a click), Slack refuses the stale one (`hash_conflict`) and the newer tab stays.
+ * Publishes a person's App Home. When newer metrics are due, they are computed in the background once the tab is
+ * shown, and the tab is published again when they are ready (again, if that tab still promises newer figures),
+ * with the hash of the publish before: if the person changed the tab in the meantime (another period, a click),
+ * Slack refuses the stale one (`hash_conflict`) and the newer tab stays.
  */
 export async function publishHome(
   deps: HandlerDeps,
@@ -15,16 +20,22 @@ export async function publishHome(
 ): Promise<void> {
   const tab = await deps.home(userId, period);
   const published = await client.views.publish({ user_id: userId, view: tab.view });
-  if (!tab.refreshing) return;
-  const hash = published.view?.hash;
-  void tab.refreshing
-    .then(async () => {
-      const next = await deps.home(userId, period);
-      await client.views.publish({ user_id: userId, view: next.view, ...(hash ? { hash } : {}) });
-    })
-    .catch((error: unknown) => {
-      const code = (error as { data?: { error?: string } }).data?.error;
-      if (code === 'hash_conflict') logger.debug('App Home changed before its newer metrics were ready');
-      else logger.warn(`views.publish with newer metrics failed: ${String(error)}`);
+  if (!tab.refresh) return;
+  void republish(tab, published.view?.hash, MAX_REPUBLISHES).catch((error: unknown) => {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'hash_conflict') logger.debug('App Home changed before its newer metrics were ready');
+    else logger.warn(`views.publish with newer metrics failed: ${String(error)}`);
+  });
+
+  async function republish(shown: HomeTab, hash: string | undefined, left: number): Promise<void> {
+    await shown.refresh?.();
+    const next = await deps.home(userId, period);
+    // The last one allowed is published as it is: its "newer figures" line is then only a hint to reopen.
+    const result = await client.views.publish({
+      user_id: userId,
+      view: next.view,
+      ...(hash ? { hash } : {}),
     });
+    if (next.refresh && left > 1) await republish(next, result.view?.hash, left - 1);
+  }
 }

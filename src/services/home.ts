@@ -10,6 +10,7 @@ import {
 } from '../db/repositories/handoffs.js';
 import { decisions } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
+import type { WeekStats } from '../domain/metrics.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
 
@@ -29,23 +30,23 @@ export interface HomeDeps {
 /** A person's App Home, and, when it shows metrics still being computed, when to publish it again. */
 export interface HomeTab {
   view: HomeView;
-  /** Settles when newer figures are ready: publish the tab again then (never rejects). */
-  refreshing?: Promise<void>;
+  /** Set when newer figures are due: call it once this tab is shown; publish again when it settles (never rejects). */
+  refresh?: () => Promise<void>;
 }
 
 /** What a person's App Home shows, by role. */
 export function createHome(deps: HomeDeps) {
   const { db } = deps;
 
-  async function revopsSection(
-    period: PeriodKey,
-  ): Promise<{ revops: RevopsHome; refreshing?: Promise<void> }> {
-    const overview = await deps.metrics.overview(period);
-    const base = { period, trendWeeks: deps.trendWeeks };
-    if (overview.kind === 'computing') {
-      return { revops: { ...base, metrics: null, chart: null }, refreshing: overview.refreshing };
-    }
-    const { metrics, weeks, refreshing } = overview;
+  /**
+   * Trend charts by the weeks they draw (one object per computation): a tab shown again from the same figures
+   * neither renders (about 40 ms of CPU) nor looks up its chart again.
+   */
+  const charts = new WeakMap<WeekStats[], { fileId: string; altText: string }>();
+
+  async function chartFor(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
+    const known = charts.get(weeks);
+    if (known) return known;
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChart, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
@@ -54,15 +55,29 @@ export function createHome(deps: HomeDeps) {
       title: 'Co-sell handoffs per week',
       altText,
     });
+    if (!fileId) return null;
+    charts.set(weeks, { fileId, altText });
+    return { fileId, altText };
+  }
+
+  async function revopsSection(
+    period: PeriodKey,
+  ): Promise<{ revops: RevopsHome; refresh?: () => Promise<void> }> {
+    const overview = await deps.metrics.overview(period);
+    const base = { period, trendWeeks: deps.trendWeeks };
+    if (overview.kind === 'computing') {
+      return { revops: { ...base, metrics: null, chart: null }, refresh: overview.refresh };
+    }
+    const { metrics, weeks, refresh } = overview;
     const revops: RevopsHome = {
       ...base,
       metrics,
-      chart: fileId ? { fileId, altText } : null,
+      chart: await chartFor(weeks),
       ...(overview.fromSnapshot
-        ? { asOf: { at: overview.asOf, timeZone: deps.timeZone, updating: refreshing !== undefined } }
+        ? { asOf: { at: overview.asOf, timeZone: deps.timeZone, updating: refresh !== undefined } }
         : {}),
     };
-    return { revops, ...(refreshing ? { refreshing } : {}) };
+    return { revops, ...(refresh ? { refresh } : {}) };
   }
 
   async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeTab> {
@@ -86,7 +101,7 @@ export function createHome(deps: HomeDeps) {
       },
       reasons,
     );
-    return { view, ...(metrics?.refreshing ? { refreshing: metrics.refreshing } : {}) };
+    return { view, ...(metrics?.refresh ? { refresh: metrics.refresh } : {}) };
   }
 
   return { viewFor };

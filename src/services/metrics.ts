@@ -55,13 +55,16 @@ export type Overview =
       asOf: Date;
       /** True when they come from an earlier computation (the period takes longer than maxWaitMs to compute). */
       fromSnapshot: boolean;
-      /** A newer computation is running: it settles when it is done (it never rejects). */
-      refreshing?: Promise<void>;
+      /**
+       * Set when newer figures are due: starts their computation (or joins the one running) and settles when it
+       * is done (it never rejects). Call it once these figures are shown, so it does not slow showing them.
+       */
+      refresh?: () => Promise<void>;
     }
   | {
-      /** The first computation of the period is taking longer than maxWaitMs: it settles when it is done. */
+      /** The first computation of the period is taking longer than maxWaitMs: settles when it is done. */
       kind: 'computing';
-      refreshing: Promise<void>;
+      refresh: () => Promise<void>;
     };
 
 interface Snapshot {
@@ -174,13 +177,13 @@ export function createMetrics(deps: MetricsDeps) {
       (error: unknown) => deps.logger?.error({ err: error }, 'metrics computation failed'),
     );
 
-  const figures = (s: Snapshot, fromSnapshot: boolean, refreshing?: Promise<void>): Overview => ({
+  const figures = (s: Snapshot, fromSnapshot: boolean, refresh?: () => Promise<void>): Overview => ({
     kind: 'figures',
     metrics: s.metrics,
     weeks: s.weeks,
     asOf: s.asOf,
     fromSnapshot,
-    ...(refreshing ? { refreshing } : {}),
+    ...(refresh ? { refresh } : {}),
   });
 
   /**
@@ -196,10 +199,8 @@ export function createMetrics(deps: MetricsDeps) {
     }
     const last = snapshots.get(key);
     if (last && last.tookMs > maxWaitMs) {
-      const old = clock.now().getTime() - last.asOf.getTime() >= refreshAfterMs;
-      const current = running.get(key);
-      const refreshing = current ?? (old ? computeSnapshot(key) : undefined);
-      return figures(last, true, refreshing && settled(refreshing));
+      const due = running.has(key) || clock.now().getTime() - last.asOf.getTime() >= refreshAfterMs;
+      return figures(last, true, due ? () => settled(computeSnapshot(key)) : undefined);
     }
     const computing = computeSnapshot(key);
     const stopWaiting = new AbortController();
@@ -209,9 +210,8 @@ export function createMetrics(deps: MetricsDeps) {
     ]).finally(() => stopWaiting.abort());
     if (waited) return figures(waited, false);
     // Slower than it used to be: the last figures if there are any, or say they are on their way.
-    return last
-      ? figures(last, true, settled(computing))
-      : { kind: 'computing', refreshing: settled(computing) };
+    const joined = () => settled(computing);
+    return last ? figures(last, true, joined) : { kind: 'computing', refresh: joined };
   }
 
   /**

@@ -41,7 +41,10 @@ describe('npm run bench', () => {
     ]) {
       expect(measures).toContain(expected);
     }
-    expect(measures.filter((m) => m.startsWith('scale: metrics:'))).toHaveLength(6);
+    // Per period: the RevOps App Home as served, and the computation behind it; then the digest's trend and at-risk.
+    expect(measures.filter((m) => m.startsWith('scale: App Home: RevOps,'))).toHaveLength(4);
+    expect(measures.filter((m) => m.startsWith('scale: metrics computation,'))).toHaveLength(5);
+    expect(measures).toContain('scale: metrics: handoffs at risk');
     // Every target is judged one way or the other, and every figure is a number.
     for (const row of report.rows.filter((r) => r.target)) expect(typeof row.ok).toBe('boolean');
     for (const row of report.rows) expect(row.value).toMatch(/\d/);

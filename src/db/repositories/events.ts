@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { preparedFor, stored } from '../prepared.js';
 import {
   type HandoffEventRow,
   type HandoffEventType,
@@ -22,42 +23,63 @@ export interface EventInput {
   detail?: Record<string, unknown> | null;
 }
 
-/** Appends one event to the touch log. Call inside the transaction that makes the change. */
-export function logEvent(exec: Executor, input: EventInput): void {
+const insertEventQuery = preparedFor((exec) =>
   exec
     .insert(handoffEvents)
     .values({
-      handoffId: input.after.id,
-      type: input.type,
-      fromStatus: input.before?.status ?? null,
-      toStatus: input.after.status,
-      actorUserId: input.actor?.userId ?? null,
-      actorTeamId: input.actor?.teamId ?? null,
-      aeUserId: input.after.aeUserId,
-      assignment: input.after.assignment,
-      cycle: input.after.cycle,
-      at: input.at,
-      businessHours: input.businessHours ?? null,
-      detail: input.detail ?? null,
+      handoffId: sql.placeholder('handoffId'),
+      type: sql.placeholder('type'),
+      fromStatus: sql.placeholder('fromStatus'),
+      toStatus: sql.placeholder('toStatus'),
+      actorUserId: sql.placeholder('actorUserId'),
+      actorTeamId: sql.placeholder('actorTeamId'),
+      aeUserId: sql.placeholder('aeUserId'),
+      assignment: sql.placeholder('assignment'),
+      cycle: sql.placeholder('cycle'),
+      at: sql.placeholder('at'),
+      businessHours: sql.placeholder('businessHours'),
+      detail: stored('detail'),
     })
-    .run();
+    .prepare(),
+);
+
+/** Appends one event to the touch log. Call inside the transaction that makes the change. */
+export function logEvent(exec: Executor, input: EventInput): void {
+  insertEventQuery(exec).run({
+    handoffId: input.after.id,
+    type: input.type,
+    fromStatus: input.before?.status ?? null,
+    toStatus: input.after.status,
+    actorUserId: input.actor?.userId ?? null,
+    actorTeamId: input.actor?.teamId ?? null,
+    aeUserId: input.after.aeUserId,
+    assignment: input.after.assignment,
+    cycle: input.after.cycle,
+    at: input.at,
+    businessHours: input.businessHours ?? null,
+    detail: input.detail ? JSON.stringify(input.detail) : null,
+  });
 }
 
 /** When the current request to an AE began: the send, or the reassignment that made this assignment. */
-export function assignmentStartedAt(exec: Executor, handoffId: number, assignment: number): Date | undefined {
-  return exec
+const assignmentStartQuery = preparedFor((exec) =>
+  exec
     .select({ at: handoffEvents.at })
     .from(handoffEvents)
     .where(
       and(
-        eq(handoffEvents.handoffId, handoffId),
-        eq(handoffEvents.assignment, assignment),
+        eq(handoffEvents.handoffId, sql.placeholder('handoffId')),
+        eq(handoffEvents.assignment, sql.placeholder('assignment')),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
       ),
     )
     .orderBy(desc(handoffEvents.id))
     .limit(1)
-    .get()?.at;
+    .prepare(),
+);
+
+export function assignmentStartedAt(exec: Executor, handoffId: number, assignment: number): Date | undefined {
+  return assignmentStartQuery(exec).get({ handoffId, assignment })?.at;
 }
 
 /** A handoff's history, oldest first. */

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import type { Decision } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
+import { preparedFor, setTo, stored } from '../prepared.js';
 import {
   type DecisionRow,
   decisions,
@@ -24,8 +25,16 @@ export function insertHandoff(exec: Executor, row: NewHandoffRow): { handoff: Ha
   return { handoff: existing, created: false };
 }
 
+const findHandoffQuery = preparedFor((exec) =>
+  exec
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function findHandoff(exec: Executor, id: number): HandoffRow | undefined {
-  return exec.select().from(handoffs).where(eq(handoffs.id, id)).get();
+  return findHandoffQuery(exec).get({ id });
 }
 
 /** The decision on the handoff's given assignment (each AE it was sent to decides at most once). */
@@ -59,40 +68,71 @@ export interface RecordedDecision {
  * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff and the decision, or
  * undefined if it lost.
  */
-export function recordDecision(exec: Executor, input: DecisionInput): RecordedDecision | undefined {
-  const accepted = input.decision === 'accepted';
-  const updated = exec
-    .update(handoffs)
-    // A decision ends the window: the cycle moves on, so a modal opened before it (a stale Reassign) is refused.
-    .set({
-      status: input.decision,
-      decidedAt: input.at,
-      nextReminderAt: null,
-      cycle: sql`${handoffs.cycle} + 1`,
-      updatedAt: input.at,
-      // An accept is the deal's first activity: one statement rather than a second update of the same row.
-      ...(accepted
-        ? { lastActivityAt: input.at, nextStallNudgeAt: input.nextStallNudgeAt ?? null, stallNudgedAt: null }
-        : {}),
-    })
-    .where(and(eq(handoffs.id, input.handoffId), eq(handoffs.status, 'sent')))
-    .returning()
-    .get();
-  if (!updated) return undefined;
-  const decision = exec
+/** The decision's update of the handoff, in two shapes: an accept also starts the deal's activity clock. */
+const decideQuery = (accepted: boolean) =>
+  preparedFor((exec) =>
+    exec
+      .update(handoffs)
+      // A decision ends the window: the cycle moves on, so a modal opened before it (a stale Reassign) is refused.
+      .set({
+        status: setTo<Decision>('status'),
+        decidedAt: setTo<Date>('at'),
+        nextReminderAt: null,
+        cycle: sql`${handoffs.cycle} + 1`,
+        updatedAt: setTo<Date>('at'),
+        // An accept is the deal's first activity: one statement rather than a second update of the same row.
+        ...(accepted
+          ? {
+              lastActivityAt: setTo<Date>('at'),
+              nextStallNudgeAt: stored('nextStallNudgeAt'),
+              stallNudgedAt: null,
+            }
+          : {}),
+      })
+      .where(and(eq(handoffs.id, sql.placeholder('id')), eq(handoffs.status, 'sent')))
+      .returning()
+      .prepare(),
+  );
+const acceptQuery = decideQuery(true);
+const declineQuery = decideQuery(false);
+
+const insertDecisionQuery = preparedFor((exec) =>
+  exec
     .insert(decisions)
     .values({
-      handoffId: input.handoffId,
-      assignment: updated.assignment,
-      decision: input.decision,
-      reasonCode: input.reasonCode,
-      note: input.note,
-      decidedByUserId: input.actor.userId,
-      decidedByTeamId: input.actor.teamId,
-      decidedAt: input.at,
+      handoffId: sql.placeholder('handoffId'),
+      assignment: sql.placeholder('assignment'),
+      decision: sql.placeholder('decision'),
+      reasonCode: sql.placeholder('reasonCode'),
+      note: sql.placeholder('note'),
+      decidedByUserId: sql.placeholder('decidedByUserId'),
+      decidedByTeamId: sql.placeholder('decidedByTeamId'),
+      decidedAt: sql.placeholder('decidedAt'),
     })
     .returning()
-    .get();
+    .prepare(),
+);
+
+export function recordDecision(exec: Executor, input: DecisionInput): RecordedDecision | undefined {
+  const accepted = input.decision === 'accepted';
+  const updated = (accepted ? acceptQuery : declineQuery)(exec).get({
+    id: input.handoffId,
+    status: input.decision,
+    at: input.at,
+    ...(accepted ? { nextStallNudgeAt: input.nextStallNudgeAt?.getTime() ?? null } : {}),
+  });
+  if (!updated) return undefined;
+  const decision = insertDecisionQuery(exec).get({
+    handoffId: input.handoffId,
+    assignment: updated.assignment,
+    decision: input.decision,
+    reasonCode: input.reasonCode,
+    note: input.note,
+    decidedByUserId: input.actor.userId,
+    decidedByTeamId: input.actor.teamId,
+    decidedAt: input.at,
+  });
+  if (!decision) throw new Error(`decision insert for handoff ${input.handoffId} returned nothing`);
   return { handoff: updated, decision };
 }
 

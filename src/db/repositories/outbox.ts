@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, like, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { preparedFor, setTo } from '../prepared.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
 
 export type { OutboxRow };
@@ -37,29 +38,52 @@ export type OutboxMessage =
       handoffId?: number;
     };
 
+const enqueueQuery = preparedFor((exec) =>
+  exec
+    .insert(outbox)
+    .values({
+      dedupeKey: sql.placeholder('dedupeKey'),
+      handoffId: sql.placeholder('handoffId'),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+      method: sql.placeholder('method'),
+      channelKey: sql.placeholder('channelKey'),
+      payload: sql.placeholder('payload'),
+      recordAs: sql.placeholder('recordAs'),
+      targetMessageKey: sql.placeholder('targetMessageKey'),
+      threadOf: sql.placeholder('threadOf'),
+      audience: sql.placeholder('audience'),
+    })
+    .onConflictDoNothing()
+    .prepare(),
+);
+
 /** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
 export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): void {
+  const insert = enqueueQuery(exec);
   for (const message of messages) {
     const common = {
       dedupeKey: message.dedupeKey,
       handoffId: message.handoffId ?? null,
-      status: 'pending' as const,
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
+      now,
+      method: message.method,
+      recordAs: null as string | null,
+      targetMessageKey: null as string | null,
+      threadOf: null as string | null,
+      audience: 'internal' as 'internal' | 'partner',
     };
-    const row =
+    insert.run(
       message.method === 'response_url'
         ? {
             ...common,
-            method: message.method,
             channelKey: `response_url:${message.dedupeKey}`,
             payload: { ...message.payload, response_url: message.responseUrl },
           }
         : message.method === 'chat.update'
           ? {
               ...common,
-              method: message.method,
               channelKey: message.channel,
               payload: message.payload,
               targetMessageKey: message.targetMessageKey,
@@ -67,15 +91,14 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
             }
           : {
               ...common,
-              method: message.method,
               channelKey: message.channel,
               payload: { ...message.payload, channel: message.channel },
               recordAs: message.recordAs ?? null,
               targetMessageKey: message.permalinkOf ?? null,
               threadOf: message.threadOf ?? null,
               audience: message.audience ?? 'internal',
-            };
-    exec.insert(outbox).values(row).onConflictDoNothing().run();
+            },
+    );
   }
 }
 
@@ -85,28 +108,33 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
  * (paced): leaving them out here keeps a backlog in a few busy conversations from hiding every other one. Oldest due
  * first, read in index order (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
  */
+const dueHeadsQuery = preparedFor((exec) =>
+  exec
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.nextAttemptAt, sql.placeholder('now')),
+        // One bound JSON array, so the statement's text (and its cached plan) does not change with the list.
+        sql`${outbox.channelKey} not in (select value from json_each(${sql.placeholder('skip')}))`,
+        sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
+              and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
+      ),
+    )
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
 export function dueHeads(
   exec: Executor,
   now: Date,
   limit: number,
   skip: readonly string[] = [],
 ): OutboxRow[] {
-  return exec
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        lte(outbox.nextAttemptAt, now),
-        // One bound JSON array, so the statement's text (and its cached plan) does not change with the list.
-        sql`${outbox.channelKey} not in (select value from json_each(${JSON.stringify(skip)}))`,
-        sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
-              and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
-      ),
-    )
-    .orderBy(asc(outbox.nextAttemptAt))
-    .limit(limit)
-    .all();
+  // A placeholder in a where clause is bound as given (drizzle encodes only values it wraps itself): epoch ms.
+  return dueHeadsQuery(exec).all({ now: now.getTime(), limit, skip: JSON.stringify(skip) });
 }
 
 /**
@@ -143,6 +171,34 @@ export function nextPendingAt(exec: Executor): Date | undefined {
   return row?.at;
 }
 
+const markDeliveredQuery = preparedFor((exec) =>
+  exec
+    .update(outbox)
+    .set({
+      status: 'delivered',
+      deliveredAt: setTo<Date>('now'),
+      attempts: setTo<number>('attempts'),
+      lastError: null,
+      uncertainSince: null,
+    })
+    .where(eq(outbox.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+const rememberPostQuery = preparedFor((exec) =>
+  exec
+    .insert(postedMessages)
+    .values({
+      messageKey: sql.placeholder('messageKey'),
+      channelId: sql.placeholder('channelId'),
+      ts: sql.placeholder('ts'),
+      handoffId: sql.placeholder('handoffId'),
+      postedAt: sql.placeholder('now'),
+    })
+    .onConflictDoNothing()
+    .prepare(),
+);
+
 export function markDelivered(
   exec: Executor,
   row: OutboxRow,
@@ -150,27 +206,15 @@ export function markDelivered(
   posted?: { channelId: string; ts: string },
 ): void {
   exec.transaction((tx) => {
-    tx.update(outbox)
-      .set({
-        status: 'delivered',
-        deliveredAt: now,
-        attempts: row.attempts + 1,
-        lastError: null,
-        uncertainSince: null,
-      })
-      .where(eq(outbox.id, row.id))
-      .run();
+    markDeliveredQuery(tx).run({ id: row.id, now, attempts: row.attempts + 1 });
     if (posted && row.recordAs) {
-      tx.insert(postedMessages)
-        .values({
-          messageKey: row.recordAs,
-          channelId: posted.channelId,
-          ts: posted.ts,
-          handoffId: row.handoffId,
-          postedAt: now,
-        })
-        .onConflictDoNothing()
-        .run();
+      rememberPostQuery(tx).run({
+        messageKey: row.recordAs,
+        channelId: posted.channelId,
+        ts: posted.ts,
+        handoffId: row.handoffId,
+        now,
+      });
     }
   });
 }
@@ -197,9 +241,17 @@ export function markRetry(
 }
 
 /** Written (and committed) just before a post goes to Slack: a crash after this leaves the row marked uncertain. */
+const markSendingQuery = preparedFor((exec) =>
+  exec
+    .update(outbox)
+    .set({ uncertainSince: setTo<Date>('now') })
+    .where(eq(outbox.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function markSending(exec: Executor, row: OutboxRow, now: Date): void {
   if (row.uncertainSince) return;
-  exec.update(outbox).set({ uncertainSince: now }).where(eq(outbox.id, row.id)).run();
+  markSendingQuery(exec).run({ id: row.id, now });
 }
 
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
@@ -245,34 +297,50 @@ export function markDead(exec: Executor, row: OutboxRow, error: string): void {
     .run();
 }
 
+const postedMessageQuery = preparedFor((exec) =>
+  exec
+    .select()
+    .from(postedMessages)
+    .where(eq(postedMessages.messageKey, sql.placeholder('messageKey')))
+    .prepare(),
+);
+
 export function findPostedMessage(exec: Executor, messageKey: string) {
-  return exec.select().from(postedMessages).where(eq(postedMessages.messageKey, messageKey)).get();
+  return postedMessageQuery(exec).get({ messageKey });
 }
+
+const outboxByRecordAsQuery = preparedFor((exec) =>
+  exec
+    .select()
+    .from(outbox)
+    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
+    .orderBy(desc(outbox.id))
+    .limit(1)
+    .prepare(),
+);
 
 /** The newest row that posts (or posted) the message recorded under this key. */
 export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
-  return exec
-    .select()
-    .from(outbox)
-    .where(eq(outbox.recordAs, messageKey))
-    .orderBy(desc(outbox.id))
-    .limit(1)
-    .get();
+  return outboxByRecordAsQuery(exec).get({ messageKey });
 }
 
-/** Cancels a handoff's reminders still waiting for delivery: after a change they would say something untrue. */
-export function cancelPendingReminders(exec: Executor, handoffId: number): void {
+const cancelRemindersQuery = preparedFor((exec) =>
   exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: 'superseded by a later change' })
     .where(
       and(
-        eq(outbox.handoffId, handoffId),
+        eq(outbox.handoffId, sql.placeholder('handoffId')),
         eq(outbox.status, 'pending'),
         like(outbox.dedupeKey, '%:reminder:%'),
       ),
     )
-    .run();
+    .prepare(),
+);
+
+/** Cancels a handoff's reminders still waiting for delivery: after a change they would say something untrue. */
+export function cancelPendingReminders(exec: Executor, handoffId: number): void {
+  cancelRemindersQuery(exec).run({ handoffId });
 }
 
 /** Handoffs with partner updates waiting in a channel, for telling each owner (bounded). */

@@ -1,0 +1,405 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { logEvent } from '../../src/db/repositories/events.js';
+import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import {
+  createMetrics,
+  type MetricsDeps,
+  type Overview,
+  type PeriodKey,
+} from '../../src/services/metrics.js';
+import { TestClock } from '../support/clock.js';
+
+/**
+ * The App Home's snapshots of the metrics (`overview`, `refreshSnapshots`) over a real, migrated SQLite file.
+ *
+ * Whether a computation is "slow" is real time: with `maxWaitMs: 0` the App Home does not wait at all, but a
+ * computation that ends within the same turns of the event loop as the call can still win the race against the
+ * timer. The seed is therefore large enough (8,000 metric events, four batches of the reader, each batch several
+ * milliseconds) that the first computation of any period always spans the timer. Everything else is the injected
+ * clock.
+ */
+
+const ZONE = 'UTC';
+const T0 = new Date('2026-11-23T14:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Bulk handoffs, each sent and accepted: 2 × BULK metric events, all inside the 30-day period. */
+const BULK = 4000;
+
+/**
+ * BULK handoffs sent evenly over [T0 − 25 days, T0 − 1 day), each accepted two hours later, written set-based (one
+ * INSERT … SELECT per table). The touch log's triggers fill metric_facts and first_accepts as the app's writes do.
+ */
+function seedBulk(database: AppDatabase, count = BULK) {
+  const start = T0.getTime() - 25 * DAY;
+  const step = Math.floor((24 * DAY) / count);
+  database.sqlite.transaction(() => {
+    database.sqlite
+      .prepare(
+        `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $count)
+        INSERT INTO handoffs (team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id,
+          ae_name, ae_time_zone, partner_channel_id, account_name, account_key, partner_org, partner_key,
+          partner_contact_name, why_partner, customer_trigger, joint_value, warm_path, seller_next_move,
+          partner_next_move, partner_agreed_in_writing, response_window_days, sent_at, due_at, decided_at,
+          last_activity_at, score, classification, created_at, updated_at)
+        SELECT 'T0INTERNAL', 'VBULK' || n, 'accepted', 'U0BULKW' || (n % 4), 'U0BULKW' || (n % 4),
+          'U0BULKAE' || (n % 6), 'T0INTERNAL', 'Bulk AE ' || (n % 6), 'UTC', 'C0PARTNER', 'Bulk account ' || n,
+          'bulk-account-' || n, 'Bulk partner ' || (n % 3), 'bulk-partner-' || (n % 3), 'Dana Reyes', 'Why.',
+          'Trigger.', 'Value.', 'Warm path.', 'Seller move.', 'Partner move.', 1, 3,
+          $start + (n - 1) * $step, $start + (n - 1) * $step + 3 * ${DAY}, $start + (n - 1) * $step + 2 * ${HOUR},
+          $start + (n - 1) * $step + 2 * ${HOUR}, 10 + n % 8,
+          CASE WHEN n % 2 = 0 THEN 'partner_sourced' ELSE 'partner_influenced' END,
+          $start + (n - 1) * $step, $start + (n - 1) * $step + 2 * ${HOUR}
+        FROM s`,
+      )
+      .run({ count, start, step });
+    database.sqlite.exec(`
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at)
+      SELECT id, 'sent', NULL, 'sent', author_user_id, team_id, ae_user_id, 1, 1, sent_at
+      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at, business_hours)
+      SELECT id, 'accepted', 'sent', 'accepted', ae_user_id, ae_team_id, ae_user_id, 1, 1, decided_at, 2
+      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
+    `);
+  })();
+}
+
+let sends = 0;
+
+/** One more handoff sent at `at` (row and touch-log event in one transaction, as the send path writes them). */
+function sendOne(database: AppDatabase, at: Date): HandoffRow {
+  sends += 1;
+  return database.db.transaction((tx) => {
+    const row = tx
+      .insert(handoffs)
+      .values({
+        teamId: 'T0INTERNAL',
+        sourceViewId: `VNEW${sends}`,
+        status: 'sent',
+        authorUserId: 'U0NEWAUTHOR',
+        ownerUserId: 'U0NEWAUTHOR',
+        aeUserId: 'U0NEWAE',
+        aeTeamId: 'T0INTERNAL',
+        aeName: 'New AE',
+        aeTimeZone: 'UTC',
+        partnerChannelId: 'C0PARTNER',
+        accountName: `New account ${sends}`,
+        accountKey: `new-account-${sends}`,
+        partnerOrg: 'New Partner',
+        partnerKey: 'new-partner',
+        partnerContactName: 'Dana Reyes',
+        whyPartner: 'Why.',
+        customerTrigger: 'Trigger.',
+        jointValue: 'Value.',
+        warmPath: 'Warm path.',
+        sellerNextMove: 'Seller move.',
+        partnerNextMove: 'Partner move.',
+        partnerAgreedInWriting: true,
+        responseWindowDays: 3,
+        sentAt: at,
+        dueAt: new Date(at.getTime() + 3 * DAY),
+        score: 14,
+        classification: 'partner_sourced',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning()
+      .get();
+    logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });
+    return row;
+  });
+}
+
+type Figures = Extract<Overview, { kind: 'figures' }>;
+type Computing = Extract<Overview, { kind: 'computing' }>;
+
+function asFigures(o: Overview): Figures {
+  expect(o.kind).toBe('figures');
+  return o as Figures;
+}
+
+function asComputing(o: Overview): Computing {
+  expect(o.kind).toBe('computing');
+  const computing = o as Computing;
+  expect(computing.refresh).toBeTypeOf('function');
+  return computing;
+}
+
+/** The figures' `refresh`, which must be there. */
+function refreshOf(o: Overview): () => Promise<void> {
+  expect(o.refresh).toBeTypeOf('function');
+  return o.refresh as () => Promise<void>;
+}
+
+const periodStart = (key: PeriodKey, at: Date) =>
+  DateTime.fromJSDate(at, { zone: ZONE })
+    .minus({ days: { '7d': 7, '30d': 30, '90d': 90, '365d': 365 }[key] })
+    .toJSDate();
+
+describe('App Home metrics snapshots over a seeded, migrated SQLite file', () => {
+  let dir: string;
+  let database: AppDatabase;
+  let clock: TestClock;
+  const metricsWith = (over: Partial<MetricsDeps> = {}) =>
+    createMetrics({ db: database.db, clock, timeZone: ZONE, trendWeeks: 12, ...over });
+  /** The period's figures as the digest computes them, at `at`. */
+  const figuresAt = (key: PeriodKey, at: Date) => metricsWith().compute(key, at);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metrics-snapshots-'));
+    database = openDatabase(join(dir, 'metrics.db'));
+    clock = new TestClock(T0);
+    seedBulk(database);
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** With maxWaitMs 0: the first call says "computing"; resolves once its computation has landed. */
+  async function firstSnapshot(m: ReturnType<typeof metricsWith>, key: PeriodKey = '30d') {
+    const first = asComputing(await m.overview(key));
+    await expect(first.refresh()).resolves.toBeUndefined();
+  }
+
+  it('the seed is what the tests assume: every bulk event in the 30-day period', async () => {
+    const m = await figuresAt('30d', T0);
+    expect(m.metrics.overall.sent).toBe(BULK);
+    expect(m.metrics.overall.accepted).toBe(BULK);
+    expect(m.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
+  });
+
+  it('without maxWaitMs computes every time: figures as of now, never from a snapshot, nothing to refresh', async () => {
+    const m = metricsWith();
+    const first = asFigures(await m.overview('30d'));
+    expect(first).not.toHaveProperty('refresh');
+    expect(first.fromSnapshot).toBe(false);
+    expect(first.asOf).toEqual(T0);
+    expect(first.metrics.overall.sent).toBe(BULK);
+
+    // One more send, and only a second later (well within the minute a snapshot would be kept): computed again.
+    sendOne(database, T0);
+    clock.advance(1000);
+    const second = asFigures(await m.overview('30d'));
+    expect(second).not.toHaveProperty('refresh');
+    expect(second.fromSnapshot).toBe(false);
+    expect(second.asOf).toEqual(new Date(T0.getTime() + 1000));
+    expect(second.metrics.overall.sent).toBe(BULK + 1);
+    expect({ metrics: second.metrics, weeks: second.weeks }).toEqual(await figuresAt('30d', clock.now()));
+
+    // No snapshots are kept without maxWaitMs: the background refresh has nothing to do.
+    clock.advance(DAY / 2);
+    await expect(m.refreshSnapshots(0)).resolves.toBe(0);
+  });
+
+  it('maxWaitMs 0: the first call says "computing" (already running); its figures are then served as of that call', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    const first = asComputing(await m.overview('30d'));
+    expect(Object.keys(first).sort()).toEqual(['kind', 'refresh']);
+    // Joined later, the computation is still the one the call started (as of T0, not as of the join).
+    clock.advance(5_000);
+    await expect(first.refresh()).resolves.toBeUndefined();
+
+    clock.advance(5_000);
+    const served = asFigures(await m.overview('30d'));
+    expect(served.fromSnapshot).toBe(true);
+    expect(served.asOf).toEqual(T0);
+    expect(served).not.toHaveProperty('refresh');
+    expect(served.metrics.overall.sent).toBe(BULK);
+    expect(served.metrics.to).toEqual(T0);
+    expect(served.metrics.from).toEqual(periodStart('30d', T0));
+  });
+
+  it('serves exactly the figures of its time: program() and trend() as of asOf, not as of now', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    // Sent one minute before T0: in the snapshot. Sent at T0 itself: not (periods end at `to`, excluded).
+    sendOne(database, new Date(T0.getTime() - MINUTE));
+    sendOne(database, T0);
+    await firstSnapshot(m);
+
+    // Later sends, and half a minute later: the snapshot is still the one served.
+    clock.advance(20_000);
+    sendOne(database, clock.now());
+    clock.advance(10_000);
+    const served = asFigures(await m.overview('30d'));
+    expect(served.fromSnapshot).toBe(true);
+    expect(served.asOf).toEqual(T0);
+    expect(served.metrics.overall.sent).toBe(BULK + 1);
+
+    const direct = metricsWith();
+    expect(served.metrics).toEqual(await direct.program(periodStart('30d', T0), T0));
+    expect(served.metrics).toEqual(await direct.forPeriod('30d', T0));
+    expect(served.weeks).toEqual(await direct.trend(T0));
+    expect({ metrics: served.metrics, weeks: served.weeks }).toEqual(await direct.compute('30d', T0));
+
+    // The check has teeth: the figures as of now differ (the two later sends).
+    const now = await direct.compute('30d', clock.now());
+    expect(now.metrics.overall.sent).toBe(BULK + 3);
+    expect(now.weeks).not.toEqual(served.weeks);
+  });
+
+  it('a minute later with new events: the old figures are served with a refresh; once it is done, the new ones', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    await firstSnapshot(m);
+    const old = asFigures(await m.overview('30d'));
+    expect(old.metrics.overall.sent).toBe(BULK);
+
+    clock.advance(30_000);
+    sendOne(database, clock.now());
+    clock.set(new Date(T0.getTime() + 60_000)); // exactly refreshAfterMs: old enough
+    const stale = asFigures(await m.overview('30d'));
+    expect(stale.fromSnapshot).toBe(true);
+    expect(stale.asOf).toEqual(T0);
+    expect(stale.metrics).toBe(old.metrics);
+    const refresh = refreshOf(stale);
+    await expect(refresh()).resolves.toBeUndefined();
+
+    const fresh = asFigures(await m.overview('30d'));
+    expect(fresh.fromSnapshot).toBe(true);
+    expect(fresh.asOf).toEqual(new Date(T0.getTime() + 60_000));
+    expect(fresh).not.toHaveProperty('refresh');
+    expect(fresh.metrics.overall.sent).toBe(BULK + 1);
+    expect({ metrics: fresh.metrics, weeks: fresh.weeks }).toEqual(await figuresAt('30d', fresh.asOf));
+  });
+
+  it('the refresh of old figures starts only when called (after the tab is shown), as of that moment', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    await firstSnapshot(m);
+    clock.advance(2 * MINUTE);
+    const stale = asFigures(await m.overview('30d'));
+    const refresh = refreshOf(stale);
+
+    // Not called: nothing recomputes, and the next look still gets the figures of T0 (and a refresh).
+    clock.advance(10_000);
+    const still = asFigures(await m.overview('30d'));
+    expect(still.asOf).toEqual(T0);
+    expect(still.metrics).toBe(stale.metrics);
+    refreshOf(still);
+
+    clock.advance(5_000);
+    const calledAt = clock.now();
+    await refresh();
+    expect(asFigures(await m.overview('30d')).asOf).toEqual(calledAt);
+  });
+
+  it('less than a minute later: no refresh is offered and the same figures are served, new events or not', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    await firstSnapshot(m);
+    const served = asFigures(await m.overview('30d'));
+
+    sendOne(database, new Date(T0.getTime() + 1000));
+    clock.set(new Date(T0.getTime() + 59_999));
+    const again = asFigures(await m.overview('30d'));
+    expect(again).not.toHaveProperty('refresh');
+    expect(again.fromSnapshot).toBe(true);
+    expect(again.asOf).toEqual(T0);
+    // The very same computation (not an equal one): nothing was recomputed.
+    expect(again.metrics).toBe(served.metrics);
+    expect(again.weeks).toBe(served.weeks);
+    expect(again.metrics.overall.sent).toBe(BULK);
+  });
+
+  it('concurrent first calls share one computation, timed at the first call', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    const firstCall = m.overview('30d');
+    clock.advance(5_000);
+    const secondCall = m.overview('30d');
+    const [first, second] = (await Promise.all([firstCall, secondCall])).map(asComputing);
+    await expect(Promise.all([first?.refresh(), second?.refresh()])).resolves.toEqual([undefined, undefined]);
+
+    // One computation, started at T0: a second one, started by the second call, would be as of T0 + 5 s.
+    const served = asFigures(await m.overview('30d'));
+    expect(served.asOf).toEqual(T0);
+    expect(served).not.toHaveProperty('refresh');
+  });
+
+  it('refreshes called while a recomputation runs join it, and are offered even for figures under a minute old', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    await firstSnapshot(m);
+
+    // Two minutes later, two looks at the old figures; the first refresh starts (as of T0 + 2 min), the second,
+    // called 10 s later while it runs, joins it.
+    clock.advance(2 * MINUTE);
+    const startedAt = clock.now();
+    const first = asFigures(await m.overview('30d'));
+    const second = asFigures(await m.overview('30d'));
+    for (const o of [first, second]) expect(o.asOf).toEqual(T0);
+    const firstRefresh = refreshOf(first)();
+    clock.advance(10_000);
+    const secondRefresh = refreshOf(second)();
+    await expect(Promise.all([firstRefresh, secondRefresh])).resolves.toEqual([undefined, undefined]);
+    const after = asFigures(await m.overview('30d'));
+    expect(after.asOf).toEqual(startedAt);
+    expect(after).not.toHaveProperty('refresh');
+
+    // Figures 10 s old (no refresh of their own), but a background refresh is running: a refresh is offered, and
+    // calling it joins the running one.
+    const background = m.refreshSnapshots(1000);
+    const backgroundAt = clock.now();
+    const during = asFigures(await m.overview('30d'));
+    expect(during.asOf).toEqual(startedAt);
+    clock.advance(5_000);
+    await expect(refreshOf(during)()).resolves.toBeUndefined();
+    await expect(background).resolves.toBe(1);
+    expect(asFigures(await m.overview('30d')).asOf).toEqual(backgroundAt);
+  });
+
+  it('refreshSnapshots recomputes slow periods asked for within a day and older than everyMs, and says how many', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    // Nothing asked for yet: nothing to refresh.
+    await expect(m.refreshSnapshots(0)).resolves.toBe(0);
+
+    await firstSnapshot(m, '30d');
+    await firstSnapshot(m, '7d');
+    const asOf = async (key: PeriodKey) => asFigures(await m.overview(key)).asOf;
+
+    // Two minutes later, figures are younger than everyMs (5 min): nothing to do.
+    clock.advance(2 * MINUTE);
+    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(0);
+
+    // Ten minutes after T0 both are older than 5 min: both recomputed, one after the other, as of now.
+    clock.set(new Date(T0.getTime() + 10 * MINUTE));
+    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(2);
+    // Looking at 30d (fresh: no refresh offered) counts as asking for it; 7d was last asked for at T0.
+    expect(await asOf('30d')).toEqual(clock.now());
+
+    // A day and five minutes after T0: 7d was asked for over a day ago, 30d 23 h 55 min ago.
+    clock.set(new Date(T0.getTime() + DAY + 5 * MINUTE));
+    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(1);
+    const refreshedAt = clock.now();
+    const thirty = asFigures(await m.overview('30d'));
+    expect(thirty.asOf).toEqual(refreshedAt);
+    expect(thirty).not.toHaveProperty('refresh');
+    // 7d kept its figures of T0 + 10 min (opening it now offers a refresh, as the App Home would run).
+    const seven = asFigures(await m.overview('7d'));
+    expect(seven.asOf).toEqual(new Date(T0.getTime() + 10 * MINUTE));
+    refreshOf(seven);
+    // The refreshed figures are the period's figures of their time.
+    expect({ metrics: thirty.metrics, weeks: thirty.weeks }).toEqual(await figuresAt('30d', refreshedAt));
+  });
+
+  it('refreshSnapshots leaves alone periods computed within maxWaitMs (computed when asked instead)', async () => {
+    const m = metricsWith({ maxWaitMs: 60_000 });
+    const first = asFigures(await m.overview('30d'));
+    expect(first.fromSnapshot).toBe(false);
+    expect(first.asOf).toEqual(T0);
+
+    clock.advance(10 * MINUTE);
+    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(0);
+    // Asked again: computed now, with the event sent since.
+    sendOne(database, new Date(T0.getTime() + MINUTE));
+    const second = asFigures(await m.overview('30d'));
+    expect(second.fromSnapshot).toBe(false);
+    expect(second).not.toHaveProperty('refresh');
+    expect(second.asOf).toEqual(clock.now());
+    expect(second.metrics.overall.sent).toBe(BULK + 1);
+  });
+});

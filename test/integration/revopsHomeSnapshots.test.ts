@@ -1,0 +1,320 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { slackDate } from '../../src/blocks/mrkdwn.js';
+import type { AppDatabase } from '../../src/db/client.js';
+import { decisions } from '../../src/db/schema.js';
+import type { RecordedCall } from '../support/fakeSlack.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { appHomeOpened } from '../support/payloads.js';
+import {
+  acceptInDm,
+  blocksOf,
+  declineInDm,
+  elementsOf,
+  headlineFields,
+  homePeriodSelect,
+  imageBlocks,
+  publishCalls,
+  QUIET,
+  ROLES,
+  revopsUser,
+  sectionTexts,
+  viewOf,
+} from '../support/revopsFlow.js';
+import { postEvent } from '../support/signing.js';
+
+/**
+ * The RevOps App Home with snapshots of the metrics (METRICS_MAX_WAIT_MS), through the real Bolt app, signed
+ * requests and the fake Slack.
+ *
+ * With METRICS_MAX_WAIT_MS=0 the tab never waits for a computation that spans the event loop: the database gets
+ * 8,000 metric events (bulk handoffs 35 to 75 days ago: inside the 12-week trend every period reads, outside the
+ * 30-day period), so that the first computation of a period always takes several turns of the event loop (a
+ * handful of events is computed within the same turn, and then even 0 ms shows them at once). The 30-day figures
+ * are those of the handoffs the tests send; the 90-day ones add the bulk.
+ * METRICS_REFRESH_MINUTES is a day, so that the minute cron never refreshes a snapshot behind a test's back.
+ */
+
+const SNAPSHOTS = { METRICS_MAX_WAIT_MS: '0', METRICS_REFRESH_MINUTES: '1440' };
+const ZONE = 'UTC';
+const DAY = 86_400_000;
+const BULK = 4000;
+
+/** BULK handoffs sent and accepted between 75 and 35 days before `now`, written set-based (triggers fill the rest). */
+function seedBulk(database: AppDatabase, now: Date) {
+  const start = now.getTime() - 75 * DAY;
+  const step = Math.floor((40 * DAY) / BULK);
+  database.sqlite.transaction(() => {
+    database.sqlite
+      .prepare(
+        `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $count)
+        INSERT INTO handoffs (team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id,
+          ae_name, ae_time_zone, partner_channel_id, account_name, account_key, partner_org, partner_key,
+          partner_contact_name, why_partner, customer_trigger, joint_value, warm_path, seller_next_move,
+          partner_next_move, partner_agreed_in_writing, response_window_days, sent_at, due_at, decided_at,
+          last_activity_at, score, classification, created_at, updated_at)
+        SELECT 'T0INTERNAL', 'VBULK' || n, 'accepted', 'U0BULKW' || (n % 4), 'U0BULKW' || (n % 4),
+          'U0BULKAE' || (n % 6), 'T0INTERNAL', 'Bulk AE ' || (n % 6), 'UTC', 'C0PARTNER', 'Bulk account ' || n,
+          'bulk-account-' || n, 'Bulk partner ' || (n % 3), 'bulk-partner-' || (n % 3), 'Dana Reyes', 'Why.',
+          'Trigger.', 'Value.', 'Warm path.', 'Seller move.', 'Partner move.', 1, 3,
+          $start + (n - 1) * $step, $start + (n - 1) * $step + 3 * ${DAY}, $start + (n - 1) * $step + 7200000,
+          $start + (n - 1) * $step + 7200000, 10 + n % 8,
+          CASE WHEN n % 2 = 0 THEN 'partner_sourced' ELSE 'partner_influenced' END,
+          $start + (n - 1) * $step, $start + (n - 1) * $step + 7200000
+        FROM s`,
+      )
+      .run({ count: BULK, start, step });
+    database.sqlite.exec(`
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at)
+      SELECT id, 'sent', NULL, 'sent', author_user_id, team_id, ae_user_id, 1, 1, sent_at
+      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
+      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
+        assignment, cycle, at, business_hours)
+      SELECT id, 'accepted', 'sent', 'accepted', ae_user_id, ae_team_id, ae_user_id, 1, 1, decided_at, 2
+      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
+    `);
+  })();
+}
+
+/** The RevOps member's publishes (other people's App Homes are published too, e.g. the AE's after a decision). */
+const revopsPublishes = (h: Harness) => publishCalls(h).filter((c) => c.args.user_id === revopsUser.id);
+const hashOf = (call: RecordedCall | undefined) =>
+  (call?.response as { view?: { hash?: string } } | undefined)?.view?.hash;
+const errorOf = (call: RecordedCall | undefined) => (call?.response as { error?: string } | undefined)?.error;
+const periodOf = (call: RecordedCall | undefined) =>
+  (JSON.parse(viewOf(call).private_metadata ?? '{}') as { period?: string }).period;
+const selectedPeriod = (call: RecordedCall | undefined) =>
+  elementsOf(blocksOf(call)).find((e) => e.action_id === ACTION_ID.homePeriod)?.initial_option?.value;
+const programSection = (call: RecordedCall | undefined) =>
+  sectionTexts(blocksOf(call)).find((t) => t.startsWith('*Program metrics* (RevOps)')) ?? '';
+const computingSection = (call: RecordedCall | undefined) =>
+  sectionTexts(blocksOf(call)).find((t) => t.includes('Computing the figures'));
+
+const asOfLine = (at: Date) => `\n_Figures as of ${slackDate(at, ZONE)}._`;
+const asOfUpdatingLine = (at: Date) =>
+  `\n_Figures as of ${slackDate(at, ZONE)}: newer ones are on their way, this tab updates by itself._`;
+
+/** Waits for the RevOps member's publish number `index` (0-based) to be answered. */
+const nthPublish = (h: Harness, index: number, what: string, timeoutMs = 15_000) =>
+  waitFor(
+    () => {
+      const call = revopsPublishes(h)[index];
+      return call && call.status !== 0 ? call : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+
+let events = 0;
+
+/** RevOps opens the App Home (a signed app_home_opened); resolves with the first publish it caused. */
+async function openRevopsHome(h: Harness): Promise<RecordedCall> {
+  const before = revopsPublishes(h).length;
+  events += 1;
+  const response = await postEvent(
+    h.eventsUrl,
+    SIGNING_SECRET,
+    appHomeOpened(revopsUser.id, `EvSnapshots${events}`),
+  );
+  expect(response.status).toBe(200);
+  return nthPublish(h, before, 'the RevOps App Home');
+}
+
+/** One handoff sent by the author and decided by the AE in the DM; the decision recorded. */
+async function sendAndDecide(h: Harness, accountName: string, decision: 'accept' | 'decline') {
+  const before = h.database.db.select().from(decisions).all().length;
+  const { handoff, dm } = await sendHandoff(h, { accountName, accountDomain: null });
+  if (decision === 'accept') await acceptInDm(h, handoff, dm);
+  else await declineInDm(h, handoff, dm, 'no_clear_next_step');
+  await waitFor(
+    () => h.database.db.select().from(decisions).all().length === before + 1,
+    8000,
+    'the decision',
+  );
+}
+
+describe('RevOps App Home with metrics snapshots', () => {
+  let h: Harness | undefined;
+
+  async function start(env: Record<string, string> = {}) {
+    h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
+    seedBulk(h.database, h.clock.now());
+    return h;
+  }
+
+  afterEach(async () => {
+    if (!h) return;
+    const done = h;
+    h = undefined;
+    await done.stop();
+    // Slack refuses a Home tab over 100 blocks; the only publishes refused are the stale ones (hash_conflict).
+    for (const call of publishCalls(done)) {
+      if (!call.ok) expect(errorOf(call), JSON.stringify(call.response)).toBe('hash_conflict');
+      expect(blocksOf(call).length).toBeLessThanOrEqual(100);
+    }
+    // A refused republish is expected (logged at debug); any other failure of one is logged as a warning.
+    expect(done.logs.filter((l) => String(l.msg).includes('newer metrics failed'))).toEqual([]);
+  });
+
+  it('publishes "Computing the figures" first, then the figures with their time; later, the old ones, then the new', async () => {
+    const h = await start(SNAPSHOTS);
+    await sendAndDecide(h, 'First Account Ltd', 'accept');
+    // Metrics count events up to now, excluded: a minute later (the test clock stands still otherwise).
+    h.clock.advance(60_000);
+    const firstAt = h.clock.now();
+
+    const computing = await openRevopsHome(h);
+    expect(computing.ok).toBe(true);
+    expect(computingSection(computing)).toBe(
+      ':hourglass_flowing_sand: Computing the figures for the last 30 days: this tab updates by itself when they are ready.',
+    );
+    expect(Object.keys(headlineFields(blocksOf(computing)))).toHaveLength(0);
+    expect(imageBlocks(blocksOf(computing))).toHaveLength(0);
+    expect(programSection(computing)).not.toContain('Figures as of');
+    expect(computing.args.hash).toBeUndefined();
+    expect(periodOf(computing)).toBe('30d');
+    // The period select and Export are there while the figures are computed.
+    expect(elementsOf(blocksOf(computing)).map((e) => e.action_id)).toEqual(
+      expect.arrayContaining([ACTION_ID.homePeriod, ACTION_ID.homeExport]),
+    );
+
+    // Published again by itself once they are ready, over the tab it published (its hash).
+    const figures = await nthPublish(h, 1, 'the App Home with the figures');
+    expect(figures.ok, JSON.stringify(figures.response)).toBe(true);
+    expect(figures.args.hash).toBe(hashOf(computing));
+    expect(computingSection(figures)).toBeUndefined();
+    expect(programSection(figures).endsWith(asOfLine(firstAt))).toBe(true);
+    const fields = headlineFields(blocksOf(figures));
+    expect(fields.Sent).toBe('1');
+    expect(fields.Answered).toBe('1 (1 accepted, 0 declined)');
+    expect(imageBlocks(blocksOf(figures))).toHaveLength(1);
+    expect(periodOf(figures)).toBe('30d');
+    expect(h.slack.homeView(revopsUser.id)?.blocks).toEqual(blocksOf(figures));
+
+    // Another handoff, declined; two minutes later RevOps opens the tab again.
+    await sendAndDecide(h, 'Second Account Ltd', 'decline');
+    h.clock.advance(2 * 60_000);
+    const secondAt = h.clock.now();
+
+    const stale = await openRevopsHome(h);
+    expect(stale.ok).toBe(true);
+    expect(stale.args.hash).toBeUndefined();
+    expect(programSection(stale).endsWith(asOfUpdatingLine(firstAt))).toBe(true);
+    expect(headlineFields(blocksOf(stale)).Sent).toBe('1');
+    expect(headlineFields(blocksOf(stale)).Answered).toBe('1 (1 accepted, 0 declined)');
+
+    const fresh = await nthPublish(h, 3, 'the App Home with the newer figures');
+    expect(fresh.ok, JSON.stringify(fresh.response)).toBe(true);
+    expect(fresh.args.hash).toBe(hashOf(stale));
+    expect(programSection(fresh).endsWith(asOfLine(secondAt))).toBe(true);
+    expect(headlineFields(blocksOf(fresh)).Sent).toBe('2');
+    expect(headlineFields(blocksOf(fresh)).Answered).toBe('2 (1 accepted, 1 declined)');
+    expect(h.slack.homeView(revopsUser.id)?.blocks).toEqual(blocksOf(fresh));
+
+    // Opened again within the minute: the same figures, nothing on its way, nothing published after it.
+    h.clock.advance(30_000);
+    const again = await openRevopsHome(h);
+    expect(programSection(again).endsWith(asOfLine(secondAt))).toBe(true);
+    expect(headlineFields(blocksOf(again)).Sent).toBe('2');
+    const tab = await h.app.home.viewFor(revopsUser.id);
+    expect(tab.refresh).toBeUndefined();
+    expect(revopsPublishes(h)).toHaveLength(5);
+  }, 60_000);
+
+  it('refuses the stale republish (hash_conflict) when RevOps picked another period before the figures landed', async () => {
+    const h = await start(SNAPSHOTS);
+    await sendAndDecide(h, 'First Account Ltd', 'accept');
+    h.clock.advance(60_000);
+    // The first tab shows no chart; the 30-day republish uploads one: Slack is slow with the first upload URL, so
+    // that republish lands well after the period pick below.
+    h.slack.fail('files.getUploadURLExternal', { delayMs: 4000 }, 1);
+
+    const computing30 = await openRevopsHome(h);
+    expect(computingSection(computing30)).toContain('the last 30 days');
+    expect(periodOf(computing30)).toBe('30d');
+
+    const picked = await h.interact(
+      homePeriodSelect('90d', revopsUser, viewOf(computing30).private_metadata ?? ''),
+    );
+    expect(picked.status).toBe(200);
+    const computing90 = await nthPublish(h, 1, 'the App Home for the period picked');
+    expect(computing90.ok).toBe(true);
+    expect(computing90.args.hash).toBeUndefined();
+    expect(periodOf(computing90)).toBe('90d');
+    expect(computingSection(computing90)).toContain('the last 90 days');
+
+    // The stale 30-day tab comes back with the hash of the first publish: Slack refuses it.
+    const refused = await waitFor(
+      () => revopsPublishes(h).find((c) => c.status !== 0 && c.args.hash === hashOf(computing30)),
+      15_000,
+      'the stale republish',
+    );
+    expect(refused.ok).toBe(false);
+    expect(errorOf(refused)).toBe('hash_conflict');
+    expect(periodOf(refused)).toBe('30d');
+    expect(headlineFields(blocksOf(refused)).Sent).toBe('1');
+
+    // The 90-day republish (over the 90-day tab) was taken: the tab shows the period picked, with its figures.
+    const taken = revopsPublishes(h).filter((c) => c.ok && c.args.hash === hashOf(computing90));
+    expect(taken).toHaveLength(1);
+    const home = h.slack.homeView(revopsUser.id);
+    expect(JSON.parse(home?.private_metadata ?? '{}')).toEqual({ period: '90d' });
+    expect(home?.blocks).toEqual(blocksOf(taken[0]));
+    expect(selectedPeriod(taken[0])).toBe('90d');
+    expect(headlineFields(blocksOf(taken[0])).Sent).toBe(String(BULK + 1));
+    expect(computingSection(taken[0])).toBeUndefined();
+  }, 60_000);
+
+  it('publishes again when a republished tab itself still promises newer figures (they came in too late)', async () => {
+    const h = await start(SNAPSHOTS);
+    await sendAndDecide(h, 'First Account Ltd', 'accept');
+    h.clock.advance(60_000);
+    const openedAt = h.clock.now();
+    // The first publish answers slowly (under the client's 1.5 s timeout); meanwhile time moves on, so the
+    // figures computed behind it are more than a minute old by the time the tab is built again.
+    h.slack.fail('views.publish', { delayMs: 800 }, 1);
+    events += 1;
+    expect(
+      (await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(revopsUser.id, `EvLate${events}`))).status,
+    ).toBe(200);
+    await waitFor(() => revopsPublishes(h).length === 1, 8000, 'the first publish, still unanswered');
+    h.clock.advance(2 * 60_000);
+    const republished = await nthPublish(h, 1, 'the republish');
+    expect(programSection(republished).endsWith(asOfUpdatingLine(openedAt))).toBe(true);
+    // It said "this tab updates by itself": it does.
+    const third = await nthPublish(h, 2, 'the promised update');
+    expect(third.ok).toBe(true);
+    expect(programSection(third)).not.toContain('on their way');
+    expect(programSection(third)).toContain('_Figures as of');
+  }, 30_000);
+
+  it('with the default harness (10 s) shows fresh figures each time, with no "as of" line and no republish', async () => {
+    const h = await start();
+    expect(h.config.revopsReporting.maxWaitMs).toBe(10_000);
+    await sendAndDecide(h, 'First Account Ltd', 'accept');
+    h.clock.advance(60_000);
+
+    const first = await openRevopsHome(h);
+    expect(computingSection(first)).toBeUndefined();
+    expect(programSection(first)).toBe(
+      '*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.',
+    );
+    expect(headlineFields(blocksOf(first)).Sent).toBe('1');
+
+    // Thirty seconds later (a snapshot would still be served): the new handoff is counted at once.
+    await sendAndDecide(h, 'Second Account Ltd', 'decline');
+    h.clock.advance(30_000);
+    const second = await openRevopsHome(h);
+    expect(programSection(second)).not.toContain('Figures as of');
+    expect(headlineFields(blocksOf(second)).Sent).toBe('2');
+    expect(headlineFields(blocksOf(second)).Answered).toBe('2 (1 accepted, 1 declined)');
+
+    // Nothing is being computed in the background: the tab is not published again.
+    const tab = await h.app.home.viewFor(revopsUser.id);
+    expect(tab.refresh).toBeUndefined();
+    expect(revopsPublishes(h).filter((c) => c.args.hash !== undefined)).toEqual([]);
+    expect(revopsPublishes(h)).toHaveLength(2);
+  }, 60_000);
+});
