@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { buildSync } from 'esbuild';
 import type { FakeStats } from './fakeSlackProcess.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
 import { driveHandoffs } from './lib/e2e.js';
@@ -362,6 +363,9 @@ const fileMb = (path: string) => {
   }
 };
 
+/** The scale probe, bundled to plain JavaScript next to its source (git-ignored). */
+const PROBE_BUNDLE = '.scaleProbe.mjs';
+
 async function scaleSection(): Promise<void> {
   console.log(`\n3. Scale: ${fmt(ROWS, 0)} handoffs`);
   ensureScaleDb();
@@ -372,9 +376,22 @@ async function scaleSection(): Promise<void> {
     target: '',
   });
   const { fake, ready } = await startFake(scaleCast);
-  // The probe runs the app's code with the node options of `npm start` (heap size included).
+  // The probe runs the app's code with the node options of `npm start` (heap size included), as plain JavaScript
+  // like `npm start`: bundled here (the app itself stays the built dist/, imported at run time), so its memory is
+  // the app's and not tsx's.
+  buildSync({
+    entryPoints: [join(root, 'bench', 'scaleProbe.ts')],
+    outfile: join(root, 'bench', PROBE_BUNDLE),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    external: ['../dist/*'],
+    logLevel: 'error',
+  });
   const probe = new Helper(
-    'scaleProbe.ts',
+    PROBE_BUNDLE,
     {
       ...appEnv(ready, scalePath),
       REVOPS_USER_IDS: scaleCast.revops.id,

@@ -14,7 +14,10 @@ export function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** A TypeScript file of bench/ in a child process (through tsx), with an IPC channel. */
+/**
+ * A file of bench/ in a child process, with an IPC channel: TypeScript through tsx, or plain JavaScript (`.mjs`)
+ * with node alone, where the child's own memory is measured (tsx's loader adds about 35 MB).
+ */
 export class Helper {
   readonly child: ChildProcess;
   private nextId = 1;
@@ -25,7 +28,7 @@ export class Helper {
   constructor(file: string, env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []) {
     this.child = fork(join(root, 'bench', file), [], {
       cwd: root,
-      execArgv: [...nodeOptions, '--import', 'tsx'],
+      execArgv: file.endsWith('.mjs') ? nodeOptions : [...nodeOptions, '--import', 'tsx'],
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
