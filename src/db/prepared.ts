@@ -25,8 +25,9 @@ export function preparedFor<T>(build: (exec: Executor) => T): (exec: Executor) =
 }
 
 /**
- * A placeholder in an update's `set`: drizzle accepts one there at run time (it binds it through the column's
- * encoder, as in a where clause) but its types only list values and SQL.
+ * A placeholder in an update's `set`: drizzle accepts one there at run time and binds it through the column's
+ * encoder (as in insert values; a placeholder in a where clause is bound as given), but its types only list values
+ * and SQL.
  */
 export const setTo = <T>(name: string): T => sql.placeholder(name) as unknown as T;
 

@@ -1,0 +1,1069 @@
+import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase, Executor } from '../../src/db/client.js';
+import { preparedFor } from '../../src/db/prepared.js';
+import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
+import {
+  type DecisionInput,
+  findHandoff,
+  type HandoffRow,
+  insertHandoff,
+  recordDecision,
+} from '../../src/db/repositories/handoffs.js';
+import {
+  cancelPendingReminders,
+  dueHeads,
+  enqueue,
+  findOutboxByRecordAs,
+  findPostedMessage,
+  markDelivered,
+  markSending,
+  type OutboxMessage,
+  type OutboxRow,
+} from '../../src/db/repositories/outbox.js';
+import { handoffs, type NewHandoffRow, outbox } from '../../src/db/schema.js';
+import { scratchDatabases } from '../support/scratchDb.js';
+
+/**
+ * The queries prepared once per drizzle session (src/db/prepared.ts), against real migrated SQLite files: what they
+ * store is read back with plain SQL (better-sqlite3, not drizzle's mapping), so a placeholder bound without its
+ * column's encoder (a Date as an ISO string, null as the text 'null', JSON twice encoded) would show here.
+ */
+
+const withDatabase = scratchDatabases('prepared-queries-');
+
+const SENT = new Date('2026-11-23T14:00:00.000Z');
+const DECIDED = new Date('2026-11-24T09:30:00.000Z');
+const NUDGE = new Date('2026-12-01T09:30:00.000Z');
+const EARLIER = new Date('2026-11-20T08:00:00.000Z');
+const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
+
+let views = 0;
+
+/** A handoff waiting for the AE's answer (status sent, first window). */
+function newHandoff(over: Partial<NewHandoffRow> = {}): NewHandoffRow {
+  views += 1;
+  return {
+    teamId: 'T0INTERNAL',
+    sourceViewId: `VPREP${views}`,
+    status: 'sent',
+    authorUserId: 'U0AUTHOR',
+    ownerUserId: 'U0OWNER',
+    aeUserId: 'U0AE',
+    aeTeamId: 'T0INTERNAL',
+    aeName: 'Jordan Seller',
+    aeTimeZone: 'Europe/Berlin',
+    partnerChannelId: 'C0PARTNER',
+    accountName: 'Northwind Logistics',
+    partnerOrg: 'Meridian',
+    partnerKey: 'meridian',
+    partnerContactName: 'Dana Reyes',
+    whyPartner: 'Ran the migration.',
+    customerTrigger: 'Asked about invoices.',
+    jointValue: 'We automate; they implement.',
+    warmPath: 'Dana introduces the AE.',
+    sellerNextMove: 'Bring the demo.',
+    partnerNextMove: 'Confirm the meeting.',
+    partnerAgreedInWriting: true,
+    responseWindowDays: 3,
+    sentAt: SENT,
+    dueAt: new Date('2026-11-26T14:00:00.000Z'),
+    nextReminderAt: new Date('2026-11-25T10:00:00.000Z'),
+    createdAt: SENT,
+    updatedAt: SENT,
+    ...over,
+  };
+}
+
+const addHandoff = (exec: Executor, over: Partial<NewHandoffRow> = {}): HandoffRow =>
+  insertHandoff(exec, newHandoff(over)).handoff;
+
+/** One row as SQLite stores it, by plain SQL. */
+function rawRow(database: AppDatabase, query: string, ...params: unknown[]): Record<string, unknown> {
+  const row = database.sqlite.prepare(query).get(...params) as Record<string, unknown> | undefined;
+  if (!row) throw new Error(`no row for ${query} (${params.join(', ')})`);
+  return row;
+}
+
+const rawRows = (database: AppDatabase, query: string, ...params: unknown[]) =>
+  database.sqlite.prepare(query).all(...params) as Record<string, unknown>[];
+
+const count = (database: AppDatabase, table: string): number =>
+  (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+
+/** Each column's value and SQLite storage class (`typeof`), so 'null' the text and NULL differ. */
+function stored(database: AppDatabase, table: string, id: number, columns: string[]) {
+  const select = columns.map((c) => `${c}, typeof(${c}) as ${c}__type`).join(', ');
+  const row = rawRow(database, `select ${select} from ${table} where id = ?`, id);
+  return Object.fromEntries(columns.map((c) => [c, { value: row[c], type: row[`${c}__type`] }]));
+}
+
+const ms = (value: Date) => ({ value: value.getTime(), type: 'integer' });
+const NULL = { value: null, type: 'null' };
+
+const decision = (handoffId: number, over: Partial<DecisionInput> = {}): DecisionInput => ({
+  handoffId,
+  decision: 'accepted',
+  reasonCode: null,
+  note: null,
+  actor,
+  at: DECIDED,
+  ...over,
+});
+
+const HANDOFF_DECISION_COLUMNS = [
+  'status',
+  'decided_at',
+  'last_activity_at',
+  'next_stall_nudge_at',
+  'stall_nudged_at',
+  'next_reminder_at',
+  'updated_at',
+  'cycle',
+];
+
+describe('recordDecision (prepared accept and decline)', () => {
+  it('an accept with a first stall nudge stores every time as epoch ms and moves the cycle on once', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db, { stallNudgedAt: EARLIER });
+      const result = recordDecision(database.db, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+
+      expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
+        status: { value: 'accepted', type: 'text' },
+        decided_at: ms(DECIDED),
+        last_activity_at: ms(DECIDED),
+        next_stall_nudge_at: ms(NUDGE),
+        stall_nudged_at: NULL,
+        next_reminder_at: NULL,
+        updated_at: ms(DECIDED),
+        cycle: { value: 2, type: 'integer' },
+      });
+      // The decision row: its own time is epoch ms too, the actor as given, reason and note SQL NULL.
+      const decisionId = result?.decision.id as number;
+      expect(
+        stored(database, 'decisions', decisionId, [
+          'handoff_id',
+          'assignment',
+          'decision',
+          'reason_code',
+          'note',
+          'decided_by_user_id',
+          'decided_by_team_id',
+          'decided_at',
+        ]),
+      ).toEqual({
+        handoff_id: { value: handoff.id, type: 'integer' },
+        assignment: { value: 1, type: 'integer' },
+        decision: { value: 'accepted', type: 'text' },
+        reason_code: NULL,
+        note: NULL,
+        decided_by_user_id: { value: 'U0AE', type: 'text' },
+        decided_by_team_id: { value: 'T0INTERNAL', type: 'text' },
+        decided_at: ms(DECIDED),
+      });
+      // What it returns is the stored row, mapped back.
+      expect(result?.handoff).toMatchObject({
+        status: 'accepted',
+        decidedAt: DECIDED,
+        lastActivityAt: DECIDED,
+        nextStallNudgeAt: NUDGE,
+        stallNudgedAt: null,
+        nextReminderAt: null,
+        updatedAt: DECIDED,
+        cycle: 2,
+      });
+      expect(result?.decision).toMatchObject({ decidedAt: DECIDED, decision: 'accepted', reasonCode: null });
+      expect(findHandoff(database.db, handoff.id)).toEqual(result?.handoff);
+    }));
+
+  it('an accept without a stall nudge (null or not given) stores SQL NULL there', () =>
+    withDatabase((database) => {
+      const withNull = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
+      const omitted = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
+      const a = recordDecision(database.db, decision(withNull.id, { nextStallNudgeAt: null }));
+      const b = recordDecision(database.db, decision(omitted.id));
+
+      for (const [id, result] of [
+        [withNull.id, a],
+        [omitted.id, b],
+      ] as const) {
+        expect(stored(database, 'handoffs', id, ['next_stall_nudge_at', 'last_activity_at'])).toEqual({
+          next_stall_nudge_at: NULL,
+          last_activity_at: ms(DECIDED),
+        });
+        expect(result?.handoff.nextStallNudgeAt).toBeNull();
+      }
+    }));
+
+  it('a decline ends the window but leaves the deal clock (last activity, stall nudge) alone', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db, {
+        lastActivityAt: EARLIER,
+        nextStallNudgeAt: NUDGE,
+        stallNudgedAt: EARLIER,
+      });
+      const result = recordDecision(
+        database.db,
+        decision(handoff.id, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
+      );
+
+      expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
+        status: { value: 'declined', type: 'text' },
+        decided_at: ms(DECIDED),
+        last_activity_at: ms(EARLIER),
+        next_stall_nudge_at: ms(NUDGE),
+        stall_nudged_at: ms(EARLIER),
+        next_reminder_at: NULL,
+        updated_at: ms(DECIDED),
+        cycle: { value: 2, type: 'integer' },
+      });
+      expect(
+        stored(database, 'decisions', result?.decision.id as number, [
+          'decision',
+          'reason_code',
+          'note',
+          'decided_at',
+        ]),
+      ).toEqual({
+        decision: { value: 'declined', type: 'text' },
+        reason_code: { value: 'timing', type: 'text' },
+        note: { value: 'Next quarter.', type: 'text' },
+        decided_at: ms(DECIDED),
+      });
+    }));
+
+  it('a second decision on the same handoff loses (status guard): undefined, nothing changed, cycle moved once', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const first = recordDecision(database.db, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+      expect(first?.handoff.status).toBe('accepted');
+      const after = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
+
+      const later = new Date(DECIDED.getTime() + 60_000);
+      expect(
+        recordDecision(database.db, decision(handoff.id, { at: later, nextStallNudgeAt: null })),
+      ).toBeUndefined();
+      expect(
+        recordDecision(
+          database.db,
+          decision(handoff.id, { decision: 'declined', reasonCode: 'other', at: later }),
+        ),
+      ).toBeUndefined();
+
+      expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(after);
+      expect(after.cycle).toBe(2);
+      expect(
+        rawRows(database, 'select decision, decided_at from decisions where handoff_id = ?', handoff.id),
+      ).toEqual([{ decision: 'accepted', decided_at: DECIDED.getTime() }]);
+    }));
+
+  it('decides a handoff of a later assignment, recording that assignment', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db, { assignment: 3, cycle: 5 });
+      const result = recordDecision(database.db, decision(handoff.id));
+      expect(result?.decision.assignment).toBe(3);
+      expect(rawRow(database, 'select assignment, cycle from handoffs where id = ?', handoff.id)).toEqual({
+        assignment: 3,
+        cycle: 6,
+      });
+      expect(rawRow(database, 'select assignment from decisions where id = ?', result?.decision.id)).toEqual({
+        assignment: 3,
+      });
+    }));
+});
+
+describe('logEvent (prepared touch-log insert)', () => {
+  it('stores detail null as SQL NULL (not the text null) and an object as its JSON; business hours null or a number', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const detail = {
+        reasonCode: 'timing',
+        nested: { reminder: 2, list: [1, 'two', null] },
+        quote: 'say "hi"',
+      };
+      logEvent(database.db, { type: 'sent', before: null, after: handoff, actor, at: SENT });
+      logEvent(database.db, {
+        type: 'reminded',
+        before: handoff,
+        after: handoff,
+        actor: null,
+        at: EARLIER,
+        businessHours: null,
+        detail: null,
+      });
+      logEvent(database.db, {
+        type: 'declined',
+        before: handoff,
+        after: { ...handoff, status: 'declined', cycle: 2 },
+        actor: { userId: 'U0AE' },
+        at: DECIDED,
+        businessHours: 12.75,
+        detail,
+      });
+
+      const events = rawRows(
+        database,
+        `select type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id, assignment, cycle,
+           at, typeof(at) as at_type, business_hours, typeof(business_hours) as business_hours_type,
+           detail, typeof(detail) as detail_type
+         from handoff_events where handoff_id = ? order by id`,
+        handoff.id,
+      );
+      expect(events).toEqual([
+        {
+          type: 'sent',
+          from_status: null,
+          to_status: 'sent',
+          actor_user_id: 'U0AE',
+          actor_team_id: 'T0INTERNAL',
+          ae_user_id: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at: SENT.getTime(),
+          at_type: 'integer',
+          business_hours: null,
+          business_hours_type: 'null',
+          detail: null,
+          detail_type: 'null',
+        },
+        {
+          type: 'reminded',
+          from_status: 'sent',
+          to_status: 'sent',
+          actor_user_id: null,
+          actor_team_id: null,
+          ae_user_id: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at: EARLIER.getTime(),
+          at_type: 'integer',
+          business_hours: null,
+          business_hours_type: 'null',
+          detail: null,
+          detail_type: 'null',
+        },
+        {
+          type: 'declined',
+          from_status: 'sent',
+          to_status: 'declined',
+          actor_user_id: 'U0AE',
+          actor_team_id: null,
+          ae_user_id: 'U0AE',
+          assignment: 1,
+          cycle: 2,
+          at: DECIDED.getTime(),
+          at_type: 'integer',
+          business_hours: 12.75,
+          business_hours_type: 'real',
+          detail: JSON.stringify(detail),
+          detail_type: 'text',
+        },
+      ]);
+      // Stored once-encoded: SQLite's own JSON functions read into it.
+      expect(
+        rawRow(
+          database,
+          `select json_extract(detail, '$.nested.reminder') as reminder from handoff_events
+           where handoff_id = ? and type = 'declined'`,
+          handoff.id,
+        ),
+      ).toEqual({ reminder: 2 });
+      expect(count(database, `handoff_events where detail = 'null'`)).toBe(0);
+    }));
+
+  it('assignmentStartedAt: the latest send or reassignment of that assignment, as a Date', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const reassignedAt = new Date('2026-11-27T10:00:00.000Z');
+      logEvent(database.db, { type: 'sent', before: null, after: handoff, actor, at: SENT });
+      logEvent(database.db, { type: 'reminded', before: handoff, after: handoff, actor: null, at: EARLIER });
+      const second = { ...handoff, assignment: 2, cycle: 2, aeUserId: 'U0AE2' };
+      logEvent(database.db, { type: 'reassigned', before: handoff, after: second, actor, at: reassignedAt });
+
+      expect(assignmentStartedAt(database.db, handoff.id, 1)).toEqual(SENT);
+      expect(assignmentStartedAt(database.db, handoff.id, 2)).toEqual(reassignedAt);
+      expect(assignmentStartedAt(database.db, handoff.id, 3)).toBeUndefined();
+      expect(assignmentStartedAt(database.db, handoff.id + 1, 1)).toBeUndefined();
+    }));
+});
+
+const OUTBOX_COLUMNS = [
+  'dedupe_key',
+  'channel_key',
+  'method',
+  'payload',
+  'target_message_key',
+  'record_as',
+  'thread_of',
+  'audience',
+  'handoff_id',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'created_at',
+  'last_error',
+  'uncertain_since',
+  'delivered_at',
+];
+
+const outboxId = (database: AppDatabase, dedupeKey: string): number =>
+  rawRow(database, 'select id from outbox where dedupe_key = ?', dedupeKey).id as number;
+
+const outboxRow = (database: AppDatabase, dedupeKey: string) =>
+  stored(database, 'outbox', outboxId(database, dedupeKey), OUTBOX_COLUMNS);
+
+const text = (value: string) => ({ value, type: 'text' });
+const int = (value: number) => ({ value, type: 'integer' });
+
+/** A row as enqueue leaves it: pending, never tried, due at once, with no record, target, thread or handoff. */
+const fresh = (at: Date) => ({
+  target_message_key: NULL,
+  record_as: NULL,
+  thread_of: NULL,
+  audience: text('internal'),
+  handoff_id: NULL,
+  status: text('pending'),
+  attempts: int(0),
+  next_attempt_at: ms(at),
+  created_at: ms(at),
+  last_error: NULL,
+  uncertain_since: NULL,
+  delivered_at: NULL,
+});
+
+describe('enqueue (prepared outbox insert)', () => {
+  it('stores each method with its channel key, its payload JSON and the defaults', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const payload = {
+        text: 'Hello "there"',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }],
+      };
+      enqueue(
+        database.db,
+        [
+          { method: 'chat.postMessage', dedupeKey: 'post:plain', channel: 'C0INTERNAL', payload },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'post:full',
+            channel: 'C0PARTNER',
+            payload: { text: 'partner' },
+            recordAs: 'handoff:1:partner',
+            permalinkOf: 'handoff:1:dm',
+            threadOf: 'handoff:1:thread',
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+          {
+            method: 'chat.update',
+            dedupeKey: 'update:plain',
+            channel: 'U0AE',
+            targetMessageKey: 'handoff:1:dm',
+            payload: { text: 'updated' },
+          },
+          {
+            method: 'chat.update',
+            dedupeKey: 'update:partner',
+            channel: 'C0PARTNER',
+            targetMessageKey: 'handoff:1:partner',
+            payload: { text: 'updated for the partner' },
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+          {
+            method: 'response_url',
+            dedupeKey: 'respond:1',
+            responseUrl: 'https://hooks.slack.test/actions/T/1/abc',
+            payload: { text: 'ephemeral', replace_original: false },
+            handoffId: handoff.id,
+          },
+        ],
+        SENT,
+      );
+
+      expect(outboxRow(database, 'post:plain')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('post:plain'),
+        channel_key: text('C0INTERNAL'),
+        method: text('chat.postMessage'),
+        payload: text(JSON.stringify({ ...payload, channel: 'C0INTERNAL' })),
+      });
+      expect(outboxRow(database, 'post:full')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('post:full'),
+        channel_key: text('C0PARTNER'),
+        method: text('chat.postMessage'),
+        payload: text(JSON.stringify({ text: 'partner', channel: 'C0PARTNER' })),
+        record_as: text('handoff:1:partner'),
+        target_message_key: text('handoff:1:dm'),
+        thread_of: text('handoff:1:thread'),
+        audience: text('partner'),
+        handoff_id: int(handoff.id),
+      });
+      expect(outboxRow(database, 'update:plain')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('update:plain'),
+        channel_key: text('U0AE'),
+        method: text('chat.update'),
+        payload: text(JSON.stringify({ text: 'updated' })),
+        target_message_key: text('handoff:1:dm'),
+      });
+      expect(outboxRow(database, 'update:partner')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('update:partner'),
+        channel_key: text('C0PARTNER'),
+        method: text('chat.update'),
+        payload: text(JSON.stringify({ text: 'updated for the partner' })),
+        target_message_key: text('handoff:1:partner'),
+        audience: text('partner'),
+        handoff_id: int(handoff.id),
+      });
+      expect(outboxRow(database, 'respond:1')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('respond:1'),
+        channel_key: text('response_url:respond:1'),
+        method: text('response_url'),
+        payload: text(
+          JSON.stringify({
+            text: 'ephemeral',
+            replace_original: false,
+            response_url: 'https://hooks.slack.test/actions/T/1/abc',
+          }),
+        ),
+        handoff_id: int(handoff.id),
+      });
+      // drizzle maps the stored JSON back to the same object.
+      const [mapped] = database.db.select().from(outbox).where(sql`${outbox.dedupeKey} = 'post:plain'`).all();
+      expect(mapped?.payload).toEqual({ ...payload, channel: 'C0INTERNAL' });
+    }));
+
+  it('ignores a message whose dedupe key is already queued (in the same call or a later one)', () =>
+    withDatabase((database) => {
+      const message: OutboxMessage = {
+        method: 'chat.postMessage',
+        dedupeKey: 'post:once',
+        channel: 'C0INTERNAL',
+        payload: { text: 'first' },
+      };
+      enqueue(database.db, [message, { ...message, payload: { text: 'same call' } }], SENT);
+      enqueue(database.db, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED);
+      expect(count(database, 'outbox')).toBe(1);
+      expect(outboxRow(database, 'post:once')).toMatchObject({
+        channel_key: text('C0INTERNAL'),
+        payload: text(JSON.stringify({ text: 'first', channel: 'C0INTERNAL' })),
+        next_attempt_at: ms(SENT),
+      });
+    }));
+});
+
+const post = (dedupeKey: string, channel: string, over: Partial<OutboxMessage> = {}): OutboxMessage =>
+  ({
+    method: 'chat.postMessage',
+    dedupeKey,
+    channel,
+    payload: { text: dedupeKey },
+    ...over,
+  }) as OutboxMessage;
+
+const keysOf = (rows: OutboxRow[]) => rows.map((r) => r.dedupeKey);
+
+describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
+  const NOW = new Date('2026-11-24T12:00:00.000Z');
+  const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
+
+  it('returns only due rows, only the head of each conversation, oldest due first, within the limit, minus the skipped', () =>
+    withDatabase((database) => {
+      enqueue(database.db, [post('a1', 'CA')], at(-1_000));
+      // Due earlier than a1 but queued after it in the same conversation: waits for it.
+      enqueue(database.db, [post('a2', 'CA')], at(-5_000));
+      enqueue(database.db, [post('b1', 'CB')], at(-3_000));
+      // Due exactly now: included (lte).
+      enqueue(database.db, [post('c1', 'CC')], NOW);
+      // Due a millisecond and a minute from now: not yet.
+      enqueue(database.db, [post('d1', 'CD')], at(1));
+      enqueue(database.db, [post('e1', 'CE')], at(60_000));
+      enqueue(database.db, [post('f1', 'CF')], at(-2_000));
+
+      expect(keysOf(dueHeads(database.db, NOW, 10))).toEqual(['b1', 'f1', 'a1', 'c1']);
+      expect(keysOf(dueHeads(database.db, NOW, 2))).toEqual(['b1', 'f1']);
+      expect(keysOf(dueHeads(database.db, NOW, 10, ['CB', 'CC']))).toEqual(['f1', 'a1']);
+      expect(keysOf(dueHeads(database.db, NOW, 1, ['CB']))).toEqual(['f1']);
+      expect(keysOf(dueHeads(database.db, NOW, 10, ['CA', 'CB', 'CC', 'CF']))).toEqual([]);
+      // An hour later everything is due; still one head per conversation.
+      expect(keysOf(dueHeads(database.db, at(3_600_000), 10))).toEqual(['b1', 'f1', 'a1', 'c1', 'd1', 'e1']);
+      // An hour earlier nothing is.
+      expect(dueHeads(database.db, at(-3_600_000), 10)).toEqual([]);
+
+      // Once the head is delivered, the next message of its conversation is the head.
+      const a1 = dueHeads(database.db, NOW, 10).find((r) => r.dedupeKey === 'a1') as OutboxRow;
+      markDelivered(database.db, a1, NOW);
+      expect(keysOf(dueHeads(database.db, NOW, 10))).toEqual(['a2', 'b1', 'f1', 'c1']);
+      // The rows come back mapped: Dates and the payload object.
+      const [a2] = dueHeads(database.db, NOW, 1);
+      expect(a2).toMatchObject({
+        dedupeKey: 'a2',
+        channelKey: 'CA',
+        nextAttemptAt: at(-5_000),
+        createdAt: at(-5_000),
+        payload: { text: 'a2', channel: 'CA' },
+        status: 'pending',
+        attempts: 0,
+      });
+    }));
+});
+
+describe('markDelivered and markSending (prepared)', () => {
+  const NOW = new Date('2026-11-24T12:00:00.000Z');
+
+  function queue(database: AppDatabase, handoffId: number) {
+    enqueue(
+      database.db,
+      [
+        post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
+        post('unrecorded', 'C0INTERNAL'),
+        post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
+      ],
+      SENT,
+    );
+    // Tried before: an error and an uncertainty mark that delivery clears.
+    database.sqlite
+      .prepare('update outbox set attempts = 2, last_error = ?, uncertain_since = ?')
+      .run('ratelimited', EARLIER.getTime());
+    return (key: string) =>
+      database.db.select().from(outbox).where(sql`${outbox.dedupeKey} = ${key}`).get() as OutboxRow;
+  }
+
+  it('marks delivered (epoch ms, attempts + 1, error and uncertainty cleared) and remembers a recorded post', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const row = queue(database, handoff.id);
+      const recorded = row('recorded');
+      expect(recorded.uncertainSince).toEqual(EARLIER);
+
+      markDelivered(database.db, recorded, NOW, { channelId: 'C0PARTNER', ts: '1795442400.000100' });
+      expect(
+        stored(database, 'outbox', recorded.id, [
+          'status',
+          'delivered_at',
+          'attempts',
+          'last_error',
+          'uncertain_since',
+        ]),
+      ).toEqual({
+        status: text('delivered'),
+        delivered_at: ms(NOW),
+        attempts: int(3),
+        last_error: NULL,
+        uncertain_since: NULL,
+      });
+      expect(
+        rawRows(
+          database,
+          `select message_key, channel_id, ts, handoff_id, posted_at, typeof(posted_at) as posted_at_type
+           from posted_messages`,
+        ),
+      ).toEqual([
+        {
+          message_key: 'handoff:partner',
+          channel_id: 'C0PARTNER',
+          ts: '1795442400.000100',
+          handoff_id: handoff.id,
+          posted_at: NOW.getTime(),
+          posted_at_type: 'integer',
+        },
+      ]);
+      expect(findPostedMessage(database.db, 'handoff:partner')).toEqual({
+        messageKey: 'handoff:partner',
+        channelId: 'C0PARTNER',
+        ts: '1795442400.000100',
+        handoffId: handoff.id,
+        postedAt: NOW,
+      });
+      expect(findPostedMessage(database.db, 'handoff:dm')).toBeUndefined();
+      expect(findOutboxByRecordAs(database.db, 'handoff:partner')).toMatchObject({
+        id: recorded.id,
+        status: 'delivered',
+        deliveredAt: NOW,
+        attempts: 3,
+      });
+    }));
+
+  it('remembers nothing for a post without record_as, nor for a recorded message without a posted answer', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const row = queue(database, handoff.id);
+      const unrecorded = row('unrecorded');
+      const unposted = row('recorded-unposted');
+
+      markDelivered(database.db, unrecorded, NOW, { channelId: 'C0INTERNAL', ts: '1795442400.000200' });
+      markDelivered(database.db, unposted, NOW);
+
+      for (const id of [unrecorded.id, unposted.id]) {
+        expect(
+          stored(database, 'outbox', id, [
+            'status',
+            'delivered_at',
+            'attempts',
+            'last_error',
+            'uncertain_since',
+          ]),
+        ).toEqual({
+          status: text('delivered'),
+          delivered_at: ms(NOW),
+          attempts: int(3),
+          last_error: NULL,
+          uncertain_since: NULL,
+        });
+      }
+      expect(count(database, 'posted_messages')).toBe(0);
+      // The untouched row keeps its error and mark.
+      expect(
+        stored(database, 'outbox', row('recorded').id, [
+          'status',
+          'delivered_at',
+          'last_error',
+          'uncertain_since',
+        ]),
+      ).toEqual({
+        status: text('pending'),
+        delivered_at: NULL,
+        last_error: text('ratelimited'),
+        uncertain_since: ms(EARLIER),
+      });
+      // The newest row recorded under the key, delivered or not.
+      expect(findOutboxByRecordAs(database.db, 'handoff:dm')?.id).toBe(unposted.id);
+      expect(findOutboxByRecordAs(database.db, 'handoff:none')).toBeUndefined();
+    }));
+
+  it('markSending sets uncertain_since (epoch ms) only when the row has none', () =>
+    withDatabase((database) => {
+      enqueue(database.db, [post('sending', 'C0INTERNAL')], SENT);
+      const id = outboxId(database, 'sending');
+      const read = () =>
+        database.db.select().from(outbox).where(sql`${outbox.id} = ${id}`).get() as OutboxRow;
+
+      markSending(database.db, read(), NOW);
+      expect(stored(database, 'outbox', id, ['uncertain_since', 'attempts', 'status'])).toEqual({
+        uncertain_since: ms(NOW),
+        attempts: int(0),
+        status: text('pending'),
+      });
+      markSending(database.db, read(), new Date(NOW.getTime() + 60_000));
+      expect(stored(database, 'outbox', id, ['uncertain_since'])).toEqual({ uncertain_since: ms(NOW) });
+    }));
+
+  it('cancelPendingReminders cancels only that handoff’s pending reminders', () =>
+    withDatabase((database) => {
+      const one = addHandoff(database.db);
+      const two = addHandoff(database.db);
+      enqueue(
+        database.db,
+        [
+          post(`handoff:${one.id}:reminder:1:1`, 'U0AE', { handoffId: one.id }),
+          post(`handoff:${one.id}:reminder:1:2`, 'U0AE', { handoffId: one.id }),
+          post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id }),
+          post(`handoff:${two.id}:reminder:1:1`, 'U0AE2', { handoffId: two.id }),
+        ],
+        SENT,
+      );
+      database.sqlite
+        .prepare(`update outbox set status = 'delivered' where dedupe_key = ?`)
+        .run(`handoff:${one.id}:reminder:1:1`);
+
+      cancelPendingReminders(database.db, one.id);
+      expect(rawRows(database, 'select dedupe_key, status, last_error from outbox order by id')).toEqual([
+        { dedupe_key: `handoff:${one.id}:reminder:1:1`, status: 'delivered', last_error: null },
+        {
+          dedupe_key: `handoff:${one.id}:reminder:1:2`,
+          status: 'cancelled',
+          last_error: 'superseded by a later change',
+        },
+        { dedupe_key: `handoff:${one.id}:accepted`, status: 'pending', last_error: null },
+        { dedupe_key: `handoff:${two.id}:reminder:1:1`, status: 'pending', last_error: null },
+      ]);
+    }));
+});
+
+describe('one prepared query per session: the database, its transactions and savepoints', () => {
+  it('builds a query once for the database and every (nested) transaction on it, and once more per database', () =>
+    withDatabase((first) =>
+      withDatabase((second) => {
+        let builds = 0;
+        const byId = preparedFor((exec) => {
+          builds += 1;
+          return exec
+            .select({ id: handoffs.id, accountName: handoffs.accountName })
+            .from(handoffs)
+            .where(sql`${handoffs.id} = ${sql.placeholder('id')}`)
+            .prepare();
+        });
+        const a = addHandoff(first.db, { accountName: 'First file' });
+        const b = addHandoff(second.db, { accountName: 'Second file' });
+        expect(a.id).toBe(b.id);
+
+        // First built inside a transaction, then used outside it and in a savepoint.
+        first.db.transaction((tx) => {
+          expect(byId(tx).get({ id: a.id })?.accountName).toBe('First file');
+          tx.transaction((sp) => expect(byId(sp).get({ id: a.id })?.accountName).toBe('First file'));
+        });
+        expect(byId(first.db).get({ id: a.id })?.accountName).toBe('First file');
+        expect(builds).toBe(1);
+        expect(byId(first.db)).toBe(first.db.transaction((tx) => byId(tx)));
+
+        // The other database gets its own, reading its own file.
+        expect(byId(second.db).get({ id: b.id })?.accountName).toBe('Second file');
+        second.db.transaction((tx) => expect(byId(tx).get({ id: b.id })?.accountName).toBe('Second file'));
+        expect(builds).toBe(2);
+        expect(byId(second.db)).not.toBe(byId(first.db));
+      }),
+    ));
+
+  it('the repositories’ prepared writes work outside, inside a transaction and inside a savepoint', () =>
+    withDatabase((database) => {
+      // The first use of each query is inside a savepoint: the query built there serves the database afterwards.
+      const nested = addHandoff(database.db);
+      database.db.transaction((tx) =>
+        tx.transaction((sp) => {
+          expect(recordDecision(sp, decision(nested.id, { nextStallNudgeAt: NUDGE }))?.handoff.status).toBe(
+            'accepted',
+          );
+          logEvent(sp, {
+            type: 'accepted',
+            before: nested,
+            after: findHandoff(sp, nested.id) as HandoffRow,
+            actor,
+            at: DECIDED,
+            detail: { via: 'savepoint' },
+          });
+          enqueue(sp, [post('nested', 'C0NESTED', { recordAs: 'nested:post' })], DECIDED);
+          const [head] = dueHeads(sp, DECIDED, 10);
+          expect(head?.dedupeKey).toBe('nested');
+          markSending(sp, head as OutboxRow, DECIDED);
+          // markDelivered opens its own (nested) transaction: a savepoint inside the savepoint.
+          markDelivered(sp, head as OutboxRow, DECIDED, { channelId: 'C0NESTED', ts: '1.1' });
+        }),
+      );
+
+      const inTx = addHandoff(database.db);
+      database.db.transaction((tx) => {
+        expect(
+          recordDecision(tx, decision(inTx.id, { decision: 'declined', reasonCode: 'timing' })),
+        ).toBeDefined();
+        logEvent(tx, {
+          type: 'declined',
+          before: inTx,
+          after: findHandoff(tx, inTx.id) as HandoffRow,
+          actor,
+          at: DECIDED,
+          businessHours: 3,
+        });
+        enqueue(tx, [post('in-tx', 'C0TX')], DECIDED);
+        // Visible inside before the commit.
+        expect(keysOf(dueHeads(tx, DECIDED, 10))).toEqual(['in-tx']);
+      });
+
+      const outside = addHandoff(database.db);
+      expect(recordDecision(database.db, decision(outside.id))).toBeDefined();
+      logEvent(database.db, {
+        type: 'accepted',
+        before: outside,
+        after: findHandoff(database.db, outside.id) as HandoffRow,
+        actor,
+        at: DECIDED,
+      });
+      enqueue(database.db, [post('outside', 'C0OUT')], DECIDED);
+      markDelivered(database.db, dueHeads(database.db, DECIDED, 10)[0] as OutboxRow, DECIDED);
+
+      expect(
+        rawRows(
+          database,
+          'select id, status, decided_at, next_stall_nudge_at, cycle from handoffs order by id',
+        ),
+      ).toEqual([
+        {
+          id: nested.id,
+          status: 'accepted',
+          decided_at: DECIDED.getTime(),
+          next_stall_nudge_at: NUDGE.getTime(),
+          cycle: 2,
+        },
+        {
+          id: inTx.id,
+          status: 'declined',
+          decided_at: DECIDED.getTime(),
+          next_stall_nudge_at: null,
+          cycle: 2,
+        },
+        {
+          id: outside.id,
+          status: 'accepted',
+          decided_at: DECIDED.getTime(),
+          next_stall_nudge_at: null,
+          cycle: 2,
+        },
+      ]);
+      expect(count(database, 'decisions')).toBe(3);
+      expect(
+        rawRows(database, 'select handoff_id, type, business_hours, detail from handoff_events order by id'),
+      ).toEqual([
+        { handoff_id: nested.id, type: 'accepted', business_hours: null, detail: '{"via":"savepoint"}' },
+        { handoff_id: inTx.id, type: 'declined', business_hours: 3, detail: null },
+        { handoff_id: outside.id, type: 'accepted', business_hours: null, detail: null },
+      ]);
+      expect(
+        rawRows(database, 'select dedupe_key, status, delivered_at, attempts from outbox order by id'),
+      ).toEqual([
+        { dedupe_key: 'nested', status: 'delivered', delivered_at: DECIDED.getTime(), attempts: 1 },
+        { dedupe_key: 'in-tx', status: 'delivered', delivered_at: DECIDED.getTime(), attempts: 1 },
+        { dedupe_key: 'outside', status: 'pending', delivered_at: null, attempts: 0 },
+      ]);
+      expect(rawRows(database, 'select message_key, channel_id, ts from posted_messages')).toEqual([
+        { message_key: 'nested:post', channel_id: 'C0NESTED', ts: '1.1' },
+      ]);
+    }));
+
+  it('a rolled-back transaction (rollback or a throw) or savepoint leaves nothing of its prepared writes', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      enqueue(
+        database.db,
+        [post('before', 'C0BEFORE', { recordAs: 'before:post', handoffId: handoff.id })],
+        SENT,
+      );
+      const before = dueHeads(database.db, SENT, 10)[0] as OutboxRow;
+      const snapshot = () => ({
+        handoffs: rawRows(database, 'select * from handoffs order by id'),
+        decisions: rawRows(database, 'select * from decisions order by id'),
+        events: rawRows(database, 'select * from handoff_events order by id'),
+        outbox: rawRows(database, 'select * from outbox order by id'),
+        posted: rawRows(database, 'select * from posted_messages'),
+      });
+      const start = snapshot();
+
+      const everything = (exec: Executor) => {
+        const result = recordDecision(exec, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+        expect(result?.handoff.status).toBe('accepted');
+        logEvent(exec, {
+          type: 'accepted',
+          before: handoff,
+          after: result?.handoff as HandoffRow,
+          actor,
+          at: DECIDED,
+          detail: { x: 1 },
+        });
+        enqueue(exec, [post('rolled-back', 'C0GONE')], DECIDED);
+        markSending(exec, before, DECIDED);
+        markDelivered(exec, before, DECIDED, { channelId: 'C0BEFORE', ts: '2.2' });
+        // Inside, everything is there.
+        expect(findHandoff(exec, handoff.id)?.status).toBe('accepted');
+        expect(findPostedMessage(exec, 'before:post')?.ts).toBe('2.2');
+        expect(keysOf(dueHeads(exec, DECIDED, 10))).toContain('rolled-back');
+        expect(keysOf(dueHeads(exec, DECIDED, 10))).not.toContain('before');
+      };
+
+      expect(() =>
+        database.db.transaction((tx) => {
+          everything(tx);
+          tx.rollback();
+        }),
+      ).toThrow(TransactionRollbackError);
+      expect(snapshot()).toEqual(start);
+
+      expect(() =>
+        database.db.transaction((tx) => {
+          everything(tx);
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(snapshot()).toEqual(start);
+
+      // A savepoint rolled back inside a transaction that commits: only the savepoint's writes are gone.
+      database.db.transaction((tx) => {
+        enqueue(tx, [post('kept', 'C0KEPT')], DECIDED);
+        expect(() =>
+          tx.transaction((sp) => {
+            everything(sp);
+            sp.rollback();
+          }),
+        ).toThrow(TransactionRollbackError);
+      });
+      const end = snapshot();
+      expect({ ...end, outbox: end.outbox.filter((r) => r.dedupe_key !== 'kept') }).toEqual(start);
+      expect(end.outbox.map((r) => r.dedupe_key)).toEqual(['before', 'kept']);
+
+      // And the same queries still work on the database afterwards.
+      everything(database.db);
+      expect(findHandoff(database.db, handoff.id)?.status).toBe('accepted');
+      expect(count(database, 'decisions')).toBe(1);
+    }));
+
+  it('two databases each get their own prepared statements: a write through one never shows in the other', () =>
+    withDatabase((first) =>
+      withDatabase((second) => {
+        const a = addHandoff(first.db, { accountName: 'First file' });
+        const b = addHandoff(second.db, { accountName: 'Second file' });
+        expect(a.id).toBe(b.id);
+
+        // Each query used on the first database first, then on the second.
+        expect(recordDecision(first.db, decision(a.id, { nextStallNudgeAt: NUDGE }))).toBeDefined();
+        logEvent(first.db, {
+          type: 'accepted',
+          before: a,
+          after: findHandoff(first.db, a.id) as HandoffRow,
+          actor,
+          at: DECIDED,
+          detail: { file: 1 },
+        });
+        enqueue(first.db, [post('first-only', 'C0FIRST', { recordAs: 'first:post' })], SENT);
+        markDelivered(first.db, dueHeads(first.db, SENT, 10)[0] as OutboxRow, SENT, {
+          channelId: 'C0FIRST',
+          ts: '1.1',
+        });
+
+        expect(findHandoff(second.db, b.id)?.accountName).toBe('Second file');
+        expect(findHandoff(second.db, b.id)?.status).toBe('sent');
+        expect(dueHeads(second.db, DECIDED, 10)).toEqual([]);
+        expect(findPostedMessage(second.db, 'first:post')).toBeUndefined();
+        expect(findOutboxByRecordAs(second.db, 'first:post')).toBeUndefined();
+        expect(assignmentStartedAt(second.db, b.id, 1)).toBeUndefined();
+
+        // The second database's writes land in its own file.
+        second.db.transaction((tx) => {
+          expect(
+            recordDecision(tx, decision(b.id, { decision: 'declined', reasonCode: 'other' })),
+          ).toBeDefined();
+          logEvent(tx, { type: 'sent', before: null, after: b, actor, at: SENT });
+          enqueue(tx, [post('second-only', 'C0SECOND')], SENT);
+        });
+
+        expect(rawRows(first, 'select account_name, status from handoffs')).toEqual([
+          { account_name: 'First file', status: 'accepted' },
+        ]);
+        expect(rawRows(second, 'select account_name, status from handoffs')).toEqual([
+          { account_name: 'Second file', status: 'declined' },
+        ]);
+        expect(rawRows(first, 'select decision from decisions')).toEqual([{ decision: 'accepted' }]);
+        expect(rawRows(second, 'select decision from decisions')).toEqual([{ decision: 'declined' }]);
+        expect(rawRows(first, 'select type, detail from handoff_events')).toEqual([
+          { type: 'accepted', detail: '{"file":1}' },
+        ]);
+        expect(rawRows(second, 'select type, detail from handoff_events')).toEqual([
+          { type: 'sent', detail: null },
+        ]);
+        expect(rawRows(first, 'select dedupe_key, status from outbox')).toEqual([
+          { dedupe_key: 'first-only', status: 'delivered' },
+        ]);
+        expect(rawRows(second, 'select dedupe_key, status from outbox')).toEqual([
+          { dedupe_key: 'second-only', status: 'pending' },
+        ]);
+        expect(count(second, 'posted_messages')).toBe(0);
+
+        // Closing the first database leaves the second's statements working.
+        first.close();
+        expect(findHandoff(second.db, b.id)?.status).toBe('declined');
+        expect(keysOf(dueHeads(second.db, SENT, 10))).toEqual(['second-only']);
+        enqueue(second.db, [post('after-close', 'C0SECOND2')], SENT);
+        expect(count(second, 'outbox')).toBe(2);
+      }),
+    ));
+});
