@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HomeView } from '@slack/types';
 import { inArray } from 'drizzle-orm';
 import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
@@ -49,6 +50,8 @@ export function createHome(deps: HomeDeps) {
     if (known) return known;
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChart, trendAltText } = await import('./charts.js');
+    // Drawing takes about 40 ms in one go: start it on a turn of its own, not at the end of whatever ran before.
+    await nextTurn();
     const altText = trendAltText(weeks);
     const fileId = await deps.files.imageFileId(renderTrendChart(weeks), {
       filename: 'handoff-trend.png',

@@ -91,23 +91,25 @@ export function createMetrics(deps: MetricsDeps) {
     }
   }
 
-  function finish(fold: MetricsFold, from: Date, to: Date): ProgramMetrics {
-    const metrics = fold.finish({
-      from,
-      to,
-      helpRequests: helpRequestsIn(db, from, to),
-      lastScores: new Map(),
-    });
+  /** Finishes a fold, letting other requests run between its steps (each at most a few milliseconds). */
+  async function finish(fold: MetricsFold, from: Date, to: Date): Promise<ProgramMetrics> {
+    const metrics = await fold.finishInTurns(
+      { from, to, helpRequests: helpRequestsIn(db, from, to), lastScores: new Map() },
+      nextTurn,
+    );
     // The authors of the period (their handoffs moved, or they took a request for help): each one's last three
-    // scores as of the period end, one indexed query each.
-    for (const author of metrics.byAuthor) author.lastScores = lastScores(db, author.key, 3, to);
+    // scores as of the period end, one indexed query each, a few dozen per turn.
+    for (const [i, author] of metrics.byAuthor.entries()) {
+      author.lastScores = lastScores(db, author.key, 3, to);
+      if (i % 25 === 24) await nextTurn();
+    }
     return metrics;
   }
 
   async function program(from: Date, to: Date): Promise<ProgramMetrics> {
     const fold = new MetricsFold(timeZone);
     await scan(from, to, [{ from, add: (e) => fold.add(e) }]);
-    return finish(fold, from, to);
+    return await finish(fold, from, to);
   }
 
   const periodStart = (key: PeriodKey, now: Date) =>
@@ -144,7 +146,7 @@ export function createMetrics(deps: MetricsDeps) {
       { from, add: (e) => fold.add(e) },
       { from: weeksFrom, add: (e) => weekFold.add(e) },
     ]);
-    return { metrics: finish(fold, from, now), weeks: weekFold.weeks(weeksFrom, now) };
+    return { metrics: await finish(fold, from, now), weeks: weekFold.weeks(weeksFrom, now) };
   }
 
   // The App Home's figures, per period: the last computation, and the one running (one at a time per period).

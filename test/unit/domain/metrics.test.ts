@@ -3,6 +3,7 @@ import {
   computeMetrics,
   type HelpRequestFact,
   type MetricEvent,
+  MetricsFold,
   type OutcomeCounts,
   percentile,
   weekStartOf,
@@ -482,5 +483,48 @@ describe('computeMetrics: ordering of the groups', () => {
     expect(m.byPartner.map((g) => g.label)).toEqual(['Zeta', 'Alpha', 'Beta', 'Omega']);
     // Per AE the same rule: A1 has 6 sends + 1 answer = 7, A9 only help requests.
     expect(m.byAe.map((g) => g.key)).toEqual(['A1', 'A9']);
+  });
+});
+
+describe('MetricsFold.finishInTurns', () => {
+  it('gives exactly what finish gives, pausing between steps (250 partners, AEs and authors: several steps each)', async () => {
+    const events: MetricEvent[] = [];
+    for (let i = 0; i < 2_000; i += 1) {
+      const over = {
+        handoffId: i,
+        aeUserId: `A${i % 250}`,
+        partnerKey: `p${i % 251}`,
+        partnerOrg: `Partner ${i % 251}`,
+        authorUserId: `W${i % 249}`,
+        score: 10 + (i % 8),
+        businessHours: (i % 37) / 3,
+        earlierAccept: i % 3 === 0,
+      };
+      const at = new Date(from.getTime() + i * 600_000).toISOString();
+      events.push(ev('sent', at, over), ev(i % 4 === 0 ? 'declined' : 'accepted', at, over));
+    }
+    const input = {
+      from,
+      to,
+      helpRequests: [
+        { requestedByUserId: 'A1', partnerKey: 'p2', partnerOrg: 'Partner 2', claimedByUserId: 'W3' },
+      ],
+      lastScores: new Map([['W9', [12, 13, 14]]]),
+    };
+    const once = new MetricsFold('UTC');
+    const inTurns = new MetricsFold('UTC');
+    for (const e of events) {
+      once.add(e);
+      inTurns.add(e);
+    }
+    let pauses = 0;
+    const result = await inTurns.finishInTurns(input, async () => {
+      pauses += 1;
+    });
+    expect(result).toEqual(once.finish(input));
+    // After the overall figures; then every 100 groups (251 partners, 250 AEs, 250 authors: 2 each) and after
+    // each dimension: 1 + (2 + 1) × 3.
+    expect(pauses).toBe(10);
+    expect(result.byPartner).toHaveLength(251);
   });
 });
