@@ -336,7 +336,10 @@ export class MetricsFold {
 
     const overallStats = overall.stats();
     yield;
-    const groups = function* <T>(tallies: Tallies, make: (key: string, stats: Stats) => T): Generator<void, T[]> {
+    const groups = function* <T>(
+      tallies: Tallies,
+      make: (key: string, stats: Stats) => T,
+    ): Generator<void, T[]> {
       const out: T[] = [];
       for (const [key, tally] of tallies.byKey) {
         out.push(make(key, tally.stats()));
