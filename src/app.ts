@@ -128,7 +128,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     onPartnerChannelBlocked: (row, error) => notifyPartnerChannelBlocked(row, error),
   });
-  const onOutboxWrite = () => outbox.kick();
+  const onOutboxWrite = () => outbox.wake();
   const notifyPartnerChannelBlocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite });
 
   // Count listeners still working after their ack, so a shutdown can wait for them.

@@ -59,6 +59,8 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const BATCH = 20;
+/** How long a wake-up after a commit waits for more commits to deliver with it. */
+const WAKE_COALESCE_MS = 5;
 
 interface Failure {
   transient: boolean;
@@ -132,6 +134,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeDue = 0;
+  private wakeSoon: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -156,7 +159,19 @@ export class OutboxWorker {
     this.kick();
   }
 
-  /** Deliver what is due now (called after every commit that wrote to the outbox). */
+  /**
+   * After a commit that wrote to the outbox: deliver soon. Commits within a few milliseconds share one look for
+   * what is due: under load, one look per Accept was a tenth of the app's CPU, for rows a later look finds anyway.
+   */
+  wake(): void {
+    if (this.stopped || this.wakeSoon) return;
+    this.wakeSoon = setTimeout(() => {
+      this.wakeSoon = undefined;
+      this.kick();
+    }, WAKE_COALESCE_MS);
+  }
+
+  /** Deliver what is due now. */
   kick(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -176,6 +191,12 @@ export class OutboxWorker {
 
   /** Stops taking new work and waits for deliveries in flight. */
   async stop(): Promise<void> {
+    // A wake-up still waiting for company starts now, as it did before coalescing: what was just committed goes out.
+    if (this.wakeSoon) {
+      clearTimeout(this.wakeSoon);
+      this.wakeSoon = undefined;
+      this.kick();
+    }
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
