@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { WeekStats } from '../../../src/domain/metrics.js';
-import { CHART_SIZE, renderTrendChart, trendAltText } from '../../../src/services/charts.js';
+import {
+  CHART_SIZE,
+  renderTrendChart,
+  renderTrendChartOffLoop,
+  trendAltText,
+} from '../../../src/services/charts.js';
 
 /** The server-side trend chart: a real PNG of the documented size, the same bytes for the same weeks. */
 
@@ -158,5 +163,17 @@ describe('trendAltText', () => {
 
   it('counts expiries as answers (silence), so all-expired weeks are 0% accepted', () => {
     expect(trendAltText([week('2026-11-02', { sent: 2, expired: 2 })])).toMatch(/: 2 sent, 0% accepted\.$/);
+  });
+});
+
+describe('renderTrendChartOffLoop', () => {
+  it('draws the very same PNG as renderTrendChart, rasterized off the event loop', async () => {
+    for (const weeks of [busyWeeks(12), busyWeeks(52), []]) {
+      const offLoop = await renderTrendChartOffLoop(weeks);
+      expect(offLoop.equals(renderTrendChart(weeks))).toBe(true);
+    }
+    expect(
+      (await renderTrendChartOffLoop(busyWeeks(12), 'Another title')).equals(renderTrendChart(busyWeeks(12))),
+    ).toBe(false);
   });
 });
