@@ -87,7 +87,8 @@ const userById = (id: string): SandboxUser | undefined =>
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Slack's own limits, trigger ids' 3 seconds included: the sandbox must not hide a slow views.open.
-  const slack = await FakeSlack.start({ teamId: TEAM, fileProcessingCalls: 0 });
+  // Slack's rate limits on, as in a real workspace: a person clicking around never meets them, the app's pacing neither.
+  const slack = await FakeSlack.start({ teamId: TEAM, fileProcessingCalls: 0, rateLimits: true });
   // Made fresh each run: the app's receiver listens on a random port, and nobody else can sign for it.
   const SIGNING_SECRET = randomBytes(24).toString('hex');
   for (const user of Object.values(sandboxUsers)) slack.addUser(user);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Resvg, renderAsync } from '@resvg/resvg-js';
+import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { WeekStats } from '../domain/metrics.js';
 
@@ -90,14 +90,15 @@ export function renderTrendChart(weeks: readonly WeekStats[], title = 'Co-sell h
 }
 
 /**
- * The same PNG, rasterized on libuv's thread pool (resvg's renderAsync) after a turn of the event loop: the app
- * never holds other requests for the whole drawing (about 20 ms of SVG, then 20 ms of rasterizing).
+ * The same PNG in two turns of the event loop, so the app never holds other requests for the whole drawing: about
+ * 20 ms to lay out the SVG, then 20 ms to rasterize it. (resvg's renderAsync would rasterize on libuv's thread
+ * pool instead, but its allocations there grew the process by 20–40 MB of malloc arenas in the benchmark.)
  */
-export async function renderTrendChartOffLoop(
+export async function renderTrendChartInTurns(
   weeks: readonly WeekStats[],
   title = 'Co-sell handoffs per week',
 ): Promise<Buffer> {
   const svg = trendSvg(weeks, title);
   await nextTurn();
-  return (await renderAsync(svg, RASTER_OPTIONS)).asPng();
+  return new Resvg(svg, RASTER_OPTIONS).render().asPng();
 }

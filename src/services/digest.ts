@@ -48,9 +48,9 @@ export function createDigest(deps: DigestDeps) {
     ).overall;
     const weeks = await deps.metrics.trend(to);
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
-    const { renderTrendChartOffLoop, trendAltText } = await import('./charts.js');
+    const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
-    const fileId = await deps.files.imageFileId(await renderTrendChartOffLoop(weeks), {
+    const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
       filename: `handoff-trend-${weekLabel}.png`,
       title: 'Co-sell handoffs per week',
       altText,

@@ -49,11 +49,11 @@ export function createHome(deps: HomeDeps) {
     const known = charts.get(weeks);
     if (known) return known;
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
-    const { renderTrendChartOffLoop, trendAltText } = await import('./charts.js');
+    const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
     // Drawing starts on a turn of its own, not at the end of whatever ran before.
     await nextTurn();
     const altText = trendAltText(weeks);
-    const fileId = await deps.files.imageFileId(await renderTrendChartOffLoop(weeks), {
+    const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
       filename: 'handoff-trend.png',
       title: 'Co-sell handoffs per week',
       altText,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RateLimiter } from './rateLimits.js';
 import type {
   Failure,
   FakeChannel,
@@ -151,6 +152,7 @@ export class FakeSlack {
   private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private origin = '';
   private stopped = false;
+  private readonly limiter: RateLimiter | undefined;
 
   private constructor(opts: FakeSlackOptions) {
     this.token = opts.token ?? 'xoxb-test-token';
@@ -161,6 +163,9 @@ export class FakeSlack {
       responseUrlTtlMs: opts.responseUrlTtlMs ?? 30 * 60_000,
       responseUrlMaxUses: opts.responseUrlMaxUses ?? 5,
     };
+    this.limiter = opts.rateLimits
+      ? new RateLimiter(opts.rateLimits === true ? {} : opts.rateLimits)
+      : undefined;
     this.workspace = new Workspace({
       teamId: this.teamId,
       botUserId: this.botUserId,
@@ -309,6 +314,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.responseUrls.clear();
     this.workspace.reset();
+    this.limiter?.reset();
     this.clearFailures();
   }
 
@@ -426,6 +432,17 @@ export class FakeSlack {
     if (injected.answered) {
       call.status = injected.status;
       call.response = injected.body;
+      return;
+    }
+    const retryAfter = this.limiter?.check(
+      method,
+      typeof args.channel === 'string' ? args.channel : undefined,
+    );
+    if (retryAfter) {
+      const limited = { ok: false, error: 'ratelimited' };
+      send(res, 429, limited, { 'retry-after': String(retryAfter) });
+      call.status = 429;
+      call.response = limited;
       return;
     }
     let result: ApiResult;

@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from './rateLimits.js';
 /** Public types of the fake Slack Web API server (see `test/support/fakeSlack.ts`). */
 
 export interface FakeUser {
@@ -159,4 +160,9 @@ export interface FakeSlackOptions {
    * `mimetype` / `filetype`; image blocks naming it are refused); default 1. 0 = processed at once.
    */
   fileProcessingCalls?: number;
+  /**
+   * Enforce Slack's rate limits (see rateLimits.ts): `true` for Slack's documented ones, or overrides. Off by
+   * default: most tests make calls faster than Slack allows and are about something else.
+   */
+  rateLimits?: boolean | RateLimitOptions;
 }

@@ -5,7 +5,7 @@ import type { WeekStats } from '../../../src/domain/metrics.js';
 import {
   CHART_SIZE,
   renderTrendChart,
-  renderTrendChartOffLoop,
+  renderTrendChartInTurns,
   trendAltText,
 } from '../../../src/services/charts.js';
 
@@ -166,14 +166,14 @@ describe('trendAltText', () => {
   });
 });
 
-describe('renderTrendChartOffLoop', () => {
-  it('draws the very same PNG as renderTrendChart, rasterized off the event loop', async () => {
+describe('renderTrendChartInTurns', () => {
+  it('draws the very same PNG as renderTrendChart, in two turns of the event loop', async () => {
     for (const weeks of [busyWeeks(12), busyWeeks(52), []]) {
-      const offLoop = await renderTrendChartOffLoop(weeks);
+      const offLoop = await renderTrendChartInTurns(weeks);
       expect(offLoop.equals(renderTrendChart(weeks))).toBe(true);
     }
     expect(
-      (await renderTrendChartOffLoop(busyWeeks(12), 'Another title')).equals(renderTrendChart(busyWeeks(12))),
+      (await renderTrendChartInTurns(busyWeeks(12), 'Another title')).equals(renderTrendChart(busyWeeks(12))),
     ).toBe(false);
   });
 });

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { outbox } from '../../src/db/schema.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { submitAndSend } from '../support/flow.js';
+import { type Harness, settle, startHarness } from '../support/harness.js';
+import { channels, people } from '../support/people.js';
+
+/**
+ * With Slack's rate limits enforced by the fake Slack (small buckets, so a short test meets them), the outbox takes
+ * the 429s, waits out Retry-After, and still delivers every message once and in order.
+ */
+describe('delivery under Slack’s rate limits', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('delivers every DM once, in order, after 429s from a per-channel limit', async () => {
+    const slack = await FakeSlack.start({ rateLimits: { postPerChannel: { burst: 1, perSecond: 1 } } });
+    // The workspace the harness seeds when it starts its own fake Slack.
+    for (const user of Object.values(people)) slack.addUser(user);
+    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+    slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
+    // No pacing of our own: the limit Slack enforces is what holds the posts back here.
+    h = await startHarness({ slack, env: { OUTBOX_CHANNEL_INTERVAL_MS: '0' } });
+    const accounts = [
+      { accountName: 'Fabrikam Ltd', accountDomain: 'fabrikam.com', crmOpportunity: 'OPP-30001' },
+      { accountName: 'Contoso Freight', accountDomain: 'contoso.com', crmOpportunity: 'OPP-30002' },
+      { accountName: 'Tailspin Toys', accountDomain: 'tailspintoys.com', crmOpportunity: 'OPP-30003' },
+    ];
+    for (const [i, values] of accounts.entries()) await submitAndSend(h, values, { viewId: `V0RATE${i}` });
+    const dm = h.slack.dmChannelFor(people.ae.id);
+    // The outbox waits on the app's clock (Retry-After from the 429); the fake Slack's buckets refill in real time:
+    // the app's clock moves with real time here.
+    const deadline = Date.now() + 15_000;
+    while (h.slack.messages(dm).length < accounts.length && Date.now() < deadline) {
+      await settle(250);
+      h.clock.advance(250);
+    }
+    expect(h.slack.messages(dm)).toHaveLength(accounts.length);
+    expect(h.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429)).toBe(true);
+    const texts = h.slack.messages(dm).map((m) => m.text ?? '');
+    for (const [i, { accountName }] of accounts.entries()) {
+      expect(texts.filter((t) => t.includes(accountName))).toHaveLength(1);
+      expect(texts[i]).toContain(accountName);
+    }
+    const rows = h.database.db.select().from(outbox).all();
+    expect(rows.filter((r) => r.status === 'dead')).toEqual([]);
+    // The refused posts were tried again: delivered on a later attempt, not dropped.
+    expect(rows.filter((r) => r.status === 'delivered' && r.attempts > 1).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.status === 'pending')).toEqual([]);
+  }, 30_000);
+});
