@@ -60,6 +60,8 @@ export function buildApp(deps: AppDeps): RunningApp {
   let stopping = false;
   const workspace: InstalledWorkspace = { teamId: undefined, enterpriseId: undefined, botUserId: undefined };
   let inFlight = 0;
+  /** Work a request started to finish after its answer (an App Home published again): waited for at stop. */
+  const backgroundWork = new Set<Promise<unknown>>();
   let idle: (() => void) | undefined;
 
   const healthz: CustomRoute = {
@@ -299,6 +301,14 @@ export function buildApp(deps: AppDeps): RunningApp {
     outcomes,
     replies,
     home: (userId, period) => home.viewFor(userId, period),
+    background: (task) => {
+      if (stopping) return;
+      const running = task(() => stopping).catch((error: unknown) =>
+        logger.warn({ err: error }, 'background work after a request failed'),
+      );
+      backgroundWork.add(running);
+      void running.finally(() => backgroundWork.delete(running));
+    },
     helpRequests: createHelpRequests({
       db,
       clock,
@@ -365,6 +375,8 @@ export function buildApp(deps: AppDeps): RunningApp {
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
       await sweepJob?.stop();
       await metricsJob?.stop();
+      await metrics.stop();
+      await Promise.allSettled(backgroundWork);
       await digestJob?.stop();
       await exports.idle();
       await outbox.stop();

@@ -23,6 +23,11 @@ export interface HandlerDeps {
   replies: Replies;
   /** The App Home for a user, as of now (RevOps: metrics over `period`, maybe still being computed). */
   home: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
+  /**
+   * Runs work that outlives the request (an App Home published again when newer figures are ready). The app waits
+   * for it at stop; `stopping()` says when to give up early. Nothing starts once the app is stopping.
+   */
+  background: (task: (stopping: () => boolean) => Promise<void>) => void;
   helpRequests: HelpRequests;
   exports: Exports;
   parked: Parked;

@@ -21,14 +21,24 @@ export async function publishHome(
   const tab = await deps.home(userId, period);
   const published = await client.views.publish({ user_id: userId, view: tab.view });
   if (!tab.refresh) return;
-  void republish(tab, published.view?.hash, MAX_REPUBLISHES).catch((error: unknown) => {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code === 'hash_conflict') logger.debug('App Home changed before its newer metrics were ready');
-    else logger.warn(`views.publish with newer metrics failed: ${String(error)}`);
+  deps.background(async (stopping) => {
+    try {
+      await republish(tab, published.view?.hash, MAX_REPUBLISHES, stopping);
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'hash_conflict') logger.debug('App Home changed before its newer metrics were ready');
+      else logger.warn(`views.publish with newer metrics failed: ${String(error)}`);
+    }
   });
 
-  async function republish(shown: HomeTab, hash: string | undefined, left: number): Promise<void> {
+  async function republish(
+    shown: HomeTab,
+    hash: string | undefined,
+    left: number,
+    stopping: () => boolean,
+  ): Promise<void> {
     await shown.refresh?.();
+    if (stopping()) return;
     const next = await deps.home(userId, period);
     // The last one allowed is published as it is: its "newer figures" line is then only a hint to reopen.
     const result = await client.views.publish({
@@ -36,6 +46,6 @@ export async function publishHome(
       view: next.view,
       ...(hash ? { hash } : {}),
     });
-    if (next.refresh && left > 1) await republish(next, result.view?.hash, left - 1);
+    if (next.refresh && left > 1) await republish(next, result.view?.hash, left - 1, stopping);
   }
 }

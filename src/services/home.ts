@@ -40,14 +40,27 @@ export function createHome(deps: HomeDeps) {
   const { db } = deps;
 
   /**
-   * Trend charts by the weeks they draw (one object per computation): a tab shown again from the same figures
-   * neither renders (about 40 ms of CPU) nor looks up its chart again.
+   * Trend charts by the weeks they draw (one object per computation), drawn once: by the first tab that needs
+   * them, or as soon as a computation comes in (below), so that opening the tab later waits for neither the drawing
+   * nor the upload. Two opens at once share one drawing and one upload.
    */
-  const charts = new WeakMap<WeekStats[], { fileId: string; altText: string }>();
+  const charts = new WeakMap<WeekStats[], Promise<{ fileId: string; altText: string } | null>>();
 
-  async function chartFor(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
-    const known = charts.get(weeks);
-    if (known) return known;
+  function chartFor(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
+    let chart = charts.get(weeks);
+    if (!chart) {
+      chart = drawChart(weeks);
+      charts.set(weeks, chart);
+      // Not kept when it failed: the next tab tries again.
+      chart.then(
+        (drawn) => drawn ?? charts.delete(weeks),
+        () => charts.delete(weeks),
+      );
+    }
+    return chart;
+  }
+
+  async function drawChart(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
     // Drawing starts on a turn of its own, not at the end of whatever ran before.
@@ -58,10 +71,12 @@ export function createHome(deps: HomeDeps) {
       title: 'Co-sell handoffs per week',
       altText,
     });
-    if (!fileId) return null;
-    charts.set(weeks, { fileId, altText });
-    return { fileId, altText };
+    return fileId ? { fileId, altText } : null;
   }
+
+  deps.metrics.onComputed((weeks) => {
+    chartFor(weeks).catch(() => undefined);
+  });
 
   async function revopsSection(
     period: PeriodKey,

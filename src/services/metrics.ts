@@ -156,21 +156,39 @@ export function createMetrics(deps: MetricsDeps) {
   const askedAt = new Map<PeriodKey, number>();
   const refreshAfterMs = deps.refreshAfterMs ?? 60_000;
 
+  /** Called with each new snapshot's weeks (the App Home draws its chart ahead of the next open). */
+  const computedListeners: ((weeks: WeekStats[]) => void)[] = [];
+  let stopping = false;
+
   function computeSnapshot(key: PeriodKey): Promise<Snapshot> {
     const already = running.get(key);
     if (already) return already;
+    if (stopping) return Promise.reject(new Error('the app is stopping'));
     const started = performance.now();
     const asOf = clock.now();
     const computing = compute(key, asOf)
       .then(({ metrics, weeks }) => {
         const snapshot = { metrics, weeks, asOf, tookMs: performance.now() - started };
         snapshots.set(key, snapshot);
+        for (const listener of computedListeners) listener(weeks);
         return snapshot;
       })
       .finally(() => running.delete(key));
     running.set(key, computing);
     return computing;
   }
+
+  /**
+   * A refresh to hand out with figures `shown`: joins the computation running when it is called, does nothing if a
+   * newer snapshot came in since (another person's refresh, the minute job), and only otherwise computes anew.
+   */
+  const refresher = (key: PeriodKey, shown: Snapshot | undefined) => (): Promise<void> => {
+    if (stopping) return Promise.resolve();
+    const current = running.get(key);
+    if (current) return settled(current);
+    if (shown && snapshots.get(key) !== shown) return Promise.resolve();
+    return settled(computeSnapshot(key));
+  };
 
   /** Settles when the computation is done; a failure is logged (the last figures stay). */
   const settled = (computing: Promise<Snapshot>): Promise<void> =>
@@ -202,7 +220,7 @@ export function createMetrics(deps: MetricsDeps) {
     const last = snapshots.get(key);
     if (last && last.tookMs > maxWaitMs) {
       const due = running.has(key) || clock.now().getTime() - last.asOf.getTime() >= refreshAfterMs;
-      return figures(last, true, due ? () => settled(computeSnapshot(key)) : undefined);
+      return figures(last, true, due ? refresher(key, last) : undefined);
     }
     const computing = computeSnapshot(key);
     const stopWaiting = new AbortController();
@@ -223,6 +241,7 @@ export function createMetrics(deps: MetricsDeps) {
   async function refreshSnapshots(everyMs: number): Promise<number> {
     let refreshed = 0;
     for (const [key, snapshot] of snapshots) {
+      if (stopping) break;
       const now = clock.now().getTime();
       if (snapshot.tookMs <= (deps.maxWaitMs ?? Number.POSITIVE_INFINITY)) continue;
       if (now - snapshot.asOf.getTime() < everyMs) continue;
@@ -238,7 +257,18 @@ export function createMetrics(deps: MetricsDeps) {
     return findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit);
   }
 
-  return { program, forPeriod, trend, compute, overview, refreshSnapshots, atRisk };
+  /** Each new snapshot's weeks, as it comes in (the App Home's chart). */
+  function onComputed(listener: (weeks: WeekStats[]) => void): void {
+    computedListeners.push(listener);
+  }
+
+  /** Starts no more computations and waits for the ones running (the app is stopping; its database closes next). */
+  async function stop(): Promise<void> {
+    stopping = true;
+    await Promise.allSettled(running.values());
+  }
+
+  return { program, forPeriod, trend, compute, overview, refreshSnapshots, onComputed, stop, atRisk };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -402,4 +402,41 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(second.asOf).toEqual(clock.now());
     expect(second.metrics.overall.sent).toBe(BULK + 1);
   });
+
+  it('a refresh handed out with figures a newer computation has since replaced computes nothing more', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    await firstSnapshot(m);
+    clock.advance(61_000);
+    const seenByA = asFigures(await m.overview('30d'));
+    clock.advance(5_000);
+    const seenByB = asFigures(await m.overview('30d'));
+    expect(seenByB.asOf).toEqual(T0);
+    // A's refresh lands first (as of T0 + 66 s); B's, called a second later, finds newer figures than it was given.
+    await refreshOf(seenByA)();
+    clock.advance(1_000);
+    await refreshOf(seenByB)();
+    const after = asFigures(await m.overview('30d'));
+    expect(after.asOf).toEqual(new Date(T0.getTime() + 66_000));
+  });
+
+  it('stop() waits for the computation running, then starts no more (the database closes next)', async () => {
+    const m = metricsWith({ maxWaitMs: 0 });
+    const computed: number[] = [];
+    m.onComputed((weeks) => computed.push(weeks.length));
+    const first = asComputing(await m.overview('30d'));
+    let landed = false;
+    void first.refresh().then(() => {
+      landed = true;
+    });
+    await m.stop();
+    expect(landed).toBe(true);
+    expect(computed).toEqual([12]);
+    // No new computation: a period never computed cannot be, and refreshes and the minute job do nothing.
+    await expect(m.overview('90d')).rejects.toThrow('stopping');
+    clock.advance(10 * MINUTE);
+    const old = asFigures(await m.overview('30d'));
+    await refreshOf(old)();
+    expect(computed).toEqual([12]);
+    expect(await m.refreshSnapshots(MINUTE)).toBe(0);
+  });
 });
