@@ -122,7 +122,13 @@ class Tally {
   accepted = 0;
   declined = 0;
   expired = 0;
-  readonly hours: number[] = [];
+  /**
+   * Decision times, in a typed array grown by doubling and sorted in place when the figures are read: a year of
+   * decisions, kept per group in five dimensions, holds about 2 million of them, and a copy of each for sorting was
+   * the computation's largest short-lived allocation.
+   */
+  private hours = new Float64Array(8);
+  private hoursCount = 0;
   scoreSum = 0;
   scoreCount = 0;
   readonly accepting = new Set<string>();
@@ -158,7 +164,7 @@ class Tally {
                 : e.earlierAccept;
           if (earlier) this.repeat.add(e.aeUserId);
         } else this.declined += 1;
-        if (e.businessHours !== null) this.hours.push(e.businessHours);
+        if (e.businessHours !== null) this.addHours(e.businessHours);
         break;
       }
       case 'expired':
@@ -169,11 +175,21 @@ class Tally {
     }
   }
 
+  private addHours(value: number): void {
+    if (this.hoursCount === this.hours.length) {
+      const grown = new Float64Array(this.hours.length * 2);
+      grown.set(this.hours);
+      this.hours = grown;
+    }
+    this.hours[this.hoursCount] = value;
+    this.hoursCount += 1;
+  }
+
   stats(): Stats {
     const answered = this.accepted + this.declined + this.expired;
     // A typed array sorts numerically in native code: a year of decisions (350,000 values) in a few milliseconds,
     // where Array#sort with a comparator held the event loop for tens of them.
-    const hours = Float64Array.from(this.hours).sort();
+    const hours = this.hours.subarray(0, this.hoursCount).sort();
     return {
       sent: this.sent,
       accepted: this.accepted,
