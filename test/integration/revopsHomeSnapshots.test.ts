@@ -3,6 +3,7 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { slackDate } from '../../src/blocks/mrkdwn.js';
 import type { AppDatabase } from '../../src/db/client.js';
 import { decisions } from '../../src/db/schema.js';
+import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -41,41 +42,9 @@ const ZONE = 'UTC';
 const DAY = 86_400_000;
 const BULK = 4000;
 
-/** BULK handoffs sent and accepted between 75 and 35 days before `now`, written set-based (triggers fill the rest). */
+/** BULK handoffs sent and accepted between 75 and 35 days before `now`. */
 function seedBulk(database: AppDatabase, now: Date) {
-  const start = now.getTime() - 75 * DAY;
-  const step = Math.floor((40 * DAY) / BULK);
-  database.sqlite.transaction(() => {
-    database.sqlite
-      .prepare(
-        `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $count)
-        INSERT INTO handoffs (team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id,
-          ae_name, ae_time_zone, partner_channel_id, account_name, account_key, partner_org, partner_key,
-          partner_contact_name, why_partner, customer_trigger, joint_value, warm_path, seller_next_move,
-          partner_next_move, partner_agreed_in_writing, response_window_days, sent_at, due_at, decided_at,
-          last_activity_at, score, classification, created_at, updated_at)
-        SELECT 'T0INTERNAL', 'VBULK' || n, 'accepted', 'U0BULKW' || (n % 4), 'U0BULKW' || (n % 4),
-          'U0BULKAE' || (n % 6), 'T0INTERNAL', 'Bulk AE ' || (n % 6), 'UTC', 'C0PARTNER', 'Bulk account ' || n,
-          'bulk-account-' || n, 'Bulk partner ' || (n % 3), 'bulk-partner-' || (n % 3), 'Dana Reyes', 'Why.',
-          'Trigger.', 'Value.', 'Warm path.', 'Seller move.', 'Partner move.', 1, 3,
-          $start + (n - 1) * $step, $start + (n - 1) * $step + 3 * ${DAY}, $start + (n - 1) * $step + 7200000,
-          $start + (n - 1) * $step + 7200000, 10 + n % 8,
-          CASE WHEN n % 2 = 0 THEN 'partner_sourced' ELSE 'partner_influenced' END,
-          $start + (n - 1) * $step, $start + (n - 1) * $step + 7200000
-        FROM s`,
-      )
-      .run({ count: BULK, start, step });
-    database.sqlite.exec(`
-      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
-        assignment, cycle, at)
-      SELECT id, 'sent', NULL, 'sent', author_user_id, team_id, ae_user_id, 1, 1, sent_at
-      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
-      INSERT INTO handoff_events (handoff_id, type, from_status, to_status, actor_user_id, actor_team_id, ae_user_id,
-        assignment, cycle, at, business_hours)
-      SELECT id, 'accepted', 'sent', 'accepted', ae_user_id, ae_team_id, ae_user_id, 1, 1, decided_at, 2
-      FROM handoffs WHERE source_view_id LIKE 'VBULK%' ORDER BY id;
-    `);
-  })();
+  seedAcceptedHandoffs(database.sqlite, { count: BULK, from: now.getTime() - 75 * DAY, spanMs: 40 * DAY });
 }
 
 /** The RevOps member's publishes (other people's App Homes are published too, e.g. the AE's after a decision). */
