@@ -3,8 +3,8 @@ import type { Executor } from './client.js';
 
 /**
  * A query built once per database connection instead of on every call. drizzle turns a query builder into SQL each
- * time it runs (column lists, parameter encoders, entity checks): on an Accept, that building was about a sixth of
- * the CPU, more than SQLite's own work. A prepared query only binds its placeholders (`sql.placeholder`), which
+ * time it runs (column lists, parameter encoders, entity checks): under a load of Accepts, that building took about
+ * as much CPU as SQLite's own work. A prepared query only binds its placeholders (`sql.placeholder`), which
  * drizzle still encodes through the column types.
  *
  * Keyed by drizzle's session, which the database and every transaction on it share (one better-sqlite3 connection),
