@@ -22,6 +22,7 @@ import {
   type OutboxRow,
 } from '../../src/db/repositories/outbox.js';
 import { handoffs, type NewHandoffRow, outbox } from '../../src/db/schema.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
 import { scratchDatabases } from '../support/scratchDb.js';
 
 /**
@@ -43,36 +44,13 @@ let views = 0;
 /** A handoff waiting for the AE's answer (status sent, first window). */
 function newHandoff(over: Partial<NewHandoffRow> = {}): NewHandoffRow {
   views += 1;
-  return {
-    teamId: 'T0INTERNAL',
+  return sentHandoffRow(SENT, {
     sourceViewId: `VPREP${views}`,
-    status: 'sent',
-    authorUserId: 'U0AUTHOR',
     ownerUserId: 'U0OWNER',
-    aeUserId: 'U0AE',
-    aeTeamId: 'T0INTERNAL',
-    aeName: 'Jordan Seller',
-    aeTimeZone: 'Europe/Berlin',
-    partnerChannelId: 'C0PARTNER',
-    accountName: 'Northwind Logistics',
-    partnerOrg: 'Meridian',
     partnerKey: 'meridian',
-    partnerContactName: 'Dana Reyes',
-    whyPartner: 'Ran the migration.',
-    customerTrigger: 'Asked about invoices.',
-    jointValue: 'We automate; they implement.',
-    warmPath: 'Dana introduces the AE.',
-    sellerNextMove: 'Bring the demo.',
-    partnerNextMove: 'Confirm the meeting.',
-    partnerAgreedInWriting: true,
-    responseWindowDays: 3,
-    sentAt: SENT,
-    dueAt: new Date('2026-11-26T14:00:00.000Z'),
     nextReminderAt: new Date('2026-11-25T10:00:00.000Z'),
-    createdAt: SENT,
-    updatedAt: SENT,
     ...over,
-  };
+  });
 }
 
 const addHandoff = (exec: Executor, over: Partial<NewHandoffRow> = {}): HandoffRow =>

@@ -5,37 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { decisions } from '../../../src/db/schema.js';
+import { sentHandoffRow } from '../../support/handoffRow.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
 function newHandoff(sourceViewId: string) {
-  return {
-    teamId: 'T0INTERNAL',
-    sourceViewId,
-    status: 'sent' as const,
-    authorUserId: 'U0AUTHOR',
-    ownerUserId: 'U0AUTHOR',
-    aeUserId: 'U0AE',
-    aeTeamId: 'T0INTERNAL',
-    aeName: 'Jordan Seller',
-    aeTimeZone: 'Europe/Berlin',
-    partnerChannelId: 'C0PARTNER',
-    accountName: 'Northwind Logistics',
-    partnerOrg: 'Meridian',
-    partnerContactName: 'Dana Reyes',
-    whyPartner: 'Ran the migration.',
-    customerTrigger: 'Asked about invoices.',
-    jointValue: 'We automate; they implement.',
-    warmPath: 'Dana introduces the AE.',
-    sellerNextMove: 'Bring the demo.',
-    partnerNextMove: 'Confirm the meeting.',
-    partnerAgreedInWriting: true,
-    responseWindowDays: 3,
-    sentAt: at,
-    dueAt: new Date('2026-11-26T14:00:00Z'),
-    createdAt: at,
-    updatedAt: at,
-  };
+  return sentHandoffRow(at, { sourceViewId });
 }
 
 describe('handoff repository (real migrated SQLite file)', () => {
