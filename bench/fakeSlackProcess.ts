@@ -44,7 +44,10 @@ process.on('message', (raw) => {
       case 'cast': {
         const { cast } = request;
         for (const user of [...cast.aes, ...cast.authors, cast.revops]) slack.addUser(user);
-        for (const { channel } of cast.partners) slack.addChannel({ ...channel, members: [slack.botUserId] });
+        for (const { channel, team } of cast.partners) {
+          slack.addTeam(team);
+          slack.addChannel({ ...channel, members: [slack.botUserId] });
+        }
         send({ id: request.id, result: true });
         return;
       }

@@ -4,6 +4,14 @@ import type { FakeChannel, FakeUser } from '../test/support/fakeSlack.js';
 
 export const TEAM = 'T0SANDBOX';
 export const PARTNER_TEAM = 'T0PARTNER';
+export const RIVAL_TEAM = 'T0TAILSPIN';
+
+/** The Slack workspaces in the sandbox: ours and two partner organizations on Slack Connect. */
+export const sandboxTeams = [
+  { id: TEAM, name: 'Acme Corp', domain: 'acme' },
+  { id: PARTNER_TEAM, name: 'Meridian Cloud Consulting', domain: 'meridian' },
+  { id: RIVAL_TEAM, name: 'Tailspin Integrators', domain: 'tailspin' },
+];
 
 export type Role = 'author' | 'ae' | 'otherAe' | 'admin' | 'partner';
 
@@ -74,5 +82,14 @@ export const sandboxChannels = {
     is_ext_shared: true,
     shared_team_ids: [TEAM, PARTNER_TEAM],
     members: [...internalMembers, sandboxUsers.partner.id],
+  },
+  /** Another partner's channel: a Meridian handoff is refused there, and the reverse. */
+  rival: {
+    id: 'C0TAILSPIN',
+    name: 'ext-tailspin',
+    is_shared: true,
+    is_ext_shared: true,
+    shared_team_ids: [TEAM, RIVAL_TEAM],
+    members: [...internalMembers],
   },
 } satisfies Record<string, FakeChannel>;

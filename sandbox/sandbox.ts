@@ -22,7 +22,7 @@ import { holidayCalendar } from '../src/domain/holidays.js';
 import { createLogger } from '../src/logger.js';
 import { FakeSlack, type FakeView, type StoredMessage } from '../test/support/fakeSlack.js';
 import { postEvent, postInteraction, postSlashCommand } from '../test/support/signing.js';
-import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxUsers, TEAM } from './cast.js';
+import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxTeams, sandboxUsers, TEAM } from './cast.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 const APP_ID = 'A0SANDBOX';
@@ -92,6 +92,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Made fresh each run: the app's receiver listens on a random port, and nobody else can sign for it.
   const SIGNING_SECRET = randomBytes(24).toString('hex');
   for (const user of Object.values(sandboxUsers)) slack.addUser(user);
+  for (const team of sandboxTeams) slack.addTeam(team);
   for (const channel of Object.values(sandboxChannels)) {
     slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
   }

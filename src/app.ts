@@ -13,12 +13,14 @@ import { type ScheduledJob, scheduleResponseWindowSweep } from './jobs/responseW
 import { scheduleWeeklyDigest } from './jobs/weeklyDigest.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
+import { channelGuard } from './services/channelGuard.js';
 import { createDigest, type Digest } from './services/digest.js';
-import { type Directory, slackDirectory } from './services/directory.js';
+import { slackDirectory } from './services/directory.js';
 import { createExports } from './services/exports.js';
 import { createHandoffService } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
 import { createHome, type Home } from './services/home.js';
+import { createInternalChannels } from './services/internalChannels.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import type { EscalationTargets } from './services/notifications.js';
 import { OutboxWorker } from './services/outboxWorker.js';
@@ -27,6 +29,7 @@ import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
 import { createParked } from './services/parked.js';
 import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
+import { createPartnerDirectory } from './services/partners.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
@@ -129,6 +132,7 @@ export function buildApp(deps: AppDeps): RunningApp {
     maxAttempts: config.outbox.maxAttempts,
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     onPartnerChannelBlocked: (row, error) => notifyPartnerChannelBlocked(row, error),
+    guard: (row) => guard(row),
   });
   const onOutboxWrite = () => outbox.wake();
   const notifyPartnerChannelBlocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite });
@@ -166,8 +170,21 @@ export function buildApp(deps: AppDeps): RunningApp {
     },
     reminders: config.responseWindow.reminders,
   });
+  // Internal channels for escalations, help requests and the digest: checked at start, switched off if shared.
+  const internalChannels = createInternalChannels({
+    configured: {
+      escalation: config.responseWindow.escalationChannelId,
+      partnerHelp: config.partnerHelpChannelId,
+      digest: config.revopsReporting.digestChannelId,
+    },
+    directory,
+    logger,
+  });
+  const guard = channelGuard({ db, sharedInternal: internalChannels.shared });
   const escalation: EscalationTargets = {
-    channelId: config.responseWindow.escalationChannelId,
+    get channelId() {
+      return internalChannels.channelId('escalation');
+    },
     managers: config.responseWindow.managers,
   };
   const outcomes = createOutcomes({
@@ -192,11 +209,6 @@ export function buildApp(deps: AppDeps): RunningApp {
   let metricsJob: ScheduledJob | undefined;
   let digestJob: ScheduledJob | undefined;
 
-  // Internal channels for help requests and the digest: checked at start, turned off if shared with partners.
-  const channels = {
-    partnerHelp: config.partnerHelpChannelId,
-    digest: config.revopsReporting.digestChannelId,
-  };
   // Uploads (charts, CSV exports) run after the ack, so they can take longer than the calls made while a user waits.
   const filesClient = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
@@ -254,11 +266,27 @@ export function buildApp(deps: AppDeps): RunningApp {
     logger: logger.child({ component: 'digest' }),
     metrics,
     files,
-    channelId: () => channels.digest,
+    channelId: () => internalChannels.channelId('digest'),
     timeZone: config.revopsReporting.timeZone,
     trendWeeks: config.revopsReporting.trendWeeks,
     onOutboxWrite,
   });
+
+  const partners = createPartnerDirectory({
+    db,
+    clock,
+    logger: logger.child({ component: 'partners' }),
+    directory,
+    internalChannels,
+    revopsUserIds: config.revopsUserIds,
+    adminUserIds: config.adminUserIds,
+    onOutboxWrite,
+  });
+  partners.useInternalTeamIds(() =>
+    [workspace.teamId, workspace.enterpriseId, ...config.internalTeamIds].filter(
+      (id): id is string => typeof id === 'string' && id.length > 0,
+    ),
+  );
 
   registerHandlers(app, {
     config,
@@ -313,11 +341,12 @@ export function buildApp(deps: AppDeps): RunningApp {
       db,
       clock,
       logger: logger.child({ component: 'help-requests' }),
-      channelId: () => channels.partnerHelp,
+      channelId: () => internalChannels.channelId('partnerHelp'),
       onOutboxWrite,
     }),
     exports,
     parked,
+    partners,
     workspace,
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: async (userId, internalTeamIds) => {
@@ -341,24 +370,14 @@ export function buildApp(deps: AppDeps): RunningApp {
     home,
     async start() {
       Object.assign(workspace, await initSlackAuth(app, logger));
-      if (!(await confirmInternalChannel(escalation.channelId, 'ESCALATION_CHANNEL_ID', directory, logger))) {
-        escalation.channelId = undefined;
-      }
-      if (
-        !(await confirmInternalChannel(channels.partnerHelp, 'PARTNER_HELP_CHANNEL_ID', directory, logger))
-      ) {
-        channels.partnerHelp = undefined;
-      }
-      if (!(await confirmInternalChannel(channels.digest, 'DIGEST_CHANNEL_ID', directory, logger))) {
-        channels.digest = undefined;
-      }
+      await internalChannels.confirmAll();
       const started = (await app.start(config.port)) as unknown;
       const server = socketMode ? undefined : (started as Server);
       const port = server ? (server.address() as AddressInfo).port : config.port;
       outbox.start();
       sweepJob = scheduleResponseWindowSweep(config.responseWindow.sweepSchedule, sweeper, logger);
       metricsJob = scheduleMetricsRefresh(config.revopsReporting.refreshMinutes, metrics, logger);
-      if (channels.digest) {
+      if (internalChannels.channelId('digest')) {
         digestJob = scheduleWeeklyDigest(
           config.revopsReporting.digestSchedule,
           config.revopsReporting.timeZone,
@@ -383,33 +402,4 @@ export function buildApp(deps: AppDeps): RunningApp {
       logger.info('handoff app stopped');
     },
   };
-}
-
-/**
- * Escalations, help requests and the digest name internal people and internal numbers: they must never land where a
- * partner reads. A channel that is shared externally, or cannot be confirmed internal, is refused (fail closed: the
- * feature is turned off and the log says why); a missing invite is logged.
- */
-async function confirmInternalChannel(
-  channelId: string | undefined,
-  setting: string,
-  directory: Directory,
-  logger: Logger,
-): Promise<boolean> {
-  if (!channelId) return true;
-  const channel = await directory.lookupChannel(channelId).catch(() => 'unknown' as const);
-  if (channel === 'unknown' || !channel || channel.isExternallyShared) {
-    // Slack answers channel_not_found for a private channel the app is not in, which could be a shared one.
-    const reason =
-      channel === 'unknown'
-        ? 'lookup failed'
-        : !channel
-          ? 'not visible to the app (invite it, then restart)'
-          : 'shared externally';
-    logger.error({ channelId, reason }, `${setting} is not confirmed internal; nothing will be posted there`);
-    return false;
-  }
-  if (!channel.isMember)
-    logger.warn({ channelId }, `invite the app to ${setting}, or nothing can be posted there`);
-  return true;
 }

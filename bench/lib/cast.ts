@@ -18,7 +18,7 @@ export const REVOPS: FakeUser = {
 export interface Cast {
   aes: FakeUser[];
   authors: FakeUser[];
-  partners: { org: string; channel: FakeChannel }[];
+  partners: { org: string; team: { id: string; name: string }; channel: FakeChannel }[];
   revops: FakeUser;
 }
 
@@ -43,12 +43,14 @@ export function makeCast(size: { aes: number; authors: number; partners: number 
     })),
     partners: Array.from({ length: size.partners }, (_, i) => ({
       org: `Partner Firm ${i}`,
+      // Each partner its own Slack Connect workspace: one partner, one channel (the partner directory).
+      team: { id: `T3PF${pad(i)}`, name: `Partner Firm ${i}` },
       channel: {
         id: `C3EXT${pad(i)}`,
         name: `ext-partner-${i}`,
         is_shared: true,
         is_ext_shared: true,
-        shared_team_ids: [TEAM, PARTNER_TEAM],
+        shared_team_ids: [TEAM, `T3PF${pad(i)}`],
         members: [],
       },
     })),

@@ -113,7 +113,7 @@ export function generate(opts: GenerateOptions): Generated {
       CREATE TEMP TABLE seq(n INTEGER PRIMARY KEY);
       CREATE TEMP TABLE aes(i INTEGER PRIMARY KEY, id TEXT, name TEXT, tz TEXT);
       CREATE TEMP TABLE authors(i INTEGER PRIMARY KEY, id TEXT);
-      CREATE TEMP TABLE partners(i INTEGER PRIMARY KEY, channel TEXT, org TEXT, org_key TEXT);
+      CREATE TEMP TABLE gen_partners(i INTEGER PRIMARY KEY, channel TEXT, org TEXT, org_key TEXT);
       CREATE TEMP TABLE reasons(i INTEGER PRIMARY KEY, code TEXT);
     `);
     sqlite
@@ -126,7 +126,7 @@ export function generate(opts: GenerateOptions): Generated {
       ae.run(i, u.id, u.real_name ?? u.name, u.tz ?? 'America/New_York');
     const author = sqlite.prepare('INSERT INTO authors VALUES (?, ?)');
     for (const [i, u] of cast.authors.entries()) author.run(i, u.id);
-    const partner = sqlite.prepare('INSERT INTO partners VALUES (?, ?, ?, ?)');
+    const partner = sqlite.prepare('INSERT INTO gen_partners VALUES (?, ?, ?, ?)');
     for (const [i, p] of cast.partners.entries()) partner.run(i, p.channel.id, p.org, accountKey(p.org));
     const reason = sqlite.prepare('INSERT INTO reasons VALUES (?, ?)');
     for (const [i, code] of DECLINE_REASON_CODES.entries()) reason.run(i, code);
@@ -181,7 +181,7 @@ export function generate(opts: GenerateOptions): Generated {
         FROM t1
         JOIN aes ae ON ae.i = n % $aes
         JOIN authors au ON au.i = n % $authors
-        JOIN partners p ON p.i = n % $partners`,
+        JOIN gen_partners p ON p.i = n % $partners`,
       )
       .run({
         now,
@@ -203,6 +203,18 @@ export function generate(opts: GenerateOptions): Generated {
         evidence: samplePacket.evidenceUrl,
         scorecard: JSON.stringify(card.components),
       });
+
+    // The partner directory, as migration 0010 builds it from existing handoffs: one partner per key, its channel.
+    sqlite.exec(`
+      INSERT INTO partners (name, key, domain, created_at, updated_at)
+        SELECT org, org_key, NULL, ${opts.now.getTime()}, ${opts.now.getTime()} FROM gen_partners GROUP BY org_key;
+      INSERT INTO partner_aliases (alias_key, alias, partner_id) SELECT key, name, id FROM partners;
+      UPDATE handoffs SET partner_id = (SELECT p.id FROM partners p WHERE p.key = handoffs.partner_key);
+      INSERT INTO partner_channels (channel_id, channel_name, partner_id, status, held_reason, bound_by_user_id,
+        updated_at)
+        SELECT g.channel, NULL, p.id, 'active', NULL, 'bench', ${opts.now.getTime()}
+        FROM gen_partners g JOIN partners p ON p.key = g.org_key;
+    `);
 
     // The touch log, in the order things happened for each handoff (ids grow with time across handoffs too).
     sqlite.exec(`
@@ -306,7 +318,7 @@ export function generate(opts: GenerateOptions): Generated {
       decided: true,
     });
     sqlite.exec(
-      'DROP TABLE seq; DROP TABLE aes; DROP TABLE authors; DROP TABLE partners; DROP TABLE reasons;',
+      'DROP TABLE seq; DROP TABLE aes; DROP TABLE authors; DROP TABLE gen_partners; DROP TABLE reasons;',
     );
   });
   run();

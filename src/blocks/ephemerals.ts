@@ -48,6 +48,9 @@ export type OwnerRefusalView =
   | { kind: 'not_now'; handoff: HandoffRow; action: 'reassign' | 'extend' | 'withdraw' }
   | { kind: 'changed'; handoff: HandoffRow };
 
+const noLonger = (refusal: Extract<OwnerRefusalView, { kind: 'not_now' }>) =>
+  `${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}`;
+
 export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
   switch (refusal.kind) {
     case 'not_found':
@@ -57,29 +60,38 @@ export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
     case 'not_owner':
       return `Only the owner of handoff #${refusal.handoff.id}, ${mention(refusal.handoff.ownerUserId)}, or an admin can do that. Nothing was changed.`;
     case 'not_now':
-      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}. Nothing was changed.`;
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${noLonger(refusal)}. Nothing was changed.`;
     case 'changed':
       return `Handoff #${refusal.handoff.id} changed while you were deciding (it is now ${describeStatus(refusal.handoff.status)}). Nothing was changed; please look again.`;
   }
 }
 
-/** The same, as plain text for an inline modal error (no mentions or formatting). */
+/**
+ * The same, as plain text for an inline modal error (no mentions or formatting). Slack shows inline errors as plain
+ * text, so the account name is written as typed, not escaped: an escape would show as a literal &amp;.
+ */
 export function ownerRefusalPlain(refusal: OwnerRefusalView): string {
-  if (refusal.kind === 'not_owner')
-    return 'Only the owner of this handoff or an admin can do that. Nothing was changed.';
-  return ownerRefusalMessage(refusal)
-    .replace(/<@([A-Z0-9]+)>/g, 'the owner')
-    .replace(/\*/g, '');
+  switch (refusal.kind) {
+    case 'not_owner':
+      return 'Only the owner of this handoff or an admin can do that. Nothing was changed.';
+    case 'not_now':
+      return `Handoff #${refusal.handoff.id} ${plain(refusal.handoff.accountName, 150)} is ${noLonger(refusal)}. Nothing was changed.`;
+    default:
+      return ownerRefusalMessage(refusal);
+  }
 }
 
 /** Why recording an outcome was refused. */
-export function outcomeRefusalMessage(
-  refusal:
-    | { kind: 'not_found' }
-    | { kind: 'external' }
-    | { kind: 'not_allowed'; handoff: HandoffRow }
-    | { kind: 'not_now'; handoff: HandoffRow },
-): string {
+export type OutcomeRefusalView =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_allowed'; handoff: HandoffRow }
+  | { kind: 'not_now'; handoff: HandoffRow };
+
+const cannotRecord = (handoff: HandoffRow) =>
+  `${describeStatus(handoff.status)}${handoff.outcome ? ` (${handoff.outcome.replace('_', ' ')})` : ''}, so that step cannot be recorded now`;
+
+export function outcomeRefusalMessage(refusal: OutcomeRefusalView): string {
   switch (refusal.kind) {
     case 'not_found':
       return 'I could not find that handoff, so nothing was changed.';
@@ -88,6 +100,21 @@ export function outcomeRefusalMessage(
     case 'not_allowed':
       return `Only the AE (${mention(refusal.handoff.aeUserId)}), the owner or an admin can record outcomes on handoff #${refusal.handoff.id}. Nothing was changed.`;
     case 'not_now':
-      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${describeStatus(refusal.handoff.status)}${refusal.handoff.outcome ? ` (${refusal.handoff.outcome.replace('_', ' ')})` : ''}, so that step cannot be recorded now. Nothing was changed.`;
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${cannotRecord(refusal.handoff)}. Nothing was changed.`;
+  }
+}
+
+/**
+ * The same as plain text for an inline modal error: no mention, no bold, and the account name as typed (inline
+ * errors are plain text, where an escape would show as a literal &amp;).
+ */
+export function outcomeRefusalPlain(refusal: OutcomeRefusalView): string {
+  switch (refusal.kind) {
+    case 'not_allowed':
+      return `Only the AE, the owner or an admin can record outcomes on handoff #${refusal.handoff.id}. Nothing was changed.`;
+    case 'not_now':
+      return `Handoff #${refusal.handoff.id} ${plain(refusal.handoff.accountName, 150)} is ${cannotRecord(refusal.handoff)}. Nothing was changed.`;
+    default:
+      return outcomeRefusalMessage(refusal);
   }
 }

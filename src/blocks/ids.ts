@@ -70,8 +70,15 @@ export const OWNER_BLOCK_ID = {
   days: 'window_days',
 } as const;
 
+/** Value of the single option in the review's confirmation checkboxes. */
+export const CONFIRM_OPTION = 'confirmed';
+
 export const REVIEW_BLOCK_ID = {
   override: 'send_anyway_reason',
+  /** "These are the same partner" (a new name, or a workspace's name, matched to the partner). */
+  confirmPartner: 'confirm_partner',
+  /** "The partner may read this as written" (partner-visible text that reads as internal). */
+  confirmInternalText: 'confirm_internal_text',
 } as const;
 
 /** One button per outcome step: `handoff_outcome_<outcome>`. */

@@ -6,6 +6,9 @@ import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, section } from './parts.js';
 
+/** The outbox's reason for a partner update waiting on a channel the directory holds (see services/channelGuard). */
+export const PARTNER_CHANNEL_HELD = 'partner_channel_held';
+
 /** To the author, right after sending: who has it and by when they must answer. */
 export function sentConfirmation(h: HandoffRow): SlackMessage {
   const due = slackDate(h.dueAt, h.aeTimeZone);
@@ -18,7 +21,11 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
   const blocks: KnownBlock[] = [
     section(lines.join('\n')),
     context(
-      `${owner} until the AE accepts. Decisions will be posted, partner-safe, in ${channelLink(h.partnerChannelId)}.`,
+      `${owner} until the AE accepts. ${
+        h.partnerChannelId
+          ? `Decisions will be posted, partner-safe, in ${channelLink(h.partnerChannelId)}.`
+          : 'There is no partner channel, so the partner hears nothing in Slack: keep them posted yourself.'
+      }`,
     ),
   ];
   const actions = authorOwns ? ownerActionButtons(h) : undefined;
@@ -55,7 +62,7 @@ export function decisionNotice(
           `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.`,
         ),
         context(
-          `Decided ${when}. A partner-safe update is being posted in ${channelLink(h.partnerChannelId)}.`,
+          `Decided ${when}. ${h.partnerChannelId ? `A partner-safe update is being posted in ${channelLink(h.partnerChannelId)}.` : 'There is no partner channel: tell the partner yourself.'}`,
         ),
       ],
     };
@@ -69,7 +76,7 @@ export function decisionNotice(
   if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
   blocks.push(
     context(
-      `Decided ${when}. A partner-safe update, without your note, is being posted in ${channelLink(h.partnerChannelId)}.`,
+      `Decided ${when}. ${h.partnerChannelId ? `A partner-safe update, without the AE's note, is being posted in ${channelLink(h.partnerChannelId)}.` : 'There is no partner channel: tell the partner yourself.'}`,
     ),
   );
   // After a decline the owner may hand it to the right AE.
@@ -80,10 +87,21 @@ export function decisionNotice(
 
 /** To the owner when the partner channel refuses the app: the update waits until the app is invited. */
 export function partnerChannelBlocked(h: HandoffRow, error: string): SlackMessage {
+  const channel = channelLink(h.partnerChannelId ?? '');
+  if (error === PARTNER_CHANNEL_HELD) {
+    return {
+      text: `The partner update for ${userText(h.accountName, 150)} is on hold.`,
+      blocks: [
+        section(
+          `:warning: The partner-safe update for handoff ${handoffTitle(h)} is on hold: ${channel} is no longer shared with ${userText(h.partnerOrg, 150)} alone, so another organization could read it.\nIt is kept and goes out once an admin confirms the channel (\`/handoff partners confirm\`) or the other organization leaves.`,
+        ),
+      ],
+    };
+  }
   const why =
     error === 'is_archived'
-      ? `${channelLink(h.partnerChannelId)} is archived`
-      : `I am not a member of ${channelLink(h.partnerChannelId)} (or can no longer see it)`;
+      ? `${channel} is archived`
+      : `I am not a member of ${channel} (or can no longer see it)`;
   return {
     text: `I cannot post the partner update for ${userText(h.accountName, 150)} yet.`,
     blocks: [

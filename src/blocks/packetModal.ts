@@ -49,6 +49,9 @@ function text(
 
 const heading = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
 
+/** The hint on every field the partner reads (see domain/internalText.ts PARTNER_VISIBLE_FIELDS). */
+const PARTNER_SEES = ':eye: The partner reads this in the partner channel, word for word.';
+
 /** The `/handoff` modal: the eleven packet fields, grouped the way a seller will read them. */
 export function packetModal(opts: PacketModalOptions): ModalView {
   const b = PACKET_BLOCK_ID;
@@ -60,7 +63,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: 'One packet, one account executive. Write it so the AE can act without a clarifying call.',
+          text: 'One packet, one account executive. Write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word, in the partner channel; the review shows that post before anything is sent.',
         },
       ],
     },
@@ -69,6 +72,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       b.accountName,
       'Account',
       text(L.accountName, 'e.g. Northwind Logistics', { initial: opts.accountName }),
+      { hint: PARTNER_SEES },
     ),
     input(
       b.crmOpportunity,
@@ -109,7 +113,9 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       { optional: true },
     ),
     heading('Partner'),
-    input(b.partnerOrg, 'Partner organization', text(L.partnerOrg, 'e.g. Meridian Cloud Consulting')),
+    input(b.partnerOrg, 'Partner organization', text(L.partnerOrg, 'e.g. Meridian Cloud Consulting'), {
+      hint: PARTNER_SEES,
+    }),
     input(
       b.partnerTouchOn,
       "Partner's first action on this account",
@@ -120,6 +126,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       b.partnerContactName,
       'Partner contact',
       text(L.partnerContactName, 'The person acting, e.g. Dana Reyes'),
+      { hint: PARTNER_SEES },
     ),
     input(b.partnerContactRole, 'Contact role', text(L.partnerContactRole, 'e.g. Alliances lead'), {
       optional: true,
@@ -157,12 +164,13 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       b.partnerNextMove,
       'Partner next move',
       text(L.partnerNextMove, 'What the partner agreed to do', { multiline: true }),
+      { hint: `${PARTNER_SEES} Keep internal notes (fees, margins, credit) in the risk note.` },
     ),
     input(
       b.partnerNextMoveDate,
       'Partner next move by',
       { type: 'datepicker', action_id: ACTION_ID.value, placeholder: pt('Pick a date') },
-      { optional: true },
+      { optional: true, hint: PARTNER_SEES },
     ),
     input(
       b.partnerAgreedInWriting,
@@ -181,7 +189,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       text(L.riskNote, 'Registered resellers, competing partners, credit and compensation', {
         multiline: true,
       }),
-      { optional: true },
+      { optional: true, hint: 'Internal: the AE and the owner read it, the partner never does.' },
     ),
     input(
       b.evidenceUrl,
@@ -194,11 +202,12 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       { optional: true, hint: 'Something the AE can verify in five minutes.' },
     ),
     heading('Routing'),
-    input(b.aeUserId, 'Account executive', {
-      type: 'users_select',
-      action_id: ACTION_ID.value,
-      placeholder: pt('Who receives this handoff'),
-    }),
+    input(
+      b.aeUserId,
+      'Account executive',
+      { type: 'users_select', action_id: ACTION_ID.value, placeholder: pt('Who receives this handoff') },
+      { hint: ':eye: The partner sees this person’s name once they accept.' },
+    ),
     input(
       b.ownerUserId,
       'Owner of the handoff',
@@ -224,10 +233,13 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       {
         type: 'conversations_select',
         action_id: ACTION_ID.value,
-        placeholder: pt('The shared channel with the partner'),
+        placeholder: pt('The Slack Connect channel shared with this partner'),
         filter: { include: ['public', 'private'], exclude_bot_users: true },
       },
-      { hint: 'Decisions are posted there in partner-safe words. Invite the app to the channel.' },
+      {
+        optional: true,
+        hint: 'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).',
+      },
     ),
   ];
   return {

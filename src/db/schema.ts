@@ -1,10 +1,100 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  type AnySQLiteColumn,
+  customType,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
+
+/**
+ * A channel id that may be absent: stored as '' in a NOT NULL column (the column predates "no partner channel", and
+ * SQLite cannot relax NOT NULL without rebuilding the handoffs table and its triggers), read back as null. drizzle
+ * binds a null param without the encoder, so writers pass '' themselves.
+ */
+const optionalChannelId = customType<{ data: string | null; driverData: string; notNull: true }>({
+  dataType: () => 'text',
+  toDriver: (value) => value ?? '',
+  fromDriver: (value) => (value === '' ? null : value),
+});
+
+/**
+ * The partner directory: each partner organization once. Handoffs, channels and Slack Connect workspaces point at
+ * it, so "Meridian" and "Meridian Cloud Consulting" are one partner once an alias says so.
+ */
+export const partners = sqliteTable(
+  'partners',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** The key metrics and conflict checks group by: the first name's match key, kept through renames. */
+    key: text('key').notNull(),
+    /** The partner's web domain (registrable part), when known. */
+    domain: text('domain'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('partners_key_idx').on(t.key)],
+);
+
+/** Names a partner goes by (its own name included), by match key: one partner per key. */
+export const partnerAliases = sqliteTable(
+  'partner_aliases',
+  {
+    aliasKey: text('alias_key').primaryKey(),
+    alias: text('alias').notNull(),
+    partnerId: integer('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
+);
+
+/** The Slack Connect workspaces (or Grid orgs) a partner's people join from. */
+export const partnerWorkspaces = sqliteTable(
+  'partner_workspaces',
+  {
+    teamId: text('team_id').primaryKey(),
+    teamName: text('team_name'),
+    partnerId: integer('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    boundByUserId: text('bound_by_user_id').notNull(),
+    boundAt: timestamp('bound_at').notNull(),
+  },
+  (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
+);
+
+export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
+
+/**
+ * A partner-facing channel and the one partner it belongs to. `held`: posts wait (an organization other than the
+ * partner's joined it, or it was used by several partners before the directory existed) until an admin confirms.
+ */
+export const partnerChannels = sqliteTable(
+  'partner_channels',
+  {
+    channelId: text('channel_id').primaryKey(),
+    /** The name as the app last saw it, so admins can type `#name` (ids are what is kept and compared). */
+    channelName: text('channel_name'),
+    partnerId: integer('partner_id').references((): AnySQLiteColumn => partners.id, { onDelete: 'set null' }),
+    status: text('status', { enum: PARTNER_CHANNEL_STATUSES }).notNull(),
+    /** Why it is held, in words an admin reads. */
+    heldReason: text('held_reason'),
+    boundByUserId: text('bound_by_user_id').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
+);
 
 export const handoffs = sqliteTable(
   'handoffs',
@@ -22,7 +112,10 @@ export const handoffs = sqliteTable(
     /** The AE's name when sent, so partner-facing posts can name them without pinging them. */
     aeName: text('ae_name').notNull(),
     aeTimeZone: text('ae_time_zone').notNull(),
-    partnerChannelId: text('partner_channel_id').notNull(),
+    /** The partner's Slack Connect channel; null when the partner hears nothing in Slack. */
+    partnerChannelId: optionalChannelId('partner_channel_id').notNull(),
+    /** The partner record (directory); every handoff sent since migration 0010 has one. */
+    partnerId: integer('partner_id'),
 
     accountName: text('account_name').notNull(),
     crmOpportunity: text('crm_opportunity'),
@@ -96,6 +189,8 @@ export const handoffs = sqliteTable(
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
     index('handoffs_sent_at_idx').on(t.sentAt),
+    index('handoffs_partner_id_idx').on(t.partnerId),
+    index('handoffs_partner_channel_id_status_idx').on(t.partnerChannelId, t.status),
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
   ],
 );
@@ -345,6 +440,9 @@ export type ResellerRow = typeof registeredResellers.$inferSelect;
 export type HandoffEventRow = typeof handoffEvents.$inferSelect;
 export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;
 export type HelpRequestRow = typeof helpRequests.$inferSelect;
+export type PartnerRow = typeof partners.$inferSelect;
+export type PartnerChannelRow = typeof partnerChannels.$inferSelect;
+export type PartnerWorkspaceRow = typeof partnerWorkspaces.$inferSelect;
 
 /**
  * Each AE's first accepted handoff overall ('' scope), per partner and per author, and the first accept after it

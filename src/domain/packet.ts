@@ -125,9 +125,15 @@ export function packetSchema(
         .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
         .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
     ),
+    // Optional: a partner not on Slack Connect hears nothing in Slack, and the review says so.
     partnerChannelId: z
-      .string({ error: 'Please choose the partner channel.' })
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'Please choose the partner channel.'),
+      .string({ error: 'Choose a channel from the list, or leave it empty.' })
+      .nullish()
+      .transform((value) => (value ? value : null))
+      .refine(
+        (value) => value === null || /^[CG][A-Z0-9]{2,}$/.test(value),
+        'Choose a channel from the list, or leave it empty.',
+      ),
   });
 }
 

@@ -8,6 +8,7 @@ import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { PacketService } from '../services/packets.js';
 import type { Parked } from '../services/parked.js';
+import type { PartnerDirectory } from '../services/partners.js';
 import type { Replies } from '../services/replies.js';
 import type { Revops } from '../services/revops.js';
 import type { InstalledWorkspace } from '../slackAuth.js';
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   helpRequests: HelpRequests;
   exports: Exports;
   parked: Parked;
+  /** The partner directory, and channels' shared status changing at run time. */
+  partners: PartnerDirectory;
   /** The installing workspace: members of other organizations (Slack Connect) are external. */
   workspace: InstalledWorkspace;
   /** The app joined a channel: release what waited there; returns how many messages. */

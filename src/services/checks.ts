@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { findResellers, findSameAccount } from '../db/repositories/checks.js';
+import { partnerByName } from '../db/repositories/partners.js';
 import type { HandoffRow } from '../db/schema.js';
 
 /** What the conflict and duplicate check found on the account, as the review step lists it. */
@@ -26,14 +27,19 @@ const OPEN: readonly HandoffRow['status'][] = ['sent', 'accepted', 'expired'];
 
 /**
  * Other handoffs on the same account, open or recent: the same partner still open is a duplicate; another partner
- * is a channel conflict. A reseller registered on the account other than this partner is a conflict too.
+ * is a channel conflict. A reseller registered on the account other than this partner is a conflict too. "Same
+ * partner" is the directory's record (`partnerId`, aliases included) when the packet's partner is known.
  */
 export function checkAccount(
   db: Db,
-  account: { key: string; domain: string | null; partnerKey: string },
+  account: { key: string; domain: string | null; partnerKey: string; partnerId: number | undefined },
   since: Date,
 ): Finding[] {
   const findings: Finding[] = [];
+  const samePartner = (other: { partnerId: number | null; partnerKey: string }) =>
+    account.partnerId !== undefined && other.partnerId !== null
+      ? other.partnerId === account.partnerId
+      : other.partnerKey === account.partnerKey;
   for (const other of findSameAccount(db, { key: account.key, domain: account.domain }, since)) {
     const common = {
       handoffId: other.id,
@@ -42,11 +48,12 @@ export function checkAccount(
       status: other.status,
       aeUserId: other.aeUserId,
     };
-    if (other.partnerKey !== account.partnerKey) findings.push({ kind: 'conflict', ...common });
+    if (!samePartner(other)) findings.push({ kind: 'conflict', ...common });
     else if (OPEN.includes(other.status)) findings.push({ kind: 'duplicate', ...common });
   }
   for (const reseller of findResellers(db, account.key)) {
-    if (reseller.resellerKey !== account.partnerKey) {
+    const resellerPartner = partnerByName(db, reseller.resellerName);
+    if (!samePartner({ partnerId: resellerPartner?.id ?? null, partnerKey: reseller.resellerKey })) {
       findings.push({
         kind: 'reseller',
         resellerName: reseller.resellerName,

@@ -12,6 +12,10 @@ export interface DirectoryUser {
 
 export interface DirectoryChannel {
   id: string;
+  /** The name as the app sees it (names can differ per side of a shared channel: use only to talk to people). */
+  name: string;
+  /** Every workspace (or Grid org) in the channel, ours included (Slack's shared_team_ids). */
+  sharedTeamIds: string[];
   /** Whether the app is in the channel (it must be, to post there). */
   isMember: boolean;
   isArchived: boolean;
@@ -23,6 +27,8 @@ export interface DirectoryChannel {
 export interface Directory {
   lookupUser(userId: string): Promise<DirectoryUser | undefined>;
   lookupChannel(channelId: string): Promise<DirectoryChannel | undefined>;
+  /** A workspace's name (team.info), for a Slack Connect workspace in a shared channel; undefined if Slack won't say. */
+  teamName(teamId: string): Promise<string | undefined>;
 }
 
 export class DirectoryUnavailableError extends Error {
@@ -48,6 +54,7 @@ const CACHE_MS = 5 * 60_000;
 /** users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant. */
 export function slackDirectory(client: WebClient, clock: Clock): Directory {
   const cache = new Map<string, { user: DirectoryUser | undefined; until: number }>();
+  const teams = new Map<string, { name: string | undefined; until: number }>();
   return {
     async lookupUser(userId) {
       const now = clock.now().getTime();
@@ -82,8 +89,11 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
         const result = await client.conversations.info({ channel: channelId });
         const c = result.channel;
         if (!c?.id) return undefined;
+        const shared = (c as { shared_team_ids?: string[] }).shared_team_ids;
         return {
           id: c.id,
+          name: c.name ?? c.id,
+          sharedTeamIds: Array.isArray(shared) ? shared.filter((t) => typeof t === 'string') : [],
           isMember: Boolean(c.is_member),
           isArchived: Boolean(c.is_archived),
           isExternallyShared: Boolean(c.is_ext_shared || c.is_pending_ext_shared),
@@ -93,6 +103,25 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
         if (code === 'channel_not_found') return undefined;
         throw new DirectoryUnavailableError(error);
       }
+    },
+    // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
+    async teamName(teamId) {
+      const now = clock.now().getTime();
+      const hit = teams.get(teamId);
+      if (hit && hit.until > now) return hit.name;
+      let name: string | undefined;
+      try {
+        const result = await client.team.info({ team: teamId });
+        name = result.team?.name || undefined;
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        // Not visible to the app (or an old install without team:read): the review asks the author instead.
+        if (code === undefined) throw new DirectoryUnavailableError(error);
+        name = undefined;
+      }
+      if (teams.size > 5000) teams.clear();
+      teams.set(teamId, { name, until: now + CACHE_MS });
+      return name;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { userText } from '../blocks/mrkdwn.js';
 import { exportReplies } from '../blocks/revopsReplies.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -28,15 +29,21 @@ export interface ExportsDeps {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The most characters of a typed non-date that a Slack reply repeats. */
+const ECHO_MAX = 100;
+
 /**
  * Dates (YYYY-MM-DD, in the reporting timezone) to a half-open range: from the start of `since` (default: the
  * beginning) to the end of `until` (default: now). Shared by the command, the App Home button and the CLI.
+ * `echo` is how a typed value is repeated in the message: as typed for the terminal (the CLI), escaped for Slack
+ * mrkdwn (`parseRange`), so a typed <!channel> cannot become a mention.
  */
 export function parseExportRange(
   since: string | undefined,
   until: string | undefined,
   now: Date,
   timeZone: string,
+  echo: (typed: string) => string = (typed) => typed,
 ): ({ kind: 'ok' } & ExportRange) | { kind: 'invalid'; message: string } {
   const parse = (text: string) => {
     if (!DATE.test(text)) return undefined;
@@ -44,10 +51,10 @@ export function parseExportRange(
     return date.isValid ? date : undefined;
   };
   const from = since === undefined ? DateTime.fromMillis(0, { zone: timeZone }) : parse(since);
-  if (!from) return { kind: 'invalid', message: `"${since}" is not a date like 2026-01-31.` };
+  if (!from) return { kind: 'invalid', message: `"${echo(since ?? '')}" is not a date like 2026-01-31.` };
   const to =
     until === undefined ? DateTime.fromJSDate(now, { zone: timeZone }) : parse(until)?.plus({ days: 1 });
-  if (!to) return { kind: 'invalid', message: `"${until}" is not a date like 2026-01-31.` };
+  if (!to) return { kind: 'invalid', message: `"${echo(until ?? '')}" is not a date like 2026-01-31.` };
   if (to <= from) return { kind: 'invalid', message: 'The end date must not be before the start date.' };
   return { kind: 'ok', since: from.toJSDate(), until: to.toJSDate(), timeZone };
 }
@@ -63,8 +70,11 @@ export function createExports(deps: ExportsDeps) {
   const { db, logger } = deps;
   const running = new Set<Promise<void>>();
 
+  /** The range a person typed in Slack; the message (mrkdwn) repeats what they typed escaped. */
   function parseRange(since: string | undefined, until: string | undefined) {
-    return parseExportRange(since, until, deps.clock.now(), deps.timeZone);
+    return parseExportRange(since, until, deps.clock.now(), deps.timeZone, (typed) =>
+      userText(typed, ECHO_MAX),
+    );
   }
 
   function sendToUser(

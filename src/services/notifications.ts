@@ -77,6 +77,9 @@ function toPartner(
   update: PartnerSafeUpdate,
   thread: PartnerThread,
 ): OutboxMessage[] {
+  // No partner channel (a partner not on Slack Connect): the partner hears nothing in Slack.
+  const channel = h.partnerChannelId;
+  if (!channel) return [];
   const parent = partnerThreadParent(update);
   const parentPayload = {
     text: parent.text,
@@ -89,7 +92,7 @@ function toPartner(
       {
         method: 'chat.postMessage',
         dedupeKey: `${scope(h)}:${event}:partner`,
-        channel: h.partnerChannelId,
+        channel,
         handoffId: h.id,
         audience: 'partner',
         payload: parentPayload,
@@ -102,7 +105,7 @@ function toPartner(
     {
       method: 'chat.postMessage',
       dedupeKey: `${scope(h)}:${event}:partner`,
-      channel: h.partnerChannelId,
+      channel,
       handoffId: h.id,
       audience: 'partner',
       payload: { text: reply.text, blocks: reply.blocks, unfurl_links: false, unfurl_media: false },
@@ -111,7 +114,7 @@ function toPartner(
     {
       method: 'chat.update',
       dedupeKey: `${scope(h)}:${event}:partner_parent`,
-      channel: h.partnerChannelId,
+      channel,
       targetMessageKey: messageKey.partnerParent(h),
       handoffId: h.id,
       audience: 'partner',

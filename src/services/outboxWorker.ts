@@ -40,8 +40,19 @@ export interface OutboxWorkerOptions {
   uncertainWaitMs: number;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => void;
+  /**
+   * Asked right before each delivery whether the conversation may still receive it (the partner directory and the
+   * channels' shared status change at run time): send it, hold it (it waits, like a channel the app left), or drop
+   * it for good (a partner update aimed at another partner's channel, an internal post into a shared channel).
+   */
+  guard?: (row: OutboxRow) => DeliveryVerdict;
   fetch?: typeof fetch;
 }
+
+export type DeliveryVerdict =
+  | { kind: 'send' }
+  | { kind: 'hold'; reason: string }
+  | { kind: 'drop'; reason: string };
 
 /** Refusals a person can fix by inviting the app (or unarchiving): partner updates wait for that, not park. */
 const WAITS_FOR_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
@@ -268,6 +279,25 @@ export class OutboxWorker {
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     try {
+      const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
+      if (verdict.kind === 'drop') {
+        markCancelled(db, row, verdict.reason);
+        logger.error(
+          { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+          'outbox message dropped: its conversation may not receive it',
+        );
+        return;
+      }
+      if (verdict.kind === 'hold') {
+        const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
+        markRetry(db, row, new Date(clock.now().getTime() + wait), verdict.reason);
+        logger.warn(
+          { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+          'partner update held until an admin confirms the channel',
+        );
+        if (row.audience === 'partner') this.opts.onPartnerChannelBlocked?.(row, verdict.reason);
+        return;
+      }
       if (row.uncertainSince) {
         if (row.method === 'response_url') {
           // An ephemeral cannot be looked up: at most once is the lesser harm than a duplicate.

@@ -1,15 +1,28 @@
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findBySourceView, type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
+import {
+  addAlias,
+  aliasKeysOf,
+  bindChannel,
+  bindWorkspace,
+  ensurePartner,
+  findChannelBinding,
+  findPartner,
+  findWorkspace,
+  partnerRefByName,
+} from '../db/repositories/partners.js';
 import type { DraftRow } from '../db/schema.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type Classification, classify } from '../domain/attribution.js';
 import { isoDateIn } from '../domain/businessDays.js';
+import { findInternalText, type InternalTextFinding } from '../domain/internalText.js';
 import { type Packet, type PacketErrors, type PacketInput, parsePacket } from '../domain/packet.js';
+import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domain/partnerChannel.js';
 import { type Bands, type ReadinessItem, readiness, type Scorecard, scorePacket } from '../domain/scoring.js';
 import type { Logger } from '../logger.js';
 import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
@@ -46,8 +59,23 @@ export interface Review {
   /** Why sending needs a written reason: below the lowest band, or a duplicate of an open handoff. */
   overrideNeeded: ('below_lowest_band' | 'duplicate')[];
   partnerChannelExternal: boolean;
+  /** The partner the handoff will belong to: a directory record, or a new one (id null) created when sent. */
+  partner: { id: number | null; name: string };
+  /** Slack's facts about the partner channel as reviewed (null: no partner channel). */
+  partnerChannel: SlackChannelFacts | null;
+  /** What the author must confirm before sending: that two names are one partner. */
+  confirm: Extract<ChannelVerdict, { kind: 'allowed' }>['confirm'];
+  /** Partner-visible text that reads as internal: the author edits it or confirms it may go. */
+  internalText: InternalTextFinding[];
   /** The author's last three sent packets' scores, newest first, for a sense of trend. */
   authorLastScores: number[];
+}
+
+/** The partner channel as Slack showed it at review: its name and the organizations in it other than ours. */
+export interface SlackChannelFacts {
+  id: string;
+  name: string;
+  external: { teamId: string; teamName: string | undefined }[];
 }
 
 export type SubmitResult =
@@ -59,6 +87,8 @@ export type SendResult =
   | { kind: 'not_found' }
   | { kind: 'override_required'; message: string }
   | { kind: 'conflict_unnoted'; message: string }
+  | { kind: 'channel_refused'; message: string }
+  | { kind: 'confirmation_required'; confirm: 'partner' | 'internal_text'; message: string }
   | { kind: 'sent'; handoff: HandoffRow; duplicate: boolean };
 
 // The earliest and latest calendar dates anywhere on Earth: a date valid in any timezone is never rejected.
@@ -110,15 +140,17 @@ export function createPacketService(deps: PacketServiceDeps) {
       const [ae, owner, channel] = await Promise.all([
         deps.directory.lookupUser(packet.aeUserId),
         deps.directory.lookupUser(packet.ownerUserId),
-        deps.directory.lookupChannel(packet.partnerChannelId),
+        packet.partnerChannelId ? deps.directory.lookupChannel(packet.partnerChannelId) : undefined,
       ]);
       errors.aeUserId ??= userProblem(ae, 'ae', ctx.internalTeamIds);
       if (!ownerIsAuthor) errors.ownerUserId ??= userProblem(owner, 'owner', ctx.internalTeamIds);
-      errors.partnerChannelId ??= channelProblem(channel);
+      if (packet.partnerChannelId) errors.partnerChannelId ??= channelProblem(channel);
+      const facts =
+        channel && !errors.partnerChannelId ? await channelFacts(channel, ctx.internalTeamIds) : null;
       for (const key of Object.keys(errors) as (keyof PacketErrors)[]) {
         if (errors[key] === undefined) delete errors[key];
       }
-      return { errors, ae, ownerName: owner?.name ?? packet.ownerUserId, channel };
+      return { errors, ae, ownerName: owner?.name ?? packet.ownerUserId, channel, facts };
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       logger.warn(
@@ -133,11 +165,58 @@ export function createPacketService(deps: PacketServiceDeps) {
     }
   }
 
-  function accountOf(packet: Packet) {
+  /** The organizations in the channel other than ours, with their names (team.info). */
+  async function channelFacts(channel: DirectoryChannel, internal: string[]): Promise<SlackChannelFacts> {
+    const teamIds = channel.sharedTeamIds.filter((id) => !internal.includes(id));
+    // Slack says it is shared but not with whom (an old answer, a pending invite): still one unknown organization.
+    if (teamIds.length === 0 && channel.isExternallyShared) teamIds.push('unknown');
+    const names = await Promise.all(
+      teamIds.map((id) => (id === 'unknown' ? undefined : deps.directory.teamName(id))),
+    );
+    return {
+      id: channel.id,
+      name: channel.name,
+      external: teamIds.map((teamId, i) => ({ teamId, teamName: names[i] })),
+    };
+  }
+
+  /** The verdict on the partner channel, from Slack's facts and the directory as it is now. */
+  function verdictFor(exec: Executor, partnerName: string, facts: SlackChannelFacts | null): ChannelVerdict {
+    const known = partnerRefByName(exec, partnerName);
+    const ref = (id: number | null | undefined) => {
+      const p = id == null ? undefined : findPartner(exec, id);
+      return p ? { id: p.id, name: p.name } : undefined;
+    };
+    let channel: ChannelFacts | undefined;
+    if (facts) {
+      const binding = findChannelBinding(exec, facts.id);
+      channel = {
+        id: facts.id,
+        name: facts.name,
+        external: facts.external.map((t) => ({
+          ...t,
+          partner: ref(findWorkspace(exec, t.teamId)?.partnerId),
+        })),
+        binding: binding
+          ? { partner: ref(binding.partnerId), status: binding.status, heldReason: binding.heldReason }
+          : undefined,
+      };
+    }
+    return channelVerdict({
+      partner: { name: partnerName, known },
+      channel,
+      aliasKeysOf: (id) => aliasKeysOf(exec, id),
+      partnerNamed: (name) => partnerRefByName(exec, name),
+    });
+  }
+
+  function accountOf(packet: Packet, partner: { id: number | null; name: string }) {
+    const record = partner.id === null ? undefined : findPartner(db, partner.id);
     return {
       key: accountKey(packet.accountName),
       domain: packet.accountDomain ? (accountDomain(packet.accountDomain) ?? null) : null,
-      partnerKey: accountKey(packet.partnerOrg),
+      partnerKey: record?.key ?? accountKey(packet.partnerOrg),
+      partnerId: record?.id,
     };
   }
 
@@ -159,7 +238,12 @@ export function createPacketService(deps: PacketServiceDeps) {
       ...parsed.packet,
       partnerTouchOn: parsed.packet.partnerTouchOn ?? isoDateIn(now, 'UTC'),
     };
-    const findings = checkAccount(db, accountOf(packet), since(now));
+    const facts = checked.facts ?? null;
+    const verdict = verdictFor(db, packet.partnerOrg, facts);
+    if (verdict.kind === 'refused') return { kind: 'invalid', errors: { partnerChannelId: verdict.message } };
+    const known = verdict.kind === 'allowed' ? verdict.owner : partnerRefByName(db, packet.partnerOrg);
+    const partner = known ?? { id: null, name: packet.partnerOrg };
+    const findings = checkAccount(db, accountOf(packet, partner), since(now));
     if (hasConflict(findings) && !packet.riskNote) {
       const other = findings.find((f) => f.kind !== 'duplicate');
       const who =
@@ -202,6 +286,10 @@ export function createPacketService(deps: PacketServiceDeps) {
       overrideNeeded,
       partnerChannelExternal: Boolean(checked.channel?.isExternallyShared),
       authorLastScores: lastScores(db, req.actor.userId),
+      partner,
+      partnerChannel: facts,
+      confirm: verdict.kind === 'allowed' ? verdict.confirm : undefined,
+      internalText: findInternalText({ ...packet, partnerNextMoveDate: null }),
     };
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
@@ -215,7 +303,14 @@ export function createPacketService(deps: PacketServiceDeps) {
   }
 
   /** Sends a reviewed draft: the handoff is stored and its DMs queued in one transaction; a second Send stores nothing. */
-  function sendDraft(req: RequestContext & { draftId: number; overrideReason: string | null }): SendResult {
+  function sendDraft(
+    req: RequestContext & {
+      draftId: number;
+      overrideReason: string | null;
+      /** What the author ticked in the review: the partner match, and partner-visible text that reads internal. */
+      confirmed?: { partner?: boolean; internalText?: boolean };
+    },
+  ): SendResult {
     const draft: DraftRow | undefined = Number.isSafeInteger(req.draftId)
       ? findDraft(db, req.draftId)
       : undefined;
@@ -231,8 +326,31 @@ export function createPacketService(deps: PacketServiceDeps) {
     const already = findBySourceView(db, draft.sourceViewId);
     if (already) return { kind: 'sent', handoff: already, duplicate: true };
     const now = clock.now();
+    // The directory may have changed since the review (another handoff bound the channel, an admin merged): again.
+    const verdict = verdictFor(db, review.packet.partnerOrg, review.partnerChannel ?? null);
+    if (verdict.kind === 'refused') return { kind: 'channel_refused', message: verdict.message };
+    const confirm = verdict.kind === 'allowed' ? verdict.confirm : undefined;
+    if (confirm && !req.confirmed?.partner) {
+      return {
+        kind: 'confirmation_required',
+        confirm: 'partner',
+        message: 'Confirm that these are the same partner, or go back and choose another channel.',
+      };
+    }
+    if ((review.internalText ?? []).length > 0 && !req.confirmed?.internalText) {
+      return {
+        kind: 'confirmation_required',
+        confirm: 'internal_text',
+        message: 'The partner reads this word for word. Go back and edit it, or confirm it may be shared.',
+      };
+    }
+    const owner = verdict.kind === 'allowed' ? verdict.owner : partnerRefByName(db, review.packet.partnerOrg);
     // A duplicate may have been sent since the review was shown: check again.
-    const findings = checkAccount(db, accountOf(review.packet), since(now));
+    const findings = checkAccount(
+      db,
+      accountOf(review.packet, owner ?? { id: null, name: review.packet.partnerOrg }),
+      since(now),
+    );
     if (hasConflict(findings) && !review.packet.riskNote) {
       return {
         kind: 'conflict_unnoted',
@@ -257,10 +375,14 @@ export function createPacketService(deps: PacketServiceDeps) {
       packet.responseWindowDays,
       ae.timeZone,
     );
-    const account = accountOf(packet);
     const result = db.transaction((tx) => {
+      const partner = (owner && findPartner(tx, owner.id)) || ensurePartner(tx, packet.partnerOrg, now);
+      const account = accountOf(packet, partner);
       const stored = insertHandoff(tx, {
         ...packet,
+        // drizzle binds a null as NULL without the column's encoder: "no channel" is written as the '' it stores.
+        partnerChannelId: packet.partnerChannelId ?? '',
+        partnerId: partner.id,
         teamId: draft.teamId,
         sourceViewId: draft.sourceViewId,
         status: 'sent',
@@ -283,6 +405,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         updatedAt: now,
       });
       if (stored.created) {
+        bindPartner(tx, verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
         enqueue(tx, sentMessages(stored.handoff), now);
         logEvent(tx, {
           type: 'sent',
@@ -303,6 +426,26 @@ export function createPacketService(deps: PacketServiceDeps) {
       deps.onOutboxWrite();
     }
     return { kind: 'sent', handoff: result.handoff, duplicate: !result.created };
+  }
+
+  /** What the author confirmed becomes the directory: the channel and its workspace are the partner's from now on. */
+  function bindPartner(
+    tx: Executor,
+    verdict: ChannelVerdict,
+    channel: { id: string; name: string } | null,
+    partnerId: number,
+    byUserId: string,
+    at: Date,
+  ): void {
+    if (verdict.kind !== 'allowed' || !channel) return;
+    if (verdict.confirm?.kind === 'alias') addAlias(tx, partnerId, verdict.confirm.typed);
+    if (verdict.bindChannel) bindChannel(tx, channel, partnerId, byUserId, at);
+    for (const team of verdict.bindTeams) {
+      if (team.teamId === 'unknown') continue;
+      bindWorkspace(tx, team, partnerId, byUserId, at);
+      // The workspace's own name finds this partner next time (unless another partner already goes by it).
+      if (team.teamName) addAlias(tx, partnerId, team.teamName);
+    }
   }
 
   return { submitPacket, sendDraft };

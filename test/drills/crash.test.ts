@@ -17,7 +17,7 @@ import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/services/outboxWorker.j
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, people, TEAM, teams } from '../support/people.js';
 import { freePort } from '../support/ports.js';
 import { postInteraction } from '../support/signing.js';
 
@@ -58,6 +58,7 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
   beforeAll(async () => {
     slack = await FakeSlack.start();
     for (const user of Object.values(people)) slack.addUser(user);
+    for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
     dir = mkdtempSync(join(tmpdir(), 'handoff-crash-'));

@@ -5,7 +5,7 @@ import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
 import { blockAction, eventCallback } from '../support/payloads.js';
-import { channels, people } from '../support/people.js';
+import { channels, people, teams } from '../support/people.js';
 
 const pending = (h: Harness) =>
   h.database.db
@@ -125,6 +125,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   it('starts when Slack is briefly unavailable at boot, and then serves requests', async () => {
     const slack = await FakeSlack.start();
     for (const user of Object.values(people)) slack.addUser(user);
+    for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     slack.fail('auth.test', { status: 503 }, 2);
     h = await startHarness({ slack });
@@ -143,6 +144,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   it('survives a restart with undelivered messages and delivers them once', async () => {
     const slack = await FakeSlack.start();
     for (const user of Object.values(people)) slack.addUser(user);
+    for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     const first = await startHarness({ slack });
     slack.fail('chat.postMessage', { status: 500 });

@@ -3,7 +3,7 @@ import { outbox } from '../../src/db/schema.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, settle, startHarness } from '../support/harness.js';
-import { channels, people } from '../support/people.js';
+import { channels, people, teams } from '../support/people.js';
 
 /**
  * With Slack's rate limits enforced by the fake Slack (small buckets, so a short test meets them), the outbox takes
@@ -24,6 +24,7 @@ describe('delivery under Slack’s rate limits', () => {
     slack = await FakeSlack.start({ rateLimits: { postPerChannel: { burst: 1, perSecond: 1 } } });
     // The workspace the harness seeds when it starts its own fake Slack.
     for (const user of Object.values(people)) slack.addUser(user);
+    for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
     // No pacing of our own: the limit Slack enforces is what holds the posts back here.

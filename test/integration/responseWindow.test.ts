@@ -6,7 +6,7 @@ import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
 import { extendSubmission } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
-import { channels, people } from '../support/people.js';
+import { channels, people, teams } from '../support/people.js';
 
 // Sent Monday 2026-11-23 15:00 Berlin (14:00Z) to an AE in Europe/Berlin, 3 business days, 09:00-17:00:
 // 50% of 24 business hours → Wednesday 11:00 Berlin; last morning → Thursday 09:00 Berlin; due Thursday 15:00.
@@ -102,6 +102,7 @@ describe('the response window', () => {
   it('after days of downtime, catches up with one expiry and none of the missed reminders', async () => {
     const slack = await FakeSlack.start();
     for (const user of Object.values(people)) slack.addUser(user);
+    for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     const first = await startHarness({ slack, env: QUIET });
     await sendHandoff(first);

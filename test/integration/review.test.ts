@@ -273,6 +273,7 @@ describe('the review step before a handoff is sent', () => {
         accountName: 'Northwind Logistics, Inc.',
         accountDomain: null,
         partnerOrg: 'Contoso Partners',
+        partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
       });
       const draftsBefore = draftRows(h).length;
 
@@ -393,6 +394,7 @@ describe('the review step before a handoff is sent', () => {
         accountName: 'NW Logistics',
         accountDomain: 'eu.shop.northwind.com',
         partnerOrg: 'Contoso Partners',
+        partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
         riskNote: null,
       });
       expect(answer.errors?.[PACKET_BLOCK_ID.riskNote]).toContain(
@@ -543,6 +545,7 @@ describe('Send, checked again at the moment it is pressed', () => {
     const { draftId } = await reviewPacket(h, { riskNote: null }, { viewId: 'V0MERIDIAN' });
     await sendPacket(h, {
       partnerOrg: 'Contoso Partners',
+      partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
       riskNote: 'Meridian may also be on it; credit via ops.',
     });
     const answer = await sendReview(h, draftId);

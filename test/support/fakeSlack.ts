@@ -11,11 +11,19 @@
  *   await fake.stop();
  */
 export { LIMITS, type ValidationFailure, validateMessage, validateView } from './fakeSlack/blockLimits.js';
+export type {
+  ChannelSharedEvent,
+  ChannelUnsharedEvent,
+  EventDelivery,
+  EventEnvelope,
+  FakeEvent,
+} from './fakeSlack/events.js';
 export { FakeSlack } from './fakeSlack/server.js';
 export type {
   Failure,
   FakeChannel,
   FakeSlackOptions,
+  FakeTeam,
   FakeUser,
   FakeView,
   RecordedCall,

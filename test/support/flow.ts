@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { handoffs } from '../../src/db/schema.js';
 import { type Harness, waitFor } from './harness.js';
-import { type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
+import { confirmationsOn, type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
 import { people } from './people.js';
 
 /**
@@ -27,6 +27,7 @@ export async function submitAndSend(
   const sent = await h.interact(
     reviewSubmission({
       draftId,
+      confirm: confirmationsOn(pushed.view),
       ...(opts.overrideReason !== undefined ? { overrideReason: opts.overrideReason } : {}),
     }),
   );

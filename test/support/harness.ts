@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
 import { slashCommand } from './payloads.js';
-import { channels, people } from './people.js';
+import { channels, people, rivalPeople, teams } from './people.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
@@ -39,17 +39,28 @@ export interface HarnessOptions {
 }
 
 /**
+ * The workspace the harness seeds when it starts its own fake Slack: everyone in `people` and `rivalPeople`, the
+ * own and both partner teams (team.info), and the channels of `channels` (the bot in all but `notJoined`). For tests
+ * that start a fake Slack themselves (e.g. with rate limits) and hand it to `startHarness`.
+ */
+export function seedWorkspace(slack: FakeSlack): void {
+  for (const user of Object.values(people)) slack.addUser(user);
+  for (const user of Object.values(rivalPeople)) slack.addUser(user);
+  for (const team of Object.values(teams)) slack.addTeam(team);
+  slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
+  slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
+  slack.addChannel(channels.notJoined);
+  slack.addChannel({ ...channels.rival, members: [slack.botUserId] });
+  slack.addChannel({ ...channels.multi, members: [slack.botUserId] });
+}
+
+/**
  * Starts the real app (buildApp, Bolt's HTTP receiver on a free port, a real migrated SQLite file)
  * against a fake Slack Web API server.
  */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const slack = opts.slack ?? (await FakeSlack.start());
-  if (!opts.slack) {
-    for (const user of Object.values(people)) slack.addUser(user);
-    slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
-    slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
-    slack.addChannel(channels.notJoined);
-  }
+  if (!opts.slack) seedWorkspace(slack);
   const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
   const databasePath = opts.databasePath ?? join(dir as string, 'handoff.db');
   const config = loadConfig({
@@ -81,6 +92,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { port } = await app.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
+  // Slack Connect changes (slack.shareChannel / unshareChannel) reach this app, also on a reused fake Slack (a restart).
+  slack.subscribeEvents(eventsUrl, SIGNING_SECRET);
   return {
     slack,
     app,
@@ -99,6 +112,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ),
     interact: (payload, postOpts) => postInteraction(eventsUrl, SIGNING_SECRET, payload, postOpts),
     async stop(stopOpts = {}) {
+      // Only this app's subscription: a reused fake Slack may already deliver to a successor.
+      slack.unsubscribeEvents(eventsUrl);
       await app.stop();
       database.close();
       if (!opts.slack && !stopOpts.keepDatabase) await slack.stop();

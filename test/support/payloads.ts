@@ -2,6 +2,7 @@ import {
   ACTION_ID,
   AGREED_IN_WRITING_OPTION,
   CALLBACK_ID,
+  CONFIRM_OPTION,
   DECLINE_BLOCK_ID,
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
@@ -277,26 +278,60 @@ export function blockAction(opts: {
 }
 
 /** Send from the review step (the pushed view); `overrideReason` fills the "why send it anyway" box. */
+/** The review's confirmation checkboxes ("same partner", "the partner may read this"), by their block ids. */
+export type ReviewConfirmation =
+  | typeof REVIEW_BLOCK_ID.confirmPartner
+  | typeof REVIEW_BLOCK_ID.confirmInternalText;
+
+/** The confirmation boxes a pushed review view shows (an author who agrees ticks each). */
+export function confirmationsOn(view: { blocks?: unknown[] } | undefined): ReviewConfirmation[] {
+  const ids = new Set((view?.blocks ?? []).map((b) => (b as { block_id?: string }).block_id));
+  return [REVIEW_BLOCK_ID.confirmPartner, REVIEW_BLOCK_ID.confirmInternalText].filter((id) => ids.has(id));
+}
+
 export function reviewSubmission(opts: {
   draftId: number;
   overrideReason?: string;
   user?: User;
   viewId?: string;
+  /** Boxes on the view; `ticked` (default: all of them) are checked. */
+  confirm?: ReviewConfirmation[];
+  ticked?: ReviewConfirmation[];
 }) {
   const withBox = opts.overrideReason !== undefined;
+  const boxes = opts.confirm ?? [];
+  const ticked = new Set(opts.ticked ?? boxes);
   return viewSubmission({
     callbackId: CALLBACK_ID.review,
     privateMetadata: JSON.stringify({ draftId: opts.draftId }),
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.viewId ? { viewId: opts.viewId } : {}),
-    blocks: withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : [],
-    values: withBox
-      ? {
-          [REVIEW_BLOCK_ID.override]: {
-            [ACTION_ID.value]: { type: 'plain_text_input', value: opts.overrideReason },
+    blocks: [
+      ...boxes.map((id) => ({ type: 'input', block_id: id })),
+      ...(withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : []),
+    ],
+    values: {
+      ...Object.fromEntries(
+        boxes.map((id) => [
+          id,
+          {
+            [ACTION_ID.value]: {
+              type: 'checkboxes',
+              selected_options: ticked.has(id)
+                ? [{ value: CONFIRM_OPTION, text: { type: 'plain_text', text: 'Yes' } }]
+                : [],
+            },
           },
-        }
-      : {},
+        ]),
+      ),
+      ...(withBox
+        ? {
+            [REVIEW_BLOCK_ID.override]: {
+              [ACTION_ID.value]: { type: 'plain_text_input', value: opts.overrideReason },
+            },
+          }
+        : {}),
+    },
   });
 }
 

@@ -1,7 +1,21 @@
-import type { FakeChannel, FakeUser } from './fakeSlack.js';
+import type { FakeChannel, FakeTeam, FakeUser } from './fakeSlack.js';
 
+/** The app's own workspace (the fake Slack's default team id, name and domain). */
 export const TEAM = 'T0INTERNAL';
+export const TEAM_NAME = 'Acme Corp';
+/** The partner organization of `channels.partner`. */
 export const PARTNER_TEAM = 'T0PARTNER';
+export const PARTNER_TEAM_NAME = 'Meridian Cloud Consulting';
+/** A second partner organization (`channels.rival`, `channels.multi`, `rivalPeople`). */
+export const RIVAL_TEAM = 'T0RIVAL';
+export const RIVAL_TEAM_NAME = 'Tailspin Integrators';
+
+/** The teams the harness's fake Slack knows (team.info). */
+export const teams = {
+  own: { id: TEAM, name: TEAM_NAME, domain: 'acme' },
+  partner: { id: PARTNER_TEAM, name: PARTNER_TEAM_NAME, domain: 'meridian' },
+  rival: { id: RIVAL_TEAM, name: RIVAL_TEAM_NAME, domain: 'tailspin' },
+} satisfies Record<string, FakeTeam>;
 
 /** The cast of the integration tests. */
 export const people = {
@@ -21,6 +35,14 @@ export const people = {
   },
 } satisfies Record<string, FakeUser>;
 
+/**
+ * People of the second partner organization. Kept out of `people` so tests that go through every person there are
+ * unchanged; the harness adds them to its fake Slack all the same.
+ */
+export const rivalPeople = {
+  rival: { id: 'U0RIVAL', team_id: RIVAL_TEAM, name: 'lee', real_name: 'Lee Park', tz: 'America/Denver' },
+} satisfies Record<string, FakeUser>;
+
 export const channels = {
   partner: {
     id: 'C0PARTNER',
@@ -33,4 +55,22 @@ export const channels = {
   internal: { id: 'C0INTERNAL', name: 'partner-marketing', members: [] },
   /** A shared channel nobody invited the app to. */
   notJoined: { id: 'C0NOTJOINED', name: 'ext-elsewhere', is_shared: true, is_ext_shared: true, members: [] },
+  /** Shared with the second partner organization only. */
+  rival: {
+    id: 'C0RIVAL',
+    name: 'ext-tailspin',
+    is_shared: true,
+    is_ext_shared: true,
+    shared_team_ids: [TEAM, RIVAL_TEAM],
+    members: [],
+  },
+  /** Shared with both partner organizations. */
+  multi: {
+    id: 'C0MULTI',
+    name: 'ext-consortium',
+    is_shared: true,
+    is_ext_shared: true,
+    shared_team_ids: [TEAM, PARTNER_TEAM, RIVAL_TEAM],
+    members: [],
+  },
 } satisfies Record<string, FakeChannel>;

@@ -8,7 +8,7 @@ import {
   registeredResellers,
 } from '../../src/db/schema.js';
 import { type Harness, waitFor } from './harness.js';
-import { type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
+import { confirmationsOn, type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
 import { people, TEAM } from './people.js';
 
 /** The review step, driven the way an author would: submit the packet, read the pushed view, send or go back. */
@@ -100,11 +100,12 @@ export async function reviewPacket(
 export async function sendReview(
   h: Harness,
   draftId: number,
-  opts: { overrideReason?: string; user?: SlackUser } = {},
+  opts: { overrideReason?: string; user?: SlackUser; review?: { blocks?: unknown[] } } = {},
 ): Promise<ViewAnswer> {
   const response = await h.interact(
     reviewSubmission({
       draftId,
+      confirm: confirmationsOn(opts.review),
       ...(opts.overrideReason !== undefined ? { overrideReason: opts.overrideReason } : {}),
       ...(opts.user ? { user: opts.user } : {}),
     }),
@@ -136,8 +137,9 @@ export async function sendPacket(
   opts: { user?: SlackUser; overrideReason?: string } = {},
 ): Promise<HandoffRow> {
   const before = handoffRows(h).length;
-  const { draftId } = await reviewPacket(h, values, opts.user ? { user: opts.user } : {});
+  const { draftId, review } = await reviewPacket(h, values, opts.user ? { user: opts.user } : {});
   const answer = await sendReview(h, draftId, {
+    review,
     ...(opts.overrideReason !== undefined ? { overrideReason: opts.overrideReason } : {}),
     ...(opts.user ? { user: opts.user } : {}),
   });

@@ -4,6 +4,7 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral } from '../../blocks/ephemerals.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
+import { partnerReply } from '../../blocks/partnerReplies.js';
 import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
 import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import type { RequestContext } from '../../services/handoffs.js';
@@ -48,6 +49,8 @@ export function handoffCommand(deps: HandlerDeps) {
     }
     if (sub === 'export') return exportCommand(deps, ctx, rest, reply);
     if (sub === 'outbox') return reply(outboxCommand(deps, ctx, rest));
+    if (sub === 'partners' || sub === 'partner')
+      return reply(await partnersCommand(deps, ctx, rest.join(' ')));
     await openModal(packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }));
 
     async function openModal(view: ModalView) {
@@ -144,4 +147,61 @@ function classifyCommand(deps: HandlerDeps, ctx: RequestContext, words: string[]
   if (result.kind === 'forbidden') return commandReply.forbidden();
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   return commandReply.corrected(handoffId, result.value.from, to);
+}
+
+/** `/handoff partners [rename|alias|merge|domain|channel|confirm …]`: the partner directory. */
+async function partnersCommand(deps: HandlerDeps, ctx: RequestContext, args: string): Promise<string> {
+  // A channel typed as Slack escapes it (<#C123|name>) carries a | of its own: keep only the id.
+  const [verb = '', ...words] = args
+    .replace(/<#([CG][A-Z0-9]+)\|[^>]*>/g, '<#$1>')
+    .trim()
+    .split(/\s+/);
+  const [first = '', second = ''] = words
+    .join(' ')
+    .split('|')
+    .map((part) => part.trim());
+  const answer = <T>(
+    result: { kind: 'done'; value: T } | { kind: 'forbidden' } | { kind: 'invalid'; message: string },
+    ok: (value: T) => string,
+  ) =>
+    result.kind === 'forbidden'
+      ? commandReply.forbidden()
+      : result.kind === 'invalid'
+        ? partnerReply.invalid(result.message)
+        : ok(result.value);
+  const p = deps.partners;
+  switch (verb.toLowerCase()) {
+    case '': {
+      const result = p.list(ctx);
+      return answer(result, (v) => partnerReply.list(v.partners, v.loose));
+    }
+    case 'rename':
+      return first && second
+        ? answer(p.rename(ctx, first, second), partnerReply.renamed)
+        : partnerReply.usage();
+    case 'alias':
+      return first && second
+        ? answer(p.alias(ctx, first, second), (partner) => partnerReply.aliased(partner, second))
+        : partnerReply.usage();
+    case 'merge':
+      return first && second
+        ? answer(p.merge(ctx, first, second), (into) => partnerReply.merged(first, into))
+        : partnerReply.usage();
+    case 'domain':
+      return first ? answer(p.setDomain(ctx, first, second), partnerReply.domain) : partnerReply.usage();
+    case 'channel':
+      return first && second
+        ? answer(await p.assignChannel(ctx, first, second), (v) =>
+            partnerReply.channelAssigned(v.channelId, v.partner),
+          )
+        : partnerReply.usage();
+    case 'confirm':
+      return first
+        ? answer(await p.confirmChannel(ctx, first), (v) =>
+            partnerReply.channelAssigned(v.channelId, v.partner),
+          )
+        : partnerReply.usage();
+    default:
+      return partnerReply.usage();
+  }
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { outcomeRefusalMessage } from '../../blocks/ephemerals.js';
+import { outcomeRefusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, OUTCOME_BLOCK_ID } from '../../blocks/ids.js';
 import type { OutcomeResult } from '../../services/outcomes.js';
 import { requestContext } from '../context.js';
@@ -16,8 +16,6 @@ function handoffIdOf(raw: string): number {
   }
 }
 
-const plainText = (mrkdwn: string) => mrkdwn.replace(/ \(<@[A-Z0-9]+>\)/g, '').replace(/\*/g, '');
-
 async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string) {
   if (result.kind === 'recorded') return ack();
   if (result.kind === 'invalid') {
@@ -26,7 +24,7 @@ async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string
   }
   return ack({
     response_action: 'errors',
-    errors: { [mainBlock]: plainText(outcomeRefusalMessage(result)) },
+    errors: { [mainBlock]: outcomeRefusalPlain(result) },
   });
 }
 

@@ -41,7 +41,7 @@ export function readPacketForm(values: StateValues): PacketInput {
     aeUserId: get('aeUserId')?.selected_user ?? '',
     ownerUserId: get('ownerUserId')?.selected_user ?? '',
     responseWindowDays: text('responseWindowDays') ?? '',
-    partnerChannelId: get('partnerChannelId')?.selected_conversation ?? '',
+    partnerChannelId: get('partnerChannelId')?.selected_conversation ?? null,
   } as PacketInput;
 }
 

@@ -12,6 +12,9 @@ export interface ApiError {
 
 export interface WorkspaceConfig {
   teamId: string;
+  /** Name and domain of the own team, until `addTeam` replaces it. */
+  teamName: string;
+  teamDomain: string;
   botUserId: string;
   botId: string;
   appId: string;

@@ -25,6 +25,7 @@ export const METHOD_TIERS: Record<string, keyof typeof TIERS> = {
   'conversations.history': 3,
   'conversations.members': 4,
   'users.info': 4,
+  'team.info': 3,
   'views.open': 4,
   'views.push': 4,
   'views.update': 4,

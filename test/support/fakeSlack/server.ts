@@ -5,12 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type ChannelSharedEvent,
+  type ChannelUnsharedEvent,
+  type EventDelivery,
+  EventSender,
+} from './events.js';
 import { RateLimiter } from './rateLimits.js';
 import type {
   Failure,
   FakeChannel,
   FakeFile,
   FakeSlackOptions,
+  FakeTeam,
   FakeUser,
   FakeView,
   RecordedCall,
@@ -113,6 +120,14 @@ function send(
   res.end(text);
 }
 
+const copyChannel = (channel: FakeChannel): FakeChannel => ({
+  ...channel,
+  members: [...channel.members],
+  ...(channel.shared_team_ids ? { shared_team_ids: [...channel.shared_team_ids] } : {}),
+});
+
+const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
+
 const copyFile = (file: FakeFile): FakeFile => ({
   ...file,
   bytes: Buffer.from(file.bytes),
@@ -140,6 +155,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   /** Accepted posts to response URLs (JSON bodies), in arrival order. */
   readonly responses: StoredResponse[] = [];
+  /** The app's id: `app_id` of messages and views, `api_app_id` of event envelopes. */
+  readonly appId = 'AFAKEAPP';
 
   private readonly workspace: Workspace;
   private readonly server: http.Server;
@@ -153,6 +170,7 @@ export class FakeSlack {
   private origin = '';
   private stopped = false;
   private readonly limiter: RateLimiter | undefined;
+  private readonly eventSender: EventSender;
 
   private constructor(opts: FakeSlackOptions) {
     this.token = opts.token ?? 'xoxb-test-token';
@@ -170,11 +188,14 @@ export class FakeSlack {
       teamId: this.teamId,
       botUserId: this.botUserId,
       botId: this.botId,
-      appId: 'AFAKEAPP',
+      appId: this.appId,
+      teamName: opts.teamName ?? 'Acme Corp',
+      teamDomain: opts.teamDomain ?? 'acme',
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
       fileProcessingCalls: opts.fileProcessingCalls ?? 1,
       uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
     });
+    this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         console.error('[fakeSlack] handler crashed', error);
@@ -199,7 +220,78 @@ export class FakeSlack {
 
   /** Adds (or replaces) a conversation; put the bot user id in `members` to let the bot post there. */
   addChannel(channel: FakeChannel): void {
-    this.workspace.channels.set(channel.id, { ...channel, members: [...channel.members] });
+    this.workspace.channels.set(channel.id, copyChannel(channel));
+  }
+
+  /**
+   * Adds (or replaces) a team for team.info: an external organization (to share channels with, see
+   * `shareChannel`) or, with `teamId`, the fake's own team (its name and domain also show in auth.test and
+   * permalinks). Without `domain`, the name lowercased with hyphens ('Acme Corp' -> 'acme-corp').
+   */
+  addTeam(team: FakeTeam): void {
+    this.workspace.addTeam(team);
+  }
+
+  /** Every team the fake knows (copies, domains resolved), the own team first. */
+  teams(): Required<FakeTeam>[] {
+    return [...this.workspace.teams.values()].map((t) => ({ ...t }));
+  }
+
+  /**
+   * Has Slack deliver Events API events (from `shareChannel` / `unshareChannel`) to `url`, signed with
+   * `signingSecret` as Slack signs them. Replaces an earlier subscription (e.g. the app's new URL after a restart).
+   */
+  subscribeEvents(url: string, signingSecret: string): void {
+    this.eventSender.subscribe(url, signingSecret);
+  }
+
+  /** Stops delivering events; given a URL, only when it is the subscribed one (a stopped app's, not its successor's). */
+  unsubscribeEvents(url?: string): void {
+    this.eventSender.unsubscribe(url);
+  }
+
+  /** The URL events are delivered to, if any. */
+  get eventsUrl(): string | undefined {
+    return this.eventSender.url;
+  }
+
+  /** Every event produced by shareChannel / unshareChannel, in order, with what the app answered (copies). */
+  get events(): EventDelivery[] {
+    return this.eventSender.log.map(copyDelivery);
+  }
+
+  /**
+   * An external organization joins a channel through Slack Connect: `teamId` (known through `addTeam`) is added to
+   * the channel's `shared_team_ids`, `is_shared` and `is_ext_shared` become true, and a `channel_shared` event
+   * follows. With a subscription (`subscribeEvents`) it is POSTed, signed, to the app, and this resolves once the
+   * app answered, with its status; otherwise only the state changes and the envelope is returned. Throws (before
+   * changing anything) for an unknown channel or team, the own team, or a team already in the channel.
+   */
+  async shareChannel(channelId: string, teamId: string): Promise<EventDelivery<ChannelSharedEvent>> {
+    this.workspace.shareChannel(channelId, teamId);
+    return this.eventSender.deliver({
+      type: 'channel_shared',
+      connected_team_id: teamId,
+      channel: channelId,
+      event_ts: this.workspace.nextTs(),
+    });
+  }
+
+  /**
+   * An external organization leaves (or is removed from) a shared channel: `teamId` leaves `shared_team_ids`,
+   * `is_ext_shared` stays true while another team than the own one remains, and a `channel_unshared` event
+   * (`previously_connected_team_id`, the new `is_ext_shared`) is delivered as by `shareChannel`. Throws (before
+   * changing anything) for an unknown channel or team, the own team, or a team not in the channel.
+   */
+  async unshareChannel(channelId: string, teamId: string): Promise<EventDelivery<ChannelUnsharedEvent>> {
+    const channel = this.workspace.unshareChannel(channelId, teamId);
+    return this.eventSender.deliver({
+      type: 'channel_unshared',
+      previously_connected_team_id: teamId,
+      channel: channelId,
+      is_ext_shared: channel.is_ext_shared ?? false,
+      event_ts: this.workspace.nextTs(),
+    });
   }
 
   /**
@@ -262,7 +354,7 @@ export class FakeSlack {
 
   /** Every conversation that is not a DM (copies). */
   channels(): FakeChannel[] {
-    return [...this.workspace.channels.values()].map((c) => ({ ...c, members: [...c.members] }));
+    return [...this.workspace.channels.values()].map(copyChannel);
   }
 
   /** A message as Slack puts it in interaction payloads (`message`), or undefined. */
@@ -308,9 +400,13 @@ export class FakeSlack {
     this.failures = [];
   }
 
-  /** Forgets calls, messages, views, trigger ids, files, responses and failures; keeps users and channels. */
+  /**
+   * Forgets calls, messages, views, trigger ids, files, responses, events and failures; keeps users, teams,
+   * channels (as shared as they are) and the events subscription.
+   */
   reset(): void {
     this.calls.length = 0;
+    this.eventSender.reset();
     this.responses.length = 0;
     this.responseUrls.clear();
     this.workspace.reset();

@@ -14,6 +14,14 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
+/** A workspace (team): the fake's own one, or an external one connected through Slack Connect channels. */
+export interface FakeTeam {
+  id: string;
+  name: string;
+  /** The `<domain>.slack.com` subdomain; derived from the name when omitted. */
+  domain?: string;
+}
+
 export interface FakeChannel {
   id: string;
   name: string;
@@ -145,6 +153,10 @@ export interface FakeSlackOptions {
   token?: string;
   /** Default 'T0INTERNAL'. */
   teamId?: string;
+  /** Name of the own team (team.info, auth.test); default 'Acme Corp'. */
+  teamName?: string;
+  /** Domain of the own team (`<domain>.slack.com` in auth.test and permalinks); default 'acme'. */
+  teamDomain?: string;
   /** Default 'UBOT'. */
   botUserId?: string;
   /** Default 'BBOT'. */

@@ -13,7 +13,7 @@ import {
   type WorkspaceConfig,
 } from './common.js';
 import { FileStore } from './files.js';
-import type { FakeChannel, FakeUser, StoredMessage } from './types.js';
+import type { FakeChannel, FakeTeam, FakeUser, StoredMessage } from './types.js';
 import { ViewStore } from './views.js';
 
 export type { ApiResult } from './common.js';
@@ -25,6 +25,24 @@ type Target =
   | ApiError;
 
 const DEFAULT_TZ = 'America/Los_Angeles';
+
+/** A team's `<domain>.slack.com` subdomain when none was given: its name, lowercased, words joined by hyphens. */
+export const domainOf = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'team';
+
+/** The icon Slack answers for a team that never uploaded one (team.info `team.icon`). */
+const DEFAULT_TEAM_ICON = {
+  ...Object.fromEntries(
+    [34, 44, 68, 88, 102, 132, 230].map((size) => [
+      `image_${size}`,
+      `https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-${size}.png`,
+    ]),
+  ),
+  image_default: true,
+};
 
 /** Text, blocks or attachments given (malformed blocks count: validation reports them). */
 const hasContent = (args: Args): boolean =>
@@ -44,6 +62,8 @@ function zoneInfo(tz: string): { offset: number; label: string } {
 
 export class Workspace {
   readonly users = new Map<string, FakeUser>();
+  /** The own team (always there) and external ones, by id; domains resolved. */
+  readonly teams = new Map<string, Required<FakeTeam>>();
   readonly channels = new Map<string, FakeChannel>();
   /** Messages per conversation id, in post order. */
   readonly messages = new Map<string, StoredMessage[]>();
@@ -54,6 +74,7 @@ export class Workspace {
   readonly handlers: Record<string, Handler> = {
     'auth.test': () => this.authTest(),
     'users.info': (a) => this.usersInfo(a),
+    'team.info': (a) => this.teamInfo(a),
     'conversations.info': (a) => this.conversationsInfo(a),
     'conversations.open': (a) => this.conversationsOpen(a),
     'chat.postMessage': (a) => this.postMessage(a),
@@ -76,6 +97,57 @@ export class Workspace {
     this.files = new FileStore(config);
     this.views = new ViewStore(config, (userId) => this.users.has(userId), this.files.lookup);
     this.addBotUser();
+    this.addTeam({ id: config.teamId, name: config.teamName, domain: config.teamDomain });
+  }
+
+  /** Adds (or replaces) a team; the own team's entry can be replaced, never removed. */
+  addTeam(team: FakeTeam): void {
+    this.teams.set(team.id, { id: team.id, name: team.name, domain: team.domain ?? domainOf(team.name) });
+  }
+
+  ownTeam(): Required<FakeTeam> {
+    const team = this.teams.get(this.config.teamId);
+    if (!team) throw new Error('fake Slack: the own team is missing');
+    return team;
+  }
+
+  /**
+   * What Slack does when an external organization joins a channel through Slack Connect: the team is added to
+   * `shared_team_ids` and the channel becomes shared. Throws on what Slack could not do (unknown channel or team,
+   * the own team, a team already in the channel): those are mistakes in the test.
+   */
+  shareChannel(channelId: string, teamId: string): FakeChannel {
+    const channel = this.sharedChannel(channelId, teamId);
+    const ids = channel.shared_team_ids ?? [this.config.teamId];
+    if (ids.includes(teamId)) throw new Error(`fake Slack: ${channelId} is already shared with ${teamId}`);
+    // New arrays: a channel added from a fixture may share them with the fixture.
+    channel.shared_team_ids = [...ids, teamId];
+    channel.is_shared = true;
+    channel.is_ext_shared = true;
+    return channel;
+  }
+
+  /**
+   * What Slack does when an external organization leaves (or is removed from) a shared channel: the team leaves
+   * `shared_team_ids`; the channel stays externally shared while another team than the own one is in it.
+   */
+  unshareChannel(channelId: string, teamId: string): FakeChannel {
+    const channel = this.sharedChannel(channelId, teamId);
+    const ids = channel.shared_team_ids ?? [this.config.teamId];
+    if (!ids.includes(teamId)) throw new Error(`fake Slack: ${channelId} is not shared with ${teamId}`);
+    channel.shared_team_ids = ids.filter((id) => id !== teamId);
+    channel.is_ext_shared = channel.shared_team_ids.some((id) => id !== this.config.teamId);
+    channel.is_shared = channel.is_ext_shared || (channel.is_org_shared ?? false);
+    return channel;
+  }
+
+  /** The channel a share or unshare with an external team is about (throws on a test's mistake). */
+  private sharedChannel(channelId: string, teamId: string): FakeChannel {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`fake Slack: no channel ${channelId} (addChannel first)`);
+    if (!this.teams.has(teamId)) throw new Error(`fake Slack: no team ${teamId} (addTeam first)`);
+    if (teamId === this.config.teamId) throw new Error(`fake Slack: ${teamId} is the fake's own team`);
+    return channel;
   }
 
   /** Forgets messages, views, trigger ids and files; keeps users and channels. */
@@ -172,10 +244,11 @@ export class Workspace {
 
   private authTest(): ApiResult {
     const { teamId, botUserId, botId } = this.config;
+    const team = this.ownTeam();
     return {
       ok: true,
-      url: 'https://fake-workspace.slack.com/',
-      team: 'Fake Workspace',
+      url: `https://${team.domain}.slack.com/`,
+      team: team.name,
       user: this.users.get(botUserId)?.name ?? 'bot',
       team_id: teamId,
       user_id: botUserId,
@@ -204,6 +277,22 @@ export class Workspace {
         is_bot: u.is_bot ?? false,
         is_app_user: false,
         profile: { real_name: realName, display_name: u.name, team: u.team_id },
+      },
+    };
+  }
+
+  /** team.info: `team` omitted (or empty) = the own team; external teams the fake knows; else team_not_found. */
+  private teamInfo(args: Args): ApiResult {
+    const team = this.teams.get(str(args.team) ?? this.config.teamId);
+    if (!team) return fail('team_not_found');
+    return {
+      ok: true,
+      team: {
+        id: team.id,
+        name: team.name,
+        domain: team.domain,
+        email_domain: '',
+        icon: { ...DEFAULT_TEAM_ICON },
       },
     };
   }
@@ -237,7 +326,7 @@ export class Workspace {
         is_ext_shared: c.is_ext_shared ?? false,
         is_org_shared: c.is_org_shared ?? false,
         is_pending_ext_shared: c.is_pending_ext_shared ?? false,
-        shared_team_ids: c.shared_team_ids ?? [this.config.teamId],
+        shared_team_ids: [...(c.shared_team_ids ?? [this.config.teamId])],
         context_team_id: this.config.teamId,
       },
     };
@@ -382,7 +471,7 @@ export class Workspace {
     return {
       ok: true,
       channel: target.id,
-      permalink: `https://acme.slack.com/archives/${target.id}/p${ts.replace('.', '')}`,
+      permalink: `https://${this.ownTeam().domain}.slack.com/archives/${target.id}/p${ts.replace('.', '')}`,
     };
   }
 

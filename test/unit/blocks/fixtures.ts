@@ -16,6 +16,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     aeName: 'Jordan Seller',
     aeTimeZone: 'Europe/Berlin',
     partnerChannelId: 'C0PARTNER',
+    partnerId: 7,
     accountName: 'Northwind Logistics',
     crmOpportunity: 'OPP-123, stage 2',
     partnerOrg: 'Meridian Cloud Consulting',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { REVIEW_BLOCK_ID } from '../../../src/blocks/ids.js';
+import { partnerThreadParent } from '../../../src/blocks/partnerUpdate.js';
 import { reviewModal } from '../../../src/blocks/reviewModal.js';
+import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { readiness, scorePacket } from '../../../src/domain/scoring.js';
 import type { Finding } from '../../../src/services/checks.js';
 import type { Review } from '../../../src/services/packets.js';
@@ -41,6 +43,19 @@ function review(pattern: string, overrides: Partial<Review> = {}): Review {
     overrideNeeded: ['duplicate'],
     partnerChannelExternal: true,
     authorLastScores: [14, 16, 18],
+    partner: { id: 3, name: fill(pattern, 150) },
+    partnerChannel: {
+      id: 'C0PARTNER',
+      name: 'ext-meridian',
+      external: [{ teamId: 'T0P', teamName: fill(pattern, 150) }],
+    },
+    confirm: { kind: 'alias', typed: fill(pattern, 150), partner: { id: 3, name: fill(pattern, 150) } },
+    internalText: (['accountName', 'partnerOrg', 'partnerContactName', 'partnerNextMove'] as const).map(
+      (field) => ({
+        field,
+        matches: Array.from({ length: 30 }, (_, i) => `${fill(pattern, 50)}${i}`),
+      }),
+    ),
     ...overrides,
   };
 }
@@ -65,8 +80,39 @@ describe('the review step', () => {
     expect(JSON.stringify(reviewModal(1, review('a')))).toContain(
       'Slack Connect channel shared with the partner',
     );
-    expect(JSON.stringify(reviewModal(1, review('a', { partnerChannelExternal: false })))).not.toContain(
-      'Slack Connect',
+    const none = JSON.stringify(reviewModal(1, review('a', { partnerChannel: null, confirm: undefined })));
+    expect(none).not.toContain('Slack Connect channel shared with the partner');
+    expect(none).toContain('No partner channel.');
+    expect(none).toContain('will hear nothing about this handoff in Slack');
+  });
+
+  it('shows the partner post as the partner channel will show it, rendered by the code that posts it', () => {
+    const r = review('a', { confirm: undefined, internalText: [] });
+    const ids = (x: Review) => reviewModal(1, x).blocks.map((b) => b.block_id);
+    const post = partnerThreadParent(partnerSafeUpdate({ ...r.packet, aeName: r.ae.name }, 'accepted'));
+    const blocks = reviewModal(1, r).blocks;
+    const at = blocks.findIndex((b) => JSON.stringify(b) === JSON.stringify(post.blocks[0]));
+    expect(at).toBeGreaterThan(0);
+    expect(blocks[at + 1]).toEqual(post.blocks[1]);
+    expect(ids(r)).not.toContain(REVIEW_BLOCK_ID.confirmPartner);
+    expect(ids(r)).not.toContain(REVIEW_BLOCK_ID.confirmInternalText);
+  });
+
+  it('asks to confirm a partner match and internal-looking text, each with a required checkbox', () => {
+    const r = review('a', {
+      confirm: { kind: 'workspace', teamName: 'Meridian Cloud Consulting', partnerName: 'Meridian' },
+      internalText: [{ field: 'partnerNextMove', matches: ['internal', '15%', 'fee'] }],
+    });
+    const view = reviewModal(1, r);
+    const box = (id: string) =>
+      view.blocks.find((b) => b.block_id === id) as { optional?: boolean; type: string };
+    expect(box(REVIEW_BLOCK_ID.confirmPartner)?.type).toBe('input');
+    expect(box(REVIEW_BLOCK_ID.confirmPartner)?.optional).not.toBe(true);
+    expect(box(REVIEW_BLOCK_ID.confirmInternalText)?.type).toBe('input');
+    const text = JSON.stringify(view);
+    expect(text).toContain(
+      'shared with the Slack workspace *Meridian Cloud Consulting*. Is that *Meridian*?',
     );
+    expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”');
   });
 });

@@ -1,0 +1,79 @@
+import type { KnownBlock } from '@slack/types';
+import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
+import type { InternalChannelKind } from '../services/internalChannels.js';
+import type { PartnerListing } from '../services/partners.js';
+import { channelLink, userText } from './mrkdwn.js';
+import { section } from './parts.js';
+
+const PURPOSE: Record<InternalChannelKind, string> = {
+  escalation: 'escalations (ESCALATION_CHANNEL_ID)',
+  partnerHelp: 'partner-help requests (PARTNER_HELP_CHANNEL_ID)',
+  digest: 'the weekly digest (DIGEST_CHANNEL_ID)',
+};
+
+const channelLine = (c: PartnerChannelRow) =>
+  `${channelLink(c.channelId)}${c.status === 'held' ? ` (:pause_button: on hold: ${userText(c.heldReason ?? 'waiting for an admin', 200)})` : ''}`;
+
+/** Replies to `/handoff partners …`, shown only to the person who typed them. Every echo of typed text is escaped. */
+export const partnerReply = {
+  usage: () =>
+    [
+      '*`/handoff partners`*: the partner directory (RevOps and admins).',
+      '*`/handoff partners rename &lt;partner&gt; | &lt;new name&gt;`*, *`alias &lt;partner&gt; | &lt;other name&gt;`*, *`merge &lt;partner&gt; | &lt;into partner&gt;`*, *`domain &lt;partner&gt; | &lt;domain&gt;`*: RevOps and admins keep it right.',
+      '*`/handoff partners channel #channel | &lt;partner&gt;`*: admins say whose channel it is; *`/handoff partners confirm #channel`* releases a held channel.',
+    ].join('\n'),
+  list: (partners: PartnerListing[], loose: PartnerChannelRow[]) => {
+    if (partners.length === 0 && loose.length === 0) {
+      return 'The partner directory is empty. It fills in as handoffs are sent: each partner once, with its Slack Connect workspace and channel.';
+    }
+    const lines = partners.slice(0, 40).map((p) => {
+      const parts = [`*${userText(p.partner.name, 150)}*`];
+      if (p.aliases.length > 0) parts.push(`also “${p.aliases.map((a) => userText(a, 80)).join('”, “')}”`);
+      if (p.partner.domain) parts.push(userText(p.partner.domain, 100));
+      if (p.workspaces.length > 0) {
+        parts.push(`workspace ${p.workspaces.map((w) => userText(w.teamName ?? w.teamId, 80)).join(', ')}`);
+      }
+      parts.push(p.channels.length > 0 ? p.channels.map(channelLine).join(', ') : 'no channel');
+      parts.push(`${p.open} open`);
+      return `• ${parts.join(' · ')}`;
+    });
+    if (partners.length > 40) lines.push(`…and ${partners.length - 40} more`);
+    if (loose.length > 0) {
+      lines.push(
+        `*Channels nobody owns yet* (updates to them wait; say whose with \`/handoff partners channel\`): ${loose.map(channelLine).join(', ')}`,
+      );
+    }
+    return lines.join('\n');
+  },
+  renamed: (p: PartnerRow) =>
+    `Renamed: the partner is now *${userText(p.name, 150)}* everywhere, metrics included. The old name still finds it.`,
+  aliased: (p: PartnerRow, alias: string) =>
+    `“${userText(alias, 150)}” now means *${userText(p.name, 150)}*: packets naming it count as this partner.`,
+  merged: (from: string, into: PartnerRow) =>
+    `Merged “${userText(from, 150)}” into *${userText(into.name, 150)}*: its names, workspaces, channels, handoffs and metrics are one partner now.`,
+  domain: (p: PartnerRow) =>
+    p.domain
+      ? `*${userText(p.name, 150)}*'s domain is now ${userText(p.domain, 100)}.`
+      : `*${userText(p.name, 150)}* has no domain now.`,
+  channelAssigned: (channelId: string, p: PartnerRow) =>
+    `${channelLink(channelId)} is *${userText(p.name, 150)}*'s channel now. Updates of its handoffs that waited there go out now; no other partner's update ever will.`,
+  invalid: (message: string) => `${userText(message, 1000)} Nothing was changed.`,
+};
+
+/** To admins: a partner channel gained an organization other than its partner. */
+export function partnerChannelHeldAdmin(channelId: string, partnerName: string, who: string) {
+  const text = `:pause_button: ${channelLink(channelId)} is now shared with ${userText(who, 300)} as well as ${userText(partnerName, 150)}. Updates about ${userText(partnerName, 150)}'s handoffs wait so nobody else reads them. If everyone in it may read them, release it with \`/handoff partners confirm\` ${channelLink(channelId)}; otherwise move the partner to a channel of their own.`;
+  return {
+    text: `A partner channel is on hold: another organization joined it.`,
+    blocks: [section(text)] as KnownBlock[],
+  };
+}
+
+/** To admins: an internal channel the app posts to was shared with another organization, and is switched off. */
+export function internalChannelShared(channelId: string, kinds: InternalChannelKind[]) {
+  const text = `:no_entry: ${channelLink(channelId)} was shared with another organization, so I stopped posting ${kinds.map((k) => PURPOSE[k]).join(' and ')} there at once. Point the setting at an internal channel and restart, or unshare the channel (posting then resumes).`;
+  return {
+    text: 'An internal channel was shared externally; I stopped posting there.',
+    blocks: [section(text)] as KnownBlock[],
+  };
+}

@@ -1,0 +1,245 @@
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { accountKey } from '../../domain/accountMatch.js';
+import type { PartnerRef } from '../../domain/partnerChannel.js';
+import type { Executor } from '../client.js';
+import {
+  handoffs,
+  helpRequests,
+  metricFacts,
+  type PartnerChannelRow,
+  type PartnerRow,
+  type PartnerWorkspaceRow,
+  partnerAliases,
+  partnerChannels,
+  partners,
+  partnerWorkspaces,
+} from '../schema.js';
+
+export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
+
+const ref = (p: PartnerRow): PartnerRef => ({ id: p.id, name: p.name });
+
+export function findPartner(exec: Executor, id: number): PartnerRow | undefined {
+  return exec.select().from(partners).where(eq(partners.id, id)).get();
+}
+
+/** The partner a name resolves to: its own name or any alias, compared by match key. */
+export function partnerByName(exec: Executor, name: string): PartnerRow | undefined {
+  const key = accountKey(name);
+  if (!key) return undefined;
+  return exec
+    .select({ partner: partners })
+    .from(partnerAliases)
+    .innerJoin(partners, eq(partners.id, partnerAliases.partnerId))
+    .where(eq(partnerAliases.aliasKey, key))
+    .get()?.partner;
+}
+
+export const partnerRefByName = (exec: Executor, name: string) => {
+  const p = partnerByName(exec, name);
+  return p ? ref(p) : undefined;
+};
+
+export function aliasKeysOf(exec: Executor, partnerId: number): string[] {
+  return exec
+    .select({ key: partnerAliases.aliasKey })
+    .from(partnerAliases)
+    .where(eq(partnerAliases.partnerId, partnerId))
+    .all()
+    .map((r) => r.key);
+}
+
+export function aliasesOf(exec: Executor, partnerId: number): string[] {
+  return exec
+    .select({ alias: partnerAliases.alias })
+    .from(partnerAliases)
+    .where(eq(partnerAliases.partnerId, partnerId))
+    .orderBy(asc(partnerAliases.alias))
+    .all()
+    .map((r) => r.alias);
+}
+
+/** Adds a name to a partner unless another partner already goes by it; returns whether it is now this partner's. */
+export function addAlias(exec: Executor, partnerId: number, alias: string): boolean {
+  const key = accountKey(alias);
+  if (!key) return false;
+  exec
+    .insert(partnerAliases)
+    .values({ aliasKey: key, alias: alias.trim(), partnerId })
+    .onConflictDoNothing()
+    .run();
+  return (
+    exec.select().from(partnerAliases).where(eq(partnerAliases.aliasKey, key)).get()?.partnerId === partnerId
+  );
+}
+
+/** The partner a packet names, created (with its name as the first alias) when the directory does not know it. */
+export function ensurePartner(exec: Executor, name: string, at: Date): PartnerRow {
+  const known = partnerByName(exec, name);
+  if (known) return known;
+  const key = accountKey(name);
+  const created = exec
+    .insert(partners)
+    .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
+    .returning()
+    .get();
+  addAlias(exec, created.id, name);
+  return created;
+}
+
+export function findChannelBinding(exec: Executor, channelId: string): PartnerChannelRow | undefined {
+  return exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)).get();
+}
+
+export function findWorkspace(exec: Executor, teamId: string): PartnerWorkspaceRow | undefined {
+  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)).get();
+}
+
+export function workspacesOf(exec: Executor, partnerId: number): PartnerWorkspaceRow[] {
+  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.partnerId, partnerId)).all();
+}
+
+export function channelsOf(exec: Executor, partnerId: number): PartnerChannelRow[] {
+  return exec.select().from(partnerChannels).where(eq(partnerChannels.partnerId, partnerId)).all();
+}
+
+/** Binds a channel to a partner (active), replacing any earlier binding. */
+export function bindChannel(
+  exec: Executor,
+  channel: { id: string; name: string | undefined },
+  partnerId: number,
+  byUserId: string,
+  at: Date,
+) {
+  const set = {
+    partnerId,
+    status: 'active' as const,
+    heldReason: null,
+    boundByUserId: byUserId,
+    updatedAt: at,
+    ...(channel.name ? { channelName: channel.name } : {}),
+  };
+  exec
+    .insert(partnerChannels)
+    .values({ channelId: channel.id, channelName: channel.name ?? null, ...set })
+    .onConflictDoUpdate({ target: partnerChannels.channelId, set })
+    .run();
+}
+
+/** A partner channel by the name the app last saw (`#ext-meridian` or `ext-meridian`). */
+export function channelBindingByName(exec: Executor, name: string): PartnerChannelRow | undefined {
+  const bare = name.trim().replace(/^#/, '').toLowerCase();
+  return exec
+    .select()
+    .from(partnerChannels)
+    .where(sql`lower(${partnerChannels.channelName}) = ${bare}`)
+    .get();
+}
+
+export function heldOrUnboundChannels(exec: Executor): PartnerChannelRow[] {
+  return exec
+    .select()
+    .from(partnerChannels)
+    .where(sql`${partnerChannels.status} = 'held' or ${partnerChannels.partnerId} is null`)
+    .all();
+}
+
+export function holdChannel(exec: Executor, channelId: string, reason: string, at: Date): void {
+  exec
+    .update(partnerChannels)
+    .set({ status: 'held', heldReason: reason, updatedAt: at })
+    .where(eq(partnerChannels.channelId, channelId))
+    .run();
+}
+
+export function unbindChannel(exec: Executor, channelId: string): boolean {
+  return exec.delete(partnerChannels).where(eq(partnerChannels.channelId, channelId)).run().changes > 0;
+}
+
+/** Binds a Slack Connect workspace to a partner, replacing any earlier binding. */
+export function bindWorkspace(
+  exec: Executor,
+  ws: { teamId: string; teamName: string | undefined },
+  partnerId: number,
+  byUserId: string,
+  at: Date,
+): void {
+  exec
+    .insert(partnerWorkspaces)
+    .values({
+      teamId: ws.teamId,
+      teamName: ws.teamName ?? null,
+      partnerId,
+      boundByUserId: byUserId,
+      boundAt: at,
+    })
+    .onConflictDoUpdate({
+      target: partnerWorkspaces.teamId,
+      set: { partnerId, teamName: ws.teamName ?? null, boundByUserId: byUserId, boundAt: at },
+    })
+    .run();
+}
+
+export function listPartners(exec: Executor): PartnerRow[] {
+  return exec
+    .select()
+    .from(partners)
+    .orderBy(asc(sql`lower(${partners.name})`))
+    .all();
+}
+
+/** Open handoffs per partner (sent, accepted or expired), for the directory listing. */
+export function openCounts(exec: Executor): Map<number, number> {
+  const rows = exec
+    .select({ partnerId: handoffs.partnerId, n: sql<number>`count(*)` })
+    .from(handoffs)
+    .where(inArray(handoffs.status, ['sent', 'accepted', 'expired']))
+    .groupBy(handoffs.partnerId)
+    .all();
+  return new Map(rows.filter((r) => r.partnerId !== null).map((r) => [r.partnerId as number, r.n]));
+}
+
+export function renamePartner(exec: Executor, partnerId: number, name: string, at: Date): void {
+  exec.update(partners).set({ name: name.trim(), updatedAt: at }).where(eq(partners.id, partnerId)).run();
+  addAlias(exec, partnerId, name);
+  const p = findPartner(exec, partnerId);
+  if (p) exec.update(metricFacts).set({ partnerOrg: p.name }).where(eq(metricFacts.partnerKey, p.key)).run();
+}
+
+export function setPartnerDomain(exec: Executor, partnerId: number, domain: string | null, at: Date): void {
+  exec.update(partners).set({ domain, updatedAt: at }).where(eq(partners.id, partnerId)).run();
+}
+
+/**
+ * Folds `from` into `into`: its names, workspaces, channels and handoffs become `into`'s, and the metrics count them
+ * as one partner from now on (the metric rows are rewritten; the touch log itself is append-only and untouched).
+ */
+export function mergePartners(exec: Executor, from: PartnerRow, into: PartnerRow, at: Date): void {
+  exec.update(partnerAliases).set({ partnerId: into.id }).where(eq(partnerAliases.partnerId, from.id)).run();
+  exec
+    .update(partnerWorkspaces)
+    .set({ partnerId: into.id })
+    .where(eq(partnerWorkspaces.partnerId, from.id))
+    .run();
+  exec
+    .update(partnerChannels)
+    .set({ partnerId: into.id, updatedAt: at })
+    .where(eq(partnerChannels.partnerId, from.id))
+    .run();
+  exec
+    .update(handoffs)
+    .set({ partnerId: into.id, partnerKey: into.key })
+    .where(eq(handoffs.partnerId, from.id))
+    .run();
+  exec
+    .update(metricFacts)
+    .set({ partnerKey: into.key, partnerOrg: into.name })
+    .where(eq(metricFacts.partnerKey, from.key))
+    .run();
+  exec.update(helpRequests).set({ partnerKey: into.key }).where(eq(helpRequests.partnerKey, from.key)).run();
+  exec
+    .delete(partners)
+    .where(and(eq(partners.id, from.id), ne(partners.id, into.id)))
+    .run();
+  exec.update(partners).set({ updatedAt: at }).where(eq(partners.id, into.id)).run();
+}

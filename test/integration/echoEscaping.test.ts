@@ -1,0 +1,229 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, HELP_BLOCK_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { classificationCorrections } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import {
+  authorUser,
+  clickRefused,
+  extendSubmission,
+  handoffRow,
+  openOwnerModal,
+  submit,
+} from '../support/ownerFlow.js';
+import { blockAction } from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+import { allCallsTo, QUIET, ROLES } from '../support/revopsFlow.js';
+
+/**
+ * Replies that repeat what a person typed. Slack reads `<!channel>`, `<!here>`, `<@U…>` and `<url|label>` in mrkdwn
+ * as real mentions and links, so every echo of typed text must arrive escaped (&amp; &lt; &gt;). Plain-text
+ * surfaces (a modal's initial value, an inline error) are shown as typed: escaping them would show `&lt;`.
+ * Driven through the real app with signed slash commands; the replies are read where the fake Slack received them.
+ */
+
+const REVOPS = people.member.id;
+const ADMIN = people.owner.id;
+const AUTHOR = people.author.id;
+const EXPORT_USAGE = 'Usage: `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`';
+const OUTBOX_USAGE = 'Usage: `/handoff outbox, or /handoff outbox retry <#|all>`';
+
+let h: Harness | undefined;
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
+  return h;
+}
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** `/handoff <text>` as `userId`; returns the ephemeral text the app sent to that command's response URL. */
+async function slash(h: Harness, text: string, userId: string): Promise<string> {
+  const responseUrl = h.slack.responseUrl();
+  const response = await h.command({ text, user_id: userId, response_url: responseUrl });
+  expect(response.status).toBe(200);
+  const reply = await waitFor(
+    () => h.slack.responses.find((r) => r.url === responseUrl),
+    8000,
+    `the reply to /handoff ${text}`,
+  );
+  // A top-level text with no blocks: Slack renders it as mrkdwn.
+  expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+  expect(reply.body).not.toHaveProperty('blocks');
+  expect(reply.body).not.toHaveProperty('mrkdwn', false);
+  return String(reply.body.text);
+}
+
+/** No raw special sequence a person typed: no broadcast, user mention or link survives unescaped. */
+function expectInert(text: string) {
+  expect(text).not.toMatch(/<[!@]|<https?:/);
+  expect(text).not.toContain('<!channel>');
+}
+
+describe('/handoff export repeats the typed date escaped', () => {
+  it('answers `export <!channel>` with the escaped text, never the raw sequence', async () => {
+    const h = await start();
+    const reply = await slash(h, 'export <!channel>', REVOPS);
+    expect(reply).toBe(`"&lt;!channel&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
+    expectInert(reply);
+  });
+
+  it('escapes a bad end date after a good start (`export 2026-01-01 <@U123>`)', async () => {
+    const h = await start();
+    const reply = await slash(h, 'export 2026-01-01 <@U123>', REVOPS);
+    expect(reply).toBe(`"&lt;@U123&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
+    expectInert(reply);
+  });
+
+  it('escapes &, links and here-mentions, and answers people who may not export the same way', async () => {
+    const h = await start();
+    expect(await slash(h, 'export R&D', REVOPS)).toBe(
+      `"R&amp;D" is not a date like 2026-01-31. ${EXPORT_USAGE}`,
+    );
+    // The range is read before the role is checked: someone outside RevOps gets the same escaped answer.
+    const byAuthor = await slash(h, 'export <!here>', AUTHOR);
+    expect(byAuthor).toBe(`"&lt;!here&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
+    const link = await slash(h, 'export <https://evil.example|2026-01-01>', REVOPS);
+    expect(link).toContain('"&lt;https://evil.example|2026-01-01&gt;" is not a date');
+    expectInert(link);
+    await settle(200);
+    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
+  });
+
+  it('cuts a very long typed value, never in the middle of an escape', async () => {
+    const h = await start();
+    const reply = await slash(h, `export ${'<!channel>'.repeat(200)}`, REVOPS);
+    expectInert(reply);
+    const quoted = /^"([^"]*)" is not a date like 2026-01-31\. /.exec(reply)?.[1] ?? '';
+    expect(quoted.length).toBeLessThanOrEqual(100);
+    expect(quoted).toMatch(/^(?:&lt;!channel&gt;)+(?:&lt;|!|c|h|a|n|e|l|&gt;)*…$/);
+    expect(quoted).not.toMatch(/&(?!lt;|gt;|amp;)/);
+  });
+});
+
+describe('/handoff reseller repeats account and reseller escaped', () => {
+  it('escapes `reseller add <!here> | x` and every later echo of the stored names', async () => {
+    const h = await start();
+    const added = await slash(h, 'reseller add <!here> | x', REVOPS);
+    expect(added).toBe(
+      "Registered *x* as a reseller on *&lt;!here&gt;*. Another partner's handoff on it will be flagged as a channel conflict.",
+    );
+    expectInert(added);
+    expect(await slash(h, 'reseller add <!here> | x', REVOPS)).toBe(
+      '*x* was already registered on *&lt;!here&gt;*.',
+    );
+    expect(await slash(h, 'reseller add <!channel> & co | <@U123> <!everyone>', REVOPS)).toBe(
+      "Registered *&lt;@U123&gt; &lt;!everyone&gt;* as a reseller on *&lt;!channel&gt; &amp; co*. Another partner's handoff on it will be flagged as a channel conflict.",
+    );
+    expect(await slash(h, 'reseller list <!here>', REVOPS)).toBe('• *&lt;!here&gt;*: x');
+    const list = await slash(h, 'reseller list', REVOPS);
+    expect(list.split('\n').sort()).toEqual(
+      ['• *&lt;!channel&gt; &amp; co*: &lt;@U123&gt; &lt;!everyone&gt;', '• *&lt;!here&gt;*: x'].sort(),
+    );
+    expectInert(list);
+    expect(await slash(h, 'reseller list <!subteam^S123>', AUTHOR)).toBe(
+      'No reseller is registered on *&lt;!subteam^S123&gt;*.',
+    );
+    expect(await slash(h, 'reseller remove <!here> | <@U123>', REVOPS)).toBe(
+      '*&lt;@U123&gt;* was not registered on *&lt;!here&gt;*.',
+    );
+    expect(await slash(h, 'reseller remove <!here> | x', REVOPS)).toBe('Removed *x* from *&lt;!here&gt;*.');
+  });
+
+  it('repeats nothing typed when it refuses or the names are empty', async () => {
+    const h = await start();
+    for (const [text, user] of [
+      ['reseller add <!here> | x', AUTHOR],
+      ['reseller add <> | <!channel>', REVOPS],
+      ['reseller add <!channel>', REVOPS],
+      ['reseller <!channel> a | b', REVOPS],
+    ] as const) {
+      expectInert(await slash(h, text, user));
+    }
+  });
+});
+
+describe('/handoff classify never repeats the typed reason raw', () => {
+  it('corrects with a hostile reason, stores it as typed, and answers without it', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    expect(handoff.classification).not.toBeNull();
+    const to = handoff.classification === 'partner_sourced' ? 'influenced' : 'sourced';
+    const reason = '<!channel> <@U123> & <https://evil.example|see this>';
+    const reply = await slash(h, `classify ${handoff.id} ${to} ${reason}`, REVOPS);
+    expect(reply).toMatch(new RegExp(`^Handoff #${handoff.id} is now \\*Partner-`));
+    expectInert(reply);
+    // Stored as typed (escaping belongs to rendering), with the correction.
+    const [correction] = h.database.db.select().from(classificationCorrections).all();
+    expect(correction?.reason).toBe(reason);
+
+    const again = await slash(h, `classify ${handoff.id} ${to} <!channel> again`, REVOPS);
+    expect(again).toBe(`Handoff #${handoff.id} is already partner-${to}. Nothing was changed.`);
+    expect(await slash(h, 'classify 999 sourced <!channel>', REVOPS)).toBe(
+      'There is no classified handoff #999. Nothing was changed.',
+    );
+    expect(await slash(h, 'classify <!channel> sourced <@U123>', REVOPS)).toBe(
+      'Usage: `/handoff classify <handoff #> sourced|influenced <why>`',
+    );
+    expectInert(await slash(h, `classify ${handoff.id} <!here> <!channel>`, REVOPS));
+    expectInert(await slash(h, `classify ${handoff.id} sourced <!channel>`, AUTHOR));
+  });
+});
+
+describe('/handoff outbox never repeats a typed target', () => {
+  it('answers `outbox retry <!channel>` with the usage alone, for admins and others', async () => {
+    const h = await start();
+    for (const user of [ADMIN, AUTHOR]) {
+      expect(await slash(h, 'outbox retry <!channel>', user)).toBe(OUTBOX_USAGE);
+      expect(await slash(h, 'outbox <!here> 1', user)).toBe(OUTBOX_USAGE);
+      expect(await slash(h, 'outbox retry #<@U123>', user)).toBe(OUTBOX_USAGE);
+    }
+  });
+});
+
+describe('plain-text surfaces show what was typed, not escapes', () => {
+  it('pre-fills the packet and help modals with the typed account as is (plain_text)', async () => {
+    const h = await start({ PARTNER_HELP_CHANNEL_ID: channels.internal.id });
+    type View = { blocks: { block_id?: string; element?: { initial_value?: string } }[] };
+    const lastView = () => {
+      const calls = h.slack.callsTo('views.open');
+      return calls[calls.length - 1]?.args.view as View | undefined;
+    };
+    const initial = (view: View | undefined, blockId: string) =>
+      view?.blocks.find((b) => b.block_id === blockId)?.element?.initial_value;
+
+    await h.command({ text: '<!channel> & <@U123>', user_id: AUTHOR });
+    await waitFor(() => h.slack.callsTo('views.open').length === 1, 8000, 'the packet modal');
+    expect(initial(lastView(), PACKET_BLOCK_ID.accountName)).toBe('<!channel> & <@U123>');
+
+    await h.command({ text: 'ask <!here> & co', user_id: people.ae.id });
+    await waitFor(() => h.slack.callsTo('views.open').length === 2, 8000, 'the help modal');
+    expect(initial(lastView(), HELP_BLOCK_ID.account)).toBe('<!here> & co');
+  });
+
+  it('escapes the account in an owner refusal ephemeral, and not in the same refusal as an inline error', async () => {
+    const h = await start();
+    const accountName = 'R&D <!channel>';
+    const { handoff } = await sendHandoff(h, { accountName });
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: { id: people.ae.id, team_id: TEAM },
+      }),
+    );
+    await waitFor(() => handoffRow(h, handoff.id).status === 'accepted', 8000, 'the accept');
+
+    const ephemeral = await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser);
+    expect(ephemeral).toContain(`*R&amp;D &lt;!channel&gt;* is accepted, so it can no longer be extended.`);
+    expectInert(ephemeral);
+
+    const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }));
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toBe(
+      `Handoff #${handoff.id} R&D <!channel> is accepted, so it can no longer be extended. Nothing was changed.`,
+    );
+  });
+});

@@ -1,0 +1,297 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { partnerThreadParent } from '../../src/blocks/partnerUpdate.js';
+import {
+  metricFacts,
+  outbox,
+  partnerAliases,
+  partnerChannels,
+  partners,
+  partnerWorkspaces,
+} from '../../src/db/schema.js';
+import { partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { accept, partnerCalls, shown } from '../support/partnerFlow.js';
+import { confirmationsOn, type PacketValues, reviewSubmission } from '../support/payloads.js';
+import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
+import {
+  handoffRows,
+  lastHandoff,
+  reviewPacket,
+  sendPacket,
+  slash,
+  submitPacket,
+  visibleText,
+} from '../support/reviewFlow.js';
+
+const ADMIN = people.member.id;
+let h: Harness;
+
+afterEach(async () => {
+  await h?.stop();
+});
+
+const start = () =>
+  startHarness({
+    env: { ADMIN_USER_IDS: ADMIN, REVOPS_USER_IDS: people.owner.id, SWEEP_SCHEDULE: '0 0 1 1 *' },
+  });
+
+const tailspin: PacketValues = {
+  accountName: 'Contoso Freight',
+  accountDomain: 'contoso.example',
+  partnerOrg: 'Tailspin Integrators',
+  partnerContactName: 'Lee Park',
+  partnerNextMove: 'Lee sends the integration plan.',
+  partnerChannelId: channels.rival.id,
+};
+
+/** Sends from the review with the given boxes ticked (none: an author who did not confirm). */
+async function sendFromReview(draftId: number, review: { blocks?: unknown[] }, ticked?: string[]) {
+  const confirm = confirmationsOn(review);
+  const response = await h.interact(
+    reviewSubmission({ draftId, confirm, ticked: (ticked ?? confirm) as typeof confirm }),
+  );
+  return (await response.json()) as { response_action?: string; errors?: Record<string, string> };
+}
+
+describe('one partner, one channel', () => {
+  it("refuses another partner's channel inline, naming both, once the directory knows them", async () => {
+    h = await start();
+    await sendPacket(h); // Meridian Cloud Consulting in #ext-meridian: binds it
+    await sendPacket(h, tailspin); // Tailspin in #ext-tailspin
+    const { answer } = await submitPacket(h, {
+      ...tailspin,
+      accountName: 'Northwind Logistics',
+      partnerChannelId: channels.partner.id,
+    });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toBe(
+      "#ext-meridian is Meridian Cloud Consulting's channel, not Tailspin Integrators'. Choose Tailspin Integrators' own channel, or leave the partner channel empty (the partner then hears nothing in Slack).",
+    );
+    expect(handoffRows(h)).toHaveLength(2);
+  });
+
+  it('refuses an internal channel and a channel shared with several organizations, with a hint', async () => {
+    h = await start();
+    const internal = await submitPacket(h, { partnerChannelId: channels.internal.id });
+    expect(internal.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
+      /^#partner-marketing is not shared with any partner organization, so Meridian Cloud Consulting would never read it\. Choose the Slack Connect channel/,
+    );
+    const multi = await submitPacket(h, { partnerChannelId: channels.multi.id });
+    expect(multi.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
+      /^#ext-consortium is shared with several organizations \(Meridian Cloud Consulting, Tailspin Integrators\)/,
+    );
+    expect(handoffRows(h)).toHaveLength(0);
+  });
+
+  it('binds the channel and its workspace at the first send, after the author confirms a different name', async () => {
+    h = await start();
+    const { review, draftId, text } = await reviewPacket(h, { partnerOrg: 'Meridian' });
+    expect(text).toContain(
+      'is shared with the Slack workspace *Meridian Cloud Consulting*. Is that *Meridian*?',
+    );
+    expect(confirmationsOn(review)).toEqual([REVIEW_BLOCK_ID.confirmPartner]);
+    const unconfirmed = await sendFromReview(draftId, review, []);
+    expect(unconfirmed.errors?.[REVIEW_BLOCK_ID.confirmPartner]).toMatch(
+      /Confirm that these are the same partner/,
+    );
+    expect(handoffRows(h)).toHaveLength(0);
+    expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
+    const [partner] = h.database.db.select().from(partners).all();
+    expect(partner?.name).toBe('Meridian');
+    expect(h.database.db.select().from(partnerChannels).all()).toMatchObject([
+      {
+        channelId: channels.partner.id,
+        channelName: 'ext-meridian',
+        partnerId: partner?.id,
+        status: 'active',
+      },
+    ]);
+    expect(h.database.db.select().from(partnerWorkspaces).all()).toMatchObject([
+      {
+        teamId: channels.partner.shared_team_ids[1],
+        teamName: 'Meridian Cloud Consulting',
+        partnerId: partner?.id,
+      },
+    ]);
+    // The workspace's name is now an alias: the full name is the same partner (a duplicate, not a conflict).
+    expect(
+      h.database.db
+        .select()
+        .from(partnerAliases)
+        .all()
+        .map((a) => a.alias)
+        .sort(),
+    ).toEqual(['Meridian', 'Meridian Cloud Consulting']);
+    const again = await reviewPacket(h, { partnerOrg: 'Meridian Cloud Consulting' });
+    expect(again.text).toContain('*Duplicate*');
+    expect(confirmationsOn(again.review)).toEqual([]);
+  });
+
+  it('sends without a partner channel: the review and the owner say the partner hears nothing in Slack', async () => {
+    h = await start();
+    const { text } = await reviewPacket(h, { partnerChannelId: null });
+    expect(text).toContain('No partner channel.');
+    const handoff = await sendPacket(h, { partnerChannelId: null });
+    expect(handoff.partnerChannelId).toBeNull();
+    await accept(h, handoff.id);
+    const notice = await waitFor(
+      () =>
+        h.slack.messages(h.slack.dmChannelFor(people.author.id)).find((m) => shown(m).includes('accepted')),
+      8000,
+      "the author's notice",
+    );
+    expect(shown(notice)).toContain('There is no partner channel: tell the partner yourself.');
+    expect(
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.audience === 'partner'),
+    ).toEqual([]);
+  });
+});
+
+describe('the author sees what the partner will see', () => {
+  it('shows the partner post as the partner channel will show it', async () => {
+    h = await start();
+    const { review } = await reviewPacket(h);
+    const expected = partnerThreadParent(
+      partnerSafeUpdate(
+        {
+          accountName: 'Northwind Logistics',
+          partnerOrg: 'Meridian Cloud Consulting',
+          partnerContactName: 'Dana Reyes',
+          aeName: 'Jordan Seller',
+          partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
+          partnerNextMoveDate: '2026-12-04',
+        },
+        'accepted',
+      ),
+    );
+    const blocks = JSON.stringify(review.blocks);
+    for (const block of expected.blocks) expect(blocks).toContain(JSON.stringify(block));
+    expect(visibleText(review)).toContain('will read* in <#C0PARTNER>');
+  });
+
+  it('warns about internal-looking text in a partner-visible field and sends only once the author confirms', async () => {
+    h = await start();
+    const note = '(internal: we pay Meridian a 15% referral fee on close, do not mention)';
+    const { review, draftId, text } = await reviewPacket(h, { partnerNextMove: note });
+    expect(text).toContain('This reads as internal, and the partner will read it word for word');
+    expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”, “do not mention”');
+    const refused = await sendFromReview(draftId, review, [REVIEW_BLOCK_ID.confirmPartner]);
+    expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
+      /The partner reads this word for word/,
+    );
+    expect(handoffRows(h)).toHaveLength(0);
+    expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
+    expect(lastHandoff(h).partnerNextMove).toBe(note);
+  });
+});
+
+describe('shared status changes at run time', () => {
+  it('holds a partner channel another organization joins, tells the owner and admins, and releases it when they leave', async () => {
+    h = await start();
+    const handoff = await sendPacket(h);
+    const shared = await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    expect(shared.status).toBe(200);
+    await waitFor(
+      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      8000,
+      'the channel held',
+    );
+    await waitFor(
+      () =>
+        h.slack
+          .messages(h.slack.dmChannelFor(ADMIN))
+          .find((m) => shown(m).includes('/handoff partners confirm')),
+      8000,
+      'the admin told',
+    );
+    await accept(h, handoff.id);
+    await waitFor(
+      () =>
+        h.slack.messages(h.slack.dmChannelFor(people.author.id)).find((m) => shown(m).includes('is on hold')),
+      8000,
+      'the owner told the update waits',
+    );
+    expect(partnerCalls(h)).toEqual([]);
+    await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(
+      () => h.slack.messages(channels.partner.id).length > 0,
+      8000,
+      'the partner post after release',
+    );
+    expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
+  });
+
+  it('lets an admin confirm a held channel; nobody else may', async () => {
+    h = await start();
+    const handoff = await sendPacket(h);
+    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(
+      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      8000,
+      'held',
+    );
+    await accept(h, handoff.id);
+    expect(await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`)).toMatch(/Only RevOps/);
+    const confirmed = await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, {
+      id: ADMIN,
+    });
+    expect(confirmed).toContain("is *Meridian Cloud Consulting*'s channel now");
+    await waitFor(
+      () => h.slack.messages(channels.partner.id).length > 0,
+      8000,
+      'the held post after confirm',
+    );
+  });
+
+  it('switches an internal channel off the moment it is shared, and posts nothing internal there', async () => {
+    h = await startHarness({
+      env: {
+        ADMIN_USER_IDS: ADMIN,
+        PARTNER_HELP_CHANNEL_ID: channels.internal.id,
+        SWEEP_SCHEDULE: '0 0 1 1 *',
+      },
+    });
+    await h.slack.shareChannel(channels.internal.id, RIVAL_TEAM);
+    const told = await waitFor(
+      () => h.slack.messages(h.slack.dmChannelFor(ADMIN)).find((m) => shown(m).includes('stopped posting')),
+      8000,
+      'the admin told',
+    );
+    expect(shown(told)).toContain('partner-help requests (PARTNER_HELP_CHANNEL_ID)');
+    expect(await slash(h, 'ask Northwind', { id: people.ae.id })).toMatch(
+      /not set up|not configured|channel/i,
+    );
+    expect(h.slack.messages(channels.internal.id)).toEqual([]);
+  });
+});
+
+describe('the partner directory', () => {
+  it('lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
+    h = await start();
+    await sendPacket(h);
+    await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
+    expect(await slash(h, 'partners')).toBe(
+      'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
+    );
+    const owner = { id: people.owner.id };
+    const list = await slash(h, 'partners', owner);
+    expect(list).toContain(
+      '*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 open',
+    );
+    expect(list).toContain('*Tailspin* · no channel · 1 open');
+    expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
+      'Tailspin Integrators &lt;!here&gt;',
+    );
+    expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
+    const facts = h.database.db.select().from(metricFacts).all();
+    expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
+    expect(new Set(handoffRows(h).map((r) => r.partnerId)).size).toBe(1);
+    expect(h.database.db.select().from(partners).all()).toHaveLength(1);
+    expect(TEAM).toBe('T0INTERNAL');
+  });
+});

@@ -1,0 +1,530 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { METHOD_TIERS, RateLimiter, TIERS } from '../../support/fakeSlack/rateLimits.js';
+import { type EventDelivery, FakeSlack } from '../../support/fakeSlack.js';
+import { type Harness, seedWorkspace, startHarness } from '../../support/harness.js';
+import {
+  channels,
+  PARTNER_TEAM,
+  PARTNER_TEAM_NAME,
+  people,
+  RIVAL_TEAM,
+  RIVAL_TEAM_NAME,
+  rivalPeople,
+  TEAM,
+  TEAM_NAME,
+  teams,
+} from '../../support/people.js';
+
+const SECRET = 'teams-test-signing-secret';
+
+let fake: FakeSlack;
+
+function client(rateLimited = false): WebClient {
+  return new WebClient(fake.token, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: rateLimited,
+  });
+}
+
+async function platformError(call: Promise<unknown>): Promise<string> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WebAPIPlatformError);
+  return (error as WebAPIPlatformError).data.error;
+}
+
+/** The sharing fields of conversations.info, as the app would read them. */
+async function sharing(channel: string) {
+  const res = await client().conversations.info({ channel });
+  const c = res.channel as Record<string, unknown>;
+  return { shared_team_ids: c.shared_team_ids, is_shared: c.is_shared, is_ext_shared: c.is_ext_shared };
+}
+
+/** A server standing in for the app's events URL: records raw requests, answers with `status`. */
+async function eventsServer(
+  answer: () => { status: number; body: string } = () => ({ status: 200, body: '' }),
+) {
+  const received: { headers: http.IncomingHttpHeaders; body: string; seenSharing?: unknown }[] = [];
+  let onRequest: ((body: string) => Promise<unknown>) | undefined;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const entry: (typeof received)[number] = { headers: req.headers, body };
+      if (onRequest) entry.seenSharing = await onRequest(body);
+      received.push(entry);
+      const { status, body: text } = answer();
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    url,
+    received,
+    /** Runs while the request is held, before the answer (what the app could look up on receiving it). */
+    whileReceiving(fn: (body: string) => Promise<unknown>) {
+      onRequest = fn;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Slack's request signing, computed here from scratch: `v0=` + hex HMAC-SHA256 of `v0:<ts>:<raw body>`. */
+function signatureValid(secret: string, headers: http.IncomingHttpHeaders, body: string): boolean {
+  const ts = String(headers['x-slack-request-timestamp']);
+  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`);
+  const given = Buffer.from(String(headers['x-slack-signature']));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+beforeEach(async () => {
+  fake = await FakeSlack.start();
+});
+afterEach(async () => {
+  await fake.stop();
+});
+
+describe('FakeSlack: teams and team.info', () => {
+  it('answers team.info without `team` with the own team, in Slack’s shape', async () => {
+    const res = await client().team.info();
+    expect(res.ok).toBe(true);
+    expect(res.team).toEqual({
+      id: 'T0INTERNAL',
+      name: 'Acme Corp',
+      domain: 'acme',
+      email_domain: '',
+      icon: expect.objectContaining({ image_default: true }),
+    });
+    const icon = res.team?.icon as Record<string, unknown>;
+    for (const size of [34, 44, 68, 88, 102, 132])
+      expect(icon[`image_${size}`]).toMatch(/^https:\/\/.+\.png$/);
+    // The same team, by id, and the same name and domain auth.test reports.
+    expect((await client().team.info({ team: 'T0INTERNAL' })).team?.name).toBe('Acme Corp');
+    const auth = await client().auth.test();
+    expect([auth.team, auth.url]).toEqual(['Acme Corp', 'https://acme.slack.com/']);
+  });
+
+  it('answers for external teams the fake knows, and team_not_found for others', async () => {
+    expect(await platformError(client().team.info({ team: PARTNER_TEAM }))).toBe('team_not_found');
+    fake.addTeam({ id: PARTNER_TEAM, name: PARTNER_TEAM_NAME, domain: 'meridian' });
+    fake.addTeam({ id: RIVAL_TEAM, name: RIVAL_TEAM_NAME });
+    expect((await client().team.info({ team: PARTNER_TEAM })).team).toMatchObject({
+      id: PARTNER_TEAM,
+      name: 'Meridian Cloud Consulting',
+      domain: 'meridian',
+      email_domain: '',
+    });
+    // No domain given: the name, lowercased, with hyphens.
+    expect((await client().team.info({ team: RIVAL_TEAM })).team).toMatchObject({
+      id: 'T0RIVAL',
+      name: 'Tailspin Integrators',
+      domain: 'tailspin-integrators',
+    });
+    expect(await platformError(client().team.info({ team: 'T0NOBODY' }))).toBe('team_not_found');
+    expect(fake.calls.map((c) => [c.method, c.args.team, c.ok])).toEqual([
+      ['team.info', PARTNER_TEAM, false],
+      ['team.info', PARTNER_TEAM, true],
+      ['team.info', RIVAL_TEAM, true],
+      ['team.info', 'T0NOBODY', false],
+    ]);
+    expect(fake.teams().map((t) => t.id)).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
+  });
+
+  it('lets the own team be renamed (addTeam, or the teamName / teamDomain options)', async () => {
+    fake.addTeam({ id: fake.teamId, name: 'Contoso Ltd', domain: 'contoso' });
+    expect((await client().team.info()).team).toMatchObject({ name: 'Contoso Ltd', domain: 'contoso' });
+    expect((await client().auth.test()).url).toBe('https://contoso.slack.com/');
+    const other = await FakeSlack.start({ teamId: 'T0OTHER', teamName: 'Fabrikam', teamDomain: 'fab' });
+    try {
+      const res = await new WebClient(other.token, { slackApiUrl: other.apiUrl }).team.info();
+      expect(res.team).toMatchObject({ id: 'T0OTHER', name: 'Fabrikam', domain: 'fab' });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('rate-limits team.info as Tier 3 (50 a minute)', async () => {
+    expect(METHOD_TIERS['team.info']).toBe(3);
+    const limiter = new RateLimiter();
+    for (let i = 0; i < 50; i += 1) expect(limiter.check('team.info', undefined, 0)).toBe(0);
+    expect(limiter.check('team.info', undefined, 0)).toBeGreaterThan(0);
+    expect(TIERS[3].burst).toBe(50);
+    // Enforced by the server, under its own method name.
+    await fake.stop();
+    fake = await FakeSlack.start({ rateLimits: { methods: { 'team.info': { burst: 1, perSecond: 0.01 } } } });
+    await client(true).team.info();
+    await expect(client(true).team.info()).rejects.toBeInstanceOf(WebAPIRateLimitedError);
+    await expect(client(true).users.info({ user: fake.botUserId })).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('FakeSlack: sharing channels (Slack Connect)', () => {
+  beforeEach(() => {
+    fake.addTeam(teams.partner);
+    fake.addTeam(teams.rival);
+    fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId] });
+  });
+
+  it('shares and unshares, as conversations.info then answers, with Slack’s event shapes', async () => {
+    expect(await sharing('C1')).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
+
+    const shared = await fake.shareChannel('C1', PARTNER_TEAM);
+    // No subscription: only the state changed; nothing was delivered.
+    expect(shared.status).toBeUndefined();
+    expect(shared.url).toBeUndefined();
+    expect(shared.envelope).toStrictEqual({
+      token: 'legacy-verification-token',
+      team_id: TEAM,
+      api_app_id: 'AFAKEAPP',
+      event: {
+        type: 'channel_shared',
+        connected_team_id: PARTNER_TEAM,
+        channel: 'C1',
+        event_ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      },
+      type: 'event_callback',
+      event_id: expect.stringMatching(/^Ev[A-Z0-9]{10}$/),
+      event_time: Math.floor(Number(shared.envelope.event.event_ts)),
+      authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    });
+    expect(Math.abs(shared.envelope.event_time - Date.now() / 1000)).toBeLessThan(60);
+    expect(await sharing('C1')).toEqual({
+      shared_team_ids: [TEAM, PARTNER_TEAM],
+      is_shared: true,
+      is_ext_shared: true,
+    });
+
+    await fake.shareChannel('C1', RIVAL_TEAM);
+    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
+
+    const firstGone = await fake.unshareChannel('C1', PARTNER_TEAM);
+    expect(firstGone.envelope.event).toStrictEqual({
+      type: 'channel_unshared',
+      previously_connected_team_id: PARTNER_TEAM,
+      channel: 'C1',
+      is_ext_shared: true,
+      event_ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+    });
+    expect(await sharing('C1')).toEqual({
+      shared_team_ids: [TEAM, RIVAL_TEAM],
+      is_shared: true,
+      is_ext_shared: true,
+    });
+
+    const lastGone = await fake.unshareChannel('C1', RIVAL_TEAM);
+    expect(lastGone.envelope.event).toMatchObject({
+      type: 'channel_unshared',
+      previously_connected_team_id: RIVAL_TEAM,
+      is_ext_shared: false,
+    });
+    expect(await sharing('C1')).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
+
+    // Every event recorded, in order, each with its own id and a later ts.
+    const events = fake.events.map((d) => d.envelope);
+    expect(events.map((e) => e.event.type)).toEqual([
+      'channel_shared',
+      'channel_shared',
+      'channel_unshared',
+      'channel_unshared',
+    ]);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(4);
+    const ts = events.map((e) => Number(e.event.event_ts));
+    expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+    expect(new Set(ts).size).toBe(4);
+    expect(fake.channels().find((c) => c.id === 'C1')).toMatchObject({ shared_team_ids: [TEAM] });
+  });
+
+  it('keeps a channel of several partners externally shared until the last one leaves', async () => {
+    fake.addChannel({ ...channels.multi, members: [fake.botUserId] });
+    expect((await fake.unshareChannel(channels.multi.id, RIVAL_TEAM)).envelope.event.is_ext_shared).toBe(
+      true,
+    );
+    expect((await fake.unshareChannel(channels.multi.id, PARTNER_TEAM)).envelope.event.is_ext_shared).toBe(
+      false,
+    );
+    expect(await sharing(channels.multi.id)).toEqual({
+      shared_team_ids: [TEAM],
+      is_shared: false,
+      is_ext_shared: false,
+    });
+    // The fixture the channel was added from is untouched.
+    expect(channels.multi.shared_team_ids).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
+    // And so is what channels() handed out before.
+    const copy = fake.channels().find((c) => c.id === channels.multi.id);
+    copy?.shared_team_ids?.push('T0MUTATED');
+    expect((await sharing(channels.multi.id)).shared_team_ids).toEqual([TEAM]);
+  });
+
+  it('refuses what Slack could not do, changing nothing', async () => {
+    fake.addChannel({ ...channels.partner, members: [fake.botUserId] });
+    await expect(fake.shareChannel('CNOPE', PARTNER_TEAM)).rejects.toThrow(/no channel CNOPE/);
+    await expect(fake.shareChannel('C1', 'T0NOBODY')).rejects.toThrow(/no team T0NOBODY/);
+    await expect(fake.shareChannel('C1', TEAM)).rejects.toThrow(/own team/);
+    await expect(fake.shareChannel(channels.partner.id, PARTNER_TEAM)).rejects.toThrow(/already shared/);
+    await expect(fake.unshareChannel('C1', PARTNER_TEAM)).rejects.toThrow(/not shared with/);
+    await expect(fake.unshareChannel(channels.partner.id, TEAM)).rejects.toThrow(/own team/);
+    expect(fake.events).toEqual([]);
+    expect(await sharing('C1')).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
+    expect((await sharing(channels.partner.id)).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
+  });
+
+  it('keeps teams, shared state and the subscription over reset(), and forgets the events', async () => {
+    fake.subscribeEvents('http://127.0.0.1:9/never', SECRET);
+    fake.unsubscribeEvents();
+    await fake.shareChannel('C1', PARTNER_TEAM);
+    fake.subscribeEvents('http://127.0.0.1:9/kept', SECRET);
+    fake.reset();
+    expect(fake.events).toEqual([]);
+    expect(fake.eventsUrl).toBe('http://127.0.0.1:9/kept');
+    expect(fake.teams().map((t) => t.id)).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
+    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
+  });
+});
+
+describe('FakeSlack: delivering sharing events to the app', () => {
+  let servers: Awaited<ReturnType<typeof eventsServer>>[] = [];
+  beforeEach(() => {
+    fake.addTeam(teams.partner);
+    fake.addTeam(teams.rival);
+    fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId] });
+  });
+  afterEach(async () => {
+    for (const s of servers) await s.close();
+    servers = [];
+  });
+  const serve = async (...args: Parameters<typeof eventsServer>) => {
+    const s = await eventsServer(...args);
+    servers.push(s);
+    return s;
+  };
+
+  it('POSTs the envelope as JSON, signed as Slack signs, after the state changed; resolves with the answer', async () => {
+    const app = await serve(() => ({ status: 200, body: 'acked' }));
+    // What the app would see if it looked the channel up on receiving the event.
+    app.whileReceiving(() => sharing('C1'));
+    fake.subscribeEvents(app.url, SECRET);
+    expect(fake.eventsUrl).toBe(app.url);
+
+    const delivery = await fake.shareChannel('C1', PARTNER_TEAM);
+    // Resolved once the app answered: the request is already in.
+    expect(app.received).toHaveLength(1);
+    expect(delivery).toMatchObject({ url: app.url, status: 200, body: 'acked' });
+    const [request] = app.received;
+    if (!request) throw new Error('no request');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body)).toStrictEqual(delivery.envelope);
+    expect(delivery.envelope.event).toMatchObject({
+      type: 'channel_shared',
+      connected_team_id: PARTNER_TEAM,
+    });
+    expect(request.seenSharing).toEqual({
+      shared_team_ids: [TEAM, PARTNER_TEAM],
+      is_shared: true,
+      is_ext_shared: true,
+    });
+
+    // The signature, checked from scratch: right for the secret and this exact body, wrong for anything else.
+    const timestamp = Number(request.headers['x-slack-request-timestamp']);
+    expect(Number.isInteger(timestamp)).toBe(true);
+    expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(60);
+    expect(request.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
+    expect(signatureValid(SECRET, request.headers, request.body)).toBe(true);
+    expect(signatureValid('another-secret', request.headers, request.body)).toBe(false);
+    expect(signatureValid(SECRET, request.headers, `${request.body} `)).toBe(false);
+
+    const gone = await fake.unshareChannel('C1', PARTNER_TEAM);
+    const second = app.received[1];
+    expect(second && JSON.parse(second.body)).toStrictEqual(gone.envelope);
+    expect(gone.envelope.event).toStrictEqual({
+      type: 'channel_unshared',
+      previously_connected_team_id: PARTNER_TEAM,
+      channel: 'C1',
+      is_ext_shared: false,
+      event_ts: gone.envelope.event.event_ts,
+    });
+    expect(second?.seenSharing).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
+    expect(second && signatureValid(SECRET, second.headers, second.body)).toBe(true);
+    expect(fake.events.map((d: EventDelivery) => [d.envelope.event.type, d.status])).toEqual([
+      ['channel_shared', 200],
+      ['channel_unshared', 200],
+    ]);
+  });
+
+  it('reports the app’s status as it is, e.g. a 401 or a 500', async () => {
+    let status = 401;
+    const app = await serve(() => ({ status, body: 'no' }));
+    fake.subscribeEvents(app.url, SECRET);
+    expect((await fake.shareChannel('C1', PARTNER_TEAM)).status).toBe(401);
+    status = 500;
+    expect((await fake.shareChannel('C1', RIVAL_TEAM)).status).toBe(500);
+  });
+
+  it('follows a new subscription (an app restarted on another port), and stops when unsubscribed', async () => {
+    const before = await serve();
+    const after = await serve();
+    fake.subscribeEvents(before.url, SECRET);
+    await fake.shareChannel('C1', PARTNER_TEAM);
+    fake.subscribeEvents(after.url, SECRET);
+    // The stopped app's unsubscribe does not end its successor's subscription.
+    fake.unsubscribeEvents(before.url);
+    expect((await fake.shareChannel('C1', RIVAL_TEAM)).url).toBe(after.url);
+    expect([before.received.length, after.received.length]).toEqual([1, 1]);
+    fake.unsubscribeEvents(after.url);
+    const quiet = await fake.unshareChannel('C1', RIVAL_TEAM);
+    expect(quiet.status).toBeUndefined();
+    expect([before.received.length, after.received.length]).toEqual([1, 1]);
+    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
+  });
+
+  it('rejects when the app cannot be reached; the channel is shared all the same', async () => {
+    const gone = await serve();
+    fake.subscribeEvents(gone.url, SECRET);
+    await gone.close();
+    servers = [];
+    await expect(fake.shareChannel('C1', PARTNER_TEAM)).rejects.toThrow(/could not deliver channel_shared/);
+    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
+  });
+
+  it('is verified and routed by a real Bolt app (channel_shared / channel_unshared listeners)', async () => {
+    const app = new App({
+      token: fake.token,
+      signingSecret: SECRET,
+      logLevel: BoltLogLevel.ERROR,
+      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
+    });
+    const seen: unknown[] = [];
+    app.event('channel_shared', async ({ event, body, context }) => {
+      const info = await app.client.conversations.info({ channel: event.channel });
+      seen.push([
+        event.type,
+        event.connected_team_id,
+        body.event_id,
+        context.teamId,
+        info.channel?.shared_team_ids,
+      ]);
+    });
+    app.event('channel_unshared', async ({ event }) => {
+      seen.push([event.type, event.previously_connected_team_id, event.is_ext_shared]);
+    });
+    const server = (await app.start({ port: 0, host: '127.0.0.1' })) as http.Server;
+    try {
+      fake.subscribeEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, SECRET);
+      const shared = await fake.shareChannel('C1', RIVAL_TEAM);
+      expect(shared.status).toBe(200);
+      // Bolt acknowledges events before its listeners run: let this one finish its look-up first.
+      await expect.poll(() => seen.length).toBe(1);
+      expect((await fake.unshareChannel('C1', RIVAL_TEAM)).status).toBe(200);
+      await expect.poll(() => seen.length).toBe(2);
+      expect(seen).toEqual([
+        ['channel_shared', RIVAL_TEAM, shared.envelope.event_id, TEAM, [TEAM, RIVAL_TEAM]],
+        ['channel_unshared', RIVAL_TEAM, false],
+      ]);
+      // A delivery signed with another secret is refused by Bolt.
+      fake.subscribeEvents(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+        'wrong',
+      );
+      expect((await fake.shareChannel('C1', PARTNER_TEAM)).status).toBe(401);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('the harness’s workspace', () => {
+  let h: Harness | undefined;
+  let reused: FakeSlack | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+    await reused?.stop();
+    reused = undefined;
+  });
+
+  it('knows the partner teams, the rival partner and the channels shared with them; delivers events to the app', async () => {
+    h = await startHarness();
+    const slack = h.slack;
+    const web = new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    expect((await web.team.info()).team).toMatchObject({ id: TEAM, name: TEAM_NAME, domain: 'acme' });
+    expect((await web.team.info({ team: PARTNER_TEAM })).team?.name).toBe('Meridian Cloud Consulting');
+    expect((await web.team.info({ team: RIVAL_TEAM })).team?.name).toBe('Tailspin Integrators');
+    for (const channel of [channels.rival, channels.multi]) {
+      const info = (await web.conversations.info({ channel: channel.id })).channel;
+      expect(info).toMatchObject({
+        name: channel.name,
+        is_member: true,
+        is_shared: true,
+        is_ext_shared: true,
+        shared_team_ids: channel.shared_team_ids,
+      });
+    }
+    expect((await web.users.info({ user: rivalPeople.rival.id })).user).toMatchObject({
+      team_id: RIVAL_TEAM,
+      real_name: 'Lee Park',
+      tz: 'America/Denver',
+    });
+    // The rival stays out of `people`.
+    expect(Object.values(people).map((p) => p.id)).not.toContain('U0RIVAL');
+
+    expect(slack.eventsUrl).toBe(h.eventsUrl);
+    const delivery = await slack.shareChannel(channels.internal.id, RIVAL_TEAM);
+    expect(delivery).toMatchObject({ url: h.eventsUrl, status: 200 });
+    const stoppedUrl = h.eventsUrl;
+    await h.stop();
+    h = undefined;
+    // The harness's own fake Slack is stopped with it; its subscription went first.
+    expect(slack.eventsUrl).toBeUndefined();
+    expect(stoppedUrl).toMatch(/\/slack\/events$/);
+  });
+
+  it('seeds a fake Slack a test started itself the same way (seedWorkspace)', async () => {
+    seedWorkspace(fake);
+    expect(fake.teams()).toEqual([
+      { id: TEAM, name: 'Acme Corp', domain: 'acme' },
+      { id: PARTNER_TEAM, name: 'Meridian Cloud Consulting', domain: 'meridian' },
+      { id: RIVAL_TEAM, name: 'Tailspin Integrators', domain: 'tailspin' },
+    ]);
+    expect(fake.channels().map((c) => [c.id, c.members.includes(fake.botUserId)])).toEqual([
+      ['C0PARTNER', true],
+      ['C0INTERNAL', true],
+      ['C0NOTJOINED', false],
+      ['C0RIVAL', true],
+      ['C0MULTI', true],
+    ]);
+    expect(fake.users().map((u) => u.id)).toEqual(
+      expect.arrayContaining([...Object.values(people), ...Object.values(rivalPeople)].map((p) => p.id)),
+    );
+  });
+
+  it('re-subscribes a reused fake Slack to the restarted app', async () => {
+    reused = await FakeSlack.start();
+    reused.addTeam(teams.partner);
+    reused.addChannel({ ...channels.internal, members: [reused.botUserId] });
+    const first = await startHarness({ slack: reused });
+    const firstUrl = first.eventsUrl;
+    expect(reused.eventsUrl).toBe(firstUrl);
+    await first.stop();
+    expect(reused.eventsUrl).toBeUndefined();
+    h = await startHarness({ slack: reused });
+    expect(h.eventsUrl).not.toBe(firstUrl);
+    expect(reused.eventsUrl).toBe(h.eventsUrl);
+    expect(await reused.shareChannel(channels.internal.id, PARTNER_TEAM)).toMatchObject({
+      url: h.eventsUrl,
+      status: 200,
+    });
+  });
+});
