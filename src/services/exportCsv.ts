@@ -98,7 +98,7 @@ function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
     sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = h.id and e.type = ${type})`;
   return exec.all<ExportRow>(sql`
     select h.id as id, h.sent_at as sentAt, h.status as status, h.account_name as accountName,
-      h.crm_opportunity as crmOpportunity, h.partner_org as partnerOrg, h.partner_contact_name as partnerContactName,
+      h.crm_opportunity as crmOpportunity, coalesce((select p.name from partners p where p.id = h.partner_id), h.partner_org) as partnerOrg, h.partner_contact_name as partnerContactName,
       h.author_user_id as authorUserId, h.owner_user_id as ownerUserId, h.ae_user_id as aeUserId, h.ae_name as aeName,
       h.classification as classification, h.classification_reason as classificationReason,
       h.evidence_url as evidenceUrl, h.score as score, h.score_band as scoreBand,

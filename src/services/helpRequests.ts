@@ -5,6 +5,7 @@ import { HELP_BLOCK_ID, HELP_LIMITS } from '../blocks/ids.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
+import { partnerByName } from '../db/repositories/partners.js';
 import { type HelpRequestRow, helpRequests } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
@@ -87,7 +88,8 @@ export function createHelpRequests(deps: HelpRequestDeps) {
           accountName: account,
           accountKey: accountKey(account),
           partnerOrg: partner ?? null,
-          partnerKey: partner ? accountKey(partner) : null,
+          // Counted under the directory's partner when the name is one it knows (aliases included).
+          partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
           ask: values[HELP_BLOCK_ID.ask],
           status: 'open',
           createdAt: now,
