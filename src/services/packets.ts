@@ -289,7 +289,8 @@ export function createPacketService(deps: PacketServiceDeps) {
       partner,
       partnerChannel: facts,
       confirm: verdict.kind === 'allowed' ? verdict.confirm : undefined,
-      internalText: findInternalText({ ...packet, partnerNextMoveDate: null }),
+      // Without a partner channel the partner reads nothing in Slack: nothing to warn about.
+      internalText: facts ? findInternalText({ ...packet, partnerNextMoveDate: null }) : [],
     };
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,

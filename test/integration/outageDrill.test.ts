@@ -55,7 +55,10 @@ const ACCOUNTS = [
   'Larch Insurance',
 ];
 
-/** Twelve handoffs: two authors, three AEs, owners that are or are not the author, two channels for the partner thread. */
+/**
+ * Twelve handoffs: two authors, three AEs, owners that are or are not the author, two partners each with its own
+ * Slack Connect channel for the partner thread (one partner, one channel).
+ */
 const plan: Planned[] = Array.from({ length: 12 }, (_, i) => ({
   author: i % 2 === 0 ? author : member,
   values: {
@@ -63,7 +66,9 @@ const plan: Planned[] = Array.from({ length: 12 }, (_, i) => ({
     accountDomain: `${ACCOUNTS[i]?.split(' ')[0]?.toLowerCase()}.com`,
     aeUserId: (aes[i % 3] as SlackUser).id,
     ownerUserId: i % 3 === 0 ? people.owner.id : (i % 2 === 0 ? author : member).id,
-    partnerChannelId: i % 4 < 2 ? channels.partner.id : channels.internal.id,
+    ...(i % 4 < 2
+      ? { partnerChannelId: channels.partner.id }
+      : { partnerOrg: 'Tailspin Integrators', partnerChannelId: channels.rival.id }),
   },
   decision:
     i % 4 === 3

@@ -104,6 +104,7 @@ export function everyConversation(h: Harness, extra: string[] = []): string[] {
       'C0PARTNER',
       'C0INTERNAL',
       'C0NOTJOINED',
+      'C0RIVAL',
       ...extra,
     ]),
   ];

@@ -149,10 +149,22 @@ describe('parsePacket', () => {
     ['aeUserId', ''],
     ['ownerUserId', 'C0PARTNER'],
     ['ownerUserId', '@pat'],
-    ['partnerChannelId', 'U0AE'],
-    ['partnerChannelId', '#ext-meridian'],
   ] as const)('rejects %s = %j', (field, value) => {
     expect(errorOn(field, { [field]: value })).toMatch(/^Please choose /);
+  });
+
+  it.each([['U0AE'], ['#ext-meridian']] as const)(
+    'rejects partnerChannelId = %j (optional, but a channel)',
+    (value) => {
+      expect(errorOn('partnerChannelId', { partnerChannelId: value })).toBe(
+        'Choose a channel from the list, or leave it empty.',
+      );
+    },
+  );
+
+  it('accepts no partner channel (a partner not on Slack Connect)', () => {
+    const parsed = parsePacket(input({ partnerChannelId: null }), TODAY);
+    expect(parsed.ok && parsed.packet.partnerChannelId).toBeNull();
   });
 
   it('accepts W… user ids (Enterprise Grid) and G… private channels', () => {
