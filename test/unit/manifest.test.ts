@@ -33,9 +33,11 @@ describe('manifest.json', () => {
   });
 
   it('subscribes to the App Home event on the same endpoint and enables the Home tab', () => {
+    // channel_shared / channel_unshared: a partner channel another organization joins is held; an internal one
+    // that becomes shared is switched off.
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: expect.stringMatching(/\/slack\/events$/),
-      bot_events: ['app_home_opened', 'member_joined_channel'],
+      bot_events: ['app_home_opened', 'member_joined_channel', 'channel_shared', 'channel_unshared'],
     });
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
@@ -59,6 +61,8 @@ describe('manifest.json', () => {
         'im:history',
         'im:write',
         'users:read',
+        // team.info: the name of the Slack Connect workspace in a partner channel, matched to the packet's partner.
+        'team:read',
       ].sort(),
     );
   });

@@ -64,6 +64,8 @@ describe('packetModal', () => {
         b.partnerAgreedInWriting,
         b.riskNote,
         b.evidenceUrl,
+        // A partner not on Slack Connect has no channel; the review says they hear nothing in Slack.
+        b.partnerChannelId,
       ].sort(),
     );
   });
