@@ -1,12 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: three projects.
+ * - unit: pure code, services on a scratch SQLite file, the fake Slack itself. No build step.
+ * - integration: the real Bolt app through its HTTP receiver against the fake Slack; the files that start the built
+ *   app (dist/) share one build, made once by globalSetup.
+ * - browser: the sandbox page in headless Chromium.
+ * The long drills (crash, outage at production pacing, the bench smoke run) are `npm run drills`
+ * (vitest.drills.config.ts), which CI runs after `npm test`.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/globalSetup.ts'],
+    // Most integration time is I/O between two local servers, not CPU: more workers than cores keeps both busy.
+    maxWorkers: 4,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Integration tests each start a real HTTP server and a fake Slack server on free ports.
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/globalSetup.ts'],
+        },
+      },
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'] } },
+    ],
   },
 });

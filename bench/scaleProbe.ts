@@ -1,6 +1,6 @@
 /**
  * Runs in its own process against a generated database: opens it as the app does (migrations included), builds
- * the real app (not started: no HTTP, no cron), then times the response-window sweep minute by minute, the App Home
+ * the real services (wired as the app wires them; not started: no HTTP, no cron), then times the response-window sweep minute by minute, the App Home
  * of each role and the metrics queries. Reports over IPC, with the process's peak RSS.
  *
  * Environment: as the app's (loadConfig), plus BENCH_NOW (ISO time the database was generated for), BENCH_AE,
@@ -12,7 +12,8 @@ import { TestClock } from '../test/support/clock.js';
 import { peakRssMb } from './lib/proc.js';
 
 // The built app (dist/, as `npm start` runs it), not the TypeScript sources: same code, same memory.
-const { buildApp } = (await import('../dist/app.js' as string)) as typeof import('../src/app.js');
+const { wire } = (await import('../dist/compose.js' as string)) as typeof import('../src/compose.js');
+const { startupOf } = (await import('../dist/startup.js' as string)) as typeof import('../src/startup.js');
 const { loadConfig } = (await import('../dist/config.js' as string)) as typeof import('../src/config.js');
 const { startCheckpointer } = (await import(
   '../dist/db/checkpointer.js' as string
@@ -58,7 +59,14 @@ const database = openDatabase(config.databasePath);
 const openMs = performance.now() - opened;
 // As main.ts does: WAL checkpoints on a worker thread, not inside whichever sweep commit crosses the threshold.
 const checkpointer = startCheckpointer(database.sqlite, logger);
-const running = buildApp({ config, db: database.db, clock, logger });
+// The real services as the app wires them, with a workspace given instead of asked of Slack (there is none here).
+const { services: running } = await wire({
+  config,
+  db: database.db,
+  clock,
+  logger,
+  startup: startupOf({ teamId: env.BENCH_TEAM ?? 'T0BENCH', enterpriseId: undefined }, config),
+});
 
 // Metrics read in batches and let other requests run in between: how long could an Accept be kept waiting?
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });

@@ -13,8 +13,8 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { DateTime } from 'luxon';
-import { buildApp, type RunningApp } from '../src/app.js';
 import type { Clock } from '../src/clock.js';
+import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
 import { isBusinessDay } from '../src/domain/businessDays.js';
@@ -115,8 +115,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const database: AppDatabase = openDatabase(config.databasePath);
   const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
-  const app = buildApp({ config, db: database.db, clock, logger });
-  const { port: appPort } = await app.start();
+  const app = await startHandoffApp({ config, db: database.db, clock, logger });
+  const appPort = app.port;
   const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
 
   const script = await build({

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
+import { startHandoffApp } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
 
+/** `npm start`: the settings, the database (created and migrated), then the app (compose.ts) and its signals. */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
@@ -23,8 +24,10 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   logger.info({ databasePath: config.databasePath }, 'database ready');
   const checkpointer = startCheckpointer(database.sqlite, logger);
-  const running = buildApp({ config, db: database.db, clock: systemClock, logger });
+  // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
+  let running: Awaited<ReturnType<typeof startHandoffApp>> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     force.unref();
     let code = 0;
     try {
-      await running.stop();
+      await running?.stop();
     } catch (error) {
       logger.error({ err: error }, 'error while stopping');
       code = 1;
@@ -47,12 +50,10 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
-  // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await running.start();
+  running = await startHandoffApp({ config, db: database.db, clock: systemClock, logger });
 }
 
 main().catch((error: unknown) => {

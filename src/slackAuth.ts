@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import { WebAPIPlatformError } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Logger } from './logger.js';
 
 /** Slack answers that no retry can fix: the token itself is wrong. */
@@ -20,23 +19,33 @@ export class SlackAuthError extends Error {
   }
 }
 
-/**
- * Verifies the bot token (auth.test) before taking requests, so a wrong token stops the start with a clear
- * message, and a Slack hiccup at boot is retried instead of leaving Bolt with a failed, cached auth result.
- */
-/** The workspace (and Enterprise Grid org) the app is installed in, as auth.test reports it. */
+/** The workspace (and Enterprise Grid org) the app is installed in, and the bot's ids, as auth.test reports them. */
 export interface InstalledWorkspace {
-  teamId: string | undefined;
-  enterpriseId: string | undefined;
-  botUserId?: string | undefined;
+  readonly teamId: string | undefined;
+  readonly enterpriseId: string | undefined;
+  readonly botUserId?: string | undefined;
+  readonly botId?: string | undefined;
 }
 
-export async function initSlackAuth(app: App, logger: Logger, attempts = 6): Promise<InstalledWorkspace> {
+/**
+ * Verifies the bot token (auth.test) before taking requests, so a wrong token stops the start with a clear
+ * message, and a Slack hiccup at boot is retried. Bolt is then given this identity (its `authorize`), so it never
+ * caches a failed auth.test of its own.
+ */
+export async function verifySlackAuth(
+  client: WebClient,
+  logger: Logger,
+  attempts = 6,
+): Promise<InstalledWorkspace> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await app.init();
-      const identity = await app.client.auth.test();
-      return { teamId: identity.team_id, enterpriseId: identity.enterprise_id, botUserId: identity.user_id };
+      const identity = await client.auth.test();
+      return {
+        teamId: identity.team_id,
+        enterpriseId: identity.enterprise_id,
+        botUserId: identity.user_id,
+        botId: identity.bot_id,
+      };
     } catch (error) {
       if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {
         throw new SlackAuthError(error.data.error);

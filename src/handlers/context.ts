@@ -1,5 +1,5 @@
 import type { RequestContext } from '../services/handoffs.js';
-import type { InstalledWorkspace } from '../slackAuth.js';
+import type { Startup } from '../startup.js';
 
 interface InteractionBody {
   user: { id: string; team_id?: string };
@@ -12,12 +12,10 @@ interface InteractionBody {
  */
 export function requestContext(
   body: InteractionBody,
-  deps: { config: { internalTeamIds: readonly string[] }; workspace: InstalledWorkspace },
+  deps: { startup: Pick<Startup, 'internalTeamIds'> },
 ): RequestContext {
-  const internalTeamIds = [
-    deps.workspace.teamId,
-    deps.workspace.enterpriseId,
-    ...deps.config.internalTeamIds,
-  ].filter((id): id is string => typeof id === 'string' && id.length > 0);
-  return { actor: { userId: body.user.id, teamId: body.user.team_id }, internalTeamIds };
+  return {
+    actor: { userId: body.user.id, teamId: body.user.team_id },
+    internalTeamIds: [...deps.startup.internalTeamIds],
+  };
 }

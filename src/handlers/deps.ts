@@ -11,7 +11,7 @@ import type { Parked } from '../services/parked.js';
 import type { PartnerDirectory } from '../services/partners.js';
 import type { Replies } from '../services/replies.js';
 import type { Revops } from '../services/revops.js';
-import type { InstalledWorkspace } from '../slackAuth.js';
+import type { Startup } from '../startup.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
@@ -34,8 +34,8 @@ export interface HandlerDeps {
   parked: Parked;
   /** The partner directory, and channels' shared status changing at run time. */
   partners: PartnerDirectory;
-  /** The installing workspace: members of other organizations (Slack Connect) are external. */
-  workspace: InstalledWorkspace;
+  /** What start resolved: the installing workspace and the workspaces whose members are ours (others are external). */
+  startup: Startup;
   /** The app joined a channel: release what waited there; returns how many messages. */
   channelJoined: (channelId: string) => number;
   /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */

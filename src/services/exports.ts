@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { isRevopsActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
+import type { BackgroundWork } from '../runtime/background.js';
 import { countSent, touchLogCsv } from './exportCsv.js';
 import type { RequestContext } from './handoffs.js';
 import type { Replies } from './replies.js';
@@ -19,6 +20,8 @@ export interface ExportRange {
 export interface ExportsDeps {
   db: Db;
   clock: Clock;
+  /** The app's background work: tracked so the stop waits for it, and none started once stopping. */
+  background?: Pick<BackgroundWork, 'stopping' | 'track'>;
   logger: Logger;
   files: SlackFiles;
   replies: Replies;
@@ -68,7 +71,6 @@ export const EXPORT_MAX_ROWS = 50_000;
 
 export function createExports(deps: ExportsDeps) {
   const { db, logger } = deps;
-  const running = new Set<Promise<void>>();
 
   /** The range a person typed in Slack; the message (mrkdwn) repeats what they typed escaped. */
   function parseRange(since: string | undefined, until: string | undefined) {
@@ -107,14 +109,8 @@ export function createExports(deps: ExportsDeps) {
         deps.replies.ephemeral(undefined, exportReplies.failed(), userId);
       }
     })();
-    running.add(task);
-    void task.finally(() => running.delete(task));
+    deps.background?.track(task);
     return { kind: 'started' };
-  }
-
-  /** Resolves when no export is still uploading (shutdown waits for them). */
-  async function idle(): Promise<void> {
-    await Promise.all([...running]);
   }
 
   /** The last `days` days up to now. */
@@ -123,7 +119,7 @@ export function createExports(deps: ExportsDeps) {
     return { since: new Date(until.getTime() - days * 86_400_000), until, timeZone: deps.timeZone };
   }
 
-  return { parseRange, lastDays, sendToUser, idle };
+  return { parseRange, lastDays, sendToUser };
 }
 
 export type Exports = ReturnType<typeof createExports>;

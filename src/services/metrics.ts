@@ -13,6 +13,7 @@ import {
 } from '../domain/metrics.js';
 import { zoneFor } from '../domain/zones.js';
 import type { Logger } from '../logger.js';
+import type { BackgroundWork } from '../runtime/background.js';
 
 /** The periods RevOps can pick in the App Home: trailing days up to now. */
 export const PERIODS = {
@@ -30,6 +31,8 @@ export const isPeriodKey = (value: unknown): value is PeriodKey =>
 export interface MetricsDeps {
   db: Db;
   clock: Clock;
+  /** The app's background work: tracked so the stop waits for it, and none started once stopping. */
+  background?: Pick<BackgroundWork, 'stopping' | 'track'>;
   /** Weeks start on Monday in this zone. */
   timeZone: string;
   trendWeeks: number;
@@ -158,12 +161,12 @@ export function createMetrics(deps: MetricsDeps) {
 
   /** Called with each new snapshot's weeks (the App Home draws its chart ahead of the next open). */
   const computedListeners: ((weeks: WeekStats[]) => void)[] = [];
-  let stopping = false;
+  const stopping = () => deps.background?.stopping ?? false;
 
   function computeSnapshot(key: PeriodKey): Promise<Snapshot> {
     const already = running.get(key);
     if (already) return already;
-    if (stopping) return Promise.reject(new Error('the app is stopping'));
+    if (stopping()) return Promise.reject(new Error('the app is stopping'));
     const started = performance.now();
     const asOf = clock.now();
     const computing = compute(key, asOf)
@@ -175,6 +178,8 @@ export function createMetrics(deps: MetricsDeps) {
       })
       .finally(() => running.delete(key));
     running.set(key, computing);
+    // The app's stop waits for it: the database closes after the last computation.
+    deps.background?.track(computing.catch(() => undefined));
     return computing;
   }
 
@@ -183,7 +188,7 @@ export function createMetrics(deps: MetricsDeps) {
    * newer snapshot came in since (another person's refresh, the minute job), and only otherwise computes anew.
    */
   const refresher = (key: PeriodKey, shown: Snapshot | undefined) => (): Promise<void> => {
-    if (stopping) return Promise.resolve();
+    if (stopping()) return Promise.resolve();
     const current = running.get(key);
     if (current) return settled(current);
     if (shown && snapshots.get(key) !== shown) return Promise.resolve();
@@ -241,7 +246,7 @@ export function createMetrics(deps: MetricsDeps) {
   async function refreshSnapshots(everyMs: number): Promise<number> {
     let refreshed = 0;
     for (const [key, snapshot] of snapshots) {
-      if (stopping) break;
+      if (stopping()) break;
       const now = clock.now().getTime();
       if (snapshot.tookMs <= (deps.maxWaitMs ?? Number.POSITIVE_INFINITY)) continue;
       if (now - snapshot.asOf.getTime() < everyMs) continue;
@@ -262,13 +267,7 @@ export function createMetrics(deps: MetricsDeps) {
     computedListeners.push(listener);
   }
 
-  /** Starts no more computations and waits for the ones running (the app is stopping; its database closes next). */
-  async function stop(): Promise<void> {
-    stopping = true;
-    await Promise.allSettled(running.values());
-  }
-
-  return { program, forPeriod, trend, compute, overview, refreshSnapshots, onComputed, stop, atRisk };
+  return { program, forPeriod, trend, compute, overview, refreshSnapshots, onComputed, atRisk };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

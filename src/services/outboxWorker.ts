@@ -21,6 +21,7 @@ import {
   type OutboxRow,
 } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
+import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -47,6 +48,8 @@ export interface OutboxWorkerOptions {
    */
   guard?: (row: OutboxRow) => DeliveryVerdict;
   fetch?: typeof fetch;
+  /** Real elapsed time: pacing, the wait before looking for a lost post, Slack's clock. Default: the process's. */
+  timers?: Timers;
 }
 
 export type DeliveryVerdict =
@@ -142,10 +145,10 @@ function classify(error: unknown): Failure {
  * attempt is recorded in the row.
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
+  private wakeTimer: TimerHandle | undefined;
   private wakeDue = 0;
-  private wakeSoon: NodeJS.Timeout | undefined;
+  private wakeSoon: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -158,15 +161,17 @@ export class OutboxWorker {
    */
   private readonly methodBlockedUntil = new Map<string, number>();
   private readonly fetchImpl: typeof fetch;
+  private readonly timers: Timers;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
+    this.timers = opts.timers ?? realTimers;
   }
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.opts.pollIntervalMs);
-    this.timer.unref();
+    this.timer = this.timers.setInterval(() => this.kick(), this.opts.pollIntervalMs);
+    this.timer.unref?.();
     this.kick();
   }
 
@@ -176,7 +181,7 @@ export class OutboxWorker {
    */
   wake(): void {
     if (this.stopped || this.wakeSoon) return;
-    this.wakeSoon = setTimeout(() => {
+    this.wakeSoon = this.timers.setTimeout(() => {
       this.wakeSoon = undefined;
       this.kick();
     }, WAKE_COALESCE_MS);
@@ -204,13 +209,13 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     // A wake-up still waiting for company starts now, as it did before coalescing: what was just committed goes out.
     if (this.wakeSoon) {
-      clearTimeout(this.wakeSoon);
+      this.timers.clearTimeout(this.wakeSoon);
       this.wakeSoon = undefined;
       this.kick();
     }
     this.stopped = true;
-    clearInterval(this.timer);
-    clearTimeout(this.wakeTimer);
+    this.timers.clearInterval(this.timer);
+    this.timers.clearTimeout(this.wakeTimer);
     await this.running;
   }
 
@@ -225,15 +230,15 @@ export class OutboxWorker {
 
   /**
    * False (and a wake-up scheduled) when this conversation got a post too recently, or the method is rate-limited.
-   * Pacing is about real elapsed time (Slack's rate limits), so it uses the monotonic timer, not the business clock.
+   * Pacing is about real elapsed time (Slack's rate limits), so it uses the timers, not the business clock.
    */
   private paced(row: OutboxRow): boolean {
     const waitUntil = this.notBefore.get(row.id);
-    if (waitUntil !== undefined && waitUntil > Date.now()) {
-      this.wakeAt(waitUntil - Date.now());
+    const now = this.timers.now();
+    if (waitUntil !== undefined && waitUntil > now) {
+      this.wakeAt(waitUntil - now);
       return false;
     }
-    const now = performance.now();
     const blockedUntil = this.methodBlockedUntil.get(row.method);
     if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
     const last = row.method === 'chat.postMessage' ? this.lastPostAt.get(row.channelKey) : undefined;
@@ -248,7 +253,7 @@ export class OutboxWorker {
    * first of them to become free again.
    */
   private pacedChannels(): string[] {
-    const now = performance.now();
+    const now = this.timers.now();
     const paced: string[] = [];
     let soonest = Number.POSITIVE_INFINITY;
     for (const [channel, at] of this.lastPostAt) {
@@ -265,15 +270,15 @@ export class OutboxWorker {
 
   /** Schedules a drain in `ms` unless one is already scheduled sooner. */
   private wakeAt(ms: number): void {
-    const due = performance.now() + ms;
+    const due = this.timers.now() + ms;
     if (this.wakeTimer && this.wakeDue <= due) return;
-    clearTimeout(this.wakeTimer);
+    this.timers.clearTimeout(this.wakeTimer);
     this.wakeDue = due;
-    this.wakeTimer = setTimeout(() => {
+    this.wakeTimer = this.timers.setTimeout(() => {
       this.wakeTimer = undefined;
       this.kick();
     }, ms);
-    this.wakeTimer.unref();
+    this.wakeTimer.unref?.();
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -307,7 +312,7 @@ export class OutboxWorker {
         }
         if (row.method === 'chat.postMessage') {
           const settlesAt = row.uncertainSince.getTime() + this.opts.uncertainWaitMs;
-          if (Date.now() < settlesAt) {
+          if (this.timers.now() < settlesAt) {
             // Not yet: this conversation waits (in order) until then; real time, like Slack's own clock.
             this.notBefore.set(row.id, settlesAt);
             return;
@@ -326,9 +331,9 @@ export class OutboxWorker {
       }
       // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
       if (row.uncertainSince && !this.paced(row)) return;
-      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, performance.now());
+      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, this.timers.now());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
-      if (row.method !== 'chat.update') markSending(db, row, new Date());
+      if (row.method !== 'chat.update') markSending(db, row, new Date(this.timers.now()));
       const posted = await this.send(row);
       markDelivered(db, row, clock.now(), posted);
       logger.debug(
@@ -366,7 +371,13 @@ export class OutboxWorker {
         this.methodBlockedUntil.set(row.method, clock.now().getTime() + failure.retryAfterMs);
       }
       const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
-      markRetry(db, row, new Date(clock.now().getTime() + backoff), failure.message, failure.uncertain);
+      markRetry(
+        db,
+        row,
+        new Date(clock.now().getTime() + backoff),
+        failure.message,
+        failure.uncertain ? new Date(this.timers.now()) : undefined,
+      );
       logger.warn(
         { outboxId: row.id, method: row.method, attempts, retryInMs: backoff, error: failure.message },
         'outbox delivery failed; will retry',

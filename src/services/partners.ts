@@ -60,6 +60,8 @@ export function createPartnerDirectory(deps: {
   internalChannels: InternalChannels;
   revopsUserIds: readonly string[];
   adminUserIds: readonly string[];
+  /** The workspaces whose members are ours (resolved at start). */
+  internalTeamIds: readonly string[];
   onOutboxWrite: () => void;
 }) {
   const { db, clock, logger } = deps;
@@ -217,7 +219,7 @@ export function createPartnerDirectory(deps: {
     hint: { joined?: string; stillShared?: boolean },
   ): Promise<void> {
     const info = await deps.directory.lookupChannel(channelId).catch(() => undefined);
-    const ours = new Set(internalIds());
+    const ours = new Set(deps.internalTeamIds);
     const externalTeams = info
       ? info.sharedTeamIds.filter((id) => !ours.has(id))
       : hint.joined
@@ -275,8 +277,6 @@ export function createPartnerDirectory(deps: {
     deps.onOutboxWrite();
   }
 
-  let internalIds: () => string[] = () => [];
-
   return {
     list,
     rename,
@@ -286,10 +286,6 @@ export function createPartnerDirectory(deps: {
     assignChannel,
     confirmChannel,
     sharingChanged,
-    /** The workspaces that count as ours (known after start). */
-    useInternalTeamIds(ids: () => string[]) {
-      internalIds = ids;
-    },
   };
 }
 

@@ -182,6 +182,42 @@ describe('the weekly digest', () => {
     expect(await digest.post()).toBe('already_posted');
   });
 
+  it('posts the digest at start when its slot passed while the app was down, and only once across restarts', async () => {
+    // Monday 2026-11-30, 15:00 UTC: the 09:00 UTC slot passed while the app was down.
+    const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
+    h = await startHarness({ env, now: '2026-11-30T15:00:00Z' });
+    const call = await digestPost(h, channels.internal.id);
+    expect(call.ok, json(call.response)).toBe(true);
+    expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-23' } });
+    expect(
+      h.logs.some((l) => l.msg === 'catching up on the latest scheduled run' && l.job === 'weekly-digest'),
+    ).toBe(true);
+    // A restart the same day finds the week posted: nothing more.
+    const slack = h.slack;
+    const databasePath = h.config.databasePath;
+    await h.stop({ keepDatabase: true });
+    h = await startHarness({ env, now: '2026-11-30T16:00:00Z', slack, databasePath });
+    expect(await h.app.digest.post()).toBe('already_posted');
+    await settle(300);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+    await slack.stop();
+  });
+
+  it('does not post at start before the slot of the week: last week’s digest was posted on time', async () => {
+    const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
+    h = await startHarness({ env, now: '2026-11-23T09:00:00Z' });
+    await digestPost(h, channels.internal.id);
+    const slack = h.slack;
+    const databasePath = h.config.databasePath;
+    await h.stop({ keepDatabase: true });
+    // Next Monday, before 09:00: the latest slot is last week's, already posted.
+    h = await startHarness({ env, now: '2026-11-30T08:59:00Z', slack, databasePath });
+    await settle(300);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+    expect(h.logs.some((l) => l.msg === 'catching up on the latest scheduled run')).toBe(true);
+    await slack.stop();
+  });
+
   it('is not configured without DIGEST_CHANNEL_ID', async () => {
     h = await startHarness({ env: digestEnv(undefined) });
     await sendHandoff(h);

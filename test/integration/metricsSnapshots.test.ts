@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import { createLogger } from '../../src/logger.js';
+import { createBackgroundWork } from '../../src/runtime/background.js';
 import {
   createMetrics,
   type MetricsDeps,
@@ -385,8 +387,9 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(after.asOf).toEqual(new Date(T0.getTime() + 66_000));
   });
 
-  it('stop() waits for the computation running, then starts no more (the database closes next)', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
+  it("the app's stop waits for the computation running, then starts no more (the database closes next)", async () => {
+    const background = createBackgroundWork(createLogger('silent'));
+    const m = metricsWith({ maxWaitMs: 0, background });
     const computed: number[] = [];
     m.onComputed((weeks) => computed.push(weeks.length));
     const first = asComputing(await m.overview('30d'));
@@ -394,7 +397,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     void first.refresh().then(() => {
       landed = true;
     });
-    await m.stop();
+    await background.drain();
     expect(landed).toBe(true);
     expect(computed).toEqual([12]);
     // No new computation: a period never computed cannot be, and refreshes and the minute job do nothing.

@@ -10,6 +10,7 @@ import {
   postedMessages,
 } from '../../src/db/schema.js';
 import { deliveryId } from '../../src/services/outboxWorker.js';
+import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
 import {
   auditExactlyOnce,
   deliveryOf,
@@ -39,6 +40,9 @@ import { postEvent } from '../support/signing.js';
  */
 
 const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
+/** An outbox client that gives up after 0.5 s, and a Slack that answers later than that. */
+const FAST_OUTBOX = { ...DEFAULT_SLACK_TIMEOUTS, outboxMs: 500 };
+const SLOW_ANSWER_MS = 800;
 const user = (p: { id: string }): SlackUser => ({ id: p.id, team_id: TEAM });
 const retryHeaders = (n: number) => ({
   'x-slack-retry-num': String(n),
@@ -340,11 +344,12 @@ describe('duplicates and races', () => {
   });
 
   it('a post whose answer is lost (client timeout) but which Slack took is found, not posted again; later edits and replies use that one copy', async () => {
-    h = await startHarness({ env: QUIET });
+    // The outbox client gives up after 0.5 s here (production: 5 s), Slack answers after 0.8 s: same race, less waiting.
+    h = await startHarness({ env: QUIET, timeouts: FAST_OUTBOX });
     const app = h;
     const uncertain = () => outboxRows(app).filter((r) => r.status === 'pending' && r.uncertainSince);
-    // Slack takes every post but answers after 5.6 s: the outbox client gives up at 5 s.
-    app.slack.fail('chat.postMessage', { delayMs: 5600 });
+    // Slack takes every post but answers after the outbox client gave up.
+    app.slack.fail('chat.postMessage', { delayMs: SLOW_ANSWER_MS });
     expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
     const aeDm = app.slack.dmChannelFor(people.ae.id);
     await waitFor(() => uncertain().filter((r) => r.lastError).length === 2, 8000, 'both posts timed out');
@@ -387,7 +392,7 @@ describe('duplicates and races', () => {
     expect(parent).toBeDefined();
 
     // A thread reply in the partner channel whose answer is lost: found with conversations.replies.
-    app.slack.fail('chat.postMessage', { delayMs: 5600 });
+    app.slack.fail('chat.postMessage', { delayMs: SLOW_ANSWER_MS });
     await clickOutcome(app, 'meeting_held', handoff?.id as number);
     await waitFor(
       () => uncertain().some((r) => r.threadOf !== null && r.lastError),
@@ -440,14 +445,15 @@ describe('duplicates and races', () => {
     expect(app.slack.responses.map((r) => r.body.text)).toEqual([]);
   });
 
-  // A post Slack finishes after the client gave up (8 s here, the client waits 5 s): the retry waits
-  // OUTBOX_UNCERTAIN_WAIT_MS from the send before looking for it, finds it, and does not post it again.
+  // A post Slack finishes after the client gave up (1.2 s here, the client waits 0.5 s): the retry waits
+  // OUTBOX_UNCERTAIN_WAIT_MS (2 s) from the send before looking for it, finds it, and does not post it again.
+  // Production's figures (5 s, 30 s) are the same race scaled up.
   it('a post Slack finishes only after the client gave up is found by the retry and delivered once', async () => {
-    h = await startHarness({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '12000' } });
+    h = await startHarness({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '2000' }, timeouts: FAST_OUTBOX });
     const app = h;
     const clock = realTimeClock(app);
     try {
-      app.slack.fail('chat.postMessage', { delayMs: 8000 }, 2);
+      app.slack.fail('chat.postMessage', { delayMs: 1200 }, 2);
       expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
       await outboxDrained(app, 25_000);
       await waitFor(

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp, type RunningApp } from '../../src/app.js';
+import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
+import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
 import { slashCommand } from './payloads.js';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   /** Reuse a running fake Slack and an existing database file (a restart). */
   slack?: FakeSlack;
   databasePath?: string;
+  /** Slack client timeouts (production's by default): a test of a lost answer need not wait 5 s for it. */
+  timeouts?: SlackClientTimeouts;
 }
 
 /**
@@ -88,8 +91,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const clock = new TestClock(new Date(opts.now ?? '2026-11-23T14:00:00Z'));
   const database = openDatabase(databasePath);
-  const app = buildApp({ config, db: database.db, clock, logger: createLogger(config.logLevel, sink) });
-  const { port } = await app.start();
+  const logger = createLogger(config.logLevel, sink);
+  const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
+  const app = await startHandoffApp({
+    config,
+    db: database.db,
+    clock,
+    logger,
+    ...(clients ? { clients } : {}),
+  });
+  const { port } = app;
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
   // Slack Connect changes (slack.shareChannel / unshareChannel) reach this app, also on a reused fake Slack (a restart).

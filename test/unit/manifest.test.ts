@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND, SHORTCUT_ID } from '../../src/blocks/ids.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const schemaDir = join(root, '..', 'shared', 'reference', 'slack');
+// Slack's manifest schemas, copied into the repository (see test/fixtures/slack/README.md).
+const schemaDir = join(root, 'test', 'fixtures', 'slack');
 const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 

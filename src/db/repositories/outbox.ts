@@ -225,7 +225,8 @@ export function markRetry(
   row: OutboxRow,
   nextAttemptAt: Date,
   error: string,
-  uncertain = false,
+  /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
+  uncertainAt?: Date,
 ): void {
   exec
     .update(outbox)
@@ -234,7 +235,7 @@ export function markRetry(
       nextAttemptAt,
       lastError: error,
       // Uncertain: keep the mark written before the send (or set one); certain (Slack refused it): clear it.
-      uncertainSince: uncertain ? sql`coalesce(${outbox.uncertainSince}, ${Date.now()})` : null,
+      uncertainSince: uncertainAt ? sql`coalesce(${outbox.uncertainSince}, ${uncertainAt.getTime()})` : null,
     })
     .where(eq(outbox.id, row.id))
     .run();

@@ -4,7 +4,7 @@ import type { HandlerDeps } from '../deps.js';
 /** Someone invited the app to a channel: partner updates waiting there go out now. */
 export function memberJoinedChannel(deps: HandlerDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
-    if (!deps.workspace.botUserId || event.user !== deps.workspace.botUserId) return;
+    if (!deps.startup.workspace.botUserId || event.user !== deps.startup.workspace.botUserId) return;
     const woken = deps.channelJoined(event.channel);
     if (woken > 0) logger.info(`invited to ${event.channel}: ${woken} waiting update(s) released`);
   };

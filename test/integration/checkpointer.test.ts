@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type * as Checkpointer from '../../../src/db/checkpointer.js';
-import type * as Client from '../../../src/db/client.js';
-import { createLogger } from '../../../src/logger.js';
+import type * as Checkpointer from '../../src/db/checkpointer.js';
+import type * as Client from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
 
-const dist = join(import.meta.dirname, '..', '..', '..', 'dist', 'db');
+const dist = join(import.meta.dirname, '..', '..', 'dist', 'db');
 const { startCheckpointer } = (await import(join(dist, 'checkpointer.js'))) as typeof Checkpointer;
 const { openDatabase } = (await import(join(dist, 'client.js'))) as typeof Client;
 

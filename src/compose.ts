@@ -1,0 +1,383 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import { sql } from 'drizzle-orm';
+import { buildApp } from './app.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import { holidayCalendar } from './domain/holidays.js';
+import type { HandlerDeps } from './handlers/index.js';
+import type { Logger } from './logger.js';
+import { type BackgroundWork, createBackgroundWork } from './runtime/background.js';
+import { createScheduler, type JobSpec, type Scheduler } from './runtime/scheduler.js';
+import { channelGuard } from './services/channelGuard.js';
+import { createDigest, type Digest } from './services/digest.js';
+import { type Directory, slackDirectory } from './services/directory.js';
+import { createExports } from './services/exports.js';
+import { createHandoffService } from './services/handoffs.js';
+import { createHelpRequests } from './services/helpRequests.js';
+import { createHome, type Home } from './services/home.js';
+import { createInternalChannels, type InternalChannels } from './services/internalChannels.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
+import { OutboxWorker } from './services/outboxWorker.js';
+import { createOutcomes, type Outcomes } from './services/outcomes.js';
+import { createOwnerActions } from './services/ownerActions.js';
+import { createPacketService } from './services/packets.js';
+import { createParked, type Parked } from './services/parked.js';
+import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
+import { createPartnerDirectory } from './services/partners.js';
+import { createReplies } from './services/replies.js';
+import { createWindowPlanner, type WindowPlanner } from './services/responseWindow.js';
+import { createRevops } from './services/revops.js';
+import { createSlackFiles, type SlackFiles } from './services/slackFiles.js';
+import { createSweeper, type Sweeper } from './services/sweep.js';
+import { createSlackClients, type SlackClients } from './slackClients.js';
+import { internalChannelSettings, resolveStartup, type Startup } from './startup.js';
+
+/**
+ * The composition root: `main.ts` reads the settings and opens the database, then `startHandoffApp` builds the Slack
+ * clients, resolves what start must learn from Slack (frozen), builds the services, the Bolt app and the scheduled
+ * jobs, and starts them. The test harness, the sandbox and the bench start the app through the same function.
+ */
+
+interface Base {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Services {
+  outbox: OutboxWorker;
+  sweeper: Sweeper;
+  metrics: Metrics;
+  digest: Digest;
+  home: Home;
+  internalChannels: InternalChannels;
+  /** What the Slack handlers use. */
+  handlers: Omit<HandlerDeps, 'config' | 'startup'>;
+}
+
+/** The pieces most services share. */
+interface Shared extends Base {
+  startup: Startup;
+  clients: SlackClients;
+  background: BackgroundWork;
+  directory: Directory;
+  windows: WindowPlanner;
+  internalChannels: InternalChannels;
+  onOutboxWrite: () => void;
+}
+
+function planner(config: Config): WindowPlanner {
+  return createWindowPlanner({
+    calendar: {
+      defaultTimeZone: config.calendar.defaultTimeZone,
+      dayStart: config.calendar.businessDayStart,
+      dayEnd: config.calendar.businessDayEnd,
+      isHoliday: holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates),
+    },
+    reminders: config.responseWindow.reminders,
+  });
+}
+
+/** The outbox: every Slack post the app owes, delivered after its transaction committed. */
+function outboxFor(s: Shared): OutboxWorker {
+  const { config, db, clock, logger } = s;
+  const guard = channelGuard({ db, sharedInternal: s.internalChannels.shared });
+  const blocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite });
+  return new OutboxWorker({
+    db,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    client: s.clients.outbox,
+    pollIntervalMs: config.outbox.pollIntervalMs,
+    channelIntervalMs: config.outbox.channelIntervalMs,
+    maxAttempts: config.outbox.maxAttempts,
+    uncertainWaitMs: config.outbox.uncertainWaitMs,
+    onPartnerChannelBlocked: blocked,
+    guard,
+  });
+}
+
+/** The response window and what follows a decision: expiries, escalations, stall nudges. */
+function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper } {
+  const { config, db, clock, logger } = s;
+  const outcomes = createOutcomes({
+    db,
+    clock,
+    logger: logger.child({ component: 'outcomes' }),
+    windows: s.windows,
+    adminUserIds: config.adminUserIds,
+    stallBusinessDays: config.stallBusinessDays,
+    onOutboxWrite: s.onOutboxWrite,
+  });
+  const internal = s.internalChannels;
+  const sweeper = createSweeper({
+    db,
+    clock,
+    logger: logger.child({ component: 'sweep' }),
+    escalation: {
+      get channelId() {
+        return internal.channelId('escalation');
+      },
+      managers: config.responseWindow.managers,
+    },
+    onOutboxWrite: s.onOutboxWrite,
+    nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
+    outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
+  });
+  return { outcomes, sweeper };
+}
+
+/** RevOps: the figures, the App Home, uploads, the digest. */
+function reportingServices(s: Shared, parked: Parked) {
+  const { config, db, clock, logger } = s;
+  const reporting = config.revopsReporting;
+  const files: SlackFiles = createSlackFiles({
+    db,
+    client: s.clients.files,
+    clock,
+    logger: logger.child({ component: 'files' }),
+  });
+  const metrics = createMetrics({
+    db,
+    clock,
+    background: s.background,
+    timeZone: reporting.timeZone,
+    trendWeeks: reporting.trendWeeks,
+    maxWaitMs: reporting.maxWaitMs,
+    logger: logger.child({ component: 'metrics' }),
+  });
+  const home = createHome({
+    db,
+    metrics,
+    files,
+    seesMetrics: (userId) => config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId),
+    trendWeeks: reporting.trendWeeks,
+    timeZone: reporting.timeZone,
+    parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
+  });
+  const digest = createDigest({
+    db,
+    clock,
+    logger: logger.child({ component: 'digest' }),
+    metrics,
+    files,
+    channelId: () => s.internalChannels.channelId('digest'),
+    timeZone: reporting.timeZone,
+    trendWeeks: reporting.trendWeeks,
+    onOutboxWrite: s.onOutboxWrite,
+  });
+  return { files, metrics, home, digest };
+}
+
+/** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */
+function membership(directory: Directory): HandlerDeps['memberOf'] {
+  return async (userId, internalTeamIds) => {
+    try {
+      const user = await directory.lookupUser(userId);
+      return user !== undefined && !user.isBot && internalTeamIds.includes(user.teamId)
+        ? 'internal'
+        : 'external';
+    } catch {
+      return 'unknown';
+    }
+  };
+}
+
+/** Every service, wired once. Nothing runs until the app starts. */
+export function createServices(s: Shared): Services {
+  const { config, db, clock, logger, onOutboxWrite } = s;
+  const log = (component: string) => logger.child({ component });
+  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const outbox = outboxFor(s);
+  const { outcomes, sweeper } = windowServices(s);
+  const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
+  const { files, metrics, home, digest } = reportingServices(s, parked);
+  const replies = createReplies({ db, clock, onOutboxWrite });
+  const timeZone = config.revopsReporting.timeZone;
+  const handlers: Services['handlers'] = {
+    packets: createPacketService({
+      db,
+      clock,
+      logger: log('packets'),
+      directory: s.directory,
+      windows: s.windows,
+      scoring: config.scoring,
+      conflictLookbackDays: config.conflictLookbackDays,
+      onOutboxWrite,
+    }),
+    revops: createRevops({ db, clock, logger: log('revops'), ...roles }),
+    handoffs: createHandoffService({
+      db,
+      clock,
+      logger: log('handoffs'),
+      expireIfDue: sweeper.expireIfDue,
+      firstStallNudge: (handoff, at) => outcomes.nextNudge(handoff, null, at),
+      businessHours: (from, to, zone) => s.windows.businessHoursBetween(from, to, zone),
+      onOutboxWrite,
+    }),
+    ownerActions: createOwnerActions({
+      db,
+      clock,
+      logger: log('owner-actions'),
+      directory: s.directory,
+      windows: s.windows,
+      expireIfDue: sweeper.expireIfDue,
+      adminUserIds: config.adminUserIds,
+      onOutboxWrite,
+    }),
+    outcomes,
+    replies,
+    home: (userId, period) => home.viewFor(userId, period),
+    background: (task) => void s.background.run('background work after a request', task),
+    helpRequests: createHelpRequests({
+      db,
+      clock,
+      logger: log('help-requests'),
+      channelId: () => s.internalChannels.channelId('partnerHelp'),
+      onOutboxWrite,
+    }),
+    exports: createExports({
+      db,
+      clock,
+      background: s.background,
+      logger: log('export'),
+      files,
+      replies,
+      timeZone,
+      ...roles,
+    }),
+    parked,
+    partners: createPartnerDirectory({
+      db,
+      clock,
+      logger: log('partners'),
+      directory: s.directory,
+      internalChannels: s.internalChannels,
+      ...roles,
+      internalTeamIds: s.startup.internalTeamIds,
+      onOutboxWrite,
+    }),
+    channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
+    memberOf: membership(s.directory),
+  };
+  return { outbox, sweeper, metrics, digest, home, internalChannels: s.internalChannels, handlers };
+}
+
+/** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
+export function scheduledJobs(config: Config, services: Services): JobSpec[] {
+  const reporting = config.revopsReporting;
+  const jobs: JobSpec[] = [
+    {
+      name: 'response-window-sweep',
+      schedule: config.responseWindow.sweepSchedule,
+      run: () => services.sweeper.sweep(),
+      atStart: 'run',
+    },
+    {
+      name: 'metrics-refresh',
+      schedule: '* * * * *',
+      run: () => services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000),
+    },
+  ];
+  if (services.internalChannels.channelId('digest')) {
+    jobs.push({
+      name: 'weekly-digest',
+      schedule: reporting.digestSchedule,
+      timeZone: reporting.timeZone,
+      run: (slot) => services.digest.post(slot),
+      // A slot missed while the app was down is posted at start; one already posted is not (one per week).
+      atStart: { catchUpWithinMs: 7 * 86_400_000 },
+    });
+  }
+  return jobs;
+}
+
+export interface RunningApp extends Pick<Services, 'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home'> {
+  app: App;
+  startup: Startup;
+  scheduler: Scheduler;
+  background: BackgroundWork;
+  port: number;
+  /** Stops taking requests, finishes all background work, stops the outbox. The caller closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends Base {
+  /** The Slack clients (tests pass clients with short timeouts); built from the config otherwise. */
+  clients?: SlackClients;
+  /** Skips the start-time calls to Slack (the bench's in-process probe). */
+  startup?: Startup;
+}
+
+/** Builds everything from the settings and starts it: the HTTP receiver (or Socket Mode), the outbox, the jobs. */
+export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
+  const { config, logger } = opts;
+  const wired = await wire(opts);
+  const { services, background } = wired;
+  const app = buildApp({
+    config,
+    logger,
+    startup: wired.startup,
+    handlers: services.handlers,
+    background,
+    databaseReady: () => opts.db.get(sql`select 1`) !== undefined,
+  });
+  const started = (await app.start(config.port)) as unknown;
+  const server = config.slack.appToken ? undefined : (started as Server);
+  const port = server ? (server.address() as AddressInfo).port : config.port;
+  services.outbox.start();
+  const scheduler = createScheduler(scheduledJobs(config, services), { ...opts, background });
+  await scheduler.start();
+  logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');
+  const { outbox, sweeper, metrics, digest, home } = services;
+  return {
+    ...{ outbox, sweeper, metrics, digest, home },
+    app,
+    startup: wired.startup,
+    scheduler,
+    background,
+    port,
+    async stop() {
+      // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
+      await app.stop();
+      await scheduler.stop();
+      await background.drain();
+      await outbox.stop();
+      logger.info('handoff app stopped');
+    },
+  };
+}
+
+/** The clients, the start-time answers and the services, without starting anything. */
+export async function wire(opts: StartOptions): Promise<{
+  startup: Startup;
+  services: Services;
+  background: BackgroundWork;
+}> {
+  const { config, clock, logger } = opts;
+  const clients = opts.clients ?? createSlackClients(config, logger);
+  const startup =
+    opts.startup ?? (await resolveStartup({ config, client: clients.interactive, clock, logger }));
+  const background = createBackgroundWork(logger);
+  let outbox: OutboxWorker | undefined;
+  const services = createServices({
+    ...opts,
+    startup,
+    clients,
+    background,
+    directory: slackDirectory(clients.interactive, clock),
+    windows: planner(config),
+    internalChannels: createInternalChannels({
+      configured: internalChannelSettings(config),
+      checked: startup.internalChannels,
+      logger,
+    }),
+    onOutboxWrite: () => outbox?.wake(),
+  });
+  outbox = services.outbox;
+  return { startup, services, background };
+}

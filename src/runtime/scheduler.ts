@@ -1,0 +1,103 @@
+import { CronExpressionParser } from 'cron-parser';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { BackgroundWork } from './background.js';
+
+export interface JobSpec {
+  name: string;
+  /** A cron expression (five fields), in `timeZone` (default: the server's). */
+  schedule: string;
+  timeZone?: string;
+  /** One run. `slot` is the time it stands for: now for a tick, the missed slot for a catch-up. */
+  run(slot: Date): unknown;
+  /**
+   * At start: `run` runs once at once (the sweep: whatever fell due while the app was down); `catchUpWithinMs` runs
+   * the latest slot that passed within that window (the weekly digest: a slot missed while the app was down is posted
+   * at start). The job must then be idempotent per slot: a slot that did run runs again and must do nothing.
+   */
+  atStart?: 'run' | { catchUpWithinMs: number };
+}
+
+export interface Scheduler {
+  /** Starts every job's timer and does its start-time run or catch-up. */
+  start(): Promise<void>;
+  /** Runs one job now, as a tick would (tests, and an operator's manual run). */
+  runNow(name: string, slot?: Date): Promise<void>;
+  /** Stops the timers; runs in progress are the background tracker's to wait for. */
+  stop(): Promise<void>;
+  /** The latest slot of a job at or before `at` within `withinMs`, if any. */
+  lastSlot(name: string, at: Date, withinMs: number): Date | undefined;
+}
+
+/**
+ * The scheduled jobs (response-window sweep, metrics refresh, weekly digest) through one helper: node-cron fires the
+ * ticks, the injected clock says what time a run stands for, each run is tracked as background work (so stop waits
+ * for it) and logged when it fails, and a job can catch up at start on the slot it missed while the app was down.
+ */
+export function createScheduler(
+  jobs: readonly JobSpec[],
+  deps: { clock: Clock; logger: Logger; background: BackgroundWork },
+): Scheduler {
+  const tasks = new Map<string, ScheduledTask>();
+  const byName = new Map(jobs.map((job) => [job.name, job]));
+
+  async function runOnce(job: JobSpec, slot: Date): Promise<void> {
+    try {
+      await job.run(slot);
+    } catch (error) {
+      deps.logger.error({ err: error, job: job.name }, `${job.name} failed`);
+    }
+  }
+
+  /** node-cron fires the ticks; cron-parser, which can walk a schedule backwards, finds the slot a catch-up is for. */
+  function lastSlot(name: string, at: Date, withinMs: number): Date | undefined {
+    const job = byName.get(name);
+    if (!job) throw new Error(`no scheduled job named ${name}`);
+    // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
+    const slot = CronExpressionParser.parse(job.schedule, {
+      currentDate: new Date(at.getTime() + 1),
+      // node-cron reads a schedule without a timezone in the server's.
+      tz: job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    })
+      .prev()
+      .toDate();
+    return slot.getTime() >= at.getTime() - withinMs ? slot : undefined;
+  }
+
+  return {
+    async start() {
+      for (const job of jobs) {
+        const task = cron.schedule(
+          job.schedule,
+          () => deps.background.track(runOnce(job, deps.clock.now())),
+          { name: job.name, timezone: job.timeZone, noOverlap: true, suppressMissedWarning: true },
+        );
+        tasks.set(job.name, task);
+      }
+      for (const job of jobs) {
+        if (job.atStart === 'run') await deps.background.track(runOnce(job, deps.clock.now()));
+        else if (job.atStart) {
+          const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
+          if (slot) {
+            deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
+            await deps.background.track(runOnce(job, slot));
+          }
+        }
+      }
+    },
+    async runNow(name, slot) {
+      const job = byName.get(name);
+      if (!job) throw new Error(`no scheduled job named ${name}`);
+      await deps.background.track(runOnce(job, slot ?? deps.clock.now()));
+    },
+    async stop() {
+      for (const task of tasks.values()) {
+        await task.stop();
+        await task.destroy();
+      }
+      tasks.clear();
+    },
+    lastSlot,
+  };
+}

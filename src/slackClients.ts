@@ -1,0 +1,67 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Config } from './config.js';
+import { type Logger, slackLogger } from './logger.js';
+
+/**
+ * The three ways the app calls Slack, each with the timeout and retries its caller can afford:
+ * - interactive: while a person waits (users.info and conversations.info before the 3-second ack, views.open with a
+ *   single-use trigger): one try of at most 1.5 s, since a retry could reuse a spent trigger or miss the ack. Bolt's
+ *   listener `client` is built with the same options.
+ * - outbox: the outbox worker's deliveries. It owns retries and pacing, so the client neither retries nor waits out
+ *   a rate limit; its timeout stays well under the shutdown timeout so SIGTERM never abandons a call in flight.
+ * - files: uploads (charts, CSV exports) after the ack, which may take longer and retry twice.
+ */
+export interface SlackClients {
+  interactive: WebClient;
+  outbox: WebClient;
+  files: WebClient;
+}
+
+export type SlackClientKind = keyof SlackClients;
+
+export interface SlackClientTimeouts {
+  interactiveMs: number;
+  outboxMs: number;
+  filesMs: number;
+}
+
+export const DEFAULT_SLACK_TIMEOUTS: SlackClientTimeouts = {
+  interactiveMs: 1500,
+  outboxMs: 5000,
+  filesMs: 20_000,
+};
+
+export function slackClientOptions(
+  config: Pick<Config, 'slack'>,
+  logger: Logger,
+  kind: SlackClientKind,
+  timeouts: SlackClientTimeouts = DEFAULT_SLACK_TIMEOUTS,
+): WebClientOptions {
+  const common = {
+    slackApiUrl: config.slack.apiUrl,
+    rejectRateLimitedCalls: true,
+    logger: slackLogger(logger, `${kind}-client`),
+  };
+  switch (kind) {
+    case 'interactive':
+      return { ...common, timeout: timeouts.interactiveMs, retryConfig: { retries: 0 } };
+    case 'outbox':
+      return { ...common, timeout: timeouts.outboxMs, retryConfig: { retries: 0 } };
+    case 'files':
+      return {
+        ...common,
+        timeout: timeouts.filesMs,
+        retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+      };
+  }
+}
+
+export function createSlackClients(
+  config: Pick<Config, 'slack'>,
+  logger: Logger,
+  timeouts: SlackClientTimeouts = DEFAULT_SLACK_TIMEOUTS,
+): SlackClients {
+  const make = (kind: SlackClientKind) =>
+    new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts));
+  return { interactive: make('interactive'), outbox: make('outbox'), files: make('files') };
+}

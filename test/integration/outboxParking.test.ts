@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { helpRequests } from '../../src/db/schema.js';
+import { deliveryId } from '../../src/services/outboxWorker.js';
+import {
+  auditExactlyOnce,
+  deliveryOf,
+  helpSubmission,
+  outboxRows,
+  retryAfterViolations,
+  type SlackUser,
+  sendAs,
+} from '../support/drill.js';
+import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { ephemeralAt } from '../support/ownerFlow.js';
+import { blockAction } from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+
+/**
+ * What the outbox does with a message Slack refuses for good, and with Retry-After while other posts look for
+ * their earlier copy. (The sustained outage at production pacing is a drill: test/drills/outage.test.ts.)
+ */
+
+const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
+const user = (p: { id: string }): SlackUser => ({ id: p.id, team_id: TEAM });
+const author = user(people.author);
+
+describe('a message Slack refuses for good', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('is tried exactly OUTBOX_MAX_ATTEMPTS times, parked, listed to an admin only, and delivered once on retry after the fix', async () => {
+    h = await startHarness({
+      env: {
+        ...QUIET,
+        OUTBOX_MAX_ATTEMPTS: '3',
+        ADMIN_USER_IDS: people.owner.id,
+        PARTNER_HELP_CHANNEL_ID: channels.internal.id,
+      },
+    });
+    const app = h;
+    // Someone removes the app from the internal help channel; an AE then asks for partner help.
+    app.slack.addChannel({ ...channels.internal, members: [] });
+    const submitted = await app.interact(helpSubmission({ user: user(people.ae), account: 'Tailspin Toys' }));
+    expect(submitted.status).toBe(200);
+    const [request] = app.database.db.select().from(helpRequests).all();
+    const postRow = () => outboxRows(app).find((r) => r.dedupeKey === `help:${request?.id}:post`);
+    const refusals = () =>
+      app.slack.calls.filter(
+        (c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id,
+      );
+
+    // The requester's DM is not held up by the refused post.
+    await waitFor(
+      () => app.slack.messages(app.slack.dmChannelFor(people.ae.id)).length === 1,
+      4000,
+      'the DM',
+    );
+    // Each retry waits on the injected clock: move it on until the refusals have used every attempt.
+    for (let i = 0; i < 12 && postRow()?.status !== 'dead'; i += 1) {
+      app.clock.advance(60_000);
+      app.app.outbox.kick();
+      await settle(150);
+    }
+    expect(postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'not_in_channel' });
+    expect(refusals().map((c) => (c.response as { error?: string }).error)).toEqual([
+      'not_in_channel',
+      'not_in_channel',
+      'not_in_channel',
+    ]);
+    // Parked means parked: no further attempts however long we wait.
+    for (let i = 0; i < 3; i += 1) {
+      app.clock.advance(10 * 60_000);
+      app.app.outbox.kick();
+      await settle(100);
+    }
+    expect(refusals()).toHaveLength(3);
+    expect(
+      app.logs.filter(
+        (l) => l.msg === 'outbox message parked after repeated refusals' && l.outboxId === postRow()?.id,
+      ),
+    ).toHaveLength(1);
+    const id = postRow()?.id as number;
+
+    async function slash(who: { id: string }, text: string) {
+      const responseUrl = app.slack.responseUrl();
+      const response = await app.command({ user_id: who.id, text, response_url: responseUrl });
+      expect(response.status).toBe(200);
+      return ephemeralAt(app, responseUrl);
+    }
+
+    // A non-admin can neither see nor retry it.
+    const refused = 'Only admins (ADMIN_USER_IDS) can see and retry parked messages. Nothing was changed.';
+    expect(await slash(people.member, 'outbox')).toBe(refused);
+    expect(await slash(people.member, `outbox retry ${id}`)).toBe(refused);
+    expect(postRow()?.status).toBe('dead');
+
+    // The admin sees it, with where it was going, how often it was tried and why it failed.
+    const listed = await slash(people.owner, 'outbox');
+    expect(listed).toContain('*1 parked message*');
+    expect(listed).toContain(
+      `#${id}: chat.postMessage to <#${channels.internal.id}>, 3 attempts, last error \`not_in_channel\``,
+    );
+
+    // The app is invited back; the admin retries it: delivered once.
+    app.slack.addChannel({ ...channels.internal, members: [app.slack.botUserId] });
+    expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Queued 1 parked message again.');
+    await waitFor(() => postRow()?.status === 'delivered', 4000, 'the retried post');
+    expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Nothing to retry: no such parked message.');
+    await settle(400);
+    const posted = app.slack.messages(channels.internal.id);
+    expect(posted.map(deliveryOf)).toEqual([
+      deliveryId(postRow() as NonNullable<ReturnType<typeof postRow>>),
+    ]);
+    expect(refusals().filter((c) => c.ok)).toHaveLength(1);
+    expect(await slash(people.owner, 'outbox')).toBe(
+      'No message is parked: everything the app owed Slack was delivered.',
+    );
+    auditExactlyOnce(app);
+
+    // The post is remembered where it landed: taking the request edits that one copy.
+    const taken = await app.interact(
+      blockAction({
+        actionId: ACTION_ID.helpClaim,
+        value: String(request?.id),
+        user: user(people.member),
+        channelId: channels.internal.id,
+        messageTs: posted[0]?.ts,
+        responseUrl: app.slack.responseUrl(),
+      }),
+    );
+    expect(taken.status).toBe(200);
+    await waitFor(() => app.slack.messages(channels.internal.id)[0]?.edited, 4000, 'the post updated');
+    expect(app.slack.messages(channels.internal.id)).toHaveLength(1);
+  });
+});
+
+describe('Retry-After while other posts are still looking for their earlier copy', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  // A head that first looked for an earlier copy (after a 5xx) checks the rate limit again before posting: a 429
+  // that another post got meanwhile holds it too.
+  it('no post is sent while the method is rate limited, even by a head that was looking for an earlier copy', async () => {
+    h = await startHarness({ env: QUIET });
+    const app = h;
+    // Both posts of a new handoff (the AE's DM, the author's confirmation) fail with a 500: both are uncertain.
+    app.slack.fail('chat.postMessage', { status: 500 }, 2);
+    await sendAs(app, author, {}, 'V0RETRYAFTER');
+    await waitFor(
+      () => outboxRows(app).every((r) => r.lastError === 'HTTP 500'),
+      4000,
+      'both posts to fail once',
+    );
+    // Their retries look first; one lookup is slow. The other post goes ahead and is rate limited for 30 s.
+    app.slack.fail('conversations.history', { delayMs: 1500 }, 1);
+    app.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
+    app.clock.advance(5_000);
+    app.app.outbox.kick();
+    // One retry posts and gets the 429; the slow one, back from its lookup, must then hold off for 30 s.
+    await waitFor(
+      () => app.slack.calls.filter((c) => c.method === 'chat.postMessage').length >= 3,
+      6000,
+      'the first retry',
+    );
+    await waitFor(
+      () => app.slack.calls.some((c) => c.method === 'conversations.history' && c.status !== 0 && c.args),
+      6000,
+      'the slow lookup to end',
+    );
+    await settle(2500);
+    expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(3);
+    expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429)).toHaveLength(
+      1,
+    );
+    expect(retryAfterViolations(app.slack.calls, 'chat.postMessage', 30_000)).toEqual([]);
+  });
+});

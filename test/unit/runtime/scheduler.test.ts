@@ -1,0 +1,139 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logger.js';
+import { createBackgroundWork } from '../../../src/runtime/background.js';
+import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
+import { TestClock } from '../../support/clock.js';
+
+/** Monday 2026-11-23, 14:00 UTC. */
+const MONDAY_AFTERNOON = '2026-11-23T14:00:00Z';
+const WEEK = 7 * 86_400_000;
+
+function setup(now: string, jobs: (runs: { name: string; slot: Date }[]) => JobSpec[]) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(chunk, _e, done) {
+        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
+        done();
+      },
+    }),
+  );
+  const clock = new TestClock(new Date(now));
+  const background = createBackgroundWork(logger);
+  const runs: { name: string; slot: Date }[] = [];
+  const scheduler = createScheduler(jobs(runs), { clock, logger, background });
+  return { scheduler, background, runs, lines, clock };
+}
+
+describe('scheduled jobs', () => {
+  let running: Scheduler | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it('catches up at start on the weekly slot missed while the app was down, standing for that slot', async () => {
+    const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [
+      {
+        name: 'weekly-digest',
+        schedule: '0 9 * * 1',
+        timeZone: 'America/New_York',
+        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
+        atStart: { catchUpWithinMs: WEEK },
+      },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    // 09:00 in New York that Monday is 14:00 UTC: the slot has just passed.
+    expect(runs).toEqual([{ name: 'weekly-digest', slot: new Date('2026-11-23T14:00:00Z') }]);
+  });
+
+  it('before this week’s slot, the catch-up stands for last week’s slot (the job itself knows whether it ran)', async () => {
+    const { scheduler, runs } = setup('2026-11-23T13:59:00Z', (runs) => [
+      {
+        name: 'weekly-digest',
+        schedule: '0 9 * * 1',
+        timeZone: 'America/New_York',
+        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
+        atStart: { catchUpWithinMs: WEEK },
+      },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    expect(runs.map((r) => r.slot.toISOString())).toEqual(['2026-11-16T14:00:00.000Z']);
+  });
+
+  it('does not catch up on a slot older than its window, and runs an at-start job at once', async () => {
+    const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [
+      {
+        name: 'yearly',
+        schedule: '0 0 1 1 *',
+        run: (slot) => void runs.push({ name: 'yearly', slot }),
+        atStart: { catchUpWithinMs: WEEK },
+      },
+      {
+        name: 'sweep',
+        schedule: '* * * * *',
+        run: (slot) => void runs.push({ name: 'sweep', slot }),
+        atStart: 'run',
+      },
+      { name: 'refresh', schedule: '* * * * *', run: (slot) => void runs.push({ name: 'refresh', slot }) },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    expect(runs).toEqual([{ name: 'sweep', slot: new Date(MONDAY_AFTERNOON) }]);
+  });
+
+  it('logs a failing run and goes on; stop waits for a run in progress through the background tracker', async () => {
+    let release: () => void = () => undefined;
+    let finished = false;
+    const { scheduler, background, lines } = setup(MONDAY_AFTERNOON, () => [
+      {
+        name: 'failing',
+        schedule: '0 0 1 1 *',
+        run: () => {
+          throw new Error('boom');
+        },
+      },
+      {
+        name: 'slow',
+        schedule: '0 0 1 1 *',
+        run: async () => {
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          finished = true;
+        },
+      },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    await scheduler.runNow('failing');
+    expect(lines.some((l) => l.msg === 'failing failed' && l.level === 50)).toBe(true);
+    const slow = scheduler.runNow('slow');
+    expect(background.size).toBe(1);
+    const drained = background.drain();
+    release();
+    await drained;
+    await slow;
+    expect(finished).toBe(true);
+    // Once stopping, nothing new starts.
+    expect(background.run('late work', async () => undefined)).toBe(false);
+  });
+
+  it('finds the latest slot in a timezone across a daylight-saving change', () => {
+    const { scheduler } = setup(MONDAY_AFTERNOON, () => [
+      { name: 'daily', schedule: '30 8 * * *', timeZone: 'Europe/Berlin', run: () => undefined },
+    ]);
+    // Sunday 2026-10-25 Berlin leaves summer time: 08:30 is 07:30 UTC that day, 06:30 UTC the day before.
+    expect(scheduler.lastSlot('daily', new Date('2026-10-25T10:00:00Z'), WEEK)?.toISOString()).toBe(
+      '2026-10-25T07:30:00.000Z',
+    );
+    expect(scheduler.lastSlot('daily', new Date('2026-10-25T07:00:00Z'), WEEK)?.toISOString()).toBe(
+      '2026-10-24T06:30:00.000Z',
+    );
+    expect(scheduler.lastSlot('daily', new Date('2026-10-25T07:00:00Z'), 60_000)).toBeUndefined();
+  });
+});
