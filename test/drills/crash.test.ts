@@ -7,7 +7,6 @@
  * `npm run drills` runs it after `npm test` in CI: 10 kills in bursts of 120 by default (DRILL_ROUNDS, DRILL_BURST; SEED
  * replays a run: the seed is printed).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/services/outboxWorker.js';
+import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
@@ -22,7 +22,6 @@ import { channels, people, TEAM, teams } from '../support/people.js';
 import { freePort } from '../support/ports.js';
 import { postInteraction } from '../support/signing.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const ROUNDS = Number(process.env.DRILL_ROUNDS ?? 10);
 const BURST = Number(process.env.DRILL_BURST ?? 120);
 const CONCURRENCY = 8;
@@ -52,8 +51,7 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
   let dir: string;
   let dbPath: string;
   let port: number;
-  let child: ChildProcess | undefined;
-  let output = '';
+  let child: AppProcess | undefined;
   /** Posts the app found already in Slack after a crash, instead of posting them twice. */
   let found = 0;
   /** Rounds whose burst ran to its end (the kill came after the last request). */
@@ -70,7 +68,7 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
     port = await freePort();
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await child?.stop('SIGKILL');
     await slack.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -78,10 +76,8 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
   const url = () => `http://127.0.0.1:${port}`;
 
   async function start(): Promise<void> {
-    const proc = spawn(process.execPath, ['dist/main.js'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
+    const proc = spawnApp(
+      {
         SLACK_BOT_TOKEN: slack.token,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.apiUrl,
@@ -95,34 +91,17 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
         // The fake answers at once: a post is either in Slack when the app dies or never will be.
         OUTBOX_UNCERTAIN_WAIT_MS: '1000',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc.stdout?.on('data', (d) => {
-      const text = String(d);
-      found += text.split('already posted; not posting it twice').length - 1;
-      output = (output + text).slice(-20_000);
-    });
-    proc.stderr?.on('data', (d) => {
-      output = (output + String(d)).slice(-20_000);
+      { keepOutput: 20_000 },
+    );
+    proc.child.stdout.on('data', (d) => {
+      found += String(d).split('already posted; not posting it twice').length - 1;
     });
     child = proc;
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (proc.exitCode !== null)
-        throw new Error(`the app exited (${proc.exitCode}):\n${output.slice(-2000)}`);
-      const res = await fetch(`${url()}/healthz`).catch(() => undefined);
-      if (res?.status === 200) return;
-      if (Date.now() > deadline) throw new Error(`the app did not answer /healthz:\n${output.slice(-2000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await proc.healthy(15_000);
   }
 
   async function kill(): Promise<void> {
-    const proc = child;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
-    await exited;
+    await child?.stop('SIGKILL');
   }
 
   /** One handoff: packet, review, Send; then, for most, a decision. Records what Slack saw acknowledged. */
@@ -219,8 +198,7 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
           LONG ? 300_000 : 60_000,
           'the outbox to drain',
         );
-        child?.kill('SIGTERM');
-        await new Promise((resolve) => child?.once('exit', resolve));
+        await child?.stop('SIGTERM');
 
         expect(db.prepare('pragma integrity_check').get()).toEqual({ integrity_check: 'ok' });
 

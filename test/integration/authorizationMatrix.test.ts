@@ -20,6 +20,7 @@ import {
   outcomes,
 } from '../../src/db/schema.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
+import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
 import {
   ACTOR_KEYS,
@@ -56,7 +57,6 @@ import {
   settled,
   shown,
   slash,
-  snapshot,
   startMatrixHarness,
   submitView,
   userFor,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { handoffs, outbox, outcomes } from '../../src/db/schema.js';
+import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, settle, waitFor } from '../support/harness.js';
 import {
@@ -36,7 +37,6 @@ import {
   recordLost,
   recordOpportunity,
   shown,
-  snapshot,
   threadReplies,
   topLevel,
 } from '../support/partnerFlow.js';

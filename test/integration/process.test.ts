@@ -1,31 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { startHarness } from '../support/harness.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += String(d);
-  });
-  child.stderr.on('data', (d) => {
-    stderr += String(d);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const run = spawnApp;
 
 describe('the production entry point (dist/main.js, as npm start runs it)', () => {
   let dir: string;
@@ -67,22 +49,18 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
   it('creates and migrates the database, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const slack = await FakeSlack.start();
     const databasePath = join(dir, 'nested', 'handoff.db');
-    const port = 30_000 + Math.floor(Math.random() * 20_000);
     const p = run({
       SLACK_BOT_TOKEN: slack.token,
       SLACK_SIGNING_SECRET: 'secret',
       SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
+      PORT: '0',
       DATABASE_PATH: databasePath,
     });
     try {
-      let health: Response | undefined;
-      for (let tries = 0; tries < 150 && health?.status !== 200; tries += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-      }
-      expect(health?.status, p.out() + p.err()).toBe(200);
-      expect(await health?.json()).toEqual({ ok: true });
+      await p.healthy();
+      const health = await fetch(`${p.url()}/healthz`);
+      expect(health.status, p.out() + p.err()).toBe(200);
+      expect(await health.json()).toEqual({ ok: true });
       expect(existsSync(databasePath)).toBe(true);
       const tables = new Database(databasePath, { readonly: true })
         .prepare("select name from sqlite_master where type = 'table' order by name")

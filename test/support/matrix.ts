@@ -4,17 +4,11 @@ import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
 import {
-  classificationCorrections,
-  decisions,
-  drafts,
   type HandoffRow,
   type HelpRequestRow,
-  handoffEvents,
   handoffs,
   helpRequests,
   outbox,
-  outcomes,
-  postedMessages,
   registeredResellers,
 } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
@@ -150,35 +144,6 @@ export function commandFieldsFor(key: ActorKey): { user_id: string; team_id?: st
 
 // ---------------------------------------------------------------------------------------------------------------
 // What a refusal must leave alone.
-
-/** Every table an action may change; outbox rows other than ephemeral replies (refusals are ephemerals). */
-export function snapshot(h: Harness) {
-  const db = h.database.db;
-  return {
-    handoffs: db.select().from(handoffs).all(),
-    decisions: db.select().from(decisions).all(),
-    outcomes: db.select().from(outcomes).all(),
-    handoffEvents: db.select().from(handoffEvents).all(),
-    helpRequests: db.select().from(helpRequests).all(),
-    classificationCorrections: db.select().from(classificationCorrections).all(),
-    registeredResellers: db.select().from(registeredResellers).all(),
-    drafts: db.select().from(drafts).all(),
-    postedMessages: db.select().from(postedMessages).all(),
-    outbox: db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => !r.dedupeKey.startsWith('ephemeral:'))
-      .map(({ id, dedupeKey, status, attempts, handoffId, nextAttemptAt }) => ({
-        id,
-        dedupeKey,
-        status,
-        attempts,
-        handoffId,
-        nextAttemptAt,
-      })),
-  };
-}
 
 /** Waits until the outbox has nothing pending (delivered, cancelled, or parked on purpose). */
 export function settled(h: Harness): Promise<boolean> {

@@ -1,6 +1,5 @@
 import { afterEach, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
-import { decisions, drafts, handoffs, outbox, outcomes, postedMessages } from '../../src/db/schema.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, startHarness, waitFor } from './harness.js';
@@ -164,24 +163,6 @@ export async function recordLost(
       lostSubmission({ handoffId, reason, note, user, privateMetadata: modal.private_metadata }),
     ),
   ).toEqual({});
-}
-
-/** Every table a refused action must leave alone (ephemeral replies aside), for before/after comparisons. */
-export function snapshot(h: Harness) {
-  const db = h.database.db;
-  return {
-    handoffs: db.select().from(handoffs).all(),
-    decisions: db.select().from(decisions).all(),
-    outcomes: db.select().from(outcomes).all(),
-    drafts: db.select().from(drafts).all(),
-    posted: db.select().from(postedMessages).all(),
-    outbox: db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => !r.dedupeKey.startsWith('ephemeral:'))
-      .map(({ id, dedupeKey, status }) => ({ id, dedupeKey, status })),
-  };
 }
 
 /**
