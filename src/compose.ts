@@ -187,18 +187,11 @@ function membership(directory: Directory): HandlerDeps['memberOf'] {
   };
 }
 
-/** Every service, wired once. Nothing runs until the app starts. */
-export function createServices(s: Shared): Services {
+/** Packets in, decisions and owner actions: what changes a handoff. */
+function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
   const { config, db, clock, logger, onOutboxWrite } = s;
   const log = (component: string) => logger.child({ component });
-  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
-  const outbox = outboxFor(s);
-  const { outcomes, sweeper } = windowServices(s);
-  const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
-  const { files, metrics, home, digest } = reportingServices(s, parked);
-  const replies = createReplies({ db, clock, onOutboxWrite });
-  const timeZone = config.revopsReporting.timeZone;
-  const handlers: Services['handlers'] = {
+  return {
     packets: createPacketService({
       db,
       clock,
@@ -209,7 +202,6 @@ export function createServices(s: Shared): Services {
       conflictLookbackDays: config.conflictLookbackDays,
       onOutboxWrite,
     }),
-    revops: createRevops({ db, clock, logger: log('revops'), ...roles }),
     handoffs: createHandoffService({
       db,
       clock,
@@ -229,6 +221,23 @@ export function createServices(s: Shared): Services {
       adminUserIds: config.adminUserIds,
       onOutboxWrite,
     }),
+  };
+}
+
+/** Every service, wired once. Nothing runs until the app starts. */
+export function createServices(s: Shared): Services {
+  const { config, db, clock, logger, onOutboxWrite } = s;
+  const log = (component: string) => logger.child({ component });
+  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const outbox = outboxFor(s);
+  const { outcomes, sweeper } = windowServices(s);
+  const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
+  const { files, metrics, home, digest } = reportingServices(s, parked);
+  const replies = createReplies({ db, clock, onOutboxWrite });
+  const timeZone = config.revopsReporting.timeZone;
+  const handlers: Services['handlers'] = {
+    ...decisionServices(s, sweeper, outcomes),
+    revops: createRevops({ db, clock, logger: log('revops'), ...roles }),
     outcomes,
     replies,
     home: (userId, period) => home.viewFor(userId, period),

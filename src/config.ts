@@ -210,6 +210,15 @@ export class ConfigError extends Error {
 }
 
 /** Reads the settings from an environment (process.env in production); throws ConfigError naming every problem. */
+/** The resolved settings are read-only: nothing may change them after start (tests build a new one instead). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const blankAsUnset = Object.fromEntries(
     Object.entries(env)
@@ -233,7 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  return {
+  return deepFreeze({
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -284,5 +293,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       retentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-  };
+  });
 }

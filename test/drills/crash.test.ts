@@ -20,6 +20,7 @@ import { SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM, teams } from '../support/people.js';
 import { freePort } from '../support/ports.js';
+import { seedOf } from '../support/seed.js';
 import { postInteraction } from '../support/signing.js';
 
 const ROUNDS = Number(process.env.DRILL_ROUNDS ?? 10);
@@ -38,7 +39,7 @@ function rng(seed: number) {
   };
 }
 /** A fixed default, so every run is the same drill; `SEED=… npm run drills` replays another (printed on failure). */
-const seed = Number(process.env.SEED ?? process.env.DRILL_SEED ?? 20_261_122);
+const seed = seedOf(20_261_122);
 const random = rng(seed);
 
 interface Acked {

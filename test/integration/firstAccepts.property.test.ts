@@ -7,6 +7,7 @@ import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { METRIC_EVENT_TYPES, metricEventBatches, metricEvents } from '../../src/db/repositories/metrics.js';
 import { createMetrics } from '../../src/services/metrics.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
+import { seedOf } from '../support/seed.js';
 
 /**
  * Repeat use (migration 0006): the earlierAccept* flags metricEvents reads from first_accepts, kept by a trigger on
@@ -188,7 +189,7 @@ function expectSameFlags(database: AppDatabase, window: [number, number]): void 
 const firstAcceptsRows = (database: AppDatabase) =>
   database.sqlite.prepare('SELECT * FROM first_accepts ORDER BY ae_user_id, scope, scope_key').all();
 
-const FC_SEED = Number(process.env.FC_SEED ?? 20261123);
+const FC_SEED = seedOf(20261123);
 const opts = { seed: FC_SEED, numRuns: 100 };
 
 // ---------------------------------------------------------------------------------------------------------------

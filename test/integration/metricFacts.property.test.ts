@@ -9,6 +9,7 @@ import {
 } from '../../src/db/repositories/metrics.js';
 import { HANDOFF_EVENT_TYPES, type HandoffEventType } from '../../src/db/schema.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
+import { seedOf } from '../support/seed.js';
 
 /**
  * Metric facts (migration 0009): metric_facts, kept by a trigger on handoff_events (or rebuilt by the migration's
@@ -319,7 +320,7 @@ const windowDates = ([from, to]: [number, number]): [Date, Date] => [
   new Date(BASE + to),
 ];
 
-const FC_SEED = Number(process.env.FC_SEED ?? 20261109);
+const FC_SEED = seedOf(20261109);
 const opts = { seed: FC_SEED, numRuns: 100 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import {
 } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, RIVAL_TEAM, TEAM } from '../support/people.js';
 import { hasReasonBox, sendPacket, submitPacket } from '../support/reviewFlow.js';
+import { seedOf } from '../support/seed.js';
 
 /**
  * Partner isolation through the real app: random packets from two partners (under several spellings, some the
@@ -81,7 +82,7 @@ const eventArb = fc.record({
 type PacketGen = typeof packetArb extends fc.Arbitrary<infer T> ? T : never;
 type EventGen = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
-const SEED = Number(process.env.SEED ?? 20261204);
+const SEED = seedOf(20261204);
 const NUM_RUNS = Number(process.env.NUM_RUNS ?? 12);
 
 let h: Harness;

@@ -20,6 +20,7 @@ import {
 } from '../../src/services/notifications.js';
 import { validateMessage } from '../support/fakeSlack.js';
 import { noise as userNoise } from '../support/noise.js';
+import { seedOf } from '../support/seed.js';
 import { handoff } from './blocks/fixtures.js';
 
 /**
@@ -404,7 +405,7 @@ function partnerProblems(run: Run, { event, message }: Delivered): string[] {
 const stats = { runs: 0, partnerMessages: 0, partnerEvents: new Set<string>() };
 
 /** Fixed so CI is repeatable; set FC_SEED to explore other random packets and sequences. */
-const FC_SEED = Number(process.env.FC_SEED ?? 20261121);
+const FC_SEED = seedOf(20261121);
 
 describe('partner safety of the notification builders (property)', () => {
   it('never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {

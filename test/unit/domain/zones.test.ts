@@ -3,6 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { responseDueAt } from '../../../src/domain/businessDays.js';
 import { zoneFor } from '../../../src/domain/zones.js';
+import { seedOf } from '../../support/seed.js';
 
 /**
  * zoneFor() remembers offsets per quarter hour: it must give exactly IANAZone's offset at every moment, transitions
@@ -18,7 +19,7 @@ const ZONES = [
   'Asia/Tehran',
   'UTC',
 ];
-const FC_SEED = Number(process.env.FC_SEED ?? 20261121);
+const FC_SEED = seedOf(20261121);
 const from2000 = Date.UTC(2000, 0, 1);
 const to2040 = Date.UTC(2040, 0, 1);
 
