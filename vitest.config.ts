@@ -18,7 +18,11 @@ export default defineConfig({
     // Integration tests each start a real HTTP server and a fake Slack server on free ports.
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Pure code and scratch databases: test files may share a worker's module cache (a third of the time).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
       {
         extends: true,
         test: {

@@ -1,41 +1,24 @@
 import { isDeepStrictEqual } from 'node:util';
-import fc from 'fast-check';
-import {
-  classificationCorrections,
-  decisions,
-  drafts,
-  handoffEvents,
-  handoffs,
-  helpRequests,
-  type OutboxRow,
-  outbox,
-  outcomes,
-  postedMessages,
-  registeredResellers,
-} from '../../src/db/schema.js';
-import { malformedReason } from '../../src/receiver.js';
-import { type Harness, SIGNING_SECRET, waitFor } from './harness.js';
-import { PARTNER_TEAM, people, TEAM } from './people.js';
+import { expect } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { drafts, helpRequests, type OutboxRow, outbox } from '../../src/db/schema.js';
+import { STATE_TABLES } from './dbSnapshot.js';
+import { sendHandoff } from './flow.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
+import { FORM, internal, malformed, type Sent } from './hostileGen.js';
+import { ADMIN, type Seeds } from './mayDo.js';
+import { handoffRow, outboxDrained, submit } from './ownerFlow.js';
+import { blockAction, declineSubmission, packetSubmission, viewSubmission } from './payloads.js';
+import { channels, PARTNER_TEAM, people } from './people.js';
 import { postRaw } from './signing.js';
 
 /**
  * Hostile-input checks through the real HTTP receiver: every request is correctly signed. A body Slack never sends
  * (src/receiver.ts `malformedReason`) is refused there with 400; anything else reaches Bolt and the app's listeners.
- * After each request: the status, /healthz, the error log and the database.
+ * After each request: the status, /healthz, the error log and the database. The seeded world the properties of
+ * test/integration/hostile/ run against is `startHostileWorld`; who may do what in it, test/support/mayDo.ts; the
+ * generators and request bodies, test/support/hostileGen.ts.
  */
-
-/** Tables a refused request must leave exactly as they were (the outbox is checked on its own). */
-const STRICT_TABLES = {
-  handoffs,
-  decisions,
-  outcomes,
-  handoff_events: handoffEvents,
-  help_requests: helpRequests,
-  drafts,
-  classification_corrections: classificationCorrections,
-  registered_resellers: registeredResellers,
-  posted_messages: postedMessages,
-} as const;
 
 export interface Snapshot {
   tables: Record<string, string[]>;
@@ -45,7 +28,8 @@ export interface Snapshot {
 /** Every row of every table a refused request must not touch, serialized for comparison. */
 export function snapshot(h: Harness): Snapshot {
   const tables: Record<string, string[]> = {};
-  for (const [name, table] of Object.entries(STRICT_TABLES)) {
+  // The tables of the one database snapshot helper (dbSnapshot.ts), compared row by row; the outbox on its own.
+  for (const [name, table] of Object.entries(STATE_TABLES)) {
     tables[name] = h.database.db
       .select()
       .from(table)
@@ -168,18 +152,6 @@ export function errorLogs(logs: Record<string, unknown>[], from: number, allowed
     .filter((line) => !allowed.some((text) => line.includes(text)));
 }
 
-/** Bolt's body limit, which the receiver keeps: a larger body is answered 413 before anything reads it. */
-export const BODY_LIMIT = 4 * 1024 * 1024;
-
-/**
- * Why the receiver refuses a signed body with 400 as something Slack never sends (undefined: it goes on to Bolt).
- * The receiver's own rule (src/receiver.ts `malformedReason`); bodies over the limit get 413 instead.
- */
-export function refusedAsMalformed(body: string, contentType: string): string | undefined {
-  if (Buffer.byteLength(body) > BODY_LIMIT) return undefined;
-  return malformedReason(contentType, body);
-}
-
 /** The receiver's 'Slack request refused' log entries since `from`: status, reason and level of each. */
 export function refusalLogs(
   logs: Record<string, unknown>[],
@@ -192,25 +164,8 @@ export function refusalLogs(
 }
 
 /** A correctly signed POST of a raw body to the app's Slack endpoint. */
-export function signedPost(
-  h: Harness,
-  body: string,
-  contentType = 'application/x-www-form-urlencoded',
-): Promise<Response> {
+export function signedPost(h: Harness, body: string, contentType = FORM): Promise<Response> {
   return postRaw(h.eventsUrl, SIGNING_SECRET, body, contentType);
-}
-
-/** `payload=<json>`, form-encoded, as Slack sends interactions. */
-export const interactionBody = (payload: unknown) =>
-  new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-
-/** A slash command's form body; a field given several values is sent several times. */
-export function commandBody(fields: Record<string, string | string[]>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(fields)) {
-    for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
-  }
-  return params.toString();
 }
 
 export async function healthz(h: Harness): Promise<number> {
@@ -220,169 +175,246 @@ export async function healthz(h: Harness): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Generators: hostile values
+// The seeded world: one harness per test file
 
-/** Values of the wrong type where Slack sends a string. */
-export const wrongType = fc.constantFrom<unknown>(
-  0,
-  42,
-  -1,
-  1.5,
-  1e308,
-  true,
-  false,
-  null,
-  [],
-  ['x'],
-  {},
-  { value: 'x' },
-  [[]],
-);
+/** No sweep, no digest on their own while the properties run. */
+export const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *', DIGEST_SCHEDULE: '0 0 1 1 *' };
 
-/** A string of 10k–100k UTF-16 units, of one piece repeated (some pieces need escaping in JSON or in mrkdwn). */
-export const huge = fc
-  .tuple(
-    fc.constantFrom(
-      'a',
-      '9',
-      '<!channel>',
-      '😀',
-      '\u0000',
-      '"',
-      '\\',
-      '{',
-      '&amp;',
-      '%',
-      '\u202e',
-      ' ',
-      '\n',
-    ),
-    fc.integer({ min: 10_000, max: 100_000 }),
-  )
-  .map(([piece, n]) => piece.repeat(Math.ceil(n / piece.length)).slice(0, n - (n % 2)));
+/** The app's global catch, when a listener threw a TypeError (src/app.ts). */
+const LISTENER_TYPE_ERROR = 'a Slack request with unexpected field types was ignored';
 
-/** Short text with Slack's special pieces (mentions, links, escapes, control characters). */
-export const junk = fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc.constantFrom('<!channel>', '<!here>', '<@U0AE>', '<#C0PARTNER>', '&lt;', '\u0000', '\u202e', '\r\n', ''),
-);
-
-// ---------------------------------------------------------------------------------------------------------------
-// Generators: who acts
-
-export interface Identity {
-  user: Record<string, unknown>;
-  team: unknown;
-  enterprise: unknown;
+export interface HostileStats {
+  requests: number;
+  malformed: number;
+  refusedWithReply: number;
+  statuses: Map<number, number>;
 }
 
-export const PEOPLE_IDS = Object.values(people).map((p) => p.id);
+/** The app with the four handoffs, drafts and help requests of test/support/mayDo.ts, and its checks. */
+export interface HostileWorld {
+  h: Harness;
+  seeds: Seeds;
+  stats: HostileStats;
+  /** Sends the requests (concurrently), waits for their listeners, and returns every problem seen. */
+  exercise(requests: Sent[]): Promise<string[]>;
+}
 
-const userId = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...PEOPLE_IDS, 'U0NOBODY') },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(
-      '',
-      'u0ae',
-      'U0AE ',
-      ' U0AE',
-      'U0AE\u0000',
-      '<@U0AE>',
-      'U0AE,U0OWNER',
-      'U0MEMBER\n',
-    ),
-  },
-  { weight: 1, arbitrary: huge },
-  { weight: 1, arbitrary: wrongType },
-);
+async function helpSubmit(h: Harness, viewId: string, account: string): Promise<number> {
+  const answer = await submit(
+    h,
+    viewSubmission({
+      callbackId: CALLBACK_ID.helpRequest,
+      user: internal(people.ae),
+      viewId,
+      values: {
+        [HELP_BLOCK_ID.account]: { value: { type: 'plain_text_input', value: account } },
+        [HELP_BLOCK_ID.ask]: { value: { type: 'plain_text_input', value: 'An intro to their CIO, please.' } },
+        [HELP_BLOCK_ID.partner]: { value: { type: 'plain_text_input', value: null } },
+      },
+    }),
+  );
+  expect(answer).toEqual({});
+  const row = h.database.db
+    .select()
+    .from(helpRequests)
+    .all()
+    .find((r) => r.sourceViewId === viewId);
+  if (!row) throw new Error(`no help request for ${viewId}`);
+  return row.id;
+}
 
-/** `user.team_id`: ours most of the time, else foreign, malformed, or missing. */
-const userTeamId = fc.oneof(
-  { weight: 8, arbitrary: fc.constant<unknown>(TEAM) },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom<unknown>(PARTNER_TEAM, 'T0SISTER', 't0internal', `${TEAM} `, '', undefined),
-  },
-  { weight: 1, arbitrary: huge },
-  { weight: 1, arbitrary: wrongType },
-);
+/** Starts the app and seeds the world through it (call in beforeAll, with a 60 s timeout). */
+export async function startHostileWorld(): Promise<HostileWorld> {
+  const h = await startHarness({
+    env: {
+      ...QUIET,
+      PARTNER_HELP_CHANNEL_ID: channels.internal.id,
+      ADMIN_USER_IDS: ADMIN,
+      REVOPS_USER_IDS: ADMIN,
+    },
+  });
+  const listeners = trackListeners(h);
+  const A = (await sendHandoff(h, { accountName: 'Hostile Open A', accountDomain: 'hostile-a.com' })).handoff;
+  const B = (await sendHandoff(h, { accountName: 'Hostile Accepted B', accountDomain: 'hostile-b.com' }))
+    .handoff;
+  const C = (
+    await sendHandoff(h, {
+      accountName: 'Hostile Declined C',
+      accountDomain: 'hostile-c.com',
+      aeUserId: people.otherAe.id,
+    })
+  ).handoff;
+  const D = (
+    await sendHandoff(h, {
+      accountName: 'Hostile Other D',
+      accountDomain: 'hostile-d.com',
+      aeUserId: people.otherAe.id,
+      ownerUserId: people.owner.id,
+    })
+  ).handoff;
+  const accepted = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(B.id),
+      user: internal(people.ae),
+      responseUrl: h.slack.responseUrl(),
+      triggerId: h.slack.issueTriggerId(),
+    }),
+  );
+  expect(accepted.status).toBe(200);
+  await waitFor(() => handoffRow(h, B.id).status === 'accepted', 4000, 'B accepted');
+  expect(
+    await submit(h, declineSubmission({ handoffId: C.id, reason: 'timing', user: internal(people.otherAe) })),
+  ).toEqual({});
+  // A draft the author reviewed but never sent.
+  const drafted = await h.interact(
+    packetSubmission({
+      viewId: 'V0HOSTILEDRAFT',
+      values: { accountName: 'Hostile Draft E', accountDomain: 'hostile-e.com' },
+    }),
+  );
+  const pushed = (await drafted.json()) as { view: { private_metadata: string } };
+  const draftUnsent = (JSON.parse(pushed.view.private_metadata) as { draftId: number }).draftId;
+  const helpClaimed = await helpSubmit(h, 'V0HOSTILEHELP1', 'Hostile Help One');
+  const helpOpen = await helpSubmit(h, 'V0HOSTILEHELP2', 'Hostile Help Two');
+  const claimed = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.helpClaim,
+      value: String(helpClaimed),
+      user: internal(people.author),
+      responseUrl: h.slack.responseUrl(),
+    }),
+  );
+  expect(claimed.status).toBe(200);
+  await outboxDrained(h);
+  const rows = { A, B: handoffRow(h, B.id), C: handoffRow(h, C.id), D };
+  expect([rows.A.status, rows.B.status, rows.C.status, rows.D.status]).toEqual([
+    'sent',
+    'accepted',
+    'declined',
+    'sent',
+  ]);
+  const draftSent = h.database.db
+    .select()
+    .from(drafts)
+    .all()
+    .find((d) => d.sourceViewId === A.sourceViewId)?.id;
+  if (draftSent === undefined) throw new Error('no draft behind A');
+  const seeds: Seeds = { rows, draftUnsent, draftSent, helpOpen, helpClaimed };
+  const stats: HostileStats = { requests: 0, malformed: 0, refusedWithReply: 0, statuses: new Map() };
 
-/** `team`: the workspace the interaction belongs to, as the payload says (the app decides nothing on it). */
-const team = fc.oneof(
-  { weight: 8, arbitrary: fc.constant<unknown>({ id: TEAM, domain: 'acme' }) },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom<unknown>(
-      { id: PARTNER_TEAM, domain: 'meridian' },
-      { id: 'T0SISTER' },
-      undefined,
-      null,
-      {},
-      { id: 42 },
-      { id: null },
-      { id: [TEAM] },
-    ),
-  },
-  { weight: 1, arbitrary: huge.map((id) => ({ id })) },
-);
+  async function exercise(requests: Sent[]): Promise<string[]> {
+    const before = snapshot(h);
+    const logFrom = h.logs.length;
+    const reasons = requests.map(malformed);
+    const statuses = await Promise.all(
+      requests.map(async (r) => {
+        const response = await signedPost(h, r.body, r.contentType);
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    await listeners.idle();
+    const problems: string[] = [];
+    statuses.forEach((status, i) => {
+      const r = requests[i] as Sent;
+      const reason = reasons[i];
+      stats.requests += 1;
+      if (reason) stats.malformed += 1;
+      stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
+      if (r.malformed && !reason)
+        problems.push(`${r.label}: built malformed, but the receiver's rule lets it through`);
+      // A malformed body is refused with exactly 400; anything else gets what its listener (or Bolt) answers.
+      const allowed = reason ? [400] : r.statuses;
+      if (!allowed.includes(status))
+        problems.push(`${r.label}: HTTP ${status}${reason ? ` (malformed: ${reason})` : ''}`);
+    });
+    // Each malformed body is refused by the receiver itself, at warn level, with its reason (and nothing else is).
+    const refused = refusalLogs(h.logs, logFrom).filter((entry) => entry.status === 400);
+    const logged = refused.map((entry) => String(entry.reason)).sort();
+    const expected = reasons.flatMap((reason) => (reason ? [`malformed: ${reason}`] : [])).sort();
+    if (!isDeepStrictEqual(logged, expected))
+      problems.push(`refusals logged ${JSON.stringify(logged)}, expected ${JSON.stringify(expected)}`);
+    if (refused.some((entry) => entry.level !== 40)) problems.push('a 400 refusal not logged at warn level');
+    // A listener that threw a TypeError is caught by the app (a warning and an empty ack): only where expected.
+    const typeErrors = h.logs.slice(logFrom).filter((entry) => entry.msg === LISTENER_TYPE_ERROR);
+    if (typeErrors.length > requests.filter((r) => r.wrongTypes).length)
+      problems.push(
+        `a listener threw: ${typeErrors.map((e) => String((e.err as { message?: unknown } | undefined)?.message)).join('; ')}`,
+      );
+    const health = await healthz(h);
+    if (health !== 200) problems.push(`GET /healthz answered ${health}`);
+    const unrouted = requests.some((r, i) => !reasons[i] && r.statuses.includes(404));
+    problems.push(...errorLogs(h.logs, logFrom, unrouted ? [NOT_ACKNOWLEDGED] : []));
+    const after = snapshot(h);
+    problems.push(
+      ...unexpectedChanges(before, after, {
+        responseUrls: requests.flatMap((r) => r.responseUrls),
+        userIds: requests.flatMap((r) => r.userIds),
+      }),
+    );
+    stats.refusedWithReply += after.outbox.length - before.outbox.length;
+    return problems;
+  }
 
-export const identity: fc.Arbitrary<Identity> = fc.record({
-  user: fc.record({ id: userId, team_id: userTeamId, name: fc.oneof(fc.constant('someone'), huge) }),
-  team,
-  enterprise: fc.constantFrom<unknown>(null, undefined, { id: 'E0FOREIGN' }, { id: 42 }),
-});
+  return { h, seeds, stats, exercise };
+}
 
-/** A person of ours, exactly as Slack identifies them. */
-export const clean = (id: string): Identity => ({
-  user: { id, team_id: TEAM, name: 'someone' },
-  team: { id: TEAM, domain: 'acme' },
-  enterprise: null,
-});
+/** Logs what the file's requests came to, and stops the app (call in afterAll). */
+export async function stopHostileWorld(w: HostileWorld | undefined, name: string): Promise<void> {
+  if (!w) return;
+  console.info(
+    `hostile input (${name}):`,
+    JSON.stringify({ ...w.stats, statuses: Object.fromEntries(w.stats.statuses) }),
+  );
+  await w.h.stop();
+}
 
-const withUser = (i: Identity, user: Record<string, unknown>): Identity => ({
-  ...i,
-  user: { ...i.user, ...user },
-});
+/** After all of it, the app still serves a real request: the AE accepts handoff D. */
+export async function stillServes(w: HostileWorld): Promise<void> {
+  const { h, seeds } = w;
+  const response = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(seeds.rows.D.id),
+      user: internal(people.otherAe),
+      responseUrl: h.slack.responseUrl(),
+      triggerId: h.slack.issueTriggerId(),
+    }),
+  );
+  expect(response.status).toBe(200);
+  await waitFor(() => handoffRow(h, seeds.rows.D.id).status === 'accepted', 4000, 'D accepted');
+  expect(await healthz(h)).toBe(200);
+}
 
-/**
- * One change that turns a person allowed to act into someone the app must refuse: their user id from another
- * workspace, no workspace, a workspace id of the wrong shape, a Grid org in place of the workspace, a user id that is
- * almost theirs. (The payload's `team` is no such change: the app takes its own workspaces from auth.test, never from
- * the request, so the clicker's `user.team_id` alone decides.)
- */
-export const NEAR_MISS: Record<string, (i: Identity) => Identity> = {
-  'user.team_id foreign': (i) => withUser(i, { team_id: PARTNER_TEAM }),
-  'user.team_id sister': (i) => withUser(i, { team_id: 'T0SISTER' }),
-  'user.team_id missing': (i) => withUser(i, { team_id: undefined }),
-  'user.team_id null': (i) => withUser(i, { team_id: null }),
-  'user.team_id lower-case': (i) => withUser(i, { team_id: TEAM.toLowerCase() }),
-  'user.team_id padded': (i) => withUser(i, { team_id: ` ${TEAM}` }),
-  'user.team_id number': (i) => withUser(i, { team_id: 42 }),
-  'user.team_id array': (i) => withUser(i, { team_id: [TEAM] }),
-  'user.team_id object': (i) => withUser(i, { team_id: { id: TEAM } }),
-  'enterprise only': (i) => ({
-    ...i,
-    team: null,
-    enterprise: { id: TEAM },
-    user: { ...i.user, team_id: 'E0GRID' },
+// ---------------------------------------------------------------------------------------------------------------
+// The defect properties' requests: the partner acting on handoff D, each field overridable
+
+/** The partner clicking `actionId` on D. */
+export const click = (w: HostileWorld, actionId: string, over: Record<string, unknown> = {}) => ({
+  ...blockAction({
+    actionId,
+    value: String(w.seeds.rows.D.id),
+    user: internal(people.partner),
+    responseUrl: w.h.slack.responseUrl(),
+    triggerId: w.h.slack.issueTriggerId(),
   }),
-  'user.id padded': (i) => withUser(i, { id: `${String(i.user.id)} ` }),
-  'user.id lower-case': (i) => withUser(i, { id: String(i.user.id).toLowerCase() }),
-  'user.id mention': (i) => withUser(i, { id: `<@${String(i.user.id)}>` }),
-  'user.id NUL': (i) => withUser(i, { id: `${String(i.user.id)}\u0000` }),
-  'user.id array': (i) => withUser(i, { id: [i.user.id] }),
-  'user.id object': (i) => withUser(i, { id: { id: i.user.id } }),
-  'user.id missing': (i) => withUser(i, { id: undefined }),
+  ...over,
+});
+
+/** The partner submitting the `callbackId` modal about D (its `view` fields overridable one by one). */
+export const submitted = (w: HostileWorld, callbackId: string, over: Record<string, unknown> = {}) => {
+  const base = viewSubmission({
+    callbackId,
+    user: { id: people.partner.id, team_id: PARTNER_TEAM },
+    privateMetadata: JSON.stringify({ handoffId: w.seeds.rows.D.id, draftId: 0 }),
+    values: {},
+  });
+  return { ...base, ...over, view: { ...base.view, ...((over.view as object | undefined) ?? {}) } };
 };
-export const nearMiss = fc.constantFrom(...Object.keys(NEAR_MISS));
 
-/**
- * Internal as the app sees it: the user's own workspace (`user.team_id`) is the one the app is installed in (the test
- * workspace has no Grid org and no INTERNAL_TEAM_IDS). The payload's `team` does not count.
- */
-export const isInternal = (i: Identity) => i.user.team_id === TEAM;
-
-/** May this identity act for one of `userIds`? */
-export const actsAs = (i: Identity, userIds: readonly string[]) =>
-  isInternal(i) && typeof i.user.id === 'string' && userIds.includes(i.user.id);
+/** A request Slack could send (the receiver's rule passes it): asserted, so the listener path is what is tested. */
+export function wellFormed(sent: Sent): Sent {
+  expect(malformed(sent), `${sent.label} should reach the listeners`).toBeUndefined();
+  return sent;
+}

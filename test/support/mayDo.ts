@@ -1,0 +1,64 @@
+import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
+import type { HandoffRow } from '../../src/db/schema.js';
+import { people } from './people.js';
+
+/**
+ * Who may do what in the hostile-input world (test/support/hostile.ts `startHostileWorld`): its four handoffs, and
+ * for every button and modal that changes data, who may use it on which of them. Anyone else is refused; the
+ * hostile-input properties (test/integration/hostile/) only ever send requests these tables say must be refused.
+ */
+
+export type Ref = 'A' | 'B' | 'C' | 'D';
+export const REFS: Ref[] = ['A', 'B', 'C', 'D'];
+
+export interface Seeds {
+  /** A: open (AE ae, owner author). B: accepted (AE ae). C: declined (AE otherAe). D: open (AE otherAe, owner owner). */
+  rows: Record<Ref, HandoffRow>;
+  /** An unsent draft of the author's, and the draft behind A (already sent). */
+  draftUnsent: number;
+  draftSent: number;
+  helpOpen: number;
+  helpClaimed: number;
+}
+
+/** The world's admin, also RevOps (ADMIN_USER_IDS and REVOPS_USER_IDS). */
+export const ADMIN = people.member.id;
+
+/** Buttons that change data, and who may press them on which handoff (anyone else is refused). */
+export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
+  [ACTION_ID.accept]: { A: [people.ae.id], D: [people.otherAe.id] },
+  [ACTION_ID.withdraw]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
+  [`${OUTCOME_ACTION_PREFIX}meeting_held`]: { B: [people.ae.id, people.author.id, ADMIN] },
+  [`${OUTCOME_ACTION_PREFIX}won`]: { B: [people.ae.id, people.author.id, ADMIN] },
+};
+
+/** Buttons that only open a modal, refresh a view or start an upload: they change no table, whoever presses. */
+export const READ_ONLY = [
+  ACTION_ID.decline,
+  ACTION_ID.reassign,
+  ACTION_ID.extend,
+  `${OUTCOME_ACTION_PREFIX}opportunity_created`,
+  `${OUTCOME_ACTION_PREFIX}lost`,
+  `${OUTCOME_ACTION_PREFIX}bogus`,
+  OUTCOME_ACTION_PREFIX,
+  ACTION_ID.homeExport,
+];
+
+/** Who may submit each modal for which handoff, with otherwise valid input. */
+export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
+  [CALLBACK_ID.decline]: { A: [people.ae.id], D: [people.otherAe.id] },
+  [CALLBACK_ID.reassign]: {
+    A: [people.author.id, ADMIN],
+    C: [people.author.id, ADMIN],
+    D: [people.owner.id, ADMIN],
+  },
+  [CALLBACK_ID.extend]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
+  [CALLBACK_ID.opportunity]: { B: [people.ae.id, people.author.id, ADMIN] },
+  [CALLBACK_ID.lost]: { B: [people.ae.id, people.author.id, ADMIN] },
+};
+
+/** The modals about one handoff (the packet, review and help modals name none). */
+export const HANDOFF_MODALS = Object.keys(MAY_SUBMIT);
+
+/** A new AE the reassignment of `r` would accept. */
+export const goodNewAe = (r: Ref) => (r === 'A' ? people.otherAe.id : people.ae.id);

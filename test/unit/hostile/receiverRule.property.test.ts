@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../../src/blocks/ids.js';
+import {
+  commandBody,
+  interaction,
+  internal,
+  malformed,
+  type Sent,
+  shortcutPayload,
+} from '../../support/hostileGen.js';
+import {
+  appHomeOpened,
+  blockAction,
+  declineSubmission,
+  packetSubmission,
+  slashCommand,
+} from '../../support/payloads.js';
+import { people } from '../../support/people.js';
+
+/**
+ * The receiver's malformed rule (src/receiver.ts `malformedReason`, through test/support/hostileGen.ts
+ * `refusedAsMalformed`) on its own, no app: the hostile-input properties (test/integration/hostile/) expect a 400
+ * for every body it refuses, which is only sound if it refuses nothing Slack really sends.
+ */
+
+/** A trigger id as Slack gives one (the rule does not read it). */
+const TRIGGER_ID = '1.2.trigger';
+
+describe('bodies nobody can route or parse (property)', () => {
+  it("the receiver's malformed rule passes every shape Slack sends (so a 400 in the hostile-input properties is never a real request)", () => {
+    const globalShortcut = () => shortcutPayload(TRIGGER_ID);
+    const shapes: Sent[] = [
+      interaction(
+        'block_actions',
+        blockAction({ actionId: ACTION_ID.accept, value: '1', user: internal(people.ae) }),
+      ),
+      interaction('block_actions in a DM, no channel', {
+        ...blockAction({ actionId: ACTION_ID.homeExport, value: '30d' }),
+        channel: undefined,
+      }),
+      interaction('view_submission', declineSubmission({ handoffId: 1, reason: 'timing' })),
+      interaction('packet submission', packetSubmission()),
+      interaction('view_closed', { ...packetSubmission(), type: 'view_closed', is_cleared: false }),
+      interaction('shortcut', globalShortcut()),
+      interaction('message_action', {
+        ...globalShortcut(),
+        type: 'message_action',
+        channel: { id: 'C0INTERNAL' },
+        message: { ts: '1.1', text: 'x' },
+      }),
+      {
+        ...interaction('slash command', {}),
+        body: commandBody(slashCommand({ text: 'help' })),
+      },
+      { ...interaction('ssl_check', {}), body: 'ssl_check=1&token=x' },
+      {
+        ...interaction('event_callback', {}),
+        body: JSON.stringify(appHomeOpened(people.ae.id, 'Ev0SHAPE')),
+        contentType: 'application/json',
+      },
+      {
+        ...interaction('url_verification', {}),
+        body: JSON.stringify({ type: 'url_verification', challenge: 'x', token: 'x' }),
+        contentType: 'application/json',
+      },
+    ];
+    expect(shapes.map((r) => [r.label, malformed(r)])).toEqual(shapes.map((r) => [r.label, undefined]));
+  });
+});
