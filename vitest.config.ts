@@ -28,6 +28,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Each file builds its own app, fake Slack and database; sharing the module cache (Bolt, drizzle, the app)
+          // saves a fifth of the run. Nothing in these files mocks modules or changes globals.
+          isolate: false,
           globalSetup: ['test/globalSetup.ts'],
         },
       },
