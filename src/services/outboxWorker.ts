@@ -205,6 +205,11 @@ export class OutboxWorker {
       });
   }
 
+  /** Resolves once no delivery is in progress (tests step time, then wait for what it set off). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Stops taking new work and waits for deliveries in flight. */
   async stop(): Promise<void> {
     // A wake-up still waiting for company starts now, as it did before coalescing: what was just committed goes out.
