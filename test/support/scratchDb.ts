@@ -1,8 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+
+let template: string | undefined;
+
+/**
+ * A copy of a database file the real migrations built, once per test process: opening it applies nothing more. A
+ * property test opens hundreds of fresh databases, and migrating each (26 ms) cost more than the checks (3 ms).
+ */
+function migratedCopy(path: string): string {
+  if (!template) {
+    template = join(mkdtempSync(join(tmpdir(), 'migrated-template-')), 'template.db');
+    // Closing checkpoints the write-ahead log into the file, so the file alone is the whole database.
+    openDatabase(template).close();
+  }
+  copyFileSync(template, path);
+  return path;
+}
 
 /**
  * Fresh migrated SQLite files for property tests, one per run (handoff_events refuses DELETE, so no reuse), in a
@@ -20,7 +36,7 @@ export function scratchDatabases(prefix: string): <T>(fn: (database: AppDatabase
   return <T>(fn: (database: AppDatabase) => T): T => {
     runs += 1;
     const path = join(dir, `run-${runs}.db`);
-    const database = openDatabase(path);
+    const database = openDatabase(migratedCopy(path));
     try {
       return fn(database);
     } finally {
