@@ -74,7 +74,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     DATABASE_PATH: databasePath,
     LOG_LEVEL: 'info',
     OUTBOX_POLL_INTERVAL_MS: '100',
-    OUTBOX_CHANNEL_INTERVAL_MS: '200',
+    // Pacing at production's second is tested on stepped time (test/unit/services/outboxWorker.test.ts) and in the
+    // outage drill; here a short gap keeps the path exercised without making every test wait on it.
+    OUTBOX_CHANNEL_INTERVAL_MS: '20',
     // Production waits 30 s before looking for a post whose answer was lost; tests that need that wait set it.
     OUTBOX_UNCERTAIN_WAIT_MS: '1000',
     // Figures are computed when asked unless that takes this long (production: 200 ms): a test machine under load
@@ -151,7 +153,7 @@ export async function waitFor<T>(
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
