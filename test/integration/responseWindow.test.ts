@@ -268,6 +268,17 @@ describe('the response window after review', () => {
     h.slack.fail('chat.getPermalink', { status: 503 });
     h.clock.set(HALFWAY);
     expect(h.app.sweeper.sweep().reminded).toBe(1);
+    // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
+    await waitFor(
+      () =>
+        h?.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .some((r) => r.dedupeKey.includes(':reminder:') && r.attempts > 0 && r.status === 'pending'),
+      4000,
+      'the reminder to wait for Slack',
+    );
     await h.interact(
       blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
     );
