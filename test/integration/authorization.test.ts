@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { ackBody, type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { ackBody, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
@@ -128,7 +128,7 @@ describe('a decision happens exactly once', () => {
     await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 8000, 'partner post');
     const reply = await waitFor(() => h.slack.responses[0], 4000, 'second-click ephemeral');
     expect(String(reply.body.text)).toContain('already accepted');
-    await settle();
+    await quiet(h);
     expect(h.database.db.select().from(decisions).all()).toHaveLength(1);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
     expect(h.slack.callsTo('chat.update')).toHaveLength(1);
@@ -143,7 +143,7 @@ describe('a decision happens exactly once', () => {
     ]);
     expect(accept.status).toBe(200);
     expect(decline.status).toBe(200);
-    await settle();
+    await quiet(h);
     const recorded = h.database.db.select().from(decisions).all();
     expect(recorded).toHaveLength(1);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
@@ -165,7 +165,7 @@ describe('a decision happens exactly once', () => {
     });
     expect(retry.status).toBe(200);
     await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
-    await settle();
+    await quiet(h);
     expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handoffs } from '../../src/db/schema.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { channels, people } from '../support/people.js';
 import {
   acceptInDm,
@@ -140,7 +140,7 @@ describe('the weekly digest', () => {
     // The same week again (a rerun, a restart): nothing more.
     h.clock.advance(2 * 60 * MINUTE);
     expect(await h.app.digest.post()).toBe('already_posted');
-    await settle(500);
+    await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
 
     // The next Monday: the week of the 30th.
@@ -176,7 +176,7 @@ describe('the weekly digest', () => {
     const results = await Promise.all([digest.post(), digest.post()]);
     expect(results).toContain('posted');
     await digestPost(h, channels.internal.id);
-    await settle(600);
+    await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
     expect(h.slack.messages(channels.internal.id)).toHaveLength(1);
     expect(await digest.post()).toBe('already_posted');
@@ -198,7 +198,7 @@ describe('the weekly digest', () => {
     await h.stop({ keepDatabase: true });
     h = await startHarness({ env, now: '2026-11-30T16:00:00Z', slack, databasePath });
     expect(await h.app.digest.post()).toBe('already_posted');
-    await settle(300);
+    await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
     await slack.stop();
   });
@@ -212,7 +212,7 @@ describe('the weekly digest', () => {
     await h.stop({ keepDatabase: true });
     // Next Monday, before 09:00: the latest slot is last week's, already posted.
     h = await startHarness({ env, now: '2026-11-30T08:59:00Z', slack, databasePath });
-    await settle(300);
+    await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
     expect(h.logs.some((l) => l.msg === 'catching up on the latest scheduled run')).toBe(true);
     await slack.stop();
@@ -223,7 +223,7 @@ describe('the weekly digest', () => {
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     expect(await h.app.digest.post()).toBe('not_configured');
-    await settle(300);
+    await quiet(h);
     expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
     expect(h.slack.messages(channels.internal.id)).toHaveLength(0);
   });
@@ -238,7 +238,7 @@ describe('the weekly digest', () => {
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     expect(await h.app.digest.post()).toBe('not_configured');
-    await settle(500);
+    await quiet(h);
     expect(postsTo(h, channels.partner.id).filter((c) => json(c.args).includes('week of'))).toHaveLength(0);
     expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs');
     expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, HELP_BLOCK_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { classificationCorrections } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickRefused,
@@ -87,7 +87,7 @@ describe('/handoff export repeats the typed date escaped', () => {
     const link = await slash(h, 'export <https://evil.example|2026-01-01>', REVOPS);
     expect(link).toContain('"&lt;https://evil.example|2026-01-01&gt;" is not a date');
     expectInert(link);
-    await settle(200);
+    await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { eventsOf, logMismatches } from '../../src/db/repositories/events.js';
 import { type HandoffEventRow, handoffEvents } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -376,7 +376,7 @@ describe('the touch log', () => {
     await clickOutcome(h, 'meeting_held', id);
     await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
     expect(await refused(outcomeAction('meeting_held'), id, aeSlackUser)).not.toBe('');
-    await settle(300);
+    await quiet(h);
     expect(events(h, id).map((e) => e.type)).toEqual(['sent', 'accepted', 'meeting_held']);
     expect(logMismatches(h.database.db)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { CSV_COLUMNS, touchLogCsv } from '../../src/services/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/services/exports.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import {
   acceptInDm,
@@ -279,7 +279,7 @@ describe('the touch log export in Slack', () => {
       `The end date must not be before the start date. ${usage}`,
       `"2026-02-30" is not a date like 2026-01-31. ${usage}`,
     ]);
-    await settle(300);
+    await quiet(h);
     expect(allCallsTo(h, 'conversations.open')).toHaveLength(0);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
     expect(exportFailures(h)).toHaveLength(0);
@@ -312,7 +312,7 @@ describe('the touch log export in Slack', () => {
       4000,
       'the refusal DM to the outsider',
     );
-    await settle(300);
+    await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
     expect(allCallsTo(h, 'conversations.open')).toHaveLength(0);
     expect(h.logs.filter((l) => l.msg === 'touch log export refused')).toHaveLength(3);
@@ -370,7 +370,7 @@ describe('the touch log export in Slack', () => {
       4000,
       'the DM from the App Home button',
     );
-    await settle(300);
+    await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
     expect(h.logs.filter((l) => l.msg === 'touch log export refused: range too large')).toHaveLength(2);
     expect(exportFailures(h)).toHaveLength(0);

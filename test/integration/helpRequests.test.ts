@@ -9,7 +9,7 @@ import {
   ackBody,
   type Harness,
   type HarnessOptions,
-  settle,
+  quiet,
   startHarness,
   waitFor,
 } from '../support/harness.js';
@@ -249,7 +249,7 @@ describe('partner-help requests', () => {
         `Your request for partner help on *Northwind Logistics* went to <#${HELP_CHANNEL}>. I will tell you when someone takes it.`,
       );
       // Nothing goes anywhere a partner reads.
-      await settle(300);
+      await quiet(h);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
       expect(channelPosts(h)).toHaveLength(1);
     });
@@ -311,7 +311,7 @@ describe('partner-help requests', () => {
       expect(retry.status).toBe(200);
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
-      await settle();
+      await quiet(h);
       expect(rows(h)).toHaveLength(1);
       expect(channelPosts(h)).toHaveLength(1);
       expect(dmOf(h, people.ae.id)).toHaveLength(1);
@@ -341,7 +341,7 @@ describe('partner-help requests', () => {
       expect(Object.keys(both.errors ?? {}).sort()).toEqual(
         [HELP_BLOCK_ID.account, HELP_BLOCK_ID.ask].sort(),
       );
-      await settle(300);
+      await quiet(h);
       expect(rows(h)).toHaveLength(0);
       expect(channelPosts(h)).toHaveLength(0);
     });
@@ -407,7 +407,7 @@ describe('partner-help requests', () => {
         `<@${people.author.id}> from partner marketing took your request for partner help on *Northwind Logistics*.`,
       );
       // The taker gets no ephemeral: the updated post says it.
-      await settle(300);
+      await quiet(h);
       expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
     });
 
@@ -427,7 +427,7 @@ describe('partner-help requests', () => {
       expect(await ephemeralAt(h, await clickTake(h, String(id), authorUser, post))).toBe(
         `<@${people.author.id}> already took this request.`,
       );
-      await settle();
+      await quiet(h);
       expect(rows(h)[0]).toEqual(claimed);
       expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
       expect(dmOf(h, people.ae.id)).toHaveLength(2);
@@ -445,7 +445,7 @@ describe('partner-help requests', () => {
         4000,
         'the loser ephemeral',
       );
-      await settle();
+      await quiet(h);
       const [row] = rows(h);
       expect(row?.status).toBe('claimed');
       expect(String(reply.body.text)).toBe(`<@${row?.claimedByUserId}> already took this request.`);
@@ -466,7 +466,7 @@ describe('partner-help requests', () => {
       const refusals = h.logs.filter((l) => l.msg === 'help claim refused: external');
       expect(refusals).toHaveLength(2);
       expect(refusals[0]).toMatchObject({ userId: people.partner.id, teamId: PARTNER_TEAM, requestId: id });
-      await settle(300);
+      await quiet(h);
       expect(rows(h)[0]).toMatchObject({ status: 'open', claimedByUserId: null });
       expect(h.slack.callsTo('chat.update')).toHaveLength(0);
       // And it can still be taken by partner marketing.
@@ -513,7 +513,7 @@ describe('partner-help requests', () => {
         response_action: 'errors',
         errors: { [HELP_BLOCK_ID.account]: helpReplies.notConfigured() },
       });
-      await settle(300);
+      await quiet(h);
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
       expect(rows(h)).toHaveLength(0);
     });
@@ -528,7 +528,7 @@ describe('partner-help requests', () => {
       expect(await slash(h, 'ask Northwind')).toBe(helpReplies.notConfigured());
       const body = await ackBody(await h.interact(helpSubmission({})));
       expect(body.errors).toEqual({ [HELP_BLOCK_ID.account]: helpReplies.notConfigured() });
-      await settle(300);
+      await quiet(h);
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
       expect(rows(h)).toHaveLength(0);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
@@ -553,7 +553,7 @@ describe('partner-help requests', () => {
         // Later someone invites the app there: a request must still never land in a partner's channel.
         fake.addChannel({ ...sharedPrivate, members: [fake.botUserId] });
         await h.interact(helpSubmission({}));
-        await settle();
+        await quiet(h);
         expect(fake.messages(sharedPrivate.id)).toEqual([]);
         expect(
           h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),

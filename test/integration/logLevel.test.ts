@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boltLogLevel } from '../../src/logger.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
-import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { appHomeOpened } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import { postEvent } from '../support/signing.js';
@@ -106,7 +106,7 @@ describe('LOG_LEVEL and the handlers’ logger (Bolt)', () => {
 
     await openHomeThatConflicts(h);
     // The handler has had its chance to log (it logs as the refused call's answer arrives).
-    await settle(300);
+    await quiet(h);
     expect(conflictLines(h)).toEqual([]);
     expect(h.logs.filter((l) => l.level === PINO_DEBUG)).toEqual([]);
     expect(h.logs.filter((l) => String(l.msg).includes('newer metrics failed'))).toEqual([]);

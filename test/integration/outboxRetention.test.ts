@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handoffEvents, type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, settle, waitFor } from '../support/harness.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, json, outboxDrained, waitForDm } from '../support/ownerFlow.js';
 import {
   accept,
@@ -213,10 +213,10 @@ describe('rows still owed to Slack are never deleted', () => {
     const parked = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:ae_dm`);
     for (let i = 0; i < 20 && !(parked()?.status === 'dead' && (waiting()?.attempts ?? 0) >= 2); i += 1) {
       h.clock.advance(60_000);
-      await settle(150);
+      await quiet(h);
     }
     h.slack.clearFailures();
-    await settle(300);
+    await quiet(h);
     expect(waiting()).toMatchObject({ status: 'pending', audience: 'partner', lastError: 'not_in_channel' });
     expect(parked()).toMatchObject({ status: 'dead', lastError: 'invalid_blocks', attempts: 2 });
     const before = outboxRows(h);
@@ -249,7 +249,7 @@ describe('rows still owed to Slack are never deleted', () => {
     h.clock.advance(2 * 60 * 60_000);
     await waitFor(() => topLevel(h).length === 1, 8000, 'the partner post');
     await waitFor(() => waiting()?.status === 'delivered', 4000, 'the waiting row delivered');
-    await settle(300);
+    await quiet(h);
     expect(partnerMessages(h)).toHaveLength(1);
     expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Accepted');
     expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(topLevel(h)[0]?.ts);
@@ -268,7 +268,7 @@ describe('rows still owed to Slack are never deleted', () => {
     h.slack.addChannel({ ...channels.partner, members: [] });
     await accept(h, handoff.id);
     await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
-    await settle(300);
+    await quiet(h);
     expect(inviteNotices(h)).toHaveLength(1);
 
     h.clock.set(MONTH_LATER);
@@ -278,9 +278,9 @@ describe('rows still owed to Slack are never deleted', () => {
       outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts ?? 0;
     for (let i = 0; i < 4; i += 1) {
       h.clock.advance(60 * 60_000);
-      await settle(200);
+      await quiet(h);
     }
-    await settle(300);
+    await quiet(h);
     expect(
       outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts,
     ).toBeGreaterThan(attempts);
@@ -332,7 +332,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     await clickOutcome(h, 'won', handoff.id);
     await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'won reply');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
 
     expect(topLevel(h)).toHaveLength(1);
     expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Won' });

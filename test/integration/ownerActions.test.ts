@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs, outbox } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   buttonsOf,
@@ -288,7 +288,7 @@ describe('extend', () => {
     expect(h.app.sweeper.sweep().expired).toBe(0);
 
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
     expect(h.slack.messages(aeDm).filter((m) => json(m.blocks).includes('Handoff #'))).toHaveLength(1);
 
@@ -468,7 +468,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
       expect(handoffRow(h, handoff.id)).toEqual(before);
       expect(queued(h)).toHaveLength(queuedBefore);
-      await settle(300);
+      await quiet(h);
       expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
       expect(partnerPosts(h)).toHaveLength(0);
     });
@@ -512,7 +512,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
 
     expect(handoffRow(h, handoff.id)).toEqual(before);
     expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
   });
 
@@ -698,7 +698,7 @@ describe('a modal that no longer describes the handoff', () => {
     }
     expect(handoffRow(h, handoff.id)).toEqual(before);
     expect(queued(h)).toHaveLength(queuedBefore);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
   });
 });
@@ -727,7 +727,7 @@ describe('each partner-facing event is posted once', () => {
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
     await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner post');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h)).toHaveLength(1);
     expect(h.slack.callsTo('chat.update')).toHaveLength(1);
     expect(h.slack.messages(aeDm)).toHaveLength(1);
@@ -761,7 +761,7 @@ describe('each partner-facing event is posted once', () => {
 
     await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner post');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h)).toHaveLength(1);
     expect(dmOf(h, people.otherAe.id)).toHaveLength(1);
   });
@@ -793,7 +793,7 @@ describe('each partner-facing event is posted once', () => {
     expect(await ephemeralAt(h, again)).toContain('already accepted');
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner posts');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(partnerPosts(h).map((p) => p.text)).toEqual([
       'Northwind Logistics: Accepted',
       expect.stringContaining('accepted. Sam Closer'),

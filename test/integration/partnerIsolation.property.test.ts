@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HandoffRow, handoffs, outbox, partnerChannels, partners } from '../../src/db/schema.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { submit } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
@@ -182,7 +182,7 @@ async function outboxSettled() {
     15_000,
     'the outbox to settle',
   );
-  await settle(300);
+  await quiet(h);
 }
 
 const channelStatus = (channelId: string) =>

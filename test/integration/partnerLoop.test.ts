@@ -3,7 +3,7 @@ import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/i
 import { handoffs, outbox, outcomes } from '../../src/db/schema.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, settle, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
 import {
   buttonsOf,
   buttonValues,
@@ -147,7 +147,7 @@ describe('the full outcome sequence', () => {
     await clickOutcome(h, 'won', handoff.id);
     await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
 
     // The partner channel: exactly one top-level message, showing where the deal stands now.
     const messages = partnerMessages(h);
@@ -241,7 +241,7 @@ describe('each outcome is recorded once', () => {
     const urls = await Promise.all([clickOutcome(h, 'won', handoff.id), clickOutcome(h, 'won', handoff.id)]);
     await waitFor(() => threadReplies(h).length === 1, 4000, 'the won reply');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(h.database.db.select().from(outcomes).all()).toHaveLength(1);
     expect(threadReplies(h)).toHaveLength(1);
     expect(partnerUpdates(h)).toHaveLength(1);
@@ -317,7 +317,7 @@ describe('closed lost', () => {
         OUTCOME_BLOCK_ID.crmOpportunity
       ],
     ).toContain('cannot be recorded now');
-    await settle(300);
+    await quiet(h);
     expect(snapshot(h)).toEqual(before);
     expect(partnerMessages(h)).toHaveLength(2);
   });
@@ -414,7 +414,7 @@ describe('who may record an outcome', () => {
       expect(lost.errors?.[OUTCOME_BLOCK_ID.reason], who).toContain('Nothing was changed');
     }
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    await settle(300);
+    await quiet(h);
     expect(snapshot(h)).toEqual(before);
     expect(partnerCalls(h)).toHaveLength(partnerBefore);
     expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
@@ -447,7 +447,7 @@ describe('who may record an outcome', () => {
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
     expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(partnerMessages(h)).toHaveLength(1);
     expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', outcome: null });
   });
@@ -460,12 +460,12 @@ describe('stalled deals', () => {
     const { handoff } = await acceptedDeal(h);
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-11-30T14:00:00.000Z');
     expect(handoffRow(h, handoff.id).lastActivityAt?.toISOString()).toBe('2026-11-23T14:00:00.000Z');
-    const quiet = { expired: 0, reminded: 0, nudged: 0 };
+    const nothing = { expired: 0, reminded: 0, nudged: 0 };
     const nudged = { expired: 0, reminded: 0, nudged: 1 };
 
     h.clock.set('2026-11-30T13:59:59Z');
-    expect(h.app.sweeper.sweep()).toEqual(quiet);
-    await settle(300);
+    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    await quiet(h);
     expect(stallNudges(h)).toHaveLength(0);
 
     h.clock.set('2026-11-30T14:00:00Z');
@@ -481,12 +481,12 @@ describe('stalled deals', () => {
     expect(buttonsOf(first)).toEqual(OUTCOME_BUTTONS.all);
     expect(Object.values(buttonValues(first))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
     // The same moment swept again: nothing more.
-    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    expect(h.app.sweeper.sweep()).toEqual(nothing);
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-07T14:00:00.000Z');
 
     // A week later, one more.
     h.clock.set('2026-12-07T13:59:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    expect(h.app.sweeper.sweep()).toEqual(nothing);
     h.clock.set('2026-12-07T14:00:00Z');
     expect(h.app.sweeper.sweep()).toEqual(nudged);
     await waitFor(() => stallNudges(h).length === 2, 4000, 'the second nudge');
@@ -496,7 +496,7 @@ describe('stalled deals', () => {
     await clickOutcome(h, 'meeting_held', handoff.id);
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-15T10:00:00.000Z');
     h.clock.set('2026-12-14T14:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    expect(h.app.sweeper.sweep()).toEqual(nothing);
     h.clock.set('2026-12-15T10:00:00Z');
     expect(h.app.sweeper.sweep()).toEqual(nudged);
     const third = await waitFor(
@@ -510,7 +510,7 @@ describe('stalled deals', () => {
     // Two weeks of downtime (the nudges of 22 and 29 December missed): one nudge, not two.
     h.clock.set('2027-01-04T12:00:00Z');
     expect(h.app.sweeper.sweep()).toEqual(nudged);
-    expect(h.app.sweeper.sweep()).toEqual(quiet);
+    expect(h.app.sweeper.sweep()).toEqual(nothing);
     await waitFor(() => stallNudges(h).length === 4, 4000, 'the catch-up nudge');
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2027-01-11T12:00:00.000Z');
 
@@ -520,10 +520,10 @@ describe('stalled deals', () => {
     expect(handoffRow(h, handoff.id).nextStallNudgeAt).toBeNull();
     for (const at of ['2027-01-11T12:00:00Z', '2027-03-01T12:00:00Z']) {
       h.clock.set(at);
-      expect(h.app.sweeper.sweep()).toEqual(quiet);
+      expect(h.app.sweeper.sweep()).toEqual(nothing);
     }
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expect(stallNudges(h)).toHaveLength(4);
     // Nudges are the AE's business: the partner thread holds only the deal's events.
     expect(threadReplies(h).map((r) => r.text?.split(' ')[0])).toEqual([':handshake:', ':trophy:']);
@@ -563,7 +563,7 @@ describe('the app is not in the partner channel', () => {
         .find((r) => r.recordAs === `handoff:${handoff.id}:partner_parent`);
     h.clock.advance(60_000);
     await waitFor(() => (parentRow()?.attempts ?? 0) >= 2, 4000, 'a second attempt');
-    await settle(300);
+    await quiet(h);
     expect(parentRow()).toMatchObject({
       status: 'pending',
       audience: 'partner',
@@ -598,7 +598,7 @@ describe('the app is not in the partner channel', () => {
     h.clock.advance(2 * 60 * 60_000);
     await waitFor(() => partnerUpdates(h).length === 2, 8000, 'the queued partner updates');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
 
     const delivered = partnerCalls(h).filter((c) => c.ok);
     expect(delivered.map((c) => c.method)).toEqual([
@@ -638,7 +638,7 @@ describe('people from another organization cannot act', () => {
       const partnerBefore = partnerCalls(h).length;
       const opensBefore = h.slack.callsTo('views.open').length;
       await phase();
-      await settle(300);
+      await quiet(h);
       expect(snapshot(h)).toEqual(before);
       expect(partnerCalls(h)).toHaveLength(partnerBefore);
       expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
@@ -734,7 +734,7 @@ describe('people from another organization cannot act', () => {
     });
     expect(response.status).toBe(200);
     expect(await ephemeralAt(h, responseUrl)).toContain('is for the team that runs this app');
-    await settle(300);
+    await quiet(h);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
   });
 });
@@ -801,7 +801,7 @@ describe('user text never becomes a mention or a link', () => {
 
     await waitFor(() => threadReplies(h).length === 3, 8000, 'the partner replies');
     await outboxDrained(h);
-    await settle(300);
+    await quiet(h);
     expectInert(h);
     // The partner thread shows the account and contact as typed, escaped, and nothing internal.
     expect(shown(topLevel(h)[0])).toContain('acct &lt;!channel&gt;');

@@ -20,7 +20,7 @@ import {
   type SlackUser,
 } from '../support/drill.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { clickOutcome, threadReplies, topLevel } from '../support/partnerFlow.js';
 import {
@@ -100,7 +100,7 @@ describe('duplicates and races', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     const declineBodies = await Promise.all(answers.slice(20).map((a) => a.text()));
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
 
     const [decision, ...more] = decisionRows(app);
     expect(more).toEqual([]);
@@ -144,7 +144,7 @@ describe('duplicates and races', () => {
     for (let n = 1; n <= 3; n += 1)
       expect((await app.interact(click, { headers: retryHeaders(n) })).status).toBe(200);
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     expect(decisionRows(app).map((d) => d.decision)).toEqual(['accepted']);
     expect(decisionEvents(app)).toHaveLength(1);
     expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
@@ -173,7 +173,7 @@ describe('duplicates and races', () => {
       expect(retry.status).toBe(200);
     }
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     expect(decisionRows(app).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([
       ['declined', 'partner_not_fit', 'internal only'],
     ]);
@@ -198,7 +198,7 @@ describe('duplicates and races', () => {
     ]);
     expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
     await waitFor(() => app.slack.callsTo('views.publish').length >= 1, 4000, 'the Home');
-    await settle();
+    await quiet(app);
     const published = app.slack.callsTo('views.publish');
     expect(published.length).toBeGreaterThanOrEqual(1);
     expect(published.length).toBeLessThanOrEqual(4);
@@ -248,7 +248,7 @@ describe('duplicates and races', () => {
     // A late retry, after it was delivered.
     await postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(4) });
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
     expect(postsTo(app, channels.partner.id)).toHaveLength(1);
     expect(invites()).toHaveLength(1);
@@ -280,7 +280,7 @@ describe('duplicates and races', () => {
     const answers = await Promise.all(sent.map((r) => r.json()));
     expect(answers).toEqual(answers.map(() => ({ response_action: 'clear' })));
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     const [handoff, ...others] = app.database.db.select().from(handoffs).all();
     expect(others).toEqual([]);
     expect(
@@ -324,7 +324,7 @@ describe('duplicates and races', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     const [claimed, ...more] = app.database.db.select().from(helpRequests).all();
     expect(more).toEqual([]);
     expect(claimed?.status).toBe('claimed');
@@ -364,7 +364,7 @@ describe('duplicates and races', () => {
     app.clock.advance(60_000);
     app.app.outbox.kick();
     await outboxDrained(app);
-    await settle(400);
+    await quiet(app);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(1);
     expect(postsTo(app, people.ae.id)).toHaveLength(1);
@@ -410,7 +410,7 @@ describe('duplicates and races', () => {
     app.clock.advance(60_000);
     app.app.outbox.kick();
     await outboxDrained(app);
-    await settle(400);
+    await quiet(app);
     expect(threadReplies(app)).toHaveLength(1);
     expect(threadReplies(app)[0]?.thread_ts).toBe(parent?.ts);
     expect(topLevel(app)).toHaveLength(1);
@@ -440,7 +440,7 @@ describe('duplicates and races', () => {
     await app.interact(click);
     for (let n = 1; n <= 3; n += 1) await app.interact(click, { headers: retryHeaders(n) });
     await outboxDrained(app);
-    await settle();
+    await quiet(app);
     expect(decisionRows(app)).toHaveLength(1);
     expect(app.slack.responses.map((r) => r.body.text)).toEqual([]);
   });
@@ -461,7 +461,7 @@ describe('duplicates and races', () => {
         8000,
         'Slack to finish the slow posts',
       );
-      await settle(300);
+      await quiet(app);
       expect(outboxRows(app).map((r) => r.status)).toEqual(['delivered', 'delivered']);
       expect(dmOf(app, people.ae.id)).toHaveLength(1);
       expect(dmOf(app, people.author.id)).toHaveLength(1);

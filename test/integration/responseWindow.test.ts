@@ -3,7 +3,7 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs, outbox } from '../../src/db/schema.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, type HarnessOptions, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
 import { extendSubmission } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
@@ -51,7 +51,7 @@ describe('the response window', () => {
     expect(h.app.sweeper.sweep().reminded).toBe(1);
     await waitFor(() => reminders(h).length === 2, 4000, 'second reminder');
     expect(JSON.stringify(reminders(h)[1]?.blocks)).toContain('about 6 hours left');
-    await settle(300);
+    await quiet(h);
     expect(reminders(h)).toHaveLength(2);
   });
 
@@ -95,7 +95,7 @@ describe('the response window', () => {
       'manager',
     );
     // Silence is not news for the partner: nothing is posted there.
-    await settle(300);
+    await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 
@@ -285,7 +285,7 @@ describe('the response window after review', () => {
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
-    await settle(400);
+    await quiet(h);
     const reminderRows = h.database.db
       .select()
       .from(outbox)

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { declineSubmission, northwind } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 import {
@@ -97,7 +97,7 @@ describe('the review step before a handoff is sent', () => {
       expect(hasReasonBox(review)).toBe(false);
 
       // Reviewing is not sending: nothing stored as a handoff, nothing posted anywhere.
-      await settle(300);
+      await quiet(h);
       expect(handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
       expect(draftRows(h)).toHaveLength(1);
@@ -171,7 +171,7 @@ describe('the review step before a handoff is sent', () => {
       expect(second.text).toContain('❌ *Proof* 0/2: missing: no evidence link');
       expect(second.text).toContain('⬜ The evidence link supports the claims');
       expect(draftRows(h)).toHaveLength(1);
-      await settle(300);
+      await quiet(h);
       expect(handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
 
@@ -188,7 +188,7 @@ describe('the review step before a handoff is sent', () => {
       const dmJson = JSON.stringify(dm.blocks);
       expect(dmJson).toContain('packet *16/18* (Ready to hand off)');
       expect(dmJson).toContain('_No evidence link_');
-      await settle(300);
+      await quiet(h);
       expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
     });
 
@@ -244,7 +244,7 @@ describe('the review step before a handoff is sent', () => {
             'This packet is below the lowest band. Say why it should go anyway, or go back and strengthen it.',
         },
       });
-      await settle(300);
+      await quiet(h);
       expect(handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
 
@@ -479,7 +479,7 @@ describe('the review step before a handoff is sent', () => {
       const handoff = await sendPacket(h);
       expect(handoff.classification).toBe('partner_influenced');
       const dmBefore = await aeDmOf(h, handoff.id);
-      await settle(300);
+      await quiet(h);
       const callsBefore = messageCalls(h).length;
 
       const reason = "The opportunity was reopened from closed-lost after Meridian's introduction.";
@@ -512,7 +512,7 @@ describe('the review step before a handoff is sent', () => {
       ]);
 
       // An internal correction: the AE's DM is not edited and nothing reaches the partner channel.
-      await settle();
+      await quiet(h);
       expect(messageCalls(h)).toHaveLength(callsBefore);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
       expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toEqual([dmBefore]);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handoffs } from '../../src/db/schema.js';
-import { type Harness, SIGNING_SECRET, settle, startHarness } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { packetSubmission } from '../support/payloads.js';
 import { postInteraction, slackSignature } from '../support/signing.js';
 
@@ -10,7 +10,7 @@ describe('requests are verified before anything happens', () => {
     h = await startHarness();
   });
   afterEach(async () => {
-    await settle(150);
+    await quiet(h);
     expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
     expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     await h.stop();
@@ -57,7 +57,7 @@ describe('requests are verified before anything happens', () => {
     const signature = slackSignature(SIGNING_SECRET, captured, body);
     const response = await h.interact(packetSubmission(), { timestamp: captured, signature });
     expect(response.status).toBe(401);
-    await settle(50);
+    await quiet(h);
     const refusal = h.logs.find((l) => l.msg === 'Slack request refused');
     expect(refusal).toMatchObject({ status: 401, requestTimestamp: String(captured) });
     const logged = JSON.stringify(h.logs);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { handoffs, outbox } from '../../src/db/schema.js';
-import { type Harness, settle, startHarness } from '../support/harness.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { type PacketValues, packetSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people } from '../support/people.js';
 
@@ -20,7 +20,7 @@ describe('packet validation shows inline errors and stores nothing', () => {
   });
   afterEach(async () => {
     // Whatever the error, nothing is stored and nothing is sent.
-    await settle(150);
+    await quiet(h);
     expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
     expect(h.database.db.select().from(outbox).all()).toHaveLength(0);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);

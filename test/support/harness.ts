@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { dueHeads } from '../../src/db/repositories/outbox.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
@@ -157,7 +158,36 @@ export async function waitFor<T>(
   }
 }
 
-/** Lets the outbox run for a while, for asserting that something did NOT happen. */
+/**
+ * Waits until nothing more can happen without the test doing something: no listener or background work running, the
+ * outbox worker idle with no conversation's next message due now (by the test clock; paced and uncertain ones
+ * are waited for, so a method blocked by Retry-After is not quiet: use `settle` there), no call to
+ * the fake Slack unanswered and no event delivery to the app in flight, twice in a row. For asserting that something
+ * did NOT happen, without guessing how long "long enough" is.
+ */
+export async function quiet(
+  h: Pick<Harness, 'app' | 'database' | 'slack' | 'clock'>,
+  timeoutMs = 8000,
+): Promise<void> {
+  const isQuiet = () =>
+    h.app.background.size === 0 &&
+    h.slack.calls.every((c) => c.status !== 0) &&
+    h.slack.events.every((e) => !e.url || e.status !== undefined) &&
+    // The worker's own question: which conversations have a message due now (a later one waits behind its head).
+    dueHeads(h.database.db, h.clock.now(), 1, []).length === 0;
+  const deadline = Date.now() + timeoutMs;
+  for (let stable = 0; stable < 2; ) {
+    await h.app.outbox.idle();
+    if (isQuiet()) stable += 1;
+    else {
+      stable = 0;
+      if (Date.now() > deadline) throw new Error('the app did not go quiet');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Waits a fixed time: only for what `quiet` cannot see (a timer inside the test itself). Prefer `quiet`. */
 export const settle = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The JSON body Bolt answered a view submission with (`response_action: errors`, …). */
