@@ -357,7 +357,7 @@ describe('the touch log export in Slack', () => {
     h.clock.advance(60_000);
 
     await exportCommand(h, 'export');
-    const [reply] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 4000, 'the reply');
+    const [reply] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 15_000, 'the reply');
     expect(reply).toBe(exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS));
     expect(reply).toContain('50,001 handoffs, more than the 50,000');
 
@@ -367,7 +367,7 @@ describe('the touch log export in Slack', () => {
         h.slack
           .messages(h.slack.dmChannelFor(revopsUser.id))
           .some((m) => m.text === exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS)),
-      4000,
+      15_000,
       'the DM from the App Home button',
     );
     await quiet(h);
