@@ -5,8 +5,10 @@
  * `Timers` they can step; production uses the process's own.
  */
 export interface Timers {
-  /** Epoch milliseconds, real time. */
+  /** Epoch milliseconds, real time: Slack's clock, and waits that must survive a restart (stored in the database). */
   now(): number;
+  /** Milliseconds on a clock that only moves forward (pacing gaps, wake-ups): a wall-clock step cannot stretch them. */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
   setInterval(fn: () => void, ms: number): TimerHandle;
@@ -19,6 +21,7 @@ export interface TimerHandle {
 
 export const realTimers: Timers = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
   setInterval: (fn, ms) => setInterval(fn, ms),

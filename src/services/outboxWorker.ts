@@ -239,11 +239,12 @@ export class OutboxWorker {
    */
   private paced(row: OutboxRow): boolean {
     const waitUntil = this.notBefore.get(row.id);
-    const now = this.timers.now();
-    if (waitUntil !== undefined && waitUntil > now) {
-      this.wakeAt(waitUntil - now);
+    if (waitUntil !== undefined && waitUntil > this.timers.now()) {
+      this.wakeAt(waitUntil - this.timers.now());
       return false;
     }
+    // Gaps between posts are elapsed time: the monotonic clock, which a wall-clock step cannot stretch.
+    const now = this.timers.monotonic();
     const blockedUntil = this.methodBlockedUntil.get(row.method);
     if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
     const last = row.method === 'chat.postMessage' ? this.lastPostAt.get(row.channelKey) : undefined;
@@ -258,7 +259,7 @@ export class OutboxWorker {
    * first of them to become free again.
    */
   private pacedChannels(): string[] {
-    const now = this.timers.now();
+    const now = this.timers.monotonic();
     const paced: string[] = [];
     let soonest = Number.POSITIVE_INFINITY;
     for (const [channel, at] of this.lastPostAt) {
@@ -275,7 +276,7 @@ export class OutboxWorker {
 
   /** Schedules a drain in `ms` unless one is already scheduled sooner. */
   private wakeAt(ms: number): void {
-    const due = this.timers.now() + ms;
+    const due = this.timers.monotonic() + ms;
     if (this.wakeTimer && this.wakeDue <= due) return;
     this.timers.clearTimeout(this.wakeTimer);
     this.wakeDue = due;
@@ -336,7 +337,7 @@ export class OutboxWorker {
       }
       // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
       if (row.uncertainSince && !this.paced(row)) return;
-      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, this.timers.now());
+      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, this.timers.monotonic());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
       if (row.method !== 'chat.update') markSending(db, row, new Date(this.timers.now()));
       const posted = await this.send(row);

@@ -15,6 +15,8 @@ interface Pending {
  */
 export class SteppedTimers implements Timers {
   private current: number;
+  /** How far the wall clock was stepped (NTP, an operator): `now` moves by it, `monotonic` does not. */
+  private wallOffset = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -24,7 +26,16 @@ export class SteppedTimers implements Timers {
   }
 
   now(): number {
+    return this.current + this.wallOffset;
+  }
+
+  monotonic(): number {
     return this.current;
+  }
+
+  /** Steps the wall clock (back when negative), as NTP or an operator would; timers and `monotonic` are unmoved. */
+  stepWallClock(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

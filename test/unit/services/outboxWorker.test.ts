@@ -106,6 +106,22 @@ describe('outbox worker on stepped time', () => {
     });
   });
 
+  it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
+    await withDatabase(async (db) => {
+      const timers = new SteppedTimers();
+      const clock = new TestClock(NOW);
+      enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2)], NOW);
+      const w = start(db, timers, clock);
+      await w.idle();
+      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+      timers.stepWallClock(-3_600_000);
+      await timers.advance(1000, () => w.idle());
+      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+      await w.stop();
+      worker = undefined;
+    });
+  });
+
   it('after a lost answer, waits the full 30 s of real time before looking for the post, then does not post it twice', async () => {
     await withDatabase(async (db) => {
       const timers = new SteppedTimers();
