@@ -357,7 +357,11 @@ describe('the touch log export in Slack', () => {
     h.clock.advance(60_000);
 
     await exportCommand(h, 'export');
-    const [reply] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 15_000, 'the reply');
+    const [reply] = await waitFor(
+      () => h.slack.responses.length > 0 && responseTexts(h),
+      15_000,
+      'the reply',
+    );
     expect(reply).toBe(exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS));
     expect(reply).toContain('50,001 handoffs, more than the 50,000');
 
