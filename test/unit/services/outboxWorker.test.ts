@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
@@ -55,6 +55,8 @@ describe('outbox worker on stepped time', () => {
         rejectRateLimitedCalls: true,
         retryConfig: { retries: 0 },
         timeout: clientTimeoutMs,
+        // The lost answer below is on purpose: no warning on the test's output.
+        logLevel: LogLevel.ERROR,
       }),
       pollIntervalMs: 1000,
       channelIntervalMs: 1000,
