@@ -298,8 +298,10 @@ export function scheduledJobs(config: Config, services: Services): JobSpec[] {
       schedule: reporting.digestSchedule,
       timeZone: reporting.timeZone,
       run: (slot) => services.digest.post(slot),
-      // A slot missed while the app was down is posted at start; one already posted is not (one per week).
+      // A slot missed while the app was down is posted at start; one already posted is not (one per week), nor one
+      // from before the app was in use.
       atStart: { catchUpWithinMs: 7 * 86_400_000 },
+      catchUp: (slot) => services.digest.catchUp(slot),
     });
   }
   return jobs;

@@ -17,6 +17,8 @@ export interface JobSpec {
    * at start). The job must then be idempotent per slot: a slot that did run runs again and must do nothing.
    */
   atStart?: 'run' | { catchUpWithinMs: number };
+  /** The catch-up run, when it differs from a tick's (default: `run`). */
+  catchUp?(slot: Date): unknown;
 }
 
 export interface Scheduler {
@@ -42,9 +44,9 @@ export function createScheduler(
   const tasks = new Map<string, ScheduledTask>();
   const byName = new Map(jobs.map((job) => [job.name, job]));
 
-  async function runOnce(job: JobSpec, slot: Date): Promise<void> {
+  async function runOnce(job: JobSpec, slot: Date, catchingUp = false): Promise<void> {
     try {
-      await job.run(slot);
+      await (catchingUp && job.catchUp ? job.catchUp(slot) : job.run(slot));
     } catch (error) {
       deps.logger.error({ err: error, job: job.name }, `${job.name} failed`);
     }
@@ -81,7 +83,7 @@ export function createScheduler(
           const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
           if (slot) {
             deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
-            await deps.background.track(runOnce(job, slot));
+            await deps.background.track(runOnce(job, slot, true));
           }
         }
       }

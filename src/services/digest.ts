@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import { weeklyDigest } from '../blocks/digest.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
-import { outbox } from '../db/schema.js';
+import { handoffEvents, helpRequests, outbox } from '../db/schema.js';
 import { weekStartOf } from '../domain/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -22,7 +22,7 @@ export interface DigestDeps {
   onOutboxWrite: () => void;
 }
 
-export type DigestResult = 'posted' | 'already_posted' | 'not_configured';
+export type DigestResult = 'posted' | 'already_posted' | 'not_configured' | 'not_in_use_then';
 
 /**
  * The weekly digest: the last complete week (Monday to Monday in the reporting timezone), the trend up to it and
@@ -80,7 +80,23 @@ export function createDigest(deps: DigestDeps) {
     return 'posted';
   }
 
-  return { post };
+  /**
+   * At start, for a slot that passed while the app was down: posts that week's digest unless it was posted, or unless
+   * the app was not in use yet at the slot (nothing in the touch log or help requests before it: a fresh install
+   * does not open with the digest of a week before it existed).
+   */
+  async function catchUp(slot: Date): Promise<DigestResult> {
+    const used =
+      db.select({ id: handoffEvents.id }).from(handoffEvents).where(lt(handoffEvents.at, slot)).limit(1).get() ??
+      db.select({ id: helpRequests.id }).from(helpRequests).where(lt(helpRequests.createdAt, slot)).limit(1).get();
+    if (!used) {
+      logger.info({ slot }, 'weekly digest not caught up: the app was not in use yet at its slot');
+      return 'not_in_use_then';
+    }
+    return post(slot);
+  }
+
+  return { post, catchUp };
 }
 
 export type Digest = ReturnType<typeof createDigest>;

@@ -183,18 +183,25 @@ describe('the weekly digest', () => {
   });
 
   it('posts the digest at start when its slot passed while the app was down, and only once across restarts', async () => {
-    // Monday 2026-11-30, 15:00 UTC: the 09:00 UTC slot passed while the app was down.
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
-    h = await startHarness({ env, now: '2026-11-30T15:00:00Z' });
+    // In use on Wednesday 25th, then down over Monday 30th 09:00, the digest's slot.
+    h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
+    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
+    await quiet(h);
+    const slack = h.slack;
+    const databasePath = h.config.databasePath;
+    await h.stop({ keepDatabase: true });
+    expect(postsTo({ slack } as Harness, channels.internal.id)).toHaveLength(0);
+
+    h = await startHarness({ env, now: '2026-11-30T15:00:00Z', slack, databasePath });
     const call = await digestPost(h, channels.internal.id);
     expect(call.ok, json(call.response)).toBe(true);
     expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-23' } });
+    expect(headlineFields(blocksOfPost(call)).Sent).toBe('1');
     expect(
       h.logs.some((l) => l.msg === 'catching up on the latest scheduled run' && l.job === 'weekly-digest'),
     ).toBe(true);
     // A restart the same day finds the week posted: nothing more.
-    const slack = h.slack;
-    const databasePath = h.config.databasePath;
     await h.stop({ keepDatabase: true });
     h = await startHarness({ env, now: '2026-11-30T16:00:00Z', slack, databasePath });
     expect(await h.app.digest.post()).toBe('already_posted');
@@ -203,18 +210,27 @@ describe('the weekly digest', () => {
     await slack.stop();
   });
 
-  it('does not post at start before the slot of the week: last week’s digest was posted on time', async () => {
+  it('does not post at start before the slot of the week, nor on a fresh install', async () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
-    h = await startHarness({ env, now: '2026-11-23T09:00:00Z' });
-    await digestPost(h, channels.internal.id);
+    // A fresh install on Monday 23rd after 09:00: no digest of a week before the app existed.
+    h = await startHarness({ env, now: '2026-11-23T10:00:00Z' });
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(0);
+    expect(
+      h.logs.some((l) => l.msg === 'weekly digest not caught up: the app was not in use yet at its slot'),
+    ).toBe(true);
+    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
     const slack = h.slack;
     const databasePath = h.config.databasePath;
     await h.stop({ keepDatabase: true });
-    // Next Monday, before 09:00: the latest slot is last week's, already posted.
-    h = await startHarness({ env, now: '2026-11-30T08:59:00Z', slack, databasePath });
+    // The next Monday at 09:00 sharp: the slot is now, and the app was in use before it.
+    h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
+    await digestPost(h, channels.internal.id);
+    await h.stop({ keepDatabase: true });
+    // The Monday after, a minute before 09:00: the latest slot is last week's, posted on time. Nothing more.
+    h = await startHarness({ env, now: '2026-12-07T08:59:00Z', slack, databasePath });
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
-    expect(h.logs.some((l) => l.msg === 'catching up on the latest scheduled run')).toBe(true);
     await slack.stop();
   });
 
