@@ -87,8 +87,18 @@ export function createDigest(deps: DigestDeps) {
    */
   async function catchUp(slot: Date): Promise<DigestResult> {
     const used =
-      db.select({ id: handoffEvents.id }).from(handoffEvents).where(lt(handoffEvents.at, slot)).limit(1).get() ??
-      db.select({ id: helpRequests.id }).from(helpRequests).where(lt(helpRequests.createdAt, slot)).limit(1).get();
+      db
+        .select({ id: handoffEvents.id })
+        .from(handoffEvents)
+        .where(lt(handoffEvents.at, slot))
+        .limit(1)
+        .get() ??
+      db
+        .select({ id: helpRequests.id })
+        .from(helpRequests)
+        .where(lt(helpRequests.createdAt, slot))
+        .limit(1)
+        .get();
     if (!used) {
       logger.info({ slot }, 'weekly digest not caught up: the app was not in use yet at its slot');
       return 'not_in_use_then';
