@@ -158,6 +158,7 @@ function reportingServices(s: Shared, parked: Parked) {
     trendWeeks: reporting.trendWeeks,
     timeZone: reporting.timeZone,
     parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
+    background: s.background,
   });
   const digest = createDigest({
     db,
@@ -277,7 +278,7 @@ export function createServices(s: Shared): Services {
 }
 
 /** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
-export function scheduledJobs(config: Config, services: Services): JobSpec[] {
+export function scheduledJobs(config: Config, services: Services, logger: Logger): JobSpec[] {
   const reporting = config.revopsReporting;
   const jobs: JobSpec[] = [
     {
@@ -289,7 +290,10 @@ export function scheduledJobs(config: Config, services: Services): JobSpec[] {
     {
       name: 'metrics-refresh',
       schedule: '* * * * *',
-      run: () => services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000),
+      run: async () => {
+        const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
+        if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');
+      },
     },
   ];
   if (services.internalChannels.channelId('digest')) {
@@ -297,11 +301,12 @@ export function scheduledJobs(config: Config, services: Services): JobSpec[] {
       name: 'weekly-digest',
       schedule: reporting.digestSchedule,
       timeZone: reporting.timeZone,
-      run: (slot) => services.digest.post(slot),
+      run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
       // A slot missed while the app was down is posted at start; one already posted is not (one per week), nor one
       // from before the app was in use.
       atStart: { catchUpWithinMs: 7 * 86_400_000 },
-      catchUp: (slot) => services.digest.catchUp(slot),
+      catchUp: async (slot) =>
+        logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
     });
   }
   return jobs;
@@ -341,7 +346,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const server = config.slack.appToken ? undefined : (started as Server);
   const port = server ? (server.address() as AddressInfo).port : config.port;
   services.outbox.start();
-  const scheduler = createScheduler(scheduledJobs(config, services), { ...opts, background });
+  const scheduler = createScheduler(scheduledJobs(config, services, logger), { ...opts, background });
   await scheduler.start();
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');
   const { outbox, sweeper, metrics, digest, home } = services;
@@ -354,6 +359,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     port,
     async stop() {
       // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
+      background.close();
       await app.stop();
       await scheduler.stop();
       await background.drain();

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  let running: Awaited<ReturnType<typeof startHandoffApp>> | undefined;
+  let starting: ReturnType<typeof startHandoffApp> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     force.unref();
     let code = 0;
     try {
+      // A signal during the start stops what the start built (once it is built), not nothing.
+      const running = await starting?.catch(() => undefined);
       await running?.stop();
     } catch (error) {
       logger.error({ err: error }, 'error while stopping');
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  running = await startHandoffApp({ config, db: database.db, clock: systemClock, logger });
+  starting = startHandoffApp({ config, db: database.db, clock: systemClock, logger });
+  await starting;
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,8 @@ export interface BackgroundWork {
   track<T>(work: Promise<T>): Promise<T>;
   /** How many are running now. */
   readonly size: number;
+  /** Takes no new work from now on (GET /healthz answers 503): the first step of a stop. */
+  close(): void;
   /** Takes no new work and resolves once all tracked work has settled (including work started meanwhile). */
   drain(): Promise<void>;
 }
@@ -50,6 +52,9 @@ export function createBackgroundWork(logger: Logger): BackgroundWork {
       return true;
     },
     track,
+    close() {
+      stopping = true;
+    },
     async drain() {
       stopping = true;
       // Work that finishes may have started more (a listener queues a republish): wait until none is left.

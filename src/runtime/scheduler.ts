@@ -22,8 +22,10 @@ export interface JobSpec {
 }
 
 export interface Scheduler {
-  /** Starts every job's timer and does its start-time run or catch-up. */
+  /** Starts every job's timer and does its start-time run; starts catch-ups in the background (see `caughtUp`). */
   start(): Promise<void>;
+  /** Settles when the catch-ups `start` began have run (tracked as background work, so a stop waits for them). */
+  readonly caughtUp: Promise<void>;
   /** Runs one job now, as a tick would (tests, and an operator's manual run). */
   runNow(name: string, slot?: Date): Promise<void>;
   /** Stops the timers; runs in progress are the background tracker's to wait for. */
@@ -42,6 +44,7 @@ export function createScheduler(
   deps: { clock: Clock; logger: Logger; background: BackgroundWork },
 ): Scheduler {
   const tasks = new Map<string, ScheduledTask>();
+  let caughtUp: Promise<void> = Promise.resolve();
   const byName = new Map(jobs.map((job) => [job.name, job]));
 
   async function runOnce(job: JobSpec, slot: Date, catchingUp = false): Promise<void> {
@@ -52,19 +55,38 @@ export function createScheduler(
     }
   }
 
-  /** node-cron fires the ticks; cron-parser, which can walk a schedule backwards, finds the slot a catch-up is for. */
+  /**
+   * The latest slot at or before `at`: cron-parser walks the schedule backwards (node-cron cannot), and each candidate
+   * is checked with node-cron's own matcher, which fires the ticks (the two read a day-of-month and day-of-week
+   * combination differently). Undefined when there is none within `withinMs`, or cron-parser cannot read a schedule
+   * node-cron accepts (then there is no catch-up, and the log says so).
+   */
   function lastSlot(name: string, at: Date, withinMs: number): Date | undefined {
     const job = byName.get(name);
     if (!job) throw new Error(`no scheduled job named ${name}`);
-    // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
-    const slot = CronExpressionParser.parse(job.schedule, {
-      currentDate: new Date(at.getTime() + 1),
-      // node-cron reads a schedule without a timezone in the server's.
-      tz: job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-    })
-      .prev()
-      .toDate();
-    return slot.getTime() >= at.getTime() - withinMs ? slot : undefined;
+    const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const fires = cron.createTask(job.schedule, () => undefined, { timezone: timeZone });
+    let walk: ReturnType<typeof CronExpressionParser.parse>;
+    try {
+      // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
+      walk = CronExpressionParser.parse(job.schedule, {
+        currentDate: new Date(at.getTime() + 1),
+        tz: timeZone,
+      });
+    } catch (error) {
+      deps.logger.warn(
+        { err: error, job: name, schedule: job.schedule },
+        'no catch-up: schedule not understood',
+      );
+      return undefined;
+    }
+    const earliest = at.getTime() - withinMs;
+    for (let tries = 0; tries < 10_000; tries += 1) {
+      const slot = walk.prev().toDate();
+      if (slot.getTime() < earliest) return undefined;
+      if (fires.match(slot)) return slot;
+    }
+    return undefined;
   }
 
   return {
@@ -77,16 +99,22 @@ export function createScheduler(
         );
         tasks.set(job.name, task);
       }
+      const catchUps: Promise<void>[] = [];
       for (const job of jobs) {
         if (job.atStart === 'run') await deps.background.track(runOnce(job, deps.clock.now()));
         else if (job.atStart) {
           const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
           if (slot) {
             deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
-            await deps.background.track(runOnce(job, slot, true));
+            // In the background: a digest takes seconds (figures, chart, upload), and the start must not wait.
+            catchUps.push(deps.background.track(runOnce(job, slot, true)));
           }
         }
       }
+      caughtUp = Promise.all(catchUps).then(() => undefined);
+    },
+    get caughtUp() {
+      return caughtUp;
     },
     async runNow(name, slot) {
       const job = byName.get(name);

@@ -61,7 +61,8 @@ export function createDigest(deps: DigestDeps) {
       previous,
       chart: fileId ? { fileId, altText } : null,
       trendWeeks: deps.trendWeeks,
-      atRisk: deps.metrics.atRisk(now),
+      // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
+      atRisk: deps.metrics.atRisk(clock.now()),
     });
     enqueue(
       db,

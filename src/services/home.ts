@@ -12,6 +12,7 @@ import {
 import { decisions } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { WeekStats } from '../domain/metrics.js';
+import type { BackgroundWork } from '../runtime/background.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
 
@@ -19,6 +20,8 @@ export interface HomeDeps {
   db: Db;
   metrics: Metrics;
   files: SlackFiles;
+  /** The app's background work: a chart drawn after a computation is tracked, so a stop waits for it. */
+  background?: Pick<BackgroundWork, 'track'>;
   /** RevOps and admins (by user id: the App Home is only opened by members of the installing workspace). */
   seesMetrics: (userId: string) => boolean;
   trendWeeks: number;
@@ -75,7 +78,9 @@ export function createHome(deps: HomeDeps) {
   }
 
   deps.metrics.onComputed((weeks) => {
-    chartFor(weeks).catch(() => undefined);
+    // Drawn and uploaded after the computation: tracked, so a stop waits for it before the database closes.
+    const drawing = chartFor(weeks).catch(() => null);
+    deps.background?.track(drawing);
   });
 
   async function revopsSection(

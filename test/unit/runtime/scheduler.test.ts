@@ -46,6 +46,7 @@ describe('scheduled jobs', () => {
     ]);
     running = scheduler;
     await scheduler.start();
+    await scheduler.caughtUp;
     // 09:00 in New York that Monday is 14:00 UTC: the slot has just passed.
     expect(runs).toEqual([{ name: 'weekly-digest', slot: new Date('2026-11-23T14:00:00Z') }]);
   });
@@ -62,6 +63,7 @@ describe('scheduled jobs', () => {
     ]);
     running = scheduler;
     await scheduler.start();
+    await scheduler.caughtUp;
     expect(runs.map((r) => r.slot.toISOString())).toEqual(['2026-11-16T14:00:00.000Z']);
   });
 
@@ -83,6 +85,7 @@ describe('scheduled jobs', () => {
     ]);
     running = scheduler;
     await scheduler.start();
+    await scheduler.caughtUp;
     expect(runs).toEqual([{ name: 'sweep', slot: new Date(MONDAY_AFTERNOON) }]);
   });
 
@@ -110,6 +113,7 @@ describe('scheduled jobs', () => {
     ]);
     running = scheduler;
     await scheduler.start();
+    await scheduler.caughtUp;
     await scheduler.runNow('failing');
     expect(lines.some((l) => l.msg === 'failing failed' && l.level === 50)).toBe(true);
     const slow = scheduler.runNow('slow');
@@ -121,6 +125,34 @@ describe('scheduled jobs', () => {
     expect(finished).toBe(true);
     // Once stopping, nothing new starts.
     expect(background.run('late work', async () => undefined)).toBe(false);
+  });
+
+  it('reads a schedule as node-cron fires it: day of month AND day of week', () => {
+    const { scheduler } = setup(MONDAY_AFTERNOON, () => [
+      { name: 'first-monday', schedule: '0 9 1 * 1', timeZone: 'UTC', run: () => undefined },
+    ]);
+    // Monday the 23rd is not the 1st: the last 1st of a month that was a Monday is 1 June 2026.
+    expect(
+      scheduler.lastSlot('first-monday', new Date(MONDAY_AFTERNOON), 200 * 86_400_000)?.toISOString(),
+    ).toBe('2026-06-01T09:00:00.000Z');
+  });
+
+  it('starts, without a catch-up and with a warning, on a schedule node-cron accepts and cron-parser cannot read', async () => {
+    const { scheduler, runs, lines } = setup(MONDAY_AFTERNOON, (runs) => [
+      {
+        name: 'weekly-digest',
+        schedule: '0 9 * * Monday',
+        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
+        atStart: { catchUpWithinMs: WEEK },
+      },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    await scheduler.caughtUp;
+    expect(runs).toEqual([]);
+    expect(
+      lines.some((l) => l.msg === 'no catch-up: schedule not understood' && l.job === 'weekly-digest'),
+    ).toBe(true);
   });
 
   it('finds the latest slot in a timezone across a daylight-saving change', () => {
