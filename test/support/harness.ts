@@ -59,8 +59,8 @@ export function seedWorkspace(slack: FakeSlack): void {
 }
 
 /**
- * Starts the real app (buildApp, Bolt's HTTP receiver on a free port, a real migrated SQLite file)
- * against a fake Slack Web API server.
+ * Starts the real app as `npm start` does (startHandoffApp: Bolt's HTTP receiver on a free port, a real migrated
+ * SQLite file) against a fake Slack Web API server.
  */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const slack = opts.slack ?? (await FakeSlack.start());
