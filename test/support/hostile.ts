@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import { drafts, helpRequests, type OutboxRow, outbox } from '../../src/db/schema.js';
 import { STATE_TABLES } from './dbSnapshot.js';
@@ -368,6 +368,24 @@ export async function stopHostileWorld(w: HostileWorld | undefined, name: string
     JSON.stringify({ ...w.stats, statuses: Object.fromEntries(w.stats.statuses) }),
   );
   await w.h.stop();
+}
+
+/**
+ * The hostile world of one test file: started before its tests and stopped (with its summary line) after them.
+ * Call at the top level of the file; the returned function gives the world inside a test.
+ */
+export function hostileWorld(name: string): () => HostileWorld {
+  let world: HostileWorld | undefined;
+  beforeAll(async () => {
+    world = await startHostileWorld();
+  }, 60_000);
+  afterAll(async () => {
+    await stopHostileWorld(world, name);
+  });
+  return () => {
+    if (!world) throw new Error('the hostile world is started in beforeAll');
+    return world;
+  };
 }
 
 /** After all of it, the app still serves a real request: the AE accepts handoff D. */

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
-import {
-  type HostileWorld,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-} from '../../support/hostile.js';
+import { hostileWorld, stillServes } from '../../support/hostile.js';
 import {
   huge,
   type Identity,
@@ -26,15 +21,7 @@ import { blockAction } from '../../support/payloads.js';
  * unrouted bodies of malformed.property.test.ts; the App Home's Export button among the block actions.)
  */
 
-let w: HostileWorld;
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, 'App Home');
-});
+const world = hostileWorld('App Home');
 
 /** The period picker of RevOps' App Home: a static select. */
 interface PeriodPlan {
@@ -58,7 +45,7 @@ function periodPayload(p: PeriodPlan): Record<string, unknown> {
   const base = blockAction({
     actionId: ACTION_ID.homePeriod,
     value: 'x',
-    responseUrl: w.h.slack.responseUrl(),
+    responseUrl: world().h.slack.responseUrl(),
   });
   return {
     ...base,
@@ -87,7 +74,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
   it('the App Home period picker: any selection or metadata, 200 (400 if malformed), nothing written', async () => {
     await fc.assert(
       fc.asyncProperty(periodPick, async (plan) => {
-        const problems = await w.exercise([interaction(ACTION_ID.homePeriod, periodPayload(plan))]);
+        const problems = await world().exercise([interaction(ACTION_ID.homePeriod, periodPayload(plan))]);
         expect(problems).toEqual([]);
       }),
       propertyOpts(30),
@@ -97,6 +84,6 @@ describe('hostile input through the real HTTP receiver (property)', () => {
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });

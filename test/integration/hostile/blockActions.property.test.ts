@@ -1,14 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, OUTCOME_ACTION_PREFIX } from '../../../src/blocks/ids.js';
-import {
-  click,
-  type HostileWorld,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-  wellFormed,
-} from '../../support/hostile.js';
+import { click, hostileWorld, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   actsAs,
   clean,
@@ -42,17 +35,9 @@ import { PARTNER_TEAM, people, TEAM } from '../../support/people.js';
  * DEFECT 9 (a foreign workspace taken for ours) keeps the property that pinned it, with the payload that reproduced it.
  */
 
-let w: HostileWorld;
+const world = hostileWorld('block actions');
 /** Which action ids and kinds of hostility the property exercised (asserted, so none is vacuous). */
 const covered = new Set<string>();
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, 'block actions');
-});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Generators: which handoff a button names
@@ -305,11 +290,14 @@ function buttonPayload(p: ButtonPlan): Record<string, unknown> {
   const base = blockAction({
     actionId: p.actionId,
     value: 'x',
-    responseUrl: w.h.slack.responseUrl(),
-    triggerId: w.h.slack.issueTriggerId(),
+    responseUrl: world().h.slack.responseUrl(),
+    triggerId: world().h.slack.issueTriggerId(),
     channelId: 'D0AE',
   });
-  const action = { ...(base.actions[0] as Record<string, unknown>), value: renderValue(p.value, w.seeds) };
+  const action = {
+    ...(base.actions[0] as Record<string, unknown>),
+    value: renderValue(p.value, world().seeds),
+  };
   return {
     ...base,
     user: p.identity.user,
@@ -357,7 +345,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
             if (plan.why.startsWith('other handoff')) covered.add('other handoff (button)');
             if (plan.why.startsWith('near miss')) covered.add('near miss (button)');
           }
-          const problems = await w.exercise([sent]);
+          const problems = await world().exercise([sent]);
           expect(problems, `${plan.actionId}: ${plan.why}`).toEqual([]);
         },
       ),
@@ -396,8 +384,10 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
         });
         const requests = [
           interaction('help claim by a partner', {
-            ...click(w, ACTION_ID.helpClaim, { ...foreign(people.partner.id) }),
-            actions: [{ type: 'button', action_id: ACTION_ID.helpClaim, value: String(w.seeds.helpOpen) }],
+            ...click(world(), ACTION_ID.helpClaim, { ...foreign(people.partner.id) }),
+            actions: [
+              { type: 'button', action_id: ACTION_ID.helpClaim, value: String(world().seeds.helpOpen) },
+            ],
           }),
           interaction('help request by a partner', {
             ...viewSubmission({
@@ -411,21 +401,23 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             ...foreign(people.partner.id),
           }),
           interaction('withdraw A by its owner id from another workspace', {
-            ...click(w, ACTION_ID.withdraw, { ...foreign(people.author.id) }),
-            actions: [{ type: 'button', action_id: ACTION_ID.withdraw, value: String(w.seeds.rows.A.id) }],
+            ...click(world(), ACTION_ID.withdraw, { ...foreign(people.author.id) }),
+            actions: [
+              { type: 'button', action_id: ACTION_ID.withdraw, value: String(world().seeds.rows.A.id) },
+            ],
           }),
           interaction('meeting held on B by its owner id from another workspace', {
-            ...click(w, `${OUTCOME_ACTION_PREFIX}meeting_held`, { ...foreign(people.author.id) }),
+            ...click(world(), `${OUTCOME_ACTION_PREFIX}meeting_held`, { ...foreign(people.author.id) }),
             actions: [
               {
                 type: 'button',
                 action_id: `${OUTCOME_ACTION_PREFIX}meeting_held`,
-                value: String(w.seeds.rows.B.id),
+                value: String(world().seeds.rows.B.id),
               },
             ],
           }),
         ].map(wellFormed);
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -434,6 +426,6 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });

@@ -3,18 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, SHORTCUT_ID } from '../../../src/blocks/ids.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
-import {
-  click,
-  type HostileWorld,
-  QUIET,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-  submitted,
-} from '../../support/hostile.js';
+import { click, hostileWorld, QUIET, stillServes, submitted } from '../../support/hostile.js';
 import {
   commandBody,
   defectOpts,
@@ -51,15 +43,7 @@ import { postRaw } from '../../support/signing.js';
  * that reproduced it; the ones about the process itself run against the built entry point, dist/main.js.
  */
 
-let w: HostileWorld;
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, 'unrouted and malformed bodies');
-});
+const world = hostileWorld('unrouted and malformed bodies');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bodies nobody can route, or parse: a clean 4xx (or 200), never a 5xx, nothing written
@@ -226,10 +210,10 @@ const unrouted: fc.Arbitrary<Unrouted> = fc.oneof(
 const validAccept = () =>
   blockAction({
     actionId: ACTION_ID.accept,
-    value: String(w.seeds.rows.A.id),
+    value: String(world().seeds.rows.A.id),
     user: internal(people.ae),
-    responseUrl: w.h.slack.responseUrl(),
-    triggerId: w.h.slack.issueTriggerId(),
+    responseUrl: world().h.slack.responseUrl(),
+    triggerId: world().h.slack.issueTriggerId(),
   });
 
 /** The AE declining A in the modal: valid, were it routed. */
@@ -237,7 +221,7 @@ const validDecline = (callbackId: string) =>
   viewSubmission({
     callbackId,
     user: internal(people.ae),
-    privateMetadata: JSON.stringify({ handoffId: w.seeds.rows.A.id }),
+    privateMetadata: JSON.stringify({ handoffId: world().seeds.rows.A.id }),
     values: validValues(CALLBACK_ID.decline, 'A') as Record<string, unknown>,
   });
 
@@ -280,17 +264,17 @@ function unroutedRequest(u: Unrouted): Sent {
         {
           type: u.type,
           callback_id: u.callbackId,
-          trigger_id: w.h.slack.issueTriggerId(),
+          trigger_id: world().h.slack.issueTriggerId(),
           user: internal(people.ae),
           team: { id: TEAM },
           channel: { id: 'C0INTERNAL' },
           message: { text: 'x', ts: '1.1' },
-          response_url: w.h.slack.responseUrl(),
+          response_url: world().h.slack.responseUrl(),
         },
         ANY,
       );
     case 'unknownCommand': {
-      const responseUrl = w.h.slack.responseUrl();
+      const responseUrl = world().h.slack.responseUrl();
       return {
         ...raw(
           commandBody(
@@ -323,14 +307,17 @@ function unroutedRequest(u: Unrouted): Sent {
     case 'duplicatePayload':
       return raw(`${interactionBody(validAccept())}&${interactionBody(validAccept())}`);
     case 'duplicateCommandField': {
-      const responseUrl = w.h.slack.responseUrl();
+      const responseUrl = world().h.slack.responseUrl();
       const fields: Record<string, string | string[]> = slashCommand({
         user_id: people.ae.id,
         text: 'help',
         response_url: responseUrl,
-        trigger_id: w.h.slack.issueTriggerId(),
+        trigger_id: world().h.slack.issueTriggerId(),
       });
-      fields[u.field] = [String(fields[u.field]), u.field === 'response_url' ? w.h.slack.responseUrl() : 'x'];
+      fields[u.field] = [
+        String(fields[u.field]),
+        u.field === 'response_url' ? world().h.slack.responseUrl() : 'x',
+      ];
       return {
         ...raw(commandBody(fields)),
         responseUrls: [fields.response_url, responseUrl],
@@ -376,7 +363,7 @@ describe('bodies nobody can route or parse (property)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(unrouted, { minLength: 10, maxLength: 16 }), async (batch) => {
         // Bolt answers an unrouted request only when its 3-second ack timer runs out: send them together.
-        const problems = await w.exercise(batch.map(unroutedRequest));
+        const problems = await world().exercise(batch.map(unroutedRequest));
         expect(problems).toEqual([]);
       }),
       propertyOpts(4),
@@ -411,16 +398,18 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<unknown>(undefined, null), async (user) => {
         const requests = [
-          ...ALL_ACTION_IDS.map((id) => malformedInteraction(`${id} user=${user}`, click(w, id, { user }))),
+          ...ALL_ACTION_IDS.map((id) =>
+            malformedInteraction(`${id} user=${user}`, click(world(), id, { user })),
+          ),
           ...[...REGISTERED_CALLBACKS].map((id) =>
-            malformedInteraction(`${id} user=${user}`, submitted(w, id, { user })),
+            malformedInteraction(`${id} user=${user}`, submitted(world(), id, { user })),
           ),
           malformedInteraction(
             `shortcut user=${user}`,
-            shortcutPayload(w.h.slack.issueTriggerId(), { user }),
+            shortcutPayload(world().h.slack.issueTriggerId(), { user }),
           ),
         ];
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -441,14 +430,14 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
         const requests: Sent[] = [
           malformedInteraction(
             `actions=${JSON.stringify(shape)}`,
-            click(w, ACTION_ID.accept, { actions: shape }),
+            click(world(), ACTION_ID.accept, { actions: shape }),
           ),
           ...ALL_ACTION_IDS.map((id) =>
-            malformedInteraction(`${id} channel=null`, click(w, id, { channel: null })),
+            malformedInteraction(`${id} channel=null`, click(world(), id, { channel: null })),
           ),
           ...[...REGISTERED_CALLBACKS].map((id) =>
             malformedInteraction(`${id} view=${shape === true ? 'missing' : 'null'}`, {
-              ...submitted(w, id),
+              ...submitted(world(), id),
               view: shape === true ? undefined : null,
             }),
           ),
@@ -462,7 +451,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             userIds: [],
           },
         ];
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -481,12 +470,12 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
         const requests = [
           malformedInteraction(
             `action_id=${JSON.stringify(actionId)}`,
-            click(w, 'x', { actions: [{ action_id: actionId, value: '1' }] }),
+            click(world(), 'x', { actions: [{ action_id: actionId, value: '1' }] }),
           ),
-          malformedInteraction('actions="x"', click(w, 'x', { actions: 'x' })),
-          malformedInteraction('actions=[5]', click(w, 'x', { actions: [5] })),
+          malformedInteraction('actions="x"', click(world(), 'x', { actions: 'x' })),
+          malformedInteraction('actions=[5]', click(world(), 'x', { actions: [5] })),
         ];
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -503,9 +492,12 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<unknown>(undefined, null, { values: null }), async (state) => {
         const requests = [...REGISTERED_CALLBACKS].map((id) =>
-          malformedInteraction(`${id} state=${JSON.stringify(state)}`, submitted(w, id, { view: { state } })),
+          malformedInteraction(
+            `${id} state=${JSON.stringify(state)}`,
+            submitted(world(), id, { view: { state } }),
+          ),
         );
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -546,7 +538,7 @@ const offTarget: string[] = [];
 
 /** Sends the batch; keeps any problem other than the pinned defect for the off-target check; returns them all. */
 async function pinned(defect: RegExp, requests: Sent[]): Promise<string[]> {
-  const problems = await w.exercise(requests);
+  const problems = await world().exercise(requests);
   offTarget.push(...problems.filter((p) => !defect.test(p)).map((p) => `${defect.source}: ${p}`));
   if (process.env.HOSTILE_DEBUG) console.info(`PINNED ${defect.source}\n  ${problems.join('\n  ')}`);
   return problems;
@@ -567,10 +559,10 @@ const MISREAD_TYPES = [
 
 /** Bodies Slack never sends (defects 1 and 2), as raw JSON objects. */
 const malformedJson = (): Record<string, Record<string, unknown>> => ({
-  'no user': { ...click(w, ACTION_ID.accept), user: undefined },
-  'actions {}': click(w, ACTION_ID.accept, { actions: {} }),
-  'channel null': click(w, ACTION_ID.accept, { channel: null }),
-  'view null': { ...submitted(w, CALLBACK_ID.decline), view: null },
+  'no user': { ...click(world(), ACTION_ID.accept), user: undefined },
+  'actions {}': click(world(), ACTION_ID.accept, { actions: {} }),
+  'channel null': click(world(), ACTION_ID.accept, { channel: null }),
+  'view null': { ...submitted(world(), CALLBACK_ID.decline), view: null },
   'event null': { type: 'event_callback', team_id: TEAM, event_id: 'Ev0BAD', event: null },
 });
 
@@ -632,7 +624,7 @@ describe('defects found earlier under other content types (fixed: each property 
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });
 

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHORTCUT_ID } from '../../../src/blocks/ids.js';
-import {
-  type HostileWorld,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-} from '../../support/hostile.js';
+import { hostileWorld, stillServes } from '../../support/hostile.js';
 import { huge, identity, interaction, junk, propertyOpts, wrongType } from '../../support/hostileGen.js';
 
 /**
@@ -17,15 +12,7 @@ import { huge, identity, interaction, junk, propertyOpts, wrongType } from '../.
  * (Unknown shortcuts and message actions are among the unrouted bodies of malformed.property.test.ts.)
  */
 
-let w: HostileWorld;
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, 'global shortcut');
-});
+const world = hostileWorld('global shortcut');
 
 const shortcut = fc.record({
   identity,
@@ -42,7 +29,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           token: 'legacy-verification-token',
           action_ts: '1795442400.000300',
           callback_id: SHORTCUT_ID.helpRequest,
-          trigger_id: plan.triggerId === 'fresh' ? w.h.slack.issueTriggerId() : plan.triggerId,
+          trigger_id: plan.triggerId === 'fresh' ? world().h.slack.issueTriggerId() : plan.triggerId,
           user: plan.identity.user,
           team: plan.identity.team,
           enterprise: plan.identity.enterprise,
@@ -50,7 +37,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           is_enterprise_install: false,
           ...(plan.callbackNoise !== undefined ? { x_hostile: plan.callbackNoise } : {}),
         };
-        const problems = await w.exercise([interaction('shortcut', payload)]);
+        const problems = await world().exercise([interaction('shortcut', payload)]);
         expect(problems).toEqual([]);
       }),
       propertyOpts(40),
@@ -60,6 +47,6 @@ describe('hostile input through the real HTTP receiver (property)', () => {
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });

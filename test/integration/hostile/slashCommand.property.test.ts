@@ -1,13 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type HostileWorld,
-  snapshot,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-  wellFormed,
-} from '../../support/hostile.js';
+import { describe, expect, it } from 'vitest';
+import { hostileWorld, snapshot, stillServes, wellFormed } from '../../support/hostile.js';
 import { commandBody, defectOpts, huge, junk, PEOPLE_IDS, propertyOpts } from '../../support/hostileGen.js';
 import { ADMIN } from '../../support/mayDo.js';
 import { slashCommand } from '../../support/payloads.js';
@@ -23,15 +16,7 @@ import { PARTNER_TEAM, TEAM } from '../../support/people.js';
  * DEFECT 7 (a command without `text`) keeps the property that pinned it.
  */
 
-let w: HostileWorld;
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, '/handoff');
-});
+const world = hostileWorld('/handoff');
 
 /** Text with control characters, bidi overrides and zero-width pieces between words. */
 const controlText = fc
@@ -135,16 +120,16 @@ describe('hostile input through the real HTTP receiver (property)', () => {
   it('/handoff with control characters, 4000 chars, <!channel> and junk subcommands: 200 (400 if malformed), nothing written', async () => {
     await fc.assert(
       fc.asyncProperty(slash, async (plan) => {
-        const responseUrl = w.h.slack.responseUrl();
+        const responseUrl = world().h.slack.responseUrl();
         const fields = slashCommand({
           user_id: plan.user,
           text: plan.text,
           team_id: plan.teamId,
           channel_id: plan.channelId,
           response_url: responseUrl,
-          trigger_id: w.h.slack.issueTriggerId(),
+          trigger_id: world().h.slack.issueTriggerId(),
         });
-        const problems = await w.exercise([
+        const problems = await world().exercise([
           {
             label: `/handoff ${JSON.stringify(plan.text.slice(0, 60))} by ${plan.user.slice(0, 20)}`,
             body: commandBody(fields),
@@ -169,8 +154,8 @@ const LISTENER_FAILED = [
   'a Slack request with unexpected field types was ignored',
 ];
 const listenerFailures = (from: number) =>
-  w.h.logs
-    .slice(from)
+  world()
+    .h.logs.slice(from)
     .filter((entry) => LISTENER_FAILED.includes(String(entry.msg)))
     .map(
       (entry) => `${String(entry.msg)}: ${String((entry.err as { message?: unknown } | undefined)?.message)}`,
@@ -186,7 +171,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
   it('/handoff without text: answered, no listener error; with text twice: refused 400', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...PEOPLE_IDS), async (user) => {
-        const { h } = w;
+        const { h } = world();
         const responseUrl = h.slack.responseUrl();
         const triggerId = h.slack.issueTriggerId();
         const noText: Record<string, string | string[]> = slashCommand({
@@ -200,7 +185,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
           text: ['help', 'reseller list'],
         };
         const logFrom = h.logs.length;
-        const problems = await w.exercise([
+        const problems = await world().exercise([
           wellFormed({
             label: `/handoff by ${user}, no text`,
             body: commandBody(noText),
@@ -233,6 +218,6 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
@@ -9,13 +9,7 @@ import {
   PACKET_BLOCK_ID,
   REVIEW_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
-import {
-  type HostileWorld,
-  startHostileWorld,
-  stillServes,
-  stopHostileWorld,
-  wellFormed,
-} from '../../support/hostile.js';
+import { hostileWorld, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   actsAs,
   clean,
@@ -53,17 +47,9 @@ import { people, TEAM } from '../../support/people.js';
  * that reproduced it.
  */
 
-let w: HostileWorld;
+const world = hostileWorld('view submissions');
 /** Which callback ids and kinds of hostility the property exercised (asserted, so none is vacuous). */
 const covered = new Set<string>();
-
-beforeAll(async () => {
-  w = await startHostileWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await stopHostileWorld(w, 'view submissions');
-});
 
 // ---------------------------------------------------------------------------------------------------------------
 // View submissions: every callback id
@@ -613,8 +599,8 @@ function viewPayload(p: ViewPlan, n: typeof viewNoise extends fc.Arbitrary<infer
     enterprise: p.identity.enterprise,
     view: {
       ...base.view,
-      private_metadata: p.metadata(w.seeds),
-      state: { values: p.values(w.seeds) },
+      private_metadata: p.metadata(world().seeds),
+      state: { values: p.values(world().seeds) },
       blocks: p.blocks ?? [],
       ...(n.viewId !== undefined ? { id: n.viewId } : {}),
       ...(n.hash !== undefined ? { hash: n.hash } : {}),
@@ -646,7 +632,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
             if (plan.why.startsWith('near miss')) covered.add('near miss (modal)');
             if (plan.why.startsWith('state.values')) covered.add('malformed state.values');
           }
-          const problems = await w.exercise([sent]);
+          const problems = await world().exercise([sent]);
           expect(problems, `${plan.callbackId}: ${plan.why}`).toEqual([]);
         },
       ),
@@ -684,7 +670,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             viewSubmission({
               callbackId: CALLBACK_ID.opportunity,
               user: ae,
-              privateMetadata: JSON.stringify({ handoffId: w.seeds.rows.B.id }),
+              privateMetadata: JSON.stringify({ handoffId: world().seeds.rows.B.id }),
               values: { [OUTCOME_BLOCK_ID.crmOpportunity]: text(value) },
             }),
           ),
@@ -693,7 +679,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             viewSubmission({
               callbackId: CALLBACK_ID.lost,
               user: ae,
-              privateMetadata: JSON.stringify({ handoffId: w.seeds.rows.B.id }),
+              privateMetadata: JSON.stringify({ handoffId: world().seeds.rows.B.id }),
               values: { [OUTCOME_BLOCK_ID.reason]: select('timing'), [OUTCOME_BLOCK_ID.note]: text(value) },
             }),
           ),
@@ -702,12 +688,12 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             viewSubmission({
               callbackId: CALLBACK_ID.decline,
               user: internal(people.otherAe),
-              privateMetadata: JSON.stringify({ handoffId: w.seeds.rows.D.id }),
+              privateMetadata: JSON.stringify({ handoffId: world().seeds.rows.D.id }),
               values: { [DECLINE_BLOCK_ID.reason]: select('timing'), [DECLINE_BLOCK_ID.note]: text(value) },
             }),
           ),
         ].map((sent) => ({ ...wellFormed(sent), wrongTypes: true }));
-        expect(await w.exercise(requests)).toEqual([]);
+        expect(await world().exercise(requests)).toEqual([]);
       }),
       defectOpts,
     );
@@ -740,7 +726,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             });
           // The author (certain to reach the listener), and anyone (refused 400 if their identity is malformed).
           const requests = [wellFormed(packet(clean(people.author.id), 'the author')), packet(who, 'anyone')];
-          expect(await w.exercise(requests)).toEqual([]);
+          expect(await world().exercise(requests)).toEqual([]);
         },
       ),
       defectOpts,
@@ -750,6 +736,6 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
 
 describe('afterwards', () => {
   it('after all of it, the app still serves a real request: the AE accepts handoff D', async () => {
-    await stillServes(w);
+    await stillServes(world());
   });
 });
