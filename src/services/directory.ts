@@ -51,38 +51,49 @@ interface UsersInfoUser {
 
 const CACHE_MS = 5 * 60_000;
 
-/** users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant. */
+/**
+ * Answers kept CACHE_MS by the business clock (at most 5,000, then forgotten at once). A lookup that throws is not
+ * kept: the next one asks Slack again.
+ */
+function expiring<T>(clock: Clock): (key: string, load: () => Promise<T>) => Promise<T> {
+  const entries = new Map<string, { value: T; until: number }>();
+  return async (key, load) => {
+    const now = clock.now().getTime();
+    const hit = entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = await load();
+    if (entries.size > 5000) entries.clear();
+    entries.set(key, { value, until: now + CACHE_MS });
+    return value;
+  };
+}
+
 export function slackDirectory(client: WebClient, clock: Clock): Directory {
-  const cache = new Map<string, { user: DirectoryUser | undefined; until: number }>();
-  const teams = new Map<string, { name: string | undefined; until: number }>();
+  const users = expiring<DirectoryUser | undefined>(clock);
+  const teams = expiring<string | undefined>(clock);
   return {
-    async lookupUser(userId) {
-      const now = clock.now().getTime();
-      const hit = cache.get(userId);
-      if (hit && hit.until > now) return hit.user;
-      let user: DirectoryUser | undefined;
-      try {
-        const result = await client.users.info({ user: userId });
-        const u = result.user as UsersInfoUser | undefined;
-        user = u?.id
-          ? {
-              id: u.id,
-              teamId: u.team_id ?? '',
-              name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
-              isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
-              deleted: Boolean(u.deleted),
-              timeZone: u.tz,
-            }
-          : undefined;
-      } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        if (code !== 'user_not_found') throw new DirectoryUnavailableError(error);
-        user = undefined;
-      }
-      if (cache.size > 5000) cache.clear();
-      cache.set(userId, { user, until: now + CACHE_MS });
-      return user;
-    },
+    // users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant.
+    lookupUser: (userId) =>
+      users(userId, async () => {
+        try {
+          const result = await client.users.info({ user: userId });
+          const u = result.user as UsersInfoUser | undefined;
+          return u?.id
+            ? {
+                id: u.id,
+                teamId: u.team_id ?? '',
+                name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
+                isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+                deleted: Boolean(u.deleted),
+                timeZone: u.tz,
+              }
+            : undefined;
+        } catch (error) {
+          const code = (error as { data?: { error?: string } }).data?.error;
+          if (code !== 'user_not_found') throw new DirectoryUnavailableError(error);
+          return undefined;
+        }
+      }),
     // Not cached: membership changes when someone invites the app, and the answer must be current.
     async lookupChannel(channelId) {
       try {
@@ -105,23 +116,17 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
       }
     },
     // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
-    async teamName(teamId) {
-      const now = clock.now().getTime();
-      const hit = teams.get(teamId);
-      if (hit && hit.until > now) return hit.name;
-      let name: string | undefined;
-      try {
-        const result = await client.team.info({ team: teamId });
-        name = result.team?.name || undefined;
-      } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        // Not visible to the app (or an old install without team:read): the review asks the author instead.
-        if (code === undefined) throw new DirectoryUnavailableError(error);
-        name = undefined;
-      }
-      if (teams.size > 5000) teams.clear();
-      teams.set(teamId, { name, until: now + CACHE_MS });
-      return name;
-    },
+    teamName: (teamId) =>
+      teams(teamId, async () => {
+        try {
+          const result = await client.team.info({ team: teamId });
+          return result.team?.name || undefined;
+        } catch (error) {
+          const code = (error as { data?: { error?: string } }).data?.error;
+          // Not visible to the app (or an old install without team:read): the review asks the author instead.
+          if (code === undefined) throw new DirectoryUnavailableError(error);
+          return undefined;
+        }
+      }),
   };
 }
