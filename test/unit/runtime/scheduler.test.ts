@@ -27,6 +27,15 @@ function setup(now: string, jobs: (runs: { name: string; slot: Date }[]) => JobS
   return { scheduler, background, runs, lines, clock };
 }
 
+/** A weekly job on Mondays at 09:00 New York time that catches up within a week, recording its runs. */
+const mondayNineInNewYork = (runs: { name: string; slot: Date }[]): JobSpec => ({
+  name: 'weekly-digest',
+  schedule: '0 9 * * 1',
+  timeZone: 'America/New_York',
+  run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
+  atStart: { catchUpWithinMs: WEEK },
+});
+
 describe('scheduled jobs', () => {
   let running: Scheduler | undefined;
   afterEach(async () => {
@@ -35,15 +44,7 @@ describe('scheduled jobs', () => {
   });
 
   it('catches up at start on the weekly slot missed while the app was down, standing for that slot', async () => {
-    const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [
-      {
-        name: 'weekly-digest',
-        schedule: '0 9 * * 1',
-        timeZone: 'America/New_York',
-        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
-        atStart: { catchUpWithinMs: WEEK },
-      },
-    ]);
+    const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [mondayNineInNewYork(runs)]);
     running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
@@ -52,15 +53,7 @@ describe('scheduled jobs', () => {
   });
 
   it('before this week’s slot, the catch-up stands for last week’s slot (the job itself knows whether it ran)', async () => {
-    const { scheduler, runs } = setup('2026-11-23T13:59:00Z', (runs) => [
-      {
-        name: 'weekly-digest',
-        schedule: '0 9 * * 1',
-        timeZone: 'America/New_York',
-        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
-        atStart: { catchUpWithinMs: WEEK },
-      },
-    ]);
+    const { scheduler, runs } = setup('2026-11-23T13:59:00Z', (runs) => [mondayNineInNewYork(runs)]);
     running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
