@@ -18,33 +18,34 @@ import { SteppedTimers } from '../../support/steppedTimers.js';
  * 30-second wait before looking for a post whose answer was lost are tested as they are, in milliseconds.
  */
 
-/** A fresh migrated SQLite file for one test, closed and removed after it. */
-async function withDatabase(fn: (database: AppDatabase) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
-  const database = openDatabase(join(dir, 'handoff.db'));
-  try {
-    await fn(database);
-  } finally {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 const NOW = new Date('2026-11-23T14:00:00Z');
 
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
+  let dir: string;
+  /** A fresh migrated SQLite file per test. */
+  let db: AppDatabase;
+  let timers: SteppedTimers;
+  let clock: TestClock;
   beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
+    db = openDatabase(join(dir, 'handoff.db'));
+    timers = new SteppedTimers();
+    clock = new TestClock(NOW);
     slack = await FakeSlack.start();
     slack.addChannel({ id: 'C0ONE', name: 'one', members: [slack.botUserId] });
     slack.addChannel({ id: 'C0TWO', name: 'two', members: [slack.botUserId] });
   });
   afterEach(async () => {
     await worker?.stop();
+    worker = undefined;
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
     await slack.stop();
   });
 
-  function start(db: AppDatabase, timers: SteppedTimers, clock: TestClock, clientTimeoutMs = 5000) {
+  function start(clientTimeoutMs = 5000) {
     worker = new OutboxWorker({
       db: db.db,
       clock,
@@ -76,87 +77,69 @@ describe('outbox worker on stepped time', () => {
   const texts = (channel: string) => slack.messages(channel).map((m) => m.text);
 
   it('paces posts to one channel a second apart, in order, without holding up another channel', async () => {
-    await withDatabase(async (db) => {
-      const timers = new SteppedTimers();
-      const clock = new TestClock(NOW);
-      enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW);
-      const w = start(db, timers, clock);
-      await w.idle();
-      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-      expect(texts('C0TWO')).toEqual(['C0TWO #1']);
-      // 999 ms later: still one post in C0ONE. At 1000 ms: the next, and so on.
-      await timers.advance(999, () => w.idle());
-      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-      await timers.advance(1, () => w.idle());
-      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
-      await timers.advance(1000, () => w.idle());
-      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
-      const gaps = slack
-        .callsTo('chat.postMessage')
-        .filter((c) => c.args.channel === 'C0ONE')
-        .map((c) => c.args.text);
-      expect(gaps).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
-      expect(
-        db.db
-          .select()
-          .from(outbox)
-          .all()
-          .map((r) => r.status),
-      ).toEqual(Array(4).fill('delivered'));
-      await w.stop();
-      worker = undefined;
-    });
+    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW);
+    const w = start();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+    // 999 ms later: still one post in C0ONE. At 1000 ms: the next, and so on.
+    await timers.advance(999, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    await timers.advance(1, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+    await timers.advance(1000, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
+    const gaps = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === 'C0ONE')
+      .map((c) => c.args.text);
+    expect(gaps).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(Array(4).fill('delivered'));
   });
 
   it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
-    await withDatabase(async (db) => {
-      const timers = new SteppedTimers();
-      const clock = new TestClock(NOW);
-      enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2)], NOW);
-      const w = start(db, timers, clock);
-      await w.idle();
-      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-      timers.stepWallClock(-3_600_000);
-      await timers.advance(1000, () => w.idle());
-      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
-      await w.stop();
-      worker = undefined;
-    });
+    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2)], NOW);
+    const w = start();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    timers.stepWallClock(-3_600_000);
+    await timers.advance(1000, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
   });
 
   it('after a lost answer, waits the full 30 s of real time before looking for the post, then does not post it twice', async () => {
-    await withDatabase(async (db) => {
-      const timers = new SteppedTimers();
-      const clock = new TestClock(NOW);
-      // Slack takes the post but answers after the client gave up (0.1 s here): the worker cannot know it landed.
-      slack.fail('chat.postMessage', { delayMs: 300 }, 1);
-      enqueue(db.db, [post('C0ONE', 1)], NOW);
-      const w = start(db, timers, clock, 100);
-      await w.idle();
-      const [row] = db.db.select().from(outbox).all();
-      expect(row?.status).toBe('pending');
-      expect(row?.uncertainSince?.getTime()).toBe(timers.now());
-      // Slack finishes the post it took.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-      // The business clock moves past the retry's backoff; real time has not reached the 30 s.
-      clock.advance(60_000);
-      await timers.advance(29_000, () => w.idle());
-      expect(slack.callsTo('conversations.history')).toHaveLength(0);
-      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-      await timers.advance(1_000, () => w.idle());
-      expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
-      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-      expect(
-        db.db
-          .select()
-          .from(outbox)
-          .all()
-          .map((r) => r.status),
-      ).toEqual(['delivered']);
-      await w.stop();
-      worker = undefined;
-    });
+    // Slack takes the post but answers after the client gave up (0.1 s here): the worker cannot know it landed.
+    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const w = start(100);
+    await w.idle();
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.status).toBe('pending');
+    expect(row?.uncertainSince?.getTime()).toBe(timers.now());
+    // Slack finishes the post it took.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // The business clock moves past the retry's backoff; real time has not reached the 30 s.
+    clock.advance(60_000);
+    await timers.advance(29_000, () => w.idle());
+    expect(slack.callsTo('conversations.history')).toHaveLength(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    await timers.advance(1_000, () => w.idle());
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['delivered']);
   });
 });
