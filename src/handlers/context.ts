@@ -16,6 +16,6 @@ export function requestContext(
 ): RequestContext {
   return {
     actor: { userId: body.user.id, teamId: body.user.team_id },
-    internalTeamIds: [...deps.startup.internalTeamIds],
+    internalTeamIds: deps.startup.internalTeamIds,
   };
 }

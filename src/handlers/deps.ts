@@ -39,5 +39,8 @@ export interface HandlerDeps {
   /** The app joined a channel: release what waited there; returns how many messages. */
   channelJoined: (channelId: string) => number;
   /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */
-  memberOf: (userId: string, internalTeamIds: string[]) => Promise<'internal' | 'external' | 'unknown'>;
+  memberOf: (
+    userId: string,
+    internalTeamIds: readonly string[],
+  ) => Promise<'internal' | 'external' | 'unknown'>;
 }

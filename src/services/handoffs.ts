@@ -27,7 +27,7 @@ export interface HandoffServiceDeps {
 /** Who is acting, and which workspaces count as ours for this request. */
 export interface RequestContext {
   actor: Actor;
-  internalTeamIds: string[];
+  internalTeamIds: readonly string[];
 }
 
 export type DecisionCheck =

@@ -98,7 +98,7 @@ const LATEST_ZONE = 'Etc/GMT-14';
 function userProblem(
   user: DirectoryUser | undefined,
   role: 'ae' | 'owner',
-  internal: string[],
+  internal: readonly string[],
 ): string | undefined {
   if (!user) return 'I could not find this person in Slack.';
   if (user.isBot) return 'Choose a person, not a bot or an app.';
@@ -166,7 +166,10 @@ export function createPacketService(deps: PacketServiceDeps) {
   }
 
   /** The organizations in the channel other than ours, with their names (team.info). */
-  async function channelFacts(channel: DirectoryChannel, internal: string[]): Promise<SlackChannelFacts> {
+  async function channelFacts(
+    channel: DirectoryChannel,
+    internal: readonly string[],
+  ): Promise<SlackChannelFacts> {
     const teamIds = channel.sharedTeamIds.filter((id) => !internal.includes(id));
     // Slack says it is shared but not with whom (an old answer, a pending invite): still one unknown organization.
     if (teamIds.length === 0 && channel.isExternallyShared) teamIds.push('unknown');

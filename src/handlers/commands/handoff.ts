@@ -22,7 +22,7 @@ export function handoffCommand(deps: HandlerDeps) {
     const sub = first.toLowerCase();
     // Ours: the workspace the app is installed in, its Grid org and configured ones. The actor's own workspace is
     // checked with Slack, since a slash command does not say which organization the person belongs to.
-    const internalTeamIds = [...deps.startup.internalTeamIds];
+    const { internalTeamIds } = deps.startup;
     const reply = (message: string) => deps.replies.ephemeral(command.response_url, message, command.user_id);
     const membership = await deps.memberOf(command.user_id, internalTeamIds);
     if (membership !== 'internal') {
