@@ -5,6 +5,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { systemClock } from './clock.js';
 import { openDatabase } from './db/client.js';
 import { logMismatches } from './db/repositories/events.js';
 import { touchLogCsv } from './services/exportCsv.js';
@@ -51,7 +52,7 @@ function main(): void {
   } catch {
     fail(`The reporting timezone "${timeZone}" is not an IANA time zone.`);
   }
-  const range = parseExportRange(args.values.since, args.values.until, new Date(), timeZone);
+  const range = parseExportRange(args.values.since, args.values.until, systemClock.now(), timeZone);
   if (range.kind === 'invalid') fail(range.message);
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
