@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs, outbox } from '../../src/db/schema.js';
+import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -269,13 +270,9 @@ describe('the response window after review', () => {
     h.clock.set(HALFWAY);
     expect(h.app.sweeper.sweep().reminded).toBe(1);
     // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
+    const reminderRows = () => outboxRows(h as Harness).filter((r) => r.dedupeKey.includes(':reminder:'));
     await waitFor(
-      () =>
-        h?.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .some((r) => r.dedupeKey.includes(':reminder:') && r.attempts > 0 && r.status === 'pending'),
+      () => reminderRows().some((r) => r.attempts > 0 && r.status === 'pending'),
       4000,
       'the reminder to wait for Slack',
     );
@@ -286,12 +283,7 @@ describe('the response window after review', () => {
     h.clock.advance(10 * 60_000);
     await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
     await quiet(h);
-    const reminderRows = h.database.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.dedupeKey.includes(':reminder:'));
-    expect(reminderRows.map((r) => r.status)).toEqual(['cancelled']);
+    expect(reminderRows().map((r) => r.status)).toEqual(['cancelled']);
     expect(reminders(h)).toHaveLength(0);
   });
 
