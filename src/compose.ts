@@ -6,7 +6,9 @@ import { buildApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { findHomeView, recordHomeView, rememberHomeHash } from './db/repositories/surfaces.js';
 import { holidayCalendar } from './domain/holidays.js';
+import { offerFor } from './domain/lifecycle.js';
 import type { HandlerDeps } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { type BackgroundWork, createBackgroundWork } from './runtime/background.js';
@@ -19,8 +21,10 @@ import { createHandoffService } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
 import { createHome, type Home } from './services/home.js';
 import { createInternalChannels, type InternalChannels } from './services/internalChannels.js';
+import { createLifecycle, type Lifecycle } from './services/lifecycle.js';
+import type { PeriodKey } from './services/metrics.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
-import { OutboxWorker } from './services/outboxWorker.js';
+import { type HomeRenderer, OutboxWorker } from './services/outboxWorker.js';
 import { createOutcomes, type Outcomes } from './services/outcomes.js';
 import { createOwnerActions } from './services/ownerActions.js';
 import { createPacketService } from './services/packets.js';
@@ -31,6 +35,7 @@ import { createReplies } from './services/replies.js';
 import { createWindowPlanner, type WindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
 import { createSlackFiles, type SlackFiles } from './services/slackFiles.js';
+import { createSurfaces, type Surfaces } from './services/surfaces.js';
 import { createSweeper, type Sweeper } from './services/sweep.js';
 import { createSlackClients, type SlackClients } from './slackClients.js';
 import { internalChannelSettings, resolveStartup, type Startup } from './startup.js';
@@ -68,6 +73,10 @@ interface Shared extends Base {
   windows: WindowPlanner;
   internalChannels: InternalChannels;
   onOutboxWrite: () => void;
+  /** Applies every change of a handoff after it is sent (services/lifecycle.ts). */
+  lifecycle: Lifecycle;
+  /** Messages about a handoff, rendered from its state (services/surfaces.ts). */
+  surfaces: Surfaces;
 }
 
 function planner(config: Config): WindowPlanner {
@@ -83,7 +92,7 @@ function planner(config: Config): WindowPlanner {
 }
 
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
-function outboxFor(s: Shared): OutboxWorker {
+function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
   const { config, db, clock, logger } = s;
   const guard = channelGuard({ db, sharedInternal: s.internalChannels.shared });
   const blocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite });
@@ -98,7 +107,22 @@ function outboxFor(s: Shared): OutboxWorker {
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     onPartnerChannelBlocked: blocked,
     guard,
+    surfaces: s.surfaces,
+    homes,
   });
+}
+
+/** App Home republishes after changes: rendered when sent, with the hash of the view last published. */
+function homeRenderer(s: Shared, home: Home): HomeRenderer {
+  return {
+    async render(userId) {
+      const seen = findHomeView(s.db, userId);
+      if (!seen) return undefined;
+      const tab = await home.viewFor(userId, (seen.period as PeriodKey | null) ?? undefined);
+      return { view: tab.view, hash: seen.hash };
+    },
+    published: (userId, hash) => rememberHomeHash(s.db, userId, hash),
+  };
 }
 
 /** The response window and what follows a decision: expiries, escalations, stall nudges. */
@@ -111,7 +135,7 @@ function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper } {
     windows: s.windows,
     adminUserIds: config.adminUserIds,
     stallBusinessDays: config.stallBusinessDays,
-    onOutboxWrite: s.onOutboxWrite,
+    lifecycle: s.lifecycle,
   });
   const internal = s.internalChannels;
   const sweeper = createSweeper({
@@ -124,7 +148,7 @@ function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper } {
       },
       managers: config.responseWindow.managers,
     },
-    onOutboxWrite: s.onOutboxWrite,
+    lifecycle: s.lifecycle,
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
     outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
   });
@@ -159,6 +183,7 @@ function reportingServices(s: Shared, parked: Parked) {
     timeZone: reporting.timeZone,
     parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
     background: s.background,
+    offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
   });
   const digest = createDigest({
     db,
@@ -210,7 +235,8 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       expireIfDue: sweeper.expireIfDue,
       firstStallNudge: (handoff, at) => outcomes.nextNudge(handoff, null, at),
       businessHours: (from, to, zone) => s.windows.businessHoursBetween(from, to, zone),
-      onOutboxWrite,
+      lifecycle: s.lifecycle,
+      adminUserIds: config.adminUserIds,
     }),
     ownerActions: createOwnerActions({
       db,
@@ -220,7 +246,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       windows: s.windows,
       expireIfDue: sweeper.expireIfDue,
       adminUserIds: config.adminUserIds,
-      onOutboxWrite,
+      lifecycle: s.lifecycle,
     }),
   };
 }
@@ -230,10 +256,10 @@ export function createServices(s: Shared): Services {
   const { config, db, clock, logger, onOutboxWrite } = s;
   const log = (component: string) => logger.child({ component });
   const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
-  const outbox = outboxFor(s);
   const { outcomes, sweeper } = windowServices(s);
   const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
   const { files, metrics, home, digest } = reportingServices(s, parked);
+  const outbox = outboxFor(s, homeRenderer(s, home));
   const replies = createReplies({ db, clock, onOutboxWrite });
   const timeZone = config.revopsReporting.timeZone;
   const handlers: Services['handlers'] = {
@@ -242,6 +268,14 @@ export function createServices(s: Shared): Services {
     outcomes,
     replies,
     home: (userId, period) => home.viewFor(userId, period),
+    homeShown: (userId, hash, period) =>
+      recordHomeView(db, {
+        userId,
+        hash,
+        period: period ?? null,
+        metrics: config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId),
+        now: clock.now(),
+      }),
     background: (task) => void s.background.run('background work after a request', task),
     helpRequests: createHelpRequests({
       db,
@@ -381,8 +415,16 @@ export async function wire(opts: StartOptions): Promise<{
     opts.startup ?? (await resolveStartup({ config, client: clients.interactive, clock, logger }));
   const background = createBackgroundWork(logger);
   let outbox: OutboxWorker | undefined;
+  const onOutboxWrite = () => outbox?.wake();
   const services = createServices({
     ...opts,
+    lifecycle: createLifecycle({ db: opts.db, onOutboxWrite }),
+    surfaces: createSurfaces({
+      db: opts.db,
+      adminUserIds: config.adminUserIds,
+      internalTeamIds: startup.internalTeamIds,
+      homeTeamId: startup.workspace.teamId ?? startup.internalTeamIds[0] ?? '',
+    }),
     startup,
     clients,
     background,
@@ -393,7 +435,7 @@ export async function wire(opts: StartOptions): Promise<{
       checked: startup.internalChannels,
       logger,
     }),
-    onOutboxWrite: () => outbox?.wake(),
+    onOutboxWrite,
   });
   outbox = services.outbox;
   return { startup, services, background };

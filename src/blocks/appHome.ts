@@ -1,7 +1,7 @@
 import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
-import { describeStatus } from '../domain/lifecycle.js';
+import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics } from '../domain/metrics.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../services/metrics.js';
 import { decisionButtons } from './handoffMessage.js';
@@ -42,6 +42,8 @@ export interface HomeModel {
   revops?: RevopsHome;
   /** Admins: how many messages Slack refused for good are parked. */
   parked?: number;
+  /** The buttons this person may use on a handoff now (`can`, see domain/lifecycle.ts). */
+  offer: (h: HandoffRow) => Offer;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -135,15 +137,15 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
       section(
         `${handoffTitle(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}*. The packet is in the DM I sent you.`,
       ),
-      decisionButtons(h, `home_decision_${h.id}`),
     );
+    if (model.offer(h).decide) blocks.push(decisionButtons(h, `home_decision_${h.id}`));
   }
 
   if (model.deals.length > 0) {
     blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
     for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
       blocks.push(section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
-      const buttons = outcomeButtons(h);
+      const buttons = outcomeButtons(h, model.offer(h).outcomes);
       if (buttons) blocks.push(buttons);
     }
   }
@@ -168,7 +170,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
           ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
           : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
       blocks.push(section(`${handoffTitle(h)}: ${state}`));
-      const actions = ownerActionButtons(h);
+      const actions = ownerActionButtons(h, model.offer(h).owner);
       if (actions) blocks.push(actions);
     }
     if (model.owned.length > HOME_LIMITS.owned) {

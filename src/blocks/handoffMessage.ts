@@ -2,7 +2,7 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
-import { describeStatus } from '../domain/lifecycle.js';
+import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
 import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
@@ -52,31 +52,29 @@ function packetQuality(h: HandoffRow): string {
   return ` · packet *${h.score}/18* (${BAND_LABEL[h.scoreBand]})${classification}`;
 }
 
-/** After acceptance: where the deal stands, and the buttons to record what happened next. */
-function outcomeBlocks(h: HandoffRow): KnownBlock[] {
+/** After acceptance: where the deal stands, and the buttons offered to record what happened next. */
+function outcomeBlocks(h: HandoffRow, offer: Offer): KnownBlock[] {
   if (h.status !== 'accepted') return [];
-  const buttons = outcomeButtons(h);
+  const buttons = outcomeButtons(h, offer.outcomes);
   return [
     { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: outcomeLine(h) }] },
     ...(buttons ? [buttons] : []),
   ];
 }
 
-/** Shown on a DM whose handoff was reassigned away from this AE. */
-export interface MovedAway {
-  to: string;
-  at: Date;
+/** The packet's state for one reader: the decision on their assignment, and the buttons `can` offers them. */
+export interface PacketView {
+  /** The decision on the handoff's current assignment, if any. */
+  decision?: DecisionRow | undefined;
+  /** Set on the copy of an AE the handoff was reassigned away from: who has it now. */
+  movedTo?: string;
+  offer: Offer;
 }
 
-function statusBlock(
-  h: HandoffRow,
-  decision: DecisionRow | undefined,
-  moved: MovedAway | undefined,
-): KnownBlock {
-  if (moved) {
-    return context(
-      `:arrow_right: *Reassigned* to ${mention(moved.to)} on ${slackDate(moved.at, h.aeTimeZone)}. Nothing more is needed from you.`,
-    );
+function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
+  const { decision, movedTo } = view;
+  if (movedTo) {
+    return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}. Nothing more is needed from you.`);
   }
   if (h.status === 'expired') {
     return context(
@@ -88,7 +86,7 @@ function statusBlock(
       `:no_entry_sign: *Withdrawn* by the owner${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
-  if (h.status === 'sent') return decisionButtons(h);
+  if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;
   if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
@@ -98,9 +96,18 @@ function statusBlock(
   return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
 }
 
+/** The first line under the title: who sent it, and what is asked of the AE now (an answer, or nothing more). */
+function askLine(h: HandoffRow, moved: boolean): string {
+  const from = `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)}`;
+  if (h.status === 'sent' && !moved)
+    return `${from} · please answer by *${slackDate(h.dueAt, h.aeTimeZone)}* (${windowDaysText(h)})${packetQuality(h)}`;
+  return `${from}${packetQuality(h)}`;
+}
+
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
-export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: MovedAway): SlackMessage {
-  const due = slackDate(h.dueAt, h.aeTimeZone);
+export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
+  const moved = view.movedTo !== undefined;
+  const status = statusBlock(h, view);
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -112,7 +119,7 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)} · please answer by *${due}* (${windowDaysText(h)})${packetQuality(h)}`,
+          text: askLine(h, moved),
         },
       ],
     },
@@ -148,8 +155,8 @@ export function handoffMessage(h: HandoffRow, decision?: DecisionRow, moved?: Mo
         text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
       },
     },
-    statusBlock(h, decision, moved),
-    ...(moved ? [] : outcomeBlocks(h)),
+    ...(status ? [status] : []),
+    ...(moved ? [] : outcomeBlocks(h, view.offer)),
   ];
   const text =
     h.status === 'sent' && !moved

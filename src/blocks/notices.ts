@@ -3,7 +3,6 @@ import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { type SlackMessage, windowDaysText } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
-import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, section } from './parts.js';
 
 /** The outbox's reason for a partner update waiting on a channel the directory holds (see services/channelGuard). */
@@ -28,8 +27,6 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
       }`,
     ),
   ];
-  const actions = authorOwns ? ownerActionButtons(h) : undefined;
-  if (actions) blocks.push(actions);
   return { text: `Handoff ${userText(h.accountName, 150)} sent to the AE.`, blocks };
 }
 
@@ -42,17 +39,12 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
       section(
         `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${handoffTitle(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
       ),
-      ...[ownerActionButtons(h)].filter((block) => block !== undefined),
     ],
   };
 }
 
 /** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */
-export function decisionNotice(
-  h: HandoffRow,
-  decision: DecisionRow,
-  opts: { forOwner?: boolean } = {},
-): SlackMessage {
+export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessage {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {
     return {
@@ -79,9 +71,6 @@ export function decisionNotice(
       `Decided ${when}. ${h.partnerChannelId ? `A partner-safe update, without the AE's note, is being posted in ${channelLink(h.partnerChannelId)}.` : 'There is no partner channel: tell the partner yourself.'}`,
     ),
   );
-  // After a decline the owner may hand it to the right AE.
-  const actions = opts.forOwner ? ownerActionButtons(h) : undefined;
-  if (actions) blocks.push(actions);
   return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
 }
 

@@ -1,21 +1,13 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffRow, OutcomeRow } from '../db/schema.js';
-import {
-  LOST_REASON_CODES,
-  LOST_REASONS,
-  nextOutcomes,
-  OUTCOME_LABEL,
-  type Outcome,
-} from '../domain/outcomes.js';
+import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { handoffTitle, pt, section } from './parts.js';
 
-/** Buttons for the outcome steps still open on an accepted deal (none once won or lost). */
-export function outcomeButtons(h: HandoffRow): ActionsBlock | undefined {
-  if (h.status !== 'accepted') return undefined;
-  const steps = nextOutcomes(h.outcome);
+/** Buttons for the outcome steps offered (`can` decides: the ones still open on an accepted deal, to its people). */
+export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): ActionsBlock | undefined {
   if (steps.length === 0) return undefined;
   return {
     type: 'actions',
@@ -127,14 +119,13 @@ export function outcomeNotice(h: HandoffRow, step: OutcomeRow): SlackMessage {
 }
 
 /** To the AE when an accepted deal has had no outcome for a while: what happened since? */
-export function stallNudge(h: HandoffRow): SlackMessage {
-  const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;
-  const blocks: KnownBlock[] = [
-    section(
-      `:hourglass_flowing_sand: Handoff ${handoffTitle(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,
-    ),
-  ];
-  const buttons = outcomeButtons(h);
-  if (buttons) blocks.push(buttons);
-  return { text: `Any news on ${userText(h.accountName, 150)}?`, blocks };
+export function stallNudge(h: HandoffRow, since: Date): SlackMessage {
+  return {
+    text: `Any news on ${userText(h.accountName, 150)}?`,
+    blocks: [
+      section(
+        `:hourglass_flowing_sand: Handoff ${handoffTitle(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,
+      ),
+    ],
+  };
 }

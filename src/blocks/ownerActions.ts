@@ -1,16 +1,16 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { canTakeOwnerAction } from '../domain/lifecycle.js';
+import type { OwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
 import { pt } from './parts.js';
 
-/** Reassign / Extend / Withdraw, for the owner, offering only what the handoff's state allows. */
-export function ownerActionButtons(h: HandoffRow): ActionsBlock | undefined {
+/** Reassign / Extend / Withdraw: the ones offered (`can` decides, see domain/lifecycle.ts). */
+export function ownerActionButtons(h: HandoffRow, offered: readonly OwnerAction[]): ActionsBlock | undefined {
   const value = String(h.id);
   const elements: ActionsBlock['elements'] = [];
-  if (canTakeOwnerAction('reassign', h.status)) {
+  if (offered.includes('reassign')) {
     elements.push({
       type: 'button',
       action_id: ACTION_ID.reassign,
@@ -19,10 +19,10 @@ export function ownerActionButtons(h: HandoffRow): ActionsBlock | undefined {
       style: 'primary',
     });
   }
-  if (canTakeOwnerAction('extend', h.status)) {
+  if (offered.includes('extend')) {
     elements.push({ type: 'button', action_id: ACTION_ID.extend, text: pt('Extend'), value });
   }
-  if (canTakeOwnerAction('withdraw', h.status)) {
+  if (offered.includes('withdraw')) {
     elements.push({
       type: 'button',
       action_id: ACTION_ID.withdraw,

@@ -2,7 +2,6 @@ import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
-import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, section } from './parts.js';
 
 /** Replaced by the outbox with the permalink of the AE's packet message when the reminder is delivered. */
@@ -16,6 +15,7 @@ export function timeLeft(now: Date, due: Date): string {
   return `about ${Math.round(hours / 24)} days`;
 }
 
+/** `now`: when the reminder was sent (the time left is as of then). */
 export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
   const left = timeLeft(now, h.dueAt);
   return {
@@ -37,8 +37,6 @@ export function expiredOwnerNotice(h: HandoffRow): SlackMessage {
       `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
     ),
   ];
-  const actions = ownerActionButtons(h);
-  if (actions) blocks.push(actions);
   return { text: `Handoff ${userText(h.accountName, 150)} expired without an answer.`, blocks };
 }
 
@@ -46,7 +44,7 @@ export function expiredOwnerNotice(h: HandoffRow): SlackMessage {
 export function escalationMessage(h: HandoffRow): SlackMessage {
   return {
     text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer.`,
-    // Admins (ADMIN_USER_IDS) act from here; anyone else clicking is refused politely.
+    // Admins (ADMIN_USER_IDS) and the owner act from here; anyone else clicking is refused politely.
     blocks: [
       section(
         `:rotating_light: *Silence*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
@@ -54,7 +52,6 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
       context(
         `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,
       ),
-      ...[ownerActionButtons(h)].filter((block) => block !== undefined),
     ],
   };
 }

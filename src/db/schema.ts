@@ -216,7 +216,7 @@ export const decisions = sqliteTable(
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
 
-export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url'] as const;
+export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url', 'views.publish'] as const;
 /** `cancelled`: superseded before delivery (a reminder for a handoff that was decided meanwhile). */
 export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
 
@@ -253,11 +253,17 @@ export const outbox = sqliteTable(
      * attempt first looks for it in the conversation (by its metadata) instead of posting it twice.
      */
     uncertainSince: timestamp('uncertain_since'),
+    /**
+     * An intent rendered at delivery: the surface (a message about a handoff, see `surfaces`) this row posts or
+     * brings up to date, from the handoff's state when it is sent. Null: `payload` is sent as it is (history).
+     */
+    surfaceKey: text('surface_key'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
+    index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status),
     index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
     index('outbox_record_as_idx').on(t.recordAs),
@@ -272,6 +278,71 @@ export const postedMessages = sqliteTable('posted_messages', {
   ts: text('ts').notNull(),
   handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
   postedAt: timestamp('posted_at').notNull(),
+});
+
+export const SURFACE_KINDS = [
+  'ae_packet',
+  'sent_confirmation',
+  'owner_assigned',
+  'decision_notice',
+  'reminder',
+  'expired_owner',
+  'escalation',
+  'reassigned_notice',
+  'extended_owner',
+  'extended_ae',
+  'withdrawn_notice',
+  'outcome_notice',
+  'stall_nudge',
+  'partner_parent',
+] as const;
+export type SurfaceKind = (typeof SURFACE_KINDS)[number];
+
+/**
+ * Every message the app has sent (or is sending) about a handoff that shows its state: a view of the handoff, brought
+ * up to date from the current state whenever the handoff changes. History (a partner thread reply) is not a surface.
+ * `wanted` counts the changes asked for; `shown` is the one the message shows (rendered and delivered), so a change
+ * that lands while a delivery is in flight is caught up after it.
+ */
+export const surfaces = sqliteTable(
+  'surfaces',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The message's key: its outbox post records it under this key in posted_messages. */
+    key: text('key').notNull(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    kind: text('kind', { enum: SURFACE_KINDS }).notNull(),
+    /** Who reads it, for the actions it offers: a DM's person; null for a channel. */
+    viewerUserId: text('viewer_user_id'),
+    channelKey: text('channel_key').notNull(),
+    audience: text('audience', { enum: ['internal', 'partner'] })
+      .notNull()
+      .default('internal'),
+    /** What the message is about (the event it reports: its cycle, assignment, step, ...). */
+    params: text('params', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    posted: integer('posted', { mode: 'boolean' }).notNull().default(false),
+    wanted: integer('wanted').notNull().default(1),
+    shown: integer('shown').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
+);
+
+/**
+ * People who have opened the app's Home tab, with the hash of the view last published to them: after a change to a
+ * handoff their Home shows, it is published again (with the hash, so a stale view never replaces a newer one).
+ */
+export const homeViews = sqliteTable('home_views', {
+  userId: text('user_id').primaryKey(),
+  /** Slack's hash of the view last published (null until known). */
+  hash: text('hash'),
+  /** The metrics period a RevOps reader picked. */
+  period: text('period'),
+  /** Their Home shows program metrics (RevOps, admins): any handoff change is theirs to see. */
+  metrics: integer('metrics', { mode: 'boolean' }).notNull().default(false),
+  openedAt: timestamp('opened_at').notNull(),
 });
 
 /**
@@ -431,6 +502,7 @@ export const chartFiles = sqliteTable('chart_files', {
 });
 
 export type HandoffRow = typeof handoffs.$inferSelect;
+export type SurfaceRow = typeof surfaces.$inferSelect;
 export type NewHandoffRow = typeof handoffs.$inferInsert;
 export type DecisionRow = typeof decisions.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,12 +1,184 @@
-/** Where a handoff stands. Later states (meeting held, won, lost, …) extend this list. */
+import { type Actor, isInternalActor } from './actor.js';
+import { canRecordOutcome, type Outcome } from './outcomes.js';
+
+/**
+ * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
+ * The services apply a transition through one function (services/lifecycle.ts) that derives its SQL guard from this
+ * table; handlers refuse and renderers hide buttons through `can`, from the same table. Adding a transition is one
+ * entry here plus its renderers.
+ */
 export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 export type Decision = 'accepted' | 'declined';
 
-/** Only a handoff waiting for its AE can be decided. */
-export function isOpenForDecision(status: HandoffStatus): boolean {
-  return status === 'sent';
+/** Who someone is to a handoff. `app`: the app itself (the sweep). */
+export type Role = 'ae' | 'owner' | 'admin' | 'app';
+
+/** What a person can do to a handoff (buttons and modals). */
+export const PERSON_ACTIONS = [
+  'accept',
+  'decline',
+  'reassign',
+  'extend',
+  'withdraw',
+  'meeting_held',
+  'opportunity_created',
+  'won',
+  'lost',
+] as const;
+export type PersonAction = (typeof PERSON_ACTIONS)[number];
+
+/** Every event of the lifecycle: what people do, and what the app does on its own. */
+export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge';
+
+/** The touch-log type each event is recorded as. */
+export type EventLogType =
+  | 'accepted'
+  | 'declined'
+  | 'reminded'
+  | 'expired'
+  | 'reassigned'
+  | 'extended'
+  | 'withdrawn'
+  | 'stall_nudged'
+  | Outcome;
+
+/** The part of a handoff the table reads. */
+export interface LifecycleState {
+  status: HandoffStatus;
+  outcome: Outcome | null;
+  aeUserId: string;
+  aeTeamId: string;
+  ownerUserId: string;
+  dueAt: Date;
+}
+
+export interface Transition {
+  /** States the event may start from (the SQL guard checks the same list, and the window's cycle). */
+  from: readonly HandoffStatus[];
+  /** The state it leads to; null: it stays (reminders, outcome steps). */
+  to: HandoffStatus | null;
+  /** Who may trigger it. */
+  by: readonly Role[];
+  /** A further condition on the handoff, beyond its state. `at`: now, when the caller knows it. */
+  guard?: (h: LifecycleState, at?: Date) => boolean;
+  /** How it is recorded in the touch log. */
+  logAs: EventLogType;
+  /** Whether the messages and App Homes showing the handoff change with it (a reminder changes none of them). */
+  visible: boolean;
+}
+
+/** The window is open until its due time, whether or not the sweep has run yet. */
+const windowOpen = (h: LifecycleState, at?: Date) => at === undefined || at.getTime() < h.dueAt.getTime();
+const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);
+const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
+const AE_OWNER_ADMIN = ['ae', 'owner', 'admin'] as const;
+const OWNER_ADMIN = ['owner', 'admin'] as const;
+
+export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
+  accept: { from: ['sent'], to: 'accepted', by: ['ae'], guard: windowOpen, logAs: 'accepted', visible: true },
+  decline: {
+    from: ['sent'],
+    to: 'declined',
+    by: ['ae'],
+    guard: windowOpen,
+    logAs: 'declined',
+    visible: true,
+  },
+  remind: { from: ['sent'], to: null, by: ['app'], logAs: 'reminded', visible: false },
+  expire: { from: ['sent'], to: 'expired', by: ['app'], logAs: 'expired', visible: true },
+  reassign: {
+    from: ['sent', 'expired', 'declined'],
+    to: 'sent',
+    by: OWNER_ADMIN,
+    logAs: 'reassigned',
+    visible: true,
+  },
+  extend: { from: OPEN_OR_EXPIRED, to: 'sent', by: OWNER_ADMIN, logAs: 'extended', visible: true },
+  withdraw: { from: OPEN_OR_EXPIRED, to: 'withdrawn', by: OWNER_ADMIN, logAs: 'withdrawn', visible: true },
+  stall_nudge: { from: ['accepted'], to: null, by: ['app'], logAs: 'stall_nudged', visible: false },
+  meeting_held: {
+    from: ['accepted'],
+    to: null,
+    by: AE_OWNER_ADMIN,
+    guard: outcomeStep('meeting_held'),
+    logAs: 'meeting_held',
+    visible: true,
+  },
+  opportunity_created: {
+    from: ['accepted'],
+    to: null,
+    by: AE_OWNER_ADMIN,
+    guard: outcomeStep('opportunity_created'),
+    logAs: 'opportunity_created',
+    visible: true,
+  },
+  won: {
+    from: ['accepted'],
+    to: null,
+    by: AE_OWNER_ADMIN,
+    guard: outcomeStep('won'),
+    logAs: 'won',
+    visible: true,
+  },
+  lost: {
+    from: ['accepted'],
+    to: null,
+    by: AE_OWNER_ADMIN,
+    guard: outcomeStep('lost'),
+    logAs: 'lost',
+    visible: true,
+  },
+};
+
+/** A person as the policy sees them: who they are (Slack ids), and what the app knows of them. */
+export interface Viewer {
+  actor: Actor;
+  /** Our workspaces: anyone else is external and may do nothing. */
+  internalTeamIds: readonly string[];
+  /** ADMIN_USER_IDS. */
+  adminUserIds: readonly string[];
+}
+
+/** The roles a person has on this handoff (none for anyone external). */
+export function rolesOf(viewer: Viewer, h: LifecycleState): Set<Role> {
+  const roles = new Set<Role>();
+  if (!isInternalActor(viewer.actor, viewer.internalTeamIds)) return roles;
+  // The AE by user and team (Slack Connect ids can repeat across organizations); the owner by user id, since the
+  // owner may belong to another workspace of the org (checked internal above).
+  if (viewer.actor.userId === h.aeUserId && viewer.actor.teamId === h.aeTeamId) roles.add('ae');
+  if (viewer.actor.userId === h.ownerUserId) roles.add('owner');
+  if (viewer.adminUserIds.includes(viewer.actor.userId)) roles.add('admin');
+  return roles;
+}
+
+/** Why a person may not do something now: not theirs to do, or not in this state. */
+export type Verdict = 'ok' | 'external' | 'not_allowed' | 'not_now';
+
+/** The one policy: whether this person may take this action on this handoff now, and if not, why. */
+export function check(viewer: Viewer, action: PersonAction, h: LifecycleState, at?: Date): Verdict {
+  if (!isInternalActor(viewer.actor, viewer.internalTeamIds)) return 'external';
+  const t = TRANSITIONS[action];
+  const roles = rolesOf(viewer, h);
+  if (!t.by.some((role) => roles.has(role))) return 'not_allowed';
+  return isPossible(action, h, at) ? 'ok' : 'not_now';
+}
+
+/** Whether this person may take this action on this handoff now. */
+export function can(viewer: Viewer, action: PersonAction, h: LifecycleState, at?: Date): boolean {
+  return check(viewer, action, h, at) === 'ok';
+}
+
+/** Whether the handoff's state allows the event at all, whoever triggers it. */
+export function isPossible(event: LifecycleEvent, h: LifecycleState, at?: Date): boolean {
+  const t = TRANSITIONS[event];
+  return t.from.includes(h.status) && (t.guard?.(h, at) ?? true);
+}
+
+/** The state after the event (unchanged for events that do not move it). */
+export function nextStatus(event: LifecycleEvent, h: Pick<LifecycleState, 'status'>): HandoffStatus {
+  return TRANSITIONS[event].to ?? h.status;
 }
 
 export function describeStatus(status: HandoffStatus): string {
@@ -24,15 +196,25 @@ export function describeStatus(status: HandoffStatus): string {
   }
 }
 
-/** The owner's recovery actions and the states they apply to. */
+/** The owner's recovery actions. */
 export type OwnerAction = 'reassign' | 'extend' | 'withdraw';
+export const OWNER_ACTIONS: readonly OwnerAction[] = ['reassign', 'extend', 'withdraw'];
 
-export function canTakeOwnerAction(action: OwnerAction, status: HandoffStatus): boolean {
-  switch (action) {
-    case 'reassign':
-      return status === 'sent' || status === 'expired' || status === 'declined';
-    case 'extend':
-    case 'withdraw':
-      return status === 'sent' || status === 'expired';
-  }
+/** The buttons a person is offered on a handoff: only what `can` allows them now. */
+export interface Offer {
+  decide: boolean;
+  owner: readonly OwnerAction[];
+  outcomes: readonly Outcome[];
+}
+
+export const NO_OFFER: Offer = { decide: false, owner: [], outcomes: [] };
+
+const OUTCOME_ACTIONS: readonly Outcome[] = ['meeting_held', 'opportunity_created', 'won', 'lost'];
+
+export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
+  return {
+    decide: can(viewer, 'accept', h, at),
+    owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
+    outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),
+  };
 }

@@ -22,6 +22,8 @@ export interface HandlerDeps {
   ownerActions: OwnerActions;
   outcomes: Outcomes;
   replies: Replies;
+  /** A Home was published to this person: it is published again after changes it shows (with this hash). */
+  homeShown: (userId: string, hash: string | null, period?: PeriodKey) => void;
   /** The App Home for a user, as of now (RevOps: metrics over `period`, maybe still being computed). */
   home: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
   /**

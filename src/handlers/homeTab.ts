@@ -20,6 +20,8 @@ export async function publishHome(
 ): Promise<void> {
   const tab = await deps.home(userId, period);
   const published = await client.views.publish({ user_id: userId, view: tab.view });
+  // Remembered, so later changes to a handoff this Home shows publish it again (with this hash).
+  deps.homeShown(userId, published.view?.hash ?? null, period);
   if (!tab.refresh) return;
   deps.background(async (stopping) => {
     try {
@@ -46,6 +48,7 @@ export async function publishHome(
       view: next.view,
       ...(hash ? { hash } : {}),
     });
+    deps.homeShown(userId, result.view?.hash ?? null, period);
     if (next.refresh && left > 1) await republish(next, result.view?.hash, left - 1, stopping);
   }
 }

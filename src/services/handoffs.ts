@@ -1,12 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { assignmentStartedAt, logEvent } from '../db/repositories/events.js';
-import { findHandoff, type HandoffRow, recordDecision } from '../db/repositories/handoffs.js';
-import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
-import { type Actor, isInternalActor, isSameActor } from '../domain/actor.js';
+import { assignmentStartedAt } from '../db/repositories/events.js';
+import {
+  type DecisionRow,
+  findHandoff,
+  type HandoffRow,
+  recordDecision,
+} from '../db/repositories/handoffs.js';
+import { type Actor, isInternalActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
-import { isOpenForDecision } from '../domain/lifecycle.js';
+import { check, type Viewer } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
 import { decisionMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 
@@ -20,8 +25,8 @@ export interface HandoffServiceDeps {
   firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
   /** Business hours between two moments in an AE's calendar: time to decision, kept in the touch log. */
   businessHours: (from: Date, to: Date, timeZone: string) => number;
-  /** Wakes the outbox worker after a commit. */
-  onOutboxWrite: () => void;
+  lifecycle: Lifecycle;
+  adminUserIds: readonly string[];
 }
 
 /** Who is acting, and which workspaces count as ours for this request. */
@@ -49,17 +54,19 @@ export type DecisionRequest = RequestContext & { handoffId: number } & (
 export function createHandoffService(deps: HandoffServiceDeps) {
   const { db, clock, logger } = deps;
 
-  /** Whether this actor may decide this handoff now. */
+  /** Whether this actor may decide this handoff now (the lifecycle's policy). */
   function checkDecision(req: RequestContext & { handoffId: number }): DecisionCheck {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
     const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
     if (!handoff) return { kind: 'not_found' };
-    if (!isSameActor(req.actor, handoff.aeUserId, handoff.aeTeamId)) return { kind: 'not_ae', handoff };
-    if (!isOpenForDecision(handoff.status)) return { kind: 'closed', handoff };
-    // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
     const now = clock.now();
-    if (now.getTime() >= handoff.dueAt.getTime())
+    const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', handoff, now);
+    if (verdict === 'not_allowed') return { kind: 'not_ae', handoff };
+    if (verdict === 'external') return { kind: 'external' };
+    if (verdict === 'not_now') {
+      // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
       return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
+    }
     return { kind: 'open', handoff };
   }
 
@@ -68,10 +75,11 @@ export function createHandoffService(deps: HandoffServiceDeps) {
    * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
    */
   function decide(req: DecisionRequest): DecisionResult {
-    const check = checkDecision(req);
-    if (check.kind !== 'open') {
-      if (check.kind !== 'closed') logger.warn({ ...describe(req), refused: check.kind }, 'decision refused');
-      return check;
+    const checked = checkDecision(req);
+    if (checked.kind !== 'open') {
+      if (checked.kind !== 'closed')
+        logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
+      return checked;
     }
     const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
     if (req.decision === 'declined' && !isDeclineReason(reasonCode))
@@ -79,44 +87,49 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     const note =
       req.decision === 'declined' ? (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null : null;
     const at = clock.now();
-    const teamId = check.handoff.aeTeamId;
-    const recorded = db.transaction((tx) => {
-      const decided = recordDecision(tx, {
-        handoffId: check.handoff.id,
-        decision: req.decision,
-        reasonCode,
-        note,
-        actor: { userId: req.actor.userId, teamId },
+    const before = checked.handoff;
+    const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
+    let decision: DecisionRow | undefined;
+    const applied = deps.lifecycle.apply({
+      event: req.decision === 'accepted' ? 'accept' : 'decline',
+      before,
+      actor,
+      at,
+      change: {},
+      update: (tx, guard) => {
+        const decided = recordDecision(tx, {
+          handoffId: before.id,
+          decision: req.decision,
+          reasonCode,
+          note,
+          actor,
+          at,
+          cycle: guard.cycle,
+          // The nudge depends on the AE's calendar only, which a decision does not change.
+          ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
+        });
+        decision = decided?.decision;
+        return decided?.handoff;
+      },
+      businessHours: deps.businessHours(
+        assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt,
         at,
-        // The nudge depends on the AE's calendar only, which a decision does not change.
-        ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(check.handoff, at) } : {}),
-      });
-      if (!decided) return undefined;
-      const { handoff, decision } = decided;
-      const askedAt = assignmentStartedAt(tx, handoff.id, handoff.assignment) ?? check.handoff.sentAt;
-      logEvent(tx, {
-        type: req.decision,
-        before: check.handoff,
-        after: handoff,
-        actor: { userId: req.actor.userId, teamId },
-        at,
-        businessHours: deps.businessHours(askedAt, at, check.handoff.aeTimeZone),
-        detail: reasonCode ? { reasonCode } : null,
-      });
-      cancelPendingReminders(tx, handoff.id);
-      enqueue(tx, decisionMessages(handoff, decision, partnerThread(tx, handoff)), at);
-      return handoff;
+        before.aeTimeZone,
+      ),
+      detail: reasonCode ? { reasonCode } : null,
+      owes: (tx, after) => (decision ? decisionMessages(after, decision, partnerThread(tx, after)) : []),
     });
-    if (!recorded) {
-      const current = findHandoff(db, check.handoff.id) ?? check.handoff;
-      return { kind: 'closed', handoff: current };
-    }
-    logger.info({ handoffId: recorded.id, decision: req.decision, reasonCode }, 'handoff decided');
-    deps.onOutboxWrite();
-    return { kind: 'recorded', handoff: recorded };
+    if (!applied) return { kind: 'closed', handoff: findHandoff(db, before.id) ?? before };
+    logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
+    return { kind: 'recorded', handoff: applied.handoff };
   }
 
   return { checkDecision, decide };
+}
+
+/** The acting person, as the lifecycle's policy sees them. */
+export function viewerOf(req: RequestContext, adminUserIds: readonly string[]): Viewer {
+  return { actor: req.actor, internalTeamIds: req.internalTeamIds, adminUserIds };
 }
 
 function describe(req: RequestContext & { handoffId: number }) {

@@ -9,8 +9,9 @@ import {
   findOwnedNeedingAttention,
   findSentBy,
 } from '../db/repositories/handoffs.js';
-import { decisions } from '../db/schema.js';
+import { decisions, type HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
+import type { Offer } from '../domain/lifecycle.js';
 import type { WeekStats } from '../domain/metrics.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
@@ -29,6 +30,8 @@ export interface HomeDeps {
   timeZone: string;
   /** Admins see how many messages are parked. */
   parkedFor: (userId: string) => number | undefined;
+  /** The buttons a person may use on a handoff now (the lifecycle's `can`). */
+  offer: (userId: string, h: HandoffRow) => Offer;
 }
 
 /** A person's App Home, and, when it shows metrics still being computed, when to publish it again. */
@@ -121,6 +124,7 @@ export function createHome(deps: HomeDeps) {
         owned: findOwnedNeedingAttention(db, userId, HOME_LIMITS.owned + 1),
         ...(metrics ? { revops: metrics.revops } : {}),
         parked: deps.parkedFor(userId),
+        offer: (h) => deps.offer(userId, h),
       },
       reasons,
     );

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { HomeView } from '@slack/types';
 import {
   WebAPIHTTPError,
   WebAPIPlatformError,
@@ -19,9 +21,18 @@ import {
   markRetry,
   markSending,
   type OutboxRow,
+  rearm,
 } from '../db/repositories/outbox.js';
+import { queueSurfaceUpdate, surfaceShown } from '../db/repositories/surfaces.js';
 import type { Logger } from '../logger.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
+import type { Surfaces } from './surfaces.js';
+
+/** Renders a person's App Home for a republish, with the hash of the view they were last published. */
+export interface HomeRenderer {
+  render(userId: string): Promise<{ view: HomeView; hash: string | null } | undefined>;
+  published(userId: string, hash: string | null): void;
+}
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -50,6 +61,10 @@ export interface OutboxWorkerOptions {
   fetch?: typeof fetch;
   /** Real elapsed time: pacing, the wait before looking for a lost post, Slack's clock. Default: the process's. */
   timers?: Timers;
+  /** Renders rows that carry a surface (a message about a handoff) from the handoff's state at delivery. */
+  surfaces?: Pick<Surfaces, 'render'>;
+  /** Renders App Home republishes (`views.publish` rows). */
+  homes?: HomeRenderer;
 }
 
 export type DeliveryVerdict =
@@ -69,9 +84,16 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'request_timeout',
   'ratelimited',
   'team_added_to_org',
+  // A Home publish raced with another: rendered again from the current state and published with the newer hash.
+  'hash_conflict',
 ]);
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * Methods paced per conversation: posts (Slack allows about one per second in a conversation) and a person's App
+ * Home (republished after changes: at most one a second each, the latest state).
+ */
+const PACED = new Set<string>(['chat.postMessage', 'views.publish']);
 const BATCH = 20;
 /** How long a wake-up after a commit waits for more commits to deliver with it. */
 const WAKE_COALESCE_MS = 5;
@@ -247,7 +269,7 @@ export class OutboxWorker {
     const now = this.timers.monotonic();
     const blockedUntil = this.methodBlockedUntil.get(row.method);
     if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
-    const last = row.method === 'chat.postMessage' ? this.lastPostAt.get(row.channelKey) : undefined;
+    const last = PACED.has(row.method) ? this.lastPostAt.get(row.channelKey) : undefined;
     const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
     if (wait <= 0) return true;
     this.wakeAt(wait);
@@ -326,7 +348,8 @@ export class OutboxWorker {
           this.notBefore.delete(row.id);
           const found = await this.findEarlierPost(row, row.uncertainSince);
           if (found) {
-            markDelivered(db, row, clock.now(), found);
+            // A surface found this way shows whatever it was rendered from then: version 0 brings it up to date.
+            this.finish(row, found, row.surfaceKey ? 0 : undefined);
             logger.info(
               { outboxId: row.id, dedupeKey: row.dedupeKey, ts: found.ts },
               'outbox message was already posted; not posting it twice',
@@ -337,11 +360,20 @@ export class OutboxWorker {
       }
       // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
       if (row.uncertainSince && !this.paced(row)) return;
-      if (row.method === 'chat.postMessage') this.lastPostAt.set(row.channelKey, this.timers.monotonic());
+      // Rendering is synchronous work: it waits for a turn, so requests being answered go first.
+      if (row.surfaceKey || row.method === 'views.publish') await nextTurn();
+      const rendered = await this.render(row);
+      if (rendered === 'nothing') {
+        if (row.method === 'chat.postMessage') markCancelled(db, row, 'nothing to show');
+        else markDelivered(db, row, clock.now());
+        return;
+      }
+      if (PACED.has(row.method)) this.lastPostAt.set(row.channelKey, this.timers.monotonic());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
-      if (row.method !== 'chat.update') markSending(db, row, new Date(this.timers.now()));
-      const posted = await this.send(row);
-      markDelivered(db, row, clock.now(), posted);
+      if (row.method === 'chat.postMessage' || row.method === 'response_url')
+        markSending(db, row, new Date(this.timers.now()));
+      const posted = await this.send(rendered?.row ?? row, rendered?.permalinkOf);
+      this.finish(row, posted, rendered?.version);
       logger.debug(
         { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey },
         'outbox message delivered',
@@ -389,6 +421,72 @@ export class OutboxWorker {
         'outbox delivery failed; will retry',
       );
     }
+  }
+
+  /**
+   * A row that carries an intent, rendered from the current state: the row with its payload filled in, the change
+   * count it shows, and the message to link to. 'nothing': there is nothing to send (the row is finished as is).
+   */
+  private async render(
+    row: OutboxRow,
+  ): Promise<{ row: OutboxRow; version?: number; permalinkOf?: string } | 'nothing' | undefined> {
+    if (row.method === 'views.publish') {
+      const userId = row.channelKey.replace(/^home:/, '');
+      const home = await this.opts.homes?.render(userId);
+      if (!home) return 'nothing';
+      return {
+        row: {
+          ...row,
+          payload: { user_id: userId, view: home.view, ...(home.hash ? { hash: home.hash } : {}) },
+        },
+      };
+    }
+    if (!row.surfaceKey) return undefined;
+    const surface = this.opts.surfaces?.render(row.surfaceKey);
+    if (!surface) return 'nothing';
+    const { message, permalinkOf } = surface.rendered;
+    const payload =
+      row.method === 'chat.postMessage'
+        ? {
+            ...row.payload,
+            text: message.text,
+            blocks: message.blocks,
+            unfurl_links: false,
+            unfurl_media: false,
+          }
+        : { text: message.text, blocks: message.blocks };
+    return {
+      row: { ...row, payload, ...(permalinkOf ? { targetMessageKey: permalinkOf } : {}) },
+      version: surface.version,
+      ...(permalinkOf ? { permalinkOf } : {}),
+    };
+  }
+
+  /**
+   * Records a delivery (or a row with nothing to send) in one transaction. A surface remembers the change count it
+   * shows; when a change came in while it was in flight, an update is kept (this row, due again) or queued.
+   */
+  private finish(
+    row: OutboxRow,
+    posted: { channelId: string; ts: string } | undefined,
+    version?: number,
+  ): void {
+    const { db, clock } = this.opts;
+    const now = clock.now();
+    db.transaction((tx) => {
+      const key = row.surfaceKey;
+      if (!key || version === undefined) {
+        markDelivered(tx, row, now, posted);
+        return;
+      }
+      const { behind } = surfaceShown(tx, key, version);
+      if (behind && row.method === 'chat.update') {
+        rearm(tx, row, now);
+        return;
+      }
+      markDelivered(tx, row, now, posted);
+      if (behind) queueSurfaceUpdate(tx, key, now);
+    });
   }
 
   /**
@@ -454,10 +552,21 @@ export class OutboxWorker {
     throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
   }
 
-  private async send(row: OutboxRow): Promise<{ channelId: string; ts: string } | undefined> {
+  private async send(
+    row: OutboxRow,
+    permalinkOf?: string,
+  ): Promise<{ channelId: string; ts: string } | undefined> {
     const { client } = this.opts;
     const payload = row.payload;
     switch (row.method) {
+      case 'views.publish': {
+        const userId = String(payload.user_id);
+        const result = await client.views.publish(
+          payload as unknown as Parameters<WebClient['views']['publish']>[0],
+        );
+        this.opts.homes?.published(userId, result.view?.hash ?? null);
+        return undefined;
+      }
       case 'chat.postMessage': {
         let args = payload;
         if (row.threadOf) args = { ...args, thread_ts: this.targetOf(row.threadOf).ts };
@@ -479,9 +588,18 @@ export class OutboxWorker {
         return result.channel && result.ts ? { channelId: result.channel, ts: result.ts } : undefined;
       }
       case 'chat.update': {
-        const target = this.targetOf(row.targetMessageKey);
+        const target = this.targetOf(row.surfaceKey ?? row.targetMessageKey);
+        let args = payload as Record<string, unknown>;
+        if (permalinkOf) {
+          const link = this.targetOf(permalinkOf);
+          const { permalink } = await client.chat.getPermalink({
+            channel: link.channelId,
+            message_ts: link.ts,
+          });
+          args = JSON.parse(JSON.stringify(args).replaceAll(PERMALINK_TOKEN, permalink ?? ''));
+        }
         await client.chat.update({
-          ...(payload as Record<string, unknown>),
+          ...args,
           channel: target.channelId,
           ts: target.ts,
         } as Parameters<WebClient['chat']['update']>[0]);

@@ -1,18 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { logEvent } from '../db/repositories/events.js';
-import {
-  findDecision,
-  findHandoff,
-  findOutcomes,
-  type HandoffRow,
-  recordOutcome,
-} from '../db/repositories/handoffs.js';
-import { enqueue } from '../db/repositories/outbox.js';
+import { findHandoff, type HandoffRow, insertOutcome } from '../db/repositories/handoffs.js';
 import { isInternalActor } from '../domain/actor.js';
-import { canRecordOutcome, isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
+import { check as policy } from '../domain/lifecycle.js';
+import { isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
 import type { Logger } from '../logger.js';
-import type { RequestContext } from './handoffs.js';
+import { type RequestContext, viewerOf } from './handoffs.js';
+import type { Lifecycle } from './lifecycle.js';
 import { outcomeMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -24,7 +18,7 @@ export interface OutcomeDeps {
   windows: WindowPlanner;
   adminUserIds: readonly string[];
   stallBusinessDays: number;
-  onOutboxWrite: () => void;
+  lifecycle: Lifecycle;
 }
 
 export type OutcomeCheck =
@@ -55,20 +49,16 @@ export function createOutcomes(deps: OutcomeDeps) {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
     const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
     if (!handoff) return { kind: 'not_found' };
-    const allowed =
-      (req.actor.userId === handoff.aeUserId && req.actor.teamId === handoff.aeTeamId) ||
-      req.actor.userId === handoff.ownerUserId ||
-      deps.adminUserIds.includes(req.actor.userId);
-    if (!allowed) {
+    const verdict = policy(viewerOf(req, deps.adminUserIds), req.outcome, handoff);
+    if (verdict === 'external') return { kind: 'external' };
+    if (verdict === 'not_allowed') {
       logger.warn(
         { handoffId: handoff.id, userId: req.actor.userId },
         'outcome refused: not the AE, owner or admin',
       );
       return { kind: 'not_allowed', handoff };
     }
-    if (handoff.status !== 'accepted' || !canRecordOutcome(handoff.outcome, req.outcome)) {
-      return { kind: 'not_now', handoff };
-    }
+    if (verdict === 'not_now') return { kind: 'not_now', handoff };
     return { kind: 'ok', handoff };
   }
 
@@ -90,47 +80,39 @@ export function createOutcomes(deps: OutcomeDeps) {
       return { kind: 'invalid', field: 'reason', message: 'Choose a reason.' };
     }
     const at = clock.now();
-    const handoff = db.transaction((tx) => {
-      const updated = recordOutcome(tx, {
-        handoffId: before.id,
-        expectedOutcome: before.outcome,
+    const applied = deps.lifecycle.apply({
+      event: req.outcome,
+      before,
+      actor: req.actor,
+      at,
+      expect: { outcome: before.outcome },
+      change: {
         outcome: req.outcome,
-        crmOpportunity,
-        reasonCode: req.outcome === 'lost' ? (req.reasonCode ?? null) : null,
-        note: req.note?.trim().slice(0, 1000) || null,
-        byUserId: req.actor.userId,
-        at,
+        lastActivityAt: at,
         nextStallNudgeAt: nextNudge(before, req.outcome, at),
-      });
-      if (!updated) return undefined;
-      const step = findOutcomes(tx, updated.id).find((row) => row.outcome === req.outcome);
-      if (!step) throw new Error(`outcome ${req.outcome} of handoff ${updated.id} missing after insert`);
-      logEvent(tx, {
-        type: req.outcome,
-        before,
-        after: updated,
-        actor: req.actor,
-        at,
-        detail: step.reasonCode ? { reasonCode: step.reasonCode } : null,
-      });
-      enqueue(
-        tx,
-        outcomeMessages(
-          updated,
-          findDecision(tx, updated.id, updated.assignment),
-          step,
-          partnerThread(tx, updated),
-        ),
-        at,
-      );
-      return updated;
+        stallNudgedAt: null,
+        // The deal's CRM reference, as the packet and the export show it.
+        ...(crmOpportunity ? { crmOpportunity } : {}),
+      },
+      record: (tx, after) =>
+        insertOutcome(tx, {
+          handoffId: after.id,
+          outcome: req.outcome,
+          crmOpportunity,
+          reasonCode: req.outcome === 'lost' ? (req.reasonCode ?? null) : null,
+          note: req.note?.trim().slice(0, 1000) || null,
+          byUserId: req.actor.userId,
+          at,
+        }),
+      detail: req.outcome === 'lost' && req.reasonCode ? { reasonCode: req.reasonCode } : null,
+      owes: (tx, after, step) => outcomeMessages(after, step, partnerThread(tx, after)),
     });
-    if (!handoff) {
+    if (!applied) {
       const current = findHandoff(db, before.id) ?? before;
       return { kind: 'not_now', handoff: current };
     }
+    const { handoff } = applied;
     logger.info({ handoffId: handoff.id, outcome: req.outcome, by: req.actor.userId }, 'outcome recorded');
-    deps.onOutboxWrite();
     return { kind: 'recorded', handoff };
   }
 

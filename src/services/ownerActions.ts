@@ -1,14 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { logEvent } from '../db/repositories/events.js';
-import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
-import { cancelPendingReminders, enqueue } from '../db/repositories/outbox.js';
+import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { isInternalActor } from '../domain/actor.js';
-import { canTakeOwnerAction, type OwnerAction } from '../domain/lifecycle.js';
+import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
-import type { RequestContext } from './handoffs.js';
+import { type RequestContext, viewerOf } from './handoffs.js';
+import type { Lifecycle } from './lifecycle.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -22,7 +21,7 @@ export interface OwnerActionDeps {
   /** An overdue handoff is expired (and escalated) before any owner action, so silence is always recorded. */
   expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   adminUserIds: readonly string[];
-  onOutboxWrite: () => void;
+  lifecycle: Lifecycle;
 }
 
 export type OwnerCheck =
@@ -54,16 +53,16 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     const found = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
     if (!found) return { kind: 'not_found' };
     const handoff = deps.expireIfDue(found, clock.now());
-    // Internal (checked above) and the owner's user id: the owner may belong to another workspace of the org.
-    const isOwner = req.actor.userId === handoff.ownerUserId;
-    if (!isOwner && !deps.adminUserIds.includes(req.actor.userId)) {
+    const verdict = policy(viewerOf(req, deps.adminUserIds), action, handoff);
+    if (verdict === 'external') return { kind: 'external' };
+    if (verdict === 'not_allowed') {
       logger.warn(
         { handoffId: handoff.id, userId: req.actor.userId, action },
         'owner action refused: not the owner',
       );
       return { kind: 'not_owner', handoff };
     }
-    if (!canTakeOwnerAction(action, handoff.status)) return { kind: 'not_now', handoff, action };
+    if (verdict === 'not_now') return { kind: 'not_now', handoff, action };
     return { kind: 'ok', handoff };
   }
 
@@ -78,10 +77,14 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     return checked;
   }
 
-  function committed(handoff: HandoffRow | undefined, before: HandoffRow, action: OwnerAction): OwnerResult {
-    if (!handoff) return { kind: 'changed', handoff: findHandoff(db, before.id) ?? before };
+  function committed(
+    applied: { handoff: HandoffRow } | undefined,
+    before: HandoffRow,
+    action: OwnerAction,
+  ): OwnerResult {
+    if (!applied) return { kind: 'changed', handoff: findHandoff(db, before.id) ?? before };
+    const { handoff } = applied;
     logger.info({ handoffId: handoff.id, action, ae: handoff.aeUserId }, `handoff ${action}`);
-    deps.onOutboxWrite();
     return { kind: 'done', handoff };
   }
 
@@ -135,38 +138,24 @@ export function createOwnerActions(deps: OwnerActionDeps) {
 
     const now = clock.now();
     const { timeZone, ...window } = deps.windows.plan(now, req.days, ae.timeZone);
-    const after = db.transaction((tx) => {
-      const updated = updateIfUnchanged(
-        tx,
-        before.id,
-        { statuses: ['sent', 'expired', 'declined'], cycle: before.cycle },
-        {
-          status: 'sent',
-          aeUserId: ae.id,
-          aeTeamId: ae.teamId,
-          aeName: ae.name,
-          aeTimeZone: timeZone,
-          assignment: before.assignment + 1,
-          cycle: before.cycle + 1,
-          decidedAt: null,
-          expiredAt: null,
-          ...window,
-          updatedAt: now,
-        },
-      );
-      if (updated) {
-        cancelPendingReminders(tx, updated.id);
-        enqueue(tx, reassignMessages(before, updated, now, partnerThread(tx, updated)), now);
-        logEvent(tx, {
-          type: 'reassigned',
-          before,
-          after: updated,
-          actor: req.actor,
-          at: now,
-          detail: { previousAeUserId: before.aeUserId, days: req.days },
-        });
-      }
-      return updated;
+    const after = deps.lifecycle.apply({
+      event: 'reassign',
+      before,
+      actor: req.actor,
+      at: now,
+      change: {
+        aeUserId: ae.id,
+        aeTeamId: ae.teamId,
+        aeName: ae.name,
+        aeTimeZone: timeZone,
+        assignment: before.assignment + 1,
+        cycle: before.cycle + 1,
+        decidedAt: null,
+        expiredAt: null,
+        ...window,
+      },
+      detail: { previousAeUserId: before.aeUserId, days: req.days },
+      owes: (tx, updated) => reassignMessages(before, updated, partnerThread(tx, updated)),
     });
     return committed(after, before, 'reassign');
   }
@@ -189,26 +178,14 @@ export function createOwnerActions(deps: OwnerActionDeps) {
             now,
           )
         : deps.windows.plan(now, req.days, before.aeTimeZone);
-    const after = db.transaction((tx) => {
-      const updated = updateIfUnchanged(
-        tx,
-        before.id,
-        { statuses: ['sent', 'expired'], cycle: before.cycle },
-        { status: 'sent', cycle: before.cycle + 1, expiredAt: null, ...planned, updatedAt: now },
-      );
-      if (updated) {
-        cancelPendingReminders(tx, updated.id);
-        enqueue(tx, extendMessages(updated), now);
-        logEvent(tx, {
-          type: 'extended',
-          before,
-          after: updated,
-          actor: req.actor,
-          at: now,
-          detail: { days: req.days },
-        });
-      }
-      return updated;
+    const after = deps.lifecycle.apply({
+      event: 'extend',
+      before,
+      actor: req.actor,
+      at: now,
+      change: { cycle: before.cycle + 1, expiredAt: null, ...planned },
+      detail: { days: req.days },
+      owes: (_tx, updated) => extendMessages(updated),
     });
     return committed(after, before, 'extend');
   }
@@ -221,19 +198,13 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     if (checked.kind !== 'ok') return checked;
     const before = checked.handoff;
     const now = clock.now();
-    const after = db.transaction((tx) => {
-      const updated = updateIfUnchanged(
-        tx,
-        before.id,
-        { statuses: ['sent', 'expired'], cycle: before.cycle },
-        { status: 'withdrawn', withdrawnAt: now, nextReminderAt: null, updatedAt: now },
-      );
-      if (updated) {
-        cancelPendingReminders(tx, updated.id);
-        enqueue(tx, withdrawMessages(updated, partnerThread(tx, updated)), now);
-        logEvent(tx, { type: 'withdrawn', before, after: updated, actor: req.actor, at: now });
-      }
-      return updated;
+    const after = deps.lifecycle.apply({
+      event: 'withdraw',
+      before,
+      actor: req.actor,
+      at: now,
+      change: { withdrawnAt: now, nextReminderAt: null },
+      owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated)),
     });
     return committed(after, before, 'withdraw');
   }

@@ -15,6 +15,7 @@ import {
   findWorkspace,
   partnerRefByName,
 } from '../db/repositories/partners.js';
+import { queueHomes } from '../db/repositories/surfaces.js';
 import type { DraftRow } from '../db/schema.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
@@ -411,7 +412,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       if (stored.created) {
         bindPartner(tx, verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
         enqueue(tx, sentMessages(stored.handoff), now);
-        logEvent(tx, {
+        const eventId = logEvent(tx, {
           type: 'sent',
           before: null,
           after: stored.handoff,
@@ -419,6 +420,8 @@ export function createPacketService(deps: PacketServiceDeps) {
           at: now,
           detail: { score: scorecard.total, classification: review.classification },
         });
+        const h = stored.handoff;
+        queueHomes(tx, [h.aeUserId, h.ownerUserId, h.authorUserId], String(eventId), now);
       }
       return stored;
     });

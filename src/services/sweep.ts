@@ -1,16 +1,15 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { logEvent } from '../db/repositories/events.js';
 import {
-  advanceStallNudge,
   findExpiring,
   findRemindable,
   findStalled,
   type HandoffRow,
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
-import { cancelPendingReminders, enqueue, pruneFinished } from '../db/repositories/outbox.js';
+import { pruneFinished } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
 import { type EscalationTargets, expiryMessages, reminderMessages, stallMessages } from './notifications.js';
 
 export interface SweepDeps {
@@ -18,7 +17,7 @@ export interface SweepDeps {
   clock: Clock;
   logger: Logger;
   escalation: EscalationTargets;
-  onOutboxWrite: () => void;
+  lifecycle: Lifecycle;
   /** The nudge after this one for a stalled deal (a period later), or null to stop. */
   nextStallNudge: (handoff: HandoffRow, at: Date) => Date | null;
   /** Delivered outbox messages older than this are deleted (a batch per sweep). */
@@ -47,27 +46,20 @@ export function createSweeper(deps: SweepDeps) {
   /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
   function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
     if (handoff.status !== 'sent' || handoff.dueAt.getTime() > now.getTime()) return handoff;
-    const expired = db.transaction((tx) => {
-      const updated = updateIfUnchanged(
-        tx,
-        handoff.id,
-        { statuses: ['sent'], cycle: handoff.cycle },
-        { status: 'expired', expiredAt: now, nextReminderAt: null, updatedAt: now },
-      );
-      if (updated) {
-        cancelPendingReminders(tx, updated.id);
-        enqueue(tx, expiryMessages(updated, deps.escalation), now);
-        logEvent(tx, { type: 'expired', before: handoff, after: updated, actor: null, at: now });
-      }
-      return updated;
+    const expired = deps.lifecycle.apply({
+      event: 'expire',
+      before: handoff,
+      actor: null,
+      at: now,
+      change: { expiredAt: now, nextReminderAt: null },
+      owes: (_tx, after) => expiryMessages(after, deps.escalation),
     });
     if (!expired) return handoff;
     logger.info(
       { handoffId: handoff.id, ae: handoff.aeUserId, dueAt: handoff.dueAt },
       'handoff expired without an answer',
     );
-    deps.onOutboxWrite();
-    return expired;
+    return expired.handoff;
   }
 
   /** Sends the latest reminder that is due (one, even after downtime) and schedules the next. */
@@ -76,26 +68,27 @@ export function createSweeper(deps: SweepDeps) {
     const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
     const index = dueIndexes[dueIndexes.length - 1];
     const next = schedule.find((at) => at > now.getTime());
-    const sent = db.transaction((tx) => {
-      const updated = updateIfUnchanged(
-        tx,
+    if (index === undefined) {
+      // Nothing due after all (a schedule changed under it): only the next reminder time moves on.
+      updateIfUnchanged(
+        db,
         handoff.id,
         { statuses: ['sent'], cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
         { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
       );
-      if (updated && index !== undefined) {
-        enqueue(tx, reminderMessages(updated, index, now), now);
-        logEvent(tx, {
-          type: 'reminded',
-          before: handoff,
-          after: updated,
-          actor: null,
-          at: now,
-          detail: { reminder: index + 1 },
-        });
-      }
-      return updated !== undefined && index !== undefined;
+      return false;
+    }
+    const applied = deps.lifecycle.apply({
+      event: 'remind',
+      before: handoff,
+      actor: null,
+      at: now,
+      expect: { nextReminderAt: handoff.nextReminderAt },
+      change: { nextReminderAt: next === undefined ? null : new Date(next) },
+      detail: { reminder: index + 1 },
+      owes: (_tx, after) => reminderMessages(after, index, now),
     });
+    const sent = applied !== undefined;
     if (sent) logger.info({ handoffId: handoff.id, reminder: index }, 'reminder queued');
     return sent;
   }
@@ -104,16 +97,17 @@ export function createSweeper(deps: SweepDeps) {
   function nudgeStalled(handoff: HandoffRow, now: Date): boolean {
     const due = handoff.nextStallNudgeAt;
     if (!due) return false;
-    const nudged = db.transaction((tx) => {
-      const updated = advanceStallNudge(tx, handoff.id, due, deps.nextStallNudge(handoff, now), now);
-      if (updated) {
-        enqueue(tx, stallMessages(updated, due), now);
-        logEvent(tx, { type: 'stall_nudged', before: handoff, after: updated, actor: null, at: now });
-      }
-      return updated !== undefined;
+    const applied = deps.lifecycle.apply({
+      event: 'stall_nudge',
+      before: handoff,
+      actor: null,
+      at: now,
+      expect: { nextStallNudgeAt: due },
+      change: { nextStallNudgeAt: deps.nextStallNudge(handoff, now), stallNudgedAt: now },
+      owes: (_tx, after) => stallMessages(after, due),
     });
-    if (nudged) logger.info({ handoffId: handoff.id }, 'stalled deal nudged');
-    return nudged;
+    if (applied) logger.info({ handoffId: handoff.id }, 'stalled deal nudged');
+    return applied !== undefined;
   }
 
   /**

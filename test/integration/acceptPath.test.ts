@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffs } from '../../src/db/schema.js';
 import { submitAndSend } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
@@ -77,10 +77,16 @@ describe('the accept path, end to end', () => {
     );
     expect(accept.status).toBe(200);
 
-    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'DM update');
+    await waitFor(
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
+      8000,
+      'DM update',
+    );
     const [updated] = h.slack.messages(aeDm);
     expect(JSON.stringify(updated?.blocks)).not.toContain(ACTION_ID.accept);
     expect(JSON.stringify(updated?.blocks)).toContain('Accepted');
+    // It no longer asks for an answer by a date: the deal is accepted.
+    expect(JSON.stringify(updated?.blocks)).not.toContain('please answer by');
 
     const partnerPosts = await waitFor(
       () => h.slack.messages(channels.partner.id).length === 1 && h.slack.messages(channels.partner.id),
@@ -94,6 +100,14 @@ describe('the accept path, end to end', () => {
 
     await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'owner notice');
     expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain('accepted');
+    // The author's confirmation is a view of the handoff too: it says where it stands now and offers no
+    // Reassign, Extend or Withdraw on an accepted handoff.
+    await quiet(h);
+    const [confirmationNow] = h.slack.messages(authorDm);
+    const confirmationJson = JSON.stringify(confirmationNow?.blocks);
+    expect(confirmationJson).toContain('*Now:* accepted by');
+    for (const id of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw])
+      expect(JSON.stringify(h.slack.messages(authorDm))).not.toContain(id);
 
     const row = h.database.db.select().from(decisions).all();
     expect(row).toEqual([

@@ -75,7 +75,11 @@ describe('the decline path, end to end', () => {
     const authorDm = h.slack.dmChannelFor(people.author.id);
     await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'author notice');
 
-    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'DM update');
+    await waitFor(
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
+      8000,
+      'DM update',
+    );
     const updated = JSON.stringify(h.slack.messages(aeDm)[0]?.blocks);
     expect(updated).toContain('Declined');
     expect(updated).not.toContain(ACTION_ID.accept);

@@ -729,10 +729,14 @@ describe('each partner-facing event is posted once', () => {
     await outboxDrained(h);
     await quiet(h);
     expect(partnerPosts(h)).toHaveLength(1);
-    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    // Each message already sent (the AE's packet, the author's confirmation) is brought up to date once.
+    const edited = h.slack.callsTo('chat.update').map((c) => `${c.args.channel}/${c.args.ts}`);
+    expect(edited).toHaveLength(2);
+    expect(new Set(edited).size).toBe(2);
     expect(h.slack.messages(aeDm)).toHaveLength(1);
     expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is withdrawn'))).toHaveLength(1);
-    expect(queued(h).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(3);
+    // The owner's notice and the partner post.
+    expect(queued(h).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(2);
     // The losing click and the retry are each told it is already done.
     const replies = await waitFor(
       () => h.slack.responses.length === 2 && h.slack.responses.map((r) => String(r.body.text)),
@@ -831,10 +835,15 @@ describe('details the owner and the AE rely on', () => {
     h = await startHarness({ env: QUIET });
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
-    const ownerNotice = await waitForDm(h, people.owner.id, 'declined', 'decline notice');
+    const ownerNotice = await waitForDm(h, people.owner.id, '*declined* handoff', 'decline notice');
     expect(buttonsOf(ownerNotice)).toEqual([ACTION_ID.reassign]);
-    const authorNotice = await waitForDm(h, people.author.id, 'declined', 'author copy');
+    const authorNotice = await waitForDm(h, people.author.id, '*declined* handoff', 'author copy');
     expect(buttonsOf(authorNotice)).toEqual([]);
+    // The owner's earlier notice says where the handoff stands now, without buttons of its own.
+    await quiet(h);
+    const [assigned] = dmOf(h, people.owner.id);
+    expect(json(assigned?.blocks)).toContain('*Now:* declined by');
+    expect(buttonsOf(assigned)).toEqual([]);
   });
 
   it('an owner from another workspace of the same organization can act', async () => {

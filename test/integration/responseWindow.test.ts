@@ -72,10 +72,15 @@ describe('the response window', () => {
     const stored = h.database.db.select().from(handoffs).get();
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(DUE), nextReminderAt: null });
 
-    await waitFor(() => h.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    await waitFor(
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h)),
+      4000,
+      'DM update',
+    );
     const dm = JSON.stringify(h.slack.messages(aeDmOf(h))[0]?.blocks);
     expect(dm).toContain('*Expired*');
     expect(dm).not.toContain(ACTION_ID.accept);
+    expect(dm).not.toContain('please answer by');
 
     const ownerDm = h.slack.dmChannelFor(people.author.id);
     const notice = await waitFor(
@@ -87,6 +92,11 @@ describe('the response window', () => {
     for (const id of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw])
       expect(buttons).toContain(id);
     expect(buttons).toContain(`"value":"${handoff.id}"`);
+    // The buttons sit on the owner's newest message only: the confirmation sent earlier no longer offers them.
+    await quiet(h);
+    const confirmation = JSON.stringify(h.slack.messages(ownerDm)[0]?.blocks);
+    expect(confirmation).toContain('*Now:* expired without an answer');
+    expect(confirmation).not.toContain(ACTION_ID.reassign);
 
     const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'escalation');
     expect(JSON.stringify(escalation.blocks)).toContain('*Silence*');
@@ -198,15 +208,13 @@ describe('the response window', () => {
     h.clock.set(DUE);
     const now = h.clock.now();
     expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('expired');
+    const queued = h.database.db.select().from(outbox).all();
     // The second sweep still holds the row as it was before the first committed.
     expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('sent');
-    expect(
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.dedupeKey.includes(':expired:')),
-    ).toHaveLength(2);
+    expect(h.database.db.select().from(outbox).all()).toEqual(queued);
+    // The owner's notice once; the messages already sent (the AE's packet, the author's confirmation) updated once.
+    expect(queued.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
+    expect(queued.filter((r) => r.method === 'chat.update')).toHaveLength(2);
   });
 
   it('settles a click in the same second as the deadline by one rule: the window closes at the due time', async () => {

@@ -44,8 +44,9 @@ const insertEventQuery = preparedFor((exec) =>
 );
 
 /** Appends one event to the touch log. Call inside the transaction that makes the change. */
-export function logEvent(exec: Executor, input: EventInput): void {
-  insertEventQuery(exec).run({
+/** Appends the event to the touch log; returns its id. */
+export function logEvent(exec: Executor, input: EventInput): number {
+  const result = insertEventQuery(exec).run({
     handoffId: input.after.id,
     type: input.type,
     fromStatus: input.before?.status ?? null,
@@ -59,6 +60,7 @@ export function logEvent(exec: Executor, input: EventInput): void {
     businessHours: input.businessHours ?? null,
     detail: input.detail ? JSON.stringify(input.detail) : null,
   });
+  return Number(result.lastInsertRowid);
 }
 
 /** When the current request to an AE began: the send, or the reassignment that made this assignment. */

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
-import type { Decision } from '../../domain/lifecycle.js';
+import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { preparedFor, setTo, stored } from '../prepared.js';
 import {
@@ -53,6 +53,8 @@ export interface DecisionInput {
   note: string | null;
   actor: Actor & { teamId: string };
   at: Date;
+  /** The window the decision answers: the handoff must still be in it. */
+  cycle: number;
   /** For an accept: the deal's first stall nudge (the acceptance is its first activity). */
   nextStallNudgeAt?: Date | null;
 }
@@ -89,7 +91,14 @@ const decideQuery = (accepted: boolean) =>
             }
           : {}),
       })
-      .where(and(eq(handoffs.id, sql.placeholder('id')), eq(handoffs.status, 'sent')))
+      // The lifecycle's guard for a decision (same states, same window), as one prepared statement.
+      .where(
+        and(
+          eq(handoffs.id, sql.placeholder('id')),
+          inArray(handoffs.status, [...TRANSITIONS[accepted ? 'accept' : 'decline'].from]),
+          eq(handoffs.cycle, sql.placeholder('cycle')),
+        ),
+      )
       .returning()
       .prepare(),
   );
@@ -119,6 +128,7 @@ export function recordDecision(exec: Executor, input: DecisionInput): RecordedDe
     id: input.handoffId,
     status: input.decision,
     at: input.at,
+    cycle: input.cycle,
     ...(accepted ? { nextStallNudgeAt: input.nextStallNudgeAt?.getTime() ?? null } : {}),
   });
   if (!updated) return undefined;
@@ -158,6 +168,15 @@ export function findRemindable(exec: Executor, now: Date, limit: number): Handof
     .all();
 }
 
+/** What a guarded change expects to find: one of these states, the same window, and maybe more. */
+export interface Guard {
+  statuses: readonly HandoffRow['status'][];
+  cycle: number;
+  nextReminderAt?: Date | null;
+  outcome?: HandoffRow['outcome'];
+  nextStallNudgeAt?: Date;
+}
+
 /**
  * Applies a change only if the handoff is still in one of `statuses` and still in window `cycle`: the guard that
  * makes sweeps, clicks and modals race-safe. Returns the updated row, or undefined if something else got there first.
@@ -165,7 +184,7 @@ export function findRemindable(exec: Executor, now: Date, limit: number): Handof
 export function updateIfUnchanged(
   exec: Executor,
   id: number,
-  expected: { statuses: readonly HandoffRow['status'][]; cycle: number; nextReminderAt?: Date | null },
+  expected: Guard,
   changes: Partial<NewHandoffRow>,
 ): HandoffRow | undefined {
   const conditions = [
@@ -180,6 +199,13 @@ export function updateIfUnchanged(
         : eq(handoffs.nextReminderAt, expected.nextReminderAt),
     );
   }
+  if (expected.outcome !== undefined) {
+    conditions.push(
+      expected.outcome === null ? isNull(handoffs.outcome) : eq(handoffs.outcome, expected.outcome),
+    );
+  }
+  if (expected.nextStallNudgeAt !== undefined)
+    conditions.push(eq(handoffs.nextStallNudgeAt, expected.nextStallNudgeAt));
   return exec
     .update(handoffs)
     .set(changes)
@@ -235,43 +261,20 @@ export function findBySourceView(exec: Executor, sourceViewId: string): HandoffR
   return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
 }
 
-/** Records an outcome step if the deal is still accepted and at `expectedOutcome`; returns the updated handoff. */
-export function recordOutcome(
+/** Appends an outcome step to the deal's history (after the lifecycle's guarded update let it through). */
+export function insertOutcome(
   exec: Executor,
   input: {
     handoffId: number;
-    expectedOutcome: HandoffRow['outcome'];
     outcome: NonNullable<HandoffRow['outcome']>;
     crmOpportunity: string | null;
     reasonCode: string | null;
     note: string | null;
     byUserId: string;
     at: Date;
-    nextStallNudgeAt: Date | null;
   },
-): HandoffRow | undefined {
-  const updated = exec
-    .update(handoffs)
-    .set({
-      outcome: input.outcome,
-      lastActivityAt: input.at,
-      nextStallNudgeAt: input.nextStallNudgeAt,
-      stallNudgedAt: null,
-      updatedAt: input.at,
-    })
-    .where(
-      and(
-        eq(handoffs.id, input.handoffId),
-        eq(handoffs.status, 'accepted'),
-        input.expectedOutcome === null
-          ? isNull(handoffs.outcome)
-          : eq(handoffs.outcome, input.expectedOutcome),
-      ),
-    )
-    .returning()
-    .get();
-  if (!updated) return undefined;
-  exec
+): OutcomeRow {
+  const row = exec
     .insert(outcomes)
     .values({
       handoffId: input.handoffId,
@@ -282,8 +285,10 @@ export function recordOutcome(
       recordedByUserId: input.byUserId,
       recordedAt: input.at,
     })
-    .run();
-  return updated;
+    .returning()
+    .get();
+  if (!row) throw new Error(`outcome ${input.outcome} of handoff ${input.handoffId} returned nothing`);
+  return row;
 }
 
 /** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
@@ -295,16 +300,6 @@ export function findStalled(exec: Executor, now: Date, limit: number): HandoffRo
     .orderBy(asc(handoffs.nextStallNudgeAt))
     .limit(limit)
     .all();
-}
-
-/** Moves a stalled deal's next nudge on, if no one else did (an outcome, another sweep). */
-export function advanceStallNudge(exec: Executor, id: number, expected: Date, next: Date | null, now: Date) {
-  return exec
-    .update(handoffs)
-    .set({ nextStallNudgeAt: next, stallNudgedAt: now, updatedAt: now })
-    .where(and(eq(handoffs.id, id), eq(handoffs.status, 'accepted'), eq(handoffs.nextStallNudgeAt, expected)))
-    .returning()
-    .get();
 }
 
 /** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, like, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
+import { insertSurface, type SurfaceSpec } from './surfaces.js';
 
 export type { OutboxRow };
 
@@ -19,6 +20,11 @@ export type OutboxMessage =
       threadOf?: string;
       audience?: 'internal' | 'partner';
       handoffId?: number;
+      /**
+       * A view of the handoff, rendered from its state when it is delivered (and again after every change) instead of
+       * `payload`: recorded as a surface under `recordAs` (or the dedupe key).
+       */
+      surface?: SurfaceSpec;
     }
   | {
       method: 'chat.update';
@@ -55,6 +61,7 @@ const enqueueQuery = preparedFor((exec) =>
       targetMessageKey: sql.placeholder('targetMessageKey'),
       threadOf: sql.placeholder('threadOf'),
       audience: sql.placeholder('audience'),
+      surfaceKey: sql.placeholder('surfaceKey'),
     })
     .onConflictDoNothing()
     .prepare(),
@@ -73,7 +80,34 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
       targetMessageKey: null as string | null,
       threadOf: null as string | null,
       audience: 'internal' as 'internal' | 'partner',
+      surfaceKey: null as string | null,
     };
+    if (message.method === 'chat.postMessage' && message.surface) {
+      const key = message.recordAs ?? message.dedupeKey;
+      const audience = message.audience ?? 'internal';
+      if (message.handoffId === undefined) throw new Error(`surface ${key} names no handoff`);
+      const inserted = insert.run({
+        ...common,
+        channelKey: message.channel,
+        payload: { channel: message.channel },
+        recordAs: key,
+        targetMessageKey: message.permalinkOf ?? null,
+        threadOf: message.threadOf ?? null,
+        audience,
+        surfaceKey: key,
+      });
+      if (inserted.changes > 0) {
+        insertSurface(exec, {
+          key,
+          handoffId: message.handoffId,
+          spec: message.surface,
+          channelKey: message.channel,
+          audience,
+          now,
+        });
+      }
+      continue;
+    }
     insert.run(
       message.method === 'response_url'
         ? {
@@ -184,6 +218,15 @@ const markDeliveredQuery = preparedFor((exec) =>
     .where(eq(outbox.id, sql.placeholder('id')))
     .prepare(),
 );
+
+/** A coalesced update sent, with a newer change already waiting for it: due again now instead of delivered. */
+export function rearm(exec: Executor, row: OutboxRow, now: Date): void {
+  exec
+    .update(outbox)
+    .set({ nextAttemptAt: now, attempts: 0, lastError: null, uncertainSince: null })
+    .where(eq(outbox.id, row.id))
+    .run();
+}
 
 const rememberPostQuery = preparedFor((exec) =>
   exec
@@ -333,13 +376,18 @@ const cancelRemindersQuery = preparedFor((exec) =>
       and(
         eq(outbox.handoffId, sql.placeholder('handoffId')),
         eq(outbox.status, 'pending'),
-        like(outbox.dedupeKey, '%:reminder:%'),
+        // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
+        eq(outbox.method, 'chat.postMessage'),
+        sql`(${outbox.dedupeKey} like '%:reminder:%' or ${outbox.dedupeKey} like '%:stall:%')`,
       ),
     )
     .prepare(),
 );
 
-/** Cancels a handoff's reminders still waiting for delivery: after a change they would say something untrue. */
+/**
+ * Cancels a handoff's reminders and stall nudges still waiting for delivery: after a change they would ask for
+ * something no longer needed.
+ */
 export function cancelPendingReminders(exec: Executor, handoffId: number): void {
   cancelRemindersQuery(exec).run({ handoffId });
 }

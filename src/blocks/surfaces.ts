@@ -1,0 +1,219 @@
+import type { KnownBlock } from '@slack/types';
+import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
+import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import type { Offer } from '../domain/lifecycle.js';
+import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import { handoffMessage, type SlackMessage } from './handoffMessage.js';
+import { mention, slackDate, userText } from './mrkdwn.js';
+import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
+import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
+import { ownerActionButtons } from './ownerActions.js';
+import { partnerThreadParent } from './partnerUpdate.js';
+import { context, handoffTitle, section } from './parts.js';
+import {
+  escalationMessage,
+  expiredOwnerNotice,
+  extendedAeNotice,
+  extendedOwnerNotice,
+  PERMALINK_TOKEN,
+  reassignedOwnerNotice,
+  reminderMessage,
+  withdrawnOwnerNotice,
+} from './windowNotices.js';
+
+/** What a surface was about when it was queued (services/notifications.ts writes these). */
+export interface SurfaceParams {
+  stamp?: string;
+  ae?: string;
+  due?: number;
+  assignment?: number;
+  cycle?: number;
+  /** Reminder: when it was sent. */
+  at?: number;
+  previousAe?: string;
+  outcome?: string;
+  /** Stall nudge: the period's time. */
+  since?: number;
+}
+
+/** Everything a surface shows, read from the database by services/surfaces.ts. */
+export interface SurfaceModel {
+  kind: SurfaceKind;
+  /** The handoff now. */
+  h: HandoffRow;
+  params: SurfaceParams;
+  /** The handoff is still where it was when this message was queued: it can say what it said then. */
+  current: boolean;
+  /** The decision on the assignment the message is about (a decision notice), and on the current one. */
+  decision?: DecisionRow | undefined;
+  currentDecision?: DecisionRow | undefined;
+  /** The outcome step an outcome notice reports. */
+  step?: OutcomeRow | undefined;
+  /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
+  offer: Offer;
+  /** Partner thread parent: the partner-safe projection of where the deal stands (null: nothing to say yet). */
+  partner?: PartnerSafeUpdate | null;
+}
+
+export interface RenderedSurface {
+  message: SlackMessage;
+  /** The message whose permalink replaces PERMALINK_TOKEN (a reminder links to the AE's packet while it is open). */
+  permalinkOf?: string;
+}
+
+/** Where the handoff stands now, for internal readers of an older message. */
+export function nowLine(h: HandoffRow, decision: DecisionRow | undefined): string {
+  const ae = mention(h.aeUserId);
+  switch (h.status) {
+    case 'sent':
+      return `*Now:* with ${ae}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*.`;
+    case 'accepted':
+      return `*Now:* accepted by ${ae}. ${outcomeLine(h)}`;
+    case 'declined': {
+      const reason = decision?.reasonCode
+        ? `: ${DECLINE_REASONS[decision.reasonCode as DeclineReason]?.label ?? decision.reasonCode}`
+        : '';
+      return `*Now:* declined by ${ae}${reason}.`;
+    }
+    case 'expired':
+      return `*Now:* expired without an answer from ${ae}; the owner ${mention(h.ownerUserId)} can reassign, extend or withdraw it.`;
+    case 'withdrawn':
+      return `*Now:* withdrawn${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
+  }
+}
+
+const at = (ms: number | undefined, h: HandoffRow) =>
+  ms === undefined ? 'then' : slackDate(new Date(ms), h.aeTimeZone);
+
+/** What an older message said happened, in the past tense: it stays true whatever happened since. */
+function pastHeadline(m: SurfaceModel): string | undefined {
+  const { h, params: p } = m;
+  const title = handoffTitle(h);
+  const ae = mention(p.ae ?? h.aeUserId);
+  switch (m.kind) {
+    case 'sent_confirmation':
+      return `:incoming_envelope: Handoff ${title} was sent to ${ae}.`;
+    case 'owner_assigned':
+      return `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${title}.`;
+    case 'reminder':
+      return `:alarm_clock: *Reminder* (${at(p.at, h)}): handoff ${title} was waiting for your answer, due ${at(p.due, h)}.`;
+    case 'expired_owner':
+      return `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
+    case 'escalation':
+      return `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
+    case 'reassigned_notice':
+      return `:arrows_counterclockwise: Handoff ${title} moved from ${mention(p.previousAe ?? '')} to ${ae}.`;
+    case 'extended_owner':
+      return `:calendar: ${ae} was given until ${at(p.due, h)} to answer handoff ${title}.`;
+    case 'extended_ae':
+      return `:calendar: ${mention(h.ownerUserId)} gave you until ${at(p.due, h)} to answer handoff ${title}.`;
+    case 'stall_nudge':
+      return `:hourglass_flowing_sand: Handoff ${title} had had no update for a while (${at(p.since, h)}).`;
+    default:
+      return undefined;
+  }
+}
+
+/** The message as it was worded for its event (the handoff still where it was then). */
+function asQueued(m: SurfaceModel): SlackMessage | undefined {
+  const { h } = m;
+  switch (m.kind) {
+    case 'sent_confirmation':
+      return sentConfirmation(h);
+    case 'owner_assigned':
+      return ownerAssigned(h);
+    case 'reminder':
+      return reminderMessage(h, new Date(m.params.at ?? h.updatedAt.getTime()));
+    case 'expired_owner':
+      return expiredOwnerNotice(h);
+    case 'escalation':
+      return escalationMessage(h);
+    case 'reassigned_notice':
+      return reassignedOwnerNotice(h, m.params.previousAe ?? '');
+    case 'extended_owner':
+      return extendedOwnerNotice(h);
+    case 'extended_ae':
+      return extendedAeNotice(h);
+    case 'stall_nudge':
+      return stallNudge(h, new Date(m.params.since ?? h.updatedAt.getTime()));
+    default:
+      return undefined;
+  }
+}
+
+/** Notices that record history whatever happened since: the same words, with where the handoff stands now. */
+function historyNotice(m: SurfaceModel): SlackMessage | undefined {
+  switch (m.kind) {
+    case 'decision_notice':
+      return m.decision ? decisionNotice(m.h, m.decision) : undefined;
+    case 'withdrawn_notice':
+      return withdrawnOwnerNotice(m.h);
+    case 'outcome_notice':
+      return m.step ? outcomeNotice(m.h, m.step) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function buttons(m: SurfaceModel): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  const owner = ownerActionButtons(m.h, m.offer.owner);
+  if (owner) blocks.push(owner);
+  const steps = outcomeButtons(m.h, m.offer.outcomes);
+  if (steps) blocks.push(steps);
+  return blocks;
+}
+
+/**
+ * A message about a handoff, from the handoff's state now: what it reported (in its own words while nothing has
+ * changed since, in the past tense after), where the handoff stands now, and only the buttons its reader can still
+ * use. Undefined: nothing to show (the row it reports is gone); the message is left as it is.
+ */
+export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
+  const { h } = m;
+  if (m.kind === 'ae_packet') {
+    const movedTo =
+      m.params.assignment !== undefined && m.params.assignment !== h.assignment ? h.aeUserId : undefined;
+    return {
+      message: handoffMessage(h, {
+        decision: movedTo ? undefined : m.currentDecision,
+        ...(movedTo ? { movedTo } : {}),
+        offer: m.offer,
+      }),
+    };
+  }
+  if (m.kind === 'partner_parent') {
+    return m.partner ? { message: partnerThreadParent(m.partner) } : undefined;
+  }
+  const history = historyNotice(m);
+  if (history) {
+    const blocks = [...history.blocks];
+    if (!m.current) blocks.push(context(nowLine(h, m.currentDecision)));
+    return { message: { text: history.text, blocks: [...blocks, ...buttons(m)] } };
+  }
+  if (m.current) {
+    const queued = asQueued(m);
+    if (!queued) return undefined;
+    const links = m.kind === 'reminder';
+    return {
+      message: { text: queued.text, blocks: [...queued.blocks, ...buttons(m)] },
+      ...(links ? { permalinkOf: packetKeyOf(h) } : {}),
+    };
+  }
+  const past = pastHeadline(m);
+  if (!past) return undefined;
+  return {
+    message: {
+      // The notification text stays what it was: it is what the person was notified with.
+      text: asQueued(m)?.text ?? `Handoff ${userText(h.accountName, 150)}.`,
+      blocks: [section(past), context(nowLine(h, m.currentDecision)), ...buttons(m)],
+    },
+  };
+}
+
+/** The AE's packet message of the current assignment (services/notifications.ts names it the same way). */
+function packetKeyOf(h: Pick<HandoffRow, 'id' | 'assignment'>): string {
+  return h.assignment === 1 ? `handoff:${h.id}:ae_dm` : `handoff:${h.id}:a${h.assignment}:ae_dm`;
+}
+
+export { PERMALINK_TOKEN };

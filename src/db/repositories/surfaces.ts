@@ -1,0 +1,188 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { preparedFor } from '../prepared.js';
+import { homeViews, type SurfaceKind, type SurfaceRow, surfaces } from '../schema.js';
+
+export type { SurfaceRow };
+
+/** A surface as its post is queued: what it is about and who reads it. */
+export interface SurfaceSpec {
+  kind: SurfaceKind;
+  /** A DM's reader (their actions are offered); null for a channel. */
+  viewer: string | null;
+  params: Record<string, unknown>;
+}
+
+const insertSurfaceQuery = preparedFor((exec) =>
+  exec
+    .insert(surfaces)
+    .values({
+      key: sql.placeholder('key'),
+      handoffId: sql.placeholder('handoffId'),
+      kind: sql.placeholder('kind'),
+      viewerUserId: sql.placeholder('viewer'),
+      channelKey: sql.placeholder('channelKey'),
+      audience: sql.placeholder('audience'),
+      params: sql.placeholder('params'),
+      createdAt: sql.placeholder('now'),
+    })
+    .onConflictDoNothing()
+    .prepare(),
+);
+
+/** Records a surface whose post is being queued (in the same transaction). */
+export function insertSurface(
+  exec: Executor,
+  row: {
+    key: string;
+    handoffId: number;
+    spec: SurfaceSpec;
+    channelKey: string;
+    audience: 'internal' | 'partner';
+    now: Date;
+  },
+): void {
+  insertSurfaceQuery(exec).run({
+    key: row.key,
+    handoffId: row.handoffId,
+    kind: row.spec.kind,
+    viewer: row.spec.viewer,
+    channelKey: row.channelKey,
+    audience: row.audience,
+    params: row.spec.params,
+    now: row.now,
+  });
+}
+
+const findSurfaceQuery = preparedFor((exec) =>
+  exec
+    .select()
+    .from(surfaces)
+    .where(eq(surfaces.key, sql.placeholder('key')))
+    .prepare(),
+);
+
+export function findSurface(exec: Executor, key: string): SurfaceRow | undefined {
+  return findSurfaceQuery(exec).get({ key });
+}
+
+export function surfacesOf(exec: Executor, handoffId: number): SurfaceRow[] {
+  return exec.select().from(surfaces).where(eq(surfaces.handoffId, handoffId)).orderBy(surfaces.id).all();
+}
+
+/**
+ * The handoff changed: every surface of it must show the new state. Counts the change on each surface and queues one
+ * `chat.update` for each posted surface that has none waiting: updates coalesce, since the worker renders the state
+ * current when it sends. A surface whose post is still queued renders the new state when it is posted. One statement
+ * each, nothing rendered here: the request path stays short.
+ */
+export function requestRefresh(exec: Executor, handoffId: number, now: Date): void {
+  exec.run(sql`update ${surfaces} set wanted = wanted + 1 where handoff_id = ${handoffId}`);
+  exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
+      handoff_id, status, attempts, next_attempt_at, created_at, surface_key)
+    select 'surface:' || s.key || ':v' || s.wanted, s.channel_key, 'chat.update', '{}', s.key, s.audience,
+      s.handoff_id, 'pending', 0, ${now.getTime()}, ${now.getTime()}, s.key
+    from ${surfaces} s where s.handoff_id = ${handoffId} and s.posted = 1
+      and not exists (select 1 from outbox o where o.surface_key = s.key and o.status = 'pending')
+    on conflict do nothing`);
+}
+
+/**
+ * After the worker delivered surface `key` rendered at change count `version`: remember it, and when a change came in
+ * meanwhile, say so (the caller keeps or queues an update).
+ */
+export function surfaceShown(exec: Executor, key: string, version: number): { behind: boolean } {
+  const row = exec
+    .update(surfaces)
+    .set({ posted: true, shown: sql`max(${surfaces.shown}, ${version})` })
+    .where(eq(surfaces.key, key))
+    .returning({ wanted: surfaces.wanted, shown: surfaces.shown })
+    .get();
+  return { behind: row !== undefined && row.wanted > row.shown };
+}
+
+/** Queues one update of a posted surface that is behind (none when one is already waiting). */
+export function queueSurfaceUpdate(exec: Executor, key: string, now: Date): void {
+  exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
+      handoff_id, status, attempts, next_attempt_at, created_at, surface_key)
+    select 'surface:' || s.key || ':v' || s.wanted, s.channel_key, 'chat.update', '{}', s.key, s.audience,
+      s.handoff_id, 'pending', 0, ${now.getTime()}, ${now.getTime()}, s.key
+    from ${surfaces} s where s.key = ${key} and s.posted = 1
+      and not exists (select 1 from outbox o where o.surface_key = s.key and o.status = 'pending')
+    on conflict do nothing`);
+}
+
+/** The newest surface of these kinds that a person has for a handoff: actions are offered there only. */
+export function newestSurfaceId(
+  exec: Executor,
+  handoffId: number,
+  viewer: string,
+  kinds: readonly SurfaceKind[],
+): number | undefined {
+  return exec
+    .select({ id: surfaces.id })
+    .from(surfaces)
+    .where(
+      and(
+        eq(surfaces.handoffId, handoffId),
+        eq(surfaces.viewerUserId, viewer),
+        inArray(surfaces.kind, [...kinds]),
+      ),
+    )
+    .orderBy(desc(surfaces.id))
+    .limit(1)
+    .get()?.id;
+}
+
+// App Homes ------------------------------------------------------------------------------------------------------
+
+/** Remembers that a person has their Home open (and the hash of what was published to them). */
+export function recordHomeView(
+  exec: Executor,
+  row: { userId: string; hash: string | null; period: string | null; metrics: boolean; now: Date },
+): void {
+  exec
+    .insert(homeViews)
+    .values({
+      userId: row.userId,
+      hash: row.hash,
+      period: row.period,
+      metrics: row.metrics,
+      openedAt: row.now,
+    })
+    .onConflictDoUpdate({
+      target: homeViews.userId,
+      set: {
+        hash: row.hash,
+        metrics: row.metrics,
+        openedAt: row.now,
+        ...(row.period ? { period: row.period } : {}),
+      },
+    })
+    .run();
+}
+
+export function findHomeView(exec: Executor, userId: string) {
+  return exec.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
+}
+
+/** Keeps the hash of the view just published (a later publish passes it, so Slack refuses it if it is stale). */
+export function rememberHomeHash(exec: Executor, userId: string, hash: string | null): void {
+  exec.update(homeViews).set({ hash }).where(eq(homeViews.userId, userId)).run();
+}
+
+/**
+ * Queues a republish of the Home of each of these people who has opened it, and of every Home that shows program
+ * metrics: one waiting publish per person (they coalesce; the worker renders the Home when it sends). `token` makes
+ * the dedupe key unique (the touch-log event id).
+ */
+export function queueHomes(exec: Executor, userIds: readonly string[], token: string, now: Date): void {
+  exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, status, attempts,
+      next_attempt_at, created_at)
+    select 'home:' || hv.user_id || ':' || ${token}, 'home:' || hv.user_id, 'views.publish', '{}', 'internal',
+      'pending', 0, ${now.getTime()}, ${now.getTime()}
+    from ${homeViews} hv
+    where (hv.user_id in (select value from json_each(${JSON.stringify(userIds)})) or hv.metrics = 1)
+      and not exists (select 1 from outbox o where o.channel_key = 'home:' || hv.user_id and o.status = 'pending')
+    on conflict do nothing`);
+}

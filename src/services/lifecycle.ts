@@ -1,0 +1,95 @@
+import type { Db, Executor } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
+import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import { cancelPendingReminders, enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
+import { queueHomes, requestRefresh } from '../db/repositories/surfaces.js';
+import type { NewHandoffRow } from '../db/schema.js';
+import type { Actor } from '../domain/actor.js';
+import { type LifecycleEvent, nextStatus, TRANSITIONS } from '../domain/lifecycle.js';
+
+/** One change of a handoff, as the services describe it. */
+export interface TransitionSpec<R> {
+  event: LifecycleEvent;
+  /** The handoff as the caller checked it: the change applies only if it is still in a state the event starts from. */
+  before: HandoffRow;
+  /** Who did it; null for the app (the sweep). */
+  actor: Actor | null;
+  at: Date;
+  /** What changes besides the status (which comes from the table) and `updatedAt`. */
+  change: Partial<NewHandoffRow>;
+  /** Conditions beyond the state and window (a reminder's expected next time, the deal's current outcome step). */
+  expect?: Omit<Guard, 'statuses' | 'cycle'>;
+  /** The guarded write, when a faster prepared statement does it (a decision); gets the guard derived from the table. */
+  update?: (tx: Executor, guard: Guard) => HandoffRow | undefined;
+  /** Rows written with the change once the guard let it through (the decision, the outcome step). */
+  record?: (tx: Executor, after: HandoffRow) => R;
+  /** Touch-log extras. */
+  detail?: Record<string, unknown> | null;
+  businessHours?: number;
+  /** The new messages the change owes (surfaces and history); every existing surface is brought up to date anyway. */
+  owes?: (tx: Executor, after: HandoffRow, recorded: R) => OutboxMessage[];
+}
+
+export interface Applied<R> {
+  handoff: HandoffRow;
+  recorded: R;
+}
+
+/**
+ * The one place a handoff changes after it is sent. In the caller's transaction: the guarded update (the states the
+ * table allows and the same window, so races, retries and stale modals change nothing), the rows that go with it, the
+ * touch-log event, cancelling queued reminders the change makes obsolete, and queueing what it owes: new messages,
+ * an update of every message already showing the handoff, and a republish of the App Homes that list it. Returns
+ * undefined (and changes nothing) when the guard refused.
+ */
+export function applyTransition<R = undefined>(
+  tx: Executor,
+  spec: TransitionSpec<R>,
+): Applied<R> | undefined {
+  const t = TRANSITIONS[spec.event];
+  const { before, at } = spec;
+  const guard: Guard = { statuses: t.from, cycle: before.cycle, ...spec.expect };
+  const after = spec.update
+    ? spec.update(tx, guard)
+    : updateIfUnchanged(tx, before.id, guard, {
+        ...spec.change,
+        status: nextStatus(spec.event, before),
+        updatedAt: at,
+      });
+  if (!after) return undefined;
+  const recorded = spec.record ? spec.record(tx, after) : (undefined as R);
+  const eventId = logEvent(tx, {
+    type: t.logAs,
+    before,
+    after,
+    actor: spec.actor,
+    at,
+    ...(spec.businessHours === undefined ? {} : { businessHours: spec.businessHours }),
+    detail: spec.detail ?? null,
+  });
+  // What the change makes untrue: a queued reminder or nudge asking for something no longer needed.
+  if (t.visible) cancelPendingReminders(tx, after.id);
+  // New messages first (a partner thread reply reads before its parent's update), then every message already
+  // showing the handoff brought up to date.
+  const owed = spec.owes?.(tx, after, recorded) ?? [];
+  if (owed.length > 0) enqueue(tx, owed, at);
+  if (t.visible) {
+    requestRefresh(tx, after.id, at);
+    const people = new Set([after.aeUserId, before.aeUserId, after.ownerUserId, after.authorUserId]);
+    queueHomes(tx, [...people], String(eventId), at);
+  }
+  return { handoff: after, recorded };
+}
+
+/** Runs one transition in its own transaction and wakes the outbox after the commit. */
+export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void }) {
+  return {
+    apply<R = undefined>(spec: TransitionSpec<R>): Applied<R> | undefined {
+      const applied = deps.db.transaction((tx) => applyTransition(tx, spec));
+      if (applied) deps.onOutboxWrite();
+      return applied;
+    },
+  };
+}
+
+export type Lifecycle = ReturnType<typeof createLifecycle>;

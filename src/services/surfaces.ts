@@ -1,0 +1,173 @@
+import { desc, eq } from 'drizzle-orm';
+import {
+  type RenderedSurface,
+  renderSurface,
+  type SurfaceModel,
+  type SurfaceParams,
+} from '../blocks/surfaces.js';
+import type { Executor } from '../db/client.js';
+import { findDecision, findHandoff, findOutcomes } from '../db/repositories/handoffs.js';
+import { findSurface, newestSurfaceId } from '../db/repositories/surfaces.js';
+import {
+  type HandoffRow,
+  type OutcomeRow,
+  outcomes,
+  type SurfaceKind,
+  type SurfaceRow,
+} from '../db/schema.js';
+import type { DeclineReason } from '../domain/decline.js';
+import {
+  isPossible,
+  NO_OFFER,
+  type Offer,
+  OWNER_ACTIONS,
+  offerFor,
+  type Viewer,
+} from '../domain/lifecycle.js';
+import type { LostReason, Outcome } from '../domain/outcomes.js';
+import { type PartnerEvent, type PartnerSafeUpdate, partnerSafeUpdate } from '../domain/partnerSafe.js';
+import { stampOf } from './notifications.js';
+
+export interface SurfaceDeps {
+  db: Executor;
+  adminUserIds: readonly string[];
+  /** Our workspaces, and the one the app is installed in (the team of anyone reading a DM from it). */
+  internalTeamIds: readonly string[];
+  homeTeamId: string;
+}
+
+/** Owner-facing notices: the owner's buttons sit on the newest of them only, so older ones never invite a click. */
+const OWNER_NOTICES: readonly SurfaceKind[] = [
+  'sent_confirmation',
+  'owner_assigned',
+  'decision_notice',
+  'expired_owner',
+  'reassigned_notice',
+  'extended_owner',
+  'withdrawn_notice',
+  'outcome_notice',
+];
+
+/**
+ * Renders surfaces (messages about a handoff) from the handoff's state now, for the outbox worker at delivery, with
+ * the buttons placed by one rule each:
+ * - the AE's packet offers its reader everything `can` allows them (Accept and Decline, then the outcome steps);
+ * - an owner-facing notice offers the owner's actions (reassign, extend, withdraw) that `can` allows its reader, on
+ *   the newest such notice of that reader only;
+ * - a stall nudge offers the outcome steps `can` allows, on the newest nudge only;
+ * - an escalation offers the owner's actions while the expiry it reports is still the state (in a channel, for the
+ *   owner and admins reading it; in a manager's DM, if `can` allows the manager);
+ * - anything else offers nothing (reminders link to the packet instead).
+ */
+export function createSurfaces(deps: SurfaceDeps) {
+  const { db } = deps;
+
+  /** A person reading a DM from the app: a member of our workspace (or the AE's own, for the AE). */
+  function viewerFor(userId: string, h: HandoffRow): Viewer {
+    return {
+      actor: { userId, teamId: userId === h.aeUserId ? h.aeTeamId : deps.homeTeamId },
+      internalTeamIds: deps.internalTeamIds,
+      adminUserIds: deps.adminUserIds,
+    };
+  }
+
+  function offerOn(surface: SurfaceRow, h: HandoffRow, current: boolean): Offer {
+    const reader = surface.viewerUserId;
+    if (surface.kind === 'ae_packet') {
+      if (!reader) return NO_OFFER;
+      const offer = offerFor(viewerFor(reader, h), h);
+      return { ...offer, owner: [] };
+    }
+    if (surface.kind === 'escalation') {
+      if (!current) return NO_OFFER;
+      if (!reader) return { ...NO_OFFER, owner: OWNER_ACTIONS.filter((action) => isPossible(action, h)) };
+      return { ...NO_OFFER, owner: offerFor(viewerFor(reader, h), h).owner };
+    }
+    if (!reader) return NO_OFFER;
+    if (OWNER_NOTICES.includes(surface.kind)) {
+      const owner = offerFor(viewerFor(reader, h), h).owner;
+      if (owner.length === 0 || newestSurfaceId(db, h.id, reader, OWNER_NOTICES) !== surface.id)
+        return NO_OFFER;
+      return { ...NO_OFFER, owner };
+    }
+    if (surface.kind === 'stall_nudge') {
+      const steps = offerFor(viewerFor(reader, h), h).outcomes;
+      if (steps.length === 0 || newestSurfaceId(db, h.id, reader, ['stall_nudge']) !== surface.id)
+        return NO_OFFER;
+      return { ...NO_OFFER, outcomes: steps };
+    }
+    return NO_OFFER;
+  }
+
+  /** The partner-safe status of the deal now: the latest thing a partner may hear of. */
+  function partnerView(h: HandoffRow): PartnerSafeUpdate | null {
+    let event: PartnerEvent | undefined;
+    let declineReason: DeclineReason | null = null;
+    let lostReason: LostReason | null = null;
+    if (h.status === 'accepted') {
+      event = (h.outcome as Outcome | null) ?? 'accepted';
+      if (h.outcome === 'lost')
+        lostReason = (latestStep(h.id, 'lost')?.reasonCode as LostReason | null) ?? null;
+    } else if (h.status === 'declined') {
+      event = 'declined';
+      declineReason = (findDecision(db, h.id, h.assignment)?.reasonCode as DeclineReason | null) ?? null;
+    } else if (h.status === 'withdrawn') event = 'withdrawn';
+    // Sent again or expired after a reassignment: partners hear of the new AE, never of the silence.
+    else if (h.assignment > 1) event = 'reassigned';
+    return event ? partnerSafeUpdate(h, event, declineReason, lostReason) : null;
+  }
+
+  function latestStep(handoffId: number, outcome: Outcome): OutcomeRow | undefined {
+    return db
+      .select()
+      .from(outcomes)
+      .where(eq(outcomes.handoffId, handoffId))
+      .orderBy(desc(outcomes.id))
+      .all()
+      .find((row) => row.outcome === outcome);
+  }
+
+  function model(surface: SurfaceRow, h: HandoffRow): SurfaceModel {
+    const params = surface.params as SurfaceParams;
+    const current = params.stamp === undefined || params.stamp === stampOf(h);
+    const currentDecision = findDecision(db, h.id, h.assignment);
+    const base: SurfaceModel = {
+      kind: surface.kind,
+      h,
+      params,
+      current,
+      currentDecision,
+      offer: offerOn(surface, h, current),
+    };
+    switch (surface.kind) {
+      case 'decision_notice':
+        return {
+          ...base,
+          decision:
+            params.assignment === h.assignment
+              ? currentDecision
+              : findDecision(db, h.id, params.assignment ?? h.assignment),
+        };
+      case 'outcome_notice':
+        return { ...base, step: findOutcomes(db, h.id).find((row) => row.outcome === params.outcome) };
+      case 'partner_parent':
+        return { ...base, partner: partnerView(h) };
+      default:
+        return base;
+    }
+  }
+
+  /** The surface as it must look now, with the change count it shows; undefined when there is nothing to send. */
+  function render(key: string): { rendered: RenderedSurface; version: number } | undefined {
+    const surface = findSurface(db, key);
+    if (!surface) return undefined;
+    const h = findHandoff(db, surface.handoffId);
+    if (!h) return undefined;
+    const rendered = renderSurface(model(surface, h));
+    return rendered ? { rendered, version: surface.wanted } : undefined;
+  }
+
+  return { render, viewerFor };
+}
+
+export type Surfaces = ReturnType<typeof createSurfaces>;
