@@ -18,6 +18,7 @@ CREATE TABLE `surfaces` (
 	`posted` integer DEFAULT false NOT NULL,
 	`wanted` integer DEFAULT 1 NOT NULL,
 	`shown` integer DEFAULT 0 NOT NULL,
+	`attempted` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`handoff_id`) REFERENCES `handoffs`(`id`) ON UPDATE no action ON DELETE restrict
 );

@@ -6,7 +6,13 @@ import { buildApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import { findHomeView, recordHomeView, rememberHomeHash } from './db/repositories/surfaces.js';
+import {
+  findHomeView,
+  latestEventId,
+  queueMetricsHomes,
+  recordHomeView,
+  rememberHomeHash,
+} from './db/repositories/surfaces.js';
 import { holidayCalendar } from './domain/holidays.js';
 import { offerFor } from './domain/lifecycle.js';
 import type { HandlerDeps } from './handlers/index.js';
@@ -60,6 +66,8 @@ export interface Services {
   digest: Digest;
   home: Home;
   internalChannels: InternalChannels;
+  /** Queues a republish of the RevOps Homes when a handoff changed since the last time (called every minute). */
+  followMetrics: () => void;
   /** What the Slack handlers use. */
   handlers: Omit<HandlerDeps, 'config' | 'startup'>;
 }
@@ -308,7 +316,23 @@ export function createServices(s: Shared): Services {
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: membership(s.directory),
   };
-  return { outbox, sweeper, metrics, digest, home, internalChannels: s.internalChannels, handlers };
+  let seenEvent = latestEventId(db);
+  const followMetrics = () => {
+    const latest = latestEventId(db);
+    if (latest === seenEvent) return;
+    seenEvent = latest;
+    if (queueMetricsHomes(db, String(latest), clock.now()) > 0) onOutboxWrite();
+  };
+  return {
+    outbox,
+    sweeper,
+    metrics,
+    digest,
+    home,
+    internalChannels: s.internalChannels,
+    followMetrics,
+    handlers,
+  };
 }
 
 /** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
@@ -327,6 +351,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       run: async () => {
         const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
         if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');
+        // RevOps Homes follow the figures: republished once a minute at most, when anything changed.
+        services.followMetrics();
       },
     },
   ];

@@ -325,6 +325,8 @@ export const surfaces = sqliteTable(
     posted: integer('posted', { mode: 'boolean' }).notNull().default(false),
     wanted: integer('wanted').notNull().default(1),
     shown: integer('shown').notNull().default(0),
+    /** The change count the last post attempt was rendered at: a post found after a lost answer shows this one. */
+    attempted: integer('attempted').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],

@@ -23,7 +23,12 @@ import {
   type OutboxRow,
   rearm,
 } from '../db/repositories/outbox.js';
-import { queueSurfaceUpdate, surfaceShown } from '../db/repositories/surfaces.js';
+import {
+  attemptedVersion,
+  queueSurfaceUpdate,
+  surfaceAttempted,
+  surfaceShown,
+} from '../db/repositories/surfaces.js';
 import type { Logger } from '../logger.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 import type { Surfaces } from './surfaces.js';
@@ -348,8 +353,8 @@ export class OutboxWorker {
           this.notBefore.delete(row.id);
           const found = await this.findEarlierPost(row, row.uncertainSince);
           if (found) {
-            // A surface found this way shows whatever it was rendered from then: version 0 brings it up to date.
-            this.finish(row, found, row.surfaceKey ? 0 : undefined);
+            // A surface found this way shows what its lost attempt was rendered from; a change since is caught up.
+            this.finish(row, found, row.surfaceKey ? attemptedVersion(db, row.surfaceKey) : undefined);
             logger.info(
               { outboxId: row.id, dedupeKey: row.dedupeKey, ts: found.ts },
               'outbox message was already posted; not posting it twice',
@@ -370,8 +375,11 @@ export class OutboxWorker {
       }
       if (PACED.has(row.method)) this.lastPostAt.set(row.channelKey, this.timers.monotonic());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
-      if (row.method === 'chat.postMessage' || row.method === 'response_url')
+      if (row.method === 'chat.postMessage' || row.method === 'response_url') {
         markSending(db, row, new Date(this.timers.now()));
+        if (row.surfaceKey && rendered?.version !== undefined)
+          surfaceAttempted(db, row.surfaceKey, rendered.version);
+      }
       const posted = await this.send(rendered?.row ?? row, rendered?.permalinkOf);
       this.finish(row, posted, rendered?.version);
       logger.debug(

@@ -53,7 +53,8 @@ async function acceptedDeal(h: Harness, values: PacketValues = {}) {
   expect(rows.map((r) => r.dedupeKey)).toEqual(
     expect.arrayContaining([
       `handoff:${sent.handoff.id}:sent:ae_dm`,
-      `handoff:${sent.handoff.id}:decided:ae_dm`,
+      // The AE's packet brought up to date after the accept (an update rendered at delivery).
+      `surface:handoff:${sent.handoff.id}:ae_dm:v2`,
       `handoff:${sent.handoff.id}:decided:partner`,
     ]),
   );
@@ -66,9 +67,12 @@ describe('delivered outbox messages are deleted after the retention', () => {
     expect(h.config.outbox.retentionDays).toBe(30);
     const { handoff, rows } = await acceptedDeal(h);
     const posted = postedRows(h);
+    // Every message that shows the handoff is remembered, to be kept up to date.
     expect(posted.map((p) => p.messageKey).sort()).toEqual([
       `handoff:${handoff.id}:ae_dm`,
+      `handoff:${handoff.id}:decided:owner`,
       parentKey(handoff.id),
+      `handoff:${handoff.id}:sent:author`,
     ]);
     const events = eventRows(h);
     expect(events.map((e) => e.type)).toEqual(['sent', 'accepted']);
@@ -104,7 +108,11 @@ describe('delivered outbox messages are deleted after the retention', () => {
     h.clock.advance(DAY);
     h.app.sweeper.sweep();
     expect(outboxRows(h).map((r) => [r.id, r.status])).toEqual(left.map((r) => [r.id, 'delivered']));
-    expect(postedRows(h)).toEqual(posted);
+    // Where every message landed stays (the nudge is one more message that shows the deal).
+    expect(postedRows(h)).toEqual(expect.arrayContaining(posted));
+    expect(postedRows(h).map((p) => p.messageKey)).toContain(
+      postedRows(h).find((p) => p.messageKey.includes(':stall:'))?.messageKey,
+    );
   });
 
   it('keeps rows younger than the retention: two handoffs two days apart are pruned on their own dates', async () => {
@@ -141,17 +149,14 @@ describe('delivered outbox messages are deleted after the retention', () => {
     h.app.sweeper.sweep();
     expect(stillThere(h, secondIds)).toEqual([]);
     expect(idsOf(stillThere(h, idsOf(nudges)))).toEqual(idsOf(nudges));
-    expect(
-      postedRows(h)
-        .map((p) => p.messageKey)
-        .sort(),
-    ).toEqual(
-      [
+    // The prune never deletes where a message landed: the packets and parents are still there to update.
+    expect(postedRows(h).map((p) => p.messageKey)).toEqual(
+      expect.arrayContaining([
         `handoff:${first.handoff.id}:ae_dm`,
         parentKey(first.handoff.id),
         `handoff:${second.handoff.id}:ae_dm`,
         parentKey(second.handoff.id),
-      ].sort(),
+      ]),
     );
   });
 
@@ -195,7 +200,12 @@ describe('delivered outbox messages are deleted after the retention', () => {
       postedRows(h)
         .map((p) => p.messageKey)
         .sort(),
-    ).toEqual([`handoff:${handoff.id}:ae_dm`, parentKey(handoff.id)]);
+    ).toEqual([
+      `handoff:${handoff.id}:ae_dm`,
+      `handoff:${handoff.id}:decided:owner`,
+      parentKey(handoff.id),
+      `handoff:${handoff.id}:sent:author`,
+    ]);
   });
 });
 
@@ -208,17 +218,22 @@ describe('rows still owed to Slack are never deleted', () => {
     h.slack.addChannel({ ...channels.partner, members: [] });
     h.slack.fail('chat.update', { error: 'invalid_blocks' });
     await accept(h, handoff.id);
-    await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
     const waiting = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
-    const parked = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:ae_dm`);
-    for (let i = 0; i < 20 && !(parked()?.status === 'dead' && (waiting()?.attempts ?? 0) >= 2); i += 1) {
+    // The edits of the messages already sent (the AE's packet, the author's confirmation) are refused for good.
+    const parked = () =>
+      outboxRows(h).filter((r) => r.method === 'chat.update' && r.handoffId === handoff.id);
+    const settled = () =>
+      parked().length === 2 && parked().every((r) => r.status === 'dead') && (waiting()?.attempts ?? 0) >= 2;
+    for (let i = 0; i < 20 && !settled(); i += 1) {
       h.clock.advance(60_000);
       await quiet(h);
     }
+    await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
     h.slack.clearFailures();
     await quiet(h);
     expect(waiting()).toMatchObject({ status: 'pending', audience: 'partner', lastError: 'not_in_channel' });
-    expect(parked()).toMatchObject({ status: 'dead', lastError: 'invalid_blocks', attempts: 2 });
+    for (const row of parked())
+      expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks', attempts: 2 });
     const before = outboxRows(h);
     const delivered = before.filter((r) => r.status === 'delivered');
     // The AE DM, the author's confirmation, the owner's accept notice, the invite instructions.
@@ -234,7 +249,7 @@ describe('rows still owed to Slack are never deleted', () => {
     const notice = before.find((r) => r.dedupeKey.includes(':partner_channel_blocked:'));
     expect(notice?.status).toBe('delivered');
     expect(stillThere(h, idsOf(before))).toEqual(
-      [waiting(), parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
+      [waiting(), ...parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
     );
     expect(stillThere(h, idsOf(delivered.filter((r) => r !== notice)))).toEqual([]);
     expect(
@@ -242,7 +257,7 @@ describe('rows still owed to Slack are never deleted', () => {
         .filter((r) => r.status !== 'delivered')
         .map((r) => r.status)
         .sort(),
-    ).toEqual(['dead', 'pending']);
+    ).toEqual(['dead', 'dead', 'pending']);
 
     // The app is invited back: the update kept all this time is posted, once, as the thread's parent.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
@@ -256,7 +271,7 @@ describe('rows still owed to Slack are never deleted', () => {
     // Parked stays parked (until an admin retries it), and a later sweep still keeps it.
     h.clock.advance(DAY);
     h.app.sweeper.sweep();
-    expect(parked()).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
+    for (const row of parked()) expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
   });
 
   // The "tell the owner once" notice is deduplicated by its outbox row (handoff:<id>:partner_channel_blocked:<row>),
@@ -313,7 +328,12 @@ describe('the partner thread outlives its parent outbox row', () => {
       'meeting reply',
     );
     await outboxDrained(h);
-    const meetingRows = outboxRows(h).filter((r) => r.dedupeKey.includes(':outcome:meeting_held:partner'));
+    // The reply under the parent, and the parent (a view of the deal) brought up to date.
+    const meetingRows = outboxRows(h).filter(
+      (r) =>
+        r.dedupeKey.includes(':outcome:meeting_held:partner') ||
+        (r.channelKey === channels.partner.id && r.method === 'chat.update'),
+    );
     expect(meetingRows.map((r) => [r.method, r.threadOf, r.targetMessageKey, r.recordAs])).toEqual([
       ['chat.postMessage', parentKey(handoff.id), null, null],
       ['chat.update', null, parentKey(handoff.id), null],

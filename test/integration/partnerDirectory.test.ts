@@ -137,7 +137,9 @@ describe('one partner, one channel', () => {
     await accept(h, handoff.id);
     const notice = await waitFor(
       () =>
-        h.slack.messages(h.slack.dmChannelFor(people.author.id)).find((m) => shown(m).includes('accepted')),
+        h.slack
+          .messages(h.slack.dmChannelFor(people.author.id))
+          .find((m) => shown(m).includes('*accepted* handoff')),
       8000,
       "the author's notice",
     );

@@ -79,13 +79,18 @@ function stored(database: AppDatabase, table: string, id: number, columns: strin
 const ms = (value: Date) => ({ value: value.getTime(), type: 'integer' });
 const NULL = { value: null, type: 'null' };
 
-const decision = (handoffId: number, over: Partial<DecisionInput> = {}): DecisionInput => ({
-  handoffId,
+/** The AE's accept of `handoff`, answering the window it is in (its cycle), unless `over` says otherwise. */
+const decision = (
+  handoff: Pick<HandoffRow, 'id' | 'cycle'>,
+  over: Partial<DecisionInput> = {},
+): DecisionInput => ({
+  handoffId: handoff.id,
   decision: 'accepted',
   reasonCode: null,
   note: null,
   actor,
   at: DECIDED,
+  cycle: handoff.cycle,
   ...over,
 });
 
@@ -104,7 +109,7 @@ describe('recordDecision (prepared accept and decline)', () => {
   it('an accept with a first stall nudge stores every time as epoch ms and moves the cycle on once', () =>
     withDatabase((database) => {
       const handoff = addHandoff(database.db, { stallNudgedAt: EARLIER });
-      const result = recordDecision(database.db, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+      const result = recordDecision(database.db, decision(handoff, { nextStallNudgeAt: NUDGE }));
 
       expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
         status: { value: 'accepted', type: 'text' },
@@ -158,8 +163,8 @@ describe('recordDecision (prepared accept and decline)', () => {
     withDatabase((database) => {
       const withNull = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
       const omitted = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
-      const a = recordDecision(database.db, decision(withNull.id, { nextStallNudgeAt: null }));
-      const b = recordDecision(database.db, decision(omitted.id));
+      const a = recordDecision(database.db, decision(withNull, { nextStallNudgeAt: null }));
+      const b = recordDecision(database.db, decision(omitted));
 
       for (const [id, result] of [
         [withNull.id, a],
@@ -182,7 +187,7 @@ describe('recordDecision (prepared accept and decline)', () => {
       });
       const result = recordDecision(
         database.db,
-        decision(handoff.id, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
+        decision(handoff, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
       );
 
       expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
@@ -213,20 +218,24 @@ describe('recordDecision (prepared accept and decline)', () => {
   it('a second decision on the same handoff loses (status guard): undefined, nothing changed, cycle moved once', () =>
     withDatabase((database) => {
       const handoff = addHandoff(database.db);
-      const first = recordDecision(database.db, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+      const first = recordDecision(database.db, decision(handoff, { nextStallNudgeAt: NUDGE }));
       expect(first?.handoff.status).toBe('accepted');
       const after = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
 
       const later = new Date(DECIDED.getTime() + 60_000);
-      expect(
-        recordDecision(database.db, decision(handoff.id, { at: later, nextStallNudgeAt: null })),
-      ).toBeUndefined();
-      expect(
-        recordDecision(
-          database.db,
-          decision(handoff.id, { decision: 'declined', reasonCode: 'other', at: later }),
-        ),
-      ).toBeUndefined();
+      // Each click both for the window it was shown (cycle 1, gone) and for the new one (cycle 2): the status
+      // guard alone refuses the latter.
+      for (const cycle of [1, 2]) {
+        expect(
+          recordDecision(database.db, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
+        ).toBeUndefined();
+        expect(
+          recordDecision(
+            database.db,
+            decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
+          ),
+        ).toBeUndefined();
+      }
 
       expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(after);
       expect(after.cycle).toBe(2);
@@ -235,10 +244,39 @@ describe('recordDecision (prepared accept and decline)', () => {
       ).toEqual([{ decision: 'accepted', decided_at: DECIDED.getTime() }]);
     }));
 
+  it('a decision for another window loses (cycle guard, its placeholder bound as an integer): nothing changed', () =>
+    withDatabase((database) => {
+      // Extended twice: waiting for the AE in its third window.
+      const handoff = addHandoff(database.db, { cycle: 3 });
+      const before = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
+      for (const cycle of [1, 2, 4]) {
+        expect(recordDecision(database.db, decision(handoff, { cycle })), `cycle ${cycle}`).toBeUndefined();
+        expect(
+          recordDecision(
+            database.db,
+            decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle }),
+          ),
+          `cycle ${cycle}`,
+        ).toBeUndefined();
+      }
+      expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(before);
+      expect(count(database, 'decisions')).toBe(0);
+
+      // The click on the window it is in wins, and moves it on.
+      expect(recordDecision(database.db, decision(handoff))?.handoff).toMatchObject({
+        status: 'accepted',
+        cycle: 4,
+      });
+      expect(stored(database, 'handoffs', handoff.id, ['status', 'cycle'])).toEqual({
+        status: { value: 'accepted', type: 'text' },
+        cycle: { value: 4, type: 'integer' },
+      });
+    }));
+
   it('decides a handoff of a later assignment, recording that assignment', () =>
     withDatabase((database) => {
       const handoff = addHandoff(database.db, { assignment: 3, cycle: 5 });
-      const result = recordDecision(database.db, decision(handoff.id));
+      const result = recordDecision(database.db, decision(handoff));
       expect(result?.decision.assignment).toBe(3);
       expect(rawRow(database, 'select assignment, cycle from handoffs where id = ?', handoff.id)).toEqual({
         assignment: 3,
@@ -513,6 +551,129 @@ describe('enqueue (prepared outbox insert)', () => {
       // drizzle maps the stored JSON back to the same object.
       const [mapped] = database.db.select().from(outbox).where(sql`${outbox.dedupeKey} = 'post:plain'`).all();
       expect(mapped?.payload).toEqual({ ...payload, channel: 'C0INTERNAL' });
+    }));
+
+  it('a surface post: the outbox row names its surface; the surface row stores its spec (params JSON once, time ms)', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const params = {
+        stamp: 'sent:1:1:',
+        ae: 'U0AE',
+        due: SENT.getTime(),
+        assignment: 1,
+        cycle: 1,
+        q: 'say "hi"',
+      };
+      enqueue(
+        database.db,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:packet',
+            channel: 'U0AE',
+            payload: {},
+            surface: { kind: 'ae_packet', viewer: 'U0AE', params },
+            recordAs: 'handoff:1:ae_dm',
+            handoffId: handoff.id,
+          },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:parent',
+            channel: 'C0PARTNER',
+            payload: {},
+            surface: { kind: 'partner_parent', viewer: null, params: {} },
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+        ],
+        SENT,
+      );
+      // Rendered at delivery: the payload holds only the channel; the row is recorded under the surface's key.
+      expect(outboxRow(database, 'surface:packet')).toEqual({
+        ...fresh(SENT),
+        dedupe_key: text('surface:packet'),
+        channel_key: text('U0AE'),
+        method: text('chat.postMessage'),
+        payload: text(JSON.stringify({ channel: 'U0AE' })),
+        record_as: text('handoff:1:ae_dm'),
+        handoff_id: int(handoff.id),
+      });
+      expect(outboxRow(database, 'surface:parent')).toMatchObject({
+        record_as: text('surface:parent'),
+        audience: text('partner'),
+      });
+      expect(
+        rawRows(database, 'select dedupe_key, surface_key, typeof(surface_key) as t from outbox order by id'),
+      ).toEqual([
+        { dedupe_key: 'surface:packet', surface_key: 'handoff:1:ae_dm', t: 'text' },
+        { dedupe_key: 'surface:parent', surface_key: 'surface:parent', t: 'text' },
+      ]);
+
+      const columns = [
+        'key',
+        'handoff_id',
+        'kind',
+        'viewer_user_id',
+        'channel_key',
+        'audience',
+        'params',
+        'posted',
+        'wanted',
+        'shown',
+        'created_at',
+      ];
+      const surfaceId = (key: string) =>
+        rawRow(database, 'select id from surfaces where key = ?', key).id as number;
+      expect(stored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), columns)).toEqual({
+        key: text('handoff:1:ae_dm'),
+        handoff_id: int(handoff.id),
+        kind: text('ae_packet'),
+        viewer_user_id: text('U0AE'),
+        channel_key: text('U0AE'),
+        audience: text('internal'),
+        params: text(JSON.stringify(params)),
+        posted: int(0),
+        wanted: int(1),
+        shown: int(0),
+        created_at: ms(SENT),
+      });
+      expect(stored(database, 'surfaces', surfaceId('surface:parent'), columns)).toMatchObject({
+        kind: text('partner_parent'),
+        viewer_user_id: NULL,
+        channel_key: text('C0PARTNER'),
+        audience: text('partner'),
+        params: text('{}'),
+      });
+      // Stored once-encoded: SQLite's own JSON functions read into it.
+      expect(
+        rawRow(
+          database,
+          `select json_extract(params, '$.cycle') as cycle from surfaces where key = 'handoff:1:ae_dm'`,
+        ),
+      ).toEqual({ cycle: 1 });
+
+      // Queued again (a retried request): neither the row nor the surface is added or changed.
+      enqueue(
+        database.db,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:packet',
+            channel: 'U0AE',
+            payload: {},
+            surface: { kind: 'ae_packet', viewer: 'U0AE', params: { changed: true } },
+            recordAs: 'handoff:1:ae_dm',
+            handoffId: handoff.id,
+          },
+        ],
+        DECIDED,
+      );
+      expect(count(database, 'outbox')).toBe(2);
+      expect(count(database, 'surfaces')).toBe(2);
+      expect(stored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), ['params', 'created_at'])).toEqual({
+        params: text(JSON.stringify(params)),
+        created_at: ms(SENT),
+      });
     }));
 
   it('ignores a message whose dedupe key is already queued (in the same call or a later one)', () =>
@@ -802,7 +963,7 @@ describe('one prepared query per session: the database, its transactions and sav
       const nested = addHandoff(database.db);
       database.db.transaction((tx) =>
         tx.transaction((sp) => {
-          expect(recordDecision(sp, decision(nested.id, { nextStallNudgeAt: NUDGE }))?.handoff.status).toBe(
+          expect(recordDecision(sp, decision(nested, { nextStallNudgeAt: NUDGE }))?.handoff.status).toBe(
             'accepted',
           );
           logEvent(sp, {
@@ -825,7 +986,7 @@ describe('one prepared query per session: the database, its transactions and sav
       const inTx = addHandoff(database.db);
       database.db.transaction((tx) => {
         expect(
-          recordDecision(tx, decision(inTx.id, { decision: 'declined', reasonCode: 'timing' })),
+          recordDecision(tx, decision(inTx, { decision: 'declined', reasonCode: 'timing' })),
         ).toBeDefined();
         logEvent(tx, {
           type: 'declined',
@@ -841,7 +1002,7 @@ describe('one prepared query per session: the database, its transactions and sav
       });
 
       const outside = addHandoff(database.db);
-      expect(recordDecision(database.db, decision(outside.id))).toBeDefined();
+      expect(recordDecision(database.db, decision(outside))).toBeDefined();
       logEvent(database.db, {
         type: 'accepted',
         before: outside,
@@ -919,7 +1080,7 @@ describe('one prepared query per session: the database, its transactions and sav
       const start = snapshot();
 
       const everything = (exec: Executor) => {
-        const result = recordDecision(exec, decision(handoff.id, { nextStallNudgeAt: NUDGE }));
+        const result = recordDecision(exec, decision(handoff, { nextStallNudgeAt: NUDGE }));
         expect(result?.handoff.status).toBe('accepted');
         logEvent(exec, {
           type: 'accepted',
@@ -983,7 +1144,7 @@ describe('one prepared query per session: the database, its transactions and sav
         expect(a.id).toBe(b.id);
 
         // Each query used on the first database first, then on the second.
-        expect(recordDecision(first.db, decision(a.id, { nextStallNudgeAt: NUDGE }))).toBeDefined();
+        expect(recordDecision(first.db, decision(a, { nextStallNudgeAt: NUDGE }))).toBeDefined();
         logEvent(first.db, {
           type: 'accepted',
           before: a,
@@ -1008,7 +1169,7 @@ describe('one prepared query per session: the database, its transactions and sav
         // The second database's writes land in its own file.
         second.db.transaction((tx) => {
           expect(
-            recordDecision(tx, decision(b.id, { decision: 'declined', reasonCode: 'other' })),
+            recordDecision(tx, decision(b, { decision: 'declined', reasonCode: 'other' })),
           ).toBeDefined();
           logEvent(tx, { type: 'sent', before: null, after: b, actor, at: SENT });
           enqueue(tx, [post('second-only', 'C0SECOND')], SENT);

@@ -1,10 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../src/blocks/surfaces.js';
 import type { OutboxMessage } from '../../src/db/repositories/outbox.js';
+import type { SurfaceSpec } from '../../src/db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow } from '../../src/db/schema.js';
 import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
-import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
-import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes } from '../../src/domain/outcomes.js';
+import { DECLINE_REASON_CODES, type DeclineReason } from '../../src/domain/decline.js';
+import { NO_OFFER, offerFor } from '../../src/domain/lifecycle.js';
+import {
+  isFinalOutcome,
+  LOST_REASON_CODES,
+  type LostReason,
+  nextOutcomes,
+} from '../../src/domain/outcomes.js';
+import { type PartnerSafeUpdate, partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import {
   decisionMessages,
@@ -16,6 +25,7 @@ import {
   reminderMessages,
   sentMessages,
   stallMessages,
+  stampOf,
   withdrawMessages,
 } from '../../src/services/notifications.js';
 import { validateMessage } from '../support/fakeSlack.js';
@@ -164,7 +174,13 @@ function allowedEvents(h: HandoffRow): EventKind[] {
 
 interface Delivered {
   event: string;
+  /** The outbox row as the builder queued it. */
   message: OutboxMessage;
+  /**
+   * What Slack receives: the row's payload for history (a partner thread reply), or its surface rendered with
+   * `renderSurface` from the handoff's state at delivery or at a later refresh.
+   */
+  payload: unknown;
 }
 
 interface Run {
@@ -175,6 +191,72 @@ interface Run {
   /** The packet fields the AE's DM must show (the converse check). */
   packetMarkers: Record<'riskNote' | 'whyPartner' | 'customerTrigger' | 'crmOpportunity', string>;
   events: string[];
+}
+
+/** The database as services/surfaces.ts reads it when it renders a surface: the handoff, its decisions and steps. */
+interface Snapshot {
+  h: HandoffRow;
+  /** Decisions by assignment. */
+  decisions: ReadonlyMap<number, DecisionRow>;
+  steps: readonly OutcomeRow[];
+}
+
+interface QueuedSurface {
+  event: string;
+  message: OutboxMessage;
+  spec: SurfaceSpec;
+}
+
+const surfaceOf = (m: OutboxMessage): SurfaceSpec | undefined =>
+  m.method === 'chat.postMessage' ? m.surface : undefined;
+
+/**
+ * The partner-safe status of the deal in `snap`, as services/surfaces.ts projects it for the thread's parent: the
+ * latest thing a partner may hear of (null: nothing yet).
+ */
+function partnerView({ h, decisions, steps }: Snapshot): PartnerSafeUpdate | null {
+  if (h.status === 'accepted') {
+    const lost = [...steps].reverse().find((row) => row.outcome === 'lost');
+    return partnerSafeUpdate(
+      h,
+      h.outcome ?? 'accepted',
+      null,
+      (lost?.reasonCode as LostReason | null) ?? null,
+    );
+  }
+  if (h.status === 'declined') {
+    const reason = (decisions.get(h.assignment)?.reasonCode as DeclineReason | null) ?? null;
+    return partnerSafeUpdate(h, 'declined', reason);
+  }
+  if (h.status === 'withdrawn') return partnerSafeUpdate(h, 'withdrawn');
+  return h.assignment > 1 ? partnerSafeUpdate(h, 'reassigned') : null;
+}
+
+/** A surface as services/surfaces.ts models it from `snap` (its reader offered what `can` allows them). */
+function surfaceModel({ spec }: QueuedSurface, snap: Snapshot): SurfaceModel {
+  const { h } = snap;
+  const params = spec.params as SurfaceParams;
+  const viewer = spec.viewer;
+  return {
+    kind: spec.kind,
+    h,
+    params,
+    current: params.stamp === undefined || params.stamp === stampOf(h),
+    currentDecision: snap.decisions.get(h.assignment),
+    decision: snap.decisions.get(params.assignment ?? h.assignment),
+    step: snap.steps.find((row) => row.outcome === params.outcome),
+    offer: viewer
+      ? offerFor(
+          {
+            actor: { userId: viewer, teamId: viewer === h.aeUserId ? h.aeTeamId : h.teamId },
+            internalTeamIds: [h.teamId, h.aeTeamId],
+            adminUserIds: [],
+          },
+          h,
+        )
+      : NO_OFFER,
+    ...(spec.kind === 'partner_parent' ? { partner: partnerView(snap) } : {}),
+  };
 }
 
 const addHours = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000);
@@ -227,11 +309,34 @@ function simulate(p: Packet, steps: Step[]): Run {
     packetMarkers: { riskNote, whyPartner, customerTrigger, crmOpportunity },
     events: ['sent'],
   };
+  const decisions = new Map<number, DecisionRow>();
+  const recorded: OutcomeRow[] = [];
+  const snapshot = (): Snapshot => ({ h, decisions: new Map(decisions), steps: [...recorded] });
+  /** Surfaces queued so far whose reader is the partner: brought up to date after every change. */
+  const partnerSurfaces: QueuedSurface[] = [];
+  const deliver = (queued: QueuedSurface, event: string, snap: Snapshot) => {
+    const result = renderSurface(surfaceModel(queued, snap));
+    if (result) run.messages.push({ event, message: queued.message, payload: result.message });
+  };
+  /**
+   * The event's rows, delivered in the state just after it (the builder's state): history as queued, surfaces
+   * rendered. Then every partner surface queued before is rendered again in that state (a refresh after a change).
+   */
   const emit = (event: string, messages: OutboxMessage[]) => {
-    for (const message of messages) run.messages.push({ event, message });
+    const snap = snapshot();
+    for (const queued of partnerSurfaces) deliver(queued, `${event} (refresh)`, snap);
+    for (const message of messages) {
+      const spec = surfaceOf(message);
+      if (!spec) {
+        run.messages.push({ event, message, payload: message.payload });
+        continue;
+      }
+      const queued = { event, message, spec };
+      if (isPartnerBound(message)) partnerSurfaces.push(queued);
+      deliver(queued, event, snap);
+    }
   };
   let thread: PartnerThread = { started: p.threadStarted };
-  let decision: DecisionRow | undefined;
   let at = new Date('2026-03-02T10:00:00Z');
   let aeCount = 1;
   let outcomeId = 1;
@@ -252,7 +357,7 @@ function simulate(p: Packet, steps: Step[]): Run {
         const note = declined && s.note !== null ? marked(markers, 'decline note', s.note) : null;
         if (note) run.eventMarkers.push(note.slice(0, note.indexOf(' ')));
         h = { ...h, status: declined ? 'declined' : 'accepted', decidedAt: at, lastActivityAt: at };
-        decision = {
+        const decision: DecisionRow = {
           id: h.assignment,
           handoffId: h.id,
           assignment: h.assignment,
@@ -263,6 +368,7 @@ function simulate(p: Packet, steps: Step[]): Run {
           decidedByTeamId: h.aeTeamId,
           decidedAt: at,
         };
+        decisions.set(h.assignment, decision);
         if (declined) event = `decline:${s.declineReason}${note ? '+note' : ''}`;
         messages = decisionMessages(h, decision, threadNow);
         break;
@@ -283,8 +389,7 @@ function simulate(p: Packet, steps: Step[]): Run {
           windowDays: s.days,
           dueAt: addHours(at, s.days * 24),
         };
-        decision = undefined;
-        messages = reassignMessages(before, h, at, threadNow);
+        messages = reassignMessages(before, h, threadNow);
         break;
       }
       case 'extend':
@@ -341,8 +446,9 @@ function simulate(p: Packet, steps: Step[]): Run {
           recordedByUserId: h.aeUserId,
           recordedAt: at,
         };
+        recorded.push(row);
         event = `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''}`;
-        messages = outcomeMessages(h, decision, row, threadNow);
+        messages = outcomeMessages(h, row, threadNow);
         break;
       }
     }
@@ -366,18 +472,29 @@ function* stringsIn(value: unknown): Generator<string> {
     for (const v of Object.values(value)) yield* stringsIn(v);
 }
 
+/** Whether any element anywhere in a value is interactive (has an action_id). */
+function hasAction(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasAction);
+  if (typeof value !== 'object' || value === null) return false;
+  return 'action_id' in value || Object.values(value).some(hasAction);
+}
+
 const channelOf = (m: OutboxMessage) => ('channel' in m ? m.channel : undefined);
 const audienceOf = (m: OutboxMessage) => ('audience' in m ? m.audience : undefined);
 const isPartnerBound = (m: OutboxMessage) => channelOf(m) === PARTNER_CHANNEL || audienceOf(m) === 'partner';
 
 /** What is wrong with one partner-bound message (empty when it is safe). */
-function partnerProblems(run: Run, { event, message }: Delivered): string[] {
+function partnerProblems(run: Run, { event, message, payload }: Delivered): string[] {
   const problems: string[] = [];
   const where = `${event} → ${message.method} ${message.dedupeKey}`;
   if (channelOf(message) !== PARTNER_CHANNEL)
     problems.push(`${where}: partner audience sent to ${channelOf(message)}`);
   if (audienceOf(message) !== 'partner') problems.push(`${where}: internal message in the partner channel`);
-  const texts = [...stringsIn(message.payload)];
+  // The only surface a partner reads is the thread's parent, rendered from the partner-safe projection alone.
+  const spec = surfaceOf(message);
+  if (spec && (spec.kind !== 'partner_parent' || spec.viewer !== null))
+    problems.push(`${where}: surface ${spec.kind} (reader ${spec.viewer}) in the partner channel`);
+  const texts = [...stringsIn(payload)];
   const all = texts.join('\n');
   for (const marker of run.markers.all()) {
     if (all.includes(marker)) problems.push(`${where}: leaks ${run.markers.where.get(marker)} (${marker})`);
@@ -396,13 +513,22 @@ function partnerProblems(run: Run, { event, message }: Delivered): string[] {
       }
     }
   }
-  const invalid = validateMessage(message.payload as { text?: unknown; blocks?: unknown });
+  // Nothing a partner could click: the buttons are for internal people only.
+  if (hasAction(payload)) problems.push(`${where}: offers a button`);
+  const invalid = validateMessage(payload as { text?: unknown; blocks?: unknown });
   if (invalid)
     problems.push(`${where}: Slack would refuse it: ${invalid.error} ${invalid.messages.join('; ')}`);
   return problems;
 }
 
-const stats = { runs: 0, partnerMessages: 0, partnerEvents: new Set<string>() };
+const stats = {
+  runs: 0,
+  partnerMessages: 0,
+  partnerEvents: new Set<string>(),
+  /** Thread parents rendered from the handoff's state: when queued, and again after a later change. */
+  parentsRendered: 0,
+  parentsRefreshed: 0,
+};
 
 /** Fixed so CI is repeatable; set FC_SEED to explore other random packets and sequences. */
 const FC_SEED = seedOf(20261121);
@@ -419,7 +545,7 @@ describe('partner safety of the notification builders (property)', () => {
         // The converse: internal messages do carry internal content, so the markers really are detectable.
         const internalText = run.messages
           .filter((d) => !isPartnerBound(d.message))
-          .map((d) => [...stringsIn(d.message.payload)].join('\n'))
+          .map((d) => [...stringsIn(d.payload)].join('\n'))
           .join('\n');
         const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
         for (const [name, value] of Object.entries(run.packetMarkers)) {
@@ -433,12 +559,19 @@ describe('partner safety of the notification builders (property)', () => {
 
         stats.runs += 1;
         stats.partnerMessages += partner.length;
-        for (const d of partner) stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
+        for (const d of partner) {
+          stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
+          if (surfaceOf(d.message)?.kind !== 'partner_parent') continue;
+          stats.parentsRendered += 1;
+          if (d.event.endsWith('(refresh)')) stats.parentsRefreshed += 1;
+        }
       }),
       { seed: FC_SEED, numRuns: 400 },
     );
     // The generators reach every partner-facing event (so the property is not vacuous).
     expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
+    expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
+    expect(stats.parentsRefreshed).toBeGreaterThan(0);
     for (const event of [
       'accept',
       'decline',

@@ -101,6 +101,16 @@ export function surfaceShown(exec: Executor, key: string, version: number): { be
   return { behind: row !== undefined && row.wanted > row.shown };
 }
 
+/** Written (with the post's own mark) before a surface's post goes to Slack: what a lost answer's copy shows. */
+export function surfaceAttempted(exec: Executor, key: string, version: number): void {
+  exec.update(surfaces).set({ attempted: version }).where(eq(surfaces.key, key)).run();
+}
+
+/** The change count a surface's last post attempt showed (0: unknown). */
+export function attemptedVersion(exec: Executor, key: string): number {
+  return findSurface(exec, key)?.attempted ?? 0;
+}
+
 /** Queues one update of a posted surface that is behind (none when one is already waiting). */
 export function queueSurfaceUpdate(exec: Executor, key: string, now: Date): void {
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
@@ -172,9 +182,8 @@ export function rememberHomeHash(exec: Executor, userId: string, hash: string | 
 }
 
 /**
- * Queues a republish of the Home of each of these people who has opened it, and of every Home that shows program
- * metrics: one waiting publish per person (they coalesce; the worker renders the Home when it sends). `token` makes
- * the dedupe key unique (the touch-log event id).
+ * Queues a republish of the Home of each of these people who has opened it: one waiting publish per person (they
+ * coalesce; the worker renders the Home when it sends). `token` makes the dedupe key unique (the touch-log event id).
  */
 export function queueHomes(exec: Executor, userIds: readonly string[], token: string, now: Date): void {
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, status, attempts,
@@ -182,7 +191,24 @@ export function queueHomes(exec: Executor, userIds: readonly string[], token: st
     select 'home:' || hv.user_id || ':' || ${token}, 'home:' || hv.user_id, 'views.publish', '{}', 'internal',
       'pending', 0, ${now.getTime()}, ${now.getTime()}
     from ${homeViews} hv
-    where (hv.user_id in (select value from json_each(${JSON.stringify(userIds)})) or hv.metrics = 1)
+    where hv.user_id in (select value from json_each(${JSON.stringify(userIds)}))
       and not exists (select 1 from outbox o where o.channel_key = 'home:' || hv.user_id and o.status = 'pending')
     on conflict do nothing`);
+}
+
+/** Queues a republish of every opened Home that shows program metrics (after the figures may have changed). */
+export function queueMetricsHomes(exec: Executor, token: string, now: Date): number {
+  return exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, status, attempts,
+      next_attempt_at, created_at)
+    select 'home:' || hv.user_id || ':metrics:' || ${token}, 'home:' || hv.user_id, 'views.publish', '{}',
+      'internal', 'pending', 0, ${now.getTime()}, ${now.getTime()}
+    from ${homeViews} hv
+    where hv.metrics = 1
+      and not exists (select 1 from outbox o where o.channel_key = 'home:' || hv.user_id and o.status = 'pending')
+    on conflict do nothing`).changes;
+}
+
+/** The newest touch-log event id (0 when there is none): whether anything changed since a moment. */
+export function latestEventId(exec: Executor): number {
+  return exec.get<{ id: number | null }>(sql`select max(id) as id from handoff_events`)?.id ?? 0;
 }

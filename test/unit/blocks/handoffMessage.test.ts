@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../../src/domain/decline.js';
+import { NO_OFFER } from '../../../src/domain/lifecycle.js';
 import { type PacketInput, parsePacket } from '../../../src/domain/packet.js';
 
 const validInput = (): PacketInput => ({
@@ -23,23 +24,34 @@ const validInput = (): PacketInput => ({
 
 import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
+import { aeOffer, EVERY_BUTTON, ownerOffer } from './offers.js';
 
+/** During the window (the fixture's handoff is sent 2 March, due 5 March). */
+const now = new Date('2026-03-03T09:00:00Z');
 const actions = (blocks: KnownBlock[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
 const allText = (blocks: KnownBlock[]) => JSON.stringify(blocks);
 
 describe('handoffMessage: Block Kit limits for the largest packet', () => {
   it.each(WORST_PATTERNS)('stays within limits when every field is %j at its maximum', (pattern) => {
-    expectMessageWithinLimits(handoffMessage(worstHandoff(pattern)));
+    // Every button offered: the worst case, more than any one reader gets.
+    const sent = handoffMessage(worstHandoff(pattern), { offer: EVERY_BUTTON });
+    expect(actions(sent.blocks)).toHaveLength(1);
+    expectMessageWithinLimits(sent);
     const accepted = worstHandoff(pattern, { status: 'accepted' });
-    expectMessageWithinLimits(handoffMessage(accepted, decision()));
+    const acceptedMessage = handoffMessage(accepted, { decision: decision(), offer: EVERY_BUTTON });
+    expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(4);
+    expectMessageWithinLimits(acceptedMessage);
     const declined = worstHandoff(pattern, { status: 'declined' });
     const d = decision({ decision: 'declined', reasonCode: 'timing', note: worstNote(pattern) });
-    expectMessageWithinLimits(handoffMessage(declined, d));
+    expectMessageWithinLimits(handoffMessage(declined, { decision: d, offer: EVERY_BUTTON }));
+    expectMessageWithinLimits(
+      handoffMessage(worstHandoff(pattern), { movedTo: 'U0NEWAE', offer: EVERY_BUTTON }),
+    );
   });
 
   it('neutralises <!channel> typed into any packet field', () => {
     const h = worstHandoff('<!channel>');
-    expectMentionsNeutralised(handoffMessage(h));
+    expectMentionsNeutralised(handoffMessage(h, { offer: aeOffer(h) }));
   });
 
   it('keeps a normalised evidence link at its maximum length within the section limit', () => {
@@ -55,13 +67,14 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     expect(longest.ok).toBe(true);
     if (longest.ok) {
       expect(longest.packet.evidenceUrl).not.toMatch(/[|<> ]/);
-      expectMessageWithinLimits(handoffMessage(handoff({ evidenceUrl: longest.packet.evidenceUrl })));
+      const h = handoff({ evidenceUrl: longest.packet.evidenceUrl });
+      expectMessageWithinLimits(handoffMessage(h, { offer: aeOffer(h) }));
     }
   });
 
   it('shows every packet field to the AE', () => {
     const h = handoff();
-    const text = allText(handoffMessage(h).blocks);
+    const text = allText(handoffMessage(h, { offer: aeOffer(h) }).blocks);
     for (const value of [
       h.customerTrigger,
       h.jointValue,
@@ -83,7 +96,8 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
 
 describe('handoffMessage: the decision buttons', () => {
   it('offers Accept and Decline carrying the handoff id while the handoff is open', () => {
-    const [block, ...rest] = actions(handoffMessage(handoff({ id: 314 })).blocks);
+    const h = handoff({ id: 314 });
+    const [block, ...rest] = actions(handoffMessage(h, { offer: aeOffer(h, now) }).blocks);
     expect(rest).toEqual([]);
     expect(block?.elements).toEqual([
       expect.objectContaining({
@@ -99,8 +113,24 @@ describe('handoffMessage: the decision buttons', () => {
     ]);
   });
 
+  it('shows no Accept/Decline to a reader `can` refuses: past the due time, or not the AE', () => {
+    const h = handoff();
+    expect(actions(handoffMessage(h, { offer: aeOffer(h, h.dueAt) }).blocks)).toEqual([]);
+    expect(actions(handoffMessage(h, { offer: ownerOffer(h, now) }).blocks)).toEqual([]);
+    expect(actions(handoffMessage(h, { offer: NO_OFFER }).blocks)).toEqual([]);
+  });
+
+  it('tells the AE the handoff moved away from says where it went, asks nothing and offers nothing', () => {
+    const h = handoff({ aeUserId: 'U0NEWAE', assignment: 2, cycle: 2 });
+    const message = handoffMessage(h, { movedTo: 'U0NEWAE', offer: EVERY_BUTTON });
+    expect(actions(message.blocks)).toEqual([]);
+    expect(allText(message.blocks)).toContain('*Reassigned* to <@U0NEWAE>');
+    expect(allText(message.blocks)).not.toContain('please answer by');
+  });
+
   it('drops Accept/Decline, shows who accepted, and offers the outcome steps once accepted', () => {
-    const message = handoffMessage(handoff({ status: 'accepted' }), decision());
+    const h = handoff({ status: 'accepted' });
+    const message = handoffMessage(h, { decision: decision(), offer: aeOffer(h, now) });
     const ids = actions(message.blocks).flatMap((block) =>
       block.elements.map((e) => ('action_id' in e ? e.action_id : '')),
     );
@@ -110,16 +140,24 @@ describe('handoffMessage: the decision buttons', () => {
       'handoff_outcome_won',
       'handoff_outcome_lost',
     ]);
+    const won = handoff({ status: 'accepted', outcome: 'won' });
+    expect(actions(handoffMessage(won, { decision: decision(), offer: aeOffer(won, now) }).blocks)).toEqual(
+      [],
+    );
+    const met = handoff({ status: 'accepted', outcome: 'meeting_held' });
     expect(
-      actions(handoffMessage(handoff({ status: 'accepted', outcome: 'won' }), decision()).blocks),
-    ).toEqual([]);
+      actions(handoffMessage(met, { decision: decision(), offer: aeOffer(met, now) }).blocks).flatMap((b) =>
+        b.elements.map((e) => ('action_id' in e ? e.action_id : '')),
+      ),
+    ).toEqual(['handoff_outcome_opportunity_created', 'handoff_outcome_won', 'handoff_outcome_lost']);
     expect(allText(message.blocks)).toMatch(/Accepted\* by <@U0AE>/);
     expect(message.text).toContain('accepted');
   });
 
   it('drops the buttons and shows the coded reason once declined', () => {
     const d = decision({ decision: 'declined', reasonCode: 'duplicate', note: 'Same as #12' });
-    const message = handoffMessage(handoff({ status: 'declined' }), d);
+    const h = handoff({ status: 'declined' });
+    const message = handoffMessage(h, { decision: d, offer: aeOffer(h, now) });
     expect(actions(message.blocks)).toEqual([]);
     expect(allText(message.blocks)).toContain(`Declined* by <@U0AE>`);
     expect(allText(message.blocks)).toContain(DECLINE_REASONS.duplicate.label);
@@ -127,7 +165,9 @@ describe('handoffMessage: the decision buttons', () => {
   });
 
   it('says the window in singular for one business day', () => {
-    expect(allText(handoffMessage(handoff({ responseWindowDays: 1 })).blocks)).toContain('(1 business day)');
-    expect(allText(handoffMessage(handoff({ responseWindowDays: 3 })).blocks)).toContain('(3 business days)');
+    const one = handoff({ responseWindowDays: 1 });
+    const three = handoff({ responseWindowDays: 3 });
+    expect(allText(handoffMessage(one, { offer: aeOffer(one) }).blocks)).toContain('(1 business day)');
+    expect(allText(handoffMessage(three, { offer: aeOffer(three) }).blocks)).toContain('(3 business days)');
   });
 });

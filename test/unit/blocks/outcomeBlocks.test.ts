@@ -1,10 +1,20 @@
+import type { ActionsBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { lostModal, opportunityModal, outcomeNotice, stallNudge } from '../../../src/blocks/outcomes.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import type { OutcomeRow } from '../../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
-import { fill, WORST_PATTERNS, worstHandoff } from './fixtures.js';
+import { decision, fill, handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
+import { aeOffer } from './offers.js';
+import { everyInternalSurface, paramsOf, rendered, surfaceModel } from './surfaceModels.js';
+
+/** The stall nudge's period: when the deal was last heard of. */
+const since = new Date('2026-03-09T10:00:00Z');
+const actionIds = (blocks: { type: string }[]) =>
+  blocks
+    .filter((b): b is ActionsBlock => b.type === 'actions')
+    .flatMap((b) => b.elements.map((e) => ('action_id' in e ? e.action_id : '')));
 
 const step = (pattern: string, overrides: Partial<OutcomeRow> = {}): OutcomeRow => ({
   id: 1,
@@ -22,9 +32,18 @@ describe('outcome messages for the largest packet', () => {
   for (const pattern of WORST_PATTERNS) {
     it(`stay within Slack's limits and keep typed mentions inert (${pattern})`, () => {
       const h = worstHandoff(pattern, { status: 'accepted', outcome: 'meeting_held' });
+      // Every surface of the accepted deal (the outcome notice, the stall nudge, the packet, ...), every button
+      // offered, as queued and after the deal moved on.
+      const surfaces = everyInternalSurface(
+        h,
+        { decision: decision(), currentDecision: decision(), step: step(pattern) },
+        { outcome: 'lost', since: since.getTime(), at: since.getTime(), previousAe: 'U0OLDAE' },
+      );
+      expect(actionIds(surfaces.flatMap((s) => s.message.blocks))).toContain('handoff_outcome_lost');
       const messages = [
         outcomeNotice(h, step(pattern)),
-        stallNudge(h),
+        stallNudge(h, since),
+        ...surfaces.map((s) => s.message),
         ...(
           [
             'accepted',
@@ -56,5 +75,22 @@ describe('outcome messages for the largest packet', () => {
     const notice = JSON.stringify(outcomeNotice(h, step('a', { note: 'Globex at 20% less' })));
     expect(notice).toContain('Lost to a competitor');
     expect(notice).toContain('Globex at 20% less');
+  });
+
+  it('asks the AE what happened since the period began, with the steps still open to them', () => {
+    const h = handoff({ status: 'accepted', outcome: 'meeting_held' });
+    const nudge = stallNudge(h, since);
+    expect(JSON.stringify(nudge.blocks)).toContain(`<!date^${since.getTime() / 1000}^`);
+    expect(actionIds(nudge.blocks)).toEqual([]);
+    // Delivered as a surface: the buttons are the ones `can` offers its reader now.
+    const surface = rendered(
+      surfaceModel('stall_nudge', h, { params: paramsOf(h, { since: since.getTime() }), offer: aeOffer(h) }),
+    );
+    expect(surface.text).toBe(nudge.text);
+    expect(actionIds(surface.blocks)).toEqual([
+      'handoff_outcome_opportunity_created',
+      'handoff_outcome_won',
+      'handoff_outcome_lost',
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { groupSection, headline, hours, percent } from '../../../src/blocks/metrics.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
+import { NO_OFFER, type Offer, offerFor } from '../../../src/domain/lifecycle.js';
 import type {
   AuthorStats,
   GroupStats,
@@ -18,6 +19,7 @@ import { LIMITS, validateMessage, validateView } from '../../support/fakeSlack.j
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { fill, worstHandoff } from './fixtures.js';
 import { mrkdwnTexts } from './limits.js';
+import { EVERY_BUTTON, viewerOf } from './offers.js';
 
 /** The RevOps surfaces (App Home metrics, weekly digest, metric blocks) rendered from worst-case inputs. */
 
@@ -123,8 +125,16 @@ function fullLists() {
     deals: many('accepted', HOME_LIMITS.deals + 3, 2000),
     sent: many('declined', HOME_LIMITS.sent + 3, 3000),
     owned: many('expired', HOME_LIMITS.owned + 3, 4000),
+    // The worst case: every button offered on every handoff.
+    offer: (): Offer => EVERY_BUTTON,
   };
 }
+
+/** What LONG_USER (AE, owner and author of every handoff of fullLists) is really offered. */
+const longUserOffer = (h: HandoffRow): Offer => offerFor(viewerOf(LONG_USER, h), h);
+
+/** A Home with nothing in its lists. */
+const empty = { awaiting: [], deals: [], sent: [], owned: [], offer: (): Offer => NO_OFFER };
 
 const blocksOf = (view: HomeView) => view.blocks as unknown as Obj[];
 const homeMrkdwn = (view: HomeView) =>
@@ -171,7 +181,11 @@ describe('App Home with the RevOps section', () => {
   });
 
   it('escapes user text everywhere: typed mentions stay inert, partner labels are escaped', () => {
-    const view = appHomeView({ ...fullLists(), revops: revops() });
+    const view = appHomeView({ ...fullLists(), offer: longUserOffer, revops: revops() });
+    // The buttons LONG_USER is offered are there (Accept/Decline, outcome steps, owner actions).
+    const shown = JSON.stringify(view);
+    for (const id of [ACTION_ID.accept, 'handoff_outcome_won', ACTION_ID.reassign])
+      expect(shown).toContain(id);
     const texts = homeMrkdwn(view);
     for (const text of texts) {
       expect(text).not.toMatch(/<!(channel|here|everyone)>/);
@@ -191,7 +205,7 @@ describe('App Home with the RevOps section', () => {
 
   for (const period of Object.keys(PERIODS) as PeriodKey[]) {
     it(`selects the period shown (${period}): initial_option is one of the options, and the metadata keeps it`, () => {
-      const view = appHomeView({ awaiting: [], deals: [], sent: [], owned: [], revops: revops({ period }) });
+      const view = appHomeView({ ...empty, revops: revops({ period }) });
       const select = [...objects(view.blocks)].find(
         (o) => o.type === 'static_select' && o.action_id === ACTION_ID.homePeriod,
       );
@@ -208,19 +222,13 @@ describe('App Home with the RevOps section', () => {
   }
 
   it('shows the chart as a Slack file image, and a context note without an image when it could not be prepared', () => {
-    const withChart = appHomeView({ awaiting: [], deals: [], sent: [], owned: [], revops: revops() });
+    const withChart = appHomeView({ ...empty, revops: revops() });
     const image = blocksOf(withChart).find((b) => b.type === 'image');
     expect(image).toMatchObject({ slack_file: { id: 'F0CHART1234' }, title: { text: 'The last 52 weeks' } });
     expect(chars(String(image?.alt_text))).toBeLessThanOrEqual(LIMITS.imageAltText);
     expect(JSON.stringify(withChart)).not.toContain('could not be prepared');
 
-    const without = appHomeView({
-      awaiting: [],
-      deals: [],
-      sent: [],
-      owned: [],
-      revops: revops({ chart: null }),
-    });
+    const without = appHomeView({ ...empty, revops: revops({ chart: null }) });
     expect(blocksOf(without).some((b) => b.type === 'image')).toBe(false);
     const note = blocksOf(without).find(
       (b) => b.type === 'context' && JSON.stringify(b).includes('could not be prepared'),
@@ -230,7 +238,7 @@ describe('App Home with the RevOps section', () => {
   });
 
   it('has no RevOps section (and the default period in its metadata) for everyone else', () => {
-    const view = appHomeView({ awaiting: [], deals: [], sent: [], owned: [] });
+    const view = appHomeView(empty);
     const shown = JSON.stringify(view);
     expect(shown).not.toContain('Program metrics');
     expect(shown).not.toContain(ACTION_ID.homePeriod);

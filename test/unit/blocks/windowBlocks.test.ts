@@ -15,10 +15,13 @@ import {
   withdrawnOwnerNotice,
 } from '../../../src/blocks/windowNotices.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
+import { type OwnerAction, offerFor } from '../../../src/domain/lifecycle.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { validateView } from '../../support/fakeSlack.js';
-import { handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
+import { decision, handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
+import { EVERY_BUTTON, ownerOffer, viewerOf } from './offers.js';
+import { everyInternalSurface } from './surfaceModels.js';
 
 const now = new Date('2026-03-03T10:00:00Z');
 
@@ -26,6 +29,12 @@ describe('response-window messages for the largest packet', () => {
   for (const pattern of WORST_PATTERNS) {
     it(`stay within Slack's limits and keep typed mentions inert (${pattern})`, () => {
       const h = worstHandoff(pattern, { status: 'expired' });
+      // Every surface of the expired handoff as delivered, every button offered, as queued and moved on.
+      const surfaces = everyInternalSurface(
+        h,
+        { decision: decision({ decision: 'declined', reasonCode: 'timing' }) },
+        { at: now.getTime(), previousAe: 'U0OLD', since: now.getTime() },
+      ).map((s) => s.message);
       const messages = [
         reminderMessage({ ...h, status: 'sent' }, now),
         expiredOwnerNotice(h),
@@ -34,10 +43,13 @@ describe('response-window messages for the largest packet', () => {
         extendedOwnerNotice(h),
         extendedAeNotice(h),
         withdrawnOwnerNotice(h),
-        handoffMessage(h),
-        handoffMessage({ ...h, status: 'withdrawn', withdrawnAt: now }),
-        handoffMessage({ ...h, status: 'sent' }, undefined, { to: 'U0NEW', at: now }),
+        handoffMessage(h, { offer: EVERY_BUTTON }),
+        handoffMessage({ ...h, status: 'withdrawn', withdrawnAt: now }, { offer: EVERY_BUTTON }),
+        handoffMessage({ ...h, status: 'sent' }, { movedTo: 'U0NEW', offer: EVERY_BUTTON }),
+        ...surfaces,
       ];
+      // The worst case really carries the owner's buttons.
+      expect(JSON.stringify(surfaces)).toContain(ACTION_ID.withdraw);
       for (const message of messages) expectMessageWithinLimits(message);
       if (pattern === '<!channel>') for (const message of messages) expectMentionsNeutralised(message);
       expectModalWithinLimits(reassignModal(h));
@@ -51,7 +63,8 @@ describe('response-window messages for the largest packet', () => {
     );
     const deals = many.slice(0, HOME_LIMITS.deals).map((h) => ({ ...h, status: 'accepted' as const }));
     const awaiting = many.slice(0, HOME_LIMITS.awaiting).map((h) => ({ ...h, status: 'sent' as const }));
-    const view = appHomeView({ owned: many, awaiting, deals, sent: many });
+    // Every button offered on every handoff: more than any one person gets.
+    const view = appHomeView({ owned: many, awaiting, deals, sent: many, offer: () => EVERY_BUTTON });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(validateView(view, ['home'])).toBeNull();
     expect(JSON.stringify(view)).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
@@ -60,8 +73,12 @@ describe('response-window messages for the largest packet', () => {
 });
 
 describe('owner action buttons follow the handoff state', () => {
-  const ids = (status: HandoffRow['status']) =>
-    ownerActionButtons(handoff({ status }))?.elements.map((e) => ('action_id' in e ? e.action_id : '')) ?? [];
+  /** The owner's buttons on a handoff in `status`, as `can` offers them to `userId` (the owner by default). */
+  const ids = (status: HandoffRow['status'], userId?: string, admins: string[] = []) => {
+    const h = handoff({ status, ownerUserId: 'U0OWNER' });
+    const offered = userId ? offerFor(viewerOf(userId, h, admins), h).owner : ownerOffer(h).owner;
+    return ownerActionButtons(h, offered)?.elements.map((e) => ('action_id' in e ? e.action_id : '')) ?? [];
+  };
 
   it('offers all three while open or expired, only Reassign after a decline, none once settled', () => {
     expect(ids('sent')).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
@@ -71,8 +88,28 @@ describe('owner action buttons follow the handoff state', () => {
     expect(ids('withdrawn')).toEqual([]);
   });
 
+  it('offers them to an admin too, never to the AE or the author', () => {
+    expect(ids('expired', 'U0ADMIN', ['U0ADMIN'])).toEqual([
+      ACTION_ID.reassign,
+      ACTION_ID.extend,
+      ACTION_ID.withdraw,
+    ]);
+    expect(ids('declined', 'U0ADMIN', ['U0ADMIN'])).toEqual([ACTION_ID.reassign]);
+    expect(ids('sent', 'U0AE')).toEqual([]);
+    expect(ids('expired', 'U0AUTHOR')).toEqual([]);
+  });
+
+  it('renders exactly the buttons offered, in a fixed order', () => {
+    const h = handoff();
+    const only = (offered: OwnerAction[]) =>
+      ownerActionButtons(h, offered)?.elements.map((e) => ('action_id' in e ? e.action_id : '')) ?? [];
+    expect(only(['withdraw', 'reassign'])).toEqual([ACTION_ID.reassign, ACTION_ID.withdraw]);
+    expect(only(['extend'])).toEqual([ACTION_ID.extend]);
+    expect(ownerActionButtons(h, [])).toBeUndefined();
+  });
+
   it('asks for confirmation before withdrawing', () => {
-    const withdraw = ownerActionButtons(handoff())?.elements.find(
+    const withdraw = ownerActionButtons(handoff(), ['reassign', 'extend', 'withdraw'])?.elements.find(
       (e) => 'action_id' in e && e.action_id === ACTION_ID.withdraw,
     );
     expect(withdraw && 'confirm' in withdraw && withdraw.confirm?.confirm?.text).toBe('Withdraw');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
+import { findHandoff, insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { decisions } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 
@@ -35,16 +35,55 @@ describe('handoff repository (real migrated SQLite file)', () => {
   it('records only the first of two decisions on the same handoff', () => {
     const { handoff } = insertHandoff(database.db, newHandoff('V2'));
     const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
-    const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at };
+    // Both clicks answer the window the AE saw (the same cycle): the first moves it on, so the second loses.
+    const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at, cycle: handoff.cycle };
     const accepted = recordDecision(database.db, { ...base, decision: 'accepted' });
     const declined = recordDecision(database.db, { ...base, decision: 'declined', reasonCode: 'timing' });
     expect(accepted?.handoff.status).toBe('accepted');
     expect(accepted?.handoff.lastActivityAt).toEqual(at);
+    expect(accepted?.handoff.cycle).toBe(handoff.cycle + 1);
     expect(accepted?.decision).toMatchObject({ handoffId: handoff.id, decision: 'accepted' });
     expect(declined).toBeUndefined();
+    // Nor does a click that names the new window: the handoff is no longer waiting for a decision.
+    expect(
+      recordDecision(database.db, {
+        ...base,
+        decision: 'declined',
+        reasonCode: 'timing',
+        cycle: handoff.cycle + 1,
+      }),
+    ).toBeUndefined();
     expect(database.db.select().from(decisions).all()).toEqual([
       expect.objectContaining({ handoffId: handoff.id, decision: 'accepted' }),
     ]);
+  });
+
+  it('refuses a decision on a window that has moved on (an extension or reassignment since the click)', () => {
+    // Extended once: the handoff is waiting again, in its second window.
+    const { handoff } = insertHandoff(database.db, { ...newHandoff('V4'), cycle: 2 });
+    const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
+    const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at };
+    expect(recordDecision(database.db, { ...base, decision: 'accepted', cycle: 1 })).toBeUndefined();
+    expect(recordDecision(database.db, { ...base, decision: 'declined', cycle: 3 })).toBeUndefined();
+    expect(findHandoff(database.db, handoff.id)).toEqual(handoff);
+    expect(database.db.select().from(decisions).all()).toEqual([]);
+    // The click on the current window is recorded.
+    expect(recordDecision(database.db, { ...base, decision: 'accepted', cycle: 2 })?.handoff).toMatchObject({
+      status: 'accepted',
+      cycle: 3,
+    });
+  });
+
+  it("refuses a decision on a handoff no longer waiting for one, in the same window (the table's `from`)", () => {
+    const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
+    for (const status of ['expired', 'withdrawn', 'declined', 'accepted'] as const) {
+      const { handoff } = insertHandoff(database.db, { ...newHandoff(`V5${status}`), status });
+      const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at, cycle: handoff.cycle };
+      expect(recordDecision(database.db, { ...base, decision: 'accepted' }), status).toBeUndefined();
+      expect(recordDecision(database.db, { ...base, decision: 'declined' }), status).toBeUndefined();
+      expect(findHandoff(database.db, handoff.id), status).toEqual(handoff);
+    }
+    expect(database.db.select().from(decisions).all()).toEqual([]);
   });
 
   it('refuses a second decision row even if the status guard were bypassed', () => {

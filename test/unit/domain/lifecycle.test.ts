@@ -1,14 +1,260 @@
 import { describe, expect, it } from 'vitest';
-import { describeStatus, HANDOFF_STATUSES, isOpenForDecision } from '../../../src/domain/lifecycle.js';
+import type { HandoffRow } from '../../../src/db/schema.js';
+import {
+  can,
+  check,
+  describeStatus,
+  HANDOFF_STATUSES,
+  type HandoffStatus,
+  isPossible,
+  NO_OFFER,
+  OWNER_ACTIONS,
+  offerFor,
+  PERSON_ACTIONS,
+  type PersonAction,
+  type Verdict,
+  type Viewer,
+} from '../../../src/domain/lifecycle.js';
+import { OUTCOMES, type Outcome } from '../../../src/domain/outcomes.js';
+import { handoff } from '../blocks/fixtures.js';
+
+const INTERNAL = 'T0INTERNAL';
+/** Another workspace of our Enterprise Grid org (INTERNAL_TEAM_IDS). */
+const SISTER = 'T0SISTER';
+/** The partner's own workspace, met in a Slack Connect channel. */
+const PARTNER = 'T0PARTNER';
+const DUE = new Date('2026-03-05T10:00:00Z');
+
+/** A handoff sent by the author, owned by someone else, with an AE: every person on it is a different user. */
+const state = (status: HandoffStatus, outcome: Outcome | null = null): HandoffRow =>
+  handoff({
+    status,
+    outcome,
+    authorUserId: 'U0AUTHOR',
+    ownerUserId: 'U0OWNER',
+    aeUserId: 'U0AE',
+    aeTeamId: INTERNAL,
+    dueAt: DUE,
+  });
+
+const viewer = (userId: string, teamId: string | undefined): Viewer => ({
+  actor: { userId, teamId },
+  internalTeamIds: [INTERNAL, SISTER],
+  adminUserIds: ['U0ADMIN'],
+});
+
+/** What a person is to the handoff, as README's "Who may act" names them. */
+type Persona = 'ae' | 'owner' | 'admin' | 'member' | 'external';
+
+const PERSONAS: readonly { name: string; persona: Persona; viewer: Viewer }[] = [
+  { name: 'the AE', persona: 'ae', viewer: viewer('U0AE', INTERNAL) },
+  { name: 'the owner', persona: 'owner', viewer: viewer('U0OWNER', INTERNAL) },
+  // The owner may belong to another workspace of the org: the owner is known by user id.
+  { name: 'the owner from a sister workspace', persona: 'owner', viewer: viewer('U0OWNER', SISTER) },
+  { name: 'an admin', persona: 'admin', viewer: viewer('U0ADMIN', INTERNAL) },
+  { name: 'the author (not the owner)', persona: 'member', viewer: viewer('U0AUTHOR', INTERNAL) },
+  { name: 'another internal member', persona: 'member', viewer: viewer('U0SOMEONE', INTERNAL) },
+  // Same user id as the AE, another internal workspace: not the AE (user id *and* workspace).
+  { name: "the AE's user id in a sister workspace", persona: 'member', viewer: viewer('U0AE', SISTER) },
+  // Slack Connect ids can repeat across organizations: a partner with the AE's, owner's or admin's id is external.
+  { name: "a partner with the AE's user id", persona: 'external', viewer: viewer('U0AE', PARTNER) },
+  { name: "a partner with the owner's user id", persona: 'external', viewer: viewer('U0OWNER', PARTNER) },
+  { name: "a partner with an admin's user id", persona: 'external', viewer: viewer('U0ADMIN', PARTNER) },
+  { name: 'someone with no workspace', persona: 'external', viewer: viewer('U0AE', undefined) },
+];
+
+/**
+ * README "Who may act", written out independently of the lifecycle table: who may take each action, and when.
+ * Outcome steps only move forward (meeting held < opportunity created < won | lost) and nothing follows won or lost.
+ */
+const AHEAD: Record<Outcome | 'none', readonly Outcome[]> = {
+  none: ['meeting_held', 'opportunity_created', 'won', 'lost'],
+  meeting_held: ['opportunity_created', 'won', 'lost'],
+  opportunity_created: ['won', 'lost'],
+  won: [],
+  lost: [],
+};
+
+interface Situation {
+  h: HandoffRow;
+  /** Now; undefined: the caller does not know it (the window counts as open until the sweep closes it). */
+  at: Date | undefined;
+}
+
+const decisionPossible = ({ h, at }: Situation) =>
+  h.status === 'sent' && (at === undefined || at.getTime() < h.dueAt.getTime());
+const stepPossible =
+  (step: Outcome) =>
+  ({ h }: Situation) =>
+    h.status === 'accepted' && AHEAD[h.outcome ?? 'none'].includes(step);
+
+const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation) => boolean }> = {
+  accept: { who: ['ae'], when: decisionPossible },
+  decline: { who: ['ae'], when: decisionPossible },
+  reassign: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired', 'declined'].includes(h.status) },
+  extend: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
+  withdraw: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
+  meeting_held: { who: ['ae', 'owner', 'admin'], when: stepPossible('meeting_held') },
+  opportunity_created: { who: ['ae', 'owner', 'admin'], when: stepPossible('opportunity_created') },
+  won: { who: ['ae', 'owner', 'admin'], when: stepPossible('won') },
+  lost: { who: ['ae', 'owner', 'admin'], when: stepPossible('lost') },
+};
+
+function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {
+  if (persona === 'external') return 'external';
+  const rule = RULES[action];
+  if (!rule.who.includes(persona)) return 'not_allowed';
+  return rule.when(s) ? 'ok' : 'not_now';
+}
+
+/** Every status, and every outcome of an accepted deal. */
+const STATES: readonly HandoffRow[] = [
+  ...HANDOFF_STATUSES.filter((s) => s !== 'accepted').map((s) => state(s)),
+  state('accepted'),
+  ...OUTCOMES.map((outcome) => state('accepted', outcome)),
+];
+/** Before the due time, exactly at it, after it, and unknown. */
+const TIMES: readonly (Date | undefined)[] = [
+  new Date(DUE.getTime() - 1),
+  DUE,
+  new Date(DUE.getTime() + 86_400_000),
+  undefined,
+];
+const SITUATIONS: readonly Situation[] = STATES.flatMap((h) => TIMES.map((at) => ({ h, at })));
+const label = ({ h, at }: Situation) =>
+  `${h.status}${h.outcome ? `/${h.outcome}` : ''} at ${at ? at.toISOString() : 'unknown time'}`;
 
 describe('lifecycle', () => {
   it('lets only a sent handoff be decided', () => {
-    expect(HANDOFF_STATUSES.filter(isOpenForDecision)).toEqual(['sent']);
+    expect(HANDOFF_STATUSES.filter((status) => isPossible('accept', state(status)))).toEqual(['sent']);
+    expect(HANDOFF_STATUSES.filter((status) => isPossible('decline', state(status)))).toEqual(['sent']);
   });
 
   it('describes every status in words a user reads', () => {
     expect(describeStatus('sent')).toBe('waiting for the AE');
     expect(describeStatus('accepted')).toBe('accepted');
     expect(describeStatus('declined')).toBe('declined');
+    expect(describeStatus('expired')).toBe('expired without an answer');
+    expect(describeStatus('withdrawn')).toBe('withdrawn by its owner');
+  });
+});
+
+describe('check / can: who may act (README), for every action, state and person', () => {
+  const cases = PERSONAS.flatMap((p) => PERSON_ACTIONS.map((action) => ({ ...p, action })));
+
+  it.each(cases)('$name: $action', ({ persona, viewer: v, action }) => {
+    const actual = SITUATIONS.map((s) => `${label(s)}: ${check(v, action, s.h, s.at)}`);
+    const wanted = SITUATIONS.map((s) => `${label(s)}: ${expected(persona, action, s)}`);
+    expect(actual).toEqual(wanted);
+    for (const s of SITUATIONS) {
+      expect(can(v, action, s.h, s.at)).toBe(expected(persona, action, s) === 'ok');
+    }
+  });
+
+  it('covers every person action and status', () => {
+    expect(Object.keys(RULES).sort()).toEqual([...PERSON_ACTIONS].sort());
+    expect(new Set(STATES.map((h) => h.status))).toEqual(new Set(HANDOFF_STATUSES));
+  });
+
+  it('spells out the key cases', () => {
+    const [ae, owner, , admin, author] = PERSONAS.map((p) => p.viewer) as [
+      Viewer,
+      Viewer,
+      Viewer,
+      Viewer,
+      Viewer,
+    ];
+    const before = new Date(DUE.getTime() - 1);
+    // Only the AE decides, only while sent and before the due time.
+    expect(check(ae, 'accept', state('sent'), before)).toBe('ok');
+    expect(check(ae, 'decline', state('sent'), DUE)).toBe('not_now');
+    expect(check(owner, 'accept', state('sent'), before)).toBe('not_allowed');
+    expect(check(admin, 'decline', state('sent'), before)).toBe('not_allowed');
+    expect(check(ae, 'accept', state('expired'), before)).toBe('not_now');
+    // Recovery is the owner's or an admin's, never the AE's nor the author's.
+    expect(check(owner, 'reassign', state('declined'))).toBe('ok');
+    expect(check(admin, 'extend', state('expired'))).toBe('ok');
+    expect(check(owner, 'extend', state('declined'))).toBe('not_now');
+    expect(check(ae, 'withdraw', state('sent'))).toBe('not_allowed');
+    expect(check(author, 'reassign', state('sent'))).toBe('not_allowed');
+    expect(check(owner, 'withdraw', state('withdrawn'))).toBe('not_now');
+    // Outcome steps move forward only, and stop at won or lost.
+    expect(check(ae, 'meeting_held', state('accepted', 'opportunity_created'))).toBe('not_now');
+    expect(check(owner, 'won', state('accepted', 'opportunity_created'))).toBe('ok');
+    expect(check(admin, 'lost', state('accepted', 'won'))).toBe('not_now');
+    expect(check(author, 'meeting_held', state('accepted'))).toBe('not_allowed');
+    expect(check(viewer('U0AE', PARTNER), 'meeting_held', state('accepted'))).toBe('external');
+  });
+
+  it('gives a person holding several roles the union of their rights', () => {
+    const h = handoff({
+      status: 'sent',
+      ownerUserId: 'U0AE',
+      aeUserId: 'U0AE',
+      aeTeamId: INTERNAL,
+      dueAt: DUE,
+    });
+    const both = viewer('U0AE', INTERNAL);
+    const before = new Date(DUE.getTime() - 1);
+    expect(PERSON_ACTIONS.filter((action) => can(both, action, h, before))).toEqual([
+      'accept',
+      'decline',
+      'reassign',
+      'extend',
+      'withdraw',
+    ]);
+  });
+});
+
+describe('offerFor', () => {
+  const offered = (v: Viewer, { h, at }: Situation): PersonAction[] => {
+    const offer = offerFor(v, h, at);
+    return [...(offer.decide ? (['accept', 'decline'] as const) : []), ...offer.owner, ...offer.outcomes];
+  };
+
+  it.each(PERSONAS)('$name: offers exactly what `can` allows, in every situation', ({ viewer: v }) => {
+    const actual = SITUATIONS.map((s) => `${label(s)}: ${offered(v, s).join(',')}`);
+    const allowed = SITUATIONS.map(
+      (s) => `${label(s)}: ${PERSON_ACTIONS.filter((action) => can(v, action, s.h, s.at)).join(',')}`,
+    );
+    expect(actual).toEqual(allowed);
+    for (const s of SITUATIONS) {
+      // Accept and Decline are one pair of buttons: never one without the other.
+      expect(can(v, 'accept', s.h, s.at)).toBe(can(v, 'decline', s.h, s.at));
+      expect(offerFor(v, s.h, s.at).owner.every((action) => OWNER_ACTIONS.includes(action))).toBe(true);
+    }
+  });
+
+  it('offers an external person nothing, whatever the state', () => {
+    for (const p of PERSONAS.filter((q) => q.persona === 'external')) {
+      for (const s of SITUATIONS) expect(offerFor(p.viewer, s.h, s.at)).toEqual(NO_OFFER);
+    }
+  });
+
+  it('offers each person their buttons', () => {
+    const before = new Date(DUE.getTime() - 1);
+    expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), before)).toEqual({
+      decide: true,
+      owner: [],
+      outcomes: [],
+    });
+    expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), DUE)).toEqual(NO_OFFER);
+    expect(offerFor(viewer('U0OWNER', INTERNAL), state('expired'))).toEqual({
+      decide: false,
+      owner: ['reassign', 'extend', 'withdraw'],
+      outcomes: [],
+    });
+    expect(offerFor(viewer('U0ADMIN', INTERNAL), state('declined'))).toEqual({
+      decide: false,
+      owner: ['reassign'],
+      outcomes: [],
+    });
+    expect(offerFor(viewer('U0AE', INTERNAL), state('accepted', 'meeting_held'))).toEqual({
+      decide: false,
+      owner: [],
+      outcomes: ['opportunity_created', 'won', 'lost'],
+    });
+    expect(offerFor(viewer('U0OWNER', INTERNAL), state('accepted', 'lost'))).toEqual(NO_OFFER);
+    expect(offerFor(viewer('U0AUTHOR', INTERNAL), state('accepted'))).toEqual(NO_OFFER);
   });
 });

@@ -13,9 +13,11 @@ import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID, PACKET_BLOCK_ID } from '../../../src/blocks/ids.js';
 import { ownerActionButtons } from '../../../src/blocks/ownerActions.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
+import { offerFor } from '../../../src/domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../../../src/domain/packet.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { handoff, worstHandoff } from '../blocks/fixtures.js';
+import { aeOffer, viewerOf } from '../blocks/offers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny reader for the renderer's own HTML: it always double-quotes and escapes attribute values.
@@ -210,7 +212,8 @@ describe('renderModal: other real modals, errors and metadata', () => {
 describe('renderBlocks: real messages and App Home', () => {
   it('renders the handoff DM: header, mentions by name, date fallback, fields grid, link and buttons', () => {
     const h = handoff();
-    const html = renderBlocks(handoffMessage(h).blocks, ctx, { surface: 'message' });
+    // The AE reads it, during the window: Accept and Decline are theirs.
+    const html = renderBlocks(handoffMessage(h, { offer: aeOffer(h) }).blocks, ctx, { surface: 'message' });
     expect(problems(html)).toBe(0);
     expect(html).toContain(
       '<h2 class="bk-header-text">Northwind Logistics · via Meridian Cloud Consulting</h2>',
@@ -247,9 +250,11 @@ describe('renderBlocks: real messages and App Home', () => {
   });
 
   it('wraps each block with its type and block_id, and omits data-block-id when there is none', () => {
-    const html = renderBlocks(handoffMessage(handoff()).blocks, ctx);
+    const h = handoff();
+    const message = handoffMessage(h, { offer: aeOffer(h) });
+    const html = renderBlocks(message.blocks, ctx);
     const wrappers = tags(html, 'div').filter((t) => t.attrs.class?.startsWith('bk-block '));
-    expect(wrappers).toHaveLength(handoffMessage(handoff()).blocks.length);
+    expect(wrappers).toHaveLength(message.blocks.length);
     expect(wrappers[0]?.attrs).toEqual({ class: 'bk-block bk-header' });
     expect(wrappers.at(-1)?.attrs).toEqual({
       class: 'bk-block bk-actions',
@@ -258,7 +263,8 @@ describe('renderBlocks: real messages and App Home', () => {
   });
 
   it('keeps typed mentions and markup inert in every packet field', () => {
-    const html = renderBlocks(handoffMessage(worstHandoff('<!channel>')).blocks, ctx);
+    const worst = worstHandoff('<!channel>');
+    const html = renderBlocks(handoffMessage(worst, { offer: aeOffer(worst) }).blocks, ctx);
     expect(html).not.toContain('bk-broadcast');
     expect(visible(html)).toContain('<!channel>');
     const xss = handoff({
@@ -266,17 +272,20 @@ describe('renderBlocks: real messages and App Home', () => {
       whyPartner: '<img src=x onerror=alert(1)>',
       customerTrigger: '"><svg onload=alert(1)>',
     });
-    const xssHtml = renderBlocks(handoffMessage(xss).blocks, ctx);
+    const xssHtml = renderBlocks(handoffMessage(xss, { offer: aeOffer(xss) }).blocks, ctx);
     expect(xssHtml).not.toMatch(/<(script|img|svg)/);
     expect(visible(xssHtml)).toContain('<img src=x onerror=alert(1)>');
   });
 
   it('renders the App Home: decision and outcome buttons, the period select, the chart and the confirm', () => {
+    // Jordan's Home (U0AE): the AE of #5 (waiting) and #6 (accepted), the owner of #7 (with another AE).
+    const owned = handoff({ id: 7, aeUserId: 'U0AE2', ownerUserId: 'U0AE' });
     const view = appHomeView({
       awaiting: [handoff({ id: 5 })],
       deals: [handoff({ id: 6, status: 'accepted' })],
       sent: [],
-      owned: [handoff({ id: 7 })],
+      owned: [owned],
+      offer: (h) => offerFor(viewerOf('U0AE', h), h),
       revops: {
         period: '30d',
         metrics: {
@@ -310,7 +319,10 @@ describe('renderBlocks: real messages and App Home', () => {
     expect(decision.map((t) => t.attrs['data-action-id'])).toEqual([ACTION_ID.accept, ACTION_ID.decline]);
     expect(withAttr(blockHtml(html, 'outcomes_6'), 'data-action')).not.toHaveLength(0);
 
-    const owner = ownerActionButtons(handoff({ id: 7 }));
+    expect(
+      withAttr(blockHtml(html, 'owner_actions_7'), 'data-action').map((t) => t.attrs['data-action-id']),
+    ).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
+    const owner = ownerActionButtons(owned, ['withdraw']);
     const withdraw = withAttr(html, 'data-confirm').find(
       (t) => t.attrs['data-action-id'] === ACTION_ID.withdraw,
     );

@@ -1,0 +1,72 @@
+import type { SlackMessage } from '../../../src/blocks/handoffMessage.js';
+import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../../src/blocks/surfaces.js';
+import { type HandoffRow, SURFACE_KINDS, type SurfaceKind } from '../../../src/db/schema.js';
+import { NO_OFFER } from '../../../src/domain/lifecycle.js';
+import { stampOf } from '../../../src/services/notifications.js';
+import { EVERY_BUTTON } from './offers.js';
+
+/**
+ * Surface models as services/surfaces.ts builds them from the database, for rendering with `renderSurface` in
+ * tests: the params a builder of services/notifications.ts records when it queues the surface, and the handoff now.
+ */
+
+/** What services/notifications.ts records with a surface of `h` queued now (its stamp, AE, due time, window). */
+export function paramsOf(h: HandoffRow, extra: SurfaceParams = {}): SurfaceParams {
+  return {
+    stamp: stampOf(h),
+    ae: h.aeUserId,
+    due: h.dueAt.getTime(),
+    assignment: h.assignment,
+    cycle: h.cycle,
+    ...extra,
+  };
+}
+
+/** A surface of `h`, queued in the state `h` is in (current), offering nothing unless `over` says otherwise. */
+export function surfaceModel(
+  kind: SurfaceKind,
+  h: HandoffRow,
+  over: Partial<SurfaceModel> = {},
+): SurfaceModel {
+  return { kind, h, params: paramsOf(h), current: true, offer: NO_OFFER, ...over };
+}
+
+/** Renders a surface that must show something. */
+export function rendered(model: SurfaceModel): SlackMessage {
+  const result = renderSurface(model);
+  if (!result) throw new Error(`surface ${model.kind} rendered nothing`);
+  return result.message;
+}
+
+/**
+ * Every internal surface of `h` (all kinds but the partner thread's parent; the decision and outcome notices when
+ * `rows` has the decision or step they report), in its worst case: every button offered,
+ * both as queued (current) and after the handoff moved on (the past-tense headline and the "Now:" line).
+ */
+export function everyInternalSurface(
+  h: HandoffRow,
+  rows: Pick<SurfaceModel, 'decision' | 'currentDecision' | 'step'>,
+  params: SurfaceParams = {},
+): { label: string; message: SlackMessage }[] {
+  const kinds = SURFACE_KINDS.filter(
+    (kind) =>
+      kind !== 'partner_parent' &&
+      // A notice of a decision or an outcome step needs the row it reports.
+      (kind !== 'decision_notice' || rows.decision) &&
+      (kind !== 'outcome_notice' || rows.step),
+  );
+  return kinds.flatMap((kind) =>
+    [true, false].map((current) => ({
+      label: `${kind} (${current ? 'as queued' : 'moved on'})`,
+      message: rendered(
+        surfaceModel(kind, h, {
+          ...rows,
+          current,
+          // The packet of an AE the handoff moved away from, once it moved on.
+          params: paramsOf(h, { ...params, ...(current ? {} : { assignment: h.assignment - 1 }) }),
+          offer: EVERY_BUTTON,
+        }),
+      ),
+    })),
+  );
+}
