@@ -13,6 +13,7 @@ import {
   partnerWorkspaces,
   postedMessages,
   registeredResellers,
+  surfaces,
 } from '../../src/db/schema.js';
 import type { Harness } from './harness.js';
 
@@ -36,6 +37,7 @@ export const STATE_TABLES = {
   partner_aliases: partnerAliases,
   partner_workspaces: partnerWorkspaces,
   partner_channels: partnerChannels,
+  surfaces,
 } as const;
 
 export type DbSnapshot = Record<keyof typeof STATE_TABLES | 'outbox', unknown[]>;

@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { outbox } from '../../src/db/schema.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
+import { openHome } from '../support/matrix.js';
+import {
+  authorUser,
+  buttonsOf,
+  clickOwnerButton,
+  dmOf,
+  expire,
+  extendSubmission,
+  handoffRow,
+  json,
+  metadataFor,
+  submit,
+} from '../support/ownerFlow.js';
+import { accept, ownerUser, recordOpportunity } from '../support/partnerFlow.js';
+import { declineSubmission } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+import { editsByMessage } from '../support/surfaceEdits.js';
+
+/**
+ * Every message the app sent about a handoff is a view of it: after each change it shows the handoff as it is now
+ * and offers its reader only the buttons they can still use (issue: "32 buttons, 4 of them live").
+ */
+
+const HALFWAY = '2026-11-25T10:00:00Z';
+const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *', DIGEST_SCHEDULE: '0 0 1 1 *' };
+const OWNER_BUTTONS = [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw];
+
+/** Every button id in every message of a DM. */
+const buttonsIn = (h: Harness, userId: string) => dmOf(h, userId).flatMap((m) => buttonsOf(m));
+
+describe('messages follow the handoff', () => {
+  let h: Harness | undefined;
+  const start = async (opts: HarnessOptions = {}) => {
+    h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
+    return h;
+  };
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it("after an accept, the owner's confirmation and notices offer no Reassign, Extend or Withdraw", async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await quiet(h);
+    // Before: the owner's notice carries the owner's buttons, the author's confirmation none (not the owner).
+    expect(buttonsIn(h, people.owner.id)).toEqual(OWNER_BUTTONS);
+    expect(buttonsIn(h, people.author.id)).toEqual([]);
+
+    await accept(h, handoff.id);
+    await quiet(h);
+    expect(buttonsIn(h, people.owner.id)).toEqual([]);
+    const [assigned, decided] = dmOf(h, people.owner.id);
+    expect(json(assigned?.blocks)).toContain('made you the owner of handoff');
+    expect(json(assigned?.blocks)).toContain('*Now:* accepted by');
+    // Its earlier wording ("who should answer by …") is gone: it was true when sent, not now.
+    expect(json(assigned?.blocks)).not.toContain('should answer by');
+    expect(json(decided?.blocks)).toContain('*accepted* handoff');
+    // The AE's packet: no more "please answer by", no Accept; the outcome steps instead.
+    const [packet] = dmOf(h, people.ae.id);
+    expect(json(packet?.blocks)).not.toContain('please answer by');
+    expect(buttonsOf(packet)).not.toContain(ACTION_ID.accept);
+    // Each message was edited once for the one change.
+    expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('after an expiry, and again after a withdrawal, the reminders stop asking for an answer', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    h.clock.set(HALFWAY);
+    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    const reminder = await waitFor(
+      () => dmOf(h, people.ae.id).find((m) => json(m.blocks).includes('*Reminder*')),
+      4000,
+      'the reminder',
+    );
+    expect(json(reminder.blocks)).toContain('is waiting for your answer');
+    expect(json(reminder.blocks)).toContain('Open the handoff');
+
+    await expire(h, handoff);
+    await quiet(h);
+    const expired = dmOf(h, people.ae.id).find((m) => m.ts === reminder.ts);
+    expect(json(expired?.blocks)).toContain('was waiting for your answer');
+    expect(json(expired?.blocks)).toContain('*Now:* expired without an answer');
+    expect(json(expired?.blocks)).not.toContain('is waiting for your answer');
+    expect(json(expired?.blocks)).not.toContain('Open the handoff');
+
+    const { responseUrl } = await clickOwnerButton(
+      h,
+      ACTION_ID.withdraw,
+      `${handoff.id}:${handoffRow(h, handoff.id).cycle}`,
+      authorUser,
+    );
+    await quiet(h);
+    expect(h.slack.responses.filter((r) => r.url === responseUrl)).toEqual([]);
+    const withdrawn = dmOf(h, people.ae.id).find((m) => m.ts === reminder.ts);
+    expect(json(withdrawn?.blocks)).toContain('*Now:* withdrawn');
+    // Nobody is offered anything on a withdrawn handoff, in any message.
+    for (const user of [people.ae.id, people.author.id]) expect(buttonsIn(h, user)).toEqual([]);
+  });
+
+  it('after an extend, the escalation posts in the channel and to the manager drop their buttons', async () => {
+    const h = await start({
+      env: {
+        ESCALATION_CHANNEL_ID: channels.internal.id,
+        ESCALATION_MANAGERS: `${people.ae.id}=${people.member.id}`,
+        ADMIN_USER_IDS: people.member.id,
+      },
+    });
+    const { handoff } = await sendHandoff(h);
+    await expire(h, handoff);
+    const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'escalation');
+    const managerDm = await waitFor(() => dmOf(h, people.member.id)[0], 4000, 'the manager');
+    expect(buttonsOf(escalation)).toEqual(OWNER_BUTTONS);
+    // The manager is an admin here, so `can` lets them act.
+    expect(buttonsOf(managerDm)).toEqual(OWNER_BUTTONS);
+
+    const expired = h.database.db.select().from(outbox).all().length;
+    expect(
+      await submit(
+        h,
+        extendSubmission({
+          privateMetadata: metadataFor(handoffRow(h, handoff.id)),
+          days: '2',
+          user: authorUser,
+        }),
+      ),
+    ).toEqual({});
+    expect(h.database.db.select().from(outbox).all().length).toBeGreaterThan(expired);
+    await quiet(h);
+    for (const message of [h.slack.messages(channels.internal.id)[0], dmOf(h, people.member.id)[0]]) {
+      expect(buttonsOf(message)).toEqual([]);
+      expect(json(message?.blocks)).toContain('*Silence*');
+      expect(json(message?.blocks)).toContain('*Now:* with');
+    }
+    // The AE's packet asks again, with its buttons back.
+    expect(buttonsOf(dmOf(h, people.ae.id)[0])).toEqual([ACTION_ID.accept, ACTION_ID.decline]);
+  });
+
+  it("after an outcome recorded in a modal, the other party's App Home is published again, with the hash", async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await accept(h, handoff.id);
+    await quiet(h);
+    // The AE and the author have their Home open; the owner has never opened theirs.
+    const aeHome = await openHome(h, people.ae.id);
+    const authorHome = await openHome(h, people.author.id);
+    const publishesBefore = h.slack.callsTo('views.publish').length;
+
+    await recordOpportunity(h, handoff.id, 'OPP-55120', ownerUser);
+    await quiet(h);
+    const republished = h.slack.callsTo('views.publish').slice(publishesBefore);
+    // Once each for the two who opened it (the owner acted in a modal: theirs was never opened, so not published).
+    expect(republished.map((c) => c.args.user_id).sort()).toEqual([people.ae.id, people.author.id].sort());
+    expect(republished.every((c) => c.ok)).toBe(true);
+    const byUser = new Map(republished.map((c) => [String(c.args.user_id), c]));
+    expect(byUser.get(people.ae.id)?.args.hash).toBe(
+      (aeHome.response as { view?: { hash?: string } }).view?.hash,
+    );
+    expect(byUser.get(people.author.id)?.args.hash).toBe(
+      (authorHome.response as { view?: { hash?: string } }).view?.hash,
+    );
+    expect(json(byUser.get(people.ae.id)?.args.view)).toContain('Latest outcome: *Opportunity created*');
+    // The AE's packet shows the CRM opportunity now, not "None yet".
+    const [packet] = dmOf(h, people.ae.id);
+    expect(json(packet?.blocks)).toContain('OPP-55120');
+    expect(json(packet?.blocks)).not.toContain('None yet');
+  });
+
+  it('a decline leaves the owner one live Reassign, on the newest message only', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    await submit(h, declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
+    await quiet(h);
+    // The author owns it: the confirmation lost its buttons, the decline notice has the one action left.
+    const [confirmation, notice] = dmOf(h, people.author.id);
+    expect(buttonsOf(confirmation)).toEqual([]);
+    expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign]);
+    expect(buttonsIn(h, people.ae.id)).toEqual([]);
+  });
+});
