@@ -19,6 +19,7 @@ import {
   helpRequests,
   outcomes,
 } from '../../src/db/schema.js';
+import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
@@ -178,6 +179,8 @@ async function modalFor(h: Harness, handoff: HandoffRow, seen: Seen, callbackId:
 
 interface HandoffAction {
   name: string;
+  /** The lifecycle action the policy (`can`) decides for it: the same table the handlers and renderers use. */
+  policy: PersonAction;
   state: 'sent' | 'accepted';
   allowed: readonly ActorKey[];
   /** Accept and decline: the payload without user.team_id carries the AE's own id. */
@@ -212,6 +215,7 @@ const outcomeRefusalInline = (handoff: HandoffRow, external: boolean) =>
 function outcomeClick(outcome: Outcome): HandoffAction {
   return {
     name: `${outcome === 'meeting_held' ? 'Meeting held' : 'Won'} button`,
+    policy: outcome,
     state: 'accepted',
     allowed: AE_OWNER_OR_ADMIN,
     act: (h, handoff, user) => click(h, outcomeAction(outcome), String(handoff.id), user),
@@ -228,6 +232,7 @@ function outcomeClick(outcome: Outcome): HandoffAction {
 function outcomeModalButton(outcome: 'opportunity_created' | 'lost'): HandoffAction {
   return {
     name: `${outcome === 'lost' ? 'Closed lost' : 'Opportunity created'} button (opens the modal)`,
+    policy: outcome,
     state: 'accepted',
     allowed: AE_OWNER_OR_ADMIN,
     opensModal: true,
@@ -241,6 +246,7 @@ function outcomeModalButton(outcome: 'opportunity_created' | 'lost'): HandoffAct
 const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   {
     name: 'Accept button',
+    policy: 'accept',
     state: 'sent',
     allowed: AE_ONLY,
     aeOnly: true,
@@ -265,6 +271,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'Decline button (opens the modal)',
+    policy: 'decline',
     state: 'sent',
     allowed: AE_ONLY,
     aeOnly: true,
@@ -275,6 +282,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'decline modal submit',
+    policy: 'decline',
     state: 'sent',
     allowed: AE_ONLY,
     aeOnly: true,
@@ -291,6 +299,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'Reassign button (opens the modal)',
+    policy: 'reassign',
     state: 'sent',
     allowed: OWNER_OR_ADMIN,
     opensModal: true,
@@ -300,6 +309,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'reassign modal submit',
+    policy: 'reassign',
     state: 'sent',
     allowed: OWNER_OR_ADMIN,
     act: (h, handoff, user) =>
@@ -329,6 +339,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'Extend button (opens the modal)',
+    policy: 'extend',
     state: 'sent',
     allowed: OWNER_OR_ADMIN,
     opensModal: true,
@@ -338,6 +349,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'extend modal submit',
+    policy: 'extend',
     state: 'sent',
     allowed: OWNER_OR_ADMIN,
     act: (h, handoff, user) =>
@@ -352,6 +364,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'Withdraw button',
+    policy: 'withdraw',
     state: 'sent',
     allowed: OWNER_OR_ADMIN,
     act: (h, handoff, user) => click(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, user),
@@ -367,6 +380,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   outcomeModalButton('lost'),
   {
     name: 'opportunity modal submit',
+    policy: 'opportunity_created',
     state: 'accepted',
     allowed: AE_OWNER_OR_ADMIN,
     act: (h, handoff, user) =>
@@ -382,6 +396,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   },
   {
     name: 'lost modal submit',
+    policy: 'lost',
     state: 'accepted',
     allowed: AE_OWNER_OR_ADMIN,
     act: (h, handoff, user) =>
@@ -420,6 +435,14 @@ describe('authorization matrix: actions on a handoff', () => {
           const handoff = await pool.get(action.state, ownerFor(key));
           expect(handoff.status).toBe(action.state);
           const user = userFor(key, action.aeOnly ? people.ae.id : ADMIN.id);
+          // The one policy says the same as the matrix, for this very handoff and person: what the handler does
+          // below, and whether any message or App Home offers this person the button.
+          const viewer = {
+            actor: { userId: user.id, teamId: user.team_id },
+            internalTeamIds: h.app.startup.internalTeamIds,
+            adminUserIds: h.config.adminUserIds,
+          };
+          expect(can(viewer, action.policy, handoff, h.clock.now())).toBe(allowed);
           await runCell(h, {
             allowed,
             refusal: action.refusal(handoff, isExternalInteraction(key)),
