@@ -1,6 +1,10 @@
 /**
  * The project's fake Slack Web API server (test/support/fakeSlack) in a process of its own, so the app under test
  * and the load generator do not share its event loop. Driven over the IPC channel by bench/run.ts.
+ *
+ * `hold` makes Slack rate-limit the given Web API methods until `release`: every call of them is answered as Slack
+ * answers over its limit (HTTP 429, `Retry-After: <seconds>`, `{"ok":false,"error":"ratelimited"}`), through the
+ * fake's own failure injection (`fail`), so the app's outbox waits and its deliveries are held back.
  */
 import Database from 'better-sqlite3';
 import { FakeSlack } from '../test/support/fakeSlack.js';
@@ -10,7 +14,15 @@ export type FakeRequest =
   | { id: number; type: 'cast'; cast: Cast }
   | { id: number; type: 'import'; dbPath: string }
   | { id: number; type: 'stats' }
-  | { id: number; type: 'reset' };
+  | { id: number; type: 'reset' }
+  | { id: number; type: 'hold'; methods: string[]; retryAfter: number }
+  | { id: number; type: 'release' };
+
+/** What `release` answers: the calls of the held methods that got a 429 while held. */
+export interface HoldReport {
+  rateLimited: number;
+  heldMs: number;
+}
 
 export interface FakeStats {
   /** Successful calls per Web API method. */
@@ -22,6 +34,8 @@ export interface FakeStats {
 
 const slack = await FakeSlack.start();
 const send = (message: unknown) => process.send?.(message);
+/** While held: the index in `slack.calls` of the first call since the hold, and when the hold started. */
+let held: { fromCall: number; at: number } | undefined;
 
 function stats(): FakeStats {
   const ok: Record<string, number> = {};
@@ -73,6 +87,24 @@ process.on('message', (raw) => {
         slack.reset();
         send({ id: request.id, result: true });
         return;
+      case 'hold': {
+        // The bench injects no other failures, so a hold replaces whatever was injected before.
+        slack.clearFailures();
+        for (const method of request.methods) slack.fail(method, { retryAfter: request.retryAfter });
+        held = { fromCall: slack.calls.length, at: Date.now() };
+        send({ id: request.id, result: true });
+        return;
+      }
+      case 'release': {
+        slack.clearFailures();
+        const report: HoldReport = {
+          rateLimited: held ? slack.calls.slice(held.fromCall).filter((c) => c.status === 429).length : 0,
+          heldMs: held ? Date.now() - held.at : 0,
+        };
+        held = undefined;
+        send({ id: request.id, result: report });
+        return;
+      }
     }
   } catch (error) {
     send({ id: request.id, error: error instanceof Error ? error.message : String(error) });

@@ -200,7 +200,8 @@ describe('outage drill at production pacing', () => {
     // Only the head of each conversation is tried while Slack fails (the rest wait behind it, in order): all 8 were.
     expect(new Set(retried.map((r) => r.channelKey)).size).toBe(8);
 
-    // Every AE DM was edited in place by its decision (one copy, now showing the answer).
+    // Every AE DM shows its decision, in its one copy: edited in place, or (the decision came first, while Slack was
+    // down) posted already showing it, since a message is rendered from the handoff when it is delivered.
     for (const [i] of plan.entries()) {
       const dmRow = rows.find(
         (r) => r.dedupeKey === `handoff:${idOf(i)}:sent:ae_dm`,
@@ -209,7 +210,6 @@ describe('outage drill at production pacing', () => {
         .messages(app.slack.dmChannelFor(dmRow.channelKey))
         .filter((m) => deliveryOf(m) === deliveryId(dmRow));
       expect(dm).toHaveLength(1);
-      expect(dm[0]?.edited).toBe(true);
       expect(JSON.stringify(dm[0]?.blocks)).toContain(
         plan[i]?.decision.decision === 'accepted' ? '*Accepted* by' : '*Declined* by',
       );
