@@ -258,6 +258,30 @@ export function generate(opts: GenerateOptions): Generated {
       SELECT 'handoff:' || id || ':partner_parent', partner_channel_id,
         printf('%d.%06d', updated_at / 1000, id % 1000000), id, updated_at
       FROM handoffs WHERE status <> 'sent';
+
+      INSERT INTO posted_messages (message_key, channel_id, ts, handoff_id, posted_at)
+      SELECT 'handoff:' || id || ':sent:author', 'D' || author_user_id,
+        printf('%d.%06d', sent_at / 1000, id % 1000000 + 1), id, sent_at
+      FROM handoffs;
+
+      -- The messages that show each handoff (migration 0011): the AE's packet, the author's confirmation, the
+      -- partner thread's parent. A change to a handoff brings each of them up to date.
+      INSERT INTO surfaces (key, handoff_id, kind, viewer_user_id, channel_key, audience, params, posted, wanted,
+        shown, created_at)
+      SELECT 'handoff:' || id || ':ae_dm', id, 'ae_packet', ae_user_id, ae_user_id, 'internal',
+        json_object('assignment', 1), 1, 1, 1, sent_at
+      FROM handoffs;
+      INSERT INTO surfaces (key, handoff_id, kind, viewer_user_id, channel_key, audience, params, posted, wanted,
+        shown, created_at)
+      SELECT 'handoff:' || id || ':sent:author', id, 'sent_confirmation', author_user_id, author_user_id,
+        'internal', json_object('assignment', 1, 'stamp', 'sent:1:1:', 'ae', ae_user_id, 'due', due_at), 1, 1, 1,
+        sent_at
+      FROM handoffs;
+      INSERT INTO surfaces (key, handoff_id, kind, viewer_user_id, channel_key, audience, params, posted, wanted,
+        shown, created_at)
+      SELECT 'handoff:' || id || ':partner_parent', id, 'partner_parent', NULL, partner_channel_id, 'partner',
+        json_object(), 1, 1, 1, updated_at
+      FROM handoffs WHERE status <> 'sent';
     `);
 
     // Outbox rows younger than the retention period: the AE's DM and the author's note for each send, and for

@@ -91,7 +91,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   const text =
     decision.decision === 'accepted'
-      ? `:white_check_mark: *Accepted* by ${mention(decision.decidedByUserId)} on ${when}. The owner and the partner channel are being told.`
+      ? `:white_check_mark: *Accepted* by ${mention(decision.decidedByUserId)} on ${when}. The owner and the partner channel have been told.`
       : `:x: *Declined* by ${mention(decision.decidedByUserId)} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
   return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
 }

@@ -1,4 +1,4 @@
-import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow, OutcomeRow } from '../db/schema.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import type { SlackMessage } from './handoffMessage.js';

@@ -112,7 +112,10 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         return decided?.handoff;
       },
       businessHours: deps.businessHours(
-        assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt,
+        // The first AE was asked when it was sent; a later one when it was reassigned to them (the touch log).
+        before.assignment === 1
+          ? before.sentAt
+          : (assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt),
         at,
         before.aeTimeZone,
       ),

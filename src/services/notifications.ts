@@ -149,7 +149,7 @@ export function decisionMessages(
   thread: PartnerThread,
 ): OutboxMessage[] {
   return [
-    dm(h, 'decided:owner', h.ownerUserId, 'decision_notice', { forOwner: true }),
+    dm(h, 'decided:owner', h.ownerUserId, 'decision_notice'),
     ...(h.authorUserId === h.ownerUserId ? [] : [dm(h, 'decided:author', h.authorUserId, 'decision_notice')]),
     ...toPartner(
       h,
