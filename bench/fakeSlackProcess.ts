@@ -66,10 +66,10 @@ process.on('message', (raw) => {
         return;
       }
       case 'import': {
-        // The AE DMs a generated database says were posted, so the app can edit them (chat.update) as in Slack.
+        // The messages a generated database says were posted, so the app can edit them (chat.update) as in Slack.
         const db = new Database(request.dbPath, { readonly: true, fileMustExist: true });
         const rows = db
-          .prepare("SELECT channel_id AS channel, ts FROM posted_messages WHERE message_key LIKE '%:ae_dm'")
+          .prepare('SELECT channel_id AS channel, ts FROM posted_messages')
           .iterate() as IterableIterator<{ channel: string; ts: string }>;
         let imported = 0;
         for (const row of rows) {

@@ -8,6 +8,7 @@ import {
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { pruneFinished } from '../db/repositories/outbox.js';
+import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
 import { type EscalationTargets, expiryMessages, reminderMessages, stallMessages } from './notifications.js';
@@ -45,7 +46,7 @@ export function createSweeper(deps: SweepDeps) {
 
   /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
   function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
-    if (handoff.status !== 'sent' || handoff.dueAt.getTime() > now.getTime()) return handoff;
+    if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
     const expired = deps.lifecycle.apply({
       event: 'expire',
       before: handoff,
@@ -73,7 +74,7 @@ export function createSweeper(deps: SweepDeps) {
       updateIfUnchanged(
         db,
         handoff.id,
-        { statuses: ['sent'], cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
+        { statuses: TRANSITIONS.remind.from, cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
         { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
       );
       return false;
