@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import { type HandoffRow, handoffEvents, handoffs, postedMessages, surfaces } from '../../src/db/schema.js';
-import { can, type PersonAction, TRANSITIONS, type Viewer } from '../../src/domain/lifecycle.js';
+import {
+  can,
+  PERSON_ACTIONS,
+  type PersonAction,
+  TRANSITIONS,
+  type Viewer,
+} from '../../src/domain/lifecycle.js';
 import { createSurfaces } from '../../src/services/surfaces.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { submitAndSend } from '../support/flow.js';
@@ -37,17 +43,7 @@ const NUM_RUNS = Number(process.env.LIFECYCLE_RUNS ?? 10);
 type Who = 'ae' | 'otherAe' | 'owner' | 'author' | 'member' | 'admin' | 'partner';
 type Step = { kind: PersonAction; who: Who } | { kind: 'remind' } | { kind: 'expire' };
 
-const PERSON_STEPS: PersonAction[] = [
-  'accept',
-  'decline',
-  'reassign',
-  'extend',
-  'withdraw',
-  'meeting_held',
-  'opportunity_created',
-  'won',
-  'lost',
-];
+const PERSON_STEPS = PERSON_ACTIONS;
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 8,

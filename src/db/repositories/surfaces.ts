@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { preparedFor } from '../prepared.js';
 import { homeViews, type SurfaceKind, type SurfaceRow, surfaces } from '../schema.js';
@@ -78,11 +78,16 @@ export function surfacesOf(exec: Executor, handoffId: number): SurfaceRow[] {
  */
 export function requestRefresh(exec: Executor, handoffId: number, now: Date): void {
   exec.run(sql`update ${surfaces} set wanted = wanted + 1 where handoff_id = ${handoffId}`);
+  queueUpdates(exec, sql`s.handoff_id = ${handoffId}`, now);
+}
+
+/** One waiting `chat.update` for each posted surface matching `which` that has none waiting yet. */
+function queueUpdates(exec: Executor, which: SQL, now: Date): void {
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
       handoff_id, status, attempts, next_attempt_at, created_at, surface_key)
     select 'surface:' || s.key || ':v' || s.wanted, s.channel_key, 'chat.update', '{}', s.key, s.audience,
       s.handoff_id, 'pending', 0, ${now.getTime()}, ${now.getTime()}, s.key
-    from ${surfaces} s where s.handoff_id = ${handoffId} and s.posted = 1
+    from ${surfaces} s where ${which} and s.posted = 1
       and not exists (select 1 from outbox o where o.surface_key = s.key and o.status = 'pending')
     on conflict do nothing`);
 }
@@ -113,13 +118,7 @@ export function attemptedVersion(exec: Executor, key: string): number {
 
 /** Queues one update of a posted surface that is behind (none when one is already waiting). */
 export function queueSurfaceUpdate(exec: Executor, key: string, now: Date): void {
-  exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
-      handoff_id, status, attempts, next_attempt_at, created_at, surface_key)
-    select 'surface:' || s.key || ':v' || s.wanted, s.channel_key, 'chat.update', '{}', s.key, s.audience,
-      s.handoff_id, 'pending', 0, ${now.getTime()}, ${now.getTime()}, s.key
-    from ${surfaces} s where s.key = ${key} and s.posted = 1
-      and not exists (select 1 from outbox o where o.surface_key = s.key and o.status = 'pending')
-    on conflict do nothing`);
+  queueUpdates(exec, sql`s.key = ${key}`, now);
 }
 
 /** The newest surface of these kinds that a person has for a handoff: actions are offered there only. */
