@@ -3,6 +3,8 @@ CREATE TABLE `home_views` (
 	`hash` text,
 	`period` text,
 	`metrics` integer DEFAULT false NOT NULL,
+	`wanted` integer DEFAULT 0 NOT NULL,
+	`shown` integer DEFAULT 0 NOT NULL,
 	`opened_at` integer NOT NULL
 );
 --> statement-breakpoint
@@ -19,6 +21,7 @@ CREATE TABLE `surfaces` (
 	`wanted` integer DEFAULT 1 NOT NULL,
 	`shown` integer DEFAULT 0 NOT NULL,
 	`attempted` integer DEFAULT 0 NOT NULL,
+	`rendered_hash` text,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`handoff_id`) REFERENCES `handoffs`(`id`) ON UPDATE no action ON DELETE restrict
 );
@@ -40,3 +43,20 @@ INSERT OR IGNORE INTO `surfaces` (`key`, `handoff_id`, `kind`, `viewer_user_id`,
 SELECT p.`message_key`, h.`id`, 'partner_parent', NULL, h.`partner_channel_id`, 'partner', json_object(), 1, 1, 1, p.`posted_at`
 FROM `posted_messages` p JOIN `handoffs` h ON p.`handoff_id` = h.`id`
 WHERE p.`message_key` = 'handoff:' || h.`id` || ':partner_parent' AND h.`partner_channel_id` <> '';
+--> statement-breakpoint
+-- Hand-added: the same two messages still waiting in the outbox at the upgrade (a partner channel on hold, an
+-- outage) become surfaces too, rendered from the handoff's state when they are finally sent.
+INSERT OR IGNORE INTO `surfaces` (`key`, `handoff_id`, `kind`, `viewer_user_id`, `channel_key`, `audience`, `params`, `posted`, `wanted`, `shown`, `created_at`)
+SELECT o.`record_as`, h.`id`, CASE WHEN o.`record_as` LIKE '%:partner_parent' THEN 'partner_parent' ELSE 'ae_packet' END,
+  CASE WHEN o.`record_as` LIKE '%:partner_parent' THEN NULL ELSE h.`ae_user_id` END, o.`channel_key`, o.`audience`,
+  CASE WHEN o.`record_as` LIKE '%:partner_parent' THEN json_object() ELSE json_object('assignment', h.`assignment`) END,
+  0, 1, 0, o.`created_at`
+FROM `outbox` o JOIN `handoffs` h ON o.`handoff_id` = h.`id`
+WHERE o.`status` IN ('pending', 'dead') AND o.`method` = 'chat.postMessage' AND (
+  o.`record_as` = 'handoff:' || h.`id` || ':partner_parent'
+  OR o.`record_as` = CASE WHEN h.`assignment` = 1 THEN 'handoff:' || h.`id` || ':ae_dm'
+    ELSE 'handoff:' || h.`id` || ':a' || h.`assignment` || ':ae_dm' END);
+--> statement-breakpoint
+UPDATE `outbox` SET `surface_key` = `record_as`
+WHERE `status` IN ('pending', 'dead') AND `method` = 'chat.postMessage'
+  AND `record_as` IN (SELECT `key` FROM `surfaces` WHERE `posted` = 0);

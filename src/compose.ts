@@ -9,6 +9,7 @@ import type { Db } from './db/client.js';
 import {
   findHomeView,
   latestEventId,
+  queueHomes,
   queueMetricsHomes,
   recordHomeView,
   rememberHomeHash,
@@ -127,9 +128,19 @@ function homeRenderer(s: Shared, home: Home): HomeRenderer {
       const seen = findHomeView(s.db, userId);
       if (!seen) return undefined;
       const tab = await home.viewFor(userId, (seen.period as PeriodKey | null) ?? undefined);
-      return { view: tab.view, hash: seen.hash };
+      if (tab.refresh) {
+        // Newer figures are being computed: published again when they are ready, as the tab promises.
+        const refresh = tab.refresh;
+        s.background.track(
+          refresh().then(() => {
+            queueHomes(s.db, [userId], `refresh:${s.clock.now().getTime()}`, s.clock.now());
+            s.onOutboxWrite();
+          }),
+        );
+      }
+      return { view: tab.view, hash: seen.hash, version: seen.wanted };
     },
-    published: (userId, hash) => rememberHomeHash(s.db, userId, hash),
+    published: (userId, hash, version) => rememberHomeHash(s.db, userId, hash, version).behind,
   };
 }
 
@@ -272,7 +283,7 @@ export function createServices(s: Shared): Services {
   const timeZone = config.revopsReporting.timeZone;
   const handlers: Services['handlers'] = {
     ...decisionServices(s, sweeper, outcomes),
-    revops: createRevops({ db, clock, logger: log('revops'), ...roles }),
+    revops: createRevops({ db, clock, logger: log('revops'), ...roles, onOutboxWrite }),
     outcomes,
     replies,
     home: (userId, period) => home.viewFor(userId, period),

@@ -68,6 +68,10 @@ export interface PacketView {
   decision?: DecisionRow | undefined;
   /** Set on the copy of an AE the handoff was reassigned away from: who has it now. */
   movedTo?: string;
+  /** The copy is an older one of the AE who has it again (reassigned away and back): the newer copy asks. */
+  superseded?: boolean;
+  /** The CRM opportunity recorded since the packet was sent ("Opportunity created"), shown instead of the typed one. */
+  crmOpportunity?: string | null;
   offer: Offer;
 }
 
@@ -108,6 +112,7 @@ function askLine(h: HandoffRow, moved: boolean): string {
 export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   const moved = view.movedTo !== undefined;
   const status = statusBlock(h, view);
+  const crm = view.crmOpportunity || h.crmOpportunity;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -142,7 +147,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: `*CRM opportunity*\n${h.crmOpportunity ? userText(h.crmOpportunity, 1900) : '_None yet_'}`,
+          text: `*CRM opportunity*\n${crm ? userText(crm, 1900) : '_None yet_'}`,
         },
       ],
     },

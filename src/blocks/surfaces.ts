@@ -49,6 +49,8 @@ export interface SurfaceModel {
   currentDecision?: DecisionRow | undefined;
   /** The outcome step an outcome notice reports. */
   step?: OutcomeRow | undefined;
+  /** The CRM opportunity recorded by the deal's "Opportunity created" step, if any. */
+  crmOpportunity?: string | null;
   /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
   offer: Offer;
   /** Partner thread parent: the partner-safe projection of where the deal stands (null: nothing to say yet). */
@@ -177,7 +179,9 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
     return {
       message: handoffMessage(h, {
         decision: movedTo ? undefined : m.currentDecision,
-        ...(movedTo ? { movedTo } : {}),
+        // Reassigned away and back to the same AE: this older copy points to the newer one.
+        ...(movedTo ? { movedTo, superseded: movedTo === (m.params.ae ?? '') } : {}),
+        crmOpportunity: m.crmOpportunity ?? null,
         offer: m.offer,
       }),
     };

@@ -327,6 +327,8 @@ export const surfaces = sqliteTable(
     shown: integer('shown').notNull().default(0),
     /** The change count the last post attempt was rendered at: a post found after a lost answer shows this one. */
     attempted: integer('attempted').notNull().default(0),
+    /** A hash of what Slack shows now: an update that would render the same is not sent. */
+    renderedHash: text('rendered_hash'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
@@ -344,6 +346,9 @@ export const homeViews = sqliteTable('home_views', {
   period: text('period'),
   /** Their Home shows program metrics (RevOps, admins): any handoff change is theirs to see. */
   metrics: integer('metrics', { mode: 'boolean' }).notNull().default(false),
+  /** Changes asked for, and the one the Home last published shows: a change during a publish is caught up. */
+  wanted: integer('wanted').notNull().default(0),
+  shown: integer('shown').notNull().default(0),
   openedAt: timestamp('opened_at').notNull(),
 });
 

@@ -97,7 +97,8 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   },
   extend: { from: OPEN_OR_EXPIRED, to: 'sent', by: OWNER_ADMIN, logAs: 'extended', visible: true },
   withdraw: { from: OPEN_OR_EXPIRED, to: 'withdrawn', by: OWNER_ADMIN, logAs: 'withdrawn', visible: true },
-  stall_nudge: { from: ['accepted'], to: null, by: ['app'], logAs: 'stall_nudged', visible: false },
+  // Visible: the new nudge carries the outcome buttons, the older ones lose them.
+  stall_nudge: { from: ['accepted'], to: null, by: ['app'], logAs: 'stall_nudged', visible: true },
   meeting_held: {
     from: ['accepted'],
     to: null,

@@ -241,5 +241,6 @@ export function outcomeMessages(h: HandoffRow, step: OutcomeRow, thread: Partner
 
 /** A stalled deal's nudge to its AE, once per period (the period's time is in the key). */
 export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
-  return [dm(h, `stall:${dueAt.getTime()}`, h.aeUserId, 'stall_nudge', { since: dueAt.getTime() })];
+  const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;
+  return [dm(h, `stall:${dueAt.getTime()}`, h.aeUserId, 'stall_nudge', { since: since.getTime() })];
 }

@@ -35,8 +35,10 @@ import type { Surfaces } from './surfaces.js';
 
 /** Renders a person's App Home for a republish, with the hash of the view they were last published. */
 export interface HomeRenderer {
-  render(userId: string): Promise<{ view: HomeView; hash: string | null } | undefined>;
-  published(userId: string, hash: string | null): void;
+  /** The Home as it is now, the hash of the view last published, and the change count it shows. */
+  render(userId: string): Promise<{ view: HomeView; hash: string | null; version: number } | undefined>;
+  /** Records the published view's hash (null: forget it); true when a change came in meanwhile. */
+  published(userId: string, hash: string | null, version?: number): boolean;
 }
 
 export interface OutboxWorkerOptions {
@@ -189,6 +191,8 @@ export class OutboxWorker {
   private readonly methodBlockedUntil = new Map<string, number>();
   private readonly fetchImpl: typeof fetch;
   private readonly timers: Timers;
+  /** Home publishes that a change overtook while they were in flight: published again. */
+  private readonly homesBehind = new Set<number>();
 
   constructor(private readonly opts: OutboxWorkerOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
@@ -373,6 +377,10 @@ export class OutboxWorker {
         else markDelivered(db, row, clock.now());
         return;
       }
+      if (rendered?.skip) {
+        this.finish(row, undefined, rendered.version);
+        return;
+      }
       if (PACED.has(row.method)) this.lastPostAt.set(row.channelKey, this.timers.monotonic());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
       if (row.method === 'chat.postMessage' || row.method === 'response_url') {
@@ -380,8 +388,8 @@ export class OutboxWorker {
         if (row.surfaceKey && rendered?.version !== undefined)
           surfaceAttempted(db, row.surfaceKey, rendered.version);
       }
-      const posted = await this.send(rendered?.row ?? row, rendered?.permalinkOf);
-      this.finish(row, posted, rendered?.version);
+      const posted = await this.send(rendered?.row ?? row, rendered?.permalinkOf, rendered?.version);
+      this.finish(row, posted, rendered?.version, rendered?.hash);
       logger.debug(
         { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey },
         'outbox message delivered',
@@ -437,7 +445,11 @@ export class OutboxWorker {
    */
   private async render(
     row: OutboxRow,
-  ): Promise<{ row: OutboxRow; version?: number; permalinkOf?: string } | 'nothing' | undefined> {
+  ): Promise<
+    | { row: OutboxRow; version?: number; hash?: string; permalinkOf?: string; skip?: boolean }
+    | 'nothing'
+    | undefined
+  > {
     if (row.method === 'views.publish') {
       const userId = row.channelKey.replace(/^home:/, '');
       const home = await this.opts.homes?.render(userId);
@@ -447,12 +459,16 @@ export class OutboxWorker {
           ...row,
           payload: { user_id: userId, view: home.view, ...(home.hash ? { hash: home.hash } : {}) },
         },
+        version: home.version,
       };
     }
     if (!row.surfaceKey) return undefined;
     const surface = this.opts.surfaces?.render(row.surfaceKey);
     if (!surface) return 'nothing';
     const { message, permalinkOf } = surface.rendered;
+    // An update that would show what Slack already shows (a change this message does not reflect) is not sent.
+    if (row.method === 'chat.update' && surface.unchanged)
+      return { row, version: surface.version, skip: true };
     const payload =
       row.method === 'chat.postMessage'
         ? {
@@ -466,6 +482,7 @@ export class OutboxWorker {
     return {
       row: { ...row, payload, ...(permalinkOf ? { targetMessageKey: permalinkOf } : {}) },
       version: surface.version,
+      hash: surface.hash,
       ...(permalinkOf ? { permalinkOf } : {}),
     };
   }
@@ -478,16 +495,22 @@ export class OutboxWorker {
     row: OutboxRow,
     posted: { channelId: string; ts: string } | undefined,
     version?: number,
+    renderedHash?: string,
   ): void {
     const { db, clock } = this.opts;
     const now = clock.now();
     db.transaction((tx) => {
+      if (row.method === 'views.publish') {
+        if (this.homesBehind.delete(row.id)) rearm(tx, row, now);
+        else markDelivered(tx, row, now);
+        return;
+      }
       const key = row.surfaceKey;
       if (!key || version === undefined) {
         markDelivered(tx, row, now, posted);
         return;
       }
-      const { behind } = surfaceShown(tx, key, version);
+      const { behind } = surfaceShown(tx, key, version, renderedHash);
       if (behind && row.method === 'chat.update') {
         rearm(tx, row, now);
         return;
@@ -563,16 +586,26 @@ export class OutboxWorker {
   private async send(
     row: OutboxRow,
     permalinkOf?: string,
+    version?: number,
   ): Promise<{ channelId: string; ts: string } | undefined> {
     const { client } = this.opts;
     const payload = row.payload;
     switch (row.method) {
       case 'views.publish': {
         const userId = String(payload.user_id);
-        const result = await client.views.publish(
-          payload as unknown as Parameters<WebClient['views']['publish']>[0],
-        );
-        this.opts.homes?.published(userId, result.view?.hash ?? null);
+        try {
+          const result = await client.views.publish(
+            payload as unknown as Parameters<WebClient['views']['publish']>[0],
+          );
+          if (this.opts.homes?.published(userId, result.view?.hash ?? null, version))
+            this.homesBehind.add(row.id);
+        } catch (error) {
+          // Another publish got there first, or one whose answer was lost changed the hash: this one renders the
+          // state now, so the next attempt publishes it without a hash.
+          if (error instanceof WebAPIPlatformError && error.data.error === 'hash_conflict')
+            this.opts.homes?.published(userId, null);
+          throw error;
+        }
         return undefined;
       }
       case 'chat.postMessage': {

@@ -91,8 +91,6 @@ export function createOutcomes(deps: OutcomeDeps) {
         lastActivityAt: at,
         nextStallNudgeAt: nextNudge(before, req.outcome, at),
         stallNudgedAt: null,
-        // The deal's CRM reference, as the packet and the export show it.
-        ...(crmOpportunity ? { crmOpportunity } : {}),
       },
       record: (tx, after) =>
         insertOutcome(tx, {

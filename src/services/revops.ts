@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { addReseller, findResellers, listResellers, removeReseller } from '../db/repositories/checks.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
 import { classificationCorrections, type HandoffRow, type ResellerRow } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { isInternalActor, isRevopsActor } from '../domain/actor.js';
@@ -17,6 +18,8 @@ export interface RevopsDeps {
   logger: Logger;
   revopsUserIds: readonly string[];
   adminUserIds: readonly string[];
+  /** Wakes the outbox after a commit that queued messages (a correction brings the AE's packet up to date). */
+  onOutboxWrite?: () => void;
 }
 
 export type RevopsResult<T = undefined> =
@@ -110,9 +113,12 @@ export function createRevops(deps: RevopsDeps) {
         at: now,
         detail: { from, to },
       });
+      // The packet shows the classification: every message showing the handoff follows.
+      requestRefresh(tx, row.id, now);
       return row;
     });
     if (!updated) return { kind: 'invalid', message: 'The handoff changed meanwhile; please try again.' };
+    deps.onOutboxWrite?.();
     logger.info({ handoffId, from, to, by: ctx.actor.userId }, 'classification corrected');
     return { kind: 'done', value: { handoff: updated, from } };
   }

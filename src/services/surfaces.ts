@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import {
   type RenderedSurface,
@@ -152,19 +153,36 @@ export function createSurfaces(deps: SurfaceDeps) {
         return { ...base, step: findOutcomes(db, h.id).find((row) => row.outcome === params.outcome) };
       case 'partner_parent':
         return { ...base, partner: partnerView(h) };
+      case 'ae_packet':
+        return {
+          ...base,
+          crmOpportunity: h.outcome
+            ? (latestStep(h.id, 'opportunity_created')?.crmOpportunity ?? null)
+            : null,
+        };
       default:
         return base;
     }
   }
 
-  /** The surface as it must look now, with the change count it shows; undefined when there is nothing to send. */
-  function render(key: string): { rendered: RenderedSurface; version: number } | undefined {
+  /**
+   * The surface as it must look now, with the change count it shows and a hash of it (`unchanged`: Slack already
+   * shows exactly this); undefined when there is nothing to send.
+   */
+  function render(
+    key: string,
+  ): { rendered: RenderedSurface; version: number; hash: string; unchanged: boolean } | undefined {
     const surface = findSurface(db, key);
     if (!surface) return undefined;
     const h = findHandoff(db, surface.handoffId);
     if (!h) return undefined;
     const rendered = renderSurface(model(surface, h));
-    return rendered ? { rendered, version: surface.wanted } : undefined;
+    if (!rendered) return undefined;
+    const hash = createHash('sha256')
+      .update(JSON.stringify(rendered.message))
+      .digest('base64url')
+      .slice(0, 22);
+    return { rendered, version: surface.wanted, hash, unchanged: surface.renderedHash === hash };
   }
 
   return { render, viewerFor };

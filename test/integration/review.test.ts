@@ -511,11 +511,17 @@ describe('the review step before a handoff is sent', () => {
         }),
       ]);
 
-      // An internal correction: the AE's DM is not edited and nothing reaches the partner channel.
+      // An internal correction: nothing new is posted and nothing reaches the partner channel; the messages that
+      // show the handoff (the AE's packet states its classification) are brought up to date in place.
       await quiet(h);
-      expect(messageCalls(h)).toHaveLength(callsBefore);
+      const since = messageCalls(h).slice(callsBefore);
+      expect(since.map((c) => c.method)).toEqual(since.map(() => 'chat.update'));
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
-      expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toEqual([dmBefore]);
+      const [dmNow] = h.slack.messages(h.slack.dmChannelFor(people.ae.id));
+      expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+      expect(dmNow?.ts).toBe(dmBefore?.ts);
+      expect(JSON.stringify(dmNow?.blocks)).toContain('partner-sourced');
+      expect(JSON.stringify(dmBefore?.blocks)).toContain('partner-influenced');
     });
 
     it('answers a malformed or unknown correction with its usage, changing nothing', async () => {

@@ -183,4 +183,44 @@ describe('messages follow the handoff', () => {
     expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign]);
     expect(buttonsIn(h, people.ae.id)).toEqual([]);
   });
+
+  it('a change while a Home publish is in flight is published after it; a hash conflict is recovered', async () => {
+    const h = await start();
+    const first = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await quiet(h);
+    await openHome(h, people.owner.id);
+    const before = h.slack.callsTo('views.publish').length;
+    // The owner's republish after the accept takes a while; meanwhile the AE accepts a second handoff.
+    h.slack.fail('views.publish', { delayMs: 400 }, 1);
+    const second = await sendHandoff(h, {
+      accountName: 'Contoso Freight',
+      accountDomain: 'contoso.com',
+      ownerUserId: people.owner.id,
+    });
+    await accept(h, first.handoff.id);
+    // The first republish has reached Slack and is still being answered when the second change comes in.
+    const publishing = () => h.slack.calls.filter((c) => c.method === 'views.publish');
+    await waitFor(() => publishing().length > before, 4000, 'the first republish');
+    expect(publishing().at(-1)?.status).toBe(0);
+    await accept(h, second.handoff.id);
+    await quiet(h);
+    const last = h.slack.callsTo('views.publish').at(-1);
+    expect(last?.ok).toBe(true);
+    // The Home now shows neither handoff waiting with owner buttons: both are accepted.
+    expect(json(last?.args.view)).not.toContain(ACTION_ID.withdraw);
+
+    // Slack refuses a publish for a stale hash (another publish got there first): the next one, rendered from the
+    // state then, goes out without it, and the Home is current.
+    h.slack.fail('views.publish', { error: 'hash_conflict' }, 1);
+    await recordOpportunity(h, first.handoff.id, 'OPP-1', ownerUser);
+    await quiet(h);
+    const publishes = () =>
+      h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === people.owner.id);
+    expect(publishes().at(-1)).toMatchObject({ ok: false, response: { error: 'hash_conflict' } });
+    // Retried after its backoff (a second), rendered afresh and published without the stale hash.
+    h.clock.advance(2000);
+    await waitFor(() => publishes().at(-1)?.ok, 4000, 'the retry');
+    expect(publishes().at(-1)?.args.hash).toBeUndefined();
+    expect(json(publishes().at(-1)?.args.view)).toContain('Latest outcome: *Opportunity created*');
+  });
 });

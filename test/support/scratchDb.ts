@@ -48,7 +48,14 @@ export function scratchDatabases(prefix: string): <T>(fn: (database: AppDatabase
 
 /** A migration's last statement: where a migration that adds a derived table backfills it. */
 export function lastStatementOf(migrationFile: string): string {
+  return lastStatementsOf(migrationFile, 1)[0] ?? '';
+}
+
+/** The last `count` statements of a migration (hand-added backfills come last), in order. */
+export function lastStatementsOf(migrationFile: string, count: number): string[] {
   const sql = readFileSync(join(MIGRATIONS_FOLDER, migrationFile), 'utf8');
-  const statements = sql.split('--> statement-breakpoint');
-  return (statements[statements.length - 1] ?? '').trim();
+  return sql
+    .split('--> statement-breakpoint')
+    .slice(-count)
+    .map((statement) => statement.trim());
 }

@@ -96,10 +96,19 @@ function queueUpdates(exec: Executor, which: SQL, now: Date): void {
  * After the worker delivered surface `key` rendered at change count `version`: remember it, and when a change came in
  * meanwhile, say so (the caller keeps or queues an update).
  */
-export function surfaceShown(exec: Executor, key: string, version: number): { behind: boolean } {
+export function surfaceShown(
+  exec: Executor,
+  key: string,
+  version: number,
+  renderedHash?: string,
+): { behind: boolean } {
   const row = exec
     .update(surfaces)
-    .set({ posted: true, shown: sql`max(${surfaces.shown}, ${version})` })
+    .set({
+      posted: true,
+      shown: sql`max(${surfaces.shown}, ${version})`,
+      ...(renderedHash ? { renderedHash } : {}),
+    })
     .where(eq(surfaces.key, key))
     .returning({ wanted: surfaces.wanted, shown: surfaces.shown })
     .get();
@@ -136,6 +145,9 @@ export function newestSurfaceId(
         eq(surfaces.handoffId, handoffId),
         eq(surfaces.viewerUserId, viewer),
         inArray(surfaces.kind, [...kinds]),
+        // Posted, or on its way: one whose post was cancelled (a reminder made obsolete) was never seen.
+        sql`(${surfaces.posted} = 1 or exists (select 1 from outbox o where o.surface_key = ${surfaces.key}
+          and o.status in ('pending', 'dead')))`,
       ),
     )
     .orderBy(desc(surfaces.id))
@@ -175,9 +187,23 @@ export function findHomeView(exec: Executor, userId: string) {
   return exec.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
 }
 
-/** Keeps the hash of the view just published (a later publish passes it, so Slack refuses it if it is stale). */
-export function rememberHomeHash(exec: Executor, userId: string, hash: string | null): void {
-  exec.update(homeViews).set({ hash }).where(eq(homeViews.userId, userId)).run();
+/**
+ * Keeps the hash of the view just published (a later publish passes it, so Slack refuses it if it is stale) and, for
+ * a republish, the change count it showed; says whether a change came in meanwhile.
+ */
+export function rememberHomeHash(
+  exec: Executor,
+  userId: string,
+  hash: string | null,
+  version?: number,
+): { behind: boolean } {
+  const row = exec
+    .update(homeViews)
+    .set({ hash, ...(version === undefined ? {} : { shown: sql`max(${homeViews.shown}, ${version})` }) })
+    .where(eq(homeViews.userId, userId))
+    .returning({ wanted: homeViews.wanted, shown: homeViews.shown })
+    .get();
+  return { behind: version !== undefined && row !== undefined && row.wanted > row.shown };
 }
 
 /**
@@ -185,24 +211,31 @@ export function rememberHomeHash(exec: Executor, userId: string, hash: string | 
  * coalesce; the worker renders the Home when it sends). `token` makes the dedupe key unique (the touch-log event id).
  */
 export function queueHomes(exec: Executor, userIds: readonly string[], token: string, now: Date): void {
+  const people = JSON.stringify(userIds);
+  exec.run(
+    sql`update ${homeViews} set wanted = wanted + 1 where user_id in (select value from json_each(${people}))`,
+  );
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, status, attempts,
       next_attempt_at, created_at)
     select 'home:' || hv.user_id || ':' || ${token}, 'home:' || hv.user_id, 'views.publish', '{}', 'internal',
       'pending', 0, ${now.getTime()}, ${now.getTime()}
     from ${homeViews} hv
-    where hv.user_id in (select value from json_each(${JSON.stringify(userIds)}))
+    where hv.user_id in (select value from json_each(${people}))
       and not exists (select 1 from outbox o where o.channel_key = 'home:' || hv.user_id and o.status = 'pending')
     on conflict do nothing`);
 }
 
 /** Queues a republish of every opened Home that shows program metrics (after the figures may have changed). */
 export function queueMetricsHomes(exec: Executor, token: string, now: Date): number {
+  // Only Homes opened in the last day: each render counts as asking for the figures, which keeps them computed.
+  const recent = now.getTime() - 86_400_000;
+  exec.run(sql`update ${homeViews} set wanted = wanted + 1 where metrics = 1 and opened_at > ${recent}`);
   return exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, status, attempts,
       next_attempt_at, created_at)
     select 'home:' || hv.user_id || ':metrics:' || ${token}, 'home:' || hv.user_id, 'views.publish', '{}',
       'internal', 'pending', 0, ${now.getTime()}, ${now.getTime()}
     from ${homeViews} hv
-    where hv.metrics = 1
+    where hv.metrics = 1 and hv.opened_at > ${recent}
       and not exists (select 1 from outbox o where o.channel_key = 'home:' || hv.user_id and o.status = 'pending')
     on conflict do nothing`).changes;
 }
