@@ -370,9 +370,10 @@ async function ackSection(): Promise<void> {
   });
   add({
     section: 'ack',
-    measure: 'Accept end to end (delivery running) / bare Bolt that only acks: throughput',
+    // Informational: the throughput target (once ≥ 0.8x of this) is now against the SQLite baseline above.
+    measure: 'Accept end to end (delivery running) / bare Bolt that only acks: throughput (no target)',
     value: `${fmt(bareRatio, 2)}x`,
-    target: 'none (informational; the throughput target moved to the SQLite baseline, was ≥ 0.8x)',
+    target: '',
   });
   add({
     section: 'ack',
