@@ -203,6 +203,8 @@ describe('the response window', () => {
   it('an overlapping sweep working from a stale read changes and sends nothing twice', async () => {
     const h = await start();
     await sendHandoff(h);
+    // The packet and the confirmation are in Slack: an expiry then owes their updates.
+    await quiet(h);
     const staleRead = h.database.db.select().from(handoffs).get();
     if (!staleRead) throw new Error('no handoff');
     h.clock.set(DUE);
