@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import {
   findHomeView,
+  homeOpening,
   latestEventId,
   queueHomes,
   queueMetricsHomes,
@@ -87,6 +88,10 @@ interface Shared extends Base {
   /** Messages about a handoff, rendered from its state (services/surfaces.ts). */
   surfaces: Surfaces;
 }
+
+/** RevOps and admins: their App Home shows program metrics. */
+const seesMetrics = (config: Config, userId: string) =>
+  config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId);
 
 function planner(config: Config): WindowPlanner {
   return createWindowPlanner({
@@ -197,7 +202,7 @@ function reportingServices(s: Shared, parked: Parked) {
     db,
     metrics,
     files,
-    seesMetrics: (userId) => config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId),
+    seesMetrics: (userId) => seesMetrics(config, userId),
     trendWeeks: reporting.trendWeeks,
     timeZone: reporting.timeZone,
     parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
@@ -287,14 +292,21 @@ export function createServices(s: Shared): Services {
     outcomes,
     replies,
     home: (userId, period) => home.viewFor(userId, period),
-    homeShown: (userId, hash, period) =>
+    homeAsked: (userId) => homeOpening(db, userId, seesMetrics(config, userId), clock.now()),
+    homeShown: (userId, hash, period, asked) => {
       recordHomeView(db, {
         userId,
         hash,
         period: period ?? null,
-        metrics: config.revopsUserIds.includes(userId) || config.adminUserIds.includes(userId),
+        metrics: seesMetrics(config, userId),
         now: clock.now(),
-      }),
+      });
+      // A change landed while this tab was rendered: publish the newer state (queued, rendered when sent).
+      if (asked !== undefined && (findHomeView(db, userId)?.wanted ?? 0) > asked) {
+        queueHomes(db, [userId], `caught-up:${clock.now().getTime()}:${asked}`, clock.now());
+        onOutboxWrite();
+      }
+    },
     background: (task) => void s.background.run('background work after a request', task),
     helpRequests: createHelpRequests({
       db,

@@ -22,8 +22,13 @@ export interface HandlerDeps {
   ownerActions: OwnerActions;
   outcomes: Outcomes;
   replies: Replies;
-  /** A Home was published to this person: it is published again after changes it shows (with this hash). */
-  homeShown: (userId: string, hash: string | null, period?: PeriodKey) => void;
+  /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
+  homeAsked: (userId: string) => number;
+  /**
+   * A Home was published to this person: it is published again after changes it shows (with this hash), and at once
+   * if a change came in after `asked` (it may not show it).
+   */
+  homeShown: (userId: string, hash: string | null, period?: PeriodKey, asked?: number) => void;
   /** The App Home for a user, as of now (RevOps: metrics over `period`, maybe still being computed). */
   home: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
   /**

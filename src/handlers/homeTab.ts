@@ -18,10 +18,12 @@ export async function publishHome(
   userId: string,
   period?: PeriodKey,
 ): Promise<void> {
+  // The changes this Home has been asked to show so far: one that lands while it is rendered is published after it.
+  const asked = deps.homeAsked(userId);
   const tab = await deps.home(userId, period);
   const published = await client.views.publish({ user_id: userId, view: tab.view });
   // Remembered, so later changes to a handoff this Home shows publish it again (with this hash).
-  deps.homeShown(userId, published.view?.hash ?? null, period);
+  deps.homeShown(userId, published.view?.hash ?? null, period, asked);
   if (!tab.refresh) return;
   deps.background(async (stopping) => {
     try {

@@ -223,4 +223,25 @@ describe('messages follow the handoff', () => {
     expect(publishes().at(-1)?.args.hash).toBeUndefined();
     expect(json(publishes().at(-1)?.args.view)).toContain('Latest outcome: *Opportunity created*');
   });
+
+  it('a change made while a Home is first being opened is published after it', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await quiet(h);
+    // The owner opens their Home for the first time; Slack takes a while to answer that publish, and meanwhile the
+    // AE accepts the handoff the Home lists with the owner's buttons.
+    h.slack.fail('views.publish', { delayMs: 400 }, 1);
+    const publishes = () =>
+      h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === people.owner.id);
+    const opening = openHome(h, people.owner.id);
+    await waitFor(() => publishes().length === 1, 4000, 'the first publish');
+    await accept(h, handoff.id);
+    await opening;
+    await quiet(h);
+    const last = publishes().at(-1);
+    expect(publishes().length).toBeGreaterThan(1);
+    expect(last?.ok).toBe(true);
+    expect(json(last?.args.view)).not.toContain(ACTION_ID.withdraw);
+    expect(json(last?.args.view)).toContain('Deals in progress');
+  });
 });

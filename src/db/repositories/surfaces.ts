@@ -183,6 +183,15 @@ export function recordHomeView(
     .run();
 }
 
+/**
+ * Someone is opening their Home: from now on, changes it shows are counted (and published after it). Returns how
+ * many changes it has been asked to show so far.
+ */
+export function homeOpening(exec: Executor, userId: string, metrics: boolean, now: Date): number {
+  exec.insert(homeViews).values({ userId, hash: null, metrics, openedAt: now }).onConflictDoNothing().run();
+  return findHomeView(exec, userId)?.wanted ?? 0;
+}
+
 export function findHomeView(exec: Executor, userId: string) {
   return exec.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
 }
