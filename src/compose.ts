@@ -340,10 +340,14 @@ export function createServices(s: Shared): Services {
     memberOf: membership(s.directory),
   };
   let seenEvent = latestEventId(db);
+  let followedAt = clock.now().getTime();
   const followMetrics = () => {
+    // At most once a minute of the app's clock (the job's own minute is real time; tests step the app's clock).
+    if (clock.now().getTime() - followedAt < 60_000) return;
     const latest = latestEventId(db);
     if (latest === seenEvent) return;
     seenEvent = latest;
+    followedAt = clock.now().getTime();
     if (queueMetricsHomes(db, String(latest), clock.now()) > 0) onOutboxWrite();
   };
   return {

@@ -244,4 +244,30 @@ describe('messages follow the handoff', () => {
     expect(json(last?.args.view)).not.toContain(ACTION_ID.withdraw);
     expect(json(last?.args.view)).toContain('Deals in progress');
   });
+
+  it("RevOps' Home follows the figures: once a minute at most, when a handoff changed", async () => {
+    const h = await start({ env: { REVOPS_USER_IDS: people.member.id } });
+    await openHome(h, people.member.id);
+    const publishes = () =>
+      h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === people.member.id);
+    const opened = publishes().length;
+    await sendHandoff(h);
+    await quiet(h);
+    // Not a handoff of theirs: nothing yet. The minute's job publishes it again once a minute has passed.
+    expect(publishes()).toHaveLength(opened);
+    await h.app.scheduler.runNow('metrics-refresh');
+    await quiet(h);
+    expect(publishes()).toHaveLength(opened);
+    h.clock.advance(61_000);
+    await h.app.scheduler.runNow('metrics-refresh');
+    await quiet(h);
+    expect(publishes()).toHaveLength(opened + 1);
+    expect(publishes().at(-1)?.ok).toBe(true);
+    expect(json(publishes().at(-1)?.args.view)).toContain('Program metrics');
+    // Nothing changed since: the next minute publishes nothing.
+    h.clock.advance(61_000);
+    await h.app.scheduler.runNow('metrics-refresh');
+    await quiet(h);
+    expect(publishes()).toHaveLength(opened + 1);
+  });
 });
