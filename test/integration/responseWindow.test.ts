@@ -291,7 +291,11 @@ describe('the response window after review', () => {
     );
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
-    await waitFor(() => h?.slack.callsTo('chat.update').length === 1, 4000, 'DM update');
+    await waitFor(
+      () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h as Harness)),
+      4000,
+      'DM update',
+    );
     await quiet(h);
     expect(reminderRows().map((r) => r.status)).toEqual(['cancelled']);
     expect(reminders(h)).toHaveLength(0);
