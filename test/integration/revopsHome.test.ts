@@ -38,6 +38,9 @@ describe('App Home by role', () => {
 
   async function start(env: Record<string, string> = {}) {
     h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
+    // No job on the real clock: the minute's metrics job would republish RevOps' Home whenever a real minute
+    // passed mid-test (README "Messages are views of the handoff"; tested in surfaces.test.ts).
+    await h.app.scheduler.stop();
     return h;
   }
 
