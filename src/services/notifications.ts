@@ -40,17 +40,18 @@ function surface(
   viewer: string | null,
   extra: Record<string, unknown> = {},
 ): SurfaceSpec {
+  return { kind, viewer, params: surfaceParams(h, extra) };
+}
+
+/** What a surface of `h` queued now records: where the handoff stood (stamp), its AE, due time and window. */
+export function surfaceParams(h: HandoffRow, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    kind,
-    viewer,
-    params: {
-      stamp: stampOf(h),
-      ae: h.aeUserId,
-      due: h.dueAt.getTime(),
-      assignment: h.assignment,
-      cycle: h.cycle,
-      ...extra,
-    },
+    stamp: stampOf(h),
+    ae: h.aeUserId,
+    due: h.dueAt.getTime(),
+    assignment: h.assignment,
+    cycle: h.cycle,
+    ...extra,
   };
 }
 

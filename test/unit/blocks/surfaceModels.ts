@@ -2,7 +2,7 @@ import type { SlackMessage } from '../../../src/blocks/handoffMessage.js';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../../src/blocks/surfaces.js';
 import { type HandoffRow, SURFACE_KINDS, type SurfaceKind } from '../../../src/db/schema.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
-import { stampOf } from '../../../src/services/notifications.js';
+import { surfaceParams } from '../../../src/services/notifications.js';
 import { EVERY_BUTTON } from './offers.js';
 
 /**
@@ -12,14 +12,7 @@ import { EVERY_BUTTON } from './offers.js';
 
 /** What services/notifications.ts records with a surface of `h` queued now (its stamp, AE, due time, window). */
 export function paramsOf(h: HandoffRow, extra: SurfaceParams = {}): SurfaceParams {
-  return {
-    stamp: stampOf(h),
-    ae: h.aeUserId,
-    due: h.dueAt.getTime(),
-    assignment: h.assignment,
-    cycle: h.cycle,
-    ...extra,
-  };
+  return surfaceParams(h, { ...extra }) as SurfaceParams;
 }
 
 /** A surface of `h`, queued in the state `h` is in (current), offering nothing unless `over` says otherwise. */
