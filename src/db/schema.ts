@@ -567,3 +567,12 @@ export const metricFacts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.at, t.eventId] })],
 );
+
+/**
+ * One row the health check writes (`GET /healthz`, and once at start): a real write, so a database that can be read
+ * but not written (a full disk, a read-only file) answers unhealthy. The row is overwritten, never added to.
+ */
+export const healthProbe = sqliteTable('health_probe', {
+  id: integer('id').primaryKey(),
+  probedAt: timestamp('probed_at').notNull(),
+});
