@@ -1,10 +1,12 @@
 import { App, type CustomRoute } from '@slack/bolt';
 import type { Config } from './config.js';
+import { answerFailure, failureKind } from './handlers/failures.js';
 import type { HandlerDeps } from './handlers/index.js';
 import { registerHandlers } from './handlers/index.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
+import type { SlackConnection, StorageHealth } from './runtime/health.js';
 import { slackClientOptions } from './slackClients.js';
 import type { Startup } from './startup.js';
 
@@ -15,24 +17,40 @@ export interface AppDeps {
   handlers: Omit<HandlerDeps, 'config' | 'startup'>;
   /** Listeners still working after their ack are tracked here, so a stop waits for them. */
   background: BackgroundWork;
-  /** Whether the database answers (GET /healthz). */
-  databaseReady?: () => boolean;
+  /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
+  health: {
+    storage: Pick<StorageHealth, 'writable' | 'fault'>;
+    slack: Pick<SlackConnection, 'rejected' | 'shouldRecheck' | 'watch'>;
+    /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
+    recheckSlack: () => Promise<unknown>;
+  };
 }
 
-/** `GET /healthz`: 200 while the app takes requests and its database answers, 503 otherwise. */
+/** While Slack refuses the token, /healthz asks again at most this often (auth.test is Tier 4, but no need to hurry). */
+const SLACK_RECHECK_MS = 30_000;
+
+/**
+ * `GET /healthz`: 200 while the app takes requests, its database accepts a write and Slack accepts its token; 503
+ * otherwise, with what is wrong (`{ ok, database, slack }`).
+ */
 function healthRoute(deps: AppDeps): CustomRoute {
+  const { health } = deps;
   return {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req, res) => {
-      let healthy = !deps.background.stopping;
+    handler: async (_req, res) => {
+      if (health.slack.shouldRecheck(SLACK_RECHECK_MS)) await health.recheckSlack().catch(() => undefined);
+      let database: 'ok' | 'unwritable' = 'ok';
       try {
-        if (deps.databaseReady && !deps.databaseReady()) healthy = false;
+        if (!health.storage.writable()) database = 'unwritable';
       } catch {
-        healthy = false;
+        database = 'unwritable';
       }
+      const slack = health.slack.rejected === undefined ? 'ok' : 'disconnected';
+      const stopping = deps.background.stopping;
+      const healthy = !stopping && database === 'ok' && slack === 'ok';
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: healthy }));
+      res.end(JSON.stringify({ ok: healthy, database, slack, ...(stopping ? { stopping } : {}) }));
     },
   };
 }
@@ -79,21 +97,42 @@ export function buildApp(deps: AppDeps): App {
     logger: slackLogger(logger, 'bolt'),
     logLevel: boltLogLevel(config.logLevel),
     // Listener `client`s are the interactive client (slackClients.ts): one try, 1.5 s, while the person waits.
-    clientOptions: slackClientOptions(config, logger, 'interactive'),
+    clientOptions: slackClientOptions(config, logger, 'interactive', undefined, deps.health.slack),
   });
+
+  // Which requests a listener answered: a failure after its answer (after its commit) must not be told as a failure.
+  const answered = new WeakSet<object>();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) =>
+    processEvent({
+      ...event,
+      ack: async (response) => {
+        answered.add(event.body);
+        return event.ack(response);
+      },
+    });
 
   app.use(async (args) => {
     try {
       // Tracked, so a stop waits for listeners still working after their ack.
       await deps.background.track(args.next());
     } catch (error) {
-      // A listener that throws must still answer Slack (an empty ack: the modal closes, the click is taken) rather
-      // than leave it to time out. Wrong types in a payload (TypeError) are bad input, not an app failure.
-      const ack = (args as { ack?: () => Promise<void> }).ack;
-      await ack?.().catch(() => undefined);
-      if (error instanceof TypeError)
+      // Wrong types in a payload (TypeError) are bad input, not an app failure: answered empty, as before.
+      if (error instanceof TypeError) {
+        const ack = (args as { ack?: () => Promise<void> }).ack;
+        if (!answered.has(args.body)) await ack?.().catch(() => undefined);
         logger.warn({ err: error }, 'a Slack request with unexpected field types was ignored');
-      else logger.error({ err: error }, 'a Slack listener failed');
+        return;
+      }
+      // Anything else failed before or after the listener's answer. Before: the person is told it did not go
+      // through (never an empty ack, which Slack shows as success). A refused write also turns /healthz red.
+      const kind = failureKind(error, deps.health.slack.rejected !== undefined);
+      if (kind === 'storage') deps.health.storage.fault(error, 'a Slack request');
+      logger.error(
+        { err: error, failure: kind, answered: answered.has(args.body) },
+        'a Slack listener failed',
+      );
+      await answerFailure(args, kind, answered.has(args.body), logger);
     }
   });
 

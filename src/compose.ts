@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { sql } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -20,6 +19,7 @@ import { offerFor } from './domain/lifecycle.js';
 import type { HandlerDeps } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { type BackgroundWork, createBackgroundWork } from './runtime/background.js';
+import { StorageHealth } from './runtime/health.js';
 import { createScheduler, type JobSpec, type Scheduler } from './runtime/scheduler.js';
 import { channelGuard } from './services/channelGuard.js';
 import { createDigest, type Digest } from './services/digest.js';
@@ -338,6 +338,7 @@ export function createServices(s: Shared): Services {
     }),
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: membership(s.directory),
+    slackRejected: () => s.clients.connection.rejected,
   };
   let seenEvent = latestEventId(db);
   let followedAt = clock.now().getTime();
@@ -427,7 +428,11 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     startup: wired.startup,
     handlers: services.handlers,
     background,
-    databaseReady: () => opts.db.get(sql`select 1`) !== undefined,
+    health: {
+      storage: new StorageHealth(opts.db.$client, logger, { now: () => opts.clock.now() }),
+      slack: wired.clients.connection,
+      recheckSlack: () => wired.clients.interactive.auth.test(),
+    },
   });
   const started = (await app.start(config.port)) as unknown;
   const server = config.slack.appToken ? undefined : (started as Server);
@@ -461,6 +466,7 @@ export async function wire(opts: StartOptions): Promise<{
   startup: Startup;
   services: Services;
   background: BackgroundWork;
+  clients: SlackClients;
 }> {
   const { config, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(config, logger);
@@ -491,5 +497,5 @@ export async function wire(opts: StartOptions): Promise<{
     onOutboxWrite,
   });
   outbox = services.outbox;
-  return { startup, services, background };
+  return { startup, services, background, clients };
 }

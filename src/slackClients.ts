@@ -1,6 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Logger, slackLogger } from './logger.js';
+import { SlackConnection } from './runtime/health.js';
 
 /**
  * The three ways the app calls Slack, each with the timeout and retries its caller can afford:
@@ -15,9 +16,11 @@ export interface SlackClients {
   interactive: WebClient;
   outbox: WebClient;
   files: WebClient;
+  /** Whether Slack still accepts the token, as the answers to these clients' calls (and Bolt's) say. */
+  connection: SlackConnection;
 }
 
-export type SlackClientKind = keyof SlackClients;
+export type SlackClientKind = Exclude<keyof SlackClients, 'connection'>;
 
 export interface SlackClientTimeouts {
   interactiveMs: number;
@@ -36,11 +39,13 @@ export function slackClientOptions(
   logger: Logger,
   kind: SlackClientKind,
   timeouts: SlackClientTimeouts = DEFAULT_SLACK_TIMEOUTS,
+  connection?: Pick<SlackConnection, 'watch'>,
 ): WebClientOptions {
   const common = {
     slackApiUrl: config.slack.apiUrl,
     rejectRateLimitedCalls: true,
     logger: slackLogger(logger, `${kind}-client`),
+    ...(connection ? { fetch: connection.watch() } : {}),
   };
   switch (kind) {
     case 'interactive':
@@ -61,7 +66,8 @@ export function createSlackClients(
   logger: Logger,
   timeouts: SlackClientTimeouts = DEFAULT_SLACK_TIMEOUTS,
 ): SlackClients {
+  const connection = new SlackConnection(logger);
   const make = (kind: SlackClientKind) =>
-    new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts));
-  return { interactive: make('interactive'), outbox: make('outbox'), files: make('files') };
+    new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts, connection));
+  return { interactive: make('interactive'), outbox: make('outbox'), files: make('files'), connection };
 }

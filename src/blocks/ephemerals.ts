@@ -1,5 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { describeStatus } from '../domain/lifecycle.js';
+import { SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
 import { mention, plain, userText } from './mrkdwn.js';
 
 /** Why an action on a handoff was refused. */
@@ -36,8 +37,27 @@ export function refusalPlain(refusal: Refusal): string {
 }
 
 export const ephemeral = {
-  modalFailed: () =>
-    'Slack did not let me open the form just now (it may have taken too long). Please try again.',
+  /** A form (views.open) could not be opened: the token refused, or the trigger spent (too slow). */
+  modalFailed: (error?: unknown) =>
+    SLACK_AUTH_ERRORS.has(slackErrorCode(error) ?? '')
+      ? failureText.disconnected
+      : 'Slack did not let me open the form just now (it may have taken too long). Please try again.',
+} as const;
+
+/** What a person is told when what they asked for could not be done: never that it was done. */
+export const failureText = {
+  /** A click, a command or a shortcut whose write the database refused. */
+  notSaved:
+    'That did not go through: the app could not save it just now, so nothing was changed or sent. Please try again in a few minutes.',
+  /** The same, inline on a form that stays open with the person's entries. */
+  notSavedForm:
+    'Nothing was saved or sent: the app could not store this just now. Your entries are still here; please submit again in a few minutes.',
+  /** Slack refuses the bot token (revoked, uninstalled). */
+  disconnected:
+    'The app is disconnected from Slack just now (Slack no longer accepts its token), so that did not go through. A Slack admin needs to reinstall the app or update its token.',
+  /** Anything else that failed before the app answered. */
+  failed:
+    'Something went wrong on our side, so that did not go through and nothing was changed. Please try again; if it keeps failing, tell whoever runs this app.',
 } as const;
 
 /** Why an owner action (reassign, extend, withdraw) was refused. */

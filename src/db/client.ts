@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from 'better-sqlite3';
@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { isStorageOutage, probeWrite, sqliteErrorOf } from '../runtime/health.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -42,22 +43,62 @@ function cacheStatements(sqlite: Database.Database, max = 1000): void {
   }) as typeof sqlite.prepare;
 }
 
-/** Opens (creating if needed) the SQLite file, sets the pragmas and applies pending migrations. */
+/** The database cannot be opened for writing: the start stops with this message (what failed, and what to check). */
+export class DatabaseUnwritableError extends Error {
+  constructor(path: string, problem: string) {
+    super(
+      `The database at ${path} cannot be written: ${problem}. Check that the disk has space and that the file, its directory and its -wal and -shm files are writable by the user running the app.`,
+    );
+    this.name = 'DatabaseUnwritableError';
+  }
+}
+
+/**
+ * The files SQLite writes must be writable before it opens them: a read-only `-shm` is mapped into memory and the
+ * process then dies of SIGBUS without a word, and a read-only database file is opened read-only without complaint.
+ */
+function checkWritable(path: string): void {
+  for (const file of [dirname(path), path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file)) continue;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      throw new DatabaseUnwritableError(path, `${file} is not writable`);
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, sets the pragmas, applies pending migrations and makes one real write:
+ * a database the app cannot write stops the start with a readable message instead of failing every click later.
+ */
 export function openDatabase(path: string): AppDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    checkWritable(path);
+  }
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  cacheStatements(sqlite);
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db,
-    sqlite,
-    close: () => {
-      if (sqlite.open) sqlite.close();
-    },
-  };
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    cacheStatements(sqlite);
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    probeWrite(sqlite, new Date());
+    return {
+      db,
+      sqlite,
+      close: () => {
+        if (sqlite.open) sqlite.close();
+      },
+    };
+  } catch (error) {
+    sqlite.close();
+    const sqliteError = sqliteErrorOf(error);
+    if (sqliteError && isStorageOutage(sqliteError))
+      throw new DatabaseUnwritableError(path, `${sqliteError.code}: ${sqliteError.message}`);
+    throw error;
+  }
 }

@@ -45,6 +45,8 @@ export interface HandlerDeps {
   startup: Startup;
   /** The app joined a channel: release what waited there; returns how many messages. */
   channelJoined: (channelId: string) => number;
+  /** The code Slack gave when it refused the bot token, while it does (the app is disconnected); else undefined. */
+  slackRejected: () => string | undefined;
   /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */
   memberOf: (
     userId: string,

@@ -60,7 +60,7 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
       await p.healthy();
       const health = await fetch(`${p.url()}/healthz`);
       expect(health.status, p.out() + p.err()).toBe(200);
-      expect(await health.json()).toEqual({ ok: true });
+      expect(await health.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
       expect(existsSync(databasePath)).toBe(true);
       const tables = new Database(databasePath, { readonly: true })
         .prepare("select name from sqlite_master where type = 'table' order by name")
@@ -84,7 +84,7 @@ describe('GET /healthz', () => {
     try {
       const response = await fetch(`${h.baseUrl}/healthz`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ ok: true });
+      expect(await response.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
       expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
     } finally {
       await h.stop();

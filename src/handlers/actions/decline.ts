@@ -29,7 +29,7 @@ export function declineAction(deps: HandlerDeps) {
       });
     } catch (error) {
       logger.warn(`views.open for decline failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(), body.user.id);
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
     }
   };
 }

@@ -42,7 +42,7 @@ export function outcomeButton(deps: HandlerDeps) {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${outcome} failed: ${String(error)}`);
-      reply(ephemeral.modalFailed());
+      reply(ephemeral.modalFailed(error));
     }
   };
 }

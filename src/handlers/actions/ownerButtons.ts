@@ -25,7 +25,7 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${action} failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(), body.user.id);
+      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
     }
   };
 }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
-import { ephemeral } from '../../blocks/ephemerals.js';
+import { ephemeral, failureText } from '../../blocks/ephemerals.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
 import { partnerReply } from '../../blocks/partnerReplies.js';
@@ -29,7 +29,13 @@ export function handoffCommand(deps: HandlerDeps) {
       logger.warn(
         `/handoff refused for ${command.user_id} (team ${command.team_id}): ${membership === 'external' ? 'not a member of our workspace' : 'users.info unavailable'}`,
       );
-      reply(membership === 'external' ? commandReply.external() : commandReply.slackUnavailable());
+      reply(
+        membership === 'external'
+          ? commandReply.external()
+          : deps.slackRejected()
+            ? failureText.disconnected
+            : commandReply.slackUnavailable(),
+      );
       return;
     }
     const ctx: RequestContext = {
@@ -54,7 +60,7 @@ export function handoffCommand(deps: HandlerDeps) {
         await client.views.open({ trigger_id: command.trigger_id, view });
       } catch (error) {
         logger.warn(`views.open for /handoff failed: ${String(error)}`);
-        reply(ephemeral.modalFailed());
+        reply(ephemeral.modalFailed(error));
       }
     }
   };

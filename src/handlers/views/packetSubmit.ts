@@ -22,10 +22,11 @@ export function packetSubmit(deps: HandlerDeps) {
         sourceViewId: view.id,
       });
     } catch (error) {
-      // Keep the modal open with the author's input, rather than letting Slack show a generic failure.
-      // A malformed payload (wrong types) lands here too: a warning, since nothing is wrong with the app.
-      if (error instanceof TypeError) logger.warn(`packet submission failed: ${String(error)}`);
-      else logger.error(`packet submission failed: ${String(error)}`);
+      // A malformed payload (wrong types) is bad input: an inline error, a warning, since nothing is wrong with the
+      // app. Anything else (a database that refuses the draft) is answered by the app's failure middleware (app.ts):
+      // an inline error saying nothing was saved, the author's entries kept.
+      if (!(error instanceof TypeError)) throw error;
+      logger.warn(`packet submission failed: ${String(error)}`);
       await ack({
         response_action: 'errors',
         errors: {

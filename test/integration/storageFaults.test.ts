@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { authorUser, clickOwnerButton, ephemeralAt } from '../support/ownerFlow.js';
+import {
+  blockAction,
+  confirmationsOn,
+  declineSubmission,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { people } from '../support/people.js';
+
+/**
+ * The database refusing writes while the app runs (a full disk, files made read-only): every request that needed a
+ * write is told it did not go through, nothing is stored half, /healthz says so, and everything works again once
+ * the fault clears, without a restart. The fault is SQLite's own: the app's connection is switched to
+ * `query_only`, so every write fails with SQLITE_READONLY exactly as on a read-only file (which a test running as
+ * root cannot make; the start-time drill in startRefusal.test.ts uses a real read-only file as another user).
+ */
+describe('storage faults: nothing is reported done that was not saved', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const refuseWrites = (on: boolean) => h.database.sqlite.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
+  const health = async () => {
+    const response = await fetch(`${h.baseUrl}/healthz`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('an Accept that could not be saved says so; /healthz is 503 meanwhile; the next Accept after the fault works', async () => {
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    expect(await health()).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
+
+    refuseWrites(true);
+    const responseUrl = h.slack.responseUrl();
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        messageTs: dm.ts,
+        responseUrl,
+      }),
+    );
+    expect(click.status).toBe(200);
+    expect(await ephemeralAt(h, responseUrl)).toContain('That did not go through');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await health()).toEqual({ status: 503, body: { ok: false, database: 'unwritable', slack: 'ok' } });
+    expect(h.logs.some((l) => String(l.msg).startsWith('the database refused a write'))).toBe(true);
+
+    refuseWrites(false);
+    expect((await health()).status).toBe(200);
+    const again = h.slack.responseUrl();
+    const retry = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        messageTs: dm.ts,
+        responseUrl: again,
+      }),
+    );
+    expect(retry.status).toBe(200);
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
+    expect(h.slack.responses.find((r) => r.url === again)).toBeUndefined();
+  });
+
+  it('a decline submitted while writes fail keeps its modal open with an inline error, and stores nothing', async () => {
+    const { handoff } = await sendHandoff(h);
+    refuseWrites(true);
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'timing', note: 'Not now', user: aeUser }),
+    );
+    expect(submit.status).toBe(200);
+    const answer = (await submit.json()) as { response_action: string; errors: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    expect(Object.values(answer.errors).join(' ')).toContain('Nothing was saved or sent');
+    refuseWrites(false);
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+  });
+
+  it('a packet (submit or send) while writes fail gets an inline error that nothing was sent, never "out of date"', async () => {
+    refuseWrites(true);
+    const submitted = await h.interact(packetSubmission());
+    const first = (await submitted.json()) as { response_action: string; errors: Record<string, string> };
+    expect(first.response_action).toBe('errors');
+    expect(first.errors[PACKET_BLOCK_ID.accountName]).toContain('Nothing was saved or sent');
+    refuseWrites(false);
+    expect(h.database.db.select().from(drafts).all()).toHaveLength(0);
+
+    // The review was stored; the Send fails.
+    const pushed = (await (await h.interact(packetSubmission())).json()) as {
+      view: { private_metadata: string; blocks: unknown[] };
+    };
+    const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+    refuseWrites(true);
+    const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
+    const text = await sent.text();
+    expect(text).not.toContain('out of date');
+    expect(text).toMatch(/Nothing was saved or sent|did not go through/);
+    refuseWrites(false);
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
+    expect(
+      h.database.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.handoffId !== null),
+    ).toHaveLength(0);
+
+    // The same Send once the fault cleared goes through.
+    const retried = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
+    expect(await retried.json()).toEqual({ response_action: 'clear' });
+    expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+  });
+
+  it('an owner action (withdraw) while writes fail says it did not go through', async () => {
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.author.id });
+    refuseWrites(true);
+    const { responseUrl } = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    const text = await ephemeralAt(h, responseUrl);
+    refuseWrites(false);
+    expect(text).toContain('That did not go through');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+  });
+
+  it('a click on the App Home (no response URL) while writes fail opens a small modal saying so', async () => {
+    const { handoff } = await sendHandoff(h);
+    refuseWrites(true);
+    const triggerId = h.slack.issueTriggerId();
+    const payload = blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(handoff.id),
+      user: aeUser,
+      triggerId,
+    }) as Record<string, unknown>;
+    payload.container = { type: 'view', view_id: 'VHOME' };
+    payload.view = { id: 'VHOME', type: 'home' };
+    delete payload.response_url;
+    const click = await h.interact(payload);
+    expect(click.status).toBe(200);
+    const opened = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+      4000,
+      'the notice modal',
+    );
+    refuseWrites(false);
+    expect(JSON.stringify(opened.args.view)).toContain('That did not go through');
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+  });
+});
+
+describe('a bot token Slack no longer accepts', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('tells people the app is disconnected (not that they were slow), turns /healthz red, and recovers without a restart', async () => {
+    h.slack.fail('*', { error: 'token_revoked' });
+    const responseUrl = h.slack.responseUrl();
+    const command = await h.command({ text: 'Northwind', response_url: responseUrl });
+    expect(command.status).toBe(200);
+    const reply = await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 4000, 'a reply');
+    expect(String(reply.body.text)).toContain('disconnected from Slack');
+    expect(String(reply.body.text)).not.toContain('too long');
+
+    const red = await fetch(`${h.baseUrl}/healthz`);
+    expect(red.status).toBe(503);
+    expect(await red.json()).toEqual({ ok: false, database: 'ok', slack: 'disconnected' });
+    expect(h.logs.some((l) => String(l.msg).startsWith('Slack refused the bot token'))).toBe(true);
+
+    // The token works again (an admin fixed the install): the next call Slack accepts reconnects.
+    h.slack.clearFailures();
+    await h.command({ text: 'Northwind' });
+    await waitFor(() => h.slack.callsTo('views.open').some((c) => c.ok), 4000, 'the form to open');
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+
+const root = join(import.meta.dirname, '..', '..');
+/** The unprivileged user the app runs as here: root may write any file, so a read-only file needs someone else. */
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+/** `node dist/main.js` as the unprivileged user; resolves with its exit code and stderr (or kills it after 15 s). */
+function startAsNobody(
+  databasePath: string,
+): Promise<{ code: number | null; stderr: string; signal: string | null }> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    uid: NOBODY,
+    gid: NOBODY,
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      // Nothing listens there: the app must stop before it talks to Slack.
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      PORT: '0',
+      DATABASE_PATH: databasePath,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += String(d);
+  });
+  child.stdout.resume();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, signal });
+    }),
+  );
+}
+
+/**
+ * The start refuses a database it cannot write, with a message that says which file and what to check, instead of
+ * starting and then losing every click (a read-only file) or dying of SIGBUS without a word (a read-only -shm).
+ * Real files made read-only for the user the app runs as.
+ */
+describe.runIf(asRoot)('a database the app cannot write stops the start', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-unwritable-'));
+    chmodSync(dir, 0o755);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A migrated database in its own directory, all owned by the unprivileged user. */
+  function preparedDatabase(name: string): string {
+    const sub = join(dir, name);
+    const path = join(sub, 'handoff.db');
+    openDatabase(path).close();
+    for (const file of [sub, path]) chownSync(file, NOBODY, NOBODY);
+    return path;
+  }
+
+  it('a read-only database file', async () => {
+    const path = preparedDatabase('readonly-file');
+    chmodSync(path, 0o444);
+    const result = await startAsNobody(path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The database at ${path} cannot be written`);
+    expect(result.stderr).toContain('writable by the user running the app');
+  });
+
+  it('a read-only -shm file (SQLite would die of SIGBUS)', async () => {
+    const path = preparedDatabase('readonly-shm');
+    // As a restore or a copy by another user leaves it: the shared-memory file is there and read-only.
+    writeFileSync(`${path}-shm`, Buffer.alloc(32_768));
+    chownSync(`${path}-shm`, NOBODY, NOBODY);
+    chmodSync(`${path}-shm`, 0o444);
+    const result = await startAsNobody(path);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path}-shm is not writable`);
+  });
+
+  it('a directory it cannot create files in', async () => {
+    const sub = join(dir, 'readonly-dir');
+    const path = join(sub, 'handoff.db');
+    openDatabase(path).close();
+    chownSync(path, NOBODY, NOBODY);
+    chmodSync(sub, 0o555);
+    const result = await startAsNobody(path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${sub} is not writable`);
+  });
+});
