@@ -4,9 +4,20 @@
  * views and clock live in memory, so handoffs kept from a previous run would point at messages that are gone.
  */
 import { rmSync } from 'node:fs';
+import { DatabaseInUseError, type DatabaseLock, lockDatabase } from '../src/db/lock.js';
 import { startSandbox } from './sandbox.js';
 
 const databasePath = process.env.SANDBOX_DATABASE_PATH ?? './data/sandbox.db';
+// One sandbox per database file (src/db/lock.ts): a second one would delete the first one's database below.
+let lock: DatabaseLock;
+try {
+  lock = lockDatabase(databasePath);
+} catch (error) {
+  if (!(error instanceof DatabaseInUseError)) throw error;
+  process.stderr.write(`${error.message.replace('DATABASE_PATH', 'SANDBOX_DATABASE_PATH')}\n`);
+  process.exit(1);
+}
+process.once('exit', () => lock.release());
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
 
 const sandbox = await startSandbox({

@@ -1,12 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { systemClock } from './clock.js';
 import { startHandoffApp } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
-import { openDatabase } from './db/client.js';
+import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
+import { DatabaseInUseError, type DatabaseLock, lockDatabase } from './db/lock.js';
 import { createLogger } from './logger.js';
 
-/** `npm start`: the settings, the database (created and migrated), then the app (compose.ts) and its signals. */
+/**
+ * `npm start`: the settings, the database's lock (one process per file), the database (created and migrated), then the
+ * app (compose.ts) and its signals.
+ */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
@@ -19,6 +24,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+
+  // One process per database file, before anything opens it, talks to Slack or runs the outbox (src/db/lock.ts).
+  let lock: DatabaseLock;
+  try {
+    // First whether the files can be written at all: that message says what to fix (the lock's would not).
+    mkdirSync(dirname(config.databasePath), { recursive: true });
+    checkWritable(config.databasePath);
+    lock = lockDatabase(config.databasePath);
+  } catch (error) {
+    if (error instanceof DatabaseInUseError || error instanceof DatabaseUnwritableError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // However the process ends; the operating system would release the lock anyway, this also removes the holder file.
+  process.once('exit', () => lock.release());
 
   const logger = createLogger(config.logLevel);
   const database = openDatabase(config.databasePath);
@@ -49,6 +71,7 @@ async function main(): Promise<void> {
     } finally {
       await checkpointer.stop();
       database.close();
+      lock.release();
     }
     process.exit(code);
   };

@@ -57,7 +57,8 @@ export class DatabaseUnwritableError extends Error {
  * The files SQLite writes must be writable before it opens them: a read-only `-shm` is mapped into memory and the
  * process then dies of SIGBUS without a word, and a read-only database file is opened read-only without complaint.
  */
-function checkWritable(path: string): void {
+export function checkWritable(path: string): void {
+  if (path === ':memory:') return;
   for (const file of [dirname(path), path, `${path}-wal`, `${path}-shm`]) {
     if (!existsSync(file)) continue;
     try {
