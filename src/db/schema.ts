@@ -254,6 +254,12 @@ export const outbox = sqliteTable(
      */
     uncertainSince: timestamp('uncertain_since'),
     /**
+     * When `nextAttemptAt` was last set (the clock then); null: when the row was queued (`createdAt`). A stamp later
+     * than now can only come from a clock that stepped back since (NTP, a restored VM): the row is then due now
+     * instead of waiting out the step. A row queued for a later time keeps its time (its stamp is not ahead).
+     */
+    scheduledAt: timestamp('scheduled_at'),
+    /**
      * An intent rendered at delivery: the surface (a message about a handoff, see `surfaces`) this row posts or
      * brings up to date, from the handoff's state when it is sent. Null: `payload` is sent as it is (history).
      */
@@ -434,6 +440,8 @@ export const HANDOFF_EVENT_TYPES = [
   'won',
   'lost',
   'classification_corrected',
+  /** The author (or owner, or an admin) changed the packet while it was undecided; `detail.fields` says what. */
+  'edited',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 

@@ -12,6 +12,7 @@ import { PERMALINK_TOKEN } from '../blocks/windowNotices.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
+  dueAfterClockStep,
   dueHeads,
   findOutboxByRecordAs,
   findPostedMessage,
@@ -83,18 +84,6 @@ export type DeliveryVerdict =
 const WAITS_FOR_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 const MAX_WAIT_BACKOFF_MS = 60 * 60_000;
 
-/** Platform errors that mean "try again later", not "this message can never be delivered". */
-const TRANSIENT_PLATFORM_ERRORS = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-  'team_added_to_org',
-  // A Home publish raced with another: rendered again from the current state and published with the newer hash.
-  'hash_conflict',
-]);
-
 const MAX_BACKOFF_MS = 5 * 60_000;
 /**
  * Methods paced per conversation: posts (Slack allows about one per second in a conversation) and a person's App
@@ -104,14 +93,6 @@ const PACED = new Set<string>(['chat.postMessage', 'views.publish']);
 const BATCH = 20;
 /** How long a wake-up after a commit waits for more commits to deliver with it. */
 const WAKE_COALESCE_MS = 5;
-
-interface Failure {
-  transient: boolean;
-  /** Slack may have acted on it anyway (timeout, connection lost, 5xx): the retry must look before posting. */
-  uncertain?: boolean;
-  retryAfterMs?: number;
-  message: string;
-}
 
 /** Every post carries this metadata, so a post whose answer was lost can be found instead of sent twice. */
 export const OUTBOX_EVENT_TYPE = 'cosell_handoff_delivery';
@@ -141,31 +122,128 @@ class DeliveryError extends Error {
   }
 }
 
-function classify(error: unknown): Failure {
+/** What an attempt met, and what the outbox does about it (see `classifyFailure`). */
+export interface Failure {
+  /** Retried with backoff for as long as it lasts; never parked as dead. */
+  transient: boolean;
+  /** Slack may have processed the call anyway: the retry of a post looks for its earlier copy before posting again. */
+  uncertain: boolean;
+  /**
+   * No usable answer from Slack's API: an HTML page, a body that is not JSON or is cut short, a 5xx, or Slack's own
+   * "something broke on our side" codes. Logged as an edge failure.
+   */
+  edge: boolean;
+  retryAfterMs?: number;
+  /** The row's last error and the log's: short and readable (never a whole HTML page). */
+  message: string;
+  /** The start of a non-200 answer's body (a proxy's page), for the log. */
+  answer?: string;
+}
+
+/** Slack's error codes are short snake_case words (`channel_not_found`); anything else in `error` is not Slack's. */
+const SLACK_ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Slack errors that Slack documents may have partly succeeded: retried, and a post is looked for first. */
+const MAY_HAVE_SUCCEEDED = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+/** Slack errors that mean "try again later" and that Slack did not act on. */
+const RETRY_LATER = new Set([
+  'ratelimited',
+  'team_added_to_org',
+  // A Home publish raced with another: rendered again from the current state and published with the newer hash.
+  'hash_conflict',
+]);
+
+/** Failures of the connection itself, not wrapped by the client (a body cut off while it was read). */
+const TRANSPORT_CODE = /^(UND_ERR|ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH)/;
+
+/** The first `max` characters of an answer, on one line: enough to recognise it, never a whole page in the log. */
+export function snippet(text: string, max = 100): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+function isTransportError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'AbortError' || error.name === 'TimeoutError' || error.message === 'terminated')
+    return true;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && TRANSPORT_CODE.test(code);
+}
+
+/** What @slack/web-api makes of a 200 whose body is not Slack's JSON: `{ ok: false, error: <the body text> }`. */
+function edgeAnswer(error: unknown): string {
+  if (typeof error !== 'string') return "edge failure: an answer without Slack's ok/error";
+  if (error.trim() === '') return 'edge failure: an empty answer';
+  if (error.trimStart().startsWith('<'))
+    return `edge failure: an HTML page instead of Slack's answer: ${snippet(error)}`;
+  return `edge failure: not Slack's JSON (cut short or garbled): ${snippet(error)}`;
+}
+
+/**
+ * Sorts a failed attempt:
+ * - 429 with Retry-After: transient, Slack did not act on it; the method waits that long.
+ * - a request that failed (timeout, connection reset, a body cut off): transient and uncertain.
+ * - any other HTTP status than 200 (502/503/504, other 5xx, a proxy's 4xx page): Slack's API answers only 200 and
+ *   429, so this came from something in front of it, which proves nothing about whether Slack processed the call: an
+ *   edge failure, transient and uncertain.
+ * - a 200 whose body is not Slack's JSON (an HTML page, a truncated or empty body: the client turns it into a
+ *   platform error whose `error` is the body text): an edge failure, transient and uncertain.
+ * - Slack's internal_error, fatal_error, service_unavailable, request_timeout (documented as possibly partly done):
+ *   transient and uncertain.
+ * - ratelimited, team_added_to_org, hash_conflict: transient, Slack did not act on it.
+ * - any other Slack error code (channel_not_found, invalid_blocks, …): a refusal, parked after the attempts allowed.
+ * - anything else is a bug on our side: retried a bounded number of times, then parked for a person to look at.
+ */
+export function classifyFailure(error: unknown): Failure {
   if (error instanceof WebAPIRateLimitedError) {
     return {
       transient: true,
+      uncertain: false,
+      edge: false,
       retryAfterMs: error.retryAfter * 1000,
       message: `rate limited for ${error.retryAfter}s`,
     };
   }
   if (error instanceof WebAPIRequestError)
-    return { transient: true, uncertain: true, message: `request failed: ${error.message}` };
+    return { transient: true, uncertain: true, edge: false, message: `request failed: ${error.message}` };
   if (error instanceof WebAPIHTTPError) {
+    if (error.statusCode === 429)
+      return { transient: true, uncertain: false, edge: false, message: 'HTTP 429' };
+    const body: unknown = error.body;
+    const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
     return {
-      transient: error.statusCode >= 500 || error.statusCode === 408 || error.statusCode === 429,
-      uncertain: error.statusCode >= 500 || error.statusCode === 408,
+      transient: true,
+      uncertain: true,
+      edge: true,
       message: `HTTP ${error.statusCode}`,
+      ...(text ? { answer: snippet(text) } : {}),
     };
   }
   if (error instanceof WebAPIPlatformError) {
-    const code = error.data.error;
-    return { transient: TRANSIENT_PLATFORM_ERRORS.has(code), message: code };
+    const code: unknown = error.data.error;
+    if (typeof code !== 'string' || !SLACK_ERROR_CODE.test(code))
+      return { transient: true, uncertain: true, edge: true, message: edgeAnswer(code) };
+    if (MAY_HAVE_SUCCEEDED.has(code)) return { transient: true, uncertain: true, edge: true, message: code };
+    return { transient: RETRY_LATER.has(code), uncertain: false, edge: false, message: code };
   }
   if (error instanceof DeliveryError)
-    return { transient: error.transient, uncertain: error.uncertain, message: error.message };
-  // Anything else is a bug on our side: retried a bounded number of times, then parked for a person to look at.
-  return { transient: false, message: error instanceof Error ? error.message : String(error) };
+    return { transient: error.transient, uncertain: error.uncertain, edge: false, message: error.message };
+  if (isTransportError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { transient: true, uncertain: true, edge: false, message: `request failed: ${message}` };
+  }
+  return {
+    transient: false,
+    uncertain: false,
+    edge: false,
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /**
@@ -182,13 +260,18 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
   private readonly lastPostAt = new Map<string, number>();
-  /** Uncertain posts waiting (wall-clock ms) before their earlier copy is looked for. */
+  /** Uncertain posts waiting (monotonic ms) before their earlier copy is looked for. */
   private readonly notBefore = new Map<number, number>();
+  /** When each uncertain post's mark was set (monotonic ms): the wait before looking for it counts from there. */
+  private readonly markedAt = new Map<number, number>();
   /**
-   * Slack rate-limits per method and workspace: after a 429 the whole method waits, on the same clock as the
-   * rows' next attempt (epoch ms).
+   * Slack rate-limits per method and workspace: after a 429 the whole method waits. The wait ends when its real
+   * duration has passed (monotonic: a wall-clock step back cannot stretch it) or the clock the rows are scheduled on
+   * has passed its end, whichever comes first.
    */
-  private readonly methodBlockedUntil = new Map<string, number>();
+  private readonly methodBlockedUntil = new Map<string, { monotonic: number; clock: number }>();
+  /** The latest business time this worker saw: a later look at the clock that reads earlier saw it step back. */
+  private latestNow: number | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly timers: Timers;
   /** Home publishes that a change overtook while they were in flight: published again. */
@@ -257,7 +340,7 @@ export class OutboxWorker {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const now = this.opts.clock.now();
+      const now = this.now();
       const heads = dueHeads(this.opts.db, now, BATCH, this.pacedChannels()).filter((row) => this.paced(row));
       if (heads.length === 0 || this.stopped) return;
       await Promise.all(heads.map((row) => this.deliver(row)));
@@ -265,19 +348,48 @@ export class OutboxWorker {
   }
 
   /**
-   * False (and a wake-up scheduled) when this conversation got a post too recently, or the method is rate-limited.
-   * Pacing is about real elapsed time (Slack's rate limits), so it uses the timers, not the business clock.
+   * The business clock, watched for steps back: the first look (on start, for a clock that stepped back while the app
+   * was down) and every look that reads earlier than one before make the rows scheduled on a clock ahead of it due
+   * now (`dueAfterClockStep`). A step forward needs nothing: what was waiting is due sooner.
+   */
+  private now(): Date {
+    const now = this.opts.clock.now();
+    const at = now.getTime();
+    if (this.latestNow === undefined || at < this.latestNow) {
+      const stepped = this.latestNow === undefined ? undefined : this.latestNow - at;
+      const due = dueAfterClockStep(this.opts.db, now);
+      if (due > 0 || stepped !== undefined)
+        this.opts.logger.warn(
+          { due, ...(stepped === undefined ? {} : { steppedBackMs: stepped }) },
+          stepped === undefined
+            ? 'outbox messages scheduled on a clock ahead of this one (it stepped back) are due now'
+            : 'the clock stepped back: outbox messages waiting on the clock as it was are due now',
+        );
+    }
+    this.latestNow = at;
+    return now;
+  }
+
+  /**
+   * False (and a wake-up scheduled) when this conversation got a post too recently, the method is rate-limited, or an
+   * uncertain post still waits before it is looked for. These are real elapsed time (Slack's rate limits, Slack
+   * finishing a call), so they use the monotonic clock, which a wall-clock step cannot stretch or cut short.
    */
   private paced(row: OutboxRow): boolean {
+    const now = this.timers.monotonic();
     const waitUntil = this.notBefore.get(row.id);
-    if (waitUntil !== undefined && waitUntil > this.timers.now()) {
-      this.wakeAt(waitUntil - this.timers.now());
+    if (waitUntil !== undefined && waitUntil > now) {
+      this.wakeAt(waitUntil - now);
       return false;
     }
-    // Gaps between posts are elapsed time: the monotonic clock, which a wall-clock step cannot stretch.
-    const now = this.timers.monotonic();
-    const blockedUntil = this.methodBlockedUntil.get(row.method);
-    if (blockedUntil !== undefined && blockedUntil > this.opts.clock.now().getTime()) return false;
+    const blocked = this.methodBlockedUntil.get(row.method);
+    if (blocked !== undefined) {
+      if (blocked.monotonic > now && blocked.clock > this.opts.clock.now().getTime()) {
+        this.wakeAt(blocked.monotonic - now);
+        return false;
+      }
+      this.methodBlockedUntil.delete(row.method);
+    }
     const last = PACED.has(row.method) ? this.lastPostAt.get(row.channelKey) : undefined;
     const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
     if (wait <= 0) return true;
@@ -318,11 +430,33 @@ export class OutboxWorker {
     this.wakeTimer.unref?.();
   }
 
+  /**
+   * When an uncertain post may be looked for (monotonic ms): `uncertainWaitMs` after its mark was set. A mark set in
+   * this process is timed on the monotonic clock. A mark an earlier run left (a crash, a restart) is dated by the wall
+   * clock, unless it is ahead of the wall clock (the clock stepped back since, so how long ago it was is unknown):
+   * then it counts as set now, and the full wait runs.
+   */
+  private settlesAt(row: OutboxRow, since: Date): number {
+    let marked = this.markedAt.get(row.id);
+    if (marked === undefined) {
+      marked = this.timers.monotonic() - Math.max(0, this.timers.now() - since.getTime());
+      this.markedAt.set(row.id, marked);
+    }
+    return marked + this.opts.uncertainWaitMs;
+  }
+
+  /** A row that is finished (or parked): nothing to remember about its waits. */
+  private forget(id: number): void {
+    this.notBefore.delete(id);
+    this.markedAt.delete(id);
+  }
+
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     try {
       const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
       if (verdict.kind === 'drop') {
+        this.forget(row.id);
         markCancelled(db, row, verdict.reason);
         logger.error(
           { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
@@ -332,7 +466,9 @@ export class OutboxWorker {
       }
       if (verdict.kind === 'hold') {
         const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
-        markRetry(db, row, new Date(clock.now().getTime() + wait), verdict.reason);
+        const now = clock.now();
+        this.forget(row.id);
+        markRetry(db, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: verdict.reason });
         logger.warn(
           { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
           'partner update held until an admin confirms the channel',
@@ -343,14 +479,15 @@ export class OutboxWorker {
       if (row.uncertainSince) {
         if (row.method === 'response_url') {
           // An ephemeral cannot be looked up: at most once is the lesser harm than a duplicate.
+          this.forget(row.id);
           markCancelled(db, row, 'may have been delivered before a crash or timeout; not sent twice');
           logger.warn({ outboxId: row.id, dedupeKey: row.dedupeKey }, 'uncertain ephemeral not resent');
           return;
         }
         if (row.method === 'chat.postMessage') {
-          const settlesAt = row.uncertainSince.getTime() + this.opts.uncertainWaitMs;
-          if (this.timers.now() < settlesAt) {
-            // Not yet: this conversation waits (in order) until then; real time, like Slack's own clock.
+          const settlesAt = this.settlesAt(row, row.uncertainSince);
+          if (this.timers.monotonic() < settlesAt) {
+            // Not yet: this conversation waits (in order) until then, in real elapsed time.
             this.notBefore.set(row.id, settlesAt);
             return;
           }
@@ -373,6 +510,7 @@ export class OutboxWorker {
       if (row.surfaceKey || row.method === 'views.publish') await nextTurn();
       const rendered = await this.render(row);
       if (rendered === 'nothing') {
+        this.forget(row.id);
         if (row.method === 'chat.postMessage') markCancelled(db, row, 'nothing to show');
         else markDelivered(db, row, clock.now());
         return;
@@ -384,6 +522,8 @@ export class OutboxWorker {
       if (PACED.has(row.method)) this.lastPostAt.set(row.channelKey, this.timers.monotonic());
       // Slack's clock, not the business clock: the lookup compares it with message timestamps.
       if (row.method === 'chat.postMessage' || row.method === 'response_url') {
+        // The mark, and when it was set on the monotonic clock (a mark already there stays, as in the row).
+        if (!row.uncertainSince) this.markedAt.set(row.id, this.timers.monotonic());
         markSending(db, row, new Date(this.timers.now()));
         if (row.surfaceKey && rendered?.version !== undefined)
           surfaceAttempted(db, row.surfaceKey, rendered.version);
@@ -395,11 +535,13 @@ export class OutboxWorker {
         'outbox message delivered',
       );
     } catch (error) {
-      const failure = classify(error);
+      const failure = classifyFailure(error);
       const attempts = row.attempts + 1;
+      const now = clock.now();
       if (row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message)) {
         const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
-        markRetry(db, row, new Date(clock.now().getTime() + wait), failure.message);
+        this.forget(row.id);
+        markRetry(db, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: failure.message });
         logger.warn(
           { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
           'partner update waiting until the app can post in the partner channel',
@@ -407,7 +549,9 @@ export class OutboxWorker {
         this.opts.onPartnerChannelBlocked?.(row, failure.message);
         return;
       }
+      // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
       if (!failure.transient && attempts >= this.opts.maxAttempts) {
+        this.forget(row.id);
         markDead(db, row, failure.message);
         logger.error(
           {
@@ -422,19 +566,34 @@ export class OutboxWorker {
         return;
       }
       if (failure.retryAfterMs !== undefined) {
-        this.methodBlockedUntil.set(row.method, clock.now().getTime() + failure.retryAfterMs);
+        this.methodBlockedUntil.set(row.method, {
+          monotonic: this.timers.monotonic() + failure.retryAfterMs,
+          clock: now.getTime() + failure.retryAfterMs,
+        });
       }
       const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
-      markRetry(
-        db,
-        row,
-        new Date(clock.now().getTime() + backoff),
-        failure.message,
-        failure.uncertain ? new Date(this.timers.now()) : undefined,
-      );
+      // A certain failure clears the mark (Slack refused it): a later send marks it afresh.
+      if (!failure.uncertain) this.forget(row.id);
+      markRetry(db, row, {
+        now,
+        nextAttemptAt: new Date(now.getTime() + backoff),
+        error: failure.message,
+        uncertainAt: failure.uncertain ? new Date(this.timers.now()) : undefined,
+      });
       logger.warn(
-        { outboxId: row.id, method: row.method, attempts, retryInMs: backoff, error: failure.message },
-        'outbox delivery failed; will retry',
+        {
+          outboxId: row.id,
+          method: row.method,
+          attempts,
+          retryInMs: backoff,
+          error: failure.message,
+          ...(failure.answer ? { answer: failure.answer } : {}),
+          // A post whose call Slack may have processed: the retry looks for it before posting again.
+          ...(failure.uncertain ? { uncertain: true } : {}),
+        },
+        failure.edge
+          ? 'outbox delivery hit an edge failure (no usable answer from Slack); will retry'
+          : 'outbox delivery failed; will retry',
       );
     }
   }
@@ -499,6 +658,7 @@ export class OutboxWorker {
   ): void {
     const { db, clock } = this.opts;
     const now = clock.now();
+    this.forget(row.id);
     db.transaction((tx) => {
       if (row.method === 'views.publish') {
         if (this.homesBehind.delete(row.id)) rearm(tx, row, now);
@@ -537,7 +697,13 @@ export class OutboxWorker {
         const opened = await client.conversations.open({ users: channel });
         channel = opened.channel?.id ?? channel;
       }
-      const oldest = String(Math.floor(since.getTime() / 1000) - LOOK_BACK_S);
+      // Slack's timestamps are real time; the mark is this machine's clock, which may have stepped since. From the
+      // earlier of the mark and now (a step back after the mark), and further back by as much as the mark is ahead
+      // of now (a clock that was ahead and was corrected: the post was that much earlier than its mark says).
+      const mark = since.getTime();
+      const wall = this.timers.now();
+      const from = Math.min(mark, wall) - Math.max(0, mark - wall);
+      const oldest = String(Math.floor(from / 1000) - LOOK_BACK_S);
       const threadTs = row.threadOf ? this.targetOf(row.threadOf).ts : undefined;
       let cursor: string | undefined;
       for (let page = 0; page < LOOK_PAGES; page += 1) {

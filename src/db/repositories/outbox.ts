@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
@@ -194,6 +194,28 @@ export function pruneFinished(exec: Executor, before: Date, limit: number): numb
     .changes;
 }
 
+/**
+ * After the clock stepped back (NTP, a restored VM, across a restart or while running): waiting rows whose schedule
+ * was stamped later than `now` are due now, stamped again on the clock as it is. A stamp ahead of now can only come
+ * from a clock that has since stepped back, so the wait it set (a backoff, a Retry-After, a hold) is not waited out a
+ * second time for the hour the clock lost. A row queued for a later time has a stamp in the past and keeps its time.
+ * Returns how many rows were made due. A full look at the pending rows (the status index): run on start and when the
+ * clock is seen going back, not on every look for what is due.
+ */
+export function dueAfterClockStep(exec: Executor, now: Date): number {
+  return exec
+    .update(outbox)
+    .set({ nextAttemptAt: now, scheduledAt: now })
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        gt(outbox.nextAttemptAt, now),
+        sql`coalesce(${outbox.scheduledAt}, ${outbox.createdAt}) > ${now.getTime()}`,
+      ),
+    )
+    .run().changes;
+}
+
 export function nextPendingAt(exec: Executor): Date | undefined {
   const row = exec
     .select({ at: outbox.nextAttemptAt })
@@ -223,7 +245,7 @@ const markDeliveredQuery = preparedFor((exec) =>
 export function rearm(exec: Executor, row: OutboxRow, now: Date): void {
   exec
     .update(outbox)
-    .set({ nextAttemptAt: now, attempts: 0, lastError: null, uncertainSince: null })
+    .set({ nextAttemptAt: now, scheduledAt: now, attempts: 0, lastError: null, uncertainSince: null })
     .where(eq(outbox.id, row.id))
     .run();
 }
@@ -266,16 +288,22 @@ export function markDelivered(
 export function markRetry(
   exec: Executor,
   row: OutboxRow,
-  nextAttemptAt: Date,
-  error: string,
-  /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
-  uncertainAt?: Date,
+  retry: {
+    /** The clock now: the stamp that shows, after a step back, that the wait was set on a clock ahead of it. */
+    now: Date;
+    nextAttemptAt: Date;
+    error: string;
+    /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
+    uncertainAt?: Date | undefined;
+  },
 ): void {
+  const { now, nextAttemptAt, error, uncertainAt } = retry;
   exec
     .update(outbox)
     .set({
       attempts: row.attempts + 1,
       nextAttemptAt,
+      scheduledAt: now,
       lastError: error,
       // Uncertain: keep the mark written before the send (or set one); certain (Slack refused it): clear it.
       uncertainSince: uncertainAt ? sql`coalesce(${outbox.uncertainSince}, ${uncertainAt.getTime()})` : null,
@@ -328,7 +356,7 @@ export function countDead(exec: Executor): number {
 export function requeueDead(exec: Executor, now: Date, id?: number): number {
   return exec
     .update(outbox)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: now })
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
     .where(id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)))
     .run().changes;
 }
@@ -410,7 +438,7 @@ export function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50
 export function wakeChannel(exec: Executor, channelKey: string, now: Date): number {
   return exec
     .update(outbox)
-    .set({ nextAttemptAt: now })
+    .set({ nextAttemptAt: now, scheduledAt: now })
     .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
     .run().changes;
 }

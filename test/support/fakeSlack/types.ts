@@ -49,6 +49,8 @@ export interface RecordedCall {
   status: number;
   /** The token the call was made with (header or body), if any. */
   token?: string;
+  /** true when the call was processed (its side effects happened) although an injected failure was answered. */
+  processed?: boolean;
 }
 
 export interface Failure {
@@ -60,6 +62,23 @@ export interface Failure {
   retryAfter?: number;
   /** Wait this long before answering; alone, the call is then handled normally (with its side effects). */
   delayMs?: number;
+  /**
+   * Answer with this raw body instead (a proxy's or an edge's error page): HTTP `status` (200 when not given), with
+   * content type `contentType` (text/html when not given).
+   */
+  body?: string;
+  /** The content type of `body`; default 'text/html; charset=utf-8'. */
+  contentType?: string;
+  /**
+   * Answer with the method's own JSON answer cut after this many characters (HTTP `status`, 200 when not given): a
+   * truncated body. The call is processed first (as with `afterProcessing`), since its answer is what gets cut.
+   */
+  truncateAt?: number;
+  /**
+   * Process the call first (auth, validation, its side effects: a posted message IS stored), then answer with the
+   * injected failure instead of the real answer: a lost answer of any shape.
+   */
+  afterProcessing?: boolean;
 }
 
 export interface StoredMessage {
