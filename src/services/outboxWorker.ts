@@ -31,6 +31,7 @@ import {
   surfaceShown,
 } from '../db/repositories/surfaces.js';
 import type { Logger } from '../logger.js';
+import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 import type { Surfaces } from './surfaces.js';
 
@@ -230,6 +231,9 @@ export function classifyFailure(error: unknown): Failure {
     if (typeof code !== 'string' || !SLACK_ERROR_CODE.test(code))
       return { transient: true, uncertain: true, edge: true, message: edgeAnswer(code) };
     if (MAY_HAVE_SUCCEEDED.has(code)) return { transient: true, uncertain: true, edge: true, message: code };
+    // The token itself is refused (revoked, uninstalled): every message waits until Slack accepts it again (a
+    // reinstall), rather than being parked one by one for an admin to retry (/healthz says disconnected).
+    if (SLACK_AUTH_ERRORS.has(code)) return { transient: true, uncertain: false, edge: false, message: code };
     return { transient: RETRY_LATER.has(code), uncertain: false, edge: false, message: code };
   }
   if (error instanceof DeliveryError)

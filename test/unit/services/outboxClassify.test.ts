@@ -122,6 +122,18 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
     },
   );
 
+  it.each(['token_revoked', 'invalid_auth', 'account_inactive'])(
+    'a refused token (%s): transient (every message waits for the app to be reconnected), certain',
+    async (error) => {
+      expect((await answer({ error })).failure).toEqual({
+        transient: true,
+        uncertain: false,
+        edge: false,
+        message: error,
+      });
+    },
+  );
+
   it('ratelimited and a 429 with Retry-After: transient, certain (Slack did not act on it)', async () => {
     expect((await answer({ error: 'ratelimited' })).failure).toMatchObject({
       transient: true,
