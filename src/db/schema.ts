@@ -167,6 +167,13 @@ export const handoffs = sqliteTable(
     classificationReason: text('classification_reason'),
     /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
     overrideReason: text('override_reason'),
+    /**
+     * Edits while undecided: how many (Accept and Decline carry the count they were shown with, so an answer to an
+     * older version is refused), when the last one was, and which fields it changed (labels, for the "edited" mark).
+     */
+    editCount: integer('edit_count').notNull().default(0),
+    editedAt: timestamp('edited_at'),
+    editedFields: text('edited_fields', { mode: 'json' }).$type<string[]>(),
 
     /** The deal after acceptance: the latest outcome step (see the outcomes table for all of them). */
     outcome: text('outcome', { enum: OUTCOMES }),
