@@ -15,7 +15,7 @@ import {
   rememberHomeHash,
 } from './db/repositories/surfaces.js';
 import { holidayCalendar } from './domain/holidays.js';
-import { offerFor } from './domain/lifecycle.js';
+import { can, offerFor } from './domain/lifecycle.js';
 import type { HandlerDeps } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { type BackgroundWork, createBackgroundWork } from './runtime/background.js';
@@ -25,11 +25,12 @@ import { channelGuard } from './services/channelGuard.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
 import { createExports } from './services/exports.js';
-import { createHandoffService } from './services/handoffs.js';
+import { createHandoffService, viewerOf } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
 import { createHome, type Home } from './services/home.js';
 import { createInternalChannels, type InternalChannels } from './services/internalChannels.js';
 import { createLifecycle, type Lifecycle } from './services/lifecycle.js';
+import { createLookup } from './services/lookup.js';
 import type { PeriodKey } from './services/metrics.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import { type HomeRenderer, OutboxWorker } from './services/outboxWorker.js';
@@ -339,6 +340,13 @@ export function createServices(s: Shared): Services {
     channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
     memberOf: membership(s.directory),
     slackRejected: () => s.clients.connection.rejected,
+    lookup: createLookup({
+      db,
+      adminUserIds: config.adminUserIds,
+      revopsUserIds: config.revopsUserIds,
+      packetPreview: s.surfaces.packetPreview,
+    }),
+    editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
   };
   let seenEvent = latestEventId(db);
   let followedAt = clock.now().getTime();

@@ -7,6 +7,7 @@ export const commandReply = {
   help: () =>
     [
       '*`/handoff [account name]`*: hand a partner deal to one AE (opens the packet).',
+      '*`/handoff list`* (or *`list all`*): the handoffs you sent or own, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history.',
       '*`/handoff reseller list [account]`*: resellers registered on accounts.',
       '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
       '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
@@ -21,6 +22,10 @@ export const commandReply = {
   forbidden: () => 'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
   invalid: (message: string) => `${message} Nothing was changed.`,
   usage: (usage: string) => `Usage: \`${usage}\``,
+  unknown: (word: string, help: string) =>
+    `\`/handoff ${userText(word, 40)}\` is not something I know. To send a handoff for an account of that name, type \`/handoff\` and fill in the account. Here is what I can do:\n${help}`,
+  notFound: (id: number) =>
+    `I could not find handoff #${id} among the ones you can see (the ones you sent, own or were asked to answer).`,
   resellerAdded: (account: string, reseller: string, added: boolean) =>
     added
       ? `Registered *${userText(reseller, 150)}* as a reseller on *${userText(account, 150)}*. Another partner's handoff on it will be flagged as a channel conflict.`

@@ -23,6 +23,10 @@ export const ACTION_ID = {
   helpClaim: 'handoff_help_claim',
   homePeriod: 'handoff_home_period',
   homeExport: 'handoff_home_export',
+  /** View a handoff (the packet as the AE sees it, and its history) from `/handoff list` or the App Home. */
+  view: 'handoff_view',
+  /** Edit an undecided handoff (its author, owner or an admin). */
+  edit: 'handoff_edit',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
@@ -59,6 +63,16 @@ export const PACKET_BLOCK_ID = {
 export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
 export const ON_PRIORITY_LIST_OPTION = 'on_priority_list';
 
+/**
+ * Inputs of the packet modal that hold more than one packet field. The two yes/no fields are one checkbox group
+ * (options ON_PRIORITY_LIST_OPTION and AGREED_IN_WRITING_OPTION); the contact's name and role share
+ * PACKET_BLOCK_ID.partnerContactName, the account's name and domain PACKET_BLOCK_ID.accountName. The separate blocks
+ * of before (on_priority_list, partner_agreed_in_writing, partner_contact_role, account_domain) are still read.
+ */
+export const PACKET_FORM_BLOCK_ID = {
+  confirmations: 'packet_confirmations',
+} as const;
+
 export const DECLINE_BLOCK_ID = {
   reason: 'decline_reason',
   note: 'decline_note',
@@ -79,6 +93,9 @@ export const REVIEW_BLOCK_ID = {
   confirmPartner: 'confirm_partner',
   /** "The partner may read this as written" (partner-visible text that reads as internal). */
   confirmInternalText: 'confirm_internal_text',
+  /** The attribution details, asked on the review only when the rule needs them (an opportunity of unknown age). */
+  opportunityCreatedOn: 'review_opportunity_created_on',
+  partnerTouchOn: 'review_partner_touch_on',
 } as const;
 
 /** One button per outcome step: `handoff_outcome_<outcome>`. */

@@ -13,7 +13,7 @@ export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 export type Decision = 'accepted' | 'declined';
 
 /** Who someone is to a handoff. `app`: the app itself (the sweep). */
-export type Role = 'ae' | 'owner' | 'admin' | 'app';
+export type Role = 'ae' | 'owner' | 'author' | 'admin' | 'app';
 
 /** What a person can do to a handoff (buttons and modals). */
 export const PERSON_ACTIONS = [
@@ -26,6 +26,7 @@ export const PERSON_ACTIONS = [
   'opportunity_created',
   'won',
   'lost',
+  'edit',
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
@@ -42,6 +43,7 @@ export type EventLogType =
   | 'extended'
   | 'withdrawn'
   | 'stall_nudged'
+  | 'edited'
   | Outcome;
 
 /** The part of a handoff the table reads. */
@@ -51,6 +53,7 @@ export interface LifecycleState {
   aeUserId: string;
   aeTeamId: string;
   ownerUserId: string;
+  authorUserId: string;
   dueAt: Date;
 }
 
@@ -67,6 +70,8 @@ export interface Transition {
   logAs: EventLogType;
   /** Whether the messages and App Homes showing the handoff change with it (a reminder changes none of them). */
   visible: boolean;
+  /** False: queued reminders and nudges stay true after it (an edit still waits for the same answer). */
+  cancelsReminders?: boolean;
 }
 
 /** The window is open until its due time, whether or not the sweep has run yet. */
@@ -75,6 +80,7 @@ const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h
 const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
 const AE_OWNER_ADMIN = ['ae', 'owner', 'admin'] as const;
 const OWNER_ADMIN = ['owner', 'admin'] as const;
+const AUTHOR_OWNER_ADMIN = ['author', 'owner', 'admin'] as const;
 
 export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   accept: { from: ['sent'], to: 'accepted', by: ['ae'], guard: windowOpen, logAs: 'accepted', visible: true },
@@ -131,6 +137,16 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     logAs: 'lost',
     visible: true,
   },
+  // Changing the packet while the AE has not answered (after a decision it becomes a note to the AE instead).
+  edit: {
+    from: ['sent'],
+    to: null,
+    by: AUTHOR_OWNER_ADMIN,
+    guard: windowOpen,
+    logAs: 'edited',
+    visible: true,
+    cancelsReminders: false,
+  },
 };
 
 /** A person as the policy sees them: who they are (Slack ids), and what the app knows of them. */
@@ -150,6 +166,7 @@ export function rolesOf(viewer: Viewer, h: LifecycleState): Set<Role> {
   // owner may belong to another workspace of the org (checked internal above).
   if (viewer.actor.userId === h.aeUserId && viewer.actor.teamId === h.aeTeamId) roles.add('ae');
   if (viewer.actor.userId === h.ownerUserId) roles.add('owner');
+  if (viewer.actor.userId === h.authorUserId) roles.add('author');
   if (viewer.adminUserIds.includes(viewer.actor.userId)) roles.add('admin');
   return roles;
 }
@@ -182,6 +199,10 @@ export function nextStatus(event: LifecycleEvent, h: Pick<LifecycleState, 'statu
   return TRANSITIONS[event].to ?? h.status;
 }
 
+/**
+ * The state in a few words, naming nobody: the messages that say who (the AE, the owner, or "you") add the person
+ * themselves (blocks/).
+ */
 export function describeStatus(status: HandoffStatus): string {
   switch (status) {
     case 'sent':
@@ -193,7 +214,7 @@ export function describeStatus(status: HandoffStatus): string {
     case 'expired':
       return 'expired without an answer';
     case 'withdrawn':
-      return 'withdrawn by its owner';
+      return 'withdrawn';
   }
 }
 
@@ -204,17 +225,20 @@ export const OWNER_ACTIONS: readonly OwnerAction[] = ['reassign', 'extend', 'wit
 /** The buttons a person is offered on a handoff: only what `can` allows them now. */
 export interface Offer {
   decide: boolean;
+  /** Edit the packet (while the AE has not answered). */
+  edit: boolean;
   owner: readonly OwnerAction[];
   outcomes: readonly Outcome[];
 }
 
-export const NO_OFFER: Offer = { decide: false, owner: [], outcomes: [] };
+export const NO_OFFER: Offer = { decide: false, edit: false, owner: [], outcomes: [] };
 
 const OUTCOME_ACTIONS: readonly Outcome[] = ['meeting_held', 'opportunity_created', 'won', 'lost'];
 
 export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
   return {
     decide: can(viewer, 'accept', h, at),
+    edit: can(viewer, 'edit', h, at),
     owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
     outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),
   };

@@ -1,8 +1,10 @@
 import type { Config } from '../config.js';
+import type { HandoffRow } from '../db/schema.js';
 import type { Exports } from '../services/exports.js';
-import type { HandoffService } from '../services/handoffs.js';
+import type { HandoffService, RequestContext } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
+import type { Lookup } from '../services/lookup.js';
 import type { PeriodKey } from '../services/metrics.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
@@ -45,6 +47,10 @@ export interface HandlerDeps {
   startup: Startup;
   /** The app joined a channel: release what waited there; returns how many messages. */
   channelJoined: (channelId: string) => number;
+  /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
+  lookup: Lookup;
+  /** Whether this person may edit this handoff now (an Edit button is shown only then). */
+  editable: (ctx: RequestContext, h: HandoffRow) => boolean;
   /** The code Slack gave when it refused the bot token, while it does (the app is disconnected); else undefined. */
   slackRejected: () => string | undefined;
   /** Whether a user's own workspace is one of ours (users.info, cached); `unknown` when Slack cannot say now. */

@@ -68,7 +68,7 @@ export function applyTransition<R = undefined>(
     detail: spec.detail ?? null,
   });
   // What the change makes untrue: a queued reminder or nudge asking for something no longer needed.
-  if (t.visible) cancelPendingReminders(tx, after.id);
+  if (t.visible && t.cancelsReminders !== false) cancelPendingReminders(tx, after.id);
   // New messages first (a partner thread reply reads before its parent's update), then every message already
   // showing the handoff brought up to date.
   const owed = spec.owes?.(tx, after, recorded) ?? [];

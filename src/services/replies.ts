@@ -14,19 +14,20 @@ export function createReplies(deps: RepliesDeps) {
   return {
     /**
      * A reply only the actor sees: an ephemeral through the interaction's response_url, or, where Slack gives none
-     * (buttons in the App Home), a DM from the app.
+     * (buttons in the App Home), a DM from the app. `blocks` (with `text` as the notification) for richer replies.
      */
-    ephemeral(responseUrl: string | undefined, text: string, userId?: string): void {
+    ephemeral(responseUrl: string | undefined, text: string, userId?: string, blocks?: unknown[]): void {
       const dedupeKey = `ephemeral:${randomUUID()}`;
+      const body = blocks ? { text, blocks } : { text };
       const message = responseUrl
         ? {
             method: 'response_url' as const,
             dedupeKey,
             responseUrl,
-            payload: { response_type: 'ephemeral', replace_original: false, text },
+            payload: { response_type: 'ephemeral', replace_original: false, ...body },
           }
         : userId
-          ? { method: 'chat.postMessage' as const, dedupeKey, channel: userId, payload: { text } }
+          ? { method: 'chat.postMessage' as const, dedupeKey, channel: userId, payload: body }
           : undefined;
       if (!message) return;
       enqueue(deps.db, [message], deps.clock.now());

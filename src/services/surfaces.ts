@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
+import { handoffMessage, type SlackMessage } from '../blocks/handoffMessage.js';
 import {
   type RenderedSurface,
   renderSurface,
@@ -185,7 +186,16 @@ export function createSurfaces(deps: SurfaceDeps) {
     return { rendered, version: surface.wanted, hash, unchanged: surface.renderedHash === hash };
   }
 
-  return { render, viewerFor };
+  /** The packet as the AE sees it now, without buttons (a View from the list or the App Home). */
+  function packetPreview(h: HandoffRow): SlackMessage {
+    return handoffMessage(h, {
+      decision: findDecision(db, h.id, h.assignment),
+      crmOpportunity: h.outcome ? (latestStep(h.id, 'opportunity_created')?.crmOpportunity ?? null) : null,
+      offer: NO_OFFER,
+    });
+  }
+
+  return { render, viewerFor, packetPreview };
 }
 
 export type Surfaces = ReturnType<typeof createSurfaces>;

@@ -42,6 +42,7 @@ const NON_METRIC_TYPES = [
   'withdrawn',
   'stall_nudged',
   'classification_corrected',
+  'edited',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -62,6 +63,7 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   won: 'accepted',
   lost: 'accepted',
   classification_corrected: 'accepted',
+  edited: 'sent',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

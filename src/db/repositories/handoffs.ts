@@ -175,6 +175,8 @@ export interface Guard {
   nextReminderAt?: Date | null;
   outcome?: HandoffRow['outcome'];
   nextStallNudgeAt?: Date;
+  /** The packet version the change was made from: an edit from an older version changes nothing. */
+  editCount?: number;
 }
 
 /**
@@ -206,6 +208,7 @@ export function updateIfUnchanged(
   }
   if (expected.nextStallNudgeAt !== undefined)
     conditions.push(eq(handoffs.nextStallNudgeAt, expected.nextStallNudgeAt));
+  if (expected.editCount !== undefined) conditions.push(eq(handoffs.editCount, expected.editCount));
   return exec
     .update(handoffs)
     .set(changes)

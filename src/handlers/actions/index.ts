@@ -7,6 +7,7 @@ import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
+import { viewAction } from './viewHandoff.js';
 
 export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.accept }, acceptAction(deps));
@@ -21,4 +22,5 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.helpClaim }, helpClaimAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.homePeriod }, homePeriodAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.homeExport }, homeExportAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.view }, viewAction(deps));
 }

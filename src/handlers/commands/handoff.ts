@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral, failureText } from '../../blocks/ephemerals.js';
+import { handoffList, handoffViewModal } from '../../blocks/handoffList.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { packetModal } from '../../blocks/packetModal.js';
 import { partnerReply } from '../../blocks/partnerReplies.js';
@@ -11,6 +12,50 @@ import type { RequestContext } from '../../services/handoffs.js';
 import type { HandlerDeps } from '../deps.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Words that open a handoff's view: `/handoff view 12` (also `status`, `show`). */
+const VIEW_WORDS = new Set(['view', 'status', 'show']);
+const SUBCOMMANDS = [
+  'help',
+  'list',
+  'view',
+  'status',
+  'show',
+  'edit',
+  'reseller',
+  'classify',
+  'ask',
+  'export',
+  'outbox',
+  'partners',
+];
+
+/** Letters to change to turn `a` into `b` (Levenshtein), for telling a typo of a subcommand from an account name. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      next[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (next[j - 1] ?? 0) + 1,
+        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/**
+ * Whether `/handoff <text>` reads as a subcommand rather than an account name: a word followed by a handoff number
+ * (`edit 5`, `status #1`), or one short word a letter or two away from a subcommand (`lsit`, `hepl`).
+ */
+export function looksLikeSubcommand(word: string, rest: string[]): boolean {
+  if (word === '') return false;
+  if (rest.length === 1 && /^#?\d{1,9}$/.test(rest[0] ?? '') && /^[a-z]+$/.test(word)) return true;
+  if (rest.length > 0 || word.length < 3) return false;
+  return SUBCOMMANDS.some((known) => distance(word, known) <= (known.length <= 3 ? 1 : 2));
+}
 
 /** `/handoff [account name]` opens the packet; `help`, `reseller …`, `classify …`, `ask …` and `export …` are subcommands. */
 export function handoffCommand(deps: HandlerDeps) {
@@ -43,6 +88,25 @@ export function handoffCommand(deps: HandlerDeps) {
       internalTeamIds,
     };
     if (sub === 'help') return reply(commandReply.help());
+    if (sub === 'list') {
+      const all = rest.join(' ').toLowerCase() === 'all';
+      const listed = deps.lookup.list(ctx, { all });
+      if (listed.kind === 'forbidden') return reply(commandReply.external());
+      const message = handoffList(listed.rows, {
+        all,
+        total: listed.total,
+        editable: (h) => deps.editable(ctx, h),
+      });
+      return deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
+    }
+    if (VIEW_WORDS.has(sub)) {
+      const id = Number((rest[0] ?? '').replace(/^#/, ''));
+      if (rest.length !== 1 || !Number.isSafeInteger(id))
+        return reply(commandReply.usage('/handoff view <#>'));
+      const found = deps.lookup.view(ctx, id);
+      if (found.kind === 'not_found') return reply(commandReply.notFound(id));
+      return openModal(handoffViewModal(found.handoff, found.packet, found.history));
+    }
     if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
     if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));
     if (sub === 'ask') {
@@ -53,6 +117,8 @@ export function handoffCommand(deps: HandlerDeps) {
     if (sub === 'outbox') return reply(outboxCommand(deps, ctx, rest));
     if (sub === 'partners' || sub === 'partner')
       return reply(await partnersCommand(deps, ctx, rest.join(' ')));
+    // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
+    if (looksLikeSubcommand(sub, rest)) return reply(commandReply.unknown(first, commandReply.help()));
     await openModal(packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }));
 
     async function openModal(view: ModalView) {

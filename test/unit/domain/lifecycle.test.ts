@@ -44,7 +44,7 @@ const viewer = (userId: string, teamId: string | undefined): Viewer => ({
 });
 
 /** What a person is to the handoff, as README's "Who may act" names them. */
-type Persona = 'ae' | 'owner' | 'admin' | 'member' | 'external';
+type Persona = 'ae' | 'owner' | 'author' | 'admin' | 'member' | 'external';
 
 const PERSONAS: readonly { name: string; persona: Persona; viewer: Viewer }[] = [
   { name: 'the AE', persona: 'ae', viewer: viewer('U0AE', INTERNAL) },
@@ -52,7 +52,7 @@ const PERSONAS: readonly { name: string; persona: Persona; viewer: Viewer }[] = 
   // The owner may belong to another workspace of the org: the owner is known by user id.
   { name: 'the owner from a sister workspace', persona: 'owner', viewer: viewer('U0OWNER', SISTER) },
   { name: 'an admin', persona: 'admin', viewer: viewer('U0ADMIN', INTERNAL) },
-  { name: 'the author (not the owner)', persona: 'member', viewer: viewer('U0AUTHOR', INTERNAL) },
+  { name: 'the author (not the owner)', persona: 'author', viewer: viewer('U0AUTHOR', INTERNAL) },
   { name: 'another internal member', persona: 'member', viewer: viewer('U0SOMEONE', INTERNAL) },
   // Same user id as the AE, another internal workspace: not the AE (user id *and* workspace).
   { name: "the AE's user id in a sister workspace", persona: 'member', viewer: viewer('U0AE', SISTER) },
@@ -98,6 +98,8 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
   opportunity_created: { who: ['ae', 'owner', 'admin'], when: stepPossible('opportunity_created') },
   won: { who: ['ae', 'owner', 'admin'], when: stepPossible('won') },
   lost: { who: ['ae', 'owner', 'admin'], when: stepPossible('lost') },
+  // The packet can be changed while the AE has not answered: by whoever wrote it, owns it, or an admin.
+  edit: { who: ['author', 'owner', 'admin'], when: decisionPossible },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {
@@ -135,7 +137,8 @@ describe('lifecycle', () => {
     expect(describeStatus('accepted')).toBe('accepted');
     expect(describeStatus('declined')).toBe('declined');
     expect(describeStatus('expired')).toBe('expired without an answer');
-    expect(describeStatus('withdrawn')).toBe('withdrawn by its owner');
+    // Names nobody: the messages name the owner (or say "you") themselves.
+    expect(describeStatus('withdrawn')).toBe('withdrawn');
   });
 });
 
@@ -202,6 +205,7 @@ describe('check / can: who may act (README), for every action, state and person'
       'reassign',
       'extend',
       'withdraw',
+      'edit',
     ]);
   });
 });
@@ -209,7 +213,12 @@ describe('check / can: who may act (README), for every action, state and person'
 describe('offerFor', () => {
   const offered = (v: Viewer, { h, at }: Situation): PersonAction[] => {
     const offer = offerFor(v, h, at);
-    return [...(offer.decide ? (['accept', 'decline'] as const) : []), ...offer.owner, ...offer.outcomes];
+    return [
+      ...(offer.decide ? (['accept', 'decline'] as const) : []),
+      ...offer.owner,
+      ...offer.outcomes,
+      ...(offer.edit ? (['edit'] as const) : []),
+    ];
   };
 
   it.each(PERSONAS)('$name: offers exactly what `can` allows, in every situation', ({ viewer: v }) => {
@@ -235,22 +244,26 @@ describe('offerFor', () => {
     const before = new Date(DUE.getTime() - 1);
     expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), before)).toEqual({
       decide: true,
+      edit: false,
       owner: [],
       outcomes: [],
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), DUE)).toEqual(NO_OFFER);
     expect(offerFor(viewer('U0OWNER', INTERNAL), state('expired'))).toEqual({
       decide: false,
+      edit: false,
       owner: ['reassign', 'extend', 'withdraw'],
       outcomes: [],
     });
     expect(offerFor(viewer('U0ADMIN', INTERNAL), state('declined'))).toEqual({
       decide: false,
+      edit: false,
       owner: ['reassign'],
       outcomes: [],
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('accepted', 'meeting_held'))).toEqual({
       decide: false,
+      edit: false,
       owner: [],
       outcomes: ['opportunity_created', 'won', 'lost'],
     });

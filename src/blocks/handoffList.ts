@@ -1,0 +1,140 @@
+import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
+import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
+import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
+import type { SlackMessage } from './handoffMessage.js';
+import { ACTION_ID } from './ids.js';
+import { mention, plain, slackDate, userText } from './mrkdwn.js';
+import { context, handoffTitle, pt, section } from './parts.js';
+
+/** Where a handoff stands, in one line, for the person who sent or owns it. */
+export function standing(h: HandoffRow): string {
+  switch (h.status) {
+    case 'sent':
+      return `waiting for ${mention(h.aeUserId)}, answer due ${slackDate(h.dueAt, h.aeTimeZone)}`;
+    case 'accepted':
+      return h.outcome
+        ? `accepted by ${mention(h.aeUserId)}; ${OUTCOME_LABEL[h.outcome as Outcome].toLowerCase()}`
+        : `accepted by ${mention(h.aeUserId)}`;
+    case 'declined':
+      return `declined by ${mention(h.aeUserId)}`;
+    case 'expired':
+      return `expired: ${mention(h.aeUserId)} did not answer by ${slackDate(h.dueAt, h.aeTimeZone)}`;
+    case 'withdrawn':
+      return 'withdrawn';
+  }
+}
+
+const button = (text: string, actionId: string, value: string): Button => ({
+  type: 'button',
+  text: pt(text),
+  action_id: actionId,
+  value,
+});
+
+/** View (and Edit, where the reader may still edit) for one handoff. */
+export function handoffButtons(h: HandoffRow, opts: { editable: boolean }): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: `handoff_open_${h.id}`,
+    elements: [
+      button('View', ACTION_ID.view, String(h.id)),
+      ...(opts.editable ? [button('Edit', ACTION_ID.edit, String(h.id))] : []),
+    ],
+  };
+}
+
+/** `/handoff list [all]`: the reader's handoffs, newest first, each with its status, AE, deadline, View and Edit. */
+export function handoffList(
+  rows: HandoffRow[],
+  opts: { all: boolean; total: number; editable: (h: HandoffRow) => boolean },
+): SlackMessage {
+  const what = opts.all ? 'handoffs' : 'open handoffs';
+  if (rows.length === 0) {
+    const text = opts.all
+      ? 'You have not sent or owned a handoff yet. Type `/handoff` to send one.'
+      : 'None of your handoffs is open. Type `/handoff list all` to see the closed ones too.';
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [section(`*Your ${what}* (${opts.total}), newest first:`)];
+  for (const h of rows) {
+    blocks.push(
+      section(`${handoffTitle(h)}: ${standing(h)}`),
+      handoffButtons(h, { editable: opts.editable(h) }),
+    );
+  }
+  const footer: string[] = [];
+  if (opts.total > rows.length) footer.push(`Showing the ${rows.length} newest of ${opts.total}.`);
+  if (!opts.all) footer.push('`/handoff list all` shows the closed ones too.');
+  if (footer.length > 0) blocks.push(context(footer.join(' ')));
+  return { text: `Your ${what}: ${opts.total}`, blocks };
+}
+
+/** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
+export function historyLine(e: HandoffEventRow): string {
+  const by = e.actorUserId ? ` by ${mention(e.actorUserId)}` : '';
+  const detail = e.detail ?? {};
+  const when = slackDate(e.at, 'UTC');
+  const what = (() => {
+    switch (e.type) {
+      case 'sent':
+        return `Sent to ${mention(e.aeUserId)}${by}`;
+      case 'reminded':
+        return `Reminder ${typeof detail.reminder === 'number' ? `${detail.reminder} ` : ''}sent to ${mention(e.aeUserId)}`;
+      case 'accepted':
+        return `Accepted by ${mention(e.aeUserId)}`;
+      case 'declined': {
+        const code = detail.reasonCode;
+        return `Declined by ${mention(e.aeUserId)}${isDeclineReason(code) ? `: ${DECLINE_REASONS[code].label}` : ''}`;
+      }
+      case 'expired':
+        return `Expired: no answer from ${mention(e.aeUserId)}`;
+      case 'reassigned':
+        return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${by}`;
+      case 'extended':
+        return `Window extended${typeof detail.days === 'number' ? ` by ${detail.days} business day${detail.days === 1 ? '' : 's'}` : ''}${by}`;
+      case 'withdrawn':
+        return `Withdrawn${by}`;
+      case 'stall_nudged':
+        return `${mention(e.aeUserId)} asked for news of the deal`;
+      case 'classification_corrected':
+        return `Classification corrected${by}`;
+      case 'lost': {
+        const code = detail.reasonCode as keyof typeof LOST_REASONS | undefined;
+        return `${OUTCOME_LABEL.lost}${code && code in LOST_REASONS ? ` (${LOST_REASONS[code].label})` : ''}${by}`;
+      }
+      case 'edited': {
+        const fields = Array.isArray(detail.fields) ? (detail.fields as string[]) : [];
+        return `Edited${by}${fields.length > 0 ? `: ${userText(fields.join(', '), 300)}` : ''}`;
+      }
+      default:
+        return `${OUTCOME_LABEL[e.type as Outcome] ?? e.type}${by}`;
+    }
+  })();
+  return `${when} · ${what}`;
+}
+
+/** Slack allows 100 blocks in a modal: the packet, a heading, and the latest history lines that fit. */
+const MODAL_BLOCKS = 100;
+
+/** View: the packet exactly as the AE sees it (no buttons), then its history, oldest first. */
+export function handoffViewModal(h: HandoffRow, packet: SlackMessage, history: HandoffEventRow[]): ModalView {
+  const packetBlocks = (packet.blocks as KnownBlock[]).filter((b) => b.type !== 'actions');
+  const room = MODAL_BLOCKS - packetBlocks.length - 3;
+  const shown = history.slice(-Math.max(room, 1));
+  const blocks: KnownBlock[] = [
+    ...packetBlocks,
+    { type: 'divider' },
+    section(`*History* · ${standing(h)}`),
+    ...(history.length > shown.length
+      ? [context(`${history.length - shown.length} earlier entries are in the touch log export.`)]
+      : []),
+    ...shown.map((e) => context(historyLine(e))),
+  ];
+  return {
+    type: 'modal',
+    title: pt(plain(`Handoff #${h.id}`, 24)),
+    close: pt('Close'),
+    blocks: blocks.slice(0, MODAL_BLOCKS),
+  };
+}

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { blockAction } from '../support/payloads.js';
+import { people } from '../support/people.js';
+
+/** Partner marketing finds what it sent (`/handoff list`), and views one as the AE sees it, with its history. */
+describe('find and view what was sent', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /** Runs `/handoff <text>` as `user` and returns the ephemeral it answered with. */
+  async function command(text: string, user: string = people.author.id) {
+    const responseUrl = h.slack.responseUrl();
+    const response = await h.command({ text, user_id: user, response_url: responseUrl });
+    expect(response.status).toBe(200);
+    return waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      `the reply to ${text}`,
+    ).then(
+      (r) =>
+        r.body as {
+          text: string;
+          blocks?: { type: string; elements?: { action_id: string; value: string }[] }[];
+        },
+    );
+  }
+
+  const buttons = (body: {
+    blocks?: { type: string; elements?: { action_id: string; value: string }[] }[];
+  }) =>
+    (body.blocks ?? [])
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .map((e) => `${e.action_id}:${e.value}`);
+
+  it('lists open handoffs (all with `all`), newest first, with View, and Edit only while undecided', async () => {
+    const first = await sendHandoff(h);
+    const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
+    const accept = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(first.handoff.id),
+        user: aeUser,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(accept.status).toBe(200);
+
+    const open = await command('list');
+    expect(open.text).toContain('open handoffs');
+    // The accepted one is still open (its deal is in progress); both are listed, newest first.
+    const json = JSON.stringify(open.blocks);
+    expect(json.indexOf('Contoso Freight')).toBeLessThan(json.indexOf('Northwind Logistics'));
+    expect(buttons(open)).toEqual([
+      `${ACTION_ID.view}:${second.handoff.id}`,
+      `${ACTION_ID.edit}:${second.handoff.id}`,
+      `${ACTION_ID.view}:${first.handoff.id}`,
+    ]);
+    expect(json).toContain(`waiting for <@${people.ae.id}>`);
+    expect(json).toContain(`accepted by <@${people.ae.id}>`);
+
+    const all = await command('list all');
+    expect(all.text).toContain('Your handoffs: 2');
+    expect(JSON.stringify(all.blocks)).not.toContain('list all');
+  });
+
+  it('View shows the packet as the AE sees it, without buttons, and its history; others are told it was not found', async () => {
+    const { handoff } = await sendHandoff(h);
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    const triggerId = h.slack.issueTriggerId();
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.view,
+        value: String(handoff.id),
+        user: { id: people.author.id, team_id: people.author.team_id },
+        triggerId,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(click.status).toBe(200);
+    const open = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+      4000,
+      'the view modal',
+    );
+    const view = open.args.view as { title: { text: string }; blocks: { type: string }[] };
+    expect(view.title.text).toBe(`Handoff #${handoff.id}`);
+    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');
+    expect(text).toContain(`Sent to <@${people.ae.id}> by <@${people.author.id}>`);
+    expect(text).toContain(`Accepted by <@${people.ae.id}>`);
+
+    // `/handoff view <#>` and `status <#>` open the same view; someone not on the handoff is told it was not found.
+    const before = h.slack.callsTo('views.open').length;
+    await h.command({ text: `status ${handoff.id}`, user_id: people.author.id });
+    await waitFor(() => h.slack.callsTo('views.open').length > before, 4000, 'status to open the view');
+    const stranger = await command(`view ${handoff.id}`, people.member.id);
+    expect(stranger.text).toContain(`could not find handoff #${handoff.id}`);
+  });
+
+  it('answers an unknown or mistyped subcommand with the help, not a packet named after it', async () => {
+    for (const text of ['lsit', 'frob 5', 'statsu 1', 'hepl']) {
+      const reply = await command(text);
+      expect(reply.text).toContain('is not something I know');
+      expect(reply.text).toContain('/handoff list');
+    }
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    // An account name still opens the packet, prefilled.
+    await h.command({ text: 'Northwind Logistics' });
+    await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'the packet');
+  });
+});
