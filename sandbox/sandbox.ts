@@ -23,6 +23,7 @@ import { createLogger } from '../src/logger.js';
 import { FakeSlack, type FakeView, type StoredMessage } from '../test/support/fakeSlack.js';
 import { postEvent, postInteraction, postSlashCommand } from '../test/support/signing.js';
 import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxTeams, sandboxUsers, TEAM } from './cast.js';
+import { ClockJobs } from './clockJobs.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 const APP_ID = 'A0SANDBOX';
@@ -69,6 +70,10 @@ export interface Sandbox {
   app: RunningApp;
   database: AppDatabase;
   clock: SandboxClock;
+  /** The app's scheduled jobs, fired on the sandbox clock (see clockJobs.ts). */
+  jobs: ClockJobs;
+  /** Moves the clock N business days ahead (same local time), running every job due on the way. */
+  advanceBusinessDays(days: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +121,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const database: AppDatabase = openDatabase(config.databasePath);
   const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
   const app = await startHandoffApp({ config, db: database.db, clock, logger });
+  // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
+  await app.scheduler.stop();
+  const jobs = new ClockJobs(app.scheduler, clock);
+  jobs.start();
   const appPort = app.port;
   const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
 
@@ -133,8 +142,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const isClosed = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let eventCounter = 0;
 
-  /** Moves the clock N business days (same local time, weekends and holidays skipped), then runs the sweep. */
-  function advanceBusinessDays(days: number): void {
+  /**
+   * Moves the clock N business days (same local time, weekends and holidays skipped), running every scheduled job
+   * that would have run on the way (the digest at its Monday slot, the sweep), as clockJobs.ts describes.
+   */
+  async function advanceBusinessDays(days: number): Promise<void> {
     const calendar = {
       timeZone: config.calendar.defaultTimeZone,
       dayStart: config.calendar.businessDayStart,
@@ -146,9 +158,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       at = at.plus({ days: 1 });
       if (isBusinessDay(at, calendar)) counted += 1;
     }
-    clock.advance(at.toMillis() - clock.now().getTime());
+    await jobs.advanceTo(at.toJSDate());
     clock.businessDays += days;
-    app.sweeper.sweep();
   }
 
   const userPayload = (user: SandboxUser) => ({
@@ -247,28 +258,30 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     };
     const response = await postInteraction(eventsUrl, SIGNING_SECRET, payload);
     const text = await response.text();
-    const answer = (text ? JSON.parse(text) : {}) as Json;
-    switch (answer.response_action) {
-      case 'errors':
-        return { status: response.status, errors: answer.errors };
-      case 'update':
-      case 'push': {
-        const result = slack.applyViewResponse(answer.response_action, viewId, answer.view);
-        if (!result.ok) return { status: response.status, error: result.error };
-        if (answer.response_action === 'push') state.pushModal(user.id, result.view.id);
-        return { status: response.status };
-      }
-      case 'clear':
-        state.clearModals(user.id);
-        return { status: response.status };
-      default:
-        if (response.status === 200) state.popModal(user.id, viewId);
-        return { status: response.status };
+    // Anything but a 200 with a JSON body (or none) is a failure Slack shows on the modal, which stays as it was.
+    if (response.status !== 200) return { status: response.status };
+    let answer: Json;
+    try {
+      answer = (text ? JSON.parse(text) : {}) as Json;
+    } catch {
+      return {
+        status: response.status,
+        error: 'The app answered the submission with something other than JSON.',
+      };
     }
+    // Slack applies the answer to the modal's stack: errors keep the view, update replaces it, push stacks a view
+    // on it, clear closes them all, an empty answer closes the submitted view.
+    const outcome = slack.answerViewSubmission(viewId, answer);
+    if (!outcome.ok) return { status: response.status, error: outcome.error };
+    if (outcome.action === 'errors') return { status: response.status, errors: answer.errors };
+    return { status: response.status };
   }
 
+  /** The person closes the modal's top view (its close button): Slack takes it off the stack, then tells the app. */
   async function close(user: SandboxUser, viewId: string) {
     const view = slack.view(viewId);
+    const closed = slack.closeView(viewId);
+    if (!closed.ok) return { error: closed.error };
     if (view?.notify_on_close) {
       await postInteraction(eventsUrl, SIGNING_SECRET, {
         type: 'view_closed',
@@ -277,12 +290,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         api_app_id: APP_ID,
         token: 'sandbox-verification-token',
         view,
-        is_cleared: Boolean(view.clear_on_close),
+        is_cleared: closed.cleared,
         is_enterprise_install: false,
       });
     }
-    if (view?.clear_on_close) state.clearModals(user.id);
-    else state.popModal(user.id, viewId);
     return { status: 200 };
   }
 
@@ -375,7 +386,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         if (!Number.isInteger(days) || days < 1 || days > 30) {
           return sendJson(res, 400, { error: 'businessDays must be a whole number from 1 to 30' });
         }
-        advanceBusinessDays(days);
+        await advanceBusinessDays(days);
         return sendJson(res, 200, { now: clock.now().toISOString() });
       }
       default:
@@ -394,9 +405,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     app,
     database,
     clock,
+    jobs,
+    advanceBusinessDays,
     async stop() {
       page.closeAllConnections();
       await new Promise<void>((resolve) => page.close(() => resolve()));
+      await jobs.stop();
       await app.stop();
       database.close();
       await slack.stop();
@@ -405,13 +419,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 }
 
 /**
- * What the page shows, derived from the fake Slack's records: which modal each person has open (from the trigger
- * ids handed out for them), the ephemeral messages only they see, and the conversations they are in.
+ * What the page shows, derived from the fake Slack's records: which modal each person has open (the fake Slack's
+ * view stack of the modal opened with a trigger id handed out for them), the ephemeral messages only they see, and
+ * the conversations they are in.
  */
 class PageState {
   private readonly triggers = new Map<string, string>();
   private readonly responseUrls = new Map<string, { user: string; channel: string }>();
-  private readonly modals = new Map<string, string[]>();
+  /** The root view of the modal each person opened last; its open stack is the fake Slack's. */
+  private readonly modals = new Map<string, string>();
   private readonly ackEphemerals: Ephemeral[] = [];
   private seenCalls = 0;
 
@@ -454,21 +470,7 @@ class PageState {
     });
   }
 
-  pushModal(userId: string, viewId: string): void {
-    this.modals.set(userId, [...(this.modals.get(userId) ?? []), viewId]);
-  }
-
-  popModal(userId: string, viewId: string): void {
-    const stack = this.modals.get(userId) ?? [];
-    const index = stack.indexOf(viewId);
-    this.modals.set(userId, index >= 0 ? stack.slice(0, index) : stack);
-  }
-
-  clearModals(userId: string): void {
-    this.modals.set(userId, []);
-  }
-
-  /** Modals opened or pushed by the app since the last look, put on the stack of the person the trigger was for. */
+  /** Modals opened by the app since the last look, each the modal of the person its trigger id was for. */
   private syncModals(): void {
     const calls = this.slack.calls;
     for (; this.seenCalls < calls.length; this.seenCalls += 1) {
@@ -478,8 +480,8 @@ class PageState {
       const user = this.triggers.get(String(call.args.trigger_id));
       const view = (call.response as { view?: FakeView }).view;
       if (!user || !view) continue;
-      if (call.method === 'views.open') this.modals.set(user, [view.id]);
-      else this.pushModal(user, view.id);
+      if (call.method === 'views.open' || !this.modals.has(user))
+        this.modals.set(user, view.root_view_id ?? view.id);
     }
   }
 
@@ -548,7 +550,8 @@ class PageState {
       })),
       ephemerals: ephemerals.filter((e) => e.channel === c.id || (c.kind === 'dm' && e.channel === user.id)),
     }));
-    const stack = this.modals.get(user.id) ?? [];
+    const root = this.modals.get(user.id);
+    const stack = (root && this.slack.viewStack(root)) || [];
     const top = stack.at(-1);
     const modal = top ? this.slack.view(top) : undefined;
     const home = internal ? this.slack.homeView(user.id) : undefined;

@@ -91,6 +91,9 @@ function context(s: Snapshot): RenderContext {
     fileUrl: (id) => `/files/${encodeURIComponent(id)}`,
     users: s.users.map((u) => ({ id: u.id, name: u.name })),
     channels: s.channels,
+    // Slack shows each reader a date in their own timezone, relative to their now: here, the sandbox clock's.
+    ...(s.me.tz ? { timeZone: s.me.tz } : {}),
+    now: Date.parse(s.clock.now),
   };
 }
 

@@ -25,6 +25,13 @@ export interface RenderContext {
   /** users and channels offered by users_select / conversations_select / channels_select / multi_* variants */
   users: { id: string; name: string }[];
   channels: { id: string; name: string }[];
+  /**
+   * The viewer's IANA timezone: `<!date^…>` tokens and rich text dates show in it, as Slack shows every reader a
+   * date in their own zone. Without it they show their fallback text.
+   */
+  timeZone?: string;
+  /** Now (ms since the epoch; the sandbox clock), for "today", "tomorrow" and "3 hours ago". Default: Date.now(). */
+  now?: number;
 }
 
 /** Where blocks are shown. Slack accepts input blocks in modals and the App Home, never in messages. */
@@ -268,8 +275,183 @@ function channelToken(id: string, label: string | undefined, ctx: RenderContext)
   return { html: mentionHtml('bk-mention bk-channel-mention', 'data-channel-id', id, shown), text: shown };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Dates: `<!date^epoch^format^link|fallback>`, shown in the viewer's timezone
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** Slack leaves the year out of {date}, {date_short} and {date_long} within six months of now. */
+const SIX_MONTHS_MS = 182 * 86_400_000;
+
+interface ZonedTime {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number;
+  hour: number;
+  minute: number;
+  second: number;
+  zoneName: string;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A moment's calendar fields in a timezone; undefined for a zone the browser does not know. */
+function zonedTime(ms: number, timeZone: string): ZonedTime | undefined {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        weekday: 'short',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        hourCycle: 'h23',
+        timeZoneName: 'short',
+      });
+    } catch {
+      return undefined;
+    }
+    zoneFormats.set(timeZone, format);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of format.formatToParts(new Date(ms))) part[p.type] = p.value;
+  return {
+    year: Number(part.year),
+    month: Number(part.month),
+    day: Number(part.day),
+    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part.weekday ?? ''),
+    hour: Number(part.hour),
+    minute: Number(part.minute),
+    second: Number(part.second),
+    zoneName: part.timeZoneName ?? timeZone,
+  };
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** Slack's 12-hour clock, its default: "6:39 AM". */
+function clockTime(t: ZonedTime, seconds: boolean): string {
+  const hour = t.hour % 12 === 0 ? 12 : t.hour % 12;
+  return `${hour}:${two(t.minute)}${seconds ? `:${two(t.second)}` : ''} ${t.hour < 12 ? 'AM' : 'PM'}`;
+}
+
+/** "3 minutes ago", "in 2 days". */
+function relative(ms: number, now: number): string {
+  const diff = ms - now;
+  const abs = Math.abs(diff);
+  const units: [number, string][] = [
+    [365 * 86_400_000, 'year'],
+    [30 * 86_400_000, 'month'],
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  const [size, unit] = units.find(([size]) => abs >= size) ?? [1000, 'second'];
+  const count = Math.max(1, Math.floor(abs / size));
+  const amount = `${count} ${unit}${count === 1 ? '' : 's'}`;
+  return diff < 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+/**
+ * A date token's text for a reader in `timeZone`, as Slack writes it (https://docs.slack.dev/messaging/formatting-
+ * message-text#date-formatting): {date_num} 2014-02-18, {date_slash} 02/18/2014, {date} February 18th, 2014,
+ * {date_short} Feb 18, 2014, {date_long} Tuesday, February 18th, 2014 (the year left out within six months; never
+ * with the _full variants), the _pretty variants saying today, yesterday or tomorrow when they can, {time} 6:39 AM,
+ * {time_secs} 6:39:42 AM and {ago} 3 minutes ago. Undefined when the zone is unknown.
+ */
+export function formatSlackDate(
+  epochSeconds: number,
+  format: string,
+  timeZone: string,
+  now: number,
+): string | undefined {
+  const ms = epochSeconds * 1000;
+  const t = zonedTime(ms, timeZone);
+  const today = zonedTime(now, timeZone);
+  if (!t || !today) return undefined;
+  const dayOf = (z: ZonedTime) => Date.UTC(z.year, z.month - 1, z.day) / 86_400_000;
+  const offset = dayOf(t) - dayOf(today);
+  const pretty = offset === 0 ? 'today' : offset === -1 ? 'yesterday' : offset === 1 ? 'tomorrow' : undefined;
+  const nearYear = Math.abs(ms - now) < SIX_MONTHS_MS;
+  const year = (full: boolean) => (full || !nearYear ? `, ${t.year}` : '');
+  const month = MONTHS[t.month - 1] ?? '';
+  const weekday = WEEKDAYS[t.weekday] ?? '';
+  const date = (full: boolean) => `${month} ${ordinal(t.day)}${year(full)}`;
+  const short = (full: boolean) => `${month.slice(0, 3)} ${t.day}${year(full)}`;
+  const long = (full: boolean) => `${weekday}, ${date(full)}`;
+  const tokens: Record<string, () => string> = {
+    date_num: () => `${t.year}-${two(t.month)}-${two(t.day)}`,
+    date_slash: () => `${two(t.month)}/${two(t.day)}/${t.year}`,
+    date: () => date(false),
+    date_full: () => date(true),
+    date_pretty: () => pretty ?? date(false),
+    date_short: () => short(false),
+    date_short_full: () => short(true),
+    date_short_pretty: () => pretty ?? short(false),
+    date_long: () => long(false),
+    date_long_full: () => long(true),
+    date_long_pretty: () => pretty ?? long(false),
+    time: () => clockTime(t, false),
+    time_secs: () => clockTime(t, true),
+    ago: () => relative(ms, now),
+  };
+  return format.replace(/\{([a-z_]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(tokens, name) ? (tokens[name]?.() ?? whole) : whole,
+  );
+}
+
+/** A date as the reader sees it: in their zone when the context has one, else the fallback; optionally a link. */
+function dateHtml(
+  epochSeconds: number,
+  format: string,
+  link: string | undefined,
+  fallback: string,
+  ctx: RenderContext | undefined,
+  capitalize = false,
+): Held {
+  const zone = ctx?.timeZone;
+  const now = ctx?.now ?? Date.now();
+  const valid = Number.isFinite(epochSeconds);
+  let shown = (valid && zone && formatSlackDate(epochSeconds, format, zone, now)) || fallback;
+  if (capitalize) shown = shown.charAt(0).toUpperCase() + shown.slice(1);
+  const full =
+    valid && zone ? formatSlackDate(epochSeconds, '{date_long_full} at {time}', zone, now) : undefined;
+  const where = valid && zone ? zonedTime(epochSeconds * 1000, zone)?.zoneName : undefined;
+  const title = full ? `${full} (${where ?? zone})` : undefined;
+  const inner = `<span${attrs({ class: 'bk-date', title, 'data-epoch': full ? String(epochSeconds) : undefined })}>${escapeHtml(shown)}</span>`;
+  const href = link ? safeUrl(link) : undefined;
+  const html = href
+    ? `<a${attrs({ class: 'bk-link', href, target: '_blank', rel: 'noopener noreferrer' })}>${inner}</a>`
+    : inner;
+  return { html, text: shown };
+}
+
 /** `<!here>`, `<!subteam^ID|@handle>`, `<!date^…|fallback>` and the like. */
-function specialToken(target: string, label: string | undefined): Held {
+function specialToken(target: string, label: string | undefined, ctx?: RenderContext): Held {
   const [command = '', id = ''] = target.split('^');
   if (command === 'here' || command === 'channel' || command === 'everyone') {
     const shown = `@${command}`;
@@ -280,8 +462,9 @@ function specialToken(target: string, label: string | undefined): Held {
     return { html: mentionHtml('bk-mention bk-usergroup', 'data-usergroup-id', id, shown), text: shown };
   }
   if (command === 'date') {
-    const shown = label ?? `<!${target}>`;
-    return { html: `<span class="bk-date">${escapeHtml(shown)}</span>`, text: shown };
+    const [, epoch = '', format = '', link] = target.split('^');
+    const fallback = label ?? `<!${target}>`;
+    return dateHtml(epoch.trim() === '' ? Number.NaN : Number(epoch), format, link, fallback, ctx);
   }
   const shown = label ?? `<!${target}>`;
   return { html: escapeHtml(shown), text: shown };
@@ -302,7 +485,7 @@ function renderToken(inner: string, ctx: RenderContext): Held {
   const label = bar === -1 ? undefined : decodeSlack(inner.slice(bar + 1)) || undefined;
   if (target.startsWith('@')) return userToken(target.slice(1), label, ctx);
   if (target.startsWith('#')) return channelToken(target.slice(1), label, ctx);
-  if (target.startsWith('!')) return specialToken(target.slice(1), label);
+  if (target.startsWith('!')) return specialToken(target.slice(1), label, ctx);
   return linkToken(target, label);
 }
 
@@ -454,7 +637,8 @@ function splitPreformatted(text: string): Segment[] {
 /**
  * Slack mrkdwn as HTML. The input is Slack-escaped (`&amp; &lt; &gt;`): it is decoded once and escaped for HTML
  * once. Supports bold, italic, strike, code, preformatted blocks, quotes, line breaks, links, user, channel and
- * broadcast mentions, user groups, dates (their fallback text) and a few common emoji.
+ * broadcast mentions, user groups, dates (in the reader's timezone when the context has one, else their fallback
+ * text) and a few common emoji.
  */
 export function mrkdwnToHtml(text: string, ctx: RenderContext, opts: MrkdwnOptions = {}): string {
   const autolink = opts.verbatim === false;
@@ -1009,11 +1193,12 @@ function richLink(element: Json): string {
   return `<a${anchor}>${plainTextToHtml(text)}</a>`;
 }
 
-function richDate(element: Json): string {
-  const fallback = str(element.fallback);
+/** A rich text date: like a `<!date>` token, its first letter capitalized as Slack does. */
+function richDate(element: Json, ctx: RenderContext): string {
   const seconds = typeof element.timestamp === 'number' ? element.timestamp : Number.NaN;
-  const shown = fallback ?? (Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : '');
-  return `<span class="bk-date">${escapeHtml(shown)}</span>`;
+  const fallback =
+    str(element.fallback) ?? (Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : '');
+  return dateHtml(seconds, str(element.format) ?? '', str(element.url), fallback, ctx, true).html;
 }
 
 /** One inline element of a rich text section, quote or preformatted block. */
@@ -1039,7 +1224,7 @@ function richInline(element: unknown, st: State): string {
     case 'emoji':
       return styled(`<span class="bk-emoji">${richEmoji(element)}</span>`, element.style);
     case 'date':
-      return styled(richDate(element), element.style);
+      return styled(richDate(element, st.ctx), element.style);
     default:
       return unsupported('element', type, element);
   }

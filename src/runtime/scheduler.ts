@@ -32,6 +32,8 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** The latest slot of a job at or before `at` within `withinMs`, if any. */
   lastSlot(name: string, at: Date, withinMs: number): Date | undefined;
+  /** The jobs' names, in the order they were given (the sandbox runs them on its own clock). */
+  readonly jobNames: readonly string[];
 }
 
 /**
@@ -74,6 +76,7 @@ export function createScheduler(
         tz: timeZone,
       });
     } catch (error) {
+      fires.destroy();
       deps.logger.warn(
         { err: error, job: name, schedule: job.schedule },
         'no catch-up: schedule not understood',
@@ -81,12 +84,17 @@ export function createScheduler(
       return undefined;
     }
     const earliest = at.getTime() - withinMs;
-    for (let tries = 0; tries < 10_000; tries += 1) {
-      const slot = walk.prev().toDate();
-      if (slot.getTime() < earliest) return undefined;
-      if (fires.match(slot)) return slot;
+    try {
+      for (let tries = 0; tries < 10_000; tries += 1) {
+        const slot = walk.prev().toDate();
+        if (slot.getTime() < earliest) return undefined;
+        if (fires.match(slot)) return slot;
+      }
+      return undefined;
+    } finally {
+      // node-cron keeps each task it creates in its registry until it is destroyed, started or not.
+      fires.destroy();
     }
-    return undefined;
   }
 
   return {
@@ -129,5 +137,6 @@ export function createScheduler(
       tasks.clear();
     },
     lastSlot,
+    jobNames: jobs.map((job) => job.name),
   };
 }

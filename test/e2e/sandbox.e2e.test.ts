@@ -12,8 +12,8 @@ import { waitFor } from '../support/harness.js';
 
 /**
  * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
- * scripts/ensure-browser.sh): the accept path, the decline path and the clock, clicked through as each person
- * would, with screenshots in test-results/sandbox/.
+ * scripts/ensure-browser.sh): the accept path, the decline path, Back to edit, the clock and the weekly digest,
+ * clicked through as each person would, with screenshots in test-results/sandbox/.
  */
 
 const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
@@ -239,9 +239,23 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     });
     await reviewAndSend(page);
 
+    // The deadline is one moment, shown to each reader in their own timezone, as Slack shows `<!date>` tokens:
+    // Sam (Berlin) in his DM, Pat (New York) in her confirmation.
+    await openPlace(page, `D${author.id}`);
+    const hers = message(page, 'Contoso Freight').locator('.bk-date').first();
+    await hers.waitFor();
+    const herEpoch = Number(await hers.getAttribute('data-epoch'));
+    const herTitle = await hers.getAttribute('title');
+    const herText = await hers.textContent();
     await actAs(page, otherAe.id);
     await openPlace(page, `D${otherAe.id}`);
     const dm = message(page, 'Contoso Freight');
+    const due = dm.locator('.bk-date').first();
+    await due.waitFor();
+    expect(await due.getAttribute('title')).toMatch(/\(GMT\+[12]\)$/);
+    const epoch = Number(await due.getAttribute('data-epoch'));
+    const berlinTime = DateTime.fromSeconds(epoch, { zone: 'Europe/Berlin' }).toFormat('h:mm a');
+    expect(await due.textContent()).toContain(berlinTime);
     await dm.locator('button[data-action-id="handoff_decline"]').click();
     const modal = page.locator('.modal-card form[data-callback-id="handoff_decline"]');
     await modal.waitFor();
@@ -262,6 +276,12 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await actAs(page, author.id);
     await openPlace(page, `D${author.id}`);
     await message(page, 'Contoso Freight').getByText('declined', { exact: false }).first().waitFor();
+    // Pat's copy of the same deadline (her confirmation, before the decision) read in New York time.
+    const newYorkTime = DateTime.fromSeconds(epoch, { zone: 'America/New_York' }).toFormat('h:mm a');
+    expect(herEpoch).toBe(epoch);
+    expect(herTitle).toMatch(/\(E[SD]T\)$/);
+    expect(herText).toContain(newYorkTime);
+    expect(newYorkTime).not.toBe(berlinTime);
     await shot(page, 'decline-3-author');
 
     await actAs(page, partner.id);
@@ -271,6 +291,41 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await post.getByText('not taken forward', { exact: false }).first().waitFor();
     expect(await post.textContent()).not.toContain('Already in a renewal');
     await shot(page, 'decline-4-partner-channel');
+    await page.close();
+  });
+
+  it('Back to edit three times, then Send: the review opens each time and the handoff reaches the AE', async () => {
+    const page = await newPage();
+    await fillPacket(page, {
+      account: 'Litware Health',
+      crm: 'OPP-57731',
+      aeId: ae.id,
+      nextMoveDate: day(6),
+    });
+    const packet = page.locator('.modal-card form[data-callback-id="handoff_packet"]');
+    const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
+    for (let round = 1; round <= 3; round += 1) {
+      await page.click('.modal-card .bk-submit');
+      await review.waitFor();
+      // Back to edit closes the pushed review in Slack's stack too, so the next Review fits (3 views at most).
+      await page.click('.modal-card .bk-close');
+      await packet.waitFor();
+      expect(await page.inputValue(field(PACKET_BLOCK_ID.accountName))).toBe('Litware Health');
+      if (round === 3) await shot(page, 'back-1-packet-after-three-backs');
+    }
+    await page.click('.modal-card .bk-submit');
+    await review.waitFor();
+    expect(await page.locator('#notice').isHidden()).toBe(true);
+    await shot(page, 'back-2-fourth-review');
+    await page.click('.modal-card .bk-submit');
+    await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+    await delivered();
+
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    const dm = message(page, 'Litware Health');
+    await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
+    await shot(page, 'back-3-ae-dm');
     await page.close();
   });
 
@@ -352,5 +407,34 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/whole number/);
     expect((await fetch(api, { method: 'POST', headers: json, body: '{not json' })).status).toBe(400);
+  });
+
+  it('the weekly digest: "+1 business day" past Monday 09:00 New York time posts it in #partner-marketing', async () => {
+    // Last, as it moves the clock up to a week: the sandbox clock to the next Monday, 08:00 in New York.
+    const zone = 'America/New_York';
+    const now = DateTime.fromJSDate(sandbox.clock.now(), { zone });
+    let monday = now.set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
+    while (monday.weekday !== 1 || monday <= now) monday = monday.plus({ days: 1 });
+    await sandbox.jobs.advanceTo(monday.toJSDate());
+    const week = `week of ${monday.minus({ weeks: 1 }).toISODate()}`;
+    const digest = () =>
+      sandbox.slack.messages(sandboxChannels.internal.id).filter((m) => m.text?.includes(week));
+    expect(digest()).toEqual([]);
+
+    const page = await newPage();
+    await actAs(page, admin.id);
+    await openPlace(page, sandboxChannels.internal.id);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
+      page.click('[data-advance="1"]'),
+    ]);
+    await delivered();
+    expect(digest()).toHaveLength(1);
+    const post = page.locator('article.message', { hasText: `Co-sell handoffs: ${week}` });
+    await post.waitFor();
+    // The trend chart, uploaded to the fake Slack, is shown from its file.
+    await post.locator('img').first().waitFor();
+    await shot(page, 'digest-1-partner-marketing');
+    await page.close();
   });
 });

@@ -24,6 +24,7 @@ import type {
   StoredMessage,
   StoredResponse,
 } from './types.js';
+import type { SubmissionAnswer } from './views.js';
 import { type ApiResult, Workspace } from './workspace.js';
 
 type Args = Record<string, unknown>;
@@ -119,6 +120,14 @@ function send(
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
 }
+
+/** Whether a failure answers with something other than Slack's own answer once its delay is over. */
+const answersInstead = (failure: Failure): boolean =>
+  failure.retryAfter !== undefined ||
+  failure.status !== undefined ||
+  failure.error !== undefined ||
+  failure.body !== undefined ||
+  failure.truncateAt !== undefined;
 
 const copyChannel = (channel: FakeChannel): FakeChannel => ({
   ...channel,
@@ -381,6 +390,42 @@ export class FakeSlack {
       : { ok: false, error: String(result.error) };
   }
 
+  /**
+   * What Slack does with the app's answer to a view_submission of `viewId` (the body of its ack; `{}` when empty):
+   * `errors` keeps the view, `update` replaces it, `push` stacks a view on it (`push_limit_reached` beyond 3), `clear`
+   * closes its whole stack and an empty answer closes it (the view under it shows again). `closed`: the views closed,
+   * top first; `view`: the view put up by `update` or `push`.
+   */
+  answerViewSubmission(
+    viewId: string,
+    answer: SubmissionAnswer,
+  ):
+    | {
+        ok: true;
+        action: 'errors' | 'update' | 'push' | 'clear' | 'close';
+        view?: FakeView;
+        closed: string[];
+      }
+    | { ok: false; error: string } {
+    const result = this.workspace.views.answerSubmission(viewId, answer);
+    if (!result.ok) return { ok: false, error: String(result.error) };
+    return { ...result, ...(result.view ? { view: structuredClone(result.view) } : {}) };
+  }
+
+  /**
+   * The person closes a modal view (its close button, the X): it and any view above it leave the stack; with
+   * `clear_on_close`, the whole stack goes (`cleared`). `closed`: the views closed, top first.
+   */
+  closeView(viewId: string): { ok: true; closed: string[]; cleared: boolean } | { ok: false; error: string } {
+    const result = this.workspace.views.close(viewId);
+    return result.ok ? result : { ok: false, error: String(result.error) };
+  }
+
+  /** The open stack (view ids, bottom first) holding a modal view, or undefined once the view is closed. */
+  viewStack(viewId: string): string[] | undefined {
+    return this.workspace.views.stackOf(viewId);
+  }
+
   /** The Home tab view published for a user. */
   homeView(userId: string): FakeView | undefined {
     const id = this.workspace.views.homeViews.get(userId);
@@ -455,10 +500,30 @@ export class FakeSlack {
   private async applyFailure(
     failure: Failure | undefined,
     res: http.ServerResponse,
+    /** The method's own answer, when the call was processed first (`afterProcessing`, `truncateAt`). */
+    processed?: ApiResult,
   ): Promise<{ answered: false } | { answered: true; status: number; body: unknown }> {
     if (!failure) return { answered: false };
     if (failure.delayMs) await this.sleep(failure.delayMs);
     if (this.stopped) return { answered: true, status: 0, body: undefined };
+    if (failure.truncateAt !== undefined) {
+      const status = failure.status ?? 200;
+      const body = JSON.stringify(processed ?? { ok: false, error: 'fake_slack_not_processed' }).slice(
+        0,
+        failure.truncateAt,
+      );
+      res.on('error', () => {});
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(body);
+      return { answered: true, status, body };
+    }
+    if (failure.body !== undefined) {
+      const status = failure.status ?? 200;
+      res.on('error', () => {});
+      res.writeHead(status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
+      res.end(failure.body);
+      return { answered: true, status, body: failure.body };
+    }
     if (failure.retryAfter !== undefined) {
       const body = { ok: false, error: 'ratelimited' };
       send(res, 429, body, { 'retry-after': String(failure.retryAfter) });
@@ -524,7 +589,29 @@ export class FakeSlack {
     if (token) call.token = token;
     this.calls.push(call);
 
-    const injected = await this.applyFailure(this.takeFailure(method), res);
+    const failure = this.takeFailure(method);
+    if (failure && answersInstead(failure) && (failure.afterProcessing || failure.truncateAt !== undefined)) {
+      // Slack did the work; the answer is lost on the way back (an edge's page, a cut body, a 5xx, a timeout).
+      const result = this.process(method, args, token, parseError);
+      call.processed = true;
+      const injected = await this.applyFailure(failure, res, result);
+      call.status = injected.answered ? injected.status : 0;
+      call.response = injected.answered ? injected.body : undefined;
+      return;
+    }
+    if (failure?.afterProcessing && failure.delayMs) {
+      // Processed at once, answered late: with a client timeout shorter than the delay, the answer is lost.
+      const result = this.process(method, args, token, parseError);
+      call.processed = true;
+      await this.sleep(failure.delayMs);
+      if (this.stopped) return;
+      call.status = 200;
+      call.ok = result.ok;
+      call.response = result;
+      send(res, 200, result);
+      return;
+    }
+    const injected = await this.applyFailure(failure, res);
     if (injected.answered) {
       call.status = injected.status;
       call.response = injected.body;
@@ -541,15 +628,24 @@ export class FakeSlack {
       call.response = limited;
       return;
     }
-    let result: ApiResult;
-    if (parseError) result = { ok: false, error: parseError };
-    else if (!token) result = { ok: false, error: 'not_authed' };
-    else if (token !== this.token) result = { ok: false, error: 'invalid_auth' };
-    else result = this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
+    const result = this.process(method, args, token, parseError);
     call.status = 200;
     call.ok = result.ok;
     call.response = result;
     send(res, 200, result);
+  }
+
+  /** What Slack does with a Web API call and answers (HTTP 200): auth, then the method's handler. */
+  private process(
+    method: string,
+    args: Args,
+    token: string | undefined,
+    parseError: string | undefined,
+  ): ApiResult {
+    if (parseError) return { ok: false, error: parseError };
+    if (!token) return { ok: false, error: 'not_authed' };
+    if (token !== this.token) return { ok: false, error: 'invalid_auth' };
+    return this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
   }
 
   private async handleResponseUrl(res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {

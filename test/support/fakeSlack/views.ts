@@ -1,6 +1,12 @@
 /**
  * Views of the fake Slack server: modals (views.open / push / update, stacks of at most 3), Home tabs
  * (views.publish) and the trigger ids that open modals (single use, 3 s).
+ *
+ * A modal's stack changes as in Slack (https://docs.slack.dev/surfaces/modals): views.open starts one, views.push
+ * and `response_action: 'push'` add a view on top (`push_limit_reached` beyond 3), `update` replaces a view in place,
+ * the person closing the top view (its close button, the X) takes it off (the whole stack with `clear_on_close`), an
+ * empty answer to a view_submission closes the submitted view, `clear` closes them all and `errors` keeps it. A closed
+ * view is gone for the API (views.update answers `not_found`); `find` still returns it, for tests to look at.
  */
 import { randomBytes } from 'node:crypto';
 import { type SlackFileLookup, validateView } from './blockLimits.js';
@@ -9,6 +15,18 @@ import type { FakeView } from './types.js';
 
 const MAX_VIEW_STACK = 3;
 
+/** What the app answered to a view_submission (its `ack()` body; `{}` for an empty answer). */
+export interface SubmissionAnswer {
+  response_action?: unknown;
+  view?: unknown;
+  errors?: unknown;
+}
+
+/** What Slack did with a view_submission answer: the views it closed (top first) and the view it put up, if any. */
+export type SubmissionOutcome =
+  | { ok: true; action: 'errors' | 'update' | 'push' | 'clear' | 'close'; view?: FakeView; closed: string[] }
+  | ApiError;
+
 export class ViewStore {
   readonly views = new Map<string, FakeView>();
   /** Modal stacks: root view id -> view ids, bottom first. */
@@ -16,6 +34,8 @@ export class ViewStore {
   /** Home tab view id per user id. */
   readonly homeViews = new Map<string, string>();
   readonly triggers = new Map<string, { issuedAt: number; used: boolean; viewId?: string }>();
+  /** Modal views closed (by the person, or by an answer to a submission): gone for the API. */
+  private readonly closed = new Set<string>();
   private lastRootViewId: string | undefined;
 
   constructor(
@@ -30,6 +50,7 @@ export class ViewStore {
     this.stacks.clear();
     this.homeViews.clear();
     this.triggers.clear();
+    this.closed.clear();
     this.lastRootViewId = undefined;
   }
 
@@ -133,7 +154,7 @@ export class ViewStore {
       return fail('invalid_arguments', ['[ERROR] must provide view_id or external_id [json-pointer:/]']);
     }
     const current = viewId ? this.views.get(viewId) : this.find(externalId as string);
-    if (!current) return fail('not_found');
+    if (!current || this.closed.has(current.id)) return fail('not_found');
     if (str(args.hash) && args.hash !== current.hash) return fail('hash_conflict');
     const invalid = validateView(args.view, [current.type], { files: this.files });
     if (invalid) return fail(invalid.error, invalid.messages);
@@ -147,6 +168,74 @@ export class ViewStore {
     );
     this.views.set(current.id, updated);
     return { ok: true, view: updated };
+  }
+
+  /** The open stack (view ids, bottom first) that holds a modal view; undefined once the view is closed. */
+  stackOf(viewId: string): string[] | undefined {
+    const root = this.views.get(viewId)?.root_view_id;
+    const stack = root ? this.stacks.get(root) : undefined;
+    return stack?.includes(viewId) ? [...stack] : undefined;
+  }
+
+  /**
+   * The person closes a modal view (its close button, the X, Esc): it leaves its stack with any view above it, and
+   * the view under it shows again; a view with `clear_on_close` takes the whole stack with it (`cleared`).
+   * `closed` lists the views that went, top first.
+   */
+  close(viewId: string): { ok: true; closed: string[]; cleared: boolean } | ApiError {
+    const view = this.views.get(viewId);
+    const stack = this.stackOf(viewId);
+    if (!view || !stack) return fail('not_found');
+    if (view.clear_on_close) return { ok: true, closed: this.clearStack(viewId), cleared: true };
+    return { ok: true, closed: this.closeFrom(viewId), cleared: false };
+  }
+
+  /**
+   * What Slack does with the app's answer to a view_submission of `viewId`: `errors` keeps the view, `update`
+   * replaces it in place, `push` adds a view on top of it (`push_limit_reached` beyond 3), `clear` closes every view
+   * of its stack, and an empty answer closes the submitted view (the one under it shows again).
+   */
+  answerSubmission(viewId: string, answer: SubmissionAnswer): SubmissionOutcome {
+    if (!this.stackOf(viewId)) return fail('not_found');
+    switch (answer.response_action) {
+      case 'errors':
+        return { ok: true, action: 'errors', closed: [] };
+      case 'update': {
+        const result = this.update({ view_id: viewId, view: answer.view });
+        if (!result.ok) return result as ApiError;
+        return { ok: true, action: 'update', view: result.view as FakeView, closed: [] };
+      }
+      case 'push': {
+        const result = this.open({ trigger_id: this.issueTriggerId(viewId), view: answer.view }, true);
+        if (!result.ok) return result as ApiError;
+        return { ok: true, action: 'push', view: result.view as FakeView, closed: [] };
+      }
+      case 'clear':
+        return { ok: true, action: 'clear', closed: this.clearStack(viewId) };
+      case undefined:
+        return { ok: true, action: 'close', closed: this.closeFrom(viewId) };
+      default:
+        return fail('invalid_response_action');
+    }
+  }
+
+  /** Closes a view and every view above it; returns their ids, top first. */
+  private closeFrom(viewId: string): string[] {
+    const root = this.views.get(viewId)?.root_view_id ?? '';
+    const stack = this.stacks.get(root) ?? [];
+    const index = stack.indexOf(viewId);
+    if (index < 0) return [];
+    const closed = stack.splice(index).reverse();
+    for (const id of closed) this.closed.add(id);
+    if (stack.length === 0) this.stacks.delete(root);
+    return closed;
+  }
+
+  /** Closes every view of the stack holding `viewId`; returns their ids, top first. */
+  private clearStack(viewId: string): string[] {
+    const root = this.views.get(viewId)?.root_view_id ?? '';
+    const bottom = this.stacks.get(root)?.[0];
+    return bottom ? this.closeFrom(bottom) : [];
   }
 
   publish(args: Args): ApiResult {

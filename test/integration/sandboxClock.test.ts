@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
+import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import { waitFor } from '../support/harness.js';
+
+/**
+ * The sandbox's scheduled jobs follow the sandbox clock, not the real one: moving the clock past Monday 09:00 in the
+ * digest's timezone (America/New_York, the sandbox's DEFAULT_TIMEZONE) posts the weekly digest in #partner-marketing,
+ * as the app would have on that Monday.
+ */
+
+let sandbox: Sandbox;
+let dir: string;
+const logs: string[] = [];
+const ZONE = 'America/New_York';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-clock-'));
+  sandbox = await startSandbox({
+    port: 0,
+    databasePath: join(dir, 'sandbox.db'),
+    logSink: logCollector(logs),
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const digests = () =>
+  sandbox.slack
+    .messages(sandboxChannels.internal.id)
+    .filter((m) => /Co-sell handoffs, week of/.test(m.text ?? ''));
+
+/** Waits until the app's outbox has sent everything it queued. */
+async function delivered(): Promise<void> {
+  const pending = () =>
+    (
+      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
+        n: number;
+      }
+    ).n;
+  await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+}
+
+describe('the sandbox clock runs the scheduled jobs', { timeout: 60_000 }, () => {
+  it('"+1 business day" from Monday 08:00 New York time posts the weekly digest of the week before', async () => {
+    // Put the sandbox clock on the next Monday, 08:00 in New York: no Monday 09:00 lies between now and then.
+    const now = DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+    let monday = now.set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
+    while (monday.weekday !== 1 || monday <= now) monday = monday.plus({ days: 1 });
+    sandbox.clock.advance(monday.toMillis() - sandbox.clock.now().getTime());
+    // The sandbox looks at its clock once a second: give it a look or two, then nothing must have been posted.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await delivered();
+    expect(digests()).toEqual([]);
+
+    // The page's "+1 business day": Monday 08:00 → Tuesday 08:00, past Monday 09:00.
+    const response = await fetch(`${sandbox.url}api/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: sandboxUsers.admin.id, businessDays: 1 }),
+    });
+    expect(response.status).toBe(200);
+    const after = DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+    expect(after.toFormat('HH:mm')).toBe('08:00');
+    expect(after > monday).toBe(true);
+    await waitFor(() => digests().length > 0, 20_000, 'the weekly digest');
+    await delivered();
+
+    const weekBefore = monday.minus({ weeks: 1 }).toISODate();
+    expect(digests()).toHaveLength(1);
+    expect(digests()[0]?.text).toContain(`week of ${weekBefore}`);
+    // The digest's run stood for Monday 09:00 New York time, when the sandbox clock read that.
+    const slot = monday.set({ hour: 9 }).toJSDate();
+    expect(sandbox.jobs.runs).toContainEqual({ job: 'weekly-digest', slot });
+  });
+
+  it('a second "+1 business day" in the same week posts no second digest', async () => {
+    const response = await fetch(`${sandbox.url}api/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: sandboxUsers.admin.id, businessDays: 1 }),
+    });
+    expect(response.status).toBe(200);
+    await delivered();
+    expect(digests()).toHaveLength(1);
+  });
+});
