@@ -65,15 +65,15 @@ describe('the review step before a handoff is sent', () => {
       expect(review.close?.text).toBe('Back to edit');
       expect(headerOf(review)).toBe('18/18 · Ready to hand off');
       for (const line of [
-        "✅ *Target account logic* 2/2: strong: on the AE's priority list and identified by CRM opportunity or domain",
-        '✅ *Partner context* 2/2: strong: a named person with a role, and why the partner matters here',
-        '✅ *Relationship path* 2/2: strong: names the partner contact and how the introduction happens',
+        "✅ *Target account logic* 2/2: strong: on the AE's priority list, identified by CRM opportunity or domain, and the trigger says why now",
+        '✅ *Partner context* 2/2: strong: a named person with a role, and why the partner matters here (prior work, footprint or relationship)',
+        '✅ *Relationship path* 2/2: strong: names the partner contact, who they know at the account and how the introduction happens',
         "✅ *Buyer problem* 2/2: strong: the trigger is in the buyer's words and the joint value is spelled out",
         '✅ *Partner offer* 2/2: strong: dated within two weeks and agreed in writing',
         '✅ *Next action* 2/2: strong: one concrete action',
-        '✅ *Owner* 2/2: strong: one named person owns the next move',
-        '✅ *Acceptance criteria* 2/2: strong: accept or decline within 3 business days',
-        '✅ *Proof* 2/2: strong: an evidence link the AE can check',
+        '✅ *Owner* 2/2: strong: one named person owns the next move, due 2026-12-04',
+        '✅ *Acceptance criteria* 2/2: strong: accepting means taking the seller next move; accept or decline within 3 business days',
+        '✅ *Proof* 2/2: strong: a specific evidence link that says what it points to',
       ]) {
         expect(text).toContain(line);
       }
@@ -212,7 +212,7 @@ describe('the review step before a handoff is sent', () => {
   describe('below the lowest band', () => {
     it('asks why it should go anyway, refuses Send without a reason and records the reason', async () => {
       const { review, draftId, text } = await reviewPacket(h, weakPacket);
-      expect(headerOf(review)).toBe('8/18 · Keep building');
+      expect(headerOf(review)).toBe('7/18 · Keep building');
       for (const line of [
         "⚠️ *Target account logic* 1/2: weak: not confirmed on the AE's priority list",
         '⚠️ *Partner context* 1/2: weak: partner contact has no role',
@@ -220,7 +220,7 @@ describe('the review step before a handoff is sent', () => {
         '⚠️ *Buyer problem* 1/2: weak: generic trigger, with no words from the buyer (asked, said, needs…)',
         "⚠️ *Partner offer* 1/2: weak: the partner's next move has no date",
         '⚠️ *Next action* 1/2: weak: vague (follow up, reach out…); name the concrete action',
-        '✅ *Owner* 2/2: strong: one named person owns the next move',
+        '⚠️ *Owner* 1/2: weak: the next move the owner chases has no date',
         '⚠️ *Acceptance criteria* 1/2: weak: a window of 8 business days is over the 5-day maximum',
         '❌ *Proof* 0/2: missing: no evidence link',
       ]) {
@@ -251,15 +251,19 @@ describe('the review step before a handoff is sent', () => {
       const reason = 'Dana asked for speed: the ops director meets the AE on Thursday either way.';
       expect(await sendReview(h, draftId, { overrideReason: reason })).toEqual({ response_action: 'clear' });
       expect(handoffRows(h)).toEqual([
-        expect.objectContaining({ score: 8, scoreBand: 'keep_building', overrideReason: reason }),
+        expect.objectContaining({ score: 7, scoreBand: 'keep_building', overrideReason: reason }),
       ]);
       const dm = await aeDmOf(h, lastHandoff(h).id);
-      expect(JSON.stringify(dm.blocks)).toContain('packet *8/18* (Keep building)');
+      expect(JSON.stringify(dm.blocks)).toContain('packet *7/18* (Keep building)');
     });
 
     it('does not ask for a reason, or record one, in the fix band', async () => {
-      // 8 + strong relationship path (2) = 10: the lowest score of "Fix the weak parts".
-      const { review, draftId } = await reviewPacket(h, { ...weakPacket, warmPath: northwind.warmPath });
+      // 7 + strong relationship path (2) + a dated partner move (owner strong, +1) = 10: the lowest "Fix" score.
+      const { review, draftId } = await reviewPacket(h, {
+        ...weakPacket,
+        warmPath: northwind.warmPath,
+        partnerNextMoveDate: northwind.partnerNextMoveDate,
+      });
       expect(headerOf(review)).toBe('10/18 · Fix the weak parts');
       expect(hasReasonBox(review)).toBe(false);
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });

@@ -5,6 +5,7 @@ import {
   COMPONENTS,
   type ComponentId,
   type ComponentResult,
+  fillerKind,
   readiness,
   type Scorecard,
   type ScoringContext,
@@ -255,13 +256,13 @@ describe('relationship path', () => {
     { name: 'names Dana and a meeting', level: 'strong', words: ['names the partner contact'] },
     {
       name: 'names the surname',
-      input: { warmPath: 'Reyes will introduce the AE at the next review.' },
+      input: { warmPath: 'Reyes will introduce the AE to the ops director at the next review.' },
       level: 'strong',
       words: [],
     },
     {
       name: 'names the contact in capitals',
-      input: { warmPath: 'DANA WILL INTRODUCE THE AE AT THE NEXT REVIEW.' },
+      input: { warmPath: 'DANA WILL INTRODUCE THE AE TO THE CFO AT THE NEXT REVIEW.' },
       level: 'strong',
       words: [],
     },
@@ -349,6 +350,8 @@ describe('buyer problem', () => {
       input: { customerTrigger: 'Ops asked about invoices' },
       level: 'missing',
       words: ['customer trigger is under 5 words'],
+      // No trigger, no "why now" for the account either.
+      alsoMoves: ['target_account'],
     },
     {
       name: 'trigger in exactly 5 words',
@@ -365,10 +368,11 @@ describe('buyer problem', () => {
       words: ['generic trigger', 'no words from the buyer'],
     },
     {
-      name: 'partnership jargon (co-sell, synergy, ecosystem)',
+      name: 'only partnership jargon (co-sell, synergy, ecosystem) is filler',
       input: { customerTrigger: 'Great co-sell synergy opportunity in the partner ecosystem.' },
-      level: 'weak',
-      words: ['partnership language'],
+      level: 'missing',
+      words: ['filler', 'partnership language'],
+      alsoMoves: ['target_account'],
     },
     {
       name: 'partnership jargon (leverage, joint go-to-market)',
@@ -453,6 +457,8 @@ describe('partner offer', () => {
       input: { partnerNextMoveDate: null },
       level: 'weak',
       words: ['has no date'],
+      // The owner's next move is undated too.
+      alsoMoves: ['owner'],
     },
     {
       name: 'not agreed in writing',
@@ -465,19 +471,29 @@ describe('partner offer', () => {
       input: { partnerNextMoveDate: null, partnerAgreedInWriting: false },
       level: 'weak',
       words: ['no date'],
+      alsoMoves: ['owner'],
     },
     {
       name: 'a vague partner mention ("TBD")',
       input: { partnerNextMove: 'TBD' },
       level: 'missing',
       words: ['no partner next move'],
+      // Nothing for the owner to own either.
+      alsoMoves: ['owner'],
     },
-    { name: 'empty', input: { partnerNextMove: '' }, level: 'missing', words: ['no partner next move'] },
+    {
+      name: 'empty',
+      input: { partnerNextMove: '' },
+      level: 'missing',
+      words: ['no partner next move'],
+      alsoMoves: ['owner'],
+    },
     {
       name: 'two words',
       input: { partnerNextMove: 'Dana confirms' },
       level: 'missing',
       words: ['no partner next move'],
+      alsoMoves: ['owner'],
     },
     {
       name: 'three words',
@@ -491,9 +507,22 @@ describe('partner offer', () => {
 describe('next action', () => {
   it.each<Case>([
     { name: 'one concrete action', level: 'strong', words: ['one concrete action'] },
-    { name: '"TBD"', input: { sellerNextMove: 'TBD' }, level: 'missing', words: ['no action for the AE'] },
-    { name: 'empty', input: { sellerNextMove: '   ' }, level: 'missing', words: ['no action'] },
-    { name: 'two words', input: { sellerNextMove: 'Call Dana' }, level: 'missing', words: ['no action'] },
+    // No seller next move: nothing says what accepting means either.
+    ...(
+      [
+        ['"TBD"', 'TBD'],
+        ['empty', '   '],
+        ['two words', 'Call Dana'],
+      ] as const
+    ).map(
+      ([name, sellerNextMove]): Case => ({
+        name,
+        input: { sellerNextMove },
+        level: 'missing',
+        words: ['no action for the AE'],
+        alsoMoves: ['acceptance_criteria'],
+      }),
+    ),
     {
       name: 'a semicolon and "then"',
       input: { sellerNextMove: 'Call Dana; then send the deck' },
@@ -553,42 +582,49 @@ describe('next action', () => {
       input: { sellerNextMove: 'Follow up with Dana; send the deck' },
       level: 'weak',
       words: ['several actions'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Follow up with Dana next week"',
       input: { sellerNextMove: 'Follow up with Dana next week' },
       level: 'weak',
       words: ['vague'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Follow-up with Dana on Thursday"',
       input: { sellerNextMove: 'Follow-up with Dana on Thursday' },
       level: 'weak',
       words: ['vague'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Reach out to Dana about the demo"',
       input: { sellerNextMove: 'Reach out to Dana about the demo' },
       level: 'weak',
       words: ['vague', 'concrete action'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Touch base with the ops director"',
       input: { sellerNextMove: 'Touch base with the ops director' },
       level: 'weak',
       words: ['vague'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Circle back after the review"',
       input: { sellerNextMove: 'Circle back after the review' },
       level: 'weak',
       words: ['vague'],
+      alsoMoves: ['acceptance_criteria'],
     },
     {
       name: '"Explore options with Dana"',
       input: { sellerNextMove: 'Explore options with Dana' },
       level: 'weak',
       words: ['vague'],
+      alsoMoves: ['acceptance_criteria'],
     },
     // Near-misses that must not trigger.
     {
@@ -759,7 +795,8 @@ describe('total and band', () => {
       total: 9,
     },
     {
-      name: 'as little as the rules allow',
+      // Before issue 20 the owner and the window earned 2 here without any content: nothing earns points now.
+      name: 'as little as the rules allow: nothing',
       input: {
         accountName: 'TBD',
         partnerContactName: 'Meridian Cloud Consulting',
@@ -771,7 +808,7 @@ describe('total and band', () => {
         responseWindowDays: 6,
       },
       ctx: { ownerName: 'Partner Team' },
-      total: 2,
+      total: 0,
     },
   ])('$name: total $total is the sum of the components', ({ input, ctx, total }) => {
     const card = score(input, ctx);
@@ -868,6 +905,434 @@ describe('readiness', () => {
       expect.stringMatching(/evidence/i),
       expect.stringMatching(/conflict/i),
     ]);
+  });
+});
+
+/**
+ * Issue 20: pure filler scored 7 of 18, because the owner and the response window (which every packet has) earned
+ * 4 points and any https link counted as evidence. Each rule below needs content in the packet.
+ */
+describe('nothing scores without content (issue 20)', () => {
+  describe('owner: one named person and a dated next move they own', () => {
+    it.each<Case>([
+      {
+        name: 'a real, dated partner move',
+        level: 'strong',
+        words: ['one named person owns the next move', 'due 2026-11-27'],
+      },
+      {
+        name: 'the partner move is filler',
+        input: { partnerNextMove: 'asdf asdf asdf asdf' },
+        level: 'missing',
+        words: ['no real next move for the owner'],
+        alsoMoves: ['partner_offer'],
+      },
+      {
+        name: 'a team owner with nothing to own: missing wins',
+        input: { partnerNextMove: 'TBD' },
+        ctx: { ownerName: 'Partner Team' },
+        level: 'missing',
+        words: ['no real next move'],
+        alsoMoves: ['partner_offer'],
+      },
+      {
+        name: 'an undated move',
+        input: { partnerNextMoveDate: null },
+        level: 'weak',
+        words: ['has no date'],
+        alsoMoves: ['partner_offer'],
+      },
+      {
+        name: 'a move whose date has passed',
+        input: { partnerNextMoveDate: '2026-11-20' },
+        level: 'weak',
+        words: ['has passed'],
+        alsoMoves: ['partner_offer'],
+      },
+      {
+        name: 'a team owner wins over an undated move',
+        input: { partnerNextMoveDate: null },
+        ctx: { ownerName: 'Partner Team' },
+        level: 'weak',
+        words: ['team or shared'],
+        alsoMoves: ['partner_offer'],
+      },
+    ])('$name → $level', (c) => expectComponent('owner', c));
+  });
+
+  describe('acceptance criteria: what accepting means, and the window', () => {
+    it.each<Case>([
+      {
+        name: 'a concrete seller move and a window within the maximum',
+        level: 'strong',
+        words: ['accepting means taking the seller next move', 'within 3 business days'],
+      },
+      {
+        name: 'the window alone (the seller move is filler)',
+        input: { sellerNextMove: 'Lorem ipsum dolor sit amet.' },
+        level: 'missing',
+        words: ['a window alone is not a criterion'],
+        alsoMoves: ['next_action'],
+      },
+      {
+        name: 'the window alone (the seller move is TBD)',
+        input: { sellerNextMove: 'TBD' },
+        level: 'missing',
+        words: ['nothing says what accepting means'],
+        alsoMoves: ['next_action'],
+      },
+      {
+        name: 'a vague seller move',
+        input: { sellerNextMove: 'Reach out to Dana about the demo' },
+        level: 'weak',
+        words: ['vague'],
+        alsoMoves: ['next_action'],
+      },
+      {
+        name: 'several concrete actions still say what accepting means',
+        input: { sellerNextMove: 'Call Dana; then send the deck' },
+        level: 'strong',
+        words: ['within 3 business days'],
+        alsoMoves: ['next_action'],
+      },
+      {
+        name: 'a long window wins over a vague move',
+        input: { sellerNextMove: 'Follow up with Dana next week', responseWindowDays: 8 },
+        level: 'weak',
+        words: ['over the 5-day maximum'],
+        alsoMoves: ['next_action'],
+      },
+    ])('$name → $level', (c) => expectComponent('acceptance_criteria', c));
+  });
+
+  describe('proof: a specific link that says what it is', () => {
+    it.each<Case>([
+      ...[
+        'https://docs.google.com/document/d/1AbCdEfGh/edit',
+        'https://acme.slack.com/archives/C0123ABC/p1763452800000100',
+        'https://acme.my.salesforce.com/lightning/r/Opportunity/006Ab00000XyZ/view',
+        'https://crm.example.com/opportunity/20417',
+        'https://example.com/deals/OPP-1234',
+        'https://files.example.com/meridian/case-study.pdf',
+      ].map(
+        (evidenceUrl): Case => ({ name: evidenceUrl, input: { evidenceUrl }, level: 'strong', words: [] }),
+      ),
+      {
+        name: 'placeholder path: https://example.com/asdf',
+        input: { evidenceUrl: 'https://example.com/asdf' },
+        level: 'missing',
+        words: ['placeholder'],
+      },
+      {
+        name: 'placeholder host: https://test.com/notes',
+        input: { evidenceUrl: 'https://test.com/notes' },
+        level: 'missing',
+        words: ['placeholder'],
+      },
+      {
+        name: 'a short link',
+        input: { evidenceUrl: 'https://bit.ly/3xYzAbc' },
+        level: 'weak',
+        words: ['short link'],
+      },
+      {
+        name: 'a search',
+        input: { evidenceUrl: 'https://www.google.com/search?q=northwind+meridian' },
+        level: 'weak',
+        words: ['search or social'],
+      },
+      {
+        name: 'a company profile',
+        input: { evidenceUrl: 'https://www.linkedin.com/company/meridian-cloud' },
+        level: 'weak',
+        words: ['search or social'],
+      },
+      {
+        name: "the partner's about page",
+        input: { evidenceUrl: 'https://meridian.example/about' },
+        level: 'weak',
+        words: ['generic page'],
+      },
+      {
+        name: "the partner's partners page",
+        input: { evidenceUrl: 'https://meridian.example/en/partners/' },
+        level: 'weak',
+        words: ['generic page'],
+      },
+      {
+        name: "a partner's blog post that names only the partner",
+        input: { evidenceUrl: 'https://meridian.example/blog/why-meridian' },
+        level: 'weak',
+        words: ['does not say what it is'],
+      },
+      {
+        name: 'an opaque path',
+        input: { evidenceUrl: 'https://example.com/x7k2p9' },
+        level: 'weak',
+        words: ['does not say what it is'],
+      },
+    ])('$name → $level', (c) => expectComponent('proof', c));
+  });
+
+  describe('target account logic: why this account, why now', () => {
+    it.each<Case>([
+      {
+        name: 'the trigger is filler: nothing says why now',
+        input: { customerTrigger: 'test test test test test' },
+        level: 'weak',
+        words: ['why now'],
+        alsoMoves: ['buyer_problem'],
+      },
+      {
+        name: 'a CRM opportunity of "TBD" identifies nothing',
+        input: { crmOpportunity: 'TBD', accountDomain: null },
+        level: 'weak',
+        words: ['no CRM opportunity or company domain'],
+      },
+      {
+        name: 'only a name',
+        input: { onPriorityList: false, crmOpportunity: null, accountDomain: null, customerTrigger: 'TBD' },
+        level: 'missing',
+        words: ['only a name'],
+        alsoMoves: ['buyer_problem'],
+      },
+      { name: '"asdf"', input: { accountName: 'asdf' }, level: 'missing', words: ['no real account'] },
+      {
+        name: '"Lorem Ipsum Inc"',
+        input: { accountName: 'Lorem Ipsum Inc' },
+        level: 'missing',
+        words: ['no real account'],
+      },
+      {
+        name: '"Customer"',
+        input: { accountName: 'Customer' },
+        level: 'missing',
+        words: ['no real account'],
+      },
+      {
+        name: '"Test Account"',
+        input: { accountName: 'Test Account' },
+        level: 'missing',
+        words: ['no real account'],
+      },
+      // Near-misses: names are not judged as prose.
+      {
+        name: '"Strategic Growth Solutions" may be a company',
+        input: { accountName: 'Strategic Growth Solutions' },
+        level: 'strong',
+        words: [],
+      },
+      { name: '"Data Inc" is a name', input: { accountName: 'Data Inc' }, level: 'strong', words: [] },
+      { name: '"ABC Supply" is a name', input: { accountName: 'ABC Supply' }, level: 'strong', words: [] },
+    ])('$name → $level', (c) => expectComponent('target_account', c));
+  });
+
+  describe('partner context: who, in what role, and what they did here', () => {
+    it.each<Case>([
+      {
+        name: 'a filler partner organization',
+        input: { partnerOrg: 'asdf' },
+        level: 'missing',
+        words: ['no real partner organization'],
+      },
+      ...['Lorem Ipsum', 'test test', 'John Doe', 'asdf'].map(
+        (partnerContactName): Case => ({
+          name: `contact "${partnerContactName}"`,
+          input: { partnerContactName },
+          level: 'missing',
+          words: ['no person is named'],
+          alsoMoves: ['relationship_path'],
+        }),
+      ),
+      { name: 'role "TBD"', input: { partnerContactRole: 'TBD' }, level: 'weak', words: ['no role'] },
+      {
+        name: 'why is buzzwords',
+        input: { whyPartner: 'Best-in-class partner with great synergy across the whole ecosystem.' },
+        level: 'weak',
+        words: ['filler', 'partnership language'],
+      },
+      {
+        name: 'why is 8+ words but names no prior work, footprint or relationship',
+        input: { whyPartner: 'Meridian is a great partner that everybody here likes a lot.' },
+        level: 'weak',
+        words: ['no prior delivery'],
+      },
+      {
+        name: 'why names a relationship',
+        input: { whyPartner: 'Meridian has a trusted relationship with the Northwind finance team.' },
+        level: 'strong',
+        words: [],
+      },
+    ])('$name → $level', (c) => expectComponent('partner_context', c));
+  });
+
+  describe('relationship path: a person on each side and how they connect', () => {
+    it.each<Case>([
+      {
+        name: 'partnership language',
+        input: { warmPath: 'Strong partnership, lots of synergy, leverage the relationship.' },
+        level: 'missing',
+        words: ['filler'],
+      },
+      {
+        name: 'the contact and an introduction, nobody at the account',
+        input: { warmPath: 'Dana will introduce the AE at the next review.' },
+        level: 'weak',
+        words: ['nobody at the account'],
+      },
+      {
+        name: 'the account by its domain name',
+        input: { warmPath: 'Dana will introduce the AE to her contacts at northwind next week.' },
+        level: 'strong',
+        words: [],
+      },
+      {
+        name: '"bring the AE" is how the introduction happens',
+        input: { warmPath: 'Dana has a monthly review with the CFO and will bring the AE along.' },
+        level: 'strong',
+        words: [],
+      },
+    ])('$name → $level', (c) => expectComponent('relationship_path', c));
+  });
+
+  describe('buyer problem: the joint value says who does what', () => {
+    it.each<Case>([
+      {
+        name: 'filler trigger',
+        input: { customerTrigger: 'Lorem ipsum dolor sit amet, consectetur.' },
+        level: 'missing',
+        words: ['filler', 'lorem ipsum'],
+        alsoMoves: ['target_account'],
+      },
+      {
+        name: 'joint value is buzzwords',
+        input: {
+          jointValue: 'Best-in-class joint solution delivering synergy and value across the whole ecosystem.',
+        },
+        level: 'weak',
+        words: ['joint value proposition is filler'],
+      },
+      {
+        name: 'joint value without our part',
+        input: {
+          jointValue: 'Meridian implements the reconciliation workflow on the platform they operate.',
+        },
+        level: 'weak',
+        words: ['what we do and what the partner does'],
+      },
+      {
+        name: "joint value without the partner's part",
+        input: { jointValue: 'We run the reconciliation workflow for the ops director every single week.' },
+        level: 'weak',
+        words: ['what we do and what the partner does'],
+      },
+    ])('$name → $level', (c) => expectComponent('buyer_problem', c));
+  });
+
+  describe('next moves: filler is no move', () => {
+    it.each<Case>([
+      {
+        name: 'partner move in buzzwords',
+        input: { partnerNextMove: 'Drive joint GTM and leverage the relationship.' },
+        level: 'missing',
+        words: ['filler'],
+        alsoMoves: ['owner'],
+      },
+      {
+        name: 'partner move repeated words',
+        input: { partnerNextMove: 'meeting meeting meeting meeting' },
+        level: 'missing',
+        words: ['same words repeated'],
+        alsoMoves: ['owner'],
+      },
+    ])('partner offer: $name → $level', (c) => expectComponent('partner_offer', c));
+
+    it.each<Case>([
+      {
+        name: 'seller move in buzzwords',
+        input: { sellerNextMove: 'Leverage the partnership to drive synergies.' },
+        level: 'missing',
+        words: ['no action for the AE', 'filler'],
+        alsoMoves: ['acceptance_criteria'],
+      },
+      {
+        name: 'seller move "test test test"',
+        input: { sellerNextMove: 'test test test' },
+        level: 'missing',
+        words: ['filler'],
+        alsoMoves: ['acceptance_criteria'],
+      },
+    ])('next action: $name → $level', (c) => expectComponent('next_action', c));
+  });
+
+  describe('fillerKind', () => {
+    const deal = new Set(['northwind', 'meridian', 'dana', 'reyes']);
+    it.each<[string, string]>([
+      ['', 'empty'],
+      ['   ', 'empty'],
+      ['---', 'empty'],
+      ['TBD', 'placeholder'],
+      ['n/a', 'placeholder'],
+      ['N/A.', 'placeholder'],
+      ['asdf', 'placeholder words'],
+      ['asdf asdf', 'placeholder words'],
+      ['test test', 'placeholder words'],
+      ['blah blah blah', 'placeholder words'],
+      ['xxx yyy', 'placeholder words'],
+      ['the customer', 'placeholder words'],
+      ['Will update later', 'placeholder words'],
+      ['Lorem ipsum dolor sit amet', 'lorem ipsum'],
+      ['meeting meeting meeting', 'same words repeated'],
+      ['Dana Dana Dana Dana', 'same words repeated'],
+      ['synergy leverage best-in-class', 'partnership language'],
+      ['Leverage synergies to drive joint GTM growth.', 'partnership language'],
+      ['Best-in-class partner with strong synergy and a world-class ecosystem.', 'partnership language'],
+    ])('%j is filler (%s)', (text, kind) => {
+      expect(fillerKind(text, deal)).toContain(kind);
+    });
+
+    it.each<string>([
+      "Meridian ran Northwind's data platform migration last quarter.",
+      'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
+      'TBD Logistics',
+      'Testing Co',
+      'Accept the introduction and bring the demo.',
+      'Follow up with the account.',
+      // Partnership language around something specific is generic, not filler: the component rules weigh it.
+      'Strong strategic alignment between Meridian and our roadmap.',
+      'Digital transformation initiative across the logistics business this year.',
+      'Leverage the Q3 budget for a best-in-class rollout.',
+    ])('%j is not filler', (text) => {
+      expect(fillerKind(text, deal)).toBeUndefined();
+    });
+  });
+
+  describe('readiness', () => {
+    it.each<{ name: string; input: Partial<ScoringInput>; met: boolean[] }>([
+      {
+        name: 'a risk note of "n/a" is no check',
+        input: { riskNote: 'n/a' },
+        met: [true, true, true, true, false],
+      },
+      {
+        name: 'a risk note of "TBD" is no check',
+        input: { riskNote: 'TBD' },
+        met: [true, true, true, true, false],
+      },
+      {
+        name: 'the in-writing box ticked for a filler move',
+        input: { partnerNextMove: 'test test test' },
+        met: [true, true, false, true, true],
+      },
+      {
+        name: 'an evidence link that does not say what it is',
+        input: { evidenceUrl: 'https://example.com/x7k2p9' },
+        met: [true, true, true, false, true],
+      },
+    ])('$name → $met', ({ input, met }) => {
+      const packet = { ...NORTHWIND, ...input };
+      expect(readiness(packet, scorePacket(packet, CTX, BANDS)).map((item) => item.met)).toEqual(met);
+    });
   });
 });
 
