@@ -24,6 +24,7 @@ import { createScheduler, type JobSpec, type Scheduler } from './runtime/schedul
 import { channelGuard } from './services/channelGuard.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
+import { createEdits } from './services/edits.js';
 import { createExports } from './services/exports.js';
 import { createHandoffService, viewerOf } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
@@ -346,6 +347,7 @@ export function createServices(s: Shared): Services {
       revopsUserIds: config.revopsUserIds,
       packetPreview: s.surfaces.packetPreview,
     }),
+    edits: createEdits({ db, clock, lifecycle: s.lifecycle, adminUserIds: config.adminUserIds }),
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
   };
   let seenEvent = latestEventId(db);

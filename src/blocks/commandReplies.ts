@@ -1,6 +1,6 @@
-import type { ResellerRow } from '../db/schema.js';
+import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
-import { userText } from './mrkdwn.js';
+import { mention, userText } from './mrkdwn.js';
 
 /** Replies to `/handoff` subcommands, shown only to the person who typed them. */
 export const commandReply = {
@@ -24,6 +24,7 @@ export const commandReply = {
   usage: (usage: string) => `Usage: \`${usage}\``,
   unknown: (word: string, help: string) =>
     `\`/handoff ${userText(word, 40)}\` is not something I know. To send a handoff for an account of that name, type \`/handoff\` and fill in the account. Here is what I can do:\n${help}`,
+  editUsage: () => 'Usage: `/handoff edit <#>` (the number is in `/handoff list`).',
   notFound: (id: number) =>
     `I could not find handoff #${id} among the ones you can see (the ones you sent, own or were asked to answer).`,
   resellerAdded: (account: string, reseller: string, added: boolean) =>
@@ -43,3 +44,19 @@ export const commandReply = {
   corrected: (handoffId: number, from: Classification, to: Classification) =>
     `Handoff #${handoffId} is now *${CLASSIFICATION_LABEL[to]}* (was ${CLASSIFICATION_LABEL[from]}). The correction is recorded with your name, the time and your reason.`,
 } as const;
+
+/** Why a handoff cannot be edited by this person now, and what to do instead. */
+export function editRefusal(
+  refusal:
+    | { kind: 'not_found' }
+    | { kind: 'refused'; verdict: 'external' | 'not_allowed' | 'not_now'; handoff: HandoffRow },
+  handoffId: number,
+): string {
+  if (refusal.kind === 'not_found' || refusal.verdict === 'external') return commandReply.notFound(handoffId);
+  const h = refusal.handoff;
+  if (refusal.verdict === 'not_allowed')
+    return `Only the author, the owner (${mention(h.ownerUserId)}) or an admin can edit handoff #${h.id}. Nothing was changed.`;
+  if (h.status === 'sent')
+    return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
+  return `Handoff #${h.id} is already ${h.status === 'withdrawn' ? 'withdrawn' : `${h.status} by ${mention(h.aeUserId)}`}, so the packet can no longer be edited. To add something, write to ${mention(h.aeUserId)} directly.`;
+}

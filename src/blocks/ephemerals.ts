@@ -8,7 +8,8 @@ export type Refusal =
   | { kind: 'not_found' }
   | { kind: 'external' }
   | { kind: 'not_ae'; handoff: HandoffRow }
-  | { kind: 'closed'; handoff: HandoffRow };
+  | { kind: 'closed'; handoff: HandoffRow }
+  | { kind: 'edited'; handoff: HandoffRow };
 
 /** A refusal as an ephemeral (mrkdwn), shown only to the person who clicked. */
 export function refusalMessage(refusal: Refusal): string {
@@ -20,8 +21,23 @@ export function refusalMessage(refusal: Refusal): string {
     case 'not_ae':
       return `Only ${mention(refusal.handoff.aeUserId)}, the account executive named on this handoff, can accept or decline it. Nothing was changed.`;
     case 'closed':
-      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is already ${describeStatus(refusal.handoff.status)}, so there is nothing left to decide. Nothing was changed.`;
+      return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is already ${closedState(refusal.handoff)}, so there is nothing left to decide. Nothing was changed.`;
+    case 'edited':
+      return editedRefusal(refusal.handoff);
   }
+}
+
+/** An answer to a packet that was edited after the reader saw it: nothing recorded, read the new version. */
+function editedRefusal(h: HandoffRow): string {
+  const what = h.editedFields && h.editedFields.length > 0 ? ` (${h.editedFields.join(', ')})` : '';
+  return `Handoff #${h.id} *${userText(h.accountName, 150)}* was edited a moment ago${userText(what, 300)}, after the version you answered. Nothing was recorded: read the packet as it is now and answer again.`;
+}
+
+/** A closed handoff's state for the AE who clicked: a withdrawal names the owner who withdrew it. */
+function closedState(h: HandoffRow): string {
+  return h.status === 'withdrawn'
+    ? `withdrawn by its owner ${mention(h.ownerUserId)}`
+    : describeStatus(h.status);
 }
 
 /** The same refusal as plain text, for an inline modal error. */
@@ -69,7 +85,10 @@ export type OwnerRefusalView =
   | { kind: 'changed'; handoff: HandoffRow };
 
 const noLonger = (refusal: Extract<OwnerRefusalView, { kind: 'not_now' }>) =>
-  `${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}`;
+  // A second Withdraw (a double click, another admin): it is done, not impossible.
+  refusal.handoff.status === 'withdrawn' && refusal.action === 'withdraw'
+    ? 'already withdrawn'
+    : `${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}`;
 
 export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
   switch (refusal.kind) {

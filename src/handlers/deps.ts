@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { Edits } from '../services/edits.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService, RequestContext } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
@@ -49,6 +50,8 @@ export interface HandlerDeps {
   channelJoined: (channelId: string) => number;
   /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
   lookup: Lookup;
+  /** Editing a handoff the AE has not answered yet. */
+  edits: Edits;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */
   editable: (ctx: RequestContext, h: HandoffRow) => boolean;
   /** The code Slack gave when it refused the bot token, while it does (the app is disconnected); else undefined. */

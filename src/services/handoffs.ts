@@ -40,13 +40,19 @@ export type DecisionCheck =
   | { kind: 'external' }
   | { kind: 'not_ae'; handoff: HandoffRow }
   | { kind: 'closed'; handoff: HandoffRow }
+  /** The packet was edited after the version the AE answered: nothing recorded, the AE reads it and answers again. */
+  | { kind: 'edited'; handoff: HandoffRow }
   | { kind: 'open'; handoff: HandoffRow };
 
 export type DecisionResult =
   | Exclude<DecisionCheck, { kind: 'open' }>
   | { kind: 'recorded'; handoff: HandoffRow };
 
-export type DecisionRequest = RequestContext & { handoffId: number } & (
+export type DecisionRequest = RequestContext & {
+  handoffId: number;
+  /** The packet version the AE's buttons were shown with (0: never edited); undefined: not checked. */
+  shownEditCount?: number;
+} & (
     | { decision: 'accepted' }
     | { decision: 'declined'; reasonCode: DeclineReason; note: string | null }
   );
@@ -55,7 +61,9 @@ export function createHandoffService(deps: HandoffServiceDeps) {
   const { db, clock, logger } = deps;
 
   /** Whether this actor may decide this handoff now (the lifecycle's policy). */
-  function checkDecision(req: RequestContext & { handoffId: number }): DecisionCheck {
+  function checkDecision(
+    req: RequestContext & { handoffId: number; shownEditCount?: number },
+  ): DecisionCheck {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
     const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
     if (!handoff) return { kind: 'not_found' };
@@ -67,6 +75,10 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
       return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
     }
+    // An answer to an older version of the packet: the edit won the race (the decision path is synchronous, and one
+    // process owns the database, so nothing commits between this check and the decision below).
+    if (req.shownEditCount !== undefined && req.shownEditCount !== handoff.editCount)
+      return { kind: 'edited', handoff };
     return { kind: 'open', handoff };
   }
 

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { refusalMessage } from '../../blocks/ephemerals.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
-import { handoffIdFromAction } from './handoffId.js';
+import { decisionRefFromAction } from './handoffId.js';
 import { refreshHomeIfThere } from './homeRefresh.js';
 
 /** Accept: only the named AE, only while open; everything else gets a polite ephemeral. */
@@ -18,7 +18,7 @@ export function acceptAction(deps: HandlerDeps) {
     // the process dies right after answering.
     const result = deps.handoffs.decide({
       ...requestContext(body, deps),
-      handoffId: handoffIdFromAction(body),
+      ...decisionRefFromAction(body),
       decision: 'accepted',
     });
     await ack();

@@ -9,6 +9,7 @@ import { partnerReply } from '../../blocks/partnerReplies.js';
 import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
 import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import type { RequestContext } from '../../services/handoffs.js';
+import { openEdit } from '../actions/editHandoff.js';
 import type { HandlerDeps } from '../deps.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -98,6 +99,11 @@ export function handoffCommand(deps: HandlerDeps) {
         editable: (h) => deps.editable(ctx, h),
       });
       return deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
+    }
+    if (sub === 'edit') {
+      const id = Number((rest[0] ?? '').replace(/^#/, ''));
+      if (rest.length !== 1 || !Number.isSafeInteger(id)) return reply(commandReply.editUsage());
+      return openEdit(deps, ctx, id, openModal, reply);
     }
     if (VIEW_WORDS.has(sub)) {
       const id = Number((rest[0] ?? '').replace(/^#/, ''));

@@ -1,0 +1,173 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
+import { check, type Verdict } from '../domain/lifecycle.js';
+import type { PacketInput } from '../domain/packet.js';
+import type { RequestContext } from './handoffs.js';
+import { viewerOf } from './handoffs.js';
+import type { Lifecycle } from './lifecycle.js';
+
+/** The packet fields an edit may change, with the words the "edited" mark and the touch log use for them. */
+export const EDITABLE_FIELDS = {
+  accountName: 'Account',
+  crmOpportunity: 'CRM opportunity',
+  accountDomain: 'Company domain',
+  onPriorityList: 'Seller priority',
+  opportunityCreatedOn: 'Opportunity created on',
+  partnerTouchOn: "Partner's first action",
+  partnerContactName: 'Partner contact',
+  partnerContactRole: 'Contact role',
+  whyPartner: 'Why this partner',
+  customerTrigger: 'Customer trigger',
+  jointValue: 'Joint value',
+  warmPath: 'Warm path',
+  sellerNextMove: 'Seller next move',
+  partnerNextMove: 'Partner next move',
+  partnerNextMoveDate: 'Partner next move date',
+  partnerAgreedInWriting: 'Written agreement',
+  riskNote: 'Risk note',
+  evidenceUrl: 'Evidence link',
+} as const satisfies Partial<Record<keyof PacketInput & keyof HandoffRow, string>>;
+export type EditableField = keyof typeof EDITABLE_FIELDS;
+
+/**
+ * Fields an edit cannot change, and what to do instead: the AE and the window have their own actions (Reassign,
+ * Extend) so the deadline never moves by accident; the partner and its channel decide who hears about the deal.
+ */
+export const LOCKED_FIELDS = {
+  aeUserId: 'To hand it to another AE, use Reassign.',
+  responseWindowDays: 'The deadline does not move with an edit. To give the AE more time, use Extend.',
+  partnerOrg: 'The partner cannot change after sending: withdraw this handoff and send a new one.',
+  partnerChannelId:
+    'The partner channel cannot change after sending: withdraw this handoff and send a new one.',
+  ownerUserId: 'The owner cannot change in an edit.',
+} as const;
+export type LockedField = keyof typeof LOCKED_FIELDS;
+
+/** The stored handoff as packet input: what the edit form is prefilled with. */
+export function packetOf(h: HandoffRow): PacketInput {
+  return {
+    accountName: h.accountName,
+    crmOpportunity: h.crmOpportunity,
+    accountDomain: h.accountDomain,
+    onPriorityList: h.onPriorityList,
+    opportunityCreatedOn: h.opportunityCreatedOn,
+    partnerTouchOn: h.partnerTouchOn,
+    partnerOrg: h.partnerOrg,
+    partnerContactName: h.partnerContactName,
+    partnerContactRole: h.partnerContactRole,
+    whyPartner: h.whyPartner,
+    customerTrigger: h.customerTrigger,
+    jointValue: h.jointValue,
+    warmPath: h.warmPath,
+    sellerNextMove: h.sellerNextMove,
+    partnerNextMove: h.partnerNextMove,
+    partnerNextMoveDate: h.partnerNextMoveDate,
+    partnerAgreedInWriting: h.partnerAgreedInWriting,
+    riskNote: h.riskNote,
+    evidenceUrl: h.evidenceUrl,
+    aeUserId: h.aeUserId,
+    ownerUserId: h.ownerUserId,
+    responseWindowDays: String(h.responseWindowDays),
+    partnerChannelId: h.partnerChannelId,
+  } as PacketInput;
+}
+
+const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || String(a ?? '') === String(b ?? '');
+
+/** The locked fields a submitted edit changed, with what to do instead (inline errors). */
+export function lockedChanges(
+  h: HandoffRow,
+  packet: Record<string, unknown>,
+): Partial<Record<LockedField, string>> {
+  const errors: Partial<Record<LockedField, string>> = {};
+  const stored = packetOf(h) as Record<string, unknown>;
+  for (const field of Object.keys(LOCKED_FIELDS) as LockedField[]) {
+    const before = field === 'partnerOrg' ? String(stored[field]).trim().toLowerCase() : stored[field];
+    const after =
+      field === 'partnerOrg'
+        ? String(packet[field] ?? '')
+            .trim()
+            .toLowerCase()
+        : packet[field];
+    if (!same(before, after)) errors[field] = LOCKED_FIELDS[field];
+  }
+  return errors;
+}
+
+/** The labels of the fields whose value differs, in the packet's order. */
+export function changedFields(h: HandoffRow, change: Partial<NewHandoffRow>): string[] {
+  const stored = h as unknown as Record<string, unknown>;
+  const next = change as Record<string, unknown>;
+  return (Object.keys(EDITABLE_FIELDS) as EditableField[])
+    .filter((field) => field in next && !same(stored[field], next[field]))
+    .map((field) => EDITABLE_FIELDS[field]);
+}
+
+export type EditRefusal =
+  | { kind: 'not_found' }
+  | { kind: 'refused'; verdict: Exclude<Verdict, 'ok'>; handoff: HandoffRow };
+
+export type EditResult =
+  | EditRefusal
+  | { kind: 'edited'; handoff: HandoffRow; fields: string[] }
+  | { kind: 'unchanged'; handoff: HandoffRow }
+  /** Someone else's edit, or the AE's answer, got there first: nothing was changed. */
+  | { kind: 'overtaken'; handoff: HandoffRow };
+
+/**
+ * Editing a handoff the AE has not answered yet: who may (the lifecycle's `edit`: its author, its owner, an admin,
+ * while the window is open), and the change itself, one guarded transition: it applies only to the version the
+ * editor saw and only while undecided, so of an edit and a decision racing exactly one wins.
+ */
+export function createEdits(deps: {
+  db: Db;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  adminUserIds: readonly string[];
+}) {
+  const { db, clock } = deps;
+
+  function editable(
+    ctx: RequestContext,
+    handoffId: number,
+  ): EditRefusal | { kind: 'ok'; handoff: HandoffRow } {
+    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
+    if (!h) return { kind: 'not_found' };
+    const verdict = check(viewerOf(ctx, deps.adminUserIds), 'edit', h, clock.now());
+    return verdict === 'ok' ? { kind: 'ok', handoff: h } : { kind: 'refused', verdict, handoff: h };
+  }
+
+  /**
+   * Applies an edit made from version `fromEditCount` of the packet. `change` holds the packet's new values (and what
+   * follows from them: score, classification, account keys); the fields that differ are recorded and shown.
+   */
+  function apply(
+    ctx: RequestContext,
+    req: { handoffId: number; fromEditCount: number; change: Partial<NewHandoffRow> },
+  ): EditResult {
+    const allowed = editable(ctx, req.handoffId);
+    if (allowed.kind !== 'ok') return allowed;
+    const before = allowed.handoff;
+    if (before.editCount !== req.fromEditCount) return { kind: 'overtaken', handoff: before };
+    const fields = changedFields(before, req.change);
+    if (fields.length === 0) return { kind: 'unchanged', handoff: before };
+    const at = clock.now();
+    const applied = deps.lifecycle.apply({
+      event: 'edit',
+      before,
+      actor: ctx.actor,
+      at,
+      change: { ...req.change, editCount: before.editCount + 1, editedAt: at, editedFields: fields },
+      expect: { editCount: before.editCount },
+      detail: { fields },
+    });
+    if (!applied) return { kind: 'overtaken', handoff: findHandoff(db, before.id) ?? before };
+    return { kind: 'edited', handoff: applied.handoff, fields };
+  }
+
+  return { editable, apply };
+}
+
+export type Edits = ReturnType<typeof createEdits>;
