@@ -1,0 +1,570 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { decisions } from '../../src/db/schema.js';
+import {
+  BODY_LIMIT,
+  BODY_READ_MS,
+  LANE_WAIT_MS,
+  LARGE_LANE_BYTES,
+  malformedReason,
+  SMALL_BODY_BYTES,
+  WAITING_PER_LANE,
+} from '../../src/receiver.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { appHomeOpened, blockAction, slashCommand } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+import { postRaw } from '../support/signing.js';
+
+/**
+ * The receiver's limits (src/receiver.ts), through the real app and its real HTTP receiver:
+ * - a request whose headers already say it is unsigned, stale, from the future or too large is answered from its
+ *   headers, before its body is read: a client that sends the headers and then never sends the body still gets its
+ *   401 or 413 at once, and the connection is closed behind it;
+ * - bodies are read within byte budgets: large ones wait unread for their lane and get 503 after LANE_WAIT_MS, a body
+ *   that arrives too slowly gets 408, while a small signed request (an Accept) goes through at once;
+ * - a correctly signed body Slack never sends gets 400 at once (not Bolt's 404 after 3 s), and everything Slack does
+ *   send still passes.
+ * The flood itself, with the process's memory measured, is test/drills/flood.test.ts.
+ */
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/**
+ * "At once", with room for a loaded 2-core machine: well under Bolt's 3 s acknowledgement timer (the old 404s) and
+ * LANE_WAIT_MS (a 503 after waiting).
+ */
+const PROMPT_MS = 1800;
+
+/** Unix seconds now. */
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+/** Headers in Slack's format whose signature is well formed but wrong (the HMAC of nothing this test sends). */
+const signedLooking = (extra: Record<string, string> = {}) => ({
+  'x-slack-signature': `v0=${'ab'.repeat(32)}`,
+  'x-slack-request-timestamp': String(nowSec()),
+  'content-type': FORM,
+  ...extra,
+});
+
+interface RawAnswer {
+  /** The status the app answered (0: none before the deadline). */
+  status: number;
+  /** Milliseconds from the request's headers to the answer's status line. */
+  ms: number;
+  /** Whether the app closed the connection after answering (within the deadline). */
+  closed: boolean;
+}
+
+/**
+ * A POST over a bare socket: the headers, then `body` (if any: possibly less than the declared Content-Length, or
+ * nothing at all). Resolves when the app has answered and closed the connection, or at `deadlineMs`.
+ */
+function rawPost(
+  h: Harness,
+  headers: Record<string, string>,
+  opts: { body?: string; deadlineMs?: number; path?: string } = {},
+): Promise<RawAnswer> {
+  const { port } = new URL(h.baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(port) });
+    const started = Date.now();
+    let received = '';
+    let status = 0;
+    let ms = 0;
+    const finish = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status, ms, closed });
+    };
+    const timer = setTimeout(() => finish(false), opts.deadlineMs ?? 6000);
+    socket.on('data', (chunk) => {
+      received += String(chunk);
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      if (match && !status) {
+        status = Number(match[1]);
+        ms = Date.now() - started;
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => finish(status !== 0));
+    socket.on('end', () => finish(status !== 0));
+    const lines = Object.entries({ host: '127.0.0.1', ...headers }).map(([k, v]) => `${k}: ${v}`);
+    socket.write(`POST ${opts.path ?? '/slack/events'} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+    if (opts.body !== undefined) socket.write(opts.body);
+  });
+}
+
+/** A correctly signed POST, timed: its status and how long the app took. */
+async function timedPost(h: Harness, body: string, contentType: string) {
+  const started = Date.now();
+  const response = await postRaw(h.eventsUrl, SIGNING_SECRET, body, contentType);
+  const text = await response.text();
+  return { status: response.status, ms: Date.now() - started, text };
+}
+
+/** The receiver's refusals logged since `from`: status and reason. */
+const refusals = (h: Harness, from = 0) =>
+  h.logs
+    .slice(from)
+    .filter((l) => l.msg === 'Slack request refused')
+    .map((l) => ({ status: l.status, reason: l.reason }));
+
+/** A JSON value nested `depth` levels deep: `{"a":{"a":…}}`. */
+const nested = (depth: number, leaf = '1') => `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('unsigned, stale and oversized requests are refused from their headers, before the body is read', () => {
+  // Each declares a 3.9 MB body and never sends a byte of it: only an answer from the headers can come back.
+  const declared = String(Math.floor(3.9 * 1024 * 1024));
+  const cases: { name: string; headers: Record<string, string>; status: number; reason: string }[] = [
+    {
+      name: 'no signature',
+      headers: { 'x-slack-request-timestamp': String(nowSec()), 'content-length': declared },
+      status: 401,
+      reason: 'no signature',
+    },
+    {
+      name: 'a garbled signature',
+      headers: signedLooking({ 'x-slack-signature': 'v0=not-hex', 'content-length': declared }),
+      status: 401,
+      reason: 'signature malformed',
+    },
+    {
+      name: 'a signature of the wrong version',
+      headers: signedLooking({ 'x-slack-signature': `v1=${'ab'.repeat(32)}`, 'content-length': declared }),
+      status: 401,
+      reason: 'signature malformed',
+    },
+    {
+      name: 'no timestamp',
+      headers: { 'x-slack-signature': `v0=${'ab'.repeat(32)}`, 'content-length': declared },
+      status: 401,
+      reason: 'timestamp missing or not a number',
+    },
+    {
+      name: 'a timestamp that is not a number',
+      headers: signedLooking({ 'x-slack-request-timestamp': 'soon', 'content-length': declared }),
+      status: 401,
+      reason: 'timestamp missing or not a number',
+    },
+    {
+      name: 'a timestamp six minutes old',
+      headers: signedLooking({
+        'x-slack-request-timestamp': String(nowSec() - 360),
+        'content-length': declared,
+      }),
+      status: 401,
+      reason: 'timestamp too old',
+    },
+    {
+      name: 'a timestamp six minutes ahead',
+      headers: signedLooking({
+        'x-slack-request-timestamp': String(nowSec() + 360),
+        'content-length': declared,
+      }),
+      status: 401,
+      reason: 'timestamp in the future',
+    },
+    {
+      name: 'a declared body over the 4 MB limit',
+      headers: signedLooking({ 'content-length': String(BODY_LIMIT + 1) }),
+      status: 413,
+      reason: 'body too large',
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.status} at once, without waiting for the body, and the connection is closed`, async () => {
+      const from = h.logs.length;
+      const answer = await rawPost(h, c.headers);
+      expect(answer.status).toBe(c.status);
+      // Answered from the headers: no body ever came, and the app did not wait for one.
+      expect(answer.ms).toBeLessThan(PROMPT_MS);
+      expect(answer.closed, 'the app closes the connection rather than read the unread body').toBe(true);
+      expect(refusals(h, from)).toEqual([{ status: c.status, reason: c.reason }]);
+      const logged = JSON.stringify(h.logs.slice(from));
+      expect(logged).not.toContain('ab'.repeat(32));
+    });
+  }
+
+  it('a large unsigned body already on its way gets its 401, not a reset, and the next request is served', async () => {
+    const body = 'x'.repeat(Math.floor(3.9 * 1024 * 1024));
+    const response = await fetch(h.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': FORM, 'x-slack-request-timestamp': String(nowSec()) },
+      body,
+    });
+    await response.arrayBuffer();
+    expect(response.status).toBe(401);
+    const command = await h.command({ text: 'help' });
+    expect(command.status).toBe(200);
+  });
+
+  it('a signed-looking body whose HMAC is wrong is read, then refused with 401 (signature mismatch)', async () => {
+    const from = h.logs.length;
+    const answer = await rawPost(
+      h,
+      { ...signedLooking(), 'content-length': '11', connection: 'close' },
+      { body: 'payload=%7B' },
+    );
+    expect(answer.status).toBe(401);
+    expect(refusals(h, from)).toEqual([{ status: 401, reason: 'signature mismatch' }]);
+  });
+});
+
+describe('bodies are read within byte budgets', () => {
+  it('a body that arrives too slowly is cut off with 408 after BODY_READ_MS', async () => {
+    const from = h.logs.length;
+    const answer = await rawPost(
+      h,
+      { ...signedLooking(), 'content-length': '1000' },
+      { body: 'payload=', deadlineMs: BODY_READ_MS + 4000 },
+    );
+    expect(answer.status).toBe(408);
+    expect(answer.ms).toBeGreaterThanOrEqual(BODY_READ_MS - 100);
+    expect(answer.closed).toBe(true);
+    expect(refusals(h, from)).toEqual([{ status: 408, reason: 'body arrived too slowly' }]);
+  });
+
+  it('while the large lane is full, large bodies wait unread and get 503, and a small signed request still passes at once', async () => {
+    const from = h.logs.length;
+    const large = String(BODY_LIMIT);
+    // Enough 4 MB bodies that never arrive to fill the large lane (each holds its slot until 408).
+    const holders = Array.from({ length: LARGE_LANE_BYTES / BODY_LIMIT }, () =>
+      rawPost(h, { ...signedLooking(), 'content-length': large }, { deadlineMs: BODY_READ_MS + 4000 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // One more large body waits for the lane (unread) and is refused when it has waited LANE_WAIT_MS.
+    const waiter = rawPost(
+      h,
+      { ...signedLooking(), 'content-length': large },
+      { deadlineMs: BODY_READ_MS + 4000 },
+    );
+    // A body just over the small lane's size waits too; a chunked one (unknown length) as well.
+    const justOver = rawPost(
+      h,
+      { ...signedLooking(), 'content-length': String(SMALL_BODY_BYTES + 1) },
+      { deadlineMs: BODY_READ_MS + 4000 },
+    );
+    const chunked = rawPost(
+      h,
+      { ...signedLooking(), 'transfer-encoding': 'chunked' },
+      { deadlineMs: BODY_READ_MS + 4000 },
+    );
+    // Meanwhile a small signed request is answered at once.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const command = await h.command({ text: 'help' });
+    expect(command.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PROMPT_MS);
+
+    const waited = await waiter;
+    expect(waited.status).toBe(503);
+    expect(waited.ms).toBeGreaterThanOrEqual(LANE_WAIT_MS - 100);
+    expect(waited.closed).toBe(true);
+    expect((await justOver).status).toBe(503);
+    expect((await chunked).status).toBe(503);
+    for (const holder of await Promise.all(holders)) expect(holder.status).toBe(408);
+    expect(refusals(h, from).map((r) => `${r.status} ${r.reason}`)).toEqual(
+      expect.arrayContaining(['503 waited too long to be read', '408 body arrived too slowly']),
+    );
+  }, 20_000);
+
+  it('when WAITING_PER_LANE bodies already wait, one more is refused with 503 at once', async () => {
+    const from = h.logs.length;
+    const large = String(BODY_LIMIT);
+    const held = Array.from({ length: LARGE_LANE_BYTES / BODY_LIMIT + WAITING_PER_LANE }, () =>
+      rawPost(h, { ...signedLooking(), 'content-length': large }, { deadlineMs: BODY_READ_MS + 4000 }),
+    );
+    // Let every one of them reach the app and take its place.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const extra = await rawPost(
+      h,
+      { ...signedLooking(), 'content-length': large },
+      { deadlineMs: LANE_WAIT_MS + 2000 },
+    );
+    expect(extra.status).toBe(503);
+    expect(extra.ms).toBeLessThan(LANE_WAIT_MS - 500);
+    const statuses = (await Promise.all(held)).map((a) => a.status);
+    expect(statuses.filter((s) => s === 408)).toHaveLength(LARGE_LANE_BYTES / BODY_LIMIT);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(WAITING_PER_LANE);
+    expect(refusals(h, from).map((r) => r.reason)).toContain('too many bodies waiting');
+  }, 20_000);
+
+  it('the Accept goes through while large signed-looking bodies and unsigned ones pour in', async () => {
+    const { handoff } = await sendHandoff(h, {
+      accountName: 'Flooded Accept',
+      accountDomain: 'flooded.example',
+    });
+    const big = 'x'.repeat(Math.floor(3.9 * 1024 * 1024));
+    const flood = Array.from({ length: 12 }, (_, i) =>
+      fetch(h.eventsUrl, {
+        method: 'POST',
+        headers: i % 2 === 0 ? signedLooking() : { 'content-type': FORM },
+        body: big,
+      })
+        .then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        })
+        .catch(() => 0),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const accept = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: { id: people.ae.id, team_id: TEAM },
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    const acceptMs = Date.now() - started;
+    expect(accept.status).toBe(200);
+    // Slack's deadline.
+    expect(acceptMs).toBeLessThan(3000);
+    const statuses = await Promise.all(flood);
+    // Every flood request is refused: 401 (unsigned, or its HMAC is wrong) or 503 (it waited too long).
+    expect(
+      statuses.every((s) => s === 401 || s === 503),
+      JSON.stringify(statuses),
+    ).toBe(true);
+    await waitFor(() => h.database.db.select().from(decisions).all().length === 1, 8000, 'the decision');
+    await quiet(h);
+  }, 30_000);
+});
+
+describe('a correctly signed body Slack never sends gets 400 at once', () => {
+  const formOf = (payload: string) => new URLSearchParams({ payload }).toString();
+  const cases: { name: string; body: string; contentType: string; reason: string }[] = [
+    { name: 'payload={}', body: formOf('{}'), contentType: FORM, reason: 'no type' },
+    {
+      name: 'a payload nested 10,000 levels deep, without a type',
+      body: formOf(nested(10_000)),
+      contentType: FORM,
+      reason: 'no type',
+    },
+    {
+      name: 'a JSON body nested 10,000 levels deep, without a type',
+      body: nested(10_000),
+      contentType: JSON_TYPE,
+      reason: 'no type',
+    },
+    {
+      name: 'a block action whose value is nested 10,000 levels deep',
+      body: formOf(
+        JSON.stringify(blockAction({ actionId: ACTION_ID.accept, value: 'VALUE' })).replace(
+          '"VALUE"',
+          nested(10_000),
+        ),
+      ),
+      contentType: FORM,
+      reason: 'nested too deep',
+    },
+    { name: 'a JSON body {}', body: '{}', contentType: JSON_TYPE, reason: 'no type' },
+    {
+      name: 'a JSON body of an unknown type',
+      body: JSON.stringify({ type: 'nope', token: 'x' }),
+      contentType: JSON_TYPE,
+      reason: 'unknown type',
+    },
+    {
+      name: 'a JSON body whose type is a number',
+      body: JSON.stringify({ type: 5 }),
+      contentType: JSON_TYPE,
+      reason: 'type is not a string',
+    },
+    {
+      name: 'a block action without actions (Bolt would route it nowhere)',
+      body: formOf(JSON.stringify({ type: 'block_actions', user: { id: people.ae.id } })),
+      contentType: FORM,
+      reason: 'action routed as nothing',
+    },
+    {
+      name: 'a form with neither payload nor command',
+      body: 'foo=bar',
+      contentType: FORM,
+      reason: 'form has neither payload nor command',
+    },
+    {
+      name: 'a form with an event field',
+      body: 'event=x&team_id=T1',
+      contentType: FORM,
+      reason: 'form has neither payload nor command',
+    },
+    {
+      name: 'a slash command form that also carries an event',
+      body: new URLSearchParams({ ...slashCommand({ text: 'help' }), event: 'x' }).toString(),
+      contentType: FORM,
+      reason: 'command form routed elsewhere',
+    },
+    {
+      name: 'an event whose channel is null',
+      body: JSON.stringify({
+        ...appHomeOpened(people.ae.id, 'Ev0NULLCHAN'),
+        event: { type: 'app_home_opened', user: people.ae.id, channel: null },
+      }),
+      contentType: JSON_TYPE,
+      reason: 'event channel is neither an id nor an object',
+    },
+    {
+      name: 'an event whose first authorization is null',
+      body: JSON.stringify({ ...appHomeOpened(people.ae.id, 'Ev0NULLAUTH'), authorizations: [null] }),
+      contentType: JSON_TYPE,
+      reason: 'authorization is not an object',
+    },
+    {
+      name: 'an interactive message whose actions are not a list',
+      body: formOf(
+        JSON.stringify({ type: 'interactive_message', user: { id: people.ae.id }, actions: { name: 'x' } }),
+      ),
+      contentType: FORM,
+      reason: 'actions is not a list',
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: 400 at once, logged with its reason`, async () => {
+      const from = h.logs.length;
+      const answer = await timedPost(h, c.body, c.contentType);
+      expect(answer.status).toBe(400);
+      // Bolt would have waited 3 s for an acknowledgement: this is the receiver's own answer.
+      expect(answer.ms).toBeLessThan(PROMPT_MS);
+      expect(refusals(h, from)).toEqual([{ status: 400, reason: `malformed: ${c.reason}` }]);
+    });
+  }
+});
+
+describe('everything Slack sends still passes', () => {
+  it('a slash command, an SSL check, a URL verification and an event are answered 200', async () => {
+    const command = await postRaw(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      new URLSearchParams(slashCommand({ text: 'help', response_url: h.slack.responseUrl() })).toString(),
+      FORM,
+    );
+    expect(command.status).toBe(200);
+    const ssl = await timedPost(h, 'ssl_check=1&token=legacy-verification-token', FORM);
+    expect(ssl.status).toBe(200);
+    const challenge = await timedPost(
+      h,
+      JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 'x' }),
+      JSON_TYPE,
+    );
+    expect(challenge).toMatchObject({ status: 200, text: JSON.stringify({ challenge: 'c-123' }) });
+    const event = await timedPost(h, JSON.stringify(appHomeOpened(people.ae.id, 'Ev0LIMITS')), JSON_TYPE);
+    expect(event.status).toBe(200);
+    await quiet(h);
+  });
+
+  it("Slack's app_rate_limited notice is answered 200 at once (no listener could acknowledge it) and logged", async () => {
+    const from = h.logs.length;
+    const answer = await timedPost(
+      h,
+      JSON.stringify({
+        token: 'x',
+        type: 'app_rate_limited',
+        team_id: TEAM,
+        minute_rate_limited: nowSec() - 60,
+        api_app_id: 'A0APP',
+      }),
+      JSON_TYPE,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.ms).toBeLessThan(PROMPT_MS);
+    expect(h.logs.slice(from).map((l) => l.msg)).toContain(
+      'Slack paused event deliveries to the app (app_rate_limited)',
+    );
+    expect(refusals(h, from)).toEqual([]);
+  });
+
+  it('every interaction type Slack sends passes the rule', () => {
+    const user = { id: people.ae.id, team_id: TEAM };
+    const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const shapes: Record<string, string> = {
+      block_actions: form(blockAction({ actionId: ACTION_ID.accept, value: '1' })),
+      block_suggestion: form({ type: 'block_suggestion', user, action_id: 'a', block_id: 'b', value: 'x' }),
+      view_submission: form({
+        type: 'view_submission',
+        user,
+        view: { id: 'V1', callback_id: 'c', state: { values: {} }, private_metadata: '' },
+      }),
+      view_closed: form({
+        type: 'view_closed',
+        user,
+        view: { id: 'V1', callback_id: 'c' },
+        is_cleared: false,
+      }),
+      shortcut: form({ type: 'shortcut', user, callback_id: 'c', trigger_id: 't' }),
+      message_action: form({
+        type: 'message_action',
+        user,
+        callback_id: 'c',
+        channel: { id: 'C1' },
+        message: { ts: '1.1', text: 'x' },
+      }),
+      interactive_message: form({
+        type: 'interactive_message',
+        user,
+        callback_id: 'c',
+        actions: [{ name: 'n', type: 'button', value: 'v' }],
+        channel: { id: 'C1' },
+      }),
+      dialog_submission: form({
+        type: 'dialog_submission',
+        user,
+        callback_id: 'c',
+        submission: { a: '1' },
+        channel: { id: 'C1' },
+      }),
+      dialog_suggestion: form({ type: 'dialog_suggestion', user, callback_id: 'c', name: 'n', value: 'x' }),
+    };
+    expect(Object.entries(shapes).map(([type, body]) => [type, malformedReason(FORM, body)])).toEqual(
+      Object.keys(shapes).map((type) => [type, undefined]),
+    );
+    // A deeply nested but real message (rich text inside an edited message) is not "too deep".
+    const richText = {
+      type: 'rich_text',
+      elements: [{ type: 'rich_text_section', elements: [{ type: 'text' }] }],
+    };
+    const edited = {
+      ...appHomeOpened(people.ae.id, 'Ev0DEEP'),
+      event: {
+        type: 'message',
+        subtype: 'message_changed',
+        channel: 'C1',
+        message: {
+          blocks: [richText],
+          attachments: [{ message_blocks: [{ message: { blocks: [richText] } }] }],
+        },
+        previous_message: { blocks: [richText] },
+      },
+    };
+    expect(malformedReason(JSON_TYPE, JSON.stringify(edited))).toBeUndefined();
+  });
+
+  it('a signed body of a few hundred kB (the size of a click on a large App Home) takes the small lane: answered at once', async () => {
+    // A slash command padded with a field nobody reads, to just under SMALL_BODY_BYTES.
+    const fields = {
+      ...slashCommand({ text: 'help', response_url: h.slack.responseUrl() }),
+      pad: 'y'.repeat(400_000),
+    };
+    const body = new URLSearchParams(fields).toString();
+    expect(body.length).toBeGreaterThan(400_000);
+    expect(body.length).toBeLessThan(SMALL_BODY_BYTES);
+    const answer = await timedPost(h, body, FORM);
+    expect(answer.status).toBe(200);
+    expect(answer.ms).toBeLessThan(PROMPT_MS);
+    await quiet(h);
+  });
+});
