@@ -121,9 +121,9 @@ describe('packet validation shows inline errors and stores nothing', () => {
       "create trigger refuse_drafts before insert on drafts begin select raise(abort, 'disk full'); end",
     );
     const errors = await submitErrors(h, {});
-    expect(errors).toEqual({
-      [PACKET_BLOCK_ID.accountName]: 'Something went wrong and nothing was sent. Please submit again.',
-    });
+    // A refusal that is not the storage's (here a trigger): the failure middleware's inline error, on the first field.
+    expect(Object.keys(errors)).toHaveLength(1);
+    expect(errors[PACKET_BLOCK_ID.accountName]).toContain('that did not go through and nothing was changed');
   });
 
   it('refuses a submission from a user of another organization', async () => {
