@@ -107,14 +107,24 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
   return blocks;
 }
 
-function sentState(h: HandoffRow): string {
+/**
+ * Where a handoff the reader sent stands, naming who it is waiting on or who closed it: the AE, or the owner ("you"
+ * when the author owns it, as by default). `reason`: a decline's reason code.
+ */
+function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
+  const ae = mention(h.aeUserId);
   switch (h.status) {
     case 'sent':
-      return `with ${mention(h.aeUserId)}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*`;
+      return `with ${ae}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*`;
     case 'accepted':
-      return `accepted by ${mention(h.aeUserId)}. ${outcomeLine(h)}`;
-    default:
-      return `${describeStatus(h.status)} (${mention(h.aeUserId)})`;
+      return `accepted by ${ae}. ${outcomeLine(h)}`;
+    case 'declined':
+      return `declined by ${ae}${reason ? `: ${DECLINE_REASONS[reason].label}` : ''}`;
+    case 'expired':
+      return `expired without an answer from ${ae}`;
+    case 'withdrawn':
+      // By the owner (an admin may stand in: who did it is in the owner's notice, not on the handoff).
+      return `withdrawn by ${h.ownerUserId === h.authorUserId ? 'you' : `its owner ${mention(h.ownerUserId)}`}`;
   }
 }
 
@@ -154,9 +164,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   if (model.sent.length === 0)
     blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
   for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
-    const reason = declineReasons?.get(h.id);
-    const why = h.status === 'declined' && reason ? ` (${DECLINE_REASONS[reason].label})` : '';
-    blocks.push(section(`${handoffTitle(h)}: ${sentState(h)}${why}`));
+    blocks.push(section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`));
   }
   if (model.sent.length > HOME_LIMITS.sent) {
     blocks.push(context(`Showing your ${HOME_LIMITS.sent} most recent handoffs.`));
@@ -165,10 +173,13 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   if (model.owned.length > 0) {
     blocks.push({ type: 'divider' }, section('*Handoffs you own that need you* (open or expired)'));
     for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
+      // Open or expired (the list's query): who it is with, or who did not answer.
       const state =
         h.status === 'sent'
           ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
-          : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
+          : h.status === 'expired'
+            ? `expired without an answer from ${mention(h.aeUserId)}`
+            : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
       blocks.push(section(`${handoffTitle(h)}: ${state}`));
       const actions = ownerActionButtons(h, model.offer(h).owner);
       if (actions) blocks.push(actions);

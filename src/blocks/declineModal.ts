@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { DECLINE_NOTE_MAX, DECLINE_REASON_CODES, DECLINE_REASONS } from '../domain/decline.js';
 import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from './ids.js';
-import { plain, userText } from './mrkdwn.js';
+import { mention, plain, userText } from './mrkdwn.js';
 
 export interface DeclineMetadata {
   handoffId: number;
@@ -26,7 +26,7 @@ export function declineModal(h: HandoffRow, opts: { fromHome?: boolean } = {}): 
         text: {
           type: 'mrkdwn',
           verbatim: true,
-          text: `Declining *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). The partner sees only a polite wording of the reason; your note goes to the owner and stays internal.`,
+          text: `Declining *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). The partner sees only a polite wording of the reason; your note goes to ${h.ownerUserId === h.authorUserId ? `the owner, ${mention(h.ownerUserId)},` : `the owner, ${mention(h.ownerUserId)}, and the author, ${mention(h.authorUserId)},`} and stays internal.`,
         },
       },
       {

@@ -1,11 +1,11 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import type { DecisionRow, HandoffRow } from '../db/schema.js';
+import type { AccountFinding, DecisionRow, HandoffRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
-import { dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
+import { channelLink, dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { context } from './parts.js';
 
@@ -87,17 +87,62 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   }
   if (h.status === 'withdrawn') {
     return context(
-      `:no_entry_sign: *Withdrawn* by the owner${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
+      `:no_entry_sign: *Withdrawn* by its owner ${mention(h.ownerUserId)}${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
   if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;
   if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
+  // The packet's reader is the AE who decided: only the AE of the assignment decides, and only on their own copy.
+  const by = decision.decidedByUserId === h.aeUserId ? 'you' : mention(decision.decidedByUserId);
+  const told = h.partnerChannelId
+    ? `The owner and ${channelLink(h.partnerChannelId)} have been told.`
+    : 'The owner has been told; there is no partner channel.';
   const text =
     decision.decision === 'accepted'
-      ? `:white_check_mark: *Accepted* by ${mention(decision.decidedByUserId)} on ${when}. The owner and the partner channel have been told.`
-      : `:x: *Declined* by ${mention(decision.decidedByUserId)} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
+      ? `:white_check_mark: *Accepted* by ${by} on ${when}. ${told}`
+      : `:x: *Declined* by ${by} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
   return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
+}
+
+/** One finding of the conflict and duplicate check, as the AE reads it ("you" when it is theirs). */
+function findingLine(f: AccountFinding, reader: string): string {
+  if (f.kind === 'reseller') {
+    return `• *Registered reseller*: ${userText(f.resellerName, 80)} on ${userText(f.accountName, 80)}`;
+  }
+  const what = f.kind === 'duplicate' ? '*Duplicate*' : '*Channel conflict*';
+  const ae = f.aeUserId === reader ? 'you' : mention(f.aeUserId);
+  return `• ${what}: handoff #${f.handoffId} ${userText(f.accountName, 80)} via ${userText(f.partnerOrg, 80)}, ${describeStatus(f.status)} (AE: ${ae})`;
+}
+
+const FINDINGS_TITLE = '*Flagged when it was sent* (internal: the partner never sees this)';
+
+/**
+ * What the author chose to send anyway, for the AE: what the conflict and duplicate check found on the account when
+ * Send was pressed (channel conflicts, registered resellers, duplicates) and the author's reason for sending a
+ * duplicate or a packet below the lowest band. Undefined when there was nothing to send past.
+ */
+export function findingsSection(h: HandoffRow): SectionBlock | undefined {
+  const lines = (h.findings ?? []).map((f) => findingLine(f, h.aeUserId));
+  if (h.overrideReason) {
+    const needs = [
+      ...(h.scoreBand === 'keep_building' ? ['the packet is below the lowest band'] : []),
+      ...((h.findings ?? []).some((f) => f.kind === 'duplicate') ? ['it duplicates an open handoff'] : []),
+    ];
+    lines.push(
+      `• *Sent anyway* by ${mention(h.authorUserId)}${needs.length > 0 ? ` (${needs.join('; ')})` : ''}: ${userText(h.overrideReason, 1000)}`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  let text = FINDINGS_TITLE;
+  for (const [index, line] of lines.entries()) {
+    if (text.length + line.length + 1 + 20 > SECTION_MAX) {
+      text += `\n…and ${lines.length - index} more`;
+      break;
+    }
+    text += `\n${line}`;
+  }
+  return { type: 'section', text: { type: 'mrkdwn', verbatim: true, text } };
 }
 
 /** The first line under the title: who sent it, and what is asked of the AE now (an answer, or nothing more). */
@@ -113,6 +158,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   const moved = view.movedTo !== undefined;
   const status = statusBlock(h, view);
   const crm = view.crmOpportunity || h.crmOpportunity;
+  const flagged = findingsSection(h);
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -152,6 +198,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
       ],
     },
     field('Risk and channel conflict', h.riskNote, '_Nothing noted_'),
+    ...(flagged ? [flagged] : []),
     {
       type: 'section',
       text: {

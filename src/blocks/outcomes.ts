@@ -100,10 +100,14 @@ export function lostModal(h: HandoffRow): ModalView {
   };
 }
 
-/** To the owner (and author): internal, so the CRM reference and a lost note are shown. */
-export function outcomeNotice(h: HandoffRow, step: OutcomeRow): SlackMessage {
+/**
+ * To the owner (and author): internal, so the CRM reference and a lost note are shown. `reader`: who reads it, told
+ * "you" when they recorded the step themselves.
+ */
+export function outcomeNotice(h: HandoffRow, step: OutcomeRow, reader?: string): SlackMessage {
+  const who = step.recordedByUserId === reader ? 'You' : mention(step.recordedByUserId);
   const lines = [
-    `:bar_chart: ${mention(step.recordedByUserId)} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
+    `:bar_chart: ${who} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
   ];
   if (step.crmOpportunity) lines.push(`*CRM opportunity:* ${userText(step.crmOpportunity, 300)}`);
   if (step.reasonCode && step.outcome === 'lost') {

@@ -6,6 +6,19 @@ import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
 import { pt } from './parts.js';
 
+/**
+ * What Withdraw's confirm dialog says happens. The partner channel is told only if it heard of the handoff
+ * (services/notifications.ts `withdrawMessages`); a handoff that can still be withdrawn (open or expired) was heard
+ * of there only if it was reassigned, since a decision or a reassignment is what starts the partner thread.
+ */
+function withdrawConfirmText(h: HandoffRow): string {
+  if (!h.partnerChannelId)
+    return "The AE's buttons stop working. There is no partner channel: nothing is posted.";
+  return h.assignment > 1
+    ? "The AE's buttons stop working and the partner channel is told it is closed for now."
+    : "The AE's buttons stop working. Nothing is posted in the partner channel: it has not heard of this handoff.";
+}
+
 /** Reassign / Extend / Withdraw: the ones offered (`can` decides, see domain/lifecycle.ts). */
 export function ownerActionButtons(h: HandoffRow, offered: readonly OwnerAction[]): ActionsBlock | undefined {
   const value = String(h.id);
@@ -32,10 +45,7 @@ export function ownerActionButtons(h: HandoffRow, offered: readonly OwnerAction[
       style: 'danger',
       confirm: {
         title: pt('Withdraw this handoff?'),
-        text: {
-          type: 'mrkdwn',
-          text: `The AE's buttons stop working and the partner channel is told it is closed for now.`,
-        },
+        text: { type: 'mrkdwn', text: withdrawConfirmText(h) },
         confirm: pt('Withdraw'),
         deny: pt('Keep it'),
       },
@@ -70,6 +80,14 @@ const daysInput = (initial: number, label: string) => ({
   hint: pt(`Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`),
 });
 
+/** Where a handoff that can be reassigned stands, naming its AE: waiting for them, or their silence or decline. */
+function whereItIs(h: HandoffRow): string {
+  const ae = mention(h.aeUserId);
+  if (h.status === 'expired') return `expired without an answer from ${ae}`;
+  if (h.status === 'declined') return `was declined by ${ae}`;
+  return `is with ${ae}`;
+}
+
 export function reassignModal(h: HandoffRow): ModalView {
   return {
     type: 'modal',
@@ -84,7 +102,7 @@ export function reassignModal(h: HandoffRow): ModalView {
         text: {
           type: 'mrkdwn',
           verbatim: true,
-          text: `Handoff #${h.id} *${userText(h.accountName, 150)}* is with ${mention(h.aeUserId)}. The new AE gets the packet by DM with a new window; ${mention(h.aeUserId)}'s copy will say it moved.`,
+          text: `Handoff #${h.id} *${userText(h.accountName, 150)}* ${whereItIs(h)}. The new AE gets the packet by DM with a new window; ${mention(h.aeUserId)}'s copy will say it moved.`,
         },
       },
       {

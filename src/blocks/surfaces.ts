@@ -34,6 +34,20 @@ export interface SurfaceParams {
   outcome?: string;
   /** Stall nudge: the period's time. */
   since?: number;
+  /** Whom a DM was written to (absent on channel posts and on DMs queued before it was recorded). */
+  to?: string;
+  /** Who did what the message reports: the owner or an admin (extend, withdraw); absent on older messages. */
+  by?: string;
+  /** Withdrawal notice: whether the partner channel was told, had heard nothing (and hears nothing), or is none. */
+  partner?: 'told' | 'unheard' | 'no_channel';
+}
+
+/** Messages written to the handoff's AE of the time: their reader is that AE, recorded or not. */
+const AE_KINDS: readonly SurfaceKind[] = ['ae_packet', 'reminder', 'extended_ae', 'stall_nudge'];
+
+/** Who reads the message: recorded with it since this version; an AE's message is read by its AE anyway. */
+export function readerOf(m: Pick<SurfaceModel, 'kind' | 'params'>): string | undefined {
+  return m.params.to ?? (AE_KINDS.includes(m.kind) ? m.params.ae : undefined);
 }
 
 /** Everything a surface shows, read from the database by services/surfaces.ts. */
@@ -63,9 +77,13 @@ export interface RenderedSurface {
   permalinkOf?: string;
 }
 
-/** Where the handoff stands now, for internal readers of an older message. */
-export function nowLine(h: HandoffRow, decision: DecisionRow | undefined): string {
-  const ae = mention(h.aeUserId);
+/**
+ * Where the handoff stands now, for internal readers of an older message: the AE and the owner by name, or "you" to
+ * the one reading (`reader`, when known).
+ */
+export function nowLine(h: HandoffRow, decision: DecisionRow | undefined, reader?: string): string {
+  const ae = reader === h.aeUserId ? 'you' : mention(h.aeUserId);
+  const ownerIsReader = reader === h.ownerUserId;
   switch (h.status) {
     case 'sent':
       return `*Now:* with ${ae}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*.`;
@@ -78,9 +96,12 @@ export function nowLine(h: HandoffRow, decision: DecisionRow | undefined): strin
       return `*Now:* declined by ${ae}${reason}.`;
     }
     case 'expired':
-      return `*Now:* expired without an answer from ${ae}; the owner ${mention(h.ownerUserId)} can reassign, extend or withdraw it.`;
-    case 'withdrawn':
-      return `*Now:* withdrawn${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
+      return `*Now:* expired without an answer from ${ae}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign, extend or withdraw it.`;
+    case 'withdrawn': {
+      // Withdrawn by the owner (an admin may stand in; who did it is in the owner's notice, not on the handoff).
+      const by = ownerIsReader ? '' : ` by its owner ${mention(h.ownerUserId)}`;
+      return `*Now:* withdrawn${by}${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
+    }
   }
 }
 
@@ -108,7 +129,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'extended_owner':
       return `:calendar: ${ae} was given until ${at(p.due, h)} to answer handoff ${title}.`;
     case 'extended_ae':
-      return `:calendar: ${mention(h.ownerUserId)} gave you until ${at(p.due, h)} to answer handoff ${title}.`;
+      return `:calendar: ${mention(p.by ?? h.ownerUserId)} gave you until ${at(p.due, h)} to answer handoff ${title}.`;
     case 'stall_nudge':
       return `:hourglass_flowing_sand: Handoff ${title} had had no update for a while (${at(p.since, h)}).`;
     default:
@@ -135,7 +156,7 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'extended_owner':
       return extendedOwnerNotice(h);
     case 'extended_ae':
-      return extendedAeNotice(h);
+      return extendedAeNotice(h, m.params.by);
     case 'stall_nudge':
       return stallNudge(h, new Date(m.params.since ?? h.updatedAt.getTime()));
     default:
@@ -149,9 +170,13 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
     case 'decision_notice':
       return m.decision ? decisionNotice(m.h, m.decision) : undefined;
     case 'withdrawn_notice':
-      return withdrawnOwnerNotice(m.h);
+      return withdrawnOwnerNotice(m.h, {
+        by: m.params.by,
+        reader: readerOf(m),
+        partner: m.params.partner,
+      });
     case 'outcome_notice':
-      return m.step ? outcomeNotice(m.h, m.step) : undefined;
+      return m.step ? outcomeNotice(m.h, m.step, readerOf(m)) : undefined;
     default:
       return undefined;
   }
@@ -192,7 +217,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   const history = historyNotice(m);
   if (history) {
     const blocks = [...history.blocks];
-    if (!m.current) blocks.push(context(nowLine(h, m.currentDecision)));
+    if (!m.current) blocks.push(context(nowLine(h, m.currentDecision, readerOf(m))));
     return { message: { text: history.text, blocks: [...blocks, ...buttons(m)] } };
   }
   if (m.current) {
@@ -210,7 +235,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
     message: {
       // The notification text stays what it was: it is what the person was notified with.
       text: asQueued(m)?.text ?? `Handoff ${userText(h.accountName, 150)}.`,
-      blocks: [section(past), context(nowLine(h, m.currentDecision)), ...buttons(m)],
+      blocks: [section(past), context(nowLine(h, m.currentDecision, readerOf(m))), ...buttons(m)],
     },
   };
 }

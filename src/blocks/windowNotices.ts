@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import type { SlackMessage } from './handoffMessage.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, section } from './parts.js';
 
 /** Replaced by the outbox with the permalink of the AE's packet message when the reminder is delivered. */
@@ -50,7 +50,7 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
         `:rotating_light: *Silence*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
       ),
       context(
-        `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,
+        `${h.ownerUserId === h.authorUserId ? `Owner and author: ${mention(h.ownerUserId)}` : `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)}`} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,
       ),
     ],
   };
@@ -78,24 +78,44 @@ export function extendedOwnerNotice(h: HandoffRow): SlackMessage {
   };
 }
 
-export function extendedAeNotice(h: HandoffRow): SlackMessage {
+/** To the AE: `by` gave them more time (the owner, or an admin standing in; the owner when not recorded). */
+export function extendedAeNotice(h: HandoffRow, by: string = h.ownerUserId): SlackMessage {
   return {
     text: `More time for handoff ${userText(h.accountName, 150)}.`,
     blocks: [
       section(
-        `:calendar: ${mention(h.ownerUserId)} gave you more time on handoff ${handoffTitle(h)}: please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
+        `:calendar: ${mention(by)} gave you more time on handoff ${handoffTitle(h)}: please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
       ),
     ],
   };
 }
 
-export function withdrawnOwnerNotice(h: HandoffRow): SlackMessage {
+export interface WithdrawalFacts {
+  /** Who withdrew it (the owner or an admin); unknown on notices queued before it was recorded. */
+  by?: string | undefined;
+  /** Who reads the notice (the owner, or the author). */
+  reader?: string | undefined;
+  /** Whether the partner channel is told (only if it had heard of the handoff); unknown on older notices. */
+  partner?: 'told' | 'unheard' | 'no_channel' | undefined;
+}
+
+/** To the owner and the author: who withdrew it, and what the AE and the partner channel see of it. */
+export function withdrawnOwnerNotice(h: HandoffRow, facts: WithdrawalFacts = {}): SlackMessage {
+  const title = handoffTitle(h);
+  const { by, reader } = facts;
+  const what =
+    by === undefined
+      ? `Handoff ${title} is withdrawn.`
+      : `${by === reader ? 'You' : mention(by)} withdrew handoff ${title}.`;
+  const ae = `${mention(h.aeUserId)} no longer has anything to answer`;
+  const channel = h.partnerChannelId ? channelLink(h.partnerChannelId) : 'the partner channel';
+  const partner = {
+    told: `${ae}, and ${channel} is being told it is closed for now.`,
+    unheard: `${ae}. Nothing is posted in ${channel}: nothing about this handoff had been posted there yet.`,
+    no_channel: `${ae}. There is no partner channel: if the partner knows of it, tell them yourself.`,
+  }[facts.partner ?? (h.partnerChannelId ? 'told' : 'no_channel')];
   return {
     text: `Handoff ${userText(h.accountName, 150)} withdrawn.`,
-    blocks: [
-      section(
-        `:no_entry_sign: Handoff ${handoffTitle(h)} is withdrawn. ${mention(h.aeUserId)}'s buttons are gone and the partner channel is being told it is closed for now.`,
-      ),
-    ],
+    blocks: [section(`:no_entry_sign: ${what} ${partner}`)],
   };
 }

@@ -28,6 +28,22 @@ const optionalChannelId = customType<{ data: string | null; driverData: string; 
 });
 
 /**
+ * One finding of the conflict and duplicate check, as stored with a handoff (services/checks.ts `Finding`): another
+ * handoff on the account (another partner's: a channel conflict; the same partner's, still open: a duplicate), or a
+ * reseller registered on it.
+ */
+export type AccountFinding =
+  | {
+      kind: 'duplicate' | 'conflict';
+      handoffId: number;
+      accountName: string;
+      partnerOrg: string;
+      status: (typeof HANDOFF_STATUSES)[number];
+      aeUserId: string;
+    }
+  | { kind: 'reseller'; resellerName: string; accountName: string };
+
+/**
  * The partner directory: each partner organization once. Handoffs, channels and Slack Connect workspaces point at
  * it, so "Meridian" and "Meridian Cloud Consulting" are one partner once an alias says so.
  */
@@ -167,6 +183,12 @@ export const handoffs = sqliteTable(
     classificationReason: text('classification_reason'),
     /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
     overrideReason: text('override_reason'),
+    /**
+     * What the conflict and duplicate check found on the account when the author pressed Send (services/checks.ts):
+     * the channel conflicts, registered resellers and duplicates they sent it past. Internal: the AE's packet shows
+     * them, no partner message ever does. Null for handoffs sent before migration 0015 (not recorded then).
+     */
+    findings: text('findings', { mode: 'json' }).$type<AccountFinding[]>(),
     /**
      * Edits while undecided: how many (Accept and Decline carry the count they were shown with, so an answer to an
      * older version is refused), when the last one was, and which fields it changed (labels, for the "edited" mark).

@@ -33,14 +33,17 @@ export interface PartnerThread {
 export const stampOf = (h: Pick<HandoffRow, 'status' | 'cycle' | 'outcome' | 'assignment'>) =>
   `${h.status}:${h.assignment}:${h.cycle}:${h.outcome ?? ''}`;
 
-/** A surface of `h`, about the state `h` is in now (its AE, due time and window are kept with it). */
+/**
+ * A surface of `h`, about the state `h` is in now (its AE, due time and window are kept with it). A DM records whom
+ * it is written to (`to`), so it can say "you" to its reader and name everyone else.
+ */
 function surface(
   h: HandoffRow,
   kind: SurfaceKind,
   viewer: string | null,
   extra: Record<string, unknown> = {},
 ): SurfaceSpec {
-  return { kind, viewer, params: surfaceParams(h, extra) };
+  return { kind, viewer, params: surfaceParams(h, viewer ? { to: viewer, ...extra } : extra) };
 }
 
 /** What a surface of `h` queued now records: where the handoff stood (stamp), its AE, due time and window. */
@@ -208,20 +211,44 @@ export function reassignMessages(
   ];
 }
 
-/** Extension: AE and owner told (the AE's packet shows the new deadline, and its buttons again after an expiry). */
-export function extendMessages(after: HandoffRow): OutboxMessage[] {
+/**
+ * Extension: AE and owner told (the AE's packet shows the new deadline, and its buttons again after an expiry).
+ * `by`: who extended it (the owner or an admin), named to the AE.
+ */
+export function extendMessages(after: HandoffRow, by?: string): OutboxMessage[] {
   const event = `c${after.cycle}:extended`;
+  const extra = by ? { by } : {};
   return [
-    dm(after, `${event}:ae`, after.aeUserId, 'extended_ae'),
-    ...ownerAndAuthor(after, event, 'extended_owner'),
+    dm(after, `${event}:ae`, after.aeUserId, 'extended_ae', extra),
+    ...ownerAndAuthor(after, event, 'extended_owner', extra),
   ];
 }
 
-/** Withdrawal: the owner is told, the partner hears the handoff is closed (the AE's buttons go with the refresh). */
-export function withdrawMessages(h: HandoffRow, thread: PartnerThread): OutboxMessage[] {
+/** What the partner channel hears of a withdrawal (recorded with the owner's notice, which says so). */
+export type WithdrawalForPartner = 'told' | 'unheard' | 'no_channel';
+
+/**
+ * The partner channel is told of a withdrawal only when it has heard of the handoff, that is when the handoff's
+ * partner thread was started: its parent posted, or queued to be (a decision or a reassignment starts it). A handoff
+ * withdrawn before anything about it was posted there was never news to the partner, and neither is its end. A parent
+ * Slack refused for good does not count (`partnerThread`): the partner never read it.
+ */
+export function partnerHearsOfWithdrawal(h: HandoffRow, thread: PartnerThread): WithdrawalForPartner {
+  if (!h.partnerChannelId) return 'no_channel';
+  return thread.started ? 'told' : 'unheard';
+}
+
+/**
+ * Withdrawal: the owner (and author) told, the partner thread too if the partner heard of the handoff (the AE's
+ * buttons go with the refresh). `by`: who withdrew it (the owner or an admin).
+ */
+export function withdrawMessages(h: HandoffRow, thread: PartnerThread, by?: string): OutboxMessage[] {
+  const partner = partnerHearsOfWithdrawal(h, thread);
   return [
-    ...ownerAndAuthor(h, 'withdrawn', 'withdrawn_notice'),
-    ...toPartner(h, 'withdrawn', () => partnerUpdate(partnerSafeUpdate(h, 'withdrawn')), thread),
+    ...ownerAndAuthor(h, 'withdrawn', 'withdrawn_notice', { partner, ...(by ? { by } : {}) }),
+    ...(partner === 'told'
+      ? toPartner(h, 'withdrawn', () => partnerUpdate(partnerSafeUpdate(h, 'withdrawn')), thread)
+      : []),
   ];
 }
 

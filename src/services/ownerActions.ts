@@ -185,7 +185,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       at: now,
       change: { cycle: before.cycle + 1, expiredAt: null, ...planned },
       detail: { days: req.days },
-      owes: (_tx, updated) => extendMessages(updated),
+      owes: (_tx, updated) => extendMessages(updated, req.actor.userId),
     });
     return committed(after, before, 'extend');
   }
@@ -204,7 +204,8 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       actor: req.actor,
       at: now,
       change: { withdrawnAt: now, nextReminderAt: null },
-      owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated)),
+      // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
+      owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated), req.actor.userId),
     });
     return committed(after, before, 'withdraw');
   }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { appHomeOpened, blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { postEvent } from '../support/signing.js';
@@ -59,10 +59,16 @@ describe('App Home', () => {
     await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'home refresh');
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('withdrawn');
     const refreshed = JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view);
-    expect(refreshed).toContain('withdrawn by its owner');
+    // Pat sent it and owns it: "by you", not the AE's name.
+    expect(refreshed).toContain(
+      `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): withdrawn by you`,
+    );
+    expect(refreshed).not.toContain(`<@${people.ae.id}>`);
     expect(refreshed).not.toContain('Handoffs you own that need you');
     expect(refreshed).not.toContain(ACTION_ID.withdraw);
-    await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 4000, 'partner post');
+    // The partner had heard nothing of it, so nothing is posted there now either.
+    await quiet(h);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 
   it('answers a refused App Home click with a DM, since Slack gives no response_url there', async () => {

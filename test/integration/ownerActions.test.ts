@@ -352,7 +352,7 @@ describe('extend', () => {
 });
 
 describe('withdraw', () => {
-  it('while open: buttons gone and withdrawn shown on the AE DM, the partner told once, a later Accept refused', async () => {
+  it('while open: buttons gone and withdrawn shown on the AE DM, the partner (who heard nothing yet) told nothing, a later Accept refused', async () => {
     const h = await start();
     const { handoff, aeDm, dm, confirmation } = await sent(h);
     expect(buttonValues(confirmation)[ACTION_ID.withdraw]).toBe(`${handoff.id}:1`);
@@ -374,12 +374,11 @@ describe('withdraw', () => {
     await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
     expect(h.slack.messages(aeDm)).toHaveLength(1);
     expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual([]);
-    await waitForDm(h, people.author.id, 'is withdrawn', 'the owner notice');
+    await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
 
-    const [post] = await waitFor(() => partnerPosts(h).length === 1 && partnerPosts(h), 4000, 'partner');
-    const postText = `${post?.text} ${json(post?.blocks)}`;
-    expect(postText).toContain('closed this handoff for now');
-    expectPartnerSafe(postText);
+    // Nothing about the handoff had reached the partner channel: its withdrawal is no news there either.
+    await quiet(h);
+    expect(partnerPosts(h)).toHaveLength(0);
 
     const acceptUrl = h.slack.responseUrl();
     await h.interact(
@@ -391,14 +390,16 @@ describe('withdraw', () => {
         messageTs: dm.ts,
       }),
     );
-    expect(await ephemeralAt(h, acceptUrl)).toContain('already withdrawn by its owner');
+    expect(await ephemeralAt(h, acceptUrl)).toContain(
+      `already withdrawn by its owner <@${people.author.id}>`,
+    );
     expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
     expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     await outboxDrained(h);
-    expect(partnerPosts(h)).toHaveLength(1);
+    expect(partnerPosts(h)).toHaveLength(0);
     // The withdrawal itself needs no ephemeral: the owner's DM says it happened.
     expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
   });
@@ -411,9 +412,10 @@ describe('withdraw', () => {
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
     await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
-    await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner');
+    // The expiry was not news for the partner, so neither is the withdrawal.
     await outboxDrained(h);
-    expect(partnerPosts(h)).toHaveLength(1);
+    await quiet(h);
+    expect(partnerPosts(h)).toHaveLength(0);
   });
 
   it('refuses to withdraw, extend or reassign an accepted handoff', async () => {
@@ -546,8 +548,9 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, memberUser);
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
 
-    // The owner (not the admin) hears of each change; the partner hears of the reassignment and the withdrawal.
-    await waitForDm(h, people.author.id, 'is withdrawn', 'the owner notice');
+    // The owner (not the admin) hears of each change, and who withdrew it; the partner hears of the reassignment
+    // and so of the withdrawal.
+    await waitForDm(h, people.author.id, `<@${people.member.id}> withdrew handoff`, 'the owner notice');
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner posts');
     await outboxDrained(h);
     // One thread: the parent (first posted for the reassignment) now shows the latest status; the withdrawal replies.
@@ -584,9 +587,9 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
 
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, { id: people.owner.id, team_id: TEAM });
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
-    // Owner and author both hear of it.
-    await waitForDm(h, people.owner.id, 'is withdrawn', 'owner told');
-    await waitForDm(h, people.author.id, 'is withdrawn', 'author told');
+    // Owner and author both hear of it: the owner that they did it, the author who did.
+    await waitForDm(h, people.owner.id, 'You withdrew handoff', 'owner told');
+    await waitForDm(h, people.author.id, `<@${people.owner.id}> withdrew handoff`, 'author told');
   });
 });
 
@@ -651,7 +654,8 @@ describe('a modal that no longer describes the handoff', () => {
     expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
     await outboxDrained(h);
     expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
-    expect(partnerPosts(h)).toHaveLength(1);
+    // Withdrawn before the partner heard anything: nothing was posted there.
+    expect(partnerPosts(h)).toHaveLength(0);
   });
 
   const invalid: { name: string; newAe: string; days?: string; block: string; says: string }[] = [
@@ -707,6 +711,19 @@ describe('each partner-facing event is posted once', () => {
   it('the same Withdraw click arriving twice (and once more as a Slack retry) withdraws once and posts once', async () => {
     const h = await start();
     const { handoff, aeDm } = await sent(h);
+    // The partner heard of the handoff when it was reassigned, so it hears of the withdrawal (once).
+    await expire(h, handoff);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    expect(
+      await submit(
+        h,
+        reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+      ),
+    ).toEqual({});
+    await waitFor(() => partnerPosts(h).length === 1, 4000, 'the reassignment post');
+    await outboxDrained(h);
+    await quiet(h);
+    const updatesBefore = h.slack.callsTo('chat.update').length;
     const urls = [h.slack.responseUrl(), h.slack.responseUrl()];
     const clicks = urls.map((responseUrl) =>
       blockAction({
@@ -725,26 +742,34 @@ describe('each partner-facing event is posted once', () => {
     expect(retry.status).toBe(200);
 
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
-    await waitFor(() => partnerPosts(h).length === 1, 4000, 'partner post');
+    await waitFor(() => partnerPosts(h).length === 2, 4000, 'partner post');
     await outboxDrained(h);
     await quiet(h);
-    expect(partnerPosts(h)).toHaveLength(1);
-    // Each message already sent (the AE's packet, the author's confirmation) is brought up to date once.
-    const edited = h.slack.callsTo('chat.update').map((c) => `${c.args.channel}/${c.args.ts}`);
-    expect(edited).toHaveLength(2);
-    expect(new Set(edited).size).toBe(2);
+    expect(partnerPosts(h)).toHaveLength(2);
+    expect(partnerPosts(h)[1]?.thread_ts).toBe(partnerPosts(h)[0]?.ts);
+    // Each message already sent is brought up to date at most once.
+    const edited = h.slack
+      .callsTo('chat.update')
+      .slice(updatesBefore)
+      .map((c) => `${c.args.channel}/${c.args.ts}`);
+    expect(edited.length).toBeGreaterThan(0);
+    expect(new Set(edited).size).toBe(edited.length);
     expect(h.slack.messages(aeDm)).toHaveLength(1);
-    expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is withdrawn'))).toHaveLength(1);
-    // The owner's notice and the partner post.
+    expect(
+      dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('You withdrew handoff')),
+    ).toHaveLength(1);
+    // The owner's notice and the partner reply.
     expect(queued(h).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(2);
     // The losing click and the retry are each told it is already done.
     const replies = await waitFor(
-      () => h.slack.responses.length === 2 && h.slack.responses.map((r) => String(r.body.text)),
+      () => {
+        const texts = h.slack.responses.filter((r) => urls.includes(r.url)).map((r) => String(r.body.text));
+        return texts.length === 2 && texts;
+      },
       4000,
       'two ephemerals',
     );
-    for (const text of replies)
-      expect(text).toMatch(/withdrawn by its owner|changed while you were deciding/);
+    for (const text of replies) expect(text).toMatch(/is already withdrawn|changed while you were deciding/);
   });
 
   it('a double submit of the same Reassign modal reassigns once and posts once', async () => {

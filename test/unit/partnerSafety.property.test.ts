@@ -189,7 +189,10 @@ interface Run {
   /** Markers of notes and CRM ids written by events: each must reach some internal message. */
   eventMarkers: string[];
   /** The packet fields the AE's DM must show (the converse check). */
-  packetMarkers: Record<'riskNote' | 'whyPartner' | 'customerTrigger' | 'crmOpportunity', string>;
+  packetMarkers: Record<
+    'riskNote' | 'whyPartner' | 'customerTrigger' | 'crmOpportunity' | 'overrideReason' | 'finding',
+    string
+  >;
   events: string[];
 }
 
@@ -270,6 +273,8 @@ function simulate(p: Packet, steps: Step[]): Run {
   const customerTrigger = field('customerTrigger', 2);
   const crmOpportunity = field('crmOpportunity', 3);
   const evidenceMarker = markers.next('evidenceUrl');
+  const overrideReason = field('overrideReason', 9);
+  const finding = field('findings.partnerOrg', 15);
   let h: HandoffRow = handoff({
     ownerUserId: p.ownerIsAuthor ? 'U0AUTHOR' : 'U0OWNER',
     partnerChannelId: PARTNER_CHANNEL,
@@ -288,7 +293,19 @@ function simulate(p: Packet, steps: Step[]): Run {
     warmPath: field('warmPath', 6),
     sellerNextMove: field('sellerNextMove', 7),
     partnerContactRole: field('partnerContactRole', 8),
-    overrideReason: field('overrideReason', 9),
+    overrideReason,
+    // What the conflict check flagged when it was sent: shown to the AE, never to a partner.
+    findings: [
+      {
+        kind: 'conflict',
+        handoffId: 7,
+        accountName: field('findings.accountName', 14),
+        partnerOrg: finding,
+        status: 'sent',
+        aeUserId: 'U0AE9',
+      },
+      { kind: 'reseller', resellerName: field('findings.resellerName', 14), accountName: 'Northwind' },
+    ],
     classificationReason: field('classificationReason', 10),
     accountDomain: `${markers.next('accountDomain')}.example.com`,
     accountKey: field('accountKey', 11),
@@ -306,7 +323,7 @@ function simulate(p: Packet, steps: Step[]): Run {
     messages: [],
     markers,
     eventMarkers: [],
-    packetMarkers: { riskNote, whyPartner, customerTrigger, crmOpportunity },
+    packetMarkers: { riskNote, whyPartner, customerTrigger, crmOpportunity, overrideReason, finding },
     events: ['sent'],
   };
   const decisions = new Map<number, DecisionRow>();

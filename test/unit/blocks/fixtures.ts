@@ -56,6 +56,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     classification: null,
     classificationReason: null,
     overrideReason: null,
+    findings: null,
     outcome: null,
     lastActivityAt: null,
     nextStallNudgeAt: null,

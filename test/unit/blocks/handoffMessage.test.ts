@@ -2,6 +2,7 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
+import type { AccountFinding } from '../../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../../src/domain/decline.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
 import { type PacketInput, parsePacket } from '../../../src/domain/packet.js';
@@ -22,7 +23,7 @@ const validInput = (): PacketInput => ({
   partnerChannelId: 'C0PARTNER',
 });
 
-import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
+import { decision, fill, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
 import { aeOffer, EVERY_BUTTON, ownerOffer } from './offers.js';
 
@@ -47,6 +48,40 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     expectMessageWithinLimits(
       handoffMessage(worstHandoff(pattern), { movedTo: 'U0NEWAE', offer: EVERY_BUTTON }),
     );
+  });
+
+  it.each(WORST_PATTERNS)('keeps what was flagged at sending within limits and inert (%j)', (pattern) => {
+    // More findings than fit, every name at its longest, and an override reason longer than the form allows.
+    const findings: AccountFinding[] = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 2
+        ? { kind: 'reseller', resellerName: fill(pattern, 300), accountName: fill(pattern, 300) }
+        : {
+            kind: i % 3 === 0 ? 'conflict' : 'duplicate',
+            handoffId: 100_000 + i,
+            accountName: fill(pattern, 300),
+            partnerOrg: fill(pattern, 300),
+            status: 'expired',
+            aeUserId: 'U0OTHERAE',
+          },
+    );
+    const h = worstHandoff(pattern, {
+      findings,
+      overrideReason: fill(pattern, 5000),
+      scoreBand: 'keep_building',
+    });
+    const message = handoffMessage(h, { offer: EVERY_BUTTON });
+    expectMessageWithinLimits(message);
+    expect(allText(message.blocks)).toContain('more');
+    if (pattern === '<!channel>') expectMentionsNeutralised(message);
+  });
+
+  it('shows no flagged section when nothing was flagged, or on handoffs sent before it was recorded', () => {
+    for (const findings of [[], null]) {
+      const h = handoff({ findings });
+      expect(allText(handoffMessage(h, { offer: aeOffer(h) }).blocks)).not.toContain(
+        'Flagged when it was sent',
+      );
+    }
   });
 
   it('neutralises <!channel> typed into any packet field', () => {
@@ -150,7 +185,8 @@ describe('handoffMessage: the decision buttons', () => {
         b.elements.map((e) => ('action_id' in e ? e.action_id : '')),
       ),
     ).toEqual(['handoff_outcome_opportunity_created', 'handoff_outcome_won', 'handoff_outcome_lost']);
-    expect(allText(message.blocks)).toMatch(/Accepted\* by <@U0AE>/);
+    // The packet is the AE's own copy: their decision reads "by you".
+    expect(allText(message.blocks)).toMatch(/Accepted\* by you on /);
     expect(message.text).toContain('accepted');
   });
 
@@ -159,7 +195,7 @@ describe('handoffMessage: the decision buttons', () => {
     const h = handoff({ status: 'declined' });
     const message = handoffMessage(h, { decision: d, offer: aeOffer(h, now) });
     expect(actions(message.blocks)).toEqual([]);
-    expect(allText(message.blocks)).toContain(`Declined* by <@U0AE>`);
+    expect(allText(message.blocks)).toContain('Declined* by you on ');
     expect(allText(message.blocks)).toContain(DECLINE_REASONS.duplicate.label);
     expect(message.text).toContain('declined');
   });

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { outbox } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import {
+  authorUser,
+  clickOwnerButton,
+  expire,
+  handoffRow,
+  json,
+  openOwnerModal,
+  outboxDrained,
+  QUIET,
+  reassignSubmission,
+  submit,
+  waitForDm,
+} from '../support/ownerFlow.js';
+import { partnerCalls, partnerMessages, threadReplies, topLevel } from '../support/partnerFlow.js';
+import { channels, people } from '../support/people.js';
+
+/**
+ * Issue 20, item 3: the partner channel hears of a withdrawal only if it heard of the handoff, that is when something
+ * about it was already posted there or is queued to be (its thread's parent). A handoff withdrawn before that was
+ * never news to the partner, and neither is its end: nothing is posted, and the owner's notice says so.
+ */
+
+let h: Harness | undefined;
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  h = await startHarness({ env: { ...QUIET, ...env } });
+  return h;
+}
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** Outbox rows meant for the partner (posts, replies, updates of the thread's parent). */
+const partnerRows = (h: Harness) =>
+  h.database.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.audience === 'partner' || r.channelKey === channels.partner.id);
+
+/** The Withdraw button's "are you sure?" text on a message. */
+function withdrawConfirm(message: { blocks?: unknown } | undefined): string {
+  const blocks = (message?.blocks ?? []) as {
+    type: string;
+    elements?: { action_id?: string; confirm?: { text?: { text?: string } } }[];
+  }[];
+  const button = blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === ACTION_ID.withdraw);
+  return button?.confirm?.text?.text ?? '';
+}
+
+/** Expires the handoff and reassigns it to Sam from the expiry notice: the partner channel hears who has it now. */
+async function expireAndReassign(h: Harness, handoff: Parameters<typeof expire>[1]) {
+  await expire(h, handoff);
+  const modal = await openOwnerModal(h, 'reassign', handoff.id);
+  expect(
+    await submit(
+      h,
+      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
+    ),
+  ).toEqual({});
+}
+
+describe('a withdrawal before the partner heard anything', () => {
+  it('while open: nothing reaches the partner channel, and the owner is told nothing was posted', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+    // Slack's confirm dialog already says the partner channel will not be told.
+    expect(withdrawConfirm(confirmation)).toContain('Nothing is posted in the partner channel');
+    expect(withdrawConfirm(confirmation)).not.toContain('told it is closed');
+
+    await clickOwnerButton(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    expect(json(notice.blocks)).toContain(
+      `Nothing is posted in <#${channels.partner.id}>: nothing about this handoff had been posted there yet.`,
+    );
+    expect(json(notice.blocks)).not.toContain('is being told');
+
+    await outboxDrained(h);
+    await quiet(h);
+    // Not a post, not a reply, not an edit, not even a queued row.
+    expect(partnerCalls(h)).toEqual([]);
+    expect(partnerMessages(h)).toEqual([]);
+    expect(partnerRows(h)).toEqual([]);
+  });
+
+  it('after an expiry (silence is not news either): nothing reaches the partner channel', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const expiryNotice = await expire(h, handoff);
+    expect(withdrawConfirm(expiryNotice)).toContain('Nothing is posted in the partner channel');
+    await clickOwnerButton(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(partnerCalls(h)).toEqual([]);
+    expect(partnerRows(h)).toEqual([]);
+  });
+
+  it('with no partner channel: the owner is told to tell the partner themselves if they know of it', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { partnerChannelId: null });
+    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+    expect(withdrawConfirm(confirmation)).toContain('There is no partner channel');
+    await clickOwnerButton(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, authorUser);
+    const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    expect(json(notice.blocks)).toContain(
+      'There is no partner channel: if the partner knows of it, tell them yourself.',
+    );
+    await quiet(h);
+    expect(partnerCalls(h)).toEqual([]);
+  });
+});
+
+describe('a withdrawal after the partner heard of the handoff', () => {
+  it('after a reassignment was posted: the withdrawal replies in the thread once, and the parent says closed', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    await expireAndReassign(h, handoff);
+    await waitFor(() => partnerMessages(h).length === 1, 4000, 'the reassignment post');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(json(partnerMessages(h)[0]?.blocks)).toContain('With a new account executive');
+
+    const reassigned = await waitForDm(h, people.author.id, 'moved from', 'the reassignment notice');
+    expect(withdrawConfirm(reassigned)).toContain('the partner channel is told it is closed for now');
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    expect(json(notice.blocks)).toContain(`<#${channels.partner.id}> is being told it is closed for now.`);
+
+    await waitFor(() => threadReplies(h).length === 1, 4000, 'the withdrawal reply');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(topLevel(h)).toHaveLength(1);
+    expect(threadReplies(h)).toHaveLength(1);
+    expect(threadReplies(h)[0]?.thread_ts).toBe(topLevel(h)[0]?.ts);
+    expect(threadReplies(h)[0]?.text).toContain('we have closed this handoff for now');
+    expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Closed for now');
+  });
+
+  it('after a reassignment still queued (the app out of the channel): the withdrawal waits behind it, then both go once', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    // The app is removed from the shared channel: the reassignment's post waits there, not yet seen.
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    await expireAndReassign(h, handoff);
+    await waitFor(
+      () => partnerRows(h).some((r) => r.status === 'pending' && r.lastError === 'not_in_channel'),
+      4000,
+      'the waiting reassignment post',
+    );
+    expect(partnerMessages(h)).toEqual([]);
+
+    // Queued to be posted counts as heard: the withdrawal is queued as a reply in the same thread.
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    expect(json(notice.blocks)).toContain('is being told it is closed for now');
+    expect(partnerRows(h).map((r) => r.dedupeKey)).toEqual([
+      `handoff:${handoff.id}:a2:reassigned:partner`,
+      `handoff:${handoff.id}:a2:withdrawn:partner`,
+    ]);
+
+    // Invited again: the parent, showing the handoff as it is now, then the withdrawal in its thread.
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    h.clock.advance(2 * 60 * 60_000);
+    await waitFor(() => partnerMessages(h).length === 2, 8000, 'the partner posts');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(topLevel(h).map((m) => m.text)).toEqual(['Northwind Logistics: Closed for now']);
+    expect(threadReplies(h).map((m) => m.thread_ts)).toEqual([topLevel(h)[0]?.ts]);
+    expect(threadReplies(h)[0]?.text).toContain('we have closed this handoff for now');
+  });
+});
