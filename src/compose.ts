@@ -243,7 +243,9 @@ function membership(directory: Directory): HandlerDeps['memberOf'] {
 function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
   const { config, db, clock, logger, onOutboxWrite } = s;
   const log = (component: string) => logger.child({ component });
+  const edits = createEdits({ db, clock, lifecycle: s.lifecycle, adminUserIds: config.adminUserIds });
   return {
+    edits,
     packets: createPacketService({
       db,
       clock,
@@ -253,6 +255,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       scoring: config.scoring,
       conflictLookbackDays: config.conflictLookbackDays,
       onOutboxWrite,
+      edits,
     }),
     handoffs: createHandoffService({
       db,
@@ -347,7 +350,6 @@ export function createServices(s: Shared): Services {
       revopsUserIds: config.revopsUserIds,
       packetPreview: s.surfaces.packetPreview,
     }),
-    edits: createEdits({ db, clock, lifecycle: s.lifecycle, adminUserIds: config.adminUserIds }),
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
   };
   let seenEvent = latestEventId(db);

@@ -8,11 +8,17 @@ export interface DeclineMetadata {
   handoffId: number;
   /** Opened from the App Home: refresh it once the decline is recorded. */
   fromHome?: boolean;
+  /** The packet version the Decline was clicked on (absent: never edited). */
+  editCount?: number;
 }
 
 /** The small modal the Decline button opens: a coded reason and an optional internal note. */
 export function declineModal(h: HandoffRow, opts: { fromHome?: boolean } = {}): ModalView {
-  const metadata: DeclineMetadata = { handoffId: h.id, ...(opts.fromHome ? { fromHome: true } : {}) };
+  const metadata: DeclineMetadata = {
+    handoffId: h.id,
+    ...(opts.fromHome ? { fromHome: true } : {}),
+    ...(h.editCount > 0 ? { editCount: h.editCount } : {}),
+  };
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.decline,

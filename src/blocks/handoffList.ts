@@ -33,12 +33,12 @@ const button = (text: string, actionId: string, value: string): Button => ({
 });
 
 /** View (and Edit, where the reader may still edit) for one handoff. */
-export function handoffButtons(h: HandoffRow, opts: { editable: boolean }): ActionsBlock {
+export function handoffButtons(h: HandoffRow, opts: { editable: boolean; view?: boolean }): ActionsBlock {
   return {
     type: 'actions',
     block_id: `handoff_open_${h.id}`,
     elements: [
-      button('View', ACTION_ID.view, String(h.id)),
+      ...(opts.view === false ? [] : [button('View', ACTION_ID.view, String(h.id))]),
       ...(opts.editable ? [button('Edit', ACTION_ID.edit, String(h.id))] : []),
     ],
   };

@@ -145,9 +145,18 @@ export function findingsSection(h: HandoffRow): SectionBlock | undefined {
   return { type: 'section', text: { type: 'mrkdwn', verbatim: true, text } };
 }
 
+/** ` · :pencil2: Edited <when>: Seller next move, Warm path` once the packet was changed after it was sent. */
+function editedMark(h: HandoffRow): string {
+  if (!h.editedAt || h.editCount === 0) return '';
+  const fields =
+    h.editedFields && h.editedFields.length > 0 ? `: ${userText(h.editedFields.join(', '), 300)}` : '';
+  const times = h.editCount > 1 ? ` (${h.editCount} edits)` : '';
+  return ` · :pencil2: *Edited* ${slackDate(h.editedAt, h.aeTimeZone)}${times}${fields}`;
+}
+
 /** The first line under the title: who sent it, and what is asked of the AE now (an answer, or nothing more). */
 function askLine(h: HandoffRow, moved: boolean): string {
-  const from = `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)}`;
+  const from = `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)}${editedMark(h)}`;
   if (h.status === 'sent' && !moved)
     return `${from} · please answer by *${slackDate(h.dueAt, h.aeTimeZone)}* (${windowDaysText(h)})${packetQuality(h)}`;
   return `${from}${packetQuality(h)}`;
@@ -218,6 +227,11 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
 }
 
 /** The AE's Accept and Decline buttons (in the DM, and in the App Home with a block id per handoff). */
+/** Accept and Decline carry the packet version they show, so an answer to a version an edit replaced is refused. */
+export function decisionValue(h: Pick<HandoffRow, 'id' | 'editCount'>): string {
+  return h.editCount > 0 ? `${h.id}:e${h.editCount}` : String(h.id);
+}
+
 export function decisionButtons(h: HandoffRow, blockId = 'handoff_decision'): KnownBlock {
   return {
     type: 'actions',
@@ -228,13 +242,13 @@ export function decisionButtons(h: HandoffRow, blockId = 'handoff_decision'): Kn
         action_id: ACTION_ID.accept,
         text: { type: 'plain_text', text: 'Accept', emoji: true },
         style: 'primary',
-        value: String(h.id),
+        value: decisionValue(h),
       },
       {
         type: 'button',
         action_id: ACTION_ID.decline,
         text: { type: 'plain_text', text: 'Decline', emoji: true },
-        value: String(h.id),
+        value: decisionValue(h),
       },
     ],
   };

@@ -1,11 +1,19 @@
-import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
-import { FIELD_LIMITS, RESPONSE_WINDOW } from '../domain/packet.js';
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView, Option } from '@slack/types';
+import {
+  FIELD_LIMITS,
+  FORM_LIMITS,
+  joinAccount,
+  joinContact,
+  type PacketInput,
+  RESPONSE_WINDOW,
+} from '../domain/packet.js';
 import {
   ACTION_ID,
   AGREED_IN_WRITING_OPTION,
   CALLBACK_ID,
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
 } from './ids.js';
 import { plain } from './mrkdwn.js';
 import { pt } from './parts.js';
@@ -14,6 +22,17 @@ export interface PacketModalOptions {
   authorUserId: string;
   /** `/handoff <account name>` prefills the account. */
   accountName?: string;
+  /** The partner channel to preselect (`/handoff` typed in a Slack Connect channel the app can post in). */
+  partnerChannelId?: string;
+  /** Every field prefilled, e.g. from a stored handoff being edited (wins over `accountName` and `partnerChannelId`). */
+  prefill?: Partial<PacketInput>;
+  /** Editing a handoff already sent: its number is in the title and in private_metadata (`{ editOf }`). */
+  edit?: { handoffId: number };
+}
+
+/** What the packet modal carries in private_metadata when it edits a handoff. */
+export interface PacketModalMetadata {
+  editOf: number;
 }
 
 function input(
@@ -32,10 +51,19 @@ function input(
   };
 }
 
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+const date = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+const user = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^[UW][A-Z0-9]{2,}$/.test(value) ? value : undefined;
+const channel = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^[CG][A-Z0-9]{2,}$/.test(value) ? value : undefined;
+
 function text(
   maxLength: number,
   placeholder: string,
-  opts: { multiline?: boolean; initial?: string } = {},
+  opts: { multiline?: boolean; initial?: string | undefined; initialMax?: number } = {},
 ): InputBlockElement {
   return {
     type: 'plain_text_input',
@@ -43,19 +71,58 @@ function text(
     max_length: maxLength,
     multiline: opts.multiline ?? false,
     placeholder: pt(plain(placeholder, 150)),
-    ...(opts.initial ? { initial_value: plain(opts.initial, maxLength) } : {}),
+    ...(opts.initial ? { initial_value: plain(opts.initial, opts.initialMax ?? maxLength) } : {}),
   };
 }
+
+const datepicker = (placeholder: string, initial: string | undefined): InputBlockElement => ({
+  type: 'datepicker',
+  action_id: ACTION_ID.value,
+  placeholder: pt(placeholder),
+  ...(initial ? { initial_date: initial } : {}),
+});
 
 const heading = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
 
 /** The hint on every field the partner reads (see domain/internalText.ts PARTNER_VISIBLE_FIELDS). */
 const PARTNER_SEES = ':eye: The partner reads this in the partner channel, word for word.';
 
-/** The `/handoff` modal: the eleven packet fields, grouped the way a seller will read them. */
+const PRIORITY: Option = {
+  text: pt("The account is on the AE's priority list"),
+  value: ON_PRIORITY_LIST_OPTION,
+};
+const IN_WRITING: Option = {
+  text: pt('The partner agreed to their next move in writing'),
+  value: AGREED_IN_WRITING_OPTION,
+};
+
+/**
+ * The `/handoff` modal: the eleven packet fields, the AE, the response window and the partner channel, in three
+ * sections. Some inputs hold two packet fields (the account with its web domain, the contact with their role; the
+ * two confirmations are one checkbox group); readPacketForm splits them, so the packet is stored as before. The
+ * attribution dates are not asked here: the partner's first action defaults to the day of sending, and the review
+ * asks for the opportunity's creation date only when the rule needs it. An edit of a packet that had them shows them.
+ */
 export function packetModal(opts: PacketModalOptions): ModalView {
   const b = PACKET_BLOCK_ID;
   const L = FIELD_LIMITS;
+  const p = opts.prefill ?? {};
+  const account = str(p.accountName) ?? str(opts.accountName);
+  const partnerChannel = channel(p.partnerChannelId) ?? channel(opts.partnerChannelId);
+  const ticked = [
+    ...(p.onPriorityList === true ? [PRIORITY] : []),
+    ...(p.partnerAgreedInWriting === true ? [IN_WRITING] : []),
+  ];
+  const windowDays = Number(p.responseWindowDays);
+  const initialWindow =
+    Number.isInteger(windowDays) && windowDays >= RESPONSE_WINDOW.min && windowDays <= RESPONSE_WINDOW.max
+      ? windowDays
+      : RESPONSE_WINDOW.default;
+  // Only an edit of a packet whose opportunity had dates shows them: the rule compared them, they stay editable.
+  const showDates = Boolean(
+    str(p.crmOpportunity) && (date(p.opportunityCreatedOn) || date(p.partnerTouchOn)),
+  );
+
   const blocks: KnownBlock[] = [
     {
       type: 'context',
@@ -63,133 +130,129 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: 'One packet, one account executive. Write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word, in the partner channel; the review shows that post before anything is sent.',
+          text: 'One packet, one account executive: write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word; the review shows that post before anything is sent.',
         },
       ],
     },
-    heading('Account'),
+    heading('The deal'),
     input(
       b.accountName,
       'Account',
-      text(L.accountName, 'e.g. Northwind Logistics', { initial: opts.accountName }),
-      { hint: PARTNER_SEES },
+      text(FORM_LIMITS.account, 'e.g. Northwind Logistics (northwind.com)', {
+        initial: account ? joinAccount(account, str(p.accountDomain)) : undefined,
+        // `/handoff <name>` alone is cut to the name's limit; a name with its domain to the input's.
+        initialMax: str(p.accountDomain) ? FORM_LIMITS.account : L.accountName,
+      }),
+      {
+        hint: `${PARTNER_SEES} Add the company's web domain in brackets to catch other handoffs on it; the partner never sees the domain.`,
+      },
     ),
     input(
       b.crmOpportunity,
       'Existing CRM opportunity',
-      text(L.crmOpportunity, 'Opportunity id or link, and its stage. Leave empty if there is none yet.'),
+      text(L.crmOpportunity, 'Opportunity id or link, and its stage. Leave empty if there is none yet.', {
+        initial: str(p.crmOpportunity),
+      }),
       {
         optional: true,
-        hint: 'An existing opportunity makes this partner-influenced; none makes it partner-sourced.',
+        hint: 'None: partner-sourced. One that existed before the partner acted: partner-influenced (the review asks when it was created).',
       },
     ),
+    ...(showDates
+      ? [
+          input(
+            b.opportunityCreatedOn,
+            'Opportunity created on',
+            datepicker('When the CRM opportunity was opened', date(p.opportunityCreatedOn)),
+            {
+              optional: true,
+              hint: 'Created after the partner first acted: partner-sourced. On or before, or unknown: influenced.',
+            },
+          ),
+          input(
+            b.partnerTouchOn,
+            "Partner's first action on this account",
+            datepicker('When the partner first acted', date(p.partnerTouchOn)),
+            { optional: true, hint: 'Empty: the day the handoff is sent.' },
+          ),
+        ]
+      : []),
     input(
-      b.opportunityCreatedOn,
-      'Opportunity created on',
-      {
-        type: 'datepicker',
-        action_id: ACTION_ID.value,
-        placeholder: pt('When the CRM opportunity was opened'),
-      },
-      {
-        optional: true,
-        hint: 'Created after the partner first acted: partner-sourced. On or before: influenced.',
-      },
-    ),
-    input(
-      b.accountDomain,
-      'Company domain',
-      text(L.accountDomain, 'e.g. northwind.com (finds other handoffs on this account)'),
-      { optional: true },
-    ),
-    input(
-      b.onPriorityList,
-      'Seller priority',
-      {
-        type: 'checkboxes',
-        action_id: ACTION_ID.value,
-        options: [{ text: pt("The account is on the AE's priority list"), value: ON_PRIORITY_LIST_OPTION }],
-      },
-      { optional: true },
-    ),
-    heading('Partner'),
-    input(b.partnerOrg, 'Partner organization', text(L.partnerOrg, 'e.g. Meridian Cloud Consulting'), {
-      hint: PARTNER_SEES,
-    }),
-    input(
-      b.partnerTouchOn,
-      "Partner's first action on this account",
-      { type: 'datepicker', action_id: ACTION_ID.value, placeholder: pt('When the partner first acted') },
-      { optional: true, hint: 'Leave empty for today. Decides partner-sourced or partner-influenced.' },
+      b.partnerOrg,
+      'Partner organization',
+      text(L.partnerOrg, 'e.g. Meridian Cloud Consulting', { initial: str(p.partnerOrg) }),
+      { hint: PARTNER_SEES },
     ),
     input(
       b.partnerContactName,
       'Partner contact',
-      text(L.partnerContactName, 'The person acting, e.g. Dana Reyes'),
-      { hint: PARTNER_SEES },
-    ),
-    input(b.partnerContactRole, 'Contact role', text(L.partnerContactRole, 'e.g. Alliances lead'), {
-      optional: true,
-    }),
-    input(
-      b.whyPartner,
-      'Why this partner matters here',
-      text(L.whyPartner, 'One sentence: prior delivery, installed footprint or a trusted relationship', {
-        multiline: true,
+      text(FORM_LIMITS.partnerContact, 'The person acting, then their role: Dana Reyes, alliances lead', {
+        initial: str(p.partnerContactName)
+          ? joinContact(str(p.partnerContactName), str(p.partnerContactRole))
+          : undefined,
       }),
-    ),
-    heading('Customer'),
-    input(
-      b.customerTrigger,
-      'Customer trigger',
-      text(L.customerTrigger, 'What the customer said or did, in their words', { multiline: true }),
-    ),
-    input(
-      b.jointValue,
-      'Joint value proposition',
-      text(L.jointValue, 'What we do, what the partner does, why together is better', { multiline: true }),
-    ),
-    input(
-      b.warmPath,
-      'Warm path',
-      text(L.warmPath, 'Who knows whom, how warm, how the introduction happens', { multiline: true }),
-    ),
-    heading('Next moves'),
-    input(
-      b.sellerNextMove,
-      'Seller next move',
-      text(L.sellerNextMove, 'One action for the AE, doable this week'),
-    ),
-    input(
-      b.partnerNextMove,
-      'Partner next move',
-      text(L.partnerNextMove, 'What the partner agreed to do', { multiline: true }),
-      { hint: `${PARTNER_SEES} Keep internal notes (fees, margins, credit) in the risk note.` },
-    ),
-    input(
-      b.partnerNextMoveDate,
-      'Partner next move by',
-      { type: 'datepicker', action_id: ACTION_ID.value, placeholder: pt('Pick a date') },
-      { optional: true, hint: PARTNER_SEES },
-    ),
-    input(
-      b.partnerAgreedInWriting,
-      'Agreement',
       {
-        type: 'checkboxes',
-        action_id: ACTION_ID.value,
-        options: [{ text: pt('The partner agreed to this in writing'), value: AGREED_IN_WRITING_OPTION }],
+        hint: ':eye: The partner reads the name, word for word (not the role). A person, not a team or a logo.',
       },
-      { optional: true },
     ),
-    heading('Checks'),
+    input(
+      b.partnerChannelId,
+      'Partner channel',
+      {
+        type: 'conversations_select',
+        action_id: ACTION_ID.value,
+        placeholder: pt('The Slack Connect channel shared with this partner'),
+        filter: { include: ['public', 'private'], exclude_bot_users: true },
+        ...(partnerChannel ? { initial_conversation: partnerChannel } : {}),
+      },
+      {
+        optional: true,
+        hint: 'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).',
+      },
+    ),
     input(
       b.riskNote,
       'Risk and channel-conflict note',
       text(L.riskNote, 'Registered resellers, competing partners, credit and compensation', {
         multiline: true,
+        initial: str(p.riskNote),
       }),
-      { optional: true, hint: 'Internal: the AE and the owner read it, the partner never does.' },
+      {
+        optional: true,
+        hint: 'Required when the check finds a conflict: another partner or a registered reseller on this account. Internal: the partner never reads it.',
+      },
+    ),
+    heading('What the AE should know'),
+    input(
+      b.customerTrigger,
+      'Customer trigger',
+      text(L.customerTrigger, 'What the customer said or did, in their words', {
+        multiline: true,
+        initial: str(p.customerTrigger),
+      }),
+    ),
+    input(
+      b.jointValue,
+      'Joint value proposition',
+      text(L.jointValue, 'What we do, what the partner does, why together is better', {
+        multiline: true,
+        initial: str(p.jointValue),
+      }),
+    ),
+    input(
+      b.whyPartner,
+      'Why this partner matters here',
+      text(L.whyPartner, 'One sentence: prior delivery, installed footprint or a trusted relationship', {
+        initial: str(p.whyPartner),
+      }),
+    ),
+    input(
+      b.warmPath,
+      'Warm path',
+      text(L.warmPath, 'Who knows whom, how warm, how the introduction happens', {
+        multiline: true,
+        initial: str(p.warmPath),
+      }),
     ),
     input(
       b.evidenceUrl,
@@ -198,21 +261,61 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         type: 'url_text_input',
         action_id: ACTION_ID.value,
         placeholder: pt('Meeting notes, QBR record, thread'),
+        ...(str(p.evidenceUrl) ? { initial_value: plain(str(p.evidenceUrl) ?? '', L.evidenceUrl) } : {}),
       },
       { optional: true, hint: 'Something the AE can verify in five minutes.' },
     ),
-    heading('Routing'),
+    heading('Who does what, by when'),
     input(
       b.aeUserId,
       'Account executive',
-      { type: 'users_select', action_id: ACTION_ID.value, placeholder: pt('Who receives this handoff') },
+      {
+        type: 'users_select',
+        action_id: ACTION_ID.value,
+        placeholder: pt('Who receives this handoff'),
+        ...(user(p.aeUserId) ? { initial_user: user(p.aeUserId) } : {}),
+      },
       { hint: ':eye: The partner sees this person’s name once they accept.' },
+    ),
+    input(
+      b.sellerNextMove,
+      'Seller next move',
+      text(L.sellerNextMove, 'One action for the AE, doable this week', { initial: str(p.sellerNextMove) }),
+    ),
+    input(
+      b.partnerNextMove,
+      'Partner next move',
+      text(L.partnerNextMove, 'What the partner agreed to do', { initial: str(p.partnerNextMove) }),
+      { hint: `${PARTNER_SEES} Keep internal notes (fees, margins, credit) in the risk note.` },
+    ),
+    input(
+      b.partnerNextMoveDate,
+      'Partner next move by',
+      datepicker('Pick a date', date(p.partnerNextMoveDate)),
+      { optional: true, hint: PARTNER_SEES },
+    ),
+    input(
+      PACKET_FORM_BLOCK_ID.confirmations,
+      'Confirmed',
+      {
+        type: 'checkboxes',
+        action_id: ACTION_ID.value,
+        options: [PRIORITY, IN_WRITING],
+        ...(ticked.length > 0 ? { initial_options: ticked } : {}),
+      },
+      { optional: true, hint: 'Tick what is true: each counts in the score and the readiness checklist.' },
     ),
     input(
       b.ownerUserId,
       'Owner of the handoff',
-      { type: 'users_select', action_id: ACTION_ID.value, initial_user: opts.authorUserId },
-      { hint: 'One named person, not a team. Owns it until the AE accepts.' },
+      {
+        type: 'users_select',
+        action_id: ACTION_ID.value,
+        initial_user: user(p.ownerUserId) ?? opts.authorUserId,
+      },
+      {
+        hint: 'You, unless someone else follows up. One named person, not a team: owns it until the AE accepts.',
+      },
     ),
     input(
       b.responseWindowDays,
@@ -223,32 +326,22 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         is_decimal_allowed: false,
         min_value: String(RESPONSE_WINDOW.min),
         max_value: String(RESPONSE_WINDOW.max),
-        initial_value: String(RESPONSE_WINDOW.default),
+        initial_value: String(initialWindow),
       },
       { hint: `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.` },
     ),
-    input(
-      b.partnerChannelId,
-      'Partner channel',
-      {
-        type: 'conversations_select',
-        action_id: ACTION_ID.value,
-        placeholder: pt('The Slack Connect channel shared with this partner'),
-        filter: { include: ['public', 'private'], exclude_bot_users: true },
-      },
-      {
-        optional: true,
-        hint: 'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).',
-      },
-    ),
   ];
+  const title = opts.edit ? `Edit handoff #${opts.edit.handoffId}` : 'New handoff';
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.packet,
-    title: pt('New handoff'),
-    submit: pt('Review'),
+    title: pt(title.length <= 24 ? title : 'Edit handoff'),
+    submit: pt(opts.edit ? 'Review changes' : 'Review'),
     close: pt('Cancel'),
     notify_on_close: false,
+    ...(opts.edit
+      ? { private_metadata: JSON.stringify({ editOf: opts.edit.handoffId } satisfies PacketModalMetadata) }
+      : {}),
     blocks,
   };
 }

@@ -127,14 +127,53 @@ function partnerPreview(review: Review): KnownBlock[] {
   return blocks;
 }
 
+/**
+ * The attribution details step: asked only when the rule needs them, i.e. the packet names a CRM opportunity but not
+ * when it was created (unknown reads as partner-influenced). Both dates are optional; Send applies them, and shows
+ * the review again first when they change the classification.
+ */
+function attributionDetails(review: Review): KnownBlock[] {
+  if (!review.attributionDetails || !review.packet.crmOpportunity) return [];
+  const datepicker = (blockId: string, label: string, initial: string | null, hint: string): KnownBlock => ({
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: pt(label),
+    hint: pt(hint),
+    element: {
+      type: 'datepicker',
+      action_id: ACTION_ID.value,
+      ...(initial ? { initial_date: initial } : {}),
+    },
+  });
+  return [
+    context(
+      `*Attribution details*: when was ${userText(review.packet.crmOpportunity, 300)} created? Created after the partner's first action on this account makes this partner-sourced; on or before it, or unknown, partner-influenced.`,
+    ),
+    datepicker(
+      REVIEW_BLOCK_ID.opportunityCreatedOn,
+      'Opportunity created on',
+      review.packet.opportunityCreatedOn,
+      'From the CRM. Leave empty if you do not know it.',
+    ),
+    datepicker(
+      REVIEW_BLOCK_ID.partnerTouchOn,
+      "Partner's first action on this account",
+      review.packet.partnerTouchOn,
+      'The day the partner first acted on it; today unless it was earlier.',
+    ),
+  ];
+}
+
 /** The review step: score, band, each component's reason, readiness, attribution and what the check found. */
-export function reviewModal(draftId: number, review: Review): ModalView {
+export function reviewModal(draftId: number, review: Review, opts: { notice?: string } = {}): ModalView {
   const { scorecard } = review;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: plain(`${scorecard.total}/18 · ${BAND_LABEL[scorecard.band]}`, 150) },
     },
+    ...(opts.notice ? [section(opts.notice)] : []),
     context(
       `${review.authorLastScores.length > 0 ? `Your last packets scored ${review.authorLastScores.join(', ')}. ` : ''}Handoff of *${userText(review.packet.accountName, 150)}* (via ${userText(review.packet.partnerOrg, 150)}) to ${mention(review.ae.id)}. Use *Back to edit* to change anything; your input is kept.`,
     ),
@@ -150,6 +189,7 @@ export function reviewModal(draftId: number, review: Review): ModalView {
     section(
       `*Attribution*: ${CLASSIFICATION_LABEL[review.classification]}\n${userText(review.classificationReason, 500)}`,
     ),
+    ...attributionDetails(review),
   ];
   if (review.findings.length > 0) {
     blocks.push(section(linesWithin('*On this account*', review.findings.map(findingLine), 3000)));
@@ -178,8 +218,8 @@ export function reviewModal(draftId: number, review: Review): ModalView {
     type: 'modal',
     callback_id: CALLBACK_ID.review,
     private_metadata: JSON.stringify({ draftId } satisfies ReviewMetadata),
-    title: { type: 'plain_text', text: 'Review handoff' },
-    submit: { type: 'plain_text', text: 'Send to AE' },
+    title: { type: 'plain_text', text: review.editOf === undefined ? 'Review handoff' : 'Review the edit' },
+    submit: { type: 'plain_text', text: review.editOf === undefined ? 'Send to AE' : 'Save changes' },
     close: { type: 'plain_text', text: 'Back to edit' },
     blocks,
   };

@@ -3,6 +3,7 @@ import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/sch
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import { handoffButtons } from './handoffList.js';
 import { handoffMessage, type SlackMessage } from './handoffMessage.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
@@ -184,6 +185,7 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
 
 function buttons(m: SurfaceModel): KnownBlock[] {
   const blocks: KnownBlock[] = [];
+  if (m.offer.edit) blocks.push(handoffButtons(m.h, { editable: true, view: false }));
   const owner = ownerActionButtons(m.h, m.offer.owner);
   if (owner) blocks.push(owner);
   const steps = outcomeButtons(m.h, m.offer.outcomes);

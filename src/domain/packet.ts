@@ -156,18 +156,111 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Validates raw form input; returns the packet or one message per field, for inline modal errors. */
+/**
+ * Validates raw form input; returns the packet, or one message per field (for inline modal errors) with the fields
+ * that are valid (`valid`), so the checks that need only those (the people and the channel with Slack, the account
+ * against other handoffs) can still run and report in the same round.
+ */
 export function parsePacket(
   input: PacketInput,
   today: string,
   latest?: string,
-): { ok: true; packet: Packet } | { ok: false; errors: PacketErrors } {
-  const result = packetSchema(today, latest).safeParse(input);
+): { ok: true; packet: Packet } | { ok: false; errors: PacketErrors; valid: Partial<Packet> } {
+  const schema = packetSchema(today, latest);
+  const result = schema.safeParse(input);
   if (result.success) return { ok: true, packet: result.data };
   const errors: PacketErrors = {};
   for (const issue of result.error.issues) {
     const field = issue.path[0] as PacketField | undefined;
     if (field && !errors[field]) errors[field] = issue.message;
   }
-  return { ok: false, errors };
+  // Each field on its own (the schema has no rule across fields): what parses is usable, what does not has its error.
+  const raw: Record<string, unknown> =
+    typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const valid: Record<string, unknown> = {};
+  for (const [field, fieldSchema] of Object.entries(schema.shape) as [PacketField, z.ZodType][]) {
+    if (errors[field]) continue;
+    const one = fieldSchema.safeParse(raw[field]);
+    if (one.success) valid[field] = one.data;
+  }
+  return { ok: false, errors, valid: valid as Partial<Packet> };
+}
+
+/**
+ * The attribution details the review asks for when the rule needs them (a CRM opportunity of unknown creation date):
+ * both optional, neither in the future.
+ */
+export function parseAttributionDates(
+  input: { opportunityCreatedOn?: unknown; partnerTouchOn?: unknown },
+  today: string,
+  latest?: string,
+):
+  | { ok: true; opportunityCreatedOn: string | null; partnerTouchOn: string | null }
+  | { ok: false; errors: Partial<Record<'opportunityCreatedOn' | 'partnerTouchOn', string>> } {
+  const { shape } = packetSchema(today, latest);
+  const created = shape.opportunityCreatedOn.safeParse(input.opportunityCreatedOn ?? null);
+  const touch = shape.partnerTouchOn.safeParse(input.partnerTouchOn ?? null);
+  if (created.success && touch.success) {
+    return { ok: true, opportunityCreatedOn: created.data, partnerTouchOn: touch.data };
+  }
+  return {
+    ok: false,
+    errors: {
+      ...(created.success
+        ? {}
+        : { opportunityCreatedOn: created.error.issues[0]?.message ?? 'Pick a date.' }),
+      ...(touch.success ? {} : { partnerTouchOn: touch.error.issues[0]?.message ?? 'Pick a date.' }),
+    },
+  };
+}
+
+/*
+ * The packet modal asks for some fields together, in one input each, and splits them into the packet's fields, so
+ * storage, scoring and rendering stay as they were:
+ * - "Partner contact": the person, then their role after the first comma ("Dana Reyes, alliances lead");
+ * - "Account": the name, then the company's web domain in brackets ("Northwind Logistics (northwind.com)").
+ */
+
+/** The most the combined inputs hold: both parts at their limits, and the separator. */
+export const FORM_LIMITS = {
+  account: FIELD_LIMITS.accountName + 3 + FIELD_LIMITS.accountDomain,
+  partnerContact: FIELD_LIMITS.partnerContactName + 2 + FIELD_LIMITS.partnerContactRole,
+} as const;
+
+/** "Dana Reyes, alliances lead" → name and role (null when there is none). Anything but a string is left as is. */
+export function splitContact(value: unknown): { name: unknown; role: unknown } {
+  if (typeof value !== 'string') return { name: value, role: null };
+  const comma = value.indexOf(',');
+  if (comma < 0) return { name: value, role: null };
+  const role = value.slice(comma + 1).trim();
+  return { name: value.slice(0, comma), role: role || null };
+}
+
+export function joinContact(name: string | null | undefined, role: string | null | undefined): string {
+  const person = (name ?? '').trim();
+  const what = (role ?? '').trim();
+  return what ? `${person}, ${what}` : person;
+}
+
+const DOMAIN_LIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
+
+/**
+ * "Northwind Logistics (northwind.com)" → name and domain. Only a last bracket that holds a web domain is taken
+ * ("Acme (Europe)" stays a name); a name that is itself a domain ("Booking.com") stays the name.
+ */
+export function splitAccount(value: unknown): { name: unknown; domain: string | null } {
+  if (typeof value !== 'string') return { name: value, domain: null };
+  const match = /^([\s\S]*?)\s*\(\s*([^()\s]+)\s*\)\s*$/.exec(value);
+  const domain = match?.[2];
+  if (!match || !domain || !DOMAIN_LIKE.test(domain.replace(/^https?:\/\//i, '').replace(/\/$/, ''))) {
+    return { name: value, domain: null };
+  }
+  if (accountDomain(domain) === undefined) return { name: value, domain: null };
+  return { name: match[1] ?? '', domain };
+}
+
+export function joinAccount(name: string | null | undefined, domain: string | null | undefined): string {
+  const account = (name ?? '').trim();
+  const web = (domain ?? '').trim();
+  return web ? `${account} (${web})` : account;
 }

@@ -34,6 +34,8 @@ export function checkAccount(
   db: Db,
   account: { key: string; domain: string | null; partnerKey: string; partnerId: number | undefined },
   since: Date,
+  /** A handoff to leave out: the one being edited is no duplicate of itself. */
+  exclude?: number,
 ): Finding[] {
   const findings: Finding[] = [];
   const samePartner = (other: { partnerId: number | null; partnerKey: string }) =>
@@ -41,6 +43,7 @@ export function checkAccount(
       ? other.partnerId === account.partnerId
       : other.partnerKey === account.partnerKey;
   for (const other of findSameAccount(db, { key: account.key, domain: account.domain }, since)) {
+    if (other.id === exclude) continue;
     const common = {
       handoffId: other.id,
       accountName: other.accountName,

@@ -52,10 +52,7 @@ export type DecisionRequest = RequestContext & {
   handoffId: number;
   /** The packet version the AE's buttons were shown with (0: never edited); undefined: not checked. */
   shownEditCount?: number;
-} & (
-    | { decision: 'accepted' }
-    | { decision: 'declined'; reasonCode: DeclineReason; note: string | null }
-  );
+} & ({ decision: 'accepted' } | { decision: 'declined'; reasonCode: DeclineReason; note: string | null });
 
 export function createHandoffService(deps: HandoffServiceDeps) {
   const { db, clock, logger } = deps;

@@ -2,7 +2,13 @@ import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
 import { logEvent } from '../db/repositories/events.js';
-import { findBySourceView, type HandoffRow, insertHandoff, lastScores } from '../db/repositories/handoffs.js';
+import {
+  findBySourceView,
+  findHandoff,
+  type HandoffRow,
+  insertHandoff,
+  lastScores,
+} from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import {
   addAlias,
@@ -22,7 +28,13 @@ import { isInternalActor } from '../domain/actor.js';
 import { type Classification, classify } from '../domain/attribution.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import { findInternalText, type InternalTextFinding } from '../domain/internalText.js';
-import { type Packet, type PacketErrors, type PacketInput, parsePacket } from '../domain/packet.js';
+import {
+  type Packet,
+  type PacketErrors,
+  type PacketInput,
+  parseAttributionDates,
+  parsePacket,
+} from '../domain/packet.js';
 import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domain/partnerChannel.js';
 import { type Bands, type ReadinessItem, readiness, type Scorecard, scorePacket } from '../domain/scoring.js';
 import type { Logger } from '../logger.js';
@@ -33,6 +45,7 @@ import {
   DirectoryUnavailableError,
   type DirectoryUser,
 } from './directory.js';
+import { type EditRefusal, type Edits, lockedChanges } from './edits.js';
 import type { RequestContext } from './handoffs.js';
 import { sentMessages } from './notifications.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -46,6 +59,8 @@ export interface PacketServiceDeps {
   scoring: { bands: Bands; maxWindowDays: number };
   conflictLookbackDays: number;
   onOutboxWrite: () => void;
+  /** Edits of sent handoffs (a packet submitted with `editOf`). */
+  edits?: Edits;
 }
 
 /** What the author reviews before sending, and what is stored with the handoff when they send it. */
@@ -70,7 +85,30 @@ export interface Review {
   internalText: InternalTextFinding[];
   /** The author's last three sent packets' scores, newest first, for a sense of trend. */
   authorLastScores: number[];
+  /**
+   * The review asks for the attribution details: the packet names a CRM opportunity but not when it was created, so
+   * the rule cannot tell sourced from influenced without them (absent on drafts saved before it existed).
+   */
+  attributionDetails?: boolean;
+  /** An edit of this handoff, made from this version of it: saving changes it instead of sending a new one. */
+  editOf?: number;
+  fromEditCount?: number;
 }
+
+/** The attribution details as given on the review (empty: not known). */
+export interface AttributionDetailsInput {
+  opportunityCreatedOn: unknown;
+  partnerTouchOn: unknown;
+}
+
+export type AttributionDetailsResult =
+  /** Nothing to apply (no details asked, or a draft Send refuses anyway): send as reviewed. */
+  | { kind: 'unchanged' }
+  | { kind: 'invalid'; errors: Partial<Record<'opportunityCreatedOn' | 'partnerTouchOn', string>> }
+  /** The dates are kept with the draft and decide as the review said: send. */
+  | { kind: 'saved' }
+  /** The dates change the classification: the review is shown again, as it now is, before anything is sent. */
+  | { kind: 'reclassified'; draftId: number; review: Review };
 
 /** The partner channel as Slack showed it at review: its name and the organizations in it other than ours. */
 export interface SlackChannelFacts {
@@ -90,7 +128,28 @@ export type SendResult =
   | { kind: 'conflict_unnoted'; message: string }
   | { kind: 'channel_refused'; message: string }
   | { kind: 'confirmation_required'; confirm: 'partner' | 'internal_text'; message: string }
-  | { kind: 'sent'; handoff: HandoffRow; duplicate: boolean };
+  | { kind: 'sent'; handoff: HandoffRow; duplicate: boolean }
+  /** An edit saved (`fields` changed; none: nothing to change), or refused because the handoff moved on. */
+  | { kind: 'edited'; handoff: HandoffRow; fields: string[] }
+  | { kind: 'edit_refused'; message: string };
+
+/** Why an edit is not possible (plain text, for an inline error or a notice in a modal). */
+function editRefusedText(
+  result: EditRefusal | { kind: 'overtaken'; handoff: HandoffRow } | undefined,
+): string {
+  if (!result || result.kind === 'not_found') return 'I could not find that handoff, so nothing was changed.';
+  const h = result.handoff;
+  if (result.kind === 'overtaken' && h.status === 'sent' && h.editCount > 0)
+    return `Handoff #${h.id} was edited by someone else meanwhile. Nothing was saved: open Edit again to see the packet as it is now.`;
+  if (result.kind === 'refused' && result.verdict === 'not_allowed')
+    return `Only the author, the owner or an admin can edit handoff #${h.id}. Nothing was changed.`;
+  if (h.status === 'sent')
+    return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed.`;
+  return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. To add something, write to the AE directly.`;
+}
+
+/** The longest `/handoff` waits for Slack to say what the channel it was typed in is, before opening the modal. */
+const PACKET_DEFAULTS_WAIT_MS = 1000;
 
 // The earliest and latest calendar dates anywhere on Earth: a date valid in any timezone is never rejected.
 const EARLIEST_ZONE = 'Etc/GMT+12';
@@ -112,6 +171,28 @@ function userProblem(
   return undefined;
 }
 
+const UNAVAILABLE = 'I could not check this with Slack just now. Please submit again.';
+
+function conflictMessage(findings: Finding[]): string {
+  const other = findings.find((f) => f.kind !== 'duplicate');
+  const who =
+    other?.kind === 'reseller'
+      ? `${other.resellerName} is a registered reseller`
+      : `${other?.partnerOrg ?? 'Another partner'} is already on it (handoff #${other && 'handoffId' in other ? other.handoffId : '?'})`;
+  return `Channel conflict: ${who}. Note how the conflict and the credit are settled before sending.`;
+}
+
+/** A lookup's answer, or that Slack could not be asked (any other error is thrown). */
+async function settle<T>(lookup: Promise<T> | undefined): Promise<{ value?: T; unavailable?: unknown }> {
+  if (!lookup) return {};
+  try {
+    return { value: await lookup };
+  } catch (error) {
+    if (!(error instanceof DirectoryUnavailableError)) throw error;
+    return { unavailable: error.cause };
+  }
+}
+
 function channelProblem(channel: DirectoryChannel | undefined): string | undefined {
   if (!channel) return 'I cannot see this channel. Invite the app to it first (type /invite in the channel).';
   if (channel.isArchived) return 'This channel is archived. Choose the live partner channel.';
@@ -126,44 +207,58 @@ export function createPacketService(deps: PacketServiceDeps) {
 
   /**
    * Checks with Slack what the packet names: the AE and the owner must be real, internal people, and the app must be
-   * able to post in the partner channel (otherwise the partner would never hear back).
+   * able to post in the partner channel (otherwise the partner would never hear back). Only the fields that are well
+   * formed are looked up (a malformed one has its own error already); each problem is reported on its own field, in
+   * one round. A lookup Slack cannot answer now asks to submit again, on that field.
    */
-  async function checkWithSlack(packet: Packet, ctx: RequestContext) {
+  async function checkWithSlack(packet: Partial<Packet>, ctx: RequestContext) {
     const errors: PacketErrors = {};
-    if (packet.aeUserId === ctx.actor.userId) {
+    const { aeUserId, ownerUserId, partnerChannelId } = packet;
+    if (aeUserId && aeUserId === ctx.actor.userId) {
       errors.aeUserId = 'Choose the account executive who will act on this, not yourself.';
-    } else if (packet.ownerUserId === packet.aeUserId) {
+    } else if (aeUserId && ownerUserId === aeUserId) {
       errors.ownerUserId =
         'The owner follows up if the AE does not answer, so choose someone other than the AE.';
     }
-    const ownerIsAuthor = packet.ownerUserId === ctx.actor.userId;
-    try {
-      const [ae, owner, channel] = await Promise.all([
-        deps.directory.lookupUser(packet.aeUserId),
-        deps.directory.lookupUser(packet.ownerUserId),
-        packet.partnerChannelId ? deps.directory.lookupChannel(packet.partnerChannelId) : undefined,
-      ]);
-      errors.aeUserId ??= userProblem(ae, 'ae', ctx.internalTeamIds);
-      if (!ownerIsAuthor) errors.ownerUserId ??= userProblem(owner, 'owner', ctx.internalTeamIds);
-      if (packet.partnerChannelId) errors.partnerChannelId ??= channelProblem(channel);
-      const facts =
-        channel && !errors.partnerChannelId ? await channelFacts(channel, ctx.internalTeamIds) : null;
-      for (const key of Object.keys(errors) as (keyof PacketErrors)[]) {
-        if (errors[key] === undefined) delete errors[key];
-      }
-      return { errors, ae, ownerName: owner?.name ?? packet.ownerUserId, channel, facts };
-    } catch (error) {
-      if (!(error instanceof DirectoryUnavailableError)) throw error;
-      logger.warn(
-        { err: error.cause, aeUserId: packet.aeUserId },
-        'Slack lookup failed during packet validation',
-      );
-      return {
-        errors: {
-          aeUserId: 'I could not check this with Slack just now. Please submit again.',
-        } as PacketErrors,
-      };
+    const ownerIsAuthor = ownerUserId === ctx.actor.userId;
+    const [ae, owner, channel] = await Promise.all([
+      settle(aeUserId && !errors.aeUserId ? deps.directory.lookupUser(aeUserId) : undefined),
+      settle(ownerUserId && !errors.ownerUserId ? deps.directory.lookupUser(ownerUserId) : undefined),
+      settle(partnerChannelId ? deps.directory.lookupChannel(partnerChannelId) : undefined),
+    ]);
+    if (aeUserId && !errors.aeUserId && !ae.unavailable) {
+      errors.aeUserId = userProblem(ae.value, 'ae', ctx.internalTeamIds);
     }
+    if (ownerUserId && !errors.ownerUserId && !owner.unavailable && !ownerIsAuthor) {
+      errors.ownerUserId = userProblem(owner.value, 'owner', ctx.internalTeamIds);
+    }
+    if (partnerChannelId && !channel.unavailable) errors.partnerChannelId = channelProblem(channel.value);
+    const facts =
+      channel.value && !errors.partnerChannelId
+        ? await settle(channelFacts(channel.value, ctx.internalTeamIds))
+        : {};
+    // Slack could not answer: on the field it was about (the author as owner is not a finding of its own, so the AE's
+    // field says it when both lookups failed).
+    const unavailable: [keyof PacketErrors, unknown][] = [
+      ['aeUserId', ae.unavailable],
+      ['ownerUserId', ownerIsAuthor && ae.unavailable ? undefined : owner.unavailable],
+      ['partnerChannelId', channel.unavailable ?? facts.unavailable],
+    ];
+    for (const [field, cause] of unavailable) {
+      if (cause === undefined) continue;
+      errors[field] ??= UNAVAILABLE;
+      logger.warn({ err: cause, field, aeUserId }, 'Slack lookup failed during packet validation');
+    }
+    for (const key of Object.keys(errors) as (keyof PacketErrors)[]) {
+      if (errors[key] === undefined) delete errors[key];
+    }
+    return {
+      errors,
+      ae: ae.value,
+      ownerName: owner.value?.name ?? ownerUserId ?? '',
+      channel: channel.value,
+      facts: facts.value ?? null,
+    };
   }
 
   /** The organizations in the channel other than ours, with their names (team.info). */
@@ -214,7 +309,10 @@ export function createPacketService(deps: PacketServiceDeps) {
     });
   }
 
-  function accountOf(packet: Packet, partner: { id: number | null; name: string }) {
+  function accountOf(
+    packet: Pick<Packet, 'accountName' | 'accountDomain' | 'partnerOrg'>,
+    partner: { id: number | null; name: string },
+  ) {
     const record = partner.id === null ? undefined : findPartner(db, partner.id);
     return {
       key: accountKey(packet.accountName),
@@ -226,41 +324,69 @@ export function createPacketService(deps: PacketServiceDeps) {
 
   const since = (now: Date) => new Date(now.getTime() - deps.conflictLookbackDays * 86_400_000);
 
-  /** Validates and scores the packet; a valid one is kept as a draft and shown for review, nothing is sent yet. */
+  /**
+   * Validates and scores the packet; a valid one is kept as a draft and shown for review, nothing is sent yet. An
+   * invalid one gets every error found in one round: the format of each field, then, for the fields that are well
+   * formed, the people and the channel with Slack, the channel's partner, and the account's conflicts.
+   */
   async function submitPacket(
-    req: RequestContext & { input: PacketInput; sourceViewId: string },
+    req: RequestContext & { input: PacketInput; sourceViewId: string; editOf?: number },
   ): Promise<SubmitResult> {
     if (!isInternalActor(req.actor, req.internalTeamIds) || !req.actor.teamId) return { kind: 'forbidden' };
     const now = clock.now();
+    // An edit: still allowed (the author, owner or an admin, undecided), and the version it was made from.
+    let edited: HandoffRow | undefined;
+    if (req.editOf !== undefined) {
+      const allowed = deps.edits?.editable(req, req.editOf);
+      if (!allowed || allowed.kind !== 'ok')
+        return { kind: 'invalid', errors: { accountName: editRefusedText(allowed) } };
+      edited = allowed.handoff;
+    }
     const parsed = parsePacket(req.input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
-    if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
-    const checked = await checkWithSlack(parsed.packet, req);
-    if (Object.keys(checked.errors).length > 0 || !('ae' in checked) || !checked.ae) {
-      return { kind: 'invalid', errors: checked.errors };
+    const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
+    const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
+    // What an edit cannot change is said on its field first, with what to do instead.
+    if (edited) Object.assign(errors, lockedChanges(edited, req.input as Record<string, unknown>));
+    const checked = await checkWithSlack(fields, req);
+    for (const [field, message] of Object.entries(checked.errors) as [keyof PacketErrors, string][]) {
+      errors[field] ??= message;
+    }
+    const facts = checked.facts;
+    // The channel's partner, and the account's other handoffs, need the partner's (and the account's) name.
+    const verdict = fields.partnerOrg !== undefined ? verdictFor(db, fields.partnerOrg, facts) : undefined;
+    if (verdict?.kind === 'refused') errors.partnerChannelId ??= verdict.message;
+    const partnerName = fields.partnerOrg;
+    const known =
+      partnerName === undefined
+        ? undefined
+        : verdict?.kind === 'allowed'
+          ? verdict.owner
+          : partnerRefByName(db, partnerName);
+    const partner = partnerName === undefined ? undefined : (known ?? { id: null, name: partnerName });
+    const findings =
+      partner && partnerName !== undefined && fields.accountName !== undefined
+        ? checkAccount(
+            db,
+            accountOf(
+              {
+                accountName: fields.accountName,
+                accountDomain: fields.accountDomain ?? null,
+                partnerOrg: partnerName,
+              },
+              partner,
+            ),
+            since(now),
+            edited?.id,
+          )
+        : [];
+    if (hasConflict(findings) && !fields.riskNote) errors.riskNote ??= conflictMessage(findings);
+    if (!parsed.ok || Object.keys(errors).length > 0 || !checked.ae || !partner || !verdict) {
+      return { kind: 'invalid', errors };
     }
     const packet = {
       ...parsed.packet,
       partnerTouchOn: parsed.packet.partnerTouchOn ?? isoDateIn(now, 'UTC'),
     };
-    const facts = checked.facts ?? null;
-    const verdict = verdictFor(db, packet.partnerOrg, facts);
-    if (verdict.kind === 'refused') return { kind: 'invalid', errors: { partnerChannelId: verdict.message } };
-    const known = verdict.kind === 'allowed' ? verdict.owner : partnerRefByName(db, packet.partnerOrg);
-    const partner = known ?? { id: null, name: packet.partnerOrg };
-    const findings = checkAccount(db, accountOf(packet, partner), since(now));
-    if (hasConflict(findings) && !packet.riskNote) {
-      const other = findings.find((f) => f.kind !== 'duplicate');
-      const who =
-        other?.kind === 'reseller'
-          ? `${other.resellerName} is a registered reseller`
-          : `${other?.partnerOrg ?? 'Another partner'} is already on it (handoff #${other && 'handoffId' in other ? other.handoffId : '?'})`;
-      return {
-        kind: 'invalid',
-        errors: {
-          riskNote: `Channel conflict: ${who}. Note how the conflict and the credit are settled before sending.`,
-        },
-      };
-    }
     const scorecard = scorePacket(
       packet,
       {
@@ -295,6 +421,8 @@ export function createPacketService(deps: PacketServiceDeps) {
       confirm: verdict.kind === 'allowed' ? verdict.confirm : undefined,
       // Without a partner channel the partner reads nothing in Slack: nothing to warn about.
       internalText: facts ? findInternalText({ ...packet, partnerNextMoveDate: null }) : [],
+      attributionDetails: Boolean(packet.crmOpportunity && !packet.opportunityCreatedOn),
+      ...(edited ? { editOf: edited.id, fromEditCount: edited.editCount } : {}),
     };
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
@@ -308,6 +436,61 @@ export function createPacketService(deps: PacketServiceDeps) {
   }
 
   /** Sends a reviewed draft: the handoff is stored and its DMs queued in one transaction; a second Send stores nothing. */
+  /** Saves a reviewed edit: the packet's fields and what follows from them, one guarded transition (edits.ts). */
+  function saveEdit(
+    req: RequestContext,
+    review: Review,
+    findings: Finding[],
+    overrideReason: string | null,
+  ): SendResult {
+    if (!deps.edits || review.editOf === undefined) return { kind: 'not_found' };
+    const { packet, scorecard } = review;
+    const before = findHandoff(db, review.editOf);
+    if (!before) return { kind: 'not_found' };
+    const account = accountOf(packet, { id: before.partnerId, name: before.partnerOrg });
+    const result = deps.edits.apply(req, {
+      handoffId: review.editOf,
+      fromEditCount: review.fromEditCount ?? 0,
+      change: {
+        accountName: packet.accountName,
+        crmOpportunity: packet.crmOpportunity,
+        onPriorityList: packet.onPriorityList,
+        opportunityCreatedOn: packet.opportunityCreatedOn,
+        partnerTouchOn: packet.partnerTouchOn,
+        partnerContactName: packet.partnerContactName,
+        partnerContactRole: packet.partnerContactRole,
+        whyPartner: packet.whyPartner,
+        customerTrigger: packet.customerTrigger,
+        jointValue: packet.jointValue,
+        warmPath: packet.warmPath,
+        sellerNextMove: packet.sellerNextMove,
+        partnerNextMove: packet.partnerNextMove,
+        partnerNextMoveDate: packet.partnerNextMoveDate,
+        partnerAgreedInWriting: packet.partnerAgreedInWriting,
+        riskNote: packet.riskNote,
+        evidenceUrl: packet.evidenceUrl,
+        accountKey: account.key,
+        accountDomain: account.domain,
+        score: scorecard.total,
+        scoreBand: scorecard.band,
+        scorecard: scorecard.components,
+        classification: review.classification,
+        classificationReason: review.classificationReason,
+        ...(overrideReason ? { overrideReason } : {}),
+        findings,
+      },
+    });
+    switch (result.kind) {
+      case 'edited':
+        logger.info({ handoffId: result.handoff.id, fields: result.fields }, 'handoff edited');
+        return { kind: 'edited', handoff: result.handoff, fields: result.fields };
+      case 'unchanged':
+        return { kind: 'edited', handoff: result.handoff, fields: [] };
+      default:
+        return { kind: 'edit_refused', message: editRefusedText(result) };
+    }
+  }
+
   function sendDraft(
     req: RequestContext & {
       draftId: number;
@@ -355,6 +538,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       db,
       accountOf(review.packet, owner ?? { id: null, name: review.packet.partnerOrg }),
       since(now),
+      review.editOf,
     );
     if (hasConflict(findings) && !review.packet.riskNote) {
       return {
@@ -375,6 +559,8 @@ export function createPacketService(deps: PacketServiceDeps) {
       };
     }
     const { packet, ae, scorecard } = review;
+    if (review.editOf !== undefined)
+      return saveEdit(req, review, findings, needs.size > 0 ? overrideReason : null);
     const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
       now,
       packet.responseWindowDays,
@@ -406,6 +592,8 @@ export function createPacketService(deps: PacketServiceDeps) {
         classification: review.classification,
         classificationReason: review.classificationReason,
         overrideReason: needs.size > 0 ? overrideReason : null,
+        // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
+        findings,
         createdAt: now,
         updatedAt: now,
       });
@@ -435,6 +623,104 @@ export function createPacketService(deps: PacketServiceDeps) {
     return { kind: 'sent', handoff: result.handoff, duplicate: !result.created };
   }
 
+  /**
+   * The attribution details given on the review (asked only when the packet names a CRM opportunity of unknown
+   * creation date), applied before Send: kept with the draft, so the handoff is stored with them and classified by
+   * them. When they change the classification the review is shown again first, so what is sent is what was read.
+   */
+  function applyAttributionDetails(
+    req: RequestContext & { draftId: number; details: AttributionDetailsInput },
+  ): AttributionDetailsResult {
+    const draft = Number.isSafeInteger(req.draftId) ? findDraft(db, req.draftId) : undefined;
+    // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
+    if (
+      !draft ||
+      draft.authorUserId !== req.actor.userId ||
+      !isInternalActor(req.actor, req.internalTeamIds) ||
+      findBySourceView(db, draft.sourceViewId)
+    ) {
+      return { kind: 'unchanged' };
+    }
+    const review = draft.content as unknown as Review;
+    if (!review.attributionDetails || !review.packet.crmOpportunity) return { kind: 'unchanged' };
+    const now = clock.now();
+    const dates = parseAttributionDates(
+      req.details,
+      isoDateIn(now, EARLIEST_ZONE),
+      isoDateIn(now, LATEST_ZONE),
+    );
+    if (!dates.ok) return { kind: 'invalid', errors: dates.errors };
+    const packet = {
+      ...review.packet,
+      opportunityCreatedOn: dates.opportunityCreatedOn,
+      // Empty: the day of sending, as when the packet was submitted.
+      partnerTouchOn: dates.partnerTouchOn ?? isoDateIn(now, 'UTC'),
+    };
+    if (
+      packet.opportunityCreatedOn === review.packet.opportunityCreatedOn &&
+      packet.partnerTouchOn === review.packet.partnerTouchOn
+    ) {
+      return { kind: 'unchanged' };
+    }
+    const attribution = classify(packet);
+    const updated: Review = {
+      ...review,
+      packet,
+      classification: attribution.classification,
+      classificationReason: attribution.reason,
+    };
+    saveDraft(db, {
+      sourceViewId: draft.sourceViewId,
+      authorUserId: draft.authorUserId,
+      teamId: draft.teamId,
+      content: updated as unknown as Record<string, unknown>,
+      createdAt: draft.createdAt,
+      updatedAt: now,
+    });
+    return attribution.classification === review.classification
+      ? { kind: 'saved' }
+      : { kind: 'reclassified', draftId: draft.id, review: updated };
+  }
+
+  /**
+   * What `/handoff` typed in a channel preselects: that channel, when it is one the app can post in and is shared
+   * with exactly one other organization (a DM, an internal channel, a channel shared with several organizations or
+   * held for review is not a partner channel to offer), and its partner when the directory knows whose it is.
+   * Nothing when Slack cannot say quickly: the modal must open within the trigger's few seconds.
+   */
+  async function packetDefaults(
+    channelId: string | undefined,
+    ctx: Pick<RequestContext, 'internalTeamIds'>,
+  ): Promise<{ partnerChannelId?: string; prefill?: { partnerOrg: string } }> {
+    if (!channelId || !/^[CG][A-Z0-9]{2,}$/.test(channelId)) return {};
+    let channel: DirectoryChannel | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      channel = await Promise.race([
+        deps.directory.lookupChannel(channelId),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), PACKET_DEFAULTS_WAIT_MS);
+          timer.unref?.();
+        }),
+      ]);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      logger.warn({ err: error.cause, channelId }, 'Slack lookup failed for the packet defaults');
+      return {};
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    if (!channel?.isMember || channel.isArchived || !channel.isExternallyShared) return {};
+    const external = channel.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
+    if (external.length > 1) return {};
+    const binding = findChannelBinding(db, channel.id);
+    if (binding?.status === 'held') return {};
+    const partnerId =
+      binding?.partnerId ?? (external[0] ? findWorkspace(db, external[0])?.partnerId : undefined);
+    const partner = partnerId == null ? undefined : findPartner(db, partnerId);
+    return { partnerChannelId: channel.id, ...(partner ? { prefill: { partnerOrg: partner.name } } : {}) };
+  }
+
   /** What the author confirmed becomes the directory: the channel and its workspace are the partner's from now on. */
   function bindPartner(
     tx: Executor,
@@ -455,7 +741,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     }
   }
 
-  return { submitPacket, sendDraft };
+  return { submitPacket, sendDraft, applyAttributionDetails, packetDefaults };
 }
 
 export type PacketService = ReturnType<typeof createPacketService>;

@@ -78,7 +78,7 @@ export function createSurfaces(deps: SurfaceDeps) {
     if (surface.kind === 'ae_packet') {
       if (!reader) return NO_OFFER;
       const offer = offerFor(viewerFor(reader, h), h);
-      return { ...offer, owner: [] };
+      return { ...offer, owner: [], edit: false };
     }
     if (surface.kind === 'escalation') {
       if (!current) return NO_OFFER;
@@ -87,10 +87,12 @@ export function createSurfaces(deps: SurfaceDeps) {
     }
     if (!reader) return NO_OFFER;
     if (OWNER_NOTICES.includes(surface.kind)) {
-      const owner = offerFor(viewerFor(reader, h), h).owner;
-      if (owner.length === 0 || newestSurfaceId(db, h.id, reader, OWNER_NOTICES) !== surface.id)
-        return NO_OFFER;
-      return { ...NO_OFFER, owner };
+      const offer = offerFor(viewerFor(reader, h), h);
+      // The author's confirmation offers Edit while the AE has not answered; owner buttons sit on the newest notice.
+      const edit = surface.kind === 'sent_confirmation' && offer.edit;
+      const owner = newestSurfaceId(db, h.id, reader, OWNER_NOTICES) === surface.id ? offer.owner : [];
+      if (owner.length === 0 && !edit) return NO_OFFER;
+      return { ...NO_OFFER, owner, edit };
     }
     if (surface.kind === 'stall_nudge') {
       const steps = offerFor(viewerFor(reader, h), h).outcomes;

@@ -7,7 +7,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
-import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  AGREED_IN_WRITING_OPTION,
+  ON_PRIORITY_LIST_OPTION,
+  PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
+} from '../../src/blocks/ids.js';
+import { packetModal } from '../../src/blocks/packetModal.js';
 import { waitFor } from '../support/harness.js';
 
 /**
@@ -110,10 +116,9 @@ async function fillPacket(
     [b.accountName, opts.account],
     // A CRM id of its own: the same one on two handoffs is a duplicate the review asks about.
     [b.crmOpportunity, `${opts.crm} (stage 2, expansion)`],
-    [b.accountDomain, `${opts.account.split(' ')[0]?.toLowerCase()}.com`],
     [b.partnerOrg, 'Meridian Cloud Consulting'],
-    [b.partnerContactName, 'Dana Reyes'],
-    [b.partnerContactRole, 'Alliances lead'],
+    // One input for the contact and their role (issue 20): split on the first comma.
+    [b.partnerContactName, 'Dana Reyes, Alliances lead'],
     [b.whyPartner, `Meridian ran ${opts.account}'s data platform migration last quarter.`],
     [
       b.customerTrigger,
@@ -129,13 +134,12 @@ async function fillPacket(
     [b.riskNote, 'No reseller registered; direct deal.'],
     [b.evidenceUrl, 'https://docs.example.com/qbr-notes'],
     [b.responseWindowDays, opts.days ?? '3'],
-    [b.opportunityCreatedOn, '2026-09-14'],
-    [b.partnerTouchOn, '2026-10-20'],
     [b.partnerNextMoveDate, opts.nextMoveDate],
   ];
   for (const [block, value] of text) await page.fill(field(block), value);
-  await page.check(`${field(b.onPriorityList)} input`);
-  await page.check(`${field(b.partnerAgreedInWriting)} input`);
+  // Both confirmations are one checkbox group; the attribution dates are asked on the review when needed.
+  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${ON_PRIORITY_LIST_OPTION}"]`);
+  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${AGREED_IN_WRITING_OPTION}"]`);
   await page.selectOption(field(b.aeUserId), opts.aeId);
   await page.selectOption(field(b.ownerUserId), author.id);
   await page.selectOption(field(b.partnerChannelId), sandboxChannels.partner.id);
@@ -166,7 +170,9 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
       nextMoveDate: '2026-01-05',
     });
     // Every input of the packet modal is a real control, and nothing is shown as unsupported.
-    expect(await page.locator('.modal-card [data-input]').count()).toBe(Object.keys(PACKET_BLOCK_ID).length);
+    expect(await page.locator('.modal-card [data-input]').count()).toBe(
+      packetModal({ authorUserId: author.id }).blocks.filter((block) => block.type === 'input').length,
+    );
     expect(await page.locator('.modal-card .bk-problem').count()).toBe(0);
     await shot(page, 'accept-1-packet');
 
@@ -189,9 +195,11 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await page.locator('.modal-card form[data-callback-id="handoff_packet"]').waitFor();
     expect(await page.inputValue(field(PACKET_BLOCK_ID.accountName))).toBe('Northwind Logistics');
     expect(await page.inputValue(field(PACKET_BLOCK_ID.partnerNextMoveDate))).toBe(day(7));
-    expect(await page.locator(`${field(PACKET_BLOCK_ID.partnerAgreedInWriting)} input`).isChecked()).toBe(
-      true,
-    );
+    expect(
+      await page
+        .locator(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${AGREED_IN_WRITING_OPTION}"]`)
+        .isChecked(),
+    ).toBe(true);
     await page.click('.modal-card .bk-submit');
     await review.waitFor();
     await page.click('.modal-card .bk-submit');

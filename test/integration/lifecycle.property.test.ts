@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisionValue } from '../../src/blocks/handoffMessage.js';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import { type HandoffRow, handoffEvents, handoffs, postedMessages, surfaces } from '../../src/db/schema.js';
 import {
@@ -12,7 +13,7 @@ import {
 } from '../../src/domain/lifecycle.js';
 import { createSurfaces } from '../../src/services/surfaces.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
-import { submitAndSend } from '../support/flow.js';
+import { editHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { ADMIN, MATRIX_ENV } from '../support/matrix.js';
 import {
@@ -115,10 +116,22 @@ async function act(step: { kind: PersonAction; who: Who }, before: HandoffRow): 
   const id = before.id;
   switch (step.kind) {
     case 'accept':
-      await click(h, ACTION_ID.accept, String(id), user);
+      // From the AE's message as it is now: its buttons carry the packet version it shows.
+      await click(h, ACTION_ID.accept, decisionValue(before), user);
       return;
     case 'decline':
-      await submit(h, declineSubmission({ handoffId: id, reason: 'timing', user }));
+      await submit(
+        h,
+        declineSubmission({ handoffId: id, editCount: before.editCount, reason: 'timing', user }),
+      );
+      return;
+    case 'edit':
+      await editHandoff(
+        h,
+        id,
+        { sellerNextMove: `Bring the reconciliation demo, version ${before.editCount + 1}.` },
+        user,
+      );
       return;
     case 'reassign':
       await submit(
@@ -158,6 +171,7 @@ function actionOfButton(actionId: string): PersonAction | undefined {
   if (actionId === ACTION_ID.reassign) return 'reassign';
   if (actionId === ACTION_ID.extend) return 'extend';
   if (actionId === ACTION_ID.withdraw) return 'withdraw';
+  if (actionId === ACTION_ID.edit) return 'edit';
   if (actionId.startsWith(OUTCOME_ACTION_PREFIX))
     return actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction;
   return undefined;

@@ -1,8 +1,18 @@
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { CALLBACK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { handoffs } from '../../src/db/schema.js';
+import { packetOf } from '../../src/services/edits.js';
 import { type Harness, waitFor } from './harness.js';
-import { confirmationsOn, type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
+import {
+  confirmationsOn,
+  type PacketValues,
+  packetState,
+  packetSubmission,
+  reviewSubmission,
+  viewSubmission,
+} from './payloads.js';
 import { people } from './people.js';
 
 /**
@@ -57,3 +67,38 @@ export async function sendHandoff(h: Harness, values: PacketValues = {}) {
 }
 
 export const aeUser = { id: people.ae.id, team_id: people.ae.team_id };
+
+/**
+ * Edits a sent handoff as `user` the way Slack would: the edit form submitted with `values` changed, then Save
+ * changes on the review. Returns the form's answer and the review's (undefined when the form was refused).
+ */
+export async function editHandoff(
+  h: Harness,
+  handoffId: number,
+  values: PacketValues,
+  user: { id: string; team_id: string } = { id: people.author.id, team_id: people.author.team_id },
+) {
+  // The form opens prefilled with the handoff as stored: only `values` change.
+  const stored = h.database.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).get();
+  const base = stored ? (packetOf(stored) as PacketValues) : {};
+  const submitted = await h.interact(
+    viewSubmission({
+      callbackId: CALLBACK_ID.packet,
+      privateMetadata: JSON.stringify({ editOf: handoffId }),
+      values: packetState({ ...base, ...values }),
+      user,
+    }),
+  );
+  expect(submitted.status).toBe(200);
+  const text = await submitted.text();
+  const first = (text ? JSON.parse(text) : {}) as {
+    response_action?: string;
+    errors?: Record<string, string>;
+    view?: { private_metadata: string; blocks: unknown[]; submit?: { text: string } };
+  };
+  if (first.response_action !== 'push' || !first.view) return { first, saved: undefined };
+  const { draftId } = JSON.parse(first.view.private_metadata) as { draftId: number };
+  const saved = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(first.view), user }));
+  const savedText = await saved.text();
+  return { first, saved: (savedText ? JSON.parse(savedText) : {}) as Record<string, unknown> };
+}

@@ -6,8 +6,10 @@ import {
   DECLINE_BLOCK_ID,
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
   REVIEW_BLOCK_ID,
 } from '../../src/blocks/ids.js';
+import { joinAccount, joinContact } from '../../src/domain/packet.js';
 import { people, TEAM } from './people.js';
 
 /**
@@ -89,7 +91,10 @@ export const northwind: Required<PacketValues> = {
   partnerChannelId: 'C0PARTNER',
 };
 
-/** view.state.values for the packet modal, as Slack sends them (empty optional inputs are null). */
+/**
+ * view.state.values for the packet modal of before issue 20, one input per packet field (empty optional inputs are
+ * null): what most tests send, and what readPacketForm still reads. `formState` is the modal as it is now.
+ */
 export function packetState(overrides: PacketValues = {}) {
   const v = { ...northwind, ...overrides };
   const b = PACKET_BLOCK_ID;
@@ -139,6 +144,59 @@ export function packetState(overrides: PacketValues = {}) {
       [ACTION_ID.value]: { type: 'conversations_select', selected_conversation: v.partnerChannelId },
     },
   };
+}
+
+/**
+ * view.state.values of the packet modal as it is now (packetModal.ts), as Slack sends them: the account with its
+ * domain in brackets, the contact with their role after a comma, one checkbox group for the two confirmations, and
+ * no attribution dates (unless `withDates`: the modal of an edit whose opportunity had them).
+ */
+export function formState(overrides: PacketValues = {}, opts: { withDates?: boolean } = {}) {
+  const v = { ...northwind, ...overrides };
+  const b = PACKET_BLOCK_ID;
+  const text = (value: string | null) => ({ type: 'plain_text_input', value });
+  const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
+  const state: Record<string, Record<string, unknown>> = {
+    [b.accountName]: { [ACTION_ID.value]: text(joinAccount(v.accountName, v.accountDomain) || null) },
+    [b.crmOpportunity]: { [ACTION_ID.value]: text(v.crmOpportunity) },
+    [b.partnerOrg]: { [ACTION_ID.value]: text(v.partnerOrg) },
+    [b.partnerContactName]: {
+      [ACTION_ID.value]: text(joinContact(v.partnerContactName, v.partnerContactRole) || null),
+    },
+    [b.partnerChannelId]: {
+      [ACTION_ID.value]: { type: 'conversations_select', selected_conversation: v.partnerChannelId },
+    },
+    [b.riskNote]: { [ACTION_ID.value]: text(v.riskNote) },
+    [b.customerTrigger]: { [ACTION_ID.value]: text(v.customerTrigger) },
+    [b.jointValue]: { [ACTION_ID.value]: text(v.jointValue) },
+    [b.whyPartner]: { [ACTION_ID.value]: text(v.whyPartner) },
+    [b.warmPath]: { [ACTION_ID.value]: text(v.warmPath) },
+    [b.evidenceUrl]: { [ACTION_ID.value]: { type: 'url_text_input', value: v.evidenceUrl } },
+    [b.aeUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.aeUserId } },
+    [b.sellerNextMove]: { [ACTION_ID.value]: text(v.sellerNextMove) },
+    [b.partnerNextMove]: { [ACTION_ID.value]: text(v.partnerNextMove) },
+    [b.partnerNextMoveDate]: {
+      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerNextMoveDate },
+    },
+    [PACKET_FORM_BLOCK_ID.confirmations]: {
+      [ACTION_ID.value]: {
+        type: 'checkboxes',
+        selected_options: [
+          ...(v.onPriorityList ? [option(ON_PRIORITY_LIST_OPTION)] : []),
+          ...(v.partnerAgreedInWriting ? [option(AGREED_IN_WRITING_OPTION)] : []),
+        ],
+      },
+    },
+    [b.ownerUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.ownerUserId } },
+    [b.responseWindowDays]: { [ACTION_ID.value]: { type: 'number_input', value: v.responseWindowDays } },
+  };
+  if (opts.withDates) {
+    state[b.opportunityCreatedOn] = {
+      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.opportunityCreatedOn },
+    };
+    state[b.partnerTouchOn] = { [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerTouchOn } };
+  }
+  return state;
 }
 
 let viewCounter = 0;
@@ -193,10 +251,20 @@ export function viewSubmission(opts: {
   };
 }
 
-export function packetSubmission(opts: { user?: User; viewId?: string; values?: PacketValues } = {}) {
+/** A packet modal submission; `form`: in the shape of the modal as it is now (`formState`), else `packetState`'s. */
+export function packetSubmission(
+  opts: {
+    user?: User;
+    viewId?: string;
+    values?: PacketValues;
+    form?: boolean;
+    privateMetadata?: string;
+  } = {},
+) {
   return viewSubmission({
     callbackId: CALLBACK_ID.packet,
-    values: packetState(opts.values),
+    values: opts.form ? formState(opts.values) : packetState(opts.values),
+    ...(opts.privateMetadata !== undefined ? { privateMetadata: opts.privateMetadata } : {}),
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.viewId ? { viewId: opts.viewId } : {}),
   });
@@ -204,6 +272,8 @@ export function packetSubmission(opts: { user?: User; viewId?: string; values?: 
 
 export function declineSubmission(opts: {
   handoffId: number | string;
+  /** The packet version the Decline was clicked on (the modal carries it once the packet was edited). */
+  editCount?: number;
   reason?: string | null;
   note?: string | null;
   user?: User;
@@ -211,7 +281,10 @@ export function declineSubmission(opts: {
 }) {
   return viewSubmission({
     callbackId: CALLBACK_ID.decline,
-    privateMetadata: JSON.stringify({ handoffId: opts.handoffId }),
+    privateMetadata: JSON.stringify({
+      handoffId: opts.handoffId,
+      ...(opts.editCount ? { editCount: opts.editCount } : {}),
+    }),
     user: opts.user ?? { id: people.ae.id, team_id: TEAM },
     ...(opts.viewId ? { viewId: opts.viewId } : {}),
     values: {
@@ -297,8 +370,16 @@ export function reviewSubmission(opts: {
   /** Boxes on the view; `ticked` (default: all of them) are checked. */
   confirm?: ReviewConfirmation[];
   ticked?: ReviewConfirmation[];
+  /** The attribution details step on the view, with the dates picked (null: left empty). */
+  details?: { opportunityCreatedOn: string | null; partnerTouchOn: string | null };
 }) {
   const withBox = opts.overrideReason !== undefined;
+  const details = opts.details
+    ? {
+        [REVIEW_BLOCK_ID.opportunityCreatedOn]: opts.details.opportunityCreatedOn,
+        [REVIEW_BLOCK_ID.partnerTouchOn]: opts.details.partnerTouchOn,
+      }
+    : {};
   const boxes = opts.confirm ?? [];
   const ticked = new Set(opts.ticked ?? boxes);
   return viewSubmission({
@@ -309,8 +390,15 @@ export function reviewSubmission(opts: {
     blocks: [
       ...boxes.map((id) => ({ type: 'input', block_id: id })),
       ...(withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : []),
+      ...Object.keys(details).map((id) => ({ type: 'input', block_id: id })),
     ],
     values: {
+      ...Object.fromEntries(
+        Object.entries(details).map(([id, date]) => [
+          id,
+          { [ACTION_ID.value]: { type: 'datepicker', selected_date: date } },
+        ]),
+      ),
       ...Object.fromEntries(
         boxes.map((id) => [
           id,

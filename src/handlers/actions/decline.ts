@@ -3,7 +3,7 @@ import { declineModal } from '../../blocks/declineModal.js';
 import { ephemeral, refusalMessage } from '../../blocks/ephemerals.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
-import { handoffIdFromAction } from './handoffId.js';
+import { decisionRefFromAction } from './handoffId.js';
 
 /** Decline: check the clicker may decide, then open the reason modal while the trigger is fresh. */
 export function declineAction(deps: HandlerDeps) {
@@ -16,7 +16,7 @@ export function declineAction(deps: HandlerDeps) {
     await ack();
     const check = deps.handoffs.checkDecision({
       ...requestContext(body, deps),
-      handoffId: handoffIdFromAction(body),
+      ...decisionRefFromAction(body),
     });
     if (check.kind !== 'open') {
       deps.replies.ephemeral(body.response_url, refusalMessage(check), body.user.id);

@@ -125,7 +125,14 @@ export function handoffCommand(deps: HandlerDeps) {
       return reply(await partnersCommand(deps, ctx, rest.join(' ')));
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
     if (looksLikeSubcommand(sub, rest)) return reply(commandReply.unknown(first, commandReply.help()));
-    await openModal(packetModal({ authorUserId: command.user_id, ...(text ? { accountName: text } : {}) }));
+    // Typed in a partner's shared channel: that channel (and its partner) preselected.
+    await openModal(
+      packetModal({
+        authorUserId: command.user_id,
+        ...(text ? { accountName: text } : {}),
+        ...(await deps.packets.packetDefaults(command.channel_id, ctx)),
+      }),
+    );
 
     async function openModal(view: ModalView) {
       try {

@@ -6,15 +6,20 @@ import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';
 
-function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean } {
+function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean; editCount: number } {
   try {
-    const parsed = JSON.parse(privateMetadata) as { handoffId?: unknown; fromHome?: unknown };
+    const parsed = JSON.parse(privateMetadata) as {
+      handoffId?: unknown;
+      fromHome?: unknown;
+      editCount?: unknown;
+    };
     return {
       handoffId: typeof parsed.handoffId === 'number' ? parsed.handoffId : Number.NaN,
       fromHome: parsed.fromHome === true,
+      editCount: typeof parsed.editCount === 'number' ? parsed.editCount : 0,
     };
   } catch {
-    return { handoffId: Number.NaN, fromHome: false };
+    return { handoffId: Number.NaN, fromHome: false, editCount: 0 };
   }
 }
 
@@ -45,6 +50,7 @@ export function declineSubmit(deps: HandlerDeps) {
     const result = deps.handoffs.decide({
       ...requestContext(body, deps),
       handoffId: metadata.handoffId,
+      shownEditCount: metadata.editCount,
       decision: 'declined',
       reasonCode,
       note,

@@ -4,28 +4,56 @@ import {
   AGREED_IN_WRITING_OPTION,
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
 } from '../../blocks/ids.js';
-import type { PacketErrors, PacketField, PacketInput } from '../../domain/packet.js';
+import {
+  type PacketErrors,
+  type PacketField,
+  type PacketInput,
+  splitAccount,
+  splitContact,
+} from '../../domain/packet.js';
 
 type StateValues = Record<string, Record<string, ViewStateValue>>;
 
-/** Reads the packet modal's state into raw packet input; validation happens in the domain. */
+/**
+ * Reads the packet modal's state into raw packet input; validation happens in the domain.
+ *
+ * The modal asks for some fields together (packetModal.ts): the account with its domain in brackets, the contact with
+ * their role after a comma, and one checkbox group for the two confirmations. The separate inputs of the older form
+ * (account_domain, partner_contact_role, on_priority_list, partner_agreed_in_writing) are still read: when one is
+ * there, its field is taken from it and the combined input is read as a single field.
+ */
 export function readPacketForm(values: StateValues): PacketInput {
+  const has = (blockId: string) => values[blockId]?.[ACTION_ID.value] !== undefined;
   const get = (field: keyof typeof PACKET_BLOCK_ID): ViewStateValue | undefined =>
     values[PACKET_BLOCK_ID[field]]?.[ACTION_ID.value];
   const text = (field: keyof typeof PACKET_BLOCK_ID) => get(field)?.value ?? null;
+  const ticked = (blockIds: string[], option: string) =>
+    blockIds.some((blockId) =>
+      (values[blockId]?.[ACTION_ID.value]?.selected_options ?? []).some((o) => o.value === option),
+    );
+  const confirmations = [
+    PACKET_FORM_BLOCK_ID.confirmations,
+    PACKET_BLOCK_ID.onPriorityList,
+    PACKET_BLOCK_ID.partnerAgreedInWriting,
+  ];
+  const account = has(PACKET_BLOCK_ID.accountDomain)
+    ? { name: text('accountName'), domain: text('accountDomain') }
+    : splitAccount(text('accountName'));
+  const contact = has(PACKET_BLOCK_ID.partnerContactRole)
+    ? { name: text('partnerContactName'), role: text('partnerContactRole') }
+    : splitContact(text('partnerContactName'));
   return {
-    accountName: text('accountName') ?? '',
+    accountName: account.name ?? '',
     crmOpportunity: text('crmOpportunity'),
-    accountDomain: text('accountDomain'),
-    onPriorityList: (get('onPriorityList')?.selected_options ?? []).some(
-      (option) => option.value === ON_PRIORITY_LIST_OPTION,
-    ),
+    accountDomain: account.domain,
+    onPriorityList: ticked(confirmations, ON_PRIORITY_LIST_OPTION),
     opportunityCreatedOn: get('opportunityCreatedOn')?.selected_date ?? null,
     partnerTouchOn: get('partnerTouchOn')?.selected_date ?? null,
     partnerOrg: text('partnerOrg') ?? '',
-    partnerContactName: text('partnerContactName') ?? '',
-    partnerContactRole: text('partnerContactRole'),
+    partnerContactName: contact.name ?? '',
+    partnerContactRole: contact.role,
     whyPartner: text('whyPartner') ?? '',
     customerTrigger: text('customerTrigger') ?? '',
     jointValue: text('jointValue') ?? '',
@@ -33,9 +61,7 @@ export function readPacketForm(values: StateValues): PacketInput {
     sellerNextMove: text('sellerNextMove') ?? '',
     partnerNextMove: text('partnerNextMove') ?? '',
     partnerNextMoveDate: get('partnerNextMoveDate')?.selected_date ?? null,
-    partnerAgreedInWriting: (get('partnerAgreedInWriting')?.selected_options ?? []).some(
-      (option) => option.value === AGREED_IN_WRITING_OPTION,
-    ),
+    partnerAgreedInWriting: ticked(confirmations, AGREED_IN_WRITING_OPTION),
     riskNote: text('riskNote'),
     evidenceUrl: text('evidenceUrl'),
     aeUserId: get('aeUserId')?.selected_user ?? '',
@@ -45,12 +71,25 @@ export function readPacketForm(values: StateValues): PacketInput {
   } as PacketInput;
 }
 
-/** Field errors keyed by the block that shows them inline. */
+/**
+ * The block that shows a field's error in the packet modal. Fields asked together share a block; the attribution
+ * dates have blocks of their own only when the modal shows them (an edit of a packet that had them), which is the
+ * only time they can be wrong.
+ */
+export const PACKET_ERROR_BLOCK: Record<PacketField, string> = {
+  ...PACKET_BLOCK_ID,
+  accountDomain: PACKET_BLOCK_ID.accountName,
+  partnerContactRole: PACKET_BLOCK_ID.partnerContactName,
+  onPriorityList: PACKET_FORM_BLOCK_ID.confirmations,
+  partnerAgreedInWriting: PACKET_FORM_BLOCK_ID.confirmations,
+};
+
+/** Field errors keyed by the block that shows them inline (the first message when two fields share a block). */
 export function packetBlockErrors(errors: PacketErrors): Record<string, string> {
-  return Object.fromEntries(
-    (Object.entries(errors) as [PacketField, string][]).map(([field, message]) => [
-      PACKET_BLOCK_ID[field],
-      message,
-    ]),
-  );
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors) as [PacketField, string | undefined][]) {
+    const block = PACKET_ERROR_BLOCK[field];
+    if (message && block && !(block in out)) out[block] = message;
+  }
+  return out;
 }

@@ -6,6 +6,16 @@ import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { packetBlockErrors, readPacketForm } from './packetForm.js';
 
+/** The handoff an edit form changes (`{ editOf }` in its private_metadata); nothing for a new packet. */
+function editOf(privateMetadata: string): { editOf?: number } {
+  try {
+    const parsed = JSON.parse(privateMetadata) as { editOf?: unknown };
+    return typeof parsed.editOf === 'number' ? { editOf: parsed.editOf } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Submitting the packet modal: inline errors, or the review step pushed on top (the packet's input is kept). */
 export function packetSubmit(deps: HandlerDeps) {
   return async ({
@@ -20,6 +30,7 @@ export function packetSubmit(deps: HandlerDeps) {
         ...requestContext(body, deps),
         input: readPacketForm(view.state.values),
         sourceViewId: view.id,
+        ...editOf(view.private_metadata),
       });
     } catch (error) {
       // A malformed payload (wrong types) is bad input: an inline error, a warning, since nothing is wrong with the

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from '../../blocks/ids.js';
 import { userText } from '../../blocks/mrkdwn.js';
-import type { ReviewMetadata } from '../../blocks/reviewModal.js';
+import { type ReviewMetadata, reviewModal } from '../../blocks/reviewModal.js';
+import { CLASSIFICATION_LABEL } from '../../domain/attribution.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 
@@ -21,9 +22,47 @@ export function reviewSubmit(deps: HandlerDeps) {
       (view.state.values[blockId]?.[ACTION_ID.value]?.selected_options ?? []).some(
         (option) => option.value === CONFIRM_OPTION,
       );
+    const ctx = requestContext(body, deps);
+    const draftId = draftIdOf(view.private_metadata);
+    // The attribution details step, when the review asked for it: its dates go with the draft before Send.
+    const onView = (blockId: string) =>
+      Array.isArray(view.blocks) && view.blocks.some((block) => block?.block_id === blockId);
+    if (onView(REVIEW_BLOCK_ID.opportunityCreatedOn) || onView(REVIEW_BLOCK_ID.partnerTouchOn)) {
+      const picked = (blockId: string) =>
+        view.state.values[blockId]?.[ACTION_ID.value]?.selected_date ?? null;
+      const details = deps.packets.applyAttributionDetails({
+        ...ctx,
+        draftId,
+        details: {
+          opportunityCreatedOn: picked(REVIEW_BLOCK_ID.opportunityCreatedOn),
+          partnerTouchOn: picked(REVIEW_BLOCK_ID.partnerTouchOn),
+        },
+      });
+      if (details.kind === 'invalid') {
+        const errors: Record<string, string> = {};
+        for (const [field, message] of Object.entries(details.errors)) {
+          const blockId = REVIEW_BLOCK_ID[field as keyof typeof details.errors];
+          if (message && onView(blockId)) errors[blockId] = message;
+        }
+        if (Object.keys(errors).length > 0) {
+          await ack({ response_action: 'errors', errors });
+          return;
+        }
+      }
+      if (details.kind === 'reclassified') {
+        // The dates decide otherwise than the review said: show it as it now is; the next Send sends.
+        await ack({
+          response_action: 'update',
+          view: reviewModal(details.draftId, details.review, {
+            notice: `:arrows_counterclockwise: With the dates you gave, this handoff is *${CLASSIFICATION_LABEL[details.review.classification]}*. Check the review, then send.`,
+          }),
+        });
+        return;
+      }
+    }
     const result = deps.packets.sendDraft({
-      ...requestContext(body, deps),
-      draftId: draftIdOf(view.private_metadata),
+      ...ctx,
+      draftId,
       overrideReason: view.state.values[REVIEW_BLOCK_ID.override]?.[ACTION_ID.value]?.value ?? null,
       confirmed: {
         partner: ticked(REVIEW_BLOCK_ID.confirmPartner),
@@ -43,7 +82,20 @@ export function reviewSubmit(deps: HandlerDeps) {
       await ack({ response_action: 'errors', errors: { [inlineOn]: result.message } });
       return;
     }
-    if (result.kind !== 'sent') {
+    if (result.kind === 'edit_refused') {
+      await ack({
+        response_action: 'update',
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Not saved' },
+          close: { type: 'plain_text', text: 'Close' },
+          clear_on_close: true,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: userText(result.message, 2000) } }],
+        },
+      });
+      return;
+    }
+    if (result.kind !== 'sent' && result.kind !== 'edited') {
       await ack({
         response_action: 'update',
         view: {

@@ -4,6 +4,7 @@ import {
   isHttpUrl,
   type PacketField,
   type PacketInput,
+  parseAttributionDates,
   parsePacket,
   RESPONSE_WINDOW,
 } from '../../../src/domain/packet.js';
@@ -233,5 +234,45 @@ describe('parsePacket: the company domain', () => {
     );
     expect(errorOn('partnerTouchOn', { partnerTouchOn: '2099-01-01' })).toBe('This date is in the future.');
     expect(errorOn('partnerTouchOn', { partnerTouchOn: '2026-01-01' })).toBeUndefined();
+  });
+});
+
+describe('parsePacket: the valid fields of an invalid packet', () => {
+  it('returns every well-formed field beside the errors, so the other checks can still run', () => {
+    const result = parsePacket(
+      input({ evidenceUrl: 'not a link', aeUserId: 'nobody', accountName: '  Northwind  ' }),
+      TODAY,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(['aeUserId', 'evidenceUrl']);
+    expect(result.valid).toMatchObject({
+      accountName: 'Northwind',
+      ownerUserId: 'U0AUTHOR',
+      partnerChannelId: 'C0PARTNER',
+      partnerOrg: 'Meridian Cloud Consulting',
+      responseWindowDays: 3,
+    });
+    expect(result.valid).not.toHaveProperty('aeUserId');
+    expect(result.valid).not.toHaveProperty('evidenceUrl');
+  });
+});
+
+describe('parseAttributionDates', () => {
+  it('accepts empty or past dates and refuses future or malformed ones, on their own field', () => {
+    expect(parseAttributionDates({ opportunityCreatedOn: null, partnerTouchOn: undefined }, TODAY)).toEqual({
+      ok: true,
+      opportunityCreatedOn: null,
+      partnerTouchOn: null,
+    });
+    expect(
+      parseAttributionDates({ opportunityCreatedOn: '2026-02-01', partnerTouchOn: '2026-01-15' }, TODAY),
+    ).toEqual({ ok: true, opportunityCreatedOn: '2026-02-01', partnerTouchOn: '2026-01-15' });
+    expect(
+      parseAttributionDates({ opportunityCreatedOn: '2099-01-01', partnerTouchOn: 'yesterday' }, TODAY),
+    ).toEqual({
+      ok: false,
+      errors: { opportunityCreatedOn: 'This date is in the future.', partnerTouchOn: 'Pick a date.' },
+    });
   });
 });

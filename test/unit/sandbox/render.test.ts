@@ -10,11 +10,17 @@ import {
 import { appHomeView } from '../../../src/blocks/appHome.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
-import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID, PACKET_BLOCK_ID } from '../../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  CALLBACK_ID,
+  DECLINE_BLOCK_ID,
+  PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
+} from '../../../src/blocks/ids.js';
 import { ownerActionButtons } from '../../../src/blocks/ownerActions.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
 import { offerFor } from '../../../src/domain/lifecycle.js';
-import { RESPONSE_WINDOW } from '../../../src/domain/packet.js';
+import { FORM_LIMITS, RESPONSE_WINDOW } from '../../../src/domain/packet.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { handoff, worstHandoff } from '../blocks/fixtures.js';
 import { aeOffer, viewerOf } from '../blocks/offers.js';
@@ -113,16 +119,17 @@ describe('renderModal: the real packet modal', () => {
   it('uses the right form control for each element type', () => {
     const control = (blockId: string) =>
       withAttr(html, 'data-input').find((c) => c.attrs['data-block-id'] === blockId);
+    // The account input holds the name and, in brackets, the company's domain (issue 20).
     expect(control(B.accountName)).toMatchObject({
       name: 'input',
-      attrs: { type: 'text', maxlength: '150' },
+      attrs: { type: 'text', maxlength: String(FORM_LIMITS.account) },
     });
-    expect(control(B.whyPartner)?.name).toBe('textarea');
-    expect(control(B.opportunityCreatedOn)?.attrs.type).toBe('date');
+    expect(control(B.customerTrigger)?.name).toBe('textarea');
+    expect(control(B.partnerNextMoveDate)?.attrs.type).toBe('date');
     expect(control(B.evidenceUrl)?.attrs.type).toBe('url');
     expect(control(B.aeUserId)?.name).toBe('select');
     expect(control(B.partnerChannelId)?.name).toBe('select');
-    expect(control(B.onPriorityList)?.name).toBe('div');
+    expect(control(PACKET_FORM_BLOCK_ID.confirmations)?.name).toBe('div');
     expect(control(B.responseWindowDays)?.attrs).toMatchObject({
       type: 'number',
       'data-decimal': 'false',
@@ -155,11 +162,13 @@ describe('renderModal: the real packet modal', () => {
       expect(part.includes('(optional)'), block.block_id).toBe(block.optional === true);
       if (block.hint) expect(visible(part)).toContain(block.hint.text);
     }
-    const checkbox = tags(blockHtml(html, B.partnerAgreedInWriting), 'input');
+    // The two confirmations are one checkbox group (issue 20).
+    const checkbox = tags(blockHtml(html, PACKET_FORM_BLOCK_ID.confirmations), 'input');
     expect(checkbox).toEqual([
       expect.objectContaining({ attrs: expect.objectContaining({ type: 'checkbox' }) }),
+      expect.objectContaining({ attrs: expect.objectContaining({ type: 'checkbox' }) }),
     ]);
-    expect(checkbox[0]?.attrs.value).toBe('agreed_in_writing');
+    expect(checkbox.map((c) => c.attrs.value)).toEqual(['on_priority_list', 'agreed_in_writing']);
   });
 });
 

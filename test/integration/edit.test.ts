@@ -1,0 +1,149 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { blockAction, type PacketValues } from '../support/payloads.js';
+import { people } from '../support/people.js';
+
+const author = { id: people.author.id, team_id: people.author.team_id };
+
+/** Partner marketing fixes a packet the AE has not answered yet: the AE's DM changes in place, marked as edited. */
+describe('edit while undecided', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const row = (id: number) => h.database.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
+
+  /** Clicks Edit as `user`; returns the modal opened (or undefined) and the ephemeral URL. */
+  async function clickEdit(id: number, user = author) {
+    const triggerId = h.slack.issueTriggerId();
+    const responseUrl = h.slack.responseUrl();
+    const click = await h.interact(
+      blockAction({ actionId: ACTION_ID.edit, value: String(id), user, triggerId, responseUrl }),
+    );
+    expect(click.status).toBe(200);
+    return { triggerId, responseUrl };
+  }
+
+  const submitEdit = (id: number, values: PacketValues, user = author) => editHandoff(h, id, values, user);
+
+  it('opens the packet prefilled, saves the change, updates the AE DM in place with an edited mark, keeps the deadline', async () => {
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    const { triggerId } = await clickEdit(handoff.id);
+    const open = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+      4000,
+      'the edit form',
+    );
+    const form = open.args.view as { title: { text: string }; private_metadata: string; blocks: unknown[] };
+    expect(form.title.text).toBe(`Edit handoff #${handoff.id}`);
+    expect(JSON.parse(form.private_metadata)).toEqual({ editOf: handoff.id });
+    expect(JSON.stringify(form.blocks)).toContain('Accept the introduction and bring the demo.');
+
+    const { first, saved } = await submitEdit(handoff.id, {
+      sellerNextMove: 'Accept the introduction and bring the invoice reconciliation demo on Thursday.',
+    });
+    expect(first.view?.submit?.text).toBe('Save changes');
+    expect(saved).toEqual({ response_action: 'clear' });
+
+    const after = row(handoff.id);
+    expect(after).toMatchObject({ status: 'sent', editCount: 1, editedFields: ['Seller next move'] });
+    expect(after?.dueAt.getTime()).toBe(handoff.dueAt.getTime());
+    expect(after?.sellerNextMove).toContain('on Thursday');
+    const logged = h.database.db.select().from(handoffEvents).where(eq(handoffEvents.type, 'edited')).all();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.detail).toEqual({ fields: ['Seller next move'] });
+    expect(logged[0]?.actorUserId).toBe(people.author.id);
+
+    // The same message, changed in place: the new text and what changed.
+    const updated = await waitFor(
+      () => {
+        const m = h.slack.messages(aeDm).find((x) => x.ts === dm.ts);
+        return m && JSON.stringify(m.blocks).includes('on Thursday') && m;
+      },
+      8000,
+      'the AE DM updated in place',
+    );
+    const text = JSON.stringify(updated.blocks);
+    expect(text).toContain('Edited');
+    expect(text).toContain('Seller next move');
+    expect(h.slack.messages(aeDm).filter((m) => JSON.stringify(m.blocks).includes('Northwind'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('of an edit and an Accept racing, exactly one wins and the other is told', async () => {
+    const { handoff, aeDm } = await sendHandoff(h);
+    // The edit lands first: an Accept from the older version (its buttons carry version 0) is refused.
+    await submitEdit(handoff.id, {
+      warmPath: 'Dana meets the Northwind ops director monthly and will introduce the AE.',
+    });
+    expect(row(handoff.id)?.editCount).toBe(1);
+    const stale = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        responseUrl: stale,
+      }),
+    );
+    const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === stale), 4000, 'the refusal');
+    expect(String(refusal.body.text)).toContain('was edited a moment ago (Warm path)');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    // From the message as it is now (version 1), the Accept is recorded.
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: `${handoff.id}:e1`,
+        user: aeUser,
+        channelId: aeDm,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(row(handoff.id)?.status).toBe('accepted');
+
+    // The decision lands first: the edit is not applied, and the author is told.
+    const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(second.handoff.id),
+        user: aeUser,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    const late = await submitEdit(second.handoff.id, {
+      sellerNextMove: 'Call the ops director before the demo.',
+    });
+    expect(JSON.stringify(late)).toContain('can no longer be edited');
+    expect(row(second.handoff.id)).toMatchObject({ status: 'accepted', editCount: 0 });
+  });
+
+  it('refuses what an edit cannot change, and anyone who may not edit', async () => {
+    const { handoff } = await sendHandoff(h);
+    const { first } = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });
+    expect(first.response_action).toBe('errors');
+    expect(first.errors?.[PACKET_BLOCK_ID.aeUserId]).toContain('use Reassign');
+    expect(first.errors?.[PACKET_BLOCK_ID.responseWindowDays]).toContain('use Extend');
+    expect(row(handoff.id)?.editCount).toBe(0);
+
+    const member = { id: people.member.id, team_id: people.member.team_id };
+    const { responseUrl } = await clickEdit(handoff.id, member);
+    const reply = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'the refusal',
+    );
+    expect(String(reply.body.text)).toContain('Only the author');
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,369 @@
+import { WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { drafts, handoffs, outbox } from '../../src/db/schema.js';
+import { createLogger } from '../../src/logger.js';
+import { slackDirectory } from '../../src/services/directory.js';
+import { createPacketService } from '../../src/services/packets.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import {
+  confirmationsOn,
+  type PacketValues,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
+import { type ReviewView, sendPacket, type ViewAnswer, visibleText } from '../support/reviewFlow.js';
+
+/** Submits the packet modal in the shape it has now (packetModal.ts), as Slack sends it. */
+async function submitForm(h: Harness, values: PacketValues, opts: { viewId?: string } = {}) {
+  const response = await h.interact(packetSubmission({ values, form: true, ...opts }));
+  expect(response.status).toBe(200);
+  const answer = (await response.json()) as ViewAnswer;
+  const review = answer.response_action === 'push' ? answer.view : undefined;
+  const draftId = review ? (JSON.parse(review.private_metadata) as { draftId: number }).draftId : undefined;
+  return { answer, review, draftId };
+}
+
+async function sendWithDetails(
+  h: Harness,
+  draftId: number,
+  details?: { opportunityCreatedOn: string | null; partnerTouchOn: string | null },
+  review?: ReviewView,
+) {
+  const response = await h.interact(
+    reviewSubmission({ draftId, confirm: confirmationsOn(review), ...(details ? { details } : {}) }),
+  );
+  expect(response.status).toBe(200);
+  return (await response.json()) as ViewAnswer;
+}
+
+const inputIds = (view: ReviewView | undefined) =>
+  (view?.blocks ?? []).filter((b) => b.type === 'input').map((b) => b.block_id);
+const handoffRows = (h: Harness) => h.database.db.select().from(handoffs).all();
+
+describe('the packet modal: every error in one round', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('returns a format error, the AE as yourself, an external owner and an unusable channel at once', async () => {
+    const { answer } = await submitForm(h, {
+      evidenceUrl: 'not a link',
+      aeUserId: people.author.id,
+      ownerUserId: people.partner.id,
+      partnerChannelId: channels.notJoined.id,
+    });
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: {
+        [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
+        [PACKET_BLOCK_ID.aeUserId]: 'Choose the account executive who will act on this, not yourself.',
+        [PACKET_BLOCK_ID.ownerUserId]: 'Choose an owner from your own company, not a partner.',
+        [PACKET_BLOCK_ID.partnerChannelId]:
+          'The app is not in this channel yet. Invite it first (type /invite in the channel).',
+      },
+    });
+    await quiet(h);
+    expect(handoffRows(h)).toHaveLength(0);
+    expect(h.database.db.select().from(drafts).all()).toHaveLength(0);
+    expect(h.database.db.select().from(outbox).all()).toHaveLength(0);
+  });
+
+  it('still checks the owner and the channel with Slack when the AE is malformed, and a missing field too', async () => {
+    const { answer } = await submitForm(h, {
+      aeUserId: null,
+      customerTrigger: '',
+      ownerUserId: people.bot.id,
+      partnerChannelId: 'C0UNKNOWN',
+    });
+    expect(answer.errors).toEqual({
+      [PACKET_BLOCK_ID.customerTrigger]: 'Please add what the customer said or did.',
+      [PACKET_BLOCK_ID.aeUserId]: 'Please choose the account executive.',
+      [PACKET_BLOCK_ID.ownerUserId]: 'Choose a person, not a bot or an app.',
+      [PACKET_BLOCK_ID.partnerChannelId]:
+        'I cannot see this channel. Invite the app to it first (type /invite in the channel).',
+    });
+  });
+
+  it('names the owner who is the AE and the channel verdict alongside the conflict that needs the risk note', async () => {
+    const other = await sendPacket(h, {
+      accountName: 'Northwind Logistics, Inc.',
+      accountDomain: null,
+      partnerOrg: 'Contoso Partners',
+      partnerChannelId: null,
+    });
+    const { answer } = await submitForm(h, {
+      accountName: 'The Northwind Logistics',
+      accountDomain: null,
+      riskNote: null,
+      whyPartner: 'x'.repeat(5000),
+      ownerUserId: people.ae.id,
+      // An internal channel: the partner would never read it.
+      partnerChannelId: channels.internal.id,
+    });
+    expect(answer.response_action).toBe('errors');
+    expect(Object.keys(answer.errors ?? {}).sort()).toEqual(
+      [
+        PACKET_BLOCK_ID.whyPartner,
+        PACKET_BLOCK_ID.ownerUserId,
+        PACKET_BLOCK_ID.partnerChannelId,
+        PACKET_BLOCK_ID.riskNote,
+      ].sort(),
+    );
+    expect(answer.errors?.[PACKET_BLOCK_ID.ownerUserId]).toMatch(/someone other than the AE/);
+    expect(answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(/not shared/);
+    expect(answer.errors?.[PACKET_BLOCK_ID.riskNote]).toBe(
+      `Channel conflict: Contoso Partners is already on it (handoff #${other.id}). Note how the conflict and the credit are settled before sending.`,
+    );
+    expect(handoffRows(h)).toHaveLength(1);
+  });
+
+  it('reads the combined inputs: the domain in brackets finds the other handoff, the role after the comma is kept', async () => {
+    await sendPacket(h, { partnerOrg: 'Contoso Partners', partnerChannelId: null });
+    // A different name, the same domain in brackets: the conflict is found by the domain.
+    const conflict = await submitForm(h, { accountName: 'NW Logistics', riskNote: null });
+    expect(conflict.answer.errors?.[PACKET_BLOCK_ID.riskNote]).toMatch(/^Channel conflict: Contoso Partners/);
+
+    const { review, draftId } = await submitForm(h, { accountName: 'NW Logistics' });
+    expect(review, JSON.stringify(review)).toBeDefined();
+    expect(await sendWithDetails(h, draftId ?? 0, undefined, review)).toEqual({ response_action: 'clear' });
+    expect(handoffRows(h)[1]).toMatchObject({
+      accountName: 'NW Logistics',
+      accountDomain: 'northwind.com',
+      partnerContactName: 'Dana Reyes',
+      partnerContactRole: 'Alliances lead',
+      onPriorityList: true,
+      partnerAgreedInWriting: true,
+    });
+  });
+});
+
+describe('the attribution details step', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // The harness clock: Monday 2026-11-23.
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('is not asked without a CRM opportunity: partner-sourced, sent at once', async () => {
+    const { review, draftId } = await submitForm(h, { crmOpportunity: null });
+    expect(inputIds(review)).not.toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
+    expect(inputIds(review)).not.toContain(REVIEW_BLOCK_ID.partnerTouchOn);
+    expect(visibleText(review)).toContain('*Attribution*: Partner-sourced');
+    expect(await sendWithDetails(h, draftId ?? 0, undefined, review)).toEqual({ response_action: 'clear' });
+    expect(handoffRows(h)[0]).toMatchObject({
+      classification: 'partner_sourced',
+      opportunityCreatedOn: null,
+      partnerTouchOn: '2026-11-23',
+    });
+  });
+
+  it('is not asked when the creation date is known (an edit that shows the dates)', async () => {
+    const response = await h.interact(
+      packetSubmission({
+        values: { opportunityCreatedOn: '2026-11-10', partnerTouchOn: '2026-11-02' },
+      }),
+    );
+    const answer = (await response.json()) as ViewAnswer;
+    expect(inputIds(answer.view)).not.toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
+    expect(visibleText(answer.view)).toContain('*Attribution*: Partner-sourced');
+  });
+
+  it('asks when an opportunity is named without its creation date, and its date decides the classification', async () => {
+    const { review, draftId } = await submitForm(h, {});
+    if (!review || draftId === undefined) throw new Error('no review pushed');
+    expect(inputIds(review)).toEqual(
+      expect.arrayContaining([REVIEW_BLOCK_ID.opportunityCreatedOn, REVIEW_BLOCK_ID.partnerTouchOn]),
+    );
+    const text = visibleText(review);
+    expect(text).toContain('*Attribution*: Partner-influenced');
+    expect(text).toContain('*Attribution details*: when was OPP-20417 (stage 2, expansion) created?');
+    const touch = review.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.partnerTouchOn) as unknown as {
+      element: { initial_date?: string };
+    };
+    expect(touch.element.initial_date).toBe('2026-11-23');
+
+    // Created after the partner first acted: the review is shown again, partner-sourced, before anything is sent.
+    const details = { opportunityCreatedOn: '2026-11-10', partnerTouchOn: '2026-11-02' };
+    const again = await sendWithDetails(h, draftId, details, review);
+    expect(again.response_action).toBe('update');
+    expect(visibleText(again.view)).toContain('this handoff is *Partner-sourced*');
+    expect(visibleText(again.view)).toContain(
+      "*Attribution*: Partner-sourced\nThe opportunity was created on 2026-11-10, after the partner's first action on 2026-11-02.",
+    );
+    expect(inputIds(again.view)).toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
+    expect(handoffRows(h)).toHaveLength(0);
+
+    // Send again with the same dates: stored as the review now says.
+    expect(await sendWithDetails(h, draftId, details, again.view)).toEqual({ response_action: 'clear' });
+    expect(handoffRows(h)).toEqual([
+      expect.objectContaining({
+        classification: 'partner_sourced',
+        opportunityCreatedOn: '2026-11-10',
+        partnerTouchOn: '2026-11-02',
+      }),
+    ]);
+  });
+
+  it('sends at once when the dates keep the classification, and stores them', async () => {
+    const { review, draftId } = await submitForm(h, {});
+    const answer = await sendWithDetails(
+      h,
+      draftId ?? 0,
+      { opportunityCreatedOn: '2026-10-01', partnerTouchOn: null },
+      review,
+    );
+    expect(answer).toEqual({ response_action: 'clear' });
+    expect(handoffRows(h)[0]).toMatchObject({
+      classification: 'partner_influenced',
+      classificationReason:
+        "The opportunity existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
+      opportunityCreatedOn: '2026-10-01',
+      partnerTouchOn: '2026-11-23',
+    });
+  });
+
+  it('sends as reviewed when the dates are left empty', async () => {
+    const { review, draftId } = await submitForm(h, {});
+    expect(
+      await sendWithDetails(
+        h,
+        draftId ?? 0,
+        { opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
+        review,
+      ),
+    ).toEqual({ response_action: 'clear' });
+    expect(handoffRows(h)[0]).toMatchObject({
+      classification: 'partner_influenced',
+      opportunityCreatedOn: null,
+    });
+  });
+
+  it('refuses a date in the future inline, sending nothing', async () => {
+    const { review, draftId } = await submitForm(h, {});
+    const answer = await sendWithDetails(
+      h,
+      draftId ?? 0,
+      { opportunityCreatedOn: '2027-01-04', partnerTouchOn: null },
+      review,
+    );
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: { [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' },
+    });
+    expect(handoffRows(h)).toHaveLength(0);
+  });
+});
+
+describe('/handoff in a channel preselects it when it is a partner channel', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  type OpenedView = {
+    blocks: { block_id?: string; element?: { initial_conversation?: string; initial_value?: string } }[];
+  };
+  async function openIn(channelId: string): Promise<OpenedView> {
+    const before = h.slack.callsTo('views.open').length;
+    const response = await h.command({ channel_id: channelId });
+    expect(response.status).toBe(200);
+    await waitFor(() => h.slack.callsTo('views.open').length > before, 8000, 'the packet modal');
+    const calls = h.slack.callsTo('views.open');
+    return calls[calls.length - 1]?.args.view as OpenedView;
+  }
+  const element = (view: OpenedView, blockId: string) =>
+    view.blocks.find((b) => b.block_id === blockId)?.element ?? {};
+
+  it('preselects the Slack Connect channel, and its partner once the directory knows it', async () => {
+    const first = await openIn(channels.partner.id);
+    expect(element(first, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBe(channels.partner.id);
+    // The directory does not know whose channel it is yet.
+    expect(element(first, PACKET_BLOCK_ID.partnerOrg).initial_value).toBeUndefined();
+
+    await sendPacket(h); // binds #ext-meridian and its workspace to Meridian Cloud Consulting
+    const second = await openIn(channels.partner.id);
+    expect(element(second, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBe(channels.partner.id);
+    expect(element(second, PACKET_BLOCK_ID.partnerOrg).initial_value).toBe('Meridian Cloud Consulting');
+  });
+
+  it.each([
+    ['a DM', `D${people.author.id}`],
+    ['an internal channel', channels.internal.id],
+    ['a shared channel the app is not in', channels.notJoined.id],
+    ['a channel shared with several organizations', channels.multi.id],
+  ])('preselects nothing from %s', async (_what, channelId) => {
+    const view = await openIn(channelId);
+    expect(element(view, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBeUndefined();
+    expect(element(view, PACKET_BLOCK_ID.partnerOrg).initial_value).toBeUndefined();
+  });
+});
+
+describe('packetDefaults, the service behind the preselection', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const service = (harness: Harness) =>
+    createPacketService({
+      db: harness.database.db,
+      clock: harness.clock,
+      logger: createLogger('error'),
+      directory: slackDirectory(
+        new WebClient(harness.slack.token, {
+          slackApiUrl: harness.slack.apiUrl,
+          retryConfig: { retries: 0 },
+        }),
+        harness.clock,
+      ),
+      // Not used by packetDefaults.
+      windows: undefined as never,
+      scoring: undefined as never,
+      conflictLookbackDays: 90,
+      onOutboxWrite: () => {},
+    });
+  const ctx = { internalTeamIds: [TEAM] };
+
+  it('offers a shared channel the app is in, with the partner the directory knows, and nothing elsewhere', async () => {
+    const packets = service(h);
+    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({
+      partnerChannelId: channels.partner.id,
+    });
+    await sendPacket(h);
+    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({
+      partnerChannelId: channels.partner.id,
+      prefill: { partnerOrg: 'Meridian Cloud Consulting' },
+    });
+    for (const channelId of [
+      `D${people.author.id}`,
+      channels.internal.id,
+      channels.notJoined.id,
+      channels.multi.id,
+      'C0NOSUCH',
+      '',
+    ]) {
+      expect(await packets.packetDefaults(channelId, ctx), channelId).toEqual({});
+    }
+  });
+
+  it('offers nothing when Slack cannot say, and never holds the modal up for long', async () => {
+    const packets = service(h);
+    h.slack.fail('conversations.info', { status: 500 });
+    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({});
+  });
+});
