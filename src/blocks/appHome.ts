@@ -4,6 +4,7 @@ import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics } from '../domain/metrics.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../services/metrics.js';
+import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { chartImage, chartMissing, groupSection, headline } from './metrics.js';
@@ -164,7 +165,10 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   if (model.sent.length === 0)
     blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
   for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
-    blocks.push(section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`));
+    blocks.push(
+      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`),
+      handoffButtons(h, { editable: model.offer(h).edit }),
+    );
   }
   if (model.sent.length > HOME_LIMITS.sent) {
     blocks.push(context(`Showing your ${HOME_LIMITS.sent} most recent handoffs.`));
