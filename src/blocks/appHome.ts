@@ -15,7 +15,8 @@ import { context, handoffTitle, pt, section } from './parts.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 10 blocks) the worst case stays under Slack's
- * 100 blocks per Home tab: 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 8 + 1) + (2 + 2×10 + 1) = 84.
+ * 100 blocks per Home tab: 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 90
+ * (what you sent has a View/Edit row under each).
  */
 export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as const;
 

@@ -125,7 +125,7 @@ describe('App Home by role', () => {
 
     const after = sectionTexts(blocksOf(await openHome(h, people.author.id))).join('\n');
     expect(after).toContain(
-      `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): declined (<@U0AE>) (${DECLINE_REASONS.no_clear_next_step.label})`,
+      `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): declined by <@U0AE>: ${DECLINE_REASONS.no_clear_next_step.label}`,
     );
     expect(after).not.toContain('answer due');
   });

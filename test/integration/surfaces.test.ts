@@ -48,13 +48,15 @@ describe('messages follow the handoff', () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await quiet(h);
-    // Before: the owner's notice carries the owner's buttons, the author's confirmation none (not the owner).
+    // Before: the owner's notice carries the owner's buttons; the author's confirmation only Edit (not the owner).
     expect(buttonsIn(h, people.owner.id)).toEqual(OWNER_BUTTONS);
-    expect(buttonsIn(h, people.author.id)).toEqual([]);
+    expect(buttonsIn(h, people.author.id)).toEqual([ACTION_ID.edit]);
 
     await accept(h, handoff.id);
     await quiet(h);
     expect(buttonsIn(h, people.owner.id)).toEqual([]);
+    // Once the AE answered there is nothing left to edit.
+    expect(buttonsIn(h, people.author.id)).toEqual([]);
     const [assigned, decided] = dmOf(h, people.owner.id);
     expect(json(assigned?.blocks)).toContain('made you the owner of handoff');
     expect(json(assigned?.blocks)).toContain('*Now:* accepted by');
