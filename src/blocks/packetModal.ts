@@ -26,13 +26,18 @@ export interface PacketModalOptions {
   partnerChannelId?: string;
   /** Every field prefilled, e.g. from a stored handoff being edited (wins over `accountName` and `partnerChannelId`). */
   prefill?: Partial<PacketInput>;
-  /** Editing a handoff already sent: its number is in the title and in private_metadata (`{ editOf }`). */
-  edit?: { handoffId: number };
+  /**
+   * Editing a handoff already sent: its number is in the title, and it and the packet version the form was opened
+   * on are in private_metadata (`{ editOf, editCount }`), so a save from an older form is refused.
+   */
+  edit?: { handoffId: number; editCount?: number };
 }
 
 /** What the packet modal carries in private_metadata when it edits a handoff. */
 export interface PacketModalMetadata {
   editOf: number;
+  /** The version of the packet the form was opened on. */
+  editCount?: number;
 }
 
 function input(
@@ -340,7 +345,12 @@ export function packetModal(opts: PacketModalOptions): ModalView {
     close: pt('Cancel'),
     notify_on_close: false,
     ...(opts.edit
-      ? { private_metadata: JSON.stringify({ editOf: opts.edit.handoffId } satisfies PacketModalMetadata) }
+      ? {
+          private_metadata: JSON.stringify({
+            editOf: opts.edit.handoffId,
+            editCount: opts.edit.editCount ?? 0,
+          } satisfies PacketModalMetadata),
+        }
       : {}),
     blocks,
   };

@@ -56,7 +56,17 @@ export async function answerFailure(
 ): Promise<void> {
   const body = args.body as Payload;
   const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
-  if (acked || !ack) return;
+  const respond = (args as { respond?: RespondFn }).respond;
+  if (acked) {
+    // Slash commands answer Slack at once and work after: a failure then is told straight to the response URL (not
+    // through the outbox, which is a write too). Other listeners answered after their commit: nothing to tell.
+    if (typeof body.command === 'string' && respond)
+      await respond({ response_type: 'ephemeral', text: message(kind, false) }).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not tell the person their command failed'),
+      );
+    return;
+  }
+  if (!ack) return;
   try {
     if (body.type === 'view_submission') {
       // The first input on the form (Slack lists every input block's state under its block id).
@@ -79,7 +89,6 @@ export async function answerFailure(
     }
     await ack();
     if (body.type !== 'block_actions' && body.type !== 'shortcut' && body.type !== 'message_action') return;
-    const respond = (args as { respond?: RespondFn }).respond;
     if (typeof body.response_url === 'string' && respond) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: message(kind, false) });
       return;

@@ -152,7 +152,8 @@ export class StorageHealth {
 
   /** A write of the app failed: logged (once per outage), and /healthz answers 503 for a while. */
   fault(error: unknown, where: string): void {
-    if (!isStorageOutage(error)) return;
+    // A busy or locked database is contention, not an outage: the next write goes through.
+    if (!isStorageOutage(error) || /^SQLITE_(BUSY|LOCKED)/.test(sqliteErrorOf(error)?.code ?? '')) return;
     this.noteOutage(error, where);
     this.lastFault = { at: this.now(), code: this.outage ?? 'SQLITE_ERROR' };
     // Probed again at the next check: a probe that passed before this fault says nothing about it.

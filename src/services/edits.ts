@@ -150,9 +150,10 @@ export function createEdits(deps: {
     const allowed = editable(ctx, req.handoffId);
     if (allowed.kind !== 'ok') return allowed;
     const before = allowed.handoff;
-    if (before.editCount !== req.fromEditCount) return { kind: 'overtaken', handoff: before };
     const fields = changedFields(before, req.change);
+    // Save pressed again (a double submit, a retry): what it would write is what is stored, so it is saved.
     if (fields.length === 0) return { kind: 'unchanged', handoff: before };
+    if (before.editCount !== req.fromEditCount) return { kind: 'overtaken', handoff: before };
     const at = clock.now();
     const applied = deps.lifecycle.apply({
       event: 'edit',

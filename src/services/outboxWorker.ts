@@ -218,9 +218,12 @@ export function classifyFailure(error: unknown): Failure {
       return { transient: true, uncertain: false, edge: false, message: 'HTTP 429' };
     const body: unknown = error.body;
     const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+    // A 5xx or a timeout page may hide a processed call and passes; another 4xx (a misconfigured SLACK_API_URL, a
+    // proxy refusing the request) will not pass by itself: retried, then parked for an admin like a refusal.
+    const passes = error.statusCode >= 500 || error.statusCode === 408;
     return {
-      transient: true,
-      uncertain: true,
+      transient: passes,
+      uncertain: passes,
       edge: true,
       message: `HTTP ${error.statusCode}`,
       ...(text ? { answer: snippet(text) } : {}),

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
@@ -22,7 +23,7 @@ import {
   partnerRefByName,
 } from '../db/repositories/partners.js';
 import { queueHomes } from '../db/repositories/surfaces.js';
-import type { DraftRow } from '../db/schema.js';
+import { classificationCorrections, type DraftRow } from '../db/schema.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type Classification, classify } from '../domain/attribution.js';
@@ -143,8 +144,10 @@ function editRefusedText(
     return `Handoff #${h.id} was edited by someone else meanwhile. Nothing was saved: open Edit again to see the packet as it is now.`;
   if (result.kind === 'refused' && result.verdict === 'not_allowed')
     return `Only the author, the owner or an admin can edit handoff #${h.id}. Nothing was changed.`;
-  if (h.status === 'sent')
-    return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed.`;
+  if (h.status === 'sent' || h.status === 'expired')
+    return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
+  if (h.status === 'withdrawn')
+    return `Handoff #${h.id} was withdrawn by its owner, so it can no longer be edited. Nothing was changed.`;
   return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. To add something, write to the AE directly.`;
 }
 
@@ -330,7 +333,13 @@ export function createPacketService(deps: PacketServiceDeps) {
    * formed, the people and the channel with Slack, the channel's partner, and the account's conflicts.
    */
   async function submitPacket(
-    req: RequestContext & { input: PacketInput; sourceViewId: string; editOf?: number },
+    req: RequestContext & {
+      input: PacketInput;
+      sourceViewId: string;
+      editOf?: number;
+      /** The packet version the edit form was opened on. */
+      openedOnEdit?: number;
+    },
   ): Promise<SubmitResult> {
     if (!isInternalActor(req.actor, req.internalTeamIds) || !req.actor.teamId) return { kind: 'forbidden' };
     const now = clock.now();
@@ -341,6 +350,14 @@ export function createPacketService(deps: PacketServiceDeps) {
       if (!allowed || allowed.kind !== 'ok')
         return { kind: 'invalid', errors: { accountName: editRefusedText(allowed) } };
       edited = allowed.handoff;
+      // Opened before another edit was saved: saving it would silently undo that one.
+      if (req.openedOnEdit !== undefined && req.openedOnEdit !== edited.editCount)
+        return {
+          kind: 'invalid',
+          errors: {
+            accountName: `Handoff #${edited.id} was edited by someone else after you opened this form. Nothing was saved: close it and open Edit again to start from the packet as it is now.`,
+          },
+        };
     }
     const parsed = parsePacket(req.input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
     const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
@@ -383,9 +400,11 @@ export function createPacketService(deps: PacketServiceDeps) {
     if (!parsed.ok || Object.keys(errors).length > 0 || !checked.ae || !partner || !verdict) {
       return { kind: 'invalid', errors };
     }
+    // An edit keeps the stored attribution dates the form did not show (they are not asked unless needed).
     const packet = {
       ...parsed.packet,
-      partnerTouchOn: parsed.packet.partnerTouchOn ?? isoDateIn(now, 'UTC'),
+      opportunityCreatedOn: parsed.packet.opportunityCreatedOn ?? edited?.opportunityCreatedOn ?? null,
+      partnerTouchOn: parsed.packet.partnerTouchOn ?? edited?.partnerTouchOn ?? isoDateIn(now, 'UTC'),
     };
     const scorecard = scorePacket(
       packet,
@@ -422,7 +441,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       // Without a partner channel the partner reads nothing in Slack: nothing to warn about.
       internalText: facts ? findInternalText({ ...packet, partnerNextMoveDate: null }) : [],
       attributionDetails: Boolean(packet.crmOpportunity && !packet.opportunityCreatedOn),
-      ...(edited ? { editOf: edited.id, fromEditCount: edited.editCount } : {}),
+      ...(edited ? { editOf: edited.id, fromEditCount: req.openedOnEdit ?? edited.editCount } : {}),
     };
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
@@ -436,6 +455,17 @@ export function createPacketService(deps: PacketServiceDeps) {
   }
 
   /** Sends a reviewed draft: the handoff is stored and its DMs queued in one transaction; a second Send stores nothing. */
+  /** Whether RevOps corrected this handoff's classification (audited in classification_corrections). */
+  function corrected(handoffId: number): boolean {
+    return (
+      db
+        .select({ id: classificationCorrections.id })
+        .from(classificationCorrections)
+        .where(eq(classificationCorrections.handoffId, handoffId))
+        .get() !== undefined
+    );
+  }
+
   /** Saves a reviewed edit: the packet's fields and what follows from them, one guarded transition (edits.ts). */
   function saveEdit(
     req: RequestContext,
@@ -474,9 +504,11 @@ export function createPacketService(deps: PacketServiceDeps) {
         score: scorecard.total,
         scoreBand: scorecard.band,
         scorecard: scorecard.components,
-        classification: review.classification,
-        classificationReason: review.classificationReason,
-        ...(overrideReason ? { overrideReason } : {}),
+        // A RevOps correction of the classification stands: an edit does not silently revert it.
+        ...(corrected(before.id)
+          ? {}
+          : { classification: review.classification, classificationReason: review.classificationReason }),
+        overrideReason,
         findings,
       },
     });

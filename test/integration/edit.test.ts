@@ -44,7 +44,7 @@ describe('edit while undecided', () => {
     );
     const form = open.args.view as { title: { text: string }; private_metadata: string; blocks: unknown[] };
     expect(form.title.text).toBe(`Edit handoff #${handoff.id}`);
-    expect(JSON.parse(form.private_metadata)).toEqual({ editOf: handoff.id });
+    expect(JSON.parse(form.private_metadata)).toEqual({ editOf: handoff.id, editCount: 0 });
     expect(JSON.stringify(form.blocks)).toContain('Accept the introduction and bring the demo.');
 
     const { first, saved } = await submitEdit(handoff.id, {
@@ -143,7 +143,47 @@ describe('edit while undecided', () => {
       4000,
       'the refusal',
     );
-    expect(String(reply.body.text)).toContain('Only the author');
+    // Someone who may not even view it is not told it exists, nor who owns it.
+    expect(String(reply.body.text)).toContain(`could not find handoff #${handoff.id}`);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it('a form opened before another edit was saved is refused; Save pressed twice is saved once; dates the form does not show are kept', async () => {
+    const { handoff } = await sendHandoff(h, { crmOpportunity: null, opportunityCreatedOn: null });
+    const stored = row(handoff.id);
+    // A day later, two forms were opened on version 0; the first saved wins.
+    h.clock.advance(26 * 3600_000);
+    // As the real form: no opportunity, so the attribution dates are not on it (null).
+    const first = await editHandoff(
+      h,
+      handoff.id,
+      {
+        warmPath: 'Dana meets the ops director monthly and will introduce the AE.',
+        partnerTouchOn: null,
+        opportunityCreatedOn: null,
+      },
+      author,
+      0,
+    );
+    expect(first.saved).toEqual({ response_action: 'clear' });
+    // The same Save again (a double submit): saved, not "someone else edited it".
+    expect(await first.saveAgain?.()).toEqual({ response_action: 'clear' });
+    expect(row(handoff.id)?.editCount).toBe(1);
+    const second = await editHandoff(
+      h,
+      handoff.id,
+      { sellerNextMove: 'Call the ops director before the demo.' },
+      author,
+      0,
+    );
+    expect(second.first.errors?.[PACKET_BLOCK_ID.accountName]).toContain(
+      'edited by someone else after you opened this form',
+    );
+    const after = row(handoff.id);
+    expect(after?.editCount).toBe(1);
+    expect(after?.warmPath).toContain('ops director monthly');
+    // The partner's first action was not on the form: it keeps its date, and is not reported as changed.
+    expect(after?.partnerTouchOn).toBe(stored?.partnerTouchOn);
+    expect(after?.editedFields).toEqual(['Warm path']);
   });
 });

@@ -162,6 +162,31 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   });
 });
 
+describe('a slash command whose write fails after Slack got its answer', () => {
+  it('is told on its response URL that it did not go through (not through the outbox, a write too)', async () => {
+    const h = await startHarness({ env: { REVOPS_USER_IDS: people.author.id } });
+    try {
+      h.database.sqlite.pragma('query_only = ON');
+      const responseUrl = h.slack.responseUrl();
+      const answer = await h.command({
+        text: 'reseller add Northwind Logistics | Contoso Resale',
+        user_id: people.author.id,
+        response_url: responseUrl,
+      });
+      expect(answer.status).toBe(200);
+      const reply = await waitFor(
+        () => h.slack.responses.find((r) => r.url === responseUrl),
+        4000,
+        'a reply',
+      );
+      expect(String(reply.body.text)).toContain('That did not go through');
+      h.database.sqlite.pragma('query_only = OFF');
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('a bot token Slack no longer accepts', () => {
   let h: Harness;
   beforeEach(async () => {

@@ -77,6 +77,8 @@ export async function editHandoff(
   handoffId: number,
   values: PacketValues,
   user: { id: string; team_id: string } = { id: people.author.id, team_id: people.author.team_id },
+  /** The packet version the form was opened on (default: the stored one, as a form opened just now). */
+  openedOn?: number,
 ) {
   // The form opens prefilled with the handoff as stored: only `values` change.
   const stored = h.database.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).get();
@@ -84,7 +86,7 @@ export async function editHandoff(
   const submitted = await h.interact(
     viewSubmission({
       callbackId: CALLBACK_ID.packet,
-      privateMetadata: JSON.stringify({ editOf: handoffId }),
+      privateMetadata: JSON.stringify({ editOf: handoffId, editCount: openedOn ?? stored?.editCount ?? 0 }),
       values: packetState({ ...base, ...values }),
       user,
     }),
@@ -98,7 +100,10 @@ export async function editHandoff(
   };
   if (first.response_action !== 'push' || !first.view) return { first, saved: undefined };
   const { draftId } = JSON.parse(first.view.private_metadata) as { draftId: number };
-  const saved = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(first.view), user }));
-  const savedText = await saved.text();
-  return { first, saved: (savedText ? JSON.parse(savedText) : {}) as Record<string, unknown> };
+  const save = async () => {
+    const saved = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(first.view), user }));
+    const savedText = await saved.text();
+    return (savedText ? JSON.parse(savedText) : {}) as Record<string, unknown>;
+  };
+  return { first, saved: await save(), saveAgain: save };
 }

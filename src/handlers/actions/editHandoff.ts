@@ -20,9 +20,19 @@ export async function openEdit(
   reply: (text: string) => void,
 ): Promise<void> {
   const allowed = deps.edits.editable(ctx, handoffId);
-  if (allowed.kind !== 'ok') return reply(editRefusal(allowed, handoffId));
+  if (allowed.kind !== 'ok') {
+    // Someone who may not even view it is not told that it exists, nor who owns it.
+    const visible = deps.lookup.view(ctx, handoffId).kind === 'view';
+    return reply(editRefusal(visible ? allowed : { kind: 'not_found' }, handoffId));
+  }
   const h = allowed.handoff;
-  await open(packetModal({ authorUserId: h.authorUserId, prefill: packetOf(h), edit: { handoffId: h.id } }));
+  await open(
+    packetModal({
+      authorUserId: h.authorUserId,
+      prefill: packetOf(h),
+      edit: { handoffId: h.id, editCount: h.editCount },
+    }),
+  );
 }
 
 /** Edit (on the author's confirmation, `/handoff list` and the App Home). */

@@ -31,31 +31,40 @@ const SUBCOMMANDS = [
   'partners',
 ];
 
-/** Letters to change to turn `a` into `b` (Levenshtein), for telling a typo of a subcommand from an account name. */
+/** Subcommands that take a handoff number (`/handoff edit 5`). */
+const NUMBERED = ['view', 'status', 'show', 'edit'];
+
+/**
+ * Edits (insert, delete, replace, swap two neighbours) to turn `a` into `b`: optimal string alignment, so `lsit` is
+ * one edit from `list`. For telling a typo of a subcommand from an account name.
+ */
 function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i += 1) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j += 1)
-      next[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (next[j - 1] ?? 0) + 1,
-        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    row = next;
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const up = d[i - 1] as number[];
+      row[j] = Math.min((up[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (up[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] ?? 0, ((d[i - 2] as number[])[j - 2] ?? 0) + 1);
+    }
   }
-  return row[b.length] ?? 0;
+  return (d[a.length] as number[])[b.length] ?? 0;
 }
 
 /**
  * Whether `/handoff <text>` reads as a subcommand rather than an account name: a word followed by a handoff number
  * (`edit 5`, `status #1`), or one short word a letter or two away from a subcommand (`lsit`, `hepl`).
  */
-export function looksLikeSubcommand(word: string, rest: string[]): boolean {
-  if (word === '') return false;
-  if (rest.length === 1 && /^#?\d{1,9}$/.test(rest[0] ?? '') && /^[a-z]+$/.test(word)) return true;
-  if (rest.length > 0 || word.length < 3) return false;
-  return SUBCOMMANDS.some((known) => distance(word, known) <= (known.length <= 3 ? 1 : 2));
+export function looksLikeSubcommand(word: string, rest: string[], typed: string): boolean {
+  // Account names are written as names ("Dell", "Office 365"); a mistyped subcommand is a lowercase word.
+  if (word === '' || typed !== word) return false;
+  const near = (known: readonly string[]) => known.some((k) => distance(word, k) <= 1);
+  if (rest.length === 1 && /^#?\d{1,9}$/.test(rest[0] ?? '')) return near(NUMBERED);
+  return rest.length === 0 && word.length >= 4 && near(SUBCOMMANDS.filter((k) => k.length >= 4));
 }
 
 /** `/handoff [account name]` opens the packet; `help`, `reseller …`, `classify …`, `ask …` and `export …` are subcommands. */
@@ -124,7 +133,7 @@ export function handoffCommand(deps: HandlerDeps) {
     if (sub === 'partners' || sub === 'partner')
       return reply(await partnersCommand(deps, ctx, rest.join(' ')));
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
-    if (looksLikeSubcommand(sub, rest)) return reply(commandReply.unknown(first, commandReply.help()));
+    if (looksLikeSubcommand(sub, rest, first)) return reply(commandReply.unknown(first, commandReply.help()));
     // Typed in a partner's shared channel: that channel (and its partner) preselected.
     await openModal(
       packetModal({

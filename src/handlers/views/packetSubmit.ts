@@ -7,10 +7,14 @@ import type { HandlerDeps } from '../deps.js';
 import { packetBlockErrors, readPacketForm } from './packetForm.js';
 
 /** The handoff an edit form changes (`{ editOf }` in its private_metadata); nothing for a new packet. */
-function editOf(privateMetadata: string): { editOf?: number } {
+function editOf(privateMetadata: string): { editOf?: number; openedOnEdit?: number } {
   try {
-    const parsed = JSON.parse(privateMetadata) as { editOf?: unknown };
-    return typeof parsed.editOf === 'number' ? { editOf: parsed.editOf } : {};
+    const parsed = JSON.parse(privateMetadata) as { editOf?: unknown; editCount?: unknown };
+    if (typeof parsed.editOf !== 'number') return {};
+    return {
+      editOf: parsed.editOf,
+      openedOnEdit: typeof parsed.editCount === 'number' ? parsed.editCount : 0,
+    };
   } catch {
     return {};
   }

@@ -83,20 +83,30 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
     });
   });
 
-  it.each([502, 503, 504, 500, 520, 408, 403])(
-    'HTTP %i with an HTML page: an edge failure',
+  it.each([403, 404, 413])(
+    'HTTP %i with an HTML page: a refusal that will not pass by itself (retried, then parked), certain',
     async (status) => {
       const { failure } = await answer({ status, body: PAGE });
       expect(failure).toMatchObject({
-        transient: true,
-        uncertain: true,
+        transient: false,
+        uncertain: false,
         edge: true,
         message: `HTTP ${status}`,
       });
-      expect(failure.answer).toMatch(/^<!DOCTYPE html> <html><head><title>502 Bad Gateway/);
-      expect(failure.answer?.length).toBeLessThanOrEqual(101);
     },
   );
+
+  it.each([502, 503, 504, 500, 520, 408])('HTTP %i with an HTML page: an edge failure', async (status) => {
+    const { failure } = await answer({ status, body: PAGE });
+    expect(failure).toMatchObject({
+      transient: true,
+      uncertain: true,
+      edge: true,
+      message: `HTTP ${status}`,
+    });
+    expect(failure.answer).toMatch(/^<!DOCTYPE html> <html><head><title>502 Bad Gateway/);
+    expect(failure.answer?.length).toBeLessThanOrEqual(101);
+  });
 
   it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])(
     "Slack's %s (may have partly succeeded): transient and uncertain",
