@@ -17,6 +17,7 @@ import type { Clock } from '../src/clock.js';
 import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
+import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
 import { isBusinessDay } from '../src/domain/businessDays.js';
 import { holidayCalendar } from '../src/domain/holidays.js';
 import { createLogger } from '../src/logger.js';
@@ -119,6 +120,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ...opts.env,
   });
   const database: AppDatabase = openDatabase(config.databasePath);
+  seedPartnerDirectory(database, clock.now());
   const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
   const app = await startHandoffApp({ config, db: database.db, clock, logger });
   // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
@@ -638,5 +640,19 @@ export function logCollector(lines: string[]): Writable {
       lines.push(...String(chunk).split('\n').filter(Boolean));
       done();
     },
+  });
+}
+
+/**
+ * The partner directory as an installed app knows it after its first weeks: Meridian and Tailspin, each with its
+ * Slack Connect workspace, so a Meridian packet sent to #ext-tailspin is refused (a rival's channel), as the README
+ * walkthrough shows, instead of asking whether Tailspin is Meridian.
+ */
+function seedPartnerDirectory(database: AppDatabase, at: Date): void {
+  database.db.transaction((tx) => {
+    for (const team of sandboxTeams.filter((t) => t.id !== TEAM)) {
+      const partner = ensurePartner(tx, team.name, at);
+      bindWorkspace(tx, { teamId: team.id, teamName: team.name }, partner.id, 'U0SANDBOX', at);
+    }
   });
 }

@@ -15,17 +15,31 @@ export const BODY_LIMIT = 4 * 1024 * 1024;
 // signed-looking bodies (right header format, wrong HMAC) would otherwise all sit in memory at once, outside the V8
 // heap cap. Each body reserves its declared Content-Length in a lane before a byte of it is read; one that does not
 // fit waits unread (TCP backpressure keeps the rest of it in the kernel, not in the process), and is refused with 503
-// if it waits too long or too many wait already. Worst case held by the process: both lanes full plus every waiter's
-// first read, about 8 + 8 + 2 × 128 × 64 kB = 32 MB.
+// if it waits too long or too many wait already. Worst case held by the process: the three lanes full plus every
+// waiter's first read, about 4 + 8 + 8 + 3 × 128 × 64 kB = 44 MB.
+//
+// A reservation is held only while its body keeps arriving: one that sends nothing for IDLE_READ_MS gets 408 and
+// gives its bytes back at once, so a trickle of one byte per socket ("slow loris") cannot hold a lane for long, and
+// one address may hold at most a quarter of a lane, so one client cannot hold it at all.
 
 /**
- * Bodies up to this declared size take the small lane, so a flood of large ones never delays them. Everything Slack
- * sends this app is well below it: an Accept click is a few kB, and even a click on an App Home, which carries the
- * whole view, stays under it (Slack refuses views over 250 kB; form encoding at most about doubles that).
+ * Bodies up to this declared size take the fast lane, which nothing larger can use. Every click and slash command
+ * Slack sends is a few kB, far below it: a flood of declared-large bodies, or slow ones of a few hundred kB, never
+ * delays them.
+ */
+export const FAST_BODY_BYTES = 64 * 1024;
+
+/** Bytes of fast bodies buffered at once: 64 of the largest, or about a thousand ordinary clicks of a few kB. */
+export const FAST_LANE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Bodies up to this declared size (and over FAST_BODY_BYTES) take the small lane, so a flood of large ones never
+ * delays them: a view submission or a click on an App Home, which carry the whole view (Slack refuses views over
+ * 250 kB; form encoding at most about doubles that).
  */
 export const SMALL_BODY_BYTES = 512 * 1024;
 
-/** Bytes of small bodies buffered at once: 16 of the largest, or hundreds of ordinary clicks of a few kB. */
+/** Bytes of small bodies buffered at once: 16 of the largest. */
 export const SMALL_LANE_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -42,16 +56,48 @@ export const LARGE_LANE_BYTES = 2 * BODY_LIMIT;
 export const WAITING_PER_LANE = 128;
 
 /**
+ * The share of a lane's bytes (held or waiting) one client address may reserve: a quarter (1 MB of the fast lane,
+ * 2 MB of the small one), and never less than one body of the lane's largest size (so one 4 MB body of the large lane).
+ * More is refused with 503 at once. Slack's requests come from many addresses and are read within milliseconds, so
+ * they never approach it. The address is the socket's, or, when the request carries `x-forwarded-for`, the last hop
+ * of that header (the one the nearest proxy added): behind a proxy every socket is the proxy's, and keying on it would
+ * put Slack in the attacker's quota. A client that reaches the app directly can forge that header to evade the cap;
+ * the idle timeout and the fast lane still hold then, and a deployment behind a proxy should limit per client there.
+ */
+export const ADDRESS_SHARE_OF_LANE = 1 / 4;
+
+/**
  * How long a body may wait for its lane before 503. Slack gives an app 3 s to answer: a body still waiting after 2 s
  * could no longer be answered in time, and the Events API retries a delivery that got a 5xx.
  */
 export const LANE_WAIT_MS = 2_000;
 
 /**
- * How long an admitted body may take to arrive before 408. Slack sends a body at once; one still arriving after 3 s is
- * not one Slack is waiting on, and must not hold its lane (a slow trickle of declared bytes).
+ * How long an admitted body may take to arrive, in all, before 408. Slack sends a body at once; one still arriving
+ * after 3 s is not one Slack is waiting on, and must not hold its lane (a slow trickle of declared bytes).
  */
 export const BODY_READ_MS = 3_000;
+
+/**
+ * How long an admitted body may send nothing before 408, its reservation given back at once. Slack writes a body of
+ * at most a few hundred kB in one go, right behind its headers: a gap in it is at worst one TCP retransmission on an
+ * established connection (Linux's minimum retransmission timeout is 200 ms, plus the round trip). A socket that
+ * sends one byte and stalls holds its lane for half a second, not BODY_READ_MS.
+ */
+export const IDLE_READ_MS = 500;
+
+/**
+ * Refusals an unauthenticated sender can cause (401, 408, 413, 503) are logged in full for the first
+ * REFUSALS_LOGGED_PER_REASON of each status and reason in every REFUSAL_LOG_WINDOW_MS; the rest are counted and
+ * logged as one summary line at the end of the window (`Slack requests refused (summary)`). A flood thus costs a few
+ * lines a minute, and the first of each kind is always there. A 400 (a correctly signed body Slack never sends) is
+ * always logged: only a holder of the signing secret can cause it.
+ */
+export const REFUSALS_LOGGED_PER_REASON = 5;
+export const REFUSAL_LOG_WINDOW_MS = 60_000;
+
+/** The server-clock warning (a Slack timestamp far in the future) is logged at most once per this long. */
+export const CLOCK_WARNING_EVERY_MS = 60_000;
 
 /**
  * Nesting beyond this is refused as malformed: the deepest thing Slack sends (a rich text element of a message inside
@@ -250,39 +296,79 @@ function checkHeaders(
 
 interface Waiter {
   bytes: number;
+  address: string;
   grant: () => void;
 }
 
-/** A byte budget for bodies being read; requests that do not fit wait their turn, first come first served. */
+/** A lane's state, for tests and diagnostics: bytes reserved, requests reading and waiting. */
+export interface LaneLoad {
+  used: number;
+  reading: number;
+  waiting: number;
+}
+
+/**
+ * A byte budget for bodies being read; requests that do not fit wait their turn, first come first served. One address
+ * may reserve (held and waiting) at most `perAddress` bytes.
+ */
 class Lane {
   private used = 0;
+  private reading = 0;
   private readonly waiting: Waiter[] = [];
+  private readonly byAddress = new Map<string, number>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly perAddress: number,
+  ) {}
+
+  load(): LaneLoad {
+    return { used: this.used, reading: this.reading, waiting: this.waiting.length };
+  }
 
   /**
-   * Reserves `bytes` and calls `grant`, now or once earlier bodies are done; 'full' when too many wait already.
-   * Returns how to leave the queue (a no-op once granted).
+   * Reserves `bytes` and calls `grant`, now or once earlier bodies are done; 'full' when too many wait already,
+   * 'address' when the address holds its share already. Returns how to leave the queue (a no-op once granted).
    */
-  enter(bytes: number, grant: () => void): (() => void) | 'full' {
+  enter(bytes: number, address: string, grant: () => void): (() => void) | 'full' | 'address' {
+    const mine = this.byAddress.get(address) ?? 0;
+    if (mine + bytes > this.perAddress) return 'address';
     if (this.waiting.length === 0 && this.used + bytes <= this.capacity) {
-      this.used += bytes;
+      this.byAddress.set(address, mine + bytes);
+      this.take(bytes);
       grant();
       return () => undefined;
     }
     if (this.waiting.length >= WAITING_PER_LANE) return 'full';
-    const waiter = { bytes, grant };
+    this.byAddress.set(address, mine + bytes);
+    const waiter = { bytes, address, grant };
     this.waiting.push(waiter);
     return () => {
       const at = this.waiting.indexOf(waiter);
-      if (at >= 0) this.waiting.splice(at, 1);
+      if (at < 0) return;
+      this.waiting.splice(at, 1);
+      this.forget(address, bytes);
       this.admit();
     };
   }
 
-  release(bytes: number): void {
+  /** Gives back a granted reservation. */
+  release(bytes: number, address: string): void {
     this.used -= bytes;
+    this.reading -= 1;
+    this.forget(address, bytes);
     this.admit();
+  }
+
+  private take(bytes: number): void {
+    this.used += bytes;
+    this.reading += 1;
+  }
+
+  private forget(address: string, bytes: number): void {
+    const left = (this.byAddress.get(address) ?? 0) - bytes;
+    if (left > 0) this.byAddress.set(address, left);
+    else this.byAddress.delete(address);
   }
 
   private admit(): void {
@@ -292,16 +378,81 @@ class Lane {
       next = this.waiting[0]
     ) {
       this.waiting.shift();
-      this.used += next.bytes;
+      this.take(next.bytes);
       next.grant();
     }
   }
 }
 
+/** Each receiver's lanes, for `receiverLoad`. */
+const loads = new WeakMap<object, () => Record<'fast' | 'small' | 'large', LaneLoad>>();
+
+/** A receiver's lanes now (for tests and diagnostics): bytes reserved, bodies being read, bodies waiting. */
+export function receiverLoad(receiver: object): Record<'fast' | 'small' | 'large', LaneLoad> {
+  const load = loads.get(receiver);
+  if (!load) throw new Error('not a receiver made by createReceiver');
+  return load();
+}
+
+/**
+ * The receiver's refusal log: the first `first` refusals of each status and reason in a window in full, then one
+ * summary line at the end of the window with the count of those left out. Exported for its tests.
+ */
+export function createRefusalLog(
+  logger: Pick<Logger, 'warn'>,
+  opts: { first?: number; windowMs?: number } = {},
+) {
+  const first = opts.first ?? REFUSALS_LOGGED_PER_REASON;
+  const windowMs = opts.windowMs ?? REFUSAL_LOG_WINDOW_MS;
+  let counts = new Map<string, number>();
+  let suppressed = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (suppressed.size > 0) {
+      const left = Object.fromEntries(suppressed);
+      const total = [...suppressed.values()].reduce((sum, n) => sum + n, 0);
+      logger.warn(
+        { suppressed: left, total, windowMs },
+        `Slack requests refused (summary): ${total} more not logged one by one in the last ${windowMs / 1000} s`,
+      );
+    }
+    counts = new Map();
+    suppressed = new Map();
+  };
+  return {
+    refused(context: Record<string, unknown>, status: number, reason: string): void {
+      if (timer === undefined) {
+        timer = setTimeout(flush, windowMs);
+        timer.unref();
+      }
+      const key = `${status} ${reason}`;
+      const seen = (counts.get(key) ?? 0) + 1;
+      counts.set(key, seen);
+      if (status === 400 || seen <= first) {
+        logger.warn({ ...context, status, reason }, 'Slack request refused');
+        if (seen === first && status !== 400)
+          logger.warn(
+            { status, reason, windowMs },
+            'Slack request refused: further refusals of this kind are counted in the summary',
+          );
+        return;
+      }
+      suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
+    },
+    /** Logs the summary now (at shutdown, or in tests). */
+    flush(): void {
+      clearTimeout(timer);
+      flush();
+    },
+  };
+}
+
 type ReadResult = { chunks: Buffer[]; size: number } | { status: number; reason: string } | 'aborted';
 
 /**
- * Reads an admitted body (at most its declared size, at most BODY_LIMIT) within BODY_READ_MS, feeding the HMAC as it
+ * Reads an admitted body (at most its declared size, at most BODY_LIMIT) within BODY_READ_MS and with no pause longer
+ * than IDLE_READ_MS, feeding the HMAC as it
  * arrives. The chunks are kept as Node read them and joined only once the signature is known to be right: a body
  * that is refused costs no copy.
  */
@@ -311,6 +462,7 @@ function readBody(req: IncomingMessage, declared: number | undefined, mac: Retur
     let size = 0;
     const finish = (result: ReadResult) => {
       clearTimeout(timer);
+      clearTimeout(idle);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('close', onClose);
@@ -319,7 +471,9 @@ function readBody(req: IncomingMessage, declared: number | undefined, mac: Retur
       resolve(result);
     };
     const timer = setTimeout(() => finish({ status: 408, reason: 'body arrived too slowly' }), BODY_READ_MS);
+    const idle = setTimeout(() => finish({ status: 408, reason: 'body stalled' }), IDLE_READ_MS);
     const onData = (chunk: Buffer) => {
+      idle.refresh();
       if (size + chunk.length > (declared ?? BODY_LIMIT))
         return finish({ status: 413, reason: 'body too large' });
       chunks.push(chunk);
@@ -358,6 +512,18 @@ function describe(req: IncomingMessage) {
   };
 }
 
+/**
+ * The client a reservation counts against (ADDRESS_SHARE_OF_LANE): the last hop of `x-forwarded-for` when there is
+ * one (what the nearest proxy saw), the socket's address otherwise.
+ */
+function clientAddress(req: IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const text = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  const last = text?.split(',').pop()?.trim();
+  if (last) return `forwarded ${last.slice(0, 64)}`;
+  return `socket ${req.socket.remoteAddress ?? 'unknown'}`;
+}
+
 /** The path Bolt routes by (HTTPReceiver `unboundRequestListener`), or undefined when it cannot be read. */
 function pathOf(req: IncomingMessage): string | undefined {
   try {
@@ -372,11 +538,13 @@ function pathOf(req: IncomingMessage): string | undefined {
  * - a request is refused from its headers alone, before its body is read, when its signature is missing or malformed,
  *   its timestamp missing or outside five minutes either way (Bolt only refuses stale ones), or its declared body over
  *   4 MB (401, 413), and its connection is closed so the unread body cannot pile up;
- * - bodies are read within the lanes' byte budgets (see the constants above; 503 when one waited too long, 408 when it
- *   arrives too slowly), with the HMAC checked here as they arrive (401 on a mismatch);
+ * - bodies are read within the lanes' byte budgets (see the constants above; 503 when one waited too long or its
+ *   address holds its share, 408 when it stalls or arrives too slowly, its bytes given back at once), with the HMAC
+ *   checked here as they arrive (401 on a mismatch);
+ * - a timestamp far in the future also logs an error (once a minute) that this server's clock may be behind;
  * - a correctly signed body Slack never sends is refused with 400 at once (`malformedReason`), and Slack's
  *   `app_rate_limited` notice is answered 200 here, since no listener could acknowledge it;
- * - every refusal is logged with its context.
+ * - refusals are logged with their context, the first few of each reason a minute, then a summary (createRefusalLog).
  */
 export function createReceiver(opts: {
   signingSecret: string;
@@ -392,8 +560,14 @@ export function createReceiver(opts: {
   });
   const now = opts.now ?? Date.now;
   const inner = receiver.requestListener;
-  const small = new Lane(SMALL_LANE_BYTES);
-  const large = new Lane(LARGE_LANE_BYTES);
+  const lane = (capacity: number, largest: number) =>
+    new Lane(capacity, Math.max(capacity * ADDRESS_SHARE_OF_LANE, largest));
+  const fast = lane(FAST_LANE_BYTES, FAST_BODY_BYTES);
+  const small = lane(SMALL_LANE_BYTES, SMALL_BODY_BYTES);
+  const large = lane(LARGE_LANE_BYTES, BODY_LIMIT);
+  loads.set(receiver, () => ({ fast: fast.load(), small: small.load(), large: large.load() }));
+  const refusals = createRefusalLog(opts.logger);
+  let clockWarnedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * Answers `status` with no body. `unread`: the request's body was not (all) read, so the connection is closed once
@@ -406,23 +580,53 @@ export function createReceiver(opts: {
     reason: string,
     unread: boolean,
   ) => {
-    opts.logger.warn({ ...describe(req), status, reason }, 'Slack request refused');
+    refusals.refused(describe(req), status, reason);
     if (res.headersSent || res.writableEnded) return;
     res.writeHead(status, unread ? { connection: 'close' } : {});
     res.end();
   };
 
+  /**
+   * A timestamp more than the window ahead: refused, but it is what every request looks like when this server's
+   * clock is behind Slack's, so say so (at most once a minute). The signature is not checked (the body is not read),
+   * so a forged header can cause it too: the log says how far ahead, for the operator to judge.
+   */
+  const warnClock = (req: IncomingMessage, timestamp: number, nowMs: number) => {
+    if (nowMs - clockWarnedAt < CLOCK_WARNING_EVERY_MS) return;
+    clockWarnedAt = nowMs;
+    const ahead = Math.round(timestamp - nowMs / 1000);
+    opts.logger.error(
+      { ...describe(req), aheadSeconds: ahead, serverTime: new Date(nowMs).toISOString() },
+      `Slack request timestamp is ${ahead} s ahead of this server's clock: check NTP (if this server's clock is behind, every Slack request is refused)`,
+    );
+  };
+
   const slackRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const checked = checkHeaders(req, now());
-    if ('status' in checked) return refuse(req, res, checked.status, checked.reason, true);
+    const nowMs = now();
+    const checked = checkHeaders(req, nowMs);
+    if ('status' in checked) {
+      if (checked.reason === 'timestamp in the future')
+        warnClock(req, Number(headerValue(req, 'x-slack-request-timestamp')), nowMs);
+      return refuse(req, res, checked.status, checked.reason, true);
+    }
     const { declared, timestamp, signature } = checked;
     const bytes = declared ?? BODY_LIMIT;
-    const lane = declared !== undefined && declared <= SMALL_BODY_BYTES ? small : large;
+    const chosen =
+      declared === undefined
+        ? large
+        : declared <= FAST_BODY_BYTES
+          ? fast
+          : declared <= SMALL_BODY_BYTES
+            ? small
+            : large;
+    const address = clientAddress(req);
     let state: 'waiting' | 'reading' | 'done' = 'waiting';
     let waitTimer: NodeJS.Timeout | undefined;
+    let leave: () => void = () => undefined;
+    /** Ends the reservation, whatever state it is in; idempotent, so every path may call it. */
     const done = () => {
       clearTimeout(waitTimer);
-      if (state === 'reading') lane.release(bytes);
+      if (state === 'reading') chosen.release(bytes, address);
       if (state === 'waiting') leave();
       state = 'done';
     };
@@ -433,16 +637,22 @@ export function createReceiver(opts: {
       state = 'reading';
       read();
     };
-    const entered = lane.enter(bytes, grant);
-    if (entered === 'full') {
+    const entered = chosen.enter(bytes, address, grant);
+    if (entered === 'full' || entered === 'address') {
+      state = 'done';
       res.off('close', done);
-      return refuse(req, res, 503, 'too many bodies waiting', true);
+      return refuse(
+        req,
+        res,
+        503,
+        entered === 'full' ? 'too many bodies waiting' : 'too many bodies from one address',
+        true,
+      );
     }
-    const leave = entered;
+    leave = entered;
     if (state === 'waiting') {
       waitTimer = setTimeout(() => {
-        leave();
-        state = 'done';
+        done();
         refuse(req, res, 503, 'waited too long to be read', true);
       }, LANE_WAIT_MS);
     }
@@ -452,10 +662,16 @@ export function createReceiver(opts: {
       void readBody(req, declared, mac)
         .then((result) => {
           if (result === 'aborted') return done();
-          if (!('chunks' in result)) return refuse(req, res, result.status, result.reason, true);
+          // A refused body is dropped: its bytes go back to the lane now, not when the connection closes.
+          if (!('chunks' in result)) {
+            done();
+            return refuse(req, res, result.status, result.reason, true);
+          }
           const expected = mac.digest();
-          if (!timingSafeEqual(expected, signature))
+          if (!timingSafeEqual(expected, signature)) {
+            done();
             return refuse(req, res, 401, 'signature mismatch', false);
+          }
           // Bolt verifies it again and uses the body as it is.
           const body = Buffer.concat(result.chunks, result.size);
           (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
@@ -484,6 +700,7 @@ export function createReceiver(opts: {
         .catch((error: unknown) => {
           // Nothing above should throw; if it does, the request still gets an answer.
           opts.logger.error({ err: error, ...describe(req) }, 'the receiver failed on a Slack request');
+          done();
           if (!res.headersSent) {
             res.writeHead(500, { connection: 'close' });
             res.end();

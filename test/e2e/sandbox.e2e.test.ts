@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
@@ -18,8 +18,9 @@ import { waitFor } from '../support/harness.js';
 
 /**
  * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
- * scripts/ensure-browser.sh): the accept path, the decline path, Back to edit, the clock and the weekly digest,
- * clicked through as each person would, with screenshots in test-results/sandbox/.
+ * scripts/ensure-browser.sh): the accept path, the decline path, Back to edit, /handoff list with View and Edit, the
+ * App Home's View and Edit, the clock and the weekly digest, clicked through as each person would, with screenshots
+ * in test-results/sandbox/.
  */
 
 const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
@@ -156,6 +157,41 @@ async function reviewAndSend(page: Page): Promise<void> {
 
 /** The bot's latest message in the current conversation that contains `text`. */
 const message = (page: Page, text: string) => page.locator('article.message', { hasText: text }).last();
+
+/** The number the app gave the handoff of this account (the list, the Home and View name it `#<id>`). */
+function handoffId(account: string): number {
+  const row = sandbox.database.sqlite
+    .prepare('SELECT id FROM handoffs WHERE account_name = ? ORDER BY id DESC LIMIT 1')
+    .get(account) as { id: number } | undefined;
+  if (!row) throw new Error(`no handoff for ${account}`);
+  return row.id;
+}
+
+/** Sends a packet to Jordan as Pat and waits until it is delivered; the handoff's number. */
+async function sendToJordan(page: Page, account: string, crm: string): Promise<number> {
+  await fillPacket(page, { account, crm, aeId: ae.id, nextMoveDate: day(6) });
+  await reviewAndSend(page);
+  await delivered();
+  return handoffId(account);
+}
+
+/** Types `/handoff list` in Pat's DM with the app; the View/Edit row of one handoff in the answer. */
+async function listRow(page: Page, id: number) {
+  await openPlace(page, `D${author.id}`);
+  const before = await page.locator('article.message.ephemeral').count();
+  await page.fill('#command', '/handoff list');
+  await page.press('#command', 'Enter');
+  await page.locator('article.message.ephemeral').nth(before).waitFor();
+  const list = page.locator('article.message.ephemeral', { hasText: 'Your open handoffs' }).last();
+  return { list, row: list.locator(`[data-block-id="handoff_open_${id}"]`) };
+}
+
+/** The text of each block of a message or a modal, in order, leaving out rows of buttons. */
+const blockTexts = (scope: Locator) => scope.locator(':scope > .bk-block:not(.bk-actions)').allInnerTexts();
+
+const VIEW = 'button[data-action-id="handoff_view"]';
+const EDIT = 'button[data-action-id="handoff_edit"]';
+const ACCEPT = 'button[data-action-id="handoff_accept"]';
 
 describe('the sandbox in a browser', { timeout: 60_000 }, () => {
   it('accept path: packet with an inline error, review, send; the AE accepts; the partner channel hears of it', async () => {
@@ -334,6 +370,130 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     const dm = message(page, 'Litware Health');
     await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
     await shot(page, 'back-3-ae-dm');
+    await page.close();
+  });
+
+  it('/handoff list: Pat sees the sent handoff with View and Edit; View shows the packet as the AE sees it, and its history', async () => {
+    const page = await newPage();
+    const id = await sendToJordan(page, 'Tailwind Traders', 'OPP-61005');
+
+    const { list, row } = await listRow(page, id);
+    await row.locator(EDIT).waitFor();
+    expect(await row.locator(VIEW).count()).toBe(1);
+    const listed = await list.textContent();
+    expect(listed).toContain(`#${id} Tailwind Traders`);
+    expect(listed).toMatch(
+      /Tailwind Traders \(via Meridian Cloud Consulting\): waiting for @Jordan Seller, answer due/,
+    );
+    await shot(page, 'list-1-pat-list');
+
+    await row.locator(VIEW).click();
+    const modal = page.locator('.modal-card');
+    await modal.locator('.bk-modal-title', { hasText: `Handoff #${id}` }).waitFor();
+    const body = modal.locator('.bk-modal-body');
+    const viewed = await blockTexts(body);
+    // No Accept or Decline in the view: it is for reading.
+    expect(await modal.locator('button[data-action]').count()).toBe(0);
+    const history = viewed.indexOf(viewed.find((t) => t.startsWith('History')) ?? '');
+    expect(viewed[history]).toMatch(/^History · waiting for @Jordan Seller, answer due/);
+    expect(viewed.slice(history + 1)).toEqual([
+      expect.stringMatching(/ · Sent to @Jordan Seller by @Pat Marketer$/),
+    ]);
+    await shot(page, 'list-2-pat-view');
+    await page.click('.modal-card .bk-close');
+    await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+
+    // The packet part of the view is block for block the AE's DM, without its buttons (both read in New York).
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    const dm = message(page, 'Tailwind Traders');
+    await dm.locator(ACCEPT).waitFor();
+    const seen = await blockTexts(dm);
+    expect(seen.length).toBeGreaterThan(5);
+    // The view's packet, then a divider (no text) before the history.
+    expect(viewed.slice(0, history - 1)).toEqual(seen);
+    await shot(page, 'list-3-ae-dm');
+    // Jordan answers, so the clock test below has one open handoff fewer to remind and expire.
+    await dm.locator(ACCEPT).click();
+    await dm.getByText('Accepted', { exact: false }).first().waitFor();
+    await page.close();
+  });
+
+  it('Edit from /handoff list: the packet opens prefilled, Pat changes the seller next move and saves; the AE sees it marked Edited and can still accept', async () => {
+    const page = await newPage();
+    const id = await sendToJordan(page, 'Adventure Works', 'OPP-70114');
+    const before = 'Accept the introduction and bring the demo.';
+    const after = 'Book a discovery call with the ops director this week.';
+
+    const { row } = await listRow(page, id);
+    await row.locator(EDIT).click();
+    const packet = page.locator('.modal-card form[data-callback-id="handoff_packet"]');
+    await packet.waitFor();
+    expect(await packet.locator('.bk-modal-title').textContent()).toBe(`Edit handoff #${id}`);
+    expect(await packet.locator('.bk-submit').textContent()).toBe('Review changes');
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.accountName))).toBe('Adventure Works');
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.crmOpportunity))).toBe(
+      'OPP-70114 (stage 2, expansion)',
+    );
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.sellerNextMove))).toBe(before);
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.aeUserId))).toBe(ae.id);
+    expect(await page.inputValue(field(PACKET_BLOCK_ID.partnerChannelId))).toBe(sandboxChannels.partner.id);
+    await shot(page, 'edit-1-prefilled');
+
+    await page.fill(field(PACKET_BLOCK_ID.sellerNextMove), after);
+    await page.click('.modal-card .bk-submit');
+    const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
+    await review.waitFor();
+    expect(await review.locator('.bk-modal-title').textContent()).toBe('Review the edit');
+    expect(await review.locator('.bk-submit').textContent()).toBe('Save changes');
+    await shot(page, 'edit-2-review');
+    await page.click('.modal-card .bk-submit');
+    await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+    await delivered();
+
+    // Jordan's DM was changed in place: the new move, an Edited line naming the one field, the same buttons.
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    expect(await page.locator('article.message', { hasText: 'Adventure Works' }).count()).toBe(1);
+    const dm = message(page, 'Adventure Works');
+    await dm.getByText(after).waitFor();
+    const text = await dm.textContent();
+    expect(text).not.toContain(before);
+    expect(text).toMatch(/Edited [^·]*: Seller next move ·/);
+    await shot(page, 'edit-3-ae-dm-edited');
+    await dm.locator(ACCEPT).click();
+    await dm.getByText('Accepted', { exact: false }).first().waitFor();
+    expect(await dm.locator(ACCEPT).count()).toBe(0);
+    expect(await dm.textContent()).toContain(after);
+    await shot(page, 'edit-4-ae-accepted');
+    await page.close();
+  });
+
+  it("Pat's App Home, What you sent: View and Edit while the AE has not answered, only View once Jordan accepts", async () => {
+    const page = await newPage();
+    const id = await sendToJordan(page, 'Wingtip Toys', 'OPP-80221');
+    const row = page.locator(`.home [data-block-id="handoff_open_${id}"]`);
+    const line = `#${id} Wingtip Toys (via Meridian Cloud Consulting):`;
+
+    await openPlace(page, 'home');
+    await row.locator(EDIT).waitFor();
+    expect(await row.locator(VIEW).count()).toBe(1);
+    expect(await page.locator('.home').textContent()).toContain(`${line} with @Jordan Seller, answer due`);
+    await shot(page, 'home-1-pat-undecided');
+
+    await actAs(page, ae.id);
+    await openPlace(page, `D${ae.id}`);
+    const dm = message(page, 'Wingtip Toys');
+    await dm.locator(ACCEPT).click();
+    await dm.getByText('Accepted', { exact: false }).first().waitFor();
+    await delivered();
+
+    await actAs(page, author.id);
+    await openPlace(page, 'home');
+    await page.locator('.home', { hasText: `${line} accepted by @Jordan Seller` }).waitFor();
+    await row.locator(VIEW).waitFor();
+    expect(await row.locator('button').allTextContents()).toEqual(['View']);
+    await shot(page, 'home-2-pat-accepted');
     await page.close();
   });
 
