@@ -50,6 +50,7 @@ export function handoffList(
   opts: { all: boolean; total: number; editable: (h: HandoffRow) => boolean },
 ): SlackMessage {
   const what = opts.all ? 'handoffs' : 'open handoffs';
+  // `total` counts what was sent, owned or answered as AE.
   if (rows.length === 0) {
     const text = opts.all
       ? 'You have not sent or owned a handoff yet. Type `/handoff` to send one.'

@@ -87,7 +87,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   }
   if (h.status === 'withdrawn') {
     return context(
-      `:no_entry_sign: *Withdrawn* by its owner ${mention(h.ownerUserId)}${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
+      `:no_entry_sign: *Withdrawn* by its owner ${mention(h.ownerUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
   if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;
@@ -100,8 +100,8 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
     : 'The owner has been told; there is no partner channel.';
   const text =
     decision.decision === 'accepted'
-      ? `:white_check_mark: *Accepted* by ${by} on ${when}. ${told}`
-      : `:x: *Declined* by ${by} on ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
+      ? `:white_check_mark: *Accepted* by ${by} ${when}. ${told}`
+      : `:x: *Declined* by ${by} ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
   return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
 }
 

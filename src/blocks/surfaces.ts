@@ -101,7 +101,7 @@ export function nowLine(h: HandoffRow, decision: DecisionRow | undefined, reader
     case 'withdrawn': {
       // Withdrawn by the owner (an admin may stand in; who did it is in the owner's notice, not on the handoff).
       const by = ownerIsReader ? '' : ` by its owner ${mention(h.ownerUserId)}`;
-      return `*Now:* withdrawn${by}${h.withdrawnAt ? ` on ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
+      return `*Now:* withdrawn${by}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
     }
   }
 }

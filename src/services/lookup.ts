@@ -57,7 +57,12 @@ export function createLookup(deps: LookupDeps) {
 
   function list(ctx: RequestContext, opts: { all: boolean }): ListResult {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
-    const mine = or(eq(handoffs.authorUserId, ctx.actor.userId), eq(handoffs.ownerUserId, ctx.actor.userId));
+    // What they wrote, own, or have to answer (or took on) as its AE.
+    const mine = or(
+      eq(handoffs.authorUserId, ctx.actor.userId),
+      eq(handoffs.ownerUserId, ctx.actor.userId),
+      and(eq(handoffs.aeUserId, ctx.actor.userId), eq(handoffs.aeTeamId, ctx.actor.teamId ?? '')),
+    );
     const where = opts.all ? mine : and(mine, openHandoff);
     const rows = db.select().from(handoffs).where(where).orderBy(desc(handoffs.id)).limit(LIST_LIMIT).all();
     const total =

@@ -51,7 +51,10 @@ describe('edit while undecided', () => {
       sellerNextMove: 'Accept the introduction and bring the invoice reconciliation demo on Thursday.',
     });
     expect(first.view?.submit?.text).toBe('Save changes');
-    expect(saved).toEqual({ response_action: 'clear' });
+    // Saved: the modal says so, and what changed.
+    expect(saved?.response_action).toBe('update');
+    expect(JSON.stringify(saved)).toContain('Changes saved');
+    expect(JSON.stringify(saved)).toContain('Seller next move');
 
     const after = row(handoff.id);
     expect(after).toMatchObject({ status: 'sent', editCount: 1, editedFields: ['Seller next move'] });
@@ -165,8 +168,8 @@ describe('edit while undecided', () => {
       author,
       0,
     );
-    expect(first.saved).toEqual({ response_action: 'clear' });
-    // The same Save again (a double submit): saved, not "someone else edited it".
+    expect(first.saved?.response_action).toBe('update');
+    // The same Save again (a double submit): saved (nothing more to change), not "someone else edited it".
     expect(await first.saveAgain?.()).toEqual({ response_action: 'clear' });
     expect(row(handoff.id)?.editCount).toBe(1);
     const second = await editHandoff(

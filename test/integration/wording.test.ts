@@ -83,12 +83,12 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
 
     // Jordan's reminder and packet: withdrawn by its owner, Pat.
     expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
-      `*Now:* withdrawn by its owner ${PAT} on `,
+      `*Now:* withdrawn by its owner ${PAT} <!date`,
     );
-    expect(shown(h.slack.messages(aeDm)[0])).toContain(`*Withdrawn* by its owner ${PAT} on `);
+    expect(shown(h.slack.messages(aeDm)[0])).toContain(`*Withdrawn* by its owner ${PAT} <!date`);
     // Pat's own confirmation does not name Pat to Pat.
     const own = shown(messageAt(h, people.author.id, confirmation.ts));
-    expect(own).toContain('*Now:* withdrawn on ');
+    expect(own).toContain('*Now:* withdrawn <!date');
     expect(own).not.toContain(`withdrawn by its owner ${PAT}`);
     // Pat's notice: "You withdrew", not Pat's own name.
     const notice = await waitForDm(h, people.author.id, 'withdrew handoff', 'the owner notice');
@@ -174,7 +174,7 @@ describe('a decline names the AE, and their note as theirs', () => {
       `*Now:* declined by ${JORDAN}: ${label}.`,
     );
     // Jordan's own packet: "by you".
-    expect(shown(h.slack.messages(aeDm)[0])).toContain('*Declined* by you on ');
+    expect(shown(h.slack.messages(aeDm)[0])).toContain('*Declined* by you <!date');
     // Reassigning it: the modal says Jordan declined it, not that it is with Jordan.
     const reassign = await openOwnerModal(h, 'reassign', handoff.id);
     expect(json(reassign.blocks)).toContain(`was declined by ${JORDAN}.`);
@@ -219,7 +219,7 @@ describe('acceptance, extension and outcomes name who did them', () => {
     await accept(h, handoff.id);
     await quiet(h);
     const packet = shown(h.slack.messages(aeDm)[0]);
-    expect(packet).toContain('*Accepted* by you on ');
+    expect(packet).toContain('*Accepted* by you <!date');
     expect(packet).toContain(`The owner and <#${channels.partner.id}> have been told.`);
     expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* accepted by you.');
     const assigned = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');

@@ -95,6 +95,28 @@ export function reviewSubmit(deps: HandlerDeps) {
       });
       return;
     }
+    if (result.kind === 'edited' && result.fields.length > 0) {
+      // Saved: say so, and what the AE now sees (their DM changed in place).
+      await ack({
+        response_action: 'update',
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Changes saved' },
+          close: { type: 'plain_text', text: 'Done' },
+          clear_on_close: true,
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `Handoff #${result.handoff.id} is updated: ${userText(result.fields.join(', '), 500)}. The AE's message now shows the new version, marked as edited; the deadline has not moved.`,
+              },
+            },
+          ],
+        },
+      });
+      return;
+    }
     if (result.kind !== 'sent' && result.kind !== 'edited') {
       await ack({
         response_action: 'update',

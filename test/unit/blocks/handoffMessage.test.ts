@@ -186,7 +186,7 @@ describe('handoffMessage: the decision buttons', () => {
       ),
     ).toEqual(['handoff_outcome_opportunity_created', 'handoff_outcome_won', 'handoff_outcome_lost']);
     // The packet is the AE's own copy: their decision reads "by you".
-    expect(allText(message.blocks)).toMatch(/Accepted\* by you on /);
+    expect(allText(message.blocks)).toMatch(/Accepted\* by you <!date/);
     expect(message.text).toContain('accepted');
   });
 
@@ -195,7 +195,7 @@ describe('handoffMessage: the decision buttons', () => {
     const h = handoff({ status: 'declined' });
     const message = handoffMessage(h, { decision: d, offer: aeOffer(h, now) });
     expect(actions(message.blocks)).toEqual([]);
-    expect(allText(message.blocks)).toContain('Declined* by you on ');
+    expect(allText(message.blocks)).toContain('Declined* by you <!date');
     expect(allText(message.blocks)).toContain(DECLINE_REASONS.duplicate.label);
     expect(message.text).toContain('declined');
   });

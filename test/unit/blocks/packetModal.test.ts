@@ -187,7 +187,7 @@ describe('packetModal', () => {
     const view = packetModal({ authorUserId: 'U0AUTHOR', prefill, edit: { handoffId: 42 } });
     expect(view.title.text).toBe('Edit handoff #42');
     expect(view.submit?.text).toBe('Review changes');
-    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ editOf: 42 });
+    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ editOf: 42, editCount: 0 });
     expect(elementOf(view, b.accountName)?.initial_value).toBe('Northwind Logistics (northwind.com)');
     expect(elementOf(view, b.partnerContactName)?.initial_value).toBe('Dana Reyes, Alliances lead');
     expect(elementOf(view, b.partnerChannelId)?.initial_conversation).toBe('C0PARTNER');
