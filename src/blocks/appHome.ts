@@ -103,10 +103,21 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
     groupSection('By AE', r.metrics.byAe, 'user'),
     groupSection('By author', r.metrics.byAuthor, 'user'),
     context(
-      'Rates count requests answered or expired in the period; time to decision is in business hours. Definitions are in the README.',
+      'A window is one AE’s turn to answer one handoff: it ends accepted, declined or expired (silence). Partners are counted by their directory record, merged names as one.',
     ),
   );
   return blocks;
+}
+
+/**
+ * The App Home with one line under the RevOps Export button: where the export went (or that it is on its way). The
+ * Home has no ephemeral messages, so the click is answered on the tab itself; the line goes with the next refresh.
+ */
+export function withExportNotice(view: HomeView, text: string): HomeView {
+  const at = view.blocks.findIndex((b) => b.block_id === 'home_revops');
+  if (at < 0) return view;
+  const notice: KnownBlock = { ...context(text), block_id: 'home_revops_export' };
+  return { ...view, blocks: [...view.blocks.slice(0, at + 1), notice, ...view.blocks.slice(at + 1)] };
 }
 
 /**

@@ -11,34 +11,72 @@ const score = (value: number | null) => (value === null ? '–' : `${value.toFix
 const outcomeText = (o: OutcomeCounts) =>
   `${o.meeting_held} meetings, ${o.opportunity_created} opportunities, ${o.won} won, ${o.lost} lost`;
 
-/** The headline numbers: ten fields, Slack's maximum for one section. */
+/** "3 of 5 (60%)": a rate with the counts it comes from, so every figure can be checked against the others. */
+export const ofWhole = (part: number, whole: number) =>
+  whole === 0 ? `${part} of ${whole}` : `${part} of ${whole} (${percent(part / whole)})`;
+
+/**
+ * The headline numbers: ten fields, Slack's maximum for one section. Each says in its last line how it is counted,
+ * and each can be worked out from the others: windows closed = accepted + declined + expired, answers = accepted +
+ * declined, the rates are counts shown next to them.
+ */
 export function headline(stats: Stats): KnownBlock {
-  const field = (label: string, value: string) => ({ type: 'mrkdwn' as const, text: `*${label}*\n${value}` });
+  const field = (label: string, value: string, how: string) => ({
+    type: 'mrkdwn' as const,
+    text: `*${label}*\n${value}\n_${how}_`,
+  });
+  const answers = stats.accepted + stats.declined;
   return {
     type: 'section',
     fields: [
-      field('Sent', String(stats.sent)),
-      field('Answered', `${stats.answered} (${stats.accepted} accepted, ${stats.declined} declined)`),
-      field('Acceptance rate', percent(stats.acceptanceRate)),
+      field('Handoffs sent', String(stats.sent), 'new handoffs sent in the period'),
       field(
-        'Silence rate (expired)',
-        `${percent(stats.silenceRate)} · declined ${percent(stats.declineRate)}`,
+        'AE requests',
+        String(stats.requests),
+        'answer windows opened: sends + reassignments to a new AE',
       ),
-      field('Time to decision', `median ${hours(stats.medianHours)} · p90 ${hours(stats.p90Hours)}`),
+      field(
+        'AE windows closed',
+        `${stats.windowsClosed} = ${stats.accepted} accepted + ${stats.declined} declined + ${stats.expired} expired`,
+        'windows that ended in the period; one reopened after expiring counts again',
+      ),
+      field(
+        'Acceptance rate',
+        `${ofWhole(stats.accepted, answers)} answers`,
+        'accepted of accepted + declined; an expiry is not an answer',
+      ),
+      field(
+        'Silence rate',
+        `${ofWhole(stats.expired, stats.windowsClosed)} windows`,
+        'windows that expired without an answer',
+      ),
+      field(
+        'Time to decision',
+        `median ${hours(stats.medianHours)} · p90 ${hours(stats.p90Hours)}`,
+        `business hours from request to accept or decline (${answers} answers)`,
+      ),
       field(
         'Repeat use',
-        `${stats.repeatAes} of ${stats.acceptingAes} accepting AEs (${percent(stats.repeatRate)})`,
+        `${ofWhole(stats.repeatAes, stats.acceptingAes)} accepting AEs`,
+        'AEs who accepted and had accepted a handoff before',
       ),
-      field('AE requests for partner help', String(stats.helpRequests)),
-      field('Average packet score', score(stats.averageScore)),
-      field('Outcomes, partner-sourced', outcomeText(stats.outcomes.sourced)),
-      field('Outcomes, partner-influenced', outcomeText(stats.outcomes.influenced)),
+      field(
+        'AE requests for partner help',
+        String(stats.helpRequests),
+        'asks for partner help AEs made in the period',
+      ),
+      field('Average packet score', score(stats.averageScore), 'over the handoffs sent in the period'),
+      field(
+        'Outcomes recorded',
+        `Partner-sourced: ${outcomeText(stats.outcomes.sourced)}\nPartner-influenced: ${outcomeText(stats.outcomes.influenced)}`,
+        'steps recorded in the period, by classification now',
+      ),
     ],
   };
 }
 
 const groupLine = (label: string, g: Stats) =>
-  `• ${label}: ${g.sent} sent · ${percent(g.acceptanceRate)} accepted · ${percent(g.silenceRate)} silent · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
+  `• ${label}: ${g.sent} sent · ${g.requests} AE requests · ${g.windowsClosed} windows closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
 
 /** The busiest groups of one kind, one line each, with a note when more exist. */
 export function groupSection(

@@ -7,6 +7,13 @@ export const exportReplies = {
     `Preparing the touch log for handoffs sent from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}. The CSV will arrive in your DM with me.`,
   comment: (rows: number, range: { since: Date; until: Date; timeZone: string }) =>
     `The touch log: ${rows} handoff${rows === 1 ? '' : 's'} sent from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}, one row each. Internal: do not share with partners.`,
+  /** The line under the App Home's Export button while the CSV is built, and once it is in the DM (or not). */
+  homePreparing: (periodLabel: string) =>
+    `:hourglass_flowing_sand: Preparing the touch log (${periodLabel.toLowerCase()}): it will arrive in your DM with me.`,
+  homeSent: (rows: number, at: string) =>
+    `:white_check_mark: Export sent to your DM with me at ${at} (${rows} row${rows === 1 ? '' : 's'}, one per handoff sent).`,
+  homeFailed: () =>
+    ':warning: The export could not be uploaded to Slack just now. Please click Export again in a few minutes.',
   failed: () =>
     'I could not upload the touch log to Slack just now. Please try the export again in a few minutes.',
   forbidden: () => 'The touch log export is for RevOps (REVOPS_USER_IDS) and admins.',

@@ -3,12 +3,15 @@ import { OUTCOMES, type Outcome } from './outcomes.js';
 import { zoneFor } from './zones.js';
 
 /**
- * The trust signals (DOMAIN.md) over a period, computed from the touch log. Definitions, in the README too:
- * - sent: handoffs sent in the period. Per AE: requests to that AE (sends and reassignments to them).
- * - answers: each response window ends accepted, declined or expired (silence); rates are over the answers that
- *   ended in the period, so a handoff still open counts nowhere yet. An expiry stays counted as silence when the
- *   owner then extends the window and the AE answers late; the late answer counts too, and its time to decision
- *   runs from the original request.
+ * The trust signals (DOMAIN.md) over a period, computed from the touch log. Definitions, in the README too, and
+ * each one in a line under its figure on the App Home and in the digest:
+ * - handoffs sent: new handoffs sent in the period (per AE: those sent to that AE first).
+ * - AE requests: answer windows opened in the period: sends plus reassignments (a new AE's turn to answer).
+ * - AE windows closed: W = accepted A + declined D + expired E, windows that ended in the period. A window the
+ *   owner reopens after it expired (an extension) counts again when it ends: its expiry stays silence, the late
+ *   answer counts too. A window still open, or ended by a reassignment or withdrawal before an answer, is not in W.
+ * - answers: A + D. An expiry is never an answer.
+ * - acceptance rate: A of A + D answers; decline rate: D of A + D. Silence rate: E of W windows.
  * - time to decision: business hours (the AE's calendar) from the request to the accept or decline, for decisions
  *   in the period; median and 90th percentile by linear interpolation between ranks.
  * - repeat use: AEs who accepted in the period and had accepted an earlier handoff (in a group: from the same
@@ -16,6 +19,7 @@ import { zoneFor } from './zones.js';
  * - help requests: AE-initiated asks for partner help made in the period (per author: the ones they took).
  * - score: average over handoffs sent in the period; last three: each author's three latest, as of the period end.
  * - outcomes: steps recorded in the period, by the handoff's classification.
+ * Groups by partner are by the partner record (partner_key): merged partners count as one.
  */
 export interface MetricEvent {
   type: 'sent' | 'reassigned' | 'accepted' | 'declined' | 'expired' | Outcome;
@@ -43,14 +47,22 @@ export interface HelpRequestFact {
 export type OutcomeCounts = Record<Outcome, number>;
 
 export interface Stats {
+  /** New handoffs sent in the period. */
   sent: number;
+  /** AE answer windows opened in the period: sends and reassignments. */
+  requests: number;
   accepted: number;
   declined: number;
   expired: number;
-  /** accepted + declined + expired */
+  /** accepted + declined: an expiry is not an answer. */
   answered: number;
+  /** AE windows that closed in the period: accepted + declined + expired. */
+  windowsClosed: number;
+  /** accepted of answered */
   acceptanceRate: number | null;
+  /** declined of answered */
   declineRate: number | null;
+  /** expired of windowsClosed */
   silenceRate: number | null;
   medianHours: number | null;
   p90Hours: number | null;
@@ -119,6 +131,7 @@ type Dimension = 'all' | 'partner' | 'ae' | 'author';
 /** One group's running totals: events are folded in one at a time, so no group keeps its events. */
 class Tally {
   sent = 0;
+  requests = 0;
   accepted = 0;
   declined = 0;
   expired = 0;
@@ -136,20 +149,21 @@ class Tally {
   readonly outcomes = { sourced: zeroOutcomes(), influenced: zeroOutcomes() };
   help = 0;
 
-  /** `dimension` says which "earlier accept" counts as repeat use, and whether a reassignment is a request. */
+  /** `dimension` says which "earlier accept" counts as repeat use. */
   constructor(private readonly dimension: Dimension) {}
 
   add(e: MetricEvent): void {
     switch (e.type) {
       case 'sent':
         this.sent += 1;
+        this.requests += 1;
         if (e.score !== null) {
           this.scoreSum += e.score;
           this.scoreCount += 1;
         }
         break;
       case 'reassigned':
-        if (this.dimension === 'ae') this.sent += 1;
+        this.requests += 1;
         break;
       case 'accepted':
       case 'declined': {
@@ -186,19 +200,22 @@ class Tally {
   }
 
   stats(): Stats {
-    const answered = this.accepted + this.declined + this.expired;
+    const answered = this.accepted + this.declined;
+    const windowsClosed = answered + this.expired;
     // A typed array sorts numerically in native code: a year of decisions (350,000 values) in a few milliseconds,
     // where Array#sort with a comparator held the event loop for tens of them.
     const hours = this.hours.subarray(0, this.hoursCount).sort();
     return {
       sent: this.sent,
+      requests: this.requests,
       accepted: this.accepted,
       declined: this.declined,
       expired: this.expired,
       answered,
+      windowsClosed,
       acceptanceRate: rate(this.accepted, answered),
       declineRate: rate(this.declined, answered),
-      silenceRate: rate(this.expired, answered),
+      silenceRate: rate(this.expired, windowsClosed),
       medianHours: percentileOfSorted(hours, 50),
       p90Hours: percentileOfSorted(hours, 90),
       acceptingAes: this.accepting.size,
@@ -227,7 +244,7 @@ class Tallies {
 
 /** Most active first, then by name, so the top of every list is where the volume is. */
 const byVolume = (a: GroupStats, b: GroupStats) =>
-  b.sent + b.answered - (a.sent + a.answered) || a.label.localeCompare(b.label);
+  b.sent + b.windowsClosed - (a.sent + a.windowsClosed) || a.label.localeCompare(b.label);
 
 /** Monday 00:00 of the week holding `at`, in `timeZone`. */
 export function weekStartOf(at: Date, timeZone: string): DateTime {
@@ -343,7 +360,8 @@ export class MetricsFold {
     for (const h of helpRequests) {
       if (h.partnerKey) {
         partners.get(h.partnerKey).help += 1;
-        if (h.partnerOrg) partnerLabels.set(h.partnerKey, h.partnerOrg);
+        // The directory's name from the events wins over a request's typed spelling (an alias, before a merge).
+        if (h.partnerOrg && !partnerLabels.has(h.partnerKey)) partnerLabels.set(h.partnerKey, h.partnerOrg);
       }
       aes.get(h.requestedByUserId).help += 1;
       if (h.claimedByUserId) authors.get(h.claimedByUserId).help += 1;

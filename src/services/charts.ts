@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Resvg } from '@resvg/resvg-js';
@@ -11,20 +12,96 @@ const FONT = 'DejaVu Sans';
 
 export const CHART_SIZE = { width: 900, height: 420 } as const;
 
+/** Advance widths of the bundled font, from its own tables (cmap format 4, hmtx): what resvg will draw. */
+function fontAdvances(file: string): (codePoint: number) => number {
+  const ttf = readFileSync(file);
+  const tables = new Map<string, number>();
+  for (let i = 0, n = ttf.readUInt16BE(4); i < n; i += 1) {
+    const at = 12 + i * 16;
+    tables.set(ttf.toString('latin1', at, at + 4), ttf.readUInt32BE(at + 8));
+  }
+  const table = (tag: string) => {
+    const at = tables.get(tag);
+    if (at === undefined) throw new Error(`${file}: no ${tag} table`);
+    return at;
+  };
+  const unitsPerEm = ttf.readUInt16BE(table('head') + 18);
+  const metrics = ttf.readUInt16BE(table('hhea') + 34);
+  const hmtx = table('hmtx');
+  const cmap = table('cmap');
+  let format4 = -1;
+  for (let i = 0, n = ttf.readUInt16BE(cmap + 2); i < n; i += 1) {
+    const record = cmap + 4 + i * 8;
+    const sub = cmap + ttf.readUInt32BE(record + 4);
+    if (ttf.readUInt16BE(record) === 3 && ttf.readUInt16BE(record + 2) === 1 && ttf.readUInt16BE(sub) === 4)
+      format4 = sub;
+  }
+  if (format4 < 0) throw new Error(`${file}: no Unicode BMP cmap`);
+  const segments = ttf.readUInt16BE(format4 + 6) / 2;
+  const ends = format4 + 14;
+  const starts = ends + segments * 2 + 2;
+  const deltas = starts + segments * 2;
+  const rangeOffsets = deltas + segments * 2;
+  const glyph = (c: number): number => {
+    for (let i = 0; i < segments; i += 1) {
+      if (ttf.readUInt16BE(ends + i * 2) < c) continue;
+      const start = ttf.readUInt16BE(starts + i * 2);
+      if (start > c) return 0;
+      const delta = ttf.readInt16BE(deltas + i * 2);
+      const rangeOffset = ttf.readUInt16BE(rangeOffsets + i * 2);
+      if (rangeOffset === 0) return (c + delta) & 0xffff;
+      const id = ttf.readUInt16BE(rangeOffsets + i * 2 + rangeOffset + (c - start) * 2);
+      return id === 0 ? 0 : (id + delta) & 0xffff;
+    }
+    return 0;
+  };
+  const cache = new Map<number, number>();
+  return (c) => {
+    let width = cache.get(c);
+    if (width === undefined) {
+      const id = c > 0xffff ? 0 : glyph(c);
+      width = ttf.readUInt16BE(hmtx + Math.min(id, metrics - 1) * 4) / unitsPerEm;
+      cache.set(c, width);
+    }
+    return width;
+  };
+}
+
+const advance = fontAdvances(FONT_FILE);
+
+/**
+ * How wide `text` is in the bundled font at `font`'s size (a CSS font string, e.g. "12px DejaVu Sans"), in pixels.
+ * Without a canvas echarts guesses text widths from a generic font, narrower than DejaVu Sans: the legend then
+ * placed each marker inside the previous label. Telling it the real widths makes its layout match the PNG.
+ */
+export function measureChartText(text: string, font?: string): { width: number } {
+  const size = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
+  let em = 0;
+  for (const ch of text) em += advance(ch.codePointAt(0) ?? 0);
+  return { width: em * size };
+}
+
+echarts.setPlatformAPI({ measureText: measureChartText });
+
 /** The picture a sentence describes: alt text for the image block, for screen readers and notifications. */
 export function trendAltText(weeks: readonly WeekStats[]): string {
-  const answered = weeks.reduce((n, w) => n + w.accepted + w.declined + w.expired, 0);
-  const accepted = weeks.reduce((n, w) => n + w.accepted, 0);
-  const share = answered === 0 ? 'no answers yet' : `${Math.round((accepted / answered) * 100)}% accepted`;
-  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${weeks.reduce((n, w) => n + w.sent, 0)} sent, ${share}.`;
+  const sum = (f: (w: WeekStats) => number) => weeks.reduce((n, w) => n + f(w), 0);
+  const accepted = sum((w) => w.accepted);
+  const answered = accepted + sum((w) => w.declined);
+  const expired = sum((w) => w.expired);
+  const share =
+    answered === 0
+      ? 'no answers yet'
+      : `${accepted} of ${answered} answers accepted (${Math.round((accepted / answered) * 100)}%)`;
+  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${sum((w) => w.sent)} handoffs sent, ${share}${answered + expired === 0 ? '' : `, ${expired} of ${answered + expired} AE windows expired`}.`;
 }
 
 /**
- * The week-by-week trend as a PNG: answers per week stacked (accepted, declined, expired) with the handoffs sent,
- * and the acceptance rate as a line. echarts renders SVG server-side (no browser, no canvas); resvg rasterizes it,
+ * The week-by-week trend as a PNG: the AE windows closed per week stacked (accepted, declined, expired) next to the
+ * handoffs sent, and the acceptance rate (accepted of accepted + declined) as a line. echarts renders SVG server-side (no browser, no canvas); resvg rasterizes it,
  * since Slack's image blocks take PNG, JPEG or GIF only.
  */
-function trendSvg(weeks: readonly WeekStats[], title: string): string {
+export function trendSvg(weeks: readonly WeekStats[], title = 'Co-sell handoffs per week'): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
   try {
     chart.setOption({
@@ -32,15 +109,35 @@ function trendSvg(weeks: readonly WeekStats[], title: string): string {
       backgroundColor: '#ffffff',
       textStyle: { fontFamily: FONT },
       title: { text: title, left: 'center', textStyle: { fontFamily: FONT, fontSize: 16 } },
-      legend: { bottom: 0, textStyle: { fontFamily: FONT } },
-      grid: { left: 56, right: 64, top: 56, bottom: 64 },
-      xAxis: { type: 'category', data: weeks.map((w) => w.weekStart.slice(5)), name: 'week of' },
+      // The legend has its own row under the axis title, with room between one label and the next marker.
+      legend: { bottom: 6, itemGap: 18, textStyle: { fontFamily: FONT } },
+      grid: { left: 56, right: 64, top: 56, bottom: 86 },
+      // The axis title goes centred under the week labels: at the axis end it ran into the right axis's "0".
+      xAxis: {
+        type: 'category',
+        data: weeks.map((w) => w.weekStart.slice(5)),
+        name: 'week of (Monday)',
+        nameLocation: 'middle',
+        nameGap: 30,
+      },
       yAxis: [
-        { type: 'value', name: 'handoffs', minInterval: 1 },
-        { type: 'value', name: 'accepted %', min: 0, max: 100, splitLine: { show: false } },
+        { type: 'value', name: 'handoffs / windows', nameTextStyle: { align: 'left' }, minInterval: 1 },
+        {
+          type: 'value',
+          name: 'accepted %',
+          nameTextStyle: { align: 'right' },
+          min: 0,
+          max: 100,
+          splitLine: { show: false },
+        },
       ],
       series: [
-        { name: 'Sent', type: 'bar', data: weeks.map((w) => w.sent), itemStyle: { color: '#9aa5b1' } },
+        {
+          name: 'Handoffs sent',
+          type: 'bar',
+          data: weeks.map((w) => w.sent),
+          itemStyle: { color: '#9aa5b1' },
+        },
         {
           name: 'Accepted',
           type: 'bar',
@@ -63,7 +160,7 @@ function trendSvg(weeks: readonly WeekStats[], title: string): string {
           itemStyle: { color: '#c62828' },
         },
         {
-          name: 'Acceptance rate',
+          name: 'Accepted % of answers',
           type: 'line',
           yAxisIndex: 1,
           connectNulls: true,

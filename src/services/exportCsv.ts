@@ -92,7 +92,12 @@ export function countSent(exec: Executor, range: { since: Date; until: Date }): 
   );
 }
 
-/** Handoffs sent in [since, until), oldest first, with their decision, counts and latest outcome. */
+/**
+ * Handoffs sent in [since, until), oldest first, with their decision, counts and latest outcome. The CRM link is the
+ * typed one (crm_opportunity) and the one recorded with "Opportunity created" (outcome_crm_opportunity): that one
+ * lives on the opportunity_created row of outcomes, so it is carried on after the deal moves on to won or lost (the
+ * latest outcome's own row has no CRM id, and the export used to show it empty).
+ */
 function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
   const count = (type: string) =>
     sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = h.id and e.type = ${type})`;
@@ -108,7 +113,9 @@ function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
         and e.assignment = d.assignment order by e.id desc limit 1) as businessHours,
       h.due_at as dueAt, h.expired_at as expiredAt, h.withdrawn_at as withdrawnAt,
       ${count('reminded')} as reminders, ${count('reassigned')} as reassignments, ${count('extended')} as extensions,
-      h.outcome as outcome, o.recorded_at as outcomeAt, o.crm_opportunity as outcomeOpportunity,
+      h.outcome as outcome, o.recorded_at as outcomeAt,
+      coalesce(o.crm_opportunity, (select x.crm_opportunity from ${outcomes} x where x.handoff_id = h.id
+        and x.crm_opportunity is not null order by x.recorded_at desc, x.id desc limit 1)) as outcomeOpportunity,
       case when h.outcome = 'lost' then o.reason_code end as lostReason
     from ${handoffs} h
     left join ${decisions} d on d.handoff_id = h.id and d.assignment = h.assignment

@@ -30,6 +30,9 @@ export interface ExportsDeps {
   adminUserIds: readonly string[];
 }
 
+/** How an export started from Slack ended: the CSV is in the person's DM with the app, or Slack refused it. */
+export type ExportDelivery = { kind: 'sent'; rows: number; at: Date } | { kind: 'failed'; at: Date };
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The most characters of a typed non-date that a Slack reply repeats. */
@@ -82,7 +85,10 @@ export function createExports(deps: ExportsDeps) {
   function sendToUser(
     ctx: RequestContext,
     range: ExportRange,
-  ): { kind: 'started' } | { kind: 'forbidden' } | { kind: 'too_large'; rows: number } {
+  ):
+    | { kind: 'started'; done: Promise<ExportDelivery> }
+    | { kind: 'forbidden' }
+    | { kind: 'too_large'; rows: number } {
     if (!isRevopsActor(ctx.actor, ctx.internalTeamIds, deps)) {
       logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'touch log export refused');
       return { kind: 'forbidden' };
@@ -94,7 +100,7 @@ export function createExports(deps: ExportsDeps) {
       return { kind: 'too_large', rows };
     }
     const userId = ctx.actor.userId;
-    const task = (async () => {
+    const task = (async (): Promise<ExportDelivery> => {
       try {
         const { csv, rows } = touchLogCsv(db, range);
         const stamp = DateTime.fromJSDate(deps.clock.now(), { zone: range.timeZone }).toFormat('yyyy-LL-dd');
@@ -104,13 +110,15 @@ export function createExports(deps: ExportsDeps) {
           comment: exportReplies.comment(rows, range),
         });
         logger.info({ userId, rows }, 'touch log exported');
+        return { kind: 'sent', rows, at: deps.clock.now() };
       } catch (error) {
         logger.warn({ err: error, userId }, 'touch log export failed');
         deps.replies.ephemeral(undefined, exportReplies.failed(), userId);
+        return { kind: 'failed', at: deps.clock.now() };
       }
     })();
     deps.background?.track(task);
-    return { kind: 'started' };
+    return { kind: 'started', done: task };
   }
 
   /** The last `days` days up to now. */

@@ -81,6 +81,10 @@ async function digestPost(h: Harness, channel: string, n = 1): Promise<RecordedC
 
 const blocksOfPost = (call: RecordedCall) => (call.args.blocks ?? []) as Block[];
 
+/** A headline figure without its definition (the one italic line under it). */
+const figure = (blocks: readonly Block[], label: string) =>
+  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
+
 describe('the weekly digest', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -106,16 +110,39 @@ describe('the weekly digest', () => {
       type: 'header',
       text: { text: 'Co-sell handoffs: week of 2026-11-23' },
     });
+    // The week: handoffs sent Alpha Bravo Delta Charlie = 4; AE requests 4 (no reassignment); AE windows closed
+    // W = 1 accepted (Alpha) + 1 declined (Delta) + 1 expired (Bravo) = 3 (Charlie's is still open); answers 1 + 1 =
+    // 2: acceptance 1 of 2 = 50% (was "33%", 1 of 3 counting Bravo's expiry as an answer); silence 1 of 3 windows
+    // = 33%. Decisions 0.5 h and 1.5 h: median 1.0, p90 0.5 + 0.9 × 1 = 1.4.
     const fields = headlineFields(blocks);
-    expect(fields.Sent).toBe('4');
-    expect(fields.Answered).toBe('3 (1 accepted, 1 declined)');
-    expect(fields['Acceptance rate']).toBe('33%');
-    expect(fields['Silence rate (expired)']).toBe('33% · declined 33%');
-    expect(fields['Time to decision']).toBe('median 1.0 h · p90 1.4 h');
+    expect(Object.keys(fields)).toEqual([
+      'Handoffs sent',
+      'AE requests',
+      'AE windows closed',
+      'Acceptance rate',
+      'Silence rate',
+      'Time to decision',
+      'Repeat use',
+      'AE requests for partner help',
+      'Average packet score',
+      'Outcomes recorded',
+    ]);
+    // Each figure says in one italic line how it is counted.
+    for (const text of Object.values(fields)) expect(text).toMatch(/\n_[^_\n]+_$/);
+    expect(figure(blocks, 'Handoffs sent')).toBe('4');
+    expect(figure(blocks, 'AE requests')).toBe('4');
+    expect(figure(blocks, 'AE windows closed')).toBe('3 = 1 accepted + 1 declined + 1 expired');
+    expect(figure(blocks, 'Acceptance rate')).toBe('1 of 2 (50%) answers');
+    expect(figure(blocks, 'Silence rate')).toBe('1 of 3 (33%) windows');
+    expect(figure(blocks, 'Time to decision')).toBe('median 1.0 h · p90 1.4 h');
+    // At risk: Charlie due soon, Bravo unanswered, Alpha stalled = 3.
     expect(call.args.text).toBe(
-      'Co-sell handoffs, week of 2026-11-23: 4 sent, 33% accepted, 33% silent; 3 at risk.',
+      'Co-sell handoffs, week of 2026-11-23: 4 handoffs sent; 1 of 2 answers accepted (50%); 1 of 3 AE windows expired (33%); 3 at risk.',
     );
-    expect(json(blocks)).toContain('The week before: 0 sent');
+    // The week before had nothing: no answers and no windows, so no rates.
+    expect(json(blocks)).toContain(
+      'The week before: 0 handoffs sent; 0 accepted, 0 declined, 0 expired of 0 AE windows closed; acceptance – of answers, silence – of windows.',
+    );
 
     const [image, ...more] = imageBlocks(blocks);
     expect(more).toHaveLength(0);
@@ -149,8 +176,11 @@ describe('the weekly digest', () => {
     const next = await digestPost(h, channels.internal.id, 2);
     expect(next.ok, json(next.response)).toBe(true);
     expect(blocksOfPost(next)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-30' } });
-    expect(headlineFields(blocksOfPost(next)).Sent).toBe('0');
-    expect(json(blocksOfPost(next))).toContain('The week before: 4 sent, 33% accepted, 33% silent.');
+    expect(figure(blocksOfPost(next), 'Handoffs sent')).toBe('0');
+    // The week of the 23rd as above: 1 of 2 answers accepted (50%), 1 of 3 windows expired (33%).
+    expect(json(blocksOfPost(next))).toContain(
+      'The week before: 4 handoffs sent; 1 accepted, 1 declined, 1 expired of 3 AE windows closed; acceptance 50% of answers, silence 33% of windows.',
+    );
     expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 2);
     // Internal numbers never reach the partner channel.
     expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs: week of');
@@ -197,7 +227,7 @@ describe('the weekly digest', () => {
     const call = await digestPost(h, channels.internal.id);
     expect(call.ok, json(call.response)).toBe(true);
     expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-23' } });
-    expect(headlineFields(blocksOfPost(call)).Sent).toBe('1');
+    expect(figure(blocksOfPost(call), 'Handoffs sent')).toBe('1');
     expect(
       h.logs.some((l) => l.msg === 'catching up on the latest scheduled run' && l.job === 'weekly-digest'),
     ).toBe(true);
@@ -270,7 +300,7 @@ describe('the weekly digest', () => {
     const call = await digestPost(h, channels.internal.id);
     expect(call.ok, json(call.response)).toBe(true);
     const blocks = blocksOfPost(call);
-    expect(headlineFields(blocks).Sent).toBe('1');
+    expect(figure(blocks, 'Handoffs sent')).toBe('1');
     expect(imageBlocks(blocks)).toHaveLength(0);
     expect(json(blocks)).toContain('could not be prepared');
     expect(h.logs.some((l) => l.msg === 'weekly digest queued' && l.chart === false)).toBe(true);

@@ -337,6 +337,34 @@ describe('the touch log export in Slack', () => {
     expect(admin.args.channel_id).toBe(h.slack.dmChannelFor(adminUser.id));
   });
 
+  it('confirms on the App Home where the export went: preparing at once, then sent to the DM with the row count', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    h.clock.advance(60_000);
+    const before = allCallsTo(h, 'views.publish').length;
+    await uploadOf(h, () =>
+      h.interact(homeClick(ACTION_ID.homeExport, '30d', revopsUser, JSON.stringify({ period: '30d' }))),
+    );
+    const notices = () =>
+      allCallsTo(h, 'views.publish')
+        .slice(before)
+        .filter((c) => c.args.user_id === revopsUser.id)
+        .map((c) => {
+          const view = (typeof c.args.view === 'string' ? JSON.parse(c.args.view) : c.args.view) as {
+            blocks: { block_id?: string; elements?: { text?: string }[] }[];
+          };
+          const at = view.blocks.findIndex((b) => b.block_id === 'home_revops');
+          const next = view.blocks[at + 1];
+          return next?.block_id === 'home_revops_export' ? (next.elements?.[0]?.text ?? '') : '';
+        });
+    await waitFor(() => notices().some((t) => t.includes('Export sent to your DM with me')));
+    const shown = notices();
+    expect(shown[0]).toContain('Preparing the touch log (last 30 days): it will arrive in your DM with me.');
+    const sent = shown.find((t) => t.includes('Export sent')) as string;
+    expect(sent).toMatch(/^:white_check_mark: Export sent to your DM with me at <!date\^\d+\^/);
+    expect(sent).toContain('(1 row, one per handoff sent)');
+  });
+
   it('refuses a range holding more handoffs than one export from Slack carries, and says what to do instead', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);

@@ -388,9 +388,11 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
 
     // In [from, to): sent B C D E F G H = 7 (A before; I at `to` excluded; B at `from` included).
-    // Answers: accepted B(AE1 2h) C(AE3 4h) E(AE1 1h) F(AE2 8h) G(AE3 3h) = 5, declined C(AE2 12h) = 1,
-    // expired D = 1 -> answered 7. Hours [2,12,4,1,8,3] -> [1,2,3,4,8,12]: median rank 2.5 -> 3.5;
-    // p90 rank 4.5 -> 8 + 0.5*4 = 10.
+    // AE requests: 7 sends + 1 reassignment (C -> AE3) = 8.
+    // AE windows closed: accepted B(AE1 2h) C(AE3 4h) E(AE1 1h) F(AE2 8h) G(AE3 3h) = 5, declined C(AE2 12h) = 1,
+    // expired D = 1 -> W = 5 + 1 + 1 = 7 (H still open). Answers = 5 + 1 = 6 (D's expiry is not an answer; it was
+    // counted as the 7th answer before). Acceptance 5/6 (was 5/7), decline 1/6 (was 1/7), silence 1 of W = 1/7.
+    // Hours [2,12,4,1,8,3] -> [1,2,3,4,8,12]: median rank 2.5 -> 3.5; p90 rank 4.5 -> 8 + 0.5*4 = 10.
     // Repeat: accepting {AE1, AE2, AE3}; AE1 (B after A, before the period), AE3 (G after C) repeat; AE2's only
     // earlier-than-F accept is none (J comes after) -> 2/3.
     // Help: AE1/Meridian, AE2/none (at `from`), AE3/Initech = 3. Scores (80+70+50+90+85+65+40)/7 = 480/7.
@@ -399,12 +401,14 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
       rounded(
         stats({
           sent: 7,
+          requests: 8,
           accepted: 5,
           declined: 1,
           expired: 1,
-          answered: 7,
-          acceptanceRate: 5 / 7,
-          declineRate: 1 / 7,
+          answered: 6,
+          windowsClosed: 7,
+          acceptanceRate: 5 / 6,
+          declineRate: 1 / 6,
           silenceRate: 1 / 7,
           medianHours: 3.5,
           p90Hours: 10,
@@ -428,7 +432,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byPartner)).toEqual(
       rounded([
-        // Acme: sent C E; answers C declined (12h), C accepted by AE3 (4h), E accepted by AE1 (1h) = 3.
+        // Acme: sent C E; requests 2 + 1 (C -> AE3) = 3; windows C declined (12h), C accepted by AE3 (4h), E accepted
+        // by AE1 (1h) = 3, all answers: acceptance 2/3, silence 0/3.
         // Hours [1,4,12]: median 4, p90 rank 1.8 -> 4 + 0.8*8 = 10.4. Repeat from Acme: AE3 none, AE1's earlier
         // accepts (A, B) are Meridian's -> 0/2. Scores (70+90)/2. The pre-period help request is not counted.
         {
@@ -436,9 +441,11 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           label: 'Acme Partners',
           ...stats({
             sent: 2,
+            requests: 3,
             accepted: 2,
             declined: 1,
             answered: 3,
+            windowsClosed: 3,
             acceptanceRate: 2 / 3,
             declineRate: 1 / 3,
             silenceRate: 0,
@@ -451,7 +458,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
             outcomes: { sourced: noOutcomes(), influenced: { ...noOutcomes(), opportunity_created: 1 } },
           }),
         },
-        // Meridian: sent B F H; accepted B (AE1 2h), F (AE2 8h). Hours [2,8]: median 5, p90 2 + 0.9*6 = 7.4.
+        // Meridian: sent B F H = 3 requests; accepted B (AE1 2h), F (AE2 8h) = 2 windows, 2 answers (H still open).
+        // Hours [2,8]: median 5, p90 2 + 0.9*6 = 7.4.
         // Repeat from Meridian: AE1 (A, before the period) yes, AE2 no -> 1/2. Help: AE1's (the one at `to` is out).
         // Volume 3 + 2 = 5 ties Acme's 2 + 3: sorted by name after it.
         {
@@ -459,8 +467,10 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           label: 'Meridian',
           ...stats({
             sent: 3,
+            requests: 3,
             accepted: 2,
             answered: 2,
+            windowsClosed: 2,
             acceptanceRate: 1,
             declineRate: 0,
             silenceRate: 0,
@@ -474,16 +484,20 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
             outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
           }),
         },
-        // Globex: sent D G; D expired, G accepted by AE3 (3h). AE3's earlier accept (C) was Acme's -> 0/1.
+        // Globex: sent D G = 2 requests; D expired, G accepted by AE3 (3h): W = 1 + 0 + 1 = 2, answers = 1 (G only;
+        // was 2 counting D's expiry). Acceptance 1/1 = 1 (was 1/2), decline 0/1, silence 1/2.
+        // AE3's earlier accept (C) was Acme's -> 0/1. Volume 2 + 2 = 4: after Acme and Meridian (5 each).
         {
           key: 'globex',
           label: 'Globex',
           ...stats({
             sent: 2,
+            requests: 2,
             accepted: 1,
             expired: 1,
-            answered: 2,
-            acceptanceRate: 0.5,
+            answered: 1,
+            windowsClosed: 2,
+            acceptanceRate: 1,
             declineRate: 0,
             silenceRate: 0.5,
             medianHours: 3,
@@ -506,19 +520,23 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byAe)).toEqual(
       rounded([
-        // AE2: requests C D F = 3; C declined (12h), D expired, F accepted (8h): 1/3 each. Hours [8,12]: median 10,
-        // p90 8 + 0.9*4 = 11.6. No accept before F (J's is after it) -> 0/1. Help: the one at `from`.
+        // AE2: sent to first C D F = 3 = requests; windows C declined (12h), D expired, F accepted (8h): W = 3,
+        // answers 1 + 1 = 2 (was 3 with D's expiry): acceptance 1/2, decline 1/2 (were 1/3 each), silence 1/3.
+        // Hours [8,12]: median 10, p90 8 + 0.9*4 = 11.6. No accept before F (J's is after it) -> 0/1. Help: the
+        // one at `from`. Volume 3 sent + 3 windows = 6.
         {
           key: AE_2,
           label: AE_2,
           ...stats({
             sent: 3,
+            requests: 3,
             accepted: 1,
             declined: 1,
             expired: 1,
-            answered: 3,
-            acceptanceRate: 1 / 3,
-            declineRate: 1 / 3,
+            answered: 2,
+            windowsClosed: 3,
+            acceptanceRate: 1 / 2,
+            declineRate: 1 / 2,
             silenceRate: 1 / 3,
             medianHours: 10,
             p90Hours: 11.6,
@@ -529,16 +547,44 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
             averageScore: (70 + 50 + 85) / 3,
           }),
         },
-        // AE3: requests C (reassigned to them), G, H = 3; accepted C (4h), G (3h). Hours [3,4]: median 3.5,
+        // AE1: sent to first B E = 2 = requests (I at `to` excluded); accepted both (2h, 1h): W = 2, 2 answers;
+        // median 1.5, p90 1.9. B follows A (before the period) -> repeat 1/1. Help: the one on 5 Nov (the one at
+        // `to` excluded). Volume 2 + 2 = 4, tied with AE3: by name (U0AE1 < U0AE3) before it.
+        {
+          key: AE_1,
+          label: AE_1,
+          ...stats({
+            sent: 2,
+            requests: 2,
+            accepted: 2,
+            answered: 2,
+            windowsClosed: 2,
+            acceptanceRate: 1,
+            declineRate: 0,
+            silenceRate: 0,
+            medianHours: 1.5,
+            p90Hours: 1.9,
+            acceptingAes: 1,
+            repeatAes: 1,
+            repeatRate: 1,
+            helpRequests: 1,
+            averageScore: 85,
+            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
+          }),
+        },
+        // AE3: sent to first G H = 2 (was 3: C was reassigned to them, not sent to them first); requests G, H and
+        // C's reassignment = 3; accepted C (4h), G (3h): W = 2, 2 answers (H still open). Hours [3,4]: median 3.5,
         // p90 3.9. G follows C -> repeat 1/1. Score: sends G H only (65+40)/2. Outcomes: C's opportunity
-        // (influenced), G's meeting (sourced).
+        // (influenced), G's meeting (sourced). Volume 2 + 2 = 4 (was 3 sent + 2 answered = 5, ahead of AE1).
         {
           key: AE_3,
           label: AE_3,
           ...stats({
-            sent: 3,
+            sent: 2,
+            requests: 3,
             accepted: 2,
             answered: 2,
+            windowsClosed: 2,
             acceptanceRate: 1,
             declineRate: 0,
             silenceRate: 0,
@@ -555,28 +601,6 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
             },
           }),
         },
-        // AE1: requests B E = 2 (I at `to` excluded); accepted both (2h, 1h): median 1.5, p90 1.9. B follows A
-        // (before the period) -> repeat 1/1. Help: the one on 5 Nov (the one at `to` excluded).
-        {
-          key: AE_1,
-          label: AE_1,
-          ...stats({
-            sent: 2,
-            accepted: 2,
-            answered: 2,
-            acceptanceRate: 1,
-            declineRate: 0,
-            silenceRate: 0,
-            medianHours: 1.5,
-            p90Hours: 1.9,
-            acceptingAes: 1,
-            repeatAes: 1,
-            repeatRate: 1,
-            helpRequests: 1,
-            averageScore: 85,
-            outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
-          }),
-        },
       ]),
     );
   });
@@ -586,7 +610,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byAuthor)).toEqual(
       rounded([
-        // W1: sent B D F H = 4; accepted B (2h), F (8h), expired D -> 3 answers. Repeat from W1: AE1 (A was W1's)
+        // W1: sent B D F H = 4 = requests; accepted B (2h), F (8h), expired D: W = 3, answers 2 (was 3 with D's
+        // expiry): acceptance 2/2 = 1 (was 2/3), silence 1/3. Repeat from W1: AE1 (A was W1's)
         // yes, AE2 no -> 1/2. Help claimed: AE1's. Scores (80+50+85+40)/4. Last three sent before `to`, newest
         // first: H 40, F 85, D 50 (I's 99 was sent at `to`).
         {
@@ -594,10 +619,12 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           label: AUTHOR_1,
           ...stats({
             sent: 4,
+            requests: 4,
             accepted: 2,
             expired: 1,
-            answered: 3,
-            acceptanceRate: 2 / 3,
+            answered: 2,
+            windowsClosed: 3,
+            acceptanceRate: 1,
             declineRate: 0,
             silenceRate: 1 / 3,
             medianHours: 5,
@@ -611,7 +638,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           }),
           lastScores: [40, 85, 50],
         },
-        // W2: sent C E G = 3; declined C (12h), accepted C (4h), E (1h), G (3h) -> 4 answers. Hours [1,3,4,12]:
+        // W2: sent C E G = 3; requests 3 + 1 (C -> AE3) = 4; declined C (12h), accepted C (4h), E (1h), G (3h):
+        // W = 4 windows, 4 answers. Hours [1,3,4,12]:
         // median 3.5, p90 rank 2.7 -> 4 + 0.7*8 = 9.6. Repeat from W2: AE3 (G after C, both W2's) yes; AE1's earlier
         // accepts were W1's -> 1/2. Help claimed: AE3's. Last three before `to`: G 65, E 90, C 70 (J is after).
         // Volume 3 + 4 = 7 ties W1's 4 + 3: by name after it.
@@ -620,9 +648,11 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           label: AUTHOR_2,
           ...stats({
             sent: 3,
+            requests: 4,
             accepted: 3,
             declined: 1,
             answered: 4,
+            windowsClosed: 4,
             acceptanceRate: 0.75,
             declineRate: 0.25,
             silenceRate: 0,
@@ -649,14 +679,15 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
     expect(rounded(m.weeks)).toEqual(
       rounded([
-        // 2–8 Nov: sent B C D; accepted B C, declined C, expired D -> 2/4; hours [2,12,4] -> median 4.
+        // 2–8 Nov: sent B C D; accepted B C, declined C, expired D -> acceptance 2 of 2 + 1 answers = 2/3 (was 2/4,
+        // counting D's expiry as an answer); hours [2,12,4] -> median 4.
         {
           weekStart: '2026-11-02',
           sent: 3,
           accepted: 2,
           declined: 1,
           expired: 1,
-          acceptanceRate: 0.5,
+          acceptanceRate: 2 / 3,
           medianHours: 4,
         },
         // 9–15 Nov: sent E F G H; accepted E F G -> 3/3; hours [1,8,3] -> median 3.
@@ -720,7 +751,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     seed(database);
     const metrics = metricsOf();
     // Now = Mon 16 Nov 00:00: the last whole week is 9–15 Nov; four weeks back from it start on 19 Oct (EDT).
-    // 19 Oct: A sent and accepted (8h). 26 Oct (the DST change week): nothing.
+    // 19 Oct: A sent and accepted (8h). 26 Oct (the DST change week): nothing. 2 Nov: acceptance 2 of 3 answers
+    // (was 2/4: D's expiry is not an answer). 9 Nov: 3/3.
     expect(rounded(await metrics.trend())).toEqual(
       rounded([
         {
@@ -747,7 +779,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
           accepted: 2,
           declined: 1,
           expired: 1,
-          acceptanceRate: 0.5,
+          acceptanceRate: 2 / 3,
           medianHours: 4,
         },
         {

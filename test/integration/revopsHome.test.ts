@@ -11,6 +11,7 @@ import {
   acceptInDm,
   adminUser,
   allCallsTo,
+  type Block,
   blocksOf,
   declineInDm,
   elementsOf,
@@ -32,6 +33,9 @@ import { postEvent } from '../support/signing.js';
 
 const aeUser = { id: people.ae.id, team_id: TEAM };
 const json = (value: unknown) => JSON.stringify(value);
+/** A headline figure without its definition (the one italic line under it). */
+const figure = (blocks: readonly Block[], label: string) =>
+  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
 
 describe('App Home by role', () => {
   let h: Harness | undefined;
@@ -144,21 +148,35 @@ describe('App Home by role', () => {
     expect(sectionTexts(blocks).join('\n')).toContain('*Program metrics* (RevOps)');
     const fields = headlineFields(blocks);
     expect(Object.keys(fields)).toEqual([
-      'Sent',
-      'Answered',
+      'Handoffs sent',
+      'AE requests',
+      'AE windows closed',
       'Acceptance rate',
-      'Silence rate (expired)',
+      'Silence rate',
       'Time to decision',
       'Repeat use',
       'AE requests for partner help',
       'Average packet score',
-      'Outcomes, partner-sourced',
-      'Outcomes, partner-influenced',
+      'Outcomes recorded',
     ]);
-    expect(fields.Sent).toBe('1');
-    expect(fields.Answered).toBe('1 (1 accepted, 0 declined)');
-    expect(fields['Acceptance rate']).toBe('100%');
-    expect(fields['Time to decision']).toBe('median 1.0 h · p90 1.0 h');
+    // Each figure says in one italic line how it is counted.
+    for (const text of Object.values(fields)) expect(text).toMatch(/\n_[^_\n]+_$/);
+    // One handoff sent to one AE, accepted an hour later: 1 sent, 1 AE request (no reassignment), 1 window closed
+    // (1 accepted + 0 declined + 0 expired), 1 answer: acceptance 1 of 1, silence 0 of 1 windows. The AE had
+    // accepted nothing before: repeat use 0 of 1 accepting AEs.
+    expect(figure(blocks, 'Handoffs sent')).toBe('1');
+    expect(fields['Handoffs sent']).toBe('1\n_new handoffs sent in the period_');
+    expect(figure(blocks, 'AE requests')).toBe('1');
+    expect(figure(blocks, 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
+    expect(figure(blocks, 'Acceptance rate')).toBe('1 of 1 (100%) answers');
+    expect(fields['Acceptance rate']).toContain('an expiry is not an answer');
+    expect(figure(blocks, 'Silence rate')).toBe('0 of 1 (0%) windows');
+    expect(figure(blocks, 'Time to decision')).toBe('median 1.0 h · p90 1.0 h');
+    expect(figure(blocks, 'Repeat use')).toBe('0 of 1 (0%) accepting AEs');
+    expect(figure(blocks, 'AE requests for partner help')).toBe('0');
+    // The Home says what a window is, instead of pointing to the README.
+    expect(json(blocks)).toContain('A window is one AE’s turn to answer one handoff');
+    expect(json(blocks)).not.toContain('Definitions are in the README');
     const texts = sectionTexts(blocks);
     expect(texts.find((t) => t.startsWith('*By partner*'))).toContain('*Meridian Cloud Consulting*: 1 sent');
     expect(texts.find((t) => t.startsWith('*By AE*'))).toContain(`<@${people.ae.id}>: 1 sent`);
@@ -172,7 +190,9 @@ describe('App Home by role', () => {
     expect(more).toHaveLength(0);
     const fileId = image?.slack_file?.id ?? '';
     expect(fileId).toMatch(/^F[A-Z0-9]{10}$/);
-    expect(image?.alt_text).toContain('1 sent, 100% accepted');
+    // Over the 12 weeks: the one handoff, accepted: 1 of 1 answers, 0 of 1 windows expired.
+    expect(image?.alt_text).toMatch(/^Handoffs per week over 12 weeks: 1 handoffs? sent, /);
+    expect(image?.alt_text).toContain('1 of 1 answers accepted (100%), 0 of 1 AE windows expired.');
     const file = h.slack.file(fileId);
     expect(file).toMatchObject({ name: 'handoff-trend.png', completed: true, processed: true, channels: [] });
     expect(file?.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -201,7 +221,7 @@ describe('App Home by role', () => {
 
     // An admin sees the metrics too (same picture: the cached file).
     const admin = await openHome(h, adminUser.id);
-    expect(headlineFields(blocksOf(admin)).Sent).toBe('1');
+    expect(figure(blocksOf(admin), 'Handoffs sent')).toBe('1');
     expect(imageBlocks(blocksOf(admin))[0]?.slack_file?.id).toBe(fileId);
 
     // Anyone else: no metrics, no chart, no upload.
@@ -223,7 +243,7 @@ describe('App Home by role', () => {
     await sendHandoff(h);
     h.clock.advance(60_000);
     const second = blocksOf(await openHome(h, revopsUser.id));
-    expect(headlineFields(second).Sent).toBe('1');
+    expect(figure(second, 'Handoffs sent')).toBe('1');
     const secondId = imageBlocks(second)[0]?.slack_file?.id;
     expect(secondId).toBeTruthy();
     expect(secondId).not.toBe(first);
@@ -250,7 +270,7 @@ describe('App Home by role', () => {
       elementsOf(blocksOf(call)).find((e) => e.action_id === ACTION_ID.homePeriod);
     expect(select(home)?.initial_option?.value).toBe('30d');
     expect(JSON.parse(viewOf(home).private_metadata ?? '')).toEqual({ period: '30d' });
-    expect(headlineFields(blocksOf(home)).Sent).toBe('1');
+    expect(figure(blocksOf(home), 'Handoffs sent')).toBe('1');
 
     const before = publishCalls(h).length;
     const picked = await h.interact(homePeriodSelect('90d', revopsUser, viewOf(home).private_metadata ?? ''));
@@ -260,7 +280,7 @@ describe('App Home by role', () => {
     expect(select(refreshed)?.initial_option?.value).toBe('90d');
     const metadata = viewOf(refreshed).private_metadata ?? '';
     expect(JSON.parse(metadata)).toEqual({ period: '90d' });
-    expect(headlineFields(blocksOf(refreshed)).Sent).toBe('2');
+    expect(figure(blocksOf(refreshed), 'Handoffs sent')).toBe('2');
     // The export button exports the period shown.
     expect(elementsOf(blocksOf(refreshed)).find((e) => e.action_id === ACTION_ID.homeExport)?.value).toBe(
       '90d',
@@ -315,13 +335,13 @@ describe('App Home by role', () => {
 
     h.slack.fail('files.getUploadURLExternal', { error: 'internal_error' }, 1);
     const noUrl = blocksOf(await openHome(h, revopsUser.id));
-    expect(headlineFields(noUrl).Sent).toBe('1');
+    expect(figure(noUrl, 'Handoffs sent')).toBe('1');
     expect(imageBlocks(noUrl)).toHaveLength(0);
     expect(json(noUrl)).toContain('could not be prepared');
 
     h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);
     const noCompletion = blocksOf(await openHome(h, revopsUser.id));
-    expect(headlineFields(noCompletion).Sent).toBe('1');
+    expect(figure(noCompletion, 'Handoffs sent')).toBe('1');
     expect(imageBlocks(noCompletion)).toHaveLength(0);
     expect(json(noCompletion)).toContain('could not be prepared');
     expect(h.logs.filter((l) => l.msg === 'chart image upload failed; shown without it')).toHaveLength(2);
@@ -374,7 +394,11 @@ describe('App Home by role', () => {
     // Every list is full (HOME_LIMITS' worst case is 79 blocks with the RevOps section): Slack took it.
     expect(blocks.length).toBeGreaterThanOrEqual(75);
     expect(blocks.length).toBeLessThanOrEqual(100);
-    expect(headlineFields(blocks).Sent).toBe(String(2 * n + 11));
+    // 9 waiting + 9 accepted + 11 waiting on U0AE2 = 29 sent, each a request; the 9 accepts are the only windows
+    // closed (nothing has expired a minute later).
+    expect(figure(blocks, 'Handoffs sent')).toBe(String(2 * n + 11));
+    expect(figure(blocks, 'AE requests')).toBe(String(2 * n + 11));
+    expect(figure(blocks, 'AE windows closed')).toBe(`${n} = ${n} accepted + 0 declined + 0 expired`);
     expect(imageBlocks(blocks)).toHaveLength(1);
     const texts = json(blocks);
     expect(texts).toContain('Showing your 8 most recent handoffs.');

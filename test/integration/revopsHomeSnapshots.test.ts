@@ -10,6 +10,7 @@ import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/
 import { appHomeOpened } from '../support/payloads.js';
 import {
   acceptInDm,
+  type Block,
   blocksOf,
   declineInDm,
   elementsOf,
@@ -36,6 +37,10 @@ import { postEvent } from '../support/signing.js';
  * are those of the handoffs the tests send; the 90-day ones add the bulk.
  * METRICS_REFRESH_MINUTES is a day, so that the minute cron never refreshes a snapshot behind a test's back.
  */
+
+/** A headline figure without its definition (the one italic line under it). */
+const figure = (blocks: readonly Block[], label: string) =>
+  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
 
 const SNAPSHOTS = { METRICS_MAX_WAIT_MS: '0', METRICS_REFRESH_MINUTES: '1440' };
 const ZONE = 'UTC';
@@ -158,9 +163,10 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(figures.args.hash).toBe(hashOf(computing));
     expect(computingSection(figures)).toBeUndefined();
     expect(programSection(figures).endsWith(asOfLine(firstAt))).toBe(true);
-    const fields = headlineFields(blocksOf(figures));
-    expect(fields.Sent).toBe('1');
-    expect(fields.Answered).toBe('1 (1 accepted, 0 declined)');
+    // One handoff sent and accepted: 1 window closed, 1 answer (old: Answered "1 (1 accepted, 0 declined)").
+    expect(figure(blocksOf(figures), 'Handoffs sent')).toBe('1');
+    expect(figure(blocksOf(figures), 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
+    expect(figure(blocksOf(figures), 'Acceptance rate')).toBe('1 of 1 (100%) answers');
     expect(imageBlocks(blocksOf(figures))).toHaveLength(1);
     expect(periodOf(figures)).toBe('30d');
     expect(h.slack.homeView(revopsUser.id)?.blocks).toEqual(blocksOf(figures));
@@ -174,22 +180,25 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(stale.ok).toBe(true);
     expect(stale.args.hash).toBeUndefined();
     expect(programSection(stale).endsWith(asOfUpdatingLine(firstAt))).toBe(true);
-    expect(headlineFields(blocksOf(stale)).Sent).toBe('1');
-    expect(headlineFields(blocksOf(stale)).Answered).toBe('1 (1 accepted, 0 declined)');
+    expect(figure(blocksOf(stale), 'Handoffs sent')).toBe('1');
+    expect(figure(blocksOf(stale), 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
 
     const fresh = await nthPublish(h, 3, 'the App Home with the newer figures');
     expect(fresh.ok, JSON.stringify(fresh.response)).toBe(true);
     expect(fresh.args.hash).toBe(hashOf(stale));
     expect(programSection(fresh).endsWith(asOfLine(secondAt))).toBe(true);
-    expect(headlineFields(blocksOf(fresh)).Sent).toBe('2');
-    expect(headlineFields(blocksOf(fresh)).Answered).toBe('2 (1 accepted, 1 declined)');
+    // Two handoffs, one accepted and one declined: 2 windows closed = 1 + 1 + 0, both answers: acceptance 1 of 2
+    // (old: Answered "2 (1 accepted, 1 declined)").
+    expect(figure(blocksOf(fresh), 'Handoffs sent')).toBe('2');
+    expect(figure(blocksOf(fresh), 'AE windows closed')).toBe('2 = 1 accepted + 1 declined + 0 expired');
+    expect(figure(blocksOf(fresh), 'Acceptance rate')).toBe('1 of 2 (50%) answers');
     expect(h.slack.homeView(revopsUser.id)?.blocks).toEqual(blocksOf(fresh));
 
     // Opened again within the minute: the same figures, nothing on its way, nothing published after it.
     h.clock.advance(30_000);
     const again = await openRevopsHome(h);
     expect(programSection(again).endsWith(asOfLine(secondAt))).toBe(true);
-    expect(headlineFields(blocksOf(again)).Sent).toBe('2');
+    expect(figure(blocksOf(again), 'Handoffs sent')).toBe('2');
     const tab = await h.app.home.viewFor(revopsUser.id);
     expect(tab.refresh).toBeUndefined();
     expect(revopsPublishes(h)).toHaveLength(5);
@@ -226,7 +235,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(refused.ok).toBe(false);
     expect(errorOf(refused)).toBe('hash_conflict');
     expect(periodOf(refused)).toBe('30d');
-    expect(headlineFields(blocksOf(refused)).Sent).toBe('1');
+    expect(figure(blocksOf(refused), 'Handoffs sent')).toBe('1');
 
     // The 90-day republish (over the 90-day tab) was taken: the tab shows the period picked, with its figures.
     const taken = revopsPublishes(h).filter((c) => c.ok && c.args.hash === hashOf(computing90));
@@ -235,7 +244,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(JSON.parse(home?.private_metadata ?? '{}')).toEqual({ period: '90d' });
     expect(home?.blocks).toEqual(blocksOf(taken[0]));
     expect(selectedPeriod(taken[0])).toBe('90d');
-    expect(headlineFields(blocksOf(taken[0])).Sent).toBe(String(BULK + 1));
+    expect(figure(blocksOf(taken[0]), 'Handoffs sent')).toBe(String(BULK + 1));
     expect(computingSection(taken[0])).toBeUndefined();
   }, 60_000);
 
@@ -273,15 +282,17 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(programSection(first)).toBe(
       '*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.',
     );
-    expect(headlineFields(blocksOf(first)).Sent).toBe('1');
+    expect(figure(blocksOf(first), 'Handoffs sent')).toBe('1');
 
     // Thirty seconds later (a snapshot would still be served): the new handoff is counted at once.
     await sendAndDecide(h, 'Second Account Ltd', 'decline');
     h.clock.advance(30_000);
     const second = await openRevopsHome(h);
     expect(programSection(second)).not.toContain('Figures as of');
-    expect(headlineFields(blocksOf(second)).Sent).toBe('2');
-    expect(headlineFields(blocksOf(second)).Answered).toBe('2 (1 accepted, 1 declined)');
+    // As above: 2 sent, 2 windows closed = 1 accepted + 1 declined, acceptance 1 of 2 answers.
+    expect(figure(blocksOf(second), 'Handoffs sent')).toBe('2');
+    expect(figure(blocksOf(second), 'AE windows closed')).toBe('2 = 1 accepted + 1 declined + 0 expired');
+    expect(figure(blocksOf(second), 'Acceptance rate')).toBe('1 of 2 (50%) answers');
 
     // Nothing is being computed in the background: the tab is not published again.
     const tab = await h.app.home.viewFor(revopsUser.id);

@@ -12,10 +12,12 @@ export const outcomeCounts = (n = 0): OutcomeCounts => ({
 export function stats(over: Partial<Stats> = {}): Stats {
   return {
     sent: 0,
+    requests: 0,
     accepted: 0,
     declined: 0,
     expired: 0,
     answered: 0,
+    windowsClosed: 0,
     acceptanceRate: null,
     declineRate: null,
     silenceRate: null,

@@ -43,8 +43,10 @@ const busy = (): Stats =>
     sent: 99_999,
     accepted: 77_777,
     declined: 11_111,
+    requests: 99_999,
     expired: 11_111,
-    answered: 99_999,
+    answered: 88_888,
+    windowsClosed: 99_999,
     acceptanceRate: 0.77777,
     declineRate: 0.11111,
     silenceRate: 0.11111,
@@ -327,7 +329,7 @@ describe('weekly digest', () => {
     expect(textOf(header?.text)).toBe('Co-sell handoffs: week of 2026-11-16');
     expect(chars(textOf(header?.text))).toBeLessThan(LIMITS.headerText);
     expect(message.text).toBe(
-      'Co-sell handoffs, week of 2026-11-16: 99999 sent, 78% accepted, 11% silent; 30 at risk.',
+      'Co-sell handoffs, week of 2026-11-16: 99999 handoffs sent; 77777 of 88888 answers accepted (78%); 11111 of 99999 AE windows expired (11%); 30 at risk.',
     );
   });
 
@@ -342,7 +344,9 @@ describe('weekly digest', () => {
     });
     const shown = JSON.stringify(message.blocks);
     expect(shown.match(/None\./g)).toHaveLength(3);
-    expect(shown).toContain('The week before: 2 sent, – accepted, – silent.');
+    expect(shown).toContain(
+      'The week before: 2 handoffs sent; 0 accepted, 0 declined, 0 expired of 0 AE windows closed; acceptance – of answers, silence – of windows.',
+    );
     expect(shown).toContain('could not be prepared');
     expect(validateMessage(message)).toBeNull();
   });
@@ -355,11 +359,15 @@ describe('metric blocks', () => {
     const block = headline(stats());
     const fields = fieldTexts(block);
     expect(fields).toHaveLength(10);
-    expect(fields).toContain('*Acceptance rate*\n–');
-    expect(fields).toContain('*Silence rate (expired)*\n– · declined –');
-    expect(fields).toContain('*Time to decision*\nmedian – · p90 –');
-    expect(fields).toContain('*Repeat use*\n0 of 0 accepting AEs (–)');
-    expect(fields).toContain('*Average packet score*\n–');
+    // Changed on purpose (issue 21): each field carries its counts and a line saying how it is counted.
+    const values = fields.map((f) => f.split('\n').slice(0, -1).join('\n'));
+    expect(values).toContain('*Acceptance rate*\n0 of 0 answers');
+    expect(values).toContain('*Silence rate*\n0 of 0 windows');
+    expect(values).toContain('*Time to decision*\nmedian – · p90 –');
+    expect(values).toContain('*Repeat use*\n0 of 0 accepting AEs');
+    expect(values).toContain('*Average packet score*\n–');
+    for (const f of fields) expect(f).toMatch(/\n_[^_\n]+_$/);
+    expect(JSON.stringify(fields)).not.toMatch(/README/);
     expect(validateMessage({ text: 'x', blocks: [block] })).toBeNull();
   });
 
@@ -367,9 +375,14 @@ describe('metric blocks', () => {
     const fields = fieldTexts(
       headline(
         stats({
+          accepted: 2,
+          declined: 1,
+          expired: 1,
+          answered: 3,
+          windowsClosed: 4,
           acceptanceRate: 2 / 3,
-          silenceRate: 0.005,
-          declineRate: 0.125,
+          silenceRate: 0.25,
+          declineRate: 1 / 3,
           medianHours: 3.04999,
           p90Hours: 40,
           repeatRate: 1,
@@ -379,11 +392,13 @@ describe('metric blocks', () => {
         }),
       ),
     );
-    expect(fields).toContain('*Acceptance rate*\n67%');
-    expect(fields).toContain('*Silence rate (expired)*\n1% · declined 13%');
-    expect(fields).toContain('*Time to decision*\nmedian 3.0 h · p90 40.0 h');
-    expect(fields).toContain('*Repeat use*\n3 of 3 accepting AEs (100%)');
-    expect(fields).toContain('*Average packet score*\n14.3/18');
+    const values = fields.map((f) => f.split('\n').slice(0, -1).join('\n'));
+    expect(values).toContain('*AE windows closed*\n4 = 2 accepted + 1 declined + 1 expired');
+    expect(values).toContain('*Acceptance rate*\n2 of 3 (67%) answers');
+    expect(values).toContain('*Silence rate*\n1 of 4 (25%) windows');
+    expect(values).toContain('*Time to decision*\nmedian 3.0 h · p90 40.0 h');
+    expect(values).toContain('*Repeat use*\n3 of 3 (100%) accepting AEs');
+    expect(values).toContain('*Average packet score*\n14.3/18');
     expect(percent(0)).toBe('0%');
     expect(percent(0.994)).toBe('99%');
     expect(percent(null)).toBe('–');
@@ -404,7 +419,7 @@ describe('metric blocks', () => {
     const quiet: GroupStats = { key: 'k', label: 'Meridian', ...stats({ sent: 1 }) };
     const one = textOf((groupSection('By partner', [quiet], 'partner') as unknown as Obj).text);
     expect(one).toBe(
-      '*By partner*\n• *Meridian*: 1 sent · – accepted · – silent · median – · repeat 0/0 · help asks 0',
+      '*By partner*\n• *Meridian*: 1 sent · 0 AE requests · 0 windows closed (0 accepted, 0 declined, 0 expired) · acceptance – of answers · silence – of windows · median – · repeat 0/0 · help asks 0',
     );
 
     const m = metrics(200);

@@ -90,7 +90,7 @@ describe('percentile (linear interpolation between ranks)', () => {
 });
 
 describe('computeMetrics: answers and time to decision', () => {
-  it('rates accepted, declined and expired over the answers, and interpolates the hours', () => {
+  it('rates accepted and declined over the answers, expired over the windows closed, and interpolates the hours', () => {
     const m = metrics([
       ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, score: 80 }),
       ev('accepted', '2026-11-02T11:00:00Z', { handoffId: 1, businessHours: 1 }),
@@ -99,18 +99,21 @@ describe('computeMetrics: answers and time to decision', () => {
       ev('declined', '2026-11-05T11:00:00Z', { handoffId: 4, businessHours: 2 }),
       ev('expired', '2026-11-06T11:00:00Z', { handoffId: 5 }),
     ]);
-    // answered = 3 + 1 + 1 = 5: acceptance 3/5, decline 1/5, silence 1/5.
+    // Changed on purpose (issue 21): an expiry is not an answer. answered = 3 + 1 = 4, windows closed = 4 + 1 = 5:
+    // acceptance 3/4, decline 1/4, silence 1/5. One send (H1): 1 handoff sent, 1 AE request.
     // Hours of the decisions only (the expiry has none): [1,4,3,2] -> sorted [1,2,3,4]: median 2.5, p90 3.7.
     expect(rounded(m.overall)).toEqual(
       rounded(
         stats({
           sent: 1,
+          requests: 1,
           accepted: 3,
           declined: 1,
           expired: 1,
-          answered: 5,
-          acceptanceRate: 0.6,
-          declineRate: 0.2,
+          answered: 4,
+          windowsClosed: 5,
+          acceptanceRate: 0.75,
+          declineRate: 0.25,
           silenceRate: 0.2,
           medianHours: 2.5,
           p90Hours: 3.7,
@@ -130,7 +133,7 @@ describe('computeMetrics: answers and time to decision', () => {
       ev('sent', '2026-11-03T10:00:00Z', { handoffId: 2, score: 90 }),
     ]);
     // Two sends, no answer yet: every rate and the hours are null (not 0); the score is (60 + 90) / 2 = 75.
-    expect(m.overall).toEqual(stats({ sent: 2, averageScore: 75 }));
+    expect(m.overall).toEqual(stats({ sent: 2, requests: 2, averageScore: 75 }));
   });
 
   it('gives a silence rate of 1 when every request expired', () => {
@@ -139,10 +142,9 @@ describe('computeMetrics: answers and time to decision', () => {
       ev('expired', '2026-11-03T10:00:00Z', { handoffId: 2, aeUserId: 'A2' }),
       ev('expired', '2026-11-04T10:00:00Z', { handoffId: 3 }),
     ]);
-    // answered = 3, all silence: acceptance 0/3 = 0 and decline 0 (not null), silence 3/3 = 1; no hours.
-    expect(m.overall).toEqual(
-      stats({ expired: 3, answered: 3, acceptanceRate: 0, declineRate: 0, silenceRate: 1 }),
-    );
+    // Changed on purpose (issue 21): 3 windows closed, all silence, and no answer: acceptance and decline are
+    // null (0 of 0 answers, not 0%), silence 3/3 = 1; no hours.
+    expect(m.overall).toEqual(stats({ expired: 3, windowsClosed: 3, silenceRate: 1 }));
   });
 
   it('is all zeros and nulls, with no groups and empty weeks, for no events at all', () => {
@@ -231,7 +233,7 @@ describe('computeMetrics: repeat use', () => {
 });
 
 describe('computeMetrics: requests per AE', () => {
-  it('counts sends and reassignments to an AE as requests to them, and only sends overall', () => {
+  it('counts handoffs sent by their first AE, and sends plus reassignments as AE requests in every group', () => {
     const m = metrics([
       // H1 sent to A1; H2 sent to A1, declined, reassigned to A2 who accepts; H3 sent to A3 and expires.
       ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, aeUserId: 'A1', score: 70 }),
@@ -244,16 +246,23 @@ describe('computeMetrics: requests per AE', () => {
     ]);
     // Overall: 3 handoffs sent (the reassignment is not a new handoff); average score (70 + 50 + 90) / 3 = 70.
     expect([m.overall.sent, m.overall.averageScore]).toEqual([3, 70]);
-    // Per AE: A1 2 sends (declined 1 of 1 answered); A2 1 reassignment (accepted 1); A3 1 send (expired 1).
+    // Changed on purpose (issue 21): "sent" is handoffs sent everywhere; a reassignment is an AE request.
+    // Per AE: A1 2 sends (declined 1 of 1 answered); A2 0 sends, 1 request (the reassignment; accepted 1);
+    // A3 1 send (expired 1).
     // The score averages the sends to that AE only: A1 (70 + 50) / 2 = 60, A2 none (a reassignment carries none),
     // A3 90.
     const byAe = Object.fromEntries(
-      m.byAe.map((g) => [g.key, [g.sent, g.accepted, g.declined, g.expired, g.averageScore]]),
+      m.byAe.map((g) => [g.key, [g.sent, g.requests, g.accepted, g.declined, g.expired, g.averageScore]]),
     );
-    expect(byAe).toEqual({ A1: [2, 0, 1, 0, 60], A2: [1, 1, 0, 0, null], A3: [1, 0, 0, 1, 90] });
-    // Per partner and per author only sends count: all three are P1's and W1's.
-    expect(m.byPartner.map((g) => g.sent)).toEqual([3]);
-    expect(m.byAuthor.map((g) => g.sent)).toEqual([3]);
+    expect(byAe).toEqual({
+      A1: [2, 2, 0, 1, 0, 60],
+      A2: [0, 1, 1, 0, 0, null],
+      A3: [1, 1, 0, 0, 1, 90],
+    });
+    // Per partner and per author: 3 handoffs sent, 4 AE requests (3 sends + 1 reassignment), as overall.
+    expect(m.byPartner.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);
+    expect(m.byAuthor.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);
+    expect(m.overall.requests).toBe(4);
   });
 });
 
@@ -388,7 +397,8 @@ describe('computeMetrics: weeks', () => {
         accepted: 0,
         declined: 0,
         expired: 1,
-        acceptanceRate: 0,
+        // Changed on purpose (issue 21): a week with only an expiry has no answers, so no acceptance rate.
+        acceptanceRate: null,
         medianHours: null,
       },
     ]);

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { WeekStats } from '../../../src/domain/metrics.js';
 import {
   CHART_SIZE,
+  measureChartText,
   renderTrendChart,
   renderTrendChartInTurns,
   trendAltText,
+  trendSvg,
 } from '../../../src/services/charts.js';
 
 /** The server-side trend chart: a real PNG of the documented size, the same bytes for the same weeks. */
@@ -151,18 +153,24 @@ describe('trendAltText', () => {
       week('2026-11-02', { sent: 4, accepted: 2, declined: 1, expired: 1, acceptanceRate: 0.5 }),
       week('2026-11-09', { sent: 3, accepted: 1, declined: 0, expired: 2, acceptanceRate: 1 / 3 }),
     ]);
-    expect(text).toBe('Handoffs per week over 2 weeks: 7 sent, 43% accepted.');
+    // Changed on purpose (issue 21): accepted of accepted + declined (3 of 4), expiries counted as windows.
+    expect(text).toBe(
+      'Handoffs per week over 2 weeks: 7 handoffs sent, 3 of 4 answers accepted (75%), 3 of 7 AE windows expired.',
+    );
   });
 
   it("says 'no answers yet' when nothing was answered", () => {
     expect(trendAltText(weeks(12, () => ({ sent: 2 })))).toBe(
-      'Handoffs per week over 12 weeks: 24 sent, no answers yet.',
+      'Handoffs per week over 12 weeks: 24 handoffs sent, no answers yet.',
     );
-    expect(trendAltText([])).toBe('Handoffs per week over 0 weeks: 0 sent, no answers yet.');
+    expect(trendAltText([])).toBe('Handoffs per week over 0 weeks: 0 handoffs sent, no answers yet.');
   });
 
-  it('counts expiries as answers (silence), so all-expired weeks are 0% accepted', () => {
-    expect(trendAltText([week('2026-11-02', { sent: 2, expired: 2 })])).toMatch(/: 2 sent, 0% accepted\.$/);
+  // Changed on purpose (issue 21): an expiry is not an answer; all-expired weeks have no answers, 2 of 2 windows silent.
+  it('never counts expiries as answers: all-expired weeks have no answers and every window expired', () => {
+    expect(trendAltText([week('2026-11-02', { sent: 2, expired: 2 })])).toMatch(
+      /: 2 handoffs sent, no answers yet, 2 of 2 AE windows expired\.$/,
+    );
   });
 });
 
@@ -175,5 +183,75 @@ describe('renderTrendChartInTurns', () => {
     expect(
       (await renderTrendChartInTurns(busyWeeks(12), 'Another title')).equals(renderTrendChart(busyWeeks(12))),
     ).toBe(false);
+  });
+});
+
+describe('chart text fits (issue 21)', () => {
+  interface Box {
+    text: string;
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+  }
+  /** Every <text> of the SVG as a box: echarts writes translate(x y), an x/y offset, anchor and size. */
+  function textBoxes(svg: string): Box[] {
+    const boxes: Box[] = [];
+    for (const m of svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)) {
+      const attrs = m[1] ?? '';
+      const text = m[2] ?? '';
+      const t = /translate\(([-\d.]+)[ ,]([-\d.]+)\)/.exec(attrs);
+      const x = Number(t?.[1] ?? 0) + Number(/\sx="([-\d.]+)"/.exec(attrs)?.[1] ?? 0);
+      const y = Number(t?.[2] ?? 0) + Number(/\sy="([-\d.]+)"/.exec(attrs)?.[1] ?? 0);
+      const size = Number(/font-size:([\d.]+)px/.exec(attrs)?.[1] ?? 12);
+      const width = measureChartText(text, `${size}px DejaVu Sans`).width;
+      const anchor = /text-anchor="(\w+)"/.exec(attrs)?.[1] ?? 'start';
+      const left = anchor === 'end' ? x - width : anchor === 'middle' ? x - width / 2 : x;
+      boxes.push({ text, left, right: left + width, top: y - size / 2, bottom: y + size / 2 });
+    }
+    return boxes;
+  }
+  const overlap = (a: Box, b: { left: number; right: number; top: number; bottom: number }) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+  const svg = trendSvg(
+    weeks(12, (i) => ({ sent: 6 + (i % 3), accepted: 3, declined: 2, expired: 3, acceptanceRate: 0.6 })),
+  );
+  const boxes = textBoxes(svg);
+
+  it('puts "week of" clear of every axis label, and inside the picture', () => {
+    const weekOf = boxes.find((b) => b.text.startsWith('week of'));
+    expect(weekOf).toBeDefined();
+    const box = weekOf as Box;
+    for (const other of boxes.filter((b) => b !== box)) expect(overlap(box, other), other.text).toBe(false);
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(CHART_SIZE.width);
+  });
+
+  it('keeps every legend label clear of the other legend markers and labels', () => {
+    // Legend markers: the <path>/<rect> shapes on the legend's row, from the legend labels' own y.
+    const legend = boxes.filter((b) =>
+      ['Handoffs sent', 'Accepted', 'Declined', 'Expired (silence)', 'Accepted % of answers'].includes(
+        b.text,
+      ),
+    );
+    expect(legend).toHaveLength(5);
+    const sorted = [...legend].sort((a, b) => a.left - b.left);
+    // Each label ends before the next item's marker starts (25 px wide, right before its label) with room to spare.
+    for (let i = 1; i < sorted.length; i += 1) {
+      const previous = sorted[i - 1] as Box;
+      const next = sorted[i] as Box;
+      const nextMarkerLeft = next.left - 30;
+      expect(previous.right, `${previous.text} runs into the marker of ${next.text}`).toBeLessThan(
+        nextMarkerLeft,
+      );
+    }
+    for (const b of legend) expect(b.right).toBeLessThanOrEqual(CHART_SIZE.width);
+  });
+
+  it('measures text with the bundled font: wide DejaVu Sans, not a generic guess', () => {
+    // DejaVu Sans: digits 1303/2048 em; "Expired (silence)" is about 100 px at 12 px.
+    expect(measureChartText('0', '12px DejaVu Sans').width).toBeCloseTo((1303 / 2048) * 12, 3);
+    expect(measureChartText('Expired (silence)', '12px DejaVu Sans').width).toBeGreaterThan(95);
   });
 });

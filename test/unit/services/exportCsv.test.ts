@@ -426,10 +426,12 @@ describe('touch log CSV', () => {
     seed.outcome(opportunity, 'opportunity_created', at('2026-11-04T12:00:00Z'), { crm: 'OPP-9, stage 1' });
 
     const [w, l, o] = table(csvOf().csv);
+    // Changed on purpose (issue 21): a won deal keeps the opportunity recorded with "Opportunity created" (it was
+    // empty: the join read the won row, which has no CRM id); the formula guard still applies.
     expect(w).toMatchObject({
       outcome: 'won',
       outcome_at: '2026-11-06T10:00:00.000Z',
-      outcome_crm_opportunity: '',
+      outcome_crm_opportunity: "'=OPP-20417",
       lost_reason: '',
     });
     expect(l).toMatchObject({
@@ -444,6 +446,24 @@ describe('touch log CSV', () => {
       lost_reason: '',
     });
     expect(csvOf().rows).toBe(3);
+  });
+
+  it('carries both CRM links of a won deal: the typed one and the one recorded with Opportunity created', () => {
+    const won = seed.handoff({
+      sentAt: at('2026-11-02T10:00:00Z'),
+      status: 'accepted',
+      outcome: 'won',
+      crmOpportunity: 'https://crm.example/OPP-1',
+    });
+    seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
+    seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: 'OPP-55120' });
+    seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
+    const [w] = table(csvOf().csv);
+    expect(w).toMatchObject({
+      crm_opportunity: 'https://crm.example/OPP-1',
+      outcome: 'won',
+      outcome_crm_opportunity: 'OPP-55120',
+    });
   });
 
   it('writes times as UTC ISO 8601 and empty cells for what did not happen', () => {

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { headline } from '../../../src/blocks/metrics.js';
+import { computeMetrics, type MetricEvent, type Stats } from '../../../src/domain/metrics.js';
+
+/**
+ * Issue 21, "numbers that add up": the definitions against a fixture computed by hand. Two partners: Acme (whose
+ * alias "Acme Corp" was merged into it: the merge rewrites the metric rows to Acme's key, so its handoffs arrive
+ * here under `acme`) and Globex. Six handoffs in November 2026:
+ *
+ * H1 Acme   sent to A1, accepted by A1 (2 h); opportunity created, won.
+ * H2 Acme   (typed "Acme Corp") sent to A1, declined by A1 (4 h), reassigned to A2, accepted by A2 (6 h).
+ * H3 Acme   sent to A2, expired; the owner extends (not a metric event) and A2 accepts late (20 h).
+ * H4 Globex sent to A3, expired; reassigned to A1, declined by A1 (1 h).
+ * H5 Globex sent to A3, still open.
+ * H6 Globex sent to A1, expired.
+ *
+ * Overall, by hand:
+ * - handoffs sent: 6 (H1–H6).
+ * - AE requests: 6 sends + 2 reassignments (H2→A2, H4→A1) = 8.
+ * - AE windows closed: accepted 3 (H1, H2 by A2, H3 late) + declined 2 (H2 by A1, H4 by A1) + expired 3 (H3, H4,
+ *   H6) = 8. (Windows opened: 8 requests + 1 reopened by H3's extension = 9 = 8 closed + 1 still open, H5.)
+ * - answers: 3 + 2 = 5 (the expiries are not answers).
+ * - acceptance rate: 3 of 5 = 60% (the old figure was 3 of 8 = 37.5%); decline rate 2 of 5 = 40%.
+ * - silence rate: 3 of 8 = 37.5%.
+ * - time to decision over [2, 4, 6, 20, 1] sorted [1, 2, 4, 6, 20]: median 4; p90 at rank 3.6: 6 + 0.6 × 14 = 14.4.
+ */
+const ev = (
+  type: MetricEvent['type'],
+  day: number,
+  handoffId: number,
+  aeUserId: string,
+  partnerKey: 'acme' | 'globex',
+  businessHours: number | null = null,
+): MetricEvent => ({
+  type,
+  at: new Date(Date.UTC(2026, 10, day, 10)),
+  handoffId,
+  aeUserId,
+  businessHours,
+  partnerKey,
+  partnerOrg: partnerKey === 'acme' ? 'Acme' : 'Globex',
+  authorUserId: 'W1',
+  classification: 'partner_sourced',
+  score: null,
+  earlierAccept: false,
+  earlierAcceptSamePartner: false,
+  earlierAcceptSameAuthor: false,
+});
+
+const EVENTS: MetricEvent[] = [
+  ev('sent', 2, 1, 'A1', 'acme'),
+  ev('accepted', 2, 1, 'A1', 'acme', 2),
+  ev('opportunity_created', 9, 1, 'A1', 'acme'),
+  ev('won', 20, 1, 'A1', 'acme'),
+  ev('sent', 3, 2, 'A1', 'acme'),
+  ev('declined', 3, 2, 'A1', 'acme', 4),
+  ev('reassigned', 4, 2, 'A2', 'acme'),
+  ev('accepted', 5, 2, 'A2', 'acme', 6),
+  ev('sent', 4, 3, 'A2', 'acme'),
+  ev('expired', 9, 3, 'A2', 'acme'),
+  ev('accepted', 11, 3, 'A2', 'acme', 20),
+  ev('sent', 5, 4, 'A3', 'globex'),
+  ev('expired', 10, 4, 'A3', 'globex'),
+  ev('reassigned', 11, 4, 'A1', 'globex'),
+  ev('declined', 12, 4, 'A1', 'globex', 1),
+  ev('sent', 16, 5, 'A3', 'globex'),
+  ev('sent', 6, 6, 'A1', 'globex'),
+  ev('expired', 11, 6, 'A1', 'globex'),
+];
+
+const m = computeMetrics({
+  from: new Date('2026-11-01T00:00:00Z'),
+  to: new Date('2026-12-01T00:00:00Z'),
+  timeZone: 'UTC',
+  events: EVENTS,
+  // A help request typed with the merged alias's spelling: counted for Acme, and Acme keeps its directory name.
+  helpRequests: [
+    { requestedByUserId: 'A2', partnerKey: 'acme', partnerOrg: 'Acme Corp', claimedByUserId: 'W1' },
+  ],
+  lastScores: new Map(),
+});
+
+const counts = (s: Stats) => ({
+  sent: s.sent,
+  requests: s.requests,
+  accepted: s.accepted,
+  declined: s.declined,
+  expired: s.expired,
+  answered: s.answered,
+  windowsClosed: s.windowsClosed,
+});
+
+describe('the metric definitions (issue 21), against a hand-computed fixture', () => {
+  it('overall: handoffs, AE requests, windows closed, answers and rates', () => {
+    expect(counts(m.overall)).toEqual({
+      sent: 6,
+      requests: 8,
+      accepted: 3,
+      declined: 2,
+      expired: 3,
+      answered: 5,
+      windowsClosed: 8,
+    });
+    expect(m.overall.acceptanceRate).toBe(3 / 5);
+    expect(m.overall.declineRate).toBe(2 / 5);
+    expect(m.overall.silenceRate).toBe(3 / 8);
+    expect(m.overall.medianHours).toBe(4);
+    expect(m.overall.p90Hours).toBeCloseTo(14.4, 9);
+    expect(m.overall.outcomes.sourced).toEqual({ meeting_held: 0, opportunity_created: 1, won: 1, lost: 0 });
+    expect(m.overall.helpRequests).toBe(1);
+  });
+
+  it('per partner (the directory record: the merged alias is Acme): every count sums to the overall one', () => {
+    // Acme: H1–H3. Sent 3; requests 3 + 1 (H2→A2) = 4; accepted 3 (H1, H2, H3 late), declined 1 (H2 by A1),
+    // expired 1 (H3): 5 windows, 4 answers; acceptance 3/4, silence 1/5. Labelled by the directory, not "Acme Corp".
+    // Globex: H4–H6. Sent 3; requests 3 + 1 (H4→A1) = 4; accepted 0, declined 1 (H4), expired 2 (H4, H6):
+    // 3 windows, 1 answer; acceptance 0/1, silence 2/3.
+    const byKey = Object.fromEntries(m.byPartner.map((g) => [g.key, g]));
+    expect(m.byPartner.map((g) => g.key).sort()).toEqual(['acme', 'globex']);
+    expect(byKey.acme?.label).toBe('Acme');
+    expect(counts(byKey.acme as Stats)).toEqual({
+      sent: 3,
+      requests: 4,
+      accepted: 3,
+      declined: 1,
+      expired: 1,
+      answered: 4,
+      windowsClosed: 5,
+    });
+    expect([byKey.acme?.acceptanceRate, byKey.acme?.silenceRate, byKey.acme?.helpRequests]).toEqual([
+      3 / 4,
+      1 / 5,
+      1,
+    ]);
+    expect(counts(byKey.globex as Stats)).toEqual({
+      sent: 3,
+      requests: 4,
+      accepted: 0,
+      declined: 1,
+      expired: 2,
+      answered: 1,
+      windowsClosed: 3,
+    });
+    expect([byKey.globex?.acceptanceRate, byKey.globex?.silenceRate]).toEqual([0, 2 / 3]);
+    for (const field of ['sent', 'requests', 'accepted', 'declined', 'expired', 'windowsClosed'] as const) {
+      expect(m.byPartner.reduce((n, g) => n + g[field], 0)).toBe(m.overall[field]);
+    }
+  });
+
+  it('per AE: handoffs sent to them first, requests including reassignments to them', () => {
+    // A1: sends H1, H2, H6 = 3; requests 3 + H4→A1 = 4; accepted H1; declined H2, H4; expired H6: 4 windows.
+    // A2: send H3 = 1; requests 1 + H2→A2 = 2; accepted H2, H3 (late); expired H3: 3 windows.
+    // A3: sends H4, H5 = 2; requests 2; expired H4: 1 window (H5 is still open).
+    const byAe = Object.fromEntries(m.byAe.map((g) => [g.key, counts(g)]));
+    expect(byAe).toEqual({
+      A1: { sent: 3, requests: 4, accepted: 1, declined: 2, expired: 1, answered: 3, windowsClosed: 4 },
+      A2: { sent: 1, requests: 2, accepted: 2, declined: 0, expired: 1, answered: 2, windowsClosed: 3 },
+      A3: { sent: 2, requests: 2, accepted: 0, declined: 0, expired: 1, answered: 0, windowsClosed: 1 },
+    });
+    for (const field of ['sent', 'requests', 'windowsClosed'] as const) {
+      expect(m.byAe.reduce((n, g) => n + g[field], 0)).toBe(m.overall[field]);
+    }
+  });
+
+  it('the headline shows each figure with the counts it comes from and how it is counted', () => {
+    const fields = ((headline(m.overall) as unknown as { fields: { text: string }[] }).fields ?? []).map(
+      (f) => f.text,
+    );
+    expect(fields).toContain('*Handoffs sent*\n6\n_new handoffs sent in the period_');
+    expect(fields.find((f) => f.startsWith('*AE requests*\n'))).toMatch(/^\*AE requests\*\n8\n_/);
+    expect(fields.find((f) => f.startsWith('*AE windows closed*'))).toMatch(
+      /^\*AE windows closed\*\n8 = 3 accepted \+ 2 declined \+ 3 expired\n_/,
+    );
+    expect(fields.find((f) => f.startsWith('*Acceptance rate*'))).toMatch(/\n3 of 5 \(60%\) answers\n_/);
+    expect(fields.find((f) => f.startsWith('*Silence rate*'))).toMatch(/\n3 of 8 \(38%\) windows\n_/);
+    for (const f of fields) expect(f).toMatch(/\n_[^_\n]+_$/);
+  });
+});
