@@ -93,7 +93,7 @@ export function trendAltText(weeks: readonly WeekStats[]): string {
     answered === 0
       ? 'no answers yet'
       : `${accepted} of ${answered} answers accepted (${Math.round((accepted / answered) * 100)}%)`;
-  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${sum((w) => w.sent)} handoffs sent, ${share}${answered + expired === 0 ? '' : `, ${expired} of ${answered + expired} AE windows expired`}.`;
+  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${sum((w) => w.sent)} handoff${sum((w) => w.sent) === 1 ? '' : 's'} sent, ${share}${answered + expired === 0 ? '' : `, ${expired} of ${answered + expired} AE windows expired`}.`;
 }
 
 /**

@@ -448,6 +448,12 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(await review.locator('.bk-submit').textContent()).toBe('Save changes');
     await shot(page, 'edit-2-review');
     await page.click('.modal-card .bk-submit');
+    // Saved: the modal says so and what changed; Done closes it.
+    const saved = page.locator('.modal-card', { hasText: 'Changes saved' });
+    await saved.waitFor();
+    expect(await saved.textContent()).toContain('Seller next move');
+    await shot(page, 'edit-3-saved');
+    await page.click('.modal-card .bk-close');
     await page.locator('#modal-layer').waitFor({ state: 'hidden' });
     await delivered();
 
