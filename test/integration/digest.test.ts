@@ -9,6 +9,7 @@ import {
   type Block,
   declineInDm,
   headlineFields,
+  headlineFigure,
   imageBlocks,
   PNG_SIGNATURE,
   QUIET,
@@ -81,9 +82,7 @@ async function digestPost(h: Harness, channel: string, n = 1): Promise<RecordedC
 
 const blocksOfPost = (call: RecordedCall) => (call.args.blocks ?? []) as Block[];
 
-/** A headline figure without its definition (the one italic line under it). */
-const figure = (blocks: readonly Block[], label: string) =>
-  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
+const figure = headlineFigure;
 
 describe('the weekly digest', () => {
   let h: Harness | undefined;

@@ -16,6 +16,7 @@ import {
   declineInDm,
   elementsOf,
   headlineFields,
+  headlineFigure,
   homeClick,
   homePeriodSelect,
   imageBlocks,
@@ -33,9 +34,7 @@ import { postEvent } from '../support/signing.js';
 
 const aeUser = { id: people.ae.id, team_id: TEAM };
 const json = (value: unknown) => JSON.stringify(value);
-/** A headline figure without its definition (the one italic line under it). */
-const figure = (blocks: readonly Block[], label: string) =>
-  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
+const figure = headlineFigure;
 
 describe('App Home by role', () => {
   let h: Harness | undefined;

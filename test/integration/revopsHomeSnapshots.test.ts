@@ -15,6 +15,7 @@ import {
   declineInDm,
   elementsOf,
   headlineFields,
+  headlineFigure,
   homePeriodSelect,
   imageBlocks,
   publishCalls,
@@ -38,9 +39,7 @@ import { postEvent } from '../support/signing.js';
  * METRICS_REFRESH_MINUTES is a day, so that the minute cron never refreshes a snapshot behind a test's back.
  */
 
-/** A headline figure without its definition (the one italic line under it). */
-const figure = (blocks: readonly Block[], label: string) =>
-  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
+const figure = headlineFigure;
 
 const SNAPSHOTS = { METRICS_MAX_WAIT_MS: '0', METRICS_REFRESH_MINUTES: '1440' };
 const ZONE = 'UTC';

@@ -96,6 +96,10 @@ export function headlineFields(blocks: readonly Block[]): Record<string, string>
   );
 }
 
+/** A headline figure without its definition (the one italic line under it). */
+export const headlineFigure = (blocks: readonly Block[], label: string) =>
+  headlineFields(blocks)[label]?.split('\n').slice(0, -1).join('\n');
+
 export const imageBlocks = (blocks: readonly Block[]) => blocks.filter((b) => b.type === 'image');
 
 export const sectionTexts = (blocks: readonly Block[]) =>

@@ -15,6 +15,20 @@ function draftIdOf(raw: string): number {
   }
 }
 
+/** The review replaced by a short notice: what happened, and a close button (back to the packet, or out). */
+function notice(title: string, text: string, opts: { close: string; clear: boolean }) {
+  return {
+    response_action: 'update' as const,
+    view: {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: title },
+      close: { type: 'plain_text' as const, text: opts.close },
+      ...(opts.clear ? { clear_on_close: true } : {}),
+      blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
+    },
+  };
+}
+
 /** Send from the review step: the handoff goes out and every modal closes; or the missing reason is asked for. */
 export function reviewSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -83,67 +97,27 @@ export function reviewSubmit(deps: HandlerDeps) {
       return;
     }
     if (result.kind === 'edit_refused') {
-      await ack({
-        response_action: 'update',
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'Not saved' },
-          close: { type: 'plain_text', text: 'Close' },
-          clear_on_close: true,
-          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: userText(result.message, 2000) } }],
-        },
-      });
+      await ack(notice('Not saved', userText(result.message, 2000), { close: 'Close', clear: true }));
       return;
     }
     if (result.kind === 'edited' && result.fields.length > 0) {
       // Saved: say so, and what the AE now sees (their DM changed in place).
-      await ack({
-        response_action: 'update',
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'Changes saved' },
-          close: { type: 'plain_text', text: 'Done' },
-          clear_on_close: true,
-          blocks: [
-            {
-              type: 'section',
-              text: {
-                type: 'mrkdwn',
-                text: `Handoff #${result.handoff.id} is updated: ${userText(result.fields.join(', '), 500)}. The AE's message now shows the new version, marked as edited; the deadline has not moved.`,
-              },
-            },
-          ],
-        },
-      });
+      const text = `Handoff #${result.handoff.id} is updated: ${userText(result.fields.join(', '), 500)}. The AE's message now shows the new version, marked as edited; the deadline has not moved.`;
+      await ack(notice('Changes saved', text, { close: 'Done', clear: true }));
       return;
     }
     if (result.kind !== 'sent' && result.kind !== 'edited') {
-      await ack({
-        response_action: 'update',
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'Not sent' },
-          close: { type: 'plain_text', text: 'Back' },
-          blocks: [
-            {
-              type: 'section',
-              text: {
-                type: 'mrkdwn',
-                text:
-                  result.kind === 'override_required'
-                    ? `${result.message} Go back, submit the packet again, and give the reason in the review.`
-                    : result.kind === 'confirmation_required'
-                      ? `${result.message} Go back and submit the packet again to see the review as it is now.`
-                      : result.kind === 'conflict_unnoted'
-                        ? result.message
-                        : result.kind === 'channel_refused'
-                          ? `Nothing was sent. ${userText(result.message, 2000)} Go back and change the partner channel.`
-                          : 'This review is out of date. Go back and submit the packet again.',
-              },
-            },
-          ],
-        },
-      });
+      const text =
+        result.kind === 'override_required'
+          ? `${result.message} Go back, submit the packet again, and give the reason in the review.`
+          : result.kind === 'confirmation_required'
+            ? `${result.message} Go back and submit the packet again to see the review as it is now.`
+            : result.kind === 'conflict_unnoted'
+              ? result.message
+              : result.kind === 'channel_refused'
+                ? `Nothing was sent. ${userText(result.message, 2000)} Go back and change the partner channel.`
+                : 'This review is out of date. Go back and submit the packet again.';
+      await ack(notice('Not sent', text, { close: 'Back', clear: false }));
       return;
     }
     await ack({ response_action: 'clear' });
