@@ -15,7 +15,7 @@ import {
   PACKET_BLOCK_ID,
   PACKET_FORM_BLOCK_ID,
 } from './ids.js';
-import { plain } from './mrkdwn.js';
+import { plain, userText } from './mrkdwn.js';
 import { pt } from './parts.js';
 
 export interface PacketModalOptions {
@@ -337,6 +337,35 @@ export function packetModal(opts: PacketModalOptions): ModalView {
     ),
   ];
   const title = opts.edit ? `Edit handoff #${opts.edit.handoffId}` : 'New handoff';
+  if (opts.edit) {
+    // An edit changes the packet, not who or where: those read as facts, with the action that changes them.
+    const locked = new Set<string>([
+      b.partnerOrg,
+      b.partnerChannelId,
+      b.aeUserId,
+      b.ownerUserId,
+      b.responseWindowDays,
+    ]);
+    const facts = [
+      `*Fixed after sending:* partner ${userText(str(p.partnerOrg) ?? '', 150)}`,
+      partnerChannel ? `channel <#${partnerChannel}>` : 'no partner channel',
+      user(p.aeUserId) ? `AE <@${user(p.aeUserId)}>` : undefined,
+      user(p.ownerUserId) ? `owner <@${user(p.ownerUserId)}>` : undefined,
+      `a ${initialWindow}-business-day window`,
+    ].filter(Boolean);
+    const kept = blocks.filter((block) => !(block.type === 'input' && locked.has(String(block.block_id))));
+    kept.splice(1, 0, {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: `${facts.join(' · ')}. To hand it to another AE use Reassign; for more time, Extend; the deadline does not move with an edit.`,
+        },
+      ],
+    });
+    blocks.splice(0, blocks.length, ...kept);
+  }
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.packet,

@@ -76,6 +76,20 @@ export function packetOf(h: HandoffRow): PacketInput {
 
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || String(a ?? '') === String(b ?? '');
 
+/**
+ * The edit form does not show the locked fields (they read as fixed facts above it): what it leaves empty is the
+ * stored value. A value it does carry (a hand-made payload) is kept, and refused by `lockedChanges` if it differs.
+ */
+export function withLockedFrom(h: HandoffRow, input: PacketInput): PacketInput {
+  const stored = packetOf(h) as Record<string, unknown>;
+  const merged = { ...input } as Record<string, unknown>;
+  for (const field of Object.keys(LOCKED_FIELDS)) {
+    const value = merged[field];
+    if (value === undefined || value === null || value === '') merged[field] = stored[field];
+  }
+  return merged as PacketInput;
+}
+
 /** The locked fields a submitted edit changed, with what to do instead (inline errors). */
 export function lockedChanges(
   h: HandoffRow,

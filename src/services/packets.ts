@@ -46,7 +46,7 @@ import {
   DirectoryUnavailableError,
   type DirectoryUser,
 } from './directory.js';
-import { type EditRefusal, type Edits, lockedChanges } from './edits.js';
+import { type EditRefusal, type Edits, lockedChanges, withLockedFrom } from './edits.js';
 import type { RequestContext } from './handoffs.js';
 import { sentMessages } from './notifications.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -359,11 +359,13 @@ export function createPacketService(deps: PacketServiceDeps) {
           },
         };
     }
-    const parsed = parsePacket(req.input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
+    // The edit form leaves out what an edit cannot change: the stored values stand in for it.
+    const input = edited ? withLockedFrom(edited, req.input) : req.input;
+    const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
     const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
     const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
     // What an edit cannot change is said on its field first, with what to do instead.
-    if (edited) Object.assign(errors, lockedChanges(edited, req.input as Record<string, unknown>));
+    if (edited) Object.assign(errors, lockedChanges(edited, input as Record<string, unknown>));
     const checked = await checkWithSlack(fields, req);
     for (const [field, message] of Object.entries(checked.errors) as [keyof PacketErrors, string][]) {
       errors[field] ??= message;

@@ -190,10 +190,16 @@ describe('packetModal', () => {
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ editOf: 42, editCount: 0 });
     expect(elementOf(view, b.accountName)?.initial_value).toBe('Northwind Logistics (northwind.com)');
     expect(elementOf(view, b.partnerContactName)?.initial_value).toBe('Dana Reyes, Alliances lead');
-    expect(elementOf(view, b.partnerChannelId)?.initial_conversation).toBe('C0PARTNER');
-    expect(elementOf(view, b.aeUserId)?.initial_user).toBe(northwind.aeUserId);
-    expect(elementOf(view, b.ownerUserId)?.initial_user).toBe('U0OWNER');
-    expect(elementOf(view, b.responseWindowDays)?.initial_value).toBe('4');
+    // What an edit cannot change is not an input: it reads as a fact, with the action that changes it.
+    for (const locked of [b.partnerOrg, b.partnerChannelId, b.aeUserId, b.ownerUserId, b.responseWindowDays])
+      expect(elementOf(view, locked)).toBeUndefined();
+    const facts = JSON.stringify(view.blocks[1]);
+    expect(facts).toContain('Fixed after sending');
+    expect(facts).toContain('<#C0PARTNER>');
+    expect(facts).toContain(`AE <@${northwind.aeUserId}>`);
+    expect(facts).toContain('owner <@U0OWNER>');
+    expect(facts).toContain('4-business-day window');
+    expect(facts).toContain('Reassign');
     expect(elementOf(view, b.partnerNextMoveDate)?.initial_date).toBe(northwind.partnerNextMoveDate);
     expect(
       (
@@ -222,7 +228,15 @@ describe('packetModal', () => {
         return [block.block_id, { value }];
       }),
     );
-    const read = readPacketForm(values as Parameters<typeof readPacketForm>[0]);
+    // The form leaves the locked fields out; the edit fills them from the stored handoff (edits.ts withLockedFrom).
+    const read = {
+      ...readPacketForm(values as Parameters<typeof readPacketForm>[0]),
+      partnerOrg: northwind.partnerOrg,
+      partnerChannelId: northwind.partnerChannelId,
+      aeUserId: northwind.aeUserId as string,
+      ownerUserId: 'U0OWNER',
+      responseWindowDays: '4',
+    } as PacketInput;
     const parsed = parsePacket(read, '2026-11-23');
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -246,7 +260,8 @@ describe('packetModal', () => {
       prefill: { ...northwind, crmOpportunity: null } as Partial<PacketInput>,
       edit: { handoffId: 7 },
     });
-    expect(inputs(view)).toHaveLength(18);
+    // The 18 inputs less the five an edit cannot change (AE, owner, window, partner, channel).
+    expect(inputs(view)).toHaveLength(13);
   });
 });
 
