@@ -1,12 +1,15 @@
+import { mention, userText } from '../blocks/mrkdwn.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
+import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { check, type Verdict } from '../domain/lifecycle.js';
 import type { PacketInput } from '../domain/packet.js';
 import type { RequestContext } from './handoffs.js';
 import { viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
+import { messageKey } from './notifications.js';
 
 /** The packet fields an edit may change, with the words the "edited" mark and the touch log use for them. */
 export const EDITABLE_FIELDS = {
@@ -119,6 +122,19 @@ export function changedFields(h: HandoffRow, change: Partial<NewHandoffRow>): st
     .map((field) => EDITABLE_FIELDS[field]);
 }
 
+/** The reply in the thread of the AE's packet: who changed what, and that the message above is the new version. */
+function editedReply(h: HandoffRow, editorUserId: string, fields: string[]): OutboxMessage {
+  const text = `:pencil2: ${mention(editorUserId)} edited this packet: ${userText(fields.join(', '), 500)}. The message above shows the new version; the deadline has not moved.`;
+  return {
+    method: 'chat.postMessage',
+    dedupeKey: `handoff:${h.id}:edit:${h.editCount}:ae_reply`,
+    channel: h.aeUserId,
+    threadOf: messageKey.aeDm(h),
+    handoffId: h.id,
+    payload: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] },
+  };
+}
+
 export type EditRefusal =
   | { kind: 'not_found' }
   | { kind: 'refused'; verdict: Exclude<Verdict, 'ok'>; handoff: HandoffRow };
@@ -177,6 +193,8 @@ export function createEdits(deps: {
       change: { ...req.change, editCount: before.editCount + 1, editedAt: at, editedFields: fields },
       expect: { editCount: before.editCount },
       detail: { fields },
+      // The DM changes in place, which notifies nobody: a short reply under it tells the AE what changed.
+      owes: (_tx, after) => [editedReply(after, ctx.actor.userId, fields)],
     });
     if (!applied) return { kind: 'overtaken', handoff: findHandoff(db, before.id) ?? before };
     return { kind: 'edited', handoff: applied.handoff, fields };

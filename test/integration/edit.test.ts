@@ -80,6 +80,15 @@ describe('edit while undecided', () => {
     expect(h.slack.messages(aeDm).filter((m) => JSON.stringify(m.blocks).includes('Northwind'))).toHaveLength(
       1,
     );
+    // An in-place change notifies nobody: a reply under the packet tells the AE who changed what.
+    const reply = await waitFor(
+      () => h.slack.messages(aeDm).find((m) => m.thread_ts === dm.ts),
+      8000,
+      'the reply under the AE DM',
+    );
+    expect(reply.text).toBe(
+      `:pencil2: <@${people.author.id}> edited this packet: Seller next move. The message above shows the new version; the deadline has not moved.`,
+    );
   });
 
   it('of an edit and an Accept racing, exactly one wins and the other is told', async () => {
