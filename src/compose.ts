@@ -243,7 +243,13 @@ function membership(directory: Directory): HandlerDeps['memberOf'] {
 function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
   const { config, db, clock, logger, onOutboxWrite } = s;
   const log = (component: string) => logger.child({ component });
-  const edits = createEdits({ db, clock, lifecycle: s.lifecycle, adminUserIds: config.adminUserIds });
+  const edits = createEdits({
+    db,
+    clock,
+    lifecycle: s.lifecycle,
+    adminUserIds: config.adminUserIds,
+    onOutboxWrite,
+  });
   return {
     edits,
     packets: createPacketService({

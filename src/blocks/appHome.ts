@@ -179,7 +179,11 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
     blocks.push(
       section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`),
-      handoffButtons(h, { editable: model.offer(h).edit }),
+      // What you sent: after the AE's answer, a note to the AE replaces Edit.
+      handoffButtons(h, {
+        editable: model.offer(h).edit,
+        notable: h.status === 'accepted' || h.status === 'declined',
+      }),
     );
   }
   if (model.sent.length > HOME_LIMITS.sent) {

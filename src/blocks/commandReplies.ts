@@ -60,3 +60,18 @@ export function editRefusal(
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
   return `Handoff #${h.id} is already ${h.status === 'withdrawn' ? 'withdrawn' : `${h.status} by ${mention(h.aeUserId)}`}, so the packet can no longer be edited. To add something, write to ${mention(h.aeUserId)} directly.`;
 }
+
+/** Why no note can be sent to the AE now (plain enough for an inline error too). */
+export function noteRefusal(
+  refusal:
+    | { kind: 'not_found' }
+    | { kind: 'refused'; verdict: 'external' | 'not_allowed' | 'not_now'; handoff: HandoffRow },
+  handoffId: number,
+): string {
+  if (refusal.kind === 'not_found' || refusal.verdict === 'external') return commandReply.notFound(handoffId);
+  if (refusal.verdict === 'not_allowed')
+    return `Only the author, the owner or an admin can write a note on handoff #${handoffId}. Nothing was sent.`;
+  return refusal.handoff.status === 'sent'
+    ? `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`
+    : `Handoff #${handoffId} is ${refusal.handoff.status}: there is no AE answer to add a note to. Nothing was sent.`;
+}

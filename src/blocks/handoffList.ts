@@ -3,7 +3,7 @@ import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import type { SlackMessage } from './handoffMessage.js';
-import { ACTION_ID } from './ids.js';
+import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 
@@ -33,13 +33,46 @@ const button = (text: string, actionId: string, value: string): Button => ({
 });
 
 /** View (and Edit, where the reader may still edit) for one handoff. */
-export function handoffButtons(h: HandoffRow, opts: { editable: boolean; view?: boolean }): ActionsBlock {
+export function handoffButtons(
+  h: HandoffRow,
+  opts: { editable: boolean; view?: boolean; notable?: boolean },
+): ActionsBlock {
   return {
     type: 'actions',
     block_id: `handoff_open_${h.id}`,
     elements: [
       ...(opts.view === false ? [] : [button('View', ACTION_ID.view, String(h.id))]),
       ...(opts.editable ? [button('Edit', ACTION_ID.edit, String(h.id))] : []),
+      // After the AE's answer there is nothing to edit: a note to the AE instead.
+      ...(!opts.editable && opts.notable ? [button('Note to the AE', ACTION_ID.note, String(h.id))] : []),
+    ],
+  };
+}
+
+/** The note modal: one text the AE reads as a reply under their packet. */
+export function noteModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.note,
+    private_metadata: JSON.stringify({ handoffId: h.id }),
+    title: pt('Note to the AE'),
+    submit: pt('Send note'),
+    close: pt('Cancel'),
+    blocks: [
+      context(
+        `Handoff #${h.id} *${userText(h.accountName, 150)}*, ${standing(h)}. The AE reads this as a reply under their packet; the partner never does.`,
+      ),
+      {
+        type: 'input',
+        block_id: NOTE_BLOCK_ID,
+        label: pt('Note'),
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_ID.value,
+          multiline: true,
+          max_length: NOTE_MAX,
+        },
+      },
     ],
   };
 }
@@ -47,7 +80,12 @@ export function handoffButtons(h: HandoffRow, opts: { editable: boolean; view?: 
 /** `/handoff list [all]`: the reader's handoffs, newest first, each with its status, AE, deadline, View and Edit. */
 export function handoffList(
   rows: HandoffRow[],
-  opts: { all: boolean; total: number; editable: (h: HandoffRow) => boolean },
+  opts: {
+    all: boolean;
+    total: number;
+    editable: (h: HandoffRow) => boolean;
+    notable?: (h: HandoffRow) => boolean;
+  },
 ): SlackMessage {
   const what = opts.all ? 'handoffs' : 'open handoffs';
   // `total` counts what was sent, owned or answered as AE.
@@ -61,7 +99,7 @@ export function handoffList(
   for (const h of rows) {
     blocks.push(
       section(`${handoffTitle(h)}: ${standing(h)}`),
-      handoffButtons(h, { editable: opts.editable(h) }),
+      handoffButtons(h, { editable: opts.editable(h), notable: opts.notable?.(h) ?? false }),
     );
   }
   const footer: string[] = [];
@@ -104,6 +142,8 @@ export function historyLine(e: HandoffEventRow): string {
         const code = detail.reasonCode as keyof typeof LOST_REASONS | undefined;
         return `${OUTCOME_LABEL.lost}${code && code in LOST_REASONS ? ` (${LOST_REASONS[code].label})` : ''}${by}`;
       }
+      case 'note_added':
+        return `Note to the AE${by}`;
       case 'edited': {
         const fields = Array.isArray(detail.fields) ? (detail.fields as string[]) : [];
         return `Edited${by}${fields.length > 0 ? `: ${userText(fields.join(', '), 300)}` : ''}`;

@@ -9,7 +9,13 @@ export const CALLBACK_ID = {
   opportunity: 'handoff_opportunity_modal',
   lost: 'handoff_lost_modal',
   helpRequest: 'handoff_help_request',
+  note: 'handoff_note_modal',
 } as const;
+
+/** The note modal's one input. */
+export const NOTE_BLOCK_ID = 'note_text';
+/** The longest note to the AE. */
+export const NOTE_MAX = 1000;
 
 /** The global shortcut (manifest.json) that opens the partner-help request. */
 export const SHORTCUT_ID = { helpRequest: 'request_partner_help' } as const;
@@ -27,6 +33,8 @@ export const ACTION_ID = {
   view: 'handoff_view',
   /** Edit an undecided handoff (its author, owner or an admin). */
   edit: 'handoff_edit',
+  /** After the AE's answer, Edit becomes a note to the AE (a reply under their packet). */
+  note: 'handoff_note',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;

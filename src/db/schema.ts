@@ -471,6 +471,8 @@ export const HANDOFF_EVENT_TYPES = [
   'classification_corrected',
   /** The author (or owner, or an admin) changed the packet while it was undecided; `detail.fields` says what. */
   'edited',
+  /** After the AE's answer, a note to the AE (a reply under their packet); `detail.length` its size. */
+  'note_added',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 

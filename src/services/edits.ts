@@ -1,10 +1,13 @@
+import { NOTE_MAX } from '../blocks/ids.js';
 import { mention, userText } from '../blocks/mrkdwn.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
-import type { OutboxMessage } from '../db/repositories/outbox.js';
+import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
-import { check, type Verdict } from '../domain/lifecycle.js';
+import { isInternalActor } from '../domain/actor.js';
+import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
 import type { PacketInput } from '../domain/packet.js';
 import type { RequestContext } from './handoffs.js';
 import { viewerOf } from './handoffs.js';
@@ -156,6 +159,7 @@ export function createEdits(deps: {
   clock: Clock;
   lifecycle: Lifecycle;
   adminUserIds: readonly string[];
+  onOutboxWrite?: () => void;
 }) {
   const { db, clock } = deps;
 
@@ -200,7 +204,62 @@ export function createEdits(deps: {
     return { kind: 'edited', handoff: applied.handoff, fields };
   }
 
-  return { editable, apply };
+  /**
+   * After the AE's answer (accepted or declined), whoever could have edited it (author, owner, admin) may still
+   * tell the AE something: a note, posted as a reply under the AE's packet and kept in the touch log.
+   */
+  function notable(
+    ctx: RequestContext,
+    handoffId: number,
+  ): EditRefusal | { kind: 'ok'; handoff: HandoffRow } {
+    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
+    if (!h) return { kind: 'not_found' };
+    if (!isInternalActor(ctx.actor, ctx.internalTeamIds))
+      return { kind: 'refused', verdict: 'external', handoff: h };
+    const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
+    if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
+      return { kind: 'refused', verdict: 'not_allowed', handoff: h };
+    if (h.status !== 'accepted' && h.status !== 'declined')
+      return { kind: 'refused', verdict: 'not_now', handoff: h };
+    return { kind: 'ok', handoff: h };
+  }
+
+  function addNote(
+    ctx: RequestContext,
+    req: { handoffId: number; text: string },
+  ): EditRefusal | { kind: 'noted'; handoff: HandoffRow } {
+    const allowed = notable(ctx, req.handoffId);
+    if (allowed.kind !== 'ok') return allowed;
+    const h = allowed.handoff;
+    const at = clock.now();
+    const note = `:memo: ${mention(ctx.actor.userId)} added a note: ${userText(req.text, NOTE_MAX)}`;
+    db.transaction((tx) => {
+      const eventId = logEvent(tx, {
+        type: 'note_added',
+        before: h,
+        after: h,
+        actor: ctx.actor,
+        at,
+        detail: { length: req.text.length },
+      });
+      const reply: OutboxMessage = {
+        method: 'chat.postMessage',
+        dedupeKey: `handoff:${h.id}:note:${eventId}:ae_reply`,
+        channel: h.aeUserId,
+        threadOf: messageKey.aeDm(h),
+        handoffId: h.id,
+        payload: {
+          text: note,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: note } }],
+        },
+      };
+      enqueue(tx, [reply], at);
+    });
+    deps.onOutboxWrite?.();
+    return { kind: 'noted', handoff: h };
+  }
+
+  return { editable, apply, notable, addNote };
 }
 
 export type Edits = ReturnType<typeof createEdits>;

@@ -477,7 +477,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it("Pat's App Home, What you sent: View and Edit while the AE has not answered, only View once Jordan accepts", async () => {
+  it("Pat's App Home, What you sent: View and Edit while the AE has not answered, View and a note to the AE once Jordan accepts", async () => {
     const page = await newPage();
     const id = await sendToJordan(page, 'Wingtip Toys', 'OPP-80221');
     const row = page.locator(`.home [data-block-id="handoff_open_${id}"]`);
@@ -500,7 +500,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await openPlace(page, 'home');
     await page.locator('.home', { hasText: `${line} accepted by @Jordan Seller` }).waitFor();
     await row.locator(VIEW).waitFor();
-    expect(await row.locator('button').allTextContents()).toEqual(['View']);
+    expect(await row.locator('button').allTextContents()).toEqual(['View', 'Note to the AE']);
     await shot(page, 'home-2-pat-accepted');
     await page.close();
   });

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
 import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { blockAction, type PacketValues } from '../support/payloads.js';
+import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
 const author = { id: people.author.id, team_id: people.author.team_id };
@@ -197,5 +197,72 @@ describe('edit while undecided', () => {
     // The partner's first action was not on the form: it keeps its date, and is not reported as changed.
     expect(after?.partnerTouchOn).toBe(stored?.partnerTouchOn);
     expect(after?.editedFields).toEqual(['Warm path']);
+  });
+
+  it('after the AE answered, Edit becomes a note to the AE: a reply under their packet, in the touch log, never to the partner', async () => {
+    const { handoff, aeDm, dm } = await sendHandoff(h);
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    // The list now offers View and Note to the AE, no Edit.
+    const listUrl = h.slack.responseUrl();
+    await h.command({ text: 'list', user_id: people.author.id, response_url: listUrl });
+    const list = await waitFor(() => h.slack.responses.find((r) => r.url === listUrl), 4000, 'the list');
+    const ids = JSON.stringify(list.body.blocks);
+    expect(ids).toContain(ACTION_ID.note);
+    expect(ids).not.toContain(ACTION_ID.edit);
+
+    const triggerId = h.slack.issueTriggerId();
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.note, value: String(handoff.id), user: author, triggerId }),
+    );
+    const open = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+      4000,
+      'the note modal',
+    );
+    expect((open.args.view as { callback_id: string }).callback_id).toBe(CALLBACK_ID.note);
+    const note = 'Dana says the <!channel> ops director prefers Thursday mornings.';
+    const sent = await h.interact(
+      viewSubmission({
+        callbackId: CALLBACK_ID.note,
+        privateMetadata: JSON.stringify({ handoffId: handoff.id }),
+        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: note } } },
+        user: author,
+      }),
+    );
+    expect(await sent.text()).toBe('');
+    const reply = await waitFor(
+      () =>
+        h.slack.messages(aeDm).find((m) => m.thread_ts === dm.ts && String(m.text).includes('added a note')),
+      8000,
+      'the note under the AE packet',
+    );
+    // Escaped: the note cannot ping a channel.
+    expect(reply.text).toContain('&lt;!channel&gt;');
+    const logged = h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(eq(handoffEvents.type, 'note_added'))
+      .all();
+    expect(logged.map((e) => e.actorUserId)).toEqual([people.author.id]);
+    expect(JSON.stringify(h.slack.messages('C0PARTNER'))).not.toContain('ops director prefers');
+
+    // Someone who is not on the handoff cannot write one.
+    const member = { id: people.member.id, team_id: people.member.team_id };
+    const refused = await h.interact(
+      viewSubmission({
+        callbackId: CALLBACK_ID.note,
+        privateMetadata: JSON.stringify({ handoffId: handoff.id }),
+        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: 'Hi' } } },
+        user: member,
+      }),
+    );
+    expect(JSON.stringify(await refused.json())).toContain('Only the author, the owner or an admin');
   });
 });

@@ -40,7 +40,7 @@ describe('find and view what was sent', () => {
       .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
       .map((e) => `${e.action_id}:${e.value}`);
 
-  it('lists open handoffs (all with `all`), newest first, with View, and Edit only while undecided', async () => {
+  it('lists open handoffs (all with `all`), newest first, with View, Edit while undecided and a note to the AE after', async () => {
     const first = await sendHandoff(h);
     const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
     const accept = await h.interact(
@@ -62,6 +62,8 @@ describe('find and view what was sent', () => {
       `${ACTION_ID.view}:${second.handoff.id}`,
       `${ACTION_ID.edit}:${second.handoff.id}`,
       `${ACTION_ID.view}:${first.handoff.id}`,
+      // Accepted: nothing to edit, a note to the AE instead.
+      `${ACTION_ID.note}:${first.handoff.id}`,
     ]);
     expect(json).toContain(`waiting for <@${people.ae.id}>`);
     expect(json).toContain(`accepted by <@${people.ae.id}>`);

@@ -43,6 +43,7 @@ const NON_METRIC_TYPES = [
   'stall_nudged',
   'classification_corrected',
   'edited',
+  'note_added',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -64,6 +65,7 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   lost: 'accepted',
   classification_corrected: 'accepted',
   edited: 'sent',
+  note_added: 'accepted',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,14 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { editRefusal } from '../../blocks/commandReplies.js';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import { editRefusal, noteRefusal } from '../../blocks/commandReplies.js';
 import { ephemeral } from '../../blocks/ephemerals.js';
+import { noteModal } from '../../blocks/handoffList.js';
+import { ACTION_ID, NOTE_BLOCK_ID, NOTE_MAX } from '../../blocks/ids.js';
 import { packetModal } from '../../blocks/packetModal.js';
 import { packetOf } from '../../services/edits.js';
 import type { RequestContext } from '../../services/handoffs.js';
@@ -59,5 +67,58 @@ export function editAction(deps: HandlerDeps) {
       },
       reply,
     );
+  };
+}
+
+/** Note to the AE (after their answer, instead of Edit): opens the note modal for who may write one. */
+export function noteAction(deps: HandlerDeps) {
+  return async ({
+    ack,
+    body,
+    client,
+    logger,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const ctx = requestContext(body, deps);
+    const handoffId = handoffIdFromAction(body);
+    const reply = (text: string) => deps.replies.ephemeral(body.response_url, text, body.user.id);
+    const allowed = deps.edits.notable(ctx, handoffId);
+    if (allowed.kind !== 'ok') {
+      const visible = deps.lookup.view(ctx, handoffId).kind === 'view';
+      return reply(noteRefusal(visible ? allowed : { kind: 'not_found' }, handoffId));
+    }
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: noteModal(allowed.handoff) });
+    } catch (error) {
+      logger.warn(`views.open for a note failed: ${String(error)}`);
+      reply(ephemeral.modalFailed(error));
+    }
+  };
+}
+
+/** Sending the note: a reply under the AE's packet, in the touch log; refused inline if no longer possible. */
+export function noteSubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const text = (view.state.values[NOTE_BLOCK_ID]?.[ACTION_ID.value]?.value ?? '').trim();
+    if (!text) {
+      await ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: 'Write the note first.' } });
+      return;
+    }
+    let handoffId = Number.NaN;
+    try {
+      const parsed = JSON.parse(view.private_metadata) as { handoffId?: unknown };
+      if (typeof parsed.handoffId === 'number') handoffId = parsed.handoffId;
+    } catch {
+      // Not ours: refused below as not found.
+    }
+    const result = deps.edits.addNote(requestContext(body, deps), {
+      handoffId,
+      text: text.slice(0, NOTE_MAX),
+    });
+    if (result.kind !== 'noted') {
+      await ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: noteRefusal(result, handoffId) } });
+      return;
+    }
+    await ack();
   };
 }

@@ -3,7 +3,7 @@ import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
-import { editAction } from './editHandoff.js';
+import { editAction, noteAction } from './editHandoff.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeButton } from './outcomeButtons.js';
@@ -25,4 +25,5 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.homeExport }, homeExportAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.view }, viewAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.edit }, editAction(deps));
+  app.action({ type: 'block_actions', action_id: ACTION_ID.note }, noteAction(deps));
 }

@@ -106,6 +106,7 @@ export function handoffCommand(deps: HandlerDeps) {
         all,
         total: listed.total,
         editable: (h) => deps.editable(ctx, h),
+        notable: (h) => deps.edits.notable(ctx, h.id).kind === 'ok',
       });
       return deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
     }

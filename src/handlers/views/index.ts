@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
+import { noteSubmit } from '../actions/editHandoff.js';
 import type { HandlerDeps } from '../deps.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
@@ -17,4 +18,5 @@ export function registerViews(app: App, deps: HandlerDeps): void {
   app.view(CALLBACK_ID.opportunity, opportunitySubmit(deps));
   app.view(CALLBACK_ID.lost, lostSubmit(deps));
   app.view(CALLBACK_ID.helpRequest, helpRequestSubmit(deps));
+  app.view(CALLBACK_ID.note, noteSubmit(deps));
 }
