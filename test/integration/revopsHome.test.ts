@@ -11,7 +11,6 @@ import {
   acceptInDm,
   adminUser,
   allCallsTo,
-  type Block,
   blocksOf,
   declineInDm,
   elementsOf,

@@ -10,7 +10,6 @@ import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/
 import { appHomeOpened } from '../support/payloads.js';
 import {
   acceptInDm,
-  type Block,
   blocksOf,
   declineInDm,
   elementsOf,
