@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
+  NOTE_BLOCK_ID,
   OUTCOME_BLOCK_ID,
   OWNER_BLOCK_ID,
   SHORTCUT_ID,
@@ -309,6 +310,8 @@ export function validValues(callbackId: string, r: Ref): unknown {
       return { [OWNER_BLOCK_ID.days]: { value: { type: 'number_input', value: '2' } } };
     case CALLBACK_ID.opportunity:
       return { [OUTCOME_BLOCK_ID.crmOpportunity]: text('OPP-1') };
+    case CALLBACK_ID.note:
+      return { [NOTE_BLOCK_ID]: text('The ops director prefers Thursday mornings.') };
     default:
       return { [OUTCOME_BLOCK_ID.reason]: select('timing'), [OUTCOME_BLOCK_ID.note]: text(null) };
   }

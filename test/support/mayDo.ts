@@ -55,6 +55,8 @@ export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
   [CALLBACK_ID.extend]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
   [CALLBACK_ID.opportunity]: { B: [people.ae.id, people.author.id, ADMIN] },
   [CALLBACK_ID.lost]: { B: [people.ae.id, people.author.id, ADMIN] },
+  // A note to the AE, once they answered: whoever wrote it (the author owns A, B and C) or an admin.
+  [CALLBACK_ID.note]: { B: [people.author.id, ADMIN], C: [people.author.id, ADMIN] },
 };
 
 /** The modals about one handoff (the packet, review and help modals name none). */

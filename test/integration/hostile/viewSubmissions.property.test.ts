@@ -4,6 +4,7 @@ import {
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
   HELP_BLOCK_ID,
+  NOTE_BLOCK_ID,
   OUTCOME_BLOCK_ID,
   OWNER_BLOCK_ID,
   PACKET_BLOCK_ID,
@@ -240,6 +241,14 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
         })),
         fc.constant({ why: 'no blocks', values: () => ({}) }),
       );
+    case CALLBACK_ID.note:
+      return fc.oneof(
+        fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((note) => ({
+          why: `note ${JSON.stringify(note)}`,
+          values: () => ({ [NOTE_BLOCK_ID]: text(note) }),
+        })),
+        fc.constant({ why: 'no blocks', values: () => ({}) }),
+      );
     case CALLBACK_ID.opportunity:
       return fc.oneof(
         fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((crm) => ({
@@ -295,6 +304,7 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.extend]: OWNER_BLOCK_ID.days,
     [CALLBACK_ID.opportunity]: OUTCOME_BLOCK_ID.crmOpportunity,
     [CALLBACK_ID.lost]: OUTCOME_BLOCK_ID.reason,
+    [CALLBACK_ID.note]: NOTE_BLOCK_ID,
   })[callbackId] ?? 'x';
 
 const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).chain((callbackId) =>
