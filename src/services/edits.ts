@@ -128,9 +128,14 @@ export function changedFields(h: HandoffRow, change: Partial<NewHandoffRow>): st
 /** The reply in the thread of the AE's packet: who changed what, and that the message above is the new version. */
 function editedReply(h: HandoffRow, editorUserId: string, fields: string[]): OutboxMessage {
   const text = `:pencil2: ${mention(editorUserId)} edited this packet: ${userText(fields.join(', '), 500)}. The message above shows the new version; the deadline has not moved.`;
+  return aeThreadReply(h, `edit:${h.editCount}`, text);
+}
+
+/** A reply under the AE's packet DM (history: kept as sent), keyed once per `what`. */
+function aeThreadReply(h: HandoffRow, what: string, text: string): OutboxMessage {
   return {
     method: 'chat.postMessage',
-    dedupeKey: `handoff:${h.id}:edit:${h.editCount}:ae_reply`,
+    dedupeKey: `handoff:${h.id}:${what}:ae_reply`,
     channel: h.aeUserId,
     threadOf: messageKey.aeDm(h),
     handoffId: h.id,
@@ -242,17 +247,7 @@ export function createEdits(deps: {
         at,
         detail: { length: req.text.length },
       });
-      const reply: OutboxMessage = {
-        method: 'chat.postMessage',
-        dedupeKey: `handoff:${h.id}:note:${eventId}:ae_reply`,
-        channel: h.aeUserId,
-        threadOf: messageKey.aeDm(h),
-        handoffId: h.id,
-        payload: {
-          text: note,
-          blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: note } }],
-        },
-      };
+      const reply = aeThreadReply(h, `note:${eventId}`, note);
       enqueue(tx, [reply], at);
     });
     deps.onOutboxWrite?.();

@@ -100,7 +100,13 @@ export function createLookup(deps: LookupDeps) {
     };
   }
 
-  return { list, view };
+  /** Whether this person may view the handoff (without rendering it): refusals say "not found" otherwise. */
+  function visible(ctx: RequestContext, handoffId: number): boolean {
+    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
+    return h !== undefined && mayView(ctx, h);
+  }
+
+  return { list, view, visible };
 }
 
 export type Lookup = ReturnType<typeof createLookup>;

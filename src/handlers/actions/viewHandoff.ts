@@ -1,34 +1,19 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { commandReply } from '../../blocks/commandReplies.js';
-import { ephemeral } from '../../blocks/ephemerals.js';
 import { handoffViewModal } from '../../blocks/handoffList.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { buttonModal } from './buttonModal.js';
 import { handoffIdFromAction } from './handoffId.js';
 
 /** View (from `/handoff list` or the App Home): the packet as the AE sees it, with its history, in a modal. */
 export function viewAction(deps: HandlerDeps) {
-  return async ({
-    ack,
-    body,
-    client,
-    logger,
-  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
-    const handoffId = handoffIdFromAction(body);
-    const found = deps.lookup.view(requestContext(body, deps), handoffId);
-    if (found.kind === 'not_found') {
-      deps.replies.ephemeral(body.response_url, commandReply.notFound(handoffId), body.user.id);
-      return;
-    }
-    try {
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: handoffViewModal(found.handoff, found.packet, found.history),
-      });
-    } catch (error) {
-      logger.warn(`views.open for a handoff view failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
-    }
+  return async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await args.ack();
+    const { reply, open } = buttonModal(deps, args, 'a handoff view');
+    const handoffId = handoffIdFromAction(args.body);
+    const found = deps.lookup.view(requestContext(args.body, deps), handoffId);
+    if (found.kind === 'not_found') return reply(commandReply.notFound(handoffId));
+    await open(handoffViewModal(found.handoff, found.packet, found.history));
   };
 }

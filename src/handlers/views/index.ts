@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
-import { noteSubmit } from '../actions/editHandoff.js';
 import type { HandlerDeps } from '../deps.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
+import { noteSubmit } from './noteSubmit.js';
 import { lostSubmit, opportunitySubmit } from './outcomeSubmit.js';
 import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
