@@ -22,6 +22,11 @@ import { type BackgroundWork, createBackgroundWork } from './runtime/background.
 import { StorageHealth } from './runtime/health.js';
 import { createScheduler, type JobSpec, type Scheduler } from './runtime/scheduler.js';
 import { channelGuard } from './services/channelGuard.js';
+import { createCrmDelivery } from './services/crm/delivery.js';
+import { createHubspot } from './services/crm/hubspot.js';
+import { type Crm, crmFromConfig, verifyCrm } from './services/crm/index.js';
+import { type CrmReadBack, createCrmReadBack } from './services/crm/readBack.js';
+import { createSalesforce } from './services/crm/salesforce.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
 import { createEdits } from './services/edits.js';
@@ -72,6 +77,10 @@ export interface Services {
   internalChannels: InternalChannels;
   /** Queues a republish of the RevOps Homes when a handoff changed since the last time (called every minute). */
   followMetrics: () => void;
+  /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
+  crmReadBack: CrmReadBack;
+  /** Polls the CRMs when CRM_POLL_SECONDS have passed on the app's clock since the last poll (called every minute). */
+  followCrm: () => Promise<void>;
   /** What the Slack handlers use. */
   handlers: Omit<HandlerDeps, 'config' | 'startup'>;
 }
@@ -89,6 +98,8 @@ interface Shared extends Base {
   lifecycle: Lifecycle;
   /** Messages about a handoff, rendered from its state (services/surfaces.ts). */
   surfaces: Surfaces;
+  /** The connected CRMs (none: the CRM loop is off). */
+  crm: Crm;
 }
 
 /** RevOps and admins: their App Home shows program metrics. */
@@ -125,6 +136,9 @@ function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
     guard,
     surfaces: s.surfaces,
     homes,
+    ...(s.crm.connectors.length > 0
+      ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
+      : {}),
   });
 }
 
@@ -262,6 +276,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       conflictLookbackDays: config.conflictLookbackDays,
       onOutboxWrite,
       edits,
+      crm: s.crm,
     }),
     handoffs: createHandoffService({
       db,
@@ -357,6 +372,23 @@ export function createServices(s: Shared): Services {
       packetPreview: s.surfaces.packetPreview,
     }),
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
+    ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
+  };
+  const crmReadBack = createCrmReadBack({
+    db,
+    clock,
+    logger: log('crm'),
+    crm: s.crm,
+    lifecycle: s.lifecycle,
+  });
+  let polledAt: number | undefined;
+  const followCrm = async () => {
+    if (s.crm.connectors.length === 0) return;
+    const now = clock.now().getTime();
+    if (polledAt !== undefined && now - polledAt < config.crm.pollSeconds * 1000) return;
+    polledAt = now;
+    const result = await crmReadBack.poll();
+    if (result.closed > 0 || result.failed.length > 0) logger.info({ ...result }, 'CRM read-back');
   };
   let seenEvent = latestEventId(db);
   let followedAt = clock.now().getTime();
@@ -377,6 +409,8 @@ export function createServices(s: Shared): Services {
     home,
     internalChannels: s.internalChannels,
     followMetrics,
+    crmReadBack,
+    followCrm,
     handlers,
   };
 }
@@ -402,6 +436,10 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       },
     },
   ];
+  if (config.crm.salesforce || config.crm.hubspot) {
+    // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it).
+    jobs.push({ name: 'crm-read-back', schedule: '* * * * *', run: () => services.followCrm() });
+  }
   if (services.internalChannels.channelId('digest')) {
     jobs.push({
       name: 'weekly-digest',
@@ -433,6 +471,8 @@ export interface StartOptions extends Base {
   clients?: SlackClients;
   /** Skips the start-time calls to Slack (the bench's in-process probe). */
   startup?: Startup;
+  /** The CRMs, already checked (the sandbox's fakes); built from the settings and checked at start otherwise. */
+  crm?: Crm;
 }
 
 /** Builds everything from the settings and starts it: the HTTP receiver (or Socket Mode), the outbox, the jobs. */
@@ -490,6 +530,10 @@ export async function wire(opts: StartOptions): Promise<{
   const clients = opts.clients ?? createSlackClients(config, logger);
   const startup =
     opts.startup ?? (await resolveStartup({ config, client: clients.interactive, clock, logger }));
+  const crm =
+    opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
+  // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
+  if (!opts.crm) await verifyCrm(crm, logger);
   const background = createBackgroundWork(logger);
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
@@ -513,6 +557,7 @@ export async function wire(opts: StartOptions): Promise<{
       logger,
     }),
     onOutboxWrite,
+    crm,
   });
   outbox = services.outbox;
   return { startup, services, background, clients };

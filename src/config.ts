@@ -28,6 +28,13 @@ const clockTime = (fallback: string) =>
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 09:00')
     .default(fallback);
 
+/** A CRM field's API name: letters, digits and underscores, starting with a letter. */
+const fieldName = (example: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, `must be ${example}`)
+    .optional();
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
@@ -135,6 +142,20 @@ const envSchema = z.object({
   OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
   OUTBOX_RETENTION_DAYS: integer(30, 1, 3650),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  SALESFORCE_LOGIN_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://login.salesforce.com' })
+    .default('https://login.salesforce.com'),
+  SALESFORCE_CLIENT_ID: z.string().optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().optional(),
+  SALESFORCE_FIELD_CLASSIFICATION: fieldName('an Opportunity field API name such as Partner_Attribution__c'),
+  SALESFORCE_FIELD_PARTNER: fieldName('an Opportunity field API name such as Partner_Name__c'),
+  HUBSPOT_ACCESS_TOKEN: z.string().optional(),
+  HUBSPOT_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hubapi.com' })
+    .default('https://api.hubapi.com'),
+  HUBSPOT_PROPERTY_CLASSIFICATION: fieldName('a deal property internal name such as partner_attribution'),
+  HUBSPOT_PROPERTY_PARTNER: fieldName('a deal property internal name such as partner_name'),
+  CRM_POLL_SECONDS: integer(300, 60, 86_400),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -198,6 +219,28 @@ export interface Config {
     retentionDays: number;
   };
   shutdownTimeoutMs: number;
+  /** The CRM loop: off unless a CRM's credentials are set. */
+  crm: {
+    salesforce:
+      | {
+          loginUrl: string;
+          clientId: string;
+          clientSecret: string;
+          /** Opportunity fields written besides the Task (the optional mapping; unset: none). */
+          fields: { classification?: string; partner?: string };
+        }
+      | undefined;
+    hubspot:
+      | {
+          accessToken: string;
+          apiUrl: string;
+          /** Deal properties written besides the note (the optional mapping; unset: none). */
+          fields: { classification?: string; partner?: string };
+        }
+      | undefined;
+    /** How often the records of accepted linked handoffs are read for closed deals. */
+    pollSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -217,6 +260,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+function definedOnly<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -239,6 +288,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const dayEnd = blankAsUnset.BUSINESS_DAY_END ?? '17:00';
   if (/^\d\d:\d\d$/.test(dayStart) && /^\d\d:\d\d$/.test(dayEnd) && dayEnd <= dayStart) {
     problems.push('BUSINESS_DAY_END must be later than BUSINESS_DAY_START');
+  }
+  if (Boolean(blankAsUnset.SALESFORCE_CLIENT_ID) !== Boolean(blankAsUnset.SALESFORCE_CLIENT_SECRET)) {
+    problems.push(
+      "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET go together: set both (the connected app's consumer key and secret) or neither",
+    );
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -293,5 +347,30 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       retentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    crm: {
+      salesforce:
+        e.SALESFORCE_CLIENT_ID && e.SALESFORCE_CLIENT_SECRET
+          ? {
+              loginUrl: e.SALESFORCE_LOGIN_URL.replace(/\/$/, ''),
+              clientId: e.SALESFORCE_CLIENT_ID,
+              clientSecret: e.SALESFORCE_CLIENT_SECRET,
+              fields: definedOnly({
+                classification: e.SALESFORCE_FIELD_CLASSIFICATION,
+                partner: e.SALESFORCE_FIELD_PARTNER,
+              }),
+            }
+          : undefined,
+      hubspot: e.HUBSPOT_ACCESS_TOKEN
+        ? {
+            accessToken: e.HUBSPOT_ACCESS_TOKEN,
+            apiUrl: e.HUBSPOT_API_URL.replace(/\/$/, ''),
+            fields: definedOnly({
+              classification: e.HUBSPOT_PROPERTY_CLASSIFICATION,
+              partner: e.HUBSPOT_PROPERTY_PARTNER,
+            }),
+          }
+        : undefined,
+      pollSeconds: e.CRM_POLL_SECONDS,
+    },
   });
 }

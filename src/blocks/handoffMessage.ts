@@ -162,6 +162,14 @@ function askLine(h: HandoffRow, moved: boolean): string {
   return `${from}${packetQuality(h)}`;
 }
 
+const CRM_LABEL = { salesforce: 'Salesforce', hubspot: 'HubSpot' } as const;
+
+/** The CRM record the handoff is linked to (its changes are written there), under the typed CRM field. */
+function linkedRecord(h: HandoffRow): string {
+  if (!h.crmSystem || !h.crmRecordId) return '';
+  return `\n_${CRM_LABEL[h.crmSystem]}: ${userText(h.crmRecordName ?? h.crmRecordId, 200)} (linked: updates are logged there)_`;
+}
+
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
 export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   const moved = view.movedTo !== undefined;
@@ -202,7 +210,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: `*CRM opportunity*\n${crm ? userText(crm, 1900) : '_None yet_'}`,
+          text: `*CRM opportunity*\n${crm ? userText(crm, 1900) : '_None yet_'}${linkedRecord(h)}`,
         },
       ],
     },

@@ -100,14 +100,24 @@ export function lostModal(h: HandoffRow): ModalView {
   };
 }
 
+/** Who recorded an outcome when the CRM reported it (see services/crm/readBack.ts). */
+export const CRM_RECORDERS: Readonly<Record<string, string>> = {
+  'crm:salesforce': 'Salesforce',
+  'crm:hubspot': 'HubSpot',
+};
+
 /**
  * To the owner (and author): internal, so the CRM reference and a lost note are shown. `reader`: who reads it, told
  * "you" when they recorded the step themselves.
  */
 export function outcomeNotice(h: HandoffRow, step: OutcomeRow, reader?: string): SlackMessage {
+  // The CRM read-back records as `crm:<system>`: nobody clicked, the CRM said so.
+  const fromCrm = CRM_RECORDERS[step.recordedByUserId];
   const who = step.recordedByUserId === reader ? 'You' : mention(step.recordedByUserId);
   const lines = [
-    `:bar_chart: ${who} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
+    fromCrm
+      ? `:bar_chart: *${OUTCOME_LABEL[step.outcome as Outcome]}* in ${fromCrm}: handoff ${handoffTitle(h)} is recorded as ${step.outcome === 'won' ? 'won' : 'lost'}${h.partnerChannelId ? '; the partner channel hears it (without amount or stage)' : ''}.`
+      : `:bar_chart: ${who} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
   ];
   if (step.crmOpportunity) lines.push(`*CRM opportunity:* ${userText(step.crmOpportunity, 300)}`);
   if (step.reasonCode && step.outcome === 'lost') {

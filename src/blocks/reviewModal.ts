@@ -166,6 +166,30 @@ function attributionDetails(review: Review): KnownBlock[] {
 }
 
 /** The review step: score, band, each component's reason, readiness, attribution and what the check found. */
+const CRM_NAMES = {
+  salesforce: { label: 'Salesforce', record: 'opportunity', activity: 'a Task' },
+  hubspot: { label: 'HubSpot', record: 'deal', activity: 'a note' },
+} as const;
+
+/** The CRM record the packet links to, as the CRM showed it (internal: the partner never sees it). */
+function crmLinkBlocks(review: Review): KnownBlock[] {
+  const link = review.crm;
+  if (!link) return [];
+  const n = CRM_NAMES[link.system];
+  if (!link.checked)
+    return [
+      context(
+        `:hourglass_flowing_sand: ${n.label} did not answer in time, so ${n.record} ${plain(link.id, 40)} was not checked. It is linked by its id: each change of this handoff is written to it as ${n.activity} (held until ${n.label} answers).`,
+      ),
+    ];
+  return [
+    section(
+      `*${n.label} ${n.record}*: ${userText(link.name ?? link.id, 200)}${link.stage ? ` (${userText(link.stage, 80)})` : ''}
+Each change of this handoff is written to it as ${n.activity}; when it closes there, the handoff records won or lost by itself.`,
+    ),
+  ];
+}
+
 export function reviewModal(draftId: number, review: Review, opts: { notice?: string } = {}): ModalView {
   const { scorecard } = review;
   const blocks: KnownBlock[] = [
@@ -190,6 +214,7 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
       `*Attribution*: ${CLASSIFICATION_LABEL[review.classification]}\n${userText(review.classificationReason, 500)}`,
     ),
     ...attributionDetails(review),
+    ...crmLinkBlocks(review),
   ];
   if (review.findings.length > 0) {
     blocks.push(section(linesWithin('*On this account*', review.findings.map(findingLine), 3000)));

@@ -21,12 +21,16 @@ export const exportReplies = {
     `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (\`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
 };
 
+const CRM_LABEL: Record<string, string> = { salesforce: 'Salesforce opportunity', hubspot: 'HubSpot deal' };
+
 const where = (row: { channelKey: string; method: string }) =>
   row.method === 'response_url'
     ? 'an ephemeral reply'
-    : /^[UW]/.test(row.channelKey)
-      ? `a DM to <@${row.channelKey}>`
-      : `<#${row.channelKey}>`;
+    : row.method === 'crm.activity'
+      ? `the ${CRM_LABEL[row.channelKey.split(':')[1] ?? ''] ?? 'CRM record'} ${row.channelKey.split(':')[2] ?? ''}`
+      : /^[UW]/.test(row.channelKey)
+        ? `a DM to <@${row.channelKey}>`
+        : `<#${row.channelKey}>`;
 
 export const parkedReplies = {
   list: (
@@ -41,12 +45,12 @@ export const parkedReplies = {
     total: number,
   ) =>
     rows.length === 0
-      ? 'No message is parked: everything the app owed Slack was delivered.'
+      ? 'No message is parked: everything the app owed Slack (and the CRM) was delivered.'
       : [
-          `*${total} parked message${total === 1 ? '' : 's'}* (Slack refused them for good; fix the cause, e.g. invite the app, then retry):`,
+          `*${total} parked message${total === 1 ? '' : 's'}* (Slack or the CRM refused them for good; fix the cause, e.g. invite the app or give the CRM's integration user access, then retry):`,
           ...rows.map(
             (r) =>
-              `• #${r.id}: ${r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${r.attempts} attempts, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
+              `• #${r.id}: ${r.method === 'crm.activity' ? 'activity' : r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${r.attempts} attempts, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
           ),
           total > rows.length ? `…and ${total - rows.length} older.` : '',
           'Retry one with `/handoff outbox retry <#>`, or all with `/handoff outbox retry all`.',

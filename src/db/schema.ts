@@ -135,6 +135,15 @@ export const handoffs = sqliteTable(
 
     accountName: text('account_name').notNull(),
     crmOpportunity: text('crm_opportunity'),
+    /**
+     * The CRM record the handoff is linked to (the packet's CRM field, or "Opportunity created"), when that CRM is
+     * connected and the record was found: every state change writes an activity on it, and its close is read back.
+     * Salesforce: the 18-character opportunity id; HubSpot: the deal id. Internal.
+     */
+    crmSystem: text('crm_system', { enum: ['salesforce', 'hubspot'] }),
+    crmRecordId: text('crm_record_id'),
+    /** The record's name as the CRM gave it when linked. */
+    crmRecordName: text('crm_record_name'),
     partnerOrg: text('partner_org').notNull(),
     partnerContactName: text('partner_contact_name').notNull(),
     partnerContactRole: text('partner_contact_role'),
@@ -221,6 +230,8 @@ export const handoffs = sqliteTable(
     index('handoffs_partner_id_idx').on(t.partnerId),
     index('handoffs_partner_channel_id_status_idx').on(t.partnerChannelId, t.status),
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
+    // The CRM read-back: accepted handoffs linked to a record.
+    index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),
   ],
 );
 
@@ -245,7 +256,14 @@ export const decisions = sqliteTable(
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
 
-export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'response_url', 'views.publish'] as const;
+/** `crm.activity`: a Salesforce Task or HubSpot note for one event of a linked handoff (channel key crm:<system>:<id>). */
+export const OUTBOX_METHODS = [
+  'chat.postMessage',
+  'chat.update',
+  'response_url',
+  'views.publish',
+  'crm.activity',
+] as const;
 /** `cancelled`: superseded before delivery (a reminder for a handoff that was decided meanwhile). */
 export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
 

@@ -72,6 +72,8 @@ export interface Transition {
   visible: boolean;
   /** False: queued reminders and nudges stay true after it (an edit still waits for the same answer). */
   cancelsReminders?: boolean;
+  /** A state change the linked CRM record hears of (one Task or note each); reminders and edits are not. */
+  crm: boolean;
 }
 
 /** The window is open until its due time, whether or not the sweep has run yet. */
@@ -83,7 +85,15 @@ const OWNER_ADMIN = ['owner', 'admin'] as const;
 const AUTHOR_OWNER_ADMIN = ['author', 'owner', 'admin'] as const;
 
 export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
-  accept: { from: ['sent'], to: 'accepted', by: ['ae'], guard: windowOpen, logAs: 'accepted', visible: true },
+  accept: {
+    from: ['sent'],
+    to: 'accepted',
+    by: ['ae'],
+    guard: windowOpen,
+    logAs: 'accepted',
+    visible: true,
+    crm: true,
+  },
   decline: {
     from: ['sent'],
     to: 'declined',
@@ -91,20 +101,36 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     guard: windowOpen,
     logAs: 'declined',
     visible: true,
+    crm: true,
   },
-  remind: { from: ['sent'], to: null, by: ['app'], logAs: 'reminded', visible: false },
-  expire: { from: ['sent'], to: 'expired', by: ['app'], logAs: 'expired', visible: true },
+  remind: { from: ['sent'], to: null, by: ['app'], logAs: 'reminded', visible: false, crm: false },
+  expire: { from: ['sent'], to: 'expired', by: ['app'], logAs: 'expired', visible: true, crm: true },
   reassign: {
     from: ['sent', 'expired', 'declined'],
     to: 'sent',
     by: OWNER_ADMIN,
     logAs: 'reassigned',
     visible: true,
+    crm: true,
   },
-  extend: { from: OPEN_OR_EXPIRED, to: 'sent', by: OWNER_ADMIN, logAs: 'extended', visible: true },
-  withdraw: { from: OPEN_OR_EXPIRED, to: 'withdrawn', by: OWNER_ADMIN, logAs: 'withdrawn', visible: true },
+  extend: { from: OPEN_OR_EXPIRED, to: 'sent', by: OWNER_ADMIN, logAs: 'extended', visible: true, crm: true },
+  withdraw: {
+    from: OPEN_OR_EXPIRED,
+    to: 'withdrawn',
+    by: OWNER_ADMIN,
+    logAs: 'withdrawn',
+    visible: true,
+    crm: true,
+  },
   // Visible: the new nudge carries the outcome buttons, the older ones lose them.
-  stall_nudge: { from: ['accepted'], to: null, by: ['app'], logAs: 'stall_nudged', visible: true },
+  stall_nudge: {
+    from: ['accepted'],
+    to: null,
+    by: ['app'],
+    logAs: 'stall_nudged',
+    visible: true,
+    crm: false,
+  },
   meeting_held: {
     from: ['accepted'],
     to: null,
@@ -112,6 +138,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     guard: outcomeStep('meeting_held'),
     logAs: 'meeting_held',
     visible: true,
+    crm: true,
   },
   opportunity_created: {
     from: ['accepted'],
@@ -120,6 +147,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     guard: outcomeStep('opportunity_created'),
     logAs: 'opportunity_created',
     visible: true,
+    crm: true,
   },
   won: {
     from: ['accepted'],
@@ -128,6 +156,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     guard: outcomeStep('won'),
     logAs: 'won',
     visible: true,
+    crm: true,
   },
   lost: {
     from: ['accepted'],
@@ -136,6 +165,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     guard: outcomeStep('lost'),
     logAs: 'lost',
     visible: true,
+    crm: true,
   },
   // Changing the packet while the AE has not answered (after a decision it becomes a note to the AE instead).
   edit: {
@@ -146,6 +176,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     logAs: 'edited',
     visible: true,
     cancelsReminders: false,
+    crm: false,
   },
 };
 

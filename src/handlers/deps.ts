@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { Crm } from '../services/crm/index.js';
 import type { Edits } from '../services/edits.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService, RequestContext } from '../services/handoffs.js';
@@ -52,6 +53,8 @@ export interface HandlerDeps {
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
+  /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */
+  crm?: Crm;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */
   editable: (ctx: RequestContext, h: HandoffRow) => boolean;
   /** The code Slack gave when it refused the bot token, while it does (the app is disconnected); else undefined. */

@@ -6,6 +6,7 @@ import { queueHomes, requestRefresh } from '../db/repositories/surfaces.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
 import { type LifecycleEvent, nextStatus, TRANSITIONS } from '../domain/lifecycle.js';
+import { crmActivityMessage } from './crm/activities.js';
 
 /** One change of a handoff, as the services describe it. */
 export interface TransitionSpec<R> {
@@ -39,7 +40,8 @@ export interface Applied<R> {
  * The one place a handoff changes after it is sent. In the caller's transaction: the guarded update (the states the
  * table allows and the same window, so races, retries and stale modals change nothing), the rows that go with it, the
  * touch-log event, cancelling queued reminders the change makes obsolete, and queueing what it owes: new messages,
- * an update of every message already showing the handoff, and a republish of the App Homes that list it. Returns
+ * an update of every message already showing the handoff, a republish of the App Homes that list it, and an activity on
+ * the linked CRM record. Returns
  * undefined (and changes nothing) when the guard refused.
  */
 export function applyTransition<R = undefined>(
@@ -72,6 +74,8 @@ export function applyTransition<R = undefined>(
   // New messages first (a partner thread reply reads before its parent's update), then every message already
   // showing the handoff brought up to date.
   const owed = spec.owes?.(tx, after, recorded) ?? [];
+  // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
+  if (t.crm) owed.push(...crmActivityMessage(after, eventId));
   if (owed.length > 0) enqueue(tx, owed, at);
   if (t.visible) {
     requestRefresh(tx, after.id, at);

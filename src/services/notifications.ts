@@ -267,6 +267,17 @@ export function outcomeMessages(h: HandoffRow, step: OutcomeRow, thread: Partner
   ];
 }
 
+/**
+ * An outcome the CRM reported (the read-back): as any outcome, and the AE is told too, since nobody clicked in
+ * Slack and the AE may not know the app saw it.
+ */
+export function crmOutcomeMessages(h: HandoffRow, step: OutcomeRow, thread: PartnerThread): OutboxMessage[] {
+  const messages = outcomeMessages(h, step, thread);
+  if (h.aeUserId !== h.ownerUserId && h.aeUserId !== h.authorUserId)
+    messages.push(dm(h, `outcome:${step.outcome}:ae`, h.aeUserId, 'outcome_notice', { outcome: step.outcome }));
+  return messages;
+}
+
 /** A stalled deal's nudge to its AE, once per period (the period's time is in the key). */
 export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
   const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;

@@ -33,6 +33,8 @@ import {
 import type { Logger } from '../logger.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
+import type { CrmDelivery } from './crm/delivery.js';
+import { CrmError } from './crm/types.js';
 import type { Surfaces } from './surfaces.js';
 
 /** Renders a person's App Home for a republish, with the hash of the view they were last published. */
@@ -74,6 +76,8 @@ export interface OutboxWorkerOptions {
   surfaces?: Pick<Surfaces, 'render'>;
   /** Renders App Home republishes (`views.publish` rows). */
   homes?: HomeRenderer;
+  /** Writes CRM activities (`crm.activity` rows); absent: such rows are refused (and parked) as not connected. */
+  crm?: CrmDelivery;
 }
 
 export type DeliveryVerdict =
@@ -92,6 +96,11 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 const PACED = new Set<string>(['chat.postMessage', 'views.publish']);
 const BATCH = 20;
+
+/** What a rate limit holds back: a Slack method in this workspace, or everything for one CRM. */
+function limitKey(row: Pick<OutboxRow, 'method' | 'channelKey'>): string {
+  return row.method === 'crm.activity' ? row.channelKey.split(':', 2).join(':') : row.method;
+}
 /** How long a wake-up after a commit waits for more commits to deliver with it. */
 const WAKE_COALESCE_MS = 5;
 
@@ -241,6 +250,15 @@ export function classifyFailure(error: unknown): Failure {
   }
   if (error instanceof DeliveryError)
     return { transient: error.transient, uncertain: error.uncertain, edge: false, message: error.message };
+  // A CRM call, classified by the connector (a refused credential waits like a refused Slack token).
+  if (error instanceof CrmError)
+    return {
+      transient: error.opts.transient,
+      uncertain: error.opts.uncertain ?? false,
+      edge: false,
+      message: error.message,
+      ...(error.opts.retryAfterMs === undefined ? {} : { retryAfterMs: error.opts.retryAfterMs }),
+    };
   if (isTransportError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return { transient: true, uncertain: true, edge: false, message: `request failed: ${message}` };
@@ -389,13 +407,13 @@ export class OutboxWorker {
       this.wakeAt(waitUntil - now);
       return false;
     }
-    const blocked = this.methodBlockedUntil.get(row.method);
+    const blocked = this.methodBlockedUntil.get(limitKey(row));
     if (blocked !== undefined) {
       if (blocked.monotonic > now && blocked.clock > this.opts.clock.now().getTime()) {
         this.wakeAt(blocked.monotonic - now);
         return false;
       }
-      this.methodBlockedUntil.delete(row.method);
+      this.methodBlockedUntil.delete(limitKey(row));
     }
     const last = PACED.has(row.method) ? this.lastPostAt.get(row.channelKey) : undefined;
     const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
@@ -461,6 +479,10 @@ export class OutboxWorker {
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     try {
+      if (row.method === 'crm.activity') {
+        await this.deliverCrm(row);
+        return;
+      }
       const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
       if (verdict.kind === 'drop') {
         this.forget(row.id);
@@ -573,7 +595,7 @@ export class OutboxWorker {
         return;
       }
       if (failure.retryAfterMs !== undefined) {
-        this.methodBlockedUntil.set(row.method, {
+        this.methodBlockedUntil.set(limitKey(row), {
           monotonic: this.timers.monotonic() + failure.retryAfterMs,
           clock: now.getTime() + failure.retryAfterMs,
         });
@@ -603,6 +625,29 @@ export class OutboxWorker {
           : 'outbox delivery failed; will retry',
       );
     }
+  }
+
+  /**
+   * A CRM activity: like a post, an attempt is marked before it is made, so after a crash, a timeout or a 5xx the
+   * next attempt waits for the CRM to settle and looks for the activity (by its marker) before writing it again.
+   */
+  private async deliverCrm(row: OutboxRow): Promise<void> {
+    const { db, crm } = this.opts;
+    if (!crm) throw new CrmError('no CRM is connected (its settings are not set)', { transient: false });
+    if (row.uncertainSince) {
+      const settlesAt = this.settlesAt(row, row.uncertainSince);
+      if (this.timers.monotonic() < settlesAt) {
+        this.notBefore.set(row.id, settlesAt);
+        this.wakeAt(settlesAt - this.timers.monotonic());
+        return;
+      }
+      this.notBefore.delete(row.id);
+    } else {
+      this.markedAt.set(row.id, this.timers.monotonic());
+    }
+    markSending(db, row, new Date(this.timers.now()));
+    await crm.write(row, { lookFirst: Boolean(row.uncertainSince) });
+    this.finish(row, undefined);
   }
 
   /**

@@ -5,6 +5,7 @@ import { isInternalActor } from '../domain/actor.js';
 import { check as policy } from '../domain/lifecycle.js';
 import { isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
 import type { Logger } from '../logger.js';
+import type { CrmResolution } from './crm/index.js';
 import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
 import { outcomeMessages } from './notifications.js';
@@ -37,8 +38,23 @@ export interface OutcomeRequest extends RequestContext {
   handoffId: number;
   outcome: Outcome;
   crmOpportunity?: string | null;
+  /** The CRM record `crmOpportunity` names, as checked with the CRM: the handoff is linked to it. */
+  crmLink?: CrmResolution;
   reasonCode?: string | null;
   note?: string | null;
+}
+
+/** The handoff's new CRM link from "Opportunity created" (nothing when the id names no record of a connected CRM). */
+function linkOf(link: CrmResolution | undefined) {
+  if (link?.kind === 'linked')
+    return {
+      crmSystem: link.record.ref.system,
+      crmRecordId: link.record.ref.id,
+      crmRecordName: link.record.name,
+    };
+  if (link?.kind === 'unchecked')
+    return { crmSystem: link.ref.system, crmRecordId: link.ref.id, crmRecordName: null };
+  return {};
 }
 
 /** Progress after acceptance: meeting held, opportunity created, won, lost. By the AE, the owner or an admin. */
@@ -88,6 +104,7 @@ export function createOutcomes(deps: OutcomeDeps) {
       expect: { outcome: before.outcome },
       change: {
         outcome: req.outcome,
+        ...linkOf(req.crmLink),
         lastActivityAt: at,
         nextStallNudgeAt: nextNudge(before, req.outcome, at),
         stallNudgedAt: null,

@@ -28,6 +28,7 @@ import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type Classification, classify } from '../domain/attribution.js';
 import { isoDateIn } from '../domain/businessDays.js';
+import type { CrmSystem } from '../domain/crmLink.js';
 import { findInternalText, type InternalTextFinding } from '../domain/internalText.js';
 import {
   type Packet,
@@ -40,6 +41,8 @@ import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domai
 import { type Bands, type ReadinessItem, readiness, type Scorecard, scorePacket } from '../domain/scoring.js';
 import type { Logger } from '../logger.js';
 import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
+import { crmActivityMessage } from './crm/activities.js';
+import type { Crm } from './crm/index.js';
 import {
   type Directory,
   type DirectoryChannel,
@@ -62,6 +65,10 @@ export interface PacketServiceDeps {
   onOutboxWrite: () => void;
   /** Edits of sent handoffs (a packet submitted with `editOf`). */
   edits?: Edits;
+  /** The connected CRMs (absent or empty: the CRM field is text). */
+  crm?: Crm;
+  /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
+  crmLookupTimeoutMs?: number;
 }
 
 /** What the author reviews before sending, and what is stored with the handoff when they send it. */
@@ -91,6 +98,11 @@ export interface Review {
    * the rule cannot tell sourced from influenced without them (absent on drafts saved before it existed).
    */
   attributionDetails?: boolean;
+  /**
+   * The CRM record the packet's CRM field names, as the CRM showed it (name and stage internal); `checked` false: the
+   * CRM did not answer in time, and the link stands on its id.
+   */
+  crm?: { system: CrmSystem; id: string; name: string | null; stage: string | null; checked: boolean };
   /** An edit of this handoff, made from this version of it: saving changes it instead of sending a new one. */
   editOf?: number;
   fromEditCount?: number;
@@ -202,6 +214,13 @@ function channelProblem(channel: DirectoryChannel | undefined): string | undefin
   if (!channel.isMember)
     return 'The app is not in this channel yet. Invite it first (type /invite in the channel).';
   return undefined;
+}
+
+/** The handoff's link to its CRM record, from the review (none: not linked). */
+function crmColumns(review: Pick<Review, 'crm'>) {
+  return review.crm
+    ? { crmSystem: review.crm.system, crmRecordId: review.crm.id, crmRecordName: review.crm.name }
+    : { crmSystem: null, crmRecordId: null, crmRecordName: null };
 }
 
 /** `/handoff` from packet to sent handoff: validate, score, classify, check the account, review, send. */
@@ -366,10 +385,17 @@ export function createPacketService(deps: PacketServiceDeps) {
     const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
     // What an edit cannot change is said on its field first, with what to do instead.
     if (edited) Object.assign(errors, lockedChanges(edited, input as Record<string, unknown>));
-    const checked = await checkWithSlack(fields, req);
+    const [checked, crmLink] = await Promise.all([
+      checkWithSlack(fields, req),
+      fields.crmOpportunity && !errors.crmOpportunity
+        ? (deps.crm?.resolve(fields.crmOpportunity, { timeoutMs: deps.crmLookupTimeoutMs ?? 1500 }) ??
+          Promise.resolve(undefined))
+        : Promise.resolve(undefined),
+    ]);
     for (const [field, message] of Object.entries(checked.errors) as [keyof PacketErrors, string][]) {
       errors[field] ??= message;
     }
+    if (crmLink?.kind === 'invalid') errors.crmOpportunity ??= crmLink.message;
     const facts = checked.facts;
     // The channel's partner, and the account's other handoffs, need the partner's (and the account's) name.
     const verdict = fields.partnerOrg !== undefined ? verdictFor(db, fields.partnerOrg, facts) : undefined;
@@ -403,9 +429,12 @@ export function createPacketService(deps: PacketServiceDeps) {
       return { kind: 'invalid', errors };
     }
     // An edit keeps the stored attribution dates the form did not show (they are not asked unless needed).
+    // The CRM knows when a linked opportunity was created: the attribution rule needs no question for it.
+    const crmCreatedOn = crmLink?.kind === 'linked' ? crmLink.record.createdOn : null;
     const packet = {
       ...parsed.packet,
-      opportunityCreatedOn: parsed.packet.opportunityCreatedOn ?? edited?.opportunityCreatedOn ?? null,
+      opportunityCreatedOn:
+        parsed.packet.opportunityCreatedOn ?? edited?.opportunityCreatedOn ?? crmCreatedOn ?? null,
       partnerTouchOn: parsed.packet.partnerTouchOn ?? edited?.partnerTouchOn ?? isoDateIn(now, 'UTC'),
     };
     const scorecard = scorePacket(
@@ -443,6 +472,27 @@ export function createPacketService(deps: PacketServiceDeps) {
       // Without a partner channel the partner reads nothing in Slack: nothing to warn about.
       internalText: facts ? findInternalText({ ...packet, partnerNextMoveDate: null }) : [],
       attributionDetails: Boolean(packet.crmOpportunity && !packet.opportunityCreatedOn),
+      ...(crmLink?.kind === 'linked'
+        ? {
+            crm: {
+              system: crmLink.record.ref.system,
+              id: crmLink.record.ref.id,
+              name: crmLink.record.name,
+              stage: crmLink.record.stage,
+              checked: true,
+            },
+          }
+        : crmLink?.kind === 'unchecked'
+          ? {
+              crm: {
+                system: crmLink.ref.system,
+                id: crmLink.ref.id,
+                name: null,
+                stage: null,
+                checked: false,
+              },
+            }
+          : {}),
       ...(edited ? { editOf: edited.id, fromEditCount: req.openedOnEdit ?? edited.editCount } : {}),
     };
     const draft = saveDraft(db, {
@@ -486,6 +536,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       change: {
         accountName: packet.accountName,
         crmOpportunity: packet.crmOpportunity,
+        ...crmColumns(review),
         onPriorityList: packet.onPriorityList,
         opportunityCreatedOn: packet.opportunityCreatedOn,
         partnerTouchOn: packet.partnerTouchOn,
@@ -628,6 +679,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         overrideReason: needs.size > 0 ? overrideReason : null,
         // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
         findings,
+        ...crmColumns(review),
         createdAt: now,
         updatedAt: now,
       });
@@ -643,6 +695,7 @@ export function createPacketService(deps: PacketServiceDeps) {
           detail: { score: scorecard.total, classification: review.classification },
         });
         const h = stored.handoff;
+        enqueue(tx, crmActivityMessage(h, eventId), now);
         queueHomes(tx, [h.aeUserId, h.ownerUserId, h.authorUserId], String(eventId), now);
       }
       return stored;

@@ -42,6 +42,15 @@ export type OutboxMessage =
       responseUrl: string;
       payload: Record<string, unknown>;
       handoffId?: number;
+    }
+  | {
+      /** An activity on the handoff's CRM record for one touch-log event, rendered from it at delivery. */
+      method: 'crm.activity';
+      dedupeKey: string;
+      system: 'salesforce' | 'hubspot';
+      recordId: string;
+      handoffId: number;
+      eventId: number;
     };
 
 const enqueueQuery = preparedFor((exec) =>
@@ -106,6 +115,15 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
           now,
         });
       }
+      continue;
+    }
+    if (message.method === 'crm.activity') {
+      // One record's activities are written one at a time, in order (its own "conversation").
+      insert.run({
+        ...common,
+        channelKey: `crm:${message.system}:${message.recordId}`,
+        payload: { system: message.system, recordId: message.recordId, eventId: message.eventId },
+      });
       continue;
     }
     insert.run(

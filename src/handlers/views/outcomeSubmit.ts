@@ -30,11 +30,21 @@ async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string
 
 export function opportunitySubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
+    const crmOpportunity =
+      view.state.values[OUTCOME_BLOCK_ID.crmOpportunity]?.[ACTION_ID.value]?.value ?? null;
+    // A link to a connected CRM is checked there first (Slack waits 3 s for this answer: the lookup has 1.5 s).
+    const crmLink = crmOpportunity ? await deps.crm?.resolve(crmOpportunity, { timeoutMs: 1500 }) : undefined;
+    if (crmLink?.kind === 'invalid')
+      return ack({
+        response_action: 'errors',
+        errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: crmLink.message },
+      });
     const result = deps.outcomes.record({
       ...requestContext(body, deps),
       handoffId: handoffIdOf(view.private_metadata),
       outcome: 'opportunity_created',
-      crmOpportunity: view.state.values[OUTCOME_BLOCK_ID.crmOpportunity]?.[ACTION_ID.value]?.value ?? null,
+      crmOpportunity,
+      ...(crmLink ? { crmLink } : {}),
     });
     await answer(ack, result, OUTCOME_BLOCK_ID.crmOpportunity);
   };

@@ -1,0 +1,154 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { findHandoff } from '../../db/repositories/handoffs.js';
+import { findPartner } from '../../db/repositories/partners.js';
+import { type HandoffEventRow, type HandoffRow, handoffEvents, type OutboxRow } from '../../db/schema.js';
+import type { CrmSystem } from '../../domain/crmLink.js';
+import { DECLINE_REASONS, isDeclineReason } from '../../domain/decline.js';
+import { isLostReason, LOST_REASONS } from '../../domain/outcomes.js';
+import type { Logger } from '../../logger.js';
+import type { Crm, CrmFieldMap } from './index.js';
+import { type CrmActivity, CrmError, type CrmFields } from './types.js';
+
+const CLASSIFICATION_LABEL = {
+  partner_sourced: 'Partner-sourced',
+  partner_influenced: 'Partner-influenced',
+} as const;
+
+/** "2026-11-23 14:05 UTC": a CRM is read by people in many time zones. */
+function utc(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Who the event's AE was: the handoff's AE by name, an earlier one (after a reassignment) by Slack id. */
+function aeOf(h: HandoffRow, userId: string): string {
+  return userId === h.aeUserId ? h.aeName : `Slack user ${userId}`;
+}
+
+/** What happened, in a few words after "Co-sell handoff #12". */
+function what(event: HandoffEventRow, h: HandoffRow): string {
+  const ae = aeOf(h, event.aeUserId);
+  switch (event.type) {
+    case 'sent':
+      return `sent to ${ae}`;
+    case 'accepted':
+      return `accepted by ${ae}`;
+    case 'declined':
+      return `declined by ${ae}`;
+    case 'expired':
+      return `expired: ${ae} did not answer in time`;
+    case 'reassigned':
+      return `reassigned to ${ae}`;
+    case 'extended':
+      return `response window extended for ${ae}`;
+    case 'withdrawn':
+      return 'withdrawn';
+    case 'meeting_held':
+      return 'meeting held';
+    case 'opportunity_created':
+      return 'opportunity created';
+    case 'won':
+      return 'closed won';
+    case 'lost':
+      return 'closed lost';
+    default:
+      return event.type.replaceAll('_', ' ');
+  }
+}
+
+/**
+ * The activity for one touch-log event of a handoff: the partner, sourced or influenced, the AE, the status and its
+ * time, the evidence link, and the reason of a decline or a loss. Internal: a CRM is read by the company only.
+ */
+export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: string): CrmActivity {
+  const detail = event.detail ?? {};
+  const reason = detail.reasonCode;
+  const lines = [
+    `Partner: ${partnerName}`,
+    h.classification
+      ? `Attribution: ${CLASSIFICATION_LABEL[h.classification]}${h.classificationReason ? ` (${h.classificationReason})` : ''}`
+      : 'Attribution: not classified',
+    `Account executive: ${aeOf(h, event.aeUserId)}`,
+    `Status: ${what(event, h)}, ${utc(event.at)}`,
+  ];
+  if (event.type === 'declined' && isDeclineReason(reason))
+    lines.push(`Reason: ${DECLINE_REASONS[reason].label}`);
+  if (event.type === 'lost' && isLostReason(reason)) lines.push(`Reason: ${LOST_REASONS[reason].label}`);
+  if (event.type === 'extended' && typeof detail.days === 'number')
+    lines.push(`Extended by ${detail.days} business days`);
+  if (typeof detail.source === 'string') lines.push(`Recorded from the CRM: ${detail.source}`);
+  lines.push(`Account: ${h.accountName}`);
+  if (h.evidenceUrl) lines.push(`Evidence: ${h.evidenceUrl}`);
+  lines.push(`Handoff #${h.id}, recorded by the co-sell handoff app in Slack.`);
+  return {
+    subject: `Co-sell handoff #${h.id} ${what(event, h)}`,
+    lines,
+    at: event.at,
+    marker: `cosell${h.id}e${event.id}`,
+  };
+}
+
+/** The mapped fields (off unless the admin named them). */
+function mappedFields(map: CrmFieldMap, h: HandoffRow, partnerName: string): CrmFields {
+  const fields: CrmFields = {};
+  if (map.classification && h.classification)
+    fields[map.classification] = CLASSIFICATION_LABEL[h.classification];
+  if (map.partner) fields[map.partner] = partnerName;
+  return fields;
+}
+
+export interface CrmDelivery {
+  /** Writes one `crm.activity` row; `lookFirst`: an earlier attempt may have written it (look before writing). */
+  write(row: OutboxRow, opts: { lookFirst: boolean }): Promise<void>;
+}
+
+/** Delivers the outbox's CRM rows: renders the activity from the touch log, looks for a lost one, writes it. */
+export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): CrmDelivery {
+  const { db, crm, logger } = deps;
+  return {
+    async write(row, { lookFirst }) {
+      const { system, recordId, eventId } = row.payload as {
+        system: CrmSystem;
+        recordId: string;
+        eventId: number;
+      };
+      const connector = crm.connector(system);
+      if (!connector)
+        throw new CrmError(`${system} is not connected (its settings are not set)`, { transient: false });
+      const event = db.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)).get();
+      const h = row.handoffId === null ? undefined : findHandoff(db, row.handoffId);
+      if (!event || !h)
+        throw new CrmError(`touch-log event ${eventId} or its handoff is missing`, { transient: false });
+      const partnerName =
+        (h.partnerId !== null ? findPartner(db, h.partnerId)?.name : undefined) ?? h.partnerOrg;
+      const activity = activityFor(event, h, partnerName);
+      const found = lookFirst ? await connector.findActivity(recordId, activity) : undefined;
+      const activityId = found ?? (await connector.writeActivity(recordId, activity));
+      // The mapped fields come after the activity and never fail the row: a retry would write the activity twice.
+      // They are written again with every later event (the same values), so a miss now is caught up then.
+      const fields = mappedFields(crm.fieldMap[system], h, partnerName);
+      if (Object.keys(fields).length > 0) {
+        await connector
+          .writeFields(recordId, fields)
+          .catch((error: unknown) =>
+            logger.error(
+              {
+                system,
+                recordId,
+                handoffId: h.id,
+                fields: Object.keys(fields),
+                err: error instanceof Error ? error.message : error,
+              },
+              `${connector.label} refused the mapped fields; the activity was written (check the field names in the settings)`,
+            ),
+          );
+      }
+      logger.info(
+        { system, recordId, handoffId: h.id, eventId, activityId, ...(found ? { foundEarlier: true } : {}) },
+        found
+          ? `${connector.label} already had this activity (an earlier answer was lost); not written twice`
+          : `${connector.label} activity written`,
+      );
+    },
+  };
+}

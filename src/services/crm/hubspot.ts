@@ -1,0 +1,268 @@
+import { Client } from '@hubspot/api-client';
+import type { Logger } from '../../logger.js';
+import {
+  type CrmActivity,
+  type CrmConnector,
+  CrmError,
+  type CrmFields,
+  type CrmRecord,
+  type CrmStates,
+  snippetOf,
+} from './types.js';
+
+export interface HubspotSettings {
+  accessToken: string;
+  apiUrl: string;
+  /** Per call (default 10 s): a call that takes longer counts as a lost answer. */
+  timeoutMs?: number;
+}
+
+/** HubSpot's association type for a note on a deal (HUBSPOT_DEFINED). */
+const NOTE_TO_DEAL = 214;
+/** Deals per batch read: HubSpot's limit. */
+const BATCH_READ_MAX = 100;
+const DEAL_PROPERTIES = [
+  'dealname',
+  'dealstage',
+  'pipeline',
+  'hs_is_closed',
+  'hs_is_closed_won',
+  'createdate',
+];
+/** How long the pipelines' stage labels are kept before they are read again. */
+const STAGES_TTL_MS = 10 * 60_000;
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+/** The note's body: the event's line as a heading, the facts, and the marker a lost write is found by. */
+export function noteBody(activity: CrmActivity): string {
+  const lines = activity.lines.map(escapeHtml).join('<br>');
+  return `<p><strong>${escapeHtml(activity.subject)}</strong></p><p>${lines}</p><p>ref ${activity.marker}</p>`;
+}
+
+interface ApiExceptionLike {
+  code?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  message?: string;
+  name?: string;
+}
+
+interface DealObject {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+/**
+ * HubSpot through @hubspot/api-client with a private app's access token. The client's own retries are off (the
+ * outbox owns retries); each call has a deadline, after which a write counts as possibly done.
+ */
+export function createHubspot(settings: HubspotSettings, logger: Logger): CrmConnector {
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  const client = new Client({
+    accessToken: settings.accessToken,
+    basePath: settings.apiUrl.replace(/\/$/, ''),
+    numberOfApiCallRetries: 0,
+  });
+  let stages: { at: number; labels: Map<string, string> } | undefined;
+
+  async function call<T>(run: () => Promise<T>, write: boolean, ms = timeoutMs): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new CrmError(`HubSpot: no answer within ${ms} ms`, { transient: true, uncertain: write })),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([run(), deadline]);
+    } catch (error) {
+      throw classify(error, write);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function classify(error: unknown, write: boolean): CrmError {
+    if (error instanceof CrmError) return error;
+    const e = error as ApiExceptionLike;
+    const status = typeof e?.code === 'number' ? e.code : undefined;
+    if (status === undefined) {
+      // No HTTP answer: the connection failed, was cut, or the answer could not be read.
+      return new CrmError(`HubSpot: no answer (${e?.message ?? String(error)})`, {
+        transient: true,
+        uncertain: write,
+      });
+    }
+    const body = typeof e.body === 'string' ? safeJson(e.body) : e.body;
+    const category = (body as { category?: string } | undefined)?.category;
+    const message = (body as { message?: string } | undefined)?.message ?? snippetOf(e.body);
+    if (status === 401 || category === 'INVALID_AUTHENTICATION' || category === 'EXPIRED_AUTHENTICATION')
+      return new CrmError(`HubSpot refused the access token (${category ?? `HTTP ${status}`})`, {
+        transient: true,
+        auth: true,
+      });
+    if (status === 403)
+      return new CrmError(`HubSpot: the private app lacks a scope (${message})`, { transient: false });
+    if (status === 404 || category === 'OBJECT_NOT_FOUND')
+      return new CrmError(`HubSpot: not found (${message})`, { transient: false, notFound: true });
+    if (status === 429) {
+      const interval = Number(e.headers?.['x-hubspot-ratelimit-interval-milliseconds']);
+      return new CrmError('HubSpot: rate limited', {
+        transient: true,
+        retryAfterMs: Number.isFinite(interval) && interval > 0 ? Math.min(interval, 60_000) : 10_000,
+      });
+    }
+    if (status >= 500 || status === 408)
+      return new CrmError(`HubSpot: HTTP ${status}`, { transient: true, uncertain: write });
+    if (status === 200 || status === 201 || status === 207)
+      return new CrmError(`HubSpot: an answer that could not be read (${snippetOf(e.body)})`, {
+        transient: true,
+        uncertain: write,
+      });
+    return new CrmError(`HubSpot: HTTP ${status}: ${message}`, { transient: false });
+  }
+
+  async function stageLabels(): Promise<Map<string, string>> {
+    if (stages && Date.now() - stages.at < STAGES_TTL_MS) return stages.labels;
+    const result = await call(() => client.crm.pipelines.pipelinesApi.getAll('deals'), false);
+    const labels = new Map<string, string>();
+    for (const pipeline of result.results)
+      for (const stage of pipeline.stages) labels.set(stage.id, stage.label);
+    stages = { at: Date.now(), labels };
+    return labels;
+  }
+
+  function closedState(p: Record<string, string | null>) {
+    const won = p.hs_is_closed_won === 'true' || p.dealstage === 'closedwon';
+    const closed = won || p.hs_is_closed === 'true' || p.dealstage === 'closedlost';
+    return { closed, won };
+  }
+
+  async function toRecord(deal: DealObject): Promise<CrmRecord> {
+    const p = deal.properties;
+    let stage = p.dealstage ?? '';
+    try {
+      stage = (await stageLabels()).get(stage) ?? stage;
+    } catch (error) {
+      logger.debug({ err: error }, 'HubSpot pipeline stages not read; showing the stage id');
+    }
+    return {
+      ref: { system: 'hubspot', id: deal.id },
+      name: p.dealname ?? `Deal ${deal.id}`,
+      stage,
+      ...closedState(p),
+      createdOn: p.createdate ? p.createdate.slice(0, 10) : null,
+    };
+  }
+
+  return {
+    system: 'hubspot',
+    label: 'HubSpot',
+    async verify() {
+      // The cheapest call the app's scopes allow: one deal (a token without crm.objects.deals.read is refused here).
+      await call(() => client.crm.deals.basicApi.getPage(1), false);
+    },
+    async lookup(id, opts = {}) {
+      try {
+        const deal = await call(
+          () => client.crm.deals.basicApi.getById(id, DEAL_PROPERTIES),
+          false,
+          opts.timeoutMs,
+        );
+        return await toRecord(deal as DealObject);
+      } catch (error) {
+        if (error instanceof CrmError && error.opts.notFound) return undefined;
+        throw error;
+      }
+    },
+    async states(ids) {
+      const states: CrmStates = new Map();
+      for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
+        const inputs = ids.slice(i, i + BATCH_READ_MAX).map((id) => ({ id }));
+        const result = await call(
+          () =>
+            client.crm.deals.batchApi.read({
+              inputs,
+              properties: ['dealstage', 'hs_is_closed', 'hs_is_closed_won'],
+              propertiesWithHistory: [],
+            }),
+          false,
+        );
+        for (const deal of result.results as DealObject[]) states.set(deal.id, closedState(deal.properties));
+      }
+      return states;
+    },
+    async findActivity(recordId, activity) {
+      const result = await call(
+        () =>
+          client.crm.objects.notes.searchApi.doSearch({
+            filterGroups: [
+              {
+                filters: [
+                  {
+                    propertyName: 'hs_note_body',
+                    operator: 'CONTAINS_TOKEN' as never,
+                    value: activity.marker,
+                  },
+                ],
+              },
+            ],
+            properties: ['hs_note_body'],
+            limit: 10,
+          }),
+        false,
+      );
+      // The marker is unique to the event; the deal is checked in the body's own record of it.
+      const hit = result.results.find((note) =>
+        (note.properties.hs_note_body ?? '').includes(`ref ${activity.marker}`),
+      );
+      if (hit) logger.debug({ dealId: recordId, noteId: hit.id }, 'HubSpot note found by its marker');
+      return hit?.id;
+    },
+    async writeActivity(recordId, activity) {
+      const note = await call(
+        () =>
+          client.crm.objects.notes.basicApi.create({
+            properties: { hs_timestamp: activity.at.toISOString(), hs_note_body: noteBody(activity) },
+            associations: [
+              {
+                to: { id: recordId },
+                types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: NOTE_TO_DEAL }],
+              },
+            ],
+          }),
+        true,
+      );
+      if (!note?.id)
+        throw new CrmError('HubSpot: the answer to a new note has no id', {
+          transient: true,
+          uncertain: true,
+        });
+      return note.id;
+    },
+    async writeFields(recordId, fields: CrmFields) {
+      if (Object.keys(fields).length === 0) return;
+      await call(() => client.crm.deals.basicApi.update(recordId, { properties: fields }), true);
+    },
+    recordUrl() {
+      // The portal id is part of a deal's URL and is not known from the token alone: the link the author typed is kept.
+      return undefined;
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

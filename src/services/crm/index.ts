@@ -1,0 +1,151 @@
+import type { Config } from '../../config.js';
+import type { CrmRef, CrmSystem } from '../../domain/crmLink.js';
+import { looksLikeCrmLink, parseCrmRef } from '../../domain/crmLink.js';
+import type { Logger } from '../../logger.js';
+import { type CrmConnector, CrmError, type CrmRecord } from './types.js';
+
+/** What a CRM field links the handoff to, as checked with the CRM. */
+export type CrmResolution =
+  /** Not a link to a connected CRM (text, another CRM's id, or no CRM connected): stored as text, as before. */
+  | { kind: 'none' }
+  /** The record exists: the handoff is linked to it. */
+  | { kind: 'linked'; record: CrmRecord }
+  /** A link to a connected CRM that names no record we can read: an inline error on the field. */
+  | { kind: 'invalid'; message: string }
+  /** The CRM did not answer in time: linked by its id, and the record is checked again when it is written. */
+  | { kind: 'unchecked'; ref: CrmRef; label: string };
+
+/** Options for the optional field mapping (off by default): opportunity or deal fields the admin names. */
+export interface CrmFieldMap {
+  /** The field that receives "Partner-sourced" or "Partner-influenced". */
+  classification?: string;
+  /** The field that receives the partner's name. */
+  partner?: string;
+}
+
+export interface Crm {
+  connectors: readonly CrmConnector[];
+  connector(system: CrmSystem): CrmConnector | undefined;
+  /** Checks the text of a CRM field with the CRM (within `timeoutMs`: the review answers Slack within 3 s). */
+  resolve(text: string | null | undefined, opts?: { timeoutMs?: number }): Promise<CrmResolution>;
+  fieldMap: Readonly<Record<CrmSystem, CrmFieldMap>>;
+}
+
+const NAMES: Record<CrmSystem, { label: string; record: string; how: string }> = {
+  salesforce: {
+    label: 'Salesforce',
+    record: 'opportunity',
+    how: "Paste the opportunity's address from Salesforce, or its 15- or 18-character id (it starts with 006).",
+  },
+  hubspot: {
+    label: 'HubSpot',
+    record: 'deal',
+    how: "Paste the deal's address from HubSpot, or its id (the number at the end of the address).",
+  },
+};
+
+/** The CRM loop's entry point: which CRMs are connected, and what a CRM field names in them. */
+export function createCrm(opts: {
+  connectors: readonly CrmConnector[];
+  logger: Logger;
+  fieldMap?: Partial<Record<CrmSystem, CrmFieldMap>>;
+}): Crm {
+  const { connectors, logger } = opts;
+  const bySystem = new Map(connectors.map((c) => [c.system, c]));
+
+  async function resolve(
+    text: string | null | undefined,
+    o: { timeoutMs?: number } = {},
+  ): Promise<CrmResolution> {
+    if (bySystem.size === 0 || !text?.trim()) return { kind: 'none' };
+    // A bare number is a HubSpot deal only when HubSpot is connected (Salesforce ids are never all digits).
+    const ref = parseCrmRef(text, { bareNumbers: bySystem.has('hubspot') });
+    const connector = ref ? bySystem.get(ref.system) : undefined;
+    if (!ref || !connector) {
+      const meant = looksLikeCrmLink(text);
+      if (meant && bySystem.has(meant))
+        return {
+          kind: 'invalid',
+          message: `This looks like a ${NAMES[meant].label} link, but it names no ${NAMES[meant].record}. ${NAMES[meant].how}`,
+        };
+      return { kind: 'none' };
+    }
+    try {
+      const record = await connector.lookup(ref.id, o);
+      if (record) return { kind: 'linked', record };
+      return {
+        kind: 'invalid',
+        message: `${NAMES[ref.system].label} has no ${NAMES[ref.system].record} ${ref.id} that the app can see. Check the id or link (the app's ${NAMES[ref.system].label} user must be able to see the record).`,
+      };
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof CrmError ? error.message : error, system: ref.system, id: ref.id },
+        'CRM lookup failed during the review; the link is kept unchecked',
+      );
+      return { kind: 'unchecked', ref, label: NAMES[ref.system].label };
+    }
+  }
+
+  return {
+    connectors,
+    connector: (system) => bySystem.get(system),
+    resolve,
+    fieldMap: { salesforce: opts.fieldMap?.salesforce ?? {}, hubspot: opts.fieldMap?.hubspot ?? {} },
+  };
+}
+
+export function crmLabel(system: CrmSystem): string {
+  return NAMES[system].label;
+}
+
+export function crmRecordWord(system: CrmSystem): string {
+  return NAMES[system].record;
+}
+
+/** The connectors the settings ask for (none when no CRM setting is set: the loop is off). */
+export function crmFromConfig(
+  config: { crm: Config['crm'] },
+  logger: Logger,
+  build: {
+    salesforce: (s: NonNullable<Config['crm']['salesforce']>, l: Logger) => CrmConnector;
+    hubspot: (s: NonNullable<Config['crm']['hubspot']>, l: Logger) => CrmConnector;
+  },
+): Crm {
+  const { salesforce, hubspot } = config.crm;
+  const connectors: CrmConnector[] = [];
+  if (salesforce) connectors.push(build.salesforce(salesforce, logger.child({ component: 'salesforce' })));
+  if (hubspot) connectors.push(build.hubspot(hubspot, logger.child({ component: 'hubspot' })));
+  return createCrm({
+    connectors,
+    logger,
+    fieldMap: { salesforce: salesforce?.fields ?? {}, hubspot: hubspot?.fields ?? {} },
+  });
+}
+
+/** Settings to check when a CRM refuses the credentials, said at start. */
+const CREDENTIAL_SETTINGS: Record<CrmSystem, string> = {
+  salesforce:
+    "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
+  hubspot: 'HUBSPOT_ACCESS_TOKEN (the private app access token) and its scopes',
+};
+
+/**
+ * At start: each connected CRM must accept the credentials. A refusal stops the start with what to check, like a
+ * refused Slack token; a CRM that cannot be reached does not (what it is owed waits in the outbox).
+ */
+export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
+  for (const connector of crm.connectors) {
+    try {
+      await connector.verify();
+      logger.info({ system: connector.system }, `${connector.label} connected: the CRM loop is on`);
+    } catch (error) {
+      if (error instanceof CrmError && error.opts.auth) {
+        throw new Error(`${error.message}. Check ${CREDENTIAL_SETTINGS[connector.system]}.`);
+      }
+      logger.warn(
+        { system: connector.system, err: error instanceof Error ? error.message : error },
+        `${connector.label} could not be reached at start; starting anyway (CRM writes wait in the outbox)`,
+      );
+    }
+  }
+}

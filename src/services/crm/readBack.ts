@@ -1,0 +1,120 @@
+import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import { type HandoffRow, insertOutcome } from '../../db/repositories/handoffs.js';
+import { handoffs } from '../../db/schema.js';
+import type { Logger } from '../../logger.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { crmOutcomeMessages } from '../notifications.js';
+import { partnerThread } from '../partnerThread.js';
+import type { Crm } from './index.js';
+import { CrmError } from './types.js';
+
+export interface CrmReadBackDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  crm: Crm;
+  lifecycle: Lifecycle;
+}
+
+export interface ReadBackResult {
+  /** Records read, by CRM. */
+  read: number;
+  /** Handoffs recorded won or lost. */
+  closed: number;
+  /** CRMs that could not be read this time (tried again at the next poll). */
+  failed: string[];
+}
+
+/**
+ * Every CRM_POLL_SECONDS: the records of accepted linked handoffs whose deal is still open, read in one query (per
+ * CRM, in batches of the API's size); a record that closed records won or lost on the handoff, with its messages (the
+ * owner, author and AE told, the partner thread hears it, partner-safe: no amount, no stage).
+ */
+export function createCrmReadBack(deps: CrmReadBackDeps) {
+  const { db, clock, logger, crm, lifecycle } = deps;
+
+  function open(system: 'salesforce' | 'hubspot'): HandoffRow[] {
+    return db
+      .select()
+      .from(handoffs)
+      .where(
+        and(
+          eq(handoffs.crmSystem, system),
+          isNotNull(handoffs.crmRecordId),
+          eq(handoffs.status, 'accepted'),
+          or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+        ),
+      )
+      .all();
+  }
+
+  function record(h: HandoffRow, won: boolean, label: string): boolean {
+    const at = clock.now();
+    const outcome = won ? 'won' : 'lost';
+    const applied = lifecycle.apply({
+      event: outcome,
+      before: h,
+      actor: null,
+      at,
+      expect: { outcome: h.outcome },
+      change: { outcome, lastActivityAt: at, nextStallNudgeAt: null, stallNudgedAt: null },
+      record: (tx, after) =>
+        insertOutcome(tx, {
+          handoffId: after.id,
+          outcome,
+          crmOpportunity: null,
+          // The CRM says closed lost, not why: "other" tells the partner nothing more than that it did not go ahead.
+          reasonCode: won ? null : 'other',
+          note: `Closed ${outcome} in ${label}.`,
+          byUserId: `crm:${h.crmSystem}`,
+          at,
+        }),
+      detail: { source: label, ...(won ? {} : { reasonCode: 'other' }) },
+      owes: (tx, after, step) => crmOutcomeMessages(after, step, partnerThread(tx, after)),
+    });
+    return applied !== undefined;
+  }
+
+  async function poll(): Promise<ReadBackResult> {
+    const result: ReadBackResult = { read: 0, closed: 0, failed: [] };
+    for (const connector of crm.connectors) {
+      const linked = open(connector.system);
+      if (linked.length === 0) continue;
+      const ids = [...new Set(linked.map((h) => h.crmRecordId as string))];
+      let states: Awaited<ReturnType<typeof connector.states>>;
+      try {
+        states = await connector.states(ids);
+      } catch (error) {
+        result.failed.push(connector.label);
+        logger.warn(
+          {
+            system: connector.system,
+            records: ids.length,
+            err: error instanceof CrmError ? error.message : error,
+          },
+          `${connector.label} could not be read for closed deals; trying again at the next poll`,
+        );
+        continue;
+      }
+      result.read += ids.length;
+      for (const h of linked) {
+        const state = states.get(h.crmRecordId as string);
+        if (!state?.closed) continue;
+        if (record(h, state.won, connector.label)) {
+          result.closed += 1;
+          logger.info(
+            { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, won: state.won },
+            `${connector.label} closed the deal: handoff recorded as ${state.won ? 'won' : 'lost'}`,
+          );
+        }
+      }
+    }
+    return result;
+  }
+
+  return { poll };
+}
+
+export type CrmReadBack = ReturnType<typeof createCrmReadBack>;

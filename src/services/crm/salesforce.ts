@@ -1,0 +1,304 @@
+import jsforce from 'jsforce';
+import { salesforceId18 } from '../../domain/crmLink.js';
+import type { Logger } from '../../logger.js';
+import {
+  type CrmActivity,
+  type CrmConnector,
+  CrmError,
+  type CrmFields,
+  type CrmRecord,
+  type CrmStates,
+} from './types.js';
+
+export interface SalesforceSettings {
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** REST API version (default 62.0). */
+  apiVersion?: string;
+  /** Per call (default 10 s): a call that takes longer counts as a lost answer. */
+  timeoutMs?: number;
+}
+
+/** Errors the token endpoint answers when it refuses the connected app or its run-as user. */
+const REFUSED_GRANT = new Set([
+  'invalid_client',
+  'invalid_client_id',
+  'invalid_grant',
+  'unauthorized_client',
+  'inactive_user',
+  'inactive_org',
+]);
+/** Refusals that pass by themselves. */
+const PASSING = new Set([
+  'REQUEST_LIMIT_EXCEEDED',
+  'SERVER_UNAVAILABLE',
+  'UNABLE_TO_LOCK_ROW',
+  'API_CURRENTLY_DISABLED',
+]);
+/** Ids per `WHERE Id IN (…)`: ~20 characters each keeps a query far below SOQL's 100,000 characters and one page. */
+const IDS_PER_QUERY = 1000;
+const TASK_SUBJECT_MAX = 255;
+const TASK_DESCRIPTION_MAX = 32_000;
+
+/** A SOQL string literal. */
+function soqlString(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** The Task's subject: the event's line with its marker, which makes it unique (it is what a lost write is found by). */
+export function taskSubject(activity: CrmActivity): string {
+  const tail = ` (ref ${activity.marker})`;
+  return activity.subject.slice(0, TASK_SUBJECT_MAX - tail.length) + tail;
+}
+
+interface HttpApiErrorLike {
+  name: string;
+  errorCode?: string;
+  message: string;
+}
+
+/**
+ * Salesforce through jsforce: a connected app's client credentials (OAuth 2.0 client credentials flow: a token from
+ * `<login url>/services/oauth2/token`, calls to the `instance_url` it returns, a new token when one expires). Calls
+ * are made with jsforce's own retries off: the outbox owns retries, with backoff and a look before writing again.
+ */
+export function createSalesforce(settings: SalesforceSettings, logger: Logger): CrmConnector {
+  const version = settings.apiVersion ?? '62.0';
+  const timeout = settings.timeoutMs ?? 10_000;
+  /** The token endpoint refused the credentials (at start, or on a refresh). */
+  let refused: string | undefined;
+  const oauth2 = new jsforce.OAuth2({
+    loginUrl: settings.loginUrl,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+  });
+  const conn = new jsforce.Connection({
+    oauth2,
+    loginUrl: settings.loginUrl,
+    version,
+    // A new token by the same flow when the one in use expires or is revoked (jsforce calls this on a 401).
+    refreshFn: (c, callback) => {
+      authorize(c)
+        .then((token) => callback(undefined, token))
+        .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+    },
+  });
+  let authorized: Promise<void> | undefined;
+
+  async function authorize(c: jsforce.Connection = conn): Promise<string> {
+    try {
+      await c.authorize({ grant_type: 'client_credentials' });
+      refused = undefined;
+      return c.accessToken ?? '';
+    } catch (error) {
+      throw tokenError(error);
+    }
+  }
+
+  function tokenError(error: unknown): CrmError {
+    const name = error instanceof Error ? error.name : '';
+    const message = error instanceof Error ? error.message : String(error);
+    if (REFUSED_GRANT.has(name)) {
+      refused = `${name}: ${message}`;
+      return new CrmError(`Salesforce refused the client credentials (${name}: ${message})`, {
+        transient: true,
+        auth: true,
+      });
+    }
+    return new CrmError(`Salesforce token request failed: ${name ? `${name}: ` : ''}${message}`, {
+      transient: true,
+      uncertain: true,
+    });
+  }
+
+  async function ready(): Promise<void> {
+    authorized ??= authorize().then(
+      () => undefined,
+      (error: unknown) => {
+        authorized = undefined;
+        throw error;
+      },
+    );
+    await authorized;
+  }
+
+  /** One REST call, classified on failure. */
+  async function call<T>(
+    request: { method: string; url: string; body?: unknown },
+    write: boolean,
+  ): Promise<T> {
+    await ready();
+    try {
+      const req = {
+        method: request.method as 'GET',
+        url: request.url,
+        ...(request.body === undefined
+          ? {}
+          : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
+      };
+      return (await conn.request<T>(req, { retry: { maxRetries: 0 }, timeout } as never)) as T;
+    } catch (error) {
+      throw classify(error, write);
+    }
+  }
+
+  function classify(error: unknown, write: boolean): CrmError {
+    if (error instanceof CrmError) return error;
+    const e = error as HttpApiErrorLike;
+    const code = e?.errorCode ?? e?.name ?? '';
+    const message = e?.message ?? String(error);
+    if (/^Unable to refresh session/.test(message) || code === 'INVALID_SESSION_ID') {
+      return new CrmError(
+        refused ? `Salesforce refused the client credentials (${refused})` : `Salesforce: ${message}`,
+        {
+          transient: true,
+          auth: Boolean(refused),
+        },
+      );
+    }
+    if (
+      code === 'NOT_FOUND' ||
+      code === 'MALFORMED_ID' ||
+      code === 'INVALID_CROSS_REFERENCE_KEY' ||
+      code === 'ENTITY_IS_DELETED'
+    )
+      return new CrmError(`Salesforce: ${code}: ${message}`, { transient: false, notFound: true });
+    if (PASSING.has(code))
+      return new CrmError(`Salesforce: ${code}`, {
+        transient: true,
+        ...(code === 'REQUEST_LIMIT_EXCEEDED' ? { retryAfterMs: 15 * 60_000 } : {}),
+      });
+    const http = /^ERROR_HTTP_(\d{3})$/.exec(code);
+    if (http) {
+      const status = Number(http[1]);
+      const passes = status >= 500 || status === 408 || status === 429;
+      return new CrmError(`Salesforce: HTTP ${status}`, { transient: passes, uncertain: passes && write });
+    }
+    // An answer that is not Salesforce's (an HTML page from a proxy).
+    if (/html content/i.test(message))
+      return new CrmError('Salesforce: an HTML page instead of an answer', {
+        transient: true,
+        uncertain: write,
+      });
+    // No answer: the connection failed, was cut or timed out. A write may have happened.
+    if (
+      e?.name === 'FetchError' ||
+      e?.name === 'AbortError' ||
+      /timeout|timed out|socket hang up|ECONN|network/i.test(message)
+    )
+      return new CrmError(`Salesforce: no answer (${message})`, { transient: true, uncertain: write });
+    if (code && /^[A-Z_]+$/.test(code))
+      return new CrmError(`Salesforce: ${code}: ${message}`, { transient: false });
+    return new CrmError(`Salesforce: ${message}`, { transient: true, uncertain: write });
+  }
+
+  interface OpportunityRow {
+    Id: string;
+    Name?: string;
+    StageName?: string;
+    IsClosed?: boolean;
+    IsWon?: boolean;
+    CreatedDate?: string;
+  }
+
+  return {
+    system: 'salesforce',
+    label: 'Salesforce',
+    async verify() {
+      authorized = undefined;
+      await ready();
+      // The token works for the data API too (a run-as user without API access is refused here).
+      await call({ method: 'GET', url: '/limits' }, false);
+    },
+    async lookup(id, opts = {}) {
+      await ready();
+      try {
+        const row = (await conn.request<OpportunityRow>(
+          {
+            method: 'GET',
+            url: `/sobjects/Opportunity/${encodeURIComponent(id)}?fields=Id,Name,StageName,IsClosed,IsWon,CreatedDate`,
+          },
+          { retry: { maxRetries: 0 }, timeout: opts.timeoutMs ?? timeout } as never,
+        )) as OpportunityRow;
+        return toRecord(row);
+      } catch (error) {
+        const failure = classify(error, false);
+        if (failure.opts.notFound) return undefined;
+        throw failure;
+      }
+    },
+    async states(ids) {
+      const states: CrmStates = new Map();
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+        const chunk = ids.slice(i, i + IDS_PER_QUERY);
+        const soql = `SELECT Id, IsClosed, IsWon FROM Opportunity WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
+        const result = await call<{ records: OpportunityRow[] }>(
+          { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+          false,
+        );
+        for (const row of result.records ?? []) {
+          states.set(salesforceId18(row.Id.slice(0, 15)), {
+            closed: Boolean(row.IsClosed),
+            won: Boolean(row.IsWon),
+          });
+        }
+      }
+      return states;
+    },
+    async findActivity(recordId, activity) {
+      const soql = `SELECT Id FROM Task WHERE WhatId = ${soqlString(recordId)} AND Subject = ${soqlString(taskSubject(activity))}`;
+      const result = await call<{ records: { Id: string }[] }>(
+        { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+        false,
+      );
+      return result.records?.[0]?.Id;
+    },
+    async writeActivity(recordId, activity) {
+      const result = await call<{ id?: string; success?: boolean }>(
+        {
+          method: 'POST',
+          url: '/sobjects/Task',
+          body: {
+            WhatId: recordId,
+            Subject: taskSubject(activity),
+            Description: activity.lines.join('\n').slice(0, TASK_DESCRIPTION_MAX),
+            Status: 'Completed',
+            Priority: 'Normal',
+            ActivityDate: activity.at.toISOString().slice(0, 10),
+          },
+        },
+        true,
+      );
+      if (!result?.id)
+        throw new CrmError('Salesforce: the answer to a new Task has no id', {
+          transient: true,
+          uncertain: true,
+        });
+      return result.id;
+    },
+    async writeFields(recordId, fields: CrmFields) {
+      if (Object.keys(fields).length === 0) return;
+      await call(
+        { method: 'PATCH', url: `/sobjects/Opportunity/${encodeURIComponent(recordId)}`, body: fields },
+        true,
+      );
+    },
+    recordUrl(id) {
+      const base = conn.instanceUrl;
+      return base ? `${base.replace(/\/$/, '')}/lightning/r/Opportunity/${id}/view` : undefined;
+    },
+  };
+
+  function toRecord(row: OpportunityRow): CrmRecord {
+    logger.debug({ id: row.Id }, 'Salesforce opportunity read');
+    return {
+      ref: { system: 'salesforce', id: salesforceId18(row.Id.slice(0, 15)) },
+      name: row.Name ?? row.Id,
+      stage: row.StageName ?? '',
+      closed: Boolean(row.IsClosed),
+      won: Boolean(row.IsWon),
+      createdOn: row.CreatedDate ? row.CreatedDate.slice(0, 10) : null,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import type { CrmRef, CrmSystem } from '../../domain/crmLink.js';
+
+/** A CRM record as the app reads it: enough to show in the review and to see when the deal closes. */
+export interface CrmRecord {
+  ref: CrmRef;
+  name: string;
+  /** The stage's label as the CRM shows it (internal: never shown to a partner). */
+  stage: string;
+  closed: boolean;
+  won: boolean;
+  /** When the opportunity or deal was created (YYYY-MM-DD, UTC): the attribution rule uses it. */
+  createdOn: string | null;
+}
+
+/** What the app writes on a record for one event of a handoff: a Salesforce Task or a HubSpot note. */
+export interface CrmActivity {
+  /** One line: "Co-sell handoff #12 accepted" (a Task's Subject; the note's heading). */
+  subject: string;
+  /** The facts, one per line (plain text: Task descriptions are plain; the HubSpot note escapes it to HTML). */
+  lines: string[];
+  /** When it happened. */
+  at: Date;
+  /**
+   * A token unique to this event (letters and digits): written with the activity, so an attempt whose answer was
+   * lost can look for it before writing it again.
+   */
+  marker: string;
+}
+
+/** Fields written on the opportunity or deal besides the activity (the optional mapping; empty when off). */
+export type CrmFields = Record<string, string>;
+
+/** The closed state of records read in one poll, by record id. */
+export type CrmStates = Map<string, { closed: boolean; won: boolean }>;
+
+/**
+ * One connected CRM. Every call may throw a `CrmError` saying whether trying again later can help and whether the
+ * CRM may have acted on a write whose answer was lost.
+ */
+export interface CrmConnector {
+  system: CrmSystem;
+  /** The product's name, for people: "Salesforce", "HubSpot". */
+  label: string;
+  /** Checks the credentials at start: throws `CrmError` with `auth` when the CRM refuses them. */
+  verify(): Promise<void>;
+  /** The record, or undefined when it does not exist (or the integration user cannot see it). */
+  lookup(id: string, opts?: { timeoutMs?: number }): Promise<CrmRecord | undefined>;
+  /** The closed state of many records, in as few calls as the API allows (missing ones are left out). */
+  states(ids: readonly string[]): Promise<CrmStates>;
+  /** The id of the activity written earlier with this marker on this record, if any. */
+  findActivity(recordId: string, activity: CrmActivity): Promise<string | undefined>;
+  /** Writes one activity on the record; returns its id. */
+  writeActivity(recordId: string, activity: CrmActivity): Promise<string>;
+  /** Writes the mapped fields on the record (idempotent: the same values again change nothing). */
+  writeFields(recordId: string, fields: CrmFields): Promise<void>;
+  /** A link to the record in the CRM, for people inside the company (never for partners). */
+  recordUrl(id: string): string | undefined;
+}
+
+/** A failed CRM call, classified the way the outbox classifies Slack's failures. */
+export class CrmError extends Error {
+  constructor(
+    message: string,
+    readonly opts: {
+      /** Passes by itself (an outage, a rate limit, a timeout): retried with backoff, never parked. */
+      transient: boolean;
+      /** The CRM may have acted on it (a timeout, a 5xx, a lost answer): look before writing again. */
+      uncertain?: boolean;
+      /** The CRM refused the credentials. */
+      auth?: boolean;
+      /** The record does not exist (or cannot be seen). */
+      notFound?: boolean;
+      retryAfterMs?: number;
+    },
+  ) {
+    super(message);
+    this.name = 'CrmError';
+  }
+}
+
+/** The start of a body for a log line: never a whole HTML page. */
+export function snippetOf(text: unknown): string {
+  const s = typeof text === 'string' ? text : JSON.stringify(text ?? '');
+  return s.replace(/\s+/g, ' ').slice(0, 160);
+}
