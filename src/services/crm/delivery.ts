@@ -128,20 +128,18 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
       // They are written again with every later event (the same values), so a miss now is caught up then.
       const fields = mappedFields(crm.fieldMap[system], h, partnerName);
       if (Object.keys(fields).length > 0) {
-        await connector
-          .writeFields(recordId, fields)
-          .catch((error: unknown) =>
-            logger.error(
-              {
-                system,
-                recordId,
-                handoffId: h.id,
-                fields: Object.keys(fields),
-                err: error instanceof Error ? error.message : error,
-              },
-              `${connector.label} refused the mapped fields; the activity was written (check the field names in the settings)`,
-            ),
-          );
+        await connector.writeFields(recordId, fields).catch((error: unknown) =>
+          logger.error(
+            {
+              system,
+              recordId,
+              handoffId: h.id,
+              fields: Object.keys(fields),
+              err: error instanceof Error ? error.message : error,
+            },
+            `${connector.label} refused the mapped fields; the activity was written (check the field names in the settings)`,
+          ),
+        );
       }
       logger.info(
         { system, recordId, handoffId: h.id, eventId, activityId, ...(found ? { foundEarlier: true } : {}) },

@@ -36,8 +36,11 @@ const PASSING = new Set([
   'UNABLE_TO_LOCK_ROW',
   'API_CURRENTLY_DISABLED',
 ]);
-/** Ids per `WHERE Id IN (…)`: ~20 characters each keeps a query far below SOQL's 100,000 characters and one page. */
-const IDS_PER_QUERY = 1000;
+/**
+ * Ids per `WHERE Id IN (…)`: the query goes in the URL, and Salesforce answers 414 past 16,384 bytes of URI and
+ * headers; an id takes about 30 bytes encoded, so 300 leave room (and a query returns them in one page).
+ */
+const IDS_PER_QUERY = 300;
 const TASK_SUBJECT_MAX = 255;
 const TASK_DESCRIPTION_MAX = 32_000;
 
@@ -167,6 +170,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     if (PASSING.has(code))
       return new CrmError(`Salesforce: ${code}`, {
         transient: true,
+        // Refused before any work (a limit, a locked row); an unavailable server may have done the write anyway.
+        uncertain: write && code === 'SERVER_UNAVAILABLE',
         ...(code === 'REQUEST_LIMIT_EXCEEDED' ? { retryAfterMs: 15 * 60_000 } : {}),
       });
     const http = /^ERROR_HTTP_(\d{3})$/.exec(code);

@@ -1,0 +1,318 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { handoffEvents, outbox } from '../../src/db/schema.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { sendHandoff, submitAndSend } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { accept, opportunitySubmission } from '../support/partnerFlow.js';
+import { packetSubmission } from '../support/payloads.js';
+import { people } from '../support/people.js';
+
+/**
+ * The CRM loop with Salesforce, through the real receiver and outbox, against a fake Salesforce that answers in its
+ * REST shapes (OAuth client credentials, sobjects, SOQL) and fails on demand.
+ */
+const sfEnv = (sf: FakeSalesforce, extra: Record<string, string> = {}) => ({
+  ...QUIET,
+  SALESFORCE_LOGIN_URL: sf.loginUrl,
+  SALESFORCE_CLIENT_ID: sf.clientId,
+  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+  // A lost answer is looked for after this wait (production: 30 s).
+  OUTBOX_UNCERTAIN_WAIT_MS: '300',
+  ...extra,
+});
+
+const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
+
+async function review(h: Harness, crmOpportunity: string) {
+  const submitted = await h.interact(packetSubmission({ values: { crmOpportunity } }));
+  expect(submitted.status).toBe(200);
+  return (await submitted.json()) as {
+    response_action: string;
+    errors?: Record<string, string>;
+    view?: { blocks: unknown[] };
+  };
+}
+
+/** Another account (its own domain): not a duplicate of the Northwind packet. */
+const account = (name: string) => ({
+  accountName: name,
+  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
+});
+
+const tasksOn = (sf: FakeSalesforce, id: string) => sf.tasks().filter((t) => t.WhatId === id);
+
+/**
+ * Moves the business clock a few seconds at a time (past the retry backoffs, which are on it) and wakes the worker,
+ * until `done` holds. The wait before looking for a lost write is real time (monotonic), so each step also sleeps.
+ */
+async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
+  for (let step = 0; step < 100 && !done(); step += 1) {
+    h.clock.advance(5_000);
+    h.app.outbox.kick();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  if (!done()) throw new Error(`never happened: ${what}`);
+}
+
+function crmRows(h: Harness) {
+  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
+}
+
+describe('Salesforce: link, write, read back', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+  let opp: string;
+
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start();
+    h = await startHarness({ env: sfEnv(sf) });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+  });
+  afterEach(() => sf.clearFailures());
+
+  it('links a packet to the opportunity its CRM field names, and shows its name and stage in the review', async () => {
+    opp = sf.addOpportunity({ name: 'Northwind expansion', stageName: 'Prospecting', amount: 125_000 });
+    const answer = await review(h, lightning(opp));
+    expect(answer.response_action).toBe('push');
+    const blocks = JSON.stringify(answer.view?.blocks);
+    expect(blocks).toContain('*Salesforce opportunity*: Northwind expansion (Prospecting)');
+  });
+
+  it('refuses, on the field, a link to an opportunity that does not exist; text that is no link stays text', async () => {
+    const missing = `${opp.slice(0, 8)}ZZZZZZZ`;
+    const refused = await review(h, missing);
+    expect(refused.response_action).toBe('errors');
+    expect(refused.errors?.crm_opportunity).toMatch(/Salesforce has no opportunity .* that the app can see/);
+    const wrongChecksum = await review(h, `${opp.slice(0, 15)}AAA`);
+    expect(wrongChecksum.errors?.crm_opportunity).toMatch(
+      /looks like a Salesforce link, but it names no opportunity/,
+    );
+    const text = await review(h, 'OPP-55120');
+    expect(text.response_action).toBe('push');
+    expect(JSON.stringify(text.view?.blocks)).not.toContain('Salesforce opportunity');
+  });
+
+  it('writes one Task per state change on the opportunity, with partner, attribution, AE, status, time and evidence', async () => {
+    const { handoff } = await sendHandoff(h, { crmOpportunity: opp });
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      crmSystem: 'salesforce',
+      crmRecordId: opp,
+      crmRecordName: 'Northwind expansion',
+    });
+    await waitFor(() => tasksOn(sf, opp).length === 1, 8000, 'the Task for the send');
+    await accept(h, handoff.id);
+    await waitFor(() => tasksOn(sf, opp).length === 2, 8000, 'the Task for the acceptance');
+    await outboxDrained(h);
+    const [sent, accepted] = tasksOn(sf, opp);
+    expect(sent?.Subject).toMatch(
+      new RegExp(`^Co-sell handoff #${handoff.id} sent to Jordan Seller \\(ref cosell${handoff.id}e\\d+\\)$`),
+    );
+    expect(accepted?.Subject).toMatch(new RegExp(`^Co-sell handoff #${handoff.id} accepted by `));
+    expect(accepted?.Status).toBe('Completed');
+    const description = String(accepted?.Description);
+    expect(description).toContain('Partner: Meridian Cloud Consulting');
+    expect(description).toMatch(/Attribution: Partner-(sourced|influenced)/);
+    expect(description).toContain('Account executive: ');
+    expect(description).toMatch(/Status: accepted by .*, 2026-11-23 \d\d:\d\d UTC/);
+    expect(description).toContain('Evidence: https://docs.example.com/northwind/qbr-notes');
+    // The AE's packet shows the linked record.
+    const dm = await waitForDm(h, people.ae.id, 'Northwind expansion', 'the linked record on the AE packet');
+    expect(JSON.stringify(dm.blocks)).toContain('Salesforce: Northwind expansion');
+  });
+
+  it('writes the Task once when Salesforce created it but the answer was lost (a 503 after processing)', async () => {
+    const second = sf.addOpportunity({ name: 'Contoso platform', stageName: 'Qualification' });
+    sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: second, ...account('Contoso') });
+    await drive(
+      h,
+      () => h.logs.some((l) => String(l.msg).includes('already had this activity')),
+      'the lost Task found by its reference',
+    );
+    await outboxDrained(h);
+    expect(tasksOn(sf, second)).toHaveLength(1);
+    expect(tasksOn(sf, second)[0]?.Subject).toContain(`#${handoff.id} sent`);
+  });
+
+  it('waits out an outage (503s, a dropped connection) and writes every Task once, in order', async () => {
+    const third = sf.addOpportunity({ name: 'Fabrikam rollout' });
+    sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, times: 2 });
+    sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { dropConnection: true, times: 1 });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: third, ...account('Fabrikam') });
+    await accept(h, handoff.id);
+    await drive(h, () => crmRows(h).every((r) => r.status === 'delivered'), 'both Tasks after the outage');
+    expect(tasksOn(sf, third).map((t) => t.Subject.replace(/ \(ref .*\)$/, ''))).toEqual([
+      `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
+      `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
+    ]);
+    const failed = h.logs.filter(
+      (l) => l.msg === 'outbox delivery failed; will retry' && l.method === 'crm.activity',
+    );
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(String(failed[0]?.error)).toMatch(/Salesforce: (HTTP 503|SERVER_UNAVAILABLE)/);
+  });
+
+  it('reads closed deals back: won and lost recorded by themselves, everyone told, the partner without amount or stage', async () => {
+    const wonOpp = sf.addOpportunity({ name: 'Won deal', stageName: 'Negotiation', amount: 987_654 });
+    const lostOpp = sf.addOpportunity({ name: 'Lost deal', stageName: 'Negotiation', amount: 555_444 });
+    const won = (await sendHandoff(h, { crmOpportunity: wonOpp, ...account('Tailwind Traders') })).handoff;
+    const lost = (await sendHandoff(h, { crmOpportunity: lostOpp, ...account('Adatum') })).handoff;
+    await accept(h, won.id);
+    await accept(h, lost.id);
+    await outboxDrained(h);
+    const queriesBefore = sf.queryCount;
+    sf.closeOpportunity(wonOpp, { won: true, stageName: 'Closed Won - Signed' });
+    sf.closeOpportunity(lostOpp, { won: false, stageName: 'Closed Lost - Budget' });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    // One query for every accepted linked handoff, not one per handoff.
+    expect(sf.queryCount - queriesBefore).toBe(1);
+    expect(handoffRow(h, won.id).outcome).toBe('won');
+    expect(handoffRow(h, lost.id).outcome).toBe('lost');
+    // The AE and the owner are told by DM; the partner thread hears it.
+    await waitForDm(h, people.ae.id, '*Closed won* in Salesforce', 'the AE told of the win');
+    await waitForDm(h, people.author.id, '*Closed lost* in Salesforce', 'the owner told of the loss');
+    await outboxDrained(h);
+    // What the partner reads (text and blocks; not Slack's ids and metadata).
+    const partner = JSON.stringify(h.slack.messages('C0PARTNER').map((m) => [m.text, m.blocks]));
+    expect(partner).toContain('*Tailwind Traders*: won!');
+    expect(partner).toContain('*Adatum*: closed without a win');
+    for (const secret of [
+      '987,654',
+      '987654',
+      '555,444',
+      '555444',
+      'Closed Won - Signed',
+      'Closed Lost - Budget',
+      'Negotiation',
+      'Salesforce',
+      wonOpp.slice(0, 15),
+      lostOpp.slice(0, 15),
+    ]) {
+      expect(partner).not.toContain(secret);
+    }
+    // The CRM gets its activity for the outcome too, once.
+    await waitFor(
+      () => tasksOn(sf, wonOpp).some((t) => t.Subject.includes('closed won')),
+      8000,
+      'the won Task',
+    );
+    expect(tasksOn(sf, wonOpp).filter((t) => t.Subject.includes('closed won'))).toHaveLength(1);
+    // A second poll reads the deals still open (Fabrikam, Northwind) and records nothing twice.
+    const events = h.database.db.select().from(handoffEvents).all().length;
+    h.clock.advance(301_000);
+    const again = sf.queryCount;
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(sf.queryCount).toBe(again + 1);
+    expect(sf.queries().at(-1)).not.toContain(wonOpp.slice(0, 15));
+    expect(h.database.db.select().from(handoffEvents).all().length).toBe(events);
+  });
+
+  it('records the opportunity from "Opportunity created" as the link, checked in that modal', async () => {
+    const { handoff } = await sendHandoff(h, { crmOpportunity: null, ...account('Litware') });
+    expect(handoffRow(h, handoff.id).crmRecordId).toBeNull();
+    await accept(h, handoff.id);
+    const later = sf.addOpportunity({ name: 'Litware new business', stageName: 'Prospecting' });
+    const submit = async (crm: string) => {
+      const response = await h.interact(opportunitySubmission({ handoffId: handoff.id, crm }));
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      return (text ? JSON.parse(text) : {}) as { response_action?: string; errors?: Record<string, string> };
+    };
+    const refused = await submit('006ZZZZZZZZZZZZ');
+    expect(refused.errors?.outcome_crm_opportunity).toMatch(/Salesforce has no opportunity/);
+    expect(handoffRow(h, handoff.id).outcome).toBeNull();
+    const ok = await submit(lightning(later));
+    expect(ok.response_action).not.toBe('errors');
+    expect(handoffRow(h, handoff.id)).toMatchObject({ crmSystem: 'salesforce', crmRecordId: later });
+    await waitFor(
+      () => tasksOn(sf, later).some((t) => t.Subject.includes('opportunity created')),
+      8000,
+      'the Task on the newly linked opportunity',
+    );
+  });
+
+  it('queues nothing for the CRM for an unlinked handoff', async () => {
+    const before = crmRows(h).length;
+    await submitAndSend(h, { crmOpportunity: 'OPP-1', ...account('Wide World Importers') });
+    await outboxDrained(h);
+    expect(crmRows(h).length).toBe(before);
+  });
+});
+
+describe('Salesforce across a crash', () => {
+  it('does not write the Task twice when the app died between Salesforce creating it and recording that', async () => {
+    const sf = await FakeSalesforce.start();
+    const opp = sf.addOpportunity({ name: 'Crash test deal' });
+    const first = await startHarness({ env: sfEnv(sf) });
+    const { handoff } = await sendHandoff(first, { crmOpportunity: opp });
+    await waitFor(
+      () => tasksOn(sf, opp).length === 1 && crmRows(first)[0]?.status === 'delivered',
+      8000,
+      'the Task',
+    );
+    const databasePath = first.config.databasePath;
+    await first.stop({ keepDatabase: true });
+    // The row as a kill -9 leaves it after the call and before its result was stored: still pending, marked as
+    // possibly sent (the mark is written before every attempt).
+    const { openDatabase } = await import('../../src/db/client.js');
+    const db = openDatabase(databasePath);
+    db.db
+      .update(outbox)
+      .set({ status: 'pending', deliveredAt: null, uncertainSince: new Date('2026-11-23T14:00:00Z') })
+      .where(eq(outbox.method, 'crm.activity'))
+      .run();
+    db.close();
+    const second = await startHarness({ env: sfEnv(sf), slack: first.slack, databasePath });
+    try {
+      await drive(
+        second,
+        () => crmRows(second).every((r) => r.status === 'delivered'),
+        'the restarted outbox settling the row',
+      );
+      expect(second.logs.some((l) => String(l.msg).includes('already had this activity'))).toBe(true);
+      expect(tasksOn(sf, opp)).toHaveLength(1);
+      expect(tasksOn(sf, opp)[0]?.Subject).toContain(`#${handoff.id} sent`);
+    } finally {
+      await second.stop();
+      await first.slack.stop();
+      await sf.stop();
+    }
+  });
+});
+
+describe('Salesforce at start', () => {
+  it('stops the start with a readable message when Salesforce refuses the credentials', async () => {
+    const sf = await FakeSalesforce.start();
+    try {
+      await expect(
+        startHarness({ env: sfEnv(sf, { SALESFORCE_CLIENT_SECRET: 'wrong-secret' }) }),
+      ).rejects.toThrow(
+        /Salesforce refused the client credentials \(invalid_client.*Check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET/,
+      );
+    } finally {
+      await sf.stop();
+    }
+  });
+
+  it('starts when Salesforce cannot be reached, and says so', async () => {
+    const sf = await FakeSalesforce.start();
+    const loginUrl = sf.loginUrl;
+    await sf.stop();
+    const h = await startHarness({ env: { ...sfEnv(sf), SALESFORCE_LOGIN_URL: loginUrl } });
+    try {
+      expect(h.logs.some((l) => String(l.msg).includes('Salesforce could not be reached at start'))).toBe(
+        true,
+      );
+      const health = await fetch(`${h.baseUrl}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await h.stop();
+    }
+  });
+});

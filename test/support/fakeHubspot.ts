@@ -1,0 +1,1052 @@
+/**
+ * A fake HubSpot CRM (v3 API) for integration tests: deals (read, batch read, update, list), the deal pipeline,
+ * and notes (create with an association to a deal, search). It records every request, answers in HubSpot's shapes
+ * (`{ status: 'error', message, correlationId, category }` errors, string property values), enforces the private
+ * app's rate limits (ten-second rolling window, search per second) and the batch and search limits, models search's
+ * eventual consistency (`searchLagMs`), and can inject failures.
+ *
+ *   const fake = await FakeHubspot.start();
+ *   const dealId = fake.addDeal({ name: 'Acme renewal' });
+ *   const client = new Client({ accessToken: fake.accessToken, basePath: fake.apiUrl, numberOfApiCallRetries: 0 });
+ *   await client.crm.deals.basicApi.getById(dealId, ['dealname', 'dealstage']);
+ *   fake.closeDeal(dealId, { won: true });
+ *   await fake.stop();
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Property values as HubSpot returns them: always strings, or null when unset. */
+export type HubspotProperties = Record<string, string | null>;
+
+export interface FakeHubspotOptions {
+  /** The private app's access token; default 'pat-na1-fake-token'. */
+  accessToken?: string;
+  /** Requests allowed in any rolling 10 s (private apps: 100 on Free/Starter, 190 on Pro/Enterprise); default 100. */
+  tenSecondLimit?: number;
+  /** Search requests allowed in any rolling second (HubSpot's separate search limit); default 5. */
+  searchPerSecondLimit?: number;
+  /**
+   * Search is eventually consistent: a note created less than this long ago (by `now`) is not found yet. Default 0.
+   */
+  searchLagMs?: number;
+  /** The clock (ms since the epoch) for rate windows, search lag and timestamps; default Date.now. */
+  now?: () => number;
+}
+
+/** One HTTP request the fake received. */
+export interface HubspotRequest {
+  method: string;
+  /** Path without the query string, e.g. '/crm/v3/objects/deals/batch/read'. */
+  path: string;
+  /** Query parameters; a repeated one (`properties=a&properties=b`) becomes an array. */
+  query: Record<string, string | string[]>;
+  /** The parsed JSON body, the raw text when unparsable; undefined when empty. */
+  body: unknown;
+  /** The Bearer token sent, if any. */
+  token?: string;
+  /** Arrival time (the fake's clock). */
+  at: number;
+  /** HTTP status answered; 0 while pending or when the connection was dropped. */
+  status: number;
+  /** The body answered (parsed JSON value, or the raw text of an injected body); undefined when none. */
+  response: unknown;
+  /** true when the request's work was done although an injected failure was answered (`afterProcessing`). */
+  processed?: boolean;
+  /** true when the answer came from an injected failure. */
+  injected?: boolean;
+  /** true when the fake destroyed the connection instead of answering (`dropConnection`). */
+  dropped?: boolean;
+}
+
+/** Which requests an injected failure applies to: '*' for any, else every given part must match. */
+export type HubspotFailureMatch = { method?: string; path?: RegExp | string } | '*';
+
+export interface HubspotFailure {
+  /**
+   * Answer with this HTTP status. Without `body`, the body is a HubSpot error object (429: the ten-secondly
+   * rate-limit one), so clients parse it as they would a real one.
+   */
+  status?: number;
+  /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
+  body?: string;
+  /** Content type of `body`; default 'text/html; charset=utf-8'. */
+  contentType?: string;
+  /** How many matching requests fail; default 1, `Infinity` for all. */
+  times?: number;
+  /** Wait this long first; alone, the request is then handled normally. */
+  delayMs?: number;
+  /**
+   * Do the real work first (a note IS created, a PATCH IS applied), then answer with the failure: the answer is lost
+   * on the way back. With only `delayMs`, the real answer comes late (past a client timeout, it is lost too).
+   */
+  afterProcessing?: boolean;
+  /** Destroy the socket without answering (after the work when `afterProcessing`). */
+  dropConnection?: boolean;
+}
+
+export interface NewDeal {
+  /** A numeric string; generated (10000000001 upward) when omitted. */
+  id?: string;
+  name: string;
+  /** A stage id of the default pipeline; default 'appointmentscheduled'. */
+  stage?: string;
+  amount?: number | string | null;
+}
+
+/** A deal as the fake stores it. */
+export interface FakeHubspotDeal {
+  id: string;
+  properties: HubspotProperties;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A note as the fake stores it, with the ids of the deals it is associated with. */
+export interface FakeHubspotNote {
+  id: string;
+  properties: HubspotProperties;
+  dealIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface StoredObject {
+  id: string;
+  properties: HubspotProperties;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface StoredNote extends StoredObject {
+  dealIds: string[];
+}
+
+/** The default deal pipeline of a new HubSpot account. */
+const DEAL_STAGES = [
+  { id: 'appointmentscheduled', label: 'Appointment Scheduled', isClosed: false, probability: '0.2' },
+  { id: 'qualifiedtobuy', label: 'Qualified To Buy', isClosed: false, probability: '0.4' },
+  { id: 'presentationscheduled', label: 'Presentation Scheduled', isClosed: false, probability: '0.6' },
+  { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In', isClosed: false, probability: '0.8' },
+  { id: 'contractsent', label: 'Contract Sent', isClosed: false, probability: '0.9' },
+  { id: 'closedwon', label: 'Closed Won', isClosed: true, probability: '1.0' },
+  { id: 'closedlost', label: 'Closed Lost', isClosed: true, probability: '0.0' },
+];
+
+/** Deal properties an API call may write; the calculated ones HubSpot maintains itself. */
+const DEAL_WRITABLE = [
+  'dealname',
+  'dealstage',
+  'pipeline',
+  'amount',
+  'closedate',
+  'description',
+  'hubspot_owner_id',
+];
+const DEAL_CALCULATED = [
+  'hs_is_closed',
+  'hs_is_closed_won',
+  'hs_object_id',
+  'createdate',
+  'hs_lastmodifieddate',
+];
+/** What a deal read without `properties` returns. */
+const DEAL_DEFAULT_PROPERTIES = [
+  'amount',
+  'closedate',
+  'createdate',
+  'dealname',
+  'dealstage',
+  'hs_lastmodifieddate',
+  'hs_object_id',
+  'pipeline',
+];
+/** Always in a deal's `properties`, whatever was asked. */
+const DEAL_ALWAYS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+
+const NOTE_WRITABLE = ['hs_timestamp', 'hs_note_body', 'hubspot_owner_id', 'hs_attachment_ids'];
+const NOTE_CALCULATED = ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'];
+/** Notes are engagements: their creation date property is `hs_createdate`, not `createdate`. */
+const NOTE_ALWAYS = ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+/** hs_note_body holds at most this many characters. */
+const NOTE_BODY_MAX = 65_536;
+
+/** HubSpot-defined association type of note → deal. */
+const NOTE_TO_DEAL = 214;
+const BATCH_MAX = 100;
+const SEARCH_LIMIT_MAX = 200;
+const SEARCH_FILTER_GROUPS_MAX = 5;
+const SEARCH_FILTERS_PER_GROUP_MAX = 6;
+const LIST_LIMIT_MAX = 100;
+const TEN_SECONDS = 10_000;
+/** The private app's id in rate-limit answers' `groupName`. */
+const APP_ID = '4242424';
+
+interface Answer {
+  status: number;
+  /** A JSON value; undefined for an empty body. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request as the handlers see it. */
+interface Incoming {
+  method: string;
+  url: URL;
+  path: string;
+  body: unknown;
+  /** Set when a JSON body did not parse. */
+  jsonError?: string;
+  token: string | undefined;
+}
+
+type HubspotError = {
+  status: 'error';
+  message: string;
+  correlationId: string;
+  category: string;
+  [key: string]: unknown;
+};
+
+const hsError = (
+  status: number,
+  category: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Answer => {
+  const body: HubspotError = { status: 'error', message, correlationId: randomUUID(), category, ...extra };
+  return { status, body };
+};
+
+const validationError = (message: string, extra: Record<string, unknown> = {}): Answer =>
+  hsError(400, 'VALIDATION_ERROR', message, extra);
+
+const notFound = (path: string): Answer =>
+  hsError(404, 'OBJECT_NOT_FOUND', `Unable to route ${path}: no such endpoint`);
+
+/** The category HubSpot uses for an injected bare status, so clients map it as they would a real one. */
+function injectedCategory(status: number): string {
+  if (status === 400) return 'VALIDATION_ERROR';
+  if (status === 401) return 'INVALID_AUTHENTICATION';
+  if (status === 403) return 'MISSING_SCOPES';
+  if (status === 404) return 'OBJECT_NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  return 'INTERNAL_ERROR';
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const previous = out[key];
+    out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return out;
+}
+
+function parseBody(raw: Buffer): { body: unknown; jsonError?: string } {
+  if (raw.length === 0) return { body: undefined };
+  const text = raw.toString('utf8');
+  try {
+    return { body: JSON.parse(text) };
+  } catch (error) {
+    return { body: text, jsonError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** HubSpot stores every property value as a string. */
+function propertyString(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** `properties=a,b` and `properties=a&properties=b` both name properties. */
+function propertiesParam(params: URLSearchParams): string[] | undefined {
+  const values = params.getAll('properties');
+  if (values.length === 0) return undefined;
+  return values
+    .flatMap((v) => v.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** HubSpot tokenizes text on anything that is not a letter or digit, case-insensitively. */
+const tokens = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t !== '');
+
+/** Whether the value's tokens appear, consecutively, among the text's tokens (a whole-word match). */
+function containsToken(text: string, value: string): boolean {
+  const haystack = tokens(text);
+  const needle = tokens(value);
+  if (needle.length === 0) return false;
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (needle.every((t, j) => haystack[i + j] === t)) return true;
+  }
+  return false;
+}
+
+function propertyError(
+  message: string,
+  errors: { message: string; code: string; propertyName: string }[],
+): Answer {
+  return validationError(`Property values were not valid: ${message}`, {
+    errors: errors.map((e) => ({
+      message: e.message,
+      code: e.code,
+      context: { propertyName: [e.propertyName] },
+    })),
+  });
+}
+
+export class FakeHubspot {
+  /** Starts a fake HubSpot API on 127.0.0.1 and a free port. */
+  static async start(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
+    const fake = new FakeHubspot(options);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = fake.server.address() as AddressInfo;
+    fake.origin = `http://127.0.0.1:${port}`;
+    return fake;
+  }
+
+  readonly accessToken: string;
+  readonly tenSecondLimit: number;
+  readonly searchPerSecondLimit: number;
+  /** Every request in arrival order, including refused and injected ones. */
+  readonly calls: HubspotRequest[] = [];
+
+  private readonly server: http.Server;
+  private readonly now: () => number;
+  private readonly searchLagMs: number;
+  private readonly startedAt: number;
+  private origin = '';
+  private stopped = false;
+  private readonly deals = new Map<string, StoredObject>();
+  private readonly storedNotes = new Map<string, StoredNote>();
+  private readonly customDealProperties: string[] = [];
+  private readonly customNoteProperties: string[] = [];
+  private nextDealId = 10_000_000_001;
+  private nextNoteId = 50_000_000_001;
+  /** Arrival times of requests let through, for the rolling windows. */
+  private recent: number[] = [];
+  private recentSearches: number[] = [];
+  private batchReads = 0;
+  private failures: { match: HubspotFailureMatch; failure: HubspotFailure; remaining: number }[] = [];
+  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  private constructor(options: FakeHubspotOptions) {
+    this.accessToken = options.accessToken ?? 'pat-na1-fake-token';
+    this.tenSecondLimit = options.tenSecondLimit ?? 100;
+    this.searchPerSecondLimit = options.searchPerSecondLimit ?? 5;
+    this.searchLagMs = options.searchLagMs ?? 0;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        console.error('[fakeHubspot] handler crashed', error);
+        if (!res.headersSent) this.send(res, { status: 500, body: 'fake hubspot crashed' });
+      });
+    });
+  }
+
+  /** Base URL to pass as the client's `basePath` (no trailing slash). */
+  get apiUrl(): string {
+    return this.origin;
+  }
+
+  /** How many batch-read requests reached the fake (to assert "one read for all"). */
+  get batchReadCount(): number {
+    return this.batchReads;
+  }
+
+  /** Adds a deal to the default pipeline; returns its id. */
+  addDeal(deal: NewDeal): string {
+    const id = deal.id ?? String(this.nextDealId++);
+    if (!/^\d+$/.test(id)) throw new Error(`HubSpot object ids are numeric: ${id}`);
+    const stage = deal.stage ?? 'appointmentscheduled';
+    const now = this.now();
+    const properties: HubspotProperties = {};
+    for (const name of [...DEAL_WRITABLE, ...this.customDealProperties]) properties[name] = null;
+    Object.assign(properties, {
+      dealname: deal.name,
+      dealstage: stage,
+      pipeline: 'default',
+      amount: propertyString(deal.amount),
+      createdate: iso(now),
+      hs_lastmodifieddate: iso(now),
+      hs_object_id: id,
+      ...this.closedProperties(stage),
+    });
+    this.deals.set(id, { id, properties, createdAt: now, updatedAt: now });
+    return id;
+  }
+
+  /** Moves a deal to closedwon / closedlost (and the calculated hs_is_closed, hs_is_closed_won with it). */
+  closeDeal(id: string, outcome: { won: boolean }): void {
+    const deal = this.deals.get(id);
+    if (!deal) throw new Error(`no deal ${id}`);
+    const stage = outcome.won ? 'closedwon' : 'closedlost';
+    this.touch(deal, { dealstage: stage, ...this.closedProperties(stage) });
+  }
+
+  /** One deal (a copy), or undefined. */
+  deal(id: string): FakeHubspotDeal | undefined {
+    const deal = this.deals.get(id);
+    return deal && structuredClone(deal);
+  }
+
+  /** Registers a custom deal property: writes may then set it. Existing deals get it as null. */
+  addDealProperty(name: string): void {
+    if (this.dealPropertyKnown(name)) return;
+    this.customDealProperties.push(name);
+    for (const deal of this.deals.values()) deal.properties[name] = null;
+  }
+
+  /** Registers a custom note property: note creation may then set it. */
+  addNoteProperty(name: string): void {
+    if (!this.notePropertyKnown(name)) this.customNoteProperties.push(name);
+  }
+
+  /** Every note, in creation order (copies). */
+  notes(): FakeHubspotNote[] {
+    return [...this.storedNotes.values()].map((note) => structuredClone(note));
+  }
+
+  /**
+   * Makes matching requests fail (`times`, default 1). A string `path` matches the exact path (no query string),
+   * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
+   */
+  fail(match: HubspotFailureMatch, failure: HubspotFailure): void {
+    this.failures.push({ match, failure, remaining: failure.times ?? 1 });
+  }
+
+  clearFailures(): void {
+    this.failures = [];
+  }
+
+  /** Forgets calls, failures, deals, notes, counters and the rate windows; keeps custom properties. */
+  reset(): void {
+    this.calls.length = 0;
+    this.deals.clear();
+    this.storedNotes.clear();
+    this.recent = [];
+    this.recentSearches = [];
+    this.batchReads = 0;
+    this.clearFailures();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const pending of this.pendingDelays) {
+      clearTimeout(pending.timer);
+      pending.resolve();
+    }
+    this.pendingDelays.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // HTTP plumbing: recording, failure injection, answering.
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const parsed = parseBody(raw);
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const incoming: Incoming = {
+      method,
+      url,
+      path: url.pathname,
+      body: parsed.body,
+      token,
+      ...(parsed.jsonError !== undefined ? { jsonError: parsed.jsonError } : {}),
+    };
+    const call: HubspotRequest = {
+      method,
+      path: url.pathname,
+      query: queryObject(url.searchParams),
+      body: parsed.body,
+      at: this.now(),
+      status: 0,
+      response: undefined,
+      ...(token ? { token } : {}),
+    };
+    this.calls.push(call);
+
+    const failure = this.takeFailure(method, url.pathname);
+    if (!failure) return this.reply(res, call, this.process(incoming));
+    const replacesAnswer =
+      failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
+    if (failure.afterProcessing) {
+      // The work happens; only the answer is late or lost.
+      const real = this.process(incoming);
+      call.processed = true;
+      if (failure.delayMs) await this.sleep(failure.delayMs);
+      if (this.stopped) return;
+      return replacesAnswer ? this.replyFailure(req, res, call, failure) : this.reply(res, call, real);
+    }
+    if (failure.delayMs) await this.sleep(failure.delayMs);
+    if (this.stopped) return;
+    if (replacesAnswer) return this.replyFailure(req, res, call, failure);
+    this.reply(res, call, this.process(incoming));
+  }
+
+  private takeFailure(method: string, path: string): HubspotFailure | undefined {
+    const entry = this.failures.find((f) => {
+      if (f.remaining <= 0) return false;
+      if (f.match === '*') return true;
+      if (f.match.method && f.match.method.toUpperCase() !== method) return false;
+      if (f.match.path === undefined) return true;
+      return typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path);
+    });
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    this.failures = this.failures.filter((f) => f.remaining > 0);
+    return entry.failure;
+  }
+
+  private replyFailure(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    call: HubspotRequest,
+    failure: HubspotFailure,
+  ): void {
+    call.injected = true;
+    if (failure.dropConnection) {
+      call.dropped = true;
+      req.socket.destroy();
+      return;
+    }
+    if (failure.body !== undefined) {
+      call.status = failure.status ?? 200;
+      call.response = failure.body;
+      res.on('error', () => {});
+      res.writeHead(call.status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
+      res.end(failure.body);
+      return;
+    }
+    const status = failure.status ?? 500;
+    const answer =
+      status === 429
+        ? this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING')
+        : hsError(status, injectedCategory(status), `fake hubspot: injected HTTP ${status}`);
+    this.reply(res, call, answer);
+  }
+
+  private reply(res: http.ServerResponse, call: HubspotRequest, answer: Answer): void {
+    call.status = answer.status;
+    call.response = answer.body;
+    this.send(res, answer);
+  }
+
+  private send(res: http.ServerResponse, answer: Answer): void {
+    res.on('error', () => {}); // the client may have given up (timeouts)
+    if (answer.body === undefined) {
+      res.writeHead(answer.status, answer.headers ?? {});
+      res.end();
+      return;
+    }
+    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    const type =
+      typeof answer.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json;charset=utf-8';
+    res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
+    res.end(text);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = {
+        timer: setTimeout(() => {
+          this.pendingDelays.delete(pending);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.pendingDelays.add(pending);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // What HubSpot does with a request.
+
+  private process(request: Incoming): Answer {
+    if (request.token !== this.accessToken) {
+      return hsError(
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
+    }
+    const now = this.now();
+    this.recent = this.recent.filter((at) => now - at < TEN_SECONDS);
+    if (this.recent.length >= this.tenSecondLimit) {
+      return {
+        ...this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING'),
+        headers: this.limitHeaders(),
+      };
+    }
+    const isSearch = request.method === 'POST' && /^\/crm\/v3\/objects\/[^/]+\/search$/.test(request.path);
+    if (isSearch) {
+      this.recentSearches = this.recentSearches.filter((at) => now - at < 1000);
+      if (this.recentSearches.length >= this.searchPerSecondLimit) {
+        return { ...this.rateLimited('secondly', 'SECONDLY'), headers: this.limitHeaders() };
+      }
+      this.recentSearches.push(now);
+    }
+    this.recent.push(now);
+    const answer = this.route(request);
+    return { ...answer, headers: { ...answer.headers, ...this.limitHeaders() } };
+  }
+
+  private rateLimited(limitName: string, policyName: string): Answer {
+    return {
+      status: 429,
+      body: {
+        status: 'error',
+        message: `You have reached your ${limitName} limit.`,
+        errorType: 'RATE_LIMIT',
+        correlationId: randomUUID(),
+        policyName,
+        groupName: `publicapi:private-app:${APP_ID}`,
+      },
+    };
+  }
+
+  private limitHeaders(): Record<string, string> {
+    return {
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(TEN_SECONDS),
+      'X-HubSpot-RateLimit-Max': String(this.tenSecondLimit),
+      'X-HubSpot-RateLimit-Remaining': String(Math.max(0, this.tenSecondLimit - this.recent.length)),
+    };
+  }
+
+  private route(request: Incoming): Answer {
+    const { method, path } = request;
+    const parts = path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
+    const [crm, v3, kind, type, id, action] = parts;
+    if (crm !== 'crm' || v3 !== 'v3') return notFound(path);
+    if (kind === 'pipelines' && type === 'deals') {
+      if (method !== 'GET' || parts.length > 4) return notFound(path);
+      if (id === undefined) return { status: 200, body: { results: [this.pipeline()] } };
+      return id === 'default' ? { status: 200, body: this.pipeline() } : this.objectNotFound(id);
+    }
+    if (kind !== 'objects' || (type !== 'deals' && type !== 'notes')) return notFound(path);
+    if (request.jsonError !== undefined) {
+      return validationError(`Invalid input JSON on line 1: ${request.jsonError}`);
+    }
+    if (type === 'deals') {
+      if (parts.length === 4 && method === 'GET') return this.listDeals(request.url.searchParams);
+      if (parts.length === 6 && id === 'batch' && action === 'read' && method === 'POST') {
+        return this.batchReadDeals(request.body);
+      }
+      if (parts.length === 5 && id !== undefined && id !== 'batch' && id !== 'search') {
+        if (method === 'GET') return this.getDeal(id, request.url.searchParams);
+        if (method === 'PATCH') return this.updateDeal(id, request.body);
+      }
+      return notFound(path);
+    }
+    if (parts.length === 4 && method === 'POST') return this.createNote(request.body);
+    if (parts.length === 5 && id === 'search' && method === 'POST') return this.searchNotes(request.body);
+    return notFound(path);
+  }
+
+  private objectNotFound(id: string): Answer {
+    return hsError(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', {
+      context: { id: [id] },
+    });
+  }
+
+  private pipeline(): Record<string, unknown> {
+    const at = iso(this.startedAt);
+    return {
+      id: 'default',
+      label: 'Sales Pipeline',
+      displayOrder: 0,
+      archived: false,
+      createdAt: at,
+      updatedAt: at,
+      stages: DEAL_STAGES.map((stage, displayOrder) => ({
+        id: stage.id,
+        label: stage.label,
+        displayOrder,
+        metadata: { isClosed: String(stage.isClosed), probability: stage.probability },
+        archived: false,
+        createdAt: at,
+        updatedAt: at,
+        writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
+      })),
+    };
+  }
+
+  /** A CRM object as the API returns it, with the properties asked for (or the defaults). */
+  private objectJson(
+    object: StoredObject,
+    asked: string[] | undefined,
+    defaults: string[],
+    always: string[],
+  ): Record<string, unknown> {
+    const properties: HubspotProperties = {};
+    // Properties the object type does not have are left out silently, as HubSpot does.
+    for (const name of [...(asked ?? defaults), ...always]) {
+      if (name in object.properties) properties[name] = object.properties[name] ?? null;
+    }
+    return {
+      id: object.id,
+      properties,
+      createdAt: iso(object.createdAt),
+      updatedAt: iso(object.updatedAt),
+      archived: false,
+    };
+  }
+
+  private dealJson(deal: StoredObject, asked: string[] | undefined): Record<string, unknown> {
+    return this.objectJson(deal, asked, DEAL_DEFAULT_PROPERTIES, DEAL_ALWAYS);
+  }
+
+  private noteJson(note: StoredObject, asked: string[] | undefined): Record<string, unknown> {
+    return this.objectJson(note, asked, [], NOTE_ALWAYS);
+  }
+
+  private listDeals(params: URLSearchParams): Answer {
+    const limit = Math.min(Number(params.get('limit') ?? 10) || 10, LIST_LIMIT_MAX);
+    const start = Number(params.get('after') ?? 0) || 0;
+    const all = [...this.deals.values()];
+    const page = all.slice(start, start + limit);
+    const asked = propertiesParam(params);
+    const body: Record<string, unknown> = { results: page.map((deal) => this.dealJson(deal, asked)) };
+    if (start + limit < all.length) {
+      const after = String(start + limit);
+      body.paging = { next: { after, link: `${this.origin}/crm/v3/objects/deals?after=${after}` } };
+    }
+    return { status: 200, body };
+  }
+
+  private getDeal(id: string, params: URLSearchParams): Answer {
+    const deal = this.deals.get(id);
+    if (!deal) return this.objectNotFound(id);
+    return { status: 200, body: this.dealJson(deal, propertiesParam(params)) };
+  }
+
+  private batchReadDeals(body: unknown): Answer {
+    this.batchReads += 1;
+    const startedAt = iso(this.now());
+    if (!isObject(body) || !Array.isArray(body.inputs)) {
+      return validationError('Invalid input JSON: inputs is required');
+    }
+    if (body.inputs.length > BATCH_MAX)
+      return validationError(`Batch input cannot exceed ${BATCH_MAX} objects`);
+    const ids: string[] = [];
+    for (const input of body.inputs) {
+      if (!isObject(input) || (typeof input.id !== 'string' && typeof input.id !== 'number')) {
+        return validationError('Invalid input JSON: every input needs an id');
+      }
+      const id = String(input.id);
+      if (!ids.includes(id)) ids.push(id);
+    }
+    const asked = Array.isArray(body.properties)
+      ? body.properties.filter((p): p is string => typeof p === 'string')
+      : undefined;
+    const results = ids.flatMap((id) => {
+      const deal = this.deals.get(id);
+      return deal ? [this.dealJson(deal, asked)] : [];
+    });
+    const missing = ids.filter((id) => !this.deals.has(id));
+    const completedAt = iso(this.now());
+    if (missing.length === 0)
+      return { status: 200, body: { status: 'COMPLETE', results, startedAt, completedAt } };
+    return {
+      status: 207,
+      body: {
+        status: 'COMPLETE',
+        results,
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message:
+              'Could not get some DEAL objects, they may be deleted or not exist. Check that ids are valid.',
+            context: { ids: missing },
+          },
+        ],
+        startedAt,
+        completedAt,
+      },
+    };
+  }
+
+  private updateDeal(id: string, body: unknown): Answer {
+    const deal = this.deals.get(id);
+    if (!deal) return this.objectNotFound(id);
+    if (!isObject(body) || !isObject(body.properties)) {
+      return validationError('Invalid input JSON: properties is required');
+    }
+    const changes: HubspotProperties = {};
+    for (const [name, value] of Object.entries(body.properties)) {
+      if (!this.dealPropertyKnown(name)) {
+        return propertyError(`Property "${name}" does not exist`, [
+          { message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', propertyName: name },
+        ]);
+      }
+      if (DEAL_CALCULATED.includes(name)) {
+        return propertyError(`"${name}" is a calculated property and cannot be set`, [
+          {
+            message: `"${name}" is a calculated property and cannot be set`,
+            code: 'READ_ONLY_VALUE',
+            propertyName: name,
+          },
+        ]);
+      }
+      const text = propertyString(value);
+      if (name === 'dealstage' && !DEAL_STAGES.some((s) => s.id === text)) {
+        const allowed = DEAL_STAGES.map((s) => s.id).join(', ');
+        return propertyError(`${text} was not one of the allowed options`, [
+          {
+            message: `${text} was not one of the allowed options: [${allowed}]`,
+            code: 'INVALID_OPTION',
+            propertyName: name,
+          },
+        ]);
+      }
+      changes[name] = text;
+    }
+    const stage = changes.dealstage;
+    this.touch(deal, { ...changes, ...(stage ? this.closedProperties(stage) : {}) });
+    // The answer carries what was written (plus the calculated ones), as HubSpot's does.
+    return { status: 200, body: this.dealJson(deal, Object.keys(changes)) };
+  }
+
+  private createNote(body: unknown): Answer {
+    if (!isObject(body) || !isObject(body.properties)) {
+      return validationError('Invalid input JSON: properties is required');
+    }
+    const properties: HubspotProperties = {};
+    for (const [name, value] of Object.entries(body.properties)) {
+      if (!this.notePropertyKnown(name)) {
+        return propertyError(`Property "${name}" does not exist`, [
+          { message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', propertyName: name },
+        ]);
+      }
+      if (NOTE_CALCULATED.includes(name)) {
+        return propertyError(`"${name}" is a calculated property and cannot be set`, [
+          {
+            message: `"${name}" is a calculated property and cannot be set`,
+            code: 'READ_ONLY_VALUE',
+            propertyName: name,
+          },
+        ]);
+      }
+      properties[name] = propertyString(value);
+    }
+    const timestamp = properties.hs_timestamp;
+    if (timestamp === undefined || timestamp === null || timestamp === '') {
+      return propertyError('hs_timestamp is required', [
+        {
+          message: 'Property "hs_timestamp" is required',
+          code: 'REQUIRED_PROPERTY',
+          propertyName: 'hs_timestamp',
+        },
+      ]);
+    }
+    // HubSpot takes epoch milliseconds or an ISO 8601 datetime, and answers ISO.
+    const ms = /^\d+$/.test(timestamp) ? Number(timestamp) : Date.parse(timestamp);
+    if (Number.isNaN(ms)) {
+      return propertyError(`${timestamp} is not a valid datetime`, [
+        {
+          message: `${timestamp} is not a valid datetime`,
+          code: 'INVALID_DATE',
+          propertyName: 'hs_timestamp',
+        },
+      ]);
+    }
+    properties.hs_timestamp = iso(ms);
+    const noteBody = properties.hs_note_body;
+    if (noteBody && noteBody.length > NOTE_BODY_MAX) {
+      return propertyError(`hs_note_body is longer than ${NOTE_BODY_MAX} characters`, [
+        {
+          message: `Property "hs_note_body" is longer than ${NOTE_BODY_MAX} characters`,
+          code: 'INVALID_STRING_LENGTH',
+          propertyName: 'hs_note_body',
+        },
+      ]);
+    }
+    const dealIds = this.noteAssociations(body.associations);
+    if (!dealIds) return validationError('One or more associations are invalid');
+    const now = this.now();
+    const id = String(this.nextNoteId++);
+    const note: StoredNote = {
+      id,
+      properties: { ...properties, hs_createdate: iso(now), hs_lastmodifieddate: iso(now), hs_object_id: id },
+      dealIds,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.storedNotes.set(id, note);
+    return { status: 201, body: this.noteJson(note, Object.keys(properties)) };
+  }
+
+  /** The deal ids of a note's `associations`, or undefined when any is invalid (unknown deal, wrong type). */
+  private noteAssociations(associations: unknown): string[] | undefined {
+    if (associations === undefined) return [];
+    if (!Array.isArray(associations)) return undefined;
+    const dealIds: string[] = [];
+    for (const association of associations) {
+      if (!isObject(association) || !isObject(association.to) || !Array.isArray(association.types))
+        return undefined;
+      const to = association.to.id;
+      const dealId = typeof to === 'string' || typeof to === 'number' ? String(to) : undefined;
+      if (!dealId || !this.deals.has(dealId)) return undefined;
+      const typesValid =
+        association.types.length > 0 &&
+        association.types.every(
+          (t) =>
+            isObject(t) &&
+            t.associationCategory === 'HUBSPOT_DEFINED' &&
+            Number(t.associationTypeId) === NOTE_TO_DEAL,
+        );
+      if (!typesValid) return undefined;
+      if (!dealIds.includes(dealId)) dealIds.push(dealId);
+    }
+    return dealIds;
+  }
+
+  private searchNotes(body: unknown): Answer {
+    const request = isObject(body) ? body : {};
+    const limit = request.limit === undefined ? 10 : Number(request.limit);
+    if (!Number.isInteger(limit) || limit < 0 || limit > SEARCH_LIMIT_MAX) {
+      return validationError(`limit must be between 0 and ${SEARCH_LIMIT_MAX}`);
+    }
+    const groups = Array.isArray(request.filterGroups) ? request.filterGroups : [];
+    if (groups.length > SEARCH_FILTER_GROUPS_MAX) {
+      return validationError(`Cannot have more than ${SEARCH_FILTER_GROUPS_MAX} filter groups`);
+    }
+    const parsedGroups: { propertyName: string; operator: string; value: string | undefined }[][] = [];
+    for (const group of groups) {
+      const filters = isObject(group) && Array.isArray(group.filters) ? group.filters : [];
+      if (filters.length > SEARCH_FILTERS_PER_GROUP_MAX) {
+        return validationError(
+          `Cannot have more than ${SEARCH_FILTERS_PER_GROUP_MAX} filters in a filter group`,
+        );
+      }
+      const parsed = [];
+      for (const filter of filters) {
+        if (
+          !isObject(filter) ||
+          typeof filter.propertyName !== 'string' ||
+          typeof filter.operator !== 'string'
+        ) {
+          return validationError('Every filter needs a propertyName and an operator');
+        }
+        const operator = filter.operator;
+        const supported =
+          filter.propertyName === 'associations.deal'
+            ? ['EQ']
+            : ['EQ', 'NEQ', 'CONTAINS_TOKEN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY'];
+        if (!supported.includes(operator)) {
+          return validationError(
+            `fake hubspot: operator ${operator} is not supported on ${filter.propertyName} (supported: ${supported.join(', ')})`,
+          );
+        }
+        parsed.push({
+          propertyName: filter.propertyName,
+          operator,
+          value: propertyString(filter.value) ?? undefined,
+        });
+      }
+      parsedGroups.push(parsed);
+    }
+    const visibleSince = this.now() - this.searchLagMs;
+    const matches = [...this.storedNotes.values()].filter(
+      (note) =>
+        note.createdAt <= visibleSince &&
+        (parsedGroups.length === 0 ||
+          parsedGroups.some((filters) => filters.every((filter) => this.noteMatches(note, filter)))),
+    );
+    const start = Number(request.after ?? 0) || 0;
+    const page = matches.slice(start, start + limit);
+    const asked = Array.isArray(request.properties)
+      ? request.properties.filter((p): p is string => typeof p === 'string')
+      : undefined;
+    const answer: Record<string, unknown> = {
+      total: matches.length,
+      results: page.map((note) => this.noteJson(note, asked)),
+    };
+    if (start + limit < matches.length) answer.paging = { next: { after: String(start + limit) } };
+    return { status: 200, body: answer };
+  }
+
+  private noteMatches(
+    note: StoredNote,
+    filter: { propertyName: string; operator: string; value: string | undefined },
+  ): boolean {
+    if (filter.propertyName === 'associations.deal') {
+      return filter.value !== undefined && note.dealIds.includes(filter.value);
+    }
+    const actual = note.properties[filter.propertyName] ?? null;
+    switch (filter.operator) {
+      case 'HAS_PROPERTY':
+        return actual !== null && actual !== '';
+      case 'NOT_HAS_PROPERTY':
+        return actual === null || actual === '';
+      case 'EQ':
+        return (
+          actual !== null && filter.value !== undefined && actual.toLowerCase() === filter.value.toLowerCase()
+        );
+      case 'NEQ':
+        return (
+          actual === null || filter.value === undefined || actual.toLowerCase() !== filter.value.toLowerCase()
+        );
+      case 'CONTAINS_TOKEN':
+        return actual !== null && filter.value !== undefined && containsToken(actual, filter.value);
+      default:
+        return false;
+    }
+  }
+
+  private touch(object: StoredObject, changes: HubspotProperties): void {
+    const now = this.now();
+    Object.assign(object.properties, changes, { hs_lastmodifieddate: iso(now) });
+    object.updatedAt = now;
+  }
+
+  /** The calculated closed flags of a stage of the default pipeline. */
+  private closedProperties(stage: string): HubspotProperties {
+    const known = DEAL_STAGES.find((s) => s.id === stage);
+    return {
+      hs_is_closed: String(known?.isClosed ?? false),
+      hs_is_closed_won: String(stage === 'closedwon'),
+    };
+  }
+
+  private dealPropertyKnown(name: string): boolean {
+    return [...DEAL_WRITABLE, ...DEAL_CALCULATED, ...this.customDealProperties].includes(name);
+  }
+
+  private notePropertyKnown(name: string): boolean {
+    return [...NOTE_WRITABLE, ...NOTE_CALCULATED, ...this.customNoteProperties].includes(name);
+  }
+}

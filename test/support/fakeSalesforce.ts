@@ -1,0 +1,1159 @@
+/**
+ * A fake Salesforce (REST API) for integration tests: the OAuth client-credentials token endpoint, `limits`,
+ * Opportunity reads and updates, Task creation and the two SOQL shapes the app sends. It records every request, answers in
+ * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
+ * app (daily API requests, URI and SOQL length, field lengths) and can inject failures.
+ *
+ *   const fake = await FakeSalesforce.start();
+ *   const oppId = fake.addOpportunity({ name: 'Acme renewal' });
+ *   const conn = new jsforce.Connection({
+ *     oauth2: { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+ *     loginUrl: fake.loginUrl,
+ *     version: '62.0',
+ *   });
+ *   await conn.authorize({ grant_type: 'client_credentials' });
+ *   await conn.sobject('Task').create({ WhatId: oppId, Subject: 'Co-sell handoff' });
+ *   fake.tasks(); // [{ Id: '00T…', WhatId: oppId, Subject: 'Co-sell handoff', … }]
+ *   await fake.stop();
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A field value as Salesforce's JSON carries it. */
+export type SalesforceValue = string | number | boolean | null;
+export type SalesforceRecord = Record<string, SalesforceValue>;
+
+export interface FakeSalesforceOptions {
+  /** The connected app's consumer key; default 'fake-client-id'. */
+  clientId?: string;
+  /** The connected app's consumer secret; default 'fake-client-secret'. */
+  clientSecret?: string;
+  /** API version served under `/services/data/v<apiVersion>/`; default '62.0'. */
+  apiVersion?: string;
+  /**
+   * Session timeout: a token unused for this long answers 401 (Salesforce times sessions out after inactivity).
+   * Default: tokens never expire (only `revokeTokens()` ends them).
+   */
+  tokenLifetimeMs?: number;
+  /**
+   * The org's daily API request allowance: over it, API calls answer 403 REQUEST_LIMIT_EXCEEDED. Default 100,000
+   * (Enterprise Edition's base allowance); usage is counted from start (or `reset()`), not over a rolling 24 h.
+   */
+  dailyLimit?: number;
+  /**
+   * Longest request URI accepted, in bytes; longer ones answer 414 as Salesforce's edge does. Default 16,384, the
+   * documented REST limit: a GET `query?q=` therefore tops out far below the 100,000-character SOQL limit.
+   */
+  maxUriBytes?: number;
+  /** The clock (ms since the epoch) for token expiry and timestamps; default Date.now. */
+  now?: () => number;
+}
+
+/** One HTTP request the fake received. */
+export interface SalesforceRequest {
+  method: string;
+  /** Path without the query string, e.g. '/services/data/v62.0/query'. */
+  path: string;
+  /** Query parameters; a repeated one becomes an array. */
+  query: Record<string, string | string[]>;
+  /** The body: parsed JSON, form fields (an object of strings), raw text when unparsable; undefined when empty. */
+  body: unknown;
+  /** The Bearer token sent, if any. */
+  token?: string;
+  /** Arrival time (the fake's clock). */
+  at: number;
+  /** HTTP status answered; 0 while pending or when the connection was dropped. */
+  status: number;
+  /** The body answered (parsed JSON value, or the raw text of an injected body); undefined when none. */
+  response: unknown;
+  /** true when the request's work was done although an injected failure was answered (`afterProcessing`). */
+  processed?: boolean;
+  /** true when the answer came from an injected failure. */
+  injected?: boolean;
+  /** true when the fake destroyed the connection instead of answering (`dropConnection`). */
+  dropped?: boolean;
+}
+
+/** Which requests an injected failure applies to: '*' for any, else every given part must match. */
+export type SalesforceFailureMatch = { method?: string; path?: RegExp | string } | '*';
+
+export interface SalesforceFailure {
+  /**
+   * Answer with this HTTP status. Without `body`, the body is a Salesforce error array (e.g. 503
+   * SERVER_UNAVAILABLE, 401 INVALID_SESSION_ID), so clients parse it as they would a real one.
+   */
+  status?: number;
+  /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
+  body?: string;
+  /** Content type of `body`; default 'text/html; charset=utf-8'. */
+  contentType?: string;
+  /** How many matching requests fail; default 1, `Infinity` for all. */
+  times?: number;
+  /** Wait this long first; alone, the request is then handled normally. */
+  delayMs?: number;
+  /**
+   * Do the real work first (a Task IS created, a PATCH IS applied), then answer with the failure: the answer is lost
+   * on the way back. With only `delayMs`, the real answer comes late (past a client timeout, it is lost too).
+   */
+  afterProcessing?: boolean;
+  /** Destroy the socket without answering (after the work when `afterProcessing`). */
+  dropConnection?: boolean;
+}
+
+/** An opportunity as `addOpportunity` takes it. */
+export interface NewOpportunity {
+  /** A 15- or 18-character id; generated ('006…') when omitted. */
+  id?: string;
+  name: string;
+  /** Default 'Prospecting'. */
+  stageName?: string;
+  /** Default: from the stage (true for 'Closed Won' / 'Closed Lost'). */
+  isClosed?: boolean;
+  /** Default: from the stage (true for 'Closed Won'). */
+  isWon?: boolean;
+  amount?: number | null;
+  /** 'YYYY-MM-DD'; default the fake's today. */
+  closeDate?: string;
+}
+
+/** A Task as the fake stores it (Salesforce's field names; ids are 18 characters). */
+export interface FakeSalesforceTask extends SalesforceRecord {
+  Id: string;
+  WhatId: string | null;
+  Subject: string | null;
+  Description: string | null;
+  Status: string;
+  Priority: string;
+  ActivityDate: string | null;
+  /** Salesforce's datetime format, e.g. '2024-05-01T09:30:00.000+0000'. */
+  CreatedDate: string;
+}
+
+type SObjectType = 'Opportunity' | 'Task';
+
+/** The 15→18 suffix alphabet: a 5-bit value per 5-character chunk. */
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const ALNUM = /^[a-zA-Z0-9]+$/;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The case-safe 18-character form of a 15-character Salesforce id: for each 5-character chunk, bit i is set when
+ * character i is an uppercase A–Z, and the 5-bit value picks a letter of 'A…Z0…5'.
+ */
+export function salesforceId18(id15: string): string {
+  if (id15.length !== 15 || !ALNUM.test(id15)) throw new Error(`not a 15-character Salesforce id: ${id15}`);
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const char = id15.charAt(chunk * 5 + i);
+      if (char >= 'A' && char <= 'Z') bits |= 1 << i;
+    }
+    suffix += SUFFIX_ALPHABET.charAt(bits);
+  }
+  return id15 + suffix;
+}
+
+const isIdShaped = (id: string): boolean => (id.length === 15 || id.length === 18) && ALNUM.test(id);
+
+/** Salesforce's datetime format: milliseconds and a '+0000' offset instead of 'Z'. */
+const sfDateTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+0000');
+const sfDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Stages of a new org's Opportunity stage picklist, with what each implies. */
+const STAGES: Record<string, { isClosed: boolean; isWon: boolean; probability: number }> = {
+  Prospecting: { isClosed: false, isWon: false, probability: 10 },
+  Qualification: { isClosed: false, isWon: false, probability: 10 },
+  'Needs Analysis': { isClosed: false, isWon: false, probability: 20 },
+  'Value Proposition': { isClosed: false, isWon: false, probability: 50 },
+  'Id. Decision Makers': { isClosed: false, isWon: false, probability: 60 },
+  'Perception Analysis': { isClosed: false, isWon: false, probability: 70 },
+  'Proposal/Price Quote': { isClosed: false, isWon: false, probability: 75 },
+  'Negotiation/Review': { isClosed: false, isWon: false, probability: 90 },
+  'Closed Won': { isClosed: true, isWon: true, probability: 100 },
+  'Closed Lost': { isClosed: true, isWon: false, probability: 0 },
+};
+
+/** Standard Opportunity fields: those an API call may write, and those Salesforce maintains itself. */
+const OPPORTUNITY_WRITABLE = [
+  'Name',
+  'StageName',
+  'Amount',
+  'CloseDate',
+  'Description',
+  'Probability',
+  'NextStep',
+  'Type',
+  'LeadSource',
+  'AccountId',
+  'OwnerId',
+  'ForecastCategoryName',
+  'CampaignId',
+];
+const OPPORTUNITY_READ_ONLY = [
+  'Id',
+  'IsClosed',
+  'IsWon',
+  'IsDeleted',
+  'CreatedDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+];
+
+const TASK_WRITABLE = [
+  'WhatId',
+  'WhoId',
+  'Subject',
+  'Description',
+  'Status',
+  'Priority',
+  'ActivityDate',
+  'OwnerId',
+  'Type',
+  'TaskSubtype',
+  'IsReminderSet',
+  'ReminderDateTime',
+  'CallType',
+  'CallDurationInSeconds',
+  'CallDisposition',
+  'CallObject',
+];
+const TASK_READ_ONLY = ['Id', 'IsClosed', 'IsDeleted', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'];
+
+/** Field lengths Salesforce enforces on Task text fields (STRING_TOO_LONG beyond). */
+const TASK_MAX_LENGTH: Record<string, number> = { Subject: 255, Description: 32_000 };
+
+/** Salesforce's limit on the length of a SOQL statement. */
+const MAX_SOQL_LENGTH = 100_000;
+
+interface Answer {
+  status: number;
+  /** A JSON value; undefined for an empty body (204). */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A request as the handlers see it. */
+interface Incoming {
+  method: string;
+  url: URL;
+  /** The request target as sent (for the URI length limit). */
+  rawUrl: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  /** Set when a JSON body did not parse. */
+  jsonError?: string;
+  token: string | undefined;
+}
+
+const sfError = (status: number, errorCode: string, message: string, fields?: string[]): Answer => ({
+  status,
+  body: [{ message, errorCode, ...(fields ? { fields } : {}) }],
+});
+
+const notFound = (): Answer => sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+
+const methodNotAllowed = (method: string, allowed: string): Answer =>
+  sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`);
+
+/** The error code Salesforce uses for an injected bare status, so clients map it as they would a real one. */
+function injectedErrorCode(status: number): string {
+  if (status === 401) return 'INVALID_SESSION_ID';
+  if (status === 403) return 'REQUEST_LIMIT_EXCEEDED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 503) return 'SERVER_UNAVAILABLE';
+  if (status >= 500) return 'UNKNOWN_EXCEPTION';
+  return 'BAD_REQUEST';
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const previous = out[key];
+    out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return out;
+}
+
+/** JSON and form bodies parsed, anything else kept as text. */
+function parseBody(contentType: string, raw: Buffer): { body: unknown; jsonError?: string } {
+  if (raw.length === 0) return { body: undefined };
+  const text = raw.toString('utf8');
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/x-www-form-urlencoded') {
+    return { body: Object.fromEntries(new URLSearchParams(text)) };
+  }
+  if (type === 'application/json' || type === '') {
+    try {
+      return { body: JSON.parse(text) };
+    } catch (error) {
+      return { body: text, jsonError: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return { body: text };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isSalesforceValue = (value: unknown): value is SalesforceValue =>
+  value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+// ---------------------------------------------------------------------------------------------------------------
+// SOQL: just enough of the grammar for the app's two statements.
+
+type Token =
+  | { kind: 'word'; text: string }
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'punct'; text: string };
+
+type Condition = { field: string; op: '='; value: string } | { field: string; op: 'IN'; values: string[] };
+
+interface Soql {
+  fields: string[];
+  object: string;
+  conditions: Condition[];
+  limit?: number;
+}
+
+class SoqlError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SOQL_ESCAPES: Record<string, string> = {
+  "'": "'",
+  '"': '"',
+  '\\': '\\',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  // LIKE wildcards stay escaped: they only mean something to LIKE, which the fake does not support.
+  _: '\\_',
+  '%': '\\%',
+};
+
+function tokenize(soql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < soql.length) {
+    const char = soql.charAt(i);
+    if (/\s/.test(char)) {
+      i++;
+    } else if (/[A-Za-z_]/.test(char)) {
+      const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(soql.slice(i))?.[0] ?? char;
+      tokens.push({ kind: 'word', text: word });
+      i += word.length;
+    } else if (/[0-9]/.test(char)) {
+      const digits = /^[0-9]+/.exec(soql.slice(i))?.[0] ?? char;
+      tokens.push({ kind: 'number', value: Number(digits) });
+      i += digits.length;
+    } else if ('(),='.includes(char)) {
+      tokens.push({ kind: 'punct', text: char });
+      i++;
+    } else if (char === "'") {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= soql.length)
+          throw new SoqlError('MALFORMED_QUERY', 'unexpected token: <EOF>: unterminated string');
+        const c = soql.charAt(i);
+        if (c === "'") break;
+        if (c === '\\') {
+          const escaped = soql.charAt(i + 1);
+          if (escaped === 'u' && /^[0-9a-fA-F]{4}$/.test(soql.slice(i + 2, i + 6))) {
+            value += String.fromCharCode(Number.parseInt(soql.slice(i + 2, i + 6), 16));
+            i += 6;
+            continue;
+          }
+          const replacement = SOQL_ESCAPES[escaped];
+          if (replacement === undefined) {
+            throw new SoqlError(
+              'MALFORMED_QUERY',
+              `Invalid string literal '${soql.slice(i, i + 2)}'. Illegal character sequence '\\${escaped}' in string literal.`,
+            );
+          }
+          value += replacement;
+          i += 2;
+          continue;
+        }
+        value += c;
+        i++;
+      }
+      tokens.push({ kind: 'string', value });
+      i++;
+    } else {
+      throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${char}'`);
+    }
+  }
+  return tokens;
+}
+
+function parseSoql(soql: string): Soql {
+  const tokens = tokenize(soql);
+  let at = 0;
+  const describe = (token: Token | undefined): string => {
+    if (!token) return '<EOF>';
+    if (token.kind === 'string') return `'${token.value}'`;
+    if (token.kind === 'number') return String(token.value);
+    return token.text;
+  };
+  const unexpected = (): never => {
+    throw new SoqlError('MALFORMED_QUERY', `unexpected token: ${describe(tokens[at])}`);
+  };
+  const keyword = (word: string): boolean => {
+    const token = tokens[at];
+    if (token?.kind === 'word' && token.text.toUpperCase() === word) {
+      at++;
+      return true;
+    }
+    return false;
+  };
+  const expectKeyword = (word: string): void => {
+    if (!keyword(word)) unexpected();
+  };
+  const punct = (text: string): boolean => {
+    const token = tokens[at];
+    if (token?.kind === 'punct' && token.text === text) {
+      at++;
+      return true;
+    }
+    return false;
+  };
+  const word = (): string => {
+    const token = tokens[at];
+    if (token?.kind !== 'word') return unexpected();
+    at++;
+    return token.text;
+  };
+  const string = (): string => {
+    const token = tokens[at];
+    if (token?.kind !== 'string') return unexpected();
+    at++;
+    return token.value;
+  };
+
+  expectKeyword('SELECT');
+  const fields = [word()];
+  while (punct(',')) fields.push(word());
+  expectKeyword('FROM');
+  const object = word();
+  const conditions: Condition[] = [];
+  if (keyword('WHERE')) {
+    do {
+      const field = word();
+      if (punct('=')) {
+        conditions.push({ field, op: '=', value: string() });
+      } else if (keyword('IN')) {
+        if (!punct('(')) unexpected();
+        const values = [string()];
+        while (punct(',')) values.push(string());
+        if (!punct(')')) unexpected();
+        conditions.push({ field, op: 'IN', values });
+      } else {
+        unexpected();
+      }
+    } while (keyword('AND'));
+  }
+  let limit: number | undefined;
+  if (keyword('LIMIT')) {
+    const token = tokens[at];
+    if (token?.kind !== 'number') return unexpected();
+    limit = token.value;
+    at++;
+  }
+  if (at < tokens.length) unexpected();
+  return { fields, object, conditions, ...(limit !== undefined ? { limit } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export class FakeSalesforce {
+  /** Starts a fake Salesforce on 127.0.0.1 and a free port (login and instance on the same server). */
+  static async start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforce> {
+    const fake = new FakeSalesforce(options);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = fake.server.address() as AddressInfo;
+    fake.origin = `http://127.0.0.1:${port}`;
+    return fake;
+  }
+
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly apiVersion: string;
+  readonly dailyLimit: number;
+  /** The org id in token answers' identity URL. */
+  readonly organizationId = '00D000000000001EAA';
+  /** The integration user's id in token answers' identity URL. */
+  readonly userId = '005000000000001AAA';
+  /** Every request in arrival order, including refused and injected ones. */
+  readonly calls: SalesforceRequest[] = [];
+
+  private readonly server: http.Server;
+  private readonly now: () => number;
+  private readonly tokenLifetimeMs: number | undefined;
+  private readonly maxUriBytes: number;
+  private origin = '';
+  private stopped = false;
+  /** Valid access tokens and when each was last used (for the inactivity timeout). */
+  private readonly tokens = new Map<string, number>();
+  /** Opportunities by the first 15 characters of their id (case-sensitive, as Salesforce ids are). */
+  private readonly opportunities = new Map<string, SalesforceRecord>();
+  private readonly storedTasks: FakeSalesforceTask[] = [];
+  private readonly customFields: Record<SObjectType, string[]> = { Opportunity: [], Task: [] };
+  private readonly soqlReceived: string[] = [];
+  private apiUsage = 0;
+  private sequence = 0;
+  private failures: { match: SalesforceFailureMatch; failure: SalesforceFailure; remaining: number }[] = [];
+  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  private constructor(options: FakeSalesforceOptions) {
+    this.clientId = options.clientId ?? 'fake-client-id';
+    this.clientSecret = options.clientSecret ?? 'fake-client-secret';
+    this.apiVersion = options.apiVersion ?? '62.0';
+    this.dailyLimit = options.dailyLimit ?? 100_000;
+    this.tokenLifetimeMs = options.tokenLifetimeMs;
+    this.maxUriBytes = options.maxUriBytes ?? 16_384;
+    this.now = options.now ?? Date.now;
+    // Node refuses request heads over 16 KiB itself (431); the fake raises that so its own URI limit decides.
+    this.server = http.createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        console.error('[fakeSalesforce] handler crashed', error);
+        if (!res.headersSent) this.send(res, { status: 500, body: 'fake salesforce crashed' });
+      });
+    });
+  }
+
+  /** Where the token endpoint lives (`oauth2.loginUrl` / `loginUrl` of jsforce). */
+  get loginUrl(): string {
+    return this.origin;
+  }
+
+  /** The `instance_url` token answers give: the same server. */
+  get instanceUrl(): string {
+    return this.origin;
+  }
+
+  /** The identity URL of token answers (`id`). */
+  get identityUrl(): string {
+    return `${this.origin}/id/${this.organizationId}/${this.userId}`;
+  }
+
+  /** API requests counted against the daily limit so far (what `Sforce-Limit-Info` reports). */
+  get apiRequestsUsed(): number {
+    return this.apiUsage;
+  }
+
+  /** Every SOQL statement received at the query endpoint, in order (refused ones included). */
+  queries(): string[] {
+    return [...this.soqlReceived];
+  }
+
+  /** How many requests reached the query endpoint (to assert "one query for all"). */
+  get queryCount(): number {
+    return this.soqlReceived.length;
+  }
+
+  /** Adds an opportunity; returns its 18-character id. */
+  addOpportunity(opportunity: NewOpportunity): string {
+    if (opportunity.id !== undefined && !isIdShaped(opportunity.id)) {
+      throw new Error(`not a 15- or 18-character Salesforce id: ${opportunity.id}`);
+    }
+    const id15 = opportunity.id?.slice(0, 15) ?? this.nextId15('006');
+    const id = salesforceId18(id15);
+    const stageName = opportunity.stageName ?? 'Prospecting';
+    const stage = STAGES[stageName];
+    const now = sfDateTime(this.now());
+    const record: SalesforceRecord = {
+      Id: id,
+      IsDeleted: false,
+      CreatedDate: now,
+      LastModifiedDate: now,
+      SystemModstamp: now,
+    };
+    for (const field of [...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]) record[field] = null;
+    Object.assign(record, {
+      Name: opportunity.name,
+      StageName: stageName,
+      IsClosed: opportunity.isClosed ?? stage?.isClosed ?? false,
+      IsWon: opportunity.isWon ?? stage?.isWon ?? false,
+      Probability: stage?.probability ?? null,
+      Amount: opportunity.amount ?? null,
+      CloseDate: opportunity.closeDate ?? sfDate(this.now()),
+    });
+    this.opportunities.set(id15, record);
+    return id;
+  }
+
+  /** Closes an opportunity: won → 'Closed Won', lost → 'Closed Lost' (or the given stage name). */
+  closeOpportunity(id: string, outcome: { won: boolean; stageName?: string }): void {
+    const record = this.opportunities.get(id.slice(0, 15));
+    if (!record) throw new Error(`no opportunity ${id}`);
+    Object.assign(record, {
+      StageName: outcome.stageName ?? (outcome.won ? 'Closed Won' : 'Closed Lost'),
+      IsClosed: true,
+      IsWon: outcome.won,
+      Probability: outcome.won ? 100 : 0,
+      LastModifiedDate: sfDateTime(this.now()),
+    });
+  }
+
+  /** One opportunity (a copy) by its 15- or 18-character id, or undefined. */
+  opportunity(id: string): SalesforceRecord | undefined {
+    const record = this.opportunities.get(id.slice(0, 15));
+    return record && { ...record };
+  }
+
+  /**
+   * Registers a custom field (e.g. 'Cosell_Handoff__c') on Opportunity (default) or Task: writes and SOQL may then
+   * name it. Existing records get it as null.
+   */
+  addCustomField(name: string, sobject: SObjectType = 'Opportunity'): void {
+    if (this.knownField(sobject, name)) return;
+    this.customFields[sobject].push(name);
+    if (sobject === 'Opportunity') for (const record of this.opportunities.values()) record[name] = null;
+    else for (const task of this.storedTasks) task[name] = null;
+  }
+
+  /** Every Task created, in creation order (copies). */
+  tasks(): FakeSalesforceTask[] {
+    return this.storedTasks.map((task) => ({ ...task }));
+  }
+
+  /** Forgets every issued token: API calls with them then answer 401 INVALID_SESSION_ID (a session ended). */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  /**
+   * Makes matching requests fail (`times`, default 1). A string `path` matches the exact path (no query string),
+   * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
+   */
+  fail(match: SalesforceFailureMatch, failure: SalesforceFailure): void {
+    this.failures.push({ match, failure, remaining: failure.times ?? 1 });
+  }
+
+  clearFailures(): void {
+    this.failures = [];
+  }
+
+  /** Forgets calls, failures, opportunities, tasks, queries and API usage; keeps tokens and custom fields. */
+  reset(): void {
+    this.calls.length = 0;
+    this.soqlReceived.length = 0;
+    this.opportunities.clear();
+    this.storedTasks.length = 0;
+    this.apiUsage = 0;
+    this.clearFailures();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const pending of this.pendingDelays) {
+      clearTimeout(pending.timer);
+      pending.resolve();
+    }
+    this.pendingDelays.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // HTTP plumbing: recording, failure injection, answering.
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, this.origin || 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const parsed = parseBody(req.headers['content-type'] ?? '', raw);
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const incoming: Incoming = {
+      method,
+      url,
+      rawUrl,
+      path: url.pathname,
+      headers: req.headers,
+      body: parsed.body,
+      token,
+      ...(parsed.jsonError !== undefined ? { jsonError: parsed.jsonError } : {}),
+    };
+    const call: SalesforceRequest = {
+      method,
+      path: url.pathname,
+      query: queryObject(url.searchParams),
+      body: parsed.body,
+      at: this.now(),
+      status: 0,
+      response: undefined,
+      ...(token ? { token } : {}),
+    };
+    this.calls.push(call);
+
+    const failure = this.takeFailure(method, url.pathname);
+    if (!failure) return this.reply(res, call, this.process(incoming));
+    const replacesAnswer =
+      failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
+    if (failure.afterProcessing) {
+      // The work happens; only the answer is late or lost.
+      const real = this.process(incoming);
+      call.processed = true;
+      if (failure.delayMs) await this.sleep(failure.delayMs);
+      if (this.stopped) return;
+      return replacesAnswer ? this.replyFailure(req, res, call, failure) : this.reply(res, call, real);
+    }
+    if (failure.delayMs) await this.sleep(failure.delayMs);
+    if (this.stopped) return;
+    if (replacesAnswer) return this.replyFailure(req, res, call, failure);
+    this.reply(res, call, this.process(incoming));
+  }
+
+  private takeFailure(method: string, path: string): SalesforceFailure | undefined {
+    const entry = this.failures.find((f) => {
+      if (f.remaining <= 0) return false;
+      if (f.match === '*') return true;
+      if (f.match.method && f.match.method.toUpperCase() !== method) return false;
+      if (f.match.path === undefined) return true;
+      return typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path);
+    });
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    this.failures = this.failures.filter((f) => f.remaining > 0);
+    return entry.failure;
+  }
+
+  private replyFailure(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    call: SalesforceRequest,
+    failure: SalesforceFailure,
+  ): void {
+    call.injected = true;
+    if (failure.dropConnection) {
+      call.dropped = true;
+      req.socket.destroy();
+      return;
+    }
+    if (failure.body !== undefined) {
+      call.status = failure.status ?? 200;
+      call.response = failure.body;
+      res.on('error', () => {});
+      res.writeHead(call.status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
+      res.end(failure.body);
+      return;
+    }
+    const status = failure.status ?? 500;
+    const answer = sfError(status, injectedErrorCode(status), `fake salesforce: injected HTTP ${status}`);
+    this.reply(res, call, answer);
+  }
+
+  private reply(res: http.ServerResponse, call: SalesforceRequest, answer: Answer): void {
+    call.status = answer.status;
+    call.response = answer.body;
+    this.send(res, answer);
+  }
+
+  private send(res: http.ServerResponse, answer: Answer): void {
+    res.on('error', () => {}); // the client may have given up (timeouts)
+    if (answer.body === undefined) {
+      res.writeHead(answer.status, answer.headers ?? {});
+      res.end();
+      return;
+    }
+    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    const type =
+      typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8';
+    res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
+    res.end(text);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = {
+        timer: setTimeout(() => {
+          this.pendingDelays.delete(pending);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.pendingDelays.add(pending);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // What Salesforce does with a request.
+
+  private process(request: Incoming): Answer {
+    if (Buffer.byteLength(request.rawUrl) > this.maxUriBytes) {
+      return { status: 414, body: '<html><body><h1>414 URI Too Long</h1></body></html>' };
+    }
+    if (request.path === '/services/oauth2/token') {
+      return request.method === 'POST' ? this.issueToken(request) : methodNotAllowed(request.method, 'POST');
+    }
+    const prefix = `/services/data/v${this.apiVersion}/`;
+    if (!request.path.startsWith(prefix)) return notFound();
+    if (!this.sessionValid(request.token)) {
+      return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    }
+    if (this.apiUsage >= this.dailyLimit) {
+      return {
+        ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+        headers: this.limitInfo(),
+      };
+    }
+    this.apiUsage += 1;
+    const answer = this.api(request, request.path.slice(prefix.length));
+    return { ...answer, headers: { ...answer.headers, ...this.limitInfo() } };
+  }
+
+  private limitInfo(): Record<string, string> {
+    return { 'sforce-limit-info': `api-usage=${this.apiUsage}/${this.dailyLimit}` };
+  }
+
+  private sessionValid(token: string | undefined): boolean {
+    if (!token) return false;
+    const lastUsed = this.tokens.get(token);
+    if (lastUsed === undefined) return false;
+    const now = this.now();
+    if (this.tokenLifetimeMs !== undefined && now - lastUsed >= this.tokenLifetimeMs) {
+      this.tokens.delete(token);
+      return false;
+    }
+    this.tokens.set(token, now);
+    return true;
+  }
+
+  private issueToken(request: Incoming): Answer {
+    const form = isObject(request.body) ? request.body : {};
+    const field = (name: string): string | undefined =>
+      typeof form[name] === 'string' ? (form[name] as string) : undefined;
+    // RFC 6749 also lets the client authenticate with HTTP Basic; Salesforce accepts both.
+    const basic = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const [basicId, basicSecret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent)
+      : [];
+    if (field('grant_type') !== 'client_credentials') {
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
+      };
+    }
+    const clientId = field('client_id') ?? basicId;
+    const clientSecret = field('client_secret') ?? basicSecret;
+    if (clientId !== this.clientId || clientSecret !== this.clientSecret) {
+      return {
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+      };
+    }
+    const issuedAt = String(this.now());
+    const accessToken = `${this.organizationId.slice(0, 15)}!${randomBytes(48).toString('base64url')}`;
+    this.tokens.set(accessToken, this.now());
+    const id = this.identityUrl;
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        instance_url: this.instanceUrl,
+        id,
+        token_type: 'Bearer',
+        issued_at: issuedAt,
+        // As Salesforce signs it: HMAC-SHA256 of identity URL + issued_at, keyed with the consumer secret.
+        signature: createHmac('sha256', this.clientSecret)
+          .update(id + issuedAt)
+          .digest('base64'),
+      },
+    };
+  }
+
+  private api(request: Incoming, resource: string): Answer {
+    const parts = resource.split('/').map(decodeURIComponent);
+    if (parts.length === 1 && parts[0] === 'query') {
+      if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
+      return this.query(request.url.searchParams.get('q'));
+    }
+    if (parts.length === 1 && parts[0] === 'limits') {
+      if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
+      // The org's limits; only the daily API allowance is modelled (this request already counted).
+      return {
+        status: 200,
+        body: { DailyApiRequests: { Max: this.dailyLimit, Remaining: this.dailyLimit - this.apiUsage } },
+      };
+    }
+    if (parts[0] !== 'sobjects') return notFound();
+    const [, sobject, id] = parts;
+    if (sobject === 'Task' && parts.length === 2) {
+      if (request.method !== 'POST') return methodNotAllowed(request.method, 'GET,HEAD,POST');
+      return this.createTask(request);
+    }
+    if (sobject === 'Opportunity' && parts.length === 3 && id !== undefined) {
+      if (request.method === 'GET') return this.getOpportunity(id, request.url.searchParams.get('fields'));
+      if (request.method === 'PATCH') return this.updateOpportunity(id, request);
+      return methodNotAllowed(request.method, 'GET,HEAD,PATCH,DELETE');
+    }
+    return notFound();
+  }
+
+  private malformedId(sobject: SObjectType, id: string): Answer {
+    return sfError(400, 'MALFORMED_ID', `${sobject} ID: id value of incorrect type: ${id}`, ['Id']);
+  }
+
+  private getOpportunity(id: string, fieldsParam: string | null): Answer {
+    if (!isIdShaped(id)) return this.malformedId('Opportunity', id);
+    const record = this.opportunities.get(id.slice(0, 15));
+    if (!record) return notFound();
+    let fields = Object.keys(record);
+    if (fieldsParam !== null) {
+      fields = [];
+      for (const name of fieldsParam.split(',').map((f) => f.trim())) {
+        const field = this.knownField('Opportunity', name);
+        if (!field) {
+          return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity 'Opportunity'.`);
+        }
+        fields.push(field);
+      }
+    }
+    return { status: 200, body: this.shape('Opportunity', record, fields) };
+  }
+
+  private updateOpportunity(id: string, request: Incoming): Answer {
+    if (!isIdShaped(id)) return this.malformedId('Opportunity', id);
+    const record = this.opportunities.get(id.slice(0, 15));
+    if (!record) return notFound();
+    const body = this.objectBody(request);
+    if ('status' in body) return body;
+    const changes: SalesforceRecord = {};
+    for (const [name, value] of Object.entries(body.fields)) {
+      const field = this.knownField('Opportunity', name);
+      if (!field) {
+        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Opportunity`);
+      }
+      if (OPPORTUNITY_READ_ONLY.includes(field)) return this.readOnly(field);
+      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
+      changes[field] = value;
+    }
+    Object.assign(record, changes);
+    const stage = typeof changes.StageName === 'string' ? STAGES[changes.StageName] : undefined;
+    if (stage) Object.assign(record, { IsClosed: stage.isClosed, IsWon: stage.isWon });
+    const now = sfDateTime(this.now());
+    Object.assign(record, { LastModifiedDate: now, SystemModstamp: now });
+    return { status: 204 };
+  }
+
+  private createTask(request: Incoming): Answer {
+    const body = this.objectBody(request);
+    if ('status' in body) return body;
+    const now = this.now();
+    const task: FakeSalesforceTask = {
+      Id: '',
+      WhatId: null,
+      Subject: null,
+      Description: null,
+      Status: 'Not Started',
+      Priority: 'Normal',
+      ActivityDate: null,
+      CreatedDate: sfDateTime(now),
+    };
+    for (const field of this.customFields.Task) task[field] = null;
+    for (const [name, value] of Object.entries(body.fields)) {
+      const field = this.knownField('Task', name);
+      if (!field) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Task`);
+      if (TASK_READ_ONLY.includes(field)) return this.readOnly(field);
+      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
+      const maxLength = TASK_MAX_LENGTH[field];
+      if (maxLength !== undefined && typeof value === 'string' && value.length > maxLength) {
+        return sfError(
+          400,
+          'STRING_TOO_LONG',
+          `${field}: data value too large: ${value.slice(0, 40)}… (max length=${maxLength})`,
+          [field],
+        );
+      }
+      if (field === 'ActivityDate' && value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(value))) {
+        return this.cannotDeserialize(field, value);
+      }
+      task[field] = value;
+    }
+    if (task.WhatId !== null) {
+      const whatId = String(task.WhatId);
+      const opportunity = isIdShaped(whatId) ? this.opportunities.get(whatId.slice(0, 15)) : undefined;
+      if (!opportunity) {
+        return sfError(
+          400,
+          'FIELD_INTEGRITY_EXCEPTION',
+          `Related To ID: id value of incorrect type: ${whatId}`,
+          ['WhatId'],
+        );
+      }
+      task.WhatId = String(opportunity.Id);
+    }
+    if (task.Status === null) task.Status = 'Not Started';
+    task.Id = salesforceId18(this.nextId15('00T'));
+    this.storedTasks.push(task);
+    return { status: 201, body: { id: task.Id, success: true, errors: [] } };
+  }
+
+  private query(soql: string | null): Answer {
+    this.soqlReceived.push(soql ?? '');
+    if (soql === null || soql.trim() === '') {
+      return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    }
+    if (soql.length > MAX_SOQL_LENGTH) {
+      return sfError(
+        400,
+        'MALFORMED_QUERY',
+        `query is too long: SOQL statements cannot be longer than ${MAX_SOQL_LENGTH} characters`,
+      );
+    }
+    let parsed: Soql;
+    try {
+      parsed = parseSoql(soql);
+    } catch (error) {
+      if (error instanceof SoqlError) return sfError(400, error.errorCode, error.message);
+      throw error;
+    }
+    const object = parsed.object.toLowerCase();
+    if (object !== 'opportunity' && object !== 'task') {
+      return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
+    }
+    const sobject: SObjectType = object === 'opportunity' ? 'Opportunity' : 'Task';
+    const fields: string[] = [];
+    for (const name of parsed.fields) {
+      const field = this.knownField(sobject, name);
+      if (!field) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${sobject}'.`);
+      fields.push(field);
+    }
+    const found = sobject === 'Opportunity' ? this.selectOpportunities(parsed) : this.selectTasks(parsed);
+    if ('status' in found) return found;
+    const records = found.slice(0, parsed.limit ?? found.length).map((r) => this.shape(sobject, r, fields));
+    return { status: 200, body: { totalSize: records.length, done: true, records } };
+  }
+
+  /** `… FROM Opportunity WHERE Id IN ('…', …)` (or `Id = '…'`). */
+  private selectOpportunities(soql: Soql): SalesforceRecord[] | Answer {
+    const [condition] = soql.conditions;
+    if (soql.conditions.length !== 1 || !condition || condition.field.toLowerCase() !== 'id') {
+      return sfError(
+        400,
+        'MALFORMED_QUERY',
+        "fake salesforce: Opportunity queries must be `WHERE Id IN ('…', …)`",
+      );
+    }
+    const ids = condition.op === 'IN' ? condition.values : [condition.value];
+    const bad = ids.find((id) => !isIdShaped(id));
+    if (bad !== undefined) return sfError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${bad}`);
+    const wanted = new Set(ids.map((id) => id.slice(0, 15)));
+    return [...this.opportunities.entries()].filter(([key]) => wanted.has(key)).map(([, record]) => record);
+  }
+
+  /** `… FROM Task WHERE WhatId = '…' AND Subject = '…'` (either order). */
+  private selectTasks(soql: Soql): SalesforceRecord[] | Answer {
+    const equals = (name: string): string | undefined => {
+      const condition = soql.conditions.find((c) => c.field.toLowerCase() === name.toLowerCase());
+      return condition?.op === '=' ? condition.value : undefined;
+    };
+    const whatId = equals('WhatId');
+    const subject = equals('Subject');
+    if (soql.conditions.length !== 2 || whatId === undefined || subject === undefined) {
+      return sfError(
+        400,
+        'MALFORMED_QUERY',
+        "fake salesforce: Task queries must be `WHERE WhatId = '…' AND Subject = '…'`",
+      );
+    }
+    if (!isIdShaped(whatId))
+      return sfError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${whatId}`);
+    // SOQL compares text case-insensitively; ids by their case-sensitive 15-character form.
+    return this.storedTasks.filter(
+      (task) =>
+        task.WhatId !== null &&
+        task.WhatId.slice(0, 15) === whatId.slice(0, 15) &&
+        task.Subject !== null &&
+        task.Subject.toLowerCase() === subject.toLowerCase(),
+    );
+  }
+
+  /** A record as the REST API returns it: `attributes` first, then the fields asked for. */
+  private shape(sobject: SObjectType, record: SalesforceRecord, fields: string[]): Record<string, unknown> {
+    const shaped: Record<string, unknown> = {
+      attributes: {
+        type: sobject,
+        url: `/services/data/v${this.apiVersion}/sobjects/${sobject}/${record.Id}`,
+      },
+    };
+    for (const field of fields) shaped[field] = record[field] ?? null;
+    return shaped;
+  }
+
+  /** The canonical name of a field of `sobject` (Salesforce field names are case-insensitive), if it exists. */
+  private knownField(sobject: SObjectType, name: string): string | undefined {
+    const all =
+      sobject === 'Opportunity'
+        ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]
+        : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
+    return all.find((field) => field.toLowerCase() === name.toLowerCase());
+  }
+
+  private objectBody(request: Incoming): { fields: Record<string, unknown> } | Answer {
+    if (request.jsonError !== undefined) return sfError(400, 'JSON_PARSER_ERROR', request.jsonError);
+    if (!isObject(request.body)) {
+      return sfError(
+        400,
+        'JSON_PARSER_ERROR',
+        'Cannot deserialize instance of sObject from a non-object body',
+      );
+    }
+    return { fields: request.body };
+  }
+
+  private readOnly(field: string): Answer {
+    return sfError(
+      400,
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+      `Unable to create/update fields: ${field}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+      [field],
+    );
+  }
+
+  private cannotDeserialize(field: string, value: unknown): Answer {
+    return sfError(
+      400,
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of ${field === 'ActivityDate' ? 'date' : 'string'} from ${JSON.stringify(value)} at [line:1] for field ${field}`,
+    );
+  }
+
+  /** A fresh 15-character id with Salesforce's key prefix: prefix + a pod ('Hs') + a base-62 sequence. */
+  private nextId15(prefix: string): string {
+    this.sequence += 1;
+    let n = this.sequence;
+    let digits = '';
+    while (n > 0) {
+      digits = BASE62.charAt(n % 62) + digits;
+      n = Math.floor(n / 62);
+    }
+    return `${prefix}Hs${digits.padStart(10, '0')}`;
+  }
+}

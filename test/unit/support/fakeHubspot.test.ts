@@ -1,0 +1,637 @@
+import { Client } from '@hubspot/api-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeHubspot, type FakeHubspotOptions } from '../../support/fakeHubspot.js';
+
+let fake: FakeHubspot;
+const started: FakeHubspot[] = [];
+
+async function start(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
+  const instance = await FakeHubspot.start(options);
+  started.push(instance);
+  return instance;
+}
+
+beforeEach(async () => {
+  fake = await start();
+});
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((f) => f.stop()));
+});
+
+const client = (f = fake, accessToken = f.accessToken) =>
+  new Client({ accessToken, basePath: f.apiUrl, numberOfApiCallRetries: 0 });
+
+/** A call with plain fetch, authenticated unless a token (or null for none) is given. */
+function call(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+  f = fake,
+): Promise<Response> {
+  const token = init.token === undefined ? f.accessToken : init.token;
+  return fetch(`${f.apiUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: number | string; body?: unknown }> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(Error);
+  return outcome as Error & { code?: number | string; body?: unknown };
+}
+
+const bodyOf = (error: { body?: unknown }): Record<string, unknown> =>
+  (typeof error.body === 'string' ? JSON.parse(error.body) : error.body) as Record<string, unknown>;
+
+const toDeal = (id: string) => ({
+  to: { id },
+  types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 214 }],
+});
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('authentication', () => {
+  it('answers 401 INVALID_AUTHENTICATION without the access token', async () => {
+    const id = fake.addDeal({ name: 'Acme' });
+    for (const token of [null, 'pat-na1-wrong']) {
+      const res = await call(`/crm/v3/objects/deals/${id}`, { token });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        status: 'error',
+        message: expect.stringMatching(
+          /^Authentication credentials not found\. This API supports OAuth 2\.0/,
+        ),
+        category: 'INVALID_AUTHENTICATION',
+      });
+      expect(body.correlationId).toMatch(uuid);
+    }
+    const error = await rejection(client(fake, 'pat-na1-wrong').crm.deals.basicApi.getById(id));
+    expect(error.code).toBe(401);
+  });
+});
+
+describe('deals', () => {
+  it('reads a deal with the client: the asked properties plus id and dates, as strings', async () => {
+    const id = fake.addDeal({ name: 'Acme renewal', amount: 5000 });
+    expect(id).toBe('10000000001');
+    const deal = await client().crm.deals.basicApi.getById(id, ['dealname', 'dealstage', 'amount', 'nope']);
+    expect(deal.id).toBe(id);
+    expect(deal.archived).toBe(false);
+    expect(deal.createdAt).toBeInstanceOf(Date);
+    expect(deal.properties).toEqual({
+      dealname: 'Acme renewal',
+      dealstage: 'appointmentscheduled',
+      amount: '5000',
+      createdate: expect.stringMatching(/Z$/),
+      hs_lastmodifieddate: expect.stringMatching(/Z$/),
+      hs_object_id: id,
+    });
+  });
+
+  it('takes repeated properties parameters, and answers the defaults without any', async () => {
+    const id = fake.addDeal({ name: 'Acme' });
+    const res = await call(
+      `/crm/v3/objects/deals/${id}?properties=dealname&properties=hs_is_closed,pipeline`,
+    );
+    const body = (await res.json()) as { properties: Record<string, string | null> };
+    expect(Object.keys(body.properties).sort()).toEqual(
+      ['createdate', 'dealname', 'hs_is_closed', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'].sort(),
+    );
+    expect(body.properties.hs_is_closed).toBe('false');
+    const defaults = (await (await call(`/crm/v3/objects/deals/${id}`)).json()) as {
+      properties: Record<string, string | null>;
+    };
+    expect(defaults.properties).toMatchObject({
+      amount: null,
+      closedate: null,
+      dealname: 'Acme',
+      pipeline: 'default',
+    });
+    expect(fake.calls[0]?.query).toEqual({ properties: ['dealname', 'hs_is_closed,pipeline'] });
+  });
+
+  it('answers 404 OBJECT_NOT_FOUND for an unknown deal', async () => {
+    const res = await call('/crm/v3/objects/deals/999');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      status: 'error',
+      message: 'Object not found.  objectId are usually numeric.',
+      context: { id: ['999'] },
+      category: 'OBJECT_NOT_FOUND',
+    });
+    const error = await rejection(client().crm.deals.basicApi.getById('999'));
+    expect(error.code).toBe(404);
+    expect(bodyOf(error).category).toBe('OBJECT_NOT_FOUND');
+  });
+
+  it('lists deals a page at a time', async () => {
+    for (const name of ['A', 'B', 'C']) fake.addDeal({ name });
+    const first = await client().crm.deals.basicApi.getPage(2);
+    expect(first.results.map((d) => d.properties.dealname)).toEqual(['A', 'B']);
+    const after = first.paging?.next?.after;
+    expect(after).toBeTruthy();
+    const second = await client().crm.deals.basicApi.getPage(2, after);
+    expect(second.results.map((d) => d.properties.dealname)).toEqual(['C']);
+    expect(second.paging).toBeUndefined();
+  });
+
+  it('batch-reads deals: 200 COMPLETE, or 207 naming the missing ids; at most 100 inputs', async () => {
+    const a = fake.addDeal({ name: 'A' });
+    const b = fake.addDeal({ name: 'B', stage: 'closedwon' });
+    const batch = client().crm.deals.batchApi;
+    const all = await batch.read({
+      inputs: [{ id: a }, { id: b }],
+      properties: ['dealstage', 'hs_is_closed_won'],
+      propertiesWithHistory: [],
+    });
+    expect(all.status).toBe('COMPLETE');
+    expect(all.results.map((d) => [d.id, d.properties.dealstage, d.properties.hs_is_closed_won])).toEqual([
+      [a, 'appointmentscheduled', 'false'],
+      [b, 'closedwon', 'true'],
+    ]);
+
+    const res = await call('/crm/v3/objects/deals/batch/read', {
+      method: 'POST',
+      body: {
+        inputs: [{ id: a }, { id: '404' }, { id: '405' }],
+        properties: ['dealstage'],
+        propertiesWithHistory: [],
+      },
+    });
+    expect(res.status).toBe(207);
+    const partial = (await res.json()) as Record<string, unknown>;
+    expect(partial).toMatchObject({
+      status: 'COMPLETE',
+      numErrors: 1,
+      errors: [
+        {
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message:
+            'Could not get some DEAL objects, they may be deleted or not exist. Check that ids are valid.',
+          context: { ids: ['404', '405'] },
+        },
+      ],
+    });
+    expect((partial.results as unknown[]).length).toBe(1);
+    // The client resolves a 207 like a 200.
+    const viaClient = await batch.read({
+      inputs: [{ id: b }, { id: '404' }],
+      properties: [],
+      propertiesWithHistory: [],
+    });
+    expect(viaClient.results.map((d) => d.id)).toEqual([b]);
+
+    const tooMany = await call('/crm/v3/objects/deals/batch/read', {
+      method: 'POST',
+      body: { inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i + 1) })), properties: [] },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({
+      status: 'error',
+      message: 'Batch input cannot exceed 100 objects',
+      category: 'VALIDATION_ERROR',
+    });
+    expect(fake.batchReadCount).toBe(4);
+  });
+
+  it('updates a deal (200, the written properties back), deriving the closed flags from the stage', async () => {
+    const id = fake.addDeal({ name: 'Acme' });
+    fake.addDealProperty('cosell_status');
+    const updated = await client().crm.deals.basicApi.update(id, {
+      properties: { dealstage: 'closedlost', cosell_status: 'accepted', amount: 12 as never },
+    });
+    expect(updated.properties).toMatchObject({
+      dealstage: 'closedlost',
+      cosell_status: 'accepted',
+      amount: '12',
+    });
+    expect(fake.deal(id)?.properties).toMatchObject({
+      dealstage: 'closedlost',
+      hs_is_closed: 'true',
+      hs_is_closed_won: 'false',
+      cosell_status: 'accepted',
+    });
+  });
+
+  it('refuses unknown properties, calculated ones and stages not in the pipeline', async () => {
+    const id = fake.addDeal({ name: 'Acme' });
+    const unknown = await call(`/crm/v3/objects/deals/${id}`, {
+      method: 'PATCH',
+      body: { properties: { x: '1' } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/^Property values were not valid: /),
+      category: 'VALIDATION_ERROR',
+      errors: [
+        {
+          message: 'Property "x" does not exist',
+          code: 'PROPERTY_DOESNT_EXIST',
+          context: { propertyName: ['x'] },
+        },
+      ],
+    });
+    const calculated = await call(`/crm/v3/objects/deals/${id}`, {
+      method: 'PATCH',
+      body: { properties: { hs_is_closed: 'true' } },
+    });
+    expect(((await calculated.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe(
+      'READ_ONLY_VALUE',
+    );
+    const stage = await call(`/crm/v3/objects/deals/${id}`, {
+      method: 'PATCH',
+      body: { properties: { dealstage: 'Closed Won' } },
+    });
+    expect(((await stage.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('INVALID_OPTION');
+    expect(fake.deal(id)?.properties.dealstage).toBe('appointmentscheduled');
+    const missing = await rejection(
+      client().crm.deals.basicApi.update('1', { properties: { dealname: 'x' } }),
+    );
+    expect(missing.code).toBe(404);
+  });
+
+  it('closes deals through the helper', () => {
+    const won = fake.addDeal({ name: 'Won' });
+    const lost = fake.addDeal({ id: '77', name: 'Lost' });
+    fake.closeDeal(won, { won: true });
+    fake.closeDeal(lost, { won: false });
+    expect(fake.deal(won)?.properties).toMatchObject({
+      dealstage: 'closedwon',
+      hs_is_closed: 'true',
+      hs_is_closed_won: 'true',
+    });
+    expect(fake.deal('77')?.properties).toMatchObject({
+      dealstage: 'closedlost',
+      hs_is_closed: 'true',
+      hs_is_closed_won: 'false',
+    });
+    expect(fake.deal('78')).toBeUndefined();
+  });
+
+  it("answers the default pipeline's stages", async () => {
+    const { results } = await client().crm.pipelines.pipelinesApi.getAll('deals');
+    expect(results).toHaveLength(1);
+    const [pipeline] = results;
+    expect(pipeline).toMatchObject({
+      id: 'default',
+      label: 'Sales Pipeline',
+      displayOrder: 0,
+      archived: false,
+    });
+    expect(
+      pipeline?.stages.map((s) => [s.id, s.label, s.metadata?.isClosed, s.metadata?.probability]),
+    ).toEqual([
+      ['appointmentscheduled', 'Appointment Scheduled', 'false', '0.2'],
+      ['qualifiedtobuy', 'Qualified To Buy', 'false', '0.4'],
+      ['presentationscheduled', 'Presentation Scheduled', 'false', '0.6'],
+      ['decisionmakerboughtin', 'Decision Maker Bought-In', 'false', '0.8'],
+      ['contractsent', 'Contract Sent', 'false', '0.9'],
+      ['closedwon', 'Closed Won', 'true', '1.0'],
+      ['closedlost', 'Closed Lost', 'true', '0.0'],
+    ]);
+  });
+});
+
+describe('notes', () => {
+  it('creates a note on a deal with the client (201) and stores it with the deal id', async () => {
+    const dealId = fake.addDeal({ name: 'Acme' });
+    const note = await client().crm.objects.notes.basicApi.create({
+      properties: { hs_timestamp: '2025-01-15T10:00:00.000Z', hs_note_body: '<p>Handoff accepted</p>' },
+      associations: [toDeal(dealId)],
+    });
+    expect(note.id).toMatch(/^\d+$/);
+    expect(note.properties).toMatchObject({
+      hs_timestamp: '2025-01-15T10:00:00.000Z',
+      hs_note_body: '<p>Handoff accepted</p>',
+      hs_object_id: note.id,
+      hs_createdate: expect.stringMatching(/Z$/),
+    });
+    expect(fake.notes()).toEqual([
+      expect.objectContaining({
+        id: note.id,
+        dealIds: [dealId],
+        properties: expect.objectContaining({ hs_note_body: '<p>Handoff accepted</p>' }),
+      }),
+    ]);
+    expect(fake.calls.at(-1)).toMatchObject({ method: 'POST', path: '/crm/v3/objects/notes', status: 201 });
+  });
+
+  it('refuses a note without hs_timestamp, or associated with an unknown deal or the wrong type', async () => {
+    const dealId = fake.addDeal({ name: 'Acme' });
+    const post = (body: unknown) => call('/crm/v3/objects/notes', { method: 'POST', body });
+    const noTimestamp = await post({ properties: { hs_note_body: 'x' }, associations: [toDeal(dealId)] });
+    expect(noTimestamp.status).toBe(400);
+    expect(await noTimestamp.json()).toMatchObject({ category: 'VALIDATION_ERROR' });
+    const invalid = {
+      status: 'error',
+      message: 'One or more associations are invalid',
+      category: 'VALIDATION_ERROR',
+    };
+    const unknownDeal = await post({
+      properties: { hs_timestamp: '1736935200000' },
+      associations: [toDeal('123')],
+    });
+    expect(unknownDeal.status).toBe(400);
+    expect(await unknownDeal.json()).toMatchObject(invalid);
+    const wrongType = await post({
+      properties: { hs_timestamp: '1736935200000' },
+      associations: [
+        { to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] },
+      ],
+    });
+    expect(wrongType.status).toBe(400);
+    expect(await wrongType.json()).toMatchObject(invalid);
+    expect(fake.notes()).toEqual([]);
+    // Epoch milliseconds are accepted and answered as ISO.
+    const ok = await post({ properties: { hs_timestamp: '1736935200000' }, associations: [toDeal(dealId)] });
+    expect(((await ok.json()) as { properties: Record<string, string> }).properties.hs_timestamp).toBe(
+      '2025-01-15T10:00:00.000Z',
+    );
+  });
+});
+
+describe('note search', () => {
+  async function addNote(f: FakeHubspot, dealId: string, body: string): Promise<string> {
+    const res = await call(
+      '/crm/v3/objects/notes',
+      {
+        method: 'POST',
+        body: {
+          properties: { hs_timestamp: '2025-01-15T10:00:00Z', hs_note_body: body },
+          associations: [toDeal(dealId)],
+        },
+      },
+      f,
+    );
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  it('matches CONTAINS_TOKEN on whole words, case-insensitively, and associations.deal with EQ', async () => {
+    const a = fake.addDeal({ name: 'A' });
+    const b = fake.addDeal({ name: 'B' });
+    const first = await addNote(fake, a, '<p>Accepted</p><p>ref H42-abc9</p>');
+    await addNote(fake, b, '<p>ref h42-abc</p>');
+    const search = client().crm.objects.notes.searchApi;
+    const byToken = await search.doSearch({
+      filterGroups: [
+        {
+          filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN' as never, value: 'h42-ABC9' }],
+        },
+      ],
+      properties: ['hs_note_body'],
+      limit: 10,
+    });
+    expect(byToken.total).toBe(1);
+    expect(byToken.results[0]).toMatchObject({
+      id: first,
+      properties: { hs_note_body: '<p>Accepted</p><p>ref H42-abc9</p>' },
+    });
+    const partialWord = await search.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN' as never, value: 'abc' }] },
+      ],
+    });
+    expect(partialWord.results.map((n) => n.id)).toHaveLength(1);
+    const byDeal = await search.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'associations.deal', operator: 'EQ' as never, value: a }] }],
+    });
+    expect(byDeal.results.map((n) => n.id)).toEqual([first]);
+    // Filter groups are ORed.
+    const either = await search.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'associations.deal', operator: 'EQ' as never, value: a }] },
+        { filters: [{ propertyName: 'associations.deal', operator: 'EQ' as never, value: b }] },
+      ],
+    });
+    expect(either.total).toBe(2);
+  });
+
+  it('pages with limit (default 10) and after', async () => {
+    const dealId = fake.addDeal({ name: 'A' });
+    for (let i = 0; i < 12; i++) await addNote(fake, dealId, `note ${i}`);
+    const filterGroups = [
+      { filters: [{ propertyName: 'associations.deal', operator: 'EQ' as never, value: dealId }] },
+    ];
+    const first = await client().crm.objects.notes.searchApi.doSearch({ filterGroups });
+    expect(first.total).toBe(12);
+    expect(first.results).toHaveLength(10);
+    const rest = await client().crm.objects.notes.searchApi.doSearch({
+      filterGroups,
+      after: first.paging?.next?.after ?? '',
+    });
+    expect(rest.results).toHaveLength(2);
+    const tooBig = await call('/crm/v3/objects/notes/search', {
+      method: 'POST',
+      body: { filterGroups, limit: 201 },
+    });
+    expect(tooBig.status).toBe(400);
+  });
+
+  it('does not find a note younger than searchLagMs', async () => {
+    let now = 1_700_000_000_000;
+    const lagging = await start({ searchLagMs: 5_000, now: () => now });
+    const dealId = lagging.addDeal({ name: 'A' });
+    await addNote(lagging, dealId, 'ref m1');
+    const search = () =>
+      client(lagging).crm.objects.notes.searchApi.doSearch({
+        filterGroups: [
+          { filters: [{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN' as never, value: 'm1' }] },
+        ],
+      });
+    expect((await search()).total).toBe(0);
+    now += 4_999;
+    expect((await search()).total).toBe(0);
+    now += 1;
+    expect((await search()).total).toBe(1);
+  });
+
+  it('refuses operators the fake does not model', async () => {
+    const res = await call('/crm/v3/objects/notes/search', {
+      method: 'POST',
+      body: { filterGroups: [{ filters: [{ propertyName: 'hs_timestamp', operator: 'GT', value: '1' }] }] },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/operator GT is not supported/);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 past tenSecondLimit in a rolling 10 s, with the rate-limit headers', async () => {
+    let now = 1_700_000_000_000;
+    const limited = await start({ tenSecondLimit: 3, now: () => now });
+    const id = limited.addDeal({ name: 'A' });
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(`/crm/v3/objects/deals/${id}`, {}, limited);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+      expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('3');
+      remaining.push(res.headers.get('x-hubspot-ratelimit-remaining'));
+      now += 1_000;
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+    const over = await call(`/crm/v3/objects/deals/${id}`, {}, limited);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+    const body = (await over.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+      groupName: expect.stringMatching(/^publicapi:private-app:\d+$/),
+    });
+    expect(body.correlationId).toMatch(uuid);
+    const error = await rejection(client(limited).crm.deals.basicApi.getById(id));
+    expect(error.code).toBe(429);
+    expect(error).toMatchObject({ headers: expect.objectContaining({ 'x-hubspot-ratelimit-max': '3' }) });
+    // The oldest request leaves the window 10 s after it came.
+    now += 7_000;
+    expect((await call(`/crm/v3/objects/deals/${id}`, {}, limited)).status).toBe(200);
+  });
+
+  it('limits searches per second on their own', async () => {
+    let now = 1_700_000_000_000;
+    const limited = await start({ searchPerSecondLimit: 2, now: () => now });
+    const search = () => call('/crm/v3/objects/notes/search', { method: 'POST', body: {} }, limited);
+    expect((await search()).status).toBe(200);
+    expect((await search()).status).toBe(200);
+    const over = await search();
+    expect(over.status).toBe(429);
+    expect(await over.json()).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'SECONDLY' });
+    expect((await call('/crm/v3/pipelines/deals', {}, limited)).status).toBe(200);
+    now += 1_000;
+    expect((await search()).status).toBe(200);
+  });
+});
+
+describe('routing and recording', () => {
+  it('answers 404 for anything else', async () => {
+    for (const path of ['/crm/v3/objects/contacts/1', '/crm/v4/objects/deals/1', '/']) {
+      const res = await call(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND' });
+    }
+  });
+
+  it('records method, path, query, parsed body, token, status and time', async () => {
+    await call('/crm/v3/objects/deals/batch/read', { method: 'POST', body: { inputs: [] } });
+    expect(fake.calls).toEqual([
+      {
+        method: 'POST',
+        path: '/crm/v3/objects/deals/batch/read',
+        query: {},
+        body: { inputs: [] },
+        token: fake.accessToken,
+        at: expect.any(Number),
+        status: 200,
+        response: expect.objectContaining({ status: 'COMPLETE', results: [] }),
+      },
+    ]);
+  });
+});
+
+describe('injected failures', () => {
+  it('answers a bare status with a HubSpot error body (429: the rate-limit one), once by default', async () => {
+    const id = fake.addDeal({ name: 'A' });
+    fake.fail({ method: 'GET', path: /^\/crm\/v3\/objects\/deals\// }, { status: 502 });
+    const error = await rejection(client().crm.deals.basicApi.getById(id));
+    expect(error.code).toBe(502);
+    expect(bodyOf(error)).toMatchObject({ status: 'error', message: 'fake hubspot: injected HTTP 502' });
+    expect((await client().crm.deals.basicApi.getById(id)).id).toBe(id);
+
+    fake.fail('*', { status: 429 });
+    const limited = await call(`/crm/v3/objects/deals/${id}`);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+  });
+
+  it('answers a raw body with its status and content type', async () => {
+    fake.fail(
+      { path: '/crm/v3/pipelines/deals' },
+      { body: '{"results": [', contentType: 'application/json', times: 2 },
+    );
+    for (let i = 0; i < 2; i++) {
+      const res = await call('/crm/v3/pipelines/deals');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(await res.text()).toBe('{"results": [');
+    }
+    expect((await call('/crm/v3/pipelines/deals')).status).toBe(200);
+  });
+
+  it('loses the answer after processing: the note exists although the client got an error', async () => {
+    const dealId = fake.addDeal({ name: 'A' });
+    fake.fail({ method: 'POST', path: '/crm/v3/objects/notes' }, { status: 504, afterProcessing: true });
+    const error = await rejection(
+      client().crm.objects.notes.basicApi.create({
+        properties: { hs_timestamp: '2025-01-15T10:00:00Z', hs_note_body: 'lost answer' },
+        associations: [toDeal(dealId)],
+      }),
+    );
+    expect(error.code).toBe(504);
+    expect(fake.notes().map((n) => n.properties.hs_note_body)).toEqual(['lost answer']);
+    expect(fake.calls.at(-1)).toMatchObject({ status: 504, processed: true, injected: true });
+  });
+
+  it('drops the connection, before or after processing', async () => {
+    const dealId = fake.addDeal({ name: 'A' });
+    const patch = (name: string) =>
+      client().crm.deals.basicApi.update(dealId, { properties: { dealname: name } });
+
+    fake.fail({ method: 'PATCH' }, { dropConnection: true });
+    const before = await rejection(patch('never written'));
+    // No HTTP status: node-fetch's error carries the socket's code instead ('ECONNRESET').
+    expect(before.code).toBe('ECONNRESET');
+    expect(fake.deal(dealId)?.properties.dealname).toBe('A');
+
+    fake.fail({ method: 'PATCH' }, { dropConnection: true, afterProcessing: true });
+    await rejection(patch('written, answer lost'));
+    expect(fake.deal(dealId)?.properties.dealname).toBe('written, answer lost');
+    expect(fake.calls.slice(-2)).toMatchObject([
+      { status: 0, dropped: true },
+      { status: 0, dropped: true, processed: true },
+    ]);
+  });
+
+  it('delays, then answers normally', async () => {
+    fake.fail('*', { delayMs: 20, times: Number.POSITIVE_INFINITY });
+    const startedAt = Date.now();
+    expect((await call('/crm/v3/pipelines/deals')).status).toBe(200);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(15);
+    fake.clearFailures();
+    expect(fake.calls.at(-1)).toMatchObject({ status: 200 });
+    expect(fake.calls.at(-1)?.injected).toBeUndefined();
+  });
+});
+
+describe('reset', () => {
+  it('forgets deals, notes, calls, counters and failures', async () => {
+    fake.addDeal({ name: 'A' });
+    fake.fail('*', { status: 500 });
+    await call('/crm/v3/objects/deals/batch/read', { method: 'POST', body: { inputs: [] } });
+    fake.reset();
+    expect(fake.calls).toEqual([]);
+    expect(fake.batchReadCount).toBe(0);
+    expect(fake.deal('10000000001')).toBeUndefined();
+    expect((await call('/crm/v3/pipelines/deals')).status).toBe(200);
+  });
+});

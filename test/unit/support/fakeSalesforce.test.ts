@@ -1,0 +1,658 @@
+import { createHmac } from 'node:crypto';
+import jsforce from 'jsforce';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSalesforce, type FakeSalesforceOptions, salesforceId18 } from '../../support/fakeSalesforce.js';
+
+let fake: FakeSalesforce;
+const started: FakeSalesforce[] = [];
+
+async function start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforce> {
+  const instance = await FakeSalesforce.start(options);
+  started.push(instance);
+  return instance;
+}
+
+beforeEach(async () => {
+  fake = await start();
+});
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((f) => f.stop()));
+});
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+async function tokenFor(f = fake): Promise<string> {
+  const res = await fetch(
+    `${f.loginUrl}/services/oauth2/token`,
+    form({ grant_type: 'client_credentials', client_id: f.clientId, client_secret: f.clientSecret }),
+  );
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** A REST call under /services/data/v62.0 with a fresh token (or the one given). */
+async function api(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+  f = fake,
+): Promise<Response> {
+  const token = init.token ?? (await tokenFor(f));
+  return fetch(`${f.instanceUrl}/services/data/v62.0${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}
+
+const query = (soql: string, token?: string) =>
+  api(`/query?q=${encodeURIComponent(soql)}`, token === undefined ? {} : { token });
+
+async function connect(f = fake): Promise<jsforce.Connection> {
+  const conn = new jsforce.Connection({
+    oauth2: { loginUrl: f.loginUrl, clientId: f.clientId, clientSecret: f.clientSecret },
+    loginUrl: f.loginUrl,
+    version: '62.0',
+  });
+  await conn.authorize({ grant_type: 'client_credentials' });
+  return conn;
+}
+
+const noRetry = { retry: { maxRetries: 0 } } as never;
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(Error);
+  return outcome as Error & { errorCode?: string };
+}
+
+describe('salesforceId18', () => {
+  it('adds the case-safe suffix of known ids', () => {
+    expect(salesforceId18('001A0000006Vm9r')).toBe('001A0000006Vm9rIAC');
+    expect(salesforceId18('00D000000000001')).toBe('00D000000000001EAA');
+    expect(salesforceId18('005000000000001')).toBe('005000000000001AAA');
+    expect(salesforceId18('006000000000001')).toBe('006000000000001AAA');
+    expect(salesforceId18('AAAAAAAAAAAAAAA')).toBe('AAAAAAAAAAAAAAA555');
+  });
+
+  it('tells ids apart that differ only by case', () => {
+    const upper = salesforceId18('006Hs00000AbCdE');
+    const lower = salesforceId18('006hs00000abcde');
+    expect(upper.slice(15)).not.toBe(lower.slice(15));
+    expect(upper.toLowerCase()).not.toBe(lower.toLowerCase());
+  });
+
+  it('refuses anything but 15 letters and digits', () => {
+    expect(() => salesforceId18('006000000000001AAA')).toThrow();
+    expect(() => salesforceId18('006-00000000001')).toThrow();
+  });
+});
+
+describe('token endpoint', () => {
+  it('issues a new Bearer token to the right client, with instance_url and a verifiable signature', async () => {
+    const res = await fetch(
+      `${fake.loginUrl}/services/oauth2/token`,
+      form({
+        grant_type: 'client_credentials',
+        client_id: 'fake-client-id',
+        client_secret: 'fake-client-secret',
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, string>;
+    expect(body).toMatchObject({
+      instance_url: fake.instanceUrl,
+      id: `${fake.loginUrl}/id/00D000000000001EAA/005000000000001AAA`,
+      token_type: 'Bearer',
+    });
+    expect(body.issued_at).toMatch(/^\d{13}$/);
+    const expected = createHmac('sha256', 'fake-client-secret')
+      .update(`${body.id}${body.issued_at}`)
+      .digest('base64');
+    expect(body.signature).toBe(expected);
+    expect(await tokenFor()).not.toBe(body.access_token);
+  });
+
+  it('refuses wrong client credentials and other grant types', async () => {
+    const wrong = await fetch(
+      `${fake.loginUrl}/services/oauth2/token`,
+      form({ grant_type: 'client_credentials', client_id: 'fake-client-id', client_secret: 'nope' }),
+    );
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'invalid client credentials',
+    });
+    const password = await fetch(
+      `${fake.loginUrl}/services/oauth2/token`,
+      form({ grant_type: 'password', client_id: 'fake-client-id', client_secret: 'fake-client-secret' }),
+    );
+    expect(password.status).toBe(400);
+    expect(await password.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'grant type not supported',
+    });
+  });
+
+  it('works with jsforce, which names its error after the OAuth error', async () => {
+    const conn = await connect();
+    expect(conn.instanceUrl).toBe(fake.instanceUrl);
+    expect(conn.accessToken).toBeTruthy();
+    const refused = new jsforce.Connection({
+      oauth2: { loginUrl: fake.loginUrl, clientId: 'someone-else', clientSecret: fake.clientSecret },
+      loginUrl: fake.loginUrl,
+      version: '62.0',
+    });
+    const error = await rejection(refused.authorize({ grant_type: 'client_credentials' }));
+    expect(error.name).toBe('invalid_client');
+  });
+});
+
+describe('sessions', () => {
+  const invalidSession = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
+
+  it('answers 401 INVALID_SESSION_ID without a token, with an unknown one, and after revokeTokens()', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    const bare = await fetch(`${fake.instanceUrl}/services/data/v62.0/sobjects/Opportunity/${id}`);
+    expect(bare.status).toBe(401);
+    expect(await bare.json()).toEqual(invalidSession);
+    expect((await api(`/sobjects/Opportunity/${id}`, { token: 'made-up' })).status).toBe(401);
+
+    const token = await tokenFor();
+    expect((await api(`/sobjects/Opportunity/${id}`, { token })).status).toBe(200);
+    fake.revokeTokens();
+    const revoked = await api(`/sobjects/Opportunity/${id}`, { token });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toEqual(invalidSession);
+  });
+
+  it('times a token out after tokenLifetimeMs without use', async () => {
+    let now = 1_700_000_000_000;
+    const timed = await start({ tokenLifetimeMs: 60_000, now: () => now });
+    const id = timed.addOpportunity({ name: 'Acme' });
+    const token = await tokenFor(timed);
+    now += 59_000;
+    expect((await api(`/sobjects/Opportunity/${id}`, { token }, timed)).status).toBe(200);
+    now += 59_000; // used a minute ago: still alive
+    expect((await api(`/sobjects/Opportunity/${id}`, { token }, timed)).status).toBe(200);
+    now += 60_000;
+    expect((await api(`/sobjects/Opportunity/${id}`, { token }, timed)).status).toBe(401);
+  });
+
+  it('lets jsforce refresh a revoked session through a refreshFn', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    const conn = new jsforce.Connection({
+      oauth2: { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      loginUrl: fake.loginUrl,
+      version: '62.0',
+      refreshFn: (c, callback) => {
+        c.authorize({ grant_type: 'client_credentials' }).then(
+          () => callback(undefined, c.accessToken ?? undefined),
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    await conn.authorize({ grant_type: 'client_credentials' });
+    const before = conn.accessToken;
+    fake.revokeTokens();
+    const record = (await conn.request(`/sobjects/Opportunity/${id}`, noRetry)) as { Id: string };
+    expect(record.Id).toBe(id);
+    expect(conn.accessToken).not.toBe(before);
+    expect(fake.calls.map((c) => c.status)).toEqual([200, 401, 200, 200]);
+  });
+});
+
+describe('opportunities', () => {
+  it('reads one with jsforce, by its 15- or 18-character id, with attributes and the fields asked for', async () => {
+    const id = fake.addOpportunity({ name: 'Acme renewal', amount: 50_000, closeDate: '2025-03-31' });
+    expect(id).toMatch(/^006[A-Za-z0-9]{15}$/);
+    expect(salesforceId18(id.slice(0, 15))).toBe(id);
+    const conn = await connect();
+    const full = await conn.request(`/sobjects/Opportunity/${id}`, noRetry);
+    expect(full).toMatchObject({
+      attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${id}` },
+      Id: id,
+      Name: 'Acme renewal',
+      StageName: 'Prospecting',
+      IsClosed: false,
+      IsWon: false,
+      Amount: 50_000,
+      CloseDate: '2025-03-31',
+    });
+    const some = await conn.request(
+      `/sobjects/Opportunity/${id.slice(0, 15)}?fields=Id,Name,StageName,IsClosed,IsWon`,
+      noRetry,
+    );
+    expect(some).toEqual({
+      attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${id}` },
+      Id: id,
+      Name: 'Acme renewal',
+      StageName: 'Prospecting',
+      IsClosed: false,
+      IsWon: false,
+    });
+  });
+
+  it('answers 404 NOT_FOUND for an unknown id (ids are case-sensitive) and 400 MALFORMED_ID for a bad one', async () => {
+    const id = fake.addOpportunity({ id: '006Hs00000AbCdE', name: 'Acme' });
+    const conn = await connect();
+    const unknown = await rejection(conn.request('/sobjects/Opportunity/006Hs00000abcde', noRetry));
+    expect(unknown.name).toBe('NOT_FOUND');
+    expect(unknown.message).toBe('The requested resource does not exist');
+    expect((await api(`/sobjects/Opportunity/${id.toLowerCase()}`)).status).toBe(404);
+
+    const malformed = await api('/sobjects/Opportunity/not-an-id');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual([
+      {
+        errorCode: 'MALFORMED_ID',
+        message: 'Opportunity ID: id value of incorrect type: not-an-id',
+        fields: ['Id'],
+      },
+    ]);
+  });
+
+  it('closes through the helper, and reads back through opportunity()', () => {
+    const won = fake.addOpportunity({ name: 'Won' });
+    const lost = fake.addOpportunity({ name: 'Lost' });
+    fake.closeOpportunity(won, { won: true });
+    fake.closeOpportunity(lost.slice(0, 15), { won: false, stageName: 'Closed - No Budget' });
+    expect(fake.opportunity(won)).toMatchObject({ StageName: 'Closed Won', IsClosed: true, IsWon: true });
+    expect(fake.opportunity(lost)).toMatchObject({
+      StageName: 'Closed - No Budget',
+      IsClosed: true,
+      IsWon: false,
+    });
+    expect(fake.opportunity('006000000000000')).toBeUndefined();
+  });
+
+  it('updates fields with PATCH (204), deriving IsClosed / IsWon from the stage', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    fake.addCustomField('Cosell_Status__c');
+    const res = await api(`/sobjects/Opportunity/${id}`, {
+      method: 'PATCH',
+      body: { StageName: 'Closed Won', Cosell_Status__c: 'accepted', amount: 10 },
+    });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    expect(fake.opportunity(id)).toMatchObject({
+      StageName: 'Closed Won',
+      IsClosed: true,
+      IsWon: true,
+      Cosell_Status__c: 'accepted',
+      Amount: 10,
+    });
+  });
+
+  it('refuses unknown and read-only fields', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    const unknown = await api(`/sobjects/Opportunity/${id}`, { method: 'PATCH', body: { Nope__c: 'x' } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual([
+      { errorCode: 'INVALID_FIELD', message: "No such column 'Nope__c' on sobject of type Opportunity" },
+    ]);
+    const readOnly = await api(`/sobjects/Opportunity/${id}`, { method: 'PATCH', body: { IsWon: true } });
+    expect(readOnly.status).toBe(400);
+    expect(((await readOnly.json()) as { errorCode: string }[])[0]?.errorCode).toBe(
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+    );
+    expect(fake.opportunity(id)).toMatchObject({ IsWon: false });
+  });
+});
+
+describe('SOQL', () => {
+  it('answers Id IN (…) for 15- and 18-character ids, in one query', async () => {
+    const a = fake.addOpportunity({ name: 'A', amount: 1 });
+    const b = fake.addOpportunity({ name: 'B' });
+    fake.addOpportunity({ name: 'C' });
+    fake.closeOpportunity(b, { won: false });
+    const conn = await connect();
+    const result = await conn.query(
+      `select Id, Name, isclosed, IsWon from Opportunity\n where Id in ('${a.slice(0, 15)}',   '${b}', '006000000000000')`,
+    );
+    expect(result).toEqual({
+      totalSize: 2,
+      done: true,
+      records: [
+        {
+          attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${a}` },
+          Id: a,
+          Name: 'A',
+          IsClosed: false,
+          IsWon: false,
+        },
+        {
+          attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${b}` },
+          Id: b,
+          Name: 'B',
+          IsClosed: true,
+          IsWon: false,
+        },
+      ],
+    });
+    expect(fake.queryCount).toBe(1);
+    expect(fake.queries()[0]).toContain('from Opportunity');
+  });
+
+  it('finds a Task by WhatId and Subject, with SOQL string escapes, case-insensitively', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    const other = fake.addOpportunity({ name: 'Other' });
+    const subject = "O'Brien \\ co-sell (ref h1)";
+    const created = (await (
+      await api('/sobjects/Task', { method: 'POST', body: { WhatId: opp, Subject: subject } })
+    ).json()) as {
+      id: string;
+    };
+    const literal = `'${subject.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+    const found = await query(
+      `SELECT Id, Subject, WhatId FROM Task WHERE WhatId = '${opp.slice(0, 15)}' AND Subject = ${literal}`,
+    );
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual({
+      totalSize: 1,
+      done: true,
+      records: [
+        {
+          attributes: { type: 'Task', url: `/services/data/v62.0/sobjects/Task/${created.id}` },
+          Id: created.id,
+          Subject: subject,
+          WhatId: opp,
+        },
+      ],
+    });
+    const upper = await query(
+      `SELECT Id FROM Task WHERE Subject = ${literal.toUpperCase()} AND WhatId = '${opp}'`,
+    );
+    expect(((await upper.json()) as { totalSize: number }).totalSize).toBe(1);
+    const elsewhere = await query(`SELECT Id FROM Task WHERE WhatId = '${other}' AND Subject = ${literal}`);
+    expect(((await elsewhere.json()) as { totalSize: number }).totalSize).toBe(0);
+  });
+
+  it('answers 400 MALFORMED_QUERY for other shapes and bad syntax, INVALID_FIELD for unknown fields', async () => {
+    const token = await tokenFor();
+    const statements = [
+      'SELECT Id FROM Opportunity',
+      "SELECT Id FROM Opportunity WHERE Name = 'Acme'",
+      "SELECT Id FROM Task WHERE WhatId = '006000000000001'",
+      "SELECT Id FROM Opportunity WHERE Id IN ('006000000000001'",
+      "SELECT Id FROM Task WHERE WhatId = '006000000000001' AND Subject = 'unterminated",
+      "SELECT Id FROM Task WHERE WhatId = '006000000000001' AND Subject = 'bad \\q escape'",
+      'DELETE FROM Opportunity',
+    ];
+    for (const soql of statements) {
+      const res = await query(soql, token);
+      expect(res.status, soql).toBe(400);
+      expect(((await res.json()) as { errorCode: string }[])[0]?.errorCode, soql).toBe('MALFORMED_QUERY');
+    }
+    const field = await query("SELECT Id, Secret FROM Opportunity WHERE Id IN ('006000000000001')", token);
+    expect(await field.json()).toEqual([
+      { errorCode: 'INVALID_FIELD', message: "No such column 'Secret' on entity 'Opportunity'." },
+    ]);
+    expect(fake.queryCount).toBe(statements.length + 1);
+  });
+
+  it('refuses a URI over 16,384 bytes (414) and, with a larger URI limit, SOQL over 100,000 characters', async () => {
+    // 1,000 quoted 18-character ids: about 30 bytes each once URL-encoded.
+    const ids = Array.from(
+      { length: 1000 },
+      (_, i) => `'${salesforceId18(`006${String(i).padStart(12, '0')}`)}'`,
+    ).join(', ');
+    const soql = `SELECT Id FROM Opportunity WHERE Id IN (${ids})`;
+    expect((await query(soql)).status).toBe(414);
+
+    const roomy = await start({ maxUriBytes: 1_000_000 });
+    expect((await api(`/query?q=${encodeURIComponent(soql)}`, {}, roomy)).status).toBe(200);
+    const huge = `SELECT Id FROM Opportunity WHERE Id IN (${Array.from({ length: 6000 }, () => "'006000000000001'").join(', ')})`;
+    const res = await api(`/query?q=${encodeURIComponent(huge)}`, {}, roomy);
+    expect(res.status).toBe(400);
+    const [error] = (await res.json()) as { errorCode: string; message: string }[];
+    expect(error?.errorCode).toBe('MALFORMED_QUERY');
+    expect(error?.message).toMatch(/query is too long/);
+  });
+});
+
+describe('tasks', () => {
+  it('creates a Task with jsforce (201, an 18-character 00T id) and stores it', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    const conn = await connect();
+    const result = await conn.sobject('Task').create({
+      WhatId: opp.slice(0, 15),
+      Subject: 'Co-sell handoff',
+      Description: 'line 1\nline 2',
+      Status: 'Completed',
+      Priority: 'Normal',
+      ActivityDate: '2025-01-15',
+    });
+    expect(result).toMatchObject({ success: true, errors: [] });
+    expect(result.id).toMatch(/^00T[A-Za-z0-9]{15}$/);
+    expect(fake.tasks()).toEqual([
+      expect.objectContaining({
+        Id: result.id,
+        WhatId: opp,
+        Subject: 'Co-sell handoff',
+        Description: 'line 1\nline 2',
+        Status: 'Completed',
+        ActivityDate: '2025-01-15',
+        CreatedDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/),
+      }),
+    ]);
+    const raw = fake.calls.find((c) => c.path.endsWith('/sobjects/Task'));
+    expect(raw).toMatchObject({ method: 'POST', status: 201, body: { Subject: 'Co-sell handoff' } });
+  });
+
+  it('refuses an unknown WhatId, a Subject over 255 characters, unknown fields and a bad date', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    const post = (body: Record<string, unknown>) => api('/sobjects/Task', { method: 'POST', body });
+    const what = await post({ WhatId: '006000000000000AAA', Subject: 'x' });
+    expect(what.status).toBe(400);
+    expect(await what.json()).toEqual([
+      {
+        message: 'Related To ID: id value of incorrect type: 006000000000000AAA',
+        errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+        fields: ['WhatId'],
+      },
+    ]);
+    const long = await post({ WhatId: opp, Subject: 'x'.repeat(256) });
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { errorCode: string; fields: string[] }[])[0]).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      fields: ['Subject'],
+    });
+    expect((await post({ WhatId: opp, Subject: 'x'.repeat(255) })).status).toBe(201);
+    const field = await post({ WhatId: opp, Subjekt: 'x' });
+    expect(((await field.json()) as { errorCode: string }[])[0]?.errorCode).toBe('INVALID_FIELD');
+    const date = await post({ WhatId: opp, ActivityDate: '15/01/2025' });
+    expect(((await date.json()) as { errorCode: string }[])[0]?.errorCode).toBe('JSON_PARSER_ERROR');
+    expect(fake.tasks()).toHaveLength(1);
+  });
+});
+
+describe('limits and routing', () => {
+  it('reports api usage in Sforce-Limit-Info and /limits, and refuses past dailyLimit with 403', async () => {
+    const limited = await start({ dailyLimit: 3 });
+    const id = limited.addOpportunity({ name: 'Acme' });
+    const token = await tokenFor(limited);
+    const first = await api(`/sobjects/Opportunity/${id}`, { token }, limited);
+    expect(first.headers.get('sforce-limit-info')).toBe('api-usage=1/3');
+    const limits = await api('/limits', { token }, limited);
+    expect(await limits.json()).toEqual({ DailyApiRequests: { Max: 3, Remaining: 1 } });
+    expect((await api(`/sobjects/Opportunity/${id}`, { token }, limited)).status).toBe(200);
+    const over = await api(`/sobjects/Opportunity/${id}`, { token }, limited);
+    expect(over.status).toBe(403);
+    expect(over.headers.get('sforce-limit-info')).toBe('api-usage=3/3');
+    expect(await over.json()).toEqual([
+      { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+    ]);
+    expect(limited.apiRequestsUsed).toBe(3);
+  });
+
+  it('lets jsforce read the usage', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    const conn = await connect();
+    await conn.request(`/sobjects/Opportunity/${id}`, noRetry);
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 1, limit: 100_000 } });
+  });
+
+  it('answers 404 NOT_FOUND for anything else', async () => {
+    const token = await tokenFor();
+    for (const path of ['/sobjects/Account/001000000000001', '/services/apexrest/x']) {
+      const res = await api(path, { token });
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toEqual([
+        { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+      ]);
+    }
+    const otherVersion = await fetch(`${fake.instanceUrl}/services/data/v58.0/limits`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(otherVersion.status).toBe(404);
+  });
+
+  it('records every request: method, path, query, parsed body, token, status and time', async () => {
+    const token = await tokenFor();
+    await api('/query?q=SELECT%20Id%20FROM%20Task', { token });
+    const [tokenCall, queryCall] = fake.calls;
+    expect(tokenCall).toMatchObject({
+      method: 'POST',
+      path: '/services/oauth2/token',
+      body: { grant_type: 'client_credentials', client_id: 'fake-client-id' },
+      status: 200,
+    });
+    expect(queryCall).toMatchObject({
+      method: 'GET',
+      path: '/services/data/v62.0/query',
+      query: { q: 'SELECT Id FROM Task' },
+      token,
+      status: 400,
+    });
+    expect(queryCall?.at).toBeGreaterThan(0);
+  });
+});
+
+describe('injected failures', () => {
+  it('answers a bare status with a Salesforce error body, once by default', async () => {
+    const id = fake.addOpportunity({ name: 'Acme' });
+    fake.fail({ method: 'get', path: /\/sobjects\/Opportunity\// }, { status: 503 });
+    const conn = await connect();
+    const error = await rejection(conn.request(`/sobjects/Opportunity/${id}`, noRetry));
+    expect(error.name).toBe('SERVER_UNAVAILABLE');
+    expect(await conn.request(`/sobjects/Opportunity/${id}`, noRetry)).toMatchObject({ Id: id });
+    expect(fake.calls.at(-2)).toMatchObject({ status: 503, injected: true });
+  });
+
+  it('answers a raw body (an HTML page from the edge) with its status and content type', async () => {
+    fake.fail(
+      { path: '/services/data/v62.0/limits' },
+      { status: 502, body: '<html>Bad gateway</html>', times: 2 },
+    );
+    const token = await tokenFor();
+    for (let i = 0; i < 2; i++) {
+      const res = await api('/limits', { token });
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toBe('<html>Bad gateway</html>');
+    }
+    expect((await api('/limits', { token })).status).toBe(200);
+  });
+
+  it('loses the answer after processing: the Task exists although the client got an error', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    fake.fail(
+      { method: 'POST', path: '/services/data/v62.0/sobjects/Task' },
+      { status: 500, afterProcessing: true },
+    );
+    const conn = await connect();
+    const error = await rejection(conn.sobject('Task').create({ WhatId: opp, Subject: 'lost answer' }));
+    expect(error.name).toBe('UNKNOWN_EXCEPTION');
+    expect(fake.tasks().map((t) => t.Subject)).toEqual(['lost answer']);
+    expect(fake.calls.at(-1)).toMatchObject({ status: 500, processed: true, injected: true });
+  });
+
+  it('drops the connection, before or after processing', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    const token = await tokenFor();
+    const post = (subject: string) =>
+      api('/sobjects/Task', { method: 'POST', token, body: { WhatId: opp, Subject: subject } });
+
+    fake.fail({ method: 'POST' }, { dropConnection: true });
+    await expect(post('never stored')).rejects.toThrow();
+    expect(fake.tasks()).toEqual([]);
+
+    fake.fail({ method: 'POST' }, { dropConnection: true, afterProcessing: true });
+    await expect(post('stored, answer lost')).rejects.toThrow();
+    expect(fake.tasks().map((t) => t.Subject)).toEqual(['stored, answer lost']);
+    expect(fake.calls.slice(-2)).toMatchObject([
+      { status: 0, dropped: true },
+      { status: 0, dropped: true, processed: true },
+    ]);
+  });
+
+  it('delays, then answers normally; a client timeout shorter than the delay loses the answer', async () => {
+    const opp = fake.addOpportunity({ name: 'Acme' });
+    const token = await tokenFor();
+    // A long delay costs nothing: the client gives up at once, and stop() ends the wait.
+    fake.fail('*', { delayMs: 10_000, afterProcessing: true });
+    const controller = new AbortController();
+    const pending = fetch(`${fake.instanceUrl}/services/data/v62.0/sobjects/Task`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ WhatId: opp, Subject: 'slow' }),
+      signal: controller.signal,
+    });
+    // The Task is created on arrival; the client gives up before the late answer.
+    await vi.waitFor(() => expect(fake.tasks()).toHaveLength(1), { interval: 1 });
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+
+    fake.fail('*', { delayMs: 20 });
+    const startedAt = Date.now();
+    expect((await api('/limits', { token })).status).toBe(200);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(15);
+  });
+
+  it("matches '*' on any request (the token endpoint too), Infinity times until clearFailures()", async () => {
+    fake.fail('*', { status: 503, times: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(
+        `${fake.loginUrl}/services/oauth2/token`,
+        form({ grant_type: 'client_credentials' }),
+      );
+      expect(res.status).toBe(503);
+    }
+    fake.clearFailures();
+    expect(await tokenFor()).toBeTruthy();
+  });
+
+  it('answers an injected 401 as an expired session', async () => {
+    const token = await tokenFor();
+    fake.fail({ path: /limits$/ }, { status: 401 });
+    const res = await api('/limits', { token });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual([
+      { message: 'fake salesforce: injected HTTP 401', errorCode: 'INVALID_SESSION_ID' },
+    ]);
+  });
+});
+
+describe('reset', () => {
+  it('forgets records, calls and usage but keeps tokens', async () => {
+    fake.addOpportunity({ name: 'Acme' });
+    const token = await tokenFor();
+    await api('/limits', { token });
+    fake.reset();
+    expect(fake.calls).toEqual([]);
+    expect(fake.apiRequestsUsed).toBe(0);
+    expect((await api('/sobjects/Opportunity/006Hs0000000001', { token })).status).toBe(404);
+  });
+});
