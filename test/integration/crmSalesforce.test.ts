@@ -146,7 +146,7 @@ describe('Salesforce: link, write, read back', () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: third, ...account('Fabrikam') });
     await accept(h, handoff.id);
     await drive(h, () => crmRows(h).every((r) => r.status === 'delivered'), 'both Tasks after the outage');
-    expect(tasksOn(sf, third).map((t) => t.Subject.replace(/ \(ref .*\)$/, ''))).toEqual([
+    expect(tasksOn(sf, third).map((t) => String(t.Subject).replace(/ \(ref .*\)$/, ''))).toEqual([
       `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
       `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
     ]);
@@ -198,11 +198,11 @@ describe('Salesforce: link, write, read back', () => {
     }
     // The CRM gets its activity for the outcome too, once.
     await waitFor(
-      () => tasksOn(sf, wonOpp).some((t) => t.Subject.includes('closed won')),
+      () => tasksOn(sf, wonOpp).some((t) => String(t.Subject).includes('closed won')),
       8000,
       'the won Task',
     );
-    expect(tasksOn(sf, wonOpp).filter((t) => t.Subject.includes('closed won'))).toHaveLength(1);
+    expect(tasksOn(sf, wonOpp).filter((t) => String(t.Subject).includes('closed won'))).toHaveLength(1);
     // A second poll reads the deals still open (Fabrikam, Northwind) and records nothing twice.
     const events = h.database.db.select().from(handoffEvents).all().length;
     h.clock.advance(301_000);
@@ -231,7 +231,7 @@ describe('Salesforce: link, write, read back', () => {
     expect(ok.response_action).not.toBe('errors');
     expect(handoffRow(h, handoff.id)).toMatchObject({ crmSystem: 'salesforce', crmRecordId: later });
     await waitFor(
-      () => tasksOn(sf, later).some((t) => t.Subject.includes('opportunity created')),
+      () => tasksOn(sf, later).some((t) => String(t.Subject).includes('opportunity created')),
       8000,
       'the Task on the newly linked opportunity',
     );
