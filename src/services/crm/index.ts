@@ -142,6 +142,14 @@ export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
       if (error instanceof CrmError && error.opts.auth) {
         throw new Error(`${error.message}. Check ${CREDENTIAL_SETTINGS[connector.system]}.`);
       }
+      if (error instanceof CrmError && !error.opts.transient) {
+        // The credentials work but a check was refused (a permission, a scope): the app starts, and says what.
+        logger.error(
+          { system: connector.system, err: error.message },
+          `${connector.label} accepted the credentials but refused the start check; CRM writes will be parked until its permissions are fixed`,
+        );
+        continue;
+      }
       logger.warn(
         { system: connector.system, err: error instanceof Error ? error.message : error },
         `${connector.label} could not be reached at start; starting anyway (CRM writes wait in the outbox)`,
