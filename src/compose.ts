@@ -217,12 +217,10 @@ function reportingServices(s: Shared, parked: Parked) {
   const home = createHome({
     db,
     metrics,
-    files,
     seesMetrics: (userId) => seesMetrics(config, userId),
     trendWeeks: reporting.trendWeeks,
     timeZone: reporting.timeZone,
     parkedFor: (userId) => (parked.isAdminUser(userId) ? parked.count() : undefined),
-    background: s.background,
     offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
   });
   const digest = createDigest({

@@ -2,20 +2,21 @@ import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
-import type { ProgramMetrics } from '../domain/metrics.js';
+import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../services/metrics.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
-import { chartImage, chartMissing, groupSection, headline } from './metrics.js';
+import { groupSection, headline, trendTable } from './metrics.js';
 import { mention, slackDate } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 
 /**
- * How many handoffs each list shows. With the RevOps block (at most 10 blocks) the worst case stays under Slack's
- * 100 blocks per Home tab: 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 90
+ * How many handoffs each list shows. With the RevOps block (at most 10 blocks; 9 when the trend needs two sections,
+ * for 52 weeks of large numbers) the worst case stays under Slack's 100 blocks per Home tab:
+ * 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 90
  * (what you sent has a View/Edit row under each).
  */
 export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as const;
@@ -24,8 +25,11 @@ export interface RevopsHome {
   period: PeriodKey;
   /** Null while the period's first computation runs (the tab is published again when it is done). */
   metrics: ProgramMetrics | null;
-  /** The uploaded trend chart, or null when Slack could not take it now. */
-  chart: { fileId: string; altText: string } | null;
+  /**
+   * The last `trendWeeks` weeks, oldest first, shown as figures (a table), not as the chart: an image block in a Home
+   * tab may only name a file its viewer can see, and a Home tab has no channel to share one into.
+   */
+  trend: WeekStats[];
   trendWeeks: number;
   /** Set when the figures come from an earlier computation: its time, and whether a newer one is running. */
   asOf?: { at: Date; timeZone: string; updating: boolean };
@@ -96,7 +100,10 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
   }
   blocks.push(headline(r.metrics.overall));
   blocks.push(
-    r.chart ? chartImage(r.chart.fileId, r.chart.altText, `The last ${r.trendWeeks} weeks`) : chartMissing(),
+    ...trendTable(
+      r.trend,
+      `*The last ${r.trendWeeks} weeks*, week by week (from Monday): handoffs sent, AE windows closed by how they ended, and the acceptance of that week's answers.`,
+    ),
   );
   blocks.push(
     groupSection('By partner', r.metrics.byPartner, 'partner'),

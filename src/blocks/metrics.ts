@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { AuthorStats, GroupStats, OutcomeCounts, Stats } from '../domain/metrics.js';
+import type { AuthorStats, GroupStats, OutcomeCounts, Stats, WeekStats } from '../domain/metrics.js';
 import { mention, plain, userText } from './mrkdwn.js';
 import { context, section } from './parts.js';
 
@@ -98,7 +98,52 @@ export function groupSection(
   return section(`*${title}*\n${lines.join('\n')}${more}`);
 }
 
-/** A chart uploaded to Slack, shown by file id (no public image hosting needed). */
+const SECTION_TEXT_MAX = 3000;
+const TREND_COLUMNS = ['Week of', 'Sent', 'Accepted', 'Declined', 'Expired', 'Acceptance'] as const;
+
+/**
+ * The trend as figures: one line per week (its Monday), the handoffs sent and the AE windows closed by how they
+ * ended, with the acceptance of that week's answers, as a fixed-width table in a code block. The App Home shows it
+ * instead of the chart: an image block there may only name a file its viewer can see, and a Home tab has no channel
+ * to share a file into. In as many sections as the lines need (3000 characters each; 52 weeks of large numbers take
+ * two), each starting with the column names.
+ */
+export function trendTable(weeks: readonly WeekStats[], title: string): KnownBlock[] {
+  if (weeks.length === 0) return [section(`${title}\nNo weeks to show yet.`)];
+  const rows = weeks.map((w) => [
+    w.weekStart,
+    String(w.sent),
+    String(w.accepted),
+    String(w.declined),
+    String(w.expired),
+    percent(w.acceptanceRate),
+  ]);
+  const widths = TREND_COLUMNS.map((name, i) =>
+    Math.max(name.length, ...rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  const header = line(TREND_COLUMNS);
+  const text = (lead: string, lines: string[]) => `${lead}\`\`\`\n${[header, ...lines].join('\n')}\n\`\`\``;
+  const blocks: KnownBlock[] = [];
+  let lead = `${title}\n`;
+  let lines: string[] = [];
+  for (const row of rows) {
+    const next = line(row);
+    if (lines.length > 0 && text(lead, [...lines, next]).length > SECTION_TEXT_MAX) {
+      blocks.push(section(text(lead, lines)));
+      lead = '';
+      lines = [];
+    }
+    lines.push(next);
+  }
+  blocks.push(section(text(lead, lines)));
+  return blocks;
+}
+
+/** A chart shared into the channel of the message that shows it, by file id (no public image hosting needed). */
 export function chartImage(fileId: string, altText: string, title: string): KnownBlock {
   return {
     type: 'image',

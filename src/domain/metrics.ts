@@ -242,9 +242,14 @@ class Tallies {
   }
 }
 
-/** Most active first, then by name, so the top of every list is where the volume is. */
+/**
+ * Most active first (sends + answers), then by label, so the top of every list is where the activity is. Answers
+ * are accepted + declined: an expiry is silence, not activity, so an AE who let windows expire does not rank above
+ * one who answered (the windows closed, W, counted expiries too). Ties: a partner's name; for AEs and authors
+ * (labelled by user id, shown as a mention) the id, which keeps the order stable.
+ */
 const byVolume = (a: GroupStats, b: GroupStats) =>
-  b.sent + b.windowsClosed - (a.sent + a.windowsClosed) || a.label.localeCompare(b.label);
+  b.sent + b.answered - (a.sent + a.answered) || a.label.localeCompare(b.label);
 
 /** Monday 00:00 of the week holding `at`, in `timeZone`. */
 export function weekStartOf(at: Date, timeZone: string): DateTime {

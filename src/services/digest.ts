@@ -50,10 +50,14 @@ export function createDigest(deps: DigestDeps) {
     // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
     const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
     const altText = trendAltText(weeks);
+    // Shared into the digest's channel before the post names it: Slack shows a `slack_file` image only to people who
+    // can see the file, and a file uploaded without a channel is private to the app (refused as invalid_blocks).
     const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
+      channelId,
       filename: `handoff-trend-${weekLabel}.png`,
       title: 'Co-sell handoffs per week',
       altText,
+      comment: `:chart_with_upwards_trend: The trend chart of the weekly co-sell handoff digest (the last ${deps.trendWeeks} weeks).`,
     });
     const message = weeklyDigest({
       weekLabel,

@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HomeView } from '@slack/types';
 import { inArray } from 'drizzle-orm';
 import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
@@ -12,7 +11,6 @@ import {
 import { decisions, type HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
-import type { WeekStats } from '../domain/metrics.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
@@ -20,9 +18,6 @@ import type { SlackFiles } from './slackFiles.js';
 export interface HomeDeps {
   db: Db;
   metrics: Metrics;
-  files: SlackFiles;
-  /** The app's background work: a chart drawn after a computation is tracked, so a stop waits for it. */
-  background?: Pick<BackgroundWork, 'track'>;
   /** RevOps and admins (by user id: the App Home is only opened by members of the installing workspace). */
   seesMetrics: (userId: string) => boolean;
   trendWeeks: number;
@@ -45,60 +40,19 @@ export interface HomeTab {
 export function createHome(deps: HomeDeps) {
   const { db } = deps;
 
-  /**
-   * Trend charts by the weeks they draw (one object per computation), drawn once: by the first tab that needs
-   * them, or as soon as a computation comes in (below), so that opening the tab later waits for neither the drawing
-   * nor the upload. Two opens at once share one drawing and one upload.
-   */
-  const charts = new WeakMap<WeekStats[], Promise<{ fileId: string; altText: string } | null>>();
-
-  function chartFor(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
-    let chart = charts.get(weeks);
-    if (!chart) {
-      chart = drawChart(weeks);
-      charts.set(weeks, chart);
-      // Not kept when it failed: the next tab tries again.
-      chart.then(
-        (drawn) => drawn ?? charts.delete(weeks),
-        () => charts.delete(weeks),
-      );
-    }
-    return chart;
-  }
-
-  async function drawChart(weeks: WeekStats[]): Promise<{ fileId: string; altText: string } | null> {
-    // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
-    const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
-    // Drawing starts on a turn of its own, not at the end of whatever ran before.
-    await nextTurn();
-    const altText = trendAltText(weeks);
-    const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
-      filename: 'handoff-trend.png',
-      title: 'Co-sell handoffs per week',
-      altText,
-    });
-    return fileId ? { fileId, altText } : null;
-  }
-
-  deps.metrics.onComputed((weeks) => {
-    // Drawn and uploaded after the computation: tracked, so a stop waits for it before the database closes.
-    const drawing = chartFor(weeks).catch(() => null);
-    deps.background?.track(drawing);
-  });
-
   async function revopsSection(
     period: PeriodKey,
   ): Promise<{ revops: RevopsHome; refresh?: () => Promise<void> }> {
     const overview = await deps.metrics.overview(period);
     const base = { period, trendWeeks: deps.trendWeeks };
     if (overview.kind === 'computing') {
-      return { revops: { ...base, metrics: null, chart: null }, refresh: overview.refresh };
+      return { revops: { ...base, metrics: null, trend: [] }, refresh: overview.refresh };
     }
     const { metrics, weeks, refresh } = overview;
     const revops: RevopsHome = {
       ...base,
       metrics,
-      chart: await chartFor(weeks),
+      trend: weeks,
       ...(overview.fromSnapshot
         ? { asOf: { at: overview.asOf, timeZone: deps.timeZone, updating: refresh !== undefined } }
         : {}),

@@ -274,7 +274,9 @@ export function outcomeMessages(h: HandoffRow, step: OutcomeRow, thread: Partner
 export function crmOutcomeMessages(h: HandoffRow, step: OutcomeRow, thread: PartnerThread): OutboxMessage[] {
   const messages = outcomeMessages(h, step, thread);
   if (h.aeUserId !== h.ownerUserId && h.aeUserId !== h.authorUserId)
-    messages.push(dm(h, `outcome:${step.outcome}:ae`, h.aeUserId, 'outcome_notice', { outcome: step.outcome }));
+    messages.push(
+      dm(h, `outcome:${step.outcome}:ae`, h.aeUserId, 'outcome_notice', { outcome: step.outcome }),
+    );
   return messages;
 }
 

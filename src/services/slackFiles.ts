@@ -19,20 +19,38 @@ const DEFAULT_READY_DELAYS_MS = [0, 250, 500, 1000, 2000, 4000];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The `chart_files` key of a chart shared into a channel: the channel and the picture's SHA-256. The column is
+ * `content_hash`; older rows hold a bare hash (charts uploaded privately, never shown in real Slack) and are never
+ * matched, so they are never reused.
+ */
+export const chartCacheKey = (channelId: string, png: Buffer) =>
+  `${channelId}:${createHash('sha256').update(png).digest('hex')}`;
+
 /** The file ids in a `filesUploadV2` answer (one completion per upload, each listing its files). */
 function uploadedIds(result: unknown): string[] {
   const completions = (result as { files?: { files?: { id?: string }[] }[] }).files ?? [];
   return completions.flatMap((c) => c.files ?? []).flatMap((f) => (f.id ? [f.id] : []));
 }
 
+/** A Slack Web API error code (`file_not_found`…), when the error is one. */
+const slackErrorOf = (error: unknown) => (error as { data?: { error?: unknown } }).data?.error;
+
 /**
- * Files the app puts in Slack: chart images (uploaded privately, shown through `slack_file` image blocks) and CSV
- * exports (shared into a person's DM). Uploads go through `filesUploadV2` (files.getUploadURLExternal, the upload,
- * files.completeUploadExternal).
+ * Files the app puts in Slack: chart images (shared into the channel whose messages show them through `slack_file`
+ * image blocks) and CSV exports (shared into a person's DM). Uploads go through `filesUploadV2`
+ * (files.getUploadURLExternal, the upload, files.completeUploadExternal).
+ *
+ * Why charts are shared: Slack shows a `slack_file` image only to people who can see the file ("the user posting
+ * these blocks must have access to this file", the Slack file object), and a file completed without `channel_id`
+ * "will be private" (files.completeUploadExternal): naming it in a channel message is refused as `invalid_blocks`
+ * (`invalid slack file`). Completing the upload with the channel's id shares it there first.
  */
 export function createSlackFiles(deps: SlackFilesDeps) {
   const { db, client, clock, logger } = deps;
   const delays = deps.readyDelaysMs ?? DEFAULT_READY_DELAYS_MS;
+  /** Uploads under way, by cache key: two digests at once share one upload (and one message in the channel). */
+  const uploading = new Map<string, Promise<string | undefined>>();
 
   /** Slack processes an upload after completing it; a block naming the file before that is refused. */
   async function waitUntilReady(fileId: string): Promise<boolean> {
@@ -45,15 +63,58 @@ export function createSlackFiles(deps: SlackFilesDeps) {
   }
 
   /**
-   * A Slack file id for this PNG, ready to show in an image block; the same picture is uploaded once (cached by
-   * content hash). Undefined when Slack cannot take it now: the caller shows its numbers without the picture.
+   * Whether a chart shared before can still be shown in the channel: `gone` when Slack no longer has it or it is no
+   * longer shared there (a person deleted it, or removed it from the channel). A lookup that fails for another reason
+   * (Slack unreachable) keeps it: the post that names it is retried by the outbox anyway.
    */
-  async function imageFileId(png: Buffer, opts: { filename: string; title: string; altText: string }) {
-    const contentHash = createHash('sha256').update(png).digest('hex');
-    const cached = db.select().from(chartFiles).where(eq(chartFiles.contentHash, contentHash)).get();
-    if (cached) return cached.fileId;
+  async function cachedState(fileId: string, channelId: string): Promise<'ready' | 'processing' | 'gone'> {
     try {
+      const { file } = await client.files.info({ file: fileId });
+      if (!file) return 'gone';
+      const shares = [file.channels, file.groups, file.ims].filter((list) => Array.isArray(list));
+      if (shares.length > 0 && !shares.some((list) => list?.includes(channelId))) return 'gone';
+      return file.mimetype ? 'ready' : 'processing';
+    } catch (error) {
+      const code = slackErrorOf(error);
+      return code === 'file_not_found' || code === 'file_deleted' ? 'gone' : 'ready';
+    }
+  }
+
+  /**
+   * A Slack file id for this PNG, shared into `channelId` and ready to show in an image block of a message there.
+   * The same picture is shared into a channel once: cached by channel and content hash (a file shared into one
+   * channel is not visible from another). Sharing posts it in the channel, as a message of its own with `comment`.
+   * Undefined when Slack cannot take it now: the caller shows its numbers without the picture.
+   */
+  async function imageFileId(
+    png: Buffer,
+    opts: { channelId: string; filename: string; title: string; altText: string; comment: string },
+  ): Promise<string | undefined> {
+    const key = chartCacheKey(opts.channelId, png);
+    const running = uploading.get(key);
+    if (running) return running;
+    const work = shareChart(key, png, opts).finally(() => uploading.delete(key));
+    uploading.set(key, work);
+    return work;
+  }
+
+  async function shareChart(
+    key: string,
+    png: Buffer,
+    opts: { channelId: string; filename: string; title: string; altText: string; comment: string },
+  ): Promise<string | undefined> {
+    try {
+      const cached = db.select().from(chartFiles).where(eq(chartFiles.contentHash, key)).get();
+      if (cached) {
+        const state = await cachedState(cached.fileId, opts.channelId);
+        if (state === 'ready') return cached.fileId;
+        if (state === 'processing') return (await waitUntilReady(cached.fileId)) ? cached.fileId : undefined;
+        db.delete(chartFiles).where(eq(chartFiles.contentHash, key)).run();
+        logger.info({ fileId: cached.fileId }, 'chart image no longer in its channel; sharing it again');
+      }
       const result = await client.filesUploadV2({
+        channel_id: opts.channelId,
+        initial_comment: opts.comment,
         file: png,
         filename: opts.filename,
         title: opts.title,
@@ -61,17 +122,18 @@ export function createSlackFiles(deps: SlackFilesDeps) {
       });
       const fileId = uploadedIds(result)[0];
       if (!fileId) throw new Error('filesUploadV2 returned no file id');
+      // Kept at once: it is in the channel now, so a later run waits for it rather than sharing it again.
+      db.insert(chartFiles)
+        .values({ contentHash: key, fileId, uploadedAt: clock.now() })
+        .onConflictDoNothing()
+        .run();
       if (!(await waitUntilReady(fileId))) {
         logger.warn({ fileId }, 'chart image still processing in Slack; shown without it this time');
         return undefined;
       }
-      db.insert(chartFiles)
-        .values({ contentHash, fileId, uploadedAt: clock.now() })
-        .onConflictDoNothing()
-        .run();
       return fileId;
     } catch (error) {
-      logger.warn({ err: error }, 'chart image upload failed; shown without it');
+      logger.warn({ err: error, channelId: opts.channelId }, 'chart image upload failed; shown without it');
       return undefined;
     }
   }

@@ -608,8 +608,11 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(digest()).toHaveLength(1);
     const post = page.locator('article.message', { hasText: `Co-sell handoffs: ${week}` });
     await post.waitFor();
-    // The trend chart, uploaded to the fake Slack, is shown from its file.
-    await post.locator('img').first().waitFor();
+    // The trend chart, shared into the channel just before (its own message, above the digest), is shown from its
+    // file. The image loads lazily: scrolled into view first.
+    const chart = post.locator('img').first();
+    await chart.scrollIntoViewIfNeeded();
+    await chart.waitFor();
     await shot(page, 'digest-1-partner-marketing');
     await page.close();
   });

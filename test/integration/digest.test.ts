@@ -99,11 +99,12 @@ describe('the weekly digest', () => {
 
     expect(await h.app.digest.post()).toBe('posted');
     const call = await digestPost(h, channels.internal.id);
-    // Block Kit as Slack checks it (at most 50 blocks, a processed slack_file, …): the post was taken.
+    // Block Kit as Slack checks it (at most 50 blocks, a processed slack_file its readers can see, …): taken.
     expect(call.ok, json(call.response)).toBe(true);
     const blocks = blocksOfPost(call);
     expect(blocks.length).toBeLessThanOrEqual(50);
-    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 1);
+    // Two messages: the chart, shared into the channel by its upload, then the digest that shows it.
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 2);
 
     expect(blocks[0]).toMatchObject({
       type: 'header',
@@ -150,6 +151,21 @@ describe('the weekly digest', () => {
     expect(file).toMatchObject({ completed: true, processed: true, name: 'handoff-trend-2026-11-23.png' });
     expect(file?.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(json(blocks)).not.toContain('could not be prepared');
+    // The chart is shared into the digest's channel (a file uploaded without one is private to the app, and Slack
+    // refuses an image block naming it): completed with the channel's id, before the post that names it.
+    expect(file?.channels).toEqual([channels.internal.id]);
+    const [complete, ...otherCompletions] = h.slack.callsTo('files.completeUploadExternal');
+    expect(otherCompletions).toHaveLength(0);
+    expect(complete?.args.channel_id).toBe(channels.internal.id);
+    expect(complete?.at ?? Infinity).toBeLessThanOrEqual(call.at);
+    const [share, posted] = h.slack.messages(channels.internal.id).slice(before);
+    expect(share?.files).toEqual([
+      { id: fileId, name: 'handoff-trend-2026-11-23.png', title: 'Co-sell handoffs per week' },
+    ]);
+    expect(share?.text).toBe(
+      ':chart_with_upwards_trend: The trend chart of the weekly co-sell handoff digest (the last 12 weeks).',
+    );
+    expect(posted?.blocks).toEqual(blocks);
 
     const texts = sectionTexts(blocks);
     const list = (title: string) => texts.find((t) => t.startsWith(`*${title}*`)) ?? '';
@@ -180,7 +196,11 @@ describe('the weekly digest', () => {
     expect(json(blocksOfPost(next))).toContain(
       'The week before: 4 handoffs sent; 1 accepted, 1 declined, 1 expired of 3 AE windows closed; acceptance 50% of answers, silence 33% of windows.',
     );
-    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 2);
+    // The new week's chart (other weeks, other numbers) is another picture: shared too, before its digest.
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(before + 4);
+    const nextFile = imageBlocks(blocksOfPost(next))[0]?.slack_file?.id ?? '';
+    expect(nextFile).not.toBe(fileId);
+    expect(h.slack.file(nextFile)?.channels).toEqual([channels.internal.id]);
     // Internal numbers never reach the partner channel.
     expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs: week of');
   });
@@ -207,7 +227,9 @@ describe('the weekly digest', () => {
     await digestPost(h, channels.internal.id);
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
-    expect(h.slack.messages(channels.internal.id)).toHaveLength(1);
+    // The same picture, drawn twice at once, is shared once: one chart message, one digest.
+    expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(2);
     expect(await digest.post()).toBe('already_posted');
   });
 

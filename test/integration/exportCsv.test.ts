@@ -172,7 +172,7 @@ async function uploadOf(h: Harness, action: () => Promise<unknown>): Promise<Rec
   await action();
   const deadline = Date.now() + 8000;
   for (;;) {
-    // The export is shared into a DM; a chart uploaded meanwhile (the Home republished with the export's line) is not.
+    // The export is the completion shared into a channel (the requester's DM).
     const completion = completions(h)
       .slice(done)
       .find((c) => typeof c.args.channel_id === 'string');

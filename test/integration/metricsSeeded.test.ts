@@ -610,6 +610,39 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byAuthor)).toEqual(
       rounded([
+        // W2: sent C E G = 3; requests 3 + 1 (C -> AE3) = 4; declined C (12h), accepted C (4h), E (1h), G (3h):
+        // W = 4 windows, 4 answers. Hours [1,3,4,12]:
+        // median 3.5, p90 rank 2.7 -> 4 + 0.7*8 = 9.6. Repeat from W2: AE3 (G after C, both W2's) yes; AE1's earlier
+        // accepts were W1's -> 1/2. Help claimed: AE3's. Last three before `to`: G 65, E 90, C 70 (J is after).
+        // Most active first, sends + answers: W2's 3 + 4 = 7 before W1's 4 + 2 = 6 (by sends + windows closed they
+        // tied at 7: D's expiry is silence, not activity).
+        {
+          key: AUTHOR_2,
+          label: AUTHOR_2,
+          ...stats({
+            sent: 3,
+            requests: 4,
+            accepted: 3,
+            declined: 1,
+            answered: 4,
+            windowsClosed: 4,
+            acceptanceRate: 0.75,
+            declineRate: 0.25,
+            silenceRate: 0,
+            medianHours: 3.5,
+            p90Hours: 9.6,
+            acceptingAes: 2,
+            repeatAes: 1,
+            repeatRate: 0.5,
+            helpRequests: 1,
+            averageScore: 75,
+            outcomes: {
+              sourced: { ...noOutcomes(), meeting_held: 1 },
+              influenced: { ...noOutcomes(), opportunity_created: 1 },
+            },
+          }),
+          lastScores: [65, 90, 70],
+        },
         // W1: sent B D F H = 4 = requests; accepted B (2h), F (8h), expired D: W = 3, answers 2 (was 3 with D's
         // expiry): acceptance 2/2 = 1 (was 2/3), silence 1/3. Repeat from W1: AE1 (A was W1's)
         // yes, AE2 no -> 1/2. Help claimed: AE1's. Scores (80+50+85+40)/4. Last three sent before `to`, newest
@@ -637,38 +670,6 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
             outcomes: { sourced: { ...noOutcomes(), meeting_held: 1 }, influenced: noOutcomes() },
           }),
           lastScores: [40, 85, 50],
-        },
-        // W2: sent C E G = 3; requests 3 + 1 (C -> AE3) = 4; declined C (12h), accepted C (4h), E (1h), G (3h):
-        // W = 4 windows, 4 answers. Hours [1,3,4,12]:
-        // median 3.5, p90 rank 2.7 -> 4 + 0.7*8 = 9.6. Repeat from W2: AE3 (G after C, both W2's) yes; AE1's earlier
-        // accepts were W1's -> 1/2. Help claimed: AE3's. Last three before `to`: G 65, E 90, C 70 (J is after).
-        // Volume 3 + 4 = 7 ties W1's 4 + 3: by name after it.
-        {
-          key: AUTHOR_2,
-          label: AUTHOR_2,
-          ...stats({
-            sent: 3,
-            requests: 4,
-            accepted: 3,
-            declined: 1,
-            answered: 4,
-            windowsClosed: 4,
-            acceptanceRate: 0.75,
-            declineRate: 0.25,
-            silenceRate: 0,
-            medianHours: 3.5,
-            p90Hours: 9.6,
-            acceptingAes: 2,
-            repeatAes: 1,
-            repeatRate: 0.5,
-            helpRequests: 1,
-            averageScore: 75,
-            outcomes: {
-              sourced: { ...noOutcomes(), meeting_held: 1 },
-              influenced: { ...noOutcomes(), opportunity_created: 1 },
-            },
-          }),
-          lastScores: [65, 90, 70],
         },
       ]),
     );

@@ -117,7 +117,7 @@ describe('a message Slack refuses for good', () => {
     ]);
     expect(refusals().filter((c) => c.ok)).toHaveLength(1);
     expect(await slash(people.owner, 'outbox')).toBe(
-      'No message is parked: everything the app owed Slack was delivered.',
+      'No message is parked: everything the app owed Slack (and the CRM) was delivered.',
     );
     auditExactlyOnce(app);
 

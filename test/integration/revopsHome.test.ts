@@ -21,12 +21,12 @@ import {
   imageBlocks,
   nextPublish,
   openHome,
-  PNG_SIGNATURE,
   publishCalls,
   QUIET,
   ROLES,
   revopsUser,
   sectionTexts,
+  trendRows,
   viewOf,
 } from '../support/revopsFlow.js';
 import { postEvent } from '../support/signing.js';
@@ -132,7 +132,7 @@ describe('App Home by role', () => {
     expect(after).not.toContain('answer due');
   });
 
-  it('gives RevOps the program metrics with an uploaded trend chart, uploaded once for the same picture', async () => {
+  it('gives RevOps the program metrics with the trend as figures: no chart image, nothing uploaded', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
     h.clock.advance(60 * 60_000);
@@ -184,68 +184,47 @@ describe('App Home by role', () => {
       expect.arrayContaining([ACTION_ID.homePeriod, ACTION_ID.homeExport]),
     );
 
-    const [image, ...more] = imageBlocks(blocks);
-    expect(more).toHaveLength(0);
-    const fileId = image?.slack_file?.id ?? '';
-    expect(fileId).toMatch(/^F[A-Z0-9]{10}$/);
-    // Over the 12 weeks: the one handoff, accepted: 1 of 1 answers, 0 of 1 windows expired.
-    expect(image?.alt_text).toMatch(/^Handoffs per week over 12 weeks: 1 handoffs? sent, /);
-    expect(image?.alt_text).toContain('1 of 1 answers accepted (100%), 0 of 1 AE windows expired.');
-    const file = h.slack.file(fileId);
-    expect(file).toMatchObject({ name: 'handoff-trend.png', completed: true, processed: true, channels: [] });
-    expect(file?.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    expect(file?.bytes.length).toBe(file?.length);
+    // The trend as a table, week by week (an image block in a Home tab may only name a file its viewer can see, and
+    // a Home has no channel to share one into): the 12 weeks up to this one, the handoff sent and accepted this week.
+    expect(imageBlocks(blocks)).toHaveLength(0);
+    const weeks = trendRows(blocks);
+    expect(weeks).toHaveLength(12);
+    expect(weeks.at(-1)?.slice(1)).toEqual(['1', '1', '0', '0', '100%']);
+    for (const week of weeks.slice(0, -1)) expect(week.slice(1)).toEqual(['0', '0', '0', '0', '–']);
+    expect(sectionTexts(blocks).find((t) => t.includes('```'))).toContain(
+      '*The last 12 weeks*, week by week',
+    );
+    // No chart drawn or uploaded for the Home.
+    expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
 
-    // filesUploadV2: get an upload URL, post the bytes, complete (privately: no channel); then wait for processing.
-    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
-    const [complete] = h.slack.callsTo('files.completeUploadExternal');
-    expect(complete?.args.channel_id).toBeUndefined();
-    expect(json(complete?.args.files)).toContain(fileId);
-    const infos = h.slack.callsTo('files.info').filter((c) => c.args.file === fileId);
-    expect(infos.length).toBeGreaterThanOrEqual(2);
-    const mimetype = (c: (typeof infos)[number]) =>
-      (c.response as { file: { mimetype: string } }).file.mimetype;
-    expect(mimetype(infos[0] as (typeof infos)[number])).toBe('');
-    expect(mimetype(infos.at(-1) as (typeof infos)[number])).toBe('image/png');
-    const completedAt = complete?.at ?? 0;
-    const publishedAt = home.at;
-    expect(publishedAt).toBeGreaterThanOrEqual(completedAt);
-
-    // Same data, same picture: no second upload, the same file shown.
-    const again = await openHome(h, revopsUser.id);
-    expect(imageBlocks(blocksOf(again))[0]?.slack_file?.id).toBe(fileId);
-    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(1);
-    expect(allCallsTo(h, 'files.completeUploadExternal')).toHaveLength(1);
-
-    // An admin sees the metrics too (same picture: the cached file).
+    // An admin sees the metrics too, with the same table.
     const admin = await openHome(h, adminUser.id);
     expect(figure(blocksOf(admin), 'Handoffs sent')).toBe('1');
-    expect(imageBlocks(blocksOf(admin))[0]?.slack_file?.id).toBe(fileId);
+    expect(trendRows(blocksOf(admin))).toEqual(weeks);
 
-    // Anyone else: no metrics, no chart, no upload.
+    // Anyone else: no metrics, no table, no chart.
     for (const userId of [people.ae.id, people.author.id, people.otherAe.id]) {
       const plain = blocksOf(await openHome(h, userId));
       expect(imageBlocks(plain)).toHaveLength(0);
+      expect(trendRows(plain)).toHaveLength(0);
       expect(json(plain)).not.toContain('Program metrics');
       expect(json(plain)).not.toContain(ACTION_ID.homeExport);
       expect(Object.keys(headlineFields(plain))).toHaveLength(0);
     }
-    expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(1);
-    expect(h.slack.files()).toHaveLength(1);
+    expect(h.slack.files()).toHaveLength(0);
   });
 
-  it('uploads a new chart when the numbers change', async () => {
+  it('shows the new figures in the trend table when the numbers change', async () => {
     const h = await start();
-    const first = imageBlocks(blocksOf(await openHome(h, revopsUser.id)))[0]?.slack_file?.id;
-    expect(first).toBeTruthy();
+    const first = trendRows(blocksOf(await openHome(h, revopsUser.id)));
+    expect(first.at(-1)?.slice(1)).toEqual(['0', '0', '0', '0', '–']);
     await sendHandoff(h);
     h.clock.advance(60_000);
     const second = blocksOf(await openHome(h, revopsUser.id));
     expect(figure(second, 'Handoffs sent')).toBe('1');
-    const secondId = imageBlocks(second)[0]?.slack_file?.id;
-    expect(secondId).toBeTruthy();
-    expect(secondId).not.toBe(first);
-    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(2);
+    // Sent this week, not answered yet: no window closed, no acceptance.
+    expect(trendRows(second).at(-1)?.slice(1)).toEqual(['1', '0', '0', '0', '–']);
+    expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
   });
 
   it('republishes with the period RevOps pick, and keeps it in the private metadata', async () => {
@@ -326,28 +305,18 @@ describe('App Home by role', () => {
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
   });
 
-  it('still publishes the numbers, with a note, when the chart cannot be uploaded', async () => {
+  it("publishes the figures whatever Slack's file methods answer: the Home uploads nothing", async () => {
     const h = await start();
     await sendHandoff(h);
     h.clock.advance(60_000);
-
-    h.slack.fail('files.getUploadURLExternal', { error: 'internal_error' }, 1);
-    const noUrl = blocksOf(await openHome(h, revopsUser.id));
-    expect(figure(noUrl, 'Handoffs sent')).toBe('1');
-    expect(imageBlocks(noUrl)).toHaveLength(0);
-    expect(json(noUrl)).toContain('could not be prepared');
-
-    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);
-    const noCompletion = blocksOf(await openHome(h, revopsUser.id));
-    expect(figure(noCompletion, 'Handoffs sent')).toBe('1');
-    expect(imageBlocks(noCompletion)).toHaveLength(0);
-    expect(json(noCompletion)).toContain('could not be prepared');
-    expect(h.logs.filter((l) => l.msg === 'chart image upload failed; shown without it')).toHaveLength(2);
-
-    // Slack is back: the next opening shows the chart.
-    const back = blocksOf(await openHome(h, revopsUser.id));
-    expect(imageBlocks(back)).toHaveLength(1);
-    expect(json(back)).not.toContain('could not be prepared');
+    h.slack.fail('files.getUploadURLExternal', { error: 'internal_error' });
+    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' });
+    const blocks = blocksOf(await openHome(h, revopsUser.id));
+    expect(figure(blocks, 'Handoffs sent')).toBe('1');
+    expect(trendRows(blocks).at(-1)?.slice(1)).toEqual(['1', '0', '0', '0', '–']);
+    expect(json(blocks)).not.toContain('could not be prepared');
+    expect(h.logs.filter((l) => String(l.msg).startsWith('chart image'))).toHaveLength(0);
+    h.slack.clearFailures();
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 
@@ -397,7 +366,8 @@ describe('App Home by role', () => {
     expect(figure(blocks, 'Handoffs sent')).toBe(String(2 * n + 11));
     expect(figure(blocks, 'AE requests')).toBe(String(2 * n + 11));
     expect(figure(blocks, 'AE windows closed')).toBe(`${n} = ${n} accepted + 0 declined + 0 expired`);
-    expect(imageBlocks(blocks)).toHaveLength(1);
+    expect(imageBlocks(blocks)).toHaveLength(0);
+    expect(trendRows(blocks)).toHaveLength(12);
     const texts = json(blocks);
     expect(texts).toContain('Showing your 8 most recent handoffs.');
     expect(texts).toContain('Showing the 10 most recent; the oldest are not listed.');

@@ -102,6 +102,16 @@ export const headlineFigure = (blocks: readonly Block[], label: string) =>
 
 export const imageBlocks = (blocks: readonly Block[]) => blocks.filter((b) => b.type === 'image');
 
+/**
+ * The App Home's trend table (its week lines), each as [week of, sent, accepted, declined, expired, acceptance]:
+ * the Home shows the trend as figures, not as a chart image (see blocks/metrics.ts trendTable).
+ */
+export const trendRows = (blocks: readonly Block[]) =>
+  blocks
+    .flatMap((b) => (b.type === 'section' && b.text?.text?.includes('```') ? b.text.text.split('\n') : []))
+    .filter((line) => /^\d{4}-\d\d-\d\d /.test(line))
+    .map((line) => line.trim().split(/\s+/));
+
 export const sectionTexts = (blocks: readonly Block[]) =>
   blocks.flatMap((b) => (b.type === 'section' && b.text?.text ? [b.text.text] : []));
 

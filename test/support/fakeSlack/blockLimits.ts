@@ -57,9 +57,19 @@ export interface SlackFileState {
   isImage: boolean;
   /** Slack finished processing it (files.info reports a mimetype). */
   processed: boolean;
+  /**
+   * The people who will see the blocks can see the file: it is shared in the conversation the message goes to, in a
+   * conversation of the person whose view it is, or public. A file uploaded without a channel is private to its
+   * uploader (files.completeUploadExternal: "If not specified the file will be private"), and Slack refuses a
+   * `slack_file` naming it as `invalid slack file`, like an unknown one.
+   */
+  visible: boolean;
 }
 
-/** Finds a completed file by `slack_file.id` or `slack_file.url`; undefined when there is none. */
+/**
+ * Finds a completed file by `slack_file.id` or `slack_file.url` as seen by the surface being validated (see
+ * `visible`); undefined when there is none.
+ */
 export type SlackFileLookup = (ref: { id: string } | { url: string }) => SlackFileState | undefined;
 
 export interface ValidationOptions {
@@ -207,7 +217,9 @@ const nonEmpty = (parent: Obj, key: string): string | undefined => {
 
 /**
  * `slack_file: { id } | { url }`: exactly one of them, naming a completed image file that Slack has
- * finished processing. Slack answers any such problem as `invalid slack file [json-pointer:.../slack_file]`.
+ * finished processing and that the viewers of the surface can see. Slack answers any such problem as
+ * `invalid slack file [json-pointer:.../slack_file]` (e.g. slackapi/python-slack-sdk#1658, a file uploaded without
+ * a channel and then named in chat.postMessage).
  */
 function checkSlackFile(ctx: Ctx, ref: unknown, ptr: string): void {
   if (!isObj(ref)) {
@@ -222,7 +234,7 @@ function checkSlackFile(ctx: Ctx, ref: unknown, ptr: string): void {
   }
   if (!ctx.files) return;
   const file = ctx.files(id !== undefined ? { id } : { url: url as string });
-  if (!(file?.isImage && file.processed)) report(ctx, ptr, 'invalid slack file');
+  if (!(file?.isImage && file.processed && file.visible)) report(ctx, ptr, 'invalid slack file');
 }
 
 /** Image blocks and image elements: `alt_text`, and exactly one of `image_url` / `slack_file`. */

@@ -4,6 +4,10 @@
  * files.completeUploadExternal (the sharing part lives in workspace.ts) and files.info, which simulates
  * Slack's asynchronous processing: a file only gets its mimetype after a few files.info calls, and image blocks
  * can only show it from then on.
+ *
+ * Who can see a file: a file completed without `channel_id` is private to the bot ("If not specified the file will
+ * be private", files.completeUploadExternal); one shared into a conversation is visible to its members; a public
+ * one to everyone. Image blocks may only name a file their viewers can see (see `lookupFor`).
  */
 import { randomBytes } from 'node:crypto';
 import type { SlackFileLookup } from './blockLimits.js';
@@ -34,6 +38,12 @@ const typeOf = (name: string) => {
 const invalidArguments = (message: string, pointer: string): ApiError =>
   fail('invalid_arguments', [`[ERROR] ${message} [json-pointer:${pointer}]`]);
 
+/**
+ * Who will see a surface that names a file: the members of a conversation (a message), one person (their Home tab),
+ * or someone the fake cannot tell (a modal).
+ */
+export type FileViewer = { conversation: string } | { userId: string } | { anyone: true };
+
 /** A files.completeUploadExternal entry that can be completed. */
 export interface Completion {
   file: FakeFile;
@@ -49,18 +59,28 @@ export class FileStore {
     this.files.clear();
   }
 
-  /** A completed file by id or by one of its URLs (url_private, url_private_download, permalink). */
-  readonly lookup: SlackFileLookup = (ref) => {
-    const file =
-      'id' in ref
-        ? this.files.get(ref.id)
-        : [...this.files.values()].find((f) => {
-            const urls = this.urls(f);
-            return [urls.url_private, urls.url_private_download, urls.permalink].includes(ref.url);
-          });
-    if (!file?.completed) return undefined;
-    return { isImage: typeOf(file.name).image === true, processed: file.processed };
-  };
+  /**
+   * Completed files by id or by one of their URLs (url_private, url_private_download, permalink), as the viewers
+   * of one surface see them: `canSee` says whether a file shared in these conversations (never public: that is
+   * checked here) is visible to them.
+   */
+  lookupFor(canSee: (channels: readonly string[]) => boolean): SlackFileLookup {
+    return (ref) => {
+      const file =
+        'id' in ref
+          ? this.files.get(ref.id)
+          : [...this.files.values()].find((f) => {
+              const urls = this.urls(f);
+              return [urls.url_private, urls.url_private_download, urls.permalink].includes(ref.url);
+            });
+      if (!file?.completed) return undefined;
+      return {
+        isImage: typeOf(file.name).image === true,
+        processed: file.processed,
+        visible: file.public || canSee(file.channels),
+      };
+    };
+  }
 
   /** files.getUploadURLExternal: a pending file and the URL to post its bytes to. */
   getUploadURLExternal(args: Args): ApiResult {
@@ -86,6 +106,7 @@ export class FileStore {
       uploaded: false,
       completed: false,
       channels: [],
+      public: false,
       infoCalls: 0,
       processed: false,
       mimetype: type.mimetype,
@@ -190,8 +211,8 @@ export class FileStore {
       mode: 'hosted',
       is_external: false,
       external_type: '',
-      is_public: false,
-      public_url_shared: false,
+      is_public: file.public,
+      public_url_shared: file.public,
       display_as_bot: false,
       username: '',
       ...this.urls(file),

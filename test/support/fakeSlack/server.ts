@@ -344,6 +344,16 @@ export class FakeSlack {
     return [...this.workspace.files.files.values()].map(copyFile);
   }
 
+  /**
+   * Makes a file public, as files.sharedPublicURL does (a user-token method: a person did it, not the app). Image
+   * blocks anywhere may then name it. Throws for an unknown file (a mistake in the test).
+   */
+  makeFilePublic(id: string): void {
+    const file = this.workspace.files.files.get(id);
+    if (!file) throw new Error(`fake Slack: no file ${id}`);
+    file.public = true;
+  }
+
   /** One file by id (a copy), or undefined. */
   file(id: string): FakeFile | undefined {
     const file = this.workspace.files.files.get(id);
@@ -666,7 +676,7 @@ export class FakeSlack {
       return send(res, 400, { ok: false, error: 'invalid_payload' });
     }
     const message = body as Record<string, unknown>;
-    const invalid = this.workspace.validateMessage(message);
+    const invalid = this.workspace.validateMessage(message, entry.channel);
     if (invalid) {
       return send(res, 400, {
         ok: false,

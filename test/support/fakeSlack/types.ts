@@ -126,6 +126,11 @@ export interface FakeFile {
   completed: boolean;
   /** Conversation ids the file was shared to (C…, G… or D…); empty for a file private to the bot. */
   channels: string[];
+  /**
+   * Made public (what files.sharedPublicURL does, with a user token: `FakeSlack.makeFilePublic`): image blocks
+   * anywhere may then show it.
+   */
+  public: boolean;
   /** files.info calls answered since completion (Slack's processing ends after `fileProcessingCalls`). */
   infoCalls: number;
   /** true once files.info reports a mimetype (processing finished); only then can image blocks show it. */

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { type SlackFileLookup, validateView } from './blockLimits.js';
 import { type ApiError, type ApiResult, type Args, fail, str, type WorkspaceConfig } from './common.js';
+import type { FileViewer } from './files.js';
 import type { FakeView } from './types.js';
 
 const MAX_VIEW_STACK = 3;
@@ -41,8 +42,8 @@ export class ViewStore {
   constructor(
     private readonly config: WorkspaceConfig,
     private readonly hasUser: (userId: string) => boolean,
-    /** Resolves `slack_file` references of image blocks. */
-    private readonly files: SlackFileLookup,
+    /** Resolves `slack_file` references of image blocks, as the view's viewer sees the files. */
+    private readonly filesFor: (viewer: FileViewer) => SlackFileLookup,
   ) {}
 
   reset(): void {
@@ -123,7 +124,8 @@ export class ViewStore {
   open(args: Args, push: boolean): ApiResult {
     const trigger = this.checkTrigger(args.trigger_id);
     if ('error' in trigger) return trigger;
-    const invalid = validateView(args.view, ['modal'], { files: this.files });
+    // The trigger does not say whose modal it is: a file shared anywhere (or public) counts as visible.
+    const invalid = validateView(args.view, ['modal'], { files: this.filesFor({ anyone: true }) });
     if (invalid) return fail(invalid.error, invalid.messages);
     const view = args.view as Record<string, unknown>;
     if (this.externalIdTaken(view.external_id)) return fail('duplicate_external_id');
@@ -156,7 +158,7 @@ export class ViewStore {
     const current = viewId ? this.views.get(viewId) : this.find(externalId as string);
     if (!current || this.closed.has(current.id)) return fail('not_found');
     if (str(args.hash) && args.hash !== current.hash) return fail('hash_conflict');
-    const invalid = validateView(args.view, [current.type], { files: this.files });
+    const invalid = validateView(args.view, [current.type], { files: this.filesFor(this.viewerOf(current)) });
     if (invalid) return fail(invalid.error, invalid.messages);
     const view = args.view as Record<string, unknown>;
     if (this.externalIdTaken(view.external_id, current.id)) return fail('duplicate_external_id');
@@ -168,6 +170,12 @@ export class ViewStore {
     );
     this.views.set(current.id, updated);
     return { ok: true, view: updated };
+  }
+
+  /** Whose view this is: the person of a Home tab; for a modal, the fake cannot tell. */
+  private viewerOf(view: FakeView): FileViewer {
+    for (const [userId, id] of this.homeViews) if (id === view.id) return { userId };
+    return { anyone: true };
   }
 
   /** The open stack (view ids, bottom first) that holds a modal view; undefined once the view is closed. */
@@ -244,7 +252,8 @@ export class ViewStore {
     const existingId = this.homeViews.get(userId);
     const existing = existingId ? this.views.get(existingId) : undefined;
     if (existing && str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
-    const invalid = validateView(args.view, ['home'], { files: this.files });
+    // A Home tab is one person's: it may show only files they can see.
+    const invalid = validateView(args.view, ['home'], { files: this.filesFor({ userId }) });
     if (invalid) return fail(invalid.error, invalid.messages);
     const id = existing?.id ?? this.newViewId();
     const built = this.buildView(args.view as Record<string, unknown>, id, null, null);

@@ -12,7 +12,7 @@ import {
   str,
   type WorkspaceConfig,
 } from './common.js';
-import { FileStore } from './files.js';
+import { FileStore, type FileViewer } from './files.js';
 import type { FakeChannel, FakeTeam, FakeUser, StoredMessage } from './types.js';
 import { ViewStore } from './views.js';
 
@@ -95,7 +95,11 @@ export class Workspace {
 
   constructor(private readonly config: WorkspaceConfig) {
     this.files = new FileStore(config);
-    this.views = new ViewStore(config, (userId) => this.users.has(userId), this.files.lookup);
+    this.views = new ViewStore(
+      config,
+      (userId) => this.users.has(userId),
+      (viewer) => this.filesFor(viewer),
+    );
     this.addBotUser();
     this.addTeam({ id: config.teamId, name: config.teamName, domain: config.teamDomain });
   }
@@ -157,9 +161,36 @@ export class Workspace {
     this.files.reset();
   }
 
-  /** Block Kit validation of a message body, with `slack_file` references resolved against the files. */
-  validateMessage(args: Args) {
-    return validateMessage(args, { files: this.files.lookup });
+  /**
+   * Block Kit validation of a message body, with `slack_file` references resolved against the files as the
+   * message's viewers see them: the members of `conversation` (where it is posted). Without a conversation (a
+   * response URL the fake was given none for) a file shared anywhere, or public, counts as visible.
+   */
+  validateMessage(args: Args, conversation: string | undefined) {
+    return validateMessage(args, {
+      files: this.filesFor(conversation === undefined ? { anyone: true } : { conversation }),
+    });
+  }
+
+  /**
+   * The files as one surface's viewers see them. A message in a conversation: files shared there. A person's view
+   * (Home tab): files shared in a conversation they are in (a channel they are a member of, or their DM with the
+   * app). A viewer the fake cannot tell (a modal: its trigger does not say whose it is): files shared anywhere.
+   * Public files are visible to all of them; a file private to the bot to none.
+   */
+  filesFor(viewer: FileViewer) {
+    if ('conversation' in viewer)
+      return this.files.lookupFor((channels) => channels.includes(viewer.conversation));
+    if ('userId' in viewer) {
+      const { userId } = viewer;
+      return this.files.lookupFor((channels) =>
+        channels.some(
+          (id) =>
+            id === this.dmChannelFor(userId) || (this.channels.get(id)?.members.includes(userId) ?? false),
+        ),
+      );
+    }
+    return this.files.lookupFor((channels) => channels.length > 0);
   }
 
   addBotUser(): void {
@@ -403,7 +434,7 @@ export class Workspace {
     if (!hasContent(args)) return fail('no_text');
     const thread = this.threadOf(target.id, args.thread_ts);
     if ('error' in thread) return thread;
-    const invalid = this.validateMessage(args);
+    const invalid = this.validateMessage(args, target.id);
     if (invalid) return blocksFail(invalid);
     const message = this.storeMessage(target.id, args, thread.ts);
     return { ok: true, channel: target.id, ts: message.ts, message: this.messageObject(message) };
@@ -430,7 +461,7 @@ export class Workspace {
       if ('error' in thread) return thread;
       share = { channel: target.id, threadTs: thread.ts };
     }
-    const invalid = this.validateMessage({ text: comment, blocks });
+    const invalid = this.validateMessage({ text: comment, blocks }, share?.channel);
     if (invalid) return blocksFail(invalid);
     this.files.complete(completions, share?.channel);
     if (share) {
@@ -450,7 +481,7 @@ export class Workspace {
     const message = this.findMessage(target.id, str(args.ts) ?? '');
     if (!message) return fail('message_not_found');
     if (!hasContent(args)) return fail('no_text');
-    const invalid = this.validateMessage(args);
+    const invalid = this.validateMessage(args, target.id);
     if (invalid) return blocksFail(invalid);
     this.replaceMessage(message, args);
     return {
@@ -493,7 +524,7 @@ export class Workspace {
     if (target.kind === 'channel' && !target.channel.members.includes(user.id))
       return fail('user_not_in_channel');
     if (!hasContent(args)) return fail('no_text');
-    const invalid = this.validateMessage(args);
+    const invalid = this.validateMessage(args, target.id);
     if (invalid) return blocksFail(invalid);
     return { ok: true, message_ts: this.nextTs() };
   }

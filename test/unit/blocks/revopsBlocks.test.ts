@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appHomeView, HOME_LIMITS, homePeriodFrom, type RevopsHome } from '../../../src/blocks/appHome.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
-import { groupSection, headline, hours, percent } from '../../../src/blocks/metrics.js';
+import { groupSection, headline, hours, percent, trendTable } from '../../../src/blocks/metrics.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
 import { NO_OFFER, type Offer, offerFor } from '../../../src/domain/lifecycle.js';
 import type {
@@ -101,10 +101,22 @@ function metrics(groups = 60): ProgramMetrics {
   };
 }
 
+/** `n` weeks from Monday 2025-11-24 with numbers as large as a busy program makes them (the widest table). */
+const busyWeeks = (n = 52): WeekStats[] =>
+  Array.from({ length: n }, (_, i) => ({
+    weekStart: new Date(Date.UTC(2025, 10, 24 + 7 * i)).toISOString().slice(0, 10),
+    sent: 9_999_999,
+    accepted: 7_777_777,
+    declined: 1_111_111,
+    expired: 1_111_111,
+    acceptanceRate: 0.87499,
+    medianHours: 1,
+  }));
+
 const revops = (over: Partial<RevopsHome> = {}): RevopsHome => ({
   period: '90d',
   metrics: metrics(),
-  chart: { fileId: 'F0CHART1234', altText: fill('Handoffs per week & <!channel> ', 3000) },
+  trend: busyWeeks(),
   trendWeeks: 52,
   ...over,
 });
@@ -169,17 +181,20 @@ describe('App Home with the RevOps section', () => {
     expect(shown).toContain('more in the CSV export');
   });
 
-  it('passes the validator with a files lookup that knows the chart as a processed image', () => {
+  it('shows the trend as figures, never as an image (a Home tab cannot share a file with its viewer)', () => {
     const view = appHomeView({ ...fullLists(), revops: revops() });
-    const files = (ref: { id: string } | { url: string }) =>
-      'id' in ref && ref.id === 'F0CHART1234' ? { isImage: true, processed: true } : undefined;
-    expect(validateView(view, ['home'], { files })).toBeNull();
-    // A chart Slack does not know is refused by that lookup: the check is real.
-    const unknown = appHomeView({
-      ...fullLists(),
-      revops: revops({ chart: { fileId: 'F0NOPE', altText: 'x' } }),
-    });
-    expect(validateView(unknown, ['home'], { files })).not.toBeNull();
+    expect([...objects(view.blocks)].some((o) => o.type === 'image')).toBe(false);
+    // 52 weeks of seven-digit numbers: two sections of at most 3000 characters, every week once, in order.
+    const trend = blocksOf(view)
+      .map((b) => textOf(b.text))
+      .filter((t) => t.includes('```'));
+    expect(trend).toHaveLength(2);
+    for (const text of trend) expect(chars(text)).toBeLessThanOrEqual(LIMITS.sectionText);
+    const rows = trend.flatMap((t) => t.split('\n').filter((l) => /^\d{4}-\d\d-\d\d /.test(l)));
+    expect(rows.map((r) => r.slice(0, 10))).toEqual(busyWeeks().map((w) => w.weekStart));
+    expect(rows[0]).toBe('2025-11-24  9999999   7777777   1111111  1111111         87%');
+    // A Slack file lookup that knows no file at all: nothing in the Home names one.
+    expect(validateView(view, ['home'], { files: () => undefined })).toBeNull();
   });
 
   it('escapes user text everywhere: typed mentions stay inert, partner labels are escaped', () => {
@@ -223,20 +238,64 @@ describe('App Home with the RevOps section', () => {
     });
   }
 
-  it('shows the chart as a Slack file image, and a context note without an image when it could not be prepared', () => {
-    const withChart = appHomeView({ ...empty, revops: revops() });
-    const image = blocksOf(withChart).find((b) => b.type === 'image');
-    expect(image).toMatchObject({ slack_file: { id: 'F0CHART1234' }, title: { text: 'The last 52 weeks' } });
-    expect(chars(String(image?.alt_text))).toBeLessThanOrEqual(LIMITS.imageAltText);
-    expect(JSON.stringify(withChart)).not.toContain('could not be prepared');
+  it('shows the last weeks as a table: each week sent, accepted, declined, expired and acceptance of its answers', () => {
+    const trend: WeekStats[] = [
+      {
+        weekStart: '2026-11-09',
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        expired: 0,
+        acceptanceRate: null,
+        medianHours: null,
+      },
+      {
+        weekStart: '2026-11-16',
+        sent: 4,
+        accepted: 1,
+        declined: 1,
+        expired: 1,
+        acceptanceRate: 0.5,
+        medianHours: 1,
+      },
+    ];
+    const view = appHomeView({ ...empty, revops: revops({ trend, trendWeeks: 2 }) });
+    const table = blocksOf(view).filter((b) => textOf(b.text).includes('```'));
+    expect(table.map((b) => textOf(b.text))).toEqual([
+      [
+        "*The last 2 weeks*, week by week (from Monday): handoffs sent, AE windows closed by how they ended, and the acceptance of that week's answers.",
+        '```',
+        'Week of     Sent  Accepted  Declined  Expired  Acceptance',
+        '2026-11-09     0         0         0        0           –',
+        '2026-11-16     4         1         1        1         50%',
+        '```',
+      ].join('\n'),
+    ]);
+    expect(JSON.stringify(view)).not.toContain('could not be prepared');
+    expect(validateView(view, ['home'])).toBeNull();
+    // While the figures are computed there is no table (and no image) at all.
+    const computing = appHomeView({ ...empty, revops: revops({ metrics: null, trend: [] }) });
+    expect(JSON.stringify(computing)).not.toContain('```');
+    expect([...objects(computing.blocks)].some((o) => o.type === 'image')).toBe(false);
+  });
 
-    const without = appHomeView({ ...empty, revops: revops({ chart: null }) });
-    expect(blocksOf(without).some((b) => b.type === 'image')).toBe(false);
-    const note = blocksOf(without).find(
-      (b) => b.type === 'context' && JSON.stringify(b).includes('could not be prepared'),
-    );
-    expect(note).toBeDefined();
-    expect(validateView(without, ['home'])).toBeNull();
+  it('splits the table into sections of at most 3000 characters, the column names heading each', () => {
+    expect(trendTable([], '*Title*')).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: '*Title*\nNo weeks to show yet.' } },
+    ]);
+    for (const n of [1, 12, 26, 52]) {
+      const blocks = trendTable(busyWeeks(n), '*Title*') as unknown as Obj[];
+      const texts = blocks.map((b) => textOf(b.text));
+      for (const text of texts) {
+        expect(chars(text)).toBeLessThanOrEqual(LIMITS.sectionText);
+        expect(text).toMatch(/```\nWeek of +Sent +Accepted +Declined +Expired +Acceptance\n/);
+        expect(text.endsWith('\n```')).toBe(true);
+      }
+      expect(texts[0]?.startsWith('*Title*\n```')).toBe(true);
+      expect(texts.slice(1).every((t) => t.startsWith('```'))).toBe(true);
+      expect(texts.join('\n').match(/^\d{4}-\d\d-\d\d /gm)).toHaveLength(n);
+      expect(blocks.length).toBe(n === 52 ? 2 : 1);
+    }
   });
 
   it('has no RevOps section (and the default period in its metadata) for everyone else', () => {

@@ -6,6 +6,7 @@ import {
   MetricsFold,
   type OutcomeCounts,
   percentile,
+  type Stats,
   weekStartOf,
 } from '../../../src/domain/metrics.js';
 import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
@@ -493,6 +494,40 @@ describe('computeMetrics: ordering of the groups', () => {
     expect(m.byPartner.map((g) => g.label)).toEqual(['Zeta', 'Alpha', 'Beta', 'Omega']);
     // Per AE the same rule: A1 has 6 sends + 1 answer = 7, A9 only help requests.
     expect(m.byAe.map((g) => g.key)).toEqual(['A1', 'A9']);
+  });
+
+  it('ranks the AE table by sends + answers, as it says: an expiry is silence, not activity', () => {
+    const m = metrics([
+      // A1 let all three of their windows expire: 3 sends + 0 answers = 3 (sends + windows closed was 3 + 3 = 6).
+      ev('sent', '2026-11-02T10:00:00Z', { handoffId: 1, aeUserId: 'A1' }),
+      ev('sent', '2026-11-02T11:00:00Z', { handoffId: 2, aeUserId: 'A1' }),
+      ev('sent', '2026-11-02T12:00:00Z', { handoffId: 3, aeUserId: 'A1' }),
+      ev('expired', '2026-11-05T10:00:00Z', { handoffId: 1, aeUserId: 'A1' }),
+      ev('expired', '2026-11-05T11:00:00Z', { handoffId: 2, aeUserId: 'A1' }),
+      ev('expired', '2026-11-05T12:00:00Z', { handoffId: 3, aeUserId: 'A1' }),
+      // A2 answered both of theirs: 2 sends + 2 answers = 4.
+      ev('sent', '2026-11-03T10:00:00Z', { handoffId: 4, aeUserId: 'A2' }),
+      ev('sent', '2026-11-03T11:00:00Z', { handoffId: 5, aeUserId: 'A2' }),
+      ev('accepted', '2026-11-03T12:00:00Z', { handoffId: 4, aeUserId: 'A2', businessHours: 2 }),
+      ev('declined', '2026-11-03T13:00:00Z', { handoffId: 5, aeUserId: 'A2', businessHours: 3 }),
+      // A3 answered one handoff reassigned to them (not sent to them first): 0 sends + 1 answer = 1; A4, sent one
+      // that is still open: 1 send = 1, ties with A3 and comes after it by label.
+      ev('sent', '2026-11-04T10:00:00Z', { handoffId: 6, aeUserId: 'A9' }),
+      ev('reassigned', '2026-11-04T11:00:00Z', { handoffId: 6, aeUserId: 'A3' }),
+      ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 6, aeUserId: 'A3', businessHours: 1 }),
+      ev('sent', '2026-11-06T10:00:00Z', { handoffId: 7, aeUserId: 'A4' }),
+    ]);
+    const volume = (g: Stats) => g.sent + g.answered;
+    expect(m.byAe.map((g) => [g.key, volume(g)])).toEqual([
+      ['A2', 4],
+      ['A1', 3],
+      ['A3', 1],
+      ['A4', 1],
+      // A9: the send of the handoff then reassigned to A3 (1 send, no answer): ties too, last by label.
+      ['A9', 1],
+    ]);
+    // The same rule orders the other tables: here a single partner and author hold everything.
+    expect(m.byPartner.map((g) => volume(g))).toEqual([7 + 3]);
   });
 });
 

@@ -176,3 +176,87 @@ describe('the metric definitions (issue 21), against a hand-computed fixture', (
     for (const f of fields) expect(f).toMatch(/\n_[^_\n]+_$/);
   });
 });
+
+/**
+ * Windows that end by a reassignment or a withdrawal before the AE answers: neither answered windows nor silence,
+ * so not in W. The touch log has no metric event for those ends (a reassignment is the next AE's request; a
+ * withdrawal or an extension is not a metric event: metric_facts never holds them, see
+ * test/integration/metricsWindowEnds.test.ts for the same history written by the real transitions). By hand:
+ *
+ * H1 sent to A1; reassigned to A2 before A1 answered; A2 accepts (5 h).
+ * H2 sent to A1; withdrawn before an answer (no metric event).
+ * H3 sent to A2; expired (silence); the owner extends and then withdraws it before the late answer.
+ * H4 sent to A3; reassigned to A1, then to A2, then withdrawn.
+ *
+ * Overall: sent 4; AE requests 4 + 3 reassignments = 7; W = 1 accepted + 0 declined + 1 expired = 2; answers 1:
+ * acceptance 1 of 1, silence 1 of 2. A1: sent 2, requests 3, W 0. A2: sent 1, requests 3, W 2 (accepted H1,
+ * expired H3). A3: sent 1, requests 1, W 0.
+ */
+describe('windows ended by a reassignment or a withdrawal: not in W', () => {
+  const ended = computeMetrics({
+    from: new Date('2026-11-01T00:00:00Z'),
+    to: new Date('2026-12-01T00:00:00Z'),
+    timeZone: 'UTC',
+    events: [
+      ev('sent', 2, 1, 'A1', 'acme'),
+      ev('reassigned', 3, 1, 'A2', 'acme'),
+      ev('accepted', 4, 1, 'A2', 'acme', 5),
+      ev('sent', 2, 2, 'A1', 'acme'),
+      ev('sent', 5, 3, 'A2', 'globex'),
+      ev('expired', 8, 3, 'A2', 'globex'),
+      ev('sent', 6, 4, 'A3', 'globex'),
+      ev('reassigned', 7, 4, 'A1', 'globex'),
+      ev('reassigned', 8, 4, 'A2', 'globex'),
+    ],
+    helpRequests: [],
+    lastScores: new Map(),
+  });
+
+  it('overall: the reassignments are requests, only the accept and the expiry close windows', () => {
+    expect(counts(ended.overall)).toEqual({
+      sent: 4,
+      requests: 7,
+      accepted: 1,
+      declined: 0,
+      expired: 1,
+      answered: 1,
+      windowsClosed: 2,
+    });
+    expect([ended.overall.acceptanceRate, ended.overall.silenceRate]).toEqual([1, 1 / 2]);
+  });
+
+  it('per AE: a window that ended by a reassignment or a withdrawal is no answer and no silence of that AE', () => {
+    const byAe = Object.fromEntries(ended.byAe.map((g) => [g.key, g]));
+    expect(counts(byAe.A1 as Stats)).toEqual({
+      sent: 2,
+      requests: 3,
+      accepted: 0,
+      declined: 0,
+      expired: 0,
+      answered: 0,
+      windowsClosed: 0,
+    });
+    expect([byAe.A1?.acceptanceRate, byAe.A1?.silenceRate]).toEqual([null, null]);
+    expect(counts(byAe.A2 as Stats)).toEqual({
+      sent: 1,
+      requests: 3,
+      accepted: 1,
+      declined: 0,
+      expired: 1,
+      answered: 1,
+      windowsClosed: 2,
+    });
+    expect(counts(byAe.A3 as Stats)).toEqual({
+      sent: 1,
+      requests: 1,
+      accepted: 0,
+      declined: 0,
+      expired: 0,
+      answered: 0,
+      windowsClosed: 0,
+    });
+    for (const field of ['requests', 'windowsClosed'] as const) {
+      expect(ended.byAe.reduce((n, g) => n + g[field], 0)).toBe(ended.overall[field]);
+    }
+  });
+});

@@ -46,10 +46,24 @@ function uploadedId(result: { files: { files?: { id?: string }[] }[] }): string 
   return ids[0] as string;
 }
 
-async function uploadPng(filename = 'chart.png'): Promise<string> {
+/** A PNG uploaded by the bot: shared into `channel_id` when given, else private to the bot. */
+async function uploadPng(filename = 'chart.png', channel_id?: string): Promise<string> {
   return uploadedId(
-    await client().filesUploadV2({ file: PNG, filename, title: 'Chart', alt_text: 'a chart' }),
+    await client().filesUploadV2({
+      file: PNG,
+      filename,
+      title: 'Chart',
+      alt_text: 'a chart',
+      ...(channel_id ? { channel_id } : {}),
+    }),
   );
+}
+
+/** Uploads a PNG (shared into `channel_id`, or private) and lets Slack finish processing it. */
+async function processedPng(channel_id?: string): Promise<string> {
+  const id = await uploadPng('chart.png', channel_id);
+  await client().files.info({ file: id });
+  return id;
 }
 
 const imageBlock = (image: Record<string, unknown>) => ({ type: 'image', alt_text: 'a chart', ...image });
@@ -65,6 +79,8 @@ beforeEach(() => {
   fake.addUser({ id: 'U1', team_id: fake.teamId, name: 'ada' });
   fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId, 'U1'] });
   fake.addChannel({ id: 'C2', name: 'no-bot', members: ['U1'] });
+  fake.addUser({ id: 'U2', team_id: fake.teamId, name: 'bo' });
+  fake.addChannel({ id: 'C3', name: 'other', members: [fake.botUserId, 'U2'] });
 });
 
 describe('FakeSlack files: filesUploadV2', () => {
@@ -202,7 +218,7 @@ describe('FakeSlack files: image blocks', () => {
     client().chat.postMessage({ channel: 'C1', text: 'chart', blocks: [imageBlock(image)] });
 
   it('refuses a slack_file image until Slack has processed the file', async () => {
-    const id = await uploadPng();
+    const id = await uploadPng('chart.png', 'C1');
     const data = await platformError(postImage({ slack_file: { id } }));
     expect(data.error).toBe('invalid_blocks');
     expect((data as { errors?: string[] }).errors).toEqual([
@@ -215,7 +231,8 @@ describe('FakeSlack files: image blocks', () => {
     await postImage({ slack_file: { id } });
     const url = (await client().files.info({ file: id })).file?.url_private;
     await postImage({ slack_file: { url } });
-    expect(fake.messages('C1')).toHaveLength(2);
+    // The upload's own message (the share), then the two posts.
+    expect(fake.messages('C1')).toHaveLength(3);
   });
 
   it('refuses unknown files and files that are not images', async () => {
@@ -224,14 +241,15 @@ describe('FakeSlack files: image blocks', () => {
     expect((unknown as { errors?: string[] }).errors).toEqual([
       'invalid slack file [json-pointer:/blocks/0/slack_file]',
     ]);
-    const csv = uploadedId(await client().filesUploadV2({ content: 'a,b', filename: 'x.csv' }));
+    const csv = uploadedId(
+      await client().filesUploadV2({ content: 'a,b', filename: 'x.csv', channel_id: 'C1' }),
+    );
     await client().files.info({ file: csv });
     expect((await platformError(postImage({ slack_file: { id: csv } }))).error).toBe('invalid_blocks');
   });
 
   it('needs exactly one of image_url and slack_file, and alt_text', async () => {
-    const id = await uploadPng();
-    await client().files.info({ file: id });
+    const id = await processedPng('C1');
     const both = await platformError(
       postImage({ image_url: 'https://example.com/a.png', slack_file: { id } }),
     );
@@ -250,7 +268,7 @@ describe('FakeSlack files: image blocks', () => {
   });
 
   it('checks slack_file images in views and response URLs too', async () => {
-    const id = await uploadPng();
+    const id = await uploadPng('chart.png', 'C1');
     const view = { type: 'home' as const, blocks: [imageBlock({ slack_file: { id } })] };
     const refused = await platformError(client().views.publish({ user_id: 'U1', view }));
     expect(refused.error).toBe('invalid_arguments');
@@ -266,19 +284,114 @@ describe('FakeSlack files: image blocks', () => {
       });
     expect((await post()).status).toBe(400);
     await client().files.info({ file: id });
+    // U1 is a member of C1, where the file is shared: their Home may show it.
     await client().views.publish({ user_id: 'U1', view });
     expect((await post()).status).toBe(200);
+  });
+
+  it('refuses a file private to the bot (uploaded without a channel) everywhere, as Slack does', async () => {
+    const id = await processedPng();
+    expect(fake.file(id)?.channels).toEqual([]);
+    // As reported in slackapi/python-slack-sdk#1658 (files_upload_v2 without a channel, then chat.postMessage).
+    const data = await platformError(postImage({ slack_file: { id } }));
+    expect(data.error).toBe('invalid_blocks');
+    expect((data as { errors?: string[] }).errors).toEqual([
+      'invalid slack file [json-pointer:/blocks/0/slack_file]',
+    ]);
+    const url = (await client().files.info({ file: id })).file?.url_private;
+    expect((await platformError(postImage({ slack_file: { url } }))).error).toBe('invalid_blocks');
+    const dm = (await client().conversations.open({ users: 'U1' })).channel?.id as string;
+    const inDm = client().chat.postMessage({
+      channel: dm,
+      text: 'x',
+      blocks: [imageBlock({ slack_file: { id } })],
+    });
+    expect((await platformError(inDm)).error).toBe('invalid_blocks');
+    const home = client().views.publish({
+      user_id: 'U1',
+      view: { type: 'home', blocks: [imageBlock({ slack_file: { id } })] },
+    });
+    const refused = await platformError(home);
+    expect(refused.error).toBe('invalid_arguments');
+    expect(refused.response_metadata?.messages).toEqual([
+      '[ERROR] invalid slack file [json-pointer:/view/blocks/0/slack_file]',
+    ]);
+    expect(fake.messages('C1')).toEqual([]);
+    expect(fake.homeView('U1')).toBeUndefined();
+  });
+
+  it('shows a file shared into one conversation only there, and to its members', async () => {
+    const id = await processedPng('C1');
+    const blocks = [imageBlock({ slack_file: { id } })];
+    // Posted where it is shared: taken; in another channel of the bot: refused.
+    const posted = await client().chat.postMessage({ channel: 'C1', text: 'x', blocks });
+    expect((await platformError(client().chat.postMessage({ channel: 'C3', text: 'x', blocks }))).error).toBe(
+      'invalid_blocks',
+    );
+    // An edit follows the same rule: a message in C3 cannot be edited to show it.
+    const other = await client().chat.postMessage({ channel: 'C3', text: 'x' });
+    const edit = client().chat.update({ channel: 'C3', ts: other.ts as string, text: 'y', blocks });
+    expect((await platformError(edit)).error).toBe('invalid_blocks');
+    await client().chat.update({ channel: 'C1', ts: posted.ts as string, text: 'y', blocks });
+    expect(
+      (await platformError(client().chat.postEphemeral({ channel: 'C3', user: 'U2', text: 'x', blocks })))
+        .error,
+    ).toBe('invalid_blocks');
+    await client().chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'x', blocks });
+    // Home tabs: U1 is in C1 and may see it; U2 is not.
+    const view = { type: 'home' as const, blocks };
+    await client().views.publish({ user_id: 'U1', view });
+    expect((await platformError(client().views.publish({ user_id: 'U2', view }))).error).toBe(
+      'invalid_arguments',
+    );
+    // A file shared into a person's DM with the app is theirs to see.
+    const dm = (await client().conversations.open({ users: 'U2' })).channel?.id as string;
+    const inDm = await processedPng(dm);
+    await client().views.publish({
+      user_id: 'U2',
+      view: { type: 'home', blocks: [imageBlock({ slack_file: { id: inDm } })] },
+    });
+    expect(
+      (
+        await platformError(
+          client().views.publish({
+            user_id: 'U1',
+            view: { type: 'home', blocks: [imageBlock({ slack_file: { id: inDm } })] },
+          }),
+        )
+      ).error,
+    ).toBe('invalid_arguments');
+  });
+
+  it('shows a public file anywhere', async () => {
+    const id = await processedPng();
+    fake.makeFilePublic(id);
+    expect(fake.file(id)?.public).toBe(true);
+    await postImage({ slack_file: { id } });
+    await client().chat.postMessage({
+      channel: 'C3',
+      text: 'x',
+      blocks: [imageBlock({ slack_file: { id } })],
+    });
+    await client().views.publish({
+      user_id: 'U2',
+      view: { type: 'home', blocks: [imageBlock({ slack_file: { id } })] },
+    });
+    expect((await client().files.info({ file: id })).file?.public_url_shared).toBe(true);
+    expect(() => fake.makeFilePublic('FNOSUCHFILE')).toThrow(/no file/);
   });
 
   it('treats files as processed at once with fileProcessingCalls: 0', async () => {
     const other = await FakeSlack.start({ fileProcessingCalls: 0 });
     try {
       const web = new WebClient(other.token, { slackApiUrl: other.apiUrl, logger: silentLogger });
-      const id = uploadedId(await web.filesUploadV2({ file: PNG, filename: 'a.png' }));
-      expect((await web.files.info({ file: id })).file?.mimetype).toBe('image/png');
       other.addUser({ id: 'U9', team_id: other.teamId, name: 'u9' });
+      const dm = (await web.conversations.open({ users: 'U9' })).channel?.id as string;
+      const id = uploadedId(await web.filesUploadV2({ file: PNG, filename: 'a.png', channel_id: dm }));
+      expect((await web.files.info({ file: id })).file?.mimetype).toBe('image/png');
       await web.chat.postMessage({ channel: 'U9', text: 'x', blocks: [imageBlock({ slack_file: { id } })] });
-      expect(other.messages(other.dmChannelFor('U9'))).toHaveLength(1);
+      // The upload's share, then the post.
+      expect(other.messages(other.dmChannelFor('U9'))).toHaveLength(2);
     } finally {
       await other.stop();
     }

@@ -1,0 +1,265 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { logEvent } from '../../src/db/repositories/events.js';
+import { recordDecision } from '../../src/db/repositories/handoffs.js';
+import { type HandoffRow, handoffEvents, handoffs, metricFacts } from '../../src/db/schema.js';
+import type { LifecycleEvent } from '../../src/domain/lifecycle.js';
+import type { Stats } from '../../src/domain/metrics.js';
+import { applyTransition } from '../../src/services/lifecycle.js';
+import { createMetrics } from '../../src/services/metrics.js';
+import { TestClock } from '../support/clock.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+
+/**
+ * Windows that end without an answer and without expiring: by a reassignment or a withdrawal. Such a window is
+ * neither an answered window nor silence: it is not in W (README, "The trust metrics"). The touch log is written
+ * here by the real transitions (services/lifecycle.ts applyTransition, recordDecision for decisions, with their
+ * guards), and read back through metric_facts (kept by the trigger of migrations 0009/0010) and the metrics service.
+ *
+ * November 2026 (UTC), by hand:
+ * H1 sent to A1 Mon 2 10:00; reassigned to A2 Tue 3 (A1's window ends: not in W); A1's stale Accept is refused;
+ *    A2 accepts Wed 4 (5 h).
+ * H2 sent to A1 Mon 2 11:00; withdrawn Tue 3 (not in W); a sweep that read it before, still open and past due,
+ *    cannot expire it Fri 6.
+ * H3 sent to A2 Thu 5; expired Sun 8 (silence: E); the owner extends (the window reopens) Mon 9 and withdraws
+ *    it Tue 10 before the late answer (the reopened window is not in W); a stale Accept is refused.
+ * H4 sent to A3 Fri 6; reassigned to A1 Sat 7, then to A2 Sun 8, then withdrawn Mon 9: three windows, none in W;
+ *    a sweep holding the row of A1's window cannot expire it.
+ *
+ * Overall: sent 4; AE requests 4 sends + 3 reassignments (H1→A2, H4→A1, H4→A2) = 7; W = 1 accepted (H1 by A2) +
+ * 0 declined + 1 expired (H3) = 2; answers 1: acceptance 1 of 1, silence 1 of 2; time to decision [5].
+ * A1: sent H1, H2 = 2; requests 2 + H4→A1 = 3; W 0 (each window ended by a reassignment or a withdrawal).
+ * A2: sent H3 = 1; requests 1 + H1→A2 + H4→A2 = 3; accepted H1, expired H3: W 2, acceptance 1/1, silence 1/2.
+ * A3: sent H4 = 1; requests 1; W 0.
+ */
+
+const at = (day: number, hour = 10) => new Date(Date.UTC(2026, 10, day, hour));
+const from = at(1, 0);
+const to = at(16, 0);
+const OWNER = { userId: 'U0AUTHOR', teamId: 'T0INTERNAL' };
+
+let dir: string;
+let runs = 0;
+let database: AppDatabase;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'metrics-window-ends-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  runs += 1;
+  database = openDatabase(join(dir, `run-${runs}.db`));
+});
+afterEach(() => {
+  database.close();
+});
+
+const current = (h: HandoffRow) =>
+  database.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
+
+function send(ae: string, sentAt: Date, view: string): HandoffRow {
+  return database.db.transaction((tx) => {
+    const row = tx
+      .insert(handoffs)
+      .values(
+        sentHandoffRow(sentAt, { sourceViewId: view, aeUserId: ae, aeName: ae, partnerKey: 'meridian' }),
+      )
+      .returning()
+      .get();
+    logEvent(tx, { type: 'sent', before: null, after: row, actor: OWNER, at: sentAt });
+    return row;
+  });
+}
+
+/** One owner or sweep transition, as the services apply it; undefined when its guard refused it. */
+function apply(
+  event: Exclude<LifecycleEvent, 'accept' | 'decline'>,
+  before: HandoffRow,
+  when: Date,
+  change: Partial<HandoffRow> = {},
+): HandoffRow | undefined {
+  return database.db.transaction(
+    (tx) =>
+      applyTransition(tx, { event, before, actor: event === 'expire' ? null : OWNER, at: when, change })
+        ?.handoff,
+  );
+}
+
+const reassign = (before: HandoffRow, ae: string, when: Date) =>
+  apply('reassign', before, when, {
+    aeUserId: ae,
+    aeName: ae,
+    assignment: before.assignment + 1,
+    cycle: before.cycle + 1,
+    decidedAt: null,
+    expiredAt: null,
+    dueAt: new Date(when.getTime() + 3 * 86_400_000),
+  });
+const withdraw = (before: HandoffRow, when: Date) =>
+  apply('withdraw', before, when, { withdrawnAt: when, nextReminderAt: null });
+const expire = (before: HandoffRow, when: Date) =>
+  apply('expire', before, when, { expiredAt: when, nextReminderAt: null });
+const extend = (before: HandoffRow, when: Date) =>
+  apply('extend', before, when, {
+    cycle: before.cycle + 1,
+    expiredAt: null,
+    dueAt: new Date(when.getTime() + 3 * 86_400_000),
+  });
+
+/** The AE accepts, as services/handoffs.ts records it (the decision's own guarded statement). */
+function accept(before: HandoffRow, when: Date, hours: number): HandoffRow | undefined {
+  return database.db.transaction((tx) => {
+    const actor = { userId: before.aeUserId, teamId: 'T0INTERNAL' };
+    return applyTransition(tx, {
+      event: 'accept',
+      before,
+      actor,
+      at: when,
+      change: {},
+      update: (inner, guard) =>
+        recordDecision(inner, {
+          handoffId: before.id,
+          decision: 'accepted',
+          reasonCode: null,
+          note: null,
+          actor,
+          at: when,
+          cycle: guard.cycle,
+        })?.handoff,
+      businessHours: hours,
+    })?.handoff;
+  });
+}
+
+function seed() {
+  const h1 = send('A1', at(2), 'V1');
+  const h2 = send('A1', at(2, 11), 'V2');
+  const h1A2 = reassign(h1, 'A2', at(3)) as HandoffRow;
+  // A1 clicks Accept on the DM they still have: their window ended with the reassignment.
+  expect(accept(h1, at(3, 12), 2)).toBeUndefined();
+  expect(accept(h1A2, at(4), 5)?.status).toBe('accepted');
+
+  const h2Read = current(h2);
+  expect(withdraw(h2, at(3, 11))?.status).toBe('withdrawn');
+  // The sweep read H2 while it was still open; its window would have passed by Friday: nothing expires.
+  expect(expire(h2Read, at(6, 11))).toBeUndefined();
+
+  const h3 = send('A2', at(5), 'V3');
+  const h3Expired = expire(h3, at(8)) as HandoffRow;
+  const h3Reopened = extend(h3Expired, at(9)) as HandoffRow;
+  expect(withdraw(h3Reopened, at(10))?.status).toBe('withdrawn');
+  expect(accept(h3Reopened, at(10, 12), 30)).toBeUndefined();
+
+  const h4 = send('A3', at(6), 'V4');
+  const h4A1 = reassign(h4, 'A1', at(7)) as HandoffRow;
+  const h4A2 = reassign(h4A1, 'A2', at(8, 12)) as HandoffRow;
+  expect(expire(h4A1, at(10, 11))).toBeUndefined();
+  expect(withdraw(h4A2, at(9, 12))?.status).toBe('withdrawn');
+  return { h1, h2, h3, h4 };
+}
+
+const counts = (s: Stats | undefined) => ({
+  sent: s?.sent,
+  requests: s?.requests,
+  accepted: s?.accepted,
+  declined: s?.declined,
+  expired: s?.expired,
+  answered: s?.answered,
+  windowsClosed: s?.windowsClosed,
+  acceptanceRate: s?.acceptanceRate,
+  silenceRate: s?.silenceRate,
+});
+
+describe('windows ended by a reassignment or a withdrawal before an answer', () => {
+  it('are in the touch log, but neither answers nor silence in metric_facts', () => {
+    const { h1, h2, h3, h4 } = seed();
+    const typesOf = (table: typeof handoffEvents | typeof metricFacts, id: number) =>
+      database.db
+        .select({ type: table.type })
+        .from(table)
+        .where(eq(table.handoffId, id))
+        .all()
+        .map((r) => r.type);
+    expect(typesOf(handoffEvents, h1.id)).toEqual(['sent', 'reassigned', 'accepted']);
+    expect(typesOf(handoffEvents, h2.id)).toEqual(['sent', 'withdrawn']);
+    expect(typesOf(handoffEvents, h3.id)).toEqual(['sent', 'expired', 'extended', 'withdrawn']);
+    expect(typesOf(handoffEvents, h4.id)).toEqual(['sent', 'reassigned', 'reassigned', 'withdrawn']);
+    // The metric facts: no accepted, declined or expired row for any window that ended otherwise.
+    expect(typesOf(metricFacts, h1.id)).toEqual(['sent', 'reassigned', 'accepted']);
+    expect(typesOf(metricFacts, h2.id)).toEqual(['sent']);
+    expect(typesOf(metricFacts, h3.id)).toEqual(['sent', 'expired']);
+    expect(typesOf(metricFacts, h4.id)).toEqual(['sent', 'reassigned', 'reassigned']);
+    // The accept is A2's, the expiry A2's: the AE of the window that ended that way.
+    const facts = database.db.select().from(metricFacts).all();
+    expect(facts.filter((f) => f.type === 'accepted').map((f) => f.aeUserId)).toEqual(['A2']);
+    expect(facts.filter((f) => f.type === 'expired').map((f) => f.aeUserId)).toEqual(['A2']);
+  });
+
+  it('count as requests only: W, answers and silence as computed by hand', async () => {
+    seed();
+    const metrics = createMetrics({
+      db: database.db,
+      clock: new TestClock(to),
+      timeZone: 'UTC',
+      trendWeeks: 12,
+    });
+    const m = await metrics.program(from, to);
+    expect(counts(m.overall)).toEqual({
+      sent: 4,
+      requests: 7,
+      accepted: 1,
+      declined: 0,
+      expired: 1,
+      answered: 1,
+      windowsClosed: 2,
+      acceptanceRate: 1,
+      silenceRate: 1 / 2,
+    });
+    expect([m.overall.medianHours, m.overall.p90Hours]).toEqual([5, 5]);
+    const byAe = Object.fromEntries(m.byAe.map((g) => [g.key, counts(g)]));
+    expect(byAe).toEqual({
+      A1: {
+        sent: 2,
+        requests: 3,
+        accepted: 0,
+        declined: 0,
+        expired: 0,
+        answered: 0,
+        windowsClosed: 0,
+        acceptanceRate: null,
+        silenceRate: null,
+      },
+      A2: {
+        sent: 1,
+        requests: 3,
+        accepted: 1,
+        declined: 0,
+        expired: 1,
+        answered: 1,
+        windowsClosed: 2,
+        acceptanceRate: 1,
+        silenceRate: 1 / 2,
+      },
+      A3: {
+        sent: 1,
+        requests: 1,
+        accepted: 0,
+        declined: 0,
+        expired: 0,
+        answered: 0,
+        windowsClosed: 0,
+        acceptanceRate: null,
+        silenceRate: null,
+      },
+    });
+    // The week by week trend counts the same windows: one accept and one expiry in all.
+    const weeks = await metrics.trend(to);
+    expect(weeks.reduce((n, w) => n + w.accepted + w.declined + w.expired, 0)).toBe(2);
+  });
+});
