@@ -478,6 +478,12 @@ export class OutboxWorker {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
+    /**
+     * A row marked uncertain stays so until its earlier copy was looked for and not found: a failure before that
+     * (the look itself rate-limited or refused) says nothing about the earlier attempt, and clearing the mark would
+     * post (or write) it a second time.
+     */
+    let looked = !row.uncertainSince;
     try {
       if (row.method === 'crm.activity') {
         await this.deliverCrm(row);
@@ -522,6 +528,7 @@ export class OutboxWorker {
           }
           this.notBefore.delete(row.id);
           const found = await this.findEarlierPost(row, row.uncertainSince);
+          looked = true;
           if (found) {
             // A surface found this way shows what its lost attempt was rendered from; a change since is caught up.
             this.finish(row, found, row.surfaceKey ? attemptedVersion(db, row.surfaceKey) : undefined);
@@ -602,12 +609,14 @@ export class OutboxWorker {
       }
       const backoff = failure.retryAfterMs ?? Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
       // A certain failure clears the mark (Slack refused it): a later send marks it afresh.
-      if (!failure.uncertain) this.forget(row.id);
+      // CRM rows look inside their delivery: a failed look comes back marked uncertain (services/crm/delivery.ts).
+      const uncertain = failure.uncertain || (!looked && row.method !== 'crm.activity');
+      if (!uncertain) this.forget(row.id);
       markRetry(db, row, {
         now,
         nextAttemptAt: new Date(now.getTime() + backoff),
         error: failure.message,
-        uncertainAt: failure.uncertain ? new Date(this.timers.now()) : undefined,
+        uncertainAt: uncertain ? new Date(this.timers.now()) : undefined,
       });
       logger.warn(
         {
@@ -618,7 +627,7 @@ export class OutboxWorker {
           error: failure.message,
           ...(failure.answer ? { answer: failure.answer } : {}),
           // A post whose call Slack may have processed: the retry looks for it before posting again.
-          ...(failure.uncertain ? { uncertain: true } : {}),
+          ...(uncertain ? { uncertain: true } : {}),
         },
         failure.edge
           ? 'outbox delivery hit an edge failure (no usable answer from Slack); will retry'

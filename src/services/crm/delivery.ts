@@ -122,7 +122,17 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
       const partnerName =
         (h.partnerId !== null ? findPartner(db, h.partnerId)?.name : undefined) ?? h.partnerOrg;
       const activity = activityFor(event, h, partnerName);
-      const found = lookFirst ? await connector.findActivity(recordId, activity) : undefined;
+      // A failed look (rate limited, refused) leaves the row as uncertain as it was: the earlier write may be there.
+      const found = lookFirst
+        ? await connector.findActivity(recordId, activity).catch((error: unknown) => {
+            throw error instanceof CrmError
+              ? new CrmError(error.message, { ...error.opts, uncertain: true })
+              : new CrmError(`looking for an earlier write failed: ${String(error)}`, {
+                  transient: true,
+                  uncertain: true,
+                });
+          })
+        : undefined;
       const activityId = found ?? (await connector.writeActivity(recordId, activity));
       // The mapped fields come after the activity and never fail the row: a retry would write the activity twice.
       // They are written again with every later event (the same values), so a miss now is caught up then.

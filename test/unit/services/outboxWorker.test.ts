@@ -142,4 +142,38 @@ describe('outbox worker on stepped time', () => {
         .map((r) => r.status),
     ).toEqual(['delivered']);
   });
+
+  it('keeps a lost post marked when the look for it is rate limited, so the retry looks again instead of posting twice', async () => {
+    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const w = start(100);
+    await w.idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // The look after the 30 s meets a rate limit: it says nothing about the post, whose mark must stay.
+    slack.fail('conversations.history', { retryAfter: 1 }, 1);
+    clock.advance(60_000);
+    await timers.advance(30_000, () => w.idle());
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').map((c) => c.status)).toEqual([
+      429,
+    ]);
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.status).toBe('pending');
+    expect(row?.uncertainSince).not.toBeNull();
+    // Past the rate limit: it looks again, finds the post, and posts nothing.
+    clock.advance(60_000);
+    await timers.advance(2_000, () => w.idle());
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').map((c) => c.status)).toEqual([
+      429, 200,
+    ]);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['delivered']);
+  });
 });

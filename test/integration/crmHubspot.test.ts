@@ -1,0 +1,613 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type HandoffEventRow, handoffEvents, handoffs, outbox } from '../../src/db/schema.js';
+import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { ephemeralAt, handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { accept } from '../support/partnerFlow.js';
+import {
+  confirmationsOn,
+  type PacketValues,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+/**
+ * The CRM loop with HubSpot, through the real receiver (signed requests) and the real outbox, against a fake HubSpot
+ * that answers in the v3 API's shapes (deals, the deal pipeline, notes with associations, search, batch read),
+ * enforces the private app's rate limit, models search's lag, and fails on demand.
+ */
+
+/** Admin for `/handoff outbox` (not involved in the handoffs: the author owns them, Jordan is the AE). */
+const ADMIN = people.owner;
+
+const hsEnv = (hs: FakeHubspot, extra: Record<string, string> = {}) => ({
+  ...QUIET,
+  HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+  HUBSPOT_API_URL: hs.apiUrl,
+  // A lost answer is looked for after this wait (production: 30 s).
+  OUTBOX_UNCERTAIN_WAIT_MS: '300',
+  // A refusal that will not pass (a deleted deal) is parked after two attempts.
+  OUTBOX_MAX_ATTEMPTS: '2',
+  ADMIN_USER_IDS: ADMIN.id,
+  ...extra,
+});
+
+const PORTAL = '4412345';
+/** A deal's address in HubSpot today (0-3 is the deal object type). */
+const recordUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/record/0-3/${id}`;
+/** The old style of a deal's address. */
+const oldUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/deal/${id}`;
+
+const NOTES = /^\/crm\/v3\/objects\/notes$/;
+const NOTE_SEARCH = '/crm/v3/objects/notes/search';
+
+/** Another account (its own domain): not a duplicate of the Northwind packet or of each other. */
+const account = (name: string) => ({
+  accountName: name,
+  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
+});
+
+type ReviewAnswer = {
+  response_action: string;
+  errors?: Record<string, string>;
+  view?: { blocks: unknown[]; private_metadata: string };
+};
+
+async function review(h: Harness, values: PacketValues): Promise<ReviewAnswer> {
+  const submitted = await h.interact(packetSubmission({ values }));
+  expect(submitted.status).toBe(200);
+  return (await submitted.json()) as ReviewAnswer;
+}
+
+const notesOn = (hs: FakeHubspot, dealId: string): FakeHubspotNote[] =>
+  hs.notes().filter((n) => n.dealIds.includes(dealId));
+const bodyOf = (note: FakeHubspotNote | undefined) => String(note?.properties.hs_note_body);
+/** The note's heading, without its HTML: "Co-sell handoff #12 sent to Jordan Seller". */
+const headingOf = (note: FakeHubspotNote | undefined) =>
+  /^<p><strong>(.*?)<\/strong><\/p>/.exec(bodyOf(note))?.[1] ?? '';
+
+/** Every POST that creates a note, answered or not. */
+const noteWrites = (hs: FakeHubspot): HubspotRequest[] =>
+  hs.calls.filter((c) => c.method === 'POST' && NOTES.test(c.path));
+const noteWritesFor = (hs: FakeHubspot, dealId: string) =>
+  noteWrites(hs).filter((c) => JSON.stringify(c.body).includes(`"to":{"id":"${dealId}"}`));
+const searches = (hs: FakeHubspot): HubspotRequest[] =>
+  hs.calls.filter((c) => c.method === 'POST' && c.path === NOTE_SEARCH);
+
+/** The deal ids the latest batch read asked for. */
+function lastBatchRead(hs: FakeHubspot): string[] {
+  const batch = hs.calls.filter((c) => c.path === '/crm/v3/objects/deals/batch/read').at(-1);
+  return ((batch?.body as { inputs?: { id: string }[] } | undefined)?.inputs ?? []).map((i) => i.id);
+}
+
+function eventsOf(h: Harness, handoffId: number): HandoffEventRow[] {
+  return h.database.db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, handoffId)).all();
+}
+function eventOf(h: Harness, handoffId: number, type: HandoffEventRow['type']): HandoffEventRow {
+  const event = eventsOf(h, handoffId).find((e) => e.type === type);
+  if (!event) throw new Error(`handoff ${handoffId} has no ${type} event`);
+  return event;
+}
+const marker = (handoffId: number, event: HandoffEventRow) => `ref cosell${handoffId}e${event.id}`;
+
+function crmRows(h: Harness) {
+  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
+}
+const crmRowsOf = (h: Harness, handoffId: number) => crmRows(h).filter((r) => r.handoffId === handoffId);
+
+/**
+ * Moves the business clock a few seconds at a time (past the retry backoffs and rate-limit waits, which are on it)
+ * and wakes the worker, until `done` holds. The wait before looking for a lost write is real time (monotonic), so
+ * each step also sleeps.
+ */
+async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
+  for (let step = 0; step < 100 && !done(); step += 1) {
+    h.clock.advance(5_000);
+    h.app.outbox.kick();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  if (!done()) throw new Error(`never happened: ${what}`);
+}
+
+/** A slash command as `who`; the ephemeral answer's text. */
+async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
+  const responseUrl = h.slack.responseUrl();
+  const response = await h.command({ user_id: who.id, text, response_url: responseUrl });
+  expect(response.status).toBe(200);
+  return ephemeralAt(h, responseUrl);
+}
+
+describe('HubSpot: link, write, read back', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  let northwind: string;
+
+  beforeAll(async () => {
+    hs = await FakeHubspot.start();
+    h = await startHarness({ env: hsEnv(hs) });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await hs.stop();
+  });
+  afterEach(() => hs.clearFailures());
+
+  it('links a packet to the deal its CRM field names (new and old addresses, a bare id), with its name and stage', async () => {
+    northwind = hs.addDeal({ name: 'Northwind expansion', amount: 125_000 });
+    for (const field of [
+      recordUrl(northwind),
+      oldUrl(northwind),
+      northwind,
+      // As Slack sends a pasted link, and HubSpot's EU host.
+      `<${recordUrl(northwind)}>`,
+      `https://app-eu1.hubspot.com/contacts/${PORTAL}/record/0-3/${northwind}/`,
+    ]) {
+      const answer = await review(h, { crmOpportunity: field });
+      expect(answer.response_action, field).toBe('push');
+      expect(JSON.stringify(answer.view?.blocks), field).toContain(
+        '*HubSpot deal*: Northwind expansion (Appointment Scheduled)',
+      );
+    }
+    // The stage is the pipeline's label, not its internal id.
+    const other = hs.addDeal({ name: 'Contoso platform', stage: 'qualifiedtobuy' });
+    const blocks = JSON.stringify((await review(h, { crmOpportunity: other })).view?.blocks);
+    expect(blocks).toContain('*HubSpot deal*: Contoso platform (Qualified To Buy)');
+    expect(blocks).not.toContain('qualifiedtobuy');
+    expect(hs.calls.some((c) => c.method === 'GET' && c.path === '/crm/v3/pipelines/deals')).toBe(true);
+  });
+
+  it('refuses, on the field, a deal HubSpot does not have; text that is no link stays text', async () => {
+    for (const field of [recordUrl('99999999999'), '99999999999']) {
+      const refused = await review(h, { crmOpportunity: field });
+      expect(refused.response_action).toBe('errors');
+      expect(refused.errors?.crm_opportunity).toMatch(/HubSpot has no deal 99999999999 that the app can see/);
+    }
+    const cut = await review(h, { crmOpportunity: `https://app.hubspot.com/contacts/${PORTAL}/deal/abc/` });
+    expect(cut.errors?.crm_opportunity).toMatch(/looks like a HubSpot link, but it names no deal/);
+    const text = await review(h, { crmOpportunity: 'OPP-55120' });
+    expect(text.response_action).toBe('push');
+    expect(JSON.stringify(text.view?.blocks)).not.toContain('HubSpot deal');
+  });
+
+  it('writes one note per state change, associated with the deal: partner, attribution, AE, status, time, evidence, reference', async () => {
+    const { handoff } = await sendHandoff(h, { crmOpportunity: recordUrl(northwind) });
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      crmSystem: 'hubspot',
+      crmRecordId: northwind,
+      crmRecordName: 'Northwind expansion',
+    });
+    await waitFor(() => notesOn(hs, northwind).length === 1, 8000, 'the note for the send');
+    await accept(h, handoff.id);
+    await waitFor(() => notesOn(hs, northwind).length === 2, 8000, 'the note for the acceptance');
+    await outboxDrained(h);
+
+    const sentEvent = eventOf(h, handoff.id, 'sent');
+    const acceptedEvent = eventOf(h, handoff.id, 'accepted');
+    const [sent, accepted] = notesOn(hs, northwind);
+    // Associated with the deal only, by the HubSpot-defined note-to-deal association.
+    expect(sent?.dealIds).toEqual([northwind]);
+    expect(accepted?.dealIds).toEqual([northwind]);
+    for (const write of noteWritesFor(hs, northwind)) {
+      expect((write.body as { associations: unknown }).associations).toEqual([
+        {
+          to: { id: northwind },
+          types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 214 }],
+        },
+      ]);
+    }
+    expect(headingOf(sent)).toBe(`Co-sell handoff #${handoff.id} sent to Jordan Seller`);
+    expect(headingOf(accepted)).toBe(`Co-sell handoff #${handoff.id} accepted by Jordan Seller`);
+    // When it happened, as the note's timestamp.
+    expect(sent?.properties.hs_timestamp).toBe(sentEvent.at.toISOString());
+    expect(accepted?.properties.hs_timestamp).toBe(acceptedEvent.at.toISOString());
+    const body = bodyOf(accepted);
+    expect(body).toContain('Partner: Meridian Cloud Consulting<br>');
+    expect(body).toMatch(/<br>Attribution: Partner-(sourced|influenced)/);
+    expect(body).toContain('<br>Account executive: Jordan Seller<br>');
+    expect(body).toMatch(/<br>Status: accepted by Jordan Seller, 2026-11-23 \d\d:\d\d UTC<br>/);
+    expect(body).toContain('<br>Account: Northwind Logistics<br>');
+    expect(body).toContain('<br>Evidence: https://docs.example.com/northwind/qbr-notes<br>');
+    expect(bodyOf(sent)).toMatch(/<br>Status: sent to Jordan Seller, 2026-11-23 \d\d:\d\d UTC<br>/);
+    // The reference a lost write is found by: handoff and touch-log event.
+    expect(bodyOf(sent).endsWith(`<p>${marker(handoff.id, sentEvent)}</p>`)).toBe(true);
+    expect(body.endsWith(`<p>${marker(handoff.id, acceptedEvent)}</p>`)).toBe(true);
+    // One log line per write, with the ids.
+    const written = h.logs.filter((l) => l.msg === 'HubSpot activity written' && l.handoffId === handoff.id);
+    expect(written.map((l) => [l.recordId, l.eventId, l.activityId])).toEqual([
+      [northwind, sentEvent.id, sent?.id],
+      [northwind, acceptedEvent.id, accepted?.id],
+    ]);
+    // Nothing was looked for: no answer was lost.
+    expect(searches(hs)).toHaveLength(0);
+    // The AE's packet shows the linked deal.
+    const dm = await waitForDm(h, people.ae.id, 'Northwind expansion', 'the linked deal on the AE packet');
+    expect(JSON.stringify(dm.blocks)).toContain('HubSpot: Northwind expansion');
+  });
+
+  it("escapes what people typed into the note's HTML", async () => {
+    const deal = hs.addDeal({ name: 'Tricky <i>deal</i>' });
+    const { handoff } = await sendHandoff(h, {
+      crmOpportunity: deal,
+      accountName: 'Fabrikam <b>&" Labs',
+      accountDomain: 'fabrikamlabs.example',
+      evidenceUrl: 'https://docs.example.com/notes?a=1&b=2',
+    });
+    expect(handoffRow(h, handoff.id).accountName).toBe('Fabrikam <b>&" Labs');
+    await waitFor(() => notesOn(hs, deal).length === 1, 8000, 'the note');
+    const body = bodyOf(notesOn(hs, deal)[0]);
+    expect(body).toContain('<br>Account: Fabrikam &lt;b&gt;&amp;&quot; Labs<br>');
+    expect(body).toContain('<br>Evidence: https://docs.example.com/notes?a=1&amp;b=2<br>');
+    // The only tags are the note's own.
+    expect(body.match(/<\/?[a-z]+>/g)?.every((tag) => /^<\/?(p|strong|br)>$/.test(tag))).toBe(true);
+  });
+
+  it('writes the note once when HubSpot created it but the answer was lost (a 502 after processing)', async () => {
+    const deal = hs.addDeal({ name: 'Contoso rollout' });
+    hs.fail({ method: 'POST', path: NOTES }, { status: 502, afterProcessing: true });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: recordUrl(deal), ...account('Contoso') });
+    await drive(
+      h,
+      () =>
+        h.logs.some((l) => String(l.msg).includes('already had this activity') && l.handoffId === handoff.id),
+      'the lost note found by its reference',
+    );
+    await outboxDrained(h);
+    expect(notesOn(hs, deal)).toHaveLength(1);
+    expect(headingOf(notesOn(hs, deal)[0])).toBe(`Co-sell handoff #${handoff.id} sent to Jordan Seller`);
+    // Written once (the lost answer), then found through the search API by its marker, not written again.
+    expect(noteWritesFor(hs, deal)).toHaveLength(1);
+    expect(noteWritesFor(hs, deal)[0]).toMatchObject({ status: 502, processed: true, injected: true });
+    const sentEvent = eventOf(h, handoff.id, 'sent');
+    const looked = searches(hs).filter((c) =>
+      JSON.stringify(c.body).includes(`cosell${handoff.id}e${sentEvent.id}`),
+    );
+    expect(looked).toHaveLength(1);
+    expect(looked[0]?.status).toBe(200);
+    const failed = h.logs.filter(
+      (l) => l.msg === 'outbox delivery failed; will retry' && l.method === 'crm.activity' && l.uncertain,
+    );
+    expect(failed.some((l) => String(l.error) === 'HubSpot: HTTP 502')).toBe(true);
+    const found = h.logs.find(
+      (l) => String(l.msg).includes('already had this activity') && l.handoffId === handoff.id,
+    );
+    expect(found).toMatchObject({ recordId: deal, eventId: sentEvent.id, foundEarlier: true });
+    expect(found?.activityId).toBe(notesOn(hs, deal)[0]?.id);
+  });
+
+  it('writes the note once when the look for a lost note is itself rate limited', async () => {
+    // The note is created but its answer lost; the look for it (after OUTBOX_UNCERTAIN_WAIT_MS) meets HubSpot's
+    // rate limit. The rate limit says nothing about the lost write: the next attempt must still look before writing.
+    const deal = hs.addDeal({ name: 'Northwind Traders add-on' });
+    hs.fail({ method: 'POST', path: NOTES }, { status: 502, afterProcessing: true });
+    hs.fail({ method: 'POST', path: NOTE_SEARCH }, { status: 429 });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Northwind Traders') });
+    await drive(
+      h,
+      () =>
+        crmRowsOf(h, handoff.id).length === 1 &&
+        crmRowsOf(h, handoff.id).every((r) => r.status === 'delivered'),
+      'the note settled',
+    );
+    expect(searches(hs).filter((c) => c.status === 429)).toHaveLength(1);
+    expect(notesOn(hs, deal).map(headingOf)).toEqual([
+      `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
+    ]);
+    expect(noteWritesFor(hs, deal)).toHaveLength(1);
+    expect(
+      h.logs.some((l) => String(l.msg).includes('already had this activity') && l.handoffId === handoff.id),
+    ).toBe(true);
+  });
+
+  it('waits out an outage (503s, a dropped connection) and writes every note once, in the order of the events', async () => {
+    const deal = hs.addDeal({ name: 'Adventure Works renewal' });
+    hs.fail({ method: 'POST', path: NOTES }, { status: 503, times: 2 });
+    hs.fail({ method: 'POST', path: NOTES }, { dropConnection: true, times: 1 });
+    hs.fail({ method: 'POST', path: NOTES }, { status: 503, times: 1 });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: oldUrl(deal), ...account('Adventure Works') });
+    await accept(h, handoff.id);
+    await drive(
+      h,
+      () =>
+        crmRowsOf(h, handoff.id).length === 2 &&
+        crmRowsOf(h, handoff.id).every((r) => r.status === 'delivered'),
+      'both notes after the outage',
+    );
+    expect(notesOn(hs, deal).map(headingOf)).toEqual([
+      `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
+      `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
+    ]);
+    // The acceptance waited behind the send: nothing of it reached HubSpot before the send's note existed.
+    const firstAccepted = noteWritesFor(hs, deal).find((c) => JSON.stringify(c.body).includes('accepted by'));
+    const sentCreated = notesOn(hs, deal)[0]?.createdAt ?? Number.POSITIVE_INFINITY;
+    expect(firstAccepted?.at).toBeGreaterThanOrEqual(sentCreated);
+    expect(noteWritesFor(hs, deal).filter((c) => c.injected)).toHaveLength(4);
+    const failed = h.logs.filter(
+      (l) =>
+        l.msg === 'outbox delivery failed; will retry' &&
+        l.method === 'crm.activity' &&
+        crmRowsOf(h, handoff.id).some((r) => r.id === l.outboxId),
+    );
+    expect(failed.map((l) => String(l.error).replace(/\(.*/, '(…)'))).toEqual([
+      'HubSpot: HTTP 503',
+      'HubSpot: HTTP 503',
+      'HubSpot: no answer (…)',
+      'HubSpot: HTTP 503',
+    ]);
+  });
+
+  it('reads closed deals back in one batch: won and lost recorded by themselves, everyone told, the partner without amount or stage', async () => {
+    const wonDeal = hs.addDeal({ name: 'Won deal', stage: 'contractsent', amount: 987_654 });
+    const lostDeal = hs.addDeal({ name: 'Lost deal', stage: 'decisionmakerboughtin', amount: 555_444 });
+    const won = (await sendHandoff(h, { crmOpportunity: recordUrl(wonDeal), ...account('Tailwind Traders') }))
+      .handoff;
+    const lost = (await sendHandoff(h, { crmOpportunity: lostDeal, ...account('Adatum') })).handoff;
+    await accept(h, won.id);
+    await accept(h, lost.id);
+    await outboxDrained(h);
+    const batchesBefore = hs.batchReadCount;
+    hs.closeDeal(wonDeal, { won: true });
+    hs.closeDeal(lostDeal, { won: false });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    // One batch read for every accepted linked handoff, not one call per deal.
+    expect(hs.batchReadCount - batchesBefore).toBe(1);
+    const asked = lastBatchRead(hs);
+    expect(asked).toEqual(expect.arrayContaining([wonDeal, lostDeal, northwind]));
+    expect(handoffRow(h, won.id).outcome).toBe('won');
+    expect(handoffRow(h, lost.id).outcome).toBe('lost');
+    // The AE and the owner are told by DM.
+    for (const who of [people.ae.id, people.author.id]) {
+      await waitForDm(h, who, '*Closed won* in HubSpot', 'told of the win');
+      await waitForDm(h, who, '*Closed lost* in HubSpot', 'told of the loss');
+    }
+    await outboxDrained(h);
+    // What the partner reads (text and blocks; not Slack's ids and metadata).
+    const partner = JSON.stringify(h.slack.messages(channels.partner.id).map((m) => [m.text, m.blocks]));
+    expect(partner).toContain('*Tailwind Traders*: won!');
+    expect(partner).toContain('*Adatum*: closed without a win');
+    for (const secret of [
+      '987,654',
+      '987654',
+      '555,444',
+      '555444',
+      '125,000',
+      '125000',
+      'Closed Won',
+      'Closed Lost',
+      'closedwon',
+      'closedlost',
+      'Contract Sent',
+      'Decision Maker Bought-In',
+      'Appointment Scheduled',
+      'HubSpot',
+      'hubspot',
+      'Won deal',
+      'Lost deal',
+      wonDeal,
+      lostDeal,
+    ]) {
+      expect(partner).not.toContain(secret);
+    }
+    // HubSpot gets the outcome's note too, once each.
+    await waitFor(
+      () => notesOn(hs, wonDeal).some((n) => headingOf(n).endsWith('closed won')),
+      8000,
+      'the won note',
+    );
+    await waitFor(
+      () => notesOn(hs, lostDeal).some((n) => headingOf(n).endsWith('closed lost')),
+      8000,
+      'the lost note',
+    );
+    expect(notesOn(hs, wonDeal).map(headingOf)).toEqual([
+      `Co-sell handoff #${won.id} sent to Jordan Seller`,
+      `Co-sell handoff #${won.id} accepted by Jordan Seller`,
+      `Co-sell handoff #${won.id} closed won`,
+    ]);
+    expect(notesOn(hs, lostDeal).map(headingOf)).toEqual([
+      `Co-sell handoff #${lost.id} sent to Jordan Seller`,
+      `Co-sell handoff #${lost.id} accepted by Jordan Seller`,
+      `Co-sell handoff #${lost.id} closed lost`,
+    ]);
+    expect(bodyOf(notesOn(hs, wonDeal)[2])).toContain('Recorded from the CRM: HubSpot');
+    // A second poll reads only the deals still open and records nothing twice.
+    const events = h.database.db.select().from(handoffEvents).all().length;
+    h.clock.advance(301_000);
+    const again = hs.batchReadCount;
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(hs.batchReadCount).toBe(again + 1);
+    const askedAgain = lastBatchRead(hs);
+    expect(askedAgain).toContain(northwind);
+    expect(askedAgain).not.toContain(wonDeal);
+    expect(askedAgain).not.toContain(lostDeal);
+    expect(h.database.db.select().from(handoffEvents).all().length).toBe(events);
+    await outboxDrained(h);
+    expect(notesOn(hs, wonDeal)).toHaveLength(3);
+    expect(notesOn(hs, lostDeal)).toHaveLength(3);
+  });
+
+  it('parks the note for a deal deleted since, lists it to an admin by its deal, and writes it once on retry', async () => {
+    const deal = hs.addDeal({ name: 'Litware deal' });
+    const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Litware') });
+    await waitFor(() => notesOn(hs, deal).length === 1, 8000, 'the note for the send');
+    // Then the deal is deleted in HubSpot: every note on it is refused as not found.
+    hs.fail({ method: 'POST', path: NOTES }, { status: 404, times: Number.POSITIVE_INFINITY });
+    await accept(h, handoff.id);
+    const acceptedRow = () =>
+      crmRowsOf(h, handoff.id).find(
+        (r) => (r.payload as { eventId?: number }).eventId === eventOf(h, handoff.id, 'accepted').id,
+      );
+    await drive(h, () => acceptedRow()?.status === 'dead', 'the note parked');
+    const row = acceptedRow();
+    expect(row).toMatchObject({ status: 'dead', attempts: 2 });
+    expect(row?.lastError).toMatch(/^HubSpot: not found \(/);
+    // Parked means parked: no further attempts however long we wait.
+    const attemptsSoFar = noteWritesFor(hs, deal).filter((c) => c.status === 404).length;
+    expect(attemptsSoFar).toBe(2);
+    for (let i = 0; i < 3; i += 1) {
+      h.clock.advance(10 * 60_000);
+      h.app.outbox.kick();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(noteWritesFor(hs, deal).filter((c) => c.status === 404)).toHaveLength(2);
+    expect(
+      h.logs.filter(
+        (l) => l.msg === 'outbox message parked after repeated refusals' && l.outboxId === row?.id,
+      ),
+    ).toHaveLength(1);
+
+    // A non-admin can neither see nor retry it.
+    const refused = 'Only admins (ADMIN_USER_IDS) can see and retry parked messages. Nothing was changed.';
+    expect(await slash(h, people.member, 'outbox')).toBe(refused);
+    expect(await slash(h, people.member, `outbox retry ${row?.id}`)).toBe(refused);
+    // The admin sees it, with the deal it was for, the handoff, the attempts and HubSpot's answer.
+    const listed = await slash(h, ADMIN, 'outbox');
+    expect(listed).toContain('*1 parked message*');
+    expect(listed).toContain(
+      `#${row?.id}: activity to the HubSpot deal ${deal} (handoff #${handoff.id}), 2 attempts, last error \`HubSpot: not found (`,
+    );
+
+    // The deal is restored (HubSpot's recycle bin); the admin retries it: written once.
+    hs.clearFailures();
+    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
+    await drive(h, () => acceptedRow()?.status === 'delivered', 'the retried note');
+    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
+      'Nothing to retry: no such parked message.',
+    );
+    await outboxDrained(h);
+    expect(notesOn(hs, deal).filter((n) => headingOf(n).includes('accepted by'))).toHaveLength(1);
+    expect(notesOn(hs, deal).map(headingOf)).toEqual([
+      `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
+      `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
+    ]);
+    expect(await slash(h, ADMIN, 'outbox')).toMatch(/^No message is parked/);
+  });
+});
+
+describe('HubSpot search lag after a lost answer', () => {
+  it('finds the note by its reference when the search lags less than the outbox waits (200 ms < 300 ms): one note', async () => {
+    const hs = await FakeHubspot.start({ searchLagMs: 200 });
+    const h = await startHarness({ env: hsEnv(hs) });
+    try {
+      const deal = hs.addDeal({ name: 'Lagging deal' });
+      hs.fail({ method: 'POST', path: NOTES }, { status: 502, afterProcessing: true });
+      const { handoff } = await sendHandoff(h, { crmOpportunity: deal });
+      await drive(
+        h,
+        () => h.logs.some((l) => String(l.msg).includes('already had this activity')),
+        'the lost note found by its reference',
+      );
+      await outboxDrained(h);
+      expect(notesOn(hs, deal)).toHaveLength(1);
+      expect(headingOf(notesOn(hs, deal)[0])).toBe(`Co-sell handoff #${handoff.id} sent to Jordan Seller`);
+      expect(noteWritesFor(hs, deal)).toHaveLength(1);
+      // The search came after the lag had passed: the outbox waited before looking.
+      const written = noteWritesFor(hs, deal)[0]?.at ?? 0;
+      const [looked] = searches(hs);
+      expect(searches(hs)).toHaveLength(1);
+      expect((looked?.at ?? 0) - written).toBeGreaterThanOrEqual(200);
+      expect((looked?.response as { total?: number } | undefined)?.total).toBe(1);
+    } finally {
+      await h.stop();
+      await hs.stop();
+    }
+  });
+});
+
+describe('HubSpot rate limit', () => {
+  it('waits out 429s in a burst of changes: every note written once, eventually, nothing parked', async () => {
+    const start = Date.parse('2026-11-23T14:00:00Z');
+    let clockNow = () => start;
+    // The rate window on the app's business clock, so the test steps it instead of waiting ten real seconds.
+    const hs = await FakeHubspot.start({ tenSecondLimit: 6, now: () => clockNow() });
+    const h = await startHarness({ env: hsEnv(hs) });
+    clockNow = () => h.clock.now().getTime();
+    try {
+      const names = ['Proseware', 'Woodgrove', 'Lucerne', 'Wingtip'];
+      const deals = names.map((name) => hs.addDeal({ name: `${name} deal` }));
+      // The reviews first, each in its own rate window (their lookups are not what this is about).
+      const drafts: { draftId: number; view: ReviewAnswer['view'] }[] = [];
+      for (const [i, name] of names.entries()) {
+        h.clock.advance(11_000);
+        const answer = await review(h, { crmOpportunity: recordUrl(deals[i] as string), ...account(name) });
+        expect(JSON.stringify(answer.view?.blocks)).toContain(`*HubSpot deal*: ${name} deal`);
+        const { draftId } = JSON.parse(answer.view?.private_metadata ?? '{}') as { draftId: number };
+        drafts.push({ draftId, view: answer.view });
+      }
+      h.clock.advance(11_000);
+      // The burst: four sends and four acceptances, eight notes, in a window that allows six calls.
+      for (const { draftId, view } of drafts) {
+        const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(view) }));
+        expect(await sent.json()).toEqual({ response_action: 'clear' });
+      }
+      const ids = names.map((name) => {
+        const row = h.database.db.select().from(handoffs).where(eq(handoffs.accountName, name)).get();
+        if (!row) throw new Error(`no handoff for ${name}`);
+        return row.id;
+      });
+      for (const id of ids) await accept(h, id);
+      await drive(
+        h,
+        () => crmRows(h).length === 8 && crmRows(h).every((r) => r.status === 'delivered'),
+        'every note after the rate limit',
+      );
+      for (const [i, id] of ids.entries()) {
+        expect(notesOn(hs, deals[i] as string).map(headingOf)).toEqual([
+          `Co-sell handoff #${id} sent to Jordan Seller`,
+          `Co-sell handoff #${id} accepted by Jordan Seller`,
+        ]);
+      }
+      expect(hs.notes()).toHaveLength(8);
+      // HubSpot said 429, the outbox said why it waited, and nothing was parked or looked for.
+      const limited = noteWrites(hs).filter((c) => c.status === 429);
+      expect(limited.length).toBeGreaterThanOrEqual(1);
+      const waits = h.logs.filter(
+        (l) => l.msg === 'outbox delivery failed; will retry' && l.error === 'HubSpot: rate limited',
+      );
+      expect(waits.length).toBeGreaterThanOrEqual(limited.length);
+      // The wait is HubSpot's window (its X-HubSpot-RateLimit-Interval-Milliseconds), not a blind backoff.
+      expect(waits.every((l) => l.retryInMs === 10_000)).toBe(true);
+      expect(
+        h.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .filter((r) => r.status === 'dead'),
+      ).toHaveLength(0);
+      expect(searches(hs)).toHaveLength(0);
+    } finally {
+      await h.stop();
+      await hs.stop();
+    }
+  });
+});
+
+describe('HubSpot at start', () => {
+  it('stops the start with a readable message when HubSpot refuses the access token', async () => {
+    const hs = await FakeHubspot.start();
+    try {
+      await expect(startHarness({ env: hsEnv(hs, { HUBSPOT_ACCESS_TOKEN: 'wrong' }) })).rejects.toThrow(
+        /HubSpot refused the access token \(INVALID_AUTHENTICATION\)\. Check HUBSPOT_ACCESS_TOKEN/,
+      );
+      expect(hs.calls.map((c) => [c.token, c.status])).toEqual([['wrong', 401]]);
+    } finally {
+      await hs.stop();
+    }
+  });
+
+  it('starts when HubSpot cannot be reached, and says so', async () => {
+    const hs = await FakeHubspot.start();
+    const apiUrl = hs.apiUrl;
+    await hs.stop();
+    const h = await startHarness({ env: { ...hsEnv(hs), HUBSPOT_API_URL: apiUrl } });
+    try {
+      expect(h.logs.some((l) => String(l.msg).includes('HubSpot could not be reached at start'))).toBe(true);
+      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await h.stop();
+    }
+  });
+});
