@@ -245,6 +245,65 @@ describe('Salesforce: link, write, read back', () => {
   });
 });
 
+describe('Salesforce field mapping (off by default)', () => {
+  it('writes the classification and the partner to the fields the admin named, after each Task', async () => {
+    const sf = await FakeSalesforce.start();
+    sf.addCustomField('Partner_Attribution__c');
+    sf.addCustomField('Partner_Name__c');
+    const opp = sf.addOpportunity({ name: 'Mapped deal' });
+    const h = await startHarness({
+      env: sfEnv(sf, {
+        SALESFORCE_FIELD_CLASSIFICATION: 'Partner_Attribution__c',
+        SALESFORCE_FIELD_PARTNER: 'Partner_Name__c',
+      }),
+    });
+    try {
+      await sendHandoff(h, { crmOpportunity: opp });
+      await waitFor(() => tasksOn(sf, opp).length === 1, 8000, 'the Task');
+      await outboxDrained(h);
+      expect(String(sf.opportunity(opp)?.Partner_Attribution__c)).toMatch(/^Partner-(sourced|influenced)$/);
+      expect(sf.opportunity(opp)?.Partner_Name__c).toBe('Meridian Cloud Consulting');
+    } finally {
+      await h.stop();
+      await sf.stop();
+    }
+  });
+
+  it('keeps the Task when Salesforce refuses a mapped field, and says which', async () => {
+    const sf = await FakeSalesforce.start();
+    const opp = sf.addOpportunity({ name: 'Misnamed field deal' });
+    // Not a field of this org: Salesforce refuses the whole update (it is one record), and the Task stands.
+    const h = await startHarness({ env: sfEnv(sf, { SALESFORCE_FIELD_PARTNER: 'Partner_Name__c' }) });
+    try {
+      await sendHandoff(h, { crmOpportunity: opp });
+      await waitFor(() => tasksOn(sf, opp).length === 1, 8000, 'the Task');
+      await outboxDrained(h);
+      expect(crmRows(h).map((r) => r.status)).toEqual(['delivered']);
+      const refusal = h.logs.find((l) => String(l.msg).includes('refused the mapped fields'));
+      expect(refusal).toMatchObject({ fields: ['Partner_Name__c'] });
+      expect(String(refusal?.err)).toContain('INVALID_FIELD');
+      expect(tasksOn(sf, opp)).toHaveLength(1);
+    } finally {
+      await h.stop();
+      await sf.stop();
+    }
+  });
+
+  it('writes no field when none is named', async () => {
+    const sf = await FakeSalesforce.start();
+    const opp = sf.addOpportunity({ name: 'Unmapped deal' });
+    const h = await startHarness({ env: sfEnv(sf) });
+    try {
+      await sendHandoff(h, { crmOpportunity: opp });
+      await waitFor(() => tasksOn(sf, opp).length === 1, 8000, 'the Task');
+      expect(sf.calls.filter((c) => c.method === 'PATCH')).toEqual([]);
+    } finally {
+      await h.stop();
+      await sf.stop();
+    }
+  });
+});
+
 describe('Salesforce across a crash', () => {
   it('does not write the Task twice when the app died between Salesforce creating it and recording that', async () => {
     const sf = await FakeSalesforce.start();
