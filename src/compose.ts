@@ -30,6 +30,7 @@ import { createSalesforce } from './services/crm/salesforce.js';
 import { createDigest, type Digest } from './services/digest.js';
 import { type Directory, slackDirectory } from './services/directory.js';
 import { createEdits } from './services/edits.js';
+import { createEscalations, type Escalations } from './services/escalations.js';
 import { createExports } from './services/exports.js';
 import { createHandoffService, viewerOf } from './services/handoffs.js';
 import { createHelpRequests } from './services/helpRequests.js';
@@ -46,6 +47,7 @@ import { createPacketService } from './services/packets.js';
 import { createParked, type Parked } from './services/parked.js';
 import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
 import { createPartnerDirectory } from './services/partners.js';
+import { createPolicies, loadPolicyBook, type Policies } from './services/policies.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner, type WindowPlanner } from './services/responseWindow.js';
 import { createRevops } from './services/revops.js';
@@ -79,6 +81,9 @@ export interface Services {
   followMetrics: () => void;
   /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
   crmReadBack: CrmReadBack;
+  /** The escalation policies' notifications and reassignments, run after each sweep. */
+  escalations: Escalations;
+  policies: Policies;
   /** Polls the CRMs when CRM_POLL_SECONDS have passed on the app's clock since the last poll (called every minute). */
   followCrm: () => Promise<void>;
   /** What the Slack handlers use. */
@@ -100,6 +105,17 @@ interface Shared extends Base {
   surfaces: Surfaces;
   /** The connected CRMs (none: the CRM loop is off). */
   crm: Crm;
+  /** Escalation policies (ESCALATION_POLICY_FILE, or the default from the settings). */
+  policies: Policies;
+}
+
+/** The length of a business day in hours ("1d" in the policy file). */
+function businessDayHours(config: Config): number {
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  return (minutes(config.calendar.businessDayEnd) - minutes(config.calendar.businessDayStart)) / 60;
 }
 
 /** RevOps and admins: their App Home shows program metrics. */
@@ -191,6 +207,7 @@ function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper } {
     lifecycle: s.lifecycle,
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
     outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
+    policies: s.policies,
   });
   return { outcomes, sweeper };
 }
@@ -275,6 +292,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       onOutboxWrite,
       edits,
       crm: s.crm,
+      policies: s.policies,
     }),
     handoffs: createHandoffService({
       db,
@@ -295,6 +313,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       expireIfDue: sweeper.expireIfDue,
       adminUserIds: config.adminUserIds,
       lifecycle: s.lifecycle,
+      policies: s.policies,
     }),
   };
 }
@@ -409,6 +428,20 @@ export function createServices(s: Shared): Services {
     followMetrics,
     crmReadBack,
     followCrm,
+    escalations: createEscalations({
+      db,
+      clock,
+      logger: log('escalation'),
+      lifecycle: s.lifecycle,
+      policies: s.policies,
+      directory: s.directory,
+      windows: s.windows,
+      managers: config.responseWindow.managers,
+      maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
+      away: config.escalationPolicies.away,
+      internalTeamIds: () => s.startup.internalTeamIds,
+    }),
+    policies: s.policies,
     handlers,
   };
 }
@@ -420,8 +453,18 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
     {
       name: 'response-window-sweep',
       schedule: config.responseWindow.sweepSchedule,
-      run: () => services.sweeper.sweep(),
+      // The sweep (expiries first), then the escalation policies' steps that are due.
+      run: async () => {
+        services.sweeper.sweep();
+        await services.escalations.run();
+      },
       atStart: 'run',
+    },
+    {
+      name: 'escalation-pools',
+      schedule: '*/15 * * * *',
+      // User-group pools' members, for routing handoffs by the AE's pool.
+      run: () => services.policies.refreshGroups(),
     },
     {
       name: 'metrics-refresh',
@@ -532,6 +575,15 @@ export async function wire(opts: StartOptions): Promise<{
     opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   if (!opts.crm) await verifyCrm(crm, logger);
+  const directory = slackDirectory(clients.interactive, clock);
+  const policies = createPolicies({
+    book: loadPolicyBook(config.escalationPolicies.file, businessDayHours(config)),
+    reminders: config.responseWindow.reminders,
+    escalationChannelId: config.responseWindow.escalationChannelId,
+    directory,
+    logger: logger.child({ component: 'escalation' }),
+  });
+  await policies.refreshGroups();
   const background = createBackgroundWork(logger);
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
@@ -547,7 +599,7 @@ export async function wire(opts: StartOptions): Promise<{
     startup,
     clients,
     background,
-    directory: slackDirectory(clients.interactive, clock),
+    directory,
     windows: planner(config),
     internalChannels: createInternalChannels({
       configured: internalChannelSettings(config),
@@ -556,6 +608,7 @@ export async function wire(opts: StartOptions): Promise<{
     }),
     onOutboxWrite,
     crm,
+    policies,
   });
   outbox = services.outbox;
   return { startup, services, background, clients };

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
 import { isKnownRegion } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 
@@ -156,6 +157,16 @@ const envSchema = z.object({
   HUBSPOT_PROPERTY_CLASSIFICATION: fieldName('a deal property internal name such as partner_attribution'),
   HUBSPOT_PROPERTY_PARTNER: fieldName('a deal property internal name such as partner_name'),
   CRM_POLL_SECONDS: integer(300, 60, 86_400),
+  ESCALATION_POLICY_FILE: z.string().min(1).optional(),
+  POOL_MAX_OPEN_HANDOFFS: integer(10, 1, 1000),
+  AWAY_STATUS_WORDS: z.string().optional(),
+  AWAY_STATUS_EMOJI: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || value.split(',').every((e) => /^:[a-z0-9_+'-]+:$/.test(e.trim())),
+      'must be emoji names like :palm_tree:,:airplane: (comma-separated)',
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -240,6 +251,14 @@ export interface Config {
       | undefined;
     /** How often the records of accepted linked handoffs are read for closed deals. */
     pollSeconds: number;
+  };
+  escalationPolicies: {
+    /** The policy file (pools, policies, routes); unset: the default policy from REMINDERS and ESCALATION_*. */
+    file: string | undefined;
+    /** A pool member holding this many open handoffs is skipped by round robin. */
+    maxOpenPerAe: number;
+    /** A Slack status says its person is away when its text has one of these words, or it shows one of these emoji. */
+    away: { words: string[]; emoji: string[] };
   };
 }
 
@@ -371,6 +390,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           }
         : undefined,
       pollSeconds: e.CRM_POLL_SECONDS,
+    },
+    escalationPolicies: {
+      file: e.ESCALATION_POLICY_FILE,
+      maxOpenPerAe: e.POOL_MAX_OPEN_HANDOFFS,
+      away: {
+        words: e.AWAY_STATUS_WORDS
+          ? e.AWAY_STATUS_WORDS.split(',')
+              .map((w) => w.trim().toLowerCase())
+              .filter(Boolean)
+          : [...DEFAULT_AWAY_WORDS],
+        emoji: e.AWAY_STATUS_EMOJI
+          ? e.AWAY_STATUS_EMOJI.split(',')
+              .map((w) => w.trim())
+              .filter(Boolean)
+          : [...DEFAULT_AWAY_EMOJI],
+      },
     },
   });
 }

@@ -19,6 +19,7 @@ import {
   PERMALINK_TOKEN,
   reassignedOwnerNotice,
   reminderMessage,
+  waitingMessage,
   withdrawnOwnerNotice,
 } from './windowNotices.js';
 
@@ -41,6 +42,9 @@ export interface SurfaceParams {
   by?: string;
   /** Withdrawal notice: whether the partner channel was told, had heard nothing (and hears nothing), or is none. */
   partner?: 'told' | 'unheard' | 'no_channel';
+  /** An escalation policy's notice: its level (1-based), and whether the AE could still answer then. */
+  level?: number;
+  waiting?: boolean;
 }
 
 /** Messages written to the handoff's AE of the time: their reader is that AE, recorded or not. */
@@ -124,7 +128,9 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'expired_owner':
       return `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
     case 'escalation':
-      return `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
+      return p.waiting
+        ? `:mega: Handoff ${title} was still waiting for an answer from ${ae} (due ${at(p.due, h)}).`
+        : `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
     case 'reassigned_notice':
       return `:arrows_counterclockwise: Handoff ${title} moved from ${mention(p.previousAe ?? '')} to ${ae}.`;
     case 'extended_owner':
@@ -151,7 +157,7 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'expired_owner':
       return expiredOwnerNotice(h);
     case 'escalation':
-      return escalationMessage(h);
+      return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h);
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '');
     case 'extended_owner':

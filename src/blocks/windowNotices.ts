@@ -56,6 +56,22 @@ export function escalationMessage(h: HandoffRow): SlackMessage {
   };
 }
 
+/** An escalation policy's notice while the AE can still answer: who it waits for, and until when. */
+export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
+  const ae = reader === h.aeUserId ? 'you' : mention(h.aeUserId);
+  return {
+    text: `Still waiting: handoff ${userText(h.accountName, 150)} has no answer yet.`,
+    blocks: [
+      section(
+        `:mega: *Still waiting*: handoff ${handoffTitle(h)} has had no answer from ${ae}. It is due *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
+      ),
+      context(
+        `${h.ownerUserId === h.authorUserId ? `Owner and author: ${mention(h.ownerUserId)}` : `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)}`} · sent by the escalation policy`,
+      ),
+    ],
+  };
+}
+
 export function reassignedOwnerNotice(h: HandoffRow, previousAe: string): SlackMessage {
   return {
     text: `Handoff ${userText(h.accountName, 150)} reassigned.`,

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
+import type { Step } from '../domain/escalation.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
@@ -173,6 +174,13 @@ export const handoffs = sqliteTable(
     /** The current window's reminder times (epoch ms), and the next one still to send. */
     reminderSchedule: text('reminder_schedule', { mode: 'json' }).$type<number[]>(),
     nextReminderAt: timestamp('next_reminder_at'),
+    /**
+     * The escalation policy the handoff follows (ESCALATION_POLICY_FILE; null: the default), the current window's
+     * planned steps (notifications and reassignments the sweep carries out) and the next one still to come.
+     */
+    escalationPolicy: text('escalation_policy'),
+    escalationSteps: text('escalation_steps', { mode: 'json' }).$type<Step[]>(),
+    nextEscalationAt: timestamp('next_escalation_at'),
     expiredAt: timestamp('expired_at'),
     withdrawnAt: timestamp('withdrawn_at'),
 
@@ -220,6 +228,7 @@ export const handoffs = sqliteTable(
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
     index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
+    index('handoffs_status_next_escalation_at_idx').on(t.status, t.nextEscalationAt),
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
@@ -491,6 +500,8 @@ export const HANDOFF_EVENT_TYPES = [
   'edited',
   /** After the AE's answer, a note to the AE (a reply under their packet); `detail.length` its size. */
   'note_added',
+  /** An escalation policy's level notified people (or found nobody to reassign to); `detail` says which. */
+  'escalated',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 

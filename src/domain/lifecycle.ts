@@ -31,7 +31,7 @@ export const PERSON_ACTIONS = [
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** Every event of the lifecycle: what people do, and what the app does on its own. */
-export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge';
+export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge' | 'escalate';
 
 /** The touch-log type each event is recorded as. */
 export type EventLogType =
@@ -44,6 +44,7 @@ export type EventLogType =
   | 'withdrawn'
   | 'stall_nudged'
   | 'edited'
+  | 'escalated'
   | Outcome;
 
 /** The part of a handoff the table reads. */
@@ -104,6 +105,16 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     crm: true,
   },
   remind: { from: ['sent'], to: null, by: ['app'], logAs: 'reminded', visible: false, crm: false },
+  // A policy level that notifies (before the due time, or after the window expired): new messages only.
+  escalate: {
+    from: ['sent', 'expired'],
+    to: null,
+    by: ['app'],
+    logAs: 'escalated',
+    visible: false,
+    crm: false,
+    cancelsReminders: false,
+  },
   expire: { from: ['sent'], to: 'expired', by: ['app'], logAs: 'expired', visible: true, crm: true },
   reassign: {
     from: ['sent', 'expired', 'declined'],

@@ -50,7 +50,7 @@ const LAST_MORNING_LEAD_HOURS = 2;
  * The opening of the last business day on which the AE can still act: the due day, unless the deadline falls at
  * or soon after its opening (a window that started at a morning opening ends at one), then the business day before.
  */
-function lastMorning(due: DateTime, calendar: BusinessCalendar): DateTime {
+export function lastMorningOf(due: DateTime, calendar: BusinessCalendar): DateTime {
   const opening = clockOf(due, calendar.dayStart);
   if (due.diff(opening, 'hours').hours >= LAST_MORNING_LEAD_HOURS) return opening;
   let day = opening.minus({ days: 1 });
@@ -79,7 +79,7 @@ export function reminderTimes(
   const times = points.map((point) =>
     point.kind === 'share'
       ? addBusinessMinutes(start, Math.round((dayMinutes * businessDays * point.percent) / 100), calendar)
-      : lastMorning(due, calendar),
+      : lastMorningOf(due, calendar),
   );
   const unique = [...new Set(times.map((t) => t.toMillis()))]
     .filter((ms) => ms > start.toMillis() && ms < due.toMillis())

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
+import type { SlackStatus } from '../domain/absence.js';
 
 export interface DirectoryUser {
   id: string;
@@ -29,6 +30,10 @@ export interface Directory {
   lookupChannel(channelId: string): Promise<DirectoryChannel | undefined>;
   /** A workspace's name (team.info), for a Slack Connect workspace in a shared channel; undefined if Slack won't say. */
   teamName(teamId: string): Promise<string | undefined>;
+  /** A person's Slack status (users.profile.get), not cached: whether they are away is read when it matters. */
+  status?(userId: string): Promise<SlackStatus | undefined>;
+  /** The members of a Slack user group (usergroups.users.list), for a pool named by its group. */
+  usergroupMembers?(usergroupId: string): Promise<string[]>;
 }
 
 export class DirectoryUnavailableError extends Error {
@@ -112,6 +117,33 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
       } catch (error) {
         const code = (error as { data?: { error?: string } }).data?.error;
         if (code === 'channel_not_found') return undefined;
+        throw new DirectoryUnavailableError(error);
+      }
+    },
+    async status(userId) {
+      try {
+        const result = await client.users.profile.get({ user: userId });
+        const p = result.profile as
+          | { status_text?: string; status_emoji?: string; status_expiration?: number }
+          | undefined;
+        return p
+          ? {
+              text: p.status_text ?? '',
+              emoji: p.status_emoji ?? '',
+              expiration: Number(p.status_expiration ?? 0),
+            }
+          : undefined;
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code === 'user_not_found') return undefined;
+        throw new DirectoryUnavailableError(error);
+      }
+    },
+    async usergroupMembers(usergroupId) {
+      try {
+        const result = await client.usergroups.users.list({ usergroup: usergroupId });
+        return (result.users ?? []).filter((u): u is string => typeof u === 'string');
+      } catch (error) {
         throw new DirectoryUnavailableError(error);
       }
     },

@@ -3,6 +3,7 @@ import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
+import type { Target } from '../domain/escalation.js';
 import type { LostReason, Outcome } from '../domain/outcomes.js';
 import { partnerSafeUpdate } from '../domain/partnerSafe.js';
 
@@ -196,6 +197,67 @@ export function expiryMessages(h: HandoffRow, escalation: EscalationTargets): Ou
   const manager = escalation.managers[h.aeUserId];
   if (manager) messages.push(dm(h, `${event}:manager`, manager, 'escalation'));
   return messages;
+}
+
+/** Who a policy level's targets are, for one handoff (pools resolved to their members by the caller). */
+export interface ResolvedTargets {
+  channels: string[];
+  /** People told by DM: the AE, the owner, the AE's manager, members of a pool, as the level names them. */
+  people: string[];
+}
+
+/** Resolves a level's targets for this handoff: the manager from ESCALATION_MANAGERS, pools from `poolMembers`. */
+export function resolveTargets(
+  h: HandoffRow,
+  targets: readonly Target[],
+  managers: Record<string, string>,
+  poolMembers: Record<string, string[]>,
+): ResolvedTargets {
+  const channels: string[] = [];
+  const people: string[] = [];
+  for (const t of targets) {
+    if (t.kind === 'channel') channels.push(t.id);
+    else if (t.kind === 'ae') people.push(h.aeUserId);
+    else if (t.kind === 'owner') people.push(h.ownerUserId);
+    else if (t.kind === 'manager') {
+      const manager = managers[h.aeUserId];
+      if (manager) people.push(manager);
+    } else people.push(...(poolMembers[t.name] ?? []));
+  }
+  return { channels: [...new Set(channels)], people: [...new Set(people)] };
+}
+
+/**
+ * A policy level's notification (`escalation` surfaces: in a channel, or a DM to each person), keyed by window,
+ * level and repeat so it is queued once. Never into the handoff's own partner channel: escalations are internal.
+ */
+export function policyNoticeMessages(
+  h: HandoffRow,
+  step: { level: number; repeat: number },
+  targets: ResolvedTargets,
+): OutboxMessage[] {
+  const event = `c${h.cycle}:level${step.level}:${step.repeat}`;
+  const extra = { level: step.level + 1, waiting: h.status === 'sent' };
+  return [
+    ...targets.channels
+      .filter((channel) => channel !== h.partnerChannelId)
+      .map((channel) => post(h, `${event}:${channel}`, channel, surface(h, 'escalation', null, extra))),
+    ...targets.people.map((user) => dm(h, `${event}:${user}`, user, 'escalation', extra)),
+  ];
+}
+
+/** Expiry under a policy of the file: the owner's notice, and the expiry levels' targets (as the default does). */
+export function policyExpiryMessages(h: HandoffRow, targets: ResolvedTargets): OutboxMessage[] {
+  const event = `c${h.cycle}:expired`;
+  return [
+    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner'),
+    ...targets.channels
+      .filter((channel) => channel !== h.partnerChannelId)
+      .map((channel) => post(h, `${event}:escalation:${channel}`, channel, surface(h, 'escalation', null))),
+    ...targets.people
+      .filter((user) => user !== h.ownerUserId)
+      .map((user) => dm(h, `${event}:to:${user}`, user, 'escalation')),
+  ];
 }
 
 /** Reassignment: the new AE gets the packet, the owner and the partner hear (the old AE's packet follows). */

@@ -10,6 +10,7 @@ import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
+import type { Policies } from './policies.js';
 import type { WindowPlanner } from './responseWindow.js';
 
 export interface OwnerActionDeps {
@@ -22,6 +23,8 @@ export interface OwnerActionDeps {
   expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   adminUserIds: readonly string[];
   lifecycle: Lifecycle;
+  /** The handoff's escalation policy plans the new window (absent: the REMINDERS setting). */
+  policies?: Policies;
 }
 
 export type OwnerCheck =
@@ -137,7 +140,13 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
 
     const now = clock.now();
-    const { timeZone, ...window } = deps.windows.plan(now, req.days, ae.timeZone);
+    const { timeZone, ...window } = deps.windows.plan(
+      now,
+      req.days,
+      ae.timeZone,
+      undefined,
+      deps.policies?.byName(before.escalationPolicy),
+    );
     const after = deps.lifecycle.apply({
       event: 'reassign',
       before,
@@ -176,8 +185,15 @@ export function createOwnerActions(deps: OwnerActionDeps) {
             (before.windowDays ?? before.responseWindowDays) + req.days,
             before.aeTimeZone,
             now,
+            deps.policies?.byName(before.escalationPolicy),
           )
-        : deps.windows.plan(now, req.days, before.aeTimeZone);
+        : deps.windows.plan(
+            now,
+            req.days,
+            before.aeTimeZone,
+            undefined,
+            deps.policies?.byName(before.escalationPolicy),
+          );
     const after = deps.lifecycle.apply({
       event: 'extend',
       before,

@@ -52,6 +52,7 @@ import {
 import { type EditRefusal, type Edits, lockedChanges, withLockedFrom } from './edits.js';
 import type { RequestContext } from './handoffs.js';
 import { sentMessages } from './notifications.js';
+import type { Policies } from './policies.js';
 import type { WindowPlanner } from './responseWindow.js';
 
 export interface PacketServiceDeps {
@@ -67,6 +68,8 @@ export interface PacketServiceDeps {
   edits?: Edits;
   /** The connected CRMs (absent or empty: the CRM field is text). */
   crm?: Crm;
+  /** Escalation policies (absent: the REMINDERS setting and the expiry's escalation, as before policies). */
+  policies?: Policies;
   /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
   crmLookupTimeoutMs?: number;
 }
@@ -646,10 +649,14 @@ export function createPacketService(deps: PacketServiceDeps) {
     const { packet, ae, scorecard } = review;
     if (review.editOf !== undefined)
       return saveEdit(req, review, findings, needs.size > 0 ? overrideReason : null);
+    // The escalation policy by the partner (or the AE's pool): its reminders and steps plan the window.
+    const policy = deps.policies?.forHandoff({ partnerName: review.partner.name, aeUserId: ae.id });
     const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
       now,
       packet.responseWindowDays,
       ae.timeZone,
+      undefined,
+      policy,
     );
     const result = db.transaction((tx) => {
       const partner = (owner && findPartner(tx, owner.id)) || ensurePartner(tx, packet.partnerOrg, now);
@@ -680,6 +687,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
         findings,
         ...crmColumns(review),
+        escalationPolicy: policy ? (deps.policies?.nameOf(policy) ?? null) : null,
         createdAt: now,
         updatedAt: now,
       });

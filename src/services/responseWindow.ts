@@ -1,5 +1,6 @@
 import type { BusinessCalendar } from '../domain/businessDays.js';
 import { businessHoursBetween, responseDueAt } from '../domain/businessDays.js';
+import { type Policy, planEscalation, type Step } from '../domain/escalation.js';
 import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
 
 export interface WindowPlan {
@@ -8,6 +9,9 @@ export interface WindowPlan {
   dueAt: Date;
   reminderSchedule: number[];
   nextReminderAt: Date | null;
+  /** The escalation policy's notifications and reassignments in this window (none without a policy). */
+  escalationSteps: Step[];
+  nextEscalationAt: Date | null;
 }
 
 export interface WindowPlannerOptions {
@@ -28,19 +32,31 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
       const zone = timeZone ?? opts.calendar.defaultTimeZone;
       return businessHoursBetween(from, to, { ...opts.calendar, timeZone: zone });
     },
-    /** `remindAfter`: keep only reminders after this moment (a window that has already been running). */
+    /**
+     * `remindAfter`: keep only reminders and steps after this moment (a window that has already been running).
+     * `policy`: the handoff's escalation policy (its reminders and steps); none: the REMINDERS setting alone.
+     */
     plan(
       startAt: Date,
       businessDays: number,
       timeZone: string | undefined,
       remindAfter?: Date,
+      policy?: Policy,
     ): WindowPlan & { timeZone: string } {
       const zone = timeZone ?? opts.calendar.defaultTimeZone;
       const calendar = { ...opts.calendar, timeZone: zone };
       const dueAt = responseDueAt(startAt, businessDays, calendar);
-      const schedule = reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar)
-        .map((d) => d.getTime())
-        .filter((ms) => remindAfter === undefined || ms > remindAfter.getTime());
+      const after = (ms: number) => remindAfter === undefined || ms > remindAfter.getTime();
+      const planned = policy
+        ? planEscalation(policy, { start: startAt, due: dueAt, businessDays }, calendar)
+        : {
+            reminders: reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar).map((d) =>
+              d.getTime(),
+            ),
+            steps: [],
+          };
+      const schedule = planned.reminders.filter(after);
+      const steps = planned.steps.filter((step) => after(step.at));
       return {
         timeZone: zone,
         windowStartedAt: startAt,
@@ -48,6 +64,8 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
         dueAt,
         reminderSchedule: schedule,
         nextReminderAt: schedule.length > 0 ? new Date(schedule[0] as number) : null,
+        escalationSteps: steps,
+        nextEscalationAt: steps.length > 0 ? new Date((steps[0] as Step).at) : null,
       };
     },
   };

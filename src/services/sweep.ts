@@ -8,10 +8,19 @@ import {
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { pruneFinished } from '../db/repositories/outbox.js';
+import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
-import { type EscalationTargets, expiryMessages, reminderMessages, stallMessages } from './notifications.js';
+import {
+  type EscalationTargets,
+  expiryMessages,
+  policyExpiryMessages,
+  reminderMessages,
+  resolveTargets,
+  stallMessages,
+} from './notifications.js';
+import type { Policies } from './policies.js';
 
 export interface SweepDeps {
   db: Db;
@@ -25,6 +34,8 @@ export interface SweepDeps {
   outboxRetentionMs?: number;
   /** Rows handled per query: the sweep pages through what is due, never loading every handoff. */
   batchSize?: number;
+  /** Escalation policies: a handoff's policy says whom its expiry tells (absent: `escalation`, as before). */
+  policies?: Policies;
 }
 
 export interface SweepResult {
@@ -44,6 +55,19 @@ export function createSweeper(deps: SweepDeps) {
   const { db, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 100;
 
+  /**
+   * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
+   * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
+   */
+  function expiryOwed(after: HandoffRow) {
+    const policy = deps.policies?.byName(after.escalationPolicy);
+    if (!policy || deps.policies?.isBuiltIn(policy)) return expiryMessages(after, deps.escalation);
+    return policyExpiryMessages(
+      after,
+      resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
+    );
+  }
+
   /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
   function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
     if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
@@ -53,7 +77,7 @@ export function createSweeper(deps: SweepDeps) {
       actor: null,
       at: now,
       change: { expiredAt: now, nextReminderAt: null },
-      owes: (_tx, after) => expiryMessages(after, deps.escalation),
+      owes: (_tx, after) => expiryOwed(after),
     });
     if (!expired) return handoff;
     logger.info(

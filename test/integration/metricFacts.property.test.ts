@@ -44,6 +44,7 @@ const NON_METRIC_TYPES = [
   'classification_corrected',
   'edited',
   'note_added',
+  'escalated',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -66,6 +67,7 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   classification_corrected: 'accepted',
   edited: 'sent',
   note_added: 'accepted',
+  escalated: 'expired',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

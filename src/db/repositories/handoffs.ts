@@ -177,6 +177,8 @@ export interface Guard {
   nextStallNudgeAt?: Date;
   /** The packet version the change was made from: an edit from an older version changes nothing. */
   editCount?: number;
+  /** The escalation step the sweep is carrying out is still the next one (no other sweep did it). */
+  nextEscalationAt?: Date | null;
 }
 
 /**
@@ -209,6 +211,13 @@ export function updateIfUnchanged(
   if (expected.nextStallNudgeAt !== undefined)
     conditions.push(eq(handoffs.nextStallNudgeAt, expected.nextStallNudgeAt));
   if (expected.editCount !== undefined) conditions.push(eq(handoffs.editCount, expected.editCount));
+  if (expected.nextEscalationAt !== undefined) {
+    conditions.push(
+      expected.nextEscalationAt === null
+        ? isNull(handoffs.nextEscalationAt)
+        : eq(handoffs.nextEscalationAt, expected.nextEscalationAt),
+    );
+  }
   return exec
     .update(handoffs)
     .set(changes)

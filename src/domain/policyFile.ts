@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { Level, Policy, Target, Trigger } from './escalation.js';
+
+/**
+ * The escalation policy file (ESCALATION_POLICY_FILE): pools of AEs, named policies, and which policy applies to a
+ * handoff (by partner, or by the AE's pool). Read once at start; every problem is reported with where it is.
+ *
+ *   {
+ *     "pools": { "enterprise-backup": { "users": ["U0AE2", "U0AE3"] }, "emea": { "usergroup": "S0EMEA" } },
+ *     "policies": {
+ *       "strategic": [
+ *         { "at": "50%", "action": "remind" },
+ *         { "at": "due", "action": "notify", "to": ["manager", "channel:C0ESCALATE"] },
+ *         { "at": "due+4h", "action": "reassign", "to": ["pool:enterprise-backup"], "repeat": { "every": "8h", "times": 1 } }
+ *       ]
+ *     },
+ *     "routes": [{ "partner": "Meridian Cloud Consulting", "policy": "strategic" }, { "aePool": "emea", "policy": "strategic" }]
+ *   }
+ */
+export type Pool = { kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string };
+
+export interface Route {
+  /** The partner's name as in the partner directory (case and spacing do not matter). */
+  partner?: string;
+  /** The AE is a member of this pool. */
+  aePool?: string;
+  policy: string;
+}
+
+export interface PolicyBook {
+  pools: Record<string, Pool>;
+  policies: Record<string, Policy>;
+  routes: Route[];
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const USER = /^[UW][A-Z0-9]{2,}$/;
+const CHANNEL = /^[CG][A-Z0-9]{2,}$/;
+
+/** "4h" or "2d" (business hours, business days of `dayHours` hours). */
+function businessHours(text: string, dayHours: number): number | undefined {
+  const m = /^(\d{1,3})(h|d)$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'h' ? n : n * dayHours;
+}
+
+function trigger(text: string, dayHours: number): Trigger | undefined {
+  const t = text.trim();
+  const share = /^(\d{1,2})%$/.exec(t);
+  if (share && Number(share[1]) >= 1) return { kind: 'share', percent: Number(share[1]) };
+  if (t === 'last-morning') return { kind: 'lastMorning' };
+  if (t === 'due') return { kind: 'due', afterBusinessHours: 0 };
+  const after = /^due\+(.+)$/.exec(t);
+  if (after) {
+    const hours = businessHours(after[1] ?? '', dayHours);
+    if (hours !== undefined && hours > 0) return { kind: 'due', afterBusinessHours: hours };
+  }
+  return undefined;
+}
+
+function target(text: string): Target | undefined {
+  const t = text.trim();
+  if (t === 'ae' || t === 'manager' || t === 'owner') return { kind: t };
+  const channel = /^channel:(.+)$/.exec(t);
+  if (channel && CHANNEL.test(channel[1] ?? '')) return { kind: 'channel', id: channel[1] as string };
+  const pool = /^pool:(.+)$/.exec(t);
+  if (pool && NAME.test(pool[1] ?? '')) return { kind: 'pool', name: pool[1] as string };
+  return undefined;
+}
+
+const levelSchema = z.strictObject({
+  at: z.string(),
+  action: z.enum(['remind', 'notify', 'reassign']),
+  to: z.array(z.string()).optional(),
+  repeat: z.strictObject({ every: z.string(), times: z.number().int().min(1).max(10) }).optional(),
+});
+
+const fileSchema = z.strictObject({
+  pools: z
+    .record(
+      z.string(),
+      z.union([
+        z.strictObject({ users: z.array(z.string()).min(1) }),
+        z.strictObject({ usergroup: z.string() }),
+      ]),
+    )
+    .optional(),
+  policies: z.record(z.string(), z.array(levelSchema).min(1)),
+  routes: z
+    .array(
+      z.strictObject({
+        partner: z.string().min(1).optional(),
+        aePool: z.string().optional(),
+        policy: z.string(),
+      }),
+    )
+    .optional(),
+});
+
+export class PolicyFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `The escalation policy file ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'PolicyFileError';
+  }
+}
+
+/**
+ * Parses and checks a policy file's text. `dayHours`: the length of a business day (for "2d"). Throws
+ * PolicyFileError naming every problem with its place (`policies.strategic[2].to[0]`).
+ */
+export function parsePolicyFile(file: string, text: string, dayHours: number): PolicyBook {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyFileError(file, [
+      `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    ]);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PolicyFileError(
+      file,
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the file'}: ${issue.message}`),
+    );
+  }
+  const problems: string[] = [];
+  const pools: Record<string, Pool> = {};
+  for (const [name, pool] of Object.entries(parsed.data.pools ?? {})) {
+    if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
+    if ('users' in pool) {
+      pool.users.forEach((u, i) => {
+        if (!USER.test(u))
+          problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
+      });
+      pools[name] = { kind: 'users', users: pool.users };
+    } else {
+      if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
+        problems.push(
+          `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
+        );
+      pools[name] = { kind: 'usergroup', id: pool.usergroup };
+    }
+  }
+  const policies: Record<string, Policy> = {};
+  for (const [name, rawLevels] of Object.entries(parsed.data.policies)) {
+    const where = `policies.${name}`;
+    if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
+    const levels: Level[] = [];
+    rawLevels.forEach((raw, i) => {
+      const at = trigger(raw.at, dayHours);
+      const here = `${where}[${i}]`;
+      if (!at) {
+        problems.push(`${here}.at: "${raw.at}" must be like 50%, last-morning, due, due+4h or due+1d`);
+        return;
+      }
+      const to: Target[] = [];
+      const texts = raw.to ?? (raw.action === 'remind' ? ['ae'] : []);
+      texts.forEach((t, j) => {
+        const parsedTarget = target(t);
+        if (!parsedTarget)
+          problems.push(
+            `${here}.to[${j}]: "${t}" must be ae, manager, owner, channel:C012ABCDEF or pool:<name>`,
+          );
+        else if (parsedTarget.kind === 'pool' && !pools[parsedTarget.name])
+          problems.push(`${here}.to[${j}]: no pool named "${parsedTarget.name}" in pools`);
+        else to.push(parsedTarget);
+      });
+      if (raw.action === 'remind') {
+        if (at.kind === 'due')
+          problems.push(`${here}: a reminder must come before the due time (use notify after it)`);
+        if (to.some((t) => t.kind !== 'ae'))
+          problems.push(`${here}.to: a reminder goes to the AE only (use notify)`);
+      }
+      if (raw.action === 'notify' && texts.length === 0) problems.push(`${here}.to: say whom to notify`);
+      if (raw.action === 'reassign' && (to.length !== 1 || to[0]?.kind !== 'pool'))
+        problems.push(`${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"]`);
+      let repeat: Level['repeat'];
+      if (raw.repeat) {
+        const every = businessHours(raw.repeat.every, dayHours);
+        if (every === undefined || every < 1)
+          problems.push(`${here}.repeat.every: "${raw.repeat.every}" must be like 4h or 1d`);
+        else repeat = { everyBusinessHours: every, times: raw.repeat.times };
+      }
+      levels.push({ at, action: raw.action, to, ...(repeat ? { repeat } : {}) });
+    });
+    policies[name] = { name, levels };
+  }
+  const routes: Route[] = [];
+  (parsed.data.routes ?? []).forEach((route, i) => {
+    const here = `routes[${i}]`;
+    if ((route.partner === undefined) === (route.aePool === undefined))
+      problems.push(`${here}: name either a partner or an aePool`);
+    if (route.aePool !== undefined && !pools[route.aePool])
+      problems.push(`${here}.aePool: no pool named "${route.aePool}"`);
+    if (!policies[route.policy] && route.policy !== 'default')
+      problems.push(`${here}.policy: no policy named "${route.policy}"`);
+    routes.push({
+      ...(route.partner !== undefined ? { partner: route.partner } : {}),
+      ...(route.aePool !== undefined ? { aePool: route.aePool } : {}),
+      policy: route.policy,
+    });
+  });
+  if (problems.length > 0) throw new PolicyFileError(file, problems);
+  return { pools, policies, routes };
+}
