@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffEvents } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { people } from '../support/people.js';
+
+/**
+ * An escalation policy of three levels (remind the AE at half the window, tell the manager and a channel at the due
+ * time, reassign to the next AE of a pool four business hours later), through the real app, the sweep and a stepped
+ * clock. The pool's first member is away (Slack status): round robin skips them.
+ */
+const POLICY = {
+  pools: { backup: { users: [people.otherAe.id, people.member.id] } },
+  policies: {
+    strategic: [
+      { at: '50%', action: 'remind' },
+      { at: 'due', action: 'notify', to: ['manager', 'channel:C0INTERNAL'] },
+      { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+    ],
+  },
+  routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
+};
+
+const account = (name: string) => ({
+  accountName: name,
+  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
+});
+
+function events(h: Harness, handoffId: number) {
+  return h.database.db
+    .select()
+    .from(handoffEvents)
+    .where(eq(handoffEvents.handoffId, handoffId))
+    .orderBy(asc(handoffEvents.id))
+    .all();
+}
+
+async function sweepAt(h: Harness, at: Date | number) {
+  h.clock.set(new Date(at));
+  await h.app.scheduler.runNow('response-window-sweep');
+  await outboxDrained(h);
+}
+
+describe('escalation policy: remind, manager, reassign to a pool', () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'policies.json');
+    writeFileSync(file, JSON.stringify(POLICY));
+    h = await startHarness({
+      env: {
+        ...QUIET,
+        ESCALATION_POLICY_FILE: file,
+        ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('follows the partner’s policy level by level, skipping the away member of the pool', async () => {
+    const { handoff } = await sendHandoff(h, account('Northwind Policy'));
+    const sent = handoffRow(h, handoff.id);
+    expect(sent.escalationPolicy).toBe('strategic');
+    // Level 1: one reminder at half the window (business hours in the AE's calendar).
+    expect(sent.reminderSchedule).toHaveLength(1);
+    // Level 3 is the sweep's step; level 2 rides on the expiry.
+    expect(sent.escalationSteps?.map((s) => s.level)).toEqual([2]);
+
+    await sweepAt(h, sent.reminderSchedule?.[0] as number);
+    await waitForDm(h, people.ae.id, 'Reminder', 'the level-1 reminder');
+
+    await sweepAt(h, sent.dueAt);
+    expect(handoffRow(h, handoff.id).status).toBe('expired');
+    // Level 2: the manager and the channel hear of the silence.
+    await waitForDm(h, people.owner.id, 'Silence', 'the manager told');
+    expect(json(h.slack.messages('C0INTERNAL'))).toContain('Silence');
+
+    // The pool's first member is on vacation.
+    h.slack.setStatus(people.otherAe.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
+    await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
+    const moved = handoffRow(h, handoff.id);
+    expect(moved.status).toBe('sent');
+    expect(moved.aeUserId).toBe(people.member.id);
+    expect(moved.assignment).toBe(2);
+    // A fresh window under the same policy.
+    expect(moved.dueAt.getTime()).toBeGreaterThan(sent.dueAt.getTime());
+    expect(moved.escalationPolicy).toBe('strategic');
+    await waitForDm(h, people.member.id, 'Northwind Policy', 'the packet for the new AE');
+
+    const log = events(h, handoff.id).map((e) => [e.type, e.actorUserId, e.detail]);
+    expect(log.map(([type]) => type)).toEqual(['sent', 'reminded', 'expired', 'reassigned']);
+    const reassigned = events(h, handoff.id).at(-1);
+    expect(reassigned?.actorUserId).toBeNull();
+    expect(reassigned?.detail).toMatchObject({
+      previousAeUserId: people.ae.id,
+      policy: 'strategic',
+      policyLevel: 3,
+      pool: 'backup',
+      skipped: [{ user: people.otherAe.id, why: expect.stringContaining('away') }],
+    });
+    // The away member got nothing.
+    expect(dmOf(h, people.otherAe.id)).toEqual([]);
+  });
+
+  it('goes round robin: the next handoff the pool takes goes to the member after the last one', async () => {
+    h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
+    const { handoff } = await sendHandoff(h, account('Contoso Policy'));
+    const sent = handoffRow(h, handoff.id);
+    await sweepAt(h, sent.dueAt);
+    await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
+    // The last one went to Mo (member); this one goes to Sam, back at the start of the pool.
+    expect(handoffRow(h, handoff.id).aeUserId).toBe(people.otherAe.id);
+  });
+
+  it('an answer before the due time stops the policy: no step runs after it', async () => {
+    const { handoff } = await sendHandoff(h, account('Fabrikam Policy'));
+    const sent = handoffRow(h, handoff.id);
+    const { accept } = await import('../support/partnerFlow.js');
+    await accept(h, handoff.id);
+    await sweepAt(h, sent.dueAt);
+    await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
+    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
+    expect(events(h, handoff.id).map((e) => e.type)).toEqual(['sent', 'accepted']);
+  });
+});
+
+describe('escalation policy file at start', () => {
+  it('stops the start naming every problem and its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-bad-'));
+    const file = join(dir, 'policies.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        policies: {
+          strategic: [
+            { at: 'soon', action: 'remind' },
+            { at: 'due+4h', action: 'reassign', to: ['pool:nobody'] },
+          ],
+        },
+      }),
+    );
+    try {
+      await expect(startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } })).rejects.toThrow(
+        /policies\.strategic\[0\]\.at: "soon" must be like[\s\S]*policies\.strategic\[1\]\.to\[0\]: no pool named "nobody"/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a file, handoffs follow the default policy: the reminders and the expiry escalation as before', async () => {
+    const h = await startHarness({
+      env: { ...QUIET, ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}` },
+    });
+    try {
+      const { handoff } = await sendHandoff(h, account('Default Policy'));
+      const sent = handoffRow(h, handoff.id);
+      expect(sent.escalationPolicy).toBeNull();
+      expect(sent.escalationSteps).toEqual([]);
+      expect(sent.reminderSchedule).toHaveLength(2);
+      await sweepAt(h, sent.dueAt);
+      await waitForDm(h, people.owner.id, 'Silence', 'the manager told at expiry');
+    } finally {
+      await h.stop();
+    }
+  });
+});
