@@ -101,7 +101,8 @@ function dayMinutes(calendar: BusinessCalendar, at: DateTime): number {
 
 /** The first moment inside business hours at or after `at` (a due time at closing counts from the next opening). */
 function openAtOrAfter(at: DateTime, calendar: BusinessCalendar): DateTime {
-  return addBusinessMinutes(at, 0, calendar);
+  // windowStart moves a moment before opening, after closing or on a day off to the next opening.
+  return windowStart(at.toJSDate(), calendar);
 }
 
 export interface WindowShape {

@@ -76,27 +76,33 @@ const levelSchema = z.strictObject({
   repeat: z.strictObject({ every: z.string(), times: z.number().int().min(1).max(10) }).optional(),
 });
 
-const fileSchema = z.strictObject({
-  pools: z
-    .record(
-      z.string(),
-      z.union([
-        z.strictObject({ users: z.array(z.string()).min(1) }),
-        z.strictObject({ usergroup: z.string() }),
-      ]),
-    )
-    .optional(),
-  policies: z.record(z.string(), z.array(levelSchema).min(1)),
-  routes: z
-    .array(
-      z.strictObject({
-        partner: z.string().min(1).optional(),
-        aePool: z.string().optional(),
-        policy: z.string(),
-      }),
-    )
-    .optional(),
+const poolSchema = z.union(
+  [z.strictObject({ users: z.array(z.string()).min(1) }), z.strictObject({ usergroup: z.string() })],
+  { error: 'a pool is either { "users": [...] } or { "usergroup": "S…" }' },
+);
+
+const routeSchema = z.strictObject({
+  partner: z.string().min(1).optional(),
+  aePool: z.string().optional(),
+  policy: z.string(),
 });
+
+const TOP_KEYS = new Set(['pools', 'policies', 'routes']);
+
+/** A zod issue's place in the file, written as in the messages: `policies.strategic[2].to[0]`. */
+function placeOf(prefix: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)),
+    prefix,
+  );
+}
+
+function issues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${placeOf(prefix, issue.path) || 'the file'}: ${issue.message}`);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class PolicyFileError extends Error {
   constructor(
@@ -123,90 +129,123 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
       `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     ]);
   }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new PolicyFileError(
-      file,
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the file'}: ${issue.message}`),
-    );
-  }
   const problems: string[] = [];
+  if (!isRecord(json)) throw new PolicyFileError(file, ['the file must be a JSON object with "policies"']);
+  // Every part that can be read is checked, so one run names every problem.
   const pools: Record<string, Pool> = {};
-  for (const [name, pool] of Object.entries(parsed.data.pools ?? {})) {
-    if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
-    if ('users' in pool) {
-      pool.users.forEach((u, i) => {
-        if (!USER.test(u))
-          problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
-      });
-      pools[name] = { kind: 'users', users: pool.users };
-    } else {
-      if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
-        problems.push(
-          `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
-        );
-      pools[name] = { kind: 'usergroup', id: pool.usergroup };
+  const rawPools = json.pools ?? {};
+  if (!isRecord(rawPools)) problems.push('pools: must be an object of named pools');
+  else {
+    for (const [name, raw] of Object.entries(rawPools)) {
+      if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
+      const parsedPool = poolSchema.safeParse(raw);
+      if (!parsedPool.success) {
+        problems.push(...issues(`pools.${name}`, parsedPool.error));
+        continue;
+      }
+      const pool = parsedPool.data;
+      if ('users' in pool) {
+        pool.users.forEach((u, i) => {
+          if (!USER.test(u))
+            problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
+        });
+        pools[name] = { kind: 'users', users: pool.users };
+      } else {
+        if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
+          problems.push(
+            `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
+          );
+        pools[name] = { kind: 'usergroup', id: pool.usergroup };
+      }
     }
   }
   const policies: Record<string, Policy> = {};
-  for (const [name, rawLevels] of Object.entries(parsed.data.policies)) {
-    const where = `policies.${name}`;
-    if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
-    const levels: Level[] = [];
-    rawLevels.forEach((raw, i) => {
-      const at = trigger(raw.at, dayHours);
-      const here = `${where}[${i}]`;
-      if (!at) {
-        problems.push(`${here}.at: "${raw.at}" must be like 50%, last-morning, due, due+4h or due+1d`);
-        return;
+  const rawPolicies = json.policies;
+  if (!isRecord(rawPolicies) || Object.keys(rawPolicies).length === 0)
+    problems.push('policies: must name at least one policy, each a list of levels');
+  else {
+    for (const [name, rawLevels] of Object.entries(rawPolicies)) {
+      const where = `policies.${name}`;
+      if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
+      if (!Array.isArray(rawLevels) || rawLevels.length === 0) {
+        problems.push(`${where}: must be a list of at least one level`);
+        continue;
       }
-      const to: Target[] = [];
-      const texts = raw.to ?? (raw.action === 'remind' ? ['ae'] : []);
-      texts.forEach((t, j) => {
-        const parsedTarget = target(t);
-        if (!parsedTarget)
+      const levels: Level[] = [];
+      rawLevels.forEach((rawLevel, i) => {
+        const here = `${where}[${i}]`;
+        const parsedLevel = levelSchema.safeParse(rawLevel);
+        if (!parsedLevel.success) {
+          problems.push(...issues(here, parsedLevel.error));
+          return;
+        }
+        const raw = parsedLevel.data;
+        const at = trigger(raw.at, dayHours);
+        if (!at)
+          problems.push(`${here}.at: "${raw.at}" must be like 50%, last-morning, due, due+4h or due+1d`);
+        const to: Target[] = [];
+        const texts = raw.to ?? (raw.action === 'remind' ? ['ae'] : []);
+        texts.forEach((t, j) => {
+          const parsedTarget = target(t);
+          if (!parsedTarget)
+            problems.push(
+              `${here}.to[${j}]: "${t}" must be ae, manager, owner, channel:C012ABCDEF or pool:<name>`,
+            );
+          else if (parsedTarget.kind === 'pool' && !pools[parsedTarget.name])
+            problems.push(`${here}.to[${j}]: no pool named "${parsedTarget.name}" in pools`);
+          else to.push(parsedTarget);
+        });
+        if (raw.action === 'remind') {
+          if (at?.kind === 'due')
+            problems.push(`${here}: a reminder must come before the due time (use notify after it)`);
+          if (to.some((t) => t.kind !== 'ae'))
+            problems.push(`${here}.to: a reminder goes to the AE only (use notify)`);
+        }
+        if (raw.action === 'notify' && texts.length === 0) problems.push(`${here}.to: say whom to notify`);
+        if (raw.action === 'reassign' && (texts.length !== 1 || !/^pool:/.test(texts[0] ?? '')))
           problems.push(
-            `${here}.to[${j}]: "${t}" must be ae, manager, owner, channel:C012ABCDEF or pool:<name>`,
+            `${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"]`,
           );
-        else if (parsedTarget.kind === 'pool' && !pools[parsedTarget.name])
-          problems.push(`${here}.to[${j}]: no pool named "${parsedTarget.name}" in pools`);
-        else to.push(parsedTarget);
+        let repeat: Level['repeat'];
+        if (raw.repeat) {
+          const every = businessHours(raw.repeat.every, dayHours);
+          if (every === undefined || every < 1)
+            problems.push(`${here}.repeat.every: "${raw.repeat.every}" must be like 4h or 1d`);
+          else repeat = { everyBusinessHours: every, times: raw.repeat.times };
+        }
+        if (at) levels.push({ at, action: raw.action, to, ...(repeat ? { repeat } : {}) });
       });
-      if (raw.action === 'remind') {
-        if (at.kind === 'due')
-          problems.push(`${here}: a reminder must come before the due time (use notify after it)`);
-        if (to.some((t) => t.kind !== 'ae'))
-          problems.push(`${here}.to: a reminder goes to the AE only (use notify)`);
-      }
-      if (raw.action === 'notify' && texts.length === 0) problems.push(`${here}.to: say whom to notify`);
-      if (raw.action === 'reassign' && (to.length !== 1 || to[0]?.kind !== 'pool'))
-        problems.push(`${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"]`);
-      let repeat: Level['repeat'];
-      if (raw.repeat) {
-        const every = businessHours(raw.repeat.every, dayHours);
-        if (every === undefined || every < 1)
-          problems.push(`${here}.repeat.every: "${raw.repeat.every}" must be like 4h or 1d`);
-        else repeat = { everyBusinessHours: every, times: raw.repeat.times };
-      }
-      levels.push({ at, action: raw.action, to, ...(repeat ? { repeat } : {}) });
-    });
-    policies[name] = { name, levels };
+      policies[name] = { name, levels };
+    }
   }
   const routes: Route[] = [];
-  (parsed.data.routes ?? []).forEach((route, i) => {
-    const here = `routes[${i}]`;
-    if ((route.partner === undefined) === (route.aePool === undefined))
-      problems.push(`${here}: name either a partner or an aePool`);
-    if (route.aePool !== undefined && !pools[route.aePool])
-      problems.push(`${here}.aePool: no pool named "${route.aePool}"`);
-    if (!policies[route.policy] && route.policy !== 'default')
-      problems.push(`${here}.policy: no policy named "${route.policy}"`);
-    routes.push({
-      ...(route.partner !== undefined ? { partner: route.partner } : {}),
-      ...(route.aePool !== undefined ? { aePool: route.aePool } : {}),
-      policy: route.policy,
+  const rawRoutes = json.routes ?? [];
+  if (!Array.isArray(rawRoutes)) problems.push('routes: must be a list');
+  else {
+    rawRoutes.forEach((rawRoute, i) => {
+      const here = `routes[${i}]`;
+      const parsedRoute = routeSchema.safeParse(rawRoute);
+      if (!parsedRoute.success) {
+        problems.push(...issues(here, parsedRoute.error));
+        return;
+      }
+      const route = parsedRoute.data;
+      if ((route.partner === undefined) === (route.aePool === undefined))
+        problems.push(`${here}: name either a partner or an aePool`);
+      if (route.aePool !== undefined && !pools[route.aePool])
+        problems.push(`${here}.aePool: no pool named "${route.aePool}"`);
+      if (!policies[route.policy] && route.policy !== 'default')
+        problems.push(`${here}.policy: no policy named "${route.policy}"`);
+      routes.push({
+        ...(route.partner !== undefined ? { partner: route.partner } : {}),
+        ...(route.aePool !== undefined ? { aePool: route.aePool } : {}),
+        policy: route.policy,
+      });
     });
-  });
+  }
+  for (const key of Object.keys(json)) {
+    if (!TOP_KEYS.has(key)) problems.push(`${key}: not a setting of the file (pools, policies, routes)`);
+  }
   if (problems.length > 0) throw new PolicyFileError(file, problems);
   return { pools, policies, routes };
 }

@@ -23,6 +23,8 @@ export interface WorkspaceConfig {
   fileProcessingCalls: number;
   /** The upload URL of a pending file (on the fake server's origin). */
   uploadUrl: (fileId: string) => string;
+  /** The fake's clock (epoch ms) for workspace state that changes with time (status expiry). */
+  now: () => number;
 }
 
 /** `{ ok: false, error }`, with `response_metadata.messages` when there are any. */

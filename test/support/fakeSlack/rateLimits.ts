@@ -25,6 +25,8 @@ export const METHOD_TIERS: Record<string, keyof typeof TIERS> = {
   'conversations.history': 3,
   'conversations.members': 4,
   'users.info': 4,
+  'users.profile.get': 4,
+  'usergroups.users.list': 2,
   'team.info': 3,
   'views.open': 4,
   'views.push': 4,

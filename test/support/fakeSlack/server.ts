@@ -135,6 +135,11 @@ const copyChannel = (channel: FakeChannel): FakeChannel => ({
   ...(channel.shared_team_ids ? { shared_team_ids: [...channel.shared_team_ids] } : {}),
 });
 
+const copyUser = (user: FakeUser): FakeUser => ({
+  ...user,
+  ...(user.profile ? { profile: { ...user.profile } } : {}),
+});
+
 const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
 
 const copyFile = (file: FakeFile): FakeFile => ({
@@ -166,6 +171,11 @@ export class FakeSlack {
   readonly responses: StoredResponse[] = [];
   /** The app's id: `app_id` of messages and views, `api_app_id` of event envelopes. */
   readonly appId = 'AFAKEAPP';
+  /**
+   * The fake's clock (epoch ms) for workspace state that changes with time: a status past its expiration reads as
+   * cleared. `Date.now` unless given as the `now` option; may be replaced at any time (e.g. a test clock's).
+   */
+  now: () => number;
 
   private readonly workspace: Workspace;
   private readonly server: http.Server;
@@ -186,6 +196,7 @@ export class FakeSlack {
     this.teamId = opts.teamId ?? 'T0INTERNAL';
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
+    this.now = opts.now ?? Date.now;
     this.opts = {
       responseUrlTtlMs: opts.responseUrlTtlMs ?? 30 * 60_000,
       responseUrlMaxUses: opts.responseUrlMaxUses ?? 5,
@@ -203,6 +214,7 @@ export class FakeSlack {
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
       fileProcessingCalls: opts.fileProcessingCalls ?? 1,
       uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
+      now: () => this.now(),
     });
     this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
     this.server = http.createServer((req, res) => {
@@ -224,7 +236,37 @@ export class FakeSlack {
   }
 
   addUser(user: FakeUser): void {
-    this.workspace.users.set(user.id, { ...user });
+    this.workspace.users.set(user.id, copyUser(user));
+  }
+
+  /**
+   * Sets a user's custom status, as the person would in Slack: users.profile.get and users.info show it until
+   * `expiration` (by the fake's `now`), then it reads as cleared. No `expiration` (or null): until changed. An empty
+   * text and emoji clear it. Throws for an unknown user (a mistake in the test).
+   */
+  setStatus(userId: string, status: { text: string; emoji: string; expiration?: Date | null }): void {
+    const user = this.workspace.users.get(userId);
+    if (!user) throw new Error(`fake Slack: no user ${userId} (addUser first)`);
+    user.profile = {
+      ...user.profile,
+      status_text: status.text,
+      status_emoji: status.emoji,
+      status_expiration: status.expiration ? Math.floor(status.expiration.getTime() / 1000) : 0,
+    };
+  }
+
+  /**
+   * Adds (or replaces) a user group (an S… id, like Slack's) with these members, for usergroups.users.list. The
+   * members need not be users of the fake (Slack only lists ids).
+   */
+  addUserGroup(id: string, users: readonly string[]): void {
+    this.workspace.usergroups.set(id, [...users]);
+  }
+
+  /** The members of a user group (a copy), or undefined for an unknown one. */
+  userGroup(id: string): string[] | undefined {
+    const users = this.workspace.usergroups.get(id);
+    return users && [...users];
   }
 
   /** Adds (or replaces) a conversation; put the bot user id in `members` to let the bot post there. */
@@ -366,9 +408,9 @@ export class FakeSlack {
     return view && structuredClone(view);
   }
 
-  /** Every user of the workspace (copies), the bot included. */
+  /** Every user of the workspace (copies, with their statuses as set), the bot included. */
   users(): FakeUser[] {
-    return [...this.workspace.users.values()].map((u) => ({ ...u }));
+    return [...this.workspace.users.values()].map(copyUser);
   }
 
   /** Every conversation that is not a DM (copies). */
@@ -456,8 +498,8 @@ export class FakeSlack {
   }
 
   /**
-   * Forgets calls, messages, views, trigger ids, files, responses, events and failures; keeps users, teams,
-   * channels (as shared as they are) and the events subscription.
+   * Forgets calls, messages, views, trigger ids, files, responses, events and failures; keeps users (with their
+   * statuses), user groups, teams, channels (as shared as they are) and the events subscription.
    */
   reset(): void {
     this.calls.length = 0;

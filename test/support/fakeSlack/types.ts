@@ -12,6 +12,20 @@ export interface FakeUser {
   tz_offset?: number;
   is_bot?: boolean;
   deleted?: boolean;
+  /** The custom status of the profile (users.profile.get, users.info); none when omitted. */
+  profile?: FakeProfileStatus;
+}
+
+/** A user's custom status, in Slack's profile fields. */
+export interface FakeProfileStatus {
+  status_text?: string;
+  /** Like ':palm_tree:'. */
+  status_emoji?: string;
+  /**
+   * When Slack clears the status, in unix seconds; 0 (or omitted) for never. Past it (by the fake's `now`), the
+   * status reads as cleared.
+   */
+  status_expiration?: number;
 }
 
 /** A workspace (team): the fake's own one, or an external one connected through Slack Connect channels. */
@@ -201,4 +215,10 @@ export interface FakeSlackOptions {
    * default: most tests make calls faster than Slack allows and are about something else.
    */
   rateLimits?: boolean | RateLimitOptions;
+  /**
+   * The fake's clock (epoch ms) for what Slack changes with time in the workspace: statuses past their
+   * `status_expiration` read as cleared. Default `Date.now`; also settable later as `fake.now`. Trigger ids,
+   * response URLs, rate limits and message ts keep real time (they are about the HTTP exchange itself).
+   */
+  now?: () => number;
 }

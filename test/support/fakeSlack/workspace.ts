@@ -69,11 +69,15 @@ export class Workspace {
   readonly messages = new Map<string, StoredMessage[]>();
   readonly views: ViewStore;
   readonly files: FileStore;
+  /** User groups (S… ids) and their members, in the order given. */
+  readonly usergroups = new Map<string, string[]>();
   private lastTsMicros = 0;
 
   readonly handlers: Record<string, Handler> = {
     'auth.test': () => this.authTest(),
     'users.info': (a) => this.usersInfo(a),
+    'users.profile.get': (a) => this.usersProfileGet(a),
+    'usergroups.users.list': (a) => this.usergroupsUsersList(a),
     'team.info': (a) => this.teamInfo(a),
     'conversations.info': (a) => this.conversationsInfo(a),
     'conversations.open': (a) => this.conversationsOpen(a),
@@ -154,7 +158,7 @@ export class Workspace {
     return channel;
   }
 
-  /** Forgets messages, views, trigger ids and files; keeps users and channels. */
+  /** Forgets messages, views, trigger ids and files; keeps users (and their statuses), user groups and channels. */
   reset(): void {
     this.messages.clear();
     this.views.reset();
@@ -307,9 +311,70 @@ export class Workspace {
         tz_offset: u.tz_offset ?? zone.offset,
         is_bot: u.is_bot ?? false,
         is_app_user: false,
-        profile: { real_name: realName, display_name: u.name, team: u.team_id },
+        profile: this.profileObject(u),
       },
     };
+  }
+
+  /**
+   * The custom status of a user as Slack shows it now: past its expiration (by the fake's clock) it is cleared,
+   * as Slack clears it.
+   */
+  private statusOf(u: FakeUser): { status_text: string; status_emoji: string; status_expiration: number } {
+    const expiration = u.profile?.status_expiration ?? 0;
+    if (expiration > 0 && expiration * 1000 <= this.config.now())
+      return { status_text: '', status_emoji: '', status_expiration: 0 };
+    return {
+      status_text: u.profile?.status_text ?? '',
+      status_emoji: u.profile?.status_emoji ?? '',
+      status_expiration: expiration,
+    };
+  }
+
+  /** A user's profile as Slack answers it (users.profile.get, and `profile` in users.info). */
+  private profileObject(u: FakeUser): Record<string, unknown> {
+    const realName = u.real_name ?? u.name;
+    const [firstName = '', ...lastNames] = realName.split(' ');
+    const normalized = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const status = this.statusOf(u);
+    return {
+      title: '',
+      phone: '',
+      skype: '',
+      real_name: realName,
+      real_name_normalized: normalized(realName),
+      display_name: u.name,
+      display_name_normalized: normalized(u.name),
+      fields: {},
+      status_text: status.status_text,
+      status_text_canonical: '',
+      status_emoji: status.status_emoji,
+      status_emoji_display_info: [],
+      status_expiration: status.status_expiration,
+      avatar_hash: '',
+      first_name: firstName,
+      last_name: lastNames.join(' '),
+      team: u.team_id,
+      ...(u.id === this.config.botUserId
+        ? { bot_id: this.config.botId, api_app_id: this.config.appId, always_active: true }
+        : {}),
+    };
+  }
+
+  /** users.profile.get: `user` omitted = the token's own user (the bot); an unknown user is user_not_found. */
+  private usersProfileGet(args: Args): ApiResult {
+    const u = this.users.get(str(args.user) ?? this.config.botUserId);
+    if (!u) return fail('user_not_found');
+    return { ok: true, profile: this.profileObject(u) };
+  }
+
+  /** usergroups.users.list: the member ids of a user group; no_such_subteam for an unknown one. */
+  private usergroupsUsersList(args: Args): ApiResult {
+    const id = str(args.usergroup);
+    if (!id) return fail('invalid_arguments', ['[ERROR] missing required field: usergroup']);
+    const users = this.usergroups.get(id);
+    if (!users) return fail('no_such_subteam');
+    return { ok: true, users: [...users] };
   }
 
   /** team.info: `team` omitted (or empty) = the own team; external teams the fake knows; else team_not_found. */

@@ -1,0 +1,354 @@
+import {
+  type Logger,
+  LogLevel,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebClient,
+} from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestClock } from '../../support/clock.js';
+import { METHOD_TIERS, TIERS } from '../../support/fakeSlack/rateLimits.js';
+import { FakeSlack, type FakeSlackOptions } from '../../support/fakeSlack.js';
+
+const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+let fake: FakeSlack;
+
+function client(): WebClient {
+  return new WebClient(fake.token, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: silentLogger,
+  });
+}
+
+/** Runs a call that must fail with a platform error; returns the error's data. */
+async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WebAPIPlatformError);
+  return (error as WebAPIPlatformError).data;
+}
+
+async function start(opts: FakeSlackOptions = {}): Promise<void> {
+  fake = await FakeSlack.start(opts);
+  fake.addUser({
+    id: 'U1',
+    team_id: fake.teamId,
+    name: 'ada',
+    real_name: 'Ada Lovelace',
+    tz: 'Europe/London',
+  });
+  fake.addUser({ id: 'U2', team_id: fake.teamId, name: 'grace', real_name: 'Grace Hopper' });
+}
+
+const statusOf = async (user: string) => {
+  const { profile } = await client().users.profile.get({ user });
+  return {
+    status_text: profile?.status_text,
+    status_emoji: profile?.status_emoji,
+    status_expiration: profile?.status_expiration,
+  };
+};
+const CLEARED = { status_text: '', status_emoji: '', status_expiration: 0 };
+
+afterEach(async () => {
+  await fake?.stop();
+});
+
+describe('users.profile.get', () => {
+  beforeEach(() => start());
+
+  it('answers the profile in Slack’s shape, with no status by default', async () => {
+    const res = await client().users.profile.get({ user: 'U1' });
+    expect(res.ok).toBe(true);
+    expect(res.profile).toEqual({
+      title: '',
+      phone: '',
+      skype: '',
+      real_name: 'Ada Lovelace',
+      real_name_normalized: 'Ada Lovelace',
+      display_name: 'ada',
+      display_name_normalized: 'ada',
+      fields: {},
+      status_text: '',
+      status_text_canonical: '',
+      status_emoji: '',
+      status_emoji_display_info: [],
+      status_expiration: 0,
+      avatar_hash: '',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      team: fake.teamId,
+    });
+    expect(fake.callsTo('users.profile.get').map((c) => c.args)).toEqual([{ user: 'U1' }]);
+  });
+
+  it('normalizes names as Slack does (accents removed)', async () => {
+    fake.addUser({ id: 'U3', team_id: fake.teamId, name: 'zoë', real_name: 'Zoë Ångström' });
+    const { profile } = await client().users.profile.get({ user: 'U3' });
+    expect(profile).toMatchObject({
+      real_name: 'Zoë Ångström',
+      real_name_normalized: 'Zoe Angstrom',
+      display_name_normalized: 'zoe',
+    });
+  });
+
+  it('answers user_not_found for an unknown user, and records the failed call', async () => {
+    expect(await platformError(client().users.profile.get({ user: 'UNOPE' }))).toMatchObject({
+      ok: false,
+      error: 'user_not_found',
+    });
+    expect(fake.calls.map((c) => ({ method: c.method, ok: c.ok, status: c.status }))).toEqual([
+      { method: 'users.profile.get', ok: false, status: 200 },
+    ]);
+    expect(fake.callsTo('users.profile.get')).toEqual([]);
+  });
+
+  it('without a user, answers the token’s own user: the bot', async () => {
+    const { profile } = await client().users.profile.get({});
+    expect(profile).toMatchObject({
+      display_name: 'bot',
+      bot_id: fake.botId,
+      api_app_id: fake.appId,
+      always_active: true,
+    });
+  });
+
+  it('shows a status set with setStatus, with its expiration in unix seconds', async () => {
+    fake.setStatus('U1', {
+      text: 'On vacation',
+      emoji: ':palm_tree:',
+      expiration: new Date(Date.now() + 3 * 86_400_000 + 500),
+    });
+    const status = await statusOf('U1');
+    expect(status).toMatchObject({ status_text: 'On vacation', status_emoji: ':palm_tree:' });
+    expect(Number.isInteger(status.status_expiration)).toBe(true);
+    expect(status.status_expiration).toBeGreaterThan(Date.now() / 1000 + 3 * 86_400 - 5);
+    expect(status.status_expiration).toBeLessThanOrEqual(Date.now() / 1000 + 3 * 86_400 + 1);
+    // Other users keep theirs (none).
+    expect(await statusOf('U2')).toEqual(CLEARED);
+  });
+
+  it('a status without an expiration (or with null) stays until changed; empty text and emoji clear it', async () => {
+    fake.setStatus('U1', { text: 'In a meeting', emoji: ':spiral_calendar_pad:' });
+    expect(await statusOf('U1')).toEqual({
+      status_text: 'In a meeting',
+      status_emoji: ':spiral_calendar_pad:',
+      status_expiration: 0,
+    });
+    fake.setStatus('U1', { text: 'Out sick', emoji: ':face_with_thermometer:', expiration: null });
+    expect(await statusOf('U1')).toEqual({
+      status_text: 'Out sick',
+      status_emoji: ':face_with_thermometer:',
+      status_expiration: 0,
+    });
+    fake.setStatus('U1', { text: '', emoji: '' });
+    expect(await statusOf('U1')).toEqual(CLEARED);
+  });
+
+  it('an expired status reads as cleared (real time by default)', async () => {
+    fake.setStatus('U1', { text: 'Lunch', emoji: ':sandwich:', expiration: new Date(Date.now() - 1_000) });
+    expect(await statusOf('U1')).toEqual(CLEARED);
+  });
+
+  it('users.info shows the same status in its profile', async () => {
+    fake.setStatus('U1', { text: 'On vacation', emoji: ':palm_tree:' });
+    const { user } = await client().users.info({ user: 'U1' });
+    expect(user?.profile).toMatchObject({
+      real_name: 'Ada Lovelace',
+      display_name: 'ada',
+      status_text: 'On vacation',
+      status_emoji: ':palm_tree:',
+      status_expiration: 0,
+    });
+  });
+
+  it('takes a status given with addUser, and users() hands out copies', async () => {
+    fake.addUser({
+      id: 'U3',
+      team_id: fake.teamId,
+      name: 'ken',
+      profile: { status_text: 'Travelling', status_emoji: ':airplane:' },
+    });
+    expect(await statusOf('U3')).toEqual({
+      status_text: 'Travelling',
+      status_emoji: ':airplane:',
+      status_expiration: 0,
+    });
+    const copy = fake.users().find((u) => u.id === 'U3');
+    expect(copy?.profile).toEqual({ status_text: 'Travelling', status_emoji: ':airplane:' });
+    if (copy?.profile) copy.profile.status_text = 'changed';
+    expect((await statusOf('U3')).status_text).toBe('Travelling');
+  });
+
+  it('setStatus throws for an unknown user', () => {
+    expect(() => fake.setStatus('UNOPE', { text: 'x', emoji: ':x:' })).toThrow(/no user UNOPE/);
+  });
+});
+
+describe('status expiry by the fake’s clock', () => {
+  it('follows the `now` option (a test clock)', async () => {
+    const clock = new TestClock(new Date('2026-03-02T09:00:00Z'));
+    await start({ now: () => clock.now().getTime() });
+    fake.setStatus('U1', { text: 'Offsite', emoji: ':tent:', expiration: new Date('2026-03-02T17:00:00Z') });
+    expect(await statusOf('U1')).toEqual({
+      status_text: 'Offsite',
+      status_emoji: ':tent:',
+      status_expiration: Date.parse('2026-03-02T17:00:00Z') / 1000,
+    });
+    clock.set('2026-03-02T16:59:59Z');
+    expect((await statusOf('U1')).status_text).toBe('Offsite');
+    // At its expiration Slack clears it.
+    clock.set('2026-03-02T17:00:00Z');
+    expect(await statusOf('U1')).toEqual(CLEARED);
+    const { user } = await client().users.info({ user: 'U1' });
+    expect(user?.profile).toMatchObject(CLEARED);
+  });
+
+  it('may be replaced later as fake.now', async () => {
+    await start();
+    fake.setStatus('U1', { text: 'Offsite', emoji: ':tent:', expiration: new Date('2030-01-01T00:00:00Z') });
+    expect((await statusOf('U1')).status_text).toBe('Offsite');
+    fake.now = () => Date.parse('2030-01-01T00:00:01Z');
+    expect(await statusOf('U1')).toEqual(CLEARED);
+  });
+});
+
+describe('usergroups.users.list', () => {
+  beforeEach(() => start());
+
+  it('lists the members of a user group added with addUserGroup', async () => {
+    fake.addUserGroup('S0EMEA', ['U1', 'U2', 'W0EXTERNAL']);
+    const res = await client().usergroups.users.list({ usergroup: 'S0EMEA' });
+    expect(res.ok).toBe(true);
+    expect(res.users).toEqual(['U1', 'U2', 'W0EXTERNAL']);
+    expect(fake.callsTo('usergroups.users.list').map((c) => c.args)).toEqual([{ usergroup: 'S0EMEA' }]);
+  });
+
+  it('answers no_such_subteam for an unknown group, and invalid_arguments without one', async () => {
+    expect((await platformError(client().usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe(
+      'no_such_subteam',
+    );
+    const missing = await platformError(client().apiCall('usergroups.users.list', {}));
+    expect(missing.error).toBe('invalid_arguments');
+    expect(missing.response_metadata?.messages).toEqual(['[ERROR] missing required field: usergroup']);
+    expect(fake.calls.map((c) => [c.method, c.ok])).toEqual([
+      ['usergroups.users.list', false],
+      ['usergroups.users.list', false],
+    ]);
+  });
+
+  it('replaces a group added again, keeps its own copy, and lists an empty group', async () => {
+    const members = ['U1'];
+    fake.addUserGroup('S0EMEA', members);
+    members.push('U2');
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
+    expect(fake.userGroup('S0EMEA')).toEqual(['U1']);
+    fake.addUserGroup('S0EMEA', ['U2']);
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U2']);
+    fake.addUserGroup('S0EMPTY', []);
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMPTY' })).users).toEqual([]);
+    expect(fake.userGroup('S0NOPE')).toBeUndefined();
+  });
+
+  it('reset() forgets the calls but keeps user groups and statuses', async () => {
+    fake.addUserGroup('S0EMEA', ['U1']);
+    fake.setStatus('U1', { text: 'Away', emoji: ':zzz:' });
+    await client().usergroups.users.list({ usergroup: 'S0EMEA' });
+    fake.reset();
+    expect(fake.calls).toEqual([]);
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
+    expect((await statusOf('U1')).status_text).toBe('Away');
+  });
+});
+
+describe('injected failures and rate limits', () => {
+  it('injects failures into both methods like any other, and records them', async () => {
+    await start();
+    fake.addUserGroup('S0EMEA', ['U1']);
+    fake.fail('users.profile.get', { status: 503 }, 1);
+    fake.fail('usergroups.users.list', { error: 'plan_upgrade_required' }, 1);
+    const http = await client()
+      .users.profile.get({ user: 'U1' })
+      .catch((e: unknown) => e);
+    expect(http).toBeInstanceOf(WebAPIHTTPError);
+    expect((http as WebAPIHTTPError).statusCode).toBe(503);
+    expect((await platformError(client().usergroups.users.list({ usergroup: 'S0EMEA' }))).error).toBe(
+      'plan_upgrade_required',
+    );
+    // Once used up, the methods answer again.
+    expect((await client().users.profile.get({ user: 'U1' })).ok).toBe(true);
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
+    // '*' covers them too.
+    fake.fail('*', { retryAfter: 7 }, 2);
+    const limited = await client()
+      .users.profile.get({ user: 'U1' })
+      .catch((e: unknown) => e);
+    expect((limited as WebAPIRateLimitedError).retryAfter).toBe(7);
+    const limitedGroup = await client()
+      .usergroups.users.list({ usergroup: 'S0EMEA' })
+      .catch((e: unknown) => e);
+    expect(limitedGroup).toBeInstanceOf(WebAPIRateLimitedError);
+    expect(fake.calls.map((c) => [c.method, c.status, c.ok])).toEqual([
+      ['users.profile.get', 503, false],
+      ['usergroups.users.list', 200, false],
+      ['users.profile.get', 200, true],
+      ['usergroups.users.list', 200, true],
+      ['users.profile.get', 429, false],
+      ['usergroups.users.list', 429, false],
+    ]);
+  });
+
+  it('a lost answer still reads the status (afterProcessing)', async () => {
+    await start();
+    fake.setStatus('U1', { text: 'Away', emoji: ':zzz:' });
+    fake.fail('users.profile.get', { status: 502, afterProcessing: true }, 1);
+    await expect(client().users.profile.get({ user: 'U1' })).rejects.toBeInstanceOf(WebAPIHTTPError);
+    expect(fake.calls[0]).toMatchObject({
+      method: 'users.profile.get',
+      processed: true,
+      status: 502,
+      ok: false,
+    });
+  });
+
+  it('counts them in Slack’s tiers: users.profile.get Tier 4, usergroups.users.list Tier 2', async () => {
+    expect(METHOD_TIERS['users.profile.get']).toBe(4);
+    expect(METHOD_TIERS['usergroups.users.list']).toBe(2);
+    await start({ rateLimits: true });
+    fake.addUserGroup('S0EMEA', ['U1']);
+    // Tier 2: 20 a minute, as a burst.
+    for (let i = 0; i < TIERS[2].burst; i += 1) await client().usergroups.users.list({ usergroup: 'S0EMEA' });
+    const refused = await client()
+      .usergroups.users.list({ usergroup: 'S0EMEA' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WebAPIRateLimitedError);
+    expect((refused as WebAPIRateLimitedError).retryAfter).toBe(3);
+    // users.profile.get has its own bucket.
+    expect((await client().users.profile.get({ user: 'U1' })).ok).toBe(true);
+  });
+
+  it('takes per-method overrides', async () => {
+    await start({ rateLimits: { methods: { 'users.profile.get': { burst: 2, perSecond: 0.01 } } } });
+    await client().users.profile.get({ user: 'U1' });
+    await client().users.profile.get({ user: 'U2' });
+    const refused = await client()
+      .users.profile.get({ user: 'U1' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WebAPIRateLimitedError);
+    expect(fake.calls.map((c) => c.status)).toEqual([200, 200, 429]);
+  });
+});
