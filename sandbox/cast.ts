@@ -93,3 +93,34 @@ export const sandboxChannels = {
     members: [...internalMembers],
   },
 } satisfies Record<string, FakeChannel>;
+
+/** An opportunity of the sandbox's fake Salesforce. */
+export interface SandboxOpportunity {
+  name: string;
+  stageName: string;
+  amount: number;
+  /** How long before the sandbox started it was created: its age decides the attribution the review shows. */
+  createdDaysAgo: number;
+}
+
+/**
+ * The opportunities the fake Salesforce starts with: the accounts of the sandbox's example packets (the packet
+ * modal's "Northwind Logistics", the browser test's Contoso, Litware and Tailwind), so a person can link a packet to
+ * one by pasting its id or Lightning URL in the CRM field.
+ */
+export const sandboxOpportunities: SandboxOpportunity[] = [
+  { name: 'Northwind Logistics — expansion', stageName: 'Prospecting', amount: 125_000, createdDaysAgo: 21 },
+  { name: 'Contoso Freight — new business', stageName: 'Qualification', amount: 48_000, createdDaysAgo: 9 },
+  {
+    name: 'Litware Health — platform renewal',
+    stageName: 'Needs Analysis',
+    amount: 210_000,
+    createdDaysAgo: 47,
+  },
+  {
+    name: 'Tailwind Traders — data migration',
+    stageName: 'Proposal/Price Quote',
+    amount: 86_500,
+    createdDaysAgo: 30,
+  },
+];

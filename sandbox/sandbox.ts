@@ -2,7 +2,8 @@
  * The local sandbox: the real app (Bolt's HTTP receiver, real request signing, a real SQLite file) against the fake
  * Slack Web API of the tests, seeded with a small workspace, plus a web page on localhost that plays Slack's part:
  * it shows each person's DMs, channels, App Home and modals from what the app really sent, and turns clicks and
- * submissions into the signed payloads Slack would send.
+ * submissions into the signed payloads Slack would send. A fake Salesforce (the tests' too) is the app's CRM: the
+ * page shows its opportunities with the Tasks the app wrote, and closes them won or lost as a seller would.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
 import { build } from 'esbuild';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
@@ -18,18 +20,33 @@ import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
 import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
+import { handoffs } from '../src/db/schema.js';
 import { isBusinessDay } from '../src/domain/businessDays.js';
 import { holidayCalendar } from '../src/domain/holidays.js';
+import { OUTCOME_LABEL } from '../src/domain/outcomes.js';
 import { createLogger } from '../src/logger.js';
+import { FakeSalesforce, type FakeSalesforceTask } from '../test/support/fakeSalesforce.js';
 import { FakeSlack, type FakeView, type StoredMessage } from '../test/support/fakeSlack.js';
 import { postEvent, postInteraction, postSlashCommand } from '../test/support/signing.js';
-import { PARTNER_TEAM, type SandboxUser, sandboxChannels, sandboxTeams, sandboxUsers, TEAM } from './cast.js';
+import {
+  PARTNER_TEAM,
+  type SandboxUser,
+  sandboxChannels,
+  sandboxOpportunities,
+  sandboxTeams,
+  sandboxUsers,
+  TEAM,
+} from './cast.js';
 import { ClockJobs } from './clockJobs.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 const APP_ID = 'A0SANDBOX';
 /** Largest request body the page may send (a modal's state is a few kilobytes). */
 const MAX_BODY_BYTES = 1_000_000;
+/** How often the app reads closed deals back from the fake Salesforce (CRM_POLL_SECONDS), in seconds. */
+const CRM_POLL_SECONDS = 60;
+/** Where a person would open an opportunity in Salesforce (the fake has no pages): what they paste in a packet. */
+const lightningUrl = (id: string) => `https://sandbox.lightning.force.com/lightning/r/Opportunity/${id}/view`;
 
 /** Real time, moved forward by the clock control. */
 export class SandboxClock implements Clock {
@@ -68,6 +85,10 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   slack: FakeSlack;
+  /** The app's CRM: a fake Salesforce seeded with the opportunities of cast.ts. */
+  salesforce: FakeSalesforce;
+  /** The 18-character ids of the seeded opportunities, in the order of `sandboxOpportunities`. */
+  opportunityIds: string[];
   app: RunningApp;
   database: AppDatabase;
   clock: SandboxClock;
@@ -75,7 +96,25 @@ export interface Sandbox {
   jobs: ClockJobs;
   /** Moves the clock N business days ahead (same local time), running every job due on the way. */
   advanceBusinessDays(days: number): Promise<void>;
+  /** Closes an opportunity won or lost in the fake Salesforce, then has the app read closed deals back at once. */
+  closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity>;
   stop(): Promise<void>;
+}
+
+/** A handoff linked to an opportunity, as the Salesforce panel names it. */
+export interface LinkedHandoff {
+  id: number;
+  account: string;
+  status: string;
+  outcome: string | null;
+}
+
+/** What closing an opportunity did: the handoffs linked to it afterwards, and a sentence for the page. */
+export interface ClosedOpportunity {
+  opportunity: string;
+  stage: string;
+  handoffs: LinkedHandoff[];
+  message: string;
 }
 
 interface Ephemeral {
@@ -103,6 +142,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
   }
   const clock = new SandboxClock();
+  // The fake Salesforce stamps Tasks with the sandbox clock, so they read at the time of the change that wrote them;
+  // the seeded opportunities with a creation date of some weeks back, as a real pipeline's (the review's attribution
+  // reads it).
+  let seedingAt: number | undefined;
+  const salesforce = await FakeSalesforce.start({ now: () => seedingAt ?? clock.now().getTime() });
+  const opportunityIds = sandboxOpportunities.map(({ name, stageName, amount, createdDaysAgo }) => {
+    seedingAt = clock.now().getTime() - createdDaysAgo * 86_400_000;
+    return salesforce.addOpportunity({ name, stageName, amount });
+  });
+  seedingAt = undefined;
   const config: Config = loadConfig({
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -117,6 +166,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     PARTNER_HELP_CHANNEL_ID: sandboxChannels.internal.id,
     DEFAULT_TIMEZONE: 'America/New_York',
     OUTBOX_POLL_INTERVAL_MS: '200',
+    SALESFORCE_LOGIN_URL: salesforce.loginUrl,
+    SALESFORCE_CLIENT_ID: salesforce.clientId,
+    SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+    CRM_POLL_SECONDS: String(CRM_POLL_SECONDS),
     ...opts.env,
   });
   const database: AppDatabase = openDatabase(config.databasePath);
@@ -162,6 +215,61 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     }
     await jobs.advanceTo(at.toJSDate());
     clock.businessDays += days;
+  }
+
+  /** A seeded opportunity's 18-character id, from its 18- or 15-character id. */
+  const opportunityId = (id: string) => opportunityIds.find((o) => o === id || o.slice(0, 15) === id);
+
+  function linkedHandoffs(id: string): LinkedHandoff[] {
+    return database.db
+      .select({
+        id: handoffs.id,
+        account: handoffs.accountName,
+        status: handoffs.status,
+        outcome: handoffs.outcome,
+      })
+      .from(handoffs)
+      .where(and(eq(handoffs.crmSystem, 'salesforce'), eq(handoffs.crmRecordId, id)))
+      .orderBy(handoffs.id)
+      .all();
+  }
+
+  /**
+   * Closes the opportunity in the fake Salesforce, then runs the app's read-back at once, as its next poll would
+   * (nobody waits a minute in front of the page).
+   */
+  async function closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity> {
+    salesforce.closeOpportunity(id, { won });
+    await app.crmReadBack.poll();
+    const linked = linkedHandoffs(id);
+    const stage = String(salesforce.opportunity(id)?.StageName ?? '');
+    return { opportunity: id, stage, handoffs: linked, message: closedMessage(stage, won, linked) };
+  }
+
+  /** The fake Salesforce as the page shows it: each opportunity with its Tasks and the handoffs linked to it. */
+  function salesforcePanel(user: SandboxUser) {
+    const tasks = salesforce.tasks();
+    return {
+      opportunities: opportunityIds.flatMap((id) => {
+        const o = salesforce.opportunity(id);
+        if (!o) return [];
+        return [
+          {
+            id,
+            name: String(o.Name ?? ''),
+            stage: String(o.StageName ?? ''),
+            amount: typeof o.Amount === 'number' ? o.Amount : null,
+            /** The day it was created (its age decides the handoff's attribution). */
+            createdOn: String(o.CreatedDate ?? '').slice(0, 10),
+            closed: o.IsClosed === true,
+            won: o.IsWon === true,
+            lightningUrl: lightningUrl(id),
+            handoffs: linkedHandoffs(id),
+            tasks: tasks.filter((t) => t.WhatId === id).map((t) => taskForPage(t, user)),
+          },
+        ];
+      }),
+    };
   }
 
   const userPayload = (user: SandboxUser) => ({
@@ -356,7 +464,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       }
       if (url.pathname === '/api/state') {
         const user = userById(url.searchParams.get('user') ?? '') ?? sandboxUsers.author;
-        return sendJson(res, 200, state.snapshot(user, clock));
+        return sendJson(res, 200, { ...state.snapshot(user, clock), salesforce: salesforcePanel(user) });
       }
       return sendText(res, 404, 'not found', 'text/plain');
     }
@@ -391,6 +499,23 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         await advanceBusinessDays(days);
         return sendJson(res, 200, { now: clock.now().toISOString() });
       }
+      case '/api/salesforce/close': {
+        if (typeof body.won !== 'boolean') {
+          return sendJson(res, 400, { error: 'won must be true (Close won) or false (Close lost)' });
+        }
+        const asked = typeof body.opportunity === 'string' ? body.opportunity : '';
+        const id = opportunityId(asked);
+        if (!id) {
+          return sendJson(res, 400, {
+            error: `The fake Salesforce has no opportunity ${JSON.stringify(asked.slice(0, 40))}.`,
+          });
+        }
+        const stage = String(salesforce.opportunity(id)?.StageName ?? '');
+        if (salesforce.opportunity(id)?.IsClosed === true) {
+          return sendJson(res, 400, { error: `That opportunity is already closed (${stage}).` });
+        }
+        return sendJson(res, 200, await closeOpportunity(id, body.won));
+      }
       default:
         return sendText(res, 404, 'not found', 'text/plain');
     }
@@ -408,7 +533,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     database,
     clock,
     jobs,
+    salesforce,
+    opportunityIds,
     advanceBusinessDays,
+    closeOpportunity,
     async stop() {
       page.closeAllConnections();
       await new Promise<void>((resolve) => page.close(() => resolve()));
@@ -416,6 +544,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await app.stop();
       database.close();
       await slack.stop();
+      await salesforce.stop();
     },
   };
 }
@@ -584,6 +713,40 @@ class PageState {
 /** When a message was posted, in sandbox time and the viewer's zone. */
 const shownAt = (clock: SandboxClock, user: SandboxUser, realMs: number) =>
   DateTime.fromJSDate(clock.at(realMs), { zone: user.tz ?? 'UTC' }).toFormat('ccc d LLL, HH:mm');
+
+/** A Task as the Salesforce panel shows it: its creation time in sandbox time (the fake's clock) and the viewer's zone. */
+function taskForPage(task: FakeSalesforceTask, user: SandboxUser) {
+  // Salesforce writes '2026-11-23T14:05:00.000+0000'.
+  const created = DateTime.fromISO(task.CreatedDate.replace(/\+0000$/, 'Z'), { zone: user.tz ?? 'UTC' });
+  return {
+    id: task.Id,
+    subject: task.Subject ?? '',
+    description: task.Description ?? '',
+    status: task.Status,
+    created: created.isValid ? created.toFormat('ccc d LLL, HH:mm') : task.CreatedDate,
+  };
+}
+
+/** What the page says after a close: what the app made of it, or why nothing changed in Slack. */
+function closedMessage(stage: string, won: boolean, linked: LinkedHandoff[]): string {
+  const closed = `${stage} in the fake Salesforce.`;
+  if (linked.length === 0)
+    return `${closed} No handoff is linked to this opportunity: nothing changes in Slack.`;
+  const outcome = won ? 'won' : 'lost';
+  const sentences = linked.map((h) => {
+    if (h.outcome === outcome) return `The app read it back: handoff #${h.id} is recorded as ${outcome}.`;
+    if (h.outcome === 'won' || h.outcome === 'lost') {
+      return `Handoff #${h.id} keeps the outcome it already had (${OUTCOME_LABEL[h.outcome].toLowerCase()}).`;
+    }
+    if (h.status === 'sent') {
+      return `Handoff #${h.id} is not accepted yet: the app reads back accepted handoffs only, and records it once the AE accepts.`;
+    }
+    if (h.status === 'accepted')
+      return `Handoff #${h.id} is not recorded yet: the app tries again each minute.`;
+    return `Handoff #${h.id} was ${h.status}: the app does not read it back.`;
+  });
+  return [closed, ...sentences].join(' ');
+}
 
 /** Top-level messages in post order, each with its thread replies. */
 function threads(messages: StoredMessage[]) {

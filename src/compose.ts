@@ -497,7 +497,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
   return jobs;
 }
 
-export interface RunningApp extends Pick<Services, 'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home'> {
+export interface RunningApp
+  extends Pick<Services, 'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home' | 'crmReadBack' | 'escalations'> {
   app: App;
   startup: Startup;
   scheduler: Scheduler;
@@ -540,9 +541,9 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const scheduler = createScheduler(scheduledJobs(config, services, logger), { ...opts, background });
   await scheduler.start();
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');
-  const { outbox, sweeper, metrics, digest, home } = services;
+  const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = services;
   return {
-    ...{ outbox, sweeper, metrics, digest, home },
+    ...{ outbox, sweeper, metrics, digest, home, crmReadBack, escalations },
     app,
     startup: wired.startup,
     scheduler,

@@ -3,7 +3,8 @@
 /**
  * The sandbox page: plays Slack's client. It polls the sandbox server for what the app has sent (messages, the App
  * Home, modals, ephemeral notes), renders it with render.ts, and turns clicks and submissions into requests the
- * server signs and forwards to the app exactly as Slack would.
+ * server signs and forwards to the app exactly as Slack would. Outside Slack, the Salesforce panel shows the fake
+ * Salesforce the app is connected to: the opportunities, the Tasks the app wrote on them, and Close won / Close lost.
  */
 import { escapeHtml, mrkdwnToHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
 
@@ -53,6 +54,28 @@ interface View extends Json {
   blocks: unknown[];
 }
 
+interface SalesforceTask {
+  id: string;
+  subject: string;
+  description: string;
+  status: string;
+  /** Creation time in sandbox time, in the viewer's zone. */
+  created: string;
+}
+
+interface Opportunity {
+  id: string;
+  name: string;
+  stage: string;
+  amount: number | null;
+  createdOn: string;
+  closed: boolean;
+  won: boolean;
+  lightningUrl: string;
+  handoffs: { id: number; account: string; status: string; outcome: string | null }[];
+  tasks: SalesforceTask[];
+}
+
 interface Snapshot {
   me: { id: string; team_id: string; real_name?: string; tz?: string };
   users: Person[];
@@ -61,7 +84,11 @@ interface Snapshot {
   conversations: Conversation[];
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
+  salesforce: { opportunities: Opportunity[] };
 }
+
+/** The place of the Salesforce panel (the others are 'home' and conversation ids). */
+const SALESFORCE = 'salesforce';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 
@@ -82,6 +109,8 @@ const page = {
   /** A submit or click on its way to the app: Slack disables the button meanwhile. */
   busy: false,
   polling: false,
+  /** Tasks whose description is unfolded in the Salesforce panel, kept open across redraws. */
+  openTasks: new Set<string>(),
 };
 
 function context(s: Snapshot): RenderContext {
@@ -112,13 +141,16 @@ async function post(path: string, body: Json): Promise<Json> {
   return answer;
 }
 
-function showNotice(text: string): void {
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+function showNotice(text: string, ms = 6000): void {
   const notice = $('#notice');
   notice.textContent = text;
   notice.hidden = false;
-  setTimeout(() => {
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
     notice.hidden = true;
-  }, 6000);
+  }, ms);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -175,15 +207,74 @@ function sidebar(s: Snapshot): string {
       label: c.kind === 'dm' ? c.name : `# ${c.name}${c.external ? ' (Slack Connect)' : ''}`,
     })),
   ];
-  return items
-    .map(
-      (i) =>
-        `<button class="place${i.id === page.place ? ' current' : ''}" data-place="${escapeHtml(i.id)}">${escapeHtml(i.label)}</button>`,
-    )
-    .join('');
+  const button = (i: { id: string; label: string }) =>
+    `<button class="place${i.id === page.place ? ' current' : ''}" data-place="${escapeHtml(i.id)}">${escapeHtml(i.label)}</button>`;
+  // Not part of Slack: the CRM the app is connected to, the same for whoever you are.
+  return `${items.map(button).join('')}<div class="places-heading">Outside Slack</div>${button({ id: SALESFORCE, label: 'Salesforce (fake)' })}`;
+}
+
+const money = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
+
+/** A value to copy: shown whole, selected with one click, and a Copy button. */
+const copyable = (value: string, label: string) =>
+  `<code class="sf-copyable">${escapeHtml(value)}</code> <button type="button" class="sf-copy" data-copy="${escapeHtml(value)}" aria-label="Copy the ${escapeHtml(label)}">Copy</button>`;
+
+function linkedHtml(o: Opportunity): string {
+  if (o.handoffs.length === 0) return '<span class="sf-muted">none yet</span>';
+  return o.handoffs
+    .map((h) => {
+      const outcome = h.outcome ? `, ${h.outcome.replace('_', ' ')}` : '';
+      return `<span class="sf-linked">#${h.id} ${escapeHtml(h.account)} (${escapeHtml(h.status)}${escapeHtml(outcome)})</span>`;
+    })
+    .join(' ');
+}
+
+function taskHtml(t: SalesforceTask): string {
+  const open = page.openTasks.has(t.id) ? ' open' : '';
+  return (
+    `<li class="sf-task" data-task="${escapeHtml(t.id)}"><details data-task="${escapeHtml(t.id)}"${open}>` +
+    `<summary><span class="sf-task-subject">${escapeHtml(t.subject)}</span> <time>${escapeHtml(t.created)}</time></summary>` +
+    `<pre class="sf-task-description">${escapeHtml(t.description)}</pre></details></li>`
+  );
+}
+
+function opportunityHtml(o: Opportunity): string {
+  const stageClass = o.closed ? (o.won ? ' sf-won' : ' sf-lost') : '';
+  const actions = o.closed
+    ? ''
+    : `<div class="sf-actions"><button type="button" class="sf-close sf-close-won" data-close-opportunity="${escapeHtml(o.id)}" data-won="true">Close won</button>` +
+      `<button type="button" class="sf-close sf-close-lost" data-close-opportunity="${escapeHtml(o.id)}" data-won="false">Close lost</button></div>`;
+  const tasks = o.tasks.length
+    ? `<ol class="sf-tasks">${o.tasks.map(taskHtml).join('')}</ol>`
+    : '<p class="sf-muted">No Tasks yet: the app writes one when a handoff linked here is sent, and at every change after.</p>';
+  return (
+    `<article class="sf-opportunity" data-opportunity="${escapeHtml(o.id)}">` +
+    `<header><strong class="sf-name">${escapeHtml(o.name)}</strong> <span class="sf-stage${stageClass}">${escapeHtml(o.stage)}</span>` +
+    `<span class="sf-amount">${o.amount === null ? '' : escapeHtml(money.format(o.amount))}</span></header>` +
+    `<dl class="sf-fields"><dt>Id</dt><dd>${copyable(o.id, 'opportunity id')}</dd>` +
+    `<dt>Lightning URL</dt><dd>${copyable(o.lightningUrl, 'Lightning URL')}</dd>` +
+    `<dt>Created</dt><dd>${escapeHtml(o.createdOn)}</dd>` +
+    `<dt>Handoffs</dt><dd>${linkedHtml(o)}</dd></dl>${actions}` +
+    `<h3>Tasks <span class="sf-muted">(${o.tasks.length})</span></h3>${tasks}</article>`
+  );
+}
+
+function salesforceHtml(s: Snapshot): string {
+  return (
+    '<h2>Salesforce</h2><section class="salesforce">' +
+    '<p class="sf-about">A fake Salesforce: the app writes a Task here for every change of a linked handoff, and reads closed deals back every minute.</p>' +
+    '<p class="sf-hint">To link a handoff, paste an opportunity\'s id or Lightning URL in the packet\'s CRM field. ' +
+    'Close won and Close lost do what a seller does in Salesforce; the app then reads the deal back at once (the clock moves a minute).</p>' +
+    `${s.salesforce.opportunities.map(opportunityHtml).join('')}</section>`
+  );
 }
 
 function mainHtml(s: Snapshot, ctx: RenderContext): string {
+  if (page.place === SALESFORCE) return salesforceHtml(s);
   if (page.place === 'home') {
     const body = s.home
       ? renderBlocks(s.home.blocks, ctx, { surface: 'home' })
@@ -216,8 +307,8 @@ function render(s: Snapshot): void {
   const moved = s.clock.advancedBusinessDays;
   $('#clock').textContent =
     `${s.clock.local}${moved ? ` (moved ${moved} business day${moved === 1 ? '' : 's'} ahead)` : ''}`;
-  // The App Home has no message box in Slack.
-  $('#composer').hidden = page.place === 'home';
+  // The App Home has no message box in Slack; Salesforce is not Slack.
+  $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE;
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
   const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
   if (main !== page.renderedMain) {
@@ -229,7 +320,8 @@ function render(s: Snapshot): void {
     pane.innerHTML = mainHtml(s, ctx);
     pane.dataset.showing = page.place;
     // Conversations open at the newest message and follow new ones, unless you scrolled up to read.
-    if (page.place !== 'home' && (!samePlace || atBottom)) pane.scrollTop = pane.scrollHeight;
+    const conversation = page.place !== 'home' && page.place !== SALESFORCE;
+    if (conversation && (!samePlace || atBottom)) pane.scrollTop = pane.scrollHeight;
   }
   renderModalLayer(s, ctx);
 }
@@ -487,6 +579,16 @@ document.addEventListener('click', (event) => {
     else void refresh();
     return;
   }
+  const copy = target.closest<HTMLElement>('button[data-copy]');
+  if (copy) {
+    void copyText(copy.dataset.copy ?? '');
+    return;
+  }
+  const close = target.closest<HTMLElement>('button[data-close-opportunity]');
+  if (close) {
+    void closeOpportunity(close);
+    return;
+  }
   const button = target.closest<HTMLElement>('button[data-action]');
   if (button) {
     event.preventDefault();
@@ -499,6 +601,39 @@ document.addEventListener('click', (event) => {
     if (view) void post('/api/close', { viewId: view.id }).then(refresh);
   }
 });
+
+/** Close won / Close lost in the Salesforce panel: the sandbox closes it and has the app read it back at once. */
+async function closeOpportunity(button: HTMLElement): Promise<void> {
+  const answer = await whileBusy(button, () =>
+    post('/api/salesforce/close', {
+      opportunity: button.dataset.closeOpportunity,
+      won: button.dataset.won === 'true',
+    }),
+  );
+  if (answer && typeof answer.message === 'string') showNotice(answer.message, 12_000);
+  await refresh();
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    showNotice(`Copied: ${text}`, 3000);
+  } catch {
+    showNotice('The browser would not copy: select the text and copy it yourself.');
+  }
+}
+
+// An unfolded Task stays unfolded when the panel is drawn again (toggle does not bubble: caught on the way down).
+document.addEventListener(
+  'toggle',
+  (event) => {
+    const details = event.target as HTMLElement;
+    if (!(details instanceof HTMLDetailsElement) || !details.dataset.task) return;
+    if (details.open) page.openTasks.add(details.dataset.task);
+    else page.openTasks.delete(details.dataset.task);
+  },
+  true,
+);
 
 document.addEventListener('change', (event) => {
   const target = event.target as HTMLElement;

@@ -206,6 +206,11 @@ const EMOJI: Record<string, string> = {
   incoming_envelope: '📨',
   bust_in_silhouette: '👤',
   alarm_clock: '⏰',
+  eye: '👁️',
+  pencil2: '✏️',
+  link: '🔗',
+  pause_button: '⏸️',
+  no_entry: '⛔',
 };
 
 /** A piece of mrkdwn already turned into HTML, and its text for places where markup is not rendered (code). */

@@ -164,10 +164,17 @@ function askLine(h: HandoffRow, moved: boolean): string {
 
 const CRM_LABEL = { salesforce: 'Salesforce', hubspot: 'HubSpot' } as const;
 
-/** The CRM record the handoff is linked to (its changes are written there), under the typed CRM field. */
-function linkedRecord(h: HandoffRow): string {
-  if (!h.crmSystem || !h.crmRecordId) return '';
-  return `\n_${CRM_LABEL[h.crmSystem]}: ${userText(h.crmRecordName ?? h.crmRecordId, 200)} (linked: updates are logged there)_`;
+/**
+ * The CRM record the handoff is linked to (its changes are written there): its name, linked to the address the
+ * author pasted when it is one (https only), else with its id. Undefined when not linked, or the field now names
+ * another record (an opportunity recorded later).
+ */
+function linkedRecord(h: HandoffRow, typed: string | null): string | undefined {
+  if (!h.crmSystem || !h.crmRecordId) return undefined;
+  const name = userText(h.crmRecordName ?? h.crmRecordId, 200);
+  const url = typed && /^https:\/\/[^\s|<>]+$/.test(typed.trim()) ? typed.trim() : undefined;
+  const record = url ? `<${url}|${name}>` : `${name} (${userText(h.crmRecordId, 40)})`;
+  return `${record} · ${CRM_LABEL[h.crmSystem]}, updates are logged there`;
 }
 
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
@@ -210,7 +217,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: `*CRM opportunity*\n${crm ? userText(crm, 1900) : '_None yet_'}${linkedRecord(h)}`,
+          text: `*CRM opportunity*\n${linkedRecord(h, crm) ?? (crm ? userText(crm, 1900) : '_None yet_')}`,
         },
       ],
     },

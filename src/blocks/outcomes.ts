@@ -116,7 +116,7 @@ export function outcomeNotice(h: HandoffRow, step: OutcomeRow, reader?: string):
   const who = step.recordedByUserId === reader ? 'You' : mention(step.recordedByUserId);
   const lines = [
     fromCrm
-      ? `:bar_chart: *${OUTCOME_LABEL[step.outcome as Outcome]}* in ${fromCrm}: handoff ${handoffTitle(h)} is recorded as ${step.outcome === 'won' ? 'won' : 'lost'}${h.partnerChannelId ? '; the partner channel hears it (without amount or stage)' : ''}.`
+      ? `${step.outcome === 'won' ? ':trophy:' : ':bar_chart:'} *${OUTCOME_LABEL[step.outcome as Outcome]}* in ${fromCrm}${h.crmRecordName ? ` (${userText(h.crmRecordName, 150)})` : ''}: handoff ${handoffTitle(h)} is recorded as ${step.outcome === 'won' ? 'won' : 'lost'}${h.partnerChannelId ? '; the partner channel hears it (without amount or stage)' : ''}.`
       : `:bar_chart: ${who} recorded *${OUTCOME_LABEL[step.outcome as Outcome]}* on handoff ${handoffTitle(h)}.`,
   ];
   if (step.crmOpportunity) lines.push(`*CRM opportunity:* ${userText(step.crmOpportunity, 300)}`);

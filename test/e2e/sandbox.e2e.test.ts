@@ -338,7 +338,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it('Back to edit three times, then Send: the review opens each time and the handoff reaches the AE', async () => {
+  it('Back to edit three times, then Send: the review opens each time, the handoff reaches the AE, its Task the fake Salesforce', async () => {
     const page = await newPage();
     await fillPacket(page, {
       account: 'Litware Health',
@@ -346,6 +346,12 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
       aeId: ae.id,
       nextMoveDate: day(6),
     });
+    // Linked to the fake Salesforce's Litware opportunity by its Lightning URL.
+    const litware = sandbox.opportunityIds[2] ?? '';
+    await page.fill(
+      field(PACKET_BLOCK_ID.crmOpportunity),
+      `https://sandbox.lightning.force.com/lightning/r/Opportunity/${litware}/view`,
+    );
     const packet = page.locator('.modal-card form[data-callback-id="handoff_packet"]');
     const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
     for (let round = 1; round <= 3; round += 1) {
@@ -370,6 +376,13 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     const dm = message(page, 'Litware Health');
     await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
     await shot(page, 'back-3-ae-dm');
+
+    // The Salesforce panel shows the Task the app wrote for the send.
+    await openPlace(page, 'salesforce');
+    const opportunity = page.locator(`.sf-opportunity[data-opportunity="${litware}"]`);
+    await opportunity.locator('.sf-task', { hasText: 'sent to Jordan Seller' }).waitFor();
+    expect(await opportunity.locator('.sf-name').textContent()).toBe('Litware Health — platform renewal');
+    await shot(page, 'back-4-salesforce-task');
     await page.close();
   });
 

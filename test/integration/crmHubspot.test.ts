@@ -224,7 +224,7 @@ describe('HubSpot: link, write, read back', () => {
     expect(searches(hs)).toHaveLength(0);
     // The AE's packet shows the linked deal.
     const dm = await waitForDm(h, people.ae.id, 'Northwind expansion', 'the linked deal on the AE packet');
-    expect(JSON.stringify(dm.blocks)).toContain('HubSpot: Northwind expansion');
+    expect(JSON.stringify(dm.blocks)).toContain('|Northwind expansion> · HubSpot, updates are logged there');
   });
 
   it("escapes what people typed into the note's HTML", async () => {

@@ -67,7 +67,7 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
           crmOpportunity: null,
           // The CRM says closed lost, not why: "other" tells the partner nothing more than that it did not go ahead.
           reasonCode: won ? null : 'other',
-          note: `Closed ${outcome} in ${label}.`,
+          note: null,
           byUserId: `crm:${h.crmSystem}`,
           at,
         }),
