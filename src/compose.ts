@@ -22,6 +22,7 @@ import { type BackgroundWork, createBackgroundWork } from './runtime/background.
 import { StorageHealth } from './runtime/health.js';
 import { createScheduler, type JobSpec, type Scheduler } from './runtime/scheduler.js';
 import { channelGuard } from './services/channelGuard.js';
+import { type Covers, createCovers } from './services/covers.js';
 import { createCrmDelivery } from './services/crm/delivery.js';
 import { createHubspot } from './services/crm/hubspot.js';
 import { type Crm, crmFromConfig, verifyCrm } from './services/crm/index.js';
@@ -107,6 +108,8 @@ interface Shared extends Base {
   crm: Crm;
   /** Escalation policies (ESCALATION_POLICY_FILE, or the default from the settings). */
   policies: Policies;
+  /** Who answers for an AE while they are away. */
+  covers: Covers;
 }
 
 /** The length of a business day in hours ("1d" in the policy file). */
@@ -208,6 +211,7 @@ function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper } {
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
     outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
     policies: s.policies,
+    covers: s.covers,
   });
   return { outcomes, sweeper };
 }
@@ -293,6 +297,8 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       edits,
       crm: s.crm,
       policies: s.policies,
+      covers: s.covers,
+      away: config.escalationPolicies.away,
     }),
     handoffs: createHandoffService({
       db,
@@ -390,6 +396,7 @@ export function createServices(s: Shared): Services {
     }),
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
+    covers: s.covers,
   };
   const crmReadBack = createCrmReadBack({
     db,
@@ -439,6 +446,7 @@ export function createServices(s: Shared): Services {
       managers: config.responseWindow.managers,
       maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
       away: config.escalationPolicies.away,
+      covers: s.covers,
       internalTeamIds: () => s.startup.internalTeamIds,
     }),
     policies: s.policies,
@@ -498,7 +506,10 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
 }
 
 export interface RunningApp
-  extends Pick<Services, 'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home' | 'crmReadBack' | 'escalations'> {
+  extends Pick<
+    Services,
+    'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home' | 'crmReadBack' | 'escalations'
+  > {
   app: App;
   startup: Startup;
   scheduler: Scheduler;
@@ -610,6 +621,13 @@ export async function wire(opts: StartOptions): Promise<{
     onOutboxWrite,
     crm,
     policies,
+    covers: createCovers({
+      db: opts.db,
+      clock,
+      logger: logger.child({ component: 'covers' }),
+      directory,
+      defaultTimeZone: config.calendar.defaultTimeZone,
+    }),
   });
   outbox = services.outbox;
   return { startup, services, background, clients };

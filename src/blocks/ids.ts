@@ -10,7 +10,11 @@ export const CALLBACK_ID = {
   lost: 'handoff_lost_modal',
   helpRequest: 'handoff_help_request',
   note: 'handoff_note_modal',
+  cover: 'handoff_cover_modal',
 } as const;
+
+/** The cover modal's inputs: who answers for the AE, and the cover's last day. */
+export const COVER_BLOCK_ID = { cover: 'cover_user', until: 'cover_until' } as const;
 
 /** The note modal's one input. */
 export const NOTE_BLOCK_ID = 'note_text';
@@ -104,6 +108,8 @@ export const REVIEW_BLOCK_ID = {
   /** The attribution details, asked on the review only when the rule needs them (an opportunity of unknown age). */
   opportunityCreatedOn: 'review_opportunity_created_on',
   partnerTouchOn: 'review_partner_touch_on',
+  /** What to do while the AE is away or has a cover (radio buttons). */
+  absence: 'review_absence',
 } as const;
 
 /** One button per outcome step: `handoff_outcome_<outcome>`. */

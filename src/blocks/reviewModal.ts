@@ -1,11 +1,12 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { DateTime } from 'luxon';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { PARTNER_VISIBLE_FIELDS } from '../domain/internalText.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { partnerSafeUpdate } from '../domain/partnerSafe.js';
 import { BAND_LABEL, COMPONENT_LABEL } from '../domain/scoring.js';
 import type { Finding } from '../services/checks.js';
-import type { Review } from '../services/packets.js';
+import { absenceChoices, type Review } from '../services/packets.js';
 import { ACTION_ID, CALLBACK_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from './ids.js';
 import { channelLink, mention, plain, userText } from './mrkdwn.js';
 import { partnerThreadParent } from './partnerUpdate.js';
@@ -190,6 +191,50 @@ Each change of this handoff is written to it as ${n.activity}; when it closes th
   ];
 }
 
+/** "Fri 27 Nov" in the AE's zone (the review is read before sending, by the author, about the AE's return). */
+function dayOf(iso: string, timeZone: string | undefined): string {
+  return DateTime.fromISO(iso, { zone: timeZone ?? 'UTC' }).toFormat('ccc d LLL');
+}
+
+/**
+ * The AE is away (their Slack status) or has named a cover: what the review shows, and the author's choice among
+ * what is possible: send to the cover, send with the window starting when they are back, or send now anyway. To pick
+ * someone else, Back to edit.
+ */
+function absenceBlocks(review: Review): KnownBlock[] {
+  const absence = review.absence;
+  if (!absence) return [];
+  const name = userText(review.ae.name, 100);
+  const lines: string[] = [];
+  if (absence.status)
+    lines.push(
+      `:palm_tree: *${name} is away*${absence.until ? ` until ${dayOf(absence.until, review.ae.timeZone)}` : ''} (${userText(absence.status, 100)}).`,
+    );
+  if (absence.cover)
+    lines.push(
+      `${name} has named ${mention(absence.cover.id)} to answer for them until ${absence.cover.until}.`,
+    );
+  const options = absenceChoices(absence).map((choice) => {
+    const text =
+      choice === 'cover'
+        ? `Send to ${plain(absence.cover?.name ?? '', 60)} (${plain(review.ae.name, 60)}'s cover)`
+        : choice === 'when_back'
+          ? `Send to ${plain(review.ae.name, 60)}; the window starts when they are back (${dayOf(absence.until ?? '', review.ae.timeZone)})`
+          : `Send to ${plain(review.ae.name, 60)} now anyway`;
+    return { text: pt(text.slice(0, 75)), value: choice };
+  });
+  return [
+    section(lines.join('\n')),
+    {
+      type: 'input',
+      block_id: REVIEW_BLOCK_ID.absence,
+      label: pt('While they are away'),
+      hint: pt('To pick someone else, go Back to edit and change the account executive.'),
+      element: { type: 'radio_buttons', action_id: ACTION_ID.value, options },
+    },
+  ];
+}
+
 export function reviewModal(draftId: number, review: Review, opts: { notice?: string } = {}): ModalView {
   const { scorecard } = review;
   const blocks: KnownBlock[] = [
@@ -215,6 +260,7 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     ),
     ...attributionDetails(review),
     ...crmLinkBlocks(review),
+    ...absenceBlocks(review),
   ];
   if (review.findings.length > 0) {
     blocks.push(section(linesWithin('*On this account*', review.findings.map(findingLine), 3000)));

@@ -644,3 +644,16 @@ export const healthProbe = sqliteTable('health_probe', {
   id: integer('id').primaryKey(),
   probedAt: timestamp('probed_at').notNull(),
 });
+
+/**
+ * Cover: who answers for an AE while they are away (`/handoff cover`), until a day (inclusive, in the AE's
+ * calendar). New handoffs to the AE offer the cover; escalation levels can target it. One per AE.
+ */
+export const covers = sqliteTable('covers', {
+  aeUserId: text('ae_user_id').primaryKey(),
+  coverUserId: text('cover_user_id').notNull(),
+  /** The last day of the cover, YYYY-MM-DD. */
+  until: text('until').notNull(),
+  setAt: timestamp('set_at').notNull(),
+});
+export type CoverRow = typeof covers.$inferSelect;

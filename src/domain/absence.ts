@@ -52,7 +52,7 @@ export interface Away {
   status: string;
 }
 
-const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Away per this status now, or undefined. A status that has expired is no status (Slack clears it). */
 export function awayFrom(status: SlackStatus | undefined, rules: AwayRules, now: Date): Away | undefined {
@@ -61,7 +61,7 @@ export function awayFrom(status: SlackStatus | undefined, rules: AwayRules, now:
   const text = status.text.trim();
   const byEmoji = status.emoji !== '' && rules.emoji.includes(status.emoji);
   const byWord = rules.words.some((word) =>
-    new RegExp(`(^|[^\\p{L}\\p{N}])${escape(word)}($|[^\\p{L}\\p{N}])`, 'iu').test(text),
+    new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}($|[^\\p{L}\\p{N}])`, 'iu').test(text),
   );
   if (!byEmoji && !byWord) return undefined;
   return {

@@ -20,6 +20,8 @@ export type Target =
   | { kind: 'ae' }
   | { kind: 'manager' }
   | { kind: 'owner' }
+  /** Whoever the AE named to answer for them (`/handoff cover`), while the cover lasts. */
+  | { kind: 'cover' }
   | { kind: 'channel'; id: string }
   | { kind: 'pool'; name: string };
 

@@ -61,7 +61,7 @@ function trigger(text: string, dayHours: number): Trigger | undefined {
 
 function target(text: string): Target | undefined {
   const t = text.trim();
-  if (t === 'ae' || t === 'manager' || t === 'owner') return { kind: t };
+  if (t === 'ae' || t === 'manager' || t === 'owner' || t === 'cover') return { kind: t };
   const channel = /^channel:(.+)$/.exec(t);
   if (channel && CHANNEL.test(channel[1] ?? '')) return { kind: 'channel', id: channel[1] as string };
   const pool = /^pool:(.+)$/.exec(t);
@@ -189,7 +189,7 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
           const parsedTarget = target(t);
           if (!parsedTarget)
             problems.push(
-              `${here}.to[${j}]: "${t}" must be ae, manager, owner, channel:C012ABCDEF or pool:<name>`,
+              `${here}.to[${j}]: "${t}" must be ae, manager, owner, cover, channel:C012ABCDEF or pool:<name>`,
             );
           else if (parsedTarget.kind === 'pool' && !pools[parsedTarget.name])
             problems.push(`${here}.to[${j}]: no pool named "${parsedTarget.name}" in pools`);
@@ -202,9 +202,9 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
             problems.push(`${here}.to: a reminder goes to the AE only (use notify)`);
         }
         if (raw.action === 'notify' && texts.length === 0) problems.push(`${here}.to: say whom to notify`);
-        if (raw.action === 'reassign' && (texts.length !== 1 || !/^pool:/.test(texts[0] ?? '')))
+        if (raw.action === 'reassign' && (texts.length !== 1 || !/^(pool:|cover$)/.test(texts[0] ?? '')))
           problems.push(
-            `${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"]`,
+            `${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"], or to ["cover"]`,
           );
         let repeat: Level['repeat'];
         if (raw.repeat) {

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { Covers } from '../services/covers.js';
 import type { Crm } from '../services/crm/index.js';
 import type { Edits } from '../services/edits.js';
 import type { Exports } from '../services/exports.js';
@@ -53,6 +54,8 @@ export interface HandlerDeps {
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
+  /** Who answers for an AE while they are away (`/handoff cover`). */
+  covers: Covers;
   /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */
   crm?: Crm;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */

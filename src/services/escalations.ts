@@ -6,6 +6,7 @@ import { handoffEvents, handoffs } from '../db/schema.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
 import { dueStep, type Level, type Step } from '../domain/escalation.js';
 import type { Logger } from '../logger.js';
+import type { Covers } from './covers.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
 import { policyNoticeMessages, reassignMessages, resolveTargets } from './notifications.js';
@@ -25,6 +26,8 @@ export interface EscalationDeps {
   /** A pool member holding this many open handoffs (waiting for their answer) is skipped. */
   maxOpenPerAe: number;
   away: AwayRules;
+  /** Covers named with `/handoff cover`: a level may notify the AE's cover, or reassign to it. */
+  covers?: Pick<Covers, 'activeFor'>;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
   batchSize?: number;
@@ -160,7 +163,8 @@ export function createEscalations(deps: EscalationDeps) {
     pools: Record<string, string[]>,
     detail: Record<string, unknown> = {},
   ) {
-    const targets = resolveTargets(h, level.to, deps.managers, pools);
+    const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
+    const targets = resolveTargets(h, level.to, deps.managers, pools, cover);
     return deps.lifecycle.apply({
       event: 'escalate',
       before: h,
@@ -188,7 +192,7 @@ export function createEscalations(deps: EscalationDeps) {
     now: Date,
   ): Promise<'reassigned' | 'unassigned' | 'none'> {
     const poolTarget = level.to[0];
-    if (poolTarget?.kind !== 'pool') return 'none';
+    if (poolTarget?.kind !== 'pool' && poolTarget?.kind !== 'cover') return 'none';
     const limit = 1 + (level.repeat?.times ?? 0);
     const owner = { kind: 'owner' as const };
     if (reassignedBy(h, step.level) >= limit) {
@@ -203,6 +207,7 @@ export function createEscalations(deps: EscalationDeps) {
       );
       return 'unassigned';
     }
+    if (poolTarget.kind === 'cover') return reassignToCover(h, step, level, next, now);
     const { person, skipped } = await choose(h, poolTarget.name);
     if (!person) {
       notify(
@@ -220,6 +225,18 @@ export function createEscalations(deps: EscalationDeps) {
       );
       return 'unassigned';
     }
+    return moveTo(h, step, person, { pool: poolTarget.name }, skipped);
+  }
+
+  /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
+  function moveTo(
+    h: HandoffRow,
+    step: Step,
+    person: NonNullable<Awaited<ReturnType<Directory['lookupUser']>>>,
+    to: { pool?: string; cover?: boolean },
+    skipped: { user: string; why: string }[],
+  ): 'reassigned' | 'none' {
+    const now = clock.now();
     // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
     const current = findHandoff(db, h.id);
     if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
@@ -248,23 +265,43 @@ export function createEscalations(deps: EscalationDeps) {
         days,
         policy: current.escalationPolicy ?? 'default',
         policyLevel: step.level + 1,
-        pool: poolTarget.name,
+        ...(to.pool ? { pool: to.pool } : {}),
+        // Who acts for whom: the cover answers for the AE it covers.
+        ...(to.cover ? { coverFor: current.aeUserId } : {}),
         ...(skipped.length > 0 ? { skipped } : {}),
       },
       owes: (tx, updated) => reassignMessages(current, updated, partnerThread(tx, updated)),
     });
     if (!applied) return 'none';
     logger.info(
-      {
-        handoffId: h.id,
-        from: current.aeUserId,
-        to: person.id,
-        pool: poolTarget.name,
-        skipped: skipped.length,
-      },
-      'escalation reassigned the handoff to the next AE of the pool',
+      { handoffId: h.id, from: current.aeUserId, to: person.id, ...to, skipped: skipped.length },
+      'escalation reassigned the handoff',
     );
     return 'reassigned';
+  }
+
+  /** A level that reassigns to the AE's cover: them if named and not away themselves, else the owner is told. */
+  async function reassignToCover(
+    h: HandoffRow,
+    step: Step,
+    level: Level,
+    next: Step | undefined,
+    now: Date,
+  ): Promise<'reassigned' | 'unassigned' | 'none'> {
+    const owner = { kind: 'owner' as const };
+    const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+    const person = named ? await deps.directory.lookupUser(named.coverUserId) : undefined;
+    const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
+    if (!named || !person || person.deleted || person.isBot || away || person.id === h.ownerUserId) {
+      const why = !named
+        ? 'no cover named'
+        : away
+          ? `the cover is away (${away.status})`
+          : 'the cover cannot take it';
+      notify(h, step, { ...level, to: [owner] }, next, now, {}, { unassigned: why });
+      return 'unassigned';
+    }
+    return moveTo(h, step, person, { cover: true }, []);
   }
 
   async function handle(h: HandoffRow, now: Date, result: EscalationResult): Promise<void> {

@@ -11,9 +11,7 @@ import {
 import { decisions, type HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
-import type { BackgroundWork } from '../runtime/background.js';
 import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
-import type { SlackFiles } from './slackFiles.js';
 
 export interface HomeDeps {
   db: Db;

@@ -212,6 +212,8 @@ export function resolveTargets(
   targets: readonly Target[],
   managers: Record<string, string>,
   poolMembers: Record<string, string[]>,
+  /** The AE's cover now, if they named one. */
+  cover?: string,
 ): ResolvedTargets {
   const channels: string[] = [];
   const people: string[] = [];
@@ -219,7 +221,9 @@ export function resolveTargets(
     if (t.kind === 'channel') channels.push(t.id);
     else if (t.kind === 'ae') people.push(h.aeUserId);
     else if (t.kind === 'owner') people.push(h.ownerUserId);
-    else if (t.kind === 'manager') {
+    else if (t.kind === 'cover') {
+      if (cover) people.push(cover);
+    } else if (t.kind === 'manager') {
       const manager = managers[h.aeUserId];
       if (manager) people.push(manager);
     } else people.push(...(poolMembers[t.name] ?? []));

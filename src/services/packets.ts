@@ -24,6 +24,7 @@ import {
 } from '../db/repositories/partners.js';
 import { queueHomes } from '../db/repositories/surfaces.js';
 import { classificationCorrections, type DraftRow } from '../db/schema.js';
+import { type AwayRules, awayFrom, type SlackStatus } from '../domain/absence.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type Classification, classify } from '../domain/attribution.js';
@@ -41,6 +42,7 @@ import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domai
 import { type Bands, type ReadinessItem, readiness, type Scorecard, scorePacket } from '../domain/scoring.js';
 import type { Logger } from '../logger.js';
 import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
+import type { Covers } from './covers.js';
 import { crmActivityMessage } from './crm/activities.js';
 import type { Crm } from './crm/index.js';
 import {
@@ -70,8 +72,33 @@ export interface PacketServiceDeps {
   crm?: Crm;
   /** Escalation policies (absent: the REMINDERS setting and the expiry's escalation, as before policies). */
   policies?: Policies;
+  /** Covers named with `/handoff cover`, offered in the review. */
+  covers?: Pick<Covers, 'activeFor'>;
+  /** Which Slack statuses say a person is away. */
+  away?: AwayRules;
   /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
   crmLookupTimeoutMs?: number;
+}
+
+/** Why the AE may not answer soon, and what the author may do about it (see Review.absence). */
+export interface ReviewAbsence {
+  /** Their Slack status when it says they are away (e.g. ":palm_tree: Vacation"); null: only a cover is named. */
+  status: string | null;
+  /** When the status says they are back (ISO), if it says. */
+  until: string | null;
+  /** Who answers for them (`/handoff cover`), with what sending to them needs. */
+  cover: { id: string; teamId: string; name: string; timeZone: string | undefined; until: string } | null;
+}
+
+export type AbsenceChoice = 'cover' | 'when_back' | 'now';
+
+/** The choices the review offers for this absence, in the order shown. */
+export function absenceChoices(absence: ReviewAbsence): AbsenceChoice[] {
+  return [
+    ...(absence.cover ? (['cover'] as const) : []),
+    ...(absence.until ? (['when_back'] as const) : []),
+    'now',
+  ];
 }
 
 /** What the author reviews before sending, and what is stored with the handoff when they send it. */
@@ -106,6 +133,11 @@ export interface Review {
    * CRM did not answer in time, and the link stands on its id.
    */
   crm?: { system: CrmSystem; id: string; name: string | null; stage: string | null; checked: boolean };
+  /**
+   * The AE is away (by their Slack status) or has named a cover: the review says so and the author chooses (send to
+   * the cover, send with the window starting when they are back, or send now anyway).
+   */
+  absence?: ReviewAbsence;
   /** An edit of this handoff, made from this version of it: saving changes it instead of sending a new one. */
   editOf?: number;
   fromEditCount?: number;
@@ -144,6 +176,7 @@ export type SendResult =
   | { kind: 'conflict_unnoted'; message: string }
   | { kind: 'channel_refused'; message: string }
   | { kind: 'confirmation_required'; confirm: 'partner' | 'internal_text'; message: string }
+  | { kind: 'absence_choice_required'; message: string }
   | { kind: 'sent'; handoff: HandoffRow; duplicate: boolean }
   /** An edit saved (`fields` changed; none: nothing to change), or refused because the handoff moved on. */
   | { kind: 'edited'; handoff: HandoffRow; fields: string[] }
@@ -246,10 +279,14 @@ export function createPacketService(deps: PacketServiceDeps) {
         'The owner follows up if the AE does not answer, so choose someone other than the AE.';
     }
     const ownerIsAuthor = ownerUserId === ctx.actor.userId;
-    const [ae, owner, channel] = await Promise.all([
+    const [ae, owner, channel, aeStatus] = await Promise.all([
       settle(aeUserId && !errors.aeUserId ? deps.directory.lookupUser(aeUserId) : undefined),
       settle(ownerUserId && !errors.ownerUserId ? deps.directory.lookupUser(ownerUserId) : undefined),
       settle(partnerChannelId ? deps.directory.lookupChannel(partnerChannelId) : undefined),
+      // Whether the AE is away (their Slack status): read with the rest, shown in the review. Unknown if Slack fails.
+      aeUserId && !errors.aeUserId && deps.directory.status
+        ? deps.directory.status(aeUserId).catch(() => undefined)
+        : Promise.resolve(undefined),
     ]);
     if (aeUserId && !errors.aeUserId && !ae.unavailable) {
       errors.aeUserId = userProblem(ae.value, 'ae', ctx.internalTeamIds);
@@ -280,10 +317,40 @@ export function createPacketService(deps: PacketServiceDeps) {
     return {
       errors,
       ae: ae.value,
+      aeStatus,
       ownerName: owner.value?.name ?? ownerUserId ?? '',
       channel: channel.value,
       facts: facts.value ?? null,
     };
+  }
+
+  /**
+   * The AE's absence as the review shows it: away by their status, or a cover named (a cover who is the author, or
+   * not a person of ours, is not offered).
+   */
+  async function absenceOf(
+    ae: DirectoryUser | undefined,
+    status: SlackStatus | undefined,
+    authorUserId: string,
+    now: Date,
+  ): Promise<ReviewAbsence | undefined> {
+    if (!ae) return undefined;
+    const away = deps.away ? awayFrom(status, deps.away, now) : undefined;
+    const named = deps.covers?.activeFor(ae.id, ae.timeZone);
+    let cover: ReviewAbsence['cover'] = null;
+    if (named && named.coverUserId !== authorUserId) {
+      const person = await deps.directory.lookupUser(named.coverUserId).catch(() => undefined);
+      if (person && !person.isBot && !person.deleted)
+        cover = {
+          id: person.id,
+          teamId: person.teamId,
+          name: person.name,
+          timeZone: person.timeZone,
+          until: named.until,
+        };
+    }
+    if (!away && !cover) return undefined;
+    return { status: away?.status ?? null, until: away?.until?.toISOString() ?? null, cover };
   }
 
   /** The organizations in the channel other than ours, with their names (team.info). */
@@ -498,6 +565,8 @@ export function createPacketService(deps: PacketServiceDeps) {
           : {}),
       ...(edited ? { editOf: edited.id, fromEditCount: req.openedOnEdit ?? edited.editCount } : {}),
     };
+    const absence = edited ? undefined : await absenceOf(checked.ae, checked.aeStatus, req.actor.userId, now);
+    if (absence) review.absence = absence;
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
       authorUserId: req.actor.userId,
@@ -583,6 +652,8 @@ export function createPacketService(deps: PacketServiceDeps) {
     req: RequestContext & {
       draftId: number;
       overrideReason: string | null;
+      /** What the author chose in the review when the AE is away or has a cover. */
+      absence?: AbsenceChoice | undefined;
       /** What the author ticked in the review: the partner match, and partner-visible text that reads internal. */
       confirmed?: { partner?: boolean; internalText?: boolean };
     },
@@ -646,13 +717,30 @@ export function createPacketService(deps: PacketServiceDeps) {
           : 'This packet is below the lowest band. Say why it should go anyway, or go back and strengthen it.',
       };
     }
-    const { packet, ae, scorecard } = review;
+    const { packet, scorecard } = review;
     if (review.editOf !== undefined)
       return saveEdit(req, review, findings, needs.size > 0 ? overrideReason : null);
+    // The AE is away or has a cover: the author chose in the review (one of the options it offered).
+    const absence = review.absence;
+    const choice = absence ? req.absence : undefined;
+    if (absence && !absenceChoices(absence).includes(choice as AbsenceChoice)) {
+      return {
+        kind: 'absence_choice_required',
+        message:
+          'Choose what to do while the AE is away: send to their cover, start the window when they are back, or send now.',
+      };
+    }
+    const ae = choice === 'cover' && absence?.cover ? absence.cover : review.ae;
+    const coverFor = choice === 'cover' ? review.ae.id : undefined;
+    // The window starts when they are back (their status's end), not now: their silence until then is not silence.
+    const startAt =
+      choice === 'when_back' && absence?.until && Date.parse(absence.until) > now.getTime()
+        ? new Date(absence.until)
+        : now;
     // The escalation policy by the partner (or the AE's pool): its reminders and steps plan the window.
     const policy = deps.policies?.forHandoff({ partnerName: review.partner.name, aeUserId: ae.id });
     const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
-      now,
+      startAt,
       packet.responseWindowDays,
       ae.timeZone,
       undefined,
@@ -670,6 +758,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         sourceViewId: draft.sourceViewId,
         status: 'sent',
         authorUserId: draft.authorUserId,
+        aeUserId: ae.id,
         aeTeamId: ae.teamId,
         aeName: ae.name,
         aeTimeZone,
@@ -700,7 +789,16 @@ export function createPacketService(deps: PacketServiceDeps) {
           after: stored.handoff,
           actor: { userId: draft.authorUserId, teamId: draft.teamId },
           at: now,
-          detail: { score: scorecard.total, classification: review.classification },
+          detail: {
+            score: scorecard.total,
+            classification: review.classification,
+            // Who acted for whom: sent to the AE's cover, or to an away AE with the window from their return.
+            ...(coverFor ? { coverFor } : {}),
+            ...(choice === 'when_back'
+              ? { windowFrom: startAt.toISOString(), awayStatus: absence?.status }
+              : {}),
+            ...(choice === 'now' ? { sentWhileAway: absence?.status ?? 'cover named' } : {}),
+          },
         });
         const h = stored.handoff;
         enqueue(tx, crmActivityMessage(h, eventId), now);

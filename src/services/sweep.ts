@@ -11,6 +11,7 @@ import { pruneFinished } from '../db/repositories/outbox.js';
 import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
+import type { Covers } from './covers.js';
 import type { Lifecycle } from './lifecycle.js';
 import {
   type EscalationTargets,
@@ -36,6 +37,8 @@ export interface SweepDeps {
   batchSize?: number;
   /** Escalation policies: a handoff's policy says whom its expiry tells (absent: `escalation`, as before). */
   policies?: Policies;
+  /** Covers: an expiry level may tell the AE's cover. */
+  covers?: Pick<Covers, 'activeFor'>;
 }
 
 export interface SweepResult {

@@ -372,6 +372,8 @@ export function reviewSubmission(opts: {
   ticked?: ReviewConfirmation[];
   /** The attribution details step on the view, with the dates picked (null: left empty). */
   details?: { opportunityCreatedOn: string | null; partnerTouchOn: string | null };
+  /** The AE is away: the choice picked on the review's radio buttons (null: none picked). */
+  absence?: string | null;
 }) {
   const withBox = opts.overrideReason !== undefined;
   const details = opts.details
@@ -391,8 +393,22 @@ export function reviewSubmission(opts: {
       ...boxes.map((id) => ({ type: 'input', block_id: id })),
       ...(withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : []),
       ...Object.keys(details).map((id) => ({ type: 'input', block_id: id })),
+      ...(opts.absence !== undefined ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.absence }] : []),
     ],
     values: {
+      ...(opts.absence !== undefined
+        ? {
+            [REVIEW_BLOCK_ID.absence]: {
+              [ACTION_ID.value]: {
+                type: 'radio_buttons',
+                selected_option:
+                  opts.absence === null
+                    ? null
+                    : { value: opts.absence, text: { type: 'plain_text', text: 'x' } },
+              },
+            },
+          }
+        : {}),
       ...Object.fromEntries(
         Object.entries(details).map(([id, date]) => [
           id,

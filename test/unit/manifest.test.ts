@@ -64,6 +64,10 @@ describe('manifest.json', () => {
         'users:read',
         // team.info: the name of the Slack Connect workspace in a partner channel, matched to the packet's partner.
         'team:read',
+        // users.profile.get: whether an AE (or a pool member) is away, by their Slack status.
+        'users.profile:read',
+        // usergroups.users.list: the members of an escalation pool named by its Slack user group.
+        'usergroups:read',
       ].sort(),
     );
   });

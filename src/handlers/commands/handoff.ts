@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
+import { coverModal } from '../../blocks/coverModal.js';
 import { ephemeral, failureText } from '../../blocks/ephemerals.js';
 import { handoffList, handoffViewModal } from '../../blocks/handoffList.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
@@ -29,6 +30,7 @@ const SUBCOMMANDS = [
   'export',
   'outbox',
   'partners',
+  'cover',
 ];
 
 /** Subcommands that take a handoff number (`/handoff edit 5`). */
@@ -122,6 +124,22 @@ export function handoffCommand(deps: HandlerDeps) {
       const found = deps.lookup.view(ctx, id);
       if (found.kind === 'not_found') return reply(commandReply.notFound(id));
       return openModal(handoffViewModal(found.handoff, found.packet, found.history));
+    }
+    if (sub === 'cover') {
+      // `/handoff cover` opens the form (a person is picked there: Slack sends an @name as plain text);
+      // `/handoff cover off` ends it; a date in the text (`until 2026-12-04`) is prefilled.
+      if (rest.join(' ').toLowerCase() === 'off') {
+        const cleared = deps.covers.clear(ctx);
+        if (cleared.kind === 'forbidden') return reply(commandReply.external());
+        return reply(
+          cleared.kind === 'cleared' && cleared.had
+            ? `:white_check_mark: Your cover (<@${cleared.had.coverUserId}>) has ended: new handoffs come to you again.`
+            : 'You have no cover set. `/handoff cover` names one.',
+        );
+      }
+      const until = /\b(\d{4}-\d{2}-\d{2})\b/.exec(rest.join(' '))?.[1];
+      const current = deps.covers.find(command.user_id);
+      return openModal(coverModal({ current, ...(until ? { until } : {}) }));
     }
     if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
     if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));

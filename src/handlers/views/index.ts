@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
+import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
 import { noteSubmit } from './noteSubmit.js';
@@ -19,4 +20,5 @@ export function registerViews(app: App, deps: HandlerDeps): void {
   app.view(CALLBACK_ID.lost, lostSubmit(deps));
   app.view(CALLBACK_ID.helpRequest, helpRequestSubmit(deps));
   app.view(CALLBACK_ID.note, noteSubmit(deps));
+  app.view(CALLBACK_ID.cover, coverSubmit(deps));
 }

@@ -3,6 +3,7 @@ import { ACTION_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from '../../blocks/ids.js'
 import { userText } from '../../blocks/mrkdwn.js';
 import { type ReviewMetadata, reviewModal } from '../../blocks/reviewModal.js';
 import { CLASSIFICATION_LABEL } from '../../domain/attribution.js';
+import type { AbsenceChoice } from '../../services/packets.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 
@@ -82,6 +83,9 @@ export function reviewSubmit(deps: HandlerDeps) {
         partner: ticked(REVIEW_BLOCK_ID.confirmPartner),
         internalText: ticked(REVIEW_BLOCK_ID.confirmInternalText),
       },
+      absence: absenceChoiceOf(
+        view.state.values[REVIEW_BLOCK_ID.absence]?.[ACTION_ID.value]?.selected_option?.value,
+      ),
     });
     // The box is on the view when the review asked for it; something found since needs Back and resubmit.
     const inlineOn =
@@ -91,7 +95,9 @@ export function reviewSubmit(deps: HandlerDeps) {
           ? result.confirm === 'partner'
             ? REVIEW_BLOCK_ID.confirmPartner
             : REVIEW_BLOCK_ID.confirmInternalText
-          : undefined;
+          : result.kind === 'absence_choice_required'
+            ? REVIEW_BLOCK_ID.absence
+            : undefined;
     if (inlineOn && 'message' in result && view.blocks.some((block) => block.block_id === inlineOn)) {
       await ack({ response_action: 'errors', errors: { [inlineOn]: result.message } });
       return;
@@ -112,7 +118,7 @@ export function reviewSubmit(deps: HandlerDeps) {
           ? `${result.message} Go back, submit the packet again, and give the reason in the review.`
           : result.kind === 'confirmation_required'
             ? `${result.message} Go back and submit the packet again to see the review as it is now.`
-            : result.kind === 'conflict_unnoted'
+            : result.kind === 'conflict_unnoted' || result.kind === 'absence_choice_required'
               ? result.message
               : result.kind === 'channel_refused'
                 ? `Nothing was sent. ${userText(result.message, 2000)} Go back and change the partner channel.`
@@ -122,4 +128,9 @@ export function reviewSubmit(deps: HandlerDeps) {
     }
     await ack({ response_action: 'clear' });
   };
+}
+
+/** The review's absence choice, if it is one the app knows (anything else reads as none: asked again). */
+function absenceChoiceOf(value: unknown): AbsenceChoice | undefined {
+  return value === 'cover' || value === 'when_back' || value === 'now' ? value : undefined;
 }

@@ -1,0 +1,49 @@
+import type { ModalView } from '@slack/types';
+import type { CoverRow } from '../db/schema.js';
+import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from './ids.js';
+import { mention } from './mrkdwn.js';
+import { context, pt, section } from './parts.js';
+
+/**
+ * `/handoff cover`: the AE names who answers for them while they are away, and until when. New handoffs to them
+ * offer the cover (the author may send to the cover instead), and escalation policies can notify it.
+ */
+export function coverModal(opts: { current?: CoverRow | undefined; until?: string }): ModalView {
+  const current = opts.current;
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.cover,
+    title: pt('Cover while away'),
+    submit: pt('Save cover'),
+    close: pt('Cancel'),
+    private_metadata: '{}',
+    blocks: [
+      section(
+        current
+          ? `${mention(current.coverUserId)} answers for you until *${current.until}*. Change it here, or type \`/handoff cover off\` to end it.`
+          : 'Name who answers for you while you are away. New handoffs sent to you will offer them to the sender, and escalations can reach them.',
+      ),
+      {
+        type: 'input',
+        block_id: COVER_BLOCK_ID.cover,
+        label: pt('Who covers for you'),
+        element: {
+          type: 'users_select',
+          action_id: ACTION_ID.value,
+          ...(current ? { initial_user: current.coverUserId } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: COVER_BLOCK_ID.until,
+        label: pt('Until (the last day)'),
+        element: {
+          type: 'datepicker',
+          action_id: ACTION_ID.value,
+          ...((opts.until ?? current?.until) ? { initial_date: opts.until ?? current?.until } : {}),
+        },
+      },
+      context('Only your own cover: it tells the app, not your colleague. Let them know yourself.'),
+    ],
+  };
+}

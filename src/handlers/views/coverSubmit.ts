@@ -1,0 +1,40 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { ACTION_ID, COVER_BLOCK_ID } from '../../blocks/ids.js';
+import { mention } from '../../blocks/mrkdwn.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+
+/** Saving a cover: inline errors on the field at fault; on success a DM confirms it (the modal closes). */
+export function coverSubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const values = view.state.values;
+    const coverUserId = values[COVER_BLOCK_ID.cover]?.[ACTION_ID.value]?.selected_user ?? '';
+    const until = values[COVER_BLOCK_ID.until]?.[ACTION_ID.value]?.selected_date ?? '';
+    if (!coverUserId) {
+      await ack({
+        response_action: 'errors',
+        errors: { [COVER_BLOCK_ID.cover]: 'Choose who covers for you.' },
+      });
+      return;
+    }
+    const result = await deps.covers.set(requestContext(body, deps), { coverUserId, until });
+    if (result.kind === 'invalid') {
+      const block = result.field === 'cover' ? COVER_BLOCK_ID.cover : COVER_BLOCK_ID.until;
+      await ack({ response_action: 'errors', errors: { [block]: result.message } });
+      return;
+    }
+    if (result.kind === 'forbidden') {
+      await ack({
+        response_action: 'errors',
+        errors: { [COVER_BLOCK_ID.cover]: 'Only members of our workspace can name a cover.' },
+      });
+      return;
+    }
+    await ack();
+    deps.replies.ephemeral(
+      undefined,
+      `:busts_in_silhouette: ${mention(coverUserId)} covers for you until *${until}*: new handoffs sent to you will offer them to the sender. \`/handoff cover off\` ends it sooner.`,
+      body.user.id,
+    );
+  };
+}

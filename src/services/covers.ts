@@ -1,0 +1,113 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { type CoverRow, covers } from '../db/schema.js';
+import { isInternalActor } from '../domain/actor.js';
+import type { Logger } from '../logger.js';
+import { type Directory, DirectoryUnavailableError } from './directory.js';
+import type { RequestContext } from './handoffs.js';
+
+/** The longest cover one can name at once, in days: a longer absence is a reassignment, not a cover. */
+export const COVER_MAX_DAYS = 90;
+
+export type CoverResult =
+  | { kind: 'set'; cover: CoverRow }
+  | { kind: 'cleared'; had: CoverRow | undefined }
+  | { kind: 'invalid'; field: 'cover' | 'until'; message: string }
+  | { kind: 'forbidden' };
+
+/** Today in a zone, YYYY-MM-DD. */
+const today = (now: Date, zone: string) => DateTime.fromJSDate(now, { zone }).toISODate() ?? '';
+
+/**
+ * Cover: an AE names who answers for them until a day (`/handoff cover`). New handoffs to them offer the cover in
+ * the review, and escalation levels can target it. A cover past its last day is no cover.
+ */
+export function createCovers(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  directory: Directory;
+  defaultTimeZone: string;
+}) {
+  const { db, clock, logger } = deps;
+
+  function find(aeUserId: string): CoverRow | undefined {
+    return db.select().from(covers).where(eq(covers.aeUserId, aeUserId)).get();
+  }
+
+  /** The AE's cover on this day of their calendar, if any. */
+  function activeFor(aeUserId: string, timeZone?: string): CoverRow | undefined {
+    const cover = find(aeUserId);
+    if (!cover) return undefined;
+    return cover.until >= today(clock.now(), timeZone ?? deps.defaultTimeZone) ? cover : undefined;
+  }
+
+  async function set(ctx: RequestContext, req: { coverUserId: string; until: string }): Promise<CoverResult> {
+    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
+    const me = ctx.actor.userId;
+    if (req.coverUserId === me)
+      return { kind: 'invalid', field: 'cover', message: 'Choose a colleague, not yourself.' };
+    let person: Awaited<ReturnType<Directory['lookupUser']>>;
+    let self: Awaited<ReturnType<Directory['lookupUser']>>;
+    try {
+      [person, self] = await Promise.all([
+        deps.directory.lookupUser(req.coverUserId),
+        deps.directory.lookupUser(me),
+      ]);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return {
+        kind: 'invalid',
+        field: 'cover',
+        message: 'I could not check this with Slack just now. Please try again.',
+      };
+    }
+    const problem = !person
+      ? 'I could not find this person in Slack.'
+      : person.isBot
+        ? 'Choose a person, not a bot or an app.'
+        : person.deleted
+          ? "This person's Slack account is deactivated."
+          : !ctx.internalTeamIds.includes(person.teamId)
+            ? 'Choose a colleague from your own company, not a partner.'
+            : undefined;
+    if (problem) return { kind: 'invalid', field: 'cover', message: problem };
+    const zone = self?.timeZone ?? deps.defaultTimeZone;
+    const first = today(clock.now(), zone);
+    const last = DateTime.fromISO(first, { zone }).plus({ days: COVER_MAX_DAYS }).toISODate() ?? first;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(req.until) || !DateTime.fromISO(req.until).isValid)
+      return { kind: 'invalid', field: 'until', message: 'Pick the last day of the cover.' };
+    if (req.until < first) return { kind: 'invalid', field: 'until', message: 'Pick today or a later day.' };
+    if (req.until > last)
+      return {
+        kind: 'invalid',
+        field: 'until',
+        message: `A cover lasts at most ${COVER_MAX_DAYS} days; for longer, ask the owners to reassign your handoffs.`,
+      };
+    const now = clock.now();
+    const row = { aeUserId: me, coverUserId: req.coverUserId, until: req.until, setAt: now };
+    db.insert(covers)
+      .values(row)
+      .onConflictDoUpdate({
+        target: covers.aeUserId,
+        set: { coverUserId: row.coverUserId, until: row.until, setAt: now },
+      })
+      .run();
+    logger.info({ ae: me, cover: req.coverUserId, until: req.until }, 'cover set');
+    return { kind: 'set', cover: row };
+  }
+
+  function clear(ctx: RequestContext): CoverResult {
+    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
+    const had = find(ctx.actor.userId);
+    db.delete(covers).where(eq(covers.aeUserId, ctx.actor.userId)).run();
+    if (had) logger.info({ ae: ctx.actor.userId }, 'cover cleared');
+    return { kind: 'cleared', had };
+  }
+
+  return { find, activeFor, set, clear };
+}
+
+export type Covers = ReturnType<typeof createCovers>;

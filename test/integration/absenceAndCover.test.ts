@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { covers, type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * An AE who is away (their Slack status) or has named a cover: the review says so and offers the choices (the
+ * cover, the window from their return, now anyway); `/handoff cover` names a cover; escalation levels reach it.
+ */
+const aeUser = { id: people.ae.id, team_id: TEAM };
+const BACK = new Date('2026-11-27T08:00:00Z');
+
+const account = (name: string) => ({
+  accountName: name,
+  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
+});
+
+async function review(h: Harness, name: string) {
+  const submitted = await h.interact(packetSubmission({ values: account(name) }));
+  expect(submitted.status).toBe(200);
+  const pushed = (await submitted.json()) as {
+    response_action: string;
+    view: {
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { options?: { value: string }[] } }[];
+    };
+  };
+  expect(pushed.response_action).toBe('push');
+  const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+  return { view: pushed.view, draftId };
+}
+
+async function send(h: Harness, r: Awaited<ReturnType<typeof review>>, absence: string | null) {
+  const response = await h.interact(
+    reviewSubmission({ draftId: r.draftId, confirm: confirmationsOn(r.view), absence }),
+  );
+  expect(response.status).toBe(200);
+  return (await response.json()) as { response_action?: string; errors?: Record<string, string> };
+}
+
+const lastHandoff = (h: Harness) => h.database.db.select().from(handoffs).all().at(-1) as HandoffRow;
+const sentEvent = (h: Harness, id: number) =>
+  h.database.db
+    .select()
+    .from(handoffEvents)
+    .where(eq(handoffEvents.handoffId, id))
+    .orderBy(asc(handoffEvents.id))
+    .all()[0];
+
+async function coverCommand(h: Harness, text: string, user = aeUser) {
+  const responseUrl = h.slack.responseUrl();
+  const before = h.slack.callsTo('views.open').length;
+  const response = await h.command({ text, user_id: user.id, response_url: responseUrl });
+  expect(response.status).toBe(200);
+  return { responseUrl, before };
+}
+
+function coverSubmission(cover: string | null, until: string | null, user = aeUser) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.cover,
+    user,
+    privateMetadata: '{}',
+    values: {
+      [COVER_BLOCK_ID.cover]: { [ACTION_ID.value]: { type: 'users_select', selected_user: cover } },
+      [COVER_BLOCK_ID.until]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: until } },
+    },
+  });
+}
+
+describe('absence and cover', () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cover-'));
+    const file = join(dir, 'policies.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        policies: {
+          covered: [
+            { at: '50%', action: 'notify', to: ['cover'] },
+            { at: 'due+2h', action: 'reassign', to: ['cover'] },
+          ],
+        },
+        routes: [{ partner: 'Meridian Cloud Consulting', policy: 'covered' }],
+      }),
+    );
+    h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
+  });
+  afterAll(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/handoff cover opens a form; a cover is saved with inline errors for what cannot be', async () => {
+    const { before } = await coverCommand(h, 'cover @sam until 2026-12-04');
+    const call = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the cover form');
+    const view = call.args.view as { callback_id: string; blocks: unknown[] };
+    expect(view.callback_id).toBe(CALLBACK_ID.cover);
+    // The date typed after "until" is prefilled; the person is picked in the form.
+    expect(json(view.blocks)).toContain('"initial_date":"2026-12-04"');
+
+    const self = await h.interact(coverSubmission(people.ae.id, '2026-12-04'));
+    expect(await self.json()).toEqual({
+      response_action: 'errors',
+      errors: { [COVER_BLOCK_ID.cover]: 'Choose a colleague, not yourself.' },
+    });
+    const partner = await h.interact(coverSubmission(people.partner.id, '2026-12-04'));
+    expect(
+      ((await partner.json()) as { errors: Record<string, string> }).errors[COVER_BLOCK_ID.cover],
+    ).toMatch(/own company/);
+    const past = await h.interact(coverSubmission(people.otherAe.id, '2026-11-01'));
+    expect(((await past.json()) as { errors: Record<string, string> }).errors[COVER_BLOCK_ID.until]).toBe(
+      'Pick today or a later day.',
+    );
+    const ok = await h.interact(coverSubmission(people.otherAe.id, '2026-12-04'));
+    expect(ok.status).toBe(200);
+    expect(h.database.db.select().from(covers).all()).toMatchObject([
+      { aeUserId: people.ae.id, coverUserId: people.otherAe.id, until: '2026-12-04' },
+    ]);
+    await waitFor(
+      () => dmOf(h, people.ae.id).find((m) => String(m.text).includes('covers for you until *2026-12-04*')),
+      4000,
+      'the confirmation',
+    );
+  });
+
+  it('the review says the AE is away and offers the cover, the window from their return, or now', async () => {
+    h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK });
+    const r = await review(h, 'Away Account One');
+    const text = json(r.view.blocks);
+    expect(text).toContain('*Jordan Seller is away* until Fri 27 Nov (:palm_tree: Vacation)');
+    expect(text).toContain(`has named <@${people.otherAe.id}> to answer for them until 2026-12-04`);
+    const radio = r.view.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.absence);
+    expect(radio?.element?.options?.map((o) => o.value)).toEqual(['cover', 'when_back', 'now']);
+
+    // No choice: asked on the field, nothing sent.
+    const none = await send(h, r, null);
+    expect(none.response_action).toBe('errors');
+    expect(none.errors?.[REVIEW_BLOCK_ID.absence]).toMatch(/Choose what to do while the AE is away/);
+
+    const sent = await send(h, r, 'cover');
+    expect(sent).toEqual({ response_action: 'clear' });
+    const h1 = lastHandoff(h);
+    expect(h1).toMatchObject({ aeUserId: people.otherAe.id, aeName: 'Sam Closer' });
+    // The touch log says who acts for whom.
+    expect(sentEvent(h, h1.id)?.detail).toMatchObject({ coverFor: people.ae.id });
+    await waitForDm(h, people.otherAe.id, 'Away Account One', 'the packet for the cover');
+  });
+
+  it('"when they are back" starts the window at their return: their days away are not their silence', async () => {
+    const r = await review(h, 'Away Account Two');
+    expect(await send(h, r, 'when_back')).toEqual({ response_action: 'clear' });
+    const h2 = lastHandoff(h);
+    expect(h2.aeUserId).toBe(people.ae.id);
+    expect(h2.windowStartedAt?.toISOString()).toBe(BACK.toISOString());
+    expect(h2.dueAt.getTime()).toBeGreaterThan(BACK.getTime());
+    expect(sentEvent(h, h2.id)?.detail).toMatchObject({ windowFrom: BACK.toISOString() });
+  });
+
+  it('an escalation level notifies the cover, and a later one reassigns to the cover', async () => {
+    h.slack.setStatus(people.ae.id, { text: '', emoji: '', expiration: null });
+    const r = await review(h, 'Covered Account');
+    // Not away now, but a cover is named: the review still offers it.
+    expect(
+      r.view.blocks
+        .find((b) => b.block_id === REVIEW_BLOCK_ID.absence)
+        ?.element?.options?.map((o) => o.value),
+    ).toEqual(['cover', 'now']);
+    expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
+    const h3 = lastHandoff(h);
+    expect(h3.aeUserId).toBe(people.ae.id);
+    const [notifyStep, reassignStep] = h3.escalationSteps ?? [];
+    h.clock.set(new Date(notifyStep?.at as number));
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    await waitForDm(h, people.otherAe.id, 'Still waiting', 'the cover told at half the window');
+    h.clock.set(h3.dueAt);
+    await h.app.scheduler.runNow('response-window-sweep');
+    h.clock.set(new Date(reassignStep?.at as number));
+    await h.app.scheduler.runNow('response-window-sweep');
+    const moved = handoffRow(h, h3.id);
+    expect(moved).toMatchObject({ aeUserId: people.otherAe.id, status: 'sent', assignment: 2 });
+    const reassigned = h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(eq(handoffEvents.handoffId, h3.id))
+      .all()
+      .find((e) => e.type === 'reassigned');
+    expect(reassigned?.detail).toMatchObject({ coverFor: people.ae.id, policy: 'covered', policyLevel: 2 });
+  });
+
+  it('/handoff cover off ends the cover', async () => {
+    const { responseUrl } = await coverCommand(h, 'cover off');
+    const reply = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'the reply',
+    );
+    expect(String(reply.body.text)).toContain('has ended');
+    expect(h.database.db.select().from(covers).all()).toEqual([]);
+  });
+});
