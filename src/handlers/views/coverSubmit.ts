@@ -8,8 +8,11 @@ import type { HandlerDeps } from '../deps.js';
 export function coverSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values;
-    const coverUserId = values[COVER_BLOCK_ID.cover]?.[ACTION_ID.value]?.selected_user ?? '';
-    const until = values[COVER_BLOCK_ID.until]?.[ACTION_ID.value]?.selected_date ?? '';
+    const picked: unknown = values[COVER_BLOCK_ID.cover]?.[ACTION_ID.value]?.selected_user;
+    const day: unknown = values[COVER_BLOCK_ID.until]?.[ACTION_ID.value]?.selected_date;
+    // What Slack sends from a users_select and a datepicker; anything else is no choice.
+    const coverUserId = typeof picked === 'string' && /^[UW][A-Z0-9]{2,30}$/.test(picked) ? picked : '';
+    const until = typeof day === 'string' ? day : '';
     if (!coverUserId) {
       await ack({
         response_action: 'errors',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CALLBACK_ID,
+  COVER_BLOCK_ID,
   DECLINE_BLOCK_ID,
   HELP_BLOCK_ID,
   NOTE_BLOCK_ID,
@@ -593,6 +594,63 @@ const helpModal: fc.Arbitrary<ViewPlan> = fc.oneof(
     })),
 );
 
+/**
+ * The cover form: from anyone outside, or with a cover or a day the app must refuse (yourself, a partner, nobody, a
+ * day past or too far, junk). Nothing is written.
+ */
+const coverUser = (value: unknown) => ({ value: { type: 'users_select', selected_user: value } });
+const coverDay = (value: unknown) => ({ value: { type: 'datepicker', selected_date: value } });
+const coverForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  identity
+    .filter((i) => !isInternal(i))
+    .map((i) => ({
+      callbackId: CALLBACK_ID.cover,
+      identity: i,
+      why: 'external person naming a cover',
+      metadata: () => '{}',
+      values: () => ({
+        [COVER_BLOCK_ID.cover]: coverUser(people.otherAe.id),
+        [COVER_BLOCK_ID.until]: coverDay('2026-12-04'),
+      }),
+    })),
+  fc
+    .record({
+      cover: fc.oneof(
+        fc.constantFrom<unknown>(
+          people.author.id,
+          people.partner.id,
+          'U0NOBODY',
+          people.bot.id,
+          people.gone.id,
+          null,
+          '',
+        ),
+        wrongType,
+        huge,
+      ),
+      until: fc.oneof(fc.constantFrom<unknown>('2026-12-04'), wrongType, junk),
+    })
+    .chain(({ cover, until }) =>
+      fc.constant({
+        callbackId: CALLBACK_ID.cover,
+        identity: { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never,
+        why: `cover ${JSON.stringify(cover)?.slice(0, 30)} until ${JSON.stringify(until)?.slice(0, 20)}`,
+        metadata: () => '{}',
+        values: () => ({ [COVER_BLOCK_ID.cover]: coverUser(cover), [COVER_BLOCK_ID.until]: coverDay(until) }),
+      }),
+    ),
+  fc.constantFrom<unknown>('2026-11-01', '2027-06-01', '2026-02-30', '26-12-04').map((until) => ({
+    callbackId: CALLBACK_ID.cover,
+    identity: { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never,
+    why: `until ${String(until)}`,
+    metadata: () => '{}',
+    values: () => ({
+      [COVER_BLOCK_ID.cover]: coverUser(people.otherAe.id),
+      [COVER_BLOCK_ID.until]: coverDay(until),
+    }),
+  })),
+);
+
 /** Extras on the view: huge or odd view ids (the packet's and help request's idempotency key), huge blocks. */
 const viewNoise = fc.record(
   { viewId: fc.oneof(huge, wrongType, junk), hash: fc.oneof(huge, wrongType), title: huge },
@@ -632,6 +690,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           { weight: 1, arbitrary: reviewModal },
           { weight: 1, arbitrary: helpModal },
           { weight: 1, arbitrary: malformedForms },
+          { weight: 1, arbitrary: coverForm },
         ),
         viewNoise,
         async (plan, n) => {
