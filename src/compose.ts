@@ -465,6 +465,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       run: async () => {
         services.sweeper.sweep();
         await services.escalations.run();
+        // An AE who went away during an open window: their owners are told (their status read once an hour).
+        await services.escalations.checkAway();
       },
       atStart: 'run',
     },

@@ -48,7 +48,9 @@ export function headline(stats: Stats): KnownBlock {
       field(
         'Silence rate',
         `${ofWhole(stats.expired, stats.windowsClosed)} windows`,
-        'windows that expired without an answer',
+        stats.expiredAway > 0
+          ? `windows that expired without an answer; ${stats.expiredAway} more expired while the AE was away (status or cover) and are not counted`
+          : 'windows that expired without an answer; one that expires while the AE is away is not counted',
       ),
       field(
         'Time to decision',
@@ -76,7 +78,7 @@ export function headline(stats: Stats): KnownBlock {
 }
 
 const groupLine = (label: string, g: Stats) =>
-  `• ${label}: ${g.sent} sent · ${g.requests} AE requests · ${g.windowsClosed} windows closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
+  `• ${label}: ${g.sent} sent · ${g.requests} AE requests · ${g.windowsClosed} windows closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired${g.expiredAway > 0 ? `; ${g.expiredAway} more while away, not counted` : ''}) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
 
 /** The busiest groups of one kind, one line each, with a note when more exist. */
 export function groupSection(

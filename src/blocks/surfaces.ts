@@ -12,6 +12,7 @@ import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
 import { context, handoffTitle, section } from './parts.js';
 import {
+  awayMessage,
   escalationMessage,
   expiredOwnerNotice,
   extendedAeNotice,
@@ -45,6 +46,10 @@ export interface SurfaceParams {
   /** An escalation policy's notice: its level (1-based), and whether the AE could still answer then. */
   level?: number;
   waiting?: boolean;
+  /** The AE went away during the window: their status, when they are back (ms), the cover they named. */
+  away?: string;
+  back?: number;
+  cover?: string;
 }
 
 /** Messages written to the handoff's AE of the time: their reader is that AE, recorded or not. */
@@ -128,6 +133,8 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'expired_owner':
       return `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
     case 'escalation':
+      if (p.away)
+        return `:palm_tree: ${ae} was away (${userText(p.away, 100)}) while handoff ${title} waited for them.`;
       return p.waiting
         ? `:mega: Handoff ${title} was still waiting for an answer from ${ae} (due ${at(p.due, h)}).`
         : `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
@@ -157,6 +164,7 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'expired_owner':
       return expiredOwnerNotice(h);
     case 'escalation':
+      if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover);
       return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h);
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '');

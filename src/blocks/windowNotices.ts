@@ -72,6 +72,27 @@ export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
   };
 }
 
+/** To the owner: the AE went away during the window (their Slack status). What they can do is on the buttons. */
+export function awayMessage(
+  h: HandoffRow,
+  status: string,
+  back: number | undefined,
+  cover: string | undefined,
+): SlackMessage {
+  const until = back !== undefined ? ` until ${slackDate(new Date(back), h.aeTimeZone)}` : '';
+  const coverLine = cover
+    ? ` They named ${mention(cover)} to answer for them: Reassign to them,`
+    : ' Reassign it,';
+  return {
+    text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
+    blocks: [
+      section(
+        `:palm_tree: *${userText(h.aeName, 100)} is away*${until} (${userText(status, 100)}), and handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${coverLine} or extend the window past their return. Their time away is not counted as their silence.`,
+      ),
+    ],
+  };
+}
+
 export function reassignedOwnerNotice(h: HandoffRow, previousAe: string): SlackMessage {
   return {
     text: `Handoff ${userText(h.accountName, 150)} reassigned.`,

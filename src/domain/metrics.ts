@@ -12,6 +12,8 @@ import { zoneFor } from './zones.js';
  *   answer counts too. A window still open, or ended by a reassignment or withdrawal before an answer, is not in W.
  * - answers: A + D. An expiry is never an answer.
  * - acceptance rate: A of A + D answers; decline rate: D of A + D. Silence rate: E of W windows.
+ * - expired while away: windows that expired while the AE was known to be away (their Slack status said so, or
+ *   they had named a cover): not silence, so not in E nor in W; counted on their own.
  * - time to decision: business hours (the AE's calendar) from the request to the accept or decline, for decisions
  *   in the period; median and 90th percentile by linear interpolation between ranks.
  * - repeat use: AEs who accepted in the period and had accepted an earlier handoff (in a group: from the same
@@ -22,7 +24,8 @@ import { zoneFor } from './zones.js';
  * Groups by partner are by the partner record (partner_key): merged partners count as one.
  */
 export interface MetricEvent {
-  type: 'sent' | 'reassigned' | 'accepted' | 'declined' | 'expired' | Outcome;
+  /** `expired_away`: an expiry while the AE was known to be away (status, cover): not their silence, not in W. */
+  type: 'sent' | 'reassigned' | 'accepted' | 'declined' | 'expired' | 'expired_away' | Outcome;
   at: Date;
   handoffId: number;
   aeUserId: string;
@@ -54,6 +57,8 @@ export interface Stats {
   accepted: number;
   declined: number;
   expired: number;
+  /** Windows that expired while the AE was known to be away: not their silence (not in expired, nor in W). */
+  expiredAway: number;
   /** accepted + declined: an expiry is not an answer. */
   answered: number;
   /** AE windows that closed in the period: accepted + declined + expired. */
@@ -135,6 +140,7 @@ class Tally {
   accepted = 0;
   declined = 0;
   expired = 0;
+  expiredAway = 0;
   /**
    * Decision times, in a typed array grown by doubling and sorted in place when the figures are read: a year of
    * decisions, kept per group in five dimensions, holds about 2 million of them, and a copy of each for sorting was
@@ -184,6 +190,9 @@ class Tally {
       case 'expired':
         this.expired += 1;
         break;
+      case 'expired_away':
+        this.expiredAway += 1;
+        break;
       default:
         this.outcomes[e.classification === 'partner_sourced' ? 'sourced' : 'influenced'][e.type] += 1;
     }
@@ -211,6 +220,7 @@ class Tally {
       accepted: this.accepted,
       declined: this.declined,
       expired: this.expired,
+      expiredAway: this.expiredAway,
       answered,
       windowsClosed,
       acceptanceRate: rate(this.accepted, answered),

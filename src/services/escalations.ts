@@ -9,7 +9,12 @@ import type { Logger } from '../logger.js';
 import type { Covers } from './covers.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
-import { policyNoticeMessages, reassignMessages, resolveTargets } from './notifications.js';
+import {
+  awayNoticeMessages,
+  policyNoticeMessages,
+  reassignMessages,
+  resolveTargets,
+} from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 import type { Policies } from './policies.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -330,6 +335,81 @@ export function createEscalations(deps: EscalationDeps) {
     if (notify(h, due, level, next, now, pools)) result.notified += 1;
   }
 
+  /** When each AE's status was last read (the app's clock): at most once an hour each. */
+  const statusReadAt = new Map<string, number>();
+  const STATUS_EVERY_MS = 60 * 60_000;
+
+  /**
+   * An AE who went away during an open window (their Slack status says so): the owner is told once per window, with
+   * the handoff's owner buttons (reassign, to the cover they named if any; extend; withdraw), and it is in the touch
+   * log, so the expiry that may follow is not counted as the AE's silence.
+   */
+  async function checkAway(): Promise<number> {
+    if (!deps.directory.status) return 0;
+    const now = clock.now();
+    const open = db
+      .select()
+      .from(handoffs)
+      .where(eq(handoffs.status, 'sent'))
+      .orderBy(asc(handoffs.id))
+      .limit(500)
+      .all();
+    let told = 0;
+    const byAe = new Map<string, HandoffRow[]>();
+    for (const h of open) byAe.set(h.aeUserId, [...(byAe.get(h.aeUserId) ?? []), h]);
+    for (const [ae, list] of byAe) {
+      const last = statusReadAt.get(ae);
+      if (last !== undefined && now.getTime() - last < STATUS_EVERY_MS) continue;
+      statusReadAt.set(ae, now.getTime());
+      let away: ReturnType<typeof awayFrom>;
+      try {
+        away = awayFrom(await deps.directory.status(ae), deps.away, now);
+      } catch (error) {
+        logger.warn({ err: error, ae }, 'could not read an AE status; trying again later');
+        statusReadAt.delete(ae);
+        continue;
+      }
+      if (!away) continue;
+      for (const h of list) {
+        if (toldAway(h)) continue;
+        const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
+        const applied = deps.lifecycle.apply({
+          event: 'escalate',
+          before: h,
+          actor: null,
+          at: now,
+          change: {},
+          detail: {
+            away: away.status,
+            until: away.until?.toISOString() ?? null,
+            ...(cover ? { cover } : {}),
+          },
+          owes: (_tx, after) =>
+            awayNoticeMessages(after, { status: away.status, until: away.until?.getTime() ?? null, cover }),
+        });
+        if (applied) told += 1;
+      }
+    }
+    if (told > 0) logger.info({ told }, 'owners told that their AE is away');
+    return told;
+  }
+
+  /** The owner was already told in this window that the AE is away. */
+  function toldAway(h: HandoffRow): boolean {
+    return db
+      .select({ detail: handoffEvents.detail })
+      .from(handoffEvents)
+      .where(
+        and(
+          eq(handoffEvents.handoffId, h.id),
+          eq(handoffEvents.cycle, h.cycle),
+          eq(handoffEvents.type, 'escalated'),
+        ),
+      )
+      .all()
+      .some((e) => typeof e.detail?.away === 'string');
+  }
+
   /** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */
   async function run(): Promise<EscalationResult> {
     const result: EscalationResult = { notified: 0, reassigned: 0, unassigned: 0 };
@@ -356,7 +436,7 @@ export function createEscalations(deps: EscalationDeps) {
     return result;
   }
 
-  return { run };
+  return { run, checkAway };
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;

@@ -250,6 +250,23 @@ export function policyNoticeMessages(
   ];
 }
 
+/**
+ * The AE went away during the window: the owner is told once per window (an `escalation` surface with the owner's
+ * buttons while it is current), with the cover the AE named, if any.
+ */
+export function awayNoticeMessages(
+  h: HandoffRow,
+  away: { status: string; until: number | null; cover: string | undefined },
+): OutboxMessage[] {
+  const extra = {
+    waiting: true,
+    away: away.status,
+    ...(away.until !== null ? { back: away.until } : {}),
+    ...(away.cover ? { cover: away.cover } : {}),
+  };
+  return [dm(h, `c${h.cycle}:away:owner`, h.ownerUserId, 'escalation', extra)];
+}
+
 /** Expiry under a policy of the file: the owner's notice, and the expiry levels' targets (as the default does). */
 export function policyExpiryMessages(h: HandoffRow, targets: ResolvedTargets): OutboxMessage[] {
   const event = `c${h.cycle}:expired`;

@@ -1,3 +1,4 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
@@ -8,6 +9,7 @@ import {
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { pruneFinished } from '../db/repositories/outbox.js';
+import { handoffEvents } from '../db/schema.js';
 import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
@@ -71,6 +73,30 @@ export function createSweeper(deps: SweepDeps) {
     );
   }
 
+  /**
+   * Whether the AE was known to be away during this window: the app saw an away status (at send, or the sweep's look,
+   * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
+   * their silence.
+   */
+  function awayDuring(h: HandoffRow): Record<string, unknown> | null {
+    const seen = db
+      .select({ detail: handoffEvents.detail, type: handoffEvents.type })
+      .from(handoffEvents)
+      .where(
+        and(
+          eq(handoffEvents.handoffId, h.id),
+          eq(handoffEvents.cycle, h.cycle),
+          inArray(handoffEvents.type, ['sent', 'escalated', 'reassigned', 'extended']),
+        ),
+      )
+      .all()
+      .map((e) => e.detail ?? {})
+      .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
+    if (seen) return { away: String(seen.away ?? seen.sentWhileAway) };
+    const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+    return cover ? { away: `cover named (${cover.coverUserId} until ${cover.until})` } : null;
+  }
+
   /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
   function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
     if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
@@ -80,6 +106,8 @@ export function createSweeper(deps: SweepDeps) {
       actor: null,
       at: now,
       change: { expiredAt: now, nextReminderAt: null },
+      // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
+      detail: awayDuring(handoff),
       owes: (_tx, after) => expiryOwed(after),
     });
     if (!expired) return handoff;

@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { covers, type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
@@ -207,5 +208,46 @@ describe('absence and cover', () => {
     );
     expect(String(reply.body.text)).toContain('has ended');
     expect(h.database.db.select().from(covers).all()).toEqual([]);
+  });
+});
+
+describe('an AE who goes away during an open window', () => {
+  it('tells the owner once, with what they can do; the expiry that follows is not counted as silence', async () => {
+    const h = await startHarness({ env: { ...QUIET } });
+    try {
+      const { handoff } = await sendHandoff(h, account('Gone Fishing'));
+      expect(handoff.aeUserId).toBe(people.ae.id);
+      h.slack.setStatus(people.ae.id, { text: 'Out of office', emoji: ':airplane:', expiration: BACK });
+      await h.app.scheduler.runNow('response-window-sweep');
+      const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
+      expect(json(notice.blocks)).toContain('*Jordan Seller is away*');
+      expect(json(notice.blocks)).toContain('not counted as their silence');
+      // The owner's buttons are on it (reassign, extend, withdraw).
+      expect(json(notice.blocks)).toContain(ACTION_ID.reassign);
+      // Once per window: the next sweep tells nobody again.
+      const before = dmOf(h, people.author.id).length;
+      h.clock.advance(2 * 3_600_000);
+      await h.app.scheduler.runNow('response-window-sweep');
+      await outboxDrained(h);
+      expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'))).toHaveLength(1);
+      expect(dmOf(h, people.author.id).length).toBeGreaterThanOrEqual(before);
+
+      h.clock.set(handoffRow(h, handoff.id).dueAt);
+      await h.app.scheduler.runNow('response-window-sweep');
+      const expired = h.database.db
+        .select()
+        .from(handoffEvents)
+        .where(eq(handoffEvents.handoffId, handoff.id))
+        .all()
+        .find((e) => e.type === 'expired');
+      expect(expired?.detail).toMatchObject({ away: ':airplane: Out of office' });
+      // The metrics keep it apart: not silence.
+      const facts = h.database.sqlite
+        .prepare('select type from metric_facts where handoff_id = ? order by event_id')
+        .all(handoff.id) as { type: string }[];
+      expect(facts.map((f) => f.type)).toEqual(['sent', 'expired_away']);
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -16,6 +16,7 @@ export function stats(over: Partial<Stats> = {}): Stats {
     accepted: 0,
     declined: 0,
     expired: 0,
+    expiredAway: 0,
     answered: 0,
     windowsClosed: 0,
     acceptanceRate: null,

@@ -10,6 +10,7 @@ export const METRIC_EVENT_TYPES = [
   'accepted',
   'declined',
   'expired',
+  'expired_away',
   'meeting_held',
   'opportunity_created',
   'won',

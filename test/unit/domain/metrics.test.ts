@@ -573,3 +573,19 @@ describe('MetricsFold.finishInTurns', () => {
     expect(result.byPartner).toHaveLength(251);
   });
 });
+
+describe('expired while away', () => {
+  it('is neither silence nor a window closed, and is counted on its own, overall and per AE', () => {
+    const m = metrics([
+      ev('sent', '2026-11-03T10:00:00Z', { handoffId: 1 }),
+      ev('sent', '2026-11-03T11:00:00Z', { handoffId: 2 }),
+      ev('sent', '2026-11-03T12:00:00Z', { handoffId: 3 }),
+      ev('expired', '2026-11-06T10:00:00Z', { handoffId: 1 }),
+      ev('expired_away', '2026-11-06T11:00:00Z', { handoffId: 2 }),
+      ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 3, businessHours: 5 }),
+    ]);
+    // By hand: W = 1 accepted + 0 declined + 1 expired = 2; silence 1 of 2; the away expiry apart.
+    expect(m.overall).toMatchObject({ expired: 1, expiredAway: 1, windowsClosed: 2, silenceRate: 0.5 });
+    expect(m.byAe[0]).toMatchObject({ key: 'A1', expired: 1, expiredAway: 1, windowsClosed: 2 });
+  });
+});
