@@ -12,6 +12,7 @@ export const commandReply = {
       '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
       '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
       '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
+      '*`/handoff cover`*: name who answers for you while you are away (*`/handoff cover off`* ends it).',
       '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: RevOps get the touch log as a CSV in their DM.',
       '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: admins see and resend messages Slack refused for good.',
       'Your App Home shows what waits for you, what you sent and, for RevOps, the trust metrics.',
