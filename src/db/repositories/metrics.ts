@@ -3,14 +3,16 @@ import type { MetricEvent } from '../../domain/metrics.js';
 import type { Db, Executor } from '../client.js';
 import { helpRequests } from '../schema.js';
 
-/** The event types the trust metrics read. */
+/**
+ * The touch-log event types the trust metrics read (metric_facts keeps them; an expiry while the AE was away is kept
+ * there as `expired_away`, migration 0019).
+ */
 export const METRIC_EVENT_TYPES = [
   'sent',
   'reassigned',
   'accepted',
   'declined',
   'expired',
-  'expired_away',
   'meeting_held',
   'opportunity_created',
   'won',
