@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { type CoverRow, covers } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError } from './directory.js';
+import { type Directory, DirectoryUnavailableError, personRefusal } from './directory.js';
 import type { RequestContext } from './handoffs.js';
 
 /** The longest cover one can name at once, in days: a longer absence is a reassignment, not a cover. */
@@ -64,15 +64,7 @@ export function createCovers(deps: {
         message: 'I could not check this with Slack just now. Please try again.',
       };
     }
-    const problem = !person
-      ? 'I could not find this person in Slack.'
-      : person.isBot
-        ? 'Choose a person, not a bot or an app.'
-        : person.deleted
-          ? "This person's Slack account is deactivated."
-          : !ctx.internalTeamIds.includes(person.teamId)
-            ? 'Choose a colleague from your own company, not a partner.'
-            : undefined;
+    const problem = personRefusal(person, ctx.internalTeamIds, 'a colleague');
     if (problem) return { kind: 'invalid', field: 'cover', message: problem };
     const zone = self?.timeZone ?? deps.defaultTimeZone;
     const first = today(clock.now(), zone);

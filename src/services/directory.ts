@@ -36,6 +36,22 @@ export interface Directory {
   usergroupMembers?(usergroupId: string): Promise<string[]>;
 }
 
+/**
+ * Why this Slack user cannot be given a handoff or stand in for someone (a bot, deactivated, someone of another
+ * organization), or undefined when they can. `who`: how the message names the person wanted.
+ */
+export function personRefusal(
+  user: DirectoryUser | undefined,
+  internalTeamIds: readonly string[],
+  who: 'an account executive' | 'a colleague',
+): string | undefined {
+  if (!user) return 'I could not find this person in Slack.';
+  if (user.isBot) return 'Choose a person, not a bot or an app.';
+  if (user.deleted) return "This person's Slack account is deactivated.";
+  if (!internalTeamIds.includes(user.teamId)) return `Choose ${who} from your own company, not a partner.`;
+  return undefined;
+}
+
 export class DirectoryUnavailableError extends Error {
   constructor(cause: unknown) {
     super('Slack user lookup failed', { cause });

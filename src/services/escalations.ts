@@ -15,6 +15,7 @@ import {
   reassignMessages,
   resolveTargets,
 } from './notifications.js';
+import { reassignChange } from './ownerActions.js';
 import { partnerThread } from './partnerThread.js';
 import type { Policies } from './policies.js';
 import type { WindowPlanner } from './responseWindow.js';
@@ -254,17 +255,7 @@ export function createEscalations(deps: EscalationDeps) {
       actor: null,
       at: now,
       expect: { nextEscalationAt: current.nextEscalationAt },
-      change: {
-        aeUserId: person.id,
-        aeTeamId: person.teamId,
-        aeName: person.name,
-        aeTimeZone: timeZone,
-        assignment: current.assignment + 1,
-        cycle: current.cycle + 1,
-        decidedAt: null,
-        expiredAt: null,
-        ...window,
-      },
+      change: reassignChange(current, person, timeZone, window),
       detail: {
         previousAeUserId: current.aeUserId,
         days,

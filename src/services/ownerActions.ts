@@ -1,17 +1,18 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
+import type { NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError } from './directory.js';
+import { type Directory, DirectoryUnavailableError, type DirectoryUser, personRefusal } from './directory.js';
 import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 import type { Policies } from './policies.js';
-import type { WindowPlanner } from './responseWindow.js';
+import type { WindowPlan, WindowPlanner } from './responseWindow.js';
 
 export interface OwnerActionDeps {
   db: Db;
@@ -25,6 +26,26 @@ export interface OwnerActionDeps {
   lifecycle: Lifecycle;
   /** The handoff's escalation policy plans the new window (absent: the REMINDERS setting). */
   policies?: Policies;
+}
+
+/** What a reassignment changes: the new AE, a new assignment and window (undecided, not expired). */
+export function reassignChange(
+  before: HandoffRow,
+  ae: Pick<DirectoryUser, 'id' | 'teamId' | 'name'>,
+  timeZone: string,
+  window: WindowPlan,
+): Partial<NewHandoffRow> {
+  return {
+    aeUserId: ae.id,
+    aeTeamId: ae.teamId,
+    aeName: ae.name,
+    aeTimeZone: timeZone,
+    assignment: before.assignment + 1,
+    cycle: before.cycle + 1,
+    decidedAt: null,
+    expiredAt: null,
+    ...window,
+  };
 }
 
 export type OwnerCheck =
@@ -127,15 +148,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
         message: 'I could not check this with Slack just now. Please try again.',
       };
     }
-    const problem = !ae
-      ? 'I could not find this person in Slack.'
-      : ae.isBot
-        ? 'Choose a person, not a bot or an app.'
-        : ae.deleted
-          ? "This person's Slack account is deactivated."
-          : !req.internalTeamIds.includes(ae.teamId)
-            ? 'Choose an account executive from your own company, not a partner.'
-            : undefined;
+    const problem = personRefusal(ae, req.internalTeamIds, 'an account executive');
     if (problem || !ae)
       return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
 
@@ -152,17 +165,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       before,
       actor: req.actor,
       at: now,
-      change: {
-        aeUserId: ae.id,
-        aeTeamId: ae.teamId,
-        aeName: ae.name,
-        aeTimeZone: timeZone,
-        assignment: before.assignment + 1,
-        cycle: before.cycle + 1,
-        decidedAt: null,
-        expiredAt: null,
-        ...window,
-      },
+      change: reassignChange(before, ae, timeZone, window),
       detail: { previousAeUserId: before.aeUserId, days: req.days },
       owes: (tx, updated) => reassignMessages(before, updated, partnerThread(tx, updated)),
     });
