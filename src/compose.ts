@@ -273,7 +273,7 @@ function membership(directory: Directory): HandlerDeps['memberOf'] {
 }
 
 /** Packets in, decisions and owner actions: what changes a handoff. */
-function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
+function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes, escalations: Escalations) {
   const { config, db, clock, logger, onOutboxWrite } = s;
   const log = (component: string) => logger.child({ component });
   const edits = createEdits({
@@ -299,6 +299,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes) {
       policies: s.policies,
       covers: s.covers,
       away: config.escalationPolicies.away,
+      pools: { names: () => s.policies.poolNames(), next: escalations.nextFromPool },
     }),
     handoffs: createHandoffService({
       db,
@@ -335,8 +336,22 @@ export function createServices(s: Shared): Services {
   const outbox = outboxFor(s, homeRenderer(s, home));
   const replies = createReplies({ db, clock, onOutboxWrite });
   const timeZone = config.revopsReporting.timeZone;
+  const escalations = createEscalations({
+    db,
+    clock,
+    logger: log('escalation'),
+    lifecycle: s.lifecycle,
+    policies: s.policies,
+    directory: s.directory,
+    windows: s.windows,
+    managers: config.responseWindow.managers,
+    maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
+    away: config.escalationPolicies.away,
+    covers: s.covers,
+    internalTeamIds: () => s.startup.internalTeamIds,
+  });
   const handlers: Services['handlers'] = {
-    ...decisionServices(s, sweeper, outcomes),
+    ...decisionServices(s, sweeper, outcomes, escalations),
     revops: createRevops({ db, clock, logger: log('revops'), ...roles, onOutboxWrite }),
     outcomes,
     replies,
@@ -397,6 +412,7 @@ export function createServices(s: Shared): Services {
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     covers: s.covers,
+    poolNames: () => s.policies.poolNames(),
   };
   const crmReadBack = createCrmReadBack({
     db,
@@ -435,20 +451,7 @@ export function createServices(s: Shared): Services {
     followMetrics,
     crmReadBack,
     followCrm,
-    escalations: createEscalations({
-      db,
-      clock,
-      logger: log('escalation'),
-      lifecycle: s.lifecycle,
-      policies: s.policies,
-      directory: s.directory,
-      windows: s.windows,
-      managers: config.responseWindow.managers,
-      maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
-      away: config.escalationPolicies.away,
-      covers: s.covers,
-      internalTeamIds: () => s.startup.internalTeamIds,
-    }),
+    escalations,
     policies: s.policies,
     handlers,
   };

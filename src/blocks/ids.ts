@@ -72,6 +72,9 @@ export const PACKET_BLOCK_ID = {
   partnerChannelId: 'partner_channel',
 } as const;
 
+/** The packet's "or a pool (round robin)" select, shown when the policy file names pools. */
+export const PACKET_POOL_BLOCK_ID = 'ae_pool';
+
 export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
 export const ON_PRIORITY_LIST_OPTION = 'on_priority_list';
 

@@ -14,6 +14,7 @@ import {
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
   PACKET_FORM_BLOCK_ID,
+  PACKET_POOL_BLOCK_ID,
 } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 import { pt } from './parts.js';
@@ -31,6 +32,8 @@ export interface PacketModalOptions {
    * on are in private_metadata (`{ editOf, editCount }`), so a save from an older form is refused.
    */
   edit?: { handoffId: number; editCount?: number };
+  /** Escalation pools (ESCALATION_POLICY_FILE): a new packet may go to the next AE of one, round robin. */
+  pools?: readonly string[];
 }
 
 /** What the packet modal carries in private_metadata when it edits a handoff. */
@@ -112,6 +115,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
   const b = PACKET_BLOCK_ID;
   const L = FIELD_LIMITS;
   const p = opts.prefill ?? {};
+  const pools = opts.edit ? [] : (opts.pools ?? []);
   const account = str(p.accountName) ?? str(opts.accountName);
   const partnerChannel = channel(p.partnerChannelId) ?? channel(opts.partnerChannelId);
   const ticked = [
@@ -280,8 +284,30 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         placeholder: pt('Who receives this handoff'),
         ...(user(p.aeUserId) ? { initial_user: user(p.aeUserId) } : {}),
       },
-      { hint: ':eye: The partner sees this person’s name once they accept.' },
+      {
+        hint: ':eye: The partner sees this person’s name once they accept.',
+        // With pools, either the AE or a pool: the app says which is missing.
+        ...(pools.length > 0 ? { optional: true } : {}),
+      },
     ),
+    ...(pools.length > 0
+      ? [
+          input(
+            PACKET_POOL_BLOCK_ID,
+            'Or a pool (round robin)',
+            {
+              type: 'static_select',
+              action_id: ACTION_ID.value,
+              placeholder: pt('The next AE of a pool'),
+              options: pools.slice(0, 100).map((name) => ({ text: pt(plain(name, 75)), value: name })),
+            },
+            {
+              optional: true,
+              hint: 'Leave the account executive empty: the next AE of the pool who is not away or full gets it.',
+            },
+          ),
+        ]
+      : []),
     input(
       b.sellerNextMove,
       'Seller next move',

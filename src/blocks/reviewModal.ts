@@ -261,6 +261,13 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     ...attributionDetails(review),
     ...crmLinkBlocks(review),
     ...absenceBlocks(review),
+    ...(review.fromPool
+      ? [
+          context(
+            `:arrows_counterclockwise: Round robin: ${mention(review.ae.id)} is the next AE of the *${plain(review.fromPool.name, 60)}* pool${review.fromPool.skipped.length > 0 ? ` (skipped: ${review.fromPool.skipped.map((s) => `${mention(s.user)} ${userText(s.why, 60)}`).join('; ')})` : ''}.`,
+          ),
+        ]
+      : []),
   ];
   if (review.findings.length > 0) {
     blocks.push(section(linesWithin('*On this account*', review.findings.map(findingLine), 3000)));

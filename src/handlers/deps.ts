@@ -56,6 +56,8 @@ export interface HandlerDeps {
   edits: Edits;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;
+  /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */
+  poolNames: () => string[];
   /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */
   crm?: Crm;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */

@@ -97,7 +97,8 @@ export function createEscalations(deps: EscalationDeps) {
       .from(handoffEvents)
       .where(
         and(
-          eq(handoffEvents.type, 'reassigned'),
+          // The pool's last pick: a handoff sent to it, or one a level reassigned to it.
+          inArray(handoffEvents.type, ['sent', 'reassigned']),
           sql`json_extract(${handoffEvents.detail}, '$.pool') = ${pool}`,
         ),
       )
@@ -121,7 +122,7 @@ export function createEscalations(deps: EscalationDeps) {
    * The next member of the pool after the last one it gave a handoff to, who is not this handoff's AE, owner or
    * author, is a person of ours, is not away and holds fewer than the limit. With why each other one was skipped.
    */
-  async function choose(h: HandoffRow, pool: string) {
+  async function choose(h: Pick<HandoffRow, 'aeUserId' | 'ownerUserId' | 'authorUserId'>, pool: string) {
     const members = await deps.policies.members(pool);
     const last = lastFromPool(pool);
     const start = last ? members.indexOf(last) + 1 : 0;
@@ -427,7 +428,15 @@ export function createEscalations(deps: EscalationDeps) {
     return result;
   }
 
-  return { run, checkAway };
+  /**
+   * The next AE of a pool for a new handoff (the packet named a pool): round robin, skipping the author and the
+   * owner, anyone away or full. With whom it skipped and why.
+   */
+  function nextFromPool(pool: string, exclude: { authorUserId: string; ownerUserId: string }) {
+    return choose({ aeUserId: '', ...exclude }, pool);
+  }
+
+  return { run, checkAway, nextFromPool };
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;

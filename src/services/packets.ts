@@ -76,6 +76,14 @@ export interface PacketServiceDeps {
   covers?: Pick<Covers, 'activeFor'>;
   /** Which Slack statuses say a person is away. */
   away?: AwayRules;
+  /** Escalation pools: a packet may go to the next AE of one (round robin) instead of a named AE. */
+  pools?: {
+    names(): string[];
+    next(
+      pool: string,
+      exclude: { authorUserId: string; ownerUserId: string },
+    ): Promise<{ person: DirectoryUser | undefined; skipped: { user: string; why: string }[] }>;
+  };
   /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
   crmLookupTimeoutMs?: number;
 }
@@ -138,6 +146,8 @@ export interface Review {
    * the cover, send with the window starting when they are back, or send now anyway).
    */
   absence?: ReviewAbsence;
+  /** The AE was picked from a pool by round robin (the packet named the pool): which, and whom it skipped and why. */
+  fromPool?: { name: string; skipped: { user: string; why: string }[] };
   /** An edit of this handoff, made from this version of it: saving changes it instead of sending a new one. */
   editOf?: number;
   fromEditCount?: number;
@@ -353,6 +363,40 @@ export function createPacketService(deps: PacketServiceDeps) {
     return { status: away?.status ?? null, until: away?.until?.toISOString() ?? null, cover };
   }
 
+  /**
+   * The next AE of the pool the packet names: not with an AE named too, a pool of the policy file, and someone in it
+   * who can take it now (else the field says who was skipped).
+   */
+  async function fromPoolOf(
+    pool: string,
+    input: PacketInput,
+    authorUserId: string,
+  ): Promise<
+    | { kind: 'ok'; person: DirectoryUser; skipped: { user: string; why: string }[] }
+    | { kind: 'invalid'; message: string }
+  > {
+    if (input.aeUserId)
+      return { kind: 'invalid', message: 'Choose an account executive or a pool, not both.' };
+    if (!deps.pools?.names().includes(pool))
+      return { kind: 'invalid', message: 'Choose an account executive.' };
+    const owner =
+      typeof input.ownerUserId === 'string' && input.ownerUserId ? input.ownerUserId : authorUserId;
+    let picked: Awaited<ReturnType<NonNullable<PacketServiceDeps['pools']>['next']>>;
+    try {
+      picked = await deps.pools.next(pool, { authorUserId, ownerUserId: owner });
+    } catch (error) {
+      logger.warn({ err: error, pool }, 'could not read a pool for a packet');
+      return { kind: 'invalid', message: UNAVAILABLE };
+    }
+    if (!picked.person) {
+      return {
+        kind: 'invalid',
+        message: `Nobody in the ${pool} pool can take it now (${picked.skipped.length} skipped: away, full, or you). Choose an account executive.`,
+      };
+    }
+    return { kind: 'ok', person: picked.person, skipped: picked.skipped };
+  }
+
   /** The organizations in the channel other than ours, with their names (team.info). */
   async function channelFacts(
     channel: DirectoryChannel,
@@ -428,6 +472,8 @@ export function createPacketService(deps: PacketServiceDeps) {
       editOf?: number;
       /** The packet version the edit form was opened on. */
       openedOnEdit?: number;
+      /** A pool the packet names instead of an AE (the next AE of it, round robin). */
+      pool?: string | null;
     },
   ): Promise<SubmitResult> {
     if (!isInternalActor(req.actor, req.internalTeamIds) || !req.actor.teamId) return { kind: 'forbidden' };
@@ -449,7 +495,15 @@ export function createPacketService(deps: PacketServiceDeps) {
         };
     }
     // The edit form leaves out what an edit cannot change: the stored values stand in for it.
-    const input = edited ? withLockedFrom(edited, req.input) : req.input;
+    let input = edited ? withLockedFrom(edited, req.input) : req.input;
+    // A pool instead of an AE: its next AE (round robin, skipping anyone away or full) is the AE reviewed.
+    let fromPool: Review['fromPool'];
+    if (!edited && req.pool) {
+      const picked = await fromPoolOf(req.pool, input, req.actor.userId);
+      if (picked.kind === 'invalid') return { kind: 'invalid', errors: { aeUserId: picked.message } };
+      input = { ...input, aeUserId: picked.person.id };
+      fromPool = { name: req.pool, skipped: picked.skipped };
+    }
     const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
     const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
     const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
@@ -567,6 +621,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     };
     const absence = edited ? undefined : await absenceOf(checked.ae, checked.aeStatus, req.actor.userId, now);
     if (absence) review.absence = absence;
+    if (fromPool) review.fromPool = fromPool;
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
       authorUserId: req.actor.userId,
@@ -798,6 +853,8 @@ export function createPacketService(deps: PacketServiceDeps) {
               ? { windowFrom: startAt.toISOString(), awayStatus: absence?.status }
               : {}),
             ...(choice === 'now' ? { sentWhileAway: absence?.status ?? 'cover named' } : {}),
+            // Round robin: the pool's next pick starts after this AE.
+            ...(review.fromPool && choice !== 'cover' ? { pool: review.fromPool.name } : {}),
           },
         });
         const h = stored.handoff;

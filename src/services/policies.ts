@@ -98,6 +98,8 @@ export function createPolicies(opts: PoliciesOptions) {
     refreshGroups,
     /** The name stored with a handoff (null: the default). */
     nameOf: (policy: Policy) => (policy === fallback ? null : policy.name),
+    /** The pools of the file, by name. */
+    poolNames: () => Object.keys(book?.pools ?? {}),
     default: fallback,
     /** The default built from the settings (no file, or a file without "default"): the expiry escalates as before. */
     isBuiltIn: (policy: Policy) => policy === fallback && !book?.policies.default,

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffEvents } from '../../src/db/schema.js';
+import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
+import { handoffEvents, handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
 /**
@@ -131,6 +133,76 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
     expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
     expect(events(h, handoff.id).map((e) => e.type)).toEqual(['sent', 'accepted']);
+  });
+});
+
+describe('a pool as the target of a handoff', () => {
+  it('the packet may name a pool instead of an AE: the next member gets it, round robin, skipping anyone away', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-pool-'));
+    const file = join(dir, 'policies.json');
+    writeFileSync(file, JSON.stringify(POLICY));
+    const h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
+    try {
+      // The /handoff form offers the pools.
+      const before = h.slack.callsTo('views.open').length;
+      await h.command({ text: '' });
+      const opened = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the packet form');
+      expect(JSON.stringify(opened.args.view)).toContain(PACKET_POOL_BLOCK_ID);
+
+      const poolPacket = (name: string, extra: Record<string, unknown> = {}) => {
+        const payload = packetSubmission({ values: { ...account(name), aeUserId: null } }) as unknown as {
+          view: { state: { values: Record<string, unknown> } };
+        };
+        payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
+          [ACTION_ID.value]: {
+            type: 'static_select',
+            selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
+          },
+        };
+        Object.assign(payload.view.state.values, extra);
+        return payload;
+      };
+      h.slack.setStatus(people.otherAe.id, {
+        text: 'Out sick',
+        emoji: ':face_with_thermometer:',
+        expiration: null,
+      });
+      const submitted = await h.interact(poolPacket('Pool Account One'));
+      const pushed = (await submitted.json()) as {
+        response_action: string;
+        view: { blocks: unknown[]; private_metadata: string };
+      };
+      expect(pushed.response_action).toBe('push');
+      expect(JSON.stringify(pushed.view.blocks)).toContain(
+        `Round robin: <@${people.member.id}> is the next AE of the *backup* pool`,
+      );
+      expect(JSON.stringify(pushed.view.blocks)).toContain(`<@${people.otherAe.id}> away`);
+      const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+      const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
+      expect(await sent.json()).toEqual({ response_action: 'clear' });
+      const first = h.database.db.select().from(handoffs).all().at(-1);
+      expect(first?.aeUserId).toBe(people.member.id);
+      expect(events(h, first?.id as number)[0]?.detail).toMatchObject({ pool: 'backup' });
+
+      // Sam is back: the next handoff to the pool goes to Sam, after Mo.
+      h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
+      const second = await h.interact(poolPacket('Pool Account Two'));
+      const review2 = (await second.json()) as { view: { blocks: unknown[] } };
+      expect(JSON.stringify(review2.view.blocks)).toContain(
+        `<@${people.otherAe.id}> is the next AE of the *backup* pool`,
+      );
+
+      // Both an AE and a pool: said on the AE's field.
+      const both = packetSubmission({ values: account('Pool Account Three') }) as unknown as {
+        view: { state: { values: Record<string, unknown> } };
+      };
+      both.view.state.values[PACKET_POOL_BLOCK_ID] = poolPacket('x').view.state.values[PACKET_POOL_BLOCK_ID];
+      const refused = (await (await h.interact(both)).json()) as { errors?: Record<string, string> };
+      expect(refused.errors?.ae).toBe('Choose an account executive or a pool, not both.');
+    } finally {
+      await h.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { PACKET_BLOCK_ID } from '../../blocks/ids.js';
+import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID } from '../../blocks/ids.js';
 import { reviewModal } from '../../blocks/reviewModal.js';
 import type { SubmitResult } from '../../services/packets.js';
 import { requestContext } from '../context.js';
@@ -33,6 +33,7 @@ export function packetSubmit(deps: HandlerDeps) {
       result = await deps.packets.submitPacket({
         ...requestContext(body, deps),
         input: readPacketForm(view.state.values),
+        pool: poolOf(view.state.values),
         sourceViewId: view.id,
         ...editOf(view.private_metadata),
       });
@@ -65,4 +66,10 @@ export function packetSubmit(deps: HandlerDeps) {
     }
     await ack({ response_action: 'push', view: reviewModal(result.draftId, result.review) });
   };
+}
+
+/** The pool picked instead of an AE (the packet shows the select when the policy file names pools). */
+function poolOf(values: ViewSubmitAction['view']['state']['values']): string | null {
+  const picked: unknown = values[PACKET_POOL_BLOCK_ID]?.[ACTION_ID.value]?.selected_option?.value;
+  return typeof picked === 'string' && picked.length <= 40 ? picked : null;
 }
