@@ -23,7 +23,13 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { 
 const sandbox = await startSandbox({
   port: Number(process.env.SANDBOX_PORT ?? 3100),
   databasePath,
-  env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  env: {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Your own policy file instead of sandbox/policies.json (pools and routes name the cast: U0AE, U0AE2, …).
+    ...(process.env.ESCALATION_POLICY_FILE
+      ? { ESCALATION_POLICY_FILE: process.env.ESCALATION_POLICY_FILE }
+      : {}),
+  },
 });
 console.log(`Handoff sandbox: open ${sandbox.url} (Ctrl-C to stop)`);
 

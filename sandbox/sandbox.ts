@@ -21,6 +21,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
 import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
 import { handoffs } from '../src/db/schema.js';
+import { type AwayRules, awayFrom } from '../src/domain/absence.js';
 import { isBusinessDay } from '../src/domain/businessDays.js';
 import { holidayCalendar } from '../src/domain/holidays.js';
 import { OUTCOME_LABEL } from '../src/domain/outcomes.js';
@@ -47,6 +48,16 @@ const MAX_BODY_BYTES = 1_000_000;
 const CRM_POLL_SECONDS = 60;
 /** Where a person would open an opportunity in Salesforce (the fake has no pages): what they paste in a packet. */
 const lightningUrl = (id: string) => `https://sandbox.lightning.force.com/lightning/r/Opportunity/${id}/view`;
+/**
+ * The sandbox's escalation policy file (ESCALATION_POLICY_FILE): a pool of the cast's two AEs, and for Meridian a
+ * reminder at half the window, the owner and #partner-marketing at the due time, and a reassignment to the pool 4
+ * business hours later. Other partners (Tailspin, a new one typed in a packet) follow the default policy.
+ */
+export const SANDBOX_POLICY_FILE = fileURLToPath(new URL('./policies.json', import.meta.url));
+/** Slack's limit on a status text. */
+const STATUS_TEXT_MAX = 100;
+/** An emoji code as Slack writes it in a status (`:palm_tree:`). */
+const EMOJI_CODE = /^:[a-z0-9_+'-]{1,60}:$/;
 
 /** Real time, moved forward by the clock control. */
 export class SandboxClock implements Clock {
@@ -142,6 +153,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
   }
   const clock = new SandboxClock();
+  // Statuses expire on the sandbox clock: "back on Monday" is Monday in sandbox time, as the app reads it.
+  slack.now = () => clock.now().getTime();
   // The fake Salesforce stamps Tasks with the sandbox clock, so they read at the time of the change that wrote them;
   // the seeded opportunities with a creation date of some weeks back, as a real pipeline's (the review's attribution
   // reads it).
@@ -170,6 +183,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     SALESFORCE_CLIENT_ID: salesforce.clientId,
     SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
     CRM_POLL_SECONDS: String(CRM_POLL_SECONDS),
+    ESCALATION_POLICY_FILE: SANDBOX_POLICY_FILE,
     ...opts.env,
   });
   const database: AppDatabase = openDatabase(config.databasePath);
@@ -193,7 +207,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const appJs = script.outputFiles[0]?.text ?? '';
 
-  const state = new PageState(slack);
+  const awayRules = config.escalationPolicies.away;
+  const state = new PageState(slack, (user) => slackStatusFor(slack, user, clock.now(), awayRules));
   const isClosed = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let eventCounter = 0;
 
@@ -499,6 +514,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         await advanceBusinessDays(days);
         return sendJson(res, 200, { now: clock.now().toISOString() });
       }
+      case '/api/status': {
+        // Your own Slack status, as you would set it in Slack: the app reads it with users.profile.get.
+        const change = statusChange(body, user, clock.now());
+        if ('error' in change) return sendJson(res, 400, { error: change.error });
+        slack.setStatus(user.id, change);
+        return sendJson(res, 200, { slackStatus: slackStatusFor(slack, user, clock.now(), awayRules) });
+      }
       case '/api/salesforce/close': {
         if (typeof body.won !== 'boolean') {
           return sendJson(res, 400, { error: 'won must be true (Close won) or false (Close lost)' });
@@ -562,7 +584,11 @@ class PageState {
   private readonly ackEphemerals: Ephemeral[] = [];
   private seenCalls = 0;
 
-  constructor(private readonly slack: FakeSlack) {}
+  constructor(
+    private readonly slack: FakeSlack,
+    /** A person's Slack status as the page shows it (null: none). */
+    private readonly statusOf: (user: SandboxUser) => PageStatus | null,
+  ) {}
 
   trigger(userId: string, viewId?: string): string {
     const id = this.slack.issueTriggerId(viewId ? { viewId } : {});
@@ -694,6 +720,7 @@ class PageState {
         title: u.title,
         role: u.role,
         external: u.team_id !== TEAM,
+        status: this.statusOf(u),
       })),
       channels: this.slack.channels().map((c) => ({ id: c.id, name: c.name })),
       clock: {
@@ -702,12 +729,98 @@ class PageState {
           'ccc d LLL yyyy, HH:mm ZZZZ',
         ),
         advancedBusinessDays: clock.businessDays,
+        /** Today in the viewer's zone (the first day a status can say they are back is the next one). */
+        today: DateTime.fromJSDate(clock.now(), { zone: user.tz ?? 'UTC' }).toISODate(),
       },
       conversations,
       home: home ? { id: home.id, blocks: home.blocks } : null,
       modal: modal ? { view: modal, depth: stack.length } : null,
     };
   }
+}
+
+/** A person's Slack status as the page shows it. */
+export interface PageStatus {
+  text: string;
+  emoji: string;
+  /** Unix seconds when Slack clears it; 0: never. */
+  expiration: number;
+  /** The day they are back (the expiration's day in their zone), when it clears at midnight; else null. */
+  backOn: string | null;
+  /** When it clears, for the page: "back Mon 30 Nov" (at midnight), "until Mon 30 Nov, 14:00", or null. */
+  shownUntil: string | null;
+  /** Whether the app reads it as away (AWAY_STATUS_WORDS, AWAY_STATUS_EMOJI). */
+  away: boolean;
+}
+
+/** The status the fake Slack shows for a person now (an expired one is none, as Slack clears it). */
+export function slackStatusFor(
+  slack: FakeSlack,
+  user: SandboxUser,
+  now: Date,
+  rules: AwayRules,
+): PageStatus | null {
+  const profile = slack.users().find((u) => u.id === user.id)?.profile;
+  const text = profile?.status_text ?? '';
+  const emoji = profile?.status_emoji ?? '';
+  const expiration = profile?.status_expiration ?? 0;
+  if ((text === '' && emoji === '') || (expiration > 0 && expiration * 1000 <= now.getTime())) return null;
+  const ends = expiration > 0 ? DateTime.fromSeconds(expiration, { zone: user.tz ?? 'UTC' }) : undefined;
+  const atMidnight = ends !== undefined && ends.hour === 0 && ends.minute === 0;
+  return {
+    text,
+    emoji,
+    expiration,
+    backOn: atMidnight ? ends.toISODate() : null,
+    shownUntil: !ends
+      ? null
+      : atMidnight
+        ? `back ${ends.toFormat('ccc d LLL')}`
+        : `until ${ends.toFormat('ccc d LLL, HH:mm')}`,
+    away: awayFrom({ text, emoji, expiration }, rules, now) !== undefined,
+  };
+}
+
+/**
+ * A status change from the page: `text` and `emoji` (both empty: clear it) and `backOn`, the day the person is back
+ * (YYYY-MM-DD, optional): Slack clears the status at 00:00 that day in their zone. An error says what to fix.
+ */
+export function statusChange(
+  body: Json,
+  user: SandboxUser,
+  now: Date,
+): { text: string; emoji: string; expiration: Date | null } | { error: string } {
+  const text = body.text ?? '';
+  const emoji = body.emoji ?? '';
+  const backOn = body.backOn ?? '';
+  if (typeof text !== 'string') return { error: 'text must be a string (empty for none).' };
+  if (typeof emoji !== 'string')
+    return { error: 'emoji must be a string like :palm_tree: (empty for none).' };
+  if (typeof backOn !== 'string') return { error: 'backOn must be a day like 2026-12-04, or empty.' };
+  const shown = text.trim();
+  if (shown.length > STATUS_TEXT_MAX)
+    return { error: `A status text is at most ${STATUS_TEXT_MAX} characters, as in Slack.` };
+  if (emoji !== '' && !EMOJI_CODE.test(emoji))
+    return {
+      error: `emoji must be an emoji code like :palm_tree:, or empty (not ${JSON.stringify(emoji.slice(0, 40))}).`,
+    };
+  if (shown === '' && emoji === '') {
+    if (backOn !== '')
+      return { error: 'Give a status text or an emoji to show until then; an empty status clears it.' };
+    return { text: '', emoji: '', expiration: null };
+  }
+  if (backOn === '') return { text: shown, emoji, expiration: null };
+  const zone = user.tz ?? 'UTC';
+  const day = DateTime.fromISO(backOn, { zone });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(backOn) || !day.isValid)
+    return {
+      error: `backOn must be a day like 2026-12-04, or empty (not ${JSON.stringify(backOn.slice(0, 40))}).`,
+    };
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  if (day <= today)
+    return { error: `The day you are back must be after today (${today.toISODate()} in the sandbox).` };
+  if (day > today.plus({ years: 1 })) return { error: 'The day you are back must be within a year.' };
+  return { text: shown, emoji, expiration: day.startOf('day').toJSDate() };
 }
 
 /** When a message was posted, in sandbox time and the viewer's zone. */

@@ -6,9 +6,28 @@
  * server signs and forwards to the app exactly as Slack would. Outside Slack, the Salesforce panel shows the fake
  * Salesforce the app is connected to: the opportunities, the Tasks the app wrote on them, and Close won / Close lost.
  */
-import { escapeHtml, mrkdwnToHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
+import {
+  emojiChar,
+  escapeHtml,
+  mrkdwnToHtml,
+  type RenderContext,
+  renderBlocks,
+  renderModal,
+} from './render.js';
 
 type Json = Record<string, unknown>;
+
+/** A Slack status as the sandbox server shows it (sandbox.ts PageStatus). */
+interface SlackStatus {
+  text: string;
+  emoji: string;
+  expiration: number;
+  backOn: string | null;
+  /** "back Mon 30 Nov", "until Mon 30 Nov, 14:00", or null (until cleared). */
+  shownUntil: string | null;
+  /** Whether the app reads it as away. */
+  away: boolean;
+}
 
 interface Person {
   id: string;
@@ -16,6 +35,7 @@ interface Person {
   title: string;
   role: string;
   external: boolean;
+  status: SlackStatus | null;
 }
 
 interface Message {
@@ -80,7 +100,8 @@ interface Snapshot {
   me: { id: string; team_id: string; real_name?: string; tz?: string };
   users: Person[];
   channels: { id: string; name: string }[];
-  clock: { now: string; local: string; advancedBusinessDays: number };
+  /** `today`: the viewer's day in sandbox time (YYYY-MM-DD). */
+  clock: { now: string; local: string; advancedBusinessDays: number; today: string };
   conversations: Conversation[];
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
@@ -118,13 +139,22 @@ function context(s: Snapshot): RenderContext {
     userName: (id) => s.users.find((u) => u.id === id)?.name ?? id,
     channelName: (id) => s.channels.find((c) => c.id === id)?.name ?? id,
     fileUrl: (id) => `/files/${encodeURIComponent(id)}`,
-    users: s.users.map((u) => ({ id: u.id, name: u.name })),
+    // Slack's people pickers show each person's status emoji after their name.
+    users: s.users.map((u) => ({ id: u.id, name: u.status ? `${u.name} ${statusEmoji(u.status)}` : u.name })),
     channels: s.channels,
     // Slack shows each reader a date in their own timezone, relative to their now: here, the sandbox clock's.
     ...(s.me.tz ? { timeZone: s.me.tz } : {}),
     now: Date.parse(s.clock.now),
   };
 }
+
+/** A status's emoji as a character (Slack shows 💬 for a status with text only). */
+const statusEmoji = (status: SlackStatus) =>
+  status.emoji === '' ? '💬' : (emojiChar(status.emoji) ?? status.emoji);
+
+/** "🌴 Vacation · back Mon 30 Nov" */
+const statusLine = (status: SlackStatus) =>
+  [`${statusEmoji(status)} ${status.text}`.trim(), status.shownUntil].filter(Boolean).join(' · ');
 
 async function post(path: string, body: Json): Promise<Json> {
   const response = await fetch(path, {
@@ -310,6 +340,7 @@ function render(s: Snapshot): void {
   // The App Home has no message box in Slack; Salesforce is not Slack.
   $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE;
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
+  renderPeople(s, me);
   const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
   if (main !== page.renderedMain) {
     page.renderedMain = main;
@@ -324,6 +355,24 @@ function render(s: Snapshot): void {
     if (conversation && (!samePlace || atBottom)) pane.scrollTop = pane.scrollHeight;
   }
   renderModalLayer(s, ctx);
+}
+
+/** Each person's status emoji next to their name in the person picker, and your whole status on its button. */
+function renderPeople(s: Snapshot, me: Person | undefined): void {
+  for (const option of $<HTMLSelectElement>('#who').options) {
+    const person = s.users.find((u) => u.id === option.value);
+    if (!person) continue;
+    // The emoji only, as Slack shows it after a name (the whole status is on your own status button).
+    const label = `${person.name} (${person.role})${person.status ? ` ${statusEmoji(person.status)}` : ''}`;
+    if (option.textContent !== label) option.textContent = label;
+    option.title = person.status ? statusLine(person.status) : '';
+  }
+  const button = $<HTMLButtonElement>('#status-button');
+  const label = me?.status ? statusLine(me.status) : 'Update your status';
+  if (button.textContent !== label) button.textContent = label;
+  button.title = me?.status
+    ? `Your Slack status${me.status.away ? ' (the app reads it as away)' : ''}: click to change or clear it`
+    : 'Set a Slack status, as in Slack: the app reads it to know whether you are away';
 }
 
 function renderModalLayer(s: Snapshot, ctx: RenderContext): void {
@@ -681,7 +730,83 @@ document.addEventListener('submit', (event) => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// Your Slack status (not a Slack surface of the app: what a person sets in Slack's own profile menu)
+
+function openStatusPanel(): void {
+  const s = page.snapshot;
+  const me = s?.users.find((u) => u.id === page.user);
+  if (!s || !me) return;
+  const form = $<HTMLFormElement>('#status-form');
+  $<HTMLSelectElement>('#status-emoji').value = me.status?.emoji ?? '';
+  // An emoji the list does not offer (set by a test, say) is kept as an option rather than lost on Save.
+  if (me.status?.emoji && $<HTMLSelectElement>('#status-emoji').value !== me.status.emoji) {
+    const option = new Option(`${statusEmoji(me.status)} ${me.status.emoji}`, me.status.emoji, true, true);
+    $<HTMLSelectElement>('#status-emoji').add(option);
+  }
+  $<HTMLInputElement>('#status-text').value = me.status?.text ?? '';
+  const back = $<HTMLInputElement>('#status-back');
+  back.value = me.status?.backOn ?? '';
+  // The first day you can be back is tomorrow, in sandbox time.
+  const tomorrow = new Date(`${s.clock.today}T12:00:00Z`);
+  tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
+  back.min = tomorrow.toISOString().slice(0, 10);
+  $('#status-for').textContent =
+    `${me.name}, as ${me.name.split(' ')[0]} would set it in Slack. The app reads it (users.profile.get) in the review before a handoff is sent, in the sweep while a handoff waits (at most once an hour per AE), and when it picks someone from a pool.`;
+  $('#status-now').textContent = me.status
+    ? `Now: ${statusLine(me.status)}. ${me.status.away ? 'The app reads this as away.' : 'The app does not read this as away (no away word or emoji).'}`
+    : 'Now: no status.';
+  form.hidden = false;
+  $('#status-button').setAttribute('aria-expanded', 'true');
+  $<HTMLInputElement>('#status-text').focus();
+}
+
+function closeStatusPanel(): void {
+  $<HTMLFormElement>('#status-form').hidden = true;
+  $('#status-button').setAttribute('aria-expanded', 'false');
+}
+
+async function saveStatus(change: { text: string; emoji: string; backOn: string }): Promise<void> {
+  const answer = await whileBusy($('#status-form .status-save'), () => post('/api/status', change));
+  if (!answer || answer.error) return;
+  const saved = answer.slackStatus as SlackStatus | null;
+  showNotice(
+    saved
+      ? `Your Slack status: ${statusLine(saved)}${saved.away ? ' (away, for the app)' : ''}.`
+      : 'Your Slack status is cleared.',
+    4000,
+  );
+  closeStatusPanel();
+  await refresh();
+}
+
+$('#status-button').addEventListener('click', () => {
+  if ($<HTMLFormElement>('#status-form').hidden) openStatusPanel();
+  else closeStatusPanel();
+});
+$('#status-cancel').addEventListener('click', closeStatusPanel);
+$('#status-clear').addEventListener('click', () => void saveStatus({ text: '', emoji: '', backOn: '' }));
+for (const preset of document.querySelectorAll<HTMLButtonElement>('[data-status-preset]')) {
+  preset.addEventListener('click', () => {
+    $<HTMLSelectElement>('#status-emoji').value = preset.dataset.statusPreset ?? '';
+    $<HTMLInputElement>('#status-text').value = preset.dataset.statusText ?? '';
+    $<HTMLInputElement>('#status-back').focus();
+  });
+}
+$<HTMLFormElement>('#status-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void saveStatus({
+    text: $<HTMLInputElement>('#status-text').value,
+    emoji: $<HTMLSelectElement>('#status-emoji').value,
+    backOn: $<HTMLInputElement>('#status-back').value,
+  });
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !$<HTMLFormElement>('#status-form').hidden) closeStatusPanel();
+});
+
 $<HTMLSelectElement>('#who').addEventListener('change', (event) => {
+  closeStatusPanel();
   page.user = (event.target as HTMLSelectElement).value;
   page.place = '';
   page.renderedMain = '';

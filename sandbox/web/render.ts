@@ -205,13 +205,33 @@ const EMOJI: Record<string, string> = {
   raising_hand: '🙋',
   incoming_envelope: '📨',
   bust_in_silhouette: '👤',
+  busts_in_silhouette: '👥',
   alarm_clock: '⏰',
   eye: '👁️',
   pencil2: '✏️',
   link: '🔗',
   pause_button: '⏸️',
   no_entry: '⛔',
+  mega: '📣',
+  speech_balloon: '💬',
+  // The statuses the app reads as away (AWAY_STATUS_EMOJI's defaults), shown in the review and the owner's notice.
+  palm_tree: '🌴',
+  airplane: '✈️',
+  desert_island: '🏝️',
+  beach_with_umbrella: '🏖️',
+  face_with_thermometer: '🤒',
+  thermometer: '🌡️',
+  baby: '👶',
+  baby_bottle: '🍼',
+  luggage: '🧳',
+  spiral_calendar_pad: '🗓️',
 };
+
+/** The character of an emoji code (`:palm_tree:` → 🌴) from the map above, or undefined. */
+export function emojiChar(code: string): string | undefined {
+  const name = /^:([a-z0-9_+-]+):$/.exec(code)?.[1];
+  return name !== undefined && Object.hasOwn(EMOJI, name) ? EMOJI[name] : undefined;
+}
 
 /** A piece of mrkdwn already turned into HTML, and its text for places where markup is not rendered (code). */
 interface Held {

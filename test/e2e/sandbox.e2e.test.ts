@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import {
   AGREED_IN_WRITING_OPTION,
   ON_PRIORITY_LIST_OPTION,
@@ -14,6 +14,7 @@ import {
   PACKET_FORM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import { packetModal } from '../../src/blocks/packetModal.js';
+import { parsePolicyFile } from '../../src/domain/policyFile.js';
 import { waitFor } from '../support/harness.js';
 
 /**
@@ -205,9 +206,14 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
       aeId: ae.id,
       nextMoveDate: '2026-01-05',
     });
-    // Every input of the packet modal is a real control, and nothing is shown as unsupported.
+    // Every input of the packet modal is a real control, and nothing is shown as unsupported. The sandbox's policy
+    // file has a pool of AEs, so the packet may go to it instead of an AE (one input more).
+    const pools = Object.keys(
+      parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8).pools,
+    );
+    expect(pools.length).toBeGreaterThan(0);
     expect(await page.locator('.modal-card [data-input]').count()).toBe(
-      packetModal({ authorUserId: author.id }).blocks.filter((block) => block.type === 'input').length,
+      packetModal({ authorUserId: author.id, pools }).blocks.filter((block) => block.type === 'input').length,
     );
     expect(await page.locator('.modal-card .bk-problem').count()).toBe(0);
     await shot(page, 'accept-1-packet');
@@ -518,7 +524,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it('the clock: whole business days later the AE is reminded, then the handoff expires and the owner hears', async () => {
+  it('the clock: whole business days later the AE is reminded, then the handoff expires and the owner hears; 4 business hours later the Meridian policy gives it to the pool', async () => {
     const page = await newPage();
     await fillPacket(page, {
       account: 'Fabrikam Retail',
@@ -553,8 +559,30 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await shot(page, 'clock-1-reminded');
     await actAs(page, author.id);
     await openPlace(page, `D${author.id}`);
-    await message(page, 'Fabrikam Retail').getByText('expired', { exact: false }).first().waitFor();
+    // The owner's expiry notice ("It has expired"; "it expired" once the reassignment below followed it, when the
+    // jump passed the due time by 4 business hours).
+    await page
+      .locator('article.message', { hasText: 'Fabrikam Retail' })
+      .filter({ hasText: /did not answer .* (it|It has) expired/ })
+      .first()
+      .waitFor();
     await shot(page, 'clock-2-expired');
+
+    // sandbox/policies.json: 4 business hours after the due time, the next AE of the pool who is not the AE (Sam).
+    const reassigned = () => mentions(`D${otherAe.id}`, /./) > 0;
+    for (let step = 1; step <= 2 && !reassigned(); step += 1) {
+      await page.click('[data-advance="1"]');
+      await page.waitForResponse((r) => r.url().endsWith('/api/clock'));
+      await delivered();
+    }
+    const moved = page.locator('article.message', { hasText: 'Fabrikam Retail' }).filter({
+      hasText: 'moved from @Jordan Seller to @Sam Closer',
+    });
+    await moved.first().waitFor();
+    await shot(page, 'clock-2b-reassigned-to-pool');
+    await actAs(page, otherAe.id);
+    await openPlace(page, `D${otherAe.id}`);
+    await message(page, 'Fabrikam Retail').locator(ACCEPT).waitFor();
 
     // RevOps sees it all in the App Home metrics; the period they pick is still there when they come back.
     await actAs(page, admin.id);
