@@ -208,7 +208,7 @@ function absenceBlocks(review: Review): KnownBlock[] {
   const lines: string[] = [];
   if (absence.status)
     lines.push(
-      `:palm_tree: *${name} is away*${absence.until ? ` until ${dayOf(absence.until, review.ae.timeZone)}` : ''} (${userText(absence.status, 100)}).`,
+      `${absence.status.startsWith(':') ? '' : ':palm_tree: '}*${name} is away*${absence.until ? ` (back ${dayOf(absence.until, review.ae.timeZone)})` : ''}: ${userText(absence.status, 100)}.`,
     );
   if (absence.cover)
     lines.push(

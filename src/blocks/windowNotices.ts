@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { DateTime } from 'luxon';
 import type { HandoffRow } from '../db/schema.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
@@ -79,15 +80,21 @@ export function awayMessage(
   back: number | undefined,
   cover: string | undefined,
 ): SlackMessage {
-  const until = back !== undefined ? ` until ${slackDate(new Date(back), h.aeTimeZone)}` : '';
+  // Back on a day (statuses end at midnight): the day, in the AE's calendar.
+  const day =
+    back !== undefined ? DateTime.fromMillis(back, { zone: h.aeTimeZone }).toFormat('ccc d LLL') : undefined;
+  const until = day ? ` (back ${day})` : '';
   const coverLine = cover
-    ? ` They named ${mention(cover)} to answer for them: Reassign to them,`
-    : ' Reassign it,';
+    ? ` They named ${mention(cover)} to answer for them: Reassign to them`
+    : ' Reassign it';
+  const extend = day ? ', or Extend the window past their return' : ', or Extend the window';
+  // The status's own emoji says it; a palm tree only when it has none.
+  const lead = status.startsWith(':') ? '' : ':palm_tree: ';
   return {
     text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
     blocks: [
       section(
-        `:palm_tree: *${userText(h.aeName, 100)} is away*${until} (${userText(status, 100)}), and handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${coverLine} or extend the window past their return. Their time away is not counted as their silence.`,
+        `${lead}*${userText(h.aeName, 100)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${coverLine}${extend}. Their time away is not counted as their silence.`,
       ),
     ],
   };

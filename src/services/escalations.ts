@@ -386,20 +386,29 @@ export function createEscalations(deps: EscalationDeps) {
     return told;
   }
 
-  /** The owner was already told in this window that the AE is away. */
+  /**
+   * The owner already knows in this window that the AE is away: they were told, or the author chose at send
+   * (the window from the AE's return, now anyway, or the cover).
+   */
   function toldAway(h: HandoffRow): boolean {
     return db
-      .select({ detail: handoffEvents.detail })
+      .select({ type: handoffEvents.type, detail: handoffEvents.detail })
       .from(handoffEvents)
       .where(
         and(
           eq(handoffEvents.handoffId, h.id),
           eq(handoffEvents.cycle, h.cycle),
-          eq(handoffEvents.type, 'escalated'),
+          inArray(handoffEvents.type, ['escalated', 'sent']),
         ),
       )
       .all()
-      .some((e) => typeof e.detail?.away === 'string');
+      .some((e) =>
+        e.type === 'escalated'
+          ? typeof e.detail?.away === 'string'
+          : e.detail?.windowFrom !== undefined ||
+            e.detail?.sentWhileAway !== undefined ||
+            e.detail?.coverFor !== undefined,
+      );
   }
 
   /** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */

@@ -852,7 +852,8 @@ export function createPacketService(deps: PacketServiceDeps) {
             ...(choice === 'when_back'
               ? { windowFrom: startAt.toISOString(), awayStatus: absence?.status }
               : {}),
-            ...(choice === 'now' ? { sentWhileAway: absence?.status ?? 'cover named' } : {}),
+            // Sent now although their status said away (a cover named alone says nothing of today).
+            ...(choice === 'now' && absence?.status ? { sentWhileAway: absence.status } : {}),
             // Round robin: the pool's next pick starts after this AE.
             ...(review.fromPool && choice !== 'cover' ? { pool: review.fromPool.name } : {}),
           },

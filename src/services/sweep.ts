@@ -91,6 +91,8 @@ export function createSweeper(deps: SweepDeps) {
       )
       .all()
       .map((e) => e.detail ?? {})
+      .reverse()
+      // The latest word on it (the sweep's look after the send's).
       .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
     if (seen) return { away: String(seen.away ?? seen.sentWhileAway) };
     const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);

@@ -138,7 +138,7 @@ describe('absence and cover', () => {
     h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK });
     const r = await review(h, 'Away Account One');
     const text = json(r.view.blocks);
-    expect(text).toContain('*Jordan Seller is away* until Fri 27 Nov (:palm_tree: Vacation)');
+    expect(text).toContain('*Jordan Seller is away* (back Fri 27 Nov): :palm_tree: Vacation.');
     expect(text).toContain(`has named <@${people.otherAe.id}> to answer for them until 2026-12-04`);
     const radio = r.view.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.absence);
     expect(radio?.element?.options?.map((o) => o.value)).toEqual(['cover', 'when_back', 'now']);
@@ -165,6 +165,14 @@ describe('absence and cover', () => {
     expect(h2.windowStartedAt?.toISOString()).toBe(BACK.toISOString());
     expect(h2.dueAt.getTime()).toBeGreaterThan(BACK.getTime());
     expect(sentEvent(h, h2.id)?.detail).toMatchObject({ windowFrom: BACK.toISOString() });
+    // The author chose already: the sweep's look at the away AE does not tell the owner again.
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    expect(
+      dmOf(h, people.author.id).filter(
+        (m) => json(m.blocks).includes('is away') && json(m.blocks).includes('Away Account Two'),
+      ),
+    ).toEqual([]);
   });
 
   it('an escalation level notifies the cover, and a later one reassigns to the cover', async () => {
