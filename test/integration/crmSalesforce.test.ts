@@ -122,7 +122,9 @@ describe('Salesforce: link, write, read back', () => {
     expect(description).toContain('Evidence: https://docs.example.com/northwind/qbr-notes');
     // The AE's packet shows the linked record.
     const dm = await waitForDm(h, people.ae.id, 'Northwind expansion', 'the linked record on the AE packet');
-    expect(JSON.stringify(dm.blocks)).toContain(`Northwind expansion (${opp}) · Salesforce, updates are logged there`);
+    expect(JSON.stringify(dm.blocks)).toContain(
+      `Northwind expansion (${opp}) · Salesforce, updates are logged there`,
+    );
   });
 
   it('writes the Task once when Salesforce created it but the answer was lost (a 503 after processing)', async () => {

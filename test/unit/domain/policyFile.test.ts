@@ -32,7 +32,8 @@ const POOLS = { backup: { users: ['U0AE2', 'U0AE3'] }, emea: { usergroup: 'S0EME
 
 const AT_HELP = 'must be like 50%, last-morning, due, due+4h or due+1d';
 const TO_HELP = 'must be ae, manager, owner, cover, channel:C012ABCDEF or pool:<name>';
-const REASSIGN_HELP = 'a reassignment goes to exactly one pool, like ["pool:enterprise-backup"], or to ["cover"]';
+const REASSIGN_HELP =
+  'a reassignment goes to exactly one pool, like ["pool:enterprise-backup"], or to ["cover"]';
 
 describe('parsePolicyFile: a valid file', () => {
   const text = JSON.stringify({
