@@ -482,7 +482,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     let edited: HandoffRow | undefined;
     if (req.editOf !== undefined) {
       const allowed = deps.edits?.editable(req, req.editOf);
-      if (!allowed || allowed.kind !== 'ok')
+      if (allowed?.kind !== 'ok')
         return { kind: 'invalid', errors: { accountName: editRefusedText(allowed) } };
       edited = allowed.handoff;
       // Opened before another edit was saved: saving it would silently undo that one.
