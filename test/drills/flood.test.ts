@@ -244,7 +244,9 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
       Object.keys(counts).every((s) => ['0', '401', '408', '503'].includes(s)),
       JSON.stringify(counts),
     ).toBe(true);
-    expect(counts[401] ?? 0).toBeGreaterThanOrEqual(FLOOD * 0.9);
+    // The unsigned ones are refused from their headers: a 401, or, when the answer and the close come while the
+    // flooder is still writing its 3.9 MB, a connection reset before it reads the 401 (seen in one CI run: 172 + 60).
+    expect((counts[401] ?? 0) + (counts[0] ?? 0)).toBeGreaterThanOrEqual(FLOOD * 0.9);
     expect(peak).toBeLessThan(RSS_TARGET_MB);
     expect(Math.max(...healthz)).toBeLessThan(SLACK_DEADLINE_MS);
     // The Accepts were recorded.
