@@ -50,8 +50,13 @@ describe('App Home by role', () => {
     if (!h) return;
     // Slack refuses a Home tab over 100 blocks (the fake enforces the limits): every publish must have been taken.
     const publishes = publishCalls(h);
-    for (const call of publishes) {
-      expect(call.ok, json(call.response)).toBe(true);
+    for (const [i, call] of publishes.entries()) {
+      // Two publishes of one Home may race (the open's, a change's): Slack refuses the older hash, and the app
+      // publishes again without it (README "Messages are views of the handoff"). Any other refusal is a defect.
+      const raced =
+        (call.response as { error?: string } | undefined)?.error === 'hash_conflict' &&
+        publishes.slice(i + 1).some((later) => later.args.user_id === call.args.user_id && later.ok);
+      if (!raced) expect(call.ok, json(call.response)).toBe(true);
       expect(blocksOf(call).length).toBeLessThanOrEqual(100);
     }
     await h.stop();
