@@ -8,7 +8,11 @@ import { context, pt, section } from './parts.js';
  * `/handoff cover`: the AE names who answers for them while they are away, and until when. New handoffs to them
  * offer the cover (the author may send to the cover instead), and escalation policies can notify it.
  */
-export function coverModal(opts: { current?: CoverRow | undefined; until?: string }): ModalView {
+export function coverModal(opts: {
+  current?: CoverRow | undefined;
+  until?: string;
+  cover?: string;
+}): ModalView {
   const current = opts.current;
   return {
     type: 'modal',
@@ -30,7 +34,9 @@ export function coverModal(opts: { current?: CoverRow | undefined; until?: strin
         element: {
           type: 'users_select',
           action_id: ACTION_ID.value,
-          ...(current ? { initial_user: current.coverUserId } : {}),
+          ...((opts.cover ?? current?.coverUserId)
+            ? { initial_user: opts.cover ?? current?.coverUserId }
+            : {}),
         },
       },
       {

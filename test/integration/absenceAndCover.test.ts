@@ -109,6 +109,17 @@ describe('absence and cover', () => {
     // The date typed after "until" is prefilled; the person is picked in the form.
     expect(json(view.blocks)).toContain('"initial_date":"2026-12-04"');
 
+    // An escaped mention (`<@U…|name>`) prefills the person too.
+    const escaped = await coverCommand(h, `cover <@${people.otherAe.id}|sam> until 2026-12-05`);
+    const prefilled = await waitFor(
+      () => h.slack.callsTo('views.open')[escaped.before],
+      4000,
+      'the prefilled form',
+    );
+    expect(json((prefilled.args.view as { blocks: unknown[] }).blocks)).toContain(
+      `"initial_user":"${people.otherAe.id}"`,
+    );
+
     const self = await h.interact(coverSubmission(people.ae.id, '2026-12-04'));
     expect(await self.json()).toEqual({
       response_action: 'errors',

@@ -138,8 +138,10 @@ export function handoffCommand(deps: HandlerDeps) {
         );
       }
       const until = /\b(\d{4}-\d{2}-\d{2})\b/.exec(rest.join(' '))?.[1];
+      // A mention Slack escaped (`<@U012ABC|sam>`) names the person; a plain "@sam" is picked in the form.
+      const cover = /<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>/.exec(rest.join(' '))?.[1];
       const current = deps.covers.find(command.user_id);
-      return openModal(coverModal({ current, ...(until ? { until } : {}) }));
+      return openModal(coverModal({ current, ...(until ? { until } : {}), ...(cover ? { cover } : {}) }));
     }
     if (sub === 'reseller') return reply(resellerCommand(deps, ctx, rest.join(' ')));
     if (sub === 'classify') return reply(classifyCommand(deps, ctx, rest));
