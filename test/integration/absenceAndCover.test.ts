@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { covers, type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
@@ -17,11 +18,6 @@ import { people, TEAM } from '../support/people.js';
  */
 const aeUser = { id: people.ae.id, team_id: TEAM };
 const BACK = new Date('2026-11-27T08:00:00Z');
-
-const account = (name: string) => ({
-  accountName: name,
-  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
-});
 
 async function review(h: Harness, name: string) {
   const submitted = await h.interact(packetSubmission({ values: account(name) }));

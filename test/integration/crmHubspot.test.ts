@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type HandoffEventRow, handoffEvents, handoffs, outbox } from '../../src/db/schema.js';
+import { account, crmRows, drive } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -43,12 +44,6 @@ const oldUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/deal/
 
 const NOTES = /^\/crm\/v3\/objects\/notes$/;
 const NOTE_SEARCH = '/crm/v3/objects/notes/search';
-
-/** Another account (its own domain): not a duplicate of the Northwind packet or of each other. */
-const account = (name: string) => ({
-  accountName: name,
-  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
-});
 
 type ReviewAnswer = {
   response_action: string;
@@ -93,24 +88,7 @@ function eventOf(h: Harness, handoffId: number, type: HandoffEventRow['type']): 
 }
 const marker = (handoffId: number, event: HandoffEventRow) => `ref cosell${handoffId}e${event.id}`;
 
-function crmRows(h: Harness) {
-  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
-}
 const crmRowsOf = (h: Harness, handoffId: number) => crmRows(h).filter((r) => r.handoffId === handoffId);
-
-/**
- * Moves the business clock a few seconds at a time (past the retry backoffs and rate-limit waits, which are on it)
- * and wakes the worker, until `done` holds. The wait before looking for a lost write is real time (monotonic), so
- * each step also sleeps.
- */
-async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
-  for (let step = 0; step < 100 && !done(); step += 1) {
-    h.clock.advance(5_000);
-    h.app.outbox.kick();
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
 
 /** A slash command as `who`; the ephemeral answer's text. */
 async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {

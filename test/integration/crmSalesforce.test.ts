@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handoffEvents, outbox } from '../../src/db/schema.js';
+import { account, crmRows, drive } from '../support/crmFlow.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -35,30 +36,7 @@ async function review(h: Harness, crmOpportunity: string) {
   };
 }
 
-/** Another account (its own domain): not a duplicate of the Northwind packet. */
-const account = (name: string) => ({
-  accountName: name,
-  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
-});
-
 const tasksOn = (sf: FakeSalesforce, id: string) => sf.tasks().filter((t) => t.WhatId === id);
-
-/**
- * Moves the business clock a few seconds at a time (past the retry backoffs, which are on it) and wakes the worker,
- * until `done` holds. The wait before looking for a lost write is real time (monotonic), so each step also sleeps.
- */
-async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
-  for (let step = 0; step < 100 && !done(); step += 1) {
-    h.clock.advance(5_000);
-    h.app.outbox.kick();
-    await new Promise((resolve) => setTimeout(resolve, 60));
-  }
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
-
-function crmRows(h: Harness) {
-  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
-}
 
 describe('Salesforce: link, write, read back', () => {
   let sf: FakeSalesforce;

@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
 import { handoffEvents, handoffs } from '../../src/db/schema.js';
+import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
@@ -27,11 +28,6 @@ const POLICY = {
   },
   routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
 };
-
-const account = (name: string) => ({
-  accountName: name,
-  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
-});
 
 function events(h: Harness, handoffId: number) {
   return h.database.db

@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
+import { realTimers } from '../../runtime/timers.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -131,12 +132,12 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
   }
 
   async function stageLabels(): Promise<Map<string, string>> {
-    if (stages && Date.now() - stages.at < STAGES_TTL_MS) return stages.labels;
+    if (stages && realTimers.monotonic() - stages.at < STAGES_TTL_MS) return stages.labels;
     const result = await call(() => client.crm.pipelines.pipelinesApi.getAll('deals'), false);
     const labels = new Map<string, string>();
     for (const pipeline of result.results)
       for (const stage of pipeline.stages) labels.set(stage.id, stage.label);
-    stages = { at: Date.now(), labels };
+    stages = { at: realTimers.monotonic(), labels };
     return labels;
   }
 

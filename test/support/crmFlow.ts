@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import { outbox } from '../../src/db/schema.js';
+import type { Harness } from './harness.js';
+
+/** Another account (its own domain): not a duplicate of the Northwind packet, nor of each other. */
+export const account = (name: string) => ({
+  accountName: name,
+  accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
+});
+
+/** The outbox rows that write CRM activities. */
+export function crmRows(h: Harness) {
+  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
+}
+
+/**
+ * Moves the business clock a few seconds at a time (past the retry backoffs and rate-limit waits, which are on it)
+ * and wakes the worker, until `done` holds. The wait before looking for a lost write is real time (monotonic), so
+ * each step also sleeps.
+ */
+export async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
+  for (let step = 0; step < 100 && !done(); step += 1) {
+    h.clock.advance(5_000);
+    h.app.outbox.kick();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+  if (!done()) throw new Error(`never happened: ${what}`);
+}
