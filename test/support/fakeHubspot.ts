@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FailureMatch, FailureQueue } from './fakeFailures.js';
 
 /** Property values as HubSpot returns them: always strings, or null when unset. */
 export type HubspotProperties = Record<string, string | null>;
@@ -60,7 +61,7 @@ export interface HubspotRequest {
 }
 
 /** Which requests an injected failure applies to: '*' for any, else every given part must match. */
-export type HubspotFailureMatch = { method?: string; path?: RegExp | string } | '*';
+export type HubspotFailureMatch = FailureMatch;
 
 export interface HubspotFailure {
   /**
@@ -349,7 +350,7 @@ export class FakeHubspot {
   private recent: number[] = [];
   private recentSearches: number[] = [];
   private batchReads = 0;
-  private failures: { match: HubspotFailureMatch; failure: HubspotFailure; remaining: number }[] = [];
+  private readonly failures = new FailureQueue<HubspotFailure>();
   private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   private constructor(options: FakeHubspotOptions) {
@@ -435,11 +436,11 @@ export class FakeHubspot {
    * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
    */
   fail(match: HubspotFailureMatch, failure: HubspotFailure): void {
-    this.failures.push({ match, failure, remaining: failure.times ?? 1 });
+    this.failures.add(match, failure);
   }
 
   clearFailures(): void {
-    this.failures = [];
+    this.failures.clear();
   }
 
   /** Forgets calls, failures, deals, notes, counters and the rate windows; keeps custom properties. */
@@ -494,7 +495,7 @@ export class FakeHubspot {
     };
     this.calls.push(call);
 
-    const failure = this.takeFailure(method, url.pathname);
+    const failure = this.failures.take(method, url.pathname);
     if (!failure) return this.reply(res, call, this.process(incoming));
     const replacesAnswer =
       failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
@@ -510,20 +511,6 @@ export class FakeHubspot {
     if (this.stopped) return;
     if (replacesAnswer) return this.replyFailure(req, res, call, failure);
     this.reply(res, call, this.process(incoming));
-  }
-
-  private takeFailure(method: string, path: string): HubspotFailure | undefined {
-    const entry = this.failures.find((f) => {
-      if (f.remaining <= 0) return false;
-      if (f.match === '*') return true;
-      if (f.match.method && f.match.method.toUpperCase() !== method) return false;
-      if (f.match.path === undefined) return true;
-      return typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path);
-    });
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    this.failures = this.failures.filter((f) => f.remaining > 0);
-    return entry.failure;
   }
 
   private replyFailure(

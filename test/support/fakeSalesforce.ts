@@ -19,6 +19,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FailureMatch, FailureQueue } from './fakeFailures.js';
 
 /** A field value as Salesforce's JSON carries it. */
 export type SalesforceValue = string | number | boolean | null;
@@ -76,7 +77,7 @@ export interface SalesforceRequest {
 }
 
 /** Which requests an injected failure applies to: '*' for any, else every given part must match. */
-export type SalesforceFailureMatch = { method?: string; path?: RegExp | string } | '*';
+export type SalesforceFailureMatch = FailureMatch;
 
 export interface SalesforceFailure {
   /**
@@ -525,7 +526,7 @@ export class FakeSalesforce {
   private readonly soqlReceived: string[] = [];
   private apiUsage = 0;
   private sequence = 0;
-  private failures: { match: SalesforceFailureMatch; failure: SalesforceFailure; remaining: number }[] = [];
+  private readonly failures = new FailureQueue<SalesforceFailure>();
   private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   private constructor(options: FakeSalesforceOptions) {
@@ -651,11 +652,11 @@ export class FakeSalesforce {
    * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
    */
   fail(match: SalesforceFailureMatch, failure: SalesforceFailure): void {
-    this.failures.push({ match, failure, remaining: failure.times ?? 1 });
+    this.failures.add(match, failure);
   }
 
   clearFailures(): void {
-    this.failures = [];
+    this.failures.clear();
   }
 
   /** Forgets calls, failures, opportunities, tasks, queries and API usage; keeps tokens and custom fields. */
@@ -712,7 +713,7 @@ export class FakeSalesforce {
     };
     this.calls.push(call);
 
-    const failure = this.takeFailure(method, url.pathname);
+    const failure = this.failures.take(method, url.pathname);
     if (!failure) return this.reply(res, call, this.process(incoming));
     const replacesAnswer =
       failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
@@ -728,20 +729,6 @@ export class FakeSalesforce {
     if (this.stopped) return;
     if (replacesAnswer) return this.replyFailure(req, res, call, failure);
     this.reply(res, call, this.process(incoming));
-  }
-
-  private takeFailure(method: string, path: string): SalesforceFailure | undefined {
-    const entry = this.failures.find((f) => {
-      if (f.remaining <= 0) return false;
-      if (f.match === '*') return true;
-      if (f.match.method && f.match.method.toUpperCase() !== method) return false;
-      if (f.match.path === undefined) return true;
-      return typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path);
-    });
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    this.failures = this.failures.filter((f) => f.remaining > 0);
-    return entry.failure;
   }
 
   private replyFailure(
