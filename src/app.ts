@@ -7,6 +7,7 @@ import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
 import type { SlackConnection, StorageHealth } from './runtime/health.js';
+import type { RequestActivity } from './runtime/requestActivity.js';
 import { slackClientOptions } from './slackClients.js';
 import type { Startup } from './startup.js';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   handlers: Omit<HandlerDeps, 'config' | 'startup'>;
   /** Listeners still working after their ack are tracked here, so a stop waits for them. */
   background: BackgroundWork;
+  /** The receiver counts the requests it is answering here; the outbox gives them the CPU first. */
+  activity?: RequestActivity;
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
@@ -73,6 +76,7 @@ function transport(deps: AppDeps) {
       customRoutes: [healthz],
       logger: logger.child({ component: 'receiver' }),
       boltLogger: slackLogger(logger, 'bolt-receiver'),
+      ...(deps.activity ? { activity: deps.activity } : {}),
     }),
   };
 }

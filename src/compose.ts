@@ -20,6 +20,7 @@ import type { HandlerDeps } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { type BackgroundWork, createBackgroundWork } from './runtime/background.js';
 import { StorageHealth } from './runtime/health.js';
+import { RequestActivity } from './runtime/requestActivity.js';
 import { createScheduler, type JobSpec, type Scheduler } from './runtime/scheduler.js';
 import { channelGuard } from './services/channelGuard.js';
 import { type Covers, createCovers } from './services/covers.js';
@@ -110,6 +111,8 @@ interface Shared extends Base {
   policies: Policies;
   /** Who answers for an AE while they are away. */
   covers: Covers;
+  /** The Slack requests being answered: the outbox's deliveries wait for a quiet turn (runtime/requestActivity.ts). */
+  activity: RequestActivity;
 }
 
 /** The length of a business day in hours ("1d" in the policy file). */
@@ -155,6 +158,7 @@ function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
     guard,
     surfaces: s.surfaces,
     homes,
+    turn: () => s.activity.turn(),
     ...(s.crm.connectors.length > 0
       ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
       : {}),
@@ -544,6 +548,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     startup: wired.startup,
     handlers: services.handlers,
     background,
+    activity: wired.activity,
     health: {
       storage: new StorageHealth(opts.db.$client, logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,
@@ -583,6 +588,7 @@ export async function wire(opts: StartOptions): Promise<{
   services: Services;
   background: BackgroundWork;
   clients: SlackClients;
+  activity: RequestActivity;
 }> {
   const { config, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(config, logger);
@@ -602,6 +608,7 @@ export async function wire(opts: StartOptions): Promise<{
   });
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);
+  const activity = new RequestActivity();
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
   const services = createServices({
@@ -626,6 +633,7 @@ export async function wire(opts: StartOptions): Promise<{
     onOutboxWrite,
     crm,
     policies,
+    activity,
     covers: createCovers({
       db: opts.db,
       clock,
@@ -635,5 +643,5 @@ export async function wire(opts: StartOptions): Promise<{
     }),
   });
   outbox = services.outbox;
-  return { startup, services, background, clients };
+  return { startup, services, background, clients, activity };
 }

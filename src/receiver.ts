@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { type Logger as BoltLogger, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from './logger.js';
+import type { RequestActivity } from './runtime/requestActivity.js';
 
 /** Slack's window for request timestamps, both ways: a signature from the future is as suspect as a stale one. */
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
@@ -552,6 +553,8 @@ export function createReceiver(opts: {
   logger: Logger;
   boltLogger: BoltLogger;
   now?: () => number;
+  /** Counts the Slack requests being answered, from their headers to their answer (background work waits for them). */
+  activity?: Pick<RequestActivity, 'begin'>;
 }): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: opts.signingSecret,
@@ -602,6 +605,7 @@ export function createReceiver(opts: {
   };
 
   const slackRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (opts.activity) res.once('close', opts.activity.begin());
     const nowMs = now();
     const checked = checkHeaders(req, nowMs);
     if ('status' in checked) {

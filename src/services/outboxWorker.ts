@@ -78,6 +78,11 @@ export interface OutboxWorkerOptions {
   homes?: HomeRenderer;
   /** Writes CRM activities (`crm.activity` rows); absent: such rows are refused (and parked) as not connected. */
   crm?: CrmDelivery;
+  /**
+   * Resolves when a delivery step may use the CPU: the app gives Slack requests being answered the turn first
+   * (runtime/requestActivity.ts). Default: the next turn of the event loop.
+   */
+  turn?: () => Promise<void>;
 }
 
 export type DeliveryVerdict =
@@ -298,12 +303,14 @@ export class OutboxWorker {
   /** The latest business time this worker saw: a later look at the clock that reads earlier saw it step back. */
   private latestNow: number | undefined;
   private readonly fetchImpl: typeof fetch;
+  private readonly turn: () => Promise<void>;
   private readonly timers: Timers;
   /** Home publishes that a change overtook while they were in flight: published again. */
   private readonly homesBehind = new Set<number>();
 
   constructor(private readonly opts: OutboxWorkerOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
+    this.turn = opts.turn ?? (() => nextTurn());
     this.timers = opts.timers ?? realTimers;
   }
 
@@ -485,6 +492,8 @@ export class OutboxWorker {
      */
     let looked = !row.uncertainSince;
     try {
+      // Each delivery starts in a turn of its own, after the requests being answered (the guard reads the database).
+      await this.turn();
       if (row.method === 'crm.activity') {
         await this.deliverCrm(row);
         return;
@@ -543,7 +552,7 @@ export class OutboxWorker {
       // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
       if (row.uncertainSince && !this.paced(row)) return;
       // Rendering is synchronous work: it waits for a turn, so requests being answered go first.
-      if (row.surfaceKey || row.method === 'views.publish') await nextTurn();
+      if (row.surfaceKey || row.method === 'views.publish') await this.turn();
       const rendered = await this.render(row);
       if (rendered === 'nothing') {
         this.forget(row.id);

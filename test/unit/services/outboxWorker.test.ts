@@ -7,6 +7,7 @@ import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { outbox } from '../../../src/db/schema.js';
 import { createLogger } from '../../../src/logger.js';
+import { RequestActivity } from '../../../src/runtime/requestActivity.js';
 import { OutboxWorker } from '../../../src/services/outboxWorker.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
@@ -45,8 +46,9 @@ describe('outbox worker on stepped time', () => {
     await slack.stop();
   });
 
-  function start(clientTimeoutMs = 5000) {
+  function start(clientTimeoutMs = 5000, activity?: RequestActivity) {
     worker = new OutboxWorker({
+      ...(activity ? { turn: () => activity.turn() } : {}),
       db: db.db,
       clock,
       timers,
@@ -101,6 +103,20 @@ describe('outbox worker on stepped time', () => {
         .all()
         .map((r) => r.status),
     ).toEqual(Array(4).fill('delivered'));
+  });
+
+  it('delivers nothing while a Slack request is being answered, and everything once it is (requests first)', async () => {
+    // A long longest wait: this test is about the hold, not about the late turn.
+    const activity = new RequestActivity(60_000);
+    const end = activity.begin();
+    enqueue(db.db, [post('C0ONE', 1), post('C0TWO', 1)], NOW);
+    const w = start(5000, activity);
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    end();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
   });
 
   it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
