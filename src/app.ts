@@ -100,6 +100,9 @@ export function buildApp(deps: AppDeps): App {
     }),
     logger: slackLogger(logger, 'bolt'),
     logLevel: boltLogLevel(config.logLevel),
+    // No conversation store: nothing here keeps state per conversation in Bolt's memory, and its default store made
+    // (and threw away) a "Conversation not found" error with a stack trace on every request.
+    convoStore: false,
     // Listener `client`s are the interactive client (slackClients.ts): one try, 1.5 s, while the person waits.
     clientOptions: slackClientOptions(config, logger, 'interactive', undefined, deps.health.slack),
   });

@@ -59,19 +59,58 @@ export function isoDateIn(at: Date, timeZone: string): string {
 /**
  * Business hours between two moments in a calendar: the time that falls inside business hours on business days.
  * Nights, weekends and holidays count for nothing, so "answered in 4 business hours" means the same anywhere.
+ * Every decision computes it: the days are walked as dates, and each day's hours are worked out once (luxon, the
+ * zone and the holidays) and remembered (`openHours`).
  */
 export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCalendar): number {
   if (to.getTime() <= from.getTime()) return 0;
-  const start = DateTime.fromJSDate(from, { zone: zoneFor(calendar.timeZone) });
-  const end = DateTime.fromJSDate(to, { zone: zoneFor(calendar.timeZone) });
+  const zone = zoneFor(calendar.timeZone);
+  const first = DateTime.fromJSDate(from, { zone }).toISODate();
+  const last = DateTime.fromJSDate(to, { zone }).toISODate();
+  // An unknown zone: no day is known, nothing counts (as luxon's invalid dates compared before).
+  if (!first || !last) return 0;
   let ms = 0;
-  for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
-    if (!isBusinessDay(day, calendar)) continue;
-    const opens = atClock(day, calendar.dayStart);
-    const closes = atClock(day, calendar.dayEnd);
-    const a = opens > start ? opens : start;
-    const b = closes < end ? closes : end;
-    if (b > a) ms += b.toMillis() - a.toMillis();
+  for (let date = first; date <= last; date = nextDate(date)) {
+    const hours = openHours(date, calendar);
+    if (!hours) continue;
+    const a = Math.max(hours[0], from.getTime());
+    const b = Math.min(hours[1], to.getTime());
+    if (b > a) ms += b - a;
   }
   return ms / 3_600_000;
+}
+
+/** The day after a YYYY-MM-DD date. */
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
+}
+
+/** Days remembered per holiday calendar; a calendar that outgrows it starts again (it is only a cache). */
+const MAX_DAYS_REMEMBERED = 20_000;
+const NO_HOLIDAYS = {};
+const rememberedHours = new WeakMap<object, Map<string, readonly [number, number] | null>>();
+
+/**
+ * One local day's business hours as epoch milliseconds [opens, closes], or null when the day is closed (a weekend or
+ * a holiday). Remembered per holiday calendar (the settings' function), zone, hours and date.
+ */
+function openHours(date: string, calendar: BusinessCalendar): readonly [number, number] | null {
+  const owner = calendar.isHoliday ?? NO_HOLIDAYS;
+  let known = rememberedHours.get(owner);
+  if (!known) {
+    known = new Map();
+    rememberedHours.set(owner, known);
+  }
+  const key = `${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}|${date}`;
+  let hours = known.get(key);
+  if (hours === undefined) {
+    const day = DateTime.fromISO(date, { zone: zoneFor(calendar.timeZone) });
+    hours = isBusinessDay(day, calendar)
+      ? [atClock(day, calendar.dayStart).toMillis(), atClock(day, calendar.dayEnd).toMillis()]
+      : null;
+    if (known.size >= MAX_DAYS_REMEMBERED) known.clear();
+    known.set(key, hours);
+  }
+  return hours;
 }

@@ -1,6 +1,13 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { type BusinessCalendar, businessHoursBetween } from '../../../src/domain/businessDays.js';
+import {
+  type BusinessCalendar,
+  businessHoursBetween,
+  isBusinessDay,
+} from '../../../src/domain/businessDays.js';
 import { holidayCalendar } from '../../../src/domain/holidays.js';
+import { seedOf } from '../../support/seed.js';
 
 /** A 09:00–17:00 calendar in `timeZone`, closing the public holidays of `regions` plus `closures`. */
 const calendarIn = (timeZone: string, regions: string[] = [], closures: string[] = []): BusinessCalendar => ({
@@ -132,5 +139,68 @@ describe('businessHoursBetween: time zones', () => {
     expect(
       hours('2026-03-06T16:00:00-05:00', '2026-03-09T10:00:00-04:00', calendarIn('America/New_York')),
     ).toBe(2);
+  });
+});
+
+/**
+ * The plain walk the app used before it remembered each day's hours: luxon day by day, the hours set on each day.
+ * The remembered walk must give the same figure for any two moments, zone and holidays.
+ */
+function dayByDay(from: Date, to: Date, calendar: BusinessCalendar): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  const start = DateTime.fromJSDate(from, { zone: calendar.timeZone });
+  const end = DateTime.fromJSDate(to, { zone: calendar.timeZone });
+  const at = (day: DateTime, hhmm: string) => {
+    const [hour, minute] = hhmm.split(':').map(Number);
+    return day.set({ hour, minute, second: 0, millisecond: 0 });
+  };
+  let ms = 0;
+  for (let day = start.startOf('day'); day <= end; day = day.plus({ days: 1 })) {
+    if (!isBusinessDay(day, calendar)) continue;
+    const opens = at(day, calendar.dayStart);
+    const closes = at(day, calendar.dayEnd);
+    const a = opens > start ? opens : start;
+    const b = closes < end ? closes : end;
+    if (b > a) ms += b.toMillis() - a.toMillis();
+  }
+  return ms / 3_600_000;
+}
+
+describe('businessHoursBetween: the remembered day hours give the day-by-day figure', () => {
+  const calendars = [
+    utc,
+    newYork,
+    calendarIn('Europe/Berlin', ['DE']),
+    calendarIn('Australia/Sydney', ['AU'], ['2026-12-24']),
+    // Midnight does not exist on its DST day in Santiago: the day still starts, as luxon starts it.
+    calendarIn('America/Santiago'),
+    { timeZone: 'Asia/Kolkata', dayStart: '08:30', dayEnd: '18:15' },
+  ];
+  // Two years around the DST changes of 2026 and 2027.
+  const moment = fc
+    .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) })
+    .map((ms) => new Date(ms));
+
+  it('for random moments up to a few weeks apart, in six calendars', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...calendars),
+        moment,
+        fc.integer({ min: -3_600_000, max: 40 * 86_400_000 }),
+        (calendar, from, span) => {
+          const to = new Date(from.getTime() + span);
+          expect(businessHoursBetween(from, to, calendar)).toBeCloseTo(dayByDay(from, to, calendar), 9);
+        },
+      ),
+      { seed: seedOf(20261122), numRuns: 400 },
+    );
+  });
+
+  it('an unknown zone counts nothing, as before', () => {
+    const unknown = { timeZone: 'Mars/Olympus_Mons', dayStart: '09:00', dayEnd: '17:00' };
+    const from = new Date('2026-11-23T10:00:00Z');
+    const to = new Date('2026-11-25T10:00:00Z');
+    expect(dayByDay(from, to, unknown)).toBe(0);
+    expect(businessHoursBetween(from, to, unknown)).toBe(0);
   });
 });
