@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 import { parse as parseForm } from 'node:querystring';
 import { type Logger as BoltLogger, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from './logger.js';
@@ -517,12 +518,38 @@ function describe(req: IncomingMessage) {
  * The client a reservation counts against (ADDRESS_SHARE_OF_LANE): the last hop of `x-forwarded-for` when there is
  * one (what the nearest proxy saw), the socket's address otherwise.
  */
-function clientAddress(req: IncomingMessage): string {
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  // Only a proxy on this machine or a private network says who its client is: anyone reaching the app directly could
+  // write any x-forwarded-for and take a fresh share of a lane with each request.
+  if (!isProxyAddress(peer)) return `socket ${peer}`;
   const forwarded = req.headers['x-forwarded-for'];
   const text = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
   const last = text?.split(',').pop()?.trim();
   if (last) return `forwarded ${last.slice(0, 64)}`;
-  return `socket ${req.socket.remoteAddress ?? 'unknown'}`;
+  return `socket ${peer}`;
+}
+
+/** Loopback and private networks (RFC 1918, RFC 4193 unique local, link local): where a reverse proxy sits. */
+const PROXY_NETWORKS = (() => {
+  const list = new BlockList();
+  list.addSubnet('127.0.0.0', 8, 'ipv4');
+  list.addSubnet('10.0.0.0', 8, 'ipv4');
+  list.addSubnet('172.16.0.0', 12, 'ipv4');
+  list.addSubnet('192.168.0.0', 16, 'ipv4');
+  list.addSubnet('169.254.0.0', 16, 'ipv4');
+  list.addAddress('::1', 'ipv6');
+  list.addSubnet('fc00::', 7, 'ipv6');
+  list.addSubnet('fe80::', 10, 'ipv6');
+  return list;
+})();
+
+function isProxyAddress(address: string): boolean {
+  // An IPv4 client on a dual-stack socket is written as ::ffff:a.b.c.d.
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (v4) return PROXY_NETWORKS.check(v4, 'ipv4');
+  const family = isIP(address);
+  return family !== 0 && PROXY_NETWORKS.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** The path Bolt routes by (HTTPReceiver `unboundRequestListener`), or undefined when it cannot be read. */
