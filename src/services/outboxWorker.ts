@@ -892,8 +892,14 @@ export class OutboxWorker {
         }).catch((error: unknown) => {
           throw new DeliveryError(`response_url request failed: ${String(error)}`, true, true);
         });
+        // A 5xx (an edge's 502 page, Slack's own 500) may come after Slack showed the ephemeral: uncertain, like a
+        // timeout, so it is not sent a second time (an ephemeral cannot be looked for).
         if (!response.ok)
-          throw new DeliveryError(`response_url HTTP ${response.status}`, response.status >= 500);
+          throw new DeliveryError(
+            `response_url HTTP ${response.status}`,
+            response.status >= 500,
+            response.status >= 500,
+          );
         return undefined;
       }
     }

@@ -190,4 +190,38 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     await outboxDrained(app);
     auditExactlyOnce(app);
   });
+  it('an ephemeral Slack showed before its 502 page is not shown twice (it cannot be looked for)', async () => {
+    h = await startHarness({ env: ENV });
+    const app = h;
+    const { handoff } = await sendHandoff(app);
+    await outboxDrained(app);
+    const responseUrl = app.slack.responseUrl();
+    app.slack.fail('response_url', { status: 502, body: PAGE, afterProcessing: true }, 1);
+    // Someone other than the AE clicks Accept: the refusal is an ephemeral through the click's response URL.
+    const answer = await app.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: { id: people.member.id, team_id: people.member.team_id },
+        responseUrl,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    const shown = await waitFor(
+      () => app.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'the ephemeral, shown before the 502',
+    );
+    expect(String(shown.body.text)).toContain('Nothing was changed');
+    // The row is left uncertain; its retry cancels it rather than showing it again.
+    await waitFor(
+      () => outboxRows(app).find((r) => r.method === 'response_url' && r.status !== 'sending'),
+      4000,
+      'the failed attempt recorded',
+    );
+    await driveUntilDrained(app);
+    expect(app.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(1);
+    const row = outboxRows(app).find((r) => r.method === 'response_url');
+    expect(row?.status).toBe('cancelled');
+  });
 });

@@ -706,8 +706,13 @@ export class FakeSlack {
     if (Date.now() - entry.createdAt > this.opts.responseUrlTtlMs)
       return send(res, 404, { ok: false, error: 'expired_url' });
     if (entry.uses >= this.opts.responseUrlMaxUses) return send(res, 404, { ok: false, error: 'used_url' });
-    const injected = await this.applyFailure(this.takeFailure(RESPONSE_URL), res);
-    if (injected.answered) return;
+    const failure = this.takeFailure(RESPONSE_URL);
+    // Slack showed the message, and the answer was lost on the way back (an edge's 502 page, a cut connection).
+    const processedFirst = failure?.afterProcessing === true;
+    if (!processedFirst) {
+      const injected = await this.applyFailure(failure, res);
+      if (injected.answered) return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -729,6 +734,7 @@ export class FakeSlack {
     entry.uses += 1;
     this.responses.push({ url: url.href, body: message, at: Date.now() });
     this.applyResponse(entry, message);
+    if (processedFirst && (await this.applyFailure(failure, res)).answered) return;
     send(res, 200, 'ok');
   }
 
