@@ -8,7 +8,7 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { mention, slackDate } from './mrkdwn.js';
+import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -143,8 +143,8 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
     case 'expired':
       return `expired without an answer from ${ae}`;
     case 'withdrawn':
-      // By the owner (an admin may stand in: who did it is in the owner's notice, not on the handoff).
-      return `withdrawn by ${h.ownerUserId === h.authorUserId ? 'you' : `its owner ${mention(h.ownerUserId)}`}`;
+      // The reader is the author: "you" when they withdrew it; otherwise the owner, or an admin standing in.
+      return `withdrawn${withdrawnBy(h, h.authorUserId) || ' by you'}`;
   }
 }
 

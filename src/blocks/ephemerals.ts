@@ -1,7 +1,7 @@
 import type { HandoffRow } from '../db/schema.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
-import { mention, plain, userText } from './mrkdwn.js';
+import { mention, plain, userText, withdrawnBy } from './mrkdwn.js';
 
 /** Why an action on a handoff was refused. */
 export type Refusal =
@@ -33,11 +33,9 @@ function editedRefusal(h: HandoffRow): string {
   return `Handoff #${h.id} *${userText(h.accountName, 150)}* was edited a moment ago${userText(what, 300)}, after the version you answered. Nothing was recorded: read the packet as it is now and answer again.`;
 }
 
-/** A closed handoff's state for the AE who clicked: a withdrawal names the owner who withdrew it. */
+/** A closed handoff's state for the AE who clicked: a withdrawal names who withdrew it (the owner, or an admin). */
 function closedState(h: HandoffRow): string {
-  return h.status === 'withdrawn'
-    ? `withdrawn by its owner ${mention(h.ownerUserId)}`
-    : describeStatus(h.status);
+  return h.status === 'withdrawn' ? `withdrawn${withdrawnBy(h, undefined)}` : describeStatus(h.status);
 }
 
 /** The same refusal as plain text, for an inline modal error. */

@@ -5,7 +5,16 @@ import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
-import { channelLink, dateInZone, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
+import {
+  channelLink,
+  dateInZone,
+  mention,
+  plain,
+  safeLink,
+  slackDate,
+  userText,
+  withdrawnBy,
+} from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { context } from './parts.js';
 
@@ -87,7 +96,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   }
   if (h.status === 'withdrawn') {
     return context(
-      `:no_entry_sign: *Withdrawn* by its owner ${mention(h.ownerUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
+      `:no_entry_sign: *Withdrawn*${withdrawnBy(h, h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
     );
   }
   if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;

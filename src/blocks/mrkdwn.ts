@@ -43,6 +43,20 @@ export function plain(text: string, max: number): string {
 }
 
 export const mention = (userId: string) => `<@${userId}>`;
+
+/**
+ * Who withdrew a handoff, as " by …" after "withdrawn", for `reader`: nothing for the person who did it (their own
+ * messages say "withdrawn"), its owner by default, or the admin who stood in for the owner, named as such.
+ */
+export function withdrawnBy(
+  h: { ownerUserId: string; withdrawnByUserId?: string | null },
+  reader: string | undefined,
+): string {
+  const by = h.withdrawnByUserId ?? h.ownerUserId;
+  if (reader === by) return '';
+  if (by === h.ownerUserId) return ` by its owner ${mention(h.ownerUserId)}`;
+  return ` by ${mention(by)} (an admin, for ${reader === h.ownerUserId ? 'you' : `its owner ${mention(h.ownerUserId)}`})`;
+}
 export const channelLink = (channelId: string) => `<#${channelId}>`;
 
 /** A date that Slack shows in each reader's own timezone; the fallback is written in `timeZone`. */

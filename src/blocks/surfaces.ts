@@ -5,7 +5,7 @@ import type { Offer } from '../domain/lifecycle.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { handoffButtons } from './handoffList.js';
 import { handoffMessage, type SlackMessage } from './handoffMessage.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
@@ -108,8 +108,8 @@ export function nowLine(h: HandoffRow, decision: DecisionRow | undefined, reader
     case 'expired':
       return `*Now:* expired without an answer from ${ae}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign, extend or withdraw it.`;
     case 'withdrawn': {
-      // Withdrawn by the owner (an admin may stand in; who did it is in the owner's notice, not on the handoff).
-      const by = ownerIsReader ? '' : ` by its owner ${mention(h.ownerUserId)}`;
+      // Withdrawn by the owner, or by an admin standing in (named as such).
+      const by = withdrawnBy(h, reader);
       return `*Now:* withdrawn${by}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
     }
   }

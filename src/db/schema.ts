@@ -183,6 +183,8 @@ export const handoffs = sqliteTable(
     nextEscalationAt: timestamp('next_escalation_at'),
     expiredAt: timestamp('expired_at'),
     withdrawnAt: timestamp('withdrawn_at'),
+    /** Who withdrew it: the owner, or an admin standing in (null on rows withdrawn before this was kept: the owner). */
+    withdrawnByUserId: text('withdrawn_by_user_id'),
 
     /** Account and partner as matched for conflicts (see domain/accountMatch.ts). */
     accountKey: text('account_key').notNull().default(''),

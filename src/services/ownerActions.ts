@@ -222,7 +222,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       before,
       actor: req.actor,
       at: now,
-      change: { withdrawnAt: now, nextReminderAt: null },
+      change: { withdrawnAt: now, withdrawnByUserId: req.actor.userId, nextReminderAt: null },
       // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
       owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated), req.actor.userId),
     });

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { withdrawnBy } from '../blocks/mrkdwn.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { findDraft, saveDraft } from '../db/repositories/checks.js';
@@ -205,7 +206,7 @@ function editRefusedText(
   if (h.status === 'sent' || h.status === 'expired')
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
-    return `Handoff #${h.id} was withdrawn by its owner, so it can no longer be edited. Nothing was changed.`;
+    return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;
   return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. To add something, write to the AE directly.`;
 }
 

@@ -136,6 +136,39 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     expect(shown(notice)).toContain(`${MO} withdrew handoff #${handoff.id} `);
     expect(shown(notice)).not.toContain('You withdrew');
   });
+
+  it('after an admin withdrew it, every message names the admin, not the owner, as the one who did', async () => {
+    const h = await start({ ADMIN_USER_IDS: people.member.id });
+    const { handoff, aeDm, dm } = await sendHandoff(h);
+    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, adminUser);
+    await quiet(h);
+    expect(handoffRow(h, handoff.id).withdrawnByUserId).toBe(people.member.id);
+    // Before: "withdrawn by its owner Pat" everywhere, although Pat did nothing.
+    expect(shown(h.slack.messages(aeDm)[0])).toContain(
+      `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
+    );
+    expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
+      `*Now:* withdrawn by ${MO} (an admin, for you) <!date`,
+    );
+    expect(await homeLine(h, people.author.id, handoff.id)).toContain(
+      `: withdrawn by ${MO} (an admin, for you)`,
+    );
+    // Jordan clicking Accept on the old packet is told who withdrew it.
+    const url = h.slack.responseUrl();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        responseUrl: url,
+        messageTs: dm.ts,
+      }),
+    );
+    expect(await ephemeralAt(h, url)).toContain(
+      `is already withdrawn by ${MO} (an admin, for its owner ${PAT}), so there is nothing left`,
+    );
+  });
 });
 
 describe('a decline names the AE, and their note as theirs', () => {

@@ -50,6 +50,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     nextReminderAt: null,
     expiredAt: null,
     withdrawnAt: null,
+    withdrawnByUserId: null,
     accountKey: 'northwind logistics',
     accountDomain: null,
     partnerKey: 'meridian cloud consulting',

@@ -1,0 +1,1 @@
+ALTER TABLE `handoffs` ADD `withdrawn_by_user_id` text;
