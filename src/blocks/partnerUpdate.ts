@@ -32,6 +32,9 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] };
 }
 
+/** Where the partner's next move is still ahead of them. */
+const NEXT_MOVE_AHEAD: ReadonlySet<PartnerEvent> = new Set<PartnerEvent>(['accepted', 'reassigned']);
+
 /** The thread's parent: one line per deal, updated in place to show where it stands now. */
 export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   const account = userText(update.accountName, 150);
@@ -39,7 +42,9 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
     `*Status:* ${STATUS[update.event]} · our AE: ${userText(update.aeName, 120)}`,
   ];
-  if (update.partnerNextMove) {
+  // The partner's agreed next move is news while the deal is being taken up; after the meeting, or once it is closed
+  // (won, lost, not taken forward, withdrawn), the parent no longer asks the partner for it.
+  if (update.partnerNextMove && NEXT_MOVE_AHEAD.has(update.event)) {
     lines.push(
       `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${userText(update.partnerNextMoveDate, 20)})` : ''}`,
     );

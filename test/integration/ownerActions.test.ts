@@ -138,7 +138,13 @@ describe('reassign after expiry', () => {
     expect(newDm.text).toContain('Tue 1 Dec, 09:00 PST');
 
     // The old AE's copy is edited in place: it moved, and nothing is left to click.
-    await waitFor(() => h.slack.callsTo('chat.update').length > updatesBefore, 4000, 'old DM update');
+    // Its own update, not the next edit of any message (the author's confirmation is brought up to date too).
+    await waitFor(
+      () => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Reassigned* to'),
+      4000,
+      'old DM update',
+    );
+    expect(h.slack.callsTo('chat.update').length).toBeGreaterThan(updatesBefore);
     const oldDm = h.slack.messages(aeDm);
     expect(oldDm).toHaveLength(1);
     expect(oldDm[0]?.edited).toBe(true);

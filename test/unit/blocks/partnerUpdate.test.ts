@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
+import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { DECLINE_REASON_CODES, DECLINE_REASONS, type DeclineReason } from '../../../src/domain/decline.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
@@ -61,5 +61,26 @@ describe('partnerUpdate', () => {
       expect(json).not.toContain(secret);
     }
     expect(json).not.toContain('"actions"');
+  });
+});
+
+describe('partnerThreadParent: the next move from the partner', () => {
+  const parent = (event: Parameters<typeof partnerSafeUpdate>[1]) =>
+    JSON.stringify(partnerThreadParent(partnerSafeUpdate(handoff(), event, null)).blocks);
+
+  it('is shown while the deal is being taken up (accepted, reassigned)', () => {
+    for (const event of ['accepted', 'reassigned'] as const) expect(parent(event)).toContain('*Next from ');
+  });
+
+  it('is gone after the meeting and once the deal is closed, where it would ask for something already past', () => {
+    for (const event of [
+      'meeting_held',
+      'opportunity_created',
+      'won',
+      'lost',
+      'declined',
+      'withdrawn',
+    ] as const)
+      expect(parent(event)).not.toContain('*Next from ');
   });
 });
