@@ -483,6 +483,43 @@ export class OutboxWorker {
     this.markedAt.delete(id);
   }
 
+  /**
+   * Whether the conversation may still receive this row (the delivery guard). When it may not, the row is handled
+   * here (dropped for good, or held to be tried again) and the answer is false.
+   */
+  private cleared(row: OutboxRow): boolean {
+    const { db, clock, logger } = this.opts;
+    const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
+    if (verdict.kind === 'drop') {
+      this.forget(row.id);
+      markCancelled(db, row, verdict.reason);
+      logger.error(
+        { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+        'outbox message dropped: its conversation may not receive it',
+      );
+      return false;
+    }
+    if (verdict.kind === 'hold') {
+      const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
+      const now = clock.now();
+      this.forget(row.id);
+      markRetry(db, row, {
+        now,
+        nextAttemptAt: new Date(now.getTime() + wait),
+        error: verdict.reason,
+        // A post that may have gone out before stays marked: once released, it is looked for before posting again.
+        uncertainAt: row.uncertainSince ? new Date(this.timers.now()) : undefined,
+      });
+      logger.warn(
+        { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+        'partner update held until an admin confirms the channel',
+      );
+      if (row.audience === 'partner') this.opts.onPartnerChannelBlocked?.(row, verdict.reason);
+      return false;
+    }
+    return true;
+  }
+
   private async deliver(row: OutboxRow): Promise<void> {
     const { db, clock, logger } = this.opts;
     /**
@@ -498,28 +535,7 @@ export class OutboxWorker {
         await this.deliverCrm(row);
         return;
       }
-      const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
-      if (verdict.kind === 'drop') {
-        this.forget(row.id);
-        markCancelled(db, row, verdict.reason);
-        logger.error(
-          { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
-          'outbox message dropped: its conversation may not receive it',
-        );
-        return;
-      }
-      if (verdict.kind === 'hold') {
-        const wait = Math.min(1000 * 2 ** row.attempts, MAX_WAIT_BACKOFF_MS);
-        const now = clock.now();
-        this.forget(row.id);
-        markRetry(db, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: verdict.reason });
-        logger.warn(
-          { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
-          'partner update held until an admin confirms the channel',
-        );
-        if (row.audience === 'partner') this.opts.onPartnerChannelBlocked?.(row, verdict.reason);
-        return;
-      }
+      if (!this.cleared(row)) return;
       if (row.uncertainSince) {
         if (row.method === 'response_url') {
           // An ephemeral cannot be looked up: at most once is the lesser harm than a duplicate.
@@ -553,6 +569,10 @@ export class OutboxWorker {
       if (row.uncertainSince && !this.paced(row)) return;
       // Rendering is synchronous work: it waits for a turn, so requests being answered go first.
       if (row.surfaceKey || row.method === 'views.publish') await this.turn();
+      // Asked again right before rendering and sending: the turn (or a lookup) let requests in, and one of them may
+      // have changed who reads this conversation (a channel shared with another organization, given to another
+      // partner). From here to the call there is no turn of the event loop in which that could change again.
+      if (!this.cleared(row)) return;
       const rendered = await this.render(row);
       if (rendered === 'nothing') {
         this.forget(row.id);

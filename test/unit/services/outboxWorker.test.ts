@@ -8,7 +8,7 @@ import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { outbox } from '../../../src/db/schema.js';
 import { createLogger } from '../../../src/logger.js';
 import { RequestActivity } from '../../../src/runtime/requestActivity.js';
-import { OutboxWorker } from '../../../src/services/outboxWorker.js';
+import { type DeliveryVerdict, OutboxWorker } from '../../../src/services/outboxWorker.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
@@ -20,6 +20,12 @@ import { SteppedTimers } from '../../support/steppedTimers.js';
  */
 
 const NOW = new Date('2026-11-23T14:00:00Z');
+
+/** Lets the event loop go round until `done` (at most 200 turns). */
+async function waitUntil(done: () => boolean) {
+  for (let i = 0; i < 200 && !done(); i += 1) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
 
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
@@ -46,9 +52,14 @@ describe('outbox worker on stepped time', () => {
     await slack.stop();
   });
 
-  function start(clientTimeoutMs = 5000, activity?: RequestActivity) {
+  function start(
+    clientTimeoutMs = 5000,
+    activity?: RequestActivity,
+    more: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {},
+  ) {
     worker = new OutboxWorker({
       ...(activity ? { turn: () => activity.turn() } : {}),
+      ...more,
       db: db.db,
       clock,
       timers,
@@ -117,6 +128,66 @@ describe('outbox worker on stepped time', () => {
     await w.idle();
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
     expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+  });
+
+  it('asks the delivery guard again after waiting for its turn: a conversation that changed hands meanwhile gets nothing', async () => {
+    // A Home republish renders after a turn of its own; while it waits, a request is answered that makes the guard
+    // refuse (as a channel_shared event holds a partner channel).
+    db.db
+      .insert(outbox)
+      .values({
+        dedupeKey: 'home:U1:1',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: NOW,
+        createdAt: NOW,
+        method: 'views.publish',
+        channelKey: 'home:U1',
+        payload: {},
+      })
+      .run();
+    let verdict: DeliveryVerdict = { kind: 'send' };
+    let turns = 0;
+    let release: () => void = () => undefined;
+    const secondTurn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const w = start(5000, undefined, {
+      guard: () => verdict,
+      // The first turn (the delivery's start) at once; the second (before rendering) when the test says.
+      turn: () => {
+        turns += 1;
+        return turns === 1 ? Promise.resolve() : secondTurn;
+      },
+      homes: {
+        render: async () => ({ view: { type: 'home', blocks: [] } as never, hash: null, version: 1 }),
+        published: () => false,
+      },
+    });
+    await waitUntil(() => turns === 2);
+    verdict = { kind: 'drop', reason: 'the conversation changed hands' };
+    release();
+    await w.idle();
+    expect(slack.callsTo('views.publish')).toHaveLength(0);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => [r.status, r.lastError]),
+    ).toEqual([['cancelled', 'the conversation changed hands']]);
+  });
+
+  it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const marked = new Date(NOW.getTime() - 60_000);
+    db.db.update(outbox).set({ uncertainSince: marked }).run();
+    const w = start(5000, undefined, { guard: () => ({ kind: 'hold', reason: 'channel held' }) });
+    await w.idle();
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.lastError).toBe('channel held');
+    expect(row?.uncertainSince?.getTime()).toBe(marked.getTime());
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
