@@ -23,6 +23,7 @@ import {
   markSending,
   type OutboxRow,
   rearm,
+  stillPending,
 } from '../db/repositories/outbox.js';
 import {
   attemptedVersion,
@@ -489,6 +490,11 @@ export class OutboxWorker {
    */
   private cleared(row: OutboxRow): boolean {
     const { db, clock, logger } = this.opts;
+    // A change committed while this delivery waited for its turn may have cancelled it (a reminder, once answered).
+    if (!stillPending(db, row.id)) {
+      this.forget(row.id);
+      return false;
+    }
     const verdict = this.opts.guard?.(row) ?? { kind: 'send' };
     if (verdict.kind === 'drop') {
       this.forget(row.id);

@@ -344,6 +344,19 @@ export function markSending(exec: Executor, row: OutboxRow, now: Date): void {
   markSendingQuery(exec).run({ id: row.id, now });
 }
 
+const statusQuery = preparedFor((exec) =>
+  exec
+    .select({ status: outbox.status })
+    .from(outbox)
+    .where(eq(outbox.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+/** Whether a row is still waiting to be sent (a change may have cancelled it since the worker read it). */
+export function stillPending(exec: Executor, id: number): boolean {
+  return statusQuery(exec).get({ id })?.status === 'pending';
+}
+
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
 export function markCancelled(exec: Executor, row: OutboxRow, reason: string): void {
   exec

@@ -178,6 +178,33 @@ describe('outbox worker on stepped time', () => {
     ).toEqual([['cancelled', 'the conversation changed hands']]);
   });
 
+  it('a message cancelled while it waited for its turn (a reminder, once answered) is not sent', async () => {
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    let release: () => void = () => undefined;
+    const firstTurn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let turns = 0;
+    const w = start(5000, undefined, {
+      turn: () => {
+        turns += 1;
+        return turns === 1 ? firstTurn : Promise.resolve();
+      },
+    });
+    await waitUntil(() => turns === 1);
+    db.db.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run();
+    release();
+    await w.idle();
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => [r.status, r.lastError]),
+    ).toEqual([['cancelled', 'superseded by a later change']]);
+  });
+
   it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
     enqueue(db.db, [post('C0ONE', 1)], NOW);
     const marked = new Date(NOW.getTime() - 60_000);
