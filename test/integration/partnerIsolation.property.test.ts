@@ -193,6 +193,11 @@ const channelStatus = (channelId: string) =>
     .find((c) => c.channelId === channelId)?.status;
 
 async function join(channelId: string, team: string) {
+  // What was queued before the share goes out first. A post already on its way when the other organization joins
+  // is one Slack would show it anyway (a shared channel's history is visible to its new members), and the app can
+  // only hold the channel once Slack has told it (channel_shared, then conversations.info): the audience model
+  // below starts at a quiet moment, so every later post is one the app sent knowing the channel was shared.
+  await outboxSettled();
   await h.slack.shareChannel(channelId, team);
   await waitFor(() => channelStatus(channelId) === 'held', 8000, `${channelId} held`);
   const owner = channelId === channels.partner.id ? PARTNER_TEAM : RIVAL_TEAM;
