@@ -181,18 +181,18 @@ describe('businessHoursBetween: the remembered day hours give the day-by-day fig
     .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) })
     .map((ms) => new Date(ms));
 
-  it('for random moments up to a few weeks apart, in six calendars', () => {
+  it('for random moments up to three weeks apart, in six calendars', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...calendars),
         moment,
-        fc.integer({ min: -3_600_000, max: 40 * 86_400_000 }),
+        fc.integer({ min: -3_600_000, max: 21 * 86_400_000 }),
         (calendar, from, span) => {
           const to = new Date(from.getTime() + span);
           expect(businessHoursBetween(from, to, calendar)).toBeCloseTo(dayByDay(from, to, calendar), 9);
         },
       ),
-      { seed: seedOf(20261122), numRuns: 400 },
+      { seed: seedOf(20261122), numRuns: 150 },
     );
   });
 
