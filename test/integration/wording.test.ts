@@ -64,6 +64,21 @@ async function remind(h: Harness) {
   return waitForDm(h, people.ae.id, '*Reminder*', 'the reminder');
 }
 
+/** Jordan clicks Accept on the packet DM `ts` of handoff `id`; the ephemeral Jordan is answered with. */
+async function acceptOnOldPacket(h: Harness, id: number, ts: string | undefined): Promise<string> {
+  const url = h.slack.responseUrl();
+  await h.interact(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(id),
+      user: aeUser,
+      responseUrl: url,
+      messageTs: ts,
+    }),
+  );
+  return ephemeralAt(h, url);
+}
+
 const messageAt = (h: Harness, userId: string, ts: string | undefined) =>
   dmOf(h, userId).find((m) => m.ts === ts);
 
@@ -96,17 +111,7 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     expect(shown(notice)).toContain(`${JORDAN} no longer has anything to answer`);
 
     // Jordan clicking Accept on the old packet is told who withdrew it.
-    const url = h.slack.responseUrl();
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        responseUrl: url,
-        messageTs: dm.ts,
-      }),
-    );
-    expect(await ephemeralAt(h, url)).toContain(
+    expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
       `is already withdrawn by its owner ${PAT}, so there is nothing left`,
     );
     // Pat pressing Withdraw again hears it is already done.
@@ -155,17 +160,7 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
       `: withdrawn by ${MO} (an admin, for you)`,
     );
     // Jordan clicking Accept on the old packet is told who withdrew it.
-    const url = h.slack.responseUrl();
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        responseUrl: url,
-        messageTs: dm.ts,
-      }),
-    );
-    expect(await ephemeralAt(h, url)).toContain(
+    expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
       `is already withdrawn by ${MO} (an admin, for its owner ${PAT}), so there is nothing left`,
     );
   });

@@ -27,6 +27,26 @@ async function waitUntil(done: () => boolean) {
   expect(done()).toBe(true);
 }
 
+/**
+ * Turns for the worker that the test gives out: every turn at once except turn number `held`, which waits until
+ * `release()`. `given()` counts the turns asked for.
+ */
+function heldTurn(held: number) {
+  let asked = 0;
+  let release: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    turn: () => {
+      asked += 1;
+      return asked === held ? waiting : Promise.resolve();
+    },
+    given: () => asked,
+    release: () => release(),
+  };
+}
+
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
@@ -88,6 +108,13 @@ describe('outbox worker on stepped time', () => {
     payload: { text: `${channel} #${n}` },
   });
   const texts = (channel: string) => slack.messages(channel).map((m) => m.text);
+  /** Each row's status and last error. */
+  const ends = () =>
+    db.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => [r.status, r.lastError]);
 
   it('paces posts to one channel a second apart, in order, without holding up another channel', async () => {
     enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW);
@@ -147,62 +174,34 @@ describe('outbox worker on stepped time', () => {
       })
       .run();
     let verdict: DeliveryVerdict = { kind: 'send' };
-    let turns = 0;
-    let release: () => void = () => undefined;
-    const secondTurn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    // The first turn (the delivery's start) at once; the second (before rendering) when the test says.
+    const turns = heldTurn(2);
     const w = start(5000, undefined, {
       guard: () => verdict,
-      // The first turn (the delivery's start) at once; the second (before rendering) when the test says.
-      turn: () => {
-        turns += 1;
-        return turns === 1 ? Promise.resolve() : secondTurn;
-      },
+      turn: turns.turn,
       homes: {
         render: async () => ({ view: { type: 'home', blocks: [] } as never, hash: null, version: 1 }),
         published: () => false,
       },
     });
-    await waitUntil(() => turns === 2);
+    await waitUntil(() => turns.given() === 2);
     verdict = { kind: 'drop', reason: 'the conversation changed hands' };
-    release();
+    turns.release();
     await w.idle();
     expect(slack.callsTo('views.publish')).toHaveLength(0);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => [r.status, r.lastError]),
-    ).toEqual([['cancelled', 'the conversation changed hands']]);
+    expect(ends()).toEqual([['cancelled', 'the conversation changed hands']]);
   });
 
   it('a message cancelled while it waited for its turn (a reminder, once answered) is not sent', async () => {
     enqueue(db.db, [post('C0ONE', 1)], NOW);
-    let release: () => void = () => undefined;
-    const firstTurn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let turns = 0;
-    const w = start(5000, undefined, {
-      turn: () => {
-        turns += 1;
-        return turns === 1 ? firstTurn : Promise.resolve();
-      },
-    });
-    await waitUntil(() => turns === 1);
+    const turns = heldTurn(1);
+    const w = start(5000, undefined, { turn: turns.turn });
+    await waitUntil(() => turns.given() === 1);
     db.db.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run();
-    release();
+    turns.release();
     await w.idle();
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => [r.status, r.lastError]),
-    ).toEqual([['cancelled', 'superseded by a later change']]);
+    expect(ends()).toEqual([['cancelled', 'superseded by a later change']]);
   });
 
   it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
