@@ -13,6 +13,7 @@ import { partnerThreadParent } from './partnerUpdate.js';
 import { context, handoffTitle, section } from './parts.js';
 import {
   awayMessage,
+  awayWhy,
   escalationMessage,
   expiredOwnerNotice,
   extendedAeNotice,
@@ -50,7 +51,14 @@ export interface SurfaceParams {
   away?: string;
   back?: number;
   cover?: string;
+  /** An expiry while the AE was known to be away: the Slack status seen, or the cover they had named. */
+  expiredAway?: string;
+  expiredCover?: string;
 }
+
+/** The absence an expiry surface records, as the notices take it. */
+const awayAtExpiry = (p: SurfaceParams) =>
+  p.expiredAway || p.expiredCover ? { status: p.expiredAway, cover: p.expiredCover } : undefined;
 
 /** Messages written to the handoff's AE of the time: their reader is that AE, recorded or not. */
 const AE_KINDS: readonly SurfaceKind[] = ['ae_packet', 'reminder', 'extended_ae', 'stall_nudge'];
@@ -131,12 +139,16 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'reminder':
       return `:alarm_clock: *Reminder* (${at(p.at, h)}): handoff ${title} was waiting for your answer, due ${at(p.due, h)}.`;
     case 'expired_owner':
-      return `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
+      return awayAtExpiry(p)
+        ? `:palm_tree: Handoff ${title} expired while ${ae} was away (${awayWhy(awayAtExpiry(p))}), due ${at(p.due, h)}.`
+        : `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
     case 'escalation':
       if (p.away)
         return `:palm_tree: ${ae} was away (${userText(p.away, 100)}) while handoff ${title} waited for them.`;
-      return p.waiting
-        ? `:mega: Handoff ${title} was still waiting for an answer from ${ae} (due ${at(p.due, h)}).`
+      if (p.waiting)
+        return `:mega: Handoff ${title} was still waiting for an answer from ${ae} (due ${at(p.due, h)}).`;
+      return awayAtExpiry(p)
+        ? `:palm_tree: *Expired while away*: handoff ${title} sent to ${ae} expired while they were away (${awayWhy(awayAtExpiry(p))}; due ${at(p.due, h)}).`
         : `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
     case 'reassigned_notice':
       return `:arrows_counterclockwise: Handoff ${title} moved from ${mention(p.previousAe ?? '')} to ${ae}.`;
@@ -162,10 +174,10 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'reminder':
       return reminderMessage(h, new Date(m.params.at ?? h.updatedAt.getTime()));
     case 'expired_owner':
-      return expiredOwnerNotice(h);
+      return expiredOwnerNotice(h, awayAtExpiry(m.params));
     case 'escalation':
       if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover);
-      return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h);
+      return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(m.params));
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '');
     case 'extended_owner':

@@ -32,23 +32,45 @@ export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
   };
 }
 
-export function expiredOwnerNotice(h: HandoffRow): SlackMessage {
+/** What showed an AE was away: their Slack status (escaped), or the cover they named. */
+export function awayWhy(
+  away: { status?: string | undefined; cover?: string | undefined } | undefined,
+): string {
+  if (away?.status) return `status: ${userText(away.status, 100)}`;
+  return away?.cover ? `they named ${mention(away.cover)} to cover` : 'away';
+}
+
+/** `away`: the expiry came while the AE was known to be away (what showed it): said so, not as their silence. */
+export function expiredOwnerNotice(
+  h: HandoffRow,
+  away?: { status?: string | undefined; cover?: string | undefined },
+): SlackMessage {
   const blocks: KnownBlock[] = [
     section(
-      `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
+      away
+        ? `:palm_tree: ${mention(h.aeUserId)} was away (${awayWhy(away)}) and did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*; it does not count as their silence.\nReassign it to another AE, give more time, or withdraw it.`
+        : `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
     ),
   ];
   return { text: `Handoff ${userText(h.accountName, 150)} expired without an answer.`, blocks };
 }
 
-/** For the escalation channel and the AE's manager: internal readers only. */
-export function escalationMessage(h: HandoffRow): SlackMessage {
+/**
+ * For the escalation channel and the AE's manager: internal readers only. `away`: the AE was known to be away when it
+ * expired (their status, a cover they named): not called silence, as the metrics do not count it as such.
+ */
+export function escalationMessage(
+  h: HandoffRow,
+  away?: { status?: string | undefined; cover?: string | undefined },
+): SlackMessage {
   return {
-    text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer.`,
+    text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer${away ? ' while its AE was away' : ''}.`,
     // Admins (ADMIN_USER_IDS) and the owner act from here; anyone else clicking is refused politely.
     blocks: [
       section(
-        `:rotating_light: *Silence*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
+        away
+          ? `:palm_tree: *Expired while away*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer while they were away (${awayWhy(away)}).`
+          : `:rotating_light: *Silence*: handoff ${handoffTitle(h)} sent to ${mention(h.aeUserId)} expired with no answer.`,
       ),
       context(
         `${h.ownerUserId === h.authorUserId ? `Owner and author: ${mention(h.ownerUserId)}` : `Owner: ${mention(h.ownerUserId)} · author: ${mention(h.authorUserId)}`} · due was ${slackDate(h.dueAt, h.aeTimeZone)}`,

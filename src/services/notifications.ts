@@ -186,16 +186,36 @@ export interface EscalationTargets {
   managers: Record<string, string>;
 }
 
+/** What showed, at an expiry, that the AE was away in the window: the Slack status seen, or the cover they named. */
+export interface AwayAtExpiry {
+  status?: string;
+  cover?: string;
+}
+
+/** The expiry surfaces' params for an absence (none when the AE was not known to be away). */
+const awayParams = (away: AwayAtExpiry | undefined): Record<string, unknown> => ({
+  ...(away?.status ? { expiredAway: away.status } : {}),
+  ...(away?.cover ? { expiredCover: away.cover } : {}),
+});
+
 /** Expiry: the owner gets the recovery buttons, escalation goes where configured. */
-export function expiryMessages(h: HandoffRow, escalation: EscalationTargets): OutboxMessage[] {
+export function expiryMessages(
+  h: HandoffRow,
+  escalation: EscalationTargets,
+  /** What showed the AE was away in this window (their status, a cover), if anything did. */
+  away?: AwayAtExpiry,
+): OutboxMessage[] {
   const event = `c${h.cycle}:expired`;
-  const messages = [dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner')];
+  const extra = awayParams(away);
+  const messages = [dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', extra)];
   // Never into the handoff's own partner channel, even if misconfigured that way: escalations are internal.
   if (escalation.channelId && escalation.channelId !== h.partnerChannelId) {
-    messages.push(post(h, `${event}:escalation`, escalation.channelId, surface(h, 'escalation', null)));
+    messages.push(
+      post(h, `${event}:escalation`, escalation.channelId, surface(h, 'escalation', null, extra)),
+    );
   }
   const manager = escalation.managers[h.aeUserId];
-  if (manager) messages.push(dm(h, `${event}:manager`, manager, 'escalation'));
+  if (manager) messages.push(dm(h, `${event}:manager`, manager, 'escalation', extra));
   return messages;
 }
 
@@ -268,16 +288,23 @@ export function awayNoticeMessages(
 }
 
 /** Expiry under a policy of the file: the owner's notice, and the expiry levels' targets (as the default does). */
-export function policyExpiryMessages(h: HandoffRow, targets: ResolvedTargets): OutboxMessage[] {
+export function policyExpiryMessages(
+  h: HandoffRow,
+  targets: ResolvedTargets,
+  away?: AwayAtExpiry,
+): OutboxMessage[] {
   const event = `c${h.cycle}:expired`;
+  const extra = awayParams(away);
   return [
-    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner'),
+    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', extra),
     ...targets.channels
       .filter((channel) => channel !== h.partnerChannelId)
-      .map((channel) => post(h, `${event}:escalation:${channel}`, channel, surface(h, 'escalation', null))),
+      .map((channel) =>
+        post(h, `${event}:escalation:${channel}`, channel, surface(h, 'escalation', null, extra)),
+      ),
     ...targets.people
       .filter((user) => user !== h.ownerUserId)
-      .map((user) => dm(h, `${event}:to:${user}`, user, 'escalation')),
+      .map((user) => dm(h, `${event}:to:${user}`, user, 'escalation', extra)),
   ];
 }
 

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { Covers } from './covers.js';
 import type { Lifecycle } from './lifecycle.js';
 import {
+  type AwayAtExpiry,
   type EscalationTargets,
   expiryMessages,
   policyExpiryMessages,
@@ -64,12 +65,13 @@ export function createSweeper(deps: SweepDeps) {
    * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
    * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
    */
-  function expiryOwed(after: HandoffRow) {
+  function expiryOwed(after: HandoffRow, away: AwayAtExpiry | undefined) {
     const policy = deps.policies?.byName(after.escalationPolicy);
-    if (!policy || deps.policies?.isBuiltIn(policy)) return expiryMessages(after, deps.escalation);
+    if (!policy || deps.policies?.isBuiltIn(policy)) return expiryMessages(after, deps.escalation, away);
     return policyExpiryMessages(
       after,
       resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
+      away,
     );
   }
 
@@ -78,7 +80,7 @@ export function createSweeper(deps: SweepDeps) {
    * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
    * their silence.
    */
-  function awayDuring(h: HandoffRow): Record<string, unknown> | null {
+  function awayDuring(h: HandoffRow): { detail: Record<string, unknown>; shown: AwayAtExpiry } | null {
     const seen = db
       .select({ detail: handoffEvents.detail, type: handoffEvents.type })
       .from(handoffEvents)
@@ -94,14 +96,23 @@ export function createSweeper(deps: SweepDeps) {
       .reverse()
       // The latest word on it (the sweep's look after the send's).
       .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
-    if (seen) return { away: String(seen.away ?? seen.sentWhileAway) };
+    if (seen) {
+      const status = String(seen.away ?? seen.sentWhileAway);
+      return { detail: { away: status }, shown: { status } };
+    }
     const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-    return cover ? { away: `cover named (${cover.coverUserId} until ${cover.until})` } : null;
+    return cover
+      ? {
+          detail: { away: `cover named (${cover.coverUserId} until ${cover.until})` },
+          shown: { cover: cover.coverUserId },
+        }
+      : null;
   }
 
   /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
   function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
     if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
+    const away = awayDuring(handoff);
     const expired = deps.lifecycle.apply({
       event: 'expire',
       before: handoff,
@@ -109,8 +120,9 @@ export function createSweeper(deps: SweepDeps) {
       at: now,
       change: { expiredAt: now, nextReminderAt: null },
       // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
-      detail: awayDuring(handoff),
-      owes: (_tx, after) => expiryOwed(after),
+      detail: away?.detail ?? null,
+      // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.
+      owes: (_tx, after) => expiryOwed(after, away?.shown),
     });
     if (!expired) return handoff;
     logger.info(

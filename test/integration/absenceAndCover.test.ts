@@ -10,7 +10,7 @@ import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
-import { people, TEAM } from '../support/people.js';
+import { channels, people, TEAM } from '../support/people.js';
 
 /**
  * An AE who is away (their Slack status) or has named a cover: the review says so and offers the choices (the
@@ -228,7 +228,7 @@ describe('absence and cover', () => {
 
 describe('an AE who goes away during an open window', () => {
   it('tells the owner once, with what they can do; the expiry that follows is not counted as silence', async () => {
-    const h = await startHarness({ env: { ...QUIET } });
+    const h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id } });
     try {
       const { handoff } = await sendHandoff(h, account('Gone Fishing'));
       expect(handoff.aeUserId).toBe(people.ae.id);
@@ -261,6 +261,19 @@ describe('an AE who goes away during an open window', () => {
         .prepare('select type from metric_facts where handoff_id = ? order by event_id')
         .all(handoff.id) as { type: string }[];
       expect(facts.map((f) => f.type)).toEqual(['sent', 'expired_away']);
+      // Nor is it called silence where people read of it: the owner's notice and the escalation say they were away.
+      const ownerNotice = await waitForDm(h, people.author.id, 'It has *expired*', 'the expiry notice');
+      expect(json(ownerNotice.blocks)).toContain(
+        `:palm_tree: <@${people.ae.id}> was away (status: :airplane: Out of office) and did not answer`,
+      );
+      expect(json(ownerNotice.blocks)).toContain('does not count as their silence');
+      const escalation = await waitFor(
+        () => h.slack.messages(channels.internal.id).find((m) => json(m.blocks).includes('Gone Fishing')),
+        4000,
+        'the escalation post',
+      );
+      expect(json(escalation.blocks)).toContain('*Expired while away*');
+      expect(json(escalation.blocks)).not.toContain('*Silence*');
     } finally {
       await h.stop();
     }

@@ -25,6 +25,26 @@ import { everyInternalSurface } from './surfaceModels.js';
 
 const now = new Date('2026-03-03T10:00:00Z');
 
+describe('an expiry while the AE was away', () => {
+  const h = handoff({ status: 'expired' });
+  const shown = (m: { blocks?: unknown }) => JSON.stringify(m.blocks);
+
+  it('says what showed it (the status, escaped; or the cover, named), and not "Silence"', () => {
+    const status = escalationMessage(h, { status: ':airplane: Out <!here> till Monday' });
+    expect(shown(status)).toContain('*Expired while away*');
+    expect(shown(status)).toContain('status: :airplane: Out &lt;!here&gt; till Monday');
+    expect(shown(status)).not.toContain('*Silence*');
+    const cover = expiredOwnerNotice(h, { cover: 'U0COVER' });
+    expect(shown(cover)).toContain('was away (they named <@U0COVER> to cover)');
+    expect(shown(cover)).toContain('does not count as their silence');
+  });
+
+  it('is silence when nothing showed an absence', () => {
+    expect(shown(escalationMessage(h))).toContain('*Silence*');
+    expect(shown(expiredOwnerNotice(h))).not.toContain('away');
+  });
+});
+
 describe('response-window messages for the largest packet', () => {
   for (const pattern of WORST_PATTERNS) {
     it(`stay within Slack's limits and keep typed mentions inert (${pattern})`, () => {
@@ -39,6 +59,9 @@ describe('response-window messages for the largest packet', () => {
         reminderMessage({ ...h, status: 'sent' }, now),
         expiredOwnerNotice(h),
         escalationMessage(h),
+        // An expiry while away, with the worst status text as what showed it.
+        expiredOwnerNotice(h, { status: h.accountName }),
+        escalationMessage(h, { status: h.accountName }),
         reassignedOwnerNotice(h, 'U0OLD'),
         extendedOwnerNotice(h),
         extendedAeNotice(h),
