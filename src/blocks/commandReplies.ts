@@ -4,18 +4,34 @@ import { mention, userText } from './mrkdwn.js';
 
 /** Replies to `/handoff` subcommands, shown only to the person who typed them. */
 export const commandReply = {
-  help: () =>
+  /**
+   * What `/handoff` does, for the person asking: everyone's commands, then RevOps' (for RevOps and admins), then
+   * admins' (for admins). A command someone may not use is not offered to them.
+   */
+  help: (role: { revops: boolean; admin: boolean } = { revops: false, admin: false }) =>
     [
       '*`/handoff [account name]`*: hand a partner deal to one AE (opens the packet).',
-      '*`/handoff list`* (or *`list all`*): the handoffs you sent or own, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history.',
+      '*`/handoff list`* (or *`list all`*): the handoffs you sent, own or must answer, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history; *`/handoff edit <#>`* opens it to edit while the AE has not answered.',
       '*`/handoff reseller list [account]`*: resellers registered on accounts.',
-      '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: RevOps maintain the registry.',
-      '*`/handoff classify <handoff #> sourced|influenced <why>`*: RevOps correct a classification (audited).',
       '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
       '*`/handoff cover`*: name who answers for you while you are away (*`/handoff cover off`* ends it).',
-      '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: RevOps get the touch log as a CSV in their DM.',
-      '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: admins see and resend messages Slack refused for good.',
-      'Your App Home shows what waits for you, what you sent and, for RevOps, the trust metrics.',
+      ...(role.revops || role.admin
+        ? [
+            '*For RevOps:*',
+            '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: maintain the reseller registry.',
+            '*`/handoff classify <handoff #> sourced|influenced <why>`*: correct a classification (audited).',
+            '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: the touch log as a CSV in your DM.',
+            '*`/handoff partners`*: the partner directory (rename, alias, merge, domain).',
+          ]
+        : []),
+      ...(role.admin
+        ? [
+            '*For admins:*',
+            '*`/handoff partners channel …`* and *`partners confirm #channel`*: whose channel it is, and release a held one.',
+            '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: see and resend messages Slack refused for good.',
+          ]
+        : []),
+      `Your App Home shows what waits for you and what you sent${role.revops || role.admin ? ', and the trust metrics' : ''}.`,
     ].join('\n'),
   external: () =>
     '`/handoff` is for the team that runs this app. If you brought a deal, your contact there will share updates in your shared channel.',

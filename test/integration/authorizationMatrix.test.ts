@@ -749,8 +749,16 @@ const COMMANDS: readonly CommandRow[] = [
     async prepare(h) {
       return {
         text: 'help',
-        async effect(reply) {
-          expect(await replyAt(h, reply)).toBe(commandReply.help());
+        async effect(reply, _seen, user) {
+          // Each person is offered the commands they may use: RevOps' and admins' only to them.
+          const role = {
+            revops: h.config.revopsUserIds.includes(user.id),
+            admin: h.config.adminUserIds.includes(user.id),
+          };
+          const text = await replyAt(h, reply);
+          expect(text).toBe(commandReply.help(role));
+          expect(text.includes('/handoff export')).toBe(role.revops || role.admin);
+          expect(text.includes('/handoff outbox')).toBe(role.admin);
         },
       };
     },

@@ -210,6 +210,8 @@ describe('the touch log export in Slack', () => {
       const response = await exportCommand(h, 'export');
       expect(response.status).toBe(200);
     });
+    // The ephemeral goes through the outbox, which may deliver it after the upload (it waits for requests first).
+    await waitFor(() => responseTexts(h).length > 0, 4000, 'the ephemeral');
     expect(responseTexts(h)).toEqual([
       'Preparing the touch log for handoffs sent from 1970-01-01 to 2026-11-26. The CSV will arrive in your DM with me.',
     ]);
@@ -258,6 +260,7 @@ describe('the touch log export in Slack', () => {
       [String(first.handoff.id), 'November First Freight'],
       [String(last.handoff.id), 'November Last Freight'],
     ]);
+    await waitFor(() => responseTexts(h).length > 0, 4000, 'the ephemeral');
     expect(responseTexts(h)[0]).toContain('sent from 2026-11-01 to 2026-11-30');
 
     // Only a start: up to now.

@@ -99,7 +99,11 @@ export function handoffCommand(deps: HandlerDeps) {
       actor: { userId: command.user_id, teamId: internalTeamIds[0] },
       internalTeamIds,
     };
-    if (sub === 'help') return reply(commandReply.help());
+    const role = {
+      revops: deps.config.revopsUserIds.includes(command.user_id),
+      admin: deps.config.adminUserIds.includes(command.user_id),
+    };
+    if (sub === 'help') return reply(commandReply.help(role));
     if (sub === 'list') {
       const all = rest.join(' ').toLowerCase() === 'all';
       const listed = deps.lookup.list(ctx, { all });
@@ -154,7 +158,8 @@ export function handoffCommand(deps: HandlerDeps) {
     if (sub === 'partners' || sub === 'partner')
       return reply(await partnersCommand(deps, ctx, rest.join(' ')));
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
-    if (looksLikeSubcommand(sub, rest, first)) return reply(commandReply.unknown(first, commandReply.help()));
+    if (looksLikeSubcommand(sub, rest, first))
+      return reply(commandReply.unknown(first, commandReply.help(role)));
     // Typed in a partner's shared channel: that channel (and its partner) preselected.
     await openModal(
       packetModal({
