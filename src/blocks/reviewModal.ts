@@ -97,6 +97,14 @@ function partnerPreview(review: Review): KnownBlock[] {
       `*What ${userText(review.packet.partnerOrg, 150)} will read* in ${channelLink(channel.id)} (a Slack Connect channel shared with the partner) when the AE accepts; later updates reply under it:`,
     ),
     ...(post.blocks as KnownBlock[]),
+    // The preview names the AE the packet was written for; sent to the cover, the partner reads the cover's name.
+    ...(review.absence?.cover
+      ? [
+          context(
+            `If you send it to ${userText(review.absence.cover.name, 120)} (${userText(review.ae.name, 120)}'s cover), ${userText(review.packet.partnerOrg, 150)} reads *${userText(review.absence.cover.name, 120)}* as our AE instead.`,
+          ),
+        ]
+      : []),
     context(
       'Only the fields marked :eye: in the packet reach the partner. Internal notes, the score, the conflict note, the evidence link and CRM ids never do.',
     ),

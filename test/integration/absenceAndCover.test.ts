@@ -149,6 +149,12 @@ describe('absence and cover', () => {
     expect(text).toContain(`has named <@${people.otherAe.id}> to answer for them until 2026-12-04`);
     const radio = r.view.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.absence);
     expect(radio?.element?.options?.map((o) => o.value)).toEqual(['cover', 'when_back', 'now']);
+    // The partner preview names the AE the packet was written for, and says whom the partner reads if sent to the
+    // cover (the partner post names whoever has it).
+    expect(text).toContain('our AE: Jordan Seller');
+    expect(text).toContain(
+      "If you send it to Sam Closer (Jordan Seller's cover), Meridian Cloud Consulting reads *Sam Closer* as our AE instead.",
+    );
 
     // No choice: asked on the field, nothing sent.
     const none = await send(h, r, null);
