@@ -515,8 +515,8 @@ function describe(req: IncomingMessage) {
 }
 
 /**
- * The client a reservation counts against (ADDRESS_SHARE_OF_LANE): the last hop of `x-forwarded-for` when there is
- * one (what the nearest proxy saw), the socket's address otherwise.
+ * The client a reservation counts against (ADDRESS_SHARE_OF_LANE): the socket's address, or, when the socket is a
+ * proxy's (a loopback or private address), the last hop of `x-forwarded-for` (what that proxy saw).
  */
 export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>): string {
   const peer = req.socket.remoteAddress ?? 'unknown';

@@ -577,7 +577,8 @@ export class OutboxWorker {
       if (row.surfaceKey || row.method === 'views.publish') await this.turn();
       // Asked again right before rendering and sending: the turn (or a lookup) let requests in, and one of them may
       // have changed who reads this conversation (a channel shared with another organization, given to another
-      // partner). From here to the call there is no turn of the event loop in which that could change again.
+      // partner). From here to a message's call there is no turn of the event loop in which that could change again
+      // (a message renders synchronously; only an App Home, which no channel reads, may wait for its figures).
       if (!this.cleared(row)) return;
       const rendered = await this.render(row);
       if (rendered === 'nothing') {
