@@ -88,7 +88,8 @@ function whereItIs(h: HandoffRow): string {
   return `is with ${ae}`;
 }
 
-export function reassignModal(h: HandoffRow): ModalView {
+/** `cover`: the AE's cover, named by them and still in force: preselected as the new AE (the owner may change it). */
+export function reassignModal(h: HandoffRow, cover?: string): ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.reassign,
@@ -109,7 +110,13 @@ export function reassignModal(h: HandoffRow): ModalView {
         type: 'input',
         block_id: OWNER_BLOCK_ID.newAe,
         label: pt('New account executive'),
-        element: { type: 'users_select', action_id: ACTION_ID.value, placeholder: pt('Who takes it now') },
+        ...(cover ? { hint: pt(`Preselected: the cover ${h.aeName} named. Pick anyone else instead.`) } : {}),
+        element: {
+          type: 'users_select',
+          action_id: ACTION_ID.value,
+          placeholder: pt('Who takes it now'),
+          ...(cover ? { initial_user: cover } : {}),
+        },
       },
       daysInput(h.responseWindowDays, 'Response window (business days)'),
     ],

@@ -3,12 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  CALLBACK_ID,
+  COVER_BLOCK_ID,
+  OWNER_BLOCK_ID,
+  REVIEW_BLOCK_ID,
+} from '../../src/blocks/ids.js';
 import { covers, type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import {
+  dmOf,
+  handoffRow,
+  json,
+  openOwnerModal,
+  outboxDrained,
+  QUIET,
+  waitForDm,
+} from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
@@ -220,6 +234,17 @@ describe('absence and cover', () => {
     expect(reassigned?.detail).toMatchObject({ coverFor: people.ae.id, policy: 'covered', policyLevel: 2 });
   });
 
+  it('Reassign preselects the cover the AE named (the owner may pick anyone else)', async () => {
+    const r = await review(h, 'Reassign Account');
+    expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
+    const modal = await openOwnerModal(h, 'reassign', lastHandoff(h).id);
+    const input = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe) as
+      | { element?: { initial_user?: string }; hint?: { text: string } }
+      | undefined;
+    expect(input?.element?.initial_user).toBe(people.otherAe.id);
+    expect(input?.hint?.text).toContain('Preselected: the cover Jordan Seller named');
+  });
+
   it('/handoff cover off ends the cover', async () => {
     const { responseUrl } = await coverCommand(h, 'cover off');
     const reply = await waitFor(
@@ -229,6 +254,10 @@ describe('absence and cover', () => {
     );
     expect(String(reply.body.text)).toContain('has ended');
     expect(h.database.db.select().from(covers).all()).toEqual([]);
+    // Nobody is preselected any more.
+    const modal = await openOwnerModal(h, 'reassign', lastHandoff(h).id);
+    const input = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe);
+    expect(input?.element?.initial_user).toBeUndefined();
   });
 });
 

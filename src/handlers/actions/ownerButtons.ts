@@ -20,7 +20,10 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
       deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked), body.user.id);
       return;
     }
-    const view = action === 'reassign' ? reassignModal(checked.handoff) : extendModal(checked.handoff);
+    const h = checked.handoff;
+    // The AE's cover, when they named one that is still in force, is who the owner most likely wants.
+    const cover = action === 'reassign' ? deps.covers.activeFor(h.aeUserId, h.aeTimeZone) : undefined;
+    const view = action === 'reassign' ? reassignModal(h, cover?.coverUserId) : extendModal(h);
     try {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {

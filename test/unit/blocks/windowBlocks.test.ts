@@ -76,6 +76,7 @@ describe('response-window messages for the largest packet', () => {
       for (const message of messages) expectMessageWithinLimits(message);
       if (pattern === '<!channel>') for (const message of messages) expectMentionsNeutralised(message);
       expectModalWithinLimits(reassignModal(h));
+      expectModalWithinLimits(reassignModal(h, 'U0COVER'));
       expectModalWithinLimits(extendModal(h));
     });
   }
