@@ -6,6 +6,8 @@
  * server signs and forwards to the app exactly as Slack would. Outside Slack, the Salesforce panel shows the fake
  * Salesforce the app is connected to: the opportunities, the Tasks the app wrote on them, and Close won / Close lost.
  */
+
+import type { PageStatus } from '../sandbox.js';
 import {
   emojiChar,
   escapeHtml,
@@ -17,17 +19,8 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** A Slack status as the sandbox server shows it (sandbox.ts PageStatus). */
-interface SlackStatus {
-  text: string;
-  emoji: string;
-  expiration: number;
-  backOn: string | null;
-  /** "back Mon 30 Nov", "until Mon 30 Nov, 14:00", or null (until cleared). */
-  shownUntil: string | null;
-  /** Whether the app reads it as away. */
-  away: boolean;
-}
+/** A Slack status as the sandbox server shows it (a type only: nothing of the server is bundled for the page). */
+type SlackStatus = PageStatus;
 
 interface Person {
   id: string;
