@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { waitFor } from '../support/harness.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * The sandbox's scheduled jobs follow the sandbox clock, not the real one: moving the clock past Monday 09:00 in the
@@ -13,27 +10,11 @@ import { waitFor } from '../support/harness.js';
  * as the app would have on that Monday.
  */
 
-let sandbox: Sandbox;
-let dir: string;
-const logs: string[] = [];
 const ZONE = 'America/New_York';
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-clock-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const world = sandboxWorld('clock');
 
 const digests = () =>
-  sandbox.slack
+  world.sandbox.slack
     .messages(sandboxChannels.internal.id)
     .filter((m) => /Co-sell handoffs, week of/.test(m.text ?? ''));
 
@@ -41,7 +22,9 @@ const digests = () =>
 async function delivered(): Promise<void> {
   const pending = () =>
     (
-      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
+      world.sandbox.database.sqlite
+        .prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")
+        .get() as {
         n: number;
       }
     ).n;
@@ -51,23 +34,23 @@ async function delivered(): Promise<void> {
 describe('the sandbox clock runs the scheduled jobs', { timeout: 60_000 }, () => {
   it('"+1 business day" from Monday 08:00 New York time posts the weekly digest of the week before', async () => {
     // Put the sandbox clock on the next Monday, 08:00 in New York: no Monday 09:00 lies between now and then.
-    const now = DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+    const now = DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE });
     let monday = now.set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
     while (monday.weekday !== 1 || monday <= now) monday = monday.plus({ days: 1 });
-    sandbox.clock.advance(monday.toMillis() - sandbox.clock.now().getTime());
+    world.sandbox.clock.advance(monday.toMillis() - world.sandbox.clock.now().getTime());
     // The sandbox looks at its clock once a second: give it a look or two, then nothing must have been posted.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await delivered();
     expect(digests()).toEqual([]);
 
     // The page's "+1 business day": Monday 08:00 → Tuesday 08:00, past Monday 09:00.
-    const response = await fetch(`${sandbox.url}api/clock`, {
+    const response = await fetch(`${world.sandbox.url}api/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: sandboxUsers.admin.id, businessDays: 1 }),
     });
     expect(response.status).toBe(200);
-    const after = DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+    const after = DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE });
     expect(after.toFormat('HH:mm')).toBe('08:00');
     expect(after > monday).toBe(true);
     await waitFor(() => digests().length > 0, 20_000, 'the weekly digest');
@@ -78,11 +61,11 @@ describe('the sandbox clock runs the scheduled jobs', { timeout: 60_000 }, () =>
     expect(digests()[0]?.text).toContain(`week of ${weekBefore}`);
     // The digest's run stood for Monday 09:00 New York time, when the sandbox clock read that.
     const slot = monday.set({ hour: 9 }).toJSDate();
-    expect(sandbox.jobs.runs).toContainEqual({ job: 'weekly-digest', slot });
+    expect(world.sandbox.jobs.runs).toContainEqual({ job: 'weekly-digest', slot });
   });
 
   it('a second "+1 business day" in the same week posts no second digest', async () => {
-    const response = await fetch(`${sandbox.url}api/clock`, {
+    const response = await fetch(`${world.sandbox.url}api/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: sandboxUsers.admin.id, businessDays: 1 }),

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxOpportunities, sandboxUsers } from '../../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../../sandbox/sandbox.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { waitFor } from '../../support/harness.js';
 import { formState } from '../../support/payloads.js';
+import { postToSandbox, sandboxWorld } from '../../support/sandboxWorld.js';
 
 /**
  * The sandbox's fake Salesforce, through the sandbox's own API as the page uses it: a packet linked to a seeded
@@ -16,34 +13,12 @@ import { formState } from '../../support/payloads.js';
  */
 
 const { author, ae } = sandboxUsers;
-let sandbox: Sandbox;
-let dir: string;
-const logs: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-salesforce-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const world = sandboxWorld('salesforce');
 
 type Json = Record<string, unknown>;
 
-async function api(path: string, body: Json, headers: Record<string, string> = {}) {
-  const response = await fetch(`${sandbox.url}api/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json().catch(() => ({}))) as Json };
-}
+const api = (path: string, body: Json, headers: Record<string, string> = {}) =>
+  postToSandbox(world.sandbox, path, body, headers);
 
 interface PanelOpportunity {
   id: string;
@@ -57,7 +32,7 @@ interface PanelOpportunity {
 }
 
 async function state(userId: string) {
-  const response = await fetch(`${sandbox.url}api/state?user=${userId}`);
+  const response = await fetch(`${world.sandbox.url}api/state?user=${userId}`);
   return (await response.json()) as {
     modal: { view: { id: string; callback_id: string; blocks: unknown[] } } | null;
     salesforce: { opportunities: PanelOpportunity[] };
@@ -78,7 +53,9 @@ async function modal(userId: string, callbackId: string) {
 async function delivered(): Promise<void> {
   const pending = () =>
     (
-      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
+      world.sandbox.database.sqlite
+        .prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")
+        .get() as {
         n: number;
       }
     ).n;
@@ -86,7 +63,7 @@ async function delivered(): Promise<void> {
 }
 
 const partnerText = () =>
-  JSON.stringify(sandbox.slack.messages(sandboxChannels.partner.id).map((m) => [m.text, m.blocks]));
+  JSON.stringify(world.sandbox.slack.messages(sandboxChannels.partner.id).map((m) => [m.text, m.blocks]));
 
 describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
   it('lists the seeded opportunities with their id, Lightning URL, stage and amount, and no Tasks yet', async () => {
@@ -133,7 +110,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
 
     // The Task for the send, in the panel.
     await waitFor(
-      () => sandbox.salesforce.tasks().some((t) => t.WhatId === northwind.id),
+      () => world.sandbox.salesforce.tasks().some((t) => t.WhatId === northwind.id),
       10_000,
       'the Task for the send',
     );
@@ -146,8 +123,8 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     const handoffId = sent?.handoffs[0]?.id;
 
     // Jordan accepts in his DM, as a click on the page does.
-    const dm = sandbox.slack.dmChannelFor(ae.id);
-    const packetMessage = sandbox.slack
+    const dm = world.sandbox.slack.dmChannelFor(ae.id);
+    const packetMessage = world.sandbox.slack
       .messages(dm)
       .find((m) => JSON.stringify(m.blocks).includes(ACTION_ID.accept));
     const accept = (packetMessage?.blocks as Json[] | undefined)
@@ -169,7 +146,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     expect(clicked.body).toEqual({ status: 200 });
     await delivered();
     await waitFor(
-      () => sandbox.salesforce.tasks().filter((t) => t.WhatId === northwind.id).length === 2,
+      () => world.sandbox.salesforce.tasks().filter((t) => t.WhatId === northwind.id).length === 2,
       10_000,
       'the Task for the acceptance',
     );
@@ -180,7 +157,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     expect(closed.body.message).toBe(
       `Closed Won in the fake Salesforce. The app read it back: handoff #${handoffId} is recorded as won.`,
     );
-    const row = sandbox.database.sqlite
+    const row = world.sandbox.database.sqlite
       .prepare('SELECT status, outcome FROM handoffs WHERE id = ?')
       .get(handoffId);
     expect(row).toEqual({ status: 'accepted', outcome: 'won' });
@@ -199,7 +176,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     // The won Task, and the panel without the close buttons' reason to be.
     await waitFor(
       () =>
-        sandbox.salesforce
+        world.sandbox.salesforce
           .tasks()
           .some((t) => t.WhatId === northwind.id && /closed won/.test(String(t.Subject))),
       10_000,
@@ -211,7 +188,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
   });
 
   it('says why nothing changed in Slack when no handoff is linked', async () => {
-    const contoso = sandbox.opportunityIds[1];
+    const contoso = world.sandbox.opportunityIds[1];
     const closed = await api('salesforce/close', { user: author.id, opportunity: contoso, won: false });
     expect(closed.status).toBe(200);
     expect(closed.body.message).toBe(
@@ -220,7 +197,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
   });
 
   it('refuses an unknown or closed opportunity, a missing outcome, and requests from elsewhere', async () => {
-    const open = sandbox.opportunityIds[2] ?? '';
+    const open = world.sandbox.opportunityIds[2] ?? '';
     const unknown = await api('salesforce/close', {
       user: author.id,
       opportunity: '006ZZZZZZZZZZZZ',
@@ -235,7 +212,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     expect(noOutcome.body.error).toMatch(/won must be true/);
     const again = await api('salesforce/close', {
       user: author.id,
-      opportunity: sandbox.opportunityIds[0],
+      opportunity: world.sandbox.opportunityIds[0],
       won: false,
     });
     expect(again.status).toBe(400);
@@ -247,6 +224,6 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
       { origin: 'http://evil.example' },
     );
     expect(foreign.status).toBe(403);
-    expect(sandbox.salesforce.opportunity(open)?.IsClosed).toBe(false);
+    expect(world.sandbox.salesforce.opportunity(open)?.IsClosed).toBe(false);
   });
 });

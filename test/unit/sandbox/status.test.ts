@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxTeams, sandboxUsers } from '../../../sandbox/cast.js';
-import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../../sandbox/sandbox.js';
+import { SANDBOX_POLICY_FILE } from '../../../sandbox/sandbox.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
+import { postToSandbox, sandboxWorld } from '../../support/sandboxWorld.js';
 
 /**
  * The page's "Your Slack status" control, through the sandbox's own API as the page uses it: a status set is what
@@ -16,38 +15,16 @@ import { parsePolicyFile } from '../../../src/domain/policyFile.js';
 
 const { author, ae, otherAe } = sandboxUsers;
 const ZONE = ae.tz ?? 'UTC';
-let sandbox: Sandbox;
-let dir: string;
-const logs: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-status-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const world = sandboxWorld('status');
 
 type Json = Record<string, unknown>;
 
-async function setStatus(body: Json, headers: Record<string, string> = {}) {
-  const response = await fetch(`${sandbox.url}api/status`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json().catch(() => ({}))) as Json };
-}
+const setStatus = (body: Json, headers: Record<string, string> = {}) =>
+  postToSandbox(world.sandbox, 'status', body, headers);
 
 /** Each person's status as the page gets it (the person picker lists them all). */
 async function statuses(viewer = author.id): Promise<Record<string, Json | null>> {
-  const state = (await (await fetch(`${sandbox.url}api/state?user=${viewer}`)).json()) as {
+  const state = (await (await fetch(`${world.sandbox.url}api/state?user=${viewer}`)).json()) as {
     users: { id: string; status: Json | null }[];
   };
   return Object.fromEntries(state.users.map((u) => [u.id, u.status]));
@@ -55,9 +32,9 @@ async function statuses(viewer = author.id): Promise<Record<string, Json | null>
 
 /** What the app reads: users.profile.get on the fake Slack. */
 async function profile(userId: string) {
-  const response = await fetch(`${sandbox.slack.apiUrl}users.profile.get`, {
+  const response = await fetch(`${world.sandbox.slack.apiUrl}users.profile.get`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.slack.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${world.sandbox.slack.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ user: userId }),
   });
   const body = (await response.json()) as { profile: Json };
@@ -66,7 +43,7 @@ async function profile(userId: string) {
 
 /** A day in Jordan's zone, so many days after today in sandbox time. */
 const dayAfter = (days: number) =>
-  DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE }).plus({ days }).toISODate() ?? '';
+  DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE }).plus({ days }).toISODate() ?? '';
 
 describe('the Slack status control', () => {
   it('sets a status with the day they are back: the app reads it, the page shows it, it ends at 00:00 that day', async () => {
@@ -101,7 +78,7 @@ describe('the Slack status control', () => {
     expect(meeting.body.slackStatus).toMatchObject({ away: false, expiration: 0, shownUntil: null });
 
     // Past midnight of the day they are back (sandbox time), Slack has cleared it.
-    sandbox.clock.advance(midnight.toMillis() - sandbox.clock.now().getTime() + 60_000);
+    world.sandbox.clock.advance(midnight.toMillis() - world.sandbox.clock.now().getTime() + 60_000);
     expect((await statuses())[ae.id]).toBeNull();
     expect(await profile(ae.id)).toMatchObject({ status_text: '', status_emoji: '' });
   });
