@@ -1,3 +1,5 @@
+import { realTimers } from './timers.js';
+
 /**
  * Requests first. The receiver counts the Slack requests it is answering (from their headers to their answer), and
  * background work that can wait (the outbox's deliveries: rendering a message, encoding and sending it, recording it)
@@ -17,7 +19,7 @@ export class RequestActivity {
 
   constructor(
     private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
-    private readonly monotonic: () => number = () => performance.now(),
+    private readonly monotonic: () => number = realTimers.monotonic,
   ) {}
 
   /** A request started; call the returned function when it is answered or gone (calling it again does nothing). */
