@@ -544,16 +544,26 @@ const PROXY_NETWORKS = (() => {
   return list;
 })();
 
+/** Peers already classified: BlockList's check builds a SocketAddress each time, on every request. */
+const proxyVerdicts = new Map<string, boolean>();
+const MAX_PEERS_REMEMBERED = 10_000;
+
 function isProxyAddress(address: string): boolean {
+  const known = proxyVerdicts.get(address);
+  if (known !== undefined) return known;
   // An IPv4 client on a dual-stack socket is written as ::ffff:a.b.c.d.
   const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (v4) return PROXY_NETWORKS.check(v4, 'ipv4');
-  const family = isIP(address);
-  return family !== 0 && PROXY_NETWORKS.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const family = v4 ? 4 : isIP(address);
+  const verdict = family !== 0 && PROXY_NETWORKS.check(v4 ?? address, family === 4 ? 'ipv4' : 'ipv6');
+  if (proxyVerdicts.size >= MAX_PEERS_REMEMBERED) proxyVerdicts.clear();
+  proxyVerdicts.set(address, verdict);
+  return verdict;
 }
 
 /** The path Bolt routes by (HTTPReceiver `unboundRequestListener`), or undefined when it cannot be read. */
 function pathOf(req: IncomingMessage): string | undefined {
+  // Slack's own requests: the path as it is, without building a URL for each of them.
+  if (req.url === '/slack/events') return req.url;
   try {
     return new URL(req.url ?? '', 'http://localhost').pathname;
   } catch {

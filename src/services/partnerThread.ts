@@ -1,5 +1,5 @@
 import type { Executor } from '../db/client.js';
-import { findOutboxByRecordAs, findPostedMessage } from '../db/repositories/outbox.js';
+import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/outbox.js';
 import type { HandoffRow } from '../db/schema.js';
 import { messageKey, type PartnerThread } from './notifications.js';
 
@@ -12,6 +12,6 @@ export function partnerThread(exec: Executor, h: HandoffRow): PartnerThread {
   const key = messageKey.partnerParent(h);
   // Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
   if (findPostedMessage(exec, key)) return { started: true };
-  const parent = findOutboxByRecordAs(exec, key);
-  return { started: parent !== undefined && parent.status !== 'dead' && parent.status !== 'cancelled' };
+  const parent = outboxStatusByRecordAs(exec, key);
+  return { started: parent !== undefined && parent !== 'dead' && parent !== 'cancelled' };
 }

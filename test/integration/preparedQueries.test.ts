@@ -5,6 +5,7 @@ import { preparedFor } from '../../src/db/prepared.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import {
   type DecisionInput,
+  findDecision,
   findHandoff,
   type HandoffRow,
   insertHandoff,
@@ -21,6 +22,13 @@ import {
   type OutboxMessage,
   type OutboxRow,
 } from '../../src/db/repositories/outbox.js';
+import {
+  insertSurface,
+  newestSurfaceId,
+  requestRefresh,
+  surfaceAttempted,
+  surfaceShown,
+} from '../../src/db/repositories/surfaces.js';
 import { handoffs, type NewHandoffRow, outbox } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { scratchDatabases } from '../support/scratchDb.js';
@@ -1205,4 +1213,104 @@ describe('one prepared query per session: the database, its transactions and sav
         expect(count(second, 'outbox')).toBe(2);
       }),
     ));
+});
+
+describe('the outbox’s surface queries (prepared: run at every delivery)', () => {
+  const OWNER = 'U0OWNER';
+  const addSurface = (
+    exec: Executor,
+    handoff: HandoffRow,
+    key: string,
+    kind: 'decision_notice' | 'sent_confirmation' | 'stall_nudge',
+  ) =>
+    insertSurface(exec, {
+      key,
+      handoffId: handoff.id,
+      spec: { kind, viewer: OWNER, params: {} },
+      channelKey: OWNER,
+      audience: 'internal',
+      now: SENT,
+    });
+  const surfaceRow = (database: AppDatabase, key: string) =>
+    rawRow(
+      database,
+      'select posted, shown, wanted, attempted, rendered_hash from surfaces where key = ?',
+      key,
+    );
+
+  it('surfaceShown marks it posted, keeps the highest version shown and the last hash given, and says when it is behind', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      addSurface(database.db, handoff, 'k1', 'decision_notice');
+      // Its first post shows change 1 (a new surface wants 1).
+      expect(surfaceShown(database.db, 'k1', 1, 'hash-a')).toEqual({ behind: false });
+      expect(surfaceRow(database, 'k1')).toEqual({
+        posted: 1,
+        shown: 1,
+        wanted: 1,
+        attempted: 0,
+        rendered_hash: 'hash-a',
+      });
+      // Two changes come in; an older rendering (version 2) lands after a newer one (version 3).
+      requestRefresh(database.db, handoff.id, SENT);
+      requestRefresh(database.db, handoff.id, SENT);
+      expect(surfaceShown(database.db, 'k1', 3, 'hash-b')).toEqual({ behind: false });
+      expect(surfaceShown(database.db, 'k1', 2)).toEqual({ behind: false });
+      // No hash given (a lost answer found again): the one remembered stays.
+      expect(surfaceRow(database, 'k1')).toMatchObject({ shown: 3, wanted: 3, rendered_hash: 'hash-b' });
+      requestRefresh(database.db, handoff.id, SENT);
+      expect(surfaceShown(database.db, 'k1', 3)).toEqual({ behind: true });
+      // An unknown key changes nothing and is not behind.
+      expect(surfaceShown(database.db, 'nope', 5, 'x')).toEqual({ behind: false });
+    }));
+
+  it('surfaceAttempted stores the version as an integer', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      addSurface(database.db, handoff, 'k1', 'decision_notice');
+      surfaceAttempted(database.db, 'k1', 3);
+      expect(
+        rawRow(database, 'select attempted, typeof(attempted) as t from surfaces where key = ?', 'k1'),
+      ).toEqual({
+        attempted: 3,
+        t: 'integer',
+      });
+    }));
+
+  it('newestSurfaceId finds the newest posted surface of the kinds asked, for that reader only', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      const other = addHandoff(database.db);
+      addSurface(database.db, handoff, 'confirmation', 'sent_confirmation');
+      addSurface(database.db, handoff, 'notice', 'decision_notice');
+      addSurface(database.db, handoff, 'nudge', 'stall_nudge');
+      addSurface(database.db, other, 'other-notice', 'decision_notice');
+      const ids = Object.fromEntries(
+        rawRows(database, 'select key, id from surfaces').map((r) => [r.key as string, r.id as number]),
+      );
+      const notices = ['sent_confirmation', 'decision_notice'] as const;
+      // Nothing posted or queued yet: never seen, so none is the newest.
+      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBeUndefined();
+      surfaceShown(database.db, 'confirmation', 0);
+      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.confirmation);
+      surfaceShown(database.db, 'notice', 0);
+      surfaceShown(database.db, 'nudge', 0);
+      surfaceShown(database.db, 'other-notice', 0);
+      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.notice);
+      expect(newestSurfaceId(database.db, handoff.id, OWNER, ['stall_nudge'])).toBe(ids.nudge);
+      expect(newestSurfaceId(database.db, handoff.id, 'U0SOMEONE', notices)).toBeUndefined();
+      expect(newestSurfaceId(database.db, other.id, OWNER, notices)).toBe(ids['other-notice']);
+    }));
+
+  it('findDecision reads the decision of the assignment asked', () =>
+    withDatabase((database) => {
+      const handoff = addHandoff(database.db);
+      recordDecision(database.db, decision(handoff));
+      expect(findDecision(database.db, handoff.id, 1)).toMatchObject({
+        handoffId: handoff.id,
+        decision: 'accepted',
+        assignment: 1,
+      });
+      expect(findDecision(database.db, handoff.id, 2)).toBeUndefined();
+    }));
 });

@@ -39,12 +39,22 @@ export function findHandoff(exec: Executor, id: number): HandoffRow | undefined 
 
 /** The decision on the handoff's given assignment (each AE it was sent to decides at most once). */
 export function findDecision(exec: Executor, handoffId: number, assignment: number): DecisionRow | undefined {
-  return exec
+  return findDecisionQuery(exec).get({ handoffId, assignment });
+}
+
+// Read for every rendering of the AE's packet and the owner's notices (the outbox, at delivery).
+const findDecisionQuery = preparedFor((exec) =>
+  exec
     .select()
     .from(decisions)
-    .where(and(eq(decisions.handoffId, handoffId), eq(decisions.assignment, assignment)))
-    .get();
-}
+    .where(
+      and(
+        eq(decisions.handoffId, sql.placeholder('handoffId')),
+        eq(decisions.assignment, sql.placeholder('assignment')),
+      ),
+    )
+    .prepare(),
+);
 
 export interface DecisionInput {
   handoffId: number;

@@ -427,6 +427,24 @@ export function findOutboxByRecordAs(exec: Executor, messageKey: string): Outbox
   return outboxByRecordAsQuery(exec).get({ messageKey });
 }
 
+const outboxStatusByRecordAsQuery = preparedFor((exec) =>
+  exec
+    .select({ status: outbox.status })
+    .from(outbox)
+    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
+    .orderBy(desc(outbox.id))
+    .limit(1)
+    .prepare(),
+);
+
+/**
+ * The status of the newest row that posts the message recorded under this key: what an Accept asks of the partner
+ * thread's parent, without reading (and parsing) its payload.
+ */
+export function outboxStatusByRecordAs(exec: Executor, messageKey: string): OutboxRow['status'] | undefined {
+  return outboxStatusByRecordAsQuery(exec).get({ messageKey })?.status;
+}
+
 const cancelRemindersQuery = preparedFor((exec) =>
   exec
     .update(outbox)

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { preparedFor } from '../prepared.js';
+import { preparedFor, setTo } from '../prepared.js';
 import { homeViews, type SurfaceKind, type SurfaceRow, surfaces } from '../schema.js';
 
 export type { SurfaceRow };
@@ -102,23 +102,37 @@ export function surfaceShown(
   version: number,
   renderedHash?: string,
 ): { behind: boolean } {
-  const row = exec
-    .update(surfaces)
-    .set({
-      posted: true,
-      shown: sql`max(${surfaces.shown}, ${version})`,
-      ...(renderedHash ? { renderedHash } : {}),
-    })
-    .where(eq(surfaces.key, key))
-    .returning({ wanted: surfaces.wanted, shown: surfaces.shown })
-    .get();
+  const row = surfaceShownQuery(exec).get({ key, version, renderedHash: renderedHash ?? null });
   return { behind: row !== undefined && row.wanted > row.shown };
 }
 
+// After every delivery of a surface (the outbox): built once, not per message.
+const surfaceShownQuery = preparedFor((exec) =>
+  exec
+    .update(surfaces)
+    .set({
+      posted: true,
+      shown: sql`max(${surfaces.shown}, ${sql.placeholder('version')})`,
+      // No hash given (a post whose answer was lost and found again): the one remembered stays.
+      renderedHash: sql`coalesce(${sql.placeholder('renderedHash')}, ${surfaces.renderedHash})`,
+    })
+    .where(eq(surfaces.key, sql.placeholder('key')))
+    .returning({ wanted: surfaces.wanted, shown: surfaces.shown })
+    .prepare(),
+);
+
 /** Written (with the post's own mark) before a surface's post goes to Slack: what a lost answer's copy shows. */
 export function surfaceAttempted(exec: Executor, key: string, version: number): void {
-  exec.update(surfaces).set({ attempted: version }).where(eq(surfaces.key, key)).run();
+  surfaceAttemptedQuery(exec).run({ key, version });
 }
+
+const surfaceAttemptedQuery = preparedFor((exec) =>
+  exec
+    .update(surfaces)
+    .set({ attempted: setTo('version') })
+    .where(eq(surfaces.key, sql.placeholder('key')))
+    .prepare(),
+);
 
 /** The change count a surface's last post attempt showed (0: unknown). */
 export function attemptedVersion(exec: Executor, key: string): number {
@@ -137,14 +151,19 @@ export function newestSurfaceId(
   viewer: string,
   kinds: readonly SurfaceKind[],
 ): number | undefined {
-  return exec
+  return newestSurfaceQuery(exec).get({ handoffId, viewer, kinds: JSON.stringify(kinds) })?.id;
+}
+
+// Asked at every rendering of an owner's notice or a stall nudge (the outbox): built once, the kinds bound as JSON.
+const newestSurfaceQuery = preparedFor((exec) =>
+  exec
     .select({ id: surfaces.id })
     .from(surfaces)
     .where(
       and(
-        eq(surfaces.handoffId, handoffId),
-        eq(surfaces.viewerUserId, viewer),
-        inArray(surfaces.kind, [...kinds]),
+        eq(surfaces.handoffId, sql.placeholder('handoffId')),
+        eq(surfaces.viewerUserId, sql.placeholder('viewer')),
+        sql`${surfaces.kind} in (select value from json_each(${sql.placeholder('kinds')}))`,
         // Posted, or on its way: one whose post was cancelled (a reminder made obsolete) was never seen.
         sql`(${surfaces.posted} = 1 or exists (select 1 from outbox o where o.surface_key = ${surfaces.key}
           and o.status in ('pending', 'dead')))`,
@@ -152,8 +171,8 @@ export function newestSurfaceId(
     )
     .orderBy(desc(surfaces.id))
     .limit(1)
-    .get()?.id;
-}
+    .prepare(),
+);
 
 // App Homes ------------------------------------------------------------------------------------------------------
 
