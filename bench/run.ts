@@ -3,12 +3,14 @@
  * in the same run. Prints a table with the targets and writes it (Markdown and JSON) to --out.
  *
  * Sections (all by default; --only=ack,e2e,scale,cold):
- * 1. ack: autocannon against two framework baselines, a bare Bolt app whose listener only acks and one whose listener
- *    writes one SQLite row before its ack (bareBolt.ts with BARE_SQLITE_PATH), at a fixed 200 requests/s and at full
- *    speed; then against this app's Accept on distinct open handoffs (database write and outbox insert included):
- *    at 200 requests/s and at full speed while the outbox delivers in the same process, and at full speed with the
- *    deliveries held back (the fake Slack answers them 429 until released; no app setting), which measures the
- *    request path alone, followed by the time the held-back backlog takes to go out.
+ * 1. ack: two framework baselines, a bare Bolt app whose listener only acks and one whose listener writes one SQLite
+ *    row before its ack (bareBolt.ts with BARE_SQLITE_PATH), at a steady 200 requests/s (lib/steady.ts: evenly
+ *    spaced, an open loop) and at full speed (autocannon, 10 connections); then this app's Accept on distinct open
+ *    handoffs (database write and outbox insert included): at a steady 100 and 200 requests/s and at full speed while
+ *    the outbox delivers in the same process, and at full speed with the deliveries held back (the fake Slack answers
+ *    them 429 until released; no app setting), which measures the request path alone, followed by the time the
+ *    held-back backlog takes to go out; then the decision alone, without HTTP or Bolt (decideProbe.ts). CPU time
+ *    per request is read from /proc beside each full-speed run of a baseline and of the request path.
  * 2. e2e: N handoffs (--handoffs, default 10,000) sent and decided through the receiver, until every Slack call
  *    they cause has reached the fake Slack server.
  * 3. scale: a generated database of --rows handoffs (default 1,000,000; 10% open): sweep, App Home and metrics.
@@ -23,12 +25,14 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
+import type { DecideProbeResult } from './decideProbe.js';
 import type { FakeStats, HoldReport } from './fakeSlackProcess.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
 import { driveHandoffs } from './lib/e2e.js';
 import { generate } from './lib/generate.js';
 import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
-import { AppProcess, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
+import { AppProcess, cpuMs, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
+import { steady } from './lib/steady.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const { values: args } = parseArgs({
@@ -121,18 +125,27 @@ interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** CPU time (user and system) the app under load used per request answered, in ms (set by the caller). */
+  cpuPerRequestMs?: number;
+}
+
+/** `run` under load, with the CPU time the process `pid` used per request answered. */
+async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = cpuMs(pid);
+  const result = await run();
+  const answered = result.requests - result.non2xx;
+  return { ...result, cpuPerRequestMs: (cpuMs(pid) - before) / Math.max(answered, 1) };
 }
 
 async function load(
   url: string,
   next: () => { body: string; headers: Record<string, string> },
-  opts: { seconds: number; rate?: number; connections: number },
+  opts: { seconds: number; connections: number },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: `${url}/slack/events`,
     connections: opts.connections,
     duration: opts.seconds,
-    ...(opts.rate ? { overallRate: opts.rate } : {}),
     requests: [{ method: 'POST', path: '/slack/events', setupRequest: (req) => ({ ...req, ...next() }) }],
   });
   return {
@@ -155,6 +168,8 @@ const DELIVERY_METHODS = ['chat.postMessage', 'chat.update', 'views.publish'];
  * again, so a release takes effect within it; short, so the backlog's drain time is not mostly this wait.
  */
 const HOLD_RETRY_AFTER_S = 1;
+/** Decisions the decision probe times (after as many to warm up). */
+const DECIDE_PROBE_COUNT = 1000;
 
 /** A run at a fixed rate that could not keep it up (a busy machine) says so next to its latencies. */
 const shortOf = (r: LoadResult, rate: number) =>
@@ -193,7 +208,7 @@ async function ackSection(): Promise<void> {
   const acked = (...results: (LoadResult | undefined)[]) =>
     results.reduce((n, r) => n + (r?.requests ?? 0) - (r?.non2xx ?? 0), 0);
 
-  /** A bare Bolt app (bareBolt.ts with `env`): warmed, then at 200 requests/s, then at full speed. */
+  /** A bare Bolt app (bareBolt.ts with `env`): warmed, then at a steady 200 requests/s, then at full speed. */
   const bareRuns = async (name: string, env: NodeJS.ProcessEnv = {}) => {
     const port = await freePort();
     const bare = new Helper('bareBolt.ts', {
@@ -206,8 +221,10 @@ async function ackSection(): Promise<void> {
     await bare.first();
     const url = `http://127.0.0.1:${port}`;
     const warmed = await warm(url, nextBareClick);
-    runs[`${name}200`] = await load(url, nextBareClick, { seconds: DURATION, rate: 200, connections: 10 });
-    runs[`${name}Max`] = await load(url, nextBareClick, { seconds: DURATION, connections: 10 });
+    runs[`${name}200`] = await steady(url, nextBareClick, { seconds: DURATION, rate: 200, connections: 10 });
+    runs[`${name}Max`] = await withCpu(bare.child.pid ?? 0, () =>
+      load(url, nextBareClick, { seconds: DURATION, connections: 10 }),
+    );
     await bare.stop();
     return acked(warmed, runs[`${name}200`], runs[`${name}Max`]);
   };
@@ -223,8 +240,10 @@ async function ackSection(): Promise<void> {
   const before = nextHandoff;
   await warm(app.url, nextClick);
   await drained(dbPath, 120_000);
-  // With the outbox delivering in the same process: at 200 requests/s, then at full speed.
-  runs.app200 = await load(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
+  // With the outbox delivering in the same process: at a steady 100 and 200 requests/s, then at full speed.
+  runs.app100 = await steady(app.url, nextClick, { seconds: DURATION, rate: 100, connections: 10 });
+  await drained(dbPath, 120_000);
+  runs.app200 = await steady(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
   await drained(dbPath, 120_000);
   runs.appMax = await load(app.url, nextClick, { seconds: DURATION, connections: 10 });
   const deliveredInTime = await drained(dbPath, 300_000);
@@ -233,7 +252,9 @@ async function ackSection(): Promise<void> {
   // outbox waits out Retry-After instead of delivering. Then the held-back Slack messages go out after the release.
   const atHold = await fake.request<FakeStats>({ type: 'stats' });
   await fake.request({ type: 'hold', methods: DELIVERY_METHODS, retryAfter: HOLD_RETRY_AFTER_S });
-  runs.appHeld = await load(app.url, nextClick, { seconds: DURATION, connections: 10 });
+  runs.appHeld = await withCpu(app.child.pid ?? 0, () =>
+    load(app.url, nextClick, { seconds: DURATION, connections: 10 }),
+  );
   const backlog = outboxState(dbPath).pending ?? 0;
   const atRelease = await fake.request<FakeStats>({ type: 'stats' });
   const hold = await fake.request<HoldReport>({ type: 'release' });
@@ -252,7 +273,25 @@ async function ackSection(): Promise<void> {
   ).n;
   db.close();
   const sentToApp = nextHandoff - before;
-  const acked2xx = acked(runs.app200, runs.appMax, runs.appHeld);
+  const acked2xx = acked(runs.app100, runs.app200, runs.appMax, runs.appHeld);
+
+  // The decision alone (no HTTP, no Bolt), on handoffs the runs did not reach: the floor of the request path.
+  const probeCount = DECIDE_PROBE_COUNT;
+  if (nextHandoff + 2 * probeCount > generated.handoffs)
+    throw new Error(`not enough open handoffs left for the decision probe; lower --duration`);
+  const probe = new Helper(
+    'decideProbe.ts',
+    {
+      ...appEnv(ready, dbPath),
+      BENCH_FIRST: String(nextHandoff),
+      BENCH_COUNT: String(probeCount),
+      BENCH_AES: cast.aes.map((ae) => ae.id).join(','),
+      BENCH_TEAM: TEAM,
+    },
+    startNodeOptions(),
+  );
+  const { result: decideAlone } = await probe.first<{ result: DecideProbeResult }>();
+  await probe.stop();
   const stats = await fake.request<FakeStats>({ type: 'stats' });
   await fake.stop();
   const deliveredWhileHeld = Object.fromEntries(
@@ -264,6 +303,7 @@ async function ackSection(): Promise<void> {
     sentToApp,
     acked2xx,
     bareSqlite: { rows: bareSqliteRows, acked: bareSqliteAcked },
+    decideAlone,
     held: {
       methods: DELIVERY_METHODS,
       retryAfterSeconds: HOLD_RETRY_AFTER_S,
@@ -305,7 +345,7 @@ async function ackSection(): Promise<void> {
   });
   add({
     section: 'ack',
-    measure: 'bare Bolt, listener only acks: p50 / p99 at 200 req/s',
+    measure: 'bare Bolt, listener only acks: p50 / p99 at a steady 200 req/s',
     value: `${fmt(bare200.p50)} / ${fmt(bare200.p99)} ms${shortOf(bare200, 200)}`,
     target: '',
   });
@@ -318,7 +358,7 @@ async function ackSection(): Promise<void> {
   });
   add({
     section: 'ack',
-    measure: 'bare Bolt writing one SQLite row before its ack: p50 / p99 at 200 req/s',
+    measure: 'bare Bolt writing one SQLite row before its ack: p50 / p99 at a steady 200 req/s',
     value: `${fmt(sqlite200.p50)} / ${fmt(sqlite200.p99)} ms${shortOf(sqlite200, 200)}`,
     target: '',
   });
@@ -342,6 +382,27 @@ async function ackSection(): Promise<void> {
     target: '≥ 0.5x',
     ok: heldRatio >= 0.5,
   });
+  const sqliteCpu = sqliteMax.cpuPerRequestMs ?? Number.NaN;
+  const heldCpu = appHeld.cpuPerRequestMs ?? Number.NaN;
+  add({
+    section: 'ack',
+    measure:
+      'CPU time per request at full speed (the process’s user and system time over the run): bare Bolt writing one SQLite row / Accept request path (deliveries held back)',
+    value: `${fmt(sqliteCpu, 2)} / ${fmt(heldCpu, 2)} ms (${fmt(sqliteCpu / heldCpu, 2)}x)`,
+    target: '',
+  });
+  const written = Object.entries(decideAlone.rowsAdded);
+  const rowsPerDecision = written.reduce((n, [, rows]) => n + rows, 0);
+  const entriesPerDecision = written.reduce(
+    (n, [table, rows]) => n + rows * (1 + (decideAlone.indexes[table] ?? 0)),
+    0,
+  );
+  add({
+    section: 'ack',
+    measure: `The Accept’s decision alone (the real decide(), no HTTP, no Bolt; ${fmt(decideAlone.decisions, 0)} decisions after as many to warm up): CPU time per decision, and what its transaction writes`,
+    value: `${fmt(decideAlone.cpuMs, 2)} ms; adds ${fmt(rowsPerDecision, 1)} rows in ${written.length} tables (${written.map(([table, rows]) => `${table} ${fmt(rows, 1)}`).join(', ')}), ${fmt(entriesPerDecision, 0)} B-tree entries with their indexes, and updates the handoff and its surfaces`,
+    target: '',
+  });
   add({
     section: 'ack',
     measure:
@@ -351,10 +412,18 @@ async function ackSection(): Promise<void> {
   });
   add({
     section: 'ack',
-    measure: 'Accept while the outbox delivers in the same process: p50 / p99 at 200 req/s',
+    measure: 'Accept while the outbox delivers in the same process: p50 / p99 at a steady 200 req/s',
     value: `${fmt(app200.p50)} / ${fmt(app200.p99)} ms${shortOf(app200, 200)}`,
     target: 'p99 < 50 ms',
     ok: app200.p99 < 50,
+  });
+  const app100 = runs.app100 as LoadResult;
+  add({
+    section: 'ack',
+    measure:
+      'Accept while the outbox delivers in the same process: p50 / p99 at a steady 100 req/s (half the target’s rate)',
+    value: `${fmt(app100.p50)} / ${fmt(app100.p99)} ms${shortOf(app100, 100)}`,
+    target: '',
   });
   add({
     section: 'ack',

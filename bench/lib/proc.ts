@@ -15,6 +15,21 @@ export function peakRssMb(pid: number): number {
 }
 
 /**
+ * CPU time (user and system) a live process has used so far, in milliseconds, from /proc (Linux). Steadier than
+ * requests per second on a shared machine: what a request costs, not how much of the CPU the process was given.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces), counted from the state (field 3).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime (14), stime (15)
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: what /proc counts CPU time in; 100 on Linux for every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
  * A file of bench/ in a child process, with an IPC channel: TypeScript through tsx, or plain JavaScript (`.mjs`)
  * with node alone, where the child's own memory is measured (tsx's loader adds about 35 MB).
  */

@@ -16,7 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
   rows: { section: string; measure: string; value: string; target: string; ok?: boolean }[];
-  details: { e2e?: { driven: { requests: number; accepted: number; declined: number } } };
+  details: {
+    e2e?: { driven: { requests: number; accepted: number; declined: number } };
+    ack?: { decideAlone: { decisions: number; cpuMs: number; rowsAdded: Record<string, number> } };
+  };
 }
 
 describe('npm run bench', () => {
@@ -32,7 +35,7 @@ describe('npm run bench', () => {
     const measures = report.rows.map((r) => `${r.section}: ${r.measure}`);
     for (const expected of [
       'ack: Accept request path / bare Bolt writing one SQLite row: throughput',
-      'ack: Accept while the outbox delivers in the same process: p50 / p99 at 200 req/s',
+      'ack: Accept while the outbox delivers in the same process: p50 / p99 at a steady 200 req/s',
       'ack: Accept end to end (delivery running): requests/s at full speed (10 connections)',
       'e2e: wall time to the last Slack call',
       'e2e: app peak RSS',
@@ -42,6 +45,14 @@ describe('npm run bench', () => {
     ]) {
       expect(measures).toContain(expected);
     }
+    // What the Accept's request path cannot go below: the decision alone, and the CPU time per request of both.
+    expect(measures.filter((m) => m.startsWith('ack: The Accept’s decision alone'))).toHaveLength(1);
+    expect(measures.filter((m) => m.startsWith('ack: CPU time per request at full speed'))).toHaveLength(1);
+    const decideAlone = report.details.ack?.decideAlone;
+    expect(decideAlone?.decisions).toBe(1000);
+    expect(decideAlone?.cpuMs).toBeGreaterThan(0);
+    // An Accept writes at least its decision and its touch-log event.
+    expect(decideAlone?.rowsAdded).toMatchObject({ decisions: 1, handoff_events: 1 });
     // Per period: the RevOps App Home as served, and the computation behind it; then the digest's trend and at-risk.
     expect(measures.filter((m) => m.startsWith('scale: App Home: RevOps,'))).toHaveLength(4);
     expect(measures.filter((m) => m.startsWith('scale: metrics computation,'))).toHaveLength(5);

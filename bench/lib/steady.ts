@@ -1,0 +1,91 @@
+import { Agent, request } from 'node:http';
+
+export interface SteadyResult {
+  /** Answers per second, from the first request sent to the last answer. */
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * Requests at a steady rate, evenly spaced whatever the answers (an open loop), over at most `connections` kept-alive
+ * connections: how clicks from many people arrive. A request is due every 1/rate s; its latency counts from when it
+ * was due, so one that waited for a free connection (the app answering slower than they arrive) counts that wait.
+ *
+ * Not autocannon's fixed rate: that is a closed loop per connection which sends each second's share back to back as
+ * fast as answers come, then waits for the next second. Its "200 requests/s" is a burst at full concurrency at the
+ * start of every second, whose latencies are those of full speed for as long as the burst lasts.
+ */
+export async function steady(
+  url: string,
+  next: () => { body: string; headers: Record<string, string> },
+  opts: { rate: number; seconds: number; connections: number },
+): Promise<SteadyResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const interval = 1000 / opts.rate;
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let settled = 0;
+  let lastAnswer = 0;
+  const start = performance.now();
+
+  const done = new Promise<void>((resolve) => {
+    const settle = () => {
+      settled += 1;
+      if (settled === total) resolve();
+    };
+    const fire = (due: number) => {
+      const { body, headers } = next();
+      const req = request(
+        `${url}/slack/events`,
+        {
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            lastAnswer = performance.now();
+            latencies.push(lastAnswer - due);
+            if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
+            settle();
+          });
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
+      req.on('error', () => {
+        errors += 1;
+        settle();
+      });
+      req.end(body);
+    };
+    let sent = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        fire(start + sent * interval);
+        sent += 1;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  await done;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    rps: latencies.length / ((lastAnswer - start) / 1000),
+    p50: Math.round(at(0.5)),
+    p99: Math.round(at(0.99)),
+    requests: total,
+    non2xx,
+    errors,
+  };
+}
