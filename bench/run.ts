@@ -32,7 +32,7 @@ import { driveHandoffs } from './lib/e2e.js';
 import { generate } from './lib/generate.js';
 import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
 import { AppProcess, cpuMs, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
-import { steady } from './lib/steady.js';
+import { type SteadyResult, steady } from './lib/steady.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const { values: args } = parseArgs({
@@ -118,13 +118,8 @@ async function drained(dbPath: string, timeoutMs: number): Promise<boolean> {
 // 1. Ack latency and throughput
 // ---------------------------------------------------------------------------------------------------------------
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
+/** A load run's figures (the steady runs' and autocannon's alike). */
+interface LoadResult extends SteadyResult {
   /** CPU time (user and system) the app under load used per request answered, in ms (set by the caller). */
   cpuPerRequestMs?: number;
 }
