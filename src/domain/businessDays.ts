@@ -51,9 +51,10 @@ export function responseDueAt(sentAt: Date, businessDays: number, calendar: Busi
   return due.toJSDate();
 }
 
-/** Today's date (YYYY-MM-DD) in a zone. */
+/** Today's date (YYYY-MM-DD) in a zone (an unknown zone: the UTC date, as before). */
 export function isoDateIn(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: zoneFor(timeZone) }).toISODate() ?? at.toISOString().slice(0, 10);
+  const zone = zoneFor(timeZone);
+  return typeof zone === 'string' ? at.toISOString().slice(0, 10) : localDate(at, zone);
 }
 
 /**

@@ -141,5 +141,7 @@ describe('isBusinessDay and isoDateIn', () => {
     expect(isoDateIn(instant, 'Asia/Tokyo')).toBe('2026-03-03');
     expect(isoDateIn(instant, 'America/Los_Angeles')).toBe('2026-03-02');
     expect(isoDateIn(new Date('2026-03-02T23:59:59Z'), 'UTC')).toBe('2026-03-02');
+    // An unknown zone gives the UTC date.
+    expect(isoDateIn(instant, 'Mars/Olympus_Mons')).toBe(instant.toISOString().slice(0, 10));
   });
 });
