@@ -534,6 +534,8 @@ export class OutboxWorker {
      * post (or write) it a second time.
      */
     let looked = !row.uncertainSince;
+    /** Whether this delivery let the event loop run since it was cleared (a turn, a lookup). */
+    let waited = false;
     try {
       // Each delivery starts in a turn of its own, after the requests being answered (the guard reads the database).
       await this.turn();
@@ -560,6 +562,7 @@ export class OutboxWorker {
           this.notBefore.delete(row.id);
           const found = await this.findEarlierPost(row, row.uncertainSince);
           looked = true;
+          waited = true;
           if (found) {
             // A surface found this way shows what its lost attempt was rendered from; a change since is caught up.
             this.finish(row, found, row.surfaceKey ? attemptedVersion(db, row.surfaceKey) : undefined);
@@ -574,12 +577,16 @@ export class OutboxWorker {
       // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
       if (row.uncertainSince && !this.paced(row)) return;
       // Rendering is synchronous work: it waits for a turn, so requests being answered go first.
-      if (row.surfaceKey || row.method === 'views.publish') await this.turn();
-      // Asked again right before rendering and sending: the turn (or a lookup) let requests in, and one of them may
-      // have changed who reads this conversation (a channel shared with another organization, given to another
-      // partner). From here to a message's call there is no turn of the event loop in which that could change again
-      // (a message renders synchronously; only an App Home, which no channel reads, may wait for its figures).
-      if (!this.cleared(row)) return;
+      if (row.surfaceKey || row.method === 'views.publish') {
+        await this.turn();
+        waited = true;
+      }
+      // Asked again right before rendering and sending when a turn (or a lookup) let requests in since the first ask:
+      // one of them may have changed who reads this conversation (a channel shared with another organization, given
+      // to another partner). From here to a message's call there is no turn of the event loop in which that could
+      // change again (a message renders synchronously; only an App Home, which no channel reads, may wait for its
+      // figures).
+      if (waited && !this.cleared(row)) return;
       const rendered = await this.render(row);
       if (rendered === 'nothing') {
         this.forget(row.id);
