@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
-import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
+import { enqueue, isQueued, type OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
@@ -231,15 +231,18 @@ export function createEdits(deps: {
 
   function addNote(
     ctx: RequestContext,
-    req: { handoffId: number; text: string },
+    req: { handoffId: number; text: string; viewId: string },
   ): EditRefusal | { kind: 'noted'; handoff: HandoffRow } {
     const allowed = notable(ctx, req.handoffId);
     if (allowed.kind !== 'ok') return allowed;
     const h = allowed.handoff;
     const at = clock.now();
     const note = `:memo: ${mention(ctx.actor.userId)} added a note: ${userText(req.text, NOTE_MAX)}`;
+    // Keyed by the modal it was written in: a double submit, a Slack retry or a replay of the view posts it once.
+    const reply = aeThreadReply(h, `note:view:${req.viewId}`, note);
     db.transaction((tx) => {
-      const eventId = logEvent(tx, {
+      if (isQueued(tx, reply.dedupeKey)) return;
+      logEvent(tx, {
         type: 'note_added',
         before: h,
         after: h,
@@ -247,7 +250,6 @@ export function createEdits(deps: {
         at,
         detail: { length: req.text.length },
       });
-      const reply = aeThreadReply(h, `note:${eventId}`, note);
       enqueue(tx, [reply], at);
     });
     deps.onOutboxWrite?.();

@@ -357,6 +357,22 @@ export function stillPending(exec: Executor, id: number): boolean {
   return statusQuery(exec).get({ id })?.status === 'pending';
 }
 
+const queuedQuery = preparedFor((exec) =>
+  exec
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(eq(outbox.dedupeKey, sql.placeholder('dedupeKey')))
+    .prepare(),
+);
+
+/**
+ * Whether a message with this key was ever queued (and not yet pruned after `OUTBOX_RETENTION_DAYS`): for a change
+ * whose only trace is its message, so that its repeat changes nothing.
+ */
+export function isQueued(exec: Executor, dedupeKey: string): boolean {
+  return queuedQuery(exec).get({ dedupeKey }) !== undefined;
+}
+
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
 export function markCancelled(exec: Executor, row: OutboxRow, reason: string): void {
   exec

@@ -22,6 +22,7 @@ export function noteSubmit(deps: HandlerDeps) {
     const result = deps.edits.addNote(requestContext(body, deps), {
       handoffId,
       text: text.slice(0, NOTE_MAX),
+      viewId: view.id,
     });
     if (result.kind !== 'noted') {
       await ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: noteRefusal(result, handoffId) } });
