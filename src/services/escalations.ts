@@ -289,7 +289,9 @@ export function createEscalations(deps: EscalationDeps) {
     const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
     const person = named ? await deps.directory.lookupUser(named.coverUserId) : undefined;
     const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
-    if (!named || !person || person.deleted || person.isBot || away || person.id === h.ownerUserId) {
+    // A cover who owns or wrote the handoff cannot be its AE (the packet refuses both).
+    const ownsIt = person?.id === h.ownerUserId || person?.id === h.authorUserId;
+    if (!named || !person || person.deleted || person.isBot || away || ownsIt) {
       const why = !named
         ? 'no cover named'
         : away

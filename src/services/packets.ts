@@ -336,20 +336,20 @@ export function createPacketService(deps: PacketServiceDeps) {
   }
 
   /**
-   * The AE's absence as the review shows it: away by their status, or a cover named (a cover who is the author, or
-   * not a person of ours, is not offered).
+   * The AE's absence as the review shows it: away by their status, or a cover named. A cover who is the author or
+   * the owner (the packet refuses either as its AE), or not a person of ours, is not offered.
    */
   async function absenceOf(
     ae: DirectoryUser | undefined,
     status: SlackStatus | undefined,
-    authorUserId: string,
+    people: { authorUserId: string; ownerUserId: string },
     now: Date,
   ): Promise<ReviewAbsence | undefined> {
     if (!ae) return undefined;
     const away = deps.away ? awayFrom(status, deps.away, now) : undefined;
     const named = deps.covers?.activeFor(ae.id, ae.timeZone);
     let cover: ReviewAbsence['cover'] = null;
-    if (named && named.coverUserId !== authorUserId) {
+    if (named && named.coverUserId !== people.authorUserId && named.coverUserId !== people.ownerUserId) {
       const person = await deps.directory.lookupUser(named.coverUserId).catch(() => undefined);
       if (person && !person.isBot && !person.deleted)
         cover = {
@@ -620,7 +620,14 @@ export function createPacketService(deps: PacketServiceDeps) {
           : {}),
       ...(edited ? { editOf: edited.id, fromEditCount: req.openedOnEdit ?? edited.editCount } : {}),
     };
-    const absence = edited ? undefined : await absenceOf(checked.ae, checked.aeStatus, req.actor.userId, now);
+    const absence = edited
+      ? undefined
+      : await absenceOf(
+          checked.ae,
+          checked.aeStatus,
+          { authorUserId: req.actor.userId, ownerUserId: packet.ownerUserId },
+          now,
+        );
     if (absence) review.absence = absence;
     if (fromPool) review.fromPool = fromPool;
     const draft = saveDraft(db, {

@@ -33,8 +33,8 @@ import { channels, people, TEAM } from '../support/people.js';
 const aeUser = { id: people.ae.id, team_id: TEAM };
 const BACK = new Date('2026-11-27T08:00:00Z');
 
-async function review(h: Harness, name: string) {
-  const submitted = await h.interact(packetSubmission({ values: account(name) }));
+async function review(h: Harness, name: string, values: { ownerUserId?: string } = {}) {
+  const submitted = await h.interact(packetSubmission({ values: { ...account(name), ...values } }));
   expect(submitted.status).toBe(200);
   const pushed = (await submitted.json()) as {
     response_action: string;
@@ -182,6 +182,27 @@ describe('absence and cover', () => {
     // The touch log says who acts for whom.
     expect(sentEvent(h, h1.id)?.detail).toMatchObject({ coverFor: people.ae.id });
     await waitForDm(h, people.otherAe.id, 'Away Account One', 'the packet for the cover');
+  });
+
+  it('a cover who is the owner is not offered: sending to them would make the owner the AE', async () => {
+    h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK });
+    const r = await review(h, 'Owner Covers Account', { ownerUserId: people.otherAe.id });
+    const radio = r.view.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.absence);
+    expect(radio?.element?.options?.map((o) => o.value)).toEqual(['when_back', 'now']);
+    expect(json(r.view.blocks)).not.toContain('to answer for them');
+    // A stale or forged choice of the cover is refused on the field; nothing is sent.
+    const forged = await send(h, r, 'cover');
+    expect(forged.response_action).toBe('errors');
+    expect(forged.errors?.[REVIEW_BLOCK_ID.absence]).toMatch(/Choose what to do while the AE is away/);
+    expect(
+      h.database.db
+        .select()
+        .from(handoffs)
+        .all()
+        .map((x) => x.accountName),
+    ).not.toContain('Owner Covers Account');
+    expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
+    expect(lastHandoff(h)).toMatchObject({ aeUserId: people.ae.id, ownerUserId: people.otherAe.id });
   });
 
   it('"when they are back" starts the window at their return: their days away are not their silence', async () => {
