@@ -96,7 +96,7 @@ export function createHelpRequests(deps: HelpRequestDeps) {
         })
         .onConflictDoNothing()
         .returning()
-        .get();
+        .all()[0];
       if (!inserted) {
         const existing = tx
           .select()
@@ -152,7 +152,7 @@ export function createHelpRequests(deps: HelpRequestDeps) {
         .set({ status: 'claimed', claimedByUserId: ctx.actor.userId, claimedAt: now })
         .where(and(eq(helpRequests.id, requestId), eq(helpRequests.status, 'open')))
         .returning()
-        .get();
+        .all()[0];
       if (!row) return undefined;
       enqueue(
         tx,

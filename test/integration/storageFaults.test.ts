@@ -126,6 +126,29 @@ describe('storage faults: nothing is reported done that was not saved', () => {
     expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
   });
 
+  it('a draft whose commit fails is not shown as saved: the first step answers with an error, not the review', async () => {
+    // A commit that fails after the statement ran, as SQLITE_IOERR_WRITE does on a failing disk: a constraint
+    // checked only at commit (a deferred foreign key) that every new draft breaks. better-sqlite3's `.get()` on an
+    // autocommit INSERT … RETURNING hands back the row and drops the commit's error; `.all()` reports it.
+    const { sqlite } = h.database;
+    sqlite.exec(`
+      create temp table commit_fault_parent (id integer primary key);
+      create temp table commit_fault (parent integer references commit_fault_parent (id) deferrable initially deferred);
+      create temp trigger commit_fault_on_draft after insert on main.drafts begin insert into commit_fault values (1); end;
+    `);
+    const submitted = await h.interact(packetSubmission());
+    expect(submitted.status).toBe(200);
+    const first = (await submitted.json()) as { response_action: string; errors?: Record<string, string> };
+    expect(first.response_action).toBe('errors');
+    expect(JSON.stringify(first.errors)).toContain('did not go through and nothing was changed');
+    expect(h.database.db.select().from(drafts).all()).toHaveLength(0);
+
+    sqlite.exec('drop trigger temp.commit_fault_on_draft');
+    const again = (await (await h.interact(packetSubmission())).json()) as { response_action: string };
+    expect(again.response_action).toBe('push');
+    expect(h.database.db.select().from(drafts).all()).toHaveLength(1);
+  });
+
   it('an owner action (withdraw) while writes fail says it did not go through', async () => {
     const { handoff } = await sendHandoff(h, { ownerUserId: people.author.id });
     refuseWrites(true);

@@ -69,7 +69,7 @@ export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): Draf
       set: { content: row.content, updatedAt: row.updatedAt },
     })
     .returning()
-    .get();
+    .all()[0];
   if (!saved) throw new Error(`draft for view ${row.sourceViewId} not saved`);
   return saved;
 }

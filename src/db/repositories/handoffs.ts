@@ -18,7 +18,7 @@ export type { DecisionRow, HandoffRow };
 
 /** Inserts a handoff unless one already came from the same modal view; returns the stored row and whether it is new. */
 export function insertHandoff(exec: Executor, row: NewHandoffRow): { handoff: HandoffRow; created: boolean } {
-  const inserted = exec.insert(handoffs).values(row).onConflictDoNothing().returning().get();
+  const inserted = exec.insert(handoffs).values(row).onConflictDoNothing().returning().all()[0];
   if (inserted) return { handoff: inserted, created: true };
   const existing = exec.select().from(handoffs).where(eq(handoffs.sourceViewId, row.sourceViewId)).get();
   if (!existing) throw new Error(`handoff insert for view ${row.sourceViewId} neither inserted nor found`);
@@ -134,7 +134,7 @@ const insertDecisionQuery = preparedFor((exec) =>
 
 export function recordDecision(exec: Executor, input: DecisionInput): RecordedDecision | undefined {
   const accepted = input.decision === 'accepted';
-  const updated = (accepted ? acceptQuery : declineQuery)(exec).get({
+  const [updated] = (accepted ? acceptQuery : declineQuery)(exec).all({
     id: input.handoffId,
     status: input.decision,
     at: input.at,
@@ -142,7 +142,7 @@ export function recordDecision(exec: Executor, input: DecisionInput): RecordedDe
     ...(accepted ? { nextStallNudgeAt: input.nextStallNudgeAt?.getTime() ?? null } : {}),
   });
   if (!updated) return undefined;
-  const decision = insertDecisionQuery(exec).get({
+  const [decision] = insertDecisionQuery(exec).all({
     handoffId: input.handoffId,
     assignment: updated.assignment,
     decision: input.decision,
@@ -233,7 +233,7 @@ export function updateIfUnchanged(
     .set(changes)
     .where(and(...conditions))
     .returning()
-    .get();
+    .all()[0];
 }
 
 /** Handoffs a person owns that still need them (open or expired), newest first, for the App Home. */
@@ -308,7 +308,7 @@ export function insertOutcome(
       recordedAt: input.at,
     })
     .returning()
-    .get();
+    .all()[0];
   if (!row) throw new Error(`outcome ${input.outcome} of handoff ${input.handoffId} returned nothing`);
   return row;
 }

@@ -82,7 +82,8 @@ export function ensurePartner(exec: Executor, name: string, at: Date): PartnerRo
     .insert(partners)
     .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
     .returning()
-    .get();
+    .all()[0];
+  if (!created) throw new Error(`partner ${name} not stored`);
   addAlias(exec, created.id, name);
   return created;
 }

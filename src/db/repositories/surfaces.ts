@@ -102,7 +102,7 @@ export function surfaceShown(
   version: number,
   renderedHash?: string,
 ): { behind: boolean } {
-  const row = surfaceShownQuery(exec).get({ key, version, renderedHash: renderedHash ?? null });
+  const [row] = surfaceShownQuery(exec).all({ key, version, renderedHash: renderedHash ?? null });
   return { behind: row !== undefined && row.wanted > row.shown };
 }
 
@@ -230,7 +230,7 @@ export function rememberHomeHash(
     .set({ hash, ...(version === undefined ? {} : { shown: sql`max(${homeViews.shown}, ${version})` }) })
     .where(eq(homeViews.userId, userId))
     .returning({ wanted: homeViews.wanted, shown: homeViews.shown })
-    .get();
+    .all()[0];
   return { behind: version !== undefined && row !== undefined && row.wanted > row.shown };
 }
 
