@@ -484,6 +484,12 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       run: () => services.policies.refreshGroups(),
     },
     {
+      name: 'channel-sharing-recheck',
+      schedule: '* * * * *',
+      // Held partner channels (and internal channels switched off) are asked about again: only Slack's answer frees them.
+      run: () => services.handlers.partners.recheckSharing(),
+    },
+    {
       name: 'metrics-refresh',
       schedule: '* * * * *',
       run: async () => {

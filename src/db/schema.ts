@@ -107,6 +107,11 @@ export const partnerChannels = sqliteTable(
     status: text('status', { enum: PARTNER_CHANNEL_STATUSES }).notNull(),
     /** Why it is held, in words an admin reads. */
     heldReason: text('held_reason'),
+    /**
+     * Other organizations Slack said joined (channel_shared) and has not said left (channel_unshared): they count
+     * as in the channel whatever a lagging or failing conversations.info says, so only Slack's word releases it.
+     */
+    strangerTeamIds: text('stranger_team_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
   },

@@ -8,6 +8,7 @@ import {
   bindChannel,
   bindWorkspace,
   channelBindingByName,
+  channelsHeldForSharing,
   channelsOf,
   findChannelBinding,
   findPartner,
@@ -23,6 +24,7 @@ import {
   partnerByName,
   renamePartner,
   setPartnerDomain,
+  setStrangers,
   workspacesOf,
 } from '../db/repositories/partners.js';
 import { accountDomain } from '../domain/accountMatch.js';
@@ -56,8 +58,8 @@ export function createPartnerDirectory(deps: {
   db: Db;
   clock: Clock;
   logger: Logger;
-  directory: Directory;
-  internalChannels: InternalChannels;
+  directory: Pick<Directory, 'lookupChannel' | 'teamName'>;
+  internalChannels: Pick<InternalChannels, 'sharingChanged' | 'shared'>;
   revopsUserIds: readonly string[];
   adminUserIds: readonly string[];
   /** The workspaces whose members are ours (resolved at start). */
@@ -210,56 +212,83 @@ export function createPartnerDirectory(deps: {
   }
 
   /**
-   * Slack says organizations joined or left a channel. A partner channel shared with anyone but its partner is held
-   * (updates wait, admins are told); it is released by itself when only its partner is left. An internal channel that
-   * became shared is switched off at once.
+   * Slack says organizations joined or left a channel (or the re-check asks again). A partner channel shared with
+   * anyone but its partner is held (updates wait, admins are told). Only Slack's current answer can release it: one
+   * that shows the partner's own workspaces alone, while no organization Slack said joined has been said to leave.
+   * Without an answer (Slack failing, the channel out of sight) nothing is released and the re-check asks again.
+   * An internal channel that became shared is switched off at once, and on again only on Slack's answer too.
    */
   async function sharingChanged(
     channelId: string,
-    hint: { joined?: string; stillShared?: boolean },
+    event: { joined?: string; left?: string; stillShared?: boolean } = {},
   ): Promise<void> {
     const info = await deps.directory.lookupChannel(channelId).catch(() => undefined);
     const ours = new Set(deps.internalTeamIds);
-    const externalTeams = info
-      ? info.sharedTeamIds.filter((id) => !ours.has(id))
-      : hint.joined
-        ? [hint.joined]
-        : [];
-    const externallyShared = info ? info.isExternallyShared : (hint.stillShared ?? Boolean(hint.joined));
-    const switched = deps.internalChannels.sharingChanged(channelId, externallyShared);
-    const binding = findChannelBinding(db, channelId);
-    const now = clock.now();
+    // Without Slack's answer, a join or a channel the event says is still shared counts as shared (fail closed).
+    const externallyShared = info
+      ? info.isExternallyShared
+      : event.joined || event.stillShared
+        ? true
+        : undefined;
+    const switched =
+      externallyShared === undefined
+        ? { kinds: [] }
+        : deps.internalChannels.sharingChanged(channelId, externallyShared);
     if (switched.kinds.length > 0)
       toAdmins(`internal_shared:${channelId}`, internalChannelShared(channelId, switched.kinds));
-    if (binding?.partnerId != null) {
-      const partner = findPartner(db, binding.partnerId);
-      const strangers = externalTeams.filter((id) => findWorkspace(db, id)?.partnerId !== binding.partnerId);
-      // Without Slack's answer, a join is a stranger until proven otherwise (fail closed).
-      if (strangers.length > 0 || (!info && hint.joined)) {
-        const names = await Promise.all(
-          strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
-        );
-        const who = strangers.map((id, i) => names[i] ?? id).join(', ') || 'another organization';
-        if (binding.status !== 'held') {
-          holdChannel(db, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
-          logger.warn(
-            { channelId, partnerId: binding.partnerId, strangers },
-            'partner channel held: another organization joined',
-          );
-          toAdmins(
-            `partner_channel_held:${channelId}`,
-            partnerChannelHeldAdmin(channelId, partner?.name ?? 'its partner', who),
-          );
-        }
-      } else if (binding.status === 'held' && binding.heldReason?.startsWith('shared with')) {
-        db.transaction((tx) => {
-          bindChannel(tx, { id: channelId, name: info?.name }, binding.partnerId as number, 'slack', now);
-          wakeChannel(tx, channelId, now);
-        });
-        deps.onOutboxWrite();
-        logger.info({ channelId }, 'partner channel released: only its partner is left in it');
-      }
+
+    const binding = findChannelBinding(db, channelId);
+    if (binding?.partnerId == null) return;
+    const partnerId = binding.partnerId;
+    const now = clock.now();
+    const theirs = (teamId: string) => ours.has(teamId) || findWorkspace(db, teamId)?.partnerId === partnerId;
+    // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join.
+    const told = new Set(binding.strangerTeamIds);
+    if (event.joined) told.add(event.joined);
+    if (event.left) told.delete(event.left);
+    const recorded = [...told].filter((id) => !theirs(id));
+    if (recorded.join() !== binding.strangerTeamIds.join()) setStrangers(db, channelId, recorded, now);
+    const strangers = [...new Set([...recorded, ...(info?.sharedTeamIds ?? []).filter((id) => !theirs(id))])];
+    const partner = findPartner(db, partnerId);
+
+    if (strangers.length > 0) {
+      if (binding.status === 'held') return;
+      const names = await Promise.all(
+        strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
+      );
+      const who = strangers.map((id, i) => names[i] ?? id).join(', ');
+      holdChannel(db, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
+      logger.warn({ channelId, partnerId, strangers }, 'partner channel held: another organization joined');
+      toAdmins(
+        `partner_channel_held:${channelId}`,
+        partnerChannelHeldAdmin(channelId, partner?.name ?? 'its partner', who),
+      );
+      return;
     }
+    if (binding.status !== 'held' || !binding.heldReason?.startsWith('shared with')) return;
+    if (!info) {
+      logger.info(
+        { channelId },
+        'held partner channel not released: Slack did not answer; asking again later',
+      );
+      return;
+    }
+    db.transaction((tx) => {
+      bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
+      wakeChannel(tx, channelId, now);
+    });
+    deps.onOutboxWrite();
+    logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
+  }
+
+  /**
+   * Asks Slack again about every partner channel held for sharing (and internal channels switched off for it): an
+   * answer that failed or lagged when the event came is not the last word. Scheduled; a few channels a minute.
+   */
+  async function recheckSharing(limit = 20): Promise<void> {
+    const held = channelsHeldForSharing(db, limit).map((c) => c.channelId);
+    const internal = [...deps.internalChannels.shared()].filter((id) => !held.includes(id));
+    for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(channelId);
   }
 
   function toAdmins(key: string, message: { text: string; blocks: unknown[] }) {
@@ -286,6 +315,7 @@ export function createPartnerDirectory(deps: {
     assignChannel,
     confirmChannel,
     sharingChanged,
+    recheckSharing,
   };
 }
 

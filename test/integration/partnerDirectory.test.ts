@@ -10,7 +10,7 @@ import {
   partnerWorkspaces,
 } from '../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { accept, partnerCalls, shown } from '../support/partnerFlow.js';
 import { confirmationsOn, type PacketValues, reviewSubmission } from '../support/payloads.js';
 import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
@@ -225,6 +225,46 @@ describe('shared status changes at run time', () => {
       8000,
       'the partner post after release',
     );
+    expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
+  });
+
+  it('keeps a held channel held while Slack cannot say who is in it, and releases it only on Slack’s answer', async () => {
+    h = await start();
+    h.slack.addTeam({ id: 'T0FABRIKAM', name: 'Fabrikam Partners' });
+    const handoff = await sendPacket(h);
+    const held = () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held';
+    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(held, 8000, 'held for Tailspin');
+    await accept(h, handoff.id);
+    // A third organization comes and goes while conversations.info fails in each of Slack's ways.
+    for (const failure of [{ status: 500 }, { retryAfter: 1 }, { body: '<html>Bad gateway</html>' }]) {
+      h.slack.fail('conversations.info', failure);
+      await h.slack.shareChannel(channels.partner.id, 'T0FABRIKAM');
+      expect((await h.slack.unshareChannel(channels.partner.id, 'T0FABRIKAM')).status).toBe(200);
+      await h.app.scheduler.runNow('channel-sharing-recheck');
+      await quiet(h);
+      expect(held()).toBe(true);
+      h.slack.clearFailures();
+    }
+    // Slack answers again: Tailspin is still there, so the re-check keeps it held.
+    await h.app.scheduler.runNow('channel-sharing-recheck');
+    await quiet(h);
+    expect(held()).toBe(true);
+    expect(partnerCalls(h)).toEqual([]);
+    // Tailspin leaves while Slack fails: still held, nothing posted; the next re-check, answered, releases it.
+    h.slack.fail('conversations.info', { status: 503 });
+    await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
+    await quiet(h);
+    expect(held()).toBe(true);
+    expect(partnerCalls(h)).toEqual([]);
+    h.slack.clearFailures();
+    await h.app.scheduler.runNow('channel-sharing-recheck');
+    await waitFor(
+      () => h.slack.messages(channels.partner.id).length > 0,
+      8000,
+      'the held post, once released',
+    );
+    expect(held()).toBe(false);
     expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
   });
 

@@ -37,12 +37,21 @@ export function scratchDatabases(prefix: string): <T>(fn: (database: AppDatabase
     runs += 1;
     const path = join(dir, `run-${runs}.db`);
     const database = openDatabase(migratedCopy(path));
-    try {
-      return fn(database);
-    } finally {
+    const close = () => {
       database.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    };
+    let result: T;
+    try {
+      result = fn(database);
+    } catch (error) {
+      close();
+      throw error;
     }
+    // An async run (a service that awaits Slack) keeps its database until it settles.
+    if (result instanceof Promise) return result.finally(close) as T;
+    close();
+    return result;
   };
 }
 

@@ -116,6 +116,7 @@ export function bindChannel(
     partnerId,
     status: 'active' as const,
     heldReason: null,
+    strangerTeamIds: [],
     boundByUserId: byUserId,
     updatedAt: at,
     ...(channel.name ? { channelName: channel.name } : {}),
@@ -151,6 +152,26 @@ export function holdChannel(exec: Executor, channelId: string, reason: string, a
     .set({ status: 'held', heldReason: reason, updatedAt: at })
     .where(eq(partnerChannels.channelId, channelId))
     .run();
+}
+
+/** The other organizations Slack said joined a partner channel and has not said left (see the column). */
+export function setStrangers(exec: Executor, channelId: string, teamIds: readonly string[], at: Date): void {
+  exec
+    .update(partnerChannels)
+    .set({ strangerTeamIds: [...teamIds], updatedAt: at })
+    .where(eq(partnerChannels.channelId, channelId))
+    .run();
+}
+
+/** Partner channels held because another organization is in them: asked about again until Slack's answer frees them. */
+export function channelsHeldForSharing(exec: Executor, limit: number): PartnerChannelRow[] {
+  return exec
+    .select()
+    .from(partnerChannels)
+    .where(and(eq(partnerChannels.status, 'held'), sql`${partnerChannels.heldReason} like 'shared with%'`))
+    .orderBy(asc(partnerChannels.updatedAt))
+    .limit(limit)
+    .all();
 }
 
 export function unbindChannel(exec: Executor, channelId: string): boolean {

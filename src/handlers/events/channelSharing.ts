@@ -12,10 +12,13 @@ export function channelShared(deps: HandlerDeps) {
   };
 }
 
-/** An organization left a channel: a held partner channel with only its partner left is released. */
+/** An organization left a channel: a held partner channel is released once Slack's answer shows only its partner. */
 export function channelUnshared(deps: HandlerDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<'channel_unshared'> & AllMiddlewareArgs) => {
     logger.info(`channel ${event.channel} no longer shared with ${event.previously_connected_team_id}`);
-    await deps.partners.sharingChanged(event.channel, { stillShared: event.is_ext_shared });
+    await deps.partners.sharingChanged(event.channel, {
+      left: event.previously_connected_team_id,
+      stillShared: event.is_ext_shared,
+    });
   };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `partner_channels` ADD `stranger_team_ids` text DEFAULT '[]' NOT NULL;
