@@ -1,8 +1,10 @@
 import { CronExpressionParser } from 'cron-parser';
-import cron, { type ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
+import { type CronTicks, startCronTicks } from './cronTicks.js';
+import { realTimers, type Timers } from './timers.js';
 
 export interface JobSpec {
   name: string;
@@ -37,15 +39,25 @@ export interface Scheduler {
 }
 
 /**
- * The scheduled jobs (response-window sweep, metrics refresh, weekly digest) through one helper: node-cron fires the
- * ticks, the injected clock says what time a run stands for, each run is tracked as background work (so stop waits
- * for it) and logged when it fails, and a job can catch up at start on the slot it missed while the app was down.
+ * The scheduled jobs (response-window sweep, metrics refresh, weekly digest) through one helper: the ticks come when a
+ * slot of node-cron's reading of the schedule comes round on the wall clock, planned again when that clock steps
+ * (cronTicks.ts: a step back must not hold every job for the size of the step), the injected clock says what time a
+ * run stands for, each run is tracked as background work (so stop waits for it) and logged when it fails, and a job
+ * can catch up at start on the slot it missed while the app was down.
  */
 export function createScheduler(
   jobs: readonly JobSpec[],
-  deps: { clock: Clock; logger: Logger; background: BackgroundWork },
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    background: BackgroundWork;
+    /** The wall and monotonic clocks and the timers the ticks wait on (tests step them): the process's own by default. */
+    timers?: Timers;
+  },
 ): Scheduler {
-  const tasks = new Map<string, ScheduledTask>();
+  let ticks: CronTicks | undefined;
+  /** Jobs whose tick is still running: a slot that comes round meanwhile is skipped (no overlap). */
+  const busy = new Set<string>();
   let caughtUp: Promise<void> = Promise.resolve();
   const byName = new Map(jobs.map((job) => [job.name, job]));
 
@@ -99,14 +111,23 @@ export function createScheduler(
 
   return {
     async start() {
-      for (const job of jobs) {
-        const task = cron.schedule(
-          job.schedule,
-          () => deps.background.track(runOnce(job, deps.clock.now())),
-          { name: job.name, timezone: job.timeZone, noOverlap: true, suppressMissedWarning: true },
-        );
-        tasks.set(job.name, task);
-      }
+      const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      ticks = startCronTicks(
+        jobs.map((job) => ({
+          name: job.name,
+          schedule: job.schedule,
+          timeZone: job.timeZone ?? localZone,
+          tick() {
+            if (busy.has(job.name)) {
+              deps.logger.warn({ job: job.name }, `${job.name} still running: this slot is skipped`);
+              return;
+            }
+            busy.add(job.name);
+            void deps.background.track(runOnce(job, deps.clock.now())).finally(() => busy.delete(job.name));
+          },
+        })),
+        { timers: deps.timers ?? realTimers, logger: deps.logger },
+      );
       const catchUps: Promise<void>[] = [];
       for (const job of jobs) {
         if (job.atStart === 'run') await deps.background.track(runOnce(job, deps.clock.now()));
@@ -130,11 +151,8 @@ export function createScheduler(
       await deps.background.track(runOnce(job, slot ?? deps.clock.now()));
     },
     async stop() {
-      for (const task of tasks.values()) {
-        await task.stop();
-        await task.destroy();
-      }
-      tasks.clear();
+      ticks?.stop();
+      ticks = undefined;
     },
     lastSlot,
     jobNames: jobs.map((job) => job.name),
