@@ -69,6 +69,9 @@ export interface HubspotFailure {
    * rate-limit one), so clients parse it as they would a real one.
    */
   status?: number;
+  /** The `category` of that HubSpot error body instead of the status's usual one; `message` its message. */
+  category?: string;
+  message?: string;
   /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
   body?: string;
   /** Content type of `body`; default 'text/html; charset=utf-8'. */
@@ -535,9 +538,13 @@ export class FakeHubspot {
     }
     const status = failure.status ?? 500;
     const answer =
-      status === 429
+      status === 429 && failure.category === undefined
         ? this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING')
-        : hsError(status, injectedCategory(status), `fake hubspot: injected HTTP ${status}`);
+        : hsError(
+            status,
+            failure.category ?? injectedCategory(status),
+            failure.message ?? `fake hubspot: injected HTTP ${status}`,
+          );
     this.reply(res, call, answer);
   }
 

@@ -85,6 +85,12 @@ export interface SalesforceFailure {
    * SERVER_UNAVAILABLE, 401 INVALID_SESSION_ID), so clients parse it as they would a real one.
    */
   status?: number;
+  /**
+   * The `errorCode` of that Salesforce error body instead of the status's usual one (e.g. 503 with
+   * UNKNOWN_EXCEPTION, 400 with UNABLE_TO_LOCK_ROW); `message` its message.
+   */
+  errorCode?: string;
+  message?: string;
   /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
   body?: string;
   /** Content type of `body`; default 'text/html; charset=utf-8'. */
@@ -752,7 +758,11 @@ export class FakeSalesforce {
       return;
     }
     const status = failure.status ?? 500;
-    const answer = sfError(status, injectedErrorCode(status), `fake salesforce: injected HTTP ${status}`);
+    const answer = sfError(
+      status,
+      failure.errorCode ?? injectedErrorCode(status),
+      failure.message ?? `fake salesforce: injected HTTP ${status}`,
+    );
     this.reply(res, call, answer);
   }
 

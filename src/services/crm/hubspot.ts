@@ -1,6 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
 import { realTimers } from '../../runtime/timers.js';
+import { classifyAnswer, HUBSPOT_CODES, hubspotAnswer } from './failures.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -8,7 +9,6 @@ import {
   type CrmFields,
   type CrmRecord,
   type CrmStates,
-  snippetOf,
 } from './types.js';
 
 export interface HubspotSettings {
@@ -47,14 +47,6 @@ export function noteBody(activity: CrmActivity): string {
   return `<p><strong>${escapeHtml(activity.subject)}</strong></p><p>${lines}</p><p>ref ${activity.marker}</p>`;
 }
 
-interface ApiExceptionLike {
-  code?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  message?: string;
-  name?: string;
-}
-
 interface DealObject {
   id: string;
   properties: Record<string, string | null>;
@@ -91,44 +83,33 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     }
   }
 
+  /** By the HTTP status first, then HubSpot's category (services/crm/failures.ts). */
   function classify(error: unknown, write: boolean): CrmError {
     if (error instanceof CrmError) return error;
-    const e = error as ApiExceptionLike;
-    const status = typeof e?.code === 'number' ? e.code : undefined;
-    if (status === undefined) {
-      // No HTTP answer: the connection failed, was cut, or the answer could not be read.
-      return new CrmError(`HubSpot: no answer (${e?.message ?? String(error)})`, {
-        transient: true,
-        uncertain: write,
-      });
+    const answer = hubspotAnswer(error);
+    const { status, code, message } = answer;
+    const { kind, opts } = classifyAnswer(HUBSPOT_CODES, answer, write);
+    switch (kind) {
+      case 'no_answer':
+        return new CrmError(`HubSpot: no answer (${message})`, opts);
+      case 'server':
+        return new CrmError(`HubSpot: HTTP ${status}`, opts);
+      case 'unreadable':
+        return new CrmError(`HubSpot: an answer that could not be read (${message})`, opts);
+      case 'rate_limited':
+        return new CrmError('HubSpot: rate limited', opts);
+      case 'auth':
+        return new CrmError(`HubSpot refused the access token (${code ?? `HTTP ${status}`})`, opts);
+      case 'not_found':
+        return new CrmError(`HubSpot: not found (${message})`, opts);
+      default:
+        return new CrmError(
+          status === 403
+            ? `HubSpot: the private app lacks a scope (${message})`
+            : `HubSpot: HTTP ${status}: ${message}`,
+          opts,
+        );
     }
-    const body = typeof e.body === 'string' ? safeJson(e.body) : e.body;
-    const category = (body as { category?: string } | undefined)?.category;
-    const message = (body as { message?: string } | undefined)?.message ?? snippetOf(e.body);
-    if (status === 401 || category === 'INVALID_AUTHENTICATION' || category === 'EXPIRED_AUTHENTICATION')
-      return new CrmError(`HubSpot refused the access token (${category ?? `HTTP ${status}`})`, {
-        transient: true,
-        auth: true,
-      });
-    if (status === 403)
-      return new CrmError(`HubSpot: the private app lacks a scope (${message})`, { transient: false });
-    if (status === 404 || category === 'OBJECT_NOT_FOUND')
-      return new CrmError(`HubSpot: not found (${message})`, { transient: false, notFound: true });
-    if (status === 429) {
-      const interval = Number(e.headers?.['x-hubspot-ratelimit-interval-milliseconds']);
-      return new CrmError('HubSpot: rate limited', {
-        transient: true,
-        retryAfterMs: Number.isFinite(interval) && interval > 0 ? Math.min(interval, 60_000) : 10_000,
-      });
-    }
-    if (status >= 500 || status === 408)
-      return new CrmError(`HubSpot: HTTP ${status}`, { transient: true, uncertain: write });
-    if (status === 200 || status === 201 || status === 207)
-      return new CrmError(`HubSpot: an answer that could not be read (${snippetOf(e.body)})`, {
-        transient: true,
-        uncertain: write,
-      });
-    return new CrmError(`HubSpot: HTTP ${status}: ${message}`, { transient: false });
   }
 
   async function stageLabels(): Promise<Map<string, string>> {
@@ -258,12 +239,4 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
       return undefined;
     },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

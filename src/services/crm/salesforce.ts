@@ -1,6 +1,7 @@
 import jsforce from 'jsforce';
 import { salesforceId18 } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
+import { classifyAnswer, SALESFORCE_CODES, salesforceCode } from './failures.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -8,6 +9,7 @@ import {
   type CrmFields,
   type CrmRecord,
   type CrmStates,
+  snippetOf,
 } from './types.js';
 
 export interface SalesforceSettings {
@@ -29,13 +31,6 @@ const REFUSED_GRANT = new Set([
   'inactive_user',
   'inactive_org',
 ]);
-/** Refusals that pass by themselves. */
-const PASSING = new Set([
-  'REQUEST_LIMIT_EXCEEDED',
-  'SERVER_UNAVAILABLE',
-  'UNABLE_TO_LOCK_ROW',
-  'API_CURRENTLY_DISABLED',
-]);
 /**
  * Ids per `WHERE Id IN (…)`: the query goes in the URL, and Salesforce answers 414 past 16,384 bytes of URI and
  * headers; an id takes about 30 bytes encoded, so 300 leave room (and a query returns them in one page).
@@ -53,12 +48,6 @@ function soqlString(value: string): string {
 export function taskSubject(activity: CrmActivity): string {
   const tail = ` (ref ${activity.marker})`;
   return activity.subject.slice(0, TASK_SUBJECT_MAX - tail.length) + tail;
-}
-
-interface HttpApiErrorLike {
-  name: string;
-  errorCode?: string;
-  message: string;
 }
 
 /**
@@ -126,12 +115,33 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     await authorized;
   }
 
-  /** One REST call, classified on failure. */
+  /**
+   * One REST call, classified on failure by its HTTP status first (services/crm/failures.ts). jsforce's error keeps
+   * Salesforce's `errorCode` but drops the status, so the call goes through a transport of its own (jsforce takes one
+   * per call) that passes every request on and notes each answer's status: the last one is what the error is about
+   * (after a 401, the session is refreshed and the request made again).
+   */
   async function call<T>(
     request: { method: string; url: string; body?: unknown },
     write: boolean,
+    ms = timeout,
   ): Promise<T> {
     await ready();
+    let status: number | undefined;
+    const transport = {
+      httpRequest(...args: Parameters<jsforce.Connection['_transport']['httpRequest']>) {
+        const pending = conn._transport.httpRequest(...args);
+        pending.then(
+          (response) => {
+            status = response.statusCode;
+          },
+          () => {
+            status = undefined;
+          },
+        );
+        return pending;
+      },
+    };
     try {
       const req = {
         method: request.method as 'GET',
@@ -140,62 +150,36 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
           ? {}
           : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
       };
-      return (await conn.request<T>(req, { retry: { maxRetries: 0 }, timeout } as never)) as T;
+      return (await conn.request<T>(req, { retry: { maxRetries: 0 }, timeout: ms, transport } as never)) as T;
     } catch (error) {
-      throw classify(error, write);
+      throw classify(error, status, write);
     }
   }
 
-  function classify(error: unknown, write: boolean): CrmError {
+  function classify(error: unknown, httpStatus: number | undefined, write: boolean): CrmError {
     if (error instanceof CrmError) return error;
-    const e = error as HttpApiErrorLike;
-    const code = e?.errorCode ?? e?.name ?? '';
-    const message = e?.message ?? String(error);
-    if (/^Unable to refresh session/.test(message) || code === 'INVALID_SESSION_ID') {
-      return new CrmError(
-        refused ? `Salesforce refused the client credentials (${refused})` : `Salesforce: ${message}`,
-        {
-          transient: true,
-          auth: Boolean(refused),
-        },
-      );
+    const message = error instanceof Error ? error.message : String(error);
+    const code = salesforceCode(error);
+    // A 401 whose session could not be refreshed (the token endpoint refused, or did not answer).
+    const status = /^Unable to refresh session/.test(message) ? 401 : httpStatus;
+    const { kind, opts } = classifyAnswer(SALESFORCE_CODES, { status, code }, write);
+    const said = `${code ?? `HTTP ${status}`}: ${snippetOf(message)}`;
+    switch (kind) {
+      case 'auth':
+        return new CrmError(
+          refused ? `Salesforce refused the client credentials (${refused})` : `Salesforce: ${said}`,
+          { ...opts, auth: Boolean(refused) },
+        );
+      case 'no_answer':
+        return new CrmError(`Salesforce: no answer (${message})`, opts);
+      case 'server':
+      case 'unreadable':
+        return new CrmError(`Salesforce: HTTP ${status}${code ? ` ${said}` : ''}`, opts);
+      case 'rate_limited':
+        return new CrmError(`Salesforce: rate limited (${code ?? `HTTP ${status}`})`, opts);
+      default:
+        return new CrmError(`Salesforce: ${said}`, opts);
     }
-    if (
-      code === 'NOT_FOUND' ||
-      code === 'MALFORMED_ID' ||
-      code === 'INVALID_CROSS_REFERENCE_KEY' ||
-      code === 'ENTITY_IS_DELETED'
-    )
-      return new CrmError(`Salesforce: ${code}: ${message}`, { transient: false, notFound: true });
-    if (PASSING.has(code))
-      return new CrmError(`Salesforce: ${code}`, {
-        transient: true,
-        // Refused before any work (a limit, a locked row); an unavailable server may have done the write anyway.
-        uncertain: write && code === 'SERVER_UNAVAILABLE',
-        ...(code === 'REQUEST_LIMIT_EXCEEDED' ? { retryAfterMs: 15 * 60_000 } : {}),
-      });
-    const http = /^ERROR_HTTP_(\d{3})$/.exec(code);
-    if (http) {
-      const status = Number(http[1]);
-      const passes = status >= 500 || status === 408 || status === 429;
-      return new CrmError(`Salesforce: HTTP ${status}`, { transient: passes, uncertain: passes && write });
-    }
-    // An answer that is not Salesforce's (an HTML page from a proxy).
-    if (/html content/i.test(message))
-      return new CrmError('Salesforce: an HTML page instead of an answer', {
-        transient: true,
-        uncertain: write,
-      });
-    // No answer: the connection failed, was cut or timed out. A write may have happened.
-    if (
-      e?.name === 'FetchError' ||
-      e?.name === 'AbortError' ||
-      /timeout|timed out|socket hang up|ECONN|network/i.test(message)
-    )
-      return new CrmError(`Salesforce: no answer (${message})`, { transient: true, uncertain: write });
-    if (code && /^[A-Z_]+$/.test(code))
-      return new CrmError(`Salesforce: ${code}: ${message}`, { transient: false });
-    return new CrmError(`Salesforce: ${message}`, { transient: true, uncertain: write });
   }
 
   interface OpportunityRow {
@@ -217,20 +201,19 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       await this.states(['006000000000000AAA']);
     },
     async lookup(id, opts = {}) {
-      await ready();
       try {
-        const row = (await conn.request<OpportunityRow>(
+        const row = await call<OpportunityRow>(
           {
             method: 'GET',
             url: `/sobjects/Opportunity/${encodeURIComponent(id)}?fields=Id,Name,StageName,IsClosed,IsWon,CreatedDate`,
           },
-          { retry: { maxRetries: 0 }, timeout: opts.timeoutMs ?? timeout } as never,
-        )) as OpportunityRow;
+          false,
+          opts.timeoutMs,
+        );
         return toRecord(row);
       } catch (error) {
-        const failure = classify(error, false);
-        if (failure.opts.notFound) return undefined;
-        throw failure;
+        if (error instanceof CrmError && error.opts.notFound) return undefined;
+        throw error;
       }
     },
     async states(ids) {
