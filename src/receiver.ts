@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BlockList, isIP } from 'node:net';
 import { parse as parseForm } from 'node:querystring';
 import { type Logger as BoltLogger, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from './logger.js';
@@ -15,68 +14,47 @@ export const BODY_LIMIT = 4 * 1024 * 1024;
 // ---------------------------------------------------------------------------------------------------------------
 // How many bodies are buffered at once. A body must be read whole before its signature can be checked, so a flood of
 // signed-looking bodies (right header format, wrong HMAC) would otherwise all sit in memory at once, outside the V8
-// heap cap. Each body reserves its declared Content-Length in a lane before a byte of it is read; one that does not
-// fit waits unread (TCP backpressure keeps the rest of it in the kernel, not in the process), and is refused with 503
-// if it waits too long or too many wait already. Worst case held by the process: the three lanes full plus every
-// waiter's first read, about 4 + 8 + 8 + 3 × 128 × 64 kB = 44 MB.
+// heap cap. Each body reserves its declared Content-Length in a lane (a byte budget) before a byte of it is read, and
+// gives it back once it has arrived: at most 4 + 8 + 8 = 20 MB of bodies are being received at once.
 //
-// A reservation is held only while its body keeps arriving: one that sends nothing for IDLE_READ_MS gets 408 and
-// gives its bytes back at once, so a trickle of one byte per socket ("slow loris") cannot hold a lane for long, and
-// one address may hold at most a quarter of a lane, so one client cannot hold it at all.
+// A body never waits for its lane. When it does not fit, the bodies in that lane that have been arriving longest are
+// cut off with 408 (their bytes given back at once) until it fits. Slack writes a body in one go, right behind its
+// headers, so it has arrived (usually in the same turn of the event loop as its headers) long before it could be the
+// oldest body still arriving; a socket that trickles its body ("slow loris") is that, and keeps its room only until a
+// newer body needs it. Nothing here depends on who sends what: slow sockets from as many addresses as they like (real,
+// or written into x-forwarded-for) cannot make a Slack request wait, because a newer request always takes their room.
+// (Only a flood of new requests fast enough to fill a lane while one of Slack's bodies is still arriving could cut it
+// off: a rate of connections, not slow ones.)
 
 /**
  * Bodies up to this declared size take the fast lane, which nothing larger can use. Every click and slash command
- * Slack sends is a few kB, far below it: a flood of declared-large bodies, or slow ones of a few hundred kB, never
- * delays them.
+ * Slack sends is a few kB, far below it: large bodies, fast or slow, never take its room.
  */
 export const FAST_BODY_BYTES = 64 * 1024;
 
-/** Bytes of fast bodies buffered at once: 64 of the largest, or about a thousand ordinary clicks of a few kB. */
+/** Bytes of fast bodies being received at once: 64 of the largest, or about a thousand ordinary clicks of a few kB. */
 export const FAST_LANE_BYTES = 4 * 1024 * 1024;
 
 /**
- * Bodies up to this declared size (and over FAST_BODY_BYTES) take the small lane, so a flood of large ones never
- * delays them: a view submission or a click on an App Home, which carry the whole view (Slack refuses views over
- * 250 kB; form encoding at most about doubles that).
+ * Bodies up to this declared size (and over FAST_BODY_BYTES) take the small lane, so large ones never take their
+ * room: a view submission or a click on an App Home, which carry the whole view (Slack refuses views over 250 kB;
+ * form encoding at most about doubles that).
  */
 export const SMALL_BODY_BYTES = 512 * 1024;
 
-/** Bytes of small bodies buffered at once: 16 of the largest. */
+/** Bytes of small bodies being received at once: 16 of the largest. */
 export const SMALL_LANE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Bytes of large bodies (over SMALL_BODY_BYTES, or of unknown length: a chunked body counts as BODY_LIMIT) buffered at
- * once: two bodies at the 4 MB limit. Slack sends this app nothing that large; the lane exists so that such a body is
- * still answered, not so that many are.
+ * Bytes of large bodies (over SMALL_BODY_BYTES, or of unknown length: a chunked body counts as BODY_LIMIT) being
+ * received at once: two bodies at the 4 MB limit. Slack sends this app nothing that large; the lane exists so that
+ * such a body is still answered, not so that many are.
  */
 export const LARGE_LANE_BYTES = 2 * BODY_LIMIT;
 
 /**
- * Requests that may wait per lane; one more gets 503 at once. A waiting request holds only what Node read with its
- * headers (at most a socket read, 64 kB), so 128 of them hold at most 8 MB.
- */
-export const WAITING_PER_LANE = 128;
-
-/**
- * The share of a lane's bytes (held or waiting) one client address may reserve: a quarter (1 MB of the fast lane,
- * 2 MB of the small one), and never less than one body of the lane's largest size (so one 4 MB body of the large lane).
- * More is refused with 503 at once. Slack's requests come from many addresses and are read within milliseconds, so
- * they never approach it. The address is the socket's, or, when the request carries `x-forwarded-for`, the last hop
- * of that header (the one the nearest proxy added): behind a proxy every socket is the proxy's, and keying on it would
- * put Slack in the attacker's quota. A client that reaches the app directly can forge that header to evade the cap;
- * the idle timeout and the fast lane still hold then, and a deployment behind a proxy should limit per client there.
- */
-export const ADDRESS_SHARE_OF_LANE = 1 / 4;
-
-/**
- * How long a body may wait for its lane before 503. Slack gives an app 3 s to answer: a body still waiting after 2 s
- * could no longer be answered in time, and the Events API retries a delivery that got a 5xx.
- */
-export const LANE_WAIT_MS = 2_000;
-
-/**
- * How long an admitted body may take to arrive, in all, before 408. Slack sends a body at once; one still arriving
- * after 3 s is not one Slack is waiting on, and must not hold its lane (a slow trickle of declared bytes).
+ * How long an admitted body may take to arrive, in all, before 408, even when nobody needs its room. Slack sends a body
+ * at once; one still arriving after 3 s is not one Slack is waiting on (a slow trickle of declared bytes).
  */
 export const BODY_READ_MS = 3_000;
 
@@ -84,12 +62,12 @@ export const BODY_READ_MS = 3_000;
  * How long an admitted body may send nothing before 408, its reservation given back at once. Slack writes a body of
  * at most a few hundred kB in one go, right behind its headers: a gap in it is at worst one TCP retransmission on an
  * established connection (Linux's minimum retransmission timeout is 200 ms, plus the round trip). A socket that
- * sends one byte and stalls holds its lane for half a second, not BODY_READ_MS.
+ * sends one byte and stalls holds its room for half a second, not BODY_READ_MS.
  */
 export const IDLE_READ_MS = 500;
 
 /**
- * Refusals an unauthenticated sender can cause (401, 408, 413, 503) are logged in full for the first
+ * Refusals an unauthenticated sender can cause (401, 408, 413) are logged in full for the first
  * REFUSALS_LOGGED_PER_REASON of each status and reason in every REFUSAL_LOG_WINDOW_MS; the rest are counted and
  * logged as one summary line at the end of the window (`Slack requests refused (summary)`). A flood thus costs a few
  * lines a minute, and the first of each kind is always there. A 400 (a correctly signed body Slack never sends) is
@@ -296,104 +274,64 @@ function checkHeaders(
 // ---------------------------------------------------------------------------------------------------------------
 // The lanes
 
-interface Waiter {
-  bytes: number;
-  address: string;
-  grant: () => void;
-}
-
-/** A lane's state, for tests and diagnostics: bytes reserved, requests reading and waiting. */
+/** A lane's state, for tests and diagnostics: bytes reserved and bodies being received. */
 export interface LaneLoad {
   used: number;
   reading: number;
-  waiting: number;
 }
 
 /**
- * A byte budget for bodies being read; requests that do not fit wait their turn, first come first served. One address
- * may reserve (held and waiting) at most `perAddress` bytes.
+ * A byte budget for bodies being received. A body reserves its declared size before a byte of it is read and gives
+ * it back once it has arrived, been refused or lost its connection. A body that does not fit never waits: the bodies
+ * that have been arriving longest are cut off (`evict`: their bytes are given back at once) until it fits.
+ * Exported for its tests.
  */
-class Lane {
+export class Lane {
   private used = 0;
-  private reading = 0;
-  private readonly waiting: Waiter[] = [];
-  private readonly byAddress = new Map<string, number>();
+  /** The bodies being received, oldest first (a Set iterates in the order of insertion). */
+  private readonly arriving = new Set<{ bytes: number; evict: () => void }>();
 
-  constructor(
-    private readonly capacity: number,
-    private readonly perAddress: number,
-  ) {}
+  constructor(readonly capacity: number) {}
 
   load(): LaneLoad {
-    return { used: this.used, reading: this.reading, waiting: this.waiting.length };
+    return { used: this.used, reading: this.arriving.size };
   }
 
-  /**
-   * Reserves `bytes` and calls `grant`, now or once earlier bodies are done; 'full' when too many wait already,
-   * 'address' when the address holds its share already. Returns how to leave the queue (a no-op once granted).
-   */
-  enter(bytes: number, address: string, grant: () => void): (() => void) | 'full' | 'address' {
-    const mine = this.byAddress.get(address) ?? 0;
-    if (mine + bytes > this.perAddress) return 'address';
-    if (this.waiting.length === 0 && this.used + bytes <= this.capacity) {
-      this.byAddress.set(address, mine + bytes);
-      this.take(bytes);
-      grant();
-      return () => undefined;
+  /** Reserves `bytes` (at most the capacity) now, cutting off the oldest bodies if need be; returns the release. */
+  admit(bytes: number, evict: () => void): () => void {
+    for (const oldest of this.arriving) {
+      if (this.used + bytes <= this.capacity) break;
+      this.arriving.delete(oldest);
+      this.used -= oldest.bytes;
+      oldest.evict();
     }
-    if (this.waiting.length >= WAITING_PER_LANE) return 'full';
-    this.byAddress.set(address, mine + bytes);
-    const waiter = { bytes, address, grant };
-    this.waiting.push(waiter);
-    return () => {
-      const at = this.waiting.indexOf(waiter);
-      if (at < 0) return;
-      this.waiting.splice(at, 1);
-      this.forget(address, bytes);
-      this.admit();
-    };
-  }
-
-  /** Gives back a granted reservation. */
-  release(bytes: number, address: string): void {
-    this.used -= bytes;
-    this.reading -= 1;
-    this.forget(address, bytes);
-    this.admit();
-  }
-
-  private take(bytes: number): void {
+    const body = { bytes, evict };
+    this.arriving.add(body);
     this.used += bytes;
-    this.reading += 1;
-  }
-
-  private forget(address: string, bytes: number): void {
-    const left = (this.byAddress.get(address) ?? 0) - bytes;
-    if (left > 0) this.byAddress.set(address, left);
-    else this.byAddress.delete(address);
-  }
-
-  private admit(): void {
-    for (
-      let next = this.waiting[0];
-      next && this.used + next.bytes <= this.capacity;
-      next = this.waiting[0]
-    ) {
-      this.waiting.shift();
-      this.take(next.bytes);
-      next.grant();
-    }
+    // Idempotent: every way a request ends may call it, and an evicted body's bytes are back already.
+    return () => {
+      if (this.arriving.delete(body)) this.used -= bytes;
+    };
   }
 }
 
-/** Each receiver's lanes, for `receiverLoad`. */
-const loads = new WeakMap<object, () => Record<'fast' | 'small' | 'large', LaneLoad>>();
+/** The lanes, by the largest body each takes: a body takes the first it fits. */
+const LANES = [
+  { name: 'fast', largest: FAST_BODY_BYTES, capacity: FAST_LANE_BYTES },
+  { name: 'small', largest: SMALL_BODY_BYTES, capacity: SMALL_LANE_BYTES },
+  { name: 'large', largest: BODY_LIMIT, capacity: LARGE_LANE_BYTES },
+] as const;
 
-/** A receiver's lanes now (for tests and diagnostics): bytes reserved, bodies being read, bodies waiting. */
-export function receiverLoad(receiver: object): Record<'fast' | 'small' | 'large', LaneLoad> {
-  const load = loads.get(receiver);
-  if (!load) throw new Error('not a receiver made by createReceiver');
-  return load();
+type LaneName = (typeof LANES)[number]['name'];
+
+/** Each receiver's lanes, for `receiverLoad`. */
+const lanesOf = new WeakMap<object, Record<LaneName, Lane>>();
+
+/** A receiver's lanes now (for tests and diagnostics): bytes reserved, bodies being received. */
+export function receiverLoad(receiver: object): Record<LaneName, LaneLoad> {
+  const lanes = lanesOf.get(receiver);
+  if (!lanes) throw new Error('not a receiver made by createReceiver');
+  return { fast: lanes.fast.load(), small: lanes.small.load(), large: lanes.large.load() };
 }
 
 /**
@@ -453,12 +391,16 @@ export function createRefusalLog(
 type ReadResult = { chunks: Buffer[]; size: number } | { status: number; reason: string } | 'aborted';
 
 /**
- * Reads an admitted body (at most its declared size, at most BODY_LIMIT) within BODY_READ_MS and with no pause longer
- * than IDLE_READ_MS, feeding the HMAC as it
- * arrives. The chunks are kept as Node read them and joined only once the signature is known to be right: a body
- * that is refused costs no copy.
+ * Reads an admitted body (at most its declared size, at most BODY_LIMIT) within BODY_READ_MS, with no pause longer
+ * than IDLE_READ_MS, and until `cutOff` (a newer body needs its room), feeding the HMAC as it arrives. The chunks are
+ * kept as Node read them and joined only once the signature is known to be right: a body that is refused costs no copy.
  */
-function readBody(req: IncomingMessage, declared: number | undefined, mac: ReturnType<typeof createHmac>) {
+function readBody(
+  req: IncomingMessage,
+  declared: number | undefined,
+  mac: ReturnType<typeof createHmac>,
+  cutOff: AbortSignal,
+) {
   return new Promise<ReadResult>((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -469,11 +411,14 @@ function readBody(req: IncomingMessage, declared: number | undefined, mac: Retur
       req.off('end', onEnd);
       req.off('close', onClose);
       req.off('error', onClose);
+      cutOff.removeEventListener('abort', onCutOff);
       if (result !== 'aborted' && !('chunks' in result)) req.pause();
       resolve(result);
     };
     const timer = setTimeout(() => finish({ status: 408, reason: 'body arrived too slowly' }), BODY_READ_MS);
     const idle = setTimeout(() => finish({ status: 408, reason: 'body stalled' }), IDLE_READ_MS);
+    const onCutOff = () =>
+      finish({ status: 408, reason: 'body still arriving when a newer one needed its room' });
     const onData = (chunk: Buffer) => {
       idle.refresh();
       if (size + chunk.length > (declared ?? BODY_LIMIT))
@@ -492,6 +437,7 @@ function readBody(req: IncomingMessage, declared: number | undefined, mac: Retur
     req.on('end', onEnd);
     req.on('close', onClose);
     req.on('error', onClose);
+    cutOff.addEventListener('abort', onCutOff);
   });
 }
 
@@ -514,52 +460,6 @@ function describe(req: IncomingMessage) {
   };
 }
 
-/**
- * The client a reservation counts against (ADDRESS_SHARE_OF_LANE): the socket's address, or, when the socket is a
- * proxy's (a loopback or private address), the last hop of `x-forwarded-for` (what that proxy saw).
- */
-export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  // Only a proxy on this machine or a private network says who its client is: anyone reaching the app directly could
-  // write any x-forwarded-for and take a fresh share of a lane with each request.
-  if (!isProxyAddress(peer)) return `socket ${peer}`;
-  const forwarded = req.headers['x-forwarded-for'];
-  const text = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-  const last = text?.split(',').pop()?.trim();
-  if (last) return `forwarded ${last.slice(0, 64)}`;
-  return `socket ${peer}`;
-}
-
-/** Loopback and private networks (RFC 1918, RFC 4193 unique local, link local): where a reverse proxy sits. */
-const PROXY_NETWORKS = (() => {
-  const list = new BlockList();
-  list.addSubnet('127.0.0.0', 8, 'ipv4');
-  list.addSubnet('10.0.0.0', 8, 'ipv4');
-  list.addSubnet('172.16.0.0', 12, 'ipv4');
-  list.addSubnet('192.168.0.0', 16, 'ipv4');
-  list.addSubnet('169.254.0.0', 16, 'ipv4');
-  list.addAddress('::1', 'ipv6');
-  list.addSubnet('fc00::', 7, 'ipv6');
-  list.addSubnet('fe80::', 10, 'ipv6');
-  return list;
-})();
-
-/** Peers already classified: BlockList's check builds a SocketAddress each time, on every request. */
-const proxyVerdicts = new Map<string, boolean>();
-const MAX_PEERS_REMEMBERED = 10_000;
-
-function isProxyAddress(address: string): boolean {
-  const known = proxyVerdicts.get(address);
-  if (known !== undefined) return known;
-  // An IPv4 client on a dual-stack socket is written as ::ffff:a.b.c.d.
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const family = v4 ? 4 : isIP(address);
-  const verdict = family !== 0 && PROXY_NETWORKS.check(v4 ?? address, family === 4 ? 'ipv4' : 'ipv6');
-  if (proxyVerdicts.size >= MAX_PEERS_REMEMBERED) proxyVerdicts.clear();
-  proxyVerdicts.set(address, verdict);
-  return verdict;
-}
-
 /** The path Bolt routes by (HTTPReceiver `unboundRequestListener`), or undefined when it cannot be read. */
 function pathOf(req: IncomingMessage): string | undefined {
   // Slack's own requests: the path as it is, without building a URL for each of them.
@@ -576,8 +476,8 @@ function pathOf(req: IncomingMessage): string | undefined {
  * - a request is refused from its headers alone, before its body is read, when its signature is missing or malformed,
  *   its timestamp missing or outside five minutes either way (Bolt only refuses stale ones), or its declared body over
  *   4 MB (401, 413), and its connection is closed so the unread body cannot pile up;
- * - bodies are read within the lanes' byte budgets (see the constants above; 503 when one waited too long or its
- *   address holds its share, 408 when it stalls or arrives too slowly, its bytes given back at once), with the HMAC
+ * - bodies are read at once within the lanes' byte budgets (see the constants above; 408 when one stalls, arrives too
+ *   slowly, or is still arriving when a newer body needs its room, its bytes given back at once), with the HMAC
  *   checked here as they arrive (401 on a mismatch);
  * - a timestamp far in the future also logs an error (once a minute) that this server's clock may be behind;
  * - a correctly signed body Slack never sends is refused with 400 at once (`malformedReason`), and Slack's
@@ -600,12 +500,11 @@ export function createReceiver(opts: {
   });
   const now = opts.now ?? Date.now;
   const inner = receiver.requestListener;
-  const lane = (capacity: number, largest: number) =>
-    new Lane(capacity, Math.max(capacity * ADDRESS_SHARE_OF_LANE, largest));
-  const fast = lane(FAST_LANE_BYTES, FAST_BODY_BYTES);
-  const small = lane(SMALL_LANE_BYTES, SMALL_BODY_BYTES);
-  const large = lane(LARGE_LANE_BYTES, BODY_LIMIT);
-  loads.set(receiver, () => ({ fast: fast.load(), small: small.load(), large: large.load() }));
+  const lanes = Object.fromEntries(LANES.map((l) => [l.name, new Lane(l.capacity)])) as Record<
+    LaneName,
+    Lane
+  >;
+  lanesOf.set(receiver, lanes);
   const refusals = createRefusalLog(opts.logger);
   let clockWarnedAt = Number.NEGATIVE_INFINITY;
 
@@ -651,103 +550,58 @@ export function createReceiver(opts: {
       return refuse(req, res, checked.status, checked.reason, true);
     }
     const { declared, timestamp, signature } = checked;
+    // A chunked body (no Content-Length) counts as the largest there can be.
     const bytes = declared ?? BODY_LIMIT;
-    const chosen =
-      declared === undefined
-        ? large
-        : declared <= FAST_BODY_BYTES
-          ? fast
-          : declared <= SMALL_BODY_BYTES
-            ? small
-            : large;
-    const address = clientAddress(req);
-    let state: 'waiting' | 'reading' | 'done' = 'waiting';
-    let waitTimer: NodeJS.Timeout | undefined;
-    let leave: () => void = () => undefined;
-    /** Ends the reservation, whatever state it is in; idempotent, so every path may call it. */
-    const done = () => {
-      clearTimeout(waitTimer);
-      if (state === 'reading') chosen.release(bytes, address);
-      if (state === 'waiting') leave();
-      state = 'done';
-    };
-    // However the request ends (answered, or its connection gone), its reservation ends with it.
-    res.once('close', done);
-    const grant = () => {
-      clearTimeout(waitTimer);
-      state = 'reading';
-      read();
-    };
-    const entered = chosen.enter(bytes, address, grant);
-    if (entered === 'full' || entered === 'address') {
-      state = 'done';
-      res.off('close', done);
-      return refuse(
-        req,
-        res,
-        503,
-        entered === 'full' ? 'too many bodies waiting' : 'too many bodies from one address',
-        true,
-      );
-    }
-    leave = entered;
-    if (state === 'waiting') {
-      waitTimer = setTimeout(() => {
-        done();
-        refuse(req, res, 503, 'waited too long to be read', true);
-      }, LANE_WAIT_MS);
-    }
-
-    function read() {
-      const mac = createHmac('sha256', opts.signingSecret).update(`v0:${timestamp}:`);
-      void readBody(req, declared, mac)
-        .then((result) => {
-          if (result === 'aborted') return done();
-          // A refused body is dropped: its bytes go back to the lane now, not when the connection closes.
-          if (!('chunks' in result)) {
-            done();
-            return refuse(req, res, result.status, result.reason, true);
-          }
-          const expected = mac.digest();
-          if (!timingSafeEqual(expected, signature)) {
-            done();
-            return refuse(req, res, 401, 'signature mismatch', false);
-          }
-          // Bolt verifies it again and uses the body as it is.
-          const body = Buffer.concat(result.chunks, result.size);
-          (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-          const verdict = inspectBody(headerValue(req, 'content-type'), body.toString('utf8'));
-          if (verdict && 'problem' in verdict)
-            return refuse(req, res, 400, `malformed: ${verdict.problem}`, false);
-          if (verdict?.answer === 'app_rate_limited') {
+    const lane = lanes[LANES.find((l) => bytes <= l.largest)?.name ?? 'large'];
+    const cutOff = new AbortController();
+    const release = lane.admit(bytes, () => cutOff.abort());
+    // However the request ends (its body in hand, refused, or its connection gone), its reservation ends with it.
+    res.once('close', release);
+    const mac = createHmac('sha256', opts.signingSecret).update(`v0:${timestamp}:`);
+    void readBody(req, declared, mac, cutOff.signal)
+      .then((result) => {
+        // The body is here, or will never be: its room is for the next one. (What Bolt holds from now on is a body
+        // signed with the signing secret: only Slack sends those.)
+        release();
+        if (result === 'aborted') return;
+        // A refused body is dropped: its connection is closed rather than read to the end.
+        if (!('chunks' in result)) return refuse(req, res, result.status, result.reason, true);
+        const expected = mac.digest();
+        if (!timingSafeEqual(expected, signature)) return refuse(req, res, 401, 'signature mismatch', false);
+        // Bolt verifies it again and uses the body as it is.
+        const body = Buffer.concat(result.chunks, result.size);
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+        const verdict = inspectBody(headerValue(req, 'content-type'), body.toString('utf8'));
+        if (verdict && 'problem' in verdict)
+          return refuse(req, res, 400, `malformed: ${verdict.problem}`, false);
+        if (verdict?.answer === 'app_rate_limited') {
+          opts.logger.warn(
+            { ...describe(req) },
+            'Slack paused event deliveries to the app (app_rate_limited)',
+          );
+          res.writeHead(200);
+          res.end();
+          return;
+        }
+        // Bolt checks the signature again (with its own clock): a refusal there is logged too.
+        res.once('finish', () => {
+          if (res.statusCode === 401 || res.statusCode === 413)
             opts.logger.warn(
-              { ...describe(req) },
-              'Slack paused event deliveries to the app (app_rate_limited)',
+              { ...describe(req), status: res.statusCode, reason: 'refused by Bolt' },
+              'Slack request refused',
             );
-            res.writeHead(200);
-            res.end();
-            return;
-          }
-          // Bolt checks the signature again (with its own clock): a refusal there is logged too.
-          res.once('finish', () => {
-            if (res.statusCode === 401 || res.statusCode === 413)
-              opts.logger.warn(
-                { ...describe(req), status: res.statusCode, reason: 'refused by Bolt' },
-                'Slack request refused',
-              );
-          });
-          inner(req, res);
-        })
-        .catch((error: unknown) => {
-          // Nothing above should throw; if it does, the request still gets an answer.
-          opts.logger.error({ err: error, ...describe(req) }, 'the receiver failed on a Slack request');
-          done();
-          if (!res.headersSent) {
-            res.writeHead(500, { connection: 'close' });
-            res.end();
-          }
         });
-    }
+        inner(req, res);
+      })
+      .catch((error: unknown) => {
+        // Nothing above should throw; if it does, the request still gets an answer.
+        opts.logger.error({ err: error, ...describe(req) }, 'the receiver failed on a Slack request');
+        release();
+        if (!res.headersSent) {
+          res.writeHead(500, { connection: 'close' });
+          res.end();
+        }
+      });
   };
 
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
