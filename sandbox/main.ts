@@ -4,7 +4,7 @@
  * views and clock live in memory, so handoffs kept from a previous run would point at messages that are gone.
  */
 import { rmSync } from 'node:fs';
-import { DatabaseInUseError, type DatabaseLock, lockDatabase } from '../src/db/lock.js';
+import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from '../src/db/lock.js';
 import { startSandbox } from './sandbox.js';
 
 const databasePath = process.env.SANDBOX_DATABASE_PATH ?? './data/sandbox.db';
@@ -13,7 +13,7 @@ let lock: DatabaseLock;
 try {
   lock = lockDatabase(databasePath);
 } catch (error) {
-  if (!(error instanceof DatabaseInUseError)) throw error;
+  if (!(error instanceof DatabaseInUseError || error instanceof DatabaseLockError)) throw error;
   process.stderr.write(`${error.message.replace('DATABASE_PATH', 'SANDBOX_DATABASE_PATH')}\n`);
   process.exit(1);
 }

@@ -5,7 +5,7 @@ import { startHandoffApp } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
-import { DatabaseInUseError, type DatabaseLock, lockDatabase } from './db/lock.js';
+import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from './db/lock.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -33,7 +33,11 @@ async function main(): Promise<void> {
     checkWritable(config.databasePath);
     lock = lockDatabase(config.databasePath);
   } catch (error) {
-    if (error instanceof DatabaseInUseError || error instanceof DatabaseUnwritableError) {
+    if (
+      error instanceof DatabaseInUseError ||
+      error instanceof DatabaseLockError ||
+      error instanceof DatabaseUnwritableError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -1,146 +1,181 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  codeOf,
+  createShared,
+  DatabaseInUseError,
+  DatabaseLockError,
+  IDENTITY_LOCK_DIR,
+  identityLockDir,
+  identityLockPathOf,
+  type LockHolder,
+  lockPathOf,
+  readHolder,
+  removeHolder,
+  whyUnwritable,
+  writeHolder,
+} from './lockFiles.js';
+
+export {
+  DatabaseInUseError,
+  DatabaseLockError,
+  IDENTITY_LOCK_DIR,
+  identityLockPathOf,
+  type LockHolder,
+  lockPathOf,
+} from './lockFiles.js';
 
 /**
  * One app process per database file, enforced: two would both run the outbox worker and send the same Slack
- * messages. The first process holds an operating-system lock on a small companion SQLite file next to the database
- * (`<database>.lock`); a second one, in another process or in the same one, is refused at once.
+ * messages. The first process holds operating-system locks on two small companion SQLite files; a second one, in
+ * another process or in the same one, is refused at once.
  *
- * The lock is SQLite's own: the companion file is opened with `locking_mode=EXCLUSIVE` and an exclusive transaction
+ * - `<database>.lock`, next to the database (symbolic links followed): every process that sees the database's folder
+ *   meets it, whatever the path it was given, through a bind mount, from another container or a systemd service with
+ *   its own /tmp, and it stays the same when the database file is replaced (a restore, the sandbox's fresh start).
+ * - `/tmp/cosell-handoff-locks/<st_dev>-<st_ino>.lock`, named after the database file's identity: every path to the
+ *   same file meets it, a hard link in another folder or a name the file was moved to while the holder ran included,
+ *   which no lock named after a path can do. A fixed folder, not os.tmpdir(): TMPDIR differs between users and
+ *   sessions (on macOS, per user), and all of them must meet. Its files are created writable by all (the folder is
+ *   sticky and writable by all, like /tmp), so that a start as root leaves nothing there that keeps the app's own
+ *   user out; the holder refreshes its file's times every hour so that a /tmp cleaner (systemd-tmpfiles ages /tmp
+ *   by 10 days on some systems) never takes it. To make it exist, the database file is created (empty: SQLite
+ *   makes it a database when it first writes) when missing. Its limits: a process with another /tmp (a systemd
+ *   service with PrivateTmp, another container) does not meet it, only the lock next to the database (so a hard link
+ *   AND another /tmp still get past); and while a holder runs on a database file that was deleted under it (the
+ *   sandbox deletes its own after locking it), a new file given the same inode number is refused until it stops.
+ *
+ * SQLite's locking on the main database file itself cannot serve: the app opens several connections to it (the
+ * checkpoint worker thread has its own), SQLite shares one set of POSIX locks per file among all connections of a
+ * process, and WAL connections hold shared locks on it, so an exclusive lock there would shut the app's own
+ * connections out; a lock on bytes SQLite leaves alone needs fcntl or flock, which Node does not offer.
+ *
+ * Each lock is SQLite's own: the companion file is opened with `locking_mode=EXCLUSIVE` and an exclusive transaction
  * is begun and never ended, which holds POSIX advisory (fcntl) locks on it for the life of the connection. The kernel
  * drops those locks when the process ends, however it ends (SIGKILL and crashes included), so a dead holder never
- * leaves a stale lock behind. POSIX locks belong to a process, not to a connection: SQLite's unix layer keeps track
- * of its locks per file across all connections in the process (worker threads included) and refuses a second
- * connection there too, and it keeps a refused connection's file descriptor open while the lock is held, since
- * closing any descriptor of the file would drop the process's locks on it. For that reason nothing else may open
- * the lock file itself; the holder's pid, host and start time go to a plain file beside it (`<database>.lock.json`)
- * so that a refusal can name the holder. The main database file is not locked this way: the app opens several
- * connections to it (the checkpoint worker thread has its own).
+ * leaves a stale lock behind. A lock file this process may not open for writing (owned by another user, such as the
+ * root a start as root left it to; immutable; read-only) is refused with the file and the fix: SQLite would open it
+ * read-only without a word, and a read-only descriptor holds no write lock, so two such processes both ran. The
+ * connection proves it may write the file (a table created in the transaction, never committed) before it counts
+ * as held.
+ *
+ * POSIX locks belong to a process, not to a connection: SQLite's unix layer keeps track of its locks per file
+ * (device and inode) across all connections in the process (worker threads included) and refuses a second connection
+ * there too, and it keeps a refused connection's file descriptor open while the lock is held, since closing any
+ * descriptor of the file would drop the process's locks on it. For that reason nothing else may open a lock file
+ * (the checks here only stat it); the holder's pid, host and start time go to a plain file beside each
+ * (`<lock>.json`) so that a refusal can name the holder. The main database file is not locked this way (above).
  */
 export interface DatabaseLock {
-  /** The companion lock file ('' for an in-memory database, which needs no lock). */
+  /** The companion lock file next to the database ('' for an in-memory database, which needs no lock). */
   readonly lockPath: string;
-  /** Gives the lock up (the holder file first, then the lock). Safe to call more than once. */
+  /** The lock file named after the database file's device and inode ('' for an in-memory database). */
+  readonly identityLockPath: string;
+  /** Gives the locks up (the holder files first, then the locks). Safe to call more than once. */
   release(): void;
-}
-
-/** Who holds a database's lock, as the holder wrote it down. */
-export interface LockHolder {
-  pid: number;
-  host: string;
-  startedAt: string;
-}
-
-export class DatabaseInUseError extends Error {
-  constructor(
-    readonly databasePath: string,
-    readonly lockPath: string,
-    /** Undefined when the holder file is missing or unreadable (or the holder had not written it yet). */
-    readonly holder: LockHolder | undefined,
-  ) {
-    const who = holder
-      ? `pid ${holder.pid} on host ${holder.host}, running since ${holder.startedAt}`
-      : `pid unknown: ${holderPath(lockPath)} is missing or unreadable`;
-    super(
-      [
-        `Another process is using the database ${databasePath} (${who}).`,
-        'Only one app process may run per database file: two would both send the same Slack messages.',
-        'Stop that process before starting this one, or set DATABASE_PATH to another file.',
-        `The lock on ${lockPath} is released by the operating system when that process exits, even if it crashed;` +
-          ' do not delete that file to get around it.',
-      ].join('\n'),
-    );
-    this.name = 'DatabaseInUseError';
-  }
-}
-
-/** The lock file of a database: next to the real file (symbolic links followed, as SQLite does for its -wal). */
-export function lockPathOf(databasePath: string): string {
-  const path = resolve(databasePath);
-  const real = existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
-  return `${real}.lock`;
-}
-
-const holderPath = (lockPath: string) => `${lockPath}.json`;
-
-function readHolder(lockPath: string): LockHolder | undefined {
-  try {
-    const holder = JSON.parse(readFileSync(holderPath(lockPath), 'utf8')) as Partial<LockHolder>;
-    if (
-      typeof holder.pid !== 'number' ||
-      typeof holder.host !== 'string' ||
-      typeof holder.startedAt !== 'string'
-    )
-      return undefined;
-    return { pid: holder.pid, host: holder.host, startedAt: holder.startedAt };
-  } catch {
-    return undefined;
-  }
 }
 
 const isBusy = (error: unknown) =>
   error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
-
+const isReadOnly = (error: unknown) =>
+  error instanceof Database.SqliteError && error.code.startsWith('SQLITE_READONLY');
 /**
- * Takes the database's lock for as long as this process runs (or until `release`), creating the database's folder
- * and the lock file if missing. Throws DatabaseInUseError at once when another process, or another lock in this one,
- * holds it.
+ * Takes one lock file's lock, or throws: DatabaseInUseError when another holder has it, DatabaseLockError when this
+ * process cannot hold it.
  */
-export function lockDatabase(databasePath: string): DatabaseLock {
-  if (databasePath === ':memory:') return { lockPath: '', release: () => {} };
-  mkdirSync(dirname(resolve(databasePath)), { recursive: true });
-  const lockPath = lockPathOf(databasePath);
+function take(databasePath: string, lockPath: string): Database.Database {
+  const unwritable = whyUnwritable(lockPath);
+  if (unwritable) throw new DatabaseLockError(databasePath, lockPath, unwritable.problem, unwritable.fix);
   let sqlite: Database.Database | undefined;
   try {
     // timeout 0: no busy wait, a held lock answers SQLITE_BUSY at once.
     sqlite = new Database(lockPath, { timeout: 0 });
-    // No journal file next to it (nothing is ever written to this database), and the lock kept until close.
+    // No journal file next to it (nothing is ever committed to this database), and the lock kept until close.
     sqlite.pragma('journal_mode = MEMORY');
     sqlite.pragma('locking_mode = EXCLUSIVE');
     sqlite.exec('BEGIN EXCLUSIVE');
+    // Proof that the file is open for writing (SQLite falls back to read-only without a word, and then holds no
+    // write lock): a change inside the transaction, never committed, so the file stays as it was.
+    sqlite.exec('CREATE TABLE IF NOT EXISTS held (since INTEGER)');
+    return sqlite;
   } catch (error) {
     sqlite?.close();
-    if (isBusy(error)) throw new DatabaseInUseError(resolve(databasePath), lockPath, readHolder(lockPath));
-    throw new Error(
-      `Could not lock the database ${resolve(databasePath)} (lock file ${lockPath}): ${(error as Error).message}`,
-    );
+    if (isBusy(error)) throw new DatabaseInUseError(databasePath, lockPath, readHolder(lockPath));
+    if (isReadOnly(error))
+      throw new DatabaseLockError(
+        databasePath,
+        lockPath,
+        'SQLite could open it for reading only, and a read-only file holds no write lock: other processes would not be kept out',
+        'Make it, and its folder, readable and writable by the user running the app.',
+      );
+    throw new DatabaseLockError(databasePath, lockPath, (error as Error).message);
+  }
+}
+
+const REFRESH_MS = 60 * 60 * 1000;
+
+/**
+ * Takes the database's locks for as long as this process runs (or until `release`), creating the database's folder,
+ * the database file (empty) and the lock files if missing. Throws DatabaseInUseError at once when another process,
+ * or another lock in this one, holds either; DatabaseLockError when this process cannot hold them (the message says
+ * which file and what to do).
+ */
+export function lockDatabase(databasePath: string): DatabaseLock {
+  if (databasePath === ':memory:') return { lockPath: '', identityLockPath: '', release: () => {} };
+  const database = resolve(databasePath);
+  mkdirSync(dirname(database), { recursive: true });
+  const lockPath = lockPathOf(databasePath);
+  const pathLock = take(database, lockPath);
+
+  let identityLockPath = '';
+  let identityLock: Database.Database;
+  try {
+    // The identity lock needs the file. Created only when missing: closing a descriptor of an existing database file
+    // could drop locks this process holds on it.
+    if (!existsSync(database)) {
+      try {
+        closeSync(openSync(database, 'wx', 0o644));
+      } catch (error) {
+        if (codeOf(error) !== 'EEXIST') throw error;
+      }
+    }
+    identityLockDir(database);
+    identityLockPath = identityLockPathOf(database);
+    createShared(identityLockPath);
+    identityLock = take(database, identityLockPath);
+  } catch (error) {
+    pathLock.close();
+    if (error instanceof DatabaseInUseError || error instanceof DatabaseLockError) throw error;
+    throw new DatabaseLockError(database, identityLockPath || IDENTITY_LOCK_DIR, (error as Error).message);
   }
 
   const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const written = `${JSON.stringify(holder)}\n`;
-  // Written whole and then renamed, so a refused process never reads half of it.
-  const temporary = `${holderPath(lockPath)}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, written);
-    renameSync(temporary, holderPath(lockPath));
-  } catch {
-    // Only the refusal's message needs it ("pid unknown" without it); the lock itself holds.
-    rmSync(temporary, { force: true });
-  }
+  writeHolder(lockPath, written, false);
+  writeHolder(identityLockPath, written, true);
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(identityLockPath, now, now);
+    } catch {
+      // Gone, or another user's file (only its owner may set its times): the lock next to the database still holds.
+    }
+  }, REFRESH_MS);
+  refresh.unref();
 
-  const held = sqlite;
   return {
     lockPath,
+    identityLockPath,
     release() {
-      if (!held.open) return;
-      // The holder file goes first, while the lock is still held: once it is released, it may be the next holder's.
-      try {
-        if (readFileSync(holderPath(lockPath), 'utf8') === written)
-          rmSync(holderPath(lockPath), { force: true });
-      } catch {
-        // Already gone.
-      }
-      held.close();
+      if (!pathLock.open) return;
+      clearInterval(refresh);
+      // The holder files go first, while the locks are still held.
+      removeHolder(identityLockPath, written);
+      removeHolder(lockPath, written);
+      identityLock.close();
+      pathLock.close();
     },
   };
 }

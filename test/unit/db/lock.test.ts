@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -30,6 +33,33 @@ function otherProcessTries(lockPath: string): string {
     cwd: join(import.meta.dirname, '..', '..', '..'),
     encoding: 'utf8',
   });
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/** Whether `chattr +i` works here (root, a file system with the immutable attribute); some CI machines have neither. */
+function chattrWorks(): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'handoff-chattr-'));
+  const file = join(dir, 'probe');
+  writeFileSync(file, '');
+  const set = spawnSync('chattr', ['+i', file]);
+  if (set.status === 0) spawnSync('chattr', ['-i', file]);
+  rmSync(dir, { recursive: true, force: true });
+  return set.status === 0;
+}
+const canChattr = chattrWorks();
+
+/** What lockDatabase throws when it cannot take the lock for a reason other than another holder. */
+function failure(f: () => unknown): Error {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof DatabaseInUseError)
+      throw new Error(`refused as in use, not as unlockable: ${error.message}`);
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('the lock was taken');
 }
 
 function refusal(f: () => unknown): DatabaseInUseError {
@@ -138,6 +168,83 @@ describe('lockDatabase (one process per database file)', () => {
     expect(refusal(() => lock(relative(process.cwd(), databasePath))).databasePath).toBe(databasePath);
     expect(refusal(() => lock(join(dir, 'elsewhere', 'linked.db'))).lockPath).toBe(`${databasePath}.lock`);
   });
+
+  it('is one lock per database file, not per path: a hard link in another directory meets the same lock', () => {
+    const databasePath = join(dir, 'handoff.db');
+    writeFileSync(databasePath, '');
+    mkdirSync(join(dir, 'elsewhere'));
+    const linked = join(dir, 'elsewhere', 'linked.db');
+    linkSync(databasePath, linked);
+    const first = lock(databasePath);
+    const refused = refusal(() => lock(linked));
+    expect(refused.databasePath).toBe(linked);
+    expect(refused.holder?.pid).toBe(process.pid);
+    expect(refused.message).toContain(`Another process is using the database ${linked} (pid ${process.pid}`);
+    // Another process, through its own path to the file, is refused by the operating system too.
+    expect(first.identityLockPath).not.toBe('');
+    expect(otherProcessTries(first.identityLockPath)).toBe('SQLITE_BUSY');
+    // And the other way round: the link's holder keeps the original path out.
+    first.release();
+    const viaLink = lock(linked);
+    expect(viaLink.identityLockPath).toBe(first.identityLockPath);
+    expect(refusal(() => lock(databasePath)).databasePath).toBe(databasePath);
+  });
+
+  it('meets the same lock when the file was renamed while the holder runs', () => {
+    const databasePath = join(dir, 'handoff.db');
+    writeFileSync(databasePath, '');
+    lock(databasePath);
+    renameSync(databasePath, join(dir, 'renamed.db'));
+    expect(refusal(() => lock(join(dir, 'renamed.db'))).holder?.pid).toBe(process.pid);
+  });
+
+  it.runIf(canChattr)(
+    'refuses an immutable lock file (chattr +i: SQLite would open it read-only and lock nothing), naming the file and the fix',
+    () => {
+      const databasePath = join(dir, 'handoff.db');
+      const { lockPath } = lock(databasePath);
+      held.pop()?.release();
+      execFileSync('chattr', ['+i', lockPath]);
+      try {
+        const error = failure(() => lock(databasePath));
+        expect(error.message).toContain(
+          `Could not lock the database ${databasePath} (lock file ${lockPath})`,
+        );
+        expect(error.message).toContain(`chattr -i ${lockPath}`);
+        // Refused on the same grounds however many try: no process holds a lock on a file it cannot write.
+        failure(() => lock(databasePath));
+      } finally {
+        execFileSync('chattr', ['-i', lockPath]);
+      }
+      // Writable again: it locks.
+      const taken = lockDatabase(databasePath);
+      taken.release();
+
+      // The same for the lock keyed by the file's identity.
+      const { identityLockPath } = taken;
+      execFileSync('chattr', ['+i', identityLockPath]);
+      try {
+        expect(failure(() => lock(databasePath)).message).toContain(`chattr -i ${identityLockPath}`);
+      } finally {
+        execFileSync('chattr', ['-i', identityLockPath]);
+      }
+    },
+  );
+
+  // Root may write any file but an immutable one (above); test/integration/singleProcess.test.ts runs the app as an
+  // unprivileged user on a lock file root left behind.
+  it.runIf(!asRoot)(
+    'refuses a lock file it may only read (SQLite would open it read-only and lock nothing)',
+    () => {
+      const databasePath = join(dir, 'handoff.db');
+      const { lockPath } = lock(databasePath);
+      held.pop()?.release();
+      chmodSync(lockPath, 0o444);
+      const error = failure(() => lock(databasePath));
+      expect(error.message).toContain(`Could not lock the database ${databasePath} (lock file ${lockPath})`);
+      expect(error.message).toContain(`chmod u+w ${lockPath}`);
+    },
+  );
 
   it('takes no lock for an in-memory database', () => {
     expect(lock(':memory:').lockPath).toBe('');
