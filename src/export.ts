@@ -2,11 +2,17 @@
  * `npm run export -- --since 2026-01-01 [--until 2026-03-31] [--out touch-log.csv]`: the touch log CSV (the same
  * file RevOps get in Slack) for scheduled jobs. Reads DATABASE_PATH and the reporting timezone (DIGEST_TIMEZONE,
  * else DEFAULT_TIMEZONE); needs no Slack token. Writes the CSV to --out, or to standard output.
+ *
+ * It only reads the database (openDatabaseReadOnly): it neither migrates nor writes it, creates no file beside it,
+ * works on a database it may not write and beside a running app, and takes no lock. A database that needs migrating
+ * is refused with one line and exit code 1 (the app migrates it when it starts).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { systemClock } from './clock.js';
-import { openDatabase } from './db/client.js';
+import type { AppDatabase } from './db/client.js';
+import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
 import { logMismatches } from './db/repositories/events.js';
 import { touchLogCsv } from './services/exportCsv.js';
 import { parseExportRange } from './services/exports.js';
@@ -21,6 +27,22 @@ const USAGE =
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}`);
   process.exit(2);
+}
+
+/** What the database refused, in one line (exit code 1): no stack trace for what a person can fix. */
+function unreadable(path: string, error: unknown): never {
+  if (error instanceof DatabaseNeedsMigrationError) {
+    const { pending } = error;
+    process.stderr.write(
+      `The database at ${path} needs migrating (${pending} migration${pending === 1 ? ' of this version is' : 's of this version are'} not applied): start the app on it once (npm start), then export again.\n`,
+    );
+    process.exit(1);
+  }
+  if (error instanceof Database.SqliteError) {
+    process.stderr.write(`Could not read the database at ${path}: ${error.message} (${error.code}).\n`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 function main(): void {
@@ -56,21 +78,39 @@ function main(): void {
   if (range.kind === 'invalid') fail(range.message);
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
-  const database = openDatabase(path);
+  const { mismatches, csv, rows } = readTouchLog(path, range);
+  if (mismatches.length > 0) {
+    process.stderr.write(
+      `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
+    );
+  }
+  if (args.values.out) {
+    writeFileSync(args.values.out, csv);
+    process.stderr.write(`Wrote ${rows} handoff(s) to ${args.values.out}\n`);
+  } else {
+    process.stdout.write(csv);
+  }
+}
+
+/** The touch log rows and the state check, read from the database opened read-only, in one read transaction. */
+function readTouchLog(
+  path: string,
+  range: { since: Date; until: Date },
+): { mismatches: ReturnType<typeof logMismatches>; csv: string; rows: number } {
+  let database: AppDatabase;
   try {
-    const mismatches = logMismatches(database.db);
-    if (mismatches.length > 0) {
-      process.stderr.write(
-        `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
-      );
-    }
-    const { csv, rows } = touchLogCsv(database.db, range);
-    if (args.values.out) {
-      writeFileSync(args.values.out, csv);
-      process.stderr.write(`Wrote ${rows} handoff(s) to ${args.values.out}\n`);
-    } else {
-      process.stdout.write(csv);
-    }
+    database = openDatabaseReadOnly(path);
+  } catch (error) {
+    unreadable(path, error);
+  }
+  try {
+    // Beside a running app, the check and the rows read the same moment.
+    return database.sqlite.transaction(() => ({
+      mismatches: logMismatches(database.db),
+      ...touchLogCsv(database.db, range),
+    }))();
+  } catch (error) {
+    unreadable(path, error);
   } finally {
     database.close();
   }

@@ -1,0 +1,233 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { handoffEvents, handoffs } from '../../src/db/schema.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+import { csvObjects } from '../support/revopsFlow.js';
+
+const root = join(import.meta.dirname, '..', '..');
+/** The unprivileged user for the read-only cases: root may write any file. */
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * `npm run export` (dist/export.js, built once by test/globalSetup.ts) only reads: it neither migrates nor writes
+ * the database, its -wal or -shm, nor creates any file beside it; it reads a database it may not write; and it refuses
+ * a database that needs migrating with one line and exit code 1, leaving it as it was.
+ */
+describe('npm run export reads the database and writes nothing', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-export-ro-'));
+    // The unprivileged user may reach the databases in it.
+    chmodSync(dir, 0o755);
+  });
+  afterAll(() => {
+    // Folders made read-only below: writable again so they can be removed.
+    for (const entry of readdirSync(dir)) chmodSync(join(dir, entry), 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function cli(databasePath: string, opts: { uid?: number } = {}) {
+    // cwd: the test's folder (no .env of the repository is read).
+    return spawnSync(process.execPath, [join(root, 'dist/export.js'), '--since', '2026-01-01'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
+      encoding: 'utf8',
+      ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
+    });
+  }
+
+  /**
+   * Every file in the folder: its name, content hash, size, modification time (ns) and mode. The contents are hashed
+   * in another process: opening and closing a database file here would drop the POSIX locks this process's open
+   * connection (the "running app" below) holds on it, and let another process delete its -wal.
+   */
+  function snapshot(folder: string): Record<string, string> {
+    const names = readdirSync(folder).sort();
+    const hashes = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const { createHash } = require('node:crypto');
+         const { readFileSync } = require('node:fs');
+         for (const path of process.argv.slice(1))
+           console.log(createHash('sha256').update(readFileSync(path)).digest('hex'));`,
+        ...names.map((name) => join(folder, name)),
+      ],
+      { encoding: 'utf8' },
+    ).split('\n');
+    const files: Record<string, string> = {};
+    for (const [i, name] of names.entries()) {
+      const stat = statSync(join(folder, name), { bigint: true });
+      files[name] = `${hashes[i]} ${stat.size} ${stat.mtimeNs} ${stat.mode.toString(8)}`;
+    }
+    return files;
+  }
+
+  /** Handoffs sent on 2026-03-0n, each with its `sent` event, in an open database (migrated). */
+  function addHandoffs(database: AppDatabase, accounts: string[]) {
+    for (const [i, accountName] of accounts.entries()) {
+      const at = new Date(`2026-03-0${i + 1}T10:00:00Z`);
+      const handoff = database.db
+        .insert(handoffs)
+        .values(sentHandoffRow(at, { sourceViewId: `V${accountName}`, accountName }))
+        .returning()
+        .get();
+      database.db
+        .insert(handoffEvents)
+        .values({
+          handoffId: handoff.id,
+          type: 'sent',
+          toStatus: 'sent',
+          aeUserId: handoff.aeUserId,
+          assignment: 1,
+          cycle: 1,
+          at,
+        })
+        .run();
+    }
+  }
+
+  /** A migrated database with two handoffs in its own folder, closed (its -wal checkpointed and removed). */
+  function closedDatabase(name: string): string {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    const path = join(folder, 'handoff.db');
+    const database = openDatabase(path);
+    addHandoffs(database, ['Alpha Freight', 'Bravo Freight']);
+    database.close();
+    return path;
+  }
+
+  const accounts = (csv: string) => csvObjects(csv).rows.map((r) => r.account);
+
+  it('changes no file in the database folder: no migration, no health probe row, no -wal or -shm', () => {
+    const path = closedDatabase('untouched');
+    const before = snapshot(join(dir, 'untouched'));
+    expect(Object.keys(before)).toEqual(['handoff.db']);
+
+    const result = cli(path);
+    expect(result.status, result.stderr).toBe(0);
+    expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
+    expect(result.stderr).toBe('');
+    expect(snapshot(join(dir, 'untouched'))).toEqual(before);
+  });
+
+  it.runIf(asRoot)('reads a read-only database file in a read-only folder (as an unprivileged user)', () => {
+    const path = closedDatabase('readonly');
+    chmodSync(path, 0o444);
+    chmodSync(join(dir, 'readonly'), 0o555);
+    const before = snapshot(join(dir, 'readonly'));
+
+    const result = cli(path, { uid: NOBODY });
+    expect(result.status, result.stderr).toBe(0);
+    expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshot(join(dir, 'readonly'))).toEqual(before);
+  });
+
+  it.runIf(asRoot)(
+    'reads what is still in the -wal of a running app, through read-only -wal and -shm files (as an unprivileged user)',
+    () => {
+      const folder = join(dir, 'live');
+      mkdirSync(folder);
+      const path = join(folder, 'handoff.db');
+      // The app, running as another user: its connection open, a handoff committed to the -wal, not checkpointed.
+      const app = openDatabase(path);
+      try {
+        addHandoffs(app, ['Alpha Freight']);
+        app.sqlite.pragma('wal_autocheckpoint = 0');
+        addHandoffs(app, ['In The Log']);
+        chmodSync(folder, 0o555);
+        const before = snapshot(folder);
+        expect(Object.keys(before)).toEqual(['handoff.db', 'handoff.db-shm', 'handoff.db-wal']);
+
+        const result = cli(path, { uid: NOBODY });
+        expect(result.status, result.stderr).toBe(0);
+        expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'In The Log']);
+        expect(snapshot(folder)).toEqual(before);
+      } finally {
+        app.close();
+      }
+    },
+  );
+
+  it('reads beside a running app it may write: the database and its -wal are left as they were, no file is added', () => {
+    const folder = join(dir, 'beside');
+    mkdirSync(folder);
+    const path = join(folder, 'handoff.db');
+    const app = openDatabase(path);
+    try {
+      app.sqlite.pragma('wal_autocheckpoint = 0');
+      addHandoffs(app, ['In The Log']);
+      const before = snapshot(folder);
+      const result = cli(path);
+      expect(result.status, result.stderr).toBe(0);
+      expect(accounts(result.stdout)).toEqual(['In The Log']);
+      const after = snapshot(folder);
+      // The -shm is the readers' and writers' shared memory: a reader may write it, as every connection does.
+      expect(Object.keys(after)).toEqual(Object.keys(before));
+      expect(after['handoff.db']).toBe(before['handoff.db']);
+      expect(after['handoff.db-wal']).toBe(before['handoff.db-wal']);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('says in one line, without a stack trace, that a file is not a database', () => {
+    mkdirSync(join(dir, 'garbage'));
+    const path = join(dir, 'garbage', 'handoff.db');
+    writeFileSync(path, 'not a database, but long enough to have a header of one. '.repeat(20));
+    const result = cli(path);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).\n`,
+    );
+  });
+
+  it('refuses a database that needs migrating with one line and exit code 1, and leaves it as it was', () => {
+    // A database as an older version of the app left it: the first twelve migrations (no health probe table).
+    const oldMigrations = join(dir, 'old-migrations');
+    cpSync(MIGRATIONS_FOLDER, oldMigrations, { recursive: true });
+    const journalPath = join(oldMigrations, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    const pending = journal.entries.length - 12;
+    expect(pending).toBeGreaterThan(0);
+    journal.entries = journal.entries.slice(0, 12);
+    writeFileSync(journalPath, JSON.stringify(journal));
+    mkdirSync(join(dir, 'old'));
+    const path = join(dir, 'old', 'handoff.db');
+    const sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    migrate(drizzle(sqlite), { migrationsFolder: oldMigrations });
+    sqlite.close();
+    const before = snapshot(join(dir, 'old'));
+
+    const result = cli(path);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toBe(
+      `The database at ${path} needs migrating (${pending} migrations of this version are not applied): start the app on it once (npm start), then export again.`,
+    );
+    expect(snapshot(join(dir, 'old'))).toEqual(before);
+  });
+});
