@@ -143,7 +143,7 @@ function planner(config: Config): WindowPlanner {
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
 function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
   const { config, db, clock, logger } = s;
-  const guard = channelGuard({ db, sharedInternal: s.internalChannels.shared });
+  const guard = channelGuard({ db, internalChannels: s.internalChannels });
   const blocked = partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite });
   return new OutboxWorker({
     db,

@@ -3,7 +3,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { slackDirectory } from './services/directory.js';
-import { checkInternalChannels, type InternalChannelCheck } from './services/internalChannels.js';
+import {
+  checkInternalChannels,
+  type InternalChannelCheck,
+  type InternalChannelSource,
+  internalChannelSources,
+} from './services/internalChannels.js';
+import { businessDayHours, loadPolicyBook } from './services/policies.js';
 import { type InstalledWorkspace, verifySlackAuth } from './slackAuth.js';
 
 /**
@@ -15,23 +21,28 @@ export interface Startup {
   readonly workspace: InstalledWorkspace;
   /** Workspaces whose members are ours: the installing one, its Enterprise Grid org and INTERNAL_TEAM_IDS. */
   readonly internalTeamIds: readonly string[];
-  /** The configured internal channels as the start-time check found them. */
+  /** The internal channels (every setting and policy target naming one) as the start-time check found them. */
   readonly internalChannels: InternalChannelCheck;
 }
 
-export function internalChannelSettings(config: Config) {
-  return {
-    escalation: config.responseWindow.escalationChannelId,
-    partnerHelp: config.partnerHelpChannelId,
-    digest: config.revopsReporting.digestChannelId,
-  };
+/**
+ * Every place the settings name a channel the app posts internal text to: the channel settings and each `channel:`
+ * target of ESCALATION_POLICY_FILE (read and checked here; a problem in it stops the start, naming its place). Start
+ * checks these and the running app uses them: one list for both.
+ */
+export function internalChannelSettings(config: Config): readonly InternalChannelSource[] {
+  const book = loadPolicyBook(config.escalationPolicies.file, businessDayHours(config.calendar));
+  return internalChannelSources(config, book);
 }
 
-/** A startup made of known values (tests, the bench), frozen like a resolved one. */
+/**
+ * A startup made of known values (tests, the bench), frozen like a resolved one. Without `internalChannels` no
+ * internal channel is confirmed: nothing internal is posted in a channel (fail closed).
+ */
 export function startupOf(
   workspace: InstalledWorkspace,
   config: Pick<Config, 'internalTeamIds'>,
-  internalChannels: InternalChannelCheck = { off: [], shared: [] },
+  internalChannels: InternalChannelCheck = { confirmed: [], shared: [] },
 ): Startup {
   const internalTeamIds = [workspace.teamId, workspace.enterpriseId, ...config.internalTeamIds].filter(
     (id): id is string => typeof id === 'string' && id.length > 0,
@@ -40,13 +51,16 @@ export function startupOf(
     workspace: Object.freeze({ ...workspace }),
     internalTeamIds: Object.freeze(internalTeamIds),
     internalChannels: Object.freeze({
-      off: Object.freeze([...internalChannels.off]),
+      confirmed: Object.freeze([...internalChannels.confirmed]),
       shared: Object.freeze([...internalChannels.shared]),
     }),
   });
 }
 
-/** Checks the token (auth.test, retried through a hiccup) and the internal channels, then freezes the answers. */
+/**
+ * Checks the token (auth.test, retried through a hiccup) and every internal channel (the settings' and the policy
+ * file's), then freezes the answers.
+ */
 export async function resolveStartup(deps: {
   config: Config;
   client: WebClient;

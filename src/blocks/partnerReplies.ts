@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
-import type { InternalChannelKind } from '../services/internalChannels.js';
+import type { InternalChannelKind, InternalChannelSource } from '../services/internalChannels.js';
 import type { PartnerListing } from '../services/partners.js';
 import { channelLink, userText } from './mrkdwn.js';
 import { section } from './parts.js';
@@ -70,8 +70,11 @@ export function partnerChannelHeldAdmin(channelId: string, partnerName: string, 
 }
 
 /** To admins: an internal channel the app posts to was shared with another organization, and is switched off. */
-export function internalChannelShared(channelId: string, kinds: InternalChannelKind[]) {
-  const text = `:no_entry: ${channelLink(channelId)} was shared with another organization, so I stopped posting ${kinds.map((k) => PURPOSE[k]).join(' and ')} there at once. Point the setting at an internal channel and restart, or unshare the channel (posting then resumes).`;
+export function internalChannelShared(channelId: string, sources: readonly InternalChannelSource[]) {
+  const purposes = sources.map((s) =>
+    s.kind ? PURPOSE[s.kind] : `escalations of the policy file (${s.name})`,
+  );
+  const text = `:no_entry: ${channelLink(channelId)} was shared with another organization, so I stopped posting ${purposes.join(' and ')} there at once. Point the setting (or the policy file's target) at an internal channel and restart, or unshare the channel (posting then resumes).`;
   return {
     text: 'An internal channel was shared externally; I stopped posting there.',
     blocks: [section(text)] as KnownBlock[],

@@ -249,3 +249,24 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
   if (problems.length > 0) throw new PolicyFileError(file, problems);
   return { pools, policies, routes };
 }
+
+/** A `channel:` target of the file, with its place (`policies.strategic[1].to[0]`, as the file's problems are named). */
+export interface PolicyChannelTarget {
+  place: string;
+  channelId: string;
+}
+
+/**
+ * Every `channel:` target of a book, with its place in the file: the channels the policies post internal text to.
+ * A parsed book keeps the file's order (any level or target that does not parse stops the start), so the places are
+ * the file's.
+ */
+export function policyChannelTargets(book: PolicyBook): PolicyChannelTarget[] {
+  return Object.entries(book.policies).flatMap(([name, policy]) =>
+    policy.levels.flatMap((level, i) =>
+      level.to.flatMap((target, j) =>
+        target.kind === 'channel' ? [{ place: `policies.${name}[${i}].to[${j}]`, channelId: target.id }] : [],
+      ),
+    ),
+  );
+}

@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
+import type { InternalChannels } from './internalChannels.js';
 import type { DeliveryVerdict } from './outboxWorker.js';
 
 const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
@@ -12,9 +13,17 @@ const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
  * status change after a message was queued:
  * - a partner update goes only to a channel bound to that handoff's partner, and waits while the channel is held
  *   (another organization joined it) or bound to nobody;
- * - an internal post never goes into a partner channel, nor into an internal channel that became shared.
+ * - an internal post goes into a channel only while that channel is confirmed internal: named by a setting or a
+ *   policy target, found internal by start's conversations.info, and not shared since (fail closed: a channel bound to
+ *   no partner is not thereby internal). Refused, it is dropped for good and logged (the row keeps the reason), as
+ *   posts queued for a channel shared at run time always were: why the channel is off was said when it went off (at
+ *   start, naming the setting or policy place; when Slack said it was shared), and internal text held for it could
+ *   only come out later, stale, or after the channel was shared again.
  */
-export function channelGuard(deps: { db: Executor; sharedInternal: () => ReadonlySet<string> }) {
+export function channelGuard(deps: {
+  db: Executor;
+  internalChannels: Pick<InternalChannels, 'isConfirmed' | 'shared'>;
+}) {
   return (row: OutboxRow): DeliveryVerdict => {
     const channel = row.channelKey;
     if (row.audience === 'partner') {
@@ -37,7 +46,7 @@ export function channelGuard(deps: { db: Executor; sharedInternal: () => Readonl
       return { kind: 'send' };
     }
     if (!isChannel(channel)) return { kind: 'send' };
-    if (deps.sharedInternal().has(channel)) {
+    if (deps.internalChannels.shared().has(channel)) {
       return {
         kind: 'drop',
         reason: 'internal message; the channel is now shared with another organization',
@@ -45,6 +54,13 @@ export function channelGuard(deps: { db: Executor; sharedInternal: () => Readonl
     }
     if (findChannelBinding(deps.db, channel)) {
       return { kind: 'drop', reason: 'internal message; the channel is a partner channel' };
+    }
+    if (!deps.internalChannels.isConfirmed(channel)) {
+      return {
+        kind: 'drop',
+        reason:
+          'internal message; the channel is not confirmed internal (no setting or policy target names it, or start could not confirm it)',
+      };
     }
     return { kind: 'send' };
   };

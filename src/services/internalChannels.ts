@@ -1,35 +1,89 @@
+import type { Config } from '../config.js';
+import { type PolicyBook, policyChannelTargets } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from './directory.js';
 
-export type InternalChannelKind = 'escalation' | 'partnerHelp' | 'digest';
+/**
+ * The settings that name a channel the app posts internal text to (internal people, numbers, owners' buttons). A new
+ * one is one entry here: start checks it, the delivery guard lets internal posts into it only while it is confirmed
+ * internal, and a `channel_shared` event switches it off, as for every other source of `internalChannelSources`.
+ */
+const INTERNAL_CHANNEL_SETTINGS = [
+  {
+    kind: 'escalation',
+    setting: 'ESCALATION_CHANNEL_ID',
+    channelOf: (c: Config) => c.responseWindow.escalationChannelId,
+  },
+  {
+    kind: 'partnerHelp',
+    setting: 'PARTNER_HELP_CHANNEL_ID',
+    channelOf: (c: Config) => c.partnerHelpChannelId,
+  },
+  {
+    kind: 'digest',
+    setting: 'DIGEST_CHANNEL_ID',
+    channelOf: (c: Config) => c.revopsReporting.digestChannelId,
+  },
+] as const;
 
-const SETTING: Record<InternalChannelKind, string> = {
-  escalation: 'ESCALATION_CHANNEL_ID',
-  partnerHelp: 'PARTNER_HELP_CHANNEL_ID',
-  digest: 'DIGEST_CHANNEL_ID',
-};
+export type InternalChannelKind = (typeof INTERNAL_CHANNEL_SETTINGS)[number]['kind'];
 
-/** What the start-time check found: channels not confirmed internal (unused), and those known shared externally. */
+/** One place that names a channel the app posts internal text to. */
+export interface InternalChannelSource {
+  /** The place, as an admin finds it: the setting (`DIGEST_CHANNEL_ID`) or the policy file's `policies.x[1].to[0]`. */
+  readonly name: string;
+  readonly channelId: string;
+  /** The setting's purpose; absent for a `channel:` target of the escalation policy file. */
+  readonly kind?: InternalChannelKind;
+}
+
+/**
+ * Every place a channel the app posts internal text to is named: the settings above, then each `channel:` target of
+ * the escalation policy file. Start checks exactly these, and at run time only these (while confirmed) may receive
+ * an internal post.
+ */
+export function internalChannelSources(
+  config: Config,
+  book: PolicyBook | undefined,
+): readonly InternalChannelSource[] {
+  const sources: InternalChannelSource[] = [];
+  for (const { kind, setting, channelOf } of INTERNAL_CHANNEL_SETTINGS) {
+    const channelId = channelOf(config);
+    if (channelId) sources.push({ name: setting, channelId, kind });
+  }
+  for (const { place, channelId } of book ? policyChannelTargets(book) : []) {
+    sources.push({ name: place, channelId });
+  }
+  return Object.freeze(sources.map((s) => Object.freeze(s)));
+}
+
+/** What the start-time check found. */
 export interface InternalChannelCheck {
-  readonly off: readonly string[];
+  /** Channels conversations.info showed to the app as not shared with another organization: the only ones used. */
+  readonly confirmed: readonly string[];
+  /** Channels Slack showed shared with another organization. */
   readonly shared: readonly string[];
 }
 
 /**
- * Start: each configured internal channel is looked up; one shared externally, or not confirmed internal, is refused
- * (fail closed) and the log says why.
+ * Start: each channel named by a source is looked up (once); one shared externally, or not confirmed internal (not
+ * visible to the app, the lookup failing), is refused (fail closed) and the log names each place that names it.
  */
 export async function checkInternalChannels(deps: {
-  configured: Partial<Record<InternalChannelKind, string>>;
+  configured: readonly InternalChannelSource[];
   directory: Pick<Directory, 'lookupChannel'>;
   logger: Logger;
 }): Promise<InternalChannelCheck> {
-  const off = new Set<string>();
+  const confirmed = new Set<string>();
   const shared = new Set<string>();
-  for (const kind of Object.keys(deps.configured) as InternalChannelKind[]) {
-    const channelId = deps.configured[kind];
-    if (!channelId || off.has(channelId)) continue;
-    const channel = await deps.directory.lookupChannel(channelId).catch(() => 'unknown' as const);
+  const looked = new Map<string, Awaited<ReturnType<Directory['lookupChannel']>> | 'unknown'>();
+  for (const source of deps.configured) {
+    const { channelId } = source;
+    let channel = looked.get(channelId);
+    if (!looked.has(channelId)) {
+      channel = await deps.directory.lookupChannel(channelId).catch(() => 'unknown' as const);
+      looked.set(channelId, channel);
+    }
     if (channel === 'unknown' || !channel || channel.isExternallyShared) {
       // Slack answers channel_not_found for a private channel the app is not in, which could be a shared one.
       const reason =
@@ -39,69 +93,78 @@ export async function checkInternalChannels(deps: {
             ? 'not visible to the app (invite it, then restart)'
             : 'shared externally';
       if (channel !== 'unknown' && channel?.isExternallyShared) shared.add(channelId);
-      off.add(channelId);
       deps.logger.error(
         { channelId, reason },
-        `${SETTING[kind]} is not confirmed internal; nothing will be posted there`,
+        `${source.name} is not confirmed internal; nothing will be posted there`,
       );
       continue;
     }
+    confirmed.add(channelId);
     if (!channel.isMember) {
-      deps.logger.warn({ channelId }, `invite the app to ${SETTING[kind]}, or nothing can be posted there`);
+      deps.logger.warn({ channelId }, `invite the app to ${source.name}, or nothing can be posted there`);
     }
   }
-  return Object.freeze({ off: Object.freeze([...off]), shared: Object.freeze([...shared]) });
+  return Object.freeze({ confirmed: Object.freeze([...confirmed]), shared: Object.freeze([...shared]) });
+}
+
+/** What a sharing change switched off. */
+export interface SwitchedOff {
+  /** The settings among the places (their purpose, for the admins' notice). */
+  readonly kinds: InternalChannelKind[];
+  /** Every place that names the channel, the policy file's targets included (absent: none). */
+  readonly sources?: readonly InternalChannelSource[];
 }
 
 /**
- * The internal channels the app posts to (escalations, partner-help requests, the digest). They name internal people
- * and numbers, so each is used only while it is confirmed internal: as the start-time check found it, and switched
- * off the moment Slack says it was shared with another organization (on again when Slack says it no longer is).
+ * The internal channels the app posts to (escalations, partner-help requests, the digest, the policies' channels).
+ * They name internal people and numbers, so each is used only while it is confirmed internal: as the start-time
+ * check found it, switched off the moment Slack says it was shared with another organization (on again when Slack
+ * says it no longer is). A channel no source names is never confirmed.
  */
 export function createInternalChannels(deps: {
-  configured: Partial<Record<InternalChannelKind, string>>;
+  /** The sources start checked (`internalChannelSources`). */
+  configured: readonly InternalChannelSource[];
   checked: InternalChannelCheck;
   logger: Logger;
 }) {
-  const off = new Set<string>(deps.checked.off);
+  const sourcesOf = (channelId: string) => deps.configured.filter((s) => s.channelId === channelId);
+  /** Channels confirmed internal now: named by a source, found internal at start, not shared since. */
+  const confirmed = new Set<string>(deps.checked.confirmed.filter((id) => sourcesOf(id).length > 0));
   /** Channels known to be shared externally: the outbox drops internal posts still queued for them. */
   const shared = new Set<string>(deps.checked.shared);
-  const kindsOf = (channelId: string) =>
-    (Object.keys(deps.configured) as InternalChannelKind[]).filter((k) => deps.configured[k] === channelId);
 
-  /** Slack says a channel gained or lost organizations. Returns the settings switched off (or on) by it. */
-  function sharingChanged(channelId: string, externallyShared: boolean): { kinds: InternalChannelKind[] } {
-    const kinds = kindsOf(channelId);
+  /** Slack says a channel gained or lost organizations. Returns what it switched off (nothing when it was off). */
+  function sharingChanged(channelId: string, externallyShared: boolean): SwitchedOff {
+    const sources = sourcesOf(channelId);
+    const names = sources.map((s) => s.name);
     if (externallyShared) {
       shared.add(channelId);
-      if (kinds.length > 0 && !off.has(channelId)) {
-        off.add(channelId);
+      if (confirmed.delete(channelId)) {
         deps.logger.error(
-          { channelId, settings: kinds.map((k) => SETTING[k]) },
+          { channelId, sources: names },
           'an internal channel was shared with another organization; nothing internal is posted there any more',
         );
-        return { kinds };
+        return { kinds: sources.flatMap((s) => (s.kind ? [s.kind] : [])), sources };
       }
-      return { kinds: [] };
+      return { kinds: [], sources: [] };
     }
     shared.delete(channelId);
-    if (kinds.length > 0 && off.has(channelId)) {
-      off.delete(channelId);
-      deps.logger.info(
-        { channelId, settings: kinds.map((k) => SETTING[k]) },
-        'internal channel no longer shared; in use again',
-      );
+    if (sources.length > 0 && !confirmed.has(channelId)) {
+      confirmed.add(channelId);
+      deps.logger.info({ channelId, sources: names }, 'internal channel no longer shared; in use again');
     }
-    return { kinds: [] };
+    return { kinds: [], sources: [] };
   }
 
   return {
     sharingChanged,
     /** The channel for this purpose, while it is confirmed internal. */
     channelId(kind: InternalChannelKind): string | undefined {
-      const id = deps.configured[kind];
-      return id && !off.has(id) ? id : undefined;
+      const id = deps.configured.find((s) => s.kind === kind)?.channelId;
+      return id && confirmed.has(id) ? id : undefined;
     },
+    /** Whether internal text may go into this channel now (the delivery guard asks before each post). */
+    isConfirmed: (channelId: string): boolean => confirmed.has(channelId),
     shared: (): ReadonlySet<string> => shared,
   };
 }

@@ -32,7 +32,7 @@ import { isInternalActor, isRevopsActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { RequestContext } from './handoffs.js';
-import type { InternalChannels } from './internalChannels.js';
+import type { InternalChannels, SwitchedOff } from './internalChannels.js';
 
 export interface PartnerListing {
   partner: PartnerRow;
@@ -230,12 +230,12 @@ export function createPartnerDirectory(deps: {
       : event.joined || event.stillShared
         ? true
         : undefined;
-    const switched =
+    const switched: SwitchedOff =
       externallyShared === undefined
         ? { kinds: [] }
         : deps.internalChannels.sharingChanged(channelId, externallyShared);
-    if (switched.kinds.length > 0)
-      toAdmins(`internal_shared:${channelId}`, internalChannelShared(channelId, switched.kinds));
+    if (switched.sources?.length)
+      toAdmins(`internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
 
     const binding = findChannelBinding(db, channelId);
     if (binding?.partnerId == null) return;

@@ -16,6 +16,15 @@ export interface PoliciesOptions {
   logger: Logger;
 }
 
+/** The length of a business day in hours (BUSINESS_DAY_START to BUSINESS_DAY_END): "1d" in the policy file. */
+export function businessDayHours(calendar: { businessDayStart: string; businessDayEnd: string }): number {
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  return (minutes(calendar.businessDayEnd) - minutes(calendar.businessDayStart)) / 60;
+}
+
 /** Reads and checks ESCALATION_POLICY_FILE at start (readable errors name the file and each problem's place). */
 export function loadPolicyBook(path: string | undefined, dayHours: number): PolicyBook | undefined {
   if (!path) return undefined;

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { enqueue } from '../../src/db/repositories/outbox.js';
+import { outbox } from '../../src/db/schema.js';
+import { account } from '../support/crmFlow.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { channels, people, RIVAL_TEAM } from '../support/people.js';
+
+/**
+ * Every channel the app posts internal text to is checked the same way, wherever it is named: the channel settings
+ * and each `channel:` target of the escalation policy file. One shared with another organization (Slack Connect) is
+ * refused at start with its place named, one shared at run time is switched off, and the delivery guard lets an
+ * internal post through only to a channel confirmed internal (conversations.info), not merely one bound to no partner.
+ */
+
+const MANAGERS = { ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}` };
+
+/** Meridian's handoffs tell the manager and the named channels at the due time (a level the expiry carries). */
+function policyFile(dir: string, notify: string[]): string {
+  const file = join(dir, 'policies.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      policies: {
+        meridian: [
+          { at: '50%', action: 'remind' },
+          { at: 'due', action: 'notify', to: ['manager', ...notify] },
+        ],
+      },
+      routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
+    }),
+  );
+  return file;
+}
+
+/** Sends a Meridian handoff and lets its window expire (the sweep), until the outbox settled. */
+async function expire(h: Harness, name: string) {
+  const { handoff } = await sendHandoff(h, account(name));
+  const sent = handoffRow(h, handoff.id);
+  expect(sent.escalationPolicy).toBe('meridian');
+  h.clock.set(sent.dueAt);
+  await h.app.scheduler.runNow('response-window-sweep');
+  expect(handoffRow(h, handoff.id).status).toBe('expired');
+  // The manager's DM is queued with the channel posts: once it arrived, those were decided too.
+  await waitForDm(h, people.owner.id, name, 'the manager told');
+  await outboxDrained(h);
+  return handoff;
+}
+
+const rowsTo = (h: Harness, channelId: string) =>
+  h.database.db.select().from(outbox).where(eq(outbox.channelKey, channelId)).all();
+
+const refusal = (h: Harness, place: string) =>
+  h.logs.find((l) => l.msg === `${place} is not confirmed internal; nothing will be posted there`);
+
+let h: Harness | undefined;
+let fake: FakeSlack | undefined;
+let dir: string;
+
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+  await fake?.stop();
+  fake = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('channel: targets of the escalation policy file', () => {
+  it('refuses at start a policy channel shared with another organization, naming its place; the internal one still hears', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+    // #ext-tailspin is a Slack Connect channel bound to no partner: the old guard let an internal post through.
+    const file = policyFile(dir, [`channel:${channels.internal.id}`, `channel:${channels.rival.id}`]);
+    h = await startHarness({ env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file } });
+    expect(refusal(h, 'policies.meridian[1].to[2]')).toMatchObject({
+      level: 50,
+      channelId: channels.rival.id,
+      reason: 'shared externally',
+    });
+    expect(refusal(h, 'policies.meridian[1].to[1]')).toBeUndefined();
+
+    await expire(h, 'Northwind Shared Target');
+    expect(json(h.slack.messages(channels.internal.id))).toContain('Silence');
+    expect(h.slack.messages(channels.rival.id)).toEqual([]);
+    expect(rowsTo(h, channels.rival.id).map((r) => r.status)).toEqual(['cancelled']);
+  });
+
+  it('switches a policy channel off when it is shared at run time: nothing internal reaches it, also after a restart', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+    const file = policyFile(dir, [`channel:${channels.internal.id}`]);
+    const env = { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file };
+    const databasePath = join(dir, 'handoff.db');
+    fake = await FakeSlack.start();
+    seedWorkspace(fake);
+    h = await startHarness({ slack: fake, env, databasePath });
+    expect(refusal(h, 'policies.meridian[1].to[1]')).toBeUndefined();
+
+    await fake.shareChannel(channels.internal.id, RIVAL_TEAM);
+    const switched = await waitFor(
+      () =>
+        h?.logs.find(
+          (l) =>
+            l.msg ===
+            'an internal channel was shared with another organization; nothing internal is posted there any more',
+        ),
+      4000,
+      'the switch-off',
+    );
+    expect(switched).toMatchObject({
+      channelId: channels.internal.id,
+      sources: ['policies.meridian[1].to[1]'],
+    });
+    await expire(h, 'Northwind Shared Later');
+    expect(fake.messages(channels.internal.id)).toEqual([]);
+
+    // A restart checks the channel again: still shared, still refused.
+    const now = h.clock.now().toISOString();
+    await h.stop({ keepDatabase: true });
+    h = await startHarness({ slack: fake, env, databasePath, now });
+    expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ reason: 'shared externally' });
+    await expire(h, 'Northwind After Restart');
+    expect(fake.messages(channels.internal.id)).toEqual([]);
+  });
+});
+
+describe('the delivery guard', () => {
+  it('refuses an internal post to a policy channel start could not confirm, even once the app can see it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+    // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
+    const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
+    fake = await FakeSlack.start();
+    seedWorkspace(fake);
+    fake.addChannel(hidden);
+    const file = policyFile(dir, [`channel:${hidden.id}`]);
+    h = await startHarness({ slack: fake, env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file } });
+    expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ level: 50, channelId: hidden.id });
+    // Someone invites the app later: the channel was still never confirmed internal.
+    fake.addChannel({ ...hidden, members: [fake.botUserId] });
+
+    await expire(h, 'Northwind Unconfirmed');
+    expect(fake.messages(hidden.id)).toEqual([]);
+    expect(rowsTo(h, hidden.id)).toMatchObject([
+      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+    ]);
+  });
+
+  it('refuses an internal post to a channel no setting or policy names, though it is internal and bound to nobody', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+    h = await startHarness({ env: QUIET });
+    const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
+    h.slack.addChannel(other);
+    enqueue(
+      h.database.db,
+      [
+        {
+          method: 'chat.postMessage',
+          dedupeKey: 'stray:internal',
+          channel: other.id,
+          payload: { text: 'internal numbers' },
+        },
+      ],
+      h.clock.now(),
+    );
+    h.app.outbox.wake();
+    await outboxDrained(h);
+    expect(h.slack.messages(other.id)).toEqual([]);
+    expect(rowsTo(h, other.id)).toMatchObject([
+      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+    ]);
+    expect(
+      h.logs.find((l) => l.msg === 'outbox message dropped: its conversation may not receive it'),
+    ).toMatchObject({ level: 50, channel: other.id });
+  });
+});
