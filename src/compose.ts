@@ -486,7 +486,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
     {
       name: 'channel-sharing-recheck',
       schedule: '* * * * *',
-      // Held partner channels (and internal channels switched off) are asked about again: only Slack's answer frees them.
+      // Held partner channels, and internal channels not confirmed (switched off, or not seen at start), are asked
+      // about again: only Slack's answer frees them.
       run: () => services.handlers.partners.recheckSharing(),
     },
     {
@@ -504,7 +505,9 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
     // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it).
     jobs.push({ name: 'crm-read-back', schedule: '* * * * *', run: () => services.followCrm() });
   }
-  if (services.internalChannels.channelId('digest')) {
+  // Scheduled whenever configured: a channel start could not confirm is asked about again every minute, and a run
+  // while it is not confirmed posts nothing.
+  if (config.revopsReporting.digestChannelId) {
     jobs.push({
       name: 'weekly-digest',
       schedule: reporting.digestSchedule,

@@ -166,6 +166,10 @@ export function createInternalChannels(deps: {
     /** Whether internal text may go into this channel now (the delivery guard asks before each post). */
     isConfirmed: (channelId: string): boolean => confirmed.has(channelId),
     shared: (): ReadonlySet<string> => shared,
+    /** Channels a source names that are not confirmed internal now: the re-check asks Slack about them again. */
+    unconfirmed: (): string[] => [
+      ...new Set(deps.configured.map((s) => s.channelId).filter((id) => !confirmed.has(id))),
+    ],
   };
 }
 

@@ -59,7 +59,7 @@ export function createPartnerDirectory(deps: {
   clock: Clock;
   logger: Logger;
   directory: Pick<Directory, 'lookupChannel' | 'teamName'>;
-  internalChannels: Pick<InternalChannels, 'sharingChanged' | 'shared'>;
+  internalChannels: Pick<InternalChannels, 'sharingChanged' | 'unconfirmed'>;
   revopsUserIds: readonly string[];
   adminUserIds: readonly string[];
   /** The workspaces whose members are ours (resolved at start). */
@@ -282,12 +282,13 @@ export function createPartnerDirectory(deps: {
   }
 
   /**
-   * Asks Slack again about every partner channel held for sharing (and internal channels switched off for it): an
-   * answer that failed or lagged when the event came is not the last word. Scheduled; a few channels a minute.
+   * Asks Slack again about every partner channel held for sharing, and every internal channel not confirmed now
+   * (switched off when shared, or not confirmed at start: Slack failing then, or the app not yet invited): an answer
+   * that failed or lagged is not the last word. Scheduled; a few channels a minute.
    */
   async function recheckSharing(limit = 20): Promise<void> {
     const held = channelsHeldForSharing(db, limit).map((c) => c.channelId);
-    const internal = [...deps.internalChannels.shared()].filter((id) => !held.includes(id));
+    const internal = deps.internalChannels.unconfirmed().filter((id) => !held.includes(id));
     for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(channelId);
   }
 

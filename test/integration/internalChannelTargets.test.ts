@@ -129,7 +129,7 @@ describe('channel: targets of the escalation policy file', () => {
 });
 
 describe('the delivery guard', () => {
-  it('refuses an internal post to a policy channel start could not confirm, even once the app can see it', async () => {
+  it("refuses an internal post to a policy channel start could not confirm, until Slack's answer confirms it", async () => {
     dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
     // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
     const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
@@ -147,6 +147,15 @@ describe('the delivery guard', () => {
     expect(rowsTo(h, hidden.id)).toMatchObject([
       { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
     ]);
+
+    // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
+    await h.app.scheduler.runNow('channel-sharing-recheck');
+    await expire(h, 'Northwind Confirmed Later');
+    await waitFor(
+      () => fake.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
+      8000,
+      'the escalation in the channel confirmed at run time',
+    );
   });
 
   it('refuses an internal post to a channel no setting or policy names, though it is internal and bound to nobody', async () => {

@@ -78,7 +78,7 @@ async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>
         },
         teamName: async (teamId) => teamId,
       },
-      internalChannels: { sharingChanged: () => ({ kinds: [] }), shared: () => new Set<string>() },
+      internalChannels: { sharingChanged: () => ({ kinds: [] }), unconfirmed: () => [] },
       revopsUserIds: [],
       adminUserIds: ['U0ADMIN'],
       internalTeamIds: [OWN],
