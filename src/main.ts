@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee README.md ("Settings") or .env.example.\n`);
+      process.stderr.write(`${error.message}\nSee docs/configuration.md or .env.example.\n`);
       process.exit(1);
     }
     throw error;

@@ -3,7 +3,7 @@ import { OUTCOMES, type Outcome } from './outcomes.js';
 import { zoneFor } from './zones.js';
 
 /**
- * The trust signals (DOMAIN.md) over a period, computed from the touch log. Definitions, in the README too, and
+ * The trust signals (DOMAIN.md) over a period, computed from the touch log. Definitions, in docs/revops.md too, and
  * each one in a line under its figure on the App Home and in the digest:
  * - handoffs sent: new handoffs sent in the period (per AE: those sent to that AE first).
  * - AE requests: answer windows opened in the period: sends plus reassignments (a new AE's turn to answer).

@@ -59,7 +59,7 @@ export interface Bands {
 
 /**
  * The fixed thresholds of the rules (the configurable ones, bands and the window maximum, come in `Bands` and
- * `ScoringContext`). Named here so the reasons, the README and the tests quote the same numbers.
+ * `ScoringContext`). Named here so the reasons, docs/packet.md and the tests quote the same numbers.
  */
 export const SCORING_RULES = {
   /** Why this partner matters: at least this many words. */

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { decisions, handoffEvents, handoffs, outcomes } from '../db/schema.js';
 
-/** The touch log export, one row per handoff: these columns, in this order (the README lists them too). */
+/** The touch log export, one row per handoff: these columns, in this order (docs/revops.md lists them too). */
 export const CSV_COLUMNS = [
   'handoff_id',
   'sent_at',

@@ -72,7 +72,7 @@ import { people, TEAM } from '../support/people.js';
  * requests. An allowed cell checks the effect (the tables and what the actor sees); a refused cell checks the
  * refusal the actor sees and that no table changed (outbox rows aside from the refusal reply included).
  *
- * Spec (README "Who may act", owner actions, outcomes, "RevOps"):
+ * Spec (docs/lifecycle.md "Who may act", owner actions, outcomes, "RevOps"):
  * - Accept, Decline, the decline modal: the AE only (same user id and team id), while open.
  * - Reassign, Extend (buttons and modals), Withdraw: the owner or an admin (internal).
  * - Outcomes (meeting held, won, opportunity and lost modals): the AE, the owner or an admin (internal), accepted.

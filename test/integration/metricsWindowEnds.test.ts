@@ -16,7 +16,7 @@ import { sentHandoffRow } from '../support/handoffRow.js';
 
 /**
  * Windows that end without an answer and without expiring: by a reassignment or a withdrawal. Such a window is
- * neither an answered window nor silence: it is not in W (README, "The trust metrics"). The touch log is written
+ * neither an answered window nor silence: it is not in W (docs/revops.md, "The trust metrics"). The touch log is written
  * here by the real transitions (services/lifecycle.ts applyTransition, recordDecision for decisions, with their
  * guards), and read back through metric_facts (kept by the trigger of migrations 0009/0010) and the metrics service.
  *

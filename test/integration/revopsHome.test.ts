@@ -41,7 +41,7 @@ describe('App Home by role', () => {
   async function start(env: Record<string, string> = {}) {
     h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
     // No job on the real clock: the minute's metrics job would republish RevOps' Home whenever a real minute
-    // passed mid-test (README "Messages are views of the handoff"; tested in surfaces.test.ts).
+    // passed mid-test (docs/lifecycle.md "Messages are views of the handoff"; tested in surfaces.test.ts).
     await h.app.scheduler.stop();
     return h;
   }
@@ -52,7 +52,7 @@ describe('App Home by role', () => {
     const publishes = publishCalls(h);
     for (const [i, call] of publishes.entries()) {
       // Two publishes of one Home may race (the open's, a change's): Slack refuses the older hash, and the app
-      // publishes again without it (README "Messages are views of the handoff"). Any other refusal is a defect.
+      // publishes again without it (docs/lifecycle.md "Messages are views of the handoff"). Any other refusal is a defect.
       const raced =
         (call.response as { error?: string } | undefined)?.error === 'hash_conflict' &&
         publishes.slice(i + 1).some((later) => later.args.user_id === call.args.user_id && later.ok);

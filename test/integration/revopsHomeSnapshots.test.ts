@@ -114,7 +114,7 @@ describe('RevOps App Home with metrics snapshots', () => {
   async function start(env: Record<string, string> = {}) {
     h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
     // No job on the real clock: the minute's metrics job would republish RevOps' Home whenever a real minute
-    // passed mid-test (README "Messages are views of the handoff"; tested in surfaces.test.ts).
+    // passed mid-test (docs/lifecycle.md "Messages are views of the handoff"; tested in surfaces.test.ts).
     await h.app.scheduler.stop();
     seedBulk(h.database, h.clock.now());
     return h;

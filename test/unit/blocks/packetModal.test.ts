@@ -22,7 +22,7 @@ const elementOf = (view: ReturnType<typeof packetModal>, blockId: string) =>
 const b = PACKET_BLOCK_ID;
 
 /**
- * The inputs a new packet shows, in order (issue 20 asked for at most 15; see the README, "The packet modal": the
+ * The inputs a new packet shows, in order (issue 20 asked for at most 15; see docs/packet.md, "The packet modal": the
  * eleven fields are fourteen inputs with the AE, the window and the channel, and four more carry what the score,
  * the attribution rule and the conflict check read: the CRM opportunity, the partner organization, the date of the
  * partner's next move and the two confirmations).
