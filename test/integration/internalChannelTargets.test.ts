@@ -152,7 +152,7 @@ describe('the delivery guard', () => {
     await h.app.scheduler.runNow('channel-sharing-recheck');
     await expire(h, 'Northwind Confirmed Later');
     await waitFor(
-      () => fake.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
+      () => h.slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
       8000,
       'the escalation in the channel confirmed at run time',
     );
