@@ -151,8 +151,9 @@ describe('the delivery guard', () => {
     // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
     await h.app.scheduler.runNow('channel-sharing-recheck');
     await expire(h, 'Northwind Confirmed Later');
+    const slack = fake;
     await waitFor(
-      () => h.slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
+      () => slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
       8000,
       'the escalation in the channel confirmed at run time',
     );
