@@ -36,7 +36,7 @@ export const commandReply = {
   external: () =>
     '`/handoff` is for the team that runs this app. If you brought a deal, your contact there will share updates in your shared channel.',
   slackUnavailable: () => 'I could not check your account with Slack just now. Please try `/handoff` again.',
-  forbidden: () => 'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
+  forbidden: () => 'Only RevOps or an admin can do that. Nothing was changed.',
   invalid: (message: string) => `${message} Nothing was changed.`,
   usage: (usage: string) => `Usage: \`${usage}\``,
   unknown: (word: string, help: string) =>

@@ -3,7 +3,7 @@ import type { AtRisk } from '../db/repositories/handoffs.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { Stats } from '../domain/metrics.js';
 import { chartImage, chartMissing, headline, percent } from './metrics.js';
-import { mention, slackDate } from './mrkdwn.js';
+import { counted, mention, slackDate } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 
 const AT_RISK_SHOWN = 8;
@@ -39,7 +39,7 @@ export function weeklyDigest(opts: {
     { type: 'header', text: pt(`Co-sell handoffs: week of ${opts.weekLabel}`) },
     headline(stats),
     context(
-      `The week before: ${previous.sent} handoffs sent; ${previous.accepted} accepted, ${previous.declined} declined, ${previous.expired} expired of ${previous.windowsClosed} AE windows closed; acceptance ${percent(previous.acceptanceRate)} of answers, silence ${percent(previous.silenceRate)} of windows.`,
+      `The week before: ${counted(previous.sent, 'handoff')} sent; ${previous.accepted} accepted, ${previous.declined} declined, ${previous.expired} expired of ${previous.windowsClosed} AE windows closed; acceptance ${percent(previous.acceptanceRate)} of answers, silence ${percent(previous.silenceRate)} of windows.`,
     ),
     opts.chart
       ? chartImage(opts.chart.fileId, opts.chart.altText, `The last ${opts.trendWeeks} weeks`)
@@ -62,6 +62,6 @@ export function weeklyDigest(opts: {
         `${handoffTitle(h)}: ${mention(h.aeUserId)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
     ),
   ];
-  const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${stats.sent} handoffs sent; ${stats.accepted} of ${stats.accepted + stats.declined} answers accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${stats.windowsClosed} AE windows expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
+  const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${counted(stats.sent, 'handoff')} sent; ${stats.accepted} of ${stats.accepted + stats.declined} answers accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${stats.windowsClosed} AE windows expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
   return { text, blocks };
 }

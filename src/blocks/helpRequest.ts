@@ -84,7 +84,7 @@ export function helpRequestPost(request: HelpRequestRow): { text: string; blocks
 
 export const helpReplies = {
   notConfigured: () =>
-    'Partner-help requests are not set up yet: ask your Slack admin to set PARTNER_HELP_CHANNEL_ID for the app.',
+    'Partner-help requests are not set up yet: ask whoever runs this app to choose a channel for them.',
   sent: (request: HelpRequestRow, channelId: string) =>
     `Your request for partner help on *${userText(request.accountName, 170)}* went to <#${channelId}>. I will tell you when someone takes it.`,
   claimed: (request: HelpRequestRow) =>

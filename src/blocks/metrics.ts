@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuthorStats, GroupStats, OutcomeCounts, Stats, WeekStats } from '../domain/metrics.js';
-import { mention, plain, userText } from './mrkdwn.js';
+import { counted, mention, plain, userText } from './mrkdwn.js';
 import { context, section } from './parts.js';
 
 /** Program metrics as Block Kit, for RevOps' App Home and the weekly digest. Internal surfaces only. */
@@ -78,7 +78,7 @@ export function headline(stats: Stats): KnownBlock {
 }
 
 const groupLine = (label: string, g: Stats) =>
-  `• ${label}: ${g.sent} sent · ${g.requests} AE requests · ${g.windowsClosed} windows closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired${g.expiredAway > 0 ? `; ${g.expiredAway} more while away, not counted` : ''}) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
+  `• ${label}: ${g.sent} sent · ${counted(g.requests, 'AE request')} · ${counted(g.windowsClosed, 'window')} closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired${g.expiredAway > 0 ? `; ${g.expiredAway} more while away, not counted` : ''}) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
 
 /** The busiest groups of one kind, one line each, with a note when more exist. */
 export function groupSection(

@@ -99,3 +99,6 @@ export function safeLink(url: string, label: string): string {
   const cleanUrl = url.replace(/[<>|\s]/g, encodeURIComponent);
   return `<${cleanUrl}|${escapeMrkdwn(label)}>`;
 }
+
+/** A count with its noun, singular for one: `counted(1, 'AE request')` is "1 AE request", 2 gives "2 AE requests". */
+export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

@@ -33,8 +33,12 @@ export const partnerReply = {
       if (p.workspaces.length > 0) {
         parts.push(`workspace ${p.workspaces.map((w) => userText(w.teamName ?? w.teamId, 80)).join(', ')}`);
       }
-      parts.push(p.channels.length > 0 ? p.channels.map(channelLine).join(', ') : 'no channel');
-      parts.push(`${p.open} open`);
+      // Bound on the first handoff sent to a channel of its workspace (the packet check names such a channel before).
+      parts.push(p.channels.length > 0 ? p.channels.map(channelLine).join(', ') : 'no channel bound yet');
+      parts.push(
+        `${p.open.undecided} waiting for an AE's answer`,
+        `${p.open.inProgress} accepted, in progress`,
+      );
       return `• ${parts.join(' · ')}`;
     });
     if (partners.length > 40) lines.push(`…and ${partners.length - 40} more`);

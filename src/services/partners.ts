@@ -17,6 +17,7 @@ import {
   holdChannel,
   listPartners,
   mergePartners,
+  type OpenCounts,
   openCounts,
   type PartnerChannelRow,
   type PartnerRow,
@@ -39,7 +40,7 @@ export interface PartnerListing {
   aliases: string[];
   workspaces: PartnerWorkspaceRow[];
   channels: PartnerChannelRow[];
-  open: number;
+  open: OpenCounts;
 }
 
 export type DirectoryResult<T = undefined> =
@@ -94,7 +95,7 @@ export function createPartnerDirectory(deps: {
       aliases: aliasesOf(db, partner.id).filter((a) => a !== partner.name),
       workspaces: workspacesOf(db, partner.id),
       channels: channelsOf(db, partner.id),
-      open: open.get(partner.id) ?? 0,
+      open: open.get(partner.id) ?? { undecided: 0, inProgress: 0 },
     }));
     return done({ partners, loose: heldOrUnboundChannels(db).filter((c) => c.partnerId === null) });
   }

@@ -298,7 +298,7 @@ describe('the touch log export in Slack', () => {
 
     await exportCommand(h, 'export', people.author);
     const [refusal] = await waitFor(() => h.slack.responses.length > 0 && responseTexts(h), 4000, 'refusal');
-    expect(refusal).toBe('Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.');
+    expect(refusal).toBe('Only RevOps or an admin can do that. Nothing was changed.');
 
     // The App Home button, forged by someone who never saw it: refused by DM (no response_url in the Home tab).
     await h.interact(homeClick(ACTION_ID.homeExport, '30d', { id: people.author.id, team_id: TEAM }));

@@ -93,7 +93,7 @@ describe('a message Slack refuses for good', () => {
     }
 
     // A non-admin can neither see nor retry it.
-    const refused = 'Only admins (ADMIN_USER_IDS) can see and retry parked messages. Nothing was changed.';
+    const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
     expect(await slash(people.member, 'outbox')).toBe(refused);
     expect(await slash(people.member, `outbox retry ${id}`)).toBe(refused);
     expect(postRow()?.status).toBe('dead');

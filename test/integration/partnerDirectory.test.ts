@@ -315,17 +315,22 @@ describe('shared status changes at run time', () => {
 describe('the partner directory', () => {
   it('lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
     h = await start();
-    await sendPacket(h);
+    const meridian = await sendPacket(h);
     await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
-    expect(await slash(h, 'partners')).toBe(
-      'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
-    );
+    expect(await slash(h, 'partners')).toBe('Only RevOps or an admin can do that. Nothing was changed.');
     const owner = { id: people.owner.id };
     const list = await slash(h, 'partners', owner);
+    // The counts say what they count: waiting for an answer, and accepted deals still going.
     expect(list).toContain(
-      '*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 open',
+      "*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 waiting for an AE's answer · 0 accepted, in progress",
     );
-    expect(list).toContain('*Tailspin* · no channel · 1 open');
+    expect(list).toContain(
+      "*Tailspin* · no channel bound yet · 1 waiting for an AE's answer · 0 accepted, in progress",
+    );
+    await accept(h, meridian.id);
+    expect(await slash(h, 'partners', owner)).toContain(
+      "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
+    );
     expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
       'Tailspin Integrators &lt;!here&gt;',
     );

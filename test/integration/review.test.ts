@@ -424,7 +424,7 @@ describe('the review step before a handoff is sent', () => {
     it('lets RevOps register a reseller, refuses others, lists it to anyone and flags another partner as a conflict', async () => {
       expect(
         await slash(h, 'reseller add Northwind Logistics | Contoso Resellers', { id: people.author.id }),
-      ).toBe('Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.');
+      ).toBe('Only RevOps or an admin can do that. Nothing was changed.');
       expect(resellerRows(h)).toHaveLength(0);
       expect(await slash(h, 'reseller list')).toBe('No reseller is registered yet.');
 
@@ -488,7 +488,7 @@ describe('the review step before a handoff is sent', () => {
 
       const reason = "The opportunity was reopened from closed-lost after Meridian's introduction.";
       expect(await slash(h, `classify ${handoff.id} sourced ${reason}`, { id: people.author.id })).toBe(
-        'Only RevOps (REVOPS_USER_IDS) or an admin can do that. Nothing was changed.',
+        'Only RevOps or an admin can do that. Nothing was changed.',
       );
       expect(await slash(h, `classify ${handoff.id} sourced`, revopsUser)).toBe(
         'Say why: the reason is kept in the audit record. Nothing was changed.',

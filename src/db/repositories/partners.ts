@@ -211,14 +211,31 @@ export function listPartners(exec: Executor): PartnerRow[] {
 }
 
 /** Open handoffs per partner (sent, accepted or expired), for the directory listing. */
-export function openCounts(exec: Executor): Map<number, number> {
+/** A partner's handoffs still going: waiting for an AE's answer (sent, expired), and accepted with no final outcome. */
+export interface OpenCounts {
+  undecided: number;
+  inProgress: number;
+}
+
+export function openCounts(exec: Executor): Map<number, OpenCounts> {
   const rows = exec
-    .select({ partnerId: handoffs.partnerId, n: sql<number>`count(*)` })
+    .select({
+      partnerId: handoffs.partnerId,
+      undecided: sql<number>`sum(${handoffs.status} in ('sent', 'expired'))`,
+      inProgress: sql<number>`sum(${handoffs.status} = 'accepted' and coalesce(${handoffs.outcome}, '') not in ('won', 'lost'))`,
+    })
     .from(handoffs)
     .where(inArray(handoffs.status, ['sent', 'accepted', 'expired']))
     .groupBy(handoffs.partnerId)
     .all();
-  return new Map(rows.filter((r) => r.partnerId !== null).map((r) => [r.partnerId as number, r.n]));
+  return new Map(
+    rows
+      .filter((r) => r.partnerId !== null)
+      .map((r) => [
+        r.partnerId as number,
+        { undecided: Number(r.undecided), inProgress: Number(r.inProgress) },
+      ]),
+  );
 }
 
 export function renamePartner(exec: Executor, partnerId: number, name: string, at: Date): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, plain, safeLink, slackDate, userText } from '../../../src/blocks/mrkdwn.js';
+import { counted, escapeMrkdwn, plain, safeLink, slackDate, userText } from '../../../src/blocks/mrkdwn.js';
 
 /** mulberry32: a small seeded PRNG, so the property loops are reproducible. */
 function prng(seed: number): () => number {
@@ -106,5 +106,15 @@ describe('safeLink', () => {
   it('keeps the URL from closing the link early or adding a label', () => {
     const link = safeLink('https://example.com/a|<!channel>b c', 'Open');
     expect(link).toBe('<https://example.com/a%7C%3C!channel%3Eb%20c|Open>');
+  });
+});
+
+describe('counted', () => {
+  it('says one in the singular and any other count in the plural', () => {
+    expect(counted(1, 'AE request')).toBe('1 AE request');
+    expect(counted(0, 'AE request')).toBe('0 AE requests');
+    expect(counted(2, 'window')).toBe('2 windows');
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(3, 'entry', 'entries')).toBe('3 entries');
   });
 });
