@@ -409,6 +409,7 @@ export function createServices(s: Shared): Services {
     slackRejected: () => s.clients.connection.rejected,
     lookup: createLookup({
       db,
+      clock,
       adminUserIds: config.adminUserIds,
       revopsUserIds: config.revopsUserIds,
       packetPreview: s.surfaces.packetPreview,

@@ -77,15 +77,14 @@ export function noteModal(h: HandoffRow): ModalView {
   };
 }
 
-/** `/handoff list [all]`: the reader's handoffs, newest first, each with its status, AE, deadline, View and Edit. */
+/**
+ * `/handoff list [all]`: the reader's handoffs, newest first, each with its status, AE and deadline, as of now. An
+ * ephemeral reply is never brought up to date, so it says when it was true and offers only View, which opens the
+ * handoff as it is when clicked (with Edit or Note to the AE there, while the reader may still use them).
+ */
 export function handoffList(
   rows: HandoffRow[],
-  opts: {
-    all: boolean;
-    total: number;
-    editable: (h: HandoffRow) => boolean;
-    notable?: (h: HandoffRow) => boolean;
-  },
+  opts: { all: boolean; total: number; now: Date; timeZone: string },
 ): SlackMessage {
   const what = opts.all ? 'handoffs' : 'open handoffs';
   // `total` counts what was sent, owned or answered as AE.
@@ -95,17 +94,18 @@ export function handoffList(
       : 'None of your handoffs is open. Type `/handoff list all` to see the closed ones too.';
     return { text, blocks: [section(text)] };
   }
-  const blocks: KnownBlock[] = [section(`*Your ${what}* (${opts.total}), newest first:`)];
+  const blocks: KnownBlock[] = [
+    section(`*Your ${what}* (${opts.total}), newest first, as of ${slackDate(opts.now, opts.timeZone)}:`),
+  ];
   for (const h of rows) {
-    blocks.push(
-      section(`${handoffTitle(h)}: ${standing(h)}`),
-      handoffButtons(h, { editable: opts.editable(h), notable: opts.notable?.(h) ?? false }),
-    );
+    blocks.push(section(`${handoffTitle(h)}: ${standing(h)}`), handoffButtons(h, { editable: false }));
   }
-  const footer: string[] = [];
+  const footer: string[] = [
+    'View shows where each stands now, and Edit or Note to the AE while you may use them.',
+  ];
   if (opts.total > rows.length) footer.push(`Showing the ${rows.length} newest of ${opts.total}.`);
   if (!opts.all) footer.push('`/handoff list all` shows the closed ones too.');
-  if (footer.length > 0) blocks.push(context(footer.join(' ')));
+  blocks.push(context(footer.join(' ')));
   return { text: `Your ${what}: ${opts.total}`, blocks };
 }
 
@@ -158,10 +158,20 @@ export function historyLine(e: HandoffEventRow): string {
 /** Slack allows 100 blocks in a modal: the packet, a heading, and the latest history lines that fit. */
 const MODAL_BLOCKS = 100;
 
-/** View: the packet exactly as the AE sees it (no buttons), then its history, oldest first. */
-export function handoffViewModal(h: HandoffRow, packet: SlackMessage, history: HandoffEventRow[]): ModalView {
+/**
+ * View: the packet exactly as the AE sees it (without the AE's buttons), then its history, oldest first, and Edit or
+ * Note to the AE when the reader may use one now.
+ */
+export function handoffViewModal(
+  h: HandoffRow,
+  packet: SlackMessage,
+  history: HandoffEventRow[],
+  may: { editable: boolean; notable: boolean } = { editable: false, notable: false },
+): ModalView {
   const packetBlocks = (packet.blocks as KnownBlock[]).filter((b) => b.type !== 'actions');
-  const room = MODAL_BLOCKS - packetBlocks.length - 3;
+  const actions =
+    may.editable || may.notable ? [handoffButtons(h, { ...may, view: false })] : ([] as KnownBlock[]);
+  const room = MODAL_BLOCKS - packetBlocks.length - 3 - actions.length;
   const shown = history.slice(-Math.max(room, 1));
   const blocks: KnownBlock[] = [
     ...packetBlocks,
@@ -171,6 +181,7 @@ export function handoffViewModal(h: HandoffRow, packet: SlackMessage, history: H
       ? [context(`${history.length - shown.length} earlier entries are in the touch log export.`)]
       : []),
     ...shown.map((e) => context(historyLine(e))),
+    ...actions,
   ];
   return {
     type: 'modal',

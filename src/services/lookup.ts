@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { SlackMessage } from '../blocks/handoffMessage.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { eventsOf } from '../db/repositories/events.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
@@ -18,6 +19,7 @@ export const LIST_LIMIT = 20;
 
 export interface LookupDeps {
   db: Db;
+  clock: Clock;
   adminUserIds: readonly string[];
   revopsUserIds: readonly string[];
   /** The packet as the AE sees it now, without buttons. */
@@ -35,7 +37,7 @@ const openHandoff = or(
 
 export type ListResult =
   | { kind: 'forbidden' }
-  | { kind: 'list'; rows: HandoffRow[]; total: number; all: boolean };
+  | { kind: 'list'; rows: HandoffRow[]; total: number; all: boolean; asOf: Date };
 
 export type ViewResult =
   | { kind: 'not_found' }
@@ -69,7 +71,7 @@ export function createLookup(deps: LookupDeps) {
       rows.length < LIST_LIMIT
         ? rows.length
         : (db.select({ n: sql<number>`count(*)` }).from(handoffs).where(where).get()?.n ?? rows.length);
-    return { kind: 'list', rows, total, all: opts.all };
+    return { kind: 'list', rows, total, all: opts.all, asOf: deps.clock.now() };
   }
 
   function mayView(ctx: RequestContext, h: HandoffRow): boolean {

@@ -209,13 +209,28 @@ describe('edit while undecided', () => {
         responseUrl: h.slack.responseUrl(),
       }),
     );
-    // The list now offers View and Note to the AE, no Edit.
+    // The list offers View only (it is never brought up to date); View offers Note to the AE, no Edit.
     const listUrl = h.slack.responseUrl();
     await h.command({ text: 'list', user_id: people.author.id, response_url: listUrl });
     const list = await waitFor(() => h.slack.responses.find((r) => r.url === listUrl), 4000, 'the list');
-    const ids = JSON.stringify(list.body.blocks);
+    expect(JSON.stringify(list.body.blocks)).not.toContain(ACTION_ID.edit);
+    const viewTrigger = h.slack.issueTriggerId();
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.view,
+        value: String(handoff.id),
+        user: author,
+        triggerId: viewTrigger,
+      }),
+    );
+    const viewed = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === viewTrigger),
+      4000,
+      'the view',
+    );
+    const ids = JSON.stringify(viewed.args.view);
     expect(ids).toContain(ACTION_ID.note);
-    expect(ids).not.toContain(ACTION_ID.edit);
+    expect(ids).not.toContain(`"action_id":"${ACTION_ID.edit}"`);
 
     const triggerId = h.slack.issueTriggerId();
     await h.interact(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { blockAction } from '../support/payloads.js';
@@ -40,7 +40,7 @@ describe('find and view what was sent', () => {
       .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
       .map((e) => `${e.action_id}:${e.value}`);
 
-  it('lists open handoffs (all with `all`), newest first, with View, Edit while undecided and a note to the AE after', async () => {
+  it('lists open handoffs (all with `all`), newest first, as of now, with View only: Edit or a note are in View', async () => {
     const first = await sendHandoff(h);
     const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
     const accept = await h.interact(
@@ -58,22 +58,45 @@ describe('find and view what was sent', () => {
     // The accepted one is still open (its deal is in progress); both are listed, newest first.
     const json = JSON.stringify(open.blocks);
     expect(json.indexOf('Contoso Freight')).toBeLessThan(json.indexOf('Northwind Logistics'));
+    // A reply that is never brought up to date says when it was true, and offers nothing that can go stale.
+    expect(json).toContain(`as of <!date^${Math.floor(h.clock.now().getTime() / 1000)}^`);
     expect(buttons(open)).toEqual([
       `${ACTION_ID.view}:${second.handoff.id}`,
-      `${ACTION_ID.edit}:${second.handoff.id}`,
       `${ACTION_ID.view}:${first.handoff.id}`,
-      // Accepted: nothing to edit, a note to the AE instead.
-      `${ACTION_ID.note}:${first.handoff.id}`,
     ]);
     expect(json).toContain(`waiting for <@${people.ae.id}>`);
     expect(json).toContain(`accepted by <@${people.ae.id}>`);
+
+    // View, opened when clicked, offers Edit while undecided and a note to the AE after the answer.
+    const viewed = async (id: number) => {
+      const triggerId = h.slack.issueTriggerId();
+      await h.interact(
+        blockAction({
+          actionId: ACTION_ID.view,
+          value: String(id),
+          user: { id: people.author.id, team_id: people.author.team_id },
+          triggerId,
+          responseUrl: h.slack.responseUrl(),
+        }),
+      );
+      const call = await waitFor(
+        () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+        4000,
+        'the view modal',
+      );
+      return JSON.stringify(call.args.view);
+    };
+    expect(await viewed(second.handoff.id)).toContain(`"action_id":"${ACTION_ID.edit}"`);
+    const afterAnswer = await viewed(first.handoff.id);
+    expect(afterAnswer).toContain(`"action_id":"${ACTION_ID.note}"`);
+    expect(afterAnswer).not.toContain(`"action_id":"${ACTION_ID.edit}"`);
 
     const all = await command('list all');
     expect(all.text).toContain('Your handoffs: 2');
     expect(JSON.stringify(all.blocks)).not.toContain('list all');
   });
 
-  it('View shows the packet as the AE sees it, without buttons, and its history; others are told it was not found', async () => {
+  it("View shows the packet as the AE sees it, without the AE's buttons, and its history; others are told it was not found", async () => {
     const { handoff } = await sendHandoff(h);
     await h.interact(
       blockAction({
@@ -101,11 +124,40 @@ describe('find and view what was sent', () => {
     );
     const view = open.args.view as { title: { text: string }; blocks: { type: string }[] };
     expect(view.title.text).toBe(`Handoff #${handoff.id}`);
-    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+    // Only what the author may still do: a note to the AE (no Accept, Decline or outcome buttons).
+    const actions = view.blocks.filter((b) => b.type === 'actions');
+    expect(JSON.stringify(actions).match(/"action_id":"[^"]+"/g)).toEqual([
+      `"action_id":"${ACTION_ID.note}"`,
+    ]);
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');
     expect(text).toContain(`Sent to <@${people.ae.id}> by <@${people.author.id}>`);
     expect(text).toContain(`Accepted by <@${people.ae.id}>`);
+
+    // Note to the AE from inside View stacks its modal on View (Slack refuses views.open over an open modal).
+    const {
+      response_url: _url,
+      channel: _channel,
+      message: _message,
+      ...rest
+    } = blockAction({
+      actionId: ACTION_ID.note,
+      value: String(handoff.id),
+      user: { id: people.author.id, team_id: people.author.team_id },
+      triggerId: h.slack.issueTriggerId(),
+    });
+    const pushTrigger = rest.trigger_id;
+    await h.interact({
+      ...rest,
+      container: { type: 'view', view_id: 'V0VIEW' },
+      view: { id: 'V0VIEW', type: 'modal', blocks: [], private_metadata: '', callback_id: '' },
+    });
+    const pushed = await waitFor(
+      () => h.slack.callsTo('views.push').find((c) => c.args.trigger_id === pushTrigger),
+      4000,
+      'the note modal pushed',
+    );
+    expect((pushed.args.view as { callback_id: string }).callback_id).toBe(CALLBACK_ID.note);
 
     // `/handoff view <#>` and `status <#>` open the same view; someone not on the handoff is told it was not found.
     const before = h.slack.callsTo('views.open').length;

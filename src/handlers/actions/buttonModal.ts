@@ -13,7 +13,9 @@ export function buttonModal(deps: HandlerDeps, { body, client, logger }: ButtonA
   const reply = (text: string) => deps.replies.ephemeral(body.response_url, text, body.user.id);
   const open = async (view: ModalView) => {
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      // A button inside a modal (Edit or Note from View) stacks the new one on it: Slack refuses views.open there.
+      if (body.view?.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view });
+      else await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${what} failed: ${String(error)}`);
       reply(ephemeral.modalFailed(error));

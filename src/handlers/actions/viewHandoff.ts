@@ -12,8 +12,13 @@ export function viewAction(deps: HandlerDeps) {
     await args.ack();
     const { reply, open } = buttonModal(deps, args, 'a handoff view');
     const handoffId = handoffIdFromAction(args.body);
-    const found = deps.lookup.view(requestContext(args.body, deps), handoffId);
+    const ctx = requestContext(args.body, deps);
+    const found = deps.lookup.view(ctx, handoffId);
     if (found.kind === 'not_found') return reply(commandReply.notFound(handoffId));
-    await open(handoffViewModal(found.handoff, found.packet, found.history));
+    const may = {
+      editable: deps.editable(ctx, found.handoff),
+      notable: deps.edits.notable(ctx, found.handoff.id).kind === 'ok',
+    };
+    await open(handoffViewModal(found.handoff, found.packet, found.history, may));
   };
 }

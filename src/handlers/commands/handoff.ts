@@ -111,8 +111,8 @@ export function handoffCommand(deps: HandlerDeps) {
       const message = handoffList(listed.rows, {
         all,
         total: listed.total,
-        editable: (h) => deps.editable(ctx, h),
-        notable: (h) => deps.edits.notable(ctx, h.id).kind === 'ok',
+        now: listed.asOf,
+        timeZone: 'UTC',
       });
       return deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
     }
