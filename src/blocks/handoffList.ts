@@ -127,7 +127,10 @@ export function historyLine(e: HandoffEventRow): string {
         return `Declined by ${mention(e.aeUserId)}${isDeclineReason(code) ? `: ${DECLINE_REASONS[code].label}` : ''}`;
       }
       case 'expired':
-        return `Expired: no answer from ${mention(e.aeUserId)}`;
+        // As the owner's notice and the metrics say it: while the AE was known to be away, not their silence.
+        return typeof detail.away === 'string'
+          ? `Expired while ${mention(e.aeUserId)} was away (not counted as silence)`
+          : `Expired: no answer from ${mention(e.aeUserId)}`;
       case 'reassigned':
         return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${by}`;
       case 'extended':

@@ -3,41 +3,6 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { decisions, handoffEvents, handoffs, outcomes } from '../db/schema.js';
 
-/** The touch log export, one row per handoff: these columns, in this order (docs/revops.md lists them too). */
-export const CSV_COLUMNS = [
-  'handoff_id',
-  'sent_at',
-  'status',
-  'account',
-  'crm_opportunity',
-  'partner',
-  'partner_contact',
-  'author_user_id',
-  'owner_user_id',
-  'ae_user_id',
-  'ae_name',
-  'classification',
-  'classification_reason',
-  'evidence_url',
-  'score',
-  'score_band',
-  'decision',
-  'decided_at',
-  'decided_by_user_id',
-  'decline_reason',
-  'business_hours_to_decision',
-  'due_at',
-  'expired_at',
-  'withdrawn_at',
-  'reminders_sent',
-  'reassignments',
-  'extensions',
-  'outcome',
-  'outcome_at',
-  'outcome_crm_opportunity',
-  'lost_reason',
-] as const;
-
 interface ExportRow {
   id: number;
   sentAt: number;
@@ -62,6 +27,9 @@ interface ExportRow {
   businessHours: number | null;
   dueAt: number;
   expiredAt: number | null;
+  /** The latest expiry's touch-log detail (JSON): says whether the AE was known to be away. */
+  expiryDetail: string | null;
+  assignment: number;
   withdrawnAt: number | null;
   reminders: number;
   reassignments: number;
@@ -111,7 +79,12 @@ function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
       d.reason_code as declineReason,
       (select e.business_hours from ${handoffEvents} e where e.handoff_id = h.id and e.type = d.decision
         and e.assignment = d.assignment order by e.id desc limit 1) as businessHours,
-      h.due_at as dueAt, h.expired_at as expiredAt, h.withdrawn_at as withdrawnAt,
+      h.due_at as dueAt, h.withdrawn_at as withdrawnAt, h.assignment as assignment,
+      -- The latest expiry, from the touch log: a reassignment or an extension clears the handoff's own expired_at.
+      coalesce(h.expired_at, (select e.at from ${handoffEvents} e where e.handoff_id = h.id and e.type = 'expired'
+        order by e.id desc limit 1)) as expiredAt,
+      (select e.detail from ${handoffEvents} e where e.handoff_id = h.id and e.type = 'expired'
+        order by e.id desc limit 1) as expiryDetail,
       ${count('reminded')} as reminders, ${count('reassigned')} as reassignments, ${count('extended')} as extensions,
       h.outcome as outcome, o.recorded_at as outcomeAt,
       coalesce(o.crm_opportunity, (select x.crm_opportunity from ${outcomes} x where x.handoff_id = h.id
@@ -124,45 +97,67 @@ function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
     order by h.sent_at, h.id`);
 }
 
+/** Why the latest window expired: the AE's silence, or while they were known to be away (not counted as silence). */
+function expiryReason(r: ExportRow): string {
+  if (r.expiredAt === null) return '';
+  const detail = r.expiryDetail ? (JSON.parse(r.expiryDetail) as { away?: unknown }) : {};
+  return typeof detail.away === 'string' ? 'expired while away, not counted' : 'no answer in time';
+}
+
+/** The status as RevOps reads it: a handoff waiting for a later AE than the first reads "reassigned", not "sent". */
+const statusOf = (r: ExportRow) => (r.status === 'sent' && r.assignment > 1 ? 'reassigned' : r.status);
+
+/**
+ * The touch log export, one row per handoff: each column's name and value, in this order (docs/revops.md lists
+ * them too). A new column is one entry here (and its field in the query above).
+ */
+const COLUMNS: readonly { name: string; value: (r: ExportRow) => string | number }[] = [
+  { name: 'handoff_id', value: (r) => r.id },
+  { name: 'sent_at', value: (r) => iso(r.sentAt) },
+  { name: 'status', value: statusOf },
+  { name: 'account', value: (r) => safeCell(r.accountName) },
+  { name: 'crm_opportunity', value: (r) => safeCell(r.crmOpportunity) },
+  { name: 'partner', value: (r) => safeCell(r.partnerOrg) },
+  { name: 'partner_contact', value: (r) => safeCell(r.partnerContactName) },
+  { name: 'author_user_id', value: (r) => r.authorUserId },
+  { name: 'owner_user_id', value: (r) => r.ownerUserId },
+  { name: 'ae_user_id', value: (r) => r.aeUserId },
+  { name: 'ae_name', value: (r) => safeCell(r.aeName) },
+  { name: 'classification', value: (r) => r.classification ?? '' },
+  { name: 'classification_reason', value: (r) => safeCell(r.classificationReason) },
+  { name: 'evidence_url', value: (r) => safeCell(r.evidenceUrl) },
+  { name: 'score', value: (r) => r.score ?? '' },
+  { name: 'score_band', value: (r) => r.scoreBand ?? '' },
+  { name: 'decision', value: (r) => r.decision ?? '' },
+  { name: 'decided_at', value: (r) => iso(r.decidedAt) },
+  { name: 'decided_by_user_id', value: (r) => r.decidedBy ?? '' },
+  { name: 'decline_reason', value: (r) => r.declineReason ?? '' },
+  {
+    name: 'business_hours_to_decision',
+    value: (r) => (r.businessHours === null ? '' : r.businessHours.toFixed(2)),
+  },
+  { name: 'due_at', value: (r) => iso(r.dueAt) },
+  { name: 'expired_at', value: (r) => iso(r.expiredAt) },
+  { name: 'expiry_reason', value: expiryReason },
+  { name: 'withdrawn_at', value: (r) => iso(r.withdrawnAt) },
+  { name: 'reminders_sent', value: (r) => r.reminders },
+  { name: 'reassignments', value: (r) => r.reassignments },
+  { name: 'extensions', value: (r) => r.extensions },
+  { name: 'outcome', value: (r) => r.outcome ?? '' },
+  { name: 'outcome_at', value: (r) => iso(r.outcomeAt) },
+  { name: 'outcome_crm_opportunity', value: (r) => safeCell(r.outcomeOpportunity) },
+  { name: 'lost_reason', value: (r) => r.lostReason ?? '' },
+];
+
+export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
+
 /** The touch log as CSV text (RFC 4180 quoting, a header row, UTC ISO 8601 times). */
 export function touchLogCsv(
   exec: Executor,
   range: { since: Date; until: Date },
 ): { csv: string; rows: number } {
   const rows = exportRows(exec, range.since, range.until);
-  const records = rows.map((r) => [
-    r.id,
-    iso(r.sentAt),
-    r.status,
-    safeCell(r.accountName),
-    safeCell(r.crmOpportunity),
-    safeCell(r.partnerOrg),
-    safeCell(r.partnerContactName),
-    r.authorUserId,
-    r.ownerUserId,
-    r.aeUserId,
-    safeCell(r.aeName),
-    r.classification ?? '',
-    safeCell(r.classificationReason),
-    safeCell(r.evidenceUrl),
-    r.score ?? '',
-    r.scoreBand ?? '',
-    r.decision ?? '',
-    iso(r.decidedAt),
-    r.decidedBy ?? '',
-    r.declineReason ?? '',
-    r.businessHours === null ? '' : r.businessHours.toFixed(2),
-    iso(r.dueAt),
-    iso(r.expiredAt),
-    iso(r.withdrawnAt),
-    r.reminders,
-    r.reassignments,
-    r.extensions,
-    r.outcome ?? '',
-    iso(r.outcomeAt),
-    safeCell(r.outcomeOpportunity),
-    r.lostReason ?? '',
-  ]);
+  const records = rows.map((r) => COLUMNS.map((c) => c.value(r)));
   return {
     csv: stringify(records, {
       header: true,

@@ -121,10 +121,13 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         return decided?.handoff;
       },
       businessHours: deps.businessHours(
-        // The first AE was asked when it was sent; a later one when it was reassigned to them (the touch log).
-        before.assignment === 1
-          ? before.sentAt
-          : (assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt),
+        // From when the window the AE answered began: the deferred start the author chose for an away AE, a
+        // reassignment to them, or an expired window extended; else the send (or, for a later AE whose row predates
+        // window_started_at, their reassignment in the touch log).
+        before.windowStartedAt ??
+          (before.assignment === 1
+            ? before.sentAt
+            : (assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt)),
         at,
         before.aeTimeZone,
       ),

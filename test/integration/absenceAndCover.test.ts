@@ -23,7 +23,13 @@ import {
   QUIET,
   waitForDm,
 } from '../support/ownerFlow.js';
-import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
+import {
+  blockAction,
+  confirmationsOn,
+  packetSubmission,
+  reviewSubmission,
+  viewSubmission,
+} from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 /**
@@ -221,6 +227,17 @@ describe('absence and cover', () => {
         (m) => json(m.blocks).includes('is away') && json(m.blocks).includes('Away Account Two'),
       ),
     ).toEqual([]);
+    // An answer an hour after their return took them an hour: time to decision counts from the window's start.
+    h.clock.set(new Date(BACK.getTime() + 3_600_000));
+    await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(h2.id), user: aeUser }));
+    const accepted = h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(eq(handoffEvents.handoffId, h2.id))
+      .all()
+      .find((e) => e.type === 'accepted');
+    expect(accepted?.businessHours).toBeGreaterThan(0);
+    expect(accepted?.businessHours).toBeLessThanOrEqual(1);
   });
 
   it('an escalation level notifies the cover, and a later one reassigns to the cover', async () => {

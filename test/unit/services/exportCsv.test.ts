@@ -134,7 +134,12 @@ function seeder(database: AppDatabase) {
     h: HandoffRow,
     type: HandoffEventType,
     when: Date,
-    over: { assignment?: number; businessHours?: number | null; aeUserId?: string } = {},
+    over: {
+      assignment?: number;
+      businessHours?: number | null;
+      aeUserId?: string;
+      detail?: Record<string, unknown>;
+    } = {},
   ) {
     db.insert(handoffEvents)
       .values({
@@ -148,6 +153,7 @@ function seeder(database: AppDatabase) {
         cycle: 1,
         at: when,
         businessHours: over.businessHours ?? null,
+        detail: over.detail ?? null,
       })
       .run();
   }
@@ -364,7 +370,10 @@ describe('touch log CSV', () => {
       reminders_sent: '3',
       reassignments: '1',
       extensions: '1',
-      expired_at: '',
+      // The first AE's window expired before the reassignment cleared the handoff's own expired_at: the touch log
+      // keeps it, and why.
+      expired_at: '2026-11-05T10:00:00.000Z',
+      expiry_reason: 'no answer in time',
       withdrawn_at: '',
       outcome: '',
       outcome_at: '',
@@ -379,12 +388,33 @@ describe('touch log CSV', () => {
     seed.event(h, 'reassigned', at('2026-11-02T13:00:00Z'), { assignment: 2 });
     const [row] = table(csvOf().csv);
     expect(row).toMatchObject({
-      status: 'sent',
+      // Waiting for its second AE: not "sent", which reads as the first AE's turn.
+      status: 'reassigned',
       decision: '',
       decided_at: '',
       decline_reason: '',
       business_hours_to_decision: '',
       reassignments: '1',
+    });
+  });
+
+  it('says an expiry while the AE was known to be away was not their silence, also after the handoff moved on', () => {
+    const h = seed.handoff({
+      sentAt: at('2026-11-02T10:00:00Z'),
+      status: 'sent',
+      assignment: 2,
+      expiredAt: null,
+    });
+    seed.event(h, 'expired', at('2026-11-04T10:00:00Z'), {
+      aeUserId: 'U0AE',
+      detail: { away: ':palm_tree: Vacation' },
+    });
+    seed.event(h, 'reassigned', at('2026-11-04T11:00:00Z'), { assignment: 2 });
+    const [row] = table(csvOf().csv);
+    expect(row).toMatchObject({
+      status: 'reassigned',
+      expired_at: '2026-11-04T10:00:00.000Z',
+      expiry_reason: 'expired while away, not counted',
     });
   });
 
