@@ -31,8 +31,10 @@ describe('startCheckpointer', () => {
     for (let i = 0; i < 3000; i += 1) insert.run();
     // Well past the 1,000 pages at which the main connection would have checkpointed by itself.
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(4_000_000 * 2);
-    await sleep(400);
-    // The worker copied the log into the database file (without it the file would hold only the schema).
+    // The worker copied the log into the database file (without it the file would hold only the schema). Its
+    // timer fires every 50 ms; on a loaded machine a pass over 12 MB can take seconds, so wait for it, within bounds.
+    const deadline = Date.now() + 15_000;
+    while (statSync(path).size <= 3000 * 4000 && Date.now() < deadline) await sleep(25);
     expect(statSync(path).size).toBeGreaterThan(3000 * 4000);
 
     await checkpointer.stop();
@@ -53,7 +55,10 @@ describe('startCheckpointer', () => {
     const failing = join(dir, 'failing-worker.mjs');
     writeFileSync(failing, "throw new Error('disk gone');\n");
     const checkpointer = startCheckpointer(database.sqlite, logger, 50, pathToFileURL(failing));
-    await sleep(500);
+    // The worker fails as it loads; on a loaded machine starting a thread can take a while, so wait, within bounds.
+    const deadline = Date.now() + 15_000;
+    while (database.sqlite.pragma('wal_autocheckpoint', { simple: true }) !== 1000 && Date.now() < deadline)
+      await sleep(25);
     expect(database.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(logs.join('')).toMatch(/checkpoint worker (failed|exited)/);
     await checkpointer.stop();
