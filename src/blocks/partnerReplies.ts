@@ -35,10 +35,9 @@ export const partnerReply = {
       }
       // Bound on the first handoff sent to a channel of its workspace (the packet check names such a channel before).
       parts.push(p.channels.length > 0 ? p.channels.map(channelLine).join(', ') : 'no channel bound yet');
-      parts.push(
-        `${p.open.undecided} waiting for an AE's answer`,
-        `${p.open.inProgress} accepted, in progress`,
-      );
+      parts.push(`${p.open.undecided} waiting for an AE's answer`);
+      if (p.open.expired > 0) parts.push(`${p.open.expired} expired, for the owner to act`);
+      parts.push(`${p.open.inProgress} accepted, in progress`);
       return `• ${parts.join(' · ')}`;
     });
     if (partners.length > 40) lines.push(`…and ${partners.length - 40} more`);

@@ -331,6 +331,13 @@ describe('the partner directory', () => {
     expect(await slash(h, 'partners', owner)).toContain(
       "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
     );
+    // Expired: no AE is asked any more; its owner is.
+    const [, tailspinHandoff] = handoffRows(h);
+    h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
+    await h.app.scheduler.runNow('response-window-sweep');
+    expect(await slash(h, 'partners', owner)).toContain(
+      "*Tailspin* · no channel bound yet · 0 waiting for an AE's answer · 1 expired, for the owner to act · 0 accepted, in progress",
+    );
     expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
       'Tailspin Integrators &lt;!here&gt;',
     );

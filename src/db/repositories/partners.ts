@@ -211,9 +211,13 @@ export function listPartners(exec: Executor): PartnerRow[] {
 }
 
 /** Open handoffs per partner (sent, accepted or expired), for the directory listing. */
-/** A partner's handoffs still going: waiting for an AE's answer (sent, expired), and accepted with no final outcome. */
+/**
+ * A partner's handoffs still going: waiting for an AE's answer (sent), expired (its owner to reassign, extend or
+ * withdraw), and accepted with no final outcome.
+ */
 export interface OpenCounts {
   undecided: number;
+  expired: number;
   inProgress: number;
 }
 
@@ -221,7 +225,8 @@ export function openCounts(exec: Executor): Map<number, OpenCounts> {
   const rows = exec
     .select({
       partnerId: handoffs.partnerId,
-      undecided: sql<number>`sum(${handoffs.status} in ('sent', 'expired'))`,
+      undecided: sql<number>`sum(${handoffs.status} = 'sent')`,
+      expired: sql<number>`sum(${handoffs.status} = 'expired')`,
       inProgress: sql<number>`sum(${handoffs.status} = 'accepted' and coalesce(${handoffs.outcome}, '') not in ('won', 'lost'))`,
     })
     .from(handoffs)
@@ -233,7 +238,7 @@ export function openCounts(exec: Executor): Map<number, OpenCounts> {
       .filter((r) => r.partnerId !== null)
       .map((r) => [
         r.partnerId as number,
-        { undecided: Number(r.undecided), inProgress: Number(r.inProgress) },
+        { undecided: Number(r.undecided), expired: Number(r.expired), inProgress: Number(r.inProgress) },
       ]),
   );
 }
