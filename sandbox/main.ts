@@ -25,6 +25,9 @@ const sandbox = await startSandbox({
   databasePath,
   env: {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Public holidays: by default each person's own country's, from their time zone (the cast in New York: US
+    // Thanksgiving; Sam in Berlin: German holidays). HOLIDAY_REGIONS=none (or a list such as US,DE-BY) to try others.
+    ...(process.env.HOLIDAY_REGIONS !== undefined ? { HOLIDAY_REGIONS: process.env.HOLIDAY_REGIONS } : {}),
     // Your own policy file instead of sandbox/policies.json (pools and routes name the cast: U0AE, U0AE2, …).
     ...(process.env.ESCALATION_POLICY_FILE
       ? { ESCALATION_POLICY_FILE: process.env.ESCALATION_POLICY_FILE }

@@ -209,6 +209,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const awayRules = config.escalationPolicies.away;
   const state = new PageState(slack, (user) => slackStatusFor(slack, user, clock.now(), awayRules));
+  // The clock's business days are New York's (DEFAULT_TIMEZONE): by default US public holidays such as Thanksgiving are
+  // skipped, as the app skips each AE's own country's (HOLIDAY_REGIONS).
   const isClosed = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let eventCounter = 0;
 

@@ -49,6 +49,7 @@ import { createPacketService } from './services/packets.js';
 import { createParked, type Parked } from './services/parked.js';
 import { partnerChannelBlockedNotifier, partnerChannelJoined } from './services/partnerChannel.js';
 import { createPartnerDirectory } from './services/partners.js';
+import { createPartnerText, type PartnerText } from './services/partnerText.js';
 import { createPolicies, loadPolicyBook, type Policies } from './services/policies.js';
 import { createReplies } from './services/replies.js';
 import { createWindowPlanner, type WindowPlanner } from './services/responseWindow.js';
@@ -83,6 +84,8 @@ export interface Services {
   followMetrics: () => void;
   /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
   crmReadBack: CrmReadBack;
+  /** Partner threads whose words a passing date made untrue, brought up to date (services/partnerText.ts). */
+  partnerText: PartnerText;
   /** The escalation policies' notifications and reassignments, run after each sweep. */
   escalations: Escalations;
   policies: Policies;
@@ -391,6 +394,7 @@ export function createServices(s: Shared): Services {
       files,
       replies,
       timeZone,
+      directory: s.directory,
       ...roles,
     }),
     parked,
@@ -455,6 +459,13 @@ export function createServices(s: Shared): Services {
     internalChannels: s.internalChannels,
     followMetrics,
     crmReadBack,
+    partnerText: createPartnerText({
+      db,
+      clock,
+      logger: log('partner-text'),
+      surfaces: s.surfaces,
+      onOutboxWrite,
+    }),
     followCrm,
     escalations,
     policies: s.policies,
@@ -477,6 +488,12 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
         await services.escalations.checkAway();
       },
       atStart: 'run',
+    },
+    {
+      name: 'partner-thread-recheck',
+      schedule: '*/15 * * * *',
+      // A partner next move whose date has passed is held back from the partner: its thread's parent is updated.
+      run: () => services.partnerText.recheck(),
     },
     {
       name: 'escalation-pools',
@@ -626,6 +643,7 @@ export async function wire(opts: StartOptions): Promise<{
     lifecycle: createLifecycle({ db: opts.db, onOutboxWrite }),
     surfaces: createSurfaces({
       db: opts.db,
+      clock: opts.clock,
       adminUserIds: config.adminUserIds,
       internalTeamIds: startup.internalTeamIds,
       homeTeamId: startup.workspace.teamId ?? startup.internalTeamIds[0] ?? '',

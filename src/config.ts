@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
-import { isKnownRegion } from './domain/holidays.js';
+import { type HolidayRegions, isKnownRegion } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 
 const commaList = z
@@ -36,6 +36,10 @@ const fieldName = (example: string) =>
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, `must be ${example}`)
     .optional();
 
+/** HOLIDAY_REGIONS=none: public holidays are not skipped (company closure days still are). */
+const isHolidayOff = (regions: readonly string[]) =>
+  regions.length === 1 && regions[0]?.toLowerCase() === 'none';
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
@@ -66,10 +70,16 @@ const envSchema = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
   BUSINESS_DAY_START: clockTime('09:00'),
   BUSINESS_DAY_END: clockTime('17:00'),
-  HOLIDAY_REGIONS: commaList.refine(
-    (regions) => regions.every(isKnownRegion),
-    'must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
-  ),
+  // Unset or empty: each AE's own country, from their Slack time zone; `none`: no public holiday; else these regions.
+  HOLIDAY_REGIONS: commaList
+    .refine(
+      (regions) => isHolidayOff(regions) || regions.every(isKnownRegion),
+      'must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
+    )
+    .transform(
+      (regions): HolidayRegions =>
+        regions.length === 0 ? 'by_zone' : isHolidayOff(regions) ? 'none' : regions,
+    ),
   INTERNAL_TEAM_IDS: commaList,
   ADMIN_USER_IDS: commaList.refine(
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
@@ -187,8 +197,11 @@ export interface Config {
     businessDayEnd: string;
     /** Company closure days (YYYY-MM-DD) skipped like weekends. */
     closureDates: string[];
-    /** Public holidays of these regions are skipped too. */
-    holidayRegions: string[];
+    /**
+     * Whose public holidays are skipped too: `by_zone` (the default) each AE's own country from their time zone,
+     * `none` no public holiday, or these regions for every AE.
+     */
+    holidayRegions: HolidayRegions;
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];

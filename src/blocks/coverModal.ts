@@ -49,7 +49,32 @@ export function coverModal(opts: {
           ...((opts.until ?? current?.until) ? { initial_date: opts.until ?? current?.until } : {}),
         },
       },
-      context('Only your own cover: it tells the app, not your colleague. Let them know yourself.'),
+      context('Only your own cover. Your colleague is told by DM, with the dates.'),
+    ],
+  };
+}
+
+/** To the person named as cover: who named them, from and until which day, and what it means for them. */
+export function coverNamedMessage(c: { aeUserId: string; coverUserId: string; from: string; until: string }) {
+  const ae = mention(c.aeUserId);
+  return {
+    text: `You cover for a colleague from ${c.from} until ${c.until}.`,
+    blocks: [
+      section(
+        `:busts_in_silhouette: ${ae} named you to answer for them from *${c.from}* until *${c.until}* (the last day). While it lasts, new handoffs sent to ${ae} offer you to the sender instead, owners may reassign ${ae}'s handoffs to you, and escalation policies may tell you of them or give them to you. Nothing to do now.`,
+      ),
+    ],
+  };
+}
+
+/** To a cover replaced by someone else: they no longer answer for the AE. */
+export function coverEndedMessage(c: { aeUserId: string; until: string }) {
+  return {
+    text: 'You no longer cover for a colleague.',
+    blocks: [
+      section(
+        `:white_check_mark: ${mention(c.aeUserId)} named someone else to answer for them: you no longer cover for them (it was until ${c.until}).`,
+      ),
     ],
   };
 }

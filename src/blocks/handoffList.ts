@@ -78,6 +78,24 @@ export function noteModal(h: HandoffRow): ModalView {
 }
 
 /**
+ * After Send note: says it went and where the AE reads it. Closing it closes View too (opened over it from View,
+ * which would show the history without the note).
+ */
+export function noteSentModal(h: HandoffRow): ModalView {
+  return {
+    type: 'modal',
+    title: pt('Note sent'),
+    close: pt('Close'),
+    clear_on_close: true,
+    blocks: [
+      section(
+        `:memo: Your note on handoff #${h.id} *${userText(h.accountName, 150)}* is on its way to ${mention(h.aeUserId)}, as a reply under their packet. The partner never reads it.`,
+      ),
+    ],
+  };
+}
+
+/**
  * `/handoff list [all]`: the reader's handoffs, newest first, each with its status, AE and deadline, as of now. An
  * ephemeral reply is never brought up to date, so it says when it was true and offers only View, which opens the
  * handoff as it is when clicked (with Edit or Note to the AE there, while the reader may still use them).

@@ -3,8 +3,10 @@ import type { AccountFinding, DecisionRow, HandoffRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
+import type { MoveFacts } from '../domain/moves.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
+import { movedToYouBlock } from './moveNotices.js';
 import {
   channelLink,
   dateInZone,
@@ -81,13 +83,22 @@ export interface PacketView {
   superseded?: boolean;
   /** The CRM opportunity recorded since the packet was sent ("Opportunity created"), shown instead of the typed one. */
   crmOpportunity?: string | null;
+  /** The copy of an AE the handoff was moved to: how it came to them (blocks/moveNotices.ts). */
+  movedFrom?: MoveFacts;
   offer: Offer;
+  /**
+   * Who reads this copy, when it is not the AE (View shows the AE's packet to its author, owner, RevOps): the AE's
+   * own words ("by you", "nothing more is needed from you") then name the AE instead.
+   */
+  reader?: string;
 }
 
 function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   const { decision, movedTo } = view;
+  const aeReads = (view.reader ?? h.aeUserId) === h.aeUserId;
+  const nothingMore = aeReads ? ' Nothing more is needed from you.' : '';
   if (movedTo) {
-    return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}. Nothing more is needed from you.`);
+    return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}.${nothingMore}`);
   }
   if (h.status === 'expired') {
     return context(
@@ -96,14 +107,14 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   }
   if (h.status === 'withdrawn') {
     return context(
-      `:no_entry_sign: *Withdrawn*${withdrawnBy(h, h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}. Nothing more is needed from you.`,
+      `:no_entry_sign: *Withdrawn*${withdrawnBy(h, view.reader ?? h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.${nothingMore}`,
     );
   }
   if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;
   if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
-  // The packet's reader is the AE who decided: only the AE of the assignment decides, and only on their own copy.
-  const by = decision.decidedByUserId === h.aeUserId ? 'you' : mention(decision.decidedByUserId);
+  // On the AE's own copy, the AE who decided is "you" (only the AE of the assignment decides).
+  const by = aeReads && decision.decidedByUserId === h.aeUserId ? 'you' : mention(decision.decidedByUserId);
   const told = h.partnerChannelId
     ? `The owner and ${channelLink(h.partnerChannelId)} have been told.`
     : 'The owner has been told; there is no partner channel.';
@@ -207,6 +218,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         },
       ],
     },
+    ...(view.movedFrom && !moved ? [movedToYouBlock(h, view.movedFrom)] : []),
     field('Customer trigger', h.customerTrigger),
     field('Joint value', h.jointValue),
     field(`Why ${userText(h.partnerOrg, 150)} matters here`, h.whyPartner),

@@ -113,6 +113,8 @@ export const REVIEW_BLOCK_ID = {
   partnerTouchOn: 'review_partner_touch_on',
   /** What to do while the AE is away or has a cover (radio buttons). */
   absence: 'review_absence',
+  /** Which of the CRM's opportunities on the account is this deal, or none of these (a select). */
+  attributionPick: 'review_attribution_pick',
 } as const;
 
 /** One button per outcome step: `handoff_outcome_<outcome>`. */

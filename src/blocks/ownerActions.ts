@@ -8,14 +8,15 @@ import { pt } from './parts.js';
 
 /**
  * What Withdraw's confirm dialog says happens. The partner channel is told only if it heard of the handoff
- * (services/notifications.ts `withdrawMessages`); a handoff that can still be withdrawn (open or expired) was heard
- * of there only if it was reassigned, since a decision or a reassignment is what starts the partner thread.
+ * (services/notifications.ts `withdrawMessages`). A decision is what starts the partner thread, so a handoff that can
+ * still be withdrawn (open or expired) was heard of there only if an earlier AE declined it: never on its first
+ * assignment. The owner's notice says afterwards which it was.
  */
 function withdrawConfirmText(h: HandoffRow): string {
   if (!h.partnerChannelId)
     return "The AE's buttons stop working. There is no partner channel: nothing is posted.";
   return h.assignment > 1
-    ? "The AE's buttons stop working and the partner channel is told it is closed for now."
+    ? "The AE's buttons stop working. If the partner channel was told an earlier AE did not take it forward, it is told it is closed for now; otherwise nothing is posted there."
     : "The AE's buttons stop working. Nothing is posted in the partner channel: it has not heard of this handoff.";
 }
 

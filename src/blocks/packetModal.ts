@@ -164,7 +164,7 @@ export function packetModal(opts: PacketModalOptions): ModalView {
       }),
       {
         optional: true,
-        hint: 'None: partner-sourced. One that existed before the partner acted: partner-influenced (the review asks when it was created).',
+        hint: 'One that existed before the partner acted: partner-influenced (the review asks when it was created). None pasted: the review looks the account up in the CRM when one is connected; without one, partner-sourced.',
       },
     ),
     ...(showDates

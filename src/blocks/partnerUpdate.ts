@@ -1,11 +1,11 @@
-import type { PartnerEvent, PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import type { PartnerSafeUpdate, PartnerStage } from '../domain/partnerSafe.js';
 import type { SlackMessage } from './handoffMessage.js';
 import { userText } from './mrkdwn.js';
 
-const STATUS: Record<PartnerEvent, string> = {
+const STATUS: Record<PartnerStage, string> = {
+  considering: ':hourglass_flowing_sand: With our team',
   accepted: ':white_check_mark: Accepted',
   declined: 'Not taken forward',
-  reassigned: ':arrows_counterclockwise: With a new account executive',
   withdrawn: 'Closed for now',
   meeting_held: ':handshake: Meeting held',
   opportunity_created: ':chart_with_upwards_trend: Opportunity open',
@@ -13,16 +13,22 @@ const STATUS: Record<PartnerEvent, string> = {
   lost: 'Closed, not won',
 };
 
-/** One event, as a thread reply (or the first words of the thread). Takes only the partner-safe projection. */
+/**
+ * One event the partner may know of, as a thread reply (and the parent's "Latest" line). Takes only the partner's
+ * view (domain/partnerView.ts), which names our AE only once they accepted.
+ */
 export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   const account = userText(update.accountName, 150);
   const contact = `${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`;
-  const ae = userText(update.aeName, 120);
+  // Only set in the stages after an acceptance; "our team" otherwise, never a name.
+  const ae = update.aeName === null ? 'our team' : userText(update.aeName, 120);
   const reason = userText(update.reasonWording ?? '', 300);
   const text = {
-    accepted: `:white_check_mark: *${account}*: accepted. ${ae} is taking it forward with ${contact}.`,
+    considering: `:hourglass_flowing_sand: *${account}*: with our team. We will update you here.`,
+    accepted: update.afterDecline
+      ? `:white_check_mark: *${account}*: taken forward after all. ${ae} is taking it forward with ${contact}.`
+      : `:white_check_mark: *${account}*: accepted. ${ae} is taking it forward with ${contact}.`,
     declined: `*${account}*: not taken forward for now. ${reason} Thank you, ${contact}, for bringing it.`,
-    reassigned: `:arrows_counterclockwise: *${account}*: now with ${ae} on our side, who will pick it up with ${contact}.`,
     withdrawn: `*${account}*: we have closed this handoff for now. Thank you, ${contact}; we will be in touch if that changes.`,
     meeting_held: `:handshake: *${account}*: ${ae} met the customer. Thank you, ${contact}, for the introduction.`,
     opportunity_created: `:chart_with_upwards_trend: *${account}*: there is now an open opportunity, with ${ae} leading it.`,
@@ -32,19 +38,19 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] };
 }
 
-/** Where the partner's next move is still ahead of them. */
-const NEXT_MOVE_AHEAD: ReadonlySet<PartnerEvent> = new Set<PartnerEvent>(['accepted', 'reassigned']);
-
-/** The thread's parent: one line per deal, updated in place to show where it stands now. */
+/**
+ * The thread's parent: one line per deal, updated in place to show where it stands now (the partner's view). Our AE
+ * is named once they accepted; the partner's next move shows while it is ahead of them and still true (the view
+ * holds it back otherwise).
+ */
 export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   const account = userText(update.accountName, 150);
+  const status = `*Status:* ${STATUS[update.event]}${update.aeName === null ? '' : ` · our AE: ${userText(update.aeName, 120)}`}`;
   const lines = [
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
-    `*Status:* ${STATUS[update.event]} · our AE: ${userText(update.aeName, 120)}`,
+    status,
   ];
-  // The partner's agreed next move is news while the deal is being taken up; after the meeting, or once it is closed
-  // (won, lost, not taken forward, withdrawn), the parent no longer asks the partner for it.
-  if (update.partnerNextMove && NEXT_MOVE_AHEAD.has(update.event)) {
+  if (update.partnerNextMove && update.event === 'accepted') {
     lines.push(
       `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${userText(update.partnerNextMoveDate, 20)})` : ''}`,
     );

@@ -7,8 +7,9 @@ import { partnerSafeUpdate } from '../domain/partnerSafe.js';
 import { BAND_LABEL, COMPONENT_LABEL } from '../domain/scoring.js';
 import type { Finding } from '../services/checks.js';
 import { absenceChoices, type Review } from '../services/packets.js';
+import { crmAttributionBlocks } from './attributionReview.js';
 import { ACTION_ID, CALLBACK_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from './ids.js';
-import { channelLink, mention, plain, userText } from './mrkdwn.js';
+import { channelLink, mention, plain, slackDate, userText } from './mrkdwn.js';
 import { partnerThreadParent } from './partnerUpdate.js';
 import { context, pt, section } from './parts.js';
 
@@ -205,6 +206,33 @@ function dayOf(iso: string, timeZone: string | undefined): string {
 }
 
 /**
+ * When the answer is due if sent now (in the reader's own time zone), and why a holiday moved it ("Thu 26 Nov is
+ * Thanksgiving Day (US)"), or whose public holidays are skipped at all.
+ */
+function deadlineLine(review: Review): KnownBlock[] {
+  const d = review.deadline;
+  if (!d) return [];
+  const name = userText(review.ae.name, 100);
+  const days = `${d.businessDays} business day${d.businessDays === 1 ? '' : 's'}`;
+  const skipped = d.skipped.map(
+    (s) => `${DateTime.fromISO(s.date).setLocale('en-US').toFormat('ccc d LLL')} is ${userText(s.why, 120)}`,
+  );
+  const why =
+    skipped.length > 0
+      ? `${skipped.join('; ')}: not counted.`
+      : d.holidaysBy === 'none'
+        ? 'Public holidays are not skipped in this workspace.'
+        : d.holidayRegions.length > 0
+          ? `Public holidays (${d.holidayRegions.join(', ')}) are skipped like weekends.`
+          : `No public holidays are skipped for ${name}: no country's are known for their time zone (${plain(d.timeZone, 60)}).`;
+  return [
+    context(
+      `:calendar: *Answer due ${slackDate(new Date(d.dueAt), d.timeZone)}* if sent now (${days} in ${name}'s calendar). ${why}`,
+    ),
+  ];
+}
+
+/**
  * The AE is away (their Slack status) or has named a cover: what the review shows, and the author's choice among
  * what is possible: send to the cover, send with the window starting when they are back, or send now anyway. To pick
  * someone else, Back to edit.
@@ -252,8 +280,9 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     },
     ...(opts.notice ? [section(opts.notice)] : []),
     context(
-      `${review.authorLastScores.length > 0 ? `Your last packets scored ${review.authorLastScores.join(', ')}. ` : ''}Handoff of *${userText(review.packet.accountName, 150)}* (via ${userText(review.packet.partnerOrg, 150)}) to ${mention(review.ae.id)}. Use *Back to edit* to change anything; your input is kept.`,
+      `${review.authorLastScores.length > 0 ? `Your last ${review.authorLastScores.length === 1 ? 'packet' : `${review.authorLastScores.length} packets`} scored ${review.authorLastScores.join(', ')}. ` : ''}Handoff of *${userText(review.packet.accountName, 150)}* (via ${userText(review.packet.partnerOrg, 150)}) to ${mention(review.ae.id)}. Use *Back to edit* to change anything; your input is kept.`,
     ),
+    ...deadlineLine(review),
     section(
       scorecard.components
         .map(
@@ -266,6 +295,7 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     section(
       `*Attribution*: ${CLASSIFICATION_LABEL[review.classification]}\n${userText(review.classificationReason, 500)}`,
     ),
+    ...crmAttributionBlocks(review),
     ...attributionDetails(review),
     ...crmLinkBlocks(review),
     ...absenceBlocks(review),

@@ -2,11 +2,22 @@ import { DateTime } from 'luxon';
 
 const day = (at: Date, timeZone: string) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
 
+interface RangeRead {
+  since: Date;
+  until: Date;
+  timeZone: string;
+  defaultDays?: number;
+}
+
+/** "from 2026-08-25 to 2026-11-22" (the reader's dates), and "the last 90 days" when no start date was given. */
+const span = (range: RangeRead) =>
+  `from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}${range.defaultDays ? `, the last ${range.defaultDays} days` : ''}`;
+
 export const exportReplies = {
-  started: (range: { since: Date; until: Date; timeZone: string }) =>
-    `Preparing the touch log for handoffs sent from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}. The CSV will arrive in your DM with me.`,
-  comment: (rows: number, range: { since: Date; until: Date; timeZone: string }) =>
-    `The touch log: ${rows} handoff${rows === 1 ? '' : 's'} sent from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}, one row each. Internal: do not share with partners.`,
+  started: (range: RangeRead) =>
+    `Preparing the touch log for handoffs sent ${span(range)}${range.defaultDays ? ' (no start date given: `/handoff export YYYY-MM-DD [YYYY-MM-DD]` for another range)' : ''}. The CSV will arrive in your DM with me.`,
+  comment: (rows: number, range: RangeRead) =>
+    `The touch log: ${rows} handoff${rows === 1 ? '' : 's'} sent ${span(range)}, one row each. Internal: do not share with partners.`,
   /** The line under the App Home's Export button while the CSV is built, and once it is in the DM (or not). */
   homePreparing: (periodLabel: string) =>
     `:hourglass_flowing_sand: Preparing the touch log (${periodLabel.toLowerCase()}): it will arrive in your DM with me.`,

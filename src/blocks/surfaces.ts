@@ -2,9 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
+import type { MoveFacts, Unassigned } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { handoffButtons } from './handoffList.js';
 import { handoffMessage, type SlackMessage } from './handoffMessage.js';
+import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
 import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
@@ -54,6 +56,10 @@ export interface SurfaceParams {
   /** An expiry while the AE was known to be away: the Slack status seen, or the cover they had named. */
   expiredAway?: string;
   expiredCover?: string;
+  /** A reassignment: who or what moved it, why, and what the partner had heard (the new AE's packet, the notices). */
+  move?: MoveFacts;
+  /** A policy's level could not move it to another AE, and why (its own notice, or the owner's expiry notice). */
+  unassigned?: Unassigned;
 }
 
 /** The absence an expiry surface records, as the notices take it. */
@@ -143,6 +149,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
         ? `:palm_tree: Handoff ${title} expired while ${ae} was away (${awayWhy(awayAtExpiry(p))}), due ${at(p.due, h)}.`
         : `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
     case 'escalation':
+      if (p.unassigned) return unassignedPast(h, p.unassigned);
       if (p.away)
         return `:palm_tree: ${ae} was away (${userText(p.away, 100)}) while handoff ${title} waited for them.`;
       if (p.waiting)
@@ -151,7 +158,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
         ? `:palm_tree: *Expired while away*: handoff ${title} sent to ${ae} expired while they were away (${awayWhy(awayAtExpiry(p))}; due ${at(p.due, h)}).`
         : `:rotating_light: *Silence*: handoff ${title} sent to ${ae} expired with no answer (due ${at(p.due, h)}).`;
     case 'reassigned_notice':
-      return `:arrows_counterclockwise: Handoff ${title} moved from ${mention(p.previousAe ?? '')} to ${ae}.`;
+      return `:arrows_counterclockwise: Handoff ${title} moved from ${mention(p.previousAe ?? '')} to ${ae}${p.move ? movedByPast(p.move, readerOf(m)) : ''}.`;
     case 'extended_owner':
       return `:calendar: ${ae} was given until ${at(p.due, h)} to answer handoff ${title}.`;
     case 'extended_ae':
@@ -174,12 +181,13 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'reminder':
       return reminderMessage(h, new Date(m.params.at ?? h.updatedAt.getTime()));
     case 'expired_owner':
-      return expiredOwnerNotice(h, awayAtExpiry(m.params));
+      return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned);
     case 'escalation':
+      if (m.params.unassigned) return unassignedMessage(h, m.params.unassigned);
       if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover);
       return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(m.params));
     case 'reassigned_notice':
-      return reassignedOwnerNotice(h, m.params.previousAe ?? '');
+      return reassignedOwnerNotice(h, m.params.previousAe ?? '', m.params.move, readerOf(m));
     case 'extended_owner':
       return extendedOwnerNotice(h);
     case 'extended_ae':
@@ -232,6 +240,8 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
     return {
       message: handoffMessage(h, {
         decision: movedTo ? undefined : m.currentDecision,
+        // Moved to this AE: how it came to them (their own copy, not an older one it moved away from).
+        ...(!movedTo && m.params.move ? { movedFrom: m.params.move } : {}),
         // Reassigned away and back to the same AE: this older copy points to the newer one.
         ...(movedTo ? { movedTo, superseded: movedTo === (m.params.ae ?? '') } : {}),
         crmOpportunity: m.crmOpportunity ?? null,

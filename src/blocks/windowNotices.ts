@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { HandoffRow } from '../db/schema.js';
+import type { MoveFacts, Unassigned } from '../domain/moves.js';
 import type { SlackMessage } from './handoffMessage.js';
+import { moveWhyLine, packetNamesBlock, unassignedText } from './moveNotices.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, section } from './parts.js';
 
@@ -40,16 +42,21 @@ export function awayWhy(
   return away?.cover ? `they named ${mention(away.cover)} to cover` : 'away';
 }
 
-/** `away`: the expiry came while the AE was known to be away (what showed it): said so, not as their silence. */
+/**
+ * `away`: the expiry came while the AE was known to be away (what showed it): said so, not as their silence.
+ * `unassigned`: a policy's level due by then could not move it to another AE (said here, not in a second message).
+ */
 export function expiredOwnerNotice(
   h: HandoffRow,
   away?: { status?: string | undefined; cover?: string | undefined },
+  unassigned?: Unassigned,
 ): SlackMessage {
+  const policy = unassigned ? `\n${unassignedText(h, unassigned)}` : '';
   const blocks: KnownBlock[] = [
     section(
       away
-        ? `:palm_tree: ${mention(h.aeUserId)} was away (${awayWhy(away)}) and did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*; it does not count as their silence.\nReassign it to another AE, give more time, or withdraw it.`
-        : `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.\nReassign it to another AE, give more time, or withdraw it.`,
+        ? `:palm_tree: ${mention(h.aeUserId)} was away (${awayWhy(away)}) and did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*; it does not count as their silence.${policy}\nReassign it to another AE, give more time, or withdraw it.`
+        : `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.${policy}\nReassign it to another AE, give more time, or withdraw it.`,
     ),
   ];
   return { text: `Handoff ${userText(h.accountName, 150)} expired without an answer.`, blocks };
@@ -122,13 +129,25 @@ export function awayMessage(
   };
 }
 
-export function reassignedOwnerNotice(h: HandoffRow, previousAe: string): SlackMessage {
+/**
+ * To the owner and the author: where it moved, and (`move`, recorded since this version) who or what moved it and
+ * why; to the author, the packet's fields that still name the AE it moved from.
+ */
+export function reassignedOwnerNotice(
+  h: HandoffRow,
+  previousAe: string,
+  move?: MoveFacts,
+  reader?: string,
+): SlackMessage {
+  const why = move ? `\n${moveWhyLine(h, move, reader)}` : '';
+  const names = move ? packetNamesBlock(h, move, reader) : undefined;
   return {
     text: `Handoff ${userText(h.accountName, 150)} reassigned.`,
     blocks: [
       section(
-        `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.`,
+        `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.${why}`,
       ),
+      ...(names ? [names] : []),
     ],
   };
 }

@@ -10,6 +10,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { AttributionBasis } from '../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
@@ -205,6 +206,16 @@ export const handoffs = sqliteTable(
     /** Decided by rule when sent; changed afterwards only by an audited RevOps correction. */
     classification: text('classification', { enum: ['partner_sourced', 'partner_influenced'] }),
     classificationReason: text('classification_reason'),
+    /**
+     * How the classification was decided (domain/attribution.ts): from the packet, or from the CRM's opportunities on
+     * the account and which one (the rule's, the author's pick, or none of these). Null before migration 0022.
+     */
+    attribution: text('attribution', { mode: 'json' }).$type<AttributionBasis>(),
+    /**
+     * The CRM link (`system:id`) the classification was last decided with: a record linked later (another value) is
+     * read back once, and a class it changes is corrected with an audit record (classification_corrections).
+     */
+    classifiedLink: text('classified_link'),
     /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
     overrideReason: text('override_reason'),
     /**

@@ -1,3 +1,5 @@
+import type { CrmSystem } from './crmLink.js';
+
 /** Partner-sourced or partner-influenced, decided by rule when the handoff is sent (DOMAIN.md, "Attribution"). */
 export type Classification = 'partner_sourced' | 'partner_influenced';
 
@@ -15,31 +17,197 @@ export interface AttributionInput {
   partnerTouchOn: string;
 }
 
+/** One opportunity (Salesforce) or deal (HubSpot) the CRM has on the account, as the review lists it (internal). */
+export interface CrmOpportunity {
+  system: CrmSystem;
+  id: string;
+  name: string;
+  /** The stage's label as the CRM shows it. */
+  stage: string;
+  /** YYYY-MM-DD (UTC), as the CRM gives it; null when it gave none. */
+  createdOn: string | null;
+  closed: boolean;
+  /** The close date (YYYY-MM-DD) of a closed one; null when open or not given. */
+  closedOn: string | null;
+  /** The packet's CRM field links to it (listed whether or not the account lookup found it). */
+  linked?: boolean;
+}
+
+/** What the connected CRM said, at review, about the opportunities on the packet's account. */
+export type CrmCheck =
+  /** No CRM connected: the class comes from the packet alone. */
+  | { kind: 'off' }
+  /** The CRM failed or did not answer in time: classified from the packet, and nothing to pick. */
+  | { kind: 'unreached'; crm: string }
+  /**
+   * The CRM answered: the opportunities on the account (by name and website domain) open on or after the earliest
+   * day the partner can have acted, and the author's pick when it is not the rule's (a key, or 'none').
+   */
+  | { kind: 'checked'; crm: string; systems: CrmSystem[]; opportunities: CrmOpportunity[]; pick?: string };
+
+/** The value that names an opportunity in the review's select (and in the touch log). */
+export const opportunityKey = (o: Pick<CrmOpportunity, 'system' | 'id'>): string => `${o.system}:${o.id}`;
+
+/** The author's "none of these" in the review's select. */
+export const NONE_OF_THESE = 'none';
+
+/** "opportunity" (Salesforce), "deal" (HubSpot): what the CRMs asked call them. */
+export function recordWord(systems: readonly CrmSystem[], many = false): string {
+  const deals = systems.length > 0 && systems.every((system) => system === 'hubspot');
+  if (deals) return many ? 'deals' : 'deal';
+  return many ? 'opportunities' : 'opportunity';
+}
+
 /**
- * The rule, mechanically:
- * - no opportunity exists → sourced (the partner's action came first);
- * - an opportunity created after the partner's first action → sourced;
- * - an opportunity created on or before that day, or of unknown creation date → influenced.
+ * The opportunities that can bear on the class: open when the partner first acted (created on or before it and not
+ * closed before it), or created since. Earliest created first; one without a creation date first of all (the rule
+ * reads an unknown age as existing already).
  */
-export function classify(input: AttributionInput): { classification: Classification; reason: string } {
-  if (!input.crmOpportunity) {
-    return { classification: 'partner_sourced', reason: 'No opportunity existed when the partner acted.' };
-  }
+export function relevantOpportunities(
+  opportunities: readonly CrmOpportunity[],
+  partnerTouchOn: string,
+): CrmOpportunity[] {
+  return opportunities
+    .filter((o) => !o.closed || o.closedOn === null || o.closedOn >= partnerTouchOn)
+    .sort((a, b) => (a.createdOn ?? '').localeCompare(b.createdOn ?? '') || a.id.localeCompare(b.id));
+}
+
+/** The class an opportunity of this creation date gives (the rule, for one opportunity). */
+export function classOf(createdOn: string | null, partnerTouchOn: string): Classification {
+  return createdOn && createdOn > partnerTouchOn ? 'partner_sourced' : 'partner_influenced';
+}
+
+/** What the packet alone says: the opportunity it names and when that was created (no CRM asked). */
+function fromPacket(input: AttributionInput): { classification: Classification; detail: string | null } {
+  // None named: sourced, but the reason is the caller's to word (it says what was checked, not that none existed).
+  if (!input.crmOpportunity) return { classification: 'partner_sourced', detail: null };
   if (!input.opportunityCreatedOn) {
     return {
       classification: 'partner_influenced',
-      reason:
+      detail:
         'An opportunity already exists and its creation date is not given, so the partner influenced it.',
     };
   }
   if (input.opportunityCreatedOn > input.partnerTouchOn) {
     return {
       classification: 'partner_sourced',
-      reason: `The opportunity was created on ${input.opportunityCreatedOn}, after the partner's first action on ${input.partnerTouchOn}.`,
+      detail: `The opportunity was created on ${input.opportunityCreatedOn}, after the partner's first action on ${input.partnerTouchOn}.`,
     };
   }
   return {
     classification: 'partner_influenced',
-    reason: `The opportunity existed on ${input.opportunityCreatedOn}, before or on the partner's first action on ${input.partnerTouchOn}.`,
+    detail: `The opportunity existed on ${input.opportunityCreatedOn}, before or on the partner's first action on ${input.partnerTouchOn}.`,
+  };
+}
+
+/**
+ * The rule from the packet alone, mechanically (no CRM asked):
+ * - no opportunity named → sourced (the reason says that no CRM was checked, not that none existed);
+ * - an opportunity created after the partner's first action → sourced;
+ * - an opportunity created on or before that day, or of unknown creation date → influenced.
+ */
+export function classify(input: AttributionInput): { classification: Classification; reason: string } {
+  const { classification, detail } = fromPacket(input);
+  return {
+    classification,
+    reason:
+      detail ?? 'No CRM checked: the class comes from the packet alone, which names no existing opportunity.',
+  };
+}
+
+export interface Attribution {
+  classification: Classification;
+  reason: string;
+  /** The CRM opportunity the class was decided from (null: from the packet). */
+  opportunity: CrmOpportunity | null;
+  /** The rule's own pick among the CRM's opportunities (null: none listed). */
+  deciding: CrmOpportunity | null;
+}
+
+/**
+ * The rule with the CRM asked (DOMAIN.md: "an opportunity that already existed on the account when the partner acted
+ * makes the handoff partner-influenced, whether or not the author pasted it"). Of the account's opportunities open
+ * when the partner first acted or created since, the earliest created decides: created on or before that day, the
+ * partner influenced it; after, the partner sourced it. The author may pick another, or none of these (then, and
+ * when the CRM lists none, the packet decides as without a CRM: no opportunity named is sourced).
+ */
+export function attribute(input: AttributionInput, check: CrmCheck | undefined): Attribution {
+  if (!check || check.kind === 'off') return { ...classify(input), opportunity: null, deciding: null };
+  const packet = fromPacket(input);
+  if (check.kind === 'unreached') {
+    const lead = `CRM not reached (${check.crm}); classified from the packet`;
+    return {
+      classification: packet.classification,
+      reason: packet.detail ? `${lead}. ${packet.detail}` : `${lead}, which names no existing opportunity.`,
+      opportunity: null,
+      deciding: null,
+    };
+  }
+  const listed = relevantOpportunities(check.opportunities, input.partnerTouchOn);
+  const deciding = listed[0] ?? null;
+  const picked =
+    check.pick === NONE_OF_THESE
+      ? null
+      : ((check.pick ? listed.find((o) => opportunityKey(o) === check.pick) : undefined) ?? deciding);
+  if (picked) {
+    const classification = classOf(picked.createdOn, input.partnerTouchOn);
+    const what = `In ${check.crm}, “${picked.name}”`;
+    const why = !picked.createdOn
+      ? `${what} exists and its creation date is not given, so the partner influenced it.`
+      : classification === 'partner_sourced'
+        ? `${what} was created on ${picked.createdOn}, after the partner's first action on ${input.partnerTouchOn}.`
+        : `${what} existed on ${picked.createdOn}, before or on the partner's first action on ${input.partnerTouchOn}.`;
+    const chosen = picked !== deciding ? ' The author chose it over the rule’s earliest one.' : '';
+    return { classification, reason: `${why}${chosen}`, opportunity: picked, deciding };
+  }
+  const word = recordWord(check.systems);
+  const lead =
+    listed.length === 0
+      ? `${check.crm} checked: no ${word} on this account was open when the partner first acted or created since`
+      : `The author chose “none of these” for the ${listed.length === 1 ? `one ${word}` : `${listed.length} ${recordWord(check.systems, true)}`} ${check.crm} has on this account`;
+  return {
+    classification: packet.classification,
+    reason: packet.detail
+      ? `${lead}; classified from the packet. ${packet.detail}`
+      : `${lead}, and the packet names none.`,
+    opportunity: null,
+    deciding,
+  };
+}
+
+/**
+ * How a handoff's class was decided, kept with it and in its sent event: from the packet alone, from the packet
+ * because the CRM was not reached, or from the CRM's opportunities on the account (which one, and whose choice).
+ */
+export interface AttributionBasis {
+  basis: 'packet' | 'unreached' | 'crm';
+  /** The CRM(s) asked: "Salesforce". */
+  crm?: string;
+  /** How many opportunities the CRM listed on the account. */
+  listed?: number;
+  /** The opportunity the class was decided from (none: the packet decided). */
+  opportunity?: { system: CrmSystem; id: string; name: string; createdOn: string | null } | null;
+  /**
+   * 'rule': the earliest, as the rule picks; 'author': the author picked another; 'none': "none of these"; 'link':
+   * the record linked after sending (read back from the CRM), which changed the class.
+   */
+  choice?: 'rule' | 'author' | 'none' | 'link';
+}
+
+/** The basis of an attribution, for the handoff and the touch log. */
+export function basisOf(
+  check: CrmCheck | undefined,
+  result: Attribution,
+  partnerTouchOn: string,
+): AttributionBasis {
+  if (!check || check.kind === 'off') return { basis: 'packet' };
+  if (check.kind === 'unreached') return { basis: 'unreached', crm: check.crm };
+  const o = result.opportunity;
+  return {
+    basis: 'crm',
+    crm: check.crm,
+    listed: relevantOpportunities(check.opportunities, partnerTouchOn).length,
+    opportunity: o ? { system: o.system, id: o.id, name: o.name, createdOn: o.createdOn } : null,
+    choice: check.pick === NONE_OF_THESE ? 'none' : o && o !== result.deciding ? 'author' : 'rule',
   };
 }

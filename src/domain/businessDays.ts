@@ -7,8 +7,8 @@ export interface BusinessCalendar {
   /** Business hours as HH:mm, e.g. 09:00 and 17:00. */
   dayStart: string;
   dayEnd: string;
-  /** Extra closed days (YYYY-MM-DD in the calendar's zone). */
-  isHoliday?: (isoDate: string) => boolean;
+  /** Extra closed days (YYYY-MM-DD in the calendar's zone): asked with the zone, whose country's holidays count. */
+  isHoliday?: (isoDate: string, timeZone: string) => boolean;
 }
 
 function atClock(day: DateTime, hhmm: string): DateTime {
@@ -18,7 +18,23 @@ function atClock(day: DateTime, hhmm: string): DateTime {
 
 export function isBusinessDay(day: DateTime, calendar: BusinessCalendar): boolean {
   const date = day.toISODate();
-  return day.weekday <= 5 && !(date && calendar.isHoliday?.(date));
+  return day.weekday <= 5 && !(date && calendar.isHoliday?.(date, calendar.timeZone));
+}
+
+/**
+ * The weekdays from `from`'s local date to `to`'s (both included) that the calendar closes: the holidays and closure
+ * days a window between them skipped (what the review names when they moved the deadline).
+ */
+export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCalendar): string[] {
+  const zone = zoneFor(calendar.timeZone);
+  if (typeof zone === 'string' || !calendar.isHoliday) return [];
+  const closed: string[] = [];
+  const last = localDate(to, zone);
+  for (let date = localDate(from, zone); date <= last; date = nextDate(date)) {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && calendar.isHoliday(date, calendar.timeZone)) closed.push(date);
+  }
+  return closed;
 }
 
 /**

@@ -31,8 +31,32 @@ export interface Level {
   at: Trigger;
   action: Action;
   to: Target[];
-  /** Again every so many business hours, so many more times (not past the due time for reminders). */
+  /**
+   * Again every so many business hours, so many more times, within one window (not past the due time for reminders).
+   * A reassigning level that moved the handoff starts a new window, where the policy's levels run again; its repeats
+   * are the tries again when nobody could take it.
+   */
   repeat?: { everyBusinessHours: number; times: number };
+}
+
+/**
+ * The policy file's limits (its `limits` object): how far the policies may go on one handoff, each a whole number in
+ * its range, with its default when the file does not say.
+ */
+export const POLICY_LIMITS = {
+  /** Times the policies may move one handoff to another AE, all levels and windows together; then the owner decides. */
+  reassignments: { default: 2, min: 0, max: 10 },
+} as const;
+
+export type PolicyLimit = keyof typeof POLICY_LIMITS;
+export type PolicyLimits = Record<PolicyLimit, number>;
+
+/** The limits in force: the file's, and the default of every one it does not name. */
+export function limitsWith(given: Partial<PolicyLimits> | undefined): PolicyLimits {
+  const limits = {} as PolicyLimits;
+  for (const name of Object.keys(POLICY_LIMITS) as PolicyLimit[])
+    limits[name] = given?.[name] ?? POLICY_LIMITS[name].default;
+  return limits;
 }
 
 export interface Policy {

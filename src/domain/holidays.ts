@@ -1,11 +1,15 @@
 import { createRequire } from 'node:module';
+import { getCountryForTimezone } from 'countries-and-timezones';
 import type HolidaysClass from 'date-holidays';
 
 const require = createRequire(import.meta.url);
 let loaded: typeof HolidaysClass | undefined;
 let catalogueInstance: HolidaysClass | undefined;
 
-/** The holiday data set (about 20 MB in memory) is loaded on first use: only when HOLIDAY_REGIONS is set. */
+/**
+ * The holiday data set is loaded on first use: when a calendar first asks about a date for someone whose zone names a
+ * country (or HOLIDAY_REGIONS lists regions), never with HOLIDAY_REGIONS=none.
+ */
 function holidays(): typeof HolidaysClass {
   loaded ??= require('date-holidays') as typeof HolidaysClass;
   return loaded;
@@ -24,30 +28,103 @@ export function isKnownRegion(region: string): boolean {
 }
 
 /**
- * Closed days for the response window: the public holidays of the configured regions (from the maintained
- * date-holidays data set) plus company closure dates. Dates are the AE's local calendar dates (YYYY-MM-DD).
+ * Whose public holidays are skipped (HOLIDAY_REGIONS): `by_zone` (the default) each person's own country, from their
+ * Slack time zone; `none` no public holiday; a list of regions, the same for everyone (as before the default existed).
  */
-export function holidayCalendar(regions: readonly string[], closureDates: readonly string[]) {
-  const sources = regions.map((region) => {
-    const Holidays = holidays();
-    const [country, state] = region.split('-');
-    return state ? new Holidays(country as string, state) : new Holidays(country as string);
-  });
-  const closed = new Set(closureDates);
-  const loadedYears = new Set<number>();
+export type HolidayRegions = readonly string[] | 'by_zone' | 'none';
 
-  function loadYear(year: number): void {
-    if (loadedYears.has(year)) return;
-    loadedYears.add(year);
-    for (const source of sources) {
-      for (const holiday of source.getHolidays(year) || []) {
-        if (holiday.type === 'public') closed.add(holiday.date.slice(0, 10));
-      }
+/**
+ * The country of an IANA time zone (`America/New_York` → US, `Europe/Berlin` → DE), from the IANA zone.tab data that
+ * countries-and-timezones ships (it knows the old names too: `US/Eastern`, `Asia/Calcutta`). A zone shared by several
+ * countries is the country zone.tab names first; a zone of no country (`UTC`, `Etc/GMT+5`) or unknown has none.
+ */
+export function countryOfZone(timeZone: string): string | undefined {
+  return getCountryForTimezone(timeZone)?.id ?? undefined;
+}
+
+/** A closed day and why: the public holiday's name (in English) and its region, or a company closure. */
+export interface ClosedDay {
+  date: string;
+  why: string;
+}
+
+/**
+ * Closed days for the response window, asked by date and the person's zone: the public holidays of their regions
+ * (from the maintained date-holidays data set) plus company closure dates. Dates are local calendar dates
+ * (YYYY-MM-DD). Called without a zone, only listed regions and closures count.
+ */
+export interface HolidayCalendar {
+  (isoDate: string, timeZone?: string): boolean;
+  /** Why the date is closed for someone in this zone ("Thanksgiving Day (US)", "a company closure day"), if it is. */
+  why(isoDate: string, timeZone?: string): string | undefined;
+  /** The regions whose public holidays count for someone in this zone (empty: none do). */
+  regionsFor(timeZone: string | undefined): readonly string[];
+  readonly regions: HolidayRegions;
+}
+
+export function holidayCalendar(regions: HolidayRegions, closureDates: readonly string[]): HolidayCalendar {
+  const closures = new Set(closureDates);
+  const sources = new Map<string, HolidaysClass>();
+  /** region → year → date → holiday name(s). */
+  const years = new Map<string, Map<number, Map<string, string>>>();
+  const zoneRegions = new Map<string, readonly string[]>();
+
+  function publicHolidays(region: string, year: number): Map<string, string> {
+    let byYear = years.get(region);
+    if (!byYear) {
+      byYear = new Map();
+      years.set(region, byYear);
     }
+    let days = byYear.get(year);
+    if (!days) {
+      days = new Map();
+      let source = sources.get(region);
+      if (!source) {
+        const Holidays = holidays();
+        const [country, state] = region.split('-');
+        const opts = { languages: ['en'] };
+        source = state ? new Holidays(country as string, state, opts) : new Holidays(country as string, opts);
+        sources.set(region, source);
+      }
+      for (const holiday of source.getHolidays(year) || []) {
+        if (holiday.type !== 'public') continue;
+        const date = holiday.date.slice(0, 10);
+        const known = days.get(date);
+        days.set(date, known && known !== holiday.name ? `${known} / ${holiday.name}` : holiday.name);
+      }
+      byYear.set(year, days);
+    }
+    return days;
   }
 
-  return (isoDate: string): boolean => {
-    loadYear(Number(isoDate.slice(0, 4)));
-    return closed.has(isoDate);
+  function regionsFor(timeZone: string | undefined): readonly string[] {
+    if (regions === 'none') return [];
+    if (regions !== 'by_zone') return regions;
+    if (!timeZone) return [];
+    let found = zoneRegions.get(timeZone);
+    if (!found) {
+      const country = countryOfZone(timeZone);
+      found = country && isKnownRegion(country) ? [country] : [];
+      zoneRegions.set(timeZone, found);
+    }
+    return found;
+  }
+
+  const isHoliday = (isoDate: string, timeZone?: string): boolean => {
+    if (closures.has(isoDate)) return true;
+    const year = Number(isoDate.slice(0, 4));
+    return regionsFor(timeZone).some((region) => publicHolidays(region, year).has(isoDate));
   };
+
+  function why(isoDate: string, timeZone?: string): string | undefined {
+    const year = Number(isoDate.slice(0, 4));
+    const names = regionsFor(timeZone).flatMap((region) => {
+      const name = publicHolidays(region, year).get(isoDate);
+      return name ? [`${name} (${region})`] : [];
+    });
+    if (names.length > 0) return names.join(', ');
+    return closures.has(isoDate) ? 'a company closure day' : undefined;
+  }
+
+  return Object.assign(isHoliday, { why, regionsFor, regions });
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { accountDomain } from './accountMatch.js';
+import { type FillerField, partnerFiller } from './partnerFiller.js';
 
 /**
  * The handoff packet: the eleven fields of DOMAIN.md as partner marketing fills them.
@@ -44,6 +45,13 @@ const requiredText = (field: keyof typeof FIELD_LIMITS, what: string) =>
     .min(1, `Please add ${what}.`)
     .max(FIELD_LIMITS[field], `Keep this under ${FIELD_LIMITS[field]} characters.`);
 
+/** Required text the partner reads word for word: filler is refused on the field (domain/partnerFiller.ts). */
+const partnerText = (field: FillerField, what: string) =>
+  requiredText(field, what).superRefine((value, ctx) => {
+    const why = partnerFiller(field, value);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+
 const optionalText = (field: keyof typeof FIELD_LIMITS) =>
   z
     .string()
@@ -73,7 +81,7 @@ export function packetSchema(
   latest = DateTime.fromISO(today).plus({ days: 2 }).toISODate() ?? today,
 ) {
   return z.object({
-    accountName: requiredText('accountName', 'the account name'),
+    accountName: partnerText('accountName', 'the account name'),
     crmOpportunity: optionalText('crmOpportunity'),
     accountDomain: optionalText('accountDomain').refine(
       (value) => value === null || accountDomain(value) !== undefined,
@@ -82,15 +90,15 @@ export function packetSchema(
     onPriorityList: z.boolean().default(false),
     opportunityCreatedOn: pastDate(latest),
     partnerTouchOn: pastDate(latest),
-    partnerOrg: requiredText('partnerOrg', 'the partner organization'),
-    partnerContactName: requiredText('partnerContactName', 'the partner contact (a person, not a logo)'),
+    partnerOrg: partnerText('partnerOrg', 'the partner organization'),
+    partnerContactName: partnerText('partnerContactName', 'the partner contact (a person, not a logo)'),
     partnerContactRole: optionalText('partnerContactRole'),
     whyPartner: requiredText('whyPartner', 'why this partner matters for this account'),
     customerTrigger: requiredText('customerTrigger', 'what the customer said or did'),
     jointValue: requiredText('jointValue', 'the joint value proposition'),
     warmPath: requiredText('warmPath', 'the warm path (who knows whom)'),
     sellerNextMove: requiredText('sellerNextMove', 'one next move for the AE'),
-    partnerNextMove: requiredText('partnerNextMove', 'what the partner will do next'),
+    partnerNextMove: partnerText('partnerNextMove', 'what the partner will do next'),
     partnerNextMoveDate: z
       .string()
       .regex(isoDate, 'Pick a date.')

@@ -1,16 +1,29 @@
 import { DECLINE_REASONS, type DeclineReason } from './decline.js';
-import { LOST_REASONS, type LostReason } from './outcomes.js';
+import { LOST_REASONS, type LostReason, type Outcome } from './outcomes.js';
 
-/** What a partner may hear about: decisions, reassignment, withdrawal and the deal's outcomes. */
-export type PartnerEvent =
-  | 'accepted'
-  | 'declined'
-  | 'reassigned'
-  | 'withdrawn'
-  | 'meeting_held'
-  | 'opportunity_created'
-  | 'won'
-  | 'lost';
+/**
+ * What a partner hears of, one thread reply each: the decision on the deal they brought, its withdrawal, and its
+ * outcomes. Never the routing (a send, an edit, a reminder, an expiry, a pool move, a reassignment, an extension).
+ */
+export type PartnerEvent = 'accepted' | 'declined' | 'withdrawn' | Outcome;
+
+/**
+ * Where the deal stands for the partner: the latest event they may know of. `considering` is a thread an earlier
+ * version of the app started with a reassignment post (before a decision): the partner knows we have it, no more.
+ */
+export type PartnerStage = PartnerEvent | 'considering';
+
+/** Stages in which an AE accepted the deal: the only ones that name our AE to the partner. */
+const NAMES_THE_AE: ReadonlySet<PartnerStage> = new Set<PartnerStage>([
+  'accepted',
+  'meeting_held',
+  'opportunity_created',
+  'won',
+  'lost',
+]);
+
+/** Whether a stage names our AE: only once that AE accepted. */
+export const namesTheAe = (stage: PartnerStage) => NAMES_THE_AE.has(stage);
 
 /**
  * The allow-list of what may be shown in a partner-facing (possibly Slack Connect) channel, defined here and only
@@ -21,12 +34,17 @@ export interface PartnerSafeUpdate {
   accountName: string;
   partnerOrg: string;
   partnerContactName: string;
-  aeName: string;
+  /** Our AE, by name: only once they accepted (null before that, and on a decline or a withdrawal). */
+  aeName: string | null;
+  /** The partner's own next move, while it is ahead of them and still true ('' and null when held back). */
   partnerNextMove: string;
   partnerNextMoveDate: string | null;
-  event: PartnerEvent;
+  /** The latest event the partner may know of. */
+  event: PartnerStage;
   /** Partner-safe wording of a decline or lost reason code; never the internal note. */
   reasonWording?: string;
+  /** Accepted after the partner was told it was not taken forward: the thread says so. */
+  afterDecline?: boolean;
 }
 
 interface HandoffForPartner {
@@ -38,9 +56,10 @@ interface HandoffForPartner {
   partnerNextMoveDate?: string | null;
 }
 
+/** The partner-safe projection of a handoff at one stage (the AE named only in a stage after their acceptance). */
 export function partnerSafeUpdate(
   handoff: HandoffForPartner,
-  event: PartnerEvent,
+  event: PartnerStage,
   declineReason?: DeclineReason | null,
   lostReason?: LostReason | null,
 ): PartnerSafeUpdate {
@@ -54,7 +73,7 @@ export function partnerSafeUpdate(
     accountName: handoff.accountName,
     partnerOrg: handoff.partnerOrg,
     partnerContactName: handoff.partnerContactName,
-    aeName: handoff.aeName,
+    aeName: namesTheAe(event) ? handoff.aeName : null,
     partnerNextMove: handoff.partnerNextMove ?? '',
     partnerNextMoveDate: handoff.partnerNextMoveDate ?? null,
     event,

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { Level, Policy, Target, Trigger } from './escalation.js';
+import {
+  type Level,
+  POLICY_LIMITS,
+  type Policy,
+  type PolicyLimit,
+  type PolicyLimits,
+  type Target,
+  type Trigger,
+} from './escalation.js';
 
 /**
  * The escalation policy file (ESCALATION_POLICY_FILE): pools of AEs, named policies, and which policy applies to a
@@ -14,7 +22,8 @@ import type { Level, Policy, Target, Trigger } from './escalation.js';
  *         { "at": "due+4h", "action": "reassign", "to": ["pool:enterprise-backup"], "repeat": { "every": "8h", "times": 1 } }
  *       ]
  *     },
- *     "routes": [{ "partner": "Meridian Cloud Consulting", "policy": "strategic" }, { "aePool": "emea", "policy": "strategic" }]
+ *     "routes": [{ "partner": "Meridian Cloud Consulting", "policy": "strategic" }, { "aePool": "emea", "policy": "strategic" }],
+ *     "limits": { "reassignments": 2 }
  *   }
  */
 export type Pool = { kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string };
@@ -31,6 +40,8 @@ export interface PolicyBook {
   pools: Record<string, Pool>;
   policies: Record<string, Policy>;
   routes: Route[];
+  /** The limits the file names (the others keep their defaults, see POLICY_LIMITS). */
+  limits?: Partial<PolicyLimits>;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -87,7 +98,17 @@ const routeSchema = z.strictObject({
   policy: z.string(),
 });
 
-const TOP_KEYS = new Set(['pools', 'policies', 'routes']);
+/** The `limits` object: each limit of POLICY_LIMITS, a whole number in its range, or left out for its default. */
+const limitsSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(POLICY_LIMITS).map(([name, limit]) => [
+      name,
+      z.number().int().min(limit.min).max(limit.max).optional(),
+    ]),
+  ) as Record<PolicyLimit, z.ZodOptional<z.ZodNumber>>,
+);
+
+const TOP_KEYS = new Set(['pools', 'policies', 'routes', 'limits']);
 
 /** A zod issue's place in the file, written as in the messages: `policies.strategic[2].to[0]`. */
 function placeOf(prefix: string, path: readonly PropertyKey[]): string {
@@ -243,11 +264,18 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
       });
     });
   }
+  let limits: Partial<PolicyLimits> | undefined;
+  if (json.limits !== undefined) {
+    const parsedLimits = limitsSchema.safeParse(json.limits);
+    if (!parsedLimits.success) problems.push(...issues('limits', parsedLimits.error));
+    else limits = parsedLimits.data as Partial<PolicyLimits>;
+  }
   for (const key of Object.keys(json)) {
-    if (!TOP_KEYS.has(key)) problems.push(`${key}: not a setting of the file (pools, policies, routes)`);
+    if (!TOP_KEYS.has(key))
+      problems.push(`${key}: not a setting of the file (pools, policies, routes, limits)`);
   }
   if (problems.length > 0) throw new PolicyFileError(file, problems);
-  return { pools, policies, routes };
+  return { pools, policies, routes, ...(limits ? { limits } : {}) };
 }
 
 /** A `channel:` target of the file, with its place (`policies.strategic[1].to[0]`, as the file's problems are named). */

@@ -507,7 +507,7 @@ function acceptanceCriteria(p: ScoringInput, ctx: ScoringContext, deal: Set<stri
   }
   return strong(
     'acceptance_criteria',
-    `accepting means taking the seller next move; accept or decline within ${p.responseWindowDays} business days`,
+    `accepting means taking the seller next move; accept or decline within ${p.responseWindowDays} business day${p.responseWindowDays === 1 ? '' : 's'}`,
   );
 }
 

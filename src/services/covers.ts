@@ -12,7 +12,8 @@ import type { RequestContext } from './handoffs.js';
 export const COVER_MAX_DAYS = 90;
 
 export type CoverResult =
-  | { kind: 'set'; cover: CoverRow }
+  /** `from`: the first day (today in the AE's calendar); `replaced`: the cover named before, if another person. */
+  | { kind: 'set'; cover: CoverRow; from: string; replaced?: CoverRow }
   | { kind: 'cleared'; had: CoverRow | undefined }
   | { kind: 'invalid'; field: 'cover' | 'until'; message: string }
   | { kind: 'forbidden' };
@@ -79,6 +80,7 @@ export function createCovers(deps: {
         message: `A cover lasts at most ${COVER_MAX_DAYS} days; for longer, ask the owners to reassign your handoffs.`,
       };
     const now = clock.now();
+    const before = find(me);
     const row = { aeUserId: me, coverUserId: req.coverUserId, until: req.until, setAt: now };
     db.insert(covers)
       .values(row)
@@ -88,7 +90,8 @@ export function createCovers(deps: {
       })
       .run();
     logger.info({ ae: me, cover: req.coverUserId, until: req.until }, 'cover set');
-    return { kind: 'set', cover: row };
+    const replaced = before && before.coverUserId !== row.coverUserId ? { replaced: before } : {};
+    return { kind: 'set', cover: row, from: first, ...replaced };
   }
 
   function clear(ctx: RequestContext): CoverResult {

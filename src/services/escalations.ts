@@ -1,23 +1,20 @@
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
-import { handoffEvents, handoffs } from '../db/schema.js';
-import { type AwayRules, awayFrom } from '../domain/absence.js';
+import { type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
+import { handoffs } from '../db/schema.js';
+import type { AwayRules } from '../domain/absence.js';
 import { dueStep, type Level, type Step } from '../domain/escalation.js';
 import type { Logger } from '../logger.js';
+import { createAwayCheck } from './awayCheck.js';
 import type { Covers } from './covers.js';
 import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
-import {
-  awayNoticeMessages,
-  policyNoticeMessages,
-  reassignMessages,
-  resolveTargets,
-} from './notifications.js';
-import { reassignChange } from './ownerActions.js';
-import { partnerThread } from './partnerThread.js';
+import { policyNoticeMessages, type ResolvedTargets, resolveTargets } from './notifications.js';
 import type { Policies } from './policies.js';
+import { atExpiry, createPolicyMoves } from './policyMoves.js';
+import { createPoolPicks } from './poolPicks.js';
 import type { WindowPlanner } from './responseWindow.js';
 
 export interface EscalationDeps {
@@ -42,19 +39,24 @@ export interface EscalationDeps {
 export interface EscalationResult {
   notified: number;
   reassigned: number;
-  /** Reassignments no pool member could take (all away, full, or the level's limit reached): the owner was told. */
+  /** Reassignments nobody could take (all skipped, no cover, or the policies' limit reached): the owner was told. */
   unassigned: number;
 }
 
 /**
  * Carries out the escalation policies' steps that are due: notifications (a channel, the manager, the owner, the AE,
- * a pool) and reassignments to the next AE of a pool, round robin, skipping anyone away (by Slack status) or holding
- * too many open handoffs. After downtime only the latest due step of a window runs (older notices are stale news).
- * Every step is one guarded transition: a handoff answered, extended or reassigned meanwhile is left alone.
+ * a pool) and reassignments to the next AE of a pool, round robin (services/poolPicks.ts), or to the AE's cover. A
+ * reassignment starts a fresh window under the same policy, whose levels run again, up to the policies' limit of
+ * moves per handoff (`limits.reassignments`); when a level cannot move it, the owner is told why. After downtime only
+ * the latest due step of a window runs (older notices are stale news). Every step is one guarded transition: a
+ * handoff answered, extended or reassigned meanwhile is left alone.
  */
 export function createEscalations(deps: EscalationDeps) {
   const { db, clock, logger } = deps;
   const batch = deps.batchSize ?? 50;
+  const picks = createPoolPicks(deps);
+  const awayCheck = createAwayCheck(deps);
+  const moves = createPolicyMoves({ ...deps, picks });
 
   function duePage(now: Date, afterId: number): HandoffRow[] {
     return db
@@ -73,85 +75,6 @@ export function createEscalations(deps: EscalationDeps) {
       .all();
   }
 
-  /** How many times this level already reassigned this handoff (the level's first time and its repeats). */
-  function reassignedBy(h: HandoffRow, levelIndex: number): number {
-    return (
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(handoffEvents)
-        .where(
-          and(
-            eq(handoffEvents.handoffId, h.id),
-            eq(handoffEvents.type, 'reassigned'),
-            sql`json_extract(${handoffEvents.detail}, '$.policyLevel') = ${levelIndex + 1}`,
-          ),
-        )
-        .get()?.n ?? 0
-    );
-  }
-
-  /** The member this pool gave a handoff to last (round robin continues after them). */
-  function lastFromPool(pool: string): string | undefined {
-    const row = db
-      .select({ ae: handoffEvents.aeUserId })
-      .from(handoffEvents)
-      .where(
-        and(
-          // The pool's last pick: a handoff sent to it, or one a level reassigned to it.
-          inArray(handoffEvents.type, ['sent', 'reassigned']),
-          sql`json_extract(${handoffEvents.detail}, '$.pool') = ${pool}`,
-        ),
-      )
-      .orderBy(desc(handoffEvents.id))
-      .limit(1)
-      .get();
-    return row?.ae;
-  }
-
-  function openCount(userId: string): number {
-    return (
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(handoffs)
-        .where(and(eq(handoffs.aeUserId, userId), eq(handoffs.status, 'sent')))
-        .get()?.n ?? 0
-    );
-  }
-
-  /**
-   * The next member of the pool after the last one it gave a handoff to, who is not this handoff's AE, owner or
-   * author, is a person of ours, is not away and holds fewer than the limit. With why each other one was skipped.
-   */
-  async function choose(h: Pick<HandoffRow, 'aeUserId' | 'ownerUserId' | 'authorUserId'>, pool: string) {
-    const members = await deps.policies.members(pool);
-    const last = lastFromPool(pool);
-    const start = last ? members.indexOf(last) + 1 : 0;
-    const order = [...members.slice(start), ...members.slice(0, start)];
-    const skipped: { user: string; why: string }[] = [];
-    for (const user of order) {
-      if (user === h.aeUserId || user === h.ownerUserId || user === h.authorUserId) {
-        skipped.push({ user, why: user === h.aeUserId ? 'the current AE' : 'owner or author' });
-        continue;
-      }
-      if (openCount(user) >= deps.maxOpenPerAe) {
-        skipped.push({ user, why: `holds ${deps.maxOpenPerAe} or more open handoffs` });
-        continue;
-      }
-      const person = await deps.directory.lookupUser(user);
-      if (!person || person.isBot || person.deleted || !deps.internalTeamIds().includes(person.teamId)) {
-        skipped.push({ user, why: 'not an active member of our workspace' });
-        continue;
-      }
-      const away = awayFrom(await deps.directory.status?.(user), deps.away, clock.now());
-      if (away) {
-        skipped.push({ user, why: `away (${away.status})` });
-        continue;
-      }
-      return { person, skipped };
-    }
-    return { person: undefined, skipped };
-  }
-
   function advance(h: HandoffRow, next: Step | undefined, now: Date): void {
     updateIfUnchanged(
       db,
@@ -161,6 +84,7 @@ export function createEscalations(deps: EscalationDeps) {
     );
   }
 
+  /** A level's notification to its targets (the owner's part of it told in their expiry notice when at expiry). */
   function notify(
     h: HandoffRow,
     step: Step,
@@ -168,10 +92,12 @@ export function createEscalations(deps: EscalationDeps) {
     next: Step | undefined,
     now: Date,
     pools: Record<string, string[]>,
-    detail: Record<string, unknown> = {},
   ) {
     const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
-    const targets = resolveTargets(h, level.to, deps.managers, pools, cover);
+    const resolved = resolveTargets(h, level.to, deps.managers, pools, cover);
+    const targets: ResolvedTargets = atExpiry(h, step)
+      ? { ...resolved, people: resolved.people.filter((user) => user !== h.ownerUserId) }
+      : resolved;
     return deps.lifecycle.apply({
       event: 'escalate',
       before: h,
@@ -185,122 +111,13 @@ export function createEscalations(deps: EscalationDeps) {
         repeat: step.repeat,
         action: level.action,
         to: [...targets.channels, ...targets.people],
-        ...detail,
       },
-      owes: (_tx, after) => policyNoticeMessages(after, step, targets),
-    });
-  }
-
-  async function reassign(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-  ): Promise<'reassigned' | 'unassigned' | 'none'> {
-    const poolTarget = level.to[0];
-    if (poolTarget?.kind !== 'pool' && poolTarget?.kind !== 'cover') return 'none';
-    const limit = 1 + (level.repeat?.times ?? 0);
-    const owner = { kind: 'owner' as const };
-    if (reassignedBy(h, step.level) >= limit) {
-      notify(
-        h,
-        step,
-        { ...level, to: [owner] },
-        next,
-        now,
-        {},
-        { unassigned: 'the level reassigned it as often as it may' },
-      );
-      return 'unassigned';
-    }
-    if (poolTarget.kind === 'cover') return reassignToCover(h, step, level, next, now);
-    const { person, skipped } = await choose(h, poolTarget.name);
-    if (!person) {
-      notify(
-        h,
-        step,
-        { ...level, to: [owner] },
-        next,
-        now,
-        {},
-        { unassigned: 'nobody in the pool could take it', pool: poolTarget.name, skipped },
-      );
-      logger.warn(
-        { handoffId: h.id, pool: poolTarget.name, skipped },
-        'escalation found nobody in the pool to reassign to',
-      );
-      return 'unassigned';
-    }
-    return moveTo(h, step, person, { pool: poolTarget.name }, skipped);
-  }
-
-  /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
-  function moveTo(
-    h: HandoffRow,
-    step: Step,
-    person: NonNullable<Awaited<ReturnType<Directory['lookupUser']>>>,
-    to: { pool?: string; cover?: boolean },
-    skipped: { user: string; why: string }[],
-  ): 'reassigned' | 'none' {
-    const now = clock.now();
-    // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
-    const current = findHandoff(db, h.id);
-    if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
-    const policy = deps.policies.byName(current.escalationPolicy);
-    const days = current.windowDays ?? current.responseWindowDays;
-    const { timeZone, ...window } = deps.windows.plan(now, days, person.timeZone, undefined, policy);
-    const applied = deps.lifecycle.apply({
-      event: 'reassign',
-      before: current,
-      actor: null,
-      at: now,
-      expect: { nextEscalationAt: current.nextEscalationAt },
-      change: reassignChange(current, person, timeZone, window),
-      detail: {
-        previousAeUserId: current.aeUserId,
-        days,
-        policy: current.escalationPolicy ?? 'default',
-        policyLevel: step.level + 1,
-        ...(to.pool ? { pool: to.pool } : {}),
-        // Who acts for whom: the cover answers for the AE it covers.
-        ...(to.cover ? { coverFor: current.aeUserId } : {}),
-        ...(skipped.length > 0 ? { skipped } : {}),
+      owes: (tx, after) => {
+        // A DM to the owner carries their buttons now: their older notices are brought up to date without them.
+        if (targets.people.includes(after.ownerUserId)) requestRefresh(tx, after.id, now);
+        return policyNoticeMessages(after, step, targets);
       },
-      owes: (tx, updated) => reassignMessages(current, updated, partnerThread(tx, updated)),
     });
-    if (!applied) return 'none';
-    logger.info(
-      { handoffId: h.id, from: current.aeUserId, to: person.id, ...to, skipped: skipped.length },
-      'escalation reassigned the handoff',
-    );
-    return 'reassigned';
-  }
-
-  /** A level that reassigns to the AE's cover: them if named and not away themselves, else the owner is told. */
-  async function reassignToCover(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-  ): Promise<'reassigned' | 'unassigned' | 'none'> {
-    const owner = { kind: 'owner' as const };
-    const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-    const person = named ? await deps.directory.lookupUser(named.coverUserId) : undefined;
-    const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
-    // A cover who owns or wrote the handoff cannot be its AE (the packet refuses both).
-    const ownsIt = person?.id === h.ownerUserId || person?.id === h.authorUserId;
-    if (!named || !person || person.deleted || person.isBot || away || ownsIt) {
-      const why = !named
-        ? 'no cover named'
-        : away
-          ? `the cover is away (${away.status})`
-          : 'the cover cannot take it';
-      notify(h, step, { ...level, to: [owner] }, next, now, {}, { unassigned: why });
-      return 'unassigned';
-    }
-    return moveTo(h, step, person, { cover: true }, []);
   }
 
   async function handle(h: HandoffRow, now: Date, result: EscalationResult): Promise<void> {
@@ -319,7 +136,7 @@ export function createEscalations(deps: EscalationDeps) {
       return;
     }
     if (level.action === 'reassign') {
-      const outcome = await reassign(h, due, level, next, now);
+      const outcome = await moves.reassign(h, due, level, next, now);
       if (outcome === 'reassigned') result.reassigned += 1;
       if (outcome === 'unassigned') result.unassigned += 1;
       return;
@@ -327,90 +144,6 @@ export function createEscalations(deps: EscalationDeps) {
     const pools: Record<string, string[]> = {};
     for (const t of level.to) if (t.kind === 'pool') pools[t.name] = await deps.policies.members(t.name);
     if (notify(h, due, level, next, now, pools)) result.notified += 1;
-  }
-
-  /** When each AE's status was last read (the app's clock): at most once an hour each. */
-  const statusReadAt = new Map<string, number>();
-  const STATUS_EVERY_MS = 60 * 60_000;
-
-  /**
-   * An AE who went away during an open window (their Slack status says so): the owner is told once per window, with
-   * the handoff's owner buttons (reassign, to the cover they named if any; extend; withdraw), and it is in the touch
-   * log, so the expiry that may follow is not counted as the AE's silence.
-   */
-  async function checkAway(): Promise<number> {
-    if (!deps.directory.status) return 0;
-    const now = clock.now();
-    const open = db
-      .select()
-      .from(handoffs)
-      .where(eq(handoffs.status, 'sent'))
-      .orderBy(asc(handoffs.id))
-      .limit(500)
-      .all();
-    let told = 0;
-    const byAe = new Map<string, HandoffRow[]>();
-    for (const h of open) byAe.set(h.aeUserId, [...(byAe.get(h.aeUserId) ?? []), h]);
-    for (const [ae, list] of byAe) {
-      const last = statusReadAt.get(ae);
-      if (last !== undefined && now.getTime() - last < STATUS_EVERY_MS) continue;
-      statusReadAt.set(ae, now.getTime());
-      let away: ReturnType<typeof awayFrom>;
-      try {
-        away = awayFrom(await deps.directory.status(ae), deps.away, now);
-      } catch (error) {
-        logger.warn({ err: error, ae }, 'could not read an AE status; trying again later');
-        statusReadAt.delete(ae);
-        continue;
-      }
-      if (!away) continue;
-      for (const h of list) {
-        if (toldAway(h)) continue;
-        const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
-        const applied = deps.lifecycle.apply({
-          event: 'escalate',
-          before: h,
-          actor: null,
-          at: now,
-          change: {},
-          detail: {
-            away: away.status,
-            until: away.until?.toISOString() ?? null,
-            ...(cover ? { cover } : {}),
-          },
-          owes: (_tx, after) =>
-            awayNoticeMessages(after, { status: away.status, until: away.until?.getTime() ?? null, cover }),
-        });
-        if (applied) told += 1;
-      }
-    }
-    if (told > 0) logger.info({ told }, 'owners told that their AE is away');
-    return told;
-  }
-
-  /**
-   * The owner already knows in this window that the AE is away: they were told, or the author chose at send
-   * (the window from the AE's return, now anyway, or the cover).
-   */
-  function toldAway(h: HandoffRow): boolean {
-    return db
-      .select({ type: handoffEvents.type, detail: handoffEvents.detail })
-      .from(handoffEvents)
-      .where(
-        and(
-          eq(handoffEvents.handoffId, h.id),
-          eq(handoffEvents.cycle, h.cycle),
-          inArray(handoffEvents.type, ['escalated', 'sent']),
-        ),
-      )
-      .all()
-      .some((e) =>
-        e.type === 'escalated'
-          ? typeof e.detail?.away === 'string'
-          : e.detail?.windowFrom !== undefined ||
-            e.detail?.sentWhileAway !== undefined ||
-            e.detail?.coverFor !== undefined,
-      );
   }
 
   /** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */
@@ -439,15 +172,7 @@ export function createEscalations(deps: EscalationDeps) {
     return result;
   }
 
-  /**
-   * The next AE of a pool for a new handoff (the packet named a pool): round robin, skipping the author and the
-   * owner, anyone away or full. With whom it skipped and why.
-   */
-  function nextFromPool(pool: string, exclude: { authorUserId: string; ownerUserId: string }) {
-    return choose({ aeUserId: '', ...exclude }, pool);
-  }
-
-  return { run, checkAway, nextFromPool };
+  return { run, checkAway: awayCheck.checkAway, nextFromPool: picks.nextFromPool };
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;

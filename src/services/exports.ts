@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { isRevopsActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from '../runtime/background.js';
+import type { Directory } from './directory.js';
 import { countSent, touchLogCsv } from './exportCsv.js';
 import type { RequestContext } from './handoffs.js';
 import type { Replies } from './replies.js';
@@ -15,7 +16,12 @@ export interface ExportRange {
   since: Date;
   until: Date;
   timeZone: string;
+  /** No start was given: the range is the last this many days (the reply says so). */
+  defaultDays?: number;
 }
+
+/** `/handoff export` with no start date: the last 90 days, not all time. */
+export const EXPORT_DEFAULT_DAYS = 90;
 
 export interface ExportsDeps {
   db: Db;
@@ -25,7 +31,10 @@ export interface ExportsDeps {
   logger: Logger;
   files: SlackFiles;
   replies: Replies;
+  /** The reporting zone: the App Home's periods, and a person whose own zone Slack does not give. */
   timeZone: string;
+  /** Whose dates: the dates a person types and reads are in their own Slack time zone. */
+  directory?: Pick<Directory, 'lookupUser'>;
   revopsUserIds: readonly string[];
   adminUserIds: readonly string[];
 }
@@ -39,8 +48,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ECHO_MAX = 100;
 
 /**
- * Dates (YYYY-MM-DD, in the reporting timezone) to a half-open range: from the start of `since` (default: the
- * beginning) to the end of `until` (default: now). Shared by the command, the App Home button and the CLI.
+ * Dates (YYYY-MM-DD, in `timeZone`) to a half-open range: from the start of `since` to the end of `until` (default:
+ * now). No `since`: the `defaultDays` calendar days up to the end (today and the days before it), or without it the
+ * beginning (the CLI). Shared by the command and the CLI.
  * `echo` is how a typed value is repeated in the message: as typed for the terminal (the CLI), escaped for Slack
  * mrkdwn (`parseRange`), so a typed <!channel> cannot become a mention.
  */
@@ -50,19 +60,36 @@ export function parseExportRange(
   now: Date,
   timeZone: string,
   echo: (typed: string) => string = (typed) => typed,
+  defaultDays?: number,
 ): ({ kind: 'ok' } & ExportRange) | { kind: 'invalid'; message: string } {
   const parse = (text: string) => {
     if (!DATE.test(text)) return undefined;
     const date = DateTime.fromISO(text, { zone: timeZone });
     return date.isValid ? date : undefined;
   };
-  const from = since === undefined ? DateTime.fromMillis(0, { zone: timeZone }) : parse(since);
-  if (!from) return { kind: 'invalid', message: `"${echo(since ?? '')}" is not a date like 2026-01-31.` };
+  const typedFrom = since === undefined ? undefined : parse(since);
+  if (since !== undefined && !typedFrom)
+    return { kind: 'invalid', message: `"${echo(since)}" is not a date like 2026-01-31.` };
   const to =
     until === undefined ? DateTime.fromJSDate(now, { zone: timeZone }) : parse(until)?.plus({ days: 1 });
   if (!to) return { kind: 'invalid', message: `"${echo(until ?? '')}" is not a date like 2026-01-31.` };
+  const lastDays = since === undefined ? defaultDays : undefined;
+  const from =
+    typedFrom ??
+    (lastDays !== undefined
+      ? to
+          .minus({ milliseconds: 1 })
+          .startOf('day')
+          .minus({ days: lastDays - 1 })
+      : DateTime.fromMillis(0, { zone: timeZone }));
   if (to <= from) return { kind: 'invalid', message: 'The end date must not be before the start date.' };
-  return { kind: 'ok', since: from.toJSDate(), until: to.toJSDate(), timeZone };
+  return {
+    kind: 'ok',
+    since: from.toJSDate(),
+    until: to.toJSDate(),
+    timeZone,
+    ...(lastDays !== undefined ? { defaultDays: lastDays } : {}),
+  };
 }
 
 /** The touch log CSV, for RevOps and admins only, uploaded into the requester's DM after the ack. */
@@ -75,10 +102,21 @@ export const EXPORT_MAX_ROWS = 50_000;
 export function createExports(deps: ExportsDeps) {
   const { db, logger } = deps;
 
-  /** The range a person typed in Slack; the message (mrkdwn) repeats what they typed escaped. */
-  function parseRange(since: string | undefined, until: string | undefined) {
-    return parseExportRange(since, until, deps.clock.now(), deps.timeZone, (typed) =>
-      userText(typed, ECHO_MAX),
+  /**
+   * The range a person typed in Slack, in their own time zone (Slack's; unknown: the reporting zone); no start date:
+   * the last 90 days. The message (mrkdwn) repeats what they typed escaped.
+   */
+  async function parseRange(userId: string, since: string | undefined, until: string | undefined) {
+    const person = await deps.directory?.lookupUser(userId).catch(() => undefined);
+    const zone =
+      person?.timeZone && DateTime.local({ zone: person.timeZone }).isValid ? person.timeZone : undefined;
+    return parseExportRange(
+      since,
+      until,
+      deps.clock.now(),
+      zone ?? deps.timeZone,
+      (typed) => userText(typed, ECHO_MAX),
+      EXPORT_DEFAULT_DAYS,
     );
   }
 

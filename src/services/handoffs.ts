@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { assignmentStartedAt } from '../db/repositories/events.js';
+import { assignmentWindowStart } from '../db/repositories/events.js';
 import {
   type DecisionRow,
   findHandoff,
@@ -121,13 +121,9 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         return decided?.handoff;
       },
       businessHours: deps.businessHours(
-        // From when the window the AE answered began: the deferred start the author chose for an away AE, a
-        // reassignment to them, or an expired window extended; else the send (or, for a later AE whose row predates
-        // window_started_at, their reassignment in the touch log).
-        before.windowStartedAt ??
-          (before.assignment === 1
-            ? before.sentAt
-            : (assignmentStartedAt(db, before.id, before.assignment) ?? before.sentAt)),
+        // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author
+        // chose to start the window then), across an expiry and an extension.
+        assignmentWindowStart(db, before.id, before.assignment) ?? before.sentAt,
         at,
         before.aeTimeZone,
       ),

@@ -23,7 +23,7 @@ export interface LookupDeps {
   adminUserIds: readonly string[];
   revopsUserIds: readonly string[];
   /** The packet as the AE sees it now, without buttons. */
-  packetPreview: (h: HandoffRow) => SlackMessage;
+  packetPreview: (h: HandoffRow, reader: string) => SlackMessage;
 }
 
 /** A handoff is open while something can still happen to it: waiting, expired, or accepted and not yet won or lost. */
@@ -96,7 +96,7 @@ export function createLookup(deps: LookupDeps) {
     return {
       kind: 'view',
       handoff: h,
-      packet: deps.packetPreview(h),
+      packet: deps.packetPreview(h, ctx.actor.userId),
       history: eventsOf(db, h.id),
       decision: findDecision(db, h.id, h.assignment),
     };

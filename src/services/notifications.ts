@@ -2,10 +2,10 @@ import { partnerUpdate } from '../blocks/partnerUpdate.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
-import type { DeclineReason } from '../domain/decline.js';
 import type { Target } from '../domain/escalation.js';
-import type { LostReason, Outcome } from '../domain/outcomes.js';
-import { partnerSafeUpdate } from '../domain/partnerSafe.js';
+import type { MoveFacts } from '../domain/moves.js';
+import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerView.js';
 
 /**
  * What each change owes, as outbox rows: surfaces (messages that show the handoff, rendered from its state when they
@@ -25,9 +25,13 @@ export const messageKey = {
   partnerParent: (h: Pick<HandoffRow, 'id'>) => `handoff:${h.id}:partner_parent`,
 };
 
-/** Whether the handoff's partner thread was already started (its parent message queued). */
+/**
+ * The handoff's partner thread before the change's message: whether it was started (its parent message queued), and
+ * the history the partner's view is derived from (services/partnerThread.ts reads both).
+ */
 export interface PartnerThread {
   started: boolean;
+  facts: readonly PartnerFact[];
 }
 
 /** Where the handoff stood when a surface was queued: a surface whose stamp differs says what is true now. */
@@ -82,46 +86,61 @@ function post(
 const dm = (h: HandoffRow, event: string, user: string, kind: SurfaceKind, extra?: Record<string, unknown>) =>
   post(h, event, user, surface(h, kind, user, extra));
 
+/** Whether two facts are the same one (a decision or an outcome step by its id). */
+const sameFact = (a: PartnerFact, b: PartnerFact) =>
+  a.kind === b.kind && (a.kind === 'withdrawn' || ('id' in b && a.id === b.id));
+
 /**
- * A partner-facing event: the first one starts the handoff's thread (its parent, a surface showing the deal's
- * partner-safe status); later ones reply in that thread (history: sent as written). The parent follows the handoff
- * like every surface.
+ * What the partner hears of `fact`, just recorded: the partner's view after it, when its stage differs from the view
+ * before it (domain/partnerView.ts); null when it is nothing they may know of, or nothing new to them.
+ */
+function partnerNewsOf(h: HandoffRow, thread: PartnerThread, fact: PartnerFact): PartnerSafeUpdate | null {
+  const without = thread.facts.filter((f) => !sameFact(f, fact));
+  const history = { handoff: h, threadStarted: thread.started };
+  return partnerNews(
+    partnerView({ ...history, facts: without }),
+    partnerView({ ...history, facts: [...without, fact] }),
+  );
+}
+
+/**
+ * What the partner channel is owed for an event the partner may know of (`news`, from their view): one reply in the
+ * handoff's thread (history: sent as written). The first one also starts the thread, its parent (a surface showing
+ * the partner's view now, which follows the handoff like every surface), so every thread reads the same way: the
+ * parent shows where the deal stands, and each event is one reply under it.
  */
 function toPartner(
   h: HandoffRow,
   event: string,
-  reply: () => ReturnType<typeof partnerUpdate>,
+  news: PartnerSafeUpdate | null,
   thread: PartnerThread,
 ): OutboxMessage[] {
   // No partner channel (a partner not on Slack Connect): the partner hears nothing in Slack.
   const channel = h.partnerChannelId;
-  if (!channel) return [];
-  if (!thread.started) {
-    return [
-      {
-        method: 'chat.postMessage',
-        dedupeKey: `${scope(h)}:${event}:partner`,
-        channel,
-        handoffId: h.id,
-        audience: 'partner',
-        payload: {},
-        surface: { kind: 'partner_parent', viewer: null, params: {} },
-        recordAs: messageKey.partnerParent(h),
-      },
-    ];
-  }
-  const message = reply();
-  return [
-    {
-      method: 'chat.postMessage',
-      dedupeKey: `${scope(h)}:${event}:partner`,
-      channel,
-      handoffId: h.id,
-      audience: 'partner',
-      payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
-      threadOf: messageKey.partnerParent(h),
-    },
-  ];
+  if (!channel || !news) return [];
+  const message = partnerUpdate(news);
+  const reply: OutboxMessage = {
+    method: 'chat.postMessage',
+    dedupeKey: `${scope(h)}:${event}:partner`,
+    channel,
+    handoffId: h.id,
+    audience: 'partner',
+    payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
+    threadOf: messageKey.partnerParent(h),
+  };
+  if (thread.started) return [reply];
+  const parent: OutboxMessage = {
+    method: 'chat.postMessage',
+    dedupeKey: `${scope(h)}:${event}:partner_parent`,
+    channel,
+    handoffId: h.id,
+    audience: 'partner',
+    payload: {},
+    surface: { kind: 'partner_parent', viewer: null, params: {} },
+    recordAs: messageKey.partnerParent(h),
+  };
+  // The parent first: the reply waits for it in the channel's queue, and threads under it.
+  return [parent, reply];
 }
 
 /** The owner, and the author too when someone else owns it. */
@@ -137,8 +156,10 @@ function ownerAndAuthor(
 }
 
 /** A newly sent (or newly reassigned) handoff's packet for its AE. */
-const aePacket = (h: HandoffRow) =>
-  post(h, 'sent:ae_dm', h.aeUserId, surface(h, 'ae_packet', h.aeUserId), { recordAs: messageKey.aeDm(h) });
+const aePacket = (h: HandoffRow, extra?: Record<string, unknown>) =>
+  post(h, 'sent:ae_dm', h.aeUserId, surface(h, 'ae_packet', h.aeUserId, extra), {
+    recordAs: messageKey.aeDm(h),
+  });
 
 /** A newly sent handoff: the AE's DM, the author's confirmation, the owner's notice. */
 export function sentMessages(h: HandoffRow): OutboxMessage[] {
@@ -159,8 +180,13 @@ export function decisionMessages(
     ...toPartner(
       h,
       'decided',
-      () =>
-        partnerUpdate(partnerSafeUpdate(h, decision.decision, decision.reasonCode as DeclineReason | null)),
+      partnerNewsOf(h, thread, {
+        kind: 'decision',
+        id: decision.id,
+        assignment: decision.assignment,
+        decision: decision.decision,
+        reasonCode: decision.reasonCode,
+      }),
       thread,
     ),
   ];
@@ -215,7 +241,9 @@ export function expiryMessages(
     );
   }
   const manager = escalation.managers[h.aeUserId];
-  if (manager) messages.push(dm(h, `${event}:manager`, manager, 'escalation', extra));
+  // One notice per person: a manager who owns the handoff has its expiry notice (with the buttons) already.
+  if (manager && manager !== h.ownerUserId)
+    messages.push(dm(h, `${event}:manager`, manager, 'escalation', extra));
   return messages;
 }
 
@@ -259,9 +287,11 @@ export function policyNoticeMessages(
   h: HandoffRow,
   step: { level: number; repeat: number },
   targets: ResolvedTargets,
+  /** What else the notice reports (a reassignment the level could not make, and why: `unassigned`). */
+  facts: Record<string, unknown> = {},
 ): OutboxMessage[] {
   const event = `c${h.cycle}:level${step.level}:${step.repeat}`;
-  const extra = { level: step.level + 1, waiting: h.status === 'sent' };
+  const extra = { level: step.level + 1, waiting: h.status === 'sent', ...facts };
   return [
     ...targets.channels
       .filter((channel) => channel !== h.partnerChannelId)
@@ -308,16 +338,21 @@ export function policyExpiryMessages(
   ];
 }
 
-/** Reassignment: the new AE gets the packet, the owner and the partner hear (the old AE's packet follows). */
+/**
+ * Reassignment: the new AE gets the packet, the owner hears (the old AE's packet follows). The partner hears nothing:
+ * a reassignment is routing, and the new AE is named to them only once they accept (domain/partnerView.ts).
+ */
 export function reassignMessages(
   before: HandoffRow,
   after: HandoffRow,
-  thread: PartnerThread,
+  _thread: PartnerThread,
+  /** Who or what moved it, why, and what the partner had been told (services/moves.ts): told to the new AE and the owner. */
+  move?: MoveFacts,
 ): OutboxMessage[] {
+  const why = move ? { move } : {};
   return [
-    aePacket(after),
-    ...ownerAndAuthor(after, 'reassigned', 'reassigned_notice', { previousAe: before.aeUserId }),
-    ...toPartner(after, 'reassigned', () => partnerUpdate(partnerSafeUpdate(after, 'reassigned')), thread),
+    aePacket(after, why),
+    ...ownerAndAuthor(after, 'reassigned', 'reassigned_notice', { previousAe: before.aeUserId, ...why }),
   ];
 }
 
@@ -339,9 +374,10 @@ export type WithdrawalForPartner = 'told' | 'unheard' | 'no_channel';
 
 /**
  * The partner channel is told of a withdrawal only when it has heard of the handoff, that is when the handoff's
- * partner thread was started: its parent posted, or queued to be (a decision or a reassignment starts it). A handoff
- * withdrawn before anything about it was posted there was never news to the partner, and neither is its end. A parent
- * Slack refused for good does not count (`partnerThread`): the partner never read it.
+ * partner thread was started: its parent posted, or queued to be (a decision starts it: a withdrawable handoff was
+ * heard of only if an earlier AE declined it). A handoff withdrawn before anything about it was posted there was never
+ * news to the partner, and neither is its end. A parent Slack refused for good does not count (`partnerThread`): the
+ * partner never read it.
  */
 export function partnerHearsOfWithdrawal(h: HandoffRow, thread: PartnerThread): WithdrawalForPartner {
   if (!h.partnerChannelId) return 'no_channel';
@@ -357,7 +393,7 @@ export function withdrawMessages(h: HandoffRow, thread: PartnerThread, by?: stri
   return [
     ...ownerAndAuthor(h, 'withdrawn', 'withdrawn_notice', { partner, ...(by ? { by } : {}) }),
     ...(partner === 'told'
-      ? toPartner(h, 'withdrawn', () => partnerUpdate(partnerSafeUpdate(h, 'withdrawn')), thread)
+      ? toPartner(h, 'withdrawn', partnerNewsOf(h, thread, { kind: 'withdrawn' }), thread)
       : []),
   ];
 }
@@ -365,15 +401,15 @@ export function withdrawMessages(h: HandoffRow, thread: PartnerThread, by?: stri
 /** An outcome step: owner and author told (internal), the partner thread hears of it. */
 export function outcomeMessages(h: HandoffRow, step: OutcomeRow, thread: PartnerThread): OutboxMessage[] {
   const event = `outcome:${step.outcome}`;
-  const lost = step.outcome === 'lost' ? (step.reasonCode as LostReason | null) : null;
+  const fact: PartnerFact = {
+    kind: 'outcome',
+    id: step.id,
+    outcome: step.outcome,
+    reasonCode: step.reasonCode,
+  };
   return [
     ...ownerAndAuthor(h, event, 'outcome_notice', { outcome: step.outcome }),
-    ...toPartner(
-      h,
-      event,
-      () => partnerUpdate(partnerSafeUpdate(h, step.outcome as Outcome, null, lost)),
-      thread,
-    ),
+    ...toPartner(h, event, partnerNewsOf(h, thread, fact), thread),
   ];
 }
 

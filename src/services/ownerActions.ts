@@ -4,11 +4,13 @@ import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
+import type { Mover } from '../domain/moves.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError, type DirectoryUser, personRefusal } from './directory.js';
 import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
+import { moveFacts } from './moves.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
 import type { Policies } from './policies.js';
@@ -47,6 +49,13 @@ export function reassignChange(
     ...window,
   };
 }
+
+/** Who moved it by hand: its owner, or an admin standing in for them. */
+const moverOf = (h: HandoffRow, userId: string): Mover => ({
+  kind: 'person',
+  user: userId,
+  role: userId === h.ownerUserId ? 'owner' : 'admin',
+});
 
 export type OwnerCheck =
   | { kind: 'not_found' }
@@ -167,7 +176,13 @@ export function createOwnerActions(deps: OwnerActionDeps) {
       at: now,
       change: reassignChange(before, ae, timeZone, window),
       detail: { previousAeUserId: before.aeUserId, days: req.days },
-      owes: (tx, updated) => reassignMessages(before, updated, partnerThread(tx, updated)),
+      owes: (tx, updated) =>
+        reassignMessages(
+          before,
+          updated,
+          partnerThread(tx, updated),
+          moveFacts(tx, before, moverOf(before, req.actor.userId), { kind: 'picked' }),
+        ),
     });
     return committed(after, before, 'reassign');
   }

@@ -28,7 +28,7 @@ import { classificationCorrections, type DraftRow } from '../db/schema.js';
 import { type AwayRules, awayFrom, type SlackStatus } from '../domain/absence.js';
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
-import { type Classification, classify } from '../domain/attribution.js';
+import type { Classification, CrmCheck } from '../domain/attribution.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import type { CrmSystem } from '../domain/crmLink.js';
 import { findInternalText, type InternalTextFinding } from '../domain/internalText.js';
@@ -45,6 +45,14 @@ import type { Logger } from '../logger.js';
 import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
 import type { Covers } from './covers.js';
 import { crmActivityMessage } from './crm/activities.js';
+import {
+  applyAttributionPick,
+  attributionColumns,
+  attributionDetail,
+  attributionOf,
+  checkAccountOf,
+  withLinked,
+} from './crm/attribution.js';
 import type { Crm } from './crm/index.js';
 import {
   type Directory,
@@ -56,7 +64,7 @@ import { type EditRefusal, type Edits, lockedChanges, withLockedFrom } from './e
 import type { RequestContext } from './handoffs.js';
 import { sentMessages } from './notifications.js';
 import type { Policies } from './policies.js';
-import type { WindowPlanner } from './responseWindow.js';
+import type { DeadlinePreview, WindowPlanner } from './responseWindow.js';
 
 export interface PacketServiceDeps {
   db: Db;
@@ -142,6 +150,8 @@ export interface Review {
    * CRM did not answer in time, and the link stands on its id.
    */
   crm?: { system: CrmSystem; id: string; name: string | null; stage: string | null; checked: boolean };
+  /** What the connected CRM said about the account's opportunities, and the author's pick (absent: no CRM asked). */
+  crmCheck?: CrmCheck;
   /**
    * The AE is away (by their Slack status) or has named a cover: the review says so and the author chooses (send to
    * the cover, send with the window starting when they are back, or send now anyway).
@@ -149,6 +159,10 @@ export interface Review {
   absence?: ReviewAbsence;
   /** The AE was picked from a pool by round robin (the packet named the pool): which, and whom it skipped and why. */
   fromPool?: { name: string; skipped: { user: string; why: string }[] };
+  /** The author's Slack time zone: dates they leave empty default to their own today (absent: not known). */
+  authorTimeZone?: string;
+  /** When the answer is due if sent now, and the holidays that moved it (absent on edits and older drafts). */
+  deadline?: DeadlinePreview;
   /** An edit of this handoff, made from this version of it: saving changes it instead of sending a new one. */
   editOf?: number;
   fromEditCount?: number;
@@ -510,12 +524,14 @@ export function createPacketService(deps: PacketServiceDeps) {
     const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
     // What an edit cannot change is said on its field first, with what to do instead.
     if (edited) Object.assign(errors, lockedChanges(edited, input as Record<string, unknown>));
-    const [checked, crmLink] = await Promise.all([
+    const [checked, crmLink, crmCheck] = await Promise.all([
       checkWithSlack(fields, req),
       fields.crmOpportunity && !errors.crmOpportunity
         ? (deps.crm?.resolve(fields.crmOpportunity, { timeoutMs: deps.crmLookupTimeoutMs ?? 1500 }) ??
           Promise.resolve(undefined))
         : Promise.resolve(undefined),
+      // The account's opportunities in the CRM, for the attribution rule: asked at once, bounded the same way.
+      checkAccountOf(deps.crm, fields, isoDateIn(now, EARLIEST_ZONE), deps.crmLookupTimeoutMs ?? 1500),
     ]);
     for (const [field, message] of Object.entries(checked.errors) as [keyof PacketErrors, string][]) {
       errors[field] ??= message;
@@ -556,11 +572,15 @@ export function createPacketService(deps: PacketServiceDeps) {
     // An edit keeps the stored attribution dates the form did not show (they are not asked unless needed).
     // The CRM knows when a linked opportunity was created: the attribution rule needs no question for it.
     const crmCreatedOn = crmLink?.kind === 'linked' ? crmLink.record.createdOn : null;
+    // The partner's first action defaults to the author's today in the author's own zone (Slack's, cached), not UTC's.
+    const authorTimeZone = (await deps.directory.lookupUser(req.actor.userId).catch(() => undefined))
+      ?.timeZone;
     const packet = {
       ...parsed.packet,
       opportunityCreatedOn:
         parsed.packet.opportunityCreatedOn ?? edited?.opportunityCreatedOn ?? crmCreatedOn ?? null,
-      partnerTouchOn: parsed.packet.partnerTouchOn ?? edited?.partnerTouchOn ?? isoDateIn(now, 'UTC'),
+      partnerTouchOn:
+        parsed.packet.partnerTouchOn ?? edited?.partnerTouchOn ?? deps.windows.todayOf(now, authorTimeZone),
     };
     const scorecard = scorePacket(
       packet,
@@ -571,7 +591,8 @@ export function createPacketService(deps: PacketServiceDeps) {
       },
       deps.scoring.bands,
     );
-    const attribution = classify(packet);
+    const crmChecked = withLinked(crmCheck, crmLink);
+    const attribution = attributionOf(packet, crmChecked);
     const overrideNeeded: Review['overrideNeeded'] = [];
     if (scorecard.band === 'keep_building') overrideNeeded.push('below_lowest_band');
     if (hasDuplicate(findings)) overrideNeeded.push('duplicate');
@@ -597,6 +618,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       // Without a partner channel the partner reads nothing in Slack: nothing to warn about.
       internalText: facts ? findInternalText({ ...packet, partnerNextMoveDate: null }) : [],
       attributionDetails: Boolean(packet.crmOpportunity && !packet.opportunityCreatedOn),
+      ...(crmChecked ? { crmCheck: crmChecked } : {}),
       ...(crmLink?.kind === 'linked'
         ? {
             crm: {
@@ -630,6 +652,8 @@ export function createPacketService(deps: PacketServiceDeps) {
         );
     if (absence) review.absence = absence;
     if (fromPool) review.fromPool = fromPool;
+    if (authorTimeZone) review.authorTimeZone = authorTimeZone;
+    if (!edited) review.deadline = deps.windows.deadline(now, packet.responseWindowDays, checked.ae.timeZone);
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
       authorUserId: req.actor.userId,
@@ -695,7 +719,11 @@ export function createPacketService(deps: PacketServiceDeps) {
         // A RevOps correction of the classification stands: an edit does not silently revert it.
         ...(corrected(before.id)
           ? {}
-          : { classification: review.classification, classificationReason: review.classificationReason }),
+          : {
+              classification: review.classification,
+              classificationReason: review.classificationReason,
+              ...attributionColumns(review),
+            }),
         overrideReason,
         findings,
       },
@@ -835,6 +863,7 @@ export function createPacketService(deps: PacketServiceDeps) {
         scorecard: scorecard.components,
         classification: review.classification,
         classificationReason: review.classificationReason,
+        ...attributionColumns(review),
         overrideReason: needs.size > 0 ? overrideReason : null,
         // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
         findings,
@@ -855,6 +884,8 @@ export function createPacketService(deps: PacketServiceDeps) {
           detail: {
             score: scorecard.total,
             classification: review.classification,
+            // How the class was decided when a CRM was asked: which opportunity, and whose choice.
+            ...attributionDetail(review),
             // Who acted for whom: sent to the AE's cover, or to an away AE with the window from their return.
             ...(coverFor ? { coverFor } : {}),
             ...(choice === 'when_back'
@@ -913,7 +944,7 @@ export function createPacketService(deps: PacketServiceDeps) {
       ...review.packet,
       opportunityCreatedOn: dates.opportunityCreatedOn,
       // Empty: the day of sending, as when the packet was submitted.
-      partnerTouchOn: dates.partnerTouchOn ?? isoDateIn(now, 'UTC'),
+      partnerTouchOn: dates.partnerTouchOn ?? deps.windows.todayOf(now, review.authorTimeZone),
     };
     if (
       packet.opportunityCreatedOn === review.packet.opportunityCreatedOn &&
@@ -921,7 +952,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     ) {
       return { kind: 'unchanged' };
     }
-    const attribution = classify(packet);
+    const attribution = attributionOf(packet, review.crmCheck);
     const updated: Review = {
       ...review,
       packet,
@@ -1000,7 +1031,15 @@ export function createPacketService(deps: PacketServiceDeps) {
     }
   }
 
-  return { submitPacket, sendDraft, applyAttributionDetails, packetDefaults };
+  return {
+    submitPacket,
+    sendDraft,
+    applyAttributionDetails,
+    /** The author's pick among the CRM's opportunities on the account (services/crm/attribution.ts). */
+    applyAttributionPick: (req: Parameters<typeof applyAttributionPick>[1]) =>
+      applyAttributionPick({ db, clock }, req),
+    packetDefaults,
+  };
 }
 
 export type PacketService = ReturnType<typeof createPacketService>;

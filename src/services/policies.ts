@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { accountKey } from '../domain/accountMatch.js';
-import { defaultPolicy, type Policy } from '../domain/escalation.js';
+import { defaultPolicy, limitsWith, type Policy } from '../domain/escalation.js';
 import { type PolicyBook, parsePolicyFile } from '../domain/policyFile.js';
 import type { ReminderPoint } from '../domain/reminders.js';
 import type { Logger } from '../logger.js';
@@ -103,6 +103,8 @@ export function createPolicies(opts: PoliciesOptions) {
   return {
     byName,
     forHandoff,
+    /** The file's limits (its `limits`, the defaults for what it leaves out). */
+    limits: limitsWith(book?.limits),
     members,
     refreshGroups,
     /** The name stored with a handoff (null: the default). */

@@ -7,6 +7,7 @@ import {
   type SurfaceModel,
   type SurfaceParams,
 } from '../blocks/surfaces.js';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { findDecision, findHandoff, findOutcomes } from '../db/repositories/handoffs.js';
 import { findSurface, newestSurfaceId } from '../db/repositories/surfaces.js';
@@ -17,7 +18,6 @@ import {
   type SurfaceKind,
   type SurfaceRow,
 } from '../db/schema.js';
-import type { DeclineReason } from '../domain/decline.js';
 import {
   isPossible,
   NO_OFFER,
@@ -26,9 +26,12 @@ import {
   offerFor,
   type Viewer,
 } from '../domain/lifecycle.js';
-import type { LostReason, Outcome } from '../domain/outcomes.js';
-import { type PartnerEvent, type PartnerSafeUpdate, partnerSafeUpdate } from '../domain/partnerSafe.js';
+import { packetNamesFormerAe } from '../domain/moves.js';
+import type { Outcome } from '../domain/outcomes.js';
+import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import { dayIn, partnerView } from '../domain/partnerView.js';
 import { stampOf } from './notifications.js';
+import { formerAeNames, partnerHistory } from './partnerThread.js';
 
 export interface SurfaceDeps {
   db: Executor;
@@ -36,6 +39,8 @@ export interface SurfaceDeps {
   /** Our workspaces, and the one the app is installed in (the team of anyone reading a DM from it). */
   internalTeamIds: readonly string[];
   homeTeamId: string;
+  /** What day it is for the partner thread's parent (a next move whose date has passed is held back). */
+  clock?: Clock;
 }
 
 /** Owner-facing notices: the owner's buttons sit on the newest of them only, so older ones never invite a click. */
@@ -50,15 +55,20 @@ const OWNER_NOTICES: readonly SurfaceKind[] = [
   'outcome_notice',
 ];
 
+/** DMs that can carry the owner's buttons: the owner's notices, and escalations (an absence, a step of a policy). */
+const OWNER_DMS: readonly SurfaceKind[] = [...OWNER_NOTICES, 'escalation'];
+
 /**
  * Renders surfaces (messages about a handoff) from the handoff's state now, for the outbox worker at delivery, with
  * the buttons placed by one rule each:
  * - the AE's packet offers its reader everything `can` allows them (Accept and Decline, then the outcome steps);
  * - an owner-facing notice offers the owner's actions (reassign, extend, withdraw) that `can` allows its reader, on
- *   the newest such notice of that reader only;
+ *   the newest such notice or escalation DM of that reader only (once in their DMs);
+ * - the author's confirmation, and their notice of a move while the packet still names the AE it moved from, offer
+ *   Edit while `can` allows it;
  * - a stall nudge offers the outcome steps `can` allows, on the newest nudge only;
  * - an escalation offers the owner's actions while the expiry it reports is still the state (in a channel, for the
- *   owner and admins reading it; in a manager's DM, if `can` allows the manager);
+ *   owner and admins reading it; in a DM, on the newest of the reader's, if `can` allows them);
  * - anything else offers nothing (reminders link to the packet instead).
  */
 export function createSurfaces(deps: SurfaceDeps) {
@@ -73,6 +83,18 @@ export function createSurfaces(deps: SurfaceDeps) {
     };
   }
 
+  /** The author's notice of a move, still current, while the packet names the AE it moved from (domain/moves.ts). */
+  function flagsPacket(surface: SurfaceRow, h: HandoffRow, current: boolean): boolean {
+    const move = (surface.params as SurfaceParams).move;
+    return (
+      surface.kind === 'reassigned_notice' &&
+      current &&
+      move !== undefined &&
+      surface.viewerUserId === h.authorUserId &&
+      packetNamesFormerAe(h, move).length > 0
+    );
+  }
+
   function offerOn(surface: SurfaceRow, h: HandoffRow, current: boolean): Offer {
     const reader = surface.viewerUserId;
     if (surface.kind === 'ae_packet') {
@@ -83,14 +105,16 @@ export function createSurfaces(deps: SurfaceDeps) {
     if (surface.kind === 'escalation') {
       if (!current) return NO_OFFER;
       if (!reader) return { ...NO_OFFER, owner: OWNER_ACTIONS.filter((action) => isPossible(action, h)) };
+      if (newestSurfaceId(db, h.id, reader, OWNER_DMS) !== surface.id) return NO_OFFER;
       return { ...NO_OFFER, owner: offerFor(viewerFor(reader, h), h).owner };
     }
     if (!reader) return NO_OFFER;
     if (OWNER_NOTICES.includes(surface.kind)) {
       const offer = offerFor(viewerFor(reader, h), h);
-      // The author's confirmation offers Edit while the AE has not answered; owner buttons sit on the newest notice.
-      const edit = surface.kind === 'sent_confirmation' && offer.edit;
-      const owner = newestSurfaceId(db, h.id, reader, OWNER_NOTICES) === surface.id ? offer.owner : [];
+      // The author's confirmation offers Edit while the AE has not answered, and so does their notice of a move while
+      // the packet names the AE it moved from; owner buttons sit on the newest notice.
+      const edit = offer.edit && (surface.kind === 'sent_confirmation' || flagsPacket(surface, h, current));
+      const owner = newestSurfaceId(db, h.id, reader, OWNER_DMS) === surface.id ? offer.owner : [];
       if (owner.length === 0 && !edit) return NO_OFFER;
       return { ...NO_OFFER, owner, edit };
     }
@@ -103,22 +127,13 @@ export function createSurfaces(deps: SurfaceDeps) {
     return NO_OFFER;
   }
 
-  /** The partner-safe status of the deal now: the latest thing a partner may hear of. */
-  function partnerView(h: HandoffRow): PartnerSafeUpdate | null {
-    let event: PartnerEvent | undefined;
-    let declineReason: DeclineReason | null = null;
-    let lostReason: LostReason | null = null;
-    if (h.status === 'accepted') {
-      event = (h.outcome as Outcome | null) ?? 'accepted';
-      if (h.outcome === 'lost')
-        lostReason = (latestStep(h.id, 'lost')?.reasonCode as LostReason | null) ?? null;
-    } else if (h.status === 'declined') {
-      event = 'declined';
-      declineReason = (findDecision(db, h.id, h.assignment)?.reasonCode as DeclineReason | null) ?? null;
-    } else if (h.status === 'withdrawn') event = 'withdrawn';
-    // Sent again or expired after a reassignment: partners hear of the new AE, never of the silence.
-    else if (h.assignment > 1) event = 'reassigned';
-    return event ? partnerSafeUpdate(h, event, declineReason, lostReason) : null;
+  /** The partner's view of the deal now (domain/partnerView.ts): its thread's parent exists, since it is rendered. */
+  function partnerViewOf(h: HandoffRow): PartnerSafeUpdate | null {
+    const today = deps.clock ? dayIn(deps.clock.now(), h.aeTimeZone) : undefined;
+    return partnerView(
+      { handoff: h, facts: partnerHistory(db, h), threadStarted: true },
+      { ...(today ? { today } : {}), formerAeNames: formerAeNames(db, h) },
+    );
   }
 
   function latestStep(handoffId: number, outcome: Outcome): OutcomeRow | undefined {
@@ -155,7 +170,7 @@ export function createSurfaces(deps: SurfaceDeps) {
       case 'outcome_notice':
         return { ...base, step: findOutcomes(db, h.id).find((row) => row.outcome === params.outcome) };
       case 'partner_parent':
-        return { ...base, partner: partnerView(h) };
+        return { ...base, partner: partnerViewOf(h) };
       case 'ae_packet':
         return {
           ...base,
@@ -189,11 +204,13 @@ export function createSurfaces(deps: SurfaceDeps) {
   }
 
   /** The packet as the AE sees it now, without buttons (a View from the list or the App Home). */
-  function packetPreview(h: HandoffRow): SlackMessage {
+  /** The AE's packet as `reader` sees it in View: without buttons, and "you" only for the AE. */
+  function packetPreview(h: HandoffRow, reader: string): SlackMessage {
     return handoffMessage(h, {
       decision: findDecision(db, h.id, h.assignment),
       crmOpportunity: h.outcome ? (latestStep(h.id, 'opportunity_created')?.crmOpportunity ?? null) : null,
       offer: NO_OFFER,
+      reader,
     });
   }
 

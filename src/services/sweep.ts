@@ -103,7 +103,10 @@ export function createSweeper(deps: SweepDeps) {
     const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
     return cover
       ? {
-          detail: { away: `cover named (${cover.coverUserId} until ${cover.until})` },
+          detail: {
+            away: `cover named (${cover.coverUserId} until ${cover.until})`,
+            coverNamed: cover.coverUserId,
+          },
           shown: { cover: cover.coverUserId },
         }
       : null;

@@ -190,8 +190,9 @@ describe('outage drill at production pacing', () => {
     const rows = outboxRows(app);
     expect(rows.filter((r) => r.status !== 'delivered')).toEqual([]);
     const { delivered } = auditExactlyOnce(app);
-    // Sent: 12 × (AE DM, author confirmation) + 4 owners told; decided: 12 × (owner notice, partner post) + 4 authors.
-    expect(delivered).toHaveLength(12 * 2 + 4 + 12 * 2 + 4);
+    // Sent: 12 × (AE DM, author confirmation) + 4 owners told; decided: 12 × (owner notice, the partner thread's
+    // parent and the decision's reply) + 4 authors.
+    expect(delivered).toHaveLength(12 * 2 + 4 + 12 * 3 + 4);
     // The three slow posts were found by their delivery id, not posted again.
     expect(
       app.logs.filter((l) => l.msg === 'outbox message was already posted; not posting it twice'),

@@ -143,6 +143,6 @@ describe('the accept path, end to end', () => {
       { accountName: 'Delta Freight', accountDomain: null },
       { viewId: 'V0NOW' },
     );
-    expect(JSON.stringify(review.blocks)).toContain('Your last packets scored 18, 16, 18.');
+    expect(JSON.stringify(review.blocks)).toContain('Your last 3 packets scored 18, 16, 18.');
   });
 });

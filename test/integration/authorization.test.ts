@@ -126,12 +126,13 @@ describe('a decision happens exactly once', () => {
       ),
     );
     expect(clicks.map((c) => c.status)).toEqual([200, 200]);
-    await waitFor(() => h.slack.messages(channels.partner.id).length === 1, 8000, 'partner post');
+    // The partner thread's parent and the acceptance's reply, once.
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 8000, 'partner post');
     const reply = await waitFor(() => h.slack.responses[0], 4000, 'second-click ephemeral');
     expect(String(reply.body.text)).toContain('already accepted');
     await quiet(h);
     expect(h.database.db.select().from(decisions).all()).toHaveLength(1);
-    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
     expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
     expect(editsByMessage(h.slack).size).toBeGreaterThanOrEqual(1);
@@ -149,7 +150,8 @@ describe('a decision happens exactly once', () => {
     await quiet(h);
     const recorded = h.database.db.select().from(decisions).all();
     expect(recorded).toHaveLength(1);
-    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    // One thread: its parent and the winning decision's reply.
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
   });
 
   it('stores one handoff for a double Send of the same review and for a Slack retry', async () => {

@@ -251,7 +251,11 @@ describe('edit while undecided', () => {
         user: author,
       }),
     );
-    expect(await sent.text()).toBe('');
+    // The modal says it went, and where the AE reads it; closing it closes View under it too.
+    const confirmed = (await sent.json()) as { response_action: string; view: { clear_on_close: boolean } };
+    expect(confirmed.response_action).toBe('update');
+    expect(confirmed.view.clear_on_close).toBe(true);
+    expect(JSON.stringify(confirmed.view)).toContain(`is on its way to <@${people.ae.id}>`);
     const reply = await waitFor(
       () =>
         h.slack.messages(aeDm).find((m) => m.thread_ts === dm.ts && String(m.text).includes('added a note')),

@@ -111,6 +111,12 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
   });
 
   it('goes round robin: the next handoff the pool takes goes to the member after the last one', async () => {
+    // Mo answers the first one: else its new window's levels run again as the clock moves on (the policy keeps
+    // acting after a reassignment), and the pool's last pick would be that move.
+    const first = h.database.db.select().from(handoffs).all()[0];
+    const { accept, memberUser } = await import('../support/partnerFlow.js');
+    await accept(h, first?.id as number, memberUser);
+    expect(handoffRow(h, first?.id as number).status).toBe('accepted');
     h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
     const { handoff } = await sendHandoff(h, account('Contoso Policy'));
     const sent = handoffRow(h, handoff.id);

@@ -212,8 +212,9 @@ describe('the touch log export in Slack', () => {
     });
     // The ephemeral goes through the outbox, which may deliver it after the upload (it waits for requests first).
     await waitFor(() => responseTexts(h).length > 0, 4000, 'the ephemeral');
+    // No dates: the last 90 days, in the reader's time zone, and the reply says so (issue 31, item 7).
     expect(responseTexts(h)).toEqual([
-      'Preparing the touch log for handoffs sent from 1970-01-01 to 2026-11-26. The CSV will arrive in your DM with me.',
+      'Preparing the touch log for handoffs sent from 2026-08-29 to 2026-11-26, the last 90 days (no start date given: `/handoff export YYYY-MM-DD [YYYY-MM-DD]` for another range). The CSV will arrive in your DM with me.',
     ]);
     expect(h.slack.responses[0]?.body.response_type).toBe('ephemeral');
 
@@ -230,7 +231,9 @@ describe('the touch log export in Slack', () => {
     // The file is shared in the DM with the comment; nowhere else.
     const [message] = h.slack.messages(dm);
     expect(message?.files?.map((f) => f.id)).toEqual([fileId]);
-    expect(message?.text).toContain('The touch log: 4 handoffs sent from 1970-01-01 to 2026-11-26');
+    expect(message?.text).toContain(
+      'The touch log: 4 handoffs sent from 2026-08-29 to 2026-11-26, the last 90 days',
+    );
     expect(message?.text).toContain('do not share with partners');
     expect(h.slack.file(fileId)?.channels).toEqual([dm]);
     // Logged once the upload call has returned to the app, which can be a moment after Slack recorded it.

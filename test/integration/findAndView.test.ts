@@ -133,6 +133,9 @@ describe('find and view what was sent', () => {
     expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');
     expect(text).toContain(`Sent to <@${people.ae.id}> by <@${people.author.id}>`);
     expect(text).toContain(`Accepted by <@${people.ae.id}>`);
+    // The AE's copy says "by you" to the AE only: the author reads who accepted.
+    expect(text).toContain(`*Accepted* by <@${people.ae.id}>`);
+    expect(text).not.toContain('by you');
 
     // Note to the AE from inside View stacks its modal on View (Slack refuses views.open over an open modal).
     const {

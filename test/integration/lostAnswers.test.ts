@@ -65,8 +65,8 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
 
   /**
    * Sends a handoff whose two posts (the AE's packet, the author's confirmation) are processed by Slack but answered
-   * with `sendShapes`, then accepts it with the two new posts (the decision notice, the partner post) answered with
-   * `acceptShapes`; each conversation must end up with one copy of each message.
+   * with `sendShapes`, then accepts it with two of its three new posts (the decision notice, the partner thread's
+   * parent and its reply) answered with `acceptShapes`; each conversation must end up with one copy of each message.
    */
   async function drill(sendShapes: Failure[], acceptShapes: Failure[]) {
     h = await startHarness({ env: ENV });
@@ -101,10 +101,12 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
       'the lost answers after Accept',
     );
     await driveUntilDrained(app);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    // The thread's parent and the acceptance's reply, once each.
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(app.slack.messages(authorDm)).toHaveLength(2);
     expect(app.slack.messages(aeDm)).toHaveLength(1);
-    expect(posts(app)).toHaveLength(sendShapes.length + acceptShapes.length);
+    // Every post once: the ones whose answer was lost were found, not posted again; the third new one was answered.
+    expect(posts(app)).toHaveLength(sendShapes.length + acceptShapes.length + 1);
     auditExactlyOnce(app);
     // The log says what happened, readably, without the page.
     const edge = app.logs.filter((l) => String(l.msg).includes('edge failure'));
@@ -185,7 +187,8 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     // The edge recovers: each waiting message goes out once.
     app.slack.clearFailures();
     await driveUntilDrained(app);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    // The thread's parent and the acceptance's reply behind it.
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(partnerRow()?.status).toBe('delivered');
     await outboxDrained(app);
     auditExactlyOnce(app);

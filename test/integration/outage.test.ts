@@ -63,22 +63,23 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
         channelId: aeDm,
       }),
     );
-    // The AE's packet and the author's confirmation brought up to date, the decision notice, the partner post;
-    // each conversation's first tried (the notice waits behind the confirmation's update, in order).
+    // The AE's packet and the author's confirmation brought up to date, the decision notice, the partner thread's
+    // parent and its reply; each conversation's first tried (the notice waits behind the confirmation's update, the
+    // reply behind its parent, in order).
     await waitFor(
       () =>
-        pending(h as Harness).length === 4 &&
+        pending(h as Harness).length === 5 &&
         pending(h as Harness).filter((r) => r.attempts >= 1).length === 3,
     );
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     await waitFor(() => pending(h as Harness).length === 0, 8000, 'recovered outbox');
     await settle();
-    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // Each message edited once: the AE's packet and the author's confirmation.
     expect([...editsByMessage(h.slack).values()]).toEqual([1, 1]);
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(2);
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(4);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(5);
   });
 
   it('honours Retry-After on a 429', async () => {
@@ -211,12 +212,12 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       h.slack.messages(ownerDm).filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff')),
     ).toHaveLength(1);
 
-    // Invited again: the update goes out, once.
+    // Invited again: the update goes out, once: the thread's parent and the acceptance's reply.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(60 * 60_000);
-    await waitFor(() => h?.slack.messages(channels.partner.id).length === 1, 4000, 'partner post');
+    await waitFor(() => h?.slack.messages(channels.partner.id).length === 2, 4000, 'partner post');
     await settle(300);
-    expect(h.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(
       h.logs.some((l) => l.msg === 'partner update waiting until the app can post in the partner channel'),
     ).toBe(true);
@@ -312,9 +313,10 @@ describe('a partner channel the app was removed from', () => {
       );
       expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
       // No clock move: the invite itself releases what waited.
-      await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 6000, 'both partner posts');
+      // Each handoff's thread: its parent and the acceptance's reply.
+      await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
       await settle(300);
-      expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
+      expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
     } finally {
       await h.stop();
     }

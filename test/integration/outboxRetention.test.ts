@@ -219,7 +219,10 @@ describe('rows still owed to Slack are never deleted', () => {
     h.slack.addChannel({ ...channels.partner, members: [] });
     h.slack.fail('chat.update', { error: 'invalid_blocks' });
     await accept(h, handoff.id);
-    const waiting = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
+    // The thread's parent waits for the channel, and the acceptance's reply behind it.
+    const waiting = () =>
+      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`);
+    const reply = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
     // The edits of the messages already sent (the AE's packet, the author's confirmation) are refused for good.
     const parked = () =>
       outboxRows(h).filter(
@@ -251,7 +254,7 @@ describe('rows still owed to Slack are never deleted', () => {
     const notice = before.find((r) => r.dedupeKey.includes(':partner_channel_blocked:'));
     expect(notice?.status).toBe('delivered');
     expect(stillThere(h, idsOf(before))).toEqual(
-      [waiting(), ...parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
+      [waiting(), reply(), ...parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
     );
     expect(stillThere(h, idsOf(delivered.filter((r) => r !== notice)))).toEqual([]);
     expect(
@@ -259,15 +262,16 @@ describe('rows still owed to Slack are never deleted', () => {
         .filter((r) => r.status !== 'delivered')
         .map((r) => r.status)
         .sort(),
-    ).toEqual(['dead', 'dead', 'pending']);
+    ).toEqual(['dead', 'dead', 'pending', 'pending']);
 
-    // The app is invited back: the update kept all this time is posted, once, as the thread's parent.
+    // The app is invited back: the update kept all this time is posted, once, as the thread's parent, and its reply.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(2 * 60 * 60_000);
     await waitFor(() => topLevel(h).length === 1, 8000, 'the partner post');
-    await waitFor(() => waiting()?.status === 'delivered', 4000, 'the waiting row delivered');
+    await waitFor(() => reply()?.status === 'delivered', 4000, 'the waiting rows delivered');
     await quiet(h);
-    expect(partnerMessages(h)).toHaveLength(1);
+    expect(waiting()?.status).toBe('delivered');
+    expect(partnerMessages(h)).toHaveLength(2);
     expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Accepted');
     expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(topLevel(h)[0]?.ts);
     // Parked stays parked (until an admin retries it), and a later sweep still keeps it.
@@ -292,14 +296,15 @@ describe('rows still owed to Slack are never deleted', () => {
     h.app.sweeper.sweep();
     // The waiting update is retried (and refused again) a few times.
     const attempts =
-      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts ?? 0;
+      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)?.attempts ??
+      0;
     for (let i = 0; i < 4; i += 1) {
       h.clock.advance(60 * 60_000);
       await quiet(h);
     }
     await quiet(h);
     expect(
-      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`)?.attempts,
+      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)?.attempts,
     ).toBeGreaterThan(attempts);
     expect(inviteNotices(h)).toHaveLength(1);
   });
@@ -315,6 +320,10 @@ describe('the partner thread outlives its parent outbox row', () => {
     h.clock.set(MONTH_LATER);
     h.app.sweeper.sweep();
     await outboxDrained(h);
+    // The sweep's stall nudge brought every message up to date: the partner's next move (by 4 December) is past, so
+    // the parent no longer shows it.
+    expect(partnerUpdates(h).map((c) => c.args.ts)).toEqual([parent?.ts]);
+    expect(JSON.stringify(topLevel(h)[0]?.blocks)).not.toContain('*Next from');
     // The parent's outbox row is gone; only posted_messages remembers where it landed.
     expect(outboxRows(h).filter((r) => r.recordAs === parentKey(handoff.id))).toEqual([]);
     expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))).toMatchObject({
@@ -325,8 +334,9 @@ describe('the partner thread outlives its parent outbox row', () => {
     // Meeting held, a month on: a reply under the existing parent, and the parent edited in place.
     const lastBefore = Math.max(0, ...outboxRows(h).map((r) => r.id));
     await clickOutcome(h, 'meeting_held', handoff.id);
+    // The acceptance's reply, then the meeting's.
     await waitFor(
-      () => threadReplies(h).length === 1 && partnerUpdates(h).length === 1,
+      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 2,
       4000,
       'meeting reply',
     );
@@ -342,11 +352,11 @@ describe('the partner thread outlives its parent outbox row', () => {
       ['chat.postMessage', parentKey(handoff.id), null, null],
       ['chat.update', null, parentKey(handoff.id), null],
     ]);
-    expect(threadReplies(h)[0]?.thread_ts).toBe(parent?.ts);
-    expect(threadReplies(h)[0]?.text?.startsWith(':handshake:')).toBe(true);
+    expect(threadReplies(h)[1]?.thread_ts).toBe(parent?.ts);
+    expect(threadReplies(h)[1]?.text?.startsWith(':handshake:')).toBe(true);
     expect(topLevel(h)).toHaveLength(1);
     expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Meeting held' });
-    expect(partnerUpdates(h)[0]?.args.ts).toBe(parent?.ts);
+    expect(partnerUpdates(h)[1]?.args.ts).toBe(parent?.ts);
 
     // Won, five weeks later (Wednesday 2027-01-27): the meeting rows are pruned first, the thread still holds.
     h.clock.set('2027-01-27T14:00:00Z');
@@ -354,22 +364,25 @@ describe('the partner thread outlives its parent outbox row', () => {
     expect(stillThere(h, idsOf(meetingRows))).toEqual([]);
     await outboxDrained(h);
     await clickOutcome(h, 'won', handoff.id);
-    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'won reply');
+    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');
     await outboxDrained(h);
     await quiet(h);
 
     expect(topLevel(h)).toHaveLength(1);
     expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Won' });
-    expect(threadReplies(h).map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
-    expect(threadReplies(h)[1]?.text?.startsWith(':trophy:')).toBe(true);
-    // Every post to the partner channel: the parent once, then one reply per outcome, each in its thread.
+    expect(threadReplies(h).map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts, parent?.ts]);
+    expect(threadReplies(h)[2]?.text?.startsWith(':trophy:')).toBe(true);
+    // Every post to the partner channel: the parent once, then one reply per event (the acceptance's first), each in
+    // its thread.
     const posts = partnerCalls(h).filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((c) => [c.ok, c.args.thread_ts])).toEqual([
       [true, undefined],
       [true, parent?.ts],
       [true, parent?.ts],
+      [true, parent?.ts],
     ]);
     expect(partnerUpdates(h).map((c) => [c.ok, c.args.ts])).toEqual([
+      [true, parent?.ts],
       [true, parent?.ts],
       [true, parent?.ts],
     ]);

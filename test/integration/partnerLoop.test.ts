@@ -96,11 +96,16 @@ const partnerUpdates = (h: Harness) =>
   h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
 const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.startsWith('Any news on'));
 
-/** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent. */
+/** The acceptance's reply: every thread starts with its parent and the reply of its first event. */
+const ACCEPTED_REPLY =
+  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting).';
+
+/** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent and its first reply. */
 async function acceptedDeal(h: Harness, values: PacketValues = {}) {
   const sent = await sendHandoff(h, values);
   await accept(h, sent.handoff.id);
   await waitFor(() => topLevel(h).length === 1, 4000, 'the partner thread parent');
+  await waitFor(() => threadReplies(h).length === 1, 4000, 'the acceptance reply');
   await waitFor(
     () => json(aeCopy(h)?.blocks).includes('No outcome recorded yet.'),
     4000,
@@ -123,7 +128,7 @@ describe('the full outcome sequence', () => {
     h.clock.set('2026-11-25T10:00:00Z');
     await clickOutcome(h, 'meeting_held', handoff.id);
     await waitFor(
-      () => threadReplies(h).length === 1 && partnerUpdates(h).length === 1,
+      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 1,
       4000,
       'meeting reply',
     );
@@ -134,7 +139,7 @@ describe('the full outcome sequence', () => {
     // Opportunity created: a modal asks for the CRM id.
     h.clock.set('2026-12-02T10:00:00Z');
     await recordOpportunity(h, handoff.id, 'OPP-77');
-    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'opp reply');
+    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 2, 4000, 'opp reply');
     await waitFor(
       () => json(aeCopy(h)?.blocks).includes('Latest outcome: *Opportunity created*.'),
       4000,
@@ -145,7 +150,7 @@ describe('the full outcome sequence', () => {
     // Won.
     h.clock.set('2027-01-12T10:00:00Z');
     await clickOutcome(h, 'won', handoff.id);
-    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');
+    await waitFor(() => threadReplies(h).length === 4 && partnerUpdates(h).length === 3, 4000, 'won reply');
     await outboxDrained(h);
     await quiet(h);
 
@@ -163,18 +168,21 @@ describe('the full outcome sequence', () => {
     expect(topShown).toContain('Latest: :trophy: *Northwind Logistics*: won!');
     expect(topShown).toContain('brought by Dana Reyes (Meridian Cloud Consulting)');
 
-    // Replies in the thread, in order.
-    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts, top?.ts]);
+    // Replies in the thread, in order: one per event the partner may know, the acceptance first.
+    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts, top?.ts, top?.ts]);
     expect(replies.map((r) => r.text)).toEqual([
+      ACCEPTED_REPLY,
       ':handshake: *Northwind Logistics*: Jordan Seller met the customer. Thank you, Dana Reyes (Meridian Cloud Consulting), for the introduction.',
       ':chart_with_upwards_trend: *Northwind Logistics*: there is now an open opportunity, with Jordan Seller leading it.',
       ':trophy: *Northwind Logistics*: won! Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it to us.',
     ]);
 
-    // Slack calls to the partner channel: the parent once, then a reply and an update of the parent per event.
+    // Slack calls to the partner channel: the parent and the acceptance's reply, then a reply and an update of the
+    // parent per event.
     const calls = partnerCalls(h);
     expect(calls.every((c) => c.ok)).toBe(true);
     expect(calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
       'chat.postMessage',
       'chat.postMessage',
       'chat.update',
@@ -184,9 +192,9 @@ describe('the full outcome sequence', () => {
       'chat.update',
     ]);
     expect(calls[0]?.args.thread_ts).toBeUndefined();
-    for (const index of [1, 3, 5]) expect(calls[index]?.args.thread_ts).toBe(top?.ts);
-    for (const index of [2, 4, 6]) expect(calls[index]?.args.ts).toBe(top?.ts);
-    expect([2, 4, 6].map((i) => calls[i]?.args.text)).toEqual([
+    for (const index of [1, 2, 4, 6]) expect(calls[index]?.args.thread_ts).toBe(top?.ts);
+    for (const index of [3, 5, 7]) expect(calls[index]?.args.ts).toBe(top?.ts);
+    expect([3, 5, 7].map((i) => calls[i]?.args.text)).toEqual([
       'Northwind Logistics: Meeting held',
       'Northwind Logistics: Opportunity open',
       'Northwind Logistics: Won',
@@ -238,11 +246,12 @@ describe('each outcome is recorded once', () => {
     const h = await start();
     const { handoff } = await acceptedDeal(h);
     const urls = await Promise.all([clickOutcome(h, 'won', handoff.id), clickOutcome(h, 'won', handoff.id)]);
-    await waitFor(() => threadReplies(h).length === 1, 4000, 'the won reply');
+    await waitFor(() => threadReplies(h).length === 2, 4000, 'the won reply');
     await outboxDrained(h);
     await quiet(h);
     expect(h.database.db.select().from(outcomes).all()).toHaveLength(1);
-    expect(threadReplies(h)).toHaveLength(1);
+    // The acceptance's reply, then the one Won.
+    expect(threadReplies(h)).toHaveLength(2);
     expect(partnerUpdates(h)).toHaveLength(1);
     const replies = h.slack.responses.filter((r) => urls.includes(r.url));
     expect(replies.map((r) => r.body.text)).toEqual([
@@ -273,10 +282,10 @@ describe('closed lost', () => {
 
     const note = 'Went with Globex at 20% less';
     await recordLost(h, handoff.id, 'competitor', note);
-    await waitFor(() => threadReplies(h).length === 1 && partnerUpdates(h).length === 1, 4000, 'lost reply');
+    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 1, 4000, 'lost reply');
     await outboxDrained(h);
 
-    const [reply] = threadReplies(h);
+    const reply = threadReplies(h).at(-1);
     expect(reply?.text).toBe(
       '*Northwind Logistics*: closed without a win. The customer chose another option. Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it.',
     );
@@ -318,7 +327,8 @@ describe('closed lost', () => {
     ).toContain('cannot be recorded now');
     await quiet(h);
     expect(snapshot(h)).toEqual(before);
-    expect(partnerMessages(h)).toHaveLength(2);
+    // The parent, the acceptance's reply and the loss's.
+    expect(partnerMessages(h)).toHaveLength(3);
   });
 
   it('asks for the CRM opportunity when it is left blank', async () => {
@@ -368,7 +378,8 @@ describe('who may record an outcome', () => {
       'owner notice',
     );
     await waitForDm(h, people.author.id, `<@${people.owner.id}> recorded *Closed won*`, 'author notice');
-    await waitFor(() => threadReplies(h).length === 3, 4000, 'three replies');
+    // The acceptance's reply and the three steps'.
+    await waitFor(() => threadReplies(h).length === 4, 4000, 'four replies');
     await outboxDrained(h);
     expect(h.slack.responses).toHaveLength(0);
   });
@@ -435,7 +446,8 @@ describe('who may record an outcome', () => {
     expect(handoffRow(h, handoff.id).status).toBe('sent');
 
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'timing', user: aeUser }));
-    await waitFor(() => partnerMessages(h).length === 1, 4000, 'declined post');
+    // The thread's parent and the decline's reply.
+    await waitFor(() => partnerMessages(h).length === 2, 4000, 'declined post');
     const declined = await ephemeralAt(h, await clickOutcome(h, 'won', handoff.id));
     expect(declined).toContain('is declined, so that step cannot be recorded now');
     expect(
@@ -447,7 +459,7 @@ describe('who may record an outcome', () => {
     expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
     await outboxDrained(h);
     await quiet(h);
-    expect(partnerMessages(h)).toHaveLength(1);
+    expect(partnerMessages(h)).toHaveLength(2);
     expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', outcome: null });
   });
 });
@@ -525,7 +537,11 @@ describe('stalled deals', () => {
     await quiet(h);
     expect(stallNudges(h)).toHaveLength(4);
     // Nudges are the AE's business: the partner thread holds only the deal's events.
-    expect(threadReplies(h).map((r) => r.text?.split(' ')[0])).toEqual([':handshake:', ':trophy:']);
+    expect(threadReplies(h).map((r) => r.text?.split(' ')[0])).toEqual([
+      ':white_check_mark:',
+      ':handshake:',
+      ':trophy:',
+    ]);
   });
 });
 
@@ -578,7 +594,9 @@ describe('the app is not in the partner channel', () => {
       .all()
       .filter((r) => r.channelKey === channels.partner.id);
     // The parent waits; it shows the deal as it stands when it is posted, so no update of it is queued behind it.
+    // Each event's reply waits behind it, the acceptance's first.
     expect(waiting.map((r) => [r.method, r.status, r.audience, r.dedupeKey])).toEqual([
+      ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:decided:partner_parent`],
       ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:decided:partner`],
       ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:outcome:meeting_held:partner`],
       ['chat.postMessage', 'pending', 'partner', `handoff:${handoff.id}:outcome:opportunity_created:partner`],
@@ -589,7 +607,7 @@ describe('the app is not in the partner channel', () => {
     // The app is invited again: the parent (showing the deal now), then the replies, each once and in order.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(2 * 60 * 60_000);
-    await waitFor(() => partnerMessages(h).length === 3, 8000, 'the queued partner updates');
+    await waitFor(() => partnerMessages(h).length === 4, 8000, 'the queued partner updates');
     await outboxDrained(h);
     await quiet(h);
 
@@ -598,12 +616,17 @@ describe('the app is not in the partner channel', () => {
       'chat.postMessage',
       'chat.postMessage',
       'chat.postMessage',
+      'chat.postMessage',
     ]);
     const [top, ...replies] = partnerMessages(h);
     expect(topLevel(h)).toHaveLength(1);
     expect(top?.text).toBe('Northwind Logistics: Opportunity open');
-    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts]);
-    expect(replies.map((r) => r.text?.split(' ')[0])).toEqual([':handshake:', ':chart_with_upwards_trend:']);
+    expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts, top?.ts]);
+    expect(replies.map((r) => r.text?.split(' ')[0])).toEqual([
+      ':white_check_mark:',
+      ':handshake:',
+      ':chart_with_upwards_trend:',
+    ]);
     expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('/invite @Handoff'))).toHaveLength(
       1,
     );
@@ -709,7 +732,8 @@ describe('people from another organization cannot act', () => {
       );
       expect(lost.errors?.[OUTCOME_BLOCK_ID.reason]).toContain('for the internal team');
     });
-    expect(partnerMessages(h)).toHaveLength(1);
+    // The parent and the acceptance's reply.
+    expect(partnerMessages(h)).toHaveLength(2);
   });
 
   it('/handoff typed by a partner: an ephemeral says it is for the team that runs the app, and no modal opens', async () => {
@@ -793,7 +817,8 @@ describe('user text never becomes a mention or a link', () => {
     // A refusal that names the account.
     expect(await ephemeralAt(h, await clickOutcome(h, 'won', handoff.id))).toContain('&lt;!channel&gt;');
 
-    await waitFor(() => threadReplies(h).length === 3, 8000, 'the partner replies');
+    // The acceptance's reply and the three steps'.
+    await waitFor(() => threadReplies(h).length === 4, 8000, 'the partner replies');
     await outboxDrained(h);
     await quiet(h);
     await expectInert(h);
@@ -834,7 +859,7 @@ describe('user text never becomes a mention or a link', () => {
       ),
     ).toEqual({});
     await waitForDm(h, people.author.id, 'declinenote &lt;!channel&gt;', 'the owner notice with the note');
-    await waitFor(() => partnerMessages(h).length === 1, 4000, 'the declined post');
+    await waitFor(() => partnerMessages(h).length === 2, 4000, 'the declined post and its reply');
     await outboxDrained(h);
     await expectInert(h);
     expect(JSON.stringify(partnerCalls(h))).not.toContain('declinenote');

@@ -6,6 +6,7 @@ import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import { LOST_REASON_CODES, nextOutcomes, type Outcome } from '../../src/domain/outcomes.js';
 import { FIELD_LIMITS } from '../../src/domain/packet.js';
+import { type FillerField, partnerFiller } from '../../src/domain/partnerFiller.js';
 import { BAND_LABEL } from '../../src/domain/scoring.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
@@ -123,10 +124,13 @@ class RunMarkers {
   }
 }
 
-/** Allow-listed text within `max`, never blank, never mistaken for a marker. */
-function allowed(text: string, max: number, fallback: string): string {
+/**
+ * Allow-listed text within `max`, never blank, never mistaken for a marker, and never filler the packet form refuses
+ * as partner-facing text (domain/partnerFiller.ts).
+ */
+function allowed(text: string, max: number, fallback: string, field: FillerField): string {
   const cut = cutTo(text, max);
-  return cut.trim().length > 0 && innocent(cut) ? cut : fallback;
+  return cut.trim().length > 0 && innocent(cut) && !partnerFiller(field, cut) ? cut : fallback;
 }
 
 function packetValues(p: Packet, run: number, markers: RunMarkers): PacketValues {
@@ -134,11 +138,26 @@ function packetValues(p: Packet, run: number, markers: RunMarkers): PacketValues
   const evidence = markers.next('evidenceUrl');
   return {
     // Unique per run (no duplicate or conflict with earlier runs), random after the prefix.
-    accountName: allowed(`Acct R${run}. ${p.account}`, FIELD_LIMITS.accountName, `Acct R${run}.`),
+    accountName: allowed(
+      `Acct R${run}. ${p.account}`,
+      FIELD_LIMITS.accountName,
+      `Acct R${run}.`,
+      'accountName',
+    ),
     accountDomain: null,
-    partnerOrg: allowed(p.partnerOrg, FIELD_LIMITS.partnerOrg, 'Meridian Cloud Consulting'),
-    partnerContactName: allowed(p.partnerContactName, FIELD_LIMITS.partnerContactName, 'Dana Reyes'),
-    partnerNextMove: allowed(p.partnerNextMove, FIELD_LIMITS.partnerNextMove, 'Dana confirms the meeting.'),
+    partnerOrg: allowed(p.partnerOrg, FIELD_LIMITS.partnerOrg, 'Meridian Cloud Consulting', 'partnerOrg'),
+    partnerContactName: allowed(
+      p.partnerContactName,
+      FIELD_LIMITS.partnerContactName,
+      'Dana Reyes',
+      'partnerContactName',
+    ),
+    partnerNextMove: allowed(
+      p.partnerNextMove,
+      FIELD_LIMITS.partnerNextMove,
+      'Dana confirms the meeting.',
+      'partnerNextMove',
+    ),
     partnerNextMoveDate: p.partnerNextMoveDate,
     partnerAgreedInWriting: p.partnerAgreedInWriting,
     onPriorityList: p.onPriorityList,
@@ -392,9 +411,9 @@ describe('partner safety through the real app (property)', () => {
         const reached = partnerThisRun.some((c) =>
           [...stringsIn(c.args)].some((t) => t.includes(`Acct R${run}.`)),
         );
-        // Every event but a withdrawal reaches the partner; a withdrawal only once the partner heard of the handoff
-        // (a withdrawal ends the story, so the partner heard iff anything else happened first).
-        const heard = story.slice(1).some((did) => !did.startsWith('withdraw'));
+        // A decision reaches the partner (and the outcomes after an acceptance); a reassignment is routing and never
+        // does, and a withdrawal only once the partner heard of the handoff: so the partner heard iff an AE decided.
+        const heard = story.slice(1).some((did) => did.startsWith('accept') || did.startsWith('decline'));
         expect(reached, `run ${run} ${heard ? 'reached' : 'stayed out of'} the partner channel`).toBe(heard);
         stats.runs += 1;
         stats.partnerCalls += partnerThisRun.length;

@@ -112,8 +112,9 @@ describe('duplicates and races', () => {
     for (const body of declineBodies.filter((b) => b !== ''))
       expect(JSON.parse(body)).toMatchObject({ response_action: 'errors' });
 
+    // One thread: its parent and the decision's reply.
     expect(topLevel(app)).toHaveLength(1);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     // The owner: told they own it, then of the decision; the author: the confirmation, then the decision.
     expect(dmOf(app, people.owner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
@@ -150,7 +151,8 @@ describe('duplicates and races', () => {
     await quiet(app);
     expect(decisionRows(app).map((d) => d.decision)).toEqual(['accepted']);
     expect(decisionEvents(app)).toHaveLength(1);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    // The thread's parent and the acceptance's reply, once.
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
     // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
     expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
@@ -183,7 +185,8 @@ describe('duplicates and races', () => {
       ['declined', 'partner_not_fit', 'internal only'],
     ]);
     expect(decisionEvents(app)).toHaveLength(1);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
+    // The thread's parent and the decline's reply, once.
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
     // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
     expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
@@ -251,13 +254,14 @@ describe('duplicates and races', () => {
       ...[1, 2, 3].map((n) => postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(n) })),
     ]);
     expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
-    await waitFor(() => app.slack.messages(channels.partner.id).length === 1, 6000, 'the partner post');
+    // The thread's parent and the acceptance's reply.
+    await waitFor(() => app.slack.messages(channels.partner.id).length === 2, 6000, 'the partner post');
     // A late retry, after it was delivered.
     await postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(4) });
     await outboxDrained(app);
     await quiet(app);
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(1);
-    expect(postsTo(app, channels.partner.id)).toHaveLength(1);
+    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
+    expect(postsTo(app, channels.partner.id)).toHaveLength(2);
     expect(invites()).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(authorDms);
     auditExactlyOnce(app);
@@ -412,7 +416,8 @@ describe('duplicates and races', () => {
       15_000,
       'the thread reply to time out',
     );
-    await waitFor(() => threadReplies(app).length === 1, 4000, 'Slack to take the reply anyway');
+    // The acceptance's reply was delivered before; the meeting's is the one whose answer is lost.
+    await waitFor(() => threadReplies(app).length === 2, 4000, 'Slack to take the reply anyway');
     await waitFor(
       () => app.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 0).length === 0,
       4000,
@@ -423,14 +428,12 @@ describe('duplicates and races', () => {
     app.app.outbox.kick();
     await outboxDrained(app);
     await quiet(app);
-    expect(threadReplies(app)).toHaveLength(1);
-    expect(threadReplies(app)[0]?.thread_ts).toBe(parent?.ts);
+    expect(threadReplies(app)).toHaveLength(2);
+    expect(threadReplies(app).map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
     expect(topLevel(app)).toHaveLength(1);
     expect(app.slack.callsTo('conversations.replies').some((c) => c.args.ts === parent?.ts)).toBe(true);
-    const replyRow = outboxRows(app).find((r) => r.threadOf !== null);
-    expect(threadReplies(app).map(deliveryOf)).toEqual([
-      deliveryId(replyRow as NonNullable<typeof replyRow>),
-    ]);
+    const replyRows = outboxRows(app).filter((r) => r.threadOf !== null);
+    expect(threadReplies(app).map(deliveryOf)).toEqual(replyRows.map((r) => deliveryId(r)));
     auditExactlyOnce(app);
   }, 40_000);
 

@@ -139,7 +139,7 @@ describe('the review step before a handoff is sent', () => {
     it('classifies a packet with no CRM opportunity as partner-sourced, in the review and when stored', async () => {
       const { text } = await reviewPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
       expect(text).toContain(
-        '*Attribution*: Partner-sourced\nNo opportunity existed when the partner acted.',
+        '*Attribution*: Partner-sourced\nNo CRM checked: the class comes from the packet alone, which names no existing opportunity.',
       );
       const handoff = await sendPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
       expect(handoff.classification).toBe('partner_sourced');

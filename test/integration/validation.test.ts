@@ -48,6 +48,23 @@ describe('packet validation shows inline errors and stores nothing', () => {
     expect(errors[PACKET_BLOCK_ID.warmPath]).toBeUndefined();
   });
 
+  it('refuses filler in what the partner reads word for word, on its field, however good the rest is', async () => {
+    for (const move of ['tbd', 'n/a', '-', 'TBD.', 'asdf asdf', 'Call them']) {
+      const errors = await submitErrors(h, { partnerNextMove: move });
+      expect(Object.keys(errors), move).toEqual([PACKET_BLOCK_ID.partnerNextMove]);
+      expect(errors[PACKET_BLOCK_ID.partnerNextMove], move).toContain('tells them nothing');
+    }
+    expect(await submitErrors(h, { partnerContactName: 'Dana' })).toEqual({
+      [PACKET_BLOCK_ID.partnerContactName]:
+        "The partner reads this word for word: give the contact's full name, not “Dana” alone.",
+    });
+    expect(await submitErrors(h, { partnerContactName: 'TBD' })).toEqual({
+      [PACKET_BLOCK_ID.partnerContactName]:
+        'The partner reads this word for word, and “TBD” is a placeholder. Write the real name.',
+    });
+    expect(Object.keys(await submitErrors(h, { accountName: 'n/a' }))).toEqual([PACKET_BLOCK_ID.accountName]);
+  });
+
   it('rejects an evidence link that is not an http(s) URL', async () => {
     const errors = await submitErrors(h, { evidenceUrl: 'javascript:alert(1)' });
     expect(errors).toEqual({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { outbox } from '../../src/db/schema.js';
-import { sendHandoff } from '../support/flow.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
@@ -17,6 +17,7 @@ import {
   waitForDm,
 } from '../support/ownerFlow.js';
 import { partnerCalls, partnerMessages, threadReplies, topLevel } from '../support/partnerFlow.js';
+import { declineSubmission } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 
 /**
@@ -56,9 +57,21 @@ function withdrawConfirm(message: { blocks?: unknown } | undefined): string {
   return button?.confirm?.text?.text ?? '';
 }
 
-/** Expires the handoff and reassigns it to Sam from the expiry notice: the partner channel hears who has it now. */
+/** Expires the handoff and reassigns it to Sam from the expiry notice: routing, which the partner never hears. */
 async function expireAndReassign(h: Harness, handoff: Parameters<typeof expire>[1]) {
   await expire(h, handoff);
+  await reassignToSam(h, handoff);
+}
+
+/** Jordan declines (the partner is told it is not taken forward), and the owner gives it to Sam. */
+async function declineAndReassign(h: Harness, handoff: Parameters<typeof expire>[1]) {
+  expect(
+    await submit(h, declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser })),
+  ).toEqual({});
+  await reassignToSam(h, handoff);
+}
+
+async function reassignToSam(h: Harness, handoff: Parameters<typeof expire>[1]) {
   const modal = await openOwnerModal(h, 'reassign', handoff.id);
   expect(
     await submit(
@@ -107,6 +120,26 @@ describe('a withdrawal before the partner heard anything', () => {
     expect(partnerRows(h)).toEqual([]);
   });
 
+  it('after a reassignment (routing, never posted): nothing reaches the partner channel', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    await expireAndReassign(h, handoff);
+    await outboxDrained(h);
+    await quiet(h);
+    expect(partnerCalls(h)).toEqual([]);
+    const reassigned = await waitForDm(h, people.author.id, 'moved from', 'the reassignment notice');
+    // The dialog cannot know from the handoff alone whether an earlier AE declined it: it says both cases.
+    expect(withdrawConfirm(reassigned)).toContain('otherwise nothing is posted there');
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
+    expect(json(notice.blocks)).toContain('nothing about this handoff had been posted there yet');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(partnerCalls(h)).toEqual([]);
+    expect(partnerRows(h)).toEqual([]);
+  });
+
   it('with no partner channel: the owner is told to tell the partner themselves if they know of it', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { partnerChannelId: null });
@@ -123,42 +156,43 @@ describe('a withdrawal before the partner heard anything', () => {
 });
 
 describe('a withdrawal after the partner heard of the handoff', () => {
-  it('after a reassignment was posted: the withdrawal replies in the thread once, and the parent says closed', async () => {
+  it('after a decline was posted (and the owner moved it on): the withdrawal replies in the thread once, and the parent says closed', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);
-    await expireAndReassign(h, handoff);
-    await waitFor(() => partnerMessages(h).length === 1, 4000, 'the reassignment post');
+    await declineAndReassign(h, handoff);
     await outboxDrained(h);
     await quiet(h);
-    expect(json(partnerMessages(h)[0]?.blocks)).toContain('With a new account executive');
+    // The decline's parent and reply; nothing of the reassignment.
+    expect(topLevel(h).map((m) => m.text)).toEqual(['Northwind Logistics: Not taken forward']);
+    expect(threadReplies(h)).toHaveLength(1);
 
     const reassigned = await waitForDm(h, people.author.id, 'moved from', 'the reassignment notice');
-    expect(withdrawConfirm(reassigned)).toContain('the partner channel is told it is closed for now');
+    expect(withdrawConfirm(reassigned)).toContain('it is told it is closed for now');
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain(`<#${channels.partner.id}> is being told it is closed for now.`);
 
-    await waitFor(() => threadReplies(h).length === 1, 4000, 'the withdrawal reply');
+    await waitFor(() => threadReplies(h).length === 2, 4000, 'the withdrawal reply');
     await outboxDrained(h);
     await quiet(h);
     expect(topLevel(h)).toHaveLength(1);
-    expect(threadReplies(h)).toHaveLength(1);
-    expect(threadReplies(h)[0]?.thread_ts).toBe(topLevel(h)[0]?.ts);
-    expect(threadReplies(h)[0]?.text).toContain('we have closed this handoff for now');
+    expect(threadReplies(h)).toHaveLength(2);
+    expect(threadReplies(h)[1]?.thread_ts).toBe(topLevel(h)[0]?.ts);
+    expect(threadReplies(h)[1]?.text).toContain('we have closed this handoff for now');
     expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Closed for now');
   });
 
-  it('after a reassignment still queued (the app out of the channel): the withdrawal waits behind it, then both go once', async () => {
+  it('after a decline still queued (the app out of the channel): the withdrawal waits behind it, then all go once', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);
-    // The app is removed from the shared channel: the reassignment's post waits there, not yet seen.
+    // The app is removed from the shared channel: the decline's post waits there, not yet seen.
     h.slack.addChannel({ ...channels.partner, members: [] });
-    await expireAndReassign(h, handoff);
+    await declineAndReassign(h, handoff);
     await waitFor(
       () => partnerRows(h).some((r) => r.status === 'pending' && r.lastError === 'not_in_channel'),
       4000,
-      'the waiting reassignment post',
+      'the waiting decline post',
     );
     expect(partnerMessages(h)).toEqual([]);
 
@@ -168,18 +202,20 @@ describe('a withdrawal after the partner heard of the handoff', () => {
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain('is being told it is closed for now');
     expect(partnerRows(h).map((r) => r.dedupeKey)).toEqual([
-      `handoff:${handoff.id}:a2:reassigned:partner`,
+      `handoff:${handoff.id}:decided:partner_parent`,
+      `handoff:${handoff.id}:decided:partner`,
       `handoff:${handoff.id}:a2:withdrawn:partner`,
     ]);
 
-    // Invited again: the parent, showing the handoff as it is now, then the withdrawal in its thread.
+    // Invited again: the parent, showing the handoff as it is now, then the decline and the withdrawal in its thread.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(2 * 60 * 60_000);
-    await waitFor(() => partnerMessages(h).length === 2, 8000, 'the partner posts');
+    await waitFor(() => partnerMessages(h).length === 3, 8000, 'the partner posts');
     await outboxDrained(h);
     await quiet(h);
     expect(topLevel(h).map((m) => m.text)).toEqual(['Northwind Logistics: Closed for now']);
-    expect(threadReplies(h).map((m) => m.thread_ts)).toEqual([topLevel(h)[0]?.ts]);
-    expect(threadReplies(h)[0]?.text).toContain('we have closed this handoff for now');
+    expect(threadReplies(h).map((m) => m.thread_ts)).toEqual([topLevel(h)[0]?.ts, topLevel(h)[0]?.ts]);
+    expect(threadReplies(h)[0]?.text).toContain('not taken forward for now');
+    expect(threadReplies(h)[1]?.text).toContain('we have closed this handoff for now');
   });
 });

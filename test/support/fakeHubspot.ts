@@ -1,6 +1,7 @@
 /**
- * A fake HubSpot CRM (v3 API) for integration tests: deals (read, batch read, update, list), the deal pipeline,
- * and notes (create with an association to a deal, search). It records every request, answers in HubSpot's shapes
+ * A fake HubSpot CRM (v3 API) for integration tests: companies (search), deals (read, batch read, update, list,
+ * search, associated with a company), the deal pipeline, and notes (create with an association to a deal, search).
+ * Search is fakeHubspotSearch.ts, with its limits. It records every request, answers in HubSpot's shapes
  * (`{ status: 'error', message, correlationId, category }` errors, string property values), enforces the private
  * app's rate limits (ten-second rolling window, search per second) and the batch and search limits, models search's
  * eventual consistency (`searchLagMs`), and can inject failures.
@@ -16,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import { parseSearch, type Searchable, search } from './fakeHubspotSearch.js';
 
 /** Property values as HubSpot returns them: always strings, or null when unset. */
 export type HubspotProperties = Record<string, string | null>;
@@ -96,6 +98,18 @@ export interface NewDeal {
   /** A stage id of the default pipeline; default 'appointmentscheduled'. */
   stage?: string;
   amount?: number | string | null;
+  /** The company it is associated with (an id `addCompany` gave); none by default. */
+  companyId?: string;
+  /** When it was created: 'YYYY-MM-DD' (midnight UTC) or an ISO datetime; default the fake's now. */
+  createdAt?: string;
+  /** 'YYYY-MM-DD' or an ISO datetime; unset by default. */
+  closeDate?: string;
+}
+
+export interface NewCompany {
+  name: string;
+  /** The company's domain as HubSpot keeps it ('litware.example'); none by default. */
+  domain?: string | null;
 }
 
 /** A deal as the fake stores it. */
@@ -124,6 +138,10 @@ interface StoredObject {
 
 interface StoredNote extends StoredObject {
   dealIds: string[];
+}
+
+interface StoredDeal extends StoredObject {
+  companyIds: string[];
 }
 
 /** The default deal pipeline of a new HubSpot account. */
@@ -175,12 +193,12 @@ const NOTE_ALWAYS = ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];
 /** hs_note_body holds at most this many characters. */
 const NOTE_BODY_MAX = 65_536;
 
+const COMPANY_DEFAULT_PROPERTIES = ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'];
+const COMPANY_ALWAYS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+
 /** HubSpot-defined association type of note → deal. */
 const NOTE_TO_DEAL = 214;
 const BATCH_MAX = 100;
-const SEARCH_LIMIT_MAX = 200;
-const SEARCH_FILTER_GROUPS_MAX = 5;
-const SEARCH_FILTERS_PER_GROUP_MAX = 6;
 const LIST_LIMIT_MAX = 100;
 const TEN_SECONDS = 10_000;
 /** The private app's id in rate-limit answers' `groupName`. */
@@ -287,24 +305,6 @@ function propertiesParam(params: URLSearchParams): string[] | undefined {
     .filter((p) => p !== '');
 }
 
-/** HubSpot tokenizes text on anything that is not a letter or digit, case-insensitively. */
-const tokens = (text: string): string[] =>
-  text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t !== '');
-
-/** Whether the value's tokens appear, consecutively, among the text's tokens (a whole-word match). */
-function containsToken(text: string, value: string): boolean {
-  const haystack = tokens(text);
-  const needle = tokens(value);
-  if (needle.length === 0) return false;
-  for (let i = 0; i + needle.length <= haystack.length; i++) {
-    if (needle.every((t, j) => haystack[i + j] === t)) return true;
-  }
-  return false;
-}
-
 function propertyError(
   message: string,
   errors: { message: string; code: string; propertyName: string }[],
@@ -343,7 +343,9 @@ export class FakeHubspot {
   private readonly startedAt: number;
   private origin = '';
   private stopped = false;
-  private readonly deals = new Map<string, StoredObject>();
+  private readonly deals = new Map<string, StoredDeal>();
+  private readonly companies = new Map<string, StoredObject>();
+  private nextCompanyId = 20_000_000_001;
   private readonly storedNotes = new Map<string, StoredNote>();
   private readonly customDealProperties: string[] = [];
   private readonly customNoteProperties: string[] = [];
@@ -387,6 +389,11 @@ export class FakeHubspot {
     if (!/^\d+$/.test(id)) throw new Error(`HubSpot object ids are numeric: ${id}`);
     const stage = deal.stage ?? 'appointmentscheduled';
     const now = this.now();
+    const at = (value: string) => Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+    const created = deal.createdAt ? at(deal.createdAt) : now;
+    if (deal.companyId !== undefined && !this.companies.has(deal.companyId)) {
+      throw new Error(`no company ${deal.companyId}`);
+    }
     const properties: HubspotProperties = {};
     for (const name of [...DEAL_WRITABLE, ...this.customDealProperties]) properties[name] = null;
     Object.assign(properties, {
@@ -394,12 +401,29 @@ export class FakeHubspot {
       dealstage: stage,
       pipeline: 'default',
       amount: propertyString(deal.amount),
-      createdate: iso(now),
+      closedate: deal.closeDate ? iso(at(deal.closeDate)) : null,
+      createdate: iso(created),
       hs_lastmodifieddate: iso(now),
       hs_object_id: id,
       ...this.closedProperties(stage),
     });
-    this.deals.set(id, { id, properties, createdAt: now, updatedAt: now });
+    const companyIds = deal.companyId ? [deal.companyId] : [];
+    this.deals.set(id, { id, properties, createdAt: created, updatedAt: now, companyIds });
+    return id;
+  }
+
+  /** Adds a company; returns its id. */
+  addCompany(company: NewCompany): string {
+    const id = String(this.nextCompanyId++);
+    const now = this.now();
+    const properties: HubspotProperties = {
+      name: company.name,
+      domain: company.domain ?? null,
+      createdate: iso(now),
+      hs_lastmodifieddate: iso(now),
+      hs_object_id: id,
+    };
+    this.companies.set(id, { id, properties, createdAt: now, updatedAt: now });
     return id;
   }
 
@@ -450,6 +474,7 @@ export class FakeHubspot {
   reset(): void {
     this.calls.length = 0;
     this.deals.clear();
+    this.companies.clear();
     this.storedNotes.clear();
     this.recent = [];
     this.recentSearches = [];
@@ -648,10 +673,15 @@ export class FakeHubspot {
       if (id === undefined) return { status: 200, body: { results: [this.pipeline()] } };
       return id === 'default' ? { status: 200, body: this.pipeline() } : this.objectNotFound(id);
     }
-    if (kind !== 'objects' || (type !== 'deals' && type !== 'notes')) return notFound(path);
+    if (kind !== 'objects' || (type !== 'deals' && type !== 'notes' && type !== 'companies')) {
+      return notFound(path);
+    }
     if (request.jsonError !== undefined) {
       return validationError(`Invalid input JSON on line 1: ${request.jsonError}`);
     }
+    if (parts.length === 5 && id === 'search' && method === 'POST')
+      return this.searchObjects(type, request.body);
+    if (type === 'companies') return notFound(path);
     if (type === 'deals') {
       if (parts.length === 4 && method === 'GET') return this.listDeals(request.url.searchParams);
       if (parts.length === 6 && id === 'batch' && action === 'read' && method === 'POST') {
@@ -664,7 +694,6 @@ export class FakeHubspot {
       return notFound(path);
     }
     if (parts.length === 4 && method === 'POST') return this.createNote(request.body);
-    if (parts.length === 5 && id === 'search' && method === 'POST') return this.searchNotes(request.body);
     return notFound(path);
   }
 
@@ -928,97 +957,42 @@ export class FakeHubspot {
     return dealIds;
   }
 
-  private searchNotes(body: unknown): Answer {
-    const request = isObject(body) ? body : {};
-    const limit = request.limit === undefined ? 10 : Number(request.limit);
-    if (!Number.isInteger(limit) || limit < 0 || limit > SEARCH_LIMIT_MAX) {
-      return validationError(`limit must be between 0 and ${SEARCH_LIMIT_MAX}`);
-    }
-    const groups = Array.isArray(request.filterGroups) ? request.filterGroups : [];
-    if (groups.length > SEARCH_FILTER_GROUPS_MAX) {
-      return validationError(`Cannot have more than ${SEARCH_FILTER_GROUPS_MAX} filter groups`);
-    }
-    const parsedGroups: { propertyName: string; operator: string; value: string | undefined }[][] = [];
-    for (const group of groups) {
-      const filters = isObject(group) && Array.isArray(group.filters) ? group.filters : [];
-      if (filters.length > SEARCH_FILTERS_PER_GROUP_MAX) {
-        return validationError(
-          `Cannot have more than ${SEARCH_FILTERS_PER_GROUP_MAX} filters in a filter group`,
-        );
-      }
-      const parsed = [];
-      for (const filter of filters) {
-        if (
-          !isObject(filter) ||
-          typeof filter.propertyName !== 'string' ||
-          typeof filter.operator !== 'string'
-        ) {
-          return validationError('Every filter needs a propertyName and an operator');
-        }
-        const operator = filter.operator;
-        const supported =
-          filter.propertyName === 'associations.deal'
-            ? ['EQ']
-            : ['EQ', 'NEQ', 'CONTAINS_TOKEN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY'];
-        if (!supported.includes(operator)) {
-          return validationError(
-            `fake hubspot: operator ${operator} is not supported on ${filter.propertyName} (supported: ${supported.join(', ')})`,
-          );
-        }
-        parsed.push({
-          propertyName: filter.propertyName,
-          operator,
-          value: propertyString(filter.value) ?? undefined,
-        });
-      }
-      parsedGroups.push(parsed);
-    }
+  /**
+   * Search of companies, deals or notes (fakeHubspotSearch.ts). Search is eventually consistent: an object created
+   * less than `searchLagMs` ago is not found yet.
+   */
+  private searchObjects(type: 'deals' | 'notes' | 'companies', body: unknown): Answer {
+    const association =
+      type === 'deals' ? ['associations.company'] : type === 'notes' ? ['associations.deal'] : [];
+    const request = parseSearch(body, association);
+    if ('error' in request) return validationError(request.error);
     const visibleSince = this.now() - this.searchLagMs;
-    const matches = [...this.storedNotes.values()].filter(
-      (note) =>
-        note.createdAt <= visibleSince &&
-        (parsedGroups.length === 0 ||
-          parsedGroups.some((filters) => filters.every((filter) => this.noteMatches(note, filter)))),
+    const objects: (Searchable & { stored: StoredObject })[] = [];
+    if (type === 'deals')
+      for (const d of this.deals.values())
+        objects.push({ ...d, stored: d, associations: { company: d.companyIds } });
+    if (type === 'notes')
+      for (const n of this.storedNotes.values())
+        objects.push({ ...n, stored: n, associations: { deal: n.dealIds } });
+    if (type === 'companies')
+      for (const c of this.companies.values()) objects.push({ ...c, stored: c, associations: {} });
+    const { total, page, next } = search(
+      objects.filter((o) => o.createdAt <= visibleSince),
+      request,
     );
-    const start = Number(request.after ?? 0) || 0;
-    const page = matches.slice(start, start + limit);
-    const asked = Array.isArray(request.properties)
-      ? request.properties.filter((p): p is string => typeof p === 'string')
-      : undefined;
-    const answer: Record<string, unknown> = {
-      total: matches.length,
-      results: page.map((note) => this.noteJson(note, asked)),
-    };
-    if (start + limit < matches.length) answer.paging = { next: { after: String(start + limit) } };
+    const json = (o: StoredObject) =>
+      type === 'deals'
+        ? this.dealJson(o, request.properties)
+        : type === 'notes'
+          ? this.noteJson(o, request.properties)
+          : this.objectJson(o, request.properties, COMPANY_DEFAULT_PROPERTIES, COMPANY_ALWAYS);
+    const answer: Record<string, unknown> = { total, results: page.map((o) => json(o.stored)) };
+    if (next !== undefined) {
+      answer.paging = {
+        next: { after: String(next), link: `${this.origin}/crm/v3/objects/${type}/search?after=${next}` },
+      };
+    }
     return { status: 200, body: answer };
-  }
-
-  private noteMatches(
-    note: StoredNote,
-    filter: { propertyName: string; operator: string; value: string | undefined },
-  ): boolean {
-    if (filter.propertyName === 'associations.deal') {
-      return filter.value !== undefined && note.dealIds.includes(filter.value);
-    }
-    const actual = note.properties[filter.propertyName] ?? null;
-    switch (filter.operator) {
-      case 'HAS_PROPERTY':
-        return actual !== null && actual !== '';
-      case 'NOT_HAS_PROPERTY':
-        return actual === null || actual === '';
-      case 'EQ':
-        return (
-          actual !== null && filter.value !== undefined && actual.toLowerCase() === filter.value.toLowerCase()
-        );
-      case 'NEQ':
-        return (
-          actual === null || filter.value === undefined || actual.toLowerCase() !== filter.value.toLowerCase()
-        );
-      case 'CONTAINS_TOKEN':
-        return actual !== null && filter.value !== undefined && containsToken(actual, filter.value);
-      default:
-        return false;
-    }
   }
 
   private touch(object: StoredObject, changes: HubspotProperties): void {

@@ -1,6 +1,7 @@
 /**
  * A fake Salesforce (REST API) for integration tests: the OAuth client-credentials token endpoint, `limits`,
- * Opportunity reads and updates, Task creation and the two SOQL shapes the app sends. It records every request, answers in
+ * Accounts, Opportunity reads and updates, Task creation and SOQL queries (fakeSoql.ts: the WHERE, ORDER BY and LIMIT
+ * the app sends, relationship fields such as Account.Name, results in pages of 2,000 with `nextRecordsUrl`). It records every request, answers in
  * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
  * app (daily API requests, URI and SOQL length, field lengths) and can inject failures.
  *
@@ -20,6 +21,16 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import {
+  checkTypes,
+  conditionFields,
+  matches,
+  ordered,
+  parseSoql,
+  type Soql,
+  SoqlError,
+  type SoqlFieldType,
+} from './fakeSoql.js';
 
 /** A field value as Salesforce's JSON carries it. */
 export type SalesforceValue = string | number | boolean | null;
@@ -122,6 +133,17 @@ export interface NewOpportunity {
   amount?: number | null;
   /** 'YYYY-MM-DD'; default the fake's today. */
   closeDate?: string;
+  /** The account it belongs to (an id `addAccount` gave); none by default. */
+  accountId?: string;
+  /** When it was created: 'YYYY-MM-DD' (midnight UTC) or an ISO datetime; default the fake's now. */
+  createdDate?: string;
+}
+
+/** An account as `addAccount` takes it. */
+export interface NewAccount {
+  name: string;
+  /** As people type it in Salesforce: 'https://www.litware.example', 'litware.example/', … */
+  website?: string | null;
 }
 
 /** A Task as the fake stores it (Salesforce's field names; ids are 18 characters). */
@@ -137,7 +159,7 @@ export interface FakeSalesforceTask extends SalesforceRecord {
   CreatedDate: string;
 }
 
-type SObjectType = 'Opportunity' | 'Task';
+type SObjectType = 'Opportunity' | 'Task' | 'Account';
 
 /** The 15→18 suffix alphabet: a 5-bit value per 5-character chunk. */
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
@@ -227,6 +249,34 @@ const TASK_WRITABLE = [
   'CallObject',
 ];
 const TASK_READ_ONLY = ['Id', 'IsClosed', 'IsDeleted', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'];
+
+const ACCOUNT_FIELDS = ['Id', 'Name', 'Website', 'Industry', 'Type', 'OwnerId', 'IsDeleted', 'CreatedDate'];
+
+/** What each standard field holds (custom fields are text): it decides which SOQL literals a field takes. */
+const FIELD_TYPES: Record<string, SoqlFieldType> = {
+  Id: 'id',
+  AccountId: 'id',
+  OwnerId: 'id',
+  CampaignId: 'id',
+  WhatId: 'id',
+  WhoId: 'id',
+  IsClosed: 'boolean',
+  IsWon: 'boolean',
+  IsDeleted: 'boolean',
+  IsReminderSet: 'boolean',
+  Amount: 'number',
+  Probability: 'number',
+  CallDurationInSeconds: 'number',
+  CloseDate: 'date',
+  ActivityDate: 'date',
+  CreatedDate: 'datetime',
+  LastModifiedDate: 'datetime',
+  SystemModstamp: 'datetime',
+  ReminderDateTime: 'datetime',
+};
+
+/** Records per page of a query's answer (Salesforce's default batch size); the rest by `nextRecordsUrl`. */
+const QUERY_BATCH_SIZE = 2000;
 
 /** Field lengths Salesforce enforces on Task text fields (STRING_TOO_LONG beyond). */
 const TASK_MAX_LENGTH: Record<string, number> = { Subject: 255, Description: 32_000 };
@@ -318,180 +368,6 @@ const isSalesforceValue = (value: unknown): value is SalesforceValue =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 // ---------------------------------------------------------------------------------------------------------------
-// SOQL: just enough of the grammar for the app's two statements.
-
-type Token =
-  | { kind: 'word'; text: string }
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'punct'; text: string };
-
-type Condition = { field: string; op: '='; value: string } | { field: string; op: 'IN'; values: string[] };
-
-interface Soql {
-  fields: string[];
-  object: string;
-  conditions: Condition[];
-  limit?: number;
-}
-
-class SoqlError extends Error {
-  constructor(
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const SOQL_ESCAPES: Record<string, string> = {
-  "'": "'",
-  '"': '"',
-  '\\': '\\',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  b: '\b',
-  f: '\f',
-  // LIKE wildcards stay escaped: they only mean something to LIKE, which the fake does not support.
-  _: '\\_',
-  '%': '\\%',
-};
-
-function tokenize(soql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < soql.length) {
-    const char = soql.charAt(i);
-    if (/\s/.test(char)) {
-      i++;
-    } else if (/[A-Za-z_]/.test(char)) {
-      const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(soql.slice(i))?.[0] ?? char;
-      tokens.push({ kind: 'word', text: word });
-      i += word.length;
-    } else if (/[0-9]/.test(char)) {
-      const digits = /^[0-9]+/.exec(soql.slice(i))?.[0] ?? char;
-      tokens.push({ kind: 'number', value: Number(digits) });
-      i += digits.length;
-    } else if ('(),='.includes(char)) {
-      tokens.push({ kind: 'punct', text: char });
-      i++;
-    } else if (char === "'") {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= soql.length)
-          throw new SoqlError('MALFORMED_QUERY', 'unexpected token: <EOF>: unterminated string');
-        const c = soql.charAt(i);
-        if (c === "'") break;
-        if (c === '\\') {
-          const escaped = soql.charAt(i + 1);
-          if (escaped === 'u' && /^[0-9a-fA-F]{4}$/.test(soql.slice(i + 2, i + 6))) {
-            value += String.fromCharCode(Number.parseInt(soql.slice(i + 2, i + 6), 16));
-            i += 6;
-            continue;
-          }
-          const replacement = SOQL_ESCAPES[escaped];
-          if (replacement === undefined) {
-            throw new SoqlError(
-              'MALFORMED_QUERY',
-              `Invalid string literal '${soql.slice(i, i + 2)}'. Illegal character sequence '\\${escaped}' in string literal.`,
-            );
-          }
-          value += replacement;
-          i += 2;
-          continue;
-        }
-        value += c;
-        i++;
-      }
-      tokens.push({ kind: 'string', value });
-      i++;
-    } else {
-      throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${char}'`);
-    }
-  }
-  return tokens;
-}
-
-function parseSoql(soql: string): Soql {
-  const tokens = tokenize(soql);
-  let at = 0;
-  const describe = (token: Token | undefined): string => {
-    if (!token) return '<EOF>';
-    if (token.kind === 'string') return `'${token.value}'`;
-    if (token.kind === 'number') return String(token.value);
-    return token.text;
-  };
-  const unexpected = (): never => {
-    throw new SoqlError('MALFORMED_QUERY', `unexpected token: ${describe(tokens[at])}`);
-  };
-  const keyword = (word: string): boolean => {
-    const token = tokens[at];
-    if (token?.kind === 'word' && token.text.toUpperCase() === word) {
-      at++;
-      return true;
-    }
-    return false;
-  };
-  const expectKeyword = (word: string): void => {
-    if (!keyword(word)) unexpected();
-  };
-  const punct = (text: string): boolean => {
-    const token = tokens[at];
-    if (token?.kind === 'punct' && token.text === text) {
-      at++;
-      return true;
-    }
-    return false;
-  };
-  const word = (): string => {
-    const token = tokens[at];
-    if (token?.kind !== 'word') return unexpected();
-    at++;
-    return token.text;
-  };
-  const string = (): string => {
-    const token = tokens[at];
-    if (token?.kind !== 'string') return unexpected();
-    at++;
-    return token.value;
-  };
-
-  expectKeyword('SELECT');
-  const fields = [word()];
-  while (punct(',')) fields.push(word());
-  expectKeyword('FROM');
-  const object = word();
-  const conditions: Condition[] = [];
-  if (keyword('WHERE')) {
-    do {
-      const field = word();
-      if (punct('=')) {
-        conditions.push({ field, op: '=', value: string() });
-      } else if (keyword('IN')) {
-        if (!punct('(')) unexpected();
-        const values = [string()];
-        while (punct(',')) values.push(string());
-        if (!punct(')')) unexpected();
-        conditions.push({ field, op: 'IN', values });
-      } else {
-        unexpected();
-      }
-    } while (keyword('AND'));
-  }
-  let limit: number | undefined;
-  if (keyword('LIMIT')) {
-    const token = tokens[at];
-    if (token?.kind !== 'number') return unexpected();
-    limit = token.value;
-    at++;
-  }
-  if (at < tokens.length) unexpected();
-  return { fields, object, conditions, ...(limit !== undefined ? { limit } : {}) };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 export class FakeSalesforce {
   /** Starts a fake Salesforce on 127.0.0.1 and a free port (login and instance on the same server). */
@@ -528,7 +404,11 @@ export class FakeSalesforce {
   /** Opportunities by the first 15 characters of their id (case-sensitive, as Salesforce ids are). */
   private readonly opportunities = new Map<string, SalesforceRecord>();
   private readonly storedTasks: FakeSalesforceTask[] = [];
-  private readonly customFields: Record<SObjectType, string[]> = { Opportunity: [], Task: [] };
+  /** Accounts by the first 15 characters of their id. */
+  private readonly accounts = new Map<string, SalesforceRecord>();
+  /** What is left of a query's answer after its first page, by the locator in `nextRecordsUrl`. */
+  private readonly locators = new Map<string, { sobject: SObjectType; records: Record<string, unknown>[] }>();
+  private readonly customFields: Record<SObjectType, string[]> = { Opportunity: [], Task: [], Account: [] };
   private readonly soqlReceived: string[] = [];
   private apiUsage = 0;
   private sequence = 0;
@@ -592,10 +472,22 @@ export class FakeSalesforce {
     const stageName = opportunity.stageName ?? 'Prospecting';
     const stage = STAGES[stageName];
     const now = sfDateTime(this.now());
+    const created = opportunity.createdDate
+      ? sfDateTime(
+          Date.parse(
+            opportunity.createdDate.length === 10
+              ? `${opportunity.createdDate}T00:00:00Z`
+              : opportunity.createdDate,
+          ),
+        )
+      : now;
+    if (opportunity.accountId !== undefined && !this.accounts.has(opportunity.accountId.slice(0, 15))) {
+      throw new Error(`no account ${opportunity.accountId}`);
+    }
     const record: SalesforceRecord = {
       Id: id,
       IsDeleted: false,
-      CreatedDate: now,
+      CreatedDate: created,
       LastModifiedDate: now,
       SystemModstamp: now,
     };
@@ -608,8 +500,27 @@ export class FakeSalesforce {
       Probability: stage?.probability ?? null,
       Amount: opportunity.amount ?? null,
       CloseDate: opportunity.closeDate ?? sfDate(this.now()),
+      AccountId: opportunity.accountId ? salesforceId18(opportunity.accountId.slice(0, 15)) : null,
     });
     this.opportunities.set(id15, record);
+    return id;
+  }
+
+  /** Adds an account (what opportunities belong to); returns its 18-character id ('001…'). */
+  addAccount(account: NewAccount): string {
+    const id = salesforceId18(this.nextId15('001'));
+    const record: SalesforceRecord = {
+      Id: id,
+      Name: account.name,
+      Website: account.website ?? null,
+      Industry: null,
+      Type: null,
+      OwnerId: this.userId,
+      IsDeleted: false,
+      CreatedDate: sfDateTime(this.now()),
+    };
+    for (const field of this.customFields.Account) record[field] = null;
+    this.accounts.set(id.slice(0, 15), record);
     return id;
   }
 
@@ -640,6 +551,7 @@ export class FakeSalesforce {
     if (this.knownField(sobject, name)) return;
     this.customFields[sobject].push(name);
     if (sobject === 'Opportunity') for (const record of this.opportunities.values()) record[name] = null;
+    else if (sobject === 'Account') for (const record of this.accounts.values()) record[name] = null;
     else for (const task of this.storedTasks) task[name] = null;
   }
 
@@ -670,6 +582,8 @@ export class FakeSalesforce {
     this.calls.length = 0;
     this.soqlReceived.length = 0;
     this.opportunities.clear();
+    this.accounts.clear();
+    this.locators.clear();
     this.storedTasks.length = 0;
     this.apiUsage = 0;
     this.clearFailures();
@@ -891,6 +805,10 @@ export class FakeSalesforce {
       if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
       return this.query(request.url.searchParams.get('q'));
     }
+    if (parts.length === 2 && parts[0] === 'query' && parts[1] !== undefined) {
+      if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
+      return this.queryMore(parts[1]);
+    }
     if (parts.length === 1 && parts[0] === 'limits') {
       if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
       // The org's limits; only the daily API allowance is modelled (this request already counted).
@@ -1024,72 +942,116 @@ export class FakeSalesforce {
         `query is too long: SOQL statements cannot be longer than ${MAX_SOQL_LENGTH} characters`,
       );
     }
-    let parsed: Soql;
     try {
-      parsed = parseSoql(soql);
+      return this.run(parseSoql(soql));
     } catch (error) {
       if (error instanceof SoqlError) return sfError(400, error.errorCode, error.message);
       throw error;
     }
+  }
+
+  /** A parsed statement against the stored records: checked, filtered, sorted, limited, shaped, paged. */
+  private run(parsed: Soql): Answer {
     const object = parsed.object.toLowerCase();
-    if (object !== 'opportunity' && object !== 'task') {
-      return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
-    }
-    const sobject: SObjectType = object === 'opportunity' ? 'Opportunity' : 'Task';
+    const sobject: SObjectType | undefined =
+      object === 'opportunity'
+        ? 'Opportunity'
+        : object === 'task'
+          ? 'Task'
+          : object === 'account'
+            ? 'Account'
+            : undefined;
+    if (!sobject) return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
     const fields: string[] = [];
     for (const name of parsed.fields) {
-      const field = this.knownField(sobject, name);
+      const field = this.knownPath(sobject, name);
       if (!field) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${sobject}'.`);
       fields.push(field);
     }
-    const found = sobject === 'Opportunity' ? this.selectOpportunities(parsed) : this.selectTasks(parsed);
-    if ('status' in found) return found;
-    const records = found.slice(0, parsed.limit ?? found.length).map((r) => this.shape(sobject, r, fields));
-    return { status: 200, body: { totalSize: records.length, done: true, records } };
-  }
-
-  /** `… FROM Opportunity WHERE Id IN ('…', …)` (or `Id = '…'`). */
-  private selectOpportunities(soql: Soql): SalesforceRecord[] | Answer {
-    const [condition] = soql.conditions;
-    if (soql.conditions.length !== 1 || !condition || condition.field.toLowerCase() !== 'id') {
-      return sfError(
-        400,
-        'MALFORMED_QUERY',
-        "fake salesforce: Opportunity queries must be `WHERE Id IN ('…', …)`",
-      );
+    for (const name of [...conditionFields(parsed.where), ...parsed.orderBy.map((o) => o.field)]) {
+      if (!this.knownPath(sobject, name))
+        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${sobject}'.`);
     }
-    const ids = condition.op === 'IN' ? condition.values : [condition.value];
-    const bad = ids.find((id) => !isIdShaped(id));
-    if (bad !== undefined) return sfError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${bad}`);
-    const wanted = new Set(ids.map((id) => id.slice(0, 15)));
-    return [...this.opportunities.entries()].filter(([key]) => wanted.has(key)).map(([, record]) => record);
+    const typeOf = (path: string): SoqlFieldType =>
+      FIELD_TYPES[this.knownPath(sobject, path)?.split('.').at(-1) ?? ''] ?? 'string';
+    checkTypes(parsed.where, typeOf);
+    const all: SalesforceRecord[] =
+      sobject === 'Opportunity'
+        ? [...this.opportunities.values()]
+        : sobject === 'Account'
+          ? [...this.accounts.values()]
+          : this.storedTasks;
+    const read = (record: SalesforceRecord, path: string) => this.valueAt(sobject, record, path);
+    const found = ordered(
+      all.filter((record) => matches(parsed.where, (path) => read(record, path), typeOf)),
+      parsed.orderBy,
+      read,
+      typeOf,
+    ).slice(0, parsed.limit ?? all.length);
+    const records = found.map((record) => this.shape(sobject, record, fields));
+    return { status: 200, body: this.page(sobject, records) };
   }
 
-  /** `… FROM Task WHERE WhatId = '…' AND Subject = '…'` (either order). */
-  private selectTasks(soql: Soql): SalesforceRecord[] | Answer {
-    const equals = (name: string): string | undefined => {
-      const condition = soql.conditions.find((c) => c.field.toLowerCase() === name.toLowerCase());
-      return condition?.op === '=' ? condition.value : undefined;
+  /** The first page of an answer; the rest kept under a locator for `nextRecordsUrl`. */
+  private page(sobject: SObjectType, records: Record<string, unknown>[]): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      totalSize: records.length,
+      done: records.length <= QUERY_BATCH_SIZE,
+      records: records.slice(0, QUERY_BATCH_SIZE),
     };
-    const whatId = equals('WhatId');
-    const subject = equals('Subject');
-    if (soql.conditions.length !== 2 || whatId === undefined || subject === undefined) {
-      return sfError(
-        400,
-        'MALFORMED_QUERY',
-        "fake salesforce: Task queries must be `WHERE WhatId = '…' AND Subject = '…'`",
-      );
+    if (records.length > QUERY_BATCH_SIZE) {
+      const locator = `01g${String(this.locators.size + 1).padStart(12, '0')}-${QUERY_BATCH_SIZE}`;
+      this.locators.set(locator, { sobject, records });
+      body.nextRecordsUrl = `/services/data/v${this.apiVersion}/query/${locator}`;
     }
-    if (!isIdShaped(whatId))
-      return sfError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${whatId}`);
-    // SOQL compares text case-insensitively; ids by their case-sensitive 15-character form.
-    return this.storedTasks.filter(
-      (task) =>
-        task.WhatId !== null &&
-        task.WhatId.slice(0, 15) === whatId.slice(0, 15) &&
-        task.Subject !== null &&
-        task.Subject.toLowerCase() === subject.toLowerCase(),
-    );
+    return body;
+  }
+
+  /** `GET query/<locator>`: the next page of an answer. */
+  private queryMore(locator: string): Answer {
+    const [cursor, offsetText] = locator.split('-');
+    const kept = this.locators.get(locator);
+    const offset = Number(offsetText);
+    if (!kept || !cursor || !Number.isInteger(offset)) {
+      return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    }
+    const records = kept.records.slice(offset, offset + QUERY_BATCH_SIZE);
+    const next = offset + QUERY_BATCH_SIZE;
+    const body: Record<string, unknown> = {
+      totalSize: kept.records.length,
+      done: next >= kept.records.length,
+      records,
+    };
+    if (next < kept.records.length) {
+      const nextLocator = `${cursor}-${next}`;
+      this.locators.set(nextLocator, kept);
+      body.nextRecordsUrl = `/services/data/v${this.apiVersion}/query/${nextLocator}`;
+    }
+    return { status: 200, body };
+  }
+
+  /** A field of the record, or of a related record (`Account.Name` on an opportunity: its account's name). */
+  private valueAt(sobject: SObjectType, record: SalesforceRecord, path: string): SalesforceValue {
+    const canonical = this.knownPath(sobject, path);
+    if (!canonical) return null;
+    const [first, second] = canonical.split('.');
+    if (second === undefined) return record[first as string] ?? null;
+    const account = this.relatedAccount(record);
+    return account ? (account[second] ?? null) : null;
+  }
+
+  private relatedAccount(record: SalesforceRecord): SalesforceRecord | undefined {
+    const id = record.AccountId;
+    return typeof id === 'string' ? this.accounts.get(id.slice(0, 15)) : undefined;
+  }
+
+  /** The canonical spelling of a field or a relationship path of `sobject` (Opportunity's `Account.<field>`). */
+  private knownPath(sobject: SObjectType, path: string): string | undefined {
+    const dot = path.indexOf('.');
+    if (dot < 0) return this.knownField(sobject, path);
+    if (sobject !== 'Opportunity' || path.slice(0, dot).toLowerCase() !== 'account') return undefined;
+    const field = this.knownField('Account', path.slice(dot + 1));
+    return field ? `Account.${field}` : undefined;
   }
 
   /** A record as the REST API returns it: `attributes` first, then the fields asked for. */
@@ -1100,7 +1062,27 @@ export class FakeSalesforce {
         url: `/services/data/v${this.apiVersion}/sobjects/${sobject}/${record.Id}`,
       },
     };
-    for (const field of fields) shaped[field] = record[field] ?? null;
+    for (const field of fields) {
+      const [first, second] = field.split('.') as [string, string | undefined];
+      if (second === undefined) {
+        shaped[first] = record[first] ?? null;
+        continue;
+      }
+      // A relationship field: the related record as an object of its own (null when there is none).
+      const account = this.relatedAccount(record);
+      if (!account) {
+        shaped[first] = null;
+        continue;
+      }
+      const related = (shaped[first] as Record<string, unknown> | null | undefined) ?? {
+        attributes: {
+          type: 'Account',
+          url: `/services/data/v${this.apiVersion}/sobjects/Account/${account.Id}`,
+        },
+      };
+      related[second] = account[second] ?? null;
+      shaped[first] = related;
+    }
     return shaped;
   }
 
@@ -1109,7 +1091,9 @@ export class FakeSalesforce {
     const all =
       sobject === 'Opportunity'
         ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]
-        : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
+        : sobject === 'Account'
+          ? [...ACCOUNT_FIELDS, ...this.customFields.Account]
+          : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
     return all.find((field) => field.toLowerCase() === name.toLowerCase());
   }
 

@@ -34,7 +34,8 @@ describe('loadConfig', () => {
       businessDayStart: '09:00',
       businessDayEnd: '17:00',
       closureDates: [],
-      holidayRegions: [],
+      // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
+      holidayRegions: 'by_zone',
     });
     expect(config.internalTeamIds).toEqual([]);
   });
@@ -103,7 +104,8 @@ describe('loadConfig', () => {
       businessDayStart: '08:30',
       businessDayEnd: '18:00',
       closureDates: [],
-      holidayRegions: [],
+      // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
+      holidayRegions: 'by_zone',
     });
   });
 

@@ -19,7 +19,8 @@ function problems(name: string, value: string): string[] {
 describe('loadConfig: response-window settings', () => {
   it('fills in the defaults', () => {
     const config = load();
-    expect(config.calendar.holidayRegions).toEqual([]);
+    // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
+    expect(config.calendar.holidayRegions).toBe('by_zone');
     expect(config.calendar.closureDates).toEqual([]);
     expect(config.adminUserIds).toEqual([]);
     expect(config.responseWindow).toEqual({
@@ -42,7 +43,7 @@ describe('loadConfig: response-window settings', () => {
       { kind: 'share', percent: 50 },
       { kind: 'lastMorning' },
     ]);
-    expect(config.calendar.holidayRegions).toEqual([]);
+    expect(config.calendar.holidayRegions).toBe('by_zone');
     expect(config.responseWindow.escalationChannelId).toBeUndefined();
   });
 
@@ -55,7 +56,12 @@ describe('loadConfig: response-window settings', () => {
       ]);
     });
 
-    it.each(['US,XX', 'US-ZZ', 'Germany'])('rejects %j by name', (value) => {
+    it('reads "none" (any case) as no public holidays at all', () => {
+      expect(load({ HOLIDAY_REGIONS: 'none' }).calendar.holidayRegions).toBe('none');
+      expect(load({ HOLIDAY_REGIONS: ' None ' }).calendar.holidayRegions).toBe('none');
+    });
+
+    it.each(['US,XX', 'US-ZZ', 'Germany', 'none,US'])('rejects %j by name', (value) => {
       expect(problems('HOLIDAY_REGIONS', value)).toEqual([
         'HOLIDAY_REGIONS must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
       ]);

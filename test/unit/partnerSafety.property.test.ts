@@ -5,15 +5,11 @@ import type { OutboxMessage } from '../../src/db/repositories/outbox.js';
 import type { SurfaceSpec } from '../../src/db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow } from '../../src/db/schema.js';
 import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
-import { DECLINE_REASON_CODES, type DeclineReason } from '../../src/domain/decline.js';
+import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import { NO_OFFER, offerFor } from '../../src/domain/lifecycle.js';
-import {
-  isFinalOutcome,
-  LOST_REASON_CODES,
-  type LostReason,
-  nextOutcomes,
-} from '../../src/domain/outcomes.js';
-import { type PartnerSafeUpdate, partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
+import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes } from '../../src/domain/outcomes.js';
+import type { PartnerSafeUpdate } from '../../src/domain/partnerSafe.js';
+import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerView.js';
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import {
   decisionMessages,
@@ -214,25 +210,15 @@ const surfaceOf = (m: OutboxMessage): SurfaceSpec | undefined =>
   m.method === 'chat.postMessage' ? m.surface : undefined;
 
 /**
- * The partner-safe status of the deal in `snap`, as services/surfaces.ts projects it for the thread's parent: the
- * latest thing a partner may hear of (null: nothing yet).
+ * The partner's view of the deal in `snap`, as services/surfaces.ts renders the thread's parent from it (the domain's
+ * partnerView, over the same rows): what the partner may know now (null: nothing yet).
  */
 function partnerView({ h, decisions, steps }: Snapshot): PartnerSafeUpdate | null {
-  if (h.status === 'accepted') {
-    const lost = [...steps].reverse().find((row) => row.outcome === 'lost');
-    return partnerSafeUpdate(
-      h,
-      h.outcome ?? 'accepted',
-      null,
-      (lost?.reasonCode as LostReason | null) ?? null,
-    );
-  }
-  if (h.status === 'declined') {
-    const reason = (decisions.get(h.assignment)?.reasonCode as DeclineReason | null) ?? null;
-    return partnerSafeUpdate(h, 'declined', reason);
-  }
-  if (h.status === 'withdrawn') return partnerSafeUpdate(h, 'withdrawn');
-  return h.assignment > 1 ? partnerSafeUpdate(h, 'reassigned') : null;
+  return viewOf({
+    handoff: h,
+    facts: partnerFacts(h, [...decisions.values()], steps),
+    threadStarted: true,
+  });
 }
 
 /** A surface as services/surfaces.ts models it from `snap` (its reader offered what `can` allows them). */
@@ -354,7 +340,7 @@ function simulate(p: Packet, steps: Step[]): Run {
       deliver(queued, event, snap);
     }
   };
-  let thread: PartnerThread = { started: p.threadStarted };
+  let thread: PartnerThread = { started: p.threadStarted, facts: [] };
   let at = new Date('2026-03-02T10:00:00Z');
   let aeCount = 1;
   let outcomeId = 1;
@@ -365,7 +351,12 @@ function simulate(p: Packet, steps: Step[]): Run {
     if (allowed.length === 0) break;
     const kind = allowed[s.pick % allowed.length] as EventKind;
     at = addHours(at, s.hours);
-    const threadNow: PartnerThread = s.thread === undefined ? thread : { started: s.thread };
+    const startedNow = s.thread === undefined ? thread.started : s.thread;
+    /** The thread as services/partnerThread.ts reads it inside the change's transaction: after its rows. */
+    const threadNow = (): PartnerThread => ({
+      started: startedNow,
+      facts: partnerFacts(h, [...decisions.values()], recorded),
+    });
     let messages: OutboxMessage[] = [];
     let event: string = kind;
     switch (kind) {
@@ -388,7 +379,7 @@ function simulate(p: Packet, steps: Step[]): Run {
         };
         decisions.set(h.assignment, decision);
         if (declined) event = `decline:${s.declineReason}${note ? '+note' : ''}`;
-        messages = decisionMessages(h, decision, threadNow);
+        messages = decisionMessages(h, decision, threadNow());
         break;
       }
       case 'reassign': {
@@ -407,7 +398,7 @@ function simulate(p: Packet, steps: Step[]): Run {
           windowDays: s.days,
           dueAt: addHours(at, s.days * 24),
         };
-        messages = reassignMessages(before, h, threadNow);
+        messages = reassignMessages(before, h, threadNow());
         break;
       }
       case 'extend':
@@ -423,7 +414,7 @@ function simulate(p: Packet, steps: Step[]): Run {
         break;
       case 'withdraw':
         h = { ...h, status: 'withdrawn', withdrawnAt: at, nextReminderAt: null };
-        messages = withdrawMessages(h, threadNow);
+        messages = withdrawMessages(h, threadNow());
         break;
       case 'expire': {
         h = { ...h, status: 'expired', expiredAt: at };
@@ -466,15 +457,14 @@ function simulate(p: Packet, steps: Step[]): Run {
         };
         recorded.push(row);
         event = `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''}`;
-        messages = outcomeMessages(h, row, threadNow);
+        messages = outcomeMessages(h, row, threadNow());
         break;
       }
     }
-    run.events.push(
-      threadNow.started === thread.started ? event : `${event} (thread forced ${threadNow.started})`,
-    );
+    run.events.push(startedNow === thread.started ? event : `${event} (thread forced ${startedNow})`);
     emit(event, messages);
-    if (messages.some((m) => 'audience' in m && m.audience === 'partner')) thread = { started: true };
+    if (messages.some((m) => 'audience' in m && m.audience === 'partner'))
+      thread = { started: true, facts: threadNow().facts };
   }
   return run;
 }
@@ -590,10 +580,11 @@ describe('partner safety of the notification builders (property)', () => {
     expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
     expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
     expect(stats.parentsRefreshed).toBeGreaterThan(0);
+    // A reassignment is routing: never partner-facing (domain/partnerView.ts).
+    expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
     for (const event of [
       'accept',
       'decline',
-      'reassign',
       'withdraw',
       'outcome:meeting_held',
       'outcome:opportunity_created',

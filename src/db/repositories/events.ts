@@ -66,7 +66,7 @@ export function logEvent(exec: Executor, input: EventInput): number {
 /** When the current request to an AE began: the send, or the reassignment that made this assignment. */
 const assignmentStartQuery = preparedFor((exec) =>
   exec
-    .select({ at: handoffEvents.at })
+    .select({ at: handoffEvents.at, detail: handoffEvents.detail })
     .from(handoffEvents)
     .where(
       and(
@@ -82,6 +82,21 @@ const assignmentStartQuery = preparedFor((exec) =>
 
 export function assignmentStartedAt(exec: Executor, handoffId: number, assignment: number): Date | undefined {
   return assignmentStartQuery(exec).get({ handoffId, assignment })?.at;
+}
+
+/**
+ * When the AE of this assignment was asked to answer: the send or the reassignment to them, or later when the author
+ * chose to start the window at an away AE's return (`windowFrom`). An expiry and an extension do not restart it.
+ */
+export function assignmentWindowStart(
+  exec: Executor,
+  handoffId: number,
+  assignment: number,
+): Date | undefined {
+  const start = assignmentStartQuery(exec).get({ handoffId, assignment });
+  if (!start) return undefined;
+  const from = typeof start.detail?.windowFrom === 'string' ? new Date(start.detail.windowFrom) : undefined;
+  return from && from.getTime() > start.at.getTime() ? from : start.at;
 }
 
 /** A handoff's history, oldest first. */

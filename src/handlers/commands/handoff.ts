@@ -199,14 +199,15 @@ function outboxCommand(deps: HandlerDeps, ctx: RequestContext, words: string[]):
 }
 
 /** `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`: RevOps get the touch log CSV in their DM. */
-function exportCommand(
+async function exportCommand(
   deps: HandlerDeps,
   ctx: RequestContext,
   words: string[],
   reply: (text: string) => void,
 ) {
   const [since, until] = words;
-  const range = deps.exports.parseRange(since, until);
+  // In the person's own time zone; no dates: the last 90 days, and the reply says so.
+  const range = await deps.exports.parseRange(ctx.actor.userId, since, until);
   if (range.kind === 'invalid')
     return reply(
       `${range.message} ${commandReply.usage('/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]')}`,

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { coverEndedMessage, coverNamedMessage } from '../../blocks/coverModal.js';
 import { ACTION_ID, COVER_BLOCK_ID } from '../../blocks/ids.js';
 import { mention } from '../../blocks/mrkdwn.js';
 import { requestContext } from '../context.js';
@@ -36,8 +37,16 @@ export function coverSubmit(deps: HandlerDeps) {
     await ack();
     deps.replies.ephemeral(
       undefined,
-      `:busts_in_silhouette: ${mention(coverUserId)} covers for you until *${until}*: new handoffs sent to you will offer them to the sender. \`/handoff cover off\` ends it sooner.`,
+      `:busts_in_silhouette: ${mention(coverUserId)} covers for you until *${until}*: new handoffs sent to you will offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner.`,
       body.user.id,
     );
+    // The cover is told (and one they replace, that it ended): naming someone tells them.
+    if (result.kind !== 'set') return;
+    const told = coverNamedMessage({ aeUserId: body.user.id, coverUserId, from: result.from, until });
+    deps.replies.ephemeral(undefined, told.text, coverUserId, told.blocks);
+    if (result.replaced) {
+      const ended = coverEndedMessage(result.replaced);
+      deps.replies.ephemeral(undefined, ended.text, result.replaced.coverUserId, ended.blocks);
+    }
   };
 }

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { noteRefusal } from '../../blocks/commandReplies.js';
+import { noteSentModal } from '../../blocks/handoffList.js';
 import { ACTION_ID, NOTE_BLOCK_ID, NOTE_MAX } from '../../blocks/ids.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
@@ -28,6 +29,6 @@ export function noteSubmit(deps: HandlerDeps) {
       await ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: noteRefusal(result, handoffId) } });
       return;
     }
-    await ack();
+    await ack({ response_action: 'update', view: noteSentModal(result.handoff) });
   };
 }

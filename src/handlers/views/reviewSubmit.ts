@@ -42,6 +42,21 @@ export function reviewSubmit(deps: HandlerDeps) {
     // The attribution details step, when the review asked for it: its dates go with the draft before Send.
     const onView = (blockId: string) =>
       Array.isArray(view.blocks) && view.blocks.some((block) => block?.block_id === blockId);
+    // The author's pick among the CRM's opportunities on the account (another one, or none of these) goes first.
+    const pick =
+      view.state.values[REVIEW_BLOCK_ID.attributionPick]?.[ACTION_ID.value]?.selected_option?.value;
+    if (onView(REVIEW_BLOCK_ID.attributionPick) && typeof pick === 'string') {
+      const picked = deps.packets.applyAttributionPick({ ...ctx, draftId, pick });
+      if (picked.kind === 'reclassified') {
+        await ack({
+          response_action: 'update',
+          view: reviewModal(picked.draftId, picked.review, {
+            notice: `:arrows_counterclockwise: With your choice, this handoff is *${CLASSIFICATION_LABEL[picked.review.classification]}*. Check the review, then send.`,
+          }),
+        });
+        return;
+      }
+    }
     if (onView(REVIEW_BLOCK_ID.opportunityCreatedOn) || onView(REVIEW_BLOCK_ID.partnerTouchOn)) {
       const picked = (blockId: string) =>
         view.state.values[blockId]?.[ACTION_ID.value]?.selected_date ?? null;

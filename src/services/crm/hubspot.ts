@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
 import { realTimers } from '../../runtime/timers.js';
 import { classifyAnswer, HUBSPOT_CODES, hubspotAnswer } from './failures.js';
+import { createHubspotAccounts, createSearchSlots, type DealObject } from './hubspotAccounts.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -29,6 +30,7 @@ const DEAL_PROPERTIES = [
   'hs_is_closed',
   'hs_is_closed_won',
   'createdate',
+  'closedate',
 ];
 /** How long the pipelines' stage labels are kept before they are read again. */
 const STAGES_TTL_MS = 10 * 60_000;
@@ -47,11 +49,6 @@ export function noteBody(activity: CrmActivity): string {
   return `<p><strong>${escapeHtml(activity.subject)}</strong></p><p>${lines}</p><p>ref ${activity.marker}</p>`;
 }
 
-interface DealObject {
-  id: string;
-  properties: Record<string, string | null>;
-}
-
 /**
  * HubSpot through @hubspot/api-client with a private app's access token. The client's own retries are off (the
  * outbox owns retries); each call has a deadline, after which a write counts as possibly done.
@@ -64,6 +61,8 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     numberOfApiCallRetries: 0,
   });
   let stages: { at: number; labels: Map<string, string> } | undefined;
+  // Searches wait for their slot in HubSpot's per-second search limit (hubspotAccounts.ts).
+  const searchSlot = createSearchSlots();
 
   async function call<T>(run: () => Promise<T>, write: boolean, ms = timeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -142,8 +141,11 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
       stage,
       ...closedState(p),
       createdOn: p.createdate ? p.createdate.slice(0, 10) : null,
+      closedOn: closedState(p).closed && p.closedate ? p.closedate.slice(0, 10) : null,
     };
   }
+
+  const accounts = createHubspotAccounts({ client, call, toRecord, searchSlot });
 
   return {
     system: 'hubspot',
@@ -165,6 +167,7 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
         throw error;
       }
     },
+    opportunitiesOn: accounts.opportunitiesOn,
     async states(ids) {
       const states: CrmStates = new Map();
       for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
@@ -173,16 +176,23 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
           () =>
             client.crm.deals.batchApi.read({
               inputs,
-              properties: ['dealstage', 'hs_is_closed', 'hs_is_closed_won'],
+              properties: ['dealstage', 'hs_is_closed', 'hs_is_closed_won', 'createdate'],
               propertiesWithHistory: [],
             }),
           false,
         );
-        for (const deal of result.results as DealObject[]) states.set(deal.id, closedState(deal.properties));
+        for (const deal of result.results as DealObject[]) {
+          const created = deal.properties.createdate;
+          states.set(deal.id, {
+            ...closedState(deal.properties),
+            createdOn: created ? created.slice(0, 10) : null,
+          });
+        }
       }
       return states;
     },
     async findActivity(recordId, activity) {
+      await searchSlot(timeoutMs);
       const result = await call(
         () =>
           client.crm.objects.notes.searchApi.doSearch({

@@ -1,8 +1,9 @@
 import type { Config } from '../../config.js';
+import type { CrmCheck, CrmOpportunity } from '../../domain/attribution.js';
 import type { CrmRef, CrmSystem } from '../../domain/crmLink.js';
 import { looksLikeCrmLink, parseCrmRef } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
-import { type CrmConnector, CrmError, type CrmRecord } from './types.js';
+import { type AccountQuery, type CrmConnector, CrmError, type CrmRecord } from './types.js';
 
 /** What a CRM field links the handoff to, as checked with the CRM. */
 export type CrmResolution =
@@ -28,6 +29,11 @@ export interface Crm {
   connector(system: CrmSystem): CrmConnector | undefined;
   /** Checks the text of a CRM field with the CRM (within `timeoutMs`: the review answers Slack within 3 s). */
   resolve(text: string | null | undefined, opts?: { timeoutMs?: number }): Promise<CrmResolution>;
+  /**
+   * The opportunities every connected CRM has on the account, asked at once and waited for `timeoutMs` at most (the
+   * review answers Slack within 3 s): 'off' with no CRM, 'unreached' when one failed or was slow. Never throws.
+   */
+  checkAccount(account: AccountQuery, opts?: { timeoutMs?: number }): Promise<CrmCheck>;
   fieldMap: Readonly<Record<CrmSystem, CrmFieldMap>>;
 }
 
@@ -86,11 +92,70 @@ export function createCrm(opts: {
     }
   }
 
+  async function checkAccount(account: AccountQuery, o: { timeoutMs?: number } = {}): Promise<CrmCheck> {
+    if (connectors.length === 0) return { kind: 'off' };
+    const ms = o.timeoutMs ?? 1500;
+    const crm = connectors.map((c) => c.label).join(' and ');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ms);
+      timer.unref?.();
+    });
+    type Answer =
+      | { connector: CrmConnector; records: CrmRecord[] }
+      | { connector: CrmConnector; error: unknown };
+    const asked = connectors.map(
+      (c): Promise<Answer> =>
+        c.opportunitiesOn(account, { timeoutMs: ms }).then(
+          (records) => ({ connector: c, records }),
+          (error: unknown) => ({ connector: c, error }),
+        ),
+    );
+    try {
+      const answered = await Promise.race([Promise.all(asked), deadline]);
+      if (answered === 'late') {
+        logger.warn({ ms }, 'CRM account lookup took too long during the review; classified from the packet');
+        return { kind: 'unreached', crm };
+      }
+      const opportunities: CrmOpportunity[] = [];
+      const failed: CrmConnector[] = [];
+      for (const a of answered) {
+        if ('records' in a) {
+          opportunities.push(...a.records.map(opportunityOf));
+          continue;
+        }
+        failed.push(a.connector);
+        logger.warn(
+          { system: a.connector.system, err: a.error instanceof Error ? a.error.message : String(a.error) },
+          'CRM account lookup failed during the review; classified from the packet',
+        );
+      }
+      if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
+      return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     connectors,
     connector: (system) => bySystem.get(system),
     resolve,
+    checkAccount,
     fieldMap: { salesforce: opts.fieldMap?.salesforce ?? {}, hubspot: opts.fieldMap?.hubspot ?? {} },
+  };
+}
+
+/** A CRM record as the attribution rule and the review read it. */
+export function opportunityOf(record: CrmRecord): CrmOpportunity {
+  return {
+    system: record.ref.system,
+    id: record.ref.id,
+    name: record.name,
+    stage: record.stage,
+    createdOn: record.createdOn,
+    closed: record.closed,
+    closedOn: record.closedOn ?? null,
   };
 }
 

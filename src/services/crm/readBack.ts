@@ -8,6 +8,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import { crmOutcomeMessages } from '../notifications.js';
 import { partnerThread } from '../partnerThread.js';
 import type { Crm } from './index.js';
+import { correctFromLink, relinkedHandoffs } from './relinked.js';
 import { CrmError } from './types.js';
 
 export interface CrmReadBackDeps {
@@ -23,6 +24,8 @@ export interface ReadBackResult {
   read: number;
   /** Handoffs recorded won or lost. */
   closed: number;
+  /** Handoffs whose class a record linked after sending changed (audited like a RevOps correction). */
+  reclassified: number;
   /** CRMs that could not be read this time (tried again at the next poll). */
   failed: string[];
 }
@@ -30,7 +33,8 @@ export interface ReadBackResult {
 /**
  * Every CRM_POLL_SECONDS: the records of accepted linked handoffs whose deal is still open, read in one query (per
  * CRM, in batches of the API's size); a record that closed records won or lost on the handoff, with its messages (the
- * owner, author and AE told, the partner thread hears it, partner-safe: no amount, no stage).
+ * owner, author and AE told, the partner thread hears it, partner-safe: no amount, no stage). Records linked after
+ * the class was decided are read in the same query: their creation date corrects a class they change (relinked.ts).
  */
 export function createCrmReadBack(deps: CrmReadBackDeps) {
   const { db, clock, logger, crm, lifecycle } = deps;
@@ -78,11 +82,12 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
   }
 
   async function poll(): Promise<ReadBackResult> {
-    const result: ReadBackResult = { read: 0, closed: 0, failed: [] };
+    const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
     for (const connector of crm.connectors) {
       const linked = open(connector.system);
-      if (linked.length === 0) continue;
-      const ids = [...new Set(linked.map((h) => h.crmRecordId as string))];
+      const relinked = relinkedHandoffs(db, connector.system);
+      if (linked.length === 0 && relinked.length === 0) continue;
+      const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
       let states: Awaited<ReturnType<typeof connector.states>>;
       try {
         states = await connector.states(ids);
@@ -109,6 +114,23 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
             `${connector.label} closed the deal: handoff recorded as ${state.won ? 'won' : 'lost'}`,
           );
         }
+      }
+      for (const h of relinked) {
+        const state = states.get(h.crmRecordId as string);
+        // Not readable now (deleted, hidden): looked at again at the next poll.
+        if (!state) continue;
+        const corrected = correctFromLink(
+          db,
+          h,
+          { createdOn: state.createdOn, label: connector.label },
+          clock.now(),
+        );
+        if (!corrected) continue;
+        result.reclassified += 1;
+        logger.info(
+          { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, ...corrected },
+          `${connector.label}: the record linked after sending changes the classification; corrected (audited)`,
+        );
       }
     }
     return result;

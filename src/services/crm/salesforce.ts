@@ -2,6 +2,7 @@ import jsforce from 'jsforce';
 import { salesforceId18 } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
 import { classifyAnswer, SALESFORCE_CODES, salesforceCode } from './failures.js';
+import { accountOpportunitiesSoql, ofAccount, soqlString } from './salesforceSoql.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -9,6 +10,7 @@ import {
   type CrmFields,
   type CrmRecord,
   type CrmStates,
+  OPPORTUNITIES_MAX,
   snippetOf,
 } from './types.js';
 
@@ -38,11 +40,6 @@ const REFUSED_GRANT = new Set([
 const IDS_PER_QUERY = 300;
 const TASK_SUBJECT_MAX = 255;
 const TASK_DESCRIPTION_MAX = 32_000;
-
-/** A SOQL string literal. */
-function soqlString(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
 
 /** The Task's subject: the event's line with its marker, which makes it unique (it is what a lost write is found by). */
 export function taskSubject(activity: CrmActivity): string {
@@ -189,6 +186,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     IsClosed?: boolean;
     IsWon?: boolean;
     CreatedDate?: string;
+    CloseDate?: string | null;
+    Account?: { Name?: string | null; Website?: string | null } | null;
   }
 
   return {
@@ -216,11 +215,22 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
         throw error;
       }
     },
+    async opportunitiesOn(account, opts = {}) {
+      const result = await call<{ records?: OpportunityRow[] }>(
+        { method: 'GET', url: `/query?q=${encodeURIComponent(accountOpportunitiesSoql(account))}` },
+        false,
+        opts.timeoutMs,
+      );
+      // The LIKE finds more than the account (a longer name, a domain inside another): the same key or domain only.
+      return ofAccount(result.records ?? [], account)
+        .slice(0, OPPORTUNITIES_MAX)
+        .map(toRecord);
+    },
     async states(ids) {
       const states: CrmStates = new Map();
       for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
         const chunk = ids.slice(i, i + IDS_PER_QUERY);
-        const soql = `SELECT Id, IsClosed, IsWon FROM Opportunity WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
+        const soql = `SELECT Id, IsClosed, IsWon, CreatedDate FROM Opportunity WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
         const result = await call<{ records: OpportunityRow[] }>(
           { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
           false,
@@ -229,6 +239,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
           states.set(salesforceId18(row.Id.slice(0, 15)), {
             closed: Boolean(row.IsClosed),
             won: Boolean(row.IsWon),
+            createdOn: row.CreatedDate ? row.CreatedDate.slice(0, 10) : null,
           });
         }
       }
@@ -287,6 +298,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       closed: Boolean(row.IsClosed),
       won: Boolean(row.IsWon),
       createdOn: row.CreatedDate ? row.CreatedDate.slice(0, 10) : null,
+      closedOn: row.IsClosed ? (row.CloseDate ?? null) : null,
     };
   }
 }

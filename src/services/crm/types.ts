@@ -10,7 +10,21 @@ export interface CrmRecord {
   won: boolean;
   /** When the opportunity or deal was created (YYYY-MM-DD, UTC): the attribution rule uses it. */
   createdOn: string | null;
+  /** Its close date (YYYY-MM-DD) when closed, if read (the account lookup reads it). */
+  closedOn?: string | null;
 }
+
+/** An account as the review asks the CRM about it: its name, its website's domain, and since when a close matters. */
+export interface AccountQuery {
+  name: string;
+  /** The registrable domain (`litware.example`), or null when the packet gives none. */
+  domain: string | null;
+  /** YYYY-MM-DD: opportunities closed before this day are left out (they were over when the partner acted). */
+  closedSince: string;
+}
+
+/** At most this many opportunities per account are read (earliest created first): the review lists them. */
+export const OPPORTUNITIES_MAX = 20;
 
 /** What the app writes on a record for one event of a handoff: a Salesforce Task or a HubSpot note. */
 export interface CrmActivity {
@@ -30,8 +44,8 @@ export interface CrmActivity {
 /** Fields written on the opportunity or deal besides the activity (the optional mapping; empty when off). */
 export type CrmFields = Record<string, string>;
 
-/** The closed state of records read in one poll, by record id. */
-export type CrmStates = Map<string, { closed: boolean; won: boolean }>;
+/** The closed state of records read in one poll, by record id, with when each was created (YYYY-MM-DD, if given). */
+export type CrmStates = Map<string, { closed: boolean; won: boolean; createdOn?: string | null }>;
 
 /**
  * One connected CRM. Every call may throw a `CrmError` saying whether trying again later can help and whether the
@@ -45,6 +59,11 @@ export interface CrmConnector {
   verify(): Promise<void>;
   /** The record, or undefined when it does not exist (or the integration user cannot see it). */
   lookup(id: string, opts?: { timeoutMs?: number }): Promise<CrmRecord | undefined>;
+  /**
+   * The opportunities (deals) on an account, by its name and its website's domain: open ones, and those closed on or
+   * after `closedSince`; earliest created first, at most OPPORTUNITIES_MAX. Empty when the CRM has no such account.
+   */
+  opportunitiesOn(account: AccountQuery, opts?: { timeoutMs?: number }): Promise<CrmRecord[]>;
   /** The closed state of many records, in as few calls as the API allows (missing ones are left out). */
   states(ids: readonly string[]): Promise<CrmStates>;
   /** The id of the activity written earlier with this marker on this record, if any. */

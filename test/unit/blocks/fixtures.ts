@@ -62,6 +62,8 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     scorecard: null,
     classification: null,
     classificationReason: null,
+    attribution: null,
+    classifiedLink: null,
     overrideReason: null,
     findings: null,
     editCount: 0,

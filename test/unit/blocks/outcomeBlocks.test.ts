@@ -48,7 +48,7 @@ describe('outcome messages for the largest packet', () => {
           [
             'accepted',
             'declined',
-            'reassigned',
+            'considering',
             'withdrawn',
             'meeting_held',
             'opportunity_created',

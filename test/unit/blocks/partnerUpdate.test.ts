@@ -68,8 +68,8 @@ describe('partnerThreadParent: the next move from the partner', () => {
   const parent = (event: Parameters<typeof partnerSafeUpdate>[1]) =>
     JSON.stringify(partnerThreadParent(partnerSafeUpdate(handoff(), event, null)).blocks);
 
-  it('is shown while the deal is being taken up (accepted, reassigned)', () => {
-    for (const event of ['accepted', 'reassigned'] as const) expect(parent(event)).toContain('*Next from ');
+  it('is shown while the deal is being taken up (accepted)', () => {
+    expect(parent('accepted')).toContain('*Next from ');
   });
 
   it('is gone after the meeting and once the deal is closed, where it would ask for something already past', () => {
@@ -80,7 +80,35 @@ describe('partnerThreadParent: the next move from the partner', () => {
       'lost',
       'declined',
       'withdrawn',
+      'considering',
     ] as const)
       expect(parent(event)).not.toContain('*Next from ');
+  });
+});
+
+describe('partnerThreadParent and partnerUpdate: our AE is named only once they accepted', () => {
+  const both = (event: Parameters<typeof partnerSafeUpdate>[1]) => {
+    const update = partnerSafeUpdate(handoff(), event, 'timing', 'timing');
+    return JSON.stringify([partnerThreadParent(update), partnerUpdate(update)]);
+  };
+
+  it.each(['declined', 'withdrawn', 'considering'] as const)('%s: no AE named', (event) => {
+    expect(both(event)).not.toContain('Jordan');
+    expect(both(event)).not.toContain('our AE');
+  });
+
+  it.each(['accepted', 'meeting_held', 'opportunity_created', 'won', 'lost'] as const)(
+    '%s: the AE who accepted is named in the parent',
+    (event) => {
+      expect(both(event)).toContain('our AE: Jordan Seller');
+    },
+  );
+
+  it('an acceptance after a decline says it is taken forward after all', () => {
+    const update = {
+      ...partnerSafeUpdate(handoff({ aeName: 'Sam Closer' }), 'accepted'),
+      afterDecline: true,
+    };
+    expect(partnerUpdate(update).text).toContain('taken forward after all. Sam Closer is taking it forward');
   });
 });

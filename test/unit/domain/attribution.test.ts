@@ -7,19 +7,19 @@ describe('classify: partner-sourced or partner-influenced, by rule', () => {
       name: 'no opportunity',
       input: { crmOpportunity: null, opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
       classification: 'partner_sourced',
-      reason: ['No opportunity existed'],
+      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
     },
     {
       name: 'an empty opportunity field',
       input: { crmOpportunity: '', opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
       classification: 'partner_sourced',
-      reason: ['No opportunity existed'],
+      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
     },
     {
       name: 'no opportunity, even with a stray creation date',
       input: { crmOpportunity: null, opportunityCreatedOn: '2026-01-05', partnerTouchOn: '2026-11-23' },
       classification: 'partner_sourced',
-      reason: ['No opportunity existed'],
+      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
     },
     {
       name: 'opportunity created the day after the partner touch',

@@ -183,7 +183,7 @@ describe('parsePolicyFile: problems, each with its place', () => {
 
   it('unknown keys, wherever they are', () => {
     expect(problems({ policies: POLICIES, extra: 1 })).toEqual([
-      'extra: not a setting of the file (pools, policies, routes)',
+      'extra: not a setting of the file (pools, policies, routes, limits)',
     ]);
     expect(problems(oneLevel({ at: '50%', action: 'remind', whom: 'ae' }))).toEqual([
       expect.stringMatching(/^policies\.p\[0\]: .*"whom"/),
@@ -429,7 +429,7 @@ describe('parsePolicyFile: every problem at once', () => {
       expect.stringMatching(/^pools\.p\.users: /),
       expect.stringMatching(/^policies\.a\[0\]\.at: /),
       expect.stringMatching(/^policies\.a\[0\]\.action: /),
-      'extra: not a setting of the file (pools, policies, routes)',
+      'extra: not a setting of the file (pools, policies, routes, limits)',
     ]);
   });
 
@@ -447,7 +447,7 @@ describe('parsePolicyFile: one round names everything', () => {
       problems({ policies: { p: [{ at: 'soon', action: 'notify', to: ['owner'] }] }, extra: 1 }),
     ).toEqual([
       `policies.p[0].at: "soon" ${AT_HELP}`,
-      'extra: not a setting of the file (pools, policies, routes)',
+      'extra: not a setting of the file (pools, policies, routes, limits)',
     ]);
   });
 

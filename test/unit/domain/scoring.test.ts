@@ -683,7 +683,7 @@ describe('owner', () => {
 describe('acceptance criteria', () => {
   it.each<Case>([
     { name: '3 days of 5', level: 'strong', words: ['within 3 business days'] },
-    { name: '1 day', input: { responseWindowDays: 1 }, level: 'strong', words: ['within 1 business days'] },
+    { name: '1 day', input: { responseWindowDays: 1 }, level: 'strong', words: ['within 1 business day'] },
     {
       name: '5 days, the maximum',
       input: { responseWindowDays: 5 },

@@ -460,13 +460,15 @@ describe('note search', () => {
     expect((await search()).total).toBe(1);
   });
 
-  it('refuses operators the fake does not model', async () => {
+  it('refuses operators HubSpot does not have', async () => {
     const res = await call('/crm/v3/objects/notes/search', {
       method: 'POST',
-      body: { filterGroups: [{ filters: [{ propertyName: 'hs_timestamp', operator: 'GT', value: '1' }] }] },
+      body: { filterGroups: [{ filters: [{ propertyName: 'hs_timestamp', operator: 'LIKE', value: '1' }] }] },
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { message: string }).message).toMatch(/operator GT is not supported/);
+    expect(((await res.json()) as { message: string }).message).toMatch(
+      /operator LIKE is not one of the values accepted/,
+    );
   });
 });
 

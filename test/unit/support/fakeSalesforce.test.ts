@@ -379,12 +379,14 @@ describe('SOQL', () => {
     expect(((await elsewhere.json()) as { totalSize: number }).totalSize).toBe(0);
   });
 
-  it('answers 400 MALFORMED_QUERY for other shapes and bad syntax, INVALID_FIELD for unknown fields', async () => {
+  it('answers 400 MALFORMED_QUERY for bad syntax and mistyped values, INVALID_FIELD for unknown fields', async () => {
     const token = await tokenFor();
     const statements = [
-      'SELECT Id FROM Opportunity',
-      "SELECT Id FROM Opportunity WHERE Name = 'Acme'",
-      "SELECT Id FROM Task WHERE WhatId = '006000000000001'",
+      'SELECT Id FROM Opportunity WHERE',
+      // AND and OR at one level need parentheses; a date takes an unquoted date literal.
+      "SELECT Id FROM Opportunity WHERE Name = 'Acme' OR IsClosed = false AND IsWon = false",
+      "SELECT Id FROM Opportunity WHERE CloseDate >= '2026-10-01'",
+      'SELECT Id FROM Opportunity WHERE IsClosed = 1',
       "SELECT Id FROM Opportunity WHERE Id IN ('006000000000001'",
       "SELECT Id FROM Task WHERE WhatId = '006000000000001' AND Subject = 'unterminated",
       "SELECT Id FROM Task WHERE WhatId = '006000000000001' AND Subject = 'bad \\q escape'",
@@ -521,7 +523,7 @@ describe('limits and routing', () => {
 
   it('records every request: method, path, query, parsed body, token, status and time', async () => {
     const token = await tokenFor();
-    await api('/query?q=SELECT%20Id%20FROM%20Task', { token });
+    await api('/query?q=SELECT%20Id%20FROM%20Task%20WHERE', { token });
     const [tokenCall, queryCall] = fake.calls;
     expect(tokenCall).toMatchObject({
       method: 'POST',
@@ -532,7 +534,7 @@ describe('limits and routing', () => {
     expect(queryCall).toMatchObject({
       method: 'GET',
       path: '/services/data/v62.0/query',
-      query: { q: 'SELECT Id FROM Task' },
+      query: { q: 'SELECT Id FROM Task WHERE' },
       token,
       status: 400,
     });

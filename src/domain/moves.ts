@@ -1,0 +1,122 @@
+/**
+ * A handoff moved to another AE (a reassignment): who or what moved it, why, how the new AE was picked, and what the
+ * partner had been told by then. Recorded with the messages of the move (surface params), so the new AE, the owner
+ * and the author each read why, in words that stay true whatever happens next (they are about the moment it moved).
+ */
+
+/** Who moved it: the owner, an admin standing in for them, or an escalation policy's level. */
+export type Mover =
+  | { kind: 'person'; user: string; role: 'owner' | 'admin' }
+  | { kind: 'policy'; policy: string; level: number };
+
+/** How the new AE was picked: by the person who moved it, round robin from a pool, or as the old AE's cover. */
+export type Chosen = { kind: 'picked' } | { kind: 'pool'; pool: string } | { kind: 'cover' };
+
+/** What showed the previous AE was away: their Slack status, or the cover they had named. */
+export interface AwaySeen {
+  status?: string;
+  cover?: string;
+}
+
+/** Where the previous AE had left it when it moved: no answer by the due time, a decline, or still open. */
+export type LeftAs =
+  | { kind: 'expired'; due: number; away?: AwaySeen }
+  | { kind: 'declined'; reason: string }
+  | { kind: 'open'; due: number; away?: AwaySeen };
+
+/**
+ * What the partner had been told when it moved, from the partner's view (domain/partnerView.ts): nothing, or the
+ * stage they last heard of (`considering`: a thread an older version started; `declined`: not taken forward).
+ */
+export type PartnerSoFar =
+  | { kind: 'no_channel' }
+  | { kind: 'nothing' }
+  | { kind: 'told'; stage: string; wording?: string };
+
+export interface MoveFacts {
+  /** The AE it moved from, and their name (the packet may name them). */
+  from: string;
+  fromName: string;
+  by: Mover;
+  chosen: Chosen;
+  left: LeftAs;
+  partner: PartnerSoFar;
+}
+
+/** The packet's free-text fields an AE reads, with their labels (as the edit form and the touch log name them). */
+export const PACKET_TEXT_FIELDS = {
+  customerTrigger: 'Customer trigger',
+  jointValue: 'Joint value',
+  whyPartner: 'Why this partner',
+  warmPath: 'Warm path',
+  sellerNextMove: 'Seller next move',
+  partnerNextMove: 'Partner next move',
+  partnerContactName: 'Partner contact',
+  riskNote: 'Risk note',
+} as const;
+
+export type PacketTextField = keyof typeof PACKET_TEXT_FIELDS;
+
+/** Whether `name` appears in `text` as a whole word or phrase, whatever its case. */
+function mentions(text: string, name: string): boolean {
+  const escaped = name.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (escaped.length < 2) return false;
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+/**
+ * The labels of the packet's fields that name `former` (an AE the handoff moved away from), by full name, by first
+ * name unless the AE now shares it, or by a Slack mention of them. In the packet's order.
+ */
+export function fieldsNaming(
+  packet: Partial<Record<PacketTextField, string | null>>,
+  former: { id: string; name: string },
+  current: { name: string },
+): string[] {
+  const name = former.name.trim();
+  const first = name.split(/\s+/)[0] ?? '';
+  const currentFirst = (current.name.trim().split(/\s+/)[0] ?? '').toLowerCase();
+  if (name.toLowerCase() === current.name.trim().toLowerCase()) return [];
+  const names = (text: string) =>
+    (name !== '' && mentions(text, name)) ||
+    (first.toLowerCase() !== currentFirst && mentions(text, first)) ||
+    text.includes(`<@${former.id}>`);
+  return (Object.keys(PACKET_TEXT_FIELDS) as PacketTextField[])
+    .filter((field) => names(packet[field] ?? ''))
+    .map((field) => PACKET_TEXT_FIELDS[field]);
+}
+
+/** One pool member round robin passed over, and why (words that follow their name: "away (…)", "already had it"). */
+export interface Skipped {
+  user: string;
+  why: string;
+}
+
+/**
+ * Why a reassigning level of a policy could not move the handoff: its limit was reached, nobody in the pool could
+ * take it (each member skipped, and why), or the AE's cover could not (none named, or why not). The owner is told.
+ */
+export interface Unassigned {
+  policy: string;
+  /** The level, 1-based, as the touch log and the messages name it. */
+  level: number;
+  why: 'limit' | 'pool' | 'cover';
+  /** The limit reached (the file's `limits.reassignments`). */
+  limit?: number;
+  pool?: string;
+  skipped?: Skipped[];
+  /** The cover named, if any, and why they could not take it. */
+  cover?: string;
+  coverWhy?: string;
+}
+
+/**
+ * The labels of the packet's fields that still name the AE a handoff moved from (`move`), now that `h.aeName` has it:
+ * the author is asked to look at them (the new AE reads them as written).
+ */
+export function packetNamesFormerAe(
+  h: Partial<Record<PacketTextField, string | null>> & { aeName: string },
+  move: Pick<MoveFacts, 'from' | 'fromName'>,
+): string[] {
+  return fieldsNaming(h, { id: move.from, name: move.fromName }, { name: h.aeName });
+}

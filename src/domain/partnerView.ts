@@ -1,0 +1,198 @@
+import { DateTime } from 'luxon';
+import { isDeclineReason } from './decline.js';
+import { isLostReason, type Outcome } from './outcomes.js';
+import { type PartnerSafeUpdate, type PartnerStage, partnerSafeUpdate } from './partnerSafe.js';
+
+/**
+ * The partner's view of a handoff: what the partner who brought the deal may know now, derived from the handoff's
+ * history alone. The partner thread is rendered only from it: its parent shows the view now, and each change of the
+ * view's stage is one reply (`partnerNews`). The rule is to close the loop without telling the routing:
+ *
+ * - nothing before a decision (a send, edits, reminders, expiries, pool moves, reassignments, extensions);
+ * - an acceptance, naming the AE who accepted; each outcome after it;
+ * - a decline, in partner-safe words, naming nobody; a later decline (another AE, after the owner moved it) is
+ *   routing too: the partner already knows it was not taken forward;
+ * - an acceptance after a decline says so ("taken forward after all");
+ * - a withdrawal, only when the partner had heard of the deal.
+ */
+
+/** What happened to a handoff that a partner may come to know of, in the order it happened. */
+export type PartnerFact =
+  | {
+      kind: 'decision';
+      id: number;
+      assignment: number;
+      decision: 'accepted' | 'declined';
+      reasonCode: string | null;
+    }
+  | { kind: 'outcome'; id: number; outcome: Outcome; reasonCode: string | null }
+  | { kind: 'withdrawn' };
+
+/** The handoff fields the view reads. */
+export interface PartnerHandoff {
+  status: string;
+  assignment: number;
+  accountName: string;
+  partnerOrg: string;
+  partnerContactName: string;
+  aeName: string;
+  partnerNextMove: string;
+  partnerNextMoveDate: string | null;
+}
+
+export interface PartnerHistory {
+  handoff: PartnerHandoff;
+  facts: readonly PartnerFact[];
+  /**
+   * The partner's thread exists (its parent posted or queued). With no fact, it is a thread an earlier version of the
+   * app started with a reassignment post: the partner heard of the deal, so it is `considering`.
+   */
+  threadStarted: boolean;
+}
+
+/** The day it is at `at` in a time zone (YYYY-MM-DD; '' for an unknown zone, which holds nothing back). */
+export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';
+
+/** What makes the partner's next move no longer true (it is then held back from them). */
+export interface NextMoveCheck {
+  /** Today where the date is read (YYYY-MM-DD): a "by" date before it has passed. */
+  today?: string;
+  /** People who were the deal's AE and are not now: a next move naming one of them no longer holds. */
+  formerAeNames?: readonly string[];
+}
+
+export type HeldBack = 'date_passed' | 'names_former_ae';
+
+/** The facts of a handoff's stored rows, in the order they can happen: decisions, then outcomes, then a withdrawal. */
+export function partnerFacts(
+  h: { status: string },
+  decisions: readonly {
+    id: number;
+    assignment: number;
+    decision: 'accepted' | 'declined';
+    reasonCode: string | null;
+  }[],
+  outcomes: readonly { id: number; outcome: Outcome; reasonCode: string | null }[],
+): PartnerFact[] {
+  // An acceptance is final and outcomes follow it; a withdrawal ends an open or expired handoff.
+  return [
+    ...[...decisions]
+      .sort((a, b) => a.id - b.id)
+      .map(
+        (d): PartnerFact => ({
+          kind: 'decision',
+          id: d.id,
+          assignment: d.assignment,
+          decision: d.decision,
+          reasonCode: d.reasonCode,
+        }),
+      ),
+    ...[...outcomes]
+      .sort((a, b) => a.id - b.id)
+      .map((o): PartnerFact => ({ kind: 'outcome', id: o.id, outcome: o.outcome, reasonCode: o.reasonCode })),
+    ...(h.status === 'withdrawn' ? [{ kind: 'withdrawn' as const }] : []),
+  ];
+}
+
+interface Fold {
+  stage: PartnerStage | null;
+  declineReason: string | null;
+  lostReason: string | null;
+  afterDecline: boolean;
+  /** Whether the AE named is the one who accepted (the current assignment). */
+  acceptedNow: boolean;
+}
+
+function fold(history: PartnerHistory): Fold {
+  const state: Fold = {
+    stage: history.threadStarted ? 'considering' : null,
+    declineReason: null,
+    lostReason: null,
+    afterDecline: false,
+    acceptedNow: false,
+  };
+  for (const fact of history.facts) {
+    if (fact.kind === 'decision' && fact.decision === 'accepted') {
+      state.afterDecline = state.stage === 'declined';
+      state.stage = 'accepted';
+      state.acceptedNow = fact.assignment === history.handoff.assignment;
+    } else if (fact.kind === 'decision') {
+      // A second decline (after the owner gave it to someone else) is routing: the partner knows already.
+      if (state.stage === null || state.stage === 'considering') {
+        state.stage = 'declined';
+        state.declineReason = fact.reasonCode;
+      }
+    } else if (fact.kind === 'outcome') {
+      state.stage = fact.outcome;
+      if (fact.outcome === 'lost') state.lostReason = fact.reasonCode;
+    } else if (state.stage !== null) {
+      // Withdrawn: news only to a partner who had heard of the deal.
+      state.stage = 'withdrawn';
+    }
+  }
+  return state;
+}
+
+/** Whether a word (or phrase) appears in text as a whole word, whatever its case. */
+function mentions(text: string, name: string): boolean {
+  const escaped = name.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (escaped.length < 2) return false;
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+/**
+ * Why the partner's next move no longer holds, if it does not: its "by" date has passed, or it names someone who was
+ * the deal's AE and is not now (by full name, or by first name unless the AE now shares it).
+ */
+export function heldBackNextMove(
+  h: Pick<PartnerHandoff, 'aeName' | 'partnerNextMove' | 'partnerNextMoveDate'>,
+  check: NextMoveCheck,
+): HeldBack | undefined {
+  if (check.today && h.partnerNextMoveDate && h.partnerNextMoveDate < check.today) return 'date_passed';
+  const current = h.aeName.trim().toLowerCase();
+  const currentFirst = current.split(/\s+/)[0] ?? '';
+  for (const former of check.formerAeNames ?? []) {
+    const name = former.trim();
+    if (!name || name.toLowerCase() === current) continue;
+    const first = name.split(/\s+/)[0] ?? '';
+    if (mentions(h.partnerNextMove, name)) return 'names_former_ae';
+    if (first.length >= 2 && first.toLowerCase() !== currentFirst && mentions(h.partnerNextMove, first))
+      return 'names_former_ae';
+  }
+  return undefined;
+}
+
+/** Where the partner's next move is still ahead of them: the deal was accepted, nothing more yet. */
+const NEXT_MOVE_AHEAD: ReadonlySet<PartnerStage> = new Set<PartnerStage>(['accepted']);
+
+/** What the partner may know now (null: nothing, they have not heard of the deal). */
+export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}): PartnerSafeUpdate | null {
+  const state = fold(history);
+  if (state.stage === null) return null;
+  const h = history.handoff;
+  const view = partnerSafeUpdate(
+    h,
+    state.stage,
+    isDeclineReason(state.declineReason) ? state.declineReason : null,
+    isLostReason(state.lostReason) ? state.lostReason : null,
+  );
+  // Only the AE who accepted is named (an acceptance is final, so it is the AE now; checked all the same).
+  if (view.aeName !== null && !state.acceptedNow) view.aeName = null;
+  const showNextMove =
+    NEXT_MOVE_AHEAD.has(state.stage) && h.partnerNextMove.trim() !== '' && !heldBackNextMove(h, check);
+  if (!showNextMove) {
+    view.partnerNextMove = '';
+    view.partnerNextMoveDate = null;
+  }
+  if (state.afterDecline) view.afterDecline = true;
+  return view;
+}
+
+/** The reply a change of the partner's view owes: the view after it, when its stage changed (null: nothing). */
+export function partnerNews(
+  before: PartnerSafeUpdate | null,
+  after: PartnerSafeUpdate | null,
+): PartnerSafeUpdate | null {
+  if (!after || after.event === 'considering') return null;
+  return before?.event === after.event ? null : after;
+}

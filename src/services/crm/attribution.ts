@@ -1,0 +1,153 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import { findDraft, saveDraft } from '../../db/repositories/checks.js';
+import { findBySourceView } from '../../db/repositories/handoffs.js';
+import { accountDomain } from '../../domain/accountMatch.js';
+import { isInternalActor } from '../../domain/actor.js';
+import {
+  type AttributionBasis,
+  type AttributionInput,
+  attribute,
+  basisOf,
+  type CrmCheck,
+  NONE_OF_THESE,
+  opportunityKey,
+  relevantOpportunities,
+} from '../../domain/attribution.js';
+import type { RequestContext } from '../handoffs.js';
+import type { Review } from '../packets.js';
+import { type Crm, type CrmResolution, opportunityOf } from './index.js';
+import type { AccountQuery } from './types.js';
+
+/** What the review asks the CRM about: the packet's account, and the earliest day a close can still matter. */
+export function accountQueryOf(
+  fields: { accountName?: string; accountDomain?: string | null; partnerTouchOn?: string | null },
+  earliestToday: string,
+): AccountQuery | undefined {
+  if (!fields.accountName) return undefined;
+  return {
+    name: fields.accountName,
+    domain: fields.accountDomain ? (accountDomain(fields.accountDomain) ?? null) : null,
+    // The partner's first action defaults to today: the earliest "today" anywhere reads a superset, the rule then
+    // keeps those that matter on the day the packet settles on.
+    closedSince:
+      fields.partnerTouchOn && fields.partnerTouchOn < earliestToday ? fields.partnerTouchOn : earliestToday,
+  };
+}
+
+/**
+ * The CRM's answer with the record the packet's CRM field links to among the opportunities (it is on the account as
+ * far as the author is concerned, whatever the account lookup found).
+ */
+export function withLinked(
+  check: CrmCheck | undefined,
+  link: CrmResolution | undefined,
+): CrmCheck | undefined {
+  if (check?.kind !== 'checked' || link?.kind !== 'linked') return check;
+  const linked = { ...opportunityOf(link.record), linked: true };
+  const others = check.opportunities.filter((o) => opportunityKey(o) !== opportunityKey(linked));
+  return { ...check, opportunities: [...others, linked] };
+}
+
+/** The class, its reason and its basis, from the packet and what the CRM said (and the author's pick). */
+export function attributionOf(packet: AttributionInput, check: CrmCheck | undefined) {
+  const result = attribute(packet, check);
+  return { ...result, basis: basisOf(check, result, packet.partnerTouchOn) };
+}
+
+/** The handoff's columns for how it was classified (its basis, and the link the class was decided with). */
+export function attributionColumns(review: Pick<Review, 'packet' | 'crmCheck' | 'crm'>): {
+  attribution: AttributionBasis;
+  classifiedLink: string | null;
+} {
+  return {
+    attribution: attributionOf(review.packet, review.crmCheck).basis,
+    // A link the CRM did not confirm in time was not classified with: the read-back reads its creation date later.
+    classifiedLink: review.crm?.checked ? opportunityKey(review.crm) : null,
+  };
+}
+
+/** The sent event's record of it, when a CRM was asked (nothing more to say when none is connected). */
+export function attributionDetail(review: Pick<Review, 'packet' | 'crmCheck'>): {
+  attribution?: AttributionBasis;
+} {
+  if (!review.crmCheck || review.crmCheck.kind === 'off') return {};
+  return { attribution: attributionOf(review.packet, review.crmCheck).basis };
+}
+
+export type AttributionPickResult =
+  /** Nothing to apply (no pick offered, the rule's own, a draft Send refuses anyway): send as reviewed. */
+  | { kind: 'unchanged' }
+  /** The pick is kept with the draft and decides as the review said: send. */
+  | { kind: 'saved' }
+  /** The pick changes the class: the review is shown again, as it now is, before anything is sent. */
+  | { kind: 'reclassified'; draftId: number; review: Review };
+
+/**
+ * The author's pick among the CRM's opportunities on the review (another one, or none of these), applied before
+ * Send: kept with the draft, so the handoff is classified by it and its sent event records it. When it changes the
+ * class, the review is shown again first, so what is sent is what was read.
+ */
+export function applyAttributionPick(
+  deps: { db: Db; clock: Clock },
+  req: RequestContext & { draftId: number; pick: string },
+): AttributionPickResult {
+  const { db } = deps;
+  const draft = Number.isSafeInteger(req.draftId) ? findDraft(db, req.draftId) : undefined;
+  // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
+  if (
+    !draft ||
+    draft.authorUserId !== req.actor.userId ||
+    !isInternalActor(req.actor, req.internalTeamIds) ||
+    findBySourceView(db, draft.sourceViewId)
+  ) {
+    return { kind: 'unchanged' };
+  }
+  const review = draft.content as unknown as Review;
+  const check = review.crmCheck;
+  if (check?.kind !== 'checked') return { kind: 'unchanged' };
+  const listed = relevantOpportunities(check.opportunities, review.packet.partnerTouchOn);
+  const deciding = listed[0] ? opportunityKey(listed[0]) : undefined;
+  const known = req.pick === NONE_OF_THESE || listed.some((o) => opportunityKey(o) === req.pick);
+  if (!known) return { kind: 'unchanged' };
+  // The rule's own pick is no pick: it is what the review decided without one.
+  const pick = req.pick === deciding ? undefined : req.pick;
+  if (pick === check.pick) return { kind: 'unchanged' };
+  const crmCheck: CrmCheck = {
+    kind: 'checked',
+    crm: check.crm,
+    systems: check.systems,
+    opportunities: check.opportunities,
+    ...(pick === undefined ? {} : { pick }),
+  };
+  const attribution = attributionOf(review.packet, crmCheck);
+  const updated: Review = {
+    ...review,
+    crmCheck,
+    classification: attribution.classification,
+    classificationReason: attribution.reason,
+  };
+  saveDraft(db, {
+    sourceViewId: draft.sourceViewId,
+    authorUserId: draft.authorUserId,
+    teamId: draft.teamId,
+    content: updated as unknown as Record<string, unknown>,
+    createdAt: draft.createdAt,
+    updatedAt: deps.clock.now(),
+  });
+  return attribution.classification === review.classification
+    ? { kind: 'saved' }
+    : { kind: 'reclassified', draftId: draft.id, review: updated };
+}
+
+/** The account lookup of the review, when a CRM is connected and the packet names an account (else nothing asked). */
+export function checkAccountOf(
+  crm: Crm | undefined,
+  fields: { accountName?: string; accountDomain?: string | null; partnerTouchOn?: string | null },
+  earliestToday: string,
+  timeoutMs: number,
+): Promise<CrmCheck | undefined> {
+  const query = accountQueryOf(fields, earliestToday);
+  if (!crm || !query) return Promise.resolve(undefined);
+  return crm.checkAccount(query, { timeoutMs });
+}

@@ -1,0 +1,165 @@
+import type { Client } from '@hubspot/api-client';
+import { accountDomain, accountKey } from '../../domain/accountMatch.js';
+import { realTimers } from '../../runtime/timers.js';
+import { type AccountQuery, CrmError, type CrmRecord, OPPORTUNITIES_MAX } from './types.js';
+
+/** Companies an account lookup follows: the domain's (HubSpot keeps one per domain) and one by the same name. */
+const COMPANIES_MAX = 2;
+/**
+ * How long which companies an account is stays known. Search requests share a per-second limit with the outbox's
+ * look for a lost note: a packet reviewed again (Back to edit, submit) does not search for its company again.
+ */
+const COMPANIES_TTL_MS = 60_000;
+const COMPANIES_KEPT = 500;
+/** HubSpot's search endpoints take this many requests a second, apart from the general limit. */
+const SEARCHES_PER_SECOND = 5;
+/** How long the review's lookup waits for a search slot (the outbox's look for a lost note may wait longer). */
+const REVIEW_SLOT_WAIT_MS = 400;
+/** The deal properties the review reads. */
+const DEAL_PROPERTIES = [
+  'dealname',
+  'dealstage',
+  'pipeline',
+  'hs_is_closed',
+  'hs_is_closed_won',
+  'createdate',
+  'closedate',
+];
+
+export interface DealObject {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+/**
+ * Waits (at most `maxWaitMs`) until a search stays within HubSpot's per-second search limit, as far as this app's
+ * own searches tell: a search that would meet a 429 waits for its slot instead. Past the wait: a rate-limit error.
+ */
+export type SearchSlot = (maxWaitMs: number) => Promise<void>;
+
+export function createSearchSlots(): SearchSlot {
+  /** When this app's latest searches went out (monotonic ms), oldest first. */
+  const sent: number[] = [];
+  return async (maxWaitMs) => {
+    let left = maxWaitMs;
+    for (;;) {
+      const now = realTimers.monotonic();
+      while (sent.length > 0 && now - (sent[0] as number) >= 1000) sent.shift();
+      if (sent.length < SEARCHES_PER_SECOND) {
+        sent.push(now);
+        return;
+      }
+      const wait = (sent[0] as number) + 1000 - now + 5;
+      if (wait > left)
+        throw new CrmError('HubSpot: rate limited (this second’s searches are used)', {
+          transient: true,
+          retryAfterMs: Math.ceil(wait),
+        });
+      left -= wait;
+      await new Promise((resolve) => realTimers.setTimeout(() => resolve(undefined), wait));
+    }
+  };
+}
+
+/**
+ * The review's account lookup in HubSpot: the company with the website's domain (or the account's name), then its
+ * deals, both through the CRM search API, within the search limit.
+ */
+export function createHubspotAccounts(deps: {
+  client: Client;
+  call: <T>(run: () => Promise<T>, write: boolean, ms?: number) => Promise<T>;
+  toRecord: (deal: DealObject) => Promise<CrmRecord>;
+  searchSlot: SearchSlot;
+}) {
+  const { client, call, toRecord, searchSlot } = deps;
+  const companies = new Map<string, { at: number; ids: string[] }>();
+
+  async function searchCompanies(account: AccountQuery, ms: number | undefined): Promise<string[]> {
+    await searchSlot(REVIEW_SLOT_WAIT_MS);
+    const result = await call(
+      () =>
+        client.crm.companies.searchApi.doSearch({
+          filterGroups: [
+            ...(account.domain
+              ? [{ filters: [{ propertyName: 'domain', operator: 'EQ' as never, value: account.domain }] }]
+              : []),
+            { filters: [{ propertyName: 'name', operator: 'EQ' as never, value: account.name }] },
+          ],
+          properties: ['name', 'domain'],
+          limit: 10,
+        }),
+      false,
+      ms,
+    );
+    const key = accountKey(account.name);
+    return result.results
+      .filter(
+        (c) =>
+          (account.domain !== null && accountDomain(c.properties.domain ?? '') === account.domain) ||
+          (key !== '' && accountKey(c.properties.name ?? '') === key),
+      )
+      .map((c) => c.id)
+      .slice(0, COMPANIES_MAX);
+  }
+
+  /** The companies that are this account: the one with the website's domain, and one of the same name. */
+  async function companiesOf(account: AccountQuery, ms: number | undefined): Promise<string[]> {
+    const cacheKey = `${account.domain ?? ''}|${accountKey(account.name)}`;
+    const kept = companies.get(cacheKey);
+    if (kept && realTimers.monotonic() - kept.at < COMPANIES_TTL_MS) return kept.ids;
+    const ids = await searchCompanies(account, ms);
+    companies.delete(cacheKey);
+    companies.set(cacheKey, { at: realTimers.monotonic(), ids });
+    // The oldest first out: Map keeps insertion order.
+    for (const oldest of companies.keys()) {
+      if (companies.size <= COMPANIES_KEPT) break;
+      companies.delete(oldest);
+    }
+    return ids;
+  }
+
+  /** The deals of the account's companies: open ones, and those closed since the day; earliest created first. */
+  async function opportunitiesOn(
+    account: AccountQuery,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<CrmRecord[]> {
+    const ids = await companiesOf(account, opts.timeoutMs);
+    if (ids.length === 0) return [];
+    const since = Date.parse(`${account.closedSince}T00:00:00Z`);
+    // Per company: its open deals, and those closed since the day (OR between groups, AND within one).
+    const filterGroups = ids.flatMap((id) => [
+      {
+        filters: [
+          { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
+          { propertyName: 'hs_is_closed', operator: 'EQ' as never, value: 'false' },
+        ],
+      },
+      {
+        filters: [
+          { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
+          {
+            propertyName: 'closedate',
+            operator: 'GTE' as never,
+            value: String(Number.isNaN(since) ? 0 : since),
+          },
+        ],
+      },
+    ]);
+    await searchSlot(REVIEW_SLOT_WAIT_MS);
+    const result = await call(
+      () =>
+        client.crm.deals.searchApi.doSearch({
+          filterGroups,
+          // The search API takes sort objects (the client's type says strings; it passes them on as given).
+          sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] as never,
+          properties: DEAL_PROPERTIES,
+          limit: OPPORTUNITIES_MAX,
+        }),
+      false,
+      opts.timeoutMs,
+    );
+    return Promise.all((result.results as DealObject[]).map(toRecord));
+  }
+
+  return { opportunitiesOn };
+}

@@ -1,0 +1,429 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  correctedEventsOf,
+  correctionsOf,
+  handoffNamed,
+  pickOf,
+  sendFromReview,
+  sentEventOf,
+  submitForReview,
+  unpasted,
+} from '../support/attributionFlow.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { accept, opportunitySubmission } from '../support/partnerFlow.js';
+import { revopsUser, slash } from '../support/reviewFlow.js';
+
+/**
+ * Attribution asks the CRM (issue 31, item 6): the review looks up the opportunities on the packet's account, names
+ * the one that decides the class and classifies from its creation date; the author may pick another or "none of
+ * these"; without a CRM the class is said to come from the packet alone; a CRM that fails or is slow leaves the
+ * review working within Slack's 3 s; a record linked later corrects the class, audited. Through the real app.
+ */
+
+const sfEnv = (sf: FakeSalesforce) => ({
+  ...QUIET,
+  // RevOps may correct a classification by hand (the read-back never overrules that).
+  REVOPS_USER_IDS: revopsUser.id,
+  SALESFORCE_LOGIN_URL: sf.loginUrl,
+  SALESFORCE_CLIENT_ID: sf.clientId,
+  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+});
+
+const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
+
+/** Slack's budget for answering a view submission; the review must come well within it. */
+const ACK_BUDGET_MS = 3000;
+
+describe('Salesforce: the opportunities on the account decide the class', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+  let renewal: string;
+
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start();
+    h = await startHarness({ env: sfEnv(sf) });
+    // Litware Health: a renewal created weeks before the partner's action (today, 2026-11-23), not pasted into the
+    // packet; a pilot closed before the partner acted (over: it bears on nothing); another company's opportunity.
+    const litware = sf.addAccount({ name: 'Litware Health, Inc.', website: 'https://www.litware.example/' });
+    renewal = sf.addOpportunity({
+      name: 'Litware Health — platform renewal',
+      accountId: litware,
+      stageName: 'Needs Analysis',
+      createdDate: '2026-10-26',
+    });
+    sf.addOpportunity({
+      name: 'Litware Health — 2025 pilot',
+      accountId: litware,
+      stageName: 'Closed Won',
+      createdDate: '2025-01-10',
+      closeDate: '2025-06-30',
+    });
+    const other = sf.addAccount({ name: 'Litware Logistics', website: 'litware-logistics.example' });
+    sf.addOpportunity({ name: 'Litware Logistics fleet', accountId: other, createdDate: '2026-01-05' });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+  });
+  afterEach(() => sf.clearFailures());
+
+  it('names the opportunity Salesforce has on the account (not pasted) and classifies partner-influenced; "none of these" makes it partner-sourced, recorded on the handoff and its sent event', async () => {
+    const { view, text, ms } = await submitForReview(h, unpasted('Litware Health', 'litware.example'));
+    expect(ms).toBeLessThan(ACK_BUDGET_MS);
+    expect(text).toContain(
+      "*Attribution*: Partner-influenced\nIn Salesforce, “Litware Health — platform renewal” existed on 2026-10-26, before or on the partner's first action on 2026-11-23.",
+    );
+    expect(text).toContain(
+      '• Litware Health — platform renewal (Needs Analysis) · created 2026-10-26 → partner-influenced *← decides*',
+    );
+    // Asked by account name and website, open or closed since the partner acted; the closed pilot and the other
+    // company are not listed.
+    expect(sf.queries().at(-1)).toContain(
+      "WHERE (Account.Name LIKE '%litware health%' OR Account.Website LIKE '%litware.example%') AND (IsClosed = false OR CloseDate >= ",
+    );
+    expect(text).not.toContain('2025 pilot');
+    expect(text).not.toContain('Litware Logistics');
+    const select = pickOf(view);
+    expect(select?.initial_option?.value).toBe(`salesforce:${renewal}`);
+    expect(select?.options?.map((o) => o.value)).toEqual([`salesforce:${renewal}`, 'none']);
+
+    // The author says none of these: the review shows the class it now has before anything is sent.
+    const reshown = await sendFromReview(h, view, { pick: 'none' });
+    expect(reshown.response_action).toBe('update');
+    const updated = reshown.view as NonNullable<typeof reshown.view>;
+    const updatedText = JSON.stringify(updated.blocks);
+    expect(updatedText).toContain('With your choice, this handoff is *Partner-sourced*');
+    expect(updatedText).toContain(
+      'The author chose “none of these” for the one opportunity Salesforce has on this account, and the packet names none.',
+    );
+    expect(pickOf(updated)?.initial_option?.value).toBe('none');
+    expect(handoffNamed(h, 'Litware Health')).toBeUndefined();
+
+    expect(await sendFromReview(h, updated)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Litware Health');
+    if (!handoff) throw new Error('not sent');
+    expect(handoff).toMatchObject({
+      classification: 'partner_sourced',
+      classificationReason:
+        'The author chose “none of these” for the one opportunity Salesforce has on this account, and the packet names none.',
+      attribution: { basis: 'crm', crm: 'Salesforce', listed: 1, opportunity: null, choice: 'none' },
+      crmRecordId: null,
+    });
+    expect(sentEventOf(h, handoff.id)?.detail).toMatchObject({
+      classification: 'partner_sourced',
+      attribution: { basis: 'crm', crm: 'Salesforce', listed: 1, opportunity: null, choice: 'none' },
+    });
+  });
+
+  it('keeps the rule’s pick when the author leaves it: partner-influenced, and which opportunity decided it', async () => {
+    const tailspin = sf.addAccount({ name: 'Tailspin Clinics', website: 'tailspin.example' });
+    const expansion = sf.addOpportunity({
+      name: 'Tailspin expansion',
+      accountId: tailspin,
+      createdDate: '2026-09-01',
+    });
+    const { view } = await submitForReview(h, unpasted('Tailspin Clinics', 'tailspin.example'));
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Tailspin Clinics');
+    const decided = {
+      basis: 'crm',
+      crm: 'Salesforce',
+      listed: 1,
+      opportunity: {
+        system: 'salesforce',
+        id: expansion,
+        name: 'Tailspin expansion',
+        createdOn: '2026-09-01',
+      },
+      choice: 'rule',
+    };
+    expect(handoff).toMatchObject({ classification: 'partner_influenced', attribution: decided });
+    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({ attribution: decided });
+  });
+
+  it('classifies from the one the author picks over the rule’s earliest', async () => {
+    const adatum = sf.addAccount({ name: 'Adatum Care', website: 'adatum.example' });
+    sf.addOpportunity({ name: 'Adatum support renewal', accountId: adatum, createdDate: '2026-06-01' });
+    // Created after the partner acted (set in the packet: 2026-11-02): the deal the partner brought.
+    const fresh = sf.addOpportunity({
+      name: 'Adatum analytics',
+      accountId: adatum,
+      createdDate: '2026-11-10',
+    });
+    const { view, text } = await submitForReview(h, {
+      ...unpasted('Adatum Care', 'adatum.example'),
+      partnerTouchOn: '2026-11-02',
+    });
+    expect(text).toContain('*Attribution*: Partner-influenced');
+    const reshown = await sendFromReview(h, view, { pick: `salesforce:${fresh}` });
+    expect(reshown.response_action).toBe('update');
+    expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
+      response_action: 'clear',
+    });
+    expect(handoffNamed(h, 'Adatum Care')).toMatchObject({
+      classification: 'partner_sourced',
+      classificationReason:
+        "In Salesforce, “Adatum analytics” was created on 2026-11-10, after the partner's first action on 2026-11-02. The author chose it over the rule’s earliest one.",
+      attribution: { choice: 'author', opportunity: { id: fresh, createdOn: '2026-11-10' } },
+    });
+  });
+
+  it('corrects, audited, a class that an opportunity linked after sending changes (the read-back)', async () => {
+    // In Salesforce under another name and no website: the review's lookup cannot find it, so the packet decides.
+    const group = sf.addAccount({ name: 'LDH Dental Group' });
+    const older = sf.addOpportunity({
+      name: 'LDH imaging suite',
+      accountId: group,
+      createdDate: '2026-10-01',
+    });
+    const { view, text } = await submitForReview(h, unpasted('Litware Dental', 'litwaredental.example'));
+    expect(text).toContain(
+      '*Attribution*: Partner-sourced\nSalesforce checked: no opportunity on this account',
+    );
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Litware Dental');
+    if (!handoff) throw new Error('not sent');
+    await accept(h, handoff.id);
+    // The AE records the opportunity: one that existed before the partner acted.
+    const linked = await h.interact(opportunitySubmission({ handoffId: handoff.id, crm: lightning(older) }));
+    expect(linked.status).toBe(200);
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      crmRecordId: older,
+      classification: 'partner_sourced',
+    });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      classification: 'partner_influenced',
+      classificationReason:
+        "Linked after sending to Salesforce opportunity “LDH imaging suite”, which existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
+      attribution: { basis: 'crm', choice: 'link', opportunity: { id: older, createdOn: '2026-10-01' } },
+    });
+    // Audited like a RevOps correction: who (the CRM), from, to, why; and in the touch log.
+    expect(correctionsOf(h, handoff.id)).toMatchObject([
+      {
+        fromClassification: 'partner_sourced',
+        toClassification: 'partner_influenced',
+        correctedByUserId: 'crm:salesforce',
+        reason: expect.stringContaining(
+          'Partner-influenced by the Salesforce read-back: Linked after sending',
+        ),
+      },
+    ]);
+    expect(correctedEventsOf(h, handoff.id)).toMatchObject([
+      {
+        actorUserId: null,
+        detail: {
+          from: 'partner_sourced',
+          to: 'partner_influenced',
+          source: 'Salesforce',
+          recordId: older,
+          createdOn: '2026-10-01',
+        },
+      },
+    ]);
+    // Read once: the next poll corrects nothing more.
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(correctionsOf(h, handoff.id)).toHaveLength(1);
+    await outboxDrained(h);
+  });
+
+  it('reads back, once answered, a pasted link Salesforce could not confirm at review', async () => {
+    const pasted = sf.addOpportunity({ name: 'Fabrikam data hub', createdDate: '2026-11-10' });
+    // The record's lookup is slower than the review may wait: linked by its id, its creation date unknown.
+    sf.fail({ method: 'GET', path: /\/sobjects\/Opportunity\// }, { delayMs: 4000 });
+    const { view, text } = await submitForReview(h, {
+      ...unpasted('Fabrikam Health', 'fabrikamhealth.example'),
+      crmOpportunity: lightning(pasted),
+      partnerTouchOn: '2026-11-02',
+    });
+    expect(text).toContain('was not checked');
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Fabrikam Health');
+    expect(handoff).toMatchObject({
+      crmRecordId: pasted,
+      classification: 'partner_influenced',
+      classifiedLink: null,
+    });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff?.id ?? 0)).toMatchObject({
+      classification: 'partner_sourced',
+      classifiedLink: `salesforce:${pasted}`,
+    });
+    expect(correctionsOf(h, handoff?.id ?? 0)).toMatchObject([{ correctedByUserId: 'crm:salesforce' }]);
+  });
+
+  it('lets a RevOps correction stand: a later link does not overrule a person', async () => {
+    const handoff = handoffNamed(h, 'Litware Health');
+    if (!handoff) throw new Error('the Litware handoff of the first test');
+    await accept(h, handoff.id);
+    expect(
+      await slash(h, `classify ${handoff.id} influenced the renewal is this deal`, revopsUser),
+    ).toContain('is now *Partner-influenced*');
+    expect(handoffRow(h, handoff.id).classification).toBe('partner_influenced');
+    // A record created after the partner acted is linked: the rule alone would say sourced; the person's stands.
+    const later = sf.addOpportunity({ name: 'Litware new module', createdDate: '2026-11-24' });
+    await h.interact(opportunitySubmission({ handoffId: handoff.id, crm: lightning(later) }));
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      classification: 'partner_influenced',
+      classifiedLink: `salesforce:${later}`,
+    });
+    expect(correctionsOf(h, handoff.id).map((c) => c.correctedByUserId)).toEqual([revopsUser.id]);
+  });
+
+  it('says "CRM not reached; classified from the packet" when Salesforce fails, offers no pick, and still sends', async () => {
+    sf.fail({ method: 'GET', path: /\/query$/ }, { status: 503, times: 5 });
+    const { view, text, ms } = await submitForReview(
+      h,
+      unpasted('Litware Pharmacy', 'litwarepharmacy.example'),
+    );
+    expect(ms).toBeLessThan(ACK_BUDGET_MS);
+    expect(text).toContain(
+      '*Attribution*: Partner-sourced\nCRM not reached (Salesforce); classified from the packet, which names no existing opportunity.',
+    );
+    expect(text).toContain('*CRM not reached; classified from the packet.*');
+    expect(text).not.toContain('No opportunity existed');
+    expect(pickOf(view)).toBeUndefined();
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Litware Pharmacy');
+    expect(handoff?.attribution).toEqual({ basis: 'unreached', crm: 'Salesforce' });
+    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({
+      attribution: { basis: 'unreached', crm: 'Salesforce' },
+    });
+  });
+
+  it('answers within the ack budget when Salesforce is slow, with the same fallback', async () => {
+    sf.fail({ method: 'GET', path: /\/query$/ }, { delayMs: 8000 });
+    const { view, text, ms } = await submitForReview(h, unpasted('Litware Labs', 'litwarelabs.example'));
+    expect(ms).toBeLessThan(ACK_BUDGET_MS);
+    expect(text).toContain('CRM not reached (Salesforce); classified from the packet');
+    expect(pickOf(view)).toBeUndefined();
+  });
+});
+
+describe('HubSpot: the deals of the company with the domain decide the class', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+
+  beforeAll(async () => {
+    hs = await FakeHubspot.start();
+    h = await startHarness({
+      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
+    });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await hs.stop();
+  });
+
+  it('names the deal of the company with that domain and classifies partner-influenced; "none of these" makes it partner-sourced', async () => {
+    const litware = hs.addCompany({ name: 'Litware Health', domain: 'litware.example' });
+    const renewal = hs.addDeal({
+      name: 'Litware Health — platform renewal',
+      companyId: litware,
+      stage: 'qualifiedtobuy',
+      createdAt: '2026-10-26',
+    });
+    // Closed before the partner acted, and a deal of no company: neither bears on the class.
+    hs.addDeal({
+      name: 'Litware pilot',
+      companyId: litware,
+      stage: 'closedwon',
+      createdAt: '2025-01-10',
+      closeDate: '2025-06-30',
+    });
+    hs.addDeal({ name: 'Unrelated deal', createdAt: '2026-01-01' });
+
+    const { view, text, ms } = await submitForReview(h, unpasted('Litware Health', 'litware.example'));
+    expect(ms).toBeLessThan(ACK_BUDGET_MS);
+    expect(text).toContain(
+      "*Attribution*: Partner-influenced\nIn HubSpot, “Litware Health — platform renewal” existed on 2026-10-26, before or on the partner's first action on 2026-11-23.",
+    );
+    expect(text).toContain('(Qualified To Buy) · created 2026-10-26 → partner-influenced *← decides*');
+    expect(text).not.toContain('Litware pilot');
+    expect(text).not.toContain('Unrelated deal');
+    // The company by its domain, then its deals: both through the CRM search API.
+    const searched = hs.calls.filter((c) => c.path.endsWith('/search'));
+    expect(searched.map((c) => c.path)).toEqual([
+      '/crm/v3/objects/companies/search',
+      '/crm/v3/objects/deals/search',
+    ]);
+    expect(searched[0]?.body).toMatchObject({
+      filterGroups: expect.arrayContaining([
+        { filters: [{ propertyName: 'domain', operator: 'EQ', value: 'litware.example' }] },
+      ]),
+    });
+    expect(searched[1]?.body).toMatchObject({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'associations.company', operator: 'EQ', value: litware },
+            { propertyName: 'hs_is_closed', operator: 'EQ', value: 'false' },
+          ],
+        },
+        {
+          filters: [
+            { propertyName: 'associations.company', operator: 'EQ', value: litware },
+            { propertyName: 'closedate', operator: 'GTE' },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
+    });
+    expect(pickOf(view)?.initial_option?.value).toBe(`hubspot:${renewal}`);
+
+    const reshown = await sendFromReview(h, view, { pick: 'none' });
+    expect(reshown.response_action).toBe('update');
+    expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
+      response_action: 'clear',
+    });
+    const handoff = handoffNamed(h, 'Litware Health');
+    expect(handoff).toMatchObject({
+      classification: 'partner_sourced',
+      classificationReason:
+        'The author chose “none of these” for the one deal HubSpot has on this account, and the packet names none.',
+      attribution: { basis: 'crm', crm: 'HubSpot', listed: 1, opportunity: null, choice: 'none' },
+    });
+    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({
+      attribution: { basis: 'crm', crm: 'HubSpot', choice: 'none' },
+    });
+  });
+
+  it('says so when HubSpot has no company with the domain: checked, and partner-sourced', async () => {
+    const { view, text } = await submitForReview(h, unpasted('Fourth Coffee', 'fourthcoffee.example'));
+    expect(text).toContain(
+      '*Attribution*: Partner-sourced\nHubSpot checked: no deal on this account was open when the partner first acted or created since, and the packet names none.',
+    );
+    expect(pickOf(view)).toBeUndefined();
+  });
+});
+
+describe('without a CRM', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: QUIET });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('says the class comes from the packet alone ("no CRM checked"), not that no opportunity existed', async () => {
+    const { view, text } = await submitForReview(h, unpasted('Litware Health', 'litware.example'));
+    expect(text).toContain(
+      '*Attribution*: Partner-sourced\nNo CRM checked: the class comes from the packet alone, which names no existing opportunity.',
+    );
+    expect(text).not.toContain('No opportunity existed');
+    expect(pickOf(view)).toBeUndefined();
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Litware Health');
+    expect(handoff).toMatchObject({ classification: 'partner_sourced', attribution: { basis: 'packet' } });
+    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).not.toHaveProperty('attribution');
+  });
+});

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { DECLINE_REASONS } from '../../../src/domain/decline.js';
+import { LOST_REASONS } from '../../../src/domain/outcomes.js';
+import {
+  heldBackNextMove,
+  type PartnerFact,
+  type PartnerHandoff,
+  type PartnerHistory,
+  partnerFacts,
+  partnerNews,
+  partnerView,
+} from '../../../src/domain/partnerView.js';
+
+const handoff = (overrides: Partial<PartnerHandoff> = {}): PartnerHandoff => ({
+  status: 'sent',
+  assignment: 1,
+  accountName: 'Northwind Logistics',
+  partnerOrg: 'Meridian Cloud Consulting',
+  partnerContactName: 'Dana Reyes',
+  aeName: 'Jordan Seller',
+  partnerNextMove: 'Dana introduces Jordan to Ken Ito, their CFO.',
+  partnerNextMoveDate: '2026-11-26',
+  ...overrides,
+});
+
+const accepted = (id: number, assignment = 1): PartnerFact => ({
+  kind: 'decision',
+  id,
+  assignment,
+  decision: 'accepted',
+  reasonCode: null,
+});
+const declined = (id: number, assignment: number, reasonCode = 'timing'): PartnerFact => ({
+  kind: 'decision',
+  id,
+  assignment,
+  decision: 'declined',
+  reasonCode,
+});
+const step = (
+  id: number,
+  outcome: 'meeting_held' | 'opportunity_created' | 'won' | 'lost',
+  reason?: string,
+) => ({ kind: 'outcome', id, outcome, reasonCode: reason ?? null }) as PartnerFact;
+
+const history = (h: PartnerHandoff, facts: PartnerFact[], threadStarted = false): PartnerHistory => ({
+  handoff: h,
+  facts,
+  threadStarted,
+});
+
+describe('partnerView: what the partner may know', () => {
+  it('knows nothing before a decision, whatever the routing (sends, reassignments, expiries)', () => {
+    for (const status of ['sent', 'expired'])
+      for (const assignment of [1, 2, 5])
+        expect(partnerView(history(handoff({ status, assignment }), []))).toBeNull();
+  });
+
+  it('hears nothing of a withdrawal of a deal it never heard of', () => {
+    expect(
+      partnerView(history(handoff({ status: 'withdrawn', assignment: 3 }), [{ kind: 'withdrawn' }])),
+    ).toBeNull();
+  });
+
+  it('an acceptance names the AE who accepted, with the partner next move still ahead', () => {
+    const view = partnerView(history(handoff({ status: 'accepted' }), [accepted(1)]), {
+      today: '2026-11-24',
+    });
+    expect(view).toMatchObject({
+      event: 'accepted',
+      aeName: 'Jordan Seller',
+      partnerNextMove: 'Dana introduces Jordan to Ken Ito, their CFO.',
+      partnerNextMoveDate: '2026-11-26',
+    });
+  });
+
+  it('a decline names nobody and says the partner-safe reason', () => {
+    const view = partnerView(history(handoff({ status: 'declined' }), [declined(1, 1, 'wrong_owner')]));
+    expect(view).toMatchObject({
+      event: 'declined',
+      aeName: null,
+      partnerNextMove: '',
+      reasonWording: DECLINE_REASONS.wrong_owner.partnerSafe,
+    });
+  });
+
+  it('after a decline, the owner moving it and a second decline change nothing the partner knows', () => {
+    const first = history(handoff({ status: 'declined', aeName: 'Jordan Seller' }), [declined(1, 1)], true);
+    const moved = history(
+      handoff({ status: 'sent', assignment: 2, aeName: 'Sam Closer' }),
+      [declined(1, 1)],
+      true,
+    );
+    const again = history(
+      handoff({ status: 'declined', assignment: 2, aeName: 'Sam Closer' }),
+      [declined(1, 1), declined(2, 2, 'already_working')],
+      true,
+    );
+    const views = [first, moved, again].map((x) => partnerView(x));
+    expect(views.map((v) => v && [v.event, v.aeName, v.reasonWording])).toEqual([
+      ['declined', null, DECLINE_REASONS.timing.partnerSafe],
+      ['declined', null, DECLINE_REASONS.timing.partnerSafe],
+      ['declined', null, DECLINE_REASONS.timing.partnerSafe],
+    ]);
+    expect(partnerNews(views[1] ?? null, views[2] ?? null)).toBeNull();
+  });
+
+  it('then an acceptance by the next AE is told truthfully: taken forward after all, by that AE', () => {
+    const before = partnerView(
+      history(handoff({ status: 'sent', assignment: 2, aeName: 'Sam Closer' }), [declined(1, 1)], true),
+    );
+    const after = partnerView(
+      history(
+        handoff({ status: 'accepted', assignment: 2, aeName: 'Sam Closer' }),
+        [declined(1, 1), accepted(2, 2)],
+        true,
+      ),
+    );
+    expect(partnerNews(before, after)).toMatchObject({
+      event: 'accepted',
+      aeName: 'Sam Closer',
+      afterDecline: true,
+    });
+  });
+
+  it('a withdrawal after a decline is told, naming nobody', () => {
+    const view = partnerView(
+      history(
+        handoff({ status: 'withdrawn', assignment: 2, aeName: 'Sam Closer' }),
+        [declined(1, 1), { kind: 'withdrawn' }],
+        true,
+      ),
+    );
+    expect(view).toMatchObject({ event: 'withdrawn', aeName: null });
+  });
+
+  it('each outcome names the AE who accepted; a loss gives only its partner-safe wording', () => {
+    const h = handoff({ status: 'accepted' });
+    const facts = [accepted(1), step(1, 'meeting_held'), step(2, 'lost', 'competitor')];
+    const views = [1, 2, 3].map((n) => partnerView(history(h, facts.slice(0, n))));
+    expect(views.map((v) => v && [v.event, v.aeName])).toEqual([
+      ['accepted', 'Jordan Seller'],
+      ['meeting_held', 'Jordan Seller'],
+      ['lost', 'Jordan Seller'],
+    ]);
+    expect(views[2]?.reasonWording).toBe(LOST_REASONS.competitor.partnerSafe);
+    // Past the meeting the next move is no longer asked for.
+    expect(views[1]?.partnerNextMove).toBe('');
+  });
+
+  it('a thread an earlier version started with a reassignment post reads "with our team", naming nobody', () => {
+    const view = partnerView(history(handoff({ assignment: 2, aeName: 'Sam Closer' }), [], true));
+    expect(view).toMatchObject({ event: 'considering', aeName: null, partnerNextMove: '' });
+    const withdrawn = partnerView(
+      history(handoff({ status: 'withdrawn', assignment: 2 }), [{ kind: 'withdrawn' }], true),
+    );
+    expect(partnerNews(view, withdrawn)).toMatchObject({ event: 'withdrawn' });
+  });
+
+  it('never names an AE who did not accept, even if the history were inconsistent', () => {
+    // An acceptance recorded on an earlier assignment cannot name the AE of a later one.
+    const view = partnerView(history(handoff({ status: 'accepted', assignment: 2 }), [accepted(1, 1)]));
+    expect(view?.aeName).toBeNull();
+  });
+});
+
+describe('partnerView: partner next moves that no longer hold are held back', () => {
+  const h = handoff({ status: 'accepted', assignment: 2, aeName: 'Sam Closer' });
+
+  it('a "by" date that has passed', () => {
+    expect(partnerView(history(h, [accepted(1, 2)]), { today: '2026-11-27' })).toMatchObject({
+      partnerNextMove: '',
+      partnerNextMoveDate: null,
+    });
+    // On the day itself it still holds.
+    expect(partnerView(history(h, [accepted(1, 2)]), { today: '2026-11-26' })?.partnerNextMove).not.toBe('');
+  });
+
+  it('a move naming someone who is no longer the AE, by full or first name', () => {
+    expect(heldBackNextMove(h, { formerAeNames: ['Jordan Seller'] })).toBe('names_former_ae');
+    expect(
+      heldBackNextMove(
+        { ...h, partnerNextMove: 'Intro call with Jordan Seller.' },
+        { formerAeNames: ['Jordan Seller'] },
+      ),
+    ).toBe('names_former_ae');
+    expect(
+      partnerView(history(h, [accepted(1, 2)]), { formerAeNames: ['Jordan Seller'] })?.partnerNextMove,
+    ).toBe('');
+  });
+
+  it('but not a name that is only part of a word, nor a first name the AE now shares', () => {
+    expect(
+      heldBackNextMove(
+        { ...h, partnerNextMove: 'Send the Jordanian office plan.' },
+        { formerAeNames: ['Jordan Seller'] },
+      ),
+    ).toBeUndefined();
+    expect(
+      heldBackNextMove({ ...h, aeName: 'Jordan Price' }, { formerAeNames: ['Jordan Seller'] }),
+    ).toBeUndefined();
+    expect(heldBackNextMove(h, {})).toBeUndefined();
+  });
+});
+
+describe('partnerFacts', () => {
+  it('orders decisions, then outcome steps, then a withdrawal', () => {
+    expect(
+      partnerFacts(
+        { status: 'withdrawn' },
+        [
+          { id: 7, assignment: 2, decision: 'declined', reasonCode: 'timing' },
+          { id: 3, assignment: 1, decision: 'declined', reasonCode: null },
+        ],
+        [],
+      ).map((f) => (f.kind === 'withdrawn' ? 'withdrawn' : `${f.kind}:${f.id}`)),
+    ).toEqual(['decision:3', 'decision:7', 'withdrawn']);
+  });
+});
