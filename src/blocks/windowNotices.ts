@@ -18,14 +18,17 @@ export function timeLeft(now: Date, due: Date): string {
   return `about ${Math.round(hours / 24)} days`;
 }
 
-/** `now`: when the reminder was sent (the time left is as of then). */
+/**
+ * `now`: when the reminder was sent. The message stays in the DM, so it says no "time left" that would be frozen
+ * there: the deadline is a Slack date token, which each reader's Slack renders as of when they read it ("tomorrow at
+ * 9:00 AM"). Only the notification, read as it arrives, says how long is left.
+ */
 export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
-  const left = timeLeft(now, h.dueAt);
   return {
-    text: `Reminder: handoff ${userText(h.accountName, 150)} needs your answer (${left} left).`,
+    text: `Reminder: handoff ${userText(h.accountName, 150)} needs your answer (${timeLeft(now, h.dueAt)} left).`,
     blocks: [
       section(
-        `:alarm_clock: *Reminder*: handoff ${handoffTitle(h)} is waiting for your answer, due *${slackDate(h.dueAt, h.aeTimeZone)}* (${left} left).`,
+        `:alarm_clock: *Reminder*: handoff ${handoffTitle(h)} is waiting for your answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
       ),
       context(
         `<${PERMALINK_TOKEN}|Open the handoff> to accept or decline. The owner is ${mention(h.ownerUserId)}.`,

@@ -141,8 +141,10 @@ export function createSweeper(deps: SweepDeps) {
     const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
     const index = dueIndexes[dueIndexes.length - 1];
     const next = schedule.find((at) => at > now.getTime());
-    if (index === undefined) {
-      // Nothing due after all (a schedule changed under it): only the next reminder time moves on.
+    // An AE the app knows is away in this window (their status, a cover they named) is not reminded: the owner was
+    // told once when it was seen (or chose to send anyway), and the expiry will say it was not their silence.
+    if (index === undefined || awayDuring(handoff)) {
+      // Nothing due after all (a schedule changed under it), or nobody to remind: only the next reminder time moves on.
       updateIfUnchanged(
         db,
         handoff.id,

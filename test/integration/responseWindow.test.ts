@@ -46,14 +46,38 @@ describe('the response window', () => {
     expect(text).toContain(
       `https://acme.slack.com/archives/${aeDmOf(h)}/p${dm.ts.replace('.', '')}|Open the handoff`,
     );
-    expect(text).toContain('about 28 hours left');
+    // The DM says the deadline as a date token, read as of when it is read; only the notification counts hours.
+    expect(text).toContain(`due *<!date^${Math.floor(handoff.dueAt.getTime() / 1000)}^`);
+    expect(text).not.toContain(' left');
+    expect(first?.text).toContain('about 28 hours left');
 
     h.clock.set(LAST_MORNING);
     expect(h.app.sweeper.sweep().reminded).toBe(1);
     await waitFor(() => reminders(h).length === 2, 4000, 'second reminder');
-    expect(JSON.stringify(reminders(h)[1]?.blocks)).toContain('about 6 hours left');
+    expect(reminders(h)[1]?.text).toContain('about 6 hours left');
     await quiet(h);
     expect(reminders(h)).toHaveLength(2);
+  });
+
+  it('does not remind an AE the app has seen away in the window: their owner was told once instead', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: new Date(DUE) });
+    // The sweep's look at the AE's status (the scheduled job: expiries, reminders, then the away check) sees it.
+    h.clock.set(new Date(Date.parse(HALFWAY) - 60_000));
+    await h.app.scheduler.runNow('response-window-sweep');
+    for (const at of [HALFWAY, LAST_MORNING]) {
+      h.clock.set(at);
+      await h.app.scheduler.runNow('response-window-sweep');
+    }
+    await quiet(h);
+    expect(reminders(h)).toEqual([]);
+    const stored = h.database.db.select().from(handoffs).all()[0];
+    expect(stored?.nextReminderAt).toBeNull();
+    const ownerTold = h.slack
+      .messages(h.slack.dmChannelFor(handoff.ownerUserId))
+      .filter((m) => JSON.stringify(m.blocks).includes('is away'));
+    expect(ownerTold).toHaveLength(1);
   });
 
   it('expires a silent handoff at its due time: DM updated, owner offered recovery, escalation sent', async () => {
