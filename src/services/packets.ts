@@ -60,6 +60,7 @@ import {
   DirectoryUnavailableError,
   type DirectoryUser,
 } from './directory.js';
+import { draftBeforeSend } from './drafts.js';
 import { type EditRefusal, type Edits, lockedChanges, withLockedFrom } from './edits.js';
 import type { RequestContext } from './handoffs.js';
 import { sentMessages } from './notifications.js';
@@ -921,16 +922,9 @@ export function createPacketService(deps: PacketServiceDeps) {
   function applyAttributionDetails(
     req: RequestContext & { draftId: number; details: AttributionDetailsInput },
   ): AttributionDetailsResult {
-    const draft = Number.isSafeInteger(req.draftId) ? findDraft(db, req.draftId) : undefined;
     // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
-    if (
-      !draft ||
-      draft.authorUserId !== req.actor.userId ||
-      !isInternalActor(req.actor, req.internalTeamIds) ||
-      findBySourceView(db, draft.sourceViewId)
-    ) {
-      return { kind: 'unchanged' };
-    }
+    const draft = draftBeforeSend(db, req);
+    if (!draft) return { kind: 'unchanged' };
     const review = draft.content as unknown as Review;
     if (!review.attributionDetails || !review.packet.crmOpportunity) return { kind: 'unchanged' };
     const now = clock.now();

@@ -1,9 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
-import { findDraft, saveDraft } from '../../db/repositories/checks.js';
-import { findBySourceView } from '../../db/repositories/handoffs.js';
+import { saveDraft } from '../../db/repositories/checks.js';
 import { accountDomain } from '../../domain/accountMatch.js';
-import { isInternalActor } from '../../domain/actor.js';
 import {
   type AttributionBasis,
   type AttributionInput,
@@ -14,6 +12,7 @@ import {
   opportunityKey,
   relevantOpportunities,
 } from '../../domain/attribution.js';
+import { draftBeforeSend } from '../drafts.js';
 import type { RequestContext } from '../handoffs.js';
 import type { Review } from '../packets.js';
 import { type Crm, type CrmResolution, opportunityOf } from './index.js';
@@ -93,16 +92,9 @@ export function applyAttributionPick(
   req: RequestContext & { draftId: number; pick: string },
 ): AttributionPickResult {
   const { db } = deps;
-  const draft = Number.isSafeInteger(req.draftId) ? findDraft(db, req.draftId) : undefined;
   // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
-  if (
-    !draft ||
-    draft.authorUserId !== req.actor.userId ||
-    !isInternalActor(req.actor, req.internalTeamIds) ||
-    findBySourceView(db, draft.sourceViewId)
-  ) {
-    return { kind: 'unchanged' };
-  }
+  const draft = draftBeforeSend(db, req);
+  if (!draft) return { kind: 'unchanged' };
   const review = draft.content as unknown as Review;
   const check = review.crmCheck;
   if (check?.kind !== 'checked') return { kind: 'unchanged' };
