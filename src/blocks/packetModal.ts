@@ -277,7 +277,8 @@ export function packetModal(opts: PacketModalOptions): ModalView {
     heading('Who does what, by when'),
     input(
       b.aeUserId,
-      'Account executive',
+      // With pools, Slack marks the field "(optional)": the label says the alternative, so that reads true.
+      pools.length > 0 ? 'Account executive, or a pool below' : 'Account executive',
       {
         type: 'users_select',
         action_id: ACTION_ID.value,
@@ -285,7 +286,10 @@ export function packetModal(opts: PacketModalOptions): ModalView {
         ...(user(p.aeUserId) ? { initial_user: user(p.aeUserId) } : {}),
       },
       {
-        hint: ':eye: The partner sees this person’s name once they accept.',
+        hint:
+          pools.length > 0
+            ? ':eye: Choose one: an AE here, or a pool below. The partner sees the AE’s name once they accept.'
+            : ':eye: The partner sees this person’s name once they accept.',
         // With pools, either the AE or a pool: the app says which is missing.
         ...(pools.length > 0 ? { optional: true } : {}),
       },

@@ -58,6 +58,18 @@ const words = (text: string) =>
   );
 
 describe('packetModal', () => {
+  it('labels the AE as one of two choices when pools exist, so Slack\'s "(optional)" reads true', () => {
+    const aeField = (view: ReturnType<typeof packetModal>) =>
+      view.blocks.find((block) => block.block_id === b.aeUserId) as InputBlock;
+    const alone = aeField(packetModal({ authorUserId: 'U0AUTHOR' }));
+    expect(alone.label.text).toBe('Account executive');
+    expect(alone.optional).toBeFalsy();
+    const withPools = aeField(packetModal({ authorUserId: 'U0AUTHOR', pools: ['emea'] }));
+    expect(withPools.label.text).toBe('Account executive, or a pool below');
+    expect(withPools.optional).toBe(true);
+    expect(withPools.hint?.text).toContain('Choose one: an AE here, or a pool below.');
+  });
+
   it('stays within modal limits, even with a huge prefilled account name or a packet prefilled at every limit', () => {
     expectModalWithinLimits(packetModal({ authorUserId: 'U0AUTHOR' }));
     expectModalWithinLimits(packetModal({ authorUserId: 'U0AUTHOR', accountName: fill('<!channel>', 5000) }));
