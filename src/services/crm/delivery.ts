@@ -36,7 +36,10 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
     case 'declined':
       return `declined by ${ae}`;
     case 'expired':
-      return `expired: ${ae} did not answer in time`;
+      // As Slack, the metrics and the CSV say it: while the AE was known to be away, it was not their silence.
+      return typeof event.detail?.away === 'string'
+        ? `expired while ${ae} was away (not counted as silence)`
+        : `expired: ${ae} did not answer in time`;
     case 'reassigned':
       return `reassigned to ${ae}`;
     case 'extended':
