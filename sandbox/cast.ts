@@ -97,6 +97,8 @@ export const sandboxChannels = {
 /** An opportunity of the sandbox's fake Salesforce. */
 export interface SandboxOpportunity {
   name: string;
+  /** The account it belongs to, by the name and website a packet gives: the review looks opportunities up by them. */
+  account: { name: string; website: string };
   stageName: string;
   amount: number;
   /** How long before the sandbox started it was created: its age decides the attribution the review shows. */
@@ -109,16 +111,30 @@ export interface SandboxOpportunity {
  * one by pasting its id or Lightning URL in the CRM field.
  */
 export const sandboxOpportunities: SandboxOpportunity[] = [
-  { name: 'Northwind Logistics — expansion', stageName: 'Prospecting', amount: 125_000, createdDaysAgo: 21 },
-  { name: 'Contoso Freight — new business', stageName: 'Qualification', amount: 48_000, createdDaysAgo: 9 },
+  {
+    name: 'Northwind Logistics — expansion',
+    account: { name: 'Northwind Logistics', website: 'https://www.northwind.example' },
+    stageName: 'Prospecting',
+    amount: 125_000,
+    createdDaysAgo: 21,
+  },
+  {
+    name: 'Contoso Freight — new business',
+    account: { name: 'Contoso Freight', website: 'https://contoso.example' },
+    stageName: 'Qualification',
+    amount: 48_000,
+    createdDaysAgo: 9,
+  },
   {
     name: 'Litware Health — platform renewal',
+    account: { name: 'Litware Health', website: 'https://www.litware.example' },
     stageName: 'Needs Analysis',
     amount: 210_000,
     createdDaysAgo: 47,
   },
   {
     name: 'Tailwind Traders — data migration',
+    account: { name: 'Tailwind Traders', website: 'https://tailwindtraders.example' },
     stageName: 'Proposal/Price Quote',
     amount: 86_500,
     createdDaysAgo: 30,

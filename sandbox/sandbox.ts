@@ -160,9 +160,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // reads it).
   let seedingAt: number | undefined;
   const salesforce = await FakeSalesforce.start({ now: () => seedingAt ?? clock.now().getTime() });
-  const opportunityIds = sandboxOpportunities.map(({ name, stageName, amount, createdDaysAgo }) => {
+  const opportunityIds = sandboxOpportunities.map(({ name, account, stageName, amount, createdDaysAgo }) => {
     seedingAt = clock.now().getTime() - createdDaysAgo * 86_400_000;
-    return salesforce.addOpportunity({ name, stageName, amount });
+    const accountId = salesforce.addAccount(account);
+    return salesforce.addOpportunity({ name, stageName, amount, accountId });
   });
   seedingAt = undefined;
   const config: Config = loadConfig({
