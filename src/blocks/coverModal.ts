@@ -67,14 +67,19 @@ export function coverNamedMessage(c: { aeUserId: string; coverUserId: string; fr
   };
 }
 
-/** To a cover replaced by someone else: they no longer answer for the AE. */
-export function coverEndedMessage(c: { aeUserId: string; until: string }) {
+/** To a cover replaced by someone else, or whose cover the AE ended: they no longer answer for the AE. */
+export function coverEndedMessage(
+  c: { aeUserId: string; until: string },
+  why: 'replaced' | 'ended' = 'replaced',
+) {
+  const because = {
+    replaced: `${mention(c.aeUserId)} named someone else to answer for them`,
+    ended: `${mention(c.aeUserId)} ended their cover (\`/handoff cover off\`)`,
+  }[why];
   return {
     text: 'You no longer cover for a colleague.',
     blocks: [
-      section(
-        `:white_check_mark: ${mention(c.aeUserId)} named someone else to answer for them: you no longer cover for them (it was until ${c.until}).`,
-      ),
+      section(`:white_check_mark: ${because}: you no longer cover for them (it was until ${c.until}).`),
     ],
   };
 }

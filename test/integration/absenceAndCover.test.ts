@@ -292,6 +292,8 @@ describe('absence and cover', () => {
     );
     expect(String(reply.body.text)).toContain('has ended');
     expect(h.database.db.select().from(covers).all()).toEqual([]);
+    // The cover is told, as when they were named.
+    await waitForDm(h, people.otherAe.id, 'ended their cover', 'the cover told it ended');
     // Nobody is preselected any more.
     const modal = await openOwnerModal(h, 'reassign', lastHandoff(h).id);
     const input = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe);

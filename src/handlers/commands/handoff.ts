@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
-import { coverModal } from '../../blocks/coverModal.js';
+import { coverEndedMessage, coverModal } from '../../blocks/coverModal.js';
 import { ephemeral, failureText } from '../../blocks/ephemerals.js';
 import { handoffList, handoffViewModal } from '../../blocks/handoffList.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
@@ -135,6 +135,11 @@ export function handoffCommand(deps: HandlerDeps) {
       if (rest.join(' ').toLowerCase() === 'off') {
         const cleared = deps.covers.clear(ctx);
         if (cleared.kind === 'forbidden') return reply(commandReply.external());
+        if (cleared.kind === 'cleared' && cleared.had) {
+          // The cover is told too, as when they were named.
+          const ended = coverEndedMessage(cleared.had, 'ended');
+          deps.replies.ephemeral(undefined, ended.text, cleared.had.coverUserId, ended.blocks);
+        }
         return reply(
           cleared.kind === 'cleared' && cleared.had
             ? `:white_check_mark: Your cover (<@${cleared.had.coverUserId}>) has ended: new handoffs come to you again.`
