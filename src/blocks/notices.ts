@@ -43,8 +43,29 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
   };
 }
 
+/**
+ * What became of the partner thread's reply about a decision: posted, still on its way (or waiting for the channel),
+ * none (the partner's view did not change: a second decline after a reassignment), or refused for good.
+ */
+export type PartnerPost = 'posted' | 'posting' | 'none' | 'failed';
+
+/** The partner channel's part of a decision notice, true when it is read (the notice follows the handoff). */
+function partnerLine(h: HandoffRow, post: PartnerPost, note: string): string {
+  if (!h.partnerChannelId) return 'There is no partner channel: tell the partner yourself.';
+  const channel = channelLink(h.partnerChannelId);
+  if (post === 'posted') return `A partner-safe update${note} was posted in ${channel}.`;
+  if (post === 'posting') return `A partner-safe update${note} is on its way to ${channel}.`;
+  if (post === 'failed')
+    return `The partner-safe update could not be posted in ${channel}: an admin can retry it (\`/handoff outbox\`).`;
+  return `Nothing was posted in ${channel} about this answer: the partner's thread already says where the deal stands.`;
+}
+
 /** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */
-export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessage {
+export function decisionNotice(
+  h: HandoffRow,
+  decision: DecisionRow,
+  post: PartnerPost = 'posting',
+): SlackMessage {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {
     return {
@@ -53,9 +74,7 @@ export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessa
         section(
           `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.`,
         ),
-        context(
-          `Decided ${when}. ${h.partnerChannelId ? `A partner-safe update is being posted in ${channelLink(h.partnerChannelId)}.` : 'There is no partner channel: tell the partner yourself.'}`,
-        ),
+        context(`Decided ${when}. ${partnerLine(h, post, '')}`),
       ],
     };
   }
@@ -66,11 +85,7 @@ export function decisionNotice(h: HandoffRow, decision: DecisionRow): SlackMessa
     ),
   ];
   if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
-  blocks.push(
-    context(
-      `Decided ${when}. ${h.partnerChannelId ? `A partner-safe update, without the AE's note, is being posted in ${channelLink(h.partnerChannelId)}.` : 'There is no partner channel: tell the partner yourself.'}`,
-    ),
-  );
+  blocks.push(context(`Decided ${when}. ${partnerLine(h, post, ", without the AE's note,")}`));
   return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
 }
 

@@ -8,6 +8,7 @@ import { handoffButtons } from './handoffList.js';
 import { handoffMessage, type SlackMessage } from './handoffMessage.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
 import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
+import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
@@ -93,6 +94,8 @@ export interface SurfaceModel {
   offer: Offer;
   /** Partner thread parent: the partner-safe projection of where the deal stands (null: nothing to say yet). */
   partner?: PartnerSafeUpdate | null;
+  /** A decision notice: what became of the partner thread's reply about that decision. */
+  partnerPost?: PartnerPost;
 }
 
 export interface RenderedSurface {
@@ -203,7 +206,7 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
 function historyNotice(m: SurfaceModel): SlackMessage | undefined {
   switch (m.kind) {
     case 'decision_notice':
-      return m.decision ? decisionNotice(m.h, m.decision) : undefined;
+      return m.decision ? decisionNotice(m.h, m.decision, m.partnerPost) : undefined;
     case 'withdrawn_notice':
       return withdrawnOwnerNotice(m.h, {
         by: m.params.by,

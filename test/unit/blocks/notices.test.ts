@@ -59,3 +59,17 @@ describe('decisionNotice', () => {
     expect(text).toContain('<@U0AE> *accepted* handoff #42');
   });
 });
+
+describe('decisionNotice and the partner post', () => {
+  it("says what became of the partner's post about the answer, true when it is read", () => {
+    const h = handoff({ partnerChannelId: 'C0PARTNER' });
+    const line = (post: Parameters<typeof decisionNotice>[2]) =>
+      JSON.stringify(decisionNotice(h, decision(), post));
+    expect(line('posting')).toContain('A partner-safe update is on its way to <#C0PARTNER>.');
+    expect(line('posted')).toContain('A partner-safe update was posted in <#C0PARTNER>.');
+    // A second answer after a reassignment that changes nothing the partner knows posts nothing, and says so.
+    expect(line('none')).toContain('Nothing was posted in <#C0PARTNER> about this answer');
+    expect(line('failed')).toContain('could not be posted in <#C0PARTNER>');
+    expect(line('none')).not.toContain('is being posted');
+  });
+});
