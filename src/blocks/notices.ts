@@ -44,27 +44,25 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
 }
 
 /**
- * What became of the partner thread's reply about a decision: posted, still on its way (or waiting for the channel),
- * none (the partner's view did not change: a second decline after a reassignment), or refused for good.
+ * Whether the partner thread got a reply about a decision: fixed when the decision is recorded (the reply is queued in
+ * its transaction, or not at all when the answer changes nothing the partner knows, like a second decline after a
+ * reassignment), so the notice says the same thing whenever it is rendered.
  */
-export type PartnerPost = 'posted' | 'posting' | 'none' | 'failed';
+export type PartnerPost = 'told' | 'none';
 
-/** The partner channel's part of a decision notice, true when it is read (the notice follows the handoff). */
+/** The partner channel's part of a decision notice. */
 function partnerLine(h: HandoffRow, post: PartnerPost, note: string): string {
   if (!h.partnerChannelId) return 'There is no partner channel: tell the partner yourself.';
   const channel = channelLink(h.partnerChannelId);
-  if (post === 'posted') return `A partner-safe update${note} was posted in ${channel}.`;
-  if (post === 'posting') return `A partner-safe update${note} is on its way to ${channel}.`;
-  if (post === 'failed')
-    return `The partner-safe update could not be posted in ${channel}: an admin can retry it (\`/handoff outbox\`).`;
-  return `Nothing was posted in ${channel} about this answer: the partner's thread already says where the deal stands.`;
+  if (post === 'told') return `The partner reads a partner-safe update of it${note} in ${channel}.`;
+  return `Nothing is posted in ${channel} about this answer: the partner's thread already says where the deal stands.`;
 }
 
 /** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */
 export function decisionNotice(
   h: HandoffRow,
   decision: DecisionRow,
-  post: PartnerPost = 'posting',
+  post: PartnerPost = 'told',
 ): SlackMessage {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {

@@ -14,13 +14,8 @@ import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerVie
  * short. Dedupe keys name the handoff, its assignment (which AE) and, for window events, its cycle (which window), so
  * each event is queued once whatever retries or races occur.
  */
-const scopeOf = (handoffId: number, assignment: number) =>
-  assignment === 1 ? `handoff:${handoffId}` : `handoff:${handoffId}:a${assignment}`;
-const scope = (h: HandoffRow) => scopeOf(h.id, h.assignment);
-
-/** The key of the partner thread's reply for an event of one assignment (`decided`: its AE's answer). */
-export const partnerReplyKey = (handoffId: number, assignment: number, event: string) =>
-  `${scopeOf(handoffId, assignment)}:${event}:partner`;
+const scope = (h: HandoffRow) =>
+  h.assignment === 1 ? `handoff:${h.id}` : `handoff:${h.id}:a${h.assignment}`;
 
 /** Keys under which the app's own messages are remembered, to update them in place later. */
 export const messageKey = {
@@ -179,21 +174,22 @@ export function decisionMessages(
   decision: DecisionRow,
   thread: PartnerThread,
 ): OutboxMessage[] {
+  const news = partnerNewsOf(h, thread, {
+    kind: 'decision',
+    id: decision.id,
+    assignment: decision.assignment,
+    decision: decision.decision,
+    reasonCode: decision.reasonCode,
+  });
+  const toThePartner = toPartner(h, 'decided', news, thread);
+  // The notices say whether the partner reads of this answer: fixed now, so they say it the same way whenever rendered.
+  const partner = !h.partnerChannelId ? 'no_channel' : toThePartner.length > 0 ? 'told' : 'unheard';
   return [
-    dm(h, 'decided:owner', h.ownerUserId, 'decision_notice'),
-    ...(h.authorUserId === h.ownerUserId ? [] : [dm(h, 'decided:author', h.authorUserId, 'decision_notice')]),
-    ...toPartner(
-      h,
-      'decided',
-      partnerNewsOf(h, thread, {
-        kind: 'decision',
-        id: decision.id,
-        assignment: decision.assignment,
-        decision: decision.decision,
-        reasonCode: decision.reasonCode,
-      }),
-      thread,
-    ),
+    dm(h, 'decided:owner', h.ownerUserId, 'decision_notice', { partner }),
+    ...(h.authorUserId === h.ownerUserId
+      ? []
+      : [dm(h, 'decided:author', h.authorUserId, 'decision_notice', { partner })]),
+    ...toThePartner,
   ];
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { handoffMessage, type SlackMessage } from '../blocks/handoffMessage.js';
-import type { PartnerPost } from '../blocks/notices.js';
 import {
   type RenderedSurface,
   renderSurface,
@@ -11,7 +10,6 @@ import {
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { findDecision, findHandoff, findOutcomes } from '../db/repositories/handoffs.js';
-import { queuedStatus } from '../db/repositories/outbox.js';
 import { findSurface, newestSurfaceId } from '../db/repositories/surfaces.js';
 import {
   type HandoffRow,
@@ -32,7 +30,7 @@ import { packetNamesFormerAe } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { dayIn, partnerView } from '../domain/partnerView.js';
-import { partnerReplyKey, stampOf } from './notifications.js';
+import { stampOf } from './notifications.js';
 import { formerAeNames, partnerHistory } from './partnerThread.js';
 
 export interface SurfaceDeps {
@@ -148,15 +146,6 @@ export function createSurfaces(deps: SurfaceDeps) {
       .find((row) => row.outcome === outcome);
   }
 
-  /** What became of the partner thread's reply about an assignment's decision (its outbox row, if any). */
-  function partnerPostOf(handoffId: number, assignment: number): PartnerPost {
-    const status = queuedStatus(db, partnerReplyKey(handoffId, assignment, 'decided'));
-    if (status === undefined) return 'none';
-    return ({ delivered: 'posted', pending: 'posting', dead: 'failed', cancelled: 'failed' } as const)[
-      status
-    ];
-  }
-
   function model(surface: SurfaceRow, h: HandoffRow): SurfaceModel {
     const params = surface.params as SurfaceParams;
     const current = params.stamp === undefined || params.stamp === stampOf(h);
@@ -177,7 +166,8 @@ export function createSurfaces(deps: SurfaceDeps) {
             params.assignment === h.assignment
               ? currentDecision
               : findDecision(db, h.id, params.assignment ?? h.assignment),
-          partnerPost: partnerPostOf(h.id, params.assignment ?? h.assignment),
+          // Queued with the decision: whether the partner reads of it (older notices: told, as they said).
+          partnerPost: params.partner === 'unheard' ? 'none' : 'told',
         };
       case 'outcome_notice':
         return { ...base, step: findOutcomes(db, h.id).find((row) => row.outcome === params.outcome) };

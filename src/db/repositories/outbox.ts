@@ -373,19 +373,6 @@ export function isQueued(exec: Executor, dedupeKey: string): boolean {
   return queuedQuery(exec).get({ dedupeKey }) !== undefined;
 }
 
-const queuedStatusQuery = preparedFor((exec) =>
-  exec
-    .select({ status: outbox.status })
-    .from(outbox)
-    .where(eq(outbox.dedupeKey, sql.placeholder('dedupeKey')))
-    .prepare(),
-);
-
-/** The status of the message queued under this key, if one was. */
-export function queuedStatus(exec: Executor, dedupeKey: string): OutboxRow['status'] | undefined {
-  return queuedStatusQuery(exec).get({ dedupeKey })?.status;
-}
-
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
 export function markCancelled(exec: Executor, row: OutboxRow, reason: string): void {
   exec

@@ -61,15 +61,13 @@ describe('decisionNotice', () => {
 });
 
 describe('decisionNotice and the partner post', () => {
-  it("says what became of the partner's post about the answer, true when it is read", () => {
+  it('says whether the partner reads of the answer, the same whenever it is rendered', () => {
     const h = handoff({ partnerChannelId: 'C0PARTNER' });
     const line = (post: Parameters<typeof decisionNotice>[2]) =>
       JSON.stringify(decisionNotice(h, decision(), post));
-    expect(line('posting')).toContain('A partner-safe update is on its way to <#C0PARTNER>.');
-    expect(line('posted')).toContain('A partner-safe update was posted in <#C0PARTNER>.');
+    expect(line('told')).toContain('The partner reads a partner-safe update of it in <#C0PARTNER>.');
     // A second answer after a reassignment that changes nothing the partner knows posts nothing, and says so.
-    expect(line('none')).toContain('Nothing was posted in <#C0PARTNER> about this answer');
-    expect(line('failed')).toContain('could not be posted in <#C0PARTNER>');
-    expect(line('none')).not.toContain('is being posted');
+    expect(line('none')).toContain('Nothing is posted in <#C0PARTNER> about this answer');
+    expect(line('none')).not.toContain('partner-safe update');
   });
 });
