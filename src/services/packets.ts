@@ -51,6 +51,7 @@ import {
   attributionDetail,
   attributionOf,
   checkAccountOf,
+  saveReclassified,
   withLinked,
 } from './crm/attribution.js';
 import type { Crm } from './crm/index.js';
@@ -946,24 +947,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     ) {
       return { kind: 'unchanged' };
     }
-    const attribution = attributionOf(packet, review.crmCheck);
-    const updated: Review = {
-      ...review,
-      packet,
-      classification: attribution.classification,
-      classificationReason: attribution.reason,
-    };
-    saveDraft(db, {
-      sourceViewId: draft.sourceViewId,
-      authorUserId: draft.authorUserId,
-      teamId: draft.teamId,
-      content: updated as unknown as Record<string, unknown>,
-      createdAt: draft.createdAt,
-      updatedAt: now,
-    });
-    return attribution.classification === review.classification
-      ? { kind: 'saved' }
-      : { kind: 'reclassified', draftId: draft.id, review: updated };
+    return saveReclassified(db, draft, { ...review, packet }, review, now);
   }
 
   /**

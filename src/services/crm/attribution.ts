@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { saveDraft } from '../../db/repositories/checks.js';
+import type { DraftRow } from '../../db/schema.js';
 import { accountDomain } from '../../domain/accountMatch.js';
 import {
   type AttributionBasis,
@@ -112,10 +113,23 @@ export function applyAttributionPick(
     opportunities: check.opportunities,
     ...(pick === undefined ? {} : { pick }),
   };
-  const attribution = attributionOf(review.packet, crmCheck);
+  return saveReclassified(db, draft, { ...review, crmCheck }, review, deps.clock.now());
+}
+
+/**
+ * Saves a review draft changed before Send (an attribution pick, the attribution dates), classified again from what
+ * it now says: `saved` when the class stays, `reclassified` (the review is shown again first) when it changes.
+ */
+export function saveReclassified(
+  db: Db,
+  draft: DraftRow,
+  changed: Review,
+  before: Review,
+  now: Date,
+): { kind: 'saved' } | { kind: 'reclassified'; draftId: number; review: Review } {
+  const attribution = attributionOf(changed.packet, changed.crmCheck);
   const updated: Review = {
-    ...review,
-    crmCheck,
+    ...changed,
     classification: attribution.classification,
     classificationReason: attribution.reason,
   };
@@ -125,9 +139,9 @@ export function applyAttributionPick(
     teamId: draft.teamId,
     content: updated as unknown as Record<string, unknown>,
     createdAt: draft.createdAt,
-    updatedAt: deps.clock.now(),
+    updatedAt: now,
   });
-  return attribution.classification === review.classification
+  return attribution.classification === before.classification
     ? { kind: 'saved' }
     : { kind: 'reclassified', draftId: draft.id, review: updated };
 }

@@ -2,7 +2,12 @@ import { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
 import { realTimers } from '../../runtime/timers.js';
 import { classifyAnswer, HUBSPOT_CODES, hubspotAnswer } from './failures.js';
-import { createHubspotAccounts, createSearchSlots, type DealObject } from './hubspotAccounts.js';
+import {
+  createHubspotAccounts,
+  createSearchSlots,
+  DEAL_PROPERTIES,
+  type DealObject,
+} from './hubspotAccounts.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -23,15 +28,6 @@ export interface HubspotSettings {
 const NOTE_TO_DEAL = 214;
 /** Deals per batch read: HubSpot's limit. */
 const BATCH_READ_MAX = 100;
-const DEAL_PROPERTIES = [
-  'dealname',
-  'dealstage',
-  'pipeline',
-  'hs_is_closed',
-  'hs_is_closed_won',
-  'createdate',
-  'closedate',
-];
 /** How long the pipelines' stage labels are kept before they are read again. */
 const STAGES_TTL_MS = 10 * 60_000;
 

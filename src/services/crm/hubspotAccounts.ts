@@ -15,8 +15,8 @@ const COMPANIES_KEPT = 500;
 const SEARCHES_PER_SECOND = 5;
 /** How long the review's lookup waits for a search slot (the outbox's look for a lost note may wait longer). */
 const REVIEW_SLOT_WAIT_MS = 400;
-/** The deal properties the review reads. */
-const DEAL_PROPERTIES = [
+/** The deal properties the app reads (the review's lookup and the read-back). */
+export const DEAL_PROPERTIES = [
   'dealname',
   'dealstage',
   'pipeline',
