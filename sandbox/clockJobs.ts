@@ -10,7 +10,10 @@
  * - when the clock control moves the clock days ahead, every slot on the way, in time order: the clock is moved to
  *   each slot of a job that runs seldom in that stretch (the digest's Monday 09:00) and that job runs there, after a
  *   run of the frequent jobs (the minute-by-minute sweep and metrics refresh), so the digest sees what was due by
- *   then. The frequent jobs run once more at the end, as a catch-up would: each of their runs does all that is due.
+ *   then. The frequent jobs also run at each moment something in the app falls due on the way (a window's end, a
+ *   reminder, an escalation step, a scheduled post: `AppTimes.nextDue`), with the clock there, and the outbox lets
+ *   out what they queued before the clock moves on; so an expiry due Friday 09:00 is told on Friday at 09:00. They
+ *   run once more at the end, as a catch-up would: each of their runs does all that is due.
  */
 import type { Scheduler } from '../src/runtime/scheduler.js';
 
@@ -28,6 +31,17 @@ export interface JobRun {
 
 type Jobs = Pick<Scheduler, 'jobNames' | 'lastSlot' | 'runNow'>;
 
+/** What the sandbox knows of the app between runs: when something is next due, and how to let its posts go out. */
+export interface AppTimes {
+  /** The earliest time after `after` at which something is due (a window's end, a reminder, a scheduled post). */
+  nextDue(after: Date): Date | undefined;
+  /** Resolves once what the jobs just queued was delivered (the outbox's due messages). */
+  settle(): Promise<void>;
+}
+
+/** Due moments stepped through in one move at most (a fortnight of a busy sandbox has a few hundred). */
+const MAX_DUE_STEPS = 2000;
+
 /** A job with more slots than this in one stretch runs every few minutes: it runs at the steps and at the end. */
 const FREQUENT_ABOVE = 64;
 
@@ -43,6 +57,7 @@ export class ClockJobs {
   constructor(
     private readonly jobs: Jobs,
     private readonly clock: MovableClock,
+    private readonly app?: AppTimes,
   ) {
     this.doneUpTo = clock.now().getTime();
   }
@@ -123,14 +138,33 @@ export class ClockJobs {
         frequentDone.set(job, slot.getTime());
       }
     };
+    let steps = 0;
+    /**
+     * The frequent jobs at each moment something falls due up to `end` (each rounded up to the minute the jobs run
+     * at), so an expiry due Friday 09:00 is recorded, told and escalated on Friday at 09:00.
+     */
+    const stepThroughDue = async (end: number) => {
+      for (let due = this.app?.nextDue(this.clock.now()); due && steps < MAX_DUE_STEPS; steps += 1) {
+        const at = Math.ceil(due.getTime() / 60_000) * 60_000;
+        if (at >= end) return;
+        this.moveTo(at);
+        await runFrequent(at);
+        await this.app?.settle();
+        due = this.app?.nextDue(new Date(Math.max(at, this.clock.now().getTime())));
+      }
+    };
     for (const { job, slot } of seldom) {
+      await stepThroughDue(slot.getTime());
       this.moveTo(slot.getTime());
       await runFrequent(slot.getTime());
       await run(job, slot);
+      await this.app?.settle();
       this.doneUpTo = slot.getTime();
     }
+    await stepThroughDue(target);
     this.moveTo(target);
     await runFrequent(target);
+    await this.app?.settle();
     this.doneUpTo = target;
     return ran;
   }

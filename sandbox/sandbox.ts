@@ -19,6 +19,7 @@ import type { Clock } from '../src/clock.js';
 import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
+import { nextDueAt } from '../src/db/repositories/dueTimes.js';
 import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
 import { handoffs } from '../src/db/schema.js';
 import { type AwayRules, awayFrom } from '../src/domain/absence.js';
@@ -193,7 +194,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const app = await startHandoffApp({ config, db: database.db, clock, logger });
   // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
   await app.scheduler.stop();
-  const jobs = new ClockJobs(app.scheduler, clock);
+  const jobs = new ClockJobs(app.scheduler, clock, {
+    nextDue: (after) => nextDueAt(database.db, after),
+    settle: async () => {
+      app.outbox.kick();
+      await app.outbox.idle();
+    },
+  });
   jobs.start();
   const appPort = app.port;
   const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClockJobs } from '../../../sandbox/clockJobs.js';
+import { type AppTimes, ClockJobs } from '../../../sandbox/clockJobs.js';
 import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import { createScheduler, type JobSpec } from '../../../src/runtime/scheduler.js';
@@ -20,7 +20,7 @@ interface Run {
 }
 
 /** The app's three jobs, with the app's default schedules: the sweep and metrics every minute, the digest weekly. */
-function setup(now: string) {
+function setup(now: string, app?: AppTimes) {
   const logger = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
   const clock = new TestClock(new Date(now));
   const runs: Run[] = [];
@@ -38,7 +38,7 @@ function setup(now: string) {
     ],
     { clock, logger, background: createBackgroundWork(logger) },
   );
-  const jobs = new ClockJobs(scheduler, clock);
+  const jobs = new ClockJobs(scheduler, clock, app);
   return { clock, runs, jobs };
 }
 
@@ -105,6 +105,35 @@ describe('the sandbox clock fires the scheduled jobs', () => {
     expect(digests(runs)[0]?.slot).toBe('2026-11-23T14:00:00.000Z');
     expect(runs.filter((r) => r.job === 'response-window-sweep').map((r) => r.slot)).toEqual([
       '2026-11-23T14:00:00.000Z',
+    ]);
+  });
+
+  it('runs the frequent jobs when something falls due on the way, with the clock then, and lets the posts go out', async () => {
+    // A window ends Friday 09:00:20 in New York (14:00:20 UTC) and a reminder is due Monday 08:00; the jump is from
+    // Thursday to Tuesday. Each is handled at its minute, not when the jump ends.
+    const due = ['2026-11-20T14:00:20Z', '2026-11-23T13:00:00Z'].map((iso) => new Date(iso));
+    const settled: string[] = [];
+    let clockNow: () => Date = () => new Date(0);
+    const app: AppTimes = {
+      nextDue: (after) => due.find((d) => d > after),
+      settle: async () => void settled.push(clockNow().toISOString()),
+    };
+    const { clock, runs, jobs } = setup('2026-11-19T15:00:00Z', app);
+    clockNow = () => clock.now();
+    await jobs.advanceTo(new Date('2026-11-24T15:00:00Z'));
+    const sweeps = runs.filter((r) => r.job === 'response-window-sweep').map((r) => r.clock);
+    expect(sweeps).toEqual([
+      '2026-11-20T14:01:00.000Z',
+      '2026-11-23T13:00:00.000Z',
+      '2026-11-23T14:00:00.000Z',
+      '2026-11-24T15:00:00.000Z',
+    ]);
+    // The outbox is let out after each step and after the digest.
+    expect(settled).toEqual([
+      '2026-11-20T14:01:00.000Z',
+      '2026-11-23T13:00:00.000Z',
+      '2026-11-23T14:00:00.000Z',
+      '2026-11-24T15:00:00.000Z',
     ]);
   });
 

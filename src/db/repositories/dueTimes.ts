@@ -1,0 +1,40 @@
+import { and, eq, gt, min } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Executor } from '../client.js';
+import { handoffs, outbox } from '../schema.js';
+
+/**
+ * The times at which a scheduled job has something to do, one entry per kind: a response window's end, a reminder,
+ * an escalation step, a stall nudge, a deferred window's start (all for undecided handoffs but the nudge), and an
+ * outbox message waiting for its time.
+ */
+const DUE_TIMES: readonly {
+  column: SQLiteColumn;
+  table: typeof handoffs | typeof outbox;
+  only?: ReturnType<typeof eq>;
+}[] = [
+  { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
+  { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
+  { table: handoffs, column: handoffs.nextEscalationAt },
+  { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
+  { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
+  { table: outbox, column: outbox.nextAttemptAt, only: eq(outbox.status, 'pending') },
+];
+
+/**
+ * The earliest time after `after` at which something is due (undefined: nothing is). The sandbox steps its clock
+ * through these, so what was due at 09:00 on Friday happens then, not when the clock control's jump ends.
+ */
+export function nextDueAt(exec: Executor, after: Date): Date | undefined {
+  let earliest: number | undefined;
+  for (const { table, column, only } of DUE_TIMES) {
+    const row = exec
+      .select({ at: min(column) })
+      .from(table)
+      .where(and(gt(column, after), only))
+      .get();
+    const at = row?.at instanceof Date ? row.at.getTime() : typeof row?.at === 'number' ? row.at : undefined;
+    if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+  }
+  return earliest === undefined ? undefined : new Date(earliest);
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { nextDueAt } from '../../../src/db/repositories/dueTimes.js';
+import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
+import { handoffs } from '../../../src/db/schema.js';
+import { sentHandoffRow } from '../../support/handoffRow.js';
+
+const sent = new Date('2026-11-20T14:00:00Z');
+const t = (iso: string) => new Date(iso);
+
+describe('nextDueAt: when a scheduled job next has something to do (real migrated SQLite file)', () => {
+  let dir: string;
+  let database: AppDatabase;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'due-times-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is nothing for an empty database', () => {
+    expect(nextDueAt(database.db, sent)).toBeUndefined();
+  });
+
+  it('is the earliest of an undecided window end, reminder and escalation step after the time asked', () => {
+    insertHandoff(database.db, {
+      ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
+      dueAt: t('2026-11-25T14:00:00Z'),
+      nextReminderAt: t('2026-11-24T14:00:00Z'),
+      nextEscalationAt: t('2026-11-26T14:00:00Z'),
+    });
+    expect(nextDueAt(database.db, sent)).toEqual(t('2026-11-24T14:00:00Z'));
+    // Strictly after: what is due at the time asked was done by the run at that time.
+    expect(nextDueAt(database.db, t('2026-11-24T14:00:00Z'))).toEqual(t('2026-11-25T14:00:00Z'));
+    expect(nextDueAt(database.db, t('2026-11-25T14:00:00Z'))).toEqual(t('2026-11-26T14:00:00Z'));
+    expect(nextDueAt(database.db, t('2026-11-26T14:00:00Z'))).toBeUndefined();
+  });
+
+  it('ignores the window end and reminders of a decided handoff', () => {
+    insertHandoff(database.db, {
+      ...sentHandoffRow(sent, { sourceViewId: 'V2' }),
+      status: 'accepted',
+      dueAt: t('2026-11-25T14:00:00Z'),
+      nextReminderAt: t('2026-11-24T14:00:00Z'),
+    });
+    expect(database.db.select().from(handoffs).all()).toHaveLength(1);
+    expect(nextDueAt(database.db, sent)).toBeUndefined();
+  });
+});
