@@ -38,6 +38,9 @@ interface ExportRow {
   outcomeAt: number | null;
   outcomeOpportunity: string | null;
   lostReason: string | null;
+  /** Declines by any AE of the handoff (a reassignment after a decline keeps it here), and the latest one's reason. */
+  declines: number;
+  latestDeclineReason: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
@@ -89,7 +92,10 @@ function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
       h.outcome as outcome, o.recorded_at as outcomeAt,
       coalesce(o.crm_opportunity, (select x.crm_opportunity from ${outcomes} x where x.handoff_id = h.id
         and x.crm_opportunity is not null order by x.recorded_at desc, x.id desc limit 1)) as outcomeOpportunity,
-      case when h.outcome = 'lost' then o.reason_code end as lostReason
+      case when h.outcome = 'lost' then o.reason_code end as lostReason,
+      (select count(*) from ${decisions} x where x.handoff_id = h.id and x.decision = 'declined') as declines,
+      (select x.reason_code from ${decisions} x where x.handoff_id = h.id and x.decision = 'declined'
+        order by x.id desc limit 1) as latestDeclineReason
     from ${handoffs} h
     left join ${decisions} d on d.handoff_id = h.id and d.assignment = h.assignment
     left join ${outcomes} o on o.handoff_id = h.id and o.outcome = h.outcome
@@ -147,6 +153,8 @@ const COLUMNS: readonly { name: string; value: (r: ExportRow) => string | number
   { name: 'outcome_at', value: (r) => iso(r.outcomeAt) },
   { name: 'outcome_crm_opportunity', value: (r) => safeCell(r.outcomeOpportunity) },
   { name: 'lost_reason', value: (r) => r.lostReason ?? '' },
+  { name: 'declines', value: (r) => r.declines },
+  { name: 'latest_decline_reason', value: (r) => r.latestDeclineReason ?? '' },
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

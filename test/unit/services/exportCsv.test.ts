@@ -395,6 +395,9 @@ describe('touch log CSV', () => {
       decline_reason: '',
       business_hours_to_decision: '',
       reassignments: '1',
+      // The first AE's decline is not lost: counted, with its reason.
+      declines: '1',
+      latest_decline_reason: 'timing',
     });
   });
 
