@@ -244,6 +244,7 @@ function reportingServices(s: Shared, parked: Parked) {
   });
   const home = createHome({
     db,
+    now: () => clock.now(),
     metrics,
     seesMetrics: (userId) => seesMetrics(config, userId),
     trendWeeks: reporting.trendWeeks,

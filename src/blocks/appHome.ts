@@ -198,15 +198,20 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   }
 
   if (model.owned.length > 0) {
-    blocks.push({ type: 'divider' }, section('*Handoffs you own that need you* (open or expired)'));
+    blocks.push(
+      { type: 'divider' },
+      section('*Handoffs you own that need you* (open, expired, or declined in the last 14 days)'),
+    );
     for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
-      // Open or expired (the list's query): who it is with, or who did not answer.
+      // Open, expired or recently declined (the list's query): who it is with, who did not answer, who declined.
       const state =
         h.status === 'sent'
           ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
           : h.status === 'expired'
             ? `expired without an answer from ${mention(h.aeUserId)}`
-            : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
+            : h.status === 'declined'
+              ? `declined by ${mention(h.aeUserId)}: you can give it to another AE (Reassign)`
+              : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
       blocks.push(section(`${handoffTitle(h)}: ${state}`));
       const actions = ownerActionButtons(h, model.offer(h).owner);
       if (actions) blocks.push(actions);

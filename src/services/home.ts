@@ -25,7 +25,11 @@ export interface HomeDeps {
   parkedFor: (userId: string) => number | undefined;
   /** The buttons a person may use on a handoff now (the lifecycle's `can`). */
   offer: (userId: string, h: HandoffRow) => Offer;
+  now: () => Date;
 }
+
+/** A decline stays in its owner's "need you" list this long (they may give it to another AE, or leave it). */
+const DECLINED_LISTED_MS = 14 * 86_400_000;
 
 /** A person's App Home, and, when it shows metrics still being computed, when to publish it again. */
 export interface HomeTab {
@@ -73,7 +77,12 @@ export function createHome(deps: HomeDeps) {
         awaiting: findAwaitingAe(db, userId, HOME_LIMITS.awaiting),
         deals: findDealsInProgress(db, userId, HOME_LIMITS.deals),
         sent,
-        owned: findOwnedNeedingAttention(db, userId, HOME_LIMITS.owned + 1),
+        owned: findOwnedNeedingAttention(
+          db,
+          userId,
+          HOME_LIMITS.owned + 1,
+          new Date(deps.now().getTime() - DECLINED_LISTED_MS),
+        ),
         ...(metrics ? { revops: metrics.revops } : {}),
         parked: deps.parkedFor(userId),
         offer: (h) => deps.offer(userId, h),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
+import { declineInDm } from '../support/revopsFlow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { appHomeOpened, blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -69,6 +70,27 @@ describe('App Home', () => {
     // The partner had heard nothing of it, so nothing is posted there now either.
     await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
+  });
+
+  it('lists a declined handoff for its owner, with Reassign, for 14 days after the decline', async () => {
+    const { handoff, dm } = await sendHandoff(h);
+    await declineInDm(h, handoff, dm, 'timing');
+    await quiet(h);
+    const open = async (event: string) => {
+      const before = h.slack.callsTo('views.publish').length;
+      await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, event));
+      const publish = await waitFor(() => h.slack.callsTo('views.publish')[before], 4000, 'home publish');
+      return JSON.stringify(publish.args.view);
+    };
+    const home = await open('Ev1');
+    expect(home).toContain('Handoffs you own that need you');
+    expect(home).toContain(`declined by <@${people.ae.id}>: you can give it to another AE (Reassign)`);
+    expect(home).toContain(ACTION_ID.reassign);
+
+    h.clock.advance(15 * 86_400_000);
+    const later = await open('Ev2');
+    expect(later).not.toContain('Handoffs you own that need you');
+    expect(later).not.toContain(ACTION_ID.reassign);
   });
 
   it('answers a refused App Home click with a DM, since Slack gives no response_url there', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
@@ -236,12 +236,29 @@ export function updateIfUnchanged(
     .all()[0];
 }
 
-/** Handoffs a person owns that still need them (open or expired), newest first, for the App Home. */
-export function findOwnedNeedingAttention(exec: Executor, ownerUserId: string, limit: number): HandoffRow[] {
+/**
+ * Handoffs a person owns that still need them (open, expired, or declined since `declinedSince`: they may give it to
+ * another AE), newest first, for the App Home.
+ */
+export function findOwnedNeedingAttention(
+  exec: Executor,
+  ownerUserId: string,
+  limit: number,
+  declinedSince: Date,
+): HandoffRow[] {
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.ownerUserId, ownerUserId), inArray(handoffs.status, ['sent', 'expired'])))
+    .where(
+      and(
+        eq(handoffs.ownerUserId, ownerUserId),
+        or(
+          inArray(handoffs.status, ['sent', 'expired']),
+          // A recent decline the owner may still give to another AE.
+          and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
+        ),
+      ),
+    )
     .orderBy(desc(handoffs.id))
     .limit(limit)
     .all();
