@@ -4,6 +4,7 @@
  * views and clock live in memory, so handoffs kept from a previous run would point at messages that are gone.
  */
 import { rmSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from '../src/db/lock.js';
 import { startSandbox } from './sandbox.js';
 
@@ -20,9 +21,22 @@ try {
 process.once('exit', () => lock.release());
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
 
+// SANDBOX_START=2026-11-22T20:35: the sandbox clock starts then (New York time), e.g. a Sunday evening before a week
+// with Thanksgiving; by default it starts now.
+const start = process.env.SANDBOX_START
+  ? DateTime.fromISO(process.env.SANDBOX_START, { zone: 'America/New_York' })
+  : undefined;
+if (start && !start.isValid) {
+  process.stderr.write(
+    `SANDBOX_START is not a date and time: ${process.env.SANDBOX_START} (e.g. 2026-11-22T20:35)\n`,
+  );
+  process.exit(1);
+}
+
 const sandbox = await startSandbox({
   port: Number(process.env.SANDBOX_PORT ?? 3100),
   databasePath,
+  ...(start ? { startAt: start.toJSDate() } : {}),
   env: {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // Public holidays: by default each person's own country's, from their time zone (the cast in New York: US

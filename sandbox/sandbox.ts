@@ -62,22 +62,18 @@ const EMOJI_CODE = /^:[a-z0-9_+'-]{1,60}:$/;
 
 /** Real time, moved forward by the clock control. */
 export class SandboxClock implements Clock {
-  private offsetMs = 0;
+  private offsetMs: number;
   /** Business days the clock control has moved, for the page. */
   businessDays = 0;
-  /** When (real time) the offset changed, to show old messages at the sandbox time they were posted. */
-  private readonly changes: { realMs: number; offsetMs: number }[] = [];
+  /** Starts at `startAt` (default: now), then runs with real time. */
+  constructor(startAt?: Date) {
+    this.offsetMs = startAt ? startAt.getTime() - Date.now() : 0;
+  }
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
   advance(ms: number): void {
     this.offsetMs += ms;
-    this.changes.push({ realMs: Date.now(), offsetMs: this.offsetMs });
-  }
-  /** The sandbox time at a real moment (a message ts is real time: the fake Slack stamps it). */
-  at(realMs: number): Date {
-    const change = this.changes.findLast((c) => c.realMs <= realMs);
-    return new Date(realMs + (change?.offsetMs ?? 0));
   }
   get offset(): number {
     return this.offsetMs;
@@ -92,6 +88,8 @@ export interface SandboxOptions {
   env?: Record<string, string>;
   /** Log lines of the app go here (default: stdout at LOG_LEVEL). */
   logSink?: NodeJS.WritableStream;
+  /** The sandbox time at start (default: now): a replay starts on a chosen day, such as a Sunday evening. */
+  startAt?: Date;
 }
 
 export interface Sandbox {
@@ -153,7 +151,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   for (const channel of Object.values(sandboxChannels)) {
     slack.addChannel({ ...channel, members: [...channel.members, slack.botUserId] });
   }
-  const clock = new SandboxClock();
+  const clock = new SandboxClock(opts.startAt);
   // Statuses expire on the sandbox clock: "back on Monday" is Monday in sandbox time, as the app reads it.
   slack.now = () => clock.now().getTime();
   // The fake Salesforce stamps Tasks with the sandbox clock, so they read at the time of the change that wrote them;
@@ -712,8 +710,8 @@ class PageState {
       ...c,
       messages: threads(this.slack.messages(c.id)).map((m) => ({
         ...m,
-        shown: shownAt(clock, user, Number(m.ts) * 1000),
-        replies: m.replies.map((r) => ({ ...r, shown: shownAt(clock, user, Number(r.ts) * 1000) })),
+        shown: shownAt(user, Number(m.ts) * 1000),
+        replies: m.replies.map((r) => ({ ...r, shown: shownAt(user, Number(r.ts) * 1000) })),
       })),
       ephemerals: ephemerals.filter((e) => e.channel === c.id || (c.kind === 'dm' && e.channel === user.id)),
     }));
@@ -834,8 +832,9 @@ export function statusChange(
 }
 
 /** When a message was posted, in sandbox time and the viewer's zone. */
-const shownAt = (clock: SandboxClock, user: SandboxUser, realMs: number) =>
-  DateTime.fromJSDate(clock.at(realMs), { zone: user.tz ?? 'UTC' }).toFormat('ccc d LLL, HH:mm');
+/** A message's time in its reader's zone: its ts is sandbox time (the fake Slack stamps it with the sandbox clock). */
+const shownAt = (user: SandboxUser, ms: number) =>
+  DateTime.fromMillis(ms, { zone: user.tz ?? 'UTC' }).toFormat('ccc d LLL, HH:mm');
 
 /** A Task as the Salesforce panel shows it: its creation time in sandbox time (the fake's clock) and the viewer's zone. */
 function taskForPage(task: FakeSalesforceTask, user: SandboxUser) {

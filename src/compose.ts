@@ -35,6 +35,7 @@ import { createEdits } from './services/edits.js';
 import { createEscalations, type Escalations } from './services/escalations.js';
 import { createExports } from './services/exports.js';
 import { createHandoffService, viewerOf } from './services/handoffs.js';
+import { createHeldBack } from './services/heldBack.js';
 import { createHelpRequests } from './services/helpRequests.js';
 import { createHome, type Home } from './services/home.js';
 import { createInternalChannels, type InternalChannels } from './services/internalChannels.js';
@@ -137,7 +138,11 @@ function planner(config: Config): WindowPlanner {
       defaultTimeZone: config.calendar.defaultTimeZone,
       dayStart: config.calendar.businessDayStart,
       dayEnd: config.calendar.businessDayEnd,
-      isHoliday: holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates),
+      isHoliday: holidayCalendar(
+        config.calendar.holidayRegions,
+        config.calendar.closureDates,
+        config.calendar.holidayRegionsByPerson,
+      ),
     },
     reminders: config.responseWindow.reminders,
   });
@@ -315,7 +320,7 @@ function decisionServices(s: Shared, sweeper: Sweeper, outcomes: Outcomes, escal
       logger: log('handoffs'),
       expireIfDue: sweeper.expireIfDue,
       firstStallNudge: (handoff, at) => outcomes.nextNudge(handoff, null, at),
-      businessHours: (from, to, zone) => s.windows.businessHoursBetween(from, to, zone),
+      businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
       lifecycle: s.lifecycle,
       adminUserIds: config.adminUserIds,
     }),
@@ -423,6 +428,7 @@ export function createServices(s: Shared): Services {
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     covers: s.covers,
     poolNames: () => s.policies.poolNames(),
+    heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
   };
   const crmReadBack = createCrmReadBack({
     db,

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
-import { type HolidayRegions, isKnownRegion } from './domain/holidays.js';
+import { type HolidayRegions, type PersonHolidayRegions, parseHolidaySetting } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 
 const commaList = z
@@ -36,10 +36,6 @@ const fieldName = (example: string) =>
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, `must be ${example}`)
     .optional();
 
-/** HOLIDAY_REGIONS=none: public holidays are not skipped (company closure days still are). */
-const isHolidayOff = (regions: readonly string[]) =>
-  regions.length === 1 && regions[0]?.toLowerCase() === 'none';
-
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
@@ -71,15 +67,12 @@ const envSchema = z.object({
   BUSINESS_DAY_START: clockTime('09:00'),
   BUSINESS_DAY_END: clockTime('17:00'),
   // Unset or empty: each AE's own country, from their Slack time zone; `none`: no public holiday; else these regions.
-  HOLIDAY_REGIONS: commaList
-    .refine(
-      (regions) => isHolidayOff(regions) || regions.every(isKnownRegion),
-      'must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
-    )
-    .transform(
-      (regions): HolidayRegions =>
-        regions.length === 0 ? 'by_zone' : isHolidayOff(regions) ? 'none' : regions,
-    ),
+  // `U012AB=DE-BY+AT` (or `=none`) entries: that person's own, whatever everyone else gets. Each bad entry is named.
+  HOLIDAY_REGIONS: commaList.transform((entries, ctx) => {
+    const { setting, problems } = parseHolidaySetting(entries);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return setting;
+  }),
   INTERNAL_TEAM_IDS: commaList,
   ADMIN_USER_IDS: commaList.refine(
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
@@ -202,6 +195,8 @@ export interface Config {
      * `none` no public holiday, or these regions for every AE.
      */
     holidayRegions: HolidayRegions;
+    /** AEs with their own regions (HOLIDAY_REGIONS' `U…=` entries; empty: none), whatever `holidayRegions` says. */
+    holidayRegionsByPerson: PersonHolidayRegions;
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
@@ -343,7 +338,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       businessDayStart: e.BUSINESS_DAY_START,
       businessDayEnd: e.BUSINESS_DAY_END,
       closureDates: e.CLOSURE_DATES,
-      holidayRegions: e.HOLIDAY_REGIONS,
+      holidayRegions: e.HOLIDAY_REGIONS.everyone,
+      holidayRegionsByPerson: e.HOLIDAY_REGIONS.people,
     },
     internalTeamIds: e.INTERNAL_TEAM_IDS,
     adminUserIds: e.ADMIN_USER_IDS,

@@ -800,6 +800,9 @@ document.addEventListener('keydown', (event) => {
 
 $<HTMLSelectElement>('#who').addEventListener('change', (event) => {
   closeStatusPanel();
+  // A notice was for the person you were ("Your Slack status: …"), not for the one you now are.
+  clearTimeout(noticeTimer);
+  $('#notice').hidden = true;
   page.user = (event.target as HTMLSelectElement).value;
   page.place = '';
   page.renderedMain = '';

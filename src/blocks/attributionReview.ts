@@ -8,6 +8,7 @@ import {
   opportunityKey,
   recordWord,
   relevantOpportunities,
+  unlistedPasted,
 } from '../domain/attribution.js';
 import type { Review } from '../services/packets.js';
 import { ACTION_ID, REVIEW_BLOCK_ID } from './ids.js';
@@ -54,9 +55,14 @@ export function crmAttributionBlocks(review: Review): KnownBlock[] {
   const by = domain ? `by its name and ${userText(domain, 100)}` : 'by its name';
   const listed = relevantOpportunities(check.opportunities, touch);
   if (listed.length === 0) {
+    // The packet's own opportunity, when it names one the CRM does not list: named, and said why it still decides.
+    const pasted = unlistedPasted(review.packet, check);
+    const ofPacket = pasted
+      ? ` The packet's “${userText(pasted.name, 100)}” ${pasted.unconfirmed ? `was not confirmed by ${crm} in time` : `is not one ${crm} lists on this account`}; the class comes from it.`
+      : '';
     return [
       context(
-        `:mag: ${crm} checked for ${account} (${by}): no ${recordWord(check.systems)} open when the partner first acted on ${touch} or created since.`,
+        `:mag: ${crm} checked for ${account} (${by}): no ${recordWord(check.systems)} open when the partner first acted on ${touch} or created since.${ofPacket}`,
       ),
     ];
   }

@@ -11,7 +11,12 @@ export const CALLBACK_ID = {
   helpRequest: 'handoff_help_request',
   note: 'handoff_note_modal',
   cover: 'handoff_cover_modal',
+  /** The partner's next move, edited after it was held back from the partner. */
+  nextMove: 'handoff_next_move_modal',
 } as const;
+
+/** The next-move modal's inputs. */
+export const NEXT_MOVE_BLOCK_ID = { move: 'next_move_text', date: 'next_move_date' } as const;
 
 /** The cover modal's inputs: who answers for the AE, and the cover's last day. */
 export const COVER_BLOCK_ID = { cover: 'cover_user', until: 'cover_until' } as const;
@@ -39,6 +44,9 @@ export const ACTION_ID = {
   edit: 'handoff_edit',
   /** After the AE's answer, Edit becomes a note to the AE (a reply under their packet). */
   note: 'handoff_note',
+  /** The author's notice of a held-back partner next move: confirm it as still true, or edit it. */
+  heldBackConfirm: 'handoff_held_back_confirm',
+  heldBackEdit: 'handoff_held_back_edit',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;

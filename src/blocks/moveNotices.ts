@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
+import type { Trigger } from '../domain/escalation.js';
 import {
   type AwaySeen,
   type Chosen,
@@ -7,6 +8,8 @@ import {
   type MoveFacts,
   type Mover,
   type PartnerSoFar,
+  type PlannedMove,
+  type PolicyRule,
   packetNamesFormerAe,
   type Skipped,
   type Unassigned,
@@ -22,16 +25,49 @@ import { context, handoffTitle, section } from './parts.js';
  * (domain/moves.ts), in words that stay true.
  */
 
-/** An escalation policy's level, as people read it: "the *meridian* escalation policy, step 3". */
-export const policyStep = (policy: string, level: number) =>
-  `the *${userText(policy, 60)}* escalation policy, step ${level}`;
+/** When a policy's level acts, in plain words: "4 business hours after the due time", "at the due time". */
+export function triggerWords(at: Trigger): string {
+  switch (at.kind) {
+    case 'share':
+      return `at ${at.percent}% of the window`;
+    case 'lastMorning':
+      return 'on the morning of the last day';
+    case 'due': {
+      const hours = at.afterBusinessHours;
+      if (hours === 0) return 'at the due time';
+      const amount = Number.isInteger(hours)
+        ? `${hours} business hour${hours === 1 ? '' : 's'}`
+        : `${Math.round(hours * 60)} business minutes`;
+      return `${amount} after the due time`;
+    }
+  }
+}
 
-/** The same as a sentence's subject: "The *meridian* escalation policy, step 3,". */
-const PolicyStep = (u: Pick<Unassigned, 'policy' | 'level'>) => `T${policyStep(u.policy, u.level).slice(1)},`;
+const TRIES = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
-/** Who moved it, for `reader`: "you", the owner or an admin by name, or the policy's step. */
+/** Which try of a repeating level: "" for the first, " (its second try)" after. */
+const tryWords = (repeat: number | undefined) =>
+  repeat ? ` (its ${TRIES[repeat] ?? `${repeat + 1}th`} try)` : '';
+
+/**
+ * An escalation policy's level, as people read it: "the *meridian* escalation policy, 4 business hours after the due
+ * time". The level's number is for the touch log, not for people; an older record without its trigger names the
+ * policy alone.
+ */
+export function policyRule(rule: PolicyRule): string {
+  const when = rule.at ? `, ${triggerWords(rule.at)}` : '';
+  return `the *${userText(rule.policy, 60)}* escalation policy${when}${tryWords(rule.repeat)}`;
+}
+
+/** The same as a sentence's subject: "The *meridian* escalation policy, 4 business hours after the due time,". */
+export const PolicyRuleSubject = (rule: PolicyRule) => {
+  const text = `T${policyRule(rule).slice(1)}`;
+  return rule.at || rule.repeat ? `${text},` : text;
+};
+
+/** Who moved it, for `reader`: "you", the owner or an admin by name, or the policy's level in plain words. */
 export function moverText(by: Mover, reader: string | undefined): string {
-  if (by.kind === 'policy') return policyStep(by.policy, by.level);
+  if (by.kind === 'policy') return policyRule(by);
   if (by.user === reader) return 'you';
   return `${mention(by.user)} (${by.role === 'owner' ? 'the owner' : 'an admin'})`;
 }
@@ -108,7 +144,7 @@ export function moveWhyLine(h: HandoffRow, move: MoveFacts, reader: string | und
   return `_Moved by ${mover}: ${leftText(move.left, move.from, h.aeTimeZone)}${how}._`;
 }
 
-/** The same, short, for an older notice: " (by the *meridian* escalation policy, step 3)". */
+/** The same, short, for an older notice: " (by the *meridian* escalation policy, 4 business hours after the due time)". */
 export const movedByPast = (move: MoveFacts, reader: string | undefined) =>
   ` (by ${moverText(move.by, reader)})`;
 
@@ -136,7 +172,7 @@ const skippedText = (skipped: readonly Skipped[]) =>
 
 /** Why a policy's level could not move the handoff, as one sentence for the owner. */
 export function unassignedText(h: HandoffRow, u: Unassigned): string {
-  const step = PolicyStep(u);
+  const step = PolicyRuleSubject(u);
   const title = handoffTitle(h);
   switch (u.why) {
     case 'limit':
@@ -152,19 +188,81 @@ export function unassignedText(h: HandoffRow, u: Unassigned): string {
   }
 }
 
-/** To the owner: a policy's level could not move the handoff, and why; what they can do is on the buttons. */
-export function unassignedMessage(h: HandoffRow, u: Unassigned): SlackMessage {
+/**
+ * To the owner: a policy's level could not move the handoff, and why; what they can do is on the buttons, and what a
+ * later try of the policy will do (`plan`), if one will come.
+ */
+export function unassignedMessage(h: HandoffRow, u: Unassigned, plan?: PlannedMove): SlackMessage {
+  const stays = `It stays with ${mention(h.aeUserId)}${h.status === 'expired' ? ', expired' : ''}`;
+  // A later try of the policy: said instead of asking the owner to act (they are asked when nothing will act).
+  const next = plan
+    ? `${stays}. ${plannedMoveText(h, plan, h.status === 'sent')} You need not do anything.`
+    : `${stays}: reassign it yourself, give more time, or withdraw it.`;
   return {
     text: `Handoff ${userText(h.accountName, 150)} could not be moved to another AE.`,
-    blocks: [
-      section(`:busts_in_silhouette: ${unassignedText(h, u)}`),
-      context(
-        `It stays with ${mention(h.aeUserId)}${h.status === 'expired' ? ', expired' : ''}: reassign it yourself, give more time, or withdraw it.`,
-      ),
-    ],
+    blocks: [section(`:busts_in_silhouette: ${unassignedText(h, u)}`), context(next)],
   };
 }
 
 /** The same, in the past tense, for an older notice. */
 export const unassignedPast = (h: HandoffRow, u: Unassigned) =>
-  `:busts_in_silhouette: ${PolicyStep(u)} could not move handoff ${handoffTitle(h)} then.`;
+  `:busts_in_silhouette: ${PolicyRuleSubject(u)} could not move handoff ${handoffTitle(h)} then.`;
+
+/** The policy, named: "the *meridian* escalation policy". */
+const policyName = (rule: PolicyRule) => `the *${userText(rule.policy, 60)}* escalation policy`;
+
+/** Whom a planned move gives it to: "the next AE of the *backup* pool who can take it (round robin)", or the cover. */
+function plannedTarget(h: HandoffRow, plan: PlannedMove): string {
+  return plan.to.kind === 'pool'
+    ? `the next AE of the *${userText(plan.to.pool, 60)}* pool who can take it (round robin)`
+    : `${mention(plan.to.cover)}, the cover ${mention(h.aeUserId)} named`;
+}
+
+/**
+ * What a policy will do (told to the owner instead of asking them to act), as a sentence. `open`: the AE can still
+ * answer, and the level acts only if they have not by then; else it expired, and the level acts at its time, or now
+ * (the same sweep).
+ */
+export function plannedMoveText(h: HandoffRow, plan: PlannedMove, open: boolean): string {
+  const who = plannedTarget(h, plan);
+  const again = plan.repeat ? `, its ${TRIES[plan.repeat] ?? `${plan.repeat + 1}th`} try` : '';
+  const when = `${plan.at ? triggerWords(plan.at) : 'its next step'}${again}`;
+  const date = slackDate(new Date(plan.when), h.aeTimeZone);
+  if (open)
+    return `If ${mention(h.aeUserId)} has not answered by *${date}* (${when}), ${policyName(plan)} gives it to ${who}.`;
+  if (plan.now) return `${PolicyRuleSubject(plan)} is giving it to ${who} now.`;
+  return `T${policyName(plan).slice(1)} gives it to ${who} ${when}: *${date}*.`;
+}
+
+/** Who moved it, as a sentence's subject for `reader`: "You", the owner or an admin by name, or the policy's level. */
+function moverSubject(by: Mover, reader: string | undefined): string {
+  if (by.kind === 'policy') return PolicyRuleSubject(by);
+  const text = moverText(by, reader);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** How the AE it moved to was picked, after their name: ", the next AE of the *backup* pool (round robin)". */
+function pickedText(chosen: Chosen, from: string): string {
+  switch (chosen.kind) {
+    case 'pool':
+      return `, the next AE of the *${userText(chosen.pool, 60)}* pool (round robin)`;
+    case 'cover':
+      return `, the cover ${mention(from)} named`;
+    case 'picked':
+      return '';
+  }
+}
+
+/** What a move did, for the owner: "The *meridian* escalation policy, …, gave it to @Sam, the next AE of …". */
+export function gaveItText(move: MoveFacts, to: string, reader: string | undefined): string {
+  return `${moverSubject(move.by, reader)} gave it to ${mention(to)}${pickedText(move.chosen, move.from)}.`;
+}
+
+/** What the partner has been told, and when the AE it moved to is named to them (a context line). */
+export function partnerSoFarLine(h: HandoffRow, move: MoveFacts, to: string): string {
+  const named =
+    move.partner.kind === 'no_channel'
+      ? ''
+      : ` They hear ${mention(to)}'s name only once ${mention(to)} accepts.`;
+  return `*The partner so far:* ${partnerSoFarText(move.partner, h)}${named}`;
+}

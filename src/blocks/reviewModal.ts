@@ -200,9 +200,14 @@ Each change of this handoff is written to it as ${n.activity}; when it closes th
   ];
 }
 
-/** "Fri 27 Nov" in the AE's zone (the review is read before sending, by the author, about the AE's return). */
-function dayOf(iso: string, timeZone: string | undefined): string {
-  return DateTime.fromISO(iso, { zone: timeZone ?? 'UTC' }).toFormat('ccc d LLL');
+/**
+ * "Fri 27 Nov": the day of a moment for the review's reader, the author, in their own zone (not known: the AE's,
+ * then UTC). The AE's return is the moment their status ends, read by the author.
+ */
+function dayOf(iso: string, review: Pick<Review, 'authorTimeZone' | 'ae'>): string {
+  return DateTime.fromISO(iso, { zone: review.authorTimeZone ?? review.ae.timeZone ?? 'UTC' }).toFormat(
+    'ccc d LLL',
+  );
 }
 
 /**
@@ -244,7 +249,7 @@ function absenceBlocks(review: Review): KnownBlock[] {
   const lines: string[] = [];
   if (absence.status)
     lines.push(
-      `${absence.status.startsWith(':') ? '' : ':palm_tree: '}*${name} is away*${absence.until ? ` (back ${dayOf(absence.until, review.ae.timeZone)})` : ''}: ${userText(absence.status, 100)}.`,
+      `${absence.status.startsWith(':') ? '' : ':palm_tree: '}*${name} is away*${absence.until ? ` (back ${dayOf(absence.until, review)})` : ''}: ${userText(absence.status, 100)}.`,
     );
   if (absence.cover)
     lines.push(
@@ -255,7 +260,7 @@ function absenceBlocks(review: Review): KnownBlock[] {
       choice === 'cover'
         ? `Send to ${plain(absence.cover?.name ?? '', 60)} (${plain(review.ae.name, 60)}'s cover)`
         : choice === 'when_back'
-          ? `Send to ${plain(review.ae.name, 60)}; the window starts when they are back (${dayOf(absence.until ?? '', review.ae.timeZone)})`
+          ? `Send to ${plain(review.ae.name, 60)}; the window starts when they are back (${dayOf(absence.until ?? '', review)})`
           : `Send to ${plain(review.ae.name, 60)} now anyway`;
     return { text: pt(text.slice(0, 75)), value: choice };
   });

@@ -2,10 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
-import type { MoveFacts, Unassigned } from '../domain/moves.js';
+import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
+import type { HeldBackState } from '../services/heldBack.js';
+import type { HeldBackAsk } from '../services/notifications.js';
 import { handoffButtons } from './handoffList.js';
 import { handoffMessage, type SlackMessage } from './handoffMessage.js';
+import { heldBackNotice } from './heldBackNotice.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
 import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
@@ -18,6 +21,8 @@ import {
   awayMessage,
   awayWhy,
   escalationMessage,
+  expiredMovedNotice,
+  expiredMovedPast,
   expiredOwnerNotice,
   extendedAeNotice,
   extendedOwnerNotice,
@@ -61,11 +66,22 @@ export interface SurfaceParams {
   move?: MoveFacts;
   /** A policy's level could not move it to another AE, and why (its own notice, or the owner's expiry notice). */
   unassigned?: Unassigned;
+  /** What a level of the policy will do if nobody acts first (the away notice, the expiry notice). */
+  plan?: PlannedMove;
+  /** The author's notice of a held-back partner next move: what was held back, and why. */
+  heldBack?: HeldBackAsk;
 }
 
 /** The absence an expiry surface records, as the notices take it. */
 const awayAtExpiry = (p: SurfaceParams) =>
   p.expiredAway || p.expiredCover ? { status: p.expiredAway, cover: p.expiredCover } : undefined;
+
+/** The window an expiry notice is about (its AE and due time as queued; the move's, on older rows). */
+const expiredWindow = (p: SurfaceParams, move: MoveFacts) => ({
+  ae: p.ae ?? move.from,
+  due: p.due ?? (move.left.kind === 'declined' ? 0 : move.left.due),
+  away: awayAtExpiry(p),
+});
 
 /** Messages written to the handoff's AE of the time: their reader is that AE, recorded or not. */
 const AE_KINDS: readonly SurfaceKind[] = ['ae_packet', 'reminder', 'extended_ae', 'stall_nudge'];
@@ -96,6 +112,8 @@ export interface SurfaceModel {
   partner?: PartnerSafeUpdate | null;
   /** A decision notice: what became of the partner thread's reply about that decision. */
   partnerPost?: PartnerPost;
+  /** The author's notice of a held-back partner next move: what it asked, and what became of it. */
+  heldBack?: HeldBackState | undefined;
 }
 
 export interface RenderedSurface {
@@ -148,6 +166,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'reminder':
       return `:alarm_clock: *Reminder* (${at(p.at, h)}): handoff ${title} was waiting for your answer, due ${at(p.due, h)}.`;
     case 'expired_owner':
+      if (p.move) return expiredMovedPast(h, expiredWindow(p, p.move), p.move, readerOf(m));
       return awayAtExpiry(p)
         ? `:palm_tree: Handoff ${title} expired while ${ae} was away (${awayWhy(awayAtExpiry(p))}), due ${at(p.due, h)}.`
         : `:hourglass: ${ae} did not answer handoff ${title} by ${at(p.due, h)}: it expired.`;
@@ -184,10 +203,13 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
     case 'reminder':
       return reminderMessage(h, new Date(m.params.at ?? h.updatedAt.getTime()));
     case 'expired_owner':
-      return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned);
+      // The policy's move of the same sweep is told here too: one message to the owner for the one event.
+      if (m.params.move)
+        return expiredMovedNotice(h, expiredWindow(m.params, m.params.move), m.params.move, readerOf(m));
+      return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned, m.params.plan);
     case 'escalation':
-      if (m.params.unassigned) return unassignedMessage(h, m.params.unassigned);
-      if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover);
+      if (m.params.unassigned) return unassignedMessage(h, m.params.unassigned, m.params.plan);
+      if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover, m.params.plan);
       return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(m.params));
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '', m.params.move, readerOf(m));
@@ -254,6 +276,9 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   }
   if (m.kind === 'partner_parent') {
     return m.partner ? { message: partnerThreadParent(m.partner) } : undefined;
+  }
+  if (m.kind === 'held_back_notice') {
+    return m.heldBack ? { message: heldBackNotice(h, m.heldBack, readerOf(m)) } : undefined;
   }
   const history = historyNotice(m);
   if (history) {

@@ -1,9 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { HandoffRow } from '../db/schema.js';
-import type { MoveFacts, Unassigned } from '../domain/moves.js';
+import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { SlackMessage } from './handoffMessage.js';
-import { moveWhyLine, packetNamesBlock, unassignedText } from './moveNotices.js';
+import {
+  gaveItText,
+  moveWhyLine,
+  packetNamesBlock,
+  partnerSoFarLine,
+  plannedMoveText,
+  unassignedText,
+} from './moveNotices.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, section } from './parts.js';
 
@@ -45,24 +52,77 @@ export function awayWhy(
   return away?.cover ? `they named ${mention(away.cover)} to cover` : 'away';
 }
 
+type AwayShown = { status?: string | undefined; cover?: string | undefined };
+
+/** The expiry, in its first line: the AE did not answer by the due time (while away: not their silence). */
+function expiredLine(h: HandoffRow, ae: string, due: Date, away: AwayShown | undefined): string {
+  const answer = `did not answer handoff ${handoffTitle(h)} by ${slackDate(due, h.aeTimeZone)}`;
+  return away
+    ? `:palm_tree: ${mention(ae)} was away (${awayWhy(away)}) and ${answer}. It has *expired*; it does not count as their silence.`
+    : `:hourglass: ${mention(ae)} ${answer}. It has *expired*.`;
+}
+
 /**
  * `away`: the expiry came while the AE was known to be away (what showed it): said so, not as their silence.
  * `unassigned`: a policy's level due by then could not move it to another AE (said here, not in a second message).
+ * `plan`: a policy's level will move it (said instead of asking the owner to act: they are asked only when nothing
+ * will act).
  */
 export function expiredOwnerNotice(
   h: HandoffRow,
-  away?: { status?: string | undefined; cover?: string | undefined },
+  away?: AwayShown,
   unassigned?: Unassigned,
+  plan?: PlannedMove,
 ): SlackMessage {
-  const policy = unassigned ? `\n${unassignedText(h, unassigned)}` : '';
-  const blocks: KnownBlock[] = [
-    section(
-      away
-        ? `:palm_tree: ${mention(h.aeUserId)} was away (${awayWhy(away)}) and did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*; it does not count as their silence.${policy}\nReassign it to another AE, give more time, or withdraw it.`
-        : `:hourglass: ${mention(h.aeUserId)} did not answer handoff ${handoffTitle(h)} by ${slackDate(h.dueAt, h.aeTimeZone)}. It has *expired*.${policy}\nReassign it to another AE, give more time, or withdraw it.`,
-    ),
-  ];
+  const failed = unassigned ? `\n${unassignedText(h, unassigned)}` : '';
+  const next = plan
+    ? `\n:arrows_counterclockwise: ${plannedMoveText(h, plan, false)} You need not do anything.`
+    : '\nReassign it to another AE, give more time, or withdraw it.';
+  const blocks: KnownBlock[] = [section(`${expiredLine(h, h.aeUserId, h.dueAt, away)}${failed}${next}`)];
   return { text: `Handoff ${userText(h.accountName, 150)} expired without an answer.`, blocks };
+}
+
+/** The window that expired, as the owner's expiry notice recorded it: its AE and due time, and any absence. */
+export interface ExpiredWindow {
+  ae: string;
+  due: number;
+  away?: AwayShown | undefined;
+}
+
+/**
+ * The owner's expiry notice once the policy moved the handoff in the same sweep (one message for the one event): it
+ * expired, the policy gave it to the new AE (`h` is their window while nothing changed since), what the partner has
+ * been told, and, to the author, the packet's fields that still name the AE it moved from. Nothing asks the owner to
+ * do what the policy did; their buttons stay on it.
+ */
+export function expiredMovedNotice(
+  h: HandoffRow,
+  expired: ExpiredWindow,
+  move: MoveFacts,
+  reader: string | undefined,
+): SlackMessage {
+  const moved = `:arrows_counterclockwise: ${gaveItText(move, h.aeUserId, reader)} ${mention(h.aeUserId)} has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.`;
+  const names = packetNamesBlock(h, move, reader);
+  return {
+    text: `Handoff ${userText(h.accountName, 150)} expired without an answer; it moved to ${userText(h.aeName, 100)}.`,
+    blocks: [
+      section(`${expiredLine(h, expired.ae, new Date(expired.due), expired.away)}\n${moved}`),
+      context(partnerSoFarLine(h, move, h.aeUserId)),
+      ...(names ? [names] : []),
+    ],
+  };
+}
+
+/** The same in the past tense, once the handoff moved on: what expired, and whom the policy gave it to then. */
+export function expiredMovedPast(
+  h: HandoffRow,
+  expired: ExpiredWindow,
+  move: MoveFacts,
+  reader?: string,
+): string {
+  const away = expired.away ? ` while ${mention(expired.ae)} was away (${awayWhy(expired.away)})` : '';
+  const gave = move.to ? ` ${gaveItText(move, move.to, reader)}` : '';
+  return `:hourglass: Handoff ${handoffTitle(h)} expired${away}, due ${slackDate(new Date(expired.due), h.aeTimeZone)}.${gave}`;
 }
 
 /**
@@ -105,12 +165,17 @@ export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
   };
 }
 
-/** To the owner: the AE went away during the window (their Slack status). What they can do is on the buttons. */
+/**
+ * To the owner: the AE went away during the window (their Slack status). What they can do is on the buttons; they are
+ * asked to use them only when no level of the policy will move it.
+ */
 export function awayMessage(
   h: HandoffRow,
   status: string,
   back: number | undefined,
   cover: string | undefined,
+  /** What a level of the policy will do if the AE does not answer (then the owner is not asked to act). */
+  plan?: PlannedMove,
 ): SlackMessage {
   // Back on a day (statuses end at midnight): the day, in the AE's calendar.
   const day =
@@ -119,14 +184,19 @@ export function awayMessage(
   const coverLine = cover
     ? ` They named ${mention(cover)} to answer for them: Reassign to them`
     : ' Reassign it';
-  const extend = day ? ', or Extend the window past their return' : ', or Extend the window';
+  const extend = day ? ', or Extend the window past their return.' : ', or Extend the window.';
+  // A level of the policy will move it: that is said, and the owner is not asked to do it (only when nothing will act).
+  const named = cover && plan?.to.kind !== 'cover' ? ` They named ${mention(cover)} to answer for them.` : '';
+  const next = plan
+    ? `${named} ${plannedMoveText(h, plan, true)} You need not do anything.`
+    : `${coverLine}${extend}`;
   // The status's own emoji says it; a palm tree only when it has none.
   const lead = status.startsWith(':') ? '' : ':palm_tree: ';
   return {
     text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
     blocks: [
       section(
-        `${lead}*${userText(h.aeName, 100)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${coverLine}${extend}. Their time away is not counted as their silence.`,
+        `${lead}*${userText(h.aeName, 100)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} Their time away is not counted as their silence.`,
       ),
     ],
   };

@@ -161,6 +161,11 @@ export const handoffs = sqliteTable(
     sellerNextMove: text('seller_next_move').notNull(),
     partnerNextMove: text('partner_next_move').notNull(),
     partnerNextMoveDate: text('partner_next_move_date'),
+    /**
+     * The partner next move as its author confirmed it still true after it was held back for naming a former AE
+     * (services/heldBack.ts): while the move is this text, it is shown to the partner again. Null: never confirmed.
+     */
+    partnerNextMoveConfirmed: text('partner_next_move_confirmed'),
     partnerAgreedInWriting: integer('partner_agreed_in_writing', { mode: 'boolean' }).notNull(),
     riskNote: text('risk_note'),
     evidenceUrl: text('evidence_url'),
@@ -375,6 +380,8 @@ export const SURFACE_KINDS = [
   'outcome_notice',
   'stall_nudge',
   'partner_parent',
+  /** The author is asked about partner text held back from the partner (it stopped being true). */
+  'held_back_notice',
 ] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 

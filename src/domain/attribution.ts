@@ -43,7 +43,15 @@ export type CrmCheck =
    * The CRM answered: the opportunities on the account (by name and website domain) open on or after the earliest
    * day the partner can have acted, and the author's pick when it is not the rule's (a key, or 'none').
    */
-  | { kind: 'checked'; crm: string; systems: CrmSystem[]; opportunities: CrmOpportunity[]; pick?: string };
+  | {
+      kind: 'checked';
+      crm: string;
+      systems: CrmSystem[];
+      opportunities: CrmOpportunity[];
+      pick?: string;
+      /** The id of the packet's link, which the CRM did not confirm in time (read again later, once it answers). */
+      unconfirmed?: string;
+    };
 
 /** The value that names an opportunity in the review's select (and in the touch log). */
 export const opportunityKey = (o: Pick<CrmOpportunity, 'system' | 'id'>): string => `${o.system}:${o.id}`;
@@ -70,6 +78,47 @@ export function relevantOpportunities(
   return opportunities
     .filter((o) => !o.closed || o.closedOn === null || o.closedOn >= partnerTouchOn)
     .sort((a, b) => (a.createdOn ?? '').localeCompare(b.createdOn ?? '') || a.id.localeCompare(b.id));
+}
+
+/** At most this many characters of a pasted opportunity's text are quoted in a reason. */
+const PASTED_QUOTE_MAX = 80;
+
+/**
+ * The opportunity the packet names when the CRM, asked, does not list it on the account: its text (or id) and
+ * whether the CRM did not confirm it in time (otherwise it is not among the account's opportunities there). Null
+ * when the packet names none, or names one the CRM listed.
+ */
+export function unlistedPasted(
+  input: Pick<AttributionInput, 'crmOpportunity'>,
+  check: CrmCheck | undefined,
+): { name: string; unconfirmed: boolean } | null {
+  const text = input.crmOpportunity?.trim();
+  if (check?.kind !== 'checked' || !text || check.opportunities.some((o) => o.linked)) return null;
+  if (check.unconfirmed) return { name: check.unconfirmed, unconfirmed: true };
+  const name = text.length > PASTED_QUOTE_MAX ? `${text.slice(0, PASTED_QUOTE_MAX - 1)}…` : text;
+  return { name, unconfirmed: false };
+}
+
+/**
+ * Why the packet's own opportunity, which the CRM does not list, gives the class: one story with the CRM's answer
+ * (the CRM found none, or the author chose none of these; the pasted one is named and said to be unlisted there).
+ */
+function fromUnlisted(
+  input: AttributionInput,
+  pasted: { name: string; unconfirmed: boolean },
+  crm: string,
+  word: string,
+): string {
+  const where = pasted.unconfirmed
+    ? `which ${crm} did not confirm in time (it is read again once ${crm} answers)`
+    : `which ${crm} does not list on this account`;
+  const created = input.opportunityCreatedOn;
+  const why = !created
+    ? `Its creation date is not given, so it counts as an existing ${word} and the partner influenced it.`
+    : created > input.partnerTouchOn
+      ? `It was created on ${created}, after the partner's first action on ${input.partnerTouchOn}.`
+      : `It existed on ${created}, before or on the partner's first action on ${input.partnerTouchOn}.`;
+  return `The packet names “${pasted.name}”, ${where}; the class comes from it. ${why}`;
 }
 
 /** The class an opportunity of this creation date gives (the rule, for one opportunity). */
@@ -165,11 +214,14 @@ export function attribute(input: AttributionInput, check: CrmCheck | undefined):
     listed.length === 0
       ? `${check.crm} checked: no ${word} on this account was open when the partner first acted or created since`
       : `The author chose “none of these” for the ${listed.length === 1 ? `one ${word}` : `${listed.length} ${recordWord(check.systems, true)}`} ${check.crm} has on this account`;
+  const pasted = unlistedPasted(input, check);
   return {
     classification: packet.classification,
-    reason: packet.detail
-      ? `${lead}; classified from the packet. ${packet.detail}`
-      : `${lead}, and the packet names none.`,
+    reason: pasted
+      ? `${lead}. ${fromUnlisted(input, pasted, check.crm, word)}`
+      : packet.detail
+        ? `${lead}; classified from the packet. ${packet.detail}`
+        : `${lead}, and the packet names none.`,
     opportunity: null,
     deciding,
   };

@@ -8,7 +8,9 @@ export interface BusinessCalendar {
   dayStart: string;
   dayEnd: string;
   /** Extra closed days (YYYY-MM-DD in the calendar's zone): asked with the zone, whose country's holidays count. */
-  isHoliday?: (isoDate: string, timeZone: string) => boolean;
+  isHoliday?: (isoDate: string, timeZone: string, person?: string) => boolean;
+  /** Whose calendar (a Slack user id): their own holiday regions, when the settings give them some, win. */
+  person?: string;
 }
 
 function atClock(day: DateTime, hhmm: string): DateTime {
@@ -18,7 +20,7 @@ function atClock(day: DateTime, hhmm: string): DateTime {
 
 export function isBusinessDay(day: DateTime, calendar: BusinessCalendar): boolean {
   const date = day.toISODate();
-  return day.weekday <= 5 && !(date && calendar.isHoliday?.(date, calendar.timeZone));
+  return day.weekday <= 5 && !(date && calendar.isHoliday?.(date, calendar.timeZone, calendar.person));
 }
 
 /**
@@ -32,7 +34,8 @@ export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCa
   const last = localDate(to, zone);
   for (let date = localDate(from, zone); date <= last; date = nextDate(date)) {
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-    if (weekday !== 0 && weekday !== 6 && calendar.isHoliday(date, calendar.timeZone)) closed.push(date);
+    if (weekday !== 0 && weekday !== 6 && calendar.isHoliday(date, calendar.timeZone, calendar.person))
+      closed.push(date);
   }
   return closed;
 }
@@ -49,7 +52,12 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
     return local < opens ? opens : local;
   }
   let day = atClock(local.plus({ days: 1 }), calendar.dayStart);
-  while (!isBusinessDay(day, calendar)) day = day.plus({ days: 1 });
+  // An unknown zone has no business day at all, and a calendar closed for a year has none soon: never look forever.
+  if (!day.isValid) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  for (let looked = 0; !isBusinessDay(day, calendar); looked += 1) {
+    if (looked > 366) throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
+    day = day.plus({ days: 1 });
+  }
   return day;
 }
 
@@ -59,8 +67,11 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
  */
 export function responseDueAt(sentAt: Date, businessDays: number, calendar: BusinessCalendar): Date {
   let due = windowStart(sentAt, calendar);
+  if (!due.isValid) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
   let counted = 0;
-  while (counted < businessDays) {
+  for (let looked = 0; counted < businessDays; looked += 1) {
+    if (looked > businessDays * 7 + 366)
+      throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
     due = due.plus({ days: 1 });
     if (isBusinessDay(due, calendar)) counted += 1;
   }
@@ -120,7 +131,7 @@ const rememberedHours = new WeakMap<object, Map<string, readonly [number, number
 
 /**
  * One local day's business hours as epoch milliseconds [opens, closes], or null when the day is closed (a weekend or
- * a holiday). Remembered per holiday calendar (the settings' function), zone, hours and date.
+ * a holiday). Remembered per holiday calendar (the settings' function), person, zone, hours and date.
  */
 function openHours(date: string, calendar: BusinessCalendar): readonly [number, number] | null {
   const owner = calendar.isHoliday ?? NO_HOLIDAYS;
@@ -129,7 +140,7 @@ function openHours(date: string, calendar: BusinessCalendar): readonly [number, 
     known = new Map();
     rememberedHours.set(owner, known);
   }
-  const key = `${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}|${date}`;
+  const key = `${calendar.person ?? ''}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}|${date}`;
   let hours = known.get(key);
   if (hours === undefined) {
     const day = DateTime.fromISO(date, { zone: zoneFor(calendar.timeZone) });

@@ -33,6 +33,70 @@ export function isKnownRegion(region: string): boolean {
  */
 export type HolidayRegions = readonly string[] | 'by_zone' | 'none';
 
+/** Slack user id → that person's own public-holiday regions, whatever the rest get (empty: none for them). */
+export type PersonHolidayRegions = Readonly<Record<string, readonly string[]>>;
+
+/** HOLIDAY_REGIONS read: what everyone gets, and the people who get their own. */
+export interface HolidaySetting {
+  everyone: HolidayRegions;
+  people: PersonHolidayRegions;
+}
+
+const PERSON = /^[UW][A-Z0-9]{2,}$/;
+const REGIONS_HINT = 'use country codes, optionally with a region, like US,DE-BY,GB-ENG';
+
+/**
+ * Reads HOLIDAY_REGIONS' comma-separated entries. An entry is a region for everyone (`US`, `DE-BY`), `none` (no
+ * public holiday for everyone), or one person's own: `U012AB=DE-BY`, several joined by `+` (`U012AB=DE-BY+AT`), or
+ * `U012AB=none`. No entry for everyone: each person's country from their time zone. Problems name the entry.
+ */
+export function parseHolidaySetting(entries: readonly string[]): {
+  setting: HolidaySetting;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const everyone: string[] = [];
+  const people: Record<string, readonly string[]> = {};
+  const unknown = (region: string, entry: string) =>
+    region === entry
+      ? `has ${JSON.stringify(entry)}, which is not a country or region I know: ${REGIONS_HINT}`
+      : `has ${JSON.stringify(entry)}: ${JSON.stringify(region)} is not a country or region I know: ${REGIONS_HINT}`;
+  for (const entry of entries) {
+    const [who, list, extra] = entry.split('=').map((part) => part.trim());
+    if (list === undefined) {
+      if (entry.toLowerCase() !== 'none' && !isKnownRegion(entry)) problems.push(unknown(entry, entry));
+      everyone.push(entry);
+      continue;
+    }
+    if (extra !== undefined || !who || !PERSON.test(who)) {
+      problems.push(
+        `has ${JSON.stringify(entry)}: a person's own regions are written as their Slack user id, =, then regions joined by + (U012ABCDEF=DE-BY+AT) or none`,
+      );
+      continue;
+    }
+    if (people[who]) problems.push(`names ${who} twice: give each person one entry (regions joined by +)`);
+    const regions = list.split('+').map((region) => region.trim());
+    if (regions.length === 1 && regions[0]?.toLowerCase() === 'none') {
+      people[who] = [];
+      continue;
+    }
+    const bad = regions.filter((region) => !isKnownRegion(region));
+    for (const region of bad) problems.push(unknown(region, entry));
+    people[who] = regions;
+  }
+  const off = everyone.filter((entry) => entry.toLowerCase() === 'none');
+  if (off.length > 0 && everyone.length > 1) {
+    problems.push(`has "none" with regions for everyone (${everyone.join(',')}): give one or the other`);
+  }
+  return {
+    setting: {
+      everyone: everyone.length === 0 ? 'by_zone' : off.length > 0 ? 'none' : everyone,
+      people,
+    },
+    problems,
+  };
+}
+
 /**
  * The country of an IANA time zone (`America/New_York` → US, `Europe/Berlin` → DE), from the IANA zone.tab data that
  * countries-and-timezones ships (it knows the old names too: `US/Eastern`, `Asia/Calcutta`). A zone shared by several
@@ -54,15 +118,22 @@ export interface ClosedDay {
  * (YYYY-MM-DD). Called without a zone, only listed regions and closures count.
  */
 export interface HolidayCalendar {
-  (isoDate: string, timeZone?: string): boolean;
+  /** `person`: the Slack user id, whose own regions (HOLIDAY_REGIONS' `U…=` entries) win over everyone's. */
+  (isoDate: string, timeZone?: string, person?: string): boolean;
   /** Why the date is closed for someone in this zone ("Thanksgiving Day (US)", "a company closure day"), if it is. */
-  why(isoDate: string, timeZone?: string): string | undefined;
+  why(isoDate: string, timeZone?: string, person?: string): string | undefined;
   /** The regions whose public holidays count for someone in this zone (empty: none do). */
-  regionsFor(timeZone: string | undefined): readonly string[];
+  regionsFor(timeZone: string | undefined, person?: string): readonly string[];
+  /** How that person's regions were chosen: their own entry, or everyone's setting (`by_zone`, `none`, a list). */
+  chosenFor(person: string | undefined): HolidayRegions | 'person';
   readonly regions: HolidayRegions;
 }
 
-export function holidayCalendar(regions: HolidayRegions, closureDates: readonly string[]): HolidayCalendar {
+export function holidayCalendar(
+  regions: HolidayRegions,
+  closureDates: readonly string[],
+  people: PersonHolidayRegions = {},
+): HolidayCalendar {
   const closures = new Set(closureDates);
   const sources = new Map<string, HolidaysClass>();
   /** region → year → date → holiday name(s). */
@@ -97,7 +168,16 @@ export function holidayCalendar(regions: HolidayRegions, closureDates: readonly 
     return days;
   }
 
-  function regionsFor(timeZone: string | undefined): readonly string[] {
+  const own = (person: string | undefined) =>
+    person !== undefined && Object.hasOwn(people, person) ? people[person] : undefined;
+
+  function chosenFor(person: string | undefined): HolidayRegions | 'person' {
+    return own(person) ? 'person' : regions;
+  }
+
+  function regionsFor(timeZone: string | undefined, person?: string): readonly string[] {
+    const theirs = own(person);
+    if (theirs) return theirs;
     if (regions === 'none') return [];
     if (regions !== 'by_zone') return regions;
     if (!timeZone) return [];
@@ -110,15 +190,15 @@ export function holidayCalendar(regions: HolidayRegions, closureDates: readonly 
     return found;
   }
 
-  const isHoliday = (isoDate: string, timeZone?: string): boolean => {
+  const isHoliday = (isoDate: string, timeZone?: string, person?: string): boolean => {
     if (closures.has(isoDate)) return true;
     const year = Number(isoDate.slice(0, 4));
-    return regionsFor(timeZone).some((region) => publicHolidays(region, year).has(isoDate));
+    return regionsFor(timeZone, person).some((region) => publicHolidays(region, year).has(isoDate));
   };
 
-  function why(isoDate: string, timeZone?: string): string | undefined {
+  function why(isoDate: string, timeZone?: string, person?: string): string | undefined {
     const year = Number(isoDate.slice(0, 4));
-    const names = regionsFor(timeZone).flatMap((region) => {
+    const names = regionsFor(timeZone, person).flatMap((region) => {
       const name = publicHolidays(region, year).get(isoDate);
       return name ? [`${name} (${region})`] : [];
     });
@@ -126,5 +206,5 @@ export function holidayCalendar(regions: HolidayRegions, closureDates: readonly 
     return closures.has(isoDate) ? 'a company closure day' : undefined;
   }
 
-  return Object.assign(isHoliday, { why, regionsFor, regions });
+  return Object.assign(isHoliday, { why, regionsFor, chosenFor, regions });
 }

@@ -1,13 +1,27 @@
+import { dueStep, type Policy, type Step, type Trigger } from './escalation.js';
+
 /**
  * A handoff moved to another AE (a reassignment): who or what moved it, why, how the new AE was picked, and what the
  * partner had been told by then. Recorded with the messages of the move (surface params), so the new AE, the owner
  * and the author each read why, in words that stay true whatever happens next (they are about the moment it moved).
  */
 
+/**
+ * A policy's level as its messages name it: the policy, the level (1-based, as the touch log names it), and, recorded
+ * since this version, when it acts (its trigger) and which try it is (0: the first), so people read "4 business hours
+ * after the due time", not "step 3".
+ */
+export interface PolicyRule {
+  policy: string;
+  level: number;
+  at?: Trigger;
+  repeat?: number;
+}
+
 /** Who moved it: the owner, an admin standing in for them, or an escalation policy's level. */
 export type Mover =
   | { kind: 'person'; user: string; role: 'owner' | 'admin' }
-  | { kind: 'policy'; policy: string; level: number };
+  | ({ kind: 'policy' } & PolicyRule);
 
 /** How the new AE was picked: by the person who moved it, round robin from a pool, or as the old AE's cover. */
 export type Chosen = { kind: 'picked' } | { kind: 'pool'; pool: string } | { kind: 'cover' };
@@ -37,6 +51,8 @@ export interface MoveFacts {
   /** The AE it moved from, and their name (the packet may name them). */
   from: string;
   fromName: string;
+  /** The AE it moved to (recorded since this version, on a move told in the owner's expiry notice). */
+  to?: string;
   by: Mover;
   chosen: Chosen;
   left: LeftAs;
@@ -96,10 +112,7 @@ export interface Skipped {
  * Why a reassigning level of a policy could not move the handoff: its limit was reached, nobody in the pool could
  * take it (each member skipped, and why), or the AE's cover could not (none named, or why not). The owner is told.
  */
-export interface Unassigned {
-  policy: string;
-  /** The level, 1-based, as the touch log and the messages name it. */
-  level: number;
+export interface Unassigned extends PolicyRule {
   why: 'limit' | 'pool' | 'cover';
   /** The limit reached (the file's `limits.reassignments`). */
   limit?: number;
@@ -119,4 +132,49 @@ export function packetNamesFormerAe(
   move: Pick<MoveFacts, 'from' | 'fromName'>,
 ): string[] {
   return fieldsNaming(h, { id: move.from, name: move.fromName }, { name: h.aeName });
+}
+
+/**
+ * What a policy's reassigning level will do in this window if the AE does not answer (told to the owner instead of
+ * asking them to act): give it to the next AE of a pool, or to the cover the AE named, at `when` (epoch ms), `now`
+ * when the step is already due as the notice is written (the sweep carries it out in the same run).
+ */
+export interface PlannedMove extends PolicyRule {
+  when: number;
+  now: boolean;
+  to: { kind: 'pool'; pool: string } | { kind: 'cover'; cover: string };
+}
+
+/**
+ * The move a policy will make in the window of `h`, if any: the first reassigning level among the steps still to run
+ * (after downtime only the latest due step runs, so of those due by `now` only the latest counts), whose target can be
+ * named now (a cover level needs a cover named: `cover`). Undefined when nothing will move it: no such level, no step
+ * left, or `movesLeft` false (the policies' limit of moves reached). A step from the due time on runs only if the AE
+ * has not answered by then; one before it only while they still can.
+ */
+export function plannedMove(args: {
+  policy: Policy;
+  name: string;
+  steps: readonly Step[];
+  nextAt: number | null;
+  now: number;
+  cover?: string | undefined;
+  movesLeft: boolean;
+}): PlannedMove | undefined {
+  const { policy, now } = args;
+  if (!args.movesLeft || args.nextAt === null) return undefined;
+  const nextAt = args.nextAt;
+  const pending = args.steps.filter((step) => step.at >= nextAt);
+  const { due } = dueStep(pending, now);
+  for (const step of pending.filter((s) => s.at > now || s === due)) {
+    const level = policy.levels[step.level];
+    if (level?.action !== 'reassign') continue;
+    const target = level.to[0];
+    const rule = { policy: args.name, level: step.level + 1, at: level.at, repeat: step.repeat };
+    const timing = { when: step.at, now: step.at <= now };
+    if (target?.kind === 'pool') return { ...rule, ...timing, to: { kind: 'pool', pool: target.name } };
+    if (target?.kind === 'cover' && args.cover)
+      return { ...rule, ...timing, to: { kind: 'cover', cover: args.cover } };
+  }
+  return undefined;
 }

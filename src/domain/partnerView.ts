@@ -38,6 +38,8 @@ export interface PartnerHandoff {
   aeName: string;
   partnerNextMove: string;
   partnerNextMoveDate: string | null;
+  /** The next move as its author confirmed it still true after it named a former AE (null: never confirmed). */
+  partnerNextMoveConfirmed?: string | null;
 }
 
 export interface PartnerHistory {
@@ -140,26 +142,44 @@ function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
+/** Why the partner's next move no longer holds: the reason, and the former AE it names (names_former_ae). */
+export interface HeldBackWhy {
+  reason: HeldBack;
+  former?: string;
+}
+
 /**
  * Why the partner's next move no longer holds, if it does not: its "by" date has passed, or it names someone who was
- * the deal's AE and is not now (by full name, or by first name unless the AE now shares it).
+ * the deal's AE and is not now (by full name, or by first name unless the AE now shares it), unless its author
+ * confirmed this very text as still true.
  */
-export function heldBackNextMove(
-  h: Pick<PartnerHandoff, 'aeName' | 'partnerNextMove' | 'partnerNextMoveDate'>,
+export function heldBackWhy(
+  h: Pick<PartnerHandoff, 'aeName' | 'partnerNextMove' | 'partnerNextMoveDate' | 'partnerNextMoveConfirmed'>,
   check: NextMoveCheck,
-): HeldBack | undefined {
-  if (check.today && h.partnerNextMoveDate && h.partnerNextMoveDate < check.today) return 'date_passed';
+): HeldBackWhy | undefined {
+  if (check.today && h.partnerNextMoveDate && h.partnerNextMoveDate < check.today)
+    return { reason: 'date_passed' };
+  if (h.partnerNextMoveConfirmed != null && h.partnerNextMoveConfirmed === h.partnerNextMove)
+    return undefined;
   const current = h.aeName.trim().toLowerCase();
   const currentFirst = current.split(/\s+/)[0] ?? '';
   for (const former of check.formerAeNames ?? []) {
     const name = former.trim();
     if (!name || name.toLowerCase() === current) continue;
     const first = name.split(/\s+/)[0] ?? '';
-    if (mentions(h.partnerNextMove, name)) return 'names_former_ae';
+    if (mentions(h.partnerNextMove, name)) return { reason: 'names_former_ae', former: name };
     if (first.length >= 2 && first.toLowerCase() !== currentFirst && mentions(h.partnerNextMove, first))
-      return 'names_former_ae';
+      return { reason: 'names_former_ae', former: name };
   }
   return undefined;
+}
+
+/** Why the partner's next move no longer holds, if it does not (see `heldBackWhy`). */
+export function heldBackNextMove(
+  h: Pick<PartnerHandoff, 'aeName' | 'partnerNextMove' | 'partnerNextMoveDate' | 'partnerNextMoveConfirmed'>,
+  check: NextMoveCheck,
+): HeldBack | undefined {
+  return heldBackWhy(h, check)?.reason;
 }
 
 /** Where the partner's next move is still ahead of them: the deal was accepted, nothing more yet. */

@@ -102,7 +102,10 @@ export interface ScoringInput {
 }
 
 export interface ScoringContext {
-  /** Today (YYYY-MM-DD): the partner's move must fall within the next two weeks. */
+  /**
+   * The author's today (YYYY-MM-DD) in their own zone: they typed the partner's move date, which must fall within the
+   * next two weeks of it (an evening in New York is still that day there, whatever the AE's or UTC's day).
+   */
   today: string;
   /** The owner's Slack name, to spot a shared or team account. */
   ownerName: string;

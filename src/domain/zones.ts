@@ -46,3 +46,8 @@ export function zoneFor(name: string): IANAZone | string {
   }
   return zone;
 }
+
+/** The zone where "today" is earliest (UTC-12): a day typed anywhere is on or after its today. */
+export const EARLIEST_ZONE = 'Etc/GMT+12';
+/** The zone where "today" is latest (UTC+14). */
+export const LATEST_ZONE = 'Etc/GMT-14';

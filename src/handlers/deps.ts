@@ -5,6 +5,7 @@ import type { Crm } from '../services/crm/index.js';
 import type { Edits } from '../services/edits.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService, RequestContext } from '../services/handoffs.js';
+import type { HeldBack } from '../services/heldBack.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
 import type { Lookup } from '../services/lookup.js';
@@ -54,6 +55,8 @@ export interface HandlerDeps {
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
+  /** The author's answers about a partner next move held back from the partner (services/heldBack.ts). */
+  heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;
   /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */

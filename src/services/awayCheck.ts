@@ -10,6 +10,8 @@ import type { Covers } from './covers.js';
 import type { Directory } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
 import { awayNoticeMessages } from './notifications.js';
+import type { Policies } from './policies.js';
+import { plannedMoveOf } from './policyPlans.js';
 
 export interface AwayCheckDeps {
   db: Db;
@@ -19,6 +21,8 @@ export interface AwayCheckDeps {
   directory: Directory;
   away: AwayRules;
   covers?: Pick<Covers, 'activeFor'> | undefined;
+  /** The handoff's escalation policy: when a level of it will move the handoff, the notice says so instead of asking. */
+  policies?: Pick<Policies, 'byName' | 'limits'> | undefined;
 }
 
 /** When each AE's status is read again at the soonest (the app's clock): once an hour each. */
@@ -27,7 +31,8 @@ const STATUS_EVERY_MS = 60 * 60_000;
 /**
  * An AE who went away during an open window (their Slack status says so): the owner is told once per window, with
  * the handoff's owner buttons (reassign, to the cover they named if any; extend; withdraw), and it is in the touch
- * log, so the expiry that may follow is not counted as the AE's silence.
+ * log, so the expiry that may follow is not counted as the AE's silence. When a level of the handoff's policy will
+ * move it if the AE does not answer, the notice says what it will do and when, and does not ask the owner to act.
  */
 export function createAwayCheck(deps: AwayCheckDeps) {
   const { db, clock, logger } = deps;
@@ -102,11 +107,13 @@ export function createAwayCheck(deps: AwayCheckDeps) {
           owes: (tx, after) => {
             // The owner's buttons move to this notice: their older notices are brought up to date without them.
             requestRefresh(tx, after.id, now);
-            return awayNoticeMessages(after, {
-              status: away.status,
-              until: away.until?.getTime() ?? null,
-              cover,
-            });
+            // A level of the policy that will move it if the AE does not answer: said instead of asking the owner.
+            const plan = deps.policies ? plannedMoveOf(tx, after, deps.policies, cover, now) : undefined;
+            return awayNoticeMessages(
+              after,
+              { status: away.status, until: away.until?.getTime() ?? null, cover },
+              plan,
+            );
           },
         });
         if (applied) told += 1;

@@ -13,7 +13,8 @@ import { type Directory, DirectoryUnavailableError } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
 import { policyNoticeMessages, type ResolvedTargets, resolveTargets } from './notifications.js';
 import type { Policies } from './policies.js';
-import { atExpiry, createPolicyMoves } from './policyMoves.js';
+import { createPolicyMoves } from './policyMoves.js';
+import { atExpiry } from './policyPlans.js';
 import { createPoolPicks } from './poolPicks.js';
 import type { WindowPlanner } from './responseWindow.js';
 

@@ -11,6 +11,7 @@ import { type Actor, isInternalActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { check, type Viewer } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
+import { heldBackNotice } from './heldBack.js';
 import type { Lifecycle } from './lifecycle.js';
 import { decisionMessages } from './notifications.js';
 import { partnerThread } from './partnerThread.js';
@@ -23,8 +24,8 @@ export interface HandoffServiceDeps {
   expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
   /** When an accepted deal with no news first nudges its AE (null: never). */
   firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
-  /** Business hours between two moments in an AE's calendar: time to decision, kept in the touch log. */
-  businessHours: (from: Date, to: Date, timeZone: string) => number;
+  /** Business hours between two moments in an AE's calendar (their zone and own holidays): time to decision. */
+  businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   lifecycle: Lifecycle;
   adminUserIds: readonly string[];
 }
@@ -125,10 +126,14 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         // chose to start the window then), across an expiry and an extension.
         assignmentWindowStart(db, before.id, before.assignment) ?? before.sentAt,
         at,
-        before.aeTimeZone,
+        { id: before.aeUserId, timeZone: before.aeTimeZone },
       ),
       detail: reasonCode ? { reasonCode } : null,
-      owes: (tx, after) => (decision ? decisionMessages(after, decision, partnerThread(tx, after)) : []),
+      // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
+      owes: (tx, after) =>
+        decision
+          ? [...decisionMessages(after, decision, partnerThread(tx, after)), ...heldBackNotice(tx, after, at)]
+          : [],
     });
     if (!applied) return { kind: 'closed', handoff: findHandoff(db, before.id) ?? before };
     logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');

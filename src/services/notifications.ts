@@ -3,7 +3,7 @@ import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import type { Target } from '../domain/escalation.js';
-import type { MoveFacts } from '../domain/moves.js';
+import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerView.js';
 
@@ -308,12 +308,15 @@ export function policyNoticeMessages(
 export function awayNoticeMessages(
   h: HandoffRow,
   away: { status: string; until: number | null; cover: string | undefined },
+  /** What a level of the policy will do if the AE does not answer: said instead of asking the owner to act. */
+  plan?: PlannedMove,
 ): OutboxMessage[] {
   const extra = {
     waiting: true,
     away: away.status,
     ...(away.until !== null ? { back: away.until } : {}),
     ...(away.cover ? { cover: away.cover } : {}),
+    ...(plan ? { plan } : {}),
   };
   return [dm(h, `c${h.cycle}:away:owner`, h.ownerUserId, 'escalation', extra)];
 }
@@ -323,11 +326,13 @@ export function policyExpiryMessages(
   h: HandoffRow,
   targets: ResolvedTargets,
   away?: AwayAtExpiry,
+  /** What a level of the policy will do next (the owner's notice says so instead of asking them to act). */
+  plan?: PlannedMove,
 ): OutboxMessage[] {
   const event = `c${h.cycle}:expired`;
   const extra = awayParams(away);
   return [
-    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', extra),
+    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', { ...extra, ...(plan ? { plan } : {}) }),
     ...targets.channels
       .filter((channel) => channel !== h.partnerChannelId)
       .map((channel) =>
@@ -431,4 +436,28 @@ export function crmOutcomeMessages(h: HandoffRow, step: OutcomeRow, thread: Part
 export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
   const since = h.lastActivityAt ?? h.decidedAt ?? h.sentAt;
   return [dm(h, `stall:${dueAt.getTime()}`, h.aeUserId, 'stall_nudge', { since: since.getTime() })];
+}
+
+/** What the author is asked about: the partner's next move held back from the partner, and why. */
+export interface HeldBackAsk {
+  reason: 'date_passed' | 'names_former_ae';
+  /** The former AE the move names (names_former_ae). */
+  former?: string;
+  /** The move and its date as held back, and a short hash of both (its text version). */
+  move: string;
+  date: string | null;
+  version: string;
+}
+
+/** The key of the author's notice about one held-back version of the next move, for one reason. */
+export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version'>) =>
+  `${scope(h)}:heldback:${ask.reason}:${ask.version}:author`;
+
+/** The author is asked to confirm or edit the partner's next move, held back from the partner (services/heldBack.ts). */
+export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage[] {
+  return [
+    dm(h, `heldback:${ask.reason}:${ask.version}:author`, h.authorUserId, 'held_back_notice', {
+      heldBack: ask,
+    }),
+  ];
 }

@@ -81,7 +81,10 @@ export function createOutcomes(deps: OutcomeDeps) {
   /** The next stall nudge: a period after this activity, unless the deal is closed or nudges are off. */
   function nextNudge(h: HandoffRow, outcome: Outcome | null, at: Date): Date | null {
     if (isFinalOutcome(outcome) || deps.stallBusinessDays === 0) return null;
-    return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, h.aeTimeZone);
+    return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, {
+      id: h.aeUserId,
+      timeZone: h.aeTimeZone,
+    });
   }
 
   function record(req: OutcomeRequest): OutcomeResult {

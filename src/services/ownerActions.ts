@@ -165,7 +165,7 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     const { timeZone, ...window } = deps.windows.plan(
       now,
       req.days,
-      ae.timeZone,
+      ae,
       undefined,
       deps.policies?.byName(before.escalationPolicy),
     );
@@ -201,14 +201,14 @@ export function createOwnerActions(deps: OwnerActionDeps) {
         ? deps.windows.plan(
             before.windowStartedAt ?? before.sentAt,
             (before.windowDays ?? before.responseWindowDays) + req.days,
-            before.aeTimeZone,
+            { id: before.aeUserId, timeZone: before.aeTimeZone },
             now,
             deps.policies?.byName(before.escalationPolicy),
           )
         : deps.windows.plan(
             now,
             req.days,
-            before.aeTimeZone,
+            { id: before.aeUserId, timeZone: before.aeTimeZone },
             undefined,
             deps.policies?.byName(before.escalationPolicy),
           );

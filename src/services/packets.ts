@@ -587,7 +587,8 @@ export function createPacketService(deps: PacketServiceDeps) {
     const scorecard = scorePacket(
       packet,
       {
-        today: isoDateIn(now, checked.ae.timeZone ?? 'UTC'),
+        // The dates the score checks (the partner's next move) are the author's, typed in their own today.
+        today: deps.windows.todayOf(now, authorTimeZone),
         ownerName: checked.ownerName,
         maxWindowDays: deps.scoring.maxWindowDays,
       },
@@ -655,7 +656,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     if (absence) review.absence = absence;
     if (fromPool) review.fromPool = fromPool;
     if (authorTimeZone) review.authorTimeZone = authorTimeZone;
-    if (!edited) review.deadline = deps.windows.deadline(now, packet.responseWindowDays, checked.ae.timeZone);
+    if (!edited) review.deadline = deps.windows.deadline(now, packet.responseWindowDays, checked.ae);
     const draft = saveDraft(db, {
       sourceViewId: req.sourceViewId,
       authorUserId: req.actor.userId,
@@ -835,7 +836,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
       startAt,
       packet.responseWindowDays,
-      ae.timeZone,
+      ae,
       undefined,
       policy,
     );

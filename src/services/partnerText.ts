@@ -1,11 +1,12 @@
-import { and, asc, eq, gt, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { findPostedMessage } from '../db/repositories/outbox.js';
+import { enqueue, findPostedMessage } from '../db/repositories/outbox.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
-import { handoffs } from '../db/schema.js';
+import { type HandoffRow, handoffs } from '../db/schema.js';
 import { dayIn } from '../domain/partnerView.js';
 import type { Logger } from '../logger.js';
+import { heldBackNotice } from './heldBack.js';
 import { messageKey } from './notifications.js';
 import type { Surfaces } from './surfaces.js';
 
@@ -16,7 +17,7 @@ const BATCH = 500;
  * Partner-visible text that stops being true with time alone: the partner's next move "by" a date that has now passed.
  * The partner thread's parent is rendered from the partner's view, which holds such a move back (domain/partnerView.ts);
  * nothing else changes the handoff when the date passes, so this job (`partner-thread-recheck`) brings every parent
- * whose rendering changed up to date.
+ * whose rendering changed up to date, and asks the author about what is held back (services/heldBack.ts).
  */
 export function createPartnerText(deps: {
   db: Db;
@@ -27,12 +28,30 @@ export function createPartnerText(deps: {
 }) {
   const { db, clock, logger } = deps;
 
+  /**
+   * Asks the authors of deals whose partner next move is held back now (services/heldBack.ts), once per reason and
+   * text version: a passed date, or a move naming a former AE (a deal that moved before it was accepted).
+   */
+  function askAuthors(page: readonly HandoffRow[], now: Date): number {
+    let asked = 0;
+    for (const h of page) {
+      // The partner's thread is posted: what it leaves out is what the author is asked about.
+      if (!findPostedMessage(db, messageKey.partnerParent(h))) continue;
+      const messages = heldBackNotice(db, h, now);
+      if (messages.length === 0) continue;
+      db.transaction((tx) => enqueue(tx, messages, now));
+      asked += messages.length;
+    }
+    return asked;
+  }
+
   /** Brings up to date the parents whose partner next move's date has passed since they were rendered. */
   function recheck(): number {
     const now = clock.now();
     // A date has passed once it is before "today" somewhere: the earliest today is in UTC-12, the latest in UTC+14.
     const latestToday = dayIn(now, 'Pacific/Kiritimati');
     let refreshed = 0;
+    let asked = 0;
     let afterId = 0;
     for (;;) {
       const page = db
@@ -44,8 +63,11 @@ export function createPartnerText(deps: {
             eq(handoffs.status, 'accepted'),
             isNull(handoffs.outcome),
             isNotNull(handoffs.partnerChannelId),
-            isNotNull(handoffs.partnerNextMoveDate),
-            lt(handoffs.partnerNextMoveDate, latestToday),
+            // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE).
+            or(
+              and(isNotNull(handoffs.partnerNextMoveDate), lt(handoffs.partnerNextMoveDate, latestToday)),
+              gt(handoffs.assignment, 1),
+            ),
             gt(handoffs.id, afterId),
           ),
         )
@@ -61,13 +83,14 @@ export function createPartnerText(deps: {
         db.transaction((tx) => requestRefresh(tx, h.id, now));
         refreshed += 1;
       }
+      asked += askAuthors(page, now);
       if (page.length < BATCH) break;
       afterId = page[page.length - 1]?.id ?? afterId;
     }
-    if (refreshed > 0) {
+    if (refreshed > 0)
       logger.info({ refreshed }, 'partner threads brought up to date: a next move date passed');
-      deps.onOutboxWrite();
-    }
+    if (asked > 0) logger.info({ asked }, 'authors asked about partner text held back from the partner');
+    if (refreshed + asked > 0) deps.onOutboxWrite();
     return refreshed;
   }
 

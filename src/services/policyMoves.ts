@@ -3,19 +3,20 @@ import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
-import { handoffEvents, surfaces } from '../db/schema.js';
+import { surfaces } from '../db/schema.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
 import type { Level, Step } from '../domain/escalation.js';
-import type { Chosen, Skipped, Unassigned } from '../domain/moves.js';
+import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
 import type { Covers } from './covers.js';
 import type { Directory, DirectoryUser } from './directory.js';
 import type { Lifecycle } from './lifecycle.js';
 import { moveFacts } from './moves.js';
-import { policyNoticeMessages, type ResolvedTargets, reassignMessages } from './notifications.js';
+import { policyNoticeMessages, type ResolvedTargets, reassignMessages, stampOf } from './notifications.js';
 import { reassignChange } from './ownerActions.js';
 import { partnerThread } from './partnerThread.js';
 import type { Policies } from './policies.js';
+import { atExpiry, plannedMoveOf, policyMovesOf } from './policyPlans.js';
 import type { PoolPicks } from './poolPicks.js';
 import type { WindowPlanner } from './responseWindow.js';
 
@@ -33,13 +34,6 @@ export interface PolicyMoveDeps {
 }
 
 /**
- * The step was already due when the handoff expired (the same sweep, or a catch-up after downtime): what it would
- * tell the owner is news of the same moment as their expiry notice, so it is told there, not in a second message.
- */
-export const atExpiry = (h: HandoffRow, step: Step) =>
-  h.status === 'expired' && h.expiredAt !== null && h.expiredAt.getTime() >= step.at;
-
-/**
  * An escalation policy's reassigning level: to the next AE of a pool (round robin, services/poolPicks.ts) or to the
  * AE's cover, with a fresh window under the same policy (whose levels run again), up to the policies' limit of moves
  * per handoff (`limits.reassignments`). When it cannot move the handoff the owner is told why (each pool member
@@ -47,23 +41,6 @@ export const atExpiry = (h: HandoffRow, step: Step) =>
  */
 export function createPolicyMoves(deps: PolicyMoveDeps) {
   const { db, clock, logger } = deps;
-
-  /** How many times the policies moved this handoff (every level, every window): their limit is per handoff. */
-  function policyMoves(h: HandoffRow): number {
-    return (
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(handoffEvents)
-        .where(
-          and(
-            eq(handoffEvents.handoffId, h.id),
-            eq(handoffEvents.type, 'reassigned'),
-            sql`json_extract(${handoffEvents.detail}, '$.policyLevel') is not null`,
-          ),
-        )
-        .get()?.n ?? 0
-    );
-  }
 
   /**
    * The owner's expiry notice of this window (the surface queued with the expiry), with `facts` added: it is brought
@@ -97,6 +74,14 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
     return true;
   }
 
+  /** The level as its messages name it: the policy, its number, when it acts and which try (domain/moves.ts). */
+  const ruleOf = (h: HandoffRow, step: Step, level: Level): PolicyRule => ({
+    policy: h.escalationPolicy ?? 'default',
+    level: step.level + 1,
+    at: level.at,
+    repeat: step.repeat,
+  });
+
   /** What the touch log says of a level that could not move the handoff. */
   const UNASSIGNED_LOG: Record<Unassigned['why'], string> = {
     limit: 'the policies moved it as often as they may',
@@ -111,15 +96,12 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
   function tellUnassigned(
     h: HandoffRow,
     step: Step,
+    level: Level,
     next: Step | undefined,
     now: Date,
-    facts: Omit<Unassigned, 'policy' | 'level'>,
+    facts: Omit<Unassigned, keyof PolicyRule>,
   ): 'unassigned' {
-    const unassigned: Unassigned = {
-      policy: h.escalationPolicy ?? 'default',
-      level: step.level + 1,
-      ...facts,
-    };
+    const unassigned: Unassigned = { ...ruleOf(h, step, level), ...facts };
     const owner: ResolvedTargets = { channels: [], people: [h.ownerUserId] };
     deps.lifecycle.apply({
       event: 'escalate',
@@ -141,10 +123,16 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
         ...(facts.coverWhy ? { cover: facts.cover ?? null, coverWhy: facts.coverWhy } : {}),
       },
       owes: (tx, after) => {
-        if (atExpiry(after, step) && addToExpiryNotice(tx, after, { unassigned }, now)) return [];
+        // A later try of the policy, if one will come: said instead of asking the owner to act.
+        const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
+        const plan = plannedMoveOf(tx, after, deps.policies, cover, now);
+        // Of the same moment as the expiry: told in the expiry notice only, not in a second message.
+        if (atExpiry(after, step) && addToExpiryNotice(tx, after, { unassigned, plan }, now)) return [];
+        // Later: the expiry notice no longer says this try will move it (only a later try, if one will come).
+        if (after.status === 'expired') addToExpiryNotice(tx, after, { plan }, now);
         // The owner's buttons move to this notice: their older notices are brought up to date without them.
         requestRefresh(tx, after.id, now);
-        return policyNoticeMessages(after, step, owner, { unassigned });
+        return policyNoticeMessages(after, step, owner, { unassigned, ...(plan ? { plan } : {}) });
       },
     });
     logger.warn({ handoffId: h.id, ...unassigned }, 'escalation could not reassign the handoff');
@@ -161,17 +149,20 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
     const target = level.to[0];
     if (target?.kind !== 'pool' && target?.kind !== 'cover') return 'none';
     const limit = deps.policies.limits.reassignments;
-    if (policyMoves(h) >= limit) return tellUnassigned(h, step, next, now, { why: 'limit', limit });
-    if (target.kind === 'cover') return reassignToCover(h, step, next, now);
+    if (policyMovesOf(db, h.id) >= limit)
+      return tellUnassigned(h, step, level, next, now, { why: 'limit', limit });
+    if (target.kind === 'cover') return reassignToCover(h, step, level, next, now);
     const { person, skipped } = await deps.picks.choose(h, target.name);
-    if (!person) return tellUnassigned(h, step, next, now, { why: 'pool', pool: target.name, skipped });
-    return moveTo(h, step, person, { kind: 'pool', pool: target.name }, skipped);
+    if (!person)
+      return tellUnassigned(h, step, level, next, now, { why: 'pool', pool: target.name, skipped });
+    return moveTo(h, step, level, person, { kind: 'pool', pool: target.name }, skipped);
   }
 
   /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
   function moveTo(
     h: HandoffRow,
     step: Step,
+    level: Level,
     person: DirectoryUser,
     chosen: Chosen,
     skipped: Skipped[],
@@ -182,12 +173,8 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
     if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
     const policy = deps.policies.byName(current.escalationPolicy);
     const days = current.windowDays ?? current.responseWindowDays;
-    const { timeZone, ...window } = deps.windows.plan(now, days, person.timeZone, undefined, policy);
-    const by = {
-      kind: 'policy' as const,
-      policy: current.escalationPolicy ?? 'default',
-      level: step.level + 1,
-    };
+    const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
+    const by = { kind: 'policy' as const, ...ruleOf(current, step, level) };
     const applied = deps.lifecycle.apply({
       event: 'reassign',
       before: current,
@@ -205,8 +192,23 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
         ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
         ...(skipped.length > 0 ? { skipped } : {}),
       },
-      owes: (tx, updated) =>
-        reassignMessages(current, updated, partnerThread(tx, updated), moveFacts(tx, current, by, chosen)),
+      owes: (tx, updated) => {
+        const move = { ...moveFacts(tx, current, by, chosen), to: updated.aeUserId };
+        const messages = reassignMessages(current, updated, partnerThread(tx, updated), move);
+        // Expired in the same sweep: the owner's expiry notice tells the move too, and is about the handoff as moved
+        // (its stamp), so it is one message for the one event, with their buttons; no second notice to them.
+        const folded =
+          atExpiry(current, step) && addToExpiryNotice(tx, current, { move, stamp: stampOf(updated) }, now);
+        if (!folded) return messages;
+        return messages.filter(
+          (m) =>
+            !(
+              'surface' in m &&
+              m.surface?.kind === 'reassigned_notice' &&
+              m.surface.viewer === updated.ownerUserId
+            ),
+        );
+      },
     });
     if (!applied) return 'none';
     logger.info(
@@ -220,11 +222,12 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
   async function reassignToCover(
     h: HandoffRow,
     step: Step,
+    level: Level,
     next: Step | undefined,
     now: Date,
   ): Promise<'reassigned' | 'unassigned' | 'none'> {
     const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-    if (!named) return tellUnassigned(h, step, next, now, { why: 'cover', coverWhy: 'none named' });
+    if (!named) return tellUnassigned(h, step, level, next, now, { why: 'cover', coverWhy: 'none named' });
     const cover = named.coverUserId;
     const person = await deps.directory.lookupUser(cover);
     const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
@@ -242,8 +245,9 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
               : person.id === h.authorUserId
                 ? 'the author'
                 : undefined;
-    if (why || !person) return tellUnassigned(h, step, next, now, { why: 'cover', cover, coverWhy: why });
-    return moveTo(h, step, person, { kind: 'cover' }, []);
+    if (why || !person)
+      return tellUnassigned(h, step, level, next, now, { why: 'cover', cover, coverWhy: why });
+    return moveTo(h, step, level, person, { kind: 'cover' }, []);
   }
 
   return { reassign };

@@ -32,55 +32,81 @@ export interface DeadlinePreview {
   skipped: ClosedDay[];
   /** The public-holiday regions that count for the AE (empty: none do). */
   holidayRegions: string[];
-  /** How they were chosen: from the AE's time zone (the default), listed for everyone, or switched off. */
-  holidaysBy: 'zone' | 'setting' | 'none';
+  /**
+   * How they were chosen: from the AE's time zone (the default), listed for everyone, listed for this AE alone
+   * (HOLIDAY_REGIONS' `U…=` entry), or switched off (for everyone, or for this AE with `U…=none`).
+   */
+  holidaysBy: 'zone' | 'setting' | 'person' | 'none';
 }
+
+/**
+ * Whose calendar: a person (their Slack user id and zone: their own HOLIDAY_REGIONS entry, if any, wins), or a zone
+ * alone (no one's own entry applies). No zone: the deployment's DEFAULT_TIMEZONE.
+ */
+export type Whose = string | undefined | { id: string; timeZone: string | undefined };
 
 export interface WindowPlannerOptions {
   calendar: Omit<BusinessCalendar, 'timeZone' | 'isHoliday'> & {
     defaultTimeZone: string;
     /** Closed days; a holidayCalendar also says why a day is closed and whose holidays count (the review's line). */
     isHoliday?: NonNullable<BusinessCalendar['isHoliday']> &
-      Partial<Pick<HolidayCalendar, 'why' | 'regionsFor' | 'regions'>>;
+      Partial<Pick<HolidayCalendar, 'why' | 'regionsFor' | 'chosenFor' | 'regions'>>;
   };
   reminders: readonly ReminderPoint[];
 }
 
+/** What a DeadlinePreview says of how the regions were chosen. */
+const HOLIDAYS_BY = { by_zone: 'zone', none: 'none', person: 'person' } as const;
+
 /** Plans one response window: its due time and its reminders, in the AE's timezone and business calendar. */
 export function createWindowPlanner(opts: WindowPlannerOptions) {
+  /** The business calendar of a person (or a zone): their zone, and who they are for their own holiday regions. */
+  function calendarOf(whose: Whose): BusinessCalendar {
+    const { timeZone, id } = typeof whose === 'object' ? whose : { timeZone: whose, id: undefined };
+    return {
+      ...opts.calendar,
+      timeZone: timeZone ?? opts.calendar.defaultTimeZone,
+      ...(id === undefined ? {} : { person: id }),
+    };
+  }
   return {
     /** A person's today (YYYY-MM-DD) in their own zone (none known: the deployment's DEFAULT_TIMEZONE). */
     todayOf(at: Date, timeZone: string | undefined): string {
       return isoDateIn(at, timeZone ?? opts.calendar.defaultTimeZone);
     },
     /** The deadline of a window starting at `startAt`, and the holidays or closure days that moved it. */
-    deadline(startAt: Date, businessDays: number, timeZone: string | undefined): DeadlinePreview {
-      const zone = timeZone ?? opts.calendar.defaultTimeZone;
-      const calendar = { ...opts.calendar, timeZone: zone };
+    deadline(startAt: Date, businessDays: number, whose: Whose): DeadlinePreview {
+      const calendar = calendarOf(whose);
+      const { timeZone: zone, person } = calendar;
       const dueAt = responseDueAt(startAt, businessDays, calendar);
       const holidays = opts.calendar.isHoliday;
-      const regions = holidays?.regions;
+      const chosen = holidays?.chosenFor?.(person) ?? holidays?.regions;
+      const regions = [...(holidays?.regionsFor?.(zone, person) ?? [])];
       return {
         dueAt: dueAt.toISOString(),
         timeZone: zone,
         businessDays,
         skipped: closedWeekdaysBetween(startAt, dueAt, calendar).map((date) => ({
           date,
-          why: holidays?.why?.(date, zone) ?? 'a closed day',
+          why: holidays?.why?.(date, zone, person) ?? 'a closed day',
         })),
-        holidayRegions: [...(holidays?.regionsFor?.(zone) ?? [])],
-        holidaysBy: regions === 'none' ? 'none' : regions === 'by_zone' ? 'zone' : 'setting',
+        holidayRegions: regions,
+        // `U…=none`: no public holiday for this AE, said as switched off (not as "no country known for the zone").
+        holidaysBy:
+          chosen === 'person' && regions.length === 0
+            ? 'none'
+            : typeof chosen === 'string'
+              ? HOLIDAYS_BY[chosen]
+              : 'setting',
       };
     },
     /** The moment `businessDays` business days after `from`, in the AE's calendar (stalled-deal nudges). */
-    businessDaysAfter(from: Date, businessDays: number, timeZone: string | undefined): Date {
-      const zone = timeZone ?? opts.calendar.defaultTimeZone;
-      return responseDueAt(from, businessDays, { ...opts.calendar, timeZone: zone });
+    businessDaysAfter(from: Date, businessDays: number, whose: Whose): Date {
+      return responseDueAt(from, businessDays, calendarOf(whose));
     },
     /** Business hours between two moments in the AE's calendar (time to decision). */
-    businessHoursBetween(from: Date, to: Date, timeZone: string | undefined): number {
-      const zone = timeZone ?? opts.calendar.defaultTimeZone;
-      return businessHoursBetween(from, to, { ...opts.calendar, timeZone: zone });
+    businessHoursBetween(from: Date, to: Date, whose: Whose): number {
+      return businessHoursBetween(from, to, calendarOf(whose));
     },
     /**
      * `remindAfter`: keep only reminders and steps after this moment (a window that has already been running).
@@ -89,12 +115,12 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     plan(
       startAt: Date,
       businessDays: number,
-      timeZone: string | undefined,
+      whose: Whose,
       remindAfter?: Date,
       policy?: Policy,
     ): WindowPlan & { timeZone: string } {
-      const zone = timeZone ?? opts.calendar.defaultTimeZone;
-      const calendar = { ...opts.calendar, timeZone: zone };
+      const calendar = calendarOf(whose);
+      const zone = calendar.timeZone;
       const dueAt = responseDueAt(startAt, businessDays, calendar);
       const after = (ms: number) => remindAfter === undefined || ms > remindAfter.getTime();
       const planned = policy

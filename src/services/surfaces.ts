@@ -30,6 +30,7 @@ import { packetNamesFormerAe } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { dayIn, partnerView } from '../domain/partnerView.js';
+import { heldBackState } from './heldBack.js';
 import { stampOf } from './notifications.js';
 import { formerAeNames, partnerHistory } from './partnerThread.js';
 
@@ -83,11 +84,14 @@ export function createSurfaces(deps: SurfaceDeps) {
     };
   }
 
-  /** The author's notice of a move, still current, while the packet names the AE it moved from (domain/moves.ts). */
+  /**
+   * The author's notice of a move (or the expiry notice that tells the policy's move of the same sweep), still current,
+   * while the packet names the AE it moved from (domain/moves.ts).
+   */
   function flagsPacket(surface: SurfaceRow, h: HandoffRow, current: boolean): boolean {
     const move = (surface.params as SurfaceParams).move;
     return (
-      surface.kind === 'reassigned_notice' &&
+      (surface.kind === 'reassigned_notice' || surface.kind === 'expired_owner') &&
       current &&
       move !== undefined &&
       surface.viewerUserId === h.authorUserId &&
@@ -173,6 +177,8 @@ export function createSurfaces(deps: SurfaceDeps) {
         return { ...base, step: findOutcomes(db, h.id).find((row) => row.outcome === params.outcome) };
       case 'partner_parent':
         return { ...base, partner: partnerViewOf(h) };
+      case 'held_back_notice':
+        return { ...base, heldBack: heldBackState(db, h, params.heldBack, deps.clock?.now()) };
       case 'ae_packet':
         return {
           ...base,

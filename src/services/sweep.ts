@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import {
   findExpiring,
   findRemindable,
@@ -25,6 +25,7 @@ import {
   stallMessages,
 } from './notifications.js';
 import type { Policies } from './policies.js';
+import { plannedMoveOf } from './policyPlans.js';
 
 export interface SweepDeps {
   db: Db;
@@ -65,13 +66,18 @@ export function createSweeper(deps: SweepDeps) {
    * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
    * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
    */
-  function expiryOwed(after: HandoffRow, away: AwayAtExpiry | undefined) {
-    const policy = deps.policies?.byName(after.escalationPolicy);
-    if (!policy || deps.policies?.isBuiltIn(policy)) return expiryMessages(after, deps.escalation, away);
+  function expiryOwed(tx: Executor, after: HandoffRow, away: AwayAtExpiry | undefined, now: Date) {
+    const policies = deps.policies;
+    const policy = policies?.byName(after.escalationPolicy);
+    if (!policies || !policy || policies.isBuiltIn(policy))
+      return expiryMessages(after, deps.escalation, away);
+    // A level of the policy that will move it (due now, or later): the owner's notice says so instead of asking.
+    const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
     return policyExpiryMessages(
       after,
       resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
       away,
+      plannedMoveOf(tx, after, policies, cover, now),
     );
   }
 
@@ -125,7 +131,7 @@ export function createSweeper(deps: SweepDeps) {
       // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
       detail: away?.detail ?? null,
       // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.
-      owes: (_tx, after) => expiryOwed(after, away?.shown),
+      owes: (tx, after) => expiryOwed(tx, after, away?.shown, now),
     });
     if (!expired) return handoff;
     logger.info(

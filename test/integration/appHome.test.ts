@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
-import { declineInDm } from '../support/revopsFlow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { appHomeOpened, blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
+import { declineInDm } from '../support/revopsFlow.js';
 import { postEvent } from '../support/signing.js';
 
 /** A click in the App Home: Slack sends the view instead of a message, and no response_url. */

@@ -98,7 +98,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     const packet = await waitForDm(h, sam, 'Moved to you', "Sam's packet");
     const told = json(packet.blocks);
     expect(told).toContain(
-      `*Moved to you from* <@${ae}> by the *meridian* escalation policy, step 2: <@${ae}> did not answer`,
+      `*Moved to you from* <@${ae}> by the *meridian* escalation policy, 4 business hours after the due time: <@${ae}> did not answer`,
     );
     expect(told).toContain(`<@${ae}> did not answer by`);
     expect(told).toContain('while away (status: :palm_tree: Vacation)');
@@ -107,10 +107,13 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
       'When it moved, Meridian Cloud Consulting had heard nothing of this handoff from us. They hear your name only once you accept.',
     );
 
-    // Pat (owner and author): who moved it, and the packet's field that still names Jordan, with Edit.
-    const notice = await waitForDm(h, pat, `moved from <@${ae}> to <@${sam}>`, 'the move notice');
-    expect(json(notice.blocks)).toContain('Moved by the *meridian* escalation policy, step 2');
-    expect(json(notice.blocks)).toContain(`<@${sam}> is the next AE of the *backup* pool (round robin)`);
+    // Pat (owner and author): Jordan's expiry and the move of the same sweep are one message (issue 31, item 4): who
+    // moved it, and the packet's field that still names Jordan, with Edit.
+    const notice = await waitForDm(h, pat, `gave it to <@${sam}>`, 'the expiry notice, with the move');
+    expect(json(notice.blocks)).toContain(
+      'The *meridian* escalation policy, 4 business hours after the due time, gave it to',
+    );
+    expect(json(notice.blocks)).toContain(`<@${sam}>, the next AE of the *backup* pool (round robin)`);
     expect(json(notice.blocks)).toContain(
       `The packet still names Jordan Seller in *Seller next move*. <@${sam}> reads it as written`,
     );
@@ -124,7 +127,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     expect(edited.saved?.response_action).toBe('update');
     await waitFor(
       () => {
-        const now = dmOf(h, pat).find((m) => json(m.blocks).includes(`moved from <@${ae}> to <@${sam}>`));
+        const now = dmOf(h, pat).find((m) => json(m.blocks).includes(`gave it to <@${sam}>`));
         return now && !json(now.blocks).includes('still names') && !buttonsOf(now).includes(ACTION_ID.edit);
       },
       8000,
@@ -138,7 +141,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     expect(moved).toMatchObject({ aeUserId: mo, assignment: 3, status: 'sent' });
     const packet = await waitForDm(h, mo, 'Moved to you', "Mo's packet");
     expect(json(packet.blocks)).toContain(
-      `*Moved to you from* <@${sam}> by the *meridian* escalation policy, step 2: <@${sam}> did not answer by`,
+      `*Moved to you from* <@${sam}> by the *meridian* escalation policy, 4 business hours after the due time: <@${sam}> did not answer by`,
     );
     // Sam's expiry told Pat once.
     const expiries = about(h, pat, id).filter((m) =>
@@ -159,7 +162,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     const expiry = mine.filter((m) => json(m.blocks).includes(`<@${mo}> did not answer handoff`));
     expect(expiry).toHaveLength(1);
     expect(json(expiry[0]?.blocks)).toContain(
-      'The *meridian* escalation policy, step 2, did not move handoff',
+      'The *meridian* escalation policy, 4 business hours after the due time, did not move handoff',
     );
     expect(json(expiry[0]?.blocks)).toContain('have moved it 2 times, the most they may');
     expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
@@ -215,7 +218,7 @@ describe('a level that runs hours after the expiry', () => {
       await sweepAt(h, step);
       const notice = await waitForDm(h, pat, 'could not give handoff', 'the policy’s notice');
       expect(json(notice.blocks)).toContain(
-        `The *meridian* escalation policy, step 2, could not give handoff #${handoff.id} *Tailspin Later*`,
+        `The *meridian* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
       );
       expect(json(notice.blocks)).toContain(
         `nobody in the *backup* pool can take it now (<@${ae}>: its AE now)`,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
+  NEXT_MOVE_BLOCK_ID,
   NOTE_BLOCK_ID,
   OUTCOME_BLOCK_ID,
   OWNER_BLOCK_ID,
@@ -312,6 +313,11 @@ export function validValues(callbackId: string, r: Ref): unknown {
       return { [OUTCOME_BLOCK_ID.crmOpportunity]: text('OPP-1') };
     case CALLBACK_ID.note:
       return { [NOTE_BLOCK_ID]: text('The ops director prefers Thursday mornings.') };
+    case CALLBACK_ID.nextMove:
+      return {
+        [NEXT_MOVE_BLOCK_ID.move]: text('Dana books the workshop with the ops team.'),
+        [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: null } },
+      };
     default:
       return { [OUTCOME_BLOCK_ID.reason]: select('timing'), [OUTCOME_BLOCK_ID.note]: text(null) };
   }

@@ -30,6 +30,8 @@ export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
   [ACTION_ID.withdraw]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
   [`${OUTCOME_ACTION_PREFIX}meeting_held`]: { B: [people.ae.id, people.author.id, ADMIN] },
   [`${OUTCOME_ACTION_PREFIX}won`]: { B: [people.ae.id, people.author.id, ADMIN] },
+  // Still true on the author's notice of a held-back partner next move (B is accepted): its author or an admin.
+  [ACTION_ID.heldBackConfirm]: { B: [people.author.id, ADMIN] },
 };
 
 /** Buttons that only open a modal, refresh a view or start an upload: they change no table, whoever presses. */
@@ -42,6 +44,7 @@ export const READ_ONLY = [
   `${OUTCOME_ACTION_PREFIX}bogus`,
   OUTCOME_ACTION_PREFIX,
   ACTION_ID.homeExport,
+  ACTION_ID.heldBackEdit,
 ];
 
 /** Who may submit each modal for which handoff, with otherwise valid input. */
@@ -57,6 +60,8 @@ export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
   [CALLBACK_ID.lost]: { B: [people.ae.id, people.author.id, ADMIN] },
   // A note to the AE, once they answered: whoever wrote it (the author owns A, B and C) or an admin.
   [CALLBACK_ID.note]: { B: [people.author.id, ADMIN], C: [people.author.id, ADMIN] },
+  // The partner next move of an accepted deal (Edit on the author's notice of a held-back move): its author or an admin.
+  [CALLBACK_ID.nextMove]: { B: [people.author.id, ADMIN] },
 };
 
 /** The modals about one handoff (the packet, review and help modals name none). */

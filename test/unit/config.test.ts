@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       closureDates: [],
       // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
       holidayRegions: 'by_zone',
+      holidayRegionsByPerson: {},
     });
     expect(config.internalTeamIds).toEqual([]);
   });
@@ -106,6 +107,7 @@ describe('loadConfig', () => {
       closureDates: [],
       // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
       holidayRegions: 'by_zone',
+      holidayRegionsByPerson: {},
     });
   });
 

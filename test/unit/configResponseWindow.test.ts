@@ -61,9 +61,20 @@ describe('loadConfig: response-window settings', () => {
       expect(load({ HOLIDAY_REGIONS: ' None ' }).calendar.holidayRegions).toBe('none');
     });
 
-    it.each(['US,XX', 'US-ZZ', 'Germany', 'none,US'])('rejects %j by name', (value) => {
+    // Each problem names the entry at fault (issue 31, item 8: entries may now be a person's own too).
+    it.each([
+      ['US,XX', '"XX"'],
+      ['US-ZZ', '"US-ZZ"'],
+      ['Germany', '"Germany"'],
+    ])('rejects %j by name', (value, entry) => {
       expect(problems('HOLIDAY_REGIONS', value)).toEqual([
-        'HOLIDAY_REGIONS must be country codes, optionally with a region, like US,DE-BY,GB-ENG',
+        `HOLIDAY_REGIONS has ${entry}, which is not a country or region I know: use country codes, optionally with a region, like US,DE-BY,GB-ENG`,
+      ]);
+    });
+
+    it('rejects "none" with regions for everyone', () => {
+      expect(problems('HOLIDAY_REGIONS', 'none,US')).toEqual([
+        'HOLIDAY_REGIONS has "none" with regions for everyone (none,US): give one or the other',
       ]);
     });
   });

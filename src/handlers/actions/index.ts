@@ -4,6 +4,7 @@ import type { HandlerDeps } from '../deps.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
+import { registerHeldBack } from './heldBack.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeButton } from './outcomeButtons.js';
@@ -26,4 +27,5 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   app.action({ type: 'block_actions', action_id: ACTION_ID.view }, viewAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.edit }, editAction(deps));
   app.action({ type: 'block_actions', action_id: ACTION_ID.note }, noteAction(deps));
+  registerHeldBack(app, deps);
 }

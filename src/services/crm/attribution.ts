@@ -37,13 +37,24 @@ export function accountQueryOf(
 
 /**
  * The CRM's answer with the record the packet's CRM field links to among the opportunities (it is on the account as
- * far as the author is concerned, whatever the account lookup found).
+ * far as the author is concerned, whatever the account lookup found). A link the CRM did not confirm in time is
+ * marked as such, unless the account lookup listed it (then it is that one).
  */
 export function withLinked(
   check: CrmCheck | undefined,
   link: CrmResolution | undefined,
 ): CrmCheck | undefined {
-  if (check?.kind !== 'checked' || link?.kind !== 'linked') return check;
+  if (check?.kind !== 'checked') return check;
+  if (link?.kind === 'unchecked') {
+    const key = opportunityKey(link.ref);
+    if (!check.opportunities.some((o) => opportunityKey(o) === key))
+      return { ...check, unconfirmed: link.ref.id };
+    return {
+      ...check,
+      opportunities: check.opportunities.map((o) => (opportunityKey(o) === key ? { ...o, linked: true } : o)),
+    };
+  }
+  if (link?.kind !== 'linked') return check;
   const linked = { ...opportunityOf(link.record), linked: true };
   const others = check.opportunities.filter((o) => opportunityKey(o) !== opportunityKey(linked));
   return { ...check, opportunities: [...others, linked] };
@@ -111,6 +122,7 @@ export function applyAttributionPick(
     crm: check.crm,
     systems: check.systems,
     opportunities: check.opportunities,
+    ...(check.unconfirmed ? { unconfirmed: check.unconfirmed } : {}),
     ...(pick === undefined ? {} : { pick }),
   };
   return saveReclassified(db, draft, { ...review, crmCheck }, review, deps.clock.now());

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { findHandoff } from '../../db/repositories/handoffs.js';
 import { findPartner } from '../../db/repositories/partners.js';
 import { type HandoffEventRow, type HandoffRow, handoffEvents, type OutboxRow } from '../../db/schema.js';
+import { isoDateIn } from '../../domain/businessDays.js';
 import type { CrmSystem } from '../../domain/crmLink.js';
 import { DECLINE_REASONS, isDeclineReason } from '../../domain/decline.js';
 import { isLostReason, LOST_REASONS } from '../../domain/outcomes.js';
@@ -87,6 +88,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
     subject: `Co-sell handoff #${h.id} ${what(event, h)}`,
     lines,
     at: event.at,
+    day: isoDateIn(event.at, h.aeTimeZone),
     marker: `cosell${h.id}e${event.id}`,
   };
 }

@@ -5,8 +5,10 @@ import { type HandoffRow, updateIfUnchanged } from '../../db/repositories/handof
 import { requestRefresh } from '../../db/repositories/surfaces.js';
 import { classificationCorrections, handoffs } from '../../db/schema.js';
 import { type AttributionBasis, CLASSIFICATION_LABEL, classOf } from '../../domain/attribution.js';
+import { isoDateIn } from '../../domain/businessDays.js';
 import type { CrmSystem } from '../../domain/crmLink.js';
 import { HANDOFF_STATUSES } from '../../domain/lifecycle.js';
+import { EARLIEST_ZONE, LATEST_ZONE } from '../../domain/zones.js';
 import { crmRecordWord } from './index.js';
 
 /** The link as `classified_link` keeps it. */
@@ -51,6 +53,24 @@ function correctedByPerson(db: Executor, handoffId: number): boolean {
 }
 
 /**
+ * The partner's first action (YYYY-MM-DD), as stored. Handoffs sent before it was kept have none: it was the
+ * author's today when sending, and their zone is not kept, so it is one of the days the moment of sending falls on
+ * somewhere (the earliest and the latest; the same day for most of the day).
+ */
+function touchOf(h: Pick<HandoffRow, 'partnerTouchOn' | 'sentAt'>): {
+  earliest: string;
+  latest: string;
+  known: boolean;
+} {
+  if (h.partnerTouchOn) return { earliest: h.partnerTouchOn, latest: h.partnerTouchOn, known: true };
+  return {
+    earliest: isoDateIn(h.sentAt, EARLIEST_ZONE),
+    latest: isoDateIn(h.sentAt, LATEST_ZONE),
+    known: false,
+  };
+}
+
+/**
  * The class a later-linked record gives, from its creation date (the rule: created after the partner's first action,
  * sourced; on or before it, influenced). A change is made like a RevOps correction: the handoff's class and reason,
  * an audit record (by `crm:<system>`, with the reason), a `classification_corrected` event, and every message showing
@@ -64,21 +84,25 @@ export function correctFromLink(
 ): { from: string; to: string } | undefined {
   const link = linkOf(h);
   const from = h.classification;
-  const touch = h.partnerTouchOn ?? h.sentAt.toISOString().slice(0, 10);
   const createdOn = record.createdOn ?? null;
-  const to = classOf(createdOn, touch);
+  const touch = touchOf(h);
+  const early = classOf(createdOn, touch.earliest);
+  // Unknown first action, and the creation date on the day of sending: the author's zone (not kept) would decide.
+  const to = early === classOf(createdOn, touch.latest) ? early : undefined;
   const guard = { statuses: HANDOFF_STATUSES, cycle: h.cycle };
   return db.transaction((tx) => {
-    if (!from || !createdOn || to === from || correctedByPerson(tx, h.id)) {
+    if (!from || !createdOn || !to || to === from || correctedByPerson(tx, h.id)) {
       updateIfUnchanged(tx, h.id, guard, { classifiedLink: link });
       return undefined;
     }
     const name = `“${h.crmRecordName ?? h.crmRecordId}”`;
     const word = crmRecordWord(h.crmSystem as CrmSystem);
+    // Of the two possible days of sending, the one that makes the sentence true wherever the author was.
+    const on = (day: string) => (touch.known ? day : `${day} (the day it was sent)`);
     const reason =
       to === 'partner_sourced'
-        ? `Linked after sending to ${record.label} ${word} ${name}, created on ${createdOn}, after the partner's first action on ${touch}.`
-        : `Linked after sending to ${record.label} ${word} ${name}, which existed on ${createdOn}, before or on the partner's first action on ${touch}.`;
+        ? `Linked after sending to ${record.label} ${word} ${name}, created on ${createdOn}, after the partner's first action on ${on(touch.latest)}.`
+        : `Linked after sending to ${record.label} ${word} ${name}, which existed on ${createdOn}, before or on the partner's first action on ${on(touch.earliest)}.`;
     const attribution: AttributionBasis = {
       basis: 'crm',
       crm: record.label,

@@ -264,7 +264,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
             Description: activity.lines.join('\n').slice(0, TASK_DESCRIPTION_MAX),
             Status: 'Completed',
             Priority: 'Normal',
-            ActivityDate: activity.at.toISOString().slice(0, 10),
+            ActivityDate: activity.day,
           },
         },
         true,

@@ -35,6 +35,11 @@ export interface CrmActivity {
   /** When it happened. */
   at: Date;
   /**
+   * The day it happened (YYYY-MM-DD) in the handoff's AE's zone, the person whose deal it is: a Task's date, read as
+   * a calendar day (an evening in New York is that day, not the next one in UTC).
+   */
+  day: string;
+  /**
    * A token unique to this event (letters and digits): written with the activity, so an attempt whose answer was
    * lost can look for it before writing it again.
    */

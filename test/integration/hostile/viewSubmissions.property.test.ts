@@ -5,12 +5,14 @@ import {
   COVER_BLOCK_ID,
   DECLINE_BLOCK_ID,
   HELP_BLOCK_ID,
+  NEXT_MOVE_BLOCK_ID,
   NOTE_BLOCK_ID,
   OUTCOME_BLOCK_ID,
   OWNER_BLOCK_ID,
   PACKET_BLOCK_ID,
   REVIEW_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
+import { nextMoveVersion } from '../../../src/services/heldBack.js';
 import { hostileWorld, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   actsAs,
@@ -178,7 +180,9 @@ const ownerMeta = (s: Seeds, r: Ref, cycle?: unknown) =>
 const validMetadata = (s: Seeds, callbackId: string, r: Ref) =>
   callbackId === CALLBACK_ID.reassign || callbackId === CALLBACK_ID.extend
     ? ownerMeta(s, r)
-    : JSON.stringify({ handoffId: refId(s, r) });
+    : callbackId === CALLBACK_ID.nextMove
+      ? JSON.stringify({ handoffId: refId(s, r), version: nextMoveVersion(s.rows[r]) })
+      : JSON.stringify({ handoffId: refId(s, r) });
 
 /** The field mutations that make each handoff modal invalid, whoever submits it. */
 function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: Ref, s: Seeds) => unknown }> {
@@ -250,6 +254,31 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
         })),
         fc.constant({ why: 'no blocks', values: () => ({}) }),
       );
+    case CALLBACK_ID.nextMove:
+      return fc.oneof(
+        fc
+          .constantFrom<unknown>(
+            'tbd',
+            'n/a',
+            'Dana calls',
+            'Dana gets her 15% referral fee.',
+            'x'.repeat(801),
+          )
+          .map((move) => ({
+            why: `next move ${JSON.stringify(move).slice(0, 40)}`,
+            values: () => ({
+              [NEXT_MOVE_BLOCK_ID.move]: text(move),
+              [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: null } },
+            }),
+          })),
+        fc.constantFrom<unknown>('2020-01-01', 'tomorrow', '2026-13-45', 42).map((date) => ({
+          why: `next move date ${JSON.stringify(date)}`,
+          values: () => ({
+            [NEXT_MOVE_BLOCK_ID.move]: text('Dana books the workshop with the ops team.'),
+            [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: date } },
+          }),
+        })),
+      );
     case CALLBACK_ID.opportunity:
       return fc.oneof(
         fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((crm) => ({
@@ -306,6 +335,7 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.opportunity]: OUTCOME_BLOCK_ID.crmOpportunity,
     [CALLBACK_ID.lost]: OUTCOME_BLOCK_ID.reason,
     [CALLBACK_ID.note]: NOTE_BLOCK_ID,
+    [CALLBACK_ID.nextMove]: NEXT_MOVE_BLOCK_ID.move,
   })[callbackId] ?? 'x';
 
 const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).chain((callbackId) =>

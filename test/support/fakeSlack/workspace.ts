@@ -207,9 +207,12 @@ export class Workspace {
     return `D${userId}`;
   }
 
-  /** A unique, increasing message ts in Slack's format, close to the current time. */
+  /**
+   * A unique, increasing message ts in Slack's format, close to the current time: the fake Slack's clock (`now`,
+   * real time unless the sandbox moves it), so a message posted at 09:00 on the sandbox's Friday reads 09:00.
+   */
   nextTs(): string {
-    this.lastTsMicros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = Math.max(this.config.now() * 1000, this.lastTsMicros + 1);
     return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
   }
 

@@ -35,6 +35,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     sellerNextMove: 'Accept the introduction and bring the demo.',
     partnerNextMove: 'Dana confirms the meeting and shares review notes.',
     partnerNextMoveDate: '2026-03-06',
+    partnerNextMoveConfirmed: null,
     partnerAgreedInWriting: true,
     riskNote: 'No reseller registered; direct deal.',
     evidenceUrl: 'https://docs.example.com/review-notes',

@@ -58,6 +58,23 @@ export function everyInternalSurface(
           // The packet of an AE the handoff moved away from, once it moved on.
           params: paramsOf(h, { ...params, ...(current ? {} : { assignment: h.assignment - 1 }) }),
           offer: EVERY_BUTTON,
+          // The author's notice of a held-back next move: asking (as queued), then after it was changed.
+          ...(kind === 'held_back_notice'
+            ? {
+                heldBack: {
+                  ask: {
+                    reason: 'names_former_ae' as const,
+                    former: 'Jordan Seller',
+                    move: h.partnerNextMove,
+                    date: h.partnerNextMoveDate,
+                    version: 'v1',
+                  },
+                  outcome: current ? ('open' as const) : ('changed' as const),
+                  heldNow: false,
+                  by: h.authorUserId,
+                },
+              }
+            : {}),
         }),
       ),
     })),

@@ -107,7 +107,10 @@ describe('attribute: the rule with the CRM asked', () => {
       checked([opp('a', '2026-11-24')], 'none'),
     );
     expect(result.classification).toBe('partner_influenced');
-    expect(result.reason).toMatch(/; classified from the packet\. The opportunity existed on 2026-09-01/);
+    // The packet's OPP-7 is not one Salesforce lists on the account: named as such, not as "an opportunity exists".
+    expect(result.reason).toBe(
+      "The author chose “none of these” for the one opportunity Salesforce has on this account. The packet names “OPP-7”, which Salesforce does not list on this account; the class comes from it. It existed on 2026-09-01, before or on the partner's first action on 2026-11-23.",
+    );
   });
 
   it('calls HubSpot’s records deals', () => {

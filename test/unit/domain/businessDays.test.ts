@@ -28,6 +28,15 @@ const start = (sentAt: string, cal: BusinessCalendar = calendar()) =>
 
 // 2026-03-02 is a Monday; 2026-03-06 a Friday; 2026-03-07/08 the weekend.
 describe('responseDueAt: weekends and business hours', () => {
+  it('refuses a zone it does not know, and a calendar with no business day, instead of looking forever', () => {
+    expect(() => due('2026-03-02T10:15:00Z', 3, calendar({ timeZone: 'Mars/Olympus' }))).toThrow(
+      'not a time zone: Mars/Olympus',
+    );
+    expect(() => due('2026-03-02T10:15:00Z', 3, calendar({ isHoliday: () => true }))).toThrow(
+      'no business day in a year',
+    );
+  });
+
   it('keeps the time of day of a send inside business hours', () => {
     expect(due('2026-03-02T10:15:00Z', 3)).toBe('2026-03-05T10:15:00.000Z');
   });

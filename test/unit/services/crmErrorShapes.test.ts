@@ -143,6 +143,7 @@ const ACTIVITY: CrmActivity = {
   subject: 'Co-sell handoff #1 sent to Jordan Seller',
   lines: ['Partner: Meridian'],
   at: new Date('2026-11-23T14:00:00Z'),
+  day: '2026-11-23',
   marker: 'cosell1e1',
 };
 const logger = createLogger('silent');

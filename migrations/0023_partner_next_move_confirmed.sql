@@ -1,0 +1,1 @@
+ALTER TABLE `handoffs` ADD `partner_next_move_confirmed` text;

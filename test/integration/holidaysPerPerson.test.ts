@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { DUE, expire, handoffRow, openOwnerModal, reassignSubmission, submit } from '../support/ownerFlow.js';
+import { people, TEAM } from '../support/people.js';
+import { lastHandoff, reviewPacket, sendReview } from '../support/reviewFlow.js';
+import { QUIET } from '../support/revopsFlow.js';
+
+/**
+ * Issue 31, item 8: HOLIDAY_REGIONS may give one person their own public holidays (`U…=DE-BY`), whatever their time
+ * zone's country (or the deployment's list) says; everyone else keeps theirs.
+ */
+
+/** Two AEs in New York: by zone, both get US holidays. Riley works to Bavaria's calendar (HOLIDAY_REGIONS). */
+const riley = {
+  id: 'U0RILEY',
+  team_id: TEAM,
+  name: 'riley',
+  real_name: 'Riley Ames',
+  tz: 'America/New_York',
+};
+const casey = {
+  id: 'U0CASEY',
+  team_id: TEAM,
+  name: 'casey',
+  real_name: 'Casey Rowe',
+  tz: 'America/New_York',
+};
+
+describe("a person's own holiday regions", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it("skip that person's region's holidays and not their zone's; others in the zone keep their country's", async () => {
+    // Wednesday 25 November 2026, 10:00 in New York.
+    h = await startHarness({
+      env: { ...QUIET, HOLIDAY_REGIONS: `${riley.id}=DE-BY` },
+      now: '2026-11-25T15:00:00Z',
+    });
+    h.slack.addUser(riley);
+    h.slack.addUser(casey);
+
+    // Riley: Thanksgiving is not a holiday in Bavaria, so 1 business day is Thursday.
+    const toRiley = await reviewPacket(h, {
+      aeUserId: riley.id,
+      responseWindowDays: '1',
+      accountName: 'Bavarian Freight',
+      accountDomain: 'bavarianfreight.com',
+    });
+    expect(toRiley.text).toContain(
+      "if sent now (1 business day in Riley Ames's calendar). Public holidays (DE-BY) are skipped like weekends.",
+    );
+    expect(toRiley.text).not.toContain('Thanksgiving');
+    expect(await sendReview(h, toRiley.draftId, { review: toRiley.review })).toEqual({
+      response_action: 'clear',
+    });
+    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+
+    // Casey, same zone, no entry: the US's, by zone.
+    const toCasey = await reviewPacket(h, {
+      aeUserId: casey.id,
+      responseWindowDays: '1',
+      accountName: 'Harvest Freight',
+      accountDomain: 'harvestfreight.com',
+    });
+    expect(toCasey.text).toContain('Thu 26 Nov is Thanksgiving Day (US): not counted.');
+    expect(await sendReview(h, toCasey.draftId, { review: toCasey.review })).toEqual({
+      response_action: 'clear',
+    });
+    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
+
+    // Tuesday 5 January 2027, 10:00 in New York: Epiphany (Wed 6 Jan) is Riley's holiday, not the US's.
+    h.clock.set(new Date('2027-01-05T15:00:00Z'));
+    const epiphany = await reviewPacket(h, {
+      aeUserId: riley.id,
+      responseWindowDays: '1',
+      accountName: 'Kings Freight',
+      accountDomain: 'kingsfreight.com',
+      partnerNextMoveDate: '2027-01-20',
+    });
+    expect(epiphany.text).toContain('Wed 6 Jan is Epiphany (DE-BY): not counted.');
+    expect(await sendReview(h, epiphany.draftId, { review: epiphany.review })).toEqual({
+      response_action: 'clear',
+    });
+    expect(lastHandoff(h).dueAt.toISOString()).toBe('2027-01-07T15:00:00.000Z');
+  });
+
+  it('an entry for one person wins over the list for everyone (HOLIDAY_REGIONS=US,U…=none)', async () => {
+    h = await startHarness({
+      env: { ...QUIET, HOLIDAY_REGIONS: `US,${riley.id}=none` },
+      now: '2026-11-25T15:00:00Z',
+    });
+    h.slack.addUser(riley);
+    const { text, review, draftId } = await reviewPacket(h, {
+      aeUserId: riley.id,
+      responseWindowDays: '1',
+      accountName: 'Plain Freight',
+      accountDomain: 'plainfreight.com',
+    });
+    expect(text).not.toContain('Thanksgiving');
+    expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
+    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+  });
+
+  it("plans a reassigned window in the new AE's own regions", async () => {
+    // Sam is in Los Angeles (US by zone) and works to England's calendar: Thanksgiving counts for him.
+    h = await startHarness({ env: { ...QUIET, HOLIDAY_REGIONS: `${people.otherAe.id}=GB-ENG` } });
+    const { handoff } = await sendHandoff(h);
+    expect(handoff.dueAt.toISOString()).toBe(DUE);
+    await expire(h, handoff);
+    const modal = await openOwnerModal(h, 'reassign', handoff.id);
+    expect(
+      await submit(
+        h,
+        reassignSubmission({
+          privateMetadata: modal.private_metadata,
+          newAeUserId: people.otherAe.id,
+          days: '3',
+        }),
+      ),
+    ).toEqual({});
+    // Thursday 26 November 06:00 in Los Angeles: the window opens at 09:00 that day (by zone it would open Friday, after
+    // Thanksgiving, and be due Wed 2 Dec); Thu, Fri, Mon → Tue 1 Dec 09:00 PST.
+    const stored = handoffRow(h, handoff.id);
+    expect(stored.aeUserId).toBe(people.otherAe.id);
+    expect(stored.dueAt.toISOString()).toBe('2026-12-01T17:00:00.000Z');
+  });
+});
