@@ -7,7 +7,7 @@
  * BENCH_AUTHOR and BENCH_REVOPS (user ids to open the App Home as).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { PeriodKey } from '../src/services/metrics.js';
+import type { PeriodKey } from '../src/domain/periods.js';
 import { TestClock } from '../test/support/clock.js';
 import { peakRssMb } from './lib/proc.js';
 
@@ -23,8 +23,8 @@ const { openDatabase } = (await import(
 )) as typeof import('../src/db/client.js');
 const { createLogger } = (await import('../dist/logger.js' as string)) as typeof import('../src/logger.js');
 const { PERIODS } = (await import(
-  '../dist/services/metrics.js' as string
-)) as typeof import('../src/services/metrics.js');
+  '../dist/domain/periods.js' as string
+)) as typeof import('../src/domain/periods.js');
 
 export interface Timing {
   name: string;

@@ -124,15 +124,10 @@ export function buildApp(deps: AppDeps): App {
       // Tracked, so a stop waits for listeners still working after their ack.
       await deps.background.track(args.next());
     } catch (error) {
-      // Wrong types in a payload (TypeError) are bad input, not an app failure: answered empty, as before.
-      if (error instanceof TypeError) {
-        const ack = (args as { ack?: () => Promise<void> }).ack;
-        if (!answered.has(args.body)) await ack?.().catch(() => undefined);
-        logger.warn({ err: error }, 'a Slack request with unexpected field types was ignored');
-        return;
-      }
-      // Anything else failed before or after the listener's answer. Before: the person is told it did not go
-      // through (never an empty ack, which Slack shows as success). A refused write also turns /healthz red.
+      // A listener failed, before or after its answer: an error, whatever it threw (a TypeError is a bug in the
+      // listener, not bad input: the receiver refuses bodies Slack never sends). Before its answer, the person is
+      // told it did not go through (never an empty ack, which Slack shows as success). A refused write also turns
+      // /healthz red.
       const kind = failureKind(error, deps.health.slack.rejected !== undefined);
       if (kind === 'storage') deps.health.storage.fault(error, 'a Slack request');
       logger.error(

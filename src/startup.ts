@@ -1,15 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { businessDayHours, loadPolicyBook } from './escalation/policies.js';
 import type { Logger } from './logger.js';
-import { slackDirectory } from './services/directory.js';
 import {
   checkInternalChannels,
   type InternalChannelCheck,
   type InternalChannelSource,
   internalChannelSources,
-} from './services/internalChannels.js';
-import { businessDayHours, loadPolicyBook } from './services/policies.js';
+} from './partners/internalChannels.js';
+import { slackDirectory } from './services/directory.js';
 import { type InstalledWorkspace, verifySlackAuth } from './slackAuth.js';
 
 /**

@@ -3,7 +3,7 @@ import type { HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
-import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../services/metrics.js';
+import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';

@@ -4,13 +4,14 @@ import {
   CLASSIFICATION_LABEL,
   type CrmOpportunity,
   classOf,
+  inAuthorZone,
   NONE_OF_THESE,
   opportunityKey,
   recordWord,
   relevantOpportunities,
   unlistedPasted,
 } from '../domain/attribution.js';
-import type { Review } from '../services/packets.js';
+import type { Review } from '../packets/types.js';
 import { ACTION_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
@@ -37,9 +38,11 @@ function option(o: CrmOpportunity, touch: string): PlainTextOption {
  * What the connected CRM said about the account's opportunities, under the attribution (internal: the partner never
  * reads it): the one that decides, the others, and a select to pick another or none of these. Not reached: the class
  * comes from the packet, and there is nothing to pick. No CRM: nothing here (the reason says no CRM was checked).
+ * Each creation day is the author's (read in their zone from the CRM's moment), like the partner's first action.
  */
 export function crmAttributionBlocks(review: Review): KnownBlock[] {
-  const check = review.crmCheck;
+  // Creation days in the author's zone, as the partner's first action is (what the class was decided with).
+  const check = inAuthorZone(review.crmCheck, review.authorTimeZone);
   if (!check || check.kind === 'off') return [];
   const account = userText(review.packet.accountName, 150);
   const crm = plain(check.crm, 60);

@@ -1,47 +1,50 @@
 import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
+import { PERMISSIONS, type Permission, PROGRAM_ROLES, type ProgramRole } from '../domain/permissions.js';
 import { mention, userText } from './mrkdwn.js';
+
+/** A program role as a refusal names one of them ("an admin"), and as a heading names them all ("admins"). */
+const ROLE_NAME: Record<ProgramRole, { one: string; all: string }> = {
+  revops: { one: 'RevOps', all: 'RevOps' },
+  admin: { one: 'an admin', all: 'admins' },
+};
+
+/** Who holds a permission, from the table: "RevOps or an admin" (`one`), "RevOps and admins" (`all`). */
+export const roleNames = (permission: Permission, form: 'one' | 'all' = 'one'): string =>
+  PERMISSIONS[permission].map((role) => ROLE_NAME[role][form]).join(form === 'one' ? ' or ' : ' and ');
+
+/** One line of `/handoff help`; `role`: the heading it goes under (none: everyone's). */
+export interface HelpLine {
+  text: string;
+  role?: ProgramRole;
+}
 
 /** Replies to `/handoff` subcommands, shown only to the person who typed them. */
 export const commandReply = {
   /**
-   * What `/handoff` does, for the person asking: everyone's commands, then RevOps' (for RevOps and admins), then
-   * admins' (for admins). A command someone may not use is not offered to them.
+   * What `/handoff` does, for the person asking: everyone's commands, then each role's (the lines of the subcommand
+   * table in handlers/commands/, only those this person may use, under the role the permission names first).
    */
-  help: (role: { revops: boolean; admin: boolean } = { revops: false, admin: false }) =>
+  help: (lines: readonly HelpLine[], metrics: boolean) =>
     [
       '*`/handoff [account name]`*: hand a partner deal to one AE (opens the packet).',
-      '*`/handoff list`* (or *`list all`*): the handoffs you sent, own or must answer, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history; *`/handoff edit <#>`* opens it to edit while the AE has not answered.',
-      '*`/handoff reseller list [account]`*: resellers registered on accounts.',
-      '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
-      '*`/handoff cover`*: name who answers for you while you are away (*`/handoff cover off`* ends it).',
-      ...(role.revops || role.admin
-        ? [
-            '*For RevOps:*',
-            '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: maintain the reseller registry.',
-            '*`/handoff classify <handoff #> sourced|influenced <why>`*: correct a classification (audited).',
-            '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: the touch log as a CSV in your DM.',
-            '*`/handoff partners`*: the partner directory (rename, alias, merge, domain).',
-          ]
-        : []),
-      ...(role.admin
-        ? [
-            '*For admins:*',
-            '*`/handoff partners channel …`* and *`partners confirm #channel`*: whose channel it is, and release a held one.',
-            '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: see and resend messages Slack refused for good.',
-          ]
-        : []),
-      `Your App Home shows what waits for you and what you sent${role.revops || role.admin ? ', and the trust metrics' : ''}.`,
+      ...lines.filter((l) => l.role === undefined).map((l) => l.text),
+      ...PROGRAM_ROLES.flatMap((role) => {
+        const theirs = lines.filter((l) => l.role === role).map((l) => l.text);
+        return theirs.length > 0 ? [`*For ${ROLE_NAME[role].all}:*`, ...theirs] : [];
+      }),
+      `Your App Home shows what waits for you and what you sent${metrics ? ', and the trust metrics' : ''}.`,
     ].join('\n'),
   external: () =>
     '`/handoff` is for the team that runs this app. If you brought a deal, your contact there will share updates in your shared channel.',
   slackUnavailable: () => 'I could not check your account with Slack just now. Please try `/handoff` again.',
-  forbidden: () => 'Only RevOps or an admin can do that. Nothing was changed.',
+  /** Refused for want of a role: names who may (domain/permissions.ts). */
+  forbidden: (permission: Permission) => `Only ${roleNames(permission)} can do that. Nothing was changed.`,
   invalid: (message: string) => `${message} Nothing was changed.`,
-  usage: (usage: string) => `Usage: \`${usage}\``,
+  /** `note`: a sentence after the usage (where the number is found). */
+  usage: (usage: string, note?: string) => `Usage: \`${usage}\`${note ? ` ${note}` : ''}`,
   unknown: (word: string, help: string) =>
     `\`/handoff ${userText(word, 40)}\` is not something I know. To send a handoff for an account of that name, type \`/handoff\` and fill in the account. Here is what I can do:\n${help}`,
-  editUsage: () => 'Usage: `/handoff edit <#>` (the number is in `/handoff list`).',
   notFound: (id: number) =>
     `I could not find handoff #${id} among the ones you can see (the ones you sent, own or were asked to answer).`,
   resellerAdded: (account: string, reseller: string, added: boolean) =>

@@ -2,8 +2,8 @@ import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
-import type { SlackMessage } from './handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
+import type { SlackMessage } from './message.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 

@@ -6,6 +6,7 @@ import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts } from '../domain/moves.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
+import type { SlackMessage } from './message.js';
 import { movedToYouBlock } from './moveNotices.js';
 import {
   channelLink,
@@ -19,11 +20,6 @@ import {
 } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
 import { context } from './parts.js';
-
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
 
 const SECTION_MAX = 3000;
 

@@ -2,15 +2,15 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { FIELD_LIMITS } from '../domain/packet.js';
-import type { HeldBackState } from '../services/heldBack.js';
+import type { HeldBackState } from '../partners/heldBack.js';
 import type { HeldBackAsk } from '../services/notifications.js';
-import type { SlackMessage } from './handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from './ids.js';
+import type { SlackMessage } from './message.js';
 import { channelLink, mention, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 
 /**
- * The author's notice of partner text held back from the partner (services/heldBack.ts): what the partner no longer
+ * The author's notice of partner text held back from the partner (partners/heldBack.ts): what the partner no longer
  * sees and why, with Still true and Edit while it is so; afterwards, what was done, with no buttons.
  */
 

@@ -14,7 +14,7 @@ import {
   type Skipped,
   type Unassigned,
 } from '../domain/moves.js';
-import type { SlackMessage } from './handoffMessage.js';
+import type { SlackMessage } from './message.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, section } from './parts.js';
 

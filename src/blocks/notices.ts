@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
-import { type SlackMessage, windowDaysText } from './handoffMessage.js';
+import { windowDaysText } from './handoffMessage.js';
+import type { SlackMessage } from './message.js';
 import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, section } from './parts.js';
 
-/** The outbox's reason for a partner update waiting on a channel the directory holds (see services/channelGuard). */
+/** The outbox's reason for a partner update waiting on a channel the directory holds (see partners/channelGuard). */
 export const PARTNER_CHANNEL_HELD = 'partner_channel_held';
 
 /** To the author, right after sending: who has it and by when they must answer. */

@@ -1,8 +1,8 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow, OutcomeRow } from '../db/schema.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
-import type { SlackMessage } from './handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
+import type { SlackMessage } from './message.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { handoffTitle, pt, section } from './parts.js';
 

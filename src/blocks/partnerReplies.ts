@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
-import type { InternalChannelKind, InternalChannelSource } from '../services/internalChannels.js';
-import type { PartnerListing } from '../services/partners.js';
+import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
+import type { PartnerListing } from '../partners/listing.js';
 import { channelLink, userText } from './mrkdwn.js';
 import { section } from './parts.js';
 

@@ -1,5 +1,5 @@
 import type { PartnerSafeUpdate, PartnerStage } from '../domain/partnerSafe.js';
-import type { SlackMessage } from './handoffMessage.js';
+import type { SlackMessage } from './message.js';
 import { userText } from './mrkdwn.js';
 
 const STATUS: Record<PartnerStage, string> = {

@@ -4,9 +4,10 @@ import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { PARTNER_VISIBLE_FIELDS } from '../domain/internalText.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { partnerSafeUpdate } from '../domain/partnerSafe.js';
+import { absenceChoices } from '../domain/reviewAbsence.js';
 import { BAND_LABEL, COMPONENT_LABEL } from '../domain/scoring.js';
+import type { Review } from '../packets/types.js';
 import type { Finding } from '../services/checks.js';
-import { absenceChoices, type Review } from '../services/packets.js';
 import { crmAttributionBlocks } from './attributionReview.js';
 import { ACTION_ID, CALLBACK_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from './ids.js';
 import { channelLink, mention, plain, slackDate, userText } from './mrkdwn.js';
@@ -227,9 +228,11 @@ function deadlineLine(review: Review): KnownBlock[] {
       ? `${skipped.join('; ')}: not counted.`
       : d.holidaysBy === 'none'
         ? 'Public holidays are not skipped in this workspace.'
-        : d.holidayRegions.length > 0
-          ? `Public holidays (${d.holidayRegions.join(', ')}) are skipped like weekends.`
-          : `No public holidays are skipped for ${name}: no country's are known for their time zone (${plain(d.timeZone, 60)}).`;
+        : d.holidaysBy === 'person' && d.holidayRegions.length === 0
+          ? `No public holiday is skipped for ${mention(review.ae.id)} (set for them).`
+          : d.holidayRegions.length > 0
+            ? `Public holidays (${d.holidayRegions.join(', ')}) are skipped like weekends.`
+            : `No public holidays are skipped for ${name}: no country's are known for their time zone (${plain(d.timeZone, 60)}).`;
   return [
     context(
       `:calendar: *Answer due ${slackDate(new Date(d.dueAt), d.timeZone)}* if sent now (${days} in ${name}'s calendar). ${why}`,

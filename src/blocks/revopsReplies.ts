@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { roleNames } from './commandReplies.js';
 
 const day = (at: Date, timeZone: string) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
 
@@ -27,7 +28,7 @@ export const exportReplies = {
     ':warning: The export could not be uploaded to Slack just now. Please click Export again in a few minutes.',
   failed: () =>
     'I could not upload the touch log to Slack just now. Please try the export again in a few minutes.',
-  forbidden: () => 'The touch log export is for RevOps and admins.',
+  forbidden: () => `The touch log export is for ${roleNames('export', 'all')}.`,
   tooLarge: (rows: number, max: number) =>
     `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (\`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
 };
@@ -72,5 +73,6 @@ export const parkedReplies = {
     n === 0
       ? 'Nothing to retry: no such parked message.'
       : `Queued ${n} parked message${n === 1 ? '' : 's'} again.`,
-  forbidden: () => 'Only an admin can see and retry parked messages. Nothing was changed.',
+  forbidden: (permission: 'outbox' | 'outboxRetry' = 'outbox') =>
+    `Only ${roleNames(permission)} can see and retry parked messages. Nothing was changed.`,
 };

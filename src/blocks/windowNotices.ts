@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { HandoffRow } from '../db/schema.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
-import type { SlackMessage } from './handoffMessage.js';
+import type { SlackMessage } from './message.js';
 import {
   gaveItText,
   moveWhyLine,

@@ -163,7 +163,7 @@ export const handoffs = sqliteTable(
     partnerNextMoveDate: text('partner_next_move_date'),
     /**
      * The partner next move as its author confirmed it still true after it was held back for naming a former AE
-     * (services/heldBack.ts): while the move is this text, it is shown to the partner again. Null: never confirmed.
+     * (partners/heldBack.ts): while the move is this text, it is shown to the partner again. Null: never confirmed.
      */
     partnerNextMoveConfirmed: text('partner_next_move_confirmed'),
     partnerAgreedInWriting: integer('partner_agreed_in_writing', { mode: 'boolean' }).notNull(),

@@ -15,15 +15,3 @@ export function isInternalActor(actor: Actor, internalTeamIds: readonly string[]
 export function isSameActor(actor: Actor, userId: string, teamId: string): boolean {
   return actor.userId === userId && actor.teamId === teamId;
 }
-
-/** RevOps and admins see program metrics, export the touch log and correct classifications: internal and listed. */
-export function isRevopsActor(
-  actor: Actor,
-  internalTeamIds: readonly string[],
-  roles: { revopsUserIds: readonly string[]; adminUserIds: readonly string[] },
-): boolean {
-  return (
-    isInternalActor(actor, internalTeamIds) &&
-    (roles.revopsUserIds.includes(actor.userId) || roles.adminUserIds.includes(actor.userId))
-  );
-}

@@ -1,4 +1,6 @@
+import { isoDateIn } from './businessDays.js';
 import type { CrmSystem } from './crmLink.js';
+import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /** Partner-sourced or partner-influenced, decided by rule when the handoff is sent (DOMAIN.md, "Attribution"). */
 export type Classification = 'partner_sourced' | 'partner_influenced';
@@ -24,8 +26,13 @@ export interface CrmOpportunity {
   name: string;
   /** The stage's label as the CRM shows it. */
   stage: string;
-  /** YYYY-MM-DD (UTC), as the CRM gives it; null when it gave none. */
+  /**
+   * The day it was created (YYYY-MM-DD): the CRM's UTC day as read; the author's day once read in their zone
+   * (`inAuthorZone`). Null when the CRM gave no creation date.
+   */
   createdOn: string | null;
+  /** When the CRM says it was created (an ISO instant), when it gave a time: the day is read from it. */
+  createdAt?: string | null;
   closed: boolean;
   /** The close date (YYYY-MM-DD) of a closed one; null when open or not given. */
   closedOn: string | null;
@@ -64,6 +71,40 @@ export function recordWord(systems: readonly CrmSystem[], many = false): string 
   const deals = systems.length > 0 && systems.every((system) => system === 'hubspot');
   if (deals) return many ? 'deals' : 'deal';
   return many ? 'opportunities' : 'opportunity';
+}
+
+/**
+ * The day an opportunity was created in a zone: the CRM gives a moment (Salesforce's CreatedDate, HubSpot's
+ * createdate), and the rule compares days in the author's zone (the partner's first action is a day they typed or
+ * their today). An evening in New York is that day, not the next one in UTC. No moment, or no zone: the day as read.
+ */
+export function createdDay(
+  o: { createdAt?: string | null; createdOn: string | null },
+  zone: string | undefined,
+): string | null {
+  if (!o.createdAt || !zone) return o.createdOn;
+  const at = new Date(o.createdAt);
+  return Number.isNaN(at.getTime()) ? o.createdOn : isoDateIn(at, zone);
+}
+
+/**
+ * The days a moment falls on somewhere on Earth (UTC-12 to UTC+14): the creation day when the author's zone is not
+ * known. The same day for a moment read as a day (no time given).
+ */
+export function createdDaysAnywhere(o: { createdAt?: string | null; createdOn: string | null }): {
+  earliest: string | null;
+  latest: string | null;
+} {
+  return { earliest: createdDay(o, EARLIEST_ZONE), latest: createdDay(o, LATEST_ZONE) };
+}
+
+/** The CRM's answer with each opportunity's creation day read in the author's zone (unchanged without one). */
+export function inAuthorZone(check: CrmCheck | undefined, zone: string | undefined): CrmCheck | undefined {
+  if (check?.kind !== 'checked' || !zone) return check;
+  return {
+    ...check,
+    opportunities: check.opportunities.map((o) => ({ ...o, createdOn: createdDay(o, zone) })),
+  };
 }
 
 /**
@@ -237,13 +278,28 @@ export interface AttributionBasis {
   crm?: string;
   /** How many opportunities the CRM listed on the account. */
   listed?: number;
-  /** The opportunity the class was decided from (none: the packet decided). */
-  opportunity?: { system: CrmSystem; id: string; name: string; createdOn: string | null } | null;
+  /**
+   * The opportunity the class was decided from (none: the packet decided): its creation day in the author's zone, and
+   * the moment the CRM gave.
+   */
+  opportunity?: {
+    system: CrmSystem;
+    id: string;
+    name: string;
+    createdOn: string | null;
+    createdAt?: string | null;
+  } | null;
   /**
    * 'rule': the earliest, as the rule picks; 'author': the author picked another; 'none': "none of these"; 'link':
    * the record linked after sending (read back from the CRM), which changed the class.
    */
   choice?: 'rule' | 'author' | 'none' | 'link';
+  /**
+   * The author's time zone, in which the days were compared (the partner's first action is a day in it): the
+   * read-back reads a later-linked record's creation day in it. Absent when not known (handoffs sent before it was
+   * kept, or Slack did not say).
+   */
+  zone?: string;
 }
 
 /** The basis of an attribution, for the handoff and the touch log. */
@@ -259,7 +315,15 @@ export function basisOf(
     basis: 'crm',
     crm: check.crm,
     listed: relevantOpportunities(check.opportunities, partnerTouchOn).length,
-    opportunity: o ? { system: o.system, id: o.id, name: o.name, createdOn: o.createdOn } : null,
+    opportunity: o
+      ? {
+          system: o.system,
+          id: o.id,
+          name: o.name,
+          createdOn: o.createdOn,
+          ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+        }
+      : null,
     choice: check.pick === NONE_OF_THESE ? 'none' : o && o !== result.deciding ? 'author' : 'rule',
   };
 }

@@ -13,10 +13,19 @@ export interface BusinessCalendar {
   person?: string;
 }
 
-function atClock(day: DateTime, hhmm: string): DateTime {
+/** A day at a time of day (`HH:MM`, as the settings give it). */
+export function clockOf(day: DateTime, hhmm: string): DateTime {
   const [hour, minute] = hhmm.split(':').map(Number);
   return day.set({ hour, minute, second: 0, millisecond: 0 });
 }
+
+/** Minutes since midnight of a time of day (`HH:MM`). */
+export function minutesOf(hhmm: string): number {
+  const [hour, minute] = hhmm.split(':').map(Number);
+  return (hour ?? 0) * 60 + (minute ?? 0);
+}
+
+const atClock = clockOf;
 
 export function isBusinessDay(day: DateTime, calendar: BusinessCalendar): boolean {
   const date = day.toISODate();

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { type BusinessCalendar, isBusinessDay, windowStart } from './businessDays.js';
+import { type BusinessCalendar, clockOf, isBusinessDay, windowStart } from './businessDays.js';
 import { addBusinessMinutes, lastMorningOf, type ReminderPoint } from './reminders.js';
 import { zoneFor } from './zones.js';
 
@@ -113,11 +113,6 @@ export function isExpiryLevel(level: Level): boolean {
 /** The targets told when the window expires (the union of the expiry levels' targets). */
 export function expiryTargets(policy: Policy): Target[] {
   return policy.levels.filter(isExpiryLevel).flatMap((level) => level.to);
-}
-
-function clockOf(day: DateTime, hhmm: string): DateTime {
-  const [hour, minute] = hhmm.split(':').map(Number);
-  return day.set({ hour, minute, second: 0, millisecond: 0 });
 }
 
 /** Business minutes in one business day of this calendar. */

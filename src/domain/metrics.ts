@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
-import { OUTCOMES, type Outcome } from './outcomes.js';
+import type {
+  GroupStats,
+  HelpRequestFact,
+  MetricEvent,
+  OutcomeCounts,
+  ProgramMetrics,
+  Stats,
+  WeekStats,
+} from './metricsModel.js';
+import { OUTCOMES } from './outcomes.js';
 import { zoneFor } from './zones.js';
 
 /**
@@ -23,94 +32,17 @@ import { zoneFor } from './zones.js';
  * - outcomes: steps recorded in the period, by the handoff's classification.
  * Groups by partner are by the partner record (partner_key): merged partners count as one.
  */
-export interface MetricEvent {
-  /** `expired_away`: an expiry while the AE was known to be away (status, cover): not their silence, not in W. */
-  type: 'sent' | 'reassigned' | 'accepted' | 'declined' | 'expired' | 'expired_away' | Outcome;
-  at: Date;
-  handoffId: number;
-  aeUserId: string;
-  businessHours: number | null;
-  partnerKey: string;
-  partnerOrg: string;
-  authorUserId: string;
-  classification: 'partner_sourced' | 'partner_influenced' | null;
-  score: number | null;
-  earlierAccept: boolean;
-  earlierAcceptSamePartner: boolean;
-  earlierAcceptSameAuthor: boolean;
-}
+export type {
+  AuthorStats,
+  GroupStats,
+  HelpRequestFact,
+  MetricEvent,
+  OutcomeCounts,
+  ProgramMetrics,
+  Stats,
+  WeekStats,
+} from './metricsModel.js';
 
-export interface HelpRequestFact {
-  requestedByUserId: string;
-  partnerKey: string | null;
-  partnerOrg: string | null;
-  claimedByUserId: string | null;
-}
-
-export type OutcomeCounts = Record<Outcome, number>;
-
-export interface Stats {
-  /** New handoffs sent in the period. */
-  sent: number;
-  /** AE answer windows opened in the period: sends and reassignments. */
-  requests: number;
-  accepted: number;
-  declined: number;
-  expired: number;
-  /** Windows that expired while the AE was known to be away: not their silence (not in expired, nor in W). */
-  expiredAway: number;
-  /** accepted + declined: an expiry is not an answer. */
-  answered: number;
-  /** AE windows that closed in the period: accepted + declined + expired. */
-  windowsClosed: number;
-  /** accepted of answered */
-  acceptanceRate: number | null;
-  /** declined of answered */
-  declineRate: number | null;
-  /** expired of windowsClosed */
-  silenceRate: number | null;
-  medianHours: number | null;
-  p90Hours: number | null;
-  acceptingAes: number;
-  repeatAes: number;
-  repeatRate: number | null;
-  helpRequests: number;
-  averageScore: number | null;
-  outcomes: { sourced: OutcomeCounts; influenced: OutcomeCounts };
-}
-
-export interface GroupStats extends Stats {
-  key: string;
-  label: string;
-}
-
-export interface AuthorStats extends GroupStats {
-  lastScores: number[];
-}
-
-export interface WeekStats {
-  /** Monday of the week (YYYY-MM-DD) in the metrics timezone. */
-  weekStart: string;
-  sent: number;
-  accepted: number;
-  declined: number;
-  expired: number;
-  acceptanceRate: number | null;
-  medianHours: number | null;
-}
-
-export interface ProgramMetrics {
-  from: Date;
-  to: Date;
-  timeZone: string;
-  overall: Stats;
-  byPartner: GroupStats[];
-  byAe: GroupStats[];
-  byAuthor: AuthorStats[];
-  weeks: WeekStats[];
-}
-
-/** Percentile by linear interpolation between closest ranks (Excel's PERCENTILE.INC); null for no values. */
 export function percentile(values: readonly number[], p: number): number | null {
   return percentileOfSorted(
     [...values].sort((a, b) => a - b),

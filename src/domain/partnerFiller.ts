@@ -1,4 +1,4 @@
-import { fillerKind } from './scoring.js';
+import { fillerKind } from './scoringWords.js';
 
 /**
  * Partner-visible text that says nothing the partner can use: the partner reads these fields word for word in their

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { type BusinessCalendar, isBusinessDay, windowStart } from './businessDays.js';
+import { type BusinessCalendar, clockOf, isBusinessDay, windowStart } from './businessDays.js';
 import { zoneFor } from './zones.js';
 
 /** When to nudge the AE: a share of the window's business hours, or the morning of the last business day. */
@@ -20,11 +20,6 @@ export function parseReminderPoints(spec: string): ReminderPoint[] | undefined {
     else return undefined;
   }
   return points;
-}
-
-function clockOf(day: DateTime, hhmm: string): DateTime {
-  const [hour, minute] = hhmm.split(':').map(Number);
-  return day.set({ hour, minute, second: 0, millisecond: 0 });
 }
 
 /** Adds business hours (counted only inside business hours on business days) to a moment inside them. */

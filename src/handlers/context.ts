@@ -1,4 +1,4 @@
-import type { RequestContext } from '../services/handoffs.js';
+import type { RequestContext } from '../services/requestContext.js';
 import type { Startup } from '../startup.js';
 
 interface InteractionBody {

@@ -1,21 +1,22 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
-import type { Covers } from '../services/covers.js';
+import type { PeriodKey } from '../domain/periods.js';
+import type { Covers } from '../escalation/covers.js';
+import type { Edits } from '../packets/edits.js';
+import type { PacketService } from '../packets/index.js';
+import type { HeldBack } from '../partners/heldBack.js';
+import type { PartnerDirectory } from '../partners/partners.js';
 import type { Crm } from '../services/crm/index.js';
-import type { Edits } from '../services/edits.js';
 import type { Exports } from '../services/exports.js';
-import type { HandoffService, RequestContext } from '../services/handoffs.js';
-import type { HeldBack } from '../services/heldBack.js';
+import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
 import type { Lookup } from '../services/lookup.js';
-import type { PeriodKey } from '../services/metrics.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OwnerActions } from '../services/ownerActions.js';
-import type { PacketService } from '../services/packets.js';
 import type { Parked } from '../services/parked.js';
-import type { PartnerDirectory } from '../services/partners.js';
 import type { Replies } from '../services/replies.js';
+import type { RequestContext } from '../services/requestContext.js';
 import type { Revops } from '../services/revops.js';
 import type { Startup } from '../startup.js';
 
@@ -55,7 +56,7 @@ export interface HandlerDeps {
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
-  /** The author's answers about a partner next move held back from the partner (services/heldBack.ts). */
+  /** The author's answers about a partner next move held back from the partner (partners/heldBack.ts). */
   heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;

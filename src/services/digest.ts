@@ -1,9 +1,8 @@
-import { eq, lt } from 'drizzle-orm';
 import { weeklyDigest } from '../blocks/digest.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { enqueue } from '../db/repositories/outbox.js';
-import { handoffEvents, helpRequests, outbox } from '../db/schema.js';
+import { inUseBefore } from '../db/repositories/digest.js';
+import { enqueue, isQueued } from '../db/repositories/outbox.js';
 import { weekStartOf } from '../domain/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -38,9 +37,7 @@ export function createDigest(deps: DigestDeps) {
     const weekStart = weekEnd.minus({ weeks: 1 });
     const weekLabel = weekStart.toISODate() ?? '';
     const dedupeKey = `digest:${weekLabel}`;
-    if (db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey)).get()) {
-      return 'already_posted';
-    }
+    if (isQueued(db, dedupeKey)) return 'already_posted';
     const to = weekEnd.toJSDate();
     const stats = (await deps.metrics.program(weekStart.toJSDate(), to)).overall;
     const previous = (
@@ -91,20 +88,7 @@ export function createDigest(deps: DigestDeps) {
    * does not open with the digest of a week before it existed).
    */
   async function catchUp(slot: Date): Promise<DigestResult> {
-    const used =
-      db
-        .select({ id: handoffEvents.id })
-        .from(handoffEvents)
-        .where(lt(handoffEvents.at, slot))
-        .limit(1)
-        .get() ??
-      db
-        .select({ id: helpRequests.id })
-        .from(helpRequests)
-        .where(lt(helpRequests.createdAt, slot))
-        .limit(1)
-        .get();
-    if (!used) {
+    if (!inUseBefore(db, slot)) {
       logger.info({ slot }, 'weekly digest not caught up: the app was not in use yet at its slot');
       return 'not_in_use_then';
     }

@@ -3,13 +3,13 @@ import { userText } from '../blocks/mrkdwn.js';
 import { exportReplies } from '../blocks/revopsReplies.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { isRevopsActor } from '../domain/actor.js';
+import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { Directory } from './directory.js';
 import { countSent, touchLogCsv } from './exportCsv.js';
-import type { RequestContext } from './handoffs.js';
 import type { Replies } from './replies.js';
+import type { RequestContext } from './requestContext.js';
 import type { SlackFiles } from './slackFiles.js';
 
 export interface ExportRange {
@@ -127,7 +127,7 @@ export function createExports(deps: ExportsDeps) {
     | { kind: 'started'; done: Promise<ExportDelivery> }
     | { kind: 'forbidden' }
     | { kind: 'too_large'; rows: number } {
-    if (!isRevopsActor(ctx.actor, ctx.internalTeamIds, deps)) {
+    if (!may(deps, ctx, 'export')) {
       logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'touch log export refused');
       return { kind: 'forbidden' };
     }

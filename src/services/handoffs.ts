@@ -7,14 +7,15 @@ import {
   type HandoffRow,
   recordDecision,
 } from '../db/repositories/handoffs.js';
-import { type Actor, isInternalActor } from '../domain/actor.js';
+import { isInternalActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
-import { check, type Viewer } from '../domain/lifecycle.js';
+import { check } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
-import { heldBackNotice } from './heldBack.js';
+import { heldBackNotice } from '../partners/heldBack.js';
+import { partnerThread } from '../partners/partnerThread.js';
 import type { Lifecycle } from './lifecycle.js';
 import { decisionMessages } from './notifications.js';
-import { partnerThread } from './partnerThread.js';
+import { type RequestContext, viewerOf } from './requestContext.js';
 
 export interface HandoffServiceDeps {
   db: Db;
@@ -28,12 +29,6 @@ export interface HandoffServiceDeps {
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   lifecycle: Lifecycle;
   adminUserIds: readonly string[];
-}
-
-/** Who is acting, and which workspaces count as ours for this request. */
-export interface RequestContext {
-  actor: Actor;
-  internalTeamIds: readonly string[];
 }
 
 export type DecisionCheck =
@@ -141,11 +136,6 @@ export function createHandoffService(deps: HandoffServiceDeps) {
   }
 
   return { checkDecision, decide };
-}
-
-/** The acting person, as the lifecycle's policy sees them. */
-export function viewerOf(req: RequestContext, adminUserIds: readonly string[]): Viewer {
-  return { actor: req.actor, internalTeamIds: req.internalTeamIds, adminUserIds };
 }
 
 function describe(req: RequestContext & { handoffId: number }) {

@@ -1,16 +1,21 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { helpReplies, helpRequestPost } from '../blocks/helpRequest.js';
 import { HELP_BLOCK_ID, HELP_LIMITS } from '../blocks/ids.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import {
+  claimHelpRequest,
+  findHelpRequest,
+  findHelpRequestBySourceView,
+  type HelpRequestRow,
+  insertHelpRequest,
+} from '../db/repositories/helpRequests.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { partnerByName } from '../db/repositories/partners.js';
-import { type HelpRequestRow, helpRequests } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
-import type { RequestContext } from './handoffs.js';
+import type { RequestContext } from './requestContext.js';
 
 export interface HelpRequestDeps {
   db: Db;
@@ -79,30 +84,21 @@ export function createHelpRequests(deps: HelpRequestDeps) {
     const partner = values[HELP_BLOCK_ID.partner];
     const now = clock.now();
     const result = db.transaction((tx) => {
-      const inserted = tx
-        .insert(helpRequests)
-        .values({
-          sourceViewId: input.sourceViewId,
-          requestedByUserId: ctx.actor.userId,
-          requestedByTeamId: ctx.actor.teamId ?? '',
-          accountName: account,
-          accountKey: accountKey(account),
-          partnerOrg: partner ?? null,
-          // Counted under the directory's partner when the name is one it knows (aliases included).
-          partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
-          ask: values[HELP_BLOCK_ID.ask],
-          status: 'open',
-          createdAt: now,
-        })
-        .onConflictDoNothing()
-        .returning()
-        .all()[0];
+      const inserted = insertHelpRequest(tx, {
+        sourceViewId: input.sourceViewId,
+        requestedByUserId: ctx.actor.userId,
+        requestedByTeamId: ctx.actor.teamId ?? '',
+        accountName: account,
+        accountKey: accountKey(account),
+        partnerOrg: partner ?? null,
+        // Counted under the directory's partner when the name is one it knows (aliases included).
+        partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
+        ask: values[HELP_BLOCK_ID.ask],
+        status: 'open',
+        createdAt: now,
+      });
       if (!inserted) {
-        const existing = tx
-          .select()
-          .from(helpRequests)
-          .where(eq(helpRequests.sourceViewId, input.sourceViewId))
-          .get();
+        const existing = findHelpRequestBySourceView(tx, input.sourceViewId);
         if (!existing)
           throw new Error(`help request for view ${input.sourceViewId} neither inserted nor found`);
         return { request: existing, duplicate: true };
@@ -147,12 +143,7 @@ export function createHelpRequests(deps: HelpRequestDeps) {
     if (!Number.isSafeInteger(requestId)) return { kind: 'not_found' };
     const now = clock.now();
     const claimed = db.transaction((tx) => {
-      const row = tx
-        .update(helpRequests)
-        .set({ status: 'claimed', claimedByUserId: ctx.actor.userId, claimedAt: now })
-        .where(and(eq(helpRequests.id, requestId), eq(helpRequests.status, 'open')))
-        .returning()
-        .all()[0];
+      const row = claimHelpRequest(tx, requestId, ctx.actor.userId, now);
       if (!row) return undefined;
       enqueue(
         tx,
@@ -180,7 +171,7 @@ export function createHelpRequests(deps: HelpRequestDeps) {
       deps.onOutboxWrite();
       return { kind: 'claimed', request: claimed };
     }
-    const current = db.select().from(helpRequests).where(eq(helpRequests.id, requestId)).get();
+    const current = findHelpRequest(db, requestId);
     return current ? { kind: 'already_claimed', request: current } : { kind: 'not_found' };
   }
 

@@ -1,17 +1,18 @@
 import type { HomeView } from '@slack/types';
-import { inArray } from 'drizzle-orm';
 import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
 import type { Db } from '../db/client.js';
 import {
   findAwaitingAe,
   findDealsInProgress,
+  findDecisionsOf,
   findOwnedNeedingAttention,
   findSentBy,
-} from '../db/repositories/handoffs.js';
-import { decisions, type HandoffRow } from '../db/schema.js';
+} from '../db/repositories/handoffLists.js';
+import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
-import { DEFAULT_PERIOD, type Metrics, type PeriodKey } from './metrics.js';
+import { DEFAULT_PERIOD, type PeriodKey } from '../domain/periods.js';
+import type { Metrics } from './metrics.js';
 
 export interface HomeDeps {
   db: Db;
@@ -66,10 +67,8 @@ export function createHome(deps: HomeDeps) {
     const sent = findSentBy(db, userId, HOME_LIMITS.sent + 1);
     const declined = sent.filter((h) => h.status === 'declined').map((h) => h.id);
     const reasons = new Map<number, DeclineReason>();
-    if (declined.length > 0) {
-      for (const d of db.select().from(decisions).where(inArray(decisions.handoffId, declined)).all()) {
-        if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
-      }
+    for (const d of findDecisionsOf(db, declined)) {
+      if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
     }
     const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
     const view = appHomeView(

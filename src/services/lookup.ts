@@ -1,18 +1,13 @@
-import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
-import type { SlackMessage } from '../blocks/handoffMessage.js';
+import type { SlackMessage } from '../blocks/message.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { eventsOf } from '../db/repositories/events.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
-import {
-  type DecisionRow,
-  type HandoffEventRow,
-  type HandoffRow,
-  handoffEvents,
-  handoffs,
-} from '../db/schema.js';
+import { listHandoffsOf, wasAeOf } from '../db/repositories/lookup.js';
+import type { DecisionRow, HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
-import type { RequestContext } from './handoffs.js';
+import { may } from '../domain/permissions.js';
+import type { RequestContext } from './requestContext.js';
 
 /** How many handoffs `/handoff list` shows (newest first). */
 export const LIST_LIMIT = 20;
@@ -25,15 +20,6 @@ export interface LookupDeps {
   /** The packet as the AE sees it now, without buttons. */
   packetPreview: (h: HandoffRow, reader: string) => SlackMessage;
 }
-
-/** A handoff is open while something can still happen to it: waiting, expired, or accepted and not yet won or lost. */
-const openHandoff = or(
-  inArray(handoffs.status, ['sent', 'expired']),
-  and(
-    eq(handoffs.status, 'accepted'),
-    or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
-  ),
-);
 
 export type ListResult =
   | { kind: 'forbidden' }
@@ -60,17 +46,11 @@ export function createLookup(deps: LookupDeps) {
   function list(ctx: RequestContext, opts: { all: boolean }): ListResult {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
     // What they wrote, own, or have to answer (or took on) as its AE.
-    const mine = or(
-      eq(handoffs.authorUserId, ctx.actor.userId),
-      eq(handoffs.ownerUserId, ctx.actor.userId),
-      and(eq(handoffs.aeUserId, ctx.actor.userId), eq(handoffs.aeTeamId, ctx.actor.teamId ?? '')),
+    const { rows, total } = listHandoffsOf(
+      db,
+      { userId: ctx.actor.userId, teamId: ctx.actor.teamId ?? '' },
+      { all: opts.all, limit: LIST_LIMIT },
     );
-    const where = opts.all ? mine : and(mine, openHandoff);
-    const rows = db.select().from(handoffs).where(where).orderBy(desc(handoffs.id)).limit(LIST_LIMIT).all();
-    const total =
-      rows.length < LIST_LIMIT
-        ? rows.length
-        : (db.select({ n: sql<number>`count(*)` }).from(handoffs).where(where).get()?.n ?? rows.length);
     return { kind: 'list', rows, total, all: opts.all, asOf: deps.clock.now() };
   }
 
@@ -79,15 +59,9 @@ export function createLookup(deps: LookupDeps) {
     const id = ctx.actor.userId;
     if ([h.authorUserId, h.ownerUserId].includes(id)) return true;
     if (id === h.aeUserId && ctx.actor.teamId === h.aeTeamId) return true;
-    if (deps.adminUserIds.includes(id) || deps.revopsUserIds.includes(id)) return true;
+    if (may(deps, ctx, 'viewAny')) return true;
     // An AE it was reassigned away from still sees what they were asked.
-    return (
-      db
-        .select({ id: handoffEvents.id })
-        .from(handoffEvents)
-        .where(and(eq(handoffEvents.handoffId, h.id), eq(handoffEvents.aeUserId, id)))
-        .get() !== undefined
-    );
+    return wasAeOf(db, h.id, id);
   }
 
   function view(ctx: RequestContext, handoffId: number): ViewResult {

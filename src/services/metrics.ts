@@ -2,7 +2,8 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { type AtRisk, findAtRisk, lastScores } from '../db/repositories/handoffs.js';
+import { findAtRisk, lastScores } from '../db/repositories/handoffLists.js';
+import type { AtRisk } from '../db/repositories/handoffs.js';
 import { helpRequestsIn, type MetricEventRow, metricEventBatches } from '../db/repositories/metrics.js';
 import {
   MetricsFold,
@@ -11,22 +12,10 @@ import {
   type WeekStats,
   weekStartOf,
 } from '../domain/metrics.js';
+import { PERIODS, type PeriodKey } from '../domain/periods.js';
 import { zoneFor } from '../domain/zones.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from '../runtime/background.js';
-
-/** The periods RevOps can pick in the App Home: trailing days up to now. */
-export const PERIODS = {
-  '7d': { days: 7, label: 'Last 7 days' },
-  '30d': { days: 30, label: 'Last 30 days' },
-  '90d': { days: 90, label: 'Last 90 days' },
-  '365d': { days: 365, label: 'Last 12 months' },
-} as const;
-export type PeriodKey = keyof typeof PERIODS;
-export const DEFAULT_PERIOD: PeriodKey = '30d';
-
-export const isPeriodKey = (value: unknown): value is PeriodKey =>
-  typeof value === 'string' && Object.hasOwn(PERIODS, value);
 
 export interface MetricsDeps {
   db: Db;

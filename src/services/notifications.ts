@@ -27,7 +27,7 @@ export const messageKey = {
 
 /**
  * The handoff's partner thread before the change's message: whether it was started (its parent message queued), and
- * the history the partner's view is derived from (services/partnerThread.ts reads both).
+ * the history the partner's view is derived from (partners/partnerThread.ts reads both).
  */
 export interface PartnerThread {
   started: boolean;
@@ -42,7 +42,7 @@ export const stampOf = (h: Pick<HandoffRow, 'status' | 'cycle' | 'outcome' | 'as
  * A surface of `h`, about the state `h` is in now (its AE, due time and window are kept with it). A DM records whom
  * it is written to (`to`), so it can say "you" to its reader and name everyone else.
  */
-function surface(
+export function surface(
   h: HandoffRow,
   kind: SurfaceKind,
   viewer: string | null,
@@ -63,7 +63,7 @@ export function surfaceParams(h: HandoffRow, extra: Record<string, unknown> = {}
   };
 }
 
-function post(
+export function post(
   h: HandoffRow,
   event: string,
   channel: string,
@@ -83,8 +83,13 @@ function post(
 }
 
 /** A DM surface for `user`. */
-const dm = (h: HandoffRow, event: string, user: string, kind: SurfaceKind, extra?: Record<string, unknown>) =>
-  post(h, event, user, surface(h, kind, user, extra));
+export const dm = (
+  h: HandoffRow,
+  event: string,
+  user: string,
+  kind: SurfaceKind,
+  extra?: Record<string, unknown>,
+) => post(h, event, user, surface(h, kind, user, extra));
 
 /** Whether two facts are the same one (a decision or an outcome step by its id). */
 const sameFact = (a: PartnerFact, b: PartnerFact) =>
@@ -193,157 +198,6 @@ export function decisionMessages(
   ];
 }
 
-/** One reminder (the `index`-th point of the current window), linking to the AE's packet message. */
-export function reminderMessages(h: HandoffRow, index: number, now: Date): OutboxMessage[] {
-  return [
-    post(
-      h,
-      `c${h.cycle}:reminder:${index}`,
-      h.aeUserId,
-      surface(h, 'reminder', h.aeUserId, { at: now.getTime() }),
-      {
-        permalinkOf: messageKey.aeDm(h),
-      },
-    ),
-  ];
-}
-
-export interface EscalationTargets {
-  channelId: string | undefined;
-  managers: Record<string, string>;
-}
-
-/** What showed, at an expiry, that the AE was away in the window: the Slack status seen, or the cover they named. */
-export interface AwayAtExpiry {
-  status?: string;
-  cover?: string;
-}
-
-/** The expiry surfaces' params for an absence (none when the AE was not known to be away). */
-const awayParams = (away: AwayAtExpiry | undefined): Record<string, unknown> => ({
-  ...(away?.status ? { expiredAway: away.status } : {}),
-  ...(away?.cover ? { expiredCover: away.cover } : {}),
-});
-
-/** Expiry: the owner gets the recovery buttons, escalation goes where configured. */
-export function expiryMessages(
-  h: HandoffRow,
-  escalation: EscalationTargets,
-  /** What showed the AE was away in this window (their status, a cover), if anything did. */
-  away?: AwayAtExpiry,
-): OutboxMessage[] {
-  const event = `c${h.cycle}:expired`;
-  const extra = awayParams(away);
-  const messages = [dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', extra)];
-  // Never into the handoff's own partner channel, even if misconfigured that way: escalations are internal.
-  if (escalation.channelId && escalation.channelId !== h.partnerChannelId) {
-    messages.push(
-      post(h, `${event}:escalation`, escalation.channelId, surface(h, 'escalation', null, extra)),
-    );
-  }
-  const manager = escalation.managers[h.aeUserId];
-  // One notice per person: a manager who owns the handoff has its expiry notice (with the buttons) already.
-  if (manager && manager !== h.ownerUserId)
-    messages.push(dm(h, `${event}:manager`, manager, 'escalation', extra));
-  return messages;
-}
-
-/** Who a policy level's targets are, for one handoff (pools resolved to their members by the caller). */
-export interface ResolvedTargets {
-  channels: string[];
-  /** People told by DM: the AE, the owner, the AE's manager, members of a pool, as the level names them. */
-  people: string[];
-}
-
-/** Resolves a level's targets for this handoff: the manager from ESCALATION_MANAGERS, pools from `poolMembers`. */
-export function resolveTargets(
-  h: HandoffRow,
-  targets: readonly Target[],
-  managers: Record<string, string>,
-  poolMembers: Record<string, string[]>,
-  /** The AE's cover now, if they named one. */
-  cover?: string,
-): ResolvedTargets {
-  const channels: string[] = [];
-  const people: string[] = [];
-  for (const t of targets) {
-    if (t.kind === 'channel') channels.push(t.id);
-    else if (t.kind === 'ae') people.push(h.aeUserId);
-    else if (t.kind === 'owner') people.push(h.ownerUserId);
-    else if (t.kind === 'cover') {
-      if (cover) people.push(cover);
-    } else if (t.kind === 'manager') {
-      const manager = managers[h.aeUserId];
-      if (manager) people.push(manager);
-    } else people.push(...(poolMembers[t.name] ?? []));
-  }
-  return { channels: [...new Set(channels)], people: [...new Set(people)] };
-}
-
-/**
- * A policy level's notification (`escalation` surfaces: in a channel, or a DM to each person), keyed by window,
- * level and repeat so it is queued once. Never into the handoff's own partner channel: escalations are internal.
- */
-export function policyNoticeMessages(
-  h: HandoffRow,
-  step: { level: number; repeat: number },
-  targets: ResolvedTargets,
-  /** What else the notice reports (a reassignment the level could not make, and why: `unassigned`). */
-  facts: Record<string, unknown> = {},
-): OutboxMessage[] {
-  const event = `c${h.cycle}:level${step.level}:${step.repeat}`;
-  const extra = { level: step.level + 1, waiting: h.status === 'sent', ...facts };
-  return [
-    ...targets.channels
-      .filter((channel) => channel !== h.partnerChannelId)
-      .map((channel) => post(h, `${event}:${channel}`, channel, surface(h, 'escalation', null, extra))),
-    ...targets.people.map((user) => dm(h, `${event}:${user}`, user, 'escalation', extra)),
-  ];
-}
-
-/**
- * The AE went away during the window: the owner is told once per window (an `escalation` surface with the owner's
- * buttons while it is current), with the cover the AE named, if any.
- */
-export function awayNoticeMessages(
-  h: HandoffRow,
-  away: { status: string; until: number | null; cover: string | undefined },
-  /** What a level of the policy will do if the AE does not answer: said instead of asking the owner to act. */
-  plan?: PlannedMove,
-): OutboxMessage[] {
-  const extra = {
-    waiting: true,
-    away: away.status,
-    ...(away.until !== null ? { back: away.until } : {}),
-    ...(away.cover ? { cover: away.cover } : {}),
-    ...(plan ? { plan } : {}),
-  };
-  return [dm(h, `c${h.cycle}:away:owner`, h.ownerUserId, 'escalation', extra)];
-}
-
-/** Expiry under a policy of the file: the owner's notice, and the expiry levels' targets (as the default does). */
-export function policyExpiryMessages(
-  h: HandoffRow,
-  targets: ResolvedTargets,
-  away?: AwayAtExpiry,
-  /** What a level of the policy will do next (the owner's notice says so instead of asking them to act). */
-  plan?: PlannedMove,
-): OutboxMessage[] {
-  const event = `c${h.cycle}:expired`;
-  const extra = awayParams(away);
-  return [
-    dm(h, `${event}:owner`, h.ownerUserId, 'expired_owner', { ...extra, ...(plan ? { plan } : {}) }),
-    ...targets.channels
-      .filter((channel) => channel !== h.partnerChannelId)
-      .map((channel) =>
-        post(h, `${event}:escalation:${channel}`, channel, surface(h, 'escalation', null, extra)),
-      ),
-    ...targets.people
-      .filter((user) => user !== h.ownerUserId)
-      .map((user) => dm(h, `${event}:to:${user}`, user, 'escalation', extra)),
-  ];
-}
-
 /**
  * Reassignment: the new AE gets the packet, the owner hears (the old AE's packet follows). The partner hears nothing:
  * a reassignment is routing, and the new AE is named to them only once they accept (domain/partnerView.ts).
@@ -352,7 +206,7 @@ export function reassignMessages(
   before: HandoffRow,
   after: HandoffRow,
   _thread: PartnerThread,
-  /** Who or what moved it, why, and what the partner had been told (services/moves.ts): told to the new AE and the owner. */
+  /** Who or what moved it, why, and what the partner had been told (escalation/moves.ts): told to the new AE and the owner. */
   move?: MoveFacts,
 ): OutboxMessage[] {
   const why = move ? { move } : {};
@@ -453,7 +307,7 @@ export interface HeldBackAsk {
 export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version'>) =>
   `${scope(h)}:heldback:${ask.reason}:${ask.version}:author`;
 
-/** The author is asked to confirm or edit the partner's next move, held back from the partner (services/heldBack.ts). */
+/** The author is asked to confirm or edit the partner's next move, held back from the partner (partners/heldBack.ts). */
 export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage[] {
   return [
     dm(h, `heldback:${ask.reason}:${ask.version}:author`, h.authorUserId, 'held_back_notice', {

@@ -5,11 +5,11 @@ import { isInternalActor } from '../domain/actor.js';
 import { check as policy } from '../domain/lifecycle.js';
 import { isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
 import type { Logger } from '../logger.js';
+import { partnerThread } from '../partners/partnerThread.js';
 import type { CrmResolution } from './crm/index.js';
-import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
 import { outcomeMessages } from './notifications.js';
-import { partnerThread } from './partnerThread.js';
+import { type RequestContext, viewerOf } from './requestContext.js';
 import type { WindowPlanner } from './responseWindow.js';
 
 export interface OutcomeDeps {

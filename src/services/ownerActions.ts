@@ -6,14 +6,14 @@ import { isInternalActor } from '../domain/actor.js';
 import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
 import type { Mover } from '../domain/moves.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
+import { moveFacts } from '../escalation/moves.js';
+import type { Policies } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
+import { partnerThread } from '../partners/partnerThread.js';
 import { type Directory, DirectoryUnavailableError, type DirectoryUser, personRefusal } from './directory.js';
-import { type RequestContext, viewerOf } from './handoffs.js';
 import type { Lifecycle } from './lifecycle.js';
-import { moveFacts } from './moves.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
-import { partnerThread } from './partnerThread.js';
-import type { Policies } from './policies.js';
+import { type RequestContext, viewerOf } from './requestContext.js';
 import type { WindowPlan, WindowPlanner } from './responseWindow.js';
 
 export interface OwnerActionDeps {

@@ -1,24 +1,22 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { countDead, findDead, requeueDead } from '../db/repositories/outbox.js';
+import { countDead, findDead, requeueDead } from '../db/repositories/outboxParked.js';
 import type { OutboxRow } from '../db/schema.js';
-import { isInternalActor } from '../domain/actor.js';
+import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
-import type { RequestContext } from './handoffs.js';
+import type { RequestContext } from './requestContext.js';
 
-export interface ParkedDeps {
+/** The roles: who may see and retry them (domain/permissions.ts). */
+export interface ParkedDeps extends ProgramRoles {
   db: Db;
   clock: Clock;
   logger: Logger;
-  adminUserIds: readonly string[];
   onOutboxWrite: () => void;
 }
 
 /** Messages Slack refused for good, parked by the outbox: admins see them and send them again after a fix. */
 export function createParked(deps: ParkedDeps) {
   const { db, clock, logger } = deps;
-  const isAdmin = (ctx: RequestContext) =>
-    isInternalActor(ctx.actor, ctx.internalTeamIds) && deps.adminUserIds.includes(ctx.actor.userId);
 
   function refuse(ctx: RequestContext, what: string): { kind: 'forbidden' } {
     logger.warn(
@@ -32,7 +30,7 @@ export function createParked(deps: ParkedDeps) {
     ctx: RequestContext,
     limit = 20,
   ): { kind: 'forbidden' } | { kind: 'done'; rows: OutboxRow[]; total: number } {
-    if (!isAdmin(ctx)) return refuse(ctx, 'list');
+    if (!may(deps, ctx, 'outbox')) return refuse(ctx, 'list');
     return { kind: 'done', rows: findDead(db, limit), total: countDead(db) };
   }
 
@@ -41,7 +39,7 @@ export function createParked(deps: ParkedDeps) {
     ctx: RequestContext,
     id?: number,
   ): { kind: 'forbidden' } | { kind: 'done'; requeued: number } {
-    if (!isAdmin(ctx)) return refuse(ctx, 'retry');
+    if (!may(deps, ctx, 'outboxRetry')) return refuse(ctx, 'retry');
     const requeued = requeueDead(db, clock.now(), id);
     logger.info({ by: ctx.actor.userId, id: id ?? 'all', requeued }, 'parked messages requeued');
     if (requeued > 0) deps.onOutboxWrite();
@@ -52,7 +50,6 @@ export function createParked(deps: ParkedDeps) {
     list,
     retry,
     count: () => countDead(db),
-    isAdminUser: (userId: string) => deps.adminUserIds.includes(userId),
   };
 }
 

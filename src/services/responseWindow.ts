@@ -34,7 +34,7 @@ export interface DeadlinePreview {
   holidayRegions: string[];
   /**
    * How they were chosen: from the AE's time zone (the default), listed for everyone, listed for this AE alone
-   * (HOLIDAY_REGIONS' `U…=` entry), or switched off (for everyone, or for this AE with `U…=none`).
+   * (HOLIDAY_REGIONS' `U…=` entry; none for them with `U…=none`), or switched off for everyone.
    */
   holidaysBy: 'zone' | 'setting' | 'person' | 'none';
 }
@@ -91,13 +91,8 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
           why: holidays?.why?.(date, zone, person) ?? 'a closed day',
         })),
         holidayRegions: regions,
-        // `U…=none`: no public holiday for this AE, said as switched off (not as "no country known for the zone").
-        holidaysBy:
-          chosen === 'person' && regions.length === 0
-            ? 'none'
-            : typeof chosen === 'string'
-              ? HOLIDAYS_BY[chosen]
-              : 'setting',
+        // `U…=none`: 'person' with no region, said as that person's setting (not the workspace's, nor the zone's).
+        holidaysBy: typeof chosen === 'string' ? HOLIDAYS_BY[chosen] : 'setting',
       };
     },
     /** The moment `businessDays` business days after `from`, in the AE's calendar (stalled-deal nudges). */

@@ -6,11 +6,12 @@ import { findHandoff, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import { classificationCorrections, type HandoffRow, type ResellerRow } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
-import { isInternalActor, isRevopsActor } from '../domain/actor.js';
+import { isInternalActor } from '../domain/actor.js';
 import type { Classification } from '../domain/attribution.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
+import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
-import type { RequestContext } from './handoffs.js';
+import type { RequestContext } from './requestContext.js';
 
 export interface RevopsDeps {
   db: Db;
@@ -30,7 +31,6 @@ export type RevopsResult<T = undefined> =
 /** RevOps' maintenance: the reseller registry, and audited corrections of a handoff's classification. */
 export function createRevops(deps: RevopsDeps) {
   const { db, clock, logger } = deps;
-  const mayMaintain = (ctx: RequestContext) => isRevopsActor(ctx.actor, ctx.internalTeamIds, deps);
 
   function refuse(ctx: RequestContext, what: string): { kind: 'forbidden' } {
     logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, what }, 'RevOps action refused');
@@ -38,7 +38,7 @@ export function createRevops(deps: RevopsDeps) {
   }
 
   function registerReseller(ctx: RequestContext, account: string, reseller: string): RevopsResult<boolean> {
-    if (!mayMaintain(ctx)) return refuse(ctx, 'reseller add');
+    if (!may(deps, ctx, 'resellers')) return refuse(ctx, 'reseller add');
     const key = accountKey(account);
     const resellerKey = accountKey(reseller);
     if (!key || !resellerKey) return { kind: 'invalid', message: 'Give both an account and a reseller.' };
@@ -55,7 +55,7 @@ export function createRevops(deps: RevopsDeps) {
   }
 
   function unregisterReseller(ctx: RequestContext, account: string, reseller: string): RevopsResult<boolean> {
-    if (!mayMaintain(ctx)) return refuse(ctx, 'reseller remove');
+    if (!may(deps, ctx, 'resellers')) return refuse(ctx, 'reseller remove');
     const removed = removeReseller(db, accountKey(account), accountKey(reseller));
     logger.info(
       { account: accountKey(account), reseller: accountKey(reseller), by: ctx.actor.userId, removed },
@@ -77,7 +77,7 @@ export function createRevops(deps: RevopsDeps) {
     to: Classification,
     reason: string,
   ): RevopsResult<{ handoff: HandoffRow; from: Classification }> {
-    if (!mayMaintain(ctx)) return refuse(ctx, 'classification correction');
+    if (!may(deps, ctx, 'classify')) return refuse(ctx, 'classification correction');
     const handoff = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
     if (!handoff?.classification)
       return { kind: 'invalid', message: `There is no classified handoff #${handoffId}.` };

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { chartFiles } from '../db/schema.js';
+import { findChartFile, forgetChartFile, rememberChartFile } from '../db/repositories/chartFiles.js';
 import type { Logger } from '../logger.js';
 
 export interface SlackFilesDeps {
@@ -104,12 +103,12 @@ export function createSlackFiles(deps: SlackFilesDeps) {
     opts: { channelId: string; filename: string; title: string; altText: string; comment: string },
   ): Promise<string | undefined> {
     try {
-      const cached = db.select().from(chartFiles).where(eq(chartFiles.contentHash, key)).get();
+      const cached = findChartFile(db, key);
       if (cached) {
         const state = await cachedState(cached.fileId, opts.channelId);
         if (state === 'ready') return cached.fileId;
         if (state === 'processing') return (await waitUntilReady(cached.fileId)) ? cached.fileId : undefined;
-        db.delete(chartFiles).where(eq(chartFiles.contentHash, key)).run();
+        forgetChartFile(db, key);
         logger.info({ fileId: cached.fileId }, 'chart image no longer in its channel; sharing it again');
       }
       const result = await client.filesUploadV2({
@@ -123,10 +122,7 @@ export function createSlackFiles(deps: SlackFilesDeps) {
       const fileId = uploadedIds(result)[0];
       if (!fileId) throw new Error('filesUploadV2 returned no file id');
       // Kept at once: it is in the channel now, so a later run waits for it rather than sharing it again.
-      db.insert(chartFiles)
-        .values({ contentHash: key, fileId, uploadedAt: clock.now() })
-        .onConflictDoNothing()
-        .run();
+      rememberChartFile(db, key, fileId, clock.now());
       if (!(await waitUntilReady(fileId))) {
         logger.warn({ fileId }, 'chart image still processing in Slack; shown without it this time');
         return undefined;

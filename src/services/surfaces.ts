@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
-import { handoffMessage, type SlackMessage } from '../blocks/handoffMessage.js';
+import { handoffMessage } from '../blocks/handoffMessage.js';
+import type { SlackMessage } from '../blocks/message.js';
 import {
   type RenderedSurface,
   renderSurface,
@@ -9,15 +9,10 @@ import {
 } from '../blocks/surfaces.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
-import { findDecision, findHandoff, findOutcomes } from '../db/repositories/handoffs.js';
+import { findOutcomes } from '../db/repositories/handoffLists.js';
+import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { findSurface, newestSurfaceId } from '../db/repositories/surfaces.js';
-import {
-  type HandoffRow,
-  type OutcomeRow,
-  outcomes,
-  type SurfaceKind,
-  type SurfaceRow,
-} from '../db/schema.js';
+import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import {
   isPossible,
   NO_OFFER,
@@ -30,9 +25,9 @@ import { packetNamesFormerAe } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { dayIn, partnerView } from '../domain/partnerView.js';
-import { heldBackState } from './heldBack.js';
+import { heldBackState } from '../partners/heldBack.js';
+import { formerAeNames, partnerHistory } from '../partners/partnerThread.js';
 import { stampOf } from './notifications.js';
-import { formerAeNames, partnerHistory } from './partnerThread.js';
 
 export interface SurfaceDeps {
   db: Executor;
@@ -140,14 +135,9 @@ export function createSurfaces(deps: SurfaceDeps) {
     );
   }
 
+  /** The newest step of this kind recorded on the handoff (its outcomes come oldest first). */
   function latestStep(handoffId: number, outcome: Outcome): OutcomeRow | undefined {
-    return db
-      .select()
-      .from(outcomes)
-      .where(eq(outcomes.handoffId, handoffId))
-      .orderBy(desc(outcomes.id))
-      .all()
-      .find((row) => row.outcome === outcome);
+    return findOutcomes(db, handoffId).findLast((row) => row.outcome === outcome);
   }
 
   function model(surface: SurfaceRow, h: HandoffRow): SurfaceModel {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/services/outboxWorker.js';
+import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';

@@ -237,10 +237,10 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
       expect(a.status).toBe(200);
       expect(a.ms).toBeLessThan(SLACK_DEADLINE_MS);
     }
-    // Every flood request was refused: unsigned or wrong HMAC (401), a body still arriving when a newer one needed its
-    // lane's room or stalling for IDLE_READ_MS while the flooder is busy writing the others (408), or its connection
-    // was closed under a body still being sent (0). None waited for its lane (the receiver answers no 503 any more),
-    // none was taken, none failed the app (500).
+    // Every flood request was refused: unsigned or wrong HMAC (401), a body still arriving when a newer one needed the
+    // byte budget's room, or not all there when Node's request timeout ran out while the flooder is busy writing the
+    // others (408), or its connection was closed under a body still being sent (0). None waited for room (the receiver
+    // answers no 503), none was taken, none failed the app (500).
     expect(
       Object.keys(counts).every((s) => ['0', '401', '408'].includes(s)),
       JSON.stringify(counts),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
-import { deliveryId } from '../../src/services/outboxWorker.js';
+import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import {
   auditExactlyOnce,
   deliveryOf,

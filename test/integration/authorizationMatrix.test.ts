@@ -10,6 +10,7 @@ import {
 } from '../../src/blocks/ephemerals.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
 import { ACTION_ID, CALLBACK_ID, SHORTCUT_ID } from '../../src/blocks/ids.js';
+import { partnerReply } from '../../src/blocks/partnerReplies.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
 import {
   classificationCorrections,
@@ -21,6 +22,8 @@ import {
 } from '../../src/db/schema.js';
 import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
+import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
+import { helpFor } from '../../src/handlers/commands/subcommands.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
 import {
@@ -49,6 +52,7 @@ import {
   openHome,
   outboxRow,
   ownerFor,
+  REVOPS,
   type Reply,
   refusalText,
   registerReseller,
@@ -79,7 +83,11 @@ import { people, TEAM } from '../support/people.js';
  * - "I'll take it", the partner-help shortcut and modal: any internal member.
  * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
  *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
+ * - The partner directory (`/handoff partners`): RevOps or admins; its channels (`partners channel|confirm`): admins.
+ * - `/handoff view <#>`: whoever wrote, owns or answers the handoff, and RevOps or admins.
  * - App Home "Program metrics": RevOps and admins only.
+ * Each program-level permission (src/domain/permissions.ts) has a case here: "the permission table" below fails for one
+ * without, and for a case that allows other people than the table grants.
  */
 
 /**
@@ -591,21 +599,30 @@ const COMMAND_ALLOWED = {
 interface CommandRow {
   name: string;
   allowed: readonly ActorKey[];
+  /** The program-level permission it needs (src/domain/permissions.ts), if any. */
+  permission?: Permission;
+  /** Allowed for another reason than the permission (their own handoff). */
+  alsoAllowed?: readonly ActorKey[];
   /** The refusal for an internal member without the role (every external user gets `commandReply.external()`). */
   forbidden?: string;
   readOnly?: boolean;
-  /** Sets up what the command needs; returns its text and the check of an allowed run. */
+  /** Sets up what the command needs; returns its text, the check of an allowed run, and a refusal naming it. */
   prepare(
     h: Harness,
     pool: HandoffPool,
-  ): Promise<{ text: string; effect(reply: Reply, seen: Seen, user: SlackUser): Promise<void> }>;
+  ): Promise<{
+    text: string;
+    effect(reply: Reply, seen: Seen, user: SlackUser): Promise<void>;
+    forbidden?: string;
+  }>;
 }
 
 const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff export',
     allowed: COMMAND_ALLOWED.revopsOrAdmin,
-    forbidden: commandReply.forbidden(),
+    permission: 'export',
+    forbidden: commandReply.forbidden('export'),
     readOnly: true,
     async prepare(h) {
       const before = completions(h).length;
@@ -622,7 +639,8 @@ const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff classify <#> sourced <why>',
     allowed: COMMAND_ALLOWED.revopsOrAdmin,
-    forbidden: commandReply.forbidden(),
+    permission: 'classify',
+    forbidden: commandReply.forbidden('classify'),
     async prepare(h, pool) {
       const handoff = await pool.get('sent', people.author.id);
       expect(handoff.classification).toBe('partner_influenced');
@@ -652,7 +670,8 @@ const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff reseller add',
     allowed: COMMAND_ALLOWED.revopsOrAdmin,
-    forbidden: commandReply.forbidden(),
+    permission: 'resellers',
+    forbidden: commandReply.forbidden('resellers'),
     async prepare(h) {
       const { account, reseller } = nextResellerNames();
       return {
@@ -667,7 +686,8 @@ const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff reseller remove',
     allowed: COMMAND_ALLOWED.revopsOrAdmin,
-    forbidden: commandReply.forbidden(),
+    permission: 'resellers',
+    forbidden: commandReply.forbidden('resellers'),
     async prepare(h) {
       const { account, reseller } = registerReseller(h);
       return {
@@ -696,7 +716,8 @@ const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff outbox',
     allowed: COMMAND_ALLOWED.admin,
-    forbidden: parkedReplies.forbidden(),
+    permission: 'outbox',
+    forbidden: parkedReplies.forbidden('outbox'),
     readOnly: true,
     async prepare(h) {
       const id = ensureParked(h);
@@ -713,7 +734,8 @@ const COMMANDS: readonly CommandRow[] = [
   {
     name: '/handoff outbox retry all',
     allowed: COMMAND_ALLOWED.admin,
-    forbidden: parkedReplies.forbidden(),
+    permission: 'outboxRetry',
+    forbidden: parkedReplies.forbidden('outboxRetry'),
     async prepare(h) {
       const id = ensureParked(h);
       return {
@@ -743,6 +765,65 @@ const COMMANDS: readonly CommandRow[] = [
     },
   },
   {
+    name: '/handoff partners',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    permission: 'partners',
+    forbidden: commandReply.forbidden('partners'),
+    readOnly: true,
+    async prepare(h, pool) {
+      // A handoff sent with a partner: the directory lists it.
+      await pool.get('sent', people.author.id);
+      return {
+        text: 'partners',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toContain('*Meridian Cloud Consulting*');
+        },
+      };
+    },
+  },
+  {
+    // Allowed: past the check, the channel is not one the directory knows (nothing to change).
+    name: '/handoff partners confirm #channel',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'partnerChannels',
+    forbidden: commandReply.forbidden('partnerChannels'),
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'partners confirm <#C0MATRIXNONE|nowhere>',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(
+            partnerReply.invalid('That is not a partner channel the directory knows. Name it as #channel.'),
+          );
+        },
+      };
+    },
+  },
+  {
+    // By users.info, the AE's id typed "from" another team is still the AE.
+    name: "/handoff view <#> (someone else's handoff)",
+    allowed: ['ae', 'ownerAuthor', 'aeForeignTeam', ...COMMAND_ALLOWED.revopsOrAdmin],
+    permission: 'viewAny',
+    alsoAllowed: ['ae', 'ownerAuthor', 'aeForeignTeam'],
+    readOnly: true,
+    async prepare(h, pool) {
+      const handoff = await pool.get('sent', people.author.id);
+      return {
+        text: `view ${handoff.id}`,
+        forbidden: commandReply.notFound(handoff.id),
+        async effect(_reply, seen) {
+          const calls = await waitFor(
+            () => h.slack.callsTo('views.open').length > seen.opens && h.slack.callsTo('views.open'),
+            4000,
+            'the view modal',
+          );
+          const view = calls[seen.opens]?.args.view as { title: { text: string } };
+          expect(view.title.text).toBe(`Handoff #${handoff.id}`);
+        },
+      };
+    },
+  },
+  {
     name: '/handoff help',
     allowed: COMMAND_ALLOWED.anyInternal,
     readOnly: true,
@@ -756,9 +837,13 @@ const COMMANDS: readonly CommandRow[] = [
             admin: h.config.adminUserIds.includes(user.id),
           };
           const text = await replyAt(h, reply);
-          expect(text).toBe(commandReply.help(role));
+          expect(text).toBe(helpFor(h.config, user.id));
           expect(text.includes('/handoff export')).toBe(role.revops || role.admin);
+          expect(text.includes('*For RevOps:*')).toBe(role.revops || role.admin);
+          expect(text.includes('/handoff partners channel')).toBe(role.admin);
           expect(text.includes('/handoff outbox')).toBe(role.admin);
+          expect(text.includes('*For admins:*')).toBe(role.admin);
+          expect(text.includes('and the trust metrics')).toBe(role.revops || role.admin);
         },
       };
     },
@@ -798,12 +883,14 @@ describe('authorization matrix: slash commands', () => {
           row.name,
           key,
         )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
-          const { text, effect } = await row.prepare(h, pool);
+          const { text, effect, forbidden } = await row.prepare(h, pool);
           const fields = commandFieldsFor(key);
           await runCell(h, {
             allowed,
             refusal:
-              key === 'external' ? commandReply.external() : (row.forbidden ?? commandReply.external()),
+              key === 'external'
+                ? commandReply.external()
+                : (forbidden ?? row.forbidden ?? commandReply.external()),
             ...(row.readOnly ? { readOnly: true } : {}),
             act: () => slash(h, text, fields),
             effect: (reply, seen) => effect(reply, seen, { id: fields.user_id }),
@@ -817,6 +904,14 @@ describe('authorization matrix: slash commands', () => {
 // -----------------------------------------------------------------------------------------------------------------
 // The App Home: the export button, and who sees the program metrics.
 
+/** The Export button is an interaction: by its user.team_id, the no-team-id payload is nobody's. */
+const EXPORT_ALLOWED: readonly ActorKey[] = ['revops', 'admin'];
+/**
+ * app_home_opened names only the user (no user.team_id): the metrics go by user id. The event of the external user
+ * and of the AE's id "from" another team comes with the partner's team id; the no-team-id cell is the admin's id.
+ */
+const METRICS_ALLOWED: readonly ActorKey[] = ['revops', 'admin', 'noTeamId'];
+
 describe('authorization matrix: App Home', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -828,7 +923,6 @@ describe('authorization matrix: App Home', () => {
     await h?.stop();
   });
 
-  const EXPORT_ALLOWED: readonly ActorKey[] = ['revops', 'admin'];
   describe(`App Home Export button: allowed for ${EXPORT_ALLOWED.join(', ')}`, () => {
     for (const key of OTHER_ACTORS) {
       const allowed = EXPORT_ALLOWED.includes(key);
@@ -853,11 +947,6 @@ describe('authorization matrix: App Home', () => {
     }
   });
 
-  /**
-   * app_home_opened names only the user (no user.team_id): the metrics go by user id. The event of the external user
-   * and of the AE's id "from" another team comes with the partner's team id; the no-team-id cell is the admin's id.
-   */
-  const METRICS_ALLOWED: readonly ActorKey[] = ['revops', 'admin', 'noTeamId'];
   describe(`App Home "Program metrics": shown to ${METRICS_ALLOWED.join(', ')}`, () => {
     for (const key of OTHER_ACTORS) {
       const allowed = METRICS_ALLOWED.includes(key);
@@ -914,4 +1003,82 @@ describe('authorization matrix: App Home', () => {
       });
     }
   });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// The permission table (src/domain/permissions.ts): every permission has a case above, and each case allows exactly
+// whom the table grants (plus, for a handoff, whoever it is theirs).
+
+/** How the app knows who acts: a slash command asks users.info; a button goes by its user.team_id; the App Home by id. */
+type Path = 'command' | 'interaction' | 'userId';
+
+const MATRIX_ROLES = { revopsUserIds: [REVOPS.id], adminUserIds: [ADMIN.id] };
+
+function granted(permission: Permission, path: Path): ActorKey[] {
+  return OTHER_ACTORS.filter((key) => {
+    const user = userFor(key);
+    if (path === 'userId') return may(MATRIX_ROLES, user.id, permission);
+    // users.info answers for our members only: a partner's user is refused before any role is looked at.
+    if (path === 'command') return key !== 'external' && may(MATRIX_ROLES, user.id, permission);
+    return may(
+      MATRIX_ROLES,
+      { actor: { userId: user.id, teamId: user.team_id }, internalTeamIds: [TEAM] },
+      permission,
+    );
+  });
+}
+
+interface PermissionCase {
+  name: string;
+  permission: Permission;
+  path: Path;
+  allowed: readonly ActorKey[];
+  also: readonly ActorKey[];
+}
+
+const PERMISSION_CASES: readonly PermissionCase[] = [
+  ...COMMANDS.flatMap((row): PermissionCase[] =>
+    row.permission
+      ? [
+          {
+            name: row.name,
+            permission: row.permission,
+            path: 'command',
+            allowed: row.allowed,
+            also: row.alsoAllowed ?? [],
+          },
+        ]
+      : [],
+  ),
+  {
+    name: 'App Home Export button',
+    permission: 'export',
+    path: 'interaction',
+    allowed: EXPORT_ALLOWED,
+    also: [],
+  },
+  {
+    name: 'App Home "Program metrics"',
+    permission: 'metrics',
+    path: 'userId',
+    allowed: METRICS_ALLOWED,
+    also: [],
+  },
+];
+
+describe('authorization matrix: the permission table', () => {
+  for (const permission of PERMISSION_NAMES) {
+    it(`${permission} (${PERMISSIONS[permission].join(', ')}): has a case, which allows whom the table grants`, () => {
+      const cases = PERMISSION_CASES.filter((c) => c.permission === permission);
+      expect(
+        cases.map((c) => c.name),
+        `no matrix case for the permission ${permission}`,
+      ).not.toEqual([]);
+      for (const c of cases) {
+        expect([...c.allowed].sort(), c.name).toEqual(
+          [...new Set([...granted(permission, c.path), ...c.also])].sort(),
+        );
+      }
+    });
+  }
 });

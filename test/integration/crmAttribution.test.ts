@@ -293,7 +293,8 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(pickOf(view)).toBeUndefined();
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
     const handoff = handoffNamed(h, 'Litware Pharmacy');
-    expect(handoff?.attribution).toEqual({ basis: 'unreached', crm: 'Salesforce' });
+    // The author's zone is kept with the basis: a record linked later is read as a day in it.
+    expect(handoff?.attribution).toEqual({ basis: 'unreached', crm: 'Salesforce', zone: 'America/New_York' });
     expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({
       attribution: { basis: 'unreached', crm: 'Salesforce' },
     });

@@ -6,14 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { PeriodKey } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
 import { createBackgroundWork } from '../../src/runtime/background.js';
-import {
-  createMetrics,
-  type MetricsDeps,
-  type Overview,
-  type PeriodKey,
-} from '../../src/services/metrics.js';
+import { createMetrics, type MetricsDeps, type Overview } from '../../src/services/metrics.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import { TestClock } from '../support/clock.js';
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
+import { createPacketService } from '../../src/packets/index.js';
 import { slackDirectory } from '../../src/services/directory.js';
-import { createPacketService } from '../../src/services/packets.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   confirmationsOn,

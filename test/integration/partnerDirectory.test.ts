@@ -278,7 +278,9 @@ describe('shared status changes at run time', () => {
       'held',
     );
     await accept(h, handoff.id);
-    expect(await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`)).toMatch(/Only RevOps/);
+    expect(await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`)).toBe(
+      'Only an admin can do that. Nothing was changed.',
+    );
     const confirmed = await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, {
       id: ADMIN,
     });

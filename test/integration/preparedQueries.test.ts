@@ -15,13 +15,12 @@ import {
   cancelPendingReminders,
   dueHeads,
   enqueue,
-  findOutboxByRecordAs,
-  findPostedMessage,
   markDelivered,
   markSending,
   type OutboxMessage,
   type OutboxRow,
 } from '../../src/db/repositories/outbox.js';
+import { findOutboxByRecordAs, findPostedMessage } from '../../src/db/repositories/postedMessages.js';
 import {
   insertSurface,
   newestSurfaceId,

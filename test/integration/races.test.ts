@@ -9,7 +9,7 @@ import {
   outbox,
   postedMessages,
 } from '../../src/db/schema.js';
-import { deliveryId } from '../../src/services/outboxWorker.js';
+import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
 import {
   auditExactlyOnce,

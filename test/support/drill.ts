@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import { type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
-import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/services/outboxWorker.js';
+import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import type { Harness } from './harness.js';
 import { type PacketValues, packetSubmission, reviewSubmission, viewSubmission } from './payloads.js';

@@ -100,7 +100,10 @@ export interface NewDeal {
   amount?: number | string | null;
   /** The company it is associated with (an id `addCompany` gave); none by default. */
   companyId?: string;
-  /** When it was created: 'YYYY-MM-DD' (midnight UTC) or an ISO datetime; default the fake's now. */
+  /**
+   * When it was created: 'YYYY-MM-DD' (that day at noon UTC, the same day from UTC-12 to UTC+11: the app reads the
+   * day in the author's zone) or an ISO datetime; default the fake's now.
+   */
   createdAt?: string;
   /** 'YYYY-MM-DD' or an ISO datetime; unset by default. */
   closeDate?: string;
@@ -390,7 +393,9 @@ export class FakeHubspot {
     const stage = deal.stage ?? 'appointmentscheduled';
     const now = this.now();
     const at = (value: string) => Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-    const created = deal.createdAt ? at(deal.createdAt) : now;
+    const created = deal.createdAt
+      ? Date.parse(deal.createdAt.length === 10 ? `${deal.createdAt}T12:00:00Z` : deal.createdAt)
+      : now;
     if (deal.companyId !== undefined && !this.companies.has(deal.companyId)) {
       throw new Error(`no company ${deal.companyId}`);
     }

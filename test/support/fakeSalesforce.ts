@@ -135,7 +135,7 @@ export interface NewOpportunity {
   closeDate?: string;
   /** The account it belongs to (an id `addAccount` gave); none by default. */
   accountId?: string;
-  /** When it was created: 'YYYY-MM-DD' (midnight UTC) or an ISO datetime; default the fake's now. */
+  /** When it was created: 'YYYY-MM-DD' (that day at noon UTC: DAY_ONLY_AT) or an ISO datetime; default the fake's now. */
   createdDate?: string;
 }
 
@@ -187,6 +187,12 @@ export function salesforceId18(id15: string): string {
 const isIdShaped = (id: string): boolean => (id.length === 15 || id.length === 18) && ALNUM.test(id);
 
 /** Salesforce's datetime format: milliseconds and a '+0000' offset instead of 'Z'. */
+/**
+ * A creation day given without a time is that day at noon UTC: the same calendar day from UTC-12 to UTC+11, so a
+ * fixture's "created on 2026-10-26" reads as that day for every person of the tests (the app reads the day in the
+ * author's zone). Salesforce itself always gives the moment.
+ */
+const DAY_ONLY_AT = '12:00:00Z';
 const sfDateTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+0000');
 const sfDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -476,7 +482,7 @@ export class FakeSalesforce {
       ? sfDateTime(
           Date.parse(
             opportunity.createdDate.length === 10
-              ? `${opportunity.createdDate}T00:00:00Z`
+              ? `${opportunity.createdDate}T${DAY_ONLY_AT}`
               : opportunity.createdDate,
           ),
         )

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { CALLBACK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { handoffs } from '../../src/db/schema.js';
-import { packetOf } from '../../src/services/edits.js';
+import { packetOf } from '../../src/packets/edits.js';
 import { type Harness, waitFor } from './harness.js';
 import {
   confirmationsOn,

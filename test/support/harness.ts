@@ -75,7 +75,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     DATABASE_PATH: databasePath,
     LOG_LEVEL: 'info',
     OUTBOX_POLL_INTERVAL_MS: '100',
-    // Pacing at production's second is tested on stepped time (test/unit/services/outboxWorker.test.ts) and in the
+    // Pacing at production's second is tested on stepped time (test/unit/outbox/worker.test.ts) and in the
     // outage drill; here a short gap keeps the path exercised without making every test wait on it.
     OUTBOX_CHANNEL_INTERVAL_MS: '20',
     // Production waits 30 s before looking for a post whose answer was lost; tests that need that wait set it.

@@ -78,8 +78,9 @@ export interface Sent {
   /** Built to be malformed: the receiver must refuse it (400) rather than pass it on. */
   malformed?: boolean;
   /**
-   * Carries fields of the wrong type that a listener may trip on: the app's global catch (an empty ack, 200, and a
-   * warning) is then an acceptable answer. Anywhere else, a listener that throws is a problem.
+   * Carries fields of the wrong type that a listener may trip on (a TypeError): the app's global catch (an error
+   * logged, the person told it did not go through) is then an acceptable answer. Anywhere else, a listener that
+   * throws is a problem.
    */
   wrongTypes?: boolean;
   /** Where a refusal may be answered: the request's response_url, a DM to its user. */

@@ -115,9 +115,10 @@ describe('a holiday calendar with people’s own regions', () => {
       holidayRegions: ['DE-BY'],
       holidaysBy: 'person',
     });
+    // `U0NONE=none`: that person's own setting (no region), not the workspace's "none".
     expect(planner.deadline(wednesday, 1, { id: 'U0NONE', timeZone: 'America/New_York' })).toMatchObject({
       holidayRegions: [],
-      holidaysBy: 'none',
+      holidaysBy: 'person',
     });
     expect(planner.deadline(wednesday, 1, { id: 'U0OTHER', timeZone: 'America/New_York' })).toMatchObject({
       dueAt: '2026-11-27T15:00:00.000Z',

@@ -11,14 +11,13 @@ import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes } from '../../src/domai
 import type { PartnerSafeUpdate } from '../../src/domain/partnerSafe.js';
 import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerView.js';
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
+import { expiryMessages, reminderMessages } from '../../src/escalation/notices.js';
 import {
   decisionMessages,
-  expiryMessages,
   extendMessages,
   outcomeMessages,
   type PartnerThread,
   reassignMessages,
-  reminderMessages,
   sentMessages,
   stallMessages,
   stampOf,
@@ -352,7 +351,7 @@ function simulate(p: Packet, steps: Step[]): Run {
     const kind = allowed[s.pick % allowed.length] as EventKind;
     at = addHours(at, s.hours);
     const startedNow = s.thread === undefined ? thread.started : s.thread;
-    /** The thread as services/partnerThread.ts reads it inside the change's transaction: after its rows. */
+    /** The thread as partners/partnerThread.ts reads it inside the change's transaction: after its rows. */
     const threadNow = (): PartnerThread => ({
       started: startedNow,
       facts: partnerFacts(h, [...decisions.values()], recorded),

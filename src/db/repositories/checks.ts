@@ -1,13 +1,6 @@
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import {
-  type DraftRow,
-  drafts,
-  type HandoffRow,
-  handoffs,
-  type ResellerRow,
-  registeredResellers,
-} from '../schema.js';
+import { type HandoffRow, handoffs, type ResellerRow, registeredResellers } from '../schema.js';
 
 /**
  * Other handoffs on the same account (same account key, or same company domain when one is given) that are still
@@ -57,23 +50,4 @@ export function removeReseller(exec: Executor, accountKey: string, resellerKey: 
       )
       .run().changes === 1
   );
-}
-
-/** Stores (or replaces, after an edit) the draft of one packet modal. */
-export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): DraftRow {
-  const saved = exec
-    .insert(drafts)
-    .values(row)
-    .onConflictDoUpdate({
-      target: drafts.sourceViewId,
-      set: { content: row.content, updatedAt: row.updatedAt },
-    })
-    .returning()
-    .all()[0];
-  if (!saved) throw new Error(`draft for view ${row.sourceViewId} not saved`);
-  return saved;
-}
-
-export function findDraft(exec: Executor, id: number): DraftRow | undefined {
-  return exec.select().from(drafts).where(eq(drafts.id, id)).get();
 }

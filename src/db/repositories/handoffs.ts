@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
@@ -236,66 +236,6 @@ export function updateIfUnchanged(
     .all()[0];
 }
 
-/**
- * Handoffs a person owns that still need them (open, expired, or declined since `declinedSince`: they may give it to
- * another AE), newest first, for the App Home.
- */
-export function findOwnedNeedingAttention(
-  exec: Executor,
-  ownerUserId: string,
-  limit: number,
-  declinedSince: Date,
-): HandoffRow[] {
-  return exec
-    .select()
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.ownerUserId, ownerUserId),
-        or(
-          inArray(handoffs.status, ['sent', 'expired']),
-          // A recent decline the owner may still give to another AE.
-          and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
-        ),
-      ),
-    )
-    .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
-}
-
-/** Handoffs waiting for this AE's answer, soonest due first, for the App Home. */
-export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
-  return exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
-    .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
-}
-
-/**
- * The scores of an author's most recent scored handoffs (sent before `before`, when given), newest first
- * (uses handoffs_author_user_id_idx).
- */
-export function lastScores(exec: Executor, authorUserId: string, limit = 3, before?: Date): number[] {
-  return exec
-    .select({ score: handoffs.score })
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.authorUserId, authorUserId),
-        isNotNull(handoffs.score),
-        before ? lt(handoffs.sentAt, before) : undefined,
-      ),
-    )
-    .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all()
-    .map((row) => row.score as number);
-}
-
 export function findBySourceView(exec: Executor, sourceViewId: string): HandoffRow | undefined {
   return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
 }
@@ -341,43 +281,6 @@ export function findStalled(exec: Executor, now: Date, limit: number): HandoffRo
     .all();
 }
 
-/** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */
-export function findDealsInProgress(exec: Executor, userId: string, limit: number): HandoffRow[] {
-  return exec
-    .select()
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.status, 'accepted'),
-        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
-        or(eq(handoffs.aeUserId, userId), eq(handoffs.ownerUserId, userId)),
-      ),
-    )
-    .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
-}
-
-export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
-  return exec
-    .select()
-    .from(outcomes)
-    .where(eq(outcomes.handoffId, handoffId))
-    .orderBy(asc(outcomes.id))
-    .all();
-}
-
-/** Everything an author sent, newest first, whatever its state, for their App Home. */
-export function findSentBy(exec: Executor, authorUserId: string, limit: number): HandoffRow[] {
-  return exec
-    .select()
-    .from(handoffs)
-    .where(eq(handoffs.authorUserId, authorUserId))
-    .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
-}
-
 export interface AtRisk {
   /** Waiting for an answer, due before `dueBefore`: soonest first. */
   dueSoon: HandoffRow[];
@@ -385,38 +288,4 @@ export interface AtRisk {
   unanswered: HandoffRow[];
   /** Accepted deals nudged for stalling since their last activity (no news from the AE). */
   stalled: HandoffRow[];
-}
-
-/** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
-export function findAtRisk(exec: Executor, dueBefore: Date, limit: number): AtRisk {
-  const dueSoon = exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
-    .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
-  const unanswered = exec
-    .select()
-    .from(handoffs)
-    .where(eq(handoffs.status, 'expired'))
-    .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
-  const stalled = exec
-    .select()
-    .from(handoffs)
-    .where(
-      and(
-        // The few nudged deals come from the partial index handoffs_stalled_idx, in order; `+status` keeps the
-        // planner from reading every accepted deal through the status indexes instead.
-        isNotNull(handoffs.stallNudgedAt),
-        sql`+${handoffs.status} = 'accepted'`,
-        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
-      ),
-    )
-    .orderBy(asc(handoffs.lastActivityAt))
-    .limit(limit)
-    .all();
-  return { dueSoon, unanswered, stalled };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
 import { type OutboxRow, outbox, postedMessages } from '../schema.js';
@@ -189,62 +189,6 @@ export function dueHeads(
   return dueHeadsQuery(exec).all({ now: now.getTime(), limit, skip: JSON.stringify(skip) });
 }
 
-/**
- * Rows whose dedupe key is all that stops a message being queued again later, whenever that is: the owner's notice
- * that a partner channel blocks an update (tried again as long as the update waits) and the weekly digest. They are
- * few, and never deleted.
- */
-const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
-
-/**
- * Deletes up to `limit` delivered or cancelled messages queued before `before` (oldest first; the status index finds
- * them). Pending and parked ones stay; so do posted_messages, which later edits and thread replies need. Every other
- * message is queued by a state change that happens once, so its dedupe key is not needed after delivery.
- */
-export function pruneFinished(exec: Executor, before: Date, limit: number): number {
-  const kept = sql.join(
-    KEPT_FOR_DEDUPE.map((pattern) => sql`and ${outbox.dedupeKey} not like ${pattern}`),
-    sql` `,
-  );
-  return exec.run(sql`delete from ${outbox} where ${outbox.id} in (
-      select id from ${outbox} where ${outbox.status} in ('delivered', 'cancelled')
-        and ${outbox.nextAttemptAt} < ${before.getTime()} ${kept} order by ${outbox.nextAttemptAt} limit ${limit})`)
-    .changes;
-}
-
-/**
- * After the clock stepped back (NTP, a restored VM, across a restart or while running): waiting rows whose schedule
- * was stamped later than `now` are due now, stamped again on the clock as it is. A stamp ahead of now can only come
- * from a clock that has since stepped back, so the wait it set (a backoff, a Retry-After, a hold) is not waited out a
- * second time for the hour the clock lost. A row queued for a later time has a stamp in the past and keeps its time.
- * Returns how many rows were made due. A full look at the pending rows (the status index): run on start and when the
- * clock is seen going back, not on every look for what is due.
- */
-export function dueAfterClockStep(exec: Executor, now: Date): number {
-  return exec
-    .update(outbox)
-    .set({ nextAttemptAt: now, scheduledAt: now })
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        gt(outbox.nextAttemptAt, now),
-        sql`coalesce(${outbox.scheduledAt}, ${outbox.createdAt}) > ${now.getTime()}`,
-      ),
-    )
-    .run().changes;
-}
-
-export function nextPendingAt(exec: Executor): Date | undefined {
-  const row = exec
-    .select({ at: outbox.nextAttemptAt })
-    .from(outbox)
-    .where(eq(outbox.status, 'pending'))
-    .orderBy(asc(outbox.nextAttemptAt))
-    .limit(1)
-    .get();
-  return row?.at;
-}
-
 const markDeliveredQuery = preparedFor((exec) =>
   exec
     .update(outbox)
@@ -382,85 +326,6 @@ export function markCancelled(exec: Executor, row: OutboxRow, reason: string): v
     .run();
 }
 
-/** Parked messages, newest first, for admins. */
-export function findDead(exec: Executor, limit: number): OutboxRow[] {
-  return exec
-    .select()
-    .from(outbox)
-    .where(eq(outbox.status, 'dead'))
-    .orderBy(desc(outbox.id))
-    .limit(limit)
-    .all();
-}
-
-export function countDead(exec: Executor): number {
-  return (
-    exec.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'dead')).get()?.n ?? 0
-  );
-}
-
-/** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
-export function requeueDead(exec: Executor, now: Date, id?: number): number {
-  return exec
-    .update(outbox)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
-    .where(id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)))
-    .run().changes;
-}
-
-export function markDead(exec: Executor, row: OutboxRow, error: string): void {
-  exec
-    .update(outbox)
-    .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })
-    .where(eq(outbox.id, row.id))
-    .run();
-}
-
-const postedMessageQuery = preparedFor((exec) =>
-  exec
-    .select()
-    .from(postedMessages)
-    .where(eq(postedMessages.messageKey, sql.placeholder('messageKey')))
-    .prepare(),
-);
-
-export function findPostedMessage(exec: Executor, messageKey: string) {
-  return postedMessageQuery(exec).get({ messageKey });
-}
-
-const outboxByRecordAsQuery = preparedFor((exec) =>
-  exec
-    .select()
-    .from(outbox)
-    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
-    .orderBy(desc(outbox.id))
-    .limit(1)
-    .prepare(),
-);
-
-/** The newest row that posts (or posted) the message recorded under this key. */
-export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
-  return outboxByRecordAsQuery(exec).get({ messageKey });
-}
-
-const outboxStatusByRecordAsQuery = preparedFor((exec) =>
-  exec
-    .select({ status: outbox.status })
-    .from(outbox)
-    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
-    .orderBy(desc(outbox.id))
-    .limit(1)
-    .prepare(),
-);
-
-/**
- * The status of the newest row that posts the message recorded under this key: what an Accept asks of the partner
- * thread's parent, without reading (and parsing) its payload.
- */
-export function outboxStatusByRecordAs(exec: Executor, messageKey: string): OutboxRow['status'] | undefined {
-  return outboxStatusByRecordAsQuery(exec).get({ messageKey })?.status;
-}
-
 const cancelRemindersQuery = preparedFor((exec) =>
   exec
     .update(outbox)
@@ -483,27 +348,4 @@ const cancelRemindersQuery = preparedFor((exec) =>
  */
 export function cancelPendingReminders(exec: Executor, handoffId: number): void {
   cancelRemindersQuery(exec).run({ handoffId });
-}
-
-/** Handoffs with partner updates waiting in a channel, for telling each owner (bounded). */
-export function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50): number[] {
-  return exec
-    .selectDistinct({ handoffId: outbox.handoffId })
-    .from(outbox)
-    .where(
-      and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'), eq(outbox.audience, 'partner')),
-    )
-    .limit(limit)
-    .all()
-    .map((row) => row.handoffId)
-    .filter((id): id is number => id !== null);
-}
-
-/** Makes a channel's waiting messages due now (the app was just invited there). Returns how many. */
-export function wakeChannel(exec: Executor, channelKey: string, now: Date): number {
-  return exec
-    .update(outbox)
-    .set({ nextAttemptAt: now, scheduledAt: now })
-    .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
-    .run().changes;
 }

@@ -14,7 +14,7 @@ import { mention, userText } from '../../blocks/mrkdwn.js';
 import { internalWords } from '../../domain/internalText.js';
 import { FIELD_LIMITS } from '../../domain/packet.js';
 import { partnerFiller } from '../../domain/partnerFiller.js';
-import type { HeldBackRefusal } from '../../services/heldBack.js';
+import type { HeldBackRefusal } from '../../partners/heldBack.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';

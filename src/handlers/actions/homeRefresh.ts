@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { homePeriodFrom, withExportNotice } from '../../blocks/appHome.js';
 import { slackDate } from '../../blocks/mrkdwn.js';
 import { exportReplies } from '../../blocks/revopsReplies.js';
+import { isPeriodKey, PERIODS, type PeriodKey } from '../../domain/periods.js';
 import { EXPORT_MAX_ROWS } from '../../services/exports.js';
-import { isPeriodKey, PERIODS, type PeriodKey } from '../../services/metrics.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';

@@ -24,15 +24,33 @@ type StateValues = Record<string, Record<string, ViewStateValue>>;
  * (account_domain, partner_contact_role, on_priority_list, partner_agreed_in_writing) are still read: when one is
  * there, its field is taken from it and the combined input is read as a single field.
  */
+/** The options ticked in a checkbox group: none when the payload carries anything but a list of options. */
+export function tickedValues(state: ViewStateValue | undefined): string[] {
+  const options: unknown = state?.selected_options;
+  if (!Array.isArray(options)) return [];
+  return options.flatMap((o: unknown) =>
+    typeof o === 'object' && o !== null && typeof (o as { value?: unknown }).value === 'string'
+      ? [(o as { value: string }).value]
+      : [],
+  );
+}
+
+/** A checkbox group whose options are not a list: a payload Slack never sends (its form cannot be read as typed). */
+export function hasMalformedCheckboxes(values: StateValues): boolean {
+  return Object.values(values).some((block) =>
+    Object.values(block ?? {}).some(
+      (state) => state?.selected_options !== undefined && !Array.isArray(state.selected_options),
+    ),
+  );
+}
+
 export function readPacketForm(values: StateValues): PacketInput {
   const has = (blockId: string) => values[blockId]?.[ACTION_ID.value] !== undefined;
   const get = (field: keyof typeof PACKET_BLOCK_ID): ViewStateValue | undefined =>
     values[PACKET_BLOCK_ID[field]]?.[ACTION_ID.value];
   const text = (field: keyof typeof PACKET_BLOCK_ID) => get(field)?.value ?? null;
   const ticked = (blockIds: string[], option: string) =>
-    blockIds.some((blockId) =>
-      (values[blockId]?.[ACTION_ID.value]?.selected_options ?? []).some((o) => o.value === option),
-    );
+    blockIds.some((blockId) => tickedValues(values[blockId]?.[ACTION_ID.value]).includes(option));
   const confirmations = [
     PACKET_FORM_BLOCK_ID.confirmations,
     PACKET_BLOCK_ID.onPriorityList,

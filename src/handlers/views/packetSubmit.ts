@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID } from '../../blocks/ids.js';
 import { reviewModal } from '../../blocks/reviewModal.js';
-import type { SubmitResult } from '../../services/packets.js';
+import type { SubmitResult } from '../../packets/index.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
-import { packetBlockErrors, readPacketForm } from './packetForm.js';
+import { hasMalformedCheckboxes, packetBlockErrors, readPacketForm } from './packetForm.js';
 
 /** The handoff an edit form changes (`{ editOf }` in its private_metadata); nothing for a new packet. */
 function editOf(privateMetadata: string): { editOf?: number; openedOnEdit?: number } {
@@ -28,21 +28,9 @@ export function packetSubmit(deps: HandlerDeps) {
     view,
     logger,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    let result: SubmitResult;
-    try {
-      result = await deps.packets.submitPacket({
-        ...requestContext(body, deps),
-        input: readPacketForm(view.state.values),
-        pool: poolOf(view.state.values),
-        sourceViewId: view.id,
-        ...editOf(view.private_metadata),
-      });
-    } catch (error) {
-      // A malformed payload (wrong types) is bad input: an inline error, a warning, since nothing is wrong with the
-      // app. Anything else (a database that refuses the draft) is answered by the app's failure middleware (app.ts):
-      // an inline error saying nothing was saved, the author's entries kept.
-      if (!(error instanceof TypeError)) throw error;
-      logger.warn(`packet submission failed: ${String(error)}`);
+    if (hasMalformedCheckboxes(view.state.values)) {
+      // Bad input, not a failure of the app: the form is refused where the author is, nothing is kept.
+      logger.warn('packet submission refused: a checkbox group that is not a list of options');
       await ack({
         response_action: 'errors',
         errors: {
@@ -51,6 +39,15 @@ export function packetSubmit(deps: HandlerDeps) {
       });
       return;
     }
+    // A failure (a database that refuses the draft, a bug) is answered by the app's failure
+    // middleware (app.ts): logged as an error, an inline error saying nothing was sent, the author's entries kept.
+    const result: SubmitResult = await deps.packets.submitPacket({
+      ...requestContext(body, deps),
+      input: readPacketForm(view.state.values),
+      pool: poolOf(view.state.values),
+      sourceViewId: view.id,
+      ...editOf(view.private_metadata),
+    });
     if (result.kind === 'invalid') {
       await ack({ response_action: 'errors', errors: packetBlockErrors(result.errors) });
       return;

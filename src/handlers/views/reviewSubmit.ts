@@ -3,9 +3,10 @@ import { ACTION_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from '../../blocks/ids.js'
 import { userText } from '../../blocks/mrkdwn.js';
 import { type ReviewMetadata, reviewModal } from '../../blocks/reviewModal.js';
 import { CLASSIFICATION_LABEL } from '../../domain/attribution.js';
-import type { AbsenceChoice } from '../../services/packets.js';
+import type { AbsenceChoice } from '../../packets/index.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { tickedValues } from './packetForm.js';
 
 function draftIdOf(raw: string): number {
   try {
@@ -34,9 +35,7 @@ function notice(title: string, text: string, opts: { close: string; clear: boole
 export function reviewSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const ticked = (blockId: string) =>
-      (view.state.values[blockId]?.[ACTION_ID.value]?.selected_options ?? []).some(
-        (option) => option.value === CONFIRM_OPTION,
-      );
+      tickedValues(view.state.values[blockId]?.[ACTION_ID.value]).includes(CONFIRM_OPTION);
     const ctx = requestContext(body, deps);
     const draftId = draftIdOf(view.private_metadata);
     // The attribution details step, when the review asked for it: its dates go with the draft before Send.

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
-import { saveDraft } from '../../db/repositories/checks.js';
+import { saveDraft } from '../../db/repositories/packets.js';
 import type { DraftRow } from '../../db/schema.js';
 import { accountDomain } from '../../domain/accountMatch.js';
 import {
@@ -9,13 +9,14 @@ import {
   attribute,
   basisOf,
   type CrmCheck,
+  inAuthorZone,
   NONE_OF_THESE,
   opportunityKey,
   relevantOpportunities,
 } from '../../domain/attribution.js';
-import { draftBeforeSend } from '../drafts.js';
-import type { RequestContext } from '../handoffs.js';
-import type { Review } from '../packets.js';
+import { draftBeforeSend } from '../../packets/drafts.js';
+import type { Review } from '../../packets/types.js';
+import type { RequestContext } from '../requestContext.js';
 import { type Crm, type CrmResolution, opportunityOf } from './index.js';
 import type { AccountQuery } from './types.js';
 
@@ -60,30 +61,36 @@ export function withLinked(
   return { ...check, opportunities: [...others, linked] };
 }
 
-/** The class, its reason and its basis, from the packet and what the CRM said (and the author's pick). */
-export function attributionOf(packet: AttributionInput, check: CrmCheck | undefined) {
-  const result = attribute(packet, check);
-  return { ...result, basis: basisOf(check, result, packet.partnerTouchOn) };
+/**
+ * The class, its reason and its basis, from the packet and what the CRM said (and the author's pick). `zone`: the
+ * author's, in which the partner's first action is a day: the CRM's creation moments are read as days there (an
+ * opportunity created on a New York evening is that day's, not the next UTC day's), and the basis keeps it.
+ */
+export function attributionOf(packet: AttributionInput, check: CrmCheck | undefined, zone?: string) {
+  const local = inAuthorZone(check, zone);
+  const result = attribute(packet, local);
+  const basis = basisOf(local, result, packet.partnerTouchOn);
+  return { ...result, basis: zone ? { ...basis, zone } : basis };
 }
 
 /** The handoff's columns for how it was classified (its basis, and the link the class was decided with). */
-export function attributionColumns(review: Pick<Review, 'packet' | 'crmCheck' | 'crm'>): {
+export function attributionColumns(review: Pick<Review, 'packet' | 'crmCheck' | 'crm' | 'authorTimeZone'>): {
   attribution: AttributionBasis;
   classifiedLink: string | null;
 } {
   return {
-    attribution: attributionOf(review.packet, review.crmCheck).basis,
+    attribution: attributionOf(review.packet, review.crmCheck, review.authorTimeZone).basis,
     // A link the CRM did not confirm in time was not classified with: the read-back reads its creation date later.
     classifiedLink: review.crm?.checked ? opportunityKey(review.crm) : null,
   };
 }
 
 /** The sent event's record of it, when a CRM was asked (nothing more to say when none is connected). */
-export function attributionDetail(review: Pick<Review, 'packet' | 'crmCheck'>): {
+export function attributionDetail(review: Pick<Review, 'packet' | 'crmCheck' | 'authorTimeZone'>): {
   attribution?: AttributionBasis;
 } {
   if (!review.crmCheck || review.crmCheck.kind === 'off') return {};
-  return { attribution: attributionOf(review.packet, review.crmCheck).basis };
+  return { attribution: attributionOf(review.packet, review.crmCheck, review.authorTimeZone).basis };
 }
 
 export type AttributionPickResult =
@@ -110,7 +117,10 @@ export function applyAttributionPick(
   const review = draft.content as unknown as Review;
   const check = review.crmCheck;
   if (check?.kind !== 'checked') return { kind: 'unchanged' };
-  const listed = relevantOpportunities(check.opportunities, review.packet.partnerTouchOn);
+  // The days the review showed: each creation moment read in the author's zone.
+  const local = inAuthorZone(check, review.authorTimeZone);
+  const shown = local?.kind === 'checked' ? local.opportunities : check.opportunities;
+  const listed = relevantOpportunities(shown, review.packet.partnerTouchOn);
   const deciding = listed[0] ? opportunityKey(listed[0]) : undefined;
   const known = req.pick === NONE_OF_THESE || listed.some((o) => opportunityKey(o) === req.pick);
   if (!known) return { kind: 'unchanged' };
@@ -139,7 +149,7 @@ export function saveReclassified(
   before: Review,
   now: Date,
 ): { kind: 'saved' } | { kind: 'reclassified'; draftId: number; review: Review } {
-  const attribution = attributionOf(changed.packet, changed.crmCheck);
+  const attribution = attributionOf(changed.packet, changed.crmCheck, changed.authorTimeZone);
   const updated: Review = {
     ...changed,
     classification: attribution.classification,

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { findEvent } from '../../db/repositories/crm.js';
 import { findHandoff } from '../../db/repositories/handoffs.js';
 import { findPartner } from '../../db/repositories/partners.js';
-import { type HandoffEventRow, type HandoffRow, handoffEvents, type OutboxRow } from '../../db/schema.js';
+import type { HandoffEventRow, HandoffRow, OutboxRow } from '../../db/schema.js';
 import { isoDateIn } from '../../domain/businessDays.js';
 import type { CrmSystem } from '../../domain/crmLink.js';
 import { DECLINE_REASONS, isDeclineReason } from '../../domain/decline.js';
@@ -120,7 +120,7 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
       const connector = crm.connector(system);
       if (!connector)
         throw new CrmError(`${system} is not connected (its settings are not set)`, { transient: false });
-      const event = db.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)).get();
+      const event = findEvent(db, eventId);
       const h = row.handoffId === null ? undefined : findHandoff(db, row.handoffId);
       if (!event || !h)
         throw new CrmError(`touch-log event ${eventId} or its handoff is missing`, { transient: false });

@@ -15,6 +15,7 @@ import {
   type CrmFields,
   type CrmRecord,
   type CrmStates,
+  createdOf,
 } from './types.js';
 
 export interface HubspotSettings {
@@ -136,7 +137,7 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
       name: p.dealname ?? `Deal ${deal.id}`,
       stage,
       ...closedState(p),
-      createdOn: p.createdate ? p.createdate.slice(0, 10) : null,
+      ...createdOf(p.createdate),
       closedOn: closedState(p).closed && p.closedate ? p.closedate.slice(0, 10) : null,
     };
   }
@@ -178,10 +179,9 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
           false,
         );
         for (const deal of result.results as DealObject[]) {
-          const created = deal.properties.createdate;
           states.set(deal.id, {
             ...closedState(deal.properties),
-            createdOn: created ? created.slice(0, 10) : null,
+            ...createdOf(deal.properties.createdate),
           });
         }
       }

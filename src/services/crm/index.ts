@@ -154,6 +154,7 @@ export function opportunityOf(record: CrmRecord): CrmOpportunity {
     name: record.name,
     stage: record.stage,
     createdOn: record.createdOn,
+    ...(record.createdAt ? { createdAt: record.createdAt } : {}),
     closed: record.closed,
     closedOn: record.closedOn ?? null,
   };

@@ -1,14 +1,13 @@
-import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
+import { findOpenLinked, findRelinked } from '../../db/repositories/crm.js';
 import { type HandoffRow, insertOutcome } from '../../db/repositories/handoffs.js';
-import { handoffs } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
+import { partnerThread } from '../../partners/partnerThread.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { crmOutcomeMessages } from '../notifications.js';
-import { partnerThread } from '../partnerThread.js';
 import type { Crm } from './index.js';
-import { correctFromLink, relinkedHandoffs } from './relinked.js';
+import { correctFromLink } from './relinked.js';
 import { CrmError } from './types.js';
 
 export interface CrmReadBackDeps {
@@ -38,21 +37,6 @@ export interface ReadBackResult {
  */
 export function createCrmReadBack(deps: CrmReadBackDeps) {
   const { db, clock, logger, crm, lifecycle } = deps;
-
-  function open(system: 'salesforce' | 'hubspot'): HandoffRow[] {
-    return db
-      .select()
-      .from(handoffs)
-      .where(
-        and(
-          eq(handoffs.crmSystem, system),
-          isNotNull(handoffs.crmRecordId),
-          eq(handoffs.status, 'accepted'),
-          or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
-        ),
-      )
-      .all();
-  }
 
   function record(h: HandoffRow, won: boolean, label: string): boolean {
     const at = clock.now();
@@ -84,8 +68,8 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
   async function poll(): Promise<ReadBackResult> {
     const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
     for (const connector of crm.connectors) {
-      const linked = open(connector.system);
-      const relinked = relinkedHandoffs(db, connector.system);
+      const linked = findOpenLinked(db, connector.system);
+      const relinked = findRelinked(db, connector.system);
       if (linked.length === 0 && relinked.length === 0) continue;
       const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
       let states: Awaited<ReturnType<typeof connector.states>>;
@@ -122,7 +106,7 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
         const corrected = correctFromLink(
           db,
           h,
-          { createdOn: state.createdOn, label: connector.label },
+          { createdOn: state.createdOn, createdAt: state.createdAt, label: connector.label },
           clock.now(),
         );
         if (!corrected) continue;

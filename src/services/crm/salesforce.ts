@@ -10,6 +10,7 @@ import {
   type CrmFields,
   type CrmRecord,
   type CrmStates,
+  createdOf,
   OPPORTUNITIES_MAX,
   snippetOf,
 } from './types.js';
@@ -239,7 +240,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
           states.set(salesforceId18(row.Id.slice(0, 15)), {
             closed: Boolean(row.IsClosed),
             won: Boolean(row.IsWon),
-            createdOn: row.CreatedDate ? row.CreatedDate.slice(0, 10) : null,
+            ...createdOf(row.CreatedDate),
           });
         }
       }
@@ -297,7 +298,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       stage: row.StageName ?? '',
       closed: Boolean(row.IsClosed),
       won: Boolean(row.IsWon),
-      createdOn: row.CreatedDate ? row.CreatedDate.slice(0, 10) : null,
+      ...createdOf(row.CreatedDate),
       closedOn: row.IsClosed ? (row.CloseDate ?? null) : null,
     };
   }

@@ -8,8 +8,13 @@ export interface CrmRecord {
   stage: string;
   closed: boolean;
   won: boolean;
-  /** When the opportunity or deal was created (YYYY-MM-DD, UTC): the attribution rule uses it. */
+  /** The day the opportunity or deal was created as the CRM gives it (YYYY-MM-DD, its UTC day). */
   createdOn: string | null;
+  /**
+   * The moment it was created (an ISO instant): the attribution rule reads its day in the author's zone, not UTC's
+   * (domain/attribution.ts `createdDay`). Null when the CRM gave none.
+   */
+  createdAt: string | null;
   /** Its close date (YYYY-MM-DD) when closed, if read (the account lookup reads it). */
   closedOn?: string | null;
 }
@@ -49,8 +54,30 @@ export interface CrmActivity {
 /** Fields written on the opportunity or deal besides the activity (the optional mapping; empty when off). */
 export type CrmFields = Record<string, string>;
 
-/** The closed state of records read in one poll, by record id, with when each was created (YYYY-MM-DD, if given). */
-export type CrmStates = Map<string, { closed: boolean; won: boolean; createdOn?: string | null }>;
+/**
+ * The closed state of records read in one poll, by record id, with when each was created: its UTC day and the moment
+ * (if given).
+ */
+export type CrmStates = Map<
+  string,
+  { closed: boolean; won: boolean; createdOn?: string | null; createdAt?: string | null }
+>;
+
+/**
+ * A CRM's creation timestamp as the app keeps it: its day as the CRM gives it (UTC) and the moment, an ISO instant.
+ * Salesforce writes `2026-11-22T23:30:00.000+0000`, HubSpot `2026-11-22T23:30:00.000Z`; a bare day has no moment.
+ */
+export function createdOf(value: string | null | undefined): {
+  createdOn: string | null;
+  createdAt: string | null;
+} {
+  if (!value) return { createdOn: null, createdAt: null };
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms))
+    return { createdOn: value.slice(0, 10), createdAt: null };
+  const at = new Date(ms).toISOString();
+  return { createdOn: at.slice(0, 10), createdAt: at };
+}
 
 /**
  * One connected CRM. Every call may throw a `CrmError` saying whether trying again later can help and whether the

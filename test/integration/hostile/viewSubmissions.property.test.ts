@@ -12,8 +12,8 @@ import {
   PACKET_BLOCK_ID,
   REVIEW_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
-import { nextMoveVersion } from '../../../src/services/heldBack.js';
-import { hostileWorld, stillServes, wellFormed } from '../../support/hostile.js';
+import { nextMoveVersion } from '../../../src/partners/heldBack.js';
+import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   actsAs,
   clean,
@@ -755,11 +755,13 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
   /**
    * DEFECT 5 (fixed). A text input whose value is not a string, submitted by the person allowed to submit it, threw
    * in the service (`req.crmOpportunity?.trim()`, `req.note?.trim()`): listener error, no ack, 404 after 3 s. The body
-   * is well-formed for the receiver, so it reaches the listener; the app's global catch now acks it (200) and logs a
-   * warning. Nothing is written. Was: AE U0AE on accepted handoff B, view_submission "handoff_opportunity_modal",
+   * is well-formed for the receiver, so it reaches the listener; the app's global catch answers it. Until issue 32 it
+   * acked every TypeError empty (which Slack shows as success) and logged a warning; now a listener failure is an
+   * error, logged as one, and the person is told on the form that it did not go through. Nothing is written. Was: AE
+   * U0AE on accepted handoff B, view_submission "handoff_opportunity_modal",
    * state.values {"outcome_crm_opportunity":{"value":{"type":"plain_text_input","value":42}}}.
    */
-  it('wrong-typed text inputs from the right person: 200, nothing written, no error logged', async () => {
+  it('wrong-typed text inputs from the right person: 200 with an error on the form, nothing written, the failure logged as an error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<unknown>(42, {}, [], true), async (value) => {
         const ae = internal(people.ae);
@@ -793,6 +795,9 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
           ),
         ].map((sent) => ({ ...wellFormed(sent), wrongTypes: true }));
         expect(await world().exercise(requests)).toEqual([]);
+        // The person is told, on the form (it stays open with their entries), never shown success.
+        const answer = await signedPost(world().h, requests[0]?.body ?? '');
+        expect(await answer.json()).toMatchObject({ response_action: 'errors' });
       }),
       defectOpts,
     );

@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { expect } from 'vitest';
-import type { SlackMessage } from '../../../src/blocks/handoffMessage.js';
+import type { SlackMessage } from '../../../src/blocks/message.js';
 import { validateMessage, validateView } from '../../support/fakeSlack.js';
 
 type Obj = Record<string, unknown>;

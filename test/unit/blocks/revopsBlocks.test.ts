@@ -14,7 +14,7 @@ import type {
   Stats,
   WeekStats,
 } from '../../../src/domain/metrics.js';
-import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../../../src/services/metrics.js';
+import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../../../src/domain/periods.js';
 import { LIMITS, validateMessage, validateView } from '../../support/fakeSlack.js';
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { fill, worstHandoff } from './fixtures.js';

@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../../../src/blocks/handoffMessage.js';
+import type { SlackMessage } from '../../../src/blocks/message.js';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../../src/blocks/surfaces.js';
 import { type HandoffRow, SURFACE_KINDS, type SurfaceKind } from '../../../src/db/schema.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';

@@ -12,7 +12,7 @@ import { FakeSalesforce } from '../../support/fakeSalesforce.js';
  * that was done: look before writing again), then the vendor's code.
  */
 
-/** What the outbox makes of a failure (see `classifyFailure` in services/outboxWorker.ts). */
+/** What the outbox makes of a failure (see `classifyFailure` in outbox/failures.ts). */
 type Verdict =
   | 'final'
   | 'not found'

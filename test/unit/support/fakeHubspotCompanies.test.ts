@@ -79,7 +79,7 @@ describe('companies and their deals', () => {
     expect(deals.results.map((d) => d.id)).toEqual([won, renewal]);
     expect(deals.results[1]?.properties).toMatchObject({
       dealname: 'Renewal',
-      createdate: '2026-10-26T00:00:00.000Z',
+      createdate: '2026-10-26T12:00:00.000Z',
       hs_is_closed: 'false',
     });
   });

@@ -75,7 +75,7 @@ describe('accounts and the account lookup', () => {
       StageName: 'Prospecting',
       IsClosed: false,
       IsWon: false,
-      CreatedDate: '2026-10-26T00:00:00.000+0000',
+      CreatedDate: '2026-10-26T12:00:00.000+0000',
       CloseDate: expect.any(String),
       Account: {
         attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${litware}` },

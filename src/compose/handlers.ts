@@ -1,0 +1,148 @@
+import { can } from '../domain/lifecycle.js';
+import type { Escalations } from '../escalation/escalations.js';
+import type { Sweeper } from '../escalation/sweep.js';
+import { createEdits } from '../packets/edits.js';
+import { createPacketService } from '../packets/index.js';
+import { createHeldBack } from '../partners/heldBack.js';
+import { partnerChannelJoined } from '../partners/partnerChannel.js';
+import { createPartnerDirectory } from '../partners/partners.js';
+import { createExports } from '../services/exports.js';
+import { createHandoffService } from '../services/handoffs.js';
+import { createHelpRequests } from '../services/helpRequests.js';
+import type { HomeViews } from '../services/homeViews.js';
+import { createLookup } from '../services/lookup.js';
+import { membership } from '../services/membership.js';
+import type { Outcomes } from '../services/outcomes.js';
+import { createOwnerActions } from '../services/ownerActions.js';
+import type { Parked } from '../services/parked.js';
+import type { Replies } from '../services/replies.js';
+import { viewerOf } from '../services/requestContext.js';
+import { createRevops } from '../services/revops.js';
+import type { SlackFiles } from '../services/slackFiles.js';
+import { componentLog, type Services, type Shared } from './types.js';
+
+/** What a Slack handler may change about a handoff, and with what help. */
+export interface HandlerParts {
+  sweeper: Sweeper;
+  outcomes: Outcomes;
+  escalations: Escalations;
+  parked: Parked;
+  replies: Replies;
+  files: SlackFiles;
+  homeViews: HomeViews;
+  home: Services['handlers']['home'];
+}
+
+/** Packets in, decisions and owner actions: what changes a handoff. */
+function decisionServices(s: Shared, p: HandlerParts) {
+  const { config, db, clock, onOutboxWrite } = s;
+  const log = componentLog(s.logger);
+  const edits = createEdits({
+    db,
+    clock,
+    lifecycle: s.lifecycle,
+    adminUserIds: config.adminUserIds,
+    onOutboxWrite,
+  });
+  const packets = createPacketService({
+    db,
+    clock,
+    logger: log('packets'),
+    directory: s.directory,
+    windows: s.windows,
+    scoring: config.scoring,
+    conflictLookbackDays: config.conflictLookbackDays,
+    onOutboxWrite,
+    edits,
+    crm: s.crm,
+    policies: s.policies,
+    covers: s.covers,
+    away: config.escalationPolicies.away,
+    pools: { names: () => s.policies.poolNames(), next: p.escalations.nextFromPool },
+  });
+  const handoffs = createHandoffService({
+    db,
+    clock,
+    logger: log('handoffs'),
+    expireIfDue: p.sweeper.expireIfDue,
+    firstStallNudge: (handoff, at) => p.outcomes.nextNudge(handoff, null, at),
+    businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
+    lifecycle: s.lifecycle,
+    adminUserIds: config.adminUserIds,
+  });
+  const ownerActions = createOwnerActions({
+    db,
+    clock,
+    logger: log('owner-actions'),
+    directory: s.directory,
+    windows: s.windows,
+    expireIfDue: p.sweeper.expireIfDue,
+    adminUserIds: config.adminUserIds,
+    lifecycle: s.lifecycle,
+    policies: s.policies,
+  });
+  return { edits, packets, handoffs, ownerActions };
+}
+
+/** Program-wide requests: help, exports, partners, lookups. */
+function programServices(s: Shared, p: HandlerParts) {
+  const { config, db, clock, onOutboxWrite } = s;
+  const log = componentLog(s.logger);
+  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  return {
+    revops: createRevops({ db, clock, logger: log('revops'), ...roles, onOutboxWrite }),
+    helpRequests: createHelpRequests({
+      db,
+      clock,
+      logger: log('help-requests'),
+      channelId: () => s.internalChannels.channelId('partnerHelp'),
+      onOutboxWrite,
+    }),
+    exports: createExports({
+      db,
+      clock,
+      background: s.background,
+      logger: log('export'),
+      files: p.files,
+      replies: p.replies,
+      timeZone: config.revopsReporting.timeZone,
+      directory: s.directory,
+      ...roles,
+    }),
+    partners: createPartnerDirectory({
+      db,
+      clock,
+      logger: log('partners'),
+      directory: s.directory,
+      internalChannels: s.internalChannels,
+      ...roles,
+      internalTeamIds: s.startup.internalTeamIds,
+      onOutboxWrite,
+    }),
+    lookup: createLookup({ db, clock, ...roles, packetPreview: s.surfaces.packetPreview }),
+    heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
+  };
+}
+
+/** What the Slack handlers use. */
+export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
+  const { config, db, clock, onOutboxWrite } = s;
+  return {
+    ...decisionServices(s, p),
+    ...programServices(s, p),
+    outcomes: p.outcomes,
+    replies: p.replies,
+    parked: p.parked,
+    home: p.home,
+    homeAsked: p.homeViews.asked,
+    homeShown: p.homeViews.shown,
+    background: (task) => void s.background.run('background work after a request', task),
+    channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
+    memberOf: membership(s.directory),
+    slackRejected: () => s.clients.connection.rejected,
+    editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
+    ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
+    covers: s.covers,
+    poolNames: () => s.policies.poolNames(),
+  };
+}

@@ -1,0 +1,72 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { JobSpec } from '../runtime/scheduler.js';
+import type { Services } from './types.js';
+
+/** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
+export function scheduledJobs(config: Config, services: Services, logger: Logger): JobSpec[] {
+  const reporting = config.revopsReporting;
+  const jobs: JobSpec[] = [
+    {
+      name: 'response-window-sweep',
+      schedule: config.responseWindow.sweepSchedule,
+      // The sweep (expiries first), then the escalation policies' steps that are due.
+      run: async () => {
+        services.sweeper.sweep();
+        await services.escalations.run();
+        // An AE who went away during an open window: their owners are told (their status read once an hour).
+        await services.escalations.checkAway();
+      },
+      atStart: 'run',
+    },
+    {
+      name: 'partner-thread-recheck',
+      schedule: '*/15 * * * *',
+      // A partner next move whose date has passed is held back from the partner: its thread's parent is updated.
+      run: () => services.partnerText.recheck(),
+    },
+    {
+      name: 'escalation-pools',
+      schedule: '*/15 * * * *',
+      // User-group pools' members, for routing handoffs by the AE's pool.
+      run: () => services.policies.refreshGroups(),
+    },
+    {
+      name: 'channel-sharing-recheck',
+      schedule: '* * * * *',
+      // Held partner channels, and internal channels not confirmed (switched off, or not seen at start), are asked
+      // about again: only Slack's answer frees them.
+      run: () => services.handlers.partners.recheckSharing(),
+    },
+    {
+      name: 'metrics-refresh',
+      schedule: '* * * * *',
+      run: async () => {
+        const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
+        if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');
+        // RevOps Homes follow the figures: republished once a minute at most, when anything changed.
+        services.followMetrics();
+      },
+    },
+  ];
+  if (config.crm.salesforce || config.crm.hubspot) {
+    // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it).
+    jobs.push({ name: 'crm-read-back', schedule: '* * * * *', run: () => services.followCrm() });
+  }
+  // Scheduled whenever configured: a channel start could not confirm is asked about again every minute, and a run
+  // while it is not confirmed posts nothing.
+  if (reporting.digestChannelId) {
+    jobs.push({
+      name: 'weekly-digest',
+      schedule: reporting.digestSchedule,
+      timeZone: reporting.timeZone,
+      run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
+      // A slot missed while the app was down is posted at start; one already posted is not (one per week), nor one
+      // from before the app was in use.
+      atStart: { catchUpWithinMs: 7 * 86_400_000 },
+      catchUp: async (slot) =>
+        logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
+    });
+  }
+  return jobs;
+}

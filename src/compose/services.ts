@@ -1,0 +1,158 @@
+import { latestEventId, queueMetricsHomes } from '../db/repositories/surfaces.js';
+import { createEscalations, type Escalations } from '../escalation/escalations.js';
+import { createSweeper, type Sweeper } from '../escalation/sweep.js';
+import type { HomeRenderer } from '../outbox/types.js';
+import { OutboxWorker } from '../outbox/worker.js';
+import { channelGuard } from '../partners/channelGuard.js';
+import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
+import { createPartnerText } from '../partners/partnerText.js';
+import { createCrmDelivery } from '../services/crm/delivery.js';
+import { createCrmReadBack } from '../services/crm/readBack.js';
+import { createCrmFollow } from '../services/crmFollow.js';
+import { createHomeViews } from '../services/homeViews.js';
+import { createMetricsFollow } from '../services/metricsFollow.js';
+import { createOutcomes, type Outcomes } from '../services/outcomes.js';
+import { createParked } from '../services/parked.js';
+import { createReplies } from '../services/replies.js';
+import { handlerDeps } from './handlers.js';
+import { reportingServices, seesMetrics } from './reporting.js';
+import { componentLog, type Services, type Shared } from './types.js';
+
+/** The outbox: every Slack post the app owes, delivered after its transaction committed. */
+function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
+  const { config, db, clock, logger } = s;
+  return new OutboxWorker({
+    db,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    client: s.clients.outbox,
+    pollIntervalMs: config.outbox.pollIntervalMs,
+    channelIntervalMs: config.outbox.channelIntervalMs,
+    maxAttempts: config.outbox.maxAttempts,
+    uncertainWaitMs: config.outbox.uncertainWaitMs,
+    onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
+    guard: channelGuard({ db, internalChannels: s.internalChannels }),
+    surfaces: s.surfaces,
+    homes,
+    turn: () => s.activity.turn(),
+    ...(s.crm.connectors.length > 0
+      ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
+      : {}),
+  });
+}
+
+/** The response window and what follows a decision: expiries, escalations, stall nudges. */
+function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper; escalations: Escalations } {
+  const { config, db, clock } = s;
+  const log = componentLog(s.logger);
+  const outcomes = createOutcomes({
+    db,
+    clock,
+    logger: log('outcomes'),
+    windows: s.windows,
+    adminUserIds: config.adminUserIds,
+    stallBusinessDays: config.stallBusinessDays,
+    lifecycle: s.lifecycle,
+  });
+  const internal = s.internalChannels;
+  const sweeper = createSweeper({
+    db,
+    clock,
+    logger: log('sweep'),
+    escalation: {
+      get channelId() {
+        return internal.channelId('escalation');
+      },
+      managers: config.responseWindow.managers,
+    },
+    lifecycle: s.lifecycle,
+    nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
+    outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
+    policies: s.policies,
+    covers: s.covers,
+  });
+  const escalations = createEscalations({
+    db,
+    clock,
+    logger: log('escalation'),
+    lifecycle: s.lifecycle,
+    policies: s.policies,
+    directory: s.directory,
+    windows: s.windows,
+    managers: config.responseWindow.managers,
+    maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
+    away: config.escalationPolicies.away,
+    covers: s.covers,
+    internalTeamIds: () => s.startup.internalTeamIds,
+  });
+  return { outcomes, sweeper, escalations };
+}
+
+/** CRM read-back and its following of the app's clock. */
+function crmServices(s: Shared) {
+  const { config, db, clock } = s;
+  const logger = s.logger.child({ component: 'crm' });
+  const crmReadBack = createCrmReadBack({ db, clock, logger, crm: s.crm, lifecycle: s.lifecycle });
+  const followCrm = createCrmFollow({
+    clock,
+    logger: s.logger,
+    connected: s.crm.connectors.length > 0,
+    pollSeconds: config.crm.pollSeconds,
+    poll: () => crmReadBack.poll(),
+  });
+  return { crmReadBack, followCrm };
+}
+
+/** Every service, wired once. Nothing runs until the app starts. */
+export function createServices(s: Shared): Services {
+  const { config, db, clock, onOutboxWrite } = s;
+  const log = componentLog(s.logger);
+  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const { outcomes, sweeper, escalations } = windowServices(s);
+  const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
+  const { files, metrics, home, digest } = reportingServices(s, parked);
+  const homeViews = createHomeViews({
+    db,
+    clock,
+    viewFor: (userId, period) => home.viewFor(userId, period),
+    seesMetrics: (userId) => seesMetrics(config, userId),
+    background: s.background,
+    onOutboxWrite,
+  });
+  const outbox = outboxFor(s, homeViews.renderer);
+  const handlers = handlerDeps(s, {
+    sweeper,
+    outcomes,
+    escalations,
+    parked,
+    replies: createReplies({ db, clock, onOutboxWrite }),
+    files,
+    homeViews,
+    home: (userId, period) => home.viewFor(userId, period),
+  });
+  return {
+    outbox,
+    sweeper,
+    metrics,
+    digest,
+    home,
+    internalChannels: s.internalChannels,
+    followMetrics: createMetricsFollow({
+      clock,
+      latestEvent: () => latestEventId(db),
+      queueHomes: (token, at) => queueMetricsHomes(db, token, at),
+      onOutboxWrite,
+    }),
+    ...crmServices(s),
+    partnerText: createPartnerText({
+      db,
+      clock,
+      logger: log('partner-text'),
+      surfaces: s.surfaces,
+      onOutboxWrite,
+    }),
+    escalations,
+    policies: s.policies,
+    handlers,
+  };
+}

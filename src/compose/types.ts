@@ -1,0 +1,90 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Covers } from '../escalation/covers.js';
+import type { Escalations } from '../escalation/escalations.js';
+import type { Policies } from '../escalation/policies.js';
+import type { Sweeper } from '../escalation/sweep.js';
+import type { HandlerDeps } from '../handlers/index.js';
+import type { Logger } from '../logger.js';
+import type { OutboxWorker } from '../outbox/worker.js';
+import type { InternalChannels } from '../partners/internalChannels.js';
+import type { PartnerText } from '../partners/partnerText.js';
+import type { BackgroundWork } from '../runtime/background.js';
+import type { RequestActivity } from '../runtime/requestActivity.js';
+import type { Crm } from '../services/crm/index.js';
+import type { CrmReadBack } from '../services/crm/readBack.js';
+import type { Digest } from '../services/digest.js';
+import type { Directory } from '../services/directory.js';
+import type { Home } from '../services/home.js';
+import type { Lifecycle } from '../services/lifecycle.js';
+import type { Metrics } from '../services/metrics.js';
+import type { WindowPlanner } from '../services/responseWindow.js';
+import type { Surfaces } from '../services/surfaces.js';
+import type { SlackClients } from '../slackClients.js';
+import type { Startup } from '../startup.js';
+
+/** What `main.ts` (or a test, the sandbox, the bench) hands the composition root. */
+export interface Base {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface StartOptions extends Base {
+  /** The Slack clients (tests pass clients with short timeouts); built from the config otherwise. */
+  clients?: SlackClients;
+  /** Skips the start-time calls to Slack (the bench's in-process probe). */
+  startup?: Startup;
+  /** The CRMs, already checked (the sandbox's fakes); built from the settings and checked at start otherwise. */
+  crm?: Crm;
+}
+
+export interface Services {
+  outbox: OutboxWorker;
+  sweeper: Sweeper;
+  metrics: Metrics;
+  digest: Digest;
+  home: Home;
+  internalChannels: InternalChannels;
+  /** Queues a republish of the RevOps Homes when a handoff changed since the last time (services/metricsFollow.ts). */
+  followMetrics: () => void;
+  /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
+  crmReadBack: CrmReadBack;
+  /** Partner threads whose words a passing date made untrue, brought up to date (partners/partnerText.ts). */
+  partnerText: PartnerText;
+  /** The escalation policies' notifications and reassignments, run after each sweep. */
+  escalations: Escalations;
+  policies: Policies;
+  /** Polls the CRMs when CRM_POLL_SECONDS have passed on the app's clock (services/crmFollow.ts). */
+  followCrm: () => Promise<void>;
+  /** What the Slack handlers use. */
+  handlers: Omit<HandlerDeps, 'config' | 'startup'>;
+}
+
+/** The pieces most services share. */
+export interface Shared extends Base {
+  startup: Startup;
+  clients: SlackClients;
+  background: BackgroundWork;
+  directory: Directory;
+  windows: WindowPlanner;
+  internalChannels: InternalChannels;
+  onOutboxWrite: () => void;
+  /** Applies every change of a handoff after it is sent (services/lifecycle.ts). */
+  lifecycle: Lifecycle;
+  /** Messages about a handoff, rendered from its state (services/surfaces.ts). */
+  surfaces: Surfaces;
+  /** The connected CRMs (none: the CRM loop is off). */
+  crm: Crm;
+  /** Escalation policies (ESCALATION_POLICY_FILE, or the default from the settings). */
+  policies: Policies;
+  /** Who answers for an AE while they are away. */
+  covers: Covers;
+  /** The Slack requests being answered: the outbox's deliveries wait for a quiet turn (runtime/requestActivity.ts). */
+  activity: RequestActivity;
+}
+
+/** A logger for one component. */
+export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });

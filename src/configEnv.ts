@@ -1,0 +1,175 @@
+import { DateTime } from 'luxon';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseHolidaySetting } from './domain/holidays.js';
+import { parseReminderPoints } from './domain/reminders.js';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const clockTime = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 09:00')
+    .default(fallback);
+
+/** A CRM field's API name: letters, digits and underscores, starting with a letter. */
+const fieldName = (example: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, `must be ${example}`)
+    .optional();
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
+    .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .startsWith('xapp-', 'must be an app-level token starting with xapp- (or leave it unset for HTTP mode)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+    .default('https://slack.com/api/'),
+  PORT: integer(3000, 0, 65535),
+  DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/handoff.db'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  BUSINESS_DAY_START: clockTime('09:00'),
+  BUSINESS_DAY_END: clockTime('17:00'),
+  // Unset or empty: each AE's own country, from their Slack time zone; `none`: no public holiday; else these regions.
+  // `U012AB=DE-BY+AT` (or `=none`) entries: that person's own, whatever everyone else gets. Each bad entry is named.
+  HOLIDAY_REGIONS: commaList.transform((entries, ctx) => {
+    const { setting, problems } = parseHolidaySetting(entries);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return setting;
+  }),
+  INTERNAL_TEAM_IDS: commaList,
+  ADMIN_USER_IDS: commaList.refine(
+    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+    'must be Slack user ids like U012ABCDEF (comma-separated)',
+  ),
+  REVOPS_USER_IDS: commaList.refine(
+    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+    'must be Slack user ids like U012ABCDEF (comma-separated)',
+  ),
+  SCORE_BANDS: z
+    .string()
+    .default('15,10')
+    .refine((value) => {
+      const [ready, fix] = value.split(',').map((n) => Number(n.trim()));
+      return (
+        Number.isInteger(ready) &&
+        Number.isInteger(fix) &&
+        (fix as number) >= 0 &&
+        (ready as number) > (fix as number) &&
+        (ready as number) <= 18
+      );
+    }, 'must be two scores out of 18, "ready,fix" with ready above fix, like 15,10'),
+  SCORE_MAX_WINDOW_DAYS: integer(5, 1, 10),
+  CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
+  STALL_BUSINESS_DAYS: integer(5, 0, 60),
+  SWEEP_SCHEDULE: z
+    .string()
+    .default('* * * * *')
+    .refine((expression) => cron.validate(expression), 'must be a cron expression such as "* * * * *"'),
+  REMINDERS: z
+    .string()
+    .default('50%,last-morning')
+    .refine((spec) => parseReminderPoints(spec) !== undefined, 'must be a list like "50%,last-morning"'),
+  ESCALATION_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  ESCALATION_MANAGERS: commaList.refine(
+    (pairs) => pairs.every((pair) => /^[UW][A-Z0-9]{2,}=[UW][A-Z0-9]{2,}$/.test(pair)),
+    'must be pairs like U0AE=U0MANAGER (comma-separated)',
+  ),
+  CLOSURE_DATES: commaList.refine(
+    (dates) => dates.every((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid),
+    'must be dates like 2026-12-24,2026-12-31 (comma-separated)',
+  ),
+  PARTNER_HELP_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  DIGEST_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C012ABCDEF')
+    .optional(),
+  DIGEST_SCHEDULE: z
+    .string()
+    .default('0 9 * * 1')
+    .refine((expression) => cron.validate(expression), 'must be a cron expression such as "0 9 * * 1"'),
+  DIGEST_TIMEZONE: z
+    .string()
+    .optional()
+    .refine(
+      (zone) => zone === undefined || isTimeZone(zone),
+      'must be an IANA time zone such as Europe/Paris',
+    ),
+  METRICS_TREND_WEEKS: integer(12, 2, 52),
+  METRICS_MAX_WAIT_MS: integer(200, 0, 60_000),
+  METRICS_REFRESH_MINUTES: integer(5, 1, 1440),
+  OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),
+  OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60_000),
+  OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
+  OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
+  OUTBOX_RETENTION_DAYS: integer(30, 1, 3650),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  SALESFORCE_LOGIN_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://login.salesforce.com' })
+    .default('https://login.salesforce.com'),
+  SALESFORCE_CLIENT_ID: z.string().optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().optional(),
+  SALESFORCE_FIELD_CLASSIFICATION: fieldName('an Opportunity field API name such as Partner_Attribution__c'),
+  SALESFORCE_FIELD_PARTNER: fieldName('an Opportunity field API name such as Partner_Name__c'),
+  HUBSPOT_ACCESS_TOKEN: z.string().optional(),
+  HUBSPOT_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hubapi.com' })
+    .default('https://api.hubapi.com'),
+  HUBSPOT_PROPERTY_CLASSIFICATION: fieldName('a deal property internal name such as partner_attribution'),
+  HUBSPOT_PROPERTY_PARTNER: fieldName('a deal property internal name such as partner_name'),
+  CRM_POLL_SECONDS: integer(300, 60, 86_400),
+  ESCALATION_POLICY_FILE: z.string().min(1).optional(),
+  POOL_MAX_OPEN_HANDOFFS: integer(10, 1, 1000),
+  AWAY_STATUS_WORDS: z.string().optional(),
+  AWAY_STATUS_EMOJI: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || value.split(',').every((e) => /^:[a-z0-9_+'-]+:$/.test(e.trim())),
+      'must be emoji names like :palm_tree:,:airplane: (comma-separated)',
+    ),
+});
+
+/** The settings as read from the environment (see docs/configuration.md). */
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,82 @@
+import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizzle-orm';
+import type { CrmSystem } from '../../domain/crmLink.js';
+import type { Executor } from '../client.js';
+import {
+  classificationCorrections,
+  type HandoffEventRow,
+  type HandoffRow,
+  handoffEvents,
+  handoffs,
+} from '../schema.js';
+
+/** The queries of the CRM loop (`src/services/crm/`): delivery of activities, the read-back, later-linked records. */
+
+/** One touch-log event, by its id (what a `crm.activity` outbox row renders). */
+export function findEvent(exec: Executor, eventId: number): HandoffEventRow | undefined {
+  return exec.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)).get();
+}
+
+/**
+ * Accepted handoffs linked to a record of this CRM whose deal is still open (no outcome, or a meeting held or an
+ * opportunity created): the records the read-back asks about.
+ */
+export function findOpenLinked(exec: Executor, system: CrmSystem): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.crmSystem, system),
+        isNotNull(handoffs.crmRecordId),
+        eq(handoffs.status, 'accepted'),
+        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+      ),
+    )
+    .all();
+}
+
+/**
+ * Classified handoffs linked to a record of this CRM that their class was not decided with: the link differs from
+ * `classified_link` (`<system>:<record id>`), or none was kept.
+ */
+export function findRelinked(exec: Executor, system: CrmSystem): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.crmSystem, system),
+        isNotNull(handoffs.crmRecordId),
+        isNotNull(handoffs.classification),
+        or(
+          isNull(handoffs.classifiedLink),
+          ne(handoffs.classifiedLink, sql`${handoffs.crmSystem} || ':' || ${handoffs.crmRecordId}`),
+        ),
+      ),
+    )
+    .all();
+}
+
+/** Whether a person corrected this handoff's class: a correction not made by a CRM (`crm:<system>`). */
+export function hasCorrectionByPerson(exec: Executor, handoffId: number): boolean {
+  return (
+    exec
+      .select({ id: classificationCorrections.id })
+      .from(classificationCorrections)
+      .where(
+        and(
+          eq(classificationCorrections.handoffId, handoffId),
+          notLike(classificationCorrections.correctedByUserId, 'crm:%'),
+        ),
+      )
+      .get() !== undefined
+  );
+}
+
+/** Records a change of class in the audit table (by a person, or by a CRM as `crm:<system>`). */
+export function insertClassificationCorrection(
+  exec: Executor,
+  row: typeof classificationCorrections.$inferInsert,
+): void {
+  exec.insert(classificationCorrections).values(row).run();
+}

@@ -1,0 +1,153 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import {
+  type DecisionRow,
+  decisions,
+  type HandoffRow,
+  handoffs,
+  type OutcomeRow,
+  outcomes,
+} from '../schema.js';
+import type { AtRisk } from './handoffs.js';
+
+/** Lists of handoffs for people to read (the App Home, /handoff list, the review's recent scores), by their indexes. */
+/**
+ * Handoffs a person owns that still need them (open, expired, or declined since `declinedSince`: they may give it to
+ * another AE), newest first, for the App Home.
+ */
+export function findOwnedNeedingAttention(
+  exec: Executor,
+  ownerUserId: string,
+  limit: number,
+  declinedSince: Date,
+): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.ownerUserId, ownerUserId),
+        or(
+          inArray(handoffs.status, ['sent', 'expired']),
+          // A recent decline the owner may still give to another AE.
+          and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
+        ),
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+/** Handoffs waiting for this AE's answer, soonest due first, for the App Home. */
+export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * The scores of an author's most recent scored handoffs (sent before `before`, when given), newest first
+ * (uses handoffs_author_user_id_idx).
+ */
+export function lastScores(exec: Executor, authorUserId: string, limit = 3, before?: Date): number[] {
+  return exec
+    .select({ score: handoffs.score })
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.authorUserId, authorUserId),
+        isNotNull(handoffs.score),
+        before ? lt(handoffs.sentAt, before) : undefined,
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all()
+    .map((row) => row.score as number);
+}
+
+/** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */
+export function findDealsInProgress(exec: Executor, userId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.status, 'accepted'),
+        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+        or(eq(handoffs.aeUserId, userId), eq(handoffs.ownerUserId, userId)),
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
+  return exec
+    .select()
+    .from(outcomes)
+    .where(eq(outcomes.handoffId, handoffId))
+    .orderBy(asc(outcomes.id))
+    .all();
+}
+
+/** Every decision recorded on these handoffs (any assignment, unordered): the App Home's decline reasons. */
+export function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): DecisionRow[] {
+  if (handoffIds.length === 0) return [];
+  return exec
+    .select()
+    .from(decisions)
+    .where(inArray(decisions.handoffId, [...handoffIds]))
+    .all();
+}
+
+/** Everything an author sent, newest first, whatever its state, for their App Home. */
+export function findSentBy(exec: Executor, authorUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.authorUserId, authorUserId))
+    .orderBy(desc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+/** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
+export function findAtRisk(exec: Executor, dueBefore: Date, limit: number): AtRisk {
+  const dueSoon = exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+  const unanswered = exec
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.status, 'expired'))
+    .orderBy(asc(handoffs.dueAt))
+    .limit(limit)
+    .all();
+  const stalled = exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        // The few nudged deals come from the partial index handoffs_stalled_idx, in order; `+status` keeps the
+        // planner from reading every accepted deal through the status indexes instead.
+        isNotNull(handoffs.stallNudgedAt),
+        sql`+${handoffs.status} = 'accepted'`,
+        or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+      ),
+    )
+    .orderBy(asc(handoffs.lastActivityAt))
+    .limit(limit)
+    .all();
+  return { dueSoon, unanswered, stalled };
+}

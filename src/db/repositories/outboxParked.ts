@@ -1,0 +1,61 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { type OutboxRow, outbox } from '../schema.js';
+
+/** Parked (dead) outbox messages an admin can list and send again, and delivered ones pruned after their retention. */
+/**
+ * Rows whose dedupe key is all that stops a message being queued again later, whenever that is: the owner's notice
+ * that a partner channel blocks an update (tried again as long as the update waits) and the weekly digest. They are
+ * few, and never deleted.
+ */
+const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
+
+/**
+ * Deletes up to `limit` delivered or cancelled messages queued before `before` (oldest first; the status index finds
+ * them). Pending and parked ones stay; so do posted_messages, which later edits and thread replies need. Every other
+ * message is queued by a state change that happens once, so its dedupe key is not needed after delivery.
+ */
+export function pruneFinished(exec: Executor, before: Date, limit: number): number {
+  const kept = sql.join(
+    KEPT_FOR_DEDUPE.map((pattern) => sql`and ${outbox.dedupeKey} not like ${pattern}`),
+    sql` `,
+  );
+  return exec.run(sql`delete from ${outbox} where ${outbox.id} in (
+      select id from ${outbox} where ${outbox.status} in ('delivered', 'cancelled')
+        and ${outbox.nextAttemptAt} < ${before.getTime()} ${kept} order by ${outbox.nextAttemptAt} limit ${limit})`)
+    .changes;
+}
+
+/** Parked messages, newest first, for admins. */
+export function findDead(exec: Executor, limit: number): OutboxRow[] {
+  return exec
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, 'dead'))
+    .orderBy(desc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function countDead(exec: Executor): number {
+  return (
+    exec.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'dead')).get()?.n ?? 0
+  );
+}
+
+/** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
+export function requeueDead(exec: Executor, now: Date, id?: number): number {
+  return exec
+    .update(outbox)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
+    .where(id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)))
+    .run().changes;
+}
+
+export function markDead(exec: Executor, row: OutboxRow, error: string): void {
+  exec
+    .update(outbox)
+    .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })
+    .where(eq(outbox.id, row.id))
+    .run();
+}

@@ -1,0 +1,35 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { classificationCorrections, type DraftRow, drafts } from '../schema.js';
+
+/** The queries of the packet feature (`src/packets/`): review drafts, and what an edit must not undo. */
+
+/** Stores (or replaces, after an edit) the draft of one packet modal. */
+export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): DraftRow {
+  const saved = exec
+    .insert(drafts)
+    .values(row)
+    .onConflictDoUpdate({
+      target: drafts.sourceViewId,
+      set: { content: row.content, updatedAt: row.updatedAt },
+    })
+    .returning()
+    .all()[0];
+  if (!saved) throw new Error(`draft for view ${row.sourceViewId} not saved`);
+  return saved;
+}
+
+export function findDraft(exec: Executor, id: number): DraftRow | undefined {
+  return exec.select().from(drafts).where(eq(drafts.id, id)).get();
+}
+
+/** Whether RevOps corrected this handoff's classification (audited in classification_corrections). */
+export function hasClassificationCorrection(exec: Executor, handoffId: number): boolean {
+  return (
+    exec
+      .select({ id: classificationCorrections.id })
+      .from(classificationCorrections)
+      .where(eq(classificationCorrections.handoffId, handoffId))
+      .get() !== undefined
+  );
+}

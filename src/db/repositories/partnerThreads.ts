@@ -1,0 +1,129 @@
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import {
+  type DecisionRow,
+  decisions,
+  type HandoffRow,
+  handoffEvents,
+  handoffs,
+  surfaces,
+} from '../schema.js';
+
+/**
+ * What the partner thread and the partner text held back from it read and write (src/partners/): the decisions the
+ * partner's view is derived from, the names of former AEs, the author's answer about a held-back next move, and the
+ * deals whose partner text a passing date may have changed.
+ */
+
+/** The handoff's decisions, oldest first. */
+export function decisionsOf(exec: Executor, handoffId: number): DecisionRow[] {
+  return exec
+    .select()
+    .from(decisions)
+    .where(eq(decisions.handoffId, handoffId))
+    .orderBy(asc(decisions.id))
+    .all();
+}
+
+/** The names a move recorded with the AE's packet it moved from (`move.fromName` in the surface's params). */
+export function movedFromNames(exec: Executor, handoffId: number): (string | null)[] {
+  return exec
+    .select({ name: sql<string | null>`json_extract(${surfaces.params}, '$.move.fromName')` })
+    .from(surfaces)
+    .where(and(eq(surfaces.handoffId, handoffId), eq(surfaces.kind, 'ae_packet')))
+    .all()
+    .map((r) => r.name);
+}
+
+/** Everyone the touch log names as this handoff's AE at some event, other than `currentAe`, each once. */
+export function formerAeIds(exec: Executor, handoffId: number, currentAe: string): string[] {
+  return exec
+    .selectDistinct({ ae: handoffEvents.aeUserId })
+    .from(handoffEvents)
+    .where(and(eq(handoffEvents.handoffId, handoffId), ne(handoffEvents.aeUserId, currentAe)))
+    .all()
+    .map((r) => r.ae);
+}
+
+/** The AE's name as stored with their newest handoff. */
+export function latestAeName(exec: Executor, aeUserId: string): string | undefined {
+  return exec
+    .select({ name: handoffs.aeName })
+    .from(handoffs)
+    .where(eq(handoffs.aeUserId, aeUserId))
+    .orderBy(desc(handoffs.id))
+    .limit(1)
+    .get()?.name;
+}
+
+/** Who last answered about the handoff's held-back next move (an edit recorded with `heldBack`), if anyone did. */
+export function heldBackAnsweredBy(exec: Executor, handoffId: number): string | undefined {
+  return (
+    exec
+      .select({ actor: handoffEvents.actorUserId })
+      .from(handoffEvents)
+      .where(
+        and(
+          eq(handoffEvents.handoffId, handoffId),
+          eq(handoffEvents.type, 'edited'),
+          sql`json_extract(${handoffEvents.detail}, '$.heldBack') is not null`,
+        ),
+      )
+      .orderBy(desc(handoffEvents.id))
+      .limit(1)
+      .get()?.actor ?? undefined
+  );
+}
+
+/** Saves the partner's next move as its author confirmed or wrote it; the handoff as saved. */
+export function savePartnerNextMove(
+  exec: Executor,
+  handoffId: number,
+  next: { move: string; date: string | null },
+  now: Date,
+): HandoffRow | undefined {
+  return exec
+    .update(handoffs)
+    .set({
+      partnerNextMove: next.move,
+      partnerNextMoveDate: next.date,
+      // The author's word: confirmed as still true, or just written, the partner may read it.
+      partnerNextMoveConfirmed: next.move,
+      updatedAt: now,
+    })
+    .where(eq(handoffs.id, handoffId))
+    .returning()
+    .all()[0];
+}
+
+/**
+ * Accepted deals with no outcome yet and a partner channel, after `afterId`, by id, whose partner next move's date is
+ * before `latestToday` or that moved before they were accepted: their partner text may have changed with time alone.
+ */
+export function findPartnerTextToRecheck(
+  exec: Executor,
+  latestToday: string,
+  afterId: number,
+  limit: number,
+): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(
+      and(
+        // The next move shows only while the deal is accepted and nothing more happened yet.
+        eq(handoffs.status, 'accepted'),
+        isNull(handoffs.outcome),
+        isNotNull(handoffs.partnerChannelId),
+        // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE).
+        or(
+          and(isNotNull(handoffs.partnerNextMoveDate), lt(handoffs.partnerNextMoveDate, latestToday)),
+          gt(handoffs.assignment, 1),
+        ),
+        gt(handoffs.id, afterId),
+      ),
+    )
+    .orderBy(asc(handoffs.id))
+    .limit(limit)
+    .all();
+}

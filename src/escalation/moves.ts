@@ -1,0 +1,63 @@
+import type { Executor } from '../db/client.js';
+import { cycleEventsOldestFirst } from '../db/repositories/escalation.js';
+import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
+import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
+import type { AwaySeen, Chosen, LeftAs, MoveFacts, Mover, PartnerSoFar } from '../domain/moves.js';
+import { partnerView } from '../domain/partnerView.js';
+import { partnerHistory, partnerThreadStarted } from '../partners/partnerThread.js';
+
+/**
+ * The latest sign in this window that the AE was away: the sweep's look at their status, the expiry's record (their
+ * status, or the cover they had named), or the send's (sent while away).
+ */
+function awaySeen(tx: Executor, h: HandoffRow): AwaySeen | undefined {
+  const details = cycleEventsOldestFirst(tx, h, ['sent', 'escalated', 'expired'])
+    .map((e) => e.detail ?? {})
+    .reverse();
+  for (const d of details) {
+    if (typeof d.coverNamed === 'string') return { cover: d.coverNamed };
+    if (typeof d.away === 'string') return { status: d.away };
+    if (typeof d.sentWhileAway === 'string') return { status: d.sentWhileAway };
+  }
+  return undefined;
+}
+
+/** Where the AE it moves from had left it. */
+function leftAs(tx: Executor, before: HandoffRow): LeftAs {
+  const away = awaySeen(tx, before);
+  if (before.status === 'declined') {
+    const code = findDecision(tx, before.id, before.assignment)?.reasonCode;
+    return { kind: 'declined', reason: DECLINE_REASONS[isDeclineReason(code) ? code : 'other'].label };
+  }
+  const due = before.dueAt.getTime();
+  return before.status === 'expired'
+    ? { kind: 'expired', due, ...(away ? { away } : {}) }
+    : { kind: 'open', due, ...(away ? { away } : {}) };
+}
+
+/**
+ * What the partner had been told when it moved: the partner's view of the handoff then (domain/partnerView.ts, the
+ * same view the partner thread is rendered from), which is null when they had heard nothing of it.
+ */
+function partnerSoFar(tx: Executor, before: HandoffRow): PartnerSoFar {
+  if (!before.partnerChannelId) return { kind: 'no_channel' };
+  const view = partnerView({
+    handoff: before,
+    facts: partnerHistory(tx, before),
+    threadStarted: partnerThreadStarted(tx, before),
+  });
+  if (!view) return { kind: 'nothing' };
+  return { kind: 'told', stage: view.event, ...(view.reasonWording ? { wording: view.reasonWording } : {}) };
+}
+
+/** The facts of a move, read in its transaction before the change's messages are queued. */
+export function moveFacts(tx: Executor, before: HandoffRow, by: Mover, chosen: Chosen): MoveFacts {
+  return {
+    from: before.aeUserId,
+    fromName: before.aeName,
+    by,
+    chosen,
+    left: leftAs(tx, before),
+    partner: partnerSoFar(tx, before),
+  };
+}

@@ -1,0 +1,120 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { aesOf as aesOfHandoff, lastPickOfPool, openCountOf } from '../db/repositories/escalation.js';
+import type { HandoffRow } from '../db/repositories/handoffs.js';
+import { type AwayRules, awayFrom } from '../domain/absence.js';
+import type { Skipped } from '../domain/moves.js';
+import type { Directory, DirectoryUser } from '../services/directory.js';
+import type { Policies } from './policies.js';
+
+export interface PoolPickDeps {
+  db: Db;
+  clock: Clock;
+  policies: Pick<Policies, 'members'>;
+  directory: Directory;
+  /** A pool member holding this many open handoffs (waiting for their answer) is skipped. */
+  maxOpenPerAe: number;
+  away: AwayRules;
+  /** Members of our workspaces (a pool member of another organization is never chosen). */
+  internalTeamIds: () => readonly string[];
+}
+
+/** Why round robin passes over a member, in words that follow their name ("@Sam away (…)"). */
+const SKIP = {
+  currentAe: 'its AE now',
+  hadIt: 'already had it',
+  owner: 'the owner',
+  author: 'the author',
+  unknown: 'not found in our workspace',
+  deactivated: 'deactivated',
+  bot: 'a bot',
+  outside: 'not a member of our workspace',
+  full: (limit: number) => `holds ${limit} or more open handoffs`,
+  away: (status: string) => `away (${status})`,
+} as const;
+
+/** The handoff a pick is for: its people, and its id once it exists (a new packet has none yet). */
+type ForHandoff = Pick<HandoffRow, 'aeUserId' | 'ownerUserId' | 'authorUserId'> & { id?: number };
+
+/**
+ * Round robin over a pool: the next member after the last one the pool got, passing over (with why) this handoff's
+ * AE, the AEs who already had it, its owner and author, anyone not an active member of our workspace, anyone holding
+ * too many open handoffs, and anyone away by their Slack status.
+ */
+export function createPoolPicks(deps: PoolPickDeps) {
+  const { db, clock } = deps;
+
+  /** The member this pool gave a handoff to last (round robin continues after them). */
+  const lastFromPool = (pool: string) => lastPickOfPool(db, pool);
+
+  const openCount = (userId: string) => openCountOf(db, userId);
+
+  /** Everyone who was this handoff's AE (sent to them, or reassigned to them). */
+  function aesOf(handoffId: number | undefined): Set<string> {
+    if (handoffId === undefined) return new Set();
+    return new Set(aesOfHandoff(db, handoffId));
+  }
+
+  /** Why `user` cannot take it for the handoff's own reasons (no Slack call needed), if they cannot. */
+  function ownReason(h: ForHandoff, user: string, hadIt: Set<string>): string | undefined {
+    if (user === h.aeUserId) return SKIP.currentAe;
+    if (hadIt.has(user)) return SKIP.hadIt;
+    if (user === h.ownerUserId) return SKIP.owner;
+    if (user === h.authorUserId) return SKIP.author;
+    if (openCount(user) >= deps.maxOpenPerAe) return SKIP.full(deps.maxOpenPerAe);
+    return undefined;
+  }
+
+  function personReason(person: DirectoryUser | undefined): string | undefined {
+    if (!person) return SKIP.unknown;
+    if (person.deleted) return SKIP.deactivated;
+    if (person.isBot) return SKIP.bot;
+    if (!deps.internalTeamIds().includes(person.teamId)) return SKIP.outside;
+    return undefined;
+  }
+
+  /** The next member who can take the handoff, with every member passed over before them and why. */
+  async function choose(
+    h: ForHandoff,
+    pool: string,
+  ): Promise<{ person: DirectoryUser | undefined; skipped: Skipped[] }> {
+    const members = await deps.policies.members(pool);
+    const last = lastFromPool(pool);
+    const start = last ? members.indexOf(last) + 1 : 0;
+    const order = [...members.slice(start), ...members.slice(0, start)];
+    const hadIt = aesOf(h.id);
+    const skipped: Skipped[] = [];
+    for (const user of order) {
+      const own = ownReason(h, user, hadIt);
+      if (own) {
+        skipped.push({ user, why: own });
+        continue;
+      }
+      const person = await deps.directory.lookupUser(user);
+      const outside = personReason(person);
+      if (outside || !person) {
+        skipped.push({ user, why: outside ?? SKIP.unknown });
+        continue;
+      }
+      const away = awayFrom(await deps.directory.status?.(user), deps.away, clock.now());
+      if (away) {
+        skipped.push({ user, why: SKIP.away(away.status) });
+        continue;
+      }
+      return { person, skipped };
+    }
+    return { person: undefined, skipped };
+  }
+
+  /**
+   * The next AE of a pool for a new handoff (the packet named a pool): round robin, skipping the author and the
+   * owner, anyone away or full. With whom it skipped and why.
+   */
+  function nextFromPool(pool: string, exclude: { authorUserId: string; ownerUserId: string }) {
+    return choose({ aeUserId: '', ...exclude }, pool);
+  }
+
+  return { choose, nextFromPool };
+}
+
+export type PoolPicks = ReturnType<typeof createPoolPicks>;

@@ -1,0 +1,138 @@
+import { commandReply } from '../../blocks/commandReplies.js';
+import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js';
+import type { RequestContext } from '../../services/requestContext.js';
+import type { Subcommand } from './call.js';
+import { partnersCommand } from './partners.js';
+import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
+import { classifyCommand, exportCommand, outboxCommand, resellerCommand } from './revops.js';
+
+/**
+ * Every `/handoff` subcommand, in the order `/handoff help` lists them (`/handoff <anything else>` opens the packet
+ * with that account name). Adding one: a row here and its run function; its help line names the permission
+ * (domain/permissions.ts) that decides who is offered it.
+ */
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  {
+    name: 'list',
+    help: [
+      {
+        text: '*`/handoff list`* (or *`list all`*): the handoffs you sent, own or must answer, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history; *`/handoff edit <#>`* opens it to edit while the AE has not answered.',
+      },
+    ],
+    run: listCommand,
+  },
+  // View and edit are told in the line of `list`.
+  {
+    name: 'view',
+    aliases: ['status', 'show'],
+    numbered: true,
+    usage: '/handoff view <#>',
+    help: [],
+    run: viewCommand,
+  },
+  {
+    name: 'edit',
+    numbered: true,
+    usage: '/handoff edit <#>',
+    usageNote: '(the number is in `/handoff list`).',
+    help: [],
+    run: editCommand,
+  },
+  {
+    name: 'reseller',
+    usage: '/handoff reseller add|remove <account> | <reseller>, or /handoff reseller list [account]',
+    help: [
+      { text: '*`/handoff reseller list [account]`*: resellers registered on accounts.' },
+      {
+        text: '*`/handoff reseller add <account> | <reseller>`* and *`reseller remove …`*: maintain the reseller registry.',
+        permission: 'resellers',
+      },
+    ],
+    run: resellerCommand,
+  },
+  {
+    name: 'ask',
+    help: [
+      {
+        text: '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
+      },
+    ],
+    run: askCommand,
+  },
+  {
+    name: 'cover',
+    help: [
+      {
+        text: '*`/handoff cover`*: name who answers for you while you are away (*`/handoff cover off`* ends it).',
+      },
+    ],
+    run: coverCommand,
+  },
+  {
+    name: 'classify',
+    usage: '/handoff classify <handoff #> sourced|influenced <why>',
+    help: [
+      {
+        text: '*`/handoff classify <handoff #> sourced|influenced <why>`*: correct a classification (audited).',
+        permission: 'classify',
+      },
+    ],
+    run: classifyCommand,
+  },
+  {
+    name: 'export',
+    usage: '/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]',
+    help: [
+      {
+        text: '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: the touch log as a CSV in your DM.',
+        permission: 'export',
+      },
+    ],
+    run: exportCommand,
+  },
+  {
+    name: 'partners',
+    aliases: ['partner'],
+    // Its usage is the directory's own (blocks/partnerReplies.ts).
+    help: [
+      {
+        text: '*`/handoff partners`*: the partner directory (rename, alias, merge, domain).',
+        permission: 'partners',
+      },
+      {
+        text: '*`/handoff partners channel …`* and *`partners confirm #channel`*: whose channel it is, and release a held one.',
+        permission: 'partnerChannels',
+      },
+    ],
+    run: partnersCommand,
+  },
+  {
+    name: 'outbox',
+    usage: '/handoff outbox, or /handoff outbox retry <#|all>',
+    help: [
+      {
+        text: '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: see and resend messages Slack refused for good.',
+        permission: 'outbox',
+      },
+    ],
+    run: outboxCommand,
+  },
+  { name: 'help', help: [], run: (c) => c.help() },
+];
+
+/** The row for the word typed after `/handoff` (lower-cased), by name or alias. */
+export function subcommandFor(word: string): Subcommand | undefined {
+  return SUBCOMMANDS.find((s) => s.name === word || (s.aliases ?? []).includes(word));
+}
+
+/** `/handoff help` for this person: everyone's lines, and the lines of each permission they hold, under its role. */
+export function helpFor(roles: ProgramRoles, who: string | RequestContext): string {
+  const lines = SUBCOMMANDS.flatMap((s) => s.help)
+    .filter((line) => line.permission === undefined || may(roles, who, line.permission))
+    .map((line) =>
+      line.permission === undefined
+        ? { text: line.text }
+        : { text: line.text, role: PERMISSIONS[line.permission][0] },
+    );
+  return commandReply.help(lines, may(roles, who, 'metrics'));
+}

@@ -1,0 +1,51 @@
+import { markCancelled, markRetry, type OutboxRow, stillPending } from '../db/repositories/outbox.js';
+import type { Pacing } from './pacing.js';
+import { backoffMs } from './retry.js';
+import type { OutboxWorkerOptions } from './types.js';
+
+export type GuardDeps = Pick<
+  OutboxWorkerOptions,
+  'db' | 'clock' | 'logger' | 'guard' | 'onPartnerChannelBlocked'
+> & { pacing: Pacing; wallNow: () => number };
+
+/**
+ * Whether the row may still go to its conversation (the delivery guard). When it may not, the row is handled here
+ * (dropped for good, or held to be tried again) and the answer is false.
+ */
+export function cleared(deps: GuardDeps, row: OutboxRow): boolean {
+  const { db, clock, logger, pacing } = deps;
+  // A change committed while this delivery waited for its turn may have cancelled it (a reminder, once answered).
+  if (!stillPending(db, row.id)) {
+    pacing.forget(row.id);
+    return false;
+  }
+  const verdict = deps.guard?.(row) ?? { kind: 'send' };
+  if (verdict.kind === 'drop') {
+    pacing.forget(row.id);
+    markCancelled(db, row, verdict.reason);
+    logger.error(
+      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+      'outbox message dropped: its conversation may not receive it',
+    );
+    return false;
+  }
+  if (verdict.kind === 'hold') {
+    const wait = backoffMs(row.attempts, 'access');
+    const now = clock.now();
+    pacing.forget(row.id);
+    markRetry(db, row, {
+      now,
+      nextAttemptAt: new Date(now.getTime() + wait),
+      error: verdict.reason,
+      // A post that may have gone out before stays marked: once released, it is looked for before posting again.
+      uncertainAt: row.uncertainSince ? new Date(deps.wallNow()) : undefined,
+    });
+    logger.warn(
+      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+      'partner update held until an admin confirms the channel',
+    );
+    if (row.audience === 'partner') deps.onPartnerChannelBlocked?.(row, verdict.reason);
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,18 @@
+import { crmActivity } from './crmActivity.js';
+import { homePublish } from './homePublish.js';
+import type { DeliveryKind, OutboxMethod } from './kind.js';
+import { postMessage } from './postMessage.js';
+import { responseUrl } from './responseUrl.js';
+import { update } from './update.js';
+
+/**
+ * The delivery kinds, one entry per outbox `method` (OUTBOX_METHODS in db/schema.ts): a kind missing here does not
+ * compile. The worker (outbox/delivery.ts) reads only this table; nothing else branches on the method.
+ */
+export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  response_url: responseUrl,
+  'views.publish': homePublish,
+  'crm.activity': crmActivity,
+};

@@ -1,0 +1,92 @@
+import { markRetry, type OutboxRow } from '../db/repositories/outbox.js';
+import { markDead } from '../db/repositories/outboxParked.js';
+import { classifyFailure } from './failures.js';
+import type { DeliveryKind } from './kinds/kind.js';
+import type { Pacing } from './pacing.js';
+import type { OutboxWorkerOptions } from './types.js';
+
+/** Refusals a person can fix by inviting the app (or unarchiving): partner updates wait for that, not park. */
+const WAITS_FOR_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
+/** How long a retry may wait at most: a refused or failed call, and a row waiting for access to its channel. */
+const BACKOFF_CAP_MS = { retry: 5 * 60_000, access: 60 * 60_000 } as const;
+
+/**
+ * The one retry delay of the outbox: a second, doubled with each attempt made so far, capped at five minutes for a
+ * failed call and at an hour for a row waiting until someone gives the app access (held, or refused for access).
+ */
+export function backoffMs(attempts: number, cap: keyof typeof BACKOFF_CAP_MS = 'retry'): number {
+  return Math.min(1000 * 2 ** attempts, BACKOFF_CAP_MS[cap]);
+}
+
+export type RetryDeps = Pick<
+  OutboxWorkerOptions,
+  'db' | 'clock' | 'logger' | 'maxAttempts' | 'onPartnerChannelBlocked'
+> & { pacing: Pacing; wallNow: () => number };
+
+/**
+ * A failed attempt, recorded: a partner update refused for access waits; a refusal repeated `maxAttempts` times is
+ * parked as dead (an edge failure, transient, never is); anything else is retried with backoff, or after Retry-After
+ * (and everything under the same rate limit waits with it). `looked`: the row's earlier uncertain attempt was looked
+ * for and not found, so a certain failure now clears its mark.
+ */
+export function recordFailure(
+  deps: RetryDeps,
+  row: OutboxRow,
+  kind: DeliveryKind,
+  error: unknown,
+  looked: boolean,
+): void {
+  const { db, clock, logger, pacing } = deps;
+  const failure = classifyFailure(error);
+  const attempts = row.attempts + 1;
+  const now = clock.now();
+  if (row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message)) {
+    const wait = backoffMs(row.attempts, 'access');
+    pacing.forget(row.id);
+    markRetry(db, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: failure.message });
+    logger.warn(
+      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
+      'partner update waiting until the app can post in the partner channel',
+    );
+    deps.onPartnerChannelBlocked?.(row, failure.message);
+    return;
+  }
+  // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
+  if (!failure.transient && attempts >= deps.maxAttempts) {
+    pacing.forget(row.id);
+    markDead(db, row, failure.message);
+    logger.error(
+      { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey, attempts, error: failure.message },
+      'outbox message parked after repeated refusals',
+    );
+    return;
+  }
+  if (failure.retryAfterMs !== undefined) pacing.block(kind.limitKey(row), failure.retryAfterMs, now);
+  const backoff = failure.retryAfterMs ?? backoffMs(row.attempts);
+  // A certain failure clears the mark (Slack refused it): a later send marks it afresh. A kind whose adapter looks
+  // before it writes says so itself: a failed look comes back as an uncertain failure (services/crm/delivery.ts).
+  const uncertain = failure.uncertain || (!looked && kind.uncertain.do !== 'sendLooksFirst');
+  if (!uncertain) pacing.forget(row.id);
+  markRetry(db, row, {
+    now,
+    nextAttemptAt: new Date(now.getTime() + backoff),
+    error: failure.message,
+    uncertainAt: uncertain ? new Date(deps.wallNow()) : undefined,
+  });
+  logger.warn(
+    {
+      outboxId: row.id,
+      method: row.method,
+      attempts,
+      retryInMs: backoff,
+      error: failure.message,
+      ...(failure.answer ? { answer: failure.answer } : {}),
+      // A post whose call Slack may have processed: the retry looks for it before posting again.
+      ...(uncertain ? { uncertain: true } : {}),
+    },
+    failure.edge
+      ? 'outbox delivery hit an edge failure (no usable answer from Slack); will retry'
+      : 'outbox delivery failed; will retry',
+  );
+}

@@ -1,0 +1,68 @@
+import type { HomeView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import type { Logger } from '../logger.js';
+import type { Timers } from '../runtime/timers.js';
+import type { CrmDelivery } from '../services/crm/delivery.js';
+import type { Surfaces } from '../services/surfaces.js';
+
+/** Renders a person's App Home for a republish, with the hash of the view they were last published. */
+export interface HomeRenderer {
+  /** The Home as it is now, the hash of the view last published, and the change count it shows. */
+  render(userId: string): Promise<{ view: HomeView; hash: string | null; version: number } | undefined>;
+  /** Records the published view's hash (null: forget it); true when a change came in meanwhile. */
+  published(userId: string, hash: string | null, version?: number): boolean;
+}
+
+export type DeliveryVerdict =
+  | { kind: 'send' }
+  | { kind: 'hold'; reason: string }
+  | { kind: 'drop'; reason: string };
+
+/** Where a post landed in Slack. */
+export interface PostedMessage {
+  channelId: string;
+  ts: string;
+}
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** A client that throws on rate limits and does not retry by itself: the outbox owns retries. */
+  client: WebClient;
+  pollIntervalMs: number;
+  /** Minimum gap between two chat.postMessage calls to the same conversation (Slack allows about 1 per second). */
+  channelIntervalMs: number;
+  /** Attempts before a message Slack refuses for good (e.g. channel_not_found) is parked as dead. */
+  maxAttempts: number;
+  /**
+   * How long after an uncertain post (a timeout, a 5xx, a crash) to wait before looking for it in Slack: a request
+   * Slack is still working on can land after the client gave up, and looking too early would post it twice.
+   */
+  uncertainWaitMs: number;
+  /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
+  onPartnerChannelBlocked?: (row: OutboxRow, error: string) => void;
+  /**
+   * Asked right before each delivery whether the conversation may still receive it (the partner directory and the
+   * channels' shared status change at run time): send it, hold it (it waits, like a channel the app left), or drop
+   * it for good (a partner update aimed at another partner's channel, an internal post into a shared channel).
+   */
+  guard?: (row: OutboxRow) => DeliveryVerdict;
+  fetch?: typeof fetch;
+  /** Real elapsed time: pacing, the wait before looking for a lost post, Slack's clock. Default: the process's. */
+  timers?: Timers;
+  /** Renders rows that carry a surface (a message about a handoff) from the handoff's state at delivery. */
+  surfaces?: Pick<Surfaces, 'render'>;
+  /** Renders App Home republishes (`views.publish` rows). */
+  homes?: HomeRenderer;
+  /** Writes CRM activities (`crm.activity` rows); absent: such rows are refused (and parked) as not connected. */
+  crm?: CrmDelivery;
+  /**
+   * Resolves when a delivery step may use the CPU: the app gives Slack requests being answered the turn first
+   * (runtime/requestActivity.ts). Default: the next turn of the event loop.
+   */
+  turn?: () => Promise<void>;
+}

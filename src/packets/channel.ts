@@ -1,0 +1,128 @@
+import type { Executor } from '../db/client.js';
+import {
+  addAlias,
+  aliasKeysOf,
+  bindChannel,
+  bindWorkspace,
+  findChannelBinding,
+  findPartner,
+  findWorkspace,
+  partnerRefByName,
+} from '../db/repositories/partners.js';
+import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domain/partnerChannel.js';
+import { type DirectoryChannel, DirectoryUnavailableError } from '../services/directory.js';
+import type { RequestContext } from '../services/requestContext.js';
+import type { PacketServiceDeps, SlackChannelFacts } from './types.js';
+
+/**
+ * The packet's partner channel and the partner directory: the verdict on the channel (whose it is, what the author
+ * must confirm), what sending binds, and what `/handoff` typed in a channel preselects.
+ */
+
+/** The longest `/handoff` waits for Slack to say what the channel it was typed in is, before opening the modal. */
+const PACKET_DEFAULTS_WAIT_MS = 1000;
+
+/** The verdict on the partner channel, from Slack's facts and the directory as it is now. */
+export function verdictFor(
+  exec: Executor,
+  partnerName: string,
+  facts: SlackChannelFacts | null,
+): ChannelVerdict {
+  const known = partnerRefByName(exec, partnerName);
+  const ref = (id: number | null | undefined) => {
+    const p = id == null ? undefined : findPartner(exec, id);
+    return p ? { id: p.id, name: p.name } : undefined;
+  };
+  let channel: ChannelFacts | undefined;
+  if (facts) {
+    const binding = findChannelBinding(exec, facts.id);
+    channel = {
+      id: facts.id,
+      name: facts.name,
+      external: facts.external.map((t) => ({
+        ...t,
+        partner: ref(findWorkspace(exec, t.teamId)?.partnerId),
+      })),
+      binding: binding
+        ? { partner: ref(binding.partnerId), status: binding.status, heldReason: binding.heldReason }
+        : undefined,
+    };
+  }
+  return channelVerdict({
+    partner: { name: partnerName, known },
+    channel,
+    aliasKeysOf: (id) => aliasKeysOf(exec, id),
+    partnerNamed: (name) => partnerRefByName(exec, name),
+  });
+}
+
+/** What the author confirmed becomes the directory: the channel and its workspace are the partner's from now on. */
+export function bindPartner(
+  tx: Executor,
+  verdict: ChannelVerdict,
+  channel: { id: string; name: string } | null,
+  partnerId: number,
+  byUserId: string,
+  at: Date,
+): void {
+  if (verdict.kind !== 'allowed' || !channel) return;
+  if (verdict.confirm?.kind === 'alias') addAlias(tx, partnerId, verdict.confirm.typed);
+  if (verdict.bindChannel) bindChannel(tx, channel, partnerId, byUserId, at);
+  for (const team of verdict.bindTeams) {
+    if (team.teamId === 'unknown') continue;
+    bindWorkspace(tx, team, partnerId, byUserId, at);
+    // The workspace's own name finds this partner next time (unless another partner already goes by it).
+    if (team.teamName) addAlias(tx, partnerId, team.teamName);
+  }
+}
+
+/** The channel `/handoff` was typed in, as Slack says within the wait (undefined: not known in time). */
+async function lookupQuickly(
+  deps: Pick<PacketServiceDeps, 'directory'>,
+  channelId: string,
+): Promise<DirectoryChannel | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      deps.directory.lookupChannel(channelId),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), PACKET_DEFAULTS_WAIT_MS);
+        timer.unref?.();
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/**
+ * What `/handoff` typed in a channel preselects: that channel, when it is one the app can post in and is shared
+ * with exactly one other organization (a DM, an internal channel, a channel shared with several organizations or
+ * held for review is not a partner channel to offer), and its partner when the directory knows whose it is.
+ * Nothing when Slack cannot say quickly: the modal must open within the trigger's few seconds.
+ */
+export async function packetDefaults(
+  deps: Pick<PacketServiceDeps, 'db' | 'directory' | 'logger'>,
+  channelId: string | undefined,
+  ctx: Pick<RequestContext, 'internalTeamIds'>,
+): Promise<{ partnerChannelId?: string; prefill?: { partnerOrg: string } }> {
+  if (!channelId || !/^[CG][A-Z0-9]{2,}$/.test(channelId)) return {};
+  let channel: DirectoryChannel | undefined;
+  try {
+    channel = await lookupQuickly(deps, channelId);
+  } catch (error) {
+    if (!(error instanceof DirectoryUnavailableError)) throw error;
+    deps.logger.warn({ err: error.cause, channelId }, 'Slack lookup failed for the packet defaults');
+    return {};
+  }
+  if (!channel?.isMember || channel.isArchived || !channel.isExternallyShared) return {};
+  const external = channel.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
+  if (external.length > 1) return {};
+  const { db } = deps;
+  const binding = findChannelBinding(db, channel.id);
+  if (binding?.status === 'held') return {};
+  const partnerId =
+    binding?.partnerId ?? (external[0] ? findWorkspace(db, external[0])?.partnerId : undefined);
+  const partner = partnerId == null ? undefined : findPartner(db, partnerId);
+  return { partnerChannelId: channel.id, ...(partner ? { prefill: { partnerOrg: partner.name } } : {}) };
+}

@@ -1,0 +1,90 @@
+import { editRefusedText } from '../blocks/packetReplies.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import { hasClassificationCorrection } from '../db/repositories/packets.js';
+import type { NewHandoffRow } from '../db/schema.js';
+import type { Finding } from '../services/checks.js';
+import { attributionColumns } from '../services/crm/attribution.js';
+import type { RequestContext } from '../services/requestContext.js';
+import { accountOf, crmColumns } from './account.js';
+import type { PacketServiceDeps, Review, SendResult } from './types.js';
+
+/**
+ * Saving a reviewed edit of a sent handoff: the packet's new values and what follows from them (account keys, score,
+ * classification), applied by `Edits.apply` as one guarded transition (edits.ts).
+ */
+
+/** The handoff's columns as the reviewed edit sets them (`keepClassification`: RevOps corrected it, so it stands). */
+function editChange(
+  review: Review,
+  account: ReturnType<typeof accountOf>,
+  keepClassification: boolean,
+  findings: Finding[],
+  overrideReason: string | null,
+): Partial<NewHandoffRow> {
+  const { packet, scorecard } = review;
+  return {
+    accountName: packet.accountName,
+    crmOpportunity: packet.crmOpportunity,
+    ...crmColumns(review),
+    onPriorityList: packet.onPriorityList,
+    opportunityCreatedOn: packet.opportunityCreatedOn,
+    partnerTouchOn: packet.partnerTouchOn,
+    partnerContactName: packet.partnerContactName,
+    partnerContactRole: packet.partnerContactRole,
+    whyPartner: packet.whyPartner,
+    customerTrigger: packet.customerTrigger,
+    jointValue: packet.jointValue,
+    warmPath: packet.warmPath,
+    sellerNextMove: packet.sellerNextMove,
+    partnerNextMove: packet.partnerNextMove,
+    partnerNextMoveDate: packet.partnerNextMoveDate,
+    partnerAgreedInWriting: packet.partnerAgreedInWriting,
+    riskNote: packet.riskNote,
+    evidenceUrl: packet.evidenceUrl,
+    accountKey: account.key,
+    accountDomain: account.domain,
+    score: scorecard.total,
+    scoreBand: scorecard.band,
+    scorecard: scorecard.components,
+    // A RevOps correction of the classification stands: an edit does not silently revert it.
+    ...(keepClassification
+      ? {}
+      : {
+          classification: review.classification,
+          classificationReason: review.classificationReason,
+          ...attributionColumns(review),
+        }),
+    overrideReason,
+    findings,
+  };
+}
+
+/** Saves a reviewed edit: the packet's fields and what follows from them, one guarded transition (edits.ts). */
+export function saveEdit(
+  deps: Pick<PacketServiceDeps, 'db' | 'logger' | 'edits'>,
+  req: RequestContext,
+  review: Review,
+  findings: Finding[],
+  overrideReason: string | null,
+): SendResult {
+  const { db } = deps;
+  if (!deps.edits || review.editOf === undefined) return { kind: 'not_found' };
+  const before = findHandoff(db, review.editOf);
+  if (!before) return { kind: 'not_found' };
+  const account = accountOf(db, review.packet, { id: before.partnerId, name: before.partnerOrg });
+  const keep = hasClassificationCorrection(db, before.id);
+  const result = deps.edits.apply(req, {
+    handoffId: review.editOf,
+    fromEditCount: review.fromEditCount ?? 0,
+    change: editChange(review, account, keep, findings, overrideReason),
+  });
+  switch (result.kind) {
+    case 'edited':
+      deps.logger.info({ handoffId: result.handoff.id, fields: result.fields }, 'handoff edited');
+      return { kind: 'edited', handoff: result.handoff, fields: result.fields };
+    case 'unchanged':
+      return { kind: 'edited', handoff: result.handoff, fields: [] };
+    default:
+      return { kind: 'edit_refused', message: editRefusedText(result) };
+  }
+}

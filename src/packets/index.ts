@@ -1,0 +1,32 @@
+import { applyAttributionPick } from '../services/crm/attribution.js';
+import type { RequestContext } from '../services/requestContext.js';
+import { applyAttributionDetails } from './attributionDetails.js';
+import { packetDefaults } from './channel.js';
+import { type SubmitRequest, submitPacket } from './review.js';
+import { type SendRequest, sendDraft } from './send.js';
+import type { AttributionDetailsInput, PacketServiceDeps } from './types.js';
+
+export type { SubmitRequest } from './review.js';
+export type { SendRequest } from './send.js';
+export * from './types.js';
+
+/**
+ * `/handoff` from packet to sent handoff: validate, check with Slack, score, classify, check the account, review
+ * (review.ts), send or save an edit (send.ts, editSave.ts). The feature's parts take their dependencies as their
+ * first argument; this wires them once.
+ */
+export function createPacketService(deps: PacketServiceDeps) {
+  return {
+    submitPacket: (req: SubmitRequest) => submitPacket(deps, req),
+    sendDraft: (req: SendRequest) => sendDraft(deps, req),
+    applyAttributionDetails: (req: RequestContext & { draftId: number; details: AttributionDetailsInput }) =>
+      applyAttributionDetails(deps, req),
+    /** The author's pick among the CRM's opportunities on the account (services/crm/attribution.ts). */
+    applyAttributionPick: (req: Parameters<typeof applyAttributionPick>[1]) =>
+      applyAttributionPick({ db: deps.db, clock: deps.clock }, req),
+    packetDefaults: (channelId: string | undefined, ctx: Pick<RequestContext, 'internalTeamIds'>) =>
+      packetDefaults(deps, channelId, ctx),
+  };
+}
+
+export type PacketService = ReturnType<typeof createPacketService>;

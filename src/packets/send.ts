@@ -1,0 +1,248 @@
+import { sendRefusalText } from '../blocks/packetReplies.js';
+import type { Executor } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
+import { findBySourceView, insertHandoff } from '../db/repositories/handoffs.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { ensurePartner, findPartner, partnerRefByName } from '../db/repositories/partners.js';
+import { queueHomes } from '../db/repositories/surfaces.js';
+import type { DraftRow, NewHandoffRow } from '../db/schema.js';
+import type { ChannelVerdict } from '../domain/partnerChannel.js';
+import { checkAccount, type Finding, hasConflict, hasDuplicate } from '../services/checks.js';
+import { crmActivityMessage } from '../services/crm/activities.js';
+import { attributionColumns, attributionDetail } from '../services/crm/attribution.js';
+import { sentMessages } from '../services/notifications.js';
+import type { RequestContext } from '../services/requestContext.js';
+import { accountOf, crmColumns, lookbackFrom } from './account.js';
+import { bindPartner, verdictFor } from './channel.js';
+import { authorsDraft, reviewOfDraft } from './drafts.js';
+import { saveEdit } from './editSave.js';
+import {
+  type AbsenceChoice,
+  absenceChoices,
+  type PacketServiceDeps,
+  type Review,
+  type SendResult,
+} from './types.js';
+
+/**
+ * Send: a reviewed draft becomes a handoff. What changed since the review is checked again (the channel's partner,
+ * the account's conflicts); then one transaction stores the handoff, binds the partner's channel, and queues what it
+ * owes (the DMs and posts, the CRM activity, the App Homes). A second Send stores nothing.
+ */
+
+export type SendRequest = RequestContext & {
+  draftId: number;
+  overrideReason: string | null;
+  /** What the author chose in the review when the AE is away or has a cover. */
+  absence?: AbsenceChoice | undefined;
+  /** What the author ticked in the review: the partner match, and partner-visible text that reads internal. */
+  confirmed?: { partner?: boolean; internalText?: boolean };
+};
+
+/** What Send may go ahead with, after checking again what may have changed since the review. */
+interface Cleared {
+  verdict: ChannelVerdict;
+  owner: { id: number; name: string } | undefined;
+  findings: Finding[];
+  /** The written reason, when sending needs one (null: it does not). */
+  overrideReason: string | null;
+}
+
+/** Who the handoff goes to and when its window starts, as the author chose in the review. */
+interface Recipient {
+  ae: Review['ae'];
+  choice: AbsenceChoice | undefined;
+  coverFor: string | undefined;
+  startAt: Date;
+}
+
+/** The directory may have changed since the review (another handoff bound the channel, an admin merged): again. */
+function clearToSend(
+  deps: PacketServiceDeps,
+  req: SendRequest,
+  review: Review,
+  now: Date,
+): { kind: 'refused'; result: SendResult } | ({ kind: 'ok' } & Cleared) {
+  const { db } = deps;
+  const refuse = (result: SendResult) => ({ kind: 'refused' as const, result });
+  const verdict = verdictFor(db, review.packet.partnerOrg, review.partnerChannel ?? null);
+  if (verdict.kind === 'refused') return refuse({ kind: 'channel_refused', message: verdict.message });
+  const confirm = verdict.kind === 'allowed' ? verdict.confirm : undefined;
+  if (confirm && !req.confirmed?.partner)
+    return refuse({
+      kind: 'confirmation_required',
+      confirm: 'partner',
+      message: sendRefusalText.confirmPartner,
+    });
+  if ((review.internalText ?? []).length > 0 && !req.confirmed?.internalText) {
+    const message = sendRefusalText.confirmInternalText;
+    return refuse({ kind: 'confirmation_required', confirm: 'internal_text', message });
+  }
+  const owner = verdict.kind === 'allowed' ? verdict.owner : partnerRefByName(db, review.packet.partnerOrg);
+  // A duplicate may have been sent since the review was shown: check again.
+  const findings = checkAccount(
+    db,
+    accountOf(db, review.packet, owner ?? { id: null, name: review.packet.partnerOrg }),
+    lookbackFrom(now, deps.conflictLookbackDays),
+    review.editOf,
+  );
+  if (hasConflict(findings) && !review.packet.riskNote)
+    return refuse({ kind: 'conflict_unnoted', message: sendRefusalText.conflictUnnoted });
+  const needs = new Set(review.overrideNeeded);
+  if (hasDuplicate(findings)) needs.add('duplicate');
+  const overrideReason = req.overrideReason?.trim() || null;
+  if (needs.size > 0 && !overrideReason) {
+    const message = needs.has('duplicate') ? sendRefusalText.duplicate : sendRefusalText.belowLowestBand;
+    return refuse({ kind: 'override_required', message });
+  }
+  return { kind: 'ok', verdict, owner, findings, overrideReason: needs.size > 0 ? overrideReason : null };
+}
+
+/** The AE is away or has a cover: the author chose in the review (one of the options it offered). */
+function recipientOf(review: Review, chosen: AbsenceChoice | undefined, now: Date): Recipient | undefined {
+  const absence = review.absence;
+  const choice = absence ? chosen : undefined;
+  if (absence && !absenceChoices(absence).includes(choice as AbsenceChoice)) return undefined;
+  const ae = choice === 'cover' && absence?.cover ? absence.cover : review.ae;
+  const coverFor = choice === 'cover' ? review.ae.id : undefined;
+  // The window starts when they are back (their status's end), not now: their silence until then is not silence.
+  const startAt =
+    choice === 'when_back' && absence?.until && Date.parse(absence.until) > now.getTime()
+      ? new Date(absence.until)
+      : now;
+  return { ae, choice, coverFor, startAt };
+}
+
+/** The touch log's detail of the sending: the score and class, and who acted for whom. */
+function sentDetail(review: Review, to: Recipient): Record<string, unknown> {
+  const { choice, coverFor, startAt } = to;
+  const absence = review.absence;
+  return {
+    score: review.scorecard.total,
+    classification: review.classification,
+    // How the class was decided when a CRM was asked: which opportunity, and whose choice.
+    ...attributionDetail(review),
+    // Who acted for whom: sent to the AE's cover, or to an away AE with the window from their return.
+    ...(coverFor ? { coverFor } : {}),
+    ...(choice === 'when_back' ? { windowFrom: startAt.toISOString(), awayStatus: absence?.status } : {}),
+    // Sent now although their status said away (a cover named alone says nothing of today).
+    ...(choice === 'now' && absence?.status ? { sentWhileAway: absence.status } : {}),
+    // Round robin: the pool's next pick starts after this AE.
+    ...(review.fromPool && choice !== 'cover' ? { pool: review.fromPool.name } : {}),
+  };
+}
+
+/** The stored handoff's row, without its partner and account keys and its window (added by the caller). */
+function sentRow(draft: DraftRow, review: Review, cleared: Cleared, ae: Review['ae'], now: Date) {
+  const { packet, scorecard } = review;
+  return {
+    ...packet,
+    // drizzle binds a null as NULL without the column's encoder: "no channel" is written as the '' it stores.
+    partnerChannelId: packet.partnerChannelId ?? '',
+    teamId: draft.teamId,
+    sourceViewId: draft.sourceViewId,
+    status: 'sent',
+    authorUserId: draft.authorUserId,
+    aeUserId: ae.id,
+    aeTeamId: ae.teamId,
+    aeName: ae.name,
+    sentAt: now,
+    score: scorecard.total,
+    scoreBand: scorecard.band,
+    scorecard: scorecard.components,
+    classification: review.classification,
+    classificationReason: review.classificationReason,
+    ...attributionColumns(review),
+    overrideReason: cleared.overrideReason,
+    // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
+    findings: cleared.findings,
+    ...crmColumns(review),
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Partial<NewHandoffRow>;
+}
+
+/** The escalation policy by the partner (or the AE's pool), and the window its reminders and steps plan. */
+function windowOf(deps: PacketServiceDeps, review: Review, to: Recipient) {
+  const policy = deps.policies?.forHandoff({ partnerName: review.partner.name, aeUserId: to.ae.id });
+  const { timeZone: aeTimeZone, ...window } = deps.windows.plan(
+    to.startAt,
+    review.packet.responseWindowDays,
+    to.ae,
+    undefined,
+    policy,
+  );
+  const escalationPolicy = policy ? (deps.policies?.nameOf(policy) ?? null) : null;
+  return { aeTimeZone, ...window, escalationPolicy };
+}
+
+/** One transaction: the handoff, the partner's channel bound, and what the sending owes Slack and the CRM. */
+function storeSent(
+  tx: Executor,
+  sending: {
+    draft: DraftRow;
+    review: Review;
+    cleared: Cleared;
+    to: Recipient;
+    window: ReturnType<typeof windowOf>;
+    now: Date;
+  },
+) {
+  const { draft, review, cleared, to, window, now } = sending;
+  const { packet } = review;
+  const partner =
+    (cleared.owner && findPartner(tx, cleared.owner.id)) || ensurePartner(tx, packet.partnerOrg, now);
+  const account = accountOf(tx, packet, partner);
+  const stored = insertHandoff(tx, {
+    ...sentRow(draft, review, cleared, to.ae, now),
+    partnerId: partner.id,
+    ...window,
+    accountKey: account.key,
+    accountDomain: account.domain,
+    partnerKey: account.partnerKey,
+  });
+  if (!stored.created) return stored;
+  bindPartner(tx, cleared.verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
+  enqueue(tx, sentMessages(stored.handoff), now);
+  const eventId = logEvent(tx, {
+    type: 'sent',
+    before: null,
+    after: stored.handoff,
+    actor: { userId: draft.authorUserId, teamId: draft.teamId },
+    at: now,
+    detail: sentDetail(review, to),
+  });
+  const h = stored.handoff;
+  enqueue(tx, crmActivityMessage(h, eventId), now);
+  queueHomes(tx, [h.aeUserId, h.ownerUserId, h.authorUserId], String(eventId), now);
+  return stored;
+}
+
+/** Sends a reviewed draft: the handoff is stored and its DMs queued in one transaction; a second Send stores nothing. */
+export function sendDraft(deps: PacketServiceDeps, req: SendRequest): SendResult {
+  const { db, clock, logger } = deps;
+  const draft = authorsDraft(db, req);
+  if (!draft) return { kind: 'not_found' };
+  const review = reviewOfDraft(draft);
+  // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
+  const already = findBySourceView(db, draft.sourceViewId);
+  if (already) return { kind: 'sent', handoff: already, duplicate: true };
+  const now = clock.now();
+  const cleared = clearToSend(deps, req, review, now);
+  if (cleared.kind === 'refused') return cleared.result;
+  if (review.editOf !== undefined)
+    return saveEdit(deps, req, review, cleared.findings, cleared.overrideReason);
+  const to = recipientOf(review, req.absence, now);
+  if (!to) return { kind: 'absence_choice_required', message: sendRefusalText.absenceChoice };
+  const window = windowOf(deps, review, to);
+  const result = db.transaction((tx) => storeSent(tx, { draft, review, cleared, to, window, now }));
+  if (result.created) {
+    const score = review.scorecard.total;
+    logger.info(
+      { handoffId: result.handoff.id, author: draft.authorUserId, ae: to.ae.id, score },
+      'handoff sent',
+    );
+    deps.onOutboxWrite();
+  }
+  return { kind: 'sent', handoff: result.handoff, duplicate: !result.created };
+}

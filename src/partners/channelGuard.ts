@@ -1,0 +1,67 @@
+import { PARTNER_CHANNEL_HELD } from '../blocks/notices.js';
+import type { Executor } from '../db/client.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import { findChannelBinding } from '../db/repositories/partners.js';
+import type { DeliveryVerdict } from '../outbox/types.js';
+import type { InternalChannels } from './internalChannels.js';
+
+const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
+
+/**
+ * The last check before anything reaches a channel, made at delivery because the directory and a channel's shared
+ * status change after a message was queued:
+ * - a partner update goes only to a channel bound to that handoff's partner, and waits while the channel is held
+ *   (another organization joined it) or bound to nobody;
+ * - an internal post goes into a channel only while that channel is confirmed internal: named by a setting or a
+ *   policy target, found internal by start's conversations.info, and not shared since (fail closed: a channel bound to
+ *   no partner is not thereby internal). Refused, it is dropped for good and logged (the row keeps the reason), as
+ *   posts queued for a channel shared at run time always were: why the channel is off was said when it went off (at
+ *   start, naming the setting or policy place; when Slack said it was shared), and internal text held for it could
+ *   only come out later, stale, or after the channel was shared again.
+ */
+export function channelGuard(deps: {
+  db: Executor;
+  internalChannels: Pick<InternalChannels, 'isConfirmed' | 'shared'>;
+}) {
+  return (row: OutboxRow): DeliveryVerdict => {
+    const channel = row.channelKey;
+    if (row.audience === 'partner') {
+      const handoff = row.handoffId === null ? undefined : findHandoff(deps.db, row.handoffId);
+      if (!handoff || handoff.partnerId === null)
+        return { kind: 'drop', reason: 'partner update of no known partner' };
+      if (handoff.partnerChannelId !== channel) {
+        return { kind: 'drop', reason: 'the handoff no longer names this partner channel' };
+      }
+      const binding = findChannelBinding(deps.db, channel);
+      if (binding?.partnerId != null && binding.partnerId !== handoff.partnerId) {
+        return {
+          kind: 'drop',
+          reason: "the channel belongs to another partner: this partner's update never goes there",
+        };
+      }
+      if (!binding || binding.partnerId === null || binding.status === 'held') {
+        return { kind: 'hold', reason: PARTNER_CHANNEL_HELD };
+      }
+      return { kind: 'send' };
+    }
+    if (!isChannel(channel)) return { kind: 'send' };
+    if (deps.internalChannels.shared().has(channel)) {
+      return {
+        kind: 'drop',
+        reason: 'internal message; the channel is now shared with another organization',
+      };
+    }
+    if (findChannelBinding(deps.db, channel)) {
+      return { kind: 'drop', reason: 'internal message; the channel is a partner channel' };
+    }
+    if (!deps.internalChannels.isConfirmed(channel)) {
+      return {
+        kind: 'drop',
+        reason:
+          'internal message; the channel is not confirmed internal (no setting or policy target names it, or start could not confirm it)',
+      };
+    }
+    return { kind: 'send' };
+  };
+}

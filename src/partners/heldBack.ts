@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Db, Executor } from '../db/client.js';
+import { logEvent } from '../db/repositories/events.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
+import { heldBackAnsweredBy, savePartnerNextMove } from '../db/repositories/partnerThreads.js';
+import { findSurface, requestRefresh } from '../db/repositories/surfaces.js';
+import type { HandoffRow } from '../db/schema.js';
+import { isInternalActor } from '../domain/actor.js';
+import { rolesOf } from '../domain/lifecycle.js';
+import { dayIn, type HeldBackWhy, heldBackWhy, partnerView } from '../domain/partnerView.js';
+import { type HeldBackAsk, heldBackKey, heldBackMessages } from '../services/notifications.js';
+import type { RequestContext } from '../services/requestContext.js';
+import { viewerOf } from '../services/requestContext.js';
+import { formerAeNames, partnerHistory } from './partnerThread.js';
+
+/**
+ * Partner text that stopped being true is held back from the partner (domain/partnerView.ts), and its author is asked
+ * about it: one DM per hold reason and text version (a surface, `held_back_notice`), with "Still true" (the text is
+ * confirmed, a passed date dropped: the partner sees it again) and "Edit" (a small modal for the next move and its
+ * date). Whoever may edit the packet (its author, its owner, an admin) may answer.
+ */
+
+/** The text version of the partner's next move: its words and its date. */
+export const nextMoveVersion = (h: Pick<HandoffRow, 'partnerNextMove' | 'partnerNextMoveDate'>) =>
+  createHash('sha256')
+    .update(`${h.partnerNextMove}\n${h.partnerNextMoveDate ?? ''}`)
+    .digest('base64url')
+    .slice(0, 12);
+
+/** Today where the partner's next move date is read: the AE's calendar, as the thread's parent reads it. */
+const todayFor = (h: HandoffRow, now: Date) => dayIn(now, h.aeTimeZone);
+
+/**
+ * Why the partner's next move is held back from the partner now, if it is: only while the thread would show it (an
+ * accepted deal with no outcome yet, a partner channel, a move written) and it no longer holds.
+ */
+export function heldBackNow(exec: Executor, h: HandoffRow, now: Date): HeldBackWhy | undefined {
+  if (!h.partnerChannelId || h.status !== 'accepted' || h.outcome !== null) return undefined;
+  if (h.partnerNextMove.trim() === '') return undefined;
+  const history = { handoff: h, facts: partnerHistory(exec, h), threadStarted: true };
+  // What the partner would read with nothing held back: a next move only while the deal is taken up.
+  if (!partnerView(history)?.partnerNextMove) return undefined;
+  return heldBackWhy(h, { today: todayFor(h, now), formerAeNames: formerAeNames(exec, h) });
+}
+
+/**
+ * The one function every trigger calls (an acceptance, the `partner-thread-recheck` job, an edit of the move): the
+ * author's notice when the partner's next move is held back now, once per hold reason and text version (a surface
+ * already recorded under its key is never queued again, even after the outbox forgot the row).
+ */
+export function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): OutboxMessage[] {
+  const why = heldBackNow(exec, h, now);
+  if (!why) return [];
+  const ask: HeldBackAsk = {
+    reason: why.reason,
+    ...(why.former ? { former: why.former } : {}),
+    move: h.partnerNextMove,
+    date: h.partnerNextMoveDate,
+    version: nextMoveVersion(h),
+  };
+  if (findSurface(exec, heldBackKey(h, ask))) return [];
+  return heldBackMessages(h, ask);
+}
+
+/** What became of a held-back next move, as the author's notice shows it now. */
+export type HeldBackOutcome =
+  /** Still held back as asked: the notice asks, with its buttons. */
+  | 'open'
+  /** Confirmed as still true: the partner reads it again. */
+  | 'confirmed'
+  /** Kept without its passed date: the partner reads it again, with no date. */
+  | 'date_dropped'
+  /** Changed (or cleared): the partner reads the new move. */
+  | 'changed'
+  /** The deal moved on (an outcome, a withdrawal): the thread no longer shows a next move. */
+  | 'moved_on';
+
+export interface HeldBackState {
+  ask: HeldBackAsk;
+  outcome: HeldBackOutcome;
+  /** Whether the move as it is now is held back (for a reason another notice asks about). */
+  heldNow: boolean;
+  /** Who confirmed or changed it, when the touch log says. */
+  by?: string;
+}
+
+/** The surface's model: what the notice asked, and what became of it (services/surfaces.ts calls it). */
+export function heldBackState(
+  exec: Executor,
+  h: HandoffRow,
+  ask: HeldBackAsk | undefined,
+  now: Date | undefined,
+): HeldBackState | undefined {
+  if (!ask) return undefined;
+  const heldNow = now ? heldBackNow(exec, h, now) !== undefined : false;
+  const sameVersion = h.partnerNextMove === ask.move && h.partnerNextMoveDate === ask.date;
+  const by = heldBackAnsweredBy(exec, h.id);
+  const base = { ask, heldNow, ...(by ? { by } : {}) };
+  if (h.status !== 'accepted' || h.outcome !== null) return { ...base, outcome: 'moved_on' };
+  if (sameVersion) return { ...base, outcome: heldNow ? 'open' : 'confirmed' };
+  if (h.partnerNextMove === ask.move && h.partnerNextMoveDate === null)
+    return { ...base, outcome: 'date_dropped' };
+  return { ...base, outcome: 'changed' };
+}
+
+export type HeldBackRefusal =
+  | { kind: 'not_found' }
+  | { kind: 'not_allowed'; handoff: HandoffRow }
+  /** The move changed since the notice (another answer, an edit), or the deal moved on: nothing was done. */
+  | { kind: 'stale'; handoff: HandoffRow };
+
+export type HeldBackResult = HeldBackRefusal | { kind: 'done'; handoff: HandoffRow };
+
+/** A next move to save from the modal: its words and date, checked by the handler. */
+export interface NextMoveChange {
+  move: string;
+  date: string | null;
+}
+
+export function createHeldBack(deps: {
+  db: Db;
+  clock: Clock;
+  adminUserIds: readonly string[];
+  onOutboxWrite: () => void;
+}) {
+  const { db, clock } = deps;
+
+  /** Whether this person may answer for the held-back move: whoever may edit the packet (author, owner, admin). */
+  function allowed(
+    ctx: RequestContext,
+    handoffId: number,
+  ): HeldBackRefusal | { kind: 'ok'; handoff: HandoffRow } {
+    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
+    if (!h || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'not_found' };
+    const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
+    if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
+      return { kind: 'not_allowed', handoff: h };
+    return { kind: 'ok', handoff: h };
+  }
+
+  /**
+   * Applies an answer to the notice of text version `version`, in one transaction that re-reads the handoff: the
+   * move must still be that version and the deal still taken up, or nothing changes.
+   */
+  function answer(
+    ctx: RequestContext,
+    handoffId: number,
+    version: string,
+    what: 'confirmed' | 'edited',
+    change: (h: HandoffRow, now: Date) => NextMoveChange,
+  ): HeldBackResult {
+    const checked = allowed(ctx, handoffId);
+    if (checked.kind !== 'ok') return checked;
+    const now = clock.now();
+    const result = db.transaction((tx): HeldBackResult => {
+      const h = findHandoff(tx, handoffId);
+      if (!h) return { kind: 'not_found' };
+      if (h.status !== 'accepted' || h.outcome !== null || nextMoveVersion(h) !== version)
+        return { kind: 'stale', handoff: h };
+      const next = change(h, now);
+      // Pressed again (a double click, a retry): it is already so.
+      if (
+        next.move === h.partnerNextMove &&
+        next.date === h.partnerNextMoveDate &&
+        h.partnerNextMoveConfirmed === next.move
+      )
+        return { kind: 'done', handoff: h };
+      const after = savePartnerNextMove(tx, h.id, next, now);
+      if (!after) return { kind: 'not_found' };
+      const fields = [
+        ...(next.move !== h.partnerNextMove ? ['Partner next move'] : []),
+        ...(next.date !== h.partnerNextMoveDate ? ['Partner next move date'] : []),
+      ];
+      logEvent(tx, {
+        type: 'edited',
+        before: h,
+        after,
+        actor: ctx.actor,
+        at: now,
+        detail: { fields, heldBack: what },
+      });
+      // Every message showing the deal follows: the partner thread's parent, the notice itself (no buttons now).
+      requestRefresh(tx, h.id, now);
+      // A new text may itself no longer hold (a date already passed): its author is asked about it in turn.
+      enqueue(tx, heldBackNotice(tx, after, now), now);
+      return { kind: 'done', handoff: after };
+    });
+    deps.onOutboxWrite();
+    return result;
+  }
+
+  /** "Still true": the move is confirmed as it is; a passed date is dropped (the partner reads the move without it). */
+  function confirm(ctx: RequestContext, handoffId: number, version: string): HeldBackResult {
+    return answer(ctx, handoffId, version, 'confirmed', (h, now) => ({
+      move: h.partnerNextMove,
+      date: h.partnerNextMoveDate && h.partnerNextMoveDate < todayFor(h, now) ? null : h.partnerNextMoveDate,
+    }));
+  }
+
+  /** Saves the move as the modal wrote it (checked by the handler: not filler, not internal, no past date). */
+  function edit(
+    ctx: RequestContext,
+    handoffId: number,
+    version: string,
+    next: NextMoveChange,
+  ): HeldBackResult {
+    return answer(ctx, handoffId, version, 'edited', () => next);
+  }
+
+  /** Today in the AE's calendar, where the move's date is read (the modal refuses a date before it). */
+  const today = (h: HandoffRow) => todayFor(h, clock.now());
+
+  return { allowed, confirm, edit, today };
+}
+
+export type HeldBack = ReturnType<typeof createHeldBack>;

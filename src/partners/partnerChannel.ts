@@ -1,0 +1,51 @@
+import { partnerChannelBlocked } from '../blocks/notices.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
+import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
+import { handoffsWaitingIn, wakeChannel } from '../db/repositories/outboxChannels.js';
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  onOutboxWrite: () => void;
+}
+
+/**
+ * Tells the owner of every handoff with partner updates waiting in a channel the app cannot post in, once per
+ * blocked update: only the first message in line is tried, but everyone whose update waits behind it should know.
+ */
+export function partnerChannelBlockedNotifier(deps: Deps) {
+  return (row: OutboxRow, error: string): void => {
+    const ids = new Set([
+      ...(row.handoffId === null ? [] : [row.handoffId]),
+      ...handoffsWaitingIn(deps.db, row.channelKey),
+    ]);
+    const messages = [...ids].flatMap((id) => {
+      const handoff = findHandoff(deps.db, id);
+      if (!handoff) return [];
+      const message = partnerChannelBlocked(handoff, error);
+      return [
+        {
+          method: 'chat.postMessage' as const,
+          dedupeKey: `handoff:${handoff.id}:partner_channel_blocked:${row.id}`,
+          channel: handoff.ownerUserId,
+          handoffId: handoff.id,
+          payload: { text: message.text, blocks: message.blocks },
+        },
+      ];
+    });
+    if (messages.length === 0) return;
+    enqueue(deps.db, messages, deps.clock.now());
+    deps.onOutboxWrite();
+  };
+}
+
+/** The app was invited to a channel: whatever waited for it goes out now, not at the next backoff. */
+export function partnerChannelJoined(deps: Deps) {
+  return (channelId: string): number => {
+    const woken = wakeChannel(deps.db, channelId, deps.clock.now());
+    if (woken > 0) deps.onOutboxWrite();
+    return woken;
+  };
+}

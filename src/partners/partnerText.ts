@@ -1,0 +1,82 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import { findPartnerTextToRecheck } from '../db/repositories/partnerThreads.js';
+import { findPostedMessage } from '../db/repositories/postedMessages.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
+import type { HandoffRow } from '../db/schema.js';
+import { dayIn } from '../domain/partnerView.js';
+import type { Logger } from '../logger.js';
+import { messageKey } from '../services/notifications.js';
+import type { Surfaces } from '../services/surfaces.js';
+import { heldBackNotice } from './heldBack.js';
+
+/** Deals looked at per run, oldest first. */
+const BATCH = 500;
+
+/**
+ * Partner-visible text that stops being true with time alone: the partner's next move "by" a date that has now passed.
+ * The partner thread's parent is rendered from the partner's view, which holds such a move back (domain/partnerView.ts);
+ * nothing else changes the handoff when the date passes, so this job (`partner-thread-recheck`) brings every parent
+ * whose rendering changed up to date, and asks the author about what is held back (partners/heldBack.ts).
+ */
+export function createPartnerText(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  surfaces: Pick<Surfaces, 'render'>;
+  onOutboxWrite: () => void;
+}) {
+  const { db, clock, logger } = deps;
+
+  /**
+   * Asks the authors of deals whose partner next move is held back now (partners/heldBack.ts), once per reason and
+   * text version: a passed date, or a move naming a former AE (a deal that moved before it was accepted).
+   */
+  function askAuthors(page: readonly HandoffRow[], now: Date): number {
+    let asked = 0;
+    for (const h of page) {
+      // The partner's thread is posted: what it leaves out is what the author is asked about.
+      if (!findPostedMessage(db, messageKey.partnerParent(h))) continue;
+      const messages = heldBackNotice(db, h, now);
+      if (messages.length === 0) continue;
+      db.transaction((tx) => enqueue(tx, messages, now));
+      asked += messages.length;
+    }
+    return asked;
+  }
+
+  /** Brings up to date the parents whose partner next move's date has passed since they were rendered. */
+  function recheck(): number {
+    const now = clock.now();
+    // A date has passed once it is before "today" somewhere: the earliest today is in UTC-12, the latest in UTC+14.
+    const latestToday = dayIn(now, 'Pacific/Kiritimati');
+    let refreshed = 0;
+    let asked = 0;
+    let afterId = 0;
+    for (;;) {
+      const page = findPartnerTextToRecheck(db, latestToday, afterId, BATCH);
+      for (const h of page) {
+        const key = messageKey.partnerParent(h);
+        // A parent not posted yet shows the deal as it is when it is posted.
+        if (!findPostedMessage(db, key)) continue;
+        const shown = deps.surfaces.render(key);
+        if (!shown || shown.unchanged) continue;
+        db.transaction((tx) => requestRefresh(tx, h.id, now));
+        refreshed += 1;
+      }
+      asked += askAuthors(page, now);
+      if (page.length < BATCH) break;
+      afterId = page[page.length - 1]?.id ?? afterId;
+    }
+    if (refreshed > 0)
+      logger.info({ refreshed }, 'partner threads brought up to date: a next move date passed');
+    if (asked > 0) logger.info({ asked }, 'authors asked about partner text held back from the partner');
+    if (refreshed + asked > 0) deps.onOutboxWrite();
+    return refreshed;
+  }
+
+  return { recheck };
+}
+
+export type PartnerText = ReturnType<typeof createPartnerText>;

@@ -1,0 +1,50 @@
+import type { Executor } from '../db/client.js';
+import { findOutcomes } from '../db/repositories/handoffLists.js';
+import { decisionsOf, formerAeIds, latestAeName, movedFromNames } from '../db/repositories/partnerThreads.js';
+import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
+import type { HandoffRow } from '../db/schema.js';
+import { partnerFacts } from '../domain/partnerView.js';
+import { messageKey, type PartnerThread } from '../services/notifications.js';
+
+/**
+ * The handoff's partner thread as the notifications read it: whether it exists (its parent queued, waiting or
+ * delivered), and the history the partner's view is derived from (decisions, outcome steps, a withdrawal). A parent
+ * Slack refused for good does not count, so the next event starts a fresh thread instead of replying under nothing.
+ * Call inside the transaction, after the change's own rows were written.
+ */
+export function partnerThread(exec: Executor, h: HandoffRow): PartnerThread {
+  return { started: partnerThreadStarted(exec, h), facts: partnerHistory(exec, h) };
+}
+
+/** Whether the partner thread's parent was posted, or is still queued to be. */
+export function partnerThreadStarted(exec: Executor, h: Pick<HandoffRow, 'id'>): boolean {
+  const key = messageKey.partnerParent(h);
+  // Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
+  if (findPostedMessage(exec, key)) return true;
+  const parent = outboxStatusByRecordAs(exec, key);
+  return parent !== undefined && parent !== 'dead' && parent !== 'cancelled';
+}
+
+/** What happened to the handoff that its partner may come to know of, in order (domain/partnerView.ts). */
+export function partnerHistory(exec: Executor, h: HandoffRow) {
+  const decided = decisionsOf(exec, h.id);
+  return partnerFacts(h, decided, findOutcomes(exec, h.id));
+}
+
+/**
+ * The names of the people who were this handoff's AE before and are not now: the partner's next move may still name
+ * one of them (it was written for the first AE), and is then held back from the partner. A move records the name it
+ * moved from with its messages (`move.fromName` in their params); for an AE it did not, the name stored with another
+ * of their handoffs.
+ */
+export function formerAeNames(exec: Executor, h: HandoffRow): string[] {
+  const recorded = movedFromNames(exec, h.id).filter(
+    (name): name is string => typeof name === 'string' && name.trim() !== '',
+  );
+  if (h.assignment === 1) return recorded;
+  const looked = formerAeIds(exec, h.id, h.aeUserId).flatMap((ae) => {
+    const name = latestAeName(exec, ae);
+    return name !== undefined ? [name] : [];
+  });
+  return [...new Set([...recorded, ...looked])];
+}

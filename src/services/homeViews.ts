@@ -1,0 +1,75 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  findHomeView,
+  homeOpening,
+  queueHomes,
+  recordHomeView,
+  rememberHomeHash,
+} from '../db/repositories/surfaces.js';
+import type { PeriodKey } from '../domain/periods.js';
+import type { HomeRenderer } from '../outbox/types.js';
+import type { BackgroundWork } from '../runtime/background.js';
+import type { HomeTab } from './home.js';
+
+export interface HomeViewsDeps {
+  db: Db;
+  clock: Clock;
+  /** The App Home for a user, as of now (services/home.ts). */
+  viewFor: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
+  /** Whose App Home shows program metrics (domain/permissions.ts). */
+  seesMetrics: (userId: string) => boolean;
+  background: BackgroundWork;
+  onOutboxWrite: () => void;
+}
+
+/**
+ * Which App Home each person was shown, and its republishes after changes: the change count a Home was asked to
+ * show, the hash of the view last published (a later publish passes it), and the renderer the outbox calls when a
+ * queued republish is sent.
+ */
+export function createHomeViews(deps: HomeViewsDeps) {
+  const { db, clock } = deps;
+  const queue = (userId: string, token: string) => {
+    queueHomes(db, [userId], token, clock.now());
+    deps.onOutboxWrite();
+  };
+
+  /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
+  const asked = (userId: string): number => homeOpening(db, userId, deps.seesMetrics(userId), clock.now());
+
+  /** A Home was published: remembered, and published again at once if a change came in after `askedAt`. */
+  const shown = (userId: string, hash: string | null, period?: PeriodKey, askedAt?: number): void => {
+    recordHomeView(db, {
+      userId,
+      hash,
+      period: period ?? null,
+      metrics: deps.seesMetrics(userId),
+      now: clock.now(),
+    });
+    // A change landed while this tab was rendered: publish the newer state (queued, rendered when sent).
+    if (askedAt !== undefined && (findHomeView(db, userId)?.wanted ?? 0) > askedAt) {
+      queue(userId, `caught-up:${clock.now().getTime()}:${askedAt}`);
+    }
+  };
+
+  /** App Home republishes after changes: rendered when sent, with the hash of the view last published. */
+  const renderer: HomeRenderer = {
+    async render(userId) {
+      const seen = findHomeView(db, userId);
+      if (!seen) return undefined;
+      const tab = await deps.viewFor(userId, (seen.period as PeriodKey | null) ?? undefined);
+      if (tab.refresh) {
+        // Newer figures are being computed: published again when they are ready, as the tab promises.
+        const refresh = tab.refresh;
+        deps.background.track(refresh().then(() => queue(userId, `refresh:${clock.now().getTime()}`)));
+      }
+      return { view: tab.view, hash: seen.hash, version: seen.wanted };
+    },
+    published: (userId, hash, version) => rememberHomeHash(db, userId, hash, version).behind,
+  };
+
+  return { asked, shown, renderer };
+}
+
+export type HomeViews = ReturnType<typeof createHomeViews>;

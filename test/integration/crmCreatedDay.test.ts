@@ -1,0 +1,173 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { handoffs } from '../../src/db/schema.js';
+import {
+  correctionsOf,
+  handoffNamed,
+  sendFromReview,
+  submitForReview,
+  unpasted,
+} from '../support/attributionFlow.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { accept, opportunitySubmission } from '../support/partnerFlow.js';
+
+/**
+ * Issue 31, item 7: the CRM gives the moment an opportunity was created (Salesforce's CreatedDate, HubSpot's
+ * createdate); the rule compares it, as a day, with the partner's first action, a day in the author's zone. Pat (the
+ * author) is in New York and sends on Sunday 22 November 2026 at 20:35 there (01:35 UTC on Monday). An opportunity
+ * created at 00:30 UTC on Monday was created at 19:30 on Sunday in New York, the day the partner acted: it existed
+ * then (partner-influenced), it was not created the day after (partner-sourced, by its UTC day).
+ */
+const SUNDAY_EVENING_NY = '2026-11-23T01:35:00Z';
+const CREATED_SUNDAY_NY = '2026-11-23T00:30:00Z';
+const CREATED_SUNDAY_NY_ISO = '2026-11-23T00:30:00.000Z';
+
+const sfEnv = (sf: FakeSalesforce) => ({
+  ...QUIET,
+  SALESFORCE_LOGIN_URL: sf.loginUrl,
+  SALESFORCE_CLIENT_ID: sf.clientId,
+  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+});
+const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
+const hubspotDeal = (id: string) => `https://app.hubspot.com/contacts/4711/record/0-3/${id}`;
+
+describe("an opportunity's creation day is the author's", () => {
+  let h: Harness | undefined;
+  let sf: FakeSalesforce | undefined;
+  let hs: FakeHubspot | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    await sf?.stop();
+    await hs?.stop();
+    h = undefined;
+    sf = undefined;
+    hs = undefined;
+  });
+
+  it('the review: created Sunday 19:30 in New York and a first action on Sunday are the same day (partner-influenced)', async () => {
+    sf = await FakeSalesforce.start();
+    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    const account = sf.addAccount({ name: 'Evening Clinics', website: 'eveningclinics.example' });
+    const evening = sf.addOpportunity({
+      name: 'Evening Clinics rollout',
+      accountId: account,
+      createdDate: CREATED_SUNDAY_NY,
+    });
+    const { view, text } = await submitForReview(h, unpasted('Evening Clinics', 'eveningclinics.example'));
+    expect(text).toContain(
+      "*Attribution*: Partner-influenced\nIn Salesforce, “Evening Clinics rollout” existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
+    );
+    expect(text).toContain('· created 2026-11-22 → partner-influenced *← decides*');
+    expect(text).not.toContain('2026-11-23');
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    expect(handoffNamed(h, 'Evening Clinics')).toMatchObject({
+      classification: 'partner_influenced',
+      partnerTouchOn: '2026-11-22',
+      attribution: {
+        basis: 'crm',
+        choice: 'rule',
+        zone: 'America/New_York',
+        opportunity: { id: evening, createdOn: '2026-11-22', createdAt: CREATED_SUNDAY_NY_ISO },
+      },
+    });
+  });
+
+  it('the read-back (Salesforce): an opportunity linked after sending, created Sunday evening in New York, existed on the Sunday the partner acted', async () => {
+    sf = await FakeSalesforce.start();
+    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    // Under no account the review's lookup finds: the packet decides (sourced), until the AE links the record.
+    const evening = sf.addOpportunity({ name: 'Dusk Dental suite', createdDate: CREATED_SUNDAY_NY });
+    const { view } = await submitForReview(h, unpasted('Dusk Dental', 'duskdental.example'));
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Dusk Dental');
+    if (!handoff) throw new Error('not sent');
+    expect(handoff).toMatchObject({
+      classification: 'partner_sourced',
+      partnerTouchOn: '2026-11-22',
+      attribution: { zone: 'America/New_York' },
+    });
+    await accept(h, handoff.id);
+    const linked = await h.interact(
+      opportunitySubmission({ handoffId: handoff.id, crm: lightning(evening) }),
+    );
+    expect(linked.status).toBe(200);
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      classification: 'partner_influenced',
+      classificationReason:
+        "Linked after sending to Salesforce opportunity “Dusk Dental suite”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
+      attribution: {
+        choice: 'link',
+        zone: 'America/New_York',
+        opportunity: { id: evening, createdOn: '2026-11-22', createdAt: CREATED_SUNDAY_NY_ISO },
+      },
+    });
+    expect(correctionsOf(h, handoff.id)).toMatchObject([
+      { fromClassification: 'partner_sourced', toClassification: 'partner_influenced' },
+    ]);
+    await outboxDrained(h);
+  });
+
+  it('the read-back (HubSpot): the same evening deal is Sunday in New York', async () => {
+    hs = await FakeHubspot.start();
+    h = await startHarness({
+      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
+      now: SUNDAY_EVENING_NY,
+    });
+    const evening = hs.addDeal({ name: 'Dusk Freight deal', createdAt: CREATED_SUNDAY_NY });
+    const { view } = await submitForReview(h, unpasted('Dusk Freight', 'duskfreight.example'));
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Dusk Freight');
+    if (!handoff) throw new Error('not sent');
+    expect(handoff.classification).toBe('partner_sourced');
+    await accept(h, handoff.id);
+    const linked = await h.interact(
+      opportunitySubmission({ handoffId: handoff.id, crm: hubspotDeal(evening) }),
+    );
+    expect(linked.status).toBe(200);
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      classification: 'partner_influenced',
+      classificationReason:
+        "Linked after sending to HubSpot deal “Dusk Freight deal”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
+    });
+    await outboxDrained(h);
+  });
+
+  it('an old row (the author’s zone not kept): no correction when the creation moment is Sunday in some zones and Monday in others', async () => {
+    sf = await FakeSalesforce.start();
+    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    // The packet names an opportunity the CRM does not list, of unknown age: partner-influenced.
+    const { view } = await submitForReview(h, {
+      ...unpasted('Dusk Optics', 'duskoptics.example'),
+      crmOpportunity: 'OPP-77120',
+    });
+    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
+    const handoff = handoffNamed(h, 'Dusk Optics');
+    if (!handoff) throw new Error('not sent');
+    expect(handoff).toMatchObject({ classification: 'partner_influenced', partnerTouchOn: '2026-11-22' });
+    // A handoff sent before the author's zone was kept with its class.
+    const { zone: _kept, ...basis } = handoff.attribution ?? { basis: 'packet' as const };
+    h.database.db.update(handoffs).set({ attribution: basis }).where(eq(handoffs.id, handoff.id)).run();
+    await accept(h, handoff.id);
+    // 00:30 UTC: Sunday from UTC-12 to UTC-1, Monday from UTC on. The UTC day (Monday) alone would say sourced.
+    const evening = sf.addOpportunity({ name: 'Dusk Optics lenses', createdDate: CREATED_SUNDAY_NY });
+    const linked = await h.interact(
+      opportunitySubmission({ handoffId: handoff.id, crm: lightning(evening) }),
+    );
+    expect(linked.status).toBe(200);
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect(handoffRow(h, handoff.id)).toMatchObject({
+      classification: 'partner_influenced',
+      classifiedLink: `salesforce:${evening}`,
+    });
+    expect(correctionsOf(h, handoff.id)).toEqual([]);
+    await outboxDrained(h);
+  });
+});

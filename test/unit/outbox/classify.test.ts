@@ -1,0 +1,176 @@
+import { LogLevel, WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyFailure, snippet } from '../../../src/outbox/failures.js';
+import { type Failure, FakeSlack } from '../../support/fakeSlack.js';
+
+/**
+ * How the outbox sorts what a Slack call can answer, through the real @slack/web-api client (as the outbox builds
+ * it: no retries, rate limits thrown) against the fake Slack: the client's own handling of a 200 whose body is not
+ * JSON is part of what is tested.
+ */
+
+const PAGE = `<!DOCTYPE html>
+<html><head><title>502 Bad Gateway</title></head>
+<body><center><h1>502 Bad Gateway</h1></center><hr><center>an edge proxy</center>
+${'<p>padding that must never reach the log</p>\n'.repeat(40)}</body></html>`;
+
+describe('classifyFailure: what an answer means for a message in the outbox', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+  beforeAll(async () => {
+    slack = await FakeSlack.start();
+    slack.addChannel({ id: 'C0ONE', name: 'one', members: [slack.botUserId] });
+    client = new WebClient(slack.token, {
+      slackApiUrl: slack.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 2000,
+      logLevel: LogLevel.ERROR,
+    });
+  });
+  afterAll(async () => {
+    await slack.stop();
+  });
+
+  /** Posts once with `failure` injected; returns the classification of what the client threw. */
+  async function answer(
+    failure: Failure,
+  ): Promise<{ failure: ReturnType<typeof classifyFailure>; thrown: unknown }> {
+    slack.clearFailures();
+    slack.fail('chat.postMessage', failure, 1);
+    try {
+      await client.chat.postMessage({ channel: 'C0ONE', text: 'hello' });
+    } catch (thrown) {
+      return { failure: classifyFailure(thrown), thrown };
+    }
+    throw new Error('the call did not fail');
+  }
+
+  it('a 200 HTML page: the client makes it a platform error whose `error` is the page; an edge failure, short in the log', async () => {
+    const { failure, thrown } = await answer({ body: PAGE, afterProcessing: true });
+    // @slack/web-api 8 (WebClient.buildResult): a body that does not parse is `{ ok: false, error: <the text> }`.
+    expect((thrown as { code?: string }).code).toBe('slack_webapi_platform_error');
+    expect((thrown as { data: { error: string } }).data.error).toBe(PAGE);
+    expect(failure).toMatchObject({ transient: true, uncertain: true, edge: true });
+    expect(failure.message).toMatch(/^edge failure: an HTML page instead of Slack's answer: <!DOCTYPE html>/);
+    expect(failure.message).not.toContain('padding');
+    expect(failure.message.length).toBeLessThan(170);
+    // The call was processed: the message is there although the answer was lost.
+    expect(slack.messages('C0ONE').at(-1)?.text).toBe('hello');
+  });
+
+  it('a 200 with truncated JSON: an edge failure', async () => {
+    const { failure } = await answer({ truncateAt: 25 });
+    expect(failure).toMatchObject({ transient: true, uncertain: true, edge: true });
+    expect(failure.message).toBe(
+      `edge failure: not Slack's JSON (cut short or garbled): {"ok":true,"channel":"C0O`,
+    );
+  });
+
+  it('a 200 with an empty body, or JSON that is not a Slack answer: edge failures', async () => {
+    expect((await answer({ body: '', contentType: 'application/json' })).failure).toMatchObject({
+      transient: true,
+      uncertain: true,
+      message: 'edge failure: an empty answer',
+    });
+    expect(
+      (await answer({ body: '{"message":"Internal server error"}', contentType: 'application/json' }))
+        .failure,
+    ).toMatchObject({
+      transient: true,
+      uncertain: true,
+      message: "edge failure: an answer without Slack's ok/error",
+    });
+  });
+
+  it.each([403, 404, 413])(
+    'HTTP %i with an HTML page: a refusal that will not pass by itself (retried, then parked), certain',
+    async (status) => {
+      const { failure } = await answer({ status, body: PAGE });
+      expect(failure).toMatchObject({
+        transient: false,
+        uncertain: false,
+        edge: true,
+        message: `HTTP ${status}`,
+      });
+    },
+  );
+
+  it.each([502, 503, 504, 500, 520, 408])('HTTP %i with an HTML page: an edge failure', async (status) => {
+    const { failure } = await answer({ status, body: PAGE });
+    expect(failure).toMatchObject({
+      transient: true,
+      uncertain: true,
+      edge: true,
+      message: `HTTP ${status}`,
+    });
+    expect(failure.answer).toMatch(/^<!DOCTYPE html> <html><head><title>502 Bad Gateway/);
+    expect(failure.answer?.length).toBeLessThanOrEqual(101);
+  });
+
+  it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])(
+    "Slack's %s (may have partly succeeded): transient and uncertain",
+    async (error) => {
+      expect((await answer({ error })).failure).toEqual({
+        transient: true,
+        uncertain: true,
+        edge: true,
+        message: error,
+      });
+    },
+  );
+
+  it.each(['channel_not_found', 'not_in_channel', 'invalid_blocks', 'msg_too_long'])(
+    "Slack's own refusal %s keeps today's handling: not transient, not uncertain",
+    async (error) => {
+      expect((await answer({ error })).failure).toEqual({
+        transient: false,
+        uncertain: false,
+        edge: false,
+        message: error,
+      });
+    },
+  );
+
+  it.each(['token_revoked', 'invalid_auth', 'account_inactive'])(
+    'a refused token (%s): transient (every message waits for the app to be reconnected), certain',
+    async (error) => {
+      expect((await answer({ error })).failure).toEqual({
+        transient: true,
+        uncertain: false,
+        edge: false,
+        message: error,
+      });
+    },
+  );
+
+  it('ratelimited and a 429 with Retry-After: transient, certain (Slack did not act on it)', async () => {
+    expect((await answer({ error: 'ratelimited' })).failure).toMatchObject({
+      transient: true,
+      uncertain: false,
+    });
+    expect((await answer({ retryAfter: 7 })).failure).toEqual({
+      transient: true,
+      uncertain: false,
+      edge: false,
+      retryAfterMs: 7000,
+      message: 'rate limited for 7s',
+    });
+  });
+
+  it('a lost connection and a bug of ours', () => {
+    const cut = Object.assign(new TypeError('terminated'), { cause: { code: 'UND_ERR_SOCKET' } });
+    expect(classifyFailure(cut)).toMatchObject({ transient: true, uncertain: true });
+    expect(
+      classifyFailure(new TypeError("Cannot read properties of undefined (reading 'ts')")),
+    ).toMatchObject({
+      transient: false,
+      uncertain: false,
+    });
+  });
+
+  it('snippet keeps a page to one short line', () => {
+    expect(snippet('a\n\n  b\tc')).toBe('a b c');
+    expect(snippet('x'.repeat(300))).toBe(`${'x'.repeat(100)}…`);
+  });
+});

@@ -1,0 +1,293 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { enqueue } from '../../../src/db/repositories/outbox.js';
+import { outbox } from '../../../src/db/schema.js';
+import { createLogger } from '../../../src/logger.js';
+import type { DeliveryVerdict } from '../../../src/outbox/types.js';
+import { OutboxWorker } from '../../../src/outbox/worker.js';
+import { RequestActivity } from '../../../src/runtime/requestActivity.js';
+import { TestClock } from '../../support/clock.js';
+import { FakeSlack } from '../../support/fakeSlack.js';
+import { SteppedTimers } from '../../support/steppedTimers.js';
+
+/**
+ * The outbox worker as a service: a real migrated SQLite file, the recording fake Slack, and real time stepped by
+ * the test (SteppedTimers) instead of waited for. Production's pacing (one post a second per channel) and its
+ * 30-second wait before looking for a post whose answer was lost are tested as they are, in milliseconds.
+ */
+
+const NOW = new Date('2026-11-23T14:00:00Z');
+
+/** Lets the event loop go round until `done` (at most 200 turns). */
+async function waitUntil(done: () => boolean) {
+  for (let i = 0; i < 200 && !done(); i += 1) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
+
+/**
+ * Turns for the worker that the test gives out: every turn at once except turn number `held`, which waits until
+ * `release()`. `given()` counts the turns asked for.
+ */
+function heldTurn(held: number) {
+  let asked = 0;
+  let release: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    turn: () => {
+      asked += 1;
+      return asked === held ? waiting : Promise.resolve();
+    },
+    given: () => asked,
+    release: () => release(),
+  };
+}
+
+describe('outbox worker on stepped time', () => {
+  let slack: FakeSlack;
+  let worker: OutboxWorker | undefined;
+  let dir: string;
+  /** A fresh migrated SQLite file per test. */
+  let db: AppDatabase;
+  let timers: SteppedTimers;
+  let clock: TestClock;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
+    db = openDatabase(join(dir, 'handoff.db'));
+    timers = new SteppedTimers();
+    clock = new TestClock(NOW);
+    slack = await FakeSlack.start();
+    slack.addChannel({ id: 'C0ONE', name: 'one', members: [slack.botUserId] });
+    slack.addChannel({ id: 'C0TWO', name: 'two', members: [slack.botUserId] });
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    await slack.stop();
+  });
+
+  function start(
+    clientTimeoutMs = 5000,
+    activity?: RequestActivity,
+    more: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {},
+  ) {
+    worker = new OutboxWorker({
+      ...(activity ? { turn: () => activity.turn() } : {}),
+      ...more,
+      db: db.db,
+      clock,
+      timers,
+      logger: createLogger('silent'),
+      client: new WebClient(slack.token, {
+        slackApiUrl: slack.apiUrl,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        timeout: clientTimeoutMs,
+        // The lost answer below is on purpose: no warning on the test's output.
+        logLevel: LogLevel.ERROR,
+      }),
+      pollIntervalMs: 1000,
+      channelIntervalMs: 1000,
+      maxAttempts: 5,
+      uncertainWaitMs: 30_000,
+    });
+    worker.start();
+    return worker;
+  }
+
+  const post = (channel: string, n: number) => ({
+    method: 'chat.postMessage' as const,
+    dedupeKey: `test:${channel}:${n}`,
+    channel,
+    payload: { text: `${channel} #${n}` },
+  });
+  const texts = (channel: string) => slack.messages(channel).map((m) => m.text);
+  /** Each row's status and last error. */
+  const ends = () =>
+    db.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => [r.status, r.lastError]);
+
+  it('paces posts to one channel a second apart, in order, without holding up another channel', async () => {
+    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW);
+    const w = start();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+    // 999 ms later: still one post in C0ONE. At 1000 ms: the next, and so on.
+    await timers.advance(999, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    await timers.advance(1, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+    await timers.advance(1000, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
+    const gaps = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === 'C0ONE')
+      .map((c) => c.args.text);
+    expect(gaps).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(Array(4).fill('delivered'));
+  });
+
+  it('delivers nothing while a Slack request is being answered, and everything once it is (requests first)', async () => {
+    // A long longest wait: this test is about the hold, not about the late turn.
+    const activity = new RequestActivity(60_000);
+    const end = activity.begin();
+    enqueue(db.db, [post('C0ONE', 1), post('C0TWO', 1)], NOW);
+    const w = start(5000, activity);
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    end();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+  });
+
+  it('asks the delivery guard again after waiting for its turn: a conversation that changed hands meanwhile gets nothing', async () => {
+    // A Home republish renders after a turn of its own; while it waits, a request is answered that makes the guard
+    // refuse (as a channel_shared event holds a partner channel).
+    db.db
+      .insert(outbox)
+      .values({
+        dedupeKey: 'home:U1:1',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: NOW,
+        createdAt: NOW,
+        method: 'views.publish',
+        channelKey: 'home:U1',
+        payload: {},
+      })
+      .run();
+    let verdict: DeliveryVerdict = { kind: 'send' };
+    // The first turn (the delivery's start) at once; the second (before rendering) when the test says.
+    const turns = heldTurn(2);
+    const w = start(5000, undefined, {
+      guard: () => verdict,
+      turn: turns.turn,
+      homes: {
+        render: async () => ({ view: { type: 'home', blocks: [] } as never, hash: null, version: 1 }),
+        published: () => false,
+      },
+    });
+    await waitUntil(() => turns.given() === 2);
+    verdict = { kind: 'drop', reason: 'the conversation changed hands' };
+    turns.release();
+    await w.idle();
+    expect(slack.callsTo('views.publish')).toHaveLength(0);
+    expect(ends()).toEqual([['cancelled', 'the conversation changed hands']]);
+  });
+
+  it('a message cancelled while it waited for its turn (a reminder, once answered) is not sent', async () => {
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const turns = heldTurn(1);
+    const w = start(5000, undefined, { turn: turns.turn });
+    await waitUntil(() => turns.given() === 1);
+    db.db.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run();
+    turns.release();
+    await w.idle();
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(ends()).toEqual([['cancelled', 'superseded by a later change']]);
+  });
+
+  it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const marked = new Date(NOW.getTime() - 60_000);
+    db.db.update(outbox).set({ uncertainSince: marked }).run();
+    const w = start(5000, undefined, { guard: () => ({ kind: 'hold', reason: 'channel held' }) });
+    await w.idle();
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.lastError).toBe('channel held');
+    expect(row?.uncertainSince?.getTime()).toBe(marked.getTime());
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
+    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2)], NOW);
+    const w = start();
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    timers.stepWallClock(-3_600_000);
+    await timers.advance(1000, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+  });
+
+  it('after a lost answer, waits the full 30 s of real time before looking for the post, then does not post it twice', async () => {
+    // Slack takes the post but answers after the client gave up (0.1 s here): the worker cannot know it landed.
+    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const w = start(100);
+    await w.idle();
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.status).toBe('pending');
+    expect(row?.uncertainSince?.getTime()).toBe(timers.now());
+    // Slack finishes the post it took.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // The business clock moves past the retry's backoff; real time has not reached the 30 s.
+    clock.advance(60_000);
+    await timers.advance(29_000, () => w.idle());
+    expect(slack.callsTo('conversations.history')).toHaveLength(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    await timers.advance(1_000, () => w.idle());
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['delivered']);
+  });
+
+  it('keeps a lost post marked when the look for it is rate limited, so the retry looks again instead of posting twice', async () => {
+    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    const w = start(100);
+    await w.idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // The look after the 30 s meets a rate limit: it says nothing about the post, whose mark must stay.
+    slack.fail('conversations.history', { retryAfter: 1 }, 1);
+    clock.advance(60_000);
+    await timers.advance(30_000, () => w.idle());
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').map((c) => c.status)).toEqual([
+      429,
+    ]);
+    const [row] = db.db.select().from(outbox).all();
+    expect(row?.status).toBe('pending');
+    expect(row?.uncertainSince).not.toBeNull();
+    // Past the rate limit: it looks again, finds the post, and posts nothing.
+    clock.advance(60_000);
+    await timers.advance(2_000, () => w.idle());
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').map((c) => c.status)).toEqual([
+      429, 200,
+    ]);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['delivered']);
+  });
+});

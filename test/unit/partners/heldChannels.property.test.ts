@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bindChannel,
+  bindWorkspace,
+  ensurePartner,
+  findChannelBinding,
+} from '../../../src/db/repositories/partners.js';
+import { createLogger } from '../../../src/logger.js';
+import { createPartnerDirectory } from '../../../src/partners/partners.js';
+import { type DirectoryChannel, DirectoryUnavailableError } from '../../../src/services/directory.js';
+import { TestClock } from '../../support/clock.js';
+import { scratchDatabases } from '../../support/scratchDb.js';
+import { seedOf } from '../../support/seed.js';
+
+/**
+ * A held partner channel is released only on Slack's word (issue 30): over random lives of a partner channel
+ * (organizations joining and leaving, each event met by Slack answering conversations.info, failing, answering a
+ * stale state, or not showing the channel; and the scheduled re-check asking in any of those ways), the channel is
+ * never active while an organization other than the partner's is in it; and once Slack answers again, the re-check
+ * releases it when only the partner is left.
+ */
+
+const SEED = seedOf(20261130);
+const CHANNEL = 'C0PARTNER';
+const OWN = 'T0OWN';
+const PARTNER_WS = 'T0MERIDIAN';
+const STRANGERS = ['T0TAILSPIN', 'T0FABRIKAM', 'T0CONTOSO'] as const;
+
+/** How Slack meets one lookup of the channel. */
+type Answer = 'current' | 'fails' | 'stale' | 'hidden';
+const answer = fc.constantFrom<Answer>('current', 'current', 'fails', 'stale', 'hidden');
+
+type Step =
+  | { kind: 'join'; team: string; answer: Answer }
+  | { kind: 'leave'; team: string; answer: Answer }
+  | { kind: 'recheck'; answer: Answer };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('join' as const), team: fc.constantFrom(...STRANGERS), answer }),
+  fc.record({ kind: fc.constant('leave' as const), team: fc.constantFrom(...STRANGERS), answer }),
+  fc.record({ kind: fc.constant('recheck' as const), answer }),
+);
+
+const run = scratchDatabases('held-channels-');
+
+/** Replays one life; returns the first broken invariant, or undefined. */
+async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>, at: string) => void) {
+  return run(async (database) => {
+    const { db } = database;
+    const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
+    const now = clock.now();
+    const meridian = ensurePartner(db, 'Meridian Cloud Consulting', now);
+    bindWorkspace(db, { teamId: PARTNER_WS, teamName: 'Meridian' }, meridian.id, 'U0ADMIN', now);
+    bindChannel(db, { id: CHANNEL, name: 'ext-meridian' }, meridian.id, 'U0ADMIN', now);
+
+    // Slack's truth, and what it showed before the latest change (a lagging answer shows that).
+    let inChannel = new Set<string>([OWN, PARTNER_WS]);
+    let before = new Set(inChannel);
+    let mode: Answer = 'current';
+    const shown = (teams: Set<string>): DirectoryChannel => ({
+      id: CHANNEL,
+      name: 'ext-meridian',
+      sharedTeamIds: [...teams],
+      isMember: true,
+      isArchived: false,
+      isExternallyShared: [...teams].some((t) => t !== OWN),
+    });
+    const partners = createPartnerDirectory({
+      db,
+      clock,
+      logger: createLogger('silent'),
+      directory: {
+        async lookupChannel() {
+          if (mode === 'fails') throw new DirectoryUnavailableError(new Error('HTTP 500'));
+          if (mode === 'hidden') return undefined;
+          return shown(mode === 'stale' ? before : inChannel);
+        },
+        teamName: async (teamId) => teamId,
+      },
+      internalChannels: { sharingChanged: () => ({ kinds: [] }), unconfirmed: () => [] },
+      revopsUserIds: [],
+      adminUserIds: ['U0ADMIN'],
+      internalTeamIds: [OWN],
+      onOutboxWrite: () => undefined,
+    });
+    const held = () => findChannelBinding(db, CHANNEL)?.status === 'held';
+
+    for (const [i, s] of steps.entries()) {
+      mode = s.answer;
+      if (s.kind === 'join' && !inChannel.has(s.team)) {
+        before = new Set(inChannel);
+        inChannel.add(s.team);
+        await partners.sharingChanged(CHANNEL, { joined: s.team });
+      } else if (s.kind === 'leave' && inChannel.has(s.team)) {
+        before = new Set(inChannel);
+        inChannel = new Set([...inChannel].filter((t) => t !== s.team));
+        const stillShared = [...inChannel].some((t) => t !== OWN);
+        await partners.sharingChanged(CHANNEL, { left: s.team, stillShared });
+      } else if (s.kind === 'recheck') {
+        await partners.recheckSharing();
+      } else continue;
+      check(held(), inChannel, `step ${i}: ${JSON.stringify(s)}`);
+    }
+    // Slack answers again, and has caught up: the re-check settles it.
+    mode = 'current';
+    before = new Set(inChannel);
+    await partners.recheckSharing();
+    return { held: held(), inChannel };
+  });
+}
+
+const strangersIn = (teams: Set<string>) => [...teams].filter((t) => t !== OWN && t !== PARTNER_WS);
+
+describe('a held partner channel is released only on Slack’s word', () => {
+  it('is never active while another organization is in it, and is released once Slack shows only the partner', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+        const end = await live(steps, (held, inChannel, at) => {
+          if (strangersIn(inChannel).length > 0 && !held)
+            throw new Error(`active with a stranger in it at ${at}`);
+        });
+        expect(end.held).toBe(strangersIn(end.inChannel).length > 0);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+
+  it('the red team’s case: a third organization leaves while Slack fails, and the channel stays held', async () => {
+    const breaches: string[] = [];
+    const end = await live(
+      [
+        { kind: 'join', team: 'T0TAILSPIN', answer: 'current' },
+        { kind: 'join', team: 'T0FABRIKAM', answer: 'current' },
+        { kind: 'leave', team: 'T0FABRIKAM', answer: 'fails' },
+        { kind: 'recheck', answer: 'fails' },
+        { kind: 'recheck', answer: 'hidden' },
+      ],
+      (held, inChannel, at) => {
+        if (strangersIn(inChannel).length > 0 && !held) breaches.push(at);
+      },
+    );
+    expect(breaches).toEqual([]);
+    expect(end).toMatchObject({ held: true });
+  });
+
+  it('a join Slack’s answer does not show yet (lagging) still holds the channel', async () => {
+    const breaches: string[] = [];
+    await live([{ kind: 'join', team: 'T0TAILSPIN', answer: 'stale' }], (held, inChannel, at) => {
+      if (strangersIn(inChannel).length > 0 && !held) breaches.push(at);
+    });
+    expect(breaches).toEqual([]);
+  });
+});
