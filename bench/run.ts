@@ -16,39 +16,35 @@
  * 3. scale: a generated database of --rows handoffs (default 1,000,000; 10% open): sweep, App Home and metrics.
  * 4. cold: process start to /healthz answering, on that database.
  *
+ * --reference <commit>: the ack section also measures that commit's app, built from a clean checkout
+ * (lib/reference.ts), with this checkout's load and probes, after this checkout's, and adds a side-by-side table.
+ *
  * Every process is separate: the load generator (this one), the app, and the fake Slack Web API.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
 import type { DecideProbeResult } from './decideProbe.js';
 import type { FakeStats, HoldReport } from './fakeSlackProcess.js';
+import { parseBenchArgs } from './lib/args.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
+import { type AcceptFigures, sideBySide } from './lib/compare.js';
 import { driveHandoffs } from './lib/e2e.js';
-import { generate } from './lib/generate.js';
+import { type Generated, type GenerateOptions, generate } from './lib/generate.js';
 import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
 import { AppProcess, cpuMs, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
+import { currentTarget, prepareReference, type Target } from './lib/reference.js';
 import { type SteadyResult, steady } from './lib/steady.js';
 import type { ProbeResult } from './scaleProbe.js';
 
-const { values: args } = parseArgs({
-  options: {
-    only: { type: 'string', default: 'ack,e2e,scale,cold' },
-    handoffs: { type: 'string', default: '10000' },
-    rows: { type: 'string', default: '1000000' },
-    duration: { type: 'string', default: '10' },
-    out: { type: 'string', default: 'bench/results.md' },
-    keep: { type: 'boolean', default: false },
-  },
-});
-const sections = new Set(String(args.only).split(','));
-const DURATION = Number(args.duration);
-const E2E_HANDOFFS = Number(args.handoffs);
-const ROWS = Number(args.rows);
+const args = parseBenchArgs(process.argv.slice(2));
+const sections = args.sections;
+const DURATION = args.duration;
+const E2E_HANDOFFS = args.handoffs;
+const ROWS = args.rows;
 
 interface Row {
   section: string;
@@ -170,14 +166,44 @@ const DECIDE_PROBE_COUNT = 1000;
 const shortOf = (r: LoadResult, rate: number) =>
   r.rps < rate * 0.95 ? ` (only ${fmt(r.rps, 0)} req/s reached)` : '';
 
-async function ackSection(): Promise<void> {
-  console.log('\n1. Ack latency and throughput (bare Bolt, bare Bolt + one SQLite row, Accept)');
-  const cast = makeCast({ aes: 400, authors: 200, partners: 300 });
-  // Enough open handoffs for every Accept the app can take in the runs (each decides a new one); the run with the
-  // deliveries held back is the fastest.
-  const open = 10_000 + DURATION * 6_000;
-  const dbPath = join(work, 'ack.db');
-  const generated = generate({ path: dbPath, total: open, openShare: 1, now: new Date(), cast });
+/** What the Accept runs of one app gave (this checkout's, or a `--reference`'s). */
+interface AppMeasured {
+  target: Target;
+  runs: Record<'app100' | 'app200' | 'appMax' | 'appHeld', LoadResult>;
+  /** The decision alone, or why this checkout's probe could not drive that build. */
+  decideAlone: DecideProbeResult | { unavailable: string };
+  rssMb: number;
+  backlog: number;
+  drainSeconds: number;
+  details: Record<string, unknown>;
+}
+
+/** The generated database of the Accept runs, written for the target's schema (a reference uses its own generator). */
+async function generateFor(target: Target, options: GenerateOptions): Promise<Generated> {
+  if (target.root === root) return generate(options);
+  const helper = new Helper('referenceGenerate.ts', { BENCH_REFERENCE_ROOT: target.root });
+  try {
+    return await helper.request<Generated>({ options: { ...options, now: options.now.toISOString() } });
+  } finally {
+    await helper.stop();
+  }
+}
+
+/**
+ * One app's Accept runs, on its own database and fake Slack: at a steady 100 and 200 requests/s and at full speed
+ * while the outbox delivers, at full speed with the deliveries held back (with its CPU time), the drain of that
+ * backlog, then the decision alone. The load, the payloads and the probes are this checkout's whatever the target.
+ */
+async function appRuns(target: Target, index: number, cast: Cast, open: number): Promise<AppMeasured> {
+  console.log(`\n   ${target.label}: the Accept`);
+  const dbPath = join(work, `ack-${index}.db`);
+  const generated = await generateFor(target, {
+    path: dbPath,
+    total: open,
+    openShare: 1,
+    now: new Date(),
+    cast,
+  });
   const { fake, ready } = await startFake(cast);
   await fake.request({ type: 'import', dbPath });
   const click = acceptClicks(TEAM);
@@ -190,64 +216,31 @@ async function ackSection(): Promise<void> {
       throw new Error(`ran out of open handoffs (${generated.handoffs}); lower --duration`);
     return click(id, cast.aes[id % cast.aes.length]?.id ?? '');
   };
+  const warm = (url: string) => load(url, nextClick, { seconds: 2, connections: 10 });
 
-  // The bare apps ignore the handoff: they get the same payloads, cycling over the ids.
-  let bareIndex = 0;
-  const nextBareClick = () => {
-    bareIndex = (bareIndex % generated.handoffs) + 1;
-    return click(bareIndex, cast.aes[bareIndex % cast.aes.length]?.id ?? '');
-  };
-
-  const runs: Record<string, LoadResult> = {};
-  const warm = (url: string, next: typeof nextClick) => load(url, next, { seconds: 2, connections: 10 });
-  const acked = (...results: (LoadResult | undefined)[]) =>
-    results.reduce((n, r) => n + (r?.requests ?? 0) - (r?.non2xx ?? 0), 0);
-
-  /** A bare Bolt app (bareBolt.ts with `env`): warmed, then at a steady 200 requests/s, then at full speed. */
-  const bareRuns = async (name: string, env: NodeJS.ProcessEnv = {}) => {
-    const port = await freePort();
-    const bare = new Helper('bareBolt.ts', {
-      PORT: String(port),
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: ready.token,
-      SLACK_API_URL: ready.apiUrl,
-      ...env,
-    });
-    await bare.first();
-    const url = `http://127.0.0.1:${port}`;
-    const warmed = await warm(url, nextBareClick);
-    runs[`${name}200`] = await steady(url, nextBareClick, { seconds: DURATION, rate: 200, connections: 10 });
-    runs[`${name}Max`] = await withCpu(bare.child.pid ?? 0, () =>
-      load(url, nextBareClick, { seconds: DURATION, connections: 10 }),
-    );
-    await bare.stop();
-    return acked(warmed, runs[`${name}200`], runs[`${name}Max`]);
-  };
-  await bareRuns('bare');
-  const barePath = join(work, 'bare-sqlite.db');
-  const bareSqliteAcked = await bareRuns('bareSqlite', { BARE_SQLITE_PATH: barePath });
-  const bareDb = new Database(barePath, { readonly: true });
-  const bareSqliteRows = (bareDb.prepare('SELECT count(*) AS n FROM clicks').get() as { n: number }).n;
-  bareDb.close();
-
-  const app = new AppProcess(await freePort(), appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }));
+  const app = new AppProcess(
+    await freePort(),
+    appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }),
+    [],
+    target.root,
+  );
   await app.healthy();
   const before = nextHandoff;
-  await warm(app.url, nextClick);
+  await warm(app.url);
   await drained(dbPath, 120_000);
   // With the outbox delivering in the same process: at a steady 100 and 200 requests/s, then at full speed.
-  runs.app100 = await steady(app.url, nextClick, { seconds: DURATION, rate: 100, connections: 10 });
+  const app100 = await steady(app.url, nextClick, { seconds: DURATION, rate: 100, connections: 10 });
   await drained(dbPath, 120_000);
-  runs.app200 = await steady(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
+  const app200 = await steady(app.url, nextClick, { seconds: DURATION, rate: 200, connections: 10 });
   await drained(dbPath, 120_000);
-  runs.appMax = await load(app.url, nextClick, { seconds: DURATION, connections: 10 });
+  const appMax = await load(app.url, nextClick, { seconds: DURATION, connections: 10 });
   const deliveredInTime = await drained(dbPath, 300_000);
 
   // The request path alone (receive, check, decide, commit, ack): Slack rate-limits every delivery method, so the
   // outbox waits out Retry-After instead of delivering. Then the held-back Slack messages go out after the release.
   const atHold = await fake.request<FakeStats>({ type: 'stats' });
   await fake.request({ type: 'hold', methods: DELIVERY_METHODS, retryAfter: HOLD_RETRY_AFTER_S });
-  runs.appHeld = await withCpu(app.child.pid ?? 0, () =>
+  const appHeld = await withCpu(app.child.pid ?? 0, () =>
     load(app.url, nextClick, { seconds: DURATION, connections: 10 }),
   );
   const backlog = outboxState(dbPath).pending ?? 0;
@@ -256,7 +249,7 @@ async function ackSection(): Promise<void> {
   const releasedAt = performance.now();
   const backlogDrained = await drained(dbPath, 30 * 60_000);
   const drainSeconds = (performance.now() - releasedAt) / 1000;
-  const appRss = app.peakRssMb();
+  const rssMb = app.peakRssMb();
   await app.stop();
 
   // Every click the app acknowledged must have been recorded, exactly once.
@@ -267,8 +260,9 @@ async function ackSection(): Promise<void> {
     }
   ).n;
   db.close();
+  const runs = { app100, app200, appMax, appHeld };
   const sentToApp = nextHandoff - before;
-  const acked2xx = acked(runs.app100, runs.app200, runs.appMax, runs.appHeld);
+  const acked2xx = acked(app100, app200, appMax, appHeld);
 
   // The decision alone (no HTTP, no Bolt), on handoffs the runs did not reach: the floor of the request path.
   const probeCount = DECIDE_PROBE_COUNT;
@@ -282,56 +276,156 @@ async function ackSection(): Promise<void> {
       BENCH_COUNT: String(probeCount),
       BENCH_AES: cast.aes.map((ae) => ae.id).join(','),
       BENCH_TEAM: TEAM,
+      BENCH_DIST: join(target.root, 'dist'),
     },
-    startNodeOptions(),
+    startNodeOptions(target.root),
   );
-  const { result: decideAlone } = await probe.first<{ result: DecideProbeResult }>();
+  const answer = await probe.first<{ result: DecideProbeResult } | { unavailable: string }>();
   await probe.stop();
+  if ('unavailable' in answer) console.log(`   the decision alone is not measured: ${answer.unavailable}`);
+  const decideAlone = 'result' in answer ? answer.result : answer;
   const stats = await fake.request<FakeStats>({ type: 'stats' });
   await fake.stop();
   const deliveredWhileHeld = Object.fromEntries(
     DELIVERY_METHODS.map((m) => [m, (atRelease.ok[m] ?? 0) - (atHold.ok[m] ?? 0)]),
   );
-  details.ack = {
-    runs,
-    decided,
-    sentToApp,
-    acked2xx,
-    bareSqlite: { rows: bareSqliteRows, acked: bareSqliteAcked },
-    decideAlone,
-    held: {
-      methods: DELIVERY_METHODS,
-      retryAfterSeconds: HOLD_RETRY_AFTER_S,
-      ...hold,
-      deliveredWhileHeld,
-      backlog,
-      drainSeconds,
-      drained: backlogDrained,
-    },
-    fake: stats,
-    outboxDrained: deliveredInTime,
-  };
 
   for (const r of Object.values(runs)) {
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`a load run had failures: ${JSON.stringify(runs)}`);
+    if (r.non2xx > 0 || r.errors > 0)
+      throw new Error(`${target.label}: a load run had failures: ${JSON.stringify(runs)}`);
   }
   if (Object.values(deliveredWhileHeld).some((n) => n > 0))
-    throw new Error(`Slack deliveries went out while held back: ${JSON.stringify(deliveredWhileHeld)}`);
+    throw new Error(
+      `${target.label}: Slack deliveries went out while held back: ${JSON.stringify(deliveredWhileHeld)}`,
+    );
+  if (!backlogDrained)
+    throw new Error(
+      `${target.label}: the held-back backlog did not drain: ${JSON.stringify(outboxState(dbPath))}`,
+    );
+  if (decided < acked2xx)
+    throw new Error(`${target.label}: only ${decided} of ${acked2xx} acknowledged accepts were recorded`);
+  return {
+    target,
+    runs,
+    decideAlone,
+    rssMb,
+    backlog,
+    drainSeconds,
+    details: {
+      target: { label: target.label, commit: target.commit },
+      runs,
+      decided,
+      sentToApp,
+      acked2xx,
+      decideAlone,
+      held: {
+        methods: DELIVERY_METHODS,
+        retryAfterSeconds: HOLD_RETRY_AFTER_S,
+        ...hold,
+        deliveredWhileHeld,
+        backlog,
+        drainSeconds,
+        drained: backlogDrained,
+      },
+      fake: stats,
+      outboxDrained: deliveredInTime,
+    },
+  };
+}
+
+/** The figures the side-by-side table compares. */
+function figuresOf(m: AppMeasured): AcceptFigures {
+  const { app100, app200, appMax, appHeld } = m.runs;
+  return {
+    cpuMs: appHeld.cpuPerRequestMs ?? Number.NaN,
+    heldRps: appHeld.rps,
+    heldP50: appHeld.p50,
+    heldP99: appHeld.p99,
+    steady100: { p50: app100.p50, p99: app100.p99, rps: app100.rps },
+    steady200: { p50: app200.p50, p99: app200.p99, rps: app200.rps },
+    maxRps: appMax.rps,
+    decideCpuMs: 'unavailable' in m.decideAlone ? m.decideAlone.unavailable : m.decideAlone.cpuMs,
+    rssMb: m.rssMb,
+  };
+}
+
+const acked = (...results: (LoadResult | undefined)[]) =>
+  results.reduce((n, r) => n + (r?.requests ?? 0) - (r?.non2xx ?? 0), 0);
+
+/** The side-by-side table of a `--reference` run (Markdown), set by the ack section. */
+let comparison: string | undefined;
+
+async function ackSection(targets: Target[]): Promise<void> {
+  console.log('\n1. Ack latency and throughput (bare Bolt, bare Bolt + one SQLite row, Accept)');
+  const cast = makeCast({ aes: 400, authors: 200, partners: 300 });
+  // Enough open handoffs for every Accept the app can take in the runs (each decides a new one); the run with the
+  // deliveries held back is the fastest.
+  const open = 10_000 + DURATION * 6_000;
+  const click = acceptClicks(TEAM);
+
+  // The bare apps ignore the handoff: they get the same payloads, cycling over the ids.
+  let bareIndex = 0;
+  const nextBareClick = () => {
+    bareIndex = (bareIndex % open) + 1;
+    return click(bareIndex, cast.aes[bareIndex % cast.aes.length]?.id ?? '');
+  };
+  const baselineFake = await startFake(cast);
+  const runs: Record<string, LoadResult> = {};
+
+  /** A bare Bolt app (bareBolt.ts with `env`): warmed, then at a steady 200 requests/s, then at full speed. */
+  const bareRuns = async (name: string, env: NodeJS.ProcessEnv = {}) => {
+    const port = await freePort();
+    const bare = new Helper('bareBolt.ts', {
+      PORT: String(port),
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: baselineFake.ready.token,
+      SLACK_API_URL: baselineFake.ready.apiUrl,
+      ...env,
+    });
+    await bare.first();
+    const url = `http://127.0.0.1:${port}`;
+    const warmed = await load(url, nextBareClick, { seconds: 2, connections: 10 });
+    runs[`${name}200`] = await steady(url, nextBareClick, { seconds: DURATION, rate: 200, connections: 10 });
+    runs[`${name}Max`] = await withCpu(bare.child.pid ?? 0, () =>
+      load(url, nextBareClick, { seconds: DURATION, connections: 10 }),
+    );
+    await bare.stop();
+    return acked(warmed, runs[`${name}200`], runs[`${name}Max`]);
+  };
+  await bareRuns('bare');
+  const barePath = join(work, 'bare-sqlite.db');
+  const bareSqliteAcked = await bareRuns('bareSqlite', { BARE_SQLITE_PATH: barePath });
+  await baselineFake.fake.stop();
+  const bareDb = new Database(barePath, { readonly: true });
+  const bareSqliteRows = (bareDb.prepare('SELECT count(*) AS n FROM clicks').get() as { n: number }).n;
+  bareDb.close();
+  for (const r of Object.values(runs)) {
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`a baseline run had failures: ${JSON.stringify(runs)}`);
+  }
   if (bareSqliteRows < bareSqliteAcked)
     throw new Error(`bare Bolt + SQLite wrote ${bareSqliteRows} rows for ${bareSqliteAcked} acks`);
-  if (!backlogDrained)
-    throw new Error(`the held-back backlog did not drain: ${JSON.stringify(outboxState(dbPath))}`);
+
+  // This checkout first, then the reference (if any), one after the other on the same machine, in this run.
+  const measured: AppMeasured[] = [];
+  for (const [index, target] of targets.entries()) measured.push(await appRuns(target, index, cast, open));
+  const [current, reference] = measured as [AppMeasured, ...AppMeasured[]];
+  Object.assign(runs, current.runs);
+  details.ack = {
+    ...current.details,
+    runs,
+    bareSqlite: { rows: bareSqliteRows, acked: bareSqliteAcked },
+    ...(reference ? { reference: reference.details } : {}),
+  };
 
   const bareMax = runs.bareMax as LoadResult;
   const bare200 = runs.bare200 as LoadResult;
   const sqliteMax = runs.bareSqliteMax as LoadResult;
   const sqlite200 = runs.bareSqlite200 as LoadResult;
-  const appMax = runs.appMax as LoadResult;
-  const app200 = runs.app200 as LoadResult;
-  const appHeld = runs.appHeld as LoadResult;
+  const { appMax, app200, app100, appHeld } = current.runs;
   const heldRatio = appHeld.rps / sqliteMax.rps;
   const bareRatio = appMax.rps / bareMax.rps;
   const heldAccepts = appHeld.requests - appHeld.non2xx;
+  const { backlog, drainSeconds } = current;
   add({
     section: 'ack',
     measure: 'bare Bolt, listener only acks: requests/s at full speed (10 connections)',
@@ -386,6 +480,9 @@ async function ackSection(): Promise<void> {
     value: `${fmt(sqliteCpu, 2)} / ${fmt(heldCpu, 2)} ms (${fmt(sqliteCpu / heldCpu, 2)}x)`,
     target: '',
   });
+  const { decideAlone } = current;
+  if ('unavailable' in decideAlone)
+    throw new Error(`this checkout's decision probe failed: ${decideAlone.unavailable}`);
   const written = Object.entries(decideAlone.rowsAdded);
   const rowsPerDecision = written.reduce((n, [, rows]) => n + rows, 0);
   const entriesPerDecision = written.reduce(
@@ -412,7 +509,6 @@ async function ackSection(): Promise<void> {
     target: 'p99 < 50 ms',
     ok: app200.p99 < 50,
   });
-  const app100 = runs.app100 as LoadResult;
   add({
     section: 'ack',
     measure:
@@ -442,12 +538,19 @@ async function ackSection(): Promise<void> {
   add({
     section: 'ack',
     measure: 'app peak RSS during the Accept runs',
-    value: `${fmt(appRss, 0)} MB`,
+    value: `${fmt(current.rssMb, 0)} MB`,
     target: '< 250 MB',
-    ok: appRss < 250,
+    ok: current.rssMb < 250,
   });
-  if (decided < acked2xx)
-    throw new Error(`only ${decided} of ${acked2xx} acknowledged accepts were recorded`);
+  if (reference) {
+    comparison = sideBySide(
+      figuresOf(current),
+      figuresOf(reference),
+      { cpuMs: sqliteCpu, rps: sqliteMax.rps },
+      { current: current.target.commit, reference: reference.target.commit },
+    );
+    console.log(`\n   The Accept beside the reference, in this run:\n\n${comparison}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -663,14 +766,21 @@ function table(): string {
   return lines.join('\n');
 }
 
+let referenceRoot: string | undefined;
 try {
   const started = new Date();
-  if (sections.has('ack')) await ackSection();
+  const targets: Target[] = [currentTarget(root)];
+  if (args.reference) {
+    referenceRoot = join(work, 'reference');
+    targets.push(prepareReference(root, args.reference, referenceRoot));
+  }
+  if (sections.has('ack')) await ackSection(targets);
   if (sections.has('e2e')) await e2eSection();
   if (sections.has('scale')) await scaleSection();
   if (sections.has('cold')) await coldSection();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const reference = targets[1];
   const text = [
     `# Benchmark results`,
     '',
@@ -678,17 +788,30 @@ try {
     '',
     table(),
     '',
+    ...(comparison && reference
+      ? [
+          `## The Accept beside ${reference.label}`,
+          '',
+          `Measured in this run, on this machine: this checkout's app first, then the reference's (its own build, from a clean checkout of ${args.reference}), each on its own database, with this checkout's load and probes; the durable baseline measured once before both.`,
+          '',
+          comparison,
+          '',
+        ]
+      : []),
   ].join('\n');
   console.log(`\n${table()}\n`);
-  const out = resolve(root, String(args.out));
+  const out = resolve(root, args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
   writeFileSync(
     out.replace(/\.md$/, '.json'),
-    `${JSON.stringify({ started, machine, rows, details }, null, 2)}\n`,
+    `${JSON.stringify({ started, machine, targets, rows, details }, null, 2)}\n`,
   );
   console.log(`written to ${out} (and .json)`);
 } finally {
+  // The reference's node_modules may be a link to this checkout's: unlinked first, never followed.
+  const link = referenceRoot && join(referenceRoot, 'node_modules');
+  if (!args.keep && link && lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(link);
   if (!args.keep) rmSync(work, { recursive: true, force: true });
-  else console.log(`kept the databases in ${work}`);
+  else console.log(`kept the databases${referenceRoot ? ' and the reference checkout' : ''} in ${work}`);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Logger } from './logger.js';
 
@@ -56,7 +57,7 @@ export async function verifySlackAuth(
         { attempt, retryInMs: delayMs, error: String(error) },
         'Slack auth.test failed at start; retrying',
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 }

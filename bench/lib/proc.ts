@@ -91,13 +91,18 @@ export class Helper {
   }
 }
 
-/** The node options `npm start` runs the app with (the start script in package.json), so the bench runs the same. */
-export function startNodeOptions(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+/**
+ * The node options `npm start` runs the app with (the start script in package.json), so the bench runs the same;
+ * `appRoot` is another checkout's (a `--reference`), whose own start script applies to its own app.
+ */
+export function startNodeOptions(appRoot = root): string[] {
+  const pkg = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
   return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
-/** `node dist/main.js` with the options of `npm start`. */
+/** `node dist/main.js` with the options of `npm start`, in this checkout or in `appRoot` (a `--reference`). */
 export class AppProcess {
   readonly child: ChildProcess;
   readonly startedAt = performance.now();
@@ -107,9 +112,10 @@ export class AppProcess {
     readonly port: number,
     env: NodeJS.ProcessEnv,
     nodeArgs: string[] = [],
+    appRoot = root,
   ) {
-    this.child = spawn(process.execPath, [...startNodeOptions(), ...nodeArgs, 'dist/main.js'], {
-      cwd: root,
+    this.child = spawn(process.execPath, [...startNodeOptions(appRoot), ...nodeArgs, 'dist/main.js'], {
+      cwd: appRoot,
       env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
 import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
 import type { PartnerListing } from '../partners/listing.js';
+import { roleNames } from './commandReplies.js';
 import { channelLink, userText } from './mrkdwn.js';
 import { section } from './parts.js';
 
@@ -16,11 +17,12 @@ const channelLine = (c: PartnerChannelRow) =>
 
 /** Replies to `/handoff partners …`, shown only to the person who typed them. Every echo of typed text is escaped. */
 export const partnerReply = {
+  /** Who may do each part names the roles of the permission table (domain/permissions.ts), so it follows the table. */
   usage: () =>
     [
-      '*`/handoff partners`*: the partner directory (RevOps and admins).',
-      '*`/handoff partners rename &lt;partner&gt; | &lt;new name&gt;`*, *`alias &lt;partner&gt; | &lt;other name&gt;`*, *`merge &lt;partner&gt; | &lt;into partner&gt;`*, *`domain &lt;partner&gt; | &lt;domain&gt;`*: RevOps and admins keep it right.',
-      '*`/handoff partners channel #channel | &lt;partner&gt;`*: admins say whose channel it is; *`/handoff partners confirm #channel`* releases a held channel.',
+      `*\`/handoff partners\`*: the partner directory (${roleNames('partners', 'all')}).`,
+      `*\`/handoff partners rename &lt;partner&gt; | &lt;new name&gt;\`*, *\`alias &lt;partner&gt; | &lt;other name&gt;\`*, *\`merge &lt;partner&gt; | &lt;into partner&gt;\`*, *\`domain &lt;partner&gt; | &lt;domain&gt;\`*: ${roleNames('partners', 'all')} keep it right.`,
+      `*\`/handoff partners channel #channel | &lt;partner&gt;\`*: ${roleNames('partnerChannels', 'all')} say whose channel it is; *\`/handoff partners confirm #channel\`* releases a held channel.`,
     ].join('\n'),
   list: (partners: PartnerListing[], loose: PartnerChannelRow[]) => {
     if (partners.length === 0 && loose.length === 0) {

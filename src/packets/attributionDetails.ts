@@ -25,7 +25,8 @@ export function applyAttributionDetails(
   const draft = draftBeforeSend(db, req);
   if (!draft) return { kind: 'unchanged' };
   const review = reviewOfDraft(draft);
-  if (!review.attributionDetails || !review.packet.crmOpportunity) return { kind: 'unchanged' };
+  // A draft that does not read as a review: Send refuses it as missing.
+  if (!review?.attributionDetails || !review.packet.crmOpportunity) return { kind: 'unchanged' };
   const now = deps.clock.now();
   const dates = parseAttributionDates(
     req.details,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Executor } from '../db/client.js';
 import {
   addAlias,
@@ -81,17 +82,15 @@ async function lookupQuickly(
   deps: Pick<PacketServiceDeps, 'directory'>,
   channelId: string,
 ): Promise<DirectoryChannel | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The wait is cancelled once the lookup answers (its rejection is the race's, already settled).
+  const done = new AbortController();
   try {
     return await Promise.race([
       deps.directory.lookupChannel(channelId),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), PACKET_DEFAULTS_WAIT_MS);
-        timer.unref?.();
-      }),
+      sleep(PACKET_DEFAULTS_WAIT_MS, undefined, { ref: false, signal: done.signal }),
     ]);
   } finally {
-    if (timer) clearTimeout(timer);
+    done.abort();
   }
 }
 

@@ -4,6 +4,7 @@ import { findDraft } from '../db/repositories/packets.js';
 import type { DraftRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { RequestContext } from '../services/requestContext.js';
+import { reviewSchema } from './reviewSchema.js';
 import type { Review } from './types.js';
 
 /** The author's review draft: the one they may send, and the one they may still change before Send. */
@@ -29,7 +30,11 @@ export function draftBeforeSend(
   return draft;
 }
 
-/** The review a draft keeps (stored as JSON by `submitPacket`). */
-export function reviewOfDraft(draft: DraftRow): Review {
-  return draft.content as unknown as Review;
+/**
+ * The review a draft keeps (stored as JSON by `submitPacket`), read through its schema. Undefined: the stored JSON
+ * does not read as a review (corrupted, or kept by a version with other fields); it is treated as no draft.
+ */
+export function reviewOfDraft(draft: DraftRow): Review | undefined {
+  const parsed = reviewSchema.safeParse(draft.content);
+  return parsed.success ? parsed.data : undefined;
 }

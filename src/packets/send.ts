@@ -224,6 +224,11 @@ export function sendDraft(deps: PacketServiceDeps, req: SendRequest): SendResult
   const draft = authorsDraft(db, req);
   if (!draft) return { kind: 'not_found' };
   const review = reviewOfDraft(draft);
+  if (!review) {
+    // Stored, but not as a review reads: nothing to send from it; the author submits the packet again.
+    logger.warn({ draftId: draft.id }, 'review draft does not read as a review; treated as missing');
+    return { kind: 'not_found' };
+  }
   // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
   const already = findBySourceView(db, draft.sourceViewId);
   if (already) return { kind: 'sent', handoff: already, duplicate: true };

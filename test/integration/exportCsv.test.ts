@@ -274,14 +274,17 @@ describe('the touch log export in Slack', () => {
   it('answers a range that is not one with the usage, and uploads nothing', async () => {
     const h = await start();
     await sendHandoff(h);
-    await exportCommand(h, 'export nonsense');
-    await exportCommand(h, 'export 2026-11-30 2026-11-01');
-    await exportCommand(h, 'export 2026-02-30');
-    const replies = await waitFor(
-      () => h.slack.responses.length === 3 && responseTexts(h),
-      4000,
-      'the usage replies',
-    );
+    // One command at a time: each reply goes to its command's response_url after the ack, so replies to commands
+    // sent together may arrive in any order (as in Slack).
+    for (const [i, text] of [
+      'export nonsense',
+      'export 2026-11-30 2026-11-01',
+      'export 2026-02-30',
+    ].entries()) {
+      await exportCommand(h, text);
+      await waitFor(() => h.slack.responses.length === i + 1, 4000, `the reply to ${text}`);
+    }
+    const replies = responseTexts(h);
     const usage = 'Usage: `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`';
     expect(replies).toEqual([
       `"nonsense" is not a date like 2026-01-31. ${usage}`,

@@ -76,81 +76,86 @@ const enqueueQuery = preparedFor((exec) =>
     .prepare(),
 );
 
+/** The columns a message sets beyond the common ones; what it leaves out is null ('internal' for the audience). */
+interface RowFields {
+  channelKey: string;
+  payload: Record<string, unknown>;
+  recordAs?: string | null;
+  targetMessageKey?: string | null;
+  threadOf?: string | null;
+  audience?: 'internal' | 'partner';
+  surfaceKey?: string | null;
+  /** A view of the handoff to record beside the row (only when the row is new). */
+  surface?: Omit<Parameters<typeof insertSurface>[1], 'now'>;
+}
+
+type Method = OutboxMessage['method'];
+type MessageOf = { [M in Method]: Extract<OutboxMessage, { method: M }> };
+
+/**
+ * How each kind of message becomes an outbox row: one entry per `method` of OutboxMessage, so a new kind is one entry
+ * here and a missing one does not compile. (The delivery side has its own table, outbox/kinds/table.ts.)
+ */
+const ROWS: { [M in Method]: (message: MessageOf[M]) => RowFields } = {
+  'chat.postMessage': (m) => {
+    const audience = m.audience ?? 'internal';
+    const shared = {
+      channelKey: m.channel,
+      targetMessageKey: m.permalinkOf ?? null,
+      threadOf: m.threadOf ?? null,
+      audience,
+    };
+    if (!m.surface)
+      return { ...shared, payload: { ...m.payload, channel: m.channel }, recordAs: m.recordAs ?? null };
+    const key = m.recordAs ?? m.dedupeKey;
+    if (m.handoffId === undefined) throw new Error(`surface ${key} names no handoff`);
+    return {
+      ...shared,
+      payload: { channel: m.channel },
+      recordAs: key,
+      surfaceKey: key,
+      surface: { key, handoffId: m.handoffId, spec: m.surface, channelKey: m.channel, audience },
+    };
+  },
+  'chat.update': (m) => ({
+    channelKey: m.channel,
+    payload: m.payload,
+    targetMessageKey: m.targetMessageKey,
+    audience: m.audience ?? 'internal',
+  }),
+  response_url: (m) => ({
+    channelKey: `response_url:${m.dedupeKey}`,
+    payload: { ...m.payload, response_url: m.responseUrl },
+  }),
+  // One record's activities are written one at a time, in order (its own "conversation").
+  'crm.activity': (m) => ({
+    channelKey: `crm:${m.system}:${m.recordId}`,
+    payload: { system: m.system, recordId: m.recordId, eventId: m.eventId },
+  }),
+};
+
+function rowOf<M extends Method>(method: M, message: MessageOf[M]): RowFields {
+  return ROWS[method](message);
+}
+
 /** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
 export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): void {
   const insert = enqueueQuery(exec);
   for (const message of messages) {
-    const common = {
+    const { surface, ...fields } = rowOf(message.method, message);
+    const inserted = insert.run({
       dedupeKey: message.dedupeKey,
       handoffId: message.handoffId ?? null,
       now,
       method: message.method,
-      recordAs: null as string | null,
-      targetMessageKey: null as string | null,
-      threadOf: null as string | null,
-      audience: 'internal' as 'internal' | 'partner',
-      surfaceKey: null as string | null,
-    };
-    if (message.method === 'chat.postMessage' && message.surface) {
-      const key = message.recordAs ?? message.dedupeKey;
-      const audience = message.audience ?? 'internal';
-      if (message.handoffId === undefined) throw new Error(`surface ${key} names no handoff`);
-      const inserted = insert.run({
-        ...common,
-        channelKey: message.channel,
-        payload: { channel: message.channel },
-        recordAs: key,
-        targetMessageKey: message.permalinkOf ?? null,
-        threadOf: message.threadOf ?? null,
-        audience,
-        surfaceKey: key,
-      });
-      if (inserted.changes > 0) {
-        insertSurface(exec, {
-          key,
-          handoffId: message.handoffId,
-          spec: message.surface,
-          channelKey: message.channel,
-          audience,
-          now,
-        });
-      }
-      continue;
-    }
-    if (message.method === 'crm.activity') {
-      // One record's activities are written one at a time, in order (its own "conversation").
-      insert.run({
-        ...common,
-        channelKey: `crm:${message.system}:${message.recordId}`,
-        payload: { system: message.system, recordId: message.recordId, eventId: message.eventId },
-      });
-      continue;
-    }
-    insert.run(
-      message.method === 'response_url'
-        ? {
-            ...common,
-            channelKey: `response_url:${message.dedupeKey}`,
-            payload: { ...message.payload, response_url: message.responseUrl },
-          }
-        : message.method === 'chat.update'
-          ? {
-              ...common,
-              channelKey: message.channel,
-              payload: message.payload,
-              targetMessageKey: message.targetMessageKey,
-              audience: message.audience ?? 'internal',
-            }
-          : {
-              ...common,
-              channelKey: message.channel,
-              payload: { ...message.payload, channel: message.channel },
-              recordAs: message.recordAs ?? null,
-              targetMessageKey: message.permalinkOf ?? null,
-              threadOf: message.threadOf ?? null,
-              audience: message.audience ?? 'internal',
-            },
-    );
+      recordAs: null,
+      targetMessageKey: null,
+      threadOf: null,
+      audience: 'internal',
+      surfaceKey: null,
+      ...fields,
+    });
+    if (surface && inserted.changes > 0) insertSurface(exec, { ...surface, now });
   }
 }
 

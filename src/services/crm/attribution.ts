@@ -14,7 +14,7 @@ import {
   opportunityKey,
   relevantOpportunities,
 } from '../../domain/attribution.js';
-import { draftBeforeSend } from '../../packets/drafts.js';
+import { draftBeforeSend, reviewOfDraft } from '../../packets/drafts.js';
 import type { Review } from '../../packets/types.js';
 import type { RequestContext } from '../requestContext.js';
 import { type Crm, type CrmResolution, opportunityOf } from './index.js';
@@ -114,7 +114,9 @@ export function applyAttributionPick(
   // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
   const draft = draftBeforeSend(db, req);
   if (!draft) return { kind: 'unchanged' };
-  const review = draft.content as unknown as Review;
+  const review = reviewOfDraft(draft);
+  // A draft that does not read as a review is refused by Send as out of date.
+  if (!review) return { kind: 'unchanged' };
   const check = review.crmCheck;
   if (check?.kind !== 'checked') return { kind: 'unchanged' };
   // The days the review showed: each creation moment read in the author's zone.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
 import { realTimers } from '../../runtime/timers.js';
@@ -62,20 +63,17 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
   const searchSlot = createSearchSlots();
 
   async function call<T>(run: () => Promise<T>, write: boolean, ms = timeoutMs): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new CrmError(`HubSpot: no answer within ${ms} ms`, { transient: true, uncertain: write })),
-        ms,
-      );
+    // The deadline's timer is cancelled once the call answers (its rejection is the race's, already settled).
+    const done = new AbortController();
+    const deadline = sleep(ms, undefined, { signal: done.signal }).then((): never => {
+      throw new CrmError(`HubSpot: no answer within ${ms} ms`, { transient: true, uncertain: write });
     });
     try {
       return await Promise.race([run(), deadline]);
     } catch (error) {
       throw classify(error, write);
     } finally {
-      clearTimeout(timer);
+      done.abort();
     }
   }
 

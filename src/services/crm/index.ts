@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
 import type { CrmCheck, CrmOpportunity } from '../../domain/attribution.js';
 import type { CrmRef, CrmSystem } from '../../domain/crmLink.js';
@@ -96,11 +97,9 @@ export function createCrm(opts: {
     if (connectors.length === 0) return { kind: 'off' };
     const ms = o.timeoutMs ?? 1500;
     const crm = connectors.map((c) => c.label).join(' and ');
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), ms);
-      timer.unref?.();
-    });
+    // The deadline's timer is cancelled once the CRMs answer (its rejection is the race's, already settled).
+    const done = new AbortController();
+    const deadline = sleep(ms, 'late' as const, { ref: false, signal: done.signal });
     type Answer =
       | { connector: CrmConnector; records: CrmRecord[] }
       | { connector: CrmConnector; error: unknown };
@@ -133,7 +132,7 @@ export function createCrm(opts: {
       if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
       return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities };
     } finally {
-      clearTimeout(timer);
+      done.abort();
     }
   }
 

@@ -1,0 +1,65 @@
+/** The command line of `npm run bench` (bench/run.ts), read without side effects so it can be tested. */
+import { parseArgs } from 'node:util';
+
+export const SECTIONS = ['ack', 'e2e', 'scale', 'cold'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchArgs {
+  sections: Set<Section>;
+  /** Seconds of each load run in the ack section. */
+  duration: number;
+  handoffs: number;
+  rows: number;
+  out: string;
+  keep: boolean;
+  /** A commit whose app the ack section also measures, from a clean checkout (`--reference <commit>`). */
+  reference?: string;
+}
+
+/** Where a run with `--reference` writes its table unless `--out` says otherwise (results.md is the full run's). */
+export const REFERENCE_OUT = 'bench/results-reference.md';
+
+const positive = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${text}"`);
+  return n;
+};
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      only: { type: 'string', default: SECTIONS.join(',') },
+      handoffs: { type: 'string', default: '10000' },
+      rows: { type: 'string', default: '1000000' },
+      duration: { type: 'string', default: '10' },
+      out: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      reference: { type: 'string' },
+    },
+  });
+  const sections = new Set<Section>();
+  for (const name of values.only.split(',').map((s) => s.trim())) {
+    const section = SECTIONS.find((s) => s === name);
+    if (!section) throw new Error(`--only: unknown section "${name}" (sections: ${SECTIONS.join(', ')})`);
+    sections.add(section);
+  }
+  const reference = values.reference?.trim();
+  if (values.reference !== undefined) {
+    // A commit-ish that git would read as an option (or nothing at all) is refused before git sees it.
+    if (!reference || reference.startsWith('-'))
+      throw new Error(`--reference needs a commit (a hash, a tag, HEAD~1), not "${values.reference}"`);
+    if (!sections.has('ack'))
+      throw new Error('--reference compares the Accept (the ack section): add ack to --only');
+  }
+  return {
+    sections,
+    duration: positive('duration', values.duration),
+    handoffs: positive('handoffs', values.handoffs),
+    rows: positive('rows', values.rows),
+    out: values.out ?? (reference ? REFERENCE_OUT : 'bench/results.md'),
+    keep: values.keep,
+    ...(reference ? { reference } : {}),
+  };
+}

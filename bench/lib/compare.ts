@@ -1,0 +1,173 @@
+/**
+ * The Accept of this checkout beside the Accept of a reference commit, measured in the same run (`--reference`):
+ * the figures each app's runs give, and the side-by-side table. Pure, so the table's shape is tested.
+ */
+
+/** What the ack section measures of one app (the built dist/ of this checkout or of the reference). */
+export interface AcceptFigures {
+  /** CPU time (user and system) per Accept, request path with the deliveries held back, at full speed (ms). */
+  cpuMs: number;
+  /** Request path, deliveries held back, at full speed. */
+  heldRps: number;
+  heldP50: number;
+  heldP99: number;
+  /** With the outbox delivering in the same process, at a steady rate. */
+  steady100: { p50: number; p99: number; rps: number };
+  steady200: { p50: number; p99: number; rps: number };
+  /** With the outbox delivering, at full speed. */
+  maxRps: number;
+  /** The decision alone (decideProbe.ts), CPU ms per decision; a string says why it could not be measured. */
+  decideCpuMs: number | string;
+  rssMb: number;
+}
+
+/** The durable baseline, measured once in the run: bare Bolt writing one SQLite row before its ack. */
+export interface Baseline {
+  cpuMs: number;
+  rps: number;
+}
+
+export interface Labels {
+  current: string;
+  reference: string;
+}
+
+/** The issue's target: CPU per Accept at most half the reference's, in the same run. */
+export const CPU_TARGET_RATIO = 0.5;
+/** The issue's target: Accept p99 under 50 ms at a steady 100 requests/s with delivery running. */
+export const STEADY_100_P99_MS = 50;
+
+const num = (n: number, digits: number) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—';
+
+/** `a / b` as "0.52x"; a dash when either is missing or b is 0. */
+export function ratio(a: number | string, b: number | string): string {
+  if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b) || b === 0)
+    return '—';
+  return `${num(a / b, 2)}x`;
+}
+
+const ms = (n: number | string, digits = 2) =>
+  typeof n === 'number' ? `${num(n, digits)} ms` : `n/a (${n})`;
+const latency = (r: { p50: number; p99: number; rps: number }, rate: number) =>
+  `${num(r.p50, 1)} / ${num(r.p99, 1)} ms${r.rps < rate * 0.95 ? ` (only ${num(r.rps, 0)} req/s reached)` : ''}`;
+const judged = (target: string, ok: boolean | undefined) =>
+  ok === undefined ? `${target} (not judged)` : `${target} ${ok ? '✅' : '❌ misses'}`;
+
+export interface ComparisonRow {
+  measure: string;
+  current: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  ok?: boolean;
+}
+
+export function comparisonRows(current: AcceptFigures, reference: AcceptFigures, baseline: Baseline) {
+  const cpuRatio =
+    Number.isFinite(current.cpuMs) && Number.isFinite(reference.cpuMs) && reference.cpuMs > 0
+      ? current.cpuMs / reference.cpuMs
+      : Number.NaN;
+  const rows: ComparisonRow[] = [
+    {
+      measure:
+        'CPU time per Accept, request path (deliveries held back), full speed: the process’s user and system time per request answered',
+      current: ms(current.cpuMs),
+      reference: ms(reference.cpuMs),
+      ratio: ratio(current.cpuMs, reference.cpuMs),
+      target: `≤ ${CPU_TARGET_RATIO}x`,
+      ...(Number.isFinite(cpuRatio) ? { ok: cpuRatio <= CPU_TARGET_RATIO } : {}),
+    },
+    {
+      measure:
+        'the durable baseline (bare Bolt writing one SQLite row, measured once in this run): CPU per request',
+      current: ms(baseline.cpuMs),
+      reference: ms(baseline.cpuMs),
+      ratio: '',
+      target: '',
+    },
+    {
+      measure: 'CPU time per Accept / the durable baseline’s CPU per request',
+      current: ratio(current.cpuMs, baseline.cpuMs),
+      reference: ratio(reference.cpuMs, baseline.cpuMs),
+      ratio: '',
+      target: '',
+    },
+    {
+      measure: 'Accept request path (deliveries held back): requests/s at full speed (10 connections)',
+      current: num(current.heldRps, 0),
+      reference: num(reference.heldRps, 0),
+      ratio: ratio(current.heldRps, reference.heldRps),
+      target: '',
+    },
+    {
+      measure: 'Accept request path / the durable baseline: throughput',
+      current: ratio(current.heldRps, baseline.rps),
+      reference: ratio(reference.heldRps, baseline.rps),
+      ratio: '',
+      target: '',
+    },
+    {
+      measure: 'Accept request path (deliveries held back): p50 / p99 at full speed (ratio of the p99)',
+      current: `${num(current.heldP50, 1)} / ${num(current.heldP99, 1)} ms`,
+      reference: `${num(reference.heldP50, 1)} / ${num(reference.heldP99, 1)} ms`,
+      ratio: ratio(current.heldP99, reference.heldP99),
+      target: '',
+    },
+    {
+      measure: 'Accept while the outbox delivers: p50 / p99 at a steady 100 req/s (ratio of the p99)',
+      current: latency(current.steady100, 100),
+      reference: latency(reference.steady100, 100),
+      ratio: ratio(current.steady100.p99, reference.steady100.p99),
+      target: `p99 < ${STEADY_100_P99_MS} ms (this checkout)`,
+      ...(Number.isFinite(current.steady100.p99) ? { ok: current.steady100.p99 < STEADY_100_P99_MS } : {}),
+    },
+    {
+      measure: 'Accept while the outbox delivers: p50 / p99 at a steady 200 req/s (ratio of the p99)',
+      current: latency(current.steady200, 200),
+      reference: latency(reference.steady200, 200),
+      ratio: ratio(current.steady200.p99, reference.steady200.p99),
+      target: '',
+    },
+    {
+      measure: 'Accept end to end (delivery running): requests/s at full speed (10 connections)',
+      current: num(current.maxRps, 0),
+      reference: num(reference.maxRps, 0),
+      ratio: ratio(current.maxRps, reference.maxRps),
+      target: '',
+    },
+    {
+      measure: 'the Accept’s decision alone (decide(), no HTTP, no Bolt): CPU time per decision',
+      current: ms(current.decideCpuMs),
+      reference: ms(reference.decideCpuMs),
+      ratio: ratio(current.decideCpuMs, reference.decideCpuMs),
+      target: '',
+    },
+    {
+      measure: 'app peak RSS during the Accept runs',
+      current: `${num(current.rssMb, 0)} MB`,
+      reference: `${num(reference.rssMb, 0)} MB`,
+      ratio: ratio(current.rssMb, reference.rssMb),
+      target: '',
+    },
+  ];
+  return rows;
+}
+
+/** The side-by-side Markdown table: one row per measure, this checkout, the reference, their ratio, the target. */
+export function sideBySide(
+  current: AcceptFigures,
+  reference: AcceptFigures,
+  baseline: Baseline,
+  labels: Labels,
+): string {
+  const cell = (s: string) => s.replaceAll('|', '\\|');
+  return [
+    `| measure | this checkout (${cell(labels.current)}) | reference (${cell(labels.reference)}) | this / reference | target |`,
+    '| --- | --- | --- | --- | --- |',
+    ...comparisonRows(current, reference, baseline).map(
+      (r) =>
+        `| ${cell(r.measure)} | ${cell(r.current)} | ${cell(r.reference)} | ${r.ratio} | ${r.target ? judged(r.target, r.ok) : ''} |`,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run backup -- <file> [--force]`: a consistent copy of the database at DATABASE_PATH (default
+ * ./data/handoff.db), taken while the app runs, checked with `PRAGMA integrity_check`, then named <file>
+ * (src/db/backup.ts). Needs no Slack token. Prints one line: the file, its size and the time it finished.
+ *
+ * The live database is opened as `npm run export` opens it (openDatabaseReadOnly): never migrated or written, no
+ * lock taken. Exit code 1, with one line, when the copy cannot be made or fails its check, the file exists (without
+ * --force), or the database needs migrating; 2 for a wrong command line.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { systemClock } from './clock.js';
+import { BackupCheckError, BackupTargetError, backupDatabase } from './db/backup.js';
+import { DatabaseNeedsMigrationError } from './db/readOnly.js';
+
+const USAGE =
+  'Usage: npm run backup -- FILE [--force]\n' +
+  '  FILE     where to write the copy (its folder must exist)\n' +
+  '  --force  replace FILE if it exists\n' +
+  'The database is DATABASE_PATH (default ./data/handoff.db); the app may be running.\n';
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function failed(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** What went wrong, in one line (exit code 1): no stack trace for what a person can fix. */
+function explain(path: string, error: unknown): never {
+  if (error instanceof DatabaseNeedsMigrationError) {
+    failed(
+      `The database at ${path} needs migrating (${error.pending} pending), so this version of the app does not back it up: back it up with the version that runs on it, or stop that app and copy the file.`,
+    );
+  }
+  if (error instanceof BackupCheckError) {
+    failed(`${error.message}. No backup was written; the database at ${path} may be damaged.`);
+  }
+  if (error instanceof BackupTargetError) failed(error.message);
+  if (error instanceof Database.SqliteError) {
+    failed(`Could not back up the database at ${path}: ${error.message} (${error.code}).`);
+  }
+  if (error instanceof TypeError && /directory does not exist/.test(error.message)) {
+    failed(`Could not write the backup: ${error.message}.`);
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string') failed(`Could not write the backup: ${(error as Error).message}.`);
+  throw error;
+}
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let args: ReturnType<typeof parse>;
+  const parse = () =>
+    parseArgs({
+      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  try {
+    args = parse();
+  } catch (error) {
+    usage(error instanceof Error ? error.message : String(error));
+  }
+  if (args.values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const [target, ...extra] = args.positionals;
+  if (!target || extra.length > 0) usage('Give exactly one file to write the backup to.');
+  const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
+  if (!existsSync(path)) failed(`There is no database at ${path} (DATABASE_PATH).`);
+  try {
+    const { bytes } = await backupDatabase(path, target, { force: args.values.force ?? false });
+    process.stdout.write(
+      `Backed up ${path} to ${target}: ${bytes} bytes, integrity ok, at ${systemClock.now().toISOString()}\n`,
+    );
+  } catch (error) {
+    explain(path, error);
+  }
+}
+
+await main();

@@ -1,0 +1,118 @@
+import { existsSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabaseReadOnly } from './readOnly.js';
+
+/**
+ * A consistent copy of the database while the app runs (`npm run backup`), by SQLite's online backup API. The live
+ * database is opened as `npm run export` opens it (openDatabaseReadOnly: never migrated, written or locked); the copy
+ * is made in one step, inside one read transaction, so it is the database as of one commit and a write by the app
+ * meanwhile cannot restart it. The copy is written beside the target under a temporary name, checked with
+ * `PRAGMA integrity_check`, and only then given the target's name: a failed or interrupted backup leaves no file that
+ * looks like a backup.
+ */
+
+/** The copy failed SQLite's integrity check (the first problems it reported); no file was left at the target. */
+export class BackupCheckError extends Error {
+  constructor(
+    readonly target: string,
+    readonly problems: string[],
+  ) {
+    super(`The copy for ${target} failed SQLite's integrity check: ${problems.slice(0, 3).join('; ')}`);
+    this.name = 'BackupCheckError';
+  }
+}
+
+/** The target exists (and `force` was not given), or has a -wal or -journal beside it (a database in use). */
+export class BackupTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupTargetError';
+  }
+}
+
+export interface BackupResult {
+  target: string;
+  bytes: number;
+}
+
+/**
+ * `PRAGMA integrity_check` on a closed database file: [] when SQLite says "ok", else the problems it lists (or the
+ * corruption that stopped the check itself).
+ */
+export function integrityProblems(path: string): string[] {
+  const sqlite = new Database(path, { fileMustExist: true });
+  try {
+    const rows = sqlite.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((row) => row.integrity_check);
+    return problems.length === 1 && problems[0] === 'ok' ? [] : problems;
+  } catch (error) {
+    if (error instanceof Database.SqliteError && ['SQLITE_CORRUPT', 'SQLITE_NOTADB'].includes(error.code)) {
+      return [`${error.message} (${error.code})`];
+    }
+    throw error;
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Refuses a target that is the database itself, exists without `force`, or has SQLite's side files beside it. */
+function checkTarget(source: string, target: string, force: boolean): void {
+  if (existsSync(target) && existsSync(source) && statSync(target).ino === statSync(source).ino) {
+    throw new BackupTargetError(`${target} is the database itself: choose another file.`);
+  }
+  if (existsSync(`${target}-wal`) || existsSync(`${target}-journal`)) {
+    throw new BackupTargetError(
+      `${target} has a -wal or -journal file beside it (a database in use, or not closed cleanly): choose another file.`,
+    );
+  }
+  if (existsSync(target) && !force) {
+    throw new BackupTargetError(
+      `${target} already exists: choose another file, or add --force to replace it.`,
+    );
+  }
+}
+
+function noClobberLink(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new BackupTargetError(`${to} already exists: choose another file, or add --force to replace it.`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Copies the database at `source` to `target` and checks the copy. Throws DatabaseNeedsMigrationError (from
+ * openDatabaseReadOnly), SQLite's errors, BackupTargetError or BackupCheckError; the live database is never written.
+ */
+export async function backupDatabase(
+  source: string,
+  target: string,
+  opts: { force?: boolean } = {},
+): Promise<BackupResult> {
+  const force = opts.force ?? false;
+  checkTarget(source, target, force);
+  const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  const live = openDatabaseReadOnly(source);
+  try {
+    // All pages in the second step (the first only starts the backup): one read transaction, one commit's state.
+    await live.sqlite.backup(partial, { progress: () => 0x7fffffff });
+  } finally {
+    live.close();
+  }
+  try {
+    const problems = integrityProblems(partial);
+    if (problems.length > 0) throw new BackupCheckError(target, problems);
+    checkTarget(source, target, force);
+    // Without --force, a hard link fails if the target appeared meanwhile; with it, rename replaces it atomically.
+    if (force) renameSync(partial, target);
+    else noClobberLink(partial, target);
+    return { target, bytes: statSync(target).size };
+  } finally {
+    for (const file of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`])
+      rmSync(file, { force: true });
+  }
+}

@@ -1,0 +1,244 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { handoffs } from '../../src/db/schema.js';
+import { sendHandoff, submitAndSend } from '../support/flow.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
+import { accept } from '../support/partnerFlow.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const LINE = /^Backed up (.+) to (.+): (\d+) bytes, integrity ok, at (\d{4}-\d\d-\d\dT[\d:.]+Z)\n$/;
+
+/** A handoff of its own account (no duplicate warning on the review). */
+const load = (i: number) => ({
+  accountName: `Load ${i} Freight`,
+  accountDomain: `load${i}freight.com`,
+  crmOpportunity: `OPP-${9000 + i}`,
+});
+
+/**
+ * `npm run backup` (dist/backup.js, built once by test/globalSetup.ts) beside the real app: a copy taken while
+ * handoffs are being sent restores to an app that serves from it, and the live database is not written.
+ */
+describe('npm run backup copies the live database while the app runs', () => {
+  let dir: string;
+  let h: Harness;
+  const stops: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-backup-'));
+    mkdirSync(join(dir, 'live'));
+    mkdirSync(join(dir, 'backups'));
+    h = await startHarness({ databasePath: join(dir, 'live', 'handoff.db') });
+    stops.push(async () => {
+      await h.stop();
+      await h.slack.stop();
+    });
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const args = (target: string, extra: string[] = []) => ({
+    argv: [join(root, 'dist/backup.js'), target, ...extra],
+    // cwd: the test's folder (no .env of the repository is read).
+    options: {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'live', 'handoff.db') },
+    },
+  });
+  const backupSync = (target: string, extra: string[] = []) => {
+    const { argv, options } = args(target, extra);
+    return spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
+  };
+
+  /** Runs the backup in another process while the test keeps the app busy; resolves with its exit and output. */
+  function backupAsync(target: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const { argv, options } = args(target);
+    const child = spawn(process.execPath, argv, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+  }
+
+  /** Content hash, size and modification time of each file in the folder, hashed in another process (see exportReadOnly). */
+  function snapshot(folder: string): Record<string, string> {
+    const names = readdirSync(folder).sort();
+    const hashes = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const { createHash } = require('node:crypto');
+         const { readFileSync } = require('node:fs');
+         for (const path of process.argv.slice(1))
+           console.log(createHash('sha256').update(readFileSync(path)).digest('hex'));`,
+        ...names.map((name) => join(folder, name)),
+      ],
+      { encoding: 'utf8' },
+    ).split('\n');
+    const files: Record<string, string> = {};
+    for (const [i, name] of names.entries()) {
+      const stat = statSync(join(folder, name), { bigint: true });
+      files[name] = `${hashes[i]} ${stat.size} ${stat.mtimeNs}`;
+    }
+    return files;
+  }
+
+  it('takes a backup under load that restores to an app serving the same handoffs', async () => {
+    const first = await sendHandoff(h, load(0));
+    const target = join(dir, 'backups', 'handoff-backup.db');
+
+    // Handoffs are sent for as long as the backup runs (and at least once while it does).
+    let running = true;
+    let sentDuring = 0;
+    const sending = (async () => {
+      for (let i = 1; running || sentDuring === 0; i += 1) {
+        const { answer } = await submitAndSend(h, load(i));
+        expect(answer).toEqual({ response_action: 'clear' });
+        if (running) sentDuring += 1;
+      }
+    })();
+    const result = await backupAsync(target).finally(() => {
+      running = false;
+    });
+    await sending;
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    const line = LINE.exec(result.stdout);
+    expect(line, result.stdout).not.toBeNull();
+    expect(line?.[2]).toBe(target);
+    expect(Number(line?.[3])).toBe(statSync(target).size);
+    expect(sentDuring).toBeGreaterThan(0);
+    // Only the backup itself is left in its folder (no partial copy, -wal or -shm).
+    expect(readdirSync(join(dir, 'backups'))).toEqual(['handoff-backup.db']);
+    await quiet(h);
+
+    // The copy is the live database as of one commit: handoffs 1..k, each as the live one has it.
+    const copy = new Database(target, { readonly: true });
+    const copied = copy.prepare('select id, account_name as account from handoffs order by id').all() as {
+      id: number;
+      account: string;
+    }[];
+    copy.close();
+    const live = h.database.db.select().from(handoffs).all();
+    expect(copied.length).toBeGreaterThanOrEqual(1);
+    expect(copied).toEqual(
+      live.slice(0, copied.length).map((row) => ({ id: row.id, account: row.accountName })),
+    );
+
+    // Restore: stop the app, copy the backup to DATABASE_PATH, start. Same workspace (fake Slack), new database path.
+    stops.pop();
+    await h.stop({ keepDatabase: true });
+    mkdirSync(join(dir, 'restored'));
+    const restoredPath = join(dir, 'restored', 'handoff.db');
+    copyFileSync(target, restoredPath);
+    const restored = await startHarness({ slack: h.slack, databasePath: restoredPath });
+    stops.push(async () => {
+      await restored.stop();
+      await h.slack.stop();
+    });
+
+    // The restored app serves from the backup: the AE accepts the handoff sent before it, and new ones follow on.
+    await accept(restored, first.handoff.id);
+    await quiet(restored);
+    const accepted = restored.database.db
+      .select()
+      .from(handoffs)
+      .where(eq(handoffs.id, first.handoff.id))
+      .get();
+    expect(accepted?.status).toBe('accepted');
+    const next = await sendHandoff(restored, load(1000));
+    expect(next.handoff.id).toBe((copied[copied.length - 1]?.id ?? 0) + 1);
+  });
+
+  it('leaves the live database and its -wal as they were, and adds no file beside them', async () => {
+    await sendHandoff(h, load(0));
+    await quiet(h);
+    const folder = join(dir, 'live');
+    const before = snapshot(folder);
+    expect(Object.keys(before)).toContain('handoff.db-wal');
+
+    const result = backupSync(join(dir, 'backups', 'copy.db'));
+    expect(result.status, result.stderr).toBe(0);
+    const after = snapshot(folder);
+    // The -shm is the readers' and writers' shared memory: a reader may write it, as every connection does.
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(after['handoff.db']).toBe(before['handoff.db']);
+    expect(after['handoff.db-wal']).toBe(before['handoff.db-wal']);
+  });
+
+  it('refuses to replace a file without --force, and replaces it with --force', async () => {
+    await sendHandoff(h, load(0));
+    const target = join(dir, 'backups', 'copy.db');
+    expect(backupSync(target).status).toBe(0);
+    const refused = backupSync(target);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      `${target} already exists: choose another file, or add --force to replace it.\n`,
+    );
+    const forced = backupSync(target, ['--force']);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(LINE);
+    expect(readdirSync(join(dir, 'backups'))).toEqual(['copy.db']);
+    const itself = backupSync(join(dir, 'live', 'handoff.db'), ['--force']);
+    expect(itself.status).toBe(1);
+    expect(itself.stderr).toBe(
+      `${join(dir, 'live', 'handoff.db')} is the database itself: choose another file.\n`,
+    );
+  });
+});
+
+describe('npm run backup checks the copy', () => {
+  it('exits 1 with one line and writes no file when the copy fails PRAGMA integrity_check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handoff-backup-corrupt-'));
+    try {
+      // A migrated database whose handoffs table's first page claims 65,535 cells: readable, but damaged.
+      const path = join(dir, 'handoff.db');
+      const database = openDatabase(path);
+      const { rootpage } = database.sqlite
+        .prepare("select rootpage from sqlite_master where name = 'handoffs'")
+        .get() as { rootpage: number };
+      const pageSize = database.sqlite.pragma('page_size', { simple: true }) as number;
+      database.close();
+      const fd = openSync(path, 'r+');
+      writeSync(fd, Buffer.from([0xff, 0xff]), 0, 2, (rootpage - 1) * pageSize + 3);
+      closeSync(fd);
+
+      const target = join(dir, 'copy.db');
+      const result = spawnSync(process.execPath, [join(root, 'dist/backup.js'), target], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: path },
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `The copy for ${target} failed SQLite's integrity check: database disk image is malformed (SQLITE_CORRUPT). No backup was written; the database at ${path} may be damaged.\n`,
+      );
+      expect(readdirSync(dir)).toEqual(['handoff.db']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

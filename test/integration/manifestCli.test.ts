@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// Slack's published manifest schema, as test/unit/manifest.test.ts uses it.
+const schema = JSON.parse(
+  readFileSync(join(root, 'test', 'fixtures', 'slack', 'manifest.schema.1.0.0.json'), 'utf8'),
+);
+const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(schema);
+
+/** Every string in the manifest that is a URL. */
+function urls(value: unknown): string[] {
+  if (typeof value === 'string') return /^https?:\/\//i.test(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(urls);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(urls);
+  return [];
+}
+
+describe('npm run manifest (dist/manifest.js)', () => {
+  let dir: string;
+
+  function cli(args: string[]) {
+    // dist/ is built once for all tests by test/globalSetup.ts. cwd: an empty folder (manifest.json is found beside
+    // dist/, not in the working directory).
+    return spawnSync(process.execPath, [join(root, 'dist/manifest.js'), ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-manifest-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the HTTP manifest to standard output: every request URL on the given host, valid for Slack', () => {
+    const result = cli(['--url', 'https://handoff.acme.com']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(result.stdout);
+    expect(urls(manifest)).toEqual(Array(3).fill('https://handoff.acme.com/slack/events'));
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('writes the Socket Mode manifest to --out: no request URL, valid for Slack', () => {
+    const out = join(dir, 'socket.json');
+    const result = cli(['--socket-mode', '--out', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`Wrote the manifest (Socket Mode) to ${out}`);
+    const manifest = JSON.parse(readFileSync(out, 'utf8'));
+    expect(urls(manifest)).toEqual([]);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it.each([
+    [['--url', 'http://handoff.acme.com'], 'must start with https://'],
+    [['--url', 'https://handoff.acme.com/slack/events'], 'must have no path, query or fragment'],
+    [['--url', 'https://handoff.acme.com', '--socket-mode'], 'not both'],
+    [[], 'Give --url (HTTP) or --socket-mode.'],
+    [['--host', 'x'], "Unknown option '--host'"],
+  ])('refuses %j with a message, the usage and exit code 2', (args, why) => {
+    const result = cli(args);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(why);
+    expect(result.stderr).toContain('Usage: npm run manifest');
+  });
+});

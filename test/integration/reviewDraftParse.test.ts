@@ -1,0 +1,57 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { drafts } from '../../src/db/schema.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
+import {
+  handoffRows,
+  messageCalls,
+  REVIEW_ENV,
+  reviewPacket,
+  sendReview,
+  visibleText,
+} from '../support/reviewFlow.js';
+
+/** A stored review draft is read through its schema: one that does not read as a review is treated as gone. */
+describe('a review draft that does not read as a review', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ env: REVIEW_ENV });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const corrupt = (draftId: number, content: Record<string, unknown>) =>
+    h.database.db.update(drafts).set({ content }).where(eq(drafts.id, draftId)).run();
+
+  it.each([
+    ['an empty object (a draft from before the review kept its fields)', {}],
+    ['a packet that is not an object', { packet: 'garbage' }],
+  ])('Send on %s says the review is out of date and sends nothing', async (_, content) => {
+    const { draftId, review } = await reviewPacket(h);
+    const before = messageCalls(h).length;
+    corrupt(draftId, content);
+
+    const answer = await sendReview(h, draftId, { review });
+    expect(answer.response_action).toBe('update');
+    expect(answer.view?.title.text).toBe('Not sent');
+    expect(visibleText(answer.view)).toBe('This review is out of date. Go back and submit the packet again.');
+    await quiet(h);
+    expect(handoffRows(h)).toHaveLength(0);
+    expect(messageCalls(h)).toHaveLength(before);
+  });
+
+  it('Send on a draft whose review lost a field the send reads (the scorecard) sends nothing', async () => {
+    const { draftId, review } = await reviewPacket(h);
+    const stored = h.database.db.select().from(drafts).where(eq(drafts.id, draftId)).get();
+    if (!stored) throw new Error('no draft stored');
+    const { scorecard: _dropped, ...rest } = stored.content;
+    corrupt(draftId, rest);
+
+    const answer = await sendReview(h, draftId, { review });
+    expect(answer.view?.title.text).toBe('Not sent');
+    expect(visibleText(answer.view)).toBe('This review is out of date. Go back and submit the packet again.');
+    await quiet(h);
+    expect(handoffRows(h)).toHaveLength(0);
+  });
+});

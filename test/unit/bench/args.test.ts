@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, REFERENCE_OUT } from '../../../bench/lib/args.js';
+
+describe('npm run bench: its command line', () => {
+  it('runs every section into results.md with no reference by default', () => {
+    const args = parseBenchArgs([]);
+    expect([...args.sections]).toEqual(['ack', 'e2e', 'scale', 'cold']);
+    expect(args).toMatchObject({ duration: 10, handoffs: 10_000, rows: 1_000_000, out: 'bench/results.md' });
+    expect(args.reference).toBeUndefined();
+  });
+
+  it('reads --reference <commit> in both spellings, and writes to its own file unless --out says otherwise', () => {
+    expect(parseBenchArgs(['--reference', 'dcf1aed']).reference).toBe('dcf1aed');
+    expect(parseBenchArgs(['--reference=HEAD~1', '--only=ack', '--duration=1'])).toMatchObject({
+      reference: 'HEAD~1',
+      duration: 1,
+      out: REFERENCE_OUT,
+    });
+    expect(parseBenchArgs(['--reference', 'v1', '--out=bench/x.md']).out).toBe('bench/x.md');
+  });
+
+  it('refuses a reference git would read as an option, an empty one, or one without the ack section', () => {
+    expect(() => parseBenchArgs(['--reference=--output=/tmp/x'])).toThrow(/needs a commit/);
+    expect(() => parseBenchArgs(['--reference='])).toThrow(/needs a commit/);
+    expect(() => parseBenchArgs(['--reference', 'HEAD~1', '--only=e2e'])).toThrow(/add ack to --only/);
+    expect(() => parseBenchArgs(['--reference'])).toThrow();
+  });
+
+  it('refuses unknown sections, options and non-numbers', () => {
+    expect(() => parseBenchArgs(['--only=ack,speed'])).toThrow(/unknown section "speed"/);
+    expect(() => parseBenchArgs(['--duration=soon'])).toThrow(/--duration must be a positive number/);
+    expect(() => parseBenchArgs(['--refrence=HEAD'])).toThrow();
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { type AcceptFigures, comparisonRows, ratio, sideBySide } from '../../../bench/lib/compare.js';
+
+const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
+  cpuMs: 4.6,
+  heldRps: 212,
+  heldP50: 41,
+  heldP99: 111,
+  steady100: { p50: 7, p99: 37, rps: 100 },
+  steady200: { p50: 71, p99: 178, rps: 199 },
+  maxRps: 200,
+  decideCpuMs: 2.44,
+  rssMb: 202,
+  ...over,
+});
+const baseline = { cpuMs: 0.87, rps: 1182 };
+const labels = { current: 'abc1234 + changes', reference: 'dcf1aed' };
+
+describe('npm run bench --reference: the side-by-side table', () => {
+  it('has a header naming both builds and one row per measure with this checkout, the reference and their ratio', () => {
+    const table = sideBySide(figures({ cpuMs: 2.3 }), figures(), baseline, labels);
+    const lines = table.split('\n');
+    expect(lines[0]).toBe(
+      '| measure | this checkout (abc1234 + changes) | reference (dcf1aed) | this / reference | target |',
+    );
+    expect(lines[1]).toBe('| --- | --- | --- | --- | --- |');
+    expect(lines).toHaveLength(2 + comparisonRows(figures(), figures(), baseline).length);
+    // Every row has the same five cells.
+    for (const line of lines) expect(line.match(/(?<!\\)\|/g)).toHaveLength(6);
+    const cpu = lines.find((l) => l.startsWith('| CPU time per Accept,'));
+    expect(cpu).toContain('| 2.3 ms | 4.6 ms | 0.5x | ≤ 0.5x ✅ |');
+  });
+
+  it('judges the CPU target on the ratio to the reference, and the steady p99 on this checkout alone', () => {
+    const rows = comparisonRows(figures({ cpuMs: 2.4 }), figures(), baseline);
+    expect(rows[0]).toMatchObject({ ratio: '0.52x', ok: false });
+    const steady = rows.find((r) => r.measure.includes('steady 100'));
+    expect(steady).toMatchObject({ current: '7 / 37 ms', reference: '7 / 37 ms', ratio: '1x', ok: true });
+    expect(sideBySide(figures({ cpuMs: 2.4 }), figures(), baseline, labels)).toContain('≤ 0.5x ❌ misses');
+  });
+
+  it('shows the durable baseline beside both, and each Accept against it', () => {
+    const rows = comparisonRows(figures({ cpuMs: 1.74 }), figures(), baseline);
+    expect(rows.find((r) => r.measure.startsWith('the durable baseline'))).toMatchObject({
+      current: '0.87 ms',
+      reference: '0.87 ms',
+    });
+    expect(rows.find((r) => r.measure.startsWith('CPU time per Accept / the durable'))).toMatchObject({
+      current: '2x',
+      reference: '5.29x',
+    });
+  });
+
+  it('says why a figure is missing instead of a ratio, and says when a steady rate was not reached', () => {
+    const reference = figures({
+      decideCpuMs: 'dist/compose.js has no export wire',
+      steady200: { p50: 90, p99: 300, rps: 150 },
+    });
+    const rows = comparisonRows(figures(), reference, baseline);
+    const decide = rows.find((r) => r.measure.includes('decision alone'));
+    expect(decide).toMatchObject({ reference: 'n/a (dist/compose.js has no export wire)', ratio: '—' });
+    expect(rows.find((r) => r.measure.includes('steady 200'))?.reference).toBe(
+      '90 / 300 ms (only 150 req/s reached)',
+    );
+    const unmeasured = comparisonRows(figures({ cpuMs: Number.NaN }), figures(), baseline)[0];
+    expect(unmeasured?.ok).toBeUndefined();
+    expect(sideBySide(figures({ cpuMs: Number.NaN }), figures(), baseline, labels)).toContain(
+      '≤ 0.5x (not judged)',
+    );
+  });
+
+  it('escapes a pipe in a label or a reason so the table keeps its columns', () => {
+    const table = sideBySide(figures(), figures({ decideCpuMs: 'a|b' }), baseline, {
+      current: 'x|y',
+      reference: 'r',
+    });
+    expect(table).toContain('this checkout (x\\|y)');
+    expect(table).toContain('n/a (a\\|b)');
+  });
+
+  it('ratio: a dash for a zero or missing divisor', () => {
+    expect(ratio(1, 0)).toBe('—');
+    expect(ratio('n/a', 2)).toBe('—');
+    expect(ratio(3, 2)).toBe('1.5x');
+  });
+});
