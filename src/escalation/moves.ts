@@ -1,5 +1,5 @@
 import type { Executor } from '../db/client.js';
-import { cycleEventsOldestFirst } from '../db/repositories/escalation.js';
+import { cycleEvents } from '../db/repositories/escalation.js';
 import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import type { AwaySeen, Chosen, LeftAs, MoveFacts, Mover, PartnerSoFar } from '../domain/moves.js';
@@ -11,7 +11,7 @@ import { partnerHistory, partnerThreadStarted } from '../partners/partnerThread.
  * status, or the cover they had named), or the send's (sent while away).
  */
 function awaySeen(tx: Executor, h: HandoffRow): AwaySeen | undefined {
-  const details = cycleEventsOldestFirst(tx, h, ['sent', 'escalated', 'expired'])
+  const details = cycleEvents(tx, h, ['sent', 'escalated', 'expired'])
     .map((e) => e.detail ?? {})
     .reverse();
   for (const d of details) {

@@ -39,10 +39,15 @@ const todayFor = (h: HandoffRow, now: Date) => dayIn(now, h.aeTimeZone);
 export function heldBackNow(exec: Executor, h: HandoffRow, now: Date): HeldBackWhy | undefined {
   if (!h.partnerChannelId || h.status !== 'accepted' || h.outcome !== null) return undefined;
   if (h.partnerNextMove.trim() === '') return undefined;
+  // Only a passed date or a former AE holds a move back; a deal that never changed AE has none (its first
+  // assignment), so the common Accept reads nothing more.
+  const today = todayFor(h, now);
+  const datePassed = Boolean(today && h.partnerNextMoveDate && h.partnerNextMoveDate < today);
+  if (!datePassed && h.assignment === 1) return undefined;
   const history = { handoff: h, facts: partnerHistory(exec, h), threadStarted: true };
   // What the partner would read with nothing held back: a next move only while the deal is taken up.
   if (!partnerView(history)?.partnerNextMove) return undefined;
-  return heldBackWhy(h, { today: todayFor(h, now), formerAeNames: formerAeNames(exec, h) });
+  return heldBackWhy(h, { today, formerAeNames: h.assignment === 1 ? [] : formerAeNames(exec, h) });
 }
 
 /**

@@ -48,21 +48,8 @@ const ofCycle = (h: Pick<HandoffRow, 'id' | 'cycle'>, types: readonly HandoffEve
     inArray(handoffEvents.type, [...types]),
   );
 
-/** The touch log's events of these types in the handoff's current window (its cycle), in no particular order. */
+/** The touch log's events of these types in the handoff's current window (its cycle), oldest first. */
 export function cycleEvents(
-  exec: Executor,
-  h: Pick<HandoffRow, 'id' | 'cycle'>,
-  types: readonly HandoffEventType[],
-): CycleEvent[] {
-  return exec
-    .select({ type: handoffEvents.type, detail: handoffEvents.detail })
-    .from(handoffEvents)
-    .where(ofCycle(h, types))
-    .all();
-}
-
-/** The same events, oldest first. */
-export function cycleEventsOldestFirst(
   exec: Executor,
   h: Pick<HandoffRow, 'id' | 'cycle'>,
   types: readonly HandoffEventType[],
