@@ -9,10 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { systemClock } from './clock.js';
-import { BackupCheckError, BackupTargetError, backupDatabase } from './db/backup.js';
-import { DatabaseNeedsMigrationError } from './db/readOnly.js';
+import { backupDatabase, backupFailureReason } from './db/backup.js';
 
 const USAGE =
   'Usage: npm run backup -- FILE [--force]\n' +
@@ -32,24 +30,9 @@ function failed(message: string): never {
 
 /** What went wrong, in one line (exit code 1): no stack trace for what a person can fix. */
 function explain(path: string, error: unknown): never {
-  if (error instanceof DatabaseNeedsMigrationError) {
-    failed(
-      `The database at ${path} needs migrating (${error.pending} pending), so this version of the app does not back it up: back it up with the version that runs on it, or stop that app and copy the file.`,
-    );
-  }
-  if (error instanceof BackupCheckError) {
-    failed(`${error.message}. No backup was written; the database at ${path} may be damaged.`);
-  }
-  if (error instanceof BackupTargetError) failed(error.message);
-  if (error instanceof Database.SqliteError) {
-    failed(`Could not back up the database at ${path}: ${error.message} (${error.code}).`);
-  }
-  if (error instanceof TypeError && /directory does not exist/.test(error.message)) {
-    failed(`Could not write the backup: ${error.message}.`);
-  }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string') failed(`Could not write the backup: ${(error as Error).message}.`);
-  throw error;
+  const reason = backupFailureReason(path, error);
+  if (reason === undefined) throw error;
+  failed(reason);
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { type Env, envSchema } from './configEnv.js';
+import { crossFieldProblems, type Env, envSchema } from './configEnv.js';
 import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
 import type { HolidayRegions, PersonHolidayRegions } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
@@ -99,6 +99,18 @@ export interface Config {
     /** A Slack status says its person is away when its text has one of these words, or it shows one of these emoji. */
     away: { words: string[]; emoji: string[] };
   };
+  /** Scheduled backups of the database (BACKUP_DIR); undefined: off. */
+  backups:
+    | {
+        /** An existing, writable folder (checked at start). */
+        dir: string;
+        /** The newest this many `handoff-YYYYMMDD-HHMM.db` files in it are kept; older ones are deleted. */
+        keep: number;
+        /** The time of day (hh:mm) of the daily backup, in `timeZone` (DEFAULT_TIMEZONE). */
+        at: string;
+        timeZone: string;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,7 +122,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the settings from an environment (process.env in production); throws ConfigError naming every problem. */
 /** The resolved settings are read-only: nothing may change them after start (tests build a new one instead). */
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -126,32 +137,23 @@ function definedOnly<T extends Record<string, string | undefined>>(o: T): { [K i
   };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const blankAsUnset = Object.fromEntries(
+/** The environment's set values, trimmed: a blank value counts as unset. */
+function setValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
     Object.entries(env)
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '')
       .map(([key, value]) => [key, value.trim()]),
   );
-  const parsed = envSchema.safeParse(blankAsUnset);
+}
+
+/** Reads the settings from an environment (process.env in production); throws ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const set = setValues(env);
+  const parsed = envSchema.safeParse(set);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-  // Cross-field rules, checked even when other settings are wrong so every problem is named at once.
-  if (!blankAsUnset.SLACK_APP_TOKEN && !blankAsUnset.SLACK_SIGNING_SECRET) {
-    problems.push(
-      'SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from your Slack app (Basic Information), or set SLACK_APP_TOKEN for Socket Mode',
-    );
-  }
-  const dayStart = blankAsUnset.BUSINESS_DAY_START ?? '09:00';
-  const dayEnd = blankAsUnset.BUSINESS_DAY_END ?? '17:00';
-  if (/^\d\d:\d\d$/.test(dayStart) && /^\d\d:\d\d$/.test(dayEnd) && dayEnd <= dayStart) {
-    problems.push('BUSINESS_DAY_END must be later than BUSINESS_DAY_START');
-  }
-  if (Boolean(blankAsUnset.SALESFORCE_CLIENT_ID) !== Boolean(blankAsUnset.SALESFORCE_CLIENT_SECRET)) {
-    problems.push(
-      "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET go together: set both (the connected app's consumer key and secret) or neither",
-    );
-  }
+  problems.push(...crossFieldProblems(set));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
@@ -164,14 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
-    calendar: {
-      defaultTimeZone: e.DEFAULT_TIMEZONE,
-      businessDayStart: e.BUSINESS_DAY_START,
-      businessDayEnd: e.BUSINESS_DAY_END,
-      closureDates: e.CLOSURE_DATES,
-      holidayRegions: e.HOLIDAY_REGIONS.everyone,
-      holidayRegionsByPerson: e.HOLIDAY_REGIONS.people,
-    },
+    calendar: calendarOf(e),
     internalTeamIds: e.INTERNAL_TEAM_IDS,
     adminUserIds: e.ADMIN_USER_IDS,
     revopsUserIds: e.REVOPS_USER_IDS,
@@ -183,69 +178,105 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
-    responseWindow: {
-      sweepSchedule: e.SWEEP_SCHEDULE,
-      reminders: parseReminderPoints(e.REMINDERS) ?? [],
-      escalationChannelId: e.ESCALATION_CHANNEL_ID,
-      managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
-    },
+    responseWindow: responseWindowOf(e),
     partnerHelpChannelId: e.PARTNER_HELP_CHANNEL_ID,
-    revopsReporting: {
-      digestChannelId: e.DIGEST_CHANNEL_ID,
-      digestSchedule: e.DIGEST_SCHEDULE,
-      timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
-      trendWeeks: e.METRICS_TREND_WEEKS,
-      maxWaitMs: e.METRICS_MAX_WAIT_MS,
-      refreshMinutes: e.METRICS_REFRESH_MINUTES,
-    },
-    outbox: {
-      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
-      channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
-      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
-      uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
-      retentionDays: e.OUTBOX_RETENTION_DAYS,
-    },
+    revopsReporting: reportingOf(e),
+    outbox: outboxOf(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    crm: {
-      salesforce:
-        e.SALESFORCE_CLIENT_ID && e.SALESFORCE_CLIENT_SECRET
-          ? {
-              loginUrl: e.SALESFORCE_LOGIN_URL.replace(/\/$/, ''),
-              clientId: e.SALESFORCE_CLIENT_ID,
-              clientSecret: e.SALESFORCE_CLIENT_SECRET,
-              fields: definedOnly({
-                classification: e.SALESFORCE_FIELD_CLASSIFICATION,
-                partner: e.SALESFORCE_FIELD_PARTNER,
-              }),
-            }
-          : undefined,
-      hubspot: e.HUBSPOT_ACCESS_TOKEN
+    crm: crmOf(e),
+    escalationPolicies: escalationPoliciesOf(e),
+    backups: backupsOf(e),
+  });
+}
+
+function calendarOf(e: Env): Config['calendar'] {
+  return {
+    defaultTimeZone: e.DEFAULT_TIMEZONE,
+    businessDayStart: e.BUSINESS_DAY_START,
+    businessDayEnd: e.BUSINESS_DAY_END,
+    closureDates: e.CLOSURE_DATES,
+    holidayRegions: e.HOLIDAY_REGIONS.everyone,
+    holidayRegionsByPerson: e.HOLIDAY_REGIONS.people,
+  };
+}
+
+function responseWindowOf(e: Env): Config['responseWindow'] {
+  return {
+    sweepSchedule: e.SWEEP_SCHEDULE,
+    reminders: parseReminderPoints(e.REMINDERS) ?? [],
+    escalationChannelId: e.ESCALATION_CHANNEL_ID,
+    managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
+  };
+}
+
+function reportingOf(e: Env): Config['revopsReporting'] {
+  return {
+    digestChannelId: e.DIGEST_CHANNEL_ID,
+    digestSchedule: e.DIGEST_SCHEDULE,
+    timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
+    trendWeeks: e.METRICS_TREND_WEEKS,
+    maxWaitMs: e.METRICS_MAX_WAIT_MS,
+    refreshMinutes: e.METRICS_REFRESH_MINUTES,
+  };
+}
+
+function outboxOf(e: Env): Config['outbox'] {
+  return {
+    pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+    channelIntervalMs: e.OUTBOX_CHANNEL_INTERVAL_MS,
+    maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
+    retentionDays: e.OUTBOX_RETENTION_DAYS,
+  };
+}
+
+function crmOf(e: Env): Config['crm'] {
+  return {
+    salesforce:
+      e.SALESFORCE_CLIENT_ID && e.SALESFORCE_CLIENT_SECRET
         ? {
-            accessToken: e.HUBSPOT_ACCESS_TOKEN,
-            apiUrl: e.HUBSPOT_API_URL.replace(/\/$/, ''),
+            loginUrl: e.SALESFORCE_LOGIN_URL.replace(/\/$/, ''),
+            clientId: e.SALESFORCE_CLIENT_ID,
+            clientSecret: e.SALESFORCE_CLIENT_SECRET,
             fields: definedOnly({
-              classification: e.HUBSPOT_PROPERTY_CLASSIFICATION,
-              partner: e.HUBSPOT_PROPERTY_PARTNER,
+              classification: e.SALESFORCE_FIELD_CLASSIFICATION,
+              partner: e.SALESFORCE_FIELD_PARTNER,
             }),
           }
         : undefined,
-      pollSeconds: e.CRM_POLL_SECONDS,
+    hubspot: e.HUBSPOT_ACCESS_TOKEN
+      ? {
+          accessToken: e.HUBSPOT_ACCESS_TOKEN,
+          apiUrl: e.HUBSPOT_API_URL.replace(/\/$/, ''),
+          fields: definedOnly({
+            classification: e.HUBSPOT_PROPERTY_CLASSIFICATION,
+            partner: e.HUBSPOT_PROPERTY_PARTNER,
+          }),
+        }
+      : undefined,
+    pollSeconds: e.CRM_POLL_SECONDS,
+  };
+}
+
+const commaWords = (value: string, lower: boolean) =>
+  value
+    .split(',')
+    .map((w) => (lower ? w.trim().toLowerCase() : w.trim()))
+    .filter(Boolean);
+
+function escalationPoliciesOf(e: Env): Config['escalationPolicies'] {
+  return {
+    file: e.ESCALATION_POLICY_FILE,
+    maxOpenPerAe: e.POOL_MAX_OPEN_HANDOFFS,
+    away: {
+      words: e.AWAY_STATUS_WORDS ? commaWords(e.AWAY_STATUS_WORDS, true) : [...DEFAULT_AWAY_WORDS],
+      emoji: e.AWAY_STATUS_EMOJI ? commaWords(e.AWAY_STATUS_EMOJI, false) : [...DEFAULT_AWAY_EMOJI],
     },
-    escalationPolicies: {
-      file: e.ESCALATION_POLICY_FILE,
-      maxOpenPerAe: e.POOL_MAX_OPEN_HANDOFFS,
-      away: {
-        words: e.AWAY_STATUS_WORDS
-          ? e.AWAY_STATUS_WORDS.split(',')
-              .map((w) => w.trim().toLowerCase())
-              .filter(Boolean)
-          : [...DEFAULT_AWAY_WORDS],
-        emoji: e.AWAY_STATUS_EMOJI
-          ? e.AWAY_STATUS_EMOJI.split(',')
-              .map((w) => w.trim())
-              .filter(Boolean)
-          : [...DEFAULT_AWAY_EMOJI],
-      },
-    },
-  });
+  };
+}
+
+function backupsOf(e: Env): Config['backups'] {
+  return e.BACKUP_DIR
+    ? { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP, at: e.BACKUP_AT, timeZone: e.DEFAULT_TIMEZONE }
+    : undefined;
 }

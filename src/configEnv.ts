@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -169,7 +170,66 @@ export const envSchema = z.object({
       (value) => value === undefined || value.split(',').every((e) => /^:[a-z0-9_+'-]+:$/.test(e.trim())),
       'must be emoji names like :palm_tree:,:airplane: (comma-separated)',
     ),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: integer(7, 1, 3650),
+  BACKUP_AT: clockTime('03:30'),
 });
 
 /** The settings as read from the environment (see docs/configuration.md). */
 export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Scheduled backups: BACKUP_DIR must be a folder the app can write (checked at start, not at 03:30), and BACKUP_KEEP
+ * and BACKUP_AT mean nothing without it. `set`: the environment's set values.
+ */
+export function backupSettingProblems(set: Record<string, string | undefined>): string[] {
+  const dir = set.BACKUP_DIR;
+  if (!dir) {
+    return ['BACKUP_KEEP', 'BACKUP_AT']
+      .filter((key) => set[key] !== undefined)
+      .map(
+        (key) =>
+          `${key} is set but BACKUP_DIR is not: set BACKUP_DIR to turn scheduled backups on, or unset ${key}`,
+      );
+  }
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return [
+      `BACKUP_DIR ${dir} cannot be used (${code}): create the folder, or unset BACKUP_DIR to turn scheduled backups off`,
+    ];
+  }
+  if (!isDirectory) return [`BACKUP_DIR ${dir} is not a folder: name the folder the backups go to`];
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    return [
+      `BACKUP_DIR ${dir} is not writable by the user running the app: change its owner or permissions, or choose another folder`,
+    ];
+  }
+  return [];
+}
+
+/** Cross-field rules, checked even when other settings are wrong so every problem is named at once. */
+export function crossFieldProblems(set: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (!set.SLACK_APP_TOKEN && !set.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from your Slack app (Basic Information), or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  const dayStart = set.BUSINESS_DAY_START ?? '09:00';
+  const dayEnd = set.BUSINESS_DAY_END ?? '17:00';
+  if (/^\d\d:\d\d$/.test(dayStart) && /^\d\d:\d\d$/.test(dayEnd) && dayEnd <= dayStart) {
+    problems.push('BUSINESS_DAY_END must be later than BUSINESS_DAY_START');
+  }
+  if (Boolean(set.SALESFORCE_CLIENT_ID) !== Boolean(set.SALESFORCE_CLIENT_SECRET)) {
+    problems.push(
+      "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET go together: set both (the connected app's consumer key and secret) or neither",
+    );
+  }
+  problems.push(...backupSettingProblems(set));
+  return problems;
+}

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { dailyAt, takeScheduledBackup } from '../db/backup.js';
 import type { Logger } from '../logger.js';
 import type { JobSpec } from '../runtime/scheduler.js';
 import type { Services } from './types.js';
@@ -66,6 +67,16 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       atStart: { catchUpWithinMs: 7 * 86_400_000 },
       catchUp: async (slot) =>
         logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
+    });
+  }
+  const backups = config.backups;
+  if (backups) {
+    // BACKUP_DIR: a daily copy of the database, as `npm run backup` makes it; a failure is logged as an error.
+    jobs.push({
+      name: 'database-backup',
+      schedule: dailyAt(backups.at),
+      timeZone: backups.timeZone,
+      run: (slot) => takeScheduledBackup(config.databasePath, backups, slot, logger),
     });
   }
   return jobs;

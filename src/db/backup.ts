@@ -1,7 +1,9 @@
-import { existsSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabaseReadOnly } from './readOnly.js';
+import { DateTime } from 'luxon';
+import type { Logger } from '../logger.js';
+import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './readOnly.js';
 
 /**
  * A consistent copy of the database while the app runs (`npm run backup`), by SQLite's online backup API. The live
@@ -115,4 +117,95 @@ export async function backupDatabase(
     for (const file of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`])
       rmSync(file, { force: true });
   }
+}
+
+/**
+ * Why a backup failed, in one line a person can act on (`npm run backup` prints it; the scheduled backup logs it), or
+ * undefined for an error nobody planned for (a bug: the caller shows it whole).
+ */
+export function backupFailureReason(source: string, error: unknown): string | undefined {
+  if (error instanceof DatabaseNeedsMigrationError) {
+    return `The database at ${source} needs migrating (${error.pending} pending), so this version of the app does not back it up: back it up with the version that runs on it, or stop that app and copy the file.`;
+  }
+  if (error instanceof BackupCheckError) {
+    return `${error.message}. No backup was written; the database at ${source} may be damaged.`;
+  }
+  if (error instanceof BackupTargetError) return error.message;
+  if (error instanceof Database.SqliteError) {
+    return `Could not back up the database at ${source}: ${error.message} (${error.code}).`;
+  }
+  if (error instanceof TypeError && /directory does not exist/.test(error.message)) {
+    return `Could not write the backup: ${error.message}.`;
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string') return `Could not write the backup: ${(error as Error).message}.`;
+  return undefined;
+}
+
+/** The scheduled backups' own files: only these are ever deleted to keep BACKUP_KEEP of them. */
+const SCHEDULED_NAME = /^handoff-\d{8}-\d{4}\.db$/;
+
+/** The daily cron schedule of a time of day (hh:mm): 03:30 is `30 3 * * *`. */
+export function dailyAt(hhmm: string): string {
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return `${minutes} ${hours} * * *`;
+}
+
+/** The file a scheduled backup of `slot` is written to: `handoff-YYYYMMDD-HHMM.db`, the slot's time in `timeZone`. */
+export function scheduledBackupName(slot: Date, timeZone: string): string {
+  return `handoff-${DateTime.fromJSDate(slot, { zone: timeZone }).toFormat('yyyyLLdd-HHmm')}.db`;
+}
+
+export interface ScheduledBackups {
+  dir: string;
+  keep: number;
+  timeZone: string;
+}
+
+/**
+ * One scheduled backup (the `database-backup` job): the database copied into the backup folder by `backupDatabase`,
+ * as `npm run backup` does, then the oldest scheduled backups beyond `keep` deleted (files of the backups' own name
+ * pattern only, oldest by the date in their name; nothing is deleted after a failed backup). A slot whose file exists
+ * is taken already: nothing to do. Never throws: a failure is logged as an error with its reason.
+ */
+export async function takeScheduledBackup(
+  source: string,
+  settings: ScheduledBackups,
+  slot: Date,
+  logger: Logger,
+): Promise<void> {
+  const name = scheduledBackupName(slot, settings.timeZone);
+  const target = join(settings.dir, name);
+  if (existsSync(target)) {
+    logger.info({ file: target }, 'scheduled backup: this slot was backed up already');
+    return;
+  }
+  let bytes: number;
+  try {
+    ({ bytes } = await backupDatabase(source, target));
+  } catch (error) {
+    const reason = backupFailureReason(source, error) ?? String(error);
+    logger.error({ err: error, file: target, reason }, `scheduled backup failed: ${reason}`);
+    return;
+  }
+  const removed = pruneScheduledBackups(settings.dir, settings.keep, logger);
+  logger.info({ file: target, bytes, removed }, 'scheduled backup written, integrity ok');
+}
+
+/** Deletes the oldest scheduled backups beyond `keep`; returns the names deleted. */
+function pruneScheduledBackups(dir: string, keep: number, logger: Logger): string[] {
+  const names = readdirSync(dir)
+    .filter((name) => SCHEDULED_NAME.test(name))
+    .sort();
+  const old = names.slice(0, Math.max(0, names.length - keep));
+  const removed: string[] = [];
+  for (const name of old) {
+    try {
+      rmSync(join(dir, name));
+      removed.push(name);
+    } catch (error) {
+      logger.error({ err: error, file: join(dir, name) }, 'scheduled backup: could not delete an old backup');
+    }
+  }
+  return removed;
 }

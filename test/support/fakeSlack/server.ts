@@ -3,8 +3,10 @@
  * URLs and file upload URLs. The workspace state and the Web API methods live in workspace.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   type ChannelSharedEvent,
   type ChannelUnsharedEvent,
@@ -37,6 +39,13 @@ const RESPONSE_URL = 'response_url';
 const FILE_UPLOAD = 'file_upload';
 
 class BadRequest extends Error {}
+
+/** The bot scopes of the repository's manifest.json: what an app installed from it is granted. */
+const MANIFEST_SCOPES: readonly string[] = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'manifest.json'), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+  }
+).oauth_config.scopes.bot;
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -176,6 +185,8 @@ export class FakeSlack {
    * cleared. `Date.now` unless given as the `now` option; may be replaced at any time (e.g. a test clock's).
    */
   now: () => number;
+  /** The token's granted bot scopes, answered in the `x-oauth-scopes` header (see FakeSlackOptions.scopes). */
+  grantedScopes: string[];
 
   private readonly workspace: Workspace;
   private readonly server: http.Server;
@@ -197,6 +208,7 @@ export class FakeSlack {
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
     this.now = opts.now ?? Date.now;
+    this.grantedScopes = [...(opts.scopes ?? MANIFEST_SCOPES)];
     this.opts = {
       responseUrlTtlMs: opts.responseUrlTtlMs ?? 30 * 60_000,
       responseUrlMaxUses: opts.responseUrlMaxUses ?? 5,
@@ -684,7 +696,9 @@ export class FakeSlack {
     call.status = 200;
     call.ok = result.ok;
     call.response = result;
-    send(res, 200, result);
+    // Like Slack, a call made with the token says which scopes it has (comma-separated, no spaces).
+    const scopes = token === this.token ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : undefined;
+    send(res, 200, result, scopes);
   }
 
   /** What Slack does with a Web API call and answers (HTTP 200): auth, then the method's handler. */

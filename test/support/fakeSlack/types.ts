@@ -221,4 +221,10 @@ export interface FakeSlackOptions {
    * response URLs, rate limits and message ts keep real time (they are about the HTTP exchange itself).
    */
   now?: () => number;
+  /**
+   * The bot scopes the token was granted, answered in the `x-oauth-scopes` header of every call made with it (as
+   * Slack does). Default: the bot scopes of the repository's manifest.json (an app installed from it). Also settable
+   * later as `fake.grantedScopes`.
+   */
+  scopes?: readonly string[];
 }

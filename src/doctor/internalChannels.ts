@@ -1,0 +1,97 @@
+import { internalChannelSources } from '../partners/internalChannels.js';
+import type { DirectoryChannel } from '../services/directory.js';
+import { lookupFailure } from './lookups.js';
+import {
+  type Check,
+  type DoctorContext,
+  type Finding,
+  HOW_TO_FIND,
+  noteFound,
+  type SlackIdentity,
+} from './types.js';
+
+/** Whose workspaces besides ours are in a channel (Slack's shared_team_ids). */
+export const strangersIn = (channel: DirectoryChannel, identity: SlackIdentity) =>
+  channel.sharedTeamIds.filter((team) => !identity.internalTeamIds.includes(team));
+
+function verdict(
+  channel: DirectoryChannel,
+  where: string,
+  identity: SlackIdentity,
+  others: readonly string[],
+): Finding {
+  const label = `#${channel.name} (${channel.id}, ${where})`;
+  if (channel.isArchived) {
+    return { status: 'fail', text: `${label} is archived.`, fix: 'Unarchive it, or name another channel.' };
+  }
+  if (channel.isExternallyShared || others.length > 0) {
+    return {
+      status: 'fail',
+      text: `${label} is shared with another organization${others.length > 0 ? ` (${others.join(', ')})` : ''}: the app posts nothing internal there.`,
+      fix: 'Name a channel only your company is in: internal posts carry internal people, numbers and buttons.',
+    };
+  }
+  if (!channel.isMember) {
+    return {
+      status: 'fail',
+      text: `${label}: the app is not a member, so it cannot post there.`,
+      fix: `Invite it: type /invite @${identity.botName} in #${channel.name}.`,
+    };
+  }
+  return { status: 'pass', text: `${label}: internal, the app is a member.` };
+}
+
+/**
+ * Every internal channel the settings and the policy file name (one list with the app's, src/partners/
+ * internalChannels.ts): it exists, the app is a member, no other organization is in it.
+ */
+async function checkInternalChannels(ctx: DoctorContext): Promise<Finding[]> {
+  const { config, slack } = ctx;
+  if (!config || !slack) return [];
+  const sources = internalChannelSources(config, ctx.book);
+  if (sources.length === 0) {
+    return [
+      {
+        status: 'pass',
+        text: 'No internal channel is named (ESCALATION_CHANNEL_ID, PARTNER_HELP_CHANNEL_ID, DIGEST_CHANNEL_ID unset; no channel: target in a policy file).',
+      },
+    ];
+  }
+  const placesOf = new Map<string, string[]>();
+  for (const source of sources)
+    placesOf.set(source.channelId, [...(placesOf.get(source.channelId) ?? []), source.name]);
+  const findings: Finding[] = [];
+  for (const [channelId, places] of placesOf) {
+    const where = places.join(', ');
+    let channel: DirectoryChannel | undefined;
+    try {
+      channel = await slack.directory.lookupChannel(channelId);
+    } catch (error) {
+      findings.push(lookupFailure(`${channelId} (${where})`, error));
+      continue;
+    }
+    if (!channel) {
+      findings.push({
+        status: 'fail',
+        text: `${channelId} (${where}): Slack has no channel with this id that the app can see (channel_not_found).`,
+        fix: `The id is wrong, or the channel is private and the app is not in it (invite it: /invite @${slack.identity.botName}). ${HOW_TO_FIND.channel}`,
+      });
+      continue;
+    }
+    for (const place of places)
+      noteFound(ctx.found.channels, { id: channel.id, name: `#${channel.name}` }, place);
+    const others: string[] = [];
+    for (const teamId of strangersIn(channel, slack.identity)) {
+      const name = await slack.directory.teamName(teamId).catch(() => undefined);
+      others.push(name ? `${name}, ${teamId}` : teamId);
+    }
+    findings.push(verdict(channel, where, slack.identity, others));
+  }
+  return findings;
+}
+
+export const internalChannelsCheck: Check = {
+  title: 'Internal channels',
+  needs: ['settings', 'slack'],
+  run: checkInternalChannels,
+};

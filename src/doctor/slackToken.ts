@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
+import { slackLogger } from '../logger.js';
+import { type JsonObject, manifestFor } from '../manifest/deployment.js';
+import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
+import { slackDirectory } from '../services/directory.js';
+import { startupOf } from '../startup.js';
+import type { Check, DoctorContext, Finding } from './types.js';
+
+/** manifest.json at the repository's root: two levels above src/doctor/ (tsx) and dist/doctor/ (built). */
+const MANIFEST = join(import.meta.dirname, '..', '..', 'manifest.json');
+
+/** The bot scopes of the manifest `npm run manifest` makes (the same in HTTP and Socket Mode). */
+export function manifestBotScopes(file = MANIFEST): string[] {
+  const made = manifestFor(JSON.parse(readFileSync(file, 'utf8')) as JsonObject, { mode: 'socket' });
+  if (made.kind === 'invalid') throw new Error(`${file}: ${made.message}`);
+  const oauth = made.value.oauth_config as JsonObject;
+  const bot = (oauth.scopes as JsonObject).bot;
+  return Array.isArray(bot) ? bot.filter((scope): scope is string => typeof scope === 'string') : [];
+}
+
+const TOKEN_FIX =
+  "Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page into SLACK_BOT_TOKEN. If the app was uninstalled, install it again (Install to Workspace) and copy the new token.";
+
+/** Why auth.test failed, and what to do. */
+function refused(error: unknown, apiUrl: string): Finding {
+  if (error instanceof WebAPIPlatformError) {
+    const code = error.data.error;
+    return SLACK_AUTH_ERRORS.has(code)
+      ? { status: 'fail', text: `Slack refused SLACK_BOT_TOKEN (${code}).`, fix: TOKEN_FIX }
+      : { status: 'fail', text: `auth.test failed: ${code}.`, fix: TOKEN_FIX };
+  }
+  if (error instanceof WebAPIRequestError) {
+    // fetch says "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND, a certificate).
+    const cause = (error.original as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const why =
+      typeof cause?.code === 'string'
+        ? cause.code
+        : typeof cause?.message === 'string'
+          ? cause.message
+          : error.original.message;
+    return {
+      status: 'fail',
+      text: `Slack could not be reached at ${apiUrl} (${why}).`,
+      fix: 'Check the network and any proxy between this machine and Slack, and SLACK_API_URL (unset it for Slack itself).',
+    };
+  }
+  if (error instanceof WebAPIHTTPError) {
+    return {
+      status: 'fail',
+      text: `Slack answered HTTP ${error.statusCode} at ${apiUrl}.`,
+      fix: 'Slack may be having trouble (https://slack-status.com): try again in a few minutes. Check SLACK_API_URL.',
+    };
+  }
+  return {
+    status: 'fail',
+    text: `auth.test failed: ${error instanceof Error ? error.message : String(error)}.`,
+  };
+}
+
+/** The granted scopes (Slack's `x-oauth-scopes` header) against the manifest's bot scopes. */
+function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding[] {
+  if (!granted) {
+    return [
+      {
+        status: 'warn',
+        text: 'Slack did not say which scopes the token has (no x-oauth-scopes header).',
+        fix: "Compare your app's OAuth & Permissions → Bot Token Scopes with manifest.json's oauth_config.scopes.bot.",
+      },
+    ];
+  }
+  const missing = wanted.filter((scope) => !granted.includes(scope));
+  if (missing.length === 0) {
+    return [
+      { status: 'pass', text: `The token has every bot scope the manifest asks for (${wanted.length}).` },
+    ];
+  }
+  return [
+    {
+      status: 'fail',
+      text: `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`} the manifest asks for: ${missing.join(', ')}.`,
+      fix: "Make the manifest (npm run manifest -- --url https://YOUR-HOST, or --socket-mode) and save it in your app's settings (App Manifest), or add the scopes under OAuth & Permissions → Bot Token Scopes; then reinstall the app to the workspace so the token gets them. docs/install.md says what each scope is for.",
+    },
+  ];
+}
+
+/** Resolves the Slack identity the later checks use (ctx.slack), and checks the token's scopes. */
+async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
+  const config = ctx.config;
+  if (!config) return [];
+  const client = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    timeout: 10_000,
+    retryConfig: { retries: 1 },
+    logger: slackLogger(ctx.logger, 'doctor-client'),
+  });
+  let answer: Awaited<ReturnType<typeof client.auth.test>>;
+  try {
+    answer = await client.auth.test();
+  } catch (error) {
+    return [refused(error, config.slack.apiUrl)];
+  }
+  const teamId = answer.team_id ?? '';
+  const startup = startupOf({ teamId, enterpriseId: answer.enterprise_id }, config);
+  ctx.slack = {
+    directory: slackDirectory(client, ctx.clock),
+    identity: {
+      teamId,
+      teamName: answer.team ?? teamId,
+      botUserId: answer.user_id ?? '',
+      botName: answer.user ?? 'the app',
+      internalTeamIds: startup.internalTeamIds,
+    },
+  };
+  return [
+    {
+      status: 'pass',
+      text: `The token works: workspace ${answer.team ?? '?'} (${teamId}), bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`,
+    },
+    ...scopeFindings(answer.response_metadata?.scopes, manifestBotScopes()),
+  ];
+}
+
+export const slackTokenCheck: Check = {
+  title: 'Slack token and scopes',
+  needs: ['settings'],
+  run: checkToken,
+};

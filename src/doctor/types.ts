@@ -1,0 +1,81 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { AppDatabase } from '../db/client.js';
+import type { PolicyBook } from '../domain/policyFile.js';
+import type { Logger } from '../logger.js';
+import type { Directory } from '../services/directory.js';
+
+/** A finding's verdict. Only `fail` makes the doctor exit with code 1. */
+export type Status = 'pass' | 'warn' | 'fail' | 'skip';
+
+/** One line of a check: what was found and, for a failure or a warning, what to do about it. */
+export interface Finding {
+  status: Status;
+  text: string;
+  fix?: string;
+}
+
+/** What a check needs before it can run: valid settings, a token Slack accepts, a database it can read. */
+export type Need = 'settings' | 'slack' | 'database';
+
+/** One check of the doctor's table (checks.ts). */
+export interface Check {
+  title: string;
+  needs: readonly Need[];
+  run(ctx: DoctorContext): Promise<Finding[]> | Finding[];
+}
+
+export interface CheckResult {
+  title: string;
+  findings: Finding[];
+}
+
+/** The workspace the token belongs to, as auth.test says. */
+export interface SlackIdentity {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  /** The bot's user name, for `/invite @name`. */
+  botName: string;
+  /** The installing workspace, its Enterprise Grid org and INTERNAL_TEAM_IDS: whose members and channels are ours. */
+  internalTeamIds: readonly string[];
+}
+
+/** A channel or a person found in Slack, with the places in the settings that name it (printed for admins to copy). */
+export interface Found {
+  id: string;
+  name: string;
+  /** A person's Slack time zone. */
+  timeZone?: string;
+  places: string[];
+}
+
+/**
+ * What the checks learn and hand on, in the table's order: the settings check sets `config`, the token check `slack`,
+ * the database check `database`, the policy file check `book`; the Slack checks add what they found.
+ */
+export interface DoctorContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  config?: Config;
+  slack?: { directory: Directory; identity: SlackIdentity };
+  database?: AppDatabase;
+  book?: PolicyBook;
+  readonly found: { channels: Map<string, Found>; people: Map<string, Found> };
+}
+
+/** Records a channel or person found, adding the place to those already known. */
+export function noteFound(into: Map<string, Found>, thing: Omit<Found, 'places'>, place: string): void {
+  const known = into.get(thing.id);
+  if (known) {
+    if (!known.places.includes(place)) known.places.push(place);
+  } else into.set(thing.id, { ...thing, places: [place] });
+}
+
+/** How to find ids in Slack, for the fixes. */
+export const HOW_TO_FIND = {
+  channel:
+    'In Slack, open the channel, click its name, and copy the Channel ID at the bottom of the About tab (C…, or G… for an old private channel).',
+  person: "In Slack, open the person's profile, click ⋮ (More) and Copy member ID (U… or W…).",
+} as const;

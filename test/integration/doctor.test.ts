@@ -1,0 +1,305 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { partnerChannels } from '../../src/db/schema.js';
+import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
+import { manifestBotScopes } from '../../src/doctor/slackToken.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { channels, people } from '../support/people.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** A check's findings by status and text ("FAIL Slack refused…"), and its fixes. */
+function check(report: DoctorReport, title: string) {
+  const result = report.results.find((r) => r.title === title);
+  if (!result) throw new Error(`no check named ${title}`);
+  return {
+    findings: result.findings.map((f) => `${f.status} ${f.text}`),
+    fixes: result.findings.flatMap((f) => (f.fix ? [f.fix] : [])),
+  };
+}
+
+/**
+ * `npm run doctor` against the fake Slack and the database of a running app (the harness): a healthy install
+ * passes; a wrong token, a missing scope, a wrong channel id and an unbound partner channel each fail with their
+ * fix, and exit code 1. Most runs are in-process (runDoctor); the built command runs once each way.
+ */
+describe('npm run doctor', () => {
+  let h: Harness;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-doctor-'));
+    h = await startHarness();
+    h.slack.addUserGroup('S0EMEA', [people.ae.id, people.otherAe.id]);
+    // A handoff to the partner's Slack Connect channel binds it (and their workspace) to Meridian.
+    await sendHandoff(h);
+    await quiet(h);
+    const policyFile = join(dir, 'policies.json');
+    writeFileSync(
+      policyFile,
+      JSON.stringify({
+        pools: { backup: { users: [people.ae.id, people.otherAe.id] }, emea: { usergroup: 'S0EMEA' } },
+        policies: {
+          strategic: [{ at: 'due', action: 'notify', to: ['manager', `channel:${channels.internal.id}`] }],
+        },
+        routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
+      }),
+    );
+    env = {
+      SLACK_BOT_TOKEN: h.slack.token,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: h.slack.apiUrl,
+      DATABASE_PATH: h.config.databasePath,
+      DEFAULT_TIMEZONE: 'America/New_York',
+      ESCALATION_CHANNEL_ID: channels.internal.id,
+      ADMIN_USER_IDS: people.owner.id,
+      ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
+      HOLIDAY_REGIONS: `${people.otherAe.id}=DE-BY`,
+      ESCALATION_POLICY_FILE: policyFile,
+    };
+  });
+  afterAll(async () => {
+    await h?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doctor = (overrides: Record<string, string | undefined> = {}) =>
+    runDoctor({ env: { ...env, ...overrides }, clock: h.clock });
+
+  it('passes a healthy install, naming each channel and person it found so their ids can be copied', async () => {
+    const report = await doctor();
+    expect(report.exitCode, report.text).toBe(0);
+    expect(report.results.map((r) => r.title)).toEqual([
+      'Settings',
+      'Slack token and scopes',
+      'Database',
+      'Escalation policy file',
+      'Internal channels',
+      'Partner channels (the partner directory)',
+      'People',
+      'CRM',
+      'Holidays in force per AE zone',
+    ]);
+    expect(check(report, 'Slack token and scopes').findings).toEqual([
+      'pass The token works: workspace Acme Corp (T0INTERNAL), bot @bot (UBOT).',
+      `pass The token has every bot scope the manifest asks for (${manifestBotScopes().length}).`,
+    ]);
+    expect(check(report, 'Internal channels').findings).toEqual([
+      'pass #partner-marketing (C0INTERNAL, ESCALATION_CHANNEL_ID, policies.strategic[0].to[1]): internal, the app is a member.',
+    ]);
+    expect(check(report, 'Partner channels (the partner directory)').findings).toEqual([
+      'pass #ext-meridian (C0PARTNER) → Meridian Cloud Consulting: the app is a member, shared with Meridian Cloud Consulting (T0PARTNER).',
+    ]);
+    expect(check(report, 'People').findings).toEqual([
+      'pass U0OWNER Olu Owner (ADMIN_USER_IDS, ESCALATION_MANAGERS), Europe/London.',
+      'pass U0AE Jordan Seller (ESCALATION_MANAGERS, pools.backup.users[0]), Europe/Berlin.',
+      'pass U0AE2 Sam Closer (HOLIDAY_REGIONS, pools.backup.users[1]), America/Los_Angeles.',
+      'pass pools.emea.usergroup S0EMEA: a user group of 2 members.',
+    ]);
+    expect(check(report, 'CRM').findings).toEqual([
+      'skip No CRM is configured (no SALESFORCE_* or HUBSPOT_* credentials): the CRM loop is off.',
+    ]);
+    const holidays = check(report, 'Holidays in force per AE zone').findings;
+    expect(holidays[0]).toBe(
+      "pass HOLIDAY_REGIONS is unset: each AE gets their own country's, from their Slack time zone.",
+    );
+    expect(holidays).toContain(
+      "pass America/New_York (DEFAULT_TIMEZONE) → US: 2026-11-26 Thanksgiving Day (US), 2026-12-25 Christmas Day (US), 2027-01-01 New Year's Day (US).",
+    );
+    expect(holidays.some((line) => line.startsWith('pass Europe/Berlin (Jordan Seller) → DE: '))).toBe(true);
+    expect(holidays.some((line) => line.startsWith('pass U0AE2 Sam Closer, own regions → DE-BY: '))).toBe(
+      true,
+    );
+    expect(report.text).toContain('Found in Slack (ids to copy):');
+    expect(report.text).toMatch(
+      /\n {4}C0INTERNAL +#partner-marketing +ESCALATION_CHANNEL_ID, policies\.strategic\[0\]\.to\[1\]\n/,
+    );
+    expect(report.text).toMatch(
+      /\n {4}C0PARTNER +#ext-meridian +partner channel of Meridian Cloud Consulting\n/,
+    );
+    expect(report.text).toMatch(
+      /\n {4}U0AE +Jordan Seller +ESCALATION_MANAGERS, pools\.backup\.users\[0\]\n/,
+    );
+    expect(report.text).toContain('All 9 checks passed.');
+  });
+
+  it('catches a wrong token (invalid_auth), with its fix, and skips what needs Slack', async () => {
+    const report = await doctor({ SLACK_BOT_TOKEN: 'xoxb-not-the-installed-token' });
+    expect(report.exitCode).toBe(1);
+    const token = check(report, 'Slack token and scopes');
+    expect(token.findings).toEqual(['fail Slack refused SLACK_BOT_TOKEN (invalid_auth).']);
+    expect(token.fixes[0]).toContain(
+      "Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page into SLACK_BOT_TOKEN",
+    );
+    expect(check(report, 'Internal channels').findings).toEqual([
+      'skip Skipped: needs a token Slack accepts (see the token check above).',
+    ]);
+    expect(report.text).toContain('FAIL  Slack refused SLACK_BOT_TOKEN (invalid_auth).');
+    expect(report.text).toContain('Fix: Copy the Bot User OAuth Token');
+  });
+
+  it('catches a token without a scope of the manifest (x-oauth-scopes), with its fix', async () => {
+    const granted = h.slack.grantedScopes;
+    h.slack.grantedScopes = granted.filter((scope) => scope !== 'usergroups:read' && scope !== 'team:read');
+    try {
+      const report = await doctor();
+      expect(report.exitCode).toBe(1);
+      const token = check(report, 'Slack token and scopes');
+      expect(token.findings[1]).toBe(
+        'fail The token lacks 2 scopes the manifest asks for: team:read, usergroups:read.',
+      );
+      expect(token.fixes[0]).toContain('then reinstall the app to the workspace');
+      expect(report.text).toContain('Fix: Make the manifest (npm run manifest');
+    } finally {
+      h.slack.grantedScopes = granted;
+    }
+  });
+
+  it('catches a wrong channel id (channel_not_found) and a channel the app is not in, with their fixes', async () => {
+    // A public channel nobody invited the app to.
+    h.slack.addChannel({ id: 'C0QUIET', name: 'partner-help', members: [] });
+    const report = await doctor({ DIGEST_CHANNEL_ID: 'C0NOSUCH', PARTNER_HELP_CHANNEL_ID: 'C0QUIET' });
+    expect(report.exitCode).toBe(1);
+    const internal = check(report, 'Internal channels');
+    expect(internal.findings).toEqual([
+      'pass #partner-marketing (C0INTERNAL, ESCALATION_CHANNEL_ID, policies.strategic[0].to[1]): internal, the app is a member.',
+      'fail #partner-help (C0QUIET, PARTNER_HELP_CHANNEL_ID): the app is not a member, so it cannot post there.',
+      'fail C0NOSUCH (DIGEST_CHANNEL_ID): Slack has no channel with this id that the app can see (channel_not_found).',
+    ]);
+    expect(internal.fixes).toEqual([
+      'Invite it: type /invite @bot in #partner-help.',
+      expect.stringContaining('copy the Channel ID at the bottom of the About tab'),
+    ]);
+  });
+
+  it('catches a partner channel bound to no partner, with the command that binds it', async () => {
+    h.database.db
+      .insert(partnerChannels)
+      .values({
+        channelId: channels.rival.id,
+        channelName: channels.rival.name,
+        partnerId: null,
+        status: 'held',
+        heldReason: 'handoffs of several partners were sent to it',
+        boundByUserId: 'migration',
+        updatedAt: h.clock.now(),
+      })
+      .run();
+    try {
+      const report = await doctor();
+      expect(report.exitCode).toBe(1);
+      const partners = check(report, 'Partner channels (the partner directory)');
+      expect(partners.findings).toEqual([
+        'pass #ext-meridian (C0PARTNER) → Meridian Cloud Consulting: the app is a member, shared with Meridian Cloud Consulting (T0PARTNER).',
+        'fail #ext-tailspin (C0RIVAL) → no partner is bound to no partner (handoffs of several partners were sent to it): partner updates wait there.',
+      ]);
+      expect(partners.fixes).toEqual([
+        'An admin says whose channel it is: /handoff partners channel #ext-tailspin | <partner>.',
+      ]);
+    } finally {
+      h.database.db.delete(partnerChannels).where(eq(partnerChannels.channelId, channels.rival.id)).run();
+    }
+  });
+
+  it('shows a wrong person id, a bot and a deactivated account by name, each with its fix', async () => {
+    const report = await doctor({
+      ADMIN_USER_IDS: `${people.owner.id},U0NOBODY,${people.bot.id},${people.gone.id}`,
+    });
+    expect(report.exitCode).toBe(1);
+    const found = check(report, 'People');
+    expect(found.findings.slice(0, 4)).toEqual([
+      'pass U0OWNER Olu Owner (ADMIN_USER_IDS, ESCALATION_MANAGERS), Europe/London.',
+      'fail U0NOBODY (ADMIN_USER_IDS): Slack has no such person (user_not_found).',
+      'fail U0SOMEBOT Reminder Bot (ADMIN_USER_IDS) is a bot or an app, not a person.',
+      'fail U0GONE Gone Person (ADMIN_USER_IDS): the account is deactivated.',
+    ]);
+    expect(found.fixes[0]).toContain('Copy member ID');
+  });
+
+  it('shows settings the app would refuse as a failed check, not a crash', async () => {
+    const report = await doctor({ SLACK_BOT_TOKEN: undefined, BUSINESS_DAY_END: '08:00' });
+    expect(report.exitCode).toBe(1);
+    expect(check(report, 'Settings').findings).toEqual([
+      'fail SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app',
+      'fail BUSINESS_DAY_END must be later than BUSINESS_DAY_START',
+    ]);
+    expect(check(report, 'Settings').fixes[0]).toContain('.env.example lists every setting');
+    expect(check(report, 'Database').findings).toEqual([
+      'skip Skipped: needs valid settings (see Settings above).',
+    ]);
+  });
+
+  it('catches an invalid escalation policy file, naming each problem', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ policies: { strategic: [{ at: 'soon', action: 'notify', to: ['ae'] }] } }),
+    );
+    const report = await doctor({ ESCALATION_POLICY_FILE: bad });
+    expect(report.exitCode).toBe(1);
+    expect(check(report, 'Escalation policy file').findings).toEqual([
+      `fail ${bad}: policies.strategic[0].at: "soon" must be like 50%, last-morning, due, due+4h or due+1d`,
+    ]);
+  });
+
+  it('checks that the CRM accepts the credentials and lets the app read deals, skipped when none is set', async () => {
+    const hubspot = await FakeHubspot.start();
+    try {
+      const crm = (token: string) => doctor({ HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_API_URL: hubspot.apiUrl });
+      expect(check(await crm(hubspot.accessToken), 'CRM').findings).toEqual([
+        'pass HubSpot accepts the credentials, and the app can read deals.',
+      ]);
+      const refused = await crm('pat-na1-revoked');
+      expect(refused.exitCode).toBe(1);
+      const found = check(refused, 'CRM');
+      expect(found.findings).toEqual(['fail HubSpot refused the access token (INVALID_AUTHENTICATION).']);
+      expect(found.fixes).toEqual([
+        'Check HUBSPOT_ACCESS_TOKEN: copy the private app access token again (docs/crm.md#hubspot).',
+      ]);
+    } finally {
+      await hubspot.stop();
+    }
+  });
+
+  /** The built command (dist/, built once for the tests by test/globalSetup.ts), in a folder without a .env. */
+  function builtDoctor(overrides: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [join(root, 'dist/doctor.js')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env, ...overrides },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    // Not spawnSync: this process serves the fake Slack the doctor talks to.
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (status) => resolve({ status, stdout, stderr })),
+    );
+  }
+
+  it('runs as the built command: exit 0 for a healthy install, 1 with the fix for a wrong channel', async () => {
+    const healthy = await builtDoctor();
+    expect(healthy.stderr).toBe('');
+    expect(healthy.status, healthy.stdout).toBe(0);
+    expect(healthy.stdout).toMatch(/^Handoff doctor, \d{4}-/);
+    expect(healthy.stdout).toContain('All 9 checks passed.');
+    const wrong = await builtDoctor({ DIGEST_CHANNEL_ID: 'C0NOSUCH' });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain(
+      'FAIL  C0NOSUCH (DIGEST_CHANNEL_ID): Slack has no channel with this id that the app can see (channel_not_found).',
+    );
+    expect(wrong.stdout).toContain('Fix: The id is wrong, or the channel is private');
+    expect(wrong.stdout).toContain('1 of 9 checks failed.');
+  });
+});
