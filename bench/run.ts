@@ -221,7 +221,7 @@ async function appRuns(target: Target, index: number, cast: Cast, open: number):
   const app = new AppProcess(
     await freePort(),
     appEnv(ready, dbPath, { SWEEP_SCHEDULE: '0 0 1 1 *' }),
-    [],
+    args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.cpuProf, `app-${index}`)}`] : [],
     target.root,
   );
   await app.healthy();

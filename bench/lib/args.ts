@@ -14,6 +14,8 @@ export interface BenchArgs {
   keep: boolean;
   /** A commit whose app the ack section also measures, from a clean checkout (`--reference <commit>`). */
   reference?: string;
+  /** A directory for V8 CPU profiles of each app the ack section starts (`--cpu-prof=DIR`, node's --cpu-prof). */
+  cpuProf?: string;
 }
 
 /** Where a run with `--reference` writes its table unless `--out` says otherwise (results.md is the full run's). */
@@ -37,6 +39,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       reference: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const sections = new Set<Section>();
@@ -61,5 +64,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     out: values.out ?? (reference ? REFERENCE_OUT : 'bench/results.md'),
     keep: values.keep,
     ...(reference ? { reference } : {}),
+    ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
   };
 }

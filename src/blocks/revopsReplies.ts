@@ -35,14 +35,16 @@ export const exportReplies = {
 
 const CRM_LABEL: Record<string, string> = { salesforce: 'Salesforce opportunity', hubspot: 'HubSpot deal' };
 
+/** Where a parked row was going, in words, by its method (a Slack post or edit when the method is not listed). */
+const WHERE: Record<string, (channelKey: string) => string> = {
+  response_url: () => 'an ephemeral reply',
+  'crm.activity': (key) =>
+    `the ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} ${key.split(':')[2] ?? ''}`,
+  'surfaces.refresh': () => 'the messages showing the handoff (brought up to date)',
+};
 const where = (row: { channelKey: string; method: string }) =>
-  row.method === 'response_url'
-    ? 'an ephemeral reply'
-    : row.method === 'crm.activity'
-      ? `the ${CRM_LABEL[row.channelKey.split(':')[1] ?? ''] ?? 'CRM record'} ${row.channelKey.split(':')[2] ?? ''}`
-      : /^[UW]/.test(row.channelKey)
-        ? `a DM to <@${row.channelKey}>`
-        : `<#${row.channelKey}>`;
+  WHERE[row.method]?.(row.channelKey) ??
+  (/^[UW]/.test(row.channelKey) ? `a DM to <@${row.channelKey}>` : `<#${row.channelKey}>`);
 
 export const parkedReplies = {
   list: (

@@ -295,6 +295,7 @@ export const OUTBOX_METHODS = [
   'response_url',
   'views.publish',
   'crm.activity',
+  'surfaces.refresh',
 ] as const;
 /** `cancelled`: superseded before delivery (a reminder for a handoff that was decided meanwhile). */
 export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;

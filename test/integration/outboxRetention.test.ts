@@ -83,16 +83,17 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     expect(stillThere(h, idsOf(rows))).toEqual([]);
     const left = outboxRows(h);
-    // Queued now: the nudge, and the updates of the messages showing the deal (the older ones lose their buttons).
+    // Queued now: the nudge, and one refresh of the messages showing the deal (the older ones lose their buttons): the
+    // worker fans it out into an update per message when it delivers it.
     expect(left.map((r) => [r.handoffId, r.createdAt.toISOString()])).toEqual(
       left.map(() => [handoff.id, new Date(MONTH_LATER).toISOString()]),
     );
     expect(left.filter((r) => r.method === 'chat.postMessage').map((r) => r.dedupeKey)).toEqual([
       expect.stringMatching(new RegExp(`^handoff:${handoff.id}:stall:`)),
     ]);
-    expect(left.filter((r) => r.method !== 'chat.postMessage').map((r) => r.method)).toEqual(
-      left.filter((r) => r.method !== 'chat.postMessage').map(() => 'chat.update'),
-    );
+    expect(left.filter((r) => r.method !== 'chat.postMessage').map((r) => r.method)).toEqual([
+      'surfaces.refresh',
+    ]);
     expect(postedRows(h)).toEqual(posted);
     // The touch log is append-only history: the old events are intact, the nudge added one.
     const after = eventRows(h);
@@ -110,7 +111,15 @@ describe('delivered outbox messages are deleted after the retention', () => {
     await outboxDrained(h);
     h.clock.advance(DAY);
     h.app.sweeper.sweep();
-    expect(outboxRows(h).map((r) => [r.id, r.status])).toEqual(left.map((r) => [r.id, 'delivered']));
+    // Kept and delivered: the nudge, the refresh, and the updates the refresh fanned out into (one per message).
+    const kept = outboxRows(h);
+    expect(kept.map((r) => [r.id, r.status])).toEqual(kept.map((r) => [r.id, 'delivered']));
+    expect(idsOf(kept)).toEqual(expect.arrayContaining(idsOf(left)));
+    const fannedOut = kept.filter((r) => !idsOf(left).includes(r.id));
+    expect(fannedOut.length).toBeGreaterThan(0);
+    expect(fannedOut.map((r) => [r.method, r.handoffId])).toEqual(
+      fannedOut.map(() => ['chat.update', handoff.id]),
+    );
     // Where every message landed stays (the nudge is one more message that shows the deal).
     expect(postedRows(h)).toEqual(expect.arrayContaining(posted));
     expect(postedRows(h).filter((p) => p.messageKey.includes(':stall:'))).toHaveLength(1);

@@ -28,7 +28,7 @@ import {
   surfaceAttempted,
   surfaceShown,
 } from '../../src/db/repositories/surfaces.js';
-import { handoffs, type NewHandoffRow, outbox } from '../../src/db/schema.js';
+import { handoffs, type NewHandoffRow, outbox, type SurfaceKind } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { scratchDatabases } from '../support/scratchDb.js';
 
@@ -898,34 +898,37 @@ describe('markDelivered and markSending (prepared)', () => {
       expect(stored(database, 'outbox', id, ['uncertain_since'])).toEqual({ uncertain_since: ms(NOW) });
     }));
 
-  it('cancelPendingReminders cancels only that handoff’s pending reminders', () =>
+  it('cancelPendingReminders cancels only that handoff’s pending reminders and stall nudges, by their surface kind', () =>
     withDatabase((database) => {
       const one = addHandoff(database.db);
       const two = addHandoff(database.db);
+      const as = (kind: SurfaceKind) => ({ surface: { kind, viewer: 'U0AE', params: {} } });
       enqueue(
         database.db,
         [
-          post(`handoff:${one.id}:reminder:1:1`, 'U0AE', { handoffId: one.id }),
-          post(`handoff:${one.id}:reminder:1:2`, 'U0AE', { handoffId: one.id }),
-          post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id }),
-          post(`handoff:${two.id}:reminder:1:1`, 'U0AE2', { handoffId: two.id }),
+          post(`handoff:${one.id}:c1:reminder:1`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+          post(`handoff:${one.id}:c1:reminder:2`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+          post(`handoff:${one.id}:stall:1`, 'U0AE', { handoffId: one.id, ...as('stall_nudge') }),
+          post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id, ...as('decision_notice') }),
+          // A key that reads like a reminder's is not one: the kind decides, not the text of the key.
+          post(`handoff:${one.id}:note:reminder:x`, 'U0AE', { handoffId: one.id }),
+          post(`handoff:${two.id}:c1:reminder:1`, 'U0AE2', { handoffId: two.id, ...as('reminder') }),
         ],
         SENT,
       );
       database.sqlite
         .prepare(`update outbox set status = 'delivered' where dedupe_key = ?`)
-        .run(`handoff:${one.id}:reminder:1:1`);
+        .run(`handoff:${one.id}:c1:reminder:1`);
 
       cancelPendingReminders(database.db, one.id);
+      const cancelled = { status: 'cancelled', last_error: 'superseded by a later change' };
       expect(rawRows(database, 'select dedupe_key, status, last_error from outbox order by id')).toEqual([
-        { dedupe_key: `handoff:${one.id}:reminder:1:1`, status: 'delivered', last_error: null },
-        {
-          dedupe_key: `handoff:${one.id}:reminder:1:2`,
-          status: 'cancelled',
-          last_error: 'superseded by a later change',
-        },
+        { dedupe_key: `handoff:${one.id}:c1:reminder:1`, status: 'delivered', last_error: null },
+        { dedupe_key: `handoff:${one.id}:c1:reminder:2`, ...cancelled },
+        { dedupe_key: `handoff:${one.id}:stall:1`, ...cancelled },
         { dedupe_key: `handoff:${one.id}:accepted`, status: 'pending', last_error: null },
-        { dedupe_key: `handoff:${two.id}:reminder:1:1`, status: 'pending', last_error: null },
+        { dedupe_key: `handoff:${one.id}:note:reminder:x`, status: 'pending', last_error: null },
+        { dedupe_key: `handoff:${two.id}:c1:reminder:1`, status: 'pending', last_error: null },
       ]);
     }));
 });

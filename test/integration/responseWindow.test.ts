@@ -240,7 +240,17 @@ describe('the response window', () => {
     expect(h.database.db.select().from(outbox).all()).toEqual(queued);
     // The owner's notice once; the messages already sent (the AE's packet, the author's confirmation) updated once.
     expect(queued.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
-    expect(queued.filter((r) => r.method === 'chat.update')).toHaveLength(2);
+    // One refresh queued, which the worker fans out into the two updates, once.
+    expect(queued.filter((r) => r.method === 'surfaces.refresh')).toHaveLength(1);
+    await quiet(h);
+    const updates = h.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.method === 'chat.update');
+    expect(updates.map((r) => r.targetMessageKey).sort()).toEqual(
+      [`handoff:${staleRead.id}:ae_dm`, `handoff:${staleRead.id}:sent:author`].sort(),
+    );
   });
 
   it('settles a click in the same second as the deadline by one rule: the window closes at the due time', async () => {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { preparedFor } from '../prepared.js';
 import {
   type DecisionRow,
   decisions,
@@ -89,13 +90,18 @@ export function findDealsInProgress(exec: Executor, userId: string, limit: numbe
 }
 
 export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
-  return exec
+  return findOutcomesQuery(exec).all({ handoffId });
+}
+
+// Read at every decision and outcome (the partner thread's history): built once, not per Accept.
+const findOutcomesQuery = preparedFor((exec) =>
+  exec
     .select()
     .from(outcomes)
-    .where(eq(outcomes.handoffId, handoffId))
+    .where(eq(outcomes.handoffId, sql.placeholder('handoffId')))
     .orderBy(asc(outcomes.id))
-    .all();
-}
+    .prepare(),
+);
 
 /** Every decision recorded on these handoffs (any assignment, unordered): the App Home's decline reasons. */
 export function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): DecisionRow[] {

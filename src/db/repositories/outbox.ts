@@ -1,7 +1,7 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
-import { type OutboxRow, outbox, postedMessages } from '../schema.js';
+import { type OutboxRow, outbox, postedMessages, type SurfaceKind, surfaces } from '../schema.js';
 import { insertSurface, type SurfaceSpec } from './surfaces.js';
 
 export type { OutboxRow };
@@ -331,6 +331,10 @@ export function markCancelled(exec: Executor, row: OutboxRow, reason: string): v
     .run();
 }
 
+/** The surfaces a later change makes obsolete before they are posted: a reminder, a stall nudge. */
+const OBSOLETE_ON_CHANGE = JSON.stringify(['reminder', 'stall_nudge'] satisfies SurfaceKind[]);
+
+// By the kind of surface each post is (surfaces.kind, through the handoff's surfaces), not by the text of its key.
 const cancelRemindersQuery = preparedFor((exec) =>
   exec
     .update(outbox)
@@ -341,7 +345,8 @@ const cancelRemindersQuery = preparedFor((exec) =>
         eq(outbox.status, 'pending'),
         // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
         eq(outbox.method, 'chat.postMessage'),
-        sql`(${outbox.dedupeKey} like '%:reminder:%' or ${outbox.dedupeKey} like '%:stall:%')`,
+        sql`${outbox.surfaceKey} in (select s.key from ${surfaces} s where s.handoff_id = ${sql.placeholder('handoffId')}
+          and s.kind in (select value from json_each(${sql.placeholder('kinds')})))`,
       ),
     )
     .prepare(),
@@ -352,5 +357,5 @@ const cancelRemindersQuery = preparedFor((exec) =>
  * something no longer needed.
  */
 export function cancelPendingReminders(exec: Executor, handoffId: number): void {
-  cancelRemindersQuery(exec).run({ handoffId });
+  cancelRemindersQuery(exec).run({ handoffId, kinds: OBSOLETE_ON_CHANGE });
 }

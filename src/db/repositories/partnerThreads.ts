@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { preparedFor } from '../prepared.js';
 import {
   type DecisionRow,
   decisions,
@@ -17,13 +18,18 @@ import {
 
 /** The handoff's decisions, oldest first. */
 export function decisionsOf(exec: Executor, handoffId: number): DecisionRow[] {
-  return exec
+  return decisionsOfQuery(exec).all({ handoffId });
+}
+
+// Read at every decision and outcome (the partner thread's history): built once, not per Accept.
+const decisionsOfQuery = preparedFor((exec) =>
+  exec
     .select()
     .from(decisions)
-    .where(eq(decisions.handoffId, handoffId))
+    .where(eq(decisions.handoffId, sql.placeholder('handoffId')))
     .orderBy(asc(decisions.id))
-    .all();
-}
+    .prepare(),
+);
 
 /** The names a move recorded with the AE's packet it moved from (`move.fromName` in the surface's params). */
 export function movedFromNames(exec: Executor, handoffId: number): (string | null)[] {

@@ -72,13 +72,44 @@ export function surfacesOf(exec: Executor, handoffId: number): SurfaceRow[] {
 
 /**
  * The handoff changed: every surface of it must show the new state. Counts the change on each surface and queues one
- * `chat.update` for each posted surface that has none waiting: updates coalesce, since the worker renders the state
- * current when it sends. A surface whose post is still queued renders the new state when it is posted. One statement
- * each, nothing rendered here: the request path stays short.
+ * refresh of the handoff (a `surfaces.refresh` row, at most one waiting per handoff): the worker fans it out into one
+ * `chat.update` per posted surface (`fanOutRefresh`) when it delivers it. One intent per change instead of one row per
+ * surface keeps the request path's transaction short (issue 32); updates coalesce either way, since the worker renders
+ * the state current when it sends. A surface whose post is still queued renders the new state when it is posted.
  */
 export function requestRefresh(exec: Executor, handoffId: number, now: Date): void {
-  exec.run(sql`update ${surfaces} set wanted = wanted + 1 where handoff_id = ${handoffId}`);
-  queueUpdates(exec, sql`s.handoff_id = ${handoffId}`, now);
+  countChangeQuery(exec).run({ handoffId });
+  queueRefresh(exec, handoffId, now);
+}
+
+/** The conversation of a handoff's refresh intents (one waiting at a time; its own queue, never paced). */
+export const refreshChannel = (handoffId: number) => `refresh:${handoffId}`;
+
+const countChangeQuery = preparedFor((exec) =>
+  exec
+    .update(surfaces)
+    .set({ wanted: sql`${surfaces.wanted} + 1` })
+    .where(eq(surfaces.handoffId, sql.placeholder('handoffId')))
+    .prepare(),
+);
+
+// The dedupe key only has to be unique (the next row id makes it so); the not-exists coalesces waiting intents. The
+// SQL text is fixed, so its statement is prepared once (db/client.ts keeps statements by their text).
+function queueRefresh(exec: Executor, handoffId: number, now: Date): void {
+  const channelKey = refreshChannel(handoffId);
+  exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, handoff_id, status, attempts,
+      next_attempt_at, created_at)
+    select ${channelKey} || ':' || (select coalesce(max(id), 0) + 1 from outbox), ${channelKey}, 'surfaces.refresh',
+      '{}', 'internal', ${handoffId}, 'pending', 0, ${now.getTime()}, ${now.getTime()}
+    where not exists (select 1 from outbox o where o.channel_key = ${channelKey} and o.status = 'pending')`);
+}
+
+/**
+ * The worker delivers a refresh intent: one waiting `chat.update` for each posted surface of the handoff that has
+ * none waiting yet, due when the change was made (`at`, on the clock the rows are scheduled on).
+ */
+export function fanOutRefresh(exec: Executor, handoffId: number, at: Date): void {
+  queueUpdates(exec, sql`s.handoff_id = ${handoffId}`, at);
 }
 
 /** One waiting `chat.update` for each posted surface matching `which` that has none waiting yet. */

@@ -3,6 +3,7 @@ import { homePublish } from './homePublish.js';
 import type { DeliveryKind, OutboxMethod } from './kind.js';
 import { postMessage } from './postMessage.js';
 import { responseUrl } from './responseUrl.js';
+import { surfacesRefresh } from './surfacesRefresh.js';
 import { update } from './update.js';
 
 /**
@@ -15,4 +16,5 @@ export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {
   response_url: responseUrl,
   'views.publish': homePublish,
   'crm.activity': crmActivity,
+  'surfaces.refresh': surfacesRefresh,
 };

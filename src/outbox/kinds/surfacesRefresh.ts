@@ -1,0 +1,21 @@
+import { fanOutRefresh } from '../../db/repositories/surfaces.js';
+import type { DeliveryKind } from './kind.js';
+
+/**
+ * `surfaces.refresh`: a handoff changed, so every message showing it must be brought up to date. Queued once per change
+ * on the request path (db/repositories/surfaces.ts `requestRefresh`); delivering it is local: one `chat.update` row
+ * per posted surface, due when the change was made, each then delivered as its own conversation allows. Not a Slack
+ * call: no guard, no pacing, and doing it again is harmless (a surface with an update waiting gets no second one).
+ */
+export const surfacesRefresh: DeliveryKind = {
+  paced: false,
+  limitKey: (row) => row.method,
+  guarded: false,
+  uncertain: { do: 'resend' },
+  marksAttempt: false,
+  async send(ctx, row) {
+    const handoffId = row.handoffId;
+    if (handoffId !== null) ctx.db.transaction((tx) => fanOutRefresh(tx, handoffId, row.nextAttemptAt));
+    return {};
+  },
+};
