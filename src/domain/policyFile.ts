@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import {
-  type Level,
-  POLICY_LIMITS,
-  type Policy,
-  type PolicyLimit,
-  type PolicyLimits,
-  type Target,
-  type Trigger,
-} from './escalation.js';
+import { type Level, POLICY_LIMITS, type Policy, type PolicyLimit, type PolicyLimits } from './escalation.js';
+import { issues, NAME, parseLevel } from './policyFileLevels.js';
 
 /**
  * The escalation policy file (ESCALATION_POLICY_FILE): pools of AEs, named policies, and which policy applies to a
@@ -44,48 +37,7 @@ export interface PolicyBook {
   limits?: Partial<PolicyLimits>;
 }
 
-const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const USER = /^[UW][A-Z0-9]{2,}$/;
-const CHANNEL = /^[CG][A-Z0-9]{2,}$/;
-
-/** "4h" or "2d" (business hours, business days of `dayHours` hours). */
-function businessHours(text: string, dayHours: number): number | undefined {
-  const m = /^(\d{1,3})(h|d)$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return m[2] === 'h' ? n : n * dayHours;
-}
-
-function trigger(text: string, dayHours: number): Trigger | undefined {
-  const t = text.trim();
-  const share = /^(\d{1,2})%$/.exec(t);
-  if (share && Number(share[1]) >= 1) return { kind: 'share', percent: Number(share[1]) };
-  if (t === 'last-morning') return { kind: 'lastMorning' };
-  if (t === 'due') return { kind: 'due', afterBusinessHours: 0 };
-  const after = /^due\+(.+)$/.exec(t);
-  if (after) {
-    const hours = businessHours(after[1] ?? '', dayHours);
-    if (hours !== undefined && hours > 0) return { kind: 'due', afterBusinessHours: hours };
-  }
-  return undefined;
-}
-
-function target(text: string): Target | undefined {
-  const t = text.trim();
-  if (t === 'ae' || t === 'manager' || t === 'owner' || t === 'cover') return { kind: t };
-  const channel = /^channel:(.+)$/.exec(t);
-  if (channel && CHANNEL.test(channel[1] ?? '')) return { kind: 'channel', id: channel[1] as string };
-  const pool = /^pool:(.+)$/.exec(t);
-  if (pool && NAME.test(pool[1] ?? '')) return { kind: 'pool', name: pool[1] as string };
-  return undefined;
-}
-
-const levelSchema = z.strictObject({
-  at: z.string(),
-  action: z.enum(['remind', 'notify', 'reassign']),
-  to: z.array(z.string()).optional(),
-  repeat: z.strictObject({ every: z.string(), times: z.number().int().min(1).max(10) }).optional(),
-});
 
 const poolSchema = z.union(
   [z.strictObject({ users: z.array(z.string()).min(1) }), z.strictObject({ usergroup: z.string() })],
@@ -109,18 +61,6 @@ const limitsSchema = z.strictObject(
 );
 
 const TOP_KEYS = new Set(['pools', 'policies', 'routes', 'limits']);
-
-/** A zod issue's place in the file, written as in the messages: `policies.strategic[2].to[0]`. */
-function placeOf(prefix: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)),
-    prefix,
-  );
-}
-
-function issues(prefix: string, error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${placeOf(prefix, issue.path) || 'the file'}: ${issue.message}`);
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -153,117 +93,9 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
   const problems: string[] = [];
   if (!isRecord(json)) throw new PolicyFileError(file, ['the file must be a JSON object with "policies"']);
   // Every part that can be read is checked, so one run names every problem.
-  const pools: Record<string, Pool> = {};
-  const rawPools = json.pools ?? {};
-  if (!isRecord(rawPools)) problems.push('pools: must be an object of named pools');
-  else {
-    for (const [name, raw] of Object.entries(rawPools)) {
-      if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
-      const parsedPool = poolSchema.safeParse(raw);
-      if (!parsedPool.success) {
-        problems.push(...issues(`pools.${name}`, parsedPool.error));
-        continue;
-      }
-      const pool = parsedPool.data;
-      if ('users' in pool) {
-        pool.users.forEach((u, i) => {
-          if (!USER.test(u))
-            problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
-        });
-        pools[name] = { kind: 'users', users: pool.users };
-      } else {
-        if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
-          problems.push(
-            `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
-          );
-        pools[name] = { kind: 'usergroup', id: pool.usergroup };
-      }
-    }
-  }
-  const policies: Record<string, Policy> = {};
-  const rawPolicies = json.policies;
-  if (!isRecord(rawPolicies) || Object.keys(rawPolicies).length === 0)
-    problems.push('policies: must name at least one policy, each a list of levels');
-  else {
-    for (const [name, rawLevels] of Object.entries(rawPolicies)) {
-      const where = `policies.${name}`;
-      if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
-      if (!Array.isArray(rawLevels) || rawLevels.length === 0) {
-        problems.push(`${where}: must be a list of at least one level`);
-        continue;
-      }
-      const levels: Level[] = [];
-      rawLevels.forEach((rawLevel, i) => {
-        const here = `${where}[${i}]`;
-        const parsedLevel = levelSchema.safeParse(rawLevel);
-        if (!parsedLevel.success) {
-          problems.push(...issues(here, parsedLevel.error));
-          return;
-        }
-        const raw = parsedLevel.data;
-        const at = trigger(raw.at, dayHours);
-        if (!at)
-          problems.push(`${here}.at: "${raw.at}" must be like 50%, last-morning, due, due+4h or due+1d`);
-        const to: Target[] = [];
-        const texts = raw.to ?? (raw.action === 'remind' ? ['ae'] : []);
-        texts.forEach((t, j) => {
-          const parsedTarget = target(t);
-          if (!parsedTarget)
-            problems.push(
-              `${here}.to[${j}]: "${t}" must be ae, manager, owner, cover, channel:C012ABCDEF or pool:<name>`,
-            );
-          else if (parsedTarget.kind === 'pool' && !pools[parsedTarget.name])
-            problems.push(`${here}.to[${j}]: no pool named "${parsedTarget.name}" in pools`);
-          else to.push(parsedTarget);
-        });
-        if (raw.action === 'remind') {
-          if (at?.kind === 'due')
-            problems.push(`${here}: a reminder must come before the due time (use notify after it)`);
-          if (to.some((t) => t.kind !== 'ae'))
-            problems.push(`${here}.to: a reminder goes to the AE only (use notify)`);
-        }
-        if (raw.action === 'notify' && texts.length === 0) problems.push(`${here}.to: say whom to notify`);
-        if (raw.action === 'reassign' && (texts.length !== 1 || !/^(pool:|cover$)/.test(texts[0] ?? '')))
-          problems.push(
-            `${here}.to: a reassignment goes to exactly one pool, like ["pool:enterprise-backup"], or to ["cover"]`,
-          );
-        let repeat: Level['repeat'];
-        if (raw.repeat) {
-          const every = businessHours(raw.repeat.every, dayHours);
-          if (every === undefined || every < 1)
-            problems.push(`${here}.repeat.every: "${raw.repeat.every}" must be like 4h or 1d`);
-          else repeat = { everyBusinessHours: every, times: raw.repeat.times };
-        }
-        if (at) levels.push({ at, action: raw.action, to, ...(repeat ? { repeat } : {}) });
-      });
-      policies[name] = { name, levels };
-    }
-  }
-  const routes: Route[] = [];
-  const rawRoutes = json.routes ?? [];
-  if (!Array.isArray(rawRoutes)) problems.push('routes: must be a list');
-  else {
-    rawRoutes.forEach((rawRoute, i) => {
-      const here = `routes[${i}]`;
-      const parsedRoute = routeSchema.safeParse(rawRoute);
-      if (!parsedRoute.success) {
-        problems.push(...issues(here, parsedRoute.error));
-        return;
-      }
-      const route = parsedRoute.data;
-      if ((route.partner === undefined) === (route.aePool === undefined))
-        problems.push(`${here}: name either a partner or an aePool`);
-      if (route.aePool !== undefined && !pools[route.aePool])
-        problems.push(`${here}.aePool: no pool named "${route.aePool}"`);
-      if (!policies[route.policy] && route.policy !== 'default')
-        problems.push(`${here}.policy: no policy named "${route.policy}"`);
-      routes.push({
-        ...(route.partner !== undefined ? { partner: route.partner } : {}),
-        ...(route.aePool !== undefined ? { aePool: route.aePool } : {}),
-        policy: route.policy,
-      });
-    });
-  }
+  const pools = parsePools(json.pools ?? {}, problems);
+  const policies = parsePolicies(json.policies, pools, dayHours, problems);
+  const routes = parseRoutes(json.routes ?? [], pools, policies, problems);
   let limits: Partial<PolicyLimits> | undefined;
   if (json.limits !== undefined) {
     const parsedLimits = limitsSchema.safeParse(json.limits);
@@ -276,6 +108,105 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
   }
   if (problems.length > 0) throw new PolicyFileError(file, problems);
   return { pools, policies, routes, ...(limits ? { limits } : {}) };
+}
+
+function parsePools(rawPools: unknown, problems: string[]): Record<string, Pool> {
+  const pools: Record<string, Pool> = {};
+  if (!isRecord(rawPools)) {
+    problems.push('pools: must be an object of named pools');
+    return pools;
+  }
+  for (const [name, raw] of Object.entries(rawPools)) {
+    if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
+    const parsedPool = poolSchema.safeParse(raw);
+    if (!parsedPool.success) {
+      problems.push(...issues(`pools.${name}`, parsedPool.error));
+      continue;
+    }
+    const pool = parsedPool.data;
+    if ('users' in pool) {
+      pool.users.forEach((u, i) => {
+        if (!USER.test(u))
+          problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
+      });
+      pools[name] = { kind: 'users', users: pool.users };
+    } else {
+      if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
+        problems.push(
+          `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
+        );
+      pools[name] = { kind: 'usergroup', id: pool.usergroup };
+    }
+  }
+  return pools;
+}
+
+function parsePolicies(
+  rawPolicies: unknown,
+  pools: Record<string, Pool>,
+  dayHours: number,
+  problems: string[],
+): Record<string, Policy> {
+  const policies: Record<string, Policy> = {};
+  if (!isRecord(rawPolicies) || Object.keys(rawPolicies).length === 0) {
+    problems.push('policies: must name at least one policy, each a list of levels');
+    return policies;
+  }
+  for (const [name, rawLevels] of Object.entries(rawPolicies)) {
+    const where = `policies.${name}`;
+    if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
+    if (!Array.isArray(rawLevels) || rawLevels.length === 0) {
+      problems.push(`${where}: must be a list of at least one level`);
+      continue;
+    }
+    const levels: Level[] = [];
+    rawLevels.forEach((rawLevel, i) => {
+      const level = parseLevel(
+        `${where}[${i}]`,
+        rawLevel,
+        (pool) => Boolean(pools[pool]),
+        dayHours,
+        problems,
+      );
+      if (level) levels.push(level);
+    });
+    policies[name] = { name, levels };
+  }
+  return policies;
+}
+
+function parseRoutes(
+  rawRoutes: unknown,
+  pools: Record<string, Pool>,
+  policies: Record<string, Policy>,
+  problems: string[],
+): Route[] {
+  const routes: Route[] = [];
+  if (!Array.isArray(rawRoutes)) {
+    problems.push('routes: must be a list');
+    return routes;
+  }
+  rawRoutes.forEach((rawRoute, i) => {
+    const here = `routes[${i}]`;
+    const parsedRoute = routeSchema.safeParse(rawRoute);
+    if (!parsedRoute.success) {
+      problems.push(...issues(here, parsedRoute.error));
+      return;
+    }
+    const route = parsedRoute.data;
+    if ((route.partner === undefined) === (route.aePool === undefined))
+      problems.push(`${here}: name either a partner or an aePool`);
+    if (route.aePool !== undefined && !pools[route.aePool])
+      problems.push(`${here}.aePool: no pool named "${route.aePool}"`);
+    if (!policies[route.policy] && route.policy !== 'default')
+      problems.push(`${here}.policy: no policy named "${route.policy}"`);
+    routes.push({
+      ...(route.partner !== undefined ? { partner: route.partner } : {}),
+      ...(route.aePool !== undefined ? { aePool: route.aePool } : {}),
+      policy: route.policy,
+    });
+  });
+  return routes;
 }
 
 /** A `channel:` target of the file, with its place (`policies.strategic[1].to[0]`, as the file's problems are named). */

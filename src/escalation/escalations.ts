@@ -52,114 +52,127 @@ export interface EscalationResult {
  * handoff answered, extended or reassigned meanwhile is left alone.
  */
 export function createEscalations(deps: EscalationDeps) {
-  const { db, clock, logger } = deps;
-  const batch = deps.batchSize ?? 50;
   const picks = createPoolPicks(deps);
   const awayCheck = createAwayCheck(deps);
   const moves = createPolicyMoves({ ...deps, picks });
-
-  function duePage(now: Date, afterId: number): HandoffRow[] {
-    return findEscalationsDue(db, now, afterId, batch);
-  }
-
-  function advance(h: HandoffRow, next: Step | undefined, now: Date): void {
-    updateIfUnchanged(
-      db,
-      h.id,
-      { statuses: ['sent', 'expired'], cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
-      { nextEscalationAt: next ? new Date(next.at) : null, updatedAt: now },
-    );
-  }
-
-  /** A level's notification to its targets (the owner's part of it told in their expiry notice when at expiry). */
-  function notify(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-    pools: Record<string, string[]>,
-  ) {
-    const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
-    const resolved = resolveTargets(h, level.to, deps.managers, pools, cover);
-    const targets: ResolvedTargets = atExpiry(h, step)
-      ? { ...resolved, people: resolved.people.filter((user) => user !== h.ownerUserId) }
-      : resolved;
-    return deps.lifecycle.apply({
-      event: 'escalate',
-      before: h,
-      actor: null,
-      at: now,
-      expect: { nextEscalationAt: h.nextEscalationAt },
-      change: { nextEscalationAt: next ? new Date(next.at) : null },
-      detail: {
-        policy: h.escalationPolicy ?? 'default',
-        policyLevel: step.level + 1,
-        repeat: step.repeat,
-        action: level.action,
-        to: [...targets.channels, ...targets.people],
-      },
-      owes: (tx, after) => {
-        // A DM to the owner carries their buttons now: their older notices are brought up to date without them.
-        if (targets.people.includes(after.ownerUserId)) requestRefresh(tx, after.id, now);
-        return policyNoticeMessages(after, step, targets);
-      },
-    });
-  }
-
-  async function handle(h: HandoffRow, now: Date, result: EscalationResult): Promise<void> {
-    const steps = h.escalationSteps ?? [];
-    const { due, next } = dueStep(steps, now.getTime());
-    const policy = deps.policies.byName(h.escalationPolicy);
-    const level = due ? policy.levels[due.level] : undefined;
-    if (!due || !level) {
-      advance(h, next, now);
-      return;
-    }
-    // A step from the due time on waits for the expiry (the sweep expires first); one before it needs the AE still asked.
-    const afterDue = due.at >= h.dueAt.getTime();
-    if ((afterDue && h.status !== 'expired') || (!afterDue && h.status !== 'sent')) {
-      advance(h, next, now);
-      return;
-    }
-    if (level.action === 'reassign') {
-      const outcome = await moves.reassign(h, due, level, next, now);
-      if (outcome === 'reassigned') result.reassigned += 1;
-      if (outcome === 'unassigned') result.unassigned += 1;
-      return;
-    }
-    const pools: Record<string, string[]> = {};
-    for (const t of level.to) if (t.kind === 'pool') pools[t.name] = await deps.policies.members(t.name);
-    if (notify(h, due, level, next, now, pools)) result.notified += 1;
-  }
-
-  /** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */
-  async function run(): Promise<EscalationResult> {
-    const result: EscalationResult = { notified: 0, reassigned: 0, unassigned: 0 };
-    const now = clock.now();
-    let afterId = 0;
-    for (let page = duePage(now, afterId); page.length > 0; page = duePage(now, afterId)) {
-      for (const h of page) {
-        afterId = h.id;
-        try {
-          await handle(h, now, result);
-        } catch (error) {
-          // One handoff must not hold back the others; Slack not answering (a pool's members) is tried next minute.
-          const level = error instanceof DirectoryUnavailableError ? 'warn' : 'error';
-          logger[level](
-            { err: error, handoffId: h.id },
-            'escalation step could not run; trying again next sweep',
-          );
-        }
-      }
-      if (page.length < batch) break;
-    }
-    if (result.notified + result.reassigned + result.unassigned > 0)
-      logger.info({ ...result }, 'escalation steps run');
-    return result;
-  }
-
-  return { run, checkAway: awayCheck.checkAway, nextFromPool: picks.nextFromPool };
+  return {
+    run: (): Promise<EscalationResult> => run(deps, moves),
+    checkAway: awayCheck.checkAway,
+    nextFromPool: picks.nextFromPool,
+  };
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;
+
+type PolicyMoves = ReturnType<typeof createPolicyMoves>;
+
+/** Handoffs per page of what is due. */
+const batchOf = (deps: EscalationDeps) => deps.batchSize ?? 50;
+
+function duePage(deps: EscalationDeps, now: Date, afterId: number): HandoffRow[] {
+  return findEscalationsDue(deps.db, now, afterId, batchOf(deps));
+}
+
+function advance(deps: EscalationDeps, h: HandoffRow, next: Step | undefined, now: Date): void {
+  updateIfUnchanged(
+    deps.db,
+    h.id,
+    { statuses: ['sent', 'expired'], cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
+    { nextEscalationAt: next ? new Date(next.at) : null, updatedAt: now },
+  );
+}
+
+/** A level's notification to its targets (the owner's part of it told in their expiry notice when at expiry). */
+function notify(
+  deps: EscalationDeps,
+  h: HandoffRow,
+  step: Step,
+  level: Level,
+  next: Step | undefined,
+  now: Date,
+  pools: Record<string, string[]>,
+) {
+  const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
+  const resolved = resolveTargets(h, level.to, deps.managers, pools, cover);
+  const targets: ResolvedTargets = atExpiry(h, step)
+    ? { ...resolved, people: resolved.people.filter((user) => user !== h.ownerUserId) }
+    : resolved;
+  return deps.lifecycle.apply({
+    event: 'escalate',
+    before: h,
+    actor: null,
+    at: now,
+    expect: { nextEscalationAt: h.nextEscalationAt },
+    change: { nextEscalationAt: next ? new Date(next.at) : null },
+    detail: {
+      policy: h.escalationPolicy ?? 'default',
+      policyLevel: step.level + 1,
+      repeat: step.repeat,
+      action: level.action,
+      to: [...targets.channels, ...targets.people],
+    },
+    owes: (tx, after) => {
+      // A DM to the owner carries their buttons now: their older notices are brought up to date without them.
+      if (targets.people.includes(after.ownerUserId)) requestRefresh(tx, after.id, now);
+      return policyNoticeMessages(after, step, targets);
+    },
+  });
+}
+
+async function handle(
+  deps: EscalationDeps,
+  moves: PolicyMoves,
+  h: HandoffRow,
+  now: Date,
+  result: EscalationResult,
+): Promise<void> {
+  const steps = h.escalationSteps ?? [];
+  const { due, next } = dueStep(steps, now.getTime());
+  const policy = deps.policies.byName(h.escalationPolicy);
+  const level = due ? policy.levels[due.level] : undefined;
+  if (!due || !level) {
+    advance(deps, h, next, now);
+    return;
+  }
+  // A step from the due time on waits for the expiry (the sweep expires first); one before it needs the AE still asked.
+  const afterDue = due.at >= h.dueAt.getTime();
+  if ((afterDue && h.status !== 'expired') || (!afterDue && h.status !== 'sent')) {
+    advance(deps, h, next, now);
+    return;
+  }
+  if (level.action === 'reassign') {
+    const outcome = await moves.reassign(h, due, level, next, now);
+    if (outcome === 'reassigned') result.reassigned += 1;
+    if (outcome === 'unassigned') result.unassigned += 1;
+    return;
+  }
+  const pools: Record<string, string[]> = {};
+  for (const t of level.to) if (t.kind === 'pool') pools[t.name] = await deps.policies.members(t.name);
+  if (notify(deps, h, due, level, next, now, pools)) result.notified += 1;
+}
+
+/** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */
+async function run(deps: EscalationDeps, moves: PolicyMoves): Promise<EscalationResult> {
+  const result: EscalationResult = { notified: 0, reassigned: 0, unassigned: 0 };
+  const now = deps.clock.now();
+  let afterId = 0;
+  for (let page = duePage(deps, now, afterId); page.length > 0; page = duePage(deps, now, afterId)) {
+    for (const h of page) {
+      afterId = h.id;
+      try {
+        await handle(deps, moves, h, now, result);
+      } catch (error) {
+        // One handoff must not hold back the others; Slack not answering (a pool's members) is tried next minute.
+        const level = error instanceof DirectoryUnavailableError ? 'warn' : 'error';
+        deps.logger[level](
+          { err: error, handoffId: h.id },
+          'escalation step could not run; trying again next sweep',
+        );
+      }
+    }
+    if (page.length < batchOf(deps)) break;
+  }
+  if (result.notified + result.reassigned + result.unassigned > 0)
+    deps.logger.info({ ...result }, 'escalation steps run');
+  return result;
+}

@@ -40,200 +40,201 @@ export interface PolicyMoveDeps {
  * passed over, and why), in their expiry notice when it is of the same moment.
  */
 export function createPolicyMoves(deps: PolicyMoveDeps) {
-  const { db, clock, logger } = deps;
-
-  /**
-   * The owner's expiry notice of this window (the surface queued with the expiry), with `facts` added: it is brought
-   * up to date in place. False when there is none to add to (the caller sends a message instead).
-   */
-  function addToExpiryNotice(
-    tx: Executor,
-    h: HandoffRow,
-    facts: Record<string, unknown>,
-    now: Date,
-  ): boolean {
-    const notice = findOwnerExpiryNotice(tx, h);
-    if (!notice) return false;
-    setSurfaceParams(tx, notice.id, { ...notice.params, ...facts });
-    requestRefresh(tx, h.id, now);
-    return true;
-  }
-
-  /** The level as its messages name it: the policy, its number, when it acts and which try (domain/moves.ts). */
-  const ruleOf = (h: HandoffRow, step: Step, level: Level): PolicyRule => ({
-    policy: h.escalationPolicy ?? 'default',
-    level: step.level + 1,
-    at: level.at,
-    repeat: step.repeat,
-  });
-
-  /** What the touch log says of a level that could not move the handoff. */
-  const UNASSIGNED_LOG: Record<Unassigned['why'], string> = {
-    limit: 'the policies moved it as often as they may',
-    pool: 'nobody in the pool could take it',
-    cover: 'the cover could not take it',
+  return {
+    reassign: (h: HandoffRow, step: Step, level: Level, next: Step | undefined, now: Date) =>
+      reassign(deps, h, step, level, next, now),
   };
+}
 
-  /**
-   * A reassigning level could not move the handoff: the owner is told why (in their expiry notice when it is of the
-   * same moment, else by DM with their buttons), and the touch log records it.
-   */
-  function tellUnassigned(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-    facts: Omit<Unassigned, keyof PolicyRule>,
-  ): 'unassigned' {
-    const unassigned: Unassigned = { ...ruleOf(h, step, level), ...facts };
-    const owner: ResolvedTargets = { channels: [], people: [h.ownerUserId] };
-    deps.lifecycle.apply({
-      event: 'escalate',
-      before: h,
-      actor: null,
-      at: now,
-      expect: { nextEscalationAt: h.nextEscalationAt },
-      change: { nextEscalationAt: next ? new Date(next.at) : null },
-      detail: {
-        policy: unassigned.policy,
-        policyLevel: unassigned.level,
-        repeat: step.repeat,
-        action: 'reassign',
-        to: [h.ownerUserId],
-        unassigned: UNASSIGNED_LOG[facts.why],
-        ...(facts.pool ? { pool: facts.pool } : {}),
-        ...(facts.skipped ? { skipped: facts.skipped } : {}),
-        ...(facts.limit !== undefined ? { limit: facts.limit } : {}),
-        ...(facts.coverWhy ? { cover: facts.cover ?? null, coverWhy: facts.coverWhy } : {}),
-      },
-      owes: (tx, after) => {
-        // A later try of the policy, if one will come: said instead of asking the owner to act.
-        const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
-        const plan = plannedMoveOf(tx, after, deps.policies, cover, now);
-        // Of the same moment as the expiry: told in the expiry notice only, not in a second message.
-        if (atExpiry(after, step) && addToExpiryNotice(tx, after, { unassigned, plan }, now)) return [];
-        // Later: the expiry notice no longer says this try will move it (only a later try, if one will come).
-        if (after.status === 'expired') addToExpiryNotice(tx, after, { plan }, now);
-        // The owner's buttons move to this notice: their older notices are brought up to date without them.
-        requestRefresh(tx, after.id, now);
-        return policyNoticeMessages(after, step, owner, { unassigned, ...(plan ? { plan } : {}) });
-      },
-    });
-    logger.warn({ handoffId: h.id, ...unassigned }, 'escalation could not reassign the handoff');
-    return 'unassigned';
-  }
+/**
+ * The owner's expiry notice of this window (the surface queued with the expiry), with `facts` added: it is brought
+ * up to date in place. False when there is none to add to (the caller sends a message instead).
+ */
+function addToExpiryNotice(tx: Executor, h: HandoffRow, facts: Record<string, unknown>, now: Date): boolean {
+  const notice = findOwnerExpiryNotice(tx, h);
+  if (!notice) return false;
+  setSurfaceParams(tx, notice.id, { ...notice.params, ...facts });
+  requestRefresh(tx, h.id, now);
+  return true;
+}
 
-  async function reassign(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-  ): Promise<'reassigned' | 'unassigned' | 'none'> {
-    const target = level.to[0];
-    if (target?.kind !== 'pool' && target?.kind !== 'cover') return 'none';
-    const limit = deps.policies.limits.reassignments;
-    if (policyMovesOf(db, h.id) >= limit)
-      return tellUnassigned(h, step, level, next, now, { why: 'limit', limit });
-    if (target.kind === 'cover') return reassignToCover(h, step, level, next, now);
-    const { person, skipped } = await deps.picks.choose(h, target.name);
-    if (!person)
-      return tellUnassigned(h, step, level, next, now, { why: 'pool', pool: target.name, skipped });
-    return moveTo(h, step, level, person, { kind: 'pool', pool: target.name }, skipped);
-  }
+/** The level as its messages name it: the policy, its number, when it acts and which try (domain/moves.ts). */
+const ruleOf = (h: HandoffRow, step: Step, level: Level): PolicyRule => ({
+  policy: h.escalationPolicy ?? 'default',
+  level: step.level + 1,
+  at: level.at,
+  repeat: step.repeat,
+});
 
-  /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
-  function moveTo(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    person: DirectoryUser,
-    chosen: Chosen,
-    skipped: Skipped[],
-  ): 'reassigned' | 'none' {
-    const now = clock.now();
-    // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
-    const current = findHandoff(db, h.id);
-    if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
-    const policy = deps.policies.byName(current.escalationPolicy);
-    const days = current.windowDays ?? current.responseWindowDays;
-    const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
-    const by = { kind: 'policy' as const, ...ruleOf(current, step, level) };
-    const applied = deps.lifecycle.apply({
-      event: 'reassign',
-      before: current,
-      actor: null,
-      at: now,
-      expect: { nextEscalationAt: current.nextEscalationAt },
-      change: reassignChange(current, person, timeZone, window),
-      detail: {
-        previousAeUserId: current.aeUserId,
-        days,
-        policy: by.policy,
-        policyLevel: by.level,
-        ...(chosen.kind === 'pool' ? { pool: chosen.pool } : {}),
-        // Who acts for whom: the cover answers for the AE it covers.
-        ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
-        ...(skipped.length > 0 ? { skipped } : {}),
-      },
-      owes: (tx, updated) => {
-        const move = { ...moveFacts(tx, current, by, chosen), to: updated.aeUserId };
-        const messages = reassignMessages(current, updated, partnerThread(tx, updated), move);
-        // Expired in the same sweep: the owner's expiry notice tells the move too, and is about the handoff as moved
-        // (its stamp), so it is one message for the one event, with their buttons; no second notice to them.
-        const folded =
-          atExpiry(current, step) && addToExpiryNotice(tx, current, { move, stamp: stampOf(updated) }, now);
-        if (!folded) return messages;
-        return messages.filter(
-          (m) =>
-            !(
-              'surface' in m &&
-              m.surface?.kind === 'reassigned_notice' &&
-              m.surface.viewer === updated.ownerUserId
-            ),
-        );
-      },
-    });
-    if (!applied) return 'none';
-    logger.info(
-      { handoffId: h.id, from: current.aeUserId, to: person.id, ...chosen, skipped: skipped.length },
-      'escalation reassigned the handoff',
-    );
-    return 'reassigned';
-  }
+/** What the touch log says of a level that could not move the handoff. */
+const UNASSIGNED_LOG: Record<Unassigned['why'], string> = {
+  limit: 'the policies moved it as often as they may',
+  pool: 'nobody in the pool could take it',
+  cover: 'the cover could not take it',
+};
 
-  /** A level that reassigns to the AE's cover: them if named and able to take it, else the owner is told why. */
-  async function reassignToCover(
-    h: HandoffRow,
-    step: Step,
-    level: Level,
-    next: Step | undefined,
-    now: Date,
-  ): Promise<'reassigned' | 'unassigned' | 'none'> {
-    const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-    if (!named) return tellUnassigned(h, step, level, next, now, { why: 'cover', coverWhy: 'none named' });
-    const cover = named.coverUserId;
-    const person = await deps.directory.lookupUser(cover);
-    const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
-    // A cover who owns or wrote the handoff cannot be its AE (the packet refuses both).
-    const why = !person
-      ? 'not found in our workspace'
-      : person.deleted
-        ? 'deactivated'
-        : person.isBot
-          ? 'a bot'
-          : away
-            ? `away (${away.status})`
-            : person.id === h.ownerUserId
-              ? 'the owner'
-              : person.id === h.authorUserId
-                ? 'the author'
-                : undefined;
-    if (why || !person)
-      return tellUnassigned(h, step, level, next, now, { why: 'cover', cover, coverWhy: why });
-    return moveTo(h, step, level, person, { kind: 'cover' }, []);
-  }
+/**
+ * A reassigning level could not move the handoff: the owner is told why (in their expiry notice when it is of the
+ * same moment, else by DM with their buttons), and the touch log records it.
+ */
+function tellUnassigned(
+  deps: PolicyMoveDeps,
+  h: HandoffRow,
+  step: Step,
+  level: Level,
+  next: Step | undefined,
+  now: Date,
+  facts: Omit<Unassigned, keyof PolicyRule>,
+): 'unassigned' {
+  const unassigned: Unassigned = { ...ruleOf(h, step, level), ...facts };
+  const owner: ResolvedTargets = { channels: [], people: [h.ownerUserId] };
+  deps.lifecycle.apply({
+    event: 'escalate',
+    before: h,
+    actor: null,
+    at: now,
+    expect: { nextEscalationAt: h.nextEscalationAt },
+    change: { nextEscalationAt: next ? new Date(next.at) : null },
+    detail: {
+      policy: unassigned.policy,
+      policyLevel: unassigned.level,
+      repeat: step.repeat,
+      action: 'reassign',
+      to: [h.ownerUserId],
+      unassigned: UNASSIGNED_LOG[facts.why],
+      ...(facts.pool ? { pool: facts.pool } : {}),
+      ...(facts.skipped ? { skipped: facts.skipped } : {}),
+      ...(facts.limit !== undefined ? { limit: facts.limit } : {}),
+      ...(facts.coverWhy ? { cover: facts.cover ?? null, coverWhy: facts.coverWhy } : {}),
+    },
+    owes: (tx, after) => {
+      // A later try of the policy, if one will come: said instead of asking the owner to act.
+      const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
+      const plan = plannedMoveOf(tx, after, deps.policies, cover, now);
+      // Of the same moment as the expiry: told in the expiry notice only, not in a second message.
+      if (atExpiry(after, step) && addToExpiryNotice(tx, after, { unassigned, plan }, now)) return [];
+      // Later: the expiry notice no longer says this try will move it (only a later try, if one will come).
+      if (after.status === 'expired') addToExpiryNotice(tx, after, { plan }, now);
+      // The owner's buttons move to this notice: their older notices are brought up to date without them.
+      requestRefresh(tx, after.id, now);
+      return policyNoticeMessages(after, step, owner, { unassigned, ...(plan ? { plan } : {}) });
+    },
+  });
+  deps.logger.warn({ handoffId: h.id, ...unassigned }, 'escalation could not reassign the handoff');
+  return 'unassigned';
+}
 
-  return { reassign };
+async function reassign(
+  deps: PolicyMoveDeps,
+  h: HandoffRow,
+  step: Step,
+  level: Level,
+  next: Step | undefined,
+  now: Date,
+): Promise<'reassigned' | 'unassigned' | 'none'> {
+  const target = level.to[0];
+  if (target?.kind !== 'pool' && target?.kind !== 'cover') return 'none';
+  const limit = deps.policies.limits.reassignments;
+  if (policyMovesOf(deps.db, h.id) >= limit)
+    return tellUnassigned(deps, h, step, level, next, now, { why: 'limit', limit });
+  if (target.kind === 'cover') return reassignToCover(deps, h, step, level, next, now);
+  const { person, skipped } = await deps.picks.choose(h, target.name);
+  if (!person)
+    return tellUnassigned(deps, h, step, level, next, now, { why: 'pool', pool: target.name, skipped });
+  return moveTo(deps, h, step, level, person, { kind: 'pool', pool: target.name }, skipped);
+}
+
+/** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
+function moveTo(
+  deps: PolicyMoveDeps,
+  h: HandoffRow,
+  step: Step,
+  level: Level,
+  person: DirectoryUser,
+  chosen: Chosen,
+  skipped: Skipped[],
+): 'reassigned' | 'none' {
+  const now = deps.clock.now();
+  // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
+  const current = findHandoff(deps.db, h.id);
+  if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
+  const policy = deps.policies.byName(current.escalationPolicy);
+  const days = current.windowDays ?? current.responseWindowDays;
+  const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
+  const by = { kind: 'policy' as const, ...ruleOf(current, step, level) };
+  const applied = deps.lifecycle.apply({
+    event: 'reassign',
+    before: current,
+    actor: null,
+    at: now,
+    expect: { nextEscalationAt: current.nextEscalationAt },
+    change: reassignChange(current, person, timeZone, window),
+    detail: {
+      previousAeUserId: current.aeUserId,
+      days,
+      policy: by.policy,
+      policyLevel: by.level,
+      ...(chosen.kind === 'pool' ? { pool: chosen.pool } : {}),
+      // Who acts for whom: the cover answers for the AE it covers.
+      ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
+      ...(skipped.length > 0 ? { skipped } : {}),
+    },
+    owes: (tx, updated) => {
+      const move = { ...moveFacts(tx, current, by, chosen), to: updated.aeUserId };
+      const messages = reassignMessages(current, updated, partnerThread(tx, updated), move);
+      // Expired in the same sweep: the owner's expiry notice tells the move too, and is about the handoff as moved
+      // (its stamp), so it is one message for the one event, with their buttons; no second notice to them.
+      const folded =
+        atExpiry(current, step) && addToExpiryNotice(tx, current, { move, stamp: stampOf(updated) }, now);
+      if (!folded) return messages;
+      return messages.filter(
+        (m) =>
+          !(
+            'surface' in m &&
+            m.surface?.kind === 'reassigned_notice' &&
+            m.surface.viewer === updated.ownerUserId
+          ),
+      );
+    },
+  });
+  if (!applied) return 'none';
+  deps.logger.info(
+    { handoffId: h.id, from: current.aeUserId, to: person.id, ...chosen, skipped: skipped.length },
+    'escalation reassigned the handoff',
+  );
+  return 'reassigned';
+}
+
+/** A level that reassigns to the AE's cover: them if named and able to take it, else the owner is told why. */
+async function reassignToCover(
+  deps: PolicyMoveDeps,
+  h: HandoffRow,
+  step: Step,
+  level: Level,
+  next: Step | undefined,
+  now: Date,
+): Promise<'reassigned' | 'unassigned' | 'none'> {
+  const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+  if (!named)
+    return tellUnassigned(deps, h, step, level, next, now, { why: 'cover', coverWhy: 'none named' });
+  const cover = named.coverUserId;
+  const person = await deps.directory.lookupUser(cover);
+  const away = person ? awayFrom(await deps.directory.status?.(person.id), deps.away, now) : undefined;
+  // A cover who owns or wrote the handoff cannot be its AE (the packet refuses both).
+  const why = !person
+    ? 'not found in our workspace'
+    : person.deleted
+      ? 'deactivated'
+      : person.isBot
+        ? 'a bot'
+        : away
+          ? `away (${away.status})`
+          : person.id === h.ownerUserId
+            ? 'the owner'
+            : person.id === h.authorUserId
+              ? 'the author'
+              : undefined;
+  if (why || !person)
+    return tellUnassigned(deps, h, step, level, next, now, { why: 'cover', cover, coverWhy: why });
+  return moveTo(deps, h, step, level, person, { kind: 'cover' }, []);
 }

@@ -58,182 +58,202 @@ const PRUNE_BATCH = 2000;
  * messages, so overlapping sweeps, restarts and a click in the same second each take effect exactly once.
  */
 export function createSweeper(deps: SweepDeps) {
-  const { db, clock, logger } = deps;
-  const batchSize = deps.batchSize ?? 100;
-
-  /**
-   * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
-   * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
-   */
-  function expiryOwed(tx: Executor, after: HandoffRow, away: AwayAtExpiry | undefined, now: Date) {
-    const policies = deps.policies;
-    const policy = policies?.byName(after.escalationPolicy);
-    if (!policies || !policy || policies.isBuiltIn(policy))
-      return expiryMessages(after, deps.escalation, away);
-    // A level of the policy that will move it (due now, or later): the owner's notice says so instead of asking.
-    const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
-    return policyExpiryMessages(
-      after,
-      resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
-      away,
-      plannedMoveOf(tx, after, policies, cover, now),
-    );
-  }
-
-  /**
-   * Whether the AE was known to be away during this window: the app saw an away status (at send, or the sweep's look,
-   * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
-   * their silence.
-   */
-  function awayDuring(h: HandoffRow): { detail: Record<string, unknown>; shown: AwayAtExpiry } | null {
-    const seen = cycleEvents(db, h, ['sent', 'escalated', 'reassigned', 'extended'])
-      .map((e) => e.detail ?? {})
-      .reverse()
-      // The latest word on it (the sweep's look after the send's).
-      .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
-    if (seen) {
-      const status = String(seen.away ?? seen.sentWhileAway);
-      return { detail: { away: status }, shown: { status } };
-    }
-    const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-    return cover
-      ? {
-          detail: {
-            away: `cover named (${cover.coverUserId} until ${cover.until})`,
-            coverNamed: cover.coverUserId,
-          },
-          shown: { cover: cover.coverUserId },
-        }
-      : null;
-  }
-
-  /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
-  function expireIfDue(handoff: HandoffRow, now: Date): HandoffRow {
-    if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
-    const away = awayDuring(handoff);
-    const expired = deps.lifecycle.apply({
-      event: 'expire',
-      before: handoff,
-      actor: null,
-      at: now,
-      change: { expiredAt: now, nextReminderAt: null },
-      // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
-      detail: away?.detail ?? null,
-      // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.
-      owes: (tx, after) => expiryOwed(tx, after, away?.shown, now),
-    });
-    if (!expired) return handoff;
-    logger.info(
-      { handoffId: handoff.id, ae: handoff.aeUserId, dueAt: handoff.dueAt },
-      'handoff expired without an answer',
-    );
-    return expired.handoff;
-  }
-
-  /** Sends the latest reminder that is due (one, even after downtime) and schedules the next. */
-  function remind(handoff: HandoffRow, now: Date): boolean {
-    const schedule = handoff.reminderSchedule ?? [];
-    const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
-    const index = dueIndexes[dueIndexes.length - 1];
-    const next = schedule.find((at) => at > now.getTime());
-    // An AE the app knows is away in this window (their status, a cover they named) is not reminded: the owner was
-    // told once when it was seen (or chose to send anyway), and the expiry will say it was not their silence.
-    if (index === undefined || awayDuring(handoff)) {
-      // Nothing due after all (a schedule changed under it), or nobody to remind: only the next reminder time moves on.
-      updateIfUnchanged(
-        db,
-        handoff.id,
-        { statuses: TRANSITIONS.remind.from, cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
-        { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
-      );
-      return false;
-    }
-    const applied = deps.lifecycle.apply({
-      event: 'remind',
-      before: handoff,
-      actor: null,
-      at: now,
-      expect: { nextReminderAt: handoff.nextReminderAt },
-      change: { nextReminderAt: next === undefined ? null : new Date(next) },
-      detail: { reminder: index + 1 },
-      owes: (_tx, after) => reminderMessages(after, index, now),
-    });
-    const sent = applied !== undefined;
-    if (sent) logger.info({ handoffId: handoff.id, reminder: index }, 'reminder queued');
-    return sent;
-  }
-
-  /** One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. */
-  function nudgeStalled(handoff: HandoffRow, now: Date): boolean {
-    const due = handoff.nextStallNudgeAt;
-    if (!due) return false;
-    const applied = deps.lifecycle.apply({
-      event: 'stall_nudge',
-      before: handoff,
-      actor: null,
-      at: now,
-      expect: { nextStallNudgeAt: due },
-      change: { nextStallNudgeAt: deps.nextStallNudge(handoff, now), stallNudgedAt: now },
-      owes: (_tx, after) => stallMessages(after, due),
-    });
-    if (applied) logger.info({ handoffId: handoff.id }, 'stalled deal nudged');
-    return applied !== undefined;
-  }
-
-  /**
-   * Handles what is due one page at a time (never loading every handoff), until a page comes back short or changes
-   * nothing (what is left was changed by someone else, and must not loop forever). Returns how many changed.
-   */
-  function inPages(findPage: () => HandoffRow[], handle: (handoff: HandoffRow) => boolean): number {
-    let total = 0;
-    for (let page = findPage(); page.length > 0; page = findPage()) {
-      // One commit per page: each handoff's change is still its own (a savepoint inside it, rolled back alone if
-      // it fails), but the write-ahead log is written once for the page instead of once per handoff, which was
-      // most of what a sweep cost.
-      const changed = db.transaction(() => {
-        let count = 0;
-        for (const handoff of page) {
-          try {
-            if (handle(handoff)) count += 1;
-          } catch (error) {
-            // One bad row must not hold back the others: it is logged and tried again next minute.
-            logger.error({ err: error, handoffId: handoff.id }, 'sweep could not handle a handoff');
-          }
-        }
-        return count;
-      });
-      total += changed;
-      if (changed === 0 || page.length < batchSize) break;
-    }
-    return total;
-  }
-
-  function sweep(): SweepResult {
-    const now = clock.now();
-    const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
-    // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
-    result.expired = inPages(
-      () => findExpiring(db, now, batchSize),
-      (h) => expireIfDue(h, now).status === 'expired',
-    );
-    result.reminded = inPages(
-      () => findRemindable(db, now, batchSize),
-      (h) => remind(h, now),
-    );
-    result.nudged = inPages(
-      () => findStalled(db, now, batchSize),
-      (h) => nudgeStalled(h, now),
-    );
-    if (deps.outboxRetentionMs !== undefined) {
-      // A bounded batch each minute keeps up with any realistic volume without one long delete.
-      const pruned = pruneFinished(db, new Date(now.getTime() - deps.outboxRetentionMs), PRUNE_BATCH);
-      if (pruned > 0) logger.debug({ pruned }, 'old delivered outbox messages deleted');
-    }
-    if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
-    return result;
-  }
-
-  return { sweep, expireIfDue };
+  return {
+    sweep: (): SweepResult => sweep(deps),
+    expireIfDue: (handoff: HandoffRow, now: Date): HandoffRow => expireIfDue(deps, handoff, now),
+  };
 }
 
 export type Sweeper = ReturnType<typeof createSweeper>;
+
+/** Rows per page of what is due. */
+const batchOf = (deps: SweepDeps) => deps.batchSize ?? 100;
+
+/**
+ * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
+ * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
+ */
+function expiryOwed(
+  deps: SweepDeps,
+  tx: Executor,
+  after: HandoffRow,
+  away: AwayAtExpiry | undefined,
+  now: Date,
+) {
+  const policies = deps.policies;
+  const policy = policies?.byName(after.escalationPolicy);
+  if (!policies || !policy || policies.isBuiltIn(policy)) return expiryMessages(after, deps.escalation, away);
+  // A level of the policy that will move it (due now, or later): the owner's notice says so instead of asking.
+  const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
+  return policyExpiryMessages(
+    after,
+    resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
+    away,
+    plannedMoveOf(tx, after, policies, cover, now),
+  );
+}
+
+/**
+ * Whether the AE was known to be away during this window: the app saw an away status (at send, or the sweep's look,
+ * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
+ * their silence.
+ */
+function awayDuring(
+  deps: SweepDeps,
+  h: HandoffRow,
+): { detail: Record<string, unknown>; shown: AwayAtExpiry } | null {
+  const seen = cycleEvents(deps.db, h, ['sent', 'escalated', 'reassigned', 'extended'])
+    .map((e) => e.detail ?? {})
+    .reverse()
+    // The latest word on it (the sweep's look after the send's).
+    .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
+  if (seen) {
+    const status = String(seen.away ?? seen.sentWhileAway);
+    return { detail: { away: status }, shown: { status } };
+  }
+  const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+  return cover
+    ? {
+        detail: {
+          away: `cover named (${cover.coverUserId} until ${cover.until})`,
+          coverNamed: cover.coverUserId,
+        },
+        shown: { cover: cover.coverUserId },
+      }
+    : null;
+}
+
+/** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
+function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): HandoffRow {
+  if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
+  const away = awayDuring(deps, handoff);
+  const expired = deps.lifecycle.apply({
+    event: 'expire',
+    before: handoff,
+    actor: null,
+    at: now,
+    change: { expiredAt: now, nextReminderAt: null },
+    // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
+    detail: away?.detail ?? null,
+    // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.
+    owes: (tx, after) => expiryOwed(deps, tx, after, away?.shown, now),
+  });
+  if (!expired) return handoff;
+  deps.logger.info(
+    { handoffId: handoff.id, ae: handoff.aeUserId, dueAt: handoff.dueAt },
+    'handoff expired without an answer',
+  );
+  return expired.handoff;
+}
+
+/** Sends the latest reminder that is due (one, even after downtime) and schedules the next. */
+function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean {
+  const schedule = handoff.reminderSchedule ?? [];
+  const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
+  const index = dueIndexes[dueIndexes.length - 1];
+  const next = schedule.find((at) => at > now.getTime());
+  // An AE the app knows is away in this window (their status, a cover they named) is not reminded: the owner was
+  // told once when it was seen (or chose to send anyway), and the expiry will say it was not their silence.
+  if (index === undefined || awayDuring(deps, handoff)) {
+    // Nothing due after all (a schedule changed under it), or nobody to remind: only the next reminder time moves on.
+    updateIfUnchanged(
+      deps.db,
+      handoff.id,
+      { statuses: TRANSITIONS.remind.from, cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
+      { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
+    );
+    return false;
+  }
+  const applied = deps.lifecycle.apply({
+    event: 'remind',
+    before: handoff,
+    actor: null,
+    at: now,
+    expect: { nextReminderAt: handoff.nextReminderAt },
+    change: { nextReminderAt: next === undefined ? null : new Date(next) },
+    detail: { reminder: index + 1 },
+    owes: (_tx, after) => reminderMessages(after, index, now),
+  });
+  const sent = applied !== undefined;
+  if (sent) deps.logger.info({ handoffId: handoff.id, reminder: index }, 'reminder queued');
+  return sent;
+}
+
+/** One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. */
+function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean {
+  const due = handoff.nextStallNudgeAt;
+  if (!due) return false;
+  const applied = deps.lifecycle.apply({
+    event: 'stall_nudge',
+    before: handoff,
+    actor: null,
+    at: now,
+    expect: { nextStallNudgeAt: due },
+    change: { nextStallNudgeAt: deps.nextStallNudge(handoff, now), stallNudgedAt: now },
+    owes: (_tx, after) => stallMessages(after, due),
+  });
+  if (applied) deps.logger.info({ handoffId: handoff.id }, 'stalled deal nudged');
+  return applied !== undefined;
+}
+
+/**
+ * Handles what is due one page at a time (never loading every handoff), until a page comes back short or changes
+ * nothing (what is left was changed by someone else, and must not loop forever). Returns how many changed.
+ */
+function inPages(
+  deps: SweepDeps,
+  findPage: () => HandoffRow[],
+  handle: (handoff: HandoffRow) => boolean,
+): number {
+  let total = 0;
+  for (let page = findPage(); page.length > 0; page = findPage()) {
+    // One commit per page: each handoff's change is still its own (a savepoint inside it, rolled back alone if
+    // it fails), but the write-ahead log is written once for the page instead of once per handoff, which was
+    // most of what a sweep cost.
+    const changed = deps.db.transaction(() => {
+      let count = 0;
+      for (const handoff of page) {
+        try {
+          if (handle(handoff)) count += 1;
+        } catch (error) {
+          // One bad row must not hold back the others: it is logged and tried again next minute.
+          deps.logger.error({ err: error, handoffId: handoff.id }, 'sweep could not handle a handoff');
+        }
+      }
+      return count;
+    });
+    total += changed;
+    if (changed === 0 || page.length < batchOf(deps)) break;
+  }
+  return total;
+}
+
+function sweep(deps: SweepDeps): SweepResult {
+  const { db, logger } = deps;
+  const batchSize = batchOf(deps);
+  const now = deps.clock.now();
+  const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
+  // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
+  result.expired = inPages(
+    deps,
+    () => findExpiring(db, now, batchSize),
+    (h) => expireIfDue(deps, h, now).status === 'expired',
+  );
+  result.reminded = inPages(
+    deps,
+    () => findRemindable(db, now, batchSize),
+    (h) => remind(deps, h, now),
+  );
+  result.nudged = inPages(
+    deps,
+    () => findStalled(db, now, batchSize),
+    (h) => nudgeStalled(deps, h, now),
+  );
+  if (deps.outboxRetentionMs !== undefined) {
+    // A bounded batch each minute keeps up with any realistic volume without one long delete.
+    const pruned = pruneFinished(db, new Date(now.getTime() - deps.outboxRetentionMs), PRUNE_BATCH);
+    if (pruned > 0) logger.debug({ pruned }, 'old delivered outbox messages deleted');
+  }
+  if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
+  return result;
+}

@@ -16,12 +16,7 @@ import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
 import type { InternalChannels, SwitchedOff } from './internalChannels.js';
 
-/**
- * Who is in a channel, as Slack says it (channel_shared / channel_unshared, and a re-check every minute): a partner
- * channel shared with anyone but its partner is held until Slack's answer frees it, and an internal channel the app
- * posts to is switched off while it is shared (partners/internalChannels.ts).
- */
-export function createChannelSharing(deps: {
+export interface ChannelSharingDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -31,103 +26,122 @@ export function createChannelSharing(deps: {
   /** The workspaces whose members are ours (resolved at start). */
   internalTeamIds: readonly string[];
   onOutboxWrite: () => void;
-}) {
-  const { db, clock, logger } = deps;
+}
 
-  /**
-   * Slack says organizations joined or left a channel (or the re-check asks again). A partner channel shared with
-   * anyone but its partner is held (updates wait, admins are told). Only Slack's current answer can release it: one
-   * that shows the partner's own workspaces alone, while no organization Slack said joined has been said to leave.
-   * Without an answer (Slack failing, the channel out of sight) nothing is released and the re-check asks again.
-   * An internal channel that became shared is switched off at once, and on again only on Slack's answer too.
-   */
-  async function sharingChanged(
-    channelId: string,
-    event: { joined?: string; left?: string; stillShared?: boolean } = {},
-  ): Promise<void> {
-    const info = await deps.directory.lookupChannel(channelId).catch(() => undefined);
-    const ours = new Set(deps.internalTeamIds);
-    // Without Slack's answer, a join or a channel the event says is still shared counts as shared (fail closed).
-    const externallyShared = info
-      ? info.isExternallyShared
-      : event.joined || event.stillShared
-        ? true
-        : undefined;
-    const switched: SwitchedOff =
-      externallyShared === undefined
-        ? { kinds: [] }
-        : deps.internalChannels.sharingChanged(channelId, externallyShared);
-    if (switched.sources?.length)
-      toAdmins(`internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
+/** What Slack said of a channel's organizations (absent: the re-check asks again). */
+type SharingEvent = { joined?: string; left?: string; stillShared?: boolean };
 
-    const binding = findChannelBinding(db, channelId);
-    if (binding?.partnerId == null) return;
-    const partnerId = binding.partnerId;
-    const now = clock.now();
-    const theirs = (teamId: string) => ours.has(teamId) || findWorkspace(db, teamId)?.partnerId === partnerId;
-    // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join.
-    const told = new Set(binding.strangerTeamIds);
-    if (event.joined) told.add(event.joined);
-    if (event.left) told.delete(event.left);
-    const recorded = [...told].filter((id) => !theirs(id));
-    if (recorded.join() !== binding.strangerTeamIds.join()) setStrangers(db, channelId, recorded, now);
-    const strangers = [...new Set([...recorded, ...(info?.sharedTeamIds ?? []).filter((id) => !theirs(id))])];
-    const partner = findPartner(db, partnerId);
+/**
+ * Who is in a channel, as Slack says it (channel_shared / channel_unshared, and a re-check every minute): a partner
+ * channel shared with anyone but its partner is held until Slack's answer frees it, and an internal channel the app
+ * posts to is switched off while it is shared (partners/internalChannels.ts).
+ */
+export function createChannelSharing(deps: ChannelSharingDeps) {
+  return {
+    sharingChanged: (channelId: string, event: SharingEvent = {}): Promise<void> =>
+      sharingChanged(deps, channelId, event),
+    recheckSharing: (limit = 20): Promise<void> => recheckSharing(deps, limit),
+  };
+}
 
-    if (strangers.length > 0) {
-      if (binding.status === 'held') return;
-      const names = await Promise.all(
-        strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
-      );
-      const who = strangers.map((id, i) => names[i] ?? id).join(', ');
-      holdChannel(db, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
-      logger.warn({ channelId, partnerId, strangers }, 'partner channel held: another organization joined');
-      toAdmins(
-        `partner_channel_held:${channelId}`,
-        partnerChannelHeldAdmin(channelId, partner?.name ?? 'its partner', who),
-      );
-      return;
-    }
-    if (binding.status !== 'held' || !binding.heldReason?.startsWith('shared with')) return;
-    if (!info) {
-      logger.info(
-        { channelId },
-        'held partner channel not released: Slack did not answer; asking again later',
-      );
-      return;
-    }
-    db.transaction((tx) => {
-      bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
-      wakeChannel(tx, channelId, now);
-    });
-    deps.onOutboxWrite();
-    logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
-  }
+/**
+ * Slack says organizations joined or left a channel (or the re-check asks again). A partner channel shared with
+ * anyone but its partner is held (updates wait, admins are told). Only Slack's current answer can release it: one
+ * that shows the partner's own workspaces alone, while no organization Slack said joined has been said to leave.
+ * Without an answer (Slack failing, the channel out of sight) nothing is released and the re-check asks again.
+ * An internal channel that became shared is switched off at once, and on again only on Slack's answer too.
+ */
+async function sharingChanged(
+  deps: ChannelSharingDeps,
+  channelId: string,
+  event: SharingEvent = {},
+): Promise<void> {
+  const info = await deps.directory.lookupChannel(channelId).catch(() => undefined);
+  const ours = new Set(deps.internalTeamIds);
+  // Without Slack's answer, a join or a channel the event says is still shared counts as shared (fail closed).
+  const externallyShared = info
+    ? info.isExternallyShared
+    : event.joined || event.stillShared
+      ? true
+      : undefined;
+  const switched: SwitchedOff =
+    externallyShared === undefined
+      ? { kinds: [] }
+      : deps.internalChannels.sharingChanged(channelId, externallyShared);
+  if (switched.sources?.length)
+    toAdmins(deps, `internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
 
-  /**
-   * Asks Slack again about every partner channel held for sharing, and every internal channel not confirmed now
-   * (switched off when shared, or not confirmed at start: Slack failing then, or the app not yet invited): an answer
-   * that failed or lagged is not the last word. Scheduled; a few channels a minute.
-   */
-  async function recheckSharing(limit = 20): Promise<void> {
-    const held = channelsHeldForSharing(db, limit).map((c) => c.channelId);
-    const internal = deps.internalChannels.unconfirmed().filter((id) => !held.includes(id));
-    for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(channelId);
-  }
+  const binding = findChannelBinding(deps.db, channelId);
+  if (binding?.partnerId == null) return;
+  const partnerId = binding.partnerId;
+  const now = deps.clock.now();
+  const theirs = (teamId: string) =>
+    ours.has(teamId) || findWorkspace(deps.db, teamId)?.partnerId === partnerId;
+  // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join.
+  const told = new Set(binding.strangerTeamIds);
+  if (event.joined) told.add(event.joined);
+  if (event.left) told.delete(event.left);
+  const recorded = [...told].filter((id) => !theirs(id));
+  if (recorded.join() !== binding.strangerTeamIds.join()) setStrangers(deps.db, channelId, recorded, now);
+  const strangers = [...new Set([...recorded, ...(info?.sharedTeamIds ?? []).filter((id) => !theirs(id))])];
+  const partner = findPartner(deps.db, partnerId);
 
-  function toAdmins(key: string, message: { text: string; blocks: unknown[] }) {
-    const now = clock.now();
-    enqueue(
-      db,
-      deps.adminUserIds.map((admin) => ({
-        method: 'chat.postMessage' as const,
-        dedupeKey: `${key}:${now.getTime()}:${admin}`,
-        channel: admin,
-        payload: { text: message.text, blocks: message.blocks },
-      })),
-      now,
+  if (strangers.length > 0) {
+    if (binding.status === 'held') return;
+    const names = await Promise.all(
+      strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
     );
-    deps.onOutboxWrite();
+    const who = strangers.map((id, i) => names[i] ?? id).join(', ');
+    holdChannel(deps.db, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
+    deps.logger.warn(
+      { channelId, partnerId, strangers },
+      'partner channel held: another organization joined',
+    );
+    toAdmins(
+      deps,
+      `partner_channel_held:${channelId}`,
+      partnerChannelHeldAdmin(channelId, partner?.name ?? 'its partner', who),
+    );
+    return;
   }
-  return { sharingChanged, recheckSharing };
+  if (binding.status !== 'held' || !binding.heldReason?.startsWith('shared with')) return;
+  if (!info) {
+    deps.logger.info(
+      { channelId },
+      'held partner channel not released: Slack did not answer; asking again later',
+    );
+    return;
+  }
+  deps.db.transaction((tx) => {
+    bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
+    wakeChannel(tx, channelId, now);
+  });
+  deps.onOutboxWrite();
+  deps.logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
+}
+
+/**
+ * Asks Slack again about every partner channel held for sharing, and every internal channel not confirmed now
+ * (switched off when shared, or not confirmed at start: Slack failing then, or the app not yet invited): an answer
+ * that failed or lagged is not the last word. Scheduled; a few channels a minute.
+ */
+async function recheckSharing(deps: ChannelSharingDeps, limit: number): Promise<void> {
+  const held = channelsHeldForSharing(deps.db, limit).map((c) => c.channelId);
+  const internal = deps.internalChannels.unconfirmed().filter((id) => !held.includes(id));
+  for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(deps, channelId);
+}
+
+function toAdmins(deps: ChannelSharingDeps, key: string, message: { text: string; blocks: unknown[] }) {
+  const now = deps.clock.now();
+  enqueue(
+    deps.db,
+    deps.adminUserIds.map((admin) => ({
+      method: 'chat.postMessage' as const,
+      dedupeKey: `${key}:${now.getTime()}:${admin}`,
+      channel: admin,
+      payload: { text: message.text, blocks: message.blocks },
+    })),
+    now,
+  );
+  deps.onOutboxWrite();
 }

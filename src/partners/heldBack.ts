@@ -124,100 +124,114 @@ export interface NextMoveChange {
   date: string | null;
 }
 
-export function createHeldBack(deps: {
+export interface HeldBackDeps {
   db: Db;
   clock: Clock;
   adminUserIds: readonly string[];
   onOutboxWrite: () => void;
-}) {
-  const { db, clock } = deps;
+}
 
-  /** Whether this person may answer for the held-back move: whoever may edit the packet (author, owner, admin). */
-  function allowed(
-    ctx: RequestContext,
-    handoffId: number,
-  ): HeldBackRefusal | { kind: 'ok'; handoff: HandoffRow } {
-    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
-    if (!h || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'not_found' };
-    const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
-    if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
-      return { kind: 'not_allowed', handoff: h };
-    return { kind: 'ok', handoff: h };
-  }
+/** The author's answers to a held-back next move: "Still true" or an edit, by whoever may edit the packet. */
+export function createHeldBack(deps: HeldBackDeps) {
+  return {
+    allowed: (ctx: RequestContext, handoffId: number) => allowed(deps, ctx, handoffId),
+    confirm: (ctx: RequestContext, handoffId: number, version: string) =>
+      confirm(deps, ctx, handoffId, version),
+    edit: (ctx: RequestContext, handoffId: number, version: string, next: NextMoveChange) =>
+      edit(deps, ctx, handoffId, version, next),
+    /** Today in the AE's calendar, where the move's date is read (the modal refuses a date before it). */
+    today: (h: HandoffRow) => todayFor(h, deps.clock.now()),
+  };
+}
 
-  /**
-   * Applies an answer to the notice of text version `version`, in one transaction that re-reads the handoff: the
-   * move must still be that version and the deal still taken up, or nothing changes.
-   */
-  function answer(
-    ctx: RequestContext,
-    handoffId: number,
-    version: string,
-    what: 'confirmed' | 'edited',
-    change: (h: HandoffRow, now: Date) => NextMoveChange,
-  ): HeldBackResult {
-    const checked = allowed(ctx, handoffId);
-    if (checked.kind !== 'ok') return checked;
-    const now = clock.now();
-    const result = db.transaction((tx): HeldBackResult => {
-      const h = findHandoff(tx, handoffId);
-      if (!h) return { kind: 'not_found' };
-      if (h.status !== 'accepted' || h.outcome !== null || nextMoveVersion(h) !== version)
-        return { kind: 'stale', handoff: h };
-      const next = change(h, now);
-      // Pressed again (a double click, a retry): it is already so.
-      if (
-        next.move === h.partnerNextMove &&
-        next.date === h.partnerNextMoveDate &&
-        h.partnerNextMoveConfirmed === next.move
-      )
-        return { kind: 'done', handoff: h };
-      const after = savePartnerNextMove(tx, h.id, next, now);
-      if (!after) return { kind: 'not_found' };
-      const fields = [
-        ...(next.move !== h.partnerNextMove ? ['Partner next move'] : []),
-        ...(next.date !== h.partnerNextMoveDate ? ['Partner next move date'] : []),
-      ];
-      logEvent(tx, {
-        type: 'edited',
-        before: h,
-        after,
-        actor: ctx.actor,
-        at: now,
-        detail: { fields, heldBack: what },
-      });
-      // Every message showing the deal follows: the partner thread's parent, the notice itself (no buttons now).
-      requestRefresh(tx, h.id, now);
-      // A new text may itself no longer hold (a date already passed): its author is asked about it in turn.
-      enqueue(tx, heldBackNotice(tx, after, now), now);
-      return { kind: 'done', handoff: after };
+/** Whether this person may answer for the held-back move: whoever may edit the packet (author, owner, admin). */
+function allowed(
+  deps: HeldBackDeps,
+  ctx: RequestContext,
+  handoffId: number,
+): HeldBackRefusal | { kind: 'ok'; handoff: HandoffRow } {
+  const h = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+  if (!h || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'not_found' };
+  const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
+  if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
+    return { kind: 'not_allowed', handoff: h };
+  return { kind: 'ok', handoff: h };
+}
+
+/**
+ * Applies an answer to the notice of text version `version`, in one transaction that re-reads the handoff: the
+ * move must still be that version and the deal still taken up, or nothing changes.
+ */
+function answer(
+  deps: HeldBackDeps,
+  ctx: RequestContext,
+  handoffId: number,
+  version: string,
+  what: 'confirmed' | 'edited',
+  change: (h: HandoffRow, now: Date) => NextMoveChange,
+): HeldBackResult {
+  const checked = allowed(deps, ctx, handoffId);
+  if (checked.kind !== 'ok') return checked;
+  const now = deps.clock.now();
+  const result = deps.db.transaction((tx): HeldBackResult => {
+    const h = findHandoff(tx, handoffId);
+    if (!h) return { kind: 'not_found' };
+    if (h.status !== 'accepted' || h.outcome !== null || nextMoveVersion(h) !== version)
+      return { kind: 'stale', handoff: h };
+    const next = change(h, now);
+    // Pressed again (a double click, a retry): it is already so.
+    if (
+      next.move === h.partnerNextMove &&
+      next.date === h.partnerNextMoveDate &&
+      h.partnerNextMoveConfirmed === next.move
+    )
+      return { kind: 'done', handoff: h };
+    const after = savePartnerNextMove(tx, h.id, next, now);
+    if (!after) return { kind: 'not_found' };
+    const fields = [
+      ...(next.move !== h.partnerNextMove ? ['Partner next move'] : []),
+      ...(next.date !== h.partnerNextMoveDate ? ['Partner next move date'] : []),
+    ];
+    logEvent(tx, {
+      type: 'edited',
+      before: h,
+      after,
+      actor: ctx.actor,
+      at: now,
+      detail: { fields, heldBack: what },
     });
-    deps.onOutboxWrite();
-    return result;
-  }
+    // Every message showing the deal follows: the partner thread's parent, the notice itself (no buttons now).
+    requestRefresh(tx, h.id, now);
+    // A new text may itself no longer hold (a date already passed): its author is asked about it in turn.
+    enqueue(tx, heldBackNotice(tx, after, now), now);
+    return { kind: 'done', handoff: after };
+  });
+  deps.onOutboxWrite();
+  return result;
+}
 
-  /** "Still true": the move is confirmed as it is; a passed date is dropped (the partner reads the move without it). */
-  function confirm(ctx: RequestContext, handoffId: number, version: string): HeldBackResult {
-    return answer(ctx, handoffId, version, 'confirmed', (h, now) => ({
-      move: h.partnerNextMove,
-      date: h.partnerNextMoveDate && h.partnerNextMoveDate < todayFor(h, now) ? null : h.partnerNextMoveDate,
-    }));
-  }
+/** "Still true": the move is confirmed as it is; a passed date is dropped (the partner reads the move without it). */
+function confirm(
+  deps: HeldBackDeps,
+  ctx: RequestContext,
+  handoffId: number,
+  version: string,
+): HeldBackResult {
+  return answer(deps, ctx, handoffId, version, 'confirmed', (h, now) => ({
+    move: h.partnerNextMove,
+    date: h.partnerNextMoveDate && h.partnerNextMoveDate < todayFor(h, now) ? null : h.partnerNextMoveDate,
+  }));
+}
 
-  /** Saves the move as the modal wrote it (checked by the handler: not filler, not internal, no past date). */
-  function edit(
-    ctx: RequestContext,
-    handoffId: number,
-    version: string,
-    next: NextMoveChange,
-  ): HeldBackResult {
-    return answer(ctx, handoffId, version, 'edited', () => next);
-  }
-
-  /** Today in the AE's calendar, where the move's date is read (the modal refuses a date before it). */
-  const today = (h: HandoffRow) => todayFor(h, clock.now());
-
-  return { allowed, confirm, edit, today };
+/** Saves the move as the modal wrote it (checked by the handler: not filler, not internal, no past date). */
+function edit(
+  deps: HeldBackDeps,
+  ctx: RequestContext,
+  handoffId: number,
+  version: string,
+  next: NextMoveChange,
+): HeldBackResult {
+  return answer(deps, ctx, handoffId, version, 'edited', () => next);
 }
 
 export type HeldBack = ReturnType<typeof createHeldBack>;

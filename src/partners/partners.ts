@@ -39,11 +39,7 @@ export type DirectoryResult<T = undefined> =
 const invalid = (message: string) => ({ kind: 'invalid' as const, message });
 const done = <T>(value: T) => ({ kind: 'done' as const, value });
 
-/**
- * The partner directory as RevOps and admins keep it (`/handoff partners …`), and the channels' shared status as
- * Slack reports it at run time (channel_shared / channel_unshared).
- */
-export function createPartnerDirectory(deps: {
+export interface PartnerDirectoryDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -54,163 +50,198 @@ export function createPartnerDirectory(deps: {
   /** The workspaces whose members are ours (resolved at start). */
   internalTeamIds: readonly string[];
   onOutboxWrite: () => void;
-}) {
-  const { db, clock, logger } = deps;
-  const mayEdit = (ctx: RequestContext) => may(deps, ctx, 'partners');
-  const mayBindChannels = (ctx: RequestContext) => may(deps, ctx, 'partnerChannels');
-  const named = (name: string) => (name.trim() ? partnerByName(db, name) : undefined);
-  const unknown = (name: string) => invalid(`No partner goes by “${name}” (see /handoff partners).`);
+}
 
-  /** A channel as typed: `<#C123|name>`, `C123`, or `#name` of a channel the directory knows. */
-  function channelOf(typed: string): { id: string; binding: PartnerChannelRow | undefined } | undefined {
-    const text = typed.trim();
-    const escaped = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text);
-    const id = escaped?.[1] ?? (/^[CG][A-Z0-9]{2,}$/.test(text) ? text : undefined);
-    if (id) return { id, binding: findChannelBinding(db, id) };
-    const binding = channelBindingByName(db, text);
-    return binding ? { id: binding.channelId, binding } : undefined;
-  }
-
-  function list(
-    ctx: RequestContext,
-  ): DirectoryResult<{ partners: PartnerListing[]; loose: PartnerChannelRow[] }> {
-    if (!mayEdit(ctx)) return { kind: 'forbidden' };
-    const open = openCounts(db);
-    const partners = listPartners(db).map((partner) => ({
-      partner,
-      aliases: aliasesOf(db, partner.id).filter((a) => a !== partner.name),
-      workspaces: workspacesOf(db, partner.id),
-      channels: channelsOf(db, partner.id),
-      open: open.get(partner.id) ?? { undecided: 0, expired: 0, inProgress: 0 },
-    }));
-    return done({ partners, loose: heldOrUnboundChannels(db).filter((c) => c.partnerId === null) });
-  }
-
-  function rename(ctx: RequestContext, from: string, to: string): DirectoryResult<PartnerRow> {
-    if (!mayEdit(ctx)) return { kind: 'forbidden' };
-    const partner = named(from);
-    if (!partner) return unknown(from);
-    const other = named(to);
-    if (other && other.id !== partner.id) {
-      return invalid(
-        `“${to}” is already ${other.name}. To make them one partner: /handoff partners merge ${partner.name} | ${other.name}`,
-      );
-    }
-    if (!to.trim() || to.trim().length > 150) return invalid('Give the new name (at most 150 characters).');
-    db.transaction((tx) => renamePartner(tx, partner.id, to, clock.now()));
-    logger.info({ partnerId: partner.id, from: partner.name, to, by: ctx.actor.userId }, 'partner renamed');
-    return done(findPartner(db, partner.id) as PartnerRow);
-  }
-
-  function alias(ctx: RequestContext, name: string, aliasName: string): DirectoryResult<PartnerRow> {
-    if (!mayEdit(ctx)) return { kind: 'forbidden' };
-    const partner = named(name);
-    if (!partner) return unknown(name);
-    const other = named(aliasName);
-    if (other && other.id !== partner.id) {
-      return invalid(
-        `“${aliasName}” is already ${other.name}. To make them one partner: /handoff partners merge ${other.name} | ${partner.name}`,
-      );
-    }
-    if (!aliasName.trim() || aliasName.trim().length > 150)
-      return invalid('Give the other name (at most 150 characters).');
-    addAlias(db, partner.id, aliasName);
-    logger.info({ partnerId: partner.id, alias: aliasName, by: ctx.actor.userId }, 'partner alias added');
-    return done(partner);
-  }
-
-  function merge(ctx: RequestContext, fromName: string, intoName: string): DirectoryResult<PartnerRow> {
-    if (!mayEdit(ctx)) return { kind: 'forbidden' };
-    const from = named(fromName);
-    const into = named(intoName);
-    if (!from) return unknown(fromName);
-    if (!into) return unknown(intoName);
-    if (from.id === into.id) return invalid(`“${fromName}” and “${intoName}” are already one partner.`);
-    db.transaction((tx) => mergePartners(tx, from, into, clock.now()));
-    logger.info({ from: from.id, into: into.id, by: ctx.actor.userId }, 'partners merged');
-    return done(into);
-  }
-
-  function setDomain(ctx: RequestContext, name: string, domain: string): DirectoryResult<PartnerRow> {
-    if (!mayEdit(ctx)) return { kind: 'forbidden' };
-    const partner = named(name);
-    if (!partner) return unknown(name);
-    const registrable = domain.trim() ? accountDomain(domain) : null;
-    if (registrable === undefined) return invalid("Use the partner's web domain, like meridian.example.");
-    setPartnerDomain(db, partner.id, registrable, clock.now());
-    return done(findPartner(db, partner.id) as PartnerRow);
-  }
-
-  /** Corrects whose channel it is: later updates of other partners' handoffs never go there. */
-  async function assignChannel(
-    ctx: RequestContext,
-    typedChannel: string,
-    name: string,
-  ): Promise<DirectoryResult<{ channelId: string; partner: PartnerRow }>> {
-    if (!mayBindChannels(ctx)) return { kind: 'forbidden' };
-    const channel = channelOf(typedChannel);
-    if (!channel) return invalid('Name the channel as #channel (type # and pick it) or by its id.');
-    const partner = named(name);
-    if (!partner) return unknown(name);
-    const info = await deps.directory.lookupChannel(channel.id).catch((error: unknown) => {
-      if (error instanceof DirectoryUnavailableError) return 'unknown' as const;
-      throw error;
-    });
-    if (info === 'unknown') return invalid('I could not check the channel with Slack just now. Try again.');
-    if (!info) return invalid('I cannot see that channel. Invite the app to it first.');
-    const teams = info.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
-    const foreign = teams.map((id) => findWorkspace(db, id)).find((w) => w && w.partnerId !== partner.id);
-    if (foreign) {
-      const other = findPartner(db, foreign.partnerId);
-      return invalid(
-        `That channel is shared with ${other?.name ?? 'another partner'}'s workspace, so it cannot be ${partner.name}'s.`,
-      );
-    }
-    const now = clock.now();
-    const woken = db.transaction((tx) => {
-      bindChannel(tx, { id: channel.id, name: info.name }, partner.id, ctx.actor.userId, now);
-      for (const teamId of teams) {
-        if (!findWorkspace(tx, teamId))
-          bindWorkspace(tx, { teamId, teamName: undefined }, partner.id, ctx.actor.userId, now);
-      }
-      return wakeChannel(tx, channel.id, now);
-    });
-    if (woken > 0) deps.onOutboxWrite();
-    logger.info(
-      { channelId: channel.id, partnerId: partner.id, by: ctx.actor.userId },
-      'partner channel assigned',
-    );
-    return done({ channelId: channel.id, partner });
-  }
-
-  /** An admin confirms a held channel: every organization now in it is the partner's, and what waited goes out. */
-  async function confirmChannel(ctx: RequestContext, typedChannel: string) {
-    if (!mayBindChannels(ctx)) return { kind: 'forbidden' as const };
-    const channel = channelOf(typedChannel);
-    if (!channel?.binding)
-      return invalid('That is not a partner channel the directory knows. Name it as #channel.');
-    if (channel.binding.partnerId === null) {
-      return invalid(
-        'Nobody owns that channel yet: say whose it is with /handoff partners channel #channel | <partner>.',
-      );
-    }
-    const partner = findPartner(db, channel.binding.partnerId) as PartnerRow;
-    return assignChannel(ctx, channel.id, partner.name);
-  }
-
+/**
+ * The partner directory as RevOps and admins keep it (`/handoff partners …`), and the channels' shared status as
+ * Slack reports it at run time (channel_shared / channel_unshared).
+ */
+export function createPartnerDirectory(deps: PartnerDirectoryDeps) {
   const sharing = createChannelSharing(deps);
-
   return {
-    list,
-    rename,
-    alias,
-    merge,
-    setDomain,
-    assignChannel,
-    confirmChannel,
+    list: (ctx: RequestContext) => list(deps, ctx),
+    rename: (ctx: RequestContext, from: string, to: string) => rename(deps, ctx, from, to),
+    alias: (ctx: RequestContext, name: string, aliasName: string) => alias(deps, ctx, name, aliasName),
+    merge: (ctx: RequestContext, fromName: string, intoName: string) => merge(deps, ctx, fromName, intoName),
+    setDomain: (ctx: RequestContext, name: string, domain: string) => setDomain(deps, ctx, name, domain),
+    assignChannel: (ctx: RequestContext, typedChannel: string, name: string) =>
+      assignChannel(deps, ctx, typedChannel, name),
+    confirmChannel: (ctx: RequestContext, typedChannel: string) => confirmChannel(deps, ctx, typedChannel),
     sharingChanged: sharing.sharingChanged,
     recheckSharing: sharing.recheckSharing,
   };
+}
+
+const mayEdit = (deps: PartnerDirectoryDeps, ctx: RequestContext) => may(deps, ctx, 'partners');
+const mayBindChannels = (deps: PartnerDirectoryDeps, ctx: RequestContext) =>
+  may(deps, ctx, 'partnerChannels');
+const named = (deps: PartnerDirectoryDeps, name: string) =>
+  name.trim() ? partnerByName(deps.db, name) : undefined;
+const unknown = (name: string) => invalid(`No partner goes by “${name}” (see /handoff partners).`);
+
+/** A channel as typed: `<#C123|name>`, `C123`, or `#name` of a channel the directory knows. */
+function channelOf(
+  deps: PartnerDirectoryDeps,
+  typed: string,
+): { id: string; binding: PartnerChannelRow | undefined } | undefined {
+  const text = typed.trim();
+  const escaped = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text);
+  const id = escaped?.[1] ?? (/^[CG][A-Z0-9]{2,}$/.test(text) ? text : undefined);
+  if (id) return { id, binding: findChannelBinding(deps.db, id) };
+  const binding = channelBindingByName(deps.db, text);
+  return binding ? { id: binding.channelId, binding } : undefined;
+}
+
+function list(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+): DirectoryResult<{ partners: PartnerListing[]; loose: PartnerChannelRow[] }> {
+  if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
+  const open = openCounts(deps.db);
+  const partners = listPartners(deps.db).map((partner) => ({
+    partner,
+    aliases: aliasesOf(deps.db, partner.id).filter((a) => a !== partner.name),
+    workspaces: workspacesOf(deps.db, partner.id),
+    channels: channelsOf(deps.db, partner.id),
+    open: open.get(partner.id) ?? { undecided: 0, expired: 0, inProgress: 0 },
+  }));
+  return done({ partners, loose: heldOrUnboundChannels(deps.db).filter((c) => c.partnerId === null) });
+}
+
+function rename(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+  from: string,
+  to: string,
+): DirectoryResult<PartnerRow> {
+  if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
+  const partner = named(deps, from);
+  if (!partner) return unknown(from);
+  const other = named(deps, to);
+  if (other && other.id !== partner.id) {
+    return invalid(
+      `“${to}” is already ${other.name}. To make them one partner: /handoff partners merge ${partner.name} | ${other.name}`,
+    );
+  }
+  if (!to.trim() || to.trim().length > 150) return invalid('Give the new name (at most 150 characters).');
+  deps.db.transaction((tx) => renamePartner(tx, partner.id, to, deps.clock.now()));
+  deps.logger.info(
+    { partnerId: partner.id, from: partner.name, to, by: ctx.actor.userId },
+    'partner renamed',
+  );
+  return done(findPartner(deps.db, partner.id) as PartnerRow);
+}
+
+function alias(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+  name: string,
+  aliasName: string,
+): DirectoryResult<PartnerRow> {
+  if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
+  const partner = named(deps, name);
+  if (!partner) return unknown(name);
+  const other = named(deps, aliasName);
+  if (other && other.id !== partner.id) {
+    return invalid(
+      `“${aliasName}” is already ${other.name}. To make them one partner: /handoff partners merge ${other.name} | ${partner.name}`,
+    );
+  }
+  if (!aliasName.trim() || aliasName.trim().length > 150)
+    return invalid('Give the other name (at most 150 characters).');
+  addAlias(deps.db, partner.id, aliasName);
+  deps.logger.info({ partnerId: partner.id, alias: aliasName, by: ctx.actor.userId }, 'partner alias added');
+  return done(partner);
+}
+
+function merge(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+  fromName: string,
+  intoName: string,
+): DirectoryResult<PartnerRow> {
+  if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
+  const from = named(deps, fromName);
+  const into = named(deps, intoName);
+  if (!from) return unknown(fromName);
+  if (!into) return unknown(intoName);
+  if (from.id === into.id) return invalid(`“${fromName}” and “${intoName}” are already one partner.`);
+  deps.db.transaction((tx) => mergePartners(tx, from, into, deps.clock.now()));
+  deps.logger.info({ from: from.id, into: into.id, by: ctx.actor.userId }, 'partners merged');
+  return done(into);
+}
+
+function setDomain(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+  name: string,
+  domain: string,
+): DirectoryResult<PartnerRow> {
+  if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
+  const partner = named(deps, name);
+  if (!partner) return unknown(name);
+  const registrable = domain.trim() ? accountDomain(domain) : null;
+  if (registrable === undefined) return invalid("Use the partner's web domain, like meridian.example.");
+  setPartnerDomain(deps.db, partner.id, registrable, deps.clock.now());
+  return done(findPartner(deps.db, partner.id) as PartnerRow);
+}
+
+/** Corrects whose channel it is: later updates of other partners' handoffs never go there. */
+async function assignChannel(
+  deps: PartnerDirectoryDeps,
+  ctx: RequestContext,
+  typedChannel: string,
+  name: string,
+): Promise<DirectoryResult<{ channelId: string; partner: PartnerRow }>> {
+  if (!mayBindChannels(deps, ctx)) return { kind: 'forbidden' };
+  const channel = channelOf(deps, typedChannel);
+  if (!channel) return invalid('Name the channel as #channel (type # and pick it) or by its id.');
+  const partner = named(deps, name);
+  if (!partner) return unknown(name);
+  const info = await deps.directory.lookupChannel(channel.id).catch((error: unknown) => {
+    if (error instanceof DirectoryUnavailableError) return 'unknown' as const;
+    throw error;
+  });
+  if (info === 'unknown') return invalid('I could not check the channel with Slack just now. Try again.');
+  if (!info) return invalid('I cannot see that channel. Invite the app to it first.');
+  const teams = info.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
+  const foreign = teams.map((id) => findWorkspace(deps.db, id)).find((w) => w && w.partnerId !== partner.id);
+  if (foreign) {
+    const other = findPartner(deps.db, foreign.partnerId);
+    return invalid(
+      `That channel is shared with ${other?.name ?? 'another partner'}'s workspace, so it cannot be ${partner.name}'s.`,
+    );
+  }
+  const now = deps.clock.now();
+  const woken = deps.db.transaction((tx) => {
+    bindChannel(tx, { id: channel.id, name: info.name }, partner.id, ctx.actor.userId, now);
+    for (const teamId of teams) {
+      if (!findWorkspace(tx, teamId))
+        bindWorkspace(tx, { teamId, teamName: undefined }, partner.id, ctx.actor.userId, now);
+    }
+    return wakeChannel(tx, channel.id, now);
+  });
+  if (woken > 0) deps.onOutboxWrite();
+  deps.logger.info(
+    { channelId: channel.id, partnerId: partner.id, by: ctx.actor.userId },
+    'partner channel assigned',
+  );
+  return done({ channelId: channel.id, partner });
+}
+
+/** An admin confirms a held channel: every organization now in it is the partner's, and what waited goes out. */
+async function confirmChannel(deps: PartnerDirectoryDeps, ctx: RequestContext, typedChannel: string) {
+  if (!mayBindChannels(deps, ctx)) return { kind: 'forbidden' as const };
+  const channel = channelOf(deps, typedChannel);
+  if (!channel?.binding)
+    return invalid('That is not a partner channel the directory knows. Name it as #channel.');
+  if (channel.binding.partnerId === null) {
+    return invalid(
+      'Nobody owns that channel yet: say whose it is with /handoff partners channel #channel | <partner>.',
+    );
+  }
+  const partner = findPartner(deps.db, channel.binding.partnerId) as PartnerRow;
+  return assignChannel(deps, ctx, channel.id, partner.name);
 }
 
 export type PartnerDirectory = ReturnType<typeof createPartnerDirectory>;

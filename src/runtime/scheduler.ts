@@ -38,6 +38,14 @@ export interface Scheduler {
   readonly jobNames: readonly string[];
 }
 
+export interface SchedulerDeps {
+  clock: Clock;
+  logger: Logger;
+  background: BackgroundWork;
+  /** The wall and monotonic clocks and the timers the ticks wait on (tests step them): the process's own by default. */
+  timers?: Timers;
+}
+
 /**
  * The scheduled jobs (response-window sweep, metrics refresh, weekly digest) through one helper: the ticks come when a
  * slot of node-cron's reading of the schedule comes round on the wall clock, planned again when that clock steps
@@ -45,110 +53,32 @@ export interface Scheduler {
  * run stands for, each run is tracked as background work (so stop waits for it) and logged when it fails, and a job
  * can catch up at start on the slot it missed while the app was down.
  */
-export function createScheduler(
-  jobs: readonly JobSpec[],
-  deps: {
-    clock: Clock;
-    logger: Logger;
-    background: BackgroundWork;
-    /** The wall and monotonic clocks and the timers the ticks wait on (tests step them): the process's own by default. */
-    timers?: Timers;
-  },
-): Scheduler {
+export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): Scheduler {
   let ticks: CronTicks | undefined;
   /** Jobs whose tick is still running: a slot that comes round meanwhile is skipped (no overlap). */
   const busy = new Set<string>();
   let caughtUp: Promise<void> = Promise.resolve();
   const byName = new Map(jobs.map((job) => [job.name, job]));
-
-  async function runOnce(job: JobSpec, slot: Date, catchingUp = false): Promise<void> {
-    try {
-      await (catchingUp && job.catchUp ? job.catchUp(slot) : job.run(slot));
-    } catch (error) {
-      deps.logger.error({ err: error, job: job.name }, `${job.name} failed`);
-    }
-  }
-
-  /**
-   * The latest slot at or before `at`: cron-parser walks the schedule backwards (node-cron cannot), and each candidate
-   * is checked with node-cron's own matcher, which fires the ticks (the two read a day-of-month and day-of-week
-   * combination differently). Undefined when there is none within `withinMs`, or cron-parser cannot read a schedule
-   * node-cron accepts (then there is no catch-up, and the log says so).
-   */
-  function lastSlot(name: string, at: Date, withinMs: number): Date | undefined {
+  const jobNamed = (name: string): JobSpec => {
     const job = byName.get(name);
     if (!job) throw new Error(`no scheduled job named ${name}`);
-    const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const fires = cron.createTask(job.schedule, () => undefined, { timezone: timeZone });
-    let walk: ReturnType<typeof CronExpressionParser.parse>;
-    try {
-      // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
-      walk = CronExpressionParser.parse(job.schedule, {
-        currentDate: new Date(at.getTime() + 1),
-        tz: timeZone,
-      });
-    } catch (error) {
-      fires.destroy();
-      deps.logger.warn(
-        { err: error, job: name, schedule: job.schedule },
-        'no catch-up: schedule not understood',
-      );
-      return undefined;
-    }
-    const earliest = at.getTime() - withinMs;
-    try {
-      for (let tries = 0; tries < 10_000; tries += 1) {
-        const slot = walk.prev().toDate();
-        if (slot.getTime() < earliest) return undefined;
-        if (fires.match(slot)) return slot;
-      }
-      return undefined;
-    } finally {
-      // node-cron keeps each task it creates in its registry until it is destroyed, started or not.
-      fires.destroy();
-    }
-  }
+    return job;
+  };
+  const lastSlot = (name: string, at: Date, withinMs: number) =>
+    latestSlot(deps.logger, jobNamed(name), at, withinMs);
 
   return {
     async start() {
-      const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      ticks = startCronTicks(
-        jobs.map((job) => ({
-          name: job.name,
-          schedule: job.schedule,
-          timeZone: job.timeZone ?? localZone,
-          tick() {
-            if (busy.has(job.name)) {
-              deps.logger.warn({ job: job.name }, `${job.name} still running: this slot is skipped`);
-              return;
-            }
-            busy.add(job.name);
-            void deps.background.track(runOnce(job, deps.clock.now())).finally(() => busy.delete(job.name));
-          },
-        })),
-        { timers: deps.timers ?? realTimers, logger: deps.logger },
-      );
-      const catchUps: Promise<void>[] = [];
-      for (const job of jobs) {
-        if (job.atStart === 'run') await deps.background.track(runOnce(job, deps.clock.now()));
-        else if (job.atStart) {
-          const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
-          if (slot) {
-            deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
-            // In the background: a digest takes seconds (figures, chart, upload), and the start must not wait.
-            catchUps.push(deps.background.track(runOnce(job, slot, true)));
-          }
-        }
-      }
+      ticks = startTicks(jobs, deps, busy);
+      const catchUps = await runAtStart(jobs, deps, lastSlot);
       caughtUp = Promise.all(catchUps).then(() => undefined);
     },
     get caughtUp() {
       return caughtUp;
     },
     async runNow(name, slot) {
-      const job = byName.get(name);
-      if (!job) throw new Error(`no scheduled job named ${name}`);
-      await deps.background.track(runOnce(job, slot ?? deps.clock.now()));
+      const job = jobNamed(name);
+      await deps.background.track(runOnce(deps.logger, job, slot ?? deps.clock.now()));
     },
     async stop() {
       ticks?.stop();
@@ -157,4 +87,94 @@ export function createScheduler(
     lastSlot,
     jobNames: jobs.map((job) => job.name),
   };
+}
+
+async function runOnce(logger: Logger, job: JobSpec, slot: Date, catchingUp = false): Promise<void> {
+  try {
+    await (catchingUp && job.catchUp ? job.catchUp(slot) : job.run(slot));
+  } catch (error) {
+    logger.error({ err: error, job: job.name }, `${job.name} failed`);
+  }
+}
+
+/** Each job's ticks: a tick that comes while the job's last one still runs is skipped (`busy`). */
+function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>): CronTicks {
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return startCronTicks(
+    jobs.map((job) => ({
+      name: job.name,
+      schedule: job.schedule,
+      timeZone: job.timeZone ?? localZone,
+      tick() {
+        if (busy.has(job.name)) {
+          deps.logger.warn({ job: job.name }, `${job.name} still running: this slot is skipped`);
+          return;
+        }
+        busy.add(job.name);
+        void deps.background
+          .track(runOnce(deps.logger, job, deps.clock.now()))
+          .finally(() => busy.delete(job.name));
+      },
+    })),
+    { timers: deps.timers ?? realTimers, logger: deps.logger },
+  );
+}
+
+/** The start-time runs: awaited for `atStart: 'run'`; the catch-ups begun in the background, returned. */
+async function runAtStart(
+  jobs: readonly JobSpec[],
+  deps: SchedulerDeps,
+  lastSlot: (name: string, at: Date, withinMs: number) => Date | undefined,
+): Promise<Promise<void>[]> {
+  const catchUps: Promise<void>[] = [];
+  for (const job of jobs) {
+    if (job.atStart === 'run') await deps.background.track(runOnce(deps.logger, job, deps.clock.now()));
+    else if (job.atStart) {
+      const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
+      if (slot) {
+        deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
+        // In the background: a digest takes seconds (figures, chart, upload), and the start must not wait.
+        catchUps.push(deps.background.track(runOnce(deps.logger, job, slot, true)));
+      }
+    }
+  }
+  return catchUps;
+}
+
+/**
+ * The latest slot at or before `at`: cron-parser walks the schedule backwards (node-cron cannot), and each candidate
+ * is checked with node-cron's own matcher, which fires the ticks (the two read a day-of-month and day-of-week
+ * combination differently). Undefined when there is none within `withinMs`, or cron-parser cannot read a schedule
+ * node-cron accepts (then there is no catch-up, and the log says so).
+ */
+function latestSlot(logger: Logger, job: JobSpec, at: Date, withinMs: number): Date | undefined {
+  const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const fires = cron.createTask(job.schedule, () => undefined, { timezone: timeZone });
+  let walk: ReturnType<typeof CronExpressionParser.parse>;
+  try {
+    // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
+    walk = CronExpressionParser.parse(job.schedule, {
+      currentDate: new Date(at.getTime() + 1),
+      tz: timeZone,
+    });
+  } catch (error) {
+    fires.destroy();
+    logger.warn(
+      { err: error, job: job.name, schedule: job.schedule },
+      'no catch-up: schedule not understood',
+    );
+    return undefined;
+  }
+  const earliest = at.getTime() - withinMs;
+  try {
+    for (let tries = 0; tries < 10_000; tries += 1) {
+      const slot = walk.prev().toDate();
+      if (slot.getTime() < earliest) return undefined;
+      if (fires.match(slot)) return slot;
+    }
+    return undefined;
+  } finally {
+    // node-cron keeps each task it creates in its registry until it is destroyed, started or not.
+    fires.destroy();
+  }
 }

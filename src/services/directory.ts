@@ -94,67 +94,10 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
   const teams = expiring<string | undefined>(clock);
   return {
     // users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant.
-    lookupUser: (userId) =>
-      users(userId, async () => {
-        try {
-          const result = await client.users.info({ user: userId });
-          const u = result.user as UsersInfoUser | undefined;
-          return u?.id
-            ? {
-                id: u.id,
-                teamId: u.team_id ?? '',
-                name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
-                isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
-                deleted: Boolean(u.deleted),
-                timeZone: u.tz,
-              }
-            : undefined;
-        } catch (error) {
-          const code = (error as { data?: { error?: string } }).data?.error;
-          if (code !== 'user_not_found') throw new DirectoryUnavailableError(error);
-          return undefined;
-        }
-      }),
+    lookupUser: (userId) => users(userId, () => lookupUser(client, userId)),
     // Not cached: membership changes when someone invites the app, and the answer must be current.
-    async lookupChannel(channelId) {
-      try {
-        const result = await client.conversations.info({ channel: channelId });
-        const c = result.channel;
-        if (!c?.id) return undefined;
-        const shared = (c as { shared_team_ids?: string[] }).shared_team_ids;
-        return {
-          id: c.id,
-          name: c.name ?? c.id,
-          sharedTeamIds: Array.isArray(shared) ? shared.filter((t) => typeof t === 'string') : [],
-          isMember: Boolean(c.is_member),
-          isArchived: Boolean(c.is_archived),
-          isExternallyShared: Boolean(c.is_ext_shared || c.is_pending_ext_shared),
-        };
-      } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        if (code === 'channel_not_found') return undefined;
-        throw new DirectoryUnavailableError(error);
-      }
-    },
-    async status(userId) {
-      try {
-        const result = await client.users.profile.get({ user: userId });
-        const p = result.profile as
-          | { status_text?: string; status_emoji?: string; status_expiration?: number }
-          | undefined;
-        return p
-          ? {
-              text: p.status_text ?? '',
-              emoji: p.status_emoji ?? '',
-              expiration: Number(p.status_expiration ?? 0),
-            }
-          : undefined;
-      } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        if (code === 'user_not_found') return undefined;
-        throw new DirectoryUnavailableError(error);
-      }
-    },
+    lookupChannel: (channelId) => lookupChannel(client, channelId),
+    status: (userId) => status(client, userId),
     async usergroupMembers(usergroupId) {
       try {
         const result = await client.usergroups.users.list({ usergroup: usergroupId });
@@ -164,17 +107,79 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
       }
     },
     // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
-    teamName: (teamId) =>
-      teams(teamId, async () => {
-        try {
-          const result = await client.team.info({ team: teamId });
-          return result.team?.name || undefined;
-        } catch (error) {
-          const code = (error as { data?: { error?: string } }).data?.error;
-          // Not visible to the app (or an old install without team:read): the review asks the author instead.
-          if (code === undefined) throw new DirectoryUnavailableError(error);
-          return undefined;
-        }
-      }),
+    teamName: (teamId) => teams(teamId, () => teamName(client, teamId)),
   };
+}
+
+/** Slack's error code on a Web API failure (`user_not_found`…), when it has one. */
+const slackCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
+
+async function lookupUser(client: WebClient, userId: string): Promise<DirectoryUser | undefined> {
+  try {
+    const result = await client.users.info({ user: userId });
+    const u = result.user as UsersInfoUser | undefined;
+    return u?.id
+      ? {
+          id: u.id,
+          teamId: u.team_id ?? '',
+          name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
+          isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+          deleted: Boolean(u.deleted),
+          timeZone: u.tz,
+        }
+      : undefined;
+  } catch (error) {
+    if (slackCode(error) !== 'user_not_found') throw new DirectoryUnavailableError(error);
+    return undefined;
+  }
+}
+
+async function lookupChannel(client: WebClient, channelId: string): Promise<DirectoryChannel | undefined> {
+  try {
+    const result = await client.conversations.info({ channel: channelId });
+    const c = result.channel;
+    if (!c?.id) return undefined;
+    const shared = (c as { shared_team_ids?: string[] }).shared_team_ids;
+    return {
+      id: c.id,
+      name: c.name ?? c.id,
+      sharedTeamIds: Array.isArray(shared) ? shared.filter((t) => typeof t === 'string') : [],
+      isMember: Boolean(c.is_member),
+      isArchived: Boolean(c.is_archived),
+      isExternallyShared: Boolean(c.is_ext_shared || c.is_pending_ext_shared),
+    };
+  } catch (error) {
+    if (slackCode(error) === 'channel_not_found') return undefined;
+    throw new DirectoryUnavailableError(error);
+  }
+}
+
+async function status(client: WebClient, userId: string): Promise<SlackStatus | undefined> {
+  try {
+    const result = await client.users.profile.get({ user: userId });
+    const p = result.profile as
+      | { status_text?: string; status_emoji?: string; status_expiration?: number }
+      | undefined;
+    return p
+      ? {
+          text: p.status_text ?? '',
+          emoji: p.status_emoji ?? '',
+          expiration: Number(p.status_expiration ?? 0),
+        }
+      : undefined;
+  } catch (error) {
+    if (slackCode(error) === 'user_not_found') return undefined;
+    throw new DirectoryUnavailableError(error);
+  }
+}
+
+async function teamName(client: WebClient, teamId: string): Promise<string | undefined> {
+  try {
+    const result = await client.team.info({ team: teamId });
+    return result.team?.name || undefined;
+  } catch (error) {
+    // Not visible to the app (or an old install without team:read): the review asks the author instead.
+    if (slackCode(error) === undefined) throw new DirectoryUnavailableError(error);
+    return undefined;
+  }
 }

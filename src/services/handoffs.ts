@@ -50,92 +50,95 @@ export type DecisionRequest = RequestContext & {
   shownEditCount?: number;
 } & ({ decision: 'accepted' } | { decision: 'declined'; reasonCode: DeclineReason; note: string | null });
 
+/** The AE's decision: who may decide a handoff now, and recording an accept or a decline exactly once. */
 export function createHandoffService(deps: HandoffServiceDeps) {
-  const { db, clock, logger } = deps;
+  return {
+    checkDecision: (req: RequestContext & { handoffId: number; shownEditCount?: number }): DecisionCheck =>
+      checkDecision(deps, req),
+    decide: (req: DecisionRequest): DecisionResult => decide(deps, req),
+  };
+}
 
-  /** Whether this actor may decide this handoff now (the lifecycle's policy). */
-  function checkDecision(
-    req: RequestContext & { handoffId: number; shownEditCount?: number },
-  ): DecisionCheck {
-    if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-    const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
-    if (!handoff) return { kind: 'not_found' };
-    const now = clock.now();
-    const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', handoff, now);
-    if (verdict === 'not_allowed') return { kind: 'not_ae', handoff };
-    if (verdict === 'external') return { kind: 'external' };
-    if (verdict === 'not_now') {
-      // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
-      return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
-    }
-    // An answer to an older version of the packet: the edit won the race (the decision path is synchronous, and one
-    // process owns the database, so nothing commits between this check and the decision below).
-    if (req.shownEditCount !== undefined && req.shownEditCount !== handoff.editCount)
-      return { kind: 'edited', handoff };
-    return { kind: 'open', handoff };
+/** Whether this actor may decide this handoff now (the lifecycle's policy). */
+function checkDecision(
+  deps: HandoffServiceDeps,
+  req: RequestContext & { handoffId: number; shownEditCount?: number },
+): DecisionCheck {
+  if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+  const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(deps.db, req.handoffId) : undefined;
+  if (!handoff) return { kind: 'not_found' };
+  const now = deps.clock.now();
+  const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', handoff, now);
+  if (verdict === 'not_allowed') return { kind: 'not_ae', handoff };
+  if (verdict === 'external') return { kind: 'external' };
+  if (verdict === 'not_now') {
+    // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
+    return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
   }
+  // An answer to an older version of the packet: the edit won the race (the decision path is synchronous, and one
+  // process owns the database, so nothing commits between this check and the decision below).
+  if (req.shownEditCount !== undefined && req.shownEditCount !== handoff.editCount)
+    return { kind: 'edited', handoff };
+  return { kind: 'open', handoff };
+}
 
-  /**
-   * Records the AE's accept or decline exactly once, with every message it owes queued in the same transaction.
-   * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
-   */
-  function decide(req: DecisionRequest): DecisionResult {
-    const checked = checkDecision(req);
-    if (checked.kind !== 'open') {
-      if (checked.kind !== 'closed')
-        logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
-      return checked;
-    }
-    const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
-    if (req.decision === 'declined' && !isDeclineReason(reasonCode))
-      throw new Error('invalid decline reason');
-    const note =
-      req.decision === 'declined' ? (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null : null;
-    const at = clock.now();
-    const before = checked.handoff;
-    const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
-    let decision: DecisionRow | undefined;
-    const applied = deps.lifecycle.apply({
-      event: req.decision === 'accepted' ? 'accept' : 'decline',
-      before,
-      actor,
-      at,
-      change: {},
-      update: (tx, guard) => {
-        const decided = recordDecision(tx, {
-          handoffId: before.id,
-          decision: req.decision,
-          reasonCode,
-          note,
-          actor,
-          at,
-          cycle: guard.cycle,
-          // The nudge depends on the AE's calendar only, which a decision does not change.
-          ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
-        });
-        decision = decided?.decision;
-        return decided?.handoff;
-      },
-      businessHours: deps.businessHours(
-        // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author
-        // chose to start the window then), across an expiry and an extension.
-        assignmentWindowStart(db, before.id, before.assignment) ?? before.sentAt,
+/**
+ * Records the AE's accept or decline exactly once, with every message it owes queued in the same transaction.
+ * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
+ */
+function decide(deps: HandoffServiceDeps, req: DecisionRequest): DecisionResult {
+  const checked = checkDecision(deps, req);
+  if (checked.kind !== 'open') {
+    if (checked.kind !== 'closed')
+      deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
+    return checked;
+  }
+  const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
+  if (req.decision === 'declined' && !isDeclineReason(reasonCode)) throw new Error('invalid decline reason');
+  const note =
+    req.decision === 'declined' ? (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null : null;
+  const at = deps.clock.now();
+  const before = checked.handoff;
+  const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
+  let decision: DecisionRow | undefined;
+  const applied = deps.lifecycle.apply({
+    event: req.decision === 'accepted' ? 'accept' : 'decline',
+    before,
+    actor,
+    at,
+    change: {},
+    update: (tx, guard) => {
+      const decided = recordDecision(tx, {
+        handoffId: before.id,
+        decision: req.decision,
+        reasonCode,
+        note,
+        actor,
         at,
-        { id: before.aeUserId, timeZone: before.aeTimeZone },
-      ),
-      detail: reasonCode ? { reasonCode } : null,
-      // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
-      owes: (tx, after) =>
-        decision
-          ? [...decisionMessages(after, decision, partnerThread(tx, after)), ...heldBackNotice(tx, after, at)]
-          : [],
-    });
-    if (!applied) return { kind: 'closed', handoff: findHandoff(db, before.id) ?? before };
-    logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
-    return { kind: 'recorded', handoff: applied.handoff };
-  }
-
-  return { checkDecision, decide };
+        cycle: guard.cycle,
+        // The nudge depends on the AE's calendar only, which a decision does not change.
+        ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
+      });
+      decision = decided?.decision;
+      return decided?.handoff;
+    },
+    businessHours: deps.businessHours(
+      // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author
+      // chose to start the window then), across an expiry and an extension.
+      assignmentWindowStart(deps.db, before.id, before.assignment) ?? before.sentAt,
+      at,
+      { id: before.aeUserId, timeZone: before.aeTimeZone },
+    ),
+    detail: reasonCode ? { reasonCode } : null,
+    // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
+    owes: (tx, after) =>
+      decision
+        ? [...decisionMessages(after, decision, partnerThread(tx, after)), ...heldBackNotice(tx, after, at)]
+        : [],
+  });
+  if (!applied) return { kind: 'closed', handoff: findHandoff(deps.db, before.id) ?? before };
+  deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
+  return { kind: 'recorded', handoff: applied.handoff };
 }
 
 function describe(req: RequestContext & { handoffId: number }) {

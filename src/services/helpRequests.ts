@@ -58,124 +58,133 @@ const postKey = (id: number) => `help:${id}:post`;
 
 /** AE-initiated requests for partner help: stored, routed to partner marketing's channel, taken, counted. */
 export function createHelpRequests(deps: HelpRequestDeps) {
-  const { db, clock, logger } = deps;
+  return {
+    submit: (
+      ctx: RequestContext,
+      input: { sourceViewId: string; values: Record<string, string | undefined> },
+    ): HelpRequestResult => submit(deps, ctx, input),
+    claim: (ctx: RequestContext, requestId: number): HelpClaimResult => claim(deps, ctx, requestId),
+    enabled: () => Boolean(deps.channelId()),
+  };
+}
 
-  function submit(
-    ctx: RequestContext,
-    input: { sourceViewId: string; values: Record<string, string | undefined> },
-  ): HelpRequestResult {
-    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
-      logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'help request refused: external');
-      return { kind: 'forbidden' };
-    }
-    const channelId = deps.channelId();
-    if (!channelId) return { kind: 'not_configured' };
-    const parsed = formSchema.safeParse(input.values);
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const block = String(issue.path[0] ?? HELP_BLOCK_ID.account);
-        errors[block] ??= issue.message;
-      }
-      return { kind: 'invalid', errors };
-    }
-    const values = parsed.data;
-    const account = values[HELP_BLOCK_ID.account];
-    const partner = values[HELP_BLOCK_ID.partner];
-    const now = clock.now();
-    const result = db.transaction((tx) => {
-      const inserted = insertHelpRequest(tx, {
-        sourceViewId: input.sourceViewId,
-        requestedByUserId: ctx.actor.userId,
-        requestedByTeamId: ctx.actor.teamId ?? '',
-        accountName: account,
-        accountKey: accountKey(account),
-        partnerOrg: partner ?? null,
-        // Counted under the directory's partner when the name is one it knows (aliases included).
-        partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
-        ask: values[HELP_BLOCK_ID.ask],
-        status: 'open',
-        createdAt: now,
-      });
-      if (!inserted) {
-        const existing = findHelpRequestBySourceView(tx, input.sourceViewId);
-        if (!existing)
-          throw new Error(`help request for view ${input.sourceViewId} neither inserted nor found`);
-        return { request: existing, duplicate: true };
-      }
-      enqueue(
-        tx,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: postKey(inserted.id),
-            channel: channelId,
-            recordAs: postKey(inserted.id),
-            payload: { ...helpRequestPost(inserted), unfurl_links: false, unfurl_media: false },
-          },
-          {
-            method: 'chat.postMessage',
-            dedupeKey: `help:${inserted.id}:requester`,
-            channel: inserted.requestedByUserId,
-            payload: { text: helpReplies.sent(inserted, channelId) },
-          },
-        ],
-        now,
-      );
-      return { request: inserted, duplicate: false };
-    });
-    if (!result.duplicate) {
-      logger.info({ helpRequestId: result.request.id, by: ctx.actor.userId }, 'partner help requested');
-      deps.onOutboxWrite();
-    }
-    return { kind: 'sent', ...result };
+function submit(
+  deps: HelpRequestDeps,
+  ctx: RequestContext,
+  input: { sourceViewId: string; values: Record<string, string | undefined> },
+): HelpRequestResult {
+  if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
+    deps.logger.warn(
+      { userId: ctx.actor.userId, teamId: ctx.actor.teamId },
+      'help request refused: external',
+    );
+    return { kind: 'forbidden' };
   }
-
-  /** Someone in partner marketing takes the request: once, whoever clicks first. */
-  function claim(ctx: RequestContext, requestId: number): HelpClaimResult {
-    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
-      logger.warn(
-        { userId: ctx.actor.userId, teamId: ctx.actor.teamId, requestId },
-        'help claim refused: external',
-      );
-      return { kind: 'forbidden' };
+  const channelId = deps.channelId();
+  if (!channelId) return { kind: 'not_configured' };
+  const parsed = formSchema.safeParse(input.values);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const block = String(issue.path[0] ?? HELP_BLOCK_ID.account);
+      errors[block] ??= issue.message;
     }
-    if (!Number.isSafeInteger(requestId)) return { kind: 'not_found' };
-    const now = clock.now();
-    const claimed = db.transaction((tx) => {
-      const row = claimHelpRequest(tx, requestId, ctx.actor.userId, now);
-      if (!row) return undefined;
-      enqueue(
-        tx,
-        [
-          {
-            method: 'chat.update',
-            dedupeKey: `help:${row.id}:claimed:post`,
-            channel: deps.channelId() ?? '',
-            targetMessageKey: postKey(row.id),
-            payload: helpRequestPost(row),
-          },
-          {
-            method: 'chat.postMessage',
-            dedupeKey: `help:${row.id}:claimed:requester`,
-            channel: row.requestedByUserId,
-            payload: { text: helpReplies.claimed(row) },
-          },
-        ],
-        now,
-      );
-      return row;
-    });
-    if (claimed) {
-      logger.info({ helpRequestId: claimed.id, by: ctx.actor.userId }, 'partner help request taken');
-      deps.onOutboxWrite();
-      return { kind: 'claimed', request: claimed };
-    }
-    const current = findHelpRequest(db, requestId);
-    return current ? { kind: 'already_claimed', request: current } : { kind: 'not_found' };
+    return { kind: 'invalid', errors };
   }
+  const values = parsed.data;
+  const account = values[HELP_BLOCK_ID.account];
+  const partner = values[HELP_BLOCK_ID.partner];
+  const now = deps.clock.now();
+  const result = deps.db.transaction((tx) => {
+    const inserted = insertHelpRequest(tx, {
+      sourceViewId: input.sourceViewId,
+      requestedByUserId: ctx.actor.userId,
+      requestedByTeamId: ctx.actor.teamId ?? '',
+      accountName: account,
+      accountKey: accountKey(account),
+      partnerOrg: partner ?? null,
+      // Counted under the directory's partner when the name is one it knows (aliases included).
+      partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
+      ask: values[HELP_BLOCK_ID.ask],
+      status: 'open',
+      createdAt: now,
+    });
+    if (!inserted) {
+      const existing = findHelpRequestBySourceView(tx, input.sourceViewId);
+      if (!existing)
+        throw new Error(`help request for view ${input.sourceViewId} neither inserted nor found`);
+      return { request: existing, duplicate: true };
+    }
+    enqueue(
+      tx,
+      [
+        {
+          method: 'chat.postMessage',
+          dedupeKey: postKey(inserted.id),
+          channel: channelId,
+          recordAs: postKey(inserted.id),
+          payload: { ...helpRequestPost(inserted), unfurl_links: false, unfurl_media: false },
+        },
+        {
+          method: 'chat.postMessage',
+          dedupeKey: `help:${inserted.id}:requester`,
+          channel: inserted.requestedByUserId,
+          payload: { text: helpReplies.sent(inserted, channelId) },
+        },
+      ],
+      now,
+    );
+    return { request: inserted, duplicate: false };
+  });
+  if (!result.duplicate) {
+    deps.logger.info({ helpRequestId: result.request.id, by: ctx.actor.userId }, 'partner help requested');
+    deps.onOutboxWrite();
+  }
+  return { kind: 'sent', ...result };
+}
 
-  return { submit, claim, enabled: () => Boolean(deps.channelId()) };
+/** Someone in partner marketing takes the request: once, whoever clicks first. */
+function claim(deps: HelpRequestDeps, ctx: RequestContext, requestId: number): HelpClaimResult {
+  if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
+    deps.logger.warn(
+      { userId: ctx.actor.userId, teamId: ctx.actor.teamId, requestId },
+      'help claim refused: external',
+    );
+    return { kind: 'forbidden' };
+  }
+  if (!Number.isSafeInteger(requestId)) return { kind: 'not_found' };
+  const now = deps.clock.now();
+  const claimed = deps.db.transaction((tx) => {
+    const row = claimHelpRequest(tx, requestId, ctx.actor.userId, now);
+    if (!row) return undefined;
+    enqueue(
+      tx,
+      [
+        {
+          method: 'chat.update',
+          dedupeKey: `help:${row.id}:claimed:post`,
+          channel: deps.channelId() ?? '',
+          targetMessageKey: postKey(row.id),
+          payload: helpRequestPost(row),
+        },
+        {
+          method: 'chat.postMessage',
+          dedupeKey: `help:${row.id}:claimed:requester`,
+          channel: row.requestedByUserId,
+          payload: { text: helpReplies.claimed(row) },
+        },
+      ],
+      now,
+    );
+    return row;
+  });
+  if (claimed) {
+    deps.logger.info({ helpRequestId: claimed.id, by: ctx.actor.userId }, 'partner help request taken');
+    deps.onOutboxWrite();
+    return { kind: 'claimed', request: claimed };
+  }
+  const current = findHelpRequest(deps.db, requestId);
+  return current ? { kind: 'already_claimed', request: current } : { kind: 'not_found' };
 }
 
 export type HelpRequests = ReturnType<typeof createHelpRequests>;

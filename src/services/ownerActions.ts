@@ -79,172 +79,177 @@ function validDays(days: number): boolean {
 
 /** Reassign, extend, withdraw: only the owner (or a configured admin) of an internal workspace, in the right state. */
 export function createOwnerActions(deps: OwnerActionDeps) {
-  const { db, clock, logger } = deps;
+  return {
+    check: (req: OwnerRequest, action: OwnerAction): OwnerCheck => check(deps, req, action),
+    reassign: (
+      req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
+    ): Promise<OwnerResult> => reassign(deps, req),
+    extend: (req: OwnerRequest & { cycle: number; days: number }): OwnerResult => extend(deps, req),
+    withdraw: (req: OwnerRequest & { cycle?: number }): OwnerResult => withdraw(deps, req),
+  };
+}
 
-  function check(req: OwnerRequest, action: OwnerAction): OwnerCheck {
-    if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-    const found = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
-    if (!found) return { kind: 'not_found' };
-    const handoff = deps.expireIfDue(found, clock.now());
-    const verdict = policy(viewerOf(req, deps.adminUserIds), action, handoff);
-    if (verdict === 'external') return { kind: 'external' };
-    if (verdict === 'not_allowed') {
-      logger.warn(
-        { handoffId: handoff.id, userId: req.actor.userId, action },
-        'owner action refused: not the owner',
-      );
-      return { kind: 'not_owner', handoff };
-    }
-    if (verdict === 'not_now') return { kind: 'not_now', handoff, action };
-    return { kind: 'ok', handoff };
-  }
-
-  /** The modal must still describe the handoff: same window cycle as when it was opened. */
-  function checkCurrent(
-    req: OwnerRequest & { cycle: number },
-    action: OwnerAction,
-  ): OwnerCheck | OwnerRefusal {
-    const checked = check(req, action);
-    if (checked.kind === 'ok' && checked.handoff.cycle !== req.cycle)
-      return { kind: 'changed', handoff: checked.handoff };
-    return checked;
-  }
-
-  function committed(
-    applied: { handoff: HandoffRow } | undefined,
-    before: HandoffRow,
-    action: OwnerAction,
-  ): OwnerResult {
-    if (!applied) return { kind: 'changed', handoff: findHandoff(db, before.id) ?? before };
-    const { handoff } = applied;
-    logger.info({ handoffId: handoff.id, action, ae: handoff.aeUserId }, `handoff ${action}`);
-    return { kind: 'done', handoff };
-  }
-
-  async function reassign(
-    req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
-  ): Promise<OwnerResult> {
-    const checked = checkCurrent(req, 'reassign');
-    if (checked.kind !== 'ok') return checked;
-    const before = checked.handoff;
-    if (!validDays(req.days))
-      return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
-    if (req.newAeUserId === before.aeUserId) {
-      return {
-        kind: 'invalid',
-        field: 'newAe',
-        message: 'Choose a different account executive, or extend instead.',
-      };
-    }
-    if (req.newAeUserId === before.ownerUserId) {
-      return { kind: 'invalid', field: 'newAe', message: 'The owner cannot be the AE; choose someone else.' };
-    }
-    if (req.newAeUserId === before.authorUserId) {
-      return {
-        kind: 'invalid',
-        field: 'newAe',
-        message: 'The author of the handoff cannot be its AE; choose someone else.',
-      };
-    }
-    let ae: Awaited<ReturnType<Directory['lookupUser']>>;
-    try {
-      ae = await deps.directory.lookupUser(req.newAeUserId);
-    } catch (error) {
-      if (!(error instanceof DirectoryUnavailableError)) throw error;
-      return {
-        kind: 'invalid',
-        field: 'newAe',
-        message: 'I could not check this with Slack just now. Please try again.',
-      };
-    }
-    const problem = personRefusal(ae, req.internalTeamIds, 'an account executive');
-    if (problem || !ae)
-      return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
-
-    const now = clock.now();
-    const { timeZone, ...window } = deps.windows.plan(
-      now,
-      req.days,
-      ae,
-      undefined,
-      deps.policies?.byName(before.escalationPolicy),
+function check(deps: OwnerActionDeps, req: OwnerRequest, action: OwnerAction): OwnerCheck {
+  if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+  const found = Number.isSafeInteger(req.handoffId) ? findHandoff(deps.db, req.handoffId) : undefined;
+  if (!found) return { kind: 'not_found' };
+  const handoff = deps.expireIfDue(found, deps.clock.now());
+  const verdict = policy(viewerOf(req, deps.adminUserIds), action, handoff);
+  if (verdict === 'external') return { kind: 'external' };
+  if (verdict === 'not_allowed') {
+    deps.logger.warn(
+      { handoffId: handoff.id, userId: req.actor.userId, action },
+      'owner action refused: not the owner',
     );
-    const after = deps.lifecycle.apply({
-      event: 'reassign',
-      before,
-      actor: req.actor,
-      at: now,
-      change: reassignChange(before, ae, timeZone, window),
-      detail: { previousAeUserId: before.aeUserId, days: req.days },
-      owes: (tx, updated) =>
-        reassignMessages(
-          before,
-          updated,
-          partnerThread(tx, updated),
-          moveFacts(tx, before, moverOf(before, req.actor.userId), { kind: 'picked' }),
-        ),
-    });
-    return committed(after, before, 'reassign');
+    return { kind: 'not_owner', handoff };
   }
+  if (verdict === 'not_now') return { kind: 'not_now', handoff, action };
+  return { kind: 'ok', handoff };
+}
 
-  function extend(req: OwnerRequest & { cycle: number; days: number }): OwnerResult {
-    const checked = checkCurrent(req, 'extend');
-    if (checked.kind !== 'ok') return checked;
-    const before = checked.handoff;
-    if (!validDays(req.days))
-      return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
-    const now = clock.now();
-    // An open window grows by the extra days (same start, longer window, reminders still ahead kept); an expired
-    // one starts again now.
-    const { timeZone: _zone, ...planned } =
-      before.status === 'sent'
-        ? deps.windows.plan(
-            before.windowStartedAt ?? before.sentAt,
-            (before.windowDays ?? before.responseWindowDays) + req.days,
-            { id: before.aeUserId, timeZone: before.aeTimeZone },
-            now,
-            deps.policies?.byName(before.escalationPolicy),
-          )
-        : deps.windows.plan(
-            now,
-            req.days,
-            { id: before.aeUserId, timeZone: before.aeTimeZone },
-            undefined,
-            deps.policies?.byName(before.escalationPolicy),
-          );
-    const after = deps.lifecycle.apply({
-      event: 'extend',
-      before,
-      actor: req.actor,
-      at: now,
-      change: { cycle: before.cycle + 1, expiredAt: null, ...planned },
-      detail: { days: req.days },
-      owes: (_tx, updated) => extendMessages(updated, req.actor.userId),
-    });
-    return committed(after, before, 'extend');
+/** The modal must still describe the handoff: same window cycle as when it was opened. */
+function checkCurrent(
+  deps: OwnerActionDeps,
+  req: OwnerRequest & { cycle: number },
+  action: OwnerAction,
+): OwnerCheck | OwnerRefusal {
+  const checked = check(deps, req, action);
+  if (checked.kind === 'ok' && checked.handoff.cycle !== req.cycle)
+    return { kind: 'changed', handoff: checked.handoff };
+  return checked;
+}
+
+function committed(
+  deps: OwnerActionDeps,
+  applied: { handoff: HandoffRow } | undefined,
+  before: HandoffRow,
+  action: OwnerAction,
+): OwnerResult {
+  if (!applied) return { kind: 'changed', handoff: findHandoff(deps.db, before.id) ?? before };
+  const { handoff } = applied;
+  deps.logger.info({ handoffId: handoff.id, action, ae: handoff.aeUserId }, `handoff ${action}`);
+  return { kind: 'done', handoff };
+}
+
+async function reassign(
+  deps: OwnerActionDeps,
+  req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
+): Promise<OwnerResult> {
+  const checked = checkCurrent(deps, req, 'reassign');
+  if (checked.kind !== 'ok') return checked;
+  const before = checked.handoff;
+  if (!validDays(req.days)) return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
+  if (req.newAeUserId === before.aeUserId) {
+    return {
+      kind: 'invalid',
+      field: 'newAe',
+      message: 'Choose a different account executive, or extend instead.',
+    };
   }
-
-  function withdraw(req: OwnerRequest & { cycle?: number }): OwnerResult {
-    const checked =
-      req.cycle === undefined
-        ? check(req, 'withdraw')
-        : checkCurrent({ ...req, cycle: req.cycle }, 'withdraw');
-    if (checked.kind !== 'ok') return checked;
-    const before = checked.handoff;
-    const now = clock.now();
-    const after = deps.lifecycle.apply({
-      event: 'withdraw',
-      before,
-      actor: req.actor,
-      at: now,
-      change: { withdrawnAt: now, withdrawnByUserId: req.actor.userId, nextReminderAt: null },
-      // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
-      owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated), req.actor.userId),
-    });
-    return committed(after, before, 'withdraw');
+  if (req.newAeUserId === before.ownerUserId) {
+    return { kind: 'invalid', field: 'newAe', message: 'The owner cannot be the AE; choose someone else.' };
   }
+  if (req.newAeUserId === before.authorUserId) {
+    return {
+      kind: 'invalid',
+      field: 'newAe',
+      message: 'The author of the handoff cannot be its AE; choose someone else.',
+    };
+  }
+  let ae: Awaited<ReturnType<Directory['lookupUser']>>;
+  try {
+    ae = await deps.directory.lookupUser(req.newAeUserId);
+  } catch (error) {
+    if (!(error instanceof DirectoryUnavailableError)) throw error;
+    return {
+      kind: 'invalid',
+      field: 'newAe',
+      message: 'I could not check this with Slack just now. Please try again.',
+    };
+  }
+  const problem = personRefusal(ae, req.internalTeamIds, 'an account executive');
+  if (problem || !ae) return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
 
-  return { check, reassign, extend, withdraw };
+  const now = deps.clock.now();
+  const { timeZone, ...window } = deps.windows.plan(
+    now,
+    req.days,
+    ae,
+    undefined,
+    deps.policies?.byName(before.escalationPolicy),
+  );
+  const after = deps.lifecycle.apply({
+    event: 'reassign',
+    before,
+    actor: req.actor,
+    at: now,
+    change: reassignChange(before, ae, timeZone, window),
+    detail: { previousAeUserId: before.aeUserId, days: req.days },
+    owes: (tx, updated) =>
+      reassignMessages(
+        before,
+        updated,
+        partnerThread(tx, updated),
+        moveFacts(tx, before, moverOf(before, req.actor.userId), { kind: 'picked' }),
+      ),
+  });
+  return committed(deps, after, before, 'reassign');
+}
+
+function extend(deps: OwnerActionDeps, req: OwnerRequest & { cycle: number; days: number }): OwnerResult {
+  const checked = checkCurrent(deps, req, 'extend');
+  if (checked.kind !== 'ok') return checked;
+  const before = checked.handoff;
+  if (!validDays(req.days)) return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
+  const now = deps.clock.now();
+  // An open window grows by the extra days (same start, longer window, reminders still ahead kept); an expired
+  // one starts again now.
+  const { timeZone: _zone, ...planned } =
+    before.status === 'sent'
+      ? deps.windows.plan(
+          before.windowStartedAt ?? before.sentAt,
+          (before.windowDays ?? before.responseWindowDays) + req.days,
+          { id: before.aeUserId, timeZone: before.aeTimeZone },
+          now,
+          deps.policies?.byName(before.escalationPolicy),
+        )
+      : deps.windows.plan(
+          now,
+          req.days,
+          { id: before.aeUserId, timeZone: before.aeTimeZone },
+          undefined,
+          deps.policies?.byName(before.escalationPolicy),
+        );
+  const after = deps.lifecycle.apply({
+    event: 'extend',
+    before,
+    actor: req.actor,
+    at: now,
+    change: { cycle: before.cycle + 1, expiredAt: null, ...planned },
+    detail: { days: req.days },
+    owes: (_tx, updated) => extendMessages(updated, req.actor.userId),
+  });
+  return committed(deps, after, before, 'extend');
+}
+
+function withdraw(deps: OwnerActionDeps, req: OwnerRequest & { cycle?: number }): OwnerResult {
+  const checked =
+    req.cycle === undefined
+      ? check(deps, req, 'withdraw')
+      : checkCurrent(deps, { ...req, cycle: req.cycle }, 'withdraw');
+  if (checked.kind !== 'ok') return checked;
+  const before = checked.handoff;
+  const now = deps.clock.now();
+  const after = deps.lifecycle.apply({
+    event: 'withdraw',
+    before,
+    actor: req.actor,
+    at: now,
+    change: { withdrawnAt: now, withdrawnByUserId: req.actor.userId, nextReminderAt: null },
+    // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
+    owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated), req.actor.userId),
+  });
+  return committed(deps, after, before, 'withdraw');
 }
 
 export type OwnerActions = ReturnType<typeof createOwnerActions>;

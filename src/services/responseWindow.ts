@@ -60,86 +60,104 @@ const HOLIDAYS_BY = { by_zone: 'zone', none: 'none', person: 'person' } as const
 
 /** Plans one response window: its due time and its reminders, in the AE's timezone and business calendar. */
 export function createWindowPlanner(opts: WindowPlannerOptions) {
-  /** The business calendar of a person (or a zone): their zone, and who they are for their own holiday regions. */
-  function calendarOf(whose: Whose): BusinessCalendar {
-    const { timeZone, id } = typeof whose === 'object' ? whose : { timeZone: whose, id: undefined };
-    return {
-      ...opts.calendar,
-      timeZone: timeZone ?? opts.calendar.defaultTimeZone,
-      ...(id === undefined ? {} : { person: id }),
-    };
-  }
   return {
     /** A person's today (YYYY-MM-DD) in their own zone (none known: the deployment's DEFAULT_TIMEZONE). */
     todayOf(at: Date, timeZone: string | undefined): string {
       return isoDateIn(at, timeZone ?? opts.calendar.defaultTimeZone);
     },
-    /** The deadline of a window starting at `startAt`, and the holidays or closure days that moved it. */
-    deadline(startAt: Date, businessDays: number, whose: Whose): DeadlinePreview {
-      const calendar = calendarOf(whose);
-      const { timeZone: zone, person } = calendar;
-      const dueAt = responseDueAt(startAt, businessDays, calendar);
-      const holidays = opts.calendar.isHoliday;
-      const chosen = holidays?.chosenFor?.(person) ?? holidays?.regions;
-      const regions = [...(holidays?.regionsFor?.(zone, person) ?? [])];
-      return {
-        dueAt: dueAt.toISOString(),
-        timeZone: zone,
-        businessDays,
-        skipped: closedWeekdaysBetween(startAt, dueAt, calendar).map((date) => ({
-          date,
-          why: holidays?.why?.(date, zone, person) ?? 'a closed day',
-        })),
-        holidayRegions: regions,
-        // `U…=none`: 'person' with no region, said as that person's setting (not the workspace's, nor the zone's).
-        holidaysBy: typeof chosen === 'string' ? HOLIDAYS_BY[chosen] : 'setting',
-      };
-    },
+    deadline: (startAt: Date, businessDays: number, whose: Whose): DeadlinePreview =>
+      deadline(opts, startAt, businessDays, whose),
     /** The moment `businessDays` business days after `from`, in the AE's calendar (stalled-deal nudges). */
     businessDaysAfter(from: Date, businessDays: number, whose: Whose): Date {
-      return responseDueAt(from, businessDays, calendarOf(whose));
+      return responseDueAt(from, businessDays, calendarOf(opts, whose));
     },
     /** Business hours between two moments in the AE's calendar (time to decision). */
     businessHoursBetween(from: Date, to: Date, whose: Whose): number {
-      return businessHoursBetween(from, to, calendarOf(whose));
+      return businessHoursBetween(from, to, calendarOf(opts, whose));
     },
-    /**
-     * `remindAfter`: keep only reminders and steps after this moment (a window that has already been running).
-     * `policy`: the handoff's escalation policy (its reminders and steps); none: the REMINDERS setting alone.
-     */
-    plan(
+    plan: (
       startAt: Date,
       businessDays: number,
       whose: Whose,
       remindAfter?: Date,
       policy?: Policy,
-    ): WindowPlan & { timeZone: string } {
-      const calendar = calendarOf(whose);
-      const zone = calendar.timeZone;
-      const dueAt = responseDueAt(startAt, businessDays, calendar);
-      const after = (ms: number) => remindAfter === undefined || ms > remindAfter.getTime();
-      const planned = policy
-        ? planEscalation(policy, { start: startAt, due: dueAt, businessDays }, calendar)
-        : {
-            reminders: reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar).map((d) =>
-              d.getTime(),
-            ),
-            steps: [],
-          };
-      const schedule = planned.reminders.filter(after);
-      const steps = planned.steps.filter((step) => after(step.at));
-      return {
-        timeZone: zone,
-        windowStartedAt: startAt,
-        windowDays: businessDays,
-        dueAt,
-        reminderSchedule: schedule,
-        nextReminderAt: schedule.length > 0 ? new Date(schedule[0] as number) : null,
-        escalationSteps: steps,
-        nextEscalationAt: steps.length > 0 ? new Date((steps[0] as Step).at) : null,
-      };
-    },
+    ): WindowPlan & { timeZone: string } => plan(opts, startAt, businessDays, whose, remindAfter, policy),
   };
 }
 
 export type WindowPlanner = ReturnType<typeof createWindowPlanner>;
+
+/** The business calendar of a person (or a zone): their zone, and who they are for their own holiday regions. */
+function calendarOf(opts: WindowPlannerOptions, whose: Whose): BusinessCalendar {
+  const { timeZone, id } = typeof whose === 'object' ? whose : { timeZone: whose, id: undefined };
+  return {
+    ...opts.calendar,
+    timeZone: timeZone ?? opts.calendar.defaultTimeZone,
+    ...(id === undefined ? {} : { person: id }),
+  };
+}
+
+/** The deadline of a window starting at `startAt`, and the holidays or closure days that moved it. */
+function deadline(
+  opts: WindowPlannerOptions,
+  startAt: Date,
+  businessDays: number,
+  whose: Whose,
+): DeadlinePreview {
+  const calendar = calendarOf(opts, whose);
+  const { timeZone: zone, person } = calendar;
+  const dueAt = responseDueAt(startAt, businessDays, calendar);
+  const holidays = opts.calendar.isHoliday;
+  const chosen = holidays?.chosenFor?.(person) ?? holidays?.regions;
+  const regions = [...(holidays?.regionsFor?.(zone, person) ?? [])];
+  return {
+    dueAt: dueAt.toISOString(),
+    timeZone: zone,
+    businessDays,
+    skipped: closedWeekdaysBetween(startAt, dueAt, calendar).map((date) => ({
+      date,
+      why: holidays?.why?.(date, zone, person) ?? 'a closed day',
+    })),
+    holidayRegions: regions,
+    // `U…=none`: 'person' with no region, said as that person's setting (not the workspace's, nor the zone's).
+    holidaysBy: typeof chosen === 'string' ? HOLIDAYS_BY[chosen] : 'setting',
+  };
+}
+
+/**
+ * `remindAfter`: keep only reminders and steps after this moment (a window that has already been running).
+ * `policy`: the handoff's escalation policy (its reminders and steps); none: the REMINDERS setting alone.
+ */
+function plan(
+  opts: WindowPlannerOptions,
+  startAt: Date,
+  businessDays: number,
+  whose: Whose,
+  remindAfter?: Date,
+  policy?: Policy,
+): WindowPlan & { timeZone: string } {
+  const calendar = calendarOf(opts, whose);
+  const zone = calendar.timeZone;
+  const dueAt = responseDueAt(startAt, businessDays, calendar);
+  const after = (ms: number) => remindAfter === undefined || ms > remindAfter.getTime();
+  const planned = policy
+    ? planEscalation(policy, { start: startAt, due: dueAt, businessDays }, calendar)
+    : {
+        reminders: reminderTimes(startAt, dueAt, businessDays, opts.reminders, calendar).map((d) =>
+          d.getTime(),
+        ),
+        steps: [],
+      };
+  const schedule = planned.reminders.filter(after);
+  const steps = planned.steps.filter((step) => after(step.at));
+  return {
+    timeZone: zone,
+    windowStartedAt: startAt,
+    windowDays: businessDays,
+    dueAt,
+    reminderSchedule: schedule,
+    nextReminderAt: schedule.length > 0 ? new Date(schedule[0] as number) : null,
+    escalationSteps: steps,
+    nextEscalationAt: steps.length > 0 ? new Date((steps[0] as Step).at) : null,
+  };
+}

@@ -30,100 +30,126 @@ export type RevopsResult<T = undefined> =
 
 /** RevOps' maintenance: the reseller registry, and audited corrections of a handoff's classification. */
 export function createRevops(deps: RevopsDeps) {
-  const { db, clock, logger } = deps;
+  return {
+    registerReseller: (ctx: RequestContext, account: string, reseller: string) =>
+      registerReseller(deps, ctx, account, reseller),
+    unregisterReseller: (ctx: RequestContext, account: string, reseller: string) =>
+      unregisterReseller(deps, ctx, account, reseller),
+    resellers: (ctx: RequestContext, account: string | undefined) => resellers(deps, ctx, account),
+    correctClassification: (ctx: RequestContext, handoffId: number, to: Classification, reason: string) =>
+      correctClassification(deps, ctx, handoffId, to, reason),
+  };
+}
 
-  function refuse(ctx: RequestContext, what: string): { kind: 'forbidden' } {
-    logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, what }, 'RevOps action refused');
-    return { kind: 'forbidden' };
-  }
+function refuse(deps: RevopsDeps, ctx: RequestContext, what: string): { kind: 'forbidden' } {
+  deps.logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, what }, 'RevOps action refused');
+  return { kind: 'forbidden' };
+}
 
-  function registerReseller(ctx: RequestContext, account: string, reseller: string): RevopsResult<boolean> {
-    if (!may(deps, ctx, 'resellers')) return refuse(ctx, 'reseller add');
-    const key = accountKey(account);
-    const resellerKey = accountKey(reseller);
-    if (!key || !resellerKey) return { kind: 'invalid', message: 'Give both an account and a reseller.' };
-    const added = addReseller(db, {
-      accountKey: key,
-      accountName: account.trim(),
-      resellerKey,
-      resellerName: reseller.trim(),
-      addedByUserId: ctx.actor.userId,
-      addedAt: clock.now(),
-    });
-    logger.info({ account: key, reseller: resellerKey, by: ctx.actor.userId, added }, 'reseller registered');
-    return { kind: 'done', value: added };
-  }
+function registerReseller(
+  deps: RevopsDeps,
+  ctx: RequestContext,
+  account: string,
+  reseller: string,
+): RevopsResult<boolean> {
+  if (!may(deps, ctx, 'resellers')) return refuse(deps, ctx, 'reseller add');
+  const key = accountKey(account);
+  const resellerKey = accountKey(reseller);
+  if (!key || !resellerKey) return { kind: 'invalid', message: 'Give both an account and a reseller.' };
+  const added = addReseller(deps.db, {
+    accountKey: key,
+    accountName: account.trim(),
+    resellerKey,
+    resellerName: reseller.trim(),
+    addedByUserId: ctx.actor.userId,
+    addedAt: deps.clock.now(),
+  });
+  deps.logger.info(
+    { account: key, reseller: resellerKey, by: ctx.actor.userId, added },
+    'reseller registered',
+  );
+  return { kind: 'done', value: added };
+}
 
-  function unregisterReseller(ctx: RequestContext, account: string, reseller: string): RevopsResult<boolean> {
-    if (!may(deps, ctx, 'resellers')) return refuse(ctx, 'reseller remove');
-    const removed = removeReseller(db, accountKey(account), accountKey(reseller));
-    logger.info(
-      { account: accountKey(account), reseller: accountKey(reseller), by: ctx.actor.userId, removed },
-      'reseller removed',
+function unregisterReseller(
+  deps: RevopsDeps,
+  ctx: RequestContext,
+  account: string,
+  reseller: string,
+): RevopsResult<boolean> {
+  if (!may(deps, ctx, 'resellers')) return refuse(deps, ctx, 'reseller remove');
+  const removed = removeReseller(deps.db, accountKey(account), accountKey(reseller));
+  deps.logger.info(
+    { account: accountKey(account), reseller: accountKey(reseller), by: ctx.actor.userId, removed },
+    'reseller removed',
+  );
+  return { kind: 'done', value: removed };
+}
+
+/** Any internal member may look: authors check before writing a packet. */
+function resellers(
+  deps: RevopsDeps,
+  ctx: RequestContext,
+  account: string | undefined,
+): RevopsResult<ResellerRow[]> {
+  if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return refuse(deps, ctx, 'reseller list');
+  return {
+    kind: 'done',
+    value: account ? findResellers(deps.db, accountKey(account)) : listResellers(deps.db, 50),
+  };
+}
+
+/** Changes a handoff's classification with an audit record (who, when, from, to, why) in the same transaction. */
+function correctClassification(
+  deps: RevopsDeps,
+  ctx: RequestContext,
+  handoffId: number,
+  to: Classification,
+  reason: string,
+): RevopsResult<{ handoff: HandoffRow; from: Classification }> {
+  if (!may(deps, ctx, 'classify')) return refuse(deps, ctx, 'classification correction');
+  const handoff = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+  if (!handoff?.classification)
+    return { kind: 'invalid', message: `There is no classified handoff #${handoffId}.` };
+  if (!reason.trim()) return { kind: 'invalid', message: 'Say why: the reason is kept in the audit record.' };
+  const from = handoff.classification;
+  if (from === to)
+    return { kind: 'invalid', message: `Handoff #${handoffId} is already ${to.replace('_', '-')}.` };
+  const now = deps.clock.now();
+  const updated = deps.db.transaction((tx) => {
+    const row = updateIfUnchanged(
+      tx,
+      handoff.id,
+      { statuses: HANDOFF_STATUSES, cycle: handoff.cycle },
+      { classification: to, classificationReason: `Corrected by RevOps: ${reason.trim()}`, updatedAt: now },
     );
-    return { kind: 'done', value: removed };
-  }
-
-  /** Any internal member may look: authors check before writing a packet. */
-  function resellers(ctx: RequestContext, account: string | undefined): RevopsResult<ResellerRow[]> {
-    if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return refuse(ctx, 'reseller list');
-    return { kind: 'done', value: account ? findResellers(db, accountKey(account)) : listResellers(db, 50) };
-  }
-
-  /** Changes a handoff's classification with an audit record (who, when, from, to, why) in the same transaction. */
-  function correctClassification(
-    ctx: RequestContext,
-    handoffId: number,
-    to: Classification,
-    reason: string,
-  ): RevopsResult<{ handoff: HandoffRow; from: Classification }> {
-    if (!may(deps, ctx, 'classify')) return refuse(ctx, 'classification correction');
-    const handoff = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
-    if (!handoff?.classification)
-      return { kind: 'invalid', message: `There is no classified handoff #${handoffId}.` };
-    if (!reason.trim())
-      return { kind: 'invalid', message: 'Say why: the reason is kept in the audit record.' };
-    const from = handoff.classification;
-    if (from === to)
-      return { kind: 'invalid', message: `Handoff #${handoffId} is already ${to.replace('_', '-')}.` };
-    const now = clock.now();
-    const updated = db.transaction((tx) => {
-      const row = updateIfUnchanged(
-        tx,
-        handoff.id,
-        { statuses: HANDOFF_STATUSES, cycle: handoff.cycle },
-        { classification: to, classificationReason: `Corrected by RevOps: ${reason.trim()}`, updatedAt: now },
-      );
-      if (!row) return undefined;
-      tx.insert(classificationCorrections)
-        .values({
-          handoffId: handoff.id,
-          fromClassification: from,
-          toClassification: to,
-          reason: reason.trim(),
-          correctedByUserId: ctx.actor.userId,
-          correctedAt: now,
-        })
-        .run();
-      logEvent(tx, {
-        type: 'classification_corrected',
-        before: handoff,
-        after: row,
-        actor: ctx.actor,
-        at: now,
-        detail: { from, to },
-      });
-      // The packet shows the classification: every message showing the handoff follows.
-      requestRefresh(tx, row.id, now);
-      return row;
+    if (!row) return undefined;
+    tx.insert(classificationCorrections)
+      .values({
+        handoffId: handoff.id,
+        fromClassification: from,
+        toClassification: to,
+        reason: reason.trim(),
+        correctedByUserId: ctx.actor.userId,
+        correctedAt: now,
+      })
+      .run();
+    logEvent(tx, {
+      type: 'classification_corrected',
+      before: handoff,
+      after: row,
+      actor: ctx.actor,
+      at: now,
+      detail: { from, to },
     });
-    if (!updated) return { kind: 'invalid', message: 'The handoff changed meanwhile; please try again.' };
-    deps.onOutboxWrite?.();
-    logger.info({ handoffId, from, to, by: ctx.actor.userId }, 'classification corrected');
-    return { kind: 'done', value: { handoff: updated, from } };
-  }
-
-  return { registerReseller, unregisterReseller, resellers, correctClassification };
+    // The packet shows the classification: every message showing the handoff follows.
+    requestRefresh(tx, row.id, now);
+    return row;
+  });
+  if (!updated) return { kind: 'invalid', message: 'The handoff changed meanwhile; please try again.' };
+  deps.onOutboxWrite?.();
+  deps.logger.info({ handoffId, from, to, by: ctx.actor.userId }, 'classification corrected');
+  return { kind: 'done', value: { handoff: updated, from } };
 }
 
 export type Revops = ReturnType<typeof createRevops>;

@@ -46,116 +46,133 @@ const slackErrorOf = (error: unknown) => (error as { data?: { error?: unknown } 
  * (`invalid slack file`). Completing the upload with the channel's id shares it there first.
  */
 export function createSlackFiles(deps: SlackFilesDeps) {
-  const { db, client, clock, logger } = deps;
-  const delays = deps.readyDelaysMs ?? DEFAULT_READY_DELAYS_MS;
   /** Uploads under way, by cache key: two digests at once share one upload (and one message in the channel). */
   const uploading = new Map<string, Promise<string | undefined>>();
+  return {
+    /**
+     * A Slack file id for this PNG, shared into `channelId` and ready to show in an image block of a message there.
+     * The same picture is shared into a channel once: cached by channel and content hash (a file shared into one
+     * channel is not visible from another). Sharing posts it in the channel, as a message of its own with `comment`.
+     * Undefined when Slack cannot take it now: the caller shows its numbers without the picture.
+     */
+    async imageFileId(png: Buffer, opts: ChartShare): Promise<string | undefined> {
+      const key = chartCacheKey(opts.channelId, png);
+      const running = uploading.get(key);
+      if (running) return running;
+      const work = shareChart(deps, key, png, opts).finally(() => uploading.delete(key));
+      uploading.set(key, work);
+      return work;
+    },
+    sendCsvToUser: (
+      userId: string,
+      csv: string,
+      opts: { filename: string; title: string; comment: string },
+    ): Promise<string> => sendCsvToUser(deps, userId, csv, opts),
+  };
+}
 
-  /** Slack processes an upload after completing it; a block naming the file before that is refused. */
-  async function waitUntilReady(fileId: string): Promise<boolean> {
-    for (const delay of delays) {
-      if (delay > 0) await sleep(delay);
-      const info = await client.files.info({ file: fileId });
-      if (info.file?.mimetype) return true;
+interface ChartShare {
+  channelId: string;
+  filename: string;
+  title: string;
+  altText: string;
+  comment: string;
+}
+
+/** Slack processes an upload after completing it; a block naming the file before that is refused. */
+async function waitUntilReady(deps: SlackFilesDeps, fileId: string): Promise<boolean> {
+  for (const delay of deps.readyDelaysMs ?? DEFAULT_READY_DELAYS_MS) {
+    if (delay > 0) await sleep(delay);
+    const info = await deps.client.files.info({ file: fileId });
+    if (info.file?.mimetype) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a chart shared before can still be shown in the channel: `gone` when Slack no longer has it or it is no
+ * longer shared there (a person deleted it, or removed it from the channel). A lookup that fails for another reason
+ * (Slack unreachable) keeps it: the post that names it is retried by the outbox anyway.
+ */
+async function cachedState(
+  deps: SlackFilesDeps,
+  fileId: string,
+  channelId: string,
+): Promise<'ready' | 'processing' | 'gone'> {
+  try {
+    const { file } = await deps.client.files.info({ file: fileId });
+    if (!file) return 'gone';
+    const shares = [file.channels, file.groups, file.ims].filter((list) => Array.isArray(list));
+    if (shares.length > 0 && !shares.some((list) => list?.includes(channelId))) return 'gone';
+    return file.mimetype ? 'ready' : 'processing';
+  } catch (error) {
+    const code = slackErrorOf(error);
+    return code === 'file_not_found' || code === 'file_deleted' ? 'gone' : 'ready';
+  }
+}
+
+async function shareChart(
+  deps: SlackFilesDeps,
+  key: string,
+  png: Buffer,
+  opts: ChartShare,
+): Promise<string | undefined> {
+  try {
+    const cached = findChartFile(deps.db, key);
+    if (cached) {
+      const state = await cachedState(deps, cached.fileId, opts.channelId);
+      if (state === 'ready') return cached.fileId;
+      if (state === 'processing')
+        return (await waitUntilReady(deps, cached.fileId)) ? cached.fileId : undefined;
+      forgetChartFile(deps.db, key);
+      deps.logger.info({ fileId: cached.fileId }, 'chart image no longer in its channel; sharing it again');
     }
-    return false;
-  }
-
-  /**
-   * Whether a chart shared before can still be shown in the channel: `gone` when Slack no longer has it or it is no
-   * longer shared there (a person deleted it, or removed it from the channel). A lookup that fails for another reason
-   * (Slack unreachable) keeps it: the post that names it is retried by the outbox anyway.
-   */
-  async function cachedState(fileId: string, channelId: string): Promise<'ready' | 'processing' | 'gone'> {
-    try {
-      const { file } = await client.files.info({ file: fileId });
-      if (!file) return 'gone';
-      const shares = [file.channels, file.groups, file.ims].filter((list) => Array.isArray(list));
-      if (shares.length > 0 && !shares.some((list) => list?.includes(channelId))) return 'gone';
-      return file.mimetype ? 'ready' : 'processing';
-    } catch (error) {
-      const code = slackErrorOf(error);
-      return code === 'file_not_found' || code === 'file_deleted' ? 'gone' : 'ready';
-    }
-  }
-
-  /**
-   * A Slack file id for this PNG, shared into `channelId` and ready to show in an image block of a message there.
-   * The same picture is shared into a channel once: cached by channel and content hash (a file shared into one
-   * channel is not visible from another). Sharing posts it in the channel, as a message of its own with `comment`.
-   * Undefined when Slack cannot take it now: the caller shows its numbers without the picture.
-   */
-  async function imageFileId(
-    png: Buffer,
-    opts: { channelId: string; filename: string; title: string; altText: string; comment: string },
-  ): Promise<string | undefined> {
-    const key = chartCacheKey(opts.channelId, png);
-    const running = uploading.get(key);
-    if (running) return running;
-    const work = shareChart(key, png, opts).finally(() => uploading.delete(key));
-    uploading.set(key, work);
-    return work;
-  }
-
-  async function shareChart(
-    key: string,
-    png: Buffer,
-    opts: { channelId: string; filename: string; title: string; altText: string; comment: string },
-  ): Promise<string | undefined> {
-    try {
-      const cached = findChartFile(db, key);
-      if (cached) {
-        const state = await cachedState(cached.fileId, opts.channelId);
-        if (state === 'ready') return cached.fileId;
-        if (state === 'processing') return (await waitUntilReady(cached.fileId)) ? cached.fileId : undefined;
-        forgetChartFile(db, key);
-        logger.info({ fileId: cached.fileId }, 'chart image no longer in its channel; sharing it again');
-      }
-      const result = await client.filesUploadV2({
-        channel_id: opts.channelId,
-        initial_comment: opts.comment,
-        file: png,
-        filename: opts.filename,
-        title: opts.title,
-        alt_text: opts.altText,
-      });
-      const fileId = uploadedIds(result)[0];
-      if (!fileId) throw new Error('filesUploadV2 returned no file id');
-      // Kept at once: it is in the channel now, so a later run waits for it rather than sharing it again.
-      rememberChartFile(db, key, fileId, clock.now());
-      if (!(await waitUntilReady(fileId))) {
-        logger.warn({ fileId }, 'chart image still processing in Slack; shown without it this time');
-        return undefined;
-      }
-      return fileId;
-    } catch (error) {
-      logger.warn({ err: error, channelId: opts.channelId }, 'chart image upload failed; shown without it');
-      return undefined;
-    }
-  }
-
-  /** Shares a CSV into the person's DM with the app. Throws when Slack refuses, for the caller to say so. */
-  async function sendCsvToUser(
-    userId: string,
-    csv: string,
-    opts: { filename: string; title: string; comment: string },
-  ): Promise<string> {
-    const opened = await client.conversations.open({ users: userId });
-    const channelId = opened.channel?.id;
-    if (!channelId) throw new Error('conversations.open returned no channel');
-    const result = await client.filesUploadV2({
-      channel_id: channelId,
-      content: csv,
+    const result = await deps.client.filesUploadV2({
+      channel_id: opts.channelId,
+      initial_comment: opts.comment,
+      file: png,
       filename: opts.filename,
       title: opts.title,
-      initial_comment: opts.comment,
+      alt_text: opts.altText,
     });
     const fileId = uploadedIds(result)[0];
     if (!fileId) throw new Error('filesUploadV2 returned no file id');
+    // Kept at once: it is in the channel now, so a later run waits for it rather than sharing it again.
+    rememberChartFile(deps.db, key, fileId, deps.clock.now());
+    if (!(await waitUntilReady(deps, fileId))) {
+      deps.logger.warn({ fileId }, 'chart image still processing in Slack; shown without it this time');
+      return undefined;
+    }
     return fileId;
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, channelId: opts.channelId },
+      'chart image upload failed; shown without it',
+    );
+    return undefined;
   }
+}
 
-  return { imageFileId, sendCsvToUser };
+/** Shares a CSV into the person's DM with the app. Throws when Slack refuses, for the caller to say so. */
+async function sendCsvToUser(
+  deps: SlackFilesDeps,
+  userId: string,
+  csv: string,
+  opts: { filename: string; title: string; comment: string },
+): Promise<string> {
+  const opened = await deps.client.conversations.open({ users: userId });
+  const channelId = opened.channel?.id;
+  if (!channelId) throw new Error('conversations.open returned no channel');
+  const result = await deps.client.filesUploadV2({
+    channel_id: channelId,
+    content: csv,
+    filename: opts.filename,
+    title: opts.title,
+    initial_comment: opts.comment,
+  });
+  const fileId = uploadedIds(result)[0];
+  if (!fileId) throw new Error('filesUploadV2 returned no file id');
+  return fileId;
 }
 
 export type SlackFiles = ReturnType<typeof createSlackFiles>;

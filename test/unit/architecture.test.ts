@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
  * The code's shape, checked on every run (issue 32): no import cycle, not even of types; queries only in src/db/;
- * no file over 400 lines but the two that are literals; Block Kit renderers and rules never reach up into the use
- * cases. A refactoring that breaks one of these fails here, naming the file.
+ * no file over 400 lines but the two that are literals; no function over 80 lines; Block Kit renderers and rules
+ * never reach up into the use cases. A refactoring that breaks one of these fails here, naming the file.
  */
 
 const SRC = resolve(import.meta.dirname, '../../src');
@@ -60,6 +61,59 @@ function firstCycle(): string[] {
 /** Files allowed over 400 lines: Block Kit literals and the schema (one table per concern already). */
 const LONG_ALLOWED = new Set(['db/schema.ts', 'blocks/packetModal.ts']);
 
+/** The longest a function may be, counted from its first line to its last (its doc comment not counted). */
+const FUNCTION_LINES_MAX = 80;
+
+/**
+ * Functions allowed over FUNCTION_LINES_MAX for now, as `<file under src/> <name>` (names as `functionsOf` gives
+ * them): each is being split by someone else right now (issue 32). Remove an entry once its function is split; a new
+ * entry needs a reason as good.
+ */
+const LONG_FUNCTIONS_ALLOWED = new Set([
+  // The packet modal's Block Kit literal: being rebuilt from the packet field registry.
+  'blocks/packetModal.ts packetModal',
+  // The review's submit handler and the listener it returns: being split into the review steps.
+  'handlers/views/reviewSubmit.ts reviewSubmit',
+  'handlers/views/reviewSubmit.ts reviewSubmit › anonymous',
+  // Every surface's renderer in one factory: being split per surface kind.
+  'services/surfaces.ts createSurfaces',
+  // The settings read from the environment: being split into one table per concern.
+  'config.ts loadConfig',
+]);
+
+/** A function's name: its own, the variable or property it is assigned to, or `<enclosing> › anonymous`. */
+function functionName(node: ts.FunctionLikeDeclaration, enclosing: string | undefined): string {
+  if (node.name) return node.name.getText();
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) return parent.name.getText();
+  return enclosing ? `${enclosing} › anonymous` : 'anonymous';
+}
+
+/**
+ * Every function of a file with its length in lines, found with the TypeScript compiler's own parser: declarations,
+ * arrow functions, function expressions and methods, nested ones included.
+ */
+function functionsOf(file: string): { file: string; name: string; lines: number }[] {
+  const sourceFile = ts.createSourceFile(file, source.get(file) ?? '', ts.ScriptTarget.Latest, true);
+  const lineOf = (pos: number) => sourceFile.getLineAndCharacterOfPosition(pos).line;
+  const found: { file: string; name: string; lines: number }[] = [];
+  const visit = (node: ts.Node, enclosing: string | undefined): void => {
+    let inside = enclosing;
+    if (
+      ts.isFunctionDeclaration(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isMethodDeclaration(node)
+    ) {
+      inside = functionName(node, enclosing);
+      found.push({ file: name(file), name: inside, lines: lineOf(node.end) - lineOf(node.getStart()) + 1 });
+    }
+    ts.forEachChild(node, (child) => visit(child, inside));
+  };
+  visit(sourceFile, undefined);
+  return found;
+}
+
 describe('the shape of src/', () => {
   it('has no import cycle, counting type-only imports', () => {
     expect(firstCycle()).toEqual([]);
@@ -76,6 +130,13 @@ describe('the shape of src/', () => {
     const long = files
       .map((file) => ({ file: name(file), lines: (source.get(file) ?? '').split('\n').length }))
       .filter((f) => f.lines > 400 && !LONG_ALLOWED.has(f.file));
+    expect(long).toEqual([]);
+  });
+
+  it(`has no function over ${FUNCTION_LINES_MAX} lines but those being split now`, () => {
+    const long = files
+      .flatMap(functionsOf)
+      .filter((f) => f.lines > FUNCTION_LINES_MAX && !LONG_FUNCTIONS_ALLOWED.has(`${f.file} ${f.name}`));
     expect(long).toEqual([]);
   });
 

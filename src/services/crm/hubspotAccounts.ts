@@ -61,105 +61,125 @@ export function createSearchSlots(): SearchSlot {
   };
 }
 
+/** A HubSpot call with a deadline (default: the connector's), its failure classified as a `CrmError`. */
+export type HubspotCall = <T>(run: () => Promise<T>, write: boolean, ms?: number) => Promise<T>;
+
+interface AccountsDeps {
+  client: Client;
+  call: HubspotCall;
+  toRecord: (deal: DealObject) => Promise<CrmRecord>;
+  searchSlot: SearchSlot;
+}
+
+/** Which companies an account is, by its cache key: kept a while, the oldest first out. */
+type CompaniesKept = Map<string, { at: number; ids: string[] }>;
+
 /**
  * The review's account lookup in HubSpot: the company with the website's domain (or the account's name), then its
  * deals, both through the CRM search API, within the search limit.
  */
-export function createHubspotAccounts(deps: {
-  client: Client;
-  call: <T>(run: () => Promise<T>, write: boolean, ms?: number) => Promise<T>;
-  toRecord: (deal: DealObject) => Promise<CrmRecord>;
-  searchSlot: SearchSlot;
-}) {
-  const { client, call, toRecord, searchSlot } = deps;
-  const companies = new Map<string, { at: number; ids: string[] }>();
+export function createHubspotAccounts(deps: AccountsDeps) {
+  const companies: CompaniesKept = new Map();
+  return {
+    opportunitiesOn: (account: AccountQuery, opts: { timeoutMs?: number } = {}): Promise<CrmRecord[]> =>
+      opportunitiesOn(deps, companies, account, opts),
+  };
+}
 
-  async function searchCompanies(account: AccountQuery, ms: number | undefined): Promise<string[]> {
-    await searchSlot(REVIEW_SLOT_WAIT_MS);
-    const result = await call(
-      () =>
-        client.crm.companies.searchApi.doSearch({
-          filterGroups: [
-            ...(account.domain
-              ? [{ filters: [{ propertyName: 'domain', operator: 'EQ' as never, value: account.domain }] }]
-              : []),
-            { filters: [{ propertyName: 'name', operator: 'EQ' as never, value: account.name }] },
-          ],
-          properties: ['name', 'domain'],
-          limit: 10,
-        }),
-      false,
-      ms,
-    );
-    const key = accountKey(account.name);
-    return result.results
-      .filter(
-        (c) =>
-          (account.domain !== null && accountDomain(c.properties.domain ?? '') === account.domain) ||
-          (key !== '' && accountKey(c.properties.name ?? '') === key),
-      )
-      .map((c) => c.id)
-      .slice(0, COMPANIES_MAX);
-  }
-
-  /** The companies that are this account: the one with the website's domain, and one of the same name. */
-  async function companiesOf(account: AccountQuery, ms: number | undefined): Promise<string[]> {
-    const cacheKey = `${account.domain ?? ''}|${accountKey(account.name)}`;
-    const kept = companies.get(cacheKey);
-    if (kept && realTimers.monotonic() - kept.at < COMPANIES_TTL_MS) return kept.ids;
-    const ids = await searchCompanies(account, ms);
-    companies.delete(cacheKey);
-    companies.set(cacheKey, { at: realTimers.monotonic(), ids });
-    // The oldest first out: Map keeps insertion order.
-    for (const oldest of companies.keys()) {
-      if (companies.size <= COMPANIES_KEPT) break;
-      companies.delete(oldest);
-    }
-    return ids;
-  }
-
-  /** The deals of the account's companies: open ones, and those closed since the day; earliest created first. */
-  async function opportunitiesOn(
-    account: AccountQuery,
-    opts: { timeoutMs?: number } = {},
-  ): Promise<CrmRecord[]> {
-    const ids = await companiesOf(account, opts.timeoutMs);
-    if (ids.length === 0) return [];
-    const since = Date.parse(`${account.closedSince}T00:00:00Z`);
-    // Per company: its open deals, and those closed since the day (OR between groups, AND within one).
-    const filterGroups = ids.flatMap((id) => [
-      {
-        filters: [
-          { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
-          { propertyName: 'hs_is_closed', operator: 'EQ' as never, value: 'false' },
+async function searchCompanies(
+  deps: AccountsDeps,
+  account: AccountQuery,
+  ms: number | undefined,
+): Promise<string[]> {
+  await deps.searchSlot(REVIEW_SLOT_WAIT_MS);
+  const result = await deps.call(
+    () =>
+      deps.client.crm.companies.searchApi.doSearch({
+        filterGroups: [
+          ...(account.domain
+            ? [{ filters: [{ propertyName: 'domain', operator: 'EQ' as never, value: account.domain }] }]
+            : []),
+          { filters: [{ propertyName: 'name', operator: 'EQ' as never, value: account.name }] },
         ],
-      },
-      {
-        filters: [
-          { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
-          {
-            propertyName: 'closedate',
-            operator: 'GTE' as never,
-            value: String(Number.isNaN(since) ? 0 : since),
-          },
-        ],
-      },
-    ]);
-    await searchSlot(REVIEW_SLOT_WAIT_MS);
-    const result = await call(
-      () =>
-        client.crm.deals.searchApi.doSearch({
-          filterGroups,
-          // The search API takes sort objects (the client's type says strings; it passes them on as given).
-          sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] as never,
-          properties: DEAL_PROPERTIES,
-          limit: OPPORTUNITIES_MAX,
-        }),
-      false,
-      opts.timeoutMs,
-    );
-    return Promise.all((result.results as DealObject[]).map(toRecord));
-  }
+        properties: ['name', 'domain'],
+        limit: 10,
+      }),
+    false,
+    ms,
+  );
+  const key = accountKey(account.name);
+  return result.results
+    .filter(
+      (c) =>
+        (account.domain !== null && accountDomain(c.properties.domain ?? '') === account.domain) ||
+        (key !== '' && accountKey(c.properties.name ?? '') === key),
+    )
+    .map((c) => c.id)
+    .slice(0, COMPANIES_MAX);
+}
 
-  return { opportunitiesOn };
+/** The companies that are this account: the one with the website's domain, and one of the same name. */
+async function companiesOf(
+  deps: AccountsDeps,
+  companies: CompaniesKept,
+  account: AccountQuery,
+  ms: number | undefined,
+): Promise<string[]> {
+  const cacheKey = `${account.domain ?? ''}|${accountKey(account.name)}`;
+  const kept = companies.get(cacheKey);
+  if (kept && realTimers.monotonic() - kept.at < COMPANIES_TTL_MS) return kept.ids;
+  const ids = await searchCompanies(deps, account, ms);
+  companies.delete(cacheKey);
+  companies.set(cacheKey, { at: realTimers.monotonic(), ids });
+  // The oldest first out: Map keeps insertion order.
+  for (const oldest of companies.keys()) {
+    if (companies.size <= COMPANIES_KEPT) break;
+    companies.delete(oldest);
+  }
+  return ids;
+}
+
+/** The deals of the account's companies: open ones, and those closed since the day; earliest created first. */
+async function opportunitiesOn(
+  deps: AccountsDeps,
+  companies: CompaniesKept,
+  account: AccountQuery,
+  opts: { timeoutMs?: number },
+): Promise<CrmRecord[]> {
+  const ids = await companiesOf(deps, companies, account, opts.timeoutMs);
+  if (ids.length === 0) return [];
+  const since = Date.parse(`${account.closedSince}T00:00:00Z`);
+  // Per company: its open deals, and those closed since the day (OR between groups, AND within one).
+  const filterGroups = ids.flatMap((id) => [
+    {
+      filters: [
+        { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
+        { propertyName: 'hs_is_closed', operator: 'EQ' as never, value: 'false' },
+      ],
+    },
+    {
+      filters: [
+        { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
+        {
+          propertyName: 'closedate',
+          operator: 'GTE' as never,
+          value: String(Number.isNaN(since) ? 0 : since),
+        },
+      ],
+    },
+  ]);
+  await deps.searchSlot(REVIEW_SLOT_WAIT_MS);
+  const result = await deps.call(
+    () =>
+      deps.client.crm.deals.searchApi.doSearch({
+        filterGroups,
+        // The search API takes sort objects (the client's type says strings; it passes them on as given).
+        sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] as never,
+        properties: DEAL_PROPERTIES,
+        limit: OPPORTUNITIES_MAX,
+      }),
+    false,
+    opts.timeoutMs,
+  );
+  return Promise.all((result.results as DealObject[]).map(deps.toRecord));
 }

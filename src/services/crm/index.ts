@@ -59,90 +59,96 @@ export function createCrm(opts: {
 }): Crm {
   const { connectors, logger } = opts;
   const bySystem = new Map(connectors.map((c) => [c.system, c]));
-
-  async function resolve(
-    text: string | null | undefined,
-    o: { timeoutMs?: number } = {},
-  ): Promise<CrmResolution> {
-    if (bySystem.size === 0 || !text?.trim()) return { kind: 'none' };
-    // A bare number is a HubSpot deal only when HubSpot is connected (Salesforce ids are never all digits).
-    const ref = parseCrmRef(text, { bareNumbers: bySystem.has('hubspot') });
-    const connector = ref ? bySystem.get(ref.system) : undefined;
-    if (!ref || !connector) {
-      const meant = looksLikeCrmLink(text);
-      if (meant && bySystem.has(meant))
-        return {
-          kind: 'invalid',
-          message: `This looks like a ${NAMES[meant].label} link, but it names no ${NAMES[meant].record}. ${NAMES[meant].how}`,
-        };
-      return { kind: 'none' };
-    }
-    try {
-      const record = await connector.lookup(ref.id, o);
-      if (record) return { kind: 'linked', record };
-      return {
-        kind: 'invalid',
-        message: `${NAMES[ref.system].label} has no ${NAMES[ref.system].record} ${ref.id} that the app can see. Check the id or link (the app's ${NAMES[ref.system].label} user must be able to see the record).`,
-      };
-    } catch (error) {
-      logger.warn(
-        { err: error instanceof CrmError ? error.message : error, system: ref.system, id: ref.id },
-        'CRM lookup failed during the review; the link is kept unchecked',
-      );
-      return { kind: 'unchecked', ref, label: NAMES[ref.system].label };
-    }
-  }
-
-  async function checkAccount(account: AccountQuery, o: { timeoutMs?: number } = {}): Promise<CrmCheck> {
-    if (connectors.length === 0) return { kind: 'off' };
-    const ms = o.timeoutMs ?? 1500;
-    const crm = connectors.map((c) => c.label).join(' and ');
-    // The deadline's timer is cancelled once the CRMs answer (its rejection is the race's, already settled).
-    const done = new AbortController();
-    const deadline = sleep(ms, 'late' as const, { ref: false, signal: done.signal });
-    type Answer =
-      | { connector: CrmConnector; records: CrmRecord[] }
-      | { connector: CrmConnector; error: unknown };
-    const asked = connectors.map(
-      (c): Promise<Answer> =>
-        c.opportunitiesOn(account, { timeoutMs: ms }).then(
-          (records) => ({ connector: c, records }),
-          (error: unknown) => ({ connector: c, error }),
-        ),
-    );
-    try {
-      const answered = await Promise.race([Promise.all(asked), deadline]);
-      if (answered === 'late') {
-        logger.warn({ ms }, 'CRM account lookup took too long during the review; classified from the packet');
-        return { kind: 'unreached', crm };
-      }
-      const opportunities: CrmOpportunity[] = [];
-      const failed: CrmConnector[] = [];
-      for (const a of answered) {
-        if ('records' in a) {
-          opportunities.push(...a.records.map(opportunityOf));
-          continue;
-        }
-        failed.push(a.connector);
-        logger.warn(
-          { system: a.connector.system, err: a.error instanceof Error ? a.error.message : String(a.error) },
-          'CRM account lookup failed during the review; classified from the packet',
-        );
-      }
-      if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
-      return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities };
-    } finally {
-      done.abort();
-    }
-  }
-
   return {
     connectors,
     connector: (system) => bySystem.get(system),
-    resolve,
-    checkAccount,
+    resolve: (text, o = {}) => resolve(bySystem, logger, text, o),
+    checkAccount: (account, o = {}) => checkAccount(connectors, logger, account, o),
     fieldMap: { salesforce: opts.fieldMap?.salesforce ?? {}, hubspot: opts.fieldMap?.hubspot ?? {} },
   };
+}
+
+async function resolve(
+  bySystem: ReadonlyMap<CrmSystem, CrmConnector>,
+  logger: Logger,
+  text: string | null | undefined,
+  o: { timeoutMs?: number },
+): Promise<CrmResolution> {
+  if (bySystem.size === 0 || !text?.trim()) return { kind: 'none' };
+  // A bare number is a HubSpot deal only when HubSpot is connected (Salesforce ids are never all digits).
+  const ref = parseCrmRef(text, { bareNumbers: bySystem.has('hubspot') });
+  const connector = ref ? bySystem.get(ref.system) : undefined;
+  if (!ref || !connector) {
+    const meant = looksLikeCrmLink(text);
+    if (meant && bySystem.has(meant))
+      return {
+        kind: 'invalid',
+        message: `This looks like a ${NAMES[meant].label} link, but it names no ${NAMES[meant].record}. ${NAMES[meant].how}`,
+      };
+    return { kind: 'none' };
+  }
+  try {
+    const record = await connector.lookup(ref.id, o);
+    if (record) return { kind: 'linked', record };
+    return {
+      kind: 'invalid',
+      message: `${NAMES[ref.system].label} has no ${NAMES[ref.system].record} ${ref.id} that the app can see. Check the id or link (the app's ${NAMES[ref.system].label} user must be able to see the record).`,
+    };
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof CrmError ? error.message : error, system: ref.system, id: ref.id },
+      'CRM lookup failed during the review; the link is kept unchecked',
+    );
+    return { kind: 'unchecked', ref, label: NAMES[ref.system].label };
+  }
+}
+
+async function checkAccount(
+  connectors: readonly CrmConnector[],
+  logger: Logger,
+  account: AccountQuery,
+  o: { timeoutMs?: number },
+): Promise<CrmCheck> {
+  if (connectors.length === 0) return { kind: 'off' };
+  const ms = o.timeoutMs ?? 1500;
+  const crm = connectors.map((c) => c.label).join(' and ');
+  // The deadline's timer is cancelled once the CRMs answer (its rejection is the race's, already settled).
+  const done = new AbortController();
+  const deadline = sleep(ms, 'late' as const, { ref: false, signal: done.signal });
+  type Answer =
+    | { connector: CrmConnector; records: CrmRecord[] }
+    | { connector: CrmConnector; error: unknown };
+  const asked = connectors.map(
+    (c): Promise<Answer> =>
+      c.opportunitiesOn(account, { timeoutMs: ms }).then(
+        (records) => ({ connector: c, records }),
+        (error: unknown) => ({ connector: c, error }),
+      ),
+  );
+  try {
+    const answered = await Promise.race([Promise.all(asked), deadline]);
+    if (answered === 'late') {
+      logger.warn({ ms }, 'CRM account lookup took too long during the review; classified from the packet');
+      return { kind: 'unreached', crm };
+    }
+    const opportunities: CrmOpportunity[] = [];
+    const failed: CrmConnector[] = [];
+    for (const a of answered) {
+      if ('records' in a) {
+        opportunities.push(...a.records.map(opportunityOf));
+        continue;
+      }
+      failed.push(a.connector);
+      logger.warn(
+        { system: a.connector.system, err: a.error instanceof Error ? a.error.message : String(a.error) },
+        'CRM account lookup failed during the review; classified from the packet',
+      );
+    }
+    if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
+    return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities };
+  } finally {
+    done.abort();
+  }
 }
 
 /** A CRM record as the attribution rule and the review read it. */

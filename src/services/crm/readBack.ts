@@ -36,91 +36,89 @@ export interface ReadBackResult {
  * the class was decided are read in the same query: their creation date corrects a class they change (relinked.ts).
  */
 export function createCrmReadBack(deps: CrmReadBackDeps) {
-  const { db, clock, logger, crm, lifecycle } = deps;
+  return { poll: (): Promise<ReadBackResult> => poll(deps) };
+}
 
-  function record(h: HandoffRow, won: boolean, label: string): boolean {
-    const at = clock.now();
-    const outcome = won ? 'won' : 'lost';
-    const applied = lifecycle.apply({
-      event: outcome,
-      before: h,
-      actor: null,
-      at,
-      expect: { outcome: h.outcome },
-      change: { outcome, lastActivityAt: at, nextStallNudgeAt: null, stallNudgedAt: null },
-      record: (tx, after) =>
-        insertOutcome(tx, {
-          handoffId: after.id,
-          outcome,
-          crmOpportunity: null,
-          // The CRM says closed lost, not why: "other" tells the partner nothing more than that it did not go ahead.
-          reasonCode: won ? null : 'other',
-          note: null,
-          byUserId: `crm:${h.crmSystem}`,
-          at,
-        }),
-      detail: { source: label, ...(won ? {} : { reasonCode: 'other' }) },
-      owes: (tx, after, step) => crmOutcomeMessages(after, step, partnerThread(tx, after)),
-    });
-    return applied !== undefined;
-  }
+function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label: string): boolean {
+  const at = deps.clock.now();
+  const outcome = won ? 'won' : 'lost';
+  const applied = deps.lifecycle.apply({
+    event: outcome,
+    before: h,
+    actor: null,
+    at,
+    expect: { outcome: h.outcome },
+    change: { outcome, lastActivityAt: at, nextStallNudgeAt: null, stallNudgedAt: null },
+    record: (tx, after) =>
+      insertOutcome(tx, {
+        handoffId: after.id,
+        outcome,
+        crmOpportunity: null,
+        // The CRM says closed lost, not why: "other" tells the partner nothing more than that it did not go ahead.
+        reasonCode: won ? null : 'other',
+        note: null,
+        byUserId: `crm:${h.crmSystem}`,
+        at,
+      }),
+    detail: { source: label, ...(won ? {} : { reasonCode: 'other' }) },
+    owes: (tx, after, step) => crmOutcomeMessages(after, step, partnerThread(tx, after)),
+  });
+  return applied !== undefined;
+}
 
-  async function poll(): Promise<ReadBackResult> {
-    const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
-    for (const connector of crm.connectors) {
-      const linked = findOpenLinked(db, connector.system);
-      const relinked = findRelinked(db, connector.system);
-      if (linked.length === 0 && relinked.length === 0) continue;
-      const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
-      let states: Awaited<ReturnType<typeof connector.states>>;
-      try {
-        states = await connector.states(ids);
-      } catch (error) {
-        result.failed.push(connector.label);
-        logger.warn(
-          {
-            system: connector.system,
-            records: ids.length,
-            err: error instanceof CrmError ? error.message : error,
-          },
-          `${connector.label} could not be read for closed deals; trying again at the next poll`,
-        );
-        continue;
-      }
-      result.read += ids.length;
-      for (const h of linked) {
-        const state = states.get(h.crmRecordId as string);
-        if (!state?.closed) continue;
-        if (record(h, state.won, connector.label)) {
-          result.closed += 1;
-          logger.info(
-            { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, won: state.won },
-            `${connector.label} closed the deal: handoff recorded as ${state.won ? 'won' : 'lost'}`,
-          );
-        }
-      }
-      for (const h of relinked) {
-        const state = states.get(h.crmRecordId as string);
-        // Not readable now (deleted, hidden): looked at again at the next poll.
-        if (!state) continue;
-        const corrected = correctFromLink(
-          db,
-          h,
-          { createdOn: state.createdOn, createdAt: state.createdAt, label: connector.label },
-          clock.now(),
-        );
-        if (!corrected) continue;
-        result.reclassified += 1;
-        logger.info(
-          { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, ...corrected },
-          `${connector.label}: the record linked after sending changes the classification; corrected (audited)`,
+async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
+  const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
+  for (const connector of deps.crm.connectors) {
+    const linked = findOpenLinked(deps.db, connector.system);
+    const relinked = findRelinked(deps.db, connector.system);
+    if (linked.length === 0 && relinked.length === 0) continue;
+    const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
+    let states: Awaited<ReturnType<typeof connector.states>>;
+    try {
+      states = await connector.states(ids);
+    } catch (error) {
+      result.failed.push(connector.label);
+      deps.logger.warn(
+        {
+          system: connector.system,
+          records: ids.length,
+          err: error instanceof CrmError ? error.message : error,
+        },
+        `${connector.label} could not be read for closed deals; trying again at the next poll`,
+      );
+      continue;
+    }
+    result.read += ids.length;
+    for (const h of linked) {
+      const state = states.get(h.crmRecordId as string);
+      if (!state?.closed) continue;
+      if (record(deps, h, state.won, connector.label)) {
+        result.closed += 1;
+        deps.logger.info(
+          { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, won: state.won },
+          `${connector.label} closed the deal: handoff recorded as ${state.won ? 'won' : 'lost'}`,
         );
       }
     }
-    return result;
+    for (const h of relinked) {
+      const state = states.get(h.crmRecordId as string);
+      // Not readable now (deleted, hidden): looked at again at the next poll.
+      if (!state) continue;
+      const corrected = correctFromLink(
+        deps.db,
+        h,
+        { createdOn: state.createdOn, createdAt: state.createdAt, label: connector.label },
+        deps.clock.now(),
+      );
+      if (!corrected) continue;
+      result.reclassified += 1;
+      deps.logger.info(
+        { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, ...corrected },
+        `${connector.label}: the record linked after sending changes the classification; corrected (audited)`,
+      );
+    }
   }
-
-  return { poll };
+  return result;
 }
 
 export type CrmReadBack = ReturnType<typeof createCrmReadBack>;
