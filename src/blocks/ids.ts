@@ -1,5 +1,7 @@
 /** Every callback, action and block id the app uses, in one place. */
 
+import { FIELD_NAMES, fieldRecord, PACKET_FIELDS } from '../domain/packet.js';
+
 export const CALLBACK_ID = {
   packet: 'handoff_packet',
   decline: 'handoff_decline',
@@ -53,38 +55,14 @@ export const ACTION_ID = {
 
 export const COMMAND = '/handoff';
 
-/** Block ids of the packet modal's inputs, by packet field. */
-export const PACKET_BLOCK_ID = {
-  accountName: 'account_name',
-  crmOpportunity: 'crm_opportunity',
-  accountDomain: 'account_domain',
-  onPriorityList: 'on_priority_list',
-  opportunityCreatedOn: 'opportunity_created_on',
-  partnerTouchOn: 'partner_touch_on',
-  partnerOrg: 'partner_org',
-  partnerContactName: 'partner_contact_name',
-  partnerContactRole: 'partner_contact_role',
-  whyPartner: 'why_partner',
-  customerTrigger: 'customer_trigger',
-  jointValue: 'joint_value',
-  warmPath: 'warm_path',
-  sellerNextMove: 'seller_next_move',
-  partnerNextMove: 'partner_next_move',
-  partnerNextMoveDate: 'partner_next_move_date',
-  partnerAgreedInWriting: 'partner_agreed_in_writing',
-  riskNote: 'risk_note',
-  evidenceUrl: 'evidence_url',
-  aeUserId: 'ae',
-  ownerUserId: 'owner',
-  responseWindowDays: 'response_window_days',
-  partnerChannelId: 'partner_channel',
-} as const;
+/** Block ids of the packet modal's inputs, by packet field (each `blockId` of domain/packetFields.ts). */
+export const PACKET_BLOCK_ID = fieldRecord(FIELD_NAMES, (field) => PACKET_FIELDS[field].blockId);
 
 /** The packet's "or a pool (round robin)" select, shown when the policy file names pools. */
 export const PACKET_POOL_BLOCK_ID = 'ae_pool';
 
-export const AGREED_IN_WRITING_OPTION = 'agreed_in_writing';
-export const ON_PRIORITY_LIST_OPTION = 'on_priority_list';
+export const AGREED_IN_WRITING_OPTION = PACKET_FIELDS.partnerAgreedInWriting.form.option;
+export const ON_PRIORITY_LIST_OPTION = PACKET_FIELDS.onPriorityList.form.option;
 
 /**
  * Inputs of the packet modal that hold more than one packet field. The two yes/no fields are one checkbox group

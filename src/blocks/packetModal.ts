@@ -1,17 +1,22 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView, Option } from '@slack/types';
 import {
   FIELD_LIMITS,
+  FIELD_NAMES,
+  type FieldWhere,
+  FLAG_FIELDS,
   FORM_LIMITS,
   joinAccount,
   joinContact,
+  LOCKED_FIELDS,
+  PACKET_FIELDS,
+  type PacketField,
   type PacketInput,
   RESPONSE_WINDOW,
 } from '../domain/packet.js';
+import type { JoiningField, Section } from '../domain/packetRules.js';
 import {
   ACTION_ID,
-  AGREED_IN_WRITING_OPTION,
   CALLBACK_ID,
-  ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
   PACKET_FORM_BLOCK_ID,
   PACKET_POOL_BLOCK_ID,
@@ -92,310 +97,276 @@ const datepicker = (placeholder: string, initial: string | undefined): InputBloc
 
 const heading = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
 
-/** The hint on every field the partner reads (see domain/internalText.ts PARTNER_VISIBLE_FIELDS). */
+/** The hint on every field the partner reads (`partner` in the registry, domain/packetFields.ts). */
 const PARTNER_SEES = ':eye: The partner reads this in the partner channel, word for word.';
 
-const PRIORITY: Option = {
-  text: pt("The account is on the AE's priority list"),
-  value: ON_PRIORITY_LIST_OPTION,
+/** The boxes of the "Confirmed" group: one per flag of the registry, worded there. */
+const CONFIRMATIONS = FLAG_FIELDS.map((field) => {
+  const { form } = PACKET_FIELDS[field];
+  return { field, option: { text: pt(form.label), value: form.option } satisfies Option };
+});
+
+/** What every input of the modal is drawn from: the options, the prefill, and what follows from them. */
+interface Drawing {
+  opts: PacketModalOptions;
+  p: Partial<PacketInput>;
+  pools: readonly string[];
+  partnerChannel: string | undefined;
+  initialWindow: number;
+  /** Only an edit of a packet whose opportunity had dates shows them: the rule compared them, they stay editable. */
+  showDates: boolean;
+}
+
+function drawingOf(opts: PacketModalOptions): Drawing {
+  const p = opts.prefill ?? {};
+  const windowDays = Number(p.responseWindowDays);
+  return {
+    opts,
+    p,
+    pools: opts.edit ? [] : (opts.pools ?? []),
+    partnerChannel: channel(p.partnerChannelId) ?? channel(opts.partnerChannelId),
+    initialWindow:
+      Number.isInteger(windowDays) && windowDays >= RESPONSE_WINDOW.min && windowDays <= RESPONSE_WINDOW.max
+        ? windowDays
+        : RESPONSE_WINDOW.default,
+    showDates: Boolean(str(p.crmOpportunity) && (date(p.opportunityCreatedOn) || date(p.partnerTouchOn))),
+  };
+}
+
+const labelOf = (field: PacketField) => {
+  const { form } = PACKET_FIELDS[field];
+  return 'label' in form ? form.label : '';
 };
-const IN_WRITING: Option = {
-  text: pt('The partner agreed to their next move in writing'),
-  value: AGREED_IN_WRITING_OPTION,
+
+/** A plain input's hint: the registry's, after the :eye: mark on a field the partner reads. */
+function hintOf(field: PacketField): string | undefined {
+  const { form, partner } = PACKET_FIELDS[field];
+  const hint = 'hint' in form ? form.hint : undefined;
+  if (!partner) return hint;
+  return hint ? `${PARTNER_SEES} ${hint}` : PARTNER_SEES;
+}
+
+/** A text, link or date field, drawn from its registry entry (undefined: not shown on this form). */
+function plainInput(field: PacketField, d: Drawing): InputBlock | undefined {
+  const { form, rule, blockId } = PACKET_FIELDS[field];
+  if (!('at' in form)) return undefined;
+  const placeholder = 'placeholder' in form ? form.placeholder : '';
+  const value = d.p[field];
+  const hint = hintOf(field);
+  const how = { optional: !rule.required, ...(hint ? { hint } : {}) };
+  if (rule.input === 'date') {
+    if ('dated' in form && !d.showDates) return undefined;
+    return input(blockId, form.label, datepicker(placeholder, date(value)), how);
+  }
+  const max = rule.max ?? 0;
+  if (rule.input === 'link') {
+    const initial = str(value);
+    const element: InputBlockElement = {
+      type: 'url_text_input',
+      action_id: ACTION_ID.value,
+      placeholder: pt(placeholder),
+      ...(initial ? { initial_value: plain(initial, max) } : {}),
+    };
+    return input(blockId, form.label, element, how);
+  }
+  const multiline = 'multiline' in form ? { multiline: form.multiline } : {};
+  return input(blockId, form.label, text(max, placeholder, { ...multiline, initial: str(value) }), how);
+}
+
+/** The fields whose input is drawn by a renderer of its own (below), not from the registry alone. */
+type SpecialField = FieldWhere<{ rule: { input: 'user' | 'channel' | 'number' } }> | JoiningField;
+
+const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
+  accountName: ({ p, opts }) => {
+    const account = str(p.accountName) ?? str(opts.accountName);
+    const domain = str(p.accountDomain);
+    const element = text(FORM_LIMITS.account, 'e.g. Northwind Logistics (northwind.com)', {
+      initial: account ? joinAccount(account, domain) : undefined,
+      // `/handoff <name>` alone is cut to the name's limit; a name with its domain to the input's.
+      initialMax: domain ? FORM_LIMITS.account : FIELD_LIMITS.accountName,
+    });
+    const hint = `${PARTNER_SEES} Add the company's web domain in brackets to catch other handoffs on it; the partner never sees the domain.`;
+    return [input(PACKET_BLOCK_ID.accountName, labelOf('accountName'), element, { hint })];
+  },
+  partnerContactName: ({ p }) => {
+    const name = str(p.partnerContactName);
+    const element = text(
+      FORM_LIMITS.partnerContact,
+      'The person acting, then their role: Dana Reyes, alliances lead',
+      {
+        initial: name ? joinContact(name, str(p.partnerContactRole)) : undefined,
+      },
+    );
+    const hint =
+      ':eye: The partner reads the name, word for word (not the role). A person, not a team or a logo.';
+    return [input(PACKET_BLOCK_ID.partnerContactName, labelOf('partnerContactName'), element, { hint })];
+  },
+  partnerChannelId: ({ partnerChannel }) => {
+    const element: InputBlockElement = {
+      type: 'conversations_select',
+      action_id: ACTION_ID.value,
+      placeholder: pt('The Slack Connect channel shared with this partner'),
+      filter: { include: ['public', 'private'], exclude_bot_users: true },
+      ...(partnerChannel ? { initial_conversation: partnerChannel } : {}),
+    };
+    const hint =
+      'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).';
+    return [
+      input(PACKET_BLOCK_ID.partnerChannelId, labelOf('partnerChannelId'), element, { optional: true, hint }),
+    ];
+  },
+  aeUserId: aeInputs,
+  ownerUserId: ({ p, opts }) => {
+    const element: InputBlockElement = {
+      type: 'users_select',
+      action_id: ACTION_ID.value,
+      initial_user: user(p.ownerUserId) ?? opts.authorUserId,
+    };
+    const hint =
+      'You, unless someone else follows up. One named person, not a team: owns it until the AE accepts.';
+    return [input(PACKET_BLOCK_ID.ownerUserId, labelOf('ownerUserId'), element, { hint })];
+  },
+  responseWindowDays: ({ initialWindow }) => {
+    const element: InputBlockElement = {
+      type: 'number_input',
+      action_id: ACTION_ID.value,
+      is_decimal_allowed: false,
+      min_value: String(RESPONSE_WINDOW.min),
+      max_value: String(RESPONSE_WINDOW.max),
+      initial_value: String(initialWindow),
+    };
+    const hint = `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`;
+    return [input(PACKET_BLOCK_ID.responseWindowDays, labelOf('responseWindowDays'), element, { hint })];
+  },
 };
+
+/** The account executive, and with pools the "or a pool" select under it. */
+function aeInputs({ p, pools }: Drawing): KnownBlock[] {
+  const withPools = pools.length > 0;
+  const element: InputBlockElement = {
+    type: 'users_select',
+    action_id: ACTION_ID.value,
+    placeholder: pt('Who receives this handoff'),
+    ...(user(p.aeUserId) ? { initial_user: user(p.aeUserId) } : {}),
+  };
+  const ae = input(
+    PACKET_BLOCK_ID.aeUserId,
+    // With pools, Slack marks the field "(optional)": the label says the alternative, so that reads true.
+    withPools ? `${labelOf('aeUserId')}, or a pool below` : labelOf('aeUserId'),
+    element,
+    {
+      hint: withPools
+        ? ':eye: Choose one: an AE here, or a pool below. The partner sees the AE’s name once they accept.'
+        : ':eye: The partner sees this person’s name once they accept.',
+      // With pools, either the AE or a pool: the app says which is missing.
+      ...(withPools ? { optional: true } : {}),
+    },
+  );
+  if (!withPools) return [ae];
+  const pool = input(
+    PACKET_POOL_BLOCK_ID,
+    'Or a pool (round robin)',
+    {
+      type: 'static_select',
+      action_id: ACTION_ID.value,
+      placeholder: pt('The next AE of a pool'),
+      options: pools.slice(0, 100).map((name) => ({ text: pt(plain(name, 75)), value: name })),
+    },
+    {
+      optional: true,
+      hint: 'Leave the account executive empty: the next AE of the pool who is not away or full gets it.',
+    },
+  );
+  return [ae, pool];
+}
+
+/** The flags, as one checkbox group ("Confirmed"). */
+function confirmations({ p }: Drawing): KnownBlock[] {
+  const ticked = CONFIRMATIONS.filter(({ field }) => p[field] === true).map(({ option }) => option);
+  const element: InputBlockElement = {
+    type: 'checkboxes',
+    action_id: ACTION_ID.value,
+    options: CONFIRMATIONS.map(({ option }) => option),
+    ...(ticked.length > 0 ? { initial_options: ticked } : {}),
+  };
+  const hint = 'Tick what is true: each counts in the score and the readiness checklist.';
+  return [input(PACKET_FORM_BLOCK_ID.confirmations, 'Confirmed', element, { optional: true, hint })];
+}
+
+const isSpecial = (field: PacketField): field is SpecialField => Object.hasOwn(SPECIAL, field);
+
+/** One field's blocks: its own renderer, the flags' group (at the first flag), or its registry entry. */
+function fieldBlocks(field: PacketField, d: Drawing): KnownBlock[] {
+  if (isSpecial(field)) return SPECIAL[field](d);
+  if (PACKET_FIELDS[field].rule.input === 'flag') return field === FLAG_FIELDS[0] ? confirmations(d) : [];
+  const block = plainInput(field, d);
+  return block ? [block] : [];
+}
+
+const SECTIONS: readonly (readonly [Section, string])[] = [
+  ['deal', 'The deal'],
+  ['know', 'What the AE should know'],
+  ['who', 'Who does what, by when'],
+];
+
+/** A section's heading and its fields' inputs, in the order the registry places them (`form.at`). */
+function sectionBlocks(section: Section, title: string, d: Drawing): KnownBlock[] {
+  const placed = FIELD_NAMES.flatMap((field) => {
+    const { form } = PACKET_FIELDS[field];
+    return 'at' in form && form.at[0] === section ? [{ field, order: form.at[1] }] : [];
+  }).sort((a, b) => a.order - b.order);
+  return [heading(title), ...placed.flatMap(({ field }) => fieldBlocks(field, d))];
+}
+
+const INTRO: KnownBlock = {
+  type: 'context',
+  elements: [
+    {
+      type: 'mrkdwn',
+      verbatim: true,
+      text: 'One packet, one account executive: write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word; the review shows that post before anything is sent.',
+    },
+  ],
+};
+
+/** An edit changes the packet, not who or where: the locked fields read as facts, with the action that changes them. */
+function forEdit(blocks: KnownBlock[], d: Drawing): KnownBlock[] {
+  const { p, partnerChannel, initialWindow } = d;
+  const locked = new Set<string>(LOCKED_FIELDS.map((field) => PACKET_BLOCK_ID[field]));
+  const facts = [
+    `*Fixed after sending:* partner ${userText(str(p.partnerOrg) ?? '', 150)}`,
+    partnerChannel ? `channel <#${partnerChannel}>` : 'no partner channel',
+    user(p.aeUserId) ? `AE <@${user(p.aeUserId)}>` : undefined,
+    user(p.ownerUserId) ? `owner <@${user(p.ownerUserId)}>` : undefined,
+    `a ${initialWindow}-business-day window`,
+  ].filter(Boolean);
+  const kept = blocks.filter((block) => !(block.type === 'input' && locked.has(String(block.block_id))));
+  kept.splice(1, 0, {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        verbatim: true,
+        text: `${facts.join(' · ')}. To hand it to another AE use Reassign; for more time, Extend; the deadline does not move with an edit.`,
+      },
+    ],
+  });
+  return kept;
+}
 
 /**
- * The `/handoff` modal: the eleven packet fields, the AE, the response window and the partner channel, in three
- * sections. Some inputs hold two packet fields (the account with its web domain, the contact with their role; the
- * two confirmations are one checkbox group); readPacketForm splits them, so the packet is stored as before. The
- * attribution dates are not asked here: the partner's first action defaults to the day of sending, and the review
- * asks for the opportunity's creation date only when the rule needs it. An edit of a packet that had them shows them.
+ * The `/handoff` modal: the packet's fields, the AE, the response window and the partner channel, in three sections,
+ * each input where the registry places it (domain/packetFields.ts). Some inputs hold two packet fields (the account
+ * with its web domain, the contact with their role; the flags are one checkbox group); readPacketForm splits them, so
+ * the packet is stored as before. The attribution dates are not asked here: the partner's first action defaults to
+ * the day of sending, and the review asks for the opportunity's creation date only when the rule needs it. An edit of
+ * a packet that had them shows them.
  */
 export function packetModal(opts: PacketModalOptions): ModalView {
-  const b = PACKET_BLOCK_ID;
-  const L = FIELD_LIMITS;
-  const p = opts.prefill ?? {};
-  const pools = opts.edit ? [] : (opts.pools ?? []);
-  const account = str(p.accountName) ?? str(opts.accountName);
-  const partnerChannel = channel(p.partnerChannelId) ?? channel(opts.partnerChannelId);
-  const ticked = [
-    ...(p.onPriorityList === true ? [PRIORITY] : []),
-    ...(p.partnerAgreedInWriting === true ? [IN_WRITING] : []),
-  ];
-  const windowDays = Number(p.responseWindowDays);
-  const initialWindow =
-    Number.isInteger(windowDays) && windowDays >= RESPONSE_WINDOW.min && windowDays <= RESPONSE_WINDOW.max
-      ? windowDays
-      : RESPONSE_WINDOW.default;
-  // Only an edit of a packet whose opportunity had dates shows them: the rule compared them, they stay editable.
-  const showDates = Boolean(
-    str(p.crmOpportunity) && (date(p.opportunityCreatedOn) || date(p.partnerTouchOn)),
-  );
-
-  const blocks: KnownBlock[] = [
-    {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          verbatim: true,
-          text: 'One packet, one account executive: write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word; the review shows that post before anything is sent.',
-        },
-      ],
-    },
-    heading('The deal'),
-    input(
-      b.accountName,
-      'Account',
-      text(FORM_LIMITS.account, 'e.g. Northwind Logistics (northwind.com)', {
-        initial: account ? joinAccount(account, str(p.accountDomain)) : undefined,
-        // `/handoff <name>` alone is cut to the name's limit; a name with its domain to the input's.
-        initialMax: str(p.accountDomain) ? FORM_LIMITS.account : L.accountName,
-      }),
-      {
-        hint: `${PARTNER_SEES} Add the company's web domain in brackets to catch other handoffs on it; the partner never sees the domain.`,
-      },
-    ),
-    input(
-      b.crmOpportunity,
-      'Existing CRM opportunity',
-      text(L.crmOpportunity, 'Opportunity id or link, and its stage. Leave empty if there is none yet.', {
-        initial: str(p.crmOpportunity),
-      }),
-      {
-        optional: true,
-        hint: 'One that existed before the partner acted: partner-influenced (the review asks when it was created). None pasted: the review looks the account up in the CRM when one is connected; without one, partner-sourced.',
-      },
-    ),
-    ...(showDates
-      ? [
-          input(
-            b.opportunityCreatedOn,
-            'Opportunity created on',
-            datepicker('When the CRM opportunity was opened', date(p.opportunityCreatedOn)),
-            {
-              optional: true,
-              hint: 'Created after the partner first acted: partner-sourced. On or before, or unknown: influenced.',
-            },
-          ),
-          input(
-            b.partnerTouchOn,
-            "Partner's first action on this account",
-            datepicker('When the partner first acted', date(p.partnerTouchOn)),
-            { optional: true, hint: 'Empty: the day the handoff is sent.' },
-          ),
-        ]
-      : []),
-    input(
-      b.partnerOrg,
-      'Partner organization',
-      text(L.partnerOrg, 'e.g. Meridian Cloud Consulting', { initial: str(p.partnerOrg) }),
-      { hint: PARTNER_SEES },
-    ),
-    input(
-      b.partnerContactName,
-      'Partner contact',
-      text(FORM_LIMITS.partnerContact, 'The person acting, then their role: Dana Reyes, alliances lead', {
-        initial: str(p.partnerContactName)
-          ? joinContact(str(p.partnerContactName), str(p.partnerContactRole))
-          : undefined,
-      }),
-      {
-        hint: ':eye: The partner reads the name, word for word (not the role). A person, not a team or a logo.',
-      },
-    ),
-    input(
-      b.partnerChannelId,
-      'Partner channel',
-      {
-        type: 'conversations_select',
-        action_id: ACTION_ID.value,
-        placeholder: pt('The Slack Connect channel shared with this partner'),
-        filter: { include: ['public', 'private'], exclude_bot_users: true },
-        ...(partnerChannel ? { initial_conversation: partnerChannel } : {}),
-      },
-      {
-        optional: true,
-        hint: 'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).',
-      },
-    ),
-    input(
-      b.riskNote,
-      'Risk and channel-conflict note',
-      text(L.riskNote, 'Registered resellers, competing partners, credit and compensation', {
-        multiline: true,
-        initial: str(p.riskNote),
-      }),
-      {
-        optional: true,
-        hint: 'Required when the check finds a conflict: another partner or a registered reseller on this account. Internal: the partner never reads it.',
-      },
-    ),
-    heading('What the AE should know'),
-    input(
-      b.customerTrigger,
-      'Customer trigger',
-      text(L.customerTrigger, 'What the customer said or did, in their words', {
-        multiline: true,
-        initial: str(p.customerTrigger),
-      }),
-    ),
-    input(
-      b.jointValue,
-      'Joint value proposition',
-      text(L.jointValue, 'What we do, what the partner does, why together is better', {
-        multiline: true,
-        initial: str(p.jointValue),
-      }),
-    ),
-    input(
-      b.whyPartner,
-      'Why this partner matters here',
-      text(L.whyPartner, 'One sentence: prior delivery, installed footprint or a trusted relationship', {
-        initial: str(p.whyPartner),
-      }),
-    ),
-    input(
-      b.warmPath,
-      'Warm path',
-      text(L.warmPath, 'Who knows whom, how warm, how the introduction happens', {
-        multiline: true,
-        initial: str(p.warmPath),
-      }),
-    ),
-    input(
-      b.evidenceUrl,
-      'Evidence link',
-      {
-        type: 'url_text_input',
-        action_id: ACTION_ID.value,
-        placeholder: pt('Meeting notes, QBR record, thread'),
-        ...(str(p.evidenceUrl) ? { initial_value: plain(str(p.evidenceUrl) ?? '', L.evidenceUrl) } : {}),
-      },
-      { optional: true, hint: 'Something the AE can verify in five minutes.' },
-    ),
-    heading('Who does what, by when'),
-    input(
-      b.aeUserId,
-      // With pools, Slack marks the field "(optional)": the label says the alternative, so that reads true.
-      pools.length > 0 ? 'Account executive, or a pool below' : 'Account executive',
-      {
-        type: 'users_select',
-        action_id: ACTION_ID.value,
-        placeholder: pt('Who receives this handoff'),
-        ...(user(p.aeUserId) ? { initial_user: user(p.aeUserId) } : {}),
-      },
-      {
-        hint:
-          pools.length > 0
-            ? ':eye: Choose one: an AE here, or a pool below. The partner sees the AE’s name once they accept.'
-            : ':eye: The partner sees this person’s name once they accept.',
-        // With pools, either the AE or a pool: the app says which is missing.
-        ...(pools.length > 0 ? { optional: true } : {}),
-      },
-    ),
-    ...(pools.length > 0
-      ? [
-          input(
-            PACKET_POOL_BLOCK_ID,
-            'Or a pool (round robin)',
-            {
-              type: 'static_select',
-              action_id: ACTION_ID.value,
-              placeholder: pt('The next AE of a pool'),
-              options: pools.slice(0, 100).map((name) => ({ text: pt(plain(name, 75)), value: name })),
-            },
-            {
-              optional: true,
-              hint: 'Leave the account executive empty: the next AE of the pool who is not away or full gets it.',
-            },
-          ),
-        ]
-      : []),
-    input(
-      b.sellerNextMove,
-      'Seller next move',
-      text(L.sellerNextMove, 'One action for the AE, doable this week', { initial: str(p.sellerNextMove) }),
-    ),
-    input(
-      b.partnerNextMove,
-      'Partner next move',
-      text(L.partnerNextMove, 'What the partner agreed to do', { initial: str(p.partnerNextMove) }),
-      { hint: `${PARTNER_SEES} Keep internal notes (fees, margins, credit) in the risk note.` },
-    ),
-    input(
-      b.partnerNextMoveDate,
-      'Partner next move by',
-      datepicker('Pick a date', date(p.partnerNextMoveDate)),
-      { optional: true, hint: PARTNER_SEES },
-    ),
-    input(
-      PACKET_FORM_BLOCK_ID.confirmations,
-      'Confirmed',
-      {
-        type: 'checkboxes',
-        action_id: ACTION_ID.value,
-        options: [PRIORITY, IN_WRITING],
-        ...(ticked.length > 0 ? { initial_options: ticked } : {}),
-      },
-      { optional: true, hint: 'Tick what is true: each counts in the score and the readiness checklist.' },
-    ),
-    input(
-      b.ownerUserId,
-      'Owner of the handoff',
-      {
-        type: 'users_select',
-        action_id: ACTION_ID.value,
-        initial_user: user(p.ownerUserId) ?? opts.authorUserId,
-      },
-      {
-        hint: 'You, unless someone else follows up. One named person, not a team: owns it until the AE accepts.',
-      },
-    ),
-    input(
-      b.responseWindowDays,
-      'AE response window (business days)',
-      {
-        type: 'number_input',
-        action_id: ACTION_ID.value,
-        is_decimal_allowed: false,
-        min_value: String(RESPONSE_WINDOW.min),
-        max_value: String(RESPONSE_WINDOW.max),
-        initial_value: String(initialWindow),
-      },
-      { hint: `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.` },
-    ),
-  ];
+  const d = drawingOf(opts);
+  const drawn = [INTRO, ...SECTIONS.flatMap(([section, title]) => sectionBlocks(section, title, d))];
+  const blocks = opts.edit ? forEdit(drawn, d) : drawn;
   const title = opts.edit ? `Edit handoff #${opts.edit.handoffId}` : 'New handoff';
-  if (opts.edit) {
-    // An edit changes the packet, not who or where: those read as facts, with the action that changes them.
-    const locked = new Set<string>([
-      b.partnerOrg,
-      b.partnerChannelId,
-      b.aeUserId,
-      b.ownerUserId,
-      b.responseWindowDays,
-    ]);
-    const facts = [
-      `*Fixed after sending:* partner ${userText(str(p.partnerOrg) ?? '', 150)}`,
-      partnerChannel ? `channel <#${partnerChannel}>` : 'no partner channel',
-      user(p.aeUserId) ? `AE <@${user(p.aeUserId)}>` : undefined,
-      user(p.ownerUserId) ? `owner <@${user(p.ownerUserId)}>` : undefined,
-      `a ${initialWindow}-business-day window`,
-    ].filter(Boolean);
-    const kept = blocks.filter((block) => !(block.type === 'input' && locked.has(String(block.block_id))));
-    kept.splice(1, 0, {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          verbatim: true,
-          text: `${facts.join(' · ')}. To hand it to another AE use Reassign; for more time, Extend; the deadline does not move with an edit.`,
-        },
-      ],
-    });
-    blocks.splice(0, blocks.length, ...kept);
-  }
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.packet,

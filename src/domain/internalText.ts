@@ -4,16 +4,15 @@
  * words and phrases, and a percentage or an amount next to money words.
  */
 
-/** The packet fields the partner reads, and what the modal calls them. */
-export const PARTNER_VISIBLE_FIELDS = {
-  accountName: 'Account',
-  partnerOrg: 'Partner organization',
-  partnerContactName: 'Partner contact',
-  partnerNextMove: 'Partner next move',
-  partnerNextMoveDate: 'Partner next move by',
-} as const;
+import { fieldRecord, PACKET_FIELDS, PARTNER_VISIBLE, type PartnerVisibleField } from './packet.js';
 
-export type PartnerVisibleField = keyof typeof PARTNER_VISIBLE_FIELDS;
+/** The packet fields the partner reads (`partner` in the registry, packetFields.ts), and what the modal calls them. */
+export const PARTNER_VISIBLE_FIELDS = fieldRecord(PARTNER_VISIBLE, (field) => {
+  const { form } = PACKET_FIELDS[field];
+  return 'label' in form ? form.label : PACKET_FIELDS[field].label;
+});
+
+export type { PartnerVisibleField };
 
 export interface InternalTextFinding {
   field: PartnerVisibleField;
@@ -95,7 +94,7 @@ export function internalWords(text: string): string[] {
 export function findInternalText(
   packet: Partial<Record<PartnerVisibleField, string | null | undefined>>,
 ): InternalTextFinding[] {
-  return (Object.keys(PARTNER_VISIBLE_FIELDS) as PartnerVisibleField[]).flatMap((field) => {
+  return PARTNER_VISIBLE.flatMap((field) => {
     const value = packet[field];
     if (!value) return [];
     const matches = internalWords(value);

@@ -1,167 +1,96 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { accountDomain } from './accountMatch.js';
-import { type FillerField, partnerFiller } from './partnerFiller.js';
+import { PACKET_FIELDS } from './packetFields.js';
+import type { Dates } from './packetRules.js';
+
+export { PACKET_FIELDS } from './packetFields.js';
+export { isHttpUrl, normaliseUrl, RESPONSE_WINDOW } from './packetRules.js';
 
 /**
- * The handoff packet: the eleven fields of DOMAIN.md as partner marketing fills them.
- * Limits keep every field renderable inside Slack's Block Kit limits (3000 chars per text object).
+ * The handoff packet: the fields of DOMAIN.md as partner marketing fills them, each described once in the registry
+ * (packetFields.ts). Everything here is read from it: the field names and their subsets, the limits, the schema.
  */
-export const FIELD_LIMITS = {
-  accountName: 150,
-  crmOpportunity: 300,
-  accountDomain: 200,
-  partnerOrg: 150,
-  partnerContactName: 120,
-  partnerContactRole: 120,
-  whyPartner: 600,
-  customerTrigger: 1200,
-  jointValue: 1200,
-  warmPath: 800,
-  sellerNextMove: 400,
-  partnerNextMove: 800,
-  riskNote: 1200,
-  evidenceUrl: 2000,
-} as const;
 
-export const RESPONSE_WINDOW = { min: 1, max: 10, default: 3 } as const;
+type Spec = typeof PACKET_FIELDS;
+export type PacketField = keyof Spec;
 
-export type PacketField =
-  | keyof typeof FIELD_LIMITS
-  | 'partnerNextMoveDate'
-  | 'partnerAgreedInWriting'
-  | 'onPriorityList'
-  | 'opportunityCreatedOn'
-  | 'partnerTouchOn'
-  | 'aeUserId'
-  | 'ownerUserId'
-  | 'responseWindowDays'
-  | 'partnerChannelId';
+/** The fields whose registry entry matches `Cond` (e.g. `{ edit: true }`). */
+export type FieldWhere<Cond> = { [F in PacketField]: Spec[F] extends Cond ? F : never }[PacketField];
+export type EditableField = FieldWhere<{ edit: true }>;
+export type LockedField = FieldWhere<{ edit: { locked: string } }>;
+export type LimitedField = FieldWhere<{ rule: { max: number } }>;
+export type ExportedField = FieldWhere<{ csv: string }>;
+export type PartnerVisibleField = FieldWhere<{ partner: true }>;
+export type FlagField = FieldWhere<{ rule: { input: 'flag' } }>;
 
-const requiredText = (field: keyof typeof FIELD_LIMITS, what: string) =>
-  z
-    .string({ error: `Please add ${what}.` })
-    .trim()
-    .min(1, `Please add ${what}.`)
-    .max(FIELD_LIMITS[field], `Keep this under ${FIELD_LIMITS[field]} characters.`);
+/** Every packet field, in the packet's order. */
+// Object.keys types its keys as strings; they are the registry's own.
+export const FIELD_NAMES = Object.keys(PACKET_FIELDS) as PacketField[];
 
-/** Required text the partner reads word for word: filler is refused on the field (domain/partnerFiller.ts). */
-const partnerText = (field: FillerField, what: string) =>
-  requiredText(field, what).superRefine((value, ctx) => {
-    const why = partnerFiller(field, value);
-    if (why) ctx.addIssue({ code: 'custom', message: why });
-  });
+export const isPacketField = (value: unknown): value is PacketField =>
+  typeof value === 'string' && Object.hasOwn(PACKET_FIELDS, value);
 
-const optionalText = (field: keyof typeof FIELD_LIMITS) =>
-  z
-    .string()
-    .trim()
-    .max(FIELD_LIMITS[field], `Keep this under ${FIELD_LIMITS[field]} characters.`)
-    .nullish()
-    .transform((value) => (value ? value : null));
+/** A record of `fields`, each mapped to a value. */
+export function fieldRecord<K extends PacketField, T>(
+  fields: readonly K[],
+  value: (field: K) => T,
+): Record<K, T> {
+  // Object.fromEntries types its keys as strings; they are exactly `fields`.
+  return Object.fromEntries(fields.map((field) => [field, value(field)])) as Record<K, T>;
+}
 
-const slackUserId = (what: string) =>
-  z.string({ error: `Please choose ${what}.` }).regex(/^[UW][A-Z0-9]{2,}$/, `Please choose ${what}.`);
+/** `fields` of a record with the packet's fields, each with its own type. */
+export function pickFields<T extends Record<K, unknown>, K extends PacketField>(
+  from: T,
+  fields: readonly K[],
+): Pick<T, K> {
+  // fieldRecord types every value as the union of the fields' types; each is its own field's.
+  return fieldRecord(fields, (field) => from[field]) as Pick<T, K>;
+}
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+export const EDITABLE_FIELDS = FIELD_NAMES.filter((f): f is EditableField => PACKET_FIELDS[f].edit === true);
+export const LOCKED_FIELDS = FIELD_NAMES.filter((f): f is LockedField => PACKET_FIELDS[f].edit !== true);
+export const EXPORTED_FIELDS = FIELD_NAMES.filter((f): f is ExportedField => PACKET_FIELDS[f].csv !== null);
+export const PARTNER_VISIBLE = FIELD_NAMES.filter((f): f is PartnerVisibleField => PACKET_FIELDS[f].partner);
+export const FLAG_FIELDS = FIELD_NAMES.filter((f): f is FlagField => PACKET_FIELDS[f].rule.input === 'flag');
 
-/** An optional calendar date that cannot be in the future (`latest`: the latest "today" anywhere). */
-const pastDate = (latest: string) =>
-  z
-    .string()
-    .regex(isoDate, 'Pick a date.')
-    .refine((date) => DateTime.fromISO(date).isValid, 'Pick a date.')
-    .refine((date) => date <= latest, 'This date is in the future.')
-    .nullish()
-    .transform((value) => value ?? null);
+/** The most characters of each text field (and the evidence link). */
+export const FIELD_LIMITS = fieldRecord(
+  FIELD_NAMES.filter((f): f is LimitedField => 'max' in PACKET_FIELDS[f].rule),
+  (field) => PACKET_FIELDS[field].rule.max,
+);
+
+/** The packet as validated: each field's value as its rule reads it. */
+export type Packet = { [F in PacketField]: z.output<ReturnType<Spec[F]['rule']['schema']>> };
+/** The raw form input, per field (the schema decides what is valid; a missing field is empty). */
+export type PacketInput = Partial<Record<PacketField, unknown>>;
+export type PacketErrors = Partial<Record<PacketField, string>>;
+
+type Shape = { [F in PacketField]: z.ZodType<Packet[F]> };
 
 /** `today`: the earliest calendar date anywhere (dates before it are past); `latest`: the latest one. */
 export function packetSchema(
   today: string,
   latest = DateTime.fromISO(today).plus({ days: 2 }).toISODate() ?? today,
 ) {
-  return z.object({
-    accountName: partnerText('accountName', 'the account name'),
-    crmOpportunity: optionalText('crmOpportunity'),
-    accountDomain: optionalText('accountDomain').refine(
-      (value) => value === null || accountDomain(value) !== undefined,
-      "Use the company's web domain, like northwind.com.",
-    ),
-    onPriorityList: z.boolean().default(false),
-    opportunityCreatedOn: pastDate(latest),
-    partnerTouchOn: pastDate(latest),
-    partnerOrg: partnerText('partnerOrg', 'the partner organization'),
-    partnerContactName: partnerText('partnerContactName', 'the partner contact (a person, not a logo)'),
-    partnerContactRole: optionalText('partnerContactRole'),
-    whyPartner: requiredText('whyPartner', 'why this partner matters for this account'),
-    customerTrigger: requiredText('customerTrigger', 'what the customer said or did'),
-    jointValue: requiredText('jointValue', 'the joint value proposition'),
-    warmPath: requiredText('warmPath', 'the warm path (who knows whom)'),
-    sellerNextMove: requiredText('sellerNextMove', 'one next move for the AE'),
-    partnerNextMove: partnerText('partnerNextMove', 'what the partner will do next'),
-    partnerNextMoveDate: z
-      .string()
-      .regex(isoDate, 'Pick a date.')
-      .refine((date) => DateTime.fromISO(date).isValid, 'Pick a date.')
-      .refine((date) => date >= today, 'This date is in the past.')
-      .nullish()
-      .transform((value) => value ?? null),
-    partnerAgreedInWriting: z.boolean().default(false),
-    riskNote: optionalText('riskNote'),
-    evidenceUrl: z
-      .string()
-      .trim()
-      .nullish()
-      .transform((value) => (value ? value : null))
-      .refine(
-        (value) => value === null || isHttpUrl(value),
-        'Use a full link starting with https:// or http://.',
-      )
-      // Stored normalised (spaces and brackets percent-encoded), so it renders as a Slack link at the size checked.
-      .transform((value) => (value === null ? null : normaliseUrl(value)))
-      .refine(
-        (value) => value === null || value.length <= FIELD_LIMITS.evidenceUrl,
-        `Keep the link under ${FIELD_LIMITS.evidenceUrl} characters.`,
-      ),
-    aeUserId: slackUserId('the account executive'),
-    ownerUserId: slackUserId('the owner of the next move'),
-    responseWindowDays: z.preprocess(
-      (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
-      z.coerce
-        .number({ error: 'Enter a number of business days.' })
-        .int('Use a whole number of business days.')
-        .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
-        .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
-    ),
-    // Optional: a partner not on Slack Connect hears nothing in Slack, and the review says so.
-    partnerChannelId: z
-      .string({ error: 'Choose a channel from the list, or leave it empty.' })
-      .nullish()
-      .transform((value) => (value ? value : null))
-      .refine(
-        (value) => value === null || /^[CG][A-Z0-9]{2,}$/.test(value),
-        'Choose a channel from the list, or leave it empty.',
-      ),
-  });
+  const dates: Dates = { today, latest };
+  // Object.fromEntries loses each key's own type: every value is its field's rule's schema, which is what Shape says.
+  const shape = Object.fromEntries(
+    FIELD_NAMES.map((field) => [field, PACKET_FIELDS[field].rule.schema(dates)]),
+  ) as Shape;
+  return z.object(shape);
 }
 
-export type Packet = z.output<ReturnType<typeof packetSchema>>;
-export type PacketInput = z.input<ReturnType<typeof packetSchema>>;
-
-export type PacketErrors = Partial<Record<PacketField, string>>;
-
-/** The WHATWG form of a URL, with Slack's link delimiters (| < >) percent-encoded too. */
-export function normaliseUrl(value: string): string {
-  return new URL(value).href.replace(/[|<>]/g, (ch) => encodeURIComponent(ch));
-}
-
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
-  } catch {
-    return false;
-  }
+/** One field on its own: its value when it parses. */
+function keepValid<F extends PacketField>(
+  field: F,
+  shape: Shape,
+  input: PacketInput,
+  valid: Partial<Packet>,
+) {
+  const one = shape[field].safeParse(input[field]);
+  if (one.success) valid[field] = one.data;
 }
 
 /**
@@ -179,19 +108,14 @@ export function parsePacket(
   if (result.success) return { ok: true, packet: result.data };
   const errors: PacketErrors = {};
   for (const issue of result.error.issues) {
-    const field = issue.path[0] as PacketField | undefined;
-    if (field && !errors[field]) errors[field] = issue.message;
+    const field = issue.path[0];
+    if (isPacketField(field) && !errors[field]) errors[field] = issue.message;
   }
   // Each field on its own (the schema has no rule across fields): what parses is usable, what does not has its error.
-  const raw: Record<string, unknown> =
-    typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-  const valid: Record<string, unknown> = {};
-  for (const [field, fieldSchema] of Object.entries(schema.shape) as [PacketField, z.ZodType][]) {
-    if (errors[field]) continue;
-    const one = fieldSchema.safeParse(raw[field]);
-    if (one.success) valid[field] = one.data;
-  }
-  return { ok: false, errors, valid: valid as Partial<Packet> };
+  const raw: PacketInput = typeof input === 'object' && input !== null ? input : {};
+  const valid: Partial<Packet> = {};
+  for (const field of FIELD_NAMES) if (!errors[field]) keepValid(field, schema.shape, raw, valid);
+  return { ok: false, errors, valid };
 }
 
 /**

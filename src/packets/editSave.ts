@@ -2,6 +2,7 @@ import { editRefusedText } from '../blocks/packetReplies.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { hasClassificationCorrection } from '../db/repositories/packets.js';
 import type { NewHandoffRow } from '../db/schema.js';
+import { EDITABLE_FIELDS, pickFields } from '../domain/packet.js';
 import type { Finding } from '../services/checks.js';
 import { attributionColumns } from '../services/crm/attribution.js';
 import type { RequestContext } from '../services/requestContext.js';
@@ -23,24 +24,9 @@ function editChange(
 ): Partial<NewHandoffRow> {
   const { packet, scorecard } = review;
   return {
-    accountName: packet.accountName,
-    crmOpportunity: packet.crmOpportunity,
+    // The fields an edit may change (domain/packetFields.ts), then what follows from them.
+    ...pickFields(packet, EDITABLE_FIELDS),
     ...crmColumns(review),
-    onPriorityList: packet.onPriorityList,
-    opportunityCreatedOn: packet.opportunityCreatedOn,
-    partnerTouchOn: packet.partnerTouchOn,
-    partnerContactName: packet.partnerContactName,
-    partnerContactRole: packet.partnerContactRole,
-    whyPartner: packet.whyPartner,
-    customerTrigger: packet.customerTrigger,
-    jointValue: packet.jointValue,
-    warmPath: packet.warmPath,
-    sellerNextMove: packet.sellerNextMove,
-    partnerNextMove: packet.partnerNextMove,
-    partnerNextMoveDate: packet.partnerNextMoveDate,
-    partnerAgreedInWriting: packet.partnerAgreedInWriting,
-    riskNote: packet.riskNote,
-    evidenceUrl: packet.evidenceUrl,
     accountKey: account.key,
     accountDomain: account.domain,
     score: scorecard.total,

@@ -8,76 +8,29 @@ import { enqueue, isQueued, type OutboxMessage } from '../db/repositories/outbox
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
-import type { PacketInput } from '../domain/packet.js';
+import {
+  EDITABLE_FIELDS,
+  FIELD_NAMES,
+  fieldRecord,
+  LOCKED_FIELDS,
+  type LockedField,
+  PACKET_FIELDS,
+  type PacketField,
+  type PacketInput,
+} from '../domain/packet.js';
 import type { Lifecycle } from '../services/lifecycle.js';
 import { messageKey } from '../services/notifications.js';
 import type { RequestContext } from '../services/requestContext.js';
 import { viewerOf } from '../services/requestContext.js';
 
-/** The packet fields an edit may change, with the words the "edited" mark and the touch log use for them. */
-export const EDITABLE_FIELDS = {
-  accountName: 'Account',
-  crmOpportunity: 'CRM opportunity',
-  accountDomain: 'Company domain',
-  onPriorityList: 'Seller priority',
-  opportunityCreatedOn: 'Opportunity created on',
-  partnerTouchOn: "Partner's first action",
-  partnerContactName: 'Partner contact',
-  partnerContactRole: 'Contact role',
-  whyPartner: 'Why this partner',
-  customerTrigger: 'Customer trigger',
-  jointValue: 'Joint value',
-  warmPath: 'Warm path',
-  sellerNextMove: 'Seller next move',
-  partnerNextMove: 'Partner next move',
-  partnerNextMoveDate: 'Partner next move date',
-  partnerAgreedInWriting: 'Written agreement',
-  riskNote: 'Risk note',
-  evidenceUrl: 'Evidence link',
-} as const satisfies Partial<Record<keyof PacketInput & keyof HandoffRow, string>>;
-export type EditableField = keyof typeof EDITABLE_FIELDS;
+/** The registry's locked fields, with what to do instead: an edit cannot change them (domain/packetFields.ts). */
+export const LOCKED_REASONS = fieldRecord(LOCKED_FIELDS, (field) => PACKET_FIELDS[field].edit.locked);
 
-/**
- * Fields an edit cannot change, and what to do instead: the AE and the window have their own actions (Reassign,
- * Extend) so the deadline never moves by accident; the partner and its channel decide who hears about the deal.
- */
-export const LOCKED_FIELDS = {
-  aeUserId: 'To hand it to another AE, use Reassign.',
-  responseWindowDays: 'The deadline does not move with an edit. To give the AE more time, use Extend.',
-  partnerOrg: 'The partner cannot change after sending: withdraw this handoff and send a new one.',
-  partnerChannelId:
-    'The partner channel cannot change after sending: withdraw this handoff and send a new one.',
-  ownerUserId: 'The owner cannot change in an edit.',
-} as const;
-export type LockedField = keyof typeof LOCKED_FIELDS;
-
-/** The stored handoff as packet input: what the edit form is prefilled with. */
-export function packetOf(h: HandoffRow): PacketInput {
-  return {
-    accountName: h.accountName,
-    crmOpportunity: h.crmOpportunity,
-    accountDomain: h.accountDomain,
-    onPriorityList: h.onPriorityList,
-    opportunityCreatedOn: h.opportunityCreatedOn,
-    partnerTouchOn: h.partnerTouchOn,
-    partnerOrg: h.partnerOrg,
-    partnerContactName: h.partnerContactName,
-    partnerContactRole: h.partnerContactRole,
-    whyPartner: h.whyPartner,
-    customerTrigger: h.customerTrigger,
-    jointValue: h.jointValue,
-    warmPath: h.warmPath,
-    sellerNextMove: h.sellerNextMove,
-    partnerNextMove: h.partnerNextMove,
-    partnerNextMoveDate: h.partnerNextMoveDate,
-    partnerAgreedInWriting: h.partnerAgreedInWriting,
-    riskNote: h.riskNote,
-    evidenceUrl: h.evidenceUrl,
-    aeUserId: h.aeUserId,
-    ownerUserId: h.ownerUserId,
-    responseWindowDays: String(h.responseWindowDays),
-    partnerChannelId: h.partnerChannelId,
-  } as PacketInput;
+/** The stored handoff as packet input: what the edit form is prefilled with (a number as the form holds it). */
+export function packetOf(h: HandoffRow): Record<PacketField, unknown> {
+  return fieldRecord(FIELD_NAMES, (field) =>
+    PACKET_FIELDS[field].rule.input === 'number' ? String(h[field]) : h[field],
+  );
 }
 
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || String(a ?? '') === String(b ?? '');
@@ -87,42 +40,41 @@ const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || String(a
  * stored value. A value it does carry (a hand-made payload) is kept, and refused by `lockedChanges` if it differs.
  */
 export function withLockedFrom(h: HandoffRow, input: PacketInput): PacketInput {
-  const stored = packetOf(h) as Record<string, unknown>;
-  const merged = { ...input } as Record<string, unknown>;
-  for (const field of Object.keys(LOCKED_FIELDS)) {
+  const stored = packetOf(h);
+  const merged = { ...input };
+  for (const field of LOCKED_FIELDS) {
     const value = merged[field];
     if (value === undefined || value === null || value === '') merged[field] = stored[field];
   }
-  return merged as PacketInput;
+  return merged;
+}
+
+/** A locked value as compared: the partner's name whatever its case and spaces. */
+function comparable(field: LockedField, value: unknown): unknown {
+  const { edit } = PACKET_FIELDS[field];
+  return 'caseless' in edit
+    ? String(value ?? '')
+        .trim()
+        .toLowerCase()
+    : value;
 }
 
 /** The locked fields a submitted edit changed, with what to do instead (inline errors). */
-export function lockedChanges(
-  h: HandoffRow,
-  packet: Record<string, unknown>,
-): Partial<Record<LockedField, string>> {
+export function lockedChanges(h: HandoffRow, packet: PacketInput): Partial<Record<LockedField, string>> {
   const errors: Partial<Record<LockedField, string>> = {};
-  const stored = packetOf(h) as Record<string, unknown>;
-  for (const field of Object.keys(LOCKED_FIELDS) as LockedField[]) {
-    const before = field === 'partnerOrg' ? String(stored[field]).trim().toLowerCase() : stored[field];
-    const after =
-      field === 'partnerOrg'
-        ? String(packet[field] ?? '')
-            .trim()
-            .toLowerCase()
-        : packet[field];
-    if (!same(before, after)) errors[field] = LOCKED_FIELDS[field];
+  const stored = packetOf(h);
+  for (const field of LOCKED_FIELDS) {
+    if (!same(comparable(field, stored[field]), comparable(field, packet[field])))
+      errors[field] = LOCKED_REASONS[field];
   }
   return errors;
 }
 
-/** The labels of the fields whose value differs, in the packet's order. */
+/** The labels of the editable fields whose value differs, in the packet's order. */
 export function changedFields(h: HandoffRow, change: Partial<NewHandoffRow>): string[] {
-  const stored = h as unknown as Record<string, unknown>;
-  const next = change as Record<string, unknown>;
-  return (Object.keys(EDITABLE_FIELDS) as EditableField[])
-    .filter((field) => field in next && !same(stored[field], next[field]))
-    .map((field) => EDITABLE_FIELDS[field]);
+  return EDITABLE_FIELDS.filter((field) => field in change && !same(h[field], change[field])).map(
+    (field) => PACKET_FIELDS[field].label,
+  );
 }
 
 /** The reply in the thread of the AE's packet: who changed what, and that the message above is the new version. */

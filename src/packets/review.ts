@@ -169,7 +169,7 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
   const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
   // What an edit cannot change is said on its field first, with what to do instead.
-  if (edited) Object.assign(errors, lockedChanges(edited, input as Record<string, unknown>));
+  if (edited) Object.assign(errors, lockedChanges(edited, input));
   const found = await lookups(deps, req, fields, errors, now, edited?.id);
   const { slack, verdict, partner } = found;
   if (!parsed.ok || Object.keys(errors).length > 0 || !slack.ae || !partner || !verdict) {
@@ -181,7 +181,7 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
     sourceViewId: req.sourceViewId,
     authorUserId: req.actor.userId,
     teamId,
-    content: review as unknown as Record<string, unknown>,
+    content: { ...review },
     createdAt: now,
     updatedAt: now,
   });

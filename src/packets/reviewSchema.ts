@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PARTNER_VISIBLE_FIELDS, type PartnerVisibleField } from '../domain/internalText.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
-import { packetSchema } from '../domain/packet.js';
+import { FIELD_NAMES } from '../domain/packet.js';
 import { COMPONENTS } from '../domain/scoringModel.js';
 import type { Review } from './types.js';
 
@@ -20,15 +20,14 @@ const person = { id: z.string(), teamId: z.string(), name: z.string(), timeZone:
 const partnerRef = z.looseObject({ id: z.number(), name: z.string() });
 const crmSystem = z.enum(['salesforce', 'hubspot']);
 
-/** The packet's fields come from its own schema's list (one list), each stored as a plain value. */
-const PACKET_FIELDS = Object.keys(packetSchema('2000-01-01').shape);
+/** The packet's fields come from the registry (domain/packetFields.ts), each stored as a plain value. */
 const plainValue = (value: unknown) =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
 function isStoredPacket(value: unknown): value is Review['packet'] {
   if (typeof value !== 'object' || value === null) return false;
   const fields = new Map(Object.entries(value));
   return (
-    PACKET_FIELDS.every((field) => fields.has(field) && plainValue(fields.get(field))) &&
+    FIELD_NAMES.every((field) => fields.has(field) && plainValue(fields.get(field))) &&
     typeof fields.get('partnerTouchOn') === 'string'
   );
 }

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/client.js';
 import { type ExportRow, exportRows } from '../db/repositories/exportRows.js';
+import { EXPORTED_FIELDS, type ExportedField, PACKET_FIELDS } from '../domain/packet.js';
 
 export { countSent } from '../db/repositories/exportRows.js';
 
@@ -25,25 +26,40 @@ function expiryReason(r: ExportRow): string {
 /** The status as RevOps reads it: a handoff waiting for a later AE than the first reads "reassigned", not "sent". */
 const statusOf = (r: ExportRow) => (r.status === 'sent' && r.assignment > 1 ? 'reassigned' : r.status);
 
+interface Column {
+  name: string;
+  value: (r: ExportRow) => string | number;
+  /** The packet field it shows (its name is the field's `csv` in domain/packetFields.ts). */
+  field?: ExportedField;
+}
+
+/** A packet field's column: named in the registry; a person's text is made safe, a Slack id is as stored. */
+function packetColumn(field: ExportedField): Column {
+  const { csv, rule } = PACKET_FIELDS[field];
+  const cell = (value: string | null) => (rule.input === 'user' ? (value ?? '') : safeCell(value));
+  return { name: csv, value: (r) => cell(r[field]), field };
+}
+
 /**
  * The touch log export, one row per handoff: each column's name and value, in this order (docs/revops.md lists
- * them too). A new column is one entry here (and its field in the query, db/repositories/exportRows.ts).
+ * them too). A new column is one entry here (and its field in the query, db/repositories/exportRows.ts); a packet
+ * field the registry exports and this list does not place comes last.
  */
-const COLUMNS: readonly { name: string; value: (r: ExportRow) => string | number }[] = [
+const PLACED: readonly Column[] = [
   { name: 'handoff_id', value: (r) => r.id },
   { name: 'sent_at', value: (r) => iso(r.sentAt) },
   { name: 'status', value: statusOf },
-  { name: 'account', value: (r) => safeCell(r.accountName) },
-  { name: 'crm_opportunity', value: (r) => safeCell(r.crmOpportunity) },
-  { name: 'partner', value: (r) => safeCell(r.partnerOrg) },
-  { name: 'partner_contact', value: (r) => safeCell(r.partnerContactName) },
+  packetColumn('accountName'),
+  packetColumn('crmOpportunity'),
+  packetColumn('partnerOrg'),
+  packetColumn('partnerContactName'),
   { name: 'author_user_id', value: (r) => r.authorUserId },
-  { name: 'owner_user_id', value: (r) => r.ownerUserId },
-  { name: 'ae_user_id', value: (r) => r.aeUserId },
+  packetColumn('ownerUserId'),
+  packetColumn('aeUserId'),
   { name: 'ae_name', value: (r) => safeCell(r.aeName) },
   { name: 'classification', value: (r) => r.classification ?? '' },
   { name: 'classification_reason', value: (r) => safeCell(r.classificationReason) },
-  { name: 'evidence_url', value: (r) => safeCell(r.evidenceUrl) },
+  packetColumn('evidenceUrl'),
   { name: 'score', value: (r) => r.score ?? '' },
   { name: 'score_band', value: (r) => r.scoreBand ?? '' },
   { name: 'decision', value: (r) => r.decision ?? '' },
@@ -67,6 +83,11 @@ const COLUMNS: readonly { name: string; value: (r: ExportRow) => string | number
   { name: 'lost_reason', value: (r) => r.lostReason ?? '' },
   { name: 'declines', value: (r) => r.declines },
   { name: 'latest_decline_reason', value: (r) => r.latestDeclineReason ?? '' },
+];
+
+const COLUMNS: readonly Column[] = [
+  ...PLACED,
+  ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
