@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
 import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from './db/lock.js';
+import { DatabaseNewerError } from './db/migrationsCheck.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -14,40 +15,25 @@ import { createLogger } from './logger.js';
  */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee docs/configuration.md or .env.example.\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = orExit(
+    () => loadConfig(process.env),
+    [ConfigError],
+    'See docs/configuration.md or .env.example.',
+  );
 
   // One process per database file, before anything opens it, talks to Slack or runs the outbox (src/db/lock.ts).
-  let lock: DatabaseLock;
-  try {
+  const lock: DatabaseLock = orExit(() => {
     // First whether the files can be written at all: that message says what to fix (the lock's would not).
     mkdirSync(dirname(config.databasePath), { recursive: true });
     checkWritable(config.databasePath);
-    lock = lockDatabase(config.databasePath);
-  } catch (error) {
-    if (
-      error instanceof DatabaseInUseError ||
-      error instanceof DatabaseLockError ||
-      error instanceof DatabaseUnwritableError
-    ) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+    return lockDatabase(config.databasePath);
+  }, [DatabaseInUseError, DatabaseLockError, DatabaseUnwritableError]);
   // However the process ends; the operating system would release the lock anyway, this also removes the holder file.
   process.once('exit', () => lock.release());
 
   const logger = createLogger(config.logLevel);
-  const database = openDatabase(config.databasePath);
+  // A database from a newer version (a rollback of the code alone) is refused, said plainly, nothing written.
+  const database = orExit(() => openDatabase(config.databasePath), [DatabaseNewerError]);
   logger.info({ databasePath: config.databasePath }, 'database ready');
   const checkpointer = startCheckpointer(database.sqlite, logger);
   // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
@@ -84,6 +70,20 @@ async function main(): Promise<void> {
 
   starting = startHandoffApp({ config, db: database.db, clock: systemClock, logger });
   await starting;
+}
+
+/**
+ * `start()`, or, when it throws one of the errors the start explains (a setting, the lock, the database), that
+ * message (and `hint`) on stderr and exit code 1. Anything else is thrown on.
+ */
+function orExit<T>(start: () => T, known: (new (...args: never[]) => Error)[], hint?: string): T {
+  try {
+    return start();
+  } catch (error) {
+    if (!known.some((kind) => error instanceof kind)) throw error;
+    process.stderr.write(`${(error as Error).message}\n${hint ? `${hint}\n` : ''}`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

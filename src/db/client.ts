@@ -7,6 +7,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { isStorageOutage, probeWrite, sqliteErrorOf } from '../runtime/health.js';
+import { refuseNewerDatabase } from './migrationsCheck.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -86,6 +87,7 @@ export function openDatabase(path: string): AppDatabase {
     sqlite.pragma('synchronous = NORMAL');
     cacheStatements(sqlite);
     const db = drizzle(sqlite, { schema });
+    refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     probeWrite(sqlite, new Date());
     return {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { type AppDatabase, MIGRATIONS_FOLDER } from './client.js';
+import { readJournal, refuseNewerDatabase } from './migrationsCheck.js';
 import * as schema from './schema.js';
 
 /**
@@ -30,16 +30,14 @@ export class DatabaseNeedsMigrationError extends Error {
  * creating that table or writing anything.
  */
 export function pendingMigrations(sqlite: Database.Database, folder = MIGRATIONS_FOLDER): number {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { when: number }[];
-  };
+  const entries = readJournal(folder);
   const recorded = sqlite
     .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
     .get();
   const newest = recorded
     ? (sqlite.prepare('select max(created_at) as at from __drizzle_migrations').get() as { at: unknown }).at
     : null;
-  return journal.entries.filter((entry) => newest === null || Number(newest) < entry.when).length;
+  return entries.filter((entry) => newest === null || Number(newest) < entry.when).length;
 }
 
 /** A file's identity and last change: equal before and after a read, nothing wrote it in between. */
@@ -96,6 +94,7 @@ export function openDatabaseReadOnly(path: string): AppDatabase {
   const sqlite = readOnlyConnection(path);
   try {
     sqlite.pragma('query_only = ON');
+    refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     const pending = pendingMigrations(sqlite);
     if (pending > 0) throw new DatabaseNeedsMigrationError(path, pending);
     const db = drizzle(sqlite, { schema });

@@ -1,0 +1,111 @@
+import type { SurfaceParams } from '../blocks/surfaces.js';
+import type { Executor } from '../db/client.js';
+import { newestSurfaceId } from '../db/repositories/surfaces.js';
+import type { HandoffRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
+import {
+  isPossible,
+  NO_OFFER,
+  type Offer,
+  OWNER_ACTIONS,
+  offerFor,
+  type Viewer,
+} from '../domain/lifecycle.js';
+import { packetNamesFormerAe } from '../domain/moves.js';
+
+/** What placing a surface's buttons needs: the database (which notice is newest) and who is internal. */
+export interface OfferDeps {
+  db: Executor;
+  adminUserIds: readonly string[];
+  /** Our workspaces, and the one the app is installed in (the team of anyone reading a DM from it). */
+  internalTeamIds: readonly string[];
+  homeTeamId: string;
+}
+
+/** Owner-facing notices: the owner's buttons sit on the newest of them only, so older ones never invite a click. */
+const OWNER_NOTICES: readonly SurfaceKind[] = [
+  'sent_confirmation',
+  'owner_assigned',
+  'decision_notice',
+  'expired_owner',
+  'reassigned_notice',
+  'extended_owner',
+  'withdrawn_notice',
+  'outcome_notice',
+];
+
+/** DMs that can carry the owner's buttons: the owner's notices, and escalations (an absence, a step of a policy). */
+const OWNER_DMS: readonly SurfaceKind[] = [...OWNER_NOTICES, 'escalation'];
+
+/** A person reading a DM from the app: a member of our workspace (or the AE's own, for the AE). */
+export function viewerFor(deps: OfferDeps, userId: string, h: HandoffRow): Viewer {
+  return {
+    actor: { userId, teamId: userId === h.aeUserId ? h.aeTeamId : deps.homeTeamId },
+    internalTeamIds: deps.internalTeamIds,
+    adminUserIds: deps.adminUserIds,
+  };
+}
+
+/**
+ * The author's notice of a move (or the expiry notice that tells the policy's move of the same sweep), still current,
+ * while the packet names the AE it moved from (domain/moves.ts).
+ */
+function flagsPacket(surface: SurfaceRow, h: HandoffRow, current: boolean): boolean {
+  const move = (surface.params as SurfaceParams).move;
+  return (
+    (surface.kind === 'reassigned_notice' || surface.kind === 'expired_owner') &&
+    current &&
+    move !== undefined &&
+    surface.viewerUserId === h.authorUserId &&
+    packetNamesFormerAe(h, move).length > 0
+  );
+}
+
+/** How one kind of surface places its buttons. `reader` is the DM's reader (null in a channel). */
+type PlaceOffer = (deps: OfferDeps, surface: SurfaceRow, h: HandoffRow, current: boolean) => Offer;
+
+const aePacket: PlaceOffer = (deps, surface, h) => {
+  if (!surface.viewerUserId) return NO_OFFER;
+  return { ...offerFor(viewerFor(deps, surface.viewerUserId, h), h), owner: [], edit: false };
+};
+
+const escalation: PlaceOffer = (deps, surface, h, current) => {
+  const reader = surface.viewerUserId;
+  if (!current) return NO_OFFER;
+  if (!reader) return { ...NO_OFFER, owner: OWNER_ACTIONS.filter((action) => isPossible(action, h)) };
+  if (newestSurfaceId(deps.db, h.id, reader, OWNER_DMS) !== surface.id) return NO_OFFER;
+  return { ...NO_OFFER, owner: offerFor(viewerFor(deps, reader, h), h).owner };
+};
+
+const ownerNotice: PlaceOffer = (deps, surface, h, current) => {
+  const reader = surface.viewerUserId;
+  if (!reader) return NO_OFFER;
+  const offer = offerFor(viewerFor(deps, reader, h), h);
+  // The author's confirmation offers Edit while the AE has not answered, and so does their notice of a move while
+  // the packet names the AE it moved from; owner buttons sit on the newest notice.
+  const edit = offer.edit && (surface.kind === 'sent_confirmation' || flagsPacket(surface, h, current));
+  const owner = newestSurfaceId(deps.db, h.id, reader, OWNER_DMS) === surface.id ? offer.owner : [];
+  if (owner.length === 0 && !edit) return NO_OFFER;
+  return { ...NO_OFFER, owner, edit };
+};
+
+const stallNudge: PlaceOffer = (deps, surface, h) => {
+  const reader = surface.viewerUserId;
+  if (!reader) return NO_OFFER;
+  const steps = offerFor(viewerFor(deps, reader, h), h).outcomes;
+  if (steps.length === 0 || newestSurfaceId(deps.db, h.id, reader, ['stall_nudge']) !== surface.id)
+    return NO_OFFER;
+  return { ...NO_OFFER, outcomes: steps };
+};
+
+/** The kinds that carry buttons, and how; every other kind offers nothing (reminders link to the packet instead). */
+const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
+  ae_packet: aePacket,
+  escalation,
+  stall_nudge: stallNudge,
+  ...Object.fromEntries(OWNER_NOTICES.map((kind) => [kind, ownerNotice])),
+};
+
+/** The buttons `surface` carries now (services/surfaces.ts says the rules). */
+export function offerOn(deps: OfferDeps, surface: SurfaceRow, h: HandoffRow, current: boolean): Offer {
+  return OFFERS[surface.kind]?.(deps, surface, h, current) ?? NO_OFFER;
+}
