@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { checkWritable, DatabaseUnwritableError } from '../db/client.js';
 import { lockPathOf } from '../db/lock.js';
 import { readHolder } from '../db/lockFiles.js';
+import { DatabaseNewerError } from '../db/migrationsCheck.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from '../db/readOnly.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
@@ -115,6 +116,16 @@ function checkDatabase(ctx: DoctorContext): Finding[] {
           status: 'fail',
           text: `${path} is not migrated for this version: ${error.pending} migration${error.pending === 1 ? '' : 's'} not applied.`,
           fix: 'Back it up (npm run backup -- FILE), then start this version (npm start): it applies them at start. If an older version is still running on it, stop that first.',
+        },
+      ];
+    }
+    if (error instanceof DatabaseNewerError) {
+      return [
+        running,
+        {
+          status: 'fail',
+          text: error.message,
+          fix: 'Run the newer version again, or restore the backup taken before the upgrade (docs/operations.md, "Upgrade and roll back").',
         },
       ];
     }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { readJournal } from '../../src/db/migrationsCheck.js';
 import { partnerChannels } from '../../src/db/schema.js';
 import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
 import { manifestBotScopes } from '../../src/doctor/slackToken.js';
@@ -234,6 +236,24 @@ describe('npm run doctor', () => {
     expect(check(report, 'Database').findings).toEqual([
       'skip Skipped: needs valid settings (see Settings above).',
     ]);
+  });
+
+  it('catches a database migrated by a newer version (a rollback of the code alone), with its fix', async () => {
+    const newer = join(dir, 'newer.db');
+    const database = openDatabase(newer);
+    const latest = Math.max(...readJournal(MIGRATIONS_FOLDER).map((e) => e.when));
+    database.sqlite
+      .prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)')
+      .run('a-later-migration', latest + 60_000);
+    database.close();
+    const report = await doctor({ DATABASE_PATH: newer });
+    expect(report.exitCode).toBe(1);
+    expect(check(report, 'Database').findings).toContainEqual(
+      expect.stringMatching(/^fail The database at .*newer\.db was migrated by a newer version of this app/),
+    );
+    expect(check(report, 'Database').fixes).toContainEqual(
+      expect.stringContaining('restore the backup taken before the upgrade'),
+    );
   });
 
   it('catches an invalid escalation policy file, naming each problem', async () => {
