@@ -23,7 +23,7 @@ export interface AppDeps {
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
-    slack: Pick<SlackConnection, 'rejected' | 'shouldRecheck' | 'watch'>;
+    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'shouldRecheck' | 'watch'>;
     /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
     recheckSlack: () => Promise<unknown>;
   };
@@ -34,7 +34,8 @@ const SLACK_RECHECK_MS = 30_000;
 
 /**
  * `GET /healthz`: 200 while the app takes requests, its database accepts a write and Slack accepts its token; 503
- * otherwise, with what is wrong (`{ ok, database, slack }`).
+ * otherwise, with what is wrong (`{ ok, database, slack }`, and `revoked`: the event in which Slack said the app was
+ * uninstalled or its token revoked, when it did).
  */
 function healthRoute(deps: AppDeps): CustomRoute {
   const { health } = deps;
@@ -50,10 +51,19 @@ function healthRoute(deps: AppDeps): CustomRoute {
         database = 'unwritable';
       }
       const slack = health.slack.rejected === undefined ? 'ok' : 'disconnected';
+      const revoked = health.slack.revoked;
       const stopping = deps.background.stopping;
       const healthy = !stopping && database === 'ok' && slack === 'ok';
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: healthy, database, slack, ...(stopping ? { stopping } : {}) }));
+      res.end(
+        JSON.stringify({
+          ok: healthy,
+          database,
+          slack,
+          ...(revoked ? { revoked } : {}),
+          ...(stopping ? { stopping } : {}),
+        }),
+      );
     },
   };
 }

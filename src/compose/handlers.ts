@@ -1,10 +1,11 @@
 import { can } from '../domain/lifecycle.js';
+import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { Sweeper } from '../escalation/sweep.js';
 import { createEdits } from '../packets/edits.js';
 import { createPacketService } from '../packets/index.js';
+import type { ChannelAccess } from '../partners/channelAccess.js';
 import { createHeldBack } from '../partners/heldBack.js';
-import { partnerChannelJoined } from '../partners/partnerChannel.js';
 import { createPartnerDirectory } from '../partners/partners.js';
 import { createExports } from '../services/exports.js';
 import { createHandoffService } from '../services/handoffs.js';
@@ -31,6 +32,10 @@ export interface HandlerParts {
   files: SlackFiles;
   homeViews: HomeViews;
   home: Services['handlers']['home'];
+  /** Statuses Slack sends, for the away check. */
+  statusEvents: StatusEvents;
+  /** The channels the app was removed from. */
+  channelAccess: ChannelAccess;
 }
 
 /** Packets in, decisions and owner actions: what changes a handoff. */
@@ -126,7 +131,7 @@ function programServices(s: Shared, p: HandlerParts) {
 
 /** What the Slack handlers use. */
 export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
-  const { config, db, clock, onOutboxWrite } = s;
+  const { config, clock } = s;
   return {
     ...decisionServices(s, p),
     ...programServices(s, p),
@@ -137,7 +142,12 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     homeAsked: p.homeViews.asked,
     homeShown: p.homeViews.shown,
     background: (task) => void s.background.run('background work after a request', task),
-    channelJoined: partnerChannelJoined({ db, clock, onOutboxWrite }),
+    channelJoined: p.channelAccess.joined,
+    slackEvents: {
+      statusChanged: p.statusEvents.changed,
+      revoked: (by) => s.clients.connection.revoke(by),
+      channelLeft: p.channelAccess.left,
+    },
     memberOf: membership(s.directory),
     slackRejected: () => s.clients.connection.rejected,
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),

@@ -26,6 +26,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       // A partner next move whose date has passed is held back from the partner: its thread's parent is updated.
       run: () => services.partnerText.recheck(),
     },
+    // Channels the app was removed from, asked about again: an invite whose event was lost releases them too.
+    { name: 'channel-access-recheck', schedule: '*/5 * * * *', run: () => services.channelAccess.recheck() },
     {
       name: 'escalation-pools',
       schedule: '*/15 * * * *',

@@ -1,8 +1,10 @@
 import { latestEventId, queueMetricsHomes } from '../db/repositories/surfaces.js';
+import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
 import { createSweeper, type Sweeper } from '../escalation/sweep.js';
 import type { HomeRenderer } from '../outbox/types.js';
 import { OutboxWorker } from '../outbox/worker.js';
+import { type ChannelAccess, createChannelAccess } from '../partners/channelAccess.js';
 import { channelGuard } from '../partners/channelGuard.js';
 import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
 import { createPartnerText } from '../partners/partnerText.js';
@@ -14,12 +16,13 @@ import { createMetricsFollow } from '../services/metricsFollow.js';
 import { createOutcomes, type Outcomes } from '../services/outcomes.js';
 import { createParked } from '../services/parked.js';
 import { createReplies } from '../services/replies.js';
+import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
 import { reportingServices, seesMetrics } from './reporting.js';
 import { componentLog, type Services, type Shared } from './types.js';
 
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
-function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
+function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): OutboxWorker {
   const { config, db, clock, logger } = s;
   return new OutboxWorker({
     db,
@@ -31,7 +34,9 @@ function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
     maxAttempts: config.outbox.maxAttempts,
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
-    guard: channelGuard({ db, internalChannels: s.internalChannels }),
+    guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
+    // Slack uninstalled the app or revoked its token: every message waits for a restart with a new token.
+    paused: () => s.clients.connection.revoked !== undefined,
     surfaces: s.surfaces,
     homes,
     turn: () => s.activity.turn(),
@@ -42,7 +47,12 @@ function outboxFor(s: Shared, homes: HomeRenderer): OutboxWorker {
 }
 
 /** The response window and what follows a decision: expiries, escalations, stall nudges. */
-function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper; escalations: Escalations } {
+function windowServices(s: Shared): {
+  outcomes: Outcomes;
+  sweeper: Sweeper;
+  escalations: Escalations;
+  statusEvents: StatusEvents;
+} {
   const { config, db, clock } = s;
   const log = componentLog(s.logger);
   const outcomes = createOutcomes({
@@ -71,21 +81,36 @@ function windowServices(s: Shared): { outcomes: Outcomes; sweeper: Sweeper; esca
     policies: s.policies,
     covers: s.covers,
   });
+  // Statuses Slack sends (user_status_changed) are read before asking Slack (escalation/awayCheck.ts).
+  const statuses = new KnownStatuses(clock);
+  const directory = statuses.over(s.directory);
+  const away = config.escalationPolicies.away;
   const escalations = createEscalations({
     db,
     clock,
     logger: log('escalation'),
     lifecycle: s.lifecycle,
     policies: s.policies,
-    directory: s.directory,
+    directory,
     windows: s.windows,
     managers: config.responseWindow.managers,
     maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
-    away: config.escalationPolicies.away,
+    away,
     covers: s.covers,
     internalTeamIds: () => s.startup.internalTeamIds,
   });
-  return { outcomes, sweeper, escalations };
+  const statusEvents = createStatusEvents({
+    db,
+    clock,
+    logger: log('escalation'),
+    lifecycle: s.lifecycle,
+    policies: s.policies,
+    directory,
+    away,
+    covers: s.covers,
+    statuses,
+  });
+  return { outcomes, sweeper, escalations, statusEvents };
 }
 
 /** CRM read-back and its following of the app's clock. */
@@ -108,7 +133,16 @@ export function createServices(s: Shared): Services {
   const { config, db, clock, onOutboxWrite } = s;
   const log = componentLog(s.logger);
   const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
-  const { outcomes, sweeper, escalations } = windowServices(s);
+  const { outcomes, sweeper, escalations, statusEvents } = windowServices(s);
+  const channelAccess = createChannelAccess({
+    db,
+    clock,
+    logger: log('channels'),
+    directory: s.directory,
+    internalSources: internalChannelSettings(config),
+    adminUserIds: config.adminUserIds,
+    onOutboxWrite,
+  });
   const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
   const { files, metrics, home, digest } = reportingServices(s, parked);
   const homeViews = createHomeViews({
@@ -119,7 +153,7 @@ export function createServices(s: Shared): Services {
     background: s.background,
     onOutboxWrite,
   });
-  const outbox = outboxFor(s, homeViews.renderer);
+  const outbox = outboxFor(s, homeViews.renderer, channelAccess);
   const handlers = handlerDeps(s, {
     sweeper,
     outcomes,
@@ -129,9 +163,12 @@ export function createServices(s: Shared): Services {
     files,
     homeViews,
     home: (userId, period) => home.viewFor(userId, period),
+    statusEvents,
+    channelAccess,
   });
   return {
     outbox,
+    channelAccess,
     sweeper,
     metrics,
     digest,

@@ -8,6 +8,7 @@ import type { Sweeper } from '../escalation/sweep.js';
 import type { HandlerDeps } from '../handlers/index.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
+import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { BackgroundWork } from '../runtime/background.js';
@@ -43,6 +44,8 @@ export interface StartOptions extends Base {
 
 export interface Services {
   outbox: OutboxWorker;
+  /** The channels the app was removed from: what would go there waits (re-checked by a job). */
+  channelAccess: ChannelAccess;
   sweeper: Sweeper;
   metrics: Metrics;
   digest: Digest;

@@ -1,11 +1,14 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { PeriodKey } from '../domain/periods.js';
+import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Edits } from '../packets/edits.js';
 import type { PacketService } from '../packets/index.js';
+import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { HeldBack } from '../partners/heldBack.js';
 import type { PartnerDirectory } from '../partners/partners.js';
+import type { SlackConnection } from '../runtime/health.js';
 import type { Crm } from '../services/crm/index.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService } from '../services/handoffs.js';
@@ -52,6 +55,15 @@ export interface HandlerDeps {
   startup: Startup;
   /** The app joined a channel: release what waited there; returns how many messages. */
   channelJoined: (channelId: string) => number;
+  /** Slack's events about people's statuses, the install and the app's channels (handlers/events/). */
+  slackEvents: {
+    /** `user_status_changed`: an AE who went away is seen at once (escalation/awayCheck.ts). */
+    statusChanged: StatusEvents['changed'];
+    /** `app_uninstalled`, `tokens_revoked` of the bot token: nothing more is sent until a restart with a new token. */
+    revoked: SlackConnection['revoke'];
+    /** `channel_left`, `group_left`: what would go there waits for an invite (partners/channelAccess.ts). */
+    channelLeft: ChannelAccess['left'];
+  };
   /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */

@@ -29,7 +29,15 @@ export class OutboxWorker {
   private readonly pacing: Pacing;
   private readonly delivery: Delivery;
 
-  constructor(private readonly opts: OutboxWorkerOptions) {
+  constructor(
+    private readonly opts: OutboxWorkerOptions & {
+      /**
+       * While true, nothing is delivered: every row stays pending as it is (not tried, not parked) and goes out once
+       * it is false again. Slack uninstalled the app or revoked its token (runtime/health.ts `SlackConnection.revoked`).
+       */
+      paused?: () => boolean;
+    },
+  ) {
     const timers = opts.timers ?? realTimers;
     this.timers = timers;
     this.clock = new ClockWatch(opts);
@@ -109,6 +117,7 @@ export class OutboxWorker {
 
   private async drain(): Promise<void> {
     for (;;) {
+      if (this.opts.paused?.()) return;
       const now = this.clock.now();
       const heads = dueHeads(this.opts.db, now, BATCH, this.pacing.pacedChannels()).filter((row) =>
         this.pacing.paced(row, DELIVERY_KINDS[row.method]),

@@ -4,6 +4,7 @@ import { findHandoff } from '../db/repositories/handoffs.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
+import { APP_REMOVED, type ChannelAccess } from './channelAccess.js';
 import type { InternalChannels } from './internalChannels.js';
 
 const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
@@ -19,11 +20,16 @@ const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
  *   posts queued for a channel shared at run time always were: why the channel is off was said when it went off (at
  *   start, naming the setting or policy place; when Slack said it was shared), and internal text held for it could
  *   only come out later, stale, or after the channel was shared again.
+ * - either waits, once it passed the above, while the app is not in the channel (removed from it: channel_left or
+ *   group_left, or an internal post Slack refused for it), until it is invited back (partners/channelAccess.ts).
  */
 export function channelGuard(deps: {
   db: Executor;
   internalChannels: Pick<InternalChannels, 'isConfirmed' | 'shared'>;
+  access?: Pick<ChannelAccess, 'holds'>;
 }) {
+  const removed = (row: OutboxRow): DeliveryVerdict | undefined =>
+    deps.access?.holds(row) ? { kind: 'hold', reason: APP_REMOVED } : undefined;
   return (row: OutboxRow): DeliveryVerdict => {
     const channel = row.channelKey;
     if (row.audience === 'partner') {
@@ -43,7 +49,7 @@ export function channelGuard(deps: {
       if (!binding || binding.partnerId === null || binding.status === 'held') {
         return { kind: 'hold', reason: PARTNER_CHANNEL_HELD };
       }
-      return { kind: 'send' };
+      return removed(row) ?? { kind: 'send' };
     }
     if (!isChannel(channel)) return { kind: 'send' };
     if (deps.internalChannels.shared().has(channel)) {
@@ -62,6 +68,6 @@ export function channelGuard(deps: {
           'internal message; the channel is not confirmed internal (no setting or policy target names it, or start could not confirm it)',
       };
     }
-    return { kind: 'send' };
+    return removed(row) ?? { kind: 'send' };
   };
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
-import { handoffsWaitingIn, wakeChannel } from '../db/repositories/outboxChannels.js';
+import { handoffsWaitingIn } from '../db/repositories/outboxChannels.js';
 
 interface Deps {
   db: Db;
@@ -14,6 +14,8 @@ interface Deps {
 /**
  * Tells the owner of every handoff with partner updates waiting in a channel the app cannot post in, once per
  * blocked update: only the first message in line is tried, but everyone whose update waits behind it should know.
+ * Blocked: Slack refused it (not in the channel, archived), the channel is held, or the app was removed from it
+ * (partners/channelAccess.ts; the notice then asks for an invite). The app invited back: `ChannelAccess.joined`.
  */
 export function partnerChannelBlockedNotifier(deps: Deps) {
   return (row: OutboxRow, error: string): void => {
@@ -38,14 +40,5 @@ export function partnerChannelBlockedNotifier(deps: Deps) {
     if (messages.length === 0) return;
     enqueue(deps.db, messages, deps.clock.now());
     deps.onOutboxWrite();
-  };
-}
-
-/** The app was invited to a channel: whatever waited for it goes out now, not at the next backoff. */
-export function partnerChannelJoined(deps: Deps) {
-  return (channelId: string): number => {
-    const woken = wakeChannel(deps.db, channelId, deps.clock.now());
-    if (woken > 0) deps.onOutboxWrite();
-    return woken;
   };
 }

@@ -4,7 +4,9 @@ import type { Logger } from '../logger.js';
 /**
  * What `GET /healthz` reports, and what the app tells people when it cannot do what they asked: whether the database
  * accepts a write, and whether Slack still accepts the bot token. Both can fail and recover while the process runs
- * (a disk fills and is cleaned, a file is made read-only and back, a token is revoked): nothing here is latched.
+ * (a disk fills and is cleaned, a file is made read-only and back, a token is refused): what the answers say is not
+ * latched. Only Slack's own word that the app was uninstalled or its bot token revoked (app_uninstalled,
+ * tokens_revoked) is: that token never works again, so the app stays disconnected until it restarts with a new one.
  */
 
 /** Result codes that mean the database cannot take writes now (not a bug in a query). */
@@ -42,9 +44,16 @@ export function slackErrorCode(error: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
-/** Whether Slack still accepts the bot token, as the answers to the app's own calls say. */
+/** The events in which Slack says the bot token is gone for good: the app was uninstalled, or the token revoked. */
+export type Revocation = 'app_uninstalled' | 'tokens_revoked';
+
+/**
+ * Whether Slack still accepts the bot token, as the answers to the app's own calls say, or as Slack said by an event
+ * (`revoke`): then the outbox sends nothing more (every message waits) until the app restarts with a new token.
+ */
 export class SlackConnection {
   private rejectedWith: string | undefined;
+  private revokedBy: Revocation | undefined;
   private lastCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -52,14 +61,34 @@ export class SlackConnection {
     private readonly monotonic: () => number = () => performance.now(),
   ) {}
 
-  /** The code Slack gave when it last refused the token (undefined while connected). */
+  /** The code Slack gave when it last refused the token, or the event that revoked it (undefined while connected). */
   get rejected(): string | undefined {
-    return this.rejectedWith;
+    return this.revokedBy ?? this.rejectedWith;
+  }
+
+  /** The event in which Slack said the token is gone for good (undefined unless it did). */
+  get revoked(): Revocation | undefined {
+    return this.revokedBy;
+  }
+
+  /**
+   * Slack said the app was uninstalled or its bot token revoked: disconnected until a restart (no answer can bring
+   * that token back), logged as an error once whichever of the two events comes first (Slack sends both, in any
+   * order, and may retry each). Returns whether this was news.
+   */
+  revoke(by: Revocation): boolean {
+    if (this.revokedBy !== undefined) return false;
+    this.revokedBy = by;
+    this.logger.error(
+      { event: by },
+      'Slack says the app was uninstalled or its bot token revoked: nothing more is sent to Slack; every message waits and all data is kept. Reinstall the app, put its new bot token in SLACK_BOT_TOKEN and restart: what waited is delivered then',
+    );
+    return true;
   }
 
   /** Slack refused the token. */
   refusedToken(code: string): void {
-    if (this.rejectedWith === undefined)
+    if (this.rejectedWith === undefined && this.revokedBy === undefined)
       this.logger.error(
         { error: code },
         'Slack refused the bot token: the app is disconnected from Slack until it is accepted again (reinstall the app or set a valid SLACK_BOT_TOKEN)',
@@ -69,14 +98,16 @@ export class SlackConnection {
 
   /** Slack accepted a call made with the token. */
   accepted(): void {
-    if (this.rejectedWith === undefined) return;
+    // A revoked token stays revoked whatever a call answers (a fake, or a call that raced the revocation).
+    if (this.rejectedWith === undefined || this.revokedBy !== undefined) return;
     this.rejectedWith = undefined;
     this.logger.info('Slack accepts the bot token again: the app is connected');
   }
 
   /** Whether to ask Slack again (auth.test) while disconnected: at most once per `everyMs`. */
   shouldRecheck(everyMs: number): boolean {
-    if (this.rejectedWith === undefined) return false;
+    // Revoked: asking again cannot change the answer.
+    if (this.rejectedWith === undefined || this.revokedBy !== undefined) return false;
     const now = this.monotonic();
     if (now - this.lastCheck < everyMs) return false;
     this.lastCheck = now;

@@ -20,11 +20,10 @@ import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/
 import { handoffEvents, handoffs } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { csvObjects } from '../support/revopsFlow.js';
+// The unprivileged user for the read-only cases: root may write any file.
+import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
 
 const root = join(import.meta.dirname, '..', '..');
-/** The unprivileged user for the read-only cases: root may write any file. */
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
 
 /**
  * `npm run export` (dist/export.js, built once by test/globalSetup.ts) only reads: it neither migrates nor writes
@@ -33,20 +32,25 @@ const asRoot = process.getuid?.() === 0;
  */
 describe('npm run export reads the database and writes nothing', () => {
   let dir: string;
+  /** The built app as the unprivileged user can run it (a copy when the checkout is in a private folder). */
+  let nobodyApp: UnprivilegedApp;
   beforeAll(() => {
+    nobodyApp = unprivilegedApp();
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-ro-'));
     // The unprivileged user may reach the databases in it.
     chmodSync(dir, 0o755);
-  });
+  }, 120_000);
   afterAll(() => {
+    nobodyApp?.dispose();
     // Folders made read-only below: writable again so they can be removed.
     for (const entry of readdirSync(dir)) chmodSync(join(dir, entry), 0o755);
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   function cli(databasePath: string, opts: { uid?: number } = {}) {
+    const app = opts.uid === undefined ? { node: process.execPath, root } : nobodyApp;
     // cwd: the test's folder (no .env of the repository is read).
-    return spawnSync(process.execPath, [join(root, 'dist/export.js'), '--since', '2026-01-01'], {
+    return spawnSync(app.node, [join(app.root, 'dist/export.js'), '--since', '2026-01-01'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
       encoding: 'utf8',

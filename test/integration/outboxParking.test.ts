@@ -11,7 +11,8 @@ import {
   type SlackUser,
   sendAs,
 } from '../support/drill.js';
-import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
+import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
 import { ephemeralAt } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -42,8 +43,12 @@ describe('a message Slack refuses for good', () => {
       },
     });
     const app = h;
-    // Someone removes the app from the internal help channel; an AE then asks for partner help.
+    // Someone removes the app from the internal help channel (Slack tells it: channel_left); an AE then asks for
+    // partner help. The post waits for the app to be invited back (test/integration/slackEventsChannels.test.ts).
+    const events = new EventSender({ teamId: TEAM, botUserId: app.slack.botUserId, appId: 'A0APP' });
+    events.subscribe(app.eventsUrl, SIGNING_SECRET);
     app.slack.addChannel({ ...channels.internal, members: [] });
+    await events.deliver(slackEvent.channelLeft(channels.internal.id, people.member.id));
     const submitted = await app.interact(helpSubmission({ user: user(people.ae), account: 'Tailspin Toys' }));
     expect(submitted.status).toBe(200);
     const [request] = app.database.db.select().from(helpRequests).all();
@@ -53,11 +58,17 @@ describe('a message Slack refuses for good', () => {
         (c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id,
       );
 
-    // The requester's DM is not held up by the refused post.
+    // The requester's DM is not held up by the waiting post.
     await waitFor(
       () => app.slack.messages(app.slack.dmChannelFor(people.ae.id)).length === 1,
       4000,
       'the DM',
+    );
+    // The app is invited back, and Slack now refuses the post for good (posting is restricted in the channel).
+    app.slack.fail('chat.postMessage', { error: 'restricted_action' });
+    app.slack.addChannel({ ...channels.internal, members: [app.slack.botUserId] });
+    await events.deliver(
+      slackEvent.memberJoinedChannel(app.slack.botUserId, channels.internal.id, TEAM, people.member.id),
     );
     // Each retry waits on the injected clock: move it on until the refusals have used every attempt.
     for (let i = 0; i < 12 && postRow()?.status !== 'dead'; i += 1) {
@@ -65,11 +76,11 @@ describe('a message Slack refuses for good', () => {
       app.app.outbox.kick();
       await settle(150);
     }
-    expect(postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'not_in_channel' });
+    expect(postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'restricted_action' });
     expect(refusals().map((c) => (c.response as { error?: string }).error)).toEqual([
-      'not_in_channel',
-      'not_in_channel',
-      'not_in_channel',
+      'restricted_action',
+      'restricted_action',
+      'restricted_action',
     ]);
     // Parked means parked: no further attempts however long we wait.
     for (let i = 0; i < 3; i += 1) {
@@ -102,11 +113,11 @@ describe('a message Slack refuses for good', () => {
     const listed = await slash(people.owner, 'outbox');
     expect(listed).toContain('*1 parked message*');
     expect(listed).toContain(
-      `#${id}: chat.postMessage to <#${channels.internal.id}>, 3 attempts, last error \`not_in_channel\``,
+      `#${id}: chat.postMessage to <#${channels.internal.id}>, 3 attempts, last error \`restricted_action\``,
     );
 
-    // The app is invited back; the admin retries it: delivered once.
-    app.slack.addChannel({ ...channels.internal, members: [app.slack.botUserId] });
+    // Slack lets the app post there again; the admin retries it: delivered once.
+    app.slack.clearFailures();
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Queued 1 parked message again.');
     await waitFor(() => postRow()?.status === 'delivered', 4000, 'the retried post');
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Nothing to retry: no such parked message.');

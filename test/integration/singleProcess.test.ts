@@ -17,11 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-
-const root = join(import.meta.dirname, '..', '..');
-/** The unprivileged user the app runs as in the tests that need one (root may write any file). */
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
+// The unprivileged user the app runs as in the tests that need one (root may write any file).
+import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
 
 /** Whether `chattr +i` works here (root, a file system with the immutable attribute); some CI machines have neither. */
 function chattrWorks(): boolean {
@@ -43,6 +40,8 @@ const canChattr = chattrWorks();
 describe('one process per database file (dist/main.js)', () => {
   let slack: FakeSlack;
   let dir: string;
+  /** The built app as the unprivileged user can run it (a copy when the checkout is in a private folder). */
+  let nobodyApp: UnprivilegedApp;
   let databasePath: string;
   const started: AppProcess[] = [];
 
@@ -64,8 +63,8 @@ describe('one process per database file (dist/main.js)', () => {
 
   /** `node dist/main.js` as the unprivileged user, as spawnApp starts it otherwise. */
   const startAsNobody = (path: string): AppProcess => {
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: root,
+    const child = spawn(nobodyApp.node, ['dist/main.js'], {
+      cwd: nobodyApp.root,
       uid: NOBODY,
       gid: NOBODY,
       env: { PATH: process.env.PATH ?? '', ...settings(path) },
@@ -129,16 +128,18 @@ describe('one process per database file (dist/main.js)', () => {
     ]);
 
   beforeAll(async () => {
+    nobodyApp = unprivilegedApp();
     slack = await FakeSlack.start();
     // Real path: the message names the real file (macOS's tmpdir is behind a symbolic link).
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'handoff-single-')));
     databasePath = join(dir, 'handoff.db');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(started.map((app) => app.stop('SIGKILL')));
     await slack.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+    nobodyApp?.dispose();
+  }, 60_000);
 
   /**
    * Starts a second process on the file and expects it refused, naming the file (as that process was given it:

@@ -4,18 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
+import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
 
-const root = join(import.meta.dirname, '..', '..');
-/** The unprivileged user the app runs as here: root may write any file, so a read-only file needs someone else. */
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
+/** The built app as the unprivileged user can run it (a copy when the checkout is in a private folder). */
+let app: UnprivilegedApp;
 
 /** `node dist/main.js` as the unprivileged user; resolves with its exit code and stderr (or kills it after 15 s). */
 function startAsNobody(
   databasePath: string,
 ): Promise<{ code: number | null; stderr: string; signal: string | null }> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
+  const child = spawn(app.node, ['dist/main.js'], {
+    cwd: app.root,
     uid: NOBODY,
     gid: NOBODY,
     env: {
@@ -51,10 +50,14 @@ function startAsNobody(
 describe.runIf(asRoot)('a database the app cannot write stops the start', () => {
   let dir: string;
   beforeAll(() => {
+    app = unprivilegedApp();
     dir = mkdtempSync(join(tmpdir(), 'handoff-unwritable-'));
     chmodSync(dir, 0o755);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  }, 120_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    app?.dispose();
+  }, 60_000);
 
   /** A migrated database in its own directory, all owned by the unprivileged user. */
   function preparedDatabase(name: string): string {

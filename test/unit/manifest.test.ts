@@ -35,10 +35,22 @@ describe('manifest.json', () => {
 
   it('subscribes to the App Home event on the same endpoint and enables the Home tab', () => {
     // channel_shared / channel_unshared: a partner channel another organization joins is held; an internal one
-    // that becomes shared is switched off.
+    // that becomes shared is switched off. channel_left / group_left: the app was removed from a channel (what would
+    // go there waits for an invite). user_status_changed: an AE who goes away is seen at once. app_uninstalled /
+    // tokens_revoked: the outbox stops and /healthz says so.
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: expect.stringMatching(/\/slack\/events$/),
-      bot_events: ['app_home_opened', 'member_joined_channel', 'channel_shared', 'channel_unshared'],
+      bot_events: [
+        'app_home_opened',
+        'member_joined_channel',
+        'channel_shared',
+        'channel_unshared',
+        'channel_left',
+        'group_left',
+        'user_status_changed',
+        'app_uninstalled',
+        'tokens_revoked',
+      ],
     });
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });

@@ -1,7 +1,10 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { HandlerDeps } from '../deps.js';
 
-/** Someone invited the app to a channel: partner updates waiting there go out now. */
+/**
+ * Someone invited the app to a channel: what waited there (partner updates, posts held since it was removed) goes
+ * out now.
+ */
 export function memberJoinedChannel(deps: HandlerDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
     if (!deps.startup.workspace.botUserId || event.user !== deps.startup.workspace.botUserId) return;

@@ -24,7 +24,147 @@ export interface ChannelUnsharedEvent {
   event_ts: string;
 }
 
-export type FakeEvent = ChannelSharedEvent | ChannelUnsharedEvent;
+/**
+ * https://docs.slack.dev/reference/events/user_status_changed: sent for everyone in the workspace whose status
+ * changes (scope users:read); the user's profile carries the status.
+ */
+export interface UserStatusChangedEvent {
+  type: 'user_status_changed';
+  user: {
+    id: string;
+    team_id: string;
+    name: string;
+    profile: {
+      status_text: string;
+      status_emoji: string;
+      /** Unix seconds; 0: no expiration. */
+      status_expiration: number;
+      real_name: string;
+      display_name: string;
+    };
+    /** Unix seconds. */
+    updated: number;
+  };
+  cache_ts: number;
+  event_ts: string;
+}
+
+/**
+ * https://docs.slack.dev/reference/events/channel_left (scope channels:read) and group_left (groups:read): sent to
+ * the app when someone removes it from a public or a private channel.
+ */
+export interface ChannelLeftEvent {
+  type: 'channel_left' | 'group_left';
+  channel: string;
+  /** Who removed the app. */
+  actor_id: string;
+  event_ts: string;
+}
+
+/** https://docs.slack.dev/reference/events/member_joined_channel: for the app, when someone invites it. */
+export interface MemberJoinedChannelEvent {
+  type: 'member_joined_channel';
+  user: string;
+  channel: string;
+  /** `C`: public, `G`: private. */
+  channel_type: 'C' | 'G';
+  team: string;
+  inviter?: string;
+  event_ts: string;
+}
+
+/** https://docs.slack.dev/reference/events/app_uninstalled (no scope): the inner event is its type alone. */
+export interface AppUninstalledEvent {
+  type: 'app_uninstalled';
+  event_ts?: string;
+}
+
+/**
+ * https://docs.slack.dev/reference/events/tokens_revoked (no scope): the user ids whose user (`oauth`) and bot
+ * (`bot`) tokens of the app were revoked.
+ */
+export interface TokensRevokedEvent {
+  type: 'tokens_revoked';
+  tokens: { oauth?: string[]; bot?: string[] };
+  event_ts?: string;
+}
+
+export type FakeEvent =
+  | ChannelSharedEvent
+  | ChannelUnsharedEvent
+  | UserStatusChangedEvent
+  | ChannelLeftEvent
+  | MemberJoinedChannelEvent
+  | AppUninstalledEvent
+  | TokensRevokedEvent;
+
+let lastTs = 0;
+/** An event timestamp (`seconds.micros`), increasing across calls, as Slack's are. */
+function nextEventTs(): string {
+  lastTs = Math.max(lastTs + 1, Date.now() * 1000);
+  return `${Math.floor(lastTs / 1_000_000)}.${String(lastTs % 1_000_000).padStart(6, '0')}`;
+}
+
+/** The events Slack sends about people, channels and the install, as tests deliver them (`EventSender.deliver`). */
+export const slackEvent = {
+  /** A person set (or cleared: empty text and emoji) their status; `expiration` null: none. */
+  userStatusChanged(
+    user: { id: string; team_id: string; name: string; real_name?: string },
+    status: { text: string; emoji: string; expiration?: Date | null },
+  ): UserStatusChangedEvent {
+    const ts = nextEventTs();
+    const seconds = Math.floor(Number(ts));
+    return {
+      type: 'user_status_changed',
+      user: {
+        id: user.id,
+        team_id: user.team_id,
+        name: user.name,
+        profile: {
+          status_text: status.text,
+          status_emoji: status.emoji,
+          status_expiration: status.expiration ? Math.floor(status.expiration.getTime() / 1000) : 0,
+          real_name: user.real_name ?? user.name,
+          display_name: user.name,
+        },
+        updated: seconds,
+      },
+      cache_ts: seconds,
+      event_ts: ts,
+    };
+  },
+  /** The app removed from a channel (`private`: group_left). */
+  channelLeft(channel: string, actorId: string, opts: { private?: boolean } = {}): ChannelLeftEvent {
+    return {
+      type: opts.private ? 'group_left' : 'channel_left',
+      channel,
+      actor_id: actorId,
+      event_ts: nextEventTs(),
+    };
+  },
+  /** Someone (`inviter`) invited `user` (the app's bot user, for the app's own invite) to a channel. */
+  memberJoinedChannel(
+    user: string,
+    channel: string,
+    team: string,
+    inviter?: string,
+  ): MemberJoinedChannelEvent {
+    return {
+      type: 'member_joined_channel',
+      user,
+      channel,
+      channel_type: 'C',
+      team,
+      ...(inviter ? { inviter } : {}),
+      event_ts: nextEventTs(),
+    };
+  },
+  appUninstalled: (): AppUninstalledEvent => ({ type: 'app_uninstalled' }),
+  tokensRevoked: (tokens: { oauth?: string[]; bot?: string[] }): TokensRevokedEvent => ({
+    type: 'tokens_revoked',
+    tokens,
+  }),
+};
 
 export interface EventAuthorization {
   team_id: string;
@@ -42,7 +182,7 @@ export interface EventEnvelope<E extends FakeEvent = FakeEvent> {
   type: 'event_callback';
   /** `Ev` + 10 uppercase letters or digits, unique per fake Slack. */
   event_id: string;
-  /** Unix seconds: the whole seconds of the event's `event_ts`. */
+  /** Unix seconds: the whole seconds of the event's `event_ts` (now, for an event without one). */
   event_time: number;
   authorizations: EventAuthorization[];
 }
@@ -97,7 +237,8 @@ export class EventSender {
       event,
       type: 'event_callback',
       event_id: this.newEventId(),
-      event_time: Math.floor(Number(event.event_ts)),
+      // Slack's app_uninstalled and tokens_revoked carry no event_ts: the envelope's time is now.
+      event_time: Math.floor(Number(event.event_ts ?? Date.now() / 1000)),
       authorizations: [{ team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
     };
   }

@@ -1,0 +1,38 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { type HandoffRow, handoffs, outbox } from '../schema.js';
+
+/** What Slack's events about people and channels read (src/handlers/events/, escalation/awayCheck.ts). */
+
+/**
+ * The handoffs waiting for this AE's answer, by id, at most `limit`: a status event matters only when there is one.
+ * One read of the (ae_user_id, status) index, for every status change in the workspace.
+ */
+export function waitingForAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
+    .orderBy(asc(handoffs.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * The app can post in a channel again (invited back): the refusals and holds its waiting rows recorded (`errors`)
+ * are forgotten, so none of them is taken for a new one, and their attempts start again (a hold was no attempt: a
+ * row held for hours must not be parked at its first refusal after the invite). Returns how many rows.
+ */
+export function forgetAccessErrors(exec: Executor, channelKey: string, errors: readonly string[]): number {
+  return exec
+    .update(outbox)
+    .set({ lastError: null, attempts: 0 })
+    .where(
+      and(
+        eq(outbox.channelKey, channelKey),
+        eq(outbox.status, 'pending'),
+        inArray(outbox.lastError, [...errors]),
+      ),
+    )
+    .run().changes;
+}

@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { handoffEvents } from '../../src/db/schema.js';
+import { account } from '../support/crmFlow.js';
+import { dbSnapshot } from '../support/dbSnapshot.js';
+import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { dmOf, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * `user_status_changed`: Slack sends every status change in the workspace. An AE with a handoff waiting for them who
+ * goes away is seen at once, from the status the event carries (no users.profile.get); anyone else costs nothing.
+ */
+const BACK = new Date('2026-11-27T08:00:00Z');
+
+/** Delivers events to the app as Slack does: wrapped, signed, POSTed to its events URL. */
+function slackEventsTo(h: Harness): EventSender {
+  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
+  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
+  return sender;
+}
+
+const awayNotices = (h: Harness) =>
+  dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'));
+
+describe('user_status_changed', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it("an AE's away status tells the owner at once, and the away check sees it too, without asking Slack", async () => {
+    h = await startHarness({ env: QUIET });
+    const { handoff } = await sendHandoff(h, account('Status Event'));
+    await outboxDrained(h);
+    const reads = () => h.slack.callsTo('users.profile.get').length;
+    const before = reads();
+    const events = slackEventsTo(h);
+
+    // Only the event says so: the fake's users.profile.get still shows no status.
+    const delivery = await events.deliver(
+      slackEvent.userStatusChanged(people.ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK }),
+    );
+    expect(delivery.status).toBe(200);
+    const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
+    expect(json(notice.blocks)).toContain('*Jordan Seller is away*');
+    const escalated = h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(eq(handoffEvents.handoffId, handoff.id))
+      .all()
+      .filter((e) => e.type === 'escalated');
+    expect(escalated.map((e) => e.detail)).toEqual([
+      { away: ':palm_tree: Vacation', until: BACK.toISOString() },
+    ]);
+
+    // The away check (after each sweep) reads the status the event carried: no call, nobody told again.
+    await h.app.scheduler.runNow('response-window-sweep');
+    // A retried delivery of a status event finds the owner already told.
+    await events.deliver(
+      slackEvent.userStatusChanged(people.ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK }),
+    );
+    await quiet(h);
+    expect(reads()).toBe(before);
+    expect(awayNotices(h)).toHaveLength(1);
+
+    // The fallback: once what the app knows is 6 hours old, the check reads Slack again, once.
+    h.clock.advance(7 * 60 * 60_000);
+    await h.app.scheduler.runNow('response-window-sweep');
+    h.clock.advance(2 * 60 * 60_000);
+    await h.app.scheduler.runNow('response-window-sweep');
+    await quiet(h);
+    expect(reads()).toBe(before + 1);
+  });
+
+  it('a status event of someone the app does not follow writes nothing and calls nothing', async () => {
+    h = await startHarness({ env: QUIET });
+    await sendHandoff(h, account('Status Noise'));
+    await outboxDrained(h);
+    await quiet(h);
+    const snapshot = dbSnapshot(h);
+    const calls = h.slack.calls.length;
+    const reads = h.slack.callsTo('users.profile.get').length;
+    const events = slackEventsTo(h);
+
+    // Not an AE with a handoff waiting for them: a RevOps member, and the owner of the handoff.
+    for (const person of [people.member, people.author]) {
+      const delivery = await events.deliver(
+        slackEvent.userStatusChanged(person, {
+          text: 'Out of office',
+          emoji: ':airplane:',
+          expiration: BACK,
+        }),
+      );
+      expect(delivery.status).toBe(200);
+    }
+    await quiet(h);
+    expect(h.slack.calls).toHaveLength(calls);
+    expect(dbSnapshot(h)).toEqual(snapshot);
+
+    // The same event for the AE does act (the listener is there, and tells the owner).
+    await events.deliver(
+      slackEvent.userStatusChanged(people.ae, {
+        text: 'Out of office',
+        emoji: ':airplane:',
+        expiration: BACK,
+      }),
+    );
+    await waitForDm(h, people.author.id, 'is away', 'the owner told');
+    expect(h.slack.callsTo('users.profile.get')).toHaveLength(reads);
+  });
+});

@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logger.js';
+import { SlackConnection } from '../../../src/runtime/health.js';
+
+/** A logger whose lines are kept, parsed. */
+function captured() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: createLogger('info', sink), lines };
+}
+
+const accepted = async () =>
+  new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('SlackConnection.revoke (app_uninstalled, tokens_revoked)', () => {
+  it('disconnects until a restart: an accepted call does not reconnect, nothing asks again, one error logged', async () => {
+    const { logger, lines } = captured();
+    const connection = new SlackConnection(logger);
+    expect(connection.revoke('app_uninstalled')).toBe(true);
+    expect(connection.revoke('tokens_revoked')).toBe(false);
+    expect(connection.rejected).toBe('app_uninstalled');
+    expect(connection.revoked).toBe('app_uninstalled');
+
+    await connection.watch(accepted)('https://slack.test/api/auth.test');
+    await settle();
+    expect(connection.rejected).toBe('app_uninstalled');
+    expect(connection.shouldRecheck(0)).toBe(false);
+    // Calls Slack refuses afterwards are the same outage: not logged again.
+    connection.refusedToken('token_revoked');
+    expect(connection.revoked).toBe('app_uninstalled');
+    expect(lines.filter((l) => l.level === 50)).toHaveLength(1);
+  });
+});
