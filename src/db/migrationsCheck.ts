@@ -43,6 +43,9 @@ export function refuseNewerDatabase(sqlite: Database.Database, path: string, fol
   };
   const applied = Number(row.applied ?? 0);
   const entries = readJournal(folder);
-  const latest = entries.reduce<JournalEntry | undefined>((a, e) => (a && a.when >= e.when ? a : e), undefined);
+  const latest = entries.reduce<JournalEntry | undefined>(
+    (a, e) => (a && a.when >= e.when ? a : e),
+    undefined,
+  );
   if (applied > (latest?.when ?? 0)) throw new DatabaseNewerError(path, applied, latest);
 }
