@@ -6,7 +6,14 @@ import { decisions } from '../../src/db/schema.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import {
+  type Harness,
+  type HarnessOptions,
+  quiet,
+  SIGNING_SECRET,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
 import { appHomeOpened } from '../support/payloads.js';
 import {
   acceptInDm,
@@ -111,8 +118,8 @@ async function sendAndDecide(h: Harness, accountName: string, decision: 'accept'
 describe('RevOps App Home with metrics snapshots', () => {
   let h: Harness | undefined;
 
-  async function start(env: Record<string, string> = {}) {
-    h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
+  async function start(env: Record<string, string> = {}, opts: Omit<HarnessOptions, 'env'> = {}) {
+    h = await startHarness({ ...opts, env: { ...QUIET, ...ROLES, ...env } });
     // No job on the real clock: the minute's metrics job would republish RevOps' Home whenever a real minute
     // passed mid-test (docs/lifecycle.md "Messages are views of the handoff"; tested in surfaces.test.ts).
     await h.app.scheduler.stop();
@@ -208,12 +215,20 @@ describe('RevOps App Home with metrics snapshots', () => {
   }, 60_000);
 
   it('refuses the stale republish (hash_conflict) when RevOps picked another period before the figures landed', async () => {
-    const h = await start(SNAPSHOTS);
+    // A client that waits for Slack's answer as long as the test holds it (production's 1.5 s would make the
+    // order below a race against real time on a busy machine).
+    const h = await start(SNAPSHOTS, {
+      timeouts: { interactiveMs: 60_000, outboxMs: 60_000, filesMs: 60_000 },
+    });
     await sendAndDecide(h, 'First Account Ltd', 'accept');
     h.clock.advance(60_000);
-    // Slack takes the first tab at once but answers it late (under the client's 1.5 s timeout): the 30-day
-    // republish, which waits for that answer (its hash), goes out well after the period pick below.
-    h.slack.fail('views.publish', { delayMs: 1000, afterProcessing: true }, 1);
+    // Slack takes the first tab at once but answers it late, once the period pick below was published: the 30-day
+    // republish, which waits for that answer (its hash), goes out after it.
+    let answerFirst = () => {};
+    const held = new Promise<void>((resolve) => {
+      answerFirst = resolve;
+    });
+    h.slack.fail('views.publish', { until: held, afterProcessing: true }, 1);
     events += 1;
     const opened = await postEvent(
       h.eventsUrl,
@@ -226,6 +241,8 @@ describe('RevOps App Home with metrics snapshots', () => {
 
     const picked = await h.interact(homePeriodSelect('90d', revopsUser, shown30.private_metadata));
     expect(picked.status).toBe(200);
+    await nthPublish(h, 1, 'the App Home for the period picked');
+    answerFirst();
     const computing30 = await nthPublish(h, 0, 'the first tab, answered late');
     expect(computingSection(computing30)).toContain('the last 30 days');
     expect(periodOf(computing30)).toBe('30d');
@@ -247,7 +264,10 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(figure(blocksOf(refused), 'Handoffs sent')).toBe('1');
 
     // The 90-day republish (over the 90-day tab) was taken: the tab shows the period picked, with its figures.
-    const taken = revopsPublishes(h).filter((c) => c.ok && c.args.hash === hashOf(computing90));
+    const takenOnes = () => revopsPublishes(h).filter((c) => c.ok && c.args.hash === hashOf(computing90));
+    await waitFor(() => takenOnes().length > 0, 15_000, 'the 90-day republish');
+    await quiet(h);
+    const taken = takenOnes();
     expect(taken).toHaveLength(1);
     const home = h.slack.homeView(revopsUser.id);
     expect(JSON.parse(home?.private_metadata ?? '{}')).toEqual({ period: '90d' });

@@ -663,11 +663,12 @@ export class FakeSlack {
       call.response = injected.answered ? injected.body : undefined;
       return;
     }
-    if (failure?.afterProcessing && failure.delayMs) {
+    if (failure?.afterProcessing && (failure.delayMs || failure.until)) {
       // Processed at once, answered late: with a client timeout shorter than the delay, the answer is lost.
       const result = this.process(method, args, token, parseError);
       call.processed = true;
-      await this.sleep(failure.delayMs);
+      if (failure.delayMs) await this.sleep(failure.delayMs);
+      if (failure.until) await failure.until;
       if (this.stopped) return;
       call.status = 200;
       call.ok = result.ok;

@@ -77,6 +77,11 @@ export interface Failure {
   /** Wait this long before answering; alone, the call is then handled normally (with its side effects). */
   delayMs?: number;
   /**
+   * With `afterProcessing`: process the call at once, and answer it only when this settles (the test releases it),
+   * however long that takes: a late answer with no race against real time.
+   */
+  until?: Promise<unknown>;
+  /**
    * Answer with this raw body instead (a proxy's or an edge's error page): HTTP `status` (200 when not given), with
    * content type `contentType` (text/html when not given).
    */
