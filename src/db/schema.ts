@@ -92,6 +92,29 @@ export const partnerWorkspaces = sqliteTable(
   (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
 );
 
+/**
+ * How the app learned it was removed from a channel: `event` (Slack's `channel_left` / `group_left`), `refused` (an
+ * internal post refused with `not_in_channel` / `channel_not_found`), or `held` (carried over by migration 0024 from
+ * a post the previous version held for it, when it kept this in memory).
+ */
+export const REMOVED_CHANNEL_HOWS = ['event', 'refused', 'held'] as const;
+
+/**
+ * The channels the app was removed from and not yet invited back to (partners/channelAccess.ts): what would go there
+ * waits. Written when the removal is noted, deleted when the app is in the channel again (`member_joined_channel`,
+ * or the re-check finds it a member), so it survives a restart and is the same for every process on the database.
+ */
+export const removedChannels = sqliteTable('removed_channels', {
+  channelId: text('channel_id').primaryKey(),
+  how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
+  since: timestamp('since').notNull(),
+  /**
+   * When the admins were told, by DM in the transaction that noted the removal (an internal channel); null: nobody
+   * to tell (a partner channel, whose owners are told per held update by partners/partnerChannel.ts; no admins).
+   */
+  adminsToldAt: timestamp('admins_told_at'),
+});
+
 export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
 
 /**
@@ -616,6 +639,7 @@ export type HelpRequestRow = typeof helpRequests.$inferSelect;
 export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerChannelRow = typeof partnerChannels.$inferSelect;
 export type PartnerWorkspaceRow = typeof partnerWorkspaces.$inferSelect;
+export type RemovedChannelRow = typeof removedChannels.$inferSelect;
 
 /**
  * Each AE's first accepted handoff overall ('' scope), per partner and per author, and the first accept after it

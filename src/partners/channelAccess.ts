@@ -1,9 +1,16 @@
 import { appRemovedFromChannel } from '../blocks/channelAccess.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
 import { wakeChannel } from '../db/repositories/outboxChannels.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
+import {
+  deleteRemovedChannel,
+  insertRemovedChannel,
+  isChannelRemoved,
+  markAdminsTold,
+  removedChannelIds,
+} from '../db/repositories/removedChannels.js';
 import { forgetAccessErrors } from '../db/repositories/slackEvents.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
@@ -11,7 +18,7 @@ import type { InternalChannelSource } from './internalChannels.js';
 
 /**
  * Why a row waits for a channel the app was removed from (its `last_error`): the app's own word, never one of
- * Slack's codes, so a row held before a restart is told apart from one Slack refused.
+ * Slack's codes, so a hold is told apart from a refusal (the invite forgets both: `forgetAccessErrors`).
  */
 export const APP_REMOVED = 'app_removed_from_channel';
 
@@ -37,39 +44,46 @@ export interface ChannelAccessDeps {
  * ends when the app is invited back (`member_joined_channel`), or when the re-check finds it a member again.
  *
  * Only channels the app posts to count: an internal channel a setting or the policy file names, a partner channel of
- * the directory, or one a waiting post is refused in. Kept in memory: after a restart, an internal row held for it
- * (its last error) or refused for it says so again, and the re-check then asks Slack. A partner update Slack refused
- * waits as it always did (outbox/retry.ts).
+ * the directory, or one a waiting post is refused in. Kept in the database (`removed_channels`), not in memory: a
+ * restart (or another process on the same database) still holds what would go there without trying it, the admins'
+ * DM is queued in the transaction that records the removal, so they are told once per removal whatever restarts, and
+ * the invite deletes it. A partner update Slack refused without an event waits as it always did (outbox/retry.ts).
  */
 export function createChannelAccess(deps: ChannelAccessDeps) {
   const { db, clock, logger } = deps;
-  /** The channels the app is not in (as far as it knows). */
-  const removed = new Set<string>();
 
   /**
-   * Records a removal. Admins hear of an internal channel, unless its row was held before a restart (`held`: they
-   * were told then). A channel the app does not post to is not recorded (nothing to hold, nothing to re-check).
+   * Records a removal; true when it was news (no removal of the channel was recorded). Admins hear of an internal
+   * channel in the same transaction. A channel the app does not post to is not recorded (nothing to hold or check).
    */
-  function noteRemoved(channelId: string, how: 'event' | 'refused' | 'held'): boolean {
-    if (removed.has(channelId)) return false;
+  function noteRemoved(channelId: string, how: 'event' | 'refused'): boolean {
+    if (isChannelRemoved(db, channelId)) return false;
     const sources = deps.internalSources.filter((s) => s.channelId === channelId);
     if (how === 'event' && sources.length === 0 && !findChannelBinding(db, channelId)) return false;
-    removed.add(channelId);
+    const since = clock.now();
+    const told = sources.length > 0 && deps.adminUserIds.length > 0;
+    const news = db.transaction((tx) => {
+      if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
+      if (told) tellAdmins(tx, deps, channelId, sources, since);
+      return true;
+    });
+    if (!news) return false;
     logger.warn(
       { channelId, how },
       'the app is not in this channel: what would go there waits for an invite',
     );
-    if (how !== 'held' && sources.length > 0) tellAdmins(deps, channelId, sources, clock.now());
+    if (told) deps.onOutboxWrite();
     return true;
   }
 
   /** The app is in the channel again: what waited goes out now (the refusals it recorded are forgotten). */
   function release(channelId: string): number {
-    const was = removed.delete(channelId);
     const now = clock.now();
-    const woken = db.transaction((tx) => {
+    // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
+    const { was, woken } = db.transaction((tx) => {
+      const recorded = deleteRemovedChannel(tx, channelId);
       forgetAccessErrors(tx, channelId, [APP_REMOVED, ...NOT_IN_CHANNEL]);
-      return wakeChannel(tx, channelId, now);
+      return { was: recorded, woken: wakeChannel(tx, channelId, now) };
     });
     if (was) logger.info({ channelId, woken }, 'the app is in this channel again: what waited goes out');
     if (woken > 0) deps.onOutboxWrite();
@@ -77,36 +91,36 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
   }
 
   return {
-    /** `channel_left` / `group_left`: true when it was news (a repeated event changes nothing). */
+    /** `channel_left` / `group_left`: true when it was news (a repeated event, also after a restart, changes nothing). */
     left: (channelId: string): boolean => noteRemoved(channelId, 'event'),
 
     /**
-     * Asked by the delivery guard before each post to a channel: whether it must wait because the app is not in it.
-     * An internal row's last error is the late word: Slack refused it for that (told to admins), or it was held for
-     * it before a restart (told then).
+     * Asked by the delivery guard before each post to a channel: whether it must wait because the app is not in it
+     * (one primary-key read of `removed_channels`). An internal row's last error is the late word: Slack refused it
+     * because the app is not in the channel, which is recorded (and told to admins) as a removal.
      */
     holds(row: OutboxRow): boolean {
+      if (isChannelRemoved(db, row.channelKey)) return true;
       const error = row.lastError;
-      if (row.audience === 'internal' && error) {
-        if (error === APP_REMOVED) noteRemoved(row.channelKey, 'held');
-        else if ((NOT_IN_CHANNEL as readonly string[]).includes(error))
-          noteRemoved(row.channelKey, 'refused');
-      }
-      return removed.has(row.channelKey);
+      if (row.audience !== 'internal' || !error) return false;
+      if (!(NOT_IN_CHANNEL as readonly string[]).includes(error)) return false;
+      noteRemoved(row.channelKey, 'refused');
+      return true;
     },
 
     /** `member_joined_channel` for the app: returns how many waiting messages were made due. */
     joined: (channelId: string): number => release(channelId),
 
     /**
-     * Asks Slack about each channel the app was removed from (conversations.info): one it is a member of again is
-     * released. For an invite whose event was lost, and after a restart. Scheduled; a few channels a run.
+     * Asks Slack about each channel the app was removed from (conversations.info), the longest removed first: one it
+     * is a member of again is released. For an invite whose event was lost. Scheduled; a few channels a run.
      */
     async recheck(limit = 20): Promise<number> {
       let released = 0;
-      for (const channelId of [...removed.keys()].slice(0, limit)) {
+      for (const channelId of removedChannelIds(db, limit)) {
         const channel = await deps.directory.lookupChannel(channelId).catch(() => undefined);
-        if (channel?.isMember && removed.has(channelId)) {
+        // Asked again after the await: an invite meanwhile has released it already.
+        if (channel?.isMember && isChannelRemoved(db, channelId)) {
           release(channelId);
           released += 1;
         }
@@ -118,17 +132,20 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
 
 export type ChannelAccess = ReturnType<typeof createChannelAccess>;
 
-/** Each admin gets one DM per removal: which internal posts wait there, and the invite that sends them. */
+/**
+ * Each admin gets one DM per removal: which internal posts wait there, and the invite that sends them. Queued in the
+ * transaction that records the removal, and marked on it: the DM goes with the record, never twice.
+ */
 function tellAdmins(
+  tx: Executor,
   deps: ChannelAccessDeps,
   channelId: string,
   sources: readonly InternalChannelSource[],
   now: Date,
 ): void {
-  if (deps.adminUserIds.length === 0) return;
   const message = appRemovedFromChannel(channelId, sources);
   enqueue(
-    deps.db,
+    tx,
     deps.adminUserIds.map((admin) => ({
       method: 'chat.postMessage' as const,
       dedupeKey: `app_removed:${channelId}:${now.getTime()}:${admin}`,
@@ -137,5 +154,5 @@ function tellAdmins(
     })),
     now,
   );
-  deps.onOutboxWrite();
+  markAdminsTold(tx, channelId, now);
 }

@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OutboxRow, outbox } from '../../src/db/schema.js';
+import { type OutboxRow, outbox, removedChannels } from '../../src/db/schema.js';
 import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -7,6 +9,7 @@ import { DUE, dmOf, json, outboxDrained, QUIET, waitForDm } from '../support/own
 import {
   accept,
   clickOutcome,
+  PARTNER_ENV,
   partnerCalls,
   partnerHarnesses,
   partnerMessages,
@@ -16,7 +19,8 @@ import { channels, people, TEAM } from '../support/people.js';
 /**
  * The app removed from a channel (`channel_left` / `group_left`, or late: a post refused with `not_in_channel`):
  * what would go there waits (never dropped or parked), its owner or the admins are told once with what to do, and
- * the invite (`member_joined_channel` for the app, or the re-check) sends what waited.
+ * the invite (`member_joined_channel` for the app, or the re-check) sends what waited. The removal is kept in the
+ * database (`removed_channels`), so a restart changes none of it.
  */
 
 async function deliver(h: Harness, event: FakeEvent): Promise<void> {
@@ -49,6 +53,40 @@ async function retries(h: Harness, times: number) {
 
 const invites = (h: Harness, userId: string) =>
   dmOf(h, userId).filter((m) => json(m.blocks).includes('/invite @Handoff'));
+/** The removals the app recorded (the table a restart reads). */
+const removals = (h: Harness) => h.database.db.select().from(removedChannels).all();
+
+/**
+ * Runs `body` with the app started on `env`, and `restart` to stop it and start it again on the same database file
+ * and fake Slack, an hour later (a notice queued at another moment is another message). Everything is stopped and
+ * removed afterwards.
+ */
+async function withRestarts(
+  env: Record<string, string>,
+  body: (h: Harness, restart: () => Promise<Harness>) => Promise<void>,
+): Promise<void> {
+  let h = await startHarness({ env });
+  const { slack } = h;
+  const databasePath = h.config.databasePath;
+  let restarted = false;
+  const restart = async () => {
+    const now = new Date(h.clock.now().getTime() + 60 * 60_000).toISOString();
+    await h.stop({ keepDatabase: true });
+    restarted = true;
+    h = await startHarness({ slack, databasePath, env, now });
+    return h;
+  };
+  try {
+    await body(h, restart);
+  } finally {
+    await h.stop();
+    if (restarted) {
+      await slack.stop();
+      rmSync(dirname(databasePath), { recursive: true, force: true });
+    }
+  }
+}
+
 const rowsTo = (h: Harness, channelId: string): OutboxRow[] =>
   h.database.db
     .select()
@@ -96,6 +134,42 @@ describe('the app removed from the partner channel', () => {
     expect(partnerCalls(h).every((c) => c.ok)).toBe(true);
     expect(invites(h, people.author.id)).toHaveLength(1);
   });
+
+  it('stays removed across a restart: the next partner update waits without a call to Slack, and the invite sends it', async () => {
+    await withRestarts(PARTNER_ENV, async (first, restart) => {
+      const { handoff } = await sendHandoff(first);
+      await outboxDrained(first);
+      await removeApp(first, channels.partner, { event: true });
+      await quiet(first);
+      expect(removals(first)).toMatchObject([
+        { channelId: channels.partner.id, how: 'event', adminsToldAt: null },
+      ]);
+
+      const h = await restart();
+      await accept(h, handoff.id);
+      await waitForDm(h, people.author.id, '/invite @Handoff', 'the owner told');
+      await retries(h, 3);
+      // Held from the database's word, not tried: no call to the channel since the removal, before or after the restart.
+      expect(partnerCalls(h)).toEqual([]);
+      expect(rowsTo(h, channels.partner.id).map((r) => [r.status, r.lastError])).toEqual([
+        ['pending', 'app_removed_from_channel'],
+        ['pending', null],
+      ]);
+      expect(invites(h, people.author.id)).toHaveLength(1);
+
+      await inviteApp(h, channels.partner, { event: true });
+      await waitFor(() => partnerMessages(h).length === 2, 8000, 'the held partner posts');
+      await outboxDrained(h);
+      await quiet(h);
+      expect(partnerMessages(h).map((m) => m.text?.split(' ')[0])).toEqual([
+        'Northwind',
+        ':white_check_mark:',
+      ]);
+      expect(partnerCalls(h).every((c) => c.ok)).toBe(true);
+      expect(removals(h)).toEqual([]);
+      expect(invites(h, people.author.id)).toHaveLength(1);
+    });
+  });
 });
 
 describe('the app removed from an internal channel', () => {
@@ -138,6 +212,41 @@ describe('the app removed from an internal channel', () => {
     }
   });
 
+  it('channel_left, then a restart: the admins are not told again, the escalation waits untried, the re-check sends it', async () => {
+    await withRestarts(ENV, async (first, restart) => {
+      await sendHandoff(first);
+      await outboxDrained(first);
+      await removeApp(first, channels.internal, { event: true });
+      await waitForDm(first, people.owner.id, '/invite @Handoff', 'the admins told');
+      await outboxDrained(first);
+      expect(removals(first)).toMatchObject([
+        { channelId: channels.internal.id, how: 'event', adminsToldAt: expect.any(Date) },
+      ]);
+
+      const h = await restart();
+      // The same event again (Slack sends it once more), and the escalation that would go there.
+      await deliver(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
+      h.clock.set(DUE);
+      expect(h.app.sweeper.sweep().expired).toBe(1);
+      await retries(h, 3);
+      const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
+      expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+      expect(rowsTo(h, channels.internal.id).map((r) => [r.status, r.lastError])).toEqual([
+        ['pending', 'app_removed_from_channel'],
+      ]);
+      expect(invites(h, people.owner.id)).toHaveLength(1);
+
+      // Invited back, and the event lost: the re-check after the restart asks Slack and sends what waited.
+      await inviteApp(h, channels.internal, { event: false });
+      await h.app.scheduler.runNow('channel-access-recheck');
+      await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
+      expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
+      await outboxDrained(h);
+      expect(removals(h)).toEqual([]);
+      expect(invites(h, people.owner.id)).toHaveLength(1);
+    });
+  });
+
   it('not_in_channel without an event: the same, seen late; the re-check finds the invite', async () => {
     const h = await startHarness({ env: ENV });
     try {
@@ -157,6 +266,9 @@ describe('the app removed from an internal channel', () => {
       ]);
       expect(rowsTo(h, channels.internal.id).map((r) => r.status)).toEqual(['pending']);
       expect(invites(h, people.owner.id)).toHaveLength(1);
+      expect(removals(h)).toMatchObject([
+        { channelId: channels.internal.id, how: 'refused', adminsToldAt: expect.any(Date) },
+      ]);
 
       // Invited back, and the event lost: the re-check asks Slack and sends what waited.
       await inviteApp(h, channels.internal, { event: false });

@@ -1,0 +1,62 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { preparedFor } from '../prepared.js';
+import { type RemovedChannelRow, removedChannels } from '../schema.js';
+
+/**
+ * The channels the app was removed from (partners/channelAccess.ts): the database is the truth, so a removal survives
+ * a restart and every process on the database sees the same.
+ */
+
+export type { RemovedChannelRow };
+
+// Asked before each post to a channel (the delivery guard): one primary-key lookup, prepared once per connection.
+const isRemovedQuery = preparedFor((exec) =>
+  exec
+    .select({ channelId: removedChannels.channelId })
+    .from(removedChannels)
+    .where(eq(removedChannels.channelId, sql.placeholder('channelId')))
+    .prepare(),
+);
+
+/** Whether the app was removed from the channel and not yet invited back. */
+export function isChannelRemoved(exec: Executor, channelId: string): boolean {
+  return isRemovedQuery(exec).get({ channelId }) !== undefined;
+}
+
+export function findRemovedChannel(exec: Executor, channelId: string): RemovedChannelRow | undefined {
+  return exec.select().from(removedChannels).where(eq(removedChannels.channelId, channelId)).get();
+}
+
+/** Records a removal unless one is recorded already: true when it is news (this call wrote it). */
+export function insertRemovedChannel(
+  exec: Executor,
+  row: Pick<RemovedChannelRow, 'channelId' | 'how' | 'since'>,
+): boolean {
+  return exec.insert(removedChannels).values(row).onConflictDoNothing().run().changes > 0;
+}
+
+/** The admins were told of the removal (written in the transaction that queued their DMs). */
+export function markAdminsTold(exec: Executor, channelId: string, at: Date): void {
+  exec
+    .update(removedChannels)
+    .set({ adminsToldAt: at })
+    .where(eq(removedChannels.channelId, channelId))
+    .run();
+}
+
+/** The app is in the channel again: true when a removal was recorded. */
+export function deleteRemovedChannel(exec: Executor, channelId: string): boolean {
+  return exec.delete(removedChannels).where(eq(removedChannels.channelId, channelId)).run().changes > 0;
+}
+
+/** The channels to ask Slack about, the longest removed first, at most `limit`. */
+export function removedChannelIds(exec: Executor, limit: number): string[] {
+  return exec
+    .select({ channelId: removedChannels.channelId })
+    .from(removedChannels)
+    .orderBy(asc(removedChannels.since), asc(removedChannels.channelId))
+    .limit(limit)
+    .all()
+    .map((row) => row.channelId);
+}
