@@ -66,6 +66,26 @@ describe('requests are verified before anything happens', () => {
     expect(logged).not.toContain(h.slack.token);
   });
 
+  it('verifies every URL Bolt takes as /slack/events (a query, a dot segment, an encoded path) before Bolt sees it', async () => {
+    // Bolt checks no signature itself (receiver.ts): any spelling of the path Bolt routes as an event must meet ours.
+    const body = new URLSearchParams({ payload: JSON.stringify(packetSubmission()) }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const forged = slackSignature('not-the-secret', timestamp, body);
+    const base = h.eventsUrl.replace(/\/slack\/events$/, '');
+    for (const path of ['/slack/events?x=1', '/slack/./events', '/slack/x/../events', '/slack/events#frag']) {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-signature': forged,
+          'x-slack-request-timestamp': String(timestamp),
+        },
+        body,
+      });
+      expect(response.status, path).toBe(401);
+    }
+  });
+
   it('rejects a body that was changed after signing', async () => {
     const timestamp = Math.floor(Date.now() / 1000);
     const signedBody = new URLSearchParams({ payload: JSON.stringify(packetSubmission()) }).toString();
