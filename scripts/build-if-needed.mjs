@@ -1,15 +1,18 @@
 /**
- * `npm start`'s prestart: builds dist/ (`npm run build`, which is tsc, a development dependency) only when it must and
- * can, so that `npm start` also runs where only the production dependencies are installed (`npm ci --omit=dev`, the
- * container image). Run from the package's folder (npm runs scripts there).
+ * `npm start`'s prestart, and the first step of `npm run backup`, `doctor`, `export` and `manifest`: builds dist/
+ * (`npm run build`, which is tsc, a development dependency) only when it must and can, so that these commands also run
+ * where only the production dependencies are installed (`npm ci --omit=dev`, the container image). Run from the
+ * package's folder (npm runs scripts there). Its one argument is the built file the command runs (default
+ * dist/main.js, `npm start`'s).
  *
- * - dist/main.js exists and is not older than any file of src/ or the tsconfig files: nothing to do (no src/, as in
+ * - The built file exists and is not older than any file of src/ or the tsconfig files: nothing to do (no src/, as in
  *   the image: nothing to compare, nothing to do).
- * - dist/main.js is missing or older, and TypeScript is installed (node_modules/.bin/tsc, after `npm ci`): builds.
- * - dist/main.js is missing and TypeScript is not installed: exits 1 with what to do.
- * - dist/main.js is older but TypeScript is not installed: says so and starts the built app as it is (times can be
- *   off after a copy that does not keep them; refusing to start would stop a working deployment for that).
+ * - It is missing or older, and TypeScript is installed (node_modules/.bin/tsc, after `npm ci`): builds.
+ * - It is missing and TypeScript is not installed: exits 1 with what to do.
+ * - It is older but TypeScript is not installed: says so and runs what is built as it is (times can be off after a
+ *   copy that does not keep them; refusing would stop a working deployment for that).
  *
+ * What the build prints goes to stderr, so that a command's own output (the manifest, the CSV) is all of its stdout.
  * Plain JavaScript with no dependency, so that it runs before anything is built.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +20,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = process.cwd();
-const target = join(root, 'dist', 'main.js');
+const entry = process.argv[2] ?? 'dist/main.js';
+const target = join(root, entry);
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
 /** The newest file the build reads (src/ and the tsconfig files), or undefined when there is none. */
@@ -39,23 +43,21 @@ function newestInput() {
 
 /** Why dist/ must be built, or undefined when it is current. */
 function staleness() {
-  if (!existsSync(target)) return 'dist/main.js is missing';
+  if (!existsSync(target)) return `${entry} is missing`;
   const newest = newestInput();
   if (newest && newest.mtimeMs > statSync(target).mtimeMs)
-    return `dist/main.js is older than ${relative(root, newest.file)}`;
+    return `${entry} is older than ${relative(root, newest.file)}`;
   return undefined;
 }
 
 function build() {
-  // Through the npm that runs this script (npm_execpath), so that `npm run build` means the same thing here.
+  // Through the npm that runs this script (npm_execpath), so that `npm run build` means the same thing here. Its
+  // stdout (npm's banner, tsc's errors) goes to stderr: the command's stdout is its own output.
   const npm = process.env.npm_execpath;
+  const stdio = ['inherit', process.stderr.fd, 'inherit'];
   const result = npm
-    ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio: 'inherit' })
-    : spawnSync('npm', ['run', 'build'], {
-        cwd: root,
-        stdio: 'inherit',
-        shell: process.platform === 'win32',
-      });
+    ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio })
+    : spawnSync('npm', ['run', 'build'], { cwd: root, stdio, shell: process.platform === 'win32' });
   if (result.error) {
     process.stderr.write(`Could not run npm run build: ${result.error.message}\n`);
     return 1;
@@ -72,11 +74,11 @@ if (existsSync(tsc)) {
 if (!existsSync(target)) {
   process.stderr.write(
     `${why}, and TypeScript is not installed here (production dependencies only), so the app cannot be built.\n` +
-      'Run `npm ci && npm run build` (then `npm start`), or use the container image (docs/deploy.md).\n',
+      'Run `npm ci && npm run build` (then this command again), or use the container image (docs/deploy.md).\n',
   );
   process.exit(1);
 }
 process.stderr.write(
-  `${why}, and TypeScript is not installed here: starting the built app as it is. ` +
+  `${why}, and TypeScript is not installed here: running what is built as it is. ` +
     'Run `npm ci && npm run build` to build it from the current sources.\n',
 );

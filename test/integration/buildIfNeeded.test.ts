@@ -15,9 +15,10 @@ import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /**
- * scripts/build-if-needed.mjs, `npm start`'s prestart, in a scratch project: its own package.json with the
- * repository's start and prestart lines, one source file, and a stand-in for tsc (node_modules/.bin/tsc) that writes
- * dist/main.js and notes that it ran. Never the repository's own dist/.
+ * scripts/build-if-needed.mjs, `npm start`'s prestart and the first step of the operators' commands, in a scratch
+ * project: its own package.json with the repository's start, prestart, backup, doctor, export and manifest lines,
+ * source files, and a stand-in for tsc (node_modules/.bin/tsc) that writes dist/ (each entry prints its name and its
+ * arguments), prints a line as tsc's errors would, and notes that it ran. Never the repository's own dist/.
  */
 const root = join(import.meta.dirname, '..', '..');
 const repoScripts = (
@@ -25,6 +26,11 @@ const repoScripts = (
 ).scripts;
 
 /** The environment without the repository's node_modules/.bin (npx and vitest put it on PATH): only the fixture's. */
+/** The commands of package.json an operator runs in the container image, where only production dependencies are. */
+const COMMANDS = ['backup', 'doctor', 'export', 'manifest'] as const;
+const ENTRIES = ['main', ...COMMANDS];
+const entrySource = (name: string) => `console.log('${name} ran', ...process.argv.slice(2))`;
+
 const env = {
   ...process.env,
   PATH: (process.env.PATH ?? '')
@@ -46,6 +52,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
       build: 'tsc -p tsconfig.build.json',
       prestart: repoScripts.prestart,
       start: repoScripts.start,
+      ...Object.fromEntries(COMMANDS.map((name) => [name, repoScripts[name]])),
     };
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts }));
     writeFileSync(join(dir, 'tsconfig.json'), '{}');
@@ -64,17 +71,21 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
   function installTsc() {
     mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
     const tsc = join(dir, 'node_modules', '.bin', 'tsc');
+    const writes = ENTRIES.map((name) => `echo "${entrySource(name)}" > dist/${name}.js`).join(' && ');
     writeFileSync(
       tsc,
-      `#!/bin/sh\nmkdir -p dist && echo "console.log('the app started')" > dist/main.js && echo "$*" >> tsc-runs\n`,
+      `#!/bin/sh\nmkdir -p dist && ${writes} && echo "$*" >> tsc-runs && echo tsc says hello\n`,
     );
     chmodSync(tsc, 0o755);
   }
   const uninstallTsc = () => rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
   function built(secondsAgo: number) {
     mkdirSync(join(dir, 'dist'), { recursive: true });
-    writeFileSync(main(), "console.log('the app started')\n");
-    utimesSync(main(), ago(secondsAgo), ago(secondsAgo));
+    for (const name of ENTRIES) {
+      const file = join(dir, 'dist', `${name}.js`);
+      writeFileSync(file, `${entrySource(name)}\n`);
+      utimesSync(file, ago(secondsAgo), ago(secondsAgo));
+    }
   }
   const script = () =>
     spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], {
@@ -84,6 +95,8 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     });
   const npmStart = (): SpawnSyncReturns<string> =>
     spawnSync('npm', ['start', '--silent'], { cwd: dir, encoding: 'utf8', env });
+  const npmRun = (name: string, ...args: string[]): SpawnSyncReturns<string> =>
+    spawnSync('npm', ['run', '--silent', name, '--', ...args], { cwd: dir, encoding: 'utf8', env });
 
   it('does nothing when dist/main.js is newer than every source file', () => {
     built(10);
@@ -116,7 +129,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     expect(ran.status).toBe(1);
     expect(ran.stderr).toContain('dist/main.js is missing, and TypeScript is not installed here');
     expect(ran.stderr).toContain(
-      'Run `npm ci && npm run build` (then `npm start`), or use the container image',
+      'Run `npm ci && npm run build` (then this command again), or use the container image',
     );
   });
 
@@ -125,12 +138,25 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     uninstallTsc();
     const ran = script();
     expect(ran.status).toBe(0);
-    expect(ran.stderr).toContain('TypeScript is not installed here: starting the built app as it is');
+    expect(ran.stderr).toContain('TypeScript is not installed here: running what is built as it is');
+  });
+
+  it('checks the built file it is given, and builds when that one is missing', () => {
+    built(10);
+    rmSync(join(dir, 'dist', 'backup.js'));
+    const ran = spawnSync(process.execPath, ['scripts/build-if-needed.mjs', 'dist/backup.js'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+    });
+    expect(ran.stderr).toContain('dist/backup.js is missing: building it (npm run build).');
+    expect(ran.status).toBe(0);
+    expect(tscRuns()).toBe('-p tsconfig.build.json\n');
   });
 
   it('npm start on a fresh clone builds, then starts the app', () => {
     const ran = npmStart();
-    expect(ran.stdout).toContain('the app started');
+    expect(ran.stdout).toContain('main ran');
     expect(ran.status).toBe(0);
     expect(tscRuns()).toBe('-p tsconfig.build.json\n');
   });
@@ -139,7 +165,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     built(10);
     uninstallTsc();
     const ran = npmStart();
-    expect(ran.stdout).toContain('the app started');
+    expect(ran.stdout).toContain('main ran');
     expect(ran.status).toBe(0);
   });
 
@@ -147,7 +173,42 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     uninstallTsc();
     const ran = npmStart();
     expect(ran.status).not.toBe(0);
-    expect(ran.stdout).not.toContain('the app started');
+    expect(ran.stdout).not.toContain('main ran');
     expect(ran.stderr).toContain('or use the container image (docs/deploy.md)');
+  });
+
+  describe.each(COMMANDS)('npm run %s', (name) => {
+    it('runs the built command without the development dependencies, with its arguments', () => {
+      built(10);
+      uninstallTsc();
+      const ran = npmRun(name, '--out', 'file.out');
+      expect(ran.stderr).toBe('');
+      expect(ran.stdout).toBe(`${name} ran --out file.out\n`);
+      expect(ran.status).toBe(0);
+    });
+
+    it('builds first on a fresh clone, and the build prints nothing on its stdout', () => {
+      const ran = npmRun(name);
+      expect(ran.stdout).toBe(`${name} ran\n`);
+      expect(ran.stderr).toContain(`dist/${name}.js is missing: building it (npm run build).`);
+      expect(ran.stderr).toContain('tsc says hello');
+      expect(ran.status).toBe(0);
+      expect(tscRuns()).toBe('-p tsconfig.build.json\n');
+    });
+
+    it('does not build again when what is built is current', () => {
+      built(10);
+      const ran = npmRun(name);
+      expect(ran.stdout).toBe(`${name} ran\n`);
+      expect(tscRuns()).toBe('');
+    });
+
+    it('without dist/ and without TypeScript stops before running, saying what to do', () => {
+      uninstallTsc();
+      const ran = npmRun(name);
+      expect(ran.status).not.toBe(0);
+      expect(ran.stdout).toBe('');
+      expect(ran.stderr).toContain(`dist/${name}.js is missing, and TypeScript is not installed here`);
+    });
   });
 });
