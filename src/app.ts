@@ -35,14 +35,15 @@ const SLACK_RECHECK_MS = 30_000;
 /**
  * `GET /healthz`: 200 while the app takes requests, its database accepts a write and Slack accepts its token; 503
  * otherwise, with what is wrong (`{ ok, database, slack }`, and `revoked`: the event in which Slack said the app was
- * uninstalled or its token revoked, when it did).
+ * uninstalled or its token revoked, when it did). `HEAD /healthz` (load balancers, uptime checkers) answers the same
+ * status and headers, without the body.
  */
 function healthRoute(deps: AppDeps): CustomRoute {
   const { health } = deps;
   return {
     path: '/healthz',
-    method: ['GET'],
-    handler: async (_req, res) => {
+    method: ['GET', 'HEAD'],
+    handler: async (req, res) => {
       if (health.slack.shouldRecheck(SLACK_RECHECK_MS)) await health.recheckSlack().catch(() => undefined);
       let database: 'ok' | 'unwritable' = 'ok';
       try {
@@ -54,16 +55,18 @@ function healthRoute(deps: AppDeps): CustomRoute {
       const revoked = health.slack.revoked;
       const stopping = deps.background.stopping;
       const healthy = !stopping && database === 'ok' && slack === 'ok';
-      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          ok: healthy,
-          database,
-          slack,
-          ...(revoked ? { revoked } : {}),
-          ...(stopping ? { stopping } : {}),
-        }),
-      );
+      const body = JSON.stringify({
+        ok: healthy,
+        database,
+        slack,
+        ...(revoked ? { revoked } : {}),
+        ...(stopping ? { stopping } : {}),
+      });
+      res.writeHead(healthy ? 200 : 503, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
     },
   };
 }

@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp } from '../support/appProcess.js';
+import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { startHarness } from '../support/harness.js';
+import { SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { TEAM } from '../support/people.js';
 
 const run = spawnApp;
 
@@ -78,6 +81,26 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
   }, 30_000);
 });
 
+/** One request with node:http, so that the bytes of the body (none for HEAD) are counted as they came. */
+function raw(url: string, method: 'GET' | 'HEAD') {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('GET /healthz', () => {
   it('answers 200 while running and 404 for unknown paths', async () => {
     const h = await startHarness();
@@ -86,6 +109,33 @@ describe('GET /healthz', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
       expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('HEAD answers as GET does, with its status and headers and no body (healthy and not)', async () => {
+    const h = await startHarness();
+    try {
+      const same = (headers: IncomingHttpHeaders) => [headers['content-type'], headers['content-length']];
+      const healthyGet = await raw(`${h.baseUrl}/healthz`, 'GET');
+      const healthyHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
+      expect(healthyGet.body).toBe('{"ok":true,"database":"ok","slack":"ok"}');
+      expect(same(healthyGet.headers)).toEqual(['application/json', String(healthyGet.body.length)]);
+      expect(healthyHead).toMatchObject({ status: 200, body: '' });
+      expect(same(healthyHead.headers)).toEqual(same(healthyGet.headers));
+
+      const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
+      sender.subscribe(h.eventsUrl, SIGNING_SECRET);
+      expect((await sender.deliver(slackEvent.appUninstalled())).status).toBe(200);
+      const sickGet = await raw(`${h.baseUrl}/healthz`, 'GET');
+      const sickHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
+      expect(sickGet.status).toBe(503);
+      expect(sickHead).toMatchObject({ status: 503, body: '' });
+      expect(same(sickHead.headers)).toEqual(same(sickGet.headers));
+      expect(same(sickHead.headers)).toEqual(['application/json', String(sickGet.body.length)]);
+
+      expect((await raw(`${h.baseUrl}/nope`, 'HEAD')).status).toBe(404);
     } finally {
       await h.stop();
     }
