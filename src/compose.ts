@@ -59,7 +59,12 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const server = config.slack.appToken ? undefined : (started as Server);
   const port = server ? (server.address() as AddressInfo).port : config.port;
   services.outbox.start();
-  const scheduler = createScheduler(scheduledJobs(config, services, logger), { ...opts, background });
+  const scheduler = createScheduler(scheduledJobs(config, services, logger), {
+    ...opts,
+    background,
+    // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
+    slackCutOff: () => wired.clients.connection.revoked,
+  });
   await scheduler.start();
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');
   const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = services;

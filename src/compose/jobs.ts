@@ -4,13 +4,27 @@ import type { Logger } from '../logger.js';
 import type { JobSpec } from '../runtime/scheduler.js';
 import type { Services } from './types.js';
 
+/**
+ * A row of the jobs table. `callsSlack` is not optional here: each job says whether a run calls Slack itself, so that
+ * it pauses while Slack takes no call from the app (uninstalled, its token revoked: runtime/slackPause.ts) and catches
+ * up after. What a job only queues for the outbox is not a call: the outbox holds it meanwhile.
+ */
+export type ScheduledJob = JobSpec & Required<Pick<JobSpec, 'callsSlack'>>;
+
 /** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
-export function scheduledJobs(config: Config, services: Services, logger: Logger): JobSpec[] {
+export function scheduledJobs(config: Config, services: Services, logger: Logger): ScheduledJob[] {
+  return [...everyInstall(config, services, logger), ...whenConfigured(config, services, logger)];
+}
+
+/** The jobs every install runs. */
+function everyInstall(config: Config, services: Services, logger: Logger): ScheduledJob[] {
   const reporting = config.revopsReporting;
-  const jobs: JobSpec[] = [
+  return [
     {
       name: 'response-window-sweep',
       schedule: config.responseWindow.sweepSchedule,
+      // It reads AEs' statuses, and people and pools for the policies' moves.
+      callsSlack: true,
       // The sweep (expiries first), then the escalation policies' steps that are due.
       run: async () => {
         services.sweeper.sweep();
@@ -23,20 +37,29 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
     {
       name: 'partner-thread-recheck',
       schedule: '*/15 * * * *',
+      // It queues its updates.
+      callsSlack: false,
       // A partner next move whose date has passed is held back from the partner: its thread's parent is updated.
       run: () => services.partnerText.recheck(),
     },
-    // Channels the app was removed from, asked about again: an invite whose event was lost releases them too.
-    { name: 'channel-access-recheck', schedule: '*/5 * * * *', run: () => services.channelAccess.recheck() },
+    {
+      // Channels the app was removed from, asked about again: an invite whose event was lost releases them too.
+      name: 'channel-access-recheck',
+      schedule: '*/5 * * * *',
+      callsSlack: true,
+      run: () => services.channelAccess.recheck(),
+    },
     {
       name: 'escalation-pools',
       schedule: '*/15 * * * *',
+      callsSlack: true,
       // User-group pools' members, for routing handoffs by the AE's pool.
       run: () => services.policies.refreshGroups(),
     },
     {
       name: 'channel-sharing-recheck',
       schedule: '* * * * *',
+      callsSlack: true,
       // Held partner channels, and internal channels not confirmed (switched off, or not seen at start), are asked
       // about again: only Slack's answer frees them.
       run: () => services.handlers.partners.recheckSharing(),
@@ -44,6 +67,8 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
     {
       name: 'metrics-refresh',
       schedule: '* * * * *',
+      // It computes in the database; the App Homes it queues wait in the outbox.
+      callsSlack: false,
       run: async () => {
         const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
         if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');
@@ -52,9 +77,21 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       },
     },
   ];
+}
+
+/** The jobs of what the settings turn on: a CRM, the digest channel, daily backups. */
+function whenConfigured(config: Config, services: Services, logger: Logger): ScheduledJob[] {
+  const jobs: ScheduledJob[] = [];
+  const reporting = config.revopsReporting;
   if (config.crm.salesforce || config.crm.hubspot) {
-    // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it).
-    jobs.push({ name: 'crm-read-back', schedule: '* * * * *', run: () => services.followCrm() });
+    // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it). It
+    // asks the CRM, not Slack; the partner posts of what it finds wait in the outbox.
+    jobs.push({
+      name: 'crm-read-back',
+      schedule: '* * * * *',
+      callsSlack: false,
+      run: () => services.followCrm(),
+    });
   }
   // Scheduled whenever configured: a channel start could not confirm is asked about again every minute, and a run
   // while it is not confirmed posts nothing.
@@ -63,9 +100,11 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       name: 'weekly-digest',
       schedule: reporting.digestSchedule,
       timeZone: reporting.timeZone,
+      // It uploads its chart.
+      callsSlack: true,
       run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
-      // A slot missed while the app was down is posted at start; one already posted is not (one per week), nor one
-      // from before the app was in use.
+      // A slot missed while the app was down (or Slack took no calls) is posted at start (or once Slack takes them
+      // again); one already posted is not (one per week), nor one from before the app was in use.
       atStart: { catchUpWithinMs: 7 * 86_400_000 },
       catchUp: async (slot) =>
         logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
@@ -78,6 +117,7 @@ export function scheduledJobs(config: Config, services: Services, logger: Logger
       name: 'database-backup',
       schedule: dailyAt(backups.at),
       timeZone: backups.timeZone,
+      callsSlack: false,
       run: (slot) => takeScheduledBackup(config.databasePath, backups, slot, logger),
     });
   }

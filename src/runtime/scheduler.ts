@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import { type CronTicks, startCronTicks } from './cronTicks.js';
+import { createSlackPause } from './slackPause.js';
 import { realTimers, type Timers } from './timers.js';
 
 export interface JobSpec {
@@ -21,6 +22,12 @@ export interface JobSpec {
   atStart?: 'run' | { catchUpWithinMs: number };
   /** The catch-up run, when it differs from a tick's (default: `run`). */
   catchUp?(slot: Date): unknown;
+  /**
+   * Whether a run calls Slack. Such a job does not run while Slack takes no call from the app (`slackCutOff`): its
+   * slots are skipped. Once Slack takes calls again, it catches up as after downtime (`atStart`), or runs at its
+   * next slot. Local work (a backup) runs regardless.
+   */
+  callsSlack?: boolean;
 }
 
 export interface Scheduler {
@@ -44,6 +51,19 @@ export interface SchedulerDeps {
   background: BackgroundWork;
   /** The wall and monotonic clocks and the timers the ticks wait on (tests step them): the process's own by default. */
   timers?: Timers;
+  /** Why Slack takes no call from the app now (the app uninstalled, its token revoked), or undefined while it does. */
+  slackCutOff?: () => string | undefined;
+}
+
+/** What the runs of a job pass through: the Slack pause, and the catch-up once it ends. */
+interface Gate {
+  /** Whether `job` may run now (no: held while Slack takes no calls). */
+  allows(job: JobSpec): boolean;
+  /**
+   * After a pause: the jobs it held catch up as at start, but `except` (about to run anyway). Undefined when there is
+   * nothing to catch up on; else settles once the at-start runs have, with the catch-ups begun.
+   */
+  resume(except: string): Promise<Promise<void>[]> | undefined;
 }
 
 /**
@@ -51,7 +71,8 @@ export interface SchedulerDeps {
  * slot of node-cron's reading of the schedule comes round on the wall clock, planned again when that clock steps
  * (cronTicks.ts: a step back must not hold every job for the size of the step), the injected clock says what time a
  * run stands for, each run is tracked as background work (so stop waits for it) and logged when it fails, and a job
- * can catch up at start on the slot it missed while the app was down.
+ * can catch up at start on the slot it missed while the app was down. A job that calls Slack is held while Slack
+ * takes no call from the app (slackPause.ts), and catches up the same way once it does again.
  */
 export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): Scheduler {
   let ticks: CronTicks | undefined;
@@ -66,11 +87,27 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
   };
   const lastSlot = (name: string, at: Date, withinMs: number) =>
     latestSlot(deps.logger, jobNamed(name), at, withinMs);
+  const pausable = jobs.filter((job) => job.callsSlack).map((job) => job.name);
+  const pause = createSlackPause(deps.slackCutOff, pausable, deps.logger);
+  const gate: Gate = {
+    allows: (job) => pause.allows(job),
+    resume(except) {
+      const held = new Set(pause.ended());
+      held.delete(except);
+      if (held.size === 0) return undefined;
+      return runAtStart(
+        jobs.filter((job) => held.has(job.name)),
+        deps,
+        gate,
+        lastSlot,
+      );
+    },
+  };
 
   return {
     async start() {
-      ticks = startTicks(jobs, deps, busy);
-      const catchUps = await runAtStart(jobs, deps, lastSlot);
+      ticks = startTicks(jobs, deps, busy, gate);
+      const catchUps = await runAtStart(jobs, deps, gate, lastSlot);
       caughtUp = Promise.all(catchUps).then(() => undefined);
     },
     get caughtUp() {
@@ -78,6 +115,10 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
     },
     async runNow(name, slot) {
       const job = jobNamed(name);
+      // Nothing to catch up on (the usual case): the run is tracked at once, as a tick's is.
+      const resumed = gate.resume(name);
+      if (resumed) await Promise.all(await resumed);
+      if (!gate.allows(job)) return;
       await deps.background.track(runOnce(deps.logger, job, slot ?? deps.clock.now()));
     },
     async stop() {
@@ -97,8 +138,11 @@ async function runOnce(logger: Logger, job: JobSpec, slot: Date, catchingUp = fa
   }
 }
 
-/** Each job's ticks: a tick that comes while the job's last one still runs is skipped (`busy`). */
-function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>): CronTicks {
+/**
+ * Each job's ticks: a tick that comes while the job's last one still runs is skipped (`busy`), and so is one while
+ * the gate holds the job. Any tick first lets the jobs a pause held catch up, once it has ended.
+ */
+function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>, gate: Gate): CronTicks {
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return startCronTicks(
     jobs.map((job) => ({
@@ -106,6 +150,8 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
       schedule: job.schedule,
       timeZone: job.timeZone ?? localZone,
       tick() {
+        void gate.resume(job.name);
+        if (!gate.allows(job)) return;
         if (busy.has(job.name)) {
           deps.logger.warn({ job: job.name }, `${job.name} still running: this slot is skipped`);
           return;
@@ -120,16 +166,21 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
   );
 }
 
-/** The start-time runs: awaited for `atStart: 'run'`; the catch-ups begun in the background, returned. */
+/**
+ * The start-time runs (also of the jobs a Slack pause held, once it ends): awaited for `atStart: 'run'`; the
+ * catch-ups begun in the background, returned.
+ */
 async function runAtStart(
   jobs: readonly JobSpec[],
   deps: SchedulerDeps,
+  gate: Pick<Gate, 'allows'>,
   lastSlot: (name: string, at: Date, withinMs: number) => Date | undefined,
 ): Promise<Promise<void>[]> {
   const catchUps: Promise<void>[] = [];
   for (const job of jobs) {
+    if (!job.atStart || !gate.allows(job)) continue;
     if (job.atStart === 'run') await deps.background.track(runOnce(deps.logger, job, deps.clock.now()));
-    else if (job.atStart) {
+    else {
       const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
       if (slot) {
         deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');

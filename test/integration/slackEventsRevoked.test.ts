@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handoffs, outbox } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
@@ -7,11 +8,12 @@ import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/ev
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { outboxDrained, QUIET } from '../support/ownerFlow.js';
-import { people, TEAM } from '../support/people.js';
+import { channels, people, TEAM } from '../support/people.js';
 
 /**
  * `app_uninstalled` and `tokens_revoked` (of the bot token): Slack says the token is gone for good. Nothing more is
- * sent (every message waits), `/healthz` says so, all data stays; a restart with a working token delivers what waited.
+ * sent (every message waits), the scheduled jobs that call Slack pause, `/healthz` says so, all data stays; a restart
+ * with a working token delivers what waited and the paused jobs catch up.
  */
 
 async function deliver(h: Harness, event: FakeEvent): Promise<void> {
@@ -120,5 +122,78 @@ describe('the app uninstalled, or its bot token revoked', () => {
     const waiting = h.database.db.select().from(outbox).all().slice(queued);
     expect(waiting.length).toBeGreaterThan(0);
     expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
+  });
+
+  it('the scheduled jobs that call Slack pause (logged once), local ones go on; a restart catches up', async () => {
+    const backupDir = mkdtempSync(join(tmpdir(), 'handoff-revoked-backups-'));
+    const env = {
+      ...QUIET,
+      DIGEST_CHANNEL_ID: channels.internal.id,
+      DIGEST_SCHEDULE: '0 9 * * 1',
+      DIGEST_TIMEZONE: 'UTC',
+      BACKUP_DIR: backupDir,
+    };
+    // In use on Wednesday 25th: a handoff due Monday 30th 10:00 UTC, the digest's slot Monday 30th 09:00.
+    const h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
+    const databasePath = h.config.databasePath;
+    let current = h;
+    stops.push(async () => {
+      await current.stop();
+      await h.slack.stop();
+      rmSync(dirname(databasePath), { recursive: true, force: true });
+      rmSync(backupDir, { recursive: true, force: true });
+    });
+    const { answer } = await submitAndSend(h, account('Paused Jobs Account'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    await waitFor(() => aeDms(h).length === 1, 8000, 'the AE DM');
+    await quiet(h);
+    const handoff = h.database.db.select().from(handoffs).all().at(-1);
+    const statusNow = (app: Harness) =>
+      app.database.db
+        .select()
+        .from(handoffs)
+        .all()
+        .find((row) => row.id === handoff?.id)?.status;
+    const digestPosts = (app: Harness) => app.slack.messages(channels.internal.id);
+    const pausedLogs = (app: Harness) =>
+      app.logs.filter((l) => String(l.msg).startsWith('Slack takes no calls from the app'));
+
+    await deliver(h, slackEvent.appUninstalled());
+    const before = h.slack.calls.length;
+    // Past the deadline and the digest's slot: every job runs as its tick would, twice.
+    h.clock.set('2026-11-30T15:00:00Z');
+    expect(h.app.scheduler.jobNames).toEqual(expect.arrayContaining(['weekly-digest', 'database-backup']));
+    for (const name of [...h.app.scheduler.jobNames, ...h.app.scheduler.jobNames])
+      await h.app.scheduler.runNow(name);
+    await quiet(h);
+    // No call to Slack: not the sweep's status reads, not the digest's chart upload.
+    expect(h.slack.calls.slice(before).map((c) => c.method)).toEqual([]);
+    expect(statusNow(h)).toBe('sent');
+    expect(digestPosts(h)).toEqual([]);
+    // The backup is local work: it went on.
+    expect(readdirSync(backupDir).filter((f) => /^handoff-\d{8}-\d{4}\.db$/.test(f))).toHaveLength(1);
+    expect(pausedLogs(h)).toHaveLength(1);
+    expect(pausedLogs(h)[0]).toMatchObject({ level: 40, reason: 'app_uninstalled' });
+    expect(pausedLogs(h)[0]?.paused).toEqual([
+      'response-window-sweep',
+      'channel-access-recheck',
+      'escalation-pools',
+      'channel-sharing-recheck',
+      'weekly-digest',
+    ]);
+
+    // Reinstalled, restarted with the (new) token: the sweep at start expires the handoff, and the digest catches up
+    // on the slot it missed.
+    await h.stop({ keepDatabase: true });
+    current = await startHarness({ env, now: '2026-11-30T15:00:00Z', slack: h.slack, databasePath });
+    await current.app.scheduler.caughtUp;
+    expect(statusNow(current)).toBe('expired');
+    await waitFor(() => digestPosts(current).length === 1, 8000, 'the digest caught up');
+    expect(
+      current.logs.some(
+        (l) => l.msg === 'catching up on the latest scheduled run' && l.job === 'weekly-digest',
+      ),
+    ).toBe(true);
+    expect(pausedLogs(current)).toEqual([]);
   });
 });
