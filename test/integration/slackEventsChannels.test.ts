@@ -29,16 +29,26 @@ async function deliver(h: Harness, event: FakeEvent): Promise<void> {
   expect((await sender.deliver(event)).status).toBe(200);
 }
 
+type Channel = { id: string; name: string; is_private?: boolean };
+
+/** Slack's event for the app removed from `channel` by a member: channel_left, or group_left for a private one. */
+const leftEvent = (channel: Channel) =>
+  slackEvent.channelLeft(channel.id, people.member.id, { private: channel.is_private === true });
+
 /** Someone removes the app from a channel (Slack's state), and Slack tells the app. */
-async function removeApp(h: Harness, channel: { id: string; name: string }, opts: { event: boolean }) {
+async function removeApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [] });
-  if (opts.event) await deliver(h, slackEvent.channelLeft(channel.id, people.member.id));
+  if (opts.event) await deliver(h, leftEvent(channel));
 }
 
-async function inviteApp(h: Harness, channel: { id: string; name: string }, opts: { event: boolean }) {
+async function inviteApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
+  const kind = { private: channel.is_private === true };
   if (opts.event)
-    await deliver(h, slackEvent.memberJoinedChannel(h.slack.botUserId, channel.id, TEAM, people.member.id));
+    await deliver(
+      h,
+      slackEvent.memberJoinedChannel(h.slack.botUserId, channel.id, TEAM, people.member.id, kind),
+    );
 }
 
 /** Steps the clock past each hold's wait (an hour at most) and lets the outbox look, `times` times. */
@@ -108,7 +118,7 @@ describe('the app removed from the partner channel', () => {
     expect(json(told.blocks)).toContain(`<#${channels.partner.id}>`);
     expect(json(told.blocks)).toContain('The update is kept');
     // A second removal event, the held post asked about again, a second post behind it: nobody is told again.
-    await deliver(h, slackEvent.channelLeft(channels.partner.id, people.member.id));
+    await deliver(h, leftEvent(channels.partner));
     await retries(h, 3);
     h.clock.advance(60_000);
     await clickOutcome(h, 'meeting_held', handoff.id);
@@ -185,32 +195,51 @@ describe('the app removed from an internal channel', () => {
     };
   }
 
-  it('channel_left: the admins are told once, escalations wait (never parked), and go out after the invite', async () => {
-    const h = await startHarness({ env: ENV });
-    try {
-      const expire = await expireOne(h);
-      await removeApp(h, channels.internal, { event: true });
-      const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
-      expect(json(told.blocks)).toContain(`<#${channels.internal.id}>`);
-      expect(json(told.blocks)).toContain('escalations (ESCALATION_CHANNEL_ID)');
-      await deliver(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
+  /** The same removal told by either event: channel_left for a public channel, group_left for a private one. */
+  const REMOVALS = [
+    { event: 'channel_left', channel: channels.internal },
+    { event: 'group_left', channel: { ...channels.internal, is_private: true } },
+  ];
 
-      await expire();
-      // More holds than OUTBOX_MAX_ATTEMPTS (8): a held post is never parked.
-      await retries(h, 10);
-      const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
-      expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
-      expect(rowsTo(h, channels.internal.id).map((r) => r.status)).toEqual(['pending']);
-      expect(invites(h, people.owner.id)).toHaveLength(1);
+  it.each(REMOVALS)(
+    '$event: the admins are told once, escalations wait (never parked), and go out after the invite',
+    async ({ event, channel }) => {
+      expect(leftEvent(channel).type).toBe(event);
+      const h = await startHarness({ env: ENV });
+      try {
+        // The escalation channel as it is in Slack, public or private, with the app in it.
+        h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
+        const expire = await expireOne(h);
+        const removals = () =>
+          h.logs.filter((l) => l.msg === `removed from ${channel.id} by ${people.member.id}`);
+        await removeApp(h, channel, { event: true });
+        // Nothing was refused yet: only the event's listener can have told the admins.
+        const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+        expect(json(told.blocks)).toContain(`<#${channels.internal.id}>`);
+        expect(json(told.blocks)).toContain('escalations (ESCALATION_CHANNEL_ID)');
+        expect(removals()).toHaveLength(1);
+        // The same removal told again (Slack retries, or sends it twice): nothing new.
+        await deliver(h, leftEvent(channel));
+        await quiet(h);
+        expect(removals()).toHaveLength(1);
 
-      await inviteApp(h, channels.internal, { event: true });
-      await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
-      expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
-      await outboxDrained(h);
-    } finally {
-      await h.stop();
-    }
-  });
+        await expire();
+        // More holds than OUTBOX_MAX_ATTEMPTS (8): a held post is never parked.
+        await retries(h, 10);
+        const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
+        expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+        expect(rowsTo(h, channels.internal.id).map((r) => r.status)).toEqual(['pending']);
+        expect(invites(h, people.owner.id)).toHaveLength(1);
+
+        await inviteApp(h, channel, { event: true });
+        await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
+        expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
+        await outboxDrained(h);
+      } finally {
+        await h.stop();
+      }
+    },
+  );
 
   it('channel_left, then a restart: the admins are not told again, the escalation waits untried, the re-check sends it', async () => {
     await withRestarts(ENV, async (first, restart) => {

@@ -142,18 +142,19 @@ export const slackEvent = {
       event_ts: nextEventTs(),
     };
   },
-  /** Someone (`inviter`) invited `user` (the app's bot user, for the app's own invite) to a channel. */
+  /** Someone (`inviter`) invited `user` (the app's bot user, for the app's own invite) to a channel (`private`: G). */
   memberJoinedChannel(
     user: string,
     channel: string,
     team: string,
     inviter?: string,
+    opts: { private?: boolean } = {},
   ): MemberJoinedChannelEvent {
     return {
       type: 'member_joined_channel',
       user,
       channel,
-      channel_type: 'C',
+      channel_type: opts.private ? 'G' : 'C',
       team,
       ...(inviter ? { inviter } : {}),
       event_ts: nextEventTs(),
