@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { App } from '@slack/bolt';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { COMMAND, SHORTCUT_ID } from '../../src/blocks/ids.js';
+import type { HandlerDeps } from '../../src/handlers/deps.js';
+import { registerEvents } from '../../src/handlers/events/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // Slack's manifest schemas, copied into the repository (see test/fixtures/slack/README.md).
@@ -89,4 +92,49 @@ describe('manifest.json', () => {
       expect.objectContaining({ type: 'global', callback_id: SHORTCUT_ID.helpRequest }),
     ]);
   });
+});
+
+/** The events `registerEvents` (src/handlers/events/index.ts) listens for, in its order: an App that only records. */
+function registeredEvents(): string[] {
+  const names: string[] = [];
+  const recorder = { event: (name: string) => void names.push(name) } as unknown as App;
+  // The handlers only keep their dependencies for later: none is used while registering.
+  registerEvents(recorder, {} as HandlerDeps);
+  return names;
+}
+
+/** The events named (in backticks) in the first column of a doc's table whose first header is `event`. */
+function eventsInTable(doc: string): string[] {
+  const lines = readFileSync(join(root, doc), 'utf8').split('\n');
+  const header = lines.findIndex((line) => /^\|\s*event\s*\|/.test(line));
+  if (header < 0) throw new Error(`${doc} has no table of events`);
+  const rows: string[] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break;
+    const first = line.split('|')[1] ?? '';
+    rows.push(...[...first.matchAll(/`([a-z_]+)`/g)].map((m) => m[1] as string));
+  }
+  return rows;
+}
+
+describe('the Slack events the app handles', () => {
+  const registered = registeredEvents();
+
+  it('are registered once each, and include the ones Slack sends about the app itself', () => {
+    expect(new Set(registered).size).toBe(registered.length);
+    expect(registered).toEqual(
+      expect.arrayContaining(['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'group_left']),
+    );
+  });
+
+  it('are exactly the events manifest.json subscribes to', () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...registered].sort());
+  });
+
+  it.each(['docs/architecture.md', 'docs/configuration.md', 'docs/install.md'])(
+    'are exactly the events of the table in %s',
+    (doc) => {
+      expect(eventsInTable(doc).sort()).toEqual([...registered].sort());
+    },
+  );
 });
