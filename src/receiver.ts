@@ -172,6 +172,12 @@ class GuardedReceiver extends HTTPReceiver {
     const verdict = inspectBody(headerValue(req, 'content-type'), body.toString('utf8'));
     if (verdict && 'problem' in verdict)
       return this.refuse(req, res, 400, `malformed: ${verdict.problem}`, false);
+    if (verdict?.answer === 'ssl_check') {
+      // Bolt's answer to Slack's SSL check (buildSSLCheckResponse), with nothing else of the form read.
+      res.writeHead(200);
+      res.end();
+      return;
+    }
     if (verdict?.answer === 'app_rate_limited') {
       this.opts.logger.warn(describe(req), 'Slack paused event deliveries to the app (app_rate_limited)');
       res.writeHead(200);

@@ -102,7 +102,7 @@ function payloadProblem(payload: Record<string, unknown>): string | undefined {
 }
 
 /** What to do with a correctly signed body: refuse it (400), answer it here, or hand it to Bolt (undefined). */
-export type BodyVerdict = { problem: string } | { answer: 'app_rate_limited' } | undefined;
+export type BodyVerdict = { problem: string } | { answer: 'app_rate_limited' | 'ssl_check' } | undefined;
 
 const parseJson = (text: string): unknown => {
   try {
@@ -120,8 +120,9 @@ export function inspectBody(contentType: string | undefined, raw: string): BodyV
     const form = parseForm(raw);
     for (const [key, value] of Object.entries(form))
       if (Array.isArray(value)) return problem(`field ${key.slice(0, 40)} repeated`);
-    // Bolt answers an SSL check itself, before anything else in the form is read.
-    if (form.ssl_check === '1') return undefined;
+    // Slack's SSL check is answered here, before anything else in the form is read: Bolt checks no signature
+    // (receiver.ts), so it no longer strips a payload smuggled beside `ssl_check=1`, and nothing else of it may run.
+    if (form.ssl_check === '1') return { answer: 'ssl_check' };
     if (form.payload === undefined) {
       if (form.command !== undefined && (form.user_id ?? '') === '')
         return problem('command without user_id');

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
 import { handoffs } from '../../src/db/schema.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
-import { packetSubmission } from '../support/payloads.js';
+import { blockAction, packetSubmission } from '../support/payloads.js';
 import { postInteraction, slackSignature } from '../support/signing.js';
 
 describe('requests are verified before anything happens', () => {
@@ -84,6 +85,25 @@ describe('requests are verified before anything happens', () => {
       });
       expect(response.status, path).toBe(401);
     }
+  });
+
+  it("answers a signed SSL check 200 and runs nothing smuggled beside it (Bolt's sanitising, now the receiver's)", async () => {
+    // Bolt strips a payload beside ssl_check=1 only when it checks signatures itself, which it no longer does.
+    const accept = blockAction({ actionId: ACTION_ID.accept, value: '1' });
+    const body = `ssl_check=1&${new URLSearchParams({ payload: JSON.stringify(accept) }).toString()}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await fetch(h.eventsUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
+        'x-slack-request-timestamp': String(timestamp),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    // afterEach: no Slack call at all (an accept of handoff 1, which does not exist, would answer on its response_url).
   });
 
   it('rejects a body that was changed after signing', async () => {
