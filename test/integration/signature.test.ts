@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { handoffs } from '../../src/db/schema.js';
+import { handoffs, outbox } from '../../src/db/schema.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { blockAction, packetSubmission } from '../support/payloads.js';
 import { postInteraction, slackSignature } from '../support/signing.js';
@@ -103,7 +103,10 @@ describe('requests are verified before anything happens', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
-    // afterEach: no Slack call at all (an accept of handoff 1, which does not exist, would answer on its response_url).
+    await quiet(h);
+    // The accept never ran: it would have queued its refusal (handoff 1 does not exist) for the response_url.
+    expect(h.database.db.select().from(outbox).all()).toEqual([]);
+    expect(h.logs.filter((l) => l.msg === 'decision refused')).toEqual([]);
   });
 
   it('rejects a body that was changed after signing', async () => {
