@@ -2,8 +2,7 @@ import { partnerUpdate } from '../blocks/partnerUpdate.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
-import type { Target } from '../domain/escalation.js';
-import type { MoveFacts, PlannedMove } from '../domain/moves.js';
+import type { MoveFacts } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerView.js';
 
