@@ -58,8 +58,11 @@ function firstCycle(): string[] {
   return [];
 }
 
-/** Files allowed over 400 lines: the schema (one table per concern already). */
-const LONG_ALLOWED = new Set(['db/schema.ts']);
+/**
+ * Files allowed over 400 lines: the schema (one table per concern already), and its Postgres twin, which declares the
+ * same tables in the same order so the two read side by side (issue 34).
+ */
+const LONG_ALLOWED = new Set(['db/schema.ts', 'db/pg/schema.ts']);
 
 /** The longest a function may be, counted from its first line to its last (its doc comment not counted). */
 const FUNCTION_LINES_MAX = 80;
