@@ -1,0 +1,196 @@
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { freePort } from './ports.js';
+import { asRoot, NOBODY } from './unprivileged.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The throwaway server of the `postgres` project (test/postgres/globalSetup.ts): its `postgres` database. */
+    postgresUrl: string;
+  }
+}
+
+/**
+ * A throwaway Postgres server for one test run (issue 34): Debian's postgresql (or PG_BIN's), a fresh cluster in a
+ * `mktemp -d` folder, listening on 127.0.0.1 on a free port with its unix sockets in that folder, run by an
+ * unprivileged user (initdb and postgres refuse root: as root, user 65534 with the folder chowned to it), without
+ * fsync. Started once per run by test/postgres/globalSetup.ts; `stop()` kills it and removes the folder. No mock of
+ * Postgres anywhere.
+ */
+export interface PostgresServer {
+  /** The `postgres` database, as the superuser `postgres` (trust authentication: the server is the run's own). */
+  url: string;
+  /** The folder holding the cluster (`data/`), its log and its sockets. */
+  dir: string;
+  createDatabase(name: string): Promise<string>;
+  stop(): void;
+}
+
+const BINARIES = ['initdb', 'pg_ctl', 'postgres', 'pg_isready'];
+
+const hasBinaries = (dir: string) => BINARIES.every((name) => existsSync(join(dir, name)));
+
+/** Debian's folders, newest major version first (/usr/lib/postgresql/15/bin, /usr/lib/postgresql/16/bin, ...). */
+function debianBinDirs(): string[] {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((version) => /^\d+(\.\d+)?$/.test(version))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((version) => join(root, version, 'bin'));
+}
+
+/**
+ * Where initdb, pg_ctl and postgres are: PG_BIN when set (it must hold them), else the newest of Debian's
+ * /usr/lib/postgresql/<version>/bin, else what `pg_config --bindir` says.
+ */
+export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PG_BIN) {
+    if (!hasBinaries(env.PG_BIN))
+      throw new Error(`PG_BIN=${env.PG_BIN} does not hold ${BINARIES.join(', ')}`);
+    return env.PG_BIN;
+  }
+  const debian = debianBinDirs().find(hasBinaries);
+  if (debian) return debian;
+  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  const fromPgConfig = pgConfig.status === 0 ? pgConfig.stdout.trim() : '';
+  if (fromPgConfig && hasBinaries(fromPgConfig)) return fromPgConfig;
+  throw new Error(
+    "Postgres was not found: install Debian's postgresql (`apt-get install postgresql`, as .ci/run does), or set PG_BIN to the folder holding initdb, pg_ctl and postgres.",
+  );
+}
+
+/** Runs a Postgres program as the server's user (65534 when we are root), in the server's folder. */
+function runAs(dir: string, file: string, args: string[], options: SpawnSyncOptions = {}) {
+  const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+  return spawnSync(file, args, { cwd: dir, encoding: 'utf8', timeout: 120_000, ...user, ...options });
+}
+
+function check(result: ReturnType<typeof runAs>, what: string, logFile?: string): void {
+  if (result.status === 0) return;
+  const log = logFile && existsSync(logFile) ? `\n${readFileSync(logFile, 'utf8').slice(-2000)}` : '';
+  throw new Error(
+    `${what} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}${log}`,
+  );
+}
+
+/** A fresh folder the server's user owns (mode 0700, as `mktemp -d` makes it). */
+function makeServerDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'handoff-pg-'));
+  if (!asRoot) return dir;
+  chownSync(dir, NOBODY, NOBODY);
+  if (runAs(dir, '/bin/sh', ['-c', 'test -w .']).status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`user ${NOBODY} cannot write ${dir}: is ${tmpdir()} (TMPDIR) reachable by every user?`);
+  }
+  return dir;
+}
+
+/** Settings for a server that lives for one test run: no durability, sockets in this folder, TCP on 127.0.0.1 only. */
+function configure(data: string, dir: string): void {
+  appendFileSync(
+    join(data, 'postgresql.conf'),
+    [
+      '',
+      '# test/support/postgres.ts',
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${dir.replaceAll("'", "''")}'`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Polls `pg_isready` until the server accepts connections, at most `tries` times. */
+async function waitUntilReady(bin: string, dir: string, port: number, tries = 100): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ready = runAs(dir, join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', `${port}`, '-U', 'postgres']);
+    if (ready.status === 0) return;
+    if (attempt >= tries)
+      throw new Error(`Postgres on port ${port} is not ready: ${ready.stdout}${ready.stderr}`);
+    await delay(50);
+  }
+}
+
+/** Starts the cluster on a free port; another process taking the port first means another port (3 tries). */
+async function startOnFreePort(bin: string, dir: string, data: string, log: string): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    // -w: pg_ctl itself waits (at most -t seconds) until the server says it is ready.
+    const args = ['start', '-w', '-t', '60', '-D', data, '-l', log, '-o', `-p ${port}`];
+    const started = runAs(dir, join(bin, 'pg_ctl'), args);
+    if (started.status === 0) return port;
+    const taken = existsSync(log) && /could not (bind|create listen)/.test(readFileSync(log, 'utf8'));
+    if (!taken || attempt >= 3) check(started, 'pg_ctl start', log);
+  }
+}
+
+/** Starts a throwaway server (see PostgresServer). */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = postgresBinDir();
+  const dir = makeServerDir();
+  const data = join(dir, 'data');
+  const log = join(dir, 'server.log');
+  let running = false;
+  const stop = () => {
+    process.off('exit', stop);
+    if (running) runAs(dir, join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-w', '-D', data]);
+    running = false;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A run that ends without its teardown (an interrupted vitest) still stops the server.
+  process.on('exit', stop);
+  try {
+    // Trust: the server is this run's own, on 127.0.0.1 only, its sockets in a folder only its user can enter.
+    const initdb = ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'];
+    check(runAs(dir, join(bin, 'initdb'), initdb), 'initdb');
+    configure(data, dir);
+    running = true;
+    const port = await startOnFreePort(bin, dir, data, log);
+    await waitUntilReady(bin, dir, port);
+    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    return { url, dir, createDatabase: (name) => createDatabaseOn(url, name), stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+/**
+ * A new empty database on the server at `serverUrl` (dropped first if a previous run left it), as a postgres:// URL.
+ * One per test file, named after it.
+ */
+export async function createDatabaseOn(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** In a test file of the `postgres` project: a new empty database on the run's server. */
+export function createDatabase(name: string): Promise<string> {
+  return createDatabaseOn(inject('postgresUrl'), name);
+}
