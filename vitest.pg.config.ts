@@ -11,6 +11,7 @@ export default defineConfig({
     name: 'postgres',
     include: ['test/postgres/**/*.test.ts'],
     globalSetup: ['test/postgres/globalSetup.ts'],
+    // The type-level parity (rowTypes.test.ts) is checked by `npm run typecheck`; here it only has to compile.
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
