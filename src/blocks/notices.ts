@@ -47,16 +47,23 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
 /**
  * Whether the partner thread got a reply about a decision: fixed when the decision is recorded (the reply is queued in
  * its transaction, or not at all when the answer changes nothing the partner knows, like a second decline after a
- * reassignment), so the notice says the same thing whenever it is rendered.
+ * reassignment), so the notice says the same thing whenever it is rendered; except while that reply is held because
+ * the app is not in the channel (`waits`, services/surfaces.ts): the removal and the invite refresh the notice.
  */
-export type PartnerPost = 'told' | 'none';
+export type PartnerPost = 'told' | 'waits' | 'none';
 
-/** The partner channel's part of a decision notice. */
+/** The partner channel's part of a decision notice, by what became of the partner's reply. */
+const PARTNER_LINES: Record<PartnerPost, (channel: string, note: string) => string> = {
+  told: (channel, note) => `The partner reads a partner-safe update of it${note} in ${channel}.`,
+  waits: (channel, note) =>
+    `The partner's partner-safe update${note} waits: I am not in ${channel}. It goes out once someone invites me there.`,
+  none: (channel) =>
+    `Nothing is posted in ${channel} about this answer: the partner's thread already says where the deal stands.`,
+};
+
 function partnerLine(h: HandoffRow, post: PartnerPost, note: string): string {
   if (!h.partnerChannelId) return 'There is no partner channel: tell the partner yourself.';
-  const channel = channelLink(h.partnerChannelId);
-  if (post === 'told') return `The partner reads a partner-safe update of it${note} in ${channel}.`;
-  return `Nothing is posted in ${channel} about this answer: the partner's thread already says where the deal stands.`;
+  return PARTNER_LINES[post](channelLink(h.partnerChannelId), note);
 }
 
 /** To the owner (and author) when the AE decides. Internal: the decline note is shown here, never to the partner. */

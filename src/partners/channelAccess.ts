@@ -2,7 +2,7 @@ import { appRemovedFromChannel } from '../blocks/channelAccess.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
-import { wakeChannel } from '../db/repositories/outboxChannels.js';
+import { handoffsWaitingIn, waitsAfter, wakeChannel } from '../db/repositories/outboxChannels.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import {
   deleteRemovedChannel,
@@ -12,6 +12,7 @@ import {
   removedChannelIds,
 } from '../db/repositories/removedChannels.js';
 import { forgetAccessErrors } from '../db/repositories/slackEvents.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
 import type { InternalChannelSource } from './internalChannels.js';
@@ -50,49 +51,10 @@ export interface ChannelAccessDeps {
  * the invite deletes it. A partner update Slack refused without an event waits as it always did (outbox/retry.ts).
  */
 export function createChannelAccess(deps: ChannelAccessDeps) {
-  const { db, clock, logger } = deps;
-
-  /**
-   * Records a removal; true when it was news (no removal of the channel was recorded). Admins hear of an internal
-   * channel in the same transaction. A channel the app does not post to is not recorded (nothing to hold or check).
-   */
-  function noteRemoved(channelId: string, how: 'event' | 'refused'): boolean {
-    if (isChannelRemoved(db, channelId)) return false;
-    const sources = deps.internalSources.filter((s) => s.channelId === channelId);
-    if (how === 'event' && sources.length === 0 && !findChannelBinding(db, channelId)) return false;
-    const since = clock.now();
-    const told = sources.length > 0 && deps.adminUserIds.length > 0;
-    const news = db.transaction((tx) => {
-      if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
-      if (told) tellAdmins(tx, deps, channelId, sources, since);
-      return true;
-    });
-    if (!news) return false;
-    logger.warn(
-      { channelId, how },
-      'the app is not in this channel: what would go there waits for an invite',
-    );
-    if (told) deps.onOutboxWrite();
-    return true;
-  }
-
-  /** The app is in the channel again: what waited goes out now (the refusals it recorded are forgotten). */
-  function release(channelId: string): number {
-    const now = clock.now();
-    // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
-    const { was, woken } = db.transaction((tx) => {
-      const recorded = deleteRemovedChannel(tx, channelId);
-      forgetAccessErrors(tx, channelId, [APP_REMOVED, ...NOT_IN_CHANNEL]);
-      return { was: recorded, woken: wakeChannel(tx, channelId, now) };
-    });
-    if (was) logger.info({ channelId, woken }, 'the app is in this channel again: what waited goes out');
-    if (woken > 0) deps.onOutboxWrite();
-    return woken;
-  }
-
+  const { db } = deps;
   return {
     /** `channel_left` / `group_left`: true when it was news (a repeated event, also after a restart, changes nothing). */
-    left: (channelId: string): boolean => noteRemoved(channelId, 'event'),
+    left: (channelId: string): boolean => noteRemoved(deps, channelId, 'event'),
 
     /**
      * Asked by the delivery guard before each post to a channel: whether it must wait because the app is not in it
@@ -104,12 +66,12 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
       const error = row.lastError;
       if (row.audience !== 'internal' || !error) return false;
       if (!(NOT_IN_CHANNEL as readonly string[]).includes(error)) return false;
-      noteRemoved(row.channelKey, 'refused');
+      noteRemoved(deps, row.channelKey, 'refused');
       return true;
     },
 
     /** `member_joined_channel` for the app: returns how many waiting messages were made due. */
-    joined: (channelId: string): number => release(channelId),
+    joined: (channelId: string): number => release(deps, channelId),
 
     /**
      * Asks Slack about each channel the app was removed from (conversations.info), the longest removed first: one it
@@ -121,7 +83,7 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
         const channel = await deps.directory.lookupChannel(channelId).catch(() => undefined);
         // Asked again after the await: an invite meanwhile has released it already.
         if (channel?.isMember && isChannelRemoved(db, channelId)) {
-          release(channelId);
+          release(deps, channelId);
           released += 1;
         }
       }
@@ -130,7 +92,65 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
   };
 }
 
+/**
+ * Records a removal; true when it was news (no removal of the channel was recorded). Admins hear of an internal
+ * channel in the same transaction. A channel the app does not post to is not recorded (nothing to hold or check).
+ */
+function noteRemoved(deps: ChannelAccessDeps, channelId: string, how: 'event' | 'refused'): boolean {
+  const { db, clock, logger } = deps;
+  if (isChannelRemoved(db, channelId)) return false;
+  const sources = deps.internalSources.filter((s) => s.channelId === channelId);
+  if (how === 'event' && sources.length === 0 && !findChannelBinding(db, channelId)) return false;
+  const since = clock.now();
+  const told = sources.length > 0 && deps.adminUserIds.length > 0;
+  const news = db.transaction((tx) => {
+    if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
+    if (told) tellAdmins(tx, deps, channelId, sources, since);
+    return { refreshed: refreshWaiting(tx, channelId, since) };
+  });
+  if (!news) return false;
+  logger.warn({ channelId, how }, 'the app is not in this channel: what would go there waits for an invite');
+  if (told || news.refreshed > 0) deps.onOutboxWrite();
+  return true;
+}
+
+/** The app is in the channel again: what waited goes out now (the refusals it recorded are forgotten). */
+function release(deps: ChannelAccessDeps, channelId: string): number {
+  const { db, clock, logger } = deps;
+  const now = clock.now();
+  // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
+  const { was, woken, refreshed } = db.transaction((tx) => {
+    const recorded = deleteRemovedChannel(tx, channelId);
+    forgetAccessErrors(tx, channelId, [APP_REMOVED, ...NOT_IN_CHANNEL]);
+    // Their notices said the partner's update waits for the invite: they say now that it goes out.
+    const refreshed = refreshWaiting(tx, channelId, now);
+    return { was: recorded, woken: wakeChannel(tx, channelId, now), refreshed };
+  });
+  if (was) logger.info({ channelId, woken }, 'the app is in this channel again: what waited goes out');
+  if (woken > 0 || refreshed > 0) deps.onOutboxWrite();
+  return woken;
+}
+
 export type ChannelAccess = ReturnType<typeof createChannelAccess>;
+
+/**
+ * Whether what waits in the channel waits for an invite: the app was removed from it, or Slack refused a post waiting
+ * there because the app is not in it. What a decision notice says of the partner's update (services/surfaces.ts).
+ */
+export function waitsForInvite(db: Executor, channelId: string): boolean {
+  return isChannelRemoved(db, channelId) || waitsAfter(db, channelId, NOT_IN_CHANNEL);
+}
+
+/**
+ * The handoffs whose partner updates wait in the channel: their messages say whether the app is in it (a decision
+ * notice: the partner's update waits, or the partner reads it), so the removal and the invite bring them up to date
+ * (surfaces.refresh). Returns how many.
+ */
+function refreshWaiting(tx: Executor, channelId: string, now: Date): number {
+  const ids = handoffsWaitingIn(tx, channelId, 1000);
+  for (const id of ids) requestRefresh(tx, id, now);
+  return ids.length;
+}
 
 /**
  * Each admin gets one DM per removal: which internal posts wait there, and the invite that sends them. Queued in the

@@ -2,8 +2,9 @@ import { partnerChannelBlocked } from '../blocks/notices.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
-import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
+import { enqueue, isQueued, type OutboxRow } from '../db/repositories/outbox.js';
 import { handoffsWaitingIn } from '../db/repositories/outboxChannels.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
 
 interface Deps {
   db: Db;
@@ -37,8 +38,14 @@ export function partnerChannelBlockedNotifier(deps: Deps) {
         },
       ];
     });
-    if (messages.length === 0) return;
-    enqueue(deps.db, messages, deps.clock.now());
+    const news = messages.filter((m) => !isQueued(deps.db, m.dedupeKey));
+    if (news.length === 0) return;
+    const now = deps.clock.now();
+    deps.db.transaction((tx) => {
+      enqueue(tx, news, now);
+      // Their decision notices may have said the partner reads of the answer: now it waits (services/surfaces.ts).
+      for (const m of news) requestRefresh(tx, m.handoffId, now);
+    });
     deps.onOutboxWrite();
   };
 }

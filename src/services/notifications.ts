@@ -13,8 +13,13 @@ import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerVie
  * short. Dedupe keys name the handoff, its assignment (which AE) and, for window events, its cycle (which window), so
  * each event is queued once whatever retries or races occur.
  */
-const scope = (h: HandoffRow) =>
-  h.assignment === 1 ? `handoff:${h.id}` : `handoff:${h.id}:a${h.assignment}`;
+const scopeOf = (handoffId: number, assignment: number) =>
+  assignment === 1 ? `handoff:${handoffId}` : `handoff:${handoffId}:a${assignment}`;
+const scope = (h: HandoffRow) => scopeOf(h.id, h.assignment);
+
+/** The key of the partner thread's reply about an event of one assignment (`decided`: its AE's answer). */
+export const partnerReplyKey = (handoffId: number, assignment: number, event: string) =>
+  `${scopeOf(handoffId, assignment)}:${event}:partner`;
 
 /** Keys under which the app's own messages are remembered, to update them in place later. */
 export const messageKey = {
@@ -125,7 +130,7 @@ function toPartner(
   const message = partnerUpdate(news);
   const reply: OutboxMessage = {
     method: 'chat.postMessage',
-    dedupeKey: `${scope(h)}:${event}:partner`,
+    dedupeKey: partnerReplyKey(h.id, h.assignment, event),
     channel,
     handoffId: h.id,
     audience: 'partner',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { handoffMessage } from '../blocks/handoffMessage.js';
 import type { SlackMessage } from '../blocks/message.js';
+import type { PartnerPost } from '../blocks/notices.js';
 import {
   type RenderedSurface,
   renderSurface,
@@ -11,15 +12,17 @@ import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
+import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import { NO_OFFER } from '../domain/lifecycle.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { dayIn, partnerView } from '../domain/partnerView.js';
+import { waitsForInvite } from '../partners/channelAccess.js';
 import { heldBackState } from '../partners/heldBack.js';
 import { formerAeNames, partnerHistory } from '../partners/partnerThread.js';
-import { stampOf } from './notifications.js';
+import { partnerReplyKey, stampOf } from './notifications.js';
 import { type OfferDeps, offerOn, viewerFor } from './surfaceOffers.js';
 
 export interface SurfaceDeps extends OfferDeps {
@@ -64,6 +67,18 @@ function latestStep(db: Executor, handoffId: number, outcome: Outcome): OutcomeR
   return findOutcomes(db, handoffId).findLast((row) => row.outcome === outcome);
 }
 
+/**
+ * What became of the partner's reply about a decision notice's answer: decided when the answer was recorded (none for
+ * one that changes nothing the partner knows; older notices: told, as they said), but while that reply is held because
+ * the app is not in its channel, it waits (the removal and the invite refresh the notice: partners/channelAccess.ts).
+ */
+function partnerPostOf(db: Executor, base: SurfaceModel): PartnerPost {
+  if (base.params.partner === 'unheard') return 'none';
+  const reply = partnerReplyKey(base.h.id, base.params.assignment ?? base.h.assignment, 'decided');
+  const channel = pendingChannelOf(db, reply);
+  return channel !== undefined && waitsForInvite(db, channel) ? 'waits' : 'told';
+}
+
 /** What each kind of surface reads beyond the handoff, its params and its buttons. */
 const EXTRA: Partial<Record<SurfaceKind, (deps: SurfaceDeps, base: SurfaceModel) => SurfaceModel>> = {
   decision_notice: (deps, base) => ({
@@ -72,8 +87,7 @@ const EXTRA: Partial<Record<SurfaceKind, (deps: SurfaceDeps, base: SurfaceModel)
       base.params.assignment === base.h.assignment
         ? base.currentDecision
         : findDecision(deps.db, base.h.id, base.params.assignment ?? base.h.assignment),
-    // Queued with the decision: whether the partner reads of it (older notices: told, as they said).
-    partnerPost: base.params.partner === 'unheard' ? 'none' : 'told',
+    partnerPost: partnerPostOf(deps.db, base),
   }),
   outcome_notice: (deps, base) => ({
     ...base,

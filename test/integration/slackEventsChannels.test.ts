@@ -145,6 +145,40 @@ describe('the app removed from the partner channel', () => {
     expect(invites(h, people.author.id)).toHaveLength(1);
   });
 
+  /** The owner's notice of the AE's answer, as it reads now (edited in place). */
+  const decisionNotice = (h: Harness) =>
+    dmOf(h, people.author.id).find((m) => json(m.blocks).includes('*accepted* handoff'));
+
+  it.each([
+    { how: 'channel_left', event: true },
+    { how: 'a post refused with not_in_channel', event: false },
+  ])(
+    "the owner's decision notice says the partner's update waits while the app is out ($how), and that the partner reads it once the invite sent it",
+    async ({ event }) => {
+      const h = await start();
+      const { handoff } = await sendHandoff(h);
+      await outboxDrained(h);
+      await removeApp(h, channels.partner, { event });
+
+      await accept(h, handoff.id);
+      await waitForDm(h, people.author.id, '/invite @Handoff', 'the owner told');
+      const waits = `The partner's partner-safe update waits: I am not in <#${channels.partner.id}>. It goes out once someone invites me there.`;
+      await waitFor(() => json(decisionNotice(h)?.blocks).includes(waits), 8000, 'the notice: it waits');
+      await retries(h, 2);
+      expect(json(decisionNotice(h)?.blocks)).toContain(waits);
+      expect(json(decisionNotice(h)?.blocks)).not.toContain('The partner reads');
+
+      await inviteApp(h, channels.partner, { event: true });
+      await waitFor(() => partnerMessages(h).length === 2, 8000, 'the held partner posts');
+      await outboxDrained(h);
+      await quiet(h);
+      expect(json(decisionNotice(h)?.blocks)).toContain(
+        `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
+      );
+      expect(json(decisionNotice(h)?.blocks)).not.toContain('waits');
+    },
+  );
+
   it('stays removed across a restart: the next partner update waits without a call to Slack, and the invite sends it', async () => {
     await withRestarts(PARTNER_ENV, async (first, restart) => {
       const { handoff } = await sendHandoff(first);

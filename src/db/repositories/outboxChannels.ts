@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { outbox } from '../schema.js';
 
@@ -57,4 +57,30 @@ export function wakeChannel(exec: Executor, channelKey: string, now: Date): numb
     .set({ nextAttemptAt: now, scheduledAt: now })
     .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
     .run().changes;
+}
+
+/** The channel of the row queued under this key while it still waits to go out (pending); undefined otherwise. */
+export function pendingChannelOf(exec: Executor, dedupeKey: string): string | undefined {
+  return exec
+    .select({ channelKey: outbox.channelKey })
+    .from(outbox)
+    .where(and(eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending')))
+    .get()?.channelKey;
+}
+
+/** Whether a row waiting in the channel was last refused with one of these errors (Slack's word on the channel). */
+export function waitsAfter(exec: Executor, channelKey: string, errors: readonly string[]): boolean {
+  const row = exec
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channelKey, channelKey),
+        eq(outbox.status, 'pending'),
+        inArray(outbox.lastError, [...errors]),
+      ),
+    )
+    .limit(1)
+    .get();
+  return row !== undefined;
 }

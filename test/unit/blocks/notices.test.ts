@@ -69,5 +69,10 @@ describe('decisionNotice and the partner post', () => {
     // A second answer after a reassignment that changes nothing the partner knows posts nothing, and says so.
     expect(line('none')).toContain('Nothing is posted in <#C0PARTNER> about this answer');
     expect(line('none')).not.toContain('partner-safe update');
+    // Held while the app is not in the channel: it says so, and what sends it.
+    expect(line('waits')).toContain(
+      "The partner's partner-safe update waits: I am not in <#C0PARTNER>. It goes out once someone invites me there.",
+    );
+    expect(line('waits')).not.toContain('The partner reads');
   });
 });
