@@ -141,6 +141,7 @@ export function createServices(s: Shared): Services {
     directory: s.directory,
     internalSources: internalChannelSettings(config),
     adminUserIds: config.adminUserIds,
+    timeZone: config.calendar.defaultTimeZone,
     onOutboxWrite,
   });
   const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });

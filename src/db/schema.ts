@@ -115,6 +115,25 @@ export const removedChannels = sqliteTable('removed_channels', {
   adminsToldAt: timestamp('admins_told_at'),
 });
 
+/**
+ * The DMs that told someone the app cannot post in a channel because it is not in it: the owner of a handoff whose
+ * partner update waits there (one such notice per handoff and channel while it waits), or an admin of an internal
+ * channel (`handoff_id` null). Each is remembered by the key its post records in posted_messages; when the app is in
+ * the channel again (the invite, or the re-check), each is edited to say so (a `chat.update` of the outbox) and its
+ * row deleted, so a later removal tells again (partners/channelAccess.ts).
+ */
+export const channelAccessNotices = sqliteTable(
+  'channel_access_notices',
+  {
+    messageKey: text('message_key').primaryKey(),
+    channelId: text('channel_id').notNull(),
+    readerUserId: text('reader_user_id').notNull(),
+    handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
+    toldAt: timestamp('told_at').notNull(),
+  },
+  (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
+);
+
 export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
 
 /**
@@ -640,6 +659,7 @@ export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerChannelRow = typeof partnerChannels.$inferSelect;
 export type PartnerWorkspaceRow = typeof partnerWorkspaces.$inferSelect;
 export type RemovedChannelRow = typeof removedChannels.$inferSelect;
+export type ChannelAccessNoticeRow = typeof channelAccessNotices.$inferSelect;
 
 /**
  * Each AE's first accepted handoff overall ('' scope), per partner and per author, and the first accept after it

@@ -1,9 +1,18 @@
-import { appRemovedFromChannel } from '../blocks/channelAccess.js';
+import { appBackInChannel, appRemovedFromChannel, partnerUpdateReleased } from '../blocks/channelAccess.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
+import {
+  type ChannelAccessNoticeRow,
+  channelAccessNoticesIn,
+  channelsWithAccessNotices,
+  deleteChannelAccessNotices,
+  insertChannelAccessNotice,
+} from '../db/repositories/channelAccessNotices.js';
+import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
 import { handoffsWaitingIn, waitsAfter, wakeChannel } from '../db/repositories/outboxChannels.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
+import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
 import {
   deleteRemovedChannel,
   insertRemovedChannel,
@@ -26,6 +35,9 @@ export const APP_REMOVED = 'app_removed_from_channel';
 /** Slack's refusals of a post that mean the app is not in the channel (or can no longer see it). */
 const NOT_IN_CHANNEL = ['not_in_channel', 'channel_not_found'] as const;
 
+/** Why a row waits that the app's being in the channel ends: its owner's notice is edited once it is (partnerChannel.ts). */
+export const ENDED_BY_INVITE = [APP_REMOVED, ...NOT_IN_CHANNEL] as const;
+
 export interface ChannelAccessDeps {
   db: Db;
   clock: Clock;
@@ -34,6 +46,8 @@ export interface ChannelAccessDeps {
   /** Every place that names an internal channel the app posts to: its admins' notice says what waits there. */
   internalSources: readonly InternalChannelSource[];
   adminUserIds: readonly string[];
+  /** The zone of a date's fallback text (Slack shows each reader the date in their own zone). */
+  timeZone: string;
   onOutboxWrite: () => void;
 }
 
@@ -74,15 +88,17 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
     joined: (channelId: string): number => release(deps, channelId),
 
     /**
-     * Asks Slack about each channel the app was removed from (conversations.info), the longest removed first: one it
-     * is a member of again is released. For an invite whose event was lost. Scheduled; a few channels a run.
+     * Asks Slack about each channel the app was removed from (conversations.info), the longest removed first, and each
+     * one someone was told it is not in (a partner post refused without an event): one it is a member of again is
+     * released. For an invite whose event was lost. Scheduled; a few channels a run.
      */
     async recheck(limit = 20): Promise<number> {
       let released = 0;
-      for (const channelId of removedChannelIds(db, limit)) {
+      const out = new Set([...removedChannelIds(db, limit), ...channelsWithAccessNotices(db, limit)]);
+      for (const channelId of out) {
         const channel = await deps.directory.lookupChannel(channelId).catch(() => undefined);
         // Asked again after the await: an invite meanwhile has released it already.
-        if (channel?.isMember && isChannelRemoved(db, channelId)) {
+        if (channel?.isMember && stillOut(db, channelId)) {
           release(deps, channelId);
           released += 1;
         }
@@ -106,7 +122,7 @@ function noteRemoved(deps: ChannelAccessDeps, channelId: string, how: 'event' | 
   const news = db.transaction((tx) => {
     if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
     if (told) tellAdmins(tx, deps, channelId, sources, since);
-    return { refreshed: refreshWaiting(tx, channelId, since) };
+    return { refreshed: refreshWaiting(tx, channelId, since).length };
   });
   if (!news) return false;
   logger.warn({ channelId, how }, 'the app is not in this channel: what would go there waits for an invite');
@@ -119,15 +135,17 @@ function release(deps: ChannelAccessDeps, channelId: string): number {
   const { db, clock, logger } = deps;
   const now = clock.now();
   // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
-  const { was, woken, refreshed } = db.transaction((tx) => {
+  const { was, woken, edits } = db.transaction((tx) => {
     const recorded = deleteRemovedChannel(tx, channelId);
-    forgetAccessErrors(tx, channelId, [APP_REMOVED, ...NOT_IN_CHANNEL]);
+    forgetAccessErrors(tx, channelId, ENDED_BY_INVITE);
     // Their notices said the partner's update waits for the invite: they say now that it goes out.
-    const refreshed = refreshWaiting(tx, channelId, now);
-    return { was: recorded, woken: wakeChannel(tx, channelId, now), refreshed };
+    const waiting = refreshWaiting(tx, channelId, now);
+    const woken = wakeChannel(tx, channelId, now);
+    const edits = resolveNotices(tx, deps, channelId, now, { waiting, woken });
+    return { was: recorded, woken, edits: edits + waiting.length };
   });
   if (was) logger.info({ channelId, woken }, 'the app is in this channel again: what waited goes out');
-  if (woken > 0 || refreshed > 0) deps.onOutboxWrite();
+  if (woken > 0 || edits > 0) deps.onOutboxWrite();
   return woken;
 }
 
@@ -146,10 +164,66 @@ export function waitsForInvite(db: Executor, channelId: string): boolean {
  * notice: the partner's update waits, or the partner reads it), so the removal and the invite bring them up to date
  * (surfaces.refresh). Returns how many.
  */
-function refreshWaiting(tx: Executor, channelId: string, now: Date): number {
+function refreshWaiting(tx: Executor, channelId: string, now: Date): number[] {
   const ids = handoffsWaitingIn(tx, channelId, 1000);
   for (const id of ids) requestRefresh(tx, id, now);
-  return ids.length;
+  return ids;
+}
+
+/** Whether the app is still taken as out of the channel: a removal, or a notice saying it is not in it. */
+const stillOut = (db: Executor, channelId: string) =>
+  isChannelRemoved(db, channelId) || channelAccessNoticesIn(db, channelId).length > 0;
+
+/**
+ * The app is in the channel again: each DM that told someone it was not (channel_access_notices) is edited to say it
+ * is back, since when, and what went out, with nothing left to do (a `chat.update` of the outbox, after the DM's own
+ * post in its conversation); then forgotten, so a later removal tells again. A DM Slack never took (parked) is left.
+ * Returns how many edits were queued.
+ */
+function resolveNotices(
+  tx: Executor,
+  deps: ChannelAccessDeps,
+  channelId: string,
+  now: Date,
+  was: { waiting: readonly number[]; woken: number },
+): number {
+  const edits = channelAccessNoticesIn(tx, channelId).flatMap((notice) => {
+    if (!editable(tx, notice.messageKey)) return [];
+    const message = resolvedNotice(tx, deps, notice, now, was);
+    if (!message) return [];
+    return [
+      {
+        method: 'chat.update' as const,
+        dedupeKey: `${notice.messageKey}:resolved`,
+        channel: notice.readerUserId,
+        targetMessageKey: notice.messageKey,
+        payload: { text: message.text, blocks: message.blocks },
+        ...(notice.handoffId === null ? {} : { handoffId: notice.handoffId }),
+      },
+    ];
+  });
+  enqueue(tx, edits, now);
+  deleteChannelAccessNotices(tx, channelId);
+  return edits.length;
+}
+
+/** A notice's DM was posted, or its post still waits (the edit then follows it in its conversation). */
+const editable = (tx: Executor, key: string) =>
+  findPostedMessage(tx, key) !== undefined || outboxStatusByRecordAs(tx, key) === 'pending';
+
+/** What a notice says once the app is back: an owner's, of their handoff's update; an admin's, of what waited. */
+function resolvedNotice(
+  tx: Executor,
+  deps: ChannelAccessDeps,
+  notice: ChannelAccessNoticeRow,
+  now: Date,
+  was: { waiting: readonly number[]; woken: number },
+) {
+  if (notice.handoffId === null) return appBackInChannel(notice.channelId, now, deps.timeZone, was.woken);
+  const h = findHandoff(tx, notice.handoffId);
+  if (!h) return undefined;
+  const waited = was.waiting.includes(h.id);
+  return partnerUpdateReleased(h, notice.channelId, now, deps.timeZone, waited);
 }
 
 /**
@@ -164,15 +238,27 @@ function tellAdmins(
   now: Date,
 ): void {
   const message = appRemovedFromChannel(channelId, sources);
+  const keyOf = (admin: string) => `app_removed:${channelId}:${now.getTime()}:${admin}`;
   enqueue(
     tx,
     deps.adminUserIds.map((admin) => ({
       method: 'chat.postMessage' as const,
-      dedupeKey: `app_removed:${channelId}:${now.getTime()}:${admin}`,
+      dedupeKey: keyOf(admin),
       channel: admin,
       payload: { text: message.text, blocks: message.blocks },
+      // Remembered, so the invite edits it (resolveNotices).
+      recordAs: keyOf(admin),
     })),
     now,
   );
+  for (const admin of deps.adminUserIds) {
+    insertChannelAccessNotice(tx, {
+      messageKey: keyOf(admin),
+      channelId,
+      readerUserId: admin,
+      handoffId: null,
+      toldAt: now,
+    });
+  }
   markAdminsTold(tx, channelId, now);
 }

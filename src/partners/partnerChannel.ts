@@ -1,10 +1,13 @@
 import { partnerChannelBlocked } from '../blocks/notices.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
+import { insertChannelAccessNotice } from '../db/repositories/channelAccessNotices.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, isQueued, type OutboxRow } from '../db/repositories/outbox.js';
 import { handoffsWaitingIn } from '../db/repositories/outboxChannels.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
+import type { HandoffRow } from '../db/schema.js';
+import { ENDED_BY_INVITE } from './channelAccess.js';
 
 interface Deps {
   db: Db;
@@ -13,10 +16,10 @@ interface Deps {
 }
 
 /**
- * Tells the owner of every handoff with partner updates waiting in a channel the app cannot post in, once per
- * blocked update: only the first message in line is tried, but everyone whose update waits behind it should know.
- * Blocked: Slack refused it (not in the channel, archived), the channel is held, or the app was removed from it
- * (partners/channelAccess.ts; the notice then asks for an invite). The app invited back: `ChannelAccess.joined`.
+ * Tells the owner of every handoff with partner updates waiting in a channel the app cannot post in: only the first
+ * message in line is tried, but everyone whose update waits behind it should know. Blocked: Slack refused it (not in
+ * the channel, archived), the channel is held, or the app was removed from it (partners/channelAccess.ts; the notice
+ * then asks for an invite). The app invited back: `ChannelAccess.joined`, which edits the notices of an invite.
  */
 export function partnerChannelBlockedNotifier(deps: Deps) {
   return (row: OutboxRow, error: string): void => {
@@ -24,28 +27,54 @@ export function partnerChannelBlockedNotifier(deps: Deps) {
       ...(row.handoffId === null ? [] : [row.handoffId]),
       ...handoffsWaitingIn(deps.db, row.channelKey),
     ]);
-    const messages = [...ids].flatMap((id) => {
-      const handoff = findHandoff(deps.db, id);
-      if (!handoff) return [];
-      const message = partnerChannelBlocked(handoff, error);
-      return [
-        {
-          method: 'chat.postMessage' as const,
-          dedupeKey: `handoff:${handoff.id}:partner_channel_blocked:${row.id}`,
-          channel: handoff.ownerUserId,
-          handoffId: handoff.id,
-          payload: { text: message.text, blocks: message.blocks },
-        },
-      ];
-    });
-    const news = messages.filter((m) => !isQueued(deps.db, m.dedupeKey));
-    if (news.length === 0) return;
     const now = deps.clock.now();
-    deps.db.transaction((tx) => {
-      enqueue(tx, news, now);
-      // Their decision notices may have said the partner reads of the answer: now it waits (services/surfaces.ts).
-      for (const m of news) requestRefresh(tx, m.handoffId, now);
-    });
-    deps.onOutboxWrite();
+    const told = deps.db.transaction((tx) =>
+      [...ids].filter((id) => {
+        const handoff = findHandoff(tx, id);
+        return handoff !== undefined && tellOwner(tx, handoff, row, error, now);
+      }),
+    );
+    if (told.length > 0) deps.onOutboxWrite();
   };
+}
+
+/**
+ * Queues the owner's notice unless they were told of this wait already; true when it was queued. A wait an invite
+ * ends is told once per handoff until the app is back, and remembered (channel_access_notices) so the invite edits
+ * the notice; any other (a held or archived channel) once per blocked update.
+ */
+function tellOwner(tx: Executor, h: HandoffRow, row: OutboxRow, error: string, now: Date): boolean {
+  const channelId = row.channelKey;
+  const remembered = (ENDED_BY_INVITE as readonly string[]).includes(error);
+  const key = remembered
+    ? `handoff:${h.id}:not_in_channel:${channelId}:${row.id}:${now.getTime()}`
+    : `handoff:${h.id}:partner_channel_blocked:${row.id}`;
+  const told = remembered
+    ? !insertChannelAccessNotice(tx, {
+        messageKey: key,
+        channelId,
+        readerUserId: h.ownerUserId,
+        handoffId: h.id,
+        toldAt: now,
+      })
+    : isQueued(tx, key);
+  if (told) return false;
+  const message = partnerChannelBlocked(h, error);
+  enqueue(
+    tx,
+    [
+      {
+        method: 'chat.postMessage',
+        dedupeKey: key,
+        channel: h.ownerUserId,
+        handoffId: h.id,
+        payload: { text: message.text, blocks: message.blocks },
+        ...(remembered ? { recordAs: key } : {}),
+      },
+    ],
+    now,
+  );
+  // Their decision notice may have said the partner reads of the answer: now it waits (services/surfaces.ts).
+  requestRefresh(tx, h.id, now);
+  return true;
 }

@@ -232,12 +232,15 @@ describe('rows still owed to Slack are never deleted', () => {
     const waiting = () =>
       outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`);
     const reply = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
-    // The edits of the messages already sent (the AE's packet, the author's confirmation) are refused for good.
-    const parked = () =>
+    // The edits of the messages already sent (the AE's packet, the author's confirmation; the owner's notice of the
+    // accept too when it was shown before the refusal, and now says the partner's update waits) are refused for good.
+    const edits = (status: OutboxRow['status']) =>
       outboxRows(h).filter(
-        (r) => r.method === 'chat.update' && r.handoffId === handoff.id && r.status === 'dead',
+        (r) => r.method === 'chat.update' && r.handoffId === handoff.id && r.status === status,
       );
-    const settled = () => parked().length === 2 && (waiting()?.attempts ?? 0) >= 2;
+    const parked = () => edits('dead');
+    const settled = () =>
+      parked().length >= 2 && edits('pending').length === 0 && (waiting()?.attempts ?? 0) >= 2;
     for (let i = 0; i < 20 && !settled(); i += 1) {
       h.clock.advance(60_000);
       await quiet(h);
@@ -258,20 +261,22 @@ describe('rows still owed to Slack are never deleted', () => {
     // All of them are old enough: only their status can keep them.
     for (const row of before) expect(row.nextAttemptAt.getTime()).toBeLessThan(cutoff);
     h.app.sweeper.sweep();
-    // Checked at once, before the outbox worker sees the new time and retries the waiting row. The owner's notice
-    // stays too: its dedupe key is what keeps it from being sent again while the update waits.
-    const notice = before.find((r) => r.dedupeKey.includes(':partner_channel_blocked:'));
+    // Checked at once, before the outbox worker sees the new time and retries the waiting row. The owner's notice goes
+    // with the other delivered rows: its row in channel_access_notices keeps it from being sent again while the
+    // update waits, and posted_messages remembers where it landed, for its edit once the app is back.
+    const notice = before.find((r) => r.dedupeKey.includes(':not_in_channel:'));
     expect(notice?.status).toBe('delivered');
     expect(stillThere(h, idsOf(before))).toEqual(
-      [waiting(), reply(), ...parked(), notice].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
+      [waiting(), reply(), ...parked()].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
     );
-    expect(stillThere(h, idsOf(delivered.filter((r) => r !== notice)))).toEqual([]);
+    expect(stillThere(h, idsOf(delivered))).toEqual([]);
+    expect(postedRows(h).map((p) => p.messageKey)).toContain(notice?.recordAs);
     expect(
       before
         .filter((r) => r.status !== 'delivered')
         .map((r) => r.status)
         .sort(),
-    ).toEqual(['dead', 'dead', 'pending', 'pending']);
+    ).toEqual([...parked().map(() => 'dead'), 'pending', 'pending']);
 
     // The app is invited back: the update kept all this time is posted, once, as the thread's parent, and its reply.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
@@ -289,8 +294,9 @@ describe('rows still owed to Slack are never deleted', () => {
     for (const row of parked()) expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
   });
 
-  // The "tell the owner once" notice is deduplicated by its outbox row (handoff:<id>:partner_channel_blocked:<row>),
-  // which the prune therefore never deletes: the still-waiting update is refused again and again.
+  // The "tell the owner once" notice of an update waiting for an invite is deduplicated by its row in
+  // channel_access_notices (kept until the app is back), not by its outbox row, which the prune deletes: the
+  // still-waiting update is refused again and again.
   it('tells the owner once that the partner channel blocks an update, even when it waits past the retention', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);

@@ -262,7 +262,11 @@ describe('duplicates and races', () => {
     await quiet(app);
     expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(postsTo(app, channels.partner.id)).toHaveLength(2);
-    expect(invites()).toHaveLength(1);
+    // The owner's one warning, edited to say the app is back (no invite asked for any more), and no other DM.
+    expect(invites()).toEqual([]);
+    expect(
+      dmOf(app, people.author.id).filter((m) => JSON.stringify(m.blocks).includes('I am back in')),
+    ).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(authorDms);
     auditExactlyOnce(app);
   });

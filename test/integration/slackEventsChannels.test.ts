@@ -63,6 +63,9 @@ async function retries(h: Harness, times: number) {
 
 const invites = (h: Harness, userId: string) =>
   dmOf(h, userId).filter((m) => json(m.blocks).includes('/invite @Handoff'));
+/** The warnings edited to say the app is back in the channel (they asked for an invite before). */
+const resolved = (h: Harness, userId: string) =>
+  dmOf(h, userId).filter((m) => json(m.blocks).includes(':white_check_mark: I am back in'));
 /** The removals the app recorded (the table a restart reads). */
 const removals = (h: Harness) => h.database.db.select().from(removedChannels).all();
 
@@ -142,7 +145,9 @@ describe('the app removed from the partner channel', () => {
       ':handshake:',
     ]);
     expect(partnerCalls(h).every((c) => c.ok)).toBe(true);
-    expect(invites(h, people.author.id)).toHaveLength(1);
+    // Told once, and edited once the app was back: nothing asks for an invite any more.
+    expect(invites(h, people.author.id)).toEqual([]);
+    expect(resolved(h, people.author.id)).toHaveLength(1);
   });
 
   /** The owner's notice of the AE's answer, as it reads now (edited in place). */
@@ -211,7 +216,9 @@ describe('the app removed from the partner channel', () => {
       ]);
       expect(partnerCalls(h).every((c) => c.ok)).toBe(true);
       expect(removals(h)).toEqual([]);
-      expect(invites(h, people.author.id)).toHaveLength(1);
+      // Told once, and edited once the app was back: nothing asks for an invite any more.
+      expect(invites(h, people.author.id)).toEqual([]);
+      expect(resolved(h, people.author.id)).toHaveLength(1);
     });
   });
 });
@@ -306,7 +313,9 @@ describe('the app removed from an internal channel', () => {
       expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
       await outboxDrained(h);
       expect(removals(h)).toEqual([]);
-      expect(invites(h, people.owner.id)).toHaveLength(1);
+      // Told once, and edited once the app was back: nothing asks for an invite any more.
+      expect(invites(h, people.owner.id)).toEqual([]);
+      expect(resolved(h, people.owner.id)).toHaveLength(1);
     });
   });
 
@@ -338,6 +347,112 @@ describe('the app removed from an internal channel', () => {
       await h.app.scheduler.runNow('channel-access-recheck');
       await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
       await outboxDrained(h);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('the warnings once the app is back', () => {
+  const ENV = {
+    ...PARTNER_ENV,
+    ...QUIET,
+    ESCALATION_CHANNEL_ID: channels.internal.id,
+    ADMIN_USER_IDS: people.owner.id,
+  };
+
+  /** How the app learns it is back: Slack's event, or the re-check asking Slack (the event lost). */
+  async function comeBack(h: Harness, channel: Channel, how: 'event' | 'recheck') {
+    await inviteApp(h, channel, { event: how === 'event' });
+    if (how === 'recheck') await h.app.scheduler.runNow('channel-access-recheck');
+  }
+
+  const CASES = [
+    {
+      name: "the owner's, after channel_left and the invite event",
+      channel: channels.partner,
+      removal: { event: true },
+      back: 'event' as const,
+      reader: people.author.id,
+    },
+    {
+      name: "the owner's, after a post refused with not_in_channel and the re-check",
+      channel: channels.partner,
+      removal: { event: false },
+      back: 'recheck' as const,
+      reader: people.author.id,
+    },
+    {
+      name: "the admins', after channel_left and the re-check",
+      channel: channels.internal,
+      removal: { event: true },
+      back: 'recheck' as const,
+      reader: people.owner.id,
+    },
+  ];
+
+  it.each(CASES)(
+    '$name: edited to say it is resolved, with no action left',
+    async ({ channel, removal, back, reader }) => {
+      const h = await startHarness({ env: ENV });
+      try {
+        const { handoff } = await sendHandoff(h);
+        await outboxDrained(h);
+        await removeApp(h, channel, removal);
+        // What would go there: the partner's update of an accept, or the escalation of an expiry.
+        if (channel === channels.partner) await accept(h, handoff.id);
+        else {
+          h.clock.set(DUE);
+          expect(h.app.sweeper.sweep().expired).toBe(1);
+        }
+        const warning = await waitForDm(h, reader, '/invite @Handoff', 'the warning');
+        await retries(h, 2);
+
+        const backAt = Math.floor(h.clock.now().getTime() / 1000);
+        await comeBack(h, channel, back);
+        await waitFor(() => h.slack.messages(channel.id).length >= 1, 8000, 'what waited, posted');
+        await outboxDrained(h);
+        await quiet(h);
+        // The same message, edited: no second DM, no invite to make, no button.
+        const now = dmOf(h, reader).filter((m) => m.ts === warning.ts);
+        expect(now).toHaveLength(1);
+        const resolved = json(now[0]?.blocks);
+        expect(resolved).toContain(
+          `:white_check_mark: I am back in <#${channel.id}> since <!date^${backAt}^{date_short_pretty} at {time}|`,
+        );
+        expect(resolved).not.toContain('/invite');
+        expect(resolved).not.toContain(':warning:');
+        expect(resolved).not.toContain('"actions"');
+        expect(invites(h, reader)).toEqual([]);
+        expect(resolved).toContain(
+          channel === channels.partner
+            ? `the partner-safe update for handoff #${handoff.id} `
+            : '1 post that waited there went out.',
+        );
+      } finally {
+        await h.stop();
+      }
+    },
+  );
+
+  it('a later removal warns again: the edited warning stays resolved, and a new one asks for the invite', async () => {
+    const h = await startHarness({ env: ENV });
+    try {
+      const { handoff } = await sendHandoff(h);
+      await outboxDrained(h);
+      await removeApp(h, channels.partner, { event: true });
+      await accept(h, handoff.id);
+      await waitForDm(h, people.author.id, '/invite @Handoff', 'the first warning');
+      await inviteApp(h, channels.partner, { event: true });
+      await waitFor(() => resolved(h, people.author.id).length === 1, 8000, 'the first warning resolved');
+      await outboxDrained(h);
+
+      await removeApp(h, channels.partner, { event: true });
+      await clickOutcome(h, 'meeting_held', handoff.id);
+      await waitFor(() => invites(h, people.author.id).length === 1, 8000, 'the second warning');
+      await retries(h, 2);
+      expect(invites(h, people.author.id)).toHaveLength(1);
+      expect(resolved(h, people.author.id)).toHaveLength(1);
     } finally {
       await h.stop();
     }

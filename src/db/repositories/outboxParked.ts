@@ -5,8 +5,9 @@ import { type OutboxRow, outbox } from '../schema.js';
 /** Parked (dead) outbox messages an admin can list and send again, and delivered ones pruned after their retention. */
 /**
  * Rows whose dedupe key is all that stops a message being queued again later, whenever that is: the owner's notice
- * that a partner channel blocks an update (tried again as long as the update waits) and the weekly digest. They are
- * few, and never deleted.
+ * that a held or archived partner channel blocks an update (tried again as long as the update waits; one that waits
+ * for an invite is remembered in channel_access_notices instead) and the weekly digest. They are few, and never
+ * deleted.
  */
 const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
 
