@@ -213,6 +213,8 @@ function parseRoutes(
 export interface PolicyChannelTarget {
   place: string;
   channelId: string;
+  /** The policy's name (`meridian` for `policies.meridian[1].to[0]`). */
+  policy: string;
 }
 
 /**
@@ -224,7 +226,9 @@ export function policyChannelTargets(book: PolicyBook): PolicyChannelTarget[] {
   return Object.entries(book.policies).flatMap(([name, policy]) =>
     policy.levels.flatMap((level, i) =>
       level.to.flatMap((target, j) =>
-        target.kind === 'channel' ? [{ place: `policies.${name}[${i}].to[${j}]`, channelId: target.id }] : [],
+        target.kind === 'channel'
+          ? [{ place: `policies.${name}[${i}].to[${j}]`, channelId: target.id, policy: name }]
+          : [],
       ),
     ),
   );

@@ -1,4 +1,9 @@
-import { appBackInChannel, appRemovedFromChannel, partnerUpdateReleased } from '../blocks/channelAccess.js';
+import {
+  appBackInChannel,
+  appRemovedFromChannel,
+  partnerUpdateReleased,
+  type Removal,
+} from '../blocks/channelAccess.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import {
@@ -10,7 +15,12 @@ import {
 } from '../db/repositories/channelAccessNotices.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
-import { handoffsWaitingIn, waitsAfter, wakeChannel } from '../db/repositories/outboxChannels.js';
+import {
+  countPendingIn,
+  handoffsWaitingIn,
+  waitsAfter,
+  wakeChannel,
+} from '../db/repositories/outboxChannels.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
 import {
@@ -68,7 +78,8 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
   const { db } = deps;
   return {
     /** `channel_left` / `group_left`: true when it was news (a repeated event, also after a restart, changes nothing). */
-    left: (channelId: string): boolean => noteRemoved(deps, channelId, 'event'),
+    left: (channelId: string, by?: string): boolean =>
+      noteRemoved(deps, channelId, by ? { how: 'event', by } : { how: 'event' }),
 
     /**
      * Asked by the delivery guard before each post to a channel: whether it must wait because the app is not in it
@@ -80,7 +91,7 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
       const error = row.lastError;
       if (row.audience !== 'internal' || !error) return false;
       if (!(NOT_IN_CHANNEL as readonly string[]).includes(error)) return false;
-      noteRemoved(deps, row.channelKey, 'refused');
+      noteRemoved(deps, row.channelKey, { how: 'refused' });
       return true;
     },
 
@@ -112,8 +123,9 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
  * Records a removal; true when it was news (no removal of the channel was recorded). Admins hear of an internal
  * channel in the same transaction. A channel the app does not post to is not recorded (nothing to hold or check).
  */
-function noteRemoved(deps: ChannelAccessDeps, channelId: string, how: 'event' | 'refused'): boolean {
+function noteRemoved(deps: ChannelAccessDeps, channelId: string, removal: Removal): boolean {
   const { db, clock, logger } = deps;
+  const { how } = removal;
   if (isChannelRemoved(db, channelId)) return false;
   const sources = deps.internalSources.filter((s) => s.channelId === channelId);
   if (how === 'event' && sources.length === 0 && !findChannelBinding(db, channelId)) return false;
@@ -121,11 +133,17 @@ function noteRemoved(deps: ChannelAccessDeps, channelId: string, how: 'event' | 
   const told = sources.length > 0 && deps.adminUserIds.length > 0;
   const news = db.transaction((tx) => {
     if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
-    if (told) tellAdmins(tx, deps, channelId, sources, since);
+    if (told) tellAdmins(tx, deps, { channelId, sources, removal }, since);
     return { refreshed: refreshWaiting(tx, channelId, since).length };
   });
   if (!news) return false;
-  logger.warn({ channelId, how }, 'the app is not in this channel: what would go there waits for an invite');
+  // The places that name the channel (settings, the policy file's targets) are for the operator: here, not in Slack.
+  const by = removal.how === 'event' ? removal.by : undefined;
+  const places = sources.map((s) => s.name);
+  logger.warn(
+    { channelId, how, ...(by ? { by } : {}), ...(places.length > 0 ? { places } : {}) },
+    'the app is not in this channel: what would go there waits for an invite',
+  );
   if (told || news.refreshed > 0) deps.onOutboxWrite();
   return true;
 }
@@ -233,11 +251,11 @@ function resolvedNotice(
 function tellAdmins(
   tx: Executor,
   deps: ChannelAccessDeps,
-  channelId: string,
-  sources: readonly InternalChannelSource[],
+  about: { channelId: string; sources: readonly InternalChannelSource[]; removal: Removal },
   now: Date,
 ): void {
-  const message = appRemovedFromChannel(channelId, sources);
+  const { channelId, sources, removal } = about;
+  const message = appRemovedFromChannel(channelId, sources, removal, countPendingIn(tx, channelId));
   const keyOf = (admin: string) => `app_removed:${channelId}:${now.getTime()}:${admin}`;
   enqueue(
     tx,

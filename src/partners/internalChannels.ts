@@ -35,6 +35,8 @@ export interface InternalChannelSource {
   readonly channelId: string;
   /** The setting's purpose; absent for a `channel:` target of the escalation policy file. */
   readonly kind?: InternalChannelKind;
+  /** A `channel:` target's policy, by its name in the file (its escalations go there). */
+  readonly policy?: string;
 }
 
 /**
@@ -51,8 +53,8 @@ export function internalChannelSources(
     const channelId = channelOf(config);
     if (channelId) sources.push({ name: setting, channelId, kind });
   }
-  for (const { place, channelId } of book ? policyChannelTargets(book) : []) {
-    sources.push({ name: place, channelId });
+  for (const { place, channelId, policy } of book ? policyChannelTargets(book) : []) {
+    sources.push({ name: place, channelId, policy });
   }
   return Object.freeze(sources.map((s) => Object.freeze(s)));
 }

@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type OutboxRow, outbox, removedChannels } from '../../src/db/schema.js';
 import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
@@ -257,7 +258,10 @@ describe('the app removed from an internal channel', () => {
         // Nothing was refused yet: only the event's listener can have told the admins.
         const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
         expect(json(told.blocks)).toContain(`<#${channels.internal.id}>`);
-        expect(json(told.blocks)).toContain('escalations (ESCALATION_CHANNEL_ID)');
+        expect(json(told.blocks)).toContain(
+          `<@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations.`,
+        );
+        expect(json(told.blocks)).not.toContain('ESCALATION_CHANNEL_ID');
         expect(removals()).toHaveLength(1);
         // The same removal told again (Slack retries, or sends it twice): nothing new.
         await deliver(h, leftEvent(channel));
@@ -281,6 +285,63 @@ describe('the app removed from an internal channel', () => {
       }
     },
   );
+
+  it("the admins' DM says who removed the app and what it posts there, in words, without a setting name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'removed-policy-'));
+    // The meridian policy's second level notifies the manager and the channel: policies.meridian[1].to[1].
+    const file = join(dir, 'policies.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        policies: {
+          meridian: [
+            { at: '50%', action: 'remind' },
+            { at: 'due', action: 'notify', to: ['manager', `channel:${channels.internal.id}`] },
+          ],
+        },
+        routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
+      }),
+    );
+    const h = await startHarness({
+      env: {
+        ...ENV,
+        PARTNER_HELP_CHANNEL_ID: channels.internal.id,
+        DIGEST_CHANNEL_ID: channels.internal.id,
+        ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
+        ESCALATION_POLICY_FILE: file,
+      },
+    });
+    try {
+      await removeApp(h, channels.internal, { event: true });
+      const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+      expect(told.blocks).toEqual([
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            verbatim: true,
+            text: `:warning: <@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations (from the settings and the meridian policy), partner-help requests and the weekly digest.\nWhat would go there is kept, and goes out as soon as someone types \`/invite @Handoff\` in that channel.`,
+          },
+        },
+      ]);
+      // The setting names and the policy file's place are for the operator: in the log, never in Slack.
+      expect(json(told)).not.toMatch(/_ID|policies\./);
+      const logged = h.logs.find((l) => String(l.msg).startsWith('the app is not in this channel'));
+      expect(logged).toMatchObject({
+        channelId: channels.internal.id,
+        by: people.member.id,
+        places: [
+          'ESCALATION_CHANNEL_ID',
+          'PARTNER_HELP_CHANNEL_ID',
+          'DIGEST_CHANNEL_ID',
+          'policies.meridian[1].to[1]',
+        ],
+      });
+    } finally {
+      await h.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('channel_left, then a restart: the admins are not told again, the escalation waits untried, the re-check sends it', async () => {
     await withRestarts(ENV, async (first, restart) => {
@@ -332,7 +393,11 @@ describe('the app removed from an internal channel', () => {
         );
       await waitFor(() => refused().length === 1 && refused()[0]?.status === 200, 8000, 'the refusal');
       await retries(h, 10);
-      await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+      const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+      // Nobody named (no event): what Slack said, and how many posts wait there now.
+      expect(json(told.blocks)).toContain(
+        `:warning: I am no longer in <#${channels.internal.id}> (Slack refused my post there), where I post escalations.\\n1 post waits there now. It goes out as soon as someone types`,
+      );
       expect(refused().map((c) => (c.response as { error?: string } | undefined)?.error)).toEqual([
         'not_in_channel',
       ]);

@@ -84,3 +84,14 @@ export function waitsAfter(exec: Executor, channelKey: string, errors: readonly 
     .get();
   return row !== undefined;
 }
+
+/** How many rows wait in the channel. */
+export function countPendingIn(exec: Executor, channelKey: string): number {
+  return (
+    exec
+      .select({ n: sql<number>`count(*)` })
+      .from(outbox)
+      .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
+      .get()?.n ?? 0
+  );
+}

@@ -12,7 +12,10 @@ export function channelLeft(deps: HandlerDeps) {
     logger,
   }: SlackEventMiddlewareArgs<'channel_left' | 'group_left'> & AllMiddlewareArgs) => {
     if (typeof event.channel !== 'string') return;
-    if (deps.slackEvents.channelLeft(event.channel))
+    // Who removed the app, as Slack names them (the admins' DM says so); a value of another shape names nobody.
+    const actor: unknown = event.actor_id;
+    const by = typeof actor === 'string' && /^[UW][A-Z0-9]{2,}$/.test(actor) ? actor : undefined;
+    if (deps.slackEvents.channelLeft(event.channel, by))
       logger.info(`removed from ${event.channel} by ${String(event.actor_id)}`);
   };
 }

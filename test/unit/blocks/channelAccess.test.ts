@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { appBackInChannel, partnerUpdateReleased } from '../../../src/blocks/channelAccess.js';
+import {
+  appBackInChannel,
+  appRemovedFromChannel,
+  partnerUpdateReleased,
+  whatIPostThere,
+} from '../../../src/blocks/channelAccess.js';
 import type { SlackMessage } from '../../../src/blocks/message.js';
 import { handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, mrkdwnTexts } from './limits.js';
@@ -38,5 +43,60 @@ describe('the warnings of a channel the app was not in, once it is back', () => 
     expectMentionsNeutralised(
       partnerUpdateReleased(worstHandoff('<!channel>'), 'C0PARTNER', AT, 'UTC', true),
     );
+  });
+});
+
+describe("the admins' warning of an internal channel the app is not in", () => {
+  const C = 'C0INTERNAL';
+  const setting = (kind: 'escalation' | 'partnerHelp' | 'digest', name: string) => ({
+    name,
+    channelId: C,
+    kind,
+  });
+  const policy = (name: string, place: string) => ({ name: place, channelId: C, policy: name });
+  const escalation = setting('escalation', 'ESCALATION_CHANNEL_ID');
+  const help = setting('partnerHelp', 'PARTNER_HELP_CHANNEL_ID');
+  const digest = setting('digest', 'DIGEST_CHANNEL_ID');
+
+  it('lists what the app posts there in words, escalations once, saying where they come from', () => {
+    expect(whatIPostThere([escalation])).toBe('escalations');
+    expect(whatIPostThere([help, digest])).toBe('partner-help requests and the weekly digest');
+    expect(whatIPostThere([policy('meridian', 'policies.meridian[1].to[1]')])).toBe(
+      'escalations of the meridian policy',
+    );
+    expect(whatIPostThere([escalation, help, digest, policy('meridian', 'policies.meridian[1].to[1]')])).toBe(
+      'escalations (from the settings and the meridian policy), partner-help requests and the weekly digest',
+    );
+    expect(
+      whatIPostThere([
+        policy('meridian', 'policies.meridian[1].to[1]'),
+        policy('meridian', 'policies.meridian[2].to[0]'),
+        policy('tailspin', 'policies.tailspin[0].to[0]'),
+        policy('<!channel>', 'policies.<!channel>[0].to[0]'),
+      ]),
+    ).toBe('escalations of the meridian, tailspin and &lt;!channel&gt; policies');
+  });
+
+  it('says who removed it when Slack named them, what Slack said otherwise, and how many posts wait', () => {
+    const text = shown;
+    expect(text(appRemovedFromChannel(C, [escalation, help], { how: 'event', by: 'U0MEMBER' }, 0))).toBe(
+      ':warning: <@U0MEMBER> removed me from <#C0INTERNAL>, where I post escalations and partner-help requests.\nWhat would go there is kept, and goes out as soon as someone types `/invite @Handoff` in that channel.',
+    );
+    expect(text(appRemovedFromChannel(C, [digest], { how: 'event' }, 3))).toBe(
+      ':warning: I was removed from <#C0INTERNAL>, where I post the weekly digest.\n3 posts wait there now. They go out as soon as someone types `/invite @Handoff` in that channel.',
+    );
+    expect(text(appRemovedFromChannel(C, [escalation], { how: 'refused' }, 1))).toBe(
+      ':warning: I am no longer in <#C0INTERNAL> (Slack refused my post there), where I post escalations.\n1 post waits there now. It goes out as soon as someone types `/invite @Handoff` in that channel.',
+    );
+    // No setting name, no place in the policy file.
+    const all = text(
+      appRemovedFromChannel(
+        C,
+        [escalation, help, digest, policy('meridian', 'policies.meridian[1].to[1]')],
+        { how: 'event' },
+        2,
+      ),
+    );
+    expect(all).not.toMatch(/_ID|policies\.|\(ESCALATION/);
   });
 });

@@ -52,13 +52,13 @@ const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
 });
 
 describe('internal channel sources', () => {
-  it('are the channel settings that are set, then every channel: target of the policy file with its place', () => {
+  it('are the channel settings that are set, then every channel: target of the policy file with its place and policy', () => {
     expect(internalChannelSources(config, book)).toEqual([
       { name: 'ESCALATION_CHANNEL_ID', channelId: 'C0ESC', kind: 'escalation' },
       { name: 'DIGEST_CHANNEL_ID', channelId: 'C0DIGEST', kind: 'digest' },
-      { name: 'policies.meridian[1].to[1]', channelId: 'C0ESC' },
-      { name: 'policies.meridian[1].to[2]', channelId: 'C0SHARED' },
-      { name: 'policies.quiet[0].to[0]', channelId: 'G0HIDDEN' },
+      { name: 'policies.meridian[1].to[1]', channelId: 'C0ESC', policy: 'meridian' },
+      { name: 'policies.meridian[1].to[2]', channelId: 'C0SHARED', policy: 'meridian' },
+      { name: 'policies.quiet[0].to[0]', channelId: 'G0HIDDEN', policy: 'quiet' },
     ]);
     expect(internalChannelSources(config, undefined).map((s) => s.name)).toEqual([
       'ESCALATION_CHANNEL_ID',
