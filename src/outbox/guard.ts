@@ -40,10 +40,19 @@ export function cleared(deps: GuardDeps, row: OutboxRow): boolean {
       // A post that may have gone out before stays marked: once released, it is looked for before posting again.
       uncertainAt: row.uncertainSince ? new Date(deps.wallNow()) : undefined,
     });
-    logger.warn(
-      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
-      'partner update held until an admin confirms the channel',
-    );
+    // Once per row and hold: a held row is tried again and again (up to hourly) with nothing new to say.
+    if (row.lastError !== verdict.reason) {
+      logger.warn(
+        {
+          outboxId: row.id,
+          handoffId: row.handoffId,
+          channel: row.channelKey,
+          audience: row.audience,
+          reason: verdict.reason,
+        },
+        verdict.log,
+      );
+    }
     if (row.audience === 'partner') deps.onPartnerChannelBlocked?.(row, verdict.reason);
     return false;
   }

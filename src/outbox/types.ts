@@ -18,7 +18,8 @@ export interface HomeRenderer {
 
 export type DeliveryVerdict =
   | { kind: 'send' }
-  | { kind: 'hold'; reason: string }
+  /** `reason`: kept as the row's last error; `log`: what the hold is and what ends it, for the operator. */
+  | { kind: 'hold'; reason: string; log: string }
   | { kind: 'drop'; reason: string };
 
 /** Where a post landed in Slack. */

@@ -9,6 +9,20 @@ import type { InternalChannels } from './internalChannels.js';
 
 const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
 
+/** Why a post waits, kept as its last error, and what that is and what ends it, for the log (once a row). */
+const HOLDS = {
+  held: {
+    kind: 'hold',
+    reason: PARTNER_CHANNEL_HELD,
+    log: 'partner update held: the channel is on hold (another organization is in it, or it is bound to no partner) until an admin confirms it',
+  },
+  removed: {
+    kind: 'hold',
+    reason: APP_REMOVED,
+    log: 'held: the app is not in this channel; an invite (/invite @Handoff) sends it',
+  },
+} as const satisfies Record<string, DeliveryVerdict>;
+
 /**
  * The last check before anything reaches a channel, made at delivery because the directory and a channel's shared
  * status change after a message was queued:
@@ -29,7 +43,7 @@ export function channelGuard(deps: {
   access?: Pick<ChannelAccess, 'holds'>;
 }) {
   const removed = (row: OutboxRow): DeliveryVerdict | undefined =>
-    deps.access?.holds(row) ? { kind: 'hold', reason: APP_REMOVED } : undefined;
+    deps.access?.holds(row) ? HOLDS.removed : undefined;
   return (row: OutboxRow): DeliveryVerdict => {
     const channel = row.channelKey;
     if (row.audience === 'partner') {
@@ -47,7 +61,7 @@ export function channelGuard(deps: {
         };
       }
       if (!binding || binding.partnerId === null || binding.status === 'held') {
-        return { kind: 'hold', reason: PARTNER_CHANNEL_HELD };
+        return HOLDS.held;
       }
       return removed(row) ?? { kind: 'send' };
     }

@@ -418,6 +418,48 @@ describe('the app removed from an internal channel', () => {
   });
 });
 
+describe('the log of a post held because the app is not in the channel', () => {
+  const ENV = { ...PARTNER_ENV, ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id };
+
+  it.each([
+    { post: 'a partner update', channel: channels.partner },
+    { post: 'an internal escalation', channel: channels.internal },
+  ])(
+    '$post: says what holds it and what ends it, once per held post however often it is tried',
+    async ({ channel }) => {
+      const h = await startHarness({ env: ENV });
+      try {
+        const { handoff } = await sendHandoff(h);
+        await outboxDrained(h);
+        await removeApp(h, channel, { event: true });
+        if (channel === channels.partner) await accept(h, handoff.id);
+        else {
+          h.clock.set(DUE);
+          expect(h.app.sweeper.sweep().expired).toBe(1);
+        }
+        // Tried again and again while the app is out (the hold's wait, up to an hour, passes each time).
+        await retries(h, 8);
+        const held = rowsTo(h, channel.id).filter((r) => r.lastError === 'app_removed_from_channel');
+        expect(held).toHaveLength(1);
+        expect(held[0]?.attempts).toBeGreaterThan(3);
+        const lines = h.logs.filter(
+          (l) => l.outboxId === held[0]?.id && l.reason === 'app_removed_from_channel',
+        );
+        expect(lines).toEqual([
+          expect.objectContaining({
+            msg: 'held: the app is not in this channel; an invite (/invite @Handoff) sends it',
+            channel: channel.id,
+            audience: channel === channels.partner ? 'partner' : 'internal',
+          }),
+        ]);
+        expect(h.logs.filter((l) => String(l.msg).includes('until an admin confirms'))).toEqual([]);
+      } finally {
+        await h.stop();
+      }
+    },
+  );
+});
+
 describe('the warnings once the app is back', () => {
   const ENV = {
     ...PARTNER_ENV,

@@ -209,7 +209,9 @@ describe('outbox worker on stepped time', () => {
     enqueue(db.db, [post('C0ONE', 1)], NOW);
     const marked = new Date(NOW.getTime() - 60_000);
     db.db.update(outbox).set({ uncertainSince: marked }).run();
-    const w = start(5000, undefined, { guard: () => ({ kind: 'hold', reason: 'channel held' }) });
+    const w = start(5000, undefined, {
+      guard: () => ({ kind: 'hold', reason: 'channel held', log: 'held' }),
+    });
     await w.idle();
     const [row] = db.db.select().from(outbox).all();
     expect(row?.lastError).toBe('channel held');
