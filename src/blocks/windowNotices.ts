@@ -188,15 +188,17 @@ export function awayMessage(
   // A level of the policy will move it: that is said, and the owner is not asked to do it (only when nothing will act).
   const named = cover && plan?.to.kind !== 'cover' ? ` They named ${mention(cover)} to answer for them.` : '';
   const next = plan
-    ? `${named} ${plannedMoveText(h, plan, true)} You need not do anything.`
+    ? `${named} ${plannedMoveText(h, plan, true)} You need not do anything; if it cannot wait, Reassign gives it to someone now.`
     : `${coverLine}${extend}`;
   // The status's own emoji says it; a palm tree only when it has none.
   const lead = status.startsWith(':') ? '' : ':palm_tree: ';
+  // The window goes on while they are away (it expires and moves as usual): only the metrics treat such an expiry
+  // apart. The AE is an @mention throughout, as in the owner's other notices.
   return {
     text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
     blocks: [
       section(
-        `${lead}*${userText(h.aeName, 100)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} Their time away is not counted as their silence.`,
+        `${lead}*${mention(h.aeUserId)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} If it expires while they are away, the metrics do not count it as their silence.`,
       ),
     ],
   };

@@ -79,11 +79,19 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
 
   it('the away notice says what the policy will do, and does not ask Pat to reassign or extend', () => {
     const text = json(awayNotice.blocks);
-    expect(text).toContain('*Jordan Seller is away*');
+    // Jordan is named one way, an @mention, both times (as in Pat's other notices).
+    expect(text).toContain(`*<@${jordan}> is away*`);
+    expect(text).toContain(`If <@${jordan}> has not answered by *<!date^`);
+    expect(text).not.toContain('Jordan Seller');
     expect(text).toContain(
       'the *meridian* escalation policy gives it to the next AE of the *account-executives* pool',
     );
     expect(text).toContain('4 business hours after the due time');
+    // Nothing to do, unless it cannot wait: Reassign is on the notice. The window does not pause while Jordan is away.
+    expect(text).toContain(
+      '(round robin). You need not do anything; if it cannot wait, Reassign gives it to someone now. If it expires while they are away, the metrics do not count it as their silence.',
+    );
+    expect(buttonsOf(awayNotice)).toContain(ACTION_ID.reassign);
     expect(text).not.toContain('Reassign it');
     expect(text).not.toContain('Extend the window');
     expect(text).not.toContain('step 3');

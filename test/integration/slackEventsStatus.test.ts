@@ -45,7 +45,7 @@ describe('user_status_changed', () => {
     );
     expect(delivery.status).toBe(200);
     const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
-    expect(json(notice.blocks)).toContain('*Jordan Seller is away*');
+    expect(json(notice.blocks)).toContain(`*<@${people.ae.id}> is away*`);
     const escalated = h.database.db
       .select()
       .from(handoffEvents)
