@@ -107,12 +107,15 @@ function nextEventTs(): string {
 
 /** The events Slack sends about people, channels and the install, as tests deliver them (`EventSender.deliver`). */
 export const slackEvent = {
-  /** A person set (or cleared: empty text and emoji) their status; `expiration` null: none. */
+  /**
+   * A person set (or cleared: empty text and emoji) their status; `expiration` null: none. `ts`: the event's time
+   * (default: now, real time), e.g. a fake Slack's own clock.
+   */
   userStatusChanged(
     user: { id: string; team_id: string; name: string; real_name?: string },
     status: { text: string; emoji: string; expiration?: Date | null },
+    ts: string = nextEventTs(),
   ): UserStatusChangedEvent {
-    const ts = nextEventTs();
     const seconds = Math.floor(Number(ts));
     return {
       type: 'user_status_changed',
@@ -133,22 +136,29 @@ export const slackEvent = {
       event_ts: ts,
     };
   },
-  /** The app removed from a channel (`private`: group_left). */
-  channelLeft(channel: string, actorId: string, opts: { private?: boolean } = {}): ChannelLeftEvent {
+  /** The app removed from a channel (`private`: group_left); `ts` as for userStatusChanged. */
+  channelLeft(
+    channel: string,
+    actorId: string,
+    opts: { private?: boolean; ts?: string } = {},
+  ): ChannelLeftEvent {
     return {
       type: opts.private ? 'group_left' : 'channel_left',
       channel,
       actor_id: actorId,
-      event_ts: nextEventTs(),
+      event_ts: opts.ts ?? nextEventTs(),
     };
   },
-  /** Someone (`inviter`) invited `user` (the app's bot user, for the app's own invite) to a channel (`private`: G). */
+  /**
+   * Someone (`inviter`) invited `user` (the app's bot user, for the app's own invite) to a channel (`private`: G);
+   * `ts` as for userStatusChanged.
+   */
   memberJoinedChannel(
     user: string,
     channel: string,
     team: string,
     inviter?: string,
-    opts: { private?: boolean } = {},
+    opts: { private?: boolean; ts?: string } = {},
   ): MemberJoinedChannelEvent {
     return {
       type: 'member_joined_channel',
@@ -157,7 +167,7 @@ export const slackEvent = {
       channel_type: opts.private ? 'G' : 'C',
       team,
       ...(inviter ? { inviter } : {}),
-      event_ts: nextEventTs(),
+      event_ts: opts.ts ?? nextEventTs(),
     };
   },
   appUninstalled: (): AppUninstalledEvent => ({ type: 'app_uninstalled' }),

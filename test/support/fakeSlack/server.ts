@@ -8,11 +8,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type AppUninstalledEvent,
+  type ChannelLeftEvent,
   type ChannelSharedEvent,
   type ChannelUnsharedEvent,
   type EventDelivery,
   EventSender,
+  type MemberJoinedChannelEvent,
+  type TokensRevokedEvent,
+  type UserStatusChangedEvent,
 } from './events.js';
+import { PeopleActions, REVOKED_TOKEN_ERROR, type StatusChange, type TokenLoss } from './peopleActions.js';
 import { RateLimiter } from './rateLimits.js';
 import type {
   Failure,
@@ -201,6 +207,7 @@ export class FakeSlack {
   private stopped = false;
   private readonly limiter: RateLimiter | undefined;
   private readonly eventSender: EventSender;
+  private readonly people: PeopleActions;
 
   private constructor(opts: FakeSlackOptions) {
     this.token = opts.token ?? 'xoxb-test-token';
@@ -229,6 +236,10 @@ export class FakeSlack {
       now: () => this.now(),
     });
     this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
+    this.people = new PeopleActions(this.workspace, this.eventSender, {
+      teamId: this.teamId,
+      botUserId: this.botUserId,
+    });
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         console.error('[fakeSlack] handler crashed', error);
@@ -252,19 +263,47 @@ export class FakeSlack {
   }
 
   /**
-   * Sets a user's custom status, as the person would in Slack: users.profile.get and users.info show it until
+   * Sets a user's custom status, as the person would in Slack, without the event Slack then sends (`changeStatus`
+   * sends it): users.profile.get and users.info show it until
    * `expiration` (by the fake's `now`), then it reads as cleared. No `expiration` (or null): until changed. An empty
    * text and emoji clear it. Throws for an unknown user (a mistake in the test).
    */
-  setStatus(userId: string, status: { text: string; emoji: string; expiration?: Date | null }): void {
-    const user = this.workspace.users.get(userId);
-    if (!user) throw new Error(`fake Slack: no user ${userId} (addUser first)`);
-    user.profile = {
-      ...user.profile,
-      status_text: status.text,
-      status_emoji: status.emoji,
-      status_expiration: status.expiration ? Math.floor(status.expiration.getTime() / 1000) : 0,
-    };
+  setStatus(userId: string, status: StatusChange): void {
+    this.people.setStatus(userId, status);
+  }
+
+  /**
+   * The person sets (or clears) their status in Slack's client: as `setStatus`, then Slack's `user_status_changed`
+   * event, delivered as by `shareChannel`. The same for the others below, each what Slack does
+   * (fakeSlack/peopleActions.ts).
+   */
+  changeStatus(userId: string, status: StatusChange): Promise<EventDelivery<UserStatusChangedEvent>> {
+    return this.people.changeStatus(userId, status);
+  }
+
+  /** `actorId` removes the app from a channel: the bot user leaves it, then `channel_left` (`group_left` if private). */
+  removeApp(channelId: string, actorId: string): Promise<EventDelivery<ChannelLeftEvent>> {
+    return this.people.removeApp(channelId, actorId);
+  }
+
+  /** `inviterId` invites the app to a channel: the bot user joins it, then `member_joined_channel`. */
+  inviteApp(channelId: string, inviterId: string): Promise<EventDelivery<MemberJoinedChannelEvent>> {
+    return this.people.inviteApp(channelId, inviterId);
+  }
+
+  /** The bot token is revoked: answered `token_revoked` from now on, the bot out of every channel, `tokens_revoked`. */
+  revokeBotToken(): Promise<EventDelivery<TokensRevokedEvent>> {
+    return this.people.revokeBotToken();
+  }
+
+  /** The app is uninstalled: its token revoked, `app_uninstalled` and `tokens_revoked`, and no event after them. */
+  uninstallApp(): Promise<EventDelivery<AppUninstalledEvent | TokensRevokedEvent>[]> {
+    return this.people.uninstallApp();
+  }
+
+  /** How the bot token was lost (`revokeBotToken`, `uninstallApp`); undefined while Slack accepts it. */
+  get tokenLoss(): TokenLoss | undefined {
+    return this.people.tokenLoss;
   }
 
   /**
@@ -301,7 +340,7 @@ export class FakeSlack {
   }
 
   /**
-   * Has Slack deliver Events API events (from `shareChannel` / `unshareChannel`) to `url`, signed with
+   * Has Slack deliver Events API events (from `shareChannel`, `changeStatus`, `removeApp`, …) to `url`, signed with
    * `signingSecret` as Slack signs them. Replaces an earlier subscription (e.g. the app's new URL after a restart).
    */
   subscribeEvents(url: string, signingSecret: string): void {
@@ -318,7 +357,7 @@ export class FakeSlack {
     return this.eventSender.url;
   }
 
-  /** Every event produced by shareChannel / unshareChannel, in order, with what the app answered (copies). */
+  /** Every event produced (shareChannel, changeStatus, removeApp, …), in order, with what the app answered (copies). */
   get events(): EventDelivery[] {
     return this.eventSender.log.map(copyDelivery);
   }
@@ -698,7 +737,10 @@ export class FakeSlack {
     call.ok = result.ok;
     call.response = result;
     // Like Slack, a call made with the token says which scopes it has (comma-separated, no spaces).
-    const scopes = token === this.token ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : undefined;
+    const scopes =
+      token === this.token && !this.people.tokenLoss
+        ? { 'x-oauth-scopes': this.grantedScopes.join(',') }
+        : undefined;
     send(res, 200, result, scopes);
   }
 
@@ -712,6 +754,7 @@ export class FakeSlack {
     if (parseError) return { ok: false, error: parseError };
     if (!token) return { ok: false, error: 'not_authed' };
     if (token !== this.token) return { ok: false, error: 'invalid_auth' };
+    if (this.people.tokenLoss) return { ok: false, error: REVOKED_TOKEN_ERROR };
     return this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
   }
 
