@@ -202,6 +202,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   jobs.start();
   const appPort = app.port;
   const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
+  // Slack's events about what people do (a status set) come from the fake Slack itself, signed, as Slack sends them.
+  slack.subscribeEvents(eventsUrl, SIGNING_SECRET);
 
   const script = await build({
     entryPoints: [join(WEB, 'main.ts')],
@@ -523,10 +525,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         return sendJson(res, 200, { now: clock.now().toISOString() });
       }
       case '/api/status': {
-        // Your own Slack status, as you would set it in Slack: the app reads it with users.profile.get.
+        // Your own Slack status, as you would set it in Slack: Slack sends the app user_status_changed at once, and
+        // the app also reads it with users.profile.get.
         const change = statusChange(body, user, clock.now());
         if ('error' in change) return sendJson(res, 400, { error: change.error });
-        slack.setStatus(user.id, change);
+        await slack.changeStatus(user.id, change);
         return sendJson(res, 200, { slackStatus: slackStatusFor(slack, user, clock.now(), awayRules) });
       }
       case '/api/salesforce/close': {
