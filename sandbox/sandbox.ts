@@ -40,6 +40,7 @@ import {
   TEAM,
 } from './cast.js';
 import { ClockJobs } from './clockJobs.js';
+import { SlackSide } from './slackSide.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
 const APP_ID = 'A0SANDBOX';
@@ -202,8 +203,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   jobs.start();
   const appPort = app.port;
   const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
-  // Slack's events about what people do (a status set) come from the fake Slack itself, signed, as Slack sends them.
+  // Slack's events about what people do (a status set, the app removed from a channel, the app uninstalled) come from
+  // the fake Slack itself, signed, as Slack sends them (slackSide.ts).
   slack.subscribeEvents(eventsUrl, SIGNING_SECRET);
+  const slackSide = new SlackSide(slack, `http://127.0.0.1:${appPort}/healthz`);
 
   const script = await build({
     entryPoints: [join(WEB, 'main.ts')],
@@ -489,7 +492,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       }
       if (url.pathname === '/api/state') {
         const user = userById(url.searchParams.get('user') ?? '') ?? sandboxUsers.author;
-        return sendJson(res, 200, { ...state.snapshot(user, clock), salesforce: salesforcePanel(user) });
+        // The app's /healthz only while Manage apps is open: it writes a probe row.
+        const app = await slackSide.panel(user, url.searchParams.get('place') === 'apps');
+        return sendJson(res, 200, { ...state.snapshot(user, clock), salesforce: salesforcePanel(user), app });
       }
       return sendText(res, 404, 'not found', 'text/plain');
     }
@@ -505,6 +510,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     }
     const user = userById(String(body.user ?? ''));
     if (!user) return sendJson(res, 400, { error: 'unknown user' });
+    // Slack's own requests (its /invite and /remove included), then what Slack would not send an uninstalled app.
+    const side = (await slackSide.route(url.pathname, user, body)) ?? slackSide.refusal(url.pathname);
+    if (side) return sendJson(res, side.status, side.body);
     switch (url.pathname) {
       case '/api/command':
         return sendJson(res, 200, await command(user, String(body.channel), String(body.text ?? '')));
@@ -706,9 +714,13 @@ class PageState {
           name: c.name,
           kind: 'channel' as const,
           external: Boolean(c.is_ext_shared),
+          /** Whether the app is a member (it can post there). */
+          appIn: c.members.includes(this.slack.botUserId),
         })),
       // External people have no App Home or DM with another organisation's app.
-      ...(internal ? [{ id: dm, name: 'Handoff (app)', kind: 'dm' as const, external: false }] : []),
+      ...(internal
+        ? [{ id: dm, name: 'Handoff (app)', kind: 'dm' as const, external: false, appIn: true }]
+        : []),
     ].map((c) => ({
       ...c,
       messages: threads(this.slack.messages(c.id)).map((m) => ({

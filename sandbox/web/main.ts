@@ -9,6 +9,15 @@
 
 import type { PageStatus } from '../sandbox.js';
 import {
+  APPS,
+  type AppPanel,
+  appControlClick,
+  appsPanelHtml,
+  appsPlace,
+  channelAppBar,
+  type PageHooks,
+} from './appControls.js';
+import {
   emojiChar,
   escapeHtml,
   mrkdwnToHtml,
@@ -56,6 +65,8 @@ interface Conversation {
   name: string;
   kind: 'channel' | 'dm';
   external: boolean;
+  /** Whether the app is a member of the channel. */
+  appIn: boolean;
   messages: Message[];
   ephemerals: Ephemeral[];
 }
@@ -99,6 +110,8 @@ interface Snapshot {
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
   salesforce: { opportunities: Opportunity[] };
+  /** The app's install (Manage apps; the bar above each channel). */
+  app: AppPanel;
 }
 
 /** The place of the Salesforce panel (the others are 'home' and conversation ids). */
@@ -232,8 +245,10 @@ function sidebar(s: Snapshot): string {
   ];
   const button = (i: { id: string; label: string }) =>
     `<button class="place${i.id === page.place ? ' current' : ''}" data-place="${escapeHtml(i.id)}">${escapeHtml(i.label)}</button>`;
-  // Not part of Slack: the CRM the app is connected to, the same for whoever you are.
-  return `${items.map(button).join('')}<div class="places-heading">Outside Slack</div>${button({ id: SALESFORCE, label: 'Salesforce (fake)' })}`;
+  // Not part of Slack: the CRM the app is connected to, the same for whoever you are; and, for the workspace admin,
+  // Slack's page of installed apps.
+  const outside = [{ id: SALESFORCE, label: 'Salesforce (fake)' }, ...appsPlace(s.app)];
+  return `${items.map(button).join('')}<div class="places-heading">Outside Slack</div>${outside.map(button).join('')}`;
 }
 
 const money = new Intl.NumberFormat('en-US', {
@@ -298,6 +313,7 @@ function salesforceHtml(s: Snapshot): string {
 
 function mainHtml(s: Snapshot, ctx: RenderContext): string {
   if (page.place === SALESFORCE) return salesforceHtml(s);
+  if (page.place === APPS) return appsPanelHtml(s.app);
   if (page.place === 'home') {
     const body = s.home
       ? renderBlocks(s.home.blocks, ctx, { surface: 'home' })
@@ -314,8 +330,9 @@ function mainHtml(s: Snapshot, ctx: RenderContext): string {
   const note = c.external
     ? '<p class="connect">Slack Connect: people from another organisation are in this channel.</p>'
     : '';
+  const internal = !s.users.find((u) => u.id === page.user)?.external;
   return (
-    `<h2>${escapeHtml(title)}</h2>${note}<section class="messages" data-conversation="${escapeHtml(c.id)}">` +
+    `<h2>${escapeHtml(title)}</h2>${note}${channelAppBar(c, s.app, internal)}<section class="messages" data-conversation="${escapeHtml(c.id)}">` +
     `${items.map((i) => i.html).join('') || '<p class="empty">No messages yet.</p>'}</section>`
   );
 }
@@ -330,8 +347,8 @@ function render(s: Snapshot): void {
   const moved = s.clock.advancedBusinessDays;
   $('#clock').textContent =
     `${s.clock.local}${moved ? ` (moved ${moved} business day${moved === 1 ? '' : 's'} ahead)` : ''}`;
-  // The App Home has no message box in Slack; Salesforce is not Slack.
-  $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE;
+  // The App Home has no message box in Slack; Salesforce and Manage apps are not Slack's client.
+  $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE || page.place === APPS;
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
   renderPeople(s, me);
   const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
@@ -344,7 +361,7 @@ function render(s: Snapshot): void {
     pane.innerHTML = mainHtml(s, ctx);
     pane.dataset.showing = page.place;
     // Conversations open at the newest message and follow new ones, unless you scrolled up to read.
-    const conversation = page.place !== 'home' && page.place !== SALESFORCE;
+    const conversation = page.place !== 'home' && page.place !== SALESFORCE && page.place !== APPS;
     if (conversation && (!samePlace || atBottom)) pane.scrollTop = pane.scrollHeight;
   }
   renderModalLayer(s, ctx);
@@ -415,7 +432,9 @@ async function refresh(): Promise<void> {
   page.polling = true;
   let s: Snapshot;
   try {
-    const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}`);
+    // Manage apps shows the app's /healthz, read only while it is open.
+    const place = page.place === APPS ? `&place=${APPS}` : '';
+    const response = await fetch(`/api/state?user=${encodeURIComponent(page.user)}${place}`);
     if (!response.ok) return;
     s = (await response.json()) as Snapshot;
   } finally {
@@ -631,6 +650,7 @@ document.addEventListener('click', (event) => {
     void closeOpportunity(close);
     return;
   }
+  if (appControlClick(target, hooks)) return;
   const button = target.closest<HTMLElement>('button[data-action]');
   if (button) {
     event.preventDefault();
@@ -643,6 +663,9 @@ document.addEventListener('click', (event) => {
     if (view) void post('/api/close', { viewId: view.id }).then(refresh);
   }
 });
+
+/** What the controls of appControls.ts need of the page. */
+const hooks: PageHooks = { post, refresh, showNotice, whileBusy };
 
 /** Close won / Close lost in the Salesforce panel: the sandbox closes it and has the app read it back at once. */
 async function closeOpportunity(button: HTMLElement): Promise<void> {
@@ -707,7 +730,11 @@ document.addEventListener('submit', (event) => {
       return;
     }
     input.value = '';
-    void post('/api/command', { channel: page.place, text }).then(refresh);
+    // `/invite @Handoff` and `/remove @Handoff` are Slack's, answered with what Slack did.
+    void post('/api/command', { channel: page.place, text }).then((answer) => {
+      if (typeof answer.message === 'string') showNotice(answer.message, 8000);
+      return refresh();
+    });
     return;
   }
   const view = page.snapshot?.modal?.view;
