@@ -3,19 +3,26 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
-import {
-  AGREED_IN_WRITING_OPTION,
-  ON_PRIORITY_LIST_OPTION,
-  PACKET_BLOCK_ID,
-  PACKET_FORM_BLOCK_ID,
-} from '../../src/blocks/ids.js';
+import { AGREED_IN_WRITING_OPTION, PACKET_BLOCK_ID, PACKET_FORM_BLOCK_ID } from '../../src/blocks/ids.js';
 import { packetModal } from '../../src/blocks/packetModal.js';
 import { parsePolicyFile } from '../../src/domain/policyFile.js';
-import { waitFor } from '../support/harness.js';
+import {
+  actAs,
+  day,
+  field,
+  fillPacket,
+  latestHandoffId,
+  launchChromium,
+  message,
+  openPlace,
+  openSandboxPage,
+  outboxDelivered,
+  reviewAndSend,
+} from '../support/sandboxPage.js';
 
 /**
  * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
@@ -40,11 +47,7 @@ beforeAll(async () => {
     databasePath: join(dir, 'sandbox.db'),
     logSink: logCollector(logs),
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Chromium's own sandbox needs user namespaces, which containers (and root) usually lack.
-    args: ['--no-sandbox'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -53,27 +56,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function newPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('close', () => expect(errors).toEqual([]));
-  await page.goto(`${sandbox.url}?as=${author.id}`);
-  await page.locator('#who option').first().waitFor({ state: 'attached' });
-  return page;
-}
-
+const newPage = () => openSandboxPage(browser, sandbox);
 /** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
-async function delivered(): Promise<void> {
-  const pending = () =>
-    (
-      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
-        n: number;
-      }
-    ).n;
-  await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
-}
+const delivered = () => outboxDelivered(sandbox);
+const handoffId = (account: string) => latestHandoffId(sandbox, account);
 
 /** The status of a POST sent with exactly these headers. */
 function statusFor(url: string, headers: Record<string, string>, body: string): Promise<number> {
@@ -89,84 +75,6 @@ function statusFor(url: string, headers: Record<string, string>, body: string): 
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-async function actAs(page: Page, userId: string): Promise<void> {
-  await page.selectOption('#who', userId);
-  const person = Object.values(sandboxUsers).find((u) => u.id === userId);
-  await page.locator('#whoami', { hasText: person?.real_name ?? userId }).waitFor();
-}
-
-async function openPlace(page: Page, place: string): Promise<void> {
-  await page.click(`[data-place="${place}"]`);
-  await page.locator(`[data-place="${place}"].current`).waitFor();
-}
-
-const field = (block: string) => `.modal-card [data-block-id="${block}"] [data-input]`;
-const day = (daysFromNow: number) => DateTime.now().plus({ days: daysFromNow }).toISODate() ?? '';
-
-/** Types /handoff in the internal channel and fills the packet as partner marketing would. */
-async function fillPacket(
-  page: Page,
-  opts: { account: string; crm: string; aeId: string; nextMoveDate: string; days?: string },
-) {
-  await openPlace(page, sandboxChannels.internal.id);
-  await page.fill('#command', '/handoff');
-  await page.press('#command', 'Enter');
-  await page.locator('.modal-card form[data-callback-id="handoff_packet"]').waitFor();
-  const b = PACKET_BLOCK_ID;
-  const text: [string, string][] = [
-    [b.accountName, opts.account],
-    // A CRM id of its own: the same one on two handoffs is a duplicate the review asks about.
-    [b.crmOpportunity, `${opts.crm} (stage 2, expansion)`],
-    [b.partnerOrg, 'Meridian Cloud Consulting'],
-    // One input for the contact and their role (issue 20): split on the first comma.
-    [b.partnerContactName, 'Dana Reyes, Alliances lead'],
-    [b.whyPartner, `Meridian ran ${opts.account}'s data platform migration last quarter.`],
-    [
-      b.customerTrigger,
-      'At the quarterly review the ops director asked about automating invoice reconciliation.',
-    ],
-    [
-      b.jointValue,
-      'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
-    ],
-    [b.warmPath, 'Dana meets the ops team monthly and can introduce the AE at the next session.'],
-    [b.sellerNextMove, 'Accept the introduction and bring the demo.'],
-    [b.partnerNextMove, 'Dana confirms the meeting and shares the review notes.'],
-    [b.riskNote, 'No reseller registered; direct deal.'],
-    [b.evidenceUrl, 'https://docs.example.com/qbr-notes'],
-    [b.responseWindowDays, opts.days ?? '3'],
-    [b.partnerNextMoveDate, opts.nextMoveDate],
-  ];
-  for (const [block, value] of text) await page.fill(field(block), value);
-  // Both confirmations are one checkbox group; the attribution dates are asked on the review when needed.
-  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${ON_PRIORITY_LIST_OPTION}"]`);
-  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${AGREED_IN_WRITING_OPTION}"]`);
-  await page.selectOption(field(b.aeUserId), opts.aeId);
-  await page.selectOption(field(b.ownerUserId), author.id);
-  await page.selectOption(field(b.partnerChannelId), sandboxChannels.partner.id);
-}
-
-/** Review, then Send: the modal closes once the app has stored and sent the handoff. */
-async function reviewAndSend(page: Page): Promise<void> {
-  await page.click('.modal-card .bk-submit');
-  const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
-  await review.waitFor();
-  await page.click('.modal-card .bk-submit');
-  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
-}
-
-/** The bot's latest message in the current conversation that contains `text`. */
-const message = (page: Page, text: string) => page.locator('article.message', { hasText: text }).last();
-
-/** The number the app gave the handoff of this account (the list, the Home and View name it `#<id>`). */
-function handoffId(account: string): number {
-  const row = sandbox.database.sqlite
-    .prepare('SELECT id FROM handoffs WHERE account_name = ? ORDER BY id DESC LIMIT 1')
-    .get(account) as { id: number } | undefined;
-  if (!row) throw new Error(`no handoff for ${account}`);
-  return row.id;
-}
 
 /** Sends a packet to Jordan as Pat and waits until it is delivered; the handoff's number. */
 async function sendToJordan(page: Page, account: string, crm: string): Promise<number> {

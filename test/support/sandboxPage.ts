@@ -1,0 +1,132 @@
+import { DateTime } from 'luxon';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+import {
+  AGREED_IN_WRITING_OPTION,
+  ON_PRIORITY_LIST_OPTION,
+  PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
+} from '../../src/blocks/ids.js';
+import { waitFor } from './harness.js';
+
+/**
+ * The sandbox page in Debian's Chromium (installed by scripts/ensure-browser.sh), as the browser tests drive it: a
+ * page as one person, who they are, where they look, a packet typed in and sent, and a wait for the app's outbox.
+ */
+
+const { author } = sandboxUsers;
+
+/** Headless Chromium (CHROMIUM_PATH, or Debian's). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Chromium's own sandbox needs user namespaces, which containers (and root) usually lack.
+    args: ['--no-sandbox'],
+  });
+}
+
+/** A page of the sandbox as Pat, with dialogs accepted; closing it fails the test if the page threw. */
+export async function openSandboxPage(browser: Browser, sandbox: Sandbox): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+  page.on('close', () => expect(errors).toEqual([]));
+  await page.goto(`${sandbox.url}?as=${author.id}`);
+  await page.locator('#who option').first().waitFor({ state: 'attached' });
+  return page;
+}
+
+/** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
+export async function outboxDelivered(sandbox: Sandbox): Promise<void> {
+  const pending = () =>
+    (
+      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
+        n: number;
+      }
+    ).n;
+  await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+}
+
+export async function actAs(page: Page, userId: string): Promise<void> {
+  await page.selectOption('#who', userId);
+  const person = Object.values(sandboxUsers).find((u) => u.id === userId);
+  await page.locator('#whoami', { hasText: person?.real_name ?? userId }).waitFor();
+}
+
+export async function openPlace(page: Page, place: string): Promise<void> {
+  await page.click(`[data-place="${place}"]`);
+  await page.locator(`[data-place="${place}"].current`).waitFor();
+}
+
+/** The input of a block of the open modal. */
+export const field = (block: string) => `.modal-card [data-block-id="${block}"] [data-input]`;
+/** A day so many days from today (real time), YYYY-MM-DD. */
+export const day = (daysFromNow: number) => DateTime.now().plus({ days: daysFromNow }).toISODate() ?? '';
+
+/** Types /handoff in the internal channel and fills the packet as partner marketing would. */
+export async function fillPacket(
+  page: Page,
+  opts: { account: string; crm: string; aeId: string; nextMoveDate: string; days?: string },
+): Promise<void> {
+  await openPlace(page, sandboxChannels.internal.id);
+  await page.fill('#command', '/handoff');
+  await page.press('#command', 'Enter');
+  await page.locator('.modal-card form[data-callback-id="handoff_packet"]').waitFor();
+  const b = PACKET_BLOCK_ID;
+  const text: [string, string][] = [
+    [b.accountName, opts.account],
+    // A CRM id of its own: the same one on two handoffs is a duplicate the review asks about.
+    [b.crmOpportunity, `${opts.crm} (stage 2, expansion)`],
+    [b.partnerOrg, 'Meridian Cloud Consulting'],
+    // One input for the contact and their role (issue 20): split on the first comma.
+    [b.partnerContactName, 'Dana Reyes, Alliances lead'],
+    [b.whyPartner, `Meridian ran ${opts.account}'s data platform migration last quarter.`],
+    [
+      b.customerTrigger,
+      'At the quarterly review the ops director asked about automating invoice reconciliation.',
+    ],
+    [
+      b.jointValue,
+      'We run the reconciliation workflow; Meridian implements it on the platform they operate.',
+    ],
+    [b.warmPath, 'Dana meets the ops team monthly and can introduce the AE at the next session.'],
+    [b.sellerNextMove, 'Accept the introduction and bring the demo.'],
+    [b.partnerNextMove, 'Dana confirms the meeting and shares the review notes.'],
+    [b.riskNote, 'No reseller registered; direct deal.'],
+    [b.evidenceUrl, 'https://docs.example.com/qbr-notes'],
+    [b.responseWindowDays, opts.days ?? '3'],
+    [b.partnerNextMoveDate, opts.nextMoveDate],
+  ];
+  for (const [block, value] of text) await page.fill(field(block), value);
+  // Both confirmations are one checkbox group; the attribution dates are asked on the review when needed.
+  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${ON_PRIORITY_LIST_OPTION}"]`);
+  await page.check(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${AGREED_IN_WRITING_OPTION}"]`);
+  await page.selectOption(field(b.aeUserId), opts.aeId);
+  await page.selectOption(field(b.ownerUserId), author.id);
+  await page.selectOption(field(b.partnerChannelId), sandboxChannels.partner.id);
+}
+
+/** Review, then Send: the modal closes once the app has stored and sent the handoff. */
+export async function reviewAndSend(page: Page): Promise<void> {
+  await page.click('.modal-card .bk-submit');
+  const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
+  await review.waitFor();
+  await page.click('.modal-card .bk-submit');
+  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+}
+
+/** The bot's latest message in the current conversation that contains `text`. */
+export const message = (page: Page, text: string) =>
+  page.locator('article.message', { hasText: text }).last();
+
+/** The number the app gave the latest handoff of this account (the list, the Home and View name it `#<id>`). */
+export function latestHandoffId(sandbox: Sandbox, account: string): number {
+  const row = sandbox.database.sqlite
+    .prepare('SELECT id FROM handoffs WHERE account_name = ? ORDER BY id DESC LIMIT 1')
+    .get(account) as { id: number } | undefined;
+  if (!row) throw new Error(`no handoff for ${account}`);
+  return row.id;
+}
