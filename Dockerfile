@@ -1,7 +1,8 @@
 # The app as a container image (docs/deploy.md). Three stages: the production dependencies (better-sqlite3 compiled
 # there when no prebuilt binary can be fetched; the compilers stay in that stage), the build (TypeScript to dist/),
 # and a slim runtime with only what the built app reads: dist/, the production node_modules, migrations/ (applied
-# at start), manifest.json (the doctor and `npm run manifest` read it) and package.json ("type": "module").
+# at start), migrations-pg/ (applied by `npm run migrate-to-postgres`), manifest.json (the doctor and
+# `npm run manifest` read it) and package.json ("type": "module").
 #
 #   docker build -t cosell-handoff .
 #   docker run -d --env-file .env -p 3000:3000 -v handoff-data:/data cosell-handoff
@@ -49,6 +50,7 @@ COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json manifest.json ./
 COPY migrations migrations
+COPY migrations-pg migrations-pg
 COPY scripts/build-if-needed.mjs scripts/
 USER handoff
 # The SQLite file, its -wal and its lock live here; back up from here (docs/deploy.md).

@@ -26,9 +26,18 @@ const repoScripts = (
 ).scripts;
 
 /** The environment without the repository's node_modules/.bin (npx and vitest put it on PATH): only the fixture's. */
-/** The commands of package.json an operator runs in the container image, where only production dependencies are. */
-const COMMANDS = ['backup', 'doctor', 'export', 'manifest'] as const;
-const ENTRIES = ['main', ...COMMANDS];
+/**
+ * The commands of package.json an operator runs in the container image, where only production dependencies are, and
+ * the built file each runs (dist/<entry>.js).
+ */
+const COMMANDS = {
+  backup: 'backup',
+  doctor: 'doctor',
+  export: 'export',
+  manifest: 'manifest',
+  'migrate-to-postgres': 'migrateToPostgres',
+} as const;
+const ENTRIES = ['main', ...Object.values(COMMANDS)];
 const entrySource = (name: string) => `console.log('${name} ran', ...process.argv.slice(2))`;
 
 const env = {
@@ -52,7 +61,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
       build: 'tsc -p tsconfig.build.json',
       prestart: repoScripts.prestart,
       start: repoScripts.start,
-      ...Object.fromEntries(COMMANDS.map((name) => [name, repoScripts[name]])),
+      ...Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, repoScripts[name]])),
     };
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts }));
     writeFileSync(join(dir, 'tsconfig.json'), '{}');
@@ -177,20 +186,20 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     expect(ran.stderr).toContain('or use the container image (docs/deploy.md)');
   });
 
-  describe.each(COMMANDS)('npm run %s', (name) => {
+  describe.each(Object.entries(COMMANDS))('npm run %s', (name, entry) => {
     it('runs the built command without the development dependencies, with its arguments', () => {
       built(10);
       uninstallTsc();
       const ran = npmRun(name, '--out', 'file.out');
       expect(ran.stderr).toBe('');
-      expect(ran.stdout).toBe(`${name} ran --out file.out\n`);
+      expect(ran.stdout).toBe(`${entry} ran --out file.out\n`);
       expect(ran.status).toBe(0);
     });
 
     it('builds first on a fresh clone, and the build prints nothing on its stdout', () => {
       const ran = npmRun(name);
-      expect(ran.stdout).toBe(`${name} ran\n`);
-      expect(ran.stderr).toContain(`dist/${name}.js is missing: building it (npm run build).`);
+      expect(ran.stdout).toBe(`${entry} ran\n`);
+      expect(ran.stderr).toContain(`dist/${entry}.js is missing: building it (npm run build).`);
       expect(ran.stderr).toContain('tsc says hello');
       expect(ran.status).toBe(0);
       expect(tscRuns()).toBe('-p tsconfig.build.json\n');
@@ -199,7 +208,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     it('does not build again when what is built is current', () => {
       built(10);
       const ran = npmRun(name);
-      expect(ran.stdout).toBe(`${name} ran\n`);
+      expect(ran.stdout).toBe(`${entry} ran\n`);
       expect(tscRuns()).toBe('');
     });
 
@@ -208,7 +217,7 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
       const ran = npmRun(name);
       expect(ran.status).not.toBe(0);
       expect(ran.stdout).toBe('');
-      expect(ran.stderr).toContain(`dist/${name}.js is missing, and TypeScript is not installed here`);
+      expect(ran.stderr).toContain(`dist/${entry}.js is missing, and TypeScript is not installed here`);
     });
   });
 });

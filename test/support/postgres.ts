@@ -173,24 +173,36 @@ export async function startPostgres(): Promise<PostgresServer> {
 
 /**
  * A new empty database on the server at `serverUrl` (dropped first if a previous run left it), as a postgres:// URL.
- * One per test file, named after it.
+ * One per test file, named after it. With `owner`: the database belongs to that role (created if missing: LOGIN, not
+ * a superuser, may not create roles or databases) and the URL connects as it, as a production install's app role
+ * would; without, as the superuser.
  */
-export async function createDatabaseOn(serverUrl: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+export async function createDatabaseOn(serverUrl: string, name: string, owner?: string): Promise<string> {
+  for (const identifier of [name, owner ?? 'postgres'])
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(identifier)) throw new Error(`not a plain name: ${identifier}`);
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
+    if (owner) {
+      // Test files run side by side: the role may be created by another one meanwhile.
+      await client.query(`DO $$ BEGIN
+          CREATE ROLE "${owner}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+      await client.query(`CREATE DATABASE "${name}" OWNER "${owner}"`);
+    } else {
+      await client.query(`CREATE DATABASE "${name}"`);
+    }
   } finally {
     await client.end();
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  if (owner) url.username = owner;
   return url.toString();
 }
 
-/** In a test file of the `postgres` project: a new empty database on the run's server. */
-export function createDatabase(name: string): Promise<string> {
-  return createDatabaseOn(inject('postgresUrl'), name);
+/** In a test file of the `postgres` project: a new empty database on the run's server (see createDatabaseOn). */
+export function createDatabase(name: string, owner?: string): Promise<string> {
+  return createDatabaseOn(inject('postgresUrl'), name, owner);
 }
