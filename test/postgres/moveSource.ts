@@ -78,6 +78,15 @@ function fillTheRest(path: string): void {
       })
       .run();
     db.insert(s.removedChannels).values({ channelId: 'C0GONE', how: 'event', since: at }).run();
+    db.insert(s.channelAccessNotices)
+      .values({
+        messageKey: 'channel_access:C0GONE:1',
+        channelId: 'C0GONE',
+        readerUserId: 'U0OWNER',
+        handoffId: handoff.id,
+        toldAt: at,
+      })
+      .run();
     db.insert(s.homeViews)
       .values({ userId: 'U0REVOPS', period: 'quarter', metrics: true, wanted: 3, shown: 2, openedAt: at })
       .run();

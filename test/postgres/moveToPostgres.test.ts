@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import * as sqliteSchema from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { createDatabase } from '../support/postgres.js';
+import { PG_MIGRATIONS_FOLDER } from './engines.js';
 import {
   allRowsDiffer,
   GENERATED_AT,
@@ -68,7 +70,12 @@ describe('moving a database filled by the bench generator to Postgres', () => {
   it("reports what it checked: each table's counts on both sides, samples, the triggers, the migrations", () => {
     const counts = sqliteCounts(source.path);
     expect(report.target).toMatch(/^postgres:\/\/mover@127\.0\.0\.1:\d+\/move_generated$/);
-    expect(report.migrations).toEqual({ applied: 2, known: 2 });
+    const known = (
+      JSON.parse(readFileSync(join(PG_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+        entries: unknown[];
+      }
+    ).entries.length;
+    expect(report.migrations).toEqual({ applied: known, known });
     expect(report.tables.map((t) => t.table).sort()).toEqual(
       tablePairs()
         .map((p) => p.name)
@@ -110,7 +117,7 @@ describe('moving a database filled by the bench generator to Postgres', () => {
     const tables = tablePairs().length;
     await expect(second).rejects.toThrow(
       new RegExp(
-        `already holds data \\(\\d+ rows in ${tables} tables: chart_files 1 row, .*handoffs 3001 rows, .*\\), so nothing was copied`,
+        `already holds data \\(\\d+ rows in ${tables} tables: .*chart_files 1 row, .*handoffs 3001 rows, .*\\), so nothing was copied`,
       ),
     );
     expect({

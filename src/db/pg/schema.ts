@@ -101,6 +101,19 @@ export const removedChannels = pgTable('removed_channels', {
   adminsToldAt: timestamp('admins_told_at'),
 });
 
+/** A warning that the app is not in a channel, edited once it is back (SQLite: channel_access_notices). */
+export const channelAccessNotices = pgTable(
+  'channel_access_notices',
+  {
+    messageKey: text('message_key').primaryKey(),
+    channelId: text('channel_id').notNull(),
+    readerUserId: text('reader_user_id').notNull(),
+    handoffId: integer('handoff_id').references((): AnyPgColumn => handoffs.id, { onDelete: 'restrict' }),
+    toldAt: timestamp('told_at').notNull(),
+  },
+  (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
+);
+
 export const partnerChannels = pgTable(
   'partner_channels',
   {
