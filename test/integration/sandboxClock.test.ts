@@ -11,7 +11,11 @@ import { sandboxWorld } from '../support/sandboxWorld.js';
  */
 
 const ZONE = 'America/New_York';
-const world = sandboxWorld('clock');
+// The sandbox clock starts on a Sunday at noon in New York, whatever the real day: started on a real Monday between
+// 08:00 and 09:00 New York time, the next Monday 08:00 lay a week ahead, past that morning's digest (it failed then).
+const world = sandboxWorld('clock', {
+  startAt: DateTime.fromISO('2026-11-22T12:00', { zone: 'America/New_York' }).toJSDate(),
+});
 
 const digests = () =>
   world.sandbox.slack

@@ -8,7 +8,10 @@ import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.
  * A sandbox (its app, fake Slack and fake Salesforce) on a fresh SQLite file for the tests of one file: started before
  * them, stopped and removed after. Its log is collected, not printed. `world.sandbox` is set once started.
  */
-export function sandboxWorld(name: string): { sandbox: Sandbox; logs: string[] } {
+export function sandboxWorld(
+  name: string,
+  opts: { startAt?: Date } = {},
+): { sandbox: Sandbox; logs: string[] } {
   const world = { sandbox: undefined as unknown as Sandbox, logs: [] as string[] };
   let dir: string | undefined;
   beforeAll(async () => {
@@ -17,6 +20,7 @@ export function sandboxWorld(name: string): { sandbox: Sandbox; logs: string[] }
       port: 0,
       databasePath: join(dir, 'sandbox.db'),
       logSink: logCollector(world.logs),
+      ...(opts.startAt ? { startAt: opts.startAt } : {}),
     });
   }, 30_000);
   afterAll(async () => {
