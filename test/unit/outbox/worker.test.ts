@@ -48,6 +48,15 @@ function heldTurn(held: number) {
   };
 }
 
+/** An answer Slack holds back until the test releases it (the fake's `until`): no race against real time. */
+function lateAnswer(): { held: Promise<void>; release: () => void } {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
@@ -230,16 +239,17 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('after a lost answer, waits the full 30 s of real time before looking for the post, then does not post it twice', async () => {
-    // Slack takes the post but answers after the client gave up (0.1 s here): the worker cannot know it landed.
-    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    // Slack takes the post at once but answers only after the client gave up (0.1 s here): the worker cannot know
+    // it landed.
+    const answer = lateAnswer();
+    slack.fail('chat.postMessage', { afterProcessing: true, until: answer.held }, 1);
     enqueue(db.db, [post('C0ONE', 1)], NOW);
     const w = start(100);
     await w.idle();
+    answer.release();
     const [row] = db.db.select().from(outbox).all();
     expect(row?.status).toBe('pending');
     expect(row?.uncertainSince?.getTime()).toBe(timers.now());
-    // Slack finishes the post it took.
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
     // The business clock moves past the retry's backoff; real time has not reached the 30 s.
     clock.advance(60_000);
@@ -260,11 +270,12 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('keeps a lost post marked when the look for it is rate limited, so the retry looks again instead of posting twice', async () => {
-    slack.fail('chat.postMessage', { delayMs: 300 }, 1);
+    const answer = lateAnswer();
+    slack.fail('chat.postMessage', { afterProcessing: true, until: answer.held }, 1);
     enqueue(db.db, [post('C0ONE', 1)], NOW);
     const w = start(100);
     await w.idle();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    answer.release();
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
     // The look after the 30 s meets a rate limit: it says nothing about the post, whose mark must stay.
     slack.fail('conversations.history', { retryAfter: 1 }, 1);
