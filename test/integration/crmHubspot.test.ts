@@ -308,12 +308,20 @@ describe('HubSpot: link, write, read back', () => {
         l.method === 'crm.activity' &&
         crmRowsOf(h, handoff.id).some((r) => r.id === l.outboxId),
     );
-    expect(failed.map((l) => String(l.error).replace(/\(.*/, '(…)'))).toEqual([
+    const errors = failed.map((l) => String(l.error).replace(/\(.*/, '(…)'));
+    // The outage's own failures, in order. Besides them, only HubSpot's search limit may answer: the look for the
+    // note whose answer was lost waits for the app's search slot, but HubSpot counts a second as requests arrive,
+    // and on a loaded machine two slots can arrive in one (seen in CI). That look is retried like any failure.
+    expect(errors.filter((e) => e !== 'HubSpot: rate limited')).toEqual([
       'HubSpot: HTTP 503',
       'HubSpot: HTTP 503',
       'HubSpot: no answer (…)',
       'HubSpot: HTTP 503',
     ]);
+    expect(
+      hs.calls.filter((c) => c.status === 429 && !c.path.endsWith('/search')),
+      'a 429 on anything but a search',
+    ).toEqual([]);
   });
 
   it('reads closed deals back in one batch: won and lost recorded by themselves, everyone told, the partner without amount or stage', async () => {
