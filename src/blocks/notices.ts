@@ -47,16 +47,19 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
 /**
  * Whether the partner thread got a reply about a decision: fixed when the decision is recorded (the reply is queued in
  * its transaction, or not at all when the answer changes nothing the partner knows, like a second decline after a
- * reassignment), so the notice says the same thing whenever it is rendered; except while that reply is held because
- * the app is not in the channel (`waits`, services/surfaces.ts): the removal and the invite refresh the notice.
+ * reassignment), so the notice says the same thing whenever it is rendered; except while that reply is held
+ * (services/surfaces.ts): because the app is not in the channel (`waits`: the removal and the invite refresh the
+ * notice), or because the directory holds the channel (`held`: the hold and the admin's confirmation refresh it).
  */
-export type PartnerPost = 'told' | 'waits' | 'none';
+export type PartnerPost = 'told' | 'waits' | 'held' | 'none';
 
 /** The partner channel's part of a decision notice, by what became of the partner's reply. */
 const PARTNER_LINES: Record<PartnerPost, (channel: string, note: string) => string> = {
   told: (channel, note) => `The partner reads a partner-safe update of it${note} in ${channel}.`,
   waits: (channel, note) =>
     `The partner's partner-safe update${note} waits: I am not in ${channel}. It goes out once someone invites me there.`,
+  held: (channel, note) =>
+    `The partner's partner-safe update${note} waits: ${channel} is on hold until an admin confirms who is in it.`,
   none: (channel) =>
     `Nothing is posted in ${channel} about this answer: the partner's thread already says where the deal stands.`,
 };

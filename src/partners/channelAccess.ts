@@ -178,11 +178,12 @@ export function waitsForInvite(db: Executor, channelId: string): boolean {
 }
 
 /**
- * The handoffs whose partner updates wait in the channel: their messages say whether the app is in it (a decision
- * notice: the partner's update waits, or the partner reads it), so the removal and the invite bring them up to date
- * (surfaces.refresh). Returns how many.
+ * The handoffs whose partner updates wait in the channel: their messages say whether those updates can go out (a
+ * decision notice: the partner's update waits, or the partner reads it), so whatever holds or frees the channel brings
+ * them up to date (surfaces.refresh): the removal and the invite here, the directory's hold and the admin's
+ * confirmation (partners/channelSharing.ts, partners/partners.ts). Returns their ids.
  */
-function refreshWaiting(tx: Executor, channelId: string, now: Date): number[] {
+export function refreshWaiting(tx: Executor, channelId: string, now: Date): number[] {
   const ids = handoffsWaitingIn(tx, channelId, 1000);
   for (const id of ids) requestRefresh(tx, id, now);
   return ids;

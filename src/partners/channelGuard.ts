@@ -2,7 +2,7 @@ import { PARTNER_CHANNEL_HELD } from '../blocks/notices.js';
 import type { Executor } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
-import { findChannelBinding } from '../db/repositories/partners.js';
+import { findChannelBinding, holdsPartnerUpdates } from '../db/repositories/partners.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
 import { APP_REMOVED, type ChannelAccess } from './channelAccess.js';
 import type { InternalChannels } from './internalChannels.js';
@@ -60,9 +60,7 @@ export function channelGuard(deps: {
           reason: "the channel belongs to another partner: this partner's update never goes there",
         };
       }
-      if (!binding || binding.partnerId === null || binding.status === 'held') {
-        return HOLDS.held;
-      }
+      if (holdsPartnerUpdates(binding)) return HOLDS.held;
       return removed(row) ?? { kind: 'send' };
     }
     if (!isChannel(channel)) return { kind: 'send' };

@@ -14,6 +14,7 @@ import {
 } from '../db/repositories/partners.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
+import { refreshWaiting } from './channelAccess.js';
 import type { InternalChannels, SwitchedOff } from './internalChannels.js';
 
 export interface ChannelSharingDeps {
@@ -92,7 +93,11 @@ async function sharingChanged(
       strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
     );
     const who = strangers.map((id, i) => names[i] ?? id).join(', ');
-    holdChannel(deps.db, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
+    deps.db.transaction((tx) => {
+      holdChannel(tx, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
+      // Their decision notices may say the partner reads of the answer: now it waits for an admin.
+      refreshWaiting(tx, channelId, now);
+    });
     deps.logger.warn(
       { channelId, partnerId, strangers },
       'partner channel held: another organization joined',
@@ -115,6 +120,7 @@ async function sharingChanged(
   deps.db.transaction((tx) => {
     bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
     wakeChannel(tx, channelId, now);
+    refreshWaiting(tx, channelId, now);
   });
   deps.onOutboxWrite();
   deps.logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');

@@ -27,6 +27,7 @@ import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
 import type { RequestContext } from '../services/requestContext.js';
+import { refreshWaiting } from './channelAccess.js';
 import { createChannelSharing } from './channelSharing.js';
 import type { InternalChannels } from './internalChannels.js';
 import type { PartnerListing } from './listing.js';
@@ -219,6 +220,8 @@ async function assignChannel(
       if (!findWorkspace(tx, teamId))
         bindWorkspace(tx, { teamId, teamName: undefined }, partner.id, ctx.actor.userId, now);
     }
+    // Their decision notices said the partner's update waits for an admin: they say now that it goes out.
+    refreshWaiting(tx, channel.id, now);
     return wakeChannel(tx, channel.id, now);
   });
   if (woken > 0) deps.onOutboxWrite();

@@ -13,6 +13,7 @@ import type { Executor } from '../db/client.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
+import { isChannelHeld } from '../db/repositories/partners.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import { NO_OFFER } from '../domain/lifecycle.js';
@@ -67,16 +68,24 @@ function latestStep(db: Executor, handoffId: number, outcome: Outcome): OutcomeR
   return findOutcomes(db, handoffId).findLast((row) => row.outcome === outcome);
 }
 
+/** Why a partner reply still waiting in its channel is held, in the order the delivery guard checks (channelGuard.ts). */
+const HOLDS: readonly { post: PartnerPost; holds: (db: Executor, channelId: string) => boolean }[] = [
+  { post: 'held', holds: isChannelHeld },
+  { post: 'waits', holds: waitsForInvite },
+];
+
 /**
  * What became of the partner's reply about a decision notice's answer: decided when the answer was recorded (none for
- * one that changes nothing the partner knows; older notices: told, as they said), but while that reply is held because
- * the app is not in its channel, it waits (the removal and the invite refresh the notice: partners/channelAccess.ts).
+ * one that changes nothing the partner knows; older notices: told, as they said), but while that reply is held, it
+ * waits: the directory holds its channel (`held`: the hold and the admin's confirmation refresh the notice), or the
+ * app is not in it (`waits`: the removal and the invite refresh it; partners/channelAccess.ts).
  */
 function partnerPostOf(db: Executor, base: SurfaceModel): PartnerPost {
   if (base.params.partner === 'unheard') return 'none';
   const reply = partnerReplyKey(base.h.id, base.params.assignment ?? base.h.assignment, 'decided');
   const channel = pendingChannelOf(db, reply);
-  return channel !== undefined && waitsForInvite(db, channel) ? 'waits' : 'told';
+  if (channel === undefined) return 'told';
+  return HOLDS.find((hold) => hold.holds(db, channel))?.post ?? 'told';
 }
 
 /** What each kind of surface reads beyond the handoff, its params and its buttons. */

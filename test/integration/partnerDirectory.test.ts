@@ -11,6 +11,7 @@ import {
 } from '../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { dmOf, json, outboxDrained } from '../support/ownerFlow.js';
 import { accept, partnerCalls, shown } from '../support/partnerFlow.js';
 import { confirmationsOn, type PacketValues, reviewSubmission } from '../support/payloads.js';
 import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
@@ -44,6 +45,10 @@ const tailspin: PacketValues = {
   partnerNextMove: 'Lee sends the integration plan.',
   partnerChannelId: channels.rival.id,
 };
+
+/** The owner's notice of the AE's answer, as it reads now (edited in place). */
+const decisionNotice = () =>
+  dmOf(h, people.author.id).find((m) => json(m.blocks).includes('*accepted* handoff'));
 
 /** Sends from the review with the given boxes ticked (none: an author who did not confirm). */
 async function sendFromReview(draftId: number, review: { blocks?: unknown[] }, ticked?: string[]) {
@@ -290,6 +295,66 @@ describe('shared status changes at run time', () => {
       8000,
       'the held post after confirm',
     );
+  });
+
+  it("says in the owner's decision notice that the partner's update waits while the channel is held, and that the partner reads it once an admin confirmed the channel", async () => {
+    h = await start();
+    const handoff = await sendPacket(h);
+    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(
+      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      8000,
+      'held',
+    );
+    await accept(h, handoff.id);
+    const held = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
+    await waitFor(() => json(decisionNotice()?.blocks).includes(held), 8000, 'the notice: it waits');
+    await quiet(h);
+    expect(json(decisionNotice()?.blocks)).toContain(held);
+    expect(json(decisionNotice()?.blocks)).not.toContain('The partner reads');
+    expect(partnerCalls(h)).toEqual([]);
+
+    await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, { id: ADMIN });
+    await waitFor(
+      () => h.slack.messages(channels.partner.id).some((m) => shown(m).includes('Accepted')),
+      8000,
+      'the held update after confirm',
+    );
+    await outboxDrained(h);
+    await quiet(h);
+    expect(json(decisionNotice()?.blocks)).toContain(
+      `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
+    );
+    expect(json(decisionNotice()?.blocks)).not.toContain('on hold');
+  });
+
+  it("brings the owner's decision notice up to date when Slack's answer releases the held channel", async () => {
+    h = await start();
+    const handoff = await sendPacket(h);
+    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(
+      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      8000,
+      'held',
+    );
+    await accept(h, handoff.id);
+    await waitFor(
+      () => json(decisionNotice()?.blocks).includes('is on hold until an admin'),
+      8000,
+      'it waits',
+    );
+    await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
+    await waitFor(
+      () => h.slack.messages(channels.partner.id).some((m) => shown(m).includes('Accepted')),
+      8000,
+      'the held update after release',
+    );
+    await outboxDrained(h);
+    await quiet(h);
+    expect(json(decisionNotice()?.blocks)).toContain(
+      `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
+    );
+    expect(json(decisionNotice()?.blocks)).not.toContain('on hold');
   });
 
   it('switches an internal channel off the moment it is shared, and posts nothing internal there', async () => {

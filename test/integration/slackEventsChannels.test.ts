@@ -15,7 +15,8 @@ import {
   partnerHarnesses,
   partnerMessages,
 } from '../support/partnerFlow.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
+import { slash } from '../support/reviewFlow.js';
 
 /**
  * The app removed from a channel (`channel_left` / `group_left`, or late: a post refused with `not_in_channel`):
@@ -184,6 +185,39 @@ describe('the app removed from the partner channel', () => {
       expect(json(decisionNotice(h)?.blocks)).not.toContain('waits');
     },
   );
+
+  it("the owner's decision notice follows the reply's hold: the app out, then the channel held (without another try), then confirmed by an admin", async () => {
+    const admin = people.member.id;
+    const h = await start({ ADMIN_USER_IDS: admin });
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    await removeApp(h, channels.partner, { event: true });
+    await accept(h, handoff.id);
+    const notice = () => json(decisionNotice(h)?.blocks);
+    await waitFor(() => notice().includes('I am not in'), 8000, 'the notice: it waits for an invite');
+
+    // Another organization joins: the directory holds the channel, and the notice says so at once (no retry is due).
+    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+    const held = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
+    await waitFor(() => notice().includes(held), 8000, 'the notice: the channel is on hold');
+    await quiet(h);
+    expect(notice()).toContain(held);
+    expect(notice()).not.toContain('I am not in');
+
+    // Invited back, the channel is still on hold: the notice still says so, and nothing reaches the partner.
+    await inviteApp(h, channels.partner, { event: true });
+    await quiet(h);
+    expect(notice()).toContain(held);
+    expect(partnerMessages(h)).toEqual([]);
+
+    await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, { id: admin });
+    await waitFor(() => partnerMessages(h).length === 2, 8000, 'the held partner posts');
+    await outboxDrained(h);
+    await quiet(h);
+    expect(partnerMessages(h).map((m) => m.text?.split(' ')[0])).toEqual(['Northwind', ':white_check_mark:']);
+    expect(notice()).toContain(`The partner reads a partner-safe update of it in <#${channels.partner.id}>.`);
+    expect(notice()).not.toContain('waits');
+  });
 
   it('stays removed across a restart: the next partner update waits without a call to Slack, and the invite sends it', async () => {
     await withRestarts(PARTNER_ENV, async (first, restart) => {

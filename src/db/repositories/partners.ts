@@ -92,6 +92,20 @@ export function findChannelBinding(exec: Executor, channelId: string): PartnerCh
   return exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)).get();
 }
 
+/**
+ * Whether partner updates for a channel wait for an admin (`/handoff partners confirm` or `channel`): the directory
+ * holds it (another organization joined it), or binds it to no partner. The delivery guard holds them so
+ * (partners/channelGuard.ts), and a decision notice says so (services/surfaces.ts).
+ */
+export function holdsPartnerUpdates(binding: PartnerChannelRow | undefined): boolean {
+  return !binding || binding.partnerId === null || binding.status === 'held';
+}
+
+/** Whether the directory holds the partner updates for the channel (holdsPartnerUpdates). */
+export function isChannelHeld(exec: Executor, channelId: string): boolean {
+  return holdsPartnerUpdates(findChannelBinding(exec, channelId));
+}
+
 export function findWorkspace(exec: Executor, teamId: string): PartnerWorkspaceRow | undefined {
   return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)).get();
 }

@@ -74,5 +74,11 @@ describe('decisionNotice and the partner post', () => {
       "The partner's partner-safe update waits: I am not in <#C0PARTNER>. It goes out once someone invites me there.",
     );
     expect(line('waits')).not.toContain('The partner reads');
+    // Held while the directory holds the channel (another organization in it, or no partner): it says so, and who ends it.
+    expect(line('held')).toContain(
+      "The partner's partner-safe update waits: <#C0PARTNER> is on hold until an admin confirms who is in it.",
+    );
+    expect(line('held')).not.toContain('The partner reads');
+    expect(line('held')).not.toContain('invites me');
   });
 });
