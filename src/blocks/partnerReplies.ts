@@ -1,16 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
-import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
+import type { InternalChannelSource } from '../partners/internalChannels.js';
 import type { PartnerListing } from '../partners/listing.js';
+import { whatIPostThere } from './channelAccess.js';
 import { roleNames } from './commandReplies.js';
 import { channelLink, userText } from './mrkdwn.js';
 import { section } from './parts.js';
-
-const PURPOSE: Record<InternalChannelKind, string> = {
-  escalation: 'escalations (ESCALATION_CHANNEL_ID)',
-  partnerHelp: 'partner-help requests (PARTNER_HELP_CHANNEL_ID)',
-  digest: 'the weekly digest (DIGEST_CHANNEL_ID)',
-};
 
 const channelLine = (c: PartnerChannelRow) =>
   `${channelLink(c.channelId)}${c.status === 'held' ? ` (:pause_button: on hold: ${userText(c.heldReason ?? 'waiting for an admin', 200)})` : ''}`;
@@ -74,12 +69,12 @@ export function partnerChannelHeldAdmin(channelId: string, partnerName: string, 
   };
 }
 
-/** To admins: an internal channel the app posts to was shared with another organization, and is switched off. */
+/**
+ * To admins: an internal channel the app posts to was shared with another organization, and is switched off. What it
+ * posted there in words (blocks/channelAccess.ts `whatIPostThere`): the log names the settings and policy places.
+ */
 export function internalChannelShared(channelId: string, sources: readonly InternalChannelSource[]) {
-  const purposes = sources.map((s) =>
-    s.kind ? PURPOSE[s.kind] : `escalations of the policy file (${s.name})`,
-  );
-  const text = `:no_entry: ${channelLink(channelId)} was shared with another organization, so I stopped posting ${purposes.join(' and ')} there at once. Point the setting (or the policy file's target) at an internal channel and restart, or unshare the channel (posting then resumes).`;
+  const text = `:no_entry: ${channelLink(channelId)} was shared with another organization, so I stopped posting ${whatIPostThere(sources)} there at once. Point the setting (or the policy file's target) at an internal channel and restart, or unshare the channel (posting then resumes).`;
   return {
     text: 'An internal channel was shared externally; I stopped posting there.',
     blocks: [section(text)] as KnownBlock[],

@@ -371,7 +371,10 @@ describe('shared status changes at run time', () => {
       8000,
       'the admin told',
     );
-    expect(shown(told)).toContain('partner-help requests (PARTNER_HELP_CHANNEL_ID)');
+    expect(shown(told)).toContain(
+      `<#${channels.internal.id}> was shared with another organization, so I stopped posting partner-help requests there at once.`,
+    );
+    expect(shown(told)).not.toContain('PARTNER_HELP_CHANNEL_ID');
     expect(await slash(h, 'ask Northwind', { id: people.ae.id })).toMatch(
       /not set up|not configured|channel/i,
     );
