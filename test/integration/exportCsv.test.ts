@@ -529,7 +529,8 @@ describe('npm run export (dist/export.js)', () => {
       'Charlie Freight',
       `'${FORMULA_ACCOUNT}`,
     ]);
-  });
+    // Five starts of the built command, one after another: on a loaded machine they took over the default 20 s.
+  }, 60_000);
 
   it('exits with code 2 and the usage on a bad date', () => {
     const result = cli(['--since', 'garbage', '--out', join(dir, 'never.csv')]);
