@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { exitFailed, exitWithUsage } from './cliExit.js';
 import { systemClock } from './clock.js';
 import { backupDatabase, backupFailureReason } from './db/backup.js';
 
@@ -19,13 +20,11 @@ const USAGE =
   'The database is DATABASE_PATH (default ./data/handoff.db); the app may be running.\n';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}`);
-  process.exit(2);
+  return exitWithUsage(message, USAGE);
 }
 
 function failed(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
+  return exitFailed(message);
 }
 
 /** What went wrong, in one line (exit code 1): no stack trace for what a person can fix. */

@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { exitFailed, exitWithUsage } from './cliExit.js';
 import { lockPathOf } from './db/lock.js';
 import { readHolder } from './db/lockFiles.js';
 import { DatabaseNewerError } from './db/migrationsCheck.js';
@@ -30,13 +31,11 @@ const USAGE =
   'applies this version\'s Postgres migrations to it, then copies. See docs/operations.md, "Moving to Postgres".\n';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}`);
-  process.exit(2);
+  return exitWithUsage(message, USAGE);
 }
 
 function failed(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
+  return exitFailed(message);
 }
 
 /** What went wrong, for the admin (exit code 1): no stack trace for what a person can fix. */
