@@ -68,6 +68,7 @@ async function probe(): Promise<DecideProbeResult> {
   const { services } = await wire({
     config,
     db: database.db,
+    sqlite: database.sqlite,
     clock: new TestClock(new Date()),
     logger,
     startup: startupOf({ teamId: team, enterpriseId: undefined }, config),
@@ -100,10 +101,10 @@ async function probe(): Promise<DecideProbeResult> {
   if (ids.length < 2 * count)
     throw new Error(`only ${ids.length} open handoffs left for ${2 * count} decisions`);
   let next = 0;
-  const decideNext = () => {
+  const decideNext = async () => {
     const id = ids[next] as number;
     next += 1;
-    const result = decide({
+    const result = await decide({
       actor: { userId: aes[id % aes.length] ?? '', teamId: team },
       internalTeamIds,
       handoffId: id,
@@ -112,11 +113,11 @@ async function probe(): Promise<DecideProbeResult> {
     if (result.kind !== 'recorded') throw new Error(`handoff ${id}: ${result.kind}, not recorded`);
   };
 
-  for (let i = 0; i < count; i += 1) decideNext();
+  for (let i = 0; i < count; i += 1) await decideNext();
   const before = counts();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; i < count; i += 1) decideNext();
+  for (let i = 0; i < count; i += 1) await decideNext();
   const wallMs = (performance.now() - started) / count;
   const used = process.cpuUsage(cpu);
   const after = counts();

@@ -63,6 +63,7 @@ const checkpointer = startCheckpointer(database.sqlite, logger);
 const { services: running } = await wire({
   config,
   db: database.db,
+  sqlite: database.sqlite,
   clock,
   logger,
   startup: startupOf({ teamId: env.BENCH_TEAM ?? 'T0BENCH', enterpriseId: undefined }, config),
@@ -115,7 +116,7 @@ const sweepRuns: number[] = [];
 for (let minute = 1; minute <= 60; minute += 1) {
   clock.set(new Date(now.getTime() + minute * 60_000));
   const started = performance.now();
-  const result = running.sweeper.sweep();
+  const result = await running.sweeper.sweep();
   sweepRuns.push(performance.now() - started);
   sweeps.expired += result.expired;
   sweeps.reminded += result.reminded;
@@ -151,7 +152,7 @@ for (const key of Object.keys(PERIODS) as PeriodKey[]) {
   const kinds: string[] = [];
   for (let i = 0; i < 6; i += 1) {
     clock.set(new Date(clock.now().getTime() + 2 * 60_000));
-    running.sweeper.sweep();
+    await running.sweeper.sweep();
     loopDelay.reset();
     loopDelay.enable();
     const started = performance.now();

@@ -34,7 +34,7 @@ type Jobs = Pick<Scheduler, 'jobNames' | 'lastSlot' | 'runNow'>;
 /** What the sandbox knows of the app between runs: when something is next due, and how to let its posts go out. */
 export interface AppTimes {
   /** The earliest time after `after` at which something is due (a window's end, a reminder, a scheduled post). */
-  nextDue(after: Date): Date | undefined;
+  nextDue(after: Date): Promise<Date | undefined>;
   /** Resolves once what the jobs just queued was delivered (the outbox's due messages). */
   settle(): Promise<void>;
 }
@@ -144,13 +144,13 @@ export class ClockJobs {
      * at), so an expiry due Friday 09:00 is recorded, told and escalated on Friday at 09:00.
      */
     const stepThroughDue = async (end: number) => {
-      for (let due = this.app?.nextDue(this.clock.now()); due && steps < MAX_DUE_STEPS; steps += 1) {
+      for (let due = await this.app?.nextDue(this.clock.now()); due && steps < MAX_DUE_STEPS; steps += 1) {
         const at = Math.ceil(due.getTime() / 60_000) * 60_000;
         if (at >= end) return;
         this.moveTo(at);
         await runFrequent(at);
         await this.app?.settle();
-        due = this.app?.nextDue(new Date(Math.max(at, this.clock.now().getTime())));
+        due = await this.app?.nextDue(new Date(Math.max(at, this.clock.now().getTime())));
       }
     };
     for (const { job, slot } of seldom) {

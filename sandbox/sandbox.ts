@@ -188,9 +188,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ...opts.env,
   });
   const database: AppDatabase = openDatabase(config.databasePath);
-  seedPartnerDirectory(database, clock.now());
+  await seedPartnerDirectory(database, clock.now());
   const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
-  const app = await startHandoffApp({ config, db: database.db, clock, logger });
+  const app = await startHandoffApp({ config, db: database.db, sqlite: database.sqlite, clock, logger });
   // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
   await app.scheduler.stop();
   const jobs = new ClockJobs(app.scheduler, clock, {
@@ -948,11 +948,11 @@ export function logCollector(lines: string[]): Writable {
  * Slack Connect workspace, so a Meridian packet sent to #ext-tailspin is refused (a rival's channel), as the README
  * walkthrough shows, instead of asking whether Tailspin is Meridian.
  */
-function seedPartnerDirectory(database: AppDatabase, at: Date): void {
-  database.db.transaction((tx) => {
+async function seedPartnerDirectory(database: AppDatabase, at: Date): Promise<void> {
+  await database.db.transaction(async (tx) => {
     for (const team of sandboxTeams.filter((t) => t.id !== TEAM)) {
-      const partner = ensurePartner(tx, team.name, at);
-      bindWorkspace(tx, { teamId: team.id, teamName: team.name }, partner.id, 'U0SANDBOX', at);
+      const partner = await ensurePartner(tx, team.name, at);
+      await bindWorkspace(tx, { teamId: team.id, teamName: team.name }, partner.id, 'U0SANDBOX', at);
     }
   });
 }

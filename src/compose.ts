@@ -50,7 +50,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     background,
     activity: wired.activity,
     health: {
-      storage: new StorageHealth(opts.db.$client, logger, { now: () => opts.clock.now() }),
+      storage: new StorageHealth(opts.sqlite, logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,
       recheckSlack: () => wired.clients.interactive.auth.test(),
     },

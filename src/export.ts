@@ -45,7 +45,7 @@ function unreadable(path: string, error: unknown): never {
   throw error;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let args: ReturnType<typeof parse>;
   const parse = () =>
@@ -78,7 +78,7 @@ function main(): void {
   if (range.kind === 'invalid') fail(range.message);
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
-  const { mismatches, csv, rows } = readTouchLog(path, range);
+  const { mismatches, csv, rows } = await readTouchLog(path, range);
   if (mismatches.length > 0) {
     process.stderr.write(
       `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
@@ -93,10 +93,10 @@ function main(): void {
 }
 
 /** The touch log rows and the state check, read from the database opened read-only, in one read transaction. */
-function readTouchLog(
+async function readTouchLog(
   path: string,
   range: { since: Date; until: Date },
-): { mismatches: ReturnType<typeof logMismatches>; csv: string; rows: number } {
+): Promise<{ mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number }> {
   let database: AppDatabase;
   try {
     database = openDatabaseReadOnly(path);
@@ -104,11 +104,15 @@ function readTouchLog(
     unreadable(path, error);
   }
   try {
-    // Beside a running app, the check and the rows read the same moment.
-    return database.sqlite.transaction(() => ({
-      mismatches: logMismatches(database.db),
-      ...touchLogCsv(database.db, range),
-    }))();
+    // Beside a running app, the check and the rows read the same moment: one read transaction on this connection,
+    // which nothing else in this process uses.
+    database.sqlite.exec('BEGIN');
+    try {
+      const mismatches = await logMismatches(database.db);
+      return { mismatches, ...(await touchLogCsv(database.db, range)) };
+    } finally {
+      if (database.sqlite.inTransaction) database.sqlite.exec('COMMIT');
+    }
   } catch (error) {
     unreadable(path, error);
   } finally {
@@ -116,4 +120,4 @@ function readTouchLog(
   }
 }
 
-main();
+await main();

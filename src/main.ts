@@ -68,7 +68,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  starting = startHandoffApp({ config, db: database.db, clock: systemClock, logger });
+  starting = startHandoffApp({
+    config,
+    db: database.db,
+    sqlite: database.sqlite,
+    clock: systemClock,
+    logger,
+  });
   await starting;
 }
 

@@ -27,7 +27,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       callsSlack: true,
       // The sweep (expiries first), then the escalation policies' steps that are due.
       run: async () => {
-        services.sweeper.sweep();
+        await services.sweeper.sweep();
         await services.escalations.run();
         // An AE who went away during an open window: their owners are told (their status read once an hour).
         await services.escalations.checkAway();
@@ -73,7 +73,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
         const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
         if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');
         // RevOps Homes follow the figures: republished once a minute at most, when anything changed.
-        services.followMetrics();
+        await services.followMetrics();
       },
     },
   ];

@@ -33,7 +33,7 @@ export function reportingServices(s: Shared, parked: Parked) {
     seesMetrics: (userId) => seesMetrics(config, userId),
     trendWeeks: reporting.trendWeeks,
     timeZone: reporting.timeZone,
-    parkedFor: (userId) => (may(config, userId, 'outbox') ? parked.count() : undefined),
+    parkedFor: async (userId) => (may(config, userId, 'outbox') ? parked.count() : undefined),
     offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
   });
   const digest = createDigest({

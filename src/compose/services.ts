@@ -178,7 +178,7 @@ export function createServices(s: Shared): Services {
     followMetrics: createMetricsFollow({
       clock,
       latestEvent: () => latestEventId(db),
-      queueHomes: (token, at) => queueMetricsHomes(db, token, at),
+      queueHomes: (token, at) => db.transaction((tx) => queueMetricsHomes(tx, token, at)),
       onOutboxWrite,
     }),
     ...crmServices(s),

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -34,6 +35,11 @@ export interface Base {
 }
 
 export interface StartOptions extends Base {
+  /**
+   * The writing connection (`AppDatabase.sqlite`; `db` reads through another, read-only one): the health check's
+   * probe writes on it.
+   */
+  sqlite: Database.Database;
   /** The Slack clients (tests pass clients with short timeouts); built from the config otherwise. */
   clients?: SlackClients;
   /** Skips the start-time calls to Slack (the bench's in-process probe). */
@@ -52,7 +58,7 @@ export interface Services {
   home: Home;
   internalChannels: InternalChannels;
   /** Queues a republish of the RevOps Homes when a handoff changed since the last time (services/metricsFollow.ts). */
-  followMetrics: () => void;
+  followMetrics: () => Promise<void>;
   /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
   crmReadBack: CrmReadBack;
   /** Partner threads whose words a passing date made untrue, brought up to date (partners/partnerText.ts). */

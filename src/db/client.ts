@@ -1,21 +1,20 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunResult } from 'better-sqlite3';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { isStorageOutage, probeWrite, sqliteErrorOf } from '../runtime/health.js';
 import { refuseNewerDatabase } from './migrationsCheck.js';
 import * as schema from './schema.js';
+import { sqliteStore } from './store.js';
+import type { Db } from './types.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** The database or a transaction: repositories accept either. */
-export type Executor = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
+export type { Db, Executor, Tx } from './types.js';
 
 export interface AppDatabase {
   db: Db;
+  /** The writing connection (migrations, checkpoints, backups, the health probe). */
   sqlite: Database.Database;
   close(): void;
 }
@@ -80,24 +79,34 @@ export function openDatabase(path: string): AppDatabase {
     checkWritable(path);
   }
   const sqlite = new Database(path);
+  let reader: Database.Database | undefined;
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     cacheStatements(sqlite);
-    const db = drizzle(sqlite, { schema });
+    const writer = drizzle(sqlite, { schema });
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
-    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    migrate(writer, { migrationsFolder: MIGRATIONS_FOLDER });
     probeWrite(sqlite, new Date());
+    reader = path === ':memory:' ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
+    if (reader !== sqlite) {
+      reader.pragma('busy_timeout = 5000');
+      cacheStatements(reader);
+    }
+    const db = sqliteStore(writer, drizzle(reader, { schema }));
+    const opened = reader;
     return {
       db,
       sqlite,
       close: () => {
+        if (opened.open) opened.close();
         if (sqlite.open) sqlite.close();
       },
     };
   } catch (error) {
+    if (reader?.open && reader !== sqlite) reader.close();
     sqlite.close();
     const sqliteError = sqliteErrorOf(error);
     if (sqliteError && isStorageOutage(sqliteError))

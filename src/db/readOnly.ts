@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { type AppDatabase, MIGRATIONS_FOLDER } from './client.js';
 import { readJournal, refuseNewerDatabase } from './migrationsCheck.js';
 import * as schema from './schema.js';
+import { readOnlyStore } from './store.js';
 
 /**
  * The database opened for reading only, by `npm run export` (the app itself opens it with client.ts's
@@ -97,7 +98,7 @@ export function openDatabaseReadOnly(path: string): AppDatabase {
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     const pending = pendingMigrations(sqlite);
     if (pending > 0) throw new DatabaseNeedsMigrationError(path, pending);
-    const db = drizzle(sqlite, { schema });
+    const db = readOnlyStore(drizzle(sqlite, { schema }));
     return {
       db,
       sqlite,

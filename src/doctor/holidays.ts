@@ -53,7 +53,7 @@ async function zonesOf(ctx: DoctorContext, config: Config): Promise<Map<string, 
   const directory = ctx.slack?.directory;
   if (db && directory) {
     const now = ctx.clock.now();
-    const rows = exportRows(
+    const rows = await exportRows(
       db,
       new Date(now.getTime() - RECENT_DAYS * 86_400_000),
       new Date(now.getTime() + 1),

@@ -17,14 +17,14 @@ interface Entry {
 }
 
 /** Every channel of the partner directory, with its partner (none: bound to nobody). */
-function directoryChannels(ctx: DoctorContext): Entry[] {
+async function directoryChannels(ctx: DoctorContext): Promise<Entry[]> {
   const db = ctx.database?.db;
   if (!db) return [];
   const entries = new Map<string, Entry>();
-  for (const partner of listPartners(db)) {
-    for (const row of channelsOf(db, partner.id)) entries.set(row.channelId, { row, partner });
+  for (const partner of await listPartners(db)) {
+    for (const row of await channelsOf(db, partner.id)) entries.set(row.channelId, { row, partner });
   }
-  for (const row of heldOrUnboundChannels(db)) {
+  for (const row of await heldOrUnboundChannels(db)) {
     if (!entries.has(row.channelId)) entries.set(row.channelId, { row, partner: undefined });
   }
   return [...entries.values()];
@@ -79,7 +79,7 @@ async function slackProblem(
   const unknown: string[] = [];
   for (const teamId of teams) {
     const teamName = `${(await slack.directory.teamName(teamId).catch(() => undefined)) ?? '?'} (${teamId})`;
-    const owner = findWorkspace(db, teamId)?.partnerId;
+    const owner = (await findWorkspace(db, teamId))?.partnerId;
     if (owner !== undefined && owner !== null && owner !== entry.partner.id) {
       return {
         status: 'fail',
@@ -105,7 +105,7 @@ async function slackProblem(
 async function checkPartnerChannels(ctx: DoctorContext): Promise<Finding[]> {
   const slack = ctx.slack;
   if (!slack) return [];
-  const entries = directoryChannels(ctx);
+  const entries = await directoryChannels(ctx);
   if (entries.length === 0) {
     return [
       {

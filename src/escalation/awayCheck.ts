@@ -91,8 +91,8 @@ export class KnownStatuses {
  * The owner already knows in this window that the AE is away: they were told, or the author chose at send (the
  * window from the AE's return, now anyway, or the cover).
  */
-function toldAway(db: Db, h: HandoffRow): boolean {
-  return cycleEvents(db, h, ['escalated', 'sent']).some((e) =>
+async function toldAway(db: Db, h: HandoffRow): Promise<boolean> {
+  return (await cycleEvents(db, h, ['escalated', 'sent'])).some((e) =>
     e.type === 'escalated'
       ? typeof e.detail?.away === 'string'
       : e.detail?.windowFrom !== undefined ||
@@ -102,12 +102,17 @@ function toldAway(db: Db, h: HandoffRow): boolean {
 }
 
 /** Tells the owner of each of the AE's waiting handoffs not told yet in this window that the AE is away. */
-function tellOwners(deps: AwayCheckDeps, list: readonly HandoffRow[], away: Away, now: Date): number {
+async function tellOwners(
+  deps: AwayCheckDeps,
+  list: readonly HandoffRow[],
+  away: Away,
+  now: Date,
+): Promise<number> {
   let told = 0;
   for (const h of list) {
-    if (toldAway(deps.db, h)) continue;
-    const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
-    const applied = deps.lifecycle.apply({
+    if (await toldAway(deps.db, h)) continue;
+    const cover = (await deps.covers?.activeFor(h.aeUserId, h.aeTimeZone))?.coverUserId;
+    const applied = await deps.lifecycle.apply({
       event: 'escalate',
       before: h,
       actor: null,
@@ -118,11 +123,11 @@ function tellOwners(deps: AwayCheckDeps, list: readonly HandoffRow[], away: Away
         until: away.until?.toISOString() ?? null,
         ...(cover ? { cover } : {}),
       },
-      owes: (tx, after) => {
+      owes: async (tx, after) => {
         // The owner's buttons move to this notice: their older notices are brought up to date without them.
-        requestRefresh(tx, after.id, now);
+        await requestRefresh(tx, after.id, now);
         // A level of the policy that will move it if the AE does not answer: said instead of asking the owner.
-        const plan = deps.policies ? plannedMoveOf(tx, after, deps.policies, cover, now) : undefined;
+        const plan = deps.policies ? await plannedMoveOf(tx, after, deps.policies, cover, now) : undefined;
         return awayNoticeMessages(
           after,
           { status: away.status, until: away.until?.getTime() ?? null, cover },
@@ -150,7 +155,7 @@ export function createAwayCheck(deps: AwayCheckDeps) {
   async function checkAway(): Promise<number> {
     if (!deps.directory.status) return 0;
     const now = clock.now();
-    const open = findWaitingForAe(db, 500);
+    const open = await findWaitingForAe(db, 500);
     let told = 0;
     const byAe = new Map<string, HandoffRow[]>();
     for (const h of open) byAe.set(h.aeUserId, [...(byAe.get(h.aeUserId) ?? []), h]);
@@ -166,7 +171,7 @@ export function createAwayCheck(deps: AwayCheckDeps) {
         statusReadAt.delete(ae);
         continue;
       }
-      if (away) told += tellOwners(deps, list, away, now);
+      if (away) told += await tellOwners(deps, list, away, now);
     }
     if (told > 0) logger.info({ told }, 'owners told that their AE is away');
     return told;
@@ -183,15 +188,15 @@ export function createAwayCheck(deps: AwayCheckDeps) {
  */
 export function createStatusEvents(deps: AwayCheckDeps & { statuses: KnownStatuses }) {
   return {
-    changed(userId: string, status: SlackStatus): number {
+    async changed(userId: string, status: SlackStatus): Promise<number> {
       const kept = deps.statuses.heardFrom(userId, status);
-      const waiting = waitingForAe(deps.db, userId, 500);
+      const waiting = await waitingForAe(deps.db, userId, 500);
       if (waiting.length === 0) return 0;
       if (!kept) deps.statuses.remember(userId, status);
       const now = deps.clock.now();
       const away = awayFrom(status, deps.away, now);
       if (!away) return 0;
-      const told = tellOwners(deps, waiting, away, now);
+      const told = await tellOwners(deps, waiting, away, now);
       if (told > 0)
         deps.logger.info({ told, ae: userId }, 'owners told that their AE is away (Slack status)');
       return told;

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { type CoverRow, deleteCover, findCover, saveCover } from '../db/repositories/covers.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +20,21 @@ export type CoverResult =
 /** Today in a zone, YYYY-MM-DD. */
 const today = (now: Date, zone: string) => DateTime.fromJSDate(now, { zone }).toISODate() ?? '';
 
+/** What is wrong with a cover's last day (`first`: today in the AE's calendar), if anything. */
+function untilRefusal(until: string, first: string, zone: string): CoverResult | undefined {
+  const last = DateTime.fromISO(first, { zone }).plus({ days: COVER_MAX_DAYS }).toISODate() ?? first;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !DateTime.fromISO(until).isValid)
+    return { kind: 'invalid', field: 'until', message: 'Pick the last day of the cover.' };
+  if (until < first) return { kind: 'invalid', field: 'until', message: 'Pick today or a later day.' };
+  if (until > last)
+    return {
+      kind: 'invalid',
+      field: 'until',
+      message: `A cover lasts at most ${COVER_MAX_DAYS} days; for longer, ask the owners to reassign your handoffs.`,
+    };
+  return undefined;
+}
+
 /**
  * Cover: an AE names who answers for them until a day (`/handoff cover`). New handoffs to them offer the cover in
  * the review, and escalation levels can target it. A cover past its last day is no cover.
@@ -33,13 +48,18 @@ export function createCovers(deps: {
 }) {
   const { db, clock, logger } = deps;
 
-  function find(aeUserId: string): CoverRow | undefined {
-    return findCover(db, aeUserId);
+  /** The AE's cover as named (`exec`: the transaction, when asked inside one). */
+  function find(aeUserId: string, exec: Executor = db): Promise<CoverRow | undefined> {
+    return findCover(exec, aeUserId);
   }
 
-  /** The AE's cover on this day of their calendar, if any. */
-  function activeFor(aeUserId: string, timeZone?: string): CoverRow | undefined {
-    const cover = find(aeUserId);
+  /** The AE's cover on this day of their calendar, if any (`exec`: the transaction, when asked inside one). */
+  async function activeFor(
+    aeUserId: string,
+    timeZone?: string,
+    exec: Executor = db,
+  ): Promise<CoverRow | undefined> {
+    const cover = await find(aeUserId, exec);
     if (!cover) return undefined;
     return cover.until >= today(clock.now(), timeZone ?? deps.defaultTimeZone) ? cover : undefined;
   }
@@ -68,29 +88,27 @@ export function createCovers(deps: {
     if (problem) return { kind: 'invalid', field: 'cover', message: problem };
     const zone = self?.timeZone ?? deps.defaultTimeZone;
     const first = today(clock.now(), zone);
-    const last = DateTime.fromISO(first, { zone }).plus({ days: COVER_MAX_DAYS }).toISODate() ?? first;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(req.until) || !DateTime.fromISO(req.until).isValid)
-      return { kind: 'invalid', field: 'until', message: 'Pick the last day of the cover.' };
-    if (req.until < first) return { kind: 'invalid', field: 'until', message: 'Pick today or a later day.' };
-    if (req.until > last)
-      return {
-        kind: 'invalid',
-        field: 'until',
-        message: `A cover lasts at most ${COVER_MAX_DAYS} days; for longer, ask the owners to reassign your handoffs.`,
-      };
+    const refused = untilRefusal(req.until, first, zone);
+    if (refused) return refused;
     const now = clock.now();
-    const before = find(me);
     const row = { aeUserId: me, coverUserId: req.coverUserId, until: req.until, setAt: now };
-    saveCover(db, row);
+    const before = await db.transaction(async (tx) => {
+      const named = await find(me, tx);
+      await saveCover(tx, row);
+      return named;
+    });
     logger.info({ ae: me, cover: req.coverUserId, until: req.until }, 'cover set');
     const replaced = before && before.coverUserId !== row.coverUserId ? { replaced: before } : {};
     return { kind: 'set', cover: row, from: first, ...replaced };
   }
 
-  function clear(ctx: RequestContext): CoverResult {
+  async function clear(ctx: RequestContext): Promise<CoverResult> {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
-    const had = find(ctx.actor.userId);
-    deleteCover(db, ctx.actor.userId);
+    const had = await db.transaction(async (tx) => {
+      const named = await find(ctx.actor.userId, tx);
+      await deleteCover(tx, ctx.actor.userId);
+      return named;
+    });
     if (had) logger.info({ ae: ctx.actor.userId }, 'cover cleared');
     return { kind: 'cleared', had };
   }

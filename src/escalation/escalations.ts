@@ -69,21 +69,28 @@ type PolicyMoves = ReturnType<typeof createPolicyMoves>;
 /** Handoffs per page of what is due. */
 const batchOf = (deps: EscalationDeps) => deps.batchSize ?? 50;
 
-function duePage(deps: EscalationDeps, now: Date, afterId: number): HandoffRow[] {
+function duePage(deps: EscalationDeps, now: Date, afterId: number): Promise<HandoffRow[]> {
   return findEscalationsDue(deps.db, now, afterId, batchOf(deps));
 }
 
-function advance(deps: EscalationDeps, h: HandoffRow, next: Step | undefined, now: Date): void {
-  updateIfUnchanged(
-    deps.db,
-    h.id,
-    { statuses: ['sent', 'expired'], cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
-    { nextEscalationAt: next ? new Date(next.at) : null, updatedAt: now },
+async function advance(
+  deps: EscalationDeps,
+  h: HandoffRow,
+  next: Step | undefined,
+  now: Date,
+): Promise<void> {
+  await deps.db.transaction((tx) =>
+    updateIfUnchanged(
+      tx,
+      h.id,
+      { statuses: ['sent', 'expired'], cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
+      { nextEscalationAt: next ? new Date(next.at) : null, updatedAt: now },
+    ),
   );
 }
 
 /** A level's notification to its targets (the owner's part of it told in their expiry notice when at expiry). */
-function notify(
+async function notify(
   deps: EscalationDeps,
   h: HandoffRow,
   step: Step,
@@ -92,7 +99,7 @@ function notify(
   now: Date,
   pools: Record<string, string[]>,
 ) {
-  const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone)?.coverUserId;
+  const cover = (await deps.covers?.activeFor(h.aeUserId, h.aeTimeZone))?.coverUserId;
   const resolved = resolveTargets(h, level.to, deps.managers, pools, cover);
   const targets: ResolvedTargets = atExpiry(h, step)
     ? { ...resolved, people: resolved.people.filter((user) => user !== h.ownerUserId) }
@@ -111,9 +118,9 @@ function notify(
       action: level.action,
       to: [...targets.channels, ...targets.people],
     },
-    owes: (tx, after) => {
+    owes: async (tx, after) => {
       // A DM to the owner carries their buttons now: their older notices are brought up to date without them.
-      if (targets.people.includes(after.ownerUserId)) requestRefresh(tx, after.id, now);
+      if (targets.people.includes(after.ownerUserId)) await requestRefresh(tx, after.id, now);
       return policyNoticeMessages(after, step, targets);
     },
   });
@@ -131,13 +138,13 @@ async function handle(
   const policy = deps.policies.byName(h.escalationPolicy);
   const level = due ? policy.levels[due.level] : undefined;
   if (!due || !level) {
-    advance(deps, h, next, now);
+    await advance(deps, h, next, now);
     return;
   }
   // A step from the due time on waits for the expiry (the sweep expires first); one before it needs the AE still asked.
   const afterDue = due.at >= h.dueAt.getTime();
   if ((afterDue && h.status !== 'expired') || (!afterDue && h.status !== 'sent')) {
-    advance(deps, h, next, now);
+    await advance(deps, h, next, now);
     return;
   }
   if (level.action === 'reassign') {
@@ -148,7 +155,7 @@ async function handle(
   }
   const pools: Record<string, string[]> = {};
   for (const t of level.to) if (t.kind === 'pool') pools[t.name] = await deps.policies.members(t.name);
-  if (notify(deps, h, due, level, next, now, pools)) result.notified += 1;
+  if (await notify(deps, h, due, level, next, now, pools)) result.notified += 1;
 }
 
 /** Runs every due step (after the sweep's expiries, so steps at the due time see the handoff expired). */
@@ -156,7 +163,11 @@ async function run(deps: EscalationDeps, moves: PolicyMoves): Promise<Escalation
   const result: EscalationResult = { notified: 0, reassigned: 0, unassigned: 0 };
   const now = deps.clock.now();
   let afterId = 0;
-  for (let page = duePage(deps, now, afterId); page.length > 0; page = duePage(deps, now, afterId)) {
+  for (
+    let page = await duePage(deps, now, afterId);
+    page.length > 0;
+    page = await duePage(deps, now, afterId)
+  ) {
     for (const h of page) {
       afterId = h.id;
       try {

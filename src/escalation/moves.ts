@@ -10,8 +10,8 @@ import { partnerHistory, partnerThreadStarted } from '../partners/partnerThread.
  * The latest sign in this window that the AE was away: the sweep's look at their status, the expiry's record (their
  * status, or the cover they had named), or the send's (sent while away).
  */
-function awaySeen(tx: Executor, h: HandoffRow): AwaySeen | undefined {
-  const details = cycleEvents(tx, h, ['sent', 'escalated', 'expired'])
+async function awaySeen(tx: Executor, h: HandoffRow): Promise<AwaySeen | undefined> {
+  const details = (await cycleEvents(tx, h, ['sent', 'escalated', 'expired']))
     .map((e) => e.detail ?? {})
     .reverse();
   for (const d of details) {
@@ -23,10 +23,10 @@ function awaySeen(tx: Executor, h: HandoffRow): AwaySeen | undefined {
 }
 
 /** Where the AE it moves from had left it. */
-function leftAs(tx: Executor, before: HandoffRow): LeftAs {
-  const away = awaySeen(tx, before);
+async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
+  const away = await awaySeen(tx, before);
   if (before.status === 'declined') {
-    const code = findDecision(tx, before.id, before.assignment)?.reasonCode;
+    const code = (await findDecision(tx, before.id, before.assignment))?.reasonCode;
     return { kind: 'declined', reason: DECLINE_REASONS[isDeclineReason(code) ? code : 'other'].label };
   }
   const due = before.dueAt.getTime();
@@ -39,25 +39,23 @@ function leftAs(tx: Executor, before: HandoffRow): LeftAs {
  * What the partner had been told when it moved: the partner's view of the handoff then (domain/partnerView.ts, the
  * same view the partner thread is rendered from), which is null when they had heard nothing of it.
  */
-function partnerSoFar(tx: Executor, before: HandoffRow): PartnerSoFar {
+async function partnerSoFar(tx: Executor, before: HandoffRow): Promise<PartnerSoFar> {
   if (!before.partnerChannelId) return { kind: 'no_channel' };
-  const view = partnerView({
-    handoff: before,
-    facts: partnerHistory(tx, before),
-    threadStarted: partnerThreadStarted(tx, before),
-  });
+  const facts = await partnerHistory(tx, before);
+  const threadStarted = await partnerThreadStarted(tx, before);
+  const view = partnerView({ handoff: before, facts, threadStarted });
   if (!view) return { kind: 'nothing' };
   return { kind: 'told', stage: view.event, ...(view.reasonWording ? { wording: view.reasonWording } : {}) };
 }
 
 /** The facts of a move, read in its transaction before the change's messages are queued. */
-export function moveFacts(tx: Executor, before: HandoffRow, by: Mover, chosen: Chosen): MoveFacts {
-  return {
-    from: before.aeUserId,
-    fromName: before.aeName,
-    by,
-    chosen,
-    left: leftAs(tx, before),
-    partner: partnerSoFar(tx, before),
-  };
+export async function moveFacts(
+  tx: Executor,
+  before: HandoffRow,
+  by: Mover,
+  chosen: Chosen,
+): Promise<MoveFacts> {
+  const left = await leftAs(tx, before);
+  const partner = await partnerSoFar(tx, before);
+  return { from: before.aeUserId, fromName: before.aeName, by, chosen, left, partner };
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Db, Executor } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { findOwnerExpiryNotice, policyMovesOf, setSurfaceParams } from '../db/repositories/escalation.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
@@ -50,11 +50,16 @@ export function createPolicyMoves(deps: PolicyMoveDeps) {
  * The owner's expiry notice of this window (the surface queued with the expiry), with `facts` added: it is brought
  * up to date in place. False when there is none to add to (the caller sends a message instead).
  */
-function addToExpiryNotice(tx: Executor, h: HandoffRow, facts: Record<string, unknown>, now: Date): boolean {
-  const notice = findOwnerExpiryNotice(tx, h);
+async function addToExpiryNotice(
+  tx: Tx,
+  h: HandoffRow,
+  facts: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
+  const notice = await findOwnerExpiryNotice(tx, h);
   if (!notice) return false;
-  setSurfaceParams(tx, notice.id, { ...notice.params, ...facts });
-  requestRefresh(tx, h.id, now);
+  await setSurfaceParams(tx, notice.id, { ...notice.params, ...facts });
+  await requestRefresh(tx, h.id, now);
   return true;
 }
 
@@ -77,7 +82,7 @@ const UNASSIGNED_LOG: Record<Unassigned['why'], string> = {
  * A reassigning level could not move the handoff: the owner is told why (in their expiry notice when it is of the
  * same moment, else by DM with their buttons), and the touch log records it.
  */
-function tellUnassigned(
+async function tellUnassigned(
   deps: PolicyMoveDeps,
   h: HandoffRow,
   step: Step,
@@ -85,10 +90,10 @@ function tellUnassigned(
   next: Step | undefined,
   now: Date,
   facts: Omit<Unassigned, keyof PolicyRule>,
-): 'unassigned' {
+): Promise<'unassigned'> {
   const unassigned: Unassigned = { ...ruleOf(h, step, level), ...facts };
   const owner: ResolvedTargets = { channels: [], people: [h.ownerUserId] };
-  deps.lifecycle.apply({
+  await deps.lifecycle.apply({
     event: 'escalate',
     before: h,
     actor: null,
@@ -107,16 +112,16 @@ function tellUnassigned(
       ...(facts.limit !== undefined ? { limit: facts.limit } : {}),
       ...(facts.coverWhy ? { cover: facts.cover ?? null, coverWhy: facts.coverWhy } : {}),
     },
-    owes: (tx, after) => {
+    owes: async (tx, after) => {
       // A later try of the policy, if one will come: said instead of asking the owner to act.
-      const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
-      const plan = plannedMoveOf(tx, after, deps.policies, cover, now);
+      const cover = (await deps.covers?.activeFor(after.aeUserId, after.aeTimeZone, tx))?.coverUserId;
+      const plan = await plannedMoveOf(tx, after, deps.policies, cover, now);
       // Of the same moment as the expiry: told in the expiry notice only, not in a second message.
-      if (atExpiry(after, step) && addToExpiryNotice(tx, after, { unassigned, plan }, now)) return [];
+      if (atExpiry(after, step) && (await addToExpiryNotice(tx, after, { unassigned, plan }, now))) return [];
       // Later: the expiry notice no longer says this try will move it (only a later try, if one will come).
-      if (after.status === 'expired') addToExpiryNotice(tx, after, { plan }, now);
+      if (after.status === 'expired') await addToExpiryNotice(tx, after, { plan }, now);
       // The owner's buttons move to this notice: their older notices are brought up to date without them.
-      requestRefresh(tx, after.id, now);
+      await requestRefresh(tx, after.id, now);
       return policyNoticeMessages(after, step, owner, { unassigned, ...(plan ? { plan } : {}) });
     },
   });
@@ -135,7 +140,7 @@ async function reassign(
   const target = level.to[0];
   if (target?.kind !== 'pool' && target?.kind !== 'cover') return 'none';
   const limit = deps.policies.limits.reassignments;
-  if (policyMovesOf(deps.db, h.id) >= limit)
+  if ((await policyMovesOf(deps.db, h.id)) >= limit)
     return tellUnassigned(deps, h, step, level, next, now, { why: 'limit', limit });
   if (target.kind === 'cover') return reassignToCover(deps, h, step, level, next, now);
   const { person, skipped } = await deps.picks.choose(h, target.name);
@@ -145,7 +150,7 @@ async function reassign(
 }
 
 /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
-function moveTo(
+async function moveTo(
   deps: PolicyMoveDeps,
   h: HandoffRow,
   step: Step,
@@ -153,16 +158,16 @@ function moveTo(
   person: DirectoryUser,
   chosen: Chosen,
   skipped: Skipped[],
-): 'reassigned' | 'none' {
+): Promise<'reassigned' | 'none'> {
   const now = deps.clock.now();
   // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
-  const current = findHandoff(deps.db, h.id);
+  const current = await findHandoff(deps.db, h.id);
   if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
   const policy = deps.policies.byName(current.escalationPolicy);
   const days = current.windowDays ?? current.responseWindowDays;
   const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
   const by = { kind: 'policy' as const, ...ruleOf(current, step, level) };
-  const applied = deps.lifecycle.apply({
+  const applied = await deps.lifecycle.apply({
     event: 'reassign',
     before: current,
     actor: null,
@@ -179,13 +184,14 @@ function moveTo(
       ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
       ...(skipped.length > 0 ? { skipped } : {}),
     },
-    owes: (tx, updated) => {
-      const move = { ...moveFacts(tx, current, by, chosen), to: updated.aeUserId };
-      const messages = reassignMessages(current, updated, partnerThread(tx, updated), move);
+    owes: async (tx, updated) => {
+      const move = { ...(await moveFacts(tx, current, by, chosen)), to: updated.aeUserId };
+      const messages = reassignMessages(current, updated, await partnerThread(tx, updated), move);
       // Expired in the same sweep: the owner's expiry notice tells the move too, and is about the handoff as moved
       // (its stamp), so it is one message for the one event, with their buttons; no second notice to them.
       const folded =
-        atExpiry(current, step) && addToExpiryNotice(tx, current, { move, stamp: stampOf(updated) }, now);
+        atExpiry(current, step) &&
+        (await addToExpiryNotice(tx, current, { move, stamp: stampOf(updated) }, now));
       if (!folded) return messages;
       return messages.filter(
         (m) =>
@@ -214,7 +220,7 @@ async function reassignToCover(
   next: Step | undefined,
   now: Date,
 ): Promise<'reassigned' | 'unassigned' | 'none'> {
-  const named = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+  const named = await deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
   if (!named)
     return tellUnassigned(deps, h, step, level, next, now, { why: 'cover', coverWhy: 'none named' });
   const cover = named.coverUserId;

@@ -22,15 +22,16 @@ export const atExpiry = (h: HandoffRow, step: Step) =>
  * What a level of the handoff's policy will do in its window if nobody acts first (domain/moves.ts), told to the owner
  * instead of asking them to act; undefined when nothing will move it (then the owner is asked).
  */
-export function plannedMoveOf(
+export async function plannedMoveOf(
   exec: Executor,
   h: HandoffRow,
   policies: Pick<Policies, 'byName' | 'limits'>,
   cover: string | undefined,
   now: Date,
-): PlannedMove | undefined {
+): Promise<PlannedMove | undefined> {
   const policy = policies.byName(h.escalationPolicy);
   if (!policy.levels.some((level) => level.action === 'reassign')) return undefined;
+  const movesLeft = (await policyMovesOf(exec, h.id)) < policies.limits.reassignments;
   return plannedMove({
     policy,
     name: h.escalationPolicy ?? 'default',
@@ -38,6 +39,6 @@ export function plannedMoveOf(
     nextAt: h.nextEscalationAt?.getTime() ?? null,
     now: now.getTime(),
     cover,
-    movesLeft: policyMovesOf(exec, h.id) < policies.limits.reassignments,
+    movesLeft,
   });
 }

@@ -50,18 +50,18 @@ export function createPoolPicks(deps: PoolPickDeps) {
   const openCount = (userId: string) => openCountOf(db, userId);
 
   /** Everyone who was this handoff's AE (sent to them, or reassigned to them). */
-  function aesOf(handoffId: number | undefined): Set<string> {
+  async function aesOf(handoffId: number | undefined): Promise<Set<string>> {
     if (handoffId === undefined) return new Set();
-    return new Set(aesOfHandoff(db, handoffId));
+    return new Set(await aesOfHandoff(db, handoffId));
   }
 
   /** Why `user` cannot take it for the handoff's own reasons (no Slack call needed), if they cannot. */
-  function ownReason(h: ForHandoff, user: string, hadIt: Set<string>): string | undefined {
+  async function ownReason(h: ForHandoff, user: string, hadIt: Set<string>): Promise<string | undefined> {
     if (user === h.aeUserId) return SKIP.currentAe;
     if (hadIt.has(user)) return SKIP.hadIt;
     if (user === h.ownerUserId) return SKIP.owner;
     if (user === h.authorUserId) return SKIP.author;
-    if (openCount(user) >= deps.maxOpenPerAe) return SKIP.full(deps.maxOpenPerAe);
+    if ((await openCount(user)) >= deps.maxOpenPerAe) return SKIP.full(deps.maxOpenPerAe);
     return undefined;
   }
 
@@ -79,13 +79,13 @@ export function createPoolPicks(deps: PoolPickDeps) {
     pool: string,
   ): Promise<{ person: DirectoryUser | undefined; skipped: Skipped[] }> {
     const members = await deps.policies.members(pool);
-    const last = lastFromPool(pool);
+    const last = await lastFromPool(pool);
     const start = last ? members.indexOf(last) + 1 : 0;
     const order = [...members.slice(start), ...members.slice(0, start)];
-    const hadIt = aesOf(h.id);
+    const hadIt = await aesOf(h.id);
     const skipped: Skipped[] = [];
     for (const user of order) {
-      const own = ownReason(h, user, hadIt);
+      const own = await ownReason(h, user, hadIt);
       if (own) {
         skipped.push({ user, why: own });
         continue;

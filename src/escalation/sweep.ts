@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Db, Executor } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import {
   findExpiring,
@@ -59,8 +59,8 @@ const PRUNE_BATCH = 2000;
  */
 export function createSweeper(deps: SweepDeps) {
   return {
-    sweep: (): SweepResult => sweep(deps),
-    expireIfDue: (handoff: HandoffRow, now: Date): HandoffRow => expireIfDue(deps, handoff, now),
+    sweep: (): Promise<SweepResult> => sweep(deps),
+    expireIfDue: (handoff: HandoffRow, now: Date): Promise<HandoffRow> => expireIfDue(deps, handoff, now),
   };
 }
 
@@ -73,9 +73,9 @@ const batchOf = (deps: SweepDeps) => deps.batchSize ?? 100;
  * What an expiry owes: the owner's notice and the escalation. The default policy built from the settings tells the
  * escalation channel and the AE's manager, as before policies; a policy of the file tells its expiry levels' targets.
  */
-function expiryOwed(
+async function expiryOwed(
   deps: SweepDeps,
-  tx: Executor,
+  tx: Tx,
   after: HandoffRow,
   away: AwayAtExpiry | undefined,
   now: Date,
@@ -84,12 +84,12 @@ function expiryOwed(
   const policy = policies?.byName(after.escalationPolicy);
   if (!policies || !policy || policies.isBuiltIn(policy)) return expiryMessages(after, deps.escalation, away);
   // A level of the policy that will move it (due now, or later): the owner's notice says so instead of asking.
-  const cover = deps.covers?.activeFor(after.aeUserId, after.aeTimeZone)?.coverUserId;
+  const cover = (await deps.covers?.activeFor(after.aeUserId, after.aeTimeZone, tx))?.coverUserId;
   return policyExpiryMessages(
     after,
     resolveTargets(after, expiryTargets(policy), deps.escalation.managers, {}),
     away,
-    plannedMoveOf(tx, after, policies, cover, now),
+    await plannedMoveOf(tx, after, policies, cover, now),
   );
 }
 
@@ -98,11 +98,11 @@ function expiryOwed(
  * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
  * their silence.
  */
-function awayDuring(
+async function awayDuring(
   deps: SweepDeps,
   h: HandoffRow,
-): { detail: Record<string, unknown>; shown: AwayAtExpiry } | null {
-  const seen = cycleEvents(deps.db, h, ['sent', 'escalated', 'reassigned', 'extended'])
+): Promise<{ detail: Record<string, unknown>; shown: AwayAtExpiry } | null> {
+  const seen = (await cycleEvents(deps.db, h, ['sent', 'escalated', 'reassigned', 'extended']))
     .map((e) => e.detail ?? {})
     .reverse()
     // The latest word on it (the sweep's look after the send's).
@@ -111,7 +111,7 @@ function awayDuring(
     const status = String(seen.away ?? seen.sentWhileAway);
     return { detail: { away: status }, shown: { status } };
   }
-  const cover = deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
+  const cover = await deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
   return cover
     ? {
         detail: {
@@ -124,10 +124,10 @@ function awayDuring(
 }
 
 /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
-function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): HandoffRow {
+async function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<HandoffRow> {
   if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
-  const away = awayDuring(deps, handoff);
-  const expired = deps.lifecycle.apply({
+  const away = await awayDuring(deps, handoff);
+  const expired = await deps.lifecycle.apply({
     event: 'expire',
     before: handoff,
     actor: null,
@@ -147,24 +147,26 @@ function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): HandoffRo
 }
 
 /** Sends the latest reminder that is due (one, even after downtime) and schedules the next. */
-function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean {
+async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const schedule = handoff.reminderSchedule ?? [];
   const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
   const index = dueIndexes[dueIndexes.length - 1];
   const next = schedule.find((at) => at > now.getTime());
   // An AE the app knows is away in this window (their status, a cover they named) is not reminded: the owner was
   // told once when it was seen (or chose to send anyway), and the expiry will say it was not their silence.
-  if (index === undefined || awayDuring(deps, handoff)) {
+  if (index === undefined || (await awayDuring(deps, handoff))) {
     // Nothing due after all (a schedule changed under it), or nobody to remind: only the next reminder time moves on.
-    updateIfUnchanged(
-      deps.db,
-      handoff.id,
-      { statuses: TRANSITIONS.remind.from, cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
-      { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
+    await deps.db.transaction((tx) =>
+      updateIfUnchanged(
+        tx,
+        handoff.id,
+        { statuses: TRANSITIONS.remind.from, cycle: handoff.cycle, nextReminderAt: handoff.nextReminderAt },
+        { nextReminderAt: next === undefined ? null : new Date(next), updatedAt: now },
+      ),
     );
     return false;
   }
-  const applied = deps.lifecycle.apply({
+  const applied = await deps.lifecycle.apply({
     event: 'remind',
     before: handoff,
     actor: null,
@@ -180,10 +182,10 @@ function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean {
 }
 
 /** One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. */
-function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean {
+async function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const due = handoff.nextStallNudgeAt;
   if (!due) return false;
-  const applied = deps.lifecycle.apply({
+  const applied = await deps.lifecycle.apply({
     event: 'stall_nudge',
     before: handoff,
     actor: null,
@@ -200,58 +202,56 @@ function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): boolean 
  * Handles what is due one page at a time (never loading every handoff), until a page comes back short or changes
  * nothing (what is left was changed by someone else, and must not loop forever). Returns how many changed.
  */
-function inPages(
+async function inPages(
   deps: SweepDeps,
-  findPage: () => HandoffRow[],
-  handle: (handoff: HandoffRow) => boolean,
-): number {
+  findPage: () => Promise<HandoffRow[]>,
+  handle: (handoff: HandoffRow) => Promise<boolean>,
+): Promise<number> {
   let total = 0;
-  for (let page = findPage(); page.length > 0; page = findPage()) {
-    // One commit per page: each handoff's change is still its own (a savepoint inside it, rolled back alone if
-    // it fails), but the write-ahead log is written once for the page instead of once per handoff, which was
-    // most of what a sweep cost.
-    const changed = deps.db.transaction(() => {
-      let count = 0;
-      for (const handoff of page) {
-        try {
-          if (handle(handoff)) count += 1;
-        } catch (error) {
-          // One bad row must not hold back the others: it is logged and tried again next minute.
-          deps.logger.error({ err: error, handoffId: handoff.id }, 'sweep could not handle a handoff');
-        }
+  for (let page = await findPage(); page.length > 0; page = await findPage()) {
+    // Each handoff's change is its own transaction (the lifecycle's), rolled back alone if it fails, one after
+    // another. A page is no longer one commit with a savepoint per handoff: a transaction cannot be opened inside
+    // another now that they are asynchronous (they take turns), so the write-ahead log is written once per handoff.
+    let changed = 0;
+    for (const handoff of page) {
+      try {
+        if (await handle(handoff)) changed += 1;
+      } catch (error) {
+        // One bad row must not hold back the others: it is logged and tried again next minute.
+        deps.logger.error({ err: error, handoffId: handoff.id }, 'sweep could not handle a handoff');
       }
-      return count;
-    });
+    }
     total += changed;
     if (changed === 0 || page.length < batchOf(deps)) break;
   }
   return total;
 }
 
-function sweep(deps: SweepDeps): SweepResult {
+async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const { db, logger } = deps;
   const batchSize = batchOf(deps);
   const now = deps.clock.now();
   const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
   // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
-  result.expired = inPages(
+  result.expired = await inPages(
     deps,
     () => findExpiring(db, now, batchSize),
-    (h) => expireIfDue(deps, h, now).status === 'expired',
+    async (h) => (await expireIfDue(deps, h, now)).status === 'expired',
   );
-  result.reminded = inPages(
+  result.reminded = await inPages(
     deps,
     () => findRemindable(db, now, batchSize),
     (h) => remind(deps, h, now),
   );
-  result.nudged = inPages(
+  result.nudged = await inPages(
     deps,
     () => findStalled(db, now, batchSize),
     (h) => nudgeStalled(deps, h, now),
   );
   if (deps.outboxRetentionMs !== undefined) {
     // A bounded batch each minute keeps up with any realistic volume without one long delete.
-    const pruned = pruneFinished(db, new Date(now.getTime() - deps.outboxRetentionMs), PRUNE_BATCH);
+    const before = new Date(now.getTime() - deps.outboxRetentionMs);
+    const pruned = await db.transaction((tx) => pruneFinished(tx, before, PRUNE_BATCH));
     if (pruned > 0) logger.debug({ pruned }, 'old delivered outbox messages deleted');
   }
   if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');

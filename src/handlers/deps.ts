@@ -33,12 +33,12 @@ export interface HandlerDeps {
   outcomes: Outcomes;
   replies: Replies;
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
-  homeAsked: (userId: string) => number;
+  homeAsked: (userId: string) => Promise<number>;
   /**
    * A Home was published to this person: it is published again after changes it shows (with this hash), and at once
    * if a change came in after `asked` (it may not show it).
    */
-  homeShown: (userId: string, hash: string | null, period?: PeriodKey, asked?: number) => void;
+  homeShown: (userId: string, hash: string | null, period?: PeriodKey, asked?: number) => Promise<void>;
   /** The App Home for a user, as of now (RevOps: metrics over `period`, maybe still being computed). */
   home: (userId: string, period?: PeriodKey) => Promise<HomeTab>;
   /**
@@ -54,7 +54,7 @@ export interface HandlerDeps {
   /** What start resolved: the installing workspace and the workspaces whose members are ours (others are external). */
   startup: Startup;
   /** The app joined a channel: release what waited there; returns how many messages. */
-  channelJoined: (channelId: string) => number;
+  channelJoined: (channelId: string) => Promise<number>;
   /** Slack's events about people's statuses, the install and the app's channels (handlers/events/). */
   slackEvents: {
     /** `user_status_changed`: an AE who went away is seen at once (escalation/awayCheck.ts). */

@@ -19,11 +19,11 @@ export async function publishHome(
   period?: PeriodKey,
 ): Promise<void> {
   // The changes this Home has been asked to show so far: one that lands while it is rendered is published after it.
-  const asked = deps.homeAsked(userId);
+  const asked = await deps.homeAsked(userId);
   const tab = await deps.home(userId, period);
   const published = await client.views.publish({ user_id: userId, view: tab.view });
   // Remembered, so later changes to a handoff this Home shows publish it again (with this hash).
-  deps.homeShown(userId, published.view?.hash ?? null, period, asked);
+  await deps.homeShown(userId, published.view?.hash ?? null, period, asked);
   if (!tab.refresh) return;
   deps.background(async (stopping) => {
     try {
@@ -50,7 +50,7 @@ export async function publishHome(
       view: next.view,
       ...(hash ? { hash } : {}),
     });
-    deps.homeShown(userId, result.view?.hash ?? null, period);
+    await deps.homeShown(userId, result.view?.hash ?? null, period);
     if (next.refresh && left > 1) await republish(next, result.view?.hash, left - 1, stopping);
   }
 }

@@ -14,13 +14,13 @@ export class ClockWatch {
 
   constructor(private readonly deps: { db: Db; clock: Clock; logger: Logger }) {}
 
-  now(): Date {
+  async now(): Promise<Date> {
     const { db, clock, logger } = this.deps;
     const now = clock.now();
     const at = now.getTime();
     if (this.latest === undefined || at < this.latest) {
       const stepped = this.latest === undefined ? undefined : this.latest - at;
-      const due = dueAfterClockStep(db, now);
+      const due = await db.transaction((tx) => dueAfterClockStep(tx, now));
       if (due > 0 || stepped !== undefined)
         logger.warn(
           { due, ...(stepped === undefined ? {} : { steppedBackMs: stepped }) },

@@ -49,7 +49,7 @@ export class Delivery {
     try {
       await this.attempt(row, kind, progress);
     } catch (error) {
-      recordFailure(this.d, row, kind, error, progress.looked);
+      await recordFailure(this.d, row, kind, error, progress.looked);
     }
   }
 
@@ -58,43 +58,53 @@ export class Delivery {
     // Each delivery starts in a turn of its own, after the requests being answered (the guard reads the database).
     await this.d.turn();
     kind.ready?.(ctx);
-    if (kind.guarded && !cleared(this.d, row)) return;
+    if (kind.guarded && !(await cleared(this.d, row))) return;
     if (row.uncertainSince && !(await this.afterUncertain(row, kind, row.uncertainSince, progress))) return;
     // The lookup took time: a 429 or another post to this conversation may have happened meanwhile.
     if (row.uncertainSince && kind.guarded && !pacing.paced(row, kind)) return;
-    // Rendering is synchronous work: it waits for a turn, so requests being answered go first.
+    // Rendering is mostly CPU work: it waits for a turn, so requests being answered go first.
     if (kind.render?.fromState(row)) {
       await this.d.turn();
       progress.waited = true;
     }
     // Asked again right before rendering and sending when a turn (or a lookup) let requests in since the first ask:
     // one of them may have changed who reads this conversation (a channel shared with another organization, given
-    // to another partner). From here to a message's call there is no turn of the event loop in which that could
-    // change again (a message renders synchronously; only an App Home, which no channel reads, may wait for its
-    // figures).
-    if (progress.waited && kind.guarded && !cleared(this.d, row)) return;
+    // to another partner). From here to a message's call the only waits are the database's (a message renders from
+    // reads; the attempt's mark is a transaction, which waits for any other transaction of this process): a change
+    // committed during one of them is not asked of the guard again. An App Home, which no channel reads, may also
+    // wait for its figures.
+    if (progress.waited && kind.guarded && !(await cleared(this.d, row))) return;
     const rendered = kind.render ? await kind.render.render(ctx, row) : undefined;
     if (rendered === 'nothing') {
       pacing.forget(row.id);
-      if (kind.render?.nothing === 'cancelled') markCancelled(db, row, 'nothing to show');
-      else markDelivered(db, row, clock.now());
+      const now = clock.now();
+      await db.transaction((tx) =>
+        kind.render?.nothing === 'cancelled'
+          ? markCancelled(tx, row, 'nothing to show')
+          : markDelivered(tx, row, now),
+      );
       return;
     }
     if (rendered?.skip) {
-      this.finish(row, kind, { version: rendered.version });
+      await this.finish(row, kind, { version: rendered.version });
       return;
     }
     if (kind.paced) pacing.sending(row.channelKey);
     if (kind.marksAttempt) {
       // The mark, and when it was set on the monotonic clock (a mark already there stays, as in the row). Slack's
-      // clock, not the business clock: the lookup compares it with message timestamps.
+      // clock, not the business clock: the lookup compares it with message timestamps. The mark and the surface's
+      // attempted version are one transaction, committed before the call.
       if (!row.uncertainSince) pacing.marked(row.id);
-      markSending(db, row, new Date(this.d.timers.now()));
-      if (row.surfaceKey && rendered?.version !== undefined)
-        surfaceAttempted(db, row.surfaceKey, rendered.version);
+      const markedAt = new Date(this.d.timers.now());
+      const surfaceKey = row.surfaceKey;
+      const version = rendered?.version;
+      await db.transaction(async (tx) => {
+        await markSending(tx, row, markedAt);
+        if (surfaceKey && version !== undefined) await surfaceAttempted(tx, surfaceKey, version);
+      });
     }
     const sent = await kind.send(ctx, rendered?.row ?? row, rendered);
-    this.finish(row, kind, { ...sent, version: rendered?.version, hash: rendered?.hash });
+    await this.finish(row, kind, { ...sent, version: rendered?.version, hash: rendered?.hash });
     logger.debug(
       { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey },
       'outbox message delivered',
@@ -116,7 +126,7 @@ export class Delivery {
     if (uncertain.do === 'resend') return true;
     if (uncertain.do === 'drop') {
       pacing.forget(row.id);
-      markCancelled(db, row, uncertain.reason);
+      await db.transaction((tx) => markCancelled(tx, row, uncertain.reason));
       logger.warn({ outboxId: row.id, dedupeKey: row.dedupeKey }, uncertain.log);
       return false;
     }
@@ -128,8 +138,8 @@ export class Delivery {
     progress.waited = true;
     if (!found) return true;
     // A surface found this way shows what its lost attempt was rendered from; a change since is caught up.
-    const version = row.surfaceKey ? attemptedVersion(db, row.surfaceKey) : undefined;
-    this.finish(row, kind, { posted: found, version });
+    const version = row.surfaceKey ? await attemptedVersion(db, row.surfaceKey) : undefined;
+    await this.finish(row, kind, { posted: found, version });
     logger.info(
       { outboxId: row.id, dedupeKey: row.dedupeKey, ts: found.ts },
       'outbox message was already posted; not posting it twice',
@@ -141,21 +151,21 @@ export class Delivery {
    * Records a delivery (or a row with nothing to send) in one transaction. A surface remembers the change count it
    * shows; when a change came in while it was in flight, the row goes out again or an update is queued (`whenBehind`).
    */
-  private finish(row: OutboxRow, kind: DeliveryKind, outcome: Outcome): void {
+  private async finish(row: OutboxRow, kind: DeliveryKind, outcome: Outcome): Promise<void> {
     const { db, clock, pacing } = this.d;
     const now = clock.now();
     pacing.forget(row.id);
-    db.transaction((tx) => {
+    await db.transaction(async (tx) => {
       const key = row.surfaceKey;
       let behind = outcome.behind ?? false;
       if (key && outcome.version !== undefined)
-        behind = surfaceShown(tx, key, outcome.version, outcome.hash).behind || behind;
+        behind = (await surfaceShown(tx, key, outcome.version, outcome.hash)).behind || behind;
       if (behind && kind.render?.whenBehind === 'rearm') {
-        rearm(tx, row, now);
+        await rearm(tx, row, now);
         return;
       }
-      markDelivered(tx, row, now, outcome.posted);
-      if (behind && key) queueSurfaceUpdate(tx, key, now);
+      await markDelivered(tx, row, now, outcome.posted);
+      if (behind && key) await queueSurfaceUpdate(tx, key, now);
     });
   }
 }

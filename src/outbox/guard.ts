@@ -12,17 +12,17 @@ export type GuardDeps = Pick<
  * Whether the row may still go to its conversation (the delivery guard). When it may not, the row is handled here
  * (dropped for good, or held to be tried again) and the answer is false.
  */
-export function cleared(deps: GuardDeps, row: OutboxRow): boolean {
+export async function cleared(deps: GuardDeps, row: OutboxRow): Promise<boolean> {
   const { db, clock, logger, pacing } = deps;
   // A change committed while this delivery waited for its turn may have cancelled it (a reminder, once answered).
-  if (!stillPending(db, row.id)) {
+  if (!(await stillPending(db, row.id))) {
     pacing.forget(row.id);
     return false;
   }
-  const verdict = deps.guard?.(row) ?? { kind: 'send' };
+  const verdict = (await deps.guard?.(row)) ?? { kind: 'send' };
   if (verdict.kind === 'drop') {
     pacing.forget(row.id);
-    markCancelled(db, row, verdict.reason);
+    await db.transaction((tx) => markCancelled(tx, row, verdict.reason));
     logger.error(
       { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
       'outbox message dropped: its conversation may not receive it',
@@ -32,14 +32,17 @@ export function cleared(deps: GuardDeps, row: OutboxRow): boolean {
   if (verdict.kind === 'hold') {
     const wait = backoffMs(row.attempts, 'access');
     const now = clock.now();
+    // A post that may have gone out before stays marked: once released, it is looked for before posting again.
+    const uncertainAt = row.uncertainSince ? new Date(deps.wallNow()) : undefined;
     pacing.forget(row.id);
-    markRetry(db, row, {
-      now,
-      nextAttemptAt: new Date(now.getTime() + wait),
-      error: verdict.reason,
-      // A post that may have gone out before stays marked: once released, it is looked for before posting again.
-      uncertainAt: row.uncertainSince ? new Date(deps.wallNow()) : undefined,
-    });
+    await db.transaction((tx) =>
+      markRetry(tx, row, {
+        now,
+        nextAttemptAt: new Date(now.getTime() + wait),
+        error: verdict.reason,
+        uncertainAt,
+      }),
+    );
     // Once per row and hold: a held row is tried again and again (up to hourly) with nothing new to say.
     if (row.lastError !== verdict.reason) {
       logger.warn(
@@ -53,7 +56,7 @@ export function cleared(deps: GuardDeps, row: OutboxRow): boolean {
         verdict.log,
       );
     }
-    if (row.audience === 'partner') deps.onPartnerChannelBlocked?.(row, verdict.reason);
+    if (row.audience === 'partner') await deps.onPartnerChannelBlocked?.(row, verdict.reason);
     return false;
   }
   return true;

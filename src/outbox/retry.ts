@@ -30,13 +30,13 @@ export type RetryDeps = Pick<
  * (and everything under the same rate limit waits with it). `looked`: the row's earlier uncertain attempt was looked
  * for and not found, so a certain failure now clears its mark.
  */
-export function recordFailure(
+export async function recordFailure(
   deps: RetryDeps,
   row: OutboxRow,
   kind: DeliveryKind,
   error: unknown,
   looked: boolean,
-): void {
+): Promise<void> {
   const { db, clock, logger, pacing } = deps;
   const failure = classifyFailure(error);
   const attempts = row.attempts + 1;
@@ -44,18 +44,20 @@ export function recordFailure(
   if (row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message)) {
     const wait = backoffMs(row.attempts, 'access');
     pacing.forget(row.id);
-    markRetry(db, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: failure.message });
+    await db.transaction((tx) =>
+      markRetry(tx, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: failure.message }),
+    );
     logger.warn(
       { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
       'partner update waiting until the app can post in the partner channel',
     );
-    deps.onPartnerChannelBlocked?.(row, failure.message);
+    await deps.onPartnerChannelBlocked?.(row, failure.message);
     return;
   }
   // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
   if (!failure.transient && attempts >= deps.maxAttempts) {
     pacing.forget(row.id);
-    markDead(db, row, failure.message);
+    await db.transaction((tx) => markDead(tx, row, failure.message));
     logger.error(
       { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey, attempts, error: failure.message },
       'outbox message parked after repeated refusals',
@@ -68,12 +70,15 @@ export function recordFailure(
   // before it writes says so itself: a failed look comes back as an uncertain failure (services/crm/delivery.ts).
   const uncertain = failure.uncertain || (!looked && kind.uncertain.do !== 'sendLooksFirst');
   if (!uncertain) pacing.forget(row.id);
-  markRetry(db, row, {
-    now,
-    nextAttemptAt: new Date(now.getTime() + backoff),
-    error: failure.message,
-    uncertainAt: uncertain ? new Date(deps.wallNow()) : undefined,
-  });
+  const uncertainAt = uncertain ? new Date(deps.wallNow()) : undefined;
+  await db.transaction((tx) =>
+    markRetry(tx, row, {
+      now,
+      nextAttemptAt: new Date(now.getTime() + backoff),
+      error: failure.message,
+      uncertainAt,
+    }),
+  );
   logger.warn(
     {
       outboxId: row.id,

@@ -13,7 +13,7 @@ export interface HomeRenderer {
   /** The Home as it is now, the hash of the view last published, and the change count it shows. */
   render(userId: string): Promise<{ view: HomeView; hash: string | null; version: number } | undefined>;
   /** Records the published view's hash (null: forget it); true when a change came in meanwhile. */
-  published(userId: string, hash: string | null, version?: number): boolean;
+  published(userId: string, hash: string | null, version?: number): Promise<boolean>;
 }
 
 export type DeliveryVerdict =
@@ -45,13 +45,13 @@ export interface OutboxWorkerOptions {
    */
   uncertainWaitMs: number;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
-  onPartnerChannelBlocked?: (row: OutboxRow, error: string) => void;
+  onPartnerChannelBlocked?: (row: OutboxRow, error: string) => Promise<void> | void;
   /**
    * Asked right before each delivery whether the conversation may still receive it (the partner directory and the
    * channels' shared status change at run time): send it, hold it (it waits, like a channel the app left), or drop
    * it for good (a partner update aimed at another partner's channel, an internal post into a shared channel).
    */
-  guard?: (row: OutboxRow) => DeliveryVerdict;
+  guard?: (row: OutboxRow) => DeliveryVerdict | Promise<DeliveryVerdict>;
   fetch?: typeof fetch;
   /** Real elapsed time: pacing, the wait before looking for a lost post, Slack's clock. Default: the process's. */
   timers?: Timers;

@@ -118,10 +118,9 @@ export class OutboxWorker {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.opts.paused?.()) return;
-      const now = this.clock.now();
-      const heads = dueHeads(this.opts.db, now, BATCH, this.pacing.pacedChannels()).filter((row) =>
-        this.pacing.paced(row, DELIVERY_KINDS[row.method]),
-      );
+      const now = await this.clock.now();
+      const due = await dueHeads(this.opts.db, now, BATCH, this.pacing.pacedChannels());
+      const heads = due.filter((row) => this.pacing.paced(row, DELIVERY_KINDS[row.method]));
       if (heads.length === 0 || this.stopped) return;
       await Promise.all(heads.map((row) => this.delivery.deliver(row)));
     }

@@ -5,12 +5,12 @@ import type { Packet } from '../domain/packet.js';
 import type { Review } from './types.js';
 
 /** The account a packet is about, as the conflict check and the stored handoff key it. */
-export function accountOf(
+export async function accountOf(
   exec: Executor,
   packet: Pick<Packet, 'accountName' | 'accountDomain' | 'partnerOrg'>,
   partner: { id: number | null; name: string },
 ) {
-  const record = partner.id === null ? undefined : findPartner(exec, partner.id);
+  const record = partner.id === null ? undefined : await findPartner(exec, partner.id);
   return {
     key: accountKey(packet.accountName),
     domain: packet.accountDomain ? (accountDomain(packet.accountDomain) ?? null) : null,

@@ -16,13 +16,13 @@ import {
  * creation date), applied before Send: kept with the draft, so the handoff is stored with them and classified by
  * them. When they change the classification the review is shown again first, so what is sent is what was read.
  */
-export function applyAttributionDetails(
+export async function applyAttributionDetails(
   deps: Pick<PacketServiceDeps, 'db' | 'clock' | 'windows'>,
   req: RequestContext & { draftId: number; details: AttributionDetailsInput },
-): AttributionDetailsResult {
+): Promise<AttributionDetailsResult> {
   const { db } = deps;
   // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
-  const draft = draftBeforeSend(db, req);
+  const draft = await draftBeforeSend(db, req);
   if (!draft) return { kind: 'unchanged' };
   const review = reviewOfDraft(draft);
   // A draft that does not read as a review: Send refuses it as missing.

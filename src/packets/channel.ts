@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Executor } from '../db/client.js';
+import type { Executor, Tx } from '../db/client.js';
 import {
   addAlias,
   aliasKeysOf,
@@ -10,7 +10,12 @@ import {
   findWorkspace,
   partnerRefByName,
 } from '../db/repositories/partners.js';
-import { type ChannelFacts, type ChannelVerdict, channelVerdict } from '../domain/partnerChannel.js';
+import {
+  type ChannelFacts,
+  type ChannelVerdict,
+  channelVerdict,
+  type PartnerRef,
+} from '../domain/partnerChannel.js';
 import { type DirectoryChannel, DirectoryUnavailableError } from '../services/directory.js';
 import type { RequestContext } from '../services/requestContext.js';
 import type { PacketServiceDeps, SlackChannelFacts } from './types.js';
@@ -23,57 +28,68 @@ import type { PacketServiceDeps, SlackChannelFacts } from './types.js';
 /** The longest `/handoff` waits for Slack to say what the channel it was typed in is, before opening the modal. */
 const PACKET_DEFAULTS_WAIT_MS = 1000;
 
-/** The verdict on the partner channel, from Slack's facts and the directory as it is now. */
-export function verdictFor(
+/**
+ * The verdict on the partner channel, from Slack's facts and the directory as it is now. The verdict itself is pure
+ * and synchronous: what of the directory it may ask about (the partner's alias keys, the partner a workspace's name is
+ * known by, only for a channel shared with one organization) is read before.
+ */
+export async function verdictFor(
   exec: Executor,
   partnerName: string,
   facts: SlackChannelFacts | null,
-): ChannelVerdict {
-  const known = partnerRefByName(exec, partnerName);
-  const ref = (id: number | null | undefined) => {
-    const p = id == null ? undefined : findPartner(exec, id);
+): Promise<ChannelVerdict> {
+  const known = await partnerRefByName(exec, partnerName);
+  const ref = async (id: number | null | undefined) => {
+    const p = id == null ? undefined : await findPartner(exec, id);
     return p ? { id: p.id, name: p.name } : undefined;
   };
   let channel: ChannelFacts | undefined;
+  const aliasKeys = new Map<number, string[]>();
+  const byName = new Map<string, PartnerRef | undefined>();
   if (facts) {
-    const binding = findChannelBinding(exec, facts.id);
+    const binding = await findChannelBinding(exec, facts.id);
+    const external: ChannelFacts['external'] = [];
+    for (const t of facts.external)
+      external.push({ ...t, partner: await ref((await findWorkspace(exec, t.teamId))?.partnerId) });
     channel = {
       id: facts.id,
       name: facts.name,
-      external: facts.external.map((t) => ({
-        ...t,
-        partner: ref(findWorkspace(exec, t.teamId)?.partnerId),
-      })),
+      external,
       binding: binding
-        ? { partner: ref(binding.partnerId), status: binding.status, heldReason: binding.heldReason }
+        ? { partner: await ref(binding.partnerId), status: binding.status, heldReason: binding.heldReason }
         : undefined,
     };
+    const team = facts.external.length === 1 ? facts.external[0] : undefined;
+    if (team?.teamName) {
+      byName.set(team.teamName, await partnerRefByName(exec, team.teamName));
+      if (known) aliasKeys.set(known.id, await aliasKeysOf(exec, known.id));
+    }
   }
   return channelVerdict({
     partner: { name: partnerName, known },
     channel,
-    aliasKeysOf: (id) => aliasKeysOf(exec, id),
-    partnerNamed: (name) => partnerRefByName(exec, name),
+    aliasKeysOf: (id) => aliasKeys.get(id) ?? [],
+    partnerNamed: (name) => byName.get(name),
   });
 }
 
 /** What the author confirmed becomes the directory: the channel and its workspace are the partner's from now on. */
-export function bindPartner(
-  tx: Executor,
+export async function bindPartner(
+  tx: Tx,
   verdict: ChannelVerdict,
   channel: { id: string; name: string } | null,
   partnerId: number,
   byUserId: string,
   at: Date,
-): void {
+): Promise<void> {
   if (verdict.kind !== 'allowed' || !channel) return;
-  if (verdict.confirm?.kind === 'alias') addAlias(tx, partnerId, verdict.confirm.typed);
-  if (verdict.bindChannel) bindChannel(tx, channel, partnerId, byUserId, at);
+  if (verdict.confirm?.kind === 'alias') await addAlias(tx, partnerId, verdict.confirm.typed);
+  if (verdict.bindChannel) await bindChannel(tx, channel, partnerId, byUserId, at);
   for (const team of verdict.bindTeams) {
     if (team.teamId === 'unknown') continue;
-    bindWorkspace(tx, team, partnerId, byUserId, at);
+    await bindWorkspace(tx, team, partnerId, byUserId, at);
     // The workspace's own name finds this partner next time (unless another partner already goes by it).
-    if (team.teamName) addAlias(tx, partnerId, team.teamName);
+    if (team.teamName) await addAlias(tx, partnerId, team.teamName);
   }
 }
 
@@ -118,10 +134,10 @@ export async function packetDefaults(
   const external = channel.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
   if (external.length > 1) return {};
   const { db } = deps;
-  const binding = findChannelBinding(db, channel.id);
+  const binding = await findChannelBinding(db, channel.id);
   if (binding?.status === 'held') return {};
   const partnerId =
-    binding?.partnerId ?? (external[0] ? findWorkspace(db, external[0])?.partnerId : undefined);
-  const partner = partnerId == null ? undefined : findPartner(db, partnerId);
+    binding?.partnerId ?? (external[0] ? (await findWorkspace(db, external[0]))?.partnerId : undefined);
+  const partner = partnerId == null ? undefined : await findPartner(db, partnerId);
   return { partnerChannelId: channel.id, ...(partner ? { prefill: { partnerOrg: partner.name } } : {}) };
 }

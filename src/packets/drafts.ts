@@ -10,8 +10,11 @@ import type { Review } from './types.js';
 /** The author's review draft: the one they may send, and the one they may still change before Send. */
 
 /** The draft of this author, an internal member (undefined: not theirs, or no such draft; Send refuses it). */
-export function authorsDraft(db: Executor, req: RequestContext & { draftId: number }): DraftRow | undefined {
-  const draft = Number.isSafeInteger(req.draftId) ? findDraft(db, req.draftId) : undefined;
+export async function authorsDraft(
+  db: Executor,
+  req: RequestContext & { draftId: number },
+): Promise<DraftRow | undefined> {
+  const draft = Number.isSafeInteger(req.draftId) ? await findDraft(db, req.draftId) : undefined;
   if (!draft || draft.authorUserId !== req.actor.userId || !isInternalActor(req.actor, req.internalTeamIds))
     return undefined;
   return draft;
@@ -21,12 +24,12 @@ export function authorsDraft(db: Executor, req: RequestContext & { draftId: numb
  * The review draft its author may still change before Send: theirs, an internal member's, and not sent yet.
  * Anything else is undefined: the change is refused as Send would refuse it.
  */
-export function draftBeforeSend(
+export async function draftBeforeSend(
   db: Executor,
   req: RequestContext & { draftId: number },
-): DraftRow | undefined {
-  const draft = authorsDraft(db, req);
-  if (!draft || findBySourceView(db, draft.sourceViewId)) return undefined;
+): Promise<DraftRow | undefined> {
+  const draft = await authorsDraft(db, req);
+  if (!draft || (await findBySourceView(db, draft.sourceViewId))) return undefined;
   return draft;
 }
 

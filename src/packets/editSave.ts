@@ -17,7 +17,7 @@ import type { PacketServiceDeps, Review, SendResult } from './types.js';
 /** The handoff's columns as the reviewed edit sets them (`keepClassification`: RevOps corrected it, so it stands). */
 function editChange(
   review: Review,
-  account: ReturnType<typeof accountOf>,
+  account: Awaited<ReturnType<typeof accountOf>>,
   keepClassification: boolean,
   findings: Finding[],
   overrideReason: string | null,
@@ -46,20 +46,20 @@ function editChange(
 }
 
 /** Saves a reviewed edit: the packet's fields and what follows from them, one guarded transition (edits.ts). */
-export function saveEdit(
+export async function saveEdit(
   deps: Pick<PacketServiceDeps, 'db' | 'logger' | 'edits'>,
   req: RequestContext,
   review: Review,
   findings: Finding[],
   overrideReason: string | null,
-): SendResult {
+): Promise<SendResult> {
   const { db } = deps;
   if (!deps.edits || review.editOf === undefined) return { kind: 'not_found' };
-  const before = findHandoff(db, review.editOf);
+  const before = await findHandoff(db, review.editOf);
   if (!before) return { kind: 'not_found' };
-  const account = accountOf(db, review.packet, { id: before.partnerId, name: before.partnerOrg });
-  const keep = hasClassificationCorrection(db, before.id);
-  const result = deps.edits.apply(req, {
+  const account = await accountOf(db, review.packet, { id: before.partnerId, name: before.partnerOrg });
+  const keep = await hasClassificationCorrection(db, before.id);
+  const result = await deps.edits.apply(req, {
     handoffId: review.editOf,
     fromEditCount: review.fromEditCount ?? 0,
     change: editChange(review, account, keep, findings, overrideReason),

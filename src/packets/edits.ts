@@ -115,12 +115,12 @@ export interface EditsDeps {
 }
 
 /** Whether this person may edit the handoff now (the lifecycle's `edit`), and the handoff as it is. */
-function editable(
+async function editable(
   deps: EditsDeps,
   ctx: RequestContext,
   handoffId: number,
-): EditRefusal | { kind: 'ok'; handoff: HandoffRow } {
-  const h = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+): Promise<EditRefusal | { kind: 'ok'; handoff: HandoffRow }> {
+  const h = Number.isSafeInteger(handoffId) ? await findHandoff(deps.db, handoffId) : undefined;
   if (!h) return { kind: 'not_found' };
   const verdict = check(viewerOf(ctx, deps.adminUserIds), 'edit', h, deps.clock.now());
   return verdict === 'ok' ? { kind: 'ok', handoff: h } : { kind: 'refused', verdict, handoff: h };
@@ -130,12 +130,12 @@ function editable(
  * Applies an edit made from version `fromEditCount` of the packet. `change` holds the packet's new values (and what
  * follows from them: score, classification, account keys); the fields that differ are recorded and shown.
  */
-function apply(
+async function apply(
   deps: EditsDeps,
   ctx: RequestContext,
   req: { handoffId: number; fromEditCount: number; change: Partial<NewHandoffRow> },
-): EditResult {
-  const allowed = editable(deps, ctx, req.handoffId);
+): Promise<EditResult> {
+  const allowed = await editable(deps, ctx, req.handoffId);
   if (allowed.kind !== 'ok') return allowed;
   const before = allowed.handoff;
   const fields = changedFields(before, req.change);
@@ -143,7 +143,7 @@ function apply(
   if (fields.length === 0) return { kind: 'unchanged', handoff: before };
   if (before.editCount !== req.fromEditCount) return { kind: 'overtaken', handoff: before };
   const at = deps.clock.now();
-  const applied = deps.lifecycle.apply({
+  const applied = await deps.lifecycle.apply({
     event: 'edit',
     before,
     actor: ctx.actor,
@@ -154,7 +154,7 @@ function apply(
     // The DM changes in place, which notifies nobody: a short reply under it tells the AE what changed.
     owes: (_tx, after) => [editedReply(after, ctx.actor.userId, fields)],
   });
-  if (!applied) return { kind: 'overtaken', handoff: findHandoff(deps.db, before.id) ?? before };
+  if (!applied) return { kind: 'overtaken', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   return { kind: 'edited', handoff: applied.handoff, fields };
 }
 
@@ -162,12 +162,12 @@ function apply(
  * After the AE's answer (accepted or declined), whoever could have edited it (author, owner, admin) may still
  * tell the AE something: a note, posted as a reply under the AE's packet and kept in the touch log.
  */
-function notable(
+async function notable(
   deps: EditsDeps,
   ctx: RequestContext,
   handoffId: number,
-): EditRefusal | { kind: 'ok'; handoff: HandoffRow } {
-  const h = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+): Promise<EditRefusal | { kind: 'ok'; handoff: HandoffRow }> {
+  const h = Number.isSafeInteger(handoffId) ? await findHandoff(deps.db, handoffId) : undefined;
   if (!h) return { kind: 'not_found' };
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds))
     return { kind: 'refused', verdict: 'external', handoff: h };
@@ -179,21 +179,21 @@ function notable(
   return { kind: 'ok', handoff: h };
 }
 
-function addNote(
+async function addNote(
   deps: EditsDeps,
   ctx: RequestContext,
   req: { handoffId: number; text: string; viewId: string },
-): EditRefusal | { kind: 'noted'; handoff: HandoffRow } {
-  const allowed = notable(deps, ctx, req.handoffId);
+): Promise<EditRefusal | { kind: 'noted'; handoff: HandoffRow }> {
+  const allowed = await notable(deps, ctx, req.handoffId);
   if (allowed.kind !== 'ok') return allowed;
   const h = allowed.handoff;
   const at = deps.clock.now();
   const note = noteReplyText(ctx.actor.userId, req.text, NOTE_MAX);
   // Keyed by the modal it was written in: a double submit, a Slack retry or a replay of the view posts it once.
   const reply = aeThreadReply(h, `note:view:${req.viewId}`, note);
-  deps.db.transaction((tx) => {
-    if (isQueued(tx, reply.dedupeKey)) return;
-    logEvent(tx, {
+  await deps.db.transaction(async (tx) => {
+    if (await isQueued(tx, reply.dedupeKey)) return;
+    await logEvent(tx, {
       type: 'note_added',
       before: h,
       after: h,
@@ -201,7 +201,7 @@ function addNote(
       at,
       detail: { length: req.text.length },
     });
-    enqueue(tx, [reply], at);
+    await enqueue(tx, [reply], at);
   });
   deps.onOutboxWrite?.();
   return { kind: 'noted', handoff: h };

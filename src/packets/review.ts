@@ -60,12 +60,12 @@ interface Checked {
 const DEFAULT_CRM_LOOKUP_MS = 1500;
 
 /** An edit: still allowed (the author, owner or an admin, undecided), and the version it was made from. */
-function editedOf(
+async function editedOf(
   deps: PacketServiceDeps,
   req: SubmitRequest,
-): { kind: 'invalid'; errors: PacketErrors } | { kind: 'ok'; edited: HandoffRow | undefined } {
+): Promise<{ kind: 'invalid'; errors: PacketErrors } | { kind: 'ok'; edited: HandoffRow | undefined }> {
   if (req.editOf === undefined) return { kind: 'ok', edited: undefined };
-  const allowed = deps.edits?.editable(req, req.editOf);
+  const allowed = await deps.edits?.editable(req, req.editOf);
   if (allowed?.kind !== 'ok') return { kind: 'invalid', errors: { accountName: editRefusedText(allowed) } };
   const edited = allowed.handoff;
   // Opened before another edit was saved: saving it would silently undo that one.
@@ -75,7 +75,7 @@ function editedOf(
 }
 
 /** The channel's partner, and the account's other handoffs: they need the partner's (and the account's) name. */
-function partnerChecks(
+async function partnerChecks(
   deps: PacketServiceDeps,
   fields: Partial<Packet>,
   facts: SlackChannelFacts | null,
@@ -85,20 +85,20 @@ function partnerChecks(
 ) {
   const { db } = deps;
   const partnerName = fields.partnerOrg;
-  const verdict = partnerName !== undefined ? verdictFor(db, partnerName, facts) : undefined;
+  const verdict = partnerName !== undefined ? await verdictFor(db, partnerName, facts) : undefined;
   if (verdict?.kind === 'refused') errors.partnerChannelId ??= verdict.message;
   const known =
     partnerName === undefined
       ? undefined
       : verdict?.kind === 'allowed'
         ? verdict.owner
-        : partnerRefByName(db, partnerName);
+        : await partnerRefByName(db, partnerName);
   const partner = partnerName === undefined ? undefined : (known ?? { id: null, name: partnerName });
   const findings =
     partner && partnerName !== undefined && fields.accountName !== undefined
-      ? checkAccount(
+      ? await checkAccount(
           db,
-          accountOf(
+          await accountOf(
             db,
             {
               accountName: fields.accountName,
@@ -140,7 +140,12 @@ async function lookups(
     errors[field] ??= message;
   }
   if (crmLink?.kind === 'invalid') errors.crmOpportunity ??= crmLink.message;
-  return { slack, crmLink, crmCheck, ...partnerChecks(deps, fields, slack.facts, errors, now, editedId) };
+  return {
+    slack,
+    crmLink,
+    crmCheck,
+    ...(await partnerChecks(deps, fields, slack.facts, errors, now, editedId)),
+  };
 }
 
 /**
@@ -152,7 +157,7 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   if (!isInternalActor(req.actor, req.internalTeamIds) || !req.actor.teamId) return { kind: 'forbidden' };
   const teamId = req.actor.teamId;
   const now = deps.clock.now();
-  const base = editedOf(deps, req);
+  const base = await editedOf(deps, req);
   if (base.kind === 'invalid') return base;
   const { edited } = base;
   // The edit form leaves out what an edit cannot change: the stored values stand in for it.
@@ -177,14 +182,16 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   }
   const checked = { ...found, packet: parsed.packet, ae: slack.ae, verdict, partner, edited, fromPool };
   const review = await buildReview(deps, req, checked, now);
-  const draft = saveDraft(deps.db, {
-    sourceViewId: req.sourceViewId,
-    authorUserId: req.actor.userId,
-    teamId,
-    content: { ...review },
-    createdAt: now,
-    updatedAt: now,
-  });
+  const draft = await deps.db.transaction((tx) =>
+    saveDraft(tx, {
+      sourceViewId: req.sourceViewId,
+      authorUserId: req.actor.userId,
+      teamId,
+      content: { ...review },
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
   return { kind: 'review', draftId: draft.id, review };
 }
 
@@ -265,7 +272,7 @@ async function buildReview(
     findings: c.findings,
     overrideNeeded,
     partnerChannelExternal: Boolean(c.slack.channel?.isExternallyShared),
-    authorLastScores: lastScores(deps.db, req.actor.userId),
+    authorLastScores: await lastScores(deps.db, req.actor.userId),
     partner: c.partner,
     partnerChannel: facts,
     confirm: c.verdict.kind === 'allowed' ? c.verdict.confirm : undefined,

@@ -1,5 +1,5 @@
 import { sendRefusalText } from '../blocks/packetReplies.js';
-import type { Executor } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findBySourceView, insertHandoff } from '../db/repositories/handoffs.js';
 import { enqueue } from '../db/repositories/outbox.js';
@@ -57,15 +57,15 @@ interface Recipient {
 }
 
 /** The directory may have changed since the review (another handoff bound the channel, an admin merged): again. */
-function clearToSend(
+async function clearToSend(
   deps: PacketServiceDeps,
   req: SendRequest,
   review: Review,
   now: Date,
-): { kind: 'refused'; result: SendResult } | ({ kind: 'ok' } & Cleared) {
+): Promise<{ kind: 'refused'; result: SendResult } | ({ kind: 'ok' } & Cleared)> {
   const { db } = deps;
   const refuse = (result: SendResult) => ({ kind: 'refused' as const, result });
-  const verdict = verdictFor(db, review.packet.partnerOrg, review.partnerChannel ?? null);
+  const verdict = await verdictFor(db, review.packet.partnerOrg, review.partnerChannel ?? null);
   if (verdict.kind === 'refused') return refuse({ kind: 'channel_refused', message: verdict.message });
   const confirm = verdict.kind === 'allowed' ? verdict.confirm : undefined;
   if (confirm && !req.confirmed?.partner)
@@ -78,11 +78,12 @@ function clearToSend(
     const message = sendRefusalText.confirmInternalText;
     return refuse({ kind: 'confirmation_required', confirm: 'internal_text', message });
   }
-  const owner = verdict.kind === 'allowed' ? verdict.owner : partnerRefByName(db, review.packet.partnerOrg);
+  const owner =
+    verdict.kind === 'allowed' ? verdict.owner : await partnerRefByName(db, review.packet.partnerOrg);
   // A duplicate may have been sent since the review was shown: check again.
-  const findings = checkAccount(
+  const findings = await checkAccount(
     db,
-    accountOf(db, review.packet, owner ?? { id: null, name: review.packet.partnerOrg }),
+    await accountOf(db, review.packet, owner ?? { id: null, name: review.packet.partnerOrg }),
     lookbackFrom(now, deps.conflictLookbackDays),
     review.editOf,
   );
@@ -177,8 +178,8 @@ function windowOf(deps: PacketServiceDeps, review: Review, to: Recipient) {
 }
 
 /** One transaction: the handoff, the partner's channel bound, and what the sending owes Slack and the CRM. */
-function storeSent(
-  tx: Executor,
+async function storeSent(
+  tx: Tx,
   sending: {
     draft: DraftRow;
     review: Review;
@@ -191,9 +192,10 @@ function storeSent(
   const { draft, review, cleared, to, window, now } = sending;
   const { packet } = review;
   const partner =
-    (cleared.owner && findPartner(tx, cleared.owner.id)) || ensurePartner(tx, packet.partnerOrg, now);
-  const account = accountOf(tx, packet, partner);
-  const stored = insertHandoff(tx, {
+    (cleared.owner && (await findPartner(tx, cleared.owner.id))) ||
+    (await ensurePartner(tx, packet.partnerOrg, now));
+  const account = await accountOf(tx, packet, partner);
+  const stored = await insertHandoff(tx, {
     ...sentRow(draft, review, cleared, to.ae, now),
     partnerId: partner.id,
     ...window,
@@ -202,9 +204,9 @@ function storeSent(
     partnerKey: account.partnerKey,
   });
   if (!stored.created) return stored;
-  bindPartner(tx, cleared.verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
-  enqueue(tx, sentMessages(stored.handoff), now);
-  const eventId = logEvent(tx, {
+  await bindPartner(tx, cleared.verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
+  await enqueue(tx, sentMessages(stored.handoff), now);
+  const eventId = await logEvent(tx, {
     type: 'sent',
     before: null,
     after: stored.handoff,
@@ -213,15 +215,15 @@ function storeSent(
     detail: sentDetail(review, to),
   });
   const h = stored.handoff;
-  enqueue(tx, crmActivityMessage(h, eventId), now);
-  queueHomes(tx, [h.aeUserId, h.ownerUserId, h.authorUserId], String(eventId), now);
+  await enqueue(tx, crmActivityMessage(h, eventId), now);
+  await queueHomes(tx, [h.aeUserId, h.ownerUserId, h.authorUserId], String(eventId), now);
   return stored;
 }
 
 /** Sends a reviewed draft: the handoff is stored and its DMs queued in one transaction; a second Send stores nothing. */
-export function sendDraft(deps: PacketServiceDeps, req: SendRequest): SendResult {
+export async function sendDraft(deps: PacketServiceDeps, req: SendRequest): Promise<SendResult> {
   const { db, clock, logger } = deps;
-  const draft = authorsDraft(db, req);
+  const draft = await authorsDraft(db, req);
   if (!draft) return { kind: 'not_found' };
   const review = reviewOfDraft(draft);
   if (!review) {
@@ -230,17 +232,17 @@ export function sendDraft(deps: PacketServiceDeps, req: SendRequest): SendResult
     return { kind: 'not_found' };
   }
   // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
-  const already = findBySourceView(db, draft.sourceViewId);
+  const already = await findBySourceView(db, draft.sourceViewId);
   if (already) return { kind: 'sent', handoff: already, duplicate: true };
   const now = clock.now();
-  const cleared = clearToSend(deps, req, review, now);
+  const cleared = await clearToSend(deps, req, review, now);
   if (cleared.kind === 'refused') return cleared.result;
   if (review.editOf !== undefined)
     return saveEdit(deps, req, review, cleared.findings, cleared.overrideReason);
   const to = recipientOf(review, req.absence, now);
   if (!to) return { kind: 'absence_choice_required', message: sendRefusalText.absenceChoice };
   const window = windowOf(deps, review, to);
-  const result = db.transaction((tx) => storeSent(tx, { draft, review, cleared, to, window, now }));
+  const result = await db.transaction((tx) => storeSent(tx, { draft, review, cleared, to, window, now }));
   if (result.created) {
     const score = review.scorecard.total;
     logger.info(

@@ -131,7 +131,7 @@ export async function absenceOf(
 ): Promise<ReviewAbsence | undefined> {
   if (!ae) return undefined;
   const away = deps.away ? awayFrom(status, deps.away, now) : undefined;
-  const named = deps.covers?.activeFor(ae.id, ae.timeZone);
+  const named = await deps.covers?.activeFor(ae.id, ae.timeZone);
   let cover: ReviewAbsence['cover'] = null;
   if (named && named.coverUserId !== people.authorUserId && named.coverUserId !== people.ownerUserId) {
     const person = await deps.directory.lookupUser(named.coverUserId).catch(() => undefined);

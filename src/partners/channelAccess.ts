@@ -5,7 +5,7 @@ import {
   type Removal,
 } from '../blocks/channelAccess.js';
 import type { Clock } from '../clock.js';
-import type { Db, Executor } from '../db/client.js';
+import type { Db, Executor, Tx } from '../db/client.js';
 import {
   type ChannelAccessNoticeRow,
   channelAccessNoticesIn,
@@ -14,7 +14,7 @@ import {
   insertChannelAccessNotice,
 } from '../db/repositories/channelAccessNotices.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
-import { enqueue, type OutboxRow } from '../db/repositories/outbox.js';
+import { enqueue, type OutboxMessage, type OutboxRow } from '../db/repositories/outbox.js';
 import {
   countPendingIn,
   handoffsWaitingIn,
@@ -78,7 +78,7 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
   const { db } = deps;
   return {
     /** `channel_left` / `group_left`: true when it was news (a repeated event, also after a restart, changes nothing). */
-    left: (channelId: string, by?: string): boolean =>
+    left: (channelId: string, by?: string): Promise<boolean> =>
       noteRemoved(deps, channelId, by ? { how: 'event', by } : { how: 'event' }),
 
     /**
@@ -86,17 +86,17 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
      * (one primary-key read of `removed_channels`). An internal row's last error is the late word: Slack refused it
      * because the app is not in the channel, which is recorded (and told to admins) as a removal.
      */
-    holds(row: OutboxRow): boolean {
-      if (isChannelRemoved(db, row.channelKey)) return true;
+    async holds(row: OutboxRow): Promise<boolean> {
+      if (await isChannelRemoved(db, row.channelKey)) return true;
       const error = row.lastError;
       if (row.audience !== 'internal' || !error) return false;
       if (!(NOT_IN_CHANNEL as readonly string[]).includes(error)) return false;
-      noteRemoved(deps, row.channelKey, { how: 'refused' });
+      await noteRemoved(deps, row.channelKey, { how: 'refused' });
       return true;
     },
 
     /** `member_joined_channel` for the app: returns how many waiting messages were made due. */
-    joined: (channelId: string): number => release(deps, channelId),
+    joined: (channelId: string): Promise<number> => release(deps, channelId),
 
     /**
      * Asks Slack about each channel the app was removed from (conversations.info), the longest removed first, and each
@@ -105,12 +105,13 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
      */
     async recheck(limit = 20): Promise<number> {
       let released = 0;
-      const out = new Set([...removedChannelIds(db, limit), ...channelsWithAccessNotices(db, limit)]);
+      const removed = await removedChannelIds(db, limit);
+      const out = new Set([...removed, ...(await channelsWithAccessNotices(db, limit))]);
       for (const channelId of out) {
         const channel = await deps.directory.lookupChannel(channelId).catch(() => undefined);
         // Asked again after the await: an invite meanwhile has released it already.
-        if (channel?.isMember && stillOut(db, channelId)) {
-          release(deps, channelId);
+        if (channel?.isMember && (await stillOut(db, channelId))) {
+          await release(deps, channelId);
           released += 1;
         }
       }
@@ -123,18 +124,18 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
  * Records a removal; true when it was news (no removal of the channel was recorded). Admins hear of an internal
  * channel in the same transaction. A channel the app does not post to is not recorded (nothing to hold or check).
  */
-function noteRemoved(deps: ChannelAccessDeps, channelId: string, removal: Removal): boolean {
+async function noteRemoved(deps: ChannelAccessDeps, channelId: string, removal: Removal): Promise<boolean> {
   const { db, clock, logger } = deps;
   const { how } = removal;
-  if (isChannelRemoved(db, channelId)) return false;
+  if (await isChannelRemoved(db, channelId)) return false;
   const sources = deps.internalSources.filter((s) => s.channelId === channelId);
-  if (how === 'event' && sources.length === 0 && !findChannelBinding(db, channelId)) return false;
+  if (how === 'event' && sources.length === 0 && !(await findChannelBinding(db, channelId))) return false;
   const since = clock.now();
   const told = sources.length > 0 && deps.adminUserIds.length > 0;
-  const news = db.transaction((tx) => {
-    if (!insertRemovedChannel(tx, { channelId, how, since })) return false;
-    if (told) tellAdmins(tx, deps, { channelId, sources, removal }, since);
-    return { refreshed: refreshWaiting(tx, channelId, since).length };
+  const news = await db.transaction(async (tx) => {
+    if (!(await insertRemovedChannel(tx, { channelId, how, since }))) return false;
+    if (told) await tellAdmins(tx, deps, { channelId, sources, removal }, since);
+    return { refreshed: (await refreshWaiting(tx, channelId, since)).length };
   });
   if (!news) return false;
   // The places that name the channel (settings, the policy file's targets) are for the operator: here, not in Slack.
@@ -149,17 +150,17 @@ function noteRemoved(deps: ChannelAccessDeps, channelId: string, removal: Remova
 }
 
 /** The app is in the channel again: what waited goes out now (the refusals it recorded are forgotten). */
-function release(deps: ChannelAccessDeps, channelId: string): number {
+async function release(deps: ChannelAccessDeps, channelId: string): Promise<number> {
   const { db, clock, logger } = deps;
   const now = clock.now();
   // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
-  const { was, woken, edits } = db.transaction((tx) => {
-    const recorded = deleteRemovedChannel(tx, channelId);
-    forgetAccessErrors(tx, channelId, ENDED_BY_INVITE);
+  const { was, woken, edits } = await db.transaction(async (tx) => {
+    const recorded = await deleteRemovedChannel(tx, channelId);
+    await forgetAccessErrors(tx, channelId, ENDED_BY_INVITE);
     // Their notices said the partner's update waits for the invite: they say now that it goes out.
-    const waiting = refreshWaiting(tx, channelId, now);
-    const woken = wakeChannel(tx, channelId, now);
-    const edits = resolveNotices(tx, deps, channelId, now, { waiting, woken });
+    const waiting = await refreshWaiting(tx, channelId, now);
+    const woken = await wakeChannel(tx, channelId, now);
+    const edits = await resolveNotices(tx, deps, channelId, now, { waiting, woken });
     return { was: recorded, woken, edits: edits + waiting.length };
   });
   if (was) logger.info({ channelId, woken }, 'the app is in this channel again: what waited goes out');
@@ -173,8 +174,8 @@ export type ChannelAccess = ReturnType<typeof createChannelAccess>;
  * Whether what waits in the channel waits for an invite: the app was removed from it, or Slack refused a post waiting
  * there because the app is not in it. What a decision notice says of the partner's update (services/surfaces.ts).
  */
-export function waitsForInvite(db: Executor, channelId: string): boolean {
-  return isChannelRemoved(db, channelId) || waitsAfter(db, channelId, NOT_IN_CHANNEL);
+export async function waitsForInvite(db: Executor, channelId: string): Promise<boolean> {
+  return (await isChannelRemoved(db, channelId)) || (await waitsAfter(db, channelId, NOT_IN_CHANNEL));
 }
 
 /**
@@ -183,15 +184,15 @@ export function waitsForInvite(db: Executor, channelId: string): boolean {
  * them up to date (surfaces.refresh): the removal and the invite here, the directory's hold and the admin's
  * confirmation (partners/channelSharing.ts, partners/partners.ts). Returns their ids.
  */
-export function refreshWaiting(tx: Executor, channelId: string, now: Date): number[] {
-  const ids = handoffsWaitingIn(tx, channelId, 1000);
-  for (const id of ids) requestRefresh(tx, id, now);
+export async function refreshWaiting(tx: Tx, channelId: string, now: Date): Promise<number[]> {
+  const ids = await handoffsWaitingIn(tx, channelId, 1000);
+  for (const id of ids) await requestRefresh(tx, id, now);
   return ids;
 }
 
 /** Whether the app is still taken as out of the channel: a removal, or a notice saying it is not in it. */
-const stillOut = (db: Executor, channelId: string) =>
-  isChannelRemoved(db, channelId) || channelAccessNoticesIn(db, channelId).length > 0;
+const stillOut = async (db: Executor, channelId: string) =>
+  (await isChannelRemoved(db, channelId)) || (await channelAccessNoticesIn(db, channelId)).length > 0;
 
 /**
  * The app is in the channel again: each DM that told someone it was not (channel_access_notices) is edited to say it
@@ -199,39 +200,38 @@ const stillOut = (db: Executor, channelId: string) =>
  * post in its conversation); then forgotten, so a later removal tells again. A DM Slack never took (parked) is left.
  * Returns how many edits were queued.
  */
-function resolveNotices(
-  tx: Executor,
+async function resolveNotices(
+  tx: Tx,
   deps: ChannelAccessDeps,
   channelId: string,
   now: Date,
   was: { waiting: readonly number[]; woken: number },
-): number {
-  const edits = channelAccessNoticesIn(tx, channelId).flatMap((notice) => {
-    if (!editable(tx, notice.messageKey)) return [];
-    const message = resolvedNotice(tx, deps, notice, now, was);
-    if (!message) return [];
-    return [
-      {
-        method: 'chat.update' as const,
-        dedupeKey: `${notice.messageKey}:resolved`,
-        channel: notice.readerUserId,
-        targetMessageKey: notice.messageKey,
-        payload: { text: message.text, blocks: message.blocks },
-        ...(notice.handoffId === null ? {} : { handoffId: notice.handoffId }),
-      },
-    ];
-  });
-  enqueue(tx, edits, now);
-  deleteChannelAccessNotices(tx, channelId);
+): Promise<number> {
+  const edits: OutboxMessage[] = [];
+  for (const notice of await channelAccessNoticesIn(tx, channelId)) {
+    if (!(await editable(tx, notice.messageKey))) continue;
+    const message = await resolvedNotice(tx, deps, notice, now, was);
+    if (!message) continue;
+    edits.push({
+      method: 'chat.update' as const,
+      dedupeKey: `${notice.messageKey}:resolved`,
+      channel: notice.readerUserId,
+      targetMessageKey: notice.messageKey,
+      payload: { text: message.text, blocks: message.blocks },
+      ...(notice.handoffId === null ? {} : { handoffId: notice.handoffId }),
+    });
+  }
+  await enqueue(tx, edits, now);
+  await deleteChannelAccessNotices(tx, channelId);
   return edits.length;
 }
 
 /** A notice's DM was posted, or its post still waits (the edit then follows it in its conversation). */
-const editable = (tx: Executor, key: string) =>
-  findPostedMessage(tx, key) !== undefined || outboxStatusByRecordAs(tx, key) === 'pending';
+const editable = async (tx: Executor, key: string) =>
+  (await findPostedMessage(tx, key)) !== undefined || (await outboxStatusByRecordAs(tx, key)) === 'pending';
 
 /** What a notice says once the app is back: an owner's, of their handoff's update; an admin's, of what waited. */
-function resolvedNotice(
+async function resolvedNotice(
   tx: Executor,
   deps: ChannelAccessDeps,
   notice: ChannelAccessNoticeRow,
@@ -239,7 +239,7 @@ function resolvedNotice(
   was: { waiting: readonly number[]; woken: number },
 ) {
   if (notice.handoffId === null) return appBackInChannel(notice.channelId, now, deps.timeZone, was.woken);
-  const h = findHandoff(tx, notice.handoffId);
+  const h = await findHandoff(tx, notice.handoffId);
   if (!h) return undefined;
   const waited = was.waiting.includes(h.id);
   return partnerUpdateReleased(h, notice.channelId, now, deps.timeZone, waited);
@@ -249,16 +249,16 @@ function resolvedNotice(
  * Each admin gets one DM per removal: which internal posts wait there, and the invite that sends them. Queued in the
  * transaction that records the removal, and marked on it: the DM goes with the record, never twice.
  */
-function tellAdmins(
-  tx: Executor,
+async function tellAdmins(
+  tx: Tx,
   deps: ChannelAccessDeps,
   about: { channelId: string; sources: readonly InternalChannelSource[]; removal: Removal },
   now: Date,
-): void {
+): Promise<void> {
   const { channelId, sources, removal } = about;
-  const message = appRemovedFromChannel(channelId, sources, removal, countPendingIn(tx, channelId));
+  const message = appRemovedFromChannel(channelId, sources, removal, await countPendingIn(tx, channelId));
   const keyOf = (admin: string) => `app_removed:${channelId}:${now.getTime()}:${admin}`;
-  enqueue(
+  await enqueue(
     tx,
     deps.adminUserIds.map((admin) => ({
       method: 'chat.postMessage' as const,
@@ -271,7 +271,7 @@ function tellAdmins(
     now,
   );
   for (const admin of deps.adminUserIds) {
-    insertChannelAccessNotice(tx, {
+    await insertChannelAccessNotice(tx, {
       messageKey: keyOf(admin),
       channelId,
       readerUserId: admin,
@@ -279,5 +279,5 @@ function tellAdmins(
       toldAt: now,
     });
   }
-  markAdminsTold(tx, channelId, now);
+  await markAdminsTold(tx, channelId, now);
 }

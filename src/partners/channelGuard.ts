@@ -42,18 +42,18 @@ export function channelGuard(deps: {
   internalChannels: Pick<InternalChannels, 'isConfirmed' | 'shared'>;
   access?: Pick<ChannelAccess, 'holds'>;
 }) {
-  const removed = (row: OutboxRow): DeliveryVerdict | undefined =>
-    deps.access?.holds(row) ? HOLDS.removed : undefined;
-  return (row: OutboxRow): DeliveryVerdict => {
+  const removed = async (row: OutboxRow): Promise<DeliveryVerdict | undefined> =>
+    (await deps.access?.holds(row)) ? HOLDS.removed : undefined;
+  return async (row: OutboxRow): Promise<DeliveryVerdict> => {
     const channel = row.channelKey;
     if (row.audience === 'partner') {
-      const handoff = row.handoffId === null ? undefined : findHandoff(deps.db, row.handoffId);
+      const handoff = row.handoffId === null ? undefined : await findHandoff(deps.db, row.handoffId);
       if (!handoff || handoff.partnerId === null)
         return { kind: 'drop', reason: 'partner update of no known partner' };
       if (handoff.partnerChannelId !== channel) {
         return { kind: 'drop', reason: 'the handoff no longer names this partner channel' };
       }
-      const binding = findChannelBinding(deps.db, channel);
+      const binding = await findChannelBinding(deps.db, channel);
       if (binding?.partnerId != null && binding.partnerId !== handoff.partnerId) {
         return {
           kind: 'drop',
@@ -61,7 +61,7 @@ export function channelGuard(deps: {
         };
       }
       if (holdsPartnerUpdates(binding)) return HOLDS.held;
-      return removed(row) ?? { kind: 'send' };
+      return (await removed(row)) ?? { kind: 'send' };
     }
     if (!isChannel(channel)) return { kind: 'send' };
     if (deps.internalChannels.shared().has(channel)) {
@@ -70,7 +70,7 @@ export function channelGuard(deps: {
         reason: 'internal message; the channel is now shared with another organization',
       };
     }
-    if (findChannelBinding(deps.db, channel)) {
+    if (await findChannelBinding(deps.db, channel)) {
       return { kind: 'drop', reason: 'internal message; the channel is a partner channel' };
     }
     if (!deps.internalChannels.isConfirmed(channel)) {
@@ -80,6 +80,6 @@ export function channelGuard(deps: {
           'internal message; the channel is not confirmed internal (no setting or policy target names it, or start could not confirm it)',
       };
     }
-    return removed(row) ?? { kind: 'send' };
+    return (await removed(row)) ?? { kind: 'send' };
   };
 }

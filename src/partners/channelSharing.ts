@@ -70,43 +70,33 @@ async function sharingChanged(
       ? { kinds: [] }
       : deps.internalChannels.sharingChanged(channelId, externallyShared);
   if (switched.sources?.length)
-    toAdmins(deps, `internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
+    await toAdmins(deps, `internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
 
-  const binding = findChannelBinding(deps.db, channelId);
+  const binding = await findChannelBinding(deps.db, channelId);
   if (binding?.partnerId == null) return;
   const partnerId = binding.partnerId;
   const now = deps.clock.now();
-  const theirs = (teamId: string) =>
-    ours.has(teamId) || findWorkspace(deps.db, teamId)?.partnerId === partnerId;
+  const theirs = async (teamId: string) =>
+    ours.has(teamId) || (await findWorkspace(deps.db, teamId))?.partnerId === partnerId;
+  /** The organizations among `teamIds` that are neither ours nor the partner's, in order. */
+  const strangersAmong = async (teamIds: readonly string[]) => {
+    const found: string[] = [];
+    for (const id of teamIds) if (!(await theirs(id))) found.push(id);
+    return found;
+  };
   // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join.
   const told = new Set(binding.strangerTeamIds);
   if (event.joined) told.add(event.joined);
   if (event.left) told.delete(event.left);
-  const recorded = [...told].filter((id) => !theirs(id));
-  if (recorded.join() !== binding.strangerTeamIds.join()) setStrangers(deps.db, channelId, recorded, now);
-  const strangers = [...new Set([...recorded, ...(info?.sharedTeamIds ?? []).filter((id) => !theirs(id))])];
-  const partner = findPartner(deps.db, partnerId);
+  const recorded = await strangersAmong([...told]);
+  if (recorded.join() !== binding.strangerTeamIds.join())
+    await deps.db.transaction((tx) => setStrangers(tx, channelId, recorded, now));
+  const strangers = [...new Set([...recorded, ...(await strangersAmong(info?.sharedTeamIds ?? []))])];
+  const partner = await findPartner(deps.db, partnerId);
 
   if (strangers.length > 0) {
-    if (binding.status === 'held') return;
-    const names = await Promise.all(
-      strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)),
-    );
-    const who = strangers.map((id, i) => names[i] ?? id).join(', ');
-    deps.db.transaction((tx) => {
-      holdChannel(tx, channelId, `shared with ${who} as well as ${partner?.name ?? 'its partner'}`, now);
-      // Their decision notices may say the partner reads of the answer: now it waits for an admin.
-      refreshWaiting(tx, channelId, now);
-    });
-    deps.logger.warn(
-      { channelId, partnerId, strangers },
-      'partner channel held: another organization joined',
-    );
-    toAdmins(
-      deps,
-      `partner_channel_held:${channelId}`,
-      partnerChannelHeldAdmin(channelId, partner?.name ?? 'its partner', who),
-    );
+    if (binding.status !== 'held')
+      await holdForStrangers(deps, channelId, { id: partnerId, name: partner?.name }, strangers, now);
     return;
   }
   if (binding.status !== 'held' || !binding.heldReason?.startsWith('shared with')) return;
@@ -117,13 +107,39 @@ async function sharingChanged(
     );
     return;
   }
-  deps.db.transaction((tx) => {
-    bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
-    wakeChannel(tx, channelId, now);
-    refreshWaiting(tx, channelId, now);
+  await deps.db.transaction(async (tx) => {
+    await bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
+    await wakeChannel(tx, channelId, now);
+    await refreshWaiting(tx, channelId, now);
   });
   deps.onOutboxWrite();
   deps.logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
+}
+
+/** Another organization joined a partner channel: hold its partner updates and tell the admins. */
+async function holdForStrangers(
+  deps: ChannelSharingDeps,
+  channelId: string,
+  partner: { id: number; name: string | undefined },
+  strangers: readonly string[],
+  now: Date,
+): Promise<void> {
+  const names = await Promise.all(strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)));
+  const who = strangers.map((id, i) => names[i] ?? id).join(', ');
+  await deps.db.transaction(async (tx) => {
+    await holdChannel(tx, channelId, `shared with ${who} as well as ${partner.name ?? 'its partner'}`, now);
+    // Their decision notices may say the partner reads of the answer: now it waits for an admin.
+    await refreshWaiting(tx, channelId, now);
+  });
+  deps.logger.warn(
+    { channelId, partnerId: partner.id, strangers },
+    'partner channel held: another organization joined',
+  );
+  await toAdmins(
+    deps,
+    `partner_channel_held:${channelId}`,
+    partnerChannelHeldAdmin(channelId, partner.name ?? 'its partner', who),
+  );
 }
 
 /**
@@ -132,22 +148,23 @@ async function sharingChanged(
  * that failed or lagged is not the last word. Scheduled; a few channels a minute.
  */
 async function recheckSharing(deps: ChannelSharingDeps, limit: number): Promise<void> {
-  const held = channelsHeldForSharing(deps.db, limit).map((c) => c.channelId);
+  const held = (await channelsHeldForSharing(deps.db, limit)).map((c) => c.channelId);
   const internal = deps.internalChannels.unconfirmed().filter((id) => !held.includes(id));
   for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(deps, channelId);
 }
 
-function toAdmins(deps: ChannelSharingDeps, key: string, message: { text: string; blocks: unknown[] }) {
+async function toAdmins(
+  deps: ChannelSharingDeps,
+  key: string,
+  message: { text: string; blocks: unknown[] },
+): Promise<void> {
   const now = deps.clock.now();
-  enqueue(
-    deps.db,
-    deps.adminUserIds.map((admin) => ({
-      method: 'chat.postMessage' as const,
-      dedupeKey: `${key}:${now.getTime()}:${admin}`,
-      channel: admin,
-      payload: { text: message.text, blocks: message.blocks },
-    })),
-    now,
-  );
+  const messages = deps.adminUserIds.map((admin) => ({
+    method: 'chat.postMessage' as const,
+    dedupeKey: `${key}:${now.getTime()}:${admin}`,
+    channel: admin,
+    payload: { text: message.text, blocks: message.blocks },
+  }));
+  await deps.db.transaction((tx) => enqueue(tx, messages, now));
   deps.onOutboxWrite();
 }

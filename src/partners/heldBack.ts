@@ -36,7 +36,11 @@ const todayFor = (h: HandoffRow, now: Date) => dayIn(now, h.aeTimeZone);
  * Why the partner's next move is held back from the partner now, if it is: only while the thread would show it (an
  * accepted deal with no outcome yet, a partner channel, a move written) and it no longer holds.
  */
-export function heldBackNow(exec: Executor, h: HandoffRow, now: Date): HeldBackWhy | undefined {
+export async function heldBackNow(
+  exec: Executor,
+  h: HandoffRow,
+  now: Date,
+): Promise<HeldBackWhy | undefined> {
   if (!h.partnerChannelId || h.status !== 'accepted' || h.outcome !== null) return undefined;
   if (h.partnerNextMove.trim() === '') return undefined;
   // Only a passed date or a former AE holds a move back; a deal that never changed AE has none (its first
@@ -44,10 +48,10 @@ export function heldBackNow(exec: Executor, h: HandoffRow, now: Date): HeldBackW
   const today = todayFor(h, now);
   const datePassed = Boolean(today && h.partnerNextMoveDate && h.partnerNextMoveDate < today);
   if (!datePassed && h.assignment === 1) return undefined;
-  const history = { handoff: h, facts: partnerHistory(exec, h), threadStarted: true };
+  const history = { handoff: h, facts: await partnerHistory(exec, h), threadStarted: true };
   // What the partner would read with nothing held back: a next move only while the deal is taken up.
   if (!partnerView(history)?.partnerNextMove) return undefined;
-  return heldBackWhy(h, { today, formerAeNames: h.assignment === 1 ? [] : formerAeNames(exec, h) });
+  return heldBackWhy(h, { today, formerAeNames: h.assignment === 1 ? [] : await formerAeNames(exec, h) });
 }
 
 /**
@@ -55,8 +59,8 @@ export function heldBackNow(exec: Executor, h: HandoffRow, now: Date): HeldBackW
  * author's notice when the partner's next move is held back now, once per hold reason and text version (a surface
  * already recorded under its key is never queued again, even after the outbox forgot the row).
  */
-export function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): OutboxMessage[] {
-  const why = heldBackNow(exec, h, now);
+export async function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): Promise<OutboxMessage[]> {
+  const why = await heldBackNow(exec, h, now);
   if (!why) return [];
   const ask: HeldBackAsk = {
     reason: why.reason,
@@ -65,7 +69,7 @@ export function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): Outbox
     date: h.partnerNextMoveDate,
     version: nextMoveVersion(h),
   };
-  if (findSurface(exec, heldBackKey(h, ask))) return [];
+  if (await findSurface(exec, heldBackKey(h, ask))) return [];
   return heldBackMessages(h, ask);
 }
 
@@ -92,16 +96,16 @@ export interface HeldBackState {
 }
 
 /** The surface's model: what the notice asked, and what became of it (services/surfaces.ts calls it). */
-export function heldBackState(
+export async function heldBackState(
   exec: Executor,
   h: HandoffRow,
   ask: HeldBackAsk | undefined,
   now: Date | undefined,
-): HeldBackState | undefined {
+): Promise<HeldBackState | undefined> {
   if (!ask) return undefined;
-  const heldNow = now ? heldBackNow(exec, h, now) !== undefined : false;
+  const heldNow = now ? (await heldBackNow(exec, h, now)) !== undefined : false;
   const sameVersion = h.partnerNextMove === ask.move && h.partnerNextMoveDate === ask.date;
-  const by = heldBackAnsweredBy(exec, h.id);
+  const by = await heldBackAnsweredBy(exec, h.id);
   const base = { ask, heldNow, ...(by ? { by } : {}) };
   if (h.status !== 'accepted' || h.outcome !== null) return { ...base, outcome: 'moved_on' };
   if (sameVersion) return { ...base, outcome: heldNow ? 'open' : 'confirmed' };
@@ -145,12 +149,12 @@ export function createHeldBack(deps: HeldBackDeps) {
 }
 
 /** Whether this person may answer for the held-back move: whoever may edit the packet (author, owner, admin). */
-function allowed(
+async function allowed(
   deps: HeldBackDeps,
   ctx: RequestContext,
   handoffId: number,
-): HeldBackRefusal | { kind: 'ok'; handoff: HandoffRow } {
-  const h = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+): Promise<HeldBackRefusal | { kind: 'ok'; handoff: HandoffRow }> {
+  const h = Number.isSafeInteger(handoffId) ? await findHandoff(deps.db, handoffId) : undefined;
   if (!h || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'not_found' };
   const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
   if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
@@ -162,19 +166,19 @@ function allowed(
  * Applies an answer to the notice of text version `version`, in one transaction that re-reads the handoff: the
  * move must still be that version and the deal still taken up, or nothing changes.
  */
-function answer(
+async function answer(
   deps: HeldBackDeps,
   ctx: RequestContext,
   handoffId: number,
   version: string,
   what: 'confirmed' | 'edited',
   change: (h: HandoffRow, now: Date) => NextMoveChange,
-): HeldBackResult {
-  const checked = allowed(deps, ctx, handoffId);
+): Promise<HeldBackResult> {
+  const checked = await allowed(deps, ctx, handoffId);
   if (checked.kind !== 'ok') return checked;
   const now = deps.clock.now();
-  const result = deps.db.transaction((tx): HeldBackResult => {
-    const h = findHandoff(tx, handoffId);
+  const result = await deps.db.transaction(async (tx): Promise<HeldBackResult> => {
+    const h = await findHandoff(tx, handoffId);
     if (!h) return { kind: 'not_found' };
     if (h.status !== 'accepted' || h.outcome !== null || nextMoveVersion(h) !== version)
       return { kind: 'stale', handoff: h };
@@ -186,13 +190,13 @@ function answer(
       h.partnerNextMoveConfirmed === next.move
     )
       return { kind: 'done', handoff: h };
-    const after = savePartnerNextMove(tx, h.id, next, now);
+    const after = await savePartnerNextMove(tx, h.id, next, now);
     if (!after) return { kind: 'not_found' };
     const fields = [
       ...(next.move !== h.partnerNextMove ? ['Partner next move'] : []),
       ...(next.date !== h.partnerNextMoveDate ? ['Partner next move date'] : []),
     ];
-    logEvent(tx, {
+    await logEvent(tx, {
       type: 'edited',
       before: h,
       after,
@@ -201,9 +205,9 @@ function answer(
       detail: { fields, heldBack: what },
     });
     // Every message showing the deal follows: the partner thread's parent, the notice itself (no buttons now).
-    requestRefresh(tx, h.id, now);
+    await requestRefresh(tx, h.id, now);
     // A new text may itself no longer hold (a date already passed): its author is asked about it in turn.
-    enqueue(tx, heldBackNotice(tx, after, now), now);
+    await enqueue(tx, await heldBackNotice(tx, after, now), now);
     return { kind: 'done', handoff: after };
   });
   deps.onOutboxWrite();
@@ -216,7 +220,7 @@ function confirm(
   ctx: RequestContext,
   handoffId: number,
   version: string,
-): HeldBackResult {
+): Promise<HeldBackResult> {
   return answer(deps, ctx, handoffId, version, 'confirmed', (h, now) => ({
     move: h.partnerNextMove,
     date: h.partnerNextMoveDate && h.partnerNextMoveDate < todayFor(h, now) ? null : h.partnerNextMoveDate,
@@ -230,7 +234,7 @@ function edit(
   handoffId: number,
   version: string,
   next: NextMoveChange,
-): HeldBackResult {
+): Promise<HeldBackResult> {
   return answer(deps, ctx, handoffId, version, 'edited', () => next);
 }
 

@@ -1,6 +1,6 @@
 import { partnerChannelBlocked } from '../blocks/notices.js';
 import type { Clock } from '../clock.js';
-import type { Db, Executor } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { insertChannelAccessNotice } from '../db/repositories/channelAccessNotices.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, isQueued, type OutboxRow } from '../db/repositories/outbox.js';
@@ -22,18 +22,20 @@ interface Deps {
  * then asks for an invite). The app invited back: `ChannelAccess.joined`, which edits the notices of an invite.
  */
 export function partnerChannelBlockedNotifier(deps: Deps) {
-  return (row: OutboxRow, error: string): void => {
+  return async (row: OutboxRow, error: string): Promise<void> => {
     const ids = new Set([
       ...(row.handoffId === null ? [] : [row.handoffId]),
-      ...handoffsWaitingIn(deps.db, row.channelKey),
+      ...(await handoffsWaitingIn(deps.db, row.channelKey)),
     ]);
     const now = deps.clock.now();
-    const told = deps.db.transaction((tx) =>
-      [...ids].filter((id) => {
-        const handoff = findHandoff(tx, id);
-        return handoff !== undefined && tellOwner(tx, handoff, row, error, now);
-      }),
-    );
+    const told = await deps.db.transaction(async (tx) => {
+      const queued: number[] = [];
+      for (const id of ids) {
+        const handoff = await findHandoff(tx, id);
+        if (handoff !== undefined && (await tellOwner(tx, handoff, row, error, now))) queued.push(id);
+      }
+      return queued;
+    });
     if (told.length > 0) deps.onOutboxWrite();
   };
 }
@@ -43,24 +45,24 @@ export function partnerChannelBlockedNotifier(deps: Deps) {
  * ends is told once per handoff until the app is back, and remembered (channel_access_notices) so the invite edits
  * the notice; any other (a held or archived channel) once per blocked update.
  */
-function tellOwner(tx: Executor, h: HandoffRow, row: OutboxRow, error: string, now: Date): boolean {
+async function tellOwner(tx: Tx, h: HandoffRow, row: OutboxRow, error: string, now: Date): Promise<boolean> {
   const channelId = row.channelKey;
   const remembered = (ENDED_BY_INVITE as readonly string[]).includes(error);
   const key = remembered
     ? `handoff:${h.id}:not_in_channel:${channelId}:${row.id}:${now.getTime()}`
     : `handoff:${h.id}:partner_channel_blocked:${row.id}`;
   const told = remembered
-    ? !insertChannelAccessNotice(tx, {
+    ? !(await insertChannelAccessNotice(tx, {
         messageKey: key,
         channelId,
         readerUserId: h.ownerUserId,
         handoffId: h.id,
         toldAt: now,
-      })
-    : isQueued(tx, key);
+      }))
+    : await isQueued(tx, key);
   if (told) return false;
   const message = partnerChannelBlocked(h, error);
-  enqueue(
+  await enqueue(
     tx,
     [
       {
@@ -75,6 +77,6 @@ function tellOwner(tx: Executor, h: HandoffRow, row: OutboxRow, error: string, n
     now,
   );
   // Their decision notice may have said the partner reads of the answer: now it waits (services/surfaces.ts).
-  requestRefresh(tx, h.id, now);
+  await requestRefresh(tx, h.id, now);
   return true;
 }

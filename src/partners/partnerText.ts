@@ -33,21 +33,21 @@ export function createPartnerText(deps: {
    * Asks the authors of deals whose partner next move is held back now (partners/heldBack.ts), once per reason and
    * text version: a passed date, or a move naming a former AE (a deal that moved before it was accepted).
    */
-  function askAuthors(page: readonly HandoffRow[], now: Date): number {
+  async function askAuthors(page: readonly HandoffRow[], now: Date): Promise<number> {
     let asked = 0;
     for (const h of page) {
       // The partner's thread is posted: what it leaves out is what the author is asked about.
-      if (!findPostedMessage(db, messageKey.partnerParent(h))) continue;
-      const messages = heldBackNotice(db, h, now);
+      if (!(await findPostedMessage(db, messageKey.partnerParent(h)))) continue;
+      const messages = await heldBackNotice(db, h, now);
       if (messages.length === 0) continue;
-      db.transaction((tx) => enqueue(tx, messages, now));
+      await db.transaction((tx) => enqueue(tx, messages, now));
       asked += messages.length;
     }
     return asked;
   }
 
   /** Brings up to date the parents whose partner next move's date has passed since they were rendered. */
-  function recheck(): number {
+  async function recheck(): Promise<number> {
     const now = clock.now();
     // A date has passed once it is before "today" somewhere: the earliest today is in UTC-12, the latest in UTC+14.
     const latestToday = dayIn(now, 'Pacific/Kiritimati');
@@ -55,17 +55,17 @@ export function createPartnerText(deps: {
     let asked = 0;
     let afterId = 0;
     for (;;) {
-      const page = findPartnerTextToRecheck(db, latestToday, afterId, BATCH);
+      const page = await findPartnerTextToRecheck(db, latestToday, afterId, BATCH);
       for (const h of page) {
         const key = messageKey.partnerParent(h);
         // A parent not posted yet shows the deal as it is when it is posted.
-        if (!findPostedMessage(db, key)) continue;
-        const shown = deps.surfaces.render(key);
+        if (!(await findPostedMessage(db, key))) continue;
+        const shown = await deps.surfaces.render(key);
         if (!shown || shown.unchanged) continue;
-        db.transaction((tx) => requestRefresh(tx, h.id, now));
+        await db.transaction((tx) => requestRefresh(tx, h.id, now));
         refreshed += 1;
       }
-      asked += askAuthors(page, now);
+      asked += await askAuthors(page, now);
       if (page.length < BATCH) break;
       afterId = page[page.length - 1]?.id ?? afterId;
     }

@@ -12,23 +12,24 @@ import { messageKey, type PartnerThread } from '../services/notifications.js';
  * Slack refused for good does not count, so the next event starts a fresh thread instead of replying under nothing.
  * Call inside the transaction, after the change's own rows were written.
  */
-export function partnerThread(exec: Executor, h: HandoffRow): PartnerThread {
-  return { started: partnerThreadStarted(exec, h), facts: partnerHistory(exec, h) };
+export async function partnerThread(exec: Executor, h: HandoffRow): Promise<PartnerThread> {
+  const started = await partnerThreadStarted(exec, h);
+  return { started, facts: await partnerHistory(exec, h) };
 }
 
 /** Whether the partner thread's parent was posted, or is still queued to be. */
-export function partnerThreadStarted(exec: Executor, h: Pick<HandoffRow, 'id'>): boolean {
+export async function partnerThreadStarted(exec: Executor, h: Pick<HandoffRow, 'id'>): Promise<boolean> {
   const key = messageKey.partnerParent(h);
   // Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
-  if (findPostedMessage(exec, key)) return true;
-  const parent = outboxStatusByRecordAs(exec, key);
+  if (await findPostedMessage(exec, key)) return true;
+  const parent = await outboxStatusByRecordAs(exec, key);
   return parent !== undefined && parent !== 'dead' && parent !== 'cancelled';
 }
 
 /** What happened to the handoff that its partner may come to know of, in order (domain/partnerView.ts). */
-export function partnerHistory(exec: Executor, h: HandoffRow) {
-  const decided = decisionsOf(exec, h.id);
-  return partnerFacts(h, decided, findOutcomes(exec, h.id));
+export async function partnerHistory(exec: Executor, h: HandoffRow) {
+  const decided = await decisionsOf(exec, h.id);
+  return partnerFacts(h, decided, await findOutcomes(exec, h.id));
 }
 
 /**
@@ -37,14 +38,15 @@ export function partnerHistory(exec: Executor, h: HandoffRow) {
  * moved from with its messages (`move.fromName` in their params); for an AE it did not, the name stored with another
  * of their handoffs.
  */
-export function formerAeNames(exec: Executor, h: HandoffRow): string[] {
-  const recorded = movedFromNames(exec, h.id).filter(
+export async function formerAeNames(exec: Executor, h: HandoffRow): Promise<string[]> {
+  const recorded = (await movedFromNames(exec, h.id)).filter(
     (name): name is string => typeof name === 'string' && name.trim() !== '',
   );
   if (h.assignment === 1) return recorded;
-  const looked = formerAeIds(exec, h.id, h.aeUserId).flatMap((ae) => {
-    const name = latestAeName(exec, ae);
-    return name !== undefined ? [name] : [];
-  });
+  const looked: string[] = [];
+  for (const ae of await formerAeIds(exec, h.id, h.aeUserId)) {
+    const name = await latestAeName(exec, ae);
+    if (name !== undefined) looked.push(name);
+  }
   return [...new Set([...recorded, ...looked])];
 }

@@ -76,73 +76,77 @@ export function createPartnerDirectory(deps: PartnerDirectoryDeps) {
 const mayEdit = (deps: PartnerDirectoryDeps, ctx: RequestContext) => may(deps, ctx, 'partners');
 const mayBindChannels = (deps: PartnerDirectoryDeps, ctx: RequestContext) =>
   may(deps, ctx, 'partnerChannels');
-const named = (deps: PartnerDirectoryDeps, name: string) =>
+const named = async (deps: PartnerDirectoryDeps, name: string) =>
   name.trim() ? partnerByName(deps.db, name) : undefined;
 const unknown = (name: string) => invalid(`No partner goes by “${name}” (see /handoff partners).`);
 
 /** A channel as typed: `<#C123|name>`, `C123`, or `#name` of a channel the directory knows. */
-function channelOf(
+async function channelOf(
   deps: PartnerDirectoryDeps,
   typed: string,
-): { id: string; binding: PartnerChannelRow | undefined } | undefined {
+): Promise<{ id: string; binding: PartnerChannelRow | undefined } | undefined> {
   const text = typed.trim();
   const escaped = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text);
   const id = escaped?.[1] ?? (/^[CG][A-Z0-9]{2,}$/.test(text) ? text : undefined);
-  if (id) return { id, binding: findChannelBinding(deps.db, id) };
-  const binding = channelBindingByName(deps.db, text);
+  if (id) return { id, binding: await findChannelBinding(deps.db, id) };
+  const binding = await channelBindingByName(deps.db, text);
   return binding ? { id: binding.channelId, binding } : undefined;
 }
 
-function list(
+async function list(
   deps: PartnerDirectoryDeps,
   ctx: RequestContext,
-): DirectoryResult<{ partners: PartnerListing[]; loose: PartnerChannelRow[] }> {
+): Promise<DirectoryResult<{ partners: PartnerListing[]; loose: PartnerChannelRow[] }>> {
   if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
-  const open = openCounts(deps.db);
-  const partners = listPartners(deps.db).map((partner) => ({
-    partner,
-    aliases: aliasesOf(deps.db, partner.id).filter((a) => a !== partner.name),
-    workspaces: workspacesOf(deps.db, partner.id),
-    channels: channelsOf(deps.db, partner.id),
-    open: open.get(partner.id) ?? { undecided: 0, expired: 0, inProgress: 0 },
-  }));
-  return done({ partners, loose: heldOrUnboundChannels(deps.db).filter((c) => c.partnerId === null) });
+  const open = await openCounts(deps.db);
+  const partners: PartnerListing[] = [];
+  for (const partner of await listPartners(deps.db)) {
+    partners.push({
+      partner,
+      aliases: (await aliasesOf(deps.db, partner.id)).filter((a) => a !== partner.name),
+      workspaces: await workspacesOf(deps.db, partner.id),
+      channels: await channelsOf(deps.db, partner.id),
+      open: open.get(partner.id) ?? { undecided: 0, expired: 0, inProgress: 0 },
+    });
+  }
+  const loose = (await heldOrUnboundChannels(deps.db)).filter((c) => c.partnerId === null);
+  return done({ partners, loose });
 }
 
-function rename(
+async function rename(
   deps: PartnerDirectoryDeps,
   ctx: RequestContext,
   from: string,
   to: string,
-): DirectoryResult<PartnerRow> {
+): Promise<DirectoryResult<PartnerRow>> {
   if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
-  const partner = named(deps, from);
+  const partner = await named(deps, from);
   if (!partner) return unknown(from);
-  const other = named(deps, to);
+  const other = await named(deps, to);
   if (other && other.id !== partner.id) {
     return invalid(
       `“${to}” is already ${other.name}. To make them one partner: /handoff partners merge ${partner.name} | ${other.name}`,
     );
   }
   if (!to.trim() || to.trim().length > 150) return invalid('Give the new name (at most 150 characters).');
-  deps.db.transaction((tx) => renamePartner(tx, partner.id, to, deps.clock.now()));
+  await deps.db.transaction((tx) => renamePartner(tx, partner.id, to, deps.clock.now()));
   deps.logger.info(
     { partnerId: partner.id, from: partner.name, to, by: ctx.actor.userId },
     'partner renamed',
   );
-  return done(findPartner(deps.db, partner.id) as PartnerRow);
+  return done((await findPartner(deps.db, partner.id)) as PartnerRow);
 }
 
-function alias(
+async function alias(
   deps: PartnerDirectoryDeps,
   ctx: RequestContext,
   name: string,
   aliasName: string,
-): DirectoryResult<PartnerRow> {
+): Promise<DirectoryResult<PartnerRow>> {
   if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
-  const partner = named(deps, name);
+  const partner = await named(deps, name);
   if (!partner) return unknown(name);
-  const other = named(deps, aliasName);
+  const other = await named(deps, aliasName);
   if (other && other.id !== partner.id) {
     return invalid(
       `“${aliasName}” is already ${other.name}. To make them one partner: /handoff partners merge ${other.name} | ${partner.name}`,
@@ -150,41 +154,41 @@ function alias(
   }
   if (!aliasName.trim() || aliasName.trim().length > 150)
     return invalid('Give the other name (at most 150 characters).');
-  addAlias(deps.db, partner.id, aliasName);
+  await deps.db.transaction((tx) => addAlias(tx, partner.id, aliasName));
   deps.logger.info({ partnerId: partner.id, alias: aliasName, by: ctx.actor.userId }, 'partner alias added');
   return done(partner);
 }
 
-function merge(
+async function merge(
   deps: PartnerDirectoryDeps,
   ctx: RequestContext,
   fromName: string,
   intoName: string,
-): DirectoryResult<PartnerRow> {
+): Promise<DirectoryResult<PartnerRow>> {
   if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
-  const from = named(deps, fromName);
-  const into = named(deps, intoName);
+  const from = await named(deps, fromName);
+  const into = await named(deps, intoName);
   if (!from) return unknown(fromName);
   if (!into) return unknown(intoName);
   if (from.id === into.id) return invalid(`“${fromName}” and “${intoName}” are already one partner.`);
-  deps.db.transaction((tx) => mergePartners(tx, from, into, deps.clock.now()));
+  await deps.db.transaction((tx) => mergePartners(tx, from, into, deps.clock.now()));
   deps.logger.info({ from: from.id, into: into.id, by: ctx.actor.userId }, 'partners merged');
   return done(into);
 }
 
-function setDomain(
+async function setDomain(
   deps: PartnerDirectoryDeps,
   ctx: RequestContext,
   name: string,
   domain: string,
-): DirectoryResult<PartnerRow> {
+): Promise<DirectoryResult<PartnerRow>> {
   if (!mayEdit(deps, ctx)) return { kind: 'forbidden' };
-  const partner = named(deps, name);
+  const partner = await named(deps, name);
   if (!partner) return unknown(name);
   const registrable = domain.trim() ? accountDomain(domain) : null;
   if (registrable === undefined) return invalid("Use the partner's web domain, like meridian.example.");
-  setPartnerDomain(deps.db, partner.id, registrable, deps.clock.now());
-  return done(findPartner(deps.db, partner.id) as PartnerRow);
+  await deps.db.transaction((tx) => setPartnerDomain(tx, partner.id, registrable, deps.clock.now()));
+  return done((await findPartner(deps.db, partner.id)) as PartnerRow);
 }
 
 /** Corrects whose channel it is: later updates of other partners' handoffs never go there. */
@@ -195,9 +199,9 @@ async function assignChannel(
   name: string,
 ): Promise<DirectoryResult<{ channelId: string; partner: PartnerRow }>> {
   if (!mayBindChannels(deps, ctx)) return { kind: 'forbidden' };
-  const channel = channelOf(deps, typedChannel);
+  const channel = await channelOf(deps, typedChannel);
   if (!channel) return invalid('Name the channel as #channel (type # and pick it) or by its id.');
-  const partner = named(deps, name);
+  const partner = await named(deps, name);
   if (!partner) return unknown(name);
   const info = await deps.directory.lookupChannel(channel.id).catch((error: unknown) => {
     if (error instanceof DirectoryUnavailableError) return 'unknown' as const;
@@ -206,22 +210,29 @@ async function assignChannel(
   if (info === 'unknown') return invalid('I could not check the channel with Slack just now. Try again.');
   if (!info) return invalid('I cannot see that channel. Invite the app to it first.');
   const teams = info.sharedTeamIds.filter((id) => !ctx.internalTeamIds.includes(id));
-  const foreign = teams.map((id) => findWorkspace(deps.db, id)).find((w) => w && w.partnerId !== partner.id);
+  let foreign: Awaited<ReturnType<typeof findWorkspace>>;
+  for (const id of teams) {
+    const w = await findWorkspace(deps.db, id);
+    if (w && w.partnerId !== partner.id) {
+      foreign = w;
+      break;
+    }
+  }
   if (foreign) {
-    const other = findPartner(deps.db, foreign.partnerId);
+    const other = await findPartner(deps.db, foreign.partnerId);
     return invalid(
       `That channel is shared with ${other?.name ?? 'another partner'}'s workspace, so it cannot be ${partner.name}'s.`,
     );
   }
   const now = deps.clock.now();
-  const woken = deps.db.transaction((tx) => {
-    bindChannel(tx, { id: channel.id, name: info.name }, partner.id, ctx.actor.userId, now);
+  const woken = await deps.db.transaction(async (tx) => {
+    await bindChannel(tx, { id: channel.id, name: info.name }, partner.id, ctx.actor.userId, now);
     for (const teamId of teams) {
-      if (!findWorkspace(tx, teamId))
-        bindWorkspace(tx, { teamId, teamName: undefined }, partner.id, ctx.actor.userId, now);
+      if (!(await findWorkspace(tx, teamId)))
+        await bindWorkspace(tx, { teamId, teamName: undefined }, partner.id, ctx.actor.userId, now);
     }
     // Their decision notices said the partner's update waits for an admin: they say now that it goes out.
-    refreshWaiting(tx, channel.id, now);
+    await refreshWaiting(tx, channel.id, now);
     return wakeChannel(tx, channel.id, now);
   });
   if (woken > 0) deps.onOutboxWrite();
@@ -235,7 +246,7 @@ async function assignChannel(
 /** An admin confirms a held channel: every organization now in it is the partner's, and what waited goes out. */
 async function confirmChannel(deps: PartnerDirectoryDeps, ctx: RequestContext, typedChannel: string) {
   if (!mayBindChannels(deps, ctx)) return { kind: 'forbidden' as const };
-  const channel = channelOf(deps, typedChannel);
+  const channel = await channelOf(deps, typedChannel);
   if (!channel?.binding)
     return invalid('That is not a partner channel the directory knows. Name it as #channel.');
   if (channel.binding.partnerId === null) {
@@ -243,7 +254,7 @@ async function confirmChannel(deps: PartnerDirectoryDeps, ctx: RequestContext, t
       'Nobody owns that channel yet: say whose it is with /handoff partners channel #channel | <partner>.',
     );
   }
-  const partner = findPartner(deps.db, channel.binding.partnerId) as PartnerRow;
+  const partner = (await findPartner(deps.db, channel.binding.partnerId)) as PartnerRow;
   return assignChannel(deps, ctx, channel.id, partner.name);
 }
 

@@ -196,11 +196,19 @@ export class StorageHealth {
     probeWrite(this.sqlite, this.opts.now?.() ?? new Date());
   }
 
-  /** True when the database takes writes now (probed at most every `probeEveryMs`) and none failed just before. */
+  /**
+   * True when the database takes writes now (probed at most every `probeEveryMs`) and none failed just before.
+   * Synchronous: no statement of the app runs on the connection during the probe.
+   */
   writable(): boolean {
     const now = this.now();
+    const faulted = () =>
+      this.lastFault !== undefined && now - this.lastFault.at < (this.opts.faultMemoryMs ?? 30_000);
     // A failed probe is tried again at once: the fault may have cleared, and a refused write costs nothing.
     if (!this.probed?.ok || now - this.probed.at >= (this.opts.probeEveryMs ?? 1000)) {
+      // A transaction of the app is open on the writing connection (between its awaits): a probe would write inside
+      // it, and commit or roll back with it. Not probed: taken as writable this time (nothing remembered or logged).
+      if (this.sqlite.inTransaction) return !faulted();
       let ok = true;
       try {
         this.probeWrite();
@@ -212,8 +220,7 @@ export class StorageHealth {
       if (ok && this.probed?.ok === false) this.lastFault = undefined;
       this.probed = { at: now, ok };
     }
-    const healthy =
-      this.probed.ok && !(this.lastFault && now - this.lastFault.at < (this.opts.faultMemoryMs ?? 30_000));
+    const healthy = this.probed.ok && !faulted();
     if (healthy && this.outage !== undefined) {
       this.logger.info({ code: this.outage }, 'the database accepts writes again');
       this.outage = undefined;

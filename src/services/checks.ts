@@ -30,19 +30,19 @@ const OPEN: readonly HandoffRow['status'][] = ['sent', 'accepted', 'expired'];
  * is a channel conflict. A reseller registered on the account other than this partner is a conflict too. "Same
  * partner" is the directory's record (`partnerId`, aliases included) when the packet's partner is known.
  */
-export function checkAccount(
+export async function checkAccount(
   db: Db,
   account: { key: string; domain: string | null; partnerKey: string; partnerId: number | undefined },
   since: Date,
   /** A handoff to leave out: the one being edited is no duplicate of itself. */
   exclude?: number,
-): Finding[] {
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const samePartner = (other: { partnerId: number | null; partnerKey: string }) =>
     account.partnerId !== undefined && other.partnerId !== null
       ? other.partnerId === account.partnerId
       : other.partnerKey === account.partnerKey;
-  for (const other of findSameAccount(db, { key: account.key, domain: account.domain }, since)) {
+  for (const other of await findSameAccount(db, { key: account.key, domain: account.domain }, since)) {
     if (other.id === exclude) continue;
     const common = {
       handoffId: other.id,
@@ -54,8 +54,8 @@ export function checkAccount(
     if (!samePartner(other)) findings.push({ kind: 'conflict', ...common });
     else if (OPEN.includes(other.status)) findings.push({ kind: 'duplicate', ...common });
   }
-  for (const reseller of findResellers(db, account.key)) {
-    const resellerPartner = partnerByName(db, reseller.resellerName);
+  for (const reseller of await findResellers(db, account.key)) {
+    const resellerPartner = await partnerByName(db, reseller.resellerName);
     if (!samePartner({ partnerId: resellerPartner?.id ?? null, partnerKey: reseller.resellerKey })) {
       findings.push({
         kind: 'reseller',

@@ -37,7 +37,7 @@ export function createDigest(deps: DigestDeps) {
     const weekStart = weekEnd.minus({ weeks: 1 });
     const weekLabel = weekStart.toISODate() ?? '';
     const dedupeKey = `digest:${weekLabel}`;
-    if (isQueued(db, dedupeKey)) return 'already_posted';
+    if (await isQueued(db, dedupeKey)) return 'already_posted';
     const to = weekEnd.toJSDate();
     const stats = (await deps.metrics.program(weekStart.toJSDate(), to)).overall;
     const previous = (
@@ -56,26 +56,30 @@ export function createDigest(deps: DigestDeps) {
       altText,
       comment: `:chart_with_upwards_trend: The trend chart of the weekly co-sell handoff digest (the last ${deps.trendWeeks} weeks).`,
     });
+    // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
+    const atRisk = await deps.metrics.atRisk(clock.now());
     const message = weeklyDigest({
       weekLabel,
       stats,
       previous,
       chart: fileId ? { fileId, altText } : null,
       trendWeeks: deps.trendWeeks,
-      // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
-      atRisk: deps.metrics.atRisk(clock.now()),
+      atRisk,
     });
-    enqueue(
-      db,
-      [
-        {
-          method: 'chat.postMessage',
-          dedupeKey,
-          channel: channelId,
-          payload: { ...message, unfurl_links: false, unfurl_media: false },
-        },
-      ],
-      clock.now(),
+    const queuedAt = clock.now();
+    await db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey,
+            channel: channelId,
+            payload: { ...message, unfurl_links: false, unfurl_media: false },
+          },
+        ],
+        queuedAt,
+      ),
     );
     logger.info({ week: weekLabel, channelId, chart: Boolean(fileId) }, 'weekly digest queued');
     deps.onOutboxWrite();
@@ -88,7 +92,7 @@ export function createDigest(deps: DigestDeps) {
    * does not open with the digest of a week before it existed).
    */
   async function catchUp(slot: Date): Promise<DigestResult> {
-    if (!inUseBefore(db, slot)) {
+    if (!(await inUseBefore(db, slot))) {
       logger.info({ slot }, 'weekly digest not caught up: the app was not in use yet at its slot');
       return 'not_in_use_then';
     }

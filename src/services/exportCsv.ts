@@ -93,11 +93,11 @@ const COLUMNS: readonly Column[] = [
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
 
 /** The touch log as CSV text (RFC 4180 quoting, a header row, UTC ISO 8601 times). */
-export function touchLogCsv(
+export async function touchLogCsv(
   exec: Executor,
   range: { since: Date; until: Date },
-): { csv: string; rows: number } {
-  const rows = exportRows(exec, range.since, range.until);
+): Promise<{ csv: string; rows: number }> {
+  const rows = await exportRows(exec, range.since, range.until);
   const records = rows.map((r) => COLUMNS.map((c) => c.value(r)));
   return {
     csv: stringify(records, {

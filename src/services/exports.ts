@@ -120,19 +120,20 @@ export function createExports(deps: ExportsDeps) {
     );
   }
 
-  function sendToUser(
+  async function sendToUser(
     ctx: RequestContext,
     range: ExportRange,
-  ):
+  ): Promise<
     | { kind: 'started'; done: Promise<ExportDelivery> }
     | { kind: 'forbidden' }
-    | { kind: 'too_large'; rows: number } {
+    | { kind: 'too_large'; rows: number }
+  > {
     if (!may(deps, ctx, 'export')) {
       logger.warn({ userId: ctx.actor.userId, teamId: ctx.actor.teamId }, 'touch log export refused');
       return { kind: 'forbidden' };
     }
     // The CSV is built in memory on the app's event loop: a range too large for that is refused up front.
-    const rows = countSent(db, range);
+    const rows = await countSent(db, range);
     if (rows > EXPORT_MAX_ROWS) {
       logger.info({ userId: ctx.actor.userId, rows }, 'touch log export refused: range too large');
       return { kind: 'too_large', rows };
@@ -140,7 +141,7 @@ export function createExports(deps: ExportsDeps) {
     const userId = ctx.actor.userId;
     const task = (async (): Promise<ExportDelivery> => {
       try {
-        const { csv, rows } = touchLogCsv(db, range);
+        const { csv, rows } = await touchLogCsv(db, range);
         const stamp = DateTime.fromJSDate(deps.clock.now(), { zone: range.timeZone }).toFormat('yyyy-LL-dd');
         await deps.files.sendCsvToUser(userId, csv, {
           filename: `handoff-touch-log-${stamp}.csv`,
@@ -151,7 +152,7 @@ export function createExports(deps: ExportsDeps) {
         return { kind: 'sent', rows, at: deps.clock.now() };
       } catch (error) {
         logger.warn({ err: error, userId }, 'touch log export failed');
-        deps.replies.ephemeral(undefined, exportReplies.failed(), userId);
+        await deps.replies.ephemeral(undefined, exportReplies.failed(), userId);
         return { kind: 'failed', at: deps.clock.now() };
       }
     })();

@@ -22,7 +22,7 @@ export interface HandoffServiceDeps {
   clock: Clock;
   logger: Logger;
   /** Expires a handoff whose window has passed (shared with the sweep), so a late click meets a consistent state. */
-  expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
+  expireIfDue: (handoff: HandoffRow, now: Date) => Promise<HandoffRow>;
   /** When an accepted deal with no news first nudges its AE (null: never). */
   firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
   /** Business hours between two moments in an AE's calendar (their zone and own holidays): time to decision. */
@@ -53,19 +53,20 @@ export type DecisionRequest = RequestContext & {
 /** The AE's decision: who may decide a handoff now, and recording an accept or a decline exactly once. */
 export function createHandoffService(deps: HandoffServiceDeps) {
   return {
-    checkDecision: (req: RequestContext & { handoffId: number; shownEditCount?: number }): DecisionCheck =>
-      checkDecision(deps, req),
-    decide: (req: DecisionRequest): DecisionResult => decide(deps, req),
+    checkDecision: (
+      req: RequestContext & { handoffId: number; shownEditCount?: number },
+    ): Promise<DecisionCheck> => checkDecision(deps, req),
+    decide: (req: DecisionRequest): Promise<DecisionResult> => decide(deps, req),
   };
 }
 
 /** Whether this actor may decide this handoff now (the lifecycle's policy). */
-function checkDecision(
+async function checkDecision(
   deps: HandoffServiceDeps,
   req: RequestContext & { handoffId: number; shownEditCount?: number },
-): DecisionCheck {
+): Promise<DecisionCheck> {
   if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-  const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(deps.db, req.handoffId) : undefined;
+  const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
   if (!handoff) return { kind: 'not_found' };
   const now = deps.clock.now();
   const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', handoff, now);
@@ -73,10 +74,10 @@ function checkDecision(
   if (verdict === 'external') return { kind: 'external' };
   if (verdict === 'not_now') {
     // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
-    return { kind: 'closed', handoff: deps.expireIfDue(handoff, now) };
+    return { kind: 'closed', handoff: await deps.expireIfDue(handoff, now) };
   }
-  // An answer to an older version of the packet: the edit won the race (the decision path is synchronous, and one
-  // process owns the database, so nothing commits between this check and the decision below).
+  // An answer to an older version of the packet: the edit won the race. An edit can still commit between this check
+  // and the decision's transaction (the path awaits): `decide` checks again inside it, against the row it updates.
   if (req.shownEditCount !== undefined && req.shownEditCount !== handoff.editCount)
     return { kind: 'edited', handoff };
   return { kind: 'open', handoff };
@@ -86,8 +87,8 @@ function checkDecision(
  * Records the AE's accept or decline exactly once, with every message it owes queued in the same transaction.
  * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
  */
-function decide(deps: HandoffServiceDeps, req: DecisionRequest): DecisionResult {
-  const checked = checkDecision(deps, req);
+async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<DecisionResult> {
+  const checked = await checkDecision(deps, req);
   if (checked.kind !== 'open') {
     if (checked.kind !== 'closed')
       deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
@@ -100,15 +101,20 @@ function decide(deps: HandoffServiceDeps, req: DecisionRequest): DecisionResult 
   const at = deps.clock.now();
   const before = checked.handoff;
   const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
+  // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author chose
+  // to start the window then), across an expiry and an extension.
+  const askedAt = (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
   let decision: DecisionRow | undefined;
-  const applied = deps.lifecycle.apply({
+  /** The handoff as the transaction found it when an edit committed after the check above: nothing recorded. */
+  let edited: HandoffRow | undefined;
+  const applied = await deps.lifecycle.apply({
     event: req.decision === 'accepted' ? 'accept' : 'decline',
     before,
     actor,
     at,
     change: {},
-    update: (tx, guard) => {
-      const decided = recordDecision(tx, {
+    update: async (tx, guard) => {
+      const decided = await recordDecision(tx, {
         handoffId: before.id,
         decision: req.decision,
         reasonCode,
@@ -116,27 +122,35 @@ function decide(deps: HandoffServiceDeps, req: DecisionRequest): DecisionResult 
         actor,
         at,
         cycle: guard.cycle,
+        ...(req.shownEditCount === undefined ? {} : { editCount: req.shownEditCount }),
         // The nudge depends on the AE's calendar only, which a decision does not change.
         ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
       });
+      // The guard includes the packet version: an edit that committed after `checkDecision` wins here too. Told
+      // apart from a closed window only when nothing was recorded (a row no longer in the guard's state and window
+      // is `closed`).
+      if (!decided && req.shownEditCount !== undefined) {
+        const current = await findHandoff(tx, before.id);
+        const inWindow = current && guard.statuses.includes(current.status) && current.cycle === guard.cycle;
+        if (inWindow && current.editCount !== req.shownEditCount) edited = current;
+      }
       decision = decided?.decision;
       return decided?.handoff;
     },
-    businessHours: deps.businessHours(
-      // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author
-      // chose to start the window then), across an expiry and an extension.
-      assignmentWindowStart(deps.db, before.id, before.assignment) ?? before.sentAt,
-      at,
-      { id: before.aeUserId, timeZone: before.aeTimeZone },
-    ),
+    businessHours: deps.businessHours(askedAt, at, { id: before.aeUserId, timeZone: before.aeTimeZone }),
     detail: reasonCode ? { reasonCode } : null,
     // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
-    owes: (tx, after) =>
-      decision
-        ? [...decisionMessages(after, decision, partnerThread(tx, after)), ...heldBackNotice(tx, after, at)]
-        : [],
+    owes: async (tx, after) => {
+      if (!decision) return [];
+      const thread = await partnerThread(tx, after);
+      return [...decisionMessages(after, decision, thread), ...(await heldBackNotice(tx, after, at))];
+    },
   });
-  if (!applied) return { kind: 'closed', handoff: findHandoff(deps.db, before.id) ?? before };
+  if (edited) {
+    deps.logger.warn({ ...describe(req), refused: 'edited' }, 'decision refused');
+    return { kind: 'edited', handoff: edited };
+  }
+  if (!applied) return { kind: 'closed', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
 }

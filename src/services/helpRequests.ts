@@ -62,17 +62,17 @@ export function createHelpRequests(deps: HelpRequestDeps) {
     submit: (
       ctx: RequestContext,
       input: { sourceViewId: string; values: Record<string, string | undefined> },
-    ): HelpRequestResult => submit(deps, ctx, input),
-    claim: (ctx: RequestContext, requestId: number): HelpClaimResult => claim(deps, ctx, requestId),
+    ): Promise<HelpRequestResult> => submit(deps, ctx, input),
+    claim: (ctx: RequestContext, requestId: number): Promise<HelpClaimResult> => claim(deps, ctx, requestId),
     enabled: () => Boolean(deps.channelId()),
   };
 }
 
-function submit(
+async function submit(
   deps: HelpRequestDeps,
   ctx: RequestContext,
   input: { sourceViewId: string; values: Record<string, string | undefined> },
-): HelpRequestResult {
+): Promise<HelpRequestResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
     deps.logger.warn(
       { userId: ctx.actor.userId, teamId: ctx.actor.teamId },
@@ -95,27 +95,28 @@ function submit(
   const account = values[HELP_BLOCK_ID.account];
   const partner = values[HELP_BLOCK_ID.partner];
   const now = deps.clock.now();
-  const result = deps.db.transaction((tx) => {
-    const inserted = insertHelpRequest(tx, {
+  const result = await deps.db.transaction(async (tx) => {
+    // Counted under the directory's partner when the name is one it knows (aliases included).
+    const partnerKey = partner ? ((await partnerByName(tx, partner))?.key ?? accountKey(partner)) : null;
+    const inserted = await insertHelpRequest(tx, {
       sourceViewId: input.sourceViewId,
       requestedByUserId: ctx.actor.userId,
       requestedByTeamId: ctx.actor.teamId ?? '',
       accountName: account,
       accountKey: accountKey(account),
       partnerOrg: partner ?? null,
-      // Counted under the directory's partner when the name is one it knows (aliases included).
-      partnerKey: partner ? (partnerByName(tx, partner)?.key ?? accountKey(partner)) : null,
+      partnerKey,
       ask: values[HELP_BLOCK_ID.ask],
       status: 'open',
       createdAt: now,
     });
     if (!inserted) {
-      const existing = findHelpRequestBySourceView(tx, input.sourceViewId);
+      const existing = await findHelpRequestBySourceView(tx, input.sourceViewId);
       if (!existing)
         throw new Error(`help request for view ${input.sourceViewId} neither inserted nor found`);
       return { request: existing, duplicate: true };
     }
-    enqueue(
+    await enqueue(
       tx,
       [
         {
@@ -144,7 +145,11 @@ function submit(
 }
 
 /** Someone in partner marketing takes the request: once, whoever clicks first. */
-function claim(deps: HelpRequestDeps, ctx: RequestContext, requestId: number): HelpClaimResult {
+async function claim(
+  deps: HelpRequestDeps,
+  ctx: RequestContext,
+  requestId: number,
+): Promise<HelpClaimResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
     deps.logger.warn(
       { userId: ctx.actor.userId, teamId: ctx.actor.teamId, requestId },
@@ -154,10 +159,10 @@ function claim(deps: HelpRequestDeps, ctx: RequestContext, requestId: number): H
   }
   if (!Number.isSafeInteger(requestId)) return { kind: 'not_found' };
   const now = deps.clock.now();
-  const claimed = deps.db.transaction((tx) => {
-    const row = claimHelpRequest(tx, requestId, ctx.actor.userId, now);
+  const claimed = await deps.db.transaction(async (tx) => {
+    const row = await claimHelpRequest(tx, requestId, ctx.actor.userId, now);
     if (!row) return undefined;
-    enqueue(
+    await enqueue(
       tx,
       [
         {
@@ -183,7 +188,7 @@ function claim(deps: HelpRequestDeps, ctx: RequestContext, requestId: number): H
     deps.onOutboxWrite();
     return { kind: 'claimed', request: claimed };
   }
-  const current = findHelpRequest(deps.db, requestId);
+  const current = await findHelpRequest(deps.db, requestId);
   return current ? { kind: 'already_claimed', request: current } : { kind: 'not_found' };
 }
 

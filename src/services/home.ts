@@ -23,7 +23,7 @@ export interface HomeDeps {
   /** The metrics' zone: the time of figures shown from an earlier computation. */
   timeZone: string;
   /** Admins see how many messages are parked. */
-  parkedFor: (userId: string) => number | undefined;
+  parkedFor: (userId: string) => Promise<number | undefined>;
   /** The buttons a person may use on a handoff now (the lifecycle's `can`). */
   offer: (userId: string, h: HandoffRow) => Offer;
   now: () => Date;
@@ -64,26 +64,30 @@ export function createHome(deps: HomeDeps) {
   }
 
   async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeTab> {
-    const sent = findSentBy(db, userId, HOME_LIMITS.sent + 1);
+    const sent = await findSentBy(db, userId, HOME_LIMITS.sent + 1);
     const declined = sent.filter((h) => h.status === 'declined').map((h) => h.id);
     const reasons = new Map<number, DeclineReason>();
-    for (const d of findDecisionsOf(db, declined)) {
+    for (const d of await findDecisionsOf(db, declined)) {
       if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
     }
     const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
+    const awaiting = await findAwaitingAe(db, userId, HOME_LIMITS.awaiting);
+    const deals = await findDealsInProgress(db, userId, HOME_LIMITS.deals);
+    const owned = await findOwnedNeedingAttention(
+      db,
+      userId,
+      HOME_LIMITS.owned + 1,
+      new Date(deps.now().getTime() - DECLINED_LISTED_MS),
+    );
+    const parked = await deps.parkedFor(userId);
     const view = appHomeView(
       {
-        awaiting: findAwaitingAe(db, userId, HOME_LIMITS.awaiting),
-        deals: findDealsInProgress(db, userId, HOME_LIMITS.deals),
+        awaiting,
+        deals,
         sent,
-        owned: findOwnedNeedingAttention(
-          db,
-          userId,
-          HOME_LIMITS.owned + 1,
-          new Date(deps.now().getTime() - DECLINED_LISTED_MS),
-        ),
+        owned,
         ...(metrics ? { revops: metrics.revops } : {}),
-        parked: deps.parkedFor(userId),
+        parked,
         offer: (h) => deps.offer(userId, h),
       },
       reasons,

@@ -30,33 +30,47 @@ export interface HomeViewsDeps {
  */
 export function createHomeViews(deps: HomeViewsDeps) {
   const { db, clock } = deps;
-  const queue = (userId: string, token: string) => {
-    queueHomes(db, [userId], token, clock.now());
+  const queue = async (userId: string, token: string): Promise<void> => {
+    const now = clock.now();
+    await db.transaction((tx) => queueHomes(tx, [userId], token, now));
     deps.onOutboxWrite();
   };
 
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
-  const asked = (userId: string): number => homeOpening(db, userId, deps.seesMetrics(userId), clock.now());
+  const asked = (userId: string): Promise<number> => {
+    const metrics = deps.seesMetrics(userId);
+    const now = clock.now();
+    return db.transaction((tx) => homeOpening(tx, userId, metrics, now));
+  };
 
   /** A Home was published: remembered, and published again at once if a change came in after `askedAt`. */
-  const shown = (userId: string, hash: string | null, period?: PeriodKey, askedAt?: number): void => {
-    recordHomeView(db, {
-      userId,
-      hash,
-      period: period ?? null,
-      metrics: deps.seesMetrics(userId),
-      now: clock.now(),
+  const shown = async (
+    userId: string,
+    hash: string | null,
+    period?: PeriodKey,
+    askedAt?: number,
+  ): Promise<void> => {
+    // One transaction: no change can come in between remembering the view and looking for a newer change.
+    const caughtUp = await db.transaction(async (tx) => {
+      await recordHomeView(tx, {
+        userId,
+        hash,
+        period: period ?? null,
+        metrics: deps.seesMetrics(userId),
+        now: clock.now(),
+      });
+      // A change landed while this tab was rendered: publish the newer state (queued, rendered when sent).
+      if (askedAt === undefined || ((await findHomeView(tx, userId))?.wanted ?? 0) <= askedAt) return false;
+      await queueHomes(tx, [userId], `caught-up:${clock.now().getTime()}:${askedAt}`, clock.now());
+      return true;
     });
-    // A change landed while this tab was rendered: publish the newer state (queued, rendered when sent).
-    if (askedAt !== undefined && (findHomeView(db, userId)?.wanted ?? 0) > askedAt) {
-      queue(userId, `caught-up:${clock.now().getTime()}:${askedAt}`);
-    }
+    if (caughtUp) deps.onOutboxWrite();
   };
 
   /** App Home republishes after changes: rendered when sent, with the hash of the view last published. */
   const renderer: HomeRenderer = {
     async render(userId) {
-      const seen = findHomeView(db, userId);
+      const seen = await findHomeView(db, userId);
       if (!seen) return undefined;
       const tab = await deps.viewFor(userId, (seen.period as PeriodKey | null) ?? undefined);
       if (tab.refresh) {
@@ -66,7 +80,8 @@ export function createHomeViews(deps: HomeViewsDeps) {
       }
       return { view: tab.view, hash: seen.hash, version: seen.wanted };
     },
-    published: (userId, hash, version) => rememberHomeHash(db, userId, hash, version).behind,
+    published: async (userId, hash, version) =>
+      (await db.transaction((tx) => rememberHomeHash(tx, userId, hash, version))).behind,
   };
 
   return { asked, shown, renderer };

@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { cancelPendingReminders, enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
@@ -21,14 +21,14 @@ export interface TransitionSpec<R> {
   /** Conditions beyond the state and window (a reminder's expected next time, the deal's current outcome step). */
   expect?: Omit<Guard, 'statuses' | 'cycle'>;
   /** The guarded write, when a faster prepared statement does it (a decision); gets the guard derived from the table. */
-  update?: (tx: Executor, guard: Guard) => HandoffRow | undefined;
+  update?: (tx: Tx, guard: Guard) => HandoffRow | undefined | Promise<HandoffRow | undefined>;
   /** Rows written with the change once the guard let it through (the decision, the outcome step). */
-  record?: (tx: Executor, after: HandoffRow) => R;
+  record?: (tx: Tx, after: HandoffRow) => R | Promise<R>;
   /** Touch-log extras. */
   detail?: Record<string, unknown> | null;
   businessHours?: number;
   /** The new messages the change owes (surfaces and history); every existing surface is brought up to date anyway. */
-  owes?: (tx: Executor, after: HandoffRow, recorded: R) => OutboxMessage[];
+  owes?: (tx: Tx, after: HandoffRow, recorded: R) => OutboxMessage[] | Promise<OutboxMessage[]>;
 }
 
 export interface Applied<R> {
@@ -44,23 +44,23 @@ export interface Applied<R> {
  * the linked CRM record. Returns
  * undefined (and changes nothing) when the guard refused.
  */
-export function applyTransition<R = undefined>(
-  tx: Executor,
+export async function applyTransition<R = undefined>(
+  tx: Tx,
   spec: TransitionSpec<R>,
-): Applied<R> | undefined {
+): Promise<Applied<R> | undefined> {
   const t = TRANSITIONS[spec.event];
   const { before, at } = spec;
   const guard: Guard = { statuses: t.from, cycle: before.cycle, ...spec.expect };
   const after = spec.update
-    ? spec.update(tx, guard)
-    : updateIfUnchanged(tx, before.id, guard, {
+    ? await spec.update(tx, guard)
+    : await updateIfUnchanged(tx, before.id, guard, {
         ...spec.change,
         status: nextStatus(spec.event, before),
         updatedAt: at,
       });
   if (!after) return undefined;
-  const recorded = spec.record ? spec.record(tx, after) : (undefined as R);
-  const eventId = logEvent(tx, {
+  const recorded = spec.record ? await spec.record(tx, after) : (undefined as R);
+  const eventId = await logEvent(tx, {
     type: t.logAs,
     before,
     after,
@@ -70,17 +70,17 @@ export function applyTransition<R = undefined>(
     detail: spec.detail ?? null,
   });
   // What the change makes untrue: a queued reminder or nudge asking for something no longer needed.
-  if (t.visible && t.cancelsReminders !== false) cancelPendingReminders(tx, after.id);
+  if (t.visible && t.cancelsReminders !== false) await cancelPendingReminders(tx, after.id);
   // New messages first (a partner thread reply reads before its parent's update), then every message already
   // showing the handoff brought up to date.
-  const owed = spec.owes?.(tx, after, recorded) ?? [];
+  const owed = (await spec.owes?.(tx, after, recorded)) ?? [];
   // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
   if (t.crm) owed.push(...crmActivityMessage(after, eventId));
-  if (owed.length > 0) enqueue(tx, owed, at);
+  if (owed.length > 0) await enqueue(tx, owed, at);
   if (t.visible) {
-    requestRefresh(tx, after.id, at);
+    await requestRefresh(tx, after.id, at);
     const people = new Set([after.aeUserId, before.aeUserId, after.ownerUserId, after.authorUserId]);
-    queueHomes(tx, [...people], String(eventId), at);
+    await queueHomes(tx, [...people], String(eventId), at);
   }
   return { handoff: after, recorded };
 }
@@ -88,8 +88,8 @@ export function applyTransition<R = undefined>(
 /** Runs one transition in its own transaction and wakes the outbox after the commit. */
 export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void }) {
   return {
-    apply<R = undefined>(spec: TransitionSpec<R>): Applied<R> | undefined {
-      const applied = deps.db.transaction((tx) => applyTransition(tx, spec));
+    async apply<R = undefined>(spec: TransitionSpec<R>): Promise<Applied<R> | undefined> {
+      const applied = await deps.db.transaction((tx) => applyTransition(tx, spec));
       if (applied) deps.onOutboxWrite();
       return applied;
     },

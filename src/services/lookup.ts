@@ -18,7 +18,7 @@ export interface LookupDeps {
   adminUserIds: readonly string[];
   revopsUserIds: readonly string[];
   /** The packet as the AE sees it now, without buttons. */
-  packetPreview: (h: HandoffRow, reader: string) => SlackMessage;
+  packetPreview: (h: HandoffRow, reader: string) => Promise<SlackMessage>;
 }
 
 export type ListResult =
@@ -43,10 +43,10 @@ export type ViewResult =
 export function createLookup(deps: LookupDeps) {
   const { db } = deps;
 
-  function list(ctx: RequestContext, opts: { all: boolean }): ListResult {
+  async function list(ctx: RequestContext, opts: { all: boolean }): Promise<ListResult> {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
     // What they wrote, own, or have to answer (or took on) as its AE.
-    const { rows, total } = listHandoffsOf(
+    const { rows, total } = await listHandoffsOf(
       db,
       { userId: ctx.actor.userId, teamId: ctx.actor.teamId ?? '' },
       { all: opts.all, limit: LIST_LIMIT },
@@ -54,32 +54,29 @@ export function createLookup(deps: LookupDeps) {
     return { kind: 'list', rows, total, all: opts.all, asOf: deps.clock.now() };
   }
 
-  function mayView(ctx: RequestContext, h: HandoffRow): boolean {
+  async function mayView(ctx: RequestContext, h: HandoffRow): Promise<boolean> {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return false;
     const id = ctx.actor.userId;
     if ([h.authorUserId, h.ownerUserId].includes(id)) return true;
     if (id === h.aeUserId && ctx.actor.teamId === h.aeTeamId) return true;
     if (may(deps, ctx, 'viewAny')) return true;
     // An AE it was reassigned away from still sees what they were asked.
-    return wasAeOf(db, h.id, id);
+    return await wasAeOf(db, h.id, id);
   }
 
-  function view(ctx: RequestContext, handoffId: number): ViewResult {
-    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
-    if (!h || !mayView(ctx, h)) return { kind: 'not_found' };
-    return {
-      kind: 'view',
-      handoff: h,
-      packet: deps.packetPreview(h, ctx.actor.userId),
-      history: eventsOf(db, h.id),
-      decision: findDecision(db, h.id, h.assignment),
-    };
+  async function view(ctx: RequestContext, handoffId: number): Promise<ViewResult> {
+    const h = Number.isSafeInteger(handoffId) ? await findHandoff(db, handoffId) : undefined;
+    if (!h || !(await mayView(ctx, h))) return { kind: 'not_found' };
+    const packet = await deps.packetPreview(h, ctx.actor.userId);
+    const history = await eventsOf(db, h.id);
+    const decision = await findDecision(db, h.id, h.assignment);
+    return { kind: 'view', handoff: h, packet, history, decision };
   }
 
   /** Whether this person may view the handoff (without rendering it): refusals say "not found" otherwise. */
-  function visible(ctx: RequestContext, handoffId: number): boolean {
-    const h = Number.isSafeInteger(handoffId) ? findHandoff(db, handoffId) : undefined;
-    return h !== undefined && mayView(ctx, h);
+  async function visible(ctx: RequestContext, handoffId: number): Promise<boolean> {
+    const h = Number.isSafeInteger(handoffId) ? await findHandoff(db, handoffId) : undefined;
+    return h !== undefined && (await mayView(ctx, h));
   }
 
   return { list, view, visible };

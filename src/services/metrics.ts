@@ -46,7 +46,7 @@ export function createMetrics(deps: MetricsDeps) {
     refreshSnapshots: snapshots.refreshSnapshots,
     onComputed: snapshots.onComputed,
     /** Open handoffs due within a day, unanswered expiries and stalled deals. */
-    atRisk(now = clock.now(), limit = 10): AtRisk {
+    atRisk(now = clock.now(), limit = 10): Promise<AtRisk> {
       return findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit);
     },
   };
@@ -56,7 +56,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Reads the events of [from, to) once, handing each to every fold whose range holds it. */
 async function scan(db: Db, from: Date, to: Date, folds: { from: Date; add: (e: MetricEventRow) => void }[]) {
-  for (const batch of metricEventBatches(db, from, to)) {
+  for await (const batch of metricEventBatches(db, from, to)) {
     for (const e of batch) for (const fold of folds) if (e.at >= fold.from) fold.add(e);
     await nextTurn();
   }
@@ -65,13 +65,13 @@ async function scan(db: Db, from: Date, to: Date, folds: { from: Date; add: (e: 
 /** Finishes a fold, letting other requests run between its steps (each at most a few milliseconds). */
 async function finish(db: Db, fold: MetricsFold, from: Date, to: Date): Promise<ProgramMetrics> {
   const metrics = await fold.finishInTurns(
-    { from, to, helpRequests: helpRequestsIn(db, from, to), lastScores: new Map() },
+    { from, to, helpRequests: await helpRequestsIn(db, from, to), lastScores: new Map() },
     nextTurn,
   );
   // The authors of the period (their handoffs moved, or they took a request for help): each one's last three
   // scores as of the period end, one indexed query each, a few dozen per turn.
   for (const [i, author] of metrics.byAuthor.entries()) {
-    author.lastScores = lastScores(db, author.key, 3, to);
+    author.lastScores = await lastScores(db, author.key, 3, to);
     if (i % 25 === 24) await nextTurn();
   }
   return metrics;

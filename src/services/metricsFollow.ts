@@ -6,9 +6,9 @@ export const METRICS_FOLLOW_MS = 60_000;
 export interface MetricsFollowDeps {
   clock: Clock;
   /** The newest handoff event's id (0 when there is none): a change to any handoff moves it. */
-  latestEvent: () => number;
+  latestEvent: () => Promise<number>;
   /** Queues a republish of the RevOps Homes opened lately, keyed by `token`; returns how many were queued. */
-  queueHomes: (token: string, at: Date) => number;
+  queueHomes: (token: string, at: Date) => Promise<number>;
   onOutboxWrite: () => void;
 }
 
@@ -17,16 +17,21 @@ export interface MetricsFollowDeps {
  * RevOps Homes when a handoff changed since the last republish, at most once a minute of the app's clock (tests and
  * the sandbox step that clock). The first minute after start counts from start, the events from those seen at start.
  */
-export function createMetricsFollow(deps: MetricsFollowDeps): () => void {
+export function createMetricsFollow(deps: MetricsFollowDeps): () => Promise<void> {
   const { clock } = deps;
-  let seenEvent = deps.latestEvent();
+  // The newest event at start, read now; the first follow awaits it (a failed read fails that follow, and is not an
+  // unhandled rejection meanwhile).
+  const atStart = deps.latestEvent();
+  void atStart.catch(() => undefined);
+  let seenEvent: number | undefined;
   let followedAt = clock.now().getTime();
-  return () => {
+  return async () => {
     if (clock.now().getTime() - followedAt < METRICS_FOLLOW_MS) return;
-    const latest = deps.latestEvent();
+    seenEvent ??= await atStart;
+    const latest = await deps.latestEvent();
     if (latest === seenEvent) return;
     seenEvent = latest;
     followedAt = clock.now().getTime();
-    if (deps.queueHomes(String(latest), clock.now()) > 0) deps.onOutboxWrite();
+    if ((await deps.queueHomes(String(latest), clock.now())) > 0) deps.onOutboxWrite();
   };
 }

@@ -61,9 +61,9 @@ function linkOf(link: CrmResolution | undefined) {
 export function createOutcomes(deps: OutcomeDeps) {
   const { db, clock, logger } = deps;
 
-  function check(req: RequestContext & { handoffId: number; outcome: Outcome }): OutcomeCheck {
+  async function check(req: RequestContext & { handoffId: number; outcome: Outcome }): Promise<OutcomeCheck> {
     if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-    const handoff = Number.isSafeInteger(req.handoffId) ? findHandoff(db, req.handoffId) : undefined;
+    const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(db, req.handoffId) : undefined;
     if (!handoff) return { kind: 'not_found' };
     const verdict = policy(viewerOf(req, deps.adminUserIds), req.outcome, handoff);
     if (verdict === 'external') return { kind: 'external' };
@@ -87,8 +87,8 @@ export function createOutcomes(deps: OutcomeDeps) {
     });
   }
 
-  function record(req: OutcomeRequest): OutcomeResult {
-    const checked = check(req);
+  async function record(req: OutcomeRequest): Promise<OutcomeResult> {
+    const checked = await check(req);
     if (checked.kind !== 'ok') return checked;
     const before = checked.handoff;
     const crmOpportunity = req.crmOpportunity?.trim() || null;
@@ -99,7 +99,7 @@ export function createOutcomes(deps: OutcomeDeps) {
       return { kind: 'invalid', field: 'reason', message: 'Choose a reason.' };
     }
     const at = clock.now();
-    const applied = deps.lifecycle.apply({
+    const applied = await deps.lifecycle.apply({
       event: req.outcome,
       before,
       actor: req.actor,
@@ -123,10 +123,10 @@ export function createOutcomes(deps: OutcomeDeps) {
           at,
         }),
       detail: req.outcome === 'lost' && req.reasonCode ? { reasonCode: req.reasonCode } : null,
-      owes: (tx, after, step) => outcomeMessages(after, step, partnerThread(tx, after)),
+      owes: async (tx, after, step) => outcomeMessages(after, step, await partnerThread(tx, after)),
     });
     if (!applied) {
-      const current = findHandoff(db, before.id) ?? before;
+      const current = (await findHandoff(db, before.id)) ?? before;
       return { kind: 'not_now', handoff: current };
     }
     const { handoff } = applied;

@@ -23,7 +23,7 @@ export interface OwnerActionDeps {
   directory: Directory;
   windows: WindowPlanner;
   /** An overdue handoff is expired (and escalated) before any owner action, so silence is always recorded. */
-  expireIfDue: (handoff: HandoffRow, now: Date) => HandoffRow;
+  expireIfDue: (handoff: HandoffRow, now: Date) => Promise<HandoffRow>;
   adminUserIds: readonly string[];
   lifecycle: Lifecycle;
   /** The handoff's escalation policy plans the new window (absent: the REMINDERS setting). */
@@ -80,20 +80,20 @@ function validDays(days: number): boolean {
 /** Reassign, extend, withdraw: only the owner (or a configured admin) of an internal workspace, in the right state. */
 export function createOwnerActions(deps: OwnerActionDeps) {
   return {
-    check: (req: OwnerRequest, action: OwnerAction): OwnerCheck => check(deps, req, action),
+    check: (req: OwnerRequest, action: OwnerAction): Promise<OwnerCheck> => check(deps, req, action),
     reassign: (
       req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
     ): Promise<OwnerResult> => reassign(deps, req),
-    extend: (req: OwnerRequest & { cycle: number; days: number }): OwnerResult => extend(deps, req),
-    withdraw: (req: OwnerRequest & { cycle?: number }): OwnerResult => withdraw(deps, req),
+    extend: (req: OwnerRequest & { cycle: number; days: number }): Promise<OwnerResult> => extend(deps, req),
+    withdraw: (req: OwnerRequest & { cycle?: number }): Promise<OwnerResult> => withdraw(deps, req),
   };
 }
 
-function check(deps: OwnerActionDeps, req: OwnerRequest, action: OwnerAction): OwnerCheck {
+async function check(deps: OwnerActionDeps, req: OwnerRequest, action: OwnerAction): Promise<OwnerCheck> {
   if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-  const found = Number.isSafeInteger(req.handoffId) ? findHandoff(deps.db, req.handoffId) : undefined;
+  const found = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
   if (!found) return { kind: 'not_found' };
-  const handoff = deps.expireIfDue(found, deps.clock.now());
+  const handoff = await deps.expireIfDue(found, deps.clock.now());
   const verdict = policy(viewerOf(req, deps.adminUserIds), action, handoff);
   if (verdict === 'external') return { kind: 'external' };
   if (verdict === 'not_allowed') {
@@ -108,24 +108,24 @@ function check(deps: OwnerActionDeps, req: OwnerRequest, action: OwnerAction): O
 }
 
 /** The modal must still describe the handoff: same window cycle as when it was opened. */
-function checkCurrent(
+async function checkCurrent(
   deps: OwnerActionDeps,
   req: OwnerRequest & { cycle: number },
   action: OwnerAction,
-): OwnerCheck | OwnerRefusal {
-  const checked = check(deps, req, action);
+): Promise<OwnerCheck | OwnerRefusal> {
+  const checked = await check(deps, req, action);
   if (checked.kind === 'ok' && checked.handoff.cycle !== req.cycle)
     return { kind: 'changed', handoff: checked.handoff };
   return checked;
 }
 
-function committed(
+async function committed(
   deps: OwnerActionDeps,
   applied: { handoff: HandoffRow } | undefined,
   before: HandoffRow,
   action: OwnerAction,
-): OwnerResult {
-  if (!applied) return { kind: 'changed', handoff: findHandoff(deps.db, before.id) ?? before };
+): Promise<OwnerResult> {
+  if (!applied) return { kind: 'changed', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   const { handoff } = applied;
   deps.logger.info({ handoffId: handoff.id, action, ae: handoff.aeUserId }, `handoff ${action}`);
   return { kind: 'done', handoff };
@@ -135,7 +135,7 @@ async function reassign(
   deps: OwnerActionDeps,
   req: OwnerRequest & { cycle: number; newAeUserId: string; days: number },
 ): Promise<OwnerResult> {
-  const checked = checkCurrent(deps, req, 'reassign');
+  const checked = await checkCurrent(deps, req, 'reassign');
   if (checked.kind !== 'ok') return checked;
   const before = checked.handoff;
   if (!validDays(req.days)) return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
@@ -178,26 +178,27 @@ async function reassign(
     undefined,
     deps.policies?.byName(before.escalationPolicy),
   );
-  const after = deps.lifecycle.apply({
+  const after = await deps.lifecycle.apply({
     event: 'reassign',
     before,
     actor: req.actor,
     at: now,
     change: reassignChange(before, ae, timeZone, window),
     detail: { previousAeUserId: before.aeUserId, days: req.days },
-    owes: (tx, updated) =>
-      reassignMessages(
-        before,
-        updated,
-        partnerThread(tx, updated),
-        moveFacts(tx, before, moverOf(before, req.actor.userId), { kind: 'picked' }),
-      ),
+    owes: async (tx, updated) => {
+      const thread = await partnerThread(tx, updated);
+      const facts = await moveFacts(tx, before, moverOf(before, req.actor.userId), { kind: 'picked' });
+      return reassignMessages(before, updated, thread, facts);
+    },
   });
   return committed(deps, after, before, 'reassign');
 }
 
-function extend(deps: OwnerActionDeps, req: OwnerRequest & { cycle: number; days: number }): OwnerResult {
-  const checked = checkCurrent(deps, req, 'extend');
+async function extend(
+  deps: OwnerActionDeps,
+  req: OwnerRequest & { cycle: number; days: number },
+): Promise<OwnerResult> {
+  const checked = await checkCurrent(deps, req, 'extend');
   if (checked.kind !== 'ok') return checked;
   const before = checked.handoff;
   if (!validDays(req.days)) return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
@@ -220,7 +221,7 @@ function extend(deps: OwnerActionDeps, req: OwnerRequest & { cycle: number; days
           undefined,
           deps.policies?.byName(before.escalationPolicy),
         );
-  const after = deps.lifecycle.apply({
+  const after = await deps.lifecycle.apply({
     event: 'extend',
     before,
     actor: req.actor,
@@ -232,22 +233,23 @@ function extend(deps: OwnerActionDeps, req: OwnerRequest & { cycle: number; days
   return committed(deps, after, before, 'extend');
 }
 
-function withdraw(deps: OwnerActionDeps, req: OwnerRequest & { cycle?: number }): OwnerResult {
+async function withdraw(deps: OwnerActionDeps, req: OwnerRequest & { cycle?: number }): Promise<OwnerResult> {
   const checked =
     req.cycle === undefined
-      ? check(deps, req, 'withdraw')
-      : checkCurrent(deps, { ...req, cycle: req.cycle }, 'withdraw');
+      ? await check(deps, req, 'withdraw')
+      : await checkCurrent(deps, { ...req, cycle: req.cycle }, 'withdraw');
   if (checked.kind !== 'ok') return checked;
   const before = checked.handoff;
   const now = deps.clock.now();
-  const after = deps.lifecycle.apply({
+  const after = await deps.lifecycle.apply({
     event: 'withdraw',
     before,
     actor: req.actor,
     at: now,
     change: { withdrawnAt: now, withdrawnByUserId: req.actor.userId, nextReminderAt: null },
     // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
-    owes: (tx, updated) => withdrawMessages(updated, partnerThread(tx, updated), req.actor.userId),
+    owes: async (tx, updated) =>
+      withdrawMessages(updated, await partnerThread(tx, updated), req.actor.userId),
   });
   return committed(deps, after, before, 'withdraw');
 }

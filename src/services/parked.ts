@@ -26,21 +26,23 @@ export function createParked(deps: ParkedDeps) {
     return { kind: 'forbidden' };
   }
 
-  function list(
+  async function list(
     ctx: RequestContext,
     limit = 20,
-  ): { kind: 'forbidden' } | { kind: 'done'; rows: OutboxRow[]; total: number } {
+  ): Promise<{ kind: 'forbidden' } | { kind: 'done'; rows: OutboxRow[]; total: number }> {
     if (!may(deps, ctx, 'outbox')) return refuse(ctx, 'list');
-    return { kind: 'done', rows: findDead(db, limit), total: countDead(db) };
+    const rows = await findDead(db, limit);
+    return { kind: 'done', rows, total: await countDead(db) };
   }
 
   /** Puts one parked message (or all of them) back in the queue. */
-  function retry(
+  async function retry(
     ctx: RequestContext,
     id?: number,
-  ): { kind: 'forbidden' } | { kind: 'done'; requeued: number } {
+  ): Promise<{ kind: 'forbidden' } | { kind: 'done'; requeued: number }> {
     if (!may(deps, ctx, 'outboxRetry')) return refuse(ctx, 'retry');
-    const requeued = requeueDead(db, clock.now(), id);
+    const now = clock.now();
+    const requeued = await db.transaction((tx) => requeueDead(tx, now, id));
     logger.info({ by: ctx.actor.userId, id: id ?? 'all', requeued }, 'parked messages requeued');
     if (requeued > 0) deps.onOutboxWrite();
     return { kind: 'done', requeued };
@@ -49,7 +51,7 @@ export function createParked(deps: ParkedDeps) {
   return {
     list,
     retry,
-    count: () => countDead(db),
+    count: (): Promise<number> => countDead(db),
   };
 }
 

@@ -16,7 +16,12 @@ export function createReplies(deps: RepliesDeps) {
      * A reply only the actor sees: an ephemeral through the interaction's response_url, or, where Slack gives none
      * (buttons in the App Home), a DM from the app. `blocks` (with `text` as the notification) for richer replies.
      */
-    ephemeral(responseUrl: string | undefined, text: string, userId?: string, blocks?: unknown[]): void {
+    async ephemeral(
+      responseUrl: string | undefined,
+      text: string,
+      userId?: string,
+      blocks?: unknown[],
+    ): Promise<void> {
       const dedupeKey = `ephemeral:${randomUUID()}`;
       const body = blocks ? { text, blocks } : { text };
       const message = responseUrl
@@ -30,7 +35,8 @@ export function createReplies(deps: RepliesDeps) {
           ? { method: 'chat.postMessage' as const, dedupeKey, channel: userId, payload: body }
           : undefined;
       if (!message) return;
-      enqueue(deps.db, [message], deps.clock.now());
+      const now = deps.clock.now();
+      await deps.db.transaction((tx) => enqueue(tx, [message], now));
       deps.onOutboxWrite();
     },
   };

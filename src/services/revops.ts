@@ -46,24 +46,25 @@ function refuse(deps: RevopsDeps, ctx: RequestContext, what: string): { kind: 'f
   return { kind: 'forbidden' };
 }
 
-function registerReseller(
+async function registerReseller(
   deps: RevopsDeps,
   ctx: RequestContext,
   account: string,
   reseller: string,
-): RevopsResult<boolean> {
+): Promise<RevopsResult<boolean>> {
   if (!may(deps, ctx, 'resellers')) return refuse(deps, ctx, 'reseller add');
   const key = accountKey(account);
   const resellerKey = accountKey(reseller);
   if (!key || !resellerKey) return { kind: 'invalid', message: 'Give both an account and a reseller.' };
-  const added = addReseller(deps.db, {
+  const row = {
     accountKey: key,
     accountName: account.trim(),
     resellerKey,
     resellerName: reseller.trim(),
     addedByUserId: ctx.actor.userId,
     addedAt: deps.clock.now(),
-  });
+  };
+  const added = await deps.db.transaction((tx) => addReseller(tx, row));
   deps.logger.info(
     { account: key, reseller: resellerKey, by: ctx.actor.userId, added },
     'reseller registered',
@@ -71,14 +72,16 @@ function registerReseller(
   return { kind: 'done', value: added };
 }
 
-function unregisterReseller(
+async function unregisterReseller(
   deps: RevopsDeps,
   ctx: RequestContext,
   account: string,
   reseller: string,
-): RevopsResult<boolean> {
+): Promise<RevopsResult<boolean>> {
   if (!may(deps, ctx, 'resellers')) return refuse(deps, ctx, 'reseller remove');
-  const removed = removeReseller(deps.db, accountKey(account), accountKey(reseller));
+  const removed = await deps.db.transaction((tx) =>
+    removeReseller(tx, accountKey(account), accountKey(reseller)),
+  );
   deps.logger.info(
     { account: accountKey(account), reseller: accountKey(reseller), by: ctx.actor.userId, removed },
     'reseller removed',
@@ -87,28 +90,28 @@ function unregisterReseller(
 }
 
 /** Any internal member may look: authors check before writing a packet. */
-function resellers(
+async function resellers(
   deps: RevopsDeps,
   ctx: RequestContext,
   account: string | undefined,
-): RevopsResult<ResellerRow[]> {
+): Promise<RevopsResult<ResellerRow[]>> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return refuse(deps, ctx, 'reseller list');
   return {
     kind: 'done',
-    value: account ? findResellers(deps.db, accountKey(account)) : listResellers(deps.db, 50),
+    value: account ? await findResellers(deps.db, accountKey(account)) : await listResellers(deps.db, 50),
   };
 }
 
 /** Changes a handoff's classification with an audit record (who, when, from, to, why) in the same transaction. */
-function correctClassification(
+async function correctClassification(
   deps: RevopsDeps,
   ctx: RequestContext,
   handoffId: number,
   to: Classification,
   reason: string,
-): RevopsResult<{ handoff: HandoffRow; from: Classification }> {
+): Promise<RevopsResult<{ handoff: HandoffRow; from: Classification }>> {
   if (!may(deps, ctx, 'classify')) return refuse(deps, ctx, 'classification correction');
-  const handoff = Number.isSafeInteger(handoffId) ? findHandoff(deps.db, handoffId) : undefined;
+  const handoff = Number.isSafeInteger(handoffId) ? await findHandoff(deps.db, handoffId) : undefined;
   if (!handoff?.classification)
     return { kind: 'invalid', message: `There is no classified handoff #${handoffId}.` };
   if (!reason.trim()) return { kind: 'invalid', message: 'Say why: the reason is kept in the audit record.' };
@@ -116,8 +119,8 @@ function correctClassification(
   if (from === to)
     return { kind: 'invalid', message: `Handoff #${handoffId} is already ${to.replace('_', '-')}.` };
   const now = deps.clock.now();
-  const updated = deps.db.transaction((tx) => {
-    const row = updateIfUnchanged(
+  const updated = await deps.db.transaction(async (tx) => {
+    const row = await updateIfUnchanged(
       tx,
       handoff.id,
       { statuses: HANDOFF_STATUSES, cycle: handoff.cycle },
@@ -134,7 +137,7 @@ function correctClassification(
         correctedAt: now,
       })
       .run();
-    logEvent(tx, {
+    await logEvent(tx, {
       type: 'classification_corrected',
       before: handoff,
       after: row,
@@ -143,7 +146,7 @@ function correctClassification(
       detail: { from, to },
     });
     // The packet shows the classification: every message showing the handoff follows.
-    requestRefresh(tx, row.id, now);
+    await requestRefresh(tx, row.id, now);
     return row;
   });
   if (!updated) return { kind: 'invalid', message: 'The handoff changed meanwhile; please try again.' };

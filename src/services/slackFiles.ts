@@ -118,13 +118,13 @@ async function shareChart(
   opts: ChartShare,
 ): Promise<string | undefined> {
   try {
-    const cached = findChartFile(deps.db, key);
+    const cached = await findChartFile(deps.db, key);
     if (cached) {
       const state = await cachedState(deps, cached.fileId, opts.channelId);
       if (state === 'ready') return cached.fileId;
       if (state === 'processing')
         return (await waitUntilReady(deps, cached.fileId)) ? cached.fileId : undefined;
-      forgetChartFile(deps.db, key);
+      await deps.db.transaction((tx) => forgetChartFile(tx, key));
       deps.logger.info({ fileId: cached.fileId }, 'chart image no longer in its channel; sharing it again');
     }
     const result = await deps.client.filesUploadV2({
@@ -138,7 +138,8 @@ async function shareChart(
     const fileId = uploadedIds(result)[0];
     if (!fileId) throw new Error('filesUploadV2 returned no file id');
     // Kept at once: it is in the channel now, so a later run waits for it rather than sharing it again.
-    rememberChartFile(deps.db, key, fileId, deps.clock.now());
+    const now = deps.clock.now();
+    await deps.db.transaction((tx) => rememberChartFile(tx, key, fileId, now));
     if (!(await waitUntilReady(deps, fileId))) {
       deps.logger.warn({ fileId }, 'chart image still processing in Slack; shown without it this time');
       return undefined;

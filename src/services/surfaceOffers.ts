@@ -61,38 +61,43 @@ function flagsPacket(surface: SurfaceRow, h: HandoffRow, current: boolean): bool
 }
 
 /** How one kind of surface places its buttons. `reader` is the DM's reader (null in a channel). */
-type PlaceOffer = (deps: OfferDeps, surface: SurfaceRow, h: HandoffRow, current: boolean) => Offer;
+type PlaceOffer = (
+  deps: OfferDeps,
+  surface: SurfaceRow,
+  h: HandoffRow,
+  current: boolean,
+) => Offer | Promise<Offer>;
 
 const aePacket: PlaceOffer = (deps, surface, h) => {
   if (!surface.viewerUserId) return NO_OFFER;
   return { ...offerFor(viewerFor(deps, surface.viewerUserId, h), h), owner: [], edit: false };
 };
 
-const escalation: PlaceOffer = (deps, surface, h, current) => {
+const escalation: PlaceOffer = async (deps, surface, h, current) => {
   const reader = surface.viewerUserId;
   if (!current) return NO_OFFER;
   if (!reader) return { ...NO_OFFER, owner: OWNER_ACTIONS.filter((action) => isPossible(action, h)) };
-  if (newestSurfaceId(deps.db, h.id, reader, OWNER_DMS) !== surface.id) return NO_OFFER;
+  if ((await newestSurfaceId(deps.db, h.id, reader, OWNER_DMS)) !== surface.id) return NO_OFFER;
   return { ...NO_OFFER, owner: offerFor(viewerFor(deps, reader, h), h).owner };
 };
 
-const ownerNotice: PlaceOffer = (deps, surface, h, current) => {
+const ownerNotice: PlaceOffer = async (deps, surface, h, current) => {
   const reader = surface.viewerUserId;
   if (!reader) return NO_OFFER;
   const offer = offerFor(viewerFor(deps, reader, h), h);
   // The author's confirmation offers Edit while the AE has not answered, and so does their notice of a move while
   // the packet names the AE it moved from; owner buttons sit on the newest notice.
   const edit = offer.edit && (surface.kind === 'sent_confirmation' || flagsPacket(surface, h, current));
-  const owner = newestSurfaceId(deps.db, h.id, reader, OWNER_DMS) === surface.id ? offer.owner : [];
+  const owner = (await newestSurfaceId(deps.db, h.id, reader, OWNER_DMS)) === surface.id ? offer.owner : [];
   if (owner.length === 0 && !edit) return NO_OFFER;
   return { ...NO_OFFER, owner, edit };
 };
 
-const stallNudge: PlaceOffer = (deps, surface, h) => {
+const stallNudge: PlaceOffer = async (deps, surface, h) => {
   const reader = surface.viewerUserId;
   if (!reader) return NO_OFFER;
   const steps = offerFor(viewerFor(deps, reader, h), h).outcomes;
-  if (steps.length === 0 || newestSurfaceId(deps.db, h.id, reader, ['stall_nudge']) !== surface.id)
+  if (steps.length === 0 || (await newestSurfaceId(deps.db, h.id, reader, ['stall_nudge'])) !== surface.id)
     return NO_OFFER;
   return { ...NO_OFFER, outcomes: steps };
 };
@@ -106,6 +111,11 @@ const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
 };
 
 /** The buttons `surface` carries now (services/surfaces.ts says the rules). */
-export function offerOn(deps: OfferDeps, surface: SurfaceRow, h: HandoffRow, current: boolean): Offer {
-  return OFFERS[surface.kind]?.(deps, surface, h, current) ?? NO_OFFER;
+export async function offerOn(
+  deps: OfferDeps,
+  surface: SurfaceRow,
+  h: HandoffRow,
+  current: boolean,
+): Promise<Offer> {
+  return (await OFFERS[surface.kind]?.(deps, surface, h, current)) ?? NO_OFFER;
 }

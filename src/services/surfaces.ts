@@ -55,24 +55,31 @@ export function createSurfaces(deps: SurfaceDeps) {
 export type Surfaces = ReturnType<typeof createSurfaces>;
 
 /** The partner's view of the deal now (domain/partnerView.ts): its thread's parent exists, since it is rendered. */
-function partnerViewOf(deps: SurfaceDeps, h: HandoffRow): PartnerSafeUpdate | null {
+async function partnerViewOf(deps: SurfaceDeps, h: HandoffRow): Promise<PartnerSafeUpdate | null> {
   const today = deps.clock ? dayIn(deps.clock.now(), h.aeTimeZone) : undefined;
+  const facts = await partnerHistory(deps.db, h);
+  const names = await formerAeNames(deps.db, h);
   return partnerView(
-    { handoff: h, facts: partnerHistory(deps.db, h), threadStarted: true },
-    { ...(today ? { today } : {}), formerAeNames: formerAeNames(deps.db, h) },
+    { handoff: h, facts, threadStarted: true },
+    { ...(today ? { today } : {}), formerAeNames: names },
   );
 }
 
 /** The newest step of this kind recorded on the handoff (its outcomes come oldest first). */
-function latestStep(db: Executor, handoffId: number, outcome: Outcome): OutcomeRow | undefined {
-  return findOutcomes(db, handoffId).findLast((row) => row.outcome === outcome);
+async function latestStep(
+  db: Executor,
+  handoffId: number,
+  outcome: Outcome,
+): Promise<OutcomeRow | undefined> {
+  return (await findOutcomes(db, handoffId)).findLast((row) => row.outcome === outcome);
 }
 
 /** Why a partner reply still waiting in its channel is held, in the order the delivery guard checks (channelGuard.ts). */
-const HOLDS: readonly { post: PartnerPost; holds: (db: Executor, channelId: string) => boolean }[] = [
-  { post: 'held', holds: isChannelHeld },
-  { post: 'waits', holds: waitsForInvite },
-];
+const HOLDS: readonly { post: PartnerPost; holds: (db: Executor, channelId: string) => Promise<boolean> }[] =
+  [
+    { post: 'held', holds: isChannelHeld },
+    { post: 'waits', holds: waitsForInvite },
+  ];
 
 /**
  * What became of the partner's reply about a decision notice's answer: decided when the answer was recorded (none for
@@ -80,81 +87,75 @@ const HOLDS: readonly { post: PartnerPost; holds: (db: Executor, channelId: stri
  * waits: the directory holds its channel (`held`: the hold and the admin's confirmation refresh the notice), or the
  * app is not in it (`waits`: the removal and the invite refresh it; partners/channelAccess.ts).
  */
-function partnerPostOf(db: Executor, base: SurfaceModel): PartnerPost {
+async function partnerPostOf(db: Executor, base: SurfaceModel): Promise<PartnerPost> {
   if (base.params.partner === 'unheard') return 'none';
   const reply = partnerReplyKey(base.h.id, base.params.assignment ?? base.h.assignment, 'decided');
-  const channel = pendingChannelOf(db, reply);
+  const channel = await pendingChannelOf(db, reply);
   if (channel === undefined) return 'told';
-  return HOLDS.find((hold) => hold.holds(db, channel))?.post ?? 'told';
+  // The first hold that applies, checked one after another in order.
+  for (const hold of HOLDS) if (await hold.holds(db, channel)) return hold.post;
+  return 'told';
 }
 
 /** What each kind of surface reads beyond the handoff, its params and its buttons. */
-const EXTRA: Partial<Record<SurfaceKind, (deps: SurfaceDeps, base: SurfaceModel) => SurfaceModel>> = {
-  decision_notice: (deps, base) => ({
-    ...base,
-    decision:
+type Extra = (deps: SurfaceDeps, base: SurfaceModel) => Promise<SurfaceModel>;
+const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
+  decision_notice: async (deps, base) => {
+    const decision =
       base.params.assignment === base.h.assignment
         ? base.currentDecision
-        : findDecision(deps.db, base.h.id, base.params.assignment ?? base.h.assignment),
-    partnerPost: partnerPostOf(deps.db, base),
-  }),
-  outcome_notice: (deps, base) => ({
+        : await findDecision(deps.db, base.h.id, base.params.assignment ?? base.h.assignment);
+    return { ...base, decision, partnerPost: await partnerPostOf(deps.db, base) };
+  },
+  outcome_notice: async (deps, base) => ({
     ...base,
-    step: findOutcomes(deps.db, base.h.id).find((row) => row.outcome === base.params.outcome),
+    step: (await findOutcomes(deps.db, base.h.id)).find((row) => row.outcome === base.params.outcome),
   }),
-  partner_parent: (deps, base) => ({ ...base, partner: partnerViewOf(deps, base.h) }),
-  held_back_notice: (deps, base) => ({
+  partner_parent: async (deps, base) => ({ ...base, partner: await partnerViewOf(deps, base.h) }),
+  held_back_notice: async (deps, base) => ({
     ...base,
-    heldBack: heldBackState(deps.db, base.h, base.params.heldBack, deps.clock?.now()),
+    heldBack: await heldBackState(deps.db, base.h, base.params.heldBack, deps.clock?.now()),
   }),
-  ae_packet: (deps, base) => ({
+  ae_packet: async (deps, base) => ({
     ...base,
     crmOpportunity: base.h.outcome
-      ? (latestStep(deps.db, base.h.id, 'opportunity_created')?.crmOpportunity ?? null)
+      ? ((await latestStep(deps.db, base.h.id, 'opportunity_created'))?.crmOpportunity ?? null)
       : null,
   }),
 };
 
-function model(deps: SurfaceDeps, surface: SurfaceRow, h: HandoffRow): SurfaceModel {
+async function model(deps: SurfaceDeps, surface: SurfaceRow, h: HandoffRow): Promise<SurfaceModel> {
   const params = surface.params as SurfaceParams;
   const current = params.stamp === undefined || params.stamp === stampOf(h);
-  const base: SurfaceModel = {
-    kind: surface.kind,
-    h,
-    params,
-    current,
-    currentDecision: findDecision(deps.db, h.id, h.assignment),
-    offer: offerOn(deps, surface, h, current),
-  };
-  return EXTRA[surface.kind]?.(deps, base) ?? base;
+  const currentDecision = await findDecision(deps.db, h.id, h.assignment);
+  const offer = await offerOn(deps, surface, h, current);
+  const base: SurfaceModel = { kind: surface.kind, h, params, current, currentDecision, offer };
+  return (await EXTRA[surface.kind]?.(deps, base)) ?? base;
 }
 
 /**
  * The surface as it must look now, with the change count it shows and a hash of it (`unchanged`: Slack already
  * shows exactly this); undefined when there is nothing to send.
  */
-function render(
+async function render(
   deps: SurfaceDeps,
   key: string,
-): { rendered: RenderedSurface; version: number; hash: string; unchanged: boolean } | undefined {
-  const surface = findSurface(deps.db, key);
+): Promise<{ rendered: RenderedSurface; version: number; hash: string; unchanged: boolean } | undefined> {
+  const surface = await findSurface(deps.db, key);
   if (!surface) return undefined;
-  const h = findHandoff(deps.db, surface.handoffId);
+  const h = await findHandoff(deps.db, surface.handoffId);
   if (!h) return undefined;
-  const rendered = renderSurface(model(deps, surface, h));
+  const rendered = renderSurface(await model(deps, surface, h));
   if (!rendered) return undefined;
   const hash = createHash('sha256').update(JSON.stringify(rendered.message)).digest('base64url').slice(0, 22);
   return { rendered, version: surface.wanted, hash, unchanged: surface.renderedHash === hash };
 }
 
 /** The AE's packet as `reader` sees it in View: without buttons, and "you" only for the AE. */
-function packetPreview(deps: SurfaceDeps, h: HandoffRow, reader: string): SlackMessage {
-  return handoffMessage(h, {
-    decision: findDecision(deps.db, h.id, h.assignment),
-    crmOpportunity: h.outcome
-      ? (latestStep(deps.db, h.id, 'opportunity_created')?.crmOpportunity ?? null)
-      : null,
-    offer: NO_OFFER,
-    reader,
-  });
+async function packetPreview(deps: SurfaceDeps, h: HandoffRow, reader: string): Promise<SlackMessage> {
+  const decision = await findDecision(deps.db, h.id, h.assignment);
+  const crmOpportunity = h.outcome
+    ? ((await latestStep(deps.db, h.id, 'opportunity_created'))?.crmOpportunity ?? null)
+    : null;
+  return handoffMessage(h, { decision, crmOpportunity, offer: NO_OFFER, reader });
 }

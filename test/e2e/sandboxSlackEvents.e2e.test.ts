@@ -203,7 +203,9 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
       page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
       page.click('[data-advance="3"]'),
     ]);
-    expect(nextDueAt(sandbox.database.db, from)?.getTime()).toBeLessThan(sandbox.clock.now().getTime());
+    expect((await nextDueAt(sandbox.database.db, from))?.getTime()).toBeLessThan(
+      sandbox.clock.now().getTime(),
+    );
     expect(dms()).toEqual(before);
   });
 });

@@ -689,7 +689,7 @@ const COMMANDS: readonly CommandRow[] = [
     permission: 'resellers',
     forbidden: commandReply.forbidden('resellers'),
     async prepare(h) {
-      const { account, reseller } = registerReseller(h);
+      const { account, reseller } = await registerReseller(h);
       return {
         text: `reseller remove ${account} | ${reseller}`,
         async effect(reply) {
@@ -704,7 +704,7 @@ const COMMANDS: readonly CommandRow[] = [
     allowed: COMMAND_ALLOWED.anyInternal,
     readOnly: true,
     async prepare(h) {
-      const { account, reseller } = registerReseller(h);
+      const { account, reseller } = await registerReseller(h);
       return {
         text: `reseller list ${account}`,
         async effect(reply) {
@@ -720,7 +720,7 @@ const COMMANDS: readonly CommandRow[] = [
     forbidden: parkedReplies.forbidden('outbox'),
     readOnly: true,
     async prepare(h) {
-      const id = ensureParked(h);
+      const id = await ensureParked(h);
       return {
         text: 'outbox',
         async effect(reply) {
@@ -737,7 +737,7 @@ const COMMANDS: readonly CommandRow[] = [
     permission: 'outboxRetry',
     forbidden: parkedReplies.forbidden('outboxRetry'),
     async prepare(h) {
-      const id = ensureParked(h);
+      const id = await ensureParked(h);
       return {
         text: 'outbox retry all',
         async effect(reply) {

@@ -140,14 +140,16 @@ describe('chart images shared into the channel that shows them', () => {
 
   it('shares again when the cached chart is gone from Slack, and never reuses an old private upload', async () => {
     // A row of before: the chart uploaded privately (no channel), keyed by its bare content hash.
-    database.db
-      .insert(chartFiles)
-      .values({
-        contentHash: createHash('sha256').update(PNG).digest('hex'),
-        fileId: 'F0PRIVATE01',
-        uploadedAt: new Date('2026-11-01T00:00:00Z'),
-      })
-      .run();
+    await database.db.transaction((tx) =>
+      tx
+        .insert(chartFiles)
+        .values({
+          contentHash: createHash('sha256').update(PNG).digest('hex'),
+          fileId: 'F0PRIVATE01',
+          uploadedAt: new Date('2026-11-01T00:00:00Z'),
+        })
+        .run(),
+    );
     const first = (await files.imageFileId(PNG, opts('C1'))) ?? '';
     expect(first).not.toBe('F0PRIVATE01');
     expect(fake.file(first)?.channels).toEqual(['C1']);

@@ -153,7 +153,9 @@ describe("an opportunity's creation day is the author's", () => {
     expect(handoff).toMatchObject({ classification: 'partner_influenced', partnerTouchOn: '2026-11-22' });
     // A handoff sent before the author's zone was kept with its class.
     const { zone: _kept, ...basis } = handoff.attribution ?? { basis: 'packet' as const };
-    h.database.db.update(handoffs).set({ attribution: basis }).where(eq(handoffs.id, handoff.id)).run();
+    await h.database.db.transaction((tx) =>
+      tx.update(handoffs).set({ attribution: basis }).where(eq(handoffs.id, handoff.id)).run(),
+    );
     await accept(h, handoff.id);
     // 00:30 UTC: Sunday from UTC-12 to UTC-1, Monday from UTC on. The UTC day (Monday) alone would say sourced.
     const evening = sf.addOpportunity({ name: 'Dusk Optics lenses', createdDate: CREATED_SUNDAY_NY });

@@ -301,11 +301,13 @@ describe('Salesforce across a crash', () => {
     // possibly sent (the mark is written before every attempt).
     const { openDatabase } = await import('../../src/db/client.js');
     const db = openDatabase(databasePath);
-    db.db
-      .update(outbox)
-      .set({ status: 'pending', deliveredAt: null, uncertainSince: new Date('2026-11-23T14:00:00Z') })
-      .where(eq(outbox.method, 'crm.activity'))
-      .run();
+    await db.db.transaction((tx) =>
+      tx
+        .update(outbox)
+        .set({ status: 'pending', deliveredAt: null, uncertainSince: new Date('2026-11-23T14:00:00Z') })
+        .where(eq(outbox.method, 'crm.activity'))
+        .run(),
+    );
     db.close();
     const second = await startHarness({ env: sfEnv(sf), slack: first.slack, databasePath });
     try {

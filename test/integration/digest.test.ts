@@ -54,10 +54,10 @@ async function seedWeek(h: Harness) {
 
   // Two business days without news: Alpha's AE is nudged.
   h.clock.set('2026-11-25T15:00:00Z');
-  expect(h.app.sweeper.sweep().nudged).toBe(1);
+  expect((await h.app.sweeper.sweep()).nudged).toBe(1);
   // Bravo's window ends unanswered.
   h.clock.set('2026-11-26T14:00:00Z');
-  expect(h.app.sweeper.sweep().expired).toBe(1);
+  expect((await h.app.sweeper.sweep()).expired).toBe(1);
   expect(statusOf(h, bravo.handoff.id)).toBe('expired');
   const charlie = await sendHandoff(h, {
     accountName: 'Charlie Freight',

@@ -182,18 +182,21 @@ describe('npm run doctor', () => {
   });
 
   it('catches a partner channel bound to no partner, with the command that binds it', async () => {
-    h.database.db
-      .insert(partnerChannels)
-      .values({
-        channelId: channels.rival.id,
-        channelName: channels.rival.name,
-        partnerId: null,
-        status: 'held',
-        heldReason: 'handoffs of several partners were sent to it',
-        boundByUserId: 'migration',
-        updatedAt: h.clock.now(),
-      })
-      .run();
+    const now = h.clock.now();
+    await h.database.db.transaction((tx) =>
+      tx
+        .insert(partnerChannels)
+        .values({
+          channelId: channels.rival.id,
+          channelName: channels.rival.name,
+          partnerId: null,
+          status: 'held',
+          heldReason: 'handoffs of several partners were sent to it',
+          boundByUserId: 'migration',
+          updatedAt: now,
+        })
+        .run(),
+    );
     try {
       const report = await doctor();
       expect(report.exitCode).toBe(1);
@@ -206,7 +209,9 @@ describe('npm run doctor', () => {
         'An admin says whose channel it is: /handoff partners channel #ext-tailspin | <partner>.',
       ]);
     } finally {
-      h.database.db.delete(partnerChannels).where(eq(partnerChannels.channelId, channels.rival.id)).run();
+      await h.database.db.transaction((tx) =>
+        tx.delete(partnerChannels).where(eq(partnerChannels.channelId, channels.rival.id)).run(),
+      );
     }
   });
 

@@ -140,6 +140,53 @@ describe('edit while undecided', () => {
     expect(row(second.handoff.id)).toMatchObject({ status: 'accepted', editCount: 0 });
   });
 
+  it('an edit that commits while the Accept waits for its turn to write still wins: nothing is recorded', async () => {
+    const { handoff, aeDm } = await sendHandoff(h);
+    const db = h.database.db;
+    const transaction = db.transaction.bind(db);
+    // Another transaction of the process holds the turn; the Accept's check (version 0) passes and its decision
+    // asks for the next turn. Only then does the held transaction edit the packet, and let go.
+    let asked!: () => void;
+    const decisionWaits = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    let release!: () => void;
+    const held = transaction(async (tx) => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      tx.update(handoffs).set({ editCount: 1 }).where(eq(handoffs.id, handoff.id)).run();
+    });
+    // The decision's own transaction (the click writes others before it: the request's bookkeeping).
+    db.transaction = (fn) => {
+      if (new Error().stack?.includes('services/handoffs.ts')) asked();
+      return transaction(fn);
+    };
+    const responseUrl = h.slack.responseUrl();
+    const click = h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        responseUrl,
+      }),
+    );
+    await decisionWaits;
+    db.transaction = transaction;
+    release();
+    await held;
+    await click;
+    const refusal = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'the refusal',
+    );
+    expect(String(refusal.body.text)).toContain('was edited a moment ago');
+    expect(db.select().from(decisions).all()).toHaveLength(0);
+    expect(row(handoff.id)).toMatchObject({ status: 'sent', editCount: 1 });
+  });
+
   it('refuses what an edit cannot change, and anyone who may not edit', async () => {
     const { handoff } = await sendHandoff(h);
     const { first } = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });

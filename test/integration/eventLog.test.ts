@@ -90,7 +90,7 @@ describe('the touch log', () => {
     expect(handoff.reminderSchedule?.[0]).toBe(Date.parse(HALFWAY));
 
     h.clock.set(HALFWAY);
-    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     await expire(h, handoff);
 
     h.clock.advance(30 * 60_000);
@@ -126,7 +126,7 @@ describe('the touch log', () => {
       await slash(h, `classify ${id} sourced Reopened after the partner introduction.`, revopsUser),
     ).toContain(`Handoff #${id} is now *Partner-sourced*`);
 
-    const log = events(h, id);
+    const log = await events(h, id);
     const ae = people.ae.id;
     const author = people.author.id;
     expect(log.map(shape)).toEqual([
@@ -224,7 +224,7 @@ describe('the touch log', () => {
     expectHoursOnDecisionsOnly(log);
     // Time to decision runs from the original request (the send), across the expiry and the extension.
     expect(log.find((e) => e.type === 'accepted')?.businessHours).toBeCloseTo(25, 6);
-    expect(logMismatches(h.database.db)).toEqual([]);
+    expect(await logMismatches(h.database.db)).toEqual([]);
   });
 
   it('records decline → reassign → accept, each decision timed from its own request', async () => {
@@ -260,7 +260,7 @@ describe('the touch log', () => {
     await accept(h, id, otherAeUser);
     await waitFor(() => handoffRow(h, id).status === 'accepted', 4000, 'accepted');
 
-    const log = events(h, id);
+    const log = await events(h, id);
     expect(log.map(shape)).toEqual([
       expect.objectContaining({
         type: 'sent',
@@ -309,7 +309,7 @@ describe('the touch log', () => {
     expectHoursOnDecisionsOnly(log);
     expect(log[1]?.businessHours).toBeCloseTo(1, 6);
     expect(log[3]?.businessHours).toBeCloseTo(9.5, 6);
-    expect(logMismatches(h.database.db)).toEqual([]);
+    expect(await logMismatches(h.database.db)).toEqual([]);
   });
 
   it('records a withdrawal by the owner', async () => {
@@ -318,7 +318,7 @@ describe('the touch log', () => {
     const withdrawnAt = h.clock.now().toISOString();
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     await waitFor(() => handoffRow(h, handoff.id).status === 'withdrawn', 4000, 'withdrawn');
-    const log = events(h, handoff.id);
+    const log = await events(h, handoff.id);
     expect(log.map((e) => e.type)).toEqual(['sent', 'withdrawn']);
     expect(shape(log[1] as HandoffEventRow)).toEqual({
       type: 'withdrawn',
@@ -333,7 +333,7 @@ describe('the touch log', () => {
       detail: null,
     });
     expectHoursOnDecisionsOnly(log);
-    expect(logMismatches(h.database.db)).toEqual([]);
+    expect(await logMismatches(h.database.db)).toEqual([]);
   });
 
   it('appends nothing for refused actions: the wrong user, another org, a forged id, a double click, a repeat', async () => {
@@ -369,7 +369,7 @@ describe('the touch log', () => {
       'second click',
     );
     expect(String(second.body.text)).toContain('already accepted');
-    expect(events(h, id).map((e) => e.type)).toEqual(['sent', 'accepted']);
+    expect((await events(h, id)).map((e) => e.type)).toEqual(['sent', 'accepted']);
 
     // Owner actions that no longer apply, and a repeated outcome.
     expect(await refused(ACTION_ID.withdraw, id, authorUser)).not.toBe('');
@@ -377,8 +377,8 @@ describe('the touch log', () => {
     await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
     expect(await refused(outcomeAction('meeting_held'), id, aeSlackUser)).not.toBe('');
     await quiet(h);
-    expect(events(h, id).map((e) => e.type)).toEqual(['sent', 'accepted', 'meeting_held']);
-    expect(logMismatches(h.database.db)).toEqual([]);
+    expect((await events(h, id)).map((e) => e.type)).toEqual(['sent', 'accepted', 'meeting_held']);
+    expect(await logMismatches(h.database.db)).toEqual([]);
   });
 
   it('refuses to rewrite or delete history (append-only triggers)', async () => {
@@ -394,21 +394,21 @@ describe('the touch log', () => {
     expect(() => sqlite.prepare('delete from handoff_events').run()).toThrow(/append-only/);
     // The handoff itself cannot be deleted from under its history either.
     expect(() => sqlite.prepare('delete from handoffs where id = ?').run(handoff.id)).toThrow();
-    expect(events(h, handoff.id).map(shape)).toEqual([
+    expect((await events(h, handoff.id)).map(shape)).toEqual([
       expect.objectContaining({ type: 'sent', toStatus: 'sent', at: SENT_AT }),
     ]);
     // Appending still works.
     h.clock.advance(HOUR);
     await accept(h, handoff.id);
-    await waitFor(() => events(h, handoff.id).length === 2, 4000, 'the accepted event');
+    await waitFor(async () => (await events(h, handoff.id)).length === 2, 4000, 'the accepted event');
   });
 
   it('flags a handoff whose state and log disagree', async () => {
     const { handoff } = await sendHandoff(h);
-    expect(logMismatches(h.database.db)).toEqual([]);
+    expect(await logMismatches(h.database.db)).toEqual([]);
     // A change made behind the services' back (no event) is exactly what the check exists to catch.
     h.database.sqlite.prepare(`update handoffs set status = 'withdrawn' where id = ?`).run(handoff.id);
-    expect(logMismatches(h.database.db)).toEqual([
+    expect(await logMismatches(h.database.db)).toEqual([
       { handoffId: handoff.id, status: 'withdrawn', logStatus: 'sent' },
     ]);
   });

@@ -74,7 +74,7 @@ async function seedFour(h: Harness): Promise<Seeded> {
   const due = row(h, c.handoff.id).dueAt;
   expect(due.getTime()).toBe(sentAt + 3 * 24 * 60 * MINUTE);
   h.clock.set(due);
-  expect(h.app.sweeper.sweep().expired).toBe(1);
+  expect((await h.app.sweeper.sweep()).expired).toBe(1);
   h.clock.advance(60 * MINUTE);
   return {
     sentAt,
@@ -489,7 +489,7 @@ describe('npm run export (dist/export.js)', () => {
     if (databasePath) rmSync(dirname(databasePath), { recursive: true, force: true });
   });
 
-  it('writes the same touch log to --out, and to standard output without it', () => {
+  it('writes the same touch log to --out, and to standard output without it', async () => {
     const out = join(dir, 'x.csv');
     const result = cli(['--since', '2026-11-01', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
@@ -499,7 +499,7 @@ describe('npm run export (dist/export.js)', () => {
 
     const database = openDatabase(databasePath);
     try {
-      const expected = touchLogCsv(database.db, {
+      const expected = await touchLogCsv(database.db, {
         since: new Date('2026-11-01T00:00:00Z'),
         until: new Date(),
       });

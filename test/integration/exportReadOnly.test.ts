@@ -86,44 +86,45 @@ describe('npm run export reads the database and writes nothing', () => {
   }
 
   /** Handoffs sent on 2026-03-0n, each with its `sent` event, in an open database (migrated). */
-  function addHandoffs(database: AppDatabase, accounts: string[]) {
+  async function addHandoffs(database: AppDatabase, accounts: string[]): Promise<void> {
     for (const [i, accountName] of accounts.entries()) {
       const at = new Date(`2026-03-0${i + 1}T10:00:00Z`);
-      const handoff = database.db
-        .insert(handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${accountName}`, accountName }))
-        .returning()
-        .get();
-      database.db
-        .insert(handoffEvents)
-        .values({
-          handoffId: handoff.id,
-          type: 'sent',
-          toStatus: 'sent',
-          aeUserId: handoff.aeUserId,
-          assignment: 1,
-          cycle: 1,
-          at,
-        })
-        .run();
+      await database.db.transaction((tx) => {
+        const handoff = tx
+          .insert(handoffs)
+          .values(sentHandoffRow(at, { sourceViewId: `V${accountName}`, accountName }))
+          .returning()
+          .get();
+        tx.insert(handoffEvents)
+          .values({
+            handoffId: handoff.id,
+            type: 'sent',
+            toStatus: 'sent',
+            aeUserId: handoff.aeUserId,
+            assignment: 1,
+            cycle: 1,
+            at,
+          })
+          .run();
+      });
     }
   }
 
   /** A migrated database with two handoffs in its own folder, closed (its -wal checkpointed and removed). */
-  function closedDatabase(name: string): string {
+  async function closedDatabase(name: string): Promise<string> {
     const folder = join(dir, name);
     mkdirSync(folder);
     const path = join(folder, 'handoff.db');
     const database = openDatabase(path);
-    addHandoffs(database, ['Alpha Freight', 'Bravo Freight']);
+    await addHandoffs(database, ['Alpha Freight', 'Bravo Freight']);
     database.close();
     return path;
   }
 
   const accounts = (csv: string) => csvObjects(csv).rows.map((r) => r.account);
 
-  it('changes no file in the database folder: no migration, no health probe row, no -wal or -shm', () => {
-    const path = closedDatabase('untouched');
+  it('changes no file in the database folder: no migration, no health probe row, no -wal or -shm', async () => {
+    const path = await closedDatabase('untouched');
     const before = snapshot(join(dir, 'untouched'));
     expect(Object.keys(before)).toEqual(['handoff.db']);
 
@@ -134,31 +135,34 @@ describe('npm run export reads the database and writes nothing', () => {
     expect(snapshot(join(dir, 'untouched'))).toEqual(before);
   });
 
-  it.runIf(asRoot)('reads a read-only database file in a read-only folder (as an unprivileged user)', () => {
-    const path = closedDatabase('readonly');
-    chmodSync(path, 0o444);
-    chmodSync(join(dir, 'readonly'), 0o555);
-    const before = snapshot(join(dir, 'readonly'));
+  it.runIf(asRoot)(
+    'reads a read-only database file in a read-only folder (as an unprivileged user)',
+    async () => {
+      const path = await closedDatabase('readonly');
+      chmodSync(path, 0o444);
+      chmodSync(join(dir, 'readonly'), 0o555);
+      const before = snapshot(join(dir, 'readonly'));
 
-    const result = cli(path, { uid: NOBODY });
-    expect(result.status, result.stderr).toBe(0);
-    expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(snapshot(join(dir, 'readonly'))).toEqual(before);
-  });
+      const result = cli(path, { uid: NOBODY });
+      expect(result.status, result.stderr).toBe(0);
+      expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(snapshot(join(dir, 'readonly'))).toEqual(before);
+    },
+  );
 
   it.runIf(asRoot)(
     'reads what is still in the -wal of a running app, through read-only -wal and -shm files (as an unprivileged user)',
-    () => {
+    async () => {
       const folder = join(dir, 'live');
       mkdirSync(folder);
       const path = join(folder, 'handoff.db');
       // The app, running as another user: its connection open, a handoff committed to the -wal, not checkpointed.
       const app = openDatabase(path);
       try {
-        addHandoffs(app, ['Alpha Freight']);
+        await addHandoffs(app, ['Alpha Freight']);
         app.sqlite.pragma('wal_autocheckpoint = 0');
-        addHandoffs(app, ['In The Log']);
+        await addHandoffs(app, ['In The Log']);
         chmodSync(folder, 0o555);
         const before = snapshot(folder);
         expect(Object.keys(before)).toEqual(['handoff.db', 'handoff.db-shm', 'handoff.db-wal']);
@@ -173,14 +177,14 @@ describe('npm run export reads the database and writes nothing', () => {
     },
   );
 
-  it('reads beside a running app it may write: the database and its -wal are left as they were, no file is added', () => {
+  it('reads beside a running app it may write: the database and its -wal are left as they were, no file is added', async () => {
     const folder = join(dir, 'beside');
     mkdirSync(folder);
     const path = join(folder, 'handoff.db');
     const app = openDatabase(path);
     try {
       app.sqlite.pragma('wal_autocheckpoint = 0');
-      addHandoffs(app, ['In The Log']);
+      await addHandoffs(app, ['In The Log']);
       const before = snapshot(folder);
       const result = cli(path);
       expect(result.status, result.stderr).toBe(0);

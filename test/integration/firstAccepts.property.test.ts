@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
-import { METRIC_EVENT_TYPES, metricEventBatches, metricEvents } from '../../src/db/repositories/metrics.js';
+import {
+  METRIC_EVENT_TYPES,
+  type MetricEventRow,
+  metricEventBatches,
+  metricEvents,
+} from '../../src/db/repositories/metrics.js';
 import { createMetrics } from '../../src/services/metrics.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
 import { seedOf } from '../support/seed.js';
@@ -164,8 +169,8 @@ function reference(database: AppDatabase, from: Date, to: Date): Flags[] {
   }));
 }
 
-function actual(database: AppDatabase, from: Date, to: Date): Flags[] {
-  return [...metricEvents(database.db, from, to)]
+async function actual(database: AppDatabase, from: Date, to: Date): Promise<Flags[]> {
+  return [...(await metricEvents(database.db, from, to))]
     .map((e) => ({
       id: e.id,
       type: e.type,
@@ -177,12 +182,12 @@ function actual(database: AppDatabase, from: Date, to: Date): Flags[] {
 }
 
 /** metricEvents agrees with the EXISTS definition over the whole history and over the run's window. */
-function expectSameFlags(database: AppDatabase, window: [number, number]): void {
+async function expectSameFlags(database: AppDatabase, window: [number, number]): Promise<void> {
   const windows: [number, number][] = [[0, SPAN], window];
   for (const [from, to] of windows) {
     const f = new Date(BASE + from);
     const t = new Date(BASE + to);
-    expect(actual(database, f, t)).toEqual(reference(database, f, t));
+    expect(await actual(database, f, t)).toEqual(reference(database, f, t));
   }
 }
 
@@ -201,8 +206,8 @@ describe('repeat use from first_accepts (migration 0006)', () => {
     expect(BACKFILL_SQL).toMatch(/FROM `handoff_events` e/);
   });
 
-  it('a hand-worked history: the reference query and metricEvents both give the expected flags', () => {
-    withDatabase((database) => {
+  it('a hand-worked history: the reference query and metricEvents both give the expected flags', async () => {
+    await withDatabase(async (database) => {
       // Handoffs: 0 (partner U1, author U1), 1 (partner U1, author U2), 2 (partner U2, author U1).
       const ids = insertHistory(database, {
         handoffs: [
@@ -241,31 +246,31 @@ describe('repeat use from first_accepts (migration 0006)', () => {
       const from = new Date(BASE);
       const to = new Date(BASE + SPAN);
       expect(accepts(reference(database, from, to))).toEqual(expected);
-      expect(accepts(actual(database, from, to))).toEqual(expected);
+      expect(accepts(await actual(database, from, to))).toEqual(expected);
     });
   });
 
-  it('the trigger keeps first_accepts so that the flags equal the EXISTS definition (property)', () => {
-    fc.assert(
-      fc.property(history, (h) =>
-        withDatabase((database) => {
+  it('the trigger keeps first_accepts so that the flags equal the EXISTS definition (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, (h) =>
+        withDatabase(async (database) => {
           insertHistory(database, h);
-          expectSameFlags(database, h.window);
+          await expectSameFlags(database, h.window);
         }),
       ),
       opts,
     );
   });
 
-  it('the backfill, run over a log written without the trigger, gives the same flags (property)', () => {
-    fc.assert(
-      fc.property(history, (h) =>
-        withDatabase((database) => {
+  it('the backfill, run over a log written without the trigger, gives the same flags (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, (h) =>
+        withDatabase(async (database) => {
           database.sqlite.exec('DROP TRIGGER handoff_events_first_accepts');
           insertHistory(database, h);
           database.sqlite.exec('DELETE FROM first_accepts');
           database.sqlite.exec(BACKFILL_SQL);
-          expectSameFlags(database, h.window);
+          await expectSameFlags(database, h.window);
         }),
       ),
       opts,
@@ -287,15 +292,16 @@ describe('repeat use from first_accepts (migration 0006)', () => {
     );
   });
 
-  it('reads in batches of any size every event of the window exactly once, in (at, id) order (property)', () => {
+  it('reads in batches of any size every event of the window exactly once, in (at, id) order (property)', async () => {
     // Event times fall in one second, so many share a millisecond and batches often end inside a run of ties.
-    fc.assert(
-      fc.property(history, fc.integer({ min: 1, max: 7 }), (h, size) =>
-        withDatabase((database) => {
+    await fc.assert(
+      fc.asyncProperty(history, fc.integer({ min: 1, max: 7 }), (h, size) =>
+        withDatabase(async (database) => {
           insertHistory(database, h);
           const from = new Date(BASE + h.window[0]);
           const to = new Date(BASE + h.window[1]);
-          const batches = [...metricEventBatches(database.db, from, to, size)];
+          const batches: MetricEventRow[][] = [];
+          for await (const batch of metricEventBatches(database.db, from, to, size)) batches.push(batch);
           const read = batches.flat().map((e) => [e.at.getTime(), e.id]);
           const expected = (
             database.sqlite

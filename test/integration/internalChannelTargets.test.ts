@@ -164,17 +164,20 @@ describe('the delivery guard', () => {
     h = await startHarness({ env: QUIET });
     const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
     h.slack.addChannel(other);
-    enqueue(
-      h.database.db,
-      [
-        {
-          method: 'chat.postMessage',
-          dedupeKey: 'stray:internal',
-          channel: other.id,
-          payload: { text: 'internal numbers' },
-        },
-      ],
-      h.clock.now(),
+    const now = h.clock.now();
+    await h.database.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'stray:internal',
+            channel: other.id,
+            payload: { text: 'internal numbers' },
+          },
+        ],
+        now,
+      ),
     );
     h.app.outbox.wake();
     await outboxDrained(h);

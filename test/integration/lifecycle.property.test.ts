@@ -181,7 +181,7 @@ function actionOfButton(actionId: string): PersonAction | undefined {
 const withoutLinks = (blocks: unknown) =>
   JSON.stringify(blocks ?? null).replace(/<[^|>]*\|Open the handoff>/g, '<LINK|Open the handoff>');
 
-function checkSurfaces(handoff: HandoffRow, story: string[]): void {
+async function checkSurfaces(handoff: HandoffRow, story: string[]): Promise<void> {
   const renderer = createSurfaces({
     db: h.database.db,
     adminUserIds: h.config.adminUserIds,
@@ -201,7 +201,7 @@ function checkSurfaces(handoff: HandoffRow, story: string[]): void {
     const message = h.slack.messages(posted?.channelId ?? '').find((m) => m.ts === posted?.ts);
     expect(message, where).toBeDefined();
     // What Slack shows is what the current state renders to.
-    const now = renderer.render(surface.key);
+    const now = await renderer.render(surface.key);
     expect(withoutLinks(message?.blocks), where).toBe(withoutLinks(now?.rendered.message.blocks));
     // Every button offered is one its reader may use now.
     const readers = surface.viewerUserId
@@ -258,12 +258,12 @@ describe('the lifecycle (property)', () => {
               const next = before.nextReminderAt;
               if (before.status !== 'sent' || !next || next <= now || next >= before.dueAt) continue;
               h.clock.set(next);
-              h.app.sweeper.sweep();
+              await h.app.sweeper.sweep();
               story.push('remind');
             } else if (step.kind === 'expire') {
               if (before.status !== 'sent') continue;
               h.clock.set(before.dueAt);
-              h.app.sweeper.sweep();
+              await h.app.sweeper.sweep();
               expect(handoffRow(h, handoff.id).status).toBe('expired');
               story.push('expire');
             } else {
@@ -288,7 +288,7 @@ describe('the lifecycle (property)', () => {
             await quiet(h);
           }
           await quiet(h);
-          checkSurfaces(handoffRow(h, handoff.id), story);
+          await checkSurfaces(handoffRow(h, handoff.id), story);
         },
       ),
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },

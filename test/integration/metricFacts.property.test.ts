@@ -343,8 +343,8 @@ describe('metric facts (migration 0009)', () => {
     expect(BACKFILL_SQL).toMatch(/FROM `handoff_events` e/);
   });
 
-  it('a hand-worked history: the exact facts kept, and what metricEvents reads from them', () => {
-    withDatabase((database) => {
+  it('a hand-worked history: the exact facts kept, and what metricEvents reads from them', async () => {
+    await withDatabase(async (database) => {
       const { handoffIds, eventIds } = insertHistory(database, {
         handoffs: [
           {
@@ -408,7 +408,7 @@ describe('metric facts (migration 0009)', () => {
         earlierAcceptSameAuthor: false,
       };
       // [11, 16): from the accept (tied with handoff 1's send) to the meeting; the win at 16 is outside.
-      expect(metricEvents(database.db, new Date(BASE + 11), new Date(BASE + 16))).toEqual([
+      expect(await metricEvents(database.db, new Date(BASE + 11), new Date(BASE + 16))).toEqual([
         {
           id: e2,
           type: 'accepted',
@@ -463,14 +463,14 @@ describe('metric facts (migration 0009)', () => {
       database.sqlite
         .prepare('UPDATE handoffs SET classification = ? WHERE id = ?')
         .run('partner_sourced', h0);
-      const outcomes = metricEvents(database.db, new Date(BASE), new Date(BASE + SPAN))
+      const outcomes = (await metricEvents(database.db, new Date(BASE), new Date(BASE + SPAN)))
         .filter((e) => e.type === 'meeting_held' || e.type === 'won')
         .map((e) => [e.id, e.classification]);
       expect(outcomes).toEqual([
         [e5, 'partner_sourced'],
         [e7, 'partner_sourced'],
       ]);
-      expect(metricEvents(database.db, new Date(BASE), new Date(BASE + SPAN))).toEqual(
+      expect(await metricEvents(database.db, new Date(BASE), new Date(BASE + SPAN))).toEqual(
         referenceEvents(database, new Date(BASE), new Date(BASE + SPAN)),
       );
     });
@@ -519,12 +519,12 @@ describe('metric facts (migration 0009)', () => {
     );
   });
 
-  it('metricEvents equals the old join field for field, with current classifications, in any batches (property)', () => {
+  it('metricEvents equals the old join field for field, with current classifications, in any batches (property)', async () => {
     // Runs where a correction after the whole log changed the classification of a handoff with an outcome step
     // in the window: the case a classification copied into metric_facts would get wrong.
     let reclassifiedOutcomes = 0;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         history,
         fc.array(fc.record({ handoff: fc.nat(), to: fc.constantFrom(...CLASSIFICATIONS) }), {
           minLength: 1,
@@ -532,7 +532,7 @@ describe('metric facts (migration 0009)', () => {
         }),
         fc.integer({ min: 1, max: 7 }),
         (h, lateCorrections, size) =>
-          withDatabase((database) => {
+          withDatabase(async (database) => {
             const { handoffIds } = insertHistory(database, h);
             const [from, to] = windowDates(h.window);
             const before = referenceEvents(database, from, to);
@@ -546,8 +546,10 @@ describe('metric facts (migration 0009)', () => {
 
             for (const [f, t] of [windowDates([0, SPAN]), [from, to] as [Date, Date]]) {
               const expected = referenceEvents(database, f, t);
-              expect(metricEvents(database.db, f, t)).toEqual(expected);
-              expect([...metricEventBatches(database.db, f, t, size)].flat()).toEqual(expected);
+              expect(await metricEvents(database.db, f, t)).toEqual(expected);
+              const batched: MetricEventRow[] = [];
+              for await (const batch of metricEventBatches(database.db, f, t, size)) batched.push(...batch);
+              expect(batched).toEqual(expected);
             }
             // Spelled out: each outcome step carries its handoff's classification as it is now.
             const current = new Map(
@@ -558,7 +560,7 @@ describe('metric facts (migration 0009)', () => {
                 }[]
               ).map((r) => [r.id, r.classification]),
             );
-            for (const e of metricEvents(database.db, from, to)) {
+            for (const e of await metricEvents(database.db, from, to)) {
               const outcome = (OUTCOME_TYPES as readonly string[]).includes(e.type);
               expect(e.classification).toBe(outcome ? current.get(e.handoffId) : null);
             }

@@ -69,9 +69,9 @@ function seeder(database: AppDatabase) {
     score: number | null;
     sentAt: Date;
     dueAt?: Date;
-  }): HandoffRow {
+  }): Promise<HandoffRow> {
     views += 1;
-    return db.transaction((tx) => {
+    return db.transaction(async (tx) => {
       const row = tx
         .insert(handoffs)
         .values({
@@ -106,7 +106,7 @@ function seeder(database: AppDatabase) {
         })
         .returning()
         .get();
-      logEvent(tx, {
+      await logEvent(tx, {
         type: 'sent',
         before: null,
         after: row,
@@ -123,8 +123,8 @@ function seeder(database: AppDatabase) {
     at: Date,
     patch: Partial<HandoffRow>,
     options: { actor?: string | null; businessHours?: number | null } = {},
-  ): HandoffRow {
-    return db.transaction((tx) => {
+  ): Promise<HandoffRow> {
+    return db.transaction(async (tx) => {
       const before = tx.select().from(handoffs).where(eq(handoffs.id, handoff.id)).get() as HandoffRow;
       const after = tx
         .update(handoffs)
@@ -132,7 +132,7 @@ function seeder(database: AppDatabase) {
         .where(eq(handoffs.id, handoff.id))
         .returning()
         .get();
-      logEvent(tx, {
+      await logEvent(tx, {
         type,
         before,
         after,
@@ -145,26 +145,32 @@ function seeder(database: AppDatabase) {
   }
 
   /** Business hours from the current request (send or reassignment) to `at`, as the decide path computes them. */
-  function hoursToAnswer(handoff: HandoffRow, at: Date): number {
+  async function hoursToAnswer(handoff: HandoffRow, at: Date): Promise<number> {
     const current = db.select().from(handoffs).where(eq(handoffs.id, handoff.id)).get() as HandoffRow;
-    const askedAt = assignmentStartedAt(db, current.id, current.assignment) ?? current.sentAt;
+    const askedAt = (await assignmentStartedAt(db, current.id, current.assignment)) ?? current.sentAt;
     return businessHoursBetween(askedAt, at, calendar);
   }
 
   return {
     send,
-    accept: (h: HandoffRow, at: Date) =>
+    accept: async (h: HandoffRow, at: Date) =>
       step(
         h,
         'accepted',
         at,
         { status: 'accepted', decidedAt: at, lastActivityAt: at, stallNudgedAt: null },
         {
-          businessHours: hoursToAnswer(h, at),
+          businessHours: await hoursToAnswer(h, at),
         },
       ),
-    decline: (h: HandoffRow, at: Date) =>
-      step(h, 'declined', at, { status: 'declined', decidedAt: at }, { businessHours: hoursToAnswer(h, at) }),
+    decline: async (h: HandoffRow, at: Date) =>
+      step(
+        h,
+        'declined',
+        at,
+        { status: 'declined', decidedAt: at },
+        { businessHours: await hoursToAnswer(h, at) },
+      ),
     expire: (h: HandoffRow, at: Date) =>
       step(h, 'expired', at, { status: 'expired', expiredAt: at }, { actor: null }),
     reassign: (h: HandoffRow, at: Date, ae: string) => {
@@ -190,24 +196,27 @@ function seeder(database: AppDatabase) {
     // As the sweep does: the nudge is remembered on the deal until its next activity.
     stallNudge: (h: HandoffRow, at: Date) =>
       step(h, 'stall_nudged', at, { stallNudgedAt: at }, { actor: null }),
-    help: (spec: { by: string; partner: PartnerKey | null; claimedBy: string | null; at: Date }) => {
+    help: async (spec: { by: string; partner: PartnerKey | null; claimedBy: string | null; at: Date }) => {
       views += 1;
-      db.insert(helpRequests)
-        .values({
-          sourceViewId: `V${views}`,
-          requestedByUserId: spec.by,
-          requestedByTeamId: 'T0INTERNAL',
-          accountName: `Account ${views}`,
-          accountKey: `account-${views}`,
-          partnerOrg: spec.partner ? PARTNERS[spec.partner] : null,
-          partnerKey: spec.partner,
-          ask: 'An intro to the customer’s integrator, please.',
-          status: spec.claimedBy ? 'claimed' : 'open',
-          claimedByUserId: spec.claimedBy,
-          claimedAt: spec.claimedBy ? spec.at : null,
-          createdAt: spec.at,
-        })
-        .run();
+      await db.transaction((tx) =>
+        tx
+          .insert(helpRequests)
+          .values({
+            sourceViewId: `V${views}`,
+            requestedByUserId: spec.by,
+            requestedByTeamId: 'T0INTERNAL',
+            accountName: `Account ${views}`,
+            accountKey: `account-${views}`,
+            partnerOrg: spec.partner ? PARTNERS[spec.partner] : null,
+            partnerKey: spec.partner,
+            ask: 'An intro to the customer’s integrator, please.',
+            status: spec.claimedBy ? 'claimed' : 'open',
+            claimedByUserId: spec.claimedBy,
+            claimedAt: spec.claimedBy ? spec.at : null,
+            createdAt: spec.at,
+          })
+          .run(),
+      );
     },
   };
 }
@@ -234,12 +243,12 @@ function seeder(database: AppDatabase) {
  * Help requests: AE1 -> Meridian claimed by W1 (Thu 5 Nov); AE2, no partner, open (Mon 2 Nov 00:00 = from);
  * AE3 -> Initech claimed by W2 (Thu 12 Nov); outside: AE2 -> Acme (Sun 25 Oct), AE1 -> Meridian (= to).
  */
-function seed(database: AppDatabase) {
+async function seed(database: AppDatabase) {
   const s = seeder(database);
   const sourced = 'partner_sourced' as const;
   const influenced = 'partner_influenced' as const;
 
-  const a = s.send({
+  const a = await s.send({
     author: AUTHOR_1,
     ae: AE_1,
     partner: 'meridian',
@@ -247,10 +256,10 @@ function seed(database: AppDatabase) {
     score: 60,
     sentAt: et('2026-10-20T10:00'),
   });
-  s.accept(a, et('2026-10-21T10:00'));
-  s.help({ by: AE_2, partner: 'acme', claimedBy: AUTHOR_2, at: et('2026-10-25T12:00') });
+  await s.accept(a, et('2026-10-21T10:00'));
+  await s.help({ by: AE_2, partner: 'acme', claimedBy: AUTHOR_2, at: et('2026-10-25T12:00') });
 
-  const b = s.send({
+  const b = await s.send({
     author: AUTHOR_1,
     ae: AE_1,
     partner: 'meridian',
@@ -258,8 +267,8 @@ function seed(database: AppDatabase) {
     score: 80,
     sentAt: from,
   });
-  s.help({ by: AE_2, partner: null, claimedBy: null, at: from });
-  const c = s.send({
+  await s.help({ by: AE_2, partner: null, claimedBy: null, at: from });
+  const c = await s.send({
     author: AUTHOR_2,
     ae: AE_2,
     partner: 'acme',
@@ -267,8 +276,8 @@ function seed(database: AppDatabase) {
     score: 70,
     sentAt: et('2026-11-02T09:00'),
   });
-  s.accept(b, et('2026-11-02T11:00'));
-  const d = s.send({
+  await s.accept(b, et('2026-11-02T11:00'));
+  const d = await s.send({
     author: AUTHOR_1,
     ae: AE_2,
     partner: 'globex',
@@ -276,14 +285,14 @@ function seed(database: AppDatabase) {
     score: 50,
     sentAt: et('2026-11-03T10:00'),
   });
-  s.decline(c, et('2026-11-03T13:00'));
-  s.reassign(c, et('2026-11-03T14:00'), AE_3);
-  s.accept(c, et('2026-11-04T10:00'));
-  s.outcome(b, et('2026-11-04T10:00'), 'meeting_held');
-  s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: et('2026-11-05T12:00') });
-  s.expire(d, et('2026-11-06T10:00'));
+  await s.decline(c, et('2026-11-03T13:00'));
+  await s.reassign(c, et('2026-11-03T14:00'), AE_3);
+  await s.accept(c, et('2026-11-04T10:00'));
+  await s.outcome(b, et('2026-11-04T10:00'), 'meeting_held');
+  await s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: et('2026-11-05T12:00') });
+  await s.expire(d, et('2026-11-06T10:00'));
 
-  const e = s.send({
+  const e = await s.send({
     author: AUTHOR_2,
     ae: AE_1,
     partner: 'acme',
@@ -291,9 +300,9 @@ function seed(database: AppDatabase) {
     score: 90,
     sentAt: et('2026-11-09T09:00'),
   });
-  s.accept(e, et('2026-11-09T10:00'));
-  s.outcome(c, et('2026-11-09T12:00'), 'opportunity_created');
-  const f = s.send({
+  await s.accept(e, et('2026-11-09T10:00'));
+  await s.outcome(c, et('2026-11-09T12:00'), 'opportunity_created');
+  const f = await s.send({
     author: AUTHOR_1,
     ae: AE_2,
     partner: 'meridian',
@@ -301,9 +310,9 @@ function seed(database: AppDatabase) {
     score: 85,
     sentAt: et('2026-11-10T13:00'),
   });
-  s.accept(f, et('2026-11-12T13:00'));
-  s.help({ by: AE_3, partner: 'initech', claimedBy: AUTHOR_2, at: et('2026-11-12T12:00') });
-  const g = s.send({
+  await s.accept(f, et('2026-11-12T13:00'));
+  await s.help({ by: AE_3, partner: 'initech', claimedBy: AUTHOR_2, at: et('2026-11-12T12:00') });
+  const g = await s.send({
     author: AUTHOR_2,
     ae: AE_3,
     partner: 'globex',
@@ -311,8 +320,8 @@ function seed(database: AppDatabase) {
     score: 65,
     sentAt: et('2026-11-13T09:00'),
   });
-  s.stallNudge(e, et('2026-11-13T10:00'));
-  const h = s.send({
+  await s.stallNudge(e, et('2026-11-13T10:00'));
+  const h = await s.send({
     author: AUTHOR_1,
     ae: AE_3,
     partner: 'meridian',
@@ -321,13 +330,13 @@ function seed(database: AppDatabase) {
     sentAt: et('2026-11-13T11:00'),
     dueAt: et('2026-11-16T11:00'),
   });
-  s.accept(g, et('2026-11-13T12:00'));
-  s.stallNudge(g, et('2026-11-13T15:00'));
-  s.outcome(g, et('2026-11-14T10:00'), 'meeting_held');
+  await s.accept(g, et('2026-11-13T12:00'));
+  await s.stallNudge(g, et('2026-11-13T15:00'));
+  await s.outcome(g, et('2026-11-14T10:00'), 'meeting_held');
 
-  s.outcome(b, to, 'won');
-  s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: to });
-  const i = s.send({
+  await s.outcome(b, to, 'won');
+  await s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: to });
+  const i = await s.send({
     author: AUTHOR_1,
     ae: AE_1,
     partner: 'meridian',
@@ -336,7 +345,7 @@ function seed(database: AppDatabase) {
     sentAt: to,
     dueAt: et('2026-11-19T00:00'),
   });
-  const j = s.send({
+  const j = await s.send({
     author: AUTHOR_2,
     ae: AE_2,
     partner: 'acme',
@@ -344,7 +353,7 @@ function seed(database: AppDatabase) {
     score: 55,
     sentAt: et('2026-11-16T09:00'),
   });
-  s.accept(j, et('2026-11-17T10:00'));
+  await s.accept(j, et('2026-11-17T10:00'));
 
   return { a, b, c, d, e, f, g, h, i, j };
 }
@@ -365,26 +374,26 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records the business hours the decide path would (the hand-worked values the metrics use)', () => {
-    const seeded = seed(database);
-    const decisionHours = (h: HandoffRow) =>
-      eventsOf(database.db, h.id)
+  it('records the business hours the decide path would (the hand-worked values the metrics use)', async () => {
+    const seeded = await seed(database);
+    const decisionHours = async (h: HandoffRow) =>
+      (await eventsOf(database.db, h.id))
         .filter((ev) => ev.type === 'accepted' || ev.type === 'declined')
         .map((ev) => [ev.type, ev.aeUserId, ev.businessHours]);
-    expect(decisionHours(seeded.a)).toEqual([['accepted', AE_1, 8]]);
-    expect(decisionHours(seeded.b)).toEqual([['accepted', AE_1, 2]]);
-    expect(decisionHours(seeded.c)).toEqual([
+    expect(await decisionHours(seeded.a)).toEqual([['accepted', AE_1, 8]]);
+    expect(await decisionHours(seeded.b)).toEqual([['accepted', AE_1, 2]]);
+    expect(await decisionHours(seeded.c)).toEqual([
       ['declined', AE_2, 12],
       ['accepted', AE_3, 4],
     ]);
-    expect(decisionHours(seeded.e)).toEqual([['accepted', AE_1, 1]]);
-    expect(decisionHours(seeded.f)).toEqual([['accepted', AE_2, 8]]);
-    expect(decisionHours(seeded.g)).toEqual([['accepted', AE_3, 3]]);
-    expect(decisionHours(seeded.j)).toEqual([['accepted', AE_2, 9]]);
+    expect(await decisionHours(seeded.e)).toEqual([['accepted', AE_1, 1]]);
+    expect(await decisionHours(seeded.f)).toEqual([['accepted', AE_2, 8]]);
+    expect(await decisionHours(seeded.g)).toEqual([['accepted', AE_3, 3]]);
+    expect(await decisionHours(seeded.j)).toEqual([['accepted', AE_2, 9]]);
   });
 
   it('computes the program metrics for the period by hand', async () => {
-    seed(database);
+    await seed(database);
     const m = await metricsOf().program(from, to);
 
     // In [from, to): sent B C D E F G H = 7 (A before; I at `to` excluded; B at `from` included).
@@ -428,7 +437,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('groups by partner, with repeat use from the same partner only', async () => {
-    seed(database);
+    await seed(database);
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byPartner)).toEqual(
       rounded([
@@ -516,7 +525,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('groups by AE, counting a reassignment as a request to the new AE', async () => {
-    seed(database);
+    await seed(database);
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byAe)).toEqual(
       rounded([
@@ -606,7 +615,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('groups by author, with repeat use from the same author and the last scores as of the period end', async () => {
-    seed(database);
+    await seed(database);
     const m = await metricsOf().program(from, to);
     expect(rounded(m.byAuthor)).toEqual(
       rounded([
@@ -676,7 +685,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('splits the period into its New York weeks', async () => {
-    seed(database);
+    await seed(database);
     const m = await metricsOf().program(from, to);
     expect(rounded(m.weeks)).toEqual(
       rounded([
@@ -706,7 +715,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('counts the same events differently when the period moves (the boundary events change sides)', async () => {
-    seed(database);
+    await seed(database);
     // One millisecond later on both ends: B's send (at `from`) drops out; I's send and B's win (at `to`) come in.
     const m = await metricsOf().program(new Date(from.getTime() + 1), new Date(to.getTime() + 1));
     expect(m.overall.sent).toBe(7 - 1 + 1);
@@ -720,7 +729,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
   });
 
   it('counts AE2 as a repeat only once the later accept (J) is itself in a period', async () => {
-    seed(database);
+    await seed(database);
     // Mon 16 Nov -> Mon 23 Nov: J's accept (Tue 17) follows F's (Thu 12 Nov) -> AE2 repeat 1/1.
     const next = await metricsOf().program(to, et('2026-11-23T00:00'));
     expect([next.overall.acceptingAes, next.overall.repeatAes]).toEqual([1, 1]);
@@ -745,11 +754,11 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     ]);
     expect(await metrics.trend()).toHaveLength(4);
     expect((await metrics.forPeriod('30d')).overall).toEqual(stats());
-    expect(metrics.atRisk()).toEqual({ dueSoon: [], unanswered: [], stalled: [] });
+    expect(await metrics.atRisk()).toEqual({ dueSoon: [], unanswered: [], stalled: [] });
   });
 
   it('trend() gives exactly trendWeeks weeks, oldest first, the current week so far included', async () => {
-    seed(database);
+    await seed(database);
     const metrics = metricsOf();
     // Now = Mon 16 Nov 00:00: the last whole week is 9–15 Nov; four weeks back from it start on 19 Oct (EDT).
     // 19 Oct: A sent and accepted (8h). 26 Oct (the DST change week): nothing. 2 Nov: acceptance 2 of 3 answers
@@ -811,9 +820,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     ).toHaveLength(12);
   });
 
-  it('atRisk() lists due-soon, expired and stalled handoffs', () => {
-    const seeded = seed(database);
-    const risk = metricsOf().atRisk(to);
+  it('atRisk() lists due-soon, expired and stalled handoffs', async () => {
+    const seeded = await seed(database);
+    const risk = await metricsOf().atRisk(to);
     // Due within 24 h of Mon 16 Nov 00:00: H (due 11:00); I is due Thursday.
     expect(risk.dueSoon.map((h) => h.id)).toEqual([seeded.h.id]);
     // Expired and still expired: D.
@@ -823,8 +832,8 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(risk.stalled.map((h) => h.id)).toEqual([seeded.e.id]);
   });
 
-  it('keeps handoff_events append-only', () => {
-    seed(database);
+  it('keeps handoff_events append-only', async () => {
+    await seed(database);
     const count = () =>
       database.sqlite.prepare('select count(*) as n from handoff_events').get() as { n: number };
     const before = count().n;
@@ -837,12 +846,14 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     );
     expect(() => database.sqlite.prepare('delete from handoff_events').run()).toThrow(/append-only/);
     // Nor through drizzle.
-    expect(() =>
-      database.db
-        .update(handoffEvents)
-        .set({ at: new Date(0) })
-        .run(),
-    ).toThrow(/append-only/);
+    await expect(
+      database.db.transaction((tx) =>
+        tx
+          .update(handoffEvents)
+          .set({ at: new Date(0) })
+          .run(),
+      ),
+    ).rejects.toThrow(/append-only/);
     expect(count().n).toBe(before);
     const first = database.sqlite
       .prepare('select business_hours as h from handoff_events where id = 2')
@@ -850,25 +861,29 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     expect(first).toEqual({ h: 8 });
   });
 
-  it('logMismatches() is empty for a consistent seed and reports a status changed without an event', () => {
-    const seeded = seed(database);
-    expect(logMismatches(database.db)).toEqual([]);
+  it('logMismatches() is empty for a consistent seed and reports a status changed without an event', async () => {
+    const seeded = await seed(database);
+    expect(await logMismatches(database.db)).toEqual([]);
 
-    database.db.update(handoffs).set({ status: 'withdrawn' }).where(eq(handoffs.id, seeded.h.id)).run();
-    expect(logMismatches(database.db)).toEqual([
+    await database.db.transaction((tx) =>
+      tx.update(handoffs).set({ status: 'withdrawn' }).where(eq(handoffs.id, seeded.h.id)).run(),
+    );
+    expect(await logMismatches(database.db)).toEqual([
       { handoffId: seeded.h.id, status: 'withdrawn', logStatus: 'sent' },
     ]);
 
     // A handoff with no log at all is reported too.
     const row = database.db.select().from(handoffs).where(eq(handoffs.id, seeded.i.id)).get() as HandoffRow;
     const { id: _id, ...copy } = row;
-    const orphan = database.db
-      .insert(handoffs)
-      .values({ ...copy, sourceViewId: 'V-orphan' })
-      .returning()
-      .get();
+    const orphan = await database.db.transaction((tx) =>
+      tx
+        .insert(handoffs)
+        .values({ ...copy, sourceViewId: 'V-orphan' })
+        .returning()
+        .get(),
+    );
     // The query has no ORDER BY: compare in id order.
-    const sorted = logMismatches(database.db).sort((x, y) => x.handoffId - y.handoffId);
+    const sorted = (await logMismatches(database.db)).sort((x, y) => x.handoffId - y.handoffId);
     expect(sorted).toEqual([
       { handoffId: seeded.h.id, status: 'withdrawn', logStatus: 'sent' },
       { handoffId: orphan.id, status: 'sent', logStatus: null },

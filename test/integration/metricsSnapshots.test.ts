@@ -39,9 +39,9 @@ function seedBulk(database: AppDatabase, count = BULK) {
 let sends = 0;
 
 /** One more handoff sent at `at` (row and touch-log event in one transaction, as the send path writes them). */
-function sendOne(database: AppDatabase, at: Date): HandoffRow {
+function sendOne(database: AppDatabase, at: Date): Promise<HandoffRow> {
   sends += 1;
-  return database.db.transaction((tx) => {
+  return database.db.transaction(async (tx) => {
     const row = tx
       .insert(handoffs)
       .values({
@@ -77,7 +77,7 @@ function sendOne(database: AppDatabase, at: Date): HandoffRow {
       })
       .returning()
       .get();
-    logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });
+    await logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });
     return row;
   });
 }
@@ -150,7 +150,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(first.metrics.overall.sent).toBe(BULK);
 
     // One more send, and only a second later (well within the minute a snapshot would be kept): computed again.
-    sendOne(database, T0);
+    await sendOne(database, T0);
     clock.advance(1000);
     const second = asFigures(await m.overview('30d'));
     expect(second).not.toHaveProperty('refresh');
@@ -185,13 +185,13 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
   it('serves exactly the figures of its time: program() and trend() as of asOf, not as of now', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     // Sent one minute before T0: in the snapshot. Sent at T0 itself: not (periods end at `to`, excluded).
-    sendOne(database, new Date(T0.getTime() - MINUTE));
-    sendOne(database, T0);
+    await sendOne(database, new Date(T0.getTime() - MINUTE));
+    await sendOne(database, T0);
     await firstSnapshot(m);
 
     // Later sends, and half a minute later: the snapshot is still the one served.
     clock.advance(20_000);
-    sendOne(database, clock.now());
+    await sendOne(database, clock.now());
     clock.advance(10_000);
     const served = asFigures(await m.overview('30d'));
     expect(served.fromSnapshot).toBe(true);
@@ -217,7 +217,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(old.metrics.overall.sent).toBe(BULK);
 
     clock.advance(30_000);
-    sendOne(database, clock.now());
+    await sendOne(database, clock.now());
     clock.set(new Date(T0.getTime() + 60_000)); // exactly refreshAfterMs: old enough
     const stale = asFigures(await m.overview('30d'));
     expect(stale.fromSnapshot).toBe(true);
@@ -259,7 +259,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     await firstSnapshot(m);
     const served = asFigures(await m.overview('30d'));
 
-    sendOne(database, new Date(T0.getTime() + 1000));
+    await sendOne(database, new Date(T0.getTime() + 1000));
     clock.set(new Date(T0.getTime() + 59_999));
     const again = asFigures(await m.overview('30d'));
     expect(again).not.toHaveProperty('refresh');
@@ -359,7 +359,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     clock.advance(10 * MINUTE);
     await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(0);
     // Asked again: computed now, with the event sent since.
-    sendOne(database, new Date(T0.getTime() + MINUTE));
+    await sendOne(database, new Date(T0.getTime() + MINUTE));
     const second = asFigures(await m.overview('30d'));
     expect(second.fromSnapshot).toBe(false);
     expect(second).not.toHaveProperty('refresh');

@@ -63,8 +63,8 @@ afterEach(() => {
 const current = (h: HandoffRow) =>
   database.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
 
-function send(ae: string, sentAt: Date, view: string): HandoffRow {
-  return database.db.transaction((tx) => {
+function send(ae: string, sentAt: Date, view: string): Promise<HandoffRow> {
+  return database.db.transaction(async (tx) => {
     const row = tx
       .insert(handoffs)
       .values(
@@ -72,7 +72,7 @@ function send(ae: string, sentAt: Date, view: string): HandoffRow {
       )
       .returning()
       .get();
-    logEvent(tx, { type: 'sent', before: null, after: row, actor: OWNER, at: sentAt });
+    await logEvent(tx, { type: 'sent', before: null, after: row, actor: OWNER, at: sentAt });
     return row;
   });
 }
@@ -83,11 +83,18 @@ function apply(
   before: HandoffRow,
   when: Date,
   change: Partial<HandoffRow> = {},
-): HandoffRow | undefined {
+): Promise<HandoffRow | undefined> {
   return database.db.transaction(
-    (tx) =>
-      applyTransition(tx, { event, before, actor: event === 'expire' ? null : OWNER, at: when, change })
-        ?.handoff,
+    async (tx) =>
+      (
+        await applyTransition(tx, {
+          event,
+          before,
+          actor: event === 'expire' ? null : OWNER,
+          at: when,
+          change,
+        })
+      )?.handoff,
   );
 }
 
@@ -113,54 +120,58 @@ const extend = (before: HandoffRow, when: Date) =>
   });
 
 /** The AE accepts, as services/handoffs.ts records it (the decision's own guarded statement). */
-function accept(before: HandoffRow, when: Date, hours: number): HandoffRow | undefined {
-  return database.db.transaction((tx) => {
+function accept(before: HandoffRow, when: Date, hours: number): Promise<HandoffRow | undefined> {
+  return database.db.transaction(async (tx) => {
     const actor = { userId: before.aeUserId, teamId: 'T0INTERNAL' };
-    return applyTransition(tx, {
-      event: 'accept',
-      before,
-      actor,
-      at: when,
-      change: {},
-      update: (inner, guard) =>
-        recordDecision(inner, {
-          handoffId: before.id,
-          decision: 'accepted',
-          reasonCode: null,
-          note: null,
-          actor,
-          at: when,
-          cycle: guard.cycle,
-        })?.handoff,
-      businessHours: hours,
-    })?.handoff;
+    return (
+      await applyTransition(tx, {
+        event: 'accept',
+        before,
+        actor,
+        at: when,
+        change: {},
+        update: async (inner, guard) =>
+          (
+            await recordDecision(inner, {
+              handoffId: before.id,
+              decision: 'accepted',
+              reasonCode: null,
+              note: null,
+              actor,
+              at: when,
+              cycle: guard.cycle,
+            })
+          )?.handoff,
+        businessHours: hours,
+      })
+    )?.handoff;
   });
 }
 
-function seed() {
-  const h1 = send('A1', at(2), 'V1');
-  const h2 = send('A1', at(2, 11), 'V2');
-  const h1A2 = reassign(h1, 'A2', at(3)) as HandoffRow;
+async function seed() {
+  const h1 = await send('A1', at(2), 'V1');
+  const h2 = await send('A1', at(2, 11), 'V2');
+  const h1A2 = (await reassign(h1, 'A2', at(3))) as HandoffRow;
   // A1 clicks Accept on the DM they still have: their window ended with the reassignment.
-  expect(accept(h1, at(3, 12), 2)).toBeUndefined();
-  expect(accept(h1A2, at(4), 5)?.status).toBe('accepted');
+  expect(await accept(h1, at(3, 12), 2)).toBeUndefined();
+  expect((await accept(h1A2, at(4), 5))?.status).toBe('accepted');
 
   const h2Read = current(h2);
-  expect(withdraw(h2, at(3, 11))?.status).toBe('withdrawn');
+  expect((await withdraw(h2, at(3, 11)))?.status).toBe('withdrawn');
   // The sweep read H2 while it was still open; its window would have passed by Friday: nothing expires.
-  expect(expire(h2Read, at(6, 11))).toBeUndefined();
+  expect(await expire(h2Read, at(6, 11))).toBeUndefined();
 
-  const h3 = send('A2', at(5), 'V3');
-  const h3Expired = expire(h3, at(8)) as HandoffRow;
-  const h3Reopened = extend(h3Expired, at(9)) as HandoffRow;
-  expect(withdraw(h3Reopened, at(10))?.status).toBe('withdrawn');
-  expect(accept(h3Reopened, at(10, 12), 30)).toBeUndefined();
+  const h3 = await send('A2', at(5), 'V3');
+  const h3Expired = (await expire(h3, at(8))) as HandoffRow;
+  const h3Reopened = (await extend(h3Expired, at(9))) as HandoffRow;
+  expect((await withdraw(h3Reopened, at(10)))?.status).toBe('withdrawn');
+  expect(await accept(h3Reopened, at(10, 12), 30)).toBeUndefined();
 
-  const h4 = send('A3', at(6), 'V4');
-  const h4A1 = reassign(h4, 'A1', at(7)) as HandoffRow;
-  const h4A2 = reassign(h4A1, 'A2', at(8, 12)) as HandoffRow;
-  expect(expire(h4A1, at(10, 11))).toBeUndefined();
-  expect(withdraw(h4A2, at(9, 12))?.status).toBe('withdrawn');
+  const h4 = await send('A3', at(6), 'V4');
+  const h4A1 = (await reassign(h4, 'A1', at(7))) as HandoffRow;
+  const h4A2 = (await reassign(h4A1, 'A2', at(8, 12))) as HandoffRow;
+  expect(await expire(h4A1, at(10, 11))).toBeUndefined();
+  expect((await withdraw(h4A2, at(9, 12)))?.status).toBe('withdrawn');
   return { h1, h2, h3, h4 };
 }
 
@@ -177,8 +188,8 @@ const counts = (s: Stats | undefined) => ({
 });
 
 describe('windows ended by a reassignment or a withdrawal before an answer', () => {
-  it('are in the touch log, but neither answers nor silence in metric_facts', () => {
-    const { h1, h2, h3, h4 } = seed();
+  it('are in the touch log, but neither answers nor silence in metric_facts', async () => {
+    const { h1, h2, h3, h4 } = await seed();
     const typesOf = (table: typeof handoffEvents | typeof metricFacts, id: number) =>
       database.db
         .select({ type: table.type })
@@ -202,7 +213,7 @@ describe('windows ended by a reassignment or a withdrawal before an answer', () 
   });
 
   it('count as requests only: W, answers and silence as computed by hand', async () => {
-    seed();
+    await seed();
     const metrics = createMetrics({
       db: database.db,
       clock: new TestClock(to),

@@ -79,7 +79,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     h.clock.set(MONTH_LATER);
     // The deal has been quiet for a month: one stall nudge, queued now (so young, and kept).
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
 
     expect(stillThere(h, idsOf(rows))).toEqual([]);
     const left = outboxRows(h);
@@ -110,7 +110,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     );
     await outboxDrained(h);
     h.clock.advance(DAY);
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     // Kept and delivered: the nudge, the refresh, and the updates the refresh fanned out into (one per message).
     const kept = outboxRows(h);
     expect(kept.map((r) => [r.id, r.status])).toEqual(kept.map((r) => [r.id, 'delivered']));
@@ -140,14 +140,14 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     // One minute short of 30 days after the first deal: nothing is old enough.
     h.clock.set('2026-12-23T13:59:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(idsOf(stillThere(h, firstIds))).toEqual(firstIds);
     expect(idsOf(stillThere(h, secondIds))).toEqual(secondIds);
     await outboxDrained(h);
 
     // A minute past 30 days: the first deal's rows go, the second's (28 days old) stay as they were.
     h.clock.set('2026-12-23T14:01:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(stillThere(h, firstIds)).toEqual([]);
     expect(stillThere(h, secondIds)).toEqual(second.rows);
     const nudges = outboxRows(h).filter((r) => r.dedupeKey.includes(':stall:'));
@@ -156,7 +156,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     // A minute past 30 days after the second deal: its rows go too; the nudges of 23 December stay.
     h.clock.set('2026-12-25T10:01:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(stillThere(h, secondIds)).toEqual([]);
     expect(idsOf(stillThere(h, idsOf(nudges)))).toEqual(idsOf(nudges));
     // The prune never deletes where a message landed: the packets and parents are still there to update.
@@ -180,7 +180,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     // Halfway through the window the reminder is refused once, so it is still waiting when the AE accepts.
     h.clock.set('2026-11-25T10:00:00Z');
     h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1);
-    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     const reminder = await waitFor(
       () => outboxRows(h).find((r) => r.dedupeKey.includes(':reminder:') && r.attempts === 1),
       4000,
@@ -198,13 +198,13 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     // Seven days after the accept, less a minute: the packet's rows (9 days old) go, the accept's stay.
     h.clock.set('2026-12-02T09:59:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(stillThere(h, idsOf(sentRows))).toEqual([]);
     expect(stillThere(h, idsOf(acceptRows))).toEqual(acceptRows);
 
     // Seven days and a minute: the accept's rows go, the cancelled reminder with them.
     h.clock.set('2026-12-02T10:01:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(stillThere(h, idsOf(acceptRows))).toEqual([]);
     expect(
       postedRows(h)
@@ -260,7 +260,7 @@ describe('rows still owed to Slack are never deleted', () => {
     const cutoff = Date.parse(MONTH_LATER) - 30 * DAY;
     // All of them are old enough: only their status can keep them.
     for (const row of before) expect(row.nextAttemptAt.getTime()).toBeLessThan(cutoff);
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     // Checked at once, before the outbox worker sees the new time and retries the waiting row. The owner's notice goes
     // with the other delivered rows: its row in channel_access_notices keeps it from being sent again while the
     // update waits, and posted_messages remembers where it landed, for its edit once the app is back.
@@ -290,7 +290,7 @@ describe('rows still owed to Slack are never deleted', () => {
     expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(topLevel(h)[0]?.ts);
     // Parked stays parked (until an admin retries it), and a later sweep still keeps it.
     h.clock.advance(DAY);
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     for (const row of parked()) expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
   });
 
@@ -308,7 +308,7 @@ describe('rows still owed to Slack are never deleted', () => {
     expect(inviteNotices(h)).toHaveLength(1);
 
     h.clock.set(MONTH_LATER);
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     // The waiting update is retried (and refused again) a few times.
     const attempts =
       outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)?.attempts ??
@@ -333,7 +333,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     expect(parent?.text).toBe('Northwind Logistics: Accepted');
 
     h.clock.set(MONTH_LATER);
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     await outboxDrained(h);
     // The sweep's stall nudge brought every message up to date: the partner's next move (by 4 December) is past, so
     // the parent no longer shows it.
@@ -375,7 +375,7 @@ describe('the partner thread outlives its parent outbox row', () => {
 
     // Won, five weeks later (Wednesday 2027-01-27): the meeting rows are pruned first, the thread still holds.
     h.clock.set('2027-01-27T14:00:00Z');
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     expect(stillThere(h, idsOf(meetingRows))).toEqual([]);
     await outboxDrained(h);
     await clickOutcome(h, 'won', handoff.id);

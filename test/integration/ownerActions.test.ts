@@ -310,7 +310,7 @@ describe('extend', () => {
 
     // The new window runs: the sweep leaves it alone until the new deadline, then it can expire again.
     h.clock.set('2026-12-01T09:59:59Z');
-    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
 
     await outboxDrained(h);
     await quiet(h);
@@ -351,10 +351,10 @@ describe('extend', () => {
 
     // The old deadline passes without an expiry.
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
     expect(handoffRow(h, handoff.id).status).toBe('sent');
     h.clock.set('2026-11-30T14:00:00Z');
-    expect(h.app.sweeper.sweep().expired).toBe(1);
+    expect((await h.app.sweeper.sweep()).expired).toBe(1);
 
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(0);
@@ -422,7 +422,7 @@ describe('withdraw', () => {
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(0);
     // The withdrawal itself needs no ephemeral: the owner's DM says it happened.
@@ -831,7 +831,7 @@ describe('each partner-facing event is posted once', () => {
     );
     // A later sweep and a repeated Accept change nothing for the partner (the AE only gets a stalled-deal nudge).
     h.clock.set('2026-12-10T12:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
     const again = h.slack.responseUrl();
     await h.interact(
       blockAction({

@@ -475,12 +475,12 @@ describe('stalled deals', () => {
     const nudged = { expired: 0, reminded: 0, nudged: 1 };
 
     h.clock.set('2026-11-30T13:59:59Z');
-    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    expect(await h.app.sweeper.sweep()).toEqual(nothing);
     await quiet(h);
     expect(stallNudges(h)).toHaveLength(0);
 
     h.clock.set('2026-11-30T14:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    expect(await h.app.sweeper.sweep()).toEqual(nudged);
     const [first] = await waitFor(
       () => stallNudges(h).length === 1 && stallNudges(h),
       4000,
@@ -492,14 +492,14 @@ describe('stalled deals', () => {
     expect(buttonsOf(first)).toEqual(OUTCOME_BUTTONS.all);
     expect(Object.values(buttonValues(first))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
     // The same moment swept again: nothing more.
-    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    expect(await h.app.sweeper.sweep()).toEqual(nothing);
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-07T14:00:00.000Z');
 
     // A week later, one more.
     h.clock.set('2026-12-07T13:59:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    expect(await h.app.sweeper.sweep()).toEqual(nothing);
     h.clock.set('2026-12-07T14:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    expect(await h.app.sweeper.sweep()).toEqual(nudged);
     await waitFor(() => stallNudges(h).length === 2, 4000, 'the second nudge');
 
     // Meeting held on Tuesday 11:00 Berlin: the next nudge is five business days after it, not on the old cadence.
@@ -507,9 +507,9 @@ describe('stalled deals', () => {
     await clickOutcome(h, 'meeting_held', handoff.id);
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-15T10:00:00.000Z');
     h.clock.set('2026-12-14T14:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    expect(await h.app.sweeper.sweep()).toEqual(nothing);
     h.clock.set('2026-12-15T10:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nudged);
+    expect(await h.app.sweeper.sweep()).toEqual(nudged);
     const third = await waitFor(
       () => stallNudges(h).length === 3 && stallNudges(h)[2],
       4000,
@@ -520,8 +520,8 @@ describe('stalled deals', () => {
 
     // Two weeks of downtime (the nudges of 22 and 29 December missed): one nudge, not two.
     h.clock.set('2027-01-04T12:00:00Z');
-    expect(h.app.sweeper.sweep()).toEqual(nudged);
-    expect(h.app.sweeper.sweep()).toEqual(nothing);
+    expect(await h.app.sweeper.sweep()).toEqual(nudged);
+    expect(await h.app.sweeper.sweep()).toEqual(nothing);
     await waitFor(() => stallNudges(h).length === 4, 4000, 'the catch-up nudge');
     expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2027-01-11T12:00:00.000Z');
 
@@ -531,7 +531,7 @@ describe('stalled deals', () => {
     expect(handoffRow(h, handoff.id).nextStallNudgeAt).toBeNull();
     for (const at of ['2027-01-11T12:00:00Z', '2027-03-01T12:00:00Z']) {
       h.clock.set(at);
-      expect(h.app.sweeper.sweep()).toEqual(nothing);
+      expect(await h.app.sweeper.sweep()).toEqual(nothing);
     }
     await outboxDrained(h);
     await quiet(h);
@@ -806,7 +806,7 @@ describe('user text never becomes a mention or a link', () => {
     await waitFor(() => topLevel(h).length === 1, 4000, 'the partner parent');
 
     h.clock.set('2026-11-30T14:00:00Z');
-    expect(h.app.sweeper.sweep().nudged).toBe(1);
+    expect((await h.app.sweeper.sweep()).nudged).toBe(1);
     // Delivered before the next step: a nudge still queued when news comes in is dropped as obsolete.
     await quiet(h);
     await clickOutcome(h, 'meeting_held', handoff.id);

@@ -1,6 +1,6 @@
-import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { AppDatabase, Executor } from '../../src/db/client.js';
+import type { AppDatabase, Db, Tx } from '../../src/db/client.js';
 import { preparedFor } from '../../src/db/prepared.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import {
@@ -60,8 +60,9 @@ function newHandoff(over: Partial<NewHandoffRow> = {}): NewHandoffRow {
   });
 }
 
-const addHandoff = (exec: Executor, over: Partial<NewHandoffRow> = {}): HandoffRow =>
-  insertHandoff(exec, newHandoff(over)).handoff;
+/** A handoff inserted in its own transaction. */
+const addHandoff = async (db: Db, over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> =>
+  (await db.transaction((tx) => insertHandoff(tx, newHandoff(over)))).handoff;
 
 /** One row as SQLite stores it, by plain SQL. */
 function rawRow(database: AppDatabase, query: string, ...params: unknown[]): Record<string, unknown> {
@@ -114,9 +115,11 @@ const HANDOFF_DECISION_COLUMNS = [
 
 describe('recordDecision (prepared accept and decline)', () => {
   it('an accept with a first stall nudge stores every time as epoch ms and moves the cycle on once', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db, { stallNudgedAt: EARLIER });
-      const result = recordDecision(database.db, decision(handoff, { nextStallNudgeAt: NUDGE }));
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db, { stallNudgedAt: EARLIER });
+      const result = await database.db.transaction((tx) =>
+        recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE })),
+      );
 
       expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
         status: { value: 'accepted', type: 'text' },
@@ -163,15 +166,17 @@ describe('recordDecision (prepared accept and decline)', () => {
         cycle: 2,
       });
       expect(result?.decision).toMatchObject({ decidedAt: DECIDED, decision: 'accepted', reasonCode: null });
-      expect(findHandoff(database.db, handoff.id)).toEqual(result?.handoff);
+      expect(await findHandoff(database.db, handoff.id)).toEqual(result?.handoff);
     }));
 
   it('an accept without a stall nudge (null or not given) stores SQL NULL there', () =>
-    withDatabase((database) => {
-      const withNull = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
-      const omitted = addHandoff(database.db, { nextStallNudgeAt: EARLIER });
-      const a = recordDecision(database.db, decision(withNull, { nextStallNudgeAt: null }));
-      const b = recordDecision(database.db, decision(omitted));
+    withDatabase(async (database) => {
+      const withNull = await addHandoff(database.db, { nextStallNudgeAt: EARLIER });
+      const omitted = await addHandoff(database.db, { nextStallNudgeAt: EARLIER });
+      const a = await database.db.transaction((tx) =>
+        recordDecision(tx, decision(withNull, { nextStallNudgeAt: null })),
+      );
+      const b = await database.db.transaction((tx) => recordDecision(tx, decision(omitted)));
 
       for (const [id, result] of [
         [withNull.id, a],
@@ -186,15 +191,17 @@ describe('recordDecision (prepared accept and decline)', () => {
     }));
 
   it('a decline ends the window but leaves the deal clock (last activity, stall nudge) alone', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db, {
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db, {
         lastActivityAt: EARLIER,
         nextStallNudgeAt: NUDGE,
         stallNudgedAt: EARLIER,
       });
-      const result = recordDecision(
-        database.db,
-        decision(handoff, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
+      const result = await database.db.transaction((tx) =>
+        recordDecision(
+          tx,
+          decision(handoff, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
+        ),
       );
 
       expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
@@ -223,9 +230,11 @@ describe('recordDecision (prepared accept and decline)', () => {
     }));
 
   it('a second decision on the same handoff loses (status guard): undefined, nothing changed, cycle moved once', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      const first = recordDecision(database.db, decision(handoff, { nextStallNudgeAt: NUDGE }));
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      const first = await database.db.transaction((tx) =>
+        recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE })),
+      );
       expect(first?.handoff.status).toBe('accepted');
       const after = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
 
@@ -234,12 +243,16 @@ describe('recordDecision (prepared accept and decline)', () => {
       // guard alone refuses the latter.
       for (const cycle of [1, 2]) {
         expect(
-          recordDecision(database.db, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
+          await database.db.transaction((tx) =>
+            recordDecision(tx, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
+          ),
         ).toBeUndefined();
         expect(
-          recordDecision(
-            database.db,
-            decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
+          await database.db.transaction((tx) =>
+            recordDecision(
+              tx,
+              decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
+            ),
           ),
         ).toBeUndefined();
       }
@@ -252,16 +265,18 @@ describe('recordDecision (prepared accept and decline)', () => {
     }));
 
   it('a decision for another window loses (cycle guard, its placeholder bound as an integer): nothing changed', () =>
-    withDatabase((database) => {
+    withDatabase(async (database) => {
       // Extended twice: waiting for the AE in its third window.
-      const handoff = addHandoff(database.db, { cycle: 3 });
+      const handoff = await addHandoff(database.db, { cycle: 3 });
       const before = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
       for (const cycle of [1, 2, 4]) {
-        expect(recordDecision(database.db, decision(handoff, { cycle })), `cycle ${cycle}`).toBeUndefined();
         expect(
-          recordDecision(
-            database.db,
-            decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle }),
+          await database.db.transaction((tx) => recordDecision(tx, decision(handoff, { cycle }))),
+          `cycle ${cycle}`,
+        ).toBeUndefined();
+        expect(
+          await database.db.transaction((tx) =>
+            recordDecision(tx, decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle })),
           ),
           `cycle ${cycle}`,
         ).toBeUndefined();
@@ -270,7 +285,9 @@ describe('recordDecision (prepared accept and decline)', () => {
       expect(count(database, 'decisions')).toBe(0);
 
       // The click on the window it is in wins, and moves it on.
-      expect(recordDecision(database.db, decision(handoff))?.handoff).toMatchObject({
+      expect(
+        (await database.db.transaction((tx) => recordDecision(tx, decision(handoff))))?.handoff,
+      ).toMatchObject({
         status: 'accepted',
         cycle: 4,
       });
@@ -281,9 +298,9 @@ describe('recordDecision (prepared accept and decline)', () => {
     }));
 
   it('decides a handoff of a later assignment, recording that assignment', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db, { assignment: 3, cycle: 5 });
-      const result = recordDecision(database.db, decision(handoff));
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db, { assignment: 3, cycle: 5 });
+      const result = await database.db.transaction((tx) => recordDecision(tx, decision(handoff)));
       expect(result?.decision.assignment).toBe(3);
       expect(rawRow(database, 'select assignment, cycle from handoffs where id = ?', handoff.id)).toEqual({
         assignment: 3,
@@ -297,32 +314,38 @@ describe('recordDecision (prepared accept and decline)', () => {
 
 describe('logEvent (prepared touch-log insert)', () => {
   it('stores detail null as SQL NULL (not the text null) and an object as its JSON; business hours null or a number', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
       const detail = {
         reasonCode: 'timing',
         nested: { reminder: 2, list: [1, 'two', null] },
         quote: 'say "hi"',
       };
-      logEvent(database.db, { type: 'sent', before: null, after: handoff, actor, at: SENT });
-      logEvent(database.db, {
-        type: 'reminded',
-        before: handoff,
-        after: handoff,
-        actor: null,
-        at: EARLIER,
-        businessHours: null,
-        detail: null,
-      });
-      logEvent(database.db, {
-        type: 'declined',
-        before: handoff,
-        after: { ...handoff, status: 'declined', cycle: 2 },
-        actor: { userId: 'U0AE' },
-        at: DECIDED,
-        businessHours: 12.75,
-        detail,
-      });
+      await database.db.transaction((tx) =>
+        logEvent(tx, { type: 'sent', before: null, after: handoff, actor, at: SENT }),
+      );
+      await database.db.transaction((tx) =>
+        logEvent(tx, {
+          type: 'reminded',
+          before: handoff,
+          after: handoff,
+          actor: null,
+          at: EARLIER,
+          businessHours: null,
+          detail: null,
+        }),
+      );
+      await database.db.transaction((tx) =>
+        logEvent(tx, {
+          type: 'declined',
+          before: handoff,
+          after: { ...handoff, status: 'declined', cycle: 2 },
+          actor: { userId: 'U0AE' },
+          at: DECIDED,
+          businessHours: 12.75,
+          detail,
+        }),
+      );
 
       const events = rawRows(
         database,
@@ -395,18 +418,24 @@ describe('logEvent (prepared touch-log insert)', () => {
     }));
 
   it('assignmentStartedAt: the latest send or reassignment of that assignment, as a Date', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
       const reassignedAt = new Date('2026-11-27T10:00:00.000Z');
-      logEvent(database.db, { type: 'sent', before: null, after: handoff, actor, at: SENT });
-      logEvent(database.db, { type: 'reminded', before: handoff, after: handoff, actor: null, at: EARLIER });
+      await database.db.transaction((tx) =>
+        logEvent(tx, { type: 'sent', before: null, after: handoff, actor, at: SENT }),
+      );
+      await database.db.transaction((tx) =>
+        logEvent(tx, { type: 'reminded', before: handoff, after: handoff, actor: null, at: EARLIER }),
+      );
       const second = { ...handoff, assignment: 2, cycle: 2, aeUserId: 'U0AE2' };
-      logEvent(database.db, { type: 'reassigned', before: handoff, after: second, actor, at: reassignedAt });
+      await database.db.transaction((tx) =>
+        logEvent(tx, { type: 'reassigned', before: handoff, after: second, actor, at: reassignedAt }),
+      );
 
-      expect(assignmentStartedAt(database.db, handoff.id, 1)).toEqual(SENT);
-      expect(assignmentStartedAt(database.db, handoff.id, 2)).toEqual(reassignedAt);
-      expect(assignmentStartedAt(database.db, handoff.id, 3)).toBeUndefined();
-      expect(assignmentStartedAt(database.db, handoff.id + 1, 1)).toBeUndefined();
+      expect(await assignmentStartedAt(database.db, handoff.id, 1)).toEqual(SENT);
+      expect(await assignmentStartedAt(database.db, handoff.id, 2)).toEqual(reassignedAt);
+      expect(await assignmentStartedAt(database.db, handoff.id, 3)).toBeUndefined();
+      expect(await assignmentStartedAt(database.db, handoff.id + 1, 1)).toBeUndefined();
     }));
 });
 
@@ -456,52 +485,54 @@ const fresh = (at: Date) => ({
 
 describe('enqueue (prepared outbox insert)', () => {
   it('stores each method with its channel key, its payload JSON and the defaults', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
       const payload = {
         text: 'Hello "there"',
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }],
       };
-      enqueue(
-        database.db,
-        [
-          { method: 'chat.postMessage', dedupeKey: 'post:plain', channel: 'C0INTERNAL', payload },
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'post:full',
-            channel: 'C0PARTNER',
-            payload: { text: 'partner' },
-            recordAs: 'handoff:1:partner',
-            permalinkOf: 'handoff:1:dm',
-            threadOf: 'handoff:1:thread',
-            audience: 'partner',
-            handoffId: handoff.id,
-          },
-          {
-            method: 'chat.update',
-            dedupeKey: 'update:plain',
-            channel: 'U0AE',
-            targetMessageKey: 'handoff:1:dm',
-            payload: { text: 'updated' },
-          },
-          {
-            method: 'chat.update',
-            dedupeKey: 'update:partner',
-            channel: 'C0PARTNER',
-            targetMessageKey: 'handoff:1:partner',
-            payload: { text: 'updated for the partner' },
-            audience: 'partner',
-            handoffId: handoff.id,
-          },
-          {
-            method: 'response_url',
-            dedupeKey: 'respond:1',
-            responseUrl: 'https://hooks.slack.test/actions/T/1/abc',
-            payload: { text: 'ephemeral', replace_original: false },
-            handoffId: handoff.id,
-          },
-        ],
-        SENT,
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            { method: 'chat.postMessage', dedupeKey: 'post:plain', channel: 'C0INTERNAL', payload },
+            {
+              method: 'chat.postMessage',
+              dedupeKey: 'post:full',
+              channel: 'C0PARTNER',
+              payload: { text: 'partner' },
+              recordAs: 'handoff:1:partner',
+              permalinkOf: 'handoff:1:dm',
+              threadOf: 'handoff:1:thread',
+              audience: 'partner',
+              handoffId: handoff.id,
+            },
+            {
+              method: 'chat.update',
+              dedupeKey: 'update:plain',
+              channel: 'U0AE',
+              targetMessageKey: 'handoff:1:dm',
+              payload: { text: 'updated' },
+            },
+            {
+              method: 'chat.update',
+              dedupeKey: 'update:partner',
+              channel: 'C0PARTNER',
+              targetMessageKey: 'handoff:1:partner',
+              payload: { text: 'updated for the partner' },
+              audience: 'partner',
+              handoffId: handoff.id,
+            },
+            {
+              method: 'response_url',
+              dedupeKey: 'respond:1',
+              responseUrl: 'https://hooks.slack.test/actions/T/1/abc',
+              payload: { text: 'ephemeral', replace_original: false },
+              handoffId: handoff.id,
+            },
+          ],
+          SENT,
+        ),
       );
 
       expect(outboxRow(database, 'post:plain')).toEqual({
@@ -561,8 +592,8 @@ describe('enqueue (prepared outbox insert)', () => {
     }));
 
   it('a surface post: the outbox row names its surface; the surface row stores its spec (params JSON once, time ms)', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
       const params = {
         stamp: 'sent:1:1:',
         ae: 'U0AE',
@@ -571,29 +602,31 @@ describe('enqueue (prepared outbox insert)', () => {
         cycle: 1,
         q: 'say "hi"',
       };
-      enqueue(
-        database.db,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'surface:packet',
-            channel: 'U0AE',
-            payload: {},
-            surface: { kind: 'ae_packet', viewer: 'U0AE', params },
-            recordAs: 'handoff:1:ae_dm',
-            handoffId: handoff.id,
-          },
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'surface:parent',
-            channel: 'C0PARTNER',
-            payload: {},
-            surface: { kind: 'partner_parent', viewer: null, params: {} },
-            audience: 'partner',
-            handoffId: handoff.id,
-          },
-        ],
-        SENT,
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            {
+              method: 'chat.postMessage',
+              dedupeKey: 'surface:packet',
+              channel: 'U0AE',
+              payload: {},
+              surface: { kind: 'ae_packet', viewer: 'U0AE', params },
+              recordAs: 'handoff:1:ae_dm',
+              handoffId: handoff.id,
+            },
+            {
+              method: 'chat.postMessage',
+              dedupeKey: 'surface:parent',
+              channel: 'C0PARTNER',
+              payload: {},
+              surface: { kind: 'partner_parent', viewer: null, params: {} },
+              audience: 'partner',
+              handoffId: handoff.id,
+            },
+          ],
+          SENT,
+        ),
       );
       // Rendered at delivery: the payload holds only the channel; the row is recorded under the surface's key.
       expect(outboxRow(database, 'surface:packet')).toEqual({
@@ -660,20 +693,22 @@ describe('enqueue (prepared outbox insert)', () => {
       ).toEqual({ cycle: 1 });
 
       // Queued again (a retried request): neither the row nor the surface is added or changed.
-      enqueue(
-        database.db,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'surface:packet',
-            channel: 'U0AE',
-            payload: {},
-            surface: { kind: 'ae_packet', viewer: 'U0AE', params: { changed: true } },
-            recordAs: 'handoff:1:ae_dm',
-            handoffId: handoff.id,
-          },
-        ],
-        DECIDED,
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            {
+              method: 'chat.postMessage',
+              dedupeKey: 'surface:packet',
+              channel: 'U0AE',
+              payload: {},
+              surface: { kind: 'ae_packet', viewer: 'U0AE', params: { changed: true } },
+              recordAs: 'handoff:1:ae_dm',
+              handoffId: handoff.id,
+            },
+          ],
+          DECIDED,
+        ),
       );
       expect(count(database, 'outbox')).toBe(2);
       expect(count(database, 'surfaces')).toBe(2);
@@ -684,15 +719,19 @@ describe('enqueue (prepared outbox insert)', () => {
     }));
 
   it('ignores a message whose dedupe key is already queued (in the same call or a later one)', () =>
-    withDatabase((database) => {
+    withDatabase(async (database) => {
       const message: OutboxMessage = {
         method: 'chat.postMessage',
         dedupeKey: 'post:once',
         channel: 'C0INTERNAL',
         payload: { text: 'first' },
       };
-      enqueue(database.db, [message, { ...message, payload: { text: 'same call' } }], SENT);
-      enqueue(database.db, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED);
+      await database.db.transaction((tx) =>
+        enqueue(tx, [message, { ...message, payload: { text: 'same call' } }], SENT),
+      );
+      await database.db.transaction((tx) =>
+        enqueue(tx, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED),
+      );
       expect(count(database, 'outbox')).toBe(1);
       expect(outboxRow(database, 'post:once')).toMatchObject({
         channel_key: text('C0INTERNAL'),
@@ -718,34 +757,41 @@ describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
   const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
 
   it('returns only due rows, only the head of each conversation, oldest due first, within the limit, minus the skipped', () =>
-    withDatabase((database) => {
-      enqueue(database.db, [post('a1', 'CA')], at(-1_000));
+    withDatabase(async (database) => {
+      await database.db.transaction((tx) => enqueue(tx, [post('a1', 'CA')], at(-1_000)));
       // Due earlier than a1 but queued after it in the same conversation: waits for it.
-      enqueue(database.db, [post('a2', 'CA')], at(-5_000));
-      enqueue(database.db, [post('b1', 'CB')], at(-3_000));
+      await database.db.transaction((tx) => enqueue(tx, [post('a2', 'CA')], at(-5_000)));
+      await database.db.transaction((tx) => enqueue(tx, [post('b1', 'CB')], at(-3_000)));
       // Due exactly now: included (lte).
-      enqueue(database.db, [post('c1', 'CC')], NOW);
+      await database.db.transaction((tx) => enqueue(tx, [post('c1', 'CC')], NOW));
       // Due a millisecond and a minute from now: not yet.
-      enqueue(database.db, [post('d1', 'CD')], at(1));
-      enqueue(database.db, [post('e1', 'CE')], at(60_000));
-      enqueue(database.db, [post('f1', 'CF')], at(-2_000));
+      await database.db.transaction((tx) => enqueue(tx, [post('d1', 'CD')], at(1)));
+      await database.db.transaction((tx) => enqueue(tx, [post('e1', 'CE')], at(60_000)));
+      await database.db.transaction((tx) => enqueue(tx, [post('f1', 'CF')], at(-2_000)));
 
-      expect(keysOf(dueHeads(database.db, NOW, 10))).toEqual(['b1', 'f1', 'a1', 'c1']);
-      expect(keysOf(dueHeads(database.db, NOW, 2))).toEqual(['b1', 'f1']);
-      expect(keysOf(dueHeads(database.db, NOW, 10, ['CB', 'CC']))).toEqual(['f1', 'a1']);
-      expect(keysOf(dueHeads(database.db, NOW, 1, ['CB']))).toEqual(['f1']);
-      expect(keysOf(dueHeads(database.db, NOW, 10, ['CA', 'CB', 'CC', 'CF']))).toEqual([]);
+      expect(keysOf(await dueHeads(database.db, NOW, 10))).toEqual(['b1', 'f1', 'a1', 'c1']);
+      expect(keysOf(await dueHeads(database.db, NOW, 2))).toEqual(['b1', 'f1']);
+      expect(keysOf(await dueHeads(database.db, NOW, 10, ['CB', 'CC']))).toEqual(['f1', 'a1']);
+      expect(keysOf(await dueHeads(database.db, NOW, 1, ['CB']))).toEqual(['f1']);
+      expect(keysOf(await dueHeads(database.db, NOW, 10, ['CA', 'CB', 'CC', 'CF']))).toEqual([]);
       // An hour later everything is due; still one head per conversation.
-      expect(keysOf(dueHeads(database.db, at(3_600_000), 10))).toEqual(['b1', 'f1', 'a1', 'c1', 'd1', 'e1']);
+      expect(keysOf(await dueHeads(database.db, at(3_600_000), 10))).toEqual([
+        'b1',
+        'f1',
+        'a1',
+        'c1',
+        'd1',
+        'e1',
+      ]);
       // An hour earlier nothing is.
-      expect(dueHeads(database.db, at(-3_600_000), 10)).toEqual([]);
+      expect(await dueHeads(database.db, at(-3_600_000), 10)).toEqual([]);
 
       // Once the head is delivered, the next message of its conversation is the head.
-      const a1 = dueHeads(database.db, NOW, 10).find((r) => r.dedupeKey === 'a1') as OutboxRow;
-      markDelivered(database.db, a1, NOW);
-      expect(keysOf(dueHeads(database.db, NOW, 10))).toEqual(['a2', 'b1', 'f1', 'c1']);
+      const a1 = (await dueHeads(database.db, NOW, 10)).find((r) => r.dedupeKey === 'a1') as OutboxRow;
+      await database.db.transaction((tx) => markDelivered(tx, a1, NOW));
+      expect(keysOf(await dueHeads(database.db, NOW, 10))).toEqual(['a2', 'b1', 'f1', 'c1']);
       // The rows come back mapped: Dates and the payload object.
-      const [a2] = dueHeads(database.db, NOW, 1);
+      const [a2] = await dueHeads(database.db, NOW, 1);
       expect(a2).toMatchObject({
         dedupeKey: 'a2',
         channelKey: 'CA',
@@ -761,15 +807,17 @@ describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
 describe('markDelivered and markSending (prepared)', () => {
   const NOW = new Date('2026-11-24T12:00:00.000Z');
 
-  function queue(database: AppDatabase, handoffId: number) {
-    enqueue(
-      database.db,
-      [
-        post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
-        post('unrecorded', 'C0INTERNAL'),
-        post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
-      ],
-      SENT,
+  async function queue(database: AppDatabase, handoffId: number) {
+    await database.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
+          post('unrecorded', 'C0INTERNAL'),
+          post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
+        ],
+        SENT,
+      ),
     );
     // Tried before: an error and an uncertainty mark that delivery clears.
     database.sqlite
@@ -780,13 +828,15 @@ describe('markDelivered and markSending (prepared)', () => {
   }
 
   it('marks delivered (epoch ms, attempts + 1, error and uncertainty cleared) and remembers a recorded post', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      const row = queue(database, handoff.id);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      const row = await queue(database, handoff.id);
       const recorded = row('recorded');
       expect(recorded.uncertainSince).toEqual(EARLIER);
 
-      markDelivered(database.db, recorded, NOW, { channelId: 'C0PARTNER', ts: '1795442400.000100' });
+      await database.db.transaction((tx) =>
+        markDelivered(tx, recorded, NOW, { channelId: 'C0PARTNER', ts: '1795442400.000100' }),
+      );
       expect(
         stored(database, 'outbox', recorded.id, [
           'status',
@@ -818,15 +868,15 @@ describe('markDelivered and markSending (prepared)', () => {
           posted_at_type: 'integer',
         },
       ]);
-      expect(findPostedMessage(database.db, 'handoff:partner')).toEqual({
+      expect(await findPostedMessage(database.db, 'handoff:partner')).toEqual({
         messageKey: 'handoff:partner',
         channelId: 'C0PARTNER',
         ts: '1795442400.000100',
         handoffId: handoff.id,
         postedAt: NOW,
       });
-      expect(findPostedMessage(database.db, 'handoff:dm')).toBeUndefined();
-      expect(findOutboxByRecordAs(database.db, 'handoff:partner')).toMatchObject({
+      expect(await findPostedMessage(database.db, 'handoff:dm')).toBeUndefined();
+      expect(await findOutboxByRecordAs(database.db, 'handoff:partner')).toMatchObject({
         id: recorded.id,
         status: 'delivered',
         deliveredAt: NOW,
@@ -835,14 +885,16 @@ describe('markDelivered and markSending (prepared)', () => {
     }));
 
   it('remembers nothing for a post without record_as, nor for a recorded message without a posted answer', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      const row = queue(database, handoff.id);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      const row = await queue(database, handoff.id);
       const unrecorded = row('unrecorded');
       const unposted = row('recorded-unposted');
 
-      markDelivered(database.db, unrecorded, NOW, { channelId: 'C0INTERNAL', ts: '1795442400.000200' });
-      markDelivered(database.db, unposted, NOW);
+      await database.db.transaction((tx) =>
+        markDelivered(tx, unrecorded, NOW, { channelId: 'C0INTERNAL', ts: '1795442400.000200' }),
+      );
+      await database.db.transaction((tx) => markDelivered(tx, unposted, NOW));
 
       for (const id of [unrecorded.id, unposted.id]) {
         expect(
@@ -877,50 +929,54 @@ describe('markDelivered and markSending (prepared)', () => {
         uncertain_since: ms(EARLIER),
       });
       // The newest row recorded under the key, delivered or not.
-      expect(findOutboxByRecordAs(database.db, 'handoff:dm')?.id).toBe(unposted.id);
-      expect(findOutboxByRecordAs(database.db, 'handoff:none')).toBeUndefined();
+      expect((await findOutboxByRecordAs(database.db, 'handoff:dm'))?.id).toBe(unposted.id);
+      expect(await findOutboxByRecordAs(database.db, 'handoff:none')).toBeUndefined();
     }));
 
   it('markSending sets uncertain_since (epoch ms) only when the row has none', () =>
-    withDatabase((database) => {
-      enqueue(database.db, [post('sending', 'C0INTERNAL')], SENT);
+    withDatabase(async (database) => {
+      await database.db.transaction((tx) => enqueue(tx, [post('sending', 'C0INTERNAL')], SENT));
       const id = outboxId(database, 'sending');
       const read = () =>
         database.db.select().from(outbox).where(sql`${outbox.id} = ${id}`).get() as OutboxRow;
 
-      markSending(database.db, read(), NOW);
+      const unmarked = read();
+      await database.db.transaction((tx) => markSending(tx, unmarked, NOW));
       expect(stored(database, 'outbox', id, ['uncertain_since', 'attempts', 'status'])).toEqual({
         uncertain_since: ms(NOW),
         attempts: int(0),
         status: text('pending'),
       });
-      markSending(database.db, read(), new Date(NOW.getTime() + 60_000));
+      const marked = read();
+      await database.db.transaction((tx) => markSending(tx, marked, new Date(NOW.getTime() + 60_000)));
       expect(stored(database, 'outbox', id, ['uncertain_since'])).toEqual({ uncertain_since: ms(NOW) });
     }));
 
   it('cancelPendingReminders cancels only that handoff’s pending reminders and stall nudges, by their surface kind', () =>
-    withDatabase((database) => {
-      const one = addHandoff(database.db);
-      const two = addHandoff(database.db);
+    withDatabase(async (database) => {
+      const one = await addHandoff(database.db);
+      const two = await addHandoff(database.db);
       const as = (kind: SurfaceKind) => ({ surface: { kind, viewer: 'U0AE', params: {} } });
-      enqueue(
-        database.db,
-        [
-          post(`handoff:${one.id}:c1:reminder:1`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
-          post(`handoff:${one.id}:c1:reminder:2`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
-          post(`handoff:${one.id}:stall:1`, 'U0AE', { handoffId: one.id, ...as('stall_nudge') }),
-          post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id, ...as('decision_notice') }),
-          // A key that reads like a reminder's is not one: the kind decides, not the text of the key.
-          post(`handoff:${one.id}:note:reminder:x`, 'U0AE', { handoffId: one.id }),
-          post(`handoff:${two.id}:c1:reminder:1`, 'U0AE2', { handoffId: two.id, ...as('reminder') }),
-        ],
-        SENT,
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            post(`handoff:${one.id}:c1:reminder:1`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+            post(`handoff:${one.id}:c1:reminder:2`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+            post(`handoff:${one.id}:stall:1`, 'U0AE', { handoffId: one.id, ...as('stall_nudge') }),
+            post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id, ...as('decision_notice') }),
+            // A key that reads like a reminder's is not one: the kind decides, not the text of the key.
+            post(`handoff:${one.id}:note:reminder:x`, 'U0AE', { handoffId: one.id }),
+            post(`handoff:${two.id}:c1:reminder:1`, 'U0AE2', { handoffId: two.id, ...as('reminder') }),
+          ],
+          SENT,
+        ),
       );
       database.sqlite
         .prepare(`update outbox set status = 'delivered' where dedupe_key = ?`)
         .run(`handoff:${one.id}:c1:reminder:1`);
 
-      cancelPendingReminders(database.db, one.id);
+      await database.db.transaction((tx) => cancelPendingReminders(tx, one.id));
       const cancelled = { status: 'cancelled', last_error: 'superseded by a later change' };
       expect(rawRows(database, 'select dedupe_key, status, last_error from outbox order by id')).toEqual([
         { dedupe_key: `handoff:${one.id}:c1:reminder:1`, status: 'delivered', last_error: null },
@@ -933,10 +989,10 @@ describe('markDelivered and markSending (prepared)', () => {
     }));
 });
 
-describe('one prepared query per session: the database, its transactions and savepoints', () => {
-  it('builds a query once for the database and every (nested) transaction on it, and once more per database', () =>
+describe('one prepared query per connection: the reads outside a transaction, and the transactions', () => {
+  it('builds a query once for a database’s transactions and once for its reads, and again for another database', () =>
     withDatabase((first) =>
-      withDatabase((second) => {
+      withDatabase(async (second) => {
         let builds = 0;
         const byId = preparedFor((exec) => {
           builds += 1;
@@ -946,82 +1002,94 @@ describe('one prepared query per session: the database, its transactions and sav
             .where(sql`${handoffs.id} = ${sql.placeholder('id')}`)
             .prepare();
         });
-        const a = addHandoff(first.db, { accountName: 'First file' });
-        const b = addHandoff(second.db, { accountName: 'Second file' });
+        const a = await addHandoff(first.db, { accountName: 'First file' });
+        const b = await addHandoff(second.db, { accountName: 'Second file' });
         expect(a.id).toBe(b.id);
 
-        // First built inside a transaction, then used outside it and in a savepoint.
-        first.db.transaction((tx) => {
+        // First built inside a transaction; a later transaction on the same database uses the same query.
+        const inTransaction = await first.db.transaction((tx) => {
           expect(byId(tx).get({ id: a.id })?.accountName).toBe('First file');
-          tx.transaction((sp) => expect(byId(sp).get({ id: a.id })?.accountName).toBe('First file'));
+          return byId(tx);
         });
-        expect(byId(first.db).get({ id: a.id })?.accountName).toBe('First file');
         expect(builds).toBe(1);
-        expect(byId(first.db)).toBe(first.db.transaction((tx) => byId(tx)));
+        const inLater = await first.db.transaction((tx) => {
+          expect(byId(tx).get({ id: a.id })?.accountName).toBe('First file');
+          return byId(tx);
+        });
+        expect(inLater).toBe(inTransaction);
+        expect(builds).toBe(1);
+        // Outside a transaction the reads go through the database's read-only connection (db/store.ts): the query
+        // is built once more for it, then reused there, and reads the same committed row.
+        expect(byId(first.db).get({ id: a.id })?.accountName).toBe('First file');
+        expect(builds).toBe(2);
+        expect(byId(first.db)).toBe(byId(first.db));
+        expect(byId(first.db)).not.toBe(inTransaction);
+        expect(builds).toBe(2);
 
         // The other database gets its own, reading its own file.
         expect(byId(second.db).get({ id: b.id })?.accountName).toBe('Second file');
-        second.db.transaction((tx) => expect(byId(tx).get({ id: b.id })?.accountName).toBe('Second file'));
-        expect(builds).toBe(2);
+        const inSecond = await second.db.transaction((tx) => {
+          expect(byId(tx).get({ id: b.id })?.accountName).toBe('Second file');
+          return byId(tx);
+        });
+        expect(builds).toBe(4);
         expect(byId(second.db)).not.toBe(byId(first.db));
+        expect(inSecond).not.toBe(inTransaction);
       }),
     ));
 
-  it('the repositories’ prepared writes work outside, inside a transaction and inside a savepoint', () =>
-    withDatabase((database) => {
-      // The first use of each query is inside a savepoint: the query built there serves the database afterwards.
-      const nested = addHandoff(database.db);
-      database.db.transaction((tx) =>
-        tx.transaction((sp) => {
-          expect(recordDecision(sp, decision(nested, { nextStallNudgeAt: NUDGE }))?.handoff.status).toBe(
-            'accepted',
-          );
-          logEvent(sp, {
-            type: 'accepted',
-            before: nested,
-            after: findHandoff(sp, nested.id) as HandoffRow,
-            actor,
-            at: DECIDED,
-            detail: { via: 'savepoint' },
-          });
-          enqueue(sp, [post('nested', 'C0NESTED', { recordAs: 'nested:post' })], DECIDED);
-          const [head] = dueHeads(sp, DECIDED, 10);
-          expect(head?.dedupeKey).toBe('nested');
-          markSending(sp, head as OutboxRow, DECIDED);
-          // markDelivered opens its own (nested) transaction: a savepoint inside the savepoint.
-          markDelivered(sp, head as OutboxRow, DECIDED, { channelId: 'C0NESTED', ts: '1.1' });
-        }),
-      );
-
-      const inTx = addHandoff(database.db);
-      database.db.transaction((tx) => {
+  it('the repositories’ prepared writes work in the transaction that first uses them and in every later one', () =>
+    withDatabase(async (database) => {
+      // The first use of each query is inside this transaction: the query built there serves the later ones.
+      const firstUse = await addHandoff(database.db);
+      await database.db.transaction(async (tx) => {
         expect(
-          recordDecision(tx, decision(inTx, { decision: 'declined', reasonCode: 'timing' })),
+          (await recordDecision(tx, decision(firstUse, { nextStallNudgeAt: NUDGE })))?.handoff.status,
+        ).toBe('accepted');
+        await logEvent(tx, {
+          type: 'accepted',
+          before: firstUse,
+          after: (await findHandoff(tx, firstUse.id)) as HandoffRow,
+          actor,
+          at: DECIDED,
+          detail: { via: 'first use' },
+        });
+        await enqueue(tx, [post('first-use', 'C0FIRST', { recordAs: 'first-use:post' })], DECIDED);
+        const [head] = await dueHeads(tx, DECIDED, 10);
+        expect(head?.dedupeKey).toBe('first-use');
+        await markSending(tx, head as OutboxRow, DECIDED);
+        // markDelivered's two statements (the row, the remembered post) in the same transaction.
+        await markDelivered(tx, head as OutboxRow, DECIDED, { channelId: 'C0FIRST', ts: '1.1' });
+      });
+
+      const inTx = await addHandoff(database.db);
+      await database.db.transaction(async (tx) => {
+        expect(
+          await recordDecision(tx, decision(inTx, { decision: 'declined', reasonCode: 'timing' })),
         ).toBeDefined();
-        logEvent(tx, {
+        await logEvent(tx, {
           type: 'declined',
           before: inTx,
-          after: findHandoff(tx, inTx.id) as HandoffRow,
+          after: (await findHandoff(tx, inTx.id)) as HandoffRow,
           actor,
           at: DECIDED,
           businessHours: 3,
         });
-        enqueue(tx, [post('in-tx', 'C0TX')], DECIDED);
+        await enqueue(tx, [post('in-tx', 'C0TX')], DECIDED);
         // Visible inside before the commit.
-        expect(keysOf(dueHeads(tx, DECIDED, 10))).toEqual(['in-tx']);
+        expect(keysOf(await dueHeads(tx, DECIDED, 10))).toEqual(['in-tx']);
       });
 
-      const outside = addHandoff(database.db);
-      expect(recordDecision(database.db, decision(outside))).toBeDefined();
-      logEvent(database.db, {
-        type: 'accepted',
-        before: outside,
-        after: findHandoff(database.db, outside.id) as HandoffRow,
-        actor,
-        at: DECIDED,
-      });
-      enqueue(database.db, [post('outside', 'C0OUT')], DECIDED);
-      markDelivered(database.db, dueHeads(database.db, DECIDED, 10)[0] as OutboxRow, DECIDED);
+      // Each write in a transaction of its own, each read outside one (the read-only connection's queries).
+      const separate = await addHandoff(database.db);
+      expect(await database.db.transaction((tx) => recordDecision(tx, decision(separate)))).toBeDefined();
+      const decided = (await findHandoff(database.db, separate.id)) as HandoffRow;
+      await database.db.transaction((tx) =>
+        logEvent(tx, { type: 'accepted', before: separate, after: decided, actor, at: DECIDED }),
+      );
+      await database.db.transaction((tx) => enqueue(tx, [post('separate', 'C0OUT')], DECIDED));
+      const [due] = await dueHeads(database.db, DECIDED, 10);
+      await database.db.transaction((tx) => markDelivered(tx, due as OutboxRow, DECIDED));
 
       expect(
         rawRows(
@@ -1030,7 +1098,7 @@ describe('one prepared query per session: the database, its transactions and sav
         ),
       ).toEqual([
         {
-          id: nested.id,
+          id: firstUse.id,
           status: 'accepted',
           decided_at: DECIDED.getTime(),
           next_stall_nudge_at: NUDGE.getTime(),
@@ -1044,7 +1112,7 @@ describe('one prepared query per session: the database, its transactions and sav
           cycle: 2,
         },
         {
-          id: outside.id,
+          id: separate.id,
           status: 'accepted',
           decided_at: DECIDED.getTime(),
           next_stall_nudge_at: null,
@@ -1055,31 +1123,29 @@ describe('one prepared query per session: the database, its transactions and sav
       expect(
         rawRows(database, 'select handoff_id, type, business_hours, detail from handoff_events order by id'),
       ).toEqual([
-        { handoff_id: nested.id, type: 'accepted', business_hours: null, detail: '{"via":"savepoint"}' },
+        { handoff_id: firstUse.id, type: 'accepted', business_hours: null, detail: '{"via":"first use"}' },
         { handoff_id: inTx.id, type: 'declined', business_hours: 3, detail: null },
-        { handoff_id: outside.id, type: 'accepted', business_hours: null, detail: null },
+        { handoff_id: separate.id, type: 'accepted', business_hours: null, detail: null },
       ]);
       expect(
         rawRows(database, 'select dedupe_key, status, delivered_at, attempts from outbox order by id'),
       ).toEqual([
-        { dedupe_key: 'nested', status: 'delivered', delivered_at: DECIDED.getTime(), attempts: 1 },
+        { dedupe_key: 'first-use', status: 'delivered', delivered_at: DECIDED.getTime(), attempts: 1 },
         { dedupe_key: 'in-tx', status: 'delivered', delivered_at: DECIDED.getTime(), attempts: 1 },
-        { dedupe_key: 'outside', status: 'pending', delivered_at: null, attempts: 0 },
+        { dedupe_key: 'separate', status: 'pending', delivered_at: null, attempts: 0 },
       ]);
       expect(rawRows(database, 'select message_key, channel_id, ts from posted_messages')).toEqual([
-        { message_key: 'nested:post', channel_id: 'C0NESTED', ts: '1.1' },
+        { message_key: 'first-use:post', channel_id: 'C0FIRST', ts: '1.1' },
       ]);
     }));
 
-  it('a rolled-back transaction (rollback or a throw) or savepoint leaves nothing of its prepared writes', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      enqueue(
-        database.db,
-        [post('before', 'C0BEFORE', { recordAs: 'before:post', handoffId: handoff.id })],
-        SENT,
+  it('a transaction that fails (a throw, at once or after it waited) leaves nothing of its prepared writes', () =>
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      await database.db.transaction((tx) =>
+        enqueue(tx, [post('before', 'C0BEFORE', { recordAs: 'before:post', handoffId: handoff.id })], SENT),
       );
-      const before = dueHeads(database.db, SENT, 10)[0] as OutboxRow;
+      const before = (await dueHeads(database.db, SENT, 10))[0] as OutboxRow;
       const snapshot = () => ({
         handoffs: rawRows(database, 'select * from handoffs order by id'),
         decisions: rawRows(database, 'select * from decisions order by id'),
@@ -1089,10 +1155,10 @@ describe('one prepared query per session: the database, its transactions and sav
       });
       const start = snapshot();
 
-      const everything = (exec: Executor) => {
-        const result = recordDecision(exec, decision(handoff, { nextStallNudgeAt: NUDGE }));
+      const everything = async (tx: Tx) => {
+        const result = await recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE }));
         expect(result?.handoff.status).toBe('accepted');
-        logEvent(exec, {
+        await logEvent(tx, {
           type: 'accepted',
           before: handoff,
           after: result?.handoff as HandoffRow,
@@ -1100,89 +1166,90 @@ describe('one prepared query per session: the database, its transactions and sav
           at: DECIDED,
           detail: { x: 1 },
         });
-        enqueue(exec, [post('rolled-back', 'C0GONE')], DECIDED);
-        markSending(exec, before, DECIDED);
-        markDelivered(exec, before, DECIDED, { channelId: 'C0BEFORE', ts: '2.2' });
+        await enqueue(tx, [post('rolled-back', 'C0GONE')], DECIDED);
+        await markSending(tx, before, DECIDED);
+        await markDelivered(tx, before, DECIDED, { channelId: 'C0BEFORE', ts: '2.2' });
         // Inside, everything is there.
-        expect(findHandoff(exec, handoff.id)?.status).toBe('accepted');
-        expect(findPostedMessage(exec, 'before:post')?.ts).toBe('2.2');
-        expect(keysOf(dueHeads(exec, DECIDED, 10))).toContain('rolled-back');
-        expect(keysOf(dueHeads(exec, DECIDED, 10))).not.toContain('before');
+        expect((await findHandoff(tx, handoff.id))?.status).toBe('accepted');
+        expect((await findPostedMessage(tx, 'before:post'))?.ts).toBe('2.2');
+        expect(keysOf(await dueHeads(tx, DECIDED, 10))).toContain('rolled-back');
+        expect(keysOf(await dueHeads(tx, DECIDED, 10))).not.toContain('before');
       };
 
-      expect(() =>
-        database.db.transaction((tx) => {
-          everything(tx);
-          tx.rollback();
-        }),
-      ).toThrow(TransactionRollbackError);
-      expect(snapshot()).toEqual(start);
-
-      expect(() =>
-        database.db.transaction((tx) => {
-          everything(tx);
+      await expect(
+        database.db.transaction(async (tx) => {
+          await everything(tx);
           throw new Error('boom');
         }),
-      ).toThrow('boom');
+      ).rejects.toThrow('boom');
       expect(snapshot()).toEqual(start);
 
-      // A savepoint rolled back inside a transaction that commits: only the savepoint's writes are gone.
-      database.db.transaction((tx) => {
-        enqueue(tx, [post('kept', 'C0KEPT')], DECIDED);
-        expect(() =>
-          tx.transaction((sp) => {
-            everything(sp);
-            sp.rollback();
-          }),
-        ).toThrow(TransactionRollbackError);
-      });
+      // Failing after the body waited for something else (the event loop turned in between).
+      await expect(
+        database.db.transaction(async (tx) => {
+          await everything(tx);
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('boom later');
+        }),
+      ).rejects.toThrow('boom later');
+      expect(snapshot()).toEqual(start);
+
+      // The next transaction commits its own writes and only those.
+      await database.db.transaction((tx) => enqueue(tx, [post('kept', 'C0KEPT')], DECIDED));
       const end = snapshot();
       expect({ ...end, outbox: end.outbox.filter((r) => r.dedupe_key !== 'kept') }).toEqual(start);
       expect(end.outbox.map((r) => r.dedupe_key)).toEqual(['before', 'kept']);
 
       // And the same queries still work on the database afterwards.
-      everything(database.db);
-      expect(findHandoff(database.db, handoff.id)?.status).toBe('accepted');
+      await database.db.transaction((tx) => everything(tx));
+      expect((await findHandoff(database.db, handoff.id))?.status).toBe('accepted');
       expect(count(database, 'decisions')).toBe(1);
     }));
 
   it('two databases each get their own prepared statements: a write through one never shows in the other', () =>
     withDatabase((first) =>
-      withDatabase((second) => {
-        const a = addHandoff(first.db, { accountName: 'First file' });
-        const b = addHandoff(second.db, { accountName: 'Second file' });
+      withDatabase(async (second) => {
+        const a = await addHandoff(first.db, { accountName: 'First file' });
+        const b = await addHandoff(second.db, { accountName: 'Second file' });
         expect(a.id).toBe(b.id);
 
         // Each query used on the first database first, then on the second.
-        expect(recordDecision(first.db, decision(a, { nextStallNudgeAt: NUDGE }))).toBeDefined();
-        logEvent(first.db, {
-          type: 'accepted',
-          before: a,
-          after: findHandoff(first.db, a.id) as HandoffRow,
-          actor,
-          at: DECIDED,
-          detail: { file: 1 },
-        });
-        enqueue(first.db, [post('first-only', 'C0FIRST', { recordAs: 'first:post' })], SENT);
-        markDelivered(first.db, dueHeads(first.db, SENT, 10)[0] as OutboxRow, SENT, {
-          channelId: 'C0FIRST',
-          ts: '1.1',
-        });
+        expect(
+          await first.db.transaction((tx) => recordDecision(tx, decision(a, { nextStallNudgeAt: NUDGE }))),
+        ).toBeDefined();
+        const decided = (await findHandoff(first.db, a.id)) as HandoffRow;
+        await first.db.transaction((tx) =>
+          logEvent(tx, {
+            type: 'accepted',
+            before: a,
+            after: decided,
+            actor,
+            at: DECIDED,
+            detail: { file: 1 },
+          }),
+        );
+        await first.db.transaction((tx) =>
+          enqueue(tx, [post('first-only', 'C0FIRST', { recordAs: 'first:post' })], SENT),
+        );
+        const [due] = await dueHeads(first.db, SENT, 10);
+        await first.db.transaction((tx) =>
+          markDelivered(tx, due as OutboxRow, SENT, { channelId: 'C0FIRST', ts: '1.1' }),
+        );
 
-        expect(findHandoff(second.db, b.id)?.accountName).toBe('Second file');
-        expect(findHandoff(second.db, b.id)?.status).toBe('sent');
-        expect(dueHeads(second.db, DECIDED, 10)).toEqual([]);
-        expect(findPostedMessage(second.db, 'first:post')).toBeUndefined();
-        expect(findOutboxByRecordAs(second.db, 'first:post')).toBeUndefined();
-        expect(assignmentStartedAt(second.db, b.id, 1)).toBeUndefined();
+        expect((await findHandoff(second.db, b.id))?.accountName).toBe('Second file');
+        expect((await findHandoff(second.db, b.id))?.status).toBe('sent');
+        expect(await dueHeads(second.db, DECIDED, 10)).toEqual([]);
+        expect(await findPostedMessage(second.db, 'first:post')).toBeUndefined();
+        expect(await findOutboxByRecordAs(second.db, 'first:post')).toBeUndefined();
+        expect(await assignmentStartedAt(second.db, b.id, 1)).toBeUndefined();
 
         // The second database's writes land in its own file.
-        second.db.transaction((tx) => {
+        await second.db.transaction(async (tx) => {
           expect(
-            recordDecision(tx, decision(b, { decision: 'declined', reasonCode: 'other' })),
+            await recordDecision(tx, decision(b, { decision: 'declined', reasonCode: 'other' })),
           ).toBeDefined();
-          logEvent(tx, { type: 'sent', before: null, after: b, actor, at: SENT });
-          enqueue(tx, [post('second-only', 'C0SECOND')], SENT);
+          await logEvent(tx, { type: 'sent', before: null, after: b, actor, at: SENT });
+          await enqueue(tx, [post('second-only', 'C0SECOND')], SENT);
         });
 
         expect(rawRows(first, 'select account_name, status from handoffs')).toEqual([
@@ -1209,9 +1276,9 @@ describe('one prepared query per session: the database, its transactions and sav
 
         // Closing the first database leaves the second's statements working.
         first.close();
-        expect(findHandoff(second.db, b.id)?.status).toBe('declined');
-        expect(keysOf(dueHeads(second.db, SENT, 10))).toEqual(['second-only']);
-        enqueue(second.db, [post('after-close', 'C0SECOND2')], SENT);
+        expect((await findHandoff(second.db, b.id))?.status).toBe('declined');
+        expect(keysOf(await dueHeads(second.db, SENT, 10))).toEqual(['second-only']);
+        await second.db.transaction((tx) => enqueue(tx, [post('after-close', 'C0SECOND2')], SENT));
         expect(count(second, 'outbox')).toBe(2);
       }),
     ));
@@ -1220,19 +1287,21 @@ describe('one prepared query per session: the database, its transactions and sav
 describe('the outbox’s surface queries (prepared: run at every delivery)', () => {
   const OWNER = 'U0OWNER';
   const addSurface = (
-    exec: Executor,
+    db: Db,
     handoff: HandoffRow,
     key: string,
     kind: 'decision_notice' | 'sent_confirmation' | 'stall_nudge',
   ) =>
-    insertSurface(exec, {
-      key,
-      handoffId: handoff.id,
-      spec: { kind, viewer: OWNER, params: {} },
-      channelKey: OWNER,
-      audience: 'internal',
-      now: SENT,
-    });
+    db.transaction((tx) =>
+      insertSurface(tx, {
+        key,
+        handoffId: handoff.id,
+        spec: { kind, viewer: OWNER, params: {} },
+        channelKey: OWNER,
+        audience: 'internal',
+        now: SENT,
+      }),
+    );
   const surfaceRow = (database: AppDatabase, key: string) =>
     rawRow(
       database,
@@ -1241,11 +1310,13 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
     );
 
   it('surfaceShown marks it posted, keeps the highest version shown and the last hash given, and says when it is behind', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      addSurface(database.db, handoff, 'k1', 'decision_notice');
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      await addSurface(database.db, handoff, 'k1', 'decision_notice');
       // Its first post shows change 1 (a new surface wants 1).
-      expect(surfaceShown(database.db, 'k1', 1, 'hash-a')).toEqual({ behind: false });
+      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 1, 'hash-a'))).toEqual({
+        behind: false,
+      });
       expect(surfaceRow(database, 'k1')).toEqual({
         posted: 1,
         shown: 1,
@@ -1254,23 +1325,27 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
         rendered_hash: 'hash-a',
       });
       // Two changes come in; an older rendering (version 2) lands after a newer one (version 3).
-      requestRefresh(database.db, handoff.id, SENT);
-      requestRefresh(database.db, handoff.id, SENT);
-      expect(surfaceShown(database.db, 'k1', 3, 'hash-b')).toEqual({ behind: false });
-      expect(surfaceShown(database.db, 'k1', 2)).toEqual({ behind: false });
+      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
+      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
+      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 3, 'hash-b'))).toEqual({
+        behind: false,
+      });
+      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 2))).toEqual({ behind: false });
       // No hash given (a lost answer found again): the one remembered stays.
       expect(surfaceRow(database, 'k1')).toMatchObject({ shown: 3, wanted: 3, rendered_hash: 'hash-b' });
-      requestRefresh(database.db, handoff.id, SENT);
-      expect(surfaceShown(database.db, 'k1', 3)).toEqual({ behind: true });
+      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
+      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 3))).toEqual({ behind: true });
       // An unknown key changes nothing and is not behind.
-      expect(surfaceShown(database.db, 'nope', 5, 'x')).toEqual({ behind: false });
+      expect(await database.db.transaction((tx) => surfaceShown(tx, 'nope', 5, 'x'))).toEqual({
+        behind: false,
+      });
     }));
 
   it('surfaceAttempted stores the version as an integer', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      addSurface(database.db, handoff, 'k1', 'decision_notice');
-      surfaceAttempted(database.db, 'k1', 3);
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      await addSurface(database.db, handoff, 'k1', 'decision_notice');
+      await database.db.transaction((tx) => surfaceAttempted(tx, 'k1', 3));
       expect(
         rawRow(database, 'select attempted, typeof(attempted) as t from surfaces where key = ?', 'k1'),
       ).toEqual({
@@ -1280,39 +1355,39 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
     }));
 
   it('newestSurfaceId finds the newest posted surface of the kinds asked, for that reader only', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      const other = addHandoff(database.db);
-      addSurface(database.db, handoff, 'confirmation', 'sent_confirmation');
-      addSurface(database.db, handoff, 'notice', 'decision_notice');
-      addSurface(database.db, handoff, 'nudge', 'stall_nudge');
-      addSurface(database.db, other, 'other-notice', 'decision_notice');
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      const other = await addHandoff(database.db);
+      await addSurface(database.db, handoff, 'confirmation', 'sent_confirmation');
+      await addSurface(database.db, handoff, 'notice', 'decision_notice');
+      await addSurface(database.db, handoff, 'nudge', 'stall_nudge');
+      await addSurface(database.db, other, 'other-notice', 'decision_notice');
       const ids = Object.fromEntries(
         rawRows(database, 'select key, id from surfaces').map((r) => [r.key as string, r.id as number]),
       );
       const notices = ['sent_confirmation', 'decision_notice'] as const;
       // Nothing posted or queued yet: never seen, so none is the newest.
-      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBeUndefined();
-      surfaceShown(database.db, 'confirmation', 0);
-      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.confirmation);
-      surfaceShown(database.db, 'notice', 0);
-      surfaceShown(database.db, 'nudge', 0);
-      surfaceShown(database.db, 'other-notice', 0);
-      expect(newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.notice);
-      expect(newestSurfaceId(database.db, handoff.id, OWNER, ['stall_nudge'])).toBe(ids.nudge);
-      expect(newestSurfaceId(database.db, handoff.id, 'U0SOMEONE', notices)).toBeUndefined();
-      expect(newestSurfaceId(database.db, other.id, OWNER, notices)).toBe(ids['other-notice']);
+      expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBeUndefined();
+      await database.db.transaction((tx) => surfaceShown(tx, 'confirmation', 0));
+      expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.confirmation);
+      await database.db.transaction((tx) => surfaceShown(tx, 'notice', 0));
+      await database.db.transaction((tx) => surfaceShown(tx, 'nudge', 0));
+      await database.db.transaction((tx) => surfaceShown(tx, 'other-notice', 0));
+      expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.notice);
+      expect(await newestSurfaceId(database.db, handoff.id, OWNER, ['stall_nudge'])).toBe(ids.nudge);
+      expect(await newestSurfaceId(database.db, handoff.id, 'U0SOMEONE', notices)).toBeUndefined();
+      expect(await newestSurfaceId(database.db, other.id, OWNER, notices)).toBe(ids['other-notice']);
     }));
 
   it('findDecision reads the decision of the assignment asked', () =>
-    withDatabase((database) => {
-      const handoff = addHandoff(database.db);
-      recordDecision(database.db, decision(handoff));
-      expect(findDecision(database.db, handoff.id, 1)).toMatchObject({
+    withDatabase(async (database) => {
+      const handoff = await addHandoff(database.db);
+      await database.db.transaction((tx) => recordDecision(tx, decision(handoff)));
+      expect(await findDecision(database.db, handoff.id, 1)).toMatchObject({
         handoffId: handoff.id,
         decision: 'accepted',
         assignment: 1,
       });
-      expect(findDecision(database.db, handoff.id, 2)).toBeUndefined();
+      expect(await findDecision(database.db, handoff.id, 2)).toBeUndefined();
     }));
 });

@@ -97,7 +97,9 @@ describe("dates in the reader's and the author's zone", () => {
     expect(handoff).toMatchObject({ classification: 'partner_sourced', partnerTouchOn: '2026-11-22' });
     // A handoff of before the first action was kept: only the moment of sending is known (Sunday in New York,
     // Monday in UTC), not the author's zone.
-    h.database.db.update(handoffs).set({ partnerTouchOn: null }).where(eq(handoffs.id, handoff.id)).run();
+    await h.database.db.transaction((tx) =>
+      tx.update(handoffs).set({ partnerTouchOn: null }).where(eq(handoffs.id, handoff.id)).run(),
+    );
     await accept(h, handoff.id);
     // Created on Monday: after Sunday (sourced), but on the UTC day of sending (influenced, by the old fallback).
     const monday = sf.addOpportunity({ name: 'Boundary suite', createdDate: '2026-11-23' });

@@ -37,10 +37,10 @@ describe('the response window', () => {
     expect(handoff.reminderSchedule).toEqual([Date.parse(HALFWAY), Date.parse(LAST_MORNING)]);
 
     h.clock.set(new Date(Date.parse(HALFWAY) - 1000));
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     h.clock.set(HALFWAY);
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 1, nudged: 0 });
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 1, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     const [first] = await waitFor(() => reminders(h).length === 1 && reminders(h), 4000, 'first reminder');
     const text = JSON.stringify(first?.blocks);
     expect(text).toContain(
@@ -52,7 +52,7 @@ describe('the response window', () => {
     expect(first?.text).toContain('about 28 hours left');
 
     h.clock.set(LAST_MORNING);
-    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     await waitFor(() => reminders(h).length === 2, 4000, 'second reminder');
     expect(reminders(h)[1]?.text).toContain('about 6 hours left');
     await quiet(h);
@@ -89,10 +89,10 @@ describe('the response window', () => {
     });
     const { handoff } = await sendHandoff(h);
     h.clock.set(new Date(Date.parse(DUE) - 1));
-    h.app.sweeper.sweep();
+    await h.app.sweeper.sweep();
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep().expired).toBe(1);
-    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect((await h.app.sweeper.sweep()).expired).toBe(1);
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
     const stored = h.database.db.select().from(handoffs).get();
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(DUE), nextReminderAt: null });
 
@@ -171,7 +171,7 @@ describe('the response window', () => {
         .all()
         .filter((r) => r.dedupeKey.includes('expired:owner')),
     ).toHaveLength(1);
-    expect(h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     await h.stop();
     h = undefined;
     await slack.stop();
@@ -205,7 +205,7 @@ describe('the response window', () => {
       `CREATE TRIGGER poison BEFORE UPDATE ON handoffs WHEN OLD.id = ${second.id} BEGIN SELECT RAISE(ABORT, 'poisoned'); END`,
     );
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep().expired).toBe(2);
+    expect((await h.app.sweeper.sweep()).expired).toBe(2);
     const status = (id: number) =>
       h?.database.sqlite.prepare('SELECT status FROM handoffs WHERE id = ?').pluck().get(id) as string;
     expect([status(first.id), status(second.id), status(third.id)]).toEqual(['expired', 'sent', 'expired']);
@@ -220,7 +220,7 @@ describe('the response window', () => {
     expect(expiredEvents).toEqual([first.id, third.id]);
 
     h.database.sqlite.exec('DROP TRIGGER poison');
-    expect(h.app.sweeper.sweep().expired).toBe(1);
+    expect((await h.app.sweeper.sweep()).expired).toBe(1);
     expect(status(second.id)).toBe('expired');
   });
 
@@ -233,10 +233,10 @@ describe('the response window', () => {
     if (!staleRead) throw new Error('no handoff');
     h.clock.set(DUE);
     const now = h.clock.now();
-    expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('expired');
+    expect((await h.app.sweeper.expireIfDue(staleRead, now)).status).toBe('expired');
     const queued = h.database.db.select().from(outbox).all();
     // The second sweep still holds the row as it was before the first committed.
-    expect(h.app.sweeper.expireIfDue(staleRead, now).status).toBe('sent');
+    expect((await h.app.sweeper.expireIfDue(staleRead, now)).status).toBe('sent');
     expect(h.database.db.select().from(outbox).all()).toEqual(queued);
     // The owner's notice once; the messages already sent (the AE's packet, the author's confirmation) updated once.
     expect(queued.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
@@ -276,7 +276,7 @@ describe('the response window', () => {
     expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('expired');
     // The sweep that follows finds nothing left to do.
-    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
   });
 
   it('a click a moment before the deadline wins, and the sweep then leaves it alone', async () => {
@@ -287,7 +287,7 @@ describe('the response window', () => {
       blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
     );
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep().expired).toBe(0);
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
   });
 
@@ -312,7 +312,7 @@ describe('the response window after review', () => {
     const { handoff, dm } = await sendHandoff(h);
     h.slack.fail('chat.getPermalink', { status: 503 });
     h.clock.set(HALFWAY);
-    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
     const reminderRows = () => outboxRows(h as Harness).filter((r) => r.dedupeKey.includes(':reminder:'));
     await waitFor(
@@ -406,7 +406,7 @@ describe('the response window after review', () => {
     ).toBe(true);
     await sendHandoff(h);
     h.clock.set(DUE);
-    expect(h.app.sweeper.sweep().expired).toBe(1);
+    expect((await h.app.sweeper.sweep()).expired).toBe(1);
     await waitFor(
       () =>
         h?.database.db

@@ -22,7 +22,7 @@ describe('a review draft that does not read as a review', () => {
   });
 
   const corrupt = (draftId: number, content: Record<string, unknown>) =>
-    h.database.db.update(drafts).set({ content }).where(eq(drafts.id, draftId)).run();
+    h.database.db.transaction((tx) => tx.update(drafts).set({ content }).where(eq(drafts.id, draftId)).run());
 
   it.each([
     ['an empty object (a draft from before the review kept its fields)', {}],
@@ -30,7 +30,7 @@ describe('a review draft that does not read as a review', () => {
   ])('Send on %s says the review is out of date and sends nothing', async (_, content) => {
     const { draftId, review } = await reviewPacket(h);
     const before = messageCalls(h).length;
-    corrupt(draftId, content);
+    await corrupt(draftId, content);
 
     const answer = await sendReview(h, draftId, { review });
     expect(answer.response_action).toBe('update');
@@ -46,7 +46,7 @@ describe('a review draft that does not read as a review', () => {
     const stored = h.database.db.select().from(drafts).where(eq(drafts.id, draftId)).get();
     if (!stored) throw new Error('no draft stored');
     const { scorecard: _dropped, ...rest } = stored.content;
-    corrupt(draftId, rest);
+    await corrupt(draftId, rest);
 
     const answer = await sendReview(h, draftId, { review });
     expect(answer.view?.title.text).toBe('Not sent');

@@ -267,7 +267,7 @@ describe('the app removed from an internal channel', () => {
     await outboxDrained(h);
     return async () => {
       h.clock.set(DUE);
-      expect(h.app.sweeper.sweep().expired).toBe(1);
+      expect((await h.app.sweeper.sweep()).expired).toBe(1);
     };
   }
 
@@ -392,7 +392,7 @@ describe('the app removed from an internal channel', () => {
       // The same event again (Slack sends it once more), and the escalation that would go there.
       await deliver(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
       h.clock.set(DUE);
-      expect(h.app.sweeper.sweep().expired).toBe(1);
+      expect((await h.app.sweeper.sweep()).expired).toBe(1);
       await retries(h, 3);
       const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
       expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
@@ -469,7 +469,7 @@ describe('the log of a post held because the app is not in the channel', () => {
         if (channel === channels.partner) await accept(h, handoff.id);
         else {
           h.clock.set(DUE);
-          expect(h.app.sweeper.sweep().expired).toBe(1);
+          expect((await h.app.sweeper.sweep()).expired).toBe(1);
         }
         // Tried again and again while the app is out (the hold's wait, up to an hour, passes each time).
         await retries(h, 8);
@@ -544,7 +544,7 @@ describe('the warnings once the app is back', () => {
         if (channel === channels.partner) await accept(h, handoff.id);
         else {
           h.clock.set(DUE);
-          expect(h.app.sweeper.sweep().expired).toBe(1);
+          expect((await h.app.sweeper.sweep()).expired).toBe(1);
         }
         const warning = await waitForDm(h, reader, '/invite @Handoff', 'the warning');
         await retries(h, 2);

@@ -75,7 +75,7 @@ describe('messages follow the handoff', () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);
     h.clock.set(HALFWAY);
-    expect(h.app.sweeper.sweep().reminded).toBe(1);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     const reminder = await waitFor(
       () => dmOf(h, people.ae.id).find((m) => json(m.blocks).includes('*Reminder*')),
       4000,

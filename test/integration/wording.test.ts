@@ -60,7 +60,7 @@ async function homeLine(h: Harness, userId: string, id: number): Promise<string>
 /** Sends a reminder to the AE (halfway through the window) and returns it. */
 async function remind(h: Harness) {
   h.clock.set(HALFWAY);
-  expect(h.app.sweeper.sweep().reminded).toBe(1);
+  expect((await h.app.sweeper.sweep()).reminded).toBe(1);
   return waitForDm(h, people.ae.id, '*Reminder*', 'the reminder');
 }
 

@@ -19,8 +19,8 @@ const COMMAND = join(ROOT, 'dist', 'migrateToPostgres.js');
 
 describe('npm run migrate-to-postgres (dist/migrateToPostgres.js)', () => {
   let source: SourceFile;
-  beforeAll(() => {
-    source = generatedSource(100);
+  beforeAll(async () => {
+    source = await generatedSource(100);
   });
   afterAll(() => source?.remove());
 

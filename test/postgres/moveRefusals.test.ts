@@ -40,8 +40,8 @@ const ALL_ON = {
 describe('migrate-to-postgres refuses, and rolls back', () => {
   let source: SourceFile;
   const pools: pg.Pool[] = [];
-  beforeAll(() => {
-    source = generatedSource(200);
+  beforeAll(async () => {
+    source = await generatedSource(200);
   });
   afterEach(async () => {
     await Promise.all(pools.splice(0).map((pool) => pool.end()));

@@ -32,122 +32,124 @@ export const GENERATED_AT = new Date('2026-11-23T08:00:00.123Z');
 const at = new Date('2026-11-20T10:11:12.345Z');
 
 /** One row in each table the generator leaves empty, JSON of every shape, and a handoff with no partner channel. */
-function fillTheRest(path: string): void {
+async function fillTheRest(path: string): Promise<void> {
   const database = openDatabase(path);
-  const { db } = database;
   try {
-    const handoff = db
-      .insert(s.handoffs)
-      .values(
-        sentHandoffRow(at, {
-          sourceViewId: 'VNOCHANNEL',
-          partnerChannelId: '',
+    // In one transaction: writes go through one (the database outside a transaction only reads).
+    await database.db.transaction((db) => {
+      const handoff = db
+        .insert(s.handoffs)
+        .values(
+          sentHandoffRow(at, {
+            sourceViewId: 'VNOCHANNEL',
+            partnerChannelId: '',
+            partnerId: 1,
+            riskNote: 'O\'Brien says \\ and "quotes", a tab\there, Zoë ✓ and 🚀',
+            reminderSchedule: [at.getTime() + 86_400_001],
+            escalationSteps: [{ at: at.getTime() + 259_200_000, level: 1, repeat: 0 }],
+            attribution: { basis: 'unreached', crm: 'Salesforce' },
+            findings: [{ kind: 'reseller', resellerName: 'Resell Co', accountName: 'Northwind' }],
+            editedFields: [],
+            editCount: 1,
+            editedAt: at,
+          }),
+        )
+        .returning()
+        .get();
+      db.insert(s.handoffEvents)
+        .values({
+          handoffId: handoff.id,
+          type: 'expired',
+          fromStatus: 'sent',
+          toStatus: 'expired',
+          aeUserId: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at,
+          detail: { away: 'status', nested: { list: [1, 2.5, null, true, 'x'] } },
+        })
+        .run();
+      db.insert(s.partnerWorkspaces)
+        .values({
+          teamId: 'T3PF0000',
+          teamName: 'Partner Firm 0',
           partnerId: 1,
-          riskNote: 'O\'Brien says \\ and "quotes", a tab\there, Zoë ✓ and 🚀',
-          reminderSchedule: [at.getTime() + 86_400_001],
-          escalationSteps: [{ at: at.getTime() + 259_200_000, level: 1, repeat: 0 }],
-          attribution: { basis: 'unreached', crm: 'Salesforce' },
-          findings: [{ kind: 'reseller', resellerName: 'Resell Co', accountName: 'Northwind' }],
-          editedFields: [],
-          editCount: 1,
-          editedAt: at,
-        }),
-      )
-      .returning()
-      .get();
-    db.insert(s.handoffEvents)
-      .values({
-        handoffId: handoff.id,
-        type: 'expired',
-        fromStatus: 'sent',
-        toStatus: 'expired',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-        detail: { away: 'status', nested: { list: [1, 2.5, null, true, 'x'] } },
-      })
-      .run();
-    db.insert(s.partnerWorkspaces)
-      .values({
-        teamId: 'T3PF0000',
-        teamName: 'Partner Firm 0',
-        partnerId: 1,
-        boundByUserId: 'U0ADMIN',
-        boundAt: at,
-      })
-      .run();
-    db.insert(s.removedChannels).values({ channelId: 'C0GONE', how: 'event', since: at }).run();
-    db.insert(s.channelAccessNotices)
-      .values({
-        messageKey: 'channel_access:C0GONE:1',
-        channelId: 'C0GONE',
-        readerUserId: 'U0OWNER',
-        handoffId: handoff.id,
-        toldAt: at,
-      })
-      .run();
-    db.insert(s.homeViews)
-      .values({ userId: 'U0REVOPS', period: 'quarter', metrics: true, wanted: 3, shown: 2, openedAt: at })
-      .run();
-    // Two drafts, the second deleted (sent): SQLite's AUTOINCREMENT never gives its id again, nor must Postgres.
-    const draft = (sourceViewId: string) => ({
-      sourceViewId,
-      authorUserId: 'U2PM0000',
-      teamId: 'T0INTERNAL',
-      content: { packet: { accountName: 'Zoë “quoted” ✓' }, list: [1, 2.5, null, true] },
-      createdAt: at,
-      updatedAt: at,
-    });
-    db.insert(s.drafts)
-      .values([draft('VDRAFT1'), draft('VDRAFT2')])
-      .run();
-    db.delete(s.drafts).where(eq(s.drafts.sourceViewId, 'VDRAFT2')).run();
-    db.insert(s.classificationCorrections)
-      .values({
-        handoffId: handoff.id,
-        fromClassification: 'partner_influenced',
-        toClassification: 'partner_sourced',
-        reason: 'The partner found the deal.',
-        correctedByUserId: 'U0REVOPS',
-        correctedAt: at,
-      })
-      .run();
-    db.insert(s.registeredResellers)
-      .values({
-        accountKey: 'northwind',
-        accountName: 'Northwind',
-        resellerKey: 'resell co',
-        resellerName: 'Resell Co',
-        addedByUserId: 'U0REVOPS',
-        addedAt: at,
-      })
-      .run();
-    db.insert(s.helpRequests)
-      .values({
-        sourceViewId: 'VHELP',
-        requestedByUserId: 'U1AE0000',
-        requestedByTeamId: 'T0INTERNAL',
-        accountName: 'Northwind',
-        accountKey: 'northwind',
-        ask: 'Who knows their CFO?',
-        status: 'claimed',
-        claimedByUserId: 'U2PM0000',
-        claimedAt: at,
+          boundByUserId: 'U0ADMIN',
+          boundAt: at,
+        })
+        .run();
+      db.insert(s.removedChannels).values({ channelId: 'C0GONE', how: 'event', since: at }).run();
+      db.insert(s.channelAccessNotices)
+        .values({
+          messageKey: 'channel_access:C0GONE:1',
+          channelId: 'C0GONE',
+          readerUserId: 'U0OWNER',
+          handoffId: handoff.id,
+          toldAt: at,
+        })
+        .run();
+      db.insert(s.homeViews)
+        .values({ userId: 'U0REVOPS', period: 'quarter', metrics: true, wanted: 3, shown: 2, openedAt: at })
+        .run();
+      // Two drafts, the second deleted (sent): SQLite's AUTOINCREMENT never gives its id again, nor must Postgres.
+      const draft = (sourceViewId: string) => ({
+        sourceViewId,
+        authorUserId: 'U2PM0000',
+        teamId: 'T0INTERNAL',
+        content: { packet: { accountName: 'Zoë “quoted” ✓' }, list: [1, 2.5, null, true] },
         createdAt: at,
-      })
-      .run();
-    db.insert(s.chartFiles).values({ contentHash: 'c0ffee', fileId: 'F0CHART', uploadedAt: at }).run();
-    db.insert(s.covers)
-      .values({ aeUserId: 'U1AE0000', coverUserId: 'U1AE0001', until: '2026-12-01', setAt: at })
-      .run();
+        updatedAt: at,
+      });
+      db.insert(s.drafts)
+        .values([draft('VDRAFT1'), draft('VDRAFT2')])
+        .run();
+      db.delete(s.drafts).where(eq(s.drafts.sourceViewId, 'VDRAFT2')).run();
+      db.insert(s.classificationCorrections)
+        .values({
+          handoffId: handoff.id,
+          fromClassification: 'partner_influenced',
+          toClassification: 'partner_sourced',
+          reason: 'The partner found the deal.',
+          correctedByUserId: 'U0REVOPS',
+          correctedAt: at,
+        })
+        .run();
+      db.insert(s.registeredResellers)
+        .values({
+          accountKey: 'northwind',
+          accountName: 'Northwind',
+          resellerKey: 'resell co',
+          resellerName: 'Resell Co',
+          addedByUserId: 'U0REVOPS',
+          addedAt: at,
+        })
+        .run();
+      db.insert(s.helpRequests)
+        .values({
+          sourceViewId: 'VHELP',
+          requestedByUserId: 'U1AE0000',
+          requestedByTeamId: 'T0INTERNAL',
+          accountName: 'Northwind',
+          accountKey: 'northwind',
+          ask: 'Who knows their CFO?',
+          status: 'claimed',
+          claimedByUserId: 'U2PM0000',
+          claimedAt: at,
+          createdAt: at,
+        })
+        .run();
+      db.insert(s.chartFiles).values({ contentHash: 'c0ffee', fileId: 'F0CHART', uploadedAt: at }).run();
+      db.insert(s.covers)
+        .values({ aeUserId: 'U1AE0000', coverUserId: 'U1AE0001', until: '2026-12-01', setAt: at })
+        .run();
+    });
   } finally {
     database.close();
   }
 }
 
 /** A database of `handoffs` handoffs from the bench's generator, with every table holding rows. */
-export function generatedSource(handoffs: number): SourceFile {
+export async function generatedSource(handoffs: number): Promise<SourceFile> {
   const dir = mkdtempSync(join(tmpdir(), 'move-pg-'));
   const path = join(dir, 'handoff.db');
   generate({
@@ -157,7 +159,7 @@ export function generatedSource(handoffs: number): SourceFile {
     now: GENERATED_AT,
     cast: makeCast({ aes: 30, authors: 8, partners: 10 }),
   });
-  fillTheRest(path);
+  await fillTheRest(path);
   return {
     path,
     dir,

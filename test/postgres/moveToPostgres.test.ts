@@ -44,7 +44,7 @@ describe('moving a database filled by the bench generator to Postgres', () => {
   let pool: pg.Pool;
   let report: MoveReport;
   beforeAll(async () => {
-    source = generatedSource(3000);
+    source = await generatedSource(3000);
     url = await createDatabase('move_generated', 'mover');
     report = await moveToPostgres({ sourcePath: source.path, targetUrl: url });
     pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -198,7 +198,7 @@ describe('moving a database the app is writing', () => {
   afterAll(() => source?.remove());
 
   it('copies one moment of it: what is written during the copy is not copied, and the checks agree', async () => {
-    source = generatedSource(300);
+    source = await generatedSource(300);
     const url = await createDatabase('move_live', 'mover');
     // The app's own connection, open (its -wal beside the file) and writing while the copy runs.
     const app = openDatabase(source.path);
@@ -211,25 +211,27 @@ describe('moving a database the app is writing', () => {
         sourcePath: source.path,
         targetUrl: url,
         // After each batch, the app sends another handoff: its row, its event (and the triggers' rows), a message.
-        progress: () => {
+        progress: async () => {
           written += 1;
-          const handoff = app.db
-            .insert(sqliteSchema.handoffs)
-            .values(sentHandoffRow(GENERATED_AT, { sourceViewId: `VLIVE${written}` }))
-            .returning()
-            .get();
-          app.db
-            .insert(sqliteSchema.handoffEvents)
-            .values({
-              handoffId: handoff.id,
-              type: 'sent',
-              toStatus: 'sent',
-              aeUserId: 'U0AE',
-              assignment: 1,
-              cycle: 1,
-              at: GENERATED_AT,
-            })
-            .run();
+          const view = `VLIVE${written}`;
+          await app.db.transaction((tx) => {
+            const handoff = tx
+              .insert(sqliteSchema.handoffs)
+              .values(sentHandoffRow(GENERATED_AT, { sourceViewId: view }))
+              .returning()
+              .get();
+            tx.insert(sqliteSchema.handoffEvents)
+              .values({
+                handoffId: handoff.id,
+                type: 'sent',
+                toStatus: 'sent',
+                aeUserId: 'U0AE',
+                assignment: 1,
+                cycle: 1,
+                at: GENERATED_AT,
+              })
+              .run();
+          });
         },
       });
       expect(written).toBeGreaterThan(20);

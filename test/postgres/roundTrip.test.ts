@@ -69,7 +69,9 @@ describe('a handoff row through drizzle on both engines', () => {
   });
 
   it('reads back equal objects, equal to what was written plus the same defaults', async () => {
-    const fromSqlite = sqlite.db.insert(sqliteSchema.handoffs).values(handoff).returning().get();
+    const fromSqlite = await sqlite.db.transaction((tx) =>
+      tx.insert(sqliteSchema.handoffs).values(handoff).returning().get(),
+    );
     const [inserted] = await postgres.db.insert(pgSchema.handoffs).values(handoff).returning();
     const [fromPg] = await postgres.db
       .select()

@@ -75,9 +75,11 @@ describe('the hand-written triggers, on both engines', () => {
   beforeAll(async () => {
     sqlite = openSqlite();
     postgres = await openPostgres('triggers');
-    sqlite.db.insert(sqliteSchema.partners).values(partner).run();
-    sqlite.db.insert(sqliteSchema.handoffs).values(handoffs).run();
-    for (const row of events) sqlite.db.insert(sqliteSchema.handoffEvents).values(row).run();
+    await sqlite.db.transaction((tx) => {
+      tx.insert(sqliteSchema.partners).values(partner).run();
+      tx.insert(sqliteSchema.handoffs).values(handoffs).run();
+      for (const row of events) tx.insert(sqliteSchema.handoffEvents).values(row).run();
+    });
     await postgres.db.insert(pgSchema.partners).values(partner);
     await postgres.db.insert(pgSchema.handoffs).values(handoffs);
     for (const row of events) await postgres.db.insert(pgSchema.handoffEvents).values(row);

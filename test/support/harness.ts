@@ -99,6 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const app = await startHandoffApp({
     config,
     db: database.db,
+    sqlite: database.sqlite,
     clock,
     logger,
     ...(clients ? { clients } : {}),
@@ -136,9 +137,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
 }
 
-/** Polls until `check` returns a truthy value (or throws on timeout with the last error). */
+/**
+ * Polls until `check` returns (or resolves to) a truthy value (or throws on timeout with the last error). A check
+ * that reads the database is async (the repositories are): its promise is awaited, never taken as the truthy value.
+ */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 8000,
   what = 'condition',
 ): Promise<T> {
@@ -146,7 +150,7 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      const value = check();
+      const value = await check();
       if (value) return value;
     } catch (error) {
       lastError = error;
@@ -169,16 +173,16 @@ export async function quiet(
   h: Pick<Harness, 'app' | 'database' | 'slack' | 'clock'>,
   timeoutMs = 8000,
 ): Promise<void> {
-  const isQuiet = () =>
+  const isQuiet = async () =>
     h.app.background.size === 0 &&
     h.slack.calls.every((c) => c.status !== 0) &&
     h.slack.events.every((e) => !e.url || e.status !== undefined) &&
     // The worker's own question: which conversations have a message due now (a later one waits behind its head).
-    dueHeads(h.database.db, h.clock.now(), 1, []).length === 0;
+    (await dueHeads(h.database.db, h.clock.now(), 1, [])).length === 0;
   const deadline = Date.now() + timeoutMs;
   for (let stable = 0; stable < 2; ) {
     await h.app.outbox.idle();
-    if (isQuiet()) stable += 1;
+    if (await isQuiet()) stable += 1;
     else {
       stable = 0;
       if (Date.now() > deadline) throw new Error('the app did not go quiet');

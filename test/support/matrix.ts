@@ -520,18 +520,20 @@ export class HelpPool {
 let resellerCounter = 0;
 
 /** A reseller registered directly in the registry (setup only): unique names per call. */
-export function registerReseller(h: Harness): { account: string; reseller: string } {
+export async function registerReseller(h: Harness): Promise<{ account: string; reseller: string }> {
   resellerCounter += 1;
   const account = `Registry Account ${resellerCounter}`;
   const reseller = `Channel Partner ${resellerCounter}`;
-  const added = addReseller(h.database.db, {
-    accountKey: accountKey(account),
-    accountName: account,
-    resellerKey: accountKey(reseller),
-    resellerName: reseller,
-    addedByUserId: REVOPS.id,
-    addedAt: h.clock.now(),
-  });
+  const added = await h.database.db.transaction((tx) =>
+    addReseller(tx, {
+      accountKey: accountKey(account),
+      accountName: account,
+      resellerKey: accountKey(reseller),
+      resellerName: reseller,
+      addedByUserId: REVOPS.id,
+      addedAt: h.clock.now(),
+    }),
+  );
   expect(added).toBe(true);
   return { account, reseller };
 }
@@ -551,7 +553,7 @@ export const resellerRow = (h: Harness, account: string, reseller: string) =>
 let parkedCounter = 0;
 
 /** One parked (dead) message, as the outbox leaves it after Slack refused it for good; reused while still parked. */
-export function ensureParked(h: Harness): number {
+export async function ensureParked(h: Harness): Promise<number> {
   const dead = h.database.db
     .select()
     .from(outbox)
@@ -561,21 +563,23 @@ export function ensureParked(h: Harness): number {
   expect(dead).toHaveLength(0);
   parkedCounter += 1;
   const now = h.clock.now();
-  const row = h.database.db
-    .insert(outbox)
-    .values({
-      dedupeKey: `matrix:parked:${parkedCounter}`,
-      channelKey: people.member.id,
-      method: 'chat.postMessage',
-      payload: { text: `A parked message ${parkedCounter}`, channel: people.member.id },
-      status: 'dead',
-      attempts: 8,
-      nextAttemptAt: now,
-      lastError: 'channel_not_found',
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  const row = await h.database.db.transaction((tx) =>
+    tx
+      .insert(outbox)
+      .values({
+        dedupeKey: `matrix:parked:${parkedCounter}`,
+        channelKey: people.member.id,
+        method: 'chat.postMessage',
+        payload: { text: `A parked message ${parkedCounter}`, channel: people.member.id },
+        status: 'dead',
+        attempts: 8,
+        nextAttemptAt: now,
+        lastError: 'channel_not_found',
+        createdAt: now,
+      })
+      .returning()
+      .get(),
+  );
   return row.id;
 }
 

@@ -79,7 +79,7 @@ export function outboxDrained(h: Harness, timeoutMs = 8000): Promise<boolean> {
 /** Moves the clock to the handoff's deadline, runs the sweep, and returns the owner's expiry notice. */
 export async function expire(h: Harness, handoff: HandoffRow, ownerId = handoff.ownerUserId) {
   h.clock.set(handoff.dueAt);
-  expect(h.app.sweeper.sweep().expired).toBe(1);
+  expect((await h.app.sweeper.sweep()).expired).toBe(1);
   expect(handoffRow(h, handoff.id).status).toBe('expired');
   return waitForDm(h, ownerId, 'It has *expired*', 'the owner expiry notice');
 }

@@ -63,7 +63,7 @@ export function rowDifference(
   return `${where}: ${fields.join('; ')}`;
 }
 
-type SqliteDb = BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>>;
+type SqliteDb = Omit<BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>>, 'transaction'>;
 
 /** Reads the sampled rows of one table from both sides and describes each that differs. */
 async function compareSample(

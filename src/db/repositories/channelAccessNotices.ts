@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { type ChannelAccessNoticeRow, channelAccessNotices } from '../schema.js';
 
 /**
@@ -13,15 +13,18 @@ export type { ChannelAccessNoticeRow };
  * Records a notice about to be queued; false when one for this handoff and channel is recorded already (its owner was
  * told, and the app is not back yet), so nobody is told twice of one wait.
  */
-export function insertChannelAccessNotice(
-  exec: Executor,
+export async function insertChannelAccessNotice(
+  exec: Tx,
   row: Pick<ChannelAccessNoticeRow, 'messageKey' | 'channelId' | 'readerUserId' | 'handoffId' | 'toldAt'>,
-): boolean {
+): Promise<boolean> {
   return exec.insert(channelAccessNotices).values(row).onConflictDoNothing().run().changes > 0;
 }
 
 /** The notices of a channel, oldest first. */
-export function channelAccessNoticesIn(exec: Executor, channelId: string): ChannelAccessNoticeRow[] {
+export async function channelAccessNoticesIn(
+  exec: Executor,
+  channelId: string,
+): Promise<ChannelAccessNoticeRow[]> {
   return exec
     .select()
     .from(channelAccessNotices)
@@ -31,12 +34,12 @@ export function channelAccessNoticesIn(exec: Executor, channelId: string): Chann
 }
 
 /** The app is in the channel again: its notices are edited, and forgotten. */
-export function deleteChannelAccessNotices(exec: Executor, channelId: string): number {
+export async function deleteChannelAccessNotices(exec: Tx, channelId: string): Promise<number> {
   return exec.delete(channelAccessNotices).where(eq(channelAccessNotices.channelId, channelId)).run().changes;
 }
 
 /** The channels some notice says the app is not in, the longest told first, at most `limit`: for the re-check. */
-export function channelsWithAccessNotices(exec: Executor, limit: number): string[] {
+export async function channelsWithAccessNotices(exec: Executor, limit: number): Promise<string[]> {
   return exec
     .select({
       channelId: channelAccessNotices.channelId,

@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { type CoverRow, covers } from '../schema.js';
 
 export type { CoverRow };
 
 /** The cover an AE named (`/handoff cover`), past its last day or not. */
-export function findCover(exec: Executor, aeUserId: string): CoverRow | undefined {
+export async function findCover(exec: Executor, aeUserId: string): Promise<CoverRow | undefined> {
   return exec.select().from(covers).where(eq(covers.aeUserId, aeUserId)).get();
 }
 
 /** Names the AE's cover, replacing the one named before. */
-export function saveCover(exec: Executor, row: CoverRow): void {
+export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
   exec
     .insert(covers)
     .values(row)
@@ -21,6 +21,6 @@ export function saveCover(exec: Executor, row: CoverRow): void {
     .run();
 }
 
-export function deleteCover(exec: Executor, aeUserId: string): void {
+export async function deleteCover(exec: Tx, aeUserId: string): Promise<void> {
   exec.delete(covers).where(eq(covers.aeUserId, aeUserId)).run();
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizzle-orm';
 import type { CrmSystem } from '../../domain/crmLink.js';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import {
   classificationCorrections,
   type HandoffEventRow,
@@ -12,7 +12,7 @@ import {
 /** The queries of the CRM loop (`src/services/crm/`): delivery of activities, the read-back, later-linked records. */
 
 /** One touch-log event, by its id (what a `crm.activity` outbox row renders). */
-export function findEvent(exec: Executor, eventId: number): HandoffEventRow | undefined {
+export async function findEvent(exec: Executor, eventId: number): Promise<HandoffEventRow | undefined> {
   return exec.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)).get();
 }
 
@@ -20,7 +20,7 @@ export function findEvent(exec: Executor, eventId: number): HandoffEventRow | un
  * Accepted handoffs linked to a record of this CRM whose deal is still open (no outcome, or a meeting held or an
  * opportunity created): the records the read-back asks about.
  */
-export function findOpenLinked(exec: Executor, system: CrmSystem): HandoffRow[] {
+export async function findOpenLinked(exec: Executor, system: CrmSystem): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -39,7 +39,7 @@ export function findOpenLinked(exec: Executor, system: CrmSystem): HandoffRow[] 
  * Classified handoffs linked to a record of this CRM that their class was not decided with: the link differs from
  * `classified_link` (`<system>:<record id>`), or none was kept.
  */
-export function findRelinked(exec: Executor, system: CrmSystem): HandoffRow[] {
+export async function findRelinked(exec: Executor, system: CrmSystem): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -58,7 +58,7 @@ export function findRelinked(exec: Executor, system: CrmSystem): HandoffRow[] {
 }
 
 /** Whether a person corrected this handoff's class: a correction not made by a CRM (`crm:<system>`). */
-export function hasCorrectionByPerson(exec: Executor, handoffId: number): boolean {
+export async function hasCorrectionByPerson(exec: Executor, handoffId: number): Promise<boolean> {
   return (
     exec
       .select({ id: classificationCorrections.id })
@@ -74,9 +74,9 @@ export function hasCorrectionByPerson(exec: Executor, handoffId: number): boolea
 }
 
 /** Records a change of class in the audit table (by a person, or by a CRM as `crm:<system>`). */
-export function insertClassificationCorrection(
-  exec: Executor,
+export async function insertClassificationCorrection(
+  exec: Tx,
   row: typeof classificationCorrections.$inferInsert,
-): void {
+): Promise<void> {
   exec.insert(classificationCorrections).values(row).run();
 }

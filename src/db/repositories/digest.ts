@@ -6,7 +6,7 @@ import { handoffEvents, helpRequests } from '../schema.js';
  * Whether the app was in use before `at`: anything in the touch log or a help request before it (the weekly digest
  * does not catch up on a week before a fresh install existed).
  */
-export function inUseBefore(exec: Executor, at: Date): boolean {
+export async function inUseBefore(exec: Executor, at: Date): Promise<boolean> {
   const used =
     exec
       .select({ id: handoffEvents.id })

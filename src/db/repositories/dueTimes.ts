@@ -25,7 +25,7 @@ const DUE_TIMES: readonly {
  * The earliest time after `after` at which something is due (undefined: nothing is). The sandbox steps its clock
  * through these, so what was due at 09:00 on Friday happens then, not when the clock control's jump ends.
  */
-export function nextDueAt(exec: Executor, after: Date): Date | undefined {
+export async function nextDueAt(exec: Executor, after: Date): Promise<Date | undefined> {
   let earliest: number | undefined;
   for (const { table, column, only } of DUE_TIMES) {
     const row = exec

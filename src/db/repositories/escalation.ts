@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { type HandoffEventType, type HandoffRow, handoffEvents, handoffs, surfaces } from '../schema.js';
 
 /**
@@ -8,7 +8,12 @@ import { type HandoffEventType, type HandoffRow, handoffEvents, handoffs, surfac
  */
 
 /** Handoffs with an escalation step due (open or expired), after `afterId`, by id: one page of the escalation run. */
-export function findEscalationsDue(exec: Executor, now: Date, afterId: number, limit: number): HandoffRow[] {
+export async function findEscalationsDue(
+  exec: Executor,
+  now: Date,
+  afterId: number,
+  limit: number,
+): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -26,7 +31,7 @@ export function findEscalationsDue(exec: Executor, now: Date, afterId: number, l
 }
 
 /** Handoffs waiting for their AE's answer, by id, at most `limit`: the away check reads their AEs' status. */
-export function findWaitingForAe(exec: Executor, limit: number): HandoffRow[] {
+export async function findWaitingForAe(exec: Executor, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -49,11 +54,11 @@ const ofCycle = (h: Pick<HandoffRow, 'id' | 'cycle'>, types: readonly HandoffEve
   );
 
 /** The touch log's events of these types in the handoff's current window (its cycle), oldest first. */
-export function cycleEvents(
+export async function cycleEvents(
   exec: Executor,
   h: Pick<HandoffRow, 'id' | 'cycle'>,
   types: readonly HandoffEventType[],
-): CycleEvent[] {
+): Promise<CycleEvent[]> {
   return exec
     .select({ type: handoffEvents.type, detail: handoffEvents.detail })
     .from(handoffEvents)
@@ -63,7 +68,7 @@ export function cycleEvents(
 }
 
 /** How many times the policies moved this handoff (every level, every window): their limit is per handoff. */
-export function policyMovesOf(exec: Executor, handoffId: number): number {
+export async function policyMovesOf(exec: Executor, handoffId: number): Promise<number> {
   return (
     exec
       .select({ n: sql<number>`count(*)` })
@@ -80,7 +85,7 @@ export function policyMovesOf(exec: Executor, handoffId: number): number {
 }
 
 /** The member this pool gave a handoff to last: a handoff sent to it, or one a level reassigned to it. */
-export function lastPickOfPool(exec: Executor, pool: string): string | undefined {
+export async function lastPickOfPool(exec: Executor, pool: string): Promise<string | undefined> {
   return exec
     .select({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
@@ -96,7 +101,7 @@ export function lastPickOfPool(exec: Executor, pool: string): string | undefined
 }
 
 /** How many handoffs wait for this AE's answer. */
-export function openCountOf(exec: Executor, aeUserId: string): number {
+export async function openCountOf(exec: Executor, aeUserId: string): Promise<number> {
   return (
     exec
       .select({ n: sql<number>`count(*)` })
@@ -107,7 +112,7 @@ export function openCountOf(exec: Executor, aeUserId: string): number {
 }
 
 /** Everyone who was this handoff's AE (sent to them, or reassigned to them), with repeats. */
-export function aesOf(exec: Executor, handoffId: number): string[] {
+export async function aesOf(exec: Executor, handoffId: number): Promise<string[]> {
   return exec
     .select({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
@@ -117,10 +122,10 @@ export function aesOf(exec: Executor, handoffId: number): string[] {
 }
 
 /** The owner's expiry notice of the handoff's current window (the newest, if several), with its params. */
-export function findOwnerExpiryNotice(
+export async function findOwnerExpiryNotice(
   exec: Executor,
   h: Pick<HandoffRow, 'id' | 'ownerUserId' | 'cycle'>,
-): { id: number; params: Record<string, unknown> } | undefined {
+): Promise<{ id: number; params: Record<string, unknown> } | undefined> {
   return exec
     .select({ id: surfaces.id, params: surfaces.params })
     .from(surfaces)
@@ -137,6 +142,10 @@ export function findOwnerExpiryNotice(
 }
 
 /** Replaces a surface's params (the caller then asks for its refresh). */
-export function setSurfaceParams(exec: Executor, surfaceId: number, params: Record<string, unknown>): void {
+export async function setSurfaceParams(
+  exec: Tx,
+  surfaceId: number,
+  params: Record<string, unknown>,
+): Promise<void> {
   exec.update(surfaces).set({ params }).where(eq(surfaces.id, surfaceId)).run();
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor, stored } from '../prepared.js';
 import {
   type HandoffEventRow,
@@ -45,7 +45,7 @@ const insertEventQuery = preparedFor((exec) =>
 
 /** Appends one event to the touch log. Call inside the transaction that makes the change. */
 /** Appends the event to the touch log; returns its id. */
-export function logEvent(exec: Executor, input: EventInput): number {
+export async function logEvent(exec: Tx, input: EventInput): Promise<number> {
   const result = insertEventQuery(exec).run({
     handoffId: input.after.id,
     type: input.type,
@@ -80,7 +80,11 @@ const assignmentStartQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function assignmentStartedAt(exec: Executor, handoffId: number, assignment: number): Date | undefined {
+export async function assignmentStartedAt(
+  exec: Executor,
+  handoffId: number,
+  assignment: number,
+): Promise<Date | undefined> {
   return assignmentStartQuery(exec).get({ handoffId, assignment })?.at;
 }
 
@@ -88,11 +92,11 @@ export function assignmentStartedAt(exec: Executor, handoffId: number, assignmen
  * When the AE of this assignment was asked to answer: the send or the reassignment to them, or later when the author
  * chose to start the window at an away AE's return (`windowFrom`). An expiry and an extension do not restart it.
  */
-export function assignmentWindowStart(
+export async function assignmentWindowStart(
   exec: Executor,
   handoffId: number,
   assignment: number,
-): Date | undefined {
+): Promise<Date | undefined> {
   const start = assignmentStartQuery(exec).get({ handoffId, assignment });
   if (!start) return undefined;
   const from = typeof start.detail?.windowFrom === 'string' ? new Date(start.detail.windowFrom) : undefined;
@@ -100,7 +104,7 @@ export function assignmentWindowStart(
 }
 
 /** A handoff's history, oldest first. */
-export function eventsOf(exec: Executor, handoffId: number): HandoffEventRow[] {
+export async function eventsOf(exec: Executor, handoffId: number): Promise<HandoffEventRow[]> {
   return exec
     .select()
     .from(handoffEvents)
@@ -113,9 +117,9 @@ export function eventsOf(exec: Executor, handoffId: number): HandoffEventRow[] {
  * Handoffs whose current status is not where their log ends (or that have no log at all): empty when the log and
  * the state agree. Used by the tests and by `npm run export -- --check`.
  */
-export function logMismatches(
+export async function logMismatches(
   exec: Executor,
-): { handoffId: number; status: string; logStatus: string | null }[] {
+): Promise<{ handoffId: number; status: string; logStatus: string | null }[]> {
   return exec.all<{ handoffId: number; status: string; logStatus: string | null }>(sql`
     select h.id as handoffId, h.status as status,
       (select e.to_status from ${handoffEvents} e where e.handoff_id = h.id order by e.id desc limit 1) as logStatus

@@ -44,7 +44,7 @@ export interface ExportRow {
 }
 
 /** How many handoffs were sent in [since, until) (handoffs_sent_at_idx). */
-export function countSent(exec: Executor, range: { since: Date; until: Date }): number {
+export async function countSent(exec: Executor, range: { since: Date; until: Date }): Promise<number> {
   return (
     exec.get<{ n: number }>(
       sql`select count(*) as n from ${handoffs} where sent_at >= ${range.since.getTime()} and sent_at < ${range.until.getTime()}`,
@@ -58,7 +58,7 @@ export function countSent(exec: Executor, range: { since: Date; until: Date }): 
  * lives on the opportunity_created row of outcomes, so it is carried on after the deal moves on to won or lost (the
  * latest outcome's own row has no CRM id, and the export used to show it empty).
  */
-export function exportRows(exec: Executor, since: Date, until: Date): ExportRow[] {
+export async function exportRows(exec: Executor, since: Date, until: Date): Promise<ExportRow[]> {
   const count = (type: string) =>
     sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = h.id and e.type = ${type})`;
   return exec.all<ExportRow>(sql`

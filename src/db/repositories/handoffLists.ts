@@ -16,12 +16,12 @@ import type { AtRisk } from './handoffs.js';
  * Handoffs a person owns that still need them (open, expired, or declined since `declinedSince`: they may give it to
  * another AE), newest first, for the App Home.
  */
-export function findOwnedNeedingAttention(
+export async function findOwnedNeedingAttention(
   exec: Executor,
   ownerUserId: string,
   limit: number,
   declinedSince: Date,
-): HandoffRow[] {
+): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -41,7 +41,7 @@ export function findOwnedNeedingAttention(
 }
 
 /** Handoffs waiting for this AE's answer, soonest due first, for the App Home. */
-export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
+export async function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -55,7 +55,12 @@ export function findAwaitingAe(exec: Executor, aeUserId: string, limit: number):
  * The scores of an author's most recent scored handoffs (sent before `before`, when given), newest first
  * (uses handoffs_author_user_id_idx).
  */
-export function lastScores(exec: Executor, authorUserId: string, limit = 3, before?: Date): number[] {
+export async function lastScores(
+  exec: Executor,
+  authorUserId: string,
+  limit = 3,
+  before?: Date,
+): Promise<number[]> {
   return exec
     .select({ score: handoffs.score })
     .from(handoffs)
@@ -73,7 +78,11 @@ export function lastScores(exec: Executor, authorUserId: string, limit = 3, befo
 }
 
 /** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */
-export function findDealsInProgress(exec: Executor, userId: string, limit: number): HandoffRow[] {
+export async function findDealsInProgress(
+  exec: Executor,
+  userId: string,
+  limit: number,
+): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -89,7 +98,7 @@ export function findDealsInProgress(exec: Executor, userId: string, limit: numbe
     .all();
 }
 
-export function findOutcomes(exec: Executor, handoffId: number): OutcomeRow[] {
+export async function findOutcomes(exec: Executor, handoffId: number): Promise<OutcomeRow[]> {
   return findOutcomesQuery(exec).all({ handoffId });
 }
 
@@ -104,7 +113,7 @@ const findOutcomesQuery = preparedFor((exec) =>
 );
 
 /** Every decision recorded on these handoffs (any assignment, unordered): the App Home's decline reasons. */
-export function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): DecisionRow[] {
+export async function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): Promise<DecisionRow[]> {
   if (handoffIds.length === 0) return [];
   return exec
     .select()
@@ -114,7 +123,7 @@ export function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): 
 }
 
 /** Everything an author sent, newest first, whatever its state, for their App Home. */
-export function findSentBy(exec: Executor, authorUserId: string, limit: number): HandoffRow[] {
+export async function findSentBy(exec: Executor, authorUserId: string, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -125,7 +134,7 @@ export function findSentBy(exec: Executor, authorUserId: string, limit: number):
 }
 
 /** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
-export function findAtRisk(exec: Executor, dueBefore: Date, limit: number): AtRisk {
+export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number): Promise<AtRisk> {
   const dueSoon = exec
     .select()
     .from(handoffs)

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor, setTo, stored } from '../prepared.js';
 import {
   type DecisionRow,
@@ -17,7 +17,10 @@ import {
 export type { DecisionRow, HandoffRow };
 
 /** Inserts a handoff unless one already came from the same modal view; returns the stored row and whether it is new. */
-export function insertHandoff(exec: Executor, row: NewHandoffRow): { handoff: HandoffRow; created: boolean } {
+export async function insertHandoff(
+  exec: Tx,
+  row: NewHandoffRow,
+): Promise<{ handoff: HandoffRow; created: boolean }> {
   const inserted = exec.insert(handoffs).values(row).onConflictDoNothing().returning().all()[0];
   if (inserted) return { handoff: inserted, created: true };
   const existing = exec.select().from(handoffs).where(eq(handoffs.sourceViewId, row.sourceViewId)).get();
@@ -33,12 +36,16 @@ const findHandoffQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function findHandoff(exec: Executor, id: number): HandoffRow | undefined {
+export async function findHandoff(exec: Executor, id: number): Promise<HandoffRow | undefined> {
   return findHandoffQuery(exec).get({ id });
 }
 
 /** The decision on the handoff's given assignment (each AE it was sent to decides at most once). */
-export function findDecision(exec: Executor, handoffId: number, assignment: number): DecisionRow | undefined {
+export async function findDecision(
+  exec: Executor,
+  handoffId: number,
+  assignment: number,
+): Promise<DecisionRow | undefined> {
   return findDecisionQuery(exec).get({ handoffId, assignment });
 }
 
@@ -67,6 +74,8 @@ export interface DecisionInput {
   cycle: number;
   /** For an accept: the deal's first stall nudge (the acceptance is its first activity). */
   nextStallNudgeAt?: Date | null;
+  /** The packet version the AE answered (undefined: not checked): an edit since then leaves the decision unrecorded. */
+  editCount?: number;
 }
 
 /** The handoff as it is after a decision, and the decision row. */
@@ -107,6 +116,7 @@ const decideQuery = (accepted: boolean) =>
           eq(handoffs.id, sql.placeholder('id')),
           inArray(handoffs.status, [...TRANSITIONS[accepted ? 'accept' : 'decline'].from]),
           eq(handoffs.cycle, sql.placeholder('cycle')),
+          sql`(${sql.placeholder('editCount')} is null or ${handoffs.editCount} = ${sql.placeholder('editCount')})`,
         ),
       )
       .returning()
@@ -132,13 +142,14 @@ const insertDecisionQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function recordDecision(exec: Executor, input: DecisionInput): RecordedDecision | undefined {
+export async function recordDecision(exec: Tx, input: DecisionInput): Promise<RecordedDecision | undefined> {
   const accepted = input.decision === 'accepted';
   const [updated] = (accepted ? acceptQuery : declineQuery)(exec).all({
     id: input.handoffId,
     status: input.decision,
     at: input.at,
     cycle: input.cycle,
+    editCount: input.editCount ?? null,
     ...(accepted ? { nextStallNudgeAt: input.nextStallNudgeAt?.getTime() ?? null } : {}),
   });
   if (!updated) return undefined;
@@ -157,7 +168,7 @@ export function recordDecision(exec: Executor, input: DecisionInput): RecordedDe
 }
 
 /** Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx). */
-export function findExpiring(exec: Executor, now: Date, limit: number): HandoffRow[] {
+export async function findExpiring(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -168,7 +179,7 @@ export function findExpiring(exec: Executor, now: Date, limit: number): HandoffR
 }
 
 /** Open handoffs with a reminder due (uses handoffs_status_next_reminder_at_idx). */
-export function findRemindable(exec: Executor, now: Date, limit: number): HandoffRow[] {
+export async function findRemindable(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -195,12 +206,12 @@ export interface Guard {
  * Applies a change only if the handoff is still in one of `statuses` and still in window `cycle`: the guard that
  * makes sweeps, clicks and modals race-safe. Returns the updated row, or undefined if something else got there first.
  */
-export function updateIfUnchanged(
-  exec: Executor,
+export async function updateIfUnchanged(
+  exec: Tx,
   id: number,
   expected: Guard,
   changes: Partial<NewHandoffRow>,
-): HandoffRow | undefined {
+): Promise<HandoffRow | undefined> {
   const conditions = [
     eq(handoffs.id, id),
     inArray(handoffs.status, [...expected.statuses]),
@@ -236,13 +247,16 @@ export function updateIfUnchanged(
     .all()[0];
 }
 
-export function findBySourceView(exec: Executor, sourceViewId: string): HandoffRow | undefined {
+export async function findBySourceView(
+  exec: Executor,
+  sourceViewId: string,
+): Promise<HandoffRow | undefined> {
   return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
 }
 
 /** Appends an outcome step to the deal's history (after the lifecycle's guarded update let it through). */
-export function insertOutcome(
-  exec: Executor,
+export async function insertOutcome(
+  exec: Tx,
   input: {
     handoffId: number;
     outcome: NonNullable<HandoffRow['outcome']>;
@@ -252,7 +266,7 @@ export function insertOutcome(
     byUserId: string;
     at: Date;
   },
-): OutcomeRow {
+): Promise<OutcomeRow> {
   const row = exec
     .insert(outcomes)
     .values({
@@ -271,7 +285,7 @@ export function insertOutcome(
 }
 
 /** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
-export function findStalled(exec: Executor, now: Date, limit: number): HandoffRow[] {
+export async function findStalled(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)

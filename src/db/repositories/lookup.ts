@@ -15,11 +15,11 @@ const openHandoff = or(
  * `/handoff list`: what a person wrote, owns, or has to answer (or took on) as its AE, open ones or all, newest
  * first, at most `limit`; `total` counts them all (counted only when the page is full).
  */
-export function listHandoffsOf(
+export async function listHandoffsOf(
   exec: Executor,
   person: { userId: string; teamId: string },
   opts: { all: boolean; limit: number },
-): { rows: HandoffRow[]; total: number } {
+): Promise<{ rows: HandoffRow[]; total: number }> {
   const mine = or(
     eq(handoffs.authorUserId, person.userId),
     eq(handoffs.ownerUserId, person.userId),
@@ -35,7 +35,7 @@ export function listHandoffsOf(
 }
 
 /** Whether this person was ever the handoff's AE (the touch log names them): one reassigned away still sees it. */
-export function wasAeOf(exec: Executor, handoffId: number, userId: string): boolean {
+export async function wasAeOf(exec: Executor, handoffId: number, userId: string): Promise<boolean> {
   return (
     exec
       .select({ id: handoffEvents.id })

@@ -86,7 +86,12 @@ const toEvent = (r: RawRow): MetricEventRow => ({
  * AE's first accepts per event), resumed after the last (at, id) seen. Between batches the caller can let other
  * work run: no statement stays open, so the connection is free for writes in the meantime.
  */
-export function* metricEventBatches(db: Db, from: Date, to: Date, batch = 2000): Generator<MetricEventRow[]> {
+export async function* metricEventBatches(
+  db: Db,
+  from: Date,
+  to: Date,
+  batch = 2000,
+): AsyncGenerator<MetricEventRow[]> {
   const statement = db.$client.prepare(METRIC_EVENTS_SQL).raw();
   let afterAt = from.getTime();
   let afterId = 0;
@@ -107,8 +112,10 @@ export function* metricEventBatches(db: Db, from: Date, to: Date, batch = 2000):
 }
 
 /** Every metric-relevant event in [from, to), in one go (tests, and small ranges). */
-export function metricEvents(db: Db, from: Date, to: Date): MetricEventRow[] {
-  return [...metricEventBatches(db, from, to, 10_000)].flat();
+export async function metricEvents(db: Db, from: Date, to: Date): Promise<MetricEventRow[]> {
+  const events: MetricEventRow[] = [];
+  for await (const batch of metricEventBatches(db, from, to, 10_000)) events.push(...batch);
+  return events;
 }
 
 export interface HelpRequestMetricRow {
@@ -118,7 +125,7 @@ export interface HelpRequestMetricRow {
   claimedByUserId: string | null;
 }
 
-export function helpRequestsIn(exec: Executor, from: Date, to: Date): HelpRequestMetricRow[] {
+export async function helpRequestsIn(exec: Executor, from: Date, to: Date): Promise<HelpRequestMetricRow[]> {
   return exec
     .select({
       requestedByUserId: helpRequests.requestedByUserId,

@@ -1,5 +1,5 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
 import { type OutboxRow, outbox, postedMessages, type SurfaceKind, surfaces } from '../schema.js';
 import { insertSurface, type SurfaceSpec } from './surfaces.js';
@@ -139,7 +139,7 @@ function rowOf<M extends Method>(method: M, message: MessageOf[M]): RowFields {
 }
 
 /** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
-export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): void {
+export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<void> {
   const insert = enqueueQuery(exec);
   for (const message of messages) {
     const { surface, ...fields } = rowOf(message.method, message);
@@ -155,7 +155,7 @@ export function enqueue(exec: Executor, messages: OutboxMessage[], now: Date): v
       surfaceKey: null,
       ...fields,
     });
-    if (surface && inserted.changes > 0) insertSurface(exec, { ...surface, now });
+    if (surface && inserted.changes > 0) await insertSurface(exec, { ...surface, now });
   }
 }
 
@@ -184,12 +184,12 @@ const dueHeadsQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function dueHeads(
+export async function dueHeads(
   exec: Executor,
   now: Date,
   limit: number,
   skip: readonly string[] = [],
-): OutboxRow[] {
+): Promise<OutboxRow[]> {
   // A placeholder in a where clause is bound as given (drizzle encodes only values it wraps itself): epoch ms.
   return dueHeadsQuery(exec).all({ now: now.getTime(), limit, skip: JSON.stringify(skip) });
 }
@@ -209,7 +209,7 @@ const markDeliveredQuery = preparedFor((exec) =>
 );
 
 /** A coalesced update sent, with a newer change already waiting for it: due again now instead of delivered. */
-export function rearm(exec: Executor, row: OutboxRow, now: Date): void {
+export async function rearm(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
   exec
     .update(outbox)
     .set({ nextAttemptAt: now, scheduledAt: now, attempts: 0, lastError: null, uncertainSince: null })
@@ -231,29 +231,28 @@ const rememberPostQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function markDelivered(
-  exec: Executor,
+export async function markDelivered(
+  exec: Tx,
   row: OutboxRow,
   now: Date,
   posted?: { channelId: string; ts: string },
-): void {
-  exec.transaction((tx) => {
-    markDeliveredQuery(tx).run({ id: row.id, now, attempts: row.attempts + 1 });
-    if (posted && row.recordAs) {
-      rememberPostQuery(tx).run({
-        messageKey: row.recordAs,
-        channelId: posted.channelId,
-        ts: posted.ts,
-        handoffId: row.handoffId,
-        now,
-      });
-    }
-  });
+): Promise<void> {
+  // Both in the caller's transaction: the row is delivered and its message remembered together.
+  markDeliveredQuery(exec).run({ id: row.id, now, attempts: row.attempts + 1 });
+  if (posted && row.recordAs) {
+    rememberPostQuery(exec).run({
+      messageKey: row.recordAs,
+      channelId: posted.channelId,
+      ts: posted.ts,
+      handoffId: row.handoffId,
+      now,
+    });
+  }
 }
 
 /** `uncertain`: Slack may have taken it (timeout, 5xx): keep (or set) the mark so the retry looks first. */
-export function markRetry(
-  exec: Executor,
+export async function markRetry(
+  exec: Tx,
   row: OutboxRow,
   retry: {
     /** The clock now: the stamp that shows, after a step back, that the wait was set on a clock ahead of it. */
@@ -263,7 +262,7 @@ export function markRetry(
     /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
     uncertainAt?: Date | undefined;
   },
-): void {
+): Promise<void> {
   const { now, nextAttemptAt, error, uncertainAt } = retry;
   exec
     .update(outbox)
@@ -288,7 +287,7 @@ const markSendingQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function markSending(exec: Executor, row: OutboxRow, now: Date): void {
+export async function markSending(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
   if (row.uncertainSince) return;
   markSendingQuery(exec).run({ id: row.id, now });
 }
@@ -302,7 +301,7 @@ const statusQuery = preparedFor((exec) =>
 );
 
 /** Whether a row is still waiting to be sent (a change may have cancelled it since the worker read it). */
-export function stillPending(exec: Executor, id: number): boolean {
+export async function stillPending(exec: Executor, id: number): Promise<boolean> {
   return statusQuery(exec).get({ id })?.status === 'pending';
 }
 
@@ -318,12 +317,12 @@ const queuedQuery = preparedFor((exec) =>
  * Whether a message with this key was ever queued (and not yet pruned after `OUTBOX_RETENTION_DAYS`): for a change
  * whose only trace is its message, so that its repeat changes nothing.
  */
-export function isQueued(exec: Executor, dedupeKey: string): boolean {
+export async function isQueued(exec: Executor, dedupeKey: string): Promise<boolean> {
   return queuedQuery(exec).get({ dedupeKey }) !== undefined;
 }
 
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
-export function markCancelled(exec: Executor, row: OutboxRow, reason: string): void {
+export async function markCancelled(exec: Tx, row: OutboxRow, reason: string): Promise<void> {
   exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: reason, uncertainSince: null })
@@ -356,6 +355,6 @@ const cancelRemindersQuery = preparedFor((exec) =>
  * Cancels a handoff's reminders and stall nudges still waiting for delivery: after a change they would ask for
  * something no longer needed.
  */
-export function cancelPendingReminders(exec: Executor, handoffId: number): void {
+export async function cancelPendingReminders(exec: Tx, handoffId: number): Promise<void> {
   cancelRemindersQuery(exec).run({ handoffId, kinds: OBSOLETE_ON_CHANGE });
 }

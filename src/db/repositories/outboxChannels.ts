@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { outbox } from '../schema.js';
 
 /** Outbox rows by channel and by time: what waits on a channel, waking it, and what a clock step makes due. */
@@ -11,7 +11,7 @@ import { outbox } from '../schema.js';
  * Returns how many rows were made due. A full look at the pending rows (the status index): run on start and when the
  * clock is seen going back, not on every look for what is due.
  */
-export function dueAfterClockStep(exec: Executor, now: Date): number {
+export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
   return exec
     .update(outbox)
     .set({ nextAttemptAt: now, scheduledAt: now })
@@ -25,7 +25,7 @@ export function dueAfterClockStep(exec: Executor, now: Date): number {
     .run().changes;
 }
 
-export function nextPendingAt(exec: Executor): Date | undefined {
+export async function nextPendingAt(exec: Executor): Promise<Date | undefined> {
   const row = exec
     .select({ at: outbox.nextAttemptAt })
     .from(outbox)
@@ -37,7 +37,7 @@ export function nextPendingAt(exec: Executor): Date | undefined {
 }
 
 /** Handoffs with partner updates waiting in a channel, for telling each owner (bounded). */
-export function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50): number[] {
+export async function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50): Promise<number[]> {
   return exec
     .selectDistinct({ handoffId: outbox.handoffId })
     .from(outbox)
@@ -51,7 +51,7 @@ export function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50
 }
 
 /** Makes a channel's waiting messages due now (the app was just invited there). Returns how many. */
-export function wakeChannel(exec: Executor, channelKey: string, now: Date): number {
+export async function wakeChannel(exec: Tx, channelKey: string, now: Date): Promise<number> {
   return exec
     .update(outbox)
     .set({ nextAttemptAt: now, scheduledAt: now })
@@ -60,7 +60,7 @@ export function wakeChannel(exec: Executor, channelKey: string, now: Date): numb
 }
 
 /** The channel of the row queued under this key while it still waits to go out (pending); undefined otherwise. */
-export function pendingChannelOf(exec: Executor, dedupeKey: string): string | undefined {
+export async function pendingChannelOf(exec: Executor, dedupeKey: string): Promise<string | undefined> {
   return exec
     .select({ channelKey: outbox.channelKey })
     .from(outbox)
@@ -69,7 +69,11 @@ export function pendingChannelOf(exec: Executor, dedupeKey: string): string | un
 }
 
 /** Whether a row waiting in the channel was last refused with one of these errors (Slack's word on the channel). */
-export function waitsAfter(exec: Executor, channelKey: string, errors: readonly string[]): boolean {
+export async function waitsAfter(
+  exec: Executor,
+  channelKey: string,
+  errors: readonly string[],
+): Promise<boolean> {
   const row = exec
     .select({ id: outbox.id })
     .from(outbox)
@@ -86,7 +90,7 @@ export function waitsAfter(exec: Executor, channelKey: string, errors: readonly 
 }
 
 /** How many rows wait in the channel. */
-export function countPendingIn(exec: Executor, channelKey: string): number {
+export async function countPendingIn(exec: Executor, channelKey: string): Promise<number> {
   return (
     exec
       .select({ n: sql<number>`count(*)` })

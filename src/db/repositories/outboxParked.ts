@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { type OutboxRow, outbox } from '../schema.js';
 
 /** Parked (dead) outbox messages an admin can list and send again, and delivered ones pruned after their retention. */
@@ -16,7 +16,7 @@ const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
  * them). Pending and parked ones stay; so do posted_messages, which later edits and thread replies need. Every other
  * message is queued by a state change that happens once, so its dedupe key is not needed after delivery.
  */
-export function pruneFinished(exec: Executor, before: Date, limit: number): number {
+export async function pruneFinished(exec: Tx, before: Date, limit: number): Promise<number> {
   const kept = sql.join(
     KEPT_FOR_DEDUPE.map((pattern) => sql`and ${outbox.dedupeKey} not like ${pattern}`),
     sql` `,
@@ -28,7 +28,7 @@ export function pruneFinished(exec: Executor, before: Date, limit: number): numb
 }
 
 /** Parked messages, newest first, for admins. */
-export function findDead(exec: Executor, limit: number): OutboxRow[] {
+export async function findDead(exec: Executor, limit: number): Promise<OutboxRow[]> {
   return exec
     .select()
     .from(outbox)
@@ -38,14 +38,14 @@ export function findDead(exec: Executor, limit: number): OutboxRow[] {
     .all();
 }
 
-export function countDead(exec: Executor): number {
+export async function countDead(exec: Executor): Promise<number> {
   return (
     exec.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'dead')).get()?.n ?? 0
   );
 }
 
 /** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
-export function requeueDead(exec: Executor, now: Date, id?: number): number {
+export async function requeueDead(exec: Tx, now: Date, id?: number): Promise<number> {
   return exec
     .update(outbox)
     .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
@@ -53,7 +53,7 @@ export function requeueDead(exec: Executor, now: Date, id?: number): number {
     .run().changes;
 }
 
-export function markDead(exec: Executor, row: OutboxRow, error: string): void {
+export async function markDead(exec: Tx, row: OutboxRow, error: string): Promise<void> {
   exec
     .update(outbox)
     .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })

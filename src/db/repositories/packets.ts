@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { classificationCorrections, type DraftRow, drafts } from '../schema.js';
 
 /** The queries of the packet feature (`src/packets/`): review drafts, and what an edit must not undo. */
 
 /** Stores (or replaces, after an edit) the draft of one packet modal. */
-export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): DraftRow {
+export async function saveDraft(exec: Tx, row: typeof drafts.$inferInsert): Promise<DraftRow> {
   const saved = exec
     .insert(drafts)
     .values(row)
@@ -19,12 +19,12 @@ export function saveDraft(exec: Executor, row: typeof drafts.$inferInsert): Draf
   return saved;
 }
 
-export function findDraft(exec: Executor, id: number): DraftRow | undefined {
+export async function findDraft(exec: Executor, id: number): Promise<DraftRow | undefined> {
   return exec.select().from(drafts).where(eq(drafts.id, id)).get();
 }
 
 /** Whether RevOps corrected this handoff's classification (audited in classification_corrections). */
-export function hasClassificationCorrection(exec: Executor, handoffId: number): boolean {
+export async function hasClassificationCorrection(exec: Executor, handoffId: number): Promise<boolean> {
   return (
     exec
       .select({ id: classificationCorrections.id })

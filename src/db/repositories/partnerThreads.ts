@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor } from '../prepared.js';
 import {
   type DecisionRow,
@@ -17,7 +17,7 @@ import {
  */
 
 /** The handoff's decisions, oldest first. */
-export function decisionsOf(exec: Executor, handoffId: number): DecisionRow[] {
+export async function decisionsOf(exec: Executor, handoffId: number): Promise<DecisionRow[]> {
   return decisionsOfQuery(exec).all({ handoffId });
 }
 
@@ -32,7 +32,7 @@ const decisionsOfQuery = preparedFor((exec) =>
 );
 
 /** The names a move recorded with the AE's packet it moved from (`move.fromName` in the surface's params). */
-export function movedFromNames(exec: Executor, handoffId: number): (string | null)[] {
+export async function movedFromNames(exec: Executor, handoffId: number): Promise<(string | null)[]> {
   return exec
     .select({ name: sql<string | null>`json_extract(${surfaces.params}, '$.move.fromName')` })
     .from(surfaces)
@@ -42,7 +42,7 @@ export function movedFromNames(exec: Executor, handoffId: number): (string | nul
 }
 
 /** Everyone the touch log names as this handoff's AE at some event, other than `currentAe`, each once. */
-export function formerAeIds(exec: Executor, handoffId: number, currentAe: string): string[] {
+export async function formerAeIds(exec: Executor, handoffId: number, currentAe: string): Promise<string[]> {
   return exec
     .selectDistinct({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
@@ -52,7 +52,7 @@ export function formerAeIds(exec: Executor, handoffId: number, currentAe: string
 }
 
 /** The AE's name as stored with their newest handoff. */
-export function latestAeName(exec: Executor, aeUserId: string): string | undefined {
+export async function latestAeName(exec: Executor, aeUserId: string): Promise<string | undefined> {
   return exec
     .select({ name: handoffs.aeName })
     .from(handoffs)
@@ -63,7 +63,7 @@ export function latestAeName(exec: Executor, aeUserId: string): string | undefin
 }
 
 /** Who last answered about the handoff's held-back next move (an edit recorded with `heldBack`), if anyone did. */
-export function heldBackAnsweredBy(exec: Executor, handoffId: number): string | undefined {
+export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Promise<string | undefined> {
   return (
     exec
       .select({ actor: handoffEvents.actorUserId })
@@ -82,12 +82,12 @@ export function heldBackAnsweredBy(exec: Executor, handoffId: number): string | 
 }
 
 /** Saves the partner's next move as its author confirmed or wrote it; the handoff as saved. */
-export function savePartnerNextMove(
-  exec: Executor,
+export async function savePartnerNextMove(
+  exec: Tx,
   handoffId: number,
   next: { move: string; date: string | null },
   now: Date,
-): HandoffRow | undefined {
+): Promise<HandoffRow | undefined> {
   return exec
     .update(handoffs)
     .set({
@@ -106,12 +106,12 @@ export function savePartnerNextMove(
  * Accepted deals with no outcome yet and a partner channel, after `afterId`, by id, whose partner next move's date is
  * before `latestToday` or that moved before they were accepted: their partner text may have changed with time alone.
  */
-export function findPartnerTextToRecheck(
+export async function findPartnerTextToRecheck(
   exec: Executor,
   latestToday: string,
   afterId: number,
   limit: number,
-): HandoffRow[] {
+): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)

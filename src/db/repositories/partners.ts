@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { accountKey } from '../../domain/accountMatch.js';
 import type { PartnerRef } from '../../domain/partnerChannel.js';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import {
   handoffs,
   helpRequests,
@@ -19,12 +19,12 @@ export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
 
 const ref = (p: PartnerRow): PartnerRef => ({ id: p.id, name: p.name });
 
-export function findPartner(exec: Executor, id: number): PartnerRow | undefined {
+export async function findPartner(exec: Executor, id: number): Promise<PartnerRow | undefined> {
   return exec.select().from(partners).where(eq(partners.id, id)).get();
 }
 
 /** The partner a name resolves to: its own name or any alias, compared by match key. */
-export function partnerByName(exec: Executor, name: string): PartnerRow | undefined {
+export async function partnerByName(exec: Executor, name: string): Promise<PartnerRow | undefined> {
   const key = accountKey(name);
   if (!key) return undefined;
   return exec
@@ -35,12 +35,12 @@ export function partnerByName(exec: Executor, name: string): PartnerRow | undefi
     .get()?.partner;
 }
 
-export const partnerRefByName = (exec: Executor, name: string) => {
-  const p = partnerByName(exec, name);
+export const partnerRefByName = async (exec: Executor, name: string) => {
+  const p = await partnerByName(exec, name);
   return p ? ref(p) : undefined;
 };
 
-export function aliasKeysOf(exec: Executor, partnerId: number): string[] {
+export async function aliasKeysOf(exec: Executor, partnerId: number): Promise<string[]> {
   return exec
     .select({ key: partnerAliases.aliasKey })
     .from(partnerAliases)
@@ -49,7 +49,7 @@ export function aliasKeysOf(exec: Executor, partnerId: number): string[] {
     .map((r) => r.key);
 }
 
-export function aliasesOf(exec: Executor, partnerId: number): string[] {
+export async function aliasesOf(exec: Executor, partnerId: number): Promise<string[]> {
   return exec
     .select({ alias: partnerAliases.alias })
     .from(partnerAliases)
@@ -60,7 +60,7 @@ export function aliasesOf(exec: Executor, partnerId: number): string[] {
 }
 
 /** Adds a name to a partner unless another partner already goes by it; returns whether it is now this partner's. */
-export function addAlias(exec: Executor, partnerId: number, alias: string): boolean {
+export async function addAlias(exec: Tx, partnerId: number, alias: string): Promise<boolean> {
   const key = accountKey(alias);
   if (!key) return false;
   exec
@@ -74,8 +74,8 @@ export function addAlias(exec: Executor, partnerId: number, alias: string): bool
 }
 
 /** The partner a packet names, created (with its name as the first alias) when the directory does not know it. */
-export function ensurePartner(exec: Executor, name: string, at: Date): PartnerRow {
-  const known = partnerByName(exec, name);
+export async function ensurePartner(exec: Tx, name: string, at: Date): Promise<PartnerRow> {
+  const known = await partnerByName(exec, name);
   if (known) return known;
   const key = accountKey(name);
   const created = exec
@@ -84,11 +84,14 @@ export function ensurePartner(exec: Executor, name: string, at: Date): PartnerRo
     .returning()
     .all()[0];
   if (!created) throw new Error(`partner ${name} not stored`);
-  addAlias(exec, created.id, name);
+  await addAlias(exec, created.id, name);
   return created;
 }
 
-export function findChannelBinding(exec: Executor, channelId: string): PartnerChannelRow | undefined {
+export async function findChannelBinding(
+  exec: Executor,
+  channelId: string,
+): Promise<PartnerChannelRow | undefined> {
   return exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)).get();
 }
 
@@ -102,25 +105,28 @@ export function holdsPartnerUpdates(binding: PartnerChannelRow | undefined): boo
 }
 
 /** Whether the directory holds the partner updates for the channel (holdsPartnerUpdates). */
-export function isChannelHeld(exec: Executor, channelId: string): boolean {
-  return holdsPartnerUpdates(findChannelBinding(exec, channelId));
+export async function isChannelHeld(exec: Executor, channelId: string): Promise<boolean> {
+  return holdsPartnerUpdates(await findChannelBinding(exec, channelId));
 }
 
-export function findWorkspace(exec: Executor, teamId: string): PartnerWorkspaceRow | undefined {
+export async function findWorkspace(
+  exec: Executor,
+  teamId: string,
+): Promise<PartnerWorkspaceRow | undefined> {
   return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)).get();
 }
 
-export function workspacesOf(exec: Executor, partnerId: number): PartnerWorkspaceRow[] {
+export async function workspacesOf(exec: Executor, partnerId: number): Promise<PartnerWorkspaceRow[]> {
   return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.partnerId, partnerId)).all();
 }
 
-export function channelsOf(exec: Executor, partnerId: number): PartnerChannelRow[] {
+export async function channelsOf(exec: Executor, partnerId: number): Promise<PartnerChannelRow[]> {
   return exec.select().from(partnerChannels).where(eq(partnerChannels.partnerId, partnerId)).all();
 }
 
 /** Binds a channel to a partner (active), replacing any earlier binding. */
-export function bindChannel(
-  exec: Executor,
+export async function bindChannel(
+  exec: Tx,
   channel: { id: string; name: string | undefined },
   partnerId: number,
   byUserId: string,
@@ -143,7 +149,10 @@ export function bindChannel(
 }
 
 /** A partner channel by the name the app last saw (`#ext-meridian` or `ext-meridian`). */
-export function channelBindingByName(exec: Executor, name: string): PartnerChannelRow | undefined {
+export async function channelBindingByName(
+  exec: Executor,
+  name: string,
+): Promise<PartnerChannelRow | undefined> {
   const bare = name.trim().replace(/^#/, '').toLowerCase();
   return exec
     .select()
@@ -152,7 +161,7 @@ export function channelBindingByName(exec: Executor, name: string): PartnerChann
     .get();
 }
 
-export function heldOrUnboundChannels(exec: Executor): PartnerChannelRow[] {
+export async function heldOrUnboundChannels(exec: Executor): Promise<PartnerChannelRow[]> {
   return exec
     .select()
     .from(partnerChannels)
@@ -160,7 +169,7 @@ export function heldOrUnboundChannels(exec: Executor): PartnerChannelRow[] {
     .all();
 }
 
-export function holdChannel(exec: Executor, channelId: string, reason: string, at: Date): void {
+export async function holdChannel(exec: Tx, channelId: string, reason: string, at: Date): Promise<void> {
   exec
     .update(partnerChannels)
     .set({ status: 'held', heldReason: reason, updatedAt: at })
@@ -169,7 +178,12 @@ export function holdChannel(exec: Executor, channelId: string, reason: string, a
 }
 
 /** The other organizations Slack said joined a partner channel and has not said left (see the column). */
-export function setStrangers(exec: Executor, channelId: string, teamIds: readonly string[], at: Date): void {
+export async function setStrangers(
+  exec: Tx,
+  channelId: string,
+  teamIds: readonly string[],
+  at: Date,
+): Promise<void> {
   exec
     .update(partnerChannels)
     .set({ strangerTeamIds: [...teamIds], updatedAt: at })
@@ -178,7 +192,7 @@ export function setStrangers(exec: Executor, channelId: string, teamIds: readonl
 }
 
 /** Partner channels held because another organization is in them: asked about again until Slack's answer frees them. */
-export function channelsHeldForSharing(exec: Executor, limit: number): PartnerChannelRow[] {
+export async function channelsHeldForSharing(exec: Executor, limit: number): Promise<PartnerChannelRow[]> {
   return exec
     .select()
     .from(partnerChannels)
@@ -188,18 +202,18 @@ export function channelsHeldForSharing(exec: Executor, limit: number): PartnerCh
     .all();
 }
 
-export function unbindChannel(exec: Executor, channelId: string): boolean {
+export async function unbindChannel(exec: Tx, channelId: string): Promise<boolean> {
   return exec.delete(partnerChannels).where(eq(partnerChannels.channelId, channelId)).run().changes > 0;
 }
 
 /** Binds a Slack Connect workspace to a partner, replacing any earlier binding. */
-export function bindWorkspace(
-  exec: Executor,
+export async function bindWorkspace(
+  exec: Tx,
   ws: { teamId: string; teamName: string | undefined },
   partnerId: number,
   byUserId: string,
   at: Date,
-): void {
+): Promise<void> {
   exec
     .insert(partnerWorkspaces)
     .values({
@@ -216,7 +230,7 @@ export function bindWorkspace(
     .run();
 }
 
-export function listPartners(exec: Executor): PartnerRow[] {
+export async function listPartners(exec: Executor): Promise<PartnerRow[]> {
   return exec
     .select()
     .from(partners)
@@ -235,7 +249,7 @@ export interface OpenCounts {
   inProgress: number;
 }
 
-export function openCounts(exec: Executor): Map<number, OpenCounts> {
+export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts>> {
   const rows = exec
     .select({
       partnerId: handoffs.partnerId,
@@ -257,14 +271,19 @@ export function openCounts(exec: Executor): Map<number, OpenCounts> {
   );
 }
 
-export function renamePartner(exec: Executor, partnerId: number, name: string, at: Date): void {
+export async function renamePartner(exec: Tx, partnerId: number, name: string, at: Date): Promise<void> {
   exec.update(partners).set({ name: name.trim(), updatedAt: at }).where(eq(partners.id, partnerId)).run();
-  addAlias(exec, partnerId, name);
-  const p = findPartner(exec, partnerId);
+  await addAlias(exec, partnerId, name);
+  const p = await findPartner(exec, partnerId);
   if (p) exec.update(metricFacts).set({ partnerOrg: p.name }).where(eq(metricFacts.partnerKey, p.key)).run();
 }
 
-export function setPartnerDomain(exec: Executor, partnerId: number, domain: string | null, at: Date): void {
+export async function setPartnerDomain(
+  exec: Tx,
+  partnerId: number,
+  domain: string | null,
+  at: Date,
+): Promise<void> {
   exec.update(partners).set({ domain, updatedAt: at }).where(eq(partners.id, partnerId)).run();
 }
 
@@ -272,7 +291,7 @@ export function setPartnerDomain(exec: Executor, partnerId: number, domain: stri
  * Folds `from` into `into`: its names, workspaces, channels and handoffs become `into`'s, and the metrics count them
  * as one partner from now on (the metric rows are rewritten; the touch log itself is append-only and untouched).
  */
-export function mergePartners(exec: Executor, from: PartnerRow, into: PartnerRow, at: Date): void {
+export async function mergePartners(exec: Tx, from: PartnerRow, into: PartnerRow, at: Date): Promise<void> {
   exec.update(partnerAliases).set({ partnerId: into.id }).where(eq(partnerAliases.partnerId, from.id)).run();
   exec
     .update(partnerWorkspaces)

@@ -12,7 +12,7 @@ const postedMessageQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function findPostedMessage(exec: Executor, messageKey: string) {
+export async function findPostedMessage(exec: Executor, messageKey: string) {
   return postedMessageQuery(exec).get({ messageKey });
 }
 
@@ -27,7 +27,10 @@ const outboxByRecordAsQuery = preparedFor((exec) =>
 );
 
 /** The newest row that posts (or posted) the message recorded under this key. */
-export function findOutboxByRecordAs(exec: Executor, messageKey: string): OutboxRow | undefined {
+export async function findOutboxByRecordAs(
+  exec: Executor,
+  messageKey: string,
+): Promise<OutboxRow | undefined> {
   return outboxByRecordAsQuery(exec).get({ messageKey });
 }
 
@@ -45,6 +48,9 @@ const outboxStatusByRecordAsQuery = preparedFor((exec) =>
  * The status of the newest row that posts the message recorded under this key: what an Accept asks of the partner
  * thread's parent, without reading (and parsing) its payload.
  */
-export function outboxStatusByRecordAs(exec: Executor, messageKey: string): OutboxRow['status'] | undefined {
+export async function outboxStatusByRecordAs(
+  exec: Executor,
+  messageKey: string,
+): Promise<OutboxRow['status'] | undefined> {
   return outboxStatusByRecordAsQuery(exec).get({ messageKey })?.status;
 }

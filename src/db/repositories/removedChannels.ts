@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor } from '../prepared.js';
 import { type RemovedChannelRow, removedChannels } from '../schema.js';
 
@@ -20,24 +20,27 @@ const isRemovedQuery = preparedFor((exec) =>
 );
 
 /** Whether the app was removed from the channel and not yet invited back. */
-export function isChannelRemoved(exec: Executor, channelId: string): boolean {
+export async function isChannelRemoved(exec: Executor, channelId: string): Promise<boolean> {
   return isRemovedQuery(exec).get({ channelId }) !== undefined;
 }
 
-export function findRemovedChannel(exec: Executor, channelId: string): RemovedChannelRow | undefined {
+export async function findRemovedChannel(
+  exec: Executor,
+  channelId: string,
+): Promise<RemovedChannelRow | undefined> {
   return exec.select().from(removedChannels).where(eq(removedChannels.channelId, channelId)).get();
 }
 
 /** Records a removal unless one is recorded already: true when it is news (this call wrote it). */
-export function insertRemovedChannel(
-  exec: Executor,
+export async function insertRemovedChannel(
+  exec: Tx,
   row: Pick<RemovedChannelRow, 'channelId' | 'how' | 'since'>,
-): boolean {
+): Promise<boolean> {
   return exec.insert(removedChannels).values(row).onConflictDoNothing().run().changes > 0;
 }
 
 /** The admins were told of the removal (written in the transaction that queued their DMs). */
-export function markAdminsTold(exec: Executor, channelId: string, at: Date): void {
+export async function markAdminsTold(exec: Tx, channelId: string, at: Date): Promise<void> {
   exec
     .update(removedChannels)
     .set({ adminsToldAt: at })
@@ -46,12 +49,12 @@ export function markAdminsTold(exec: Executor, channelId: string, at: Date): voi
 }
 
 /** The app is in the channel again: true when a removal was recorded. */
-export function deleteRemovedChannel(exec: Executor, channelId: string): boolean {
+export async function deleteRemovedChannel(exec: Tx, channelId: string): Promise<boolean> {
   return exec.delete(removedChannels).where(eq(removedChannels.channelId, channelId)).run().changes > 0;
 }
 
 /** The channels to ask Slack about, the longest removed first, at most `limit`. */
-export function removedChannelIds(exec: Executor, limit: number): string[] {
+export async function removedChannelIds(exec: Executor, limit: number): Promise<string[]> {
   return exec
     .select({ channelId: removedChannels.channelId })
     .from(removedChannels)

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { type HandoffRow, handoffs, outbox } from '../schema.js';
 
 /** What Slack's events about people and channels read (src/handlers/events/, escalation/awayCheck.ts). */
@@ -8,7 +8,7 @@ import { type HandoffRow, handoffs, outbox } from '../schema.js';
  * The handoffs waiting for this AE's answer, by id, at most `limit`: a status event matters only when there is one.
  * One read of the (ae_user_id, status) index, for every status change in the workspace.
  */
-export function waitingForAe(exec: Executor, aeUserId: string, limit: number): HandoffRow[] {
+export async function waitingForAe(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
   return exec
     .select()
     .from(handoffs)
@@ -23,7 +23,11 @@ export function waitingForAe(exec: Executor, aeUserId: string, limit: number): H
  * are forgotten, so none of them is taken for a new one, and their attempts start again (a hold was no attempt: a
  * row held for hours must not be parked at its first refusal after the invite). Returns how many rows.
  */
-export function forgetAccessErrors(exec: Executor, channelKey: string, errors: readonly string[]): number {
+export async function forgetAccessErrors(
+  exec: Tx,
+  channelKey: string,
+  errors: readonly string[],
+): Promise<number> {
   return exec
     .update(outbox)
     .set({ lastError: null, attempts: 0 })

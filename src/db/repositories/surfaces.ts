@@ -1,5 +1,5 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../client.js';
+import type { Executor, Tx } from '../client.js';
 import { preparedFor, setTo } from '../prepared.js';
 import { homeViews, type SurfaceKind, type SurfaceRow, surfaces } from '../schema.js';
 
@@ -31,8 +31,8 @@ const insertSurfaceQuery = preparedFor((exec) =>
 );
 
 /** Records a surface whose post is being queued (in the same transaction). */
-export function insertSurface(
-  exec: Executor,
+export async function insertSurface(
+  exec: Tx,
   row: {
     key: string;
     handoffId: number;
@@ -41,7 +41,7 @@ export function insertSurface(
     audience: 'internal' | 'partner';
     now: Date;
   },
-): void {
+): Promise<void> {
   insertSurfaceQuery(exec).run({
     key: row.key,
     handoffId: row.handoffId,
@@ -62,11 +62,11 @@ const findSurfaceQuery = preparedFor((exec) =>
     .prepare(),
 );
 
-export function findSurface(exec: Executor, key: string): SurfaceRow | undefined {
+export async function findSurface(exec: Executor, key: string): Promise<SurfaceRow | undefined> {
   return findSurfaceQuery(exec).get({ key });
 }
 
-export function surfacesOf(exec: Executor, handoffId: number): SurfaceRow[] {
+export async function surfacesOf(exec: Executor, handoffId: number): Promise<SurfaceRow[]> {
   return exec.select().from(surfaces).where(eq(surfaces.handoffId, handoffId)).orderBy(surfaces.id).all();
 }
 
@@ -77,7 +77,7 @@ export function surfacesOf(exec: Executor, handoffId: number): SurfaceRow[] {
  * surface keeps the request path's transaction short (issue 32); updates coalesce either way, since the worker renders
  * the state current when it sends. A surface whose post is still queued renders the new state when it is posted.
  */
-export function requestRefresh(exec: Executor, handoffId: number, now: Date): void {
+export async function requestRefresh(exec: Tx, handoffId: number, now: Date): Promise<void> {
   countChangeQuery(exec).run({ handoffId });
   queueRefresh(exec, handoffId, now);
 }
@@ -95,7 +95,7 @@ const countChangeQuery = preparedFor((exec) =>
 
 // The dedupe key only has to be unique (the next row id makes it so); the not-exists coalesces waiting intents. The
 // SQL text is fixed, so its statement is prepared once (db/client.ts keeps statements by their text).
-function queueRefresh(exec: Executor, handoffId: number, now: Date): void {
+function queueRefresh(exec: Tx, handoffId: number, now: Date): void {
   const channelKey = refreshChannel(handoffId);
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, audience, handoff_id, status, attempts,
       next_attempt_at, created_at)
@@ -108,12 +108,12 @@ function queueRefresh(exec: Executor, handoffId: number, now: Date): void {
  * The worker delivers a refresh intent: one waiting `chat.update` for each posted surface of the handoff that has
  * none waiting yet, due when the change was made (`at`, on the clock the rows are scheduled on).
  */
-export function fanOutRefresh(exec: Executor, handoffId: number, at: Date): void {
+export async function fanOutRefresh(exec: Tx, handoffId: number, at: Date): Promise<void> {
   queueUpdates(exec, sql`s.handoff_id = ${handoffId}`, at);
 }
 
 /** One waiting `chat.update` for each posted surface matching `which` that has none waiting yet. */
-function queueUpdates(exec: Executor, which: SQL, now: Date): void {
+function queueUpdates(exec: Tx, which: SQL, now: Date): void {
   exec.run(sql`insert into outbox (dedupe_key, channel_key, method, payload, target_message_key, audience,
       handoff_id, status, attempts, next_attempt_at, created_at, surface_key)
     select 'surface:' || s.key || ':v' || s.wanted, s.channel_key, 'chat.update', '{}', s.key, s.audience,
@@ -127,12 +127,12 @@ function queueUpdates(exec: Executor, which: SQL, now: Date): void {
  * After the worker delivered surface `key` rendered at change count `version`: remember it, and when a change came in
  * meanwhile, say so (the caller keeps or queues an update).
  */
-export function surfaceShown(
-  exec: Executor,
+export async function surfaceShown(
+  exec: Tx,
   key: string,
   version: number,
   renderedHash?: string,
-): { behind: boolean } {
+): Promise<{ behind: boolean }> {
   const [row] = surfaceShownQuery(exec).all({ key, version, renderedHash: renderedHash ?? null });
   return { behind: row !== undefined && row.wanted > row.shown };
 }
@@ -153,7 +153,7 @@ const surfaceShownQuery = preparedFor((exec) =>
 );
 
 /** Written (with the post's own mark) before a surface's post goes to Slack: what a lost answer's copy shows. */
-export function surfaceAttempted(exec: Executor, key: string, version: number): void {
+export async function surfaceAttempted(exec: Tx, key: string, version: number): Promise<void> {
   surfaceAttemptedQuery(exec).run({ key, version });
 }
 
@@ -166,22 +166,22 @@ const surfaceAttemptedQuery = preparedFor((exec) =>
 );
 
 /** The change count a surface's last post attempt showed (0: unknown). */
-export function attemptedVersion(exec: Executor, key: string): number {
-  return findSurface(exec, key)?.attempted ?? 0;
+export async function attemptedVersion(exec: Executor, key: string): Promise<number> {
+  return (await findSurface(exec, key))?.attempted ?? 0;
 }
 
 /** Queues one update of a posted surface that is behind (none when one is already waiting). */
-export function queueSurfaceUpdate(exec: Executor, key: string, now: Date): void {
+export async function queueSurfaceUpdate(exec: Tx, key: string, now: Date): Promise<void> {
   queueUpdates(exec, sql`s.key = ${key}`, now);
 }
 
 /** The newest surface of these kinds that a person has for a handoff: actions are offered there only. */
-export function newestSurfaceId(
+export async function newestSurfaceId(
   exec: Executor,
   handoffId: number,
   viewer: string,
   kinds: readonly SurfaceKind[],
-): number | undefined {
+): Promise<number | undefined> {
   return newestSurfaceQuery(exec).get({ handoffId, viewer, kinds: JSON.stringify(kinds) })?.id;
 }
 
@@ -208,10 +208,10 @@ const newestSurfaceQuery = preparedFor((exec) =>
 // App Homes ------------------------------------------------------------------------------------------------------
 
 /** Remembers that a person has their Home open (and the hash of what was published to them). */
-export function recordHomeView(
-  exec: Executor,
+export async function recordHomeView(
+  exec: Tx,
   row: { userId: string; hash: string | null; period: string | null; metrics: boolean; now: Date },
-): void {
+): Promise<void> {
   exec
     .insert(homeViews)
     .values({
@@ -237,12 +237,12 @@ export function recordHomeView(
  * Someone is opening their Home: from now on, changes it shows are counted (and published after it). Returns how
  * many changes it has been asked to show so far.
  */
-export function homeOpening(exec: Executor, userId: string, metrics: boolean, now: Date): number {
+export async function homeOpening(exec: Tx, userId: string, metrics: boolean, now: Date): Promise<number> {
   exec.insert(homeViews).values({ userId, hash: null, metrics, openedAt: now }).onConflictDoNothing().run();
-  return findHomeView(exec, userId)?.wanted ?? 0;
+  return (await findHomeView(exec, userId))?.wanted ?? 0;
 }
 
-export function findHomeView(exec: Executor, userId: string) {
+export async function findHomeView(exec: Executor, userId: string) {
   return exec.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
 }
 
@@ -250,12 +250,12 @@ export function findHomeView(exec: Executor, userId: string) {
  * Keeps the hash of the view just published (a later publish passes it, so Slack refuses it if it is stale) and, for
  * a republish, the change count it showed; says whether a change came in meanwhile.
  */
-export function rememberHomeHash(
-  exec: Executor,
+export async function rememberHomeHash(
+  exec: Tx,
   userId: string,
   hash: string | null,
   version?: number,
-): { behind: boolean } {
+): Promise<{ behind: boolean }> {
   const row = exec
     .update(homeViews)
     .set({ hash, ...(version === undefined ? {} : { shown: sql`max(${homeViews.shown}, ${version})` }) })
@@ -269,7 +269,12 @@ export function rememberHomeHash(
  * Queues a republish of the Home of each of these people who has opened it: one waiting publish per person (they
  * coalesce; the worker renders the Home when it sends). `token` makes the dedupe key unique (the touch-log event id).
  */
-export function queueHomes(exec: Executor, userIds: readonly string[], token: string, now: Date): void {
+export async function queueHomes(
+  exec: Tx,
+  userIds: readonly string[],
+  token: string,
+  now: Date,
+): Promise<void> {
   const people = JSON.stringify(userIds);
   exec.run(
     sql`update ${homeViews} set wanted = wanted + 1 where user_id in (select value from json_each(${people}))`,
@@ -285,7 +290,7 @@ export function queueHomes(exec: Executor, userIds: readonly string[], token: st
 }
 
 /** Queues a republish of every opened Home that shows program metrics (after the figures may have changed). */
-export function queueMetricsHomes(exec: Executor, token: string, now: Date): number {
+export async function queueMetricsHomes(exec: Tx, token: string, now: Date): Promise<number> {
   // Only Homes opened in the last day: each render counts as asking for the figures, which keeps them computed.
   const recent = now.getTime() - 86_400_000;
   exec.run(sql`update ${homeViews} set wanted = wanted + 1 where metrics = 1 and opened_at > ${recent}`);
@@ -300,6 +305,6 @@ export function queueMetricsHomes(exec: Executor, token: string, now: Date): num
 }
 
 /** The newest touch-log event id (0 when there is none): whether anything changed since a moment. */
-export function latestEventId(exec: Executor): number {
+export async function latestEventId(exec: Executor): Promise<number> {
   return exec.get<{ id: number | null }>(sql`select max(id) as id from handoff_events`)?.id ?? 0;
 }

@@ -14,9 +14,9 @@ export function acceptAction(deps: HandlerDeps) {
     context,
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    // Recorded before the ack (one fast local transaction): a click Slack saw acknowledged is never lost, even if
-    // the process dies right after answering.
-    const result = deps.handoffs.decide({
+    // Recorded before the ack (one fast local transaction, once the process's transactions before it committed): a
+    // click Slack saw acknowledged is never lost, even if the process dies right after answering.
+    const result = await deps.handoffs.decide({
       ...requestContext(body, deps),
       ...decisionRefFromAction(body),
       decision: 'accepted',
@@ -24,7 +24,7 @@ export function acceptAction(deps: HandlerDeps) {
     await ack();
     // A redelivery of a click (X-Slack-Retry-Num) already got its answer the first time.
     if (result.kind !== 'recorded' && !context.retryNum)
-      deps.replies.ephemeral(body.response_url, refusalMessage(result), body.user.id);
+      await deps.replies.ephemeral(body.response_url, refusalMessage(result), body.user.id);
     await refreshHomeIfThere(deps, body, { client, logger });
   };
 }

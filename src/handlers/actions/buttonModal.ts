@@ -18,7 +18,7 @@ export function buttonModal(deps: HandlerDeps, { body, client, logger }: ButtonA
       else await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${what} failed: ${String(error)}`);
-      reply(ephemeral.modalFailed(error));
+      await reply(ephemeral.modalFailed(error));
     }
   };
   return { reply, open };

@@ -14,12 +14,12 @@ export function declineAction(deps: HandlerDeps) {
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
-    const check = deps.handoffs.checkDecision({
+    const check = await deps.handoffs.checkDecision({
       ...requestContext(body, deps),
       ...decisionRefFromAction(body),
     });
     if (check.kind !== 'open') {
-      deps.replies.ephemeral(body.response_url, refusalMessage(check), body.user.id);
+      await deps.replies.ephemeral(body.response_url, refusalMessage(check), body.user.id);
       return;
     }
     try {
@@ -29,7 +29,7 @@ export function declineAction(deps: HandlerDeps) {
       });
     } catch (error) {
       logger.warn(`views.open for decline failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
+      await deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
     }
   };
 }

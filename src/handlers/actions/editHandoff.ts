@@ -20,13 +20,13 @@ export async function openEdit(
   ctx: RequestContext,
   handoffId: number,
   open: (view: ReturnType<typeof packetModal>) => Promise<void>,
-  reply: (text: string) => void,
+  reply: (text: string) => Promise<void>,
 ): Promise<void> {
-  const allowed = deps.edits.editable(ctx, handoffId);
+  const allowed = await deps.edits.editable(ctx, handoffId);
   // Someone who may not even view it is not told that it exists, nor who owns it.
   if (allowed.kind !== 'ok')
     return reply(
-      editRefusal(deps.lookup.visible(ctx, handoffId) ? allowed : { kind: 'not_found' }, handoffId),
+      editRefusal((await deps.lookup.visible(ctx, handoffId)) ? allowed : { kind: 'not_found' }, handoffId),
     );
   const h = allowed.handoff;
   await open(
@@ -54,10 +54,10 @@ export function noteAction(deps: HandlerDeps) {
     const { reply, open } = buttonModal(deps, args, 'a note');
     const ctx = requestContext(args.body, deps);
     const handoffId = handoffIdFromAction(args.body);
-    const allowed = deps.edits.notable(ctx, handoffId);
+    const allowed = await deps.edits.notable(ctx, handoffId);
     if (allowed.kind !== 'ok')
       return reply(
-        noteRefusal(deps.lookup.visible(ctx, handoffId) ? allowed : { kind: 'not_found' }, handoffId),
+        noteRefusal((await deps.lookup.visible(ctx, handoffId)) ? allowed : { kind: 'not_found' }, handoffId),
       );
     await open(noteModal(allowed.handoff));
   };

@@ -48,9 +48,9 @@ function confirmAction(deps: HandlerDeps) {
   return async ({ ack, body }: ButtonArgs) => {
     await ack();
     const { handoffId, version } = refOf(body);
-    const result = deps.heldBack.confirm(requestContext(body, deps), handoffId, version);
+    const result = await deps.heldBack.confirm(requestContext(body, deps), handoffId, version);
     if (result.kind !== 'done')
-      deps.replies.ephemeral(body.response_url, heldBackRefusal(result, handoffId), body.user.id);
+      await deps.replies.ephemeral(body.response_url, heldBackRefusal(result, handoffId), body.user.id);
   };
 }
 
@@ -60,7 +60,7 @@ function editAction(deps: HandlerDeps) {
     await args.ack();
     const { reply, open } = buttonModal(deps, args, 'the partner next move');
     const { handoffId, version } = refOf(args.body);
-    const allowed = deps.heldBack.allowed(requestContext(args.body, deps), handoffId);
+    const allowed = await deps.heldBack.allowed(requestContext(args.body, deps), handoffId);
     if (allowed.kind !== 'ok') return reply(heldBackRefusal(allowed, handoffId));
     await open(nextMoveModal(allowed.handoff, version, deps.heldBack.today(allowed.handoff)));
   };
@@ -99,7 +99,7 @@ function nextMoveSubmit(deps: HandlerDeps) {
       // Not ours: refused below as not found.
     }
     const ctx = requestContext(body, deps);
-    const allowed = deps.heldBack.allowed(ctx, handoffId);
+    const allowed = await deps.heldBack.allowed(ctx, handoffId);
     const errors: Record<string, string> = {};
     if (allowed.kind !== 'ok') errors[NEXT_MOVE_BLOCK_ID.move] = heldBackRefusal(allowed, handoffId);
     else if (!form)
@@ -124,7 +124,7 @@ function nextMoveSubmit(deps: HandlerDeps) {
       return;
     }
     // No move, no date: the date only says when the move is due.
-    const result = deps.heldBack.edit(ctx, handoffId, version, {
+    const result = await deps.heldBack.edit(ctx, handoffId, version, {
       move: form.move,
       date: form.move && form.date ? form.date : null,
     });

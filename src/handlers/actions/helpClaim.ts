@@ -15,12 +15,12 @@ export function helpClaimAction(deps: HandlerDeps) {
     await ack();
     const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
     const requestId = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-    const result = deps.helpRequests.claim(requestContext(body, deps), requestId);
+    const result = await deps.helpRequests.claim(requestContext(body, deps), requestId);
     // A redelivery of a click (X-Slack-Retry-Num) already got its answer the first time.
     const reply = (text: string) =>
       context.retryNum ? undefined : deps.replies.ephemeral(body.response_url, text, body.user.id);
-    if (result.kind === 'forbidden') reply(commandReply.external());
-    else if (result.kind === 'not_found') reply(helpReplies.notFound());
-    else if (result.kind === 'already_claimed') reply(helpReplies.alreadyClaimed(result.request));
+    if (result.kind === 'forbidden') await reply(commandReply.external());
+    else if (result.kind === 'not_found') await reply(helpReplies.notFound());
+    else if (result.kind === 'already_claimed') await reply(helpReplies.alreadyClaimed(result.request));
   };
 }

@@ -62,13 +62,14 @@ export function homeExportAction(deps: HandlerDeps) {
     const value = action.type === 'button' ? action.value : undefined;
     const period = isPeriodKey(value) ? value : '30d';
     const userId = body.user.id;
-    const started = deps.exports.sendToUser(
+    const started = await deps.exports.sendToUser(
       requestContext(body, deps),
       deps.exports.lastDays(PERIODS[period].days),
     );
-    if (started.kind === 'forbidden') deps.replies.ephemeral(undefined, exportReplies.forbidden(), userId);
+    if (started.kind === 'forbidden')
+      await deps.replies.ephemeral(undefined, exportReplies.forbidden(), userId);
     if (started.kind === 'too_large')
-      deps.replies.ephemeral(undefined, exportReplies.tooLarge(started.rows, EXPORT_MAX_ROWS), userId);
+      await deps.replies.ephemeral(undefined, exportReplies.tooLarge(started.rows, EXPORT_MAX_ROWS), userId);
     if (started.kind !== 'started' || body.view?.type !== 'home') return;
 
     const shownPeriod = homePeriodFrom(body.view.private_metadata) ?? period;
@@ -80,7 +81,7 @@ export function homeExportAction(deps: HandlerDeps) {
         ...(hash ? { hash } : {}),
       });
       const newHash = published.view?.hash ?? null;
-      deps.homeShown(userId, newHash, shownPeriod);
+      await deps.homeShown(userId, newHash, shownPeriod);
       return newHash ?? undefined;
     };
     let hash: string | undefined;

@@ -28,21 +28,21 @@ export function outcomeButton(deps: HandlerDeps) {
     const reply = (text: string) => deps.replies.ephemeral(body.response_url, text, body.user.id);
     if (outcome === 'meeting_held' || outcome === 'won') {
       // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
-      const result = deps.outcomes.record(req);
+      const result = await deps.outcomes.record(req);
       await ack();
-      if (result.kind !== 'recorded' && result.kind !== 'invalid') reply(outcomeRefusalMessage(result));
+      if (result.kind !== 'recorded' && result.kind !== 'invalid') await reply(outcomeRefusalMessage(result));
       await refreshHomeIfThere(deps, body, { client, logger });
       return;
     }
     await ack();
-    const checked = deps.outcomes.check(req);
+    const checked = await deps.outcomes.check(req);
     if (checked.kind !== 'ok') return reply(outcomeRefusalMessage(checked));
     const view = outcome === 'lost' ? lostModal(checked.handoff) : opportunityModal(checked.handoff);
     try {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${outcome} failed: ${String(error)}`);
-      reply(ephemeral.modalFailed(error));
+      await reply(ephemeral.modalFailed(error));
     }
   };
 }

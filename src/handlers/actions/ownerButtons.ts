@@ -12,23 +12,23 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend') {
   return async ({ ack, body, client, logger }: Args) => {
     await ack();
-    const checked = deps.ownerActions.check(
+    const checked = await deps.ownerActions.check(
       { ...requestContext(body, deps), handoffId: handoffIdFromAction(body) },
       action,
     );
     if (checked.kind !== 'ok') {
-      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked), body.user.id);
+      await deps.replies.ephemeral(body.response_url, ownerRefusalMessage(checked), body.user.id);
       return;
     }
     const h = checked.handoff;
     // The AE's cover, when they named one that is still in force, is who the owner most likely wants.
-    const cover = action === 'reassign' ? deps.covers.activeFor(h.aeUserId, h.aeTimeZone) : undefined;
+    const cover = action === 'reassign' ? await deps.covers.activeFor(h.aeUserId, h.aeTimeZone) : undefined;
     const view = action === 'reassign' ? reassignModal(h, cover?.coverUserId) : extendModal(h);
     try {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       logger.warn(`views.open for ${action} failed: ${String(error)}`);
-      deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
+      await deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
     }
   };
 }
@@ -37,13 +37,13 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
 export function withdrawButton(deps: HandlerDeps) {
   return async ({ ack, body, client, logger }: Args) => {
     // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
-    const result = deps.ownerActions.withdraw({
+    const result = await deps.ownerActions.withdraw({
       ...requestContext(body, deps),
       ...handoffRefFromAction(body),
     });
     await ack();
     if (result.kind !== 'done' && result.kind !== 'invalid') {
-      deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);
+      await deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);
     }
     await refreshHomeIfThere(deps, body, { client, logger });
   };

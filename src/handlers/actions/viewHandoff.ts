@@ -13,11 +13,11 @@ export function viewAction(deps: HandlerDeps) {
     const { reply, open } = buttonModal(deps, args, 'a handoff view');
     const handoffId = handoffIdFromAction(args.body);
     const ctx = requestContext(args.body, deps);
-    const found = deps.lookup.view(ctx, handoffId);
+    const found = await deps.lookup.view(ctx, handoffId);
     if (found.kind === 'not_found') return reply(commandReply.notFound(handoffId));
     const may = {
       editable: deps.editable(ctx, found.handoff),
-      notable: deps.edits.notable(ctx, found.handoff.id).kind === 'ok',
+      notable: (await deps.edits.notable(ctx, found.handoff.id)).kind === 'ok',
     };
     await open(handoffViewModal(found.handoff, found.packet, found.history, may));
   };

@@ -12,7 +12,7 @@ export interface CommandCall {
   /** The words after the subcommand. */
   words: string[];
   /** Answers the person only (on the command's response_url). */
-  reply(text: string): void;
+  reply(text: string): Promise<void>;
   /** This subcommand's usage from the table, after `before` (why it was not understood). */
   usage(before?: string): string;
   openModal(view: ModalView): Promise<void>;

@@ -33,7 +33,7 @@ export function handoffCommand(deps: HandlerDeps) {
       logger.warn(
         `/handoff refused for ${command.user_id} (team ${command.team_id}): ${membership === 'external' ? 'not a member of our workspace' : 'users.info unavailable'}`,
       );
-      reply(
+      await reply(
         membership === 'external'
           ? commandReply.external()
           : deps.slackRejected()
@@ -61,7 +61,7 @@ export function handoffCommand(deps: HandlerDeps) {
         help,
       };
       const answer = await entry.run(call);
-      if (answer !== undefined) reply(answer);
+      if (answer !== undefined) await reply(answer);
       return;
     }
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
@@ -81,7 +81,7 @@ export function handoffCommand(deps: HandlerDeps) {
         await client.views.open({ trigger_id: command.trigger_id, view });
       } catch (error) {
         logger.warn(`views.open for /handoff failed: ${String(error)}`);
-        reply(ephemeral.modalFailed(error));
+        await reply(ephemeral.modalFailed(error));
       }
     }
   };

@@ -29,22 +29,24 @@ export async function partnersCommand({ deps, ctx, words: typed }: CommandCall):
   const p = deps.partners;
   switch (verb.toLowerCase()) {
     case '':
-      return answer('partners', p.list(ctx), (v) => partnerReply.list(v.partners, v.loose));
+      return answer('partners', await p.list(ctx), (v) => partnerReply.list(v.partners, v.loose));
     case 'rename':
       return first && second
-        ? answer('partners', p.rename(ctx, first, second), partnerReply.renamed)
+        ? answer('partners', await p.rename(ctx, first, second), partnerReply.renamed)
         : partnerReply.usage();
     case 'alias':
       return first && second
-        ? answer('partners', p.alias(ctx, first, second), (partner) => partnerReply.aliased(partner, second))
+        ? answer('partners', await p.alias(ctx, first, second), (partner) =>
+            partnerReply.aliased(partner, second),
+          )
         : partnerReply.usage();
     case 'merge':
       return first && second
-        ? answer('partners', p.merge(ctx, first, second), (into) => partnerReply.merged(first, into))
+        ? answer('partners', await p.merge(ctx, first, second), (into) => partnerReply.merged(first, into))
         : partnerReply.usage();
     case 'domain':
       return first
-        ? answer('partners', p.setDomain(ctx, first, second), partnerReply.domain)
+        ? answer('partners', await p.setDomain(ctx, first, second), partnerReply.domain)
         : partnerReply.usage();
     case 'channel':
       return first && second

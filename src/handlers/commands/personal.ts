@@ -13,9 +13,9 @@ const handoffNumber = (words: string[]): number | undefined => {
   return words.length === 1 && Number.isSafeInteger(id) ? id : undefined;
 };
 
-export function listCommand({ deps, ctx, command, words }: CommandCall): string | undefined {
+export async function listCommand({ deps, ctx, command, words }: CommandCall): Promise<string | undefined> {
   const all = words.join(' ').toLowerCase() === 'all';
-  const listed = deps.lookup.list(ctx, { all });
+  const listed = await deps.lookup.list(ctx, { all });
   if (listed.kind === 'forbidden') return commandReply.external();
   const message = handoffList(listed.rows, {
     all,
@@ -23,7 +23,7 @@ export function listCommand({ deps, ctx, command, words }: CommandCall): string 
     now: listed.asOf,
     timeZone: 'UTC',
   });
-  deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
+  await deps.replies.ephemeral(command.response_url, message.text, command.user_id, message.blocks);
   return undefined;
 }
 
@@ -36,7 +36,7 @@ export async function viewCommand({
 }: CommandCall): Promise<string | undefined> {
   const id = handoffNumber(words);
   if (id === undefined) return usage();
-  const found = deps.lookup.view(ctx, id);
+  const found = await deps.lookup.view(ctx, id);
   if (found.kind === 'not_found') return commandReply.notFound(id);
   await openModal(handoffViewModal(found.handoff, found.packet, found.history));
 }
@@ -67,12 +67,12 @@ export async function coverCommand({
 }: CommandCall): Promise<string | undefined> {
   const args = words.join(' ');
   if (args.toLowerCase() === 'off') {
-    const cleared = deps.covers.clear(ctx);
+    const cleared = await deps.covers.clear(ctx);
     if (cleared.kind === 'forbidden') return commandReply.external();
     if (cleared.kind === 'cleared' && cleared.had) {
       // The cover is told too, as when they were named.
       const ended = coverEndedMessage(cleared.had, 'ended');
-      deps.replies.ephemeral(undefined, ended.text, cleared.had.coverUserId, ended.blocks);
+      await deps.replies.ephemeral(undefined, ended.text, cleared.had.coverUserId, ended.blocks);
     }
     return cleared.kind === 'cleared' && cleared.had
       ? `:white_check_mark: Your cover (<@${cleared.had.coverUserId}>) has ended: new handoffs come to you again.`
@@ -81,7 +81,7 @@ export async function coverCommand({
   const until = /\b(\d{4}-\d{2}-\d{2})\b/.exec(args)?.[1];
   // A mention Slack escaped (`<@U012ABC|sam>`) names the person; a plain "@sam" is picked in the form.
   const cover = /<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>/.exec(args)?.[1];
-  const current = deps.covers.find(command.user_id);
+  const current = await deps.covers.find(command.user_id);
   await openModal(coverModal({ current, ...(until ? { until } : {}), ...(cover ? { cover } : {}) }));
 }
 

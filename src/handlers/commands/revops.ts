@@ -14,17 +14,17 @@ export async function exportCommand({ deps, ctx, words, usage }: CommandCall): P
   // In the person's own time zone; no dates: the last 90 days, and the reply says so.
   const range = await deps.exports.parseRange(ctx.actor.userId, since, until);
   if (range.kind === 'invalid') return usage(range.message);
-  const started = deps.exports.sendToUser(ctx, range);
+  const started = await deps.exports.sendToUser(ctx, range);
   if (started.kind === 'forbidden') return commandReply.forbidden('export');
   if (started.kind === 'too_large') return exportReplies.tooLarge(started.rows, EXPORT_MAX_ROWS);
   return exportReplies.started(range);
 }
 
 /** `/handoff outbox` lists parked messages; `/handoff outbox retry <#|all>` queues them again. */
-export function outboxCommand({ deps, ctx, words, usage }: CommandCall): string {
+export async function outboxCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
   const [verb = '', target = ''] = words;
   if (verb === '') {
-    const result = deps.parked.list(ctx);
+    const result = await deps.parked.list(ctx);
     return result.kind === 'forbidden'
       ? parkedReplies.forbidden('outbox')
       : parkedReplies.list(result.rows, result.total);
@@ -33,14 +33,14 @@ export function outboxCommand({ deps, ctx, words, usage }: CommandCall): string 
   if (verb.toLowerCase() !== 'retry' || (target.toLowerCase() !== 'all' && !Number.isSafeInteger(id))) {
     return usage();
   }
-  const result = deps.parked.retry(ctx, target.toLowerCase() === 'all' ? undefined : id);
+  const result = await deps.parked.retry(ctx, target.toLowerCase() === 'all' ? undefined : id);
   return result.kind === 'forbidden'
     ? parkedReplies.forbidden('outboxRetry')
     : parkedReplies.requeued(result.requeued);
 }
 
 /** `/handoff reseller add|remove <account> | <reseller>` (RevOps), `/handoff reseller list [account]` (anyone). */
-export function resellerCommand({ deps, ctx, words: args, usage }: CommandCall): string {
+export async function resellerCommand({ deps, ctx, words: args, usage }: CommandCall): Promise<string> {
   const [verb = '', ...words] = args;
   const [account = '', reseller = ''] = words
     .join(' ')
@@ -53,8 +53,8 @@ export function resellerCommand({ deps, ctx, words: args, usage }: CommandCall):
         return commandReply.usage(`/handoff reseller ${verb} <account> | <reseller>`);
       const result =
         verb.toLowerCase() === 'add'
-          ? deps.revops.registerReseller(ctx, account, reseller)
-          : deps.revops.unregisterReseller(ctx, account, reseller);
+          ? await deps.revops.registerReseller(ctx, account, reseller)
+          : await deps.revops.unregisterReseller(ctx, account, reseller);
       if (result.kind === 'forbidden') return commandReply.forbidden('resellers');
       if (result.kind === 'invalid') return commandReply.invalid(result.message);
       return verb.toLowerCase() === 'add'
@@ -62,7 +62,7 @@ export function resellerCommand({ deps, ctx, words: args, usage }: CommandCall):
         : commandReply.resellerRemoved(account, reseller, result.value);
     }
     case 'list': {
-      const result = deps.revops.resellers(ctx, account || undefined);
+      const result = await deps.revops.resellers(ctx, account || undefined);
       // Anyone internal may list: only someone outside (never past the command's own check) is refused.
       if (result.kind !== 'done') return commandReply.forbidden('resellers');
       return commandReply.resellerList(result.value, account || undefined);
@@ -73,7 +73,7 @@ export function resellerCommand({ deps, ctx, words: args, usage }: CommandCall):
 }
 
 /** `/handoff classify <handoff #> sourced|influenced <why>`: an audited correction. */
-export function classifyCommand({ deps, ctx, words, usage }: CommandCall): string {
+export async function classifyCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
   const [idText = '', kind = '', ...reasonWords] = words;
   const handoffId = Number(idText.replace(/^#/, ''));
   const to = { sourced: 'partner_sourced', influenced: 'partner_influenced' }[kind.toLowerCase()] as
@@ -81,7 +81,7 @@ export function classifyCommand({ deps, ctx, words, usage }: CommandCall): strin
     | 'partner_influenced'
     | undefined;
   if (!Number.isSafeInteger(handoffId) || !to) return usage();
-  const result = deps.revops.correctClassification(ctx, handoffId, to, reasonWords.join(' '));
+  const result = await deps.revops.correctClassification(ctx, handoffId, to, reasonWords.join(' '));
   if (result.kind === 'forbidden') return commandReply.forbidden('classify');
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   return commandReply.corrected(handoffId, result.value.from, to);

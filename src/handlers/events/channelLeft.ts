@@ -15,7 +15,7 @@ export function channelLeft(deps: HandlerDeps) {
     // Who removed the app, as Slack names them (the admins' DM says so); a value of another shape names nobody.
     const actor: unknown = event.actor_id;
     const by = typeof actor === 'string' && /^[UW][A-Z0-9]{2,}$/.test(actor) ? actor : undefined;
-    if (deps.slackEvents.channelLeft(event.channel, by))
+    if (await deps.slackEvents.channelLeft(event.channel, by))
       logger.info(`removed from ${event.channel} by ${String(event.actor_id)}`);
   };
 }

@@ -8,7 +8,7 @@ import type { HandlerDeps } from '../deps.js';
 export function memberJoinedChannel(deps: HandlerDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
     if (!deps.startup.workspace.botUserId || event.user !== deps.startup.workspace.botUserId) return;
-    const woken = deps.channelJoined(event.channel);
+    const woken = await deps.channelJoined(event.channel);
     if (woken > 0) logger.info(`invited to ${event.channel}: ${woken} waiting update(s) released`);
   };
 }

@@ -26,6 +26,6 @@ export function userStatusChanged(deps: HandlerDeps) {
     const { id, profile } = user as { id?: unknown; profile?: unknown };
     const status = statusOf(profile);
     if (typeof id !== 'string' || !status) return;
-    deps.slackEvents.statusChanged(id, status);
+    await deps.slackEvents.statusChanged(id, status);
   };
 }

@@ -17,11 +17,11 @@ export function helpRequestShortcut(deps: HandlerDeps) {
     const ctx = requestContext(shortcut, deps);
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) {
       logger.warn(`help-request shortcut refused for external user ${shortcut.user.id}`);
-      deps.replies.ephemeral(undefined, commandReply.external(), shortcut.user.id);
+      await deps.replies.ephemeral(undefined, commandReply.external(), shortcut.user.id);
       return;
     }
     if (!deps.helpRequests.enabled()) {
-      deps.replies.ephemeral(undefined, helpReplies.notConfigured(), shortcut.user.id);
+      await deps.replies.ephemeral(undefined, helpReplies.notConfigured(), shortcut.user.id);
       return;
     }
     try {

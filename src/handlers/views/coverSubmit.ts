@@ -35,7 +35,7 @@ export function coverSubmit(deps: HandlerDeps) {
       return;
     }
     await ack();
-    deps.replies.ephemeral(
+    await deps.replies.ephemeral(
       undefined,
       `:busts_in_silhouette: ${mention(coverUserId)} covers for you until *${until}*: new handoffs sent to you will offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner.`,
       body.user.id,
@@ -43,10 +43,10 @@ export function coverSubmit(deps: HandlerDeps) {
     // The cover is told (and one they replace, that it ended): naming someone tells them.
     if (result.kind !== 'set') return;
     const told = coverNamedMessage({ aeUserId: body.user.id, coverUserId, from: result.from, until });
-    deps.replies.ephemeral(undefined, told.text, coverUserId, told.blocks);
+    await deps.replies.ephemeral(undefined, told.text, coverUserId, told.blocks);
     if (result.replaced) {
       const ended = coverEndedMessage(result.replaced);
-      deps.replies.ephemeral(undefined, ended.text, result.replaced.coverUserId, ended.blocks);
+      await deps.replies.ephemeral(undefined, ended.text, result.replaced.coverUserId, ended.blocks);
     }
   };
 }

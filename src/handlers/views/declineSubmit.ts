@@ -47,7 +47,7 @@ export function declineSubmit(deps: HandlerDeps) {
       return;
     }
     const metadata = metadataFrom(view.private_metadata);
-    const result = deps.handoffs.decide({
+    const result = await deps.handoffs.decide({
       ...requestContext(body, deps),
       handoffId: metadata.handoffId,
       shownEditCount: metadata.editCount,

@@ -12,7 +12,7 @@ export function helpRequestSubmit(deps: HandlerDeps) {
       const value = state[block]?.[ACTION_ID.value]?.value;
       return typeof value === 'string' ? value : undefined;
     };
-    const result = deps.helpRequests.submit(requestContext(body, deps), {
+    const result = await deps.helpRequests.submit(requestContext(body, deps), {
       sourceViewId: view.id,
       values: {
         [HELP_BLOCK_ID.account]: read(HELP_BLOCK_ID.account) ?? '',

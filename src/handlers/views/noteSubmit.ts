@@ -20,7 +20,7 @@ export function noteSubmit(deps: HandlerDeps) {
     } catch {
       // Not ours: refused below as not found.
     }
-    const result = deps.edits.addNote(requestContext(body, deps), {
+    const result = await deps.edits.addNote(requestContext(body, deps), {
       handoffId,
       text: text.slice(0, NOTE_MAX),
       viewId: view.id,

@@ -39,7 +39,7 @@ export function opportunitySubmit(deps: HandlerDeps) {
         response_action: 'errors',
         errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: crmLink.message },
       });
-    const result = deps.outcomes.record({
+    const result = await deps.outcomes.record({
       ...requestContext(body, deps),
       handoffId: handoffIdOf(view.private_metadata),
       outcome: 'opportunity_created',
@@ -53,7 +53,7 @@ export function opportunitySubmit(deps: HandlerDeps) {
 export function lostSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const values = view.state.values;
-    const result = deps.outcomes.record({
+    const result = await deps.outcomes.record({
       ...requestContext(body, deps),
       handoffId: handoffIdOf(view.private_metadata),
       outcome: 'lost',

@@ -45,7 +45,7 @@ export function reassignSubmit(deps: HandlerDeps) {
 
 export function extendSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
-    const result = deps.ownerActions.extend({
+    const result = await deps.ownerActions.extend({
       ...requestContext(body, deps),
       ...metadataOf(view.private_metadata),
       days: Number(view.state.values[OWNER_BLOCK_ID.days]?.[ACTION_ID.value]?.value ?? Number.NaN),

@@ -48,21 +48,31 @@ const reclassified = (draftId: number, review: Review, because: string): Answer 
 });
 
 /** The author's pick among the CRM's opportunities on the account (another one, or none of these) goes first. */
-function pickStep(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: number): Answer | undefined {
+async function pickStep(
+  deps: HandlerDeps,
+  view: Submitted,
+  ctx: Context,
+  draftId: number,
+): Promise<Answer | undefined> {
   const pick = view.state.values[REVIEW_BLOCK_ID.attributionPick]?.[ACTION_ID.value]?.selected_option?.value;
   if (!onView(view, REVIEW_BLOCK_ID.attributionPick) || typeof pick !== 'string') return undefined;
-  const picked = deps.packets.applyAttributionPick({ ...ctx, draftId, pick });
+  const picked = await deps.packets.applyAttributionPick({ ...ctx, draftId, pick });
   return picked.kind === 'reclassified'
     ? reclassified(picked.draftId, picked.review, 'With your choice')
     : undefined;
 }
 
 /** The attribution details step, when the review asked for it: its dates go with the draft before Send. */
-function datesStep(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: number): Answer | undefined {
+async function datesStep(
+  deps: HandlerDeps,
+  view: Submitted,
+  ctx: Context,
+  draftId: number,
+): Promise<Answer | undefined> {
   if (!onView(view, REVIEW_BLOCK_ID.opportunityCreatedOn) && !onView(view, REVIEW_BLOCK_ID.partnerTouchOn))
     return undefined;
   const picked = (blockId: string) => view.state.values[blockId]?.[ACTION_ID.value]?.selected_date ?? null;
-  const details = deps.packets.applyAttributionDetails({
+  const details = await deps.packets.applyAttributionDetails({
     ...ctx,
     draftId,
     details: {
@@ -85,7 +95,7 @@ function datesStep(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: nu
 }
 
 /** Send, with what the author ticked and chose in the review. */
-function send(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: number): SendResult {
+async function send(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: number): Promise<SendResult> {
   const values = view.state.values;
   const ticked = (blockId: string) =>
     tickedValues(values[blockId]?.[ACTION_ID.value]).includes(CONFIRM_OPTION);
@@ -157,9 +167,9 @@ export function reviewSubmit(deps: HandlerDeps) {
     const ctx = requestContext(body, deps);
     const draftId = draftIdOf(view.private_metadata);
     const answer =
-      pickStep(deps, view, ctx, draftId) ??
-      datesStep(deps, view, ctx, draftId) ??
-      sendAnswer(send(deps, view, ctx, draftId), view);
+      (await pickStep(deps, view, ctx, draftId)) ??
+      (await datesStep(deps, view, ctx, draftId)) ??
+      sendAnswer(await send(deps, view, ctx, draftId), view);
     await ack(answer);
   };
 }

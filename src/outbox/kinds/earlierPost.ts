@@ -48,7 +48,7 @@ export async function findEarlierPost(
     const wall = ctx.timers.now();
     const from = Math.min(mark, wall) - Math.max(0, mark - wall);
     const oldest = String(Math.floor(from / 1000) - LOOK_BACK_S);
-    const threadTs = row.threadOf ? targetOf(ctx.db, row.threadOf).ts : undefined;
+    const threadTs = row.threadOf ? (await targetOf(ctx.db, row.threadOf)).ts : undefined;
     let cursor: string | undefined;
     for (let page = 0; page < LOOK_PAGES; page += 1) {
       const args = {

@@ -35,13 +35,13 @@ export const homePublish: DeliveryKind = {
       const result = await ctx.client.views.publish(
         row.payload as unknown as Parameters<WebClient['views']['publish']>[0],
       );
-      const behind = ctx.homes?.published(userId, result.view?.hash ?? null, rendered?.version);
+      const behind = await ctx.homes?.published(userId, result.view?.hash ?? null, rendered?.version);
       return behind ? { behind } : {};
     } catch (error) {
       // Another publish got there first, or one whose answer was lost changed the hash: this one renders the
       // state now, so the next attempt publishes it without a hash.
       if (error instanceof WebAPIPlatformError && error.data.error === 'hash_conflict')
-        ctx.homes?.published(userId, null);
+        await ctx.homes?.published(userId, null);
       throw error;
     }
   },

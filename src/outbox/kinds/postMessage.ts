@@ -35,7 +35,7 @@ export const postMessage: DeliveryKind = {
   },
   async send(ctx, row) {
     let args = row.payload;
-    if (row.threadOf) args = { ...args, thread_ts: targetOf(ctx.db, row.threadOf).ts };
+    if (row.threadOf) args = { ...args, thread_ts: (await targetOf(ctx.db, row.threadOf)).ts };
     if (row.targetMessageKey) args = await withPermalink(ctx, args, row.targetMessageKey);
     args = {
       ...args,

@@ -7,14 +7,14 @@ import type { DeliveryContext, Rendered } from './kind.js';
  * payload `payloadOf` builds, the change count it shows, its hash and the message to link to. `skipUnchanged`: an
  * edit that would show what Slack already shows is not sent. Undefined for a row without a surface.
  */
-export function renderSurfaceRow(
+export async function renderSurfaceRow(
   ctx: DeliveryContext,
   row: OutboxRow,
   payloadOf: (message: SlackMessage) => Record<string, unknown>,
   skipUnchanged: boolean,
-): Rendered | 'nothing' | undefined {
+): Promise<Rendered | 'nothing' | undefined> {
   if (!row.surfaceKey) return undefined;
-  const surface = ctx.surfaces?.render(row.surfaceKey);
+  const surface = await ctx.surfaces?.render(row.surfaceKey);
   if (!surface) return 'nothing';
   const { message, permalinkOf } = surface.rendered;
   if (skipUnchanged && surface.unchanged) return { row, version: surface.version, skip: true };

@@ -15,7 +15,7 @@ export const surfacesRefresh: DeliveryKind = {
   marksAttempt: false,
   async send(ctx, row) {
     const handoffId = row.handoffId;
-    if (handoffId !== null) ctx.db.transaction((tx) => fanOutRefresh(tx, handoffId, row.nextAttemptAt));
+    if (handoffId !== null) await ctx.db.transaction((tx) => fanOutRefresh(tx, handoffId, row.nextAttemptAt));
     return {};
   },
 };

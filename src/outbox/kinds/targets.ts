@@ -6,10 +6,10 @@ import type { PostedMessage } from '../types.js';
 import type { DeliveryContext } from './kind.js';
 
 /** The earlier message a row edits, links to or replies under; retried while that message is still pending. */
-export function targetOf(db: Db, key: string | null): PostedMessage {
-  const target = key ? findPostedMessage(db, key) : undefined;
+export async function targetOf(db: Db, key: string | null): Promise<PostedMessage> {
+  const target = key ? await findPostedMessage(db, key) : undefined;
   if (target) return target;
-  const original = key ? findOutboxByRecordAs(db, key) : undefined;
+  const original = key ? await findOutboxByRecordAs(db, key) : undefined;
   // A missing or parked original can never be edited or linked to.
   throw new DeliveryError('target_message_not_posted', original?.status === 'pending');
 }
@@ -20,7 +20,7 @@ export async function withPermalink(
   args: Record<string, unknown>,
   key: string,
 ): Promise<Record<string, unknown>> {
-  const target = targetOf(ctx.db, key);
+  const target = await targetOf(ctx.db, key);
   const { permalink } = await ctx.client.chat.getPermalink({
     channel: target.channelId,
     message_ts: target.ts,

@@ -22,7 +22,7 @@ export const update: DeliveryKind = {
     whenBehind: 'rearm',
   },
   async send(ctx, row, rendered) {
-    const target = targetOf(ctx.db, row.surfaceKey ?? row.targetMessageKey);
+    const target = await targetOf(ctx.db, row.surfaceKey ?? row.targetMessageKey);
     let args = row.payload;
     if (rendered?.permalinkOf) args = await withPermalink(ctx, args, rendered.permalinkOf);
     await ctx.client.chat.update({

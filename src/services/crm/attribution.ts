@@ -106,13 +106,13 @@ export type AttributionPickResult =
  * Send: kept with the draft, so the handoff is classified by it and its sent event records it. When it changes the
  * class, the review is shown again first, so what is sent is what was read.
  */
-export function applyAttributionPick(
+export async function applyAttributionPick(
   deps: { db: Db; clock: Clock },
   req: RequestContext & { draftId: number; pick: string },
-): AttributionPickResult {
+): Promise<AttributionPickResult> {
   const { db } = deps;
   // Whatever Send would refuse (not found, someone else's, already sent), it refuses as before.
-  const draft = draftBeforeSend(db, req);
+  const draft = await draftBeforeSend(db, req);
   if (!draft) return { kind: 'unchanged' };
   const review = reviewOfDraft(draft);
   // A draft that does not read as a review is refused by Send as out of date.
@@ -144,27 +144,29 @@ export function applyAttributionPick(
  * Saves a review draft changed before Send (an attribution pick, the attribution dates), classified again from what
  * it now says: `saved` when the class stays, `reclassified` (the review is shown again first) when it changes.
  */
-export function saveReclassified(
+export async function saveReclassified(
   db: Db,
   draft: DraftRow,
   changed: Review,
   before: Review,
   now: Date,
-): { kind: 'saved' } | { kind: 'reclassified'; draftId: number; review: Review } {
+): Promise<{ kind: 'saved' } | { kind: 'reclassified'; draftId: number; review: Review }> {
   const attribution = attributionOf(changed.packet, changed.crmCheck, changed.authorTimeZone);
   const updated: Review = {
     ...changed,
     classification: attribution.classification,
     classificationReason: attribution.reason,
   };
-  saveDraft(db, {
-    sourceViewId: draft.sourceViewId,
-    authorUserId: draft.authorUserId,
-    teamId: draft.teamId,
-    content: updated as unknown as Record<string, unknown>,
-    createdAt: draft.createdAt,
-    updatedAt: now,
-  });
+  await db.transaction((tx) =>
+    saveDraft(tx, {
+      sourceViewId: draft.sourceViewId,
+      authorUserId: draft.authorUserId,
+      teamId: draft.teamId,
+      content: updated as unknown as Record<string, unknown>,
+      createdAt: draft.createdAt,
+      updatedAt: now,
+    }),
+  );
   return attribution.classification === before.classification
     ? { kind: 'saved' }
     : { kind: 'reclassified', draftId: draft.id, review: updated };

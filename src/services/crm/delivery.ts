@@ -120,12 +120,12 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
       const connector = crm.connector(system);
       if (!connector)
         throw new CrmError(`${system} is not connected (its settings are not set)`, { transient: false });
-      const event = findEvent(db, eventId);
-      const h = row.handoffId === null ? undefined : findHandoff(db, row.handoffId);
+      const event = await findEvent(db, eventId);
+      const h = row.handoffId === null ? undefined : await findHandoff(db, row.handoffId);
       if (!event || !h)
         throw new CrmError(`touch-log event ${eventId} or its handoff is missing`, { transient: false });
       const partnerName =
-        (h.partnerId !== null ? findPartner(db, h.partnerId)?.name : undefined) ?? h.partnerOrg;
+        (h.partnerId !== null ? (await findPartner(db, h.partnerId))?.name : undefined) ?? h.partnerOrg;
       const activity = activityFor(event, h, partnerName);
       // A failed look (rate limited, refused) leaves the row as uncertain as it was: the earlier write may be there.
       const found = lookFirst

@@ -39,10 +39,10 @@ export function createCrmReadBack(deps: CrmReadBackDeps) {
   return { poll: (): Promise<ReadBackResult> => poll(deps) };
 }
 
-function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label: string): boolean {
+async function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label: string): Promise<boolean> {
   const at = deps.clock.now();
   const outcome = won ? 'won' : 'lost';
-  const applied = deps.lifecycle.apply({
+  const applied = await deps.lifecycle.apply({
     event: outcome,
     before: h,
     actor: null,
@@ -61,7 +61,7 @@ function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label: strin
         at,
       }),
     detail: { source: label, ...(won ? {} : { reasonCode: 'other' }) },
-    owes: (tx, after, step) => crmOutcomeMessages(after, step, partnerThread(tx, after)),
+    owes: async (tx, after, step) => crmOutcomeMessages(after, step, await partnerThread(tx, after)),
   });
   return applied !== undefined;
 }
@@ -69,8 +69,8 @@ function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label: strin
 async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
   const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
   for (const connector of deps.crm.connectors) {
-    const linked = findOpenLinked(deps.db, connector.system);
-    const relinked = findRelinked(deps.db, connector.system);
+    const linked = await findOpenLinked(deps.db, connector.system);
+    const relinked = await findRelinked(deps.db, connector.system);
     if (linked.length === 0 && relinked.length === 0) continue;
     const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
     let states: Awaited<ReturnType<typeof connector.states>>;
@@ -92,7 +92,7 @@ async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
     for (const h of linked) {
       const state = states.get(h.crmRecordId as string);
       if (!state?.closed) continue;
-      if (record(deps, h, state.won, connector.label)) {
+      if (await record(deps, h, state.won, connector.label)) {
         result.closed += 1;
         deps.logger.info(
           { handoffId: h.id, system: connector.system, recordId: h.crmRecordId, won: state.won },
@@ -104,7 +104,7 @@ async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
       const state = states.get(h.crmRecordId as string);
       // Not readable now (deleted, hidden): looked at again at the next poll.
       if (!state) continue;
-      const corrected = correctFromLink(
+      const corrected = await correctFromLink(
         deps.db,
         h,
         { createdOn: state.createdOn, createdAt: state.createdAt, label: connector.label },

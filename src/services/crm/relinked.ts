@@ -77,12 +77,12 @@ function classEverywhere(created: Days, touch: Days): Classification | undefined
  * an audit record (by `crm:<system>`, with the reason), a `classification_corrected` event, and every message showing
  * the handoff refreshed. Either way the link is marked as read. Returns the correction made, if any.
  */
-export function correctFromLink(
+export async function correctFromLink(
   db: Db,
   h: HandoffRow,
   record: { createdOn: string | null | undefined; createdAt?: string | null | undefined; label: string },
   now: Date,
-): { from: string; to: string } | undefined {
+): Promise<{ from: string; to: string } | undefined> {
   const link = linkOf(h);
   const from = h.classification;
   // The author's zone, kept with the class since it was: the days compared are theirs.
@@ -93,9 +93,9 @@ export function correctFromLink(
   const to = created ? classEverywhere(created, touch) : undefined;
   const createdOn = created?.known ? created.earliest : (record.createdOn ?? null);
   const guard = { statuses: HANDOFF_STATUSES, cycle: h.cycle };
-  return db.transaction((tx) => {
-    if (!from || !created || !to || to === from || hasCorrectionByPerson(tx, h.id)) {
-      updateIfUnchanged(tx, h.id, guard, { classifiedLink: link });
+  return db.transaction(async (tx) => {
+    if (!from || !created || !to || to === from || (await hasCorrectionByPerson(tx, h.id))) {
+      await updateIfUnchanged(tx, h.id, guard, { classifiedLink: link });
       return undefined;
     }
     const name = `“${h.crmRecordName ?? h.crmRecordId}”`;
@@ -122,7 +122,7 @@ export function correctFromLink(
       choice: 'link',
       ...(zone ? { zone } : {}),
     };
-    const row = updateIfUnchanged(tx, h.id, guard, {
+    const row = await updateIfUnchanged(tx, h.id, guard, {
       classification: to,
       classificationReason: reason,
       attribution,
@@ -130,7 +130,7 @@ export function correctFromLink(
       updatedAt: now,
     });
     if (!row) return undefined;
-    insertClassificationCorrection(tx, {
+    await insertClassificationCorrection(tx, {
       handoffId: h.id,
       fromClassification: from,
       toClassification: to,
@@ -138,7 +138,7 @@ export function correctFromLink(
       correctedByUserId: `crm:${h.crmSystem}`,
       correctedAt: now,
     });
-    logEvent(tx, {
+    await logEvent(tx, {
       type: 'classification_corrected',
       before: h,
       after: row,
@@ -147,7 +147,7 @@ export function correctFromLink(
       detail: { from, to, source: record.label, recordId: h.crmRecordId, createdOn },
     });
     // The packet shows the classification: every message showing the handoff follows.
-    requestRefresh(tx, row.id, now);
+    await requestRefresh(tx, row.id, now);
     return { from, to };
   });
 }

@@ -23,32 +23,36 @@ describe('nextDueAt: when a scheduled job next has something to do (real migrate
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is nothing for an empty database', () => {
-    expect(nextDueAt(database.db, sent)).toBeUndefined();
+  it('is nothing for an empty database', async () => {
+    expect(await nextDueAt(database.db, sent)).toBeUndefined();
   });
 
-  it('is the earliest of an undecided window end, reminder and escalation step after the time asked', () => {
-    insertHandoff(database.db, {
-      ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
-      dueAt: t('2026-11-25T14:00:00Z'),
-      nextReminderAt: t('2026-11-24T14:00:00Z'),
-      nextEscalationAt: t('2026-11-26T14:00:00Z'),
-    });
-    expect(nextDueAt(database.db, sent)).toEqual(t('2026-11-24T14:00:00Z'));
+  it('is the earliest of an undecided window end, reminder and escalation step after the time asked', async () => {
+    await database.db.transaction((tx) =>
+      insertHandoff(tx, {
+        ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
+        dueAt: t('2026-11-25T14:00:00Z'),
+        nextReminderAt: t('2026-11-24T14:00:00Z'),
+        nextEscalationAt: t('2026-11-26T14:00:00Z'),
+      }),
+    );
+    expect(await nextDueAt(database.db, sent)).toEqual(t('2026-11-24T14:00:00Z'));
     // Strictly after: what is due at the time asked was done by the run at that time.
-    expect(nextDueAt(database.db, t('2026-11-24T14:00:00Z'))).toEqual(t('2026-11-25T14:00:00Z'));
-    expect(nextDueAt(database.db, t('2026-11-25T14:00:00Z'))).toEqual(t('2026-11-26T14:00:00Z'));
-    expect(nextDueAt(database.db, t('2026-11-26T14:00:00Z'))).toBeUndefined();
+    expect(await nextDueAt(database.db, t('2026-11-24T14:00:00Z'))).toEqual(t('2026-11-25T14:00:00Z'));
+    expect(await nextDueAt(database.db, t('2026-11-25T14:00:00Z'))).toEqual(t('2026-11-26T14:00:00Z'));
+    expect(await nextDueAt(database.db, t('2026-11-26T14:00:00Z'))).toBeUndefined();
   });
 
-  it('ignores the window end and reminders of a decided handoff', () => {
-    insertHandoff(database.db, {
-      ...sentHandoffRow(sent, { sourceViewId: 'V2' }),
-      status: 'accepted',
-      dueAt: t('2026-11-25T14:00:00Z'),
-      nextReminderAt: t('2026-11-24T14:00:00Z'),
-    });
+  it('ignores the window end and reminders of a decided handoff', async () => {
+    await database.db.transaction((tx) =>
+      insertHandoff(tx, {
+        ...sentHandoffRow(sent, { sourceViewId: 'V2' }),
+        status: 'accepted',
+        dueAt: t('2026-11-25T14:00:00Z'),
+        nextReminderAt: t('2026-11-24T14:00:00Z'),
+      }),
+    );
     expect(database.db.select().from(handoffs).all()).toHaveLength(1);
-    expect(nextDueAt(database.db, sent)).toBeUndefined();
+    expect(await nextDueAt(database.db, sent)).toBeUndefined();
   });
 });

@@ -25,20 +25,26 @@ describe('handoff repository (real migrated SQLite file)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores one handoff per modal view, returning the first on a repeat', () => {
-    const first = insertHandoff(database.db, newHandoff('V1'));
-    const again = insertHandoff(database.db, { ...newHandoff('V1'), accountName: 'Changed' });
+  it('stores one handoff per modal view, returning the first on a repeat', async () => {
+    const first = await database.db.transaction((tx) => insertHandoff(tx, newHandoff('V1')));
+    const again = await database.db.transaction((tx) =>
+      insertHandoff(tx, { ...newHandoff('V1'), accountName: 'Changed' }),
+    );
     expect(first.created).toBe(true);
     expect(again).toEqual({ handoff: first.handoff, created: false });
   });
 
-  it('records only the first of two decisions on the same handoff', () => {
-    const { handoff } = insertHandoff(database.db, newHandoff('V2'));
+  it('records only the first of two decisions on the same handoff', async () => {
+    const { handoff } = await database.db.transaction((tx) => insertHandoff(tx, newHandoff('V2')));
     const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
     // Both clicks answer the window the AE saw (the same cycle): the first moves it on, so the second loses.
     const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at, cycle: handoff.cycle };
-    const accepted = recordDecision(database.db, { ...base, decision: 'accepted' });
-    const declined = recordDecision(database.db, { ...base, decision: 'declined', reasonCode: 'timing' });
+    const accepted = await database.db.transaction((tx) =>
+      recordDecision(tx, { ...base, decision: 'accepted' }),
+    );
+    const declined = await database.db.transaction((tx) =>
+      recordDecision(tx, { ...base, decision: 'declined', reasonCode: 'timing' }),
+    );
     expect(accepted?.handoff.status).toBe('accepted');
     expect(accepted?.handoff.lastActivityAt).toEqual(at);
     expect(accepted?.handoff.cycle).toBe(handoff.cycle + 1);
@@ -46,48 +52,67 @@ describe('handoff repository (real migrated SQLite file)', () => {
     expect(declined).toBeUndefined();
     // Nor does a click that names the new window: the handoff is no longer waiting for a decision.
     expect(
-      recordDecision(database.db, {
-        ...base,
-        decision: 'declined',
-        reasonCode: 'timing',
-        cycle: handoff.cycle + 1,
-      }),
+      await database.db.transaction((tx) =>
+        recordDecision(tx, {
+          ...base,
+          decision: 'declined',
+          reasonCode: 'timing',
+          cycle: handoff.cycle + 1,
+        }),
+      ),
     ).toBeUndefined();
     expect(database.db.select().from(decisions).all()).toEqual([
       expect.objectContaining({ handoffId: handoff.id, decision: 'accepted' }),
     ]);
   });
 
-  it('refuses a decision on a window that has moved on (an extension or reassignment since the click)', () => {
+  it('refuses a decision on a window that has moved on (an extension or reassignment since the click)', async () => {
     // Extended once: the handoff is waiting again, in its second window.
-    const { handoff } = insertHandoff(database.db, { ...newHandoff('V4'), cycle: 2 });
+    const { handoff } = await database.db.transaction((tx) =>
+      insertHandoff(tx, { ...newHandoff('V4'), cycle: 2 }),
+    );
     const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
     const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at };
-    expect(recordDecision(database.db, { ...base, decision: 'accepted', cycle: 1 })).toBeUndefined();
-    expect(recordDecision(database.db, { ...base, decision: 'declined', cycle: 3 })).toBeUndefined();
-    expect(findHandoff(database.db, handoff.id)).toEqual(handoff);
+    expect(
+      await database.db.transaction((tx) => recordDecision(tx, { ...base, decision: 'accepted', cycle: 1 })),
+    ).toBeUndefined();
+    expect(
+      await database.db.transaction((tx) => recordDecision(tx, { ...base, decision: 'declined', cycle: 3 })),
+    ).toBeUndefined();
+    expect(await findHandoff(database.db, handoff.id)).toEqual(handoff);
     expect(database.db.select().from(decisions).all()).toEqual([]);
     // The click on the current window is recorded.
-    expect(recordDecision(database.db, { ...base, decision: 'accepted', cycle: 2 })?.handoff).toMatchObject({
+    expect(
+      (await database.db.transaction((tx) => recordDecision(tx, { ...base, decision: 'accepted', cycle: 2 })))
+        ?.handoff,
+    ).toMatchObject({
       status: 'accepted',
       cycle: 3,
     });
   });
 
-  it("refuses a decision on a handoff no longer waiting for one, in the same window (the table's `from`)", () => {
+  it("refuses a decision on a handoff no longer waiting for one, in the same window (the table's `from`)", async () => {
     const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
     for (const status of ['expired', 'withdrawn', 'declined', 'accepted'] as const) {
-      const { handoff } = insertHandoff(database.db, { ...newHandoff(`V5${status}`), status });
+      const { handoff } = await database.db.transaction((tx) =>
+        insertHandoff(tx, { ...newHandoff(`V5${status}`), status }),
+      );
       const base = { handoffId: handoff.id, reasonCode: null, note: null, actor, at, cycle: handoff.cycle };
-      expect(recordDecision(database.db, { ...base, decision: 'accepted' }), status).toBeUndefined();
-      expect(recordDecision(database.db, { ...base, decision: 'declined' }), status).toBeUndefined();
-      expect(findHandoff(database.db, handoff.id), status).toEqual(handoff);
+      expect(
+        await database.db.transaction((tx) => recordDecision(tx, { ...base, decision: 'accepted' })),
+        status,
+      ).toBeUndefined();
+      expect(
+        await database.db.transaction((tx) => recordDecision(tx, { ...base, decision: 'declined' })),
+        status,
+      ).toBeUndefined();
+      expect(await findHandoff(database.db, handoff.id), status).toEqual(handoff);
     }
     expect(database.db.select().from(decisions).all()).toEqual([]);
   });
 
-  it('refuses a second decision row even if the status guard were bypassed', () => {
-    const { handoff } = insertHandoff(database.db, newHandoff('V3'));
+  it('refuses a second decision row even if the status guard were bypassed', async () => {
+    const { handoff } = await database.db.transaction((tx) => insertHandoff(tx, newHandoff('V3')));
     const row = {
       handoffId: handoff.id,
       decision: 'accepted' as const,
@@ -95,7 +120,9 @@ describe('handoff repository (real migrated SQLite file)', () => {
       decidedByTeamId: 'T0INTERNAL',
       decidedAt: at,
     };
-    database.db.insert(decisions).values(row).run();
-    expect(() => database.db.insert(decisions).values(row).run()).toThrow(/UNIQUE/);
+    await database.db.transaction((tx) => tx.insert(decisions).values(row).run());
+    await expect(database.db.transaction((tx) => tx.insert(decisions).values(row).run())).rejects.toThrow(
+      /UNIQUE/,
+    );
   });
 });

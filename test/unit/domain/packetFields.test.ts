@@ -145,13 +145,15 @@ describe('the packet field registry', () => {
     let database: AppDatabase | undefined;
     afterEach(() => database?.sqlite.close());
 
-    it('has a column for every exported field, holding its stored value', () => {
+    it('has a column for every exported field, holding its stored value', async () => {
       database = openDatabase(':memory:');
       // Plain values (no comma, quote or formula sign), so each cell is the stored text as it is.
       const { id: _id, ...row } = handoff({ partnerId: null, crmOpportunity: 'OPP-123 stage 2' });
-      const stored: HandoffRow = database.db.insert(handoffs).values(row).returning().get();
+      const stored: HandoffRow = await database.db.transaction((tx) =>
+        tx.insert(handoffs).values(row).returning().get(),
+      );
       const range = { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-03T00:00:00Z') };
-      const [header, line] = touchLogCsv(database.db, range).csv.split('\r\n');
+      const [header, line] = (await touchLogCsv(database.db, range)).csv.split('\r\n');
       expect(header?.split(',')).toEqual([...CSV_COLUMNS]);
       // One column per name: a field placed twice (by hand and from the registry) would hide one of them.
       expect(new Set(CSV_COLUMNS).size).toBe(CSV_COLUMNS.length);

@@ -127,7 +127,9 @@ describe('outbox worker on stepped time', () => {
       .map((r) => [r.status, r.lastError]);
 
   it('paces posts to one channel a second apart, in order, without holding up another channel', async () => {
-    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW);
+    await db.db.transaction((tx) =>
+      enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW),
+    );
     const w = start();
     await w.idle();
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
@@ -157,7 +159,7 @@ describe('outbox worker on stepped time', () => {
     // A long longest wait: this test is about the hold, not about the late turn.
     const activity = new RequestActivity(60_000);
     const end = activity.begin();
-    enqueue(db.db, [post('C0ONE', 1), post('C0TWO', 1)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1)], NOW));
     const w = start(5000, activity);
     for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
@@ -170,19 +172,21 @@ describe('outbox worker on stepped time', () => {
   it('asks the delivery guard again after waiting for its turn: a conversation that changed hands meanwhile gets nothing', async () => {
     // A Home republish renders after a turn of its own; while it waits, a request is answered that makes the guard
     // refuse (as a channel_shared event holds a partner channel).
-    db.db
-      .insert(outbox)
-      .values({
-        dedupeKey: 'home:U1:1',
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: NOW,
-        createdAt: NOW,
-        method: 'views.publish',
-        channelKey: 'home:U1',
-        payload: {},
-      })
-      .run();
+    await db.db.transaction((tx) =>
+      tx
+        .insert(outbox)
+        .values({
+          dedupeKey: 'home:U1:1',
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: NOW,
+          createdAt: NOW,
+          method: 'views.publish',
+          channelKey: 'home:U1',
+          payload: {},
+        })
+        .run(),
+    );
     let verdict: DeliveryVerdict = { kind: 'send' };
     // The first turn (the delivery's start) at once; the second (before rendering) when the test says.
     const turns = heldTurn(2);
@@ -191,7 +195,7 @@ describe('outbox worker on stepped time', () => {
       turn: turns.turn,
       homes: {
         render: async () => ({ view: { type: 'home', blocks: [] } as never, hash: null, version: 1 }),
-        published: () => false,
+        published: async () => false,
       },
     });
     await waitUntil(() => turns.given() === 2);
@@ -203,11 +207,13 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('a message cancelled while it waited for its turn (a reminder, once answered) is not sent', async () => {
-    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const turns = heldTurn(1);
     const w = start(5000, undefined, { turn: turns.turn });
     await waitUntil(() => turns.given() === 1);
-    db.db.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run();
+    await db.db.transaction((tx) =>
+      tx.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run(),
+    );
     turns.release();
     await w.idle();
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
@@ -215,9 +221,9 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
-    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const marked = new Date(NOW.getTime() - 60_000);
-    db.db.update(outbox).set({ uncertainSince: marked }).run();
+    await db.db.transaction((tx) => tx.update(outbox).set({ uncertainSince: marked }).run());
     const w = start(5000, undefined, {
       guard: () => ({ kind: 'hold', reason: 'channel held', log: 'held' }),
     });
@@ -229,7 +235,7 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
-    enqueue(db.db, [post('C0ONE', 1), post('C0ONE', 2)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2)], NOW));
     const w = start();
     await w.idle();
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
@@ -243,7 +249,7 @@ describe('outbox worker on stepped time', () => {
     // it landed.
     const answer = lateAnswer();
     slack.fail('chat.postMessage', { afterProcessing: true, until: answer.held }, 1);
-    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const w = start(100);
     await w.idle();
     answer.release();
@@ -272,7 +278,7 @@ describe('outbox worker on stepped time', () => {
   it('keeps a lost post marked when the look for it is rate limited, so the retry looks again instead of posting twice', async () => {
     const answer = lateAnswer();
     slack.fail('chat.postMessage', { afterProcessing: true, until: answer.held }, 1);
-    enqueue(db.db, [post('C0ONE', 1)], NOW);
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const w = start(100);
     await w.idle();
     answer.release();

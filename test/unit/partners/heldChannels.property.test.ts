@@ -50,9 +50,13 @@ async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>
     const { db } = database;
     const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
     const now = clock.now();
-    const meridian = ensurePartner(db, 'Meridian Cloud Consulting', now);
-    bindWorkspace(db, { teamId: PARTNER_WS, teamName: 'Meridian' }, meridian.id, 'U0ADMIN', now);
-    bindChannel(db, { id: CHANNEL, name: 'ext-meridian' }, meridian.id, 'U0ADMIN', now);
+    const meridian = await db.transaction((tx) => ensurePartner(tx, 'Meridian Cloud Consulting', now));
+    await db.transaction((tx) =>
+      bindWorkspace(tx, { teamId: PARTNER_WS, teamName: 'Meridian' }, meridian.id, 'U0ADMIN', now),
+    );
+    await db.transaction((tx) =>
+      bindChannel(tx, { id: CHANNEL, name: 'ext-meridian' }, meridian.id, 'U0ADMIN', now),
+    );
 
     // Slack's truth, and what it showed before the latest change (a lagging answer shows that).
     let inChannel = new Set<string>([OWN, PARTNER_WS]);
@@ -84,7 +88,7 @@ async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>
       internalTeamIds: [OWN],
       onOutboxWrite: () => undefined,
     });
-    const held = () => findChannelBinding(db, CHANNEL)?.status === 'held';
+    const held = async () => (await findChannelBinding(db, CHANNEL))?.status === 'held';
 
     for (const [i, s] of steps.entries()) {
       mode = s.answer;
@@ -100,13 +104,13 @@ async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>
       } else if (s.kind === 'recheck') {
         await partners.recheckSharing();
       } else continue;
-      check(held(), inChannel, `step ${i}: ${JSON.stringify(s)}`);
+      check(await held(), inChannel, `step ${i}: ${JSON.stringify(s)}`);
     }
     // Slack answers again, and has caught up: the re-check settles it.
     mode = 'current';
     before = new Set(inChannel);
     await partners.recheckSharing();
-    return { held: held(), inChannel };
+    return { held: await held(), inChannel };
   });
 }
 

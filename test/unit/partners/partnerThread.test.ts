@@ -18,10 +18,12 @@ describe('partnerThread (real migrated SQLite file)', () => {
   let dir: string;
   let database: AppDatabase;
   let handoff: HandoffRow;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'partner-thread-'));
     database = openDatabase(join(dir, 'handoff.db'));
-    handoff = insertHandoff(database.db, sentHandoffRow(at, { sourceViewId: 'V1' })).handoff;
+    handoff = (
+      await database.db.transaction((tx) => insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'V1' })))
+    ).handoff;
   });
   afterEach(() => {
     database.close();
@@ -29,78 +31,86 @@ describe('partnerThread (real migrated SQLite file)', () => {
   });
 
   /** Queues the thread's parent post, as the first partner-visible event does. */
-  const queueParent = (dedupeKey: string) => {
-    enqueue(
-      database.db,
-      [
-        {
-          method: 'chat.postMessage',
-          dedupeKey,
-          channel: handoff.partnerChannelId ?? 'C0PARTNER',
-          payload: { text: 'parent' },
-          recordAs: messageKey.partnerParent(handoff),
-          audience: 'partner',
-          handoffId: handoff.id,
-        },
-      ],
-      at,
+  const queueParent = async (dedupeKey: string) => {
+    await database.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey,
+            channel: handoff.partnerChannelId ?? 'C0PARTNER',
+            payload: { text: 'parent' },
+            recordAs: messageKey.partnerParent(handoff),
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+        ],
+        at,
+      ),
     );
     const row = database.db.select().from(outbox).where(eq(outbox.dedupeKey, dedupeKey)).get();
     if (!row) throw new Error('the parent was not queued');
     return row;
   };
   const setStatus = (id: number, status: 'dead' | 'cancelled') =>
-    database.db.update(outbox).set({ status }).where(eq(outbox.id, id)).run();
+    database.db.transaction((tx) => tx.update(outbox).set({ status }).where(eq(outbox.id, id)).run());
 
-  it('has not started before its parent is queued', () => {
-    expect(partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
+  it('has not started before its parent is queued', async () => {
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
   });
 
-  it('has started once its parent is queued, and once it is posted', () => {
-    const parent = queueParent('parent:1');
-    expect(partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
-    markDelivered(database.db, parent, at, { channelId: 'C0PARTNER', ts: '1.000100' });
-    expect(partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
+  it('has started once its parent is queued, and once it is posted', async () => {
+    const parent = await queueParent('parent:1');
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
+    await database.db.transaction((tx) =>
+      markDelivered(tx, parent, at, { channelId: 'C0PARTNER', ts: '1.000100' }),
+    );
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
   });
 
-  it('has not started when its parent was refused for good or cancelled: the next post starts a fresh thread', () => {
-    const refused = queueParent('parent:1');
-    setStatus(refused.id, 'dead');
-    expect(partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
-    setStatus(refused.id, 'cancelled');
-    expect(partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
+  it('has not started when its parent was refused for good or cancelled: the next post starts a fresh thread', async () => {
+    const refused = await queueParent('parent:1');
+    await setStatus(refused.id, 'dead');
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
+    await setStatus(refused.id, 'cancelled');
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
   });
 
-  it('reads the newest parent: a fresh one queued after a refused one has started the thread', () => {
-    setStatus(queueParent('parent:1').id, 'dead');
-    queueParent('parent:2');
-    expect(partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
+  it('reads the newest parent: a fresh one queued after a refused one has started the thread', async () => {
+    await setStatus((await queueParent('parent:1')).id, 'dead');
+    await queueParent('parent:2');
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
   });
 
-  it('reads the history the partner view is made of: the decision, then the outcome steps, in order', () => {
-    const decided = recordDecision(database.db, {
-      handoffId: handoff.id,
-      decision: 'accepted',
-      reasonCode: null,
-      note: 'internal',
-      actor: { userId: handoff.aeUserId, teamId: handoff.aeTeamId },
-      at,
-      cycle: handoff.cycle,
-    });
+  it('reads the history the partner view is made of: the decision, then the outcome steps, in order', async () => {
+    const decided = await database.db.transaction((tx) =>
+      recordDecision(tx, {
+        handoffId: handoff.id,
+        decision: 'accepted',
+        reasonCode: null,
+        note: 'internal',
+        actor: { userId: handoff.aeUserId, teamId: handoff.aeTeamId },
+        at,
+        cycle: handoff.cycle,
+      }),
+    );
     if (!decided) throw new Error('not decided');
     const step = (outcome: 'meeting_held' | 'lost', reasonCode: string | null) =>
-      insertOutcome(database.db, {
-        handoffId: handoff.id,
-        outcome,
-        crmOpportunity: null,
-        reasonCode,
-        note: 'internal note',
-        byUserId: handoff.aeUserId,
-        at,
-      });
-    const met = step('meeting_held', null);
-    const lost = step('lost', 'timing');
-    expect(partnerThread(database.db, decided.handoff).facts).toEqual([
+      database.db.transaction((tx) =>
+        insertOutcome(tx, {
+          handoffId: handoff.id,
+          outcome,
+          crmOpportunity: null,
+          reasonCode,
+          note: 'internal note',
+          byUserId: handoff.aeUserId,
+          at,
+        }),
+      );
+    const met = await step('meeting_held', null);
+    const lost = await step('lost', 'timing');
+    expect((await partnerThread(database.db, decided.handoff)).facts).toEqual([
       {
         kind: 'decision',
         id: decided.decision.id,

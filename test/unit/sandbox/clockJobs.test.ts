@@ -115,7 +115,7 @@ describe('the sandbox clock fires the scheduled jobs', () => {
     const settled: string[] = [];
     let clockNow: () => Date = () => new Date(0);
     const app: AppTimes = {
-      nextDue: (after) => due.find((d) => d > after),
+      nextDue: async (after) => due.find((d) => d > after),
       settle: async () => void settled.push(clockNow().toISOString()),
     };
     const { clock, runs, jobs } = setup('2026-11-19T15:00:00Z', app);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
 import {
   decisions,
   type HandoffEventType,
@@ -95,53 +95,47 @@ function seeder(database: AppDatabase) {
   const { db } = database;
   let views = 0;
 
-  function handoff(over: Partial<NewHandoffRow> & { sentAt: Date }): HandoffRow {
+  function handoff(over: Partial<NewHandoffRow> & { sentAt: Date }): Promise<HandoffRow> {
     views += 1;
-    return db
-      .insert(handoffs)
-      .values({
-        teamId: 'T0INTERNAL',
-        sourceViewId: `V${views}`,
-        status: 'sent',
-        authorUserId: 'U0AUTHOR',
-        ownerUserId: 'U0OWNER',
-        aeUserId: 'U0AE',
-        aeTeamId: 'T0INTERNAL',
-        aeName: 'Jordan Seller',
-        aeTimeZone: 'Europe/Berlin',
-        partnerChannelId: 'C0PARTNER',
-        accountName: `Account ${views}`,
-        partnerOrg: 'Meridian',
-        partnerContactName: 'Dana Reyes',
-        whyPartner: 'Ran the migration.',
-        customerTrigger: 'Asked about invoices.',
-        jointValue: 'We automate; they implement.',
-        warmPath: 'Dana introduces the AE.',
-        sellerNextMove: 'Bring the demo.',
-        partnerNextMove: 'Confirm the meeting.',
-        partnerAgreedInWriting: true,
-        responseWindowDays: 3,
-        dueAt: new Date(over.sentAt.getTime() + 3 * 86_400_000),
-        createdAt: over.sentAt,
-        updatedAt: over.sentAt,
-        ...over,
-      })
-      .returning()
-      .get();
+    const row: NewHandoffRow = {
+      teamId: 'T0INTERNAL',
+      sourceViewId: `V${views}`,
+      status: 'sent',
+      authorUserId: 'U0AUTHOR',
+      ownerUserId: 'U0OWNER',
+      aeUserId: 'U0AE',
+      aeTeamId: 'T0INTERNAL',
+      aeName: 'Jordan Seller',
+      aeTimeZone: 'Europe/Berlin',
+      partnerChannelId: 'C0PARTNER',
+      accountName: `Account ${views}`,
+      partnerOrg: 'Meridian',
+      partnerContactName: 'Dana Reyes',
+      whyPartner: 'Ran the migration.',
+      customerTrigger: 'Asked about invoices.',
+      jointValue: 'We automate; they implement.',
+      warmPath: 'Dana introduces the AE.',
+      sellerNextMove: 'Bring the demo.',
+      partnerNextMove: 'Confirm the meeting.',
+      partnerAgreedInWriting: true,
+      responseWindowDays: 3,
+      dueAt: new Date(over.sentAt.getTime() + 3 * 86_400_000),
+      createdAt: over.sentAt,
+      updatedAt: over.sentAt,
+      ...over,
+    };
+    return db.transaction((tx) => tx.insert(handoffs).values(row).returning().get());
   }
 
-  function event(
-    h: HandoffRow,
-    type: HandoffEventType,
-    when: Date,
-    over: {
-      assignment?: number;
-      businessHours?: number | null;
-      aeUserId?: string;
-      detail?: Record<string, unknown>;
-    } = {},
-  ) {
-    db.insert(handoffEvents)
+  type EventOptions = {
+    assignment?: number;
+    businessHours?: number | null;
+    aeUserId?: string;
+    detail?: Record<string, unknown>;
+  };
+
+  function insertEvent(tx: Tx, h: HandoffRow, type: HandoffEventType, when: Date, over: EventOptions = {}) {
+    tx.insert(handoffEvents)
       .values({
         handoffId: h.id,
         type,
@@ -158,28 +152,34 @@ function seeder(database: AppDatabase) {
       .run();
   }
 
+  function event(h: HandoffRow, type: HandoffEventType, when: Date, over: EventOptions = {}): Promise<void> {
+    return db.transaction((tx) => insertEvent(tx, h, type, when, over));
+  }
+
   function decide(
     h: HandoffRow,
     decision: 'accepted' | 'declined',
     when: Date,
     opts: { assignment?: number; reasonCode?: string | null; businessHours: number; by?: string },
-  ) {
+  ): Promise<void> {
     const assignment = opts.assignment ?? 1;
-    db.insert(decisions)
-      .values({
-        handoffId: h.id,
+    return db.transaction((tx) => {
+      tx.insert(decisions)
+        .values({
+          handoffId: h.id,
+          assignment,
+          decision,
+          reasonCode: opts.reasonCode ?? null,
+          decidedByUserId: opts.by ?? h.aeUserId,
+          decidedByTeamId: 'T0INTERNAL',
+          decidedAt: when,
+        })
+        .run();
+      insertEvent(tx, h, decision, when, {
         assignment,
-        decision,
-        reasonCode: opts.reasonCode ?? null,
-        decidedByUserId: opts.by ?? h.aeUserId,
-        decidedByTeamId: 'T0INTERNAL',
-        decidedAt: when,
-      })
-      .run();
-    event(h, decision, when, {
-      assignment,
-      businessHours: opts.businessHours,
-      aeUserId: opts.by ?? h.aeUserId,
+        businessHours: opts.businessHours,
+        aeUserId: opts.by ?? h.aeUserId,
+      });
     });
   }
 
@@ -188,19 +188,21 @@ function seeder(database: AppDatabase) {
     step: Outcome,
     when: Date,
     opts: { crm?: string; reasonCode?: string } = {},
-  ) {
-    db.insert(outcomes)
-      .values({
-        handoffId: h.id,
-        outcome: step,
-        crmOpportunity: opts.crm ?? null,
-        reasonCode: opts.reasonCode ?? null,
-        note: 'internal note',
-        recordedByUserId: h.aeUserId,
-        recordedAt: when,
-      })
-      .run();
-    event(h, step, when);
+  ): Promise<void> {
+    return db.transaction((tx) => {
+      tx.insert(outcomes)
+        .values({
+          handoffId: h.id,
+          outcome: step,
+          crmOpportunity: opts.crm ?? null,
+          reasonCode: opts.reasonCode ?? null,
+          note: 'internal note',
+          recordedByUserId: h.aeUserId,
+          recordedAt: when,
+        })
+        .run();
+      insertEvent(tx, h, step, when);
+    });
   }
 
   return { handoff, event, decide, outcome };
@@ -222,17 +224,17 @@ describe('touch log CSV', () => {
 
   const csvOf = (range = { since, until }) => touchLogCsv(database.db, range);
 
-  it('gives only the header row for an empty range, and for an empty database', () => {
-    expect(csvOf()).toEqual({ csv: HEADER, rows: 0 });
-    seed.handoff({ sentAt: at('2026-10-01T10:00:00Z') });
-    expect(csvOf()).toEqual({ csv: HEADER, rows: 0 });
+  it('gives only the header row for an empty range, and for an empty database', async () => {
+    expect(await csvOf()).toEqual({ csv: HEADER, rows: 0 });
+    await seed.handoff({ sentAt: at('2026-10-01T10:00:00Z') });
+    expect(await csvOf()).toEqual({ csv: HEADER, rows: 0 });
     expect(parseCsv(HEADER)).toEqual([[...CSV_COLUMNS]]);
   });
 
-  it('starts with the header row and ends every record with CRLF', () => {
-    seed.handoff({ sentAt: at('2026-11-02T10:00:00Z') });
-    seed.handoff({ sentAt: at('2026-11-03T10:00:00Z') });
-    const { csv, rows } = csvOf();
+  it('starts with the header row and ends every record with CRLF', async () => {
+    await seed.handoff({ sentAt: at('2026-11-02T10:00:00Z') });
+    await seed.handoff({ sentAt: at('2026-11-03T10:00:00Z') });
+    const { csv, rows } = await csvOf();
     expect(rows).toBe(2);
     expect(csv.startsWith(HEADER)).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -240,14 +242,14 @@ describe('touch log CSV', () => {
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
-  it('takes handoffs sent in [since, until): since inclusive, until exclusive, oldest first', () => {
-    seed.handoff({ sentAt: at('2026-11-01T23:59:59.999Z'), accountName: 'Before' });
-    seed.handoff({ sentAt: at('2026-11-08T23:59:59.999Z'), accountName: 'Last moment' });
-    seed.handoff({ sentAt: since, accountName: 'First moment' });
-    seed.handoff({ sentAt: until, accountName: 'At until' });
-    seed.handoff({ sentAt: at('2026-11-05T12:00:00Z'), accountName: 'Middle A' });
-    seed.handoff({ sentAt: at('2026-11-05T12:00:00Z'), accountName: 'Middle B' });
-    const rows = table(csvOf().csv);
+  it('takes handoffs sent in [since, until): since inclusive, until exclusive, oldest first', async () => {
+    await seed.handoff({ sentAt: at('2026-11-01T23:59:59.999Z'), accountName: 'Before' });
+    await seed.handoff({ sentAt: at('2026-11-08T23:59:59.999Z'), accountName: 'Last moment' });
+    await seed.handoff({ sentAt: since, accountName: 'First moment' });
+    await seed.handoff({ sentAt: until, accountName: 'At until' });
+    await seed.handoff({ sentAt: at('2026-11-05T12:00:00Z'), accountName: 'Middle A' });
+    await seed.handoff({ sentAt: at('2026-11-05T12:00:00Z'), accountName: 'Middle B' });
+    const rows = table((await csvOf()).csv);
     expect(rows.map((r) => r.account)).toEqual(['First moment', 'Middle A', 'Middle B', 'Last moment']);
     expect(rows.map((r) => r.sent_at)).toEqual([
       '2026-11-02T00:00:00.000Z',
@@ -257,11 +259,11 @@ describe('touch log CSV', () => {
     ]);
   });
 
-  it('quotes commas, double quotes and line breaks per RFC 4180, and they read back unchanged', () => {
+  it('quotes commas, double quotes and line breaks per RFC 4180, and they read back unchanged', async () => {
     const account = 'Northwind, Inc. "East"\nDivision';
     const contact = 'Reyes, Dana\r\n(Alliances)';
     const reason = 'Sourced: "yes", reopened\nafter the intro';
-    seed.handoff({
+    await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       accountName: account,
       partnerContactName: contact,
@@ -269,7 +271,7 @@ describe('touch log CSV', () => {
       classificationReason: reason,
       aeName: 'Jordan "JJ" Seller',
     });
-    const { csv } = csvOf();
+    const { csv } = await csvOf();
     expect(csv).toContain('"Northwind, Inc. ""East""\nDivision"');
     expect(csv).toContain('"Jordan ""JJ"" Seller"');
     const [row] = table(csv);
@@ -282,17 +284,17 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('quotes a lone line feed or carriage return too: a typed line break cannot start a new row', () => {
+  it('quotes a lone line feed or carriage return too: a typed line break cannot start a new row', async () => {
     // Single-line inputs can still carry line breaks (a forged payload, a pasted value, a multi-line command).
     const account = "Northwind\n=cmd|' /C calc'!A0";
     const contact = 'Dana\rReyes';
-    seed.handoff({
+    await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       accountName: account,
       partnerContactName: contact,
       classificationReason: '\rreason',
     });
-    const { csv } = csvOf();
+    const { csv } = await csvOf();
     // Excel and Sheets end a row at a bare LF or CR outside quotes: the next "row" would start with a live formula.
     expect(csv).toContain(`"${account}"`);
     expect(csv).toContain(`"${contact}"`);
@@ -301,8 +303,8 @@ describe('touch log CSV', () => {
     expect(row).toMatchObject({ account, partner_contact: contact, classification_reason: "'\rreason" });
   });
 
-  it('neutralises spreadsheet formulas in typed text, and leaves ids and codes alone', () => {
-    seed.handoff({
+  it('neutralises spreadsheet formulas in typed text, and leaves ids and codes alone', async () => {
+    await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       accountName: '=HYPERLINK("https://evil.example","Click")',
       crmOpportunity: '+1 555 0100',
@@ -312,7 +314,7 @@ describe('touch log CSV', () => {
       classificationReason: '@reason',
       evidenceUrl: 'https://docs.example.com/=notes',
     });
-    const [row] = table(csvOf().csv);
+    const [row] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       account: `'=HYPERLINK("https://evil.example","Click")`,
       crm_opportunity: "'+1 555 0100",
@@ -327,8 +329,8 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('counts reminders, reassignments and extensions from the events, and uses the current assignment’s decision', () => {
-    const h = seed.handoff({
+  it('counts reminders, reassignments and extensions from the events, and uses the current assignment’s decision', async () => {
+    const h = await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       status: 'accepted',
       aeUserId: 'U0AE2',
@@ -340,20 +342,20 @@ describe('touch log CSV', () => {
       decidedAt: at('2026-11-05T16:00:00Z'),
       expiredAt: null,
     });
-    seed.event(h, 'sent', at('2026-11-02T10:00:00Z'), { aeUserId: 'U0AE' });
-    seed.event(h, 'reminded', at('2026-11-03T10:00:00Z'), { aeUserId: 'U0AE' });
-    seed.event(h, 'reminded', at('2026-11-04T08:00:00Z'), { aeUserId: 'U0AE' });
-    seed.event(h, 'expired', at('2026-11-05T10:00:00Z'), { aeUserId: 'U0AE' });
-    seed.event(h, 'extended', at('2026-11-05T11:00:00Z'), { aeUserId: 'U0AE' });
-    seed.decide({ ...h, aeUserId: 'U0AE' }, 'declined', at('2026-11-05T12:00:00Z'), {
+    await seed.event(h, 'sent', at('2026-11-02T10:00:00Z'), { aeUserId: 'U0AE' });
+    await seed.event(h, 'reminded', at('2026-11-03T10:00:00Z'), { aeUserId: 'U0AE' });
+    await seed.event(h, 'reminded', at('2026-11-04T08:00:00Z'), { aeUserId: 'U0AE' });
+    await seed.event(h, 'expired', at('2026-11-05T10:00:00Z'), { aeUserId: 'U0AE' });
+    await seed.event(h, 'extended', at('2026-11-05T11:00:00Z'), { aeUserId: 'U0AE' });
+    await seed.decide({ ...h, aeUserId: 'U0AE' }, 'declined', at('2026-11-05T12:00:00Z'), {
       reasonCode: 'timing',
       businessHours: 1.25,
     });
-    seed.event(h, 'reassigned', at('2026-11-05T13:00:00Z'), { assignment: 2 });
-    seed.event(h, 'reminded', at('2026-11-05T14:00:00Z'), { assignment: 2 });
-    seed.decide(h, 'accepted', at('2026-11-05T16:00:00Z'), { assignment: 2, businessHours: 12.3456 });
+    await seed.event(h, 'reassigned', at('2026-11-05T13:00:00Z'), { assignment: 2 });
+    await seed.event(h, 'reminded', at('2026-11-05T14:00:00Z'), { assignment: 2 });
+    await seed.decide(h, 'accepted', at('2026-11-05T16:00:00Z'), { assignment: 2, businessHours: 12.3456 });
 
-    const [row] = table(csvOf().csv);
+    const [row] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       handoff_id: String(h.id),
       status: 'accepted',
@@ -382,11 +384,11 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('shows no decision for a reassigned handoff still open, even though the first AE declined', () => {
-    const h = seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'sent', assignment: 2 });
-    seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), { reasonCode: 'timing', businessHours: 2 });
-    seed.event(h, 'reassigned', at('2026-11-02T13:00:00Z'), { assignment: 2 });
-    const [row] = table(csvOf().csv);
+  it('shows no decision for a reassigned handoff still open, even though the first AE declined', async () => {
+    const h = await seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'sent', assignment: 2 });
+    await seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), { reasonCode: 'timing', businessHours: 2 });
+    await seed.event(h, 'reassigned', at('2026-11-02T13:00:00Z'), { assignment: 2 });
+    const [row] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       // Waiting for its second AE: not "sent", which reads as the first AE's turn.
       status: 'reassigned',
@@ -401,19 +403,19 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('says an expiry while the AE was known to be away was not their silence, also after the handoff moved on', () => {
-    const h = seed.handoff({
+  it('says an expiry while the AE was known to be away was not their silence, also after the handoff moved on', async () => {
+    const h = await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       status: 'sent',
       assignment: 2,
       expiredAt: null,
     });
-    seed.event(h, 'expired', at('2026-11-04T10:00:00Z'), {
+    await seed.event(h, 'expired', at('2026-11-04T10:00:00Z'), {
       aeUserId: 'U0AE',
       detail: { away: ':palm_tree: Vacation' },
     });
-    seed.event(h, 'reassigned', at('2026-11-04T11:00:00Z'), { assignment: 2 });
-    const [row] = table(csvOf().csv);
+    await seed.event(h, 'reassigned', at('2026-11-04T11:00:00Z'), { assignment: 2 });
+    const [row] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       status: 'reassigned',
       expired_at: '2026-11-04T10:00:00.000Z',
@@ -421,12 +423,15 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('formats business hours with two decimals and the decline reason of a declined handoff', () => {
-    const h = seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'declined' });
-    seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), { reasonCode: 'duplicate', businessHours: 2 });
-    const zero = seed.handoff({ sentAt: at('2026-11-02T11:00:00Z'), status: 'accepted' });
-    seed.decide(zero, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 0 });
-    const rows = table(csvOf().csv);
+  it('formats business hours with two decimals and the decline reason of a declined handoff', async () => {
+    const h = await seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'declined' });
+    await seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), {
+      reasonCode: 'duplicate',
+      businessHours: 2,
+    });
+    const zero = await seed.handoff({ sentAt: at('2026-11-02T11:00:00Z'), status: 'accepted' });
+    await seed.decide(zero, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 0 });
+    const rows = table((await csvOf()).csv);
     expect(rows[0]).toMatchObject({
       decision: 'declined',
       decline_reason: 'duplicate',
@@ -439,26 +444,36 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('gives the latest outcome with its time and CRM id, and the lost reason only when it was lost', () => {
-    const won = seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'accepted', outcome: 'won' });
-    seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
-    seed.outcome(won, 'meeting_held', at('2026-11-03T10:00:00Z'));
-    seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: '=OPP-20417' });
-    seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
+  it('gives the latest outcome with its time and CRM id, and the lost reason only when it was lost', async () => {
+    const won = await seed.handoff({
+      sentAt: at('2026-11-02T10:00:00Z'),
+      status: 'accepted',
+      outcome: 'won',
+    });
+    await seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
+    await seed.outcome(won, 'meeting_held', at('2026-11-03T10:00:00Z'));
+    await seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: '=OPP-20417' });
+    await seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
 
-    const lost = seed.handoff({ sentAt: at('2026-11-02T11:00:00Z'), status: 'accepted', outcome: 'lost' });
-    seed.decide(lost, 'accepted', at('2026-11-02T12:00:00Z'), { businessHours: 1 });
-    seed.outcome(lost, 'lost', at('2026-11-05T10:00:00Z'), { reasonCode: 'competitor' });
+    const lost = await seed.handoff({
+      sentAt: at('2026-11-02T11:00:00Z'),
+      status: 'accepted',
+      outcome: 'lost',
+    });
+    await seed.decide(lost, 'accepted', at('2026-11-02T12:00:00Z'), { businessHours: 1 });
+    await seed.outcome(lost, 'lost', at('2026-11-05T10:00:00Z'), { reasonCode: 'competitor' });
 
-    const opportunity = seed.handoff({
+    const opportunity = await seed.handoff({
       sentAt: at('2026-11-02T12:00:00Z'),
       status: 'accepted',
       outcome: 'opportunity_created',
     });
-    seed.decide(opportunity, 'accepted', at('2026-11-02T13:00:00Z'), { businessHours: 1 });
-    seed.outcome(opportunity, 'opportunity_created', at('2026-11-04T12:00:00Z'), { crm: 'OPP-9, stage 1' });
+    await seed.decide(opportunity, 'accepted', at('2026-11-02T13:00:00Z'), { businessHours: 1 });
+    await seed.outcome(opportunity, 'opportunity_created', at('2026-11-04T12:00:00Z'), {
+      crm: 'OPP-9, stage 1',
+    });
 
-    const [w, l, o] = table(csvOf().csv);
+    const [w, l, o] = table((await csvOf()).csv);
     // Changed on purpose (issue 21): a won deal keeps the opportunity recorded with "Opportunity created" (it was
     // empty: the join read the won row, which has no CRM id); the formula guard still applies.
     expect(w).toMatchObject({
@@ -478,20 +493,20 @@ describe('touch log CSV', () => {
       outcome_crm_opportunity: 'OPP-9, stage 1',
       lost_reason: '',
     });
-    expect(csvOf().rows).toBe(3);
+    expect((await csvOf()).rows).toBe(3);
   });
 
-  it('carries both CRM links of a won deal: the typed one and the one recorded with Opportunity created', () => {
-    const won = seed.handoff({
+  it('carries both CRM links of a won deal: the typed one and the one recorded with Opportunity created', async () => {
+    const won = await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       status: 'accepted',
       outcome: 'won',
       crmOpportunity: 'https://crm.example/OPP-1',
     });
-    seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
-    seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: 'OPP-55120' });
-    seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
-    const [w] = table(csvOf().csv);
+    await seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
+    await seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: 'OPP-55120' });
+    await seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
+    const [w] = table((await csvOf()).csv);
     expect(w).toMatchObject({
       crm_opportunity: 'https://crm.example/OPP-1',
       outcome: 'won',
@@ -499,8 +514,8 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('writes times as UTC ISO 8601 and empty cells for what did not happen', () => {
-    seed.handoff({
+  it('writes times as UTC ISO 8601 and empty cells for what did not happen', async () => {
+    await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       dueAt: at('2026-11-05T10:00:00Z'),
       status: 'withdrawn',
@@ -510,7 +525,7 @@ describe('touch log CSV', () => {
       classification: null,
       score: null,
     });
-    const [row] = table(csvOf().csv);
+    const [row] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       sent_at: '2026-11-02T10:00:00.000Z',
       due_at: '2026-11-05T10:00:00.000Z',

@@ -39,27 +39,27 @@ function setup(database: AppDatabase, tab: () => HomeTab = () => ({ view })) {
 
 describe('createHomeViews', () => {
   it('publishes again at once when a change came in while the tab was rendered, keyed by the app clock', () =>
-    withDatabase((database) => {
+    withDatabase(async (database) => {
       const { clock, views, queued, wakes } = setup(database);
-      const asked = views.asked('UAE');
+      const asked = await views.asked('UAE');
       expect(asked).toBe(0);
       // A handoff of theirs changed between the read and the publish.
-      queueHomes(database.db, ['UAE'], 'change-1', clock.now());
+      await database.db.transaction((tx) => queueHomes(tx, ['UAE'], 'change-1', clock.now()));
       // That republish went out before this publish (it showed the tab as it was then).
       database.sqlite.prepare(`update outbox set status = 'delivered'`).run();
       const before = queued().length;
       clock.advance(5_000);
-      views.shown('UAE', 'hash-1', undefined, asked);
+      await views.shown('UAE', 'hash-1', undefined, asked);
       expect(queued().slice(before)).toEqual([`home:UAE:caught-up:${clock.now().getTime()}:0`]);
       expect(wakes()).toBe(1);
     }));
 
   it('queues nothing when the tab shown was up to date, or when nothing was asked', () =>
-    withDatabase((database) => {
+    withDatabase(async (database) => {
       const { views, queued, wakes } = setup(database);
-      const asked = views.asked('UAE');
-      views.shown('UAE', 'hash-1', undefined, asked);
-      views.shown('UAE', 'hash-2');
+      const asked = await views.asked('UAE');
+      await views.shown('UAE', 'hash-1', undefined, asked);
+      await views.shown('UAE', 'hash-2');
       expect(queued()).toEqual([]);
       expect(wakes()).toBe(0);
     }));
@@ -68,7 +68,7 @@ describe('createHomeViews', () => {
     withDatabase(async (database) => {
       const { views } = setup(database);
       expect(await views.renderer.render('UNEVER')).toBeUndefined();
-      views.shown('UAE', 'hash-1', undefined, views.asked('UAE'));
+      await views.shown('UAE', 'hash-1', undefined, await views.asked('UAE'));
       expect(await views.renderer.render('UAE')).toEqual({ view, hash: 'hash-1', version: 0 });
     }));
 
@@ -80,7 +80,7 @@ describe('createHomeViews', () => {
           ready = resolve;
         });
       const { clock, background, views, queued } = setup(database, () => ({ view, refresh }));
-      views.shown('URO', 'hash-1', undefined, views.asked('URO'));
+      await views.shown('URO', 'hash-1', undefined, await views.asked('URO'));
       await views.renderer.render('URO');
       expect(queued()).toEqual([]);
       clock.advance(60_000);

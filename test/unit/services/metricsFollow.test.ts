@@ -11,8 +11,8 @@ function setup(opts: { homes?: number; startEvent?: number } = {}) {
   let wakes = 0;
   const follow = createMetricsFollow({
     clock,
-    latestEvent: () => latest,
-    queueHomes: (token, at) => {
+    latestEvent: async () => latest,
+    queueHomes: async (token, at) => {
       queued.push({ token, at: at.toISOString() });
       return opts.homes ?? 1;
     },
@@ -32,60 +32,60 @@ function setup(opts: { homes?: number; startEvent?: number } = {}) {
 }
 
 describe('createMetricsFollow', () => {
-  it('waits a minute of the app clock after start, then republishes once for a change', () => {
+  it('waits a minute of the app clock after start, then republishes once for a change', async () => {
     const { clock, follow, queued, change, wakes } = setup();
     change();
-    follow();
+    await follow();
     clock.advance(METRICS_FOLLOW_MS - 1);
-    follow();
+    await follow();
     expect(queued).toEqual([]);
     clock.advance(1);
-    follow();
+    await follow();
     expect(queued).toEqual([{ token: '8', at: '2025-03-03T09:01:00.000Z' }]);
     expect(wakes()).toBe(1);
   });
 
-  it('republishes nothing while no handoff changed, however much time passes', () => {
+  it('republishes nothing while no handoff changed, however much time passes', async () => {
     const { clock, follow, queued } = setup();
     for (let minute = 0; minute < 10; minute += 1) {
       clock.advance(METRICS_FOLLOW_MS);
-      follow();
+      await follow();
     }
     expect(queued).toEqual([]);
   });
 
-  it('at most once a minute of the app clock, counted from the last republish', () => {
+  it('at most once a minute of the app clock, counted from the last republish', async () => {
     const { clock, follow, queued, change } = setup();
     clock.advance(METRICS_FOLLOW_MS);
     change();
-    follow();
+    await follow();
     expect(queued).toHaveLength(1);
     // Changes keep coming; calls within the minute (the real minute passing while the app's clock does not) wait.
     change();
-    follow();
+    await follow();
     clock.advance(30_000);
     change();
-    follow();
+    await follow();
     expect(queued).toHaveLength(1);
     clock.advance(30_000);
-    follow();
+    await follow();
     expect(queued.map((q) => q.token)).toEqual(['8', '10']);
   });
 
-  it('a quiet minute does not reset the wait: the next change after it republishes at once', () => {
+  it('a quiet minute does not reset the wait: the next change after it republishes at once', async () => {
     const { clock, follow, queued, change } = setup();
     clock.advance(5 * METRICS_FOLLOW_MS);
-    follow();
+    await follow();
     change();
-    follow();
+    await follow();
     expect(queued).toHaveLength(1);
   });
 
-  it('does not wake the outbox when no RevOps Home was queued', () => {
+  it('does not wake the outbox when no RevOps Home was queued', async () => {
     const { clock, follow, queued, change, wakes } = setup({ homes: 0 });
     clock.advance(METRICS_FOLLOW_MS);
     change();
-    follow();
+    await follow();
     expect(queued).toHaveLength(1);
     expect(wakes()).toBe(0);
   });

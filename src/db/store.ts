@@ -1,0 +1,78 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type * as schema from './schema.js';
+import type { Db, Tx } from './types.js';
+
+/**
+ * Transactions that can wait (issue 34): the repositories are asynchronous so that a Postgres pool can stand behind
+ * them, and a transaction's body awaits them. On SQLite, whose one writing connection has one transaction at a time,
+ * that brings two hazards the synchronous code never had, and this module removes both:
+ * - while a transaction's body awaits, another request's statements could run on the same connection, inside it
+ *   (and be rolled back with it). So transactions take turns (an async mutex; `BEGIN IMMEDIATE` once it is held),
+ *   and reads outside a transaction use a second, read-only connection, which sees only what is committed (WAL), as a
+ *   second client of a Postgres pool would.
+ * - a transaction that waits for another of the same process never ends. A transaction started inside one is refused
+ *   at once, and in the tests a read through the read-only connection inside one fails too (it would not see the
+ *   transaction's own writes): the transaction's executor must be passed down.
+ */
+const open = new AsyncLocalStorage<{ open: boolean }>();
+
+/** Refuses what cannot work inside a transaction (see above). */
+function outsideTransaction(what: string): void {
+  if (open.getStore()?.open)
+    throw new Error(`${what} inside a transaction: pass the transaction's executor down`);
+}
+
+/** Whether the tests run (vitest): a read outside the transaction from inside one is then an error, not a stale read. */
+const strict = process.env.VITEST !== undefined;
+
+type Drizzle = BetterSQLite3Database<typeof schema> & { $client: import('better-sqlite3').Database };
+
+/** The SQLite database: `reader` for reads outside a transaction, `writer` inside `transaction`, one at a time. */
+export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
+  let tail: Promise<void> = Promise.resolve();
+  const connection = writer.$client;
+  const begin = connection.prepare('BEGIN IMMEDIATE');
+  const commit = connection.prepare('COMMIT');
+  const rollback = connection.prepare('ROLLBACK');
+  async function transaction<T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> {
+    outsideTransaction('A transaction');
+    const before = tail;
+    let release!: () => void;
+    tail = new Promise((resolve) => {
+      release = resolve;
+    });
+    await before;
+    const scope = { open: true };
+    try {
+      begin.run();
+      try {
+        const result = await open.run(scope, () => fn(writer as unknown as Tx));
+        commit.run();
+        return result;
+      } catch (error) {
+        if (connection.inTransaction) rollback.run();
+        throw error;
+      }
+    } finally {
+      scope.open = false;
+      release();
+    }
+  }
+  const guarded = strict
+    ? new Proxy(reader, {
+        get(target, property, receiver) {
+          if (property !== 'transaction')
+            outsideTransaction('A read through the database (not the transaction)');
+          return Reflect.get(target, property, receiver);
+        },
+      })
+    : reader;
+  return Object.assign(guarded as unknown as Db, { transaction });
+}
+
+/** A database opened for reading only (`npm run export`, the doctor): it has no transaction to give. */
+export function readOnlyStore(reader: Drizzle): Db {
+  const transaction = () => Promise.reject(new Error('This database was opened for reading only.'));
+  return Object.assign(reader as unknown as Db, { transaction });
+}
