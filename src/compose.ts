@@ -7,6 +7,7 @@ import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
 import type { BackgroundWork } from './runtime/background.js';
 import { StorageHealth } from './runtime/health.js';
+import { createSlotClaims, processHolder } from './runtime/jobClaims.js';
 import { createScheduler, type Scheduler } from './runtime/scheduler.js';
 import type { Startup } from './startup.js';
 
@@ -64,6 +65,8 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     background,
     // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
     slackCutOff: () => wired.clients.connection.revoked,
+    // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres).
+    claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder: processHolder() }),
   });
   await scheduler.start();
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');

@@ -727,3 +727,22 @@ export const covers = sqliteTable('covers', {
   setAt: timestamp('set_at').notNull(),
 });
 export type CoverRow = typeof covers.$inferSelect;
+
+/**
+ * Which process runs a scheduled job's slot (issue 34): the first to claim it, for a lease; a claim whose run never
+ * finished can be taken over once its lease has passed. So each slot runs once across replicas (runtime/jobClaims.ts).
+ */
+export const jobClaims = sqliteTable(
+  'job_claims',
+  {
+    job: text('job').notNull(),
+    /** The slot of the schedule the run stands for (the cron time, the same in every process). */
+    slot: timestamp('slot').notNull(),
+    holder: text('holder').notNull(),
+    claimedAt: timestamp('claimed_at').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    doneAt: timestamp('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);
+export type JobClaimRow = typeof jobClaims.$inferSelect;

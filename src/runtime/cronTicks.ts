@@ -17,8 +17,11 @@ export interface TickSpec {
   /** A cron expression node-cron accepts, read in `timeZone`. */
   schedule: string;
   timeZone: string;
-  /** Called once when a slot comes round: once for all the slots that passed since the last call. */
-  tick(): void;
+  /**
+   * Called once when a slot comes round: once for all the slots that passed since the last call, with the one it
+   * waited for (a cron time on the wall clock: the same in every process).
+   */
+  tick(slot: Date): void;
 }
 
 export interface CronTicks {
@@ -93,7 +96,7 @@ export function startCronTicks(
     const now = timers.now();
     if (t.slot !== undefined && now >= t.slot) {
       try {
-        t.spec.tick();
+        t.spec.tick(new Date(t.slot));
       } catch (error) {
         logger.error({ err: error, job: t.spec.name }, 'scheduled tick failed');
       }

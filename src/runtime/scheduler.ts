@@ -28,6 +28,16 @@ export interface JobSpec {
    * next slot. Local work (a backup) runs regardless.
    */
   callsSlack?: boolean;
+  /** How long a run may hold its slot before another process may take it over (default: runtime/jobClaims.ts). */
+  leaseMs?: number;
+}
+
+/** Which process runs a slot, when several share one database (runtime/jobClaims.ts). */
+export interface SlotClaims {
+  /** Whether this process may run `job`'s `slot` now (false: another process ran it or is running it). */
+  claim(job: JobSpec, slot: Date): Promise<boolean>;
+  /** This process's run of `slot` ended: it is not run again. */
+  finish(job: JobSpec, slot: Date): Promise<void>;
 }
 
 export interface Scheduler {
@@ -53,6 +63,11 @@ export interface SchedulerDeps {
   timers?: Timers;
   /** Why Slack takes no call from the app now (the app uninstalled, its token revoked), or undefined while it does. */
   slackCutOff?: () => string | undefined;
+  /**
+   * Claims of the slots, so that each runs once across processes: a tick claims the cron slot it stands for, a
+   * catch-up the slot it catches up on (a start-time run and `runNow` claim nothing). None: every slot runs here.
+   */
+  claims?: SlotClaims;
 }
 
 /** What the runs of a job pass through: the Slack pause, and the catch-up once it ends. */
@@ -130,9 +145,29 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
   };
 }
 
-async function runOnce(logger: Logger, job: JobSpec, slot: Date, catchingUp = false): Promise<void> {
+/** The slot a run claims first (`claims` of the scheduler's deps), and the time the claimed slot stands for. */
+interface Claimed {
+  claims: SlotClaims | undefined;
+  slot: Date;
+}
+
+async function runOnce(
+  logger: Logger,
+  job: JobSpec,
+  slot: Date,
+  catchingUp = false,
+  claimed?: Claimed,
+): Promise<void> {
   try {
+    if (claimed?.claims && !(await claimed.claims.claim(job, claimed.slot))) {
+      logger.debug(
+        { job: job.name, slot: claimed.slot },
+        `${job.name}: this slot ran, or runs, in another process`,
+      );
+      return;
+    }
     await (catchingUp && job.catchUp ? job.catchUp(slot) : job.run(slot));
+    await claimed?.claims?.finish(job, claimed.slot);
   } catch (error) {
     logger.error({ err: error, job: job.name }, `${job.name} failed`);
   }
@@ -149,7 +184,7 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
       name: job.name,
       schedule: job.schedule,
       timeZone: job.timeZone ?? localZone,
-      tick() {
+      tick(cronSlot) {
         void gate.resume(job.name);
         if (!gate.allows(job)) return;
         if (busy.has(job.name)) {
@@ -158,7 +193,7 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
         }
         busy.add(job.name);
         void deps.background
-          .track(runOnce(deps.logger, job, deps.clock.now()))
+          .track(runOnce(deps.logger, job, deps.clock.now(), false, { claims: deps.claims, slot: cronSlot }))
           .finally(() => busy.delete(job.name));
       },
     })),
@@ -185,7 +220,9 @@ async function runAtStart(
       if (slot) {
         deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
         // In the background: a digest takes seconds (figures, chart, upload), and the start must not wait.
-        catchUps.push(deps.background.track(runOnce(deps.logger, job, slot, true)));
+        catchUps.push(
+          deps.background.track(runOnce(deps.logger, job, slot, true, { claims: deps.claims, slot })),
+        );
       }
     }
   }

@@ -142,6 +142,25 @@ async function fillTheRest(path: string): Promise<void> {
       db.insert(s.covers)
         .values({ aeUserId: 'U1AE0000', coverUserId: 'U1AE0001', until: '2026-12-01', setAt: at })
         .run();
+      db.insert(s.jobClaims)
+        .values([
+          {
+            job: 'weekly-digest',
+            slot: at,
+            holder: 'host:1:ab12cd34',
+            claimedAt: at,
+            leaseUntil: at,
+            doneAt: at,
+          },
+          {
+            job: 'response-window-sweep',
+            slot: at,
+            holder: 'host:2:ef56ab78',
+            claimedAt: at,
+            leaseUntil: at,
+          },
+        ])
+        .run();
     });
   } finally {
     database.close();

@@ -485,3 +485,16 @@ export const covers = pgTable('covers', {
   until: text('until').notNull(),
   setAt: timestamp('set_at').notNull(),
 });
+
+export const jobClaims = pgTable(
+  'job_claims',
+  {
+    job: text('job').notNull(),
+    slot: timestamp('slot').notNull(),
+    holder: text('holder').notNull(),
+    claimedAt: timestamp('claimed_at').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    doneAt: timestamp('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);

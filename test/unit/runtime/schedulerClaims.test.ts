@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { jobClaims } from '../../../src/db/schema.js';
+import { createLogger } from '../../../src/logger.js';
+import { type BackgroundWork, createBackgroundWork } from '../../../src/runtime/background.js';
+import { createSlotClaims } from '../../../src/runtime/jobClaims.js';
+import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
+import { TestClock } from '../../support/clock.js';
+import { SteppedTimers } from '../../support/steppedTimers.js';
+
+/**
+ * Several processes on one database (issue 34: replicas on Postgres; here two schedulers on one real SQLite file, as
+ * two replicas would share it): each slot of a job runs in one of them, once, and a slot whose run never finished is
+ * taken over by another process's catch-up once its lease has passed. Time is stepped, never waited for.
+ */
+const MINUTE = 60_000;
+const WEEK = 7 * 86_400_000;
+
+interface Run {
+  replica: string;
+  job: string;
+  slot: string;
+}
+
+describe('scheduled slots claimed across processes sharing one database', () => {
+  let dir: string;
+  let database: AppDatabase;
+  const started: { scheduler: Scheduler; background: BackgroundWork }[] = [];
+  let runs: Run[] = [];
+  beforeEach(() => {
+    runs = [];
+    dir = mkdtempSync(join(tmpdir(), 'claims-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+  });
+  afterEach(async () => {
+    for (const { scheduler, background } of started.splice(0)) {
+      await scheduler.stop();
+      await background.drain();
+    }
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function replica(
+    name: string,
+    jobs: (record: (job: string) => (slot: Date) => void) => JobSpec[],
+    opts: { clock: TestClock; timers?: SteppedTimers },
+  ) {
+    const logger = createLogger('info', new Writable({ write: (_c, _e, done) => done() }));
+    const background = createBackgroundWork(logger);
+    const record = (job: string) => (slot: Date) =>
+      void runs.push({ replica: name, job, slot: slot.toISOString() });
+    const scheduler = createScheduler(jobs(record), {
+      clock: opts.clock,
+      logger,
+      background,
+      ...(opts.timers ? { timers: opts.timers } : {}),
+      claims: createSlotClaims({ db: database.db, clock: opts.clock, holder: name }),
+    });
+    started.push({ scheduler, background });
+    return { scheduler, background };
+  }
+
+  it('runs each minute’s slot in one of two replicas, once', async () => {
+    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
+    const clock = new TestClock(new Date(timers.now()));
+    const minutely = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+      { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
+    ];
+    const a = replica('a', minutely, { clock, timers });
+    const b = replica('b', minutely, { clock, timers });
+    await a.scheduler.start();
+    await b.scheduler.start();
+    await timers.advance(3 * MINUTE, async () => {
+      clock.set(new Date(timers.now()));
+      await a.background.drain();
+      await b.background.drain();
+    });
+    // 14:01, 14:02 and 14:03 came round in both: each ran in exactly one of them, the one holding its claim.
+    const claims = database.db.select().from(jobClaims).all();
+    expect(claims.map((c) => [c.job, c.slot.toISOString().slice(11, 16), c.doneAt !== null])).toEqual([
+      ['sweep', '14:01', true],
+      ['sweep', '14:02', true],
+      ['sweep', '14:03', true],
+    ]);
+    expect(runs.map((r) => r.replica)).toEqual(claims.map((c) => c.holder));
+  });
+
+  const digest = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+    {
+      name: 'weekly-digest',
+      schedule: '0 9 * * 1',
+      timeZone: 'America/New_York',
+      run: record('weekly-digest'),
+      atStart: { catchUpWithinMs: WEEK },
+      leaseMs: 10 * MINUTE,
+    },
+  ];
+
+  it('a replica started after another caught up on a missed slot does not run it again', async () => {
+    const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
+    const a = replica('a', digest, { clock });
+    await a.scheduler.start();
+    await a.scheduler.caughtUp;
+    clock.advance(MINUTE);
+    const b = replica('b', digest, { clock });
+    await b.scheduler.start();
+    await b.scheduler.caughtUp;
+    expect(runs).toEqual([{ replica: 'a', job: 'weekly-digest', slot: '2026-11-23T14:00:00.000Z' }]);
+  });
+
+  it('takes over a slot whose run never finished once its lease has passed, not before', async () => {
+    const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
+    // Replica a claims the slot and dies in the middle of its run (the run never ends, nor is it marked done).
+    const dying = replica(
+      'a',
+      () => [{ ...digest(() => () => undefined)[0], run: () => new Promise(() => undefined) } as JobSpec],
+      { clock },
+    );
+    await dying.scheduler.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(database.db.select().from(jobClaims).all()).toMatchObject([{ holder: 'a', doneAt: null }]);
+    await dying.scheduler.stop();
+    started.splice(0); // its run never ends: nothing to wait for
+
+    clock.advance(5 * MINUTE); // within a's lease: b leaves the slot to it
+    const early = replica('b', digest, { clock });
+    await early.scheduler.start();
+    await early.scheduler.caughtUp;
+    expect(runs).toEqual([]);
+
+    clock.advance(6 * MINUTE); // a's lease has passed: c takes the slot over and runs it
+    const late = replica('c', digest, { clock });
+    await late.scheduler.start();
+    await late.scheduler.caughtUp;
+    expect(runs).toEqual([{ replica: 'c', job: 'weekly-digest', slot: '2026-11-23T14:00:00.000Z' }]);
+    expect(database.db.select().from(jobClaims).all()).toMatchObject([{ holder: 'c' }]);
+    expect(database.db.select().from(jobClaims).all()[0]?.doneAt).not.toBeNull();
+  });
+});
