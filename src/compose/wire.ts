@@ -63,6 +63,15 @@ export async function wire(opts: StartOptions): Promise<{
   const activity = new RequestActivity();
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
+  const internalChannels = createInternalChannels({
+    configured: internalChannelSettings(config),
+    checked: startup.internalChannels,
+    logger,
+    db,
+    clock,
+  });
+  // What start found, for every process on this database (a newer word another process heard stays).
+  await internalChannels.recordStart();
   const services = createServices({
     ...opts,
     lifecycle: createLifecycle({ db, onOutboxWrite }),
@@ -78,11 +87,7 @@ export async function wire(opts: StartOptions): Promise<{
     background,
     directory,
     windows: planner(config),
-    internalChannels: createInternalChannels({
-      configured: internalChannelSettings(config),
-      checked: startup.internalChannels,
-      logger,
-    }),
+    internalChannels,
     onOutboxWrite,
     crm,
     policies,

@@ -746,3 +746,14 @@ export const jobClaims = sqliteTable(
   (t) => [primaryKey({ columns: [t.job, t.slot] })],
 );
 export type JobClaimRow = typeof jobClaims.$inferSelect;
+
+/**
+ * What Slack last said of each internal channel the app posts to (the settings' and the policy file's): shared with
+ * another organization or not, and when it said so. Every process reads the newest word, whichever process heard it
+ * (a start-time check, a `channel_shared` event, a re-check): issue 34, replicas (partners/internalChannels.ts).
+ */
+export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
+  channelId: text('channel_id').primaryKey(),
+  shared: integer('shared', { mode: 'boolean' }).notNull(),
+  checkedAt: timestamp('checked_at').notNull(),
+});

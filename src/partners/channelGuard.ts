@@ -39,7 +39,7 @@ const HOLDS = {
  */
 export function channelGuard(deps: {
   db: Executor;
-  internalChannels: Pick<InternalChannels, 'isConfirmed' | 'shared'>;
+  internalChannels: Pick<InternalChannels, 'isConfirmed' | 'isShared'>;
   access?: Pick<ChannelAccess, 'holds'>;
 }) {
   const removed = async (row: OutboxRow): Promise<DeliveryVerdict | undefined> =>
@@ -64,7 +64,7 @@ export function channelGuard(deps: {
       return (await removed(row)) ?? { kind: 'send' };
     }
     if (!isChannel(channel)) return { kind: 'send' };
-    if (deps.internalChannels.shared().has(channel)) {
+    if (await deps.internalChannels.isShared(channel)) {
       return {
         kind: 'drop',
         reason: 'internal message; the channel is now shared with another organization',
@@ -73,7 +73,7 @@ export function channelGuard(deps: {
     if (await findChannelBinding(deps.db, channel)) {
       return { kind: 'drop', reason: 'internal message; the channel is a partner channel' };
     }
-    if (!deps.internalChannels.isConfirmed(channel)) {
+    if (!(await deps.internalChannels.isConfirmed(channel))) {
       return {
         kind: 'drop',
         reason:

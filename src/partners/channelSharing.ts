@@ -68,7 +68,7 @@ async function sharingChanged(
   const switched: SwitchedOff =
     externallyShared === undefined
       ? { kinds: [] }
-      : deps.internalChannels.sharingChanged(channelId, externallyShared);
+      : await deps.internalChannels.sharingChanged(channelId, externallyShared);
   if (switched.sources?.length)
     await toAdmins(deps, `internal_shared:${channelId}`, internalChannelShared(channelId, switched.sources));
 
@@ -149,7 +149,7 @@ async function holdForStrangers(
  */
 async function recheckSharing(deps: ChannelSharingDeps, limit: number): Promise<void> {
   const held = (await channelsHeldForSharing(deps.db, limit)).map((c) => c.channelId);
-  const internal = deps.internalChannels.unconfirmed().filter((id) => !held.includes(id));
+  const internal = (await deps.internalChannels.unconfirmed()).filter((id) => !held.includes(id));
   for (const channelId of [...held, ...internal].slice(0, limit)) await sharingChanged(deps, channelId);
 }
 

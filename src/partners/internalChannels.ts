@@ -1,4 +1,7 @@
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { recordSharing, sharingOf } from '../db/repositories/internalChannels.js';
 import { type PolicyBook, policyChannelTargets } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
@@ -117,61 +120,135 @@ export interface SwitchedOff {
   readonly sources?: readonly InternalChannelSource[];
 }
 
+interface InternalChannelsDeps {
+  /** The sources start checked (`internalChannelSources`). */
+  configured: readonly InternalChannelSource[];
+  checked: InternalChannelCheck;
+  logger: Logger;
+  db: Db;
+  clock: Clock;
+}
+
+/** This process's view of the channels: what it heard and read last. */
+interface View {
+  /** Channels confirmed internal now: named by a source, found internal, not shared since. */
+  confirmed: Set<string>;
+  /** Channels known to be shared externally: the outbox drops internal posts still queued for them. */
+  shared: Set<string>;
+  sourcesOf(channelId: string): InternalChannelSource[];
+  /** Follows a word on the channel (from Slack, or read from the database). */
+  learn(channelId: string, isShared: boolean): void;
+}
+
+function viewOf(deps: InternalChannelsDeps): View {
+  const sourcesOf = (channelId: string) => deps.configured.filter((s) => s.channelId === channelId);
+  const confirmed = new Set<string>(deps.checked.confirmed.filter((id) => sourcesOf(id).length > 0));
+  const shared = new Set<string>(deps.checked.shared);
+  return {
+    confirmed,
+    shared,
+    sourcesOf,
+    learn(channelId, isShared) {
+      if (isShared) {
+        shared.add(channelId);
+        confirmed.delete(channelId);
+        return;
+      }
+      shared.delete(channelId);
+      if (sourcesOf(channelId).length > 0) confirmed.add(channelId);
+    },
+  };
+}
+
+/** The newest word any process recorded on the channel, learned by this process (undefined: none recorded). */
+async function recordedWord(deps: InternalChannelsDeps, view: View, channelId: string) {
+  const recorded = await sharingOf(deps.db, channelId);
+  if (recorded !== undefined) view.learn(channelId, recorded);
+  return recorded;
+}
+
+/**
+ * Slack says a channel gained or lost organizations. Returns what it switched off: the places that name it, when
+ * it was confirmed internal by the newest word before this one (nothing when it was off, or another process
+ * already heard it).
+ */
+async function sharingChanged(
+  deps: InternalChannelsDeps,
+  view: View,
+  channelId: string,
+  externallyShared: boolean,
+): Promise<SwitchedOff> {
+  const sources = view.sourcesOf(channelId);
+  const names = sources.map((s) => s.name);
+  const wasConfirmed = view.confirmed.has(channelId);
+  const { was, now } = await deps.db.transaction((tx) =>
+    recordSharing(tx, channelId, externallyShared, deps.clock.now()),
+  );
+  view.learn(channelId, now);
+  const before = was === undefined ? !wasConfirmed : was;
+  if (now && !before && sources.length > 0) {
+    deps.logger.error(
+      { channelId, sources: names },
+      'an internal channel was shared with another organization; nothing internal is posted there any more',
+    );
+    return { kinds: sources.flatMap((s) => (s.kind ? [s.kind] : [])), sources };
+  }
+  if (!now && before && sources.length > 0)
+    deps.logger.info({ channelId, sources: names }, 'internal channel no longer shared; in use again');
+  return { kinds: [], sources: [] };
+}
+
+/** Records what the start-time check found, as Slack's word at this moment (a newer word of another process stays). */
+async function recordStart(deps: InternalChannelsDeps, view: View): Promise<void> {
+  const at = deps.clock.now();
+  const { confirmed, shared } = deps.checked;
+  await deps.db.transaction(async (tx) => {
+    for (const id of confirmed) if (view.sourcesOf(id).length > 0) await recordSharing(tx, id, false, at);
+    for (const id of shared) await recordSharing(tx, id, true, at);
+  });
+  for (const id of [...confirmed, ...shared]) await recordedWord(deps, view, id);
+}
+
 /**
  * The internal channels the app posts to (escalations, partner-help requests, the digest, the policies' channels).
  * They name internal people and numbers, so each is used only while it is confirmed internal: as the start-time
  * check found it, switched off the moment Slack says it was shared with another organization (on again when Slack
  * says it no longer is). A channel no source names is never confirmed.
+ *
+ * Slack's newest word on each channel is kept in the database (`internal_channel_sharing`), whichever process heard
+ * it, and the delivery guard reads it before each internal post: with several processes on one database, a channel
+ * one of them hears was shared gets nothing internal from any of them. This process's own view (`channelId`, which
+ * only chooses where a post is queued) follows what it hears and reads.
  */
-export function createInternalChannels(deps: {
-  /** The sources start checked (`internalChannelSources`). */
-  configured: readonly InternalChannelSource[];
-  checked: InternalChannelCheck;
-  logger: Logger;
-}) {
-  const sourcesOf = (channelId: string) => deps.configured.filter((s) => s.channelId === channelId);
-  /** Channels confirmed internal now: named by a source, found internal at start, not shared since. */
-  const confirmed = new Set<string>(deps.checked.confirmed.filter((id) => sourcesOf(id).length > 0));
-  /** Channels known to be shared externally: the outbox drops internal posts still queued for them. */
-  const shared = new Set<string>(deps.checked.shared);
-
-  /** Slack says a channel gained or lost organizations. Returns what it switched off (nothing when it was off). */
-  function sharingChanged(channelId: string, externallyShared: boolean): SwitchedOff {
-    const sources = sourcesOf(channelId);
-    const names = sources.map((s) => s.name);
-    if (externallyShared) {
-      shared.add(channelId);
-      if (confirmed.delete(channelId)) {
-        deps.logger.error(
-          { channelId, sources: names },
-          'an internal channel was shared with another organization; nothing internal is posted there any more',
-        );
-        return { kinds: sources.flatMap((s) => (s.kind ? [s.kind] : [])), sources };
-      }
-      return { kinds: [], sources: [] };
-    }
-    shared.delete(channelId);
-    if (sources.length > 0 && !confirmed.has(channelId)) {
-      confirmed.add(channelId);
-      deps.logger.info({ channelId, sources: names }, 'internal channel no longer shared; in use again');
-    }
-    return { kinds: [], sources: [] };
-  }
-
+export function createInternalChannels(deps: InternalChannelsDeps) {
+  const view = viewOf(deps);
+  /** Whether internal text may go into this channel now: a source names it and the newest word says internal. */
+  const isConfirmed = async (channelId: string): Promise<boolean> => {
+    if (view.sourcesOf(channelId).length === 0) return false;
+    const recorded = await recordedWord(deps, view, channelId);
+    return recorded === undefined ? view.confirmed.has(channelId) : !recorded;
+  };
   return {
-    sharingChanged,
-    /** The channel for this purpose, while it is confirmed internal. */
+    recordStart: () => recordStart(deps, view),
+    sharingChanged: (channelId: string, externallyShared: boolean) =>
+      sharingChanged(deps, view, channelId, externallyShared),
+    /** The channel for this purpose, while this process sees it confirmed internal (the guard checks again). */
     channelId(kind: InternalChannelKind): string | undefined {
       const id = deps.configured.find((s) => s.kind === kind)?.channelId;
-      return id && confirmed.has(id) ? id : undefined;
+      return id && view.confirmed.has(id) ? id : undefined;
     },
     /** Whether internal text may go into this channel now (the delivery guard asks before each post). */
-    isConfirmed: (channelId: string): boolean => confirmed.has(channelId),
-    shared: (): ReadonlySet<string> => shared,
+    isConfirmed,
+    /** Whether the channel is known shared externally now: the outbox drops internal posts queued for it. */
+    isShared: async (channelId: string): Promise<boolean> =>
+      (await recordedWord(deps, view, channelId)) ?? view.shared.has(channelId),
     /** Channels a source names that are not confirmed internal now: the re-check asks Slack about them again. */
-    unconfirmed: (): string[] => [
-      ...new Set(deps.configured.map((s) => s.channelId).filter((id) => !confirmed.has(id))),
-    ],
+    async unconfirmed(): Promise<string[]> {
+      const found: string[] = [];
+      for (const id of new Set(deps.configured.map((s) => s.channelId)))
+        if (!(await isConfirmed(id))) found.push(id);
+      return found;
+    },
   };
 }
 

@@ -161,6 +161,12 @@ async function fillTheRest(path: string): Promise<void> {
           },
         ])
         .run();
+      db.insert(s.internalChannelSharing)
+        .values([
+          { channelId: 'C0ESCALATE', shared: false, checkedAt: at },
+          { channelId: 'C0DIGEST', shared: true, checkedAt: at },
+        ])
+        .run();
     });
   } finally {
     database.close();

@@ -498,3 +498,9 @@ export const jobClaims = pgTable(
   },
   (t) => [primaryKey({ columns: [t.job, t.slot] })],
 );
+
+export const internalChannelSharing = pgTable('internal_channel_sharing', {
+  channelId: text('channel_id').primaryKey(),
+  shared: boolean('shared').notNull(),
+  checkedAt: timestamp('checked_at').notNull(),
+});

@@ -82,7 +82,7 @@ async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>
         },
         teamName: async (teamId) => teamId,
       },
-      internalChannels: { sharingChanged: () => ({ kinds: [] }), unconfirmed: () => [] },
+      internalChannels: { sharingChanged: async () => ({ kinds: [] }), unconfirmed: async () => [] },
       revopsUserIds: [],
       adminUserIds: ['U0ADMIN'],
       internalTeamIds: [OWN],

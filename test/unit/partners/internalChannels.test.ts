@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
 import { createLogger } from '../../../src/logger.js';
 import {
@@ -9,6 +13,7 @@ import {
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
 import type { DirectoryChannel } from '../../../src/services/directory.js';
+import { TestClock } from '../../support/clock.js';
 
 const config = loadConfig({
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -52,6 +57,20 @@ const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
 });
 
 describe('internal channel sources', () => {
+  // A real migrated file: Slack's newest word on each channel is kept there for every process on it.
+  let dir: string;
+  let database: AppDatabase;
+  const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'internal-channels-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const store = () => ({ db: database.db, clock });
+
   it('are the channel settings that are set, then every channel: target of the policy file with its place and policy', () => {
     expect(internalChannelSources(config, book)).toEqual([
       { name: 'ESCALATION_CHANNEL_ID', channelId: 'C0ESC', kind: 'escalation' },
@@ -98,44 +117,85 @@ describe('internal channel sources', () => {
       ],
     ]);
 
-    const internal = createInternalChannels({ configured: sources, checked, logger });
+    const internal = createInternalChannels({ configured: sources, checked, logger, ...store() });
+    await internal.recordStart();
     expect(internal.channelId('escalation')).toBe('C0ESC');
-    expect(internal.isConfirmed('C0ESC')).toBe(true);
-    expect(internal.isConfirmed('C0SHARED')).toBe(false);
-    expect(internal.isConfirmed('G0HIDDEN')).toBe(false);
+    expect(await internal.isConfirmed('C0ESC')).toBe(true);
+    expect(await internal.isConfirmed('C0SHARED')).toBe(false);
+    expect(await internal.isShared('C0SHARED')).toBe(true);
+    expect(await internal.isConfirmed('G0HIDDEN')).toBe(false);
     // Named by no source: never confirmed, whatever a check says.
-    expect(createInternalChannels({ configured: [], checked, logger }).isConfirmed('C0ESC')).toBe(false);
+    const unnamed = createInternalChannels({ configured: [], checked, logger, ...store() });
+    expect(await unnamed.isConfirmed('C0ESC')).toBe(false);
   });
 
-  it('switch off when shared, every place that names the channel reported, and on again when unshared', () => {
+  it('switch off when shared, every place that names the channel reported, and on again when unshared', async () => {
     const { lines, logger } = logs();
     const sources = internalChannelSources(config, book);
     const internal = createInternalChannels({
       configured: sources,
       checked: { confirmed: ['C0ESC', 'C0DIGEST'], shared: [] },
       logger,
+      ...store(),
     });
-    const switched = internal.sharingChanged('C0ESC', true);
+    await internal.recordStart();
+    const switched = await internal.sharingChanged('C0ESC', true);
     expect(switched.kinds).toEqual(['escalation']);
     expect(switched.sources?.map((s) => s.name)).toEqual([
       'ESCALATION_CHANNEL_ID',
       'policies.meridian[1].to[1]',
     ]);
-    expect(internal.isConfirmed('C0ESC')).toBe(false);
+    expect(await internal.isConfirmed('C0ESC')).toBe(false);
     expect(internal.channelId('escalation')).toBeUndefined();
-    expect(internal.shared().has('C0ESC')).toBe(true);
+    expect(await internal.isShared('C0ESC')).toBe(true);
     expect(lines.at(-1)).toMatchObject({
       level: 50,
       sources: ['ESCALATION_CHANNEL_ID', 'policies.meridian[1].to[1]'],
     });
     // Told twice: switched off once.
-    expect(internal.sharingChanged('C0ESC', true)).toEqual({ kinds: [], sources: [] });
+    clock.advance(1000);
+    expect(await internal.sharingChanged('C0ESC', true)).toEqual({ kinds: [], sources: [] });
 
-    internal.sharingChanged('C0ESC', false);
-    expect(internal.isConfirmed('C0ESC')).toBe(true);
-    expect(internal.shared().has('C0ESC')).toBe(false);
+    clock.advance(1000);
+    await internal.sharingChanged('C0ESC', false);
+    expect(await internal.isConfirmed('C0ESC')).toBe(true);
+    expect(await internal.isShared('C0ESC')).toBe(false);
     // A channel no source names is never turned on.
-    internal.sharingChanged('C0ELSEWHERE', false);
-    expect(internal.isConfirmed('C0ELSEWHERE')).toBe(false);
+    await internal.sharingChanged('C0ELSEWHERE', false);
+    expect(await internal.isConfirmed('C0ELSEWHERE')).toBe(false);
+  });
+
+  it('two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
+    const sources = internalChannelSources(config, book);
+    const replica = (checked: { confirmed: string[]; shared: string[] }) =>
+      createInternalChannels({ configured: sources, checked, logger: logs().logger, ...store() });
+    const a = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });
+    await a.recordStart();
+    const b = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });
+    await b.recordStart();
+
+    clock.advance(60_000);
+    expect((await a.sharingChanged('C0ESC', true)).kinds).toEqual(['escalation']);
+    // b heard nothing from Slack, yet its delivery guard reads the newest word.
+    expect(await b.isShared('C0ESC')).toBe(true);
+    expect(await b.isConfirmed('C0ESC')).toBe(false);
+    expect(b.channelId('escalation')).toBeUndefined();
+    // Slack's retry of the event reaches b: switched off already, so no second notice to the admins.
+    clock.advance(1000);
+    expect(await b.sharingChanged('C0ESC', true)).toEqual({ kinds: [], sources: [] });
+
+    // A third process started on an older answer (checked before the share) does not undo the newer word.
+    const late = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });
+    clock.advance(-120_000);
+    await late.recordStart();
+    clock.advance(120_000);
+    expect(await late.isConfirmed('C0ESC')).toBe(false);
+
+    // Unshared, as a's re-check hears it: b and the late one use it again.
+    clock.advance(60_000);
+    await a.sharingChanged('C0ESC', false);
+    expect(await b.isConfirmed('C0ESC')).toBe(true);
+    expect(await late.isConfirmed('C0ESC')).toBe(true);
+    expect(b.channelId('escalation')).toBe('C0ESC');
   });
 });
