@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
+import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
 
 /**
  * A query built once per database connection instead of on every call. drizzle turns a query builder into SQL each
@@ -37,3 +38,51 @@ export const setTo = <T>(name: string): T => sql.placeholder(name) as unknown as
  * SQLite stores: epoch milliseconds, JSON text, or null.
  */
 export const stored = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** A query builder that can be prepared (drizzle's, on either engine). */
+interface Preparable {
+  prepare(name?: string): unknown;
+}
+
+/** What either engine's prepared query offers: SQLite's run at once, Postgres's through `execute`. */
+interface PreparedOnEither {
+  all?(params: Record<string, unknown>): unknown;
+  run?(params: Record<string, unknown>): unknown;
+  execute(params: Record<string, unknown>): unknown;
+}
+
+/**
+ * A query prepared once per connection, for both engines (db/engine.ts): `build` gets the executor's tables and uses
+ * `sql.placeholder`s, which each engine binds through the column's encoder (`stored()` above is SQLite's alone).
+ * SQLite keeps the statement by connection; Postgres prepares it by `name` on each client of the pool.
+ */
+export function preparedQuery<Q extends Preparable>(name: string, build: (exec: Executor, t: Tables) => Q) {
+  const bySession = new WeakMap<object, PreparedOnEither>();
+  const preparedOn = (exec: Executor): PreparedOnEither => {
+    const session = (exec as unknown as { session: object }).session;
+    let query = bySession.get(session);
+    if (query === undefined) {
+      const builder = build(exec, tablesOf(exec));
+      query = (isPostgres(exec) ? builder.prepare(name) : builder.prepare()) as PreparedOnEither;
+      bySession.set(session, query);
+    }
+    return query;
+  };
+  type Rows = Awaited<Q> extends readonly unknown[] ? Awaited<Q> : never;
+  return {
+    /** The rows: a select's, or a write's `returning`. */
+    async all(exec: Executor, params: Record<string, unknown> = {}): Promise<Rows> {
+      const query = preparedOn(exec);
+      return (isPostgres(exec) ? await query.execute(params) : query.all?.(params)) as Rows;
+    },
+    /** The first row, if any. */
+    async first(exec: Executor, params: Record<string, unknown> = {}): Promise<Rows[number] | undefined> {
+      return (await this.all(exec, params))[0];
+    },
+    /** A write without `returning`: how many rows it changed. */
+    async run(exec: Executor, params: Record<string, unknown> = {}): Promise<number> {
+      const query = preparedOn(exec);
+      return changed(isPostgres(exec) ? await query.execute(params) : query.run?.(params));
+    },
+  };
+}

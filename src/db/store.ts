@@ -18,9 +18,19 @@ import type { Db, Tx } from './types.js';
 const open = new AsyncLocalStorage<{ open: boolean }>();
 
 /** Refuses what cannot work inside a transaction (see above). */
-function outsideTransaction(what: string): void {
+export function outsideTransaction(what: string): void {
   if (open.getStore()?.open)
     throw new Error(`${what} inside a transaction: pass the transaction's executor down`);
+}
+
+/** Runs `fn` as the body of a transaction: a transaction started inside it is refused (see above). */
+export async function asTransactionBody<T>(fn: () => Promise<T> | T): Promise<T> {
+  const scope = { open: true };
+  try {
+    return await open.run(scope, fn);
+  } finally {
+    scope.open = false;
+  }
 }
 
 /** Whether the tests run (vitest): a read outside the transaction from inside one is then an error, not a stale read. */

@@ -1,6 +1,9 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, min } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { type ChannelAccessNoticeRow, channelAccessNotices } from '../schema.js';
+import { changed, tablesOf } from '../engine.js';
+import type { ChannelAccessNoticeRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * The DMs that told someone the app is not in a channel (partners/channelAccess.ts): remembered until the app is in
@@ -17,7 +20,8 @@ export async function insertChannelAccessNotice(
   exec: Tx,
   row: Pick<ChannelAccessNoticeRow, 'messageKey' | 'channelId' | 'readerUserId' | 'handoffId' | 'toldAt'>,
 ): Promise<boolean> {
-  return exec.insert(channelAccessNotices).values(row).onConflictDoNothing().run().changes > 0;
+  const { channelAccessNotices } = tablesOf(exec);
+  return changed(await exec.insert(channelAccessNotices).values(row).onConflictDoNothing()) > 0;
 }
 
 /** The notices of a channel, oldest first. */
@@ -25,30 +29,30 @@ export async function channelAccessNoticesIn(
   exec: Executor,
   channelId: string,
 ): Promise<ChannelAccessNoticeRow[]> {
+  const { channelAccessNotices } = tablesOf(exec);
   return exec
     .select()
     .from(channelAccessNotices)
     .where(eq(channelAccessNotices.channelId, channelId))
-    .orderBy(asc(channelAccessNotices.toldAt), asc(channelAccessNotices.messageKey))
-    .all();
+    .orderBy(asc(channelAccessNotices.toldAt), asc(channelAccessNotices.messageKey));
 }
 
 /** The app is in the channel again: its notices are edited, and forgotten. */
 export async function deleteChannelAccessNotices(exec: Tx, channelId: string): Promise<number> {
-  return exec.delete(channelAccessNotices).where(eq(channelAccessNotices.channelId, channelId)).run().changes;
+  const { channelAccessNotices } = tablesOf(exec);
+  return changed(
+    await exec.delete(channelAccessNotices).where(eq(channelAccessNotices.channelId, channelId)),
+  );
 }
 
 /** The channels some notice says the app is not in, the longest told first, at most `limit`: for the re-check. */
 export async function channelsWithAccessNotices(exec: Executor, limit: number): Promise<string[]> {
-  return exec
-    .select({
-      channelId: channelAccessNotices.channelId,
-      since: sql<number>`min(${channelAccessNotices.toldAt})`,
-    })
+  const { channelAccessNotices } = tablesOf(exec);
+  const rows = await exec
+    .select({ channelId: channelAccessNotices.channelId })
     .from(channelAccessNotices)
     .groupBy(channelAccessNotices.channelId)
-    .orderBy(sql`min(${channelAccessNotices.toldAt})`, asc(channelAccessNotices.channelId))
-    .limit(limit)
-    .all()
-    .map((row) => row.channelId);
+    .orderBy(asc(min(channelAccessNotices.toldAt)), asc(channelAccessNotices.channelId))
+    .limit(limit);
+  return rows.map((row) => row.channelId);
 }

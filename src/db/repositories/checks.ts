@@ -1,6 +1,9 @@
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { type HandoffRow, handoffs, type ResellerRow, registeredResellers } from '../schema.js';
+import { changed, tablesOf } from '../engine.js';
+import type { HandoffRow, ResellerRow, registeredResellers } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * Other handoffs on the same account (same account key, or same company domain when one is given) that are still
@@ -12,6 +15,7 @@ export async function findSameAccount(
   since: Date,
   limit = 10,
 ): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   const sameAccount = account.domain
     ? or(eq(handoffs.accountKey, account.key), eq(handoffs.accountDomain, account.domain))
     : eq(handoffs.accountKey, account.key);
@@ -25,29 +29,36 @@ export async function findSameAccount(
       ),
     )
     .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 export async function findResellers(exec: Executor, accountKey: string): Promise<ResellerRow[]> {
-  return exec.select().from(registeredResellers).where(eq(registeredResellers.accountKey, accountKey)).all();
+  const { registeredResellers } = tablesOf(exec);
+  return exec.select().from(registeredResellers).where(eq(registeredResellers.accountKey, accountKey));
 }
 
 export async function listResellers(exec: Executor, limit: number): Promise<ResellerRow[]> {
-  return exec.select().from(registeredResellers).orderBy(registeredResellers.accountKey).limit(limit).all();
+  const { registeredResellers } = tablesOf(exec);
+  return exec.select().from(registeredResellers).orderBy(registeredResellers.accountKey).limit(limit);
 }
 
 export async function addReseller(exec: Tx, row: typeof registeredResellers.$inferInsert): Promise<boolean> {
-  return exec.insert(registeredResellers).values(row).onConflictDoNothing().run().changes === 1;
+  const { registeredResellers } = tablesOf(exec);
+  return changed(await exec.insert(registeredResellers).values(row).onConflictDoNothing()) === 1;
 }
 
 export async function removeReseller(exec: Tx, accountKey: string, resellerKey: string): Promise<boolean> {
+  const { registeredResellers } = tablesOf(exec);
   return (
-    exec
-      .delete(registeredResellers)
-      .where(
-        and(eq(registeredResellers.accountKey, accountKey), eq(registeredResellers.resellerKey, resellerKey)),
-      )
-      .run().changes === 1
+    changed(
+      await exec
+        .delete(registeredResellers)
+        .where(
+          and(
+            eq(registeredResellers.accountKey, accountKey),
+            eq(registeredResellers.resellerKey, resellerKey),
+          ),
+        ),
+    ) === 1
   );
 }

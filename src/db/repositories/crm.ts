@@ -1,19 +1,17 @@
 import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizzle-orm';
 import type { CrmSystem } from '../../domain/crmLink.js';
 import type { Executor, Tx } from '../client.js';
-import {
-  classificationCorrections,
-  type HandoffEventRow,
-  type HandoffRow,
-  handoffEvents,
-  handoffs,
-} from '../schema.js';
+import { first, tablesOf } from '../engine.js';
+import type { classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** The queries of the CRM loop (`src/services/crm/`): delivery of activities, the read-back, later-linked records. */
 
 /** One touch-log event, by its id (what a `crm.activity` outbox row renders). */
 export async function findEvent(exec: Executor, eventId: number): Promise<HandoffEventRow | undefined> {
-  return exec.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)).get();
+  const { handoffEvents } = tablesOf(exec);
+  return first(exec.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)));
 }
 
 /**
@@ -21,6 +19,7 @@ export async function findEvent(exec: Executor, eventId: number): Promise<Handof
  * opportunity created): the records the read-back asks about.
  */
 export async function findOpenLinked(exec: Executor, system: CrmSystem): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
@@ -31,8 +30,7 @@ export async function findOpenLinked(exec: Executor, system: CrmSystem): Promise
         eq(handoffs.status, 'accepted'),
         or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
       ),
-    )
-    .all();
+    );
 }
 
 /**
@@ -40,6 +38,7 @@ export async function findOpenLinked(exec: Executor, system: CrmSystem): Promise
  * `classified_link` (`<system>:<record id>`), or none was kept.
  */
 export async function findRelinked(exec: Executor, system: CrmSystem): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
@@ -53,23 +52,25 @@ export async function findRelinked(exec: Executor, system: CrmSystem): Promise<H
           ne(handoffs.classifiedLink, sql`${handoffs.crmSystem} || ':' || ${handoffs.crmRecordId}`),
         ),
       ),
-    )
-    .all();
+    );
 }
 
 /** Whether a person corrected this handoff's class: a correction not made by a CRM (`crm:<system>`). */
 export async function hasCorrectionByPerson(exec: Executor, handoffId: number): Promise<boolean> {
+  const { classificationCorrections } = tablesOf(exec);
   return (
-    exec
-      .select({ id: classificationCorrections.id })
-      .from(classificationCorrections)
-      .where(
-        and(
-          eq(classificationCorrections.handoffId, handoffId),
-          notLike(classificationCorrections.correctedByUserId, 'crm:%'),
-        ),
-      )
-      .get() !== undefined
+    (await first(
+      exec
+        .select({ id: classificationCorrections.id })
+        .from(classificationCorrections)
+        .where(
+          and(
+            eq(classificationCorrections.handoffId, handoffId),
+            notLike(classificationCorrections.correctedByUserId, 'crm:%'),
+          ),
+        )
+        .limit(1),
+    )) !== undefined
   );
 }
 
@@ -78,5 +79,6 @@ export async function insertClassificationCorrection(
   exec: Tx,
   row: typeof classificationCorrections.$inferInsert,
 ): Promise<void> {
-  exec.insert(classificationCorrections).values(row).run();
+  const { classificationCorrections } = tablesOf(exec);
+  await exec.insert(classificationCorrections).values(row);
 }

@@ -1,25 +1,29 @@
-import { and, eq, gt, min } from 'drizzle-orm';
+import { and, eq, gt, min, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../client.js';
-import { handoffs, outbox } from '../schema.js';
+import { type Tables, tablesOf } from '../engine.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * The times at which a scheduled job has something to do, one entry per kind: a response window's end, a reminder,
  * an escalation step, a stall nudge, a deferred window's start (all for undecided handoffs but the nudge), and an
  * outbox message waiting for its time.
  */
-const DUE_TIMES: readonly {
+function dueTimes({ handoffs, outbox }: Tables): readonly {
   column: SQLiteColumn;
-  table: typeof handoffs | typeof outbox;
-  only?: ReturnType<typeof eq>;
-}[] = [
-  { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
-  { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
-  { table: handoffs, column: handoffs.nextEscalationAt },
-  { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
-  { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
-  { table: outbox, column: outbox.nextAttemptAt, only: eq(outbox.status, 'pending') },
-];
+  table: Tables['handoffs'] | Tables['outbox'];
+  only?: SQL;
+}[] {
+  return [
+    { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
+    { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
+    { table: handoffs, column: handoffs.nextEscalationAt },
+    { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
+    { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
+    { table: outbox, column: outbox.nextAttemptAt, only: eq(outbox.status, 'pending') },
+  ];
+}
 
 /**
  * The earliest time after `after` at which something is due (undefined: nothing is). The sandbox steps its clock
@@ -27,12 +31,11 @@ const DUE_TIMES: readonly {
  */
 export async function nextDueAt(exec: Executor, after: Date): Promise<Date | undefined> {
   let earliest: number | undefined;
-  for (const { table, column, only } of DUE_TIMES) {
-    const row = exec
+  for (const { table, column, only } of dueTimes(tablesOf(exec))) {
+    const [row] = await exec
       .select({ at: min(column) })
       .from(table)
-      .where(and(gt(column, after), only))
-      .get();
+      .where(and(gt(column, after), only));
     const at = row?.at instanceof Date ? row.at.getTime() : typeof row?.at === 'number' ? row.at : undefined;
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }

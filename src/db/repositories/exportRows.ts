@@ -1,6 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { decisions, handoffEvents, handoffs, outcomes } from '../schema.js';
+import { first, type Tables, tablesOf } from '../engine.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The export's
+// times are epoch milliseconds on both: each is read as its column's Date, then given as a number.
 
 /** One handoff of the touch-log export (services/exportCsv.ts turns it into a CSV row). */
 export interface ExportRow {
@@ -45,11 +48,87 @@ export interface ExportRow {
 
 /** How many handoffs were sent in [since, until) (handoffs_sent_at_idx). */
 export async function countSent(exec: Executor, range: { since: Date; until: Date }): Promise<number> {
+  const { handoffs } = tablesOf(exec);
   return (
-    exec.get<{ n: number }>(
-      sql`select count(*) as n from ${handoffs} where sent_at >= ${range.since.getTime()} and sent_at < ${range.until.getTime()}`,
+    (
+      await first(
+        exec
+          .select({ n: count() })
+          .from(handoffs)
+          .where(and(gte(handoffs.sentAt, range.since), lt(handoffs.sentAt, range.until))),
+      )
     )?.n ?? 0
   );
+}
+
+const ms = (at: Date | null): number | null => (at === null ? null : at.getTime());
+
+/** The export's columns, on the executor's tables (`exportRows` joins the handoff's decision and outcome). */
+function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
+  // Postgres counts in bigint, which its driver gives as text.
+  const eventCount = (type: string) =>
+    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = ${type})`.mapWith(
+      Number,
+    );
+  // The latest expiry, from the touch log: a reassignment or an extension clears the handoff's own expired_at.
+  const latestExpiry = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = 'expired'
+    order by e.id desc limit 1`;
+  return {
+    id: handoffs.id,
+    sentAt: handoffs.sentAt,
+    status: handoffs.status,
+    accountName: handoffs.accountName,
+    crmOpportunity: handoffs.crmOpportunity,
+    partnerOrg: sql<string>`coalesce((select p.name from ${partners} p where p.id = ${handoffs.partnerId}), ${handoffs.partnerOrg})`,
+    partnerContactName: handoffs.partnerContactName,
+    authorUserId: handoffs.authorUserId,
+    ownerUserId: handoffs.ownerUserId,
+    aeUserId: handoffs.aeUserId,
+    aeName: handoffs.aeName,
+    classification: handoffs.classification,
+    classificationReason: handoffs.classificationReason,
+    evidenceUrl: handoffs.evidenceUrl,
+    score: handoffs.score,
+    scoreBand: handoffs.scoreBand,
+    decision: decisions.decision,
+    decidedAt: decisions.decidedAt,
+    decidedBy: decisions.decidedByUserId,
+    declineReason: decisions.reasonCode,
+    businessHours: sql<
+      number | null
+    >`(select e.business_hours from ${handoffEvents} e where e.handoff_id = ${handoffs.id}
+      and e.type = ${decisions.decision} and e.assignment = ${decisions.assignment} order by e.id desc limit 1)`.mapWith(
+      handoffEvents.businessHours,
+    ),
+    dueAt: handoffs.dueAt,
+    withdrawnAt: handoffs.withdrawnAt,
+    assignment: handoffs.assignment,
+    expiredAt: sql<Date | null>`coalesce(${handoffs.expiredAt}, (select e.at ${latestExpiry}))`.mapWith(
+      handoffEvents.at,
+    ),
+    expiryDetail: sql<Record<string, unknown> | null>`(select e.detail ${latestExpiry})`.mapWith(
+      handoffEvents.detail,
+    ),
+    reminders: eventCount('reminded'),
+    reassignments: eventCount('reassigned'),
+    extensions: eventCount('extended'),
+    outcome: handoffs.outcome,
+    outcomeAt: outcomes.recordedAt,
+    outcomeOpportunity: sql<
+      string | null
+    >`coalesce(${outcomes.crmOpportunity}, (select x.crm_opportunity from ${outcomes} x
+      where x.handoff_id = ${handoffs.id} and x.crm_opportunity is not null
+      order by x.recorded_at desc, x.id desc limit 1))`,
+    lostReason: sql<string | null>`case when ${handoffs.outcome} = 'lost' then ${outcomes.reasonCode} end`,
+    declines:
+      sql<number>`(select count(*) from ${decisions} x where x.handoff_id = ${handoffs.id} and x.decision = 'declined')`.mapWith(
+        Number,
+      ),
+    latestDeclineReason: sql<
+      string | null
+    >`(select x.reason_code from ${decisions} x where x.handoff_id = ${handoffs.id}
+      and x.decision = 'declined' order by x.id desc limit 1)`,
+  };
 }
 
 /**
@@ -59,35 +138,26 @@ export async function countSent(exec: Executor, range: { since: Date; until: Dat
  * latest outcome's own row has no CRM id, and the export used to show it empty).
  */
 export async function exportRows(exec: Executor, since: Date, until: Date): Promise<ExportRow[]> {
-  const count = (type: string) =>
-    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = h.id and e.type = ${type})`;
-  return exec.all<ExportRow>(sql`
-    select h.id as id, h.sent_at as sentAt, h.status as status, h.account_name as accountName,
-      h.crm_opportunity as crmOpportunity, coalesce((select p.name from partners p where p.id = h.partner_id), h.partner_org) as partnerOrg, h.partner_contact_name as partnerContactName,
-      h.author_user_id as authorUserId, h.owner_user_id as ownerUserId, h.ae_user_id as aeUserId, h.ae_name as aeName,
-      h.classification as classification, h.classification_reason as classificationReason,
-      h.evidence_url as evidenceUrl, h.score as score, h.score_band as scoreBand,
-      d.decision as decision, d.decided_at as decidedAt, d.decided_by_user_id as decidedBy,
-      d.reason_code as declineReason,
-      (select e.business_hours from ${handoffEvents} e where e.handoff_id = h.id and e.type = d.decision
-        and e.assignment = d.assignment order by e.id desc limit 1) as businessHours,
-      h.due_at as dueAt, h.withdrawn_at as withdrawnAt, h.assignment as assignment,
-      -- The latest expiry, from the touch log: a reassignment or an extension clears the handoff's own expired_at.
-      coalesce(h.expired_at, (select e.at from ${handoffEvents} e where e.handoff_id = h.id and e.type = 'expired'
-        order by e.id desc limit 1)) as expiredAt,
-      (select e.detail from ${handoffEvents} e where e.handoff_id = h.id and e.type = 'expired'
-        order by e.id desc limit 1) as expiryDetail,
-      ${count('reminded')} as reminders, ${count('reassigned')} as reassignments, ${count('extended')} as extensions,
-      h.outcome as outcome, o.recorded_at as outcomeAt,
-      coalesce(o.crm_opportunity, (select x.crm_opportunity from ${outcomes} x where x.handoff_id = h.id
-        and x.crm_opportunity is not null order by x.recorded_at desc, x.id desc limit 1)) as outcomeOpportunity,
-      case when h.outcome = 'lost' then o.reason_code end as lostReason,
-      (select count(*) from ${decisions} x where x.handoff_id = h.id and x.decision = 'declined') as declines,
-      (select x.reason_code from ${decisions} x where x.handoff_id = h.id and x.decision = 'declined'
-        order by x.id desc limit 1) as latestDeclineReason
-    from ${handoffs} h
-    left join ${decisions} d on d.handoff_id = h.id and d.assignment = h.assignment
-    left join ${outcomes} o on o.handoff_id = h.id and o.outcome = h.outcome
-    where h.sent_at >= ${since.getTime()} and h.sent_at < ${until.getTime()}
-    order by h.sent_at, h.id`);
+  const tables = tablesOf(exec);
+  const { decisions, handoffs, outcomes } = tables;
+  const rows = await exec
+    .select(exportColumns(tables))
+    .from(handoffs)
+    .leftJoin(
+      decisions,
+      and(eq(decisions.handoffId, handoffs.id), eq(decisions.assignment, handoffs.assignment)),
+    )
+    .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
+    .where(and(gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
+    .orderBy(asc(handoffs.sentAt), asc(handoffs.id));
+  return rows.map((row) => ({
+    ...row,
+    sentAt: row.sentAt.getTime(),
+    decidedAt: ms(row.decidedAt),
+    dueAt: row.dueAt.getTime(),
+    expiredAt: ms(row.expiredAt),
+    expiryDetail: row.expiryDetail === null ? null : JSON.stringify(row.expiryDetail),
+    withdrawnAt: ms(row.withdrawnAt),
+    outcomeAt: ms(row.outcomeAt),
+  }));
 }

@@ -1,8 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { type HelpRequestRow, helpRequests } from '../schema.js';
+import { first, tablesOf } from '../engine.js';
+import type { HelpRequestRow, helpRequests } from '../schema.js';
 
 export type { HelpRequestRow };
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * Stores a help request; undefined when its form was already submitted (one request per modal view: a retried
@@ -12,18 +15,21 @@ export async function insertHelpRequest(
   exec: Tx,
   row: typeof helpRequests.$inferInsert,
 ): Promise<HelpRequestRow | undefined> {
-  return exec.insert(helpRequests).values(row).onConflictDoNothing().returning().all()[0];
+  const { helpRequests } = tablesOf(exec);
+  return first(exec.insert(helpRequests).values(row).onConflictDoNothing().returning());
 }
 
 export async function findHelpRequestBySourceView(
   exec: Executor,
   sourceViewId: string,
 ): Promise<HelpRequestRow | undefined> {
-  return exec.select().from(helpRequests).where(eq(helpRequests.sourceViewId, sourceViewId)).get();
+  const { helpRequests } = tablesOf(exec);
+  return first(exec.select().from(helpRequests).where(eq(helpRequests.sourceViewId, sourceViewId)));
 }
 
 export async function findHelpRequest(exec: Executor, id: number): Promise<HelpRequestRow | undefined> {
-  return exec.select().from(helpRequests).where(eq(helpRequests.id, id)).get();
+  const { helpRequests } = tablesOf(exec);
+  return first(exec.select().from(helpRequests).where(eq(helpRequests.id, id)));
 }
 
 /** Takes an open request for this person; undefined when it is not open (taken already, or no such request). */
@@ -33,10 +39,12 @@ export async function claimHelpRequest(
   userId: string,
   now: Date,
 ): Promise<HelpRequestRow | undefined> {
-  return exec
-    .update(helpRequests)
-    .set({ status: 'claimed', claimedByUserId: userId, claimedAt: now })
-    .where(and(eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
-    .returning()
-    .all()[0];
+  const { helpRequests } = tablesOf(exec);
+  return first(
+    exec
+      .update(helpRequests)
+      .set({ status: 'claimed', claimedByUserId: userId, claimedAt: now })
+      .where(and(eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
+      .returning(),
+  );
 }

@@ -1,6 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, lte } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { internalChannelSharing } from '../schema.js';
+import { first, tablesOf } from '../engine.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * Records what Slack said of an internal channel at `at` (shared with another organization or not), unless a newer
@@ -12,28 +14,32 @@ export async function recordSharing(
   shared: boolean,
   at: Date,
 ): Promise<{ was: boolean | undefined; now: boolean }> {
-  const before = tx
-    .select()
-    .from(internalChannelSharing)
-    .where(eq(internalChannelSharing.channelId, channelId))
-    .get();
+  const { internalChannelSharing } = tablesOf(tx);
+  const before = await first(
+    tx.select().from(internalChannelSharing).where(eq(internalChannelSharing.channelId, channelId)),
+  );
   if (before && before.checkedAt.getTime() > at.getTime()) return { was: before.shared, now: before.shared };
-  tx.insert(internalChannelSharing)
+  await tx
+    .insert(internalChannelSharing)
     .values({ channelId, shared, checkedAt: at })
     .onConflictDoUpdate({
       target: internalChannelSharing.channelId,
       set: { shared, checkedAt: at },
-      setWhere: sql`${internalChannelSharing.checkedAt} <= ${at.getTime()}`,
-    })
-    .run();
+      // The recorded word (the existing row's checked_at) is not newer than this one.
+      setWhere: lte(internalChannelSharing.checkedAt, at),
+    });
   return { was: before?.shared, now: shared };
 }
 
 /** Whether Slack last said the channel is shared with another organization (undefined: no word recorded). */
 export async function sharingOf(exec: Executor, channelId: string): Promise<boolean | undefined> {
-  return exec
-    .select({ shared: internalChannelSharing.shared })
-    .from(internalChannelSharing)
-    .where(eq(internalChannelSharing.channelId, channelId))
-    .get()?.shared;
+  const { internalChannelSharing } = tablesOf(exec);
+  return (
+    await first(
+      exec
+        .select({ shared: internalChannelSharing.shared })
+        .from(internalChannelSharing)
+        .where(eq(internalChannelSharing.channelId, channelId)),
+    )
+  )?.shared;
 }

@@ -1,6 +1,8 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte } from 'drizzle-orm';
 import type { Tx } from '../client.js';
-import { jobClaims } from '../schema.js';
+import { tablesOf } from '../engine.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** How long the claims of past slots are kept: enough to read what ran when, after an incident. */
 const KEPT_MS = 30 * 86_400_000;
@@ -14,8 +16,9 @@ export async function claimSlot(
   tx: Tx,
   claim: { job: string; slot: Date; holder: string; now: Date; leaseUntil: Date },
 ): Promise<boolean> {
+  const { jobClaims } = tablesOf(tx);
   const row = { ...claim, claimedAt: claim.now };
-  const taken = tx
+  const taken = await tx
     .insert(jobClaims)
     .values({
       job: row.job,
@@ -27,10 +30,10 @@ export async function claimSlot(
     .onConflictDoUpdate({
       target: [jobClaims.job, jobClaims.slot],
       set: { holder: row.holder, claimedAt: row.claimedAt, leaseUntil: row.leaseUntil },
-      setWhere: sql`${jobClaims.doneAt} is null and ${jobClaims.leaseUntil} <= ${row.claimedAt.getTime()}`,
+      // The existing claim: its run never finished, and its lease has passed.
+      setWhere: and(isNull(jobClaims.doneAt), lte(jobClaims.leaseUntil, row.claimedAt)),
     })
-    .returning({ holder: jobClaims.holder })
-    .all();
+    .returning({ holder: jobClaims.holder });
   return taken.length > 0;
 }
 
@@ -39,11 +42,14 @@ export async function finishSlot(
   tx: Tx,
   done: { job: string; slot: Date; holder: string; now: Date },
 ): Promise<void> {
-  tx.update(jobClaims)
+  const { jobClaims } = tablesOf(tx);
+  await tx
+    .update(jobClaims)
     .set({ doneAt: done.now })
-    .where(and(eq(jobClaims.job, done.job), eq(jobClaims.slot, done.slot), eq(jobClaims.holder, done.holder)))
-    .run();
-  tx.delete(jobClaims)
-    .where(and(eq(jobClaims.job, done.job), lt(jobClaims.slot, new Date(done.now.getTime() - KEPT_MS))))
-    .run();
+    .where(
+      and(eq(jobClaims.job, done.job), eq(jobClaims.slot, done.slot), eq(jobClaims.holder, done.holder)),
+    );
+  await tx
+    .delete(jobClaims)
+    .where(and(eq(jobClaims.job, done.job), lt(jobClaims.slot, new Date(done.now.getTime() - KEPT_MS))));
 }

@@ -1,15 +1,20 @@
-import { and, desc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { type HandoffRow, handoffEvents, handoffs } from '../schema.js';
+import { first, type Tables, tablesOf } from '../engine.js';
+import type { HandoffRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** A handoff is open while something can still happen to it: waiting, expired, or accepted and not yet won or lost. */
-const openHandoff = or(
-  inArray(handoffs.status, ['sent', 'expired']),
-  and(
-    eq(handoffs.status, 'accepted'),
-    or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
-  ),
-);
+function openHandoff(handoffs: Tables['handoffs']) {
+  return or(
+    inArray(handoffs.status, ['sent', 'expired']),
+    and(
+      eq(handoffs.status, 'accepted'),
+      or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
+    ),
+  );
+}
 
 /**
  * `/handoff list`: what a person wrote, owns, or has to answer (or took on) as its AE, open ones or all, newest
@@ -20,27 +25,31 @@ export async function listHandoffsOf(
   person: { userId: string; teamId: string },
   opts: { all: boolean; limit: number },
 ): Promise<{ rows: HandoffRow[]; total: number }> {
+  const { handoffs } = tablesOf(exec);
   const mine = or(
     eq(handoffs.authorUserId, person.userId),
     eq(handoffs.ownerUserId, person.userId),
     and(eq(handoffs.aeUserId, person.userId), eq(handoffs.aeTeamId, person.teamId)),
   );
-  const where = opts.all ? mine : and(mine, openHandoff);
-  const rows = exec.select().from(handoffs).where(where).orderBy(desc(handoffs.id)).limit(opts.limit).all();
+  const where = opts.all ? mine : and(mine, openHandoff(handoffs));
+  const rows = await exec.select().from(handoffs).where(where).orderBy(desc(handoffs.id)).limit(opts.limit);
   const total =
     rows.length < opts.limit
       ? rows.length
-      : (exec.select({ n: sql<number>`count(*)` }).from(handoffs).where(where).get()?.n ?? rows.length);
+      : ((await first(exec.select({ n: count() }).from(handoffs).where(where)))?.n ?? rows.length);
   return { rows, total };
 }
 
 /** Whether this person was ever the handoff's AE (the touch log names them): one reassigned away still sees it. */
 export async function wasAeOf(exec: Executor, handoffId: number, userId: string): Promise<boolean> {
+  const { handoffEvents } = tablesOf(exec);
   return (
-    exec
-      .select({ id: handoffEvents.id })
-      .from(handoffEvents)
-      .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.aeUserId, userId)))
-      .get() !== undefined
+    (await first(
+      exec
+        .select({ id: handoffEvents.id })
+        .from(handoffEvents)
+        .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.aeUserId, userId)))
+        .limit(1),
+    )) !== undefined
   );
 }

@@ -1,6 +1,8 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { outbox } from '../schema.js';
+import { changed, first, tablesOf } from '../engine.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** Outbox rows by channel and by time: what waits on a channel, waking it, and what a clock step makes due. */
 /**
@@ -12,60 +14,70 @@ import { outbox } from '../schema.js';
  * clock is seen going back, not on every look for what is due.
  */
 export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
-  return exec
-    .update(outbox)
-    .set({ nextAttemptAt: now, scheduledAt: now })
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        gt(outbox.nextAttemptAt, now),
-        sql`coalesce(${outbox.scheduledAt}, ${outbox.createdAt}) > ${now.getTime()}`,
+  const { outbox } = tablesOf(exec);
+  return changed(
+    await exec
+      .update(outbox)
+      .set({ nextAttemptAt: now, scheduledAt: now })
+      .where(
+        and(
+          eq(outbox.status, 'pending'),
+          gt(outbox.nextAttemptAt, now),
+          // The stamp: scheduled_at, or created_at when never rescheduled (coalesce, through the column encoders).
+          or(gt(outbox.scheduledAt, now), and(isNull(outbox.scheduledAt), gt(outbox.createdAt, now))),
+        ),
       ),
-    )
-    .run().changes;
+  );
 }
 
 export async function nextPendingAt(exec: Executor): Promise<Date | undefined> {
-  const row = exec
-    .select({ at: outbox.nextAttemptAt })
-    .from(outbox)
-    .where(eq(outbox.status, 'pending'))
-    .orderBy(asc(outbox.nextAttemptAt))
-    .limit(1)
-    .get();
+  const { outbox } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ at: outbox.nextAttemptAt })
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'))
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(1),
+  );
   return row?.at;
 }
 
 /** Handoffs with partner updates waiting in a channel, for telling each owner (bounded). */
 export async function handoffsWaitingIn(exec: Executor, channelKey: string, limit = 50): Promise<number[]> {
-  return exec
+  const { outbox } = tablesOf(exec);
+  const rows = await exec
     .selectDistinct({ handoffId: outbox.handoffId })
     .from(outbox)
     .where(
       and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'), eq(outbox.audience, 'partner')),
     )
-    .limit(limit)
-    .all()
-    .map((row) => row.handoffId)
-    .filter((id): id is number => id !== null);
+    .limit(limit);
+  return rows.map((row) => row.handoffId).filter((id): id is number => id !== null);
 }
 
 /** Makes a channel's waiting messages due now (the app was just invited there). Returns how many. */
 export async function wakeChannel(exec: Tx, channelKey: string, now: Date): Promise<number> {
-  return exec
-    .update(outbox)
-    .set({ nextAttemptAt: now, scheduledAt: now })
-    .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
-    .run().changes;
+  const { outbox } = tablesOf(exec);
+  return changed(
+    await exec
+      .update(outbox)
+      .set({ nextAttemptAt: now, scheduledAt: now })
+      .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'))),
+  );
 }
 
 /** The channel of the row queued under this key while it still waits to go out (pending); undefined otherwise. */
 export async function pendingChannelOf(exec: Executor, dedupeKey: string): Promise<string | undefined> {
-  return exec
-    .select({ channelKey: outbox.channelKey })
-    .from(outbox)
-    .where(and(eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending')))
-    .get()?.channelKey;
+  const { outbox } = tablesOf(exec);
+  return (
+    await first(
+      exec
+        .select({ channelKey: outbox.channelKey })
+        .from(outbox)
+        .where(and(eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending'))),
+    )
+  )?.channelKey;
 }
 
 /** Whether a row waiting in the channel was last refused with one of these errors (Slack's word on the channel). */
@@ -74,28 +86,34 @@ export async function waitsAfter(
   channelKey: string,
   errors: readonly string[],
 ): Promise<boolean> {
-  const row = exec
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.channelKey, channelKey),
-        eq(outbox.status, 'pending'),
-        inArray(outbox.lastError, [...errors]),
-      ),
-    )
-    .limit(1)
-    .get();
+  const { outbox } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.channelKey, channelKey),
+          eq(outbox.status, 'pending'),
+          inArray(outbox.lastError, [...errors]),
+        ),
+      )
+      .limit(1),
+  );
   return row !== undefined;
 }
 
 /** How many rows wait in the channel. */
 export async function countPendingIn(exec: Executor, channelKey: string): Promise<number> {
+  const { outbox } = tablesOf(exec);
   return (
-    exec
-      .select({ n: sql<number>`count(*)` })
-      .from(outbox)
-      .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending')))
-      .get()?.n ?? 0
+    (
+      await first(
+        exec
+          .select({ n: count() })
+          .from(outbox)
+          .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'))),
+      )
+    )?.n ?? 0
   );
 }

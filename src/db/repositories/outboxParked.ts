@@ -1,6 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, notIlike, notLike } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { type OutboxRow, outbox } from '../schema.js';
+import { changed, first, isPostgres, tablesOf } from '../engine.js';
+import type { OutboxRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** Parked (dead) outbox messages an admin can list and send again, and delivered ones pruned after their retention. */
 /**
@@ -17,46 +20,52 @@ const KEPT_FOR_DEDUPE = ['%:partner_channel_blocked:%', 'digest:%'];
  * message is queued by a state change that happens once, so its dedupe key is not needed after delivery.
  */
 export async function pruneFinished(exec: Tx, before: Date, limit: number): Promise<number> {
-  const kept = sql.join(
-    KEPT_FOR_DEDUPE.map((pattern) => sql`and ${outbox.dedupeKey} not like ${pattern}`),
-    sql` `,
-  );
-  return exec.run(sql`delete from ${outbox} where ${outbox.id} in (
-      select id from ${outbox} where ${outbox.status} in ('delivered', 'cancelled')
-        and ${outbox.nextAttemptAt} < ${before.getTime()} ${kept} order by ${outbox.nextAttemptAt} limit ${limit})`)
-    .changes;
+  const { outbox } = tablesOf(exec);
+  // SQLite's LIKE ignores the case of ASCII letters; Postgres's ILIKE does the same.
+  const notMatching = isPostgres(exec) ? notIlike : notLike;
+  const oldest = exec
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        inArray(outbox.status, ['delivered', 'cancelled']),
+        lt(outbox.nextAttemptAt, before),
+        ...KEPT_FOR_DEDUPE.map((pattern) => notMatching(outbox.dedupeKey, pattern)),
+      ),
+    )
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(limit);
+  return changed(await exec.delete(outbox).where(inArray(outbox.id, oldest)));
 }
 
 /** Parked messages, newest first, for admins. */
 export async function findDead(exec: Executor, limit: number): Promise<OutboxRow[]> {
-  return exec
-    .select()
-    .from(outbox)
-    .where(eq(outbox.status, 'dead'))
-    .orderBy(desc(outbox.id))
-    .limit(limit)
-    .all();
+  const { outbox } = tablesOf(exec);
+  return exec.select().from(outbox).where(eq(outbox.status, 'dead')).orderBy(desc(outbox.id)).limit(limit);
 }
 
 export async function countDead(exec: Executor): Promise<number> {
-  return (
-    exec.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'dead')).get()?.n ?? 0
-  );
+  const { outbox } = tablesOf(exec);
+  return (await first(exec.select({ n: count() }).from(outbox).where(eq(outbox.status, 'dead'))))?.n ?? 0;
 }
 
 /** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
 export async function requeueDead(exec: Tx, now: Date, id?: number): Promise<number> {
-  return exec
-    .update(outbox)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
-    .where(id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)))
-    .run().changes;
+  const { outbox } = tablesOf(exec);
+  return changed(
+    await exec
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
+      .where(
+        id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)),
+      ),
+  );
 }
 
 export async function markDead(exec: Tx, row: OutboxRow, error: string): Promise<void> {
-  exec
+  const { outbox } = tablesOf(exec);
+  await exec
     .update(outbox)
     .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })
-    .where(eq(outbox.id, row.id))
-    .run();
+    .where(eq(outbox.id, row.id));
 }

@@ -1,38 +1,34 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { accountKey } from '../../domain/accountMatch.js';
 import type { PartnerRef } from '../../domain/partnerChannel.js';
 import type { Executor, Tx } from '../client.js';
-import {
-  handoffs,
-  helpRequests,
-  metricFacts,
-  type PartnerChannelRow,
-  type PartnerRow,
-  type PartnerWorkspaceRow,
-  partnerAliases,
-  partnerChannels,
-  partners,
-  partnerWorkspaces,
-} from '../schema.js';
+import { changed, first, tablesOf } from '../engine.js';
+import type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow } from '../schema.js';
 
 export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 const ref = (p: PartnerRow): PartnerRef => ({ id: p.id, name: p.name });
 
 export async function findPartner(exec: Executor, id: number): Promise<PartnerRow | undefined> {
-  return exec.select().from(partners).where(eq(partners.id, id)).get();
+  const { partners } = tablesOf(exec);
+  return first(exec.select().from(partners).where(eq(partners.id, id)));
 }
 
 /** The partner a name resolves to: its own name or any alias, compared by match key. */
 export async function partnerByName(exec: Executor, name: string): Promise<PartnerRow | undefined> {
   const key = accountKey(name);
   if (!key) return undefined;
-  return exec
-    .select({ partner: partners })
-    .from(partnerAliases)
-    .innerJoin(partners, eq(partners.id, partnerAliases.partnerId))
-    .where(eq(partnerAliases.aliasKey, key))
-    .get()?.partner;
+  const { partners, partnerAliases } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ partner: partners })
+      .from(partnerAliases)
+      .innerJoin(partners, eq(partners.id, partnerAliases.partnerId))
+      .where(eq(partnerAliases.aliasKey, key)),
+  );
+  return row?.partner;
 }
 
 export const partnerRefByName = async (exec: Executor, name: string) => {
@@ -41,36 +37,35 @@ export const partnerRefByName = async (exec: Executor, name: string) => {
 };
 
 export async function aliasKeysOf(exec: Executor, partnerId: number): Promise<string[]> {
-  return exec
+  const { partnerAliases } = tablesOf(exec);
+  const rows = await exec
     .select({ key: partnerAliases.aliasKey })
     .from(partnerAliases)
-    .where(eq(partnerAliases.partnerId, partnerId))
-    .all()
-    .map((r) => r.key);
+    .where(eq(partnerAliases.partnerId, partnerId));
+  return rows.map((r) => r.key);
 }
 
 export async function aliasesOf(exec: Executor, partnerId: number): Promise<string[]> {
-  return exec
+  const { partnerAliases } = tablesOf(exec);
+  const rows = await exec
     .select({ alias: partnerAliases.alias })
     .from(partnerAliases)
     .where(eq(partnerAliases.partnerId, partnerId))
-    .orderBy(asc(partnerAliases.alias))
-    .all()
-    .map((r) => r.alias);
+    .orderBy(asc(partnerAliases.alias));
+  return rows.map((r) => r.alias);
 }
 
 /** Adds a name to a partner unless another partner already goes by it; returns whether it is now this partner's. */
 export async function addAlias(exec: Tx, partnerId: number, alias: string): Promise<boolean> {
   const key = accountKey(alias);
   if (!key) return false;
-  exec
+  const { partnerAliases } = tablesOf(exec);
+  await exec
     .insert(partnerAliases)
     .values({ aliasKey: key, alias: alias.trim(), partnerId })
-    .onConflictDoNothing()
-    .run();
-  return (
-    exec.select().from(partnerAliases).where(eq(partnerAliases.aliasKey, key)).get()?.partnerId === partnerId
-  );
+    .onConflictDoNothing();
+  const row = await first(exec.select().from(partnerAliases).where(eq(partnerAliases.aliasKey, key)));
+  return row?.partnerId === partnerId;
 }
 
 /** The partner a packet names, created (with its name as the first alias) when the directory does not know it. */
@@ -78,11 +73,13 @@ export async function ensurePartner(exec: Tx, name: string, at: Date): Promise<P
   const known = await partnerByName(exec, name);
   if (known) return known;
   const key = accountKey(name);
-  const created = exec
-    .insert(partners)
-    .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
-    .returning()
-    .all()[0];
+  const { partners } = tablesOf(exec);
+  const created = await first(
+    exec
+      .insert(partners)
+      .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
+      .returning(),
+  );
   if (!created) throw new Error(`partner ${name} not stored`);
   await addAlias(exec, created.id, name);
   return created;
@@ -92,7 +89,8 @@ export async function findChannelBinding(
   exec: Executor,
   channelId: string,
 ): Promise<PartnerChannelRow | undefined> {
-  return exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)).get();
+  const { partnerChannels } = tablesOf(exec);
+  return first(exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)));
 }
 
 /**
@@ -113,15 +111,18 @@ export async function findWorkspace(
   exec: Executor,
   teamId: string,
 ): Promise<PartnerWorkspaceRow | undefined> {
-  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)).get();
+  const { partnerWorkspaces } = tablesOf(exec);
+  return first(exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)));
 }
 
 export async function workspacesOf(exec: Executor, partnerId: number): Promise<PartnerWorkspaceRow[]> {
-  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.partnerId, partnerId)).all();
+  const { partnerWorkspaces } = tablesOf(exec);
+  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.partnerId, partnerId));
 }
 
 export async function channelsOf(exec: Executor, partnerId: number): Promise<PartnerChannelRow[]> {
-  return exec.select().from(partnerChannels).where(eq(partnerChannels.partnerId, partnerId)).all();
+  const { partnerChannels } = tablesOf(exec);
+  return exec.select().from(partnerChannels).where(eq(partnerChannels.partnerId, partnerId));
 }
 
 /** Binds a channel to a partner (active), replacing any earlier binding. */
@@ -141,11 +142,11 @@ export async function bindChannel(
     updatedAt: at,
     ...(channel.name ? { channelName: channel.name } : {}),
   };
-  exec
+  const { partnerChannels } = tablesOf(exec);
+  await exec
     .insert(partnerChannels)
     .values({ channelId: channel.id, channelName: channel.name ?? null, ...set })
-    .onConflictDoUpdate({ target: partnerChannels.channelId, set })
-    .run();
+    .onConflictDoUpdate({ target: partnerChannels.channelId, set });
 }
 
 /** A partner channel by the name the app last saw (`#ext-meridian` or `ext-meridian`). */
@@ -154,27 +155,30 @@ export async function channelBindingByName(
   name: string,
 ): Promise<PartnerChannelRow | undefined> {
   const bare = name.trim().replace(/^#/, '').toLowerCase();
-  return exec
-    .select()
-    .from(partnerChannels)
-    .where(sql`lower(${partnerChannels.channelName}) = ${bare}`)
-    .get();
+  const { partnerChannels } = tablesOf(exec);
+  return first(
+    exec
+      .select()
+      .from(partnerChannels)
+      .where(eq(sql`lower(${partnerChannels.channelName})`, bare))
+      .limit(1),
+  );
 }
 
 export async function heldOrUnboundChannels(exec: Executor): Promise<PartnerChannelRow[]> {
+  const { partnerChannels } = tablesOf(exec);
   return exec
     .select()
     .from(partnerChannels)
-    .where(sql`${partnerChannels.status} = 'held' or ${partnerChannels.partnerId} is null`)
-    .all();
+    .where(or(eq(partnerChannels.status, 'held'), isNull(partnerChannels.partnerId)));
 }
 
 export async function holdChannel(exec: Tx, channelId: string, reason: string, at: Date): Promise<void> {
-  exec
+  const { partnerChannels } = tablesOf(exec);
+  await exec
     .update(partnerChannels)
     .set({ status: 'held', heldReason: reason, updatedAt: at })
-    .where(eq(partnerChannels.channelId, channelId))
-    .run();
+    .where(eq(partnerChannels.channelId, channelId));
 }
 
 /** The other organizations Slack said joined a partner channel and has not said left (see the column). */
@@ -184,26 +188,35 @@ export async function setStrangers(
   teamIds: readonly string[],
   at: Date,
 ): Promise<void> {
-  exec
+  const { partnerChannels } = tablesOf(exec);
+  await exec
     .update(partnerChannels)
     .set({ strangerTeamIds: [...teamIds], updatedAt: at })
-    .where(eq(partnerChannels.channelId, channelId))
-    .run();
+    .where(eq(partnerChannels.channelId, channelId));
 }
 
 /** Partner channels held because another organization is in them: asked about again until Slack's answer frees them. */
 export async function channelsHeldForSharing(exec: Executor, limit: number): Promise<PartnerChannelRow[]> {
-  return exec
-    .select()
-    .from(partnerChannels)
-    .where(and(eq(partnerChannels.status, 'held'), sql`${partnerChannels.heldReason} like 'shared with%'`))
-    .orderBy(asc(partnerChannels.updatedAt))
-    .limit(limit)
-    .all();
+  const { partnerChannels } = tablesOf(exec);
+  return (
+    exec
+      .select()
+      .from(partnerChannels)
+      // lower(): SQLite's LIKE ignores ASCII case, Postgres's does not.
+      .where(
+        and(
+          eq(partnerChannels.status, 'held'),
+          like(sql`lower(${partnerChannels.heldReason})`, 'shared with%'),
+        ),
+      )
+      .orderBy(asc(partnerChannels.updatedAt))
+      .limit(limit)
+  );
 }
 
 export async function unbindChannel(exec: Tx, channelId: string): Promise<boolean> {
-  return exec.delete(partnerChannels).where(eq(partnerChannels.channelId, channelId)).run().changes > 0;
+  const { partnerChannels } = tablesOf(exec);
+  return changed(await exec.delete(partnerChannels).where(eq(partnerChannels.channelId, channelId))) > 0;
 }
 
 /** Binds a Slack Connect workspace to a partner, replacing any earlier binding. */
@@ -214,7 +227,8 @@ export async function bindWorkspace(
   byUserId: string,
   at: Date,
 ): Promise<void> {
-  exec
+  const { partnerWorkspaces } = tablesOf(exec);
+  await exec
     .insert(partnerWorkspaces)
     .values({
       teamId: ws.teamId,
@@ -226,16 +240,15 @@ export async function bindWorkspace(
     .onConflictDoUpdate({
       target: partnerWorkspaces.teamId,
       set: { partnerId, teamName: ws.teamName ?? null, boundByUserId: byUserId, boundAt: at },
-    })
-    .run();
+    });
 }
 
 export async function listPartners(exec: Executor): Promise<PartnerRow[]> {
+  const { partners } = tablesOf(exec);
   return exec
     .select()
     .from(partners)
-    .orderBy(asc(sql`lower(${partners.name})`))
-    .all();
+    .orderBy(asc(sql`lower(${partners.name})`));
 }
 
 /** Open handoffs per partner (sent, accepted or expired), for the directory listing. */
@@ -250,17 +263,18 @@ export interface OpenCounts {
 }
 
 export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts>> {
-  const rows = exec
+  const { handoffs } = tablesOf(exec);
+  // case ... then 1 else 0: Postgres does not sum booleans; the sums are bigints there (text to the driver).
+  const rows = await exec
     .select({
       partnerId: handoffs.partnerId,
-      undecided: sql<number>`sum(${handoffs.status} = 'sent')`,
-      expired: sql<number>`sum(${handoffs.status} = 'expired')`,
-      inProgress: sql<number>`sum(${handoffs.status} = 'accepted' and coalesce(${handoffs.outcome}, '') not in ('won', 'lost'))`,
+      undecided: sql<number>`sum(case when ${handoffs.status} = 'sent' then 1 else 0 end)`,
+      expired: sql<number>`sum(case when ${handoffs.status} = 'expired' then 1 else 0 end)`,
+      inProgress: sql<number>`sum(case when ${handoffs.status} = 'accepted' and coalesce(${handoffs.outcome}, '') not in ('won', 'lost') then 1 else 0 end)`,
     })
     .from(handoffs)
     .where(inArray(handoffs.status, ['sent', 'accepted', 'expired']))
-    .groupBy(handoffs.partnerId)
-    .all();
+    .groupBy(handoffs.partnerId);
   return new Map(
     rows
       .filter((r) => r.partnerId !== null)
@@ -272,10 +286,11 @@ export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts
 }
 
 export async function renamePartner(exec: Tx, partnerId: number, name: string, at: Date): Promise<void> {
-  exec.update(partners).set({ name: name.trim(), updatedAt: at }).where(eq(partners.id, partnerId)).run();
+  const { partners, metricFacts } = tablesOf(exec);
+  await exec.update(partners).set({ name: name.trim(), updatedAt: at }).where(eq(partners.id, partnerId));
   await addAlias(exec, partnerId, name);
   const p = await findPartner(exec, partnerId);
-  if (p) exec.update(metricFacts).set({ partnerOrg: p.name }).where(eq(metricFacts.partnerKey, p.key)).run();
+  if (p) await exec.update(metricFacts).set({ partnerOrg: p.name }).where(eq(metricFacts.partnerKey, p.key));
 }
 
 export async function setPartnerDomain(
@@ -284,7 +299,8 @@ export async function setPartnerDomain(
   domain: string | null,
   at: Date,
 ): Promise<void> {
-  exec.update(partners).set({ domain, updatedAt: at }).where(eq(partners.id, partnerId)).run();
+  const { partners } = tablesOf(exec);
+  await exec.update(partners).set({ domain, updatedAt: at }).where(eq(partners.id, partnerId));
 }
 
 /**
@@ -292,31 +308,33 @@ export async function setPartnerDomain(
  * as one partner from now on (the metric rows are rewritten; the touch log itself is append-only and untouched).
  */
 export async function mergePartners(exec: Tx, from: PartnerRow, into: PartnerRow, at: Date): Promise<void> {
-  exec.update(partnerAliases).set({ partnerId: into.id }).where(eq(partnerAliases.partnerId, from.id)).run();
-  exec
+  const {
+    partners,
+    partnerAliases,
+    partnerWorkspaces,
+    partnerChannels,
+    handoffs,
+    metricFacts,
+    helpRequests,
+  } = tablesOf(exec);
+  await exec.update(partnerAliases).set({ partnerId: into.id }).where(eq(partnerAliases.partnerId, from.id));
+  await exec
     .update(partnerWorkspaces)
     .set({ partnerId: into.id })
-    .where(eq(partnerWorkspaces.partnerId, from.id))
-    .run();
-  exec
+    .where(eq(partnerWorkspaces.partnerId, from.id));
+  await exec
     .update(partnerChannels)
     .set({ partnerId: into.id, updatedAt: at })
-    .where(eq(partnerChannels.partnerId, from.id))
-    .run();
-  exec
+    .where(eq(partnerChannels.partnerId, from.id));
+  await exec
     .update(handoffs)
     .set({ partnerId: into.id, partnerKey: into.key })
-    .where(eq(handoffs.partnerId, from.id))
-    .run();
-  exec
+    .where(eq(handoffs.partnerId, from.id));
+  await exec
     .update(metricFacts)
     .set({ partnerKey: into.key, partnerOrg: into.name })
-    .where(eq(metricFacts.partnerKey, from.key))
-    .run();
-  exec.update(helpRequests).set({ partnerKey: into.key }).where(eq(helpRequests.partnerKey, from.key)).run();
-  exec
-    .delete(partners)
-    .where(and(eq(partners.id, from.id), ne(partners.id, into.id)))
-    .run();
-  exec.update(partners).set({ updatedAt: at }).where(eq(partners.id, into.id)).run();
+    .where(eq(metricFacts.partnerKey, from.key));
+  await exec.update(helpRequests).set({ partnerKey: into.key }).where(eq(helpRequests.partnerKey, from.key));
+  await exec.delete(partners).where(and(eq(partners.id, from.id), ne(partners.id, into.id)));
+  await exec.update(partners).set({ updatedAt: at }).where(eq(partners.id, into.id));
 }

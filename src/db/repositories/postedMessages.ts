@@ -1,29 +1,29 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { preparedFor } from '../prepared.js';
-import { type OutboxRow, outbox, postedMessages } from '../schema.js';
+import { preparedQuery } from '../prepared.js';
+import type { OutboxRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
 
 /** The app's own posted messages, by the key it remembers them under, and the outbox row that posts one. */
-const postedMessageQuery = preparedFor((exec) =>
+const postedMessageQuery = preparedQuery('posted_message_by_key', (exec, { postedMessages }) =>
   exec
     .select()
     .from(postedMessages)
-    .where(eq(postedMessages.messageKey, sql.placeholder('messageKey')))
-    .prepare(),
+    .where(eq(postedMessages.messageKey, sql.placeholder('messageKey'))),
 );
 
 export async function findPostedMessage(exec: Executor, messageKey: string) {
-  return postedMessageQuery(exec).get({ messageKey });
+  return postedMessageQuery.first(exec, { messageKey });
 }
 
-const outboxByRecordAsQuery = preparedFor((exec) =>
+const outboxByRecordAsQuery = preparedQuery('outbox_by_record_as', (exec, { outbox }) =>
   exec
     .select()
     .from(outbox)
     .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
     .orderBy(desc(outbox.id))
-    .limit(1)
-    .prepare(),
+    .limit(1),
 );
 
 /** The newest row that posts (or posted) the message recorded under this key. */
@@ -31,17 +31,16 @@ export async function findOutboxByRecordAs(
   exec: Executor,
   messageKey: string,
 ): Promise<OutboxRow | undefined> {
-  return outboxByRecordAsQuery(exec).get({ messageKey });
+  return outboxByRecordAsQuery.first(exec, { messageKey });
 }
 
-const outboxStatusByRecordAsQuery = preparedFor((exec) =>
+const outboxStatusByRecordAsQuery = preparedQuery('outbox_status_by_record_as', (exec, { outbox }) =>
   exec
     .select({ status: outbox.status })
     .from(outbox)
     .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
     .orderBy(desc(outbox.id))
-    .limit(1)
-    .prepare(),
+    .limit(1),
 );
 
 /**
@@ -52,5 +51,5 @@ export async function outboxStatusByRecordAs(
   exec: Executor,
   messageKey: string,
 ): Promise<OutboxRow['status'] | undefined> {
-  return outboxStatusByRecordAsQuery(exec).get({ messageKey })?.status;
+  return (await outboxStatusByRecordAsQuery.first(exec, { messageKey }))?.status;
 }

@@ -1,7 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { preparedFor } from '../prepared.js';
-import { type RemovedChannelRow, removedChannels } from '../schema.js';
+import { changed, first, tablesOf } from '../engine.js';
+import { preparedQuery } from '../prepared.js';
+import type { RemovedChannelRow } from '../schema.js';
 
 /**
  * The channels the app was removed from (partners/channelAccess.ts): the database is the truth, so a removal survives
@@ -10,25 +11,27 @@ import { type RemovedChannelRow, removedChannels } from '../schema.js';
 
 export type { RemovedChannelRow };
 
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
+
 // Asked before each post to a channel (the delivery guard): one primary-key lookup, prepared once per connection.
-const isRemovedQuery = preparedFor((exec) =>
+const isRemovedQuery = preparedQuery('removed_channel_is_removed', (exec, { removedChannels }) =>
   exec
     .select({ channelId: removedChannels.channelId })
     .from(removedChannels)
-    .where(eq(removedChannels.channelId, sql.placeholder('channelId')))
-    .prepare(),
+    .where(eq(removedChannels.channelId, sql.placeholder('channelId'))),
 );
 
 /** Whether the app was removed from the channel and not yet invited back. */
 export async function isChannelRemoved(exec: Executor, channelId: string): Promise<boolean> {
-  return isRemovedQuery(exec).get({ channelId }) !== undefined;
+  return (await isRemovedQuery.first(exec, { channelId })) !== undefined;
 }
 
 export async function findRemovedChannel(
   exec: Executor,
   channelId: string,
 ): Promise<RemovedChannelRow | undefined> {
-  return exec.select().from(removedChannels).where(eq(removedChannels.channelId, channelId)).get();
+  const { removedChannels } = tablesOf(exec);
+  return first(exec.select().from(removedChannels).where(eq(removedChannels.channelId, channelId)));
 }
 
 /** Records a removal unless one is recorded already: true when it is news (this call wrote it). */
@@ -36,30 +39,32 @@ export async function insertRemovedChannel(
   exec: Tx,
   row: Pick<RemovedChannelRow, 'channelId' | 'how' | 'since'>,
 ): Promise<boolean> {
-  return exec.insert(removedChannels).values(row).onConflictDoNothing().run().changes > 0;
+  const { removedChannels } = tablesOf(exec);
+  return changed(await exec.insert(removedChannels).values(row).onConflictDoNothing()) > 0;
 }
 
 /** The admins were told of the removal (written in the transaction that queued their DMs). */
 export async function markAdminsTold(exec: Tx, channelId: string, at: Date): Promise<void> {
-  exec
+  const { removedChannels } = tablesOf(exec);
+  await exec
     .update(removedChannels)
     .set({ adminsToldAt: at })
-    .where(eq(removedChannels.channelId, channelId))
-    .run();
+    .where(eq(removedChannels.channelId, channelId));
 }
 
 /** The app is in the channel again: true when a removal was recorded. */
 export async function deleteRemovedChannel(exec: Tx, channelId: string): Promise<boolean> {
-  return exec.delete(removedChannels).where(eq(removedChannels.channelId, channelId)).run().changes > 0;
+  const { removedChannels } = tablesOf(exec);
+  return changed(await exec.delete(removedChannels).where(eq(removedChannels.channelId, channelId))) > 0;
 }
 
 /** The channels to ask Slack about, the longest removed first, at most `limit`. */
 export async function removedChannelIds(exec: Executor, limit: number): Promise<string[]> {
-  return exec
+  const { removedChannels } = tablesOf(exec);
+  const rows = await exec
     .select({ channelId: removedChannels.channelId })
     .from(removedChannels)
     .orderBy(asc(removedChannels.since), asc(removedChannels.channelId))
-    .limit(limit)
-    .all()
-    .map((row) => row.channelId);
+    .limit(limit);
+  return rows.map((row) => row.channelId);
 }

@@ -1,21 +1,24 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { type HandoffRow, handoffs, outbox } from '../schema.js';
+import { changed, tablesOf } from '../engine.js';
+import type { HandoffRow } from '../schema.js';
 
 /** What Slack's events about people and channels read (src/handlers/events/, escalation/awayCheck.ts). */
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * The handoffs waiting for this AE's answer, by id, at most `limit`: a status event matters only when there is one.
  * One read of the (ae_user_id, status) index, for every status change in the workspace.
  */
 export async function waitingForAe(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
     .orderBy(asc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -28,15 +31,17 @@ export async function forgetAccessErrors(
   channelKey: string,
   errors: readonly string[],
 ): Promise<number> {
-  return exec
-    .update(outbox)
-    .set({ lastError: null, attempts: 0 })
-    .where(
-      and(
-        eq(outbox.channelKey, channelKey),
-        eq(outbox.status, 'pending'),
-        inArray(outbox.lastError, [...errors]),
+  const { outbox } = tablesOf(exec);
+  return changed(
+    await exec
+      .update(outbox)
+      .set({ lastError: null, attempts: 0 })
+      .where(
+        and(
+          eq(outbox.channelKey, channelKey),
+          eq(outbox.status, 'pending'),
+          inArray(outbox.lastError, [...errors]),
+        ),
       ),
-    )
-    .run().changes;
+  );
 }

@@ -1,0 +1,78 @@
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import * as pgSchema from './pg/schema.js';
+import * as sqliteSchema from './schema.js';
+import type { Executor } from './types.js';
+
+/**
+ * One repository for both engines (issue 34). A repository written this way takes its tables from the executor
+ * (`tablesOf`), runs its queries by awaiting them (both engines' drizzle builders are promises; `.get()`, `.all()` and
+ * `.run()` are SQLite's alone), and keeps to the query builder and drizzle's operators, which encode values by the
+ * column's type on each engine (a Date as milliseconds on SQLite, as a timestamptz on Postgres).
+ *
+ * The types are SQLite's: `src/db/pg/schema.ts` declares the same tables with the same row types (checked by
+ * `test/postgres/rowTypes.test.ts`), so a Postgres table passes for its SQLite twin, and a query's result has the
+ * same type on both. The repositories converted so far are listed in ENGINE_NEUTRAL, and each has a contract test
+ * run on both engines (`test/contract/`).
+ */
+export type Tables = typeof sqliteSchema;
+
+/** Whether the executor is a Postgres database or transaction (drizzle's node-postgres driver). */
+export function isPostgres(exec: Executor): boolean {
+  return (exec as unknown as { dialect?: unknown }).dialect instanceof PgDialect;
+}
+
+/** The executor's engine's tables, typed as SQLite's (see above). */
+export function tablesOf(exec: Executor): Tables {
+  return isPostgres(exec) ? (pgSchema as unknown as Tables) : sqliteSchema;
+}
+
+/** The first row a query returns (SQLite's `.get()`, on both engines). */
+export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await query)[0];
+}
+
+/** How many rows a write changed: SQLite's `changes`, Postgres's `rowCount`. */
+export function changed(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number | null };
+  return r.changes ?? r.rowCount ?? 0;
+}
+
+/** The repository files written for both engines, each with a contract test on both (test/contract/). */
+export const ENGINE_NEUTRAL = [
+  'channelAccessNotices',
+  'chartFiles',
+  'checks',
+  'covers',
+  'crm',
+  'digest',
+  'dueTimes',
+  'escalation',
+  'exportRows',
+  'helpRequests',
+  'internalChannels',
+  'jobClaims',
+  'lookup',
+  'outboxChannels',
+  'outboxParked',
+  'packets',
+  'partners',
+  'postedMessages',
+  'removedChannels',
+  'slackEvents',
+] as const;
+
+/**
+ * A top-level field of a JSON column, as each engine reads it: SQLite's `json_extract` (a number stays a number),
+ * Postgres's `->>` (text), cast to a number when `as` says so, so that comparisons mean the same on both.
+ */
+export function jsonField(
+  exec: Executor,
+  column: SQLWrapper,
+  key: string,
+  as: 'text' | 'number' = 'text',
+): SQL {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not a plain JSON key: ${key}`);
+  if (!isPostgres(exec)) return sql`json_extract(${column}, ${`$.${key}`})`;
+  return as === 'number' ? sql`((${column}->>${key})::double precision)` : sql`(${column}->>${key})`;
+}

@@ -1,0 +1,48 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { asTransactionBody, outsideTransaction } from '../store.js';
+import type { Db, Tx } from '../types.js';
+import { applyPostgresMigrations } from './migrations.js';
+import * as pgSchema from './schema.js';
+
+export interface PostgresDatabase {
+  /** Reads on the pool, and `transaction` on a client of it (the repositories written for both engines). */
+  db: Db;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/**
+ * A Postgres database for the repositories written for both engines (db/engine.ts): a pool on `url`, its migrations
+ * applied (refusing a database a newer version migrated). Each transaction runs on its own client of the pool, so
+ * transactions of one process run side by side, as those of several replicas do; the guarded updates keep them
+ * apart. A transaction started inside one is refused, as on SQLite (it would hold a second client while waiting).
+ * Not yet what the app starts on: the repositories are being converted (docs/architecture.md).
+ */
+export async function openPostgresDatabase(
+  url: string,
+  opts: { max?: number } = {},
+): Promise<PostgresDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  try {
+    const client = await pool.connect();
+    try {
+      await applyPostgresMigrations(client, url);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const postgres = drizzle(pool, { schema: pgSchema });
+  // drizzle's own, kept before `transaction` below takes its name on the same object.
+  const begin = postgres.transaction.bind(postgres);
+  const transaction = <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
+    outsideTransaction('A transaction');
+    return begin((tx) => asTransactionBody(() => fn(tx as unknown as Tx)));
+  };
+  // The type is SQLite's (db/engine.ts explains why a Postgres table passes for its twin); `$client` is the pool.
+  const db = Object.assign(postgres as unknown as Db, { transaction });
+  return { db, pool, close: () => pool.end() };
+}

@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import { findDraft, hasClassificationCorrection, saveDraft } from '../../src/db/repositories/packets.js';
+import type { Db, Tx } from '../../src/db/types.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+import type { Engine } from './engine.js';
+
+export function packetsContract(engine: Engine): void {
+  describe(`packets repository (${engine.name})`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ db, close } = await engine.open());
+    });
+    afterEach(() => close());
+
+    const at = new Date('2026-11-23T15:04:05.678Z');
+    const later = new Date(at.getTime() + 1);
+    const content = {
+      packet: { accountName: 'Northwind Logistics', partnerAgreedInWriting: true, fields: ['a', 'b'] },
+      score: 7.5,
+      verdict: null,
+      nested: { deep: { list: [1, { two: false }] } },
+    };
+
+    it('stores a draft and reads it back by id: JSON content and timestamps to the millisecond', async () => {
+      const saved = await db.transaction((tx) =>
+        saveDraft(tx, {
+          sourceViewId: 'V1',
+          authorUserId: 'U0AUTHOR',
+          teamId: 'T0INTERNAL',
+          content,
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+      const expected = {
+        id: saved.id,
+        sourceViewId: 'V1',
+        authorUserId: 'U0AUTHOR',
+        teamId: 'T0INTERNAL',
+        content,
+        createdAt: at,
+        updatedAt: at,
+      };
+      expect(saved).toEqual(expected);
+      expect(typeof saved.id).toBe('number');
+      expect(await findDraft(db, saved.id)).toEqual(expected);
+      expect(await findDraft(db, saved.id + 1)).toBeUndefined();
+    });
+
+    it('replaces the content and updated time of the same view’s draft, keeping its id, author and creation time', async () => {
+      const first = await db.transaction((tx) =>
+        saveDraft(tx, {
+          sourceViewId: 'V1',
+          authorUserId: 'U0AUTHOR',
+          teamId: 'T0INTERNAL',
+          content,
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+      const other = await db.transaction((tx) =>
+        saveDraft(tx, {
+          sourceViewId: 'V2',
+          authorUserId: 'U0OTHER',
+          teamId: 'T0INTERNAL',
+          content: { other: true },
+          createdAt: at,
+          updatedAt: at,
+        }),
+      );
+      const edited = await db.transaction((tx) =>
+        saveDraft(tx, {
+          sourceViewId: 'V1',
+          authorUserId: 'U0SOMEONE',
+          teamId: 'T0ELSE',
+          content: { edited: ['yes'] },
+          createdAt: later,
+          updatedAt: later,
+        }),
+      );
+      const expected = {
+        id: first.id,
+        sourceViewId: 'V1',
+        authorUserId: 'U0AUTHOR',
+        teamId: 'T0INTERNAL',
+        content: { edited: ['yes'] },
+        createdAt: at,
+        updatedAt: later,
+      };
+      expect(edited).toEqual(expected);
+      expect(await findDraft(db, first.id)).toEqual(expected);
+      expect(other.id).not.toBe(first.id);
+      expect((await findDraft(db, other.id))?.content).toEqual({ other: true });
+    });
+
+    it('tells whether RevOps corrected a handoff’s classification', async () => {
+      const insertHandoff = async (tx: Tx, sourceViewId: string) => {
+        const [row] = await tx
+          .insert(tablesOf(tx).handoffs)
+          .values(sentHandoffRow(at, { sourceViewId }))
+          .returning();
+        if (!row) throw new Error('no handoff');
+        return row.id;
+      };
+      const correct = (tx: Tx, handoffId: number, to: string) =>
+        tx.insert(tablesOf(tx).classificationCorrections).values({
+          handoffId,
+          fromClassification: 'sourced',
+          toClassification: to,
+          reason: 'The partner found it.',
+          correctedByUserId: 'U0REVOPS',
+          correctedAt: at,
+        });
+      const [corrected, twice, untouched] = await db.transaction(async (tx) => {
+        const ids = [
+          await insertHandoff(tx, 'V1'),
+          await insertHandoff(tx, 'V2'),
+          await insertHandoff(tx, 'V3'),
+        ];
+        await correct(tx, ids[0] as number, 'influenced');
+        await correct(tx, ids[1] as number, 'influenced');
+        await correct(tx, ids[1] as number, 'sourced');
+        return ids as [number, number, number];
+      });
+      expect(await hasClassificationCorrection(db, corrected)).toBe(true);
+      expect(await hasClassificationCorrection(db, twice)).toBe(true);
+      expect(await hasClassificationCorrection(db, untouched)).toBe(false);
+      expect(await hasClassificationCorrection(db, untouched + 100)).toBe(false);
+    });
+
+    it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
+      let id = 0;
+      await expect(
+        db.transaction(async (tx) => {
+          const saved = await saveDraft(tx, {
+            sourceViewId: 'V1',
+            authorUserId: 'U0AUTHOR',
+            teamId: 'T0INTERNAL',
+            content,
+            createdAt: at,
+            updatedAt: at,
+          });
+          id = saved.id;
+          expect((await findDraft(tx, id))?.content).toEqual(content);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await findDraft(db, id)).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import {
+  findOutboxByRecordAs,
+  findPostedMessage,
+  outboxStatusByRecordAs,
+} from '../../src/db/repositories/postedMessages.js';
+import type { outbox } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/types.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+import type { Engine } from './engine.js';
+
+type NewOutboxRow = typeof outbox.$inferInsert;
+
+export function postedMessagesContract(engine: Engine): void {
+  describe(`postedMessages repository (${engine.name})`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ db, close } = await engine.open());
+    });
+    afterEach(() => close());
+
+    const at = new Date('2026-11-23T15:04:05.678Z');
+    const plus = (ms: number) => new Date(at.getTime() + ms);
+
+    async function handoff(): Promise<number> {
+      const [inserted] = await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).handoffs)
+          .values(sentHandoffRow(at, { sourceViewId: 'V1' }))
+          .returning({ id: tablesOf(tx).handoffs.id }),
+      );
+      if (!inserted) throw new Error('no handoff inserted');
+      return inserted.id;
+    }
+
+    const outboxRow = (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
+      channelKey: 'C0CHAN',
+      method: 'chat.postMessage',
+      payload: { text: 'hello', blocks: [{ type: 'section' }], n: 1.5, ok: true },
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      ...over,
+    });
+
+    async function queue(...rows: NewOutboxRow[]): Promise<number[]> {
+      const inserted = await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).outbox)
+          .values(rows)
+          .returning({ id: tablesOf(tx).outbox.id }),
+      );
+      return inserted.map((row) => row.id);
+    }
+
+    it('finds a posted message by its key, read back to the millisecond, and nothing for an unknown key', async () => {
+      const handoffId = await handoff();
+      expect(await findPostedMessage(db, 'msg:1')).toBeUndefined();
+      await db.transaction(async (tx) => {
+        await tx.insert(tablesOf(tx).postedMessages).values([
+          { messageKey: 'msg:1', channelId: 'C0ONE', ts: '1700000000.000100', handoffId, postedAt: plus(1) },
+          { messageKey: 'msg:2', channelId: 'D0TWO', ts: '1700000000.000200', handoffId: null, postedAt: at },
+        ]);
+      });
+      expect(await findPostedMessage(db, 'msg:1')).toEqual({
+        messageKey: 'msg:1',
+        channelId: 'C0ONE',
+        ts: '1700000000.000100',
+        handoffId,
+        postedAt: plus(1),
+      });
+      expect(await findPostedMessage(db, 'msg:2')).toEqual({
+        messageKey: 'msg:2',
+        channelId: 'D0TWO',
+        ts: '1700000000.000200',
+        handoffId: null,
+        postedAt: at,
+      });
+      expect(await findPostedMessage(db, 'msg:3')).toBeUndefined();
+      expect(await findPostedMessage(db, 'MSG:1')).toBeUndefined();
+    });
+
+    it('reads its own write inside a transaction, and nothing of one that failed', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx
+            .insert(tablesOf(tx).postedMessages)
+            .values({ messageKey: 'msg:tx', channelId: 'C0ONE', ts: '1.2', handoffId: null, postedAt: at });
+          expect((await findPostedMessage(tx, 'msg:tx'))?.ts).toBe('1.2');
+          await tx.insert(tablesOf(tx).outbox).values(outboxRow({ dedupeKey: 'd:tx', recordAs: 'msg:tx' }));
+          expect(await outboxStatusByRecordAs(tx, 'msg:tx')).toBe('pending');
+          expect((await findOutboxByRecordAs(tx, 'msg:tx'))?.dedupeKey).toBe('d:tx');
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await findPostedMessage(db, 'msg:tx')).toBeUndefined();
+      expect(await findOutboxByRecordAs(db, 'msg:tx')).toBeUndefined();
+      expect(await outboxStatusByRecordAs(db, 'msg:tx')).toBeUndefined();
+    });
+
+    it('finds the newest outbox row recording a key, whole, and its status', async () => {
+      const handoffId = await handoff();
+      expect(await findOutboxByRecordAs(db, 'msg:p')).toBeUndefined();
+      expect(await outboxStatusByRecordAs(db, 'msg:p')).toBeUndefined();
+      const [older, newer] = await queue(
+        outboxRow({ dedupeKey: 'd:1', recordAs: 'msg:p', status: 'dead', lastError: 'channel_not_found' }),
+        outboxRow({
+          dedupeKey: 'd:2',
+          recordAs: 'msg:p',
+          status: 'delivered',
+          attempts: 2,
+          handoffId,
+          audience: 'partner',
+          threadOf: 'msg:parent',
+          targetMessageKey: 'msg:target',
+          surfaceKey: 'surface:1',
+          nextAttemptAt: plus(7),
+          scheduledAt: plus(3),
+          uncertainSince: plus(4),
+          deliveredAt: plus(9),
+          createdAt: plus(1),
+        }),
+        outboxRow({ dedupeKey: 'd:3', recordAs: 'msg:other', status: 'cancelled' }),
+      );
+      expect(newer).toBeGreaterThan(older ?? Number.POSITIVE_INFINITY);
+      expect(await findOutboxByRecordAs(db, 'msg:p')).toEqual({
+        id: newer,
+        dedupeKey: 'd:2',
+        channelKey: 'C0CHAN',
+        method: 'chat.postMessage',
+        payload: { text: 'hello', blocks: [{ type: 'section' }], n: 1.5, ok: true },
+        targetMessageKey: 'msg:target',
+        recordAs: 'msg:p',
+        threadOf: 'msg:parent',
+        audience: 'partner',
+        handoffId,
+        status: 'delivered',
+        attempts: 2,
+        nextAttemptAt: plus(7),
+        lastError: null,
+        uncertainSince: plus(4),
+        scheduledAt: plus(3),
+        surfaceKey: 'surface:1',
+        createdAt: plus(1),
+        deliveredAt: plus(9),
+      });
+      expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('delivered');
+      expect(await outboxStatusByRecordAs(db, 'msg:other')).toBe('cancelled');
+      expect((await findOutboxByRecordAs(db, 'msg:other'))?.audience).toBe('internal');
+      // A row posting under no key is not found by any key.
+      await queue(outboxRow({ dedupeKey: 'd:4' }));
+      expect(await outboxStatusByRecordAs(db, 'msg:none')).toBeUndefined();
+      // The newest row wins, whatever its status.
+      const [newest] = await queue(outboxRow({ dedupeKey: 'd:5', recordAs: 'msg:p' }));
+      expect((await findOutboxByRecordAs(db, 'msg:p'))?.id).toBe(newest);
+      expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('pending');
+    });
+  });
+}
