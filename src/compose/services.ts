@@ -1,4 +1,4 @@
-import { latestEventId, queueMetricsHomes } from '../db/repositories/surfaces.js';
+import { latestEventId, queueMetricsHomes } from '../db/repositories/homeViews.js';
 import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
 import { createSweeper, type Sweeper } from '../escalation/sweep.js';

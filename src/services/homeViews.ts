@@ -6,7 +6,7 @@ import {
   queueHomes,
   recordHomeView,
   rememberHomeHash,
-} from '../db/repositories/surfaces.js';
+} from '../db/repositories/homeViews.js';
 import type { PeriodKey } from '../domain/periods.js';
 import type { HomeRenderer } from '../outbox/types.js';
 import type { BackgroundWork } from '../runtime/background.js';

@@ -1,8 +1,9 @@
 import type { Db, Tx } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import { queueHomes } from '../db/repositories/homeViews.js';
 import { cancelPendingReminders, enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
-import { queueHomes, requestRefresh } from '../db/repositories/surfaces.js';
+import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
 import { type LifecycleEvent, nextStatus, TRANSITIONS } from '../domain/lifecycle.js';

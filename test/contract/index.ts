@@ -8,18 +8,25 @@ import { digestContract } from './digest.contract.js';
 import { dueTimesContract } from './dueTimes.contract.js';
 import type { Engine } from './engine.js';
 import { escalationContract } from './escalation.contract.js';
+import { eventsContract } from './events.contract.js';
 import { exportRowsContract } from './exportRows.contract.js';
+import { handoffListsContract } from './handoffLists.contract.js';
+import { handoffsContract } from './handoffs.contract.js';
 import { helpRequestsContract } from './helpRequests.contract.js';
+import { homeViewsContract } from './homeViews.contract.js';
 import { internalChannelsContract } from './internalChannels.contract.js';
 import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
+import { outboxContract } from './outbox.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
 import { outboxParkedContract } from './outboxParked.contract.js';
 import { packetsContract } from './packets.contract.js';
 import { partnersContract } from './partners.contract.js';
+import { partnerThreadsContract } from './partnerThreads.contract.js';
 import { postedMessagesContract } from './postedMessages.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
+import { surfacesContract } from './surfaces.contract.js';
 
 /** One contract per repository file written for both engines: a file listed in ENGINE_NEUTRAL without one does not compile. */
 export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine) => void> = {
@@ -31,16 +38,23 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   digest: digestContract,
   dueTimes: dueTimesContract,
   escalation: escalationContract,
+  events: eventsContract,
   exportRows: exportRowsContract,
+  handoffLists: handoffListsContract,
+  handoffs: handoffsContract,
   helpRequests: helpRequestsContract,
+  homeViews: homeViewsContract,
   internalChannels: internalChannelsContract,
   jobClaims: jobClaimsContract,
   lookup: lookupContract,
+  outbox: outboxContract,
   outboxChannels: outboxChannelsContract,
   outboxParked: outboxParkedContract,
   packets: packetsContract,
+  partnerThreads: partnerThreadsContract,
   partners: partnersContract,
   postedMessages: postedMessagesContract,
   removedChannels: removedChannelsContract,
   slackEvents: slackEventsContract,
+  surfaces: surfacesContract,
 };

@@ -1,15 +1,12 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { preparedFor, stored } from '../prepared.js';
-import {
-  type HandoffEventRow,
-  type HandoffEventType,
-  type HandoffRow,
-  handoffEvents,
-  handoffs,
-} from '../schema.js';
+import { isPostgres, tablesOf } from '../engine.js';
+import { preparedQuery, stored } from '../prepared.js';
+import type { HandoffEventRow, HandoffEventType, HandoffRow } from '../schema.js';
 
 export type { HandoffEventRow };
+
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
 
 export interface EventInput {
   type: HandoffEventType;
@@ -23,7 +20,14 @@ export interface EventInput {
   detail?: Record<string, unknown> | null;
 }
 
-const insertEventQuery = preparedFor((exec) =>
+/**
+ * A nullable JSON placeholder, bound as given (drizzle's encoders do not take null in a prepared query, and a jsonb
+ * encoder would store JSON null): SQLite's JSON text or null as stored (`stored`), Postgres's JSON text cast to jsonb.
+ */
+const jsonOrNull = (exec: Executor, name: string): SQL =>
+  isPostgres(exec) ? sql`${sql.placeholder(name)}::jsonb` : stored(name);
+
+const insertEventQuery = preparedQuery('events_insert', (exec, { handoffEvents }) =>
   exec
     .insert(handoffEvents)
     .values({
@@ -38,15 +42,14 @@ const insertEventQuery = preparedFor((exec) =>
       cycle: sql.placeholder('cycle'),
       at: sql.placeholder('at'),
       businessHours: sql.placeholder('businessHours'),
-      detail: stored('detail'),
+      detail: jsonOrNull(exec, 'detail'),
     })
-    .prepare(),
+    .returning({ id: handoffEvents.id }),
 );
 
-/** Appends one event to the touch log. Call inside the transaction that makes the change. */
-/** Appends the event to the touch log; returns its id. */
+/** Appends one event to the touch log; returns its id. Call inside the transaction that makes the change. */
 export async function logEvent(exec: Tx, input: EventInput): Promise<number> {
-  const result = insertEventQuery(exec).run({
+  const row = await insertEventQuery.first(exec, {
     handoffId: input.after.id,
     type: input.type,
     fromStatus: input.before?.status ?? null,
@@ -60,11 +63,12 @@ export async function logEvent(exec: Tx, input: EventInput): Promise<number> {
     businessHours: input.businessHours ?? null,
     detail: input.detail ? JSON.stringify(input.detail) : null,
   });
-  return Number(result.lastInsertRowid);
+  if (!row) throw new Error(`event ${input.type} of handoff ${input.after.id} returned nothing`);
+  return Number(row.id);
 }
 
 /** When the current request to an AE began: the send, or the reassignment that made this assignment. */
-const assignmentStartQuery = preparedFor((exec) =>
+const assignmentStartQuery = preparedQuery('events_assignment_start', (exec, { handoffEvents }) =>
   exec
     .select({ at: handoffEvents.at, detail: handoffEvents.detail })
     .from(handoffEvents)
@@ -76,8 +80,7 @@ const assignmentStartQuery = preparedFor((exec) =>
       ),
     )
     .orderBy(desc(handoffEvents.id))
-    .limit(1)
-    .prepare(),
+    .limit(1),
 );
 
 export async function assignmentStartedAt(
@@ -85,7 +88,7 @@ export async function assignmentStartedAt(
   handoffId: number,
   assignment: number,
 ): Promise<Date | undefined> {
-  return assignmentStartQuery(exec).get({ handoffId, assignment })?.at;
+  return (await assignmentStartQuery.first(exec, { handoffId, assignment }))?.at;
 }
 
 /**
@@ -97,7 +100,7 @@ export async function assignmentWindowStart(
   handoffId: number,
   assignment: number,
 ): Promise<Date | undefined> {
-  const start = assignmentStartQuery(exec).get({ handoffId, assignment });
+  const start = await assignmentStartQuery.first(exec, { handoffId, assignment });
   if (!start) return undefined;
   const from = typeof start.detail?.windowFrom === 'string' ? new Date(start.detail.windowFrom) : undefined;
   return from && from.getTime() > start.at.getTime() ? from : start.at;
@@ -105,12 +108,12 @@ export async function assignmentWindowStart(
 
 /** A handoff's history, oldest first. */
 export async function eventsOf(exec: Executor, handoffId: number): Promise<HandoffEventRow[]> {
+  const { handoffEvents } = tablesOf(exec);
   return exec
     .select()
     .from(handoffEvents)
     .where(eq(handoffEvents.handoffId, handoffId))
-    .orderBy(asc(handoffEvents.id))
-    .all();
+    .orderBy(asc(handoffEvents.id));
 }
 
 /**
@@ -120,10 +123,14 @@ export async function eventsOf(exec: Executor, handoffId: number): Promise<Hando
 export async function logMismatches(
   exec: Executor,
 ): Promise<{ handoffId: number; status: string; logStatus: string | null }[]> {
-  return exec.all<{ handoffId: number; status: string; logStatus: string | null }>(sql`
-    select h.id as handoffId, h.status as status,
-      (select e.to_status from ${handoffEvents} e where e.handoff_id = h.id order by e.id desc limit 1) as logStatus
-    from ${handoffs} h
-    where logStatus is null or logStatus <> h.status
-    order by h.id`);
+  const { handoffEvents, handoffs } = tablesOf(exec);
+  // Spelled out: in a one-table select drizzle names columns without their table, which would not correlate.
+  const logStatus = sql<
+    string | null
+  >`(select e.to_status from ${handoffEvents} e where e.handoff_id = ${handoffs}.id order by e.id desc limit 1)`;
+  return exec
+    .select({ handoffId: handoffs.id, status: handoffs.status, logStatus })
+    .from(handoffs)
+    .where(or(isNull(logStatus), ne(logStatus, handoffs.status)))
+    .orderBy(asc(handoffs.id));
 }

@@ -1,15 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { preparedFor } from '../prepared.js';
-import {
-  type DecisionRow,
-  decisions,
-  type HandoffRow,
-  handoffs,
-  type OutcomeRow,
-  outcomes,
-} from '../schema.js';
+import { isPostgres, tablesOf } from '../engine.js';
+import { preparedQuery } from '../prepared.js';
+import type { DecisionRow, HandoffRow, OutcomeRow } from '../schema.js';
 import type { AtRisk } from './handoffs.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /** Lists of handoffs for people to read (the App Home, /handoff list, the review's recent scores), by their indexes. */
 /**
@@ -22,6 +18,7 @@ export async function findOwnedNeedingAttention(
   limit: number,
   declinedSince: Date,
 ): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
@@ -36,19 +33,18 @@ export async function findOwnedNeedingAttention(
       ),
     )
     .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** Handoffs waiting for this AE's answer, soonest due first, for the App Home. */
 export async function findAwaitingAe(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
     .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -61,7 +57,8 @@ export async function lastScores(
   limit = 3,
   before?: Date,
 ): Promise<number[]> {
-  return exec
+  const { handoffs } = tablesOf(exec);
+  const rows = await exec
     .select({ score: handoffs.score })
     .from(handoffs)
     .where(
@@ -72,9 +69,8 @@ export async function lastScores(
       ),
     )
     .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all()
-    .map((row) => row.score as number);
+    .limit(limit);
+  return rows.map((row) => row.score as number);
 }
 
 /** Deals in progress for a person, as AE or owner: accepted and not yet won or lost, for the App Home. */
@@ -83,6 +79,7 @@ export async function findDealsInProgress(
   userId: string,
   limit: number,
 ): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
@@ -94,75 +91,72 @@ export async function findDealsInProgress(
       ),
     )
     .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 export async function findOutcomes(exec: Executor, handoffId: number): Promise<OutcomeRow[]> {
-  return findOutcomesQuery(exec).all({ handoffId });
+  return outcomesOf(exec, { handoffId });
 }
 
 // Read at every decision and outcome (the partner thread's history): built once, not per Accept.
-const findOutcomesQuery = preparedFor((exec) =>
+const { all: outcomesOf } = preparedQuery('handoff_lists_outcomes_of', (exec, { outcomes }) =>
   exec
     .select()
     .from(outcomes)
     .where(eq(outcomes.handoffId, sql.placeholder('handoffId')))
-    .orderBy(asc(outcomes.id))
-    .prepare(),
+    .orderBy(asc(outcomes.id)),
 );
 
 /** Every decision recorded on these handoffs (any assignment, unordered): the App Home's decline reasons. */
 export async function findDecisionsOf(exec: Executor, handoffIds: readonly number[]): Promise<DecisionRow[]> {
   if (handoffIds.length === 0) return [];
+  const { decisions } = tablesOf(exec);
   return exec
     .select()
     .from(decisions)
-    .where(inArray(decisions.handoffId, [...handoffIds]))
-    .all();
+    .where(inArray(decisions.handoffId, [...handoffIds]));
 }
 
 /** Everything an author sent, newest first, whatever its state, for their App Home. */
 export async function findSentBy(exec: Executor, authorUserId: string, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(eq(handoffs.authorUserId, authorUserId))
     .orderBy(desc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
 export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number): Promise<AtRisk> {
-  const dueSoon = exec
+  const { handoffs } = tablesOf(exec);
+  const dueSoon = await exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
     .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
-  const unanswered = exec
+    .limit(limit);
+  const unanswered = await exec
     .select()
     .from(handoffs)
     .where(eq(handoffs.status, 'expired'))
     .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
-  const stalled = exec
+    .limit(limit);
+  const stalled = await exec
     .select()
     .from(handoffs)
     .where(
       and(
-        // The few nudged deals come from the partial index handoffs_stalled_idx, in order; `+status` keeps the
-        // planner from reading every accepted deal through the status indexes instead.
+        // The few nudged deals come from the partial index handoffs_stalled_idx, in order; on SQLite, `+status` keeps
+        // the planner from reading every accepted deal through the status indexes instead (Postgres has no such
+        // unary plus on text, and plans by its statistics).
         isNotNull(handoffs.stallNudgedAt),
-        sql`+${handoffs.status} = 'accepted'`,
+        isPostgres(exec) ? eq(handoffs.status, 'accepted') : sql`+${handoffs.status} = 'accepted'`,
         or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
       ),
     )
     .orderBy(asc(handoffs.lastActivityAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
   return { dueSoon, unanswered, stalled };
 }

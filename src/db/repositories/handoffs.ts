@@ -1,43 +1,40 @@
-import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
-import { preparedFor, setTo, stored } from '../prepared.js';
-import {
-  type DecisionRow,
-  decisions,
-  type HandoffRow,
-  handoffs,
-  type NewHandoffRow,
-  type OutcomeRow,
-  outcomes,
-} from '../schema.js';
+import { first, isPostgres, tablesOf } from '../engine.js';
+import { preparedQuery, setTo, stored } from '../prepared.js';
+import type { DecisionRow, HandoffRow, NewHandoffRow, OutcomeRow } from '../schema.js';
 
 export type { DecisionRow, HandoffRow };
+
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
 
 /** Inserts a handoff unless one already came from the same modal view; returns the stored row and whether it is new. */
 export async function insertHandoff(
   exec: Tx,
   row: NewHandoffRow,
 ): Promise<{ handoff: HandoffRow; created: boolean }> {
-  const inserted = exec.insert(handoffs).values(row).onConflictDoNothing().returning().all()[0];
+  const { handoffs } = tablesOf(exec);
+  const [inserted] = await exec.insert(handoffs).values(row).onConflictDoNothing().returning();
   if (inserted) return { handoff: inserted, created: true };
-  const existing = exec.select().from(handoffs).where(eq(handoffs.sourceViewId, row.sourceViewId)).get();
+  const existing = await first(
+    exec.select().from(handoffs).where(eq(handoffs.sourceViewId, row.sourceViewId)),
+  );
   if (!existing) throw new Error(`handoff insert for view ${row.sourceViewId} neither inserted nor found`);
   return { handoff: existing, created: false };
 }
 
-const findHandoffQuery = preparedFor((exec) =>
+const findHandoffQuery = preparedQuery('handoffs_by_id', (exec, { handoffs }) =>
   exec
     .select()
     .from(handoffs)
-    .where(eq(handoffs.id, sql.placeholder('id')))
-    .prepare(),
+    .where(eq(handoffs.id, sql.placeholder('id'))),
 );
 
 export async function findHandoff(exec: Executor, id: number): Promise<HandoffRow | undefined> {
-  return findHandoffQuery(exec).get({ id });
+  return findHandoffQuery.first(exec, { id });
 }
 
 /** The decision on the handoff's given assignment (each AE it was sent to decides at most once). */
@@ -46,11 +43,11 @@ export async function findDecision(
   handoffId: number,
   assignment: number,
 ): Promise<DecisionRow | undefined> {
-  return findDecisionQuery(exec).get({ handoffId, assignment });
+  return findDecisionQuery.first(exec, { handoffId, assignment });
 }
 
 // Read for every rendering of the AE's packet and the owner's notices (the outbox, at delivery).
-const findDecisionQuery = preparedFor((exec) =>
+const findDecisionQuery = preparedQuery('handoffs_decision_by_assignment', (exec, { decisions }) =>
   exec
     .select()
     .from(decisions)
@@ -59,8 +56,7 @@ const findDecisionQuery = preparedFor((exec) =>
         eq(decisions.handoffId, sql.placeholder('handoffId')),
         eq(decisions.assignment, sql.placeholder('assignment')),
       ),
-    )
-    .prepare(),
+    ),
 );
 
 export interface DecisionInput {
@@ -85,13 +81,24 @@ export interface RecordedDecision {
 }
 
 /**
+ * A nullable timestamp placeholder, bound as given (drizzle's timestamp encoders do not take null in a prepared
+ * query): SQLite's epoch ms or null as stored (`stored`), Postgres's ISO text cast to timestamptz.
+ */
+const timeOrNull = (exec: Executor, name: string): SQL =>
+  isPostgres(exec) ? sql`${sql.placeholder(name)}::timestamptz` : stored(name);
+
+/** The value for a `timeOrNull` placeholder on the executor's engine. */
+const timeOrNullValue = (exec: Executor, at: Date | null | undefined): number | string | null =>
+  at == null ? null : isPostgres(exec) ? at.toISOString() : at.getTime();
+
+/**
  * Records the AE's decision if the handoff is still waiting for one. The status check and the write are one
  * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff and the decision, or
  * undefined if it lost.
  */
 /** The decision's update of the handoff, in two shapes: an accept also starts the deal's activity clock. */
 const decideQuery = (accepted: boolean) =>
-  preparedFor((exec) =>
+  preparedQuery(accepted ? 'handoffs_accept' : 'handoffs_decline', (exec, { handoffs }) =>
     exec
       .update(handoffs)
       // A decision ends the window: the cycle moves on, so a modal opened before it (a stale Reassign) is refused.
@@ -105,7 +112,7 @@ const decideQuery = (accepted: boolean) =>
         ...(accepted
           ? {
               lastActivityAt: setTo<Date>('at'),
-              nextStallNudgeAt: stored('nextStallNudgeAt'),
+              nextStallNudgeAt: timeOrNull(exec, 'nextStallNudgeAt'),
               stallNudgedAt: null,
             }
           : {}),
@@ -116,16 +123,18 @@ const decideQuery = (accepted: boolean) =>
           eq(handoffs.id, sql.placeholder('id')),
           inArray(handoffs.status, [...TRANSITIONS[accepted ? 'accept' : 'decline'].from]),
           eq(handoffs.cycle, sql.placeholder('cycle')),
-          sql`(${sql.placeholder('editCount')} is null or ${handoffs.editCount} = ${sql.placeholder('editCount')})`,
+          // Postgres cannot tell a bare parameter's type in `$n is null`: it is cast there.
+          isPostgres(exec)
+            ? sql`(${sql.placeholder('editCount')}::integer is null or ${handoffs.editCount} = ${sql.placeholder('editCount')})`
+            : sql`(${sql.placeholder('editCount')} is null or ${handoffs.editCount} = ${sql.placeholder('editCount')})`,
         ),
       )
-      .returning()
-      .prepare(),
+      .returning(),
   );
 const acceptQuery = decideQuery(true);
 const declineQuery = decideQuery(false);
 
-const insertDecisionQuery = preparedFor((exec) =>
+const insertDecisionQuery = preparedQuery('handoffs_insert_decision', (exec, { decisions }) =>
   exec
     .insert(decisions)
     .values({
@@ -138,22 +147,21 @@ const insertDecisionQuery = preparedFor((exec) =>
       decidedByTeamId: sql.placeholder('decidedByTeamId'),
       decidedAt: sql.placeholder('decidedAt'),
     })
-    .returning()
-    .prepare(),
+    .returning(),
 );
 
 export async function recordDecision(exec: Tx, input: DecisionInput): Promise<RecordedDecision | undefined> {
   const accepted = input.decision === 'accepted';
-  const [updated] = (accepted ? acceptQuery : declineQuery)(exec).all({
+  const updated = await (accepted ? acceptQuery : declineQuery).first(exec, {
     id: input.handoffId,
     status: input.decision,
     at: input.at,
     cycle: input.cycle,
     editCount: input.editCount ?? null,
-    ...(accepted ? { nextStallNudgeAt: input.nextStallNudgeAt?.getTime() ?? null } : {}),
+    ...(accepted ? { nextStallNudgeAt: timeOrNullValue(exec, input.nextStallNudgeAt) } : {}),
   });
   if (!updated) return undefined;
-  const [decision] = insertDecisionQuery(exec).all({
+  const decision = await insertDecisionQuery.first(exec, {
     handoffId: input.handoffId,
     assignment: updated.assignment,
     decision: input.decision,
@@ -169,24 +177,24 @@ export async function recordDecision(exec: Tx, input: DecisionInput): Promise<Re
 
 /** Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx). */
 export async function findExpiring(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now)))
     .orderBy(asc(handoffs.dueAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** Open handoffs with a reminder due (uses handoffs_status_next_reminder_at_idx). */
 export async function findRemindable(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.status, 'sent'), lte(handoffs.nextReminderAt, now), gt(handoffs.dueAt, now)))
     .orderBy(asc(handoffs.nextReminderAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** What a guarded change expects to find: one of these states, the same window, and maybe more. */
@@ -212,6 +220,7 @@ export async function updateIfUnchanged(
   expected: Guard,
   changes: Partial<NewHandoffRow>,
 ): Promise<HandoffRow | undefined> {
+  const { handoffs } = tablesOf(exec);
   const conditions = [
     eq(handoffs.id, id),
     inArray(handoffs.status, [...expected.statuses]),
@@ -239,19 +248,20 @@ export async function updateIfUnchanged(
         : eq(handoffs.nextEscalationAt, expected.nextEscalationAt),
     );
   }
-  return exec
+  const [updated] = await exec
     .update(handoffs)
     .set(changes)
     .where(and(...conditions))
-    .returning()
-    .all()[0];
+    .returning();
+  return updated;
 }
 
 export async function findBySourceView(
   exec: Executor,
   sourceViewId: string,
 ): Promise<HandoffRow | undefined> {
-  return exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)).get();
+  const { handoffs } = tablesOf(exec);
+  return first(exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)));
 }
 
 /** Appends an outcome step to the deal's history (after the lifecycle's guarded update let it through). */
@@ -267,7 +277,8 @@ export async function insertOutcome(
     at: Date;
   },
 ): Promise<OutcomeRow> {
-  const row = exec
+  const { outcomes } = tablesOf(exec);
+  const [row] = await exec
     .insert(outcomes)
     .values({
       handoffId: input.handoffId,
@@ -278,21 +289,20 @@ export async function insertOutcome(
       recordedByUserId: input.byUserId,
       recordedAt: input.at,
     })
-    .returning()
-    .all()[0];
+    .returning();
   if (!row) throw new Error(`outcome ${input.outcome} of handoff ${input.handoffId} returned nothing`);
   return row;
 }
 
 /** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
 export async function findStalled(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
     .orderBy(asc(handoffs.nextStallNudgeAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 export interface AtRisk {

@@ -1,10 +1,25 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { preparedFor, setTo } from '../prepared.js';
-import { type OutboxRow, outbox, postedMessages, type SurfaceKind, surfaces } from '../schema.js';
+import { isPostgres, tablesOf } from '../engine.js';
+import { preparedQuery, setTo } from '../prepared.js';
+import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { insertSurface, type SurfaceSpec } from './surfaces.js';
 
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables. A prepared
+// query's `all` and `run` (prepared.ts, both engines) are taken by name, so that no SQLite-style call shows here.
+
 export type { OutboxRow };
+
+/**
+ * The values of a bound JSON array of strings, as a subquery: SQLite's `json_each`, Postgres's
+ * `jsonb_array_elements_text`. One bound parameter, so the statement's text (and its cached plan) does not change
+ * with the list.
+ */
+function jsonListValues(name: string, postgres: boolean): SQL {
+  return postgres
+    ? sql`(select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`
+    : sql`(select value from json_each(${sql.placeholder(name)}))`;
+}
 
 export type OutboxMessage =
   | {
@@ -53,7 +68,7 @@ export type OutboxMessage =
       eventId: number;
     };
 
-const enqueueQuery = preparedFor((exec) =>
+const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox }) =>
   exec
     .insert(outbox)
     .values({
@@ -72,8 +87,7 @@ const enqueueQuery = preparedFor((exec) =>
       audience: sql.placeholder('audience'),
       surfaceKey: sql.placeholder('surfaceKey'),
     })
-    .onConflictDoNothing()
-    .prepare(),
+    .onConflictDoNothing(),
 );
 
 /** The columns a message sets beyond the common ones; what it leaves out is null ('internal' for the audience). */
@@ -140,10 +154,9 @@ function rowOf<M extends Method>(method: M, message: MessageOf[M]): RowFields {
 
 /** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
 export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<void> {
-  const insert = enqueueQuery(exec);
   for (const message of messages) {
     const { surface, ...fields } = rowOf(message.method, message);
-    const inserted = insert.run({
+    const inserted = await insertOutboxRow(exec, {
       dedupeKey: message.dedupeKey,
       handoffId: message.handoffId ?? null,
       now,
@@ -155,7 +168,7 @@ export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): P
       surfaceKey: null,
       ...fields,
     });
-    if (surface && inserted.changes > 0) await insertSurface(exec, { ...surface, now });
+    if (surface && inserted > 0) await insertSurface(exec, { ...surface, now });
   }
 }
 
@@ -165,7 +178,7 @@ export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): P
  * (paced): leaving them out here keeps a backlog in a few busy conversations from hiding every other one. Oldest due
  * first, read in index order (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
  */
-const dueHeadsQuery = preparedFor((exec) =>
+const { all: dueHeadRows } = preparedQuery('outbox_due_heads', (exec, { outbox }) =>
   exec
     .select()
     .from(outbox)
@@ -173,15 +186,13 @@ const dueHeadsQuery = preparedFor((exec) =>
       and(
         eq(outbox.status, 'pending'),
         lte(outbox.nextAttemptAt, sql.placeholder('now')),
-        // One bound JSON array, so the statement's text (and its cached plan) does not change with the list.
-        sql`${outbox.channelKey} not in (select value from json_each(${sql.placeholder('skip')}))`,
+        sql`${outbox.channelKey} not in ${jsonListValues('skip', isPostgres(exec))}`,
         sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
               and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
       ),
     )
     .orderBy(asc(outbox.nextAttemptAt))
-    .limit(sql.placeholder('limit'))
-    .prepare(),
+    .limit(sql.placeholder('limit')),
 );
 
 export async function dueHeads(
@@ -190,11 +201,13 @@ export async function dueHeads(
   limit: number,
   skip: readonly string[] = [],
 ): Promise<OutboxRow[]> {
-  // A placeholder in a where clause is bound as given (drizzle encodes only values it wraps itself): epoch ms.
-  return dueHeadsQuery(exec).all({ now: now.getTime(), limit, skip: JSON.stringify(skip) });
+  // A placeholder in a where clause is bound as given (drizzle encodes only values it wraps itself): what each engine
+  // stores, epoch ms on SQLite, a Date (a timestamptz) on Postgres.
+  const at = isPostgres(exec) ? now : now.getTime();
+  return dueHeadRows(exec, { now: at, limit, skip: JSON.stringify(skip) });
 }
 
-const markDeliveredQuery = preparedFor((exec) =>
+const { run: markDeliveredRow } = preparedQuery('outbox_mark_delivered', (exec, { outbox }) =>
   exec
     .update(outbox)
     .set({
@@ -204,20 +217,19 @@ const markDeliveredQuery = preparedFor((exec) =>
       lastError: null,
       uncertainSince: null,
     })
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare(),
+    .where(eq(outbox.id, sql.placeholder('id'))),
 );
 
 /** A coalesced update sent, with a newer change already waiting for it: due again now instead of delivered. */
 export async function rearm(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
-  exec
+  const { outbox } = tablesOf(exec);
+  await exec
     .update(outbox)
     .set({ nextAttemptAt: now, scheduledAt: now, attempts: 0, lastError: null, uncertainSince: null })
-    .where(eq(outbox.id, row.id))
-    .run();
+    .where(eq(outbox.id, row.id));
 }
 
-const rememberPostQuery = preparedFor((exec) =>
+const { run: rememberPost } = preparedQuery('outbox_remember_post', (exec, { postedMessages }) =>
   exec
     .insert(postedMessages)
     .values({
@@ -227,8 +239,7 @@ const rememberPostQuery = preparedFor((exec) =>
       handoffId: sql.placeholder('handoffId'),
       postedAt: sql.placeholder('now'),
     })
-    .onConflictDoNothing()
-    .prepare(),
+    .onConflictDoNothing(),
 );
 
 export async function markDelivered(
@@ -238,9 +249,9 @@ export async function markDelivered(
   posted?: { channelId: string; ts: string },
 ): Promise<void> {
   // Both in the caller's transaction: the row is delivered and its message remembered together.
-  markDeliveredQuery(exec).run({ id: row.id, now, attempts: row.attempts + 1 });
+  await markDeliveredRow(exec, { id: row.id, now, attempts: row.attempts + 1 });
   if (posted && row.recordAs) {
-    rememberPostQuery(exec).run({
+    await rememberPost(exec, {
       messageKey: row.recordAs,
       channelId: posted.channelId,
       ts: posted.ts,
@@ -264,7 +275,8 @@ export async function markRetry(
   },
 ): Promise<void> {
   const { now, nextAttemptAt, error, uncertainAt } = retry;
-  exec
+  const { outbox } = tablesOf(exec);
+  await exec
     .update(outbox)
     .set({
       attempts: row.attempts + 1,
@@ -272,45 +284,44 @@ export async function markRetry(
       scheduledAt: now,
       lastError: error,
       // Uncertain: keep the mark written before the send (or set one); certain (Slack refused it): clear it.
-      uncertainSince: uncertainAt ? sql`coalesce(${outbox.uncertainSince}, ${uncertainAt.getTime()})` : null,
+      // The Date bound through the column's encoder: epoch ms on SQLite, a timestamptz on Postgres.
+      uncertainSince: uncertainAt
+        ? sql`coalesce(${outbox.uncertainSince}, ${sql.param(uncertainAt, outbox.uncertainSince)})`
+        : null,
     })
-    .where(eq(outbox.id, row.id))
-    .run();
+    .where(eq(outbox.id, row.id));
 }
 
 /** Written (and committed) just before a post goes to Slack: a crash after this leaves the row marked uncertain. */
-const markSendingQuery = preparedFor((exec) =>
+const { run: markSendingRow } = preparedQuery('outbox_mark_sending', (exec, { outbox }) =>
   exec
     .update(outbox)
     .set({ uncertainSince: setTo<Date>('now') })
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare(),
+    .where(eq(outbox.id, sql.placeholder('id'))),
 );
 
 export async function markSending(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
   if (row.uncertainSince) return;
-  markSendingQuery(exec).run({ id: row.id, now });
+  await markSendingRow(exec, { id: row.id, now });
 }
 
-const statusQuery = preparedFor((exec) =>
+const statusQuery = preparedQuery('outbox_status_by_id', (exec, { outbox }) =>
   exec
     .select({ status: outbox.status })
     .from(outbox)
-    .where(eq(outbox.id, sql.placeholder('id')))
-    .prepare(),
+    .where(eq(outbox.id, sql.placeholder('id'))),
 );
 
 /** Whether a row is still waiting to be sent (a change may have cancelled it since the worker read it). */
 export async function stillPending(exec: Executor, id: number): Promise<boolean> {
-  return statusQuery(exec).get({ id })?.status === 'pending';
+  return (await statusQuery.first(exec, { id }))?.status === 'pending';
 }
 
-const queuedQuery = preparedFor((exec) =>
+const queuedQuery = preparedQuery('outbox_queued_by_dedupe_key', (exec, { outbox }) =>
   exec
     .select({ id: outbox.id })
     .from(outbox)
-    .where(eq(outbox.dedupeKey, sql.placeholder('dedupeKey')))
-    .prepare(),
+    .where(eq(outbox.dedupeKey, sql.placeholder('dedupeKey'))),
 );
 
 /**
@@ -318,23 +329,23 @@ const queuedQuery = preparedFor((exec) =>
  * whose only trace is its message, so that its repeat changes nothing.
  */
 export async function isQueued(exec: Executor, dedupeKey: string): Promise<boolean> {
-  return queuedQuery(exec).get({ dedupeKey }) !== undefined;
+  return (await queuedQuery.first(exec, { dedupeKey })) !== undefined;
 }
 
 /** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
 export async function markCancelled(exec: Tx, row: OutboxRow, reason: string): Promise<void> {
-  exec
+  const { outbox } = tablesOf(exec);
+  await exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: reason, uncertainSince: null })
-    .where(eq(outbox.id, row.id))
-    .run();
+    .where(eq(outbox.id, row.id));
 }
 
 /** The surfaces a later change makes obsolete before they are posted: a reminder, a stall nudge. */
 const OBSOLETE_ON_CHANGE = JSON.stringify(['reminder', 'stall_nudge'] satisfies SurfaceKind[]);
 
 // By the kind of surface each post is (surfaces.kind, through the handoff's surfaces), not by the text of its key.
-const cancelRemindersQuery = preparedFor((exec) =>
+const { run: cancelReminderRows } = preparedQuery('outbox_cancel_reminders', (exec, { outbox, surfaces }) =>
   exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: 'superseded by a later change' })
@@ -345,10 +356,9 @@ const cancelRemindersQuery = preparedFor((exec) =>
         // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
         eq(outbox.method, 'chat.postMessage'),
         sql`${outbox.surfaceKey} in (select s.key from ${surfaces} s where s.handoff_id = ${sql.placeholder('handoffId')}
-          and s.kind in (select value from json_each(${sql.placeholder('kinds')})))`,
+          and s.kind in ${jsonListValues('kinds', isPostgres(exec))})`,
       ),
-    )
-    .prepare(),
+    ),
 );
 
 /**
@@ -356,5 +366,5 @@ const cancelRemindersQuery = preparedFor((exec) =>
  * something no longer needed.
  */
 export async function cancelPendingReminders(exec: Tx, handoffId: number): Promise<void> {
-  cancelRemindersQuery(exec).run({ handoffId, kinds: OBSOLETE_ON_CHANGE });
+  await cancelReminderRows(exec, { handoffId, kinds: OBSOLETE_ON_CHANGE });
 }

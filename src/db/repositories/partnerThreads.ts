@@ -1,14 +1,10 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { preparedFor } from '../prepared.js';
-import {
-  type DecisionRow,
-  decisions,
-  type HandoffRow,
-  handoffEvents,
-  handoffs,
-  surfaces,
-} from '../schema.js';
+import { first, isPostgres, jsonField, tablesOf } from '../engine.js';
+import { preparedQuery } from '../prepared.js';
+import type { DecisionRow, HandoffRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * What the partner thread and the partner text held back from it read and write (src/partners/): the decisions the
@@ -18,53 +14,61 @@ import {
 
 /** The handoff's decisions, oldest first. */
 export async function decisionsOf(exec: Executor, handoffId: number): Promise<DecisionRow[]> {
-  return decisionsOfQuery(exec).all({ handoffId });
+  return decisionsOfRows(exec, { handoffId });
 }
 
 // Read at every decision and outcome (the partner thread's history): built once, not per Accept.
-const decisionsOfQuery = preparedFor((exec) =>
+const { all: decisionsOfRows } = preparedQuery('partner_threads_decisions_of', (exec, { decisions }) =>
   exec
     .select()
     .from(decisions)
     .where(eq(decisions.handoffId, sql.placeholder('handoffId')))
-    .orderBy(asc(decisions.id))
-    .prepare(),
+    .orderBy(asc(decisions.id)),
 );
 
 /** The names a move recorded with the AE's packet it moved from (`move.fromName` in the surface's params). */
 export async function movedFromNames(exec: Executor, handoffId: number): Promise<(string | null)[]> {
-  return exec
-    .select({ name: sql<string | null>`json_extract(${surfaces.params}, '$.move.fromName')` })
+  const { surfaces } = tablesOf(exec);
+  // A nested field: SQLite's json_extract path, Postgres's `->` then `->>` (text, as json_extract gives a string).
+  const fromName = isPostgres(exec)
+    ? sql<string | null>`(${surfaces.params}->'move'->>'fromName')`
+    : sql<string | null>`json_extract(${surfaces.params}, '$.move.fromName')`;
+  const rows = await exec
+    .select({ name: fromName })
     .from(surfaces)
-    .where(and(eq(surfaces.handoffId, handoffId), eq(surfaces.kind, 'ae_packet')))
-    .all()
-    .map((r) => r.name);
+    .where(and(eq(surfaces.handoffId, handoffId), eq(surfaces.kind, 'ae_packet')));
+  return rows.map((r) => r.name);
 }
 
 /** Everyone the touch log names as this handoff's AE at some event, other than `currentAe`, each once. */
 export async function formerAeIds(exec: Executor, handoffId: number, currentAe: string): Promise<string[]> {
-  return exec
+  const { handoffEvents } = tablesOf(exec);
+  const rows = await exec
     .selectDistinct({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
-    .where(and(eq(handoffEvents.handoffId, handoffId), ne(handoffEvents.aeUserId, currentAe)))
-    .all()
-    .map((r) => r.ae);
+    .where(and(eq(handoffEvents.handoffId, handoffId), ne(handoffEvents.aeUserId, currentAe)));
+  return rows.map((r) => r.ae);
 }
 
 /** The AE's name as stored with their newest handoff. */
 export async function latestAeName(exec: Executor, aeUserId: string): Promise<string | undefined> {
-  return exec
-    .select({ name: handoffs.aeName })
-    .from(handoffs)
-    .where(eq(handoffs.aeUserId, aeUserId))
-    .orderBy(desc(handoffs.id))
-    .limit(1)
-    .get()?.name;
+  const { handoffs } = tablesOf(exec);
+  return (
+    await first(
+      exec
+        .select({ name: handoffs.aeName })
+        .from(handoffs)
+        .where(eq(handoffs.aeUserId, aeUserId))
+        .orderBy(desc(handoffs.id))
+        .limit(1),
+    )
+  )?.name;
 }
 
 /** Who last answered about the handoff's held-back next move (an edit recorded with `heldBack`), if anyone did. */
 export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Promise<string | undefined> {
-  return (
+  const { handoffEvents } = tablesOf(exec);
+  const row = await first(
     exec
       .select({ actor: handoffEvents.actorUserId })
       .from(handoffEvents)
@@ -72,13 +76,13 @@ export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Pro
         and(
           eq(handoffEvents.handoffId, handoffId),
           eq(handoffEvents.type, 'edited'),
-          sql`json_extract(${handoffEvents.detail}, '$.heldBack') is not null`,
+          isNotNull(jsonField(exec, handoffEvents.detail, 'heldBack')),
         ),
       )
       .orderBy(desc(handoffEvents.id))
-      .limit(1)
-      .get()?.actor ?? undefined
+      .limit(1),
   );
+  return row?.actor ?? undefined;
 }
 
 /** Saves the partner's next move as its author confirmed or wrote it; the handoff as saved. */
@@ -88,7 +92,8 @@ export async function savePartnerNextMove(
   next: { move: string; date: string | null },
   now: Date,
 ): Promise<HandoffRow | undefined> {
-  return exec
+  const { handoffs } = tablesOf(exec);
+  const rows = await exec
     .update(handoffs)
     .set({
       partnerNextMove: next.move,
@@ -98,8 +103,8 @@ export async function savePartnerNextMove(
       updatedAt: now,
     })
     .where(eq(handoffs.id, handoffId))
-    .returning()
-    .all()[0];
+    .returning();
+  return rows[0];
 }
 
 /**
@@ -112,6 +117,7 @@ export async function findPartnerTextToRecheck(
   afterId: number,
   limit: number,
 ): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
@@ -130,6 +136,5 @@ export async function findPartnerTextToRecheck(
       ),
     )
     .orderBy(asc(handoffs.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

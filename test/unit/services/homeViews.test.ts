@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
-import { queueHomes } from '../../../src/db/repositories/surfaces.js';
+import { queueHomes } from '../../../src/db/repositories/homeViews.js';
 import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import type { HomeTab } from '../../../src/services/home.js';

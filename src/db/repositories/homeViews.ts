@@ -1,0 +1,152 @@
+import { and, eq, gt, inArray, max, notExists, type SQL, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../client.js';
+import { changed, first, isPostgres, tablesOf } from '../engine.js';
+import { pendingRow } from './surfaces.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
+
+// App Homes ------------------------------------------------------------------------------------------------------
+
+/** Remembers that a person has their Home open (and the hash of what was published to them). */
+export async function recordHomeView(
+  exec: Tx,
+  row: { userId: string; hash: string | null; period: string | null; metrics: boolean; now: Date },
+): Promise<void> {
+  const { homeViews } = tablesOf(exec);
+  await exec
+    .insert(homeViews)
+    .values({
+      userId: row.userId,
+      hash: row.hash,
+      period: row.period,
+      metrics: row.metrics,
+      openedAt: row.now,
+    })
+    .onConflictDoUpdate({
+      target: homeViews.userId,
+      set: {
+        hash: row.hash,
+        metrics: row.metrics,
+        openedAt: row.now,
+        ...(row.period ? { period: row.period } : {}),
+      },
+    });
+}
+
+/**
+ * Someone is opening their Home: from now on, changes it shows are counted (and published after it). Returns how
+ * many changes it has been asked to show so far.
+ */
+export async function homeOpening(exec: Tx, userId: string, metrics: boolean, now: Date): Promise<number> {
+  const { homeViews } = tablesOf(exec);
+  await exec.insert(homeViews).values({ userId, hash: null, metrics, openedAt: now }).onConflictDoNothing();
+  return (await findHomeView(exec, userId))?.wanted ?? 0;
+}
+
+export async function findHomeView(exec: Executor, userId: string) {
+  const { homeViews } = tablesOf(exec);
+  return first(exec.select().from(homeViews).where(eq(homeViews.userId, userId)));
+}
+
+/**
+ * Keeps the hash of the view just published (a later publish passes it, so Slack refuses it if it is stale) and, for
+ * a republish, the change count it showed; says whether a change came in meanwhile.
+ */
+export async function rememberHomeHash(
+  exec: Tx,
+  userId: string,
+  hash: string | null,
+  version?: number,
+): Promise<{ behind: boolean }> {
+  const { homeViews } = tablesOf(exec);
+  const highest = isPostgres(exec)
+    ? sql`greatest(${homeViews.shown}, ${version})`
+    : sql`max(${homeViews.shown}, ${version})`;
+  const row = await first(
+    exec
+      .update(homeViews)
+      .set({ hash, ...(version === undefined ? {} : { shown: highest }) })
+      .where(eq(homeViews.userId, userId))
+      .returning({ wanted: homeViews.wanted, shown: homeViews.shown }),
+  );
+  return { behind: version !== undefined && row !== undefined && row.wanted > row.shown };
+}
+
+/**
+ * Queues a republish of the Home of each of these people who has opened it: one waiting publish per person (they
+ * coalesce; the worker renders the Home when it sends). `token` makes the dedupe key unique (the touch-log event id).
+ */
+export async function queueHomes(
+  exec: Tx,
+  userIds: readonly string[],
+  token: string,
+  now: Date,
+): Promise<void> {
+  if (userIds.length === 0) return;
+  const { homeViews } = tablesOf(exec);
+  const people = inArray(homeViews.userId, [...userIds]);
+  await exec
+    .update(homeViews)
+    .set({ wanted: sql`${homeViews.wanted} + 1` })
+    .where(people);
+  await queuePublishes(exec, people, (userId) => `home:${userId}:${token}`, now);
+}
+
+/** Queues a republish of every opened Home that shows program metrics (after the figures may have changed). */
+export async function queueMetricsHomes(exec: Tx, token: string, now: Date): Promise<number> {
+  const { homeViews } = tablesOf(exec);
+  // Only Homes opened in the last day: each render counts as asking for the figures, which keeps them computed.
+  const recent = and(
+    eq(homeViews.metrics, true),
+    gt(homeViews.openedAt, new Date(now.getTime() - 86_400_000)),
+  );
+  await exec
+    .update(homeViews)
+    .set({ wanted: sql`${homeViews.wanted} + 1` })
+    .where(recent);
+  return queuePublishes(exec, recent, (userId) => `home:${userId}:metrics:${token}`, now);
+}
+
+/** One waiting `views.publish` for each opened Home matching `which` that has none waiting; how many were queued. */
+async function queuePublishes(
+  exec: Tx,
+  which: SQL | undefined,
+  dedupeKey: (userId: string) => string,
+  now: Date,
+): Promise<number> {
+  const { homeViews, outbox } = tablesOf(exec);
+  const channel = sql`'home:' || ${homeViews.userId}`;
+  const people = await exec
+    .select({ userId: homeViews.userId })
+    .from(homeViews)
+    .where(
+      and(
+        which,
+        notExists(
+          exec
+            .select({ one: sql`1` })
+            .from(outbox)
+            .where(and(eq(outbox.channelKey, channel), eq(outbox.status, 'pending'))),
+        ),
+      ),
+    );
+  if (people.length === 0) return 0;
+  const queued = await exec
+    .insert(outbox)
+    .values(
+      people.map(({ userId }) => ({
+        ...pendingRow(now),
+        dedupeKey: dedupeKey(userId),
+        channelKey: `home:${userId}`,
+        method: 'views.publish' as const,
+      })),
+    )
+    .onConflictDoNothing();
+  return changed(queued);
+}
+
+/** The newest touch-log event id (0 when there is none): whether anything changed since a moment. */
+export async function latestEventId(exec: Executor): Promise<number> {
+  const { handoffEvents } = tablesOf(exec);
+  return (await first(exec.select({ id: max(handoffEvents.id) }).from(handoffEvents)))?.id ?? 0;
+}

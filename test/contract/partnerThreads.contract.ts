@@ -1,0 +1,222 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import {
+  decisionsOf,
+  findPartnerTextToRecheck,
+  formerAeIds,
+  heldBackAnsweredBy,
+  latestAeName,
+  movedFromNames,
+  savePartnerNextMove,
+} from '../../src/db/repositories/partnerThreads.js';
+import type { NewHandoffRow } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/types.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+import type { Engine } from './engine.js';
+
+export function partnerThreadsContract(engine: Engine): void {
+  describe(`partnerThreads repository (${engine.name})`, () => {
+    let db: Db;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ db, close } = await engine.open());
+    });
+    afterEach(() => close());
+
+    const at = new Date('2026-11-23T15:04:05.678Z');
+    const plus = (ms: number) => new Date(at.getTime() + ms);
+    let views = 0;
+
+    async function addHandoff(over: Partial<NewHandoffRow> = {}): Promise<number> {
+      views += 1;
+      const [row] = await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).handoffs)
+          .values(sentHandoffRow(at, { sourceViewId: `VPT${views}`, ...over }))
+          .returning({ id: tablesOf(tx).handoffs.id }),
+      );
+      if (!row) throw new Error('no handoff');
+      return row.id;
+    }
+
+    type EventOver = {
+      type?: 'edited' | 'accepted' | 'sent';
+      aeUserId?: string;
+      actorUserId?: string | null;
+      detail?: Record<string, unknown> | null;
+    };
+    async function addEvent(handoffId: number, over: EventOver = {}): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.insert(tablesOf(tx).handoffEvents).values({
+          handoffId,
+          type: over.type ?? 'edited',
+          fromStatus: 'sent',
+          toStatus: 'sent',
+          actorUserId: over.actorUserId === undefined ? 'U0AUTHOR' : over.actorUserId,
+          actorTeamId: 'T0INTERNAL',
+          aeUserId: over.aeUserId ?? 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at,
+          detail: over.detail === undefined ? null : over.detail,
+        });
+      });
+    }
+
+    it('reads a handoff’s decisions oldest first, to the millisecond, and none for another handoff', async () => {
+      const id = await addHandoff();
+      const other = await addHandoff();
+      expect(await decisionsOf(db, id)).toEqual([]);
+      await db.transaction(async (tx) => {
+        const { decisions } = tablesOf(tx);
+        await tx.insert(decisions).values([
+          {
+            handoffId: id,
+            assignment: 1,
+            decision: 'declined',
+            reasonCode: 'wrong_owner',
+            note: 'busy',
+            decidedByUserId: 'U0AE',
+            decidedByTeamId: 'T0INTERNAL',
+            decidedAt: at,
+          },
+          {
+            handoffId: other,
+            assignment: 1,
+            decision: 'accepted',
+            decidedByUserId: 'U0AE',
+            decidedByTeamId: 'T0INTERNAL',
+            decidedAt: at,
+          },
+          {
+            handoffId: id,
+            assignment: 2,
+            decision: 'accepted',
+            decidedByUserId: 'U0AE2',
+            decidedByTeamId: 'T0INTERNAL',
+            decidedAt: plus(1),
+          },
+        ]);
+      });
+      const rows = await decisionsOf(db, id);
+      expect(rows.map((r) => [r.assignment, r.decision, r.reasonCode, r.note, r.decidedAt])).toEqual([
+        [1, 'declined', 'wrong_owner', 'busy', at],
+        [2, 'accepted', null, null, plus(1)],
+      ]);
+      expect((await decisionsOf(db, other)).map((r) => r.decidedByUserId)).toEqual(['U0AE']);
+      // Inside a transaction too (the same prepared query).
+      expect(await db.transaction((tx) => decisionsOf(tx, id))).toHaveLength(2);
+    });
+
+    it('reads the names a move recorded with the AE packets, null where none, and only AE packets', async () => {
+      const id = await addHandoff();
+      expect(await movedFromNames(db, id)).toEqual([]);
+      await db.transaction(async (tx) => {
+        const surface = (key: string, kind: 'ae_packet' | 'reminder', params: Record<string, unknown>) => ({
+          key,
+          handoffId: id,
+          kind,
+          viewerUserId: 'U0AE',
+          channelKey: 'U0AE',
+          params,
+          createdAt: at,
+        });
+        await tx
+          .insert(tablesOf(tx).surfaces)
+          .values([
+            surface('packet-1', 'ae_packet', {}),
+            surface('packet-2', 'ae_packet', { move: { fromName: 'Jordan Seller', fromUserId: 'U0OLD' } }),
+            surface('packet-3', 'ae_packet', { move: { fromUserId: 'U0OLD' } }),
+            surface('reminder-1', 'reminder', { move: { fromName: 'Not A Packet' } }),
+          ]);
+      });
+      expect((await movedFromNames(db, id)).sort()).toEqual(['Jordan Seller', null, null].sort());
+    });
+
+    it('names every other AE the touch log names, each once', async () => {
+      const id = await addHandoff();
+      const other = await addHandoff();
+      expect(await formerAeIds(db, id, 'U0AE')).toEqual([]);
+      await addEvent(id, { aeUserId: 'U0OLD' });
+      await addEvent(id, { aeUserId: 'U0OLD' });
+      await addEvent(id, { aeUserId: 'U0AE' });
+      await addEvent(id, { aeUserId: 'U0OLDER' });
+      await addEvent(other, { aeUserId: 'U0ELSEWHERE' });
+      expect((await formerAeIds(db, id, 'U0AE')).sort()).toEqual(['U0OLD', 'U0OLDER']);
+      expect((await formerAeIds(db, id, 'U0OLD')).sort()).toEqual(['U0AE', 'U0OLDER']);
+    });
+
+    it('reads the AE’s name from their newest handoff', async () => {
+      expect(await latestAeName(db, 'U0AE')).toBeUndefined();
+      await addHandoff({ aeUserId: 'U0AE', aeName: 'Old Name' });
+      await addHandoff({ aeUserId: 'U0AE', aeName: 'New Name' });
+      await addHandoff({ aeUserId: 'U0OTHER', aeName: 'Someone Else' });
+      expect(await latestAeName(db, 'U0AE')).toBe('New Name');
+      expect(await latestAeName(db, 'U0OTHER')).toBe('Someone Else');
+    });
+
+    it('finds who last answered about a held-back next move: edits with heldBack only, newest first', async () => {
+      const id = await addHandoff();
+      expect(await heldBackAnsweredBy(db, id)).toBeUndefined();
+      await addEvent(id, { type: 'edited', actorUserId: 'U0FIRST', detail: { heldBack: 'confirmed' } });
+      await addEvent(id, { type: 'edited', actorUserId: 'U0SECOND', detail: { heldBack: { move: 'x' } } });
+      // Not counted: no heldBack field, a JSON null heldBack, no detail, another type of event.
+      await addEvent(id, { type: 'edited', actorUserId: 'U0NOFIELD', detail: { fields: ['accountName'] } });
+      await addEvent(id, { type: 'edited', actorUserId: 'U0NULLED', detail: { heldBack: null } });
+      await addEvent(id, { type: 'edited', actorUserId: 'U0NODETAIL', detail: null });
+      await addEvent(id, { type: 'accepted', actorUserId: 'U0ACCEPT', detail: { heldBack: 'yes' } });
+      expect(await heldBackAnsweredBy(db, id)).toBe('U0SECOND');
+      const other = await addHandoff();
+      await addEvent(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
+      expect(await heldBackAnsweredBy(db, other)).toBeUndefined();
+    });
+
+    it('saves the partner’s next move as confirmed and returns the handoff as saved; nothing for a missing one', async () => {
+      const id = await addHandoff({ partnerNextMoveConfirmed: null });
+      const later = plus(60_000);
+      const saved = await db.transaction((tx) =>
+        savePartnerNextMove(tx, id, { move: 'Call Dana.', date: '2026-12-01' }, later),
+      );
+      expect(saved).toMatchObject({
+        id,
+        partnerNextMove: 'Call Dana.',
+        partnerNextMoveDate: '2026-12-01',
+        partnerNextMoveConfirmed: 'Call Dana.',
+        updatedAt: later,
+        createdAt: at,
+        partnerAgreedInWriting: true,
+      });
+      const cleared = await db.transaction((tx) =>
+        savePartnerNextMove(tx, id, { move: 'Wait.', date: null }, plus(60_001)),
+      );
+      expect(cleared?.partnerNextMoveDate).toBeNull();
+      expect(cleared?.updatedAt).toEqual(plus(60_001));
+      const { handoffs } = tablesOf(db);
+      const [stored] = await db.select().from(handoffs);
+      expect(stored).toEqual(cleared);
+      expect(
+        await db.transaction((tx) => savePartnerNextMove(tx, id + 100, { move: 'x', date: null }, at)),
+      ).toBeUndefined();
+    });
+
+    it('finds accepted deals whose partner text may have changed, after an id, by id, at most limit', async () => {
+      const accepted = { status: 'accepted' as const, decidedAt: at };
+      const past = await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-20' });
+      await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-23' }); // not before today: no
+      await addHandoff({ ...accepted, partnerNextMoveDate: null }); // no date, never moved: no
+      const moved = await addHandoff({ ...accepted, partnerNextMoveDate: null, assignment: 2 });
+      await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'won' });
+      await addHandoff({ partnerNextMoveDate: '2026-11-01' }); // still sent
+      const pastToo = await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-22', assignment: 3 });
+      const ids = async (afterId: number, limit: number) =>
+        (await findPartnerTextToRecheck(db, '2026-11-23', afterId, limit)).map((r) => r.id);
+      expect(await ids(0, 10)).toEqual([past, moved, pastToo]);
+      expect(await ids(0, 2)).toEqual([past, moved]);
+      expect(await ids(moved, 10)).toEqual([pastToo]);
+      expect(await ids(pastToo, 10)).toEqual([]);
+      const [first] = await findPartnerTextToRecheck(db, '2026-11-23', 0, 1);
+      expect(first?.decidedAt).toEqual(at);
+      expect(first?.partnerAgreedInWriting).toBe(true);
+    });
+  });
+}
