@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findChartFile, forgetChartFile, rememberChartFile } from '../../src/db/repositories/chartFiles.js';
 import type { Db } from '../../src/db/types.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function chartFilesContract(engine: Engine): void {
   describe(`chartFiles repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
 

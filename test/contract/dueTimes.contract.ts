@@ -1,19 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import type { NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function dueTimesContract(engine: Engine): void {
   describe(`dueTimes repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const sent = new Date('2026-11-20T14:00:00.123Z');
     const t = (iso: string) => new Date(iso);

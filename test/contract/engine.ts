@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import type { Db } from '../../src/db/types.js';
 
@@ -29,3 +30,17 @@ export const sqliteEngine: Engine = {
     };
   },
 };
+
+/** A new database for each test of the calling `describe`, handed to `use` before the test and closed after it. */
+export function eachTestOn(engine: Engine, use: (db: Db) => void): void {
+  let close: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    const opened = await engine.open();
+    close = opened.close;
+    use(opened.db);
+  });
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+}

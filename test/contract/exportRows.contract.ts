@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { countSent, type ExportRow, exportRows } from '../../src/db/repositories/exportRows.js';
 import type { decisions, handoffEvents, NewHandoffRow, outcomes } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 type NewEvent = typeof handoffEvents.$inferInsert;
 type NewDecision = typeof decisions.$inferInsert;
@@ -13,11 +13,9 @@ type NewOutcome = typeof outcomes.$inferInsert;
 export function exportRowsContract(engine: Engine): void {
   describe(`exportRows repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);

@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { recordSharing, sharingOf } from '../../src/db/repositories/internalChannels.js';
 import type { Db } from '../../src/db/types.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function internalChannelsContract(engine: Engine): void {
   describe(`internalChannels repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);

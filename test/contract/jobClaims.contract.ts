@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { claimSlot, finishSlot } from '../../src/db/repositories/jobClaims.js';
 import type { Db } from '../../src/db/types.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function jobClaimsContract(engine: Engine): void {
   describe(`jobClaims repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const slot = new Date('2026-11-23T15:00:00.000Z');
     const at = new Date('2026-11-23T15:00:00.123Z');

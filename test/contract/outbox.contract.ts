@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
   cancelPendingReminders,
@@ -17,18 +17,16 @@ import {
 import type { OutboxRow, outbox } from '../../src/db/schema.js';
 import type { Db, Tx } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 type NewOutboxRow = typeof outbox.$inferInsert;
 
 export function outboxContract(engine: Engine): void {
   describe(`outbox repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);

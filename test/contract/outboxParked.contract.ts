@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
   countDead,
@@ -10,18 +10,16 @@ import {
 } from '../../src/db/repositories/outboxParked.js';
 import type { OutboxRow, outbox } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 type NewOutboxRow = typeof outbox.$inferInsert;
 
 export function outboxParkedContract(engine: Engine): void {
   describe(`outboxParked repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);

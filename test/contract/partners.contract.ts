@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { insertHelpRequest } from '../../src/db/repositories/helpRequests.js';
 import {
@@ -34,16 +34,14 @@ import {
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function partnersContract(engine: Engine): void {
   describe(`partners repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const ms = (n: number) => new Date(at.getTime() + n);

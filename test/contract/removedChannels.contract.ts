@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deleteRemovedChannel,
   findRemovedChannel,
@@ -8,16 +8,14 @@ import {
   removedChannelIds,
 } from '../../src/db/repositories/removedChannels.js';
 import type { Db } from '../../src/db/types.js';
-import type { Engine } from './engine.js';
+import { type Engine, eachTestOn } from './engine.js';
 
 export function removedChannelsContract(engine: Engine): void {
   describe(`removedChannels repository (${engine.name})`, () => {
     let db: Db;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ db, close } = await engine.open());
+    eachTestOn(engine, (opened) => {
+      db = opened;
     });
-    afterEach(() => close());
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);
