@@ -14,12 +14,10 @@ import {
   rearm,
   stillPending,
 } from '../../src/db/repositories/outbox.js';
-import type { OutboxRow, outbox } from '../../src/db/schema.js';
+import type { OutboxRow } from '../../src/db/schema.js';
 import type { Db, Tx } from '../../src/db/types.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { type Engine, eachTestOn } from './engine.js';
-
-type NewOutboxRow = typeof outbox.$inferInsert;
+import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
 export function outboxContract(engine: Engine): void {
   describe(`outbox repository (${engine.name})`, () => {
@@ -30,40 +28,12 @@ export function outboxContract(engine: Engine): void {
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);
-    let views = 0;
 
-    async function addHandoff(): Promise<number> {
-      views += 1;
-      const [row] = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: `VOB${views}` }))
-          .returning({ id: tablesOf(tx).handoffs.id }),
-      );
-      if (!row) throw new Error('no handoff');
-      return row.id;
-    }
+    const addHandoff = () => seedHandoff(db, at);
 
-    const outboxRow = (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
-      channelKey: 'C0CHAN',
-      method: 'chat.postMessage',
-      payload: { text: 'hello' },
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      ...over,
-    });
+    const outboxRow = outboxRowsAt(at);
 
-    async function queue(...rows: NewOutboxRow[]): Promise<number[]> {
-      const inserted = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).outbox)
-          .values(rows)
-          .returning({ id: tablesOf(tx).outbox.id }),
-      );
-      return inserted.map((row) => row.id);
-    }
+    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
 
     async function rows(): Promise<OutboxRow[]> {
       const { outbox: table } = tablesOf(db);

@@ -10,12 +10,9 @@ import {
   waitsAfter,
   wakeChannel,
 } from '../../src/db/repositories/outboxChannels.js';
-import type { outbox } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { type Engine, eachTestOn } from './engine.js';
-
-type NewOutboxRow = typeof outbox.$inferInsert;
+import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
 export function outboxChannelsContract(engine: Engine): void {
   describe(`outboxChannels repository (${engine.name})`, () => {
@@ -26,40 +23,12 @@ export function outboxChannelsContract(engine: Engine): void {
 
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);
-    let views = 0;
 
-    async function handoff(): Promise<number> {
-      views += 1;
-      const [inserted] = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: `V${views}` }))
-          .returning({ id: tablesOf(tx).handoffs.id }),
-      );
-      if (!inserted) throw new Error('no handoff inserted');
-      return inserted.id;
-    }
+    const handoff = () => seedHandoff(db, at);
 
-    const outboxRow = (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
-      channelKey: 'C0CHAN',
-      method: 'chat.postMessage',
-      payload: { text: 'hello' },
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      ...over,
-    });
+    const outboxRow = outboxRowsAt(at);
 
-    async function queue(...rows: NewOutboxRow[]): Promise<number[]> {
-      const inserted = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).outbox)
-          .values(rows)
-          .returning({ id: tablesOf(tx).outbox.id }),
-      );
-      return inserted.map((row) => row.id);
-    }
+    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
 
     async function times(id: number | undefined) {
       const { outbox: table } = tablesOf(db);

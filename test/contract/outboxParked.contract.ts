@@ -8,11 +8,10 @@ import {
   pruneFinished,
   requeueDead,
 } from '../../src/db/repositories/outboxParked.js';
-import type { OutboxRow, outbox } from '../../src/db/schema.js';
+import type { OutboxRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
-
-type NewOutboxRow = typeof outbox.$inferInsert;
+import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
 export function outboxParkedContract(engine: Engine): void {
   describe(`outboxParked repository (${engine.name})`, () => {
@@ -24,26 +23,9 @@ export function outboxParkedContract(engine: Engine): void {
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);
 
-    const outboxRow = (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
-      channelKey: 'C0CHAN',
-      method: 'chat.postMessage',
-      payload: { text: 'hello', nested: { list: [1, 'two', null] } },
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      ...over,
-    });
+    const outboxRow = outboxRowsAt(at, { text: 'hello', nested: { list: [1, 'two', null] } });
 
-    async function queue(...rows: NewOutboxRow[]): Promise<number[]> {
-      const inserted = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).outbox)
-          .values(rows)
-          .returning({ id: tablesOf(tx).outbox.id }),
-      );
-      return inserted.map((row) => row.id);
-    }
+    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
 
     async function all(): Promise<OutboxRow[]> {
       const { outbox: table } = tablesOf(db);

@@ -5,12 +5,9 @@ import {
   findPostedMessage,
   outboxStatusByRecordAs,
 } from '../../src/db/repositories/postedMessages.js';
-import type { outbox } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { type Engine, eachTestOn } from './engine.js';
-
-type NewOutboxRow = typeof outbox.$inferInsert;
+import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
 export function postedMessagesContract(engine: Engine): void {
   describe(`postedMessages repository (${engine.name})`, () => {
@@ -22,37 +19,11 @@ export function postedMessagesContract(engine: Engine): void {
     const at = new Date('2026-11-23T15:04:05.678Z');
     const plus = (ms: number) => new Date(at.getTime() + ms);
 
-    async function handoff(): Promise<number> {
-      const [inserted] = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: 'V1' }))
-          .returning({ id: tablesOf(tx).handoffs.id }),
-      );
-      if (!inserted) throw new Error('no handoff inserted');
-      return inserted.id;
-    }
+    const handoff = () => seedHandoff(db, at);
 
-    const outboxRow = (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
-      channelKey: 'C0CHAN',
-      method: 'chat.postMessage',
-      payload: { text: 'hello', blocks: [{ type: 'section' }], n: 1.5, ok: true },
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      ...over,
-    });
+    const outboxRow = outboxRowsAt(at, { text: 'hello', blocks: [{ type: 'section' }], n: 1.5, ok: true });
 
-    async function queue(...rows: NewOutboxRow[]): Promise<number[]> {
-      const inserted = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).outbox)
-          .values(rows)
-          .returning({ id: tablesOf(tx).outbox.id }),
-      );
-      return inserted.map((row) => row.id);
-    }
+    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
 
     it('finds a posted message by its key, read back to the millisecond, and nothing for an unknown key', async () => {
       const handoffId = await handoff();

@@ -1,0 +1,48 @@
+import { tablesOf } from '../../src/db/engine.js';
+import type { NewHandoffRow, outbox } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/types.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
+
+/** Rows the contracts need besides the ones their repository writes, on either engine. */
+
+export type NewOutboxRow = typeof outbox.$inferInsert;
+
+let views = 0;
+
+/** A sent handoff (a new modal view each time), committed; returns its id. */
+export async function addHandoff(db: Db, at: Date, over: Partial<NewHandoffRow> = {}): Promise<number> {
+  views += 1;
+  const [row] = await db.transaction((tx) =>
+    tx
+      .insert(tablesOf(tx).handoffs)
+      .values(sentHandoffRow(at, { sourceViewId: `VSEED${views}`, ...over }))
+      .returning({ id: tablesOf(tx).handoffs.id }),
+  );
+  if (!row) throw new Error('no handoff inserted');
+  return row.id;
+}
+
+/** Pending outbox rows due at `at` in conversation C0CHAN carrying `payload`, with what a test sets on top. */
+export const outboxRowsAt =
+  (at: Date, payload: NewOutboxRow['payload'] = { text: 'hello' }) =>
+  (over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>): NewOutboxRow => ({
+    channelKey: 'C0CHAN',
+    method: 'chat.postMessage',
+    payload,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    createdAt: at,
+    ...over,
+  });
+
+/** Writes outbox rows as given, in one transaction; returns their ids in order. */
+export async function queueRows(db: Db, rows: NewOutboxRow[]): Promise<number[]> {
+  const inserted = await db.transaction((tx) =>
+    tx
+      .insert(tablesOf(tx).outbox)
+      .values(rows)
+      .returning({ id: tablesOf(tx).outbox.id }),
+  );
+  return inserted.map((row) => row.id);
+}
