@@ -231,7 +231,7 @@ describe('lockDatabase (one process per database file)', () => {
     },
   );
 
-  // Root may write any file but an immutable one (above); test/integration/singleProcess.test.ts runs the app as an
+  // Root may write any file but an immutable one (above); test/drills/singleProcess.test.ts runs the app as an
   // unprivileged user on a lock file root left behind.
   it.runIf(!asRoot)(
     'refuses a lock file it may only read (SQLite would open it read-only and lock nothing)',
