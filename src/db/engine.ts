@@ -59,6 +59,7 @@ export const ENGINE_NEUTRAL = [
   'lookup',
   'outbox',
   'outboxChannels',
+  'outboxLeases',
   'outboxParked',
   'packets',
   'partnerThreads',

@@ -757,3 +757,15 @@ export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
   shared: integer('shared', { mode: 'boolean' }).notNull(),
   checkedAt: timestamp('checked_at').notNull(),
 });
+
+/**
+ * Which process delivers each outbox conversation (channel key), until when (issue 34, replicas): one at a time, so a
+ * conversation's messages go out in order and paced; a lease that is not renewed (its process died) is taken over
+ * once it has passed (outbox/leases.ts, db/repositories/outboxLeases.ts).
+ */
+export const outboxLeases = sqliteTable('outbox_leases', {
+  channelKey: text('channel_key').primaryKey(),
+  holder: text('holder').notNull(),
+  leaseUntil: timestamp('lease_until').notNull(),
+});
+export type OutboxLeaseRow = typeof outboxLeases.$inferSelect;

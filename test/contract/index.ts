@@ -19,6 +19,7 @@ import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
 import { outboxContract } from './outbox.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
+import { outboxLeasesContract } from './outboxLeases.contract.js';
 import { outboxParkedContract } from './outboxParked.contract.js';
 import { packetsContract } from './packets.contract.js';
 import { partnersContract } from './partners.contract.js';
@@ -49,6 +50,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   lookup: lookupContract,
   outbox: outboxContract,
   outboxChannels: outboxChannelsContract,
+  outboxLeases: outboxLeasesContract,
   outboxParked: outboxParkedContract,
   packets: packetsContract,
   partnerThreads: partnerThreadsContract,

@@ -167,6 +167,12 @@ async function fillTheRest(path: string): Promise<void> {
           { channelId: 'C0DIGEST', shared: true, checkedAt: at },
         ])
         .run();
+      db.insert(s.outboxLeases)
+        .values([
+          { channelKey: 'C0PARTNER', holder: 'host:1:ab12cd34', leaseUntil: at },
+          { channelKey: 'home:U1AE0000', holder: 'host:2:ef56ab78', leaseUntil: at },
+        ])
+        .run();
     });
   } finally {
     database.close();

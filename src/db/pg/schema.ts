@@ -504,3 +504,9 @@ export const internalChannelSharing = pgTable('internal_channel_sharing', {
   shared: boolean('shared').notNull(),
   checkedAt: timestamp('checked_at').notNull(),
 });
+
+export const outboxLeases = pgTable('outbox_leases', {
+  channelKey: text('channel_key').primaryKey(),
+  holder: text('holder').notNull(),
+  leaseUntil: timestamp('lease_until').notNull(),
+});

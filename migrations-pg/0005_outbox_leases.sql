@@ -1,0 +1,5 @@
+CREATE TABLE "outbox_leases" (
+	"channel_key" text PRIMARY KEY NOT NULL,
+	"holder" text NOT NULL,
+	"lease_until" timestamp (3) with time zone NOT NULL
+);
