@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TestClock } from '../test/support/clock.js';
+import { sqliteProbe } from './lib/probe.js';
 
 const dist = process.env.BENCH_DIST ?? join(import.meta.dirname, '..', 'dist');
 
@@ -65,14 +66,17 @@ async function probe(): Promise<DecideProbeResult> {
   const first = Number(env.BENCH_FIRST);
   const count = Number(env.BENCH_COUNT);
   const database = openDatabase(config.databasePath);
-  const { services } = await wire({
+  // Not a literal: a reference commit's wire() takes the SQLite connection as `sqlite`, this one `storage`.
+  const options = {
     config,
     db: database.db,
     sqlite: database.sqlite,
+    storage: sqliteProbe(database.sqlite),
     clock: new TestClock(new Date()),
     logger,
     startup: startupOf({ teamId: team, enterpriseId: undefined }, config),
-  });
+  };
+  const { services } = await wire(options);
   const decide = services.handlers?.handoffs?.decide;
   if (typeof decide !== 'function')
     throw new Unavailable(`${join(dist, 'compose.js')}: wire() has no services.handlers.handoffs.decide`);

@@ -9,6 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PeriodKey } from '../src/domain/periods.js';
 import { TestClock } from '../test/support/clock.js';
+import { sqliteProbe } from './lib/probe.js';
 import { peakRssMb } from './lib/proc.js';
 
 // The built app (dist/, as `npm start` runs it), not the TypeScript sources: same code, same memory.
@@ -63,7 +64,7 @@ const checkpointer = startCheckpointer(database.sqlite, logger);
 const { services: running } = await wire({
   config,
   db: database.db,
-  sqlite: database.sqlite,
+  storage: sqliteProbe(database.sqlite),
   clock,
   logger,
   startup: startupOf({ teamId: env.BENCH_TEAM ?? 'T0BENCH', enterpriseId: undefined }, config),

@@ -22,6 +22,7 @@ import { type AppDatabase, openDatabase } from '../src/db/client.js';
 import { nextDueAt } from '../src/db/repositories/dueTimes.js';
 import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
 import { handoffs } from '../src/db/schema.js';
+import { sqliteStorage } from '../src/db/storage.js';
 import { type AwayRules, awayFrom } from '../src/domain/absence.js';
 import { isBusinessDay } from '../src/domain/businessDays.js';
 import { holidayCalendar } from '../src/domain/holidays.js';
@@ -190,7 +191,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const database: AppDatabase = openDatabase(config.databasePath);
   await seedPartnerDirectory(database, clock.now());
   const logger = createLogger(config.logLevel, opts.logSink ?? process.stdout);
-  const app = await startHandoffApp({ config, db: database.db, sqlite: database.sqlite, clock, logger });
+  const app = await startHandoffApp({
+    config,
+    db: database.db,
+    storage: sqliteStorage(database),
+    clock,
+    logger,
+  });
   // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
   await app.scheduler.stop();
   const jobs = new ClockJobs(app.scheduler, clock, {

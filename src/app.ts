@@ -6,8 +6,9 @@ import { registerHandlers } from './handlers/index.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
-import type { SlackConnection, StorageHealth } from './runtime/health.js';
+import type { SlackConnection } from './runtime/health.js';
 import type { RequestActivity } from './runtime/requestActivity.js';
+import type { StorageHealth } from './runtime/storageHealth.js';
 import { slackClientOptions } from './slackClients.js';
 import type { Startup } from './startup.js';
 
@@ -47,7 +48,7 @@ function healthRoute(deps: AppDeps): CustomRoute {
       if (health.slack.shouldRecheck(SLACK_RECHECK_MS)) await health.recheckSlack().catch(() => undefined);
       let database: 'ok' | 'unwritable' = 'ok';
       try {
-        if (!health.storage.writable()) database = 'unwritable';
+        if (!(await health.storage.writable())) database = 'unwritable';
       } catch {
         database = 'unwritable';
       }

@@ -6,9 +6,9 @@ import { scheduledJobs } from './compose/jobs.js';
 import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
 import type { BackgroundWork } from './runtime/background.js';
-import { StorageHealth } from './runtime/health.js';
 import { createSlotClaims, processHolder } from './runtime/jobClaims.js';
 import { createScheduler, type Scheduler } from './runtime/scheduler.js';
+import { StorageHealth } from './runtime/storageHealth.js';
 import type { Startup } from './startup.js';
 
 /**
@@ -51,7 +51,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     background,
     activity: wired.activity,
     health: {
-      storage: new StorageHealth(opts.sqlite, logger, { now: () => opts.clock.now() }),
+      storage: new StorageHealth(opts.storage, logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,
       recheckSlack: () => wired.clients.interactive.auth.test(),
     },

@@ -14,6 +14,8 @@ export interface Config {
   };
   port: number;
   databasePath: string;
+  /** DATABASE_URL: the Postgres database the app runs on instead of the SQLite file at `databasePath`. */
+  databaseUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   calendar: {
     defaultTimeZone: string;
@@ -165,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     calendar: calendarOf(e),
     internalTeamIds: e.INTERNAL_TEAM_IDS,

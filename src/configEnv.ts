@@ -59,6 +59,14 @@ export const envSchema = z.object({
     .default('https://slack.com/api/'),
   PORT: integer(3000, 0, 65535),
   DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/handoff.db'),
+  // Set: the app runs on this Postgres database instead of the SQLite file (docs/deploy.md, "When to choose Postgres").
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/./,
+      'must be a Postgres URL such as postgres://user:password@host:5432/handoff',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DEFAULT_TIMEZONE: z
     .string()
@@ -231,5 +239,13 @@ export function crossFieldProblems(set: Record<string, string>): string[] {
     );
   }
   problems.push(...backupSettingProblems(set));
+  if (set.DATABASE_URL && set.DATABASE_PATH)
+    problems.push(
+      'DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL to run on Postgres, or DATABASE_PATH for a SQLite file, not both',
+    );
+  if (set.DATABASE_URL && set.BACKUP_DIR)
+    problems.push(
+      "BACKUP_DIR copies the SQLite file, and DATABASE_URL runs the app on Postgres: back Postgres up with pg_dump or your provider's backups (docs/deploy.md), and unset BACKUP_DIR",
+    );
   return problems;
 }

@@ -7,11 +7,12 @@ import { startCheckpointer } from './db/checkpointer.js';
 import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
 import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from './db/lock.js';
 import { DatabaseNewerError } from './db/migrationsCheck.js';
-import { createLogger } from './logger.js';
+import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
+import { createLogger, type Logger } from './logger.js';
 
 /**
- * `npm start`: the settings, the database's lock (one process per file), the database (created and migrated), then the
- * app (compose.ts) and its signals.
+ * `npm start`: the settings, the database (SQLite's file, locked to one process and created and migrated; or Postgres's
+ * when DATABASE_URL is set, migrated), then the app (compose.ts) and its signals.
  */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -21,21 +22,11 @@ async function main(): Promise<void> {
     'See docs/configuration.md or .env.example.',
   );
 
-  // One process per database file, before anything opens it, talks to Slack or runs the outbox (src/db/lock.ts).
-  const lock: DatabaseLock = orExit(() => {
-    // First whether the files can be written at all: that message says what to fix (the lock's would not).
-    mkdirSync(dirname(config.databasePath), { recursive: true });
-    checkWritable(config.databasePath);
-    return lockDatabase(config.databasePath);
-  }, [DatabaseInUseError, DatabaseLockError, DatabaseUnwritableError]);
-  // However the process ends; the operating system would release the lock anyway, this also removes the holder file.
-  process.once('exit', () => lock.release());
-
   const logger = createLogger(config.logLevel);
-  // A database from a newer version (a rollback of the code alone) is refused, said plainly, nothing written.
-  const database = orExit(() => openDatabase(config.databasePath), [DatabaseNewerError]);
-  logger.info({ databasePath: config.databasePath }, 'database ready');
-  const checkpointer = startCheckpointer(database.sqlite, logger);
+  const storage = config.databaseUrl
+    ? await orExitAsync(() => postgresStorage(config.databaseUrl as string, logger), [PostgresStartError])
+    : openSqlite(config.databasePath, logger);
+  logger.info({ engine: storage.engine, database: storage.where }, 'database ready');
   // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
@@ -59,9 +50,7 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'error while stopping');
       code = 1;
     } finally {
-      await checkpointer.stop();
-      database.close();
-      lock.release();
+      await storage.close();
     }
     process.exit(code);
   };
@@ -70,12 +59,53 @@ async function main(): Promise<void> {
 
   starting = startHandoffApp({
     config,
-    db: database.db,
-    sqlite: database.sqlite,
+    db: storage.db,
+    storage,
     clock: systemClock,
     logger,
   });
   await starting;
+}
+
+/**
+ * The SQLite file at `path` as `npm start` opens it: its lock first (one process per file: src/db/lock.ts), then the
+ * database, created and migrated, and its WAL checkpoints on a worker thread. Closing stops all three.
+ */
+function openSqlite(path: string, logger: Logger): AppStorage {
+  const lock: DatabaseLock = orExit(() => {
+    // First whether the files can be written at all: that message says what to fix (the lock's would not).
+    mkdirSync(dirname(path), { recursive: true });
+    checkWritable(path);
+    return lockDatabase(path);
+  }, [DatabaseInUseError, DatabaseLockError, DatabaseUnwritableError]);
+  // However the process ends; the operating system would release the lock anyway, this also removes the holder file.
+  process.once('exit', () => lock.release());
+  // A database from a newer version (a rollback of the code alone) is refused, said plainly, nothing written.
+  const database = orExit(() => openDatabase(path), [DatabaseNewerError]);
+  const checkpointer = startCheckpointer(database.sqlite, logger);
+  const storage = sqliteStorage(database);
+  return {
+    ...storage,
+    async close() {
+      await checkpointer.stop();
+      await storage.close();
+      lock.release();
+    },
+  };
+}
+
+/** orExit for a start that is asynchronous (Postgres's). */
+async function orExitAsync<T>(
+  start: () => Promise<T>,
+  known: (new (...args: never[]) => Error)[],
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    return orExit(() => {
+      throw error;
+    }, known);
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -14,6 +13,7 @@ import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
+import type { StorageProbe } from '../runtime/storageHealth.js';
 import type { Crm } from '../services/crm/index.js';
 import type { CrmReadBack } from '../services/crm/readBack.js';
 import type { Digest } from '../services/digest.js';
@@ -35,11 +35,8 @@ export interface Base {
 }
 
 export interface StartOptions extends Base {
-  /**
-   * The writing connection (`AppDatabase.sqlite`; `db` reads through another, read-only one): the health check's
-   * probe writes on it.
-   */
-  sqlite: Database.Database;
+  /** The health check's real write, on whichever engine `db` is (db/storage.ts `AppStorage`). */
+  storage: StorageProbe;
   /** The Slack clients (tests pass clients with short timeouts); built from the config otherwise. */
   clients?: SlackClients;
   /** Skips the start-time calls to Slack (the bench's in-process probe). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { isStorageOutage, probeWrite, sqliteErrorOf } from '../runtime/health.js';
+import { isStorageOutage, probeSqlite, sqliteErrorOf } from '../runtime/storageHealth.js';
 import { refuseNewerDatabase } from './migrationsCheck.js';
 import * as schema from './schema.js';
 import { sqliteStore } from './store.js';
@@ -89,7 +89,7 @@ export function openDatabase(path: string): AppDatabase {
     const writer = drizzle(sqlite, { schema });
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     migrate(writer, { migrationsFolder: MIGRATIONS_FOLDER });
-    probeWrite(sqlite, new Date());
+    probeSqlite(sqlite, new Date());
     reader = path === ':memory:' ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
     if (reader !== sqlite) {
       reader.pragma('busy_timeout = 5000');

@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs, RespondFn } from '@slack/bol
 import type { ModalView } from '@slack/types';
 import { failureText } from '../blocks/ephemerals.js';
 import type { Logger } from '../logger.js';
-import { isStorageOutage, SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
+import { SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
+import { isStorageOutage } from '../runtime/storageHealth.js';
 
 /** Why a listener failed, as the person is told. */
 export type FailureKind = 'storage' | 'disconnected' | 'failed';

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 
 /**
@@ -8,26 +7,6 @@ import type { Logger } from '../logger.js';
  * latched. Only Slack's own word that the app was uninstalled or its bot token revoked (app_uninstalled,
  * tokens_revoked) is: that token never works again, so the app stays disconnected until it restarts with a new one.
  */
-
-/** Result codes that mean the database cannot take writes now (not a bug in a query). */
-const STORAGE_OUTAGE =
-  /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|PERM|NOMEM|PROTOCOL)/;
-
-/** The SQLite error behind an error (drizzle wraps them as the `cause` of a DrizzleQueryError), if any. */
-export type SqliteError = InstanceType<typeof Database.SqliteError>;
-
-export function sqliteErrorOf(error: unknown): SqliteError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if (e instanceof Database.SqliteError) return e;
-  }
-  return undefined;
-}
-
-/** The database refused because of its storage (full, read-only, I/O, locked), not because of the statement. */
-export function isStorageOutage(error: unknown): boolean {
-  const code = sqliteErrorOf(error)?.code;
-  return code !== undefined && STORAGE_OUTAGE.test(code);
-}
 
 /** Slack answers that mean the bot token itself is no good (revoked, uninstalled, wrong): no retry can fix them. */
 export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
@@ -143,98 +122,4 @@ export class SlackConnection {
       await reader.cancel().catch(() => undefined);
     }
   }
-}
-
-/** Whether the database accepts a write: a cheap real write (GET /healthz), and the faults the app's own writes met. */
-export class StorageHealth {
-  /** The app's last write that failed for storage reasons (monotonic ms). */
-  private lastFault: { at: number; code: string } | undefined;
-  private probed: { at: number; ok: boolean } | undefined;
-  /** An outage is logged once, when it starts, and once when it ends. */
-  private outage: string | undefined;
-
-  constructor(
-    private readonly sqlite: Database.Database,
-    private readonly logger: Logger,
-    private readonly opts: {
-      monotonic?: () => number;
-      now?: () => Date;
-      /** After the app's own write failed, unhealthy this long even if the probe's tiny write goes through. */
-      faultMemoryMs?: number;
-      /** A passing probe is reused this long: /healthz polled hard does not write hard. */
-      probeEveryMs?: number;
-    } = {},
-  ) {}
-
-  private now(): number {
-    return this.opts.monotonic?.() ?? performance.now();
-  }
-
-  private noteOutage(error: unknown, where: string): void {
-    const sqliteError = sqliteErrorOf(error);
-    const code = sqliteError?.code ?? 'SQLITE_ERROR';
-    if (this.outage === undefined)
-      this.logger.error(
-        { code, error: sqliteError?.message, where },
-        'the database refused a write: nothing was saved; check the disk space and that the database files are writable',
-      );
-    this.outage = code;
-  }
-
-  /** A write of the app failed: logged (once per outage), and /healthz answers 503 for a while. */
-  fault(error: unknown, where: string): void {
-    // A busy or locked database is contention, not an outage: the next write goes through.
-    if (!isStorageOutage(error) || /^SQLITE_(BUSY|LOCKED)/.test(sqliteErrorOf(error)?.code ?? '')) return;
-    this.noteOutage(error, where);
-    this.lastFault = { at: this.now(), code: this.outage ?? 'SQLITE_ERROR' };
-    // Probed again at the next check: a probe that passed before this fault says nothing about it.
-    if (this.probed?.ok) this.probed = undefined;
-  }
-
-  /** One real write (the health_probe row); throws what SQLite says when it cannot. */
-  probeWrite(): void {
-    probeWrite(this.sqlite, this.opts.now?.() ?? new Date());
-  }
-
-  /**
-   * True when the database takes writes now (probed at most every `probeEveryMs`) and none failed just before.
-   * Synchronous: no statement of the app runs on the connection during the probe.
-   */
-  writable(): boolean {
-    const now = this.now();
-    const faulted = () =>
-      this.lastFault !== undefined && now - this.lastFault.at < (this.opts.faultMemoryMs ?? 30_000);
-    // A failed probe is tried again at once: the fault may have cleared, and a refused write costs nothing.
-    if (!this.probed?.ok || now - this.probed.at >= (this.opts.probeEveryMs ?? 1000)) {
-      // A transaction of the app is open on the writing connection (between its awaits): a probe would write inside
-      // it, and commit or roll back with it. Not probed: taken as writable this time (nothing remembered or logged).
-      if (this.sqlite.inTransaction) return !faulted();
-      let ok = true;
-      try {
-        this.probeWrite();
-      } catch (error) {
-        ok = false;
-        this.noteOutage(error, 'health check');
-      }
-      // The probe saw the outage and now sees it end: the app's own failed writes were that outage.
-      if (ok && this.probed?.ok === false) this.lastFault = undefined;
-      this.probed = { at: now, ok };
-    }
-    const healthy = this.probed.ok && !faulted();
-    if (healthy && this.outage !== undefined) {
-      this.logger.info({ code: this.outage }, 'the database accepts writes again');
-      this.outage = undefined;
-      this.lastFault = undefined;
-    }
-    return healthy;
-  }
-}
-
-/** Overwrites the one health_probe row: the smallest real write. */
-export function probeWrite(sqlite: Database.Database, at: Date): void {
-  sqlite
-    .prepare(
-      'insert into health_probe (id, probed_at) values (1, ?) on conflict (id) do update set probed_at = excluded.probed_at',
-    )
-    .run(at.getTime());
 }

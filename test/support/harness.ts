@@ -5,11 +5,14 @@ import { Writable } from 'node:stream';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { type Tables, tablesOf } from '../../src/db/engine.js';
 import { dueHeads } from '../../src/db/repositories/outbox.js';
+import { type AppStorage, postgresStorage, sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
+import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEngine.js';
 import { slashCommand } from './payloads.js';
 import { channels, people, rivalPeople, teams } from './people.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
@@ -19,7 +22,19 @@ export const SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
 export interface Harness {
   slack: FakeSlack;
   app: RunningApp;
+  /**
+   * The app's database. On Postgres (the `integration-pg` project) `sqlite` is not there: a test that reads SQLite's
+   * connection runs on SQLite only.
+   */
   database: AppDatabase;
+  /** What `databasePath` takes to start again on the same data: the SQLite file, or the Postgres database's URL. */
+  databaseKey: string;
+  engine: 'sqlite' | 'postgres';
+  /**
+   * The engine's tables (db/engine.ts `tablesOf`), for a test's own queries, awaited (no `.all()`/`.get()`): the same
+   * query then runs on both engines.
+   */
+  tables: Tables;
   config: Config;
   clock: TestClock;
   eventsUrl: string;
@@ -35,7 +50,7 @@ export interface Harness {
 export interface HarnessOptions {
   now?: string;
   env?: Record<string, string>;
-  /** Reuse a running fake Slack and an existing database file (a restart). */
+  /** Reuse a running fake Slack and an existing database (a restart): `databasePath` is a Harness's `databaseKey`. */
   slack?: FakeSlack;
   databasePath?: string;
   /** Slack client timeouts (production's by default): a test of a lost answer need not wait 5 s for it. */
@@ -65,14 +80,16 @@ export function seedWorkspace(slack: FakeSlack): void {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const slack = opts.slack ?? (await FakeSlack.start());
   if (!opts.slack) seedWorkspace(slack);
-  const dir = opts.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
-  const databasePath = opts.databasePath ?? join(dir as string, 'handoff.db');
+  const onPostgres = harnessEngine() === 'postgres';
+  const dir = opts.databasePath || onPostgres ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
+  const databasePath =
+    opts.databasePath ?? (onPostgres ? await newPostgresDatabase() : join(dir as string, 'handoff.db'));
   const config = loadConfig({
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
-    DATABASE_PATH: databasePath,
+    ...(onPostgres ? { DATABASE_URL: databasePath } : { DATABASE_PATH: databasePath }),
     LOG_LEVEL: 'info',
     OUTBOX_POLL_INTERVAL_MS: '100',
     // Pacing at production's second is tested on stepped time (test/unit/outbox/worker.test.ts) and in the
@@ -93,13 +110,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const clock = new TestClock(new Date(opts.now ?? '2026-11-23T14:00:00Z'));
-  const database = openDatabase(databasePath);
   const logger = createLogger(config.logLevel, sink);
+  const storage: AppStorage & { database?: AppDatabase } = onPostgres
+    ? await postgresStorage(databasePath, logger, { max: 4 })
+    : sqliteStorage(openDatabase(databasePath));
+  const database = harnessDatabase(storage);
   const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
   const app = await startHandoffApp({
     config,
-    db: database.db,
-    sqlite: database.sqlite,
+    db: storage.db,
+    storage,
     clock,
     logger,
     ...(clients ? { clients } : {}),
@@ -113,6 +133,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     slack,
     app,
     database,
+    databaseKey: databasePath,
+    engine: storage.engine,
+    tables: tablesOf(storage.db),
     config,
     clock,
     eventsUrl,
@@ -130,7 +153,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       // Only this app's subscription: a reused fake Slack may already deliver to a successor.
       slack.unsubscribeEvents(eventsUrl);
       await app.stop();
-      database.close();
+      await storage.close();
       if (!opts.slack && !stopOpts.keepDatabase) await slack.stop();
       if (dir && !stopOpts.keepDatabase) rmSync(dir, { recursive: true, force: true });
     },

@@ -17,13 +17,24 @@ export interface PostgresDatabase {
  * applied (refusing a database a newer version migrated). Each transaction runs on its own client of the pool, so
  * transactions of one process run side by side, as those of several replicas do; the guarded updates keep them
  * apart. A transaction started inside one is refused, as on SQLite (it would hold a second client while waiting).
- * Not yet what the app starts on: the repositories are being converted (docs/architecture.md).
+ * What the app starts on when DATABASE_URL is set (db/storage.ts).
  */
 export async function openPostgresDatabase(
   url: string,
-  opts: { max?: number } = {},
+  opts: {
+    max?: number;
+    /** An idle client's connection failed (the server restarted): the pool drops it and connects anew when asked. */
+    onIdleError?: (error: Error) => void;
+  } = {},
 ): Promise<PostgresDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    // A server that does not answer fails the request after this, instead of keeping it (and its Slack ack) forever.
+    connectionTimeoutMillis: 10_000,
+  });
+  // Without a listener, an idle client's error (a restart of the server) would end the process.
+  pool.on('error', opts.onIdleError ?? (() => {}));
   try {
     const client = await pool.connect();
     try {

@@ -1,55 +1,8 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
-import { isStorageOutage, SlackConnection, StorageHealth } from '../../../src/runtime/health.js';
+import { SlackConnection } from '../../../src/runtime/health.js';
 
 const silent = createLogger('silent');
-
-function probeTable() {
-  const sqlite = new Database(':memory:');
-  sqlite.exec('create table health_probe (id integer primary key not null, probed_at integer not null)');
-  return sqlite;
-}
-
-describe('StorageHealth', () => {
-  it('probes with a real write: a database that refuses writes is unwritable, and writable again at once when it accepts them', () => {
-    const sqlite = probeTable();
-    let now = 0;
-    const health = new StorageHealth(sqlite, silent, { monotonic: () => now });
-    expect(health.writable()).toBe(true);
-    expect(sqlite.prepare('select count(*) as n from health_probe').get()).toEqual({ n: 1 });
-    sqlite.pragma('query_only = ON');
-    now += 1000;
-    expect(health.writable()).toBe(false);
-    sqlite.pragma('query_only = OFF');
-    now += 1;
-    expect(health.writable()).toBe(true);
-  });
-
-  it('remembers a failed write of the app while the probe still passes (a full disk lets a tiny write through)', () => {
-    const sqlite = probeTable();
-    let now = 0;
-    const health = new StorageHealth(sqlite, silent, { monotonic: () => now, faultMemoryMs: 30_000 });
-    expect(health.writable()).toBe(true);
-    const full = new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
-    health.fault(full, 'a test');
-    expect(health.writable()).toBe(false);
-    now += 29_999;
-    expect(health.writable()).toBe(false);
-    now += 1;
-    expect(health.writable()).toBe(true);
-  });
-
-  it('ignores errors that are not about storage (a bug in a statement is not an outage)', () => {
-    const health = new StorageHealth(probeTable(), silent);
-    health.fault(new Database.SqliteError('UNIQUE constraint failed', 'SQLITE_CONSTRAINT_UNIQUE'), 'a test');
-    health.fault(new Error('boom'), 'a test');
-    expect(health.writable()).toBe(true);
-    expect(isStorageOutage(new Database.SqliteError('x', 'SQLITE_READONLY_DBMOVED'))).toBe(true);
-    expect(isStorageOutage({ cause: new Database.SqliteError('x', 'SQLITE_IOERR_WRITE') })).toBe(true);
-    expect(isStorageOutage(new Database.SqliteError('x', 'SQLITE_CONSTRAINT'))).toBe(false);
-  });
-});
 
 describe('SlackConnection', () => {
   const answer =
