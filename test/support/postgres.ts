@@ -36,6 +36,10 @@ export interface PostgresServer {
   /** The folder holding the cluster (`data/`), its log and its sockets. */
   dir: string;
   createDatabase(name: string): Promise<string>;
+  /** Stops the server as an outage would (immediate: every connection cut), keeping its data. */
+  halt(): void;
+  /** Starts it again on the same port and data, after `halt`. */
+  resume(): Promise<void>;
   stop(): void;
 }
 
@@ -164,7 +168,17 @@ export async function startPostgres(): Promise<PostgresServer> {
     const port = await startOnFreePort(bin, dir, data, log);
     await waitUntilReady(bin, dir, port);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    return { url, dir, createDatabase: (name) => createDatabaseOn(url, name), stop };
+    const halt = () => {
+      check(runAs(dir, join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-w', '-D', data]), 'pg_ctl stop', log);
+      running = false;
+    };
+    const resume = async () => {
+      const args = ['start', '-w', '-t', '60', '-D', data, '-l', log, '-o', `-p ${port}`];
+      check(runAs(dir, join(bin, 'pg_ctl'), args), 'pg_ctl start', log);
+      running = true;
+      await waitUntilReady(bin, dir, port);
+    };
+    return { url, dir, createDatabase: (name) => createDatabaseOn(url, name), halt, resume, stop };
   } catch (error) {
     stop();
     throw error;

@@ -24,12 +24,26 @@ async function recorded(client: pg.Client): Promise<number[]> {
  * Applies migrations-pg/ with drizzle's node-postgres migrator (each run in one transaction of its own, kept), after
  * refusing a database migrated by a newer version: drizzle applies only migrations newer than the last one recorded,
  * so it would carry on silently on a schema this version does not know (as src/db/migrationsCheck.ts does for SQLite).
- * Returns how many migrations this run applied, and how many this version has.
+ * Under an advisory lock, so that processes starting at once apply them once. Returns how many migrations this run
+ * applied, and how many this version has.
  */
 export async function applyPostgresMigrations(
   client: pg.Client,
   target: string,
 ): Promise<{ applied: number; known: number }> {
+  // Replicas starting together take turns: the second sees the first's migrations done and applies nothing.
+  await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    return await migrateOnce(client, target);
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+  }
+}
+
+/** The advisory lock key the migrations are applied under (any fixed number no other code of the app takes). */
+const MIGRATION_LOCK = 7_340_021;
+
+async function migrateOnce(client: pg.Client, target: string): Promise<{ applied: number; known: number }> {
   const entries = readJournal(PG_MIGRATIONS_FOLDER);
   const latest = Math.max(0, ...entries.map((entry) => entry.when));
   const before = await recorded(client);

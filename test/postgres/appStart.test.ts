@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, spawnApp } from '../support/appProcess.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { freePort } from '../support/ports.js';
+import { type PostgresServer, startPostgres } from '../support/postgres.js';
+
+/**
+ * `npm start` with DATABASE_URL (issue 34): the built app (dist/, built by this project's globalSetup) on a Postgres
+ * server of its own, so that the server can be stopped and started again under it.
+ */
+describe('npm start on Postgres (DATABASE_URL)', () => {
+  let server: PostgresServer;
+  let slack: FakeSlack;
+  const running: AppProcess[] = [];
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    slack = await FakeSlack.start();
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of running) await p.stop('SIGKILL');
+    await slack?.stop();
+    server?.stop();
+  });
+
+  const start = (env: Record<string, string>) => {
+    const p = spawnApp({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      ...env,
+    });
+    running.push(p);
+    return p;
+  };
+  const health = async (p: AppProcess) => {
+    const response = await fetch(`${p.url()}/healthz`);
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('migrates the database, runs two processes on it side by side (no lock, unlike a SQLite file), and stops cleanly', async () => {
+    const url = await server.createDatabase('app_start');
+    const first = start({ DATABASE_URL: url });
+    const second = start({ DATABASE_URL: url });
+    await first.healthy();
+    await second.healthy();
+    expect(await health(first)).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
+    expect(await health(second)).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
+    const ready = first
+      .out()
+      .split('\n')
+      .filter((line) => line.includes('database ready'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The password never reaches the log (there is none here; the URL is logged as given, without a query).
+    expect(ready).toEqual([expect.objectContaining({ engine: 'postgres', database: url })]);
+    expect(await first.stop()).toBe(0);
+    expect(await second.stop()).toBe(0);
+    expect(first.out()).toContain('handoff app stopped');
+  }, 60_000);
+
+  it('answers 503 while the server is down, and 200 again once it is back, without a restart', async () => {
+    const url = await server.createDatabase('app_outage');
+    const p = start({ DATABASE_URL: url });
+    await p.healthy();
+    server.halt();
+    try {
+      let down: { status: number; body: unknown } | undefined;
+      for (let tries = 0; tries < 100 && down?.status !== 503; tries += 1) {
+        down = await health(p);
+        // The probe is reused for a second after it passed: ask again until it is tried on the stopped server.
+        if (down.status !== 503) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(down).toEqual({ status: 503, body: { ok: false, database: 'unwritable', slack: 'ok' } });
+      expect(p.exitCode()).toBeUndefined();
+    } finally {
+      await server.resume();
+    }
+    await p.healthy(20_000);
+    expect(p.out()).toContain('the database accepts writes again');
+    expect(await p.stop()).toBe(0);
+  }, 60_000);
+
+  it('stops with one readable message when the server cannot be reached, or a newer version migrated it', async () => {
+    const nowhere = `postgres://postgres@127.0.0.1:${await freePort()}/handoff`;
+    const unreachable = start({ DATABASE_URL: nowhere });
+    expect(await unreachable.exited).toBe(1);
+    expect(unreachable.err()).toContain(`Could not open the Postgres database ${nowhere}`);
+    expect(unreachable.err()).toContain('Check DATABASE_URL');
+    expect(unreachable.err()).not.toMatch(/\n\s+at /);
+
+    const url = await server.createDatabase('app_newer');
+    const pg = (await import('pg')).default;
+    const first = start({ DATABASE_URL: url });
+    await first.healthy();
+    await first.stop();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // A migration recorded by a version from the future.
+    await client.query(
+      "insert into drizzle.__drizzle_migrations (hash, created_at) values ('future', 4102444800000)",
+    );
+    await client.end();
+    const newer = start({ DATABASE_URL: url });
+    expect(await newer.exited).toBe(1);
+    expect(newer.err()).toContain('was migrated by a newer version of this app');
+    expect(newer.err()).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('refuses DATABASE_URL beside DATABASE_PATH or BACKUP_DIR, naming both', async () => {
+    const both = start({ DATABASE_URL: 'postgres://x@127.0.0.1/y', DATABASE_PATH: './data/x.db' });
+    expect(await both.exited).toBe(1);
+    expect(both.err()).toContain('DATABASE_URL and DATABASE_PATH are both set');
+    const backups = start({ DATABASE_URL: 'postgres://x@127.0.0.1/y', BACKUP_DIR: '/tmp' });
+    expect(await backups.exited).toBe(1);
+    expect(backups.err()).toContain('back Postgres up with pg_dump');
+  });
+});
