@@ -1,6 +1,7 @@
 /**
  * `npm run export -- --since 2026-01-01 [--until 2026-03-31] [--out touch-log.csv]`: the touch log CSV (the same
- * file RevOps get in Slack) for scheduled jobs. Reads DATABASE_PATH and the reporting timezone (DIGEST_TIMEZONE,
+ * file RevOps get in Slack) for scheduled jobs. Reads DATABASE_PATH (or Postgres's DATABASE_URL, on read-only
+ * connections, one snapshot) and the reporting timezone (DIGEST_TIMEZONE,
  * else DEFAULT_TIMEZONE); needs no Slack token. Writes the CSV to --out, or to standard output.
  *
  * It only reads the database (openDatabaseReadOnly): it neither migrates nor writes it, creates no file beside it,
@@ -11,9 +12,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { systemClock } from './clock.js';
-import type { AppDatabase } from './db/client.js';
+import type { AppDatabase, Executor } from './db/client.js';
+import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
 import { logMismatches } from './db/repositories/events.js';
+import { redactedUrl } from './db/storage.js';
 import { touchLogCsv } from './services/exportCsv.js';
 import { parseExportRange } from './services/exports.js';
 
@@ -76,9 +79,10 @@ async function main(): Promise<void> {
   }
   const range = parseExportRange(args.values.since, args.values.until, systemClock.now(), timeZone);
   if (range.kind === 'invalid') fail(range.message);
+  const url = process.env.DATABASE_URL?.trim();
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
-  if (!existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
-  const { mismatches, csv, rows } = await readTouchLog(path, range);
+  if (!url && !existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
+  const { mismatches, csv, rows } = url ? await readTouchLogPostgres(url, range) : await readTouchLog(path, range);
   if (mismatches.length > 0) {
     process.stderr.write(
       `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
@@ -92,11 +96,41 @@ async function main(): Promise<void> {
   }
 }
 
+type TouchLog = { mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number };
+
+const readBoth = async (db: Executor, range: { since: Date; until: Date }): Promise<TouchLog> => ({
+  mismatches: await logMismatches(db),
+  ...(await touchLogCsv(db, range)),
+});
+
+/** The same from Postgres (DATABASE_URL), on read-only connections, in one snapshot. */
+async function readTouchLogPostgres(url: string, range: { since: Date; until: Date }): Promise<TouchLog> {
+  const where = redactedUrl(url);
+  const opened = await openPostgresReadOnly(url).catch((error: unknown) => {
+    process.stderr.write(`Could not reach the Postgres database ${where}: ${(error as Error).message}.\n`);
+    process.exit(1);
+  });
+  try {
+    const { pending, newer } = opened.migrations;
+    if (newer || pending > 0) {
+      process.stderr.write(
+        newer
+          ? `The Postgres database ${where} was migrated by a newer version of this app: export with that version.\n`
+          : `The Postgres database ${where} needs migrating (${pending} of this version's migrations not applied): start the app on it once (npm start), then export again.\n`,
+      );
+      process.exit(1);
+    }
+    return await readSnapshot(opened, (db) => readBoth(db, range));
+  } finally {
+    await opened.close();
+  }
+}
+
 /** The touch log rows and the state check, read from the database opened read-only, in one read transaction. */
 async function readTouchLog(
   path: string,
   range: { since: Date; until: Date },
-): Promise<{ mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number }> {
+): Promise<TouchLog> {
   let database: AppDatabase;
   try {
     database = openDatabaseReadOnly(path);
@@ -108,8 +142,7 @@ async function readTouchLog(
     // which nothing else in this process uses.
     database.sqlite.exec('BEGIN');
     try {
-      const mismatches = await logMismatches(database.db);
-      return { mismatches, ...(await touchLogCsv(database.db, range)) };
+      return await readBoth(database.db, range);
     } finally {
       if (database.sqlite.inTransaction) database.sqlite.exec('COMMIT');
     }

@@ -7,6 +7,7 @@ import { lockPathOf } from '../db/lock.js';
 import { readHolder } from '../db/lockFiles.js';
 import { DatabaseNewerError } from '../db/migrationsCheck.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from '../db/readOnly.js';
+import { checkPostgres } from './postgres.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 function processAlive(pid: number): boolean {
@@ -88,8 +89,12 @@ function missing(path: string): Finding[] {
   ];
 }
 
-/** The database: writable (its files, and a scratch write beside it), migrated for this version; opened read-only. */
-function checkDatabase(ctx: DoctorContext): Finding[] {
+/**
+ * The database: writable (its files, and a scratch write beside it), migrated for this version; opened read-only. On
+ * Postgres (DATABASE_URL), postgres.ts.
+ */
+function checkDatabase(ctx: DoctorContext): Finding[] | Promise<Finding[]> {
+  if (ctx.config?.databaseUrl) return checkPostgres(ctx, ctx.config.databaseUrl);
   const path = ctx.config?.databasePath;
   if (!path) return [];
   if (path === ':memory:') return [{ status: 'skip', text: 'DATABASE_PATH is :memory: (nothing to check).' }];

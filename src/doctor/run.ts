@@ -64,7 +64,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       results.push({ title: check.title, findings });
     }
   } finally {
-    ctx.database?.close();
+    await ctx.database?.close();
   }
   return {
     exitCode: results.some((r) => statusOf(r) === 'fail') ? 1 : 0,

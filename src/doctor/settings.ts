@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config.js';
+import { redactedUrl } from '../db/storage.js';
 import type { Check, Finding } from './types.js';
 
 /**
@@ -19,7 +20,7 @@ export const settingsCheck: Check = {
       return [
         {
           status: 'pass',
-          text: `Valid: ${mode}, database ${config.databasePath}, Slack API ${config.slack.apiUrl}, ${backups}.`,
+          text: `Valid: ${mode}, database ${config.databaseUrl ? `Postgres ${redactedUrl(config.databaseUrl)}` : config.databasePath}, Slack API ${config.slack.apiUrl}, ${backups}.`,
         },
       ];
     } catch (error) {

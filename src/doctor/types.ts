@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { AppDatabase } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import type { PolicyBook } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
@@ -60,7 +60,8 @@ export interface DoctorContext {
   readonly logger: Logger;
   config?: Config;
   slack?: { directory: Directory; identity: SlackIdentity };
-  database?: AppDatabase;
+  /** The database opened to read (SQLite's file read-only, or Postgres's read-only connections). */
+  database?: { db: Db; close(): void | Promise<void> };
   book?: PolicyBook;
   readonly found: { channels: Map<string, Found>; people: Map<string, Found> };
 }

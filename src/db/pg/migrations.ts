@@ -9,7 +9,7 @@ import { PostgresNewerError, PostgresUnavailableError } from './moveErrors.js';
 export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations-pg', import.meta.url));
 
 /** The migrations recorded in the database by drizzle's migrator (its default table), newest time last. */
-async function recorded(client: pg.Client): Promise<number[]> {
+async function recorded(client: pg.Client | pg.Pool): Promise<number[]> {
   const table = await client.query<{ present: boolean }>(
     "select to_regclass('drizzle.__drizzle_migrations') is not null as present",
   );
@@ -56,4 +56,21 @@ async function migrateOnce(client: pg.Client, target: string): Promise<{ applied
   }
   const after = await recorded(client);
   return { applied: after.length - before.length, known: entries.length };
+}
+
+/**
+ * How the database's migrations compare with this version's, without writing anything (the doctor, the export):
+ * `pending` of this version's not applied, or `newer` when a newer version migrated it.
+ */
+export async function migrationState(
+  client: pg.Client | pg.Pool,
+): Promise<{ pending: number; newer: boolean; known: number }> {
+  const entries = readJournal(PG_MIGRATIONS_FOLDER);
+  const newest = (await recorded(client)).at(-1);
+  const latest = Math.max(0, ...entries.map((entry) => entry.when));
+  return {
+    pending: entries.filter((entry) => newest === undefined || newest < entry.when).length,
+    newer: newest !== undefined && newest > latest,
+    known: entries.length,
+  };
 }

@@ -30,6 +30,8 @@ export async function openPostgresDatabase(
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    // What pg_stat_activity shows for the app's connections (docs/deploy.md, what to monitor).
+    application_name: 'cosell-handoff',
     // A server that does not answer fails the request after this, instead of keeping it (and its Slack ack) forever.
     connectionTimeoutMillis: 10_000,
   });
