@@ -41,7 +41,9 @@ export interface RunningApp
 /** Builds everything from the settings and starts it: the HTTP receiver (or Socket Mode), the outbox, the jobs. */
 export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const { config, logger } = opts;
-  const wired = await wire(opts);
+  // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
+  const holder = opts.holder ?? processHolder();
+  const wired = await wire({ ...opts, holder });
   const { services, background } = wired;
   const app = buildApp({
     config,
@@ -66,7 +68,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
     slackCutOff: () => wired.clients.connection.revoked,
     // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres).
-    claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder: processHolder() }),
+    claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder }),
   });
   await scheduler.start();
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');

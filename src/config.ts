@@ -69,6 +69,8 @@ export interface Config {
     uncertainWaitMs: number;
     /** Delivered and cancelled messages are deleted this long after they were queued (the touch log stays). */
     retentionDays: number;
+    /** How long a replica holds a conversation it delivers in before another may take it over (outbox/leases.ts). */
+    leaseMs: number;
   };
   shutdownTimeoutMs: number;
   /** The CRM loop: off unless a CRM's credentials are set. */
@@ -230,6 +232,7 @@ function outboxOf(e: Env): Config['outbox'] {
     maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
     retentionDays: e.OUTBOX_RETENTION_DAYS,
+    leaseMs: e.OUTBOX_LEASE_MS,
   };
 }
 

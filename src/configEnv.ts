@@ -153,6 +153,7 @@ export const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(8, 1, 100),
   OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
   OUTBOX_RETENTION_DAYS: integer(30, 1, 3650),
+  OUTBOX_LEASE_MS: integer(60_000, 10_000, 600_000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
   SALESFORCE_LOGIN_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://login.salesforce.com' })

@@ -33,6 +33,8 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     channelIntervalMs: config.outbox.channelIntervalMs,
     maxAttempts: config.outbox.maxAttempts,
     uncertainWaitMs: config.outbox.uncertainWaitMs,
+    ...(s.holder === undefined ? {} : { holder: s.holder }),
+    leaseMs: config.outbox.leaseMs,
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
     guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
     // Slack uninstalled the app or revoked its token: every message waits for a restart with a new token.

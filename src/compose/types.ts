@@ -32,6 +32,8 @@ export interface Base {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** This process, as the holder of its scheduled slots and outbox conversations (runtime/jobClaims.ts): one value. */
+  holder?: string;
 }
 
 export interface StartOptions extends Base {

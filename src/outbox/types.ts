@@ -44,6 +44,13 @@ export interface OutboxWorkerOptions {
    * Slack is still working on can land after the client gave up, and looking too early would post it twice.
    */
   uncertainWaitMs: number;
+  /**
+   * This process, as the holder of the conversations it delivers in (runtime/jobClaims.ts `processHolder`, the value
+   * its slot claims use). Default: a new one.
+   */
+  holder?: string;
+  /** How long a claim holds a conversation for this process (OUTBOX_LEASE_MS; default 60 s): see outbox/leases.ts. */
+  leaseMs?: number;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => Promise<void> | void;
   /**

@@ -1,13 +1,17 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { dueHeads } from '../db/repositories/outbox.js';
+import { dueHeads, lockDueHeads, type OutboxRow } from '../db/repositories/outbox.js';
+import { processHolder } from '../runtime/jobClaims.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 import { ClockWatch } from './clockWatch.js';
 import { Delivery } from './delivery.js';
 import { DELIVERY_KINDS } from './kinds/table.js';
+import { ConversationLeases } from './leases.js';
 import { Pacing } from './pacing.js';
 import type { OutboxWorkerOptions } from './types.js';
 
 const BATCH = 20;
+/** OUTBOX_LEASE_MS's default: how long a claim holds a conversation for this process. */
+export const DEFAULT_LEASE_MS = 60_000;
 /** How long a wake-up after a commit waits for more commits to deliver with it. */
 const WAKE_COALESCE_MS = 5;
 
@@ -28,6 +32,7 @@ export class OutboxWorker {
   private readonly clock: ClockWatch;
   private readonly pacing: Pacing;
   private readonly delivery: Delivery;
+  private readonly leases: ConversationLeases;
 
   constructor(
     private readonly opts: OutboxWorkerOptions & {
@@ -49,6 +54,14 @@ export class OutboxWorker {
       wakeAt: (ms) => this.wakeAt(ms),
     });
     const { db, client, logger, surfaces, homes, crm } = opts;
+    this.leases = new ConversationLeases({
+      db,
+      timers,
+      logger,
+      holder: opts.holder ?? processHolder(),
+      leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+      wakeAt: (ms) => this.wakeAt(ms),
+    });
     this.delivery = new Delivery({
       ...opts,
       pacing: this.pacing,
@@ -101,7 +114,7 @@ export class OutboxWorker {
     while (this.running) await this.running;
   }
 
-  /** Stops taking new work and waits for deliveries in flight. */
+  /** Stops taking new work, waits for deliveries in flight, and gives up this process's conversations. */
   async stop(): Promise<void> {
     // A wake-up still waiting for company starts now, as it did before coalescing: what was just committed goes out.
     if (this.wakeSoon) {
@@ -113,17 +126,41 @@ export class OutboxWorker {
     this.timers.clearInterval(this.timer);
     this.timers.clearTimeout(this.wakeTimer);
     await this.running;
+    await this.leases.release();
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       if (this.opts.paused?.()) return;
       const now = await this.clock.now();
-      const due = await dueHeads(this.opts.db, now, BATCH, this.pacing.pacedChannels());
-      const heads = due.filter((row) => this.pacing.paced(row, DELIVERY_KINDS[row.method]));
-      if (heads.length === 0 || this.stopped) return;
+      const { rows, refused } = await this.claimDue(now);
+      const heads = rows.filter((row) => this.pacing.paced(row, DELIVERY_KINDS[row.method]));
+      if (this.stopped) return;
+      // Nothing to deliver here, unless conversations found held by another process hid what else is due.
+      if (heads.length === 0 && refused === 0) return;
       await Promise.all(heads.map((row) => this.delivery.deliver(row)));
     }
+  }
+
+  /**
+   * The due heads of the conversations this process holds (outbox/leases.ts), leaving out the paced ones and those
+   * another process holds. A look that finds only conversations held with more than half a lease left is a read; any
+   * other is one transaction that reads the heads again, locking them on Postgres (skipping those another replica's
+   * claim locked), and claims their conversations. `refused`: how many it found held by another process.
+   */
+  private async claimDue(now: Date): Promise<{ rows: OutboxRow[]; refused: number }> {
+    const { db } = this.opts;
+    const skip = [...this.pacing.pacedChannels(), ...this.leases.heldElsewhere()];
+    const due = await dueHeads(db, now, BATCH, skip);
+    if (due.every((row) => this.leases.fresh(row.channelKey))) return { rows: due, refused: 0 };
+    return db.transaction(async (tx) => {
+      const locked = await lockDueHeads(tx, now, BATCH, skip);
+      const { held, refused } = await this.leases.claim(
+        tx,
+        locked.map((row) => row.channelKey),
+      );
+      return { rows: locked.filter((row) => held.has(row.channelKey)), refused };
+    });
   }
 
   /** Schedules a drain in `ms` unless one is already scheduled sooner. */

@@ -1,14 +1,15 @@
-import { and, asc, eq, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { isPostgres, tablesOf } from '../engine.js';
+import { isPostgres, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
-import { insertSurface, type SurfaceSpec } from './surfaces.js';
+import { type OutboxMessage, rowOf } from './outboxRows.js';
+import { insertSurface } from './surfaces.js';
 
 // Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables. A prepared
 // query's `all` and `run` (prepared.ts, both engines) are taken by name, so that no SQLite-style call shows here.
 
-export type { OutboxRow };
+export type { OutboxMessage, OutboxRow };
 
 /**
  * The values of a bound JSON array of strings, as a subquery: SQLite's `json_each`, Postgres's
@@ -20,53 +21,6 @@ function jsonListValues(name: string, postgres: boolean): SQL {
     ? sql`(select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`
     : sql`(select value from json_each(${sql.placeholder(name)}))`;
 }
-
-export type OutboxMessage =
-  | {
-      method: 'chat.postMessage';
-      dedupeKey: string;
-      channel: string;
-      payload: Record<string, unknown>;
-      /** Remember where it landed, to update it later. */
-      recordAs?: string;
-      /** Link to this earlier message: its permalink replaces PERMALINK_TOKEN in the payload at delivery. */
-      permalinkOf?: string;
-      /** Reply in the thread of this earlier message. */
-      threadOf?: string;
-      audience?: 'internal' | 'partner';
-      handoffId?: number;
-      /**
-       * A view of the handoff, rendered from its state when it is delivered (and again after every change) instead of
-       * `payload`: recorded as a surface under `recordAs` (or the dedupe key).
-       */
-      surface?: SurfaceSpec;
-    }
-  | {
-      method: 'chat.update';
-      dedupeKey: string;
-      /** The channel key of the original post (for a DM, the user id it was posted to). */
-      channel: string;
-      targetMessageKey: string;
-      payload: Record<string, unknown>;
-      audience?: 'internal' | 'partner';
-      handoffId?: number;
-    }
-  | {
-      method: 'response_url';
-      dedupeKey: string;
-      responseUrl: string;
-      payload: Record<string, unknown>;
-      handoffId?: number;
-    }
-  | {
-      /** An activity on the handoff's CRM record for one touch-log event, rendered from it at delivery. */
-      method: 'crm.activity';
-      dedupeKey: string;
-      system: 'salesforce' | 'hubspot';
-      recordId: string;
-      handoffId: number;
-      eventId: number;
-    };
 
 const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox }) =>
   exec
@@ -90,70 +44,32 @@ const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox
     .onConflictDoNothing(),
 );
 
-/** The columns a message sets beyond the common ones; what it leaves out is null ('internal' for the audience). */
-interface RowFields {
-  channelKey: string;
-  payload: Record<string, unknown>;
-  recordAs?: string | null;
-  targetMessageKey?: string | null;
-  threadOf?: string | null;
-  audience?: 'internal' | 'partner';
-  surfaceKey?: string | null;
-  /** A view of the handoff to record beside the row (only when the row is new). */
-  surface?: Omit<Parameters<typeof insertSurface>[1], 'now'>;
-}
-
-type Method = OutboxMessage['method'];
-type MessageOf = { [M in Method]: Extract<OutboxMessage, { method: M }> };
-
 /**
- * How each kind of message becomes an outbox row: one entry per `method` of OutboxMessage, so a new kind is one entry
- * here and a missing one does not compile. (The delivery side has its own table, outbox/kinds/table.ts.)
+ * On Postgres, ids can become visible out of order (a transaction that drew a lower id may commit after one that drew
+ * a higher), while the worker delivers a conversation in id order. What must keep its order is one handoff's messages
+ * (a later change after an earlier one), so the rows of the messages' handoffs are locked before any id is drawn:
+ * transactions that enqueue for one handoff then draw their ids one after the other, each after the one before
+ * committed. Most callers updated the handoff already (the lock is theirs); in id order, so two never wait on each
+ * other. SQLite commits one transaction at a time, in the order it drew its ids.
  */
-const ROWS: { [M in Method]: (message: MessageOf[M]) => RowFields } = {
-  'chat.postMessage': (m) => {
-    const audience = m.audience ?? 'internal';
-    const shared = {
-      channelKey: m.channel,
-      targetMessageKey: m.permalinkOf ?? null,
-      threadOf: m.threadOf ?? null,
-      audience,
-    };
-    if (!m.surface)
-      return { ...shared, payload: { ...m.payload, channel: m.channel }, recordAs: m.recordAs ?? null };
-    const key = m.recordAs ?? m.dedupeKey;
-    if (m.handoffId === undefined) throw new Error(`surface ${key} names no handoff`);
-    return {
-      ...shared,
-      payload: { channel: m.channel },
-      recordAs: key,
-      surfaceKey: key,
-      surface: { key, handoffId: m.handoffId, spec: m.surface, channelKey: m.channel, audience },
-    };
-  },
-  'chat.update': (m) => ({
-    channelKey: m.channel,
-    payload: m.payload,
-    targetMessageKey: m.targetMessageKey,
-    audience: m.audience ?? 'internal',
-  }),
-  response_url: (m) => ({
-    channelKey: `response_url:${m.dedupeKey}`,
-    payload: { ...m.payload, response_url: m.responseUrl },
-  }),
-  // One record's activities are written one at a time, in order (its own "conversation").
-  'crm.activity': (m) => ({
-    channelKey: `crm:${m.system}:${m.recordId}`,
-    payload: { system: m.system, recordId: m.recordId, eventId: m.eventId },
-  }),
-};
-
-function rowOf<M extends Method>(method: M, message: MessageOf[M]): RowFields {
-  return ROWS[method](message);
+async function lockHandoffs(exec: Tx, messages: OutboxMessage[]): Promise<void> {
+  const ids = [...new Set(messages.flatMap((m) => (m.handoffId === undefined ? [] : [m.handoffId])))];
+  if (ids.length === 0) return;
+  const { handoffs } = tablesOf(exec);
+  await forUpdate(
+    exec,
+    exec
+      .select({ id: handoffs.id })
+      .from(handoffs)
+      .where(inArray(handoffs.id, ids))
+      .orderBy(asc(handoffs.id)),
+    'no key update',
+  );
 }
 
 /** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
 export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<void> {
+  if (isPostgres(exec)) await lockHandoffs(exec, messages);
   for (const message of messages) {
     const { surface, ...fields } = rowOf(message.method, message);
     const inserted = await insertOutboxRow(exec, {
@@ -178,8 +94,8 @@ export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): P
  * (paced): leaving them out here keeps a backlog in a few busy conversations from hiding every other one. Oldest due
  * first, read in index order (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
  */
-const { all: dueHeadRows } = preparedQuery('outbox_due_heads', (exec, { outbox }) =>
-  exec
+function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
+  return exec
     .select()
     .from(outbox)
     .where(
@@ -192,8 +108,25 @@ const { all: dueHeadRows } = preparedQuery('outbox_due_heads', (exec, { outbox }
       ),
     )
     .orderBy(asc(outbox.nextAttemptAt))
-    .limit(sql.placeholder('limit')),
+    .limit(sql.placeholder('limit'));
+}
+
+const { all: dueHeadRows } = preparedQuery('outbox_due_heads', dueHeadsQuery);
+// The same, its rows locked on Postgres until the transaction ends, skipping rows another transaction locked (another
+// replica claiming them at the same moment). SQLite has one writer at a time and no row locks: the same query.
+const { all: lockedDueHeadRows } = preparedQuery('outbox_due_heads_locked', (exec, tables) =>
+  forUpdate(exec, dueHeadsQuery(exec, tables), 'update', true),
 );
+
+/**
+ * A select's `FOR UPDATE` (or a weaker row lock) on Postgres; on SQLite, the select as it is. The builder is typed as
+ * SQLite's (db/engine.ts), which has no row locks: on Postgres it is the Postgres builder, which has `for`.
+ */
+function forUpdate<Q>(exec: Executor, query: Q, strength: 'update' | 'no key update', skipLocked = false): Q {
+  if (!isPostgres(exec)) return query;
+  const pg = query as unknown as { for(strength: string, config?: { skipLocked?: boolean }): unknown };
+  return pg.for(strength, skipLocked ? { skipLocked } : {}) as Q;
+}
 
 export async function dueHeads(
   exec: Executor,
@@ -205,6 +138,21 @@ export async function dueHeads(
   // stores, epoch ms on SQLite, a Date (a timestamptz) on Postgres.
   const at = isPostgres(exec) ? now : now.getTime();
   return dueHeadRows(exec, { now: at, limit, skip: JSON.stringify(skip) });
+}
+
+/**
+ * `dueHeads`, in the transaction that claims their conversations (outbox/leases.ts): on Postgres the rows are locked
+ * until it ends and rows another replica's claim locked are skipped (`FOR UPDATE SKIP LOCKED`), so two replicas
+ * looking at the same moment get different conversations instead of waiting for each other.
+ */
+export async function lockDueHeads(
+  tx: Tx,
+  now: Date,
+  limit: number,
+  skip: readonly string[] = [],
+): Promise<OutboxRow[]> {
+  const at = isPostgres(tx) ? now : now.getTime();
+  return lockedDueHeadRows(tx, { now: at, limit, skip: JSON.stringify(skip) });
 }
 
 const { run: markDeliveredRow } = preparedQuery('outbox_mark_delivered', (exec, { outbox }) =>
