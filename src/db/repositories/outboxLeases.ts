@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, lte, or } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, tablesOf } from '../engine.js';
+import { changed, isPostgres, tablesOf } from '../engine.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -73,9 +73,14 @@ export async function releaseConversations(
 /**
  * Drops leases that passed before `before`: a passed lease means the same as none (anyone may claim it), and some
  * conversations are used once (an ephemeral's response URL), so without this the table would only grow. Returns how
- * many were dropped. A lease renewed meanwhile is not dropped (Postgres re-checks the condition on the row it locks).
+ * many were dropped. On Postgres, a lease another transaction has locked (a replica claiming it now) is skipped, not
+ * waited for: the drop never waits on a claim, so the two cannot deadlock, and what it skips is dropped next time.
  */
 export async function dropPassedLeases(tx: Tx, before: Date): Promise<number> {
   const { outboxLeases } = tablesOf(tx);
-  return changed(await tx.delete(outboxLeases).where(lt(outboxLeases.leaseUntil, before)));
+  const passed = lt(outboxLeases.leaseUntil, before);
+  if (!isPostgres(tx)) return changed(await tx.delete(outboxLeases).where(passed));
+  const unlocked = sql`${outboxLeases.channelKey} in (select ${outboxLeases.channelKey} from ${outboxLeases}
+    where ${passed} for update skip locked)`;
+  return changed(await tx.delete(outboxLeases).where(unlocked));
 }
