@@ -179,7 +179,7 @@ describe('outage drill at production pacing', () => {
     expect(performance.now() - phase1).toBeGreaterThan(12_000);
     clock.jump(5 * 60_000);
     await waitFor(
-      () => outboxRows(app).every((r) => r.status === 'delivered' || r.status === 'cancelled'),
+      async () => (await outboxRows(app)).every((r) => r.status === 'delivered' || r.status === 'cancelled'),
       60_000,
       'the outbox to drain',
     );
@@ -187,9 +187,9 @@ describe('outage drill at production pacing', () => {
     clock.stop();
 
     // Exactly once, in order, and what the app remembers is that one copy.
-    const rows = outboxRows(app);
+    const rows = await outboxRows(app);
     expect(rows.filter((r) => r.status !== 'delivered')).toEqual([]);
-    const { delivered } = auditExactlyOnce(app);
+    const { delivered } = await auditExactlyOnce(app);
     // Sent: 12 × (AE DM, author confirmation) + 4 owners told; decided: 12 × (owner notice, the partner thread's
     // parent and the decision's reply) + 4 authors.
     expect(delivered).toHaveLength(12 * 2 + 4 + 12 * 3 + 4);

@@ -71,7 +71,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     });
     await reviewAndSend(page);
     await delivered();
-    const id = latestHandoffId(sandbox, 'Contoso Freight');
+    const id = await latestHandoffId(sandbox, 'Contoso Freight');
     // The sweep of the next minute reads Jordan's status (not away): a poll would not read it again for an hour.
     await sandbox.jobs.advanceTo(new Date(sandbox.clock.now().getTime() + 60_000));
     expect(jordanStatusReads()).toBeGreaterThan(0);
@@ -113,7 +113,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     });
     await reviewAndSend(page);
     await delivered();
-    const id = latestHandoffId(sandbox, 'Tailwind Traders');
+    const id = await latestHandoffId(sandbox, 'Tailwind Traders');
 
     await openPlace(page, PARTNER);
     await appBar().filter({ hasText: 'Handoff is in #ext-meridian.' }).waitFor();

@@ -261,7 +261,7 @@ describe('absence and cover', () => {
     await h.app.scheduler.runNow('response-window-sweep');
     h.clock.set(new Date(reassignStep?.at as number));
     await h.app.scheduler.runNow('response-window-sweep');
-    const moved = handoffRow(h, h3.id);
+    const moved = await handoffRow(h, h3.id);
     expect(moved).toMatchObject({ aeUserId: people.otherAe.id, status: 'sent', assignment: 2 });
     const reassigned = h.database.db
       .select()
@@ -326,7 +326,7 @@ describe('an AE who goes away during an open window', () => {
       expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'))).toHaveLength(1);
       expect(dmOf(h, people.author.id).length).toBeGreaterThanOrEqual(before);
 
-      h.clock.set(handoffRow(h, handoff.id).dueAt);
+      h.clock.set((await handoffRow(h, handoff.id)).dueAt);
       await h.app.scheduler.runNow('response-window-sweep');
       const expired = h.database.db
         .select()

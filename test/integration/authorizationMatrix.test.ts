@@ -128,7 +128,7 @@ const completions = (h: Harness) => h.slack.callsTo('files.completeUploadExterna
 
 async function runCell(h: Harness, plan: CellPlan): Promise<void> {
   await settled(h);
-  const before = snapshot(h);
+  const before = await snapshot(h);
   const seen: Seen = {
     opens: h.slack.callsTo('views.open').length,
     uploads: uploadStarts(h).length,
@@ -138,7 +138,7 @@ async function runCell(h: Harness, plan: CellPlan): Promise<void> {
   if (plan.allowed) {
     await plan.effect(reply, seen);
     await settled(h);
-    if (plan.readOnly) expect(snapshot(h)).toEqual(before);
+    if (plan.readOnly) expect(await snapshot(h)).toEqual(before);
     if (plan.silentWhenAllowed && reply.via === 'response_url') {
       expect(h.slack.responses.filter((r) => r.url === reply.url)).toEqual([]);
     }
@@ -146,7 +146,7 @@ async function runCell(h: Harness, plan: CellPlan): Promise<void> {
   } else {
     expect(await refusalText(h, reply)).toBe(plan.refusal);
     await settled(h);
-    expect(snapshot(h)).toEqual(before);
+    expect(await snapshot(h)).toEqual(before);
     expect(h.slack.callsTo('views.open')).toHaveLength(seen.opens);
     expect(uploadStarts(h)).toHaveLength(seen.uploads);
   }
@@ -230,7 +230,7 @@ function outcomeClick(outcome: Outcome): HandoffAction {
     refusal: outcomeRefusal,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, outcome);
-      expect(handoffRow(h, handoff.id).outcome).toBe(outcome);
+      expect((await handoffRow(h, handoff.id)).outcome).toBe(outcome);
       const steps = h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all();
       expect(steps).toEqual([expect.objectContaining({ outcome, recordedByUserId: user.id })]);
     },
@@ -262,7 +262,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: decisionRefusal,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'accepted');
-      expect(handoffRow(h, handoff.id).status).toBe('accepted');
+      expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
       expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
         [expect.objectContaining({ decision: 'accepted', decidedByUserId: user.id, decidedByTeamId: TEAM })],
       );
@@ -299,7 +299,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: decisionRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'declined');
-      expect(handoffRow(h, handoff.id).status).toBe('declined');
+      expect((await handoffRow(h, handoff.id)).status).toBe('declined');
       expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
         [expect.objectContaining({ decision: 'declined', reasonCode: 'timing', decidedByUserId: user.id })],
       );
@@ -333,7 +333,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: ownerRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'reassigned');
-      expect(handoffRow(h, handoff.id)).toMatchObject({
+      expect(await handoffRow(h, handoff.id)).toMatchObject({
         status: 'sent',
         aeUserId: people.otherAe.id,
         assignment: handoff.assignment + 1,
@@ -365,7 +365,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: ownerRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'extended');
-      const after = handoffRow(h, handoff.id);
+      const after = await handoffRow(h, handoff.id);
       expect(after.status).toBe('sent');
       expect(after.dueAt.getTime()).toBeGreaterThan(handoff.dueAt.getTime());
     },
@@ -379,7 +379,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: ownerRefusal,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'withdrawn');
-      expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+      expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     },
   },
   outcomeClick('meeting_held'),
@@ -396,7 +396,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: outcomeRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'opportunity_created');
-      expect(handoffRow(h, handoff.id).outcome).toBe('opportunity_created');
+      expect((await handoffRow(h, handoff.id)).outcome).toBe('opportunity_created');
       expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
         expect.objectContaining({ crmOpportunity: 'OPP-MATRIX-1', recordedByUserId: user.id }),
       ]);
@@ -412,7 +412,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     refusal: outcomeRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'lost');
-      expect(handoffRow(h, handoff.id).outcome).toBe('lost');
+      expect((await handoffRow(h, handoff.id)).outcome).toBe('lost');
       expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
         expect.objectContaining({ outcome: 'lost', reasonCode: 'timing', recordedByUserId: user.id }),
       ]);
@@ -650,7 +650,7 @@ const COMMANDS: readonly CommandRow[] = [
           expect(await replyAt(h, reply)).toBe(
             commandReply.corrected(handoff.id, 'partner_influenced', 'partner_sourced'),
           );
-          expect(handoffRow(h, handoff.id).classification).toBe('partner_sourced');
+          expect((await handoffRow(h, handoff.id)).classification).toBe('partner_sourced');
           expect(
             h.database.db
               .select()
@@ -678,7 +678,7 @@ const COMMANDS: readonly CommandRow[] = [
         text: `reseller add ${account} | ${reseller}`,
         async effect(reply, _seen, user) {
           expect(await replyAt(h, reply)).toBe(commandReply.resellerAdded(account, reseller, true));
-          expect(resellerRow(h, account, reseller)).toMatchObject({ addedByUserId: user.id });
+          expect(await resellerRow(h, account, reseller)).toMatchObject({ addedByUserId: user.id });
         },
       };
     },
@@ -694,7 +694,7 @@ const COMMANDS: readonly CommandRow[] = [
         text: `reseller remove ${account} | ${reseller}`,
         async effect(reply) {
           expect(await replyAt(h, reply)).toBe(commandReply.resellerRemoved(account, reseller, true));
-          expect(resellerRow(h, account, reseller)).toBeUndefined();
+          expect(await resellerRow(h, account, reseller)).toBeUndefined();
         },
       };
     },
@@ -743,7 +743,7 @@ const COMMANDS: readonly CommandRow[] = [
         async effect(reply) {
           expect(await replyAt(h, reply)).toBe(parkedReplies.requeued(1));
           await waitFor(
-            () => outboxRow(h, id)?.status === 'delivered',
+            async () => (await outboxRow(h, id))?.status === 'delivered',
             8000,
             'the parked message sent again',
           );
@@ -957,7 +957,7 @@ describe('authorization matrix: App Home', () => {
       )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'shown' : 'not shown'}`, async () => {
         const user = userFor(key);
         await settled(h);
-        const before = snapshot(h);
+        const before = await snapshot(h);
         const call = await openHome(h, user.id, user.team_id ?? TEAM);
         const blocks = JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
         if (allowed) {
@@ -969,7 +969,7 @@ describe('authorization matrix: App Home', () => {
           expect(blocks).not.toContain(ACTION_ID.homePeriod);
         }
         await settled(h);
-        expect(snapshot(h)).toEqual(before);
+        expect(await snapshot(h)).toEqual(before);
       });
     }
   });
@@ -988,7 +988,7 @@ describe('authorization matrix: App Home', () => {
       )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'shown' : 'not shown'}`, async () => {
         const user = userFor(key);
         await settled(h);
-        const before = snapshot(h);
+        const before = await snapshot(h);
         const call = await homePeriodPick(h, '90d', user);
         const blocks = JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
         if (allowed) {
@@ -999,7 +999,7 @@ describe('authorization matrix: App Home', () => {
           expect(blocks).not.toContain(ACTION_ID.homeExport);
         }
         await settled(h);
-        expect(snapshot(h)).toEqual(before);
+        expect(await snapshot(h)).toEqual(before);
       });
     }
   });

@@ -28,7 +28,7 @@ const PAGE = '<html><head><title>503 Service Unavailable</title></head><body>edg
 /** Steps the outbox's wall clock (`Timers.now()`) by `ms` from real time; undone after each test. */
 const stepWallClock = (ms: number) => vi.spyOn(realTimers, 'now').mockImplementation(() => Date.now() + ms);
 
-const pending = (h: Harness) => outboxRows(h).filter((r) => r.status === 'pending');
+const pending = async (h: Harness) => (await outboxRows(h)).filter((r) => r.status === 'pending');
 const dm = (slack: FakeSlack, userId: string) => slack.messages(slack.dmChannelFor(userId));
 
 describe('the clock steps back an hour across a restart', () => {
@@ -55,10 +55,13 @@ describe('the clock steps back an hour across a restart', () => {
     slack.fail('chat.postMessage', { status: 503, body: PAGE, afterProcessing: true }, 1);
     slack.fail('chat.postMessage', { status: 503, body: PAGE });
     await submitAndSend(first);
-    await waitFor(() => pending(first).length === 2 && pending(first).every((r) => r.attempts === 1));
+    await waitFor(
+      async () =>
+        (await pending(first)).length === 2 && (await pending(first)).every((r) => r.attempts === 1),
+    );
     expect(dm(slack, people.ae.id)).toHaveLength(1);
     expect(dm(slack, people.author.id)).toHaveLength(0);
-    const retryAt = Math.min(...pending(first).map((r) => r.nextAttemptAt.getTime()));
+    const retryAt = Math.min(...(await pending(first)).map((r) => r.nextAttemptAt.getTime()));
     await first.stop({ keepDatabase: true });
 
     slack.clearFailures();
@@ -78,7 +81,7 @@ describe('the clock steps back an hour across a restart', () => {
     expect(dm(slack, people.ae.id)).toHaveLength(2);
     expect(dm(slack, people.author.id)).toHaveLength(2);
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === people.ae.id)).toHaveLength(1);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
     expect(
       app.logs.find((l) => String(l.msg).startsWith('outbox messages scheduled on a clock ahead')),
     ).toMatchObject({ due: 2 });
@@ -92,7 +95,10 @@ describe('the clock steps back an hour across a restart', () => {
     // Both posts reach Slack; both answers are lost.
     slack.fail('chat.postMessage', { status: 502, body: PAGE, afterProcessing: true }, 2);
     await submitAndSend(first);
-    await waitFor(() => pending(first).length === 2 && pending(first).every((r) => r.attempts === 1));
+    await waitFor(
+      async () =>
+        (await pending(first)).length === 2 && (await pending(first)).every((r) => r.attempts === 1),
+    );
     await first.stop({ keepDatabase: true });
 
     stepWallClock(HOUR);
@@ -103,7 +109,7 @@ describe('the clock steps back an hour across a restart', () => {
     expect(dm(slack, people.ae.id)).toHaveLength(1);
     expect(dm(slack, people.author.id)).toHaveLength(1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 });
 
@@ -124,7 +130,9 @@ describe('the clock steps while the app runs', () => {
     const app = h;
     app.slack.fail('chat.postMessage', { delayMs: 1000 });
     await submitAndSend(app);
-    await waitFor(() => pending(app).filter((r) => r.lastError?.startsWith('request failed')).length === 2);
+    await waitFor(
+      async () => (await pending(app)).filter((r) => r.lastError?.startsWith('request failed')).length === 2,
+    );
     // The clock jumps an hour forward: the retries are due, but Slack has not finished the posts yet.
     stepWallClock(HOUR);
     app.clock.advance(HOUR);
@@ -137,7 +145,7 @@ describe('the clock steps while the app runs', () => {
     expect(dm(app.slack, people.ae.id)).toHaveLength(1);
     expect(dm(app.slack, people.author.id)).toHaveLength(1);
     expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('a 429 block ends after its real duration although the clock stepped back an hour in the middle', async () => {
@@ -168,6 +176,6 @@ describe('the clock steps while the app runs', () => {
     expect((retried?.at ?? 0) - limited.at).toBeGreaterThanOrEqual(2000 - 20);
     expect(retryAfterViolations(app.slack.calls, 'chat.postMessage', 2000)).toEqual([]);
     await outboxDrained(app);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 });

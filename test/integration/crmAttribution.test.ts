@@ -100,10 +100,10 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
       'The author chose “none of these” for the one opportunity Salesforce has on this account, and the packet names none.',
     );
     expect(pickOf(updated)?.initial_option?.value).toBe('none');
-    expect(handoffNamed(h, 'Litware Health')).toBeUndefined();
+    expect(await handoffNamed(h, 'Litware Health')).toBeUndefined();
 
     expect(await sendFromReview(h, updated)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Litware Health');
+    const handoff = await handoffNamed(h, 'Litware Health');
     if (!handoff) throw new Error('not sent');
     expect(handoff).toMatchObject({
       classification: 'partner_sourced',
@@ -112,7 +112,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
       attribution: { basis: 'crm', crm: 'Salesforce', listed: 1, opportunity: null, choice: 'none' },
       crmRecordId: null,
     });
-    expect(sentEventOf(h, handoff.id)?.detail).toMatchObject({
+    expect((await sentEventOf(h, handoff.id))?.detail).toMatchObject({
       classification: 'partner_sourced',
       attribution: { basis: 'crm', crm: 'Salesforce', listed: 1, opportunity: null, choice: 'none' },
     });
@@ -127,7 +127,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     });
     const { view } = await submitForReview(h, unpasted('Tailspin Clinics', 'tailspin.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Tailspin Clinics');
+    const handoff = await handoffNamed(h, 'Tailspin Clinics');
     const decided = {
       basis: 'crm',
       crm: 'Salesforce',
@@ -141,7 +141,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
       choice: 'rule',
     };
     expect(handoff).toMatchObject({ classification: 'partner_influenced', attribution: decided });
-    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({ attribution: decided });
+    expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({ attribution: decided });
   });
 
   it('classifies from the one the author picks over the rule’s earliest', async () => {
@@ -163,7 +163,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
       response_action: 'clear',
     });
-    expect(handoffNamed(h, 'Adatum Care')).toMatchObject({
+    expect(await handoffNamed(h, 'Adatum Care')).toMatchObject({
       classification: 'partner_sourced',
       classificationReason:
         "In Salesforce, “Adatum analytics” was created on 2026-11-10, after the partner's first action on 2026-11-02. The author chose it over the rule’s earliest one.",
@@ -184,26 +184,26 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
       '*Attribution*: Partner-sourced\nSalesforce checked: no opportunity on this account',
     );
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Litware Dental');
+    const handoff = await handoffNamed(h, 'Litware Dental');
     if (!handoff) throw new Error('not sent');
     await accept(h, handoff.id);
     // The AE records the opportunity: one that existed before the partner acted.
     const linked = await h.interact(opportunitySubmission({ handoffId: handoff.id, crm: lightning(older) }));
     expect(linked.status).toBe(200);
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       crmRecordId: older,
       classification: 'partner_sourced',
     });
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_influenced',
       classificationReason:
         "Linked after sending to Salesforce opportunity “LDH imaging suite”, which existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
       attribution: { basis: 'crm', choice: 'link', opportunity: { id: older, createdOn: '2026-10-01' } },
     });
     // Audited like a RevOps correction: who (the CRM), from, to, why; and in the touch log.
-    expect(correctionsOf(h, handoff.id)).toMatchObject([
+    expect(await correctionsOf(h, handoff.id)).toMatchObject([
       {
         fromClassification: 'partner_sourced',
         toClassification: 'partner_influenced',
@@ -213,7 +213,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
         ),
       },
     ]);
-    expect(correctedEventsOf(h, handoff.id)).toMatchObject([
+    expect(await correctedEventsOf(h, handoff.id)).toMatchObject([
       {
         actorUserId: null,
         detail: {
@@ -228,7 +228,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     // Read once: the next poll corrects nothing more.
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(correctionsOf(h, handoff.id)).toHaveLength(1);
+    expect(await correctionsOf(h, handoff.id)).toHaveLength(1);
     await outboxDrained(h);
   });
 
@@ -243,7 +243,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     });
     expect(text).toContain('was not checked');
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Fabrikam Health');
+    const handoff = await handoffNamed(h, 'Fabrikam Health');
     expect(handoff).toMatchObject({
       crmRecordId: pasted,
       classification: 'partner_influenced',
@@ -251,31 +251,31 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     });
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff?.id ?? 0)).toMatchObject({
+    expect(await handoffRow(h, handoff?.id ?? 0)).toMatchObject({
       classification: 'partner_sourced',
       classifiedLink: `salesforce:${pasted}`,
     });
-    expect(correctionsOf(h, handoff?.id ?? 0)).toMatchObject([{ correctedByUserId: 'crm:salesforce' }]);
+    expect(await correctionsOf(h, handoff?.id ?? 0)).toMatchObject([{ correctedByUserId: 'crm:salesforce' }]);
   });
 
   it('lets a RevOps correction stand: a later link does not overrule a person', async () => {
-    const handoff = handoffNamed(h, 'Litware Health');
+    const handoff = await handoffNamed(h, 'Litware Health');
     if (!handoff) throw new Error('the Litware handoff of the first test');
     await accept(h, handoff.id);
     expect(
       await slash(h, `classify ${handoff.id} influenced the renewal is this deal`, revopsUser),
     ).toContain('is now *Partner-influenced*');
-    expect(handoffRow(h, handoff.id).classification).toBe('partner_influenced');
+    expect((await handoffRow(h, handoff.id)).classification).toBe('partner_influenced');
     // A record created after the partner acted is linked: the rule alone would say sourced; the person's stands.
     const later = sf.addOpportunity({ name: 'Litware new module', createdDate: '2026-11-24' });
     await h.interact(opportunitySubmission({ handoffId: handoff.id, crm: lightning(later) }));
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_influenced',
       classifiedLink: `salesforce:${later}`,
     });
-    expect(correctionsOf(h, handoff.id).map((c) => c.correctedByUserId)).toEqual([revopsUser.id]);
+    expect((await correctionsOf(h, handoff.id)).map((c) => c.correctedByUserId)).toEqual([revopsUser.id]);
   });
 
   it('says "CRM not reached; classified from the packet" when Salesforce fails, offers no pick, and still sends', async () => {
@@ -292,10 +292,10 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(text).not.toContain('No opportunity existed');
     expect(pickOf(view)).toBeUndefined();
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Litware Pharmacy');
+    const handoff = await handoffNamed(h, 'Litware Pharmacy');
     // The author's zone is kept with the basis: a record linked later is read as a day in it.
     expect(handoff?.attribution).toEqual({ basis: 'unreached', crm: 'Salesforce', zone: 'America/New_York' });
-    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({
+    expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({
       attribution: { basis: 'unreached', crm: 'Salesforce' },
     });
   });
@@ -385,14 +385,14 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
     expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
       response_action: 'clear',
     });
-    const handoff = handoffNamed(h, 'Litware Health');
+    const handoff = await handoffNamed(h, 'Litware Health');
     expect(handoff).toMatchObject({
       classification: 'partner_sourced',
       classificationReason:
         'The author chose “none of these” for the one deal HubSpot has on this account, and the packet names none.',
       attribution: { basis: 'crm', crm: 'HubSpot', listed: 1, opportunity: null, choice: 'none' },
     });
-    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).toMatchObject({
+    expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({
       attribution: { basis: 'crm', crm: 'HubSpot', choice: 'none' },
     });
   });
@@ -423,8 +423,8 @@ describe('without a CRM', () => {
     expect(text).not.toContain('No opportunity existed');
     expect(pickOf(view)).toBeUndefined();
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Litware Health');
+    const handoff = await handoffNamed(h, 'Litware Health');
     expect(handoff).toMatchObject({ classification: 'partner_sourced', attribution: { basis: 'packet' } });
-    expect(sentEventOf(h, handoff?.id ?? 0)?.detail).not.toHaveProperty('attribution');
+    expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).not.toHaveProperty('attribution');
   });
 });

@@ -63,7 +63,7 @@ describe("an opportunity's creation day is the author's", () => {
     expect(text).toContain('· created 2026-11-22 → partner-influenced *← decides*');
     expect(text).not.toContain('2026-11-23');
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    expect(handoffNamed(h, 'Evening Clinics')).toMatchObject({
+    expect(await handoffNamed(h, 'Evening Clinics')).toMatchObject({
       classification: 'partner_influenced',
       partnerTouchOn: '2026-11-22',
       attribution: {
@@ -82,7 +82,7 @@ describe("an opportunity's creation day is the author's", () => {
     const evening = sf.addOpportunity({ name: 'Dusk Dental suite', createdDate: CREATED_SUNDAY_NY });
     const { view } = await submitForReview(h, unpasted('Dusk Dental', 'duskdental.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Dusk Dental');
+    const handoff = await handoffNamed(h, 'Dusk Dental');
     if (!handoff) throw new Error('not sent');
     expect(handoff).toMatchObject({
       classification: 'partner_sourced',
@@ -96,7 +96,7 @@ describe("an opportunity's creation day is the author's", () => {
     expect(linked.status).toBe(200);
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_influenced',
       classificationReason:
         "Linked after sending to Salesforce opportunity “Dusk Dental suite”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
@@ -106,7 +106,7 @@ describe("an opportunity's creation day is the author's", () => {
         opportunity: { id: evening, createdOn: '2026-11-22', createdAt: CREATED_SUNDAY_NY_ISO },
       },
     });
-    expect(correctionsOf(h, handoff.id)).toMatchObject([
+    expect(await correctionsOf(h, handoff.id)).toMatchObject([
       { fromClassification: 'partner_sourced', toClassification: 'partner_influenced' },
     ]);
     await outboxDrained(h);
@@ -121,7 +121,7 @@ describe("an opportunity's creation day is the author's", () => {
     const evening = hs.addDeal({ name: 'Dusk Freight deal', createdAt: CREATED_SUNDAY_NY });
     const { view } = await submitForReview(h, unpasted('Dusk Freight', 'duskfreight.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Dusk Freight');
+    const handoff = await handoffNamed(h, 'Dusk Freight');
     if (!handoff) throw new Error('not sent');
     expect(handoff.classification).toBe('partner_sourced');
     await accept(h, handoff.id);
@@ -131,7 +131,7 @@ describe("an opportunity's creation day is the author's", () => {
     expect(linked.status).toBe(200);
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_influenced',
       classificationReason:
         "Linked after sending to HubSpot deal “Dusk Freight deal”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
@@ -148,7 +148,7 @@ describe("an opportunity's creation day is the author's", () => {
       crmOpportunity: 'OPP-77120',
     });
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Dusk Optics');
+    const handoff = await handoffNamed(h, 'Dusk Optics');
     if (!handoff) throw new Error('not sent');
     expect(handoff).toMatchObject({ classification: 'partner_influenced', partnerTouchOn: '2026-11-22' });
     // A handoff sent before the author's zone was kept with its class.
@@ -165,11 +165,11 @@ describe("an opportunity's creation day is the author's", () => {
     expect(linked.status).toBe(200);
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_influenced',
       classifiedLink: `salesforce:${evening}`,
     });
-    expect(correctionsOf(h, handoff.id)).toEqual([]);
+    expect(await correctionsOf(h, handoff.id)).toEqual([]);
     await outboxDrained(h);
   });
 });

@@ -88,7 +88,8 @@ function eventOf(h: Harness, handoffId: number, type: HandoffEventRow['type']): 
 }
 const marker = (handoffId: number, event: HandoffEventRow) => `ref cosell${handoffId}e${event.id}`;
 
-const crmRowsOf = (h: Harness, handoffId: number) => crmRows(h).filter((r) => r.handoffId === handoffId);
+const crmRowsOf = async (h: Harness, handoffId: number) =>
+  (await crmRows(h)).filter((r) => r.handoffId === handoffId);
 
 /** A slash command as `who`; the ephemeral answer's text. */
 async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
@@ -152,7 +153,7 @@ describe('HubSpot: link, write, read back', () => {
 
   it('writes one note per state change, associated with the deal: partner, attribution, AE, status, time, evidence, reference', async () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: recordUrl(northwind) });
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       crmSystem: 'hubspot',
       crmRecordId: northwind,
       crmRecordName: 'Northwind expansion',
@@ -213,7 +214,7 @@ describe('HubSpot: link, write, read back', () => {
       accountDomain: 'fabrikamlabs.example',
       evidenceUrl: 'https://docs.example.com/notes?a=1&b=2',
     });
-    expect(handoffRow(h, handoff.id).accountName).toBe('Fabrikam <b>&" Labs');
+    expect((await handoffRow(h, handoff.id)).accountName).toBe('Fabrikam <b>&" Labs');
     await waitFor(() => notesOn(hs, deal).length === 1, 8000, 'the note');
     const body = bodyOf(notesOn(hs, deal)[0]);
     expect(body).toContain('<br>Account: Fabrikam &lt;b&gt;&amp;&quot; Labs<br>');
@@ -264,9 +265,9 @@ describe('HubSpot: link, write, read back', () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Northwind Traders') });
     await drive(
       h,
-      () =>
-        crmRowsOf(h, handoff.id).length === 1 &&
-        crmRowsOf(h, handoff.id).every((r) => r.status === 'delivered'),
+      async () =>
+        (await crmRowsOf(h, handoff.id)).length === 1 &&
+        (await crmRowsOf(h, handoff.id)).every((r) => r.status === 'delivered'),
       'the note settled',
     );
     expect(searches(hs).filter((c) => c.status === 429)).toHaveLength(1);
@@ -288,9 +289,9 @@ describe('HubSpot: link, write, read back', () => {
     await accept(h, handoff.id);
     await drive(
       h,
-      () =>
-        crmRowsOf(h, handoff.id).length === 2 &&
-        crmRowsOf(h, handoff.id).every((r) => r.status === 'delivered'),
+      async () =>
+        (await crmRowsOf(h, handoff.id)).length === 2 &&
+        (await crmRowsOf(h, handoff.id)).every((r) => r.status === 'delivered'),
       'both notes after the outage',
     );
     expect(notesOn(hs, deal).map(headingOf)).toEqual([
@@ -302,11 +303,12 @@ describe('HubSpot: link, write, read back', () => {
     const sentCreated = notesOn(hs, deal)[0]?.createdAt ?? Number.POSITIVE_INFINITY;
     expect(firstAccepted?.at).toBeGreaterThanOrEqual(sentCreated);
     expect(noteWritesFor(hs, deal).filter((c) => c.injected)).toHaveLength(4);
+    const rows = await crmRowsOf(h, handoff.id);
     const failed = h.logs.filter(
       (l) =>
         l.msg === 'outbox delivery failed; will retry' &&
         l.method === 'crm.activity' &&
-        crmRowsOf(h, handoff.id).some((r) => r.id === l.outboxId),
+        rows.some((r) => r.id === l.outboxId),
     );
     const errors = failed.map((l) => String(l.error).replace(/\(.*/, '(…)'));
     // The outage's own failures, in order. Besides them, only HubSpot's search limit may answer: the look for the
@@ -342,8 +344,8 @@ describe('HubSpot: link, write, read back', () => {
     expect(hs.batchReadCount - batchesBefore).toBe(1);
     const asked = lastBatchRead(hs);
     expect(asked).toEqual(expect.arrayContaining([wonDeal, lostDeal, northwind]));
-    expect(handoffRow(h, won.id).outcome).toBe('won');
-    expect(handoffRow(h, lost.id).outcome).toBe('lost');
+    expect((await handoffRow(h, won.id)).outcome).toBe('won');
+    expect((await handoffRow(h, lost.id)).outcome).toBe('lost');
     // The AE and the owner are told by DM.
     for (const who of [people.ae.id, people.author.id]) {
       await waitForDm(h, who, '*Closed won* in HubSpot', 'told of the win');
@@ -422,12 +424,12 @@ describe('HubSpot: link, write, read back', () => {
     // Then the deal is deleted in HubSpot: every note on it is refused as not found.
     hs.fail({ method: 'POST', path: NOTES }, { status: 404, times: Number.POSITIVE_INFINITY });
     await accept(h, handoff.id);
-    const acceptedRow = () =>
-      crmRowsOf(h, handoff.id).find(
+    const acceptedRow = async () =>
+      (await crmRowsOf(h, handoff.id)).find(
         (r) => (r.payload as { eventId?: number }).eventId === eventOf(h, handoff.id, 'accepted').id,
       );
-    await drive(h, () => acceptedRow()?.status === 'dead', 'the note parked');
-    const row = acceptedRow();
+    await drive(h, async () => (await acceptedRow())?.status === 'dead', 'the note parked');
+    const row = await acceptedRow();
     expect(row).toMatchObject({ status: 'dead', attempts: 2 });
     expect(row?.lastError).toMatch(/^HubSpot: not found \(/);
     // Parked means parked: no further attempts however long we wait.
@@ -459,7 +461,7 @@ describe('HubSpot: link, write, read back', () => {
     // The deal is restored (HubSpot's recycle bin); the admin retries it: written once.
     hs.clearFailures();
     expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
-    await drive(h, () => acceptedRow()?.status === 'delivered', 'the retried note');
+    await drive(h, async () => (await acceptedRow())?.status === 'delivered', 'the retried note');
     expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
       'Nothing to retry: no such parked message.',
     );
@@ -540,7 +542,8 @@ describe('HubSpot rate limit', () => {
       await waitFor(() => noteWrites(hs).length >= 7, 8000, 'the burst up to the rate limit');
       await drive(
         h,
-        () => crmRows(h).length === 8 && crmRows(h).every((r) => r.status === 'delivered'),
+        async () =>
+          (await crmRows(h)).length === 8 && (await crmRows(h)).every((r) => r.status === 'delivered'),
         'every note after the rate limit',
       );
       for (const [i, id] of ids.entries()) {

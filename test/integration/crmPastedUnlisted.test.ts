@@ -47,7 +47,7 @@ describe('the review names a pasted opportunity the CRM does not list', () => {
       ":mag: Salesforce checked for Wingtip Clinics (by its name and wingtipclinics.example): no opportunity open when the partner first acted on 2026-11-02 or created since. The packet's “OPP-55120” is not one Salesforce lists on this account; the class comes from it.",
     );
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    expect(handoffNamed(h, 'Wingtip Clinics')).toMatchObject({
+    expect(await handoffNamed(h, 'Wingtip Clinics')).toMatchObject({
       classification: 'partner_influenced',
       classificationReason: reason,
     });

@@ -77,7 +77,7 @@ describe('Salesforce: link, write, read back', () => {
 
   it('writes one Task per state change on the opportunity, with partner, attribution, AE, status, time and evidence', async () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: opp });
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       crmSystem: 'salesforce',
       crmRecordId: opp,
       crmRecordName: 'Northwind expansion',
@@ -125,7 +125,11 @@ describe('Salesforce: link, write, read back', () => {
     sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { dropConnection: true, times: 1 });
     const { handoff } = await sendHandoff(h, { crmOpportunity: third, ...account('Fabrikam') });
     await accept(h, handoff.id);
-    await drive(h, () => crmRows(h).every((r) => r.status === 'delivered'), 'both Tasks after the outage');
+    await drive(
+      h,
+      async () => (await crmRows(h)).every((r) => r.status === 'delivered'),
+      'both Tasks after the outage',
+    );
     expect(tasksOn(sf, third).map((t) => String(t.Subject).replace(/ \(ref .*\)$/, ''))).toEqual([
       `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
       `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
@@ -152,8 +156,8 @@ describe('Salesforce: link, write, read back', () => {
     await h.app.scheduler.runNow('crm-read-back');
     // One query for every accepted linked handoff, not one per handoff.
     expect(sf.queryCount - queriesBefore).toBe(1);
-    expect(handoffRow(h, won.id).outcome).toBe('won');
-    expect(handoffRow(h, lost.id).outcome).toBe('lost');
+    expect((await handoffRow(h, won.id)).outcome).toBe('won');
+    expect((await handoffRow(h, lost.id)).outcome).toBe('lost');
     // The AE and the owner are told by DM; the partner thread hears it.
     await waitForDm(h, people.ae.id, '*Closed won* in Salesforce', 'the AE told of the win');
     await waitForDm(h, people.author.id, '*Closed lost* in Salesforce', 'the owner told of the loss');
@@ -195,7 +199,7 @@ describe('Salesforce: link, write, read back', () => {
 
   it('records the opportunity from "Opportunity created" as the link, checked in that modal', async () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: null, ...account('Litware') });
-    expect(handoffRow(h, handoff.id).crmRecordId).toBeNull();
+    expect((await handoffRow(h, handoff.id)).crmRecordId).toBeNull();
     await accept(h, handoff.id);
     const later = sf.addOpportunity({ name: 'Litware new business', stageName: 'Prospecting' });
     const submit = async (crm: string) => {
@@ -206,10 +210,10 @@ describe('Salesforce: link, write, read back', () => {
     };
     const refused = await submit('006ZZZZZZZZZZZZ');
     expect(refused.errors?.outcome_crm_opportunity).toMatch(/Salesforce has no opportunity/);
-    expect(handoffRow(h, handoff.id).outcome).toBeNull();
+    expect((await handoffRow(h, handoff.id)).outcome).toBeNull();
     const ok = await submit(lightning(later));
     expect(ok.response_action).not.toBe('errors');
-    expect(handoffRow(h, handoff.id)).toMatchObject({ crmSystem: 'salesforce', crmRecordId: later });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ crmSystem: 'salesforce', crmRecordId: later });
     await waitFor(
       () => tasksOn(sf, later).some((t) => String(t.Subject).includes('opportunity created')),
       8000,
@@ -218,10 +222,10 @@ describe('Salesforce: link, write, read back', () => {
   });
 
   it('queues nothing for the CRM for an unlinked handoff', async () => {
-    const before = crmRows(h).length;
+    const before = (await crmRows(h)).length;
     await submitAndSend(h, { crmOpportunity: 'OPP-1', ...account('Wide World Importers') });
     await outboxDrained(h);
-    expect(crmRows(h).length).toBe(before);
+    expect((await crmRows(h)).length).toBe(before);
   });
 });
 
@@ -258,7 +262,7 @@ describe('Salesforce field mapping (off by default)', () => {
       await sendHandoff(h, { crmOpportunity: opp });
       await waitFor(() => tasksOn(sf, opp).length === 1, 8000, 'the Task');
       await outboxDrained(h);
-      expect(crmRows(h).map((r) => r.status)).toEqual(['delivered']);
+      expect((await crmRows(h)).map((r) => r.status)).toEqual(['delivered']);
       const refusal = h.logs.find((l) => String(l.msg).includes('refused the mapped fields'));
       expect(refusal).toMatchObject({ fields: ['Partner_Name__c'] });
       expect(String(refusal?.err)).toContain('INVALID_FIELD');
@@ -291,7 +295,7 @@ describe('Salesforce across a crash', () => {
     const first = await startHarness({ env: sfEnv(sf) });
     const { handoff } = await sendHandoff(first, { crmOpportunity: opp });
     await waitFor(
-      () => tasksOn(sf, opp).length === 1 && crmRows(first)[0]?.status === 'delivered',
+      async () => tasksOn(sf, opp).length === 1 && (await crmRows(first))[0]?.status === 'delivered',
       8000,
       'the Task',
     );
@@ -313,7 +317,7 @@ describe('Salesforce across a crash', () => {
     try {
       await drive(
         second,
-        () => crmRows(second).every((r) => r.status === 'delivered'),
+        async () => (await crmRows(second)).every((r) => r.status === 'delivered'),
         'the restarted outbox settling the row',
       );
       expect(second.logs.some((l) => String(l.msg).includes('already had this activity'))).toBe(true);

@@ -25,25 +25,29 @@ const COMMON = {
 const UNEXPECTED =
   'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)';
 
-const rowsOf = (h: Harness, handoffId: number) => crmRows(h).filter((r) => r.handoffId === handoffId);
+const rowsOf = async (h: Harness, handoffId: number) =>
+  (await crmRows(h)).filter((r) => r.handoffId === handoffId);
 /** The outbox's "will retry" lines for the handoff's CRM rows. */
-const retriesOf = (h: Harness, handoffId: number) =>
-  h.logs.filter(
+const retriesOf = async (h: Harness, handoffId: number) => {
+  const rows = await rowsOf(h, handoffId);
+  return h.logs.filter(
     (l) =>
       l.msg === 'outbox delivery failed; will retry' &&
       l.method === 'crm.activity' &&
-      rowsOf(h, handoffId).some((r) => r.id === l.outboxId),
+      rows.some((r) => r.id === l.outboxId),
   );
-const parkedOf = (h: Harness, handoffId: number) =>
-  h.logs.filter(
-    (l) =>
-      l.msg === 'outbox message parked after repeated refusals' &&
-      rowsOf(h, handoffId).some((r) => r.id === l.outboxId),
+};
+const parkedOf = async (h: Harness, handoffId: number) => {
+  const rows = await rowsOf(h, handoffId);
+  return h.logs.filter(
+    (l) => l.msg === 'outbox message parked after repeated refusals' && rows.some((r) => r.id === l.outboxId),
   );
+};
 const foundEarlier = (h: Harness, handoffId: number) =>
   h.logs.some((l) => String(l.msg).includes('already had this activity') && l.handoffId === handoffId);
-const settled = (h: Harness, handoffId: number) =>
-  rowsOf(h, handoffId).length === 1 && rowsOf(h, handoffId).every((r) => r.status !== 'pending');
+const settled = async (h: Harness, handoffId: number) =>
+  (await rowsOf(h, handoffId)).length === 1 &&
+  (await rowsOf(h, handoffId)).every((r) => r.status !== 'pending');
 
 /**
  * An outage longer than the attempts allowed: the CRM keeps failing (as the caller set it up) until the row has failed
@@ -53,10 +57,10 @@ const settled = (h: Harness, handoffId: number) =>
 async function outlast(h: Harness, handoffId: number, recover: () => void): Promise<void> {
   await drive(
     h,
-    () => retriesOf(h, handoffId).length > MAX_ATTEMPTS || settled(h, handoffId),
+    async () => (await retriesOf(h, handoffId)).length > MAX_ATTEMPTS || (await settled(h, handoffId)),
     'more failed attempts than a refusal is allowed',
   );
-  expect(rowsOf(h, handoffId).map((r) => r.status)).toEqual(['pending']);
+  expect((await rowsOf(h, handoffId)).map((r) => r.status)).toEqual(['pending']);
   recover();
   await drive(h, () => settled(h, handoffId), 'the activity after the outage');
 }
@@ -92,7 +96,7 @@ describe('Salesforce: a 5xx with Salesforce’s error body', () => {
     );
     const { handoff } = await sendHandoff(h, { crmOpportunity: opp, ...account('Contoso') });
     await drive(h, () => settled(h, handoff.id), 'the Task settled');
-    expect(rowsOf(h, handoff.id)[0]?.status).toBe('delivered');
+    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
     expect(tasksOn(opp)).toHaveLength(1);
     const writes = sf.calls.filter((c) => c.method === 'POST' && TASKS.test(c.path));
     expect(writes[0]).toMatchObject({
@@ -102,8 +106,10 @@ describe('Salesforce: a 5xx with Salesforce’s error body', () => {
     });
     expect(writes).toHaveLength(1);
     expect(foundEarlier(h, handoff.id)).toBe(true);
-    expect(retriesOf(h, handoff.id)[0]).toMatchObject({ uncertain: true });
-    expect(String(retriesOf(h, handoff.id)[0]?.error)).toMatch(/^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/);
+    expect((await retriesOf(h, handoff.id))[0]).toMatchObject({ uncertain: true });
+    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(
+      /^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/,
+    );
   });
 
   it('waits out an outage of 500 UNKNOWN_EXCEPTION longer than the attempts allowed, then writes the Task once', async () => {
@@ -115,11 +121,13 @@ describe('Salesforce: a 5xx with Salesforce’s error body', () => {
     );
     const { handoff } = await sendHandoff(h, { crmOpportunity: opp, ...account('Fabrikam') });
     await outlast(h, handoff.id, () => sf.clearFailures());
-    expect(rowsOf(h, handoff.id)[0]?.status).toBe('delivered');
-    expect(parkedOf(h, handoff.id)).toEqual([]);
+    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
+    expect(await parkedOf(h, handoff.id)).toEqual([]);
     expect(tasksOn(opp)).toHaveLength(1);
-    expect(retriesOf(h, handoff.id).length).toBeGreaterThan(MAX_ATTEMPTS);
-    expect(String(retriesOf(h, handoff.id)[0]?.error)).toMatch(/^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/);
+    expect((await retriesOf(h, handoff.id)).length).toBeGreaterThan(MAX_ATTEMPTS);
+    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(
+      /^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/,
+    );
   });
 });
 
@@ -149,7 +157,7 @@ describe('HubSpot: a 5xx with HubSpot’s error body', () => {
     );
     const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Contoso') });
     await drive(h, () => settled(h, handoff.id), 'the note settled');
-    expect(rowsOf(h, handoff.id)[0]?.status).toBe('delivered');
+    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
     expect(notesOn(deal)).toHaveLength(1);
     const writes = hs.calls.filter((c) => c.method === 'POST' && NOTES.test(c.path));
     expect(writes[0]).toMatchObject({
@@ -170,7 +178,7 @@ describe('HubSpot: a 5xx with HubSpot’s error body', () => {
     );
     const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Northwind') });
     await drive(h, () => settled(h, handoff.id), 'the note settled');
-    expect(rowsOf(h, handoff.id)[0]?.status).toBe('delivered');
+    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
     expect(notesOn(deal)).toHaveLength(1);
     expect(foundEarlier(h, handoff.id)).toBe(true);
   });
@@ -181,9 +189,9 @@ describe('HubSpot: a 5xx with HubSpot’s error body', () => {
     hs.fail({ path: /^\/crm\/v3\/objects\/notes(\/search)?$/ }, { status: 503, times: Infinity });
     const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Adventure Works') });
     await outlast(h, handoff.id, () => hs.clearFailures());
-    expect(rowsOf(h, handoff.id)[0]?.status).toBe('delivered');
-    expect(parkedOf(h, handoff.id)).toEqual([]);
+    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
+    expect(await parkedOf(h, handoff.id)).toEqual([]);
     expect(notesOn(deal)).toHaveLength(1);
-    expect(retriesOf(h, handoff.id).length).toBeGreaterThan(MAX_ATTEMPTS);
+    expect((await retriesOf(h, handoff.id)).length).toBeGreaterThan(MAX_ATTEMPTS);
   });
 });

@@ -45,7 +45,7 @@ describe('dates and holidays by default', () => {
     expect(validateView(review, ['modal'])?.messages ?? []).toEqual([]);
 
     expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
-    const handoff = lastHandoff(h);
+    const handoff = await lastHandoff(h);
     expect(handoff.aeTimeZone).toBe('America/New_York');
     // Friday 10:00 in New York: Thanksgiving is not a business day.
     expect(handoff.dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
@@ -99,7 +99,7 @@ describe('dates and holidays by default', () => {
     if (answer.response_action !== 'clear') {
       expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
     }
-    const handoff = lastHandoff(h);
+    const handoff = await lastHandoff(h);
     expect(handoff.partnerTouchOn).toBe('2026-11-22');
     expect(handoff.classification).toBe('partner_sourced');
   });

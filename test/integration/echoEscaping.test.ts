@@ -214,7 +214,7 @@ describe('plain-text surfaces show what was typed, not escapes', () => {
         user: { id: people.ae.id, team_id: TEAM },
       }),
     );
-    await waitFor(() => handoffRow(h, handoff.id).status === 'accepted', 8000, 'the accept');
+    await waitFor(async () => (await handoffRow(h, handoff.id)).status === 'accepted', 8000, 'the accept');
 
     const ephemeral = await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser);
     expect(ephemeral).toContain(`*R&amp;D &lt;!channel&gt;* is accepted, so it can no longer be extended.`);

@@ -67,7 +67,7 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
 
   it('follows the partner’s policy level by level, skipping the away member of the pool', async () => {
     const { handoff } = await sendHandoff(h, account('Northwind Policy'));
-    const sent = handoffRow(h, handoff.id);
+    const sent = await handoffRow(h, handoff.id);
     expect(sent.escalationPolicy).toBe('strategic');
     // Level 1: one reminder at half the window (business hours in the AE's calendar).
     expect(sent.reminderSchedule).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     await waitForDm(h, people.ae.id, 'Reminder', 'the level-1 reminder');
 
     await sweepAt(h, sent.dueAt);
-    expect(handoffRow(h, handoff.id).status).toBe('expired');
+    expect((await handoffRow(h, handoff.id)).status).toBe('expired');
     // Level 2: the manager and the channel hear of the silence.
     await waitForDm(h, people.owner.id, 'Silence', 'the manager told');
     expect(json(h.slack.messages('C0INTERNAL'))).toContain('Silence');
@@ -86,7 +86,7 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     // The pool's first member is on vacation.
     h.slack.setStatus(people.otherAe.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
-    const moved = handoffRow(h, handoff.id);
+    const moved = await handoffRow(h, handoff.id);
     expect(moved.status).toBe('sent');
     expect(moved.aeUserId).toBe(people.member.id);
     expect(moved.assignment).toBe(2);
@@ -116,24 +116,24 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     const first = h.database.db.select().from(handoffs).all()[0];
     const { accept, memberUser } = await import('../support/partnerFlow.js');
     await accept(h, first?.id as number, memberUser);
-    expect(handoffRow(h, first?.id as number).status).toBe('accepted');
+    expect((await handoffRow(h, first?.id as number)).status).toBe('accepted');
     h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
     const { handoff } = await sendHandoff(h, account('Contoso Policy'));
-    const sent = handoffRow(h, handoff.id);
+    const sent = await handoffRow(h, handoff.id);
     await sweepAt(h, sent.dueAt);
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
     // The last one went to Mo (member); this one goes to Sam, back at the start of the pool.
-    expect(handoffRow(h, handoff.id).aeUserId).toBe(people.otherAe.id);
+    expect((await handoffRow(h, handoff.id)).aeUserId).toBe(people.otherAe.id);
   });
 
   it('an answer before the due time stops the policy: no step runs after it', async () => {
     const { handoff } = await sendHandoff(h, account('Fabrikam Policy'));
-    const sent = handoffRow(h, handoff.id);
+    const sent = await handoffRow(h, handoff.id);
     const { accept } = await import('../support/partnerFlow.js');
     await accept(h, handoff.id);
     await sweepAt(h, sent.dueAt);
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
     expect(events(h, handoff.id).map((e) => e.type)).toEqual(['sent', 'accepted']);
   });
 });
@@ -238,7 +238,7 @@ describe('escalation policy file at start', () => {
     });
     try {
       const { handoff } = await sendHandoff(h, account('Default Policy'));
-      const sent = handoffRow(h, handoff.id);
+      const sent = await handoffRow(h, handoff.id);
       expect(sent.escalationPolicy).toBeNull();
       expect(sent.escalationSteps).toEqual([]);
       expect(sent.reminderSchedule).toHaveLength(2);

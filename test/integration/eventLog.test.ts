@@ -104,19 +104,19 @@ describe('the touch log', () => {
     h.clock.set(new Date(Date.parse(DUE) + HOUR));
     const acceptAt = h.clock.now().toISOString();
     await accept(h, id);
-    await waitFor(() => handoffRow(h, id).status === 'accepted', 4000, 'accepted');
+    await waitFor(async () => (await handoffRow(h, id)).status === 'accepted', 4000, 'accepted');
 
     h.clock.advance(24 * HOUR);
     const meetingAt = h.clock.now().toISOString();
     await clickOutcome(h, 'meeting_held', id);
-    await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
+    await waitFor(async () => (await handoffRow(h, id)).outcome === 'meeting_held', 4000, 'meeting held');
     h.clock.advance(24 * HOUR);
     const opportunityAt = h.clock.now().toISOString();
     await recordOpportunity(h, id, 'OPP-20417');
     h.clock.advance(24 * HOUR);
     const wonAt = h.clock.now().toISOString();
     await clickOutcome(h, 'won', id);
-    await waitFor(() => handoffRow(h, id).outcome === 'won', 4000, 'won');
+    await waitFor(async () => (await handoffRow(h, id)).outcome === 'won', 4000, 'won');
 
     h.clock.advance(HOUR);
     const correctedAt = h.clock.now().toISOString();
@@ -237,7 +237,7 @@ describe('the touch log', () => {
     expect(
       await submit(h, declineSubmission({ handoffId: id, reason: 'timing', note: 'Full this quarter.' })),
     ).toEqual({});
-    await waitFor(() => handoffRow(h, id).status === 'declined', 4000, 'declined');
+    await waitFor(async () => (await handoffRow(h, id)).status === 'declined', 4000, 'declined');
 
     // The owner reassigns at Monday 16:00Z = 08:00 in Los Angeles, before the new AE's day starts.
     h.clock.advance(HOUR);
@@ -258,7 +258,7 @@ describe('the touch log', () => {
     h.clock.set('2026-11-24T18:30:00.000Z');
     const acceptedAt = h.clock.now().toISOString();
     await accept(h, id, otherAeUser);
-    await waitFor(() => handoffRow(h, id).status === 'accepted', 4000, 'accepted');
+    await waitFor(async () => (await handoffRow(h, id)).status === 'accepted', 4000, 'accepted');
 
     const log = await events(h, id);
     expect(log.map(shape)).toEqual([
@@ -317,7 +317,7 @@ describe('the touch log', () => {
     h.clock.advance(2 * HOUR);
     const withdrawnAt = h.clock.now().toISOString();
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    await waitFor(() => handoffRow(h, handoff.id).status === 'withdrawn', 4000, 'withdrawn');
+    await waitFor(async () => (await handoffRow(h, handoff.id)).status === 'withdrawn', 4000, 'withdrawn');
     const log = await events(h, handoff.id);
     expect(log.map((e) => e.type)).toEqual(['sent', 'withdrawn']);
     expect(shape(log[1] as HandoffEventRow)).toEqual({
@@ -374,7 +374,7 @@ describe('the touch log', () => {
     // Owner actions that no longer apply, and a repeated outcome.
     expect(await refused(ACTION_ID.withdraw, id, authorUser)).not.toBe('');
     await clickOutcome(h, 'meeting_held', id);
-    await waitFor(() => handoffRow(h, id).outcome === 'meeting_held', 4000, 'meeting held');
+    await waitFor(async () => (await handoffRow(h, id)).outcome === 'meeting_held', 4000, 'meeting held');
     expect(await refused(outcomeAction('meeting_held'), id, aeSlackUser)).not.toBe('');
     await quiet(h);
     expect((await events(h, id)).map((e) => e.type)).toEqual(['sent', 'accepted', 'meeting_held']);

@@ -57,7 +57,7 @@ describe("a person's own holiday regions", () => {
     expect(await sendReview(h, toRiley.draftId, { review: toRiley.review })).toEqual({
       response_action: 'clear',
     });
-    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
 
     // Casey, same zone, no entry: the US's, by zone.
     const toCasey = await reviewPacket(h, {
@@ -70,7 +70,7 @@ describe("a person's own holiday regions", () => {
     expect(await sendReview(h, toCasey.draftId, { review: toCasey.review })).toEqual({
       response_action: 'clear',
     });
-    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
+    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
 
     // Tuesday 5 January 2027, 10:00 in New York: Epiphany (Wed 6 Jan) is Riley's holiday, not the US's.
     h.clock.set(new Date('2027-01-05T15:00:00Z'));
@@ -85,7 +85,7 @@ describe("a person's own holiday regions", () => {
     expect(await sendReview(h, epiphany.draftId, { review: epiphany.review })).toEqual({
       response_action: 'clear',
     });
-    expect(lastHandoff(h).dueAt.toISOString()).toBe('2027-01-07T15:00:00.000Z');
+    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2027-01-07T15:00:00.000Z');
   });
 
   it('an entry for one person wins over the list for everyone (HOLIDAY_REGIONS=US,U…=none)', async () => {
@@ -102,7 +102,7 @@ describe("a person's own holiday regions", () => {
     });
     expect(text).not.toContain('Thanksgiving');
     expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
-    expect(lastHandoff(h).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
   });
 
   it("plans a reassigned window in the new AE's own regions", async () => {
@@ -124,7 +124,7 @@ describe("a person's own holiday regions", () => {
     ).toEqual({});
     // Thursday 26 November 06:00 in Los Angeles: the window opens at 09:00 that day (by zone it would open Friday, after
     // Thanksgiving, and be due Wed 2 Dec); Thu, Fri, Mon → Tue 1 Dec 09:00 PST.
-    const stored = handoffRow(h, handoff.id);
+    const stored = await handoffRow(h, handoff.id);
     expect(stored.aeUserId).toBe(people.otherAe.id);
     expect(stored.dueAt.toISOString()).toBe('2026-12-01T17:00:00.000Z');
   });

@@ -42,11 +42,11 @@ function policyFile(dir: string, notify: string[]): string {
 /** Sends a Meridian handoff and lets its window expire (the sweep), until the outbox settled. */
 async function expire(h: Harness, name: string) {
   const { handoff } = await sendHandoff(h, account(name));
-  const sent = handoffRow(h, handoff.id);
+  const sent = await handoffRow(h, handoff.id);
   expect(sent.escalationPolicy).toBe('meridian');
   h.clock.set(sent.dueAt);
   await h.app.scheduler.runNow('response-window-sweep');
-  expect(handoffRow(h, handoff.id).status).toBe('expired');
+  expect((await handoffRow(h, handoff.id)).status).toBe('expired');
   // The manager's DM is queued with the channel posts: once it arrived, those were decided too.
   await waitForDm(h, people.owner.id, name, 'the manager told');
   await outboxDrained(h);

@@ -252,7 +252,7 @@ describe('the lifecycle (property)', () => {
           await quiet(h);
           const story: string[] = [];
           for (const step of steps) {
-            const before = handoffRow(h, handoff.id);
+            const before = await handoffRow(h, handoff.id);
             const now = h.clock.now();
             if (step.kind === 'remind') {
               const next = before.nextReminderAt;
@@ -264,12 +264,12 @@ describe('the lifecycle (property)', () => {
               if (before.status !== 'sent') continue;
               h.clock.set(before.dueAt);
               await h.app.sweeper.sweep();
-              expect(handoffRow(h, handoff.id).status).toBe('expired');
+              expect((await handoffRow(h, handoff.id)).status).toBe('expired');
               story.push('expire');
             } else {
               const user = userOf(step.who, before);
               const allowed = can(viewerOf(user), step.kind, before, now);
-              const snapshot = dbSnapshot(h);
+              const snapshot = await dbSnapshot(h);
               const eventsBefore = eventsOf(handoff.id).length;
               await act(step, before);
               await quiet(h);
@@ -282,13 +282,13 @@ describe('the lifecycle (property)', () => {
                   story.join(' → '),
                 ).toEqual([[TRANSITIONS[step.kind].logAs, user.id]]);
               } else {
-                expect(dbSnapshot(h), story.join(' → ')).toEqual(snapshot);
+                expect(await dbSnapshot(h), story.join(' → ')).toEqual(snapshot);
               }
             }
             await quiet(h);
           }
           await quiet(h);
-          await checkSurfaces(handoffRow(h, handoff.id), story);
+          await checkSurfaces(await handoffRow(h, handoff.id), story);
         },
       ),
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },

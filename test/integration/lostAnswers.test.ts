@@ -29,17 +29,17 @@ const PAGE = `<!DOCTYPE html>
 <body><h1>502 Bad Gateway</h1><p>cloud edge</p>
 ${'<p>the rest of the page, which no log line should carry</p>\n'.repeat(60)}</body></html>`;
 
-const pending = (h: Harness) => outboxRows(h).filter((r) => r.status === 'pending');
+const pending = async (h: Harness) => (await outboxRows(h)).filter((r) => r.status === 'pending');
 const posts = (h: Harness) => h.slack.calls.filter((c) => c.method === 'chat.postMessage');
 
 /** Moves the business clock a minute at a time (past the backoffs) and wakes the worker, until nothing is pending. */
 async function driveUntilDrained(h: Harness): Promise<void> {
-  for (let step = 0; step < 60 && pending(h).length > 0; step += 1) {
+  for (let step = 0; step < 60 && (await pending(h)).length > 0; step += 1) {
     h.clock.advance(60_000);
     h.app.outbox.kick();
     await sleep(100);
   }
-  expect(pending(h)).toEqual([]);
+  expect(await pending(h)).toEqual([]);
   await quiet(h);
 }
 
@@ -82,7 +82,9 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
       4000,
       'the lost answers',
     );
-    await waitFor(() => pending(app).filter((r) => r.uncertainSince && r.attempts === 1).length === 2);
+    await waitFor(
+      async () => (await pending(app)).filter((r) => r.uncertainSince && r.attempts === 1).length === 2,
+    );
     await driveUntilDrained(app);
     expect(app.slack.messages(aeDm)).toHaveLength(1);
     expect(app.slack.messages(authorDm)).toHaveLength(1);
@@ -107,7 +109,7 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
     expect(app.slack.messages(aeDm)).toHaveLength(1);
     // Every post once: the ones whose answer was lost were found, not posted again; the third new one was answered.
     expect(posts(app)).toHaveLength(sendShapes.length + acceptShapes.length + 1);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
     // The log says what happened, readably, without the page.
     const edge = app.logs.filter((l) => String(l.msg).includes('edge failure'));
     expect(edge.length).toBeGreaterThanOrEqual(sendShapes.length + acceptShapes.length);
@@ -166,21 +168,21 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     // The edge in front of Slack answers every post with its page (200, text/html); nothing reaches Slack.
     app.slack.fail('chat.postMessage', { body: PAGE });
     await accept(app, handoff.id, dm, aeDm);
-    const partnerRow = () => outboxRows(app).find((r) => r.audience === 'partner');
-    await waitFor(() => partnerRow()?.attempts === 1, 4000, 'the first attempt');
-    expect(partnerRow()?.nextAttemptAt.getTime()).toBe(app.clock.now().getTime() + 1000);
+    const partnerRow = async () => (await outboxRows(app)).find((r) => r.audience === 'partner');
+    await waitFor(async () => (await partnerRow())?.attempts === 1, 4000, 'the first attempt');
+    expect((await partnerRow())?.nextAttemptAt.getTime()).toBe(app.clock.now().getTime() + 1000);
     // Twelve attempts, with the clock moved past each backoff (1 s, 2 s, 4 s, ... up to 5 minutes).
     for (let attempt = 2; attempt <= 12; attempt += 1) {
       app.clock.advance(5 * 60_000);
       app.app.outbox.kick();
-      await waitFor(() => (partnerRow()?.attempts ?? 0) >= attempt, 4000, `attempt ${attempt}`);
-      expect(partnerRow()?.status).toBe('pending');
+      await waitFor(async () => ((await partnerRow())?.attempts ?? 0) >= attempt, 4000, `attempt ${attempt}`);
+      expect((await partnerRow())?.status).toBe('pending');
     }
-    expect(pending(app).every((r) => r.status === 'pending')).toBe(true);
-    expect(outboxRows(app).filter((r) => r.status === 'dead')).toEqual([]);
-    expect(partnerRow()?.lastError).toMatch(/^edge failure: an HTML page instead of Slack's answer/);
+    expect((await pending(app)).every((r) => r.status === 'pending')).toBe(true);
+    expect((await outboxRows(app)).filter((r) => r.status === 'dead')).toEqual([]);
+    expect((await partnerRow())?.lastError).toMatch(/^edge failure: an HTML page instead of Slack's answer/);
     // Backoff grew and stopped at 5 minutes: an outage is not hammered.
-    expect(partnerRow()?.nextAttemptAt.getTime()).toBe(app.clock.now().getTime() + 5 * 60_000);
+    expect((await partnerRow())?.nextAttemptAt.getTime()).toBe(app.clock.now().getTime() + 5 * 60_000);
     expect(app.logs.some((l) => l.msg === 'outbox message parked after repeated refusals')).toBe(false);
     expect(app.slack.messages(channels.partner.id)).toHaveLength(0);
 
@@ -189,9 +191,9 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     await driveUntilDrained(app);
     // The thread's parent and the acceptance's reply behind it.
     expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
-    expect(partnerRow()?.status).toBe('delivered');
+    expect((await partnerRow())?.status).toBe('delivered');
     await outboxDrained(app);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
   it('an ephemeral Slack showed before its 502 page is not shown twice (it cannot be looked for)', async () => {
     h = await startHarness({ env: ENV });
@@ -218,13 +220,13 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     expect(String(shown.body.text)).toContain('Nothing was changed');
     // The row is left uncertain; its retry cancels it rather than showing it again.
     await waitFor(
-      () => outboxRows(app).find((r) => r.method === 'response_url' && r.attempts > 0),
+      async () => (await outboxRows(app)).find((r) => r.method === 'response_url' && r.attempts > 0),
       4000,
       'the failed attempt recorded',
     );
     await driveUntilDrained(app);
     expect(app.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(1);
-    const row = outboxRows(app).find((r) => r.method === 'response_url');
+    const row = (await outboxRows(app)).find((r) => r.method === 'response_url');
     expect(row?.status).toBe('cancelled');
   });
 });

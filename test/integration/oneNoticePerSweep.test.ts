@@ -99,9 +99,9 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
 
   it('the expiry and the move are one message to Pat: both facts, what the partner heard, the buttons once', async () => {
     const before = about(h, pat, id).length;
-    const step = handoffRow(h, id).escalationSteps?.find((s) => s.level === 2)?.at as number;
+    const step = (await handoffRow(h, id)).escalationSteps?.find((s) => s.level === 2)?.at as number;
     await sweepAt(h, step);
-    expect(handoffRow(h, id)).toMatchObject({ aeUserId: sam, assignment: 2, status: 'sent' });
+    expect(await handoffRow(h, id)).toMatchObject({ aeUserId: sam, assignment: 2, status: 'sent' });
 
     const mine = about(h, pat, id);
     expect(mine).toHaveLength(before + 1);
@@ -132,7 +132,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
 
   it('the one message is a view of the handoff: once Sam answers it says what happened, and where it stands now', async () => {
     await accept(h, id, { id: sam, team_id: people.otherAe.team_id });
-    expect(handoffRow(h, id).status).toBe('accepted');
+    expect((await handoffRow(h, id)).status).toBe('accepted');
     await outboxDrained(h);
     const mine = about(h, pat, id);
     const notice = mine.find((m) => json(m.blocks).includes('gave it to'));
@@ -180,7 +180,7 @@ describe('the expiry notice when the policy moves it hours later', () => {
       expect(said).toContain('You need not do anything.');
       expect(said).not.toContain('Reassign it to another AE');
 
-      const step = handoffRow(h, handoff.id).escalationSteps?.at(-1)?.at as number;
+      const step = (await handoffRow(h, handoff.id)).escalationSteps?.at(-1)?.at as number;
       await sweepAt(h, step);
       await waitForDm(h, pat, 'could not give handoff', 'the policy’s own notice');
       const now = about(h, pat, handoff.id).find((m) => json(m.blocks).includes('It has *expired*'));
@@ -203,9 +203,10 @@ describe('an owner who is not the author, in the same sweep', () => {
       await outboxDrained(h);
       const owner = about(h, olu, handoff.id).length;
       const author = about(h, pat, handoff.id).length;
-      const step = handoffRow(h, handoff.id).escalationSteps?.find((s) => s.level === 2)?.at as number;
+      const step = (await handoffRow(h, handoff.id)).escalationSteps?.find((s) => s.level === 2)
+        ?.at as number;
       await sweepAt(h, step);
-      expect(handoffRow(h, handoff.id).aeUserId).toBe(sam);
+      expect((await handoffRow(h, handoff.id)).aeUserId).toBe(sam);
       const olus = about(h, olu, handoff.id);
       expect(olus).toHaveLength(owner + 1);
       expect(json(olus.at(-1)?.blocks)).toContain('It has *expired*');

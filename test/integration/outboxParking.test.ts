@@ -52,7 +52,8 @@ describe('a message Slack refuses for good', () => {
     const submitted = await app.interact(helpSubmission({ user: user(people.ae), account: 'Tailspin Toys' }));
     expect(submitted.status).toBe(200);
     const [request] = app.database.db.select().from(helpRequests).all();
-    const postRow = () => outboxRows(app).find((r) => r.dedupeKey === `help:${request?.id}:post`);
+    const postRow = async () =>
+      (await outboxRows(app)).find((r) => r.dedupeKey === `help:${request?.id}:post`);
     const refusals = () =>
       app.slack.calls.filter(
         (c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id,
@@ -71,12 +72,12 @@ describe('a message Slack refuses for good', () => {
       slackEvent.memberJoinedChannel(app.slack.botUserId, channels.internal.id, TEAM, people.member.id),
     );
     // Each retry waits on the injected clock: move it on until the refusals have used every attempt.
-    for (let i = 0; i < 12 && postRow()?.status !== 'dead'; i += 1) {
+    for (let i = 0; i < 12 && (await postRow())?.status !== 'dead'; i += 1) {
       app.clock.advance(60_000);
       app.app.outbox.kick();
       await settle(150);
     }
-    expect(postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'restricted_action' });
+    expect(await postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'restricted_action' });
     expect(refusals().map((c) => (c.response as { error?: string }).error)).toEqual([
       'restricted_action',
       'restricted_action',
@@ -89,12 +90,10 @@ describe('a message Slack refuses for good', () => {
       await settle(100);
     }
     expect(refusals()).toHaveLength(3);
+    const id = (await postRow())?.id as number;
     expect(
-      app.logs.filter(
-        (l) => l.msg === 'outbox message parked after repeated refusals' && l.outboxId === postRow()?.id,
-      ),
+      app.logs.filter((l) => l.msg === 'outbox message parked after repeated refusals' && l.outboxId === id),
     ).toHaveLength(1);
-    const id = postRow()?.id as number;
 
     async function slash(who: { id: string }, text: string) {
       const responseUrl = app.slack.responseUrl();
@@ -107,7 +106,7 @@ describe('a message Slack refuses for good', () => {
     const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
     expect(await slash(people.member, 'outbox')).toBe(refused);
     expect(await slash(people.member, `outbox retry ${id}`)).toBe(refused);
-    expect(postRow()?.status).toBe('dead');
+    expect((await postRow())?.status).toBe('dead');
 
     // The admin sees it, with where it was going, how often it was tried and why it failed.
     const listed = await slash(people.owner, 'outbox');
@@ -119,18 +118,18 @@ describe('a message Slack refuses for good', () => {
     // Slack lets the app post there again; the admin retries it: delivered once.
     app.slack.clearFailures();
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Queued 1 parked message again.');
-    await waitFor(() => postRow()?.status === 'delivered', 4000, 'the retried post');
+    await waitFor(async () => (await postRow())?.status === 'delivered', 4000, 'the retried post');
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Nothing to retry: no such parked message.');
     await settle(400);
     const posted = app.slack.messages(channels.internal.id);
     expect(posted.map(deliveryOf)).toEqual([
-      deliveryId(postRow() as NonNullable<ReturnType<typeof postRow>>),
+      deliveryId((await postRow()) as NonNullable<Awaited<ReturnType<typeof postRow>>>),
     ]);
     expect(refusals().filter((c) => c.ok)).toHaveLength(1);
     expect(await slash(people.owner, 'outbox')).toBe(
       'No message is parked: everything the app owed Slack (and the CRM) was delivered.',
     );
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
 
     // The post is remembered where it landed: taking the request edits that one copy.
     const taken = await app.interact(
@@ -165,7 +164,7 @@ describe('Retry-After while other posts are still looking for their earlier copy
     app.slack.fail('chat.postMessage', { status: 500 }, 2);
     await sendAs(app, author, {}, 'V0RETRYAFTER');
     await waitFor(
-      () => outboxRows(app).every((r) => r.lastError === 'HTTP 500'),
+      async () => (await outboxRows(app)).every((r) => r.lastError === 'HTTP 500'),
       4000,
       'both posts to fail once',
     );

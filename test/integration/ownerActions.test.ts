@@ -115,7 +115,7 @@ describe('reassign after expiry', () => {
 
     // Thursday 26 November is Thanksgiving, a US public holiday for an AE in Los Angeles (skipped by default, issue 31
     // item 8): the new window starts Friday 09:00 there; Mon, Tue, Wed → Wed 09:00 PST.
-    const stored = handoffRow(h, handoff.id);
+    const stored = await handoffRow(h, handoff.id);
     expect(stored).toMatchObject({
       status: 'sent',
       aeUserId: people.otherAe.id,
@@ -189,7 +189,7 @@ describe('reassign after expiry', () => {
         channelId: h.slack.dmChannelFor(people.otherAe.id),
       }),
     );
-    expect(handoffRow(h, handoff.id).status).toBe('accepted');
+    expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
     expect(h.database.db.select().from(decisions).all()).toEqual([
       expect.objectContaining({ assignment: 2, decision: 'accepted', decidedByUserId: people.otherAe.id }),
     ]);
@@ -241,7 +241,7 @@ describe('reassign after expiry', () => {
         reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
       ),
     ).toEqual({});
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', assignment: 2, decidedAt: null });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', assignment: 2, decidedAt: null });
     await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
     await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Reassigned*'), 4000, 'moved');
     // The reassignment is routing: nothing posted, the parent still says it was not taken forward, naming nobody.
@@ -286,7 +286,7 @@ describe('extend', () => {
       {},
     );
 
-    const stored = handoffRow(h, handoff.id);
+    const stored = await handoffRow(h, handoff.id);
     expect(stored).toMatchObject({
       status: 'sent',
       cycle: 2,
@@ -319,7 +319,7 @@ describe('extend', () => {
 
     // And the AE can now answer.
     await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
-    expect(handoffRow(h, handoff.id).status).toBe('accepted');
+    expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post and its reply');
   });
 
@@ -336,7 +336,7 @@ describe('extend', () => {
     expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }))).toEqual(
       {},
     );
-    const stored = handoffRow(h, handoff.id);
+    const stored = await handoffRow(h, handoff.id);
     expect(stored).toMatchObject({ status: 'sent', cycle: 2 });
     expect(stored.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
 
@@ -352,7 +352,7 @@ describe('extend', () => {
     // The old deadline passes without an expiry.
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
-    expect(handoffRow(h, handoff.id).status).toBe('sent');
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
     h.clock.set('2026-11-30T14:00:00Z');
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
 
@@ -364,7 +364,7 @@ describe('extend', () => {
     const h = await start();
     const { handoff } = await sent(h);
     const modal = await openOwnerModal(h, 'extend', handoff.id);
-    const before = handoffRow(h, handoff.id);
+    const before = await handoffRow(h, handoff.id);
     for (const days of ['0', '11']) {
       const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days }));
       expect(answer).toEqual({
@@ -372,7 +372,7 @@ describe('extend', () => {
         errors: { [OWNER_BLOCK_ID.days]: 'Use 1 to 10 business days.' },
       });
     }
-    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(await handoffRow(h, handoff.id)).toEqual(before);
   });
 });
 
@@ -392,7 +392,7 @@ describe('withdraw', () => {
     h.clock.set('2026-11-24T12:00:00Z');
     const { responseUrl } = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    const stored = handoffRow(h, handoff.id);
+    const stored = await handoffRow(h, handoff.id);
     expect(stored).toMatchObject({ status: 'withdrawn', nextReminderAt: null });
     expect(stored.withdrawnAt?.toISOString()).toBe('2026-11-24T12:00:00.000Z');
 
@@ -435,7 +435,7 @@ describe('withdraw', () => {
     const notice = await expire(h, handoff);
     expect(buttonValues(notice)[ACTION_ID.withdraw]).toBe(`${handoff.id}:1`);
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     await waitFor(() => json(h.slack.messages(aeDm)[0]?.blocks).includes('*Withdrawn*'), 4000, 'DM update');
     // The expiry was not news for the partner, so neither is the withdrawal.
     await outboxDrained(h);
@@ -448,7 +448,7 @@ describe('withdraw', () => {
     const { handoff } = await sent(h);
     await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post and its reply');
-    const before = handoffRow(h, handoff.id);
+    const before = await handoffRow(h, handoff.id);
     expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
       'is accepted, so it can no longer be withdrawn',
     );
@@ -459,7 +459,7 @@ describe('withdraw', () => {
       'can no longer be reassigned',
     );
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(await handoffRow(h, handoff.id)).toEqual(before);
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(2);
   });
@@ -483,7 +483,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       const { handoff } = await sent(h);
       await expire(h, handoff);
       await outboxDrained(h);
-      const before = handoffRow(h, handoff.id);
+      const before = await handoffRow(h, handoff.id);
       const queuedBefore = queued(h).length;
       const updatesBefore = h.slack.callsTo('chat.update').length;
 
@@ -493,7 +493,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
         expect(text).toContain('Nothing was changed');
       }
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
-      expect(handoffRow(h, handoff.id)).toEqual(before);
+      expect(await handoffRow(h, handoff.id)).toEqual(before);
       expect(queued(h)).toHaveLength(queuedBefore);
       await quiet(h);
       expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
@@ -504,7 +504,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
   it('refuses forged reassign and extend submissions by a non-owner, inline in the modal', async () => {
     const h = await start();
     const { handoff } = await sent(h);
-    const before = handoffRow(h, handoff.id);
+    const before = await handoffRow(h, handoff.id);
     const privateMetadata = metadataFor(before);
 
     const byMember = await submit(
@@ -537,7 +537,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       );
     }
 
-    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(await handoffRow(h, handoff.id)).toEqual(before);
     expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
     await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
@@ -554,7 +554,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
         extendSubmission({ privateMetadata: extendModal.private_metadata, days: '1', user: memberUser }),
       ),
     ).toEqual({});
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', cycle: 2 });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', cycle: 2 });
 
     const reassignModal = await openOwnerModal(h, 'reassign', handoff.id, memberUser);
     expect(JSON.parse(reassignModal.private_metadata)).toEqual({ handoffId: handoff.id, cycle: 2 });
@@ -568,10 +568,10 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
         }),
       ),
     ).toEqual({});
-    expect(handoffRow(h, handoff.id)).toMatchObject({ aeUserId: people.otherAe.id, cycle: 3 });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ aeUserId: people.otherAe.id, cycle: 3 });
 
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, memberUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
 
     // The owner (not the admin) hears of each change, and who withdrew it. The partner hears of none: an extension
     // and a reassignment are routing, and the withdrawal of a deal they never heard of is not news to them.
@@ -589,7 +589,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       team_id: PARTNER_TEAM,
     });
     expect(text).toContain('for the internal team');
-    expect(handoffRow(h, handoff.id).status).toBe('sent');
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
   });
 
   it('with a separate owner: the owner gets the buttons, the author who handed ownership over is refused', async () => {
@@ -603,10 +603,10 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
       `Only the owner of handoff #${handoff.id}, <@${people.owner.id}>`,
     );
-    expect(handoffRow(h, handoff.id).status).toBe('sent');
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
 
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, { id: people.owner.id, team_id: TEAM });
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     // Owner and author both hear of it: the owner that they did it, the author who did.
     await waitForDm(h, people.owner.id, 'You withdrew handoff', 'owner told');
     await waitForDm(h, people.author.id, `<@${people.owner.id}> withdrew handoff`, 'author told');
@@ -619,14 +619,14 @@ describe('a modal that no longer describes the handoff', () => {
     const { handoff } = await sent(h);
     const modal = await openOwnerModal(h, 'extend', handoff.id);
     await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser }));
-    const accepted = handoffRow(h, handoff.id);
+    const accepted = await handoffRow(h, handoff.id);
     expect(accepted.status).toBe('accepted');
 
     const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '3' }));
     expect(answer.response_action).toBe('errors');
     expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
     expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
-    expect(handoffRow(h, handoff.id)).toEqual(accepted);
+    expect(await handoffRow(h, handoff.id)).toEqual(accepted);
     await outboxDrained(h);
     expect(dmOf(h, people.ae.id).some((m) => json(m.blocks).includes('gave you more time'))).toBe(false);
     // The acceptance's parent and reply.
@@ -641,12 +641,12 @@ describe('a modal that no longer describes the handoff', () => {
     expect(await submit(h, extendSubmission({ privateMetadata: first.private_metadata, days: '2' }))).toEqual(
       {},
     );
-    const extended = handoffRow(h, handoff.id);
+    const extended = await handoffRow(h, handoff.id);
     expect(extended).toMatchObject({ status: 'sent', cycle: 2 });
 
     const answer = await submit(h, extendSubmission({ privateMetadata: second.private_metadata, days: '2' }));
     expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('changed while you were deciding');
-    expect(handoffRow(h, handoff.id)).toEqual(extended);
+    expect(await handoffRow(h, handoff.id)).toEqual(extended);
 
     // A reassign modal opened before the extension is stale too.
     const stale = await submit(
@@ -654,7 +654,7 @@ describe('a modal that no longer describes the handoff', () => {
       reassignSubmission({ privateMetadata: first.private_metadata, newAeUserId: people.otherAe.id }),
     );
     expect(stale.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
-    expect(handoffRow(h, handoff.id)).toEqual(extended);
+    expect(await handoffRow(h, handoff.id)).toEqual(extended);
     await outboxDrained(h);
     expect(dmOf(h, people.ae.id).filter((m) => json(m.blocks).includes('gave you more time'))).toHaveLength(
       1,
@@ -672,7 +672,7 @@ describe('a modal that no longer describes the handoff', () => {
       reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
     );
     expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toContain('can no longer be reassigned');
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
     await outboxDrained(h);
     expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
     // Withdrawn before the partner heard anything: nothing was posted there.
@@ -706,7 +706,7 @@ describe('a modal that no longer describes the handoff', () => {
     await expire(h, handoff);
     await outboxDrained(h);
     const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    const before = handoffRow(h, handoff.id);
+    const before = await handoffRow(h, handoff.id);
     const queuedBefore = queued(h).length;
     for (const { name, newAe, days, block, says } of invalid) {
       const answer = await submit(
@@ -721,7 +721,7 @@ describe('a modal that no longer describes the handoff', () => {
       expect(Object.keys(answer.errors ?? {}), name).toEqual([block]);
       expect(answer.errors?.[block], name).toContain(says);
     }
-    expect(handoffRow(h, handoff.id)).toEqual(before);
+    expect(await handoffRow(h, handoff.id)).toEqual(before);
     expect(queued(h)).toHaveLength(queuedBefore);
     await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
@@ -762,7 +762,7 @@ describe('each partner-facing event is posted once', () => {
     });
     expect(retry.status).toBe(200);
 
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     await waitFor(() => partnerPosts(h).length === 3, 4000, 'partner post');
     await outboxDrained(h);
     await quiet(h);
@@ -808,7 +808,7 @@ describe('each partner-facing event is posted once', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     const bodies = await Promise.all(responses.map((r) => r.text()));
     expect(bodies.filter((b) => b === '')).toHaveLength(1);
-    expect(handoffRow(h, handoff.id)).toMatchObject({ assignment: 2, cycle: 2 });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ assignment: 2, cycle: 2 });
 
     await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
     await outboxDrained(h);
@@ -911,7 +911,7 @@ describe('details the owner and the AE rely on', () => {
       }),
     );
     expect(result).toEqual({});
-    expect(handoffRow(h, handoff.id).cycle).toBe(2);
+    expect((await handoffRow(h, handoff.id)).cycle).toBe(2);
   });
 
   it('refuses a Reassign modal opened before the AE declined, so the owner sees the reason first', async () => {
@@ -924,7 +924,7 @@ describe('details the owner and the AE rely on', () => {
       reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
     );
     expect(result.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', aeUserId: people.ae.id });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', aeUserId: people.ae.id });
   });
 
   it('will not reassign to the author, as the packet form would not send to them', async () => {

@@ -73,7 +73,7 @@ describe('one partner, one channel', () => {
     expect(answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toBe(
       "#ext-meridian is Meridian Cloud Consulting's channel, not Tailspin Integrators'. Choose Tailspin Integrators' own channel, or leave the partner channel empty (the partner then hears nothing in Slack).",
     );
-    expect(handoffRows(h)).toHaveLength(2);
+    expect(await handoffRows(h)).toHaveLength(2);
   });
 
   it('refuses an internal channel and a channel shared with several organizations, with a hint', async () => {
@@ -86,7 +86,7 @@ describe('one partner, one channel', () => {
     expect(multi.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
       /^#ext-consortium is shared with several organizations \(Meridian Cloud Consulting, Tailspin Integrators\)/,
     );
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
   });
 
   it('binds the channel and its workspace at the first send, after the author confirms a different name', async () => {
@@ -100,7 +100,7 @@ describe('one partner, one channel', () => {
     expect(unconfirmed.errors?.[REVIEW_BLOCK_ID.confirmPartner]).toMatch(
       /Confirm that these are the same partner/,
     );
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
     expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
     const [partner] = h.database.db.select().from(partners).all();
     expect(partner?.name).toBe('Meridian');
@@ -191,9 +191,9 @@ describe('the author sees what the partner will see', () => {
     expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
       /The partner reads this word for word/,
     );
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
     expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
-    expect(lastHandoff(h).partnerNextMove).toBe(note);
+    expect((await lastHandoff(h)).partnerNextMove).toBe(note);
   });
 });
 
@@ -402,7 +402,7 @@ describe('the partner directory', () => {
       "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
     );
     // Expired: no AE is asked any more; its owner is.
-    const [, tailspinHandoff] = handoffRows(h);
+    const [, tailspinHandoff] = await handoffRows(h);
     h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
     await h.app.scheduler.runNow('response-window-sweep');
     expect(await slash(h, 'partners', owner)).toContain(
@@ -414,7 +414,7 @@ describe('the partner directory', () => {
     expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
     const facts = h.database.db.select().from(metricFacts).all();
     expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
-    expect(new Set(handoffRows(h).map((r) => r.partnerId)).size).toBe(1);
+    expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
     expect(h.database.db.select().from(partners).all()).toHaveLength(1);
     expect(TEAM).toBe('T0INTERNAL');
   });

@@ -226,7 +226,7 @@ describe('the full outcome sequence', () => {
       ['opportunity_created', 'OPP-77', people.ae.id, '2026-12-02T10:00:00.000Z'],
       ['won', null, people.ae.id, '2027-01-12T10:00:00.000Z'],
     ]);
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       status: 'accepted',
       outcome: 'won',
       nextStallNudgeAt: null,
@@ -307,7 +307,7 @@ describe('closed lost', () => {
     expect(buttonsOf(aeCopy(h))).toEqual([]);
 
     // Lost is final: nothing more can be recorded, and the partner hears nothing more.
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const meetingUrl = await clickOutcome(h, 'meeting_held', handoff.id);
     const refusal = await ephemeralAt(h, meetingUrl);
     expect(refusal).toContain('cannot be recorded now');
@@ -326,7 +326,7 @@ describe('closed lost', () => {
       ],
     ).toContain('cannot be recorded now');
     await quiet(h);
-    expect(snapshot(h)).toEqual(before);
+    expect(await snapshot(h)).toEqual(before);
     // The parent, the acceptance's reply and the loss's.
     expect(partnerMessages(h)).toHaveLength(3);
   });
@@ -403,7 +403,7 @@ describe('who may record an outcome', () => {
     const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
     const { handoff } = await acceptedDeal(h);
     await outboxDrained(h);
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const partnerBefore = partnerCalls(h).length;
     const updatesBefore = h.slack.callsTo('chat.update').length;
 
@@ -425,7 +425,7 @@ describe('who may record an outcome', () => {
     }
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
     await quiet(h);
-    expect(snapshot(h)).toEqual(before);
+    expect(await snapshot(h)).toEqual(before);
     expect(partnerCalls(h)).toHaveLength(partnerBefore);
     expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
   });
@@ -443,7 +443,7 @@ describe('who may record an outcome', () => {
         OUTCOME_BLOCK_ID.crmOpportunity
       ],
     ).toContain('cannot be recorded now');
-    expect(handoffRow(h, handoff.id).status).toBe('sent');
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
 
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'timing', user: aeUser }));
     // The thread's parent and the decline's reply.
@@ -460,7 +460,7 @@ describe('who may record an outcome', () => {
     await outboxDrained(h);
     await quiet(h);
     expect(partnerMessages(h)).toHaveLength(2);
-    expect(handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', outcome: null });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', outcome: null });
   });
 });
 
@@ -469,8 +469,10 @@ describe('stalled deals', () => {
     const h = await start();
     // Accepted Monday 2026-11-23 15:00 Berlin (the harness clock); five business days later: Monday 30th 15:00 Berlin.
     const { handoff } = await acceptedDeal(h);
-    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-11-30T14:00:00.000Z');
-    expect(handoffRow(h, handoff.id).lastActivityAt?.toISOString()).toBe('2026-11-23T14:00:00.000Z');
+    expect((await handoffRow(h, handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
+      '2026-11-30T14:00:00.000Z',
+    );
+    expect((await handoffRow(h, handoff.id)).lastActivityAt?.toISOString()).toBe('2026-11-23T14:00:00.000Z');
     const nothing = { expired: 0, reminded: 0, nudged: 0 };
     const nudged = { expired: 0, reminded: 0, nudged: 1 };
 
@@ -493,7 +495,9 @@ describe('stalled deals', () => {
     expect(Object.values(buttonValues(first))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
     // The same moment swept again: nothing more.
     expect(await h.app.sweeper.sweep()).toEqual(nothing);
-    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-07T14:00:00.000Z');
+    expect((await handoffRow(h, handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
+      '2026-12-07T14:00:00.000Z',
+    );
 
     // A week later, one more.
     h.clock.set('2026-12-07T13:59:00Z');
@@ -505,7 +509,9 @@ describe('stalled deals', () => {
     // Meeting held on Tuesday 11:00 Berlin: the next nudge is five business days after it, not on the old cadence.
     h.clock.set('2026-12-08T10:00:00Z');
     await clickOutcome(h, 'meeting_held', handoff.id);
-    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2026-12-15T10:00:00.000Z');
+    expect((await handoffRow(h, handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
+      '2026-12-15T10:00:00.000Z',
+    );
     h.clock.set('2026-12-14T14:00:00Z');
     expect(await h.app.sweeper.sweep()).toEqual(nothing);
     h.clock.set('2026-12-15T10:00:00Z');
@@ -523,12 +529,14 @@ describe('stalled deals', () => {
     expect(await h.app.sweeper.sweep()).toEqual(nudged);
     expect(await h.app.sweeper.sweep()).toEqual(nothing);
     await waitFor(() => stallNudges(h).length === 4, 4000, 'the catch-up nudge');
-    expect(handoffRow(h, handoff.id).nextStallNudgeAt?.toISOString()).toBe('2027-01-11T12:00:00.000Z');
+    expect((await handoffRow(h, handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
+      '2027-01-11T12:00:00.000Z',
+    );
 
     // Won: no more nudges, ever.
     h.clock.set('2027-01-05T09:00:00Z');
     await clickOutcome(h, 'won', handoff.id);
-    expect(handoffRow(h, handoff.id).nextStallNudgeAt).toBeNull();
+    expect((await handoffRow(h, handoff.id)).nextStallNudgeAt).toBeNull();
     for (const at of ['2027-01-11T12:00:00Z', '2027-03-01T12:00:00Z']) {
       h.clock.set(at);
       expect(await h.app.sweeper.sweep()).toEqual(nothing);
@@ -648,12 +656,12 @@ describe('people from another organization cannot act', () => {
     ) as { draftId: number };
 
     const expectRefusedUnchanged = async (phase: () => Promise<void>) => {
-      const before = snapshot(h);
+      const before = await snapshot(h);
       const partnerBefore = partnerCalls(h).length;
       const opensBefore = h.slack.callsTo('views.open').length;
       await phase();
       await quiet(h);
-      expect(snapshot(h)).toEqual(before);
+      expect(await snapshot(h)).toEqual(before);
       expect(partnerCalls(h)).toHaveLength(partnerBefore);
       expect(h.slack.callsTo('views.open')).toHaveLength(opensBefore);
     };

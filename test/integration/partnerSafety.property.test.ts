@@ -174,7 +174,7 @@ function packetValues(p: Packet, run: number, markers: RunMarkers): PacketValues
   };
 }
 
-const current = (id: number): HandoffRow => handoffRow(h, id);
+const current = (id: number): Promise<HandoffRow> => handoffRow(h, id);
 
 /** Clicks a button as `actor` (with a fresh trigger and response URL, as Slack sends them). */
 async function click(actionId: string, value: string, actor: User) {
@@ -227,7 +227,7 @@ function actionsFor(row: HandoffRow): Action[] {
 
 /** Performs one step on the handoff; returns what it did (for the counterexample's story). */
 async function perform(id: number, s: Step, markers: RunMarkers): Promise<string | undefined> {
-  const row = current(id);
+  const row = await current(id);
   const options = actionsFor(row);
   if (options.length === 0) return undefined;
   const action = options[s.pick % options.length] as Action;
@@ -236,7 +236,7 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
   switch (action) {
     case 'accept':
       await click(ACTION_ID.accept, String(id), ae);
-      await waitFor(() => current(id).status === 'accepted', 4000, 'the acceptance');
+      await waitFor(async () => (await current(id)).status === 'accepted', 4000, 'the acceptance');
       return 'accept';
     case 'decline': {
       const metadata = await clickForModal(ACTION_ID.decline, String(id), ae, CALLBACK_ID.decline);
@@ -245,12 +245,12 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
       expect(
         await submit(h, declineSubmission({ handoffId, reason: s.declineReason, note, user: ae })),
       ).toEqual({});
-      expect(current(id).status).toBe('declined');
+      expect((await current(id)).status).toBe('declined');
       return `decline:${s.declineReason}${note ? '+note' : ''}`;
     }
     case 'withdraw':
       await click(ACTION_ID.withdraw, `${id}:${row.cycle}`, ownerOrAdmin);
-      await waitFor(() => current(id).status === 'withdrawn', 4000, 'the withdrawal');
+      await waitFor(async () => (await current(id)).status === 'withdrawn', 4000, 'the withdrawal');
       return `withdraw by ${ownerOrAdmin.id}`;
     case 'reassign': {
       const metadata = await clickForModal(
@@ -265,7 +265,7 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
         reassignSubmission({ privateMetadata: metadata, newAeUserId: to, user: ownerOrAdmin }),
       );
       expect(answer).toEqual({});
-      expect(current(id)).toMatchObject({ status: 'sent', aeUserId: to });
+      expect(await current(id)).toMatchObject({ status: 'sent', aeUserId: to });
       return `reassign to ${to} by ${ownerOrAdmin.id}`;
     }
     case 'outcome': {
@@ -303,7 +303,7 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
         );
         expect(answer).toEqual({});
       }
-      await waitFor(() => current(id).outcome === outcome, 4000, `the ${outcome} outcome`);
+      await waitFor(async () => (await current(id)).outcome === outcome, 4000, `the ${outcome} outcome`);
       return `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''} by ${actor.id}`;
     }
   }

@@ -254,10 +254,10 @@ function violations(): string[] {
 }
 
 /** What happened to each handoff since it was last seen, applied to its oracle. */
-function observe(): boolean {
+async function observe(): Promise<boolean> {
   let partnerNews = false;
   for (const life of lives) {
-    const row = handoffRow(h, life.id);
+    const row = await handoffRow(h, life.id);
     const was = life.last;
     const happened: Happened[] = [];
     if (row.status !== was.status) {
@@ -293,7 +293,7 @@ function coverSubmission(ae: string, cover: string, until: string) {
 
 /** One step of a life, as the person it is theirs to take (or the app's clock); undefined when it cannot happen now. */
 async function perform(life: (typeof lives)[number], step: Step): Promise<string | undefined> {
-  const row = handoffRow(h, life.id);
+  const row = await handoffRow(h, life.id);
   const now = h.clock.now();
   const open = row.status === 'sent';
   const others = AES.map((p) => p.id).filter((id) => id !== row.aeUserId);
@@ -495,7 +495,7 @@ async function settle(): Promise<boolean> {
   // Quiet already, unless the recheck queued an update.
   if (h.database.db.select().from(outbox).where(eq(outbox.status, 'pending')).all().length > 0)
     await quiet(h);
-  return observe();
+  return await observe();
 }
 
 describe('the partner view through the real app (property)', () => {

@@ -51,9 +51,9 @@ async function sweepAt(h: Harness, at: Date | number) {
 
 /** The sweep at the reassigning step of the current window: its expiry and the step, in one sweep. */
 async function silenceAndStep(h: Harness, id: number): Promise<HandoffRow> {
-  const before = handoffRow(h, id);
+  const before = await handoffRow(h, id);
   await sweepAt(h, before.escalationSteps?.[0]?.at as number);
-  return handoffRow(h, id);
+  return await handoffRow(h, id);
 }
 
 /** The messages in a person's DM about one handoff. */
@@ -87,7 +87,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
   it('the new AE is told how it came and what the partner has heard; the owner who moved it; the author what names Jordan', async () => {
     // Jordan goes on vacation during the window: the sweep sees it (the owner is told once).
     h.slack.setStatus(ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
-    const sent = handoffRow(h, id);
+    const sent = await handoffRow(h, id);
     await sweepAt(h, sent.sentAt.getTime() + 3_600_000);
     await waitForDm(h, pat, 'is away', 'the away notice');
 
@@ -136,7 +136,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
   });
 
   it('after Sam’s silence the same level moves it again: to the next AE of the pool who never had it', async () => {
-    const before = handoffRow(h, id);
+    const before = await handoffRow(h, id);
     const moved = await silenceAndStep(h, id);
     expect(moved).toMatchObject({ aeUserId: mo, assignment: 3, status: 'sent' });
     const packet = await waitForDm(h, mo, 'Moved to you', "Mo's packet");
@@ -214,7 +214,7 @@ describe('a level that runs hours after the expiry', () => {
       const { handoff } = await sendHandoff(h, account('Tailspin Later'));
       await sweepAt(h, handoff.dueAt);
       await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
-      const step = handoffRow(h, handoff.id).escalationSteps?.[0]?.at as number;
+      const step = (await handoffRow(h, handoff.id)).escalationSteps?.[0]?.at as number;
       await sweepAt(h, step);
       const notice = await waitForDm(h, pat, 'could not give handoff', 'the policy’s notice');
       expect(json(notice.blocks)).toContain(
@@ -243,7 +243,7 @@ describe('the default policy: an expiry is one message to the owner', () => {
       await outboxDrained(h);
       const earlier = about(h, pat, handoff.id).length;
       await sweepAt(h, handoff.dueAt);
-      expect(handoffRow(h, handoff.id).status).toBe('expired');
+      expect((await handoffRow(h, handoff.id)).status).toBe('expired');
       const mine = about(h, pat, handoff.id);
       expect(mine).toHaveLength(earlier + 1);
       expect(json(mine.at(-1)?.blocks)).toContain('It has *expired*');

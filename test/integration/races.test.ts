@@ -128,7 +128,7 @@ describe('duplicates and races', () => {
     expect(new Set(app.slack.responses.map((r) => r.url)).size).toBe(losers);
     for (const r of app.slack.responses)
       expect(String(r.body.text)).toContain(`already ${decision?.decision}`);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('Slack redelivering the same Accept click (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
@@ -158,7 +158,7 @@ describe('duplicates and races', () => {
     expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
     expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('Slack redelivering the same decline submission records one decline and posts once', async () => {
@@ -192,7 +192,7 @@ describe('duplicates and races', () => {
     expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
     expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
     expect(app.slack.responses).toHaveLength(0);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('a retried app_home_opened event may publish the Home again but posts nothing', async () => {
@@ -214,7 +214,7 @@ describe('duplicates and races', () => {
     expect(published.length).toBeLessThanOrEqual(4);
     expect(new Set(published.map((c) => JSON.stringify(c.args.view))).size).toBe(1);
     expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(posts);
-    expect(outboxRows(app).filter((r) => r.status === 'pending')).toEqual([]);
+    expect((await outboxRows(app)).filter((r) => r.status === 'pending')).toEqual([]);
   });
 
   it('a retried member_joined_channel event releases the waiting partner update once, and tells the owner nothing more', async () => {
@@ -268,7 +268,7 @@ describe('duplicates and races', () => {
       dmOf(app, people.author.id).filter((m) => JSON.stringify(m.blocks).includes('I am back in')),
     ).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(authorDms);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('ten submits of one packet modal and ten Sends of its review at once, plus retries, store one handoff and send one DM', async () => {
@@ -308,7 +308,7 @@ describe('duplicates and races', () => {
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(1);
     expect(app.database.db.select().from(outbox).all()).toHaveLength(2);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('twelve "I\'ll take it" clicks by three members at once: one claimer, one post update, one DM to the requester', async () => {
@@ -357,20 +357,25 @@ describe('duplicates and races', () => {
     expect(app.slack.responses).toHaveLength(11);
     expect(new Set(app.slack.responses.map((r) => r.url)).size).toBe(11);
     for (const r of app.slack.responses) expect(r.body.text).toBe(`<@${winner}> already took this request.`);
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   });
 
   it('a post whose answer is lost (client timeout) but which Slack took is found, not posted again; later edits and replies use that one copy', async () => {
     // The outbox client gives up after 0.5 s here (production: 5 s), Slack answers after 0.8 s: same race, less waiting.
     h = await startHarness({ env: QUIET, timeouts: FAST_OUTBOX });
     const app = h;
-    const uncertain = () => outboxRows(app).filter((r) => r.status === 'pending' && r.uncertainSince);
+    const uncertain = async () =>
+      (await outboxRows(app)).filter((r) => r.status === 'pending' && r.uncertainSince);
     // Slack takes every post but answers after the outbox client gave up.
     app.slack.fail('chat.postMessage', { delayMs: SLOW_ANSWER_MS });
     expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
     const aeDm = app.slack.dmChannelFor(people.ae.id);
-    await waitFor(() => uncertain().filter((r) => r.lastError).length === 2, 8000, 'both posts timed out');
-    expect(uncertain().map((r) => r.lastError)).toEqual([
+    await waitFor(
+      async () => (await uncertain()).filter((r) => r.lastError).length === 2,
+      8000,
+      'both posts timed out',
+    );
+    expect((await uncertain()).map((r) => r.lastError)).toEqual([
       expect.stringContaining('request failed'),
       expect.stringContaining('request failed'),
     ]);
@@ -415,7 +420,7 @@ describe('duplicates and races', () => {
     app.slack.fail('chat.postMessage', { delayMs: SLOW_ANSWER_MS });
     await clickOutcome(app, 'meeting_held', handoff?.id as number);
     await waitFor(
-      () => uncertain().some((r) => r.threadOf !== null && r.lastError),
+      async () => (await uncertain()).some((r) => r.threadOf !== null && r.lastError),
       // Up to two timeouts in a row: a slow call holds up the whole outbox batch (see the report).
       15_000,
       'the thread reply to time out',
@@ -436,9 +441,9 @@ describe('duplicates and races', () => {
     expect(threadReplies(app).map((r) => r.thread_ts)).toEqual([parent?.ts, parent?.ts]);
     expect(topLevel(app)).toHaveLength(1);
     expect(app.slack.callsTo('conversations.replies').some((c) => c.args.ts === parent?.ts)).toBe(true);
-    const replyRows = outboxRows(app).filter((r) => r.threadOf !== null);
+    const replyRows = (await outboxRows(app)).filter((r) => r.threadOf !== null);
     expect(threadReplies(app).map(deliveryOf)).toEqual(replyRows.map((r) => deliveryId(r)));
-    auditExactlyOnce(app);
+    await auditExactlyOnce(app);
   }, 40_000);
 
   // A redelivery of a click the app already handled (same payload, X-Slack-Retry-Num set) is silent: the AE clicked
@@ -481,7 +486,7 @@ describe('duplicates and races', () => {
         'Slack to finish the slow posts',
       );
       await quiet(app);
-      expect(outboxRows(app).map((r) => r.status)).toEqual(['delivered', 'delivered']);
+      expect((await outboxRows(app)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
       expect(dmOf(app, people.ae.id)).toHaveLength(1);
       expect(dmOf(app, people.author.id)).toHaveLength(1);
     } finally {

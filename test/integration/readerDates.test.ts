@@ -92,7 +92,7 @@ describe("dates in the reader's and the author's zone", () => {
     h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
     const { view } = await submitForReview(h, unpasted('Boundary Care', 'boundarycare.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = handoffNamed(h, 'Boundary Care');
+    const handoff = await handoffNamed(h, 'Boundary Care');
     if (!handoff) throw new Error('not sent');
     expect(handoff).toMatchObject({ classification: 'partner_sourced', partnerTouchOn: '2026-11-22' });
     // A handoff of before the first action was kept: only the moment of sending is known (Sunday in New York,
@@ -107,11 +107,11 @@ describe("dates in the reader's and the author's zone", () => {
     expect(linked.status).toBe(200);
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
-    expect(handoffRow(h, handoff.id)).toMatchObject({
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
       classification: 'partner_sourced',
       classifiedLink: `salesforce:${monday}`,
     });
-    expect(correctionsOf(h, handoff.id)).toEqual([]);
+    expect(await correctionsOf(h, handoff.id)).toEqual([]);
     await outboxDrained(h);
   });
 });

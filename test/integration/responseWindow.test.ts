@@ -314,9 +314,10 @@ describe('the response window after review', () => {
     h.clock.set(HALFWAY);
     expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
-    const reminderRows = () => outboxRows(h as Harness).filter((r) => r.dedupeKey.includes(':reminder:'));
+    const reminderRows = async () =>
+      (await outboxRows(h as Harness)).filter((r) => r.dedupeKey.includes(':reminder:'));
     await waitFor(
-      () => reminderRows().some((r) => r.attempts > 0 && r.status === 'pending'),
+      async () => (await reminderRows()).some((r) => r.attempts > 0 && r.status === 'pending'),
       4000,
       'the reminder to wait for Slack',
     );
@@ -331,7 +332,7 @@ describe('the response window after review', () => {
       'DM update',
     );
     await quiet(h);
-    expect(reminderRows().map((r) => r.status)).toEqual(['cancelled']);
+    expect((await reminderRows()).map((r) => r.status)).toEqual(['cancelled']);
     expect(reminders(h)).toHaveLength(0);
   });
 

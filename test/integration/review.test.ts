@@ -98,14 +98,14 @@ describe('the review step before a handoff is sent', () => {
 
       // Reviewing is not sending: nothing stored as a handoff, nothing posted anywhere.
       await quiet(h);
-      expect(handoffRows(h)).toHaveLength(0);
+      expect(await handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
-      expect(draftRows(h)).toHaveLength(1);
+      expect(await draftRows(h)).toHaveLength(1);
 
       const { draftId } = JSON.parse(review.private_metadata) as { draftId: number };
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
 
-      const [handoff, ...others] = handoffRows(h);
+      const [handoff, ...others] = await handoffRows(h);
       expect(others).toHaveLength(0);
       if (!handoff) throw new Error('no handoff stored');
       expect(handoff).toMatchObject({
@@ -170,13 +170,13 @@ describe('the review step before a handoff is sent', () => {
       expect(headerOf(second.review)).toBe('16/18 · Ready to hand off');
       expect(second.text).toContain('❌ *Proof* 0/2: missing: no evidence link');
       expect(second.text).toContain('⬜ The evidence link supports the claims');
-      expect(draftRows(h)).toHaveLength(1);
+      expect(await draftRows(h)).toHaveLength(1);
       await quiet(h);
-      expect(handoffRows(h)).toHaveLength(0);
+      expect(await handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
 
       expect(await sendReview(h, second.draftId)).toEqual({ response_action: 'clear' });
-      const stored = handoffRows(h);
+      const stored = await handoffRows(h);
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatchObject({ evidenceUrl: null, score: 16, scoreBand: 'ready' });
       expect(stored[0]?.scorecard?.find((c) => c.id === 'proof')).toEqual({
@@ -200,12 +200,12 @@ describe('the review step before a handoff is sent', () => {
         response_action: 'errors',
         errors: { [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.' },
       });
-      const [draft, ...more] = draftRows(h);
+      const [draft, ...more] = await draftRows(h);
       expect(more).toHaveLength(0);
       if (!draft) throw new Error('no draft kept');
       expect(draft.id).toBe(first.draftId);
       expect((draft.content as { scorecard: { total: number } }).scorecard.total).toBe(18);
-      expect(handoffRows(h)).toHaveLength(0);
+      expect(await handoffRows(h)).toHaveLength(0);
     });
   });
 
@@ -245,15 +245,15 @@ describe('the review step before a handoff is sent', () => {
         },
       });
       await quiet(h);
-      expect(handoffRows(h)).toHaveLength(0);
+      expect(await handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
 
       const reason = 'Dana asked for speed: the ops director meets the AE on Thursday either way.';
       expect(await sendReview(h, draftId, { overrideReason: reason })).toEqual({ response_action: 'clear' });
-      expect(handoffRows(h)).toEqual([
+      expect(await handoffRows(h)).toEqual([
         expect.objectContaining({ score: 7, scoreBand: 'keep_building', overrideReason: reason }),
       ]);
-      const dm = await aeDmOf(h, lastHandoff(h).id);
+      const dm = await aeDmOf(h, (await lastHandoff(h)).id);
       expect(JSON.stringify(dm.blocks)).toContain('packet *7/18* (Keep building)');
     });
 
@@ -267,7 +267,7 @@ describe('the review step before a handoff is sent', () => {
       expect(headerOf(review)).toBe('10/18 · Fix the weak parts');
       expect(hasReasonBox(review)).toBe(false);
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-      expect(lastHandoff(h)).toMatchObject({ score: 10, scoreBand: 'fix', overrideReason: null });
+      expect(await lastHandoff(h)).toMatchObject({ score: 10, scoreBand: 'fix', overrideReason: null });
     });
   });
 
@@ -279,7 +279,7 @@ describe('the review step before a handoff is sent', () => {
         partnerOrg: 'Contoso Partners',
         partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
       });
-      const draftsBefore = draftRows(h).length;
+      const draftsBefore = (await draftRows(h)).length;
 
       const meridian = { accountName: 'The Northwind Logistics', accountDomain: null };
       const { answer } = await submitPacket(h, { ...meridian, riskNote: null });
@@ -289,7 +289,7 @@ describe('the review step before a handoff is sent', () => {
           [PACKET_BLOCK_ID.riskNote]: `Channel conflict: Contoso Partners is already on it (handoff #${other.id}). Note how the conflict and the credit are settled before sending.`,
         },
       });
-      expect(draftRows(h)).toHaveLength(draftsBefore);
+      expect(await draftRows(h)).toHaveLength(draftsBefore);
 
       const { review, draftId, text } = await reviewPacket(h, {
         ...meridian,
@@ -300,13 +300,13 @@ describe('the review step before a handoff is sent', () => {
       );
       expect(hasReasonBox(review)).toBe(false);
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-      expect(lastHandoff(h)).toMatchObject({
+      expect(await lastHandoff(h)).toMatchObject({
         accountName: 'The Northwind Logistics',
         accountKey: 'northwind logistics',
         partnerOrg: 'Meridian Cloud Consulting',
         overrideReason: null,
       });
-      expect(handoffRows(h)).toHaveLength(2);
+      expect(await handoffRows(h)).toHaveLength(2);
     });
   });
 
@@ -327,12 +327,12 @@ describe('the review step before a handoff is sent', () => {
             'This looks like a duplicate of an open handoff. Say why it should go anyway, or go back.',
         },
       });
-      expect(handoffRows(h)).toHaveLength(1);
+      expect(await handoffRows(h)).toHaveLength(1);
 
       const reason = 'A second buying centre: the finance team, with its own budget.';
       expect(await sendReview(h, draftId, { overrideReason: reason })).toEqual({ response_action: 'clear' });
-      expect(handoffRows(h)).toHaveLength(2);
-      expect(lastHandoff(h)).toMatchObject({
+      expect(await handoffRows(h)).toHaveLength(2);
+      expect(await lastHandoff(h)).toMatchObject({
         accountName: 'northwind logistics ltd.',
         overrideReason: reason,
       });
@@ -342,7 +342,7 @@ describe('the review step before a handoff is sent', () => {
       const first = await sendPacket(h);
       const declined = await h.interact(declineSubmission({ handoffId: first.id, note: 'Not now.' }));
       expect(declined.status).toBe(200);
-      await waitFor(() => handoffRows(h)[0]?.status === 'declined', 8000, 'the decline');
+      await waitFor(async () => (await handoffRows(h))[0]?.status === 'declined', 8000, 'the decline');
       const { review, text } = await reviewPacket(h);
       expect(text).not.toContain('*Duplicate*');
       expect(text).not.toContain('*Channel conflict*');
@@ -365,7 +365,7 @@ describe('the review step before a handoff is sent', () => {
       expect(visibleText(answer.view)).toBe(
         'This looks like a duplicate of an open handoff. Say why it should go anyway, or go back. Go back, submit the packet again, and give the reason in the review.',
       );
-      expect(handoffRows(h)).toHaveLength(1);
+      expect(await handoffRows(h)).toHaveLength(1);
 
       // Back, and the same packet view submitted again: the review now shows the duplicate and asks why.
       const again = await reviewPacket(h, {}, { viewId });
@@ -376,8 +376,8 @@ describe('the review step before a handoff is sent', () => {
       expect(await sendReview(h, again.draftId, { overrideReason: reason })).toEqual({
         response_action: 'clear',
       });
-      expect(handoffRows(h)).toHaveLength(2);
-      expect(lastHandoff(h)).toMatchObject({ authorUserId: people.author.id, overrideReason: reason });
+      expect(await handoffRows(h)).toHaveLength(2);
+      expect(await lastHandoff(h)).toMatchObject({ authorUserId: people.author.id, overrideReason: reason });
     });
   });
 
@@ -425,13 +425,13 @@ describe('the review step before a handoff is sent', () => {
       expect(
         await slash(h, 'reseller add Northwind Logistics | Contoso Resellers', { id: people.author.id }),
       ).toBe('Only RevOps or an admin can do that. Nothing was changed.');
-      expect(resellerRows(h)).toHaveLength(0);
+      expect(await resellerRows(h)).toHaveLength(0);
       expect(await slash(h, 'reseller list')).toBe('No reseller is registered yet.');
 
       expect(await slash(h, 'reseller add Northwind Logistics | Contoso Resellers', revopsUser)).toBe(
         "Registered *Contoso Resellers* as a reseller on *Northwind Logistics*. Another partner's handoff on it will be flagged as a channel conflict.",
       );
-      expect(resellerRows(h)).toEqual([
+      expect(await resellerRows(h)).toEqual([
         expect.objectContaining({
           accountKey: 'northwind logistics',
           accountName: 'Northwind Logistics',
@@ -459,7 +459,7 @@ describe('the review step before a handoff is sent', () => {
             'Channel conflict: Contoso Resellers is a registered reseller. Note how the conflict and the credit are settled before sending.',
         },
       });
-      expect(handoffRows(h)).toHaveLength(0);
+      expect(await handoffRows(h)).toHaveLength(0);
 
       const { review, draftId, text } = await reviewPacket(h, {
         riskNote: 'Contoso Resellers holds the licence; Meridian implements. Alliances confirmed credit.',
@@ -467,7 +467,7 @@ describe('the review step before a handoff is sent', () => {
       expect(text).toContain('• *Registered reseller*: Contoso Resellers on Northwind Logistics');
       expect(hasReasonBox(review)).toBe(false);
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-      expect(handoffRows(h)).toHaveLength(1);
+      expect(await handoffRows(h)).toHaveLength(1);
     });
 
     it("does not flag the reseller's own handoff on its account", async () => {
@@ -496,15 +496,15 @@ describe('the review step before a handoff is sent', () => {
       expect(await slash(h, `classify ${handoff.id} influenced ${reason}`, revopsUser)).toBe(
         `Handoff #${handoff.id} is already partner-influenced. Nothing was changed.`,
       );
-      expect(lastHandoff(h).classification).toBe('partner_influenced');
-      expect(correctionRows(h)).toHaveLength(0);
+      expect((await lastHandoff(h)).classification).toBe('partner_influenced');
+      expect(await correctionRows(h)).toHaveLength(0);
 
       h.clock.advance(2 * 3_600_000);
       expect(await slash(h, `classify #${handoff.id} sourced ${reason}`, revopsUser)).toBe(
         `Handoff #${handoff.id} is now *Partner-sourced* (was Partner-influenced). The correction is recorded with your name, the time and your reason.`,
       );
-      expect(lastHandoff(h)).toMatchObject({ classification: 'partner_sourced', status: 'sent' });
-      expect(correctionRows(h)).toEqual([
+      expect(await lastHandoff(h)).toMatchObject({ classification: 'partner_sourced', status: 'sent' });
+      expect(await correctionRows(h)).toEqual([
         expect.objectContaining({
           handoffId: handoff.id,
           fromClassification: 'partner_influenced',
@@ -536,8 +536,8 @@ describe('the review step before a handoff is sent', () => {
       expect(await slash(h, 'classify 999 sourced a reason', revopsUser)).toBe(
         'There is no classified handoff #999. Nothing was changed.',
       );
-      expect(correctionRows(h)).toHaveLength(0);
-      expect(lastHandoff(h).classification).toBe('partner_influenced');
+      expect(await correctionRows(h)).toHaveLength(0);
+      expect((await lastHandoff(h)).classification).toBe('partner_influenced');
     });
   });
 });
@@ -561,13 +561,13 @@ describe('Send, checked again at the moment it is pressed', () => {
     const answer = await sendReview(h, draftId);
     expect(answer.response_action).toBe('update');
     expect(JSON.stringify(answer.view)).toContain('Go back and note the conflict first.');
-    expect(handoffRows(h).map((row) => row.partnerOrg)).toEqual(['Contoso Partners']);
+    expect((await handoffRows(h)).map((row) => row.partnerOrg)).toEqual(['Contoso Partners']);
   });
 
   it('answers a repeated Send of a draft that already went with the same closed modal, storing nothing more', async () => {
     const { draftId } = await reviewPacket(h);
     expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
     expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)).toHaveLength(1);
+    expect(await handoffRows(h)).toHaveLength(1);
   });
 });

@@ -37,7 +37,7 @@ describe('a review draft that does not read as a review', () => {
     expect(answer.view?.title.text).toBe('Not sent');
     expect(visibleText(answer.view)).toBe('This review is out of date. Go back and submit the packet again.');
     await quiet(h);
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
     expect(messageCalls(h)).toHaveLength(before);
   });
 
@@ -52,6 +52,6 @@ describe('a review draft that does not read as a review', () => {
     expect(answer.view?.title.text).toBe('Not sent');
     expect(visibleText(answer.view)).toBe('This review is out of date. Go back and submit the packet again.');
     await quiet(h);
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
   });
 });

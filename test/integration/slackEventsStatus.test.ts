@@ -80,7 +80,7 @@ describe('user_status_changed', () => {
     await sendHandoff(h, account('Status Noise'));
     await outboxDrained(h);
     await quiet(h);
-    const snapshot = dbSnapshot(h);
+    const snapshot = await dbSnapshot(h);
     const calls = h.slack.calls.length;
     const reads = h.slack.callsTo('users.profile.get').length;
     const events = slackEventsTo(h);
@@ -98,7 +98,7 @@ describe('user_status_changed', () => {
     }
     await quiet(h);
     expect(h.slack.calls).toHaveLength(calls);
-    expect(dbSnapshot(h)).toEqual(snapshot);
+    expect(await dbSnapshot(h)).toEqual(snapshot);
 
     // The same event for the AE does act (the listener is there, and tells the owner).
     await events.deliver(

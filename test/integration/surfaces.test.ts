@@ -95,7 +95,7 @@ describe('messages follow the handoff', () => {
     const { responseUrl } = await clickOwnerButton(
       h,
       ACTION_ID.withdraw,
-      `${handoff.id}:${handoffRow(h, handoff.id).cycle}`,
+      `${handoff.id}:${(await handoffRow(h, handoff.id)).cycle}`,
       authorUser,
     );
     await quiet(h);
@@ -127,7 +127,7 @@ describe('messages follow the handoff', () => {
       await submit(
         h,
         extendSubmission({
-          privateMetadata: metadataFor(handoffRow(h, handoff.id)),
+          privateMetadata: metadataFor(await handoffRow(h, handoff.id)),
           days: '2',
           user: authorUser,
         }),

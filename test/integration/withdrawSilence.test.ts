@@ -91,7 +91,7 @@ describe('a withdrawal before the partner heard anything', () => {
     expect(withdrawConfirm(confirmation)).not.toContain('told it is closed');
 
     await clickOwnerButton(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain(
       `Nothing is posted in <#${channels.partner.id}>: nothing about this handoff had been posted there yet.`,
@@ -112,7 +112,7 @@ describe('a withdrawal before the partner heard anything', () => {
     const expiryNotice = await expire(h, handoff);
     expect(withdrawConfirm(expiryNotice)).toContain('Nothing is posted in the partner channel');
     await clickOwnerButton(h, ACTION_ID.withdraw, `${handoff.id}:${handoff.cycle}`, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     await outboxDrained(h);
     await quiet(h);
@@ -131,7 +131,7 @@ describe('a withdrawal before the partner heard anything', () => {
     // The dialog cannot know from the handoff alone whether an earlier AE declined it: it says both cases.
     expect(withdrawConfirm(reassigned)).toContain('otherwise nothing is posted there');
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain('nothing about this handoff had been posted there yet');
     await outboxDrained(h);
@@ -169,7 +169,7 @@ describe('a withdrawal after the partner heard of the handoff', () => {
     const reassigned = await waitForDm(h, people.author.id, 'moved from', 'the reassignment notice');
     expect(withdrawConfirm(reassigned)).toContain('it is told it is closed for now');
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain(`<#${channels.partner.id}> is being told it is closed for now.`);
 
@@ -198,7 +198,7 @@ describe('a withdrawal after the partner heard of the handoff', () => {
 
     // Queued to be posted counts as heard: the withdrawal is queued as a reply in the same thread.
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(handoffRow(h, handoff.id).status).toBe('withdrawn');
+    expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain('is being told it is closed for now');
     expect(partnerRows(h).map((r) => r.dedupeKey)).toEqual([

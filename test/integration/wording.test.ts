@@ -148,7 +148,7 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, adminUser);
     await quiet(h);
-    expect(handoffRow(h, handoff.id).withdrawnByUserId).toBe(people.member.id);
+    expect((await handoffRow(h, handoff.id)).withdrawnByUserId).toBe(people.member.id);
     // Before: "withdrawn by its owner Pat" everywhere, although Pat did nothing.
     expect(shown(h.slack.messages(aeDm)[0])).toContain(
       `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
@@ -280,7 +280,7 @@ describe('acceptance, extension and outcomes name who did them', () => {
         extendSubmission({ privateMetadata: modal.private_metadata, days: '1', user: adminUser }),
       ),
     ).toEqual({});
-    expect(handoffRow(h, handoff.id).cycle).toBe(2);
+    expect((await handoffRow(h, handoff.id)).cycle).toBe(2);
     const more = await waitForDm(h, people.ae.id, 'gave you more time', 'the extension notice');
     expect(shown(more)).toContain(`:calendar: ${MO} gave you more time on handoff #${handoff.id} `);
     expect(shown(more)).not.toContain(PAT);

@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
-import { classificationCorrections, handoffEvents, handoffs } from '../../src/db/schema.js';
+import { first } from '../../src/db/engine.js';
 import type { Harness } from './harness.js';
 import { type PacketValues, packetSubmission, viewSubmission } from './payloads.js';
 import { type ReviewBlock, visibleText } from './reviewFlow.js';
@@ -95,26 +95,36 @@ export async function sendFromReview(h: Harness, view: PushedReview, opts: { pic
   return (await response.json()) as { response_action: string; view?: PushedReview };
 }
 
-export const handoffNamed = (h: Harness, accountName: string) =>
-  h.database.db.select().from(handoffs).where(eq(handoffs.accountName, accountName)).get();
+/** The handoff of an account (the test gives each account one). */
+export async function handoffNamed(h: Harness, accountName: string) {
+  const { handoffs } = h.tables;
+  return first(h.database.db.select().from(handoffs).where(eq(handoffs.accountName, accountName)));
+}
 
-export const sentEventOf = (h: Harness, handoffId: number) =>
-  h.database.db
-    .select()
-    .from(handoffEvents)
-    .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.type, 'sent')))
-    .get();
+export async function sentEventOf(h: Harness, handoffId: number) {
+  const { handoffEvents } = h.tables;
+  return first(
+    h.database.db
+      .select()
+      .from(handoffEvents)
+      .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.type, 'sent'))),
+  );
+}
 
-export const correctionsOf = (h: Harness, handoffId: number) =>
-  h.database.db
+export async function correctionsOf(h: Harness, handoffId: number) {
+  const { classificationCorrections } = h.tables;
+  return h.database.db
     .select()
     .from(classificationCorrections)
     .where(eq(classificationCorrections.handoffId, handoffId))
-    .all();
+    .orderBy(asc(classificationCorrections.id));
+}
 
-export const correctedEventsOf = (h: Harness, handoffId: number) =>
-  h.database.db
+export async function correctedEventsOf(h: Harness, handoffId: number) {
+  const { handoffEvents } = h.tables;
+  return h.database.db
     .select()
     .from(handoffEvents)
     .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.type, 'classification_corrected')))
-    .all();
+    .orderBy(asc(handoffEvents.id));
+}

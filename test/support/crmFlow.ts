@@ -1,5 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { outbox } from '../../src/db/schema.js';
+import { asc, eq } from 'drizzle-orm';
 import type { Harness } from './harness.js';
 
 /** Another account (its own domain): not a duplicate of the Northwind packet, nor of each other. */
@@ -8,9 +7,10 @@ export const account = (name: string) => ({
   accountDomain: `${name.toLowerCase().replace(/\W/g, '')}.example`,
 });
 
-/** The outbox rows that write CRM activities. */
-export function crmRows(h: Harness) {
-  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).all();
+/** The outbox rows that write CRM activities, in the order they were queued. */
+export async function crmRows(h: Harness) {
+  const { outbox } = h.tables;
+  return h.database.db.select().from(outbox).where(eq(outbox.method, 'crm.activity')).orderBy(asc(outbox.id));
 }
 
 /**
@@ -18,11 +18,11 @@ export function crmRows(h: Harness) {
  * and wakes the worker, until `done` holds. The wait before looking for a lost write is real time (monotonic), so
  * each step also sleeps.
  */
-export async function drive(h: Harness, done: () => boolean, what: string): Promise<void> {
-  for (let step = 0; step < 100 && !done(); step += 1) {
+export async function drive(h: Harness, done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let step = 0; step < 100 && !(await done()); step += 1) {
     h.clock.advance(5_000);
     h.app.outbox.kick();
     await new Promise((resolve) => setTimeout(resolve, 60));
   }
-  if (!done()) throw new Error(`never happened: ${what}`);
+  if (!(await done())) throw new Error(`never happened: ${what}`);
 }

@@ -1,58 +1,55 @@
-import {
-  classificationCorrections,
-  decisions,
-  drafts,
-  handoffEvents,
-  handoffs,
-  helpRequests,
-  outbox,
-  outcomes,
-  partnerAliases,
-  partnerChannels,
-  partners,
-  partnerWorkspaces,
-  postedMessages,
-  registeredResellers,
-  surfaces,
-} from '../../src/db/schema.js';
+import { asc, getTableColumns } from 'drizzle-orm';
+import type { AppDatabase } from '../../src/db/client.js';
+import { type Tables, tablesOf } from '../../src/db/engine.js';
 import type { Harness } from './harness.js';
 
 /**
  * The one "what did a refusal leave alone" helper. Every table of handoff state, and the outbox without ephemeral
  * replies (a refusal answers the actor ephemerally, nothing else) and App Home republishes. Compare a snapshot taken before a refused request
- * with one taken after: `expect(dbSnapshot(h)).toEqual(before)`. Take both once the outbox has settled, since the
+ * with one taken after: `expect(await dbSnapshot(h)).toEqual(before)`. Take both once the outbox has settled, since the
  * worker moves pending rows on by itself.
  */
 export const STATE_TABLES = {
-  handoffs,
-  decisions,
-  outcomes,
-  handoff_events: handoffEvents,
-  help_requests: helpRequests,
-  drafts,
-  classification_corrections: classificationCorrections,
-  registered_resellers: registeredResellers,
-  posted_messages: postedMessages,
-  partners,
-  partner_aliases: partnerAliases,
-  partner_workspaces: partnerWorkspaces,
-  partner_channels: partnerChannels,
-  surfaces,
-} as const;
+  handoffs: 'handoffs',
+  decisions: 'decisions',
+  outcomes: 'outcomes',
+  handoff_events: 'handoffEvents',
+  help_requests: 'helpRequests',
+  drafts: 'drafts',
+  classification_corrections: 'classificationCorrections',
+  registered_resellers: 'registeredResellers',
+  posted_messages: 'postedMessages',
+  partners: 'partners',
+  partner_aliases: 'partnerAliases',
+  partner_workspaces: 'partnerWorkspaces',
+  partner_channels: 'partnerChannels',
+  surfaces: 'surfaces',
+} as const satisfies Record<string, keyof Tables>;
 
-export type DbSnapshot = Record<keyof typeof STATE_TABLES | 'outbox', unknown[]>;
+export type StateTable = keyof typeof STATE_TABLES;
 
-export function dbSnapshot(h: Pick<Harness, 'database'>): DbSnapshot {
+/**
+ * Every row of a state table in primary-key order: Postgres returns rows in any order without ORDER BY (an updated
+ * row moves), and a snapshot compared before and after must not differ by order alone.
+ */
+export async function stateRows(db: AppDatabase['db'], name: StateTable): Promise<unknown[]> {
+  const table = tablesOf(db)[STATE_TABLES[name]];
+  const key = Object.values(getTableColumns(table)).find((column) => column.primary);
+  if (!key) throw new Error(`${name} has no single-column primary key to order by`);
+  return db.select().from(table).orderBy(asc(key));
+}
+
+export type DbSnapshot = Record<StateTable | 'outbox', unknown[]>;
+
+export async function dbSnapshot(h: Pick<Harness, 'database'>): Promise<DbSnapshot> {
   const db = h.database.db;
-  const tables = Object.fromEntries(
-    Object.entries(STATE_TABLES).map(([name, table]) => [name, db.select().from(table).all()]),
-  ) as Record<keyof typeof STATE_TABLES, unknown[]>;
+  const { outbox } = tablesOf(db);
+  const tables = {} as Record<StateTable, unknown[]>;
+  for (const name of Object.keys(STATE_TABLES) as StateTable[]) tables[name] = await stateRows(db, name);
+  const outboxRows = await db.select().from(outbox).orderBy(asc(outbox.id));
   return {
     ...tables,
-    outbox: db
-      .select()
-      .from(outbox)
-      .all()
+    outbox: outboxRows
       // Ephemeral replies (a refusal's answer) and App Home republishes (a view of the state, queued by the
       // minute's metrics job whenever it runs) are not state a refusal could change.
       .filter((r) => !r.dedupeKey.startsWith('ephemeral:') && !r.dedupeKey.startsWith('home:'))

@@ -1,6 +1,7 @@
+import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
-import { type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
+import type { OutboxRow } from '../../src/db/schema.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import type { Harness } from './harness.js';
@@ -79,7 +80,11 @@ export function helpSubmission(opts: { user: SlackUser; account?: string; ask?: 
   });
 }
 
-export const outboxRows = (h: Harness): OutboxRow[] => h.database.db.select().from(outbox).all();
+/** Every outbox row, in id order. */
+export async function outboxRows(h: Pick<Harness, 'database' | 'tables'>): Promise<OutboxRow[]> {
+  const { outbox } = h.tables;
+  return h.database.db.select().from(outbox).orderBy(asc(outbox.id));
+}
 
 /** The conversation a channel key lands in: a user id means the DM with the app. */
 export const conversationOf = (h: Harness, channelKey: string) =>
@@ -115,8 +120,8 @@ export function everyConversation(h: Harness, extra: string[] = []): string[] {
  * metadata), that nothing else was posted, that each conversation received its posts in outbox id order, and that
  * every remembered message (posted_messages) points at that single copy. Returns the delivery counts.
  */
-export function auditExactlyOnce(h: Harness, conversations = everyConversation(h)) {
-  const rows = outboxRows(h);
+export async function auditExactlyOnce(h: Harness, conversations = everyConversation(h)) {
+  const rows = await outboxRows(h);
   const posts = rows.filter((r) => r.method === 'chat.postMessage');
   const delivered = posts.filter((r) => r.status === 'delivered');
   const byDelivery = new Map<string, StoredMessage[]>();
@@ -152,11 +157,7 @@ export function auditExactlyOnce(h: Harness, conversations = everyConversation(h
 
   // What the app remembers (to edit later) is the one copy in Slack.
   const remembered = new Map(
-    h.database.db
-      .select()
-      .from(postedMessages)
-      .all()
-      .map((p) => [p.messageKey, p]),
+    (await h.database.db.select().from(h.tables.postedMessages)).map((p) => [p.messageKey, p]),
   );
   for (const row of delivered.filter((r) => r.recordAs)) {
     const [message] = byDelivery.get(deliveryId(row)) ?? [];

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { CALLBACK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
-import { handoffs } from '../../src/db/schema.js';
 import { packetOf } from '../../src/packets/edits.js';
 import { type Harness, waitFor } from './harness.js';
 import {
@@ -51,10 +50,12 @@ export async function submitAndSend(
 
 /** Submits a valid packet, sends it from the review, and waits until the AE's DM has landed. */
 export async function sendHandoff(h: Harness, values: PacketValues = {}) {
-  const before = h.database.db.select().from(handoffs).all().length;
+  const { handoffs } = h.tables;
+  const stored = () => h.database.db.select().from(handoffs).orderBy(asc(handoffs.id));
+  const before = (await stored()).length;
   const { answer } = await submitAndSend(h, values);
   expect(answer).toEqual({ response_action: 'clear' });
-  const all = h.database.db.select().from(handoffs).all();
+  const all = await stored();
   expect(all).toHaveLength(before + 1);
   const handoff = all[all.length - 1] as HandoffRow;
   const aeDm = h.slack.dmChannelFor(handoff.aeUserId);
@@ -81,7 +82,8 @@ export async function editHandoff(
   openedOn?: number,
 ) {
   // The form opens prefilled with the handoff as stored: only `values` change.
-  const stored = h.database.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).get();
+  const { handoffs } = h.tables;
+  const [stored] = await h.database.db.select().from(handoffs).where(eq(handoffs.id, handoffId));
   const base = stored ? (packetOf(stored) as PacketValues) : {};
   const submitted = await h.interact(
     viewSubmission({

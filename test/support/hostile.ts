@@ -1,8 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
-import { drafts, helpRequests, type OutboxRow, outbox } from '../../src/db/schema.js';
-import { STATE_TABLES } from './dbSnapshot.js';
+import type { OutboxRow } from '../../src/db/schema.js';
+import { STATE_TABLES, type StateTable, stateRows } from './dbSnapshot.js';
+import { outboxRows } from './drill.js';
 import { sendHandoff } from './flow.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
 import { FORM, internal, malformed, type Sent } from './hostileGen.js';
@@ -26,17 +28,13 @@ export interface Snapshot {
 }
 
 /** Every row of every table a refused request must not touch, serialized for comparison. */
-export function snapshot(h: Harness): Snapshot {
+export async function snapshot(h: Harness): Promise<Snapshot> {
   const tables: Record<string, string[]> = {};
   // The tables of the one database snapshot helper (dbSnapshot.ts), compared row by row; the outbox on its own.
-  for (const [name, table] of Object.entries(STATE_TABLES)) {
-    tables[name] = h.database.db
-      .select()
-      .from(table)
-      .all()
-      .map((row) => JSON.stringify(row));
+  for (const name of Object.keys(STATE_TABLES) as StateTable[]) {
+    tables[name] = (await stateRows(h.database.db, name)).map((row) => JSON.stringify(row));
   }
-  return { tables, outbox: h.database.db.select().from(outbox).all() };
+  return { tables, outbox: await outboxRows(h) };
 }
 
 /** Who a refused request may still answer: the actor, ephemerally (its response_url) or in a DM. */
@@ -214,11 +212,8 @@ async function helpSubmit(h: Harness, viewId: string, account: string): Promise<
     }),
   );
   expect(answer).toEqual({});
-  const row = h.database.db
-    .select()
-    .from(helpRequests)
-    .all()
-    .find((r) => r.sourceViewId === viewId);
+  const { helpRequests } = h.tables;
+  const [row] = await h.database.db.select().from(helpRequests).where(eq(helpRequests.sourceViewId, viewId));
   if (!row) throw new Error(`no help request for ${viewId}`);
   return row.id;
 }
@@ -262,7 +257,7 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     }),
   );
   expect(accepted.status).toBe(200);
-  await waitFor(() => handoffRow(h, B.id).status === 'accepted', 4000, 'B accepted');
+  await waitFor(async () => (await handoffRow(h, B.id)).status === 'accepted', 4000, 'B accepted');
   expect(
     await submit(h, declineSubmission({ handoffId: C.id, reason: 'timing', user: internal(people.otherAe) })),
   ).toEqual({});
@@ -287,24 +282,24 @@ export async function startHostileWorld(): Promise<HostileWorld> {
   );
   expect(claimed.status).toBe(200);
   await outboxDrained(h);
-  const rows = { A, B: handoffRow(h, B.id), C: handoffRow(h, C.id), D };
+  const rows = { A, B: await handoffRow(h, B.id), C: await handoffRow(h, C.id), D };
   expect([rows.A.status, rows.B.status, rows.C.status, rows.D.status]).toEqual([
     'sent',
     'accepted',
     'declined',
     'sent',
   ]);
-  const draftSent = h.database.db
-    .select()
+  const { drafts } = h.tables;
+  const [draftSent] = await h.database.db
+    .select({ id: drafts.id })
     .from(drafts)
-    .all()
-    .find((d) => d.sourceViewId === A.sourceViewId)?.id;
+    .where(eq(drafts.sourceViewId, A.sourceViewId));
   if (draftSent === undefined) throw new Error('no draft behind A');
-  const seeds: Seeds = { rows, draftUnsent, draftSent, helpOpen, helpClaimed };
+  const seeds: Seeds = { rows, draftUnsent, draftSent: draftSent.id, helpOpen, helpClaimed };
   const stats: HostileStats = { requests: 0, malformed: 0, refusedWithReply: 0, statuses: new Map() };
 
   async function exercise(requests: Sent[]): Promise<string[]> {
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const logFrom = h.logs.length;
     const reasons = requests.map(malformed);
     const statuses = await Promise.all(
@@ -352,7 +347,7 @@ export async function startHostileWorld(): Promise<HostileWorld> {
       ...(requests.some((r) => r.wrongTypes) ? [LISTENER_FAILED] : []),
     ];
     problems.push(...errorLogs(h.logs, logFrom, expectedErrors));
-    const after = snapshot(h);
+    const after = await snapshot(h);
     problems.push(
       ...unexpectedChanges(before, after, {
         responseUrls: requests.flatMap((r) => r.responseUrls),
@@ -407,7 +402,7 @@ export async function stillServes(w: HostileWorld): Promise<void> {
     }),
   );
   expect(response.status).toBe(200);
-  await waitFor(() => handoffRow(h, seeds.rows.D.id).status === 'accepted', 4000, 'D accepted');
+  await waitFor(async () => (await handoffRow(h, seeds.rows.D.id)).status === 'accepted', 4000, 'D accepted');
   expect(await healthz(h)).toBe(200);
 }
 

@@ -1,16 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { first } from '../../src/db/engine.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
-import {
-  type HandoffRow,
-  type HelpRequestRow,
-  handoffs,
-  helpRequests,
-  outbox,
-  registeredResellers,
-} from '../../src/db/schema.js';
+import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import type { FakeUser, RecordedCall, StoredMessage } from './fakeSlack.js';
 import { submitAndSend } from './flow.js';
@@ -147,13 +141,11 @@ export function commandFieldsFor(key: ActorKey): { user_id: string; team_id?: st
 
 /** Waits until the outbox has nothing pending (delivered, cancelled, or parked on purpose). */
 export function settled(h: Harness): Promise<boolean> {
+  const { outbox } = h.tables;
   return waitFor(
-    () =>
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((r) => r.status !== 'pending'),
+    async () =>
+      (await h.database.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')))
+        .length === 0,
     8000,
     'the outbox to settle',
   );
@@ -165,8 +157,9 @@ export const dmOf = (h: Harness, userId: string): StoredMessage[] =>
 export const shown = (m: { text?: string; blocks?: unknown } | undefined) =>
   `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? null)}`;
 
-export function handoffRow(h: Harness, id: number): HandoffRow {
-  const row = h.database.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
+export async function handoffRow(h: Harness, id: number): Promise<HandoffRow> {
+  const { handoffs } = h.tables;
+  const row = await first(h.database.db.select().from(handoffs).where(eq(handoffs.id, id)));
   if (!row) throw new Error(`handoff ${id} not found`);
   return row;
 }
@@ -431,7 +424,7 @@ export class HandoffPool {
   async get(state: 'sent' | 'accepted', ownerUserId: string): Promise<HandoffRow> {
     const key = `${state}:${ownerUserId}`;
     const cached = this.cache.get(key);
-    if (cached && isDeepStrictEqual(handoffRow(this.h, cached.id), cached)) return cached;
+    if (cached && isDeepStrictEqual(await handoffRow(this.h, cached.id), cached)) return cached;
     const fresh = await this.create(state, ownerUserId);
     this.cache.set(key, fresh);
     return fresh;
@@ -448,7 +441,10 @@ export class HandoffPool {
       ownerUserId,
     });
     expect(answer).toEqual({ response_action: 'clear' });
-    const handoff = h.database.db.select().from(handoffs).where(eq(handoffs.accountName, accountName)).get();
+    const { handoffs } = h.tables;
+    const handoff = await first(
+      h.database.db.select().from(handoffs).where(eq(handoffs.accountName, accountName)),
+    );
     expect(handoff).toMatchObject({ status: 'sent', ownerUserId, authorUserId: people.author.id });
     if (!handoff) throw new Error(`${accountName} was not stored`);
     await waitFor(
@@ -465,7 +461,11 @@ export class HandoffPool {
           responseUrl: h.slack.responseUrl(),
         }),
       );
-      await waitFor(() => handoffRow(h, handoff.id).status === 'accepted', 4000, 'the handoff accepted');
+      await waitFor(
+        async () => (await handoffRow(h, handoff.id)).status === 'accepted',
+        4000,
+        'the handoff accepted',
+      );
     }
     await settled(h);
     return handoffRow(h, handoff.id);
@@ -499,20 +499,21 @@ export class HelpPool {
 
   async get(): Promise<HelpRequestRow> {
     const h = this.h;
+    const { helpRequests } = h.tables;
     const row = (id: number) =>
-      h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)).get();
-    if (this.current && isDeepStrictEqual(row(this.current.id), this.current)) return this.current;
+      first(h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)));
+    if (this.current && isDeepStrictEqual(await row(this.current.id), this.current)) return this.current;
     this.counter += 1;
     const reply = await submitView(
       h,
       helpSubmission({ id: people.otherAe.id, team_id: TEAM }, `Help Account ${this.counter}`),
     );
     expect(reply).toEqual({ via: 'inline', body: {} });
-    const all = h.database.db.select().from(helpRequests).all();
+    const all = await h.database.db.select().from(helpRequests).orderBy(asc(helpRequests.id));
     const created = all[all.length - 1] as HelpRequestRow;
     expect(created).toMatchObject({ status: 'open', requestedByUserId: people.otherAe.id });
     await settled(h);
-    this.current = row(created.id);
+    this.current = await row(created.id);
     return this.current as HelpRequestRow;
   }
 }
@@ -543,27 +544,27 @@ export function nextResellerNames(): { account: string; reseller: string } {
   return { account: `Registry Account ${resellerCounter}`, reseller: `Channel Partner ${resellerCounter}` };
 }
 
-export const resellerRow = (h: Harness, account: string, reseller: string) =>
-  h.database.db
-    .select()
-    .from(registeredResellers)
-    .all()
-    .find((r) => r.accountKey === accountKey(account) && r.resellerKey === accountKey(reseller));
+export async function resellerRow(h: Harness, account: string, reseller: string) {
+  const { registeredResellers: r } = h.tables;
+  return first(
+    h.database.db
+      .select()
+      .from(r)
+      .where(and(eq(r.accountKey, accountKey(account)), eq(r.resellerKey, accountKey(reseller)))),
+  );
+}
 
 let parkedCounter = 0;
 
 /** One parked (dead) message, as the outbox leaves it after Slack refused it for good; reused while still parked. */
 export async function ensureParked(h: Harness): Promise<number> {
-  const dead = h.database.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.status === 'dead');
+  const { outbox } = h.tables;
+  const dead = await h.database.db.select().from(outbox).where(eq(outbox.status, 'dead'));
   if (dead.length === 1) return (dead[0] as { id: number }).id;
   expect(dead).toHaveLength(0);
   parkedCounter += 1;
   const now = h.clock.now();
-  const row = await h.database.db.transaction((tx) =>
+  const [row] = await h.database.db.transaction((tx) =>
     tx
       .insert(outbox)
       .values({
@@ -577,11 +578,13 @@ export async function ensureParked(h: Harness): Promise<number> {
         lastError: 'channel_not_found',
         createdAt: now,
       })
-      .returning()
-      .get(),
+      .returning({ id: outbox.id }),
   );
+  if (!row) throw new Error('the parked message was not stored');
   return row.id;
 }
 
-export const outboxRow = (h: Harness, id: number) =>
-  h.database.db.select().from(outbox).where(eq(outbox.id, id)).get();
+export async function outboxRow(h: Harness, id: number): Promise<OutboxRow | undefined> {
+  const { outbox } = h.tables;
+  return first(h.database.db.select().from(outbox).where(eq(outbox.id, id)));
+}

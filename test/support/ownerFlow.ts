@@ -1,7 +1,8 @@
+import { eq, inArray, not } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
+import { first } from '../../src/db/engine.js';
 import type { HandoffRow } from '../../src/db/schema.js';
-import { handoffs, outbox } from '../../src/db/schema.js';
 import type { StoredMessage } from './fakeSlack.js';
 import { type Harness, waitFor } from './harness.js';
 import { blockAction, viewSubmission } from './payloads.js';
@@ -45,12 +46,9 @@ export function buttonValues(message: StoredMessage | undefined): Record<string,
   );
 }
 
-export function handoffRow(h: Harness, id: number): HandoffRow {
-  const row = h.database.db
-    .select()
-    .from(handoffs)
-    .all()
-    .find((x) => x.id === id);
+export async function handoffRow(h: Pick<Harness, 'database' | 'tables'>, id: number): Promise<HandoffRow> {
+  const { handoffs } = h.tables;
+  const row = await first(h.database.db.select().from(handoffs).where(eq(handoffs.id, id)));
   if (!row) throw new Error(`handoff ${id} not found`);
   return row;
 }
@@ -63,24 +61,21 @@ export function waitForDm(h: Harness, userId: string, needle: string, what = nee
 }
 
 /** Waits until every outbox row is settled (delivered, or cancelled as superseded), for asserting final state. */
-export function outboxDrained(h: Harness, timeoutMs = 8000): Promise<boolean> {
-  return waitFor(
-    () =>
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .every((r) => r.status === 'delivered' || r.status === 'cancelled'),
-    timeoutMs,
-    'the outbox to drain',
-  );
+export function outboxDrained(h: Pick<Harness, 'database' | 'tables'>, timeoutMs = 8000): Promise<boolean> {
+  const { outbox } = h.tables;
+  const unsettled = () =>
+    h.database.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(not(inArray(outbox.status, ['delivered', 'cancelled'])));
+  return waitFor(async () => (await unsettled()).length === 0, timeoutMs, 'the outbox to drain');
 }
 
 /** Moves the clock to the handoff's deadline, runs the sweep, and returns the owner's expiry notice. */
 export async function expire(h: Harness, handoff: HandoffRow, ownerId = handoff.ownerUserId) {
   h.clock.set(handoff.dueAt);
   expect((await h.app.sweeper.sweep()).expired).toBe(1);
-  expect(handoffRow(h, handoff.id).status).toBe('expired');
+  expect((await handoffRow(h, handoff.id)).status).toBe('expired');
   return waitForDm(h, ownerId, 'It has *expired*', 'the owner expiry notice');
 }
 

@@ -1,12 +1,7 @@
+import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { CALLBACK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
-import {
-  classificationCorrections,
-  drafts,
-  type HandoffRow,
-  handoffs,
-  registeredResellers,
-} from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { type Harness, waitFor } from './harness.js';
 import { confirmationsOn, type PacketValues, packetSubmission, reviewSubmission } from './payloads.js';
 import { people, TEAM } from './people.js';
@@ -114,13 +109,26 @@ export async function sendReview(
   return (await response.json()) as ViewAnswer;
 }
 
-export const handoffRows = (h: Harness): HandoffRow[] => h.database.db.select().from(handoffs).all();
-export const draftRows = (h: Harness) => h.database.db.select().from(drafts).all();
-export const correctionRows = (h: Harness) => h.database.db.select().from(classificationCorrections).all();
-export const resellerRows = (h: Harness) => h.database.db.select().from(registeredResellers).all();
+/** Each table's rows in id order (the order they were stored in, which Postgres does not keep without ORDER BY). */
+export async function handoffRows(h: Harness): Promise<HandoffRow[]> {
+  const { handoffs } = h.tables;
+  return h.database.db.select().from(handoffs).orderBy(asc(handoffs.id));
+}
+export async function draftRows(h: Harness) {
+  const { drafts } = h.tables;
+  return h.database.db.select().from(drafts).orderBy(asc(drafts.id));
+}
+export async function correctionRows(h: Harness) {
+  const { classificationCorrections } = h.tables;
+  return h.database.db.select().from(classificationCorrections).orderBy(asc(classificationCorrections.id));
+}
+export async function resellerRows(h: Harness) {
+  const { registeredResellers } = h.tables;
+  return h.database.db.select().from(registeredResellers).orderBy(asc(registeredResellers.id));
+}
 
-export function lastHandoff(h: Harness): HandoffRow {
-  const rows = handoffRows(h);
+export async function lastHandoff(h: Harness): Promise<HandoffRow> {
+  const rows = await handoffRows(h);
   const row = rows[rows.length - 1];
   if (!row) throw new Error('no handoff stored');
   return row;
@@ -136,7 +144,7 @@ export async function sendPacket(
   values: PacketValues = {},
   opts: { user?: SlackUser; overrideReason?: string } = {},
 ): Promise<HandoffRow> {
-  const before = handoffRows(h).length;
+  const before = (await handoffRows(h)).length;
   const { draftId, review } = await reviewPacket(h, values, opts.user ? { user: opts.user } : {});
   const answer = await sendReview(h, draftId, {
     review,
@@ -144,7 +152,7 @@ export async function sendPacket(
     ...(opts.user ? { user: opts.user } : {}),
   });
   expect(answer).toEqual({ response_action: 'clear' });
-  expect(handoffRows(h)).toHaveLength(before + 1);
+  expect(await handoffRows(h)).toHaveLength(before + 1);
   return lastHandoff(h);
 }
 

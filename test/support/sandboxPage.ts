@@ -1,3 +1,4 @@
+import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -9,6 +10,7 @@ import {
   PACKET_BLOCK_ID,
   PACKET_FORM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
+import { first, tablesOf } from '../../src/db/engine.js';
 import { waitFor } from './harness.js';
 
 /**
@@ -41,13 +43,10 @@ export async function openSandboxPage(browser: Browser, sandbox: Sandbox): Promi
 
 /** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
 export async function outboxDelivered(sandbox: Sandbox): Promise<void> {
-  const pending = () =>
-    (
-      sandbox.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as {
-        n: number;
-      }
-    ).n;
-  await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+  const { db } = sandbox.database;
+  const { outbox } = tablesOf(db);
+  const pending = () => db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending'));
+  await waitFor(async () => (await pending()).length === 0, 20_000, 'the outbox to drain');
 }
 
 export async function actAs(page: Page, userId: string): Promise<void> {
@@ -123,10 +122,17 @@ export const message = (page: Page, text: string) =>
   page.locator('article.message', { hasText: text }).last();
 
 /** The number the app gave the latest handoff of this account (the list, the Home and View name it `#<id>`). */
-export function latestHandoffId(sandbox: Sandbox, account: string): number {
-  const row = sandbox.database.sqlite
-    .prepare('SELECT id FROM handoffs WHERE account_name = ? ORDER BY id DESC LIMIT 1')
-    .get(account) as { id: number } | undefined;
+export async function latestHandoffId(sandbox: Sandbox, account: string): Promise<number> {
+  const { db } = sandbox.database;
+  const { handoffs } = tablesOf(db);
+  const row = await first(
+    db
+      .select({ id: handoffs.id })
+      .from(handoffs)
+      .where(eq(handoffs.accountName, account))
+      .orderBy(desc(handoffs.id))
+      .limit(1),
+  );
   if (!row) throw new Error(`no handoff for ${account}`);
   return row.id;
 }

@@ -206,7 +206,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
         expect(listenerFailures(logFrom)).toEqual([]);
         // The answer: the packet modal for a member, or an ephemeral reply (an outsider, or Slack unavailable).
         const modal = h.slack.callsTo('views.open').some((call) => call.args.trigger_id === triggerId);
-        const reply = snapshot(h).outbox.some(
+        const reply = (await snapshot(h)).outbox.some(
           (row) => (row.payload as Record<string, unknown>).response_url === responseUrl,
         );
         expect(modal || reply, `/handoff by ${user} without text: no modal, no reply`).toBe(true);
