@@ -57,6 +57,7 @@ export const ENGINE_NEUTRAL = [
   'internalChannels',
   'jobClaims',
   'lookup',
+  'metrics',
   'outbox',
   'outboxChannels',
   'outboxLeases',

@@ -17,6 +17,7 @@ import { homeViewsContract } from './homeViews.contract.js';
 import { internalChannelsContract } from './internalChannels.contract.js';
 import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
+import { metricsContract } from './metrics.contract.js';
 import { outboxContract } from './outbox.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
 import { outboxLeasesContract } from './outboxLeases.contract.js';
@@ -48,6 +49,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   internalChannels: internalChannelsContract,
   jobClaims: jobClaimsContract,
   lookup: lookupContract,
+  metrics: metricsContract,
   outbox: outboxContract,
   outboxChannels: outboxChannelsContract,
   outboxLeases: outboxLeasesContract,
