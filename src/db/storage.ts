@@ -67,10 +67,10 @@ export async function postgresStorage(
   try {
     opened = await openPostgresDatabase(url, {
       ...opts,
-      onIdleError: (error) =>
+      onConnectionError: (error) =>
         logger.warn(
           { err: error },
-          'a Postgres connection was lost while idle; the next request opens another',
+          'a Postgres connection was lost; the next request opens another',
         ),
     });
   } catch (error) {

@@ -1,4 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStorage } from '../../src/db/storage.js';
+import { createLogger } from '../../src/logger.js';
+import { isStorageOutage } from '../../src/runtime/storageHealth.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { freePort } from '../support/ports.js';
@@ -79,6 +83,26 @@ describe('npm start on Postgres (DATABASE_URL)', () => {
     await p.healthy(20_000);
     expect(p.out()).toContain('the database accepts writes again');
     expect(await p.stop()).toBe(0);
+  }, 60_000);
+
+  it('a transaction whose connection is cut fails as a storage outage, and the process lives on', async () => {
+    const url = await server.createDatabase('app_cut');
+    const storage = await postgresStorage(url, createLogger('silent'));
+    try {
+      const cut = storage.db.transaction(async (tx) => {
+        await (tx as unknown as { execute(q: unknown): Promise<unknown> }).execute(sql`select pg_sleep(30)`);
+      });
+      // The client is checked out, inside its transaction, when the server goes: its 'error' event must not be the
+      // process's (node-postgres emits it on the client; unheard, it would end this test worker).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      server.halt();
+      const error = await cut.catch((e: unknown) => e);
+      expect(isStorageOutage(error), String(error)).toBe(true);
+    } finally {
+      await server.resume();
+    }
+    await storage.probe(new Date());
+    await storage.close();
   }, 60_000);
 
   it('stops with one readable message when the server cannot be reached, or a newer version migrated it', async () => {

@@ -36,7 +36,7 @@ export interface PostgresServer {
   /** The folder holding the cluster (`data/`), its log and its sockets. */
   dir: string;
   createDatabase(name: string): Promise<string>;
-  /** Stops the server as an outage would (immediate: every connection cut), keeping its data. */
+  /** Stops the server as an outage would (every connection cut), keeping what was committed. */
   halt(): void;
   /** Starts it again on the same port and data, after `halt`. */
   resume(): Promise<void>;
@@ -103,8 +103,12 @@ function makeServerDir(): string {
   return dir;
 }
 
-/** Settings for a server that lives for one test run: no durability, sockets in this folder, TCP on 127.0.0.1 only. */
-function configure(data: string, dir: string): void {
+/**
+ * Settings for a server that lives for one test run: sockets in this folder, TCP on 127.0.0.1 only, and no
+ * durability (tests need none, and a flush per commit would slow them); `durable` keeps Postgres' own defaults
+ * (fsync, synchronous_commit and full_page_writes on), for a benchmark set beside SQLite's committed writes.
+ */
+function configure(data: string, dir: string, durable: boolean): void {
   appendFileSync(
     join(data, 'postgresql.conf'),
     [
@@ -112,9 +116,7 @@ function configure(data: string, dir: string): void {
       '# test/support/postgres.ts',
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${dir.replaceAll("'", "''")}'`,
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
+      ...(durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
       '',
     ].join('\n'),
   );
@@ -144,8 +146,11 @@ async function startOnFreePort(bin: string, dir: string, data: string, log: stri
   }
 }
 
-/** Starts a throwaway server (see PostgresServer). */
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * Starts a throwaway server (see PostgresServer). `durable`: each commit flushed to disk as a production server does
+ * (the bench's setting); without it, the tests' fast and undurable one.
+ */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = makeServerDir();
   const data = join(dir, 'data');
@@ -163,13 +168,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     // Trust: the server is this run's own, on 127.0.0.1 only, its sockets in a folder only its user can enter.
     const initdb = ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'];
     check(runAs(dir, join(bin, 'initdb'), initdb), 'initdb');
-    configure(data, dir);
+    configure(data, dir, opts.durable ?? false);
     running = true;
     const port = await startOnFreePort(bin, dir, data, log);
     await waitUntilReady(bin, dir, port);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     const halt = () => {
-      check(runAs(dir, join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-w', '-D', data]), 'pg_ctl stop', log);
+      // Fast, not immediate: every connection is cut as in an outage, but what was committed stays (this server runs
+      // without fsync and synchronous_commit, so a crash-like stop would lose the last commits, which a real server
+      // keeps).
+      check(runAs(dir, join(bin, 'pg_ctl'), ['stop', '-m', 'fast', '-w', '-D', data]), 'pg_ctl stop', log);
       running = false;
     };
     const resume = async () => {

@@ -27,7 +27,9 @@ export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnl
     application_name: 'cosell-handoff (read-only)',
     options: '-c default_transaction_read_only=on',
   });
+  // As in pg/store.ts: a client's lost connection is the failing statement's error, not the process's.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const migrations = await migrationState(pool);
     // Typed as SQLite's, as in pg/store.ts (db/engine.ts says why); no transaction to give.

@@ -23,8 +23,8 @@ export async function openPostgresDatabase(
   url: string,
   opts: {
     max?: number;
-    /** An idle client's connection failed (the server restarted): the pool drops it and connects anew when asked. */
-    onIdleError?: (error: Error) => void;
+    /** A client's connection failed (the server restarted): the pool drops it and connects anew when asked. */
+    onConnectionError?: (error: Error) => void;
   } = {},
 ): Promise<PostgresDatabase> {
   const pool = new pg.Pool({
@@ -35,8 +35,12 @@ export async function openPostgresDatabase(
     // A server that does not answer fails the request after this, instead of keeping it (and its Slack ack) forever.
     connectionTimeoutMillis: 10_000,
   });
-  // Without a listener, an idle client's error (a restart of the server) would end the process.
-  pool.on('error', opts.onIdleError ?? (() => {}));
+  // Without a listener, a client's error (the server restarted, the link dropped) would end the process: the pool
+  // listens on idle clients only, and a client in use (inside a transaction) emits it too. The statement in flight
+  // fails with the same error, which its caller handles; the pool drops the client once it is released.
+  const onError = opts.onConnectionError ?? (() => {});
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   try {
     const client = await pool.connect();
     try {
