@@ -1,10 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { addReseller, findResellers, listResellers, removeReseller } from '../db/repositories/checks.js';
+import { insertClassificationCorrection } from '../db/repositories/crm.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
-import { classificationCorrections, type HandoffRow, type ResellerRow } from '../db/schema.js';
+import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { Classification } from '../domain/attribution.js';
@@ -127,16 +128,14 @@ async function correctClassification(
       { classification: to, classificationReason: `Corrected by RevOps: ${reason.trim()}`, updatedAt: now },
     );
     if (!row) return undefined;
-    tx.insert(classificationCorrections)
-      .values({
-        handoffId: handoff.id,
-        fromClassification: from,
-        toClassification: to,
-        reason: reason.trim(),
-        correctedByUserId: ctx.actor.userId,
-        correctedAt: now,
-      })
-      .run();
+    await insertClassificationCorrection(tx, {
+      handoffId: handoff.id,
+      fromClassification: from,
+      toClassification: to,
+      reason: reason.trim(),
+      correctedByUserId: ctx.actor.userId,
+      correctedAt: now,
+    });
     await logEvent(tx, {
       type: 'classification_corrected',
       before: handoff,
