@@ -68,18 +68,24 @@ export async function addAlias(exec: Tx, partnerId: number, alias: string): Prom
   return row?.partnerId === partnerId;
 }
 
-/** The partner a packet names, created (with its name as the first alias) when the directory does not know it. */
+/**
+ * The partner a packet names, created (with its name as the first alias) when the directory does not know it. Two
+ * packets naming the same new partner at once (on Postgres, where transactions run side by side) both find none:
+ * the second's insert waits for the first's commit and then adds nothing, and it takes the partner the first created.
+ */
 export async function ensurePartner(exec: Tx, name: string, at: Date): Promise<PartnerRow> {
   const known = await partnerByName(exec, name);
   if (known) return known;
   const key = accountKey(name);
   const { partners } = tablesOf(exec);
-  const created = await first(
-    exec
-      .insert(partners)
-      .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
-      .returning(),
-  );
+  const created =
+    (await first(
+      exec
+        .insert(partners)
+        .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
+        .onConflictDoNothing()
+        .returning(),
+    )) ?? (await first(exec.select().from(partners).where(eq(partners.key, key))));
   if (!created) throw new Error(`partner ${name} not stored`);
   await addAlias(exec, created.id, name);
   return created;
