@@ -236,7 +236,13 @@ export async function sendDraft(deps: PacketServiceDeps, req: SendRequest): Prom
   if (already) return { kind: 'sent', handoff: already, duplicate: true };
   const now = clock.now();
   const cleared = await clearToSend(deps, req, review, now);
-  if (cleared.kind === 'refused') return cleared.result;
+  if (cleared.kind === 'refused') {
+    // Another Send of this draft may have gone while this one was checked (on Postgres they run side by side): its
+    // handoff is the answer, not a refusal of this one as a duplicate of itself.
+    const sentMeanwhile = await findBySourceView(db, draft.sourceViewId);
+    if (sentMeanwhile) return { kind: 'sent', handoff: sentMeanwhile, duplicate: true };
+    return cleared.result;
+  }
   if (review.editOf !== undefined)
     return saveEdit(deps, req, review, cleared.findings, cleared.overrideReason);
   const to = recipientOf(review, req.absence, now);
