@@ -7,7 +7,16 @@ import { defineConfig } from 'vitest/config';
  * - postgres: the Postgres schema and migrations, their parity with SQLite's, the repositories' contracts, the move.
  * - integration-pg: the integration tests of the Slack entry points, the harness starting the real app on Postgres
  *   (one database per harness). The files listed are those that read the database only through the repositories or
- *   engine-neutral queries; the others read SQLite's connection and run on SQLite (`npm test`).
+ *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`.
+ *
+ * Left on SQLite alone, because they test SQLite itself: the backups and their schedule (backupRestore,
+ * backupSchedule: pg_dump is the backup on Postgres), the WAL checkpoints (checkpointer), the one-process lock and
+ * the process's start and stop on a file (process), unwritable files and storage faults injected into the file
+ * (unwritableDatabase, storageFaults), the refusal of a database file newer than the app (databaseNewer), the export
+ * CLI reading the file (exportCsv, exportReadOnly), migrations of old SQLite files and their backfills
+ * (surfacesMigration, removedChannelsMigration, firstAccepts.property, metricFacts.property), the raw-SQL prepared
+ * statements (preparedQueries) and the doctor on a file (doctor). The rest not listed yet read SQLite's way
+ * (`.all()`/`.get()` on the harness's database) and are still to be converted.
  */
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
@@ -29,6 +38,28 @@ export const INTEGRATION_ON_POSTGRES = [
   'policyMoves',
   'review',
   'wording',
+  'packetForm',
+  'validation',
+  'edit',
+  'surfaces',
+  'partnerLoop',
+  'appHome',
+  'signature',
+  'withdrawSilence',
+  'slackEventsStatus',
+  'helpRequests',
+  'ownerActions',
+  'responseWindow',
+  'lifecycle.property',
+  'partnerIsolation.property',
+  'partnerSafety.property',
+  'partnerView.property',
+  'hostile/appHome.property',
+  'hostile/blockActions.property',
+  'hostile/malformed.property',
+  'hostile/shortcuts.property',
+  'hostile/slashCommand.property',
+  'hostile/viewSubmissions.property',
 ];
 
 export default defineConfig({

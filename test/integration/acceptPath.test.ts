@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffs } from '../../src/db/schema.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction } from '../support/payloads.js';
@@ -37,7 +36,7 @@ describe('the accept path, end to end', () => {
     expect(JSON.stringify(review.blocks)).toContain('18/18 · Ready to hand off');
     expect(answer).toEqual({ response_action: 'clear' });
 
-    const stored = h.database.db.select().from(handoffs).all();
+    const stored = await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id);
     expect(stored).toHaveLength(1);
     const [handoff] = stored;
     if (!handoff) throw new Error('no handoff stored');
@@ -115,7 +114,7 @@ describe('the accept path, end to end', () => {
     for (const id of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw])
       expect(JSON.stringify(h.slack.messages(authorDm))).not.toContain(id);
 
-    const row = h.database.db.select().from(decisions).all();
+    const row = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(row).toEqual([
       expect.objectContaining({
         handoffId: handoff.id,
@@ -131,7 +130,7 @@ describe('the accept path, end to end', () => {
     await h.stop();
     h = await startHarness({ env: { CLOSURE_DATES: '2026-11-25,2026-11-26' } });
     await submitAndSend(h);
-    const [handoff] = h.database.db.select().from(handoffs).all();
+    const [handoff] = await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id);
     // Monday 15:00 Berlin + 3 business days, Wednesday and Thursday closed: Monday 30 November 15:00 Berlin.
     expect(handoff?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
   });

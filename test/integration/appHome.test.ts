@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { handoffs } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { appHomeOpened, blockAction } from '../support/payloads.js';
@@ -58,7 +57,9 @@ describe('App Home', () => {
     const { handoff } = await sendHandoff(h);
     await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.author.id, team_id: TEAM }));
     await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'home refresh');
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('withdrawn');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('withdrawn');
     const refreshed = JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view);
     // Pat sent it and owns it: "by you", not the AE's name.
     expect(refreshed).toContain(
@@ -103,6 +104,8 @@ describe('App Home', () => {
       'DM',
     );
     expect(reply?.text).toContain('Only the owner');
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('sent');
   });
 });

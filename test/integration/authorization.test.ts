@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffs } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { ackBody, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission } from '../support/payloads.js';
@@ -37,14 +36,14 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     return String(reply.body.text);
   }
 
-  function nothingChanged(handoffId: number) {
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+  async function nothingChanged(handoffId: number) {
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
     expect(
-      h.database.db
-        .select()
-        .from(handoffs)
-        .all()
-        .find((x) => x.id === handoffId)?.status,
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+        (x) => x.id === handoffId,
+      )?.status,
     ).toBe('sent');
   }
 
@@ -53,7 +52,7 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     const text = await click(ACTION_ID.accept, handoff.id, { id: people.member.id, team_id: TEAM });
     expect(text).toContain(`Only <@${people.ae.id}>`);
     expect(text).toContain('Nothing was changed');
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 
   it('does not open the decline modal for someone other than the AE', async () => {
@@ -61,14 +60,14 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     const text = await click(ACTION_ID.decline, handoff.id, { id: people.author.id, team_id: TEAM });
     expect(text).toContain('Only');
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 
   it('refuses the AE id when it comes from another workspace (same user id, foreign team)', async () => {
     const { handoff } = await sendHandoff(h);
     const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: PARTNER_TEAM });
     expect(text).toContain('another organization');
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 
   it('refuses the AE id from another internal workspace of the same org (the AE is one user in one workspace)', async () => {
@@ -77,7 +76,7 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     const { handoff } = await sendHandoff(h);
     const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: 'T0SISTER' });
     expect(text).toContain(`Only <@${people.ae.id}>`);
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 
   it('refuses an external Slack Connect user and a payload without user.team_id', async () => {
@@ -86,7 +85,7 @@ describe('only the named AE can decide, and only while the handoff is open', () 
       await click(ACTION_ID.accept, handoff.id, { id: people.partner.id, team_id: PARTNER_TEAM }),
     ).toContain('another organization');
     expect(await click(ACTION_ID.accept, handoff.id, { id: people.ae.id })).toContain('another organization');
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 
   it('answers a forged or unknown handoff id with a clear ephemeral', async () => {
@@ -102,7 +101,7 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     const body = await ackBody(response);
     expect(body.response_action).toBe('errors');
     expect(Object.values(body.errors ?? {})[0]).toMatch(/Only the account executive/);
-    nothingChanged(handoff.id);
+    await nothingChanged(handoff.id);
   });
 });
 
@@ -131,7 +130,9 @@ describe('a decision happens exactly once', () => {
     const reply = await waitFor(() => h.slack.responses[0], 4000, 'second-click ephemeral');
     expect(String(reply.body.text)).toContain('already accepted');
     await quiet(h);
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(1);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      1,
+    );
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
     expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
@@ -148,7 +149,7 @@ describe('a decision happens exactly once', () => {
     expect(accept.status).toBe(200);
     expect(decline.status).toBe(200);
     await quiet(h);
-    const recorded = h.database.db.select().from(decisions).all();
+    const recorded = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(recorded).toHaveLength(1);
     // One thread: its parent and the winning decision's reply.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
@@ -171,7 +172,9 @@ describe('a decision happens exactly once', () => {
     expect(retry.status).toBe(200);
     await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
     await quiet(h);
-    expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+      1,
+    );
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
   });
@@ -189,6 +192,8 @@ describe('a decision happens exactly once', () => {
       'ephemeral',
     );
     expect(String(reply.body.text)).toContain('already declined');
-    expect(h.database.db.select().from(decisions).get()?.decision).toBe('declined');
+    expect(
+      (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id))[0]?.decision,
+    ).toBe('declined');
   });
 });

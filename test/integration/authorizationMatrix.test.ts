@@ -12,14 +12,7 @@ import { helpReplies } from '../../src/blocks/helpRequest.js';
 import { ACTION_ID, CALLBACK_ID, SHORTCUT_ID } from '../../src/blocks/ids.js';
 import { partnerReply } from '../../src/blocks/partnerReplies.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
-import {
-  classificationCorrections,
-  decisions,
-  type HandoffRow,
-  handoffEvents,
-  helpRequests,
-  outcomes,
-} from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
@@ -155,14 +148,18 @@ async function runCell(h: Harness, plan: CellPlan): Promise<void> {
 // -----------------------------------------------------------------------------------------------------------------
 // Actions on a handoff.
 
-const eventsOf = (h: Harness, handoffId: number) =>
-  h.database.db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, handoffId)).all();
+const eventsOf = async (h: Harness, handoffId: number) =>
+  await h.database.db
+    .select()
+    .from(h.tables.handoffEvents)
+    .where(eq(h.tables.handoffEvents.handoffId, handoffId))
+    .orderBy(h.tables.handoffEvents.id);
 
 /** A state change by `user`: one touch-log row of that type with them as the actor, and the owner told by DM. */
 async function changed(h: Harness, handoff: HandoffRow, user: SlackUser, seen: Seen, type: string) {
   const events = await waitFor(
-    () => {
-      const found = eventsOf(h, handoff.id).filter((e) => e.type === type);
+    async () => {
+      const found = (await eventsOf(h, handoff.id)).filter((e) => e.type === type);
       return found.length > 0 && found;
     },
     4000,
@@ -231,7 +228,11 @@ function outcomeClick(outcome: Outcome): HandoffAction {
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, outcome);
       expect((await handoffRow(h, handoff.id)).outcome).toBe(outcome);
-      const steps = h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all();
+      const steps = await h.database.db
+        .select()
+        .from(h.tables.outcomes)
+        .where(eq(h.tables.outcomes.handoffId, handoff.id))
+        .orderBy(h.tables.outcomes.id);
       expect(steps).toEqual([expect.objectContaining({ outcome, recordedByUserId: user.id })]);
     },
   };
@@ -263,9 +264,15 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'accepted');
       expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
-      expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
-        [expect.objectContaining({ decision: 'accepted', decidedByUserId: user.id, decidedByTeamId: TEAM })],
-      );
+      expect(
+        await h.database.db
+          .select()
+          .from(h.tables.decisions)
+          .where(eq(h.tables.decisions.handoffId, handoff.id))
+          .orderBy(h.tables.decisions.id),
+      ).toEqual([
+        expect.objectContaining({ decision: 'accepted', decidedByUserId: user.id, decidedByTeamId: TEAM }),
+      ]);
       // The AE's copy of the packet says so, in place.
       await waitFor(
         () =>
@@ -300,9 +307,15 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'declined');
       expect((await handoffRow(h, handoff.id)).status).toBe('declined');
-      expect(h.database.db.select().from(decisions).where(eq(decisions.handoffId, handoff.id)).all()).toEqual(
-        [expect.objectContaining({ decision: 'declined', reasonCode: 'timing', decidedByUserId: user.id })],
-      );
+      expect(
+        await h.database.db
+          .select()
+          .from(h.tables.decisions)
+          .where(eq(h.tables.decisions.handoffId, handoff.id))
+          .orderBy(h.tables.decisions.id),
+      ).toEqual([
+        expect.objectContaining({ decision: 'declined', reasonCode: 'timing', decidedByUserId: user.id }),
+      ]);
     },
   },
   {
@@ -397,9 +410,13 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'opportunity_created');
       expect((await handoffRow(h, handoff.id)).outcome).toBe('opportunity_created');
-      expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
-        expect.objectContaining({ crmOpportunity: 'OPP-MATRIX-1', recordedByUserId: user.id }),
-      ]);
+      expect(
+        await h.database.db
+          .select()
+          .from(h.tables.outcomes)
+          .where(eq(h.tables.outcomes.handoffId, handoff.id))
+          .orderBy(h.tables.outcomes.id),
+      ).toEqual([expect.objectContaining({ crmOpportunity: 'OPP-MATRIX-1', recordedByUserId: user.id })]);
     },
   },
   {
@@ -413,7 +430,13 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'lost');
       expect((await handoffRow(h, handoff.id)).outcome).toBe('lost');
-      expect(h.database.db.select().from(outcomes).where(eq(outcomes.handoffId, handoff.id)).all()).toEqual([
+      expect(
+        await h.database.db
+          .select()
+          .from(h.tables.outcomes)
+          .where(eq(h.tables.outcomes.handoffId, handoff.id))
+          .orderBy(h.tables.outcomes.id),
+      ).toEqual([
         expect.objectContaining({ outcome: 'lost', reasonCode: 'timing', recordedByUserId: user.id }),
       ]);
     },
@@ -492,8 +515,14 @@ describe('authorization matrix: partner-help requests', () => {
     await h?.stop();
   });
 
-  const rowOf = (id: number) =>
-    h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)).get();
+  const rowOf = async (id: number) =>
+    (
+      await h.database.db
+        .select()
+        .from(h.tables.helpRequests)
+        .where(eq(h.tables.helpRequests.id, id))
+        .orderBy(h.tables.helpRequests.id)
+    )[0];
 
   const ROWS: readonly {
     name: string;
@@ -509,9 +538,13 @@ describe('authorization matrix: partner-help requests', () => {
           silentWhenAllowed: true,
           act: () => click(h, ACTION_ID.helpClaim, String(request.id), user, HELP_CHANNEL),
           async effect() {
-            await waitFor(() => rowOf(request.id)?.status === 'claimed', 4000, 'the request taken');
-            expect(rowOf(request.id)).toMatchObject({ claimedByUserId: user.id });
-            const taken = rowOf(request.id);
+            await waitFor(
+              async () => (await rowOf(request.id))?.status === 'claimed',
+              4000,
+              'the request taken',
+            );
+            expect(await rowOf(request.id)).toMatchObject({ claimedByUserId: user.id });
+            const taken = await rowOf(request.id);
             if (!taken) throw new Error('the request is gone');
             await waitFor(
               () => dmOf(h, people.otherAe.id).some((m) => m.text === helpReplies.claimed(taken)),
@@ -546,11 +579,9 @@ describe('authorization matrix: partner-help requests', () => {
           refusal: 'Partner-help requests are for the team that runs this app.',
           act: () => submitView(h, helpSubmission(user, account)),
           async effect() {
-            const row = h.database.db
-              .select()
-              .from(helpRequests)
-              .all()
-              .find((r) => r.accountName === account);
+            const row = (
+              await h.database.db.select().from(h.tables.helpRequests).orderBy(h.tables.helpRequests.id)
+            ).find((r) => r.accountName === account);
             expect(row).toMatchObject({
               status: 'open',
               requestedByUserId: user.id,
@@ -652,17 +683,17 @@ const COMMANDS: readonly CommandRow[] = [
           );
           expect((await handoffRow(h, handoff.id)).classification).toBe('partner_sourced');
           expect(
-            h.database.db
+            await h.database.db
               .select()
-              .from(classificationCorrections)
-              .where(eq(classificationCorrections.handoffId, handoff.id))
-              .all(),
+              .from(h.tables.classificationCorrections)
+              .where(eq(h.tables.classificationCorrections.handoffId, handoff.id))
+              .orderBy(h.tables.classificationCorrections.id),
           ).toEqual([
             expect.objectContaining({ correctedByUserId: user.id, reason: 'the partner found it' }),
           ]);
-          expect(eventsOf(h, handoff.id).filter((e) => e.type === 'classification_corrected')).toEqual([
-            expect.objectContaining({ actorUserId: user.id }),
-          ]);
+          expect(
+            (await eventsOf(h, handoff.id)).filter((e) => e.type === 'classification_corrected'),
+          ).toEqual([expect.objectContaining({ actorUserId: user.id })]);
         },
       };
     },

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffs } from '../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { ackBody, type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -43,7 +42,9 @@ describe('the decline path, end to end', () => {
       expect.arrayContaining([DECLINE_BLOCK_ID.reason, DECLINE_BLOCK_ID.note]),
     );
     // Opening the modal decides nothing yet.
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
 
     const note = 'Northwind is mid-renewal with <!channel> procurement; secret pricing inside.';
     const submit = await h.interact(
@@ -52,9 +53,11 @@ describe('the decline path, end to end', () => {
     expect(submit.status).toBe(200);
     expect(await submit.text()).toBe('');
 
-    const [decision] = h.database.db.select().from(decisions).all();
+    const [decision] = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(decision).toMatchObject({ decision: 'declined', reasonCode: 'timing', note });
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('declined');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('declined');
 
     const partnerPost = await waitFor(() => h.slack.messages(channels.partner.id)[0], 8000, 'partner post');
     const partnerJson = JSON.stringify(partnerPost);
@@ -92,7 +95,9 @@ describe('the decline path, end to end', () => {
       response_action: 'errors',
       errors: { [DECLINE_BLOCK_ID.reason]: 'Choose a reason.' },
     });
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
   });
 
   it('rejects an unknown reason code sent by a forged payload', async () => {
@@ -101,6 +106,8 @@ describe('the decline path, end to end', () => {
       declineSubmission({ handoffId: handoff.id, reason: 'because', user: aeUser }),
     );
     expect((await ackBody(submit)).response_action).toBe('errors');
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
   });
 });

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS, SHORTCUT_ID } from '../../src/blocks/ids.js';
-import { helpRequests, outbox } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
 import {
@@ -74,7 +73,8 @@ interface OpenedView {
 }
 
 const lastOpenedView = (h: Harness) => h.slack.callsTo('views.open').at(-1)?.args.view as OpenedView;
-const rows = (h: Harness) => h.database.db.select().from(helpRequests).all();
+const rows = async (h: Harness) =>
+  await h.database.db.select().from(h.tables.helpRequests).orderBy(h.tables.helpRequests.id);
 const channelPosts = (h: Harness) => h.slack.messages(HELP_CHANNEL);
 const dmOf = (h: Harness, userId: string) => h.slack.messages(h.slack.dmChannelFor(userId));
 
@@ -90,9 +90,9 @@ async function sendRequest(
   h: Harness,
   opts: Parameters<typeof helpSubmission>[0] = {},
 ): Promise<{ id: number; post: StoredMessage }> {
-  const before = rows(h).length;
+  const before = (await rows(h)).length;
   await submitOk(h, helpSubmission(opts));
-  const all = rows(h);
+  const all = await rows(h);
   expect(all).toHaveLength(before + 1);
   const id = all[all.length - 1]?.id as number;
   const post = await waitFor(
@@ -172,7 +172,7 @@ describe('partner-help requests', () => {
         HELP_BLOCK_ID.ask,
         HELP_BLOCK_ID.partner,
       ]);
-      expect(rows(h)).toHaveLength(0);
+      expect(await rows(h)).toHaveLength(0);
     });
 
     it('`/handoff ask` without an account opens it empty', async () => {
@@ -219,8 +219,8 @@ describe('partner-help requests', () => {
           partner: 'Meridian Cloud Consulting',
         }),
       );
-      const [row] = rows(h);
-      expect(rows(h)).toHaveLength(1);
+      const [row] = await rows(h);
+      expect(await rows(h)).toHaveLength(1);
       expect(row).toMatchObject({
         requestedByUserId: people.ae.id,
         requestedByTeamId: TEAM,
@@ -270,7 +270,7 @@ describe('partner-help requests', () => {
     it('keeps typed mentions and links inert in the blocks of the post, and in the DMs', async () => {
       const h = await start();
       await submitOk(h, helpSubmission(TYPED));
-      const id = rows(h)[0]?.id as number;
+      const id = (await rows(h))[0]?.id as number;
       const post = await waitFor(() => channelPosts(h)[0], 8000, 'the channel post');
       await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
       await clickTake(h, String(id), authorUser, post);
@@ -288,7 +288,7 @@ describe('partner-help requests', () => {
     it('keeps a typed mention in the account inert in the notification text of the post and its update', async () => {
       const h = await start();
       await submitOk(h, helpSubmission(TYPED));
-      const id = rows(h)[0]?.id as number;
+      const id = (await rows(h))[0]?.id as number;
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       await clickTake(h, String(id), authorUser);
       await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'the post updated');
@@ -312,15 +312,13 @@ describe('partner-help requests', () => {
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
       await quiet(h);
-      expect(rows(h)).toHaveLength(1);
+      expect(await rows(h)).toHaveLength(1);
       expect(channelPosts(h)).toHaveLength(1);
       expect(dmOf(h, people.ae.id)).toHaveLength(1);
       expect(
-        h.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .filter((r) => r.dedupeKey.startsWith('help:')),
+        (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter((r) =>
+          r.dedupeKey.startsWith('help:'),
+        ),
       ).toHaveLength(2);
     });
 
@@ -342,7 +340,7 @@ describe('partner-help requests', () => {
         [HELP_BLOCK_ID.account, HELP_BLOCK_ID.ask].sort(),
       );
       await quiet(h);
-      expect(rows(h)).toHaveLength(0);
+      expect(await rows(h)).toHaveLength(0);
       expect(channelPosts(h)).toHaveLength(0);
     });
 
@@ -368,8 +366,8 @@ describe('partner-help requests', () => {
       // Exactly at the limit is fine (after trimming the surrounding spaces).
       await submitOk(h, helpSubmission({ ask: ` ${'y'.repeat(HELP_LIMITS.ask)} ` }));
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
-      expect(rows(h)).toHaveLength(1);
-      expect(rows(h)[0]?.ask).toHaveLength(HELP_LIMITS.ask);
+      expect(await rows(h)).toHaveLength(1);
+      expect((await rows(h))[0]?.ask).toHaveLength(HELP_LIMITS.ask);
     });
 
     it('refuses a submission by a Slack Connect user inline', async () => {
@@ -377,7 +375,7 @@ describe('partner-help requests', () => {
       const body = await ackBody(await h.interact(helpSubmission({ user: partnerUser })));
       expect(body.response_action).toBe('errors');
       expect(Object.keys(body.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
-      expect(rows(h)).toHaveLength(0);
+      expect(await rows(h)).toHaveLength(0);
       expect(h.logs.some((l) => l.msg === 'help request refused: external')).toBe(true);
     });
   });
@@ -393,7 +391,7 @@ describe('partner-help requests', () => {
         8000,
         'the requester told',
       );
-      expect(rows(h)[0]).toMatchObject({
+      expect((await rows(h))[0]).toMatchObject({
         status: 'claimed',
         claimedByUserId: people.author.id,
         claimedAt: h.clock.now(),
@@ -417,7 +415,7 @@ describe('partner-help requests', () => {
       await clickTake(h, String(id), authorUser, post);
       await waitFor(() => channelPosts(h).find((m) => m.edited), 8000, 'the post updated');
       await waitFor(() => dmOf(h, people.ae.id).length === 2, 8000, 'the claimed DM');
-      const claimed = rows(h)[0];
+      const claimed = (await rows(h))[0];
       const updates = h.slack.callsTo('chat.update').length;
 
       h.clock.advance(5 * 60_000);
@@ -428,7 +426,7 @@ describe('partner-help requests', () => {
         `<@${people.author.id}> already took this request.`,
       );
       await quiet(h);
-      expect(rows(h)[0]).toEqual(claimed);
+      expect((await rows(h))[0]).toEqual(claimed);
       expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
       expect(dmOf(h, people.ae.id)).toHaveLength(2);
     });
@@ -446,7 +444,7 @@ describe('partner-help requests', () => {
         'the loser ephemeral',
       );
       await quiet(h);
-      const [row] = rows(h);
+      const [row] = await rows(h);
       expect(row?.status).toBe('claimed');
       expect(String(reply.body.text)).toBe(`<@${row?.claimedByUserId}> already took this request.`);
       expect(h.slack.responses.filter((r) => urls.includes(r.url))).toHaveLength(1);
@@ -467,11 +465,11 @@ describe('partner-help requests', () => {
       expect(refusals).toHaveLength(2);
       expect(refusals[0]).toMatchObject({ userId: people.partner.id, teamId: PARTNER_TEAM, requestId: id });
       await quiet(h);
-      expect(rows(h)[0]).toMatchObject({ status: 'open', claimedByUserId: null });
+      expect((await rows(h))[0]).toMatchObject({ status: 'open', claimedByUserId: null });
       expect(h.slack.callsTo('chat.update')).toHaveLength(0);
       // And it can still be taken by partner marketing.
       await clickTake(h, String(id), authorUser, post);
-      await waitFor(() => rows(h)[0]?.status === 'claimed', 4000, 'claimed');
+      await waitFor(async () => (await rows(h))[0]?.status === 'claimed', 4000, 'claimed');
     });
 
     it('answers forged values (not a number, unknown id, huge, negative) with a clean reply, no crash', async () => {
@@ -489,7 +487,7 @@ describe('partner-help requests', () => {
         const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
         expect(text, value).toBe(helpReplies.notFound());
       }
-      expect(rows(h)[0]?.status).toBe('open');
+      expect((await rows(h))[0]?.status).toBe('open');
       expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
       const health = await fetch(`${h.baseUrl}/healthz`);
       expect(health.status).toBe(200);
@@ -515,7 +513,7 @@ describe('partner-help requests', () => {
       });
       await quiet(h);
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
-      expect(rows(h)).toHaveLength(0);
+      expect(await rows(h)).toHaveLength(0);
     });
 
     it('refuses the Slack Connect partner channel at start (error logged) and then says it is not set up', async () => {
@@ -530,7 +528,7 @@ describe('partner-help requests', () => {
       expect(body.errors).toEqual({ [HELP_BLOCK_ID.account]: helpReplies.notConfigured() });
       await quiet(h);
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
-      expect(rows(h)).toHaveLength(0);
+      expect(await rows(h)).toHaveLength(0);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
     });
 
@@ -599,7 +597,7 @@ describe('partner-help requests', () => {
       });
       h.clock.advance(60_000);
       await clickTake(h, String(first.id), authorUser, first.post);
-      await waitFor(() => rows(h).some((r) => r.status === 'claimed'), 4000, 'claimed');
+      await waitFor(async () => (await rows(h)).some((r) => r.status === 'claimed'), 4000, 'claimed');
 
       const m = await h.app.metrics.program(from, new Date(h.clock.now().getTime() + 1));
       expect(m.overall.helpRequests).toBe(2);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
-import { type HandoffRow, handoffEvents, handoffs, postedMessages, surfaces } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import {
   can,
   PERSON_ACTIONS,
@@ -161,8 +161,12 @@ async function act(step: { kind: PersonAction; who: Who }, before: HandoffRow): 
   }
 }
 
-const eventsOf = (id: number) =>
-  h.database.db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, id)).all();
+const eventsOf = async (id: number) =>
+  await h.database.db
+    .select()
+    .from(h.tables.handoffEvents)
+    .where(eq(h.tables.handoffEvents.handoffId, id))
+    .orderBy(h.tables.handoffEvents.id);
 
 /** The button ids a reader may be shown, as `can` decides. */
 function actionOfButton(actionId: string): PersonAction | undefined {
@@ -188,16 +192,21 @@ async function checkSurfaces(handoff: HandoffRow, story: string[]): Promise<void
     internalTeamIds: h.app.startup.internalTeamIds,
     homeTeamId: TEAM,
   });
-  const rows = h.database.db.select().from(surfaces).where(eq(surfaces.handoffId, handoff.id)).all();
+  const rows = await h.database.db
+    .select()
+    .from(h.tables.surfaces)
+    .where(eq(h.tables.surfaces.handoffId, handoff.id))
+    .orderBy(h.tables.surfaces.id);
   expect(rows.length, story.join(' → ')).toBeGreaterThan(0);
   for (const surface of rows.filter((s) => s.posted)) {
     const where = `${surface.kind} ${surface.key} after ${story.join(' → ')}`;
     expect(surface.shown, where).toBe(surface.wanted);
-    const posted = h.database.db
-      .select()
-      .from(postedMessages)
-      .where(eq(postedMessages.messageKey, surface.key))
-      .get();
+    const posted = (
+      await h.database.db
+        .select()
+        .from(h.tables.postedMessages)
+        .where(eq(h.tables.postedMessages.messageKey, surface.key))
+    )[0];
     const message = h.slack.messages(posted?.channelId ?? '').find((m) => m.ts === posted?.ts);
     expect(message, where).toBeDefined();
     // What Slack shows is what the current state renders to.
@@ -244,11 +253,9 @@ describe('the lifecycle (property)', () => {
             { viewId: `V0LIFE${run}` },
           );
           expect(answer).toEqual({ response_action: 'clear' });
-          const handoff = h.database.db
-            .select()
-            .from(handoffs)
-            .orderBy(desc(handoffs.id))
-            .get() as HandoffRow;
+          const handoff = (
+            await h.database.db.select().from(h.tables.handoffs).orderBy(desc(h.tables.handoffs.id))
+          )[0] as HandoffRow;
           await quiet(h);
           const story: string[] = [];
           for (const step of steps) {
@@ -270,11 +277,11 @@ describe('the lifecycle (property)', () => {
               const user = userOf(step.who, before);
               const allowed = can(viewerOf(user), step.kind, before, now);
               const snapshot = await dbSnapshot(h);
-              const eventsBefore = eventsOf(handoff.id).length;
+              const eventsBefore = (await eventsOf(handoff.id)).length;
               await act(step, before);
               await quiet(h);
               story.push(`${step.who}:${step.kind}${allowed ? '' : '(refused)'}`);
-              const events = eventsOf(handoff.id);
+              const events = await eventsOf(handoff.id);
               if (allowed) {
                 const added = events.slice(eventsBefore);
                 expect(

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffs, outbox } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -35,12 +34,10 @@ const partnerUser = { id: people.partner.id, team_id: PARTNER_TEAM };
 
 const partnerPosts = (h: Harness) => h.slack.messages(channels.partner.id);
 /** Outbox rows other than ephemeral replies: everything a state change queued. */
-const queued = (h: Harness) =>
-  h.database.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => !r.dedupeKey.startsWith('ephemeral:'));
+const queued = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+    (r) => !r.dedupeKey.startsWith('ephemeral:'),
+  );
 
 /** Nothing a partner may not see: no internal packet fields, no mentions that would ping people. */
 function expectPartnerSafe(text: string) {
@@ -178,7 +175,9 @@ describe('reassign after expiry', () => {
       }),
     );
     expect(await ephemeralAt(h, oldClickUrl)).toContain(`Only <@${people.otherAe.id}>`);
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
 
     await h.interact(
       blockAction({
@@ -190,7 +189,7 @@ describe('reassign after expiry', () => {
       }),
     );
     expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
-    expect(h.database.db.select().from(decisions).all()).toEqual([
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toEqual([
       expect.objectContaining({ assignment: 2, decision: 'accepted', decidedByUserId: people.otherAe.id }),
     ]);
     // The acceptance starts the partner's thread: its parent, naming the AE who accepted, and its reply.
@@ -253,7 +252,7 @@ describe('reassign after expiry', () => {
     expect(buttonsOf(h.slack.messages(aeDm)[0])).toEqual([]);
 
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'timing', user: otherAeUser }));
-    const recorded = h.database.db.select().from(decisions).all();
+    const recorded = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(recorded.map((d) => [d.assignment, d.decidedByUserId])).toEqual([
       [1, people.ae.id],
       [2, people.otherAe.id],
@@ -418,7 +417,9 @@ describe('withdraw', () => {
     expect(await ephemeralAt(h, acceptUrl)).toContain(
       `already withdrawn by its owner <@${people.author.id}>`,
     );
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
@@ -484,7 +485,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       await expire(h, handoff);
       await outboxDrained(h);
       const before = await handoffRow(h, handoff.id);
-      const queuedBefore = queued(h).length;
+      const queuedBefore = (await queued(h)).length;
       const updatesBefore = h.slack.callsTo('chat.update').length;
 
       for (const action of [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]) {
@@ -494,7 +495,7 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
       }
       expect(h.slack.callsTo('views.open')).toHaveLength(0);
       expect(await handoffRow(h, handoff.id)).toEqual(before);
-      expect(queued(h)).toHaveLength(queuedBefore);
+      expect(await queued(h)).toHaveLength(queuedBefore);
       await quiet(h);
       expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
       expect(partnerPosts(h)).toHaveLength(0);
@@ -707,7 +708,7 @@ describe('a modal that no longer describes the handoff', () => {
     await outboxDrained(h);
     const modal = await openOwnerModal(h, 'reassign', handoff.id);
     const before = await handoffRow(h, handoff.id);
-    const queuedBefore = queued(h).length;
+    const queuedBefore = (await queued(h)).length;
     for (const { name, newAe, days, block, says } of invalid) {
       const answer = await submit(
         h,
@@ -722,7 +723,7 @@ describe('a modal that no longer describes the handoff', () => {
       expect(answer.errors?.[block], name).toContain(says);
     }
     expect(await handoffRow(h, handoff.id)).toEqual(before);
-    expect(queued(h)).toHaveLength(queuedBefore);
+    expect(await queued(h)).toHaveLength(queuedBefore);
     await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
   });
@@ -781,7 +782,7 @@ describe('each partner-facing event is posted once', () => {
       dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('You withdrew handoff')),
     ).toHaveLength(1);
     // The owner's notice and the partner reply.
-    expect(queued(h).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(2);
+    expect((await queued(h)).filter((r) => r.dedupeKey.includes('withdrawn'))).toHaveLength(2);
     // The losing click and the retry are each told it is already done.
     const replies = await waitFor(
       () => {
@@ -851,7 +852,9 @@ describe('each partner-facing event is posted once', () => {
     ]);
     expect(json(partnerPosts(h)[0]?.blocks)).toContain('Sam Closer');
     expect(partnerPosts(h)[1]?.thread_ts).toBe(partnerPosts(h)[0]?.ts);
-    expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+      1,
+    );
   });
 });
 

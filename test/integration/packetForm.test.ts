@@ -1,7 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
-import { drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { createPacketService } from '../../src/packets/index.js';
 import { slackDirectory } from '../../src/services/directory.js';
@@ -40,7 +39,8 @@ async function sendWithDetails(
 
 const inputIds = (view: ReviewView | undefined) =>
   (view?.blocks ?? []).filter((b) => b.type === 'input').map((b) => b.block_id);
-const handoffRows = (h: Harness) => h.database.db.select().from(handoffs).all();
+const handoffRows = async (h: Harness) =>
+  await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id);
 
 describe('the packet modal: every error in one round', () => {
   let h: Harness;
@@ -69,9 +69,9 @@ describe('the packet modal: every error in one round', () => {
       },
     });
     await quiet(h);
-    expect(handoffRows(h)).toHaveLength(0);
-    expect(h.database.db.select().from(drafts).all()).toHaveLength(0);
-    expect(h.database.db.select().from(outbox).all()).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.drafts).orderBy(h.tables.drafts.id)).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toHaveLength(0);
   });
 
   it('still checks the owner and the channel with Slack when the AE is malformed, and a missing field too', async () => {
@@ -120,7 +120,7 @@ describe('the packet modal: every error in one round', () => {
     expect(answer.errors?.[PACKET_BLOCK_ID.riskNote]).toBe(
       `Channel conflict: Contoso Partners is already on it (handoff #${other.id}). Note how the conflict and the credit are settled before sending.`,
     );
-    expect(handoffRows(h)).toHaveLength(1);
+    expect(await handoffRows(h)).toHaveLength(1);
   });
 
   it('reads the combined inputs: the domain in brackets finds the other handoff, the role after the comma is kept', async () => {
@@ -132,7 +132,7 @@ describe('the packet modal: every error in one round', () => {
     const { review, draftId } = await submitForm(h, { accountName: 'NW Logistics' });
     expect(review, JSON.stringify(review)).toBeDefined();
     expect(await sendWithDetails(h, draftId ?? 0, undefined, review)).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)[1]).toMatchObject({
+    expect((await handoffRows(h))[1]).toMatchObject({
       accountName: 'NW Logistics',
       accountDomain: 'northwind.com',
       partnerContactName: 'Dana Reyes',
@@ -159,7 +159,7 @@ describe('the attribution details step', () => {
     expect(inputIds(review)).not.toContain(REVIEW_BLOCK_ID.partnerTouchOn);
     expect(visibleText(review)).toContain('*Attribution*: Partner-sourced');
     expect(await sendWithDetails(h, draftId ?? 0, undefined, review)).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)[0]).toMatchObject({
+    expect((await handoffRows(h))[0]).toMatchObject({
       classification: 'partner_sourced',
       opportunityCreatedOn: null,
       partnerTouchOn: '2026-11-23',
@@ -200,11 +200,11 @@ describe('the attribution details step', () => {
       "*Attribution*: Partner-sourced\nThe opportunity was created on 2026-11-10, after the partner's first action on 2026-11-02.",
     );
     expect(inputIds(again.view)).toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
 
     // Send again with the same dates: stored as the review now says.
     expect(await sendWithDetails(h, draftId, details, again.view)).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)).toEqual([
+    expect(await handoffRows(h)).toEqual([
       expect.objectContaining({
         classification: 'partner_sourced',
         opportunityCreatedOn: '2026-11-10',
@@ -222,7 +222,7 @@ describe('the attribution details step', () => {
       review,
     );
     expect(answer).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)[0]).toMatchObject({
+    expect((await handoffRows(h))[0]).toMatchObject({
       classification: 'partner_influenced',
       classificationReason:
         "The opportunity existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
@@ -241,7 +241,7 @@ describe('the attribution details step', () => {
         review,
       ),
     ).toEqual({ response_action: 'clear' });
-    expect(handoffRows(h)[0]).toMatchObject({
+    expect((await handoffRows(h))[0]).toMatchObject({
       classification: 'partner_influenced',
       opportunityCreatedOn: null,
     });
@@ -259,7 +259,7 @@ describe('the attribution details step', () => {
       response_action: 'errors',
       errors: { [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' },
     });
-    expect(handoffRows(h)).toHaveLength(0);
+    expect(await handoffRows(h)).toHaveLength(0);
   });
 });
 

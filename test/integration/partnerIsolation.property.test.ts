@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HandoffRow, handoffs, outbox, partnerChannels, partners } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -165,19 +165,15 @@ function violations(): string[] {
 /** Waits until nothing is due in the outbox (held rows wait for a release and are not due), then a short settle. */
 async function outboxSettled() {
   await waitFor(
-    () => {
+    async () => {
       const now = h.clock.now().getTime();
-      return h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .every(
-          (r) =>
-            r.status === 'delivered' ||
-            r.status === 'cancelled' ||
-            r.status === 'dead' ||
-            new Date(r.nextAttemptAt as unknown as string | Date).getTime() > now,
-        );
+      return (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).every(
+        (r) =>
+          r.status === 'delivered' ||
+          r.status === 'cancelled' ||
+          r.status === 'dead' ||
+          new Date(r.nextAttemptAt as unknown as string | Date).getTime() > now,
+      );
     },
     15_000,
     'the outbox to settle',
@@ -185,12 +181,9 @@ async function outboxSettled() {
   await quiet(h);
 }
 
-const channelStatus = (channelId: string) =>
-  h.database.db
-    .select()
-    .from(partnerChannels)
-    .all()
-    .find((c) => c.channelId === channelId)?.status;
+const channelStatus = async (channelId: string) =>
+  (await h.database.db.select().from(h.tables.partnerChannels)).find((c) => c.channelId === channelId)
+    ?.status;
 
 async function join(channelId: string, team: string) {
   // What was queued before the share goes out first. A post already on its way when the other organization joins
@@ -199,7 +192,7 @@ async function join(channelId: string, team: string) {
   // below starts at a quiet moment, so every later post is one the app sent knowing the channel was shared.
   await outboxSettled();
   await h.slack.shareChannel(channelId, team);
-  await waitFor(() => channelStatus(channelId) === 'held', 8000, `${channelId} held`);
+  await waitFor(async () => (await channelStatus(channelId)) === 'held', 8000, `${channelId} held`);
   const owner = channelId === channels.partner.id ? PARTNER_TEAM : RIVAL_TEAM;
   setAudience(channelId, h.slack.calls.length, [owner, team]);
   stats.shares += 1;
@@ -209,7 +202,7 @@ async function leave(channelId: string, team: string) {
   const owner = channelId === channels.partner.id ? PARTNER_TEAM : RIVAL_TEAM;
   setAudience(channelId, h.slack.calls.length, [owner]);
   await h.slack.unshareChannel(channelId, team);
-  await waitFor(() => channelStatus(channelId) === 'active', 8000, `${channelId} released`);
+  await waitFor(async () => (await channelStatus(channelId)) === 'active', 8000, `${channelId} released`);
   stats.unshares += 1;
 }
 
@@ -279,11 +272,9 @@ async function send(values: PacketValues, r: number, i: number): Promise<Handoff
     );
     return undefined;
   }
-  const row = h.database.db
-    .select()
-    .from(handoffs)
-    .all()
-    .find((x) => x.accountName === values.accountName);
+  const row = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+    (x) => x.accountName === values.accountName,
+  );
   if (!row) throw new Error(`run ${r} packet ${i}: no handoff stored`);
   stats.sent += 1;
   return row;
@@ -314,7 +305,7 @@ beforeAll(async () => {
   partnerIdOf.meridian = m.partnerId as number;
   partnerIdOf.tailspin = t.partnerId as number;
   expect(partnerIdOf.meridian).not.toBe(partnerIdOf.tailspin);
-  expect(h.database.db.select().from(partners).all()).toHaveLength(2);
+  expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(2);
   setAudience(channels.partner.id, 0, [PARTNER_TEAM]);
   setAudience(channels.rival.id, 0, [RIVAL_TEAM]);
   setAudience(channels.multi.id, 0, [PARTNER_TEAM, RIVAL_TEAM]);
@@ -365,12 +356,10 @@ describe('partner isolation through the real app (property)', () => {
               if (p.action === 'accept') {
                 await accept(h, row.id);
                 await waitFor(
-                  () =>
-                    h.database.db
-                      .select()
-                      .from(handoffs)
-                      .all()
-                      .find((x) => x.id === row.id)?.status === 'accepted',
+                  async () =>
+                    (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+                      (x) => x.id === row.id,
+                    )?.status === 'accepted',
                   8000,
                   'the acceptance',
                 );

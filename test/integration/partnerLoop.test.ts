@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { handoffs, outbox, outcomes } from '../../src/db/schema.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
@@ -218,7 +217,7 @@ describe('the full outcome sequence', () => {
     expect(json(oppNotice?.blocks)).toContain(`<@${people.ae.id}> recorded *Opportunity created*`);
 
     // One row per step, timestamped, by whom.
-    const rows = h.database.db.select().from(outcomes).all();
+    const rows = await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id);
     expect(
       rows.map((r) => [r.outcome, r.crmOpportunity, r.recordedByUserId, r.recordedAt.toISOString()]),
     ).toEqual([
@@ -236,7 +235,9 @@ describe('the full outcome sequence', () => {
     // Won is final.
     const lostUrl = await clickOutcome(h, 'lost', handoff.id);
     expect(await ephemeralAt(h, lostUrl)).toContain('cannot be recorded now');
-    expect(h.database.db.select().from(outcomes).all()).toHaveLength(3);
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
+      3,
+    );
     expect(h.slack.callsTo('views.open')).toHaveLength(1);
   });
 });
@@ -249,7 +250,9 @@ describe('each outcome is recorded once', () => {
     await waitFor(() => threadReplies(h).length === 2, 4000, 'the won reply');
     await outboxDrained(h);
     await quiet(h);
-    expect(h.database.db.select().from(outcomes).all()).toHaveLength(1);
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
+      1,
+    );
     // The acceptance's reply, then the one Won.
     expect(threadReplies(h)).toHaveLength(2);
     expect(partnerUpdates(h)).toHaveLength(1);
@@ -278,7 +281,9 @@ describe('closed lost', () => {
         lostSubmission({ handoffId: handoff.id, reason: null, privateMetadata: modal.private_metadata }),
       ),
     ).toEqual({ response_action: 'errors', errors: { [OUTCOME_BLOCK_ID.reason]: 'Choose a reason.' } });
-    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
+      0,
+    );
 
     const note = 'Went with Globex at 20% less';
     await recordLost(h, handoff.id, 'competitor', note);
@@ -295,7 +300,7 @@ describe('closed lost', () => {
     const notice = await waitForDm(h, people.author.id, 'recorded *Closed lost*', 'the owner notice');
     expect(json(notice.blocks)).toContain('*Reason:* Lost to a competitor');
     expect(json(notice.blocks)).toContain(`*Note (internal):* ${note}`);
-    expect(h.database.db.select().from(outcomes).all()).toEqual([
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toEqual([
       expect.objectContaining({
         outcome: 'lost',
         reasonCode: 'competitor',
@@ -346,7 +351,9 @@ describe('closed lost', () => {
         errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
       });
     }
-    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
+      0,
+    );
   });
 });
 
@@ -360,11 +367,10 @@ describe('who may record an outcome', () => {
     await recordOpportunity(h, handoff.id, 'OPP-9', adminUser);
     await clickOutcome(h, 'won', handoff.id, ownerUser);
     expect(
-      h.database.db
-        .select()
-        .from(outcomes)
-        .all()
-        .map((r) => [r.outcome, r.recordedByUserId]),
+      (await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).map((r) => [
+        r.outcome,
+        r.recordedByUserId,
+      ]),
     ).toEqual([
       ['meeting_held', people.owner.id],
       ['opportunity_created', people.otherAe.id],
@@ -456,7 +462,9 @@ describe('who may record an outcome', () => {
       ],
     ).toContain('cannot be recorded now');
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    expect(h.database.db.select().from(outcomes).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
+      0,
+    );
     await outboxDrained(h);
     await quiet(h);
     expect(partnerMessages(h)).toHaveLength(2);
@@ -578,16 +586,14 @@ describe('the app is not in the partner channel', () => {
     );
 
     // Retries while the app is still out: the update keeps waiting, the owner is not told again.
-    const parentRow = () =>
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.recordAs === `handoff:${handoff.id}:partner_parent`);
+    const parentRow = async () =>
+      (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).find(
+        (r) => r.recordAs === `handoff:${handoff.id}:partner_parent`,
+      );
     h.clock.advance(60_000);
-    await waitFor(() => (parentRow()?.attempts ?? 0) >= 2, 4000, 'a second attempt');
+    await waitFor(async () => ((await parentRow())?.attempts ?? 0) >= 2, 4000, 'a second attempt');
     await quiet(h);
-    expect(parentRow()).toMatchObject({
+    expect(await parentRow()).toMatchObject({
       status: 'pending',
       audience: 'partner',
       lastError: 'not_in_channel',
@@ -596,11 +602,9 @@ describe('the app is not in the partner channel', () => {
       1,
     );
 
-    const waiting = h.database.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.channelKey === channels.partner.id);
+    const waiting = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+      (r) => r.channelKey === channels.partner.id,
+    );
     // The parent waits; it shows the deal as it stands when it is posted, so no update of it is queued behind it.
     // Each event's reply waits behind it, the acceptance's first.
     expect(waiting.map((r) => [r.method, r.status, r.audience, r.dedupeKey])).toEqual([
@@ -706,7 +710,9 @@ describe('people from another organization cannot act', () => {
 
       const review = await submit(h, reviewSubmission({ draftId, user: partnerUser }));
       expect(review.response_action).toBe('update');
-      expect(h.database.db.select().from(handoffs).all()).toHaveLength(1);
+      expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+        1,
+      );
       const packet = await submit(h, packetSubmission({ user: partnerUser, viewId: 'V0PARTNERPACKET' }));
       expect(packet).toEqual({
         response_action: 'errors',
@@ -799,7 +805,7 @@ describe('user text never becomes a mention or a link', () => {
       rendered.some((t) => t.includes('&lt;!channel&gt; &lt;!here&gt; &lt;@U0AE&gt; &lt;@U0INJECT&gt;')),
     ).toBe(true);
     expect(h.slack.calls.filter((c) => !c.ok).map((c) => [c.method, c.response])).toEqual([]);
-    const rows = h.database.db.select().from(outbox).all();
+    const rows = await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id);
     expect(rows.filter((r) => r.status !== 'delivered').map((r) => [r.dedupeKey, r.lastError])).toEqual([]);
   }
 
@@ -807,7 +813,7 @@ describe('user text never becomes a mention or a link', () => {
     const h = await start();
     const { answer } = await submitAndSend(h, injected, { overrideReason: inject('override') });
     expect(answer).toEqual({ response_action: 'clear' });
-    const handoff = h.database.db.select().from(handoffs).all()[0];
+    const handoff = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     if (!handoff) throw new Error('no handoff');
     await waitFor(() => aeCopy(h), 4000, 'the AE DM');
     await accept(h, handoff.id);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
-import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import { LOST_REASON_CODES, nextOutcomes, type Outcome } from '../../src/domain/outcomes.js';
@@ -380,11 +380,9 @@ describe('partner safety through the real app (property)', () => {
           overrideReason: markers.text('overrideReason', p.internal[9] ?? '', 500),
         });
         expect(answer).toEqual({ response_action: 'clear' });
-        const row = h.database.db
-          .select()
-          .from(handoffs)
-          .all()
-          .find((x) => x.sourceViewId === `V0PROP${run}`);
+        const row = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+          (x) => x.sourceViewId === `V0PROP${run}`,
+        );
         if (!row) throw new Error(`run ${run}: no handoff stored`);
         const story = ['sent'];
         for (const s of steps) {

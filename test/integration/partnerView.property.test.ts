@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from '../../src/blocks/ids.js';
-import { type HandoffRow, handoffs, outbox, partnerChannels } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { dayIn } from '../../src/domain/partnerView.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
@@ -211,12 +211,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const held = (channelId: string) =>
-  h.database.db
-    .select()
-    .from(partnerChannels)
-    .all()
-    .some((c) => c.channelId === channelId && c.status === 'held');
+const held = async (channelId: string) =>
+  (await h.database.db.select().from(h.tables.partnerChannels)).some(
+    (c) => c.channelId === channelId && c.status === 'held',
+  );
 
 /** Every string in a value. */
 function* stringsIn(value: unknown): Generator<string> {
@@ -233,7 +231,7 @@ const partnerChannelCalls = (): ChannelCall[] =>
     .map((c) => ({ channel: String(c.args.channel), text: [...stringsIn(c.args)].join('\n') }));
 
 /** The invariants, over every handoff lived so far. */
-function violations(): string[] {
+async function violations(): Promise<string[]> {
   const calls = partnerChannelCalls();
   const problems = checkOtherPartners(
     lives.map((l) => l.model),
@@ -241,13 +239,13 @@ function violations(): string[] {
   );
   for (const { model, last } of lives) {
     const shown = h.slack.messages(model.channel);
-    problems.push(...checkThread(model, shown, held(model.channel)));
+    problems.push(...checkThread(model, shown, await held(model.channel)));
     const texts = [
       ...calls.filter((c) => c.channel === model.channel).map((c) => c.text),
       ...shown.map((m) => shownText(m)),
     ];
     problems.push(...checkNames(model, texts, AE_NAMES));
-    if (!held(model.channel))
+    if (!(await held(model.channel)))
       problems.push(...checkDates(model, shown, dayIn(h.clock.now(), last.aeTimeZone)));
   }
   return problems;
@@ -413,15 +411,15 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
       await sweep();
       return 'day';
     case 'share':
-      if (held(life.model.channel)) return undefined;
+      if (await held(life.model.channel)) return undefined;
       await quiet(h);
       await h.slack.shareChannel(life.model.channel, STRANGER[life.model.channel] as string);
-      await waitFor(() => held(life.model.channel), 8000, 'the channel held');
+      await waitFor(async () => await held(life.model.channel), 8000, 'the channel held');
       return 'share';
     case 'unshare':
-      if (!held(life.model.channel)) return undefined;
+      if (!(await held(life.model.channel))) return undefined;
       await h.slack.unshareChannel(life.model.channel, STRANGER[life.model.channel] as string);
-      await waitFor(() => !held(life.model.channel), 8000, 'the channel released');
+      await waitFor(async () => !(await held(life.model.channel)), 8000, 'the channel released');
       return 'unshare';
   }
 }
@@ -447,9 +445,9 @@ async function everyoneBack() {
 /** Both partner channels shared with their partner alone again (a held channel takes no new handoff). */
 async function releaseChannels() {
   for (const channel of [channels.partner.id, channels.rival.id]) {
-    if (!held(channel)) continue;
+    if (!(await held(channel))) continue;
     await h.slack.unshareChannel(channel, STRANGER[channel] as string);
-    await waitFor(() => !held(channel), 8000, 'the channel released');
+    await waitFor(async () => !(await held(channel)), 8000, 'the channel released');
   }
 }
 
@@ -459,7 +457,7 @@ async function begin(life: Life): Promise<(typeof lives)[number]> {
   await releaseChannels();
   // What waited went out: checked like any step.
   await settle();
-  expect(violations(), 'after the channels were released').toEqual([]);
+  expect(await violations(), 'after the channels were released').toEqual([]);
   const org = ORG[life.org];
   const account = `Life${run}x ${life.org === 'meridian' ? 'Meridian' : 'Tailspin'}`;
   const first = org.contact.split(' ')[0];
@@ -481,7 +479,9 @@ async function begin(life: Life): Promise<(typeof lives)[number]> {
     { viewId: `V0PVIEW${run}` },
   );
   expect(answer, account).toEqual({ response_action: 'clear' });
-  const row = h.database.db.select().from(handoffs).orderBy(desc(handoffs.id)).get() as HandoffRow;
+  const row = (
+    await h.database.db.select().from(h.tables.handoffs).orderBy(desc(h.tables.handoffs.id))
+  )[0] as HandoffRow;
   expect(row.accountName).toBe(account);
   const entry = { model: newModel(account, org.channel), id: row.id, last: row, opp };
   lives.push(entry);
@@ -493,7 +493,15 @@ async function settle(): Promise<boolean> {
   await quiet(h);
   await h.app.scheduler.runNow('partner-thread-recheck');
   // Quiet already, unless the recheck queued an update.
-  if (h.database.db.select().from(outbox).where(eq(outbox.status, 'pending')).all().length > 0)
+  if (
+    (
+      await h.database.db
+        .select()
+        .from(h.tables.outbox)
+        .where(eq(h.tables.outbox.status, 'pending'))
+        .orderBy(h.tables.outbox.id)
+    ).length > 0
+  )
     await quiet(h);
   return await observe();
 }
@@ -506,16 +514,16 @@ describe('the partner view through the real app (property)', () => {
         const entry = await begin(life);
         const story = [`${entry.model.account}: sent${life.namesAe ? ' (next move names Jordan)' : ''}`];
         await settle();
-        expect(violations(), story.join(' → ')).toEqual([]);
+        expect(await violations(), story.join(' → ')).toEqual([]);
         for (const step of life.steps) {
           const before = threadOf(entry.model);
-          const wasHeld = held(entry.model.channel);
+          const wasHeld = await held(entry.model.channel);
           const did = await perform(entry, step);
           if (!did) continue;
           const news = await settle();
           story.push(did);
           count(stats.steps, did.split(':')[0] ?? did);
-          expect(violations(), story.join(' → ')).toEqual([]);
+          expect(await violations(), story.join(' → ')).toEqual([]);
           // Routing changes nothing the partner reads: no post, no new status (a release posts what waited).
           if (!news && !wasHeld && did !== 'unshare') {
             expect(threadOf(entry.model), `${did}: ${story.join(' → ')}`).toBe(before);
@@ -530,7 +538,7 @@ describe('the partner view through the real app (property)', () => {
     // Whatever still waited on a held channel goes out once it is unshared: checked as well.
     await releaseChannels();
     await settle();
-    expect(violations()).toEqual([]);
+    expect(await violations()).toEqual([]);
     console.info(
       'partner view:',
       JSON.stringify({

@@ -1,14 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import {
-  decisions,
-  drafts,
-  handoffEvents,
-  handoffs,
-  helpRequests,
-  outbox,
-  postedMessages,
-} from '../../src/db/schema.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
 import {
@@ -50,13 +41,12 @@ const retryHeaders = (n: number) => ({
   'x-slack-retry-reason': 'http_timeout',
 });
 
-const decisionRows = (h: Harness) => h.database.db.select().from(decisions).all();
-const decisionEvents = (h: Harness) =>
-  h.database.db
-    .select()
-    .from(handoffEvents)
-    .all()
-    .filter((e) => e.type === 'accepted' || e.type === 'declined');
+const decisionRows = async (h: Harness) =>
+  await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
+const decisionEvents = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)).filter(
+    (e) => e.type === 'accepted' || e.type === 'declined',
+  );
 const dmOf = (h: Harness, userId: string) => h.slack.messages(h.slack.dmChannelFor(userId));
 const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === channel);
@@ -103,9 +93,11 @@ describe('duplicates and races', () => {
     await outboxDrained(app);
     await quiet(app);
 
-    const [decision, ...more] = decisionRows(app);
+    const [decision, ...more] = await decisionRows(app);
     expect(more).toEqual([]);
-    expect(decisionEvents(app).map((e) => [e.handoffId, e.type])).toEqual([[handoff.id, decision?.decision]]);
+    expect((await decisionEvents(app)).map((e) => [e.handoffId, e.type])).toEqual([
+      [handoff.id, decision?.decision],
+    ]);
     // The winning decline (if any) closed its modal; the others were told inline it is already decided.
     const declineWins = declineBodies.filter((b) => b === '').length;
     expect(declineWins).toBe(decision?.decision === 'declined' ? 1 : 0);
@@ -149,8 +141,8 @@ describe('duplicates and races', () => {
       expect((await app.interact(click, { headers: retryHeaders(n) })).status).toBe(200);
     await outboxDrained(app);
     await quiet(app);
-    expect(decisionRows(app).map((d) => d.decision)).toEqual(['accepted']);
-    expect(decisionEvents(app)).toHaveLength(1);
+    expect((await decisionRows(app)).map((d) => d.decision)).toEqual(['accepted']);
+    expect(await decisionEvents(app)).toHaveLength(1);
     // The thread's parent and the acceptance's reply, once.
     expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
@@ -181,10 +173,10 @@ describe('duplicates and races', () => {
     }
     await outboxDrained(app);
     await quiet(app);
-    expect(decisionRows(app).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([
+    expect((await decisionRows(app)).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([
       ['declined', 'partner_not_fit', 'internal only'],
     ]);
-    expect(decisionEvents(app)).toHaveLength(1);
+    expect(await decisionEvents(app)).toHaveLength(1);
     // The thread's parent and the decline's reply, once.
     expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
@@ -285,7 +277,9 @@ describe('duplicates and races', () => {
       bodies.map((b) => (JSON.parse(b.view?.private_metadata ?? '{}') as { draftId: number }).draftId),
     );
     expect(draftIds.size).toBe(1);
-    expect(app.database.db.select().from(drafts).all()).toHaveLength(1);
+    expect(await app.database.db.select().from(app.tables.drafts).orderBy(app.tables.drafts.id)).toHaveLength(
+      1,
+    );
 
     const send = reviewSubmission({ draftId: [...draftIds][0] as number, viewId: 'V0REVIEWBURST' });
     const sent = await Promise.all([
@@ -296,18 +290,21 @@ describe('duplicates and races', () => {
     expect(answers).toEqual(answers.map(() => ({ response_action: 'clear' })));
     await outboxDrained(app);
     await quiet(app);
-    const [handoff, ...others] = app.database.db.select().from(handoffs).all();
+    const [handoff, ...others] = await app.database.db
+      .select()
+      .from(app.tables.handoffs)
+      .orderBy(app.tables.handoffs.id);
     expect(others).toEqual([]);
     expect(
-      app.database.db
-        .select()
-        .from(handoffEvents)
-        .all()
-        .map((e) => [e.handoffId, e.type]),
+      (
+        await app.database.db.select().from(app.tables.handoffEvents).orderBy(app.tables.handoffEvents.id)
+      ).map((e) => [e.handoffId, e.type]),
     ).toEqual([[handoff?.id, 'sent']]);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(1);
-    expect(app.database.db.select().from(outbox).all()).toHaveLength(2);
+    expect(await app.database.db.select().from(app.tables.outbox).orderBy(app.tables.outbox.id)).toHaveLength(
+      2,
+    );
     await auditExactlyOnce(app);
   });
 
@@ -316,7 +313,10 @@ describe('duplicates and races', () => {
     const app = h;
     const submitted = await app.interact(helpSubmission({ user: aeUser }));
     expect(submitted.status).toBe(200);
-    const [request] = app.database.db.select().from(helpRequests).all();
+    const [request] = await app.database.db
+      .select()
+      .from(app.tables.helpRequests)
+      .orderBy(app.tables.helpRequests.id);
     const post = await waitFor(() => app.slack.messages(channels.internal.id)[0], 6000, 'the help post');
     await outboxDrained(app);
     const takers = [people.author, people.member, people.owner].map(user);
@@ -340,7 +340,10 @@ describe('duplicates and races', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     await outboxDrained(app);
     await quiet(app);
-    const [claimed, ...more] = app.database.db.select().from(helpRequests).all();
+    const [claimed, ...more] = await app.database.db
+      .select()
+      .from(app.tables.helpRequests)
+      .orderBy(app.tables.helpRequests.id);
     expect(more).toEqual([]);
     expect(claimed?.status).toBe('claimed');
     const winner = claimed?.claimedByUserId as string;
@@ -392,12 +395,14 @@ describe('duplicates and races', () => {
     expect(postsTo(app, people.ae.id)).toHaveLength(1);
     expect(app.slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(2);
     const [dm] = dmOf(app, people.ae.id);
-    const remembered = app.database.db.select().from(postedMessages).all();
+    const remembered = await app.database.db.select().from(app.tables.postedMessages);
     // The one copy is remembered (so is the author's confirmation: every message about a handoff is kept up to date).
     expect(remembered.filter((r) => r.channelId === aeDm)).toEqual([
       expect.objectContaining({ channelId: aeDm, ts: dm?.ts }),
     ]);
-    const handoff = app.database.db.select().from(handoffs).get();
+    const handoff = (
+      await app.database.db.select().from(app.tables.handoffs).orderBy(app.tables.handoffs.id)
+    )[0];
 
     // Accept: the DM update goes to the ts the lookup recorded, so the one copy shows the decision.
     await app.interact(
@@ -465,7 +470,7 @@ describe('duplicates and races', () => {
     for (let n = 1; n <= 3; n += 1) await app.interact(click, { headers: retryHeaders(n) });
     await outboxDrained(app);
     await quiet(app);
-    expect(decisionRows(app)).toHaveLength(1);
+    expect(await decisionRows(app)).toHaveLength(1);
     expect(app.slack.responses.map((r) => r.body.text)).toEqual([]);
   });
 

@@ -1,13 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffs, outbox } from '../../src/db/schema.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
-import { extendSubmission } from '../support/ownerFlow.js';
+import { extendSubmission, handoffRow } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
+import { refuseWrites } from '../support/refuseWrites.js';
 
 // Sent Monday 2026-11-23 15:00 Berlin (14:00Z) to an AE in Europe/Berlin, 3 business days, 09:00-17:00:
 // 50% of 24 business hours → Wednesday 11:00 Berlin; last morning → Thursday 09:00 Berlin; due Thursday 15:00.
@@ -72,7 +73,7 @@ describe('the response window', () => {
     }
     await quiet(h);
     expect(reminders(h)).toEqual([]);
-    const stored = h.database.db.select().from(handoffs).all()[0];
+    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     expect(stored?.nextReminderAt).toBeNull();
     const ownerTold = h.slack
       .messages(h.slack.dmChannelFor(handoff.ownerUserId))
@@ -93,15 +94,15 @@ describe('the response window', () => {
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
-    const stored = h.database.db.select().from(handoffs).get();
+    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(DUE), nextReminderAt: null });
 
-    await waitFor(
-      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h)),
-      4000,
-      'DM update',
-    );
-    const dm = JSON.stringify(h.slack.messages(aeDmOf(h))[0]?.blocks);
+    // The DM may change more than once (the sweep just before the deadline queues its own update): wait for the
+    // expiry's, then for everything queued, and read what the AE is left with.
+    const aeDm = () => JSON.stringify(h.slack.messages(aeDmOf(h))[0]?.blocks);
+    await waitFor(() => aeDm().includes('*Expired*'), 4000, 'DM update');
+    await quiet(h);
+    const dm = aeDm();
     expect(dm).toContain('*Expired*');
     expect(dm).not.toContain(ACTION_ID.accept);
     expect(dm).not.toContain('please answer by');
@@ -141,35 +142,23 @@ describe('the response window', () => {
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     const first = await startHarness({ slack, env: QUIET });
     await sendHandoff(first);
-    const databasePath = first.config.databasePath;
+    const databasePath = first.databaseKey;
     await first.stop({ keepDatabase: true });
 
     // Two weeks later the app starts again; its start-up sweep runs at once.
     h = await startHarness({ slack, databasePath, now: '2026-12-07T12:00:00Z', env: QUIET });
-    await waitFor(
-      () =>
-        h?.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .every((r) => r.status === 'delivered'),
-      4000,
-    );
-    const stored = h.database.db.select().from(handoffs).get();
+    await waitFor(async () => (await outboxRows(h as Harness)).every((r) => r.status === 'delivered'), 4000);
+    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     expect(stored?.status).toBe('expired');
     expect(
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.dedupeKey.includes('reminder')),
+      (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter((r) =>
+        r.dedupeKey.includes('reminder'),
+      ),
     ).toHaveLength(0);
     expect(
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.dedupeKey.includes('expired:owner')),
+      (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter((r) =>
+        r.dedupeKey.includes('expired:owner'),
+      ),
     ).toHaveLength(1);
     expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
     await h.stop();
@@ -201,27 +190,38 @@ describe('the response window', () => {
       })
     ).handoff;
     // The second one's update fails inside the sweep's page (as a corrupt row or a full disk would).
-    h.database.sqlite.exec(
-      `CREATE TRIGGER poison BEFORE UPDATE ON handoffs WHEN OLD.id = ${second.id} BEGIN SELECT RAISE(ABORT, 'poisoned'); END`,
-    );
+    const poison = await refuseWrites(h, {
+      name: 'poison',
+      table: 'handoffs',
+      on: 'UPDATE',
+      id: second.id,
+      message: 'poisoned',
+    });
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(2);
-    const status = (id: number) =>
-      h?.database.sqlite.prepare('SELECT status FROM handoffs WHERE id = ?').pluck().get(id) as string;
-    expect([status(first.id), status(second.id), status(third.id)]).toEqual(['expired', 'sent', 'expired']);
+    const { handoffs, handoffEvents } = h.tables;
+    const status = async (id: number) =>
+      (await h.database.db.select({ status: handoffs.status }).from(handoffs).where(eq(handoffs.id, id)))[0]
+        ?.status;
+    expect([await status(first.id), await status(second.id), await status(third.id)]).toEqual([
+      'expired',
+      'sent',
+      'expired',
+    ]);
     expect(
       h.logs.some((l) => l.msg === 'sweep could not handle a handoff' && l.handoffId === second.id),
     ).toBe(true);
     // Nothing of the failed one was half written: no expiry event, no expiry messages queued.
-    const expiredEvents = h.database.sqlite
-      .prepare("SELECT handoff_id FROM handoff_events WHERE type = 'expired' ORDER BY handoff_id")
-      .pluck()
-      .all();
-    expect(expiredEvents).toEqual([first.id, third.id]);
+    const expiredEvents = await h.database.db
+      .select({ handoffId: handoffEvents.handoffId })
+      .from(handoffEvents)
+      .where(eq(handoffEvents.type, 'expired'))
+      .orderBy(handoffEvents.handoffId);
+    expect(expiredEvents.map((e) => e.handoffId)).toEqual([first.id, third.id]);
 
-    h.database.sqlite.exec('DROP TRIGGER poison');
+    await poison.allow();
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
-    expect(status(second.id)).toBe('expired');
+    expect(await status(second.id)).toBe('expired');
   });
 
   it('an overlapping sweep working from a stale read changes and sends nothing twice', async () => {
@@ -229,25 +229,23 @@ describe('the response window', () => {
     await sendHandoff(h);
     // The packet and the confirmation are in Slack: an expiry then owes their updates.
     await quiet(h);
-    const staleRead = h.database.db.select().from(handoffs).get();
+    const staleRead = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     if (!staleRead) throw new Error('no handoff');
     h.clock.set(DUE);
     const now = h.clock.now();
     expect((await h.app.sweeper.expireIfDue(staleRead, now)).status).toBe('expired');
-    const queued = h.database.db.select().from(outbox).all();
+    const queued = await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id);
     // The second sweep still holds the row as it was before the first committed.
     expect((await h.app.sweeper.expireIfDue(staleRead, now)).status).toBe('sent');
-    expect(h.database.db.select().from(outbox).all()).toEqual(queued);
+    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toEqual(queued);
     // The owner's notice once; the messages already sent (the AE's packet, the author's confirmation) updated once.
     expect(queued.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
     // One refresh queued, which the worker fans out into the two updates, once.
     expect(queued.filter((r) => r.method === 'surfaces.refresh')).toHaveLength(1);
     await quiet(h);
-    const updates = h.database.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((r) => r.method === 'chat.update');
+    const updates = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+      (r) => r.method === 'chat.update',
+    );
     expect(updates.map((r) => r.targetMessageKey).sort()).toEqual(
       [`handoff:${staleRead.id}:ae_dm`, `handoff:${staleRead.id}:sent:author`].sort(),
     );
@@ -273,8 +271,12 @@ describe('the response window', () => {
       'ephemeral',
     );
     expect(String(reply.body.text)).toContain('expired');
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('expired');
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('expired');
     // The sweep that follows finds nothing left to do.
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
   });
@@ -288,7 +290,9 @@ describe('the response window', () => {
     );
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('accepted');
   });
 
   it('counts public holidays of the configured regions in the AE’s window', async () => {
@@ -348,7 +352,15 @@ describe('the response window after review', () => {
         triggerId: h.slack.issueTriggerId(),
       }),
     );
-    const stored = h.database.db.select().from(handoffs).get();
+    // The click is acknowledged before its work commits: wait for the expiry rather than read once.
+    const stored = await waitFor(
+      async () => {
+        const row = await handoffRow(h as Harness, handoff.id);
+        return row.status === 'expired' && row;
+      },
+      4000,
+      'the expiry recorded',
+    );
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(Date.parse(DUE) + 60_000) });
     await waitFor(() => h?.slack.messages(channels.internal.id).length === 1, 4000, 'escalation');
     const modal = await waitFor(() => h?.slack.callsTo('views.open')[0], 4000, 'extend modal');
@@ -366,7 +378,7 @@ describe('the response window after review', () => {
       }),
     );
     expect(result.status).toBe(200);
-    const stored = h.database.db.select().from(handoffs).get();
+    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     // Same start (Monday 15:00 Berlin), 5 business days: due Monday 30 Nov 15:00; 50% of 40 h = Thursday 11:00.
     expect(stored?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
     expect(stored?.windowDays).toBe(5);
@@ -397,7 +409,9 @@ describe('the response window after review', () => {
       'ephemeral',
     );
     expect(String(reply.body.text)).toContain('changed while you were deciding');
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('sent');
   });
 
   it('never escalates into a shared channel: refused at start when the escalation channel is external', async () => {
@@ -408,15 +422,7 @@ describe('the response window after review', () => {
     await sendHandoff(h);
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
-    await waitFor(
-      () =>
-        h?.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .every((r) => r.status !== 'pending'),
-      4000,
-    );
+    await waitFor(async () => (await outboxRows(h as Harness)).every((r) => r.status !== 'pending'), 4000);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 });

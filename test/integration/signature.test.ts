@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { handoffs, outbox } from '../../src/db/schema.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { blockAction, packetSubmission } from '../support/payloads.js';
 import { postInteraction, slackSignature } from '../support/signing.js';
@@ -12,7 +11,9 @@ describe('requests are verified before anything happens', () => {
   });
   afterEach(async () => {
     await quiet(h);
-    expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+      0,
+    );
     expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
     await h.stop();
   });
@@ -105,7 +106,7 @@ describe('requests are verified before anything happens', () => {
     expect(await response.text()).toBe('');
     await quiet(h);
     // The accept never ran: it would have queued its refusal (handoff 1 does not exist) for the response_url.
-    expect(h.database.db.select().from(outbox).all()).toEqual([]);
+    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toEqual([]);
     expect(h.logs.filter((l) => l.msg === 'decision refused')).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handoffEvents } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
@@ -46,12 +45,13 @@ describe('user_status_changed', () => {
     expect(delivery.status).toBe(200);
     const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
     expect(json(notice.blocks)).toContain(`*<@${people.ae.id}> is away*`);
-    const escalated = h.database.db
-      .select()
-      .from(handoffEvents)
-      .where(eq(handoffEvents.handoffId, handoff.id))
-      .all()
-      .filter((e) => e.type === 'escalated');
+    const escalated = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.handoffId, handoff.id))
+        .orderBy(h.tables.handoffEvents.id)
+    ).filter((e) => e.type === 'escalated');
     expect(escalated.map((e) => e.detail)).toEqual([
       { away: ':palm_tree: Vacation', until: BACK.toISOString() },
     ]);

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { outbox } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
@@ -122,7 +121,7 @@ describe('messages follow the handoff', () => {
     // The manager is an admin here, so `can` lets them act.
     expect(buttonsOf(managerDm)).toEqual(OWNER_BUTTONS);
 
-    const expired = h.database.db.select().from(outbox).all().length;
+    const expired = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).length;
     expect(
       await submit(
         h,
@@ -133,7 +132,9 @@ describe('messages follow the handoff', () => {
         }),
       ),
     ).toEqual({});
-    expect(h.database.db.select().from(outbox).all().length).toBeGreaterThan(expired);
+    expect(
+      (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).length,
+    ).toBeGreaterThan(expired);
     await quiet(h);
     for (const message of [h.slack.messages(channels.internal.id)[0], dmOf(h, people.member.id)[0]]) {
       expect(buttonsOf(message)).toEqual([]);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { handoffs, outbox } from '../../src/db/schema.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { type PacketValues, packetSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people } from '../support/people.js';
+import { refuseWrites } from '../support/refuseWrites.js';
 
 async function submitErrors(h: Harness, values: PacketValues, user?: { id: string; team_id: string }) {
   const response = await h.interact(packetSubmission({ values, ...(user ? { user } : {}) }));
@@ -21,8 +21,10 @@ describe('packet validation shows inline errors and stores nothing', () => {
   afterEach(async () => {
     // Whatever the error, nothing is stored and nothing is sent.
     await quiet(h);
-    expect(h.database.db.select().from(handoffs).all()).toHaveLength(0);
-    expect(h.database.db.select().from(outbox).all()).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+      0,
+    );
+    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toHaveLength(0);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     await h.stop();
   });
@@ -134,9 +136,7 @@ describe('packet validation shows inline errors and stores nothing', () => {
   });
 
   it('keeps the modal open with a clear message when storing fails', async () => {
-    h.database.sqlite.exec(
-      "create trigger refuse_drafts before insert on drafts begin select raise(abort, 'disk full'); end",
-    );
+    await refuseWrites(h, { name: 'refuse_drafts', table: 'drafts', on: 'INSERT', message: 'disk full' });
     const errors = await submitErrors(h, {});
     // A refusal that is not the storage's (here a trigger): the failure middleware's inline error, on the first field.
     expect(Object.keys(errors)).toHaveLength(1);

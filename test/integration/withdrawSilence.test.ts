@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { outbox } from '../../src/db/schema.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -37,12 +36,10 @@ afterEach(async () => {
 });
 
 /** Outbox rows meant for the partner (posts, replies, updates of the thread's parent). */
-const partnerRows = (h: Harness) =>
-  h.database.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.audience === 'partner' || r.channelKey === channels.partner.id);
+const partnerRows = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+    (r) => r.audience === 'partner' || r.channelKey === channels.partner.id,
+  );
 
 /** The Withdraw button's "are you sure?" text on a message. */
 function withdrawConfirm(message: { blocks?: unknown } | undefined): string {
@@ -103,7 +100,7 @@ describe('a withdrawal before the partner heard anything', () => {
     // Not a post, not a reply, not an edit, not even a queued row.
     expect(partnerCalls(h)).toEqual([]);
     expect(partnerMessages(h)).toEqual([]);
-    expect(partnerRows(h)).toEqual([]);
+    expect(await partnerRows(h)).toEqual([]);
   });
 
   it('after an expiry (silence is not news either): nothing reaches the partner channel', async () => {
@@ -117,7 +114,7 @@ describe('a withdrawal before the partner heard anything', () => {
     await outboxDrained(h);
     await quiet(h);
     expect(partnerCalls(h)).toEqual([]);
-    expect(partnerRows(h)).toEqual([]);
+    expect(await partnerRows(h)).toEqual([]);
   });
 
   it('after a reassignment (routing, never posted): nothing reaches the partner channel', async () => {
@@ -137,7 +134,7 @@ describe('a withdrawal before the partner heard anything', () => {
     await outboxDrained(h);
     await quiet(h);
     expect(partnerCalls(h)).toEqual([]);
-    expect(partnerRows(h)).toEqual([]);
+    expect(await partnerRows(h)).toEqual([]);
   });
 
   it('with no partner channel: the owner is told to tell the partner themselves if they know of it', async () => {
@@ -190,7 +187,8 @@ describe('a withdrawal after the partner heard of the handoff', () => {
     h.slack.addChannel({ ...channels.partner, members: [] });
     await declineAndReassign(h, handoff);
     await waitFor(
-      () => partnerRows(h).some((r) => r.status === 'pending' && r.lastError === 'not_in_channel'),
+      async () =>
+        (await partnerRows(h)).some((r) => r.status === 'pending' && r.lastError === 'not_in_channel'),
       4000,
       'the waiting decline post',
     );
@@ -201,7 +199,7 @@ describe('a withdrawal after the partner heard of the handoff', () => {
     expect((await handoffRow(h, handoff.id)).status).toBe('withdrawn');
     const notice = await waitForDm(h, people.author.id, 'You withdrew handoff', 'the owner notice');
     expect(json(notice.blocks)).toContain('is being told it is closed for now');
-    expect(partnerRows(h).map((r) => r.dedupeKey)).toEqual([
+    expect((await partnerRows(h)).map((r) => r.dedupeKey)).toEqual([
       `handoff:${handoff.id}:decided:partner_parent`,
       `handoff:${handoff.id}:decided:partner`,
       `handoff:${handoff.id}:a2:withdrawn:partner`,
