@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
@@ -126,6 +126,46 @@ export function surfacesContract(engine: Engine): void {
       expect((await surfacesOf(db, h.id)).map((s) => s.key)).toEqual(['k1', 'k2']);
       expect(await surfacesOf(db, 9999)).toEqual([]);
       expect(await db.transaction((tx) => findSurface(tx, 'k3'))).toMatchObject({ handoffId: other.id });
+    });
+
+    it('two changes of one handoff committing at once queue one intent, and neither fails', async () => {
+      // No surface yet, so nothing the first change writes is locked against the second: on Postgres both read the
+      // same next id before either commits, and the second's insert waits on the first's key.
+      const h = await handoff();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let queued = () => {};
+      const firstQueued = new Promise<void>((resolve) => {
+        queued = resolve;
+      });
+      const first = db.transaction(async (tx) => {
+        await requestRefresh(tx, h.id, ms(1));
+        queued();
+        await held;
+      });
+      await firstQueued;
+      const second = db.transaction((tx) => requestRefresh(tx, h.id, ms(2)));
+      if (engine.name === 'postgres') {
+        // Released once the second waits on the first's row (it has read the state the first has not committed).
+        const waiting = async () =>
+          Number(
+            (
+              (await (db as unknown as { execute(q: SQL): Promise<{ rows: { n: string }[] }> }).execute(
+                sql`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+              )) as { rows: { n: string }[] }
+            ).rows[0]?.n ?? 0,
+          );
+        for (let tries = 0; (await waiting()) === 0 && tries < 500; tries += 1)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      release();
+      await first;
+      await second;
+      expect((await outboxRows()).map((r) => [r.dedupeKey, r.status])).toEqual([
+        [`refresh:${h.id}:1`, 'pending'],
+      ]);
     });
 
     it('counts a change on every surface of the handoff and queues one refresh intent, coalesced while it waits', async () => {

@@ -106,19 +106,24 @@ const refreshStateQuery = preparedQuery('surfaces_refresh_state', (exec, { outbo
     .from(outbox),
 );
 
-// The dedupe key only has to be unique (the next row id makes it so); an intent already waiting coalesces this one.
+// The dedupe key only has to be unique (the next row id makes it so); an intent already waiting coalesces this one. On
+// Postgres two transactions of one handoff could read the same next id if neither held the handoff's row: the second
+// intent is then the first's twin, and is dropped instead of failing its transaction.
 async function queueRefresh(exec: Tx, handoffId: number, now: Date): Promise<void> {
   const channelKey = refreshChannel(handoffId);
   const state = await refreshStateQuery.first(exec, { channelKey });
   if ((state?.waiting ?? 0) > 0) return;
   const { outbox } = tablesOf(exec);
-  await exec.insert(outbox).values({
-    ...pendingRow(now),
-    dedupeKey: `${channelKey}:${(state?.top ?? 0) + 1}`,
-    channelKey,
-    method: 'surfaces.refresh',
-    handoffId,
-  });
+  await exec
+    .insert(outbox)
+    .values({
+      ...pendingRow(now),
+      dedupeKey: `${channelKey}:${(state?.top ?? 0) + 1}`,
+      channelKey,
+      method: 'surfaces.refresh',
+      handoffId,
+    })
+    .onConflictDoNothing();
 }
 
 /** What every row queued here shares: waiting, due now, nothing tried yet (the App Homes' too). */
