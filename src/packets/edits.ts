@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
-import { enqueue, isQueued, type OutboxMessage } from '../db/repositories/outbox.js';
+import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
@@ -192,7 +192,9 @@ async function addNote(
   // Keyed by the modal it was written in: a double submit, a Slack retry or a replay of the view posts it once.
   const reply = aeThreadReply(h, `note:view:${req.viewId}`, note);
   await deps.db.transaction(async (tx) => {
-    if (await isQueued(tx, reply.dedupeKey)) return;
+    // The reply first: of two submits at once, only the one that queued it logs the note. Asking whether it is queued
+    // and then queueing it was not enough on Postgres, where both submits ask before either commits.
+    if ((await enqueue(tx, [reply], at)) === 0) return;
     await logEvent(tx, {
       type: 'note_added',
       before: h,
@@ -201,7 +203,6 @@ async function addNote(
       at,
       detail: { length: req.text.length },
     });
-    await enqueue(tx, [reply], at);
   });
   deps.onOutboxWrite?.();
   return { kind: 'noted', handoff: h };

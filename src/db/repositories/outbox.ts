@@ -67,9 +67,13 @@ async function lockHandoffs(exec: Tx, messages: OutboxMessage[]): Promise<void> 
   );
 }
 
-/** Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction. */
-export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<void> {
+/**
+ * Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction.
+ * Returns how many were added (on Postgres, a key another transaction is adding waits for it, then counts as there).
+ */
+export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<number> {
   if (isPostgres(exec)) await lockHandoffs(exec, messages);
+  let added = 0;
   for (const message of messages) {
     const { surface, ...fields } = rowOf(message.method, message);
     const inserted = await insertOutboxRow(exec, {
@@ -84,8 +88,10 @@ export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): P
       surfaceKey: null,
       ...fields,
     });
+    added += inserted;
     if (surface && inserted > 0) await insertSurface(exec, { ...surface, now });
   }
+  return added;
 }
 
 /**
