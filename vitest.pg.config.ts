@@ -15,8 +15,13 @@ import { defineConfig } from 'vitest/config';
  * (unwritableDatabase, storageFaults), the refusal of a database file newer than the app (databaseNewer), the export
  * CLI reading the file (exportCsv, exportReadOnly), migrations of old SQLite files and their backfills
  * (surfacesMigration, removedChannelsMigration, firstAccepts.property, metricFacts.property), the raw-SQL prepared
- * statements (preparedQueries) and the doctor on a file (doctor). The rest not listed yet read SQLite's way
- * (`.all()`/`.get()` on the harness's database) and are still to be converted.
+ * statements (preparedQueries) and the doctor on a file (doctor). Not the harness's app on either engine: chartFiles
+ * (a service on its own SQLite file; the chartFiles repository's contract runs on Postgres), manifestCli, and the
+ * sandbox's (sandboxClock, sandboxSlackSide: the sandbox runs on a SQLite file).
+ *
+ * Not yet: the metrics files (digest, metricsSeeded, metricsSnapshots, metricsWindowEnds, revopsHome,
+ * revopsHomeSnapshots), which wait for the metrics repository on both engines; and outboxParking, which finds an app
+ * bug on Postgres (a refused post is parked after 3 attempts counted but one call to Slack).
  */
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
@@ -60,6 +65,27 @@ export const INTEGRATION_ON_POSTGRES = [
   'hostile/shortcuts.property',
   'hostile/slashCommand.property',
   'hostile/viewSubmissions.property',
+  'absenceAndCover',
+  'clockSteps',
+  'crmCreatedDay',
+  'crmHubspot',
+  'crmSalesforce',
+  'echoEscaping',
+  'escalationPolicies',
+  'eventLog',
+  'internalChannelTargets',
+  'logLevel',
+  'lostAnswers',
+  'outage',
+  'outboxRetention',
+  'partnerDirectory',
+  'packetFieldsEdit',
+  'rateLimits',
+  'readerDates',
+  'receiverLimits',
+  'reviewDraftParse',
+  'slackEventsChannels',
+  'slackEventsRevoked',
 ];
 
 export default defineConfig({

@@ -10,7 +10,7 @@ import {
   OWNER_BLOCK_ID,
   REVIEW_BLOCK_ID,
 } from '../../src/blocks/ids.js';
-import { covers, type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -62,14 +62,16 @@ async function send(h: Harness, r: Awaited<ReturnType<typeof review>>, absence: 
   return (await response.json()) as { response_action?: string; errors?: Record<string, string> };
 }
 
-const lastHandoff = (h: Harness) => h.database.db.select().from(handoffs).all().at(-1) as HandoffRow;
-const sentEvent = (h: Harness, id: number) =>
-  h.database.db
-    .select()
-    .from(handoffEvents)
-    .where(eq(handoffEvents.handoffId, id))
-    .orderBy(asc(handoffEvents.id))
-    .all()[0];
+const lastHandoff = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1) as HandoffRow;
+const sentEvent = async (h: Harness, id: number) =>
+  (
+    await h.database.db
+      .select()
+      .from(h.tables.handoffEvents)
+      .where(eq(h.tables.handoffEvents.handoffId, id))
+      .orderBy(asc(h.tables.handoffEvents.id))
+  )[0];
 
 async function coverCommand(h: Harness, text: string, user = aeUser) {
   const responseUrl = h.slack.responseUrl();
@@ -151,7 +153,7 @@ describe('absence and cover', () => {
     );
     const ok = await h.interact(coverSubmission(people.otherAe.id, '2026-12-04'));
     expect(ok.status).toBe(200);
-    expect(h.database.db.select().from(covers).all()).toMatchObject([
+    expect(await h.database.db.select().from(h.tables.covers)).toMatchObject([
       { aeUserId: people.ae.id, coverUserId: people.otherAe.id, until: '2026-12-04' },
     ]);
     await waitFor(
@@ -183,10 +185,10 @@ describe('absence and cover', () => {
 
     const sent = await send(h, r, 'cover');
     expect(sent).toEqual({ response_action: 'clear' });
-    const h1 = lastHandoff(h);
+    const h1 = await lastHandoff(h);
     expect(h1).toMatchObject({ aeUserId: people.otherAe.id, aeName: 'Sam Closer' });
     // The touch log says who acts for whom.
-    expect(sentEvent(h, h1.id)?.detail).toMatchObject({ coverFor: people.ae.id });
+    expect((await sentEvent(h, h1.id))?.detail).toMatchObject({ coverFor: people.ae.id });
     await waitForDm(h, people.otherAe.id, 'Away Account One', 'the packet for the cover');
   });
 
@@ -201,24 +203,22 @@ describe('absence and cover', () => {
     expect(forged.response_action).toBe('errors');
     expect(forged.errors?.[REVIEW_BLOCK_ID.absence]).toMatch(/Choose what to do while the AE is away/);
     expect(
-      h.database.db
-        .select()
-        .from(handoffs)
-        .all()
-        .map((x) => x.accountName),
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).map(
+        (x) => x.accountName,
+      ),
     ).not.toContain('Owner Covers Account');
     expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
-    expect(lastHandoff(h)).toMatchObject({ aeUserId: people.ae.id, ownerUserId: people.otherAe.id });
+    expect(await lastHandoff(h)).toMatchObject({ aeUserId: people.ae.id, ownerUserId: people.otherAe.id });
   });
 
   it('"when they are back" starts the window at their return: their days away are not their silence', async () => {
     const r = await review(h, 'Away Account Two');
     expect(await send(h, r, 'when_back')).toEqual({ response_action: 'clear' });
-    const h2 = lastHandoff(h);
+    const h2 = await lastHandoff(h);
     expect(h2.aeUserId).toBe(people.ae.id);
     expect(h2.windowStartedAt?.toISOString()).toBe(BACK.toISOString());
     expect(h2.dueAt.getTime()).toBeGreaterThan(BACK.getTime());
-    expect(sentEvent(h, h2.id)?.detail).toMatchObject({ windowFrom: BACK.toISOString() });
+    expect((await sentEvent(h, h2.id))?.detail).toMatchObject({ windowFrom: BACK.toISOString() });
     // The author chose already: the sweep's look at the away AE does not tell the owner again.
     await h.app.scheduler.runNow('response-window-sweep');
     await outboxDrained(h);
@@ -230,12 +230,13 @@ describe('absence and cover', () => {
     // An answer an hour after their return took them an hour: time to decision counts from the window's start.
     h.clock.set(new Date(BACK.getTime() + 3_600_000));
     await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(h2.id), user: aeUser }));
-    const accepted = h.database.db
-      .select()
-      .from(handoffEvents)
-      .where(eq(handoffEvents.handoffId, h2.id))
-      .all()
-      .find((e) => e.type === 'accepted');
+    const accepted = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.handoffId, h2.id))
+        .orderBy(h.tables.handoffEvents.id)
+    ).find((e) => e.type === 'accepted');
     expect(accepted?.businessHours).toBeGreaterThan(0);
     expect(accepted?.businessHours).toBeLessThanOrEqual(1);
   });
@@ -250,7 +251,7 @@ describe('absence and cover', () => {
         ?.element?.options?.map((o) => o.value),
     ).toEqual(['cover', 'now']);
     expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
-    const h3 = lastHandoff(h);
+    const h3 = await lastHandoff(h);
     expect(h3.aeUserId).toBe(people.ae.id);
     const [notifyStep, reassignStep] = h3.escalationSteps ?? [];
     h.clock.set(new Date(notifyStep?.at as number));
@@ -263,19 +264,20 @@ describe('absence and cover', () => {
     await h.app.scheduler.runNow('response-window-sweep');
     const moved = await handoffRow(h, h3.id);
     expect(moved).toMatchObject({ aeUserId: people.otherAe.id, status: 'sent', assignment: 2 });
-    const reassigned = h.database.db
-      .select()
-      .from(handoffEvents)
-      .where(eq(handoffEvents.handoffId, h3.id))
-      .all()
-      .find((e) => e.type === 'reassigned');
+    const reassigned = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.handoffId, h3.id))
+        .orderBy(h.tables.handoffEvents.id)
+    ).find((e) => e.type === 'reassigned');
     expect(reassigned?.detail).toMatchObject({ coverFor: people.ae.id, policy: 'covered', policyLevel: 2 });
   });
 
   it('Reassign preselects the cover the AE named (the owner may pick anyone else)', async () => {
     const r = await review(h, 'Reassign Account');
     expect(await send(h, r, 'now')).toEqual({ response_action: 'clear' });
-    const modal = await openOwnerModal(h, 'reassign', lastHandoff(h).id);
+    const modal = await openOwnerModal(h, 'reassign', (await lastHandoff(h)).id);
     const input = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe) as
       | { element?: { initial_user?: string }; hint?: { text: string } }
       | undefined;
@@ -291,11 +293,11 @@ describe('absence and cover', () => {
       'the reply',
     );
     expect(String(reply.body.text)).toContain('has ended');
-    expect(h.database.db.select().from(covers).all()).toEqual([]);
+    expect(await h.database.db.select().from(h.tables.covers)).toEqual([]);
     // The cover is told, as when they were named.
     await waitForDm(h, people.otherAe.id, 'ended their cover', 'the cover told it ended');
     // Nobody is preselected any more.
-    const modal = await openOwnerModal(h, 'reassign', lastHandoff(h).id);
+    const modal = await openOwnerModal(h, 'reassign', (await lastHandoff(h)).id);
     const input = modal.blocks.find((b) => b.block_id === OWNER_BLOCK_ID.newAe);
     expect(input?.element?.initial_user).toBeUndefined();
   });
@@ -328,17 +330,21 @@ describe('an AE who goes away during an open window', () => {
 
       h.clock.set((await handoffRow(h, handoff.id)).dueAt);
       await h.app.scheduler.runNow('response-window-sweep');
-      const expired = h.database.db
-        .select()
-        .from(handoffEvents)
-        .where(eq(handoffEvents.handoffId, handoff.id))
-        .all()
-        .find((e) => e.type === 'expired');
+      const expired = (
+        await h.database.db
+          .select()
+          .from(h.tables.handoffEvents)
+          .where(eq(h.tables.handoffEvents.handoffId, handoff.id))
+          .orderBy(h.tables.handoffEvents.id)
+      ).find((e) => e.type === 'expired');
       expect(expired?.detail).toMatchObject({ away: ':airplane: Out of office' });
       // The metrics keep it apart: not silence.
-      const facts = h.database.sqlite
-        .prepare('select type from metric_facts where handoff_id = ? order by event_id')
-        .all(handoff.id) as { type: string }[];
+      const { metricFacts } = h.tables;
+      const facts = await h.database.db
+        .select({ type: metricFacts.type })
+        .from(metricFacts)
+        .where(eq(metricFacts.handoffId, handoff.id))
+        .orderBy(metricFacts.eventId);
       expect(facts.map((f) => f.type)).toEqual(['sent', 'expired_away']);
       // Nor is it called silence where people read of it: the owner's notice and the escalation say they were away.
       const ownerNotice = await waitForDm(h, people.author.id, 'It has *expired*', 'the expiry notice');

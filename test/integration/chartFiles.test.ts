@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
-import { chartFiles } from '../../src/db/schema.js';
+import { tablesOf } from '../../src/db/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { chartCacheKey, createSlackFiles, type SlackFiles } from '../../src/services/slackFiles.js';
 import { TestClock } from '../support/clock.js';
@@ -58,7 +58,7 @@ const imageIn = (channel: string, id: string) =>
     text: 'the digest',
     blocks: [{ type: 'image', slack_file: { id }, alt_text: 'chart' }],
   });
-const rows = () => database.db.select().from(chartFiles).all();
+const rows = async () => await database.db.select().from(tablesOf(database.db).chartFiles);
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
@@ -102,7 +102,9 @@ describe('chart images shared into the channel that shows them', () => {
     // The same picture again (the digest rerun after a restart, say): the same file, nothing shared twice.
     expect(await files.imageFileId(PNG, opts('C1'))).toBe(id);
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
-    expect(rows()).toEqual([expect.objectContaining({ contentHash: chartCacheKey('C1', PNG), fileId: id })]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ contentHash: chartCacheKey('C1', PNG), fileId: id }),
+    ]);
     // Another picture is another file.
     const other = await files.imageFileId(OTHER_PNG, opts('C1'));
     expect(other).not.toBe(id);
@@ -120,11 +122,10 @@ describe('chart images shared into the channel that shows them', () => {
     expect(inC3).not.toBe(inC1);
     expect(fake.file(inC3)?.channels).toEqual(['C3']);
     await imageIn('C3', inC3);
-    expect(
-      rows()
-        .map((r) => r.contentHash)
-        .sort(),
-    ).toEqual([chartCacheKey('C1', PNG), chartCacheKey('C3', PNG)]);
+    expect((await rows()).map((r) => r.contentHash).sort()).toEqual([
+      chartCacheKey('C1', PNG),
+      chartCacheKey('C3', PNG),
+    ]);
   });
 
   it('shares one picture once when two runs ask for it at the same time', async () => {
@@ -140,15 +141,13 @@ describe('chart images shared into the channel that shows them', () => {
 
   it('shares again when the cached chart is gone from Slack, and never reuses an old private upload', async () => {
     // A row of before: the chart uploaded privately (no channel), keyed by its bare content hash.
-    await database.db.transaction((tx) =>
-      tx
-        .insert(chartFiles)
-        .values({
+    await database.db.transaction(
+      async (tx) =>
+        await tx.insert(tablesOf(tx).chartFiles).values({
           contentHash: createHash('sha256').update(PNG).digest('hex'),
           fileId: 'F0PRIVATE01',
           uploadedAt: new Date('2026-11-01T00:00:00Z'),
-        })
-        .run(),
+        }),
     );
     const first = (await files.imageFileId(PNG, opts('C1'))) ?? '';
     expect(first).not.toBe('F0PRIVATE01');
@@ -159,7 +158,7 @@ describe('chart images shared into the channel that shows them', () => {
     const second = (await files.imageFileId(PNG, opts('C1'))) ?? '';
     expect(second).not.toBe(first);
     expect(fake.file(second)?.channels).toEqual(['C1']);
-    expect(rows().filter((r) => r.contentHash === chartCacheKey('C1', PNG))).toEqual([
+    expect((await rows()).filter((r) => r.contentHash === chartCacheKey('C1', PNG))).toEqual([
       expect.objectContaining({ fileId: second }),
     ]);
   });
@@ -167,7 +166,7 @@ describe('chart images shared into the channel that shows them', () => {
   it('gives no file (the caller shows the numbers with a note) when Slack cannot take the upload', async () => {
     fake.fail('files.completeUploadExternal', { error: 'not_in_channel' }, 1);
     expect(await files.imageFileId(PNG, opts('C1'))).toBeUndefined();
-    expect(rows()).toEqual([]);
+    expect(await rows()).toEqual([]);
     expect(fake.messages('C1')).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { realTimers } from '../../src/runtime/timers.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
+import { removeKeptDatabase } from '../support/databaseKey.js';
 import { auditExactlyOnce, outboxRows, retryAfterViolations, sleep } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
@@ -39,7 +38,7 @@ describe('the clock steps back an hour across a restart', () => {
     vi.restoreAllMocks();
     await h?.stop();
     await slack?.stop();
-    if (databasePath) rmSync(dirname(databasePath), { recursive: true, force: true });
+    if (databasePath) removeKeptDatabase(databasePath);
     h = slack = databasePath = undefined;
   });
 
@@ -49,7 +48,7 @@ describe('the clock steps back an hour across a restart', () => {
     // The first run's clock is an hour ahead (business and wall); NTP corrects it while the app is restarted.
     stepWallClock(HOUR);
     const first = await startHarness({ slack, env: ENV, now: '2026-11-23T15:00:00Z' });
-    databasePath = first.config.databasePath;
+    databasePath = first.databaseKey;
     // The AE's packet reaches Slack but its answer is lost (a 503 page); the author's confirmation does not get
     // through at all. Both wait for a retry, scheduled on the clock that is an hour ahead.
     slack.fail('chat.postMessage', { status: 503, body: PAGE, afterProcessing: true }, 1);
@@ -91,7 +90,7 @@ describe('the clock steps back an hour across a restart', () => {
     slack = await FakeSlack.start();
     seedWorkspace(slack);
     const first = await startHarness({ slack, env: ENV });
-    databasePath = first.config.databasePath;
+    databasePath = first.databaseKey;
     // Both posts reach Slack; both answers are lost.
     slack.fail('chat.postMessage', { status: 502, body: PAGE, afterProcessing: true }, 2);
     await submitAndSend(first);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handoffs } from '../../src/db/schema.js';
+import { tablesOf } from '../../src/db/engine.js';
 import {
   correctionsOf,
   handoffNamed,
@@ -153,8 +153,12 @@ describe("an opportunity's creation day is the author's", () => {
     expect(handoff).toMatchObject({ classification: 'partner_influenced', partnerTouchOn: '2026-11-22' });
     // A handoff sent before the author's zone was kept with its class.
     const { zone: _kept, ...basis } = handoff.attribution ?? { basis: 'packet' as const };
-    await h.database.db.transaction((tx) =>
-      tx.update(handoffs).set({ attribution: basis }).where(eq(handoffs.id, handoff.id)).run(),
+    await h.database.db.transaction(
+      async (tx) =>
+        await tx
+          .update(tablesOf(tx).handoffs)
+          .set({ attribution: basis })
+          .where(eq(tablesOf(tx).handoffs.id, handoff.id)),
     );
     await accept(h, handoff.id);
     // 00:30 UTC: Sunday from UTC-12 to UTC-1, Monday from UTC on. The UTC day (Monday) alone would say sourced.

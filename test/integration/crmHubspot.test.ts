@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type HandoffEventRow, handoffEvents, handoffs, outbox } from '../../src/db/schema.js';
+import type { HandoffEventRow } from '../../src/db/schema.js';
 import { account, crmRows, drive } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
@@ -78,11 +78,19 @@ function lastBatchRead(hs: FakeHubspot): string[] {
   return ((batch?.body as { inputs?: { id: string }[] } | undefined)?.inputs ?? []).map((i) => i.id);
 }
 
-function eventsOf(h: Harness, handoffId: number): HandoffEventRow[] {
-  return h.database.db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, handoffId)).all();
+async function eventsOf(h: Harness, handoffId: number): Promise<HandoffEventRow[]> {
+  return await h.database.db
+    .select()
+    .from(h.tables.handoffEvents)
+    .where(eq(h.tables.handoffEvents.handoffId, handoffId))
+    .orderBy(h.tables.handoffEvents.id);
 }
-function eventOf(h: Harness, handoffId: number, type: HandoffEventRow['type']): HandoffEventRow {
-  const event = eventsOf(h, handoffId).find((e) => e.type === type);
+async function eventOf(
+  h: Harness,
+  handoffId: number,
+  type: HandoffEventRow['type'],
+): Promise<HandoffEventRow> {
+  const event = (await eventsOf(h, handoffId)).find((e) => e.type === type);
   if (!event) throw new Error(`handoff ${handoffId} has no ${type} event`);
   return event;
 }
@@ -163,8 +171,8 @@ describe('HubSpot: link, write, read back', () => {
     await waitFor(() => notesOn(hs, northwind).length === 2, 8000, 'the note for the acceptance');
     await outboxDrained(h);
 
-    const sentEvent = eventOf(h, handoff.id, 'sent');
-    const acceptedEvent = eventOf(h, handoff.id, 'accepted');
+    const sentEvent = await eventOf(h, handoff.id, 'sent');
+    const acceptedEvent = await eventOf(h, handoff.id, 'accepted');
     const [sent, accepted] = notesOn(hs, northwind);
     // Associated with the deal only, by the HubSpot-defined note-to-deal association.
     expect(sent?.dealIds).toEqual([northwind]);
@@ -239,7 +247,7 @@ describe('HubSpot: link, write, read back', () => {
     // Written once (the lost answer), then found through the search API by its marker, not written again.
     expect(noteWritesFor(hs, deal)).toHaveLength(1);
     expect(noteWritesFor(hs, deal)[0]).toMatchObject({ status: 502, processed: true, injected: true });
-    const sentEvent = eventOf(h, handoff.id, 'sent');
+    const sentEvent = await eventOf(h, handoff.id, 'sent');
     const looked = searches(hs).filter((c) =>
       JSON.stringify(c.body).includes(`cosell${handoff.id}e${sentEvent.id}`),
     );
@@ -402,7 +410,9 @@ describe('HubSpot: link, write, read back', () => {
     ]);
     expect(bodyOf(notesOn(hs, wonDeal)[2])).toContain('Recorded from the CRM: HubSpot');
     // A second poll reads only the deals still open and records nothing twice.
-    const events = h.database.db.select().from(handoffEvents).all().length;
+    const events = (
+      await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)
+    ).length;
     h.clock.advance(301_000);
     const again = hs.batchReadCount;
     await h.app.scheduler.runNow('crm-read-back');
@@ -411,7 +421,9 @@ describe('HubSpot: link, write, read back', () => {
     expect(askedAgain).toContain(northwind);
     expect(askedAgain).not.toContain(wonDeal);
     expect(askedAgain).not.toContain(lostDeal);
-    expect(h.database.db.select().from(handoffEvents).all().length).toBe(events);
+    expect(
+      (await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)).length,
+    ).toBe(events);
     await outboxDrained(h);
     expect(notesOn(hs, wonDeal)).toHaveLength(3);
     expect(notesOn(hs, lostDeal)).toHaveLength(3);
@@ -424,10 +436,12 @@ describe('HubSpot: link, write, read back', () => {
     // Then the deal is deleted in HubSpot: every note on it is refused as not found.
     hs.fail({ method: 'POST', path: NOTES }, { status: 404, times: Number.POSITIVE_INFINITY });
     await accept(h, handoff.id);
-    const acceptedRow = async () =>
-      (await crmRowsOf(h, handoff.id)).find(
-        (r) => (r.payload as { eventId?: number }).eventId === eventOf(h, handoff.id, 'accepted').id,
+    const acceptedRow = async () => {
+      const accepted = await eventOf(h, handoff.id, 'accepted');
+      return (await crmRowsOf(h, handoff.id)).find(
+        (r) => (r.payload as { eventId?: number }).eventId === accepted.id,
       );
+    };
     await drive(h, async () => (await acceptedRow())?.status === 'dead', 'the note parked');
     const row = await acceptedRow();
     expect(row).toMatchObject({ status: 'dead', attempts: 2 });
@@ -531,11 +545,19 @@ describe('HubSpot rate limit', () => {
         const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(view) }));
         expect(await sent.json()).toEqual({ response_action: 'clear' });
       }
-      const ids = names.map((name) => {
-        const row = h.database.db.select().from(handoffs).where(eq(handoffs.accountName, name)).get();
-        if (!row) throw new Error(`no handoff for ${name}`);
-        return row.id;
-      });
+      const ids = await Promise.all(
+        names.map(async (name) => {
+          const row = (
+            await h.database.db
+              .select()
+              .from(h.tables.handoffs)
+              .where(eq(h.tables.handoffs.accountName, name))
+              .orderBy(h.tables.handoffs.id)
+          )[0];
+          if (!row) throw new Error(`no handoff for ${name}`);
+          return row.id;
+        }),
+      );
       for (const id of ids) await accept(h, id);
       // The burst reaches HubSpot before the clock moves (deliveries wait for the requests to be answered first):
       // six notes, then a seventh that meets the limit.
@@ -563,11 +585,9 @@ describe('HubSpot rate limit', () => {
       // The wait is HubSpot's window (its X-HubSpot-RateLimit-Interval-Milliseconds), not a blind backoff.
       expect(waits.every((l) => l.retryInMs === 10_000)).toBe(true);
       expect(
-        h.database.db
-          .select()
-          .from(outbox)
-          .all()
-          .filter((r) => r.status === 'dead'),
+        (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+          (r) => r.status === 'dead',
+        ),
       ).toHaveLength(0);
       expect(searches(hs)).toHaveLength(0);
     } finally {

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handoffEvents, outbox } from '../../src/db/schema.js';
+import { tablesOf } from '../../src/db/engine.js';
 import { account, crmRows, drive } from '../support/crmFlow.js';
+import { openKeptDatabase } from '../support/databaseKey.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -188,13 +189,17 @@ describe('Salesforce: link, write, read back', () => {
     );
     expect(tasksOn(sf, wonOpp).filter((t) => String(t.Subject).includes('closed won'))).toHaveLength(1);
     // A second poll reads the deals still open (Fabrikam, Northwind) and records nothing twice.
-    const events = h.database.db.select().from(handoffEvents).all().length;
+    const events = (
+      await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)
+    ).length;
     h.clock.advance(301_000);
     const again = sf.queryCount;
     await h.app.scheduler.runNow('crm-read-back');
     expect(sf.queryCount).toBe(again + 1);
     expect(sf.queries().at(-1)).not.toContain(wonOpp.slice(0, 15));
-    expect(h.database.db.select().from(handoffEvents).all().length).toBe(events);
+    expect(
+      (await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)).length,
+    ).toBe(events);
   });
 
   it('records the opportunity from "Opportunity created" as the link, checked in that modal', async () => {
@@ -299,20 +304,19 @@ describe('Salesforce across a crash', () => {
       8000,
       'the Task',
     );
-    const databasePath = first.config.databasePath;
+    const databasePath = first.databaseKey;
     await first.stop({ keepDatabase: true });
     // The row as a kill -9 leaves it after the call and before its result was stored: still pending, marked as
     // possibly sent (the mark is written before every attempt).
-    const { openDatabase } = await import('../../src/db/client.js');
-    const db = openDatabase(databasePath);
-    await db.db.transaction((tx) =>
-      tx
-        .update(outbox)
-        .set({ status: 'pending', deliveredAt: null, uncertainSince: new Date('2026-11-23T14:00:00Z') })
-        .where(eq(outbox.method, 'crm.activity'))
-        .run(),
+    const db = await openKeptDatabase(databasePath);
+    await db.db.transaction(
+      async (tx) =>
+        await tx
+          .update(tablesOf(tx).outbox)
+          .set({ status: 'pending', deliveredAt: null, uncertainSince: new Date('2026-11-23T14:00:00Z') })
+          .where(eq(tablesOf(tx).outbox.method, 'crm.activity')),
     );
-    db.close();
+    await db.close();
     const second = await startHarness({ env: sfEnv(sf), slack: first.slack, databasePath });
     try {
       await drive(

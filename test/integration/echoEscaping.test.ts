@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, HELP_BLOCK_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { classificationCorrections } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -155,7 +154,10 @@ describe('/handoff classify never repeats the typed reason raw', () => {
     expect(reply).toMatch(new RegExp(`^Handoff #${handoff.id} is now \\*Partner-`));
     expectInert(reply);
     // Stored as typed (escaping belongs to rendering), with the correction.
-    const [correction] = h.database.db.select().from(classificationCorrections).all();
+    const [correction] = await h.database.db
+      .select()
+      .from(h.tables.classificationCorrections)
+      .orderBy(h.tables.classificationCorrections.id);
     expect(correction?.reason).toBe(reason);
 
     const again = await slash(h, `classify ${handoff.id} ${to} <!channel> again`, REVOPS);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
-import { handoffEvents, handoffs } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -29,13 +28,12 @@ const POLICY = {
   routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
 };
 
-function events(h: Harness, handoffId: number) {
-  return h.database.db
+async function events(h: Harness, handoffId: number) {
+  return await h.database.db
     .select()
-    .from(handoffEvents)
-    .where(eq(handoffEvents.handoffId, handoffId))
-    .orderBy(asc(handoffEvents.id))
-    .all();
+    .from(h.tables.handoffEvents)
+    .where(eq(h.tables.handoffEvents.handoffId, handoffId))
+    .orderBy(asc(h.tables.handoffEvents.id));
 }
 
 async function sweepAt(h: Harness, at: Date | number) {
@@ -95,9 +93,9 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     expect(moved.escalationPolicy).toBe('strategic');
     await waitForDm(h, people.member.id, 'Northwind Policy', 'the packet for the new AE');
 
-    const log = events(h, handoff.id).map((e) => [e.type, e.actorUserId, e.detail]);
+    const log = (await events(h, handoff.id)).map((e) => [e.type, e.actorUserId, e.detail]);
     expect(log.map(([type]) => type)).toEqual(['sent', 'reminded', 'expired', 'reassigned']);
-    const reassigned = events(h, handoff.id).at(-1);
+    const reassigned = (await events(h, handoff.id)).at(-1);
     expect(reassigned?.actorUserId).toBeNull();
     expect(reassigned?.detail).toMatchObject({
       previousAeUserId: people.ae.id,
@@ -113,7 +111,7 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
   it('goes round robin: the next handoff the pool takes goes to the member after the last one', async () => {
     // Mo answers the first one: else its new window's levels run again as the clock moves on (the policy keeps
     // acting after a reassignment), and the pool's last pick would be that move.
-    const first = h.database.db.select().from(handoffs).all()[0];
+    const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     const { accept, memberUser } = await import('../support/partnerFlow.js');
     await accept(h, first?.id as number, memberUser);
     expect((await handoffRow(h, first?.id as number)).status).toBe('accepted');
@@ -134,7 +132,7 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     await sweepAt(h, sent.dueAt);
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
-    expect(events(h, handoff.id).map((e) => e.type)).toEqual(['sent', 'accepted']);
+    expect((await events(h, handoff.id)).map((e) => e.type)).toEqual(['sent', 'accepted']);
   });
 });
 
@@ -182,9 +180,11 @@ describe('a pool as the target of a handoff', () => {
       const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
       const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
       expect(await sent.json()).toEqual({ response_action: 'clear' });
-      const first = h.database.db.select().from(handoffs).all().at(-1);
+      const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(
+        -1,
+      );
       expect(first?.aeUserId).toBe(people.member.id);
-      expect(events(h, first?.id as number)[0]?.detail).toMatchObject({ pool: 'backup' });
+      expect((await events(h, first?.id as number))[0]?.detail).toMatchObject({ pool: 'backup' });
 
       // Sam is back: the next handoff to the pool goes to Sam, after Mo.
       h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });

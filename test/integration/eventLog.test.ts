@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { eventsOf, logMismatches } from '../../src/db/repositories/events.js';
-import { type HandoffEventRow, handoffEvents } from '../../src/db/schema.js';
+import type { HandoffEventRow } from '../../src/db/schema.js';
+import type { Tx } from '../../src/db/types.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -59,7 +61,8 @@ const shape = (e: HandoffEventRow): Shape => ({
 });
 
 const events = (h: Harness, id: number) => eventsOf(h.database.db, id);
-const allEvents = (h: Harness) => h.database.db.select().from(handoffEvents).all();
+const allEvents = async (h: Harness) =>
+  await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id);
 
 /*
  * Every event records the handoff as it is after the change (status, AE, assignment, cycle). A decision closes its
@@ -72,6 +75,16 @@ function expectHoursOnDecisionsOnly(log: HandoffEventRow[]) {
   for (const e of log) {
     if (e.type === 'accepted' || e.type === 'declined') expect(e.businessHours, e.type).not.toBeNull();
     else expect(e.businessHours, e.type).toBeNull();
+  }
+}
+
+/** What the database answered a write with (the error's message and its cause's), or '' when it took it. */
+async function refusal(h: Harness, write: (tx: Tx) => Promise<unknown>): Promise<string> {
+  try {
+    await h.database.db.transaction(write);
+    return '';
+  } catch (error) {
+    return `${String(error)} ${String((error as { cause?: unknown }).cause ?? '')}`;
   }
 }
 
@@ -339,7 +352,7 @@ describe('the touch log', () => {
   it('appends nothing for refused actions: the wrong user, another org, a forged id, a double click, a repeat', async () => {
     const { handoff } = await sendHandoff(h);
     const id = handoff.id;
-    expect(allEvents(h)).toHaveLength(1);
+    expect(await allEvents(h)).toHaveLength(1);
     /** Clicks and waits for the ephemeral refusal, so the click was fully handled before counting events. */
     const refused = async (actionId: string, value: number | string, user: SlackUser) => {
       const responseUrl = await click(h, actionId, value, user);
@@ -355,7 +368,7 @@ describe('the touch log', () => {
     expect(await refused(ACTION_ID.accept, '999', aeSlackUser)).toContain('could not find');
     expect(await refused(outcomeAction('won'), id, authorUser)).not.toBe('');
     expect(await refused(ACTION_ID.extend, id, { id: people.member.id, team_id: TEAM })).not.toBe('');
-    expect(allEvents(h)).toHaveLength(1);
+    expect(await allEvents(h)).toHaveLength(1);
 
     // A double click on Accept: one decision, one event; the second click hears it is already accepted.
     h.clock.advance(HOUR);
@@ -383,17 +396,18 @@ describe('the touch log', () => {
 
   it('refuses to rewrite or delete history (append-only triggers)', async () => {
     const { handoff } = await sendHandoff(h);
-    const { sqlite } = h.database;
-    expect(() =>
-      sqlite.prepare(`update handoff_events set type = 'accepted' where handoff_id = ?`).run(handoff.id),
-    ).toThrow(/append-only/);
-    expect(() => sqlite.prepare('update handoff_events set business_hours = 0').run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from handoff_events where handoff_id = ?').run(handoff.id)).toThrow(
+    const { handoffs, handoffEvents } = h.tables;
+    const ofHandoff = eq(handoffEvents.handoffId, handoff.id);
+    expect(
+      await refusal(h, (tx) => tx.update(handoffEvents).set({ type: 'accepted' }).where(ofHandoff)),
+    ).toMatch(/append-only/);
+    expect(await refusal(h, (tx) => tx.update(handoffEvents).set({ businessHours: 0 }))).toMatch(
       /append-only/,
     );
-    expect(() => sqlite.prepare('delete from handoff_events').run()).toThrow(/append-only/);
+    expect(await refusal(h, (tx) => tx.delete(handoffEvents).where(ofHandoff))).toMatch(/append-only/);
+    expect(await refusal(h, (tx) => tx.delete(handoffEvents))).toMatch(/append-only/);
     // The handoff itself cannot be deleted from under its history either.
-    expect(() => sqlite.prepare('delete from handoffs where id = ?').run(handoff.id)).toThrow();
+    expect(await refusal(h, (tx) => tx.delete(handoffs).where(eq(handoffs.id, handoff.id)))).not.toBe('');
     expect((await events(h, handoff.id)).map(shape)).toEqual([
       expect.objectContaining({ type: 'sent', toStatus: 'sent', at: SENT_AT }),
     ]);
@@ -407,7 +421,10 @@ describe('the touch log', () => {
     const { handoff } = await sendHandoff(h);
     expect(await logMismatches(h.database.db)).toEqual([]);
     // A change made behind the services' back (no event) is exactly what the check exists to catch.
-    h.database.sqlite.prepare(`update handoffs set status = 'withdrawn' where id = ?`).run(handoff.id);
+    const { handoffs } = h.tables;
+    await h.database.db.transaction((tx) =>
+      tx.update(handoffs).set({ status: 'withdrawn' }).where(eq(handoffs.id, handoff.id)),
+    );
     expect(await logMismatches(h.database.db)).toEqual([
       { handoffId: handoff.id, status: 'withdrawn', logStatus: 'sent' },
     ]);

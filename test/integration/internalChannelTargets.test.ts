@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/db/repositories/outbox.js';
-import { outbox } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { harnessEngine } from '../support/harnessEngine.js';
 import { handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { channels, people, RIVAL_TEAM } from '../support/people.js';
 
@@ -53,8 +53,12 @@ async function expire(h: Harness, name: string) {
   return handoff;
 }
 
-const rowsTo = (h: Harness, channelId: string) =>
-  h.database.db.select().from(outbox).where(eq(outbox.channelKey, channelId)).all();
+const rowsTo = async (h: Harness, channelId: string) =>
+  await h.database.db
+    .select()
+    .from(h.tables.outbox)
+    .where(eq(h.tables.outbox.channelKey, channelId))
+    .orderBy(h.tables.outbox.id);
 
 const refusal = (h: Harness, place: string) =>
   h.logs.find((l) => l.msg === `${place} is not confirmed internal; nothing will be posted there`);
@@ -87,17 +91,22 @@ describe('channel: targets of the escalation policy file', () => {
     await expire(h, 'Northwind Shared Target');
     expect(json(h.slack.messages(channels.internal.id))).toContain('Silence');
     expect(h.slack.messages(channels.rival.id)).toEqual([]);
-    expect(rowsTo(h, channels.rival.id).map((r) => r.status)).toEqual(['cancelled']);
+    expect((await rowsTo(h, channels.rival.id)).map((r) => r.status)).toEqual(['cancelled']);
   });
 
   it('switches a policy channel off when it is shared at run time: nothing internal reaches it, also after a restart', async () => {
     dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
     const file = policyFile(dir, [`channel:${channels.internal.id}`]);
     const env = { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file };
-    const databasePath = join(dir, 'handoff.db');
     fake = await FakeSlack.start();
     seedWorkspace(fake);
-    h = await startHarness({ slack: fake, env, databasePath });
+    // On SQLite the file is kept in this test's folder; on Postgres the harness makes a database.
+    h = await startHarness({
+      slack: fake,
+      env,
+      ...(harnessEngine() === 'sqlite' ? { databasePath: join(dir, 'handoff.db') } : {}),
+    });
+    const databasePath = h.databaseKey;
     expect(refusal(h, 'policies.meridian[1].to[1]')).toBeUndefined();
 
     await fake.shareChannel(channels.internal.id, RIVAL_TEAM);
@@ -144,7 +153,7 @@ describe('the delivery guard', () => {
 
     await expire(h, 'Northwind Unconfirmed');
     expect(fake.messages(hidden.id)).toEqual([]);
-    expect(rowsTo(h, hidden.id)).toMatchObject([
+    expect(await rowsTo(h, hidden.id)).toMatchObject([
       { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
     ]);
 
@@ -182,7 +191,7 @@ describe('the delivery guard', () => {
     h.app.outbox.wake();
     await outboxDrained(h);
     expect(h.slack.messages(other.id)).toEqual([]);
-    expect(rowsTo(h, other.id)).toMatchObject([
+    expect(await rowsTo(h, other.id)).toMatchObject([
       { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
     ]);
     expect(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { auditExactlyOnce, outboxRows, sleep } from '../support/drill.js';
 import type { Failure } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
@@ -92,7 +92,9 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
     expect(app.slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(2);
     expect(posts(app)).toHaveLength(sendShapes.length);
 
-    const handoff = app.database.db.select().from(handoffs).get() as HandoffRow;
+    const handoff = (
+      await app.database.db.select().from(app.tables.handoffs).orderBy(app.tables.handoffs.id)
+    )[0] as HandoffRow;
     const dm = app.slack.messages(aeDm)[0] as { ts: string };
     for (const shape of acceptShapes)
       app.slack.fail('chat.postMessage', { ...shape, afterProcessing: true }, 1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { outbox } from '../../src/db/schema.js';
+import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, settle, startHarness, waitFor } from '../support/harness.js';
@@ -8,12 +8,10 @@ import { blockAction, eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
 
-const pending = (h: Harness) =>
-  h.database.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.status === 'pending');
+const pending = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+    (r) => r.status === 'pending',
+  );
 
 describe('a Slack outage during delivery loses nothing and sends nothing twice', () => {
   let h: Harness | undefined;
@@ -29,16 +27,22 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const { answer } = await submitAndSend(h);
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(
-      () => pending(h as Harness).every((r) => r.attempts >= 1) && pending(h as Harness).length > 0,
+      async () =>
+        (await pending(h as Harness)).every((r) => r.attempts >= 1) &&
+        (await pending(h as Harness)).length > 0,
     );
-    const failed = pending(h);
+    const failed = await pending(h);
     expect(failed.map((r) => r.lastError)).toEqual(failed.map(() => 'HTTP 500'));
     // Backoff: the next attempt waits, it does not hammer a failing Slack.
     await settle(400);
-    expect(pending(h).every((r) => r.attempts === 1)).toBe(true);
+    expect((await pending(h)).every((r) => r.attempts === 1)).toBe(true);
 
     h.clock.advance(60_000);
-    await waitFor(() => pending(h as Harness).every((r) => r.attempts >= 2), 4000, 'second attempt');
+    await waitFor(
+      async () => (await pending(h as Harness)).every((r) => r.attempts >= 2),
+      4000,
+      'second attempt',
+    );
 
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
@@ -48,12 +52,13 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       8000,
       'AE DM',
     );
-    await waitFor(() => pending(h as Harness).length === 0, 8000, 'empty outbox');
+    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'empty outbox');
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
 
     // The outage again while the AE accepts: the update, the notices and the partner post wait, then land once.
     h.slack.fail('*', { status: 503 });
-    const handoffId = h.database.db.select().from(outbox).all()[0]?.handoffId;
+    const handoffId = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id))[0]
+      ?.handoffId;
     await h.interact(
       blockAction({
         actionId: ACTION_ID.accept,
@@ -67,13 +72,13 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // parent and its reply; each conversation's first tried (the notice waits behind the confirmation's update, the
     // reply behind its parent, in order).
     await waitFor(
-      () =>
-        pending(h as Harness).length === 5 &&
-        pending(h as Harness).filter((r) => r.attempts >= 1).length === 3,
+      async () =>
+        (await pending(h as Harness)).length === 5 &&
+        (await pending(h as Harness)).filter((r) => r.attempts >= 1).length === 3,
     );
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
-    await waitFor(() => pending(h as Harness).length === 0, 8000, 'recovered outbox');
+    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'recovered outbox');
     await settle();
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // Each message edited once: the AE's packet and the author's confirmation.
@@ -88,11 +93,11 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const sentAt = h.clock.now().getTime();
     await submitAndSend(h);
     await waitFor(
-      () => pending(h as Harness).filter((r) => r.attempts === 1).length === 2,
+      async () => (await pending(h as Harness)).filter((r) => r.attempts === 1).length === 2,
       4000,
       'rate limited',
     );
-    for (const row of pending(h)) expect(row.nextAttemptAt.getTime()).toBe(sentAt + 30_000);
+    for (const row of await pending(h)) expect(row.nextAttemptAt.getTime()).toBe(sentAt + 30_000);
     h.clock.advance(29_000);
     await settle(300);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
@@ -124,7 +129,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await settle(500);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(before);
     h.clock.advance(30_000);
-    await waitFor(() => pending(h as Harness).length === 0, 6000, 'delivery after Retry-After');
+    await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
     expect(h.slack.messages(h.slack.dmChannelFor(people.otherAe.id))).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
   });
@@ -156,15 +161,17 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const first = await startHarness({ slack });
     slack.fail('chat.postMessage', { status: 500 });
     await submitAndSend(first);
-    await waitFor(() => pending(first).length === 2 && pending(first).every((r) => r.attempts >= 1));
-    const databasePath = first.config.databasePath;
+    await waitFor(
+      async () => (await pending(first)).length === 2 && (await pending(first)).every((r) => r.attempts >= 1),
+    );
+    const databasePath = first.databaseKey;
     await first.stop({ keepDatabase: true });
 
     slack.clearFailures();
     h = await startHarness({ slack, databasePath, now: '2026-11-23T15:00:00Z' });
     const aeDm = slack.dmChannelFor(people.ae.id);
     await waitFor(() => slack.messages(aeDm).length === 1, 8000, 'AE DM after restart');
-    await waitFor(() => pending(h as Harness).length === 0, 8000, 'outbox drained');
+    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'outbox drained');
     await settle();
     expect(slack.messages(aeDm)).toHaveLength(1);
     expect(slack.messages(slack.dmChannelFor(people.author.id))).toHaveLength(1);
@@ -201,11 +208,9 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       h.clock.advance(10 * 60_000);
       await settle(150);
     }
-    const waiting = h.database.db
-      .select()
-      .from(outbox)
-      .all()
-      .find((r) => r.audience === 'partner');
+    const waiting = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).find(
+      (r) => r.audience === 'partner',
+    );
     expect(waiting).toMatchObject({ status: 'pending', lastError: 'not_in_channel' });
     expect((waiting?.attempts ?? 0) > 2).toBe(true);
     expect(
@@ -244,18 +249,13 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       4000,
       'DM update',
     );
-    const deadRows = () =>
-      h?.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.status === 'dead') ?? [];
+    const deadRows = async () => (await outboxRows(h as Harness)).filter((r) => r.status === 'dead');
     // Each retry waits on the injected clock: move it on until both refusals have used their attempts.
-    for (let i = 0; i < 10 && deadRows().length < 2; i += 1) {
+    for (let i = 0; i < 10 && (await deadRows()).length < 2; i += 1) {
       h.clock.advance(60_000);
       await settle(200);
     }
-    const parked = deadRows();
+    const parked = await deadRows();
     expect(parked.map((r) => [r.audience, r.lastError])).toEqual([
       ['internal', 'invalid_blocks'],
       ['partner', 'invalid_blocks'],

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { helpRequests } from '../../src/db/schema.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import {
   auditExactlyOnce,
@@ -51,7 +50,10 @@ describe('a message Slack refuses for good', () => {
     await events.deliver(slackEvent.channelLeft(channels.internal.id, people.member.id));
     const submitted = await app.interact(helpSubmission({ user: user(people.ae), account: 'Tailspin Toys' }));
     expect(submitted.status).toBe(200);
-    const [request] = app.database.db.select().from(helpRequests).all();
+    const [request] = await app.database.db
+      .select()
+      .from(app.tables.helpRequests)
+      .orderBy(app.tables.helpRequests.id);
     const postRow = async () =>
       (await outboxRows(app)).find((r) => r.dedupeKey === `help:${request?.id}:post`);
     const refusals = () =>

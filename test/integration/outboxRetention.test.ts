@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handoffEvents, type OutboxRow, outbox, postedMessages } from '../../src/db/schema.js';
+import type { OutboxRow } from '../../src/db/schema.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, json, outboxDrained, waitForDm } from '../support/ownerFlow.js';
@@ -29,12 +29,15 @@ const MONTH_LATER = '2026-12-24T14:00:00Z';
 
 const start = partnerHarnesses();
 
-const outboxRows = (h: Harness): OutboxRow[] => h.database.db.select().from(outbox).all();
-const postedRows = (h: Harness) => h.database.db.select().from(postedMessages).all();
-const eventRows = (h: Harness) => h.database.db.select().from(handoffEvents).all();
+const outboxRows = async (h: Harness): Promise<OutboxRow[]> =>
+  await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id);
+const postedRows = async (h: Harness) => await h.database.db.select().from(h.tables.postedMessages);
+const eventRows = async (h: Harness) =>
+  await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id);
 const idsOf = (rows: OutboxRow[]) => rows.map((r) => r.id);
 /** The rows among `ids` still in the outbox. */
-const stillThere = (h: Harness, ids: number[]) => outboxRows(h).filter((r) => ids.includes(r.id));
+const stillThere = async (h: Harness, ids: number[]) =>
+  (await outboxRows(h)).filter((r) => ids.includes(r.id));
 const parentKey = (handoffId: number) => `handoff:${handoffId}:partner_parent`;
 const partnerUpdates = (h: Harness) =>
   h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
@@ -48,7 +51,7 @@ async function acceptedDeal(h: Harness, values: PacketValues = {}) {
   await accept(h, sent.handoff.id);
   await waitFor(() => topLevel(h).length === parentsBefore + 1, 4000, 'the partner thread parent');
   await outboxDrained(h);
-  const rows = outboxRows(h).filter((r) => r.handoffId === sent.handoff.id);
+  const rows = (await outboxRows(h)).filter((r) => r.handoffId === sent.handoff.id);
   expect(rows.map((r) => r.status)).toEqual(rows.map(() => 'delivered'));
   expect(rows.map((r) => r.dedupeKey)).toEqual(
     expect.arrayContaining([
@@ -66,7 +69,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     const h = await start();
     expect(h.config.outbox.retentionDays).toBe(30);
     const { handoff, rows } = await acceptedDeal(h);
-    const posted = postedRows(h);
+    const posted = await postedRows(h);
     // Every message that shows the handoff is remembered, to be kept up to date.
     expect(posted.map((p) => p.messageKey).sort()).toEqual([
       `handoff:${handoff.id}:ae_dm`,
@@ -74,15 +77,15 @@ describe('delivered outbox messages are deleted after the retention', () => {
       parentKey(handoff.id),
       `handoff:${handoff.id}:sent:author`,
     ]);
-    const events = eventRows(h);
+    const events = await eventRows(h);
     expect(events.map((e) => e.type)).toEqual(['sent', 'accepted']);
 
     h.clock.set(MONTH_LATER);
     // The deal has been quiet for a month: one stall nudge, queued now (so young, and kept).
     expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
 
-    expect(stillThere(h, idsOf(rows))).toEqual([]);
-    const left = outboxRows(h);
+    expect(await stillThere(h, idsOf(rows))).toEqual([]);
+    const left = await outboxRows(h);
     // Queued now: the nudge, and one refresh of the messages showing the deal (the older ones lose their buttons): the
     // worker fans it out into an update per message when it delivers it.
     expect(left.map((r) => [r.handoffId, r.createdAt.toISOString()])).toEqual(
@@ -94,9 +97,9 @@ describe('delivered outbox messages are deleted after the retention', () => {
     expect(left.filter((r) => r.method !== 'chat.postMessage').map((r) => r.method)).toEqual([
       'surfaces.refresh',
     ]);
-    expect(postedRows(h)).toEqual(posted);
+    expect(await postedRows(h)).toEqual(posted);
     // The touch log is append-only history: the old events are intact, the nudge added one.
-    const after = eventRows(h);
+    const after = await eventRows(h);
     expect(after.slice(0, events.length)).toEqual(events);
     expect(after.slice(events.length).map((e) => [e.handoffId, e.type])).toEqual([
       [handoff.id, 'stall_nudged'],
@@ -112,7 +115,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     h.clock.advance(DAY);
     await h.app.sweeper.sweep();
     // Kept and delivered: the nudge, the refresh, and the updates the refresh fanned out into (one per message).
-    const kept = outboxRows(h);
+    const kept = await outboxRows(h);
     expect(kept.map((r) => [r.id, r.status])).toEqual(kept.map((r) => [r.id, 'delivered']));
     expect(idsOf(kept)).toEqual(expect.arrayContaining(idsOf(left)));
     const fannedOut = kept.filter((r) => !idsOf(left).includes(r.id));
@@ -121,8 +124,8 @@ describe('delivered outbox messages are deleted after the retention', () => {
       fannedOut.map(() => ['chat.update', handoff.id]),
     );
     // Where every message landed stays (the nudge is one more message that shows the deal).
-    expect(postedRows(h)).toEqual(expect.arrayContaining(posted));
-    expect(postedRows(h).filter((p) => p.messageKey.includes(':stall:'))).toHaveLength(1);
+    expect(await postedRows(h)).toEqual(expect.arrayContaining(posted));
+    expect((await postedRows(h)).filter((p) => p.messageKey.includes(':stall:'))).toHaveLength(1);
   });
 
   it('keeps rows younger than the retention: two handoffs two days apart are pruned on their own dates', async () => {
@@ -141,26 +144,26 @@ describe('delivered outbox messages are deleted after the retention', () => {
     // One minute short of 30 days after the first deal: nothing is old enough.
     h.clock.set('2026-12-23T13:59:00Z');
     await h.app.sweeper.sweep();
-    expect(idsOf(stillThere(h, firstIds))).toEqual(firstIds);
-    expect(idsOf(stillThere(h, secondIds))).toEqual(secondIds);
+    expect(idsOf(await stillThere(h, firstIds))).toEqual(firstIds);
+    expect(idsOf(await stillThere(h, secondIds))).toEqual(secondIds);
     await outboxDrained(h);
 
     // A minute past 30 days: the first deal's rows go, the second's (28 days old) stay as they were.
     h.clock.set('2026-12-23T14:01:00Z');
     await h.app.sweeper.sweep();
-    expect(stillThere(h, firstIds)).toEqual([]);
-    expect(stillThere(h, secondIds)).toEqual(second.rows);
-    const nudges = outboxRows(h).filter((r) => r.dedupeKey.includes(':stall:'));
+    expect(await stillThere(h, firstIds)).toEqual([]);
+    expect(await stillThere(h, secondIds)).toEqual(second.rows);
+    const nudges = (await outboxRows(h)).filter((r) => r.dedupeKey.includes(':stall:'));
     expect(nudges.map((r) => r.handoffId).sort()).toEqual([first.handoff.id, second.handoff.id]);
     await outboxDrained(h);
 
     // A minute past 30 days after the second deal: its rows go too; the nudges of 23 December stay.
     h.clock.set('2026-12-25T10:01:00Z');
     await h.app.sweeper.sweep();
-    expect(stillThere(h, secondIds)).toEqual([]);
-    expect(idsOf(stillThere(h, idsOf(nudges)))).toEqual(idsOf(nudges));
+    expect(await stillThere(h, secondIds)).toEqual([]);
+    expect(idsOf(await stillThere(h, idsOf(nudges)))).toEqual(idsOf(nudges));
     // The prune never deletes where a message landed: the packets and parents are still there to update.
-    expect(postedRows(h).map((p) => p.messageKey)).toEqual(
+    expect((await postedRows(h)).map((p) => p.messageKey)).toEqual(
       expect.arrayContaining([
         `handoff:${first.handoff.id}:ae_dm`,
         parentKey(first.handoff.id),
@@ -175,14 +178,14 @@ describe('delivered outbox messages are deleted after the retention', () => {
     expect(h.config.outbox.retentionDays).toBe(7);
     const { handoff } = await sendHandoff(h);
     await outboxDrained(h);
-    const sentRows = outboxRows(h);
+    const sentRows = await outboxRows(h);
 
     // Halfway through the window the reminder is refused once, so it is still waiting when the AE accepts.
     h.clock.set('2026-11-25T10:00:00Z');
     h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1);
     expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     const reminder = await waitFor(
-      () => outboxRows(h).find((r) => r.dedupeKey.includes(':reminder:') && r.attempts === 1),
+      async () => (await outboxRows(h)).find((r) => r.dedupeKey.includes(':reminder:') && r.attempts === 1),
       4000,
       'the refused reminder',
     );
@@ -190,8 +193,8 @@ describe('delivered outbox messages are deleted after the retention', () => {
     await accept(h, handoff.id);
     await waitFor(() => topLevel(h).length === 1, 4000, 'the partner thread parent');
     await outboxDrained(h);
-    expect(outboxRows(h).find((r) => r.id === reminder.id)?.status).toBe('cancelled');
-    const acceptRows = outboxRows(h).filter((r) => !idsOf(sentRows).includes(r.id));
+    expect((await outboxRows(h)).find((r) => r.id === reminder.id)?.status).toBe('cancelled');
+    const acceptRows = (await outboxRows(h)).filter((r) => !idsOf(sentRows).includes(r.id));
     expect(acceptRows.map((r) => r.status).sort()).toEqual(
       [...acceptRows.filter((r) => r.id !== reminder.id).map(() => 'delivered'), 'cancelled'].sort(),
     );
@@ -199,18 +202,14 @@ describe('delivered outbox messages are deleted after the retention', () => {
     // Seven days after the accept, less a minute: the packet's rows (9 days old) go, the accept's stay.
     h.clock.set('2026-12-02T09:59:00Z');
     await h.app.sweeper.sweep();
-    expect(stillThere(h, idsOf(sentRows))).toEqual([]);
-    expect(stillThere(h, idsOf(acceptRows))).toEqual(acceptRows);
+    expect(await stillThere(h, idsOf(sentRows))).toEqual([]);
+    expect(await stillThere(h, idsOf(acceptRows))).toEqual(acceptRows);
 
     // Seven days and a minute: the accept's rows go, the cancelled reminder with them.
     h.clock.set('2026-12-02T10:01:00Z');
     await h.app.sweeper.sweep();
-    expect(stillThere(h, idsOf(acceptRows))).toEqual([]);
-    expect(
-      postedRows(h)
-        .map((p) => p.messageKey)
-        .sort(),
-    ).toEqual([
+    expect(await stillThere(h, idsOf(acceptRows))).toEqual([]);
+    expect((await postedRows(h)).map((p) => p.messageKey).sort()).toEqual([
       `handoff:${handoff.id}:ae_dm`,
       `handoff:${handoff.id}:decided:owner`,
       parentKey(handoff.id),
@@ -229,29 +228,36 @@ describe('rows still owed to Slack are never deleted', () => {
     h.slack.fail('chat.update', { error: 'invalid_blocks' });
     await accept(h, handoff.id);
     // The thread's parent waits for the channel, and the acceptance's reply behind it.
-    const waiting = () =>
-      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`);
-    const reply = () => outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
+    const waiting = async () =>
+      (await outboxRows(h)).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`);
+    const reply = async () =>
+      (await outboxRows(h)).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner`);
     // The edits of the messages already sent (the AE's packet, the author's confirmation; the owner's notice of the
     // accept too when it was shown before the refusal, and now says the partner's update waits) are refused for good.
-    const edits = (status: OutboxRow['status']) =>
-      outboxRows(h).filter(
+    const edits = async (status: OutboxRow['status']) =>
+      (await outboxRows(h)).filter(
         (r) => r.method === 'chat.update' && r.handoffId === handoff.id && r.status === status,
       );
     const parked = () => edits('dead');
-    const settled = () =>
-      parked().length >= 2 && edits('pending').length === 0 && (waiting()?.attempts ?? 0) >= 2;
-    for (let i = 0; i < 20 && !settled(); i += 1) {
+    const settled = async () =>
+      (await parked()).length >= 2 &&
+      (await edits('pending')).length === 0 &&
+      ((await waiting())?.attempts ?? 0) >= 2;
+    for (let i = 0; i < 20 && !(await settled()); i += 1) {
       h.clock.advance(60_000);
       await quiet(h);
     }
     await waitForDm(h, people.author.id, '/invite @Handoff', 'the invite instructions');
     h.slack.clearFailures();
     await quiet(h);
-    expect(waiting()).toMatchObject({ status: 'pending', audience: 'partner', lastError: 'not_in_channel' });
-    for (const row of parked())
+    expect(await waiting()).toMatchObject({
+      status: 'pending',
+      audience: 'partner',
+      lastError: 'not_in_channel',
+    });
+    for (const row of await parked())
       expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks', attempts: 2 });
-    const before = outboxRows(h);
+    const before = await outboxRows(h);
     const delivered = before.filter((r) => r.status === 'delivered');
     // The AE DM, the author's confirmation, the owner's accept notice, the invite instructions.
     expect(delivered.length).toBeGreaterThanOrEqual(4);
@@ -266,32 +272,35 @@ describe('rows still owed to Slack are never deleted', () => {
     // update waits, and posted_messages remembers where it landed, for its edit once the app is back.
     const notice = before.find((r) => r.dedupeKey.includes(':not_in_channel:'));
     expect(notice?.status).toBe('delivered');
-    expect(stillThere(h, idsOf(before))).toEqual(
-      [waiting(), reply(), ...parked()].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
+    expect(await stillThere(h, idsOf(before))).toEqual(
+      [await waiting(), await reply(), ...(await parked())].sort((a, b) => (a?.id ?? 0) - (b?.id ?? 0)),
     );
-    expect(stillThere(h, idsOf(delivered))).toEqual([]);
-    expect(postedRows(h).map((p) => p.messageKey)).toContain(notice?.recordAs);
+    expect(await stillThere(h, idsOf(delivered))).toEqual([]);
+    expect((await postedRows(h)).map((p) => p.messageKey)).toContain(notice?.recordAs);
     expect(
       before
         .filter((r) => r.status !== 'delivered')
         .map((r) => r.status)
         .sort(),
-    ).toEqual([...parked().map(() => 'dead'), 'pending', 'pending']);
+    ).toEqual([...(await parked()).map(() => 'dead'), 'pending', 'pending']);
 
     // The app is invited back: the update kept all this time is posted, once, as the thread's parent, and its reply.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(2 * 60 * 60_000);
     await waitFor(() => topLevel(h).length === 1, 8000, 'the partner post');
-    await waitFor(() => reply()?.status === 'delivered', 4000, 'the waiting rows delivered');
+    await waitFor(async () => (await reply())?.status === 'delivered', 4000, 'the waiting rows delivered');
     await quiet(h);
-    expect(waiting()?.status).toBe('delivered');
+    expect((await waiting())?.status).toBe('delivered');
     expect(partnerMessages(h)).toHaveLength(2);
     expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Accepted');
-    expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(topLevel(h)[0]?.ts);
+    expect((await postedRows(h)).find((p) => p.messageKey === parentKey(handoff.id))?.ts).toBe(
+      topLevel(h)[0]?.ts,
+    );
     // Parked stays parked (until an admin retries it), and a later sweep still keeps it.
     h.clock.advance(DAY);
     await h.app.sweeper.sweep();
-    for (const row of parked()) expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
+    for (const row of await parked())
+      expect(row).toMatchObject({ status: 'dead', lastError: 'invalid_blocks' });
   });
 
   // The "tell the owner once" notice of an update waiting for an invite is deduplicated by its row in
@@ -311,15 +320,16 @@ describe('rows still owed to Slack are never deleted', () => {
     await h.app.sweeper.sweep();
     // The waiting update is retried (and refused again) a few times.
     const attempts =
-      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)?.attempts ??
-      0;
+      (await outboxRows(h)).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)
+        ?.attempts ?? 0;
     for (let i = 0; i < 4; i += 1) {
       h.clock.advance(60 * 60_000);
       await quiet(h);
     }
     await quiet(h);
     expect(
-      outboxRows(h).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)?.attempts,
+      (await outboxRows(h)).find((r) => r.dedupeKey === `handoff:${handoff.id}:decided:partner_parent`)
+        ?.attempts,
     ).toBeGreaterThan(attempts);
     expect(inviteNotices(h)).toHaveLength(1);
   });
@@ -340,14 +350,14 @@ describe('the partner thread outlives its parent outbox row', () => {
     expect(partnerUpdates(h).map((c) => c.args.ts)).toEqual([parent?.ts]);
     expect(JSON.stringify(topLevel(h)[0]?.blocks)).not.toContain('*Next from');
     // The parent's outbox row is gone; only posted_messages remembers where it landed.
-    expect(outboxRows(h).filter((r) => r.recordAs === parentKey(handoff.id))).toEqual([]);
-    expect(postedRows(h).find((p) => p.messageKey === parentKey(handoff.id))).toMatchObject({
+    expect((await outboxRows(h)).filter((r) => r.recordAs === parentKey(handoff.id))).toEqual([]);
+    expect((await postedRows(h)).find((p) => p.messageKey === parentKey(handoff.id))).toMatchObject({
       channelId: channels.partner.id,
       ts: parent?.ts,
     });
 
     // Meeting held, a month on: a reply under the existing parent, and the parent edited in place.
-    const lastBefore = Math.max(0, ...outboxRows(h).map((r) => r.id));
+    const lastBefore = Math.max(0, ...(await outboxRows(h)).map((r) => r.id));
     await clickOutcome(h, 'meeting_held', handoff.id);
     // The acceptance's reply, then the meeting's.
     await waitFor(
@@ -357,7 +367,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     );
     await outboxDrained(h);
     // The reply under the parent, and the parent (a view of the deal) brought up to date.
-    const meetingRows = outboxRows(h).filter(
+    const meetingRows = (await outboxRows(h)).filter(
       (r) =>
         r.id > lastBefore &&
         (r.dedupeKey.includes(':outcome:meeting_held:partner') ||
@@ -376,7 +386,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     // Won, five weeks later (Wednesday 2027-01-27): the meeting rows are pruned first, the thread still holds.
     h.clock.set('2027-01-27T14:00:00Z');
     await h.app.sweeper.sweep();
-    expect(stillThere(h, idsOf(meetingRows))).toEqual([]);
+    expect(await stillThere(h, idsOf(meetingRows))).toEqual([]);
     await outboxDrained(h);
     await clickOutcome(h, 'won', handoff.id);
     await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');

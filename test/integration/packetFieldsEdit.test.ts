@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
-import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import {
   EDITABLE_FIELDS,
   type EditableField,
@@ -94,11 +94,13 @@ describe('an edit of every editable packet field', () => {
       reviewSubmission({ draftId, confirm: confirmationsOn(review.view), user }),
     );
     expect(JSON.stringify(await saved.json())).toContain('Changes saved');
-    const after = h.database.db
-      .select()
-      .from(handoffs)
-      .where(eq(handoffs.id, handoff.id))
-      .get() as HandoffRow;
+    const after = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffs)
+        .where(eq(h.tables.handoffs.id, handoff.id))
+        .orderBy(h.tables.handoffs.id)
+    )[0] as HandoffRow;
     for (const field of EDITABLE_FIELDS) expect([field, after[field]]).toEqual([field, values[field]]);
     expect(after.editedFields).toEqual(EDITABLE_FIELDS.map((f) => PACKET_FIELDS[f].label));
   });

@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { partnerThreadParent } from '../../src/blocks/partnerUpdate.js';
-import {
-  metricFacts,
-  outbox,
-  partnerAliases,
-  partnerChannels,
-  partners,
-  partnerWorkspaces,
-} from '../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../src/domain/partnerSafe.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, json, outboxDrained } from '../support/ownerFlow.js';
@@ -102,9 +94,9 @@ describe('one partner, one channel', () => {
     );
     expect(await handoffRows(h)).toHaveLength(0);
     expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
-    const [partner] = h.database.db.select().from(partners).all();
+    const [partner] = await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id);
     expect(partner?.name).toBe('Meridian');
-    expect(h.database.db.select().from(partnerChannels).all()).toMatchObject([
+    expect(await h.database.db.select().from(h.tables.partnerChannels)).toMatchObject([
       {
         channelId: channels.partner.id,
         channelName: 'ext-meridian',
@@ -112,7 +104,7 @@ describe('one partner, one channel', () => {
         status: 'active',
       },
     ]);
-    expect(h.database.db.select().from(partnerWorkspaces).all()).toMatchObject([
+    expect(await h.database.db.select().from(h.tables.partnerWorkspaces)).toMatchObject([
       {
         teamId: channels.partner.shared_team_ids[1],
         teamName: 'Meridian Cloud Consulting',
@@ -120,14 +112,10 @@ describe('one partner, one channel', () => {
       },
     ]);
     // The workspace's name is now an alias: the full name is the same partner (a duplicate, not a conflict).
-    expect(
-      h.database.db
-        .select()
-        .from(partnerAliases)
-        .all()
-        .map((a) => a.alias)
-        .sort(),
-    ).toEqual(['Meridian', 'Meridian Cloud Consulting']);
+    expect((await h.database.db.select().from(h.tables.partnerAliases)).map((a) => a.alias).sort()).toEqual([
+      'Meridian',
+      'Meridian Cloud Consulting',
+    ]);
     const again = await reviewPacket(h, { partnerOrg: 'Meridian Cloud Consulting' });
     expect(again.text).toContain('*Duplicate*');
     expect(confirmationsOn(again.review)).toEqual([]);
@@ -150,11 +138,9 @@ describe('one partner, one channel', () => {
     );
     expect(shown(notice)).toContain('There is no partner channel: tell the partner yourself.');
     expect(
-      h.database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.audience === 'partner'),
+      (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+        (r) => r.audience === 'partner',
+      ),
     ).toEqual([]);
   });
 });
@@ -204,7 +190,7 @@ describe('shared status changes at run time', () => {
     const shared = await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     expect(shared.status).toBe(200);
     await waitFor(
-      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
       8000,
       'the channel held',
     );
@@ -237,7 +223,8 @@ describe('shared status changes at run time', () => {
     h = await start();
     h.slack.addTeam({ id: 'T0FABRIKAM', name: 'Fabrikam Partners' });
     const handoff = await sendPacket(h);
-    const held = () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held';
+    const held = async () =>
+      (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held';
     await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     await waitFor(held, 8000, 'held for Tailspin');
     await accept(h, handoff.id);
@@ -248,19 +235,19 @@ describe('shared status changes at run time', () => {
       expect((await h.slack.unshareChannel(channels.partner.id, 'T0FABRIKAM')).status).toBe(200);
       await h.app.scheduler.runNow('channel-sharing-recheck');
       await quiet(h);
-      expect(held()).toBe(true);
+      expect(await held()).toBe(true);
       h.slack.clearFailures();
     }
     // Slack answers again: Tailspin is still there, so the re-check keeps it held.
     await h.app.scheduler.runNow('channel-sharing-recheck');
     await quiet(h);
-    expect(held()).toBe(true);
+    expect(await held()).toBe(true);
     expect(partnerCalls(h)).toEqual([]);
     // Tailspin leaves while Slack fails: still held, nothing posted; the next re-check, answered, releases it.
     h.slack.fail('conversations.info', { status: 503 });
     await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
     await quiet(h);
-    expect(held()).toBe(true);
+    expect(await held()).toBe(true);
     expect(partnerCalls(h)).toEqual([]);
     h.slack.clearFailures();
     await h.app.scheduler.runNow('channel-sharing-recheck');
@@ -269,7 +256,7 @@ describe('shared status changes at run time', () => {
       8000,
       'the held post, once released',
     );
-    expect(held()).toBe(false);
+    expect(await held()).toBe(false);
     expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
   });
 
@@ -278,7 +265,7 @@ describe('shared status changes at run time', () => {
     const handoff = await sendPacket(h);
     await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     await waitFor(
-      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
       8000,
       'held',
     );
@@ -302,7 +289,7 @@ describe('shared status changes at run time', () => {
     const handoff = await sendPacket(h);
     await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     await waitFor(
-      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
       8000,
       'held',
     );
@@ -333,7 +320,7 @@ describe('shared status changes at run time', () => {
     const handoff = await sendPacket(h);
     await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     await waitFor(
-      () => h.database.db.select().from(partnerChannels).all()[0]?.status === 'held',
+      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
       8000,
       'held',
     );
@@ -412,10 +399,12 @@ describe('the partner directory', () => {
       'Tailspin Integrators &lt;!here&gt;',
     );
     expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
-    const facts = h.database.db.select().from(metricFacts).all();
+    const facts = await h.database.db.select().from(h.tables.metricFacts);
     expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
     expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
-    expect(h.database.db.select().from(partners).all()).toHaveLength(1);
+    expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(
+      1,
+    );
     expect(TEAM).toBe('T0INTERNAL');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { outbox } from '../../src/db/schema.js';
+import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, settle, startHarness } from '../support/harness.js';
@@ -38,15 +38,13 @@ describe('delivery under Slack’s rate limits', () => {
     const dm = h.slack.dmChannelFor(people.ae.id);
     // The outbox waits on the app's clock (Retry-After from the 429); the fake Slack's buckets refill in real time:
     // the app's clock moves with real time here.
-    const pending = () =>
-      (h as Harness).database.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((r) => r.status === 'pending');
+    const pending = async () => (await outboxRows(h as Harness)).filter((r) => r.status === 'pending');
     const deadline = Date.now() + 15_000;
     // Until the DMs are in and nothing waits any more (other posts of theirs met 429s too).
-    while ((h.slack.messages(dm).length < accounts.length || pending().length > 0) && Date.now() < deadline) {
+    while (
+      (h.slack.messages(dm).length < accounts.length || (await pending()).length > 0) &&
+      Date.now() < deadline
+    ) {
       await settle(250);
       h.clock.advance(250);
     }
@@ -57,10 +55,10 @@ describe('delivery under Slack’s rate limits', () => {
       expect(texts.filter((t) => t.includes(accountName))).toHaveLength(1);
       expect(texts[i]).toContain(accountName);
     }
-    const rows = h.database.db.select().from(outbox).all();
+    const rows = await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id);
     expect(rows.filter((r) => r.status === 'dead')).toEqual([]);
     // The refused posts were tried again: delivered on a later attempt, not dropped.
     expect(rows.filter((r) => r.status === 'delivered' && r.attempts > 1).length).toBeGreaterThan(0);
-    expect(pending()).toEqual([]);
+    expect(await pending()).toEqual([]);
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handoffs } from '../../src/db/schema.js';
+import { tablesOf } from '../../src/db/engine.js';
 import {
   correctionsOf,
   handoffNamed,
@@ -97,8 +97,12 @@ describe("dates in the reader's and the author's zone", () => {
     expect(handoff).toMatchObject({ classification: 'partner_sourced', partnerTouchOn: '2026-11-22' });
     // A handoff of before the first action was kept: only the moment of sending is known (Sunday in New York,
     // Monday in UTC), not the author's zone.
-    await h.database.db.transaction((tx) =>
-      tx.update(handoffs).set({ partnerTouchOn: null }).where(eq(handoffs.id, handoff.id)).run(),
+    await h.database.db.transaction(
+      async (tx) =>
+        await tx
+          .update(tablesOf(tx).handoffs)
+          .set({ partnerTouchOn: null })
+          .where(eq(tablesOf(tx).handoffs.id, handoff.id)),
     );
     await accept(h, handoff.id);
     // Created on Monday: after Sunday (sourced), but on the UTC day of sending (influenced, by the old fallback).

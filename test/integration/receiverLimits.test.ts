@@ -2,7 +2,6 @@ import { connect } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { decisions } from '../../src/db/schema.js';
 import {
   BODY_BUDGET_BYTES,
   BODY_LIMIT,
@@ -433,7 +432,12 @@ describe("bodies are read within one byte budget, and within Node's request time
       statuses.every((s) => s === 401 || s === 408),
       JSON.stringify(statuses),
     ).toBe(true);
-    await waitFor(() => h.database.db.select().from(decisions).all().length === 1, 8000, 'the decision');
+    await waitFor(
+      async () =>
+        (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).length === 1,
+      8000,
+      'the decision',
+    );
     await quiet(h);
   }, 30_000);
 });
@@ -448,7 +452,8 @@ describe('slow bodies from many addresses never make a Slack request wait', () =
 
   it(`${DRIBBLERS} sockets dribbling a Slack-sized body from ${DRIBBLERS} forwarded addresses: every Accept and command is answered 200 within Slack's 3 s`, async () => {
     const logFrom = h.logs.length;
-    const decided = h.database.db.select().from(decisions).all().length;
+    const decided = (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id))
+      .length;
     const sent: Awaited<ReturnType<typeof sendHandoff>>[] = [];
     for (const i of [0, 1, 2])
       sent.push(
@@ -513,7 +518,9 @@ describe('slow bodies from many addresses never make a Slack request wait', () =
     ).toBe(true);
     expect(refusals(h, logFrom).filter((r) => r.status === 503)).toEqual([]);
     await waitFor(
-      () => h.database.db.select().from(decisions).all().length === decided + sent.length,
+      async () =>
+        (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).length ===
+        decided + sent.length,
       8000,
       'the decisions',
     );

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drafts } from '../../src/db/schema.js';
+import { tablesOf } from '../../src/db/engine.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import {
   handoffRows,
@@ -22,7 +22,13 @@ describe('a review draft that does not read as a review', () => {
   });
 
   const corrupt = (draftId: number, content: Record<string, unknown>) =>
-    h.database.db.transaction((tx) => tx.update(drafts).set({ content }).where(eq(drafts.id, draftId)).run());
+    h.database.db.transaction(
+      async (tx) =>
+        await tx
+          .update(tablesOf(tx).drafts)
+          .set({ content })
+          .where(eq(tablesOf(tx).drafts.id, draftId)),
+    );
 
   it.each([
     ['an empty object (a draft from before the review kept its fields)', {}],
@@ -43,7 +49,13 @@ describe('a review draft that does not read as a review', () => {
 
   it('Send on a draft whose review lost a field the send reads (the scorecard) sends nothing', async () => {
     const { draftId, review } = await reviewPacket(h);
-    const stored = h.database.db.select().from(drafts).where(eq(drafts.id, draftId)).get();
+    const stored = (
+      await h.database.db
+        .select()
+        .from(h.tables.drafts)
+        .where(eq(h.tables.drafts.id, draftId))
+        .orderBy(h.tables.drafts.id)
+    )[0];
     if (!stored) throw new Error('no draft stored');
     const { scorecard: _dropped, ...rest } = stored.content;
     await corrupt(draftId, rest);

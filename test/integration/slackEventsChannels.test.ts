@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type OutboxRow, outbox, removedChannels } from '../../src/db/schema.js';
+import type { OutboxRow } from '../../src/db/schema.js';
+import { removeKeptDatabase } from '../support/databaseKey.js';
 import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -69,7 +70,7 @@ const invites = (h: Harness, userId: string) =>
 const resolved = (h: Harness, userId: string) =>
   dmOf(h, userId).filter((m) => json(m.blocks).includes(':white_check_mark: I am back in'));
 /** The removals the app recorded (the table a restart reads). */
-const removals = (h: Harness) => h.database.db.select().from(removedChannels).all();
+const removals = async (h: Harness) => await h.database.db.select().from(h.tables.removedChannels);
 
 /**
  * Runs `body` with the app started on `env`, and `restart` to stop it and start it again on the same database file
@@ -82,7 +83,7 @@ async function withRestarts(
 ): Promise<void> {
   let h = await startHarness({ env });
   const { slack } = h;
-  const databasePath = h.config.databasePath;
+  const databasePath = h.databaseKey;
   let restarted = false;
   const restart = async () => {
     const now = new Date(h.clock.now().getTime() + 60 * 60_000).toISOString();
@@ -97,17 +98,15 @@ async function withRestarts(
     await h.stop();
     if (restarted) {
       await slack.stop();
-      rmSync(dirname(databasePath), { recursive: true, force: true });
+      removeKeptDatabase(databasePath);
     }
   }
 }
 
-const rowsTo = (h: Harness, channelId: string): OutboxRow[] =>
-  h.database.db
-    .select()
-    .from(outbox)
-    .all()
-    .filter((r) => r.channelKey === channelId);
+const rowsTo = async (h: Harness, channelId: string): Promise<OutboxRow[]> =>
+  (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
+    (r) => r.channelKey === channelId,
+  );
 
 describe('the app removed from the partner channel', () => {
   const start = partnerHarnesses();
@@ -131,7 +130,7 @@ describe('the app removed from the partner channel', () => {
     expect(invites(h, people.author.id)).toHaveLength(1);
     // Held, not tried: no doomed call to the channel; every update waits, in order.
     expect(partnerCalls(h)).toEqual([]);
-    expect(rowsTo(h, channels.partner.id).map((r) => [r.status, r.lastError])).toEqual([
+    expect((await rowsTo(h, channels.partner.id)).map((r) => [r.status, r.lastError])).toEqual([
       ['pending', 'app_removed_from_channel'],
       ['pending', null],
       ['pending', null],
@@ -225,7 +224,7 @@ describe('the app removed from the partner channel', () => {
       await outboxDrained(first);
       await removeApp(first, channels.partner, { event: true });
       await quiet(first);
-      expect(removals(first)).toMatchObject([
+      expect(await removals(first)).toMatchObject([
         { channelId: channels.partner.id, how: 'event', adminsToldAt: null },
       ]);
 
@@ -235,7 +234,7 @@ describe('the app removed from the partner channel', () => {
       await retries(h, 3);
       // Held from the database's word, not tried: no call to the channel since the removal, before or after the restart.
       expect(partnerCalls(h)).toEqual([]);
-      expect(rowsTo(h, channels.partner.id).map((r) => [r.status, r.lastError])).toEqual([
+      expect((await rowsTo(h, channels.partner.id)).map((r) => [r.status, r.lastError])).toEqual([
         ['pending', 'app_removed_from_channel'],
         ['pending', null],
       ]);
@@ -250,7 +249,7 @@ describe('the app removed from the partner channel', () => {
         ':white_check_mark:',
       ]);
       expect(partnerCalls(h).every((c) => c.ok)).toBe(true);
-      expect(removals(h)).toEqual([]);
+      expect(await removals(h)).toEqual([]);
       // Told once, and edited once the app was back: nothing asks for an invite any more.
       expect(invites(h, people.author.id)).toEqual([]);
       expect(resolved(h, people.author.id)).toHaveLength(1);
@@ -296,18 +295,18 @@ describe('the app removed from an internal channel', () => {
           `<@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations.`,
         );
         expect(json(told.blocks)).not.toContain('ESCALATION_CHANNEL_ID');
-        expect(removals()).toHaveLength(1);
+        expect(await removals()).toHaveLength(1);
         // The same removal told again (Slack retries, or sends it twice): nothing new.
         await deliver(h, leftEvent(channel));
         await quiet(h);
-        expect(removals()).toHaveLength(1);
+        expect(await removals()).toHaveLength(1);
 
         await expire();
         // More holds than OUTBOX_MAX_ATTEMPTS (8): a held post is never parked.
         await retries(h, 10);
         const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
         expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
-        expect(rowsTo(h, channels.internal.id).map((r) => r.status)).toEqual(['pending']);
+        expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
         expect(invites(h, people.owner.id)).toHaveLength(1);
 
         await inviteApp(h, channel, { event: true });
@@ -384,7 +383,7 @@ describe('the app removed from an internal channel', () => {
       await removeApp(first, channels.internal, { event: true });
       await waitForDm(first, people.owner.id, '/invite @Handoff', 'the admins told');
       await outboxDrained(first);
-      expect(removals(first)).toMatchObject([
+      expect(await removals(first)).toMatchObject([
         { channelId: channels.internal.id, how: 'event', adminsToldAt: expect.any(Date) },
       ]);
 
@@ -396,7 +395,7 @@ describe('the app removed from an internal channel', () => {
       await retries(h, 3);
       const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
       expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
-      expect(rowsTo(h, channels.internal.id).map((r) => [r.status, r.lastError])).toEqual([
+      expect((await rowsTo(h, channels.internal.id)).map((r) => [r.status, r.lastError])).toEqual([
         ['pending', 'app_removed_from_channel'],
       ]);
       expect(invites(h, people.owner.id)).toHaveLength(1);
@@ -407,7 +406,7 @@ describe('the app removed from an internal channel', () => {
       await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
       expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
       await outboxDrained(h);
-      expect(removals(h)).toEqual([]);
+      expect(await removals(h)).toEqual([]);
       // Told once, and edited once the app was back: nothing asks for an invite any more.
       expect(invites(h, people.owner.id)).toEqual([]);
       expect(resolved(h, people.owner.id)).toHaveLength(1);
@@ -435,9 +434,9 @@ describe('the app removed from an internal channel', () => {
       expect(refused().map((c) => (c.response as { error?: string } | undefined)?.error)).toEqual([
         'not_in_channel',
       ]);
-      expect(rowsTo(h, channels.internal.id).map((r) => r.status)).toEqual(['pending']);
+      expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
       expect(invites(h, people.owner.id)).toHaveLength(1);
-      expect(removals(h)).toMatchObject([
+      expect(await removals(h)).toMatchObject([
         { channelId: channels.internal.id, how: 'refused', adminsToldAt: expect.any(Date) },
       ]);
 
@@ -473,7 +472,7 @@ describe('the log of a post held because the app is not in the channel', () => {
         }
         // Tried again and again while the app is out (the hold's wait, up to an hour, passes each time).
         await retries(h, 8);
-        const held = rowsTo(h, channel.id).filter((r) => r.lastError === 'app_removed_from_channel');
+        const held = (await rowsTo(h, channel.id)).filter((r) => r.lastError === 'app_removed_from_channel');
         expect(held).toHaveLength(1);
         expect(held[0]?.attempts).toBeGreaterThan(3);
         const lines = h.logs.filter(

@@ -1,12 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handoffs, outbox } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
+import { removeKeptDatabase } from '../support/databaseKey.js';
 import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { harnessEngine } from '../support/harnessEngine.js';
 import { outboxDrained, QUIET } from '../support/ownerFlow.js';
 import { channels, people, TEAM } from '../support/people.js';
 
@@ -35,7 +36,7 @@ const revokedLogs = (h: Harness) =>
 async function sendWhileRevoked(h: Harness, name: string) {
   const { answer } = await submitAndSend(h, account(name));
   expect(answer).toEqual({ response_action: 'clear' });
-  const handoff = h.database.db.select().from(handoffs).all().at(-1);
+  const handoff = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1);
   expect(handoff).toMatchObject({ accountName: name, status: 'sent' });
   // A full look for what is due, now: it sends nothing.
   h.app.outbox.kick();
@@ -51,12 +52,12 @@ describe('the app uninstalled, or its bot token revoked', () => {
 
   it('app_uninstalled: nothing more is sent, /healthz says so, data stays; a restart delivers what waited', async () => {
     const h = await startHarness({ env: QUIET });
-    const databasePath = h.config.databasePath;
+    const databasePath = h.databaseKey;
     let current = h;
     stops.push(async () => {
       await current.stop();
       await h.slack.stop();
-      rmSync(dirname(databasePath), { recursive: true, force: true });
+      removeKeptDatabase(databasePath);
     });
     expect((await health(h)).status).toBe(200);
 
@@ -72,12 +73,14 @@ describe('the app uninstalled, or its bot token revoked', () => {
     expect(revokedLogs(h)[0]?.level).toBe(50);
 
     const posts = h.slack.callsTo('chat.postMessage').length;
-    const queued = h.database.db.select().from(outbox).all().length;
+    const queued = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).length;
     const handoff = await sendWhileRevoked(h, 'Uninstalled Account');
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
     expect(aeDms(h)).toEqual([]);
     // Everything queued waits as it was: pending, never tried, nothing parked or cancelled.
-    const waiting = h.database.db.select().from(outbox).all().slice(queued);
+    const waiting = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).slice(
+      queued,
+    );
     expect(waiting.filter((r) => r.handoffId === handoff?.id).length).toBeGreaterThan(0);
     expect(waiting.map((r) => [r.status, r.attempts])).toEqual(waiting.map(() => ['pending', 0]));
     // /healthz does not ask Slack again (no answer can bring the token back).
@@ -91,7 +94,9 @@ describe('the app uninstalled, or its bot token revoked', () => {
     await waitFor(() => aeDms(current).length === 1, 8000, 'the AE DM after the restart');
     await outboxDrained(current);
     expect((await health(current)).status).toBe(200);
-    expect(current.database.db.select().from(handoffs).all()).toHaveLength(1);
+    expect(
+      await current.database.db.select().from(current.tables.handoffs).orderBy(current.tables.handoffs.id),
+    ).toHaveLength(1);
   });
 
   it('tokens_revoked of a user token only changes nothing; of the bot token, it stops the outbox', async () => {
@@ -115,45 +120,49 @@ describe('the app uninstalled, or its bot token revoked', () => {
     });
     expect(revokedLogs(h)).toHaveLength(1);
     const posts = h.slack.callsTo('chat.postMessage').length;
-    const queued = h.database.db.select().from(outbox).all().length;
+    const queued = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).length;
     await sendWhileRevoked(h, 'Revoked Account');
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
     expect(aeDms(h)).toHaveLength(1);
-    const waiting = h.database.db.select().from(outbox).all().slice(queued);
+    const waiting = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).slice(
+      queued,
+    );
     expect(waiting.length).toBeGreaterThan(0);
     expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
   });
 
   it('the scheduled jobs that call Slack pause (logged once), local ones go on; a restart catches up', async () => {
+    const onSqlite = harnessEngine() === 'sqlite';
     const backupDir = mkdtempSync(join(tmpdir(), 'handoff-revoked-backups-'));
     const env = {
       ...QUIET,
       DIGEST_CHANNEL_ID: channels.internal.id,
       DIGEST_SCHEDULE: '0 9 * * 1',
       DIGEST_TIMEZONE: 'UTC',
-      BACKUP_DIR: backupDir,
+      // Backups copy the SQLite file; on Postgres they are pg_dump's, outside the app.
+      ...(onSqlite ? { BACKUP_DIR: backupDir } : {}),
     };
     // In use on Wednesday 25th: a handoff due Monday 30th 10:00 UTC, the digest's slot Monday 30th 09:00.
     const h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
-    const databasePath = h.config.databasePath;
+    const databasePath = h.databaseKey;
     let current = h;
     stops.push(async () => {
       await current.stop();
       await h.slack.stop();
-      rmSync(dirname(databasePath), { recursive: true, force: true });
+      removeKeptDatabase(databasePath);
       rmSync(backupDir, { recursive: true, force: true });
     });
     const { answer } = await submitAndSend(h, account('Paused Jobs Account'));
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(() => aeDms(h).length === 1, 8000, 'the AE DM');
     await quiet(h);
-    const handoff = h.database.db.select().from(handoffs).all().at(-1);
-    const statusNow = (app: Harness) =>
-      app.database.db
-        .select()
-        .from(handoffs)
-        .all()
-        .find((row) => row.id === handoff?.id)?.status;
+    const handoff = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(
+      -1,
+    );
+    const statusNow = async (app: Harness) =>
+      (await app.database.db.select().from(app.tables.handoffs).orderBy(app.tables.handoffs.id)).find(
+        (row) => row.id === handoff?.id,
+      )?.status;
     const digestPosts = (app: Harness) => app.slack.messages(channels.internal.id);
     const pausedLogs = (app: Harness) =>
       app.logs.filter((l) => String(l.msg).startsWith('Slack takes no calls from the app'));
@@ -162,16 +171,19 @@ describe('the app uninstalled, or its bot token revoked', () => {
     const before = h.slack.calls.length;
     // Past the deadline and the digest's slot: every job runs as its tick would, twice.
     h.clock.set('2026-11-30T15:00:00Z');
-    expect(h.app.scheduler.jobNames).toEqual(expect.arrayContaining(['weekly-digest', 'database-backup']));
+    expect(h.app.scheduler.jobNames).toEqual(
+      expect.arrayContaining(['weekly-digest', ...(onSqlite ? ['database-backup'] : [])]),
+    );
     for (const name of [...h.app.scheduler.jobNames, ...h.app.scheduler.jobNames])
       await h.app.scheduler.runNow(name);
     await quiet(h);
     // No call to Slack: not the sweep's status reads, not the digest's chart upload.
     expect(h.slack.calls.slice(before).map((c) => c.method)).toEqual([]);
-    expect(statusNow(h)).toBe('sent');
+    expect(await statusNow(h)).toBe('sent');
     expect(digestPosts(h)).toEqual([]);
     // The backup is local work: it went on.
-    expect(readdirSync(backupDir).filter((f) => /^handoff-\d{8}-\d{4}\.db$/.test(f))).toHaveLength(1);
+    if (onSqlite)
+      expect(readdirSync(backupDir).filter((f) => /^handoff-\d{8}-\d{4}\.db$/.test(f))).toHaveLength(1);
     expect(pausedLogs(h)).toHaveLength(1);
     expect(pausedLogs(h)[0]).toMatchObject({ level: 40, reason: 'app_uninstalled' });
     expect(pausedLogs(h)[0]?.paused).toEqual([
@@ -187,7 +199,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     await h.stop({ keepDatabase: true });
     current = await startHarness({ env, now: '2026-11-30T15:00:00Z', slack: h.slack, databasePath });
     await current.app.scheduler.caughtUp;
-    expect(statusNow(current)).toBe('expired');
+    expect(await statusNow(current)).toBe('expired');
     await waitFor(() => digestPosts(current).length === 1, 8000, 'the digest caught up');
     expect(
       current.logs.some(
