@@ -5,6 +5,7 @@
  * `hold` makes Slack rate-limit the given Web API methods until `release`: every call of them is answered as Slack
  * answers over its limit (HTTP 429, `Retry-After: <seconds>`, `{"ok":false,"error":"ratelimited"}`), through the
  * fake's own failure injection (`fail`), so the app's outbox waits and its deliveries are held back.
+ * `responseUrls` gives addresses on the fake that act as Slack's response_url (the app's ephemeral refusals).
  */
 import Database from 'better-sqlite3';
 import { FakeSlack } from '../test/support/fakeSlack.js';
@@ -16,7 +17,8 @@ export type FakeRequest =
   | { id: number; type: 'stats' }
   | { id: number; type: 'reset' }
   | { id: number; type: 'hold'; methods: string[]; retryAfter: number }
-  | { id: number; type: 'release' };
+  | { id: number; type: 'release' }
+  | { id: number; type: 'responseUrls'; count: number };
 
 /** What `release` answers: the calls of the held methods that got a 429 while held. */
 export interface HoldReport {
@@ -95,6 +97,10 @@ process.on('message', (raw) => {
         send({ id: request.id, result: true });
         return;
       }
+      case 'responseUrls':
+        // Fresh response_url addresses on this server, for clicks whose refusal the app posts back to the clicker.
+        send({ id: request.id, result: Array.from({ length: request.count }, () => slack.responseUrl()) });
+        return;
       case 'release': {
         slack.clearFailures();
         const report: HoldReport = {

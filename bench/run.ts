@@ -2,7 +2,7 @@
  * `npm run bench`: how fast the app answers Slack and how far it scales, next to the framework's own limit measured
  * in the same run. Prints a table with the targets and writes it (Markdown and JSON) to --out.
  *
- * Sections (all by default; --only=ack,e2e,scale,cold):
+ * Sections (all by default; --only=ack,e2e,scale,cold,postgres):
  * 1. ack: two framework baselines, a bare Bolt app whose listener only acks and one whose listener writes one SQLite
  *    row before its ack (bareBolt.ts with BARE_SQLITE_PATH), at a steady 200 requests/s (lib/steady.ts: evenly
  *    spaced, an open loop) and at full speed (autocannon, 10 connections); then this app's Accept on distinct open
@@ -15,6 +15,10 @@
  *    they cause has reached the fake Slack server.
  * 3. scale: a generated database of --rows handoffs (default 1,000,000; 10% open): sweep, App Home and metrics.
  * 4. cold: process start to /healthz answering, on that database.
+ * 5. postgres: the Accept with the app on a throwaway Postgres server (fsync on) beside the app on SQLite and the
+ *    durable baseline, measured alike: CPU time per Accept (the app's, and the Postgres server's apart), p50 / p99 at
+ *    a steady 100/s; then two replicas on that Postgres, round-robin, and the check that each Accept was decided
+ *    once (lib/pgSection.ts).
  *
  * --reference <commit>: the ack section also measures that commit's app, built from a clean checkout
  * (lib/reference.ts), with this checkout's load and probes, after this checkout's, and adds a side-by-side table.
@@ -24,20 +28,22 @@
 import { lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
 import type { DecideProbeResult } from './decideProbe.js';
 import type { FakeStats, HoldReport } from './fakeSlackProcess.js';
+import { appEnv, DELIVERY_METHODS, drained, HOLD_RETRY_AFTER_S, outboxState, startFake } from './lib/apps.js';
 import { parseBenchArgs } from './lib/args.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
 import { type AcceptFigures, sideBySide } from './lib/compare.js';
 import { driveHandoffs } from './lib/e2e.js';
 import { type Generated, type GenerateOptions, generate } from './lib/generate.js';
+import { acked, type LoadResult, load, withCpu } from './lib/load.js';
 import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
-import { AppProcess, cpuMs, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
+import { postgresSection } from './lib/pgSection.js';
+import { AppProcess, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
 import { currentTarget, prepareReference, type Target } from './lib/reference.js';
-import { type SteadyResult, steady } from './lib/steady.js';
+import { steady } from './lib/steady.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
@@ -70,104 +76,10 @@ const median = (xs: number[]) => {
 };
 
 const work = mkdtempSync(join(tmpdir(), 'handoff-bench-'));
-const appEnv = (fake: { apiUrl: string; token: string }, dbPath: string, extra: NodeJS.ProcessEnv = {}) => ({
-  SLACK_BOT_TOKEN: fake.token,
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: fake.apiUrl,
-  DATABASE_PATH: dbPath,
-  LOG_LEVEL: 'info',
-  ...extra,
-});
-
-async function startFake(cast: Cast) {
-  const fake = new Helper('fakeSlackProcess.ts');
-  const ready = await fake.first<{ apiUrl: string; token: string }>();
-  await fake.request({ type: 'cast', cast });
-  return { fake, ready };
-}
-
-/** Open outbox rows of a database (read-only; WAL lets it read while the app writes). */
-function outboxState(dbPath: string) {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT count(*) AS total, sum(status = 'pending') AS pending, sum(status = 'dead') AS dead,
-           sum(status = 'delivered') AS delivered,
-          sum(status = 'delivered' AND method = 'chat.postMessage') AS postsDelivered,
-          sum(status = 'delivered' AND method = 'chat.update') AS updatesDelivered FROM outbox`,
-      )
-      .get() as {
-      total: number;
-      pending: number;
-      dead: number;
-      delivered: number;
-      postsDelivered: number;
-      updatesDelivered: number;
-    };
-  } finally {
-    db.close();
-  }
-}
-
-async function drained(dbPath: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((outboxState(dbPath).pending ?? 0) === 0) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Ack latency and throughput
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A load run's figures (the steady runs' and autocannon's alike). */
-interface LoadResult extends SteadyResult {
-  /** CPU time (user and system) the app under load used per request answered, in ms (set by the caller). */
-  cpuPerRequestMs?: number;
-}
-
-/** `run` under load, with the CPU time the process `pid` used per request answered. */
-async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult> {
-  const before = cpuMs(pid);
-  const result = await run();
-  const answered = result.requests - result.non2xx;
-  return { ...result, cpuPerRequestMs: (cpuMs(pid) - before) / Math.max(answered, 1) };
-}
-
-async function load(
-  url: string,
-  next: () => { body: string; headers: Record<string, string> },
-  opts: { seconds: number; connections: number },
-): Promise<LoadResult> {
-  const result = await autocannon({
-    url: `${url}/slack/events`,
-    connections: opts.connections,
-    duration: opts.seconds,
-    requests: [{ method: 'POST', path: '/slack/events', setupRequest: (req) => ({ ...req, ...next() }) }],
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
-/**
- * The Web API methods the outbox calls for an Accept (the AE's DM edited, posts to the author and the partner
- * thread) and for App Home refreshes: the ones the fake Slack rate-limits to hold deliveries back.
- */
-const DELIVERY_METHODS = ['chat.postMessage', 'chat.update', 'views.publish'];
-/**
- * Retry-After (seconds) of the held methods. The outbox blocks a rate-limited method for that long and then tries
- * again, so a release takes effect within it; short, so the backlog's drain time is not mostly this wait.
- */
-const HOLD_RETRY_AFTER_S = 1;
 /** Decisions the decision probe times (after as many to warm up). */
 const DECIDE_PROBE_COUNT = 1000;
 
@@ -357,9 +269,6 @@ function figuresOf(m: AppMeasured): AcceptFigures {
     rssMb: m.rssMb,
   };
 }
-
-const acked = (...results: (LoadResult | undefined)[]) =>
-  results.reduce((n, r) => n + (r?.requests ?? 0) - (r?.non2xx ?? 0), 0);
 
 /** The side-by-side table of a `--reference` run (Markdown), set by the ack section. */
 let comparison: string | undefined;
@@ -794,6 +703,7 @@ try {
   if (sections.has('e2e')) await e2eSection();
   if (sections.has('scale')) await scaleSection();
   if (sections.has('cold')) await coldSection();
+  if (sections.has('postgres')) details.postgres = await postgresSection({ work, duration: DURATION, add });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const reference = targets[1];

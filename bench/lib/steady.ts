@@ -15,16 +15,26 @@ export interface SteadyResult {
  * connections: how clicks from many people arrive. A request is due every 1/rate s; its latency counts from when it
  * was due, so one that waited for a free connection (the app answering slower than they arrive) counts that wait.
  *
+ * Given several URLs (replicas of one app), the requests go to them in turn, as a round-robin load balancer sends
+ * them, with the connections shared out between them.
+ *
  * Not autocannon's fixed rate: that is a closed loop per connection which sends each second's share back to back as
  * fast as answers come, then waits for the next second. Its "200 requests/s" is a burst at full concurrency at the
  * start of every second, whose latencies are those of full speed for as long as the burst lasts.
  */
 export async function steady(
-  url: string,
+  url: string | string[],
   next: () => { body: string; headers: Record<string, string> },
   opts: { rate: number; seconds: number; connections: number },
 ): Promise<SteadyResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const urls = typeof url === 'string' ? [url] : url;
+  const targets = urls.map((u) => ({
+    url: u,
+    agent: new Agent({
+      keepAlive: true,
+      maxSockets: Math.max(1, Math.floor(opts.connections / urls.length)),
+    }),
+  }));
   const interval = 1000 / opts.rate;
   const total = Math.round(opts.rate * opts.seconds);
   const latencies: number[] = [];
@@ -39,8 +49,9 @@ export async function steady(
       settled += 1;
       if (settled === total) resolve();
     };
-    const fire = (due: number) => {
+    const fire = (due: number, index: number) => {
       const { body, headers } = next();
+      const { url, agent } = targets[index % targets.length] as (typeof targets)[number];
       const req = request(
         `${url}/slack/events`,
         {
@@ -69,7 +80,7 @@ export async function steady(
     const tick = () => {
       const now = performance.now();
       while (sent < total && start + sent * interval <= now) {
-        fire(start + sent * interval);
+        fire(start + sent * interval, sent);
         sent += 1;
       }
       if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
@@ -77,7 +88,7 @@ export async function steady(
     tick();
   });
   await done;
-  agent.destroy();
+  for (const { agent } of targets) agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return {

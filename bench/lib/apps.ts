@@ -1,0 +1,81 @@
+/** What the sections share to run the app under load: its environment, the fake Slack, and its outbox's state. */
+import Database from 'better-sqlite3';
+import type { Cast } from './cast.js';
+import { SIGNING_SECRET } from './payloads.js';
+import { Helper } from './proc.js';
+
+/** The app's environment on the fake Slack; `storage` says where its data is (DATABASE_PATH or DATABASE_URL). */
+export const appEnv = (
+  fake: { apiUrl: string; token: string },
+  storage: string | { DATABASE_URL: string },
+  extra: NodeJS.ProcessEnv = {},
+) => ({
+  SLACK_BOT_TOKEN: fake.token,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: fake.apiUrl,
+  ...(typeof storage === 'string' ? { DATABASE_PATH: storage } : storage),
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+/** The fake Slack Web API in its own process (fakeSlackProcess.ts), knowing the cast's people and channels. */
+export async function startFake(cast: Cast) {
+  const fake = new Helper('fakeSlackProcess.ts');
+  const ready = await fake.first<{ apiUrl: string; token: string }>();
+  await fake.request({ type: 'cast', cast });
+  return { fake, ready };
+}
+
+/**
+ * The Web API methods the outbox calls for an Accept (the AE's DM edited, posts to the author and the partner
+ * thread) and for App Home refreshes: the ones the fake Slack rate-limits to hold deliveries back.
+ */
+export const DELIVERY_METHODS = ['chat.postMessage', 'chat.update', 'views.publish'];
+/**
+ * Retry-After (seconds) of the held methods. The outbox blocks a rate-limited method for that long and then tries
+ * again, so a release takes effect within it; short, so the backlog's drain time is not mostly this wait.
+ */
+export const HOLD_RETRY_AFTER_S = 1;
+
+export interface OutboxState {
+  total: number;
+  pending: number;
+  dead: number;
+  delivered: number;
+  postsDelivered: number;
+  updatesDelivered: number;
+}
+
+/** Open outbox rows of a SQLite database (read-only; WAL lets it read while the app writes). */
+export function outboxState(dbPath: string): OutboxState {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT count(*) AS total, sum(status = 'pending') AS pending, sum(status = 'dead') AS dead,
+           sum(status = 'delivered') AS delivered,
+          sum(status = 'delivered' AND method = 'chat.postMessage') AS postsDelivered,
+          sum(status = 'delivered' AND method = 'chat.update') AS updatesDelivered FROM outbox`,
+      )
+      .get() as OutboxState;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until `pending()` says no outbox row is left to deliver; false after `timeoutMs`. */
+export async function drainedBy(
+  pending: () => number | Promise<number>,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await pending()) === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/** Waits until the SQLite database's outbox has nothing pending; false after `timeoutMs`. */
+export const drained = (dbPath: string, timeoutMs: number) =>
+  drainedBy(() => outboxState(dbPath).pending ?? 0, timeoutMs);

@@ -1,0 +1,151 @@
+/**
+ * The Postgres section's measurement of one setup (an app on SQLite, on Postgres, or two replicas on one Postgres),
+ * the same for each so they compare: warmed, at a steady 100 Accepts/s with the outbox delivering, then at full speed
+ * with the deliveries held back (the request path alone) with the CPU time of the app processes and of the database
+ * server per Accept, then the backlog's drain. And the race of two replicas over the same clicks.
+ */
+import type { FakeStats } from '../fakeSlackProcess.js';
+import { DELIVERY_METHODS, drainedBy, HOLD_RETRY_AFTER_S } from './apps.js';
+import { type LoadResult, load } from './load.js';
+import { type SignedRequest, sign } from './payloads.js';
+import { cpuMs, type Helper } from './proc.js';
+import { type SteadyResult, steady } from './steady.js';
+
+export interface Setup {
+  urls: string[];
+  /** The app processes (one per URL). */
+  pids: number[];
+  /** CPU time the database server has used so far, in ms (Postgres: its own processes; SQLite has none). */
+  serverCpu?: () => number;
+  /** The Accept of handoff `id` by its AE. */
+  click: (id: number) => SignedRequest;
+  /** The next open handoff no request has decided yet (shared by setups on one database). */
+  ids: { next: number };
+  pending: () => number | Promise<number>;
+  fake: Helper;
+}
+
+export interface Measured {
+  steady100: SteadyResult;
+  /** The ids the steady run decided: [from, to). */
+  steadyIds: [number, number];
+  held: {
+    rps: number;
+    /** The highest p50 and p99 of the replicas' runs. */
+    p50: number;
+    p99: number;
+    accepts: number;
+    appCpuMs: number;
+    serverCpuMs?: number;
+    runs: LoadResult[];
+  };
+  backlog: number;
+  drainSeconds: number;
+  drained: boolean;
+  /** Accepts answered 2xx over every run of the setup (warm-up included). */
+  acked: number;
+  failures: number;
+}
+
+/** The next Accept, of a new open handoff each time. */
+const nextClick = (s: Setup) => () => {
+  const id = s.ids.next;
+  s.ids.next += 1;
+  return s.click(id);
+};
+
+const answered = (r: LoadResult | SteadyResult) => r.requests - r.non2xx;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** At full speed on every URL at once, 10 connections shared out between them. */
+const fullSpeed = (s: Setup, seconds: number) =>
+  Promise.all(s.urls.map((url) => load(url, nextClick(s), { seconds, connections: 10 / s.urls.length })));
+
+export async function measure(s: Setup, seconds: number): Promise<Measured> {
+  // 2 s to warm up (a toy run's shorter, as its runs are).
+  const warm = await fullSpeed(s, Math.min(2, seconds));
+  await drainedBy(s.pending, 120_000);
+  const from = s.ids.next;
+  const steady100 = await steady(s.urls, nextClick(s), { rate: 100, seconds, connections: 10 });
+  const steadyIds: [number, number] = [from, s.ids.next];
+  await drainedBy(s.pending, 120_000);
+
+  await s.fake.request({ type: 'hold', methods: DELIVERY_METHODS, retryAfter: HOLD_RETRY_AFTER_S });
+  const appBefore = sum(s.pids.map(cpuMs));
+  const serverBefore = s.serverCpu?.();
+  const runs = await fullSpeed(s, seconds);
+  const appCpu = sum(s.pids.map(cpuMs)) - appBefore;
+  const serverCpu = serverBefore === undefined ? undefined : (s.serverCpu?.() ?? 0) - serverBefore;
+  const backlog = await s.pending();
+  await s.fake.request({ type: 'release' });
+  const releasedAt = performance.now();
+  const drained = await drainedBy(s.pending, 30 * 60_000);
+  const accepts = sum(runs.map(answered));
+  return {
+    steady100,
+    steadyIds,
+    held: {
+      rps: sum(runs.map((r) => r.rps)),
+      p50: Math.max(...runs.map((r) => r.p50)),
+      p99: Math.max(...runs.map((r) => r.p99)),
+      accepts,
+      appCpuMs: appCpu / Math.max(accepts, 1),
+      ...(serverCpu === undefined ? {} : { serverCpuMs: serverCpu / Math.max(accepts, 1) }),
+      runs,
+    },
+    backlog,
+    drainSeconds: (performance.now() - releasedAt) / 1000,
+    drained,
+    acked: sum([...warm, steady100, ...runs].map(answered)),
+    failures: sum([...warm, steady100, ...runs].map((r) => r.non2xx + r.errors)),
+  };
+}
+
+/** The response_url of the bench's Accept template (bench/lib/payloads.ts), as it appears in the encoded body. */
+const TEMPLATE_RESPONSE_URL = new URLSearchParams({ u: 'https://hooks.slack.com/actions/T0INTERNAL/1/abc' })
+  .toString()
+  .slice(2);
+
+export interface RaceResult {
+  pairs: number;
+  /** Answers 2xx, of 2 per pair. */
+  answered: number;
+  /** Refusals the app posted back to the clickers' response_url (the fake's). */
+  refusals: number;
+  ids: [number, number];
+}
+
+/**
+ * The same Accept clicked on two replicas at once, `pairs` times (50 pairs a second): each handoff must be decided
+ * once, and the click that lost must get its refusal. The clicks carry a response_url of the fake Slack, where the
+ * app posts the refusal.
+ */
+export async function race(s: Setup, pairs: number): Promise<RaceResult> {
+  const [a, b] = s.urls as [string, string];
+  const urls = await s.fake.request<string[]>({ type: 'responseUrls', count: pairs });
+  const before = await s.fake.request<FakeStats>({ type: 'stats' });
+  const from = s.ids.next;
+  const post = async (url: string, req: SignedRequest) => {
+    const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: req.headers, body: req.body });
+    await res.arrayBuffer();
+    return res.ok ? 1 : 0;
+  };
+  const sent: Promise<number>[] = [];
+  for (let i = 0; i < pairs; i += 1) {
+    const id = s.ids.next;
+    s.ids.next += 1;
+    const body = s.click(id).body.replace(TEMPLATE_RESPONSE_URL, encodeURIComponent(urls[i] ?? ''));
+    const req = sign(body);
+    sent.push(post(a, req), post(b, req));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const answeredCount = sum(await Promise.all(sent));
+  await drainedBy(s.pending, 120_000);
+  const after = await s.fake.request<FakeStats>({ type: 'stats' });
+  return {
+    pairs,
+    answered: answeredCount,
+    refusals: after.responses - before.responses,
+    ids: [from, s.ids.next],
+  };
+}

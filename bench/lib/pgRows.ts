@@ -1,0 +1,121 @@
+/** The Postgres section's rows in the bench's table (pgSection.ts measures them). */
+import type { Generated } from './generate.js';
+import type { LoadResult } from './load.js';
+import type { Measured, RaceResult } from './pgMeasure.js';
+import type { SteadyResult } from './steady.js';
+
+interface Decided {
+  accepted: number;
+  decidedTwice: number;
+}
+
+export interface PostgresFigures {
+  settings: Record<string, string>;
+  generated: Generated;
+  moveSeconds: number;
+  bare: { steady100: SteadyResult; max: LoadResult };
+  measured: { sqlite: Measured; one: Measured; two: Measured };
+  decisions: Record<'sqliteSteady' | 'oneSteady' | 'twoSteady' | 'twoAll' | 'race', Decided>;
+  raced: RaceResult;
+  /** Every reply posted to a clicker's response_url in the Postgres runs (the race's refusals included). */
+  replies: { text: string; status: string; n: number }[];
+  /** Slack posts of the Postgres runs: what the fake Slack received, and the outbox rows marked delivered. */
+  posts: { sentBySlack: number; deliveredRows: number; dead: number };
+}
+
+type Add = (row: { section: string; measure: string; value: string; target: string; ok?: boolean }) => void;
+
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const ms = (n: number | undefined) => `${fmt(n ?? Number.NaN, 2)} ms`;
+/** A steady run's latencies, and the rate it reached when it fell short (a busy machine). */
+const latencies = (r: SteadyResult) =>
+  `${fmt(r.p50)} / ${fmt(r.p99)} ms${r.rps < 95 ? ` (only ${fmt(r.rps, 0)} req/s reached)` : ''}`;
+const steadyRequests = (r: SteadyResult) => r.requests - r.non2xx;
+
+export function postgresRows(f: PostgresFigures, add: Add): void {
+  const { sqlite, one, two } = f.measured;
+  const s = f.settings;
+  const row = (measure: string, value: string) => add({ section: 'postgres', measure, value, target: '' });
+  row(
+    'the Postgres server (throwaway, started and removed by the bench, on this machine)',
+    `PostgreSQL ${s.server_version}, fsync ${s.fsync}, synchronous_commit ${s.synchronous_commit}, full_page_writes ${s.full_page_writes}, shared_buffers ${s.shared_buffers}; ${fmt(f.generated.handoffs, 0)} open handoffs generated in SQLite and moved by migrate-to-postgres in ${fmt(f.moveSeconds)} s`,
+  );
+  row(
+    'CPU time per request at full speed, 10 connections (user and system time over the run per request answered): durable baseline, bare Bolt writing one SQLite row',
+    ms(f.bare.max.cpuPerRequestMs),
+  );
+  row(
+    'CPU time per Accept, request path (deliveries held back), full speed: app on SQLite',
+    `${ms(sqlite.held.appCpuMs)} (${fmt(sqlite.held.rps, 0)} Accepts/s)`,
+  );
+  const oneTotal = one.held.appCpuMs + (one.held.serverCpuMs ?? 0);
+  row(
+    'CPU time per Accept, request path, full speed: app on Postgres (app process + Postgres server processes = total)',
+    `${ms(one.held.appCpuMs)} + ${ms(one.held.serverCpuMs)} = ${ms(oneTotal)} (${fmt(one.held.rps, 0)} Accepts/s)`,
+  );
+  const twoTotal = two.held.appCpuMs + (two.held.serverCpuMs ?? 0);
+  row(
+    'CPU time per Accept, request path, full speed: two replicas on one Postgres, round-robin (both apps + server = total)',
+    `${ms(two.held.appCpuMs)} + ${ms(two.held.serverCpuMs)} = ${ms(twoTotal)} (${fmt(two.held.rps, 0)} Accepts/s together; p99 ${fmt(two.held.p99)} ms against ${fmt(one.held.p99)} ms with one)`,
+  );
+  row('p50 / p99 at a steady 100 req/s: durable baseline', latencies(f.bare.steady100));
+  row(
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite',
+    latencies(sqlite.steady100),
+  );
+  row(
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on Postgres',
+    latencies(one.steady100),
+  );
+  row(
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: two replicas on one Postgres, round-robin',
+    `${latencies(two.steady100)}; ${fmt(two.steady100.rps, 0)} Accepts/s answered`,
+  );
+  // Correctness of sharing: each figure below must hold exactly, whatever the machine's load.
+  // An Accept the app refused is still answered (the ack comes first) and then told why through its response_url:
+  // not lost, but not decided either. Those of the load runs are the replies beyond the race's refusals.
+  const told = f.replies.reduce((n, r) => n + r.n, 0) - f.raced.refusals;
+  const toldWhy = f.replies.map((r) => `${r.n} × "${r.text}" (${r.status})`).join('; ');
+  const steadyOk =
+    f.decisions.twoSteady.accepted + told >= steadyRequests(two.steady100) &&
+    f.decisions.twoSteady.decidedTwice === 0;
+  const allOk = f.decisions.twoAll.accepted + told >= two.acked && f.decisions.twoAll.decidedTwice === 0;
+  add({
+    section: 'postgres',
+    measure:
+      'two replicas: every Accept acknowledged was decided once, or refused and told (decisions / Accepts acked / decided twice)',
+    value: `steady run ${fmt(f.decisions.twoSteady.accepted, 0)} / ${fmt(steadyRequests(two.steady100), 0)} / ${f.decisions.twoSteady.decidedTwice}; all their runs ${fmt(f.decisions.twoAll.accepted, 0)} / ${fmt(two.acked, 0)} / ${f.decisions.twoAll.decidedTwice} (more decisions than acks are requests cut off by the end of a full-speed run); refused and told why, over the Postgres load runs: ${told}${told > 0 ? ` (the replies: ${toldWhy})` : ''}`,
+    target: 'each decided or told, 0 twice',
+    ok: steadyOk && allOk,
+  });
+  const raceOk =
+    f.decisions.race.accepted === f.raced.pairs &&
+    f.decisions.race.decidedTwice === 0 &&
+    f.raced.refusals === f.raced.pairs &&
+    f.raced.answered === 2 * f.raced.pairs;
+  add({
+    section: 'postgres',
+    measure:
+      'two replicas, the same Accept clicked on both at once (handoffs decided / decided twice / refusals to the other click / answers)',
+    value: `${fmt(f.decisions.race.accepted, 0)} of ${fmt(f.raced.pairs, 0)} / ${f.decisions.race.decidedTwice} / ${fmt(f.raced.refusals, 0)} / ${fmt(f.raced.answered, 0)} of ${fmt(2 * f.raced.pairs, 0)}`,
+    target: 'each once',
+    ok: raceOk,
+  });
+  const postsOk = f.posts.sentBySlack === f.posts.deliveredRows && f.posts.dead === 0;
+  add({
+    section: 'postgres',
+    measure:
+      'Slack posts of the Postgres runs (one and two replicas): received by Slack / outbox rows delivered / parked',
+    value: `${fmt(f.posts.sentBySlack, 0)} / ${fmt(f.posts.deliveredRows, 0)} / ${f.posts.dead}`,
+    target: 'each post once',
+    ok: postsOk,
+  });
+  const oneSteadyOk =
+    f.decisions.oneSteady.accepted + told >= steadyRequests(one.steady100) &&
+    f.decisions.sqliteSteady.accepted === steadyRequests(sqlite.steady100);
+  // Speed is only reported; a lost or doubled Accept, or a post sent twice, fails the run (and the drills' smoke run).
+  if (!(steadyOk && allOk && raceOk && postsOk && oneSteadyOk))
+    throw new Error(
+      `postgres section: Accepts or posts did not add up: ${JSON.stringify({ decisions: f.decisions, raced: f.raced, posts: f.posts })}`,
+    );
+}
