@@ -17,11 +17,13 @@ import { defineConfig } from 'vitest/config';
  * (surfacesMigration, removedChannelsMigration, firstAccepts.property, metricFacts.property), the raw-SQL prepared
  * statements (preparedQueries) and the doctor on a file (doctor). Not the harness's app on either engine: chartFiles
  * (a service on its own SQLite file; the chartFiles repository's contract runs on Postgres), manifestCli, and the
- * sandbox's (sandboxClock, sandboxSlackSide: the sandbox runs on a SQLite file).
+ * sandbox's (sandboxClock, sandboxSlackSide: the sandbox runs on a SQLite file), the metrics services on a file of
+ * their own (metricsSeeded, metricsSnapshots, metricsWindowEnds: the metrics repository's contract runs on Postgres)
+ * and revopsHomeSnapshots (its thousands of handoffs are seeded by raw SQL into the SQLite file).
  *
- * Not yet: the metrics files (digest, metricsSeeded, metricsSnapshots, metricsWindowEnds, revopsHome,
- * revopsHomeSnapshots), which wait for the metrics repository on both engines; and outboxParking, which finds an app
- * bug on Postgres (a refused post is parked after 3 attempts counted but one call to Slack).
+ * Not yet: outboxParking, which finds an app bug on Postgres: a post held while the app was out of the channel is
+ * parked after one refusal once it is invited back (OUTBOX_MAX_ATTEMPTS 3), its holds still counted as attempts (the
+ * invite's reset of them, forgetAccessErrors, did not stick).
  */
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
@@ -86,6 +88,8 @@ export const INTEGRATION_ON_POSTGRES = [
   'reviewDraftParse',
   'slackEventsChannels',
   'slackEventsRevoked',
+  'digest',
+  'revopsHome',
 ];
 
 export default defineConfig({

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { handoffs } from '../../src/db/schema.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -30,12 +29,10 @@ const digestEnv = (channelId: string | undefined, extra: Record<string, string> 
 const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
 
-const statusOf = (h: Harness, id: number) =>
-  h.database.db
-    .select()
-    .from(handoffs)
-    .all()
-    .find((x) => x.id === id)?.status;
+const statusOf = async (h: Harness, id: number) =>
+  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+    (x) => x.id === id,
+  )?.status;
 
 /**
  * The week of Monday 2026-11-23 (UTC): four handoffs sent; Alpha accepted after half an hour and gone quiet (nudged
@@ -49,8 +46,8 @@ async function seedWeek(h: Harness) {
   await acceptInDm(h, alpha.handoff, alpha.dm);
   h.clock.advance(60 * MINUTE);
   await declineInDm(h, delta.handoff, delta.dm, 'timing');
-  await waitFor(() => statusOf(h, alpha.handoff.id) === 'accepted', 4000, 'the accept');
-  expect(statusOf(h, delta.handoff.id)).toBe('declined');
+  await waitFor(async () => (await statusOf(h, alpha.handoff.id)) === 'accepted', 4000, 'the accept');
+  expect(await statusOf(h, delta.handoff.id)).toBe('declined');
 
   // Two business days without news: Alpha's AE is nudged.
   h.clock.set('2026-11-25T15:00:00Z');
@@ -58,7 +55,7 @@ async function seedWeek(h: Harness) {
   // Bravo's window ends unanswered.
   h.clock.set('2026-11-26T14:00:00Z');
   expect((await h.app.sweeper.sweep()).expired).toBe(1);
-  expect(statusOf(h, bravo.handoff.id)).toBe('expired');
+  expect(await statusOf(h, bravo.handoff.id)).toBe('expired');
   const charlie = await sendHandoff(h, {
     accountName: 'Charlie Freight',
     accountDomain: null,
@@ -240,7 +237,7 @@ describe('the weekly digest', () => {
     await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
     await quiet(h);
     const slack = h.slack;
-    const databasePath = h.config.databasePath;
+    const databasePath = h.databaseKey;
     await h.stop({ keepDatabase: true });
     expect(postsTo({ slack } as Harness, channels.internal.id)).toHaveLength(0);
 
@@ -272,7 +269,7 @@ describe('the weekly digest', () => {
     ).toBe(true);
     await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
     const slack = h.slack;
-    const databasePath = h.config.databasePath;
+    const databasePath = h.databaseKey;
     await h.stop({ keepDatabase: true });
     // The next Monday at 09:00 sharp: the slot is now, and the app was in use before it.
     h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });

@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -82,19 +81,23 @@ describe('App Home by role', () => {
     const refreshed = await nextPublish(h, before, 'the home refresh after Accept');
     expect(refreshed.args.user_id).toBe(people.ae.id);
 
-    const [recorded] = h.database.db.select().from(decisions).all();
+    const [recorded] = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(recorded).toMatchObject({
       handoffId: handoff.id,
       decision: 'accepted',
       decidedByUserId: people.ae.id,
       decidedByTeamId: TEAM,
     });
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
-    const accepted = h.database.db
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('accepted');
+    const accepted = await h.database.db
       .select()
-      .from(handoffEvents)
-      .where(and(eq(handoffEvents.handoffId, handoff.id), eq(handoffEvents.type, 'accepted')))
-      .all();
+      .from(h.tables.handoffEvents)
+      .where(
+        and(eq(h.tables.handoffEvents.handoffId, handoff.id), eq(h.tables.handoffEvents.type, 'accepted')),
+      )
+      .orderBy(h.tables.handoffEvents.id);
     expect(accepted).toHaveLength(1);
     expect(accepted[0]?.businessHours).toBeCloseTo(1.5, 6);
     expect(accepted[0]?.actorUserId).toBe(people.ae.id);
@@ -128,7 +131,9 @@ describe('App Home by role', () => {
 
     h.clock.advance(30 * 60_000);
     await declineInDm(h, handoff, dm, 'no_clear_next_step');
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('declined');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('declined');
 
     const after = sectionTexts(blocksOf(await openHome(h, people.author.id))).join('\n');
     expect(after).toContain(
@@ -142,7 +147,12 @@ describe('App Home by role', () => {
     const { handoff, dm } = await sendHandoff(h);
     h.clock.advance(60 * 60_000);
     await acceptInDm(h, handoff, dm);
-    await waitFor(() => h.database.db.select().from(decisions).all().length === 1, 4000, 'the decision');
+    await waitFor(
+      async () =>
+        (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).length === 1,
+      4000,
+      'the decision',
+    );
     // Metrics count events up to now, excluded: a minute later (the test clock stands still otherwise).
     h.clock.advance(60_000);
 
@@ -340,7 +350,8 @@ describe('App Home by role', () => {
       await acceptInDm(h, handoff, dm);
     }
     await waitFor(
-      () => h.database.db.select().from(decisions).all().length === n,
+      async () =>
+        (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).length === n,
       8000,
       'the accepted deals',
     );
@@ -357,7 +368,9 @@ describe('App Home by role', () => {
       const sent = await h.interact(reviewSubmission({ draftId, user: ae }));
       expect(await sent.json()).toEqual({ response_action: 'clear' });
     }
-    expect(h.database.db.select().from(handoffs).all()).toHaveLength(2 * n + 11);
+    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
+      2 * n + 11,
+    );
     h.clock.advance(60_000);
 
     const home = await openHome(h, people.ae.id);
