@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/engine.js';
 import { latestEventId, queueMetricsHomes } from '../db/repositories/homeViews.js';
 import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
@@ -35,6 +36,8 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     ...(s.holder === undefined ? {} : { holder: s.holder }),
     leaseMs: config.outbox.leaseMs,
+    // SQLite's file is locked to this process: no other delivers, and leases a previous one left mean nothing.
+    alone: !isPostgres(db),
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
     guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
     // Slack uninstalled the app or revoked its token: every message waits for a restart with a new token.

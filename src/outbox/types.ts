@@ -51,6 +51,12 @@ export interface OutboxWorkerOptions {
   holder?: string;
   /** How long a claim holds a conversation for this process (OUTBOX_LEASE_MS; default 60 s): see outbox/leases.ts. */
   leaseMs?: number;
+  /**
+   * This process is the only one on its database (SQLite's file, locked to one process: db/lock.ts): it delivers in
+   * every conversation without leases, whatever leases a previous process left (a crash, a restored backup). Default:
+   * false, leases as with several replicas.
+   */
+  alone?: boolean;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => Promise<void> | void;
   /**

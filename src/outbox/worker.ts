@@ -152,7 +152,8 @@ export class OutboxWorker {
     const { db } = this.opts;
     const skip = [...this.pacing.pacedChannels(), ...this.leases.heldElsewhere()];
     const due = await dueHeads(db, now, BATCH, skip);
-    if (due.every((row) => this.leases.fresh(row.channelKey))) return { rows: due, refused: 0 };
+    if (this.opts.alone || due.every((row) => this.leases.fresh(row.channelKey)))
+      return { rows: due, refused: 0 };
     return db.transaction(async (tx) => {
       const locked = await lockDueHeads(tx, now, BATCH, skip);
       const { held, refused } = await this.leases.claim(

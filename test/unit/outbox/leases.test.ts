@@ -44,11 +44,12 @@ describe('outbox conversation leases', () => {
     await slack.stop();
   });
 
-  function start(): OutboxWorker {
+  function start(opts: { alone?: boolean } = {}): OutboxWorker {
     worker = new OutboxWorker({
       db: database.db,
       clock: new TestClock(NOW),
       timers,
+      ...opts,
       holder: 'me',
       leaseMs: LEASE_MS,
       logger: createLogger('silent'),
@@ -134,6 +135,17 @@ describe('outbox conversation leases', () => {
       ['C0ONE', 'me', 10_000 + LEASE_MS],
       ['C0TWO', 'me', LEASE_MS],
     ]);
+  });
+
+  it('alone on its database (SQLite, locked to one process), delivers at once whatever leases a dead process left', async () => {
+    // A crash, or a restored backup: the leases of the process before are still in the file, its lease not passed.
+    await heldByOther('C0ONE', 50_000);
+    await queue('C0ONE', 1);
+    const w = start({ alone: true });
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // And takes none itself: nothing to write per conversation when no other process can deliver.
+    expect(leases()).toEqual([['C0ONE', 'other', 50_000]]);
   });
 
   it('gives its conversations up on a clean stop, not another process’s', async () => {
