@@ -21,15 +21,15 @@ import { defineConfig } from 'vitest/config';
  * their own (metricsSeeded, metricsSnapshots, metricsWindowEnds: the metrics repository's contract runs on Postgres)
  * and revopsHomeSnapshots (its thousands of handoffs are seeded by raw SQL into the SQLite file).
  *
- * Not yet, for app bugs they find on Postgres now and then (converted, green on SQLite): outboxParking (a post held
- * while the app was out of the channel is parked after one refusal once it is invited back, OUTBOX_MAX_ATTEMPTS 3:
- * its holds still counted as attempts, the invite's reset of them did not stick) and partnerDirectory ("keeps a held
- * channel held ...": the post the re-check releases is sometimes never sent). Both look like a hold written from a
- * stale read of the row (src/outbox/guard.ts, markRetry) landing after the release that reset it. And revopsHome,
- * whose check that every App Home publish was taken fails now and then on Postgres: a publish refused as stale
- * (hash_conflict) with no publish of that Home after it, to be looked at (a Home left stale, or a check too strict).
+ * Not yet, for what they find on Postgres now and then (converted, green on SQLite): outboxParking (a post held
+ * while the app was out of the channel is parked with one refusal fewer than OUTBOX_MAX_ATTEMPTS once it is invited
+ * back: one of its holds still counted as an attempt; a hold written from a stale read of the row no longer undoes a
+ * release, outbox.ts markRetry `unlessWoken`, but one interleaving remains) and revopsHome, whose check that every
+ * App Home publish was taken fails now and then on Postgres: a publish refused as stale (hash_conflict) with no
+ * publish of that Home after it, to be looked at (a Home left stale, or a check too strict).
  */
 export const INTEGRATION_ON_POSTGRES = [
+  'partnerDirectory',
   'acceptPath',
   'declinePath',
   'races',

@@ -85,3 +85,18 @@ export function jsonField(
   if (!isPostgres(exec)) return sql`json_extract(${column}, ${`$.${key}`})`;
   return as === 'number' ? sql`((${column}->>${key})::double precision)` : sql`(${column}->>${key})`;
 }
+
+/**
+ * A select's `FOR UPDATE` (or a weaker row lock) on Postgres; on SQLite, the select as it is. The builder is typed as
+ * SQLite's (db/engine.ts), which has no row locks: on Postgres it is the Postgres builder, which has `for`.
+ */
+export function forUpdate<Q>(
+  exec: Executor,
+  query: Q,
+  strength: 'update' | 'no key update',
+  skipLocked = false,
+): Q {
+  if (!isPostgres(exec)) return query;
+  const pg = query as unknown as { for(strength: string, config?: { skipLocked?: boolean }): unknown };
+  return pg.for(strength, skipLocked ? { skipLocked } : {}) as Q;
+}

@@ -35,14 +35,17 @@ export async function cleared(deps: GuardDeps, row: OutboxRow): Promise<boolean>
     // A post that may have gone out before stays marked: once released, it is looked for before posting again.
     const uncertainAt = row.uncertainSince ? new Date(deps.wallNow()) : undefined;
     pacing.forget(row.id);
-    await db.transaction((tx) =>
+    const held = await db.transaction((tx) =>
       markRetry(tx, row, {
         now,
         nextAttemptAt: new Date(now.getTime() + wait),
         error: verdict.reason,
         uncertainAt,
+        unlessWoken: true,
       }),
     );
+    // Released meanwhile (the app invited back, the channel found unshared): due now, asked again at the next look.
+    if (held === 0) return false;
     // Once per row and hold: a held row is tried again and again (up to hourly) with nothing new to say.
     if (row.lastError !== verdict.reason) {
       logger.warn(

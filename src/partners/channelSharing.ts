@@ -1,6 +1,6 @@
 import { internalChannelShared, partnerChannelHeldAdmin } from '../blocks/partnerReplies.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { wakeChannel } from '../db/repositories/outboxChannels.js';
 import {
@@ -76,22 +76,29 @@ async function sharingChanged(
   if (binding?.partnerId == null) return;
   const partnerId = binding.partnerId;
   const now = deps.clock.now();
-  const theirs = async (teamId: string) =>
-    ours.has(teamId) || (await findWorkspace(deps.db, teamId))?.partnerId === partnerId;
+  const theirs = async (exec: Executor, teamId: string) =>
+    ours.has(teamId) || (await findWorkspace(exec, teamId))?.partnerId === partnerId;
   /** The organizations among `teamIds` that are neither ours nor the partner's, in order. */
-  const strangersAmong = async (teamIds: readonly string[]) => {
+  const strangersAmong = async (exec: Executor, teamIds: readonly string[]) => {
     const found: string[] = [];
-    for (const id of teamIds) if (!(await theirs(id))) found.push(id);
+    for (const id of teamIds) if (!(await theirs(exec, id))) found.push(id);
     return found;
   };
-  // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join.
-  const told = new Set(binding.strangerTeamIds);
-  if (event.joined) told.add(event.joined);
-  if (event.left) told.delete(event.left);
-  const recorded = await strangersAmong([...told]);
-  if (recorded.join() !== binding.strangerTeamIds.join())
-    await deps.db.transaction((tx) => setStrangers(tx, channelId, recorded, now));
-  const strangers = [...new Set([...recorded, ...(await strangersAmong(info?.sharedTeamIds ?? []))])];
+  // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join. Read
+  // and written back in one transaction, the binding locked: a join and a leave a few milliseconds apart (two events
+  // handled side by side, on Postgres or between a lookup's awaits) must not each write over the other's change.
+  const recorded = await deps.db.transaction(async (tx) => {
+    const current = (await findChannelBinding(tx, channelId, { lock: true }))?.strangerTeamIds ?? [];
+    const told = new Set(current);
+    if (event.joined) told.add(event.joined);
+    if (event.left) told.delete(event.left);
+    const kept = await strangersAmong(tx, [...told]);
+    if (kept.join() !== current.join()) await setStrangers(tx, channelId, kept, now);
+    return kept;
+  });
+  const strangers = [
+    ...new Set([...recorded, ...(await strangersAmong(deps.db, info?.sharedTeamIds ?? []))]),
+  ];
   const partner = await findPartner(deps.db, partnerId);
 
   if (strangers.length > 0) {

@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
@@ -323,9 +323,9 @@ export function outboxContract(engine: Engine): void {
       const now = plus(100);
       const next = plus(60_001);
       const retry = async (id: number, uncertainAt?: Date) =>
-        withRow(id, (tx, r) =>
-          markRetry(tx, r, { now, nextAttemptAt: next, error: `failed ${id}`, uncertainAt }),
-        );
+        withRow(id, async (tx, r) => {
+          await markRetry(tx, r, { now, nextAttemptAt: next, error: `failed ${id}`, uncertainAt });
+        });
       await retry(marked as number, plus(99));
       await retry(unmarked as number, plus(99));
       await retry(certain as number);
@@ -342,6 +342,37 @@ export function outboxContract(engine: Engine): void {
         uncertainSince: plus(99),
       });
       expect(await row(certain as number)).toMatchObject({ ...expected, attempts: 3, uncertainSince: null });
+    });
+
+    it('holds a row only if it was not woken since it was read: a release committed in between wins', async () => {
+      const [woken, still] = await queue(
+        outboxRow({ dedupeKey: 'woken' }),
+        outboxRow({ dedupeKey: 'still' }),
+      );
+      const readWoken = await row(woken as number);
+      const readStill = await row(still as number);
+      // The app is invited back: the channel's rows are due now (outboxChannels.ts wakeChannel), after the read.
+      await db.transaction(async (tx) => {
+        const { outbox } = tablesOf(tx);
+        await tx
+          .update(outbox)
+          .set({ nextAttemptAt: plus(5), scheduledAt: plus(5) })
+          .where(eq(outbox.id, woken as number));
+      });
+      const hold = {
+        now: plus(10),
+        nextAttemptAt: plus(3_600_000),
+        error: 'not_in_channel',
+        unlessWoken: true,
+      };
+      expect(await db.transaction((tx) => markRetry(tx, readWoken, hold))).toBe(0);
+      expect(await db.transaction((tx) => markRetry(tx, readStill, hold))).toBe(1);
+      expect(await row(woken as number)).toMatchObject({
+        nextAttemptAt: plus(5),
+        attempts: 0,
+        lastError: null,
+      });
+      expect(await row(still as number)).toMatchObject({ nextAttemptAt: plus(3_600_000), attempts: 1 });
     });
 
     it('marks a row as sending once: a row already marked keeps its mark', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { isPostgres, type Tables, tablesOf } from '../engine.js';
+import { changed, forUpdate, isPostgres, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { type OutboxMessage, rowOf } from './outboxRows.js';
@@ -124,16 +124,6 @@ const { all: lockedDueHeadRows } = preparedQuery('outbox_due_heads_locked', (exe
   forUpdate(exec, dueHeadsQuery(exec, tables), 'update', true),
 );
 
-/**
- * A select's `FOR UPDATE` (or a weaker row lock) on Postgres; on SQLite, the select as it is. The builder is typed as
- * SQLite's (db/engine.ts), which has no row locks: on Postgres it is the Postgres builder, which has `for`.
- */
-function forUpdate<Q>(exec: Executor, query: Q, strength: 'update' | 'no key update', skipLocked = false): Q {
-  if (!isPostgres(exec)) return query;
-  const pg = query as unknown as { for(strength: string, config?: { skipLocked?: boolean }): unknown };
-  return pg.for(strength, skipLocked ? { skipLocked } : {}) as Q;
-}
-
 export async function dueHeads(
   exec: Executor,
   now: Date,
@@ -226,11 +216,16 @@ export async function markRetry(
     error: string;
     /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
     uncertainAt?: Date | undefined;
+    /**
+     * Only if the row is still due when it was read (`row.nextAttemptAt`): a hold decided on a read must not undo a
+     * release (outboxChannels.ts `wakeChannel`) that committed after it.
+     */
+    unlessWoken?: boolean;
   },
-): Promise<void> {
+): Promise<number> {
   const { now, nextAttemptAt, error, uncertainAt } = retry;
   const { outbox } = tablesOf(exec);
-  await exec
+  const result = await exec
     .update(outbox)
     .set({
       attempts: row.attempts + 1,
@@ -243,7 +238,12 @@ export async function markRetry(
         ? sql`coalesce(${outbox.uncertainSince}, ${sql.param(uncertainAt, outbox.uncertainSince)})`
         : null,
     })
-    .where(eq(outbox.id, row.id));
+    .where(
+      retry.unlessWoken
+        ? and(eq(outbox.id, row.id), eq(outbox.nextAttemptAt, row.nextAttemptAt))
+        : eq(outbox.id, row.id),
+    );
+  return changed(result);
 }
 
 /** Written (and committed) just before a post goes to Slack: a crash after this leaves the row marked uncertain. */

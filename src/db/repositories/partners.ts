@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { accountKey } from '../../domain/accountMatch.js';
 import type { PartnerRef } from '../../domain/partnerChannel.js';
 import type { Executor, Tx } from '../client.js';
-import { changed, first, tablesOf } from '../engine.js';
+import { changed, first, forUpdate, tablesOf } from '../engine.js';
 import type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow } from '../schema.js';
 
 export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
@@ -94,9 +94,12 @@ export async function ensurePartner(exec: Tx, name: string, at: Date): Promise<P
 export async function findChannelBinding(
   exec: Executor,
   channelId: string,
+  /** In a transaction that will write it back: locked until it commits (Postgres; SQLite's writer is alone). */
+  opts: { lock?: boolean } = {},
 ): Promise<PartnerChannelRow | undefined> {
   const { partnerChannels } = tablesOf(exec);
-  return first(exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId)));
+  const query = exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId));
+  return first(opts.lock ? forUpdate(exec, query, 'update') : query);
 }
 
 /**
