@@ -1,15 +1,14 @@
-import { LogLevel, WebClient } from '@slack/web-api';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { enqueue } from '../../src/db/repositories/outbox.js';
-import { createLogger } from '../../src/logger.js';
-import { OutboxWorker } from '../../src/outbox/worker.js';
+import type { OutboxWorker } from '../../src/outbox/worker.js';
 import { TestClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { createDatabase } from '../support/postgres.js';
 import { SteppedTimers } from '../support/steppedTimers.js';
+import { testWorker } from '../support/testWorker.js';
 
 /**
  * The outbox on several replicas (issue 34): two or three OutboxWorkers, each with its own pool and holder, on one
@@ -86,30 +85,19 @@ describe('the outbox on several replicas on one Postgres database', () => {
 
   async function startReplica(name: string, clientTimeoutMs = 5000): Promise<Replica> {
     const database = await openPostgresDatabase(url, { max: 4 });
-    const worker = new OutboxWorker({
-      db: database.db,
-      clock,
-      timers,
-      holder: `replica-${name}`,
-      leaseMs: LEASE_MS,
-      logger: createLogger('silent'),
-      client: new WebClient(slack.token, {
-        slackApiUrl: slack.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        timeout: clientTimeoutMs,
-        logLevel: LogLevel.ERROR,
-      }),
-      pollIntervalMs: 1000,
-      channelIntervalMs: 1000,
-      maxAttempts: 5,
-      uncertainWaitMs: 30_000,
-      guard: (row) => {
-        if (!attempts.some((a) => a.rowId === row.id))
-          attempts.push({ replica: name, rowId: row.id, channel: row.channelKey, at: timers.monotonic() });
-        return { kind: 'send' };
+    const worker = testWorker(
+      slack,
+      { db: database.db, clock, timers, clientTimeoutMs },
+      {
+        holder: `replica-${name}`,
+        leaseMs: LEASE_MS,
+        guard: (row) => {
+          if (!attempts.some((a) => a.rowId === row.id))
+            attempts.push({ replica: name, rowId: row.id, channel: row.channelKey, at: timers.monotonic() });
+          return { kind: 'send' };
+        },
       },
-    });
+    );
     const replica = { name, database, worker, dead: false };
     replicas.push(replica);
     worker.start();

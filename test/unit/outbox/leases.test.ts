@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { outboxLeases } from '../../../src/db/schema.js';
-import { createLogger } from '../../../src/logger.js';
-import { OutboxWorker } from '../../../src/outbox/worker.js';
+import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { testWorker } from '../../support/testWorker.js';
 
 /**
  * The outbox worker's conversation leases (outbox/leases.ts) on SQLite, with real time stepped: what it writes and
@@ -45,25 +44,11 @@ describe('outbox conversation leases', () => {
   });
 
   function start(opts: { alone?: boolean } = {}): OutboxWorker {
-    worker = new OutboxWorker({
-      db: database.db,
-      clock: new TestClock(NOW),
-      timers,
-      ...opts,
-      holder: 'me',
-      leaseMs: LEASE_MS,
-      logger: createLogger('silent'),
-      client: new WebClient(slack.token, {
-        slackApiUrl: slack.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        logLevel: LogLevel.ERROR,
-      }),
-      pollIntervalMs: 1000,
-      channelIntervalMs: 1000,
-      maxAttempts: 5,
-      uncertainWaitMs: 30_000,
-    });
+    worker = testWorker(
+      slack,
+      { db: database.db, clock: new TestClock(NOW), timers },
+      { ...opts, holder: 'me', leaseMs: LEASE_MS },
+    );
     worker.start();
     return worker;
   }

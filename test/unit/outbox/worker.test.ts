@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { outbox } from '../../../src/db/schema.js';
-import { createLogger } from '../../../src/logger.js';
 import type { DeliveryVerdict } from '../../../src/outbox/types.js';
-import { OutboxWorker } from '../../../src/outbox/worker.js';
+import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { RequestActivity } from '../../../src/runtime/requestActivity.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { testWorker } from '../../support/testWorker.js';
 
 /**
  * The outbox worker as a service: a real migrated SQLite file, the recording fake Slack, and real time stepped by
@@ -87,26 +86,11 @@ describe('outbox worker on stepped time', () => {
     activity?: RequestActivity,
     more: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {},
   ) {
-    worker = new OutboxWorker({
-      ...(activity ? { turn: () => activity.turn() } : {}),
-      ...more,
-      db: db.db,
-      clock,
-      timers,
-      logger: createLogger('silent'),
-      client: new WebClient(slack.token, {
-        slackApiUrl: slack.apiUrl,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        timeout: clientTimeoutMs,
-        // The lost answer below is on purpose: no warning on the test's output.
-        logLevel: LogLevel.ERROR,
-      }),
-      pollIntervalMs: 1000,
-      channelIntervalMs: 1000,
-      maxAttempts: 5,
-      uncertainWaitMs: 30_000,
-    });
+    worker = testWorker(
+      slack,
+      { db: db.db, clock, timers, clientTimeoutMs },
+      { ...(activity ? { turn: () => activity.turn() } : {}), ...more },
+    );
     worker.start();
     return worker;
   }
