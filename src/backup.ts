@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   if (!target || extra.length > 0) usage('Give exactly one file to write the backup to.');
   if (process.env.DATABASE_URL?.trim())
     failed(
-      "DATABASE_URL is set: the app's data is in Postgres, which this command does not copy. Back it up with pg_dump (pg_dump --format=custom --file FILE \"$DATABASE_URL\") or your provider's backups: docs/deploy.md, \"Backups on Postgres\".",
+      'DATABASE_URL is set: the app\'s data is in Postgres, which this command does not copy. Back it up with pg_dump (pg_dump --format=custom --file FILE "$DATABASE_URL") or your provider\'s backups: docs/deploy.md, "Backups on Postgres".',
     );
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!existsSync(path)) failed(`There is no database at ${path} (DATABASE_PATH).`);

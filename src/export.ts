@@ -82,7 +82,9 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim();
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!url && !existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
-  const { mismatches, csv, rows } = url ? await readTouchLogPostgres(url, range) : await readTouchLog(path, range);
+  const { mismatches, csv, rows } = url
+    ? await readTouchLogPostgres(url, range)
+    : await readTouchLog(path, range);
   if (mismatches.length > 0) {
     process.stderr.write(
       `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
@@ -127,10 +129,7 @@ async function readTouchLogPostgres(url: string, range: { since: Date; until: Da
 }
 
 /** The touch log rows and the state check, read from the database opened read-only, in one read transaction. */
-async function readTouchLog(
-  path: string,
-  range: { since: Date; until: Date },
-): Promise<TouchLog> {
+async function readTouchLog(path: string, range: { since: Date; until: Date }): Promise<TouchLog> {
   let database: AppDatabase;
   try {
     database = openDatabaseReadOnly(path);

@@ -68,10 +68,7 @@ export async function postgresStorage(
     opened = await openPostgresDatabase(url, {
       ...opts,
       onConnectionError: (error) =>
-        logger.warn(
-          { err: error },
-          'a Postgres connection was lost; the next request opens another',
-        ),
+        logger.warn({ err: error }, 'a Postgres connection was lost; the next request opens another'),
     });
   } catch (error) {
     if (error instanceof PostgresNewerError)

@@ -46,7 +46,10 @@ export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnl
  * Runs `read` on one snapshot of the database (a REPEATABLE READ, read-only transaction on one client): reads beside
  * a running app all see the same moment, as the export's SQLite read transaction does.
  */
-export async function readSnapshot<T>(opened: PostgresReadOnly, read: (db: Executor) => Promise<T>): Promise<T> {
+export async function readSnapshot<T>(
+  opened: PostgresReadOnly,
+  read: (db: Executor) => Promise<T>,
+): Promise<T> {
   const client = await opened.pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
