@@ -351,12 +351,14 @@ export function outboxContract(engine: Engine): void {
       );
       const readWoken = await row(woken as number);
       const readStill = await row(still as number);
-      // The app is invited back: the channel's rows are due now (outboxChannels.ts wakeChannel), after the read.
+      // The app is invited back: the channel's rows are due now (outboxChannels.ts wakeChannel), after the read, at
+      // the very millisecond they were already due at (a fresh row: only its schedule shows the wake).
+      const wokenAt = readWoken.nextAttemptAt;
       await db.transaction(async (tx) => {
         const { outbox } = tablesOf(tx);
         await tx
           .update(outbox)
-          .set({ nextAttemptAt: plus(5), scheduledAt: plus(5) })
+          .set({ nextAttemptAt: wokenAt, scheduledAt: wokenAt })
           .where(eq(outbox.id, woken as number));
       });
       const hold = {
@@ -368,7 +370,7 @@ export function outboxContract(engine: Engine): void {
       expect(await db.transaction((tx) => markRetry(tx, readWoken, hold))).toBe(0);
       expect(await db.transaction((tx) => markRetry(tx, readStill, hold))).toBe(1);
       expect(await row(woken as number)).toMatchObject({
-        nextAttemptAt: plus(5),
+        nextAttemptAt: wokenAt,
         attempts: 0,
         lastError: null,
       });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, forUpdate, isPostgres, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
@@ -240,7 +240,12 @@ export async function markRetry(
     })
     .where(
       retry.unlessWoken
-        ? and(eq(outbox.id, row.id), eq(outbox.nextAttemptAt, row.nextAttemptAt))
+        ? and(
+            eq(outbox.id, row.id),
+            // A wake sets both to its now: a fresh row (never scheduled) or a held one (due later) shows it.
+            eq(outbox.nextAttemptAt, row.nextAttemptAt),
+            row.scheduledAt === null ? isNull(outbox.scheduledAt) : eq(outbox.scheduledAt, row.scheduledAt),
+          )
         : eq(outbox.id, row.id),
     );
   return changed(result);
