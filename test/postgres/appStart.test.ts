@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { postgresStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/logger.js';
 import { isStorageOutage } from '../../src/runtime/storageHealth.js';
@@ -104,6 +105,43 @@ describe('npm start on Postgres (DATABASE_URL)', () => {
     await storage.probe(new Date());
     await storage.close();
   }, 60_000);
+
+  it('runs a transaction again when Postgres ends it for a deadlock: both commit, one body twice', async () => {
+    const url = await server.createDatabase('tx_retry');
+    const { db, close } = await openPostgresDatabase(url, { max: 4 });
+    type Exec = { execute(q: unknown): Promise<unknown> };
+    const runs = { a: 0, b: 0 };
+    const resolvers = () => {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    };
+    const locked = { a: resolvers(), b: resolvers() };
+    try {
+      await (db as unknown as Exec).execute(
+        sql`insert into health_probe (id, probed_at) values (1, now()), (2, now())`,
+      );
+      // Each locks one row, waits until the other has locked the other row, then wants it: a deadlock.
+      const crossing = (me: 'a' | 'b', first: number, second: number) =>
+        db.transaction(async (tx) => {
+          runs[me] += 1;
+          await (tx as unknown as Exec).execute(
+            sql`update health_probe set probed_at = now() where id = ${first}`,
+          );
+          locked[me].resolve();
+          if (runs[me] === 1) await locked[me === 'a' ? 'b' : 'a'].promise;
+          await (tx as unknown as Exec).execute(
+            sql`update health_probe set probed_at = now() where id = ${second}`,
+          );
+        });
+      await Promise.all([crossing('a', 1, 2), crossing('b', 2, 1)]);
+      expect(runs.a + runs.b).toBe(3);
+    } finally {
+      await close();
+    }
+  }, 30_000);
 
   it('stops with one readable message when the server cannot be reached, or a newer version migrated it', async () => {
     const nowhere = `postgres://postgres@127.0.0.1:${await freePort()}/handoff`;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { asTransactionBody, outsideTransaction } from '../store.js';
@@ -19,6 +20,23 @@ export interface PostgresDatabase {
  * apart. A transaction started inside one is refused, as on SQLite (it would hold a second client while waiting).
  * What the app starts on when DATABASE_URL is set (db/storage.ts).
  */
+/** How many times a transaction runs at most when Postgres ends it for a deadlock or a serialization failure. */
+const RETRIES = 3;
+
+/**
+ * A deadlock (40P01) or a serialization failure (40001): Postgres rolled the whole transaction back, and running it
+ * again is the documented remedy. Two transactions that lock a handoff and its outbox rows in opposite orders (the
+ * sweep cancelling a reminder the worker is delivering) can meet so. Transaction bodies only read and write the
+ * database (Slack is called by the outbox, after commits), so running one again repeats nothing outside it.
+ */
+function retryable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
+}
+
 export async function openPostgresDatabase(
   url: string,
   opts: {
@@ -55,9 +73,17 @@ export async function openPostgresDatabase(
   const postgres = drizzle(pool, { schema: pgSchema });
   // drizzle's own, kept before `transaction` below takes its name on the same object.
   const begin = postgres.transaction.bind(postgres);
-  const transaction = <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
     outsideTransaction('A transaction');
-    return begin((tx) => asTransactionBody(() => fn(tx as unknown as Tx)));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await begin((tx) => asTransactionBody(() => fn(tx as unknown as Tx)));
+      } catch (error) {
+        if (attempt >= RETRIES || !retryable(error)) throw error;
+        // Postgres rolled it back whole: run it again, a little later, so the two do not meet the same way.
+        await delay(5 * attempt + Math.random() * 10 * attempt);
+      }
+    }
   };
   // The type is SQLite's (db/engine.ts explains why a Postgres table passes for its twin); `$client` is the pool.
   const db = Object.assign(postgres as unknown as Db, { transaction });
