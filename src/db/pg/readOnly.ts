@@ -1,8 +1,9 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Db, Executor } from '../types.js';
 import { migrationState } from './migrations.js';
 import * as pgSchema from './schema.js';
+import { appPool } from './store.js';
 
 /** A Postgres database for reading only (`npm run doctor`, `npm run export`): never migrated, and unable to write. */
 export interface PostgresReadOnly {
@@ -20,16 +21,11 @@ export interface PostgresReadOnly {
  * cannot be reached.
  */
 export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnly> {
-  const pool = new pg.Pool({
-    connectionString: url,
+  const pool = appPool(url, {
     max: 2,
-    connectionTimeoutMillis: 10_000,
-    application_name: 'cosell-handoff (read-only)',
+    name: 'cosell-handoff (read-only)',
     options: '-c default_transaction_read_only=on',
   });
-  // As in pg/store.ts: a client's lost connection is the failing statement's error, not the process's.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const migrations = await migrationState(pool);
     // Typed as SQLite's, as in pg/store.ts (db/engine.ts says why); no transaction to give.

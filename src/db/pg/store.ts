@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { storageRefusalOf } from '../../runtime/storageHealth.js';
 import { asTransactionBody, outsideTransaction } from '../store.js';
 import type { Db, Tx } from '../types.js';
 import { applyPostgresMigrations } from './migrations.js';
@@ -13,6 +14,42 @@ export interface PostgresDatabase {
   close(): Promise<void>;
 }
 
+/** How many times a transaction runs at most when Postgres ends it for a deadlock or a serialization failure. */
+const RETRIES = 3;
+
+/**
+ * Contention as runtime/storageHealth.ts names it (a deadlock, a serialization failure, a lock not available): Postgres rolled the whole transaction back, and running it
+ * again is the documented remedy. Two transactions that lock a handoff and its outbox rows in opposite orders (the
+ * sweep cancelling a reminder the worker is delivering) can meet so. Transaction bodies only read and write the
+ * database (Slack is called by the outbox, after commits), so running one again repeats nothing outside it.
+ */
+const retryable = (error: unknown) => storageRefusalOf(error)?.contention === true;
+
+/**
+ * A pool of the app's (the app's own, the doctor's, the export's): a server that does not answer fails a request
+ * after 10 s instead of keeping it (and its Slack ack) forever, and a client's error (the server restarted, the link
+ * dropped) is not the process's: without a listener it would end it. The pool listens on idle clients only, and a
+ * client in use (inside a transaction) emits it too; the statement in flight fails with the same error, which its
+ * caller handles, and the pool drops the client once it is released.
+ */
+export function appPool(
+  url: string,
+  opts: { max: number; name: string; options?: string; onError?: (error: Error) => void },
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max,
+    // What pg_stat_activity shows for these connections (docs/deploy.md, what to monitor).
+    application_name: opts.name,
+    connectionTimeoutMillis: 10_000,
+    ...(opts.options ? { options: opts.options } : {}),
+  });
+  const onError = opts.onError ?? (() => {});
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
 /**
  * A Postgres database for the repositories written for both engines (db/engine.ts): a pool on `url`, its migrations
  * applied (refusing a database a newer version migrated). Each transaction runs on its own client of the pool, so
@@ -20,23 +57,6 @@ export interface PostgresDatabase {
  * apart. A transaction started inside one is refused, as on SQLite (it would hold a second client while waiting).
  * What the app starts on when DATABASE_URL is set (db/storage.ts).
  */
-/** How many times a transaction runs at most when Postgres ends it for a deadlock or a serialization failure. */
-const RETRIES = 3;
-
-/**
- * A deadlock (40P01) or a serialization failure (40001): Postgres rolled the whole transaction back, and running it
- * again is the documented remedy. Two transactions that lock a handoff and its outbox rows in opposite orders (the
- * sweep cancelling a reminder the worker is delivering) can meet so. Transaction bodies only read and write the
- * database (Slack is called by the outbox, after commits), so running one again repeats nothing outside it.
- */
-function retryable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '40P01' || code === '40001') return true;
-  }
-  return false;
-}
-
 export async function openPostgresDatabase(
   url: string,
   opts: {
@@ -45,20 +65,11 @@ export async function openPostgresDatabase(
     onConnectionError?: (error: Error) => void;
   } = {},
 ): Promise<PostgresDatabase> {
-  const pool = new pg.Pool({
-    connectionString: url,
+  const pool = appPool(url, {
     max: opts.max ?? 10,
-    // What pg_stat_activity shows for the app's connections (docs/deploy.md, what to monitor).
-    application_name: 'cosell-handoff',
-    // A server that does not answer fails the request after this, instead of keeping it (and its Slack ack) forever.
-    connectionTimeoutMillis: 10_000,
+    name: 'cosell-handoff',
+    ...(opts.onConnectionError ? { onError: opts.onConnectionError } : {}),
   });
-  // Without a listener, a client's error (the server restarted, the link dropped) would end the process: the pool
-  // listens on idle clients only, and a client in use (inside a transaction) emits it too. The statement in flight
-  // fails with the same error, which its caller handles; the pool drops the client once it is released.
-  const onError = opts.onConnectionError ?? (() => {});
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
   try {
     const client = await pool.connect();
     try {
