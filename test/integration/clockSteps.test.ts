@@ -51,8 +51,13 @@ describe('the clock steps back an hour across a restart', () => {
     databasePath = first.databaseKey;
     // The AE's packet reaches Slack but its answer is lost (a 503 page); the author's confirmation does not get
     // through at all. Both wait for a retry, scheduled on the clock that is an hour ahead.
-    slack.fail('chat.postMessage', { status: 503, body: PAGE, afterProcessing: true }, 1);
-    slack.fail('chat.postMessage', { status: 503, body: PAGE });
+    // Each failure names its conversation: the outbox may reach either first (on Postgres it does, either way).
+    slack.fail(
+      'chat.postMessage',
+      { status: 503, body: PAGE, afterProcessing: true, channel: people.ae.id },
+      1,
+    );
+    slack.fail('chat.postMessage', { status: 503, body: PAGE, channel: people.author.id });
     await submitAndSend(first);
     await waitFor(
       async () =>

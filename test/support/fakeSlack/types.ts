@@ -98,6 +98,11 @@ export interface Failure {
    * injected failure instead of the real answer: a lost answer of any shape.
    */
   afterProcessing?: boolean;
+  /**
+   * Only calls whose `channel` argument is this (a user id for a DM, a channel id): the failure waits for a call to
+   * that conversation, whichever conversation the app delivers to first.
+   */
+  channel?: string;
 }
 
 export interface StoredMessage {
