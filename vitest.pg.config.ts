@@ -20,13 +20,6 @@ import { defineConfig } from 'vitest/config';
  * sandbox's (sandboxClock, sandboxSlackSide: the sandbox runs on a SQLite file), the metrics services on a file of
  * their own (metricsSeeded, metricsSnapshots, metricsWindowEnds: the metrics repository's contract runs on Postgres)
  * and revopsHomeSnapshots (its thousands of handoffs are seeded by raw SQL into the SQLite file).
- *
- * Not yet, for what they find on Postgres now and then (converted, green on SQLite): outboxParking (a post held
- * while the app was out of the channel is parked with one refusal fewer than OUTBOX_MAX_ATTEMPTS once it is invited
- * back: one of its holds still counted as an attempt; a hold written from a stale read of the row no longer undoes a
- * release, outbox.ts markRetry `unlessWoken`, but one interleaving remains) and revopsHome, whose check that every
- * App Home publish was taken fails now and then on Postgres: a publish refused as stale (hash_conflict) with no
- * publish of that Home after it, to be looked at (a Home left stale, or a check too strict).
  */
 export const INTEGRATION_ON_POSTGRES = [
   'partnerDirectory',
@@ -92,6 +85,8 @@ export const INTEGRATION_ON_POSTGRES = [
   'slackEventsChannels',
   'slackEventsRevoked',
   'digest',
+  'outboxParking',
+  'revopsHome',
 ];
 
 export default defineConfig({

@@ -52,18 +52,33 @@ interface PreparedOnEither {
 }
 
 /**
+ * The same prepared query on another node-postgres client (drizzle's `NodePgPreparedQuery` keeps its SQL, its
+ * parameters' encoders and its row mapping in fields, and runs on `client`): the pool's, or a transaction's.
+ */
+function onClient(template: PreparedOnEither, client: unknown): PreparedOnEither {
+  return Object.assign(Object.create(Object.getPrototypeOf(template) as object) as PreparedOnEither, template, {
+    client,
+  });
+}
+
+/**
  * A query prepared once per connection, for both engines (db/engine.ts): `build` gets the executor's tables and uses
  * `sql.placeholder`s, which each engine binds through the column's encoder (`stored()` above is SQLite's alone).
- * SQLite keeps the statement by connection; Postgres prepares it by `name` on each client of the pool.
+ * SQLite keeps the statement by connection. On Postgres every transaction is a drizzle session of its own (on a
+ * client of the pool), so the query is built once and bound to each session's client; node-postgres prepares it by
+ * `name` once on each client of the pool.
  */
 export function preparedQuery<Q extends Preparable>(name: string, build: (exec: Executor, t: Tables) => Q) {
   const bySession = new WeakMap<object, PreparedOnEither>();
+  let pgTemplate: PreparedOnEither | undefined;
   const preparedOn = (exec: Executor): PreparedOnEither => {
-    const session = (exec as unknown as { session: object }).session;
+    const session = (exec as unknown as { session: { client?: unknown } }).session;
     let query = bySession.get(session);
     if (query === undefined) {
-      const builder = build(exec, tablesOf(exec));
-      query = (isPostgres(exec) ? builder.prepare(name) : builder.prepare()) as PreparedOnEither;
+      if (isPostgres(exec)) {
+        pgTemplate ??= build(exec, tablesOf(exec)).prepare(name) as PreparedOnEither;
+        query = onClient(pgTemplate, session.client);
+      } else query = build(exec, tablesOf(exec)).prepare() as PreparedOnEither;
       bySession.set(session, query);
     }
     return query;

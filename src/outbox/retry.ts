@@ -1,5 +1,5 @@
 import { markRetry, type OutboxRow } from '../db/repositories/outbox.js';
-import { markDead } from '../db/repositories/outboxParked.js';
+import { attemptsMade, markDead } from '../db/repositories/outboxParked.js';
 import { classifyFailure } from './failures.js';
 import type { DeliveryKind } from './kinds/kind.js';
 import type { Pacing } from './pacing.js';
@@ -39,14 +39,48 @@ export async function recordFailure(
 ): Promise<void> {
   const { db, clock, logger, pacing } = deps;
   const failure = classifyFailure(error);
-  const attempts = row.attempts + 1;
   const now = clock.now();
-  if (row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message)) {
-    const wait = backoffMs(row.attempts, 'access');
-    pacing.forget(row.id);
-    await db.transaction((tx) =>
-      markRetry(tx, row, { now, nextAttemptAt: new Date(now.getTime() + wait), error: failure.message }),
-    );
+  const access = row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message);
+  // A certain failure clears the mark (Slack refused it): a later send marks it afresh. A kind whose adapter looks
+  // before it writes says so itself: a failed look comes back as an uncertain failure (services/crm/delivery.ts).
+  const uncertain = !access && (failure.uncertain || (!looked && kind.uncertain.do !== 'sendLooksFirst'));
+  if (!uncertain) pacing.forget(row.id);
+  if (!access && failure.retryAfterMs !== undefined)
+    pacing.block(kind.limitKey(row), failure.retryAfterMs, now);
+  const uncertainAt = uncertain ? new Date(deps.wallNow()) : undefined;
+  // The attempts made are read again where the next is recorded: the count the worker read before the call may
+  // have been started again since (the app invited back, a hold forgotten).
+  const recorded = await db.transaction(async (tx) => {
+    const made = await attemptsMade(tx, row.id);
+    if (made === undefined) return undefined; // cancelled meanwhile (a reminder once answered): nothing to record
+    const attempts = made + 1;
+    if (access) {
+      const wait = backoffMs(made, 'access');
+      await markRetry(tx, row, {
+        now,
+        nextAttemptAt: new Date(now.getTime() + wait),
+        error: failure.message,
+      });
+      return { how: 'waits' as const, attempts };
+    }
+    // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
+    if (!failure.transient && attempts >= deps.maxAttempts) {
+      await markDead(tx, row, failure.message);
+      return { how: 'parked' as const, attempts };
+    }
+    const backoff = failure.retryAfterMs ?? backoffMs(made);
+    await markRetry(tx, row, {
+      now,
+      nextAttemptAt: new Date(now.getTime() + backoff),
+      error: failure.message,
+      uncertainAt,
+    });
+    return { how: 'retried' as const, attempts, backoff };
+  });
+  // Only a retry keeps the row in pacing's sight (an uncertain one settles before it is looked for).
+  if (recorded?.how !== 'retried') pacing.forget(row.id);
+  if (!recorded) return;
+  if (recorded.how === 'waits') {
     logger.warn(
       { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
       'partner update waiting until the app can post in the partner channel',
@@ -54,37 +88,25 @@ export async function recordFailure(
     await deps.onPartnerChannelBlocked?.(row, failure.message);
     return;
   }
-  // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
-  if (!failure.transient && attempts >= deps.maxAttempts) {
-    pacing.forget(row.id);
-    await db.transaction((tx) => markDead(tx, row, failure.message));
+  if (recorded.how === 'parked') {
     logger.error(
-      { outboxId: row.id, method: row.method, dedupeKey: row.dedupeKey, attempts, error: failure.message },
+      {
+        outboxId: row.id,
+        method: row.method,
+        dedupeKey: row.dedupeKey,
+        attempts: recorded.attempts,
+        error: failure.message,
+      },
       'outbox message parked after repeated refusals',
     );
     return;
   }
-  if (failure.retryAfterMs !== undefined) pacing.block(kind.limitKey(row), failure.retryAfterMs, now);
-  const backoff = failure.retryAfterMs ?? backoffMs(row.attempts);
-  // A certain failure clears the mark (Slack refused it): a later send marks it afresh. A kind whose adapter looks
-  // before it writes says so itself: a failed look comes back as an uncertain failure (services/crm/delivery.ts).
-  const uncertain = failure.uncertain || (!looked && kind.uncertain.do !== 'sendLooksFirst');
-  if (!uncertain) pacing.forget(row.id);
-  const uncertainAt = uncertain ? new Date(deps.wallNow()) : undefined;
-  await db.transaction((tx) =>
-    markRetry(tx, row, {
-      now,
-      nextAttemptAt: new Date(now.getTime() + backoff),
-      error: failure.message,
-      uncertainAt,
-    }),
-  );
   logger.warn(
     {
       outboxId: row.id,
       method: row.method,
-      attempts,
-      retryInMs: backoff,
+      attempts: recorded.attempts,
+      retryInMs: recorded.backoff,
       error: failure.message,
       ...(failure.answer ? { answer: failure.answer } : {}),
       // A post whose call Slack may have processed: the retry looks for it before posting again.

@@ -156,10 +156,14 @@ async function release(deps: ChannelAccessDeps, channelId: string): Promise<numb
   // One transaction: a row never keeps a hold's mark (its last error) once the removal is gone.
   const { was, woken, edits } = await db.transaction(async (tx) => {
     const recorded = await deleteRemovedChannel(tx, channelId);
+    // Woken first, then forgotten: the wake locks the channel's waiting rows (on Postgres), so a hold the worker
+    // decided before this transaction either committed before the wake (and its count is forgotten next) or finds
+    // the row woken and is not written (outbox.ts markRetry `unlessWoken`). Forgotten first, a hold committed in
+    // between kept its count: the post was parked one refusal early.
+    const woken = await wakeChannel(tx, channelId, now);
     await forgetAccessErrors(tx, channelId, ENDED_BY_INVITE);
     // Their notices said the partner's update waits for the invite: they say now that it goes out.
     const waiting = await refreshWaiting(tx, channelId, now);
-    const woken = await wakeChannel(tx, channelId, now);
     const edits = await resolveNotices(tx, deps, channelId, now, { waiting, woken });
     return { was: recorded, woken, edits: edits + waiting.length };
   });

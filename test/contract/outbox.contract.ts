@@ -377,6 +377,21 @@ export function outboxContract(engine: Engine): void {
       expect(await row(still as number)).toMatchObject({ nextAttemptAt: plus(3_600_000), attempts: 1 });
     });
 
+    it('counts a retry in the database: a count started again after the row was read is not written over', async () => {
+      const [id] = await queue(outboxRow({ dedupeKey: 'a', attempts: 1 }));
+      const read = await row(id as number);
+      await db.transaction(async (tx) => {
+        const { outbox } = tablesOf(tx);
+        await tx
+          .update(outbox)
+          .set({ attempts: 0 })
+          .where(eq(outbox.id, id as number));
+      });
+      const retry = { now: plus(10), nextAttemptAt: plus(2_000), error: 'restricted_action' };
+      expect(await db.transaction((tx) => markRetry(tx, read, retry))).toBe(1);
+      expect(await row(id as number)).toMatchObject({ attempts: 1, lastError: 'restricted_action' });
+    });
+
     it('marks a row as sending once: a row already marked keeps its mark', async () => {
       const [fresh, marked] = await queue(
         outboxRow({ dedupeKey: 'fresh' }),

@@ -1,7 +1,8 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
+  attemptsMade,
   countDead,
   findDead,
   markDead,
@@ -195,6 +196,32 @@ export function outboxParkedContract(engine: Engine): void {
       });
       expect((await findDead(db, 5)).map((r) => r.id)).toEqual([id]);
       expect(await countDead(db)).toBe(1);
+    });
+
+    it('reads the attempts a pending row has made; none once it is not pending', async () => {
+      const [pending, dead, cancelled] = await queue(
+        outboxRow({ dedupeKey: 'p', attempts: 2 }),
+        outboxRow({ dedupeKey: 'd', attempts: 3, status: 'dead' }),
+        outboxRow({ dedupeKey: 'c', attempts: 1, status: 'cancelled' }),
+      );
+      const made = (id: number | undefined) => db.transaction((tx) => attemptsMade(tx, id ?? -1));
+      expect(await made(pending)).toBe(2);
+      expect(await made(dead)).toBeUndefined();
+      expect(await made(cancelled)).toBeUndefined();
+      expect(await made(-1)).toBeUndefined();
+    });
+
+    it('parks with the count the database holds, not the one read before: a count started again since is kept', async () => {
+      const [id] = await queue(outboxRow({ dedupeKey: 'a', attempts: 2 }));
+      const read = (await all()).find((r) => r.id === id);
+      if (!read) throw new Error('no row');
+      // The app is invited back after the read: the hold's count starts again (slackEvents.ts forgetAccessErrors).
+      await db.transaction(async (tx) => {
+        const { outbox } = tablesOf(tx);
+        await tx.update(outbox).set({ attempts: 0 }).where(eq(outbox.id, read.id));
+      });
+      await db.transaction((tx) => markDead(tx, read, 'restricted_action'));
+      expect((await all()).find((r) => r.id === id)).toMatchObject({ status: 'dead', attempts: 1 });
     });
 
     it('sees its own writes inside the transaction, and nothing of a transaction that failed', async () => {

@@ -68,7 +68,7 @@ describe('a message Slack refuses for good', () => {
       'the DM',
     );
     // The app is invited back, and Slack now refuses the post for good (posting is restricted in the channel).
-    app.slack.fail('chat.postMessage', { error: 'restricted_action' });
+    app.slack.fail('chat.postMessage', { error: 'restricted_action', channel: channels.internal.id });
     app.slack.addChannel({ ...channels.internal, members: [app.slack.botUserId] });
     await events.deliver(
       slackEvent.memberJoinedChannel(app.slack.botUserId, channels.internal.id, TEAM, people.member.id),

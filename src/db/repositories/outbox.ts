@@ -228,7 +228,8 @@ export async function markRetry(
   const result = await exec
     .update(outbox)
     .set({
-      attempts: row.attempts + 1,
+      // Counted by the database, not from `row`: the invite may have started the count again since it was read.
+      attempts: sql`${outbox.attempts} + 1`,
       nextAttemptAt,
       scheduledAt: now,
       lastError: error,

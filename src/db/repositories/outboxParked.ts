@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, inArray, lt, notIlike, notLike } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, notIlike, notLike, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, first, isPostgres, tablesOf } from '../engine.js';
+import { changed, first, forUpdate, isPostgres, tablesOf } from '../engine.js';
 import type { OutboxRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -66,6 +66,26 @@ export async function markDead(exec: Tx, row: OutboxRow, error: string): Promise
   const { outbox } = tablesOf(exec);
   await exec
     .update(outbox)
-    .set({ status: 'dead', attempts: row.attempts + 1, lastError: error })
+    .set({ status: 'dead', attempts: sql`${outbox.attempts} + 1`, lastError: error })
     .where(eq(outbox.id, row.id));
+}
+
+/**
+ * The attempts a row waiting to go out has made so far, read in the transaction that records its next one (locked
+ * on Postgres until it ends): what the worker read before the call may be stale (an invite starts the count again,
+ * outboxChannels.ts `wakeChannel` and slackEvents.ts `forgetAccessErrors`). Undefined once it is not pending.
+ */
+export async function attemptsMade(exec: Tx, id: number): Promise<number | undefined> {
+  const { outbox } = tablesOf(exec);
+  const row = await first(
+    forUpdate(
+      exec,
+      exec
+        .select({ attempts: outbox.attempts })
+        .from(outbox)
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))),
+      'no key update',
+    ),
+  );
+  return row?.attempts;
 }

@@ -38,11 +38,12 @@ export const homePublish: DeliveryKind = {
       const behind = await ctx.homes?.published(userId, result.view?.hash ?? null, rendered?.version);
       return behind ? { behind } : {};
     } catch (error) {
-      // Another publish got there first, or one whose answer was lost changed the hash: this one renders the
-      // state now, so the next attempt publishes it without a hash.
-      if (error instanceof WebAPIPlatformError && error.data.error === 'hash_conflict')
-        await ctx.homes?.published(userId, null);
-      throw error;
+      if (!(error instanceof WebAPIPlatformError && error.data.error === 'hash_conflict')) throw error;
+      // Another publish got there first (the Home opened, a second replica's), or one whose answer was lost changed
+      // the hash: not a failure. The hash is forgotten and the row goes out again at once (paced), rendered from the
+      // state then and published without a hash, so a change is never left waiting for a retry's backoff.
+      await ctx.homes?.published(userId, null);
+      return { behind: true };
     }
   },
 };
