@@ -56,9 +56,13 @@ interface PreparedOnEither {
  * parameters' encoders and its row mapping in fields, and runs on `client`): the pool's, or a transaction's.
  */
 function onClient(template: PreparedOnEither, client: unknown): PreparedOnEither {
-  return Object.assign(Object.create(Object.getPrototypeOf(template) as object) as PreparedOnEither, template, {
-    client,
-  });
+  return Object.assign(
+    Object.create(Object.getPrototypeOf(template) as object) as PreparedOnEither,
+    template,
+    {
+      client,
+    },
+  );
 }
 
 /**
