@@ -50,7 +50,7 @@ export async function recordFailure(
   const uncertainAt = uncertain ? new Date(deps.wallNow()) : undefined;
   // The attempts made are read again where the next is recorded: the count the worker read before the call may
   // have been started again since (the app invited back, a hold forgotten).
-  const recorded = await db.transaction(async (tx) => {
+  const recorded = await db.transaction(async (tx): Promise<Recorded | undefined> => {
     const made = await attemptsMade(tx, row.id);
     if (made === undefined) return undefined; // cancelled meanwhile (a reminder once answered): nothing to record
     const attempts = made + 1;
@@ -61,12 +61,12 @@ export async function recordFailure(
         nextAttemptAt: new Date(now.getTime() + wait),
         error: failure.message,
       });
-      return { how: 'waits' as const, attempts };
+      return { how: 'waits', attempts };
     }
     // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
     if (!failure.transient && attempts >= deps.maxAttempts) {
       await markDead(tx, row, failure.message);
-      return { how: 'parked' as const, attempts };
+      return { how: 'parked', attempts };
     }
     const backoff = failure.retryAfterMs ?? backoffMs(made);
     await markRetry(tx, row, {
@@ -75,17 +75,33 @@ export async function recordFailure(
       error: failure.message,
       uncertainAt,
     });
-    return { how: 'retried' as const, attempts, backoff };
+    return { how: 'retried', attempts, backoff };
   });
   // Only a retry keeps the row in pacing's sight (an uncertain one settles before it is looked for).
   if (recorded?.how !== 'retried') pacing.forget(row.id);
   if (!recorded) return;
+  logRecorded(logger, row, failure, recorded, uncertain);
+  if (recorded.how === 'waits') await deps.onPartnerChannelBlocked?.(row, failure.message);
+}
+
+type Recorded =
+  | { how: 'waits'; attempts: number }
+  | { how: 'parked'; attempts: number }
+  | { how: 'retried'; attempts: number; backoff: number };
+
+/** The log line of a recorded failure: waiting for access, parked (at error), or to be retried. */
+function logRecorded(
+  logger: RetryDeps['logger'],
+  row: OutboxRow,
+  failure: ReturnType<typeof classifyFailure>,
+  recorded: Recorded,
+  uncertain: boolean,
+): void {
   if (recorded.how === 'waits') {
     logger.warn(
       { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
       'partner update waiting until the app can post in the partner channel',
     );
-    await deps.onPartnerChannelBlocked?.(row, failure.message);
     return;
   }
   if (recorded.how === 'parked') {
