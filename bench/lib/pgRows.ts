@@ -75,7 +75,13 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
   // An Accept the app refused is still answered (the ack comes first) and then told why through its response_url:
   // not lost, but not decided either. Those of the load runs are the replies beyond the race's refusals.
   const told = f.replies.reduce((n, r) => n + r.n, 0) - f.raced.refusals;
-  const toldWhy = f.replies.map((r) => `${r.n} × "${r.text}" (${r.status})`).join('; ');
+  // By kind of reply (the handoff's number and account left out), the race's refusals among them.
+  const kinds = new Map<string, number>();
+  for (const r of f.replies) {
+    const kind = `"${r.text.replace(/#\d+/g, '#…').replace(/Account \d+/g, 'Account …')}" (${r.status})`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + r.n);
+  }
+  const toldWhy = [...kinds].map(([kind, n]) => `${n} × ${kind}`).join('; ');
   const steadyOk =
     f.decisions.twoSteady.accepted + told >= steadyRequests(two.steady100) &&
     f.decisions.twoSteady.decidedTwice === 0;

@@ -1,0 +1,115 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
+import { markRetry } from '../../src/db/repositories/outbox.js';
+import { insertRemovedChannel } from '../../src/db/repositories/removedChannels.js';
+import { createLogger } from '../../src/logger.js';
+import { APP_REMOVED, createChannelAccess } from '../../src/partners/channelAccess.js';
+import { TestClock } from '../support/clock.js';
+import { createDatabase } from '../support/postgres.js';
+
+/**
+ * The app is invited back into a channel while the outbox holds one of its posts (decided on a read from before the
+ * invite): on Postgres the two transactions run side by side. The invite must leave the post due with no attempt
+ * counted, whichever commits first; a hold that kept its count made the post park one refusal early
+ * (integration/outboxParking.test.ts found it now and then). Here the hold has written its row and not committed when
+ * the invite starts: the invite's wake waits for it, and its forgetting then sees the hold.
+ */
+
+const AT = new Date('2026-11-23T14:00:00Z');
+const CHANNEL = 'C0HELP';
+
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => {};
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+}
+
+let databases = 0;
+
+describe('the invite racing a hold on Postgres', () => {
+  let database: PostgresDatabase;
+  let held = gate();
+  beforeEach(async () => {
+    held = gate();
+    databases += 1;
+    database = await openPostgresDatabase(await createDatabase(`invite_hold_${databases}`), { max: 4 });
+  });
+  afterEach(async () => {
+    held.open();
+    await database.close();
+  });
+
+  async function waitingForLocks(): Promise<number> {
+    const result = await database.pool.query(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+    );
+    return (result.rows[0] as { n: number }).n;
+  }
+
+  it('leaves the post due now with no attempt counted when the hold commits while the invite waits for it', async () => {
+    const { db } = database;
+    const clock = new TestClock(AT);
+    const { outbox } = tablesOf(db);
+    await db.transaction(async (tx) => {
+      await insertRemovedChannel(tx, { channelId: CHANNEL, how: 'event', since: AT });
+      await tx.insert(tablesOf(tx).outbox).values({
+        dedupeKey: 'help:1:post',
+        channelKey: CHANNEL,
+        method: 'chat.postMessage',
+        payload: { channel: CHANNEL, text: 'help' },
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: AT,
+        createdAt: AT,
+      });
+    });
+    // The worker read the post before the invite, and decided to hold it (the app was not in the channel).
+    const [read] = await db.select().from(outbox);
+    if (!read) throw new Error('no row');
+    const written = gate();
+    const hold = db.transaction(async (tx) => {
+      const changed = await markRetry(tx, read, {
+        now: AT,
+        nextAttemptAt: new Date(AT.getTime() + 1000),
+        error: APP_REMOVED,
+        unlessWoken: true,
+      });
+      written.open();
+      await held.wait;
+      return changed;
+    });
+    await written.wait;
+
+    const access = createChannelAccess({
+      db,
+      clock,
+      logger: createLogger('silent'),
+      directory: { lookupChannel: async () => undefined },
+      internalSources: [],
+      adminUserIds: [],
+      timeZone: 'UTC',
+      onOutboxWrite: () => {},
+    });
+    clock.advance(5000);
+    const invite = access.joined(CHANNEL);
+    const deadline = Date.now() + 5000;
+    while ((await waitingForLocks()) === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await waitingForLocks()).toBe(1);
+    held.open();
+    expect(await hold).toBe(1);
+    expect(await invite).toBe(1);
+
+    const [after] = await db.select().from(outbox).where(eq(outbox.id, read.id));
+    expect(after).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: clock.now(),
+    });
+  });
+});
