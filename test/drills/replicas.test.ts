@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureText } from '../../src/blocks/ephemerals.js';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
+import { isStorageOutage } from '../../src/runtime/storageHealth.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
@@ -110,8 +111,20 @@ describe.each([2, 3])('%i replicas on one Postgres', (replicaCount) => {
     }
   }
 
-  const rows = async <T>(text: string, values: unknown[] = []) =>
-    (await pool.query(text, values)).rows as T[];
+  /**
+   * The drill's own reads ride out the server's restart as the replicas do: a read the restart cut (57P01, a lost
+   * link) or refused (the server starting) is read again, for up to 10 s. Anything else fails the drill.
+   */
+  async function rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return (await pool.query(text, values)).rows as T[];
+      } catch (error) {
+        if (tries >= 100 || !isStorageOutage(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
 
   /** A person tries again after a failure (the database was down): the form is still open, the button still there. */
   async function untilDone<T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> {
