@@ -59,6 +59,7 @@ export const ENGINE_NEUTRAL = [
   'lookup',
   'metrics',
   'outbox',
+  'outboxAttempts',
   'outboxChannels',
   'outboxLeases',
   'outboxParked',

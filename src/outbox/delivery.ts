@@ -1,10 +1,5 @@
-import {
-  markCancelled,
-  markDelivered,
-  markSending,
-  type OutboxRow,
-  rearm,
-} from '../db/repositories/outbox.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import { markCancelled, markDelivered, markSending, rearm } from '../db/repositories/outboxAttempts.js';
 import {
   attemptedVersion,
   queueSurfaceUpdate,

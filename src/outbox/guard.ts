@@ -1,4 +1,5 @@
-import { markCancelled, markRetry, type OutboxRow, stillPending } from '../db/repositories/outbox.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import { markCancelled, markRetry, stillPending } from '../db/repositories/outboxAttempts.js';
 import type { Pacing } from './pacing.js';
 import { backoffMs } from './retry.js';
 import type { OutboxWorkerOptions } from './types.js';

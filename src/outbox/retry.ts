@@ -1,4 +1,5 @@
-import { markRetry, type OutboxRow } from '../db/repositories/outbox.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import { markRetry } from '../db/repositories/outboxAttempts.js';
 import { attemptsMade, markDead } from '../db/repositories/outboxParked.js';
 import { classifyFailure } from './failures.js';
 import type { DeliveryKind } from './kinds/kind.js';

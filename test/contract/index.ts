@@ -19,6 +19,7 @@ import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
 import { metricsContract } from './metrics.contract.js';
 import { outboxContract } from './outbox.contract.js';
+import { outboxAttemptsContract } from './outboxAttempts.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
 import { outboxLeasesContract } from './outboxLeases.contract.js';
 import { outboxParkedContract } from './outboxParked.contract.js';
@@ -51,6 +52,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   lookup: lookupContract,
   metrics: metricsContract,
   outbox: outboxContract,
+  outboxAttempts: outboxAttemptsContract,
   outboxChannels: outboxChannelsContract,
   outboxLeases: outboxLeasesContract,
   outboxParked: outboxParkedContract,

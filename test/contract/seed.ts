@@ -1,6 +1,7 @@
+import { asc } from 'drizzle-orm';
 import { tablesOf } from '../../src/db/engine.js';
-import type { NewHandoffRow, outbox } from '../../src/db/schema.js';
-import type { Db } from '../../src/db/types.js';
+import type { NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
+import type { Db, Tx } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 
 /** Rows the contracts need besides the ones their repository writes, on either engine. */
@@ -45,4 +46,25 @@ export async function queueRows(db: Db, rows: NewOutboxRow[]): Promise<number[]>
       .returning({ id: tablesOf(tx).outbox.id }),
   );
   return inserted.map((row) => row.id);
+}
+
+/**
+ * The outbox as the contracts read it, on the database `db()` gives (opened per test): every row in id order, one row
+ * by id, or a row read and then written with in a transaction of its own, as the worker does.
+ */
+export function outboxReader(db: () => Db) {
+  async function rows(): Promise<OutboxRow[]> {
+    const { outbox: table } = tablesOf(db());
+    return db().select().from(table).orderBy(asc(table.id));
+  }
+  async function row(id: number): Promise<OutboxRow> {
+    const found = (await rows()).find((r) => r.id === id);
+    if (!found) throw new Error(`no outbox row ${id}`);
+    return found;
+  }
+  async function withRow(id: number, write: (tx: Tx, r: OutboxRow) => Promise<void>): Promise<void> {
+    const r = await row(id);
+    await db().transaction((tx) => write(tx, r));
+  }
+  return { rows, row, withRow };
 }

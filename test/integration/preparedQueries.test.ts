@@ -15,11 +15,10 @@ import {
   cancelPendingReminders,
   dueHeads,
   enqueue,
-  markDelivered,
-  markSending,
   type OutboxMessage,
   type OutboxRow,
 } from '../../src/db/repositories/outbox.js';
+import { markDelivered, markSending } from '../../src/db/repositories/outboxAttempts.js';
 import { findOutboxByRecordAs, findPostedMessage } from '../../src/db/repositories/postedMessages.js';
 import {
   insertSurface,

@@ -1,0 +1,148 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../client.js';
+import { changed, tablesOf } from '../engine.js';
+import { preparedQuery, setTo } from '../prepared.js';
+import type { OutboxRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
+
+/**
+ * What the outbox worker writes of an attempt (src/outbox/): the mark before a post, the row delivered (and where its
+ * post landed), re-armed, retried or cancelled; and whether a row still waits. Queueing and reading what is due are
+ * in outbox.ts.
+ */
+
+const { run: markDeliveredRow } = preparedQuery('outbox_mark_delivered', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({
+      status: 'delivered',
+      deliveredAt: setTo<Date>('now'),
+      attempts: setTo<number>('attempts'),
+      lastError: null,
+      uncertainSince: null,
+    })
+    .where(eq(outbox.id, sql.placeholder('id'))),
+);
+
+/** A coalesced update sent, with a newer change already waiting for it: due again now instead of delivered. */
+export async function rearm(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
+  const { outbox } = tablesOf(exec);
+  await exec
+    .update(outbox)
+    .set({ nextAttemptAt: now, scheduledAt: now, attempts: 0, lastError: null, uncertainSince: null })
+    .where(eq(outbox.id, row.id));
+}
+
+const { run: rememberPost } = preparedQuery('outbox_remember_post', (exec, { postedMessages }) =>
+  exec
+    .insert(postedMessages)
+    .values({
+      messageKey: sql.placeholder('messageKey'),
+      channelId: sql.placeholder('channelId'),
+      ts: sql.placeholder('ts'),
+      handoffId: sql.placeholder('handoffId'),
+      postedAt: sql.placeholder('now'),
+    })
+    .onConflictDoNothing(),
+);
+
+export async function markDelivered(
+  exec: Tx,
+  row: OutboxRow,
+  now: Date,
+  posted?: { channelId: string; ts: string },
+): Promise<void> {
+  // Both in the caller's transaction: the row is delivered and its message remembered together.
+  await markDeliveredRow(exec, { id: row.id, now, attempts: row.attempts + 1 });
+  if (posted && row.recordAs) {
+    await rememberPost(exec, {
+      messageKey: row.recordAs,
+      channelId: posted.channelId,
+      ts: posted.ts,
+      handoffId: row.handoffId,
+      now,
+    });
+  }
+}
+
+/** `uncertain`: Slack may have taken it (timeout, 5xx): keep (or set) the mark so the retry looks first. */
+export async function markRetry(
+  exec: Tx,
+  row: OutboxRow,
+  retry: {
+    /** The clock now: the stamp that shows, after a step back, that the wait was set on a clock ahead of it. */
+    now: Date;
+    nextAttemptAt: Date;
+    error: string;
+    /** Set when Slack may have acted on it anyway: real (Slack's) time now, kept if the row already has a mark. */
+    uncertainAt?: Date | undefined;
+    /**
+     * Only if the row is still due when it was read (`row.nextAttemptAt`): a hold decided on a read must not undo a
+     * release (outboxChannels.ts `wakeChannel`) that committed after it.
+     */
+    unlessWoken?: boolean;
+  },
+): Promise<number> {
+  const { now, nextAttemptAt, error, uncertainAt } = retry;
+  const { outbox } = tablesOf(exec);
+  const result = await exec
+    .update(outbox)
+    .set({
+      // Counted by the database, not from `row`: the invite may have started the count again since it was read.
+      attempts: sql`${outbox.attempts} + 1`,
+      nextAttemptAt,
+      scheduledAt: now,
+      lastError: error,
+      // Uncertain: keep the mark written before the send (or set one); certain (Slack refused it): clear it.
+      // The Date bound through the column's encoder: epoch ms on SQLite, a timestamptz on Postgres.
+      uncertainSince: uncertainAt
+        ? sql`coalesce(${outbox.uncertainSince}, ${sql.param(uncertainAt, outbox.uncertainSince)})`
+        : null,
+    })
+    .where(
+      retry.unlessWoken
+        ? and(
+            eq(outbox.id, row.id),
+            // A wake sets both to its now: a fresh row (never scheduled) or a held one (due later) shows it.
+            eq(outbox.nextAttemptAt, row.nextAttemptAt),
+            row.scheduledAt === null ? isNull(outbox.scheduledAt) : eq(outbox.scheduledAt, row.scheduledAt),
+          )
+        : eq(outbox.id, row.id),
+    );
+  return changed(result);
+}
+
+/** Written (and committed) just before a post goes to Slack: a crash after this leaves the row marked uncertain. */
+const { run: markSendingRow } = preparedQuery('outbox_mark_sending', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({ uncertainSince: setTo<Date>('now') })
+    .where(eq(outbox.id, sql.placeholder('id'))),
+);
+
+export async function markSending(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
+  if (row.uncertainSince) return;
+  await markSendingRow(exec, { id: row.id, now });
+}
+
+const statusQuery = preparedQuery('outbox_status_by_id', (exec, { outbox }) =>
+  exec
+    .select({ status: outbox.status })
+    .from(outbox)
+    .where(eq(outbox.id, sql.placeholder('id'))),
+);
+
+/** Whether a row is still waiting to be sent (a change may have cancelled it since the worker read it). */
+export async function stillPending(exec: Executor, id: number): Promise<boolean> {
+  return (await statusQuery.first(exec, { id }))?.status === 'pending';
+}
+
+/** Ends a row without sending it: an ephemeral whose first attempt may have arrived is not sent twice. */
+export async function markCancelled(exec: Tx, row: OutboxRow, reason: string): Promise<void> {
+  const { outbox } = tablesOf(exec);
+  await exec
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: reason, uncertainSince: null })
+    .where(eq(outbox.id, row.id));
+}
