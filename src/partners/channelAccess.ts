@@ -158,8 +158,8 @@ async function release(deps: ChannelAccessDeps, channelId: string): Promise<numb
     const recorded = await deleteRemovedChannel(tx, channelId);
     // Woken first, then forgotten: the wake locks the channel's waiting rows (on Postgres), so a hold the worker
     // decided before this transaction either committed before the wake (and its count is forgotten next) or finds
-    // the row woken and is not written (outbox.ts markRetry `unlessWoken`). Forgotten first, a hold committed in
-    // between kept its count: the post was parked one refusal early.
+    // the row woken and is not written (outboxAttempts.ts markRetry `unlessWoken`). Forgotten first, a hold
+    // committed in between kept its count: the post was parked one refusal early.
     const woken = await wakeChannel(tx, channelId, now);
     await forgetAccessErrors(tx, channelId, ENDED_BY_INVITE);
     // Their notices said the partner's update waits for the invite: they say now that it goes out.
