@@ -289,20 +289,33 @@ export const handoffs = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  // Each index, the queries whose plans use it (EXPLAIN QUERY PLAN over every statement the integration tests run;
+  // docs/architecture.md "Indexes of the handoffs table"). Every one is written again when a status changes.
   (t) => [
+    // A Send seen twice (Slack's retry, a double click) is one handoff.
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
+    // The sweep's expiries; an AE's waiting handoffs by due date (the away check, their App Home).
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
+    // The sweep's reminders.
     index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
+    // The escalation steps due; the open handoffs by status (the digest, the metrics' lists).
     index('handoffs_status_next_escalation_at_idx').on(t.status, t.nextEscalationAt),
+    // An owner's handoffs (their App Home, `/handoff mine`).
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
+    // Channel conflict and duplicates: the same account by name, and by domain.
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
+    // Stalled deals to nudge.
     index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
+    // An AE's handoffs (their App Home, the count waiting for them, their name as last seen).
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
+    // An author's handoffs (their App Home, their recent scores in the review).
     index('handoffs_author_user_id_idx').on(t.authorUserId),
+    // The metrics' windows and the export, by sent date.
     index('handoffs_sent_at_idx').on(t.sentAt),
+    // A partner merged into another in the directory.
     index('handoffs_partner_id_idx').on(t.partnerId),
-    index('handoffs_partner_channel_id_status_idx').on(t.partnerChannelId, t.status),
+    // Stalled deals already nudged, oldest activity first.
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
     // The CRM read-back: accepted handoffs linked to a record.
     index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),

@@ -221,7 +221,6 @@ export const handoffs = pgTable(
     index('handoffs_author_user_id_idx').on(t.authorUserId),
     index('handoffs_sent_at_idx').on(t.sentAt),
     index('handoffs_partner_id_idx').on(t.partnerId),
-    index('handoffs_partner_channel_id_status_idx').on(t.partnerChannelId, t.status),
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
     index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),
   ],

@@ -1,0 +1,1 @@
+DROP INDEX `handoffs_partner_channel_id_status_idx`;
