@@ -11,13 +11,7 @@ import { markCancelled } from '../../src/db/repositories/outboxAttempts.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
-import {
-  type NewOutboxRow,
-  outboxReader,
-  outboxRowsAt,
-  queueRows,
-  addHandoff as seedHandoff,
-} from './seed.js';
+import { outboxFixtures } from './seed.js';
 
 export function outboxContract(engine: Engine): void {
   describe(`outbox repository (${engine.name})`, () => {
@@ -27,15 +21,7 @@ export function outboxContract(engine: Engine): void {
     });
 
     const at = new Date('2026-11-23T15:04:05.678Z');
-    const plus = (ms: number) => new Date(at.getTime() + ms);
-
-    const addHandoff = () => seedHandoff(db, at);
-
-    const outboxRow = outboxRowsAt(at);
-
-    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
-
-    const { rows } = outboxReader(() => db);
+    const { plus, addHandoff, outboxRow, queue, rows } = outboxFixtures(() => db, at);
 
     it('queues each kind of message as its row, ignoring a dedupe key already queued', async () => {
       const handoffId = await addHandoff();

@@ -12,13 +12,7 @@ import {
 } from '../../src/db/repositories/outboxAttempts.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
-import {
-  type NewOutboxRow,
-  outboxReader,
-  outboxRowsAt,
-  queueRows,
-  addHandoff as seedHandoff,
-} from './seed.js';
+import { outboxFixtures } from './seed.js';
 
 export function outboxAttemptsContract(engine: Engine): void {
   describe(`outboxAttempts repository (${engine.name})`, () => {
@@ -28,15 +22,7 @@ export function outboxAttemptsContract(engine: Engine): void {
     });
 
     const at = new Date('2026-11-23T15:04:05.678Z');
-    const plus = (ms: number) => new Date(at.getTime() + ms);
-
-    const addHandoff = () => seedHandoff(db, at);
-
-    const outboxRow = outboxRowsAt(at);
-
-    const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
-
-    const { row, withRow } = outboxReader(() => db);
+    const { plus, addHandoff, outboxRow, queue, row, withRow } = outboxFixtures(() => db, at);
 
     it('marks a row delivered and remembers its post once; without a post or a key, remembers nothing', async () => {
       const handoffId = await addHandoff();

@@ -49,10 +49,11 @@ export async function queueRows(db: Db, rows: NewOutboxRow[]): Promise<number[]>
 }
 
 /**
- * The outbox as the contracts read it, on the database `db()` gives (opened per test): every row in id order, one row
- * by id, or a row read and then written with in a transaction of its own, as the worker does.
+ * What the outbox contracts share, on the database `db()` gives (opened per test), at `at`: times after it, a handoff,
+ * rows to queue and queueing them, and the outbox read back (every row in id order, one row by id, or a row read and
+ * then written with in a transaction of its own, as the worker does).
  */
-export function outboxReader(db: () => Db) {
+export function outboxFixtures(db: () => Db, at: Date) {
   async function rows(): Promise<OutboxRow[]> {
     const { outbox: table } = tablesOf(db());
     return db().select().from(table).orderBy(asc(table.id));
@@ -66,5 +67,13 @@ export function outboxReader(db: () => Db) {
     const r = await row(id);
     await db().transaction((tx) => write(tx, r));
   }
-  return { rows, row, withRow };
+  return {
+    plus: (ms: number) => new Date(at.getTime() + ms),
+    addHandoff: () => addHandoff(db(), at),
+    outboxRow: outboxRowsAt(at),
+    queue: (...queued: NewOutboxRow[]) => queueRows(db(), queued),
+    rows,
+    row,
+    withRow,
+  };
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { APP_REMOVED, createChannelAccess } from '../../src/partners/channelAccess.js';
 import { TestClock } from '../support/clock.js';
 import { createDatabase } from '../support/postgres.js';
+import { gate, until, waitingForLocks } from './interleave.js';
 
 /**
  * The app is invited back into a channel while the outbox holds one of its posts (decided on a read from before the
@@ -19,14 +20,6 @@ import { createDatabase } from '../support/postgres.js';
 
 const AT = new Date('2026-11-23T14:00:00Z');
 const CHANNEL = 'C0HELP';
-
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open = () => {};
-  const wait = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { wait, open };
-}
 
 let databases = 0;
 
@@ -42,13 +35,6 @@ describe('the invite racing a hold on Postgres', () => {
     held.open();
     await database.close();
   });
-
-  async function waitingForLocks(): Promise<number> {
-    const result = await database.pool.query(
-      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-    );
-    return (result.rows[0] as { n: number }).n;
-  }
 
   it('leaves the post due now with no attempt counted when the hold commits while the invite waits for it', async () => {
     const { db } = database;
@@ -96,10 +82,8 @@ describe('the invite racing a hold on Postgres', () => {
     });
     clock.advance(5000);
     const invite = access.joined(CHANNEL);
-    const deadline = Date.now() + 5000;
-    while ((await waitingForLocks()) === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(await waitingForLocks()).toBe(1);
+    // The invite's wake waits for the hold's row lock.
+    await until(async () => (await waitingForLocks(database.pool)) === 1);
     held.open();
     expect(await hold).toBe(1);
     expect(await invite).toBe(1);

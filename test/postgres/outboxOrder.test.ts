@@ -5,6 +5,7 @@ import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/sto
 import { dueHeads, enqueue, type OutboxMessage } from '../../src/db/repositories/outbox.js';
 import { addHandoff } from '../contract/seed.js';
 import { createDatabase } from '../support/postgres.js';
+import { gate, until, waitingForLocks } from './interleave.js';
 
 /**
  * One handoff's outbox rows commit in id order on Postgres (issue 34, "Ordering by id"): `enqueue` locks the messages'
@@ -14,15 +15,6 @@ import { createDatabase } from '../support/postgres.js';
  */
 
 const AT = new Date('2026-11-23T14:00:00Z');
-
-/** A gate a transaction waits at until the test opens it. */
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open = () => {};
-  const wait = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { wait, open };
-}
 
 let databases = 0;
 
@@ -48,21 +40,6 @@ describe('one handoff’s outbox rows on Postgres', () => {
     handoffId,
   });
 
-  /** Transactions of this database waiting for a row lock another holds. */
-  async function waitingForLocks(): Promise<number> {
-    const result = await database.pool.query(
-      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-    );
-    return (result.rows[0] as { n: number }).n;
-  }
-
-  /** Until `done` holds, a turn of the event loop at a time (each check is a round trip; at most 5 s). */
-  async function until(done: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-    expect(await done()).toBe(true);
-  }
-
   async function keysInIdOrder(): Promise<string[]> {
     const { outbox } = tablesOf(database.db);
     return (await database.db.select().from(outbox).orderBy(asc(outbox.id))).map((r) => r.dedupeKey);
@@ -86,7 +63,7 @@ describe('one handoff’s outbox rows on Postgres', () => {
       .transaction((tx) => enqueue(tx, [post(handoff, 'second-1')], AT))
       .then(() => committed.push('second'));
     // The second waits on the handoff's row; another handoff's messages are not held up meanwhile.
-    await until(async () => (await waitingForLocks()) === 1);
+    await until(async () => (await waitingForLocks(database.pool)) === 1);
     await db.transaction((tx) => enqueue(tx, [post(other, 'other-1')], AT));
     expect(committed).toEqual([]);
     expect(await keysInIdOrder()).toEqual(['other-1']);
