@@ -1,18 +1,20 @@
 import type { App } from '@slack/bolt';
-import { SHORTCUT_ID } from '../blocks/ids.js';
-import { registerActions } from './actions/index.js';
-import { registerCommands } from './commands/index.js';
+import { COMMAND, SHORTCUT_ID } from '../blocks/ids.js';
+import { actionTable } from './actions/index.js';
+import { handoffCommand } from './commands/handoff.js';
 import type { HandlerDeps } from './deps.js';
-import { registerEvents } from './events/index.js';
+import { eventTable } from './events/index.js';
+import { routeActions, routeEvents, routeViews } from './routes.js';
 import { helpRequestShortcut } from './shortcuts/helpRequest.js';
-import { registerViews } from './views/index.js';
+import { viewTable } from './views/index.js';
 
 export type { HandlerDeps };
 
+/** One Bolt listener per kind of request (routes.ts): the command, the shortcut, and the tables of the others. */
 export function registerHandlers(app: App, deps: HandlerDeps): void {
-  registerCommands(app, deps);
-  registerActions(app, deps);
-  registerViews(app, deps);
-  registerEvents(app, deps);
+  app.command(COMMAND, handoffCommand(deps));
+  routeActions(app, actionTable(deps));
+  routeViews(app, viewTable(deps));
+  routeEvents(app, eventTable(deps));
   app.shortcut({ type: 'shortcut', callback_id: SHORTCUT_ID.helpRequest }, helpRequestShortcut(deps));
 }

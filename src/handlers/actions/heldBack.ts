@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   SlackActionMiddlewareArgs,
   SlackViewMiddlewareArgs,
@@ -9,7 +8,7 @@ import type {
 import { DateTime } from 'luxon';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { nextMoveModal } from '../../blocks/heldBackNotice.js';
-import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../blocks/ids.js';
+import { ACTION_ID, NEXT_MOVE_BLOCK_ID } from '../../blocks/ids.js';
 import { mention, userText } from '../../blocks/mrkdwn.js';
 import { internalWords } from '../../domain/internalText.js';
 import { FIELD_LIMITS } from '../../domain/packet.js';
@@ -86,7 +85,7 @@ function readForm(values: unknown): { move: string; date: string | null } | unde
 }
 
 /** Save: the move as written (checked like the packet's: no filler, nothing internal, no past date). */
-function nextMoveSubmit(deps: HandlerDeps) {
+export function nextMoveSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const form = readForm(view.state.values);
     let handoffId = Number.NaN;
@@ -139,9 +138,7 @@ function nextMoveSubmit(deps: HandlerDeps) {
   };
 }
 
-/** The notice's buttons and the modal Edit opens. */
-export function registerHeldBack(app: App, deps: HandlerDeps): void {
-  app.action({ type: 'block_actions', action_id: ACTION_ID.heldBackConfirm }, confirmAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.heldBackEdit }, editAction(deps));
-  app.view(CALLBACK_ID.nextMove, nextMoveSubmit(deps));
+/** The notice's buttons (the modal Edit opens is submitted to `nextMoveSubmit`). */
+export function heldBackActions(deps: HandlerDeps) {
+  return { heldBackConfirm: confirmAction(deps), heldBackEdit: editAction(deps) };
 }

@@ -1,31 +1,37 @@
-import type { App } from '@slack/bolt';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
+import type { ActionListener, ActionTable } from '../routes.js';
 import { acceptAction } from './accept.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
-import { registerHeldBack } from './heldBack.js';
+import { heldBackActions } from './heldBack.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 import { viewAction } from './viewHandoff.js';
 
-export function registerActions(app: App, deps: HandlerDeps): void {
-  app.action({ type: 'block_actions', action_id: ACTION_ID.accept }, acceptAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.decline }, declineAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.reassign }, ownerModalButton(deps, 'reassign'));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.extend }, ownerModalButton(deps, 'extend'));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.withdraw }, withdrawButton(deps));
-  app.action(
-    { type: 'block_actions', action_id: new RegExp(`^${OUTCOME_ACTION_PREFIX}`) },
-    outcomeButton(deps),
+/** Every button the app shows, by its name in ACTION_ID (the input elements' `value` is no button). */
+type Buttons = Record<Exclude<keyof typeof ACTION_ID, 'value'>, ActionListener>;
+
+/** The listener of each button: a button of ACTION_ID without one is a compile error. */
+export function actionTable(deps: HandlerDeps): ActionTable {
+  const buttons: Buttons = {
+    accept: acceptAction(deps),
+    decline: declineAction(deps),
+    reassign: ownerModalButton(deps, 'reassign'),
+    extend: ownerModalButton(deps, 'extend'),
+    withdraw: withdrawButton(deps),
+    helpClaim: helpClaimAction(deps),
+    homePeriod: homePeriodAction(deps),
+    homeExport: homeExportAction(deps),
+    view: viewAction(deps),
+    edit: editAction(deps),
+    note: noteAction(deps),
+    ...heldBackActions(deps),
+  };
+  const exact = Object.fromEntries(
+    Object.entries(buttons).map(([name, listener]) => [ACTION_ID[name as keyof Buttons], listener]),
   );
-  app.action({ type: 'block_actions', action_id: ACTION_ID.helpClaim }, helpClaimAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.homePeriod }, homePeriodAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.homeExport }, homeExportAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.view }, viewAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.edit }, editAction(deps));
-  app.action({ type: 'block_actions', action_id: ACTION_ID.note }, noteAction(deps));
-  registerHeldBack(app, deps);
+  return { exact, prefixed: { [OUTCOME_ACTION_PREFIX]: outcomeButton(deps) } };
 }

@@ -1,5 +1,5 @@
-import type { App } from '@slack/bolt';
 import type { HandlerDeps } from '../deps.js';
+import type { EventTable } from '../routes.js';
 import { appHomeOpened } from './appHomeOpened.js';
 import { appUninstalled, tokensRevoked } from './appRevoked.js';
 import { channelLeft } from './channelLeft.js';
@@ -7,14 +7,28 @@ import { channelShared, channelUnshared } from './channelSharing.js';
 import { memberJoinedChannel } from './memberJoinedChannel.js';
 import { userStatusChanged } from './userStatusChanged.js';
 
-export function registerEvents(app: App, deps: HandlerDeps): void {
-  app.event('app_home_opened', appHomeOpened(deps));
-  app.event('member_joined_channel', memberJoinedChannel(deps));
-  app.event('channel_shared', channelShared(deps));
-  app.event('channel_unshared', channelUnshared(deps));
-  app.event('user_status_changed', userStatusChanged(deps));
-  app.event('app_uninstalled', appUninstalled(deps));
-  app.event('tokens_revoked', tokensRevoked(deps));
-  app.event('channel_left', channelLeft(deps));
-  app.event('group_left', channelLeft(deps));
+/** The Slack events the app handles (exactly the ones manifest.json subscribes to: test/unit/manifest.test.ts). */
+export type HandledEvent =
+  | 'app_home_opened'
+  | 'member_joined_channel'
+  | 'channel_shared'
+  | 'channel_unshared'
+  | 'user_status_changed'
+  | 'app_uninstalled'
+  | 'tokens_revoked'
+  | 'channel_left'
+  | 'group_left';
+
+export function eventTable(deps: HandlerDeps): EventTable<HandledEvent> {
+  return {
+    app_home_opened: appHomeOpened(deps),
+    member_joined_channel: memberJoinedChannel(deps),
+    channel_shared: channelShared(deps),
+    channel_unshared: channelUnshared(deps),
+    user_status_changed: userStatusChanged(deps),
+    app_uninstalled: appUninstalled(deps),
+    tokens_revoked: tokensRevoked(deps),
+    channel_left: channelLeft(deps),
+    group_left: channelLeft(deps),
+  };
 }

@@ -1,6 +1,7 @@
-import type { App } from '@slack/bolt';
 import { CALLBACK_ID } from '../../blocks/ids.js';
+import { nextMoveSubmit } from '../actions/heldBack.js';
 import type { HandlerDeps } from '../deps.js';
+import type { ViewListener } from '../routes.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
@@ -10,15 +11,22 @@ import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
 import { reviewSubmit } from './reviewSubmit.js';
 
-export function registerViews(app: App, deps: HandlerDeps): void {
-  app.view(CALLBACK_ID.packet, packetSubmit(deps));
-  app.view(CALLBACK_ID.review, reviewSubmit(deps));
-  app.view(CALLBACK_ID.decline, declineSubmit(deps));
-  app.view(CALLBACK_ID.reassign, reassignSubmit(deps));
-  app.view(CALLBACK_ID.extend, extendSubmit(deps));
-  app.view(CALLBACK_ID.opportunity, opportunitySubmit(deps));
-  app.view(CALLBACK_ID.lost, lostSubmit(deps));
-  app.view(CALLBACK_ID.helpRequest, helpRequestSubmit(deps));
-  app.view(CALLBACK_ID.note, noteSubmit(deps));
-  app.view(CALLBACK_ID.cover, coverSubmit(deps));
+/** The submit listener of each modal, by its name in CALLBACK_ID: a modal without one is a compile error. */
+export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
+  const modals: Record<keyof typeof CALLBACK_ID, ViewListener> = {
+    packet: packetSubmit(deps),
+    review: reviewSubmit(deps),
+    decline: declineSubmit(deps),
+    reassign: reassignSubmit(deps),
+    extend: extendSubmit(deps),
+    opportunity: opportunitySubmit(deps),
+    lost: lostSubmit(deps),
+    helpRequest: helpRequestSubmit(deps),
+    note: noteSubmit(deps),
+    cover: coverSubmit(deps),
+    nextMove: nextMoveSubmit(deps),
+  };
+  return Object.fromEntries(
+    Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),
+  );
 }
