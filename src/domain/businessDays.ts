@@ -75,16 +75,22 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
  * Weekends and holidays are skipped; wall-clock time is kept across daylight-saving changes.
  */
 export function responseDueAt(sentAt: Date, businessDays: number, calendar: BusinessCalendar): Date {
-  let due = windowStart(sentAt, calendar);
-  if (!due.isValid) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  const start = windowStart(sentAt, calendar);
+  const first = start.toISODate();
+  if (!start.isValid || first === null) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  // The days are walked as dates, each one's being open remembered (`openHours`); the deadline is built once, at the
+  // window's local time of day on the last of them (what luxon's `plus({ days })` gives: the wall clock kept).
+  let date = first;
   let counted = 0;
   for (let looked = 0; counted < businessDays; looked += 1) {
     if (looked > businessDays * 7 + 366)
       throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
-    due = due.plus({ days: 1 });
-    if (isBusinessDay(due, calendar)) counted += 1;
+    date = nextDate(date);
+    if (openHours(date, calendar)) counted += 1;
   }
-  return due.toJSDate();
+  if (date === first) return start.toJSDate();
+  const [year, month, day] = date.split('-').map(Number);
+  return start.set({ year, month, day }).toJSDate();
 }
 
 /** Today's date (YYYY-MM-DD) in a zone (an unknown zone: the UTC date, as before). */

@@ -127,6 +127,13 @@ describe('responseDueAt: daylight-saving changes keep wall-clock time', () => {
     // Fri 30 Oct 18:00 EDT is after closing: the window opens Mon 2 Nov 09:00 EST.
     expect(start('2026-10-30T22:00:00Z', cal)).toBe('2026-11-02T14:00:00.000Z');
   });
+
+  it('keeps the time of day past a day on which that time does not exist (it was an hour later ever after)', () => {
+    // Pacific/Chatham springs forward on Sun 27 Sep 2026, 02:45 -> 03:45, so 03:12 does not exist that day. Sent
+    // Tue 15 Sep 03:12 (+12:45) with business hours all day: 10 business days later is Tue 29 Sep, 03:12 (+13:45).
+    const cal = calendar({ timeZone: 'Pacific/Chatham', dayStart: '00:00', dayEnd: '23:59' });
+    expect(due('2026-09-14T14:27:00Z', 10, cal)).toBe('2026-09-28T13:27:00.000Z');
+  });
 });
 
 describe('isBusinessDay and isoDateIn', () => {
