@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
+import { isoDateIn } from './businessDays.js';
 import { isDeclineReason } from './decline.js';
 import { isLostReason, type Outcome } from './outcomes.js';
 import { type PartnerSafeUpdate, type PartnerStage, partnerSafeUpdate } from './partnerSafe.js';
+import { zoneFor } from './zones.js';
 
 /**
  * The partner's view of a handoff: what the partner who brought the deal may know now, derived from the handoff's
@@ -53,7 +55,11 @@ export interface PartnerHistory {
 }
 
 /** The day it is at `at` in a time zone (YYYY-MM-DD; '' for an unknown zone, which holds nothing back). */
-export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';
+export const dayIn = (at: Date, zone: string): string =>
+  // An IANA zone from its remembered offsets (every Accept asks); anything else as luxon reads it ('' if invalid).
+  typeof zoneFor(zone) === 'string'
+    ? (DateTime.fromJSDate(at, { zone }).toISODate() ?? '')
+    : isoDateIn(at, zone);
 
 /** What makes the partner's next move no longer true (it is then held back from them). */
 export interface NextMoveCheck {

@@ -113,18 +113,32 @@ async function queueRefresh(exec: Tx, handoffId: number, now: Date): Promise<voi
   const channelKey = refreshChannel(handoffId);
   const state = await refreshStateQuery.first(exec, { channelKey });
   if ((state?.waiting ?? 0) > 0) return;
-  const { outbox } = tablesOf(exec);
-  await exec
+  await insertRefresh(exec, {
+    dedupeKey: `${channelKey}:${(state?.top ?? 0) + 1}`,
+    channelKey,
+    handoffId,
+    now,
+  });
+}
+
+// Every visible change queues one (an Accept among them): prepared, as `pendingRow` below with the refresh's fields.
+const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { outbox }) =>
+  exec
     .insert(outbox)
     .values({
-      ...pendingRow(now),
-      dedupeKey: `${channelKey}:${(state?.top ?? 0) + 1}`,
-      channelKey,
+      payload: {},
+      audience: 'internal',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      channelKey: sql.placeholder('channelKey'),
       method: 'surfaces.refresh',
-      handoffId,
+      handoffId: sql.placeholder('handoffId'),
     })
-    .onConflictDoNothing();
-}
+    .onConflictDoNothing(),
+);
 
 /** What every row queued here shares: waiting, due now, nothing tried yet (the App Homes' too). */
 export function pendingRow(now: Date) {
