@@ -101,3 +101,14 @@ export function forUpdate<Q>(
   const pg = query as unknown as { for(strength: string, config?: { skipLocked?: boolean }): unknown };
   return pg.for(strength, skipLocked ? { skipLocked } : {}) as Q;
 }
+
+/**
+ * The values of a bound JSON array of strings, as a subquery: SQLite's `json_each`, Postgres's
+ * `jsonb_array_elements_text`. One bound parameter, so the statement's text (and its cached plan) does not change
+ * with the list.
+ */
+export function jsonListValues(name: string, postgres: boolean): SQL {
+  return postgres
+    ? sql`(select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`
+    : sql`(select value from json_each(${sql.placeholder(name)}))`;
+}

@@ -1,6 +1,7 @@
-import { and, eq, gt, inArray, max, notExists, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, max, notExists, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, first, isPostgres, tablesOf } from '../engine.js';
+import { changed, first, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
+import { preparedQuery } from '../prepared.js';
 import { pendingRow } from './surfaces.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -83,14 +84,26 @@ export async function queueHomes(
   now: Date,
 ): Promise<void> {
   if (userIds.length === 0) return;
-  const { homeViews } = tablesOf(exec);
-  const people = inArray(homeViews.userId, [...userIds]);
-  await exec
-    .update(homeViews)
-    .set({ wanted: sql`${homeViews.wanted} + 1` })
-    .where(people);
-  await queuePublishes(exec, people, (userId) => `home:${userId}:${token}`, now);
+  // Every visible change (an Accept among them) runs these two: prepared, the people bound as one JSON list.
+  const people = JSON.stringify([...new Set(userIds)]);
+  await countWanted(exec, { people });
+  const waiting = await unqueuedOf(exec, { people });
+  await insertPublishes(exec, waiting, (userId) => `home:${userId}:${token}`, now);
 }
+
+const inPeople = (exec: Executor, { homeViews }: Tables) =>
+  sql`${homeViews.userId} in ${jsonListValues('people', isPostgres(exec))}`;
+
+const { run: countWanted } = preparedQuery('home_views_count_wanted', (exec, tables) =>
+  exec
+    .update(tables.homeViews)
+    .set({ wanted: sql`${tables.homeViews.wanted} + 1` })
+    .where(inPeople(exec, tables)),
+);
+
+const { all: unqueuedOf } = preparedQuery('home_views_unqueued_of', (exec, tables) =>
+  unqueuedQuery(exec, tables, inPeople(exec, tables)),
+);
 
 /** Queues a republish of every opened Home that shows program metrics (after the figures may have changed). */
 export async function queueMetricsHomes(exec: Tx, token: string, now: Date): Promise<number> {
@@ -114,9 +127,13 @@ async function queuePublishes(
   dedupeKey: (userId: string) => string,
   now: Date,
 ): Promise<number> {
-  const { homeViews, outbox } = tablesOf(exec);
+  return insertPublishes(exec, await unqueuedQuery(exec, tablesOf(exec), which), dedupeKey, now);
+}
+
+/** The opened Homes matching `which` with no publish waiting. */
+function unqueuedQuery(exec: Executor, { homeViews, outbox }: Tables, which: SQL | undefined) {
   const channel = sql`'home:' || ${homeViews.userId}`;
-  const people = await exec
+  return exec
     .select({ userId: homeViews.userId })
     .from(homeViews)
     .where(
@@ -130,6 +147,15 @@ async function queuePublishes(
         ),
       ),
     );
+}
+
+async function insertPublishes(
+  exec: Tx,
+  people: readonly { userId: string }[],
+  dedupeKey: (userId: string) => string,
+  now: Date,
+): Promise<number> {
+  const { outbox } = tablesOf(exec);
   if (people.length === 0) return 0;
   const queued = await exec
     .insert(outbox)

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { forUpdate, isPostgres, type Tables, tablesOf } from '../engine.js';
+import { forUpdate, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { type OutboxMessage, rowOf } from './outboxRows.js';
@@ -10,17 +10,6 @@ import { insertSurface } from './surfaces.js';
 // query's `all` and `run` (prepared.ts, both engines) are taken by name, so that no SQLite-style call shows here.
 
 export type { OutboxMessage, OutboxRow };
-
-/**
- * The values of a bound JSON array of strings, as a subquery: SQLite's `json_each`, Postgres's
- * `jsonb_array_elements_text`. One bound parameter, so the statement's text (and its cached plan) does not change
- * with the list.
- */
-function jsonListValues(name: string, postgres: boolean): SQL {
-  return postgres
-    ? sql`(select jsonb_array_elements_text(${sql.placeholder(name)}::jsonb))`
-    : sql`(select value from json_each(${sql.placeholder(name)}))`;
-}
 
 const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox }) =>
   exec
