@@ -1,4 +1,4 @@
-import { parse as parseForm } from 'node:querystring';
+import { type ParsedUrlQuery, parse as parseForm } from 'node:querystring';
 
 /**
  * Nesting beyond this is refused as malformed: the deepest thing Slack sends (a rich text element of a message inside
@@ -112,12 +112,31 @@ const parseJson = (text: string): unknown => {
   }
 };
 
+/**
+ * A form as node:querystring reads it (Bolt's reading). Slack sends every interaction as one field, `payload`, whose
+ * value is decoded directly (the general parser walks the body a character at a time in JavaScript: on a click with
+ * the message's blocks in it, a few percent of an Accept's CPU). Anything else, or an escape decodeURIComponent
+ * refuses, goes to querystring.
+ */
+export function readForm(raw: string): ParsedUrlQuery {
+  if (raw.startsWith('payload=') && !raw.includes('&')) {
+    try {
+      const form: ParsedUrlQuery = Object.create(null);
+      form.payload = decodeURIComponent(raw.slice('payload='.length).replaceAll('+', ' '));
+      return form;
+    } catch {
+      // A malformed escape: querystring decodes what it can of it, as Bolt will.
+    }
+  }
+  return parseForm(raw);
+}
+
 export function inspectBody(contentType: string | undefined, raw: string): BodyVerdict {
   const problem = (text: string | undefined) => (text === undefined ? undefined : { problem: text });
   // Read the body exactly as Bolt will (HTTPModuleFunctions.parseHTTPRequestBody): a form, with node:querystring,
   // only for this exact content type; JSON for anything else.
   if (contentType === 'application/x-www-form-urlencoded') {
-    const form = parseForm(raw);
+    const form = readForm(raw);
     for (const [key, value] of Object.entries(form))
       if (Array.isArray(value)) return problem(`field ${key.slice(0, 40)} repeated`);
     // Slack's SSL check is answered here, before anything else in the form is read: Bolt checks no signature
