@@ -41,6 +41,7 @@ const WHERE: Record<string, (channelKey: string) => string> = {
   'crm.activity': (key) =>
     `the ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} ${key.split(':')[2] ?? ''}`,
   'surfaces.refresh': () => 'the messages showing the handoff (brought up to date)',
+  'handoff.change': () => 'the messages a change of the handoff owes (queued from it)',
 };
 const where = (row: { channelKey: string; method: string }) =>
   WHERE[row.method]?.(row.channelKey) ??

@@ -40,6 +40,7 @@ export function changed(result: unknown): number {
 
 /** The repository files written for both engines, each with a contract test on both (test/contract/). */
 export const ENGINE_NEUTRAL = [
+  'changes',
   'channelAccessNotices',
   'chartFiles',
   'checks',
@@ -61,6 +62,7 @@ export const ENGINE_NEUTRAL = [
   'outbox',
   'outboxAttempts',
   'outboxChannels',
+  'outboxInsert',
   'outboxLeases',
   'outboxParked',
   'packets',

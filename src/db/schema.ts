@@ -351,6 +351,7 @@ export const OUTBOX_METHODS = [
   'views.publish',
   'crm.activity',
   'surfaces.refresh',
+  'handoff.change',
 ] as const;
 /** `cancelled`: superseded before delivery (a reminder for a handoff that was decided meanwhile). */
 export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;

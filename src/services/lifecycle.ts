@@ -1,9 +1,8 @@
 import type { Db, Tx } from '../db/client.js';
+import { expandPendingChanges, queueChange } from '../db/repositories/changes.js';
 import { logEvent } from '../db/repositories/events.js';
 import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
-import { queueHomes } from '../db/repositories/homeViews.js';
-import { cancelPendingReminders, enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
-import { requestRefresh } from '../db/repositories/surfaces.js';
+import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
 import { type LifecycleEvent, nextStatus, TRANSITIONS } from '../domain/lifecycle.js';
@@ -40,9 +39,9 @@ export interface Applied<R> {
 /**
  * The one place a handoff changes after it is sent. In the caller's transaction: the guarded update (the states the
  * table allows and the same window, so races, retries and stale modals change nothing), the rows that go with it, the
- * touch-log event, cancelling queued reminders the change makes obsolete, and queueing what it owes: new messages,
- * an update of every message already showing the handoff, a republish of the App Homes that list it, and an activity on
- * the linked CRM record. Returns
+ * touch-log event, and one row of what it owes (expanded by the worker, see db/repositories/changes.ts): cancelling
+ * queued reminders the change makes obsolete, new messages, an update of every message already showing the handoff, a
+ * republish of the App Homes that list it, and an activity on the linked CRM record. Returns
  * undefined (and changes nothing) when the guard refused.
  */
 export async function applyTransition<R = undefined>(
@@ -60,6 +59,8 @@ export async function applyTransition<R = undefined>(
         updatedAt: at,
       });
   if (!after) return undefined;
+  // What the handoff's earlier changes owed is queued before anything here reads it (a partner thread started).
+  await expandPendingChanges(tx, [after.id], at);
   const recorded = spec.record ? await spec.record(tx, after) : (undefined as R);
   const eventId = await logEvent(tx, {
     type: t.logAs,
@@ -70,19 +71,28 @@ export async function applyTransition<R = undefined>(
     ...(spec.businessHours === undefined ? {} : { businessHours: spec.businessHours }),
     detail: spec.detail ?? null,
   });
-  // What the change makes untrue: a queued reminder or nudge asking for something no longer needed.
-  if (t.visible && t.cancelsReminders !== false) await cancelPendingReminders(tx, after.id);
   // New messages first (a partner thread reply reads before its parent's update), then every message already
   // showing the handoff brought up to date.
   const owed = (await spec.owes?.(tx, after, recorded)) ?? [];
   // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
   if (t.crm) owed.push(...crmActivityMessage(after, eventId));
-  if (owed.length > 0) await enqueue(tx, owed, at);
-  if (t.visible) {
-    await requestRefresh(tx, after.id, at);
-    const people = new Set([after.aeUserId, before.aeUserId, after.ownerUserId, after.authorUserId]);
-    await queueHomes(tx, [...people], String(eventId), at);
-  }
+  if (owed.length === 0 && !t.visible) return { handoff: after, recorded };
+  // One row for all of it, expanded by the worker (db/repositories/changes.ts): what the change makes untrue (a
+  // queued reminder or nudge asking for something no longer needed) cancelled, the new messages, an update of every
+  // message already showing the handoff, a republish of the App Homes that list it.
+  const people = t.visible ? [after.aeUserId, before.aeUserId, after.ownerUserId, after.authorUserId] : [];
+  await queueChange(tx, {
+    handoffId: after.id,
+    eventId,
+    at,
+    intent: {
+      messages: owed,
+      cancelReminders: t.visible && t.cancelsReminders !== false,
+      refresh: t.visible,
+      homes: [...new Set(people)],
+      token: String(eventId),
+    },
+  });
   return { handoff: after, recorded };
 }
 

@@ -1,4 +1,5 @@
 import type { ENGINE_NEUTRAL } from '../../src/db/engine.js';
+import { changesContract } from './changes.contract.js';
 import { channelAccessNoticesContract } from './channelAccessNotices.contract.js';
 import { chartFilesContract } from './chartFiles.contract.js';
 import { checksContract } from './checks.contract.js';
@@ -21,6 +22,7 @@ import { metricsContract } from './metrics.contract.js';
 import { outboxContract } from './outbox.contract.js';
 import { outboxAttemptsContract } from './outboxAttempts.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
+import { outboxInsertContract } from './outboxInsert.contract.js';
 import { outboxLeasesContract } from './outboxLeases.contract.js';
 import { outboxParkedContract } from './outboxParked.contract.js';
 import { packetsContract } from './packets.contract.js';
@@ -33,6 +35,7 @@ import { surfacesContract } from './surfaces.contract.js';
 
 /** One contract per repository file written for both engines: a file listed in ENGINE_NEUTRAL without one does not compile. */
 export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine) => void> = {
+  changes: changesContract,
   channelAccessNotices: channelAccessNoticesContract,
   chartFiles: chartFilesContract,
   checks: checksContract,
@@ -54,6 +57,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   outbox: outboxContract,
   outboxAttempts: outboxAttemptsContract,
   outboxChannels: outboxChannelsContract,
+  outboxInsert: outboxInsertContract,
   outboxLeases: outboxLeasesContract,
   outboxParked: outboxParkedContract,
   packets: packetsContract,

@@ -86,17 +86,20 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     expect(await stillThere(h, idsOf(rows))).toEqual([]);
     const left = await outboxRows(h);
-    // Queued now: the nudge, and one refresh of the messages showing the deal (the older ones lose their buttons): the
-    // worker fans it out into an update per message when it delivers it.
-    expect(left.map((r) => [r.handoffId, r.createdAt.toISOString()])).toEqual(
-      left.map(() => [handoff.id, new Date(MONTH_LATER).toISOString()]),
-    );
-    expect(left.filter((r) => r.method === 'chat.postMessage').map((r) => r.dedupeKey)).toEqual([
-      expect.stringMatching(new RegExp(`^handoff:${handoff.id}:stall:`)),
+    // Queued now: one change, carrying the nudge and a refresh of the messages showing the deal (the older ones lose
+    // their buttons): the worker expands it into the nudge's post and an update per message when it delivers it.
+    expect(left.map((r) => [r.handoffId, r.method, r.createdAt.toISOString()])).toEqual([
+      [handoff.id, 'handoff.change', new Date(MONTH_LATER).toISOString()],
     ]);
-    expect(left.filter((r) => r.method !== 'chat.postMessage').map((r) => r.method)).toEqual([
-      'surfaces.refresh',
-    ]);
+    expect(left[0]?.payload).toMatchObject({
+      messages: [
+        {
+          method: 'chat.postMessage',
+          dedupeKey: expect.stringMatching(new RegExp(`^handoff:${handoff.id}:stall:`)),
+        },
+      ],
+      refresh: true,
+    });
     expect(await postedRows(h)).toEqual(posted);
     // The touch log is append-only history: the old events are intact, the nudge added one.
     const after = await eventRows(h);
@@ -114,11 +117,14 @@ describe('delivered outbox messages are deleted after the retention', () => {
     await outboxDrained(h);
     h.clock.advance(DAY);
     await h.app.sweeper.sweep();
-    // Kept and delivered: the nudge, the refresh, and the updates the refresh fanned out into (one per message).
+    // Kept and delivered: the change, and what it expanded into: the nudge, then the updates of the messages showing
+    // the deal (one per message).
     const kept = await outboxRows(h);
     expect(kept.map((r) => [r.id, r.status])).toEqual(kept.map((r) => [r.id, 'delivered']));
     expect(idsOf(kept)).toEqual(expect.arrayContaining(idsOf(left)));
-    const fannedOut = kept.filter((r) => !idsOf(left).includes(r.id));
+    const expanded = kept.filter((r) => !idsOf(left).includes(r.id));
+    expect(expanded.map((r) => r.dedupeKey)[0]).toMatch(new RegExp(`^handoff:${handoff.id}:stall:`));
+    const fannedOut = expanded.slice(1);
     expect(fannedOut.length).toBeGreaterThan(0);
     expect(fannedOut.map((r) => [r.method, r.handoffId])).toEqual(
       fannedOut.map(() => ['chat.update', handoff.id]),

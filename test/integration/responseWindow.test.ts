@@ -238,11 +238,18 @@ describe('the response window', () => {
     // The second sweep still holds the row as it was before the first committed.
     expect((await h.app.sweeper.expireIfDue(staleRead, now)).status).toBe('sent');
     expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toEqual(queued);
-    // The owner's notice once; the messages already sent (the AE's packet, the author's confirmation) updated once.
-    expect(queued.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
-    // One refresh queued, which the worker fans out into the two updates, once.
-    expect(queued.filter((r) => r.method === 'surfaces.refresh')).toHaveLength(1);
+    // One change queued: the owner's notice, and a refresh of the messages already sent (the AE's packet, the
+    // author's confirmation), which the worker expands into the notice and the two updates, once.
+    const changes = queued.filter((r) => r.method === 'handoff.change');
+    expect(changes.map((r) => r.payload)).toEqual([
+      expect.objectContaining({
+        messages: [expect.objectContaining({ dedupeKey: expect.stringContaining(':expired:') })],
+        refresh: true,
+      }),
+    ]);
     await quiet(h);
+    const expanded = await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id);
+    expect(expanded.filter((r) => r.dedupeKey.includes(':expired:'))).toHaveLength(1);
     const updates = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
       (r) => r.method === 'chat.update',
     );

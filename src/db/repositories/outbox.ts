@@ -1,86 +1,32 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { forUpdate, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
+import { forUpdate, isPostgres, jsonListValues, type Tables } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
-import type { OutboxRow, SurfaceKind } from '../schema.js';
-import { type OutboxMessage, rowOf } from './outboxRows.js';
-import { insertSurface } from './surfaces.js';
+import type { OutboxRow } from '../schema.js';
+import { CHANGE_METHOD, expandPendingChanges } from './changes.js';
+import { insertMessages } from './outboxInsert.js';
+import type { OutboxMessage } from './outboxRows.js';
+import { REFRESH_PREFIX } from './surfaces.js';
 
 // Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables. A prepared
 // query's `all` and `run` (prepared.ts, both engines) are taken by name, so that no SQLite-style call shows here.
 
+export { cancelPendingReminders } from './changes.js';
 export type { OutboxMessage, OutboxRow };
-
-const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox }) =>
-  exec
-    .insert(outbox)
-    .values({
-      dedupeKey: sql.placeholder('dedupeKey'),
-      handoffId: sql.placeholder('handoffId'),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
-      method: sql.placeholder('method'),
-      channelKey: sql.placeholder('channelKey'),
-      payload: sql.placeholder('payload'),
-      recordAs: sql.placeholder('recordAs'),
-      targetMessageKey: sql.placeholder('targetMessageKey'),
-      threadOf: sql.placeholder('threadOf'),
-      audience: sql.placeholder('audience'),
-      surfaceKey: sql.placeholder('surfaceKey'),
-    })
-    .onConflictDoNothing(),
-);
-
-/**
- * On Postgres, ids can become visible out of order (a transaction that drew a lower id may commit after one that drew
- * a higher), while the worker delivers a conversation in id order. What must keep its order is one handoff's messages
- * (a later change after an earlier one), so the rows of the messages' handoffs are locked before any id is drawn:
- * transactions that enqueue for one handoff then draw their ids one after the other, each after the one before
- * committed. Most callers updated the handoff already (the lock is theirs); in id order, so two never wait on each
- * other. SQLite commits one transaction at a time, in the order it drew its ids.
- */
-async function lockHandoffs(exec: Tx, messages: OutboxMessage[]): Promise<void> {
-  const ids = [...new Set(messages.flatMap((m) => (m.handoffId === undefined ? [] : [m.handoffId])))];
-  if (ids.length === 0) return;
-  const { handoffs } = tablesOf(exec);
-  await forUpdate(
-    exec,
-    exec
-      .select({ id: handoffs.id })
-      .from(handoffs)
-      .where(inArray(handoffs.id, ids))
-      .orderBy(asc(handoffs.id)),
-    'no key update',
-  );
-}
 
 /**
  * Adds messages to the outbox; a message whose dedupe key is already there is ignored. Call inside the transaction.
  * Returns how many were added (on Postgres, a key another transaction is adding waits for it, then counts as there).
+ * A change of the messages' handoffs still waiting to be expanded (changes.ts) is expanded first, so these rows come
+ * after what that change owed, as they would have had it been written row by row.
  */
 export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): Promise<number> {
-  if (isPostgres(exec)) await lockHandoffs(exec, messages);
-  let added = 0;
-  for (const message of messages) {
-    const { surface, ...fields } = rowOf(message.method, message);
-    const inserted = await insertOutboxRow(exec, {
-      dedupeKey: message.dedupeKey,
-      handoffId: message.handoffId ?? null,
-      now,
-      method: message.method,
-      recordAs: null,
-      targetMessageKey: null,
-      threadOf: null,
-      audience: 'internal',
-      surfaceKey: null,
-      ...fields,
-    });
-    added += inserted;
-    if (surface && inserted > 0) await insertSurface(exec, { ...surface, now });
-  }
-  return added;
+  await expandPendingChanges(
+    exec,
+    messages.map((m) => m.handoffId),
+    now,
+  );
+  return insertMessages(exec, messages, now);
 }
 
 /**
@@ -100,6 +46,11 @@ function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
         sql`${outbox.channelKey} not in ${jsonListValues('skip', isPostgres(exec))}`,
         sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
               and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
+        // A handoff's messages wait while a change of it is not expanded yet (changes.ts): they render its state,
+        // which that change's new messages and surfaces are part of. Its own conversation (the changes) goes on.
+        sql`not exists (select 1 from ${outbox} as change where change.channel_key = ${sql.raw(`'${REFRESH_PREFIX}'`)} || ${outbox.handoffId}
+              and change.status = 'pending' and change.method = ${CHANGE_METHOD}
+              and ${outbox.channelKey} <> change.channel_key)`,
       ),
     )
     .orderBy(asc(outbox.nextAttemptAt))
@@ -153,32 +104,4 @@ const queuedQuery = preparedQuery('outbox_queued_by_dedupe_key', (exec, { outbox
  */
 export async function isQueued(exec: Executor, dedupeKey: string): Promise<boolean> {
   return (await queuedQuery.first(exec, { dedupeKey })) !== undefined;
-}
-
-/** The surfaces a later change makes obsolete before they are posted: a reminder, a stall nudge. */
-const OBSOLETE_ON_CHANGE = JSON.stringify(['reminder', 'stall_nudge'] satisfies SurfaceKind[]);
-
-// By the kind of surface each post is (surfaces.kind, through the handoff's surfaces), not by the text of its key.
-const { run: cancelReminderRows } = preparedQuery('outbox_cancel_reminders', (exec, { outbox, surfaces }) =>
-  exec
-    .update(outbox)
-    .set({ status: 'cancelled', lastError: 'superseded by a later change' })
-    .where(
-      and(
-        eq(outbox.handoffId, sql.placeholder('handoffId')),
-        eq(outbox.status, 'pending'),
-        // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
-        eq(outbox.method, 'chat.postMessage'),
-        sql`${outbox.surfaceKey} in (select s.key from ${surfaces} s where s.handoff_id = ${sql.placeholder('handoffId')}
-          and s.kind in ${jsonListValues('kinds', isPostgres(exec))})`,
-      ),
-    ),
-);
-
-/**
- * Cancels a handoff's reminders and stall nudges still waiting for delivery: after a change they would ask for
- * something no longer needed.
- */
-export async function cancelPendingReminders(exec: Tx, handoffId: number): Promise<void> {
-  await cancelReminderRows(exec, { handoffId, kinds: OBSOLETE_ON_CHANGE });
 }

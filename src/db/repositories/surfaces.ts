@@ -85,7 +85,13 @@ export async function requestRefresh(exec: Tx, handoffId: number, now: Date): Pr
 }
 
 /** The conversation of a handoff's refresh intents (one waiting at a time; its own queue, never paced). */
-export const refreshChannel = (handoffId: number) => `refresh:${handoffId}`;
+export const REFRESH_PREFIX = 'refresh:';
+export const refreshChannel = (handoffId: number) => `${REFRESH_PREFIX}${handoffId}`;
+
+/** Counts a change on every surface of the handoff (their `wanted`), as a change is expanded (changes.ts). */
+export async function countSurfaceChange(exec: Tx, handoffId: number): Promise<void> {
+  await countChange(exec, { handoffId });
+}
 
 const { run: countChange } = preparedQuery('surfaces_count_change', (exec, { surfaces }) =>
   exec
@@ -99,9 +105,10 @@ const refreshStateQuery = preparedQuery('surfaces_refresh_state', (exec, { outbo
   exec
     .select({
       top: max(outbox.id),
+      // A waiting refresh: a change waiting in the same conversation carries its own messages and is not one.
       waiting:
         sql<number>`(select count(*) from ${outbox} o where o.channel_key = ${sql.placeholder('channelKey')}
-        and o.status = 'pending')`.mapWith(Number),
+        and o.status = 'pending' and o.method = ${sql.placeholder('method')})`.mapWith(Number),
     })
     .from(outbox),
 );
@@ -111,7 +118,7 @@ const refreshStateQuery = preparedQuery('surfaces_refresh_state', (exec, { outbo
 // intent is then the first's twin, and is dropped instead of failing its transaction.
 async function queueRefresh(exec: Tx, handoffId: number, now: Date): Promise<void> {
   const channelKey = refreshChannel(handoffId);
-  const state = await refreshStateQuery.first(exec, { channelKey });
+  const state = await refreshStateQuery.first(exec, { channelKey, method: 'surfaces.refresh' });
   if ((state?.waiting ?? 0) > 0) return;
   await insertRefresh(exec, {
     dedupeKey: `${channelKey}:${(state?.top ?? 0) + 1}`,

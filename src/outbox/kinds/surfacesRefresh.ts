@@ -1,3 +1,4 @@
+import { expandPendingChanges } from '../../db/repositories/changes.js';
 import { fanOutRefresh } from '../../db/repositories/surfaces.js';
 import type { DeliveryKind } from './kind.js';
 
@@ -15,7 +16,12 @@ export const surfacesRefresh: DeliveryKind = {
   marksAttempt: false,
   async send(ctx, row) {
     const handoffId = row.handoffId;
-    if (handoffId !== null) await ctx.db.transaction((tx) => fanOutRefresh(tx, handoffId, row.nextAttemptAt));
+    // A change queued after this refresh goes first (changes.ts): its new messages come before the updates.
+    if (handoffId !== null)
+      await ctx.db.transaction(async (tx) => {
+        await expandPendingChanges(tx, [handoffId], row.nextAttemptAt);
+        await fanOutRefresh(tx, handoffId, row.nextAttemptAt);
+      });
     return {};
   },
 };

@@ -1,4 +1,5 @@
 import { crmActivity } from './crmActivity.js';
+import { handoffChange } from './handoffChange.js';
 import { homePublish } from './homePublish.js';
 import type { DeliveryKind, OutboxMethod } from './kind.js';
 import { postMessage } from './postMessage.js';
@@ -17,4 +18,5 @@ export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {
   'views.publish': homePublish,
   'crm.activity': crmActivity,
   'surfaces.refresh': surfacesRefresh,
+  'handoff.change': handoffChange,
 };

@@ -1,0 +1,173 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../client.js';
+import { isPostgres, jsonListValues, type Tables } from '../engine.js';
+import { preparedQuery, setTo } from '../prepared.js';
+import type { OutboxRow, SurfaceKind } from '../schema.js';
+import { queueHomes } from './homeViews.js';
+import { insertMessages, lockHandoffs } from './outboxInsert.js';
+import type { OutboxMessage } from './outboxRows.js';
+import { countSurfaceChange, fanOutRefresh, refreshChannel } from './surfaces.js';
+
+// Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
+
+/**
+ * What one change of a handoff owes besides its own rows, written on the request path as one outbox row (a
+ * `handoff.change`) and expanded into its rows by the worker (or by the next writer of the handoff's messages, see
+ * `expandPendingChanges`). One row instead of one per message, surface and App Home keeps the decision's transaction
+ * short (issue 32): the request path writes 1 outbox row where it wrote 4 rows, 2 surfaces and a refresh intent.
+ */
+export interface ChangeIntent {
+  /** The new messages, in order (a partner thread reply reads before its parent's update). */
+  messages: OutboxMessage[];
+  /** The handoff's queued reminders and stall nudges are obsolete after this change: cancelled first. */
+  cancelReminders: boolean;
+  /** Every posted message showing the handoff is brought up to date (after the new messages are queued). */
+  refresh: boolean;
+  /** The people whose App Home lists the handoff: republished. */
+  homes: string[];
+  /** Makes the Homes' dedupe keys unique: the touch-log event id. */
+  token: string;
+}
+
+export const CHANGE_METHOD = 'handoff.change' satisfies OutboxRow['method'];
+
+const { run: insertChange } = preparedQuery('changes_queue', (exec, { outbox }) =>
+  exec
+    .insert(outbox)
+    .values({
+      audience: 'internal',
+      status: 'pending',
+      attempts: 0,
+      method: CHANGE_METHOD,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      channelKey: sql.placeholder('channelKey'),
+      handoffId: sql.placeholder('handoffId'),
+      payload: sql.placeholder('payload'),
+    })
+    .onConflictDoNothing(),
+);
+
+/**
+ * Queues what a change owes as one row, in the change's transaction (which holds the handoff's row, so on Postgres
+ * one handoff's changes draw their ids in commit order). Its conversation is the handoff's refresh conversation
+ * (`refresh:<id>`): its changes and refreshes are expanded one after the other, in the order they were made. Keyed
+ * by the touch-log event, so one change queues one.
+ */
+export async function queueChange(
+  exec: Tx,
+  change: { handoffId: number; eventId: number; at: Date; intent: ChangeIntent },
+): Promise<void> {
+  await insertChange(exec, {
+    dedupeKey: `change:${change.eventId}`,
+    channelKey: refreshChannel(change.handoffId),
+    handoffId: change.handoffId,
+    now: change.at,
+    payload: change.intent,
+  });
+}
+
+const pendingChangesOf = (exec: Executor, { outbox }: Tables) =>
+  and(
+    eq(outbox.channelKey, sql.placeholder('channelKey')),
+    eq(outbox.status, 'pending'),
+    eq(outbox.method, CHANGE_METHOD),
+  );
+
+// Asked by every change and every queueing of a handoff's messages, nearly always of none: the ids alone first (a
+// select of every column costs about three times as much in SQLite even when no row matches).
+const { all: pendingChangeIds } = preparedQuery('changes_pending_ids', (exec, tables) =>
+  exec.select({ id: tables.outbox.id }).from(tables.outbox).where(pendingChangesOf(exec, tables)),
+);
+
+const { all: pendingChangeRows } = preparedQuery('changes_pending_of', (exec, tables) =>
+  exec.select().from(tables.outbox).where(pendingChangesOf(exec, tables)).orderBy(tables.outbox.id),
+);
+
+const { run: markExpanded } = preparedQuery('changes_mark_expanded', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({ status: 'delivered', deliveredAt: setTo<Date>('now'), lastError: null })
+    .where(eq(outbox.id, sql.placeholder('id'))),
+);
+
+/**
+ * Expands every change of these handoffs still waiting, oldest first, in the caller's transaction. Whoever reads or
+ * writes a handoff's messages calls it first (`enqueue`, a lifecycle change, the worker), so the rows of one handoff
+ * keep the order of its changes and nothing reads a state its last change has not reached yet. On Postgres the
+ * handoffs' rows are locked first: of two transactions expanding the same change, the second finds it expanded.
+ */
+export async function expandPendingChanges(
+  exec: Tx,
+  handoffIds: readonly (number | null | undefined)[],
+  now: Date,
+): Promise<void> {
+  const ids = [...new Set(handoffIds.flatMap((id) => (typeof id === 'number' ? [id] : [])))];
+  if (ids.length === 0) return;
+  if (isPostgres(exec)) await lockHandoffs(exec, ids);
+  // Each handoff's on its own (one index lookup, the common case being one handoff with none waiting).
+  for (const id of ids) {
+    const channelKey = refreshChannel(id);
+    if ((await pendingChangeIds(exec, { channelKey })).length === 0) continue;
+    for (const row of await pendingChangeRows(exec, { channelKey })) await expand(exec, row, now);
+  }
+}
+
+/** One change's rows, due when it was made: queued in the order the change owed them (see `applyTransition`). */
+async function expand(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
+  const handoffId = row.handoffId;
+  const intent = intentOf(row.payload);
+  await markExpanded(exec, { id: row.id, now });
+  if (handoffId === null || !intent) return;
+  const at = row.createdAt;
+  if (intent.cancelReminders) await cancelPendingReminders(exec, handoffId);
+  if (intent.messages.length > 0) await insertMessages(exec, intent.messages, at);
+  if (intent.refresh) {
+    await countSurfaceChange(exec, handoffId);
+    await fanOutRefresh(exec, handoffId, at);
+  }
+  await queueHomes(exec, intent.homes, intent.token, at);
+}
+
+/** The intent a row carries (written by `queueChange` only): undefined for anything else, which expands to nothing. */
+function intentOf(payload: Record<string, unknown>): ChangeIntent | undefined {
+  const { messages, cancelReminders, refresh, homes, token } = payload;
+  if (!Array.isArray(messages) || !Array.isArray(homes) || typeof token !== 'string') return undefined;
+  if (typeof cancelReminders !== 'boolean' || typeof refresh !== 'boolean') return undefined;
+  return {
+    messages: messages as OutboxMessage[],
+    cancelReminders,
+    refresh,
+    homes: homes.filter((h): h is string => typeof h === 'string'),
+    token,
+  };
+}
+
+/** The surfaces a later change makes obsolete before they are posted: a reminder, a stall nudge. */
+const OBSOLETE_ON_CHANGE = JSON.stringify(['reminder', 'stall_nudge'] satisfies SurfaceKind[]);
+
+// By the kind of surface each post is (surfaces.kind, through the handoff's surfaces), not by the text of its key.
+const { run: cancelReminderRows } = preparedQuery('outbox_cancel_reminders', (exec, { outbox, surfaces }) =>
+  exec
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: 'superseded by a later change' })
+    .where(
+      and(
+        eq(outbox.handoffId, sql.placeholder('handoffId')),
+        eq(outbox.status, 'pending'),
+        // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
+        eq(outbox.method, 'chat.postMessage'),
+        sql`${outbox.surfaceKey} in (select s.key from ${surfaces} s where s.handoff_id = ${sql.placeholder('handoffId')}
+          and s.kind in ${jsonListValues('kinds', isPostgres(exec))})`,
+      ),
+    ),
+);
+
+/**
+ * Cancels a handoff's reminders and stall nudges still waiting for delivery: after a change they would ask for
+ * something no longer needed. Run when the change is expanded, before its own messages are queued.
+ */
+export async function cancelPendingReminders(exec: Tx, handoffId: number): Promise<void> {
+  await cancelReminderRows(exec, { handoffId, kinds: OBSOLETE_ON_CHANGE });
+}

@@ -1,0 +1,22 @@
+import { expandPendingChanges } from '../../db/repositories/changes.js';
+import type { DeliveryKind } from './kind.js';
+
+/**
+ * `handoff.change`: what one change of a handoff owes (db/repositories/changes.ts), queued as one row on the request
+ * path. Delivering it is local: in one transaction, the handoff's waiting changes are expanded, oldest first, into
+ * their messages, surfaces, updates and App Home republishes, due when each change was made. Not a Slack call: no
+ * guard, no pacing; doing it again is harmless (an expanded change is no longer waiting, and expands to nothing).
+ */
+export const handoffChange: DeliveryKind = {
+  paced: false,
+  limitKey: (row) => row.method,
+  guarded: false,
+  uncertain: { do: 'resend' },
+  marksAttempt: false,
+  async send(ctx, row) {
+    const handoffId = row.handoffId;
+    if (handoffId !== null)
+      await ctx.db.transaction((tx) => expandPendingChanges(tx, [handoffId], row.nextAttemptAt));
+    return {};
+  },
+};
