@@ -35,7 +35,7 @@ import type { FakeStats, HoldReport } from './fakeSlackProcess.js';
 import { appEnv, DELIVERY_METHODS, drained, HOLD_RETRY_AFTER_S, outboxState, startFake } from './lib/apps.js';
 import { parseBenchArgs } from './lib/args.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
-import { type AcceptFigures, sideBySide } from './lib/compare.js';
+import { type AcceptFigures, type Round, sideBySide } from './lib/compare.js';
 import { driveHandoffs } from './lib/e2e.js';
 import { type Generated, type GenerateOptions, generate } from './lib/generate.js';
 import { acked, type LoadResult, load, withCpu } from './lib/load.js';
@@ -323,9 +323,27 @@ async function ackSection(targets: Target[]): Promise<void> {
   if (bareSqliteRows < bareSqliteAcked)
     throw new Error(`bare Bolt + SQLite wrote ${bareSqliteRows} rows for ${bareSqliteAcked} acks`);
 
-  // This checkout first, then the reference (if any), one after the other on the same machine, in this run.
+  // This checkout first, then the reference (if any), one after the other on the same machine, in this run. With
+  // `--rounds N`, N times, the order alternating (this, reference; reference, this; ...) so that a machine growing
+  // faster or slower over the run does not favour one; the full figures are the first round's.
   const measured: AppMeasured[] = [];
-  for (const [index, target] of targets.entries()) measured.push(await appRuns(target, index, cast, open));
+  const rounds: Round[] = [];
+  for (let round = 0; round < args.rounds; round += 1) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    const inRound = new Map<Target, AppMeasured>();
+    for (const target of order) {
+      if (args.rounds > 1) console.log(`\n   round ${round + 1} of ${args.rounds}`);
+      const index = round * targets.length + targets.indexOf(target);
+      inRound.set(target, await appRuns(target, index, cast, open));
+    }
+    const [first, second] = targets.map((t) => inRound.get(t) as AppMeasured);
+    if (round === 0) measured.push(...targets.map((t) => inRound.get(t) as AppMeasured));
+    if (first && second)
+      rounds.push({
+        current: first.runs.appHeld.cpuPerRequestMs ?? Number.NaN,
+        reference: second.runs.appHeld.cpuPerRequestMs ?? Number.NaN,
+      });
+  }
   const [current, reference] = measured as [AppMeasured, ...AppMeasured[]];
   Object.assign(runs, current.runs);
   details.ack = {
@@ -466,7 +484,9 @@ async function ackSection(targets: Target[]): Promise<void> {
       figuresOf(reference),
       { cpuMs: sqliteCpu, rps: sqliteMax.rps },
       { current: current.target.commit, reference: reference.target.commit },
+      rounds,
     );
+    details.ack = { ...(details.ack as Record<string, unknown>), rounds };
     console.log(`\n   The Accept beside the reference, in this run:\n\n${comparison}`);
   }
 }
@@ -718,7 +738,7 @@ try {
       ? [
           `## The Accept beside ${reference.label}`,
           '',
-          `Measured in this run, on this machine: this checkout's app first, then the reference's (its own build, from a clean checkout of ${args.reference}), each on its own database, with this checkout's load and probes; the durable baseline measured once before both.`,
+          `Measured in this run, on this machine: this checkout's app first, then the reference's (its own build, from a clean checkout of ${args.reference}), each on its own database, with this checkout's load and probes; the durable baseline measured once before both.${args.rounds > 1 ? ` ${args.rounds} rounds, the order alternating each round; the other figures are the first round's.` : ''}`,
           '',
           comparison,
           '',

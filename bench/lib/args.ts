@@ -14,6 +14,11 @@ export interface BenchArgs {
   keep: boolean;
   /** A commit whose app the ack section also measures, from a clean checkout (`--reference <commit>`). */
   reference?: string;
+  /**
+   * How many times the Accept of this checkout and of the reference are measured, alternating (`--rounds N`, with
+   * `--reference`): the CPU target is judged on the median of the rounds' ratios.
+   */
+  rounds: number;
   /** A directory for V8 CPU profiles of each app the ack section starts (`--cpu-prof=DIR`, node's --cpu-prof). */
   cpuProf?: string;
 }
@@ -40,6 +45,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       keep: { type: 'boolean', default: false },
       reference: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const sections = new Set<Section>();
@@ -56,8 +62,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (!sections.has('ack'))
       throw new Error('--reference compares the Accept (the ack section): add ack to --only');
   }
+  const rounds = positive('rounds', values.rounds);
+  if (!Number.isInteger(rounds)) throw new Error(`--rounds must be a whole number, not "${values.rounds}"`);
+  if (rounds > 1 && !reference)
+    throw new Error('--rounds alternates this checkout and a reference: add --reference <commit>');
   return {
     sections,
+    rounds,
     duration: positive('duration', values.duration),
     handoffs: positive('handoffs', values.handoffs),
     rows: positive('rows', values.rows),

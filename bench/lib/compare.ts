@@ -63,21 +63,61 @@ export interface ComparisonRow {
   ok?: boolean;
 }
 
-export function comparisonRows(current: AcceptFigures, reference: AcceptFigures, baseline: Baseline) {
-  const cpuRatio =
-    Number.isFinite(current.cpuMs) && Number.isFinite(reference.cpuMs) && reference.cpuMs > 0
-      ? current.cpuMs / reference.cpuMs
-      : Number.NaN;
+/** One round's CPU per Accept (ms) of each app (`--rounds`). */
+export interface Round {
+  current: number;
+  reference: number;
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * The CPU rows: with one round, this run's two figures and their ratio; with several (`--rounds`), the median of each
+ * app's figures and the median of the rounds' ratios (the target is judged on it), then every round's figures.
+ */
+function cpuRows(rounds: readonly Round[]): ComparisonRow[] {
+  const ratios = rounds.map((r) => (r.reference > 0 ? r.current / r.reference : Number.NaN));
+  const cpuRatio = median(ratios);
+  const several = rounds.length > 1;
+  const current = median(rounds.map((r) => r.current));
+  const reference = median(rounds.map((r) => r.reference));
   const rows: ComparisonRow[] = [
     {
-      measure:
-        'CPU time per Accept, request path (deliveries held back), full speed: the process’s user and system time per request answered',
-      current: ms(current.cpuMs),
-      reference: ms(reference.cpuMs),
-      ratio: ratio(current.cpuMs, reference.cpuMs),
+      measure: `CPU time per Accept, request path (deliveries held back), full speed: the process’s user and system time per request answered${several ? ` (median of ${rounds.length} alternating rounds; the ratio is the median of the rounds’ ratios)` : ''}`,
+      current: ms(current),
+      reference: ms(reference),
+      ratio: several ? (Number.isFinite(cpuRatio) ? `${num(cpuRatio, 2)}x` : '—') : ratio(current, reference),
       target: `≤ ${CPU_TARGET_RATIO}x`,
       ...(Number.isFinite(cpuRatio) ? { ok: cpuRatio <= CPU_TARGET_RATIO } : {}),
     },
+  ];
+  if (several)
+    rows.push({
+      measure: 'CPU time per Accept in each round, in the order measured (this / reference)',
+      current: rounds.map((r) => ms(r.current)).join(', '),
+      reference: rounds.map((r) => ms(r.reference)).join(', '),
+      ratio: ratios.map((r) => (Number.isFinite(r) ? `${num(r, 2)}x` : '—')).join(', '),
+      target: '',
+    });
+  return rows;
+}
+
+export function comparisonRows(
+  current: AcceptFigures,
+  reference: AcceptFigures,
+  baseline: Baseline,
+  rounds: readonly Round[] = [{ current: current.cpuMs, reference: reference.cpuMs }],
+) {
+  const rows: ComparisonRow[] = [
+    ...cpuRows(rounds),
     {
       measure:
         'the durable baseline (bare Bolt writing one SQLite row, measured once in this run): CPU per request',
@@ -160,12 +200,13 @@ export function sideBySide(
   reference: AcceptFigures,
   baseline: Baseline,
   labels: Labels,
+  rounds?: readonly Round[],
 ): string {
   const cell = (s: string) => s.replaceAll('|', '\\|');
   return [
     `| measure | this checkout (${cell(labels.current)}) | reference (${cell(labels.reference)}) | this / reference | target |`,
     '| --- | --- | --- | --- | --- |',
-    ...comparisonRows(current, reference, baseline).map(
+    ...comparisonRows(current, reference, baseline, rounds).map(
       (r) =>
         `| ${cell(r.measure)} | ${cell(r.current)} | ${cell(r.reference)} | ${r.ratio} | ${r.target ? judged(r.target, r.ok) : ''} |`,
     ),

@@ -26,6 +26,14 @@ describe('npm run bench: its command line', () => {
     expect(() => parseBenchArgs(['--reference'])).toThrow();
   });
 
+  it('reads --rounds (one by default), only whole and only with a reference to alternate with', () => {
+    expect(parseBenchArgs([]).rounds).toBe(1);
+    expect(parseBenchArgs(['--reference', 'dcf1aed', '--only=ack', '--rounds=3']).rounds).toBe(3);
+    expect(() => parseBenchArgs(['--rounds=3', '--only=ack'])).toThrow(/add --reference/);
+    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=2.5'])).toThrow(/whole number/);
+    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=0'])).toThrow(/positive number/);
+  });
+
   it('refuses unknown sections, options and non-numbers', () => {
     expect(() => parseBenchArgs(['--only=ack,speed'])).toThrow(/unknown section "speed"/);
     expect(() => parseBenchArgs(['--duration=soon'])).toThrow(/--duration must be a positive number/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AcceptFigures, comparisonRows, ratio, sideBySide } from '../../../bench/lib/compare.js';
+import { type AcceptFigures, comparisonRows, median, ratio, sideBySide } from '../../../bench/lib/compare.js';
 
 const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
   cpuMs: 4.6,
@@ -76,6 +76,32 @@ describe('npm run bench --reference: the side-by-side table', () => {
     });
     expect(table).toContain('this checkout (x\\|y)');
     expect(table).toContain('n/a (a\\|b)');
+  });
+
+  it('with several rounds, judges the CPU target on the median of the rounds’ ratios and lists every round', () => {
+    const rounds = [
+      { current: 1.8, reference: 2.0 },
+      { current: 1.2, reference: 3.0 },
+      { current: 1.0, reference: 2.2 },
+    ];
+    const rows = comparisonRows(figures({ cpuMs: 1.8 }), figures({ cpuMs: 2.0 }), baseline, rounds);
+    // Ratios 0.9, 0.4 and 0.45: their median, not the ratio of the medians (1.2 / 2.2 = 0.55).
+    expect(rows[0]).toMatchObject({ current: '1.2 ms', reference: '2.2 ms', ratio: '0.45x', ok: true });
+    expect(rows[0]?.measure).toContain('median of 3 alternating rounds');
+    expect(rows[1]).toMatchObject({
+      current: '1.8 ms, 1.2 ms, 1 ms',
+      reference: '2 ms, 3 ms, 2.2 ms',
+      ratio: '0.9x, 0.4x, 0.45x',
+    });
+    // One round: the table is as before, without the rounds' row.
+    expect(comparisonRows(figures(), figures(), baseline)).toHaveLength(rows.length - 1);
+  });
+
+  it('median: the middle value, the mean of the two middle ones for an even count, ignoring gaps', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([Number.NaN, 5])).toBe(5);
+    expect(median([])).toBeNaN();
   });
 
   it('ratio: a dash for a zero or missing divisor', () => {
