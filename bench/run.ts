@@ -435,7 +435,7 @@ async function ackSection(targets: Target[]): Promise<void> {
     section: 'ack',
     measure:
       'Accept with deliveries held back, end to end: time to deliver the backlog once Slack stops answering 429',
-    value: `${fmt(backlog, 0)} Slack messages of ${fmt(heldAccepts, 0)} Accepts in ${fmt(drainSeconds)} s (${fmt(heldAccepts / (DURATION + drainSeconds), 0)} Accepts/s over the load and the drain)`,
+    value: `${fmt(backlog, 0)} outbox rows waiting (a change of a handoff is one, expanded into its messages when delivered) of ${fmt(heldAccepts, 0)} Accepts, delivered in ${fmt(drainSeconds)} s (${fmt(heldAccepts / (DURATION + drainSeconds), 0)} Accepts/s over the load and the drain)`,
     target: '',
   });
   add({
