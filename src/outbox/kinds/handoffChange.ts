@@ -1,5 +1,5 @@
 import { expandPendingChanges } from '../../db/repositories/changes.js';
-import type { DeliveryKind } from './kind.js';
+import { localKind } from './kind.js';
 
 /**
  * `handoff.change`: what one change of a handoff owes (db/repositories/changes.ts), queued as one row on the request
@@ -7,16 +7,4 @@ import type { DeliveryKind } from './kind.js';
  * their messages, surfaces, updates and App Home republishes, due when each change was made. Not a Slack call: no
  * guard, no pacing; doing it again is harmless (an expanded change is no longer waiting, and expands to nothing).
  */
-export const handoffChange: DeliveryKind = {
-  paced: false,
-  limitKey: (row) => row.method,
-  guarded: false,
-  uncertain: { do: 'resend' },
-  marksAttempt: false,
-  async send(ctx, row) {
-    const handoffId = row.handoffId;
-    if (handoffId !== null)
-      await ctx.db.transaction((tx) => expandPendingChanges(tx, [handoffId], row.nextAttemptAt));
-    return {};
-  },
-};
+export const handoffChange = localKind((tx, handoffId, at) => expandPendingChanges(tx, [handoffId], at));

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { OutboxRow } from '../../db/repositories/outbox.js';
 import type { Logger } from '../../logger.js';
 import type { Timers } from '../../runtime/timers.js';
@@ -98,4 +98,23 @@ export interface DeliveryKind {
   render?: KindRenderer;
   /** Makes the call. Throws what the call threw; `classifyFailure` sorts it. */
   send(ctx: DeliveryContext, row: OutboxRow, rendered: Rendered | undefined): Promise<Sent>;
+}
+
+/**
+ * A local kind: delivering it writes rows for the row's handoff in one transaction (no Slack call: no guard, no
+ * pacing, and doing it again is harmless), due when the row was (`row.nextAttemptAt`).
+ */
+export function localKind(write: (tx: Tx, handoffId: number, at: Date) => Promise<void>): DeliveryKind {
+  return {
+    paced: false,
+    limitKey: (row) => row.method,
+    guarded: false,
+    uncertain: { do: 'resend' },
+    marksAttempt: false,
+    async send(ctx, row) {
+      const handoffId = row.handoffId;
+      if (handoffId !== null) await ctx.db.transaction((tx) => write(tx, handoffId, row.nextAttemptAt));
+      return {};
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { expandPendingChanges } from '../../db/repositories/changes.js';
 import { fanOutRefresh } from '../../db/repositories/surfaces.js';
-import type { DeliveryKind } from './kind.js';
+import { localKind } from './kind.js';
 
 /**
  * `surfaces.refresh`: a handoff changed, so every message showing it must be brought up to date. Queued once per change
@@ -8,20 +8,8 @@ import type { DeliveryKind } from './kind.js';
  * per posted surface, due when the change was made, each then delivered as its own conversation allows. Not a Slack
  * call: no guard, no pacing, and doing it again is harmless (a surface with an update waiting gets no second one).
  */
-export const surfacesRefresh: DeliveryKind = {
-  paced: false,
-  limitKey: (row) => row.method,
-  guarded: false,
-  uncertain: { do: 'resend' },
-  marksAttempt: false,
-  async send(ctx, row) {
-    const handoffId = row.handoffId;
-    // A change queued after this refresh goes first (changes.ts): its new messages come before the updates.
-    if (handoffId !== null)
-      await ctx.db.transaction(async (tx) => {
-        await expandPendingChanges(tx, [handoffId], row.nextAttemptAt);
-        await fanOutRefresh(tx, handoffId, row.nextAttemptAt);
-      });
-    return {};
-  },
-};
+export const surfacesRefresh = localKind(async (tx, handoffId, at) => {
+  // A change queued after this refresh goes first (changes.ts): its new messages come before the updates.
+  await expandPendingChanges(tx, [handoffId], at);
+  await fanOutRefresh(tx, handoffId, at);
+});
