@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
@@ -77,6 +77,21 @@ async function delivered(): Promise<void> {
         .get(sandbox.clock.now().getTime()) as { n: number }
     ).n;
   await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
+}
+
+/**
+ * Clicks a message's button and waits for the app's answer: Playwright's click returns once the browser dispatched
+ * it, before the page's request reached the app, so a `delivered()` right after could find the outbox empty because
+ * the click's own rows were not written yet (CI failed that way once: the partner thread's parent still read "Not
+ * taken forward" after the Accept).
+ */
+async function clickAction(button: Locator): Promise<void> {
+  const answered = page.waitForResponse(
+    (response) =>
+      new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
+  );
+  await button.click();
+  expect((await answered).ok()).toBe(true);
 }
 
 async function actAs(userId: string): Promise<void> {
@@ -279,12 +294,13 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     await delivered();
     await danaReadsOnlyTruth('run1-6-given-to-jordan', []);
     await readsIn(jordan.id, `D${jordan.id}`);
-    await page
-      .locator('#pane article.message', { hasText: 'Litware Health' })
-      .filter({ has: page.locator(`button[data-action-id="${ACTION_ID.accept}"]`) })
-      .last()
-      .locator(`button[data-action-id="${ACTION_ID.accept}"]`)
-      .click();
+    await clickAction(
+      page
+        .locator('#pane article.message', { hasText: 'Litware Health' })
+        .filter({ has: page.locator(`button[data-action-id="${ACTION_ID.accept}"]`) })
+        .last()
+        .locator(`button[data-action-id="${ACTION_ID.accept}"]`),
+    );
     await delivered();
     const accepted = (await danaReadsOnlyTruth('run1-7-accepted', [jordan.real_name ?? ''])).join('\n');
     expect(accepted).toContain(jordan.real_name);
@@ -296,11 +312,12 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     await shot('run1-7-pat-asked');
     expect(asked).toHaveLength(1);
     await readsIn(pat.id, `D${pat.id}`);
-    await page
-      .locator('#pane article.message', { hasText: 'Ken Ito' })
-      .last()
-      .locator(`button[data-action-id="${ACTION_ID.heldBackConfirm}"]`)
-      .click();
+    await clickAction(
+      page
+        .locator('#pane article.message', { hasText: 'Ken Ito' })
+        .last()
+        .locator(`button[data-action-id="${ACTION_ID.heldBackConfirm}"]`),
+    );
     await delivered();
     // Still true, without the date: Dana reads the move again, with no passed date.
     await expect
@@ -359,11 +376,12 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     await shot('run2-3-jordan-dm');
     expect(jordanReads).toMatch(/declined/i);
 
-    await page
-      .locator('#pane article.message:not(.reply > article)', { hasText: 'Contoso Freight' })
-      .last()
-      .locator(`button[data-action-id="${ACTION_ID.accept}"]`)
-      .click();
+    await clickAction(
+      page
+        .locator('#pane article.message:not(.reply > article)', { hasText: 'Contoso Freight' })
+        .last()
+        .locator(`button[data-action-id="${ACTION_ID.accept}"]`),
+    );
     await delivered();
     const accepted = await danaReadsOnlyTruth('run2-4-accepted', [jordan.real_name ?? ''], 'Contoso Freight');
     expect(accepted.join('\n')).toContain(jordan.real_name);
@@ -372,6 +390,9 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     const parent = page.locator('#pane article.message:not(.reply > article)', {
       hasText: 'Contoso Freight',
     });
-    await expect.poll(() => parent.locator(':scope > .bk-block').first().innerText()).toMatch(/Accepted/);
+    // The page reads the fake Slack every 700 ms: a few of its refreshes.
+    await expect
+      .poll(() => parent.locator(':scope > .bk-block').first().innerText(), { timeout: 5_000 })
+      .toMatch(/Accepted/);
   });
 });
