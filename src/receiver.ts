@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import { type BudgetLoad, ByteBudget, readBody } from './receiver/budget.js';
 import { checkHeaders, headerValue, isSlackRequest } from './receiver/headers.js';
 import { createClockWarning, createRefusalLog, describe } from './receiver/refusals.js';
-import { inspectBody } from './receiver/shape.js';
+import { readSlackBody } from './receiver/shape.js';
 import type { RequestActivity } from './runtime/requestActivity.js';
 
 export { ByteBudget } from './receiver/budget.js';
@@ -167,9 +167,16 @@ class GuardedReceiver extends HTTPReceiver {
 
   /** A correctly signed body, whole: refused if malformed, answered if `app_rate_limited`, else Bolt's. */
   private signed(req: IncomingMessage, res: ServerResponse, body: Buffer) {
-    // Bolt uses the body as it is (it reads no body it has been given).
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-    const verdict = inspectBody(headerValue(req, 'content-type'), body.toString('utf8'));
+    const { verdict, payload } = readSlackBody(headerValue(req, 'content-type'), body.toString('utf8'));
+    // Bolt uses the body it is given (it reads no body it has been given). An interaction's form is one `payload`
+    // field, which Bolt reads as `JSON.parse` of that field: it is given the field, decoded here already, as a JSON
+    // body, the same object without a second walk of the form (about 5% of an Accept's CPU).
+    const bolted = req as IncomingMessage & { rawBody?: Buffer };
+    if (payload === undefined) bolted.rawBody = body;
+    else {
+      bolted.rawBody = Buffer.from(payload, 'utf8');
+      req.headers['content-type'] = 'application/json';
+    }
     if (verdict && 'problem' in verdict)
       return this.refuse(req, res, 400, `malformed: ${verdict.problem}`, false);
     if (verdict?.answer === 'ssl_check') {
