@@ -54,20 +54,28 @@ export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCa
  * otherwise the next business-day morning.
  */
 export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime {
-  const local = DateTime.fromJSDate(sentAt, { zone: zoneFor(calendar.timeZone) });
-  const opens = atClock(local, calendar.dayStart);
-  const closes = atClock(local, calendar.dayEnd);
-  if (isBusinessDay(local, calendar) && local < closes) {
-    return local < opens ? opens : local;
-  }
-  let day = atClock(local.plus({ days: 1 }), calendar.dayStart);
+  const zone = zoneFor(calendar.timeZone);
+  if (typeof zone === 'string') throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  return DateTime.fromMillis(startOf(sentAt, zone, calendar).ms, { zone });
+}
+
+/**
+ * The window's start as epoch milliseconds and its local day (days since 1970-01-01), from the days' remembered
+ * business hours (`hoursOn`): what a walk of luxon DateTimes gave, without building one per day.
+ */
+function startOf(sentAt: Date, zone: IANAZone, calendar: BusinessCalendar): { ms: number; day: number } {
+  const days = rememberedDays(calendar);
+  const t = sentAt.getTime();
+  let day = localDay(t, zone);
+  const hours = hoursOn(days, day, calendar);
+  if (hours && t < hours[1]) return { ms: Math.max(t, hours[0]), day };
   // An unknown zone has no business day at all, and a calendar closed for a year has none soon: never look forever.
-  if (!day.isValid) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
-  for (let looked = 0; !isBusinessDay(day, calendar); looked += 1) {
-    if (looked > 366) throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
-    day = day.plus({ days: 1 });
+  for (let looked = 0; looked <= 367; looked += 1) {
+    day += 1;
+    const next = hoursOn(days, day, calendar);
+    if (next) return { ms: next[0], day };
   }
-  return day;
+  throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
 }
 
 /**
@@ -75,22 +83,25 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
  * Weekends and holidays are skipped; wall-clock time is kept across daylight-saving changes.
  */
 export function responseDueAt(sentAt: Date, businessDays: number, calendar: BusinessCalendar): Date {
-  const start = windowStart(sentAt, calendar);
-  const first = start.toISODate();
-  if (!start.isValid || first === null) throw new RangeError(`not a time zone: ${calendar.timeZone}`);
-  // The days are walked as dates, each one's being open remembered (`openHours`); the deadline is built once, at the
-  // window's local time of day on the last of them (what luxon's `plus({ days })` gives: the wall clock kept).
-  let date = first;
+  const zone = zoneFor(calendar.timeZone);
+  if (typeof zone === 'string') throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  const start = startOf(sentAt, zone, calendar);
+  // The days are walked as day numbers, each one's being open remembered (`hoursOn`); the deadline is built once, at
+  // the window's local time of day on the last of them (what luxon's `plus({ days })` gives: the wall clock kept).
+  const days = rememberedDays(calendar);
+  let day = start.day;
   let counted = 0;
   for (let looked = 0; counted < businessDays; looked += 1) {
     if (looked > businessDays * 7 + 366)
       throw new RangeError(`no business day in a year in ${calendar.timeZone}`);
-    date = nextDate(date);
-    if (openHours(date, calendar)) counted += 1;
+    day += 1;
+    if (hoursOn(days, day, calendar)) counted += 1;
   }
-  if (date === first) return start.toJSDate();
-  const [year, month, day] = date.split('-').map(Number);
-  return start.set({ year, month, day }).toJSDate();
+  if (day === start.day) return new Date(start.ms);
+  const date = new Date(day * DAY_MS);
+  return DateTime.fromMillis(start.ms, { zone })
+    .set({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() })
+    .toJSDate();
 }
 
 /** Today's date (YYYY-MM-DD) in a zone (an unknown zone: the UTC date, as before). */
@@ -103,18 +114,18 @@ export function isoDateIn(at: Date, timeZone: string): string {
  * Business hours between two moments in a calendar: the time that falls inside business hours on business days.
  * Nights, weekends and holidays count for nothing, so "answered in 4 business hours" means the same anywhere.
  * Every decision computes it: the days are walked as dates, and each day's hours are worked out once (luxon, the
- * zone and the holidays) and remembered (`openHours`).
+ * zone and the holidays) and remembered (`hoursOn`).
  */
 export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCalendar): number {
   if (to.getTime() <= from.getTime()) return 0;
   const zone = zoneFor(calendar.timeZone);
   // An unknown zone: no day is known, nothing counts (as luxon's invalid dates compared before).
   if (typeof zone === 'string') return 0;
-  const first = localDate(from, zone);
-  const last = localDate(to, zone);
+  const days = rememberedDays(calendar);
+  const last = localDay(to.getTime(), zone);
   let ms = 0;
-  for (let date = first; date <= last; date = nextDate(date)) {
-    const hours = openHours(date, calendar);
+  for (let day = localDay(from.getTime(), zone); day <= last; day += 1) {
+    const hours = hoursOn(days, day, calendar);
     if (!hours) continue;
     const a = Math.max(hours[0], from.getTime());
     const b = Math.min(hours[1], to.getTime());
@@ -123,15 +134,24 @@ export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCal
   return ms / 3_600_000;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
  * The local date (YYYY-MM-DD) of a moment in a zone, from the zone's offset at that moment (remembered per quarter
  * hour by zoneFor): what luxon's `toISODate` gives, without building a DateTime (about half of an Accept's business
  * hours arithmetic).
  */
 function localDate(at: Date, zone: IANAZone): string {
-  const ms = at.getTime();
-  return new Date(ms + zone.offset(ms) * 60_000).toISOString().slice(0, 10);
+  return isoOfDay(localDay(at.getTime(), zone));
 }
+
+/** The local day of a moment in a zone, as days since 1970-01-01 (its local date's UTC midnight / one day). */
+function localDay(ms: number, zone: IANAZone): number {
+  return Math.floor((ms + zone.offset(ms) * 60_000) / DAY_MS);
+}
+
+/** A day number's date, YYYY-MM-DD. */
+const isoOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** The day after a YYYY-MM-DD date. */
 function nextDate(date: string): string {
@@ -139,31 +159,43 @@ function nextDate(date: string): string {
   return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
 }
 
-/** Days remembered per holiday calendar; a calendar that outgrows it starts again (it is only a cache). */
+/** Days remembered per calendar; a calendar that outgrows it starts again (it is only a cache). */
 const MAX_DAYS_REMEMBERED = 20_000;
 const NO_HOLIDAYS = {};
-const rememberedHours = new WeakMap<object, Map<string, readonly [number, number] | null>>();
+type Hours = readonly [number, number] | null;
+/** Per holiday calendar (the settings' function), then per person, zone and hours: each day's hours by day number. */
+const rememberedHours = new WeakMap<object, Map<string, Map<number, Hours>>>();
+
+/** The remembered days of one calendar (looked up once per walk, not once per day). */
+function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
+  const owner = calendar.isHoliday ?? NO_HOLIDAYS;
+  let calendars = rememberedHours.get(owner);
+  if (!calendars) {
+    calendars = new Map();
+    rememberedHours.set(owner, calendars);
+  }
+  const key = `${calendar.person ?? ''}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}`;
+  let days = calendars.get(key);
+  if (!days) {
+    days = new Map();
+    calendars.set(key, days);
+  }
+  return days;
+}
 
 /**
  * One local day's business hours as epoch milliseconds [opens, closes], or null when the day is closed (a weekend or
- * a holiday). Remembered per holiday calendar (the settings' function), person, zone, hours and date.
+ * a holiday), remembered in `days` (the calendar's, from `rememberedDays`).
  */
-function openHours(date: string, calendar: BusinessCalendar): readonly [number, number] | null {
-  const owner = calendar.isHoliday ?? NO_HOLIDAYS;
-  let known = rememberedHours.get(owner);
-  if (!known) {
-    known = new Map();
-    rememberedHours.set(owner, known);
-  }
-  const key = `${calendar.person ?? ''}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}|${date}`;
-  let hours = known.get(key);
+function hoursOn(days: Map<number, Hours>, day: number, calendar: BusinessCalendar): Hours {
+  let hours = days.get(day);
   if (hours === undefined) {
-    const day = DateTime.fromISO(date, { zone: zoneFor(calendar.timeZone) });
-    hours = isBusinessDay(day, calendar)
-      ? [atClock(day, calendar.dayStart).toMillis(), atClock(day, calendar.dayEnd).toMillis()]
+    const local = DateTime.fromISO(isoOfDay(day), { zone: zoneFor(calendar.timeZone) });
+    hours = isBusinessDay(local, calendar)
+      ? [atClock(local, calendar.dayStart).toMillis(), atClock(local, calendar.dayEnd).toMillis()]
       : null;
-    if (known.size >= MAX_DAYS_REMEMBERED) known.clear();
-    known.set(key, hours);
+    if (days.size >= MAX_DAYS_REMEMBERED) days.clear();
+    days.set(day, hours);
   }
   return hours;
 }
