@@ -156,13 +156,13 @@ export function generate(opts: GenerateOptions): Generated {
           ae_time_zone, partner_channel_id, account_name, crm_opportunity, partner_org, partner_contact_name,
           partner_contact_role, why_partner, customer_trigger, joint_value, warm_path, seller_next_move,
           partner_next_move, partner_next_move_date, partner_agreed_in_writing, risk_note, evidence_url,
-          response_window_days, sent_at, due_at, decided_at, assignment, cycle, reminder_schedule,
+          response_window_days, sent_at, asked_at, due_at, decided_at, assignment, cycle, reminder_schedule,
           next_reminder_at, expired_at, withdrawn_at, account_key, account_domain, partner_key, on_priority_list,
           score, score_band, scorecard, classification, classification_reason, outcome, last_activity_at,
           next_stall_nudge_at, created_at, updated_at)
         SELECT n, 'T0INTERNAL', 'VGEN' || n, status, au.id, au.id, ae.id, 'T0INTERNAL', ae.name, ae.tz, p.channel,
           'Account ' || (n % 60000), 'OPP-' || n, p.org, $contact, $role, $why, $trigger, $joint, $warm, $seller,
-          $partnerMove, NULL, 1, $risk, $evidence, 5, sent, due,
+          $partnerMove, NULL, 1, $risk, $evidence, 5, sent, sent, due,
           CASE WHEN status IN ('accepted', 'declined') THEN decided END, 1, 1,
           CASE WHEN status = 'sent' THEN json_array(due - 2 * ${DAY}, due - 4 * ${HOUR}) END,
           CASE WHEN status <> 'sent' THEN NULL

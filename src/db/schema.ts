@@ -222,6 +222,12 @@ export const handoffs = sqliteTable(
     cycle: integer('cycle').notNull().default(1),
     /** When the current window began (null: at sentAt). */
     windowStartedAt: timestamp('window_started_at'),
+    /**
+     * When this assignment's AE was asked to answer: the send, the reassignment to them, or the away AE's return the
+     * author chose to start the window at. An expiry and an extension keep it (the time to decision counts from it).
+     * Null on handoffs sent before it was kept: the touch log says (`assignmentWindowStart`).
+     */
+    askedAt: timestamp('asked_at'),
     /** The current window's length in business days (null: responseWindowDays). */
     windowDays: integer('window_days'),
     /** The current window's reminder times (epoch ms), and the next one still to send. */

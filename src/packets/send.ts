@@ -199,6 +199,8 @@ async function storeSent(
     ...sentRow(draft, review, cleared, to.ae, now),
     partnerId: partner.id,
     ...window,
+    // Asked now, or from the away AE's return the author chose: the time to decision counts from here.
+    askedAt: to.startAt,
     accountKey: account.key,
     accountDomain: account.domain,
     partnerKey: account.partnerKey,

@@ -102,8 +102,10 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
   const before = checked.handoff;
   const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
   // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author chose
-  // to start the window then), across an expiry and an extension.
-  const askedAt = (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
+  // to start the window then), across an expiry and an extension: kept on the handoff, or, for one sent before it
+  // was, read from the touch log.
+  const askedAt =
+    before.askedAt ?? (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
   let decision: DecisionRow | undefined;
   /** The handoff as the transaction found it when an edit committed after the check above: nothing recorded. */
   let edited: HandoffRow | undefined;

@@ -47,6 +47,8 @@ export function reassignChange(
     decidedAt: null,
     expiredAt: null,
     ...window,
+    // The new AE is asked as the new window starts (the time to decision counts from here).
+    askedAt: window.windowStartedAt,
   };
 }
 

@@ -217,6 +217,8 @@ describe('absence and cover', () => {
     const h2 = await lastHandoff(h);
     expect(h2.aeUserId).toBe(people.ae.id);
     expect(h2.windowStartedAt?.toISOString()).toBe(BACK.toISOString());
+    // Asked from their return (kept on the handoff): the time to decision counts from there.
+    expect(h2.askedAt?.toISOString()).toBe(BACK.toISOString());
     expect(h2.dueAt.getTime()).toBeGreaterThan(BACK.getTime());
     expect((await sentEvent(h, h2.id))?.detail).toMatchObject({ windowFrom: BACK.toISOString() });
     // The author chose already: the sweep's look at the away AE does not tell the owner again.

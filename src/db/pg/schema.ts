@@ -172,6 +172,7 @@ export const handoffs = pgTable(
     assignment: integer('assignment').notNull().default(1),
     cycle: integer('cycle').notNull().default(1),
     windowStartedAt: timestamp('window_started_at'),
+    askedAt: timestamp('asked_at'),
     windowDays: integer('window_days'),
     reminderSchedule: jsonb('reminder_schedule').$type<number[]>(),
     nextReminderAt: timestamp('next_reminder_at'),

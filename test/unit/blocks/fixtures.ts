@@ -46,6 +46,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     assignment: 1,
     cycle: 1,
     windowStartedAt: null,
+    askedAt: null,
     windowDays: null,
     reminderSchedule: null,
     nextReminderAt: null,
