@@ -213,6 +213,13 @@ describe('schema parity: Postgres after migrations-pg/ = SQLite after migrations
         columns: ['crm_system', 'crm_record_id'],
         where: 'crm_record_id is not null',
       },
+      // Issue 32: an outbox row without a surface or a record key (a lifecycle change) writes no entry.
+      outbox_surface_key_status_idx: {
+        unique: false,
+        columns: ['surface_key', 'status'],
+        where: 'surface_key is not null',
+      },
+      outbox_record_as_idx: { unique: false, columns: ['record_as'], where: 'record_as is not null' },
     });
   });
 
