@@ -8,8 +8,8 @@ import {
   responseDueAt,
   windowStart,
 } from '../../../src/domain/businessDays.js';
-import { holidayCalendar } from '../../../src/domain/holidays.js';
 import { seedOf } from '../../support/seed.js';
+import { SAMPLE_CALENDARS, twoYears } from './calendarFixtures.js';
 
 /**
  * The window's start and deadline as a walk of luxon DateTimes, a day at a time (how they were computed before the
@@ -35,32 +35,12 @@ function dueByLuxon(sentAt: Date, businessDays: number, calendar: BusinessCalend
   return day.toJSDate();
 }
 
-const calendarIn = (timeZone: string, regions: string[] = [], closures: string[] = []): BusinessCalendar => ({
-  timeZone,
-  dayStart: '09:00',
-  dayEnd: '17:00',
-  isHoliday: holidayCalendar(regions, closures),
-});
-
 describe('responseDueAt and windowStart: the remembered walk gives the day-by-day instants', () => {
-  const calendars = [
-    calendarIn('UTC'),
-    calendarIn('America/New_York', ['US']),
-    calendarIn('Europe/Berlin', ['DE']),
-    calendarIn('Australia/Sydney', ['AU'], ['2026-12-24']),
-    calendarIn('America/Santiago'),
-    { timeZone: 'Asia/Kolkata', dayStart: '08:30', dayEnd: '18:15' },
-  ];
-  // Two years around the DST changes of 2026 and 2027.
-  const moment = fc
-    .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) })
-    .map((ms) => new Date(ms));
-
   it('for random sends and windows of 0 to 15 business days, in six calendars', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...calendars),
-        moment,
+        fc.constantFrom(...SAMPLE_CALENDARS),
+        twoYears,
         fc.integer({ min: 0, max: 15 }),
         (calendar, at, n) => {
           expect(windowStart(at, calendar).toMillis()).toBe(startByLuxon(at, calendar).toMillis());
