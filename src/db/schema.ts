@@ -413,9 +413,7 @@ export const outbox = sqliteTable(
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
     // Looked up by a surface or a record key only (`= ?`, which implies not null): the rows without one, a lifecycle
     // change's among them (one per Accept), write no entry (issue 32).
-    index('outbox_surface_key_status_idx')
-      .on(t.surfaceKey, t.status)
-      .where(sql`${t.surfaceKey} is not null`),
+    index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status).where(sql`${t.surfaceKey} is not null`),
     index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
     index('outbox_record_as_idx').on(t.recordAs).where(sql`${t.recordAs} is not null`),
