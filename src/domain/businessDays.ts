@@ -122,9 +122,12 @@ export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCal
   // An unknown zone: no day is known, nothing counts (as luxon's invalid dates compared before).
   if (typeof zone === 'string') return 0;
   const days = rememberedDays(calendar);
+  const first = localDay(from.getTime(), zone);
   const last = localDay(to.getTime(), zone);
+  // An invalid date is refused, as building its local date refused it before.
+  if (Number.isNaN(first) || Number.isNaN(last)) throw new RangeError('Invalid time value');
   let ms = 0;
-  for (let day = localDay(from.getTime(), zone); day <= last; day += 1) {
+  for (let day = first; day <= last; day += 1) {
     const hours = hoursOn(days, day, calendar);
     if (!hours) continue;
     const a = Math.max(hours[0], from.getTime());
@@ -161,6 +164,8 @@ function nextDate(date: string): string {
 
 /** Days remembered per calendar; a calendar that outgrows it starts again (it is only a cache). */
 const MAX_DAYS_REMEMBERED = 20_000;
+/** Calendars (person, zone, hours) remembered per holiday calendar, likewise. */
+const MAX_CALENDARS_REMEMBERED = 2_000;
 const NO_HOLIDAYS = {};
 type Hours = readonly [number, number] | null;
 /** Per holiday calendar (the settings' function), then per person, zone and hours: each day's hours by day number. */
@@ -177,6 +182,7 @@ function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
   const key = `${calendar.person ?? ''}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}`;
   let days = calendars.get(key);
   if (!days) {
+    if (calendars.size >= MAX_CALENDARS_REMEMBERED) calendars.clear();
     days = new Map();
     calendars.set(key, days);
   }

@@ -83,7 +83,7 @@ async function delivered(): Promise<void> {
  * Clicks a message's button and waits for the app's answer: Playwright's click returns once the browser dispatched
  * it, before the page's request reached the app, so a `delivered()` right after could find the outbox empty because
  * the click's own rows were not written yet (CI failed that way once: the partner thread's parent still read "Not
- * taken forward" after the Accept).
+ * taken forward" after the Accept). A button the app acknowledges before its work (Still true) needs its own wait.
  */
 async function clickAction(button: Locator): Promise<void> {
   const answered = page.waitForResponse(
@@ -91,7 +91,8 @@ async function clickAction(button: Locator): Promise<void> {
       new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
   );
   await button.click();
-  expect((await answered).ok()).toBe(true);
+  // The sandbox answers 200 with the app's own status in its body.
+  expect(await (await answered).json()).toEqual({ status: 200 });
 }
 
 async function actAs(userId: string): Promise<void> {
@@ -317,6 +318,17 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
         .locator('#pane article.message', { hasText: 'Ken Ito' })
         .last()
         .locator(`button[data-action-id="${ACTION_ID.heldBackConfirm}"]`),
+    );
+    // "Still true" is acknowledged first and confirmed after: its rows exist once the move is marked confirmed.
+    await waitFor(
+      () =>
+        (
+          sandbox.database.sqlite
+            .prepare('SELECT partner_next_move_confirmed AS c FROM handoffs WHERE id = ?')
+            .get(handoff('Litware Health').id) as { c: string | null }
+        ).c !== null,
+      10_000,
+      'the next move confirmed',
     );
     await delivered();
     // Still true, without the date: Dana reads the move again, with no passed date.

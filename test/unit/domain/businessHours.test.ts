@@ -181,4 +181,9 @@ describe('businessHoursBetween: the remembered day hours give the day-by-day fig
     expect(dayByDay(from, to, unknown)).toBe(0);
     expect(businessHoursBetween(from, to, unknown)).toBe(0);
   });
+
+  it('refuses an invalid date instead of counting nothing', () => {
+    const from = new Date('2026-11-23T10:00:00Z');
+    expect(() => businessHoursBetween(from, new Date(Number.NaN), newYork)).toThrow(RangeError);
+  });
 });
