@@ -40,9 +40,11 @@ export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCa
   const zone = zoneFor(calendar.timeZone);
   if (typeof zone === 'string' || !calendar.isHoliday) return [];
   const closed: string[] = [];
-  const last = localDate(to, zone);
-  for (let date = localDate(from, zone); date <= last; date = nextDate(date)) {
-    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const last = localDay(to.getTime(), zone);
+  for (let day = localDay(from.getTime(), zone); day <= last; day += 1) {
+    // 1970-01-01 was a Thursday: 0 is Sunday, 6 Saturday.
+    const weekday = (((day + 4) % 7) + 7) % 7;
+    const date = isoOfDay(day);
     if (weekday !== 0 && weekday !== 6 && calendar.isHoliday(date, calendar.timeZone, calendar.person))
       closed.push(date);
   }
@@ -155,12 +157,6 @@ function localDay(ms: number, zone: IANAZone): number {
 
 /** A day number's date, YYYY-MM-DD. */
 const isoOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-/** The day after a YYYY-MM-DD date. */
-function nextDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
-}
 
 /** Days remembered per calendar; a calendar that outgrows it starts again (it is only a cache). */
 const MAX_DAYS_REMEMBERED = 20_000;
