@@ -12,7 +12,7 @@ import {
   otherAeUser,
   outboxDrained,
   QUIET,
-  reassignSubmission,
+  reassignTo,
   submit,
 } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
@@ -62,17 +62,7 @@ describe('asked_at: when the current AE was asked', () => {
 
     await expire(h, extended);
     const reassignAt = h.clock.now();
-    const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    expect(
-      await submit(
-        h,
-        reassignSubmission({
-          privateMetadata: modal.private_metadata,
-          newAeUserId: people.otherAe.id,
-          days: '3',
-        }),
-      ),
-    ).toEqual({});
+    expect(await reassignTo(h, handoff.id, people.otherAe.id, '3')).toEqual({});
     const moved = await handoffRow(h, handoff.id);
     expect(moved.assignment).toBe(2);
     expect(moved.askedAt?.toISOString()).toBe(reassignAt.toISOString());

@@ -15,7 +15,7 @@ import {
   handoffRow,
   openOwnerModal,
   otherAeUser,
-  reassignSubmission,
+  reassignTo,
   type SlackUser,
   submit,
 } from '../support/ownerFlow.js';
@@ -255,17 +255,7 @@ describe('the touch log', () => {
     // The owner reassigns at Monday 16:00Z = 08:00 in Los Angeles, before the new AE's day starts.
     h.clock.advance(HOUR);
     const reassignedAt = h.clock.now().toISOString();
-    const modal = await openOwnerModal(h, 'reassign', id);
-    expect(
-      await submit(
-        h,
-        reassignSubmission({
-          privateMetadata: modal.private_metadata,
-          newAeUserId: people.otherAe.id,
-          days: '3',
-        }),
-      ),
-    ).toEqual({});
+    expect(await reassignTo(h, id, people.otherAe.id, '3')).toEqual({});
 
     // Tuesday 10:30 in Los Angeles: Monday 09:00–17:00 (8 h) + Tuesday 09:00–10:30 (1.5 h).
     h.clock.set('2026-11-24T18:30:00.000Z');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { DUE, expire, handoffRow, openOwnerModal, reassignSubmission, submit } from '../support/ownerFlow.js';
+import { DUE, expire, handoffRow, reassignTo } from '../support/ownerFlow.js';
 import { people, TEAM } from '../support/people.js';
 import { lastHandoff, reviewPacket, sendReview } from '../support/reviewFlow.js';
 import { QUIET } from '../support/revopsFlow.js';
@@ -111,17 +111,7 @@ describe("a person's own holiday regions", () => {
     const { handoff } = await sendHandoff(h);
     expect(handoff.dueAt.toISOString()).toBe(DUE);
     await expire(h, handoff);
-    const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    expect(
-      await submit(
-        h,
-        reassignSubmission({
-          privateMetadata: modal.private_metadata,
-          newAeUserId: people.otherAe.id,
-          days: '3',
-        }),
-      ),
-    ).toEqual({});
+    expect(await reassignTo(h, handoff.id, people.otherAe.id, '3')).toEqual({});
     // Thursday 26 November 06:00 in Los Angeles: the window opens at 09:00 that day (by zone it would open Friday, after
     // Thanksgiving, and be due Wed 2 Dec); Thu, Fri, Mon → Tue 1 Dec 09:00 PST.
     const stored = await handoffRow(h, handoff.id);

@@ -179,6 +179,12 @@ export function reassignSubmission(opts: {
   });
 }
 
+/** The owner opens Reassign on a handoff and submits it for `newAeUserId`: what Slack gets back for the submission. */
+export async function reassignTo(h: Harness, handoffId: number, newAeUserId: string, days = '3') {
+  const modal = await openOwnerModal(h, 'reassign', handoffId);
+  return submit(h, reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId, days }));
+}
+
 /** An extend modal submission, as Slack sends it. */
 export function extendSubmission(opts: {
   privateMetadata: string;
