@@ -249,16 +249,18 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       4000,
       'DM update',
     );
-    const deadRows = async () => (await outboxRows(h as Harness)).filter((r) => r.status === 'dead');
-    // Each retry waits on the injected clock: move it on until both refusals have used their attempts.
-    for (let i = 0; i < 10 && (await deadRows()).length < 2; i += 1) {
+    const rows = async () => outboxRows(h as Harness);
+    // Each retry waits on the injected clock: move it on until no row is left pending. The partner reply
+    // threaded under the refused parent waits for it, then is parked once the parent is (its own reason).
+    for (let i = 0; i < 20 && (await rows()).some((r) => r.status === 'pending'); i += 1) {
       h.clock.advance(60_000);
       await settle(200);
     }
-    const parked = await deadRows();
+    const parked = (await rows()).filter((r) => r.status === 'dead');
     expect(parked.map((r) => [r.audience, r.lastError])).toEqual([
       ['internal', 'invalid_blocks'],
       ['partner', 'invalid_blocks'],
+      ['partner', 'target_message_not_posted'],
     ]);
     expect(h.logs.some((l) => l.msg === 'outbox message parked after repeated refusals')).toBe(true);
   });
