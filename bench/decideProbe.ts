@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TestClock } from '../test/support/clock.js';
 import { sqliteProbe } from './lib/probe.js';
+import { walPages } from './lib/walPages.js';
 
 const dist = process.env.BENCH_DIST ?? join(import.meta.dirname, '..', 'dist');
 
@@ -47,6 +48,8 @@ export interface DecideProbeResult {
   rowsAdded: Record<string, number>;
   /** Indexes of the tables it added rows to, by table (each added row writes one entry in each). */
   indexes: Record<string, number>;
+  /** Pages each decision's commit writes to the WAL, and by the table or index they belong to (most first). */
+  walPages?: { perTransaction: number; byTree: Record<string, number> };
 }
 
 async function probe(): Promise<DecideProbeResult> {
@@ -119,11 +122,14 @@ async function probe(): Promise<DecideProbeResult> {
 
   for (let i = 0; i < count; i += 1) await decideNext();
   const before = counts();
+  const wal = walPages(database.sqlite, config.databasePath);
+  wal.start();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i += 1) await decideNext();
   const wallMs = (performance.now() - started) / count;
   const used = process.cpuUsage(cpu);
+  const pages = wal.stop(count);
   const after = counts();
 
   const rowsAdded: Record<string, number> = {};
@@ -145,6 +151,7 @@ async function probe(): Promise<DecideProbeResult> {
     wallMs,
     rowsAdded,
     indexes,
+    walPages: pages,
   };
   return result;
 }

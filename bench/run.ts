@@ -266,6 +266,10 @@ function figuresOf(m: AppMeasured): AcceptFigures {
     steady200: { p50: app200.p50, p99: app200.p99, rps: app200.rps },
     maxRps: appMax.rps,
     decideCpuMs: 'unavailable' in m.decideAlone ? m.decideAlone.unavailable : m.decideAlone.cpuMs,
+    decidePages:
+      'unavailable' in m.decideAlone
+        ? m.decideAlone.unavailable
+        : (m.decideAlone.walPages?.perTransaction ?? 'not measured'),
     rssMb: m.rssMb,
   };
 }
@@ -417,6 +421,12 @@ async function ackSection(targets: Target[]): Promise<void> {
     target: '',
   });
   const { decideAlone } = current;
+  // The pages the decision's commit writes, the largest owners first (each is two writes, then a checkpoint's copy).
+  const walNote = (wal: DecideProbeResult['walPages']) => {
+    if (!wal) return '';
+    const largest = Object.entries(wal.byTree).slice(0, 4);
+    return `; its commit writes ${fmt(wal.perTransaction, 1)} pages to the WAL (${largest.map(([tree, pages]) => `${tree} ${fmt(pages, 1)}`).join(', ')}, …)`;
+  };
   if ('unavailable' in decideAlone)
     throw new Error(`this checkout's decision probe failed: ${decideAlone.unavailable}`);
   const written = Object.entries(decideAlone.rowsAdded);
@@ -428,7 +438,7 @@ async function ackSection(targets: Target[]): Promise<void> {
   add({
     section: 'ack',
     measure: `The Accept’s decision alone (the real decide(), no HTTP, no Bolt; ${fmt(decideAlone.decisions, 0)} decisions after as many to warm up): CPU time per decision, and what its transaction writes`,
-    value: `${fmt(decideAlone.cpuMs, 2)} ms; adds ${fmt(rowsPerDecision, 1)} rows in ${written.length} tables (${written.map(([table, rows]) => `${table} ${fmt(rows, 1)}`).join(', ')}), ${fmt(entriesPerDecision, 0)} B-tree entries with their indexes, and updates the handoff and its surfaces`,
+    value: `${fmt(decideAlone.cpuMs, 2)} ms; adds ${fmt(rowsPerDecision, 1)} rows in ${written.length} tables (${written.map(([table, rows]) => `${table} ${fmt(rows, 1)}`).join(', ')}), ${fmt(entriesPerDecision, 0)} B-tree entries with their indexes, and updates the handoff and its surfaces${walNote(decideAlone.walPages)}`,
     target: '',
   });
   add({

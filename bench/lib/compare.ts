@@ -18,6 +18,8 @@ export interface AcceptFigures {
   maxRps: number;
   /** The decision alone (decideProbe.ts), CPU ms per decision; a string says why it could not be measured. */
   decideCpuMs: number | string;
+  /** The WAL pages each decision's commit writes (decideProbe.ts); a string says why it could not be measured. */
+  decidePages: number | string;
   rssMb: number;
 }
 
@@ -181,6 +183,20 @@ export function comparisonRows(
       current: ms(current.decideCpuMs),
       reference: ms(reference.decideCpuMs),
       ratio: ratio(current.decideCpuMs, reference.decideCpuMs),
+      target: '',
+    },
+    {
+      measure:
+        'the decision’s commit: pages written to the WAL (each two writes, and a checkpoint’s copy later)',
+      current:
+        typeof current.decidePages === 'number'
+          ? num(current.decidePages, 1)
+          : `n/a (${current.decidePages})`,
+      reference:
+        typeof reference.decidePages === 'number'
+          ? num(reference.decidePages, 1)
+          : `n/a (${reference.decidePages})`,
+      ratio: ratio(current.decidePages, reference.decidePages),
       target: '',
     },
     {

@@ -10,6 +10,7 @@ const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
   steady200: { p50: 71, p99: 178, rps: 199 },
   maxRps: 200,
   decideCpuMs: 2.44,
+  decidePages: 61,
   rssMb: 202,
   ...over,
 });
@@ -62,6 +63,21 @@ describe('npm run bench --reference: the side-by-side table', () => {
     expect(rows.find((r) => r.measure.includes('steady 200'))?.reference).toBe(
       '90 / 300 ms (only 150 req/s reached)',
     );
+    const pages = comparisonRows(
+      figures({ decidePages: 30.7 }),
+      figures({ decidePages: 'not measured' }),
+      baseline,
+    );
+    expect(pages.find((r) => r.measure.includes('pages written to the WAL'))).toMatchObject({
+      current: '30.7',
+      reference: 'n/a (not measured)',
+      ratio: '—',
+    });
+    expect(
+      comparisonRows(figures({ decidePages: 30.5 }), figures(), baseline).find((r) =>
+        r.measure.includes('WAL'),
+      )?.ratio,
+    ).toBe('0.5x');
     const unmeasured = comparisonRows(figures({ cpuMs: Number.NaN }), figures(), baseline)[0];
     expect(unmeasured?.ok).toBeUndefined();
     expect(sideBySide(figures({ cpuMs: Number.NaN }), figures(), baseline, labels)).toContain(
