@@ -49,8 +49,10 @@ export function ratio(a: number | string, b: number | string): string {
   return `${num(a / b, 2)}x`;
 }
 
-const ms = (n: number | string, digits = 2) =>
-  typeof n === 'number' ? `${num(n, digits)} ms` : `n/a (${n})`;
+/** A measured figure with its unit, or why it could not be measured. */
+const figure = (n: number | string, digits: number, unit = '') =>
+  typeof n === 'number' ? `${num(n, digits)}${unit}` : `n/a (${n})`;
+const ms = (n: number | string, digits = 2) => figure(n, digits, ' ms');
 const latency = (r: { p50: number; p99: number; rps: number }, rate: number) =>
   `${num(r.p50, 1)} / ${num(r.p99, 1)} ms${r.rps < rate * 0.95 ? ` (only ${num(r.rps, 0)} req/s reached)` : ''}`;
 const judged = (target: string, ok: boolean | undefined) =>
@@ -188,14 +190,8 @@ export function comparisonRows(
     {
       measure:
         'the decision’s commit: pages written to the WAL (each two writes, and a checkpoint’s copy later)',
-      current:
-        typeof current.decidePages === 'number'
-          ? num(current.decidePages, 1)
-          : `n/a (${current.decidePages})`,
-      reference:
-        typeof reference.decidePages === 'number'
-          ? num(reference.decidePages, 1)
-          : `n/a (${reference.decidePages})`,
+      current: figure(current.decidePages, 1),
+      reference: figure(reference.decidePages, 1),
       ratio: ratio(current.decidePages, reference.decidePages),
       target: '',
     },
