@@ -296,23 +296,32 @@ export const handoffs = sqliteTable(
     updatedAt: updatedAt(),
   },
   // Each index, the queries whose plans use it (EXPLAIN QUERY PLAN over every statement the integration tests run;
-  // docs/architecture.md "Indexes of the handoffs table"). Every one is written again when a status changes.
+  // docs/architecture.md "Indexes of the handoffs table"). Every full one is written again when a status changes; the
+  // three sweep indexes are partial, on their time being set: a transition that ends what they wait for clears the
+  // time (a decision the reminder and escalation times), so it only deletes an entry and writes none.
   (t) => [
     // A Send seen twice (Slack's retry, a double click) is one handoff.
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
-    // The sweep's expiries; an AE's waiting handoffs by due date (the away check, their App Home).
+    // The sweep's expiries; an AE's waiting handoffs by due date (the away check, their App Home); the open handoffs by
+    // status (the digest, the metrics' lists).
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
-    // The sweep's reminders.
-    index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
-    // The escalation steps due; the open handoffs by status (the digest, the metrics' lists).
-    index('handoffs_status_next_escalation_at_idx').on(t.status, t.nextEscalationAt),
+    // The sweep's reminders (set only while the handoff waits for its AE).
+    index('handoffs_status_next_reminder_at_idx')
+      .on(t.status, t.nextReminderAt)
+      .where(sql`${t.nextReminderAt} is not null`),
+    // The escalation steps due (set only while the handoff is open or expired).
+    index('handoffs_status_next_escalation_at_idx')
+      .on(t.status, t.nextEscalationAt)
+      .where(sql`${t.nextEscalationAt} is not null`),
     // An owner's handoffs (their App Home, `/handoff mine`).
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     // Channel conflict and duplicates: the same account by name, and by domain.
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
-    // Stalled deals to nudge.
-    index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
+    // Stalled deals to nudge (set only on accepted handoffs).
+    index('handoffs_status_next_stall_nudge_at_idx')
+      .on(t.status, t.nextStallNudgeAt)
+      .where(sql`${t.nextStallNudgeAt} is not null`),
     // An AE's handoffs (their App Home, the count waiting for them, their name as last seen).
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     // An author's handoffs (their App Home, their recent scores in the review).

@@ -79,13 +79,15 @@ export function handoffsContract(engine: Engine): void {
     });
 
     it('records an accept once: the deal clock starts and the window moves on', async () => {
-      const h = await handoff({ nextReminderAt: ms(500), stallNudgedAt: ms(-5) });
+      const h = await handoff({ nextReminderAt: ms(500), nextEscalationAt: ms(700), stallNudgedAt: ms(-5) });
       const result = await decide(decision(h, { nextStallNudgeAt: ms(86_400_000) }));
+      // Nothing is due for it any more: its reminder and escalation times are cleared (out of the sweep's indexes).
       expect(result?.handoff).toEqual({
         ...h,
         status: 'accepted',
         decidedAt: ms(1000),
         nextReminderAt: null,
+        nextEscalationAt: null,
         cycle: h.cycle + 1,
         updatedAt: ms(1000),
         lastActivityAt: ms(1000),

@@ -7,7 +7,16 @@ import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import {
+  authorUser,
+  clickOwnerButton,
+  dmOf,
+  handoffRow,
+  json,
+  outboxDrained,
+  QUIET,
+  waitForDm,
+} from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
@@ -127,12 +136,30 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
   it('an answer before the due time stops the policy: no step runs after it', async () => {
     const { handoff } = await sendHandoff(h, account('Fabrikam Policy'));
     const sent = await handoffRow(h, handoff.id);
+    expect(sent.nextEscalationAt).not.toBeNull();
     const { accept } = await import('../support/partnerFlow.js');
     await accept(h, handoff.id);
+    // Nothing is due for it any more: the step's time is cleared with the decision (out of the sweep's index).
+    expect((await handoffRow(h, handoff.id)).nextEscalationAt).toBeNull();
     await sweepAt(h, sent.dueAt);
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
     expect((await events(h, handoff.id)).map((e) => e.type)).toEqual(['sent', 'accepted']);
+  });
+
+  it('a withdrawal stops the policy too: its next step is cleared and never runs', async () => {
+    // The clock is past the fixture's partner date by now (the sweeps above): the packet carries none.
+    const { handoff } = await sendHandoff(h, { ...account('Tailspin Policy'), partnerNextMoveDate: null });
+    const sent = await handoffRow(h, handoff.id);
+    expect(sent.nextEscalationAt).not.toBeNull();
+    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      status: 'withdrawn',
+      nextReminderAt: null,
+      nextEscalationAt: null,
+    });
+    await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
+    expect((await events(h, handoff.id)).map((e) => e.type)).toEqual(['sent', 'withdrawn']);
   });
 });
 

@@ -212,12 +212,18 @@ export const handoffs = pgTable(
   (t) => [
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
-    index('handoffs_status_next_reminder_at_idx').on(t.status, t.nextReminderAt),
-    index('handoffs_status_next_escalation_at_idx').on(t.status, t.nextEscalationAt),
+    index('handoffs_status_next_reminder_at_idx')
+      .on(t.status, t.nextReminderAt)
+      .where(sql`${t.nextReminderAt} is not null`),
+    index('handoffs_status_next_escalation_at_idx')
+      .on(t.status, t.nextEscalationAt)
+      .where(sql`${t.nextEscalationAt} is not null`),
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
-    index('handoffs_status_next_stall_nudge_at_idx').on(t.status, t.nextStallNudgeAt),
+    index('handoffs_status_next_stall_nudge_at_idx')
+      .on(t.status, t.nextStallNudgeAt)
+      .where(sql`${t.nextStallNudgeAt} is not null`),
     index('handoffs_ae_user_id_status_idx').on(t.aeUserId, t.status),
     index('handoffs_author_user_id_idx').on(t.authorUserId),
     index('handoffs_sent_at_idx').on(t.sentAt),

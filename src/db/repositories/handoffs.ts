@@ -105,7 +105,9 @@ const decideQuery = (accepted: boolean) =>
       .set({
         status: setTo<Decision>('status'),
         decidedAt: setTo<Date>('at'),
+        // Nothing is due for it any more: its entries leave the sweep's partial indexes (schema.ts), none is written.
         nextReminderAt: null,
+        nextEscalationAt: null,
         cycle: sql`${handoffs.cycle} + 1`,
         updatedAt: setTo<Date>('at'),
         // An accept is the deal's first activity: one statement rather than a second update of the same row.
