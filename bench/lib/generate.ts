@@ -158,7 +158,7 @@ export function generate(opts: GenerateOptions): Generated {
           partner_next_move, partner_next_move_date, partner_agreed_in_writing, risk_note, evidence_url,
           response_window_days, sent_at, asked_at, due_at, decided_at, assignment, cycle, reminder_schedule,
           next_reminder_at, expired_at, withdrawn_at, account_key, account_domain, partner_key, on_priority_list,
-          score, score_band, scorecard, classification, classification_reason, outcome, last_activity_at,
+          score, score_band, classification, classification_reason, outcome, last_activity_at,
           next_stall_nudge_at, created_at, updated_at)
         SELECT n, 'T0INTERNAL', 'VGEN' || n, status, au.id, au.id, ae.id, 'T0INTERNAL', ae.name, ae.tz, p.channel,
           'Account ' || (n % 60000), 'OPP-' || n, p.org, $contact, $role, $why, $trigger, $joint, $warm, $seller,
@@ -171,7 +171,7 @@ export function generate(opts: GenerateOptions): Generated {
           CASE WHEN status = 'expired' THEN due END,
           CASE WHEN status = 'withdrawn' THEN sent + ${DAY} END,
           account_key('Account ' || (n % 60000)), 'account' || (n % 60000) || '.example', p.org_key, n % 4 = 0,
-          11 + n % 8, CASE WHEN 11 + n % 8 >= 15 THEN 'ready' ELSE 'fix' END, $scorecard,
+          11 + n % 8, CASE WHEN 11 + n % 8 >= 15 THEN 'ready' ELSE 'fix' END,
           CASE WHEN n % 3 = 0 THEN 'partner_sourced' ELSE 'partner_influenced' END, 'Generated for the benchmark.',
           CASE WHEN status = 'accepted' THEN outcome END,
           CASE WHEN status = 'accepted' THEN decided END,
@@ -202,8 +202,13 @@ export function generate(opts: GenerateOptions): Generated {
         partnerMove: samplePacket.partnerNextMove,
         risk: samplePacket.riskNote,
         evidence: samplePacket.evidenceUrl,
-        scorecard: JSON.stringify(card.components),
       });
+    // The reviewed scorecard, in its own table as the send stores it.
+    sqlite
+      .prepare(
+        'INSERT INTO handoff_scorecards (handoff_id, components, scored_at) SELECT id, $scorecard, sent_at FROM handoffs',
+      )
+      .run({ scorecard: JSON.stringify(card.components) });
 
     // The partner directory, as migration 0010 builds it from existing handoffs: one partner per key, its channel.
     sqlite.exec(`

@@ -252,7 +252,12 @@ export const handoffs = sqliteTable(
     onPriorityList: integer('on_priority_list', { mode: 'boolean' }).notNull().default(false),
     opportunityCreatedOn: text('opportunity_created_on'),
     partnerTouchOn: text('partner_touch_on'),
-    /** The scorecard the author reviewed before sending, and its total and band. */
+    /**
+     * The total and band of the scorecard the author reviewed before sending (or saving the last edit). The scorecard
+     * itself is in `handoff_scorecards` since migration 0033, so the row a decision rewrites stays small; this column
+     * is null since then (kept so a replica of an older version still reads the table during an upgrade; a handoff it
+     * sends keeps its scorecard here).
+     */
     score: integer('score'),
     scoreBand: text('score_band', { enum: ['ready', 'fix', 'keep_building'] }),
     scorecard: text('scorecard', { mode: 'json' }).$type<ComponentResult[]>(),
@@ -335,6 +340,26 @@ export const handoffs = sqliteTable(
     // The CRM read-back: accepted handoffs linked to a record.
     index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),
   ],
+);
+
+/**
+ * The scorecard the author reviewed (its nine components, each with its score and reason), written by the send and
+ * replaced by each saved edit, read by nobody on a decision. Its own table: it is about 1 kB, half of a handoff's row,
+ * and a row that fills most of a page is rebalanced with its neighbours whenever a decision makes it longer
+ * (docs/architecture.md "Indexes of the handoffs table").
+ */
+export const handoffScorecards = sqliteTable(
+  'handoff_scorecards',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    components: text('components', { mode: 'json' }).notNull().$type<ComponentResult[]>(),
+    /** When it was scored: the send, or the edit that replaced it. */
+    scoredAt: timestamp('scored_at').notNull(),
+  },
+  // The table's key (SQLite's rowid, an integer primary key), given on insert: the handoff's id.
+  (t) => [primaryKey({ columns: [t.handoffId] })],
 );
 
 export const decisions = sqliteTable(
@@ -679,6 +704,7 @@ export type HandoffRow = typeof handoffs.$inferSelect;
 export type SurfaceRow = typeof surfaces.$inferSelect;
 export type NewHandoffRow = typeof handoffs.$inferInsert;
 export type DecisionRow = typeof decisions.$inferSelect;
+export type HandoffScorecardRow = typeof handoffScorecards.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type DraftRow = typeof drafts.$inferSelect;
 export type OutcomeRow = typeof outcomes.$inferSelect;

@@ -31,7 +31,6 @@ function editChange(
     accountDomain: account.domain,
     score: scorecard.total,
     scoreBand: scorecard.band,
-    scorecard: scorecard.components,
     // A RevOps correction of the classification stands: an edit does not silently revert it.
     ...(keepClassification
       ? {}
@@ -63,6 +62,7 @@ export async function saveEdit(
     handoffId: review.editOf,
     fromEditCount: review.fromEditCount ?? 0,
     change: editChange(review, account, keep, findings, overrideReason),
+    scorecard: review.scorecard.components,
   });
   switch (result.kind) {
     case 'edited':

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
+import { saveScorecard } from '../db/repositories/packets.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
@@ -18,6 +19,7 @@ import {
   type PacketField,
   type PacketInput,
 } from '../domain/packet.js';
+import type { ComponentResult } from '../domain/scoring.js';
 import type { Lifecycle } from '../services/lifecycle.js';
 import { messageKey } from '../services/notifications.js';
 import type { RequestContext } from '../services/requestContext.js';
@@ -133,7 +135,13 @@ async function editable(
 async function apply(
   deps: EditsDeps,
   ctx: RequestContext,
-  req: { handoffId: number; fromEditCount: number; change: Partial<NewHandoffRow> },
+  req: {
+    handoffId: number;
+    fromEditCount: number;
+    change: Partial<NewHandoffRow>;
+    /** The edited packet's scorecard, stored in place of the last one with the change. */
+    scorecard?: ComponentResult[];
+  },
 ): Promise<EditResult> {
   const allowed = await editable(deps, ctx, req.handoffId);
   if (allowed.kind !== 'ok') return allowed;
@@ -151,6 +159,10 @@ async function apply(
     change: { ...req.change, editCount: before.editCount + 1, editedAt: at, editedFields: fields },
     expect: { editCount: before.editCount },
     detail: { fields },
+    record: async (tx, after) => {
+      if (req.scorecard)
+        await saveScorecard(tx, { handoffId: after.id, components: req.scorecard, scoredAt: at });
+    },
     // The DM changes in place, which notifies nobody: a short reply under it tells the AE what changed.
     owes: (_tx, after) => [editedReply(after, ctx.actor.userId, fields)],
   });

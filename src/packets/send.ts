@@ -4,6 +4,7 @@ import { logEvent } from '../db/repositories/events.js';
 import { findBySourceView, insertHandoff } from '../db/repositories/handoffs.js';
 import { queueHomes } from '../db/repositories/homeViews.js';
 import { enqueue } from '../db/repositories/outbox.js';
+import { saveScorecard } from '../db/repositories/packets.js';
 import { ensurePartner, findPartner, partnerRefByName } from '../db/repositories/partners.js';
 import type { DraftRow, NewHandoffRow } from '../db/schema.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
@@ -150,7 +151,6 @@ function sentRow(draft: DraftRow, review: Review, cleared: Cleared, ae: Review['
     sentAt: now,
     score: scorecard.total,
     scoreBand: scorecard.band,
-    scorecard: scorecard.components,
     classification: review.classification,
     classificationReason: review.classificationReason,
     ...attributionColumns(review),
@@ -206,6 +206,11 @@ async function storeSent(
     partnerKey: account.partnerKey,
   });
   if (!stored.created) return stored;
+  await saveScorecard(tx, {
+    handoffId: stored.handoff.id,
+    components: review.scorecard.components,
+    scoredAt: now,
+  });
   await bindPartner(tx, cleared.verdict, review.partnerChannel ?? null, partner.id, draft.authorUserId, now);
   await enqueue(tx, sentMessages(stored.handoff), now);
   const eventId = await logEvent(tx, {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { findDraft, hasClassificationCorrection, saveDraft } from '../../src/db/repositories/packets.js';
+import { insertHandoff } from '../../src/db/repositories/handoffs.js';
+import {
+  findDraft,
+  findScorecard,
+  hasClassificationCorrection,
+  saveDraft,
+  saveScorecard,
+} from '../../src/db/repositories/packets.js';
 import type { Db, Tx } from '../../src/db/types.js';
+import type { ComponentResult, ComponentScore } from '../../src/domain/scoring.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { type Engine, eachTestOn } from './engine.js';
 
@@ -146,6 +154,27 @@ export function packetsContract(engine: Engine): void {
         }),
       ).rejects.toThrow('rolled back');
       expect(await findDraft(db, id)).toBeUndefined();
+    });
+
+    it('stores a handoff’s scorecard and replaces it with an edit’s, JSON and time intact; none for another', async () => {
+      const card = (score: ComponentScore): ComponentResult[] => [
+        { id: 'proof', score, reason: `“quoted” ünïcode ✓ ${score}` },
+      ];
+      const id = await db.transaction(async (tx) => {
+        const { handoff } = await insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'VCARD' }));
+        await saveScorecard(tx, { handoffId: handoff.id, components: card(2), scoredAt: at });
+        return handoff.id;
+      });
+      expect(await findScorecard(db, id)).toEqual({ handoffId: id, components: card(2), scoredAt: at });
+      await db.transaction((tx) =>
+        saveScorecard(tx, { handoffId: id, components: card(0), scoredAt: later }),
+      );
+      expect(await findScorecard(db, id)).toEqual({ handoffId: id, components: card(0), scoredAt: later });
+      expect(await findScorecard(db, id + 1)).toBeUndefined();
+      // Only for a handoff that exists.
+      await expect(
+        db.transaction((tx) => saveScorecard(tx, { handoffId: id + 1, components: card(1), scoredAt: at })),
+      ).rejects.toThrow();
     });
   });
 }

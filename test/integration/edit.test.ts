@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { findScorecard } from '../../src/db/repositories/packets.js';
 import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
@@ -54,6 +55,7 @@ describe('edit while undecided', () => {
     expect(JSON.parse(form.private_metadata)).toEqual({ editOf: handoff.id, editCount: 0 });
     expect(JSON.stringify(form.blocks)).toContain('Accept the introduction and bring the demo.');
 
+    h.clock.set(new Date(handoff.sentAt.getTime() + 3_600_000));
     const { first, saved } = await submitEdit(handoff.id, {
       sellerNextMove: 'Accept the introduction and bring the invoice reconciliation demo on Thursday.',
     });
@@ -67,6 +69,10 @@ describe('edit while undecided', () => {
     expect(after).toMatchObject({ status: 'sent', editCount: 1, editedFields: ['Seller next move'] });
     expect(after?.dueAt.getTime()).toBe(handoff.dueAt.getTime());
     expect(after?.sellerNextMove).toContain('on Thursday');
+    // The edited packet's scorecard replaced the one it was sent with.
+    const card = await findScorecard(h.database.db, handoff.id);
+    expect(card?.scoredAt).toEqual(new Date(handoff.sentAt.getTime() + 3_600_000));
+    expect(card?.components).toHaveLength(9);
     const logged = await h.database.db
       .select()
       .from(h.tables.handoffEvents)
@@ -157,22 +163,30 @@ describe('edit while undecided', () => {
     const { handoff, aeDm } = await sendHandoff(h);
     const db = h.database.db;
     const transaction = db.transaction.bind(db);
-    // Another transaction of the process holds the turn; the Accept's check (version 0) passes and its decision
-    // asks for the next turn. Only then does the held transaction edit the packet, and let go.
+    // Another transaction edits the packet and holds on before committing: on SQLite it holds the turn, on Postgres
+    // the row. The Accept's check reads what is committed (version 0) and passes; its decision asks for the next
+    // turn (SQLite) or waits for the row (Postgres). Only then does the edit commit. The edit is written before the
+    // click is sent, so on Postgres the decision's update cannot reach the row first (the test's own race otherwise).
     let asked!: () => void;
     const decisionWaits = new Promise<void>((resolve) => {
       asked = resolve;
     });
+    let edited!: () => void;
+    const editWritten = new Promise<void>((resolve) => {
+      edited = resolve;
+    });
     let release!: () => void;
     const held = transaction(async (tx) => {
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
       await tx
         .update(tablesOf(tx).handoffs)
         .set({ editCount: 1 })
         .where(eq(tablesOf(tx).handoffs.id, handoff.id));
+      edited();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
     });
+    await editWritten;
     // The decision's own transaction (the click writes others before it: the request's bookkeeping).
     db.transaction = (fn) => {
       if (new Error().stack?.includes('services/handoffs.ts')) asked();

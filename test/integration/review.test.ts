@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { findScorecard } from '../../src/db/repositories/packets.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { declineSubmission, northwind } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
@@ -119,7 +120,11 @@ describe('the review step before a handoff is sent', () => {
         accountKey: 'northwind logistics',
         accountDomain: 'northwind.com',
       });
-      expect(handoff.scorecard?.map((c) => [c.id, c.score])).toEqual([
+      // The scorecard reviewed is stored beside the handoff (its own table), scored when it was sent.
+      expect(handoff.scorecard).toBeNull();
+      const card = await findScorecard(h.database.db, handoff.id);
+      expect(card?.scoredAt).toEqual(handoff.sentAt);
+      expect(card?.components.map((c) => [c.id, c.score])).toEqual([
         ['target_account', 2],
         ['partner_context', 2],
         ['relationship_path', 2],
@@ -130,7 +135,7 @@ describe('the review step before a handoff is sent', () => {
         ['acceptance_criteria', 2],
         ['proof', 2],
       ]);
-      expect(handoff.scorecard?.every((c) => c.reason.startsWith('strong: '))).toBe(true);
+      expect(card?.components.every((c) => c.reason.startsWith('strong: '))).toBe(true);
 
       const dm = await aeDmOf(h, handoff.id);
       expect(JSON.stringify(dm.blocks)).toContain('packet *18/18* (Ready to hand off) · partner-influenced');
@@ -179,7 +184,8 @@ describe('the review step before a handoff is sent', () => {
       const stored = await handoffRows(h);
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatchObject({ evidenceUrl: null, score: 16, scoreBand: 'ready' });
-      expect(stored[0]?.scorecard?.find((c) => c.id === 'proof')).toEqual({
+      const card = await findScorecard(h.database.db, stored[0]?.id ?? 0);
+      expect(card?.components.find((c) => c.id === 'proof')).toEqual({
         id: 'proof',
         score: 0,
         reason: 'missing: no evidence link',

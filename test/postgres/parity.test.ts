@@ -220,6 +220,22 @@ describe('schema parity: Postgres after migrations-pg/ = SQLite after migrations
         where: 'surface_key is not null',
       },
       outbox_record_as_idx: { unique: false, columns: ['record_as'], where: 'record_as is not null' },
+      // Issue 32: the sweep's indexes hold a handoff only while its time is set; a decision clears two of them.
+      handoffs_status_next_reminder_at_idx: {
+        unique: false,
+        columns: ['status', 'next_reminder_at'],
+        where: 'next_reminder_at is not null',
+      },
+      handoffs_status_next_escalation_at_idx: {
+        unique: false,
+        columns: ['status', 'next_escalation_at'],
+        where: 'next_escalation_at is not null',
+      },
+      handoffs_status_next_stall_nudge_at_idx: {
+        unique: false,
+        columns: ['status', 'next_stall_nudge_at'],
+        where: 'next_stall_nudge_at is not null',
+      },
     });
   });
 

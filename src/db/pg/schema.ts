@@ -233,6 +233,18 @@ export const handoffs = pgTable(
   ],
 );
 
+export const handoffScorecards = pgTable(
+  'handoff_scorecards',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    components: jsonb('components').notNull().$type<ComponentResult[]>(),
+    scoredAt: timestamp('scored_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId] })],
+);
+
 export const decisions = pgTable(
   'decisions',
   {

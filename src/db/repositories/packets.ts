@@ -1,9 +1,13 @@
 import { eq } from 'drizzle-orm';
+import type { ComponentResult } from '../../domain/scoring.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
-import type { DraftRow, drafts } from '../schema.js';
+import type { DraftRow, drafts, HandoffScorecardRow } from '../schema.js';
 
-/** The queries of the packet feature (`src/packets/`): review drafts, and what an edit must not undo. */
+/**
+ * The queries of the packet feature (`src/packets/`): review drafts, the reviewed scorecard, and what an edit must not
+ * undo.
+ */
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -39,4 +43,31 @@ export async function hasClassificationCorrection(exec: Executor, handoffId: num
         .limit(1),
     )) !== undefined
   );
+}
+
+/**
+ * Stores the scorecard the author reviewed for a handoff, or replaces it (a saved edit scored the packet again): in
+ * the transaction that sends or edits it.
+ */
+export async function saveScorecard(
+  exec: Tx,
+  card: { handoffId: number; components: ComponentResult[]; scoredAt: Date },
+): Promise<void> {
+  const { handoffScorecards } = tablesOf(exec);
+  await exec
+    .insert(handoffScorecards)
+    .values(card)
+    .onConflictDoUpdate({
+      target: handoffScorecards.handoffId,
+      set: { components: card.components, scoredAt: card.scoredAt },
+    });
+}
+
+/** The scorecard stored for a handoff (undefined: none, as for one sent by a version before migration 0033). */
+export async function findScorecard(
+  exec: Executor,
+  handoffId: number,
+): Promise<HandoffScorecardRow | undefined> {
+  const { handoffScorecards } = tablesOf(exec);
+  return first(exec.select().from(handoffScorecards).where(eq(handoffScorecards.handoffId, handoffId)));
 }
