@@ -12,8 +12,12 @@ import type { OutboxWorkerOptions } from './types.js';
 const BATCH = 20;
 /** OUTBOX_LEASE_MS's default: how long a claim holds a conversation for this process. */
 export const DEFAULT_LEASE_MS = 60_000;
-/** How long a wake-up after a commit waits for more commits to deliver with it. */
+/**
+ * How long a wake-up after a commit waits for more commits to deliver with it: the least, and the most it grows to
+ * while the looks find nothing to deliver (see `wake`).
+ */
 const WAKE_COALESCE_MS = 5;
+const WAKE_COALESCE_MAX_MS = 40;
 
 /**
  * Delivers outbox rows after their transaction committed: one conversation at a time and in order, paced per
@@ -27,6 +31,8 @@ export class OutboxWorker {
   private wakeSoon: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** The current wait of a wake-up after a commit (see `wake`). */
+  private wakeDelayMs = WAKE_COALESCE_MS;
   private stopped = true;
   private readonly timers: Timers;
   private readonly clock: ClockWatch;
@@ -82,13 +88,16 @@ export class OutboxWorker {
   /**
    * After a commit that wrote to the outbox: deliver soon. Commits within a few milliseconds share one look for
    * what is due: under load, one look per Accept was a tenth of the app's CPU, for rows a later look finds anyway.
+   * While the looks find nothing to deliver (Slack holds a method back after a 429, every conversation with news is
+   * paced, the rows are scheduled for later), each wait doubles, up to 40 ms: a look then costs CPU for nothing, and
+   * the wake-ups set for when the holds end deliver what waits. The first look that delivers brings it back to 5 ms.
    */
   wake(): void {
     if (this.stopped || this.wakeSoon) return;
     this.wakeSoon = this.timers.setTimeout(() => {
       this.wakeSoon = undefined;
       this.kick();
-    }, WAKE_COALESCE_MS);
+    }, this.wakeDelayMs);
   }
 
   /** Deliver what is due now. */
@@ -99,6 +108,10 @@ export class OutboxWorker {
       return;
     }
     this.running = this.drain()
+      .then((delivered) => {
+        this.wakeDelayMs =
+          delivered > 0 ? WAKE_COALESCE_MS : Math.min(this.wakeDelayMs * 2, WAKE_COALESCE_MAX_MS);
+      })
       .catch((error) => this.opts.logger.error({ err: error }, 'outbox drain failed'))
       .finally(() => {
         this.running = undefined;
@@ -129,15 +142,18 @@ export class OutboxWorker {
     await this.leases.release();
   }
 
-  private async drain(): Promise<void> {
+  /** Delivers what is due until a look finds nothing more; returns how many rows it tried. */
+  private async drain(): Promise<number> {
+    let tried = 0;
     for (;;) {
-      if (this.opts.paused?.()) return;
+      if (this.opts.paused?.()) return tried;
       const now = await this.clock.now();
       const { rows, refused } = await this.claimDue(now);
       const heads = rows.filter((row) => this.pacing.paced(row, DELIVERY_KINDS[row.method]));
-      if (this.stopped) return;
+      if (this.stopped) return tried;
       // Nothing to deliver here, unless conversations found held by another process hid what else is due.
-      if (heads.length === 0 && refused === 0) return;
+      if (heads.length === 0 && refused === 0) return tried;
+      tried += heads.length;
       await Promise.all(heads.map((row) => this.delivery.deliver(row)));
     }
   }

@@ -139,6 +139,36 @@ describe('outbox worker on stepped time', () => {
     ).toEqual(Array(4).fill('delivered'));
   });
 
+  it('waits longer after each wake-up that found nothing to deliver (up to 40 ms), and 5 ms again once one delivers', async () => {
+    const w = start();
+    await w.idle();
+    // The look at start found nothing: the next wake-up waits 10 ms.
+    const commit = async (row: ReturnType<typeof post>) => {
+      await db.db.transaction((tx) => enqueue(tx, [row], NOW));
+      w.wake();
+    };
+    await commit(post('C0ONE', 1));
+    await timers.advance(9, () => w.idle());
+    expect(texts('C0ONE')).toEqual([]);
+    await timers.advance(1, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // That look delivered: 5 ms again. The next post to C0ONE is paced (a second apart), so that look finds nothing.
+    await commit(post('C0ONE', 2));
+    await timers.advance(5, () => w.idle());
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    // Then 10, 20, 40 and 40 ms: each wake-up below found nothing new to deliver but the paced post.
+    for (const wait of [10, 20, 40, 40]) {
+      w.wake();
+      await timers.advance(wait, () => w.idle());
+    }
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    await commit(post('C0TWO', 1));
+    await timers.advance(39, () => w.idle());
+    expect(texts('C0TWO')).toEqual([]);
+    await timers.advance(1, () => w.idle());
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+  });
+
   it('delivers nothing while a Slack request is being answered, and everything once it is (requests first)', async () => {
     // A long longest wait: this test is about the hold, not about the late turn.
     const activity = new RequestActivity(60_000);
