@@ -657,11 +657,16 @@ export const handoffEvents = sqliteTable(
     /** What else matters for this kind of event (reason code, reminder number, extra days, previous AE, ...). */
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
+  // Each index, the queries that use it (EXPLAIN QUERY PLAN over the statements the integration tests run); every
+  // event writes an entry in each. `(ae_user_id, type)` served the metrics before metric_facts (migration 0009) and
+  // no query since: dropped (migrations 0034, pg 0011).
   (t) => [
+    // A handoff's touch log, in order (its page, the export, the partner thread's history, the window's events).
     index('handoff_events_handoff_id_id_idx').on(t.handoffId, t.id),
+    // Events of a type (a pool's last pick, the export's columns by type).
     index('handoff_events_type_at_idx').on(t.type, t.at),
+    // Whether anything happened before a moment (the digest).
     index('handoff_events_at_idx').on(t.at),
-    index('handoff_events_ae_user_id_type_idx').on(t.aeUserId, t.type),
   ],
 );
 

@@ -424,7 +424,6 @@ export const handoffEvents = pgTable(
     index('handoff_events_handoff_id_id_idx').on(t.handoffId, t.id),
     index('handoff_events_type_at_idx').on(t.type, t.at),
     index('handoff_events_at_idx').on(t.at),
-    index('handoff_events_ae_user_id_type_idx').on(t.aeUserId, t.type),
   ],
 );
 

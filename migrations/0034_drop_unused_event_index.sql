@@ -1,0 +1,1 @@
+DROP INDEX `handoff_events_ae_user_id_type_idx`;
