@@ -108,9 +108,9 @@ export class OutboxWorker {
       return;
     }
     this.running = this.drain()
-      .then((delivered) => {
+      .then((tried) => {
         this.wakeDelayMs =
-          delivered > 0 ? WAKE_COALESCE_MS : Math.min(this.wakeDelayMs * 2, WAKE_COALESCE_MAX_MS);
+          tried > 0 ? WAKE_COALESCE_MS : Math.min(this.wakeDelayMs * 2, WAKE_COALESCE_MAX_MS);
       })
       .catch((error) => this.opts.logger.error({ err: error }, 'outbox drain failed'))
       .finally(() => {

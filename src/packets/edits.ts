@@ -140,7 +140,7 @@ async function apply(
     fromEditCount: number;
     change: Partial<NewHandoffRow>;
     /** The edited packet's scorecard, stored in place of the last one with the change. */
-    scorecard?: ComponentResult[];
+    scorecard: ComponentResult[];
   },
 ): Promise<EditResult> {
   const allowed = await editable(deps, ctx, req.handoffId);
@@ -159,10 +159,8 @@ async function apply(
     change: { ...req.change, editCount: before.editCount + 1, editedAt: at, editedFields: fields },
     expect: { editCount: before.editCount },
     detail: { fields },
-    record: async (tx, after) => {
-      if (req.scorecard)
-        await saveScorecard(tx, { handoffId: after.id, components: req.scorecard, scoredAt: at });
-    },
+    record: (tx, after) =>
+      saveScorecard(tx, { handoffId: after.id, components: req.scorecard, scoredAt: at }),
     // The DM changes in place, which notifies nobody: a short reply under it tells the AE what changed.
     owes: (_tx, after) => [editedReply(after, ctx.actor.userId, fields)],
   });
