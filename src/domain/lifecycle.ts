@@ -242,6 +242,19 @@ export function nextStatus(event: LifecycleEvent, h: Pick<LifecycleState, 'statu
 }
 
 /**
+ * The sweep's times a handoff keeps only while it is in a state their sweep reads: a reminder while it waits for its
+ * AE, an escalation step while it is open or expired. Entering any other state clears them, so they leave their
+ * partial indexes (db/schema.ts) instead of lingering there. Applied by every transition that moves the state
+ * (services/lifecycle.ts, and the decision's prepared statement).
+ */
+export function sweepTimesEndedBy(status: HandoffStatus): { nextReminderAt?: null; nextEscalationAt?: null } {
+  return {
+    ...(TRANSITIONS.remind.from.includes(status) ? {} : { nextReminderAt: null }),
+    ...(TRANSITIONS.escalate.from.includes(status) ? {} : { nextEscalationAt: null }),
+  };
+}
+
+/**
  * The state in a few words, naming nobody: the messages that say who (the AE, the owner, or "you") add the person
  * themselves (blocks/).
  */

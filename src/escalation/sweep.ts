@@ -132,7 +132,8 @@ async function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): Pro
     before: handoff,
     actor: null,
     at: now,
-    change: { expiredAt: now, nextReminderAt: null },
+    // Its reminder time ends with the state; its escalation steps go on (lifecycle's sweepTimesEndedBy).
+    change: { expiredAt: now },
     // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
     detail: away?.detail ?? null,
     // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.

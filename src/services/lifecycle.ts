@@ -5,7 +5,7 @@ import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositori
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
-import { type LifecycleEvent, nextStatus, TRANSITIONS } from '../domain/lifecycle.js';
+import { type LifecycleEvent, nextStatus, sweepTimesEndedBy, TRANSITIONS } from '../domain/lifecycle.js';
 import { crmActivityMessage } from './crm/activities.js';
 
 /** One change of a handoff, as the services describe it. */
@@ -54,6 +54,8 @@ export async function applyTransition<R = undefined>(
   const after = spec.update
     ? await spec.update(tx, guard)
     : await updateIfUnchanged(tx, before.id, guard, {
+        // A state the sweep no longer reads ends its times (a new window's, in `change`, are its own).
+        ...(t.to === null ? {} : sweepTimesEndedBy(t.to)),
         ...spec.change,
         status: nextStatus(spec.event, before),
         updatedAt: at,

@@ -248,13 +248,8 @@ async function withdraw(deps: OwnerActionDeps, req: OwnerRequest & { cycle?: num
     before,
     actor: req.actor,
     at: now,
-    // Nothing is due for it any more: its reminders and escalation steps leave the sweep's indexes.
-    change: {
-      withdrawnAt: now,
-      withdrawnByUserId: req.actor.userId,
-      nextReminderAt: null,
-      nextEscalationAt: null,
-    },
+    // Its reminder and escalation times end with the state (lifecycle's sweepTimesEndedBy).
+    change: { withdrawnAt: now, withdrawnByUserId: req.actor.userId },
     // The partner channel hears of it only if it heard of the handoff (see withdrawMessages).
     owes: async (tx, updated) =>
       withdrawMessages(updated, await partnerThread(tx, updated), req.actor.userId),

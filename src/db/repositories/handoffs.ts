@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
-import { type Decision, TRANSITIONS } from '../../domain/lifecycle.js';
+import { type Decision, sweepTimesEndedBy, TRANSITIONS } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery, setTo, stored } from '../prepared.js';
@@ -106,8 +106,7 @@ const decideQuery = (accepted: boolean) =>
         status: setTo<Decision>('status'),
         decidedAt: setTo<Date>('at'),
         // Nothing is due for it any more: its entries leave the sweep's partial indexes (schema.ts), none is written.
-        nextReminderAt: null,
-        nextEscalationAt: null,
+        ...sweepTimesEndedBy(accepted ? 'accepted' : 'declined'),
         cycle: sql`${handoffs.cycle} + 1`,
         updatedAt: setTo<Date>('at'),
         // An accept is the deal's first activity: one statement rather than a second update of the same row.

@@ -12,6 +12,7 @@ import {
   offerFor,
   PERSON_ACTIONS,
   type PersonAction,
+  sweepTimesEndedBy,
   type Verdict,
   type Viewer,
 } from '../../../src/domain/lifecycle.js';
@@ -269,5 +270,19 @@ describe('offerFor', () => {
     });
     expect(offerFor(viewer('U0OWNER', INTERNAL), state('accepted', 'lost'))).toEqual(NO_OFFER);
     expect(offerFor(viewer('U0AUTHOR', INTERNAL), state('accepted'))).toEqual(NO_OFFER);
+  });
+});
+
+describe('the sweep’s times a state ends', () => {
+  it('keeps a reminder only while waiting, an escalation step only while open or expired', () => {
+    expect(Object.fromEntries(HANDOFF_STATUSES.map((status) => [status, sweepTimesEndedBy(status)]))).toEqual(
+      {
+        sent: {},
+        accepted: { nextReminderAt: null, nextEscalationAt: null },
+        declined: { nextReminderAt: null, nextEscalationAt: null },
+        expired: { nextReminderAt: null },
+        withdrawn: { nextReminderAt: null, nextEscalationAt: null },
+      },
+    );
   });
 });
