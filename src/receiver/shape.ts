@@ -136,19 +136,20 @@ export function inspectBody(contentType: string | undefined, raw: string): BodyV
 }
 
 /**
- * What to do with a correctly signed body, and, for an interaction's form (one `payload` field, what Slack sends for
- * every click and submission), the payload's JSON text as decoded here: Bolt can be given it as a JSON body, which it
- * reads exactly as it reads the form (`JSON.parse` of the field) without walking the form again (receiver.ts).
+ * What to do with a correctly signed body, and the body as Bolt would read it (HTTPModuleFunctions.parseHTTPRequestBody:
+ * a form's `payload` field as JSON, else the form; JSON for any other content type). The receiver gives that body to
+ * the app itself (receiver.ts), so a click is parsed once. No body for what Bolt answers itself (Slack's URL
+ * verification, an SSL check in a JSON body).
  */
 export function readSlackBody(
   contentType: string | undefined,
   raw: string,
-): { verdict: BodyVerdict; payload?: string } {
+): { verdict: BodyVerdict; body?: Record<string, unknown> } {
   const problem = (text: string | undefined) => ({
     verdict: text === undefined ? undefined : { problem: text },
   });
-  // Read the body exactly as Bolt will (HTTPModuleFunctions.parseHTTPRequestBody): a form, with node:querystring,
-  // only for this exact content type; JSON for anything else.
+  // Read the body exactly as Bolt will: a form, with node:querystring, only for this exact content type; JSON for
+  // anything else.
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = readForm(raw);
     for (const [key, value] of Object.entries(form))
@@ -159,22 +160,26 @@ export function readSlackBody(
     if (form.payload === undefined) {
       if (form.command !== undefined && (form.user_id ?? '') === '')
         return problem('command without user_id');
-      return problem(fieldProblem(form));
+      const found = fieldProblem(form);
+      return found === undefined ? { verdict: undefined, body: form } : problem(found);
     }
-    const text = form.payload as string;
-    const payload = parseJson(text);
+    const payload = parseJson(form.payload as string);
     if (!isObject(payload)) return problem('payload is not a JSON object');
-    const found = verdict(payload);
-    return Object.keys(form).length === 1 ? { verdict: found, payload: text } : { verdict: found };
+    return read(payload);
   }
   const body = parseJson(raw);
   if (body === undefined) return problem('body is not JSON');
-  return isObject(body) ? { verdict: verdict(body) } : problem('JSON body is not an object');
+  return isObject(body) ? read(body) : problem('JSON body is not an object');
+}
+
+function read(payload: Record<string, unknown>): { verdict: BodyVerdict; body?: Record<string, unknown> } {
+  // Bolt answers an SSL check and a URL verification itself, before reading anything else.
+  if (payload.ssl_check === '1' || payload.type === 'url_verification') return { verdict: undefined };
+  const found = verdict(payload);
+  return found === undefined ? { verdict: undefined, body: payload } : { verdict: found };
 }
 
 function verdict(payload: Record<string, unknown>): BodyVerdict {
-  // Bolt answers an SSL check and a URL verification itself, before reading anything else.
-  if (payload.ssl_check === '1' || payload.type === 'url_verification') return undefined;
   // Slack telling the app it paused event deliveries: no listener could acknowledge it, so it is answered here.
   if (payload.type === 'app_rate_limited') return { answer: 'app_rate_limited' };
   const problem = payloadProblem(payload);
