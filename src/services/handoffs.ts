@@ -3,6 +3,8 @@ import type { Db } from '../db/client.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
 import {
   type DecisionRow,
+  type DecisionSubject,
+  findDecisionSubject,
   findHandoff,
   type HandoffRow,
   recordDecision,
@@ -24,7 +26,7 @@ export interface HandoffServiceDeps {
   /** Expires a handoff whose window has passed (shared with the sweep), so a late click meets a consistent state. */
   expireIfDue: (handoff: HandoffRow, now: Date) => Promise<HandoffRow>;
   /** When an accepted deal with no news first nudges its AE (null: never). */
-  firstStallNudge: (handoff: HandoffRow, acceptedAt: Date) => Date | null;
+  firstStallNudge: (ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>, acceptedAt: Date) => Date | null;
   /** Business hours between two moments in an AE's calendar (their zone and own holidays): time to decision. */
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   lifecycle: Lifecycle;
@@ -60,27 +62,43 @@ export function createHandoffService(deps: HandoffServiceDeps) {
   };
 }
 
-/** Whether this actor may decide this handoff now (the lifecycle's policy). */
+/** Whether this actor may decide this handoff now (the lifecycle's policy), with the whole handoff (the decline modal). */
 async function checkDecision(
   deps: HandoffServiceDeps,
   req: RequestContext & { handoffId: number; shownEditCount?: number },
 ): Promise<DecisionCheck> {
+  const checked = await checkSubject(deps, req);
+  if (checked.kind !== 'open') return checked;
+  const handoff = await findHandoff(deps.db, checked.subject.id);
+  return handoff ? { kind: 'open', handoff } : { kind: 'not_found' };
+}
+
+/**
+ * The check, on the columns it needs (`findDecisionSubject`): the decision's own path reads no more before its
+ * transaction. A refusal reads the whole handoff, for the message that explains it.
+ */
+async function checkSubject(
+  deps: HandoffServiceDeps,
+  req: RequestContext & { handoffId: number; shownEditCount?: number },
+): Promise<Exclude<DecisionCheck, { kind: 'open' }> | { kind: 'open'; subject: DecisionSubject }> {
   if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-  const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
-  if (!handoff) return { kind: 'not_found' };
+  const subject = Number.isSafeInteger(req.handoffId)
+    ? await findDecisionSubject(deps.db, req.handoffId)
+    : undefined;
+  if (!subject) return { kind: 'not_found' };
   const now = deps.clock.now();
-  const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', handoff, now);
-  if (verdict === 'not_allowed') return { kind: 'not_ae', handoff };
+  const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', subject, now);
   if (verdict === 'external') return { kind: 'external' };
-  if (verdict === 'not_now') {
-    // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
-    return { kind: 'closed', handoff: await deps.expireIfDue(handoff, now) };
-  }
   // An answer to an older version of the packet: the edit won the race. An edit can still commit between this check
   // and the decision's transaction (the path awaits): `decide` checks again inside it, against the row it updates.
-  if (req.shownEditCount !== undefined && req.shownEditCount !== handoff.editCount)
-    return { kind: 'edited', handoff };
-  return { kind: 'open', handoff };
+  const edited = req.shownEditCount !== undefined && req.shownEditCount !== subject.editCount;
+  if (verdict === 'ok' && !edited) return { kind: 'open', subject };
+  const handoff = await findHandoff(deps.db, subject.id);
+  if (!handoff) return { kind: 'not_found' };
+  if (verdict === 'not_allowed') return { kind: 'not_ae', handoff };
+  // The window closes at its due time, whether or not the sweep has run yet: one rule, whatever the timing.
+  if (verdict === 'not_now') return { kind: 'closed', handoff: await deps.expireIfDue(handoff, now) };
+  return { kind: 'edited', handoff };
 }
 
 /**
@@ -88,7 +106,7 @@ async function checkDecision(
  * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
  */
 async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<DecisionResult> {
-  const checked = await checkDecision(deps, req);
+  const checked = await checkSubject(deps, req);
   if (checked.kind !== 'open') {
     if (checked.kind !== 'closed')
       deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
@@ -99,7 +117,7 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
   const note =
     req.decision === 'declined' ? (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null : null;
   const at = deps.clock.now();
-  const before = checked.handoff;
+  const before = checked.subject;
   const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
   // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author chose
   // to start the window then), across an expiry and an extension: kept on the handoff, or, for one sent before it
@@ -152,7 +170,10 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
     deps.logger.warn({ ...describe(req), refused: 'edited' }, 'decision refused');
     return { kind: 'edited', handoff: edited };
   }
-  if (!applied) return { kind: 'closed', handoff: (await findHandoff(deps.db, before.id)) ?? before };
+  if (!applied) {
+    const current = await findHandoff(deps.db, before.id);
+    return current ? { kind: 'closed', handoff: current } : { kind: 'not_found' };
+  }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
 }

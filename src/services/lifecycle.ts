@@ -11,8 +11,11 @@ import { crmActivityMessage } from './crm/activities.js';
 /** One change of a handoff, as the services describe it. */
 export interface TransitionSpec<R> {
   event: LifecycleEvent;
-  /** The handoff as the caller checked it: the change applies only if it is still in a state the event starts from. */
-  before: HandoffRow;
+  /**
+   * The handoff as the caller checked it (what the change reads of it): the change applies only if it is still in a
+   * state the event starts from, in the same window.
+   */
+  before: Pick<HandoffRow, 'id' | 'cycle' | 'status' | 'aeUserId'>;
   /** Who did it; null for the app (the sweep). */
   actor: Actor | null;
   at: Date;

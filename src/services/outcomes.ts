@@ -57,6 +57,9 @@ function linkOf(link: CrmResolution | undefined) {
   return {};
 }
 
+/** Whose calendar a stall nudge is counted in: the AE's. */
+type AeCalendar = Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>;
+
 /** Progress after acceptance: meeting held, opportunity created, won, lost. By the AE, the owner or an admin. */
 export function createOutcomes(deps: OutcomeDeps) {
   const { db, clock, logger } = deps;
@@ -79,7 +82,7 @@ export function createOutcomes(deps: OutcomeDeps) {
   }
 
   /** The next stall nudge: a period after this activity, unless the deal is closed or nudges are off. */
-  function nextNudge(h: HandoffRow, outcome: Outcome | null, at: Date): Date | null {
+  function nextNudge(h: AeCalendar, outcome: Outcome | null, at: Date): Date | null {
     if (isFinalOutcome(outcome) || deps.stallBusinessDays === 0) return null;
     return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, {
       id: h.aeUserId,
