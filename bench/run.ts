@@ -35,7 +35,7 @@ import type { FakeStats, HoldReport } from './fakeSlackProcess.js';
 import { appEnv, DELIVERY_METHODS, drained, HOLD_RETRY_AFTER_S, outboxState, startFake } from './lib/apps.js';
 import { parseBenchArgs } from './lib/args.js';
 import { type Cast, makeCast, TEAM } from './lib/cast.js';
-import { type AcceptFigures, type Round, sideBySide } from './lib/compare.js';
+import { type AcceptFigures, HELD_STEADY_RATE, type Round, sideBySide } from './lib/compare.js';
 import { driveHandoffs } from './lib/e2e.js';
 import { type Generated, type GenerateOptions, generate } from './lib/generate.js';
 import { acked, type LoadResult, load, withCpu } from './lib/load.js';
@@ -90,7 +90,7 @@ const shortOf = (r: LoadResult, rate: number) =>
 /** What the Accept runs of one app gave (this checkout's, or a `--reference`'s). */
 interface AppMeasured {
   target: Target;
-  runs: Record<'app100' | 'app200' | 'appMax' | 'appHeld', LoadResult>;
+  runs: Record<'app100' | 'app200' | 'appMax' | 'appHeld' | 'appHeldSteady', LoadResult>;
   /** The decision alone, or why this checkout's probe could not drive that build. */
   decideAlone: DecideProbeResult | { unavailable: string };
   rssMb: number;
@@ -164,6 +164,12 @@ async function appRuns(target: Target, index: number, cast: Cast, open: number):
   const appHeld = await withCpu(app.child.pid ?? 0, () =>
     load(app.url, nextClick, { seconds: DURATION, connections: 10 }),
   );
+  // The same path at a steady rate both apps keep up with: the same requests a second and so the same load from the
+  // load generator on this machine's cores, whichever app answers (at full speed the faster app's load generator
+  // works harder beside it, which inflates its CPU time per request).
+  const appHeldSteady = await withCpu(app.child.pid ?? 0, () =>
+    steady(app.url, nextClick, { seconds: DURATION, rate: HELD_STEADY_RATE, connections: 10 }),
+  );
   const backlog = outboxState(dbPath).pending ?? 0;
   const atRelease = await fake.request<FakeStats>({ type: 'stats' });
   const hold = await fake.request<HoldReport>({ type: 'release' });
@@ -181,9 +187,9 @@ async function appRuns(target: Target, index: number, cast: Cast, open: number):
     }
   ).n;
   db.close();
-  const runs = { app100, app200, appMax, appHeld };
+  const runs = { app100, app200, appMax, appHeld, appHeldSteady };
   const sentToApp = nextHandoff - before;
-  const acked2xx = acked(app100, app200, appMax, appHeld);
+  const acked2xx = acked(app100, app200, appMax, appHeld, appHeldSteady);
 
   // The decision alone (no HTTP, no Bolt), on handoffs the runs did not reach: the floor of the request path.
   const probeCount = DECIDE_PROBE_COUNT;
@@ -256,9 +262,11 @@ async function appRuns(target: Target, index: number, cast: Cast, open: number):
 
 /** The figures the side-by-side table compares. */
 function figuresOf(m: AppMeasured): AcceptFigures {
-  const { app100, app200, appMax, appHeld } = m.runs;
+  const { app100, app200, appMax, appHeld, appHeldSteady } = m.runs;
   return {
     cpuMs: appHeld.cpuPerRequestMs ?? Number.NaN,
+    steadyCpuMs: appHeldSteady.cpuPerRequestMs ?? Number.NaN,
+    steadyRps: appHeldSteady.rps,
     heldRps: appHeld.rps,
     heldP50: appHeld.p50,
     heldP99: appHeld.p99,
@@ -346,6 +354,8 @@ async function ackSection(targets: Target[]): Promise<void> {
       rounds.push({
         current: first.runs.appHeld.cpuPerRequestMs ?? Number.NaN,
         reference: second.runs.appHeld.cpuPerRequestMs ?? Number.NaN,
+        steadyCurrent: first.runs.appHeldSteady.cpuPerRequestMs ?? Number.NaN,
+        steadyReference: second.runs.appHeldSteady.cpuPerRequestMs ?? Number.NaN,
       });
   }
   const [current, reference] = measured as [AppMeasured, ...AppMeasured[]];
@@ -418,6 +428,13 @@ async function ackSection(targets: Target[]): Promise<void> {
     measure:
       'CPU time per request at full speed (the process’s user and system time over the run): bare Bolt writing one SQLite row / Accept request path (deliveries held back)',
     value: `${fmt(sqliteCpu, 2)} / ${fmt(heldCpu, 2)} ms (${fmt(sqliteCpu / heldCpu, 2)}x)`,
+    target: '',
+  });
+  const { appHeldSteady } = current.runs;
+  add({
+    section: 'ack',
+    measure: `Accept request path (deliveries held back) at a steady ${HELD_STEADY_RATE} req/s: CPU time per request, p50 / p99`,
+    value: `${fmt(appHeldSteady.cpuPerRequestMs ?? Number.NaN, 2)} ms; ${fmt(appHeldSteady.p50)} / ${fmt(appHeldSteady.p99)} ms${shortOf(appHeldSteady, HELD_STEADY_RATE)}`,
     target: '',
   });
   const { decideAlone } = current;

@@ -3,6 +3,8 @@ import { type AcceptFigures, comparisonRows, median, ratio, sideBySide } from '.
 
 const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
   cpuMs: 4.6,
+  steadyCpuMs: 4.0,
+  steadyRps: 300,
   heldRps: 212,
   heldP50: 41,
   heldP99: 111,
@@ -96,9 +98,9 @@ describe('npm run bench --reference: the side-by-side table', () => {
 
   it('with several rounds, judges the CPU target on the median of the rounds’ ratios and lists every round', () => {
     const rounds = [
-      { current: 1.8, reference: 2.0 },
-      { current: 1.2, reference: 3.0 },
-      { current: 1.0, reference: 2.2 },
+      { current: 1.8, reference: 2.0, steadyCurrent: 1.0, steadyReference: 2.5 },
+      { current: 1.2, reference: 3.0, steadyCurrent: 1.1, steadyReference: 2.0 },
+      { current: 1.0, reference: 2.2, steadyCurrent: 1.2, steadyReference: 2.0 },
     ];
     const rows = comparisonRows(figures({ cpuMs: 1.8 }), figures({ cpuMs: 2.0 }), baseline, rounds);
     // Ratios 0.9, 0.4 and 0.45: their median, not the ratio of the medians (1.2 / 2.2 = 0.55).
@@ -109,8 +111,27 @@ describe('npm run bench --reference: the side-by-side table', () => {
       reference: '2 ms, 3 ms, 2.2 ms',
       ratio: '0.9x, 0.4x, 0.45x',
     });
-    // One round: the table is as before, without the rounds' row.
-    expect(comparisonRows(figures(), figures(), baseline)).toHaveLength(rows.length - 1);
+    // The steady rate's rows, judged the same way: ratios 0.4, 0.55 and 0.6, median 0.55.
+    expect(rows[2]?.measure).toContain('at a steady 300 req/s');
+    expect(rows[2]).toMatchObject({ current: '1.1 ms', reference: '2 ms', ratio: '0.55x', ok: false });
+    expect(rows[3]).toMatchObject({ ratio: '0.4x, 0.55x, 0.6x' });
+    // One round: the table is as before, without the rounds' rows.
+    expect(comparisonRows(figures(), figures(), baseline)).toHaveLength(rows.length - 2);
+  });
+
+  it('measures CPU at a steady rate too, and says when an app did not reach it', () => {
+    const rows = comparisonRows(
+      figures({ steadyCpuMs: 1.0 }),
+      figures({ steadyCpuMs: 2.5, steadyRps: 250 }),
+      baseline,
+    );
+    const steady = rows.find((r) => r.measure.includes('at a steady 300 req/s'));
+    expect(steady).toMatchObject({
+      current: '1 ms',
+      reference: '2.5 ms (only 250 req/s reached)',
+      ratio: '0.4x',
+      ok: true,
+    });
   });
 
   it('median: the middle value, the mean of the two middle ones for an even count, ignoring gaps', () => {
