@@ -67,24 +67,22 @@ async function checkDecision(
   deps: HandoffServiceDeps,
   req: RequestContext & { handoffId: number; shownEditCount?: number },
 ): Promise<DecisionCheck> {
-  const checked = await checkSubject(deps, req);
-  if (checked.kind !== 'open') return checked;
-  const handoff = await findHandoff(deps.db, checked.subject.id);
-  return handoff ? { kind: 'open', handoff } : { kind: 'not_found' };
+  const checked = await checkOn(deps, req, findHandoff);
+  return checked.kind === 'open' ? { kind: 'open', handoff: checked.subject } : checked;
 }
 
 /**
- * The check, on the columns it needs (`findDecisionSubject`): the decision's own path reads no more before its
- * transaction. A refusal reads the whole handoff, for the message that explains it.
+ * The check, on what `read` reads of the handoff: the decision's own path reads only the columns it needs
+ * (`findDecisionSubject`), the Decline button the whole row for its modal. A refusal reads the whole handoff, for the
+ * message that explains it.
  */
-async function checkSubject(
+async function checkOn<S extends DecisionSubject>(
   deps: HandoffServiceDeps,
   req: RequestContext & { handoffId: number; shownEditCount?: number },
-): Promise<Exclude<DecisionCheck, { kind: 'open' }> | { kind: 'open'; subject: DecisionSubject }> {
+  read: (db: Db, id: number) => Promise<S | undefined>,
+): Promise<Exclude<DecisionCheck, { kind: 'open' }> | { kind: 'open'; subject: S }> {
   if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-  const subject = Number.isSafeInteger(req.handoffId)
-    ? await findDecisionSubject(deps.db, req.handoffId)
-    : undefined;
+  const subject = Number.isSafeInteger(req.handoffId) ? await read(deps.db, req.handoffId) : undefined;
   if (!subject) return { kind: 'not_found' };
   const now = deps.clock.now();
   const verdict = check(viewerOf(req, deps.adminUserIds), 'accept', subject, now);
@@ -106,7 +104,7 @@ async function checkSubject(
  * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
  */
 async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<DecisionResult> {
-  const checked = await checkSubject(deps, req);
+  const checked = await checkOn(deps, req, findDecisionSubject);
   if (checked.kind !== 'open') {
     if (checked.kind !== 'closed')
       deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
