@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { eventCallback, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 import {
@@ -160,6 +160,9 @@ describe('App Home by role', () => {
       4000,
       'the decision',
     );
+    // The Accept's change delivered (its messages, and the Homes it republishes), so that what follows is what each
+    // person sees when they open their Home afterwards.
+    await quiet(h);
     // Metrics count events up to now, excluded: a minute later (the test clock stands still otherwise).
     h.clock.advance(60_000);
 

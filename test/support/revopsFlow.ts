@@ -44,11 +44,20 @@ export const publishCalls = (h: Harness) => h.slack.calls.filter((c) => c.method
 /** Every Web API call of one method, ok or not. */
 export const allCallsTo = (h: Harness, method: string) => h.slack.calls.filter((c) => c.method === method);
 
-/** Waits for the next views.publish (after `before` of them) to be answered, and returns it. */
-export async function nextPublish(h: Harness, before: number, what = 'views.publish'): Promise<RecordedCall> {
+/**
+ * Waits for the next views.publish (after `before` of them) to be answered, and returns it; with `userId`, the next
+ * one to that person's Home (another Home may be republished meanwhile, after a change it shows).
+ */
+export async function nextPublish(
+  h: Harness,
+  before: number,
+  what = 'views.publish',
+  userId?: string,
+): Promise<RecordedCall> {
   return waitFor(
     () => {
-      const call = publishCalls(h)[before];
+      const later = publishCalls(h).slice(before);
+      const call = userId === undefined ? later[0] : later.find((c) => c.args.user_id === userId);
       return call && call.status !== 0 ? call : undefined;
     },
     8000,
@@ -68,9 +77,9 @@ export async function openHome(h: Harness, userId: string): Promise<RecordedCall
     appHomeOpened(userId, `EvRevops${eventCounter}`),
   );
   expect(response.status).toBe(200);
-  const call = await nextPublish(h, before, `the App Home of ${userId}`);
-  expect(call.args.user_id).toBe(userId);
-  return call;
+  // The first publish to this person's Home after the event: a change committed before the open may still be
+  // expanding (db/repositories/changes.ts) and republish another opened Home meanwhile, which is not this one's.
+  return nextPublish(h, before, `the App Home of ${userId}`, userId);
 }
 
 export const viewOf = (call: RecordedCall | undefined) =>
