@@ -45,6 +45,8 @@ export class Delivery {
       await this.attempt(row, kind, progress);
     } catch (error) {
       await recordFailure(this.d, row, kind, error, progress.looked);
+    } finally {
+      this.d.pacing.answered(row, kind);
     }
   }
 

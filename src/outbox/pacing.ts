@@ -32,6 +32,12 @@ export class Pacing {
    * has passed its end, whichever comes first.
    */
   private readonly blockedUntil = new Map<string, { monotonic: number; clock: number }>();
+  /**
+   * When a rate limit's wait ends, one row goes first and the rest of that limit wait for its answer: Slack may still
+   * be limiting (a 429 again starts another wait), and a batch sent at once would only collect 429s, each rendered,
+   * marked and recorded for nothing. The row being sent, by limit.
+   */
+  private readonly probes = new Map<string, number>();
 
   constructor(private readonly opts: PacingOptions) {}
 
@@ -47,19 +53,36 @@ export class Pacing {
       return false;
     }
     const limit = kind.limitKey(row);
+    // Another row is finding out whether this limit is over: its answer wakes the worker (`answered`).
+    const probe = this.probes.get(limit);
+    if (probe !== undefined && probe !== row.id) return false;
     const blocked = this.blockedUntil.get(limit);
-    if (blocked !== undefined) {
-      if (blocked.monotonic > now && blocked.clock > this.opts.clock.now().getTime()) {
-        this.opts.wakeAt(blocked.monotonic - now);
-        return false;
-      }
-      this.blockedUntil.delete(limit);
+    if (blocked !== undefined && blocked.monotonic > now && blocked.clock > this.opts.clock.now().getTime()) {
+      this.opts.wakeAt(blocked.monotonic - now);
+      return false;
     }
     const last = kind.paced ? this.lastPostAt.get(row.channelKey) : undefined;
     const wait = last === undefined ? 0 : last + this.opts.channelIntervalMs - now;
-    if (wait <= 0) return true;
-    this.opts.wakeAt(wait);
-    return false;
+    if (wait > 0) {
+      this.opts.wakeAt(wait);
+      return false;
+    }
+    if (blocked !== undefined) {
+      this.blockedUntil.delete(limit);
+      this.probes.set(limit, row.id);
+    }
+    return true;
+  }
+
+  /**
+   * A row's attempt is over, whatever came of it. If it was the first after a rate limit's wait, the rest of that
+   * limit may go now (a 429 has started another wait meanwhile, which holds them).
+   */
+  answered(row: OutboxRow, kind: DeliveryKind): void {
+    const limit = kind.limitKey(row);
+    if (this.probes.get(limit) !== row.id) return;
+    this.probes.delete(limit);
+    this.opts.wakeAt(0);
   }
 
   /**

@@ -139,6 +139,32 @@ describe('outbox worker on stepped time', () => {
     ).toEqual(Array(4).fill('delivered'));
   });
 
+  it('after a rate limit’s wait, sends one message first and the rest of that method only once it is taken', async () => {
+    slack.addChannel({ id: 'C0THREE', name: 'three', members: [slack.botUserId] });
+    // Slack limits chat.postMessage for the first three posts and the first try after the wait.
+    slack.fail('chat.postMessage', { retryAfter: 1 }, 4);
+    await db.db.transaction((tx) =>
+      enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1), post('C0THREE', 1)], NOW),
+    );
+    const w = start();
+    await w.idle();
+    const statuses = () => slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status);
+    expect(statuses()).toEqual([429, 429, 429]);
+    // The wait is over: one post goes, is limited again, and the other two wait with it instead of being sent.
+    clock.advance(1_000);
+    await timers.advance(1_000, () => w.idle());
+    expect(statuses()).toEqual([429, 429, 429, 429]);
+    expect(ends().filter(([status]) => status === 'pending')).toHaveLength(3);
+    // The next wait is over: the first post is taken, and the other two follow at once.
+    clock.advance(1_000);
+    await timers.advance(1_000, () => w.idle());
+    expect(statuses()).toEqual([429, 429, 429, 429, 200, 200, 200]);
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+    expect(texts('C0THREE')).toEqual(['C0THREE #1']);
+    expect(ends().map(([status]) => status)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
   it('waits longer after each wake-up that found nothing to deliver (up to 40 ms), and 5 ms again once one delivers', async () => {
     const w = start();
     await w.idle();
