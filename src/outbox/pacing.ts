@@ -105,6 +105,24 @@ export class Pacing {
     return paced;
   }
 
+  /**
+   * The limits holding their rows back now: waiting out a 429, or waiting for the answer of the first row sent after
+   * one. The worker leaves out the rows of those that are methods (every Slack kind's limit), so that a backlog of one
+   * method cannot fill its look and hide every other method's rows, or the local work of expanding a change.
+   */
+  heldLimits(): string[] {
+    const now = this.opts.timers.monotonic();
+    const clockNow = this.opts.clock.now().getTime();
+    const held = new Set(this.probes.keys());
+    for (const [limit, until] of this.blockedUntil)
+      if (until.monotonic > now && until.clock > clockNow) {
+        held.add(limit);
+        // Its rows are not looked at until then: the worker looks again when the wait ends.
+        this.opts.wakeAt(until.monotonic - now);
+      }
+    return [...held];
+  }
+
   /** A paced delivery to this conversation is being made now. */
   sending(channelKey: string): void {
     this.lastPostAt.set(channelKey, this.opts.timers.monotonic());

@@ -167,11 +167,13 @@ export class OutboxWorker {
   private async claimDue(now: Date): Promise<{ rows: OutboxRow[]; refused: number }> {
     const { db } = this.opts;
     const skip = [...this.pacing.pacedChannels(), ...this.leases.heldElsewhere()];
-    const due = await dueHeads(db, now, BATCH, skip);
+    // A CRM's limit is its system's (`crm:<system>`), not a method: its rows are held back by `paced` alone.
+    const methods = this.pacing.heldLimits().filter((limit) => Object.hasOwn(DELIVERY_KINDS, limit));
+    const due = await dueHeads(db, now, BATCH, skip, methods);
     if (this.opts.alone || due.every((row) => this.leases.fresh(row.channelKey)))
       return { rows: due, refused: 0 };
     return db.transaction(async (tx) => {
-      const locked = await lockDueHeads(tx, now, BATCH, skip);
+      const locked = await lockDueHeads(tx, now, BATCH, skip, methods);
       const { held, refused } = await this.leases.claim(
         tx,
         locked.map((row) => row.channelKey),

@@ -194,7 +194,7 @@ export function outboxContract(engine: Engine): void {
     });
 
     it('reads the due head of each conversation, oldest due first, skipping the paced ones, at most limit', async () => {
-      const [a1, , b1, c1, , , e1] = await queue(
+      const [a1, , b1, c1, , , e1, f1] = await queue(
         outboxRow({ dedupeKey: 'a1', channelKey: 'A', nextAttemptAt: plus(-3) }),
         // Behind a1 in its conversation, though due earlier.
         outboxRow({ dedupeKey: 'a2', channelKey: 'A', nextAttemptAt: plus(-10) }),
@@ -205,7 +205,16 @@ export function outboxContract(engine: Engine): void {
         // Delivered, parked and cancelled rows do not hold back the conversation.
         outboxRow({ dedupeKey: 'e0', channelKey: 'E', status: 'delivered', nextAttemptAt: plus(-99) }),
         outboxRow({ dedupeKey: 'e1', channelKey: 'E', nextAttemptAt: plus(-1) }),
+        // Another method: left out only while its own is held back.
+        outboxRow({ dedupeKey: 'f1', channelKey: 'F', method: 'chat.update', nextAttemptAt: plus(-20) }),
       );
+      expect((await dueHeads(db, at, 10, [], ['chat.update'])).map((r) => r.id)).toEqual([b1, a1, e1, c1]);
+      expect((await dueHeads(db, at, 10, [], ['chat.postMessage'])).map((r) => r.id)).toEqual([f1]);
+      expect((await dueHeads(db, at, 1, [], ['chat.postMessage', 'chat.update'])).map((r) => r.id)).toEqual(
+        [],
+      );
+      const [other] = await dueHeads(db, at, 1, [], ['chat.postMessage']);
+      if (other) await db.transaction((tx) => markCancelled(tx, other, 'out of the way'));
       const heads = async (limit: number, skip?: readonly string[], now = at) =>
         (await dueHeads(db, now, limit, skip)).map((r) => r.id);
       expect(await heads(10)).toEqual([b1, a1, e1, c1]);

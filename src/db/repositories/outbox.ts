@@ -32,8 +32,9 @@ export async function enqueue(exec: Tx, messages: OutboxMessage[], now: Date): P
 /**
  * The next deliverable message of each conversation: pending, due, and with no earlier pending message on the
  * same channel key (so one conversation is delivered strictly in order). `skip` lists conversations that must wait
- * (paced): leaving them out here keeps a backlog in a few busy conversations from hiding every other one. Oldest due
- * first, read in index order (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
+ * (paced), `skipMethods` the methods a rate limit holds back: leaving them out here keeps a backlog in a few busy
+ * conversations, or of one rate-limited method, from hiding every other one. Oldest due first, read in index order
+ * (handoffs_status_next_attempt_at_idx), so a large backlog is not sorted on each call.
  */
 function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
   return exec
@@ -44,6 +45,7 @@ function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
         eq(outbox.status, 'pending'),
         lte(outbox.nextAttemptAt, sql.placeholder('now')),
         sql`${outbox.channelKey} not in ${jsonListValues('skip', isPostgres(exec))}`,
+        sql`${outbox.method} not in ${jsonListValues('skipMethods', isPostgres(exec))}`,
         sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
               and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
         // A handoff's messages wait while a change of it is not expanded yet (changes.ts): they render its state,
@@ -69,11 +71,17 @@ export async function dueHeads(
   now: Date,
   limit: number,
   skip: readonly string[] = [],
+  skipMethods: readonly string[] = [],
 ): Promise<OutboxRow[]> {
   // A placeholder in a where clause is bound as given (drizzle encodes only values it wraps itself): what each engine
   // stores, epoch ms on SQLite, a Date (a timestamptz) on Postgres.
   const at = isPostgres(exec) ? now : now.getTime();
-  return dueHeadRows(exec, { now: at, limit, skip: JSON.stringify(skip) });
+  return dueHeadRows(exec, {
+    now: at,
+    limit,
+    skip: JSON.stringify(skip),
+    skipMethods: JSON.stringify(skipMethods),
+  });
 }
 
 /**
@@ -86,9 +94,15 @@ export async function lockDueHeads(
   now: Date,
   limit: number,
   skip: readonly string[] = [],
+  skipMethods: readonly string[] = [],
 ): Promise<OutboxRow[]> {
   const at = isPostgres(tx) ? now : now.getTime();
-  return lockedDueHeadRows(tx, { now: at, limit, skip: JSON.stringify(skip) });
+  return lockedDueHeadRows(tx, {
+    now: at,
+    limit,
+    skip: JSON.stringify(skip),
+    skipMethods: JSON.stringify(skipMethods),
+  });
 }
 
 const queuedQuery = preparedQuery('outbox_queued_by_dedupe_key', (exec, { outbox }) =>

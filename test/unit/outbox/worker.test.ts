@@ -165,6 +165,30 @@ describe('outbox worker on stepped time', () => {
     expect(ends().map(([status]) => status)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
+  it('while one method waits out a rate limit, a backlog of it does not hide another method’s messages', async () => {
+    slack.fail('chat.postMessage', { retryAfter: 60 });
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
+    const w = start();
+    await w.idle();
+    // More posts than the worker looks at in one go, each in its own conversation and due before the reply below.
+    const backlog = Array.from({ length: 25 }, (_, i) => post(`C0BACK${i}`, 1));
+    await db.db.transaction((tx) => enqueue(tx, backlog, new Date(NOW.getTime() - 1_000)));
+    const responseUrl = slack.responseUrl({ channel: 'C0TWO' });
+    await db.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [{ method: 'response_url', dedupeKey: 'test:reply', responseUrl, payload: { text: 'your reply' } }],
+        NOW,
+      ),
+    );
+    w.wake();
+    await timers.advance(50, () => w.idle());
+    expect(slack.responses.map((r) => r.body.text)).toEqual(['your reply']);
+    // The posts still wait for the limit, and none was sent into it.
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    expect(ends().filter(([status]) => status === 'pending')).toHaveLength(26);
+  });
+
   it('waits longer after each wake-up that found nothing to deliver (up to 40 ms), and 5 ms again once one delivers', async () => {
     const w = start();
     await w.idle();
