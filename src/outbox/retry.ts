@@ -1,5 +1,5 @@
 import type { OutboxRow } from '../db/repositories/outbox.js';
-import { markRetry } from '../db/repositories/outboxAttempts.js';
+import { deferMethod, markRetry } from '../db/repositories/outboxAttempts.js';
 import { attemptsMade, markDead } from '../db/repositories/outboxParked.js';
 import { classifyFailure } from './failures.js';
 import type { DeliveryKind } from './kinds/kind.js';
@@ -70,12 +70,11 @@ export async function recordFailure(
       return { how: 'parked', attempts };
     }
     const backoff = failure.retryAfterMs ?? backoffMs(made);
-    await markRetry(tx, row, {
-      now,
-      nextAttemptAt: new Date(now.getTime() + backoff),
-      error: failure.message,
-      uncertainAt,
-    });
+    const nextAttemptAt = new Date(now.getTime() + backoff);
+    await markRetry(tx, row, { now, nextAttemptAt, error: failure.message, uncertainAt });
+    // Everything under the same limit waits with it (see `pacing.block` above); a CRM's limit is its system's.
+    if (failure.retryAfterMs !== undefined && kind.limitKey(row) === row.method)
+      await deferMethod(tx, row.method, nextAttemptAt, now);
     return { how: 'retried', attempts, backoff };
   });
   // Only a retry keeps the row in pacing's sight (an uncertain one settles before it is looked for).

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
@@ -64,6 +64,26 @@ export async function markDelivered(
       now,
     });
   }
+}
+
+/**
+ * A 429 holds back a whole method: its other pending rows due before `until` are scheduled for then, as the one that
+ * met it is, so that the worker's look for due rows (ordered by when they are due) does not read through them while
+ * they wait. Their order within a conversation is by id, and stays.
+ */
+export async function deferMethod(
+  exec: Tx,
+  method: OutboxRow['method'],
+  until: Date,
+  now: Date,
+): Promise<number> {
+  const { outbox } = tablesOf(exec);
+  return changed(
+    await exec
+      .update(outbox)
+      .set({ nextAttemptAt: until, scheduledAt: now })
+      .where(and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, until), eq(outbox.method, method))),
+  );
 }
 
 /** `uncertain`: Slack may have taken it (timeout, 5xx): keep (or set) the mark so the retry looks first. */

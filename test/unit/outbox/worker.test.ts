@@ -155,6 +155,14 @@ describe('outbox worker on stepped time', () => {
     await timers.advance(1_000, () => w.idle());
     expect(statuses()).toEqual([429, 429, 429, 429]);
     expect(ends().filter(([status]) => status === 'pending')).toHaveLength(3);
+    // The two that waited are scheduled for the end of the new wait too, so looks for due rows do not read them.
+    const dueIn = () =>
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.nextAttemptAt.getTime() - NOW.getTime());
+    expect(dueIn()).toEqual([2_000, 2_000, 2_000]);
     // The next wait is over: the first post is taken, and the other two follow at once.
     clock.advance(1_000);
     await timers.advance(1_000, () => w.idle());
