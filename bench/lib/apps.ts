@@ -63,6 +63,27 @@ export function outboxState(dbPath: string): OutboxState {
   }
 }
 
+/**
+ * The outbox methods that are local work, not Slack calls (a change of a handoff expanded into its messages, its
+ * surfaces marked for refresh): a Slack hold does not hold them back, and an Accept's CPU includes them.
+ */
+const LOCAL_METHODS = ['handoff.change', 'surfaces.refresh'];
+
+/** Pending local rows (LOCAL_METHODS) in the SQLite database's outbox: 0 for a build that has none. */
+export function localPending(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND method IN (${LOCAL_METHODS.map(() => '?').join(', ')})`,
+      )
+      .get(...LOCAL_METHODS) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
 /** Waits until `pending()` says no outbox row is left to deliver; false after `timeoutMs`. */
 export async function drainedBy(
   pending: () => number | Promise<number>,

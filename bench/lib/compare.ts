@@ -115,7 +115,7 @@ function cpuRows(
       : '';
   const rows: ComparisonRow[] = [
     {
-      measure: `CPU time per Accept, request path (deliveries held back), ${how}: the process’s user and system time per request answered${several ? ` (median of ${rounds.length} alternating rounds; the ratio is the median of the rounds’ ratios)` : ''}`,
+      measure: `CPU time per Accept, request path (deliveries held back), ${how}: the process’s user and system time per request answered, over the load and until the changes it queued were expanded${several ? ` (median of ${rounds.length} alternating rounds; the ratio is the median of the rounds’ ratios)` : ''}`,
       current: `${ms(current)}${short(rate?.current)}`,
       reference: `${ms(reference)}${short(rate?.reference)}`,
       ratio: several ? (Number.isFinite(cpuRatio) ? `${num(cpuRatio, 2)}x` : '—') : ratio(current, reference),
