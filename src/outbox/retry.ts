@@ -3,6 +3,7 @@ import { deferMethod, markRetry } from '../db/repositories/outboxAttempts.js';
 import { attemptsMade, markDead } from '../db/repositories/outboxParked.js';
 import { classifyFailure } from './failures.js';
 import type { DeliveryKind } from './kinds/kind.js';
+import { isMethodLimit } from './kinds/table.js';
 import type { Pacing } from './pacing.js';
 import type { OutboxWorkerOptions } from './types.js';
 
@@ -72,9 +73,10 @@ export async function recordFailure(
     const backoff = failure.retryAfterMs ?? backoffMs(made);
     const nextAttemptAt = new Date(now.getTime() + backoff);
     await markRetry(tx, row, { now, nextAttemptAt, error: failure.message, uncertainAt });
-    // Everything under the same limit waits with it (see `pacing.block` above); a CRM's limit is its system's.
-    if (failure.retryAfterMs !== undefined && kind.limitKey(row) === row.method)
-      await deferMethod(tx, row.method, nextAttemptAt, now);
+    // Everything under the same limit waits with it (see `pacing.block` above).
+    const limit = kind.limitKey(row);
+    if (failure.retryAfterMs !== undefined && isMethodLimit(limit))
+      await deferMethod(tx, limit, nextAttemptAt, now);
     return { how: 'retried', attempts, backoff };
   });
   // Only a retry keeps the row in pacing's sight (an uncertain one settles before it is looked for).

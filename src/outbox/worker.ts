@@ -4,7 +4,7 @@ import { processHolder } from '../runtime/jobClaims.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 import { ClockWatch } from './clockWatch.js';
 import { Delivery } from './delivery.js';
-import { DELIVERY_KINDS } from './kinds/table.js';
+import { DELIVERY_KINDS, isMethodLimit } from './kinds/table.js';
 import { ConversationLeases } from './leases.js';
 import { Pacing } from './pacing.js';
 import type { OutboxWorkerOptions } from './types.js';
@@ -167,8 +167,7 @@ export class OutboxWorker {
   private async claimDue(now: Date): Promise<{ rows: OutboxRow[]; refused: number }> {
     const { db } = this.opts;
     const skip = [...this.pacing.pacedChannels(), ...this.leases.heldElsewhere()];
-    // A CRM's limit is its system's (`crm:<system>`), not a method: its rows are held back by `paced` alone.
-    const methods = this.pacing.heldLimits().filter((limit) => Object.hasOwn(DELIVERY_KINDS, limit));
+    const methods = this.pacing.heldLimits().filter(isMethodLimit);
     const due = await dueHeads(db, now, BATCH, skip, methods);
     if (this.opts.alone || due.every((row) => this.leases.fresh(row.channelKey)))
       return { rows: due, refused: 0 };

@@ -20,3 +20,9 @@ export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {
   'surfaces.refresh': surfacesRefresh,
   'handoff.change': handoffChange,
 };
+
+/**
+ * Whether a rate limit (`limitKey`) is a whole method's, as every Slack kind's is: its rows can then be left out of the
+ * look for due rows, and rescheduled, by method. A CRM's limit is its system's (`crm:<system>`), held by pacing alone.
+ */
+export const isMethodLimit = (limit: string): limit is OutboxMethod => Object.hasOwn(DELIVERY_KINDS, limit);
