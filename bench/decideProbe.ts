@@ -50,6 +50,25 @@ export interface DecideProbeResult {
   indexes: Record<string, number>;
   /** Pages each decision's commit writes to the WAL, and by the table or index they belong to (most first). */
   walPages?: { perTransaction: number; byTree: Record<string, number> };
+  /**
+   * The changes those decisions queued, expanded one per transaction as the worker's local delivery does (a build
+   * whose decision writes its rows in the request has none): CPU time, rows added and WAL pages per change.
+   */
+  expansion?: {
+    cpuMs: number;
+    rowsAdded: Record<string, number>;
+    walPages: { perTransaction: number; byTree: Record<string, number> };
+  };
+}
+
+/** Rows each `count` operations added, by table (tables given none left out). */
+function added(before: Record<string, number>, after: Record<string, number>, count: number) {
+  const rows: Record<string, number> = {};
+  for (const [name, n] of Object.entries(after)) {
+    const more = (n - (before[name] ?? 0)) / count;
+    if (more > 0) rows[name] = more;
+  }
+  return rows;
 }
 
 async function probe(): Promise<DecideProbeResult> {
@@ -131,13 +150,11 @@ async function probe(): Promise<DecideProbeResult> {
   const used = process.cpuUsage(cpu);
   const pages = wal.stop(count);
   const after = counts();
+  const expansion = await expandAll(database, ids.slice(count, 2 * count), counts, config.databasePath);
 
-  const rowsAdded: Record<string, number> = {};
+  const rowsAdded = added(before, after, count);
   const indexes: Record<string, number> = {};
-  for (const name of tables) {
-    const added = ((after[name] ?? 0) - (before[name] ?? 0)) / count;
-    if (added <= 0) continue;
-    rowsAdded[name] = added;
+  for (const name of Object.keys(rowsAdded)) {
     indexes[name] = (
       database.sqlite
         .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
@@ -152,8 +169,39 @@ async function probe(): Promise<DecideProbeResult> {
     rowsAdded,
     indexes,
     walPages: pages,
+    ...(expansion ? { expansion } : {}),
   };
   return result;
+}
+
+/** The timed decisions' changes expanded, each in its own transaction (undefined for a build without changes). */
+async function expandAll(
+  database: import('../src/db/client.js').AppDatabase,
+  handoffIds: number[],
+  counts: () => Record<string, number>,
+  path: string,
+): Promise<DecideProbeResult['expansion']> {
+  let changes: typeof import('../src/db/repositories/changes.js');
+  try {
+    changes = await built('db/repositories/changes.js', ['expandPendingChanges']);
+  } catch (error) {
+    if (error instanceof Unavailable) return undefined;
+    throw error;
+  }
+  const before = counts();
+  const wal = walPages(database.sqlite, path);
+  wal.start();
+  const cpu = process.cpuUsage();
+  const now = new Date();
+  for (const id of handoffIds)
+    await database.db.transaction((tx) => changes.expandPendingChanges(tx, [id], now));
+  const used = process.cpuUsage(cpu);
+  const pages = wal.stop(handoffIds.length);
+  return {
+    cpuMs: (used.user + used.system) / 1000 / handoffIds.length,
+    rowsAdded: added(before, counts(), handoffIds.length),
+    walPages: pages,
+  };
 }
 
 try {

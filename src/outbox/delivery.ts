@@ -145,7 +145,8 @@ export class Delivery {
   }
 
   /**
-   * Records a delivery (or a row with nothing to send) in one transaction. A surface remembers the change count it
+   * Records a delivery (or a row with nothing to send) in one transaction, with the writes that are the delivery
+   * itself (a local kind's). A surface remembers the change count it
    * shows; when a change came in while it was in flight, the row goes out again or an update is queued (`whenBehind`).
    */
   private async finish(row: OutboxRow, kind: DeliveryKind, outcome: Outcome): Promise<void> {
@@ -153,6 +154,7 @@ export class Delivery {
     const now = clock.now();
     pacing.forget(row.id);
     await db.transaction(async (tx) => {
+      await outcome.writes?.(tx);
       const key = row.surfaceKey;
       let behind = outcome.behind ?? false;
       if (key && outcome.version !== undefined)

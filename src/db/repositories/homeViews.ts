@@ -1,8 +1,7 @@
 import { and, eq, gt, max, notExists, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, first, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
+import { first, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
-import { pendingRow } from './surfaces.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -149,26 +148,34 @@ function unqueuedQuery(exec: Executor, { homeViews, outbox }: Tables, which: SQL
     );
 }
 
+// Every visible change queues its Homes' publishes as it is expanded (an Accept among them): prepared, one row each.
+const { run: insertPublish } = preparedQuery('home_views_queue_publish', (exec, { outbox }) =>
+  exec
+    .insert(outbox)
+    .values({
+      payload: {},
+      audience: 'internal',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      channelKey: sql.placeholder('channelKey'),
+      method: 'views.publish',
+    })
+    .onConflictDoNothing(),
+);
+
 async function insertPublishes(
   exec: Tx,
   people: readonly { userId: string }[],
   dedupeKey: (userId: string) => string,
   now: Date,
 ): Promise<number> {
-  const { outbox } = tablesOf(exec);
-  if (people.length === 0) return 0;
-  const queued = await exec
-    .insert(outbox)
-    .values(
-      people.map(({ userId }) => ({
-        ...pendingRow(now),
-        dedupeKey: dedupeKey(userId),
-        channelKey: `home:${userId}`,
-        method: 'views.publish' as const,
-      })),
-    )
-    .onConflictDoNothing();
-  return changed(queued);
+  let queued = 0;
+  for (const { userId } of people)
+    queued += await insertPublish(exec, { now, dedupeKey: dedupeKey(userId), channelKey: `home:${userId}` });
+  return queued;
 }
 
 /** The newest touch-log event id (0 when there is none): whether anything changed since a moment. */

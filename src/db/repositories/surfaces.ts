@@ -1,8 +1,8 @@
 import { and, desc, eq, max, notExists, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { isPostgres, tablesOf } from '../engine.js';
+import { isPostgres, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
-import type { outbox, SurfaceKind, SurfaceRow } from '../schema.js';
+import type { SurfaceKind, SurfaceRow } from '../schema.js';
 
 export type { SurfaceRow };
 
@@ -128,7 +128,7 @@ async function queueRefresh(exec: Tx, handoffId: number, now: Date): Promise<voi
   });
 }
 
-// Every visible change queues one (an Accept among them): prepared, as `pendingRow` below with the refresh's fields.
+// Every visible change queues one (an Accept among them): prepared.
 const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { outbox }) =>
   exec
     .insert(outbox)
@@ -147,34 +147,17 @@ const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { 
     .onConflictDoNothing(),
 );
 
-/** What every row queued here shares: waiting, due now, nothing tried yet (the App Homes' too). */
-export function pendingRow(now: Date) {
-  return {
-    payload: {},
-    audience: 'internal',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-  } satisfies Partial<typeof outbox.$inferInsert>;
-}
-
 /**
  * The worker delivers a refresh intent: one waiting `chat.update` for each posted surface of the handoff that has
  * none waiting yet, due when the change was made (`at`, on the clock the rows are scheduled on).
  */
 export async function fanOutRefresh(exec: Tx, handoffId: number, at: Date): Promise<void> {
-  await queueUpdates(exec, (surfaces) => eq(surfaces.handoffId, handoffId), at);
+  await queueUpdates(exec, { handoffId }, at);
 }
 
-/** One waiting `chat.update` for each posted surface matching `which` that has none waiting yet. */
-async function queueUpdates(
-  exec: Tx,
-  which: (surfaces: ReturnType<typeof tablesOf>['surfaces']) => SQL,
-  now: Date,
-): Promise<void> {
-  const { outbox, surfaces } = tablesOf(exec);
-  const behind = await exec
+/** The posted surfaces matching `which` with no update waiting. */
+function behindQuery(exec: Executor, { outbox, surfaces }: Tables, which: SQL) {
+  return exec
     .select({
       key: surfaces.key,
       wanted: surfaces.wanted,
@@ -185,7 +168,7 @@ async function queueUpdates(
     .from(surfaces)
     .where(
       and(
-        which(surfaces),
+        which,
         eq(surfaces.posted, true),
         notExists(
           exec
@@ -195,22 +178,54 @@ async function queueUpdates(
         ),
       ),
     );
-  if (behind.length === 0) return;
-  await exec
+}
+
+// Every visible change runs the first when it is expanded (an Accept among them): prepared, as the insert below.
+const BEHIND = {
+  handoff: preparedQuery('surfaces_behind_of_handoff', (exec, tables) =>
+    behindQuery(exec, tables, eq(tables.surfaces.handoffId, sql.placeholder('handoffId'))),
+  ),
+  key: preparedQuery('surfaces_behind_of_key', (exec, tables) =>
+    behindQuery(exec, tables, eq(tables.surfaces.key, sql.placeholder('key'))),
+  ),
+};
+
+const { run: insertUpdate } = preparedQuery('surfaces_queue_update', (exec, { outbox }) =>
+  exec
     .insert(outbox)
-    .values(
-      behind.map((s) => ({
-        ...pendingRow(now),
-        dedupeKey: `surface:${s.key}:v${s.wanted}`,
-        channelKey: s.channelKey,
-        method: 'chat.update' as const,
-        targetMessageKey: s.key,
-        audience: s.audience,
-        handoffId: s.handoffId,
-        surfaceKey: s.key,
-      })),
-    )
-    .onConflictDoNothing();
+    .values({
+      payload: {},
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      channelKey: sql.placeholder('channelKey'),
+      method: 'chat.update',
+      targetMessageKey: sql.placeholder('surfaceKey'),
+      audience: sql.placeholder('audience'),
+      handoffId: sql.placeholder('handoffId'),
+      surfaceKey: sql.placeholder('surfaceKey'),
+    })
+    .onConflictDoNothing(),
+);
+
+/** One waiting `chat.update` for each posted surface of a handoff, or the surface `key`, that has none waiting yet. */
+async function queueUpdates(
+  exec: Tx,
+  which: { handoffId: number } | { key: string },
+  now: Date,
+): Promise<void> {
+  const behind = await ('key' in which ? BEHIND.key : BEHIND.handoff).all(exec, which);
+  for (const s of behind)
+    await insertUpdate(exec, {
+      now,
+      dedupeKey: `surface:${s.key}:v${s.wanted}`,
+      channelKey: s.channelKey,
+      surfaceKey: s.key,
+      audience: s.audience,
+      handoffId: s.handoffId,
+    });
 }
 
 /**
@@ -262,7 +277,7 @@ export async function attemptedVersion(exec: Executor, key: string): Promise<num
 
 /** Queues one update of a posted surface that is behind (none when one is already waiting). */
 export async function queueSurfaceUpdate(exec: Tx, key: string, now: Date): Promise<void> {
-  await queueUpdates(exec, (surfaces) => eq(surfaces.key, key), now);
+  await queueUpdates(exec, { key }, now);
 }
 
 /** The newest surface of these kinds that a person has for a handoff: actions are offered there only. */

@@ -39,6 +39,8 @@ export interface Sent {
   posted?: PostedMessage;
   /** A change came in while the call was in flight (an App Home): the row goes out again. */
   behind?: boolean;
+  /** Writes that are the delivery itself (a local kind's): in the transaction that records it delivered. */
+  writes?: (tx: Tx) => Promise<void>;
 }
 
 /**
@@ -101,8 +103,8 @@ export interface DeliveryKind {
 }
 
 /**
- * A local kind: delivering it writes rows for the row's handoff in one transaction (no Slack call: no guard, no
- * pacing, and doing it again is harmless), due when the row was (`row.nextAttemptAt`).
+ * A local kind: delivering it writes rows for the row's handoff, due when the row was (`row.nextAttemptAt`), in the
+ * transaction that records the row delivered (no Slack call: no guard, no pacing, and doing it again is harmless).
  */
 export function localKind(write: (tx: Tx, handoffId: number, at: Date) => Promise<void>): DeliveryKind {
   return {
@@ -111,10 +113,9 @@ export function localKind(write: (tx: Tx, handoffId: number, at: Date) => Promis
     guarded: false,
     uncertain: { do: 'resend' },
     marksAttempt: false,
-    async send(ctx, row) {
+    async send(_ctx, row) {
       const handoffId = row.handoffId;
-      if (handoffId !== null) await ctx.db.transaction((tx) => write(tx, handoffId, row.nextAttemptAt));
-      return {};
+      return handoffId === null ? {} : { writes: (tx) => write(tx, handoffId, row.nextAttemptAt) };
     },
   };
 }
