@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, tablesOf } from '../engine.js';
+import { changed, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
@@ -77,14 +77,23 @@ export async function deferMethod(
   until: Date,
   now: Date,
 ): Promise<number> {
-  const { outbox } = tablesOf(exec);
-  return changed(
-    await exec
-      .update(outbox)
-      .set({ nextAttemptAt: until, scheduledAt: now })
-      .where(and(eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, until), eq(outbox.method, method))),
-  );
+  // The where clause's placeholder is bound as given: what each engine stores (epoch ms on SQLite).
+  return deferRows(exec, { method, until, untilStored: isPostgres(exec) ? until : until.getTime(), now });
 }
+
+// Run on every 429 of a Slack method: prepared.
+const { run: deferRows } = preparedQuery('outbox_defer_method', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
+        eq(outbox.method, sql.placeholder('method')),
+      ),
+    ),
+);
 
 /** `uncertain`: Slack may have taken it (timeout, 5xx): keep (or set) the mark so the retry looks first. */
 export async function markRetry(

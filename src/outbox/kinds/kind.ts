@@ -39,8 +39,6 @@ export interface Sent {
   posted?: PostedMessage;
   /** A change came in while the call was in flight (an App Home): the row goes out again. */
   behind?: boolean;
-  /** Writes that are the delivery itself (a local kind's): in the transaction that records it delivered. */
-  writes?: (tx: Tx) => Promise<void>;
 }
 
 /**
@@ -98,6 +96,11 @@ export interface DeliveryKind {
   /** Throws when this process cannot deliver the kind at all (a CRM row with no CRM connected): a refusal. */
   ready?(ctx: DeliveryContext): void;
   render?: KindRenderer;
+  /**
+   * A local kind's delivery: writes, in the transaction that records the row delivered (outbox/delivery.ts). No Slack
+   * call, so several such rows can share one transaction (`deliverWrites`).
+   */
+  writes?(tx: Tx, row: OutboxRow): Promise<void>;
   /** Makes the call. Throws what the call threw; `classifyFailure` sorts it. */
   send(ctx: DeliveryContext, row: OutboxRow, rendered: Rendered | undefined): Promise<Sent>;
 }
@@ -113,9 +116,10 @@ export function localKind(write: (tx: Tx, handoffId: number, at: Date) => Promis
     guarded: false,
     uncertain: { do: 'resend' },
     marksAttempt: false,
-    async send(_ctx, row) {
-      const handoffId = row.handoffId;
-      return handoffId === null ? {} : { writes: (tx) => write(tx, handoffId, row.nextAttemptAt) };
+    async writes(tx, row) {
+      if (row.handoffId !== null) await write(tx, row.handoffId, row.nextAttemptAt);
     },
+    // Nothing to call: `writes` is the delivery.
+    send: async () => ({}),
   };
 }

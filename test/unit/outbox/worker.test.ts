@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { enqueue } from '../../../src/db/repositories/outbox.js';
-import { outbox } from '../../../src/db/schema.js';
+import { queueChange } from '../../../src/db/repositories/changes.js';
+import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
+import { handoffs, outbox } from '../../../src/db/schema.js';
 import type { DeliveryVerdict } from '../../../src/outbox/types.js';
 import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { RequestActivity } from '../../../src/runtime/requestActivity.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
+import { sentHandoffRow } from '../../support/handoffRow.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -380,5 +382,40 @@ describe('outbox worker on stepped time', () => {
         .all()
         .map((r) => r.status),
     ).toEqual(['delivered']);
+  });
+
+  it('expands the changes one look finds together, and one that fails on its own, the others delivered', async () => {
+    // The third change owes a message with no dedupe key (a payload written by hand): its insert fails.
+    const broken = { method: 'chat.postMessage', channel: 'C0ONE', payload: { text: 'no key' } };
+    await db.db.transaction(async (tx) => {
+      for (const i of [0, 1, 2, 3, 4]) {
+        const [row] = await tx
+          .insert(handoffs)
+          .values(sentHandoffRow(NOW, { sourceViewId: `V${i}` }))
+          .returning({ id: handoffs.id });
+        const handoffId = row?.id ?? 0;
+        const message = i === 2 ? broken : { ...post('C0TWO', i), handoffId };
+        const messages = [message as OutboxMessage];
+        const intent = { messages, cancelReminders: false, refresh: false, homes: [], token: `${i}` };
+        await queueChange(tx, { handoffId, eventId: i + 1, at: NOW, intent });
+      }
+    });
+    const w = start();
+    await timers.advance(5_000, () => w.idle());
+    // Each expanded change's post went out, in order; the broken one waits for its retry, nothing of it written.
+    expect(texts('C0TWO')).toEqual(['C0TWO #0', 'C0TWO #1', 'C0TWO #3', 'C0TWO #4']);
+    const changes = db.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.method === 'handoff.change');
+    expect(changes.map((r) => [r.dedupeKey, r.status])).toEqual([
+      ['change:1', 'delivered'],
+      ['change:2', 'delivered'],
+      ['change:3', 'pending'],
+      ['change:4', 'delivered'],
+      ['change:5', 'delivered'],
+    ]);
+    expect(changes[2]?.lastError).toMatch(/NOT NULL/);
   });
 });
