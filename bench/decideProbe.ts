@@ -51,10 +51,11 @@ export interface DecideProbeResult {
   /** Pages each decision's commit writes to the WAL, and by the table or index they belong to (most first). */
   walPages?: { perTransaction: number; byTree: Record<string, number> };
   /**
-   * The changes those decisions queued, expanded one per transaction as the worker's local delivery does (a build
-   * whose decision writes its rows in the request has none): CPU time, rows added and WAL pages per change.
+   * The changes those decisions queued, expanded as the worker's local delivery does, `group` to a transaction (a
+   * build whose decision writes its rows in the request has none): CPU time, rows added and WAL pages per change.
    */
   expansion?: {
+    group: number;
     cpuMs: number;
     rowsAdded: Record<string, number>;
     walPages: { perTransaction: number; byTree: Record<string, number> };
@@ -188,16 +189,24 @@ async function expandAll(
     if (error instanceof Unavailable) return undefined;
     throw error;
   }
+  // As many to a transaction as the worker expands together (outbox/worker.ts LOCAL_BATCH; 1 for a build without).
+  const worker = (await import(pathToFileURL(join(dist, 'outbox', 'worker.js')).href)) as {
+    LOCAL_BATCH?: unknown;
+  };
+  const group = typeof worker.LOCAL_BATCH === 'number' ? worker.LOCAL_BATCH : 1;
   const before = counts();
   const wal = walPages(database.sqlite, path);
   wal.start();
   const cpu = process.cpuUsage();
   const now = new Date();
-  for (const id of handoffIds)
-    await database.db.transaction((tx) => changes.expandPendingChanges(tx, [id], now));
+  for (let i = 0; i < handoffIds.length; i += group)
+    await database.db.transaction(async (tx) => {
+      for (const id of handoffIds.slice(i, i + group)) await changes.expandPendingChanges(tx, [id], now);
+    });
   const used = process.cpuUsage(cpu);
   const pages = wal.stop(handoffIds.length);
   return {
+    group,
     cpuMs: (used.user + used.system) / 1000 / handoffIds.length,
     rowsAdded: added(before, counts(), handoffIds.length),
     walPages: pages,

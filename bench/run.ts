@@ -291,6 +291,10 @@ function figuresOf(m: AppMeasured): AcceptFigures {
     steady200: { p50: app200.p50, p99: app200.p99, rps: app200.rps },
     maxRps: appMax.rps,
     decideCpuMs: 'unavailable' in m.decideAlone ? m.decideAlone.unavailable : m.decideAlone.cpuMs,
+    writesCpuMs:
+      'unavailable' in m.decideAlone
+        ? m.decideAlone.unavailable
+        : m.decideAlone.cpuMs + (m.decideAlone.expansion?.cpuMs ?? 0),
     decidePages:
       'unavailable' in m.decideAlone
         ? m.decideAlone.unavailable
@@ -475,6 +479,16 @@ async function ackSection(targets: Target[]): Promise<void> {
     value: `${fmt(decideAlone.cpuMs, 2)} ms; adds ${fmt(rowsPerDecision, 1)} rows in ${written.length} tables (${written.map(([table, rows]) => `${table} ${fmt(rows, 1)}`).join(', ')}), ${fmt(entriesPerDecision, 0)} B-tree entries with their indexes, and updates the handoff and its surfaces${walNote(decideAlone.walPages)}`,
     target: '',
   });
+  const { expansion } = decideAlone;
+  if (expansion) {
+    const expanded = Object.entries(expansion.rowsAdded);
+    add({
+      section: 'ack',
+      measure: `The change each of those decisions queued, expanded as the worker does (${fmt(expansion.group, 0)} to a transaction; no Slack call): CPU time per change, and what it writes`,
+      value: `${fmt(expansion.cpuMs, 2)} ms; adds ${expanded.map(([table, rows]) => `${table} ${fmt(rows, 1)}`).join(', ')} rows; its share of the commits writes ${fmt(expansion.walPages.perTransaction, 1)} pages to the WAL`,
+      target: '',
+    });
+  }
   add({
     section: 'ack',
     measure:

@@ -23,6 +23,11 @@ export interface AcceptFigures {
   decideCpuMs: number | string;
   /** The WAL pages each decision's commit writes (decideProbe.ts); a string says why it could not be measured. */
   decidePages: number | string;
+  /**
+   * Everything an Accept writes, without HTTP or Bolt: the decision and the expansion of the change it queued (a build
+   * whose decision writes every row has none), CPU ms per Accept; a string says why it could not be measured.
+   */
+  writesCpuMs: number | string;
   rssMb: number;
 }
 
@@ -217,6 +222,14 @@ export function comparisonRows(
       current: ms(current.decideCpuMs),
       reference: ms(reference.decideCpuMs),
       ratio: ratio(current.decideCpuMs, reference.decideCpuMs),
+      target: '',
+    },
+    {
+      measure:
+        'everything the Accept writes (no HTTP, no Bolt): the decision and the expansion of the change it queued, as the worker does it (the reference writes every row in the decision): CPU time per Accept',
+      current: ms(current.writesCpuMs),
+      reference: ms(reference.writesCpuMs),
+      ratio: ratio(current.writesCpuMs, reference.writesCpuMs),
       target: '',
     },
     {

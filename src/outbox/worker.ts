@@ -11,7 +11,7 @@ import type { OutboxWorkerOptions } from './types.js';
 
 const BATCH = 20;
 /** Rows of local kinds (no Slack call) delivered in one transaction at most: holding the writer about 2 ms. */
-const LOCAL_BATCH = 4;
+export const LOCAL_BATCH = 4;
 /** OUTBOX_LEASE_MS's default: how long a claim holds a conversation for this process. */
 export const DEFAULT_LEASE_MS = 60_000;
 /**

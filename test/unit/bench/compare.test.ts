@@ -13,6 +13,7 @@ const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
   maxRps: 200,
   decideCpuMs: 2.44,
   decidePages: 61,
+  writesCpuMs: 2.44,
   rssMb: 202,
   ...over,
 });
@@ -32,6 +33,12 @@ describe('npm run bench --reference: the side-by-side table', () => {
     for (const line of lines) expect(line.match(/(?<!\\)\|/g)).toHaveLength(6);
     const cpu = lines.find((l) => l.startsWith('| CPU time per Accept,'));
     expect(cpu).toContain('| 2.3 ms | 4.6 ms | 0.5x | ≤ 0.5x ✅ |');
+  });
+
+  it('sets everything the Accept writes (decision and expansion) beside the reference’s decision, which writes it all', () => {
+    const rows = comparisonRows(figures({ writesCpuMs: 1.0 }), figures({ writesCpuMs: 2.0 }), baseline);
+    const writes = rows.find((r) => r.measure.startsWith('everything the Accept writes'));
+    expect(writes).toMatchObject({ current: '1 ms', reference: '2 ms', ratio: '0.5x', target: '' });
   });
 
   it('judges the CPU target on the ratio to the reference, and the steady p99 on this checkout alone', () => {
