@@ -123,15 +123,6 @@ export class Pacing {
     return [...held];
   }
 
-  /** The limits waiting out a 429 now, and when each wait ends on the business clock. */
-  blocked(): { limit: string; until: Date }[] {
-    const now = this.opts.timers.monotonic();
-    const clockNow = this.opts.clock.now().getTime();
-    return [...this.blockedUntil]
-      .filter(([, until]) => until.monotonic > now && until.clock > clockNow)
-      .map(([limit, until]) => ({ limit, until: new Date(until.clock) }));
-  }
-
   /** A paced delivery to this conversation is being made now. */
   sending(channelKey: string): void {
     this.lastPostAt.set(channelKey, this.opts.timers.monotonic());

@@ -1,11 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { dueHeads, lockDueHeads, type OutboxRow } from '../db/repositories/outbox.js';
-import { deferMethodSince, newestOutboxId } from '../db/repositories/outboxAttempts.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
 import { ClockWatch } from './clockWatch.js';
 import { Delivery } from './delivery.js';
-import type { OutboxMethod } from './kinds/kind.js';
 import { DELIVERY_KINDS, isMethodLimit } from './kinds/table.js';
 import { ConversationLeases } from './leases.js';
 import { Pacing } from './pacing.js';
@@ -43,8 +41,6 @@ export class OutboxWorker {
   private readonly pacing: Pacing;
   private readonly delivery: Delivery;
   private readonly leases: ConversationLeases;
-  /** The methods waiting out a 429: the wait's end, and the newest row already scheduled for it (`deferBlocked`). */
-  private readonly deferredTo = new Map<OutboxMethod, { until: number; after: number }>();
 
   constructor(
     private readonly opts: OutboxWorkerOptions & {
@@ -183,7 +179,6 @@ export class OutboxWorker {
     const { db } = this.opts;
     const skip = [...this.pacing.pacedChannels(), ...this.leases.heldElsewhere()];
     const methods = this.pacing.heldLimits().filter(isMethodLimit);
-    await this.deferBlocked(now);
     const due = await dueHeads(db, now, BATCH, skip, methods);
     if (this.opts.alone || due.every((row) => this.leases.fresh(row.channelKey)))
       return { rows: due, refused: 0 };
@@ -194,31 +189,6 @@ export class OutboxWorker {
         locked.map((row) => row.channelKey),
       );
       return { rows: locked.filter((row) => held.has(row.channelKey)), refused };
-    });
-  }
-
-  /**
-   * Rows queued for a method while it waits out a 429 (a change expanded meanwhile) are due at once: the look for due
-   * rows would read through all of them on every look, only to leave them out (under a steady load of Accepts held
-   * back by 429s, a fifth of the app's CPU). Before each look they are scheduled for the end of the wait, as the rows
-   * there at the 429 were (`deferMethod`, outbox/retry.ts): those added since the last look, read by id. The first
-   * look of a wait only notes where the rows end. Nothing is written while no method waits.
-   */
-  private async deferBlocked(now: Date): Promise<void> {
-    const blocked = this.pacing
-      .blocked()
-      .flatMap(({ limit, until }) => (isMethodLimit(limit) ? [{ method: limit, until }] : []));
-    if (blocked.length === 0) {
-      this.deferredTo.clear();
-      return;
-    }
-    await this.opts.db.transaction(async (tx) => {
-      const newest = await newestOutboxId(tx);
-      for (const { method, until } of blocked) {
-        const seen = this.deferredTo.get(method);
-        if (seen?.until === until.getTime()) await deferMethodSince(tx, method, seen.after, until, now);
-        this.deferredTo.set(method, { until: until.getTime(), after: newest });
-      }
     });
   }
 

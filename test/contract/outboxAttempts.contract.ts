@@ -3,12 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { isQueued } from '../../src/db/repositories/outbox.js';
 import {
-  deferMethodSince,
   markCancelled,
   markDelivered,
   markRetry,
   markSending,
-  newestOutboxId,
   rearm,
   stillPending,
 } from '../../src/db/repositories/outboxAttempts.js';
@@ -24,36 +22,7 @@ export function outboxAttemptsContract(engine: Engine): void {
     });
 
     const at = new Date('2026-11-23T15:04:05.678Z');
-    const { plus, addHandoff, outboxRow, queue, row, rows, withRow } = outboxFixtures(() => db, at);
-
-    it('schedules for the end of a wait the pending rows of one method added after a given row, and nothing else', async () => {
-      await queue(outboxRow({ dedupeKey: 'before', channelKey: 'A', nextAttemptAt: plus(-5) }));
-      const after = await newestOutboxId(db);
-      await queue(
-        outboxRow({ dedupeKey: 'due', channelKey: 'A', nextAttemptAt: plus(-3) }),
-        outboxRow({
-          dedupeKey: 'other method',
-          channelKey: 'B',
-          method: 'chat.update',
-          nextAttemptAt: plus(-3),
-        }),
-        outboxRow({ dedupeKey: 'delivered', channelKey: 'C', status: 'delivered', nextAttemptAt: plus(-3) }),
-        // Due after the wait ends already.
-        outboxRow({ dedupeKey: 'later', channelKey: 'D', nextAttemptAt: plus(90_000) }),
-      );
-      const until = plus(60_000);
-      const moved = await db.transaction((tx) => deferMethodSince(tx, 'chat.postMessage', after, until, at));
-      expect(moved).toBe(1);
-      const dueAt = new Map((await rows()).map((r) => [r.dedupeKey, r.nextAttemptAt]));
-      expect(Object.fromEntries(dueAt)).toEqual({
-        before: plus(-5),
-        due: until,
-        'other method': plus(-3),
-        delivered: plus(-3),
-        later: plus(90_000),
-      });
-      expect(await newestOutboxId(db)).toBe(after + 4);
-    });
+    const { plus, addHandoff, outboxRow, queue, row, withRow } = outboxFixtures(() => db, at);
 
     it('marks a row delivered and remembers its post once; without a post or a key, remembers nothing', async () => {
       const handoffId = await addHandoff();

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
@@ -91,57 +91,6 @@ const { run: deferRows } = preparedQuery('outbox_defer_method', (exec, { outbox 
         eq(outbox.status, 'pending'),
         lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
         eq(outbox.method, sql.placeholder('method')),
-      ),
-    ),
-);
-
-/** The newest outbox row's id (0 when there is none). */
-export async function newestOutboxId(exec: Executor): Promise<number> {
-  return (await newestIdQuery.first(exec))?.id ?? 0;
-}
-
-const newestIdQuery = preparedQuery('outbox_newest_id', (exec, { outbox }) =>
-  exec.select({ id: max(outbox.id) }).from(outbox),
-);
-
-/**
- * `deferMethod` for the rows added after row `after` only: what the worker runs before each look while a method waits
- * out a 429 (outbox/worker.ts), for the rows queued meanwhile (a change expanded), which are due at once. Read by id
- * from `after` on, so it reads neither the rows deferred before nor, to find them, other rows due before `until`.
- */
-export async function deferMethodSince(
-  exec: Tx,
-  method: OutboxRow['method'],
-  after: number,
-  until: Date,
-  now: Date,
-): Promise<number> {
-  return deferNewRows(exec, {
-    method,
-    after,
-    until,
-    untilStored: isPostgres(exec) ? until : until.getTime(),
-    now,
-  });
-}
-
-// By id alone: on SQLite the unary + keeps the planner off the (status, next_attempt_at) index (even as a skip-scan),
-// which would read every pending row due before `until` (checked with EXPLAIN QUERY PLAN: "USING INTEGER PRIMARY KEY
-// (rowid>?)"); Postgres, with its statistics, reads the primary key's few ids past `after` itself.
-const { run: deferNewRows } = preparedQuery('outbox_defer_method_since', (exec, { outbox }) =>
-  exec
-    .update(outbox)
-    .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
-    .where(
-      and(
-        gt(outbox.id, sql.placeholder('after')),
-        eq(outbox.method, sql.placeholder('method')),
-        ...(isPostgres(exec)
-          ? [eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, sql.placeholder('untilStored'))]
-          : [
-              sql`+${outbox.status} = 'pending'`,
-              sql`+${outbox.nextAttemptAt} < ${sql.placeholder('untilStored')}`,
-            ]),
       ),
     ),
 );

@@ -418,32 +418,4 @@ describe('outbox worker on stepped time', () => {
     ]);
     expect(changes[2]?.lastError).toMatch(/NOT NULL/);
   });
-
-  it('schedules a method’s rows queued during its 429 wait for the wait’s end, so the looks do not read them', async () => {
-    slack.fail('chat.postMessage', { retryAfter: 60 }, 1);
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
-    const w = start();
-    await w.idle();
-    // Queued while the method waits (as a change expanded meanwhile would be): due at once.
-    await db.db.transaction((tx) => enqueue(tx, [post('C0TWO', 1), post('C0TWO', 2)], NOW));
-    w.wake();
-    await timers.advance(50, () => w.idle());
-    const waitEnds = new Date(NOW.getTime() + 60_000);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => [r.dedupeKey, r.status, r.nextAttemptAt]),
-    ).toEqual([
-      ['test:C0ONE:1', 'pending', waitEnds],
-      ['test:C0TWO:1', 'pending', waitEnds],
-      ['test:C0TWO:2', 'pending', waitEnds],
-    ]);
-    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
-    // Once the wait is over, they go out.
-    clock.advance(60_000);
-    await timers.advance(60_000, () => w.idle());
-    expect(texts('C0TWO')).toEqual(['C0TWO #1', 'C0TWO #2']);
-  });
 });
