@@ -6,6 +6,7 @@ import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { queueHomes } from './homeViews.js';
 import { insertMessages, lockHandoffs } from './outboxInsert.js';
 import type { OutboxMessage } from './outboxRows.js';
+import { queuedRow } from './queuedRow.js';
 import { countSurfaceChange, fanOutRefresh, refreshChannel } from './surfaces.js';
 
 // Written for both engines (db/engine.ts): prepared once per connection, on the executor's own tables.
@@ -35,14 +36,9 @@ const { run: insertChange } = preparedQuery('changes_queue', (exec, { outbox }) 
   exec
     .insert(outbox)
     .values({
+      ...queuedRow(),
       audience: 'internal',
-      status: 'pending',
-      attempts: 0,
       method: CHANGE_METHOD,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
-      dedupeKey: sql.placeholder('dedupeKey'),
-      channelKey: sql.placeholder('channelKey'),
       handoffId: sql.placeholder('handoffId'),
       payload: sql.placeholder('payload'),
     })

@@ -2,6 +2,7 @@ import { and, eq, gt, max, notExists, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
+import { queuedRow } from './queuedRow.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -153,14 +154,9 @@ const { run: insertPublish } = preparedQuery('home_views_queue_publish', (exec, 
   exec
     .insert(outbox)
     .values({
+      ...queuedRow(),
       payload: {},
       audience: 'internal',
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
-      dedupeKey: sql.placeholder('dedupeKey'),
-      channelKey: sql.placeholder('channelKey'),
       method: 'views.publish',
     })
     .onConflictDoNothing(),

@@ -3,6 +3,7 @@ import type { Tx } from '../client.js';
 import { forUpdate, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
 import { type OutboxMessage, rowOf } from './outboxRows.js';
+import { queuedRow } from './queuedRow.js';
 import { insertSurface } from './surfaces.js';
 
 // Written for both engines (db/engine.ts). The insert itself, split from outbox.ts so that changes.ts (which expands
@@ -13,14 +14,9 @@ const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox
   exec
     .insert(outbox)
     .values({
-      dedupeKey: sql.placeholder('dedupeKey'),
+      ...queuedRow(),
       handoffId: sql.placeholder('handoffId'),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
       method: sql.placeholder('method'),
-      channelKey: sql.placeholder('channelKey'),
       payload: sql.placeholder('payload'),
       recordAs: sql.placeholder('recordAs'),
       targetMessageKey: sql.placeholder('targetMessageKey'),

@@ -3,6 +3,7 @@ import type { Executor, Tx } from '../client.js';
 import { isPostgres, type Tables, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { SurfaceKind, SurfaceRow } from '../schema.js';
+import { queuedRow } from './queuedRow.js';
 
 export type { SurfaceRow };
 
@@ -133,14 +134,9 @@ const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { 
   exec
     .insert(outbox)
     .values({
+      ...queuedRow(),
       payload: {},
       audience: 'internal',
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
-      dedupeKey: sql.placeholder('dedupeKey'),
-      channelKey: sql.placeholder('channelKey'),
       method: 'surfaces.refresh',
       handoffId: sql.placeholder('handoffId'),
     })
@@ -194,13 +190,8 @@ const { run: insertUpdate } = preparedQuery('surfaces_queue_update', (exec, { ou
   exec
     .insert(outbox)
     .values({
+      ...queuedRow(),
       payload: {},
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: sql.placeholder('now'),
-      createdAt: sql.placeholder('now'),
-      dedupeKey: sql.placeholder('dedupeKey'),
-      channelKey: sql.placeholder('channelKey'),
       method: 'chat.update',
       targetMessageKey: sql.placeholder('surfaceKey'),
       audience: sql.placeholder('audience'),
