@@ -10,8 +10,10 @@
  * default, a `--reference` checkout's otherwise). A build without what this probe calls is reported as
  * `{ unavailable }`, not measured.
  */
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { and, eq } from 'drizzle-orm';
 import { TestClock } from '../test/support/clock.js';
 import { sqliteProbe } from './lib/probe.js';
 import { walPages } from './lib/walPages.js';
@@ -175,7 +177,10 @@ async function probe(): Promise<DecideProbeResult> {
   return result;
 }
 
-/** The timed decisions' changes expanded, each in its own transaction (undefined for a build without changes). */
+/**
+ * The timed decisions' changes delivered as the worker does, `group` to a transaction (`workerDelivery`; undefined for
+ * a build without changes).
+ */
 async function expandAll(
   database: import('../src/db/client.js').AppDatabase,
   handoffIds: number[],
@@ -194,6 +199,7 @@ async function expandAll(
     LOCAL_BATCH?: unknown;
   };
   const group = typeof worker.LOCAL_BATCH === 'number' ? worker.LOCAL_BATCH : 1;
+  const deliver = await workerDelivery(database, handoffIds);
   const before = counts();
   const wal = walPages(database.sqlite, path);
   wal.start();
@@ -201,7 +207,8 @@ async function expandAll(
   const now = new Date();
   for (let i = 0; i < handoffIds.length; i += group)
     await database.db.transaction(async (tx) => {
-      for (const id of handoffIds.slice(i, i + group)) await changes.expandPendingChanges(tx, [id], now);
+      if (deliver) for (const row of deliver.rows.slice(i, i + group)) await deliver.one(tx, row, now);
+      else for (const id of handoffIds.slice(i, i + group)) await changes.expandPendingChanges(tx, [id], now);
     });
   const used = process.cpuUsage(cpu);
   const pages = wal.stop(handoffIds.length);
@@ -210,6 +217,53 @@ async function expandAll(
     cpuMs: (used.user + used.system) / 1000 / handoffIds.length,
     rowsAdded: added(before, counts(), handoffIds.length),
     walPages: pages,
+  };
+}
+
+type Tx = Parameters<Parameters<import('../src/db/client.js').AppDatabase['db']['transaction']>[0]>[0];
+type Row = import('../src/db/schema.js').OutboxRow;
+
+/**
+ * A change's delivery as the worker's `deliverWrites` does it (outbox/delivery.ts), for a build whose kinds table
+ * has it: the row as the worker's look read it, its kind's `writes`, then the row marked delivered. The rows are read
+ * before the clock starts (the look is the worker's, not the expansion's). Undefined for a build without that table:
+ * each handoff's changes are expanded as `expandPendingChanges` does (which reads them itself).
+ */
+async function workerDelivery(
+  database: import('../src/db/client.js').AppDatabase,
+  handoffIds: number[],
+): Promise<{ rows: Row[]; one(tx: Tx, row: Row, now: Date): Promise<void> } | undefined> {
+  type Kinds = { DELIVERY_KINDS: Record<string, { writes?(tx: Tx, row: Row): Promise<void> }> };
+  type Attempts = { markDelivered(tx: Tx, row: Row, now: Date): Promise<void> };
+  type Schema = { outbox: typeof import('../src/db/schema.js').outbox };
+  let kinds: Kinds;
+  let attempts: Attempts;
+  let schema: Schema;
+  try {
+    kinds = await built('outbox/kinds/table.js', ['DELIVERY_KINDS']);
+    attempts = await built('db/repositories/outboxAttempts.js', ['markDelivered']);
+    schema = await built('db/schema.js', ['outbox']);
+  } catch (error) {
+    if (error instanceof Unavailable) return undefined;
+    throw error;
+  }
+  const writes = kinds.DELIVERY_KINDS['handoff.change']?.writes;
+  if (!writes) return undefined;
+  const { outbox } = schema;
+  const wanted = new Set(handoffIds);
+  const rows = (
+    await database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.method, 'handoff.change'), eq(outbox.status, 'pending')))
+      .orderBy(outbox.id)
+  ).filter((row) => row.handoffId !== null && wanted.has(row.handoffId));
+  return {
+    rows,
+    async one(tx, row, now) {
+      await writes(tx, row);
+      await attempts.markDelivered(tx, row, now);
+    },
   };
 }
 

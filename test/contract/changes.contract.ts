@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ChangeIntent, expandPendingChanges, queueChange } from '../../src/db/repositories/changes.js';
+import {
+  type ChangeIntent,
+  expandChange,
+  expandPendingChanges,
+  queueChange,
+} from '../../src/db/repositories/changes.js';
 import { dueHeads, enqueue, type OutboxMessage } from '../../src/db/repositories/outbox.js';
 import { surfacesOf } from '../../src/db/repositories/surfaces.js';
 import type { Db } from '../../src/db/types.js';
@@ -79,6 +84,47 @@ export function changesContract(engine: Engine): void {
       expect(byKey.get('first')?.nextAttemptAt).toEqual(plus(-20));
       expect(byKey.get('second')?.createdAt).toEqual(at);
       expect(byKey.get('change:1')?.deliveredAt).toEqual(plus(500));
+    });
+
+    it('the worker expands the change it read, once, and not one a request expanded after its look', async () => {
+      const handoffId = await addHandoff();
+      const other = await addHandoff();
+      await change(handoffId, 1, [post(handoffId, 'first')], plus(-20));
+      await change(handoffId, 2, [post(handoffId, 'second')], plus(-10));
+      const notice: OutboxMessage = {
+        ...post(other, 'elsewhere'),
+        surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
+      };
+      await db.transaction((tx) =>
+        queueChange(tx, { handoffId: other, eventId: 3, at, intent: intent([notice], { refresh: true }) }),
+      );
+      const heads = await dueHeads(db, plus(1), 10);
+      expect(heads.map((r) => r.dedupeKey)).toEqual(['change:1', 'change:3']);
+      const [first, elsewhere] = heads;
+      if (!first || !elsewhere) throw new Error('two heads expected');
+      // A request of the other handoff expands its change between the worker's look and its delivery.
+      await expand(other);
+      await db.transaction(async (tx) => {
+        await expandChange(tx, first);
+        await expandChange(tx, elsewhere);
+        // Twice: the row is no longer waiting.
+        await expandChange(tx, first);
+      });
+      expect(await summary()).toEqual([
+        ['change:1', 'handoff.change', `refresh:${handoffId}`, 'delivered'],
+        ['change:2', 'handoff.change', `refresh:${handoffId}`, 'pending'],
+        ['change:3', 'handoff.change', `refresh:${other}`, 'delivered'],
+        ['elsewhere', 'chat.postMessage', 'C0PARTNER', 'pending'],
+        ['first', 'chat.postMessage', 'C0PARTNER', 'pending'],
+      ]);
+      const byKey = new Map((await rows()).map((r) => [r.dedupeKey, r]));
+      // Due when its change was made; the change marked as of then (the worker's delivery then records its own time).
+      expect(byKey.get('first')?.nextAttemptAt).toEqual(plus(-20));
+      expect(byKey.get('change:1')?.deliveredAt).toEqual(plus(-20));
+      // Counted once on the other handoff's surface (which starts at 1): its change was expanded once.
+      expect((await surfacesOf(db, other)).map((s) => [s.key, s.wanted])).toEqual([['elsewhere', 2]]);
+      // The handoff's next change is its conversation's next head.
+      expect((await dueHeads(db, plus(1), 10)).map((r) => r.dedupeKey)).toEqual(['change:2', 'elsewhere']);
     });
 
     it('a message queued for a handoff comes after what its waiting changes owed', async () => {

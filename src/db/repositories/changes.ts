@@ -110,11 +110,37 @@ export async function expandPendingChanges(
   }
 }
 
+const { run: markExpandedIfWaiting } = preparedQuery('changes_mark_expanded_if_pending', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({ status: 'delivered', deliveredAt: setTo<Date>('now'), lastError: null })
+    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.status, 'pending'))),
+);
+
+/**
+ * The worker's delivery of one change (outbox/kinds/handoffChange.ts): the row it read is the oldest of its handoff's
+ * changes still waiting (the head of the handoff's refresh conversation), expanded from what was read, without
+ * reading it again. Unless a writer of the handoff's messages expanded it since (`expandPendingChanges`, in a request):
+ * then it is no longer waiting, and expands to nothing. The handoff's later changes are that conversation's next heads.
+ */
+export async function expandChange(exec: Tx, row: OutboxRow): Promise<void> {
+  if (row.handoffId === null) return;
+  // Locked first, as `expandPendingChanges` does: the two then wait for each other in one order on Postgres.
+  if (isPostgres(exec)) await lockHandoffs(exec, [row.handoffId]);
+  if ((await markExpandedIfWaiting(exec, { id: row.id, now: row.nextAttemptAt })) === 0) return;
+  await expandIntent(exec, row);
+}
+
 /** One change's rows, due when it was made: queued in the order the change owed them (see `applyTransition`). */
 async function expand(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
+  await markExpanded(exec, { id: row.id, now });
+  await expandIntent(exec, row);
+}
+
+/** What an expanded change owed, written: see `expand`. */
+async function expandIntent(exec: Tx, row: OutboxRow): Promise<void> {
   const handoffId = row.handoffId;
   const intent = intentOf(row.payload);
-  await markExpanded(exec, { id: row.id, now });
   if (handoffId === null || !intent) return;
   const at = row.createdAt;
   if (intent.cancelReminders) await cancelPendingReminders(exec, handoffId);

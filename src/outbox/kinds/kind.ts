@@ -106,19 +106,17 @@ export interface DeliveryKind {
 }
 
 /**
- * A local kind: delivering it writes rows for the row's handoff, due when the row was (`row.nextAttemptAt`), in the
- * transaction that records the row delivered (no Slack call: no guard, no pacing, and doing it again is harmless).
+ * A local kind: delivering it writes rows for the row's handoff, in the transaction that records the row delivered
+ * (no Slack call: no guard, no pacing, and doing it again is harmless).
  */
-export function localKind(write: (tx: Tx, handoffId: number, at: Date) => Promise<void>): DeliveryKind {
+export function localKind(writes: (tx: Tx, row: OutboxRow) => Promise<void>): DeliveryKind {
   return {
     paced: false,
     limitKey: (row) => row.method,
     guarded: false,
     uncertain: { do: 'resend' },
     marksAttempt: false,
-    async writes(tx, row) {
-      if (row.handoffId !== null) await write(tx, row.handoffId, row.nextAttemptAt);
-    },
+    writes,
     // Nothing to call: `writes` is the delivery.
     send: async () => ({}),
   };
