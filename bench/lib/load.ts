@@ -9,10 +9,14 @@ export interface LoadResult extends SteadyResult {
   cpuPerRequestMs?: number;
 }
 
-/** `run` under load, with the CPU time the process `pid` used per request answered. */
+/**
+ * `run` under load, with the CPU time the process `pid` used per request answered. A run that says its figure could
+ * not be measured (`cpuPerRequestMs` NaN: what it waited for did not happen in time) keeps it so.
+ */
 export async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<LoadResult> {
   const before = cpuMs(pid);
   const result = await run();
+  if (Number.isNaN(result.cpuPerRequestMs)) return result;
   const answered = result.requests - result.non2xx;
   return { ...result, cpuPerRequestMs: (cpuMs(pid) - before) / Math.max(answered, 1) };
 }

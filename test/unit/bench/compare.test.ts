@@ -5,6 +5,8 @@ const figures = (over: Partial<AcceptFigures> = {}): AcceptFigures => ({
   cpuMs: 4.6,
   steadyCpuMs: 4.0,
   steadyRps: 300,
+  deliveredCpuMs: 5.0,
+  deliveredMaxCpuMs: 5.5,
   heldRps: 212,
   heldP50: 41,
   heldP99: 111,
@@ -69,7 +71,7 @@ describe('npm run bench --reference: the side-by-side table', () => {
     const rows = comparisonRows(figures(), reference, baseline);
     const decide = rows.find((r) => r.measure.includes('decision alone'));
     expect(decide).toMatchObject({ reference: 'n/a (dist/compose.js has no export wire)', ratio: '—' });
-    expect(rows.find((r) => r.measure.includes('steady 200'))?.reference).toBe(
+    expect(rows.find((r) => r.measure.includes('p50 / p99 at a steady 200'))?.reference).toBe(
       '90 / 300 ms (only 150 req/s reached)',
     );
     const pages = comparisonRows(
@@ -104,10 +106,19 @@ describe('npm run bench --reference: the side-by-side table', () => {
   });
 
   it('with several rounds, judges the CPU target on the median of the rounds’ ratios and lists every round', () => {
+    const round = (held: [number, number], steady: [number, number], delivered: [number, number]) => {
+      const pair = ([current, reference]: [number, number]) => ({ current, reference });
+      return {
+        held: pair(held),
+        heldSteady: pair(steady),
+        delivered: pair(delivered),
+        deliveredMax: pair(delivered),
+      };
+    };
     const rounds = [
-      { current: 1.8, reference: 2.0, steadyCurrent: 1.0, steadyReference: 2.5 },
-      { current: 1.2, reference: 3.0, steadyCurrent: 1.1, steadyReference: 2.0 },
-      { current: 1.0, reference: 2.2, steadyCurrent: 1.2, steadyReference: 2.0 },
+      round([1.8, 2.0], [1.0, 2.5], [2.0, 5.0]),
+      round([1.2, 3.0], [1.1, 2.0], [2.4, 4.0]),
+      round([1.0, 2.2], [1.2, 2.0], [3.0, 5.0]),
     ];
     const rows = comparisonRows(figures({ cpuMs: 1.8 }), figures({ cpuMs: 2.0 }), baseline, rounds);
     // Ratios 0.9, 0.4 and 0.45: their median, not the ratio of the medians (1.2 / 2.2 = 0.55).
@@ -122,8 +133,33 @@ describe('npm run bench --reference: the side-by-side table', () => {
     expect(rows[2]?.measure).toContain('at a steady 300 req/s');
     expect(rows[2]).toMatchObject({ current: '1.1 ms', reference: '2 ms', ratio: '0.55x', ok: false });
     expect(rows[3]).toMatchObject({ ratio: '0.4x, 0.55x, 0.6x' });
-    // One round: the table is as before, without the rounds' rows.
-    expect(comparisonRows(figures(), figures(), baseline)).toHaveLength(rows.length - 2);
+    // All the work, until the outbox is empty: ratios 0.4, 0.6 and 0.6, median 0.6.
+    expect(rows[4]?.measure).toContain('delivery running, at a steady 200 req/s');
+    expect(rows[4]).toMatchObject({ current: '2.4 ms', reference: '5 ms', ratio: '0.6x', ok: false });
+    expect(rows[6]?.measure).toContain('delivery running, full speed');
+    // One round: the table is as before, without the rounds' rows (one per measure).
+    expect(comparisonRows(figures(), figures(), baseline)).toHaveLength(rows.length - 4);
+  });
+
+  it('measures all the work an Accept sets off too, until the outbox is empty, with the delivery running', () => {
+    const rows = comparisonRows(
+      figures({ deliveredCpuMs: 2.0, deliveredMaxCpuMs: Number.NaN }),
+      figures({ steady200: { p50: 71, p99: 178, rps: 150 } }),
+      baseline,
+    );
+    const steady = rows.find((r) => r.measure.includes('delivery running, at a steady 200 req/s'));
+    expect(steady?.measure).toContain('until the outbox had nothing left');
+    expect(steady).toMatchObject({
+      current: '2 ms',
+      reference: '5 ms (only 150 req/s reached)',
+      ratio: '0.4x',
+      target: '≤ 0.5x',
+      ok: true,
+    });
+    // The outbox did not empty in time: no figure, and nothing judged.
+    const max = rows.find((r) => r.measure.includes('delivery running, full speed'));
+    expect(max).toMatchObject({ current: 'n/a (not measured)', ratio: '—' });
+    expect(max?.ok).toBeUndefined();
   });
 
   it('measures CPU at a steady rate too, and says when an app did not reach it', () => {
