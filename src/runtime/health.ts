@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { slackFetch } from './slackFetch.js';
 
 /**
  * What `GET /healthz` reports, and what the app tells people when it cannot do what they asked: whether the database
@@ -95,31 +96,25 @@ export class SlackConnection {
 
   /**
    * A fetch for the Web API clients (theirs and Bolt's) that watches the answers: a refused token disconnects, any
-   * accepted call connects again. It only peeks at the first chunk of a 200 JSON answer; the client reads the body.
+   * accepted call connects again. A 200's body is read here, looked at, and given to the client as it came.
    */
-  watch(inner: typeof fetch = globalThis.fetch): typeof fetch {
+  watch(inner: typeof fetch = slackFetch): typeof fetch {
     return async (input, init) => {
       const response = await inner(input, init);
-      if (response.status === 200 && response.body) {
-        void this.peek(response.clone()).catch(() => undefined);
-      }
-      return response;
+      if (response.status !== 200 || !response.body) return response;
+      const text = await response.text();
+      this.heard(text);
+      return new Response(text, { status: 200, statusText: response.statusText, headers: response.headers });
     };
   }
 
-  private async peek(response: Response): Promise<void> {
-    const reader = response.body?.getReader();
-    if (!reader) return;
-    try {
-      const { value } = await reader.read();
-      const head = value ? Buffer.from(value).toString('utf8', 0, Math.min(value.length, 512)) : '';
-      if (head.startsWith('{"ok":true')) this.accepted();
-      else if (head.includes('"ok":false')) {
-        const code = /"error":"([a-z_]+)"/.exec(head)?.[1];
-        if (code && SLACK_AUTH_ERRORS.has(code)) this.refusedToken(code);
-      }
-    } finally {
-      await reader.cancel().catch(() => undefined);
+  /** What a 200 answer says of the token: Slack's JSON starts `{"ok":true` when it accepted the call. */
+  private heard(text: string): void {
+    const head = text.slice(0, 512);
+    if (head.startsWith('{"ok":true')) this.accepted();
+    else if (head.includes('"ok":false')) {
+      const code = /"error":"([a-z_]+)"/.exec(head)?.[1];
+      if (code && SLACK_AUTH_ERRORS.has(code)) this.refusedToken(code);
     }
   }
 }
