@@ -30,6 +30,11 @@ export function changesContract(engine: Engine): void {
       payload: { text: key },
       handoffId,
     });
+    /** The post as the owner's decision notice (a surface of the handoff). */
+    const decisionNotice = (message: Post): OutboxMessage => ({
+      ...message,
+      surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
+    });
     const intent = (messages: OutboxMessage[], over: Partial<ChangeIntent> = {}): ChangeIntent => ({
       messages,
       cancelReminders: false,
@@ -91,10 +96,7 @@ export function changesContract(engine: Engine): void {
       const other = await addHandoff();
       await change(handoffId, 1, [post(handoffId, 'first')], plus(-20));
       await change(handoffId, 2, [post(handoffId, 'second')], plus(-10));
-      const notice: OutboxMessage = {
-        ...post(other, 'elsewhere'),
-        surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
-      };
+      const notice = decisionNotice(post(other, 'elsewhere'));
       await db.transaction((tx) =>
         queueChange(tx, { handoffId: other, eventId: 3, at, intent: intent([notice], { refresh: true }) }),
       );
@@ -167,10 +169,7 @@ export function changesContract(engine: Engine): void {
         surface: { kind: 'reminder', viewer: 'U0AE', params: {} },
       };
       await db.transaction((tx) => enqueue(tx, [reminder], plus(-5)));
-      const notice: OutboxMessage = {
-        ...post(handoffId, 'notice', 'U0OWNER'),
-        surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
-      };
+      const notice = decisionNotice(post(handoffId, 'notice', 'U0OWNER'));
       await db.transaction((tx) =>
         queueChange(tx, {
           handoffId,

@@ -81,11 +81,12 @@ const { all: pendingChangeRows } = preparedQuery('changes_pending_of', (exec, ta
   exec.select().from(tables.outbox).where(pendingChangesOf(exec, tables)).orderBy(tables.outbox.id),
 );
 
+// One mark for both ways a change is expanded: only a change still waiting is, so whoever comes second expands nothing.
 const { run: markExpanded } = preparedQuery('changes_mark_expanded', (exec, { outbox }) =>
   exec
     .update(outbox)
     .set({ status: 'delivered', deliveredAt: setTo<Date>('now'), lastError: null })
-    .where(eq(outbox.id, sql.placeholder('id'))),
+    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.status, 'pending'))),
 );
 
 /**
@@ -110,13 +111,6 @@ export async function expandPendingChanges(
   }
 }
 
-const { run: markExpandedIfWaiting } = preparedQuery('changes_mark_expanded_if_pending', (exec, { outbox }) =>
-  exec
-    .update(outbox)
-    .set({ status: 'delivered', deliveredAt: setTo<Date>('now'), lastError: null })
-    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.status, 'pending'))),
-);
-
 /**
  * The worker's delivery of one change (outbox/kinds/handoffChange.ts): the row it read is the oldest of its handoff's
  * changes still waiting (the head of the handoff's refresh conversation), expanded from what was read, without
@@ -127,18 +121,15 @@ export async function expandChange(exec: Tx, row: OutboxRow): Promise<void> {
   if (row.handoffId === null) return;
   // Locked first, as `expandPendingChanges` does: the two then wait for each other in one order on Postgres.
   if (isPostgres(exec)) await lockHandoffs(exec, [row.handoffId]);
-  if ((await markExpandedIfWaiting(exec, { id: row.id, now: row.nextAttemptAt })) === 0) return;
-  await expandIntent(exec, row);
+  await expand(exec, row, row.nextAttemptAt);
 }
 
-/** One change's rows, due when it was made: queued in the order the change owed them (see `applyTransition`). */
+/**
+ * One change's rows, due when it was made: queued in the order the change owed them (see `applyTransition`). Marked
+ * expanded first, and nothing more if it no longer waited.
+ */
 async function expand(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
-  await markExpanded(exec, { id: row.id, now });
-  await expandIntent(exec, row);
-}
-
-/** What an expanded change owed, written: see `expand`. */
-async function expandIntent(exec: Tx, row: OutboxRow): Promise<void> {
+  if ((await markExpanded(exec, { id: row.id, now })) === 0) return;
   const handoffId = row.handoffId;
   const intent = intentOf(row.payload);
   if (handoffId === null || !intent) return;
