@@ -12,7 +12,7 @@ import {
 import type { OutboxRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
-import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
+import { type NewOutboxRow, outboxRowsAt, queueRows } from './seed.js';
 
 export function outboxParkedContract(engine: Engine): void {
   describe(`outboxParked repository (${engine.name})`, () => {

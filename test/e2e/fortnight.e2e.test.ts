@@ -156,6 +156,7 @@ async function packetToReview(opts: {
   await page.click('.modal-card .bk-submit');
   const review = page.locator('.modal-card form[data-callback-id="handoff_review"]');
   await review.waitFor();
+  // biome-ignore lint/performance/useDomNodeTextContent: what the author reads, laid out (block breaks become spaces)
   return (await review.innerText()).replace(/\s+/g, ' ');
 }
 
@@ -404,6 +405,7 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     });
     // The page reads the fake Slack every 700 ms: a few of its refreshes.
     await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: what the partner reads, laid out
       .poll(() => parent.locator(':scope > .bk-block').first().innerText(), { timeout: 5_000 })
       .toMatch(/Accepted/);
   });

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor, Tx } from '../client.js';
+import type { Tx } from '../client.js';
 import { isPostgres, jsonListValues, type Tables } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
@@ -64,7 +64,7 @@ export async function queueChange(
   });
 }
 
-const pendingChangesOf = (exec: Executor, { outbox }: Tables) =>
+const pendingChangesOf = ({ outbox }: Tables) =>
   and(
     eq(outbox.channelKey, sql.placeholder('channelKey')),
     eq(outbox.status, 'pending'),
@@ -74,11 +74,11 @@ const pendingChangesOf = (exec: Executor, { outbox }: Tables) =>
 // Asked by every change and every queueing of a handoff's messages, nearly always of none: the ids alone first (a
 // select of every column costs about three times as much in SQLite even when no row matches).
 const { all: pendingChangeIds } = preparedQuery('changes_pending_ids', (exec, tables) =>
-  exec.select({ id: tables.outbox.id }).from(tables.outbox).where(pendingChangesOf(exec, tables)),
+  exec.select({ id: tables.outbox.id }).from(tables.outbox).where(pendingChangesOf(tables)),
 );
 
 const { all: pendingChangeRows } = preparedQuery('changes_pending_of', (exec, tables) =>
-  exec.select().from(tables.outbox).where(pendingChangesOf(exec, tables)).orderBy(tables.outbox.id),
+  exec.select().from(tables.outbox).where(pendingChangesOf(tables)).orderBy(tables.outbox.id),
 );
 
 // One mark for both ways a change is expanded: only a change still waiting is, so whoever comes second expands nothing.
