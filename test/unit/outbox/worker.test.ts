@@ -199,25 +199,26 @@ describe('outbox worker on stepped time', () => {
     expect(ends().filter(([status]) => status === 'pending')).toHaveLength(26);
   });
 
-  it('waits longer after each wake-up that found nothing to deliver (up to 40 ms), and 5 ms again once one delivers', async () => {
+  it('waits longer after a wake-up that found nothing to deliver (40 ms), and 20 ms again once one delivers', async () => {
     const w = start();
     await w.idle();
-    // The look at start found nothing: the next wake-up waits 10 ms.
+    // The look at start found nothing: the next wake-up waits 40 ms.
     const commit = async (row: ReturnType<typeof post>) => {
       await db.db.transaction((tx) => enqueue(tx, [row], NOW));
       w.wake();
     };
     await commit(post('C0ONE', 1));
-    await timers.advance(9, () => w.idle());
+    await timers.advance(39, () => w.idle());
     expect(texts('C0ONE')).toEqual([]);
     await timers.advance(1, () => w.idle());
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-    // That look delivered: 5 ms again. The next post to C0ONE is paced (a second apart), so that look finds nothing.
+    // That look delivered: 20 ms again. The next post to C0ONE is paced (a second apart), so that look finds nothing.
     await commit(post('C0ONE', 2));
-    await timers.advance(5, () => w.idle());
-    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-    // Then 10, 20, 40 and 40 ms: each wake-up below found nothing new to deliver but the paced post.
-    for (const wait of [10, 20, 40, 40]) {
+    await timers.advance(19, () => w.idle());
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    await timers.advance(1, () => w.idle());
+    // Then 40 ms, and 40 ms again (the most): each wake-up below found nothing new to deliver but the paced post.
+    for (const wait of [40, 40]) {
       w.wake();
       await timers.advance(wait, () => w.idle());
     }
