@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
+import { idleWriterOf } from './store.js';
 
 /**
  * A query built once per database connection instead of on every call. drizzle turns a query builder into SQL each
@@ -87,12 +88,23 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
     }
     return query;
   };
+  // A read outside a transaction runs on SQLite's writing connection while no transaction is open on it: its page cache
+  // is warm, where the read-only connection's is dropped at every commit (store.ts `idleWriterOf`). A statement that
+  // writes (a `returning`) stays where it was asked, so a write outside a transaction still fails there.
+  const readOn = (exec: Executor): PreparedOnEither => {
+    const idle = idleWriterOf(exec) as Executor | undefined;
+    if (idle !== undefined) {
+      const query = preparedOn(idle) as PreparedOnEither & { stmt?: { readonly?: boolean } };
+      if (query.stmt?.readonly === true) return query;
+    }
+    return preparedOn(exec);
+  };
   type Rows = Awaited<Q> extends readonly unknown[] ? Awaited<Q> : never;
   return {
     /** The rows: a select's, or a write's `returning`. */
     async all(exec: Executor, params: Record<string, unknown> = {}): Promise<Rows> {
-      const query = preparedOn(exec);
-      return (isPostgres(exec) ? await query.execute(params) : query.all?.(params)) as Rows;
+      if (isPostgres(exec)) return (await preparedOn(exec).execute(params)) as Rows;
+      return readOn(exec).all?.(params) as Rows;
     },
     /** The first row, if any. */
     async first(exec: Executor, params: Record<string, unknown> = {}): Promise<Rows[number] | undefined> {

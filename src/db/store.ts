@@ -33,6 +33,20 @@ export async function asTransactionBody<T>(fn: () => Promise<T> | T): Promise<T>
   }
 }
 
+/**
+ * Where a read outside a transaction may run instead of the read-only connection: the writing connection, while no
+ * transaction is open on it (store.ts `sqliteStore`). The read-only connection's page cache is dropped whenever the
+ * writer commits, which under load is every few milliseconds, so each of its reads starts cold; the writer's stays
+ * warm. Asked at the moment of the read: better-sqlite3 runs a statement synchronously, so no transaction can begin
+ * or commit between the check and the read, and a read never sees a transaction's uncommitted writes.
+ */
+const IDLE_WRITER = Symbol('idle writer');
+
+/** The writing connection when it has no transaction open (see IDLE_WRITER); undefined otherwise, or on Postgres. */
+export function idleWriterOf(exec: object): object | undefined {
+  return (exec as { [IDLE_WRITER]?: () => object | undefined })[IDLE_WRITER]?.();
+}
+
 /** Whether the tests run (vitest): a read outside the transaction from inside one is then an error, not a stale read. */
 const strict = process.env.VITEST !== undefined;
 
@@ -69,6 +83,9 @@ export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
       release();
     }
   }
+  Object.defineProperty(reader, IDLE_WRITER, {
+    value: () => (connection.inTransaction ? undefined : writer),
+  });
   const guarded = strict
     ? new Proxy(reader, {
         get(target, property, receiver) {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
+import { preparedQuery } from '../../../src/db/prepared.js';
 import { partners } from '../../../src/db/schema.js';
 
 // The SQLite store behind the async repositories (src/db/store.ts): transactions take turns on the writing
@@ -98,5 +99,73 @@ describe('SQLite store: transactions that can wait', () => {
     }
     expect((failure as { cause?: { code?: string } }).cause?.code).toBe('SQLITE_READONLY');
     expect(names()).toEqual([]);
+  });
+
+  // A prepared read outside a transaction runs on the writing connection while no transaction is open on it (its page
+  // cache stays warm; the read-only connection's is dropped at every commit). Shown by closing the read-only
+  // connection: whatever still reads went to the writer.
+  describe('prepared reads outside a transaction', () => {
+    const partnerNames = preparedQuery('test_store_partner_names', (exec, { partners: p }) =>
+      exec.select({ name: p.name }).from(p).orderBy(p.name),
+    );
+    const addReturning = preparedQuery('test_store_add_partner_returning', (exec, { partners: p }) =>
+      exec
+        .insert(p)
+        .values({ name: sql.placeholder('name'), key: sql.placeholder('name'), createdAt: at, updatedAt: at })
+        .returning({ id: p.id }),
+    );
+    const read = async () => (await partnerNames.all(database.db)).map((r) => r.name);
+
+    it('run on the writing connection while it has no transaction open', async () => {
+      await addPartner('Meridian');
+      database.db.$client.close();
+      expect(await read()).toEqual(['Meridian']);
+    });
+
+    it('run on the read-only connection while a transaction is open, so they never see its writes before it commits', async () => {
+      // A transaction that waits with its write made, while another request (this test) reads.
+      const openWith = (write: (tx: Tx) => void) => {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let opened!: () => void;
+        const isOpen = new Promise<void>((resolve) => {
+          opened = resolve;
+        });
+        const done = database.db.transaction(async (tx) => {
+          write(tx);
+          opened();
+          await gate;
+        });
+        return { isOpen, release, done };
+      };
+      const first = openWith((tx) =>
+        tx
+          .insert(partners)
+          .values({ name: 'Northwind', key: 'northwind', createdAt: at, updatedAt: at })
+          .run(),
+      );
+      await first.isOpen;
+      expect(database.sqlite.inTransaction).toBe(true);
+      expect(await read()).toEqual([]);
+      first.release();
+      await first.done;
+      expect(await read()).toEqual(['Northwind']);
+      // With the read-only connection closed, a read while a transaction is open has nowhere else to go.
+      database.db.$client.close();
+      const second = openWith(() => {});
+      await second.isOpen;
+      await expect(read()).rejects.toThrow(/database connection is not open/);
+      second.release();
+      await second.done;
+      expect(await read()).toEqual(['Northwind']);
+    });
+
+    it('a prepared write outside a transaction still fails on the read-only connection, idle writer or not', async () => {
+      expect(database.sqlite.inTransaction).toBe(false);
+      await expect(addReturning.all(database.db, { name: 'Sneaky' })).rejects.toThrow(/readonly/i);
+      expect(await read()).toEqual([]);
+    });
   });
 });
