@@ -90,7 +90,8 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
   };
   // A read outside a transaction runs on SQLite's writing connection while no transaction is open on it: its page cache
   // is warm, where the read-only connection's is dropped at every commit (store.ts `idleWriterOf`). A statement that
-  // writes (a `returning`) stays where it was asked, so a write outside a transaction still fails there.
+  // writes (a `returning`) stays where it was asked, so a write outside a transaction still fails there. `stmt` is
+  // drizzle's better-sqlite3 statement (internal, not in its types): without it, reads stay on the read-only connection.
   const readOn = (exec: Executor): PreparedOnEither => {
     const idle = idleWriterOf(exec) as Executor | undefined;
     if (idle !== undefined) {

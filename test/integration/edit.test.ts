@@ -7,6 +7,7 @@ import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
+import { signal } from '../support/signal.js';
 
 const author = { id: people.author.id, team_id: people.author.team_id };
 
@@ -167,29 +168,21 @@ describe('edit while undecided', () => {
     // the row. The Accept's check reads what is committed (version 0) and passes; its decision asks for the next
     // turn (SQLite) or waits for the row (Postgres). Only then does the edit commit. The edit is written before the
     // click is sent, so on Postgres the decision's update cannot reach the row first (the test's own race otherwise).
-    let asked!: () => void;
-    const decisionWaits = new Promise<void>((resolve) => {
-      asked = resolve;
-    });
-    let edited!: () => void;
-    const editWritten = new Promise<void>((resolve) => {
-      edited = resolve;
-    });
-    let release!: () => void;
+    const decisionAsked = signal();
+    const editWritten = signal();
+    const released = signal();
     const held = transaction(async (tx) => {
       await tx
         .update(tablesOf(tx).handoffs)
         .set({ editCount: 1 })
         .where(eq(tablesOf(tx).handoffs.id, handoff.id));
-      edited();
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      editWritten.fire();
+      await released.fired;
     });
-    await editWritten;
+    await editWritten.fired;
     // The decision's own transaction (the click writes others before it: the request's bookkeeping).
     db.transaction = (fn) => {
-      if (new Error().stack?.includes('services/handoffs.ts')) asked();
+      if (new Error().stack?.includes('services/handoffs.ts')) decisionAsked.fire();
       return transaction(fn);
     };
     const responseUrl = h.slack.responseUrl();
@@ -202,9 +195,9 @@ describe('edit while undecided', () => {
         responseUrl,
       }),
     );
-    await decisionWaits;
+    await decisionAsked.fired;
     db.transaction = transaction;
-    release();
+    released.fire();
     await held;
     await click;
     const refusal = await waitFor(

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
 import { preparedQuery } from '../../../src/db/prepared.js';
 import { partners } from '../../../src/db/schema.js';
+import { signal } from '../../support/signal.js';
 
 // The SQLite store behind the async repositories (src/db/store.ts): transactions take turns on the writing
 // connection, reads outside them see only what is committed, and the two ways to deadlock or read stale data are
@@ -125,20 +126,14 @@ describe('SQLite store: transactions that can wait', () => {
     it('run on the read-only connection while a transaction is open, so they never see its writes before it commits', async () => {
       // A transaction that waits with its write made, while another request (this test) reads.
       const openWith = (write: (tx: Tx) => void) => {
-        let release!: () => void;
-        const gate = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let opened!: () => void;
-        const isOpen = new Promise<void>((resolve) => {
-          opened = resolve;
-        });
+        const gate = signal();
+        const opened = signal();
         const done = database.db.transaction(async (tx) => {
           write(tx);
-          opened();
-          await gate;
+          opened.fire();
+          await gate.fired;
         });
-        return { isOpen, release, done };
+        return { isOpen: opened.fired, release: gate.fire, done };
       };
       const first = openWith((tx) =>
         tx
