@@ -7,8 +7,14 @@ export interface BusinessCalendar {
   /** Business hours as HH:mm, e.g. 09:00 and 17:00. */
   dayStart: string;
   dayEnd: string;
-  /** Extra closed days (YYYY-MM-DD in the calendar's zone): asked with the zone, whose country's holidays count. */
-  isHoliday?: (isoDate: string, timeZone: string, person?: string) => boolean;
+  /**
+   * Extra closed days (YYYY-MM-DD in the calendar's zone): asked with the zone, whose country's holidays count. A
+   * holiday calendar that also says whose regions count (`regionsFor`, domain/holidays.ts) lets people with the same
+   * regions in the same zone share their remembered days.
+   */
+  isHoliday?: ((isoDate: string, timeZone: string, person?: string) => boolean) & {
+    regionsFor?: (timeZone: string | undefined, person?: string) => readonly string[];
+  };
   /** Whose calendar (a Slack user id): their own holiday regions, when the settings give them some, win. */
   person?: string;
 }
@@ -175,7 +181,7 @@ function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
     calendars = new Map();
     rememberedHours.set(owner, calendars);
   }
-  const key = `${calendar.person ?? ''}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}`;
+  const key = `${whoseDays(calendar)}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}`;
   let days = calendars.get(key);
   if (!days) {
     if (calendars.size >= MAX_CALENDARS_REMEMBERED) calendars.clear();
@@ -183,6 +189,18 @@ function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
     calendars.set(key, days);
   }
   return days;
+}
+
+/**
+ * Whose closed days a calendar has: the holiday regions that count for its person in its zone, when the holiday
+ * calendar says (everyone with them shares one set of remembered days: an AE's first decision on a day finds the day
+ * worked out by another's); otherwise the person's own (a closed-day function that may answer per person).
+ */
+function whoseDays(calendar: BusinessCalendar): string {
+  const regionsFor = calendar.isHoliday?.regionsFor;
+  return regionsFor
+    ? `regions:${regionsFor(calendar.timeZone, calendar.person).join(',')}`
+    : `person:${calendar.person ?? ''}`;
 }
 
 /**

@@ -1,34 +1,48 @@
 import { IANAZone } from 'luxon';
 
 const QUARTER_HOUR = 15 * 60_000;
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
 const MAX_REMEMBERED = 50_000;
 
 /**
- * An IANA zone that remembers its UTC offset per quarter hour. luxon asks a zone for its offset every time it builds
- * or moves a DateTime, and IANAZone answers each time through Intl's formatToParts: that was the largest single cost
- * of the business-day arithmetic on every Accept. A quarter hour is remembered only when it has one offset from its
- * first to its last millisecond, so a transition (whenever it falls) is always asked of Intl again.
+ * An IANA zone that remembers its UTC offset. luxon asks a zone for its offset every time it builds or moves a
+ * DateTime, and IANAZone answers each time through Intl's formatToParts: that was the largest single cost of the
+ * business-day arithmetic on every Accept. A UTC day with one offset from its first to its last millisecond, and at
+ * every hour between (all but the days a transition falls on), is remembered whole: moments spread over weeks
+ * (handoffs sent at any time) ask Intl once a day. A transition day is remembered per quarter hour, and a quarter hour
+ * only when it has one offset throughout, so the transition itself (whenever it falls) is always asked of Intl again.
  * Everything else (name, type 'iana', formatting, equality) is IANAZone's own.
  */
 class RememberingZone extends IANAZone {
-  private readonly offsets = new Map<number, number>();
+  private readonly days = new Map<number, number>();
+  private readonly quarters = new Map<number, number>();
 
   override offset(ts: number): number {
-    const quarter = Math.floor(ts / QUARTER_HOUR);
-    const known = this.offsets.get(quarter);
+    const day = Math.floor(ts / DAY);
+    const known = this.days.get(day) ?? this.quarters.get(Math.floor(ts / QUARTER_HOUR));
     if (known !== undefined) return known;
     const offset = super.offset(ts);
-    const start = quarter * QUARTER_HOUR;
-    if (
-      !Number.isNaN(offset) &&
-      super.offset(start) === offset &&
-      super.offset(start + QUARTER_HOUR - 1) === offset
-    ) {
-      if (this.offsets.size >= MAX_REMEMBERED) this.offsets.clear();
-      this.offsets.set(quarter, offset);
-    }
+    if (Number.isNaN(offset)) return offset;
+    if (this.steady(day * DAY, DAY, offset)) remember(this.days, day, offset);
+    else if (this.steady(Math.floor(ts / QUARTER_HOUR) * QUARTER_HOUR, QUARTER_HOUR, offset))
+      remember(this.quarters, Math.floor(ts / QUARTER_HOUR), offset);
     return offset;
   }
+
+  /**
+   * Whether the span from `start` (of `length` ms) has `offset` at its first and last millisecond and at every hour
+   * between (a day is looked at 25 times, once, when it is first asked about).
+   */
+  private steady(start: number, length: number, offset: number): boolean {
+    for (let at = start; at < start + length; at += HOUR) if (super.offset(at) !== offset) return false;
+    return super.offset(start + length - 1) === offset;
+  }
+}
+
+function remember(known: Map<number, number>, key: number, offset: number): void {
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(key, offset);
 }
 
 const zones = new Map<string, RememberingZone>();

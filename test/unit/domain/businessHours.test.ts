@@ -6,6 +6,7 @@ import {
   businessHoursBetween,
   isBusinessDay,
 } from '../../../src/domain/businessDays.js';
+import { holidayCalendar } from '../../../src/domain/holidays.js';
 import { seedOf } from '../../support/seed.js';
 import { calendarIn, SAMPLE_CALENDARS, twoYears } from './calendarFixtures.js';
 
@@ -185,5 +186,50 @@ describe('businessHoursBetween: the remembered day hours give the day-by-day fig
   it('refuses an invalid date instead of counting nothing', () => {
     const from = new Date('2026-11-23T10:00:00Z');
     expect(() => businessHoursBetween(from, new Date(Number.NaN), newYork)).toThrow(RangeError);
+  });
+});
+
+describe('businessHoursBetween: remembered days are shared by people with the same holiday regions', () => {
+  // A holiday calendar whose days are counted as they are asked: what is remembered is not asked again.
+  const counted = () => {
+    const calendar = holidayCalendar('by_zone', [], { U0JORD: ['DE-BY'] });
+    const asked: string[] = [];
+    const isHoliday = Object.assign(
+      (date: string, timeZone: string, person?: string) => {
+        asked.push(`${person}:${date}`);
+        return calendar(date, timeZone, person);
+      },
+      { regionsFor: calendar.regionsFor },
+    );
+    const of = (person: string): BusinessCalendar => ({
+      timeZone: 'America/New_York',
+      dayStart: '09:00',
+      dayEnd: '17:00',
+      isHoliday,
+      person,
+    });
+    return { asked, of };
+  };
+  // Wed 25 Nov 10:00 -> Mon 30 Nov 10:00 New York: Wed 7 h, Thanksgiving (US) closed, Fri 8 h, Mon 1 h.
+  const from = new Date('2026-11-25T15:00:00Z');
+  const to = new Date('2026-11-30T15:00:00Z');
+
+  it('a second person in the same zone with the same regions reuses the first one’s days', () => {
+    const { asked, of } = counted();
+    expect(businessHoursBetween(from, to, of('U0ANNA'))).toBe(16);
+    const first = asked.length;
+    expect(first).toBeGreaterThan(0);
+    expect(businessHoursBetween(from, to, of('U0BOB'))).toBe(16);
+    expect(asked).toHaveLength(first);
+  });
+
+  it('a person with regions of their own gets their own days, not the zone’s', () => {
+    const { asked, of } = counted();
+    expect(businessHoursBetween(from, to, of('U0ANNA'))).toBe(16);
+    const first = asked.length;
+    // DE-BY does not close on Thanksgiving: Wed 7 h, Thu 8 h, Fri 8 h, Mon 1 h.
+    expect(businessHoursBetween(from, to, of('U0JORD'))).toBe(24);
+    expect(asked.slice(first).every((entry) => entry.startsWith('U0JORD:'))).toBe(true);
+    expect(asked.length).toBeGreaterThan(first);
   });
 });

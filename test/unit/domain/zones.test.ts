@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { DateTime, IANAZone } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { responseDueAt } from '../../../src/domain/businessDays.js';
 import { zoneFor } from '../../../src/domain/zones.js';
 import { seedOf } from '../../support/seed.js';
 
 /**
- * zoneFor() remembers offsets per quarter hour: it must give exactly IANAZone's offset at every moment, transitions
+ * zoneFor() remembers offsets per UTC day, and per quarter hour on the days a transition falls on: it must give exactly IANAZone's offset at every moment, transitions
  * included, in zones with whole, half and three-quarter hour offsets and with a 30-minute daylight-saving shift.
  */
 const ZONES = [
@@ -43,7 +43,7 @@ function transitions(name: string, year: number): number[] {
   return found;
 }
 
-describe('zoneFor: offsets remembered per quarter hour', () => {
+describe('zoneFor: offsets remembered per day, and per quarter hour around a transition', () => {
   it('gives IANAZone’s offset at any moment (property)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ZONES), fc.integer({ min: from2000, max: to2040 }), (name, ts) => {
@@ -65,6 +65,25 @@ describe('zoneFor: offsets remembered per quarter hour', () => {
       for (const ts of [...moments, ...moments.reverse()]) {
         expect(zone.offset(ts)).toBe(IANAZone.create(name).offset(ts));
       }
+    }
+  });
+
+  it('asks Intl about a day without a transition once, whatever moments of it are asked later', () => {
+    const zone = zoneFor('Asia/Tokyo') as IANAZone;
+    const asked = vi.spyOn(IANAZone.prototype, 'offset');
+    try {
+      const day = Date.UTC(2031, 4, 14);
+      expect(zone.offset(day + 5 * 3_600_000)).toBe(540);
+      const first = asked.mock.calls.length;
+      expect(first).toBeGreaterThan(0);
+      for (let minute = 0; minute < 24 * 60; minute += 7)
+        expect(zone.offset(day + minute * 60_000)).toBe(540);
+      expect(asked.mock.calls.length).toBe(first);
+      // The next day is its own.
+      expect(zone.offset(day + 86_400_000 + 1)).toBe(540);
+      expect(asked.mock.calls.length).toBeGreaterThan(first);
+    } finally {
+      asked.mockRestore();
     }
   });
 
