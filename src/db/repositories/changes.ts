@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../client.js';
-import { isPostgres, jsonListValues, type Tables } from '../engine.js';
+import { isPostgres, type Tables } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { queueHomes } from './homeViews.js';
@@ -158,21 +158,29 @@ function intentOf(payload: Record<string, unknown>): ChangeIntent | undefined {
 }
 
 /** The surfaces a later change makes obsolete before they are posted: a reminder, a stall nudge. */
-const OBSOLETE_ON_CHANGE = JSON.stringify(['reminder', 'stall_nudge'] satisfies SurfaceKind[]);
+const OBSOLETE_ON_CHANGE = ['reminder', 'stall_nudge'] satisfies SurfaceKind[];
 
-// By the kind of surface each post is (surfaces.kind, through the handoff's surfaces), not by the text of its key.
-const { run: cancelReminderRows } = preparedQuery('outbox_cancel_reminders', (exec, { outbox, surfaces }) =>
+// By the kind of surface each post is (surfaces.kind), not by the text of its key: the handoff's reminders and stall
+// nudges first (nearly always none: most changes come before the first reminder), then each one's post still waiting.
+const { all: obsoleteSurfaceKeys } = preparedQuery('surfaces_obsolete_on_change', (exec, { surfaces }) =>
+  exec
+    .select({ key: surfaces.key })
+    .from(surfaces)
+    .where(
+      and(eq(surfaces.handoffId, sql.placeholder('handoffId')), inArray(surfaces.kind, OBSOLETE_ON_CHANGE)),
+    ),
+);
+
+const { run: cancelPost } = preparedQuery('outbox_cancel_reminder_post', (exec, { outbox }) =>
   exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: 'superseded by a later change' })
     .where(
       and(
-        eq(outbox.handoffId, sql.placeholder('handoffId')),
+        eq(outbox.surfaceKey, sql.placeholder('surfaceKey')),
         eq(outbox.status, 'pending'),
-        // Their posts only: an update of a reminder already sent must still go out (it says what is true now).
+        // Its post only: an update of a reminder already sent must still go out (it says what is true now).
         eq(outbox.method, 'chat.postMessage'),
-        sql`${outbox.surfaceKey} in (select s.key from ${surfaces} s where s.handoff_id = ${sql.placeholder('handoffId')}
-          and s.kind in ${jsonListValues('kinds', isPostgres(exec))})`,
       ),
     ),
 );
@@ -182,5 +190,6 @@ const { run: cancelReminderRows } = preparedQuery('outbox_cancel_reminders', (ex
  * something no longer needed. Run when the change is expanded, before its own messages are queued.
  */
 export async function cancelPendingReminders(exec: Tx, handoffId: number): Promise<void> {
-  await cancelReminderRows(exec, { handoffId, kinds: OBSOLETE_ON_CHANGE });
+  for (const { key } of await obsoleteSurfaceKeys(exec, { handoffId }))
+    await cancelPost(exec, { surfaceKey: key });
 }
