@@ -23,7 +23,7 @@ const dist = process.env.BENCH_DIST ?? join(import.meta.dirname, '..', 'dist');
 /** A build this probe cannot drive (a reference commit whose dist/ lacks an export it calls). */
 class Unavailable extends Error {}
 
-/** `file` of the built app (dist/, as `npm start` runs it), with the functions `names` the probe calls. */
+/** `file` of the built app (dist/, as `npm start` runs it), with the exports `names` the probe uses. */
 async function built<T>(file: string, names: string[]): Promise<T> {
   const path = join(dist, file);
   let module: Record<string, unknown>;
@@ -32,7 +32,7 @@ async function built<T>(file: string, names: string[]): Promise<T> {
   } catch (error) {
     throw new Unavailable(`cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const missing = names.filter((name) => typeof module[name] !== 'function');
+  const missing = names.filter((name) => module[name] === undefined);
   if (missing.length > 0)
     throw new Unavailable(
       `${path} has no export ${missing.join(', ')} (this checkout's decideProbe.ts calls it)`,
