@@ -1,5 +1,12 @@
+import type { Tx } from '../db/client.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
-import { markCancelled, markDelivered, markSending, rearm } from '../db/repositories/outboxAttempts.js';
+import {
+  deferHandoffRows,
+  markCancelled,
+  markDelivered,
+  markSending,
+  rearm,
+} from '../db/repositories/outboxAttempts.js';
 import {
   attemptedVersion,
   queueSurfaceUpdate,
@@ -9,7 +16,7 @@ import {
 import type { Timers } from '../runtime/timers.js';
 import { cleared, type GuardDeps } from './guard.js';
 import type { DeliveryContext, DeliveryKind, Sent } from './kinds/kind.js';
-import { DELIVERY_KINDS } from './kinds/table.js';
+import { DELIVERY_KINDS, isMethodLimit } from './kinds/table.js';
 import { type RetryDeps, recordFailure } from './retry.js';
 
 export type DeliveryDeps = GuardDeps &
@@ -63,16 +70,32 @@ export class Delivery {
     const now = clock.now();
     try {
       await db.transaction(async (tx) => {
-        for (const row of rows) {
-          await DELIVERY_KINDS[row.method].writes?.(tx, row);
-          await markDelivered(tx, row, now);
-        }
+        await this.writeLocal(tx, rows);
+        for (const row of rows) await markDelivered(tx, row, now);
       });
     } catch {
       for (const row of rows) await this.deliver(row);
       return;
     }
     for (const row of rows) pacing.forget(row.id);
+  }
+
+  /**
+   * Local rows' writes (a change expanded into its messages, in the transaction that records them delivered). What
+   * they queued under a method waiting out a 429 is then scheduled for the wait's end, as `deferMethod` did the rest
+   * of that method's rows: the look for due rows (oldest due first) passes over them instead of reading each one at
+   * every look until the wait ends.
+   */
+  private async writeLocal(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
+    for (const row of rows) await DELIVERY_KINDS[row.method].writes?.(tx, row);
+    const waiting = this.d.pacing.waitingLimits().filter((w) => isMethodLimit(w.limit));
+    if (waiting.length === 0) return;
+    const methods = waiting.map((w) => w.limit).filter(isMethodLimit);
+    // The earliest end: a row due a little before its own method's wait ends is only read again, never sent early.
+    const until = new Date(Math.min(...waiting.map((w) => w.until.getTime())));
+    const now = this.d.clock.now();
+    for (const handoffId of new Set(rows.flatMap((row) => (row.handoffId === null ? [] : [row.handoffId]))))
+      await deferHandoffRows(tx, { handoffId, methods, until, now });
   }
 
   private async attempt(row: OutboxRow, kind: DeliveryKind, progress: Progress): Promise<void> {
@@ -179,7 +202,7 @@ export class Delivery {
     const now = clock.now();
     pacing.forget(row.id);
     await db.transaction(async (tx) => {
-      await kind.writes?.(tx, row);
+      if (kind.writes) await this.writeLocal(tx, [row]);
       const key = row.surfaceKey;
       let behind = outcome.behind ?? false;
       if (key && outcome.version !== undefined)

@@ -123,6 +123,20 @@ export class Pacing {
     return [...held];
   }
 
+  /**
+   * The limits waiting out a 429 now, and when each wait ends on the business clock (the time the rows it holds were
+   * rescheduled to). Not a limit waiting for its first row's answer: that may come at any moment.
+   */
+  waitingLimits(): { limit: string; until: Date }[] {
+    const now = this.opts.timers.monotonic();
+    const clockNow = this.opts.clock.now().getTime();
+    const waiting: { limit: string; until: Date }[] = [];
+    for (const [limit, until] of this.blockedUntil)
+      if (until.monotonic > now && until.clock > clockNow)
+        waiting.push({ limit, until: new Date(until.clock) });
+    return waiting;
+  }
+
   /** A paced delivery to this conversation is being made now. */
   sending(channelKey: string): void {
     this.lastPostAt.set(channelKey, this.opts.timers.monotonic());

@@ -4,6 +4,7 @@ import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, settle, startHarness, waitFor } from '../support/harness.js';
+import { accept } from '../support/partnerFlow.js';
 import { blockAction, eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
@@ -132,6 +133,37 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
     expect(h.slack.messages(h.slack.dmChannelFor(people.otherAe.id))).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+  });
+
+  it('schedules what an Accept owes under a method waiting out a 429 for the end of the wait, as the rest of it', async () => {
+    h = await startHarness();
+    h.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
+    const limitedAt = h.clock.now().getTime();
+    await submitAndSend(h);
+    await waitFor(
+      () => h?.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
+      4000,
+      '429',
+    );
+    const [handoff] = await h.database.db.select().from(h.tables.handoffs);
+    if (!handoff) throw new Error('no handoff');
+    await accept(h, handoff.id);
+    // The Accept's change expanded by the worker: the owner's notice queued, with the AE's DM still waiting.
+    const posts = async () => (await pending(h as Harness)).filter((r) => r.method === 'chat.postMessage');
+    await waitFor(
+      async () =>
+        (await pending(h as Harness)).every((r) => r.method !== 'handoff.change') &&
+        (await posts()).length > 1,
+      4000,
+      'the change expanded',
+    );
+    // Due when the wait ends, not now: the worker's looks for due rows pass over them until then.
+    for (const row of await posts()) expect(row.nextAttemptAt.getTime()).toBe(limitedAt + 30_000);
+    await settle(300);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    h.clock.advance(30_000);
+    await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id)).length).toBeGreaterThan(0);
   });
 
   it('starts when Slack is briefly unavailable at boot, and then serves requests', async () => {

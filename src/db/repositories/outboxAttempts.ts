@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { changed, isPostgres, tablesOf } from '../engine.js';
+import { changed, isPostgres, jsonListValues, tablesOf } from '../engine.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
@@ -91,6 +91,40 @@ const { run: deferRows } = preparedQuery('outbox_defer_method', (exec, { outbox 
         eq(outbox.status, 'pending'),
         lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
         eq(outbox.method, sql.placeholder('method')),
+      ),
+    ),
+);
+
+/**
+ * `deferMethod` for the rows of one handoff: its pending rows of these methods due before `until` are scheduled for
+ * then. Run by the worker right after a change of the handoff was expanded while those methods wait out a 429, so the
+ * rows it queued wait with the rest of their method instead of being read by every look until the wait ends.
+ */
+export async function deferHandoffRows(
+  exec: Tx,
+  rows: { handoffId: number; methods: readonly OutboxRow['method'][]; until: Date; now: Date },
+): Promise<void> {
+  const { handoffId, methods, until, now } = rows;
+  await deferHandoffRowsQuery(exec, {
+    handoffId,
+    methods: JSON.stringify(methods),
+    until,
+    untilStored: isPostgres(exec) ? until : until.getTime(),
+    now,
+  });
+}
+
+// After every change the worker expands while a method is rate limited: prepared.
+const { run: deferHandoffRowsQuery } = preparedQuery('outbox_defer_handoff_rows', (exec, { outbox }) =>
+  exec
+    .update(outbox)
+    .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
+    .where(
+      and(
+        eq(outbox.handoffId, sql.placeholder('handoffId')),
+        eq(outbox.status, 'pending'),
+        lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
+        sql`${outbox.method} in ${jsonListValues('methods', isPostgres(exec))}`,
       ),
     ),
 );
