@@ -18,7 +18,7 @@ import {
   type OutboxMessage,
   type OutboxRow,
 } from '../../src/db/repositories/outbox.js';
-import { markDelivered, markSending } from '../../src/db/repositories/outboxAttempts.js';
+import { deferHandoffRows, markDelivered, markSending } from '../../src/db/repositories/outboxAttempts.js';
 import { findOutboxByRecordAs, findPostedMessage } from '../../src/db/repositories/postedMessages.js';
 import {
   insertSurface,
@@ -985,6 +985,41 @@ describe('markDelivered and markSending (prepared)', () => {
         { dedupe_key: `handoff:${one.id}:note:reminder:x`, status: 'pending', last_error: null },
         { dedupe_key: `handoff:${two.id}:c1:reminder:1`, status: 'pending', last_error: null },
       ]);
+    }));
+});
+
+describe('deferHandoffRows: what a change queued while its method waits out a 429', () => {
+  it('schedules the handoff’s waiting rows of those methods due before the wait’s end for then, and nothing else', () =>
+    withDatabase(async (database) => {
+      const one = await addHandoff(database.db);
+      const two = await addHandoff(database.db);
+      const later = new Date(DECIDED.getTime() + 86_400_000);
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
+            post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
+            { ...post(`held:${one.id}:edit`, 'U0AE', { handoffId: one.id }), method: 'chat.update' },
+            post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
+          ],
+          SENT,
+        ),
+      );
+      database.sqlite
+        .prepare('update outbox set next_attempt_at = ? where dedupe_key = ?')
+        .run(later.getTime(), `held:${one.id}:tomorrow`);
+      const until = new Date(SENT.getTime() + 30_000);
+      await database.db.transaction((tx) =>
+        deferHandoffRows(tx, { handoffId: one.id, methods: ['chat.postMessage'], until, now: SENT }),
+      );
+      const row = (key: string) =>
+        stored(database, 'outbox', outboxId(database, key), ['next_attempt_at', 'scheduled_at']);
+      expect(row(`held:${one.id}:notice`)).toEqual({ next_attempt_at: ms(until), scheduled_at: ms(SENT) });
+      // Due after the wait already, another method, another handoff: as they were.
+      expect(row(`held:${one.id}:tomorrow`)).toEqual({ next_attempt_at: ms(later), scheduled_at: NULL });
+      expect(row(`held:${one.id}:edit`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
+      expect(row(`held:${two.id}:notice`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
     }));
 });
 

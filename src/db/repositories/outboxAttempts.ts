@@ -123,7 +123,11 @@ const { run: deferHandoffRowsQuery } = preparedQuery('outbox_defer_handoff_rows'
       and(
         eq(outbox.handoffId, sql.placeholder('handoffId')),
         eq(outbox.status, 'pending'),
-        lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
+        // Not an index's range on SQLite (a unary + disqualifies the term): its planner would otherwise walk every
+        // waiting row due before then (outbox_status_next_attempt_at_idx) instead of the handoff's few.
+        isPostgres(exec)
+          ? lt(outbox.nextAttemptAt, sql.placeholder('untilStored'))
+          : sql`+${outbox.nextAttemptAt} < ${sql.placeholder('untilStored')}`,
         sql`${outbox.method} in ${jsonListValues('methods', isPostgres(exec))}`,
       ),
     ),
