@@ -56,20 +56,28 @@ describe('App Home', () => {
   it('withdraws from the App Home and shows the new state there', async () => {
     const { handoff } = await sendHandoff(h);
     await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.author.id, team_id: TEAM }));
-    await waitFor(() => h.slack.callsTo('views.publish').length === 1, 4000, 'home refresh');
+    await waitFor(() => h.slack.callsTo('views.publish').length > 0, 4000, 'home refresh');
     expect(
       (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
     ).toBe('withdrawn');
-    const refreshed = JSON.stringify(h.slack.callsTo('views.publish')[0]?.args.view);
-    // Pat sent it and owns it: "by you", not the AE's name.
-    expect(refreshed).toContain(
-      `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): withdrawn by you`,
-    );
-    expect(refreshed).not.toContain(`<@${people.ae.id}>`);
-    expect(refreshed).not.toContain('Handoffs you own that need you');
-    expect(refreshed).not.toContain(ACTION_ID.withdraw);
-    // The partner had heard nothing of it, so nothing is posted there now either.
+    // The click's own publish, then the republish the withdrawal's change queued once it was expanded (the Home was
+    // opened by then): two, each showing the new state. Waiting for exactly one publish missed both when they landed
+    // within one look of the test (a full suite on two cores).
     await quiet(h);
+    const publishes = h.slack.callsTo('views.publish');
+    expect(publishes.length).toBeGreaterThan(0);
+    expect(publishes.length).toBeLessThanOrEqual(2);
+    for (const publish of publishes) {
+      const refreshed = JSON.stringify(publish.args.view);
+      // Pat sent it and owns it: "by you", not the AE's name.
+      expect(refreshed).toContain(
+        `#${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): withdrawn by you`,
+      );
+      expect(refreshed).not.toContain(`<@${people.ae.id}>`);
+      expect(refreshed).not.toContain('Handoffs you own that need you');
+      expect(refreshed).not.toContain(ACTION_ID.withdraw);
+    }
+    // The partner had heard nothing of it, so nothing is posted there now either.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 
