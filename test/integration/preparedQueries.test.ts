@@ -1000,7 +1000,14 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
           [
             post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
             post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
-            { ...post(`held:${one.id}:edit`, 'U0AE', { handoffId: one.id }), method: 'chat.update' },
+            {
+              method: 'chat.update',
+              dedupeKey: `held:${one.id}:edit`,
+              channel: 'U0AE',
+              targetMessageKey: `handoff:${one.id}:dm`,
+              payload: { text: 'edit' },
+              handoffId: one.id,
+            },
             post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
           ],
           SENT,
