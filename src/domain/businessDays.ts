@@ -148,8 +148,8 @@ export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCal
 const DAY_MS = 86_400_000;
 
 /**
- * The local date (YYYY-MM-DD) of a moment in a zone, from the zone's offset at that moment (remembered per quarter
- * hour by zoneFor): what luxon's `toISODate` gives, without building a DateTime (about half of an Accept's business
+ * The local date (YYYY-MM-DD) of a moment in a zone, from the zone's offset at that moment (remembered per UTC day,
+ * or per quarter hour on a transition day, by zoneFor): what luxon's `toISODate` gives, without building a DateTime (about half of an Accept's business
  * hours arithmetic).
  */
 function localDate(at: Date, zone: IANAZone): string {

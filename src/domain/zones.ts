@@ -17,22 +17,32 @@ const MAX_REMEMBERED = 50_000;
 class RememberingZone extends IANAZone {
   private readonly days = new Map<number, number>();
   private readonly quarters = new Map<number, number>();
+  /** The days found not to have one offset throughout: not looked at whole again. */
+  private readonly transitionDays = new Set<number>();
 
   override offset(ts: number): number {
     const day = Math.floor(ts / DAY);
-    const known = this.days.get(day) ?? this.quarters.get(Math.floor(ts / QUARTER_HOUR));
+    const quarter = Math.floor(ts / QUARTER_HOUR);
+    const known = this.days.get(day) ?? this.quarters.get(quarter);
     if (known !== undefined) return known;
     const offset = super.offset(ts);
     if (Number.isNaN(offset)) return offset;
-    if (this.steady(day * DAY, DAY, offset)) remember(this.days, day, offset);
-    else if (this.steady(Math.floor(ts / QUARTER_HOUR) * QUARTER_HOUR, QUARTER_HOUR, offset))
-      remember(this.quarters, Math.floor(ts / QUARTER_HOUR), offset);
+    if (!this.transitionDays.has(day)) {
+      if (this.steady(day * DAY, DAY, offset)) {
+        remember(this.days, day, offset);
+        return offset;
+      }
+      if (this.transitionDays.size >= MAX_REMEMBERED) this.transitionDays.clear();
+      this.transitionDays.add(day);
+    }
+    if (this.steady(quarter * QUARTER_HOUR, QUARTER_HOUR, offset)) remember(this.quarters, quarter, offset);
     return offset;
   }
 
   /**
    * Whether the span from `start` (of `length` ms) has `offset` at its first and last millisecond and at every hour
-   * between (a day is looked at 25 times, once, when it is first asked about).
+   * between. A day is looked at whole once (25 asks of Intl); on a transition day, each quarter hour first asked
+   * about is looked at (2 asks), and the quarter the transition falls in is asked of Intl each time (3 asks).
    */
   private steady(start: number, length: number, offset: number): boolean {
     for (let at = start; at < start + length; at += HOUR) if (super.offset(at) !== offset) return false;

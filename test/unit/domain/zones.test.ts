@@ -87,6 +87,30 @@ describe('zoneFor: offsets remembered per day, and per quarter hour around a tra
     }
   });
 
+  it('looks at a transition day whole once: a later quarter hour of it costs the quarter’s own asks, no more', () => {
+    // A zone and a day no other test asks about: 2033-03-13, daylight saving starts at 10:00 UTC, late in the UTC day,
+    // so looking at the day whole reads ten hours before it finds the change.
+    const zone = zoneFor('America/Los_Angeles') as IANAZone;
+    const asked = vi.spyOn(IANAZone.prototype, 'offset');
+    try {
+      const day = Date.UTC(2033, 2, 13);
+      expect(zone.offset(day + 60 * 60_000)).toBe(-480);
+      // The moment, the day's hours up to the change (00:00 to 10:00), its quarter hour's first and last millisecond.
+      expect(asked.mock.calls.length).toBe(1 + 11 + 2);
+      const first = asked.mock.calls.length;
+      expect(zone.offset(day + 3 * 60 * 60_000)).toBe(-480);
+      // The moment and its quarter hour: the day is not looked at again.
+      expect(asked.mock.calls.length - first).toBe(3);
+      // Remembered since.
+      expect(zone.offset(day + 3 * 60 * 60_000 + 60_000)).toBe(-480);
+      expect(zone.offset(day + 12 * 60 * 60_000)).toBe(-420);
+      expect(zone.offset(day + 12 * 60 * 60_000 + 60_000)).toBe(-420);
+      expect(asked.mock.calls.length - first).toBe(6);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('is one instance per name, an IANA zone to luxon (formatting, equality), and leaves unknown names alone', () => {
     expect(zoneFor('Europe/Berlin')).toBe(zoneFor('Europe/Berlin'));
     const dt = DateTime.fromMillis(Date.UTC(2026, 6, 1, 12), { zone: zoneFor('Europe/Berlin') });
