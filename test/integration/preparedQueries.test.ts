@@ -1028,6 +1028,56 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
       expect(row(`held:${one.id}:edit`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
       expect(row(`held:${two.id}:notice`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
     }));
+
+  it('leaves a row due exactly at the wait’s end and a row no longer waiting, and takes every method listed', () =>
+    withDatabase(async (database) => {
+      const one = await addHandoff(database.db);
+      const until = new Date(SENT.getTime() + 30_000);
+      await database.db.transaction((tx) =>
+        enqueue(
+          tx,
+          [
+            post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
+            post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
+            post(`held:${one.id}:notice`, 'U0AE', { handoffId: one.id }),
+            {
+              method: 'chat.update',
+              dedupeKey: `held:${one.id}:edit`,
+              channel: 'U0AE',
+              targetMessageKey: `handoff:${one.id}:dm`,
+              payload: { text: 'edit' },
+              handoffId: one.id,
+            },
+          ],
+          SENT,
+        ),
+      );
+      const set = (column: string, value: unknown, key: string) =>
+        database.sqlite.prepare(`update outbox set ${column} = ? where dedupe_key = ?`).run(value, key);
+      set('next_attempt_at', until.getTime(), `held:${one.id}:at-end`);
+      set('status', 'delivered', `held:${one.id}:delivered`);
+      await database.db.transaction((tx) =>
+        deferHandoffRows(tx, {
+          handoffId: one.id,
+          methods: ['chat.postMessage', 'chat.update'],
+          until,
+          now: SENT,
+        }),
+      );
+      const row = (key: string) =>
+        stored(database, 'outbox', outboxId(database, key), ['status', 'next_attempt_at', 'scheduled_at']);
+      const text = (value: string) => ({ value, type: 'text' });
+      const deferred = { status: text('pending'), next_attempt_at: ms(until), scheduled_at: ms(SENT) };
+      expect(row(`held:${one.id}:notice`)).toEqual(deferred);
+      expect(row(`held:${one.id}:edit`)).toEqual(deferred);
+      // Due at the end already (not before it): left as it was; delivered: not touched.
+      expect(row(`held:${one.id}:at-end`)).toEqual({ ...deferred, scheduled_at: NULL });
+      expect(row(`held:${one.id}:delivered`)).toEqual({
+        status: text('delivered'),
+        next_attempt_at: ms(SENT),
+        scheduled_at: NULL,
+      });
+    }));
 });
 
 describe('one prepared query per connection: the reads outside a transaction, and the transactions', () => {
