@@ -193,6 +193,17 @@ function linkedRecord(h: HandoffRow, typed: string | null): string | undefined {
   return `${record} · ${CRM_LABEL[h.crmSystem]}, updates are logged there`;
 }
 
+/**
+ * No record linked nor named in the packet: "None yet", unless the classification was decided from an opportunity the
+ * CRM listed on the account, which is then named (the AE would otherwise read "None yet" beside a class it decided).
+ */
+function unlinkedLine(h: HandoffRow): string {
+  const found = h.attribution?.basis === 'crm' ? h.attribution.opportunity : undefined;
+  if (!found) return '_None yet_';
+  const name = `${userText(found.name, 200)} (${userText(found.id, 40)})`;
+  return `_None linked._ On the account in ${CRM_LABEL[found.system]}: ${name}, which decided the classification`;
+}
+
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */
 export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   const moved = view.movedTo !== undefined;
@@ -234,7 +245,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: `*CRM opportunity*\n${linkedRecord(h, crm) ?? (crm ? userText(crm, 1900) : '_None yet_')}`,
+          text: `*CRM opportunity*\n${linkedRecord(h, crm) ?? (crm ? userText(crm, 1900) : unlinkedLine(h))}`,
         },
       ],
     },

@@ -12,7 +12,7 @@ import {
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 import { revopsUser, slash } from '../support/reviewFlow.js';
 
@@ -116,6 +116,9 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
       classification: 'partner_sourced',
       attribution: { basis: 'crm', crm: 'Salesforce', listed: 1, opportunity: null, choice: 'none' },
     });
+    // No opportunity decided it and none is linked: the AE's packet says so.
+    const dm = await waitForDm(h, handoff.aeUserId, 'Litware Health', 'the AE’s packet');
+    expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify('*CRM opportunity*\n_None yet_').slice(1, -1));
   });
 
   it('keeps the rule’s pick when the author leaves it: partner-influenced, and which opportunity decided it', async () => {
@@ -142,6 +145,11 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     };
     expect(handoff).toMatchObject({ classification: 'partner_influenced', attribution: decided });
     expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({ attribution: decided });
+    // The packet links no record, but the AE is not told "None yet" beside a class an opportunity decided.
+    const dm = await waitForDm(h, handoff?.aeUserId ?? '', 'Tailspin Clinics', 'the AE’s packet');
+    const crmField = `*CRM opportunity*\n_None linked._ On the account in Salesforce: Tailspin expansion (${expansion}), which decided the classification`;
+    expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify(crmField).slice(1, -1));
+    expect(JSON.stringify(dm.blocks)).not.toContain('None yet');
   });
 
   it('classifies from the one the author picks over the rule’s earliest', async () => {
