@@ -2,6 +2,7 @@ import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
 import { PERMISSIONS, type Permission, PROGRAM_ROLES, type ProgramRole } from '../domain/permissions.js';
 import { mention, userText } from './mrkdwn.js';
+import { NOTE_INSTEAD } from './packetReplies.js';
 
 /** A program role as a refusal names one of them ("an admin"), and as a heading names them all ("admins"). */
 const ROLE_NAME: Record<ProgramRole, { one: string; all: string }> = {
@@ -78,7 +79,9 @@ export function editRefusal(
     return `Only the author, the owner (${mention(h.ownerUserId)}) or an admin can edit handoff #${h.id}. Nothing was changed.`;
   if (h.status === 'sent')
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
-  return `Handoff #${h.id} is already ${h.status === 'withdrawn' ? 'withdrawn' : `${h.status} by ${mention(h.aeUserId)}`}, so the packet can no longer be edited. To add something, write to ${mention(h.aeUserId)} directly.`;
+  if (h.status === 'withdrawn')
+    return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;
+  return `Handoff #${h.id} is already ${h.status} by ${mention(h.aeUserId)}, so the packet can no longer be edited. ${NOTE_INSTEAD}`;
 }
 
 /** Why no note can be sent to the AE now (plain enough for an inline error too). */

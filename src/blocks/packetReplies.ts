@@ -84,6 +84,9 @@ export type EditRefusedCase =
   | { kind: 'refused'; verdict: string; handoff: HandoffRow }
   | { kind: 'overtaken'; handoff: HandoffRow };
 
+/** After the AE's answer, what to do instead of an edit (plain text: the App Home lists the handoff with that button). */
+export const NOTE_INSTEAD = 'To tell the AE something, use “Note to the AE” on it in your App Home.';
+
 /** Why an edit is not possible (plain text, for an inline error or a notice in a modal). */
 export function editRefusedText(result: EditRefusedCase | undefined): string {
   if (!result || result.kind === 'not_found') return 'I could not find that handoff, so nothing was changed.';
@@ -96,7 +99,7 @@ export function editRefusedText(result: EditRefusedCase | undefined): string {
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;
-  return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. To add something, write to the AE directly.`;
+  return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. ${NOTE_INSTEAD}`;
 }
 
 /** The edit form was opened before another edit was saved: saving it would silently undo that one. */

@@ -157,6 +157,10 @@ describe('edit while undecided', () => {
       sellerNextMove: 'Call the ops director before the demo.',
     });
     expect(JSON.stringify(late)).toContain('can no longer be edited');
+    // What to do instead is the app's own note, not "write to the AE directly" (the Home offers the note).
+    expect(JSON.stringify(late)).toContain(
+      'To tell the AE something, use “Note to the AE” on it in your App Home.',
+    );
     expect(await row(second.handoff.id)).toMatchObject({ status: 'accepted', editCount: 0 });
   });
 
