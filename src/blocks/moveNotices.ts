@@ -123,7 +123,9 @@ export function partnerSoFarText(partner: PartnerSoFar, h: HandoffRow): string {
     case 'told': {
       const said = PARTNER_STAGE[partner.stage] ?? `of its stage "${userText(partner.stage, 40)}"`;
       const wording = partner.wording ? `: "${userText(partner.wording, 200)}"` : '';
-      return `When it moved, ${org} had last been told ${said}${wording}.`;
+      // A sentence quoted whole already ends with its stop: not another one after the quote.
+      const stop = /[.!?]$/.test(partner.wording?.trim() ?? '') ? '' : '.';
+      return `When it moved, ${org} had last been told ${said}${wording}${stop}`;
     }
   }
 }

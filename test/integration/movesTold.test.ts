@@ -71,6 +71,8 @@ describe('a move by hand', () => {
     expect(told).toContain(
       'When it moved, Meridian Cloud Consulting had last been told that it was not taken forward (no AE named)',
     );
+    // The partner's wording is quoted whole, with its own full stop and none after the quote.
+    expect(told).toContain('(no AE named): \\"The timing is not right for this account yet.\\" They hear');
     const notice = await waitForDm(h, pat, `moved from <@${ae}> to <@${sam}>`, 'the owner notice');
     expect(json(notice.blocks)).toContain(`Moved by <@${mo}> (an admin): <@${ae}> declined it`);
   });
