@@ -161,9 +161,13 @@ function invalid(reason: string, value: unknown): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Text: plain_text and mrkdwn
 
-/** plain_text as HTML: escaped, line breaks kept as `<br>`. Emoji codes stay as typed. */
-export function plainTextToHtml(text: string): string {
-  return escapeHtml(text).replace(/\r?\n/g, '<br>');
+/**
+ * plain_text as HTML: escaped, line breaks kept as `<br>`. Emoji codes stay as typed unless `emoji` (the text
+ * object's `emoji: true`, as Slack shows it): then a code of the map below becomes its character.
+ */
+export function plainTextToHtml(text: string, emoji = false): string {
+  const shown = emoji ? text.replace(/:[a-z0-9_+-]+:/g, (code) => emojiChar(code) ?? code) : text;
+  return escapeHtml(shown).replace(/\r?\n/g, '<br>');
 }
 
 const SLACK_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
@@ -688,7 +692,7 @@ function renderTextObject(value: unknown, st: State): string | undefined {
   if (type !== 'plain_text' && type !== 'mrkdwn') return unsupported('element', type ?? '(no type)', value);
   const text = str(value.text);
   if (text === undefined || text === '') return invalid(`${type}: missing text`, value);
-  if (type === 'plain_text') return plainTextToHtml(text);
+  if (type === 'plain_text') return plainTextToHtml(text, value.emoji === true);
   return mrkdwnToHtml(text, st.ctx, { verbatim: value.verbatim === true });
 }
 
@@ -696,7 +700,7 @@ function renderTextObject(value: unknown, st: State): string | undefined {
 function plainTextHtml(value: unknown): string | undefined {
   if (!isObj(value) || value.type !== 'plain_text') return undefined;
   const text = str(value.text);
-  return text ? plainTextToHtml(text) : undefined;
+  return text ? plainTextToHtml(text, value.emoji === true) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

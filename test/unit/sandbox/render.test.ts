@@ -1,6 +1,7 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import {
+  emojiChar,
   mrkdwnToHtml,
   plainTextToHtml,
   type RenderContext,
@@ -160,7 +161,10 @@ describe('renderModal: the real packet modal', () => {
       const part = blockHtml(html, block.block_id ?? '');
       expect(visible(part)).toContain(block.label.text);
       expect(part.includes('(optional)'), block.block_id).toBe(block.optional === true);
-      if (block.hint) expect(visible(part)).toContain(block.hint.text);
+      // As Slack shows a hint (emoji: true): its emoji codes as characters (":eye:" is 👁️).
+      const hint = block.hint?.text.replace(/:[a-z0-9_+-]+:/g, (code) => emojiChar(code) ?? code);
+      if (hint) expect(visible(part)).toContain(hint);
+      if (block.hint?.text.includes(':eye:')) expect(visible(part)).not.toContain(':eye:');
     }
     // The two confirmations are one checkbox group (issue 20).
     const checkbox = tags(blockHtml(html, PACKET_FORM_BLOCK_ID.confirmations), 'input');
@@ -494,6 +498,9 @@ describe('escaping', () => {
     );
     expect(plainTextToHtml('&amp;')).toBe('&amp;amp;');
     expect(plainTextToHtml(':smile:')).toBe(':smile:');
+    // With the text object's emoji: true, as Slack shows a field hint: a known code becomes its character.
+    expect(plainTextToHtml(':eye: The partner reads this', true)).toBe('👁️ The partner reads this');
+    expect(plainTextToHtml(':not_an_emoji_here: & :eye:', true)).toBe(':not_an_emoji_here: &amp; 👁️');
   });
 
   it('escapes ids, values and labels in attributes', () => {
