@@ -988,6 +988,16 @@ describe('markDelivered and markSending (prepared)', () => {
     }));
 });
 
+/** A waiting update of the AE's packet of handoff `handoffId` (another method than the posts around it). */
+const heldEdit = (handoffId: number): OutboxMessage => ({
+  method: 'chat.update',
+  dedupeKey: `held:${handoffId}:edit`,
+  channel: 'U0AE',
+  targetMessageKey: `handoff:${handoffId}:dm`,
+  payload: { text: 'edit' },
+  handoffId,
+});
+
 describe('deferHandoffRows: what a change queued while its method waits out a 429', () => {
   it('schedules the handoff’s waiting rows of those methods due before the wait’s end for then, and nothing else', () =>
     withDatabase(async (database) => {
@@ -1000,14 +1010,7 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
           [
             post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
             post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
-            {
-              method: 'chat.update',
-              dedupeKey: `held:${one.id}:edit`,
-              channel: 'U0AE',
-              targetMessageKey: `handoff:${one.id}:dm`,
-              payload: { text: 'edit' },
-              handoffId: one.id,
-            },
+            heldEdit(one.id),
             post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
           ],
           SENT,
@@ -1040,14 +1043,7 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
             post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
             post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
             post(`held:${one.id}:notice`, 'U0AE', { handoffId: one.id }),
-            {
-              method: 'chat.update',
-              dedupeKey: `held:${one.id}:edit`,
-              channel: 'U0AE',
-              targetMessageKey: `handoff:${one.id}:dm`,
-              payload: { text: 'edit' },
-              handoffId: one.id,
-            },
+            heldEdit(one.id),
           ],
           SENT,
         ),
