@@ -149,8 +149,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * The local date (YYYY-MM-DD) of a moment in a zone, from the zone's offset at that moment (remembered per UTC day,
- * or per quarter hour on a transition day, by zoneFor): what luxon's `toISODate` gives, without building a DateTime (about half of an Accept's business
- * hours arithmetic).
+ * or per quarter hour on a transition day, by zoneFor): what luxon's `toISODate` gives, without building a DateTime
+ * (about half of an Accept's business hours arithmetic).
  */
 function localDate(at: Date, zone: IANAZone): string {
   return isoOfDay(localDay(at.getTime(), zone));

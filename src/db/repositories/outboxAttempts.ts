@@ -77,8 +77,15 @@ export async function deferMethod(
   until: Date,
   now: Date,
 ): Promise<number> {
-  // The where clause's placeholder is bound as given: what each engine stores (epoch ms on SQLite).
-  return deferRows(exec, { method, until, untilStored: isPostgres(exec) ? until : until.getTime(), now });
+  return deferRows(exec, { method, ...deferredTo(exec, until, now) });
+}
+
+/**
+ * What a deferral binds: the new due time as set (`until`), as the where clause compares it (`untilStored`: the
+ * placeholder is bound as given, so as each engine stores it, epoch ms on SQLite), and when it was scheduled.
+ */
+function deferredTo(exec: Tx, until: Date, now: Date) {
+  return { until, untilStored: isPostgres(exec) ? until : until.getTime(), now };
 }
 
 // Run on every 429 of a Slack method: prepared.
@@ -108,9 +115,7 @@ export async function deferHandoffRows(
   await deferHandoffRowsQuery(exec, {
     handoffId,
     methods: JSON.stringify(methods),
-    until,
-    untilStored: isPostgres(exec) ? until : until.getTime(),
-    now,
+    ...deferredTo(exec, until, now),
   });
 }
 
