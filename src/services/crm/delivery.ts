@@ -128,12 +128,14 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
         (h.partnerId !== null ? (await findPartner(db, h.partnerId))?.name : undefined) ?? h.partnerOrg;
       const activity = activityFor(event, h, partnerName);
       // A failed look (rate limited, refused) leaves the row as uncertain as it was: the earlier write may be there.
+      // A look that failed without the CRM's answer (the connector could not even ask: a bug, not an outage) will
+      // fail the same way next time: retried a few times, then parked for an admin instead of looping for ever.
       const found = lookFirst
         ? await connector.findActivity(recordId, activity).catch((error: unknown) => {
             throw error instanceof CrmError
               ? new CrmError(error.message, { ...error.opts, uncertain: true })
               : new CrmError(`looking for an earlier write failed: ${String(error)}`, {
-                  transient: true,
+                  transient: false,
                   uncertain: true,
                 });
           })

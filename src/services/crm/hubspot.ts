@@ -231,9 +231,12 @@ async function findActivity(
   const result = await api.call(
     () =>
       api.client.crm.objects.notes.searchApi.doSearch({
+        // A note on this deal (the search's association filter) whose body holds the event's marker: the same marker
+        // on another deal (the handoff linked elsewhere since, another install of the app) is not this write.
         filterGroups: [
           {
             filters: [
+              { propertyName: 'associations.deal', operator: 'EQ' as never, value: recordId },
               {
                 propertyName: 'hs_note_body',
                 operator: 'CONTAINS_TOKEN' as never,
@@ -247,9 +250,9 @@ async function findActivity(
       }),
     false,
   );
-  // The marker is unique to the event; the deal is checked in the body's own record of it.
+  // The marker as the body ends with it (`ref cosell12e34` is not `ref cosell12e345`).
   const hit = result.results.find((note) =>
-    (note.properties.hs_note_body ?? '').includes(`ref ${activity.marker}`),
+    (note.properties.hs_note_body ?? '').includes(`<p>ref ${activity.marker}</p>`),
   );
   if (hit) api.logger.debug({ dealId: recordId, noteId: hit.id }, 'HubSpot note found by its marker');
   return hit?.id;

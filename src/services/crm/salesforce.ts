@@ -1,5 +1,6 @@
 import { salesforceId18 } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
+import { cutText } from './cut.js';
 import {
   openSalesforceSession,
   type SalesforceSession,
@@ -28,10 +29,13 @@ const IDS_PER_QUERY = 300;
 const TASK_SUBJECT_MAX = 255;
 const TASK_DESCRIPTION_MAX = 32_000;
 
-/** The Task's subject: the event's line with its marker, which makes it unique (it is what a lost write is found by). */
+/**
+ * The Task's subject: the event's line with its marker, which makes it unique (it is what a lost write is found by).
+ * A long line is cut between two characters (an AE's name may end in an emoji), so the look-up can send it again.
+ */
 export function taskSubject(activity: CrmActivity): string {
   const tail = ` (ref ${activity.marker})`;
-  return activity.subject.slice(0, TASK_SUBJECT_MAX - tail.length) + tail;
+  return cutText(activity.subject, TASK_SUBJECT_MAX - tail.length) + tail;
 }
 
 interface OpportunityRow {
@@ -157,7 +161,7 @@ async function writeActivity(
       body: {
         WhatId: recordId,
         Subject: taskSubject(activity),
-        Description: activity.lines.join('\n').slice(0, TASK_DESCRIPTION_MAX),
+        Description: cutText(activity.lines.join('\n'), TASK_DESCRIPTION_MAX),
         Status: 'Completed',
         Priority: 'Normal',
         ActivityDate: activity.day,
