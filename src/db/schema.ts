@@ -779,7 +779,8 @@ export const healthProbe = sqliteTable('health_probe', {
 
 /**
  * Cover: who answers for an AE while they are away (`/handoff cover`), until a day (inclusive, in the AE's
- * calendar). New handoffs to the AE offer the cover; escalation levels can target it. One per AE.
+ * calendar). New handoffs to the AE offer the cover; escalation levels can target it. One per AE. Naming a cover does
+ * not make the AE away: only their Slack status, or the days they gave (`awayFrom` to `until`), do (issue 50).
  */
 export const covers = sqliteTable('covers', {
   aeUserId: text('ae_user_id').primaryKey(),
@@ -787,6 +788,11 @@ export const covers = sqliteTable('covers', {
   /** The last day of the cover, YYYY-MM-DD. */
   until: text('until').notNull(),
   setAt: timestamp('set_at').notNull(),
+  /**
+   * The first day the AE said they are away, YYYY-MM-DD in their calendar (away from it through `until`); null: no
+   * dates given, the cover answers only while their Slack status says they are away.
+   */
+  awayFrom: text('away_from'),
 });
 export type CoverRow = typeof covers.$inferSelect;
 

@@ -91,7 +91,7 @@ export function createCovers(deps: {
     const refused = untilRefusal(req.until, first, zone);
     if (refused) return refused;
     const now = clock.now();
-    const row = { aeUserId: me, coverUserId: req.coverUserId, until: req.until, setAt: now };
+    const row = { aeUserId: me, coverUserId: req.coverUserId, until: req.until, setAt: now, awayFrom: null };
     const before = await db.transaction(async (tx) => {
       const named = await find(me, tx);
       await saveCover(tx, row);

@@ -15,21 +15,42 @@ export function coversContract(engine: Engine): void {
     it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
       expect(await findCover(db, 'U0AE')).toBeUndefined();
       await db.transaction((tx) =>
-        saveCover(tx, { aeUserId: 'U0AE', coverUserId: 'U0COVER', until: '2026-12-01', setAt: at }),
+        saveCover(tx, {
+          aeUserId: 'U0AE',
+          coverUserId: 'U0COVER',
+          until: '2026-12-01',
+          setAt: at,
+          awayFrom: null,
+        }),
       );
       const later = new Date(at.getTime() + 1);
       await db.transaction((tx) =>
-        saveCover(tx, { aeUserId: 'U0AE', coverUserId: 'U0OTHER', until: '2026-12-05', setAt: later }),
+        saveCover(tx, {
+          aeUserId: 'U0AE',
+          coverUserId: 'U0OTHER',
+          until: '2026-12-05',
+          setAt: later,
+          awayFrom: '2026-12-03',
+        }),
       );
       await db.transaction((tx) =>
-        saveCover(tx, { aeUserId: 'U0AE2', coverUserId: 'U0COVER', until: '2026-12-02', setAt: at }),
+        saveCover(tx, {
+          aeUserId: 'U0AE2',
+          coverUserId: 'U0COVER',
+          until: '2026-12-02',
+          setAt: at,
+          awayFrom: null,
+        }),
       );
       expect(await findCover(db, 'U0AE')).toEqual({
         aeUserId: 'U0AE',
         coverUserId: 'U0OTHER',
         until: '2026-12-05',
         setAt: later,
+        // The days away given with the cover (issue 50): replaced with the rest.
+        awayFrom: '2026-12-03',
       });
+      expect((await findCover(db, 'U0AE2'))?.awayFrom).toBeNull();
       await db.transaction((tx) => deleteCover(tx, 'U0AE'));
       expect(await findCover(db, 'U0AE')).toBeUndefined();
       expect((await findCover(db, 'U0AE2'))?.coverUserId).toBe('U0COVER');
@@ -38,7 +59,13 @@ export function coversContract(engine: Engine): void {
     it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
       await expect(
         db.transaction(async (tx) => {
-          await saveCover(tx, { aeUserId: 'U0AE', coverUserId: 'U0COVER', until: '2026-12-01', setAt: at });
+          await saveCover(tx, {
+            aeUserId: 'U0AE',
+            coverUserId: 'U0COVER',
+            until: '2026-12-01',
+            setAt: at,
+            awayFrom: null,
+          });
           expect((await findCover(tx, 'U0AE'))?.coverUserId).toBe('U0COVER');
           throw new Error('rolled back');
         }),

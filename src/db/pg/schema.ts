@@ -503,6 +503,7 @@ export const covers = pgTable('covers', {
   coverUserId: text('cover_user_id').notNull(),
   until: text('until').notNull(),
   setAt: timestamp('set_at').notNull(),
+  awayFrom: text('away_from'),
 });
 
 export const jobClaims = pgTable(

@@ -21,7 +21,7 @@ export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
     .values(row)
     .onConflictDoUpdate({
       target: covers.aeUserId,
-      set: { coverUserId: row.coverUserId, until: row.until, setAt: row.setAt },
+      set: { coverUserId: row.coverUserId, until: row.until, setAt: row.setAt, awayFrom: row.awayFrom },
     });
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "covers" ADD COLUMN "away_from" text;

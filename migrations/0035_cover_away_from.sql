@@ -1,0 +1,1 @@
+ALTER TABLE `covers` ADD `away_from` text;
