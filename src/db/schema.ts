@@ -481,6 +481,8 @@ export const SURFACE_KINDS = [
   'partner_parent',
   /** The author is asked about partner text held back from the partner (it stopped being true). */
   'held_back_notice',
+  /** An owner's or author's report of an outcome: the AE's (Confirm, Not right) and the reporter's. */
+  'outcome_report',
 ] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
@@ -573,6 +575,34 @@ export const outcomes = sqliteTable(
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
 );
 
+/** The outcome report's states: waiting for the AE, confirmed by them, declined ("Not right"), replaced by a newer one. */
+export const OUTCOME_REPORT_STATUSES = ['pending', 'confirmed', 'declined', 'replaced'] as const;
+
+/**
+ * An owner's or author's report of an outcome step, for the AE to confirm: nothing reaches the partner until the AE
+ * confirms it (then it is recorded in `outcomes` as the AE's step). One waits per handoff (a newer one replaces it).
+ */
+export const outcomeReports = sqliteTable(
+  'outcome_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    outcome: text('outcome', { enum: OUTCOMES }).notNull(),
+    /** What the reporter wrote in the step's modal (internal), recorded with the step when the AE confirms. */
+    crmOpportunity: text('crm_opportunity'),
+    reasonCode: text('reason_code'),
+    note: text('note'),
+    reportedByUserId: text('reported_by_user_id').notNull(),
+    reportedAt: timestamp('reported_at').notNull(),
+    status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
+    answeredByUserId: text('answered_by_user_id'),
+    answeredAt: timestamp('answered_at'),
+  },
+  (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
+);
+
 /** The audit trail of RevOps corrections to a handoff's classification: who, when, from, to, why. */
 export const classificationCorrections = sqliteTable(
   'classification_corrections',
@@ -626,6 +656,12 @@ export const HANDOFF_EVENT_TYPES = [
   'note_added',
   /** An escalation policy's level notified people (or found nobody to reassign to); `detail` says which. */
   'escalated',
+  /** The owner or author reported an outcome for the AE to confirm; `detail.outcome` says which. */
+  'outcome_reported',
+  /** The AE said a reported outcome is not right; `detail.outcome` and `detail.reportedBy`. */
+  'outcome_report_declined',
+  /** An outcome step undone within its undo window, before the partner heard it; `detail.outcome`. */
+  'outcome_undone',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 
@@ -713,6 +749,7 @@ export type HandoffScorecardRow = typeof handoffScorecards.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type DraftRow = typeof drafts.$inferSelect;
 export type OutcomeRow = typeof outcomes.$inferSelect;
+export type OutcomeReportRow = typeof outcomeReports.$inferSelect;
 export type ResellerRow = typeof registeredResellers.$inferSelect;
 export type HandoffEventRow = typeof handoffEvents.$inferSelect;
 export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;

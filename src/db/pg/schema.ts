@@ -24,6 +24,7 @@ import {
   HELP_REQUEST_STATUSES,
   OUTBOX_METHODS,
   OUTBOX_STATUSES,
+  OUTCOME_REPORT_STATUSES,
   PARTNER_CHANNEL_STATUSES,
   REMOVED_CHANNEL_HOWS,
   SURFACE_KINDS,
@@ -368,6 +369,26 @@ export const outcomes = pgTable(
     recordedAt: timestamp('recorded_at').notNull(),
   },
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
+);
+
+export const outcomeReports = pgTable(
+  'outcome_reports',
+  {
+    id: id(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    outcome: text('outcome', { enum: OUTCOMES }).notNull(),
+    crmOpportunity: text('crm_opportunity'),
+    reasonCode: text('reason_code'),
+    note: text('note'),
+    reportedByUserId: text('reported_by_user_id').notNull(),
+    reportedAt: timestamp('reported_at').notNull(),
+    status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
+    answeredByUserId: text('answered_by_user_id'),
+    answeredAt: timestamp('answered_at'),
+  },
+  (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
 
 export const classificationCorrections = pgTable(
