@@ -14,8 +14,8 @@ const WAITS_FOR_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'is_arc
 const BACKOFF_CAP_MS = { retry: 5 * 60_000, access: 60 * 60_000 } as const;
 
 /**
- * The one retry delay of the outbox: a second, doubled with each attempt made so far, capped at five minutes for a
- * failed call and at an hour for a row waiting until someone gives the app access (held, or refused for access).
+ * The one retry delay of the outbox: a second, doubled with each attempt made so far (a rate limit's wait is not
+ * one: it waits its Retry-After and counts nothing), capped at five minutes for a failed call and at an hour for a row waiting until someone gives the app access (held, or refused for access).
  */
 export function backoffMs(attempts: number, cap: keyof typeof BACKOFF_CAP_MS = 'retry'): number {
   return Math.min(1000 * 2 ** attempts, BACKOFF_CAP_MS[cap]);
@@ -55,7 +55,10 @@ export async function recordFailure(
   const recorded = await db.transaction(async (tx): Promise<Recorded | undefined> => {
     const made = await attemptsMade(tx, row.id);
     if (made === undefined) return undefined; // cancelled meanwhile (a reminder once answered): nothing to record
-    const attempts = made + 1;
+    // A rate limit's wait (Retry-After: Slack's 429, a CRM's) is not a failed attempt: counted, a storm of 429s
+    // would grow the backoff of the next real failure to its cap and hold the whole conversation behind it.
+    const counted = failure.retryAfterMs === undefined;
+    const attempts = counted ? made + 1 : made;
     if (access) {
       const wait = backoffMs(made, 'access');
       await markRetry(tx, row, {
@@ -72,7 +75,7 @@ export async function recordFailure(
     }
     const backoff = failure.retryAfterMs ?? backoffMs(made);
     const nextAttemptAt = new Date(now.getTime() + backoff);
-    await markRetry(tx, row, { now, nextAttemptAt, error: failure.message, uncertainAt });
+    await markRetry(tx, row, { now, nextAttemptAt, error: failure.message, uncertainAt, counted });
     // Everything under the same limit waits with it (see `pacing.block` above).
     const limit = kind.limitKey(row);
     if (failure.retryAfterMs !== undefined && isMethodLimit(limit))

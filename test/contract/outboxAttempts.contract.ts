@@ -166,6 +166,23 @@ export function outboxAttemptsContract(engine: Engine): void {
       expect(await row(id as number)).toMatchObject({ attempts: 1, lastError: 'restricted_action' });
     });
 
+    it('a rate limit’s wait (counted: false) moves the row without counting an attempt', async () => {
+      const [id] = await queue(outboxRow({ dedupeKey: 'limited', attempts: 2 }));
+      const read = await row(id as number);
+      const wait = {
+        now: plus(10),
+        nextAttemptAt: plus(1_000),
+        error: 'rate limited for 1s',
+        counted: false,
+      };
+      expect(await db.transaction((tx) => markRetry(tx, read, wait))).toBe(1);
+      expect(await row(id as number)).toMatchObject({
+        attempts: 2,
+        nextAttemptAt: plus(1_000),
+        lastError: 'rate limited for 1s',
+      });
+    });
+
     it('marks a row as sending once: a row already marked keeps its mark', async () => {
       const [fresh, marked] = await queue(
         outboxRow({ dedupeKey: 'fresh' }),

@@ -94,11 +94,14 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const sentAt = h.clock.now().getTime();
     await submitAndSend(h);
     await waitFor(
-      async () => (await pending(h as Harness)).filter((r) => r.attempts === 1).length === 2,
+      async () =>
+        (await pending(h as Harness)).filter((r) => r.lastError === 'rate limited for 30s').length === 2,
       4000,
       'rate limited',
     );
     for (const row of await pending(h)) expect(row.nextAttemptAt.getTime()).toBe(sentAt + 30_000);
+    // The wait is not a failed attempt (issue 50 item 22): nothing counted, so a later failure's backoff starts at 1 s.
+    expect((await pending(h)).map((r) => r.attempts)).toEqual([0, 0]);
     h.clock.advance(29_000);
     await settle(300);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);

@@ -154,6 +154,8 @@ export async function markRetry(
      * release (outboxChannels.ts `wakeChannel`) that committed after it.
      */
     unlessWoken?: boolean;
+    /** False for a rate limit's wait (Retry-After): not a failed attempt, the count (and so the backoff) stays. */
+    counted?: boolean;
   },
 ): Promise<number> {
   const { now, nextAttemptAt, error, uncertainAt } = retry;
@@ -162,7 +164,7 @@ export async function markRetry(
     .update(outbox)
     .set({
       // Counted by the database, not from `row`: the invite may have started the count again since it was read.
-      attempts: sql`${outbox.attempts} + 1`,
+      attempts: retry.counted === false ? sql`${outbox.attempts}` : sql`${outbox.attempts} + 1`,
       nextAttemptAt,
       scheduledAt: now,
       lastError: error,
