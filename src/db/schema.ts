@@ -874,3 +874,15 @@ export const outboxLeases = sqliteTable('outbox_leases', {
   leaseUntil: timestamp('lease_until').notNull(),
 });
 export type OutboxLeaseRow = typeof outboxLeases.$inferSelect;
+
+/**
+ * Slack's word, by an event, that the app was uninstalled or its bot token revoked (`app_uninstalled`,
+ * `tokens_revoked`), per bot token (a SHA-256 of it, never the token itself): every process on the database reads
+ * it, whichever one Slack told (issue 50 item 23), and holds its outbox and the jobs that call Slack while it runs
+ * with that token. A start whose auth.test accepts the token forgets its row (runtime/revocations.ts).
+ */
+export const slackRevocations = sqliteTable('slack_revocations', {
+  tokenHash: text('token_hash').primaryKey(),
+  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+  revokedAt: timestamp('revoked_at').notNull(),
+});

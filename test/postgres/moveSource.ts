@@ -173,6 +173,9 @@ async function fillTheRest(path: string): Promise<void> {
           { channelKey: 'home:U1AE0000', holder: 'host:2:ef56ab78', leaseUntil: at },
         ])
         .run();
+      db.insert(s.slackRevocations)
+        .values({ tokenHash: 'a'.repeat(64), event: 'app_uninstalled', revokedAt: at })
+        .run();
     });
   } finally {
     database.close();

@@ -551,3 +551,9 @@ export const outboxLeases = pgTable('outbox_leases', {
   holder: text('holder').notNull(),
   leaseUntil: timestamp('lease_until').notNull(),
 });
+
+export const slackRevocations = pgTable('slack_revocations', {
+  tokenHash: text('token_hash').primaryKey(),
+  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+  revokedAt: timestamp('revoked_at').notNull(),
+});
