@@ -88,7 +88,7 @@ describe('a look that cannot be asked (item 18: bounded)', () => {
             crmRecordId: '006000000000001AAA',
           }),
         );
-        const eventId = await logEvent(tx, { type: 'sent', before: null, after: handoff, at });
+        const eventId = await logEvent(tx, { type: 'sent', before: null, after: handoff, actor: null, at });
         return { eventId, handoffId: handoff.id };
       });
       let writes = 0;
