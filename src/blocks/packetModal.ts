@@ -95,6 +95,9 @@ const datepicker = (placeholder: string, initial: string | undefined): InputBloc
   ...(initial ? { initial_date: initial } : {}),
 });
 
+/** Room for a typed number of days and a slip (the app says what the window allows). */
+const WINDOW_MAX_LENGTH = 10;
+
 const heading = (title: string): KnownBlock => ({ type: 'header', text: pt(title) });
 
 /** The hint on every field the partner reads (`partner` in the registry, domain/packetFields.ts). */
@@ -159,16 +162,10 @@ function plainInput(field: PacketField, d: Drawing): InputBlock | undefined {
     return input(blockId, form.label, datepicker(placeholder, date(value)), how);
   }
   const max = rule.max ?? 0;
-  if (rule.input === 'link') {
-    const initial = str(value);
-    const element: InputBlockElement = {
-      type: 'url_text_input',
-      action_id: ACTION_ID.value,
-      placeholder: pt(placeholder),
-      ...(initial ? { initial_value: plain(initial, max) } : {}),
-    };
-    return input(blockId, form.label, element, how);
-  }
+  // A link is typed in a plain text input, not Slack's url_text_input: Slack's client would refuse a malformed link
+  // alone, before the app's own checks, so the author would fix the form in two rounds (issue 50 item 8).
+  if (rule.input === 'link')
+    return input(blockId, form.label, text(max, placeholder, { initial: str(value) }), how);
   const multiline = 'multiline' in form ? { multiline: form.multiline } : {};
   return input(blockId, form.label, text(max, placeholder, { ...multiline, initial: str(value) }), how);
 }
@@ -227,14 +224,11 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
     return [input(PACKET_BLOCK_ID.ownerUserId, labelOf('ownerUserId'), element, { hint })];
   },
   responseWindowDays: ({ initialWindow }) => {
-    const element: InputBlockElement = {
-      type: 'number_input',
-      action_id: ACTION_ID.value,
-      is_decimal_allowed: false,
-      min_value: String(RESPONSE_WINDOW.min),
-      max_value: String(RESPONSE_WINDOW.max),
-      initial_value: String(initialWindow),
-    };
+    // Plain text, not a number_input with a range: Slack's client would check the range alone, before the app's
+    // checks (the same words, in the same round as every other error).
+    const element = text(WINDOW_MAX_LENGTH, `${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}`, {
+      initial: String(initialWindow),
+    });
     const hint = `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`;
     return [input(PACKET_BLOCK_ID.responseWindowDays, labelOf('responseWindowDays'), element, { hint })];
   },

@@ -58,9 +58,13 @@ describe('the packet modal: every error in one round', () => {
       ownerUserId: people.partner.id,
       partnerChannelId: channels.notJoined.id,
     });
+    // One round (issue 50 item 8): the link is a plain text input the app checks, so Slack's client does not stop a
+    // malformed one alone first; the first input sums up the fields to fix, in the form's order.
     expect(answer).toEqual({
       response_action: 'errors',
       errors: {
+        [PACKET_BLOCK_ID.accountName]:
+          'Nothing to fix here. 4 fields to fix below: Partner channel, Evidence link, Account executive, Owner of the handoff.',
         [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
         [PACKET_BLOCK_ID.aeUserId]: 'Choose the account executive who will act on this, not yourself.',
         [PACKET_BLOCK_ID.ownerUserId]: 'Choose an owner from your own company, not a partner.',
@@ -82,6 +86,8 @@ describe('the packet modal: every error in one round', () => {
       partnerChannelId: 'C0UNKNOWN',
     });
     expect(answer.errors).toEqual({
+      [PACKET_BLOCK_ID.accountName]:
+        'Nothing to fix here. 4 fields to fix below: Partner channel, Customer trigger, Account executive, Owner of the handoff.',
       [PACKET_BLOCK_ID.customerTrigger]: 'Please add what the customer said or did.',
       [PACKET_BLOCK_ID.aeUserId]: 'Please choose the account executive.',
       [PACKET_BLOCK_ID.ownerUserId]: 'Choose a person, not a bot or an app.',
@@ -109,11 +115,15 @@ describe('the packet modal: every error in one round', () => {
     expect(answer.response_action).toBe('errors');
     expect(Object.keys(answer.errors ?? {}).sort()).toEqual(
       [
+        PACKET_BLOCK_ID.accountName,
         PACKET_BLOCK_ID.whyPartner,
         PACKET_BLOCK_ID.ownerUserId,
         PACKET_BLOCK_ID.partnerChannelId,
         PACKET_BLOCK_ID.riskNote,
       ].sort(),
+    );
+    expect(answer.errors?.[PACKET_BLOCK_ID.accountName]).toBe(
+      'Nothing to fix here. 4 fields to fix below: Partner channel, Risk and channel-conflict note, Why this partner matters here, Owner of the handoff.',
     );
     expect(answer.errors?.[PACKET_BLOCK_ID.ownerUserId]).toMatch(/someone other than the AE/);
     expect(answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(/not shared/);

@@ -39,7 +39,10 @@ describe('packet validation shows inline errors and stores nothing', () => {
       aeUserId: null,
       partnerChannelId: null,
     });
-    expect(errors[PACKET_BLOCK_ID.accountName]).toBe('Please add the account name.');
+    // The account's own message, then the summary of the others in the form's order (issue 50 item 8).
+    expect(errors[PACKET_BLOCK_ID.accountName]).toBe(
+      'Please add the account name. Also 5 fields to fix below: Partner organization, Partner contact, Customer trigger, Account executive, Seller next move.',
+    );
     expect(errors[PACKET_BLOCK_ID.partnerOrg]).toBe('Please add the partner organization.');
     expect(errors[PACKET_BLOCK_ID.partnerContactName]).toMatch(/partner contact/);
     expect(errors[PACKET_BLOCK_ID.customerTrigger]).toMatch(/customer/);

@@ -171,7 +171,7 @@ export function formState(overrides: PacketValues = {}, opts: { withDates?: bool
     [b.jointValue]: { [ACTION_ID.value]: text(v.jointValue) },
     [b.whyPartner]: { [ACTION_ID.value]: text(v.whyPartner) },
     [b.warmPath]: { [ACTION_ID.value]: text(v.warmPath) },
-    [b.evidenceUrl]: { [ACTION_ID.value]: { type: 'url_text_input', value: v.evidenceUrl } },
+    [b.evidenceUrl]: { [ACTION_ID.value]: text(v.evidenceUrl) },
     [b.aeUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.aeUserId } },
     [b.sellerNextMove]: { [ACTION_ID.value]: text(v.sellerNextMove) },
     [b.partnerNextMove]: { [ACTION_ID.value]: text(v.partnerNextMove) },
@@ -188,7 +188,7 @@ export function formState(overrides: PacketValues = {}, opts: { withDates?: bool
       },
     },
     [b.ownerUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.ownerUserId } },
-    [b.responseWindowDays]: { [ACTION_ID.value]: { type: 'number_input', value: v.responseWindowDays } },
+    [b.responseWindowDays]: { [ACTION_ID.value]: text(v.responseWindowDays) },
   };
   if (opts.withDates) {
     state[b.opportunityCreatedOn] = {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID } from '../../blocks/ids.js';
+import { withErrorSummary } from '../../blocks/packetErrors.js';
 import { reviewModal } from '../../blocks/reviewModal.js';
 import type { SubmitResult } from '../../packets/index.js';
 import { requestContext } from '../context.js';
@@ -49,7 +50,8 @@ export function packetSubmit(deps: HandlerDeps) {
       ...editOf(view.private_metadata),
     });
     if (result.kind === 'invalid') {
-      await ack({ response_action: 'errors', errors: packetBlockErrors(result.errors) });
+      // Every field's own message, and a summary naming them at the top of the form (blocks/packetErrors.ts).
+      await ack({ response_action: 'errors', errors: withErrorSummary(packetBlockErrors(result.errors)) });
       return;
     }
     if (result.kind === 'forbidden') {

@@ -325,6 +325,30 @@ describe('readPacketForm', () => {
     expect([read.accountName, read.accountDomain]).toEqual([name, domain]);
   });
 
+  it('leaves every format check to the app, so all its errors come in one round (no input Slack checks itself)', () => {
+    // Slack's client refuses a malformed url_text_input, email_text_input or number_input alone, before the app's
+    // own checks run (issue 50 item 8): the packet form uses none of them, new or edit.
+    const views = [
+      packetModal({ authorUserId: 'U0AUTHOR', pools: ['emea'] }),
+      packetModal({
+        authorUserId: 'U0AUTHOR',
+        edit: { handoffId: 7 },
+        prefill: { crmOpportunity: 'x', opportunityCreatedOn: '2020-01-01' },
+      }),
+    ];
+    for (const view of views) {
+      const types = inputs(view).map((block) => `${block.block_id}:${block.element.type}`);
+      expect(types.filter((t) => /url_text_input|email_text_input|number_input/.test(t))).toEqual([]);
+    }
+    expect(elementOf(views[0] as ReturnType<typeof packetModal>, b.evidenceUrl)?.type).toBe(
+      'plain_text_input',
+    );
+    expect(elementOf(views[0] as ReturnType<typeof packetModal>, b.responseWindowDays)).toMatchObject({
+      type: 'plain_text_input',
+      initial_value: '3',
+    });
+  });
+
   it('shows an error of a field asked with another on their shared input', () => {
     expect(PACKET_ERROR_BLOCK.accountDomain).toBe(b.accountName);
     expect(PACKET_ERROR_BLOCK.partnerContactRole).toBe(b.partnerContactName);
