@@ -1,5 +1,5 @@
-# The app as a container image (docs/deploy.md). Three stages: the production dependencies (better-sqlite3 compiled
-# there when no prebuilt binary can be fetched; the compilers stay in that stage), the build (TypeScript to dist/),
+# The app as a container image (docs/deploy.md). Three stages: the production dependencies (better-sqlite3's binary
+# comes in its npm package), the build (TypeScript to dist/),
 # and a slim runtime with only what the built app reads: dist/, the production node_modules, migrations/ (applied
 # at start), migrations-pg/ (applied by `npm run migrate-to-postgres`), manifest.json (the doctor and
 # `npm run manifest` read it) and package.json ("type": "module").
@@ -12,17 +12,13 @@
 # (the file must be in the build's view, e.g. `buildah bud -v /etc/ssl/certs:/etc/ssl/certs:ro`); unset: none.
 ARG BASE_IMAGE=node:24-bookworm-slim
 
-# 1. Production dependencies only. better-sqlite3 downloads its prebuilt binary, or compiles: then against the
-#    headers scripts/native-headers.sh names (on Node.js 24.19+ its own headers give a binary that aborts).
+# 1. Production dependencies only. better-sqlite3 13 ships its Node-API binaries inside the npm package (no download,
+#    no compiler); the check below fails the build if the one for this platform does not load.
 FROM ${BASE_IMAGE} AS deps
 ARG NODE_EXTRA_CA_CERTS
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/native-headers.sh scripts/registry-node.sh scripts/
-RUN npm_config_nodedir="$(bash scripts/native-headers.sh)" npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --no-audit --no-fund \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && npm cache clean --force
 

@@ -601,8 +601,10 @@ describe('injected failures', () => {
 
     fake.fail({ method: 'PATCH' }, { dropConnection: true });
     const before = await rejection(patch('never written'));
-    // No HTTP status: node-fetch's error carries the socket's code instead ('ECONNRESET').
-    expect(before.code).toBe('ECONNRESET');
+    // No HTTP status: the client (14, on Node's fetch) rejects with fetch's TypeError, the socket's error as its cause.
+    expect(before.code).toBeUndefined();
+    expect(before.message).toBe('fetch failed');
+    expect((before.cause as { code?: string } | undefined)?.code).toBe('UND_ERR_SOCKET');
     expect(fake.deal(dealId)?.properties.dealname).toBe('A');
 
     fake.fail({ method: 'PATCH' }, { dropConnection: true, afterProcessing: true });
