@@ -9,6 +9,7 @@ import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase 
 import { DatabaseNewerError } from './db/migrationsCheck.js';
 import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
 import { createLogger, type Logger } from './logger.js';
+import { APP_VERSION } from './version.js';
 
 /**
  * `npm start`: the settings, the database (SQLite's file, locked to one process and created and migrated; or Postgres's
@@ -26,7 +27,13 @@ async function main(): Promise<void> {
   const storage = config.databaseUrl
     ? await orExitAsync(() => postgresStorage(config.databaseUrl as string, logger), [PostgresStartError])
     : openSqlite(config.databasePath, logger);
-  logger.info({ engine: storage.engine, database: storage.where }, 'database ready');
+  const { applied, known } = storage.migrations;
+  logger.info(
+    { version: APP_VERSION, engine: storage.engine, database: storage.where, migrationsApplied: applied },
+    applied.length > 0
+      ? `database ready: applied ${applied.length} of this version's ${known} migrations (${applied.join(', ')})`
+      : `database ready: all ${known} of this version's migrations were already applied`,
+  );
   // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 

@@ -5,7 +5,13 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isStorageOutage, probeSqlite, sqliteErrorOf } from '../runtime/storageHealth.js';
-import { refuseNewerDatabase } from './migrationsCheck.js';
+import {
+  type MigrationsApplied,
+  newestApplied,
+  pendingTags,
+  readJournal,
+  refuseNewerDatabase,
+} from './migrationsCheck.js';
 import * as schema from './schema.js';
 import { sqliteStore } from './store.js';
 import type { Db } from './types.js';
@@ -16,6 +22,8 @@ export interface AppDatabase {
   db: Db;
   /** The writing connection (migrations, checkpoints, backups, the health probe). */
   sqlite: Database.Database;
+  /** The migrations this open applied (their tags, oldest first; none when the file was current), of `known`. */
+  migrations: MigrationsApplied;
   close(): void;
 }
 
@@ -88,6 +96,8 @@ export function openDatabase(path: string): AppDatabase {
     cacheStatements(sqlite);
     const writer = drizzle(sqlite, { schema });
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
+    const journal = readJournal(MIGRATIONS_FOLDER);
+    const migrations = { applied: pendingTags(journal, newestApplied(sqlite)), known: journal.length };
     migrate(writer, { migrationsFolder: MIGRATIONS_FOLDER });
     probeSqlite(sqlite, new Date());
     reader = path === ':memory:' ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
@@ -100,6 +110,7 @@ export function openDatabase(path: string): AppDatabase {
     return {
       db,
       sqlite,
+      migrations,
       close: () => {
         if (opened.open) opened.close();
         if (sqlite.open) sqlite.close();

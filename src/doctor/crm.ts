@@ -2,11 +2,22 @@ import type { CrmSystem } from '../domain/crmLink.js';
 import { createHubspot } from '../services/crm/hubspot.js';
 import { crmFromConfig } from '../services/crm/index.js';
 import { createSalesforce } from '../services/crm/salesforce.js';
-import { CrmError } from '../services/crm/types.js';
+import { type CrmConnector, CrmError } from '../services/crm/types.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 /** Per CRM: what it reads, and where to look when it refuses. */
-const CRMS: Record<CrmSystem, { reads: string; credentials: string; permissions: string; reach: string }> = {
+const CRMS: Record<
+  CrmSystem,
+  {
+    reads: string;
+    credentials: string;
+    permissions: string;
+    reach: string;
+    elsewhere: string;
+    /** What the doctor does not try, since only a write would tell. */
+    untried: string;
+  }
+> = {
   salesforce: {
     reads: 'Opportunities',
     credentials:
@@ -14,16 +25,72 @@ const CRMS: Record<CrmSystem, { reads: string; credentials: string; permissions:
     permissions:
       'Give the run-as integration user API Enabled and Read on Opportunities and Accounts (docs/crm.md#salesforce).',
     reach: 'Check the network and SALESFORCE_LOGIN_URL, then run the doctor again.',
+    elsewhere:
+      "Check SALESFORCE_LOGIN_URL: it must be your org's My Domain login URL, and the instance it names must be Salesforce's REST API (docs/crm.md#salesforce).",
+    untried: '',
   },
   hubspot: {
     reads: 'deals',
-    credentials: 'Check HUBSPOT_ACCESS_TOKEN: copy the private app access token again (docs/crm.md#hubspot).',
-    permissions: 'Give the private app the crm.objects.deals.read scope (docs/crm.md#hubspot).',
+    credentials:
+      "Check HUBSPOT_ACCESS_TOKEN: copy the service key again from HubSpot's Settings → Integrations → Service Keys (docs/crm.md#hubspot).",
+    permissions: 'Add the crm.objects.deals.read scope to the service key (docs/crm.md#hubspot).',
     reach: 'Check the network and HUBSPOT_API_URL, then run the doctor again.',
+    elsewhere:
+      "Check HUBSPOT_API_URL: leave it unset for HubSpot's API (https://api.hubapi.com), or name a proxy that passes HubSpot's answers on unchanged.",
+    untried:
+      ' Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
   },
 };
 
-/** Each connected CRM accepts the credentials and lets the app read its opportunities (the app's start check). */
+/** What the CRM's refusal of the start check says, with what to do. */
+function refusal(connector: CrmConnector, error: unknown): Finding {
+  const what = CRMS[connector.system];
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  if (error instanceof CrmError && error.opts.auth)
+    // The message names the CRM and what it said ("HubSpot refused the access token (INVALID_AUTHENTICATION)").
+    return { status: 'fail', text: `${message}.`, fix: what.credentials };
+  if (error instanceof CrmError && error.opts.unexpected)
+    return {
+      status: 'fail',
+      text: `What answered at ${connector.label}'s address is not ${connector.label}'s API: ${message}.`,
+      fix: what.elsewhere,
+    };
+  if (error instanceof CrmError && !error.opts.transient)
+    return {
+      status: 'fail',
+      text: `${connector.label} accepted the credentials but refused to let the app read ${what.reads}: ${message}.`,
+      fix: what.permissions,
+    };
+  return { status: 'fail', text: `${connector.label} could not be reached: ${message}.`, fix: what.reach };
+}
+
+/** The other reads the app needs (HubSpot: companies and notes, by their scopes), one finding for each refused. */
+async function readFindings(connector: CrmConnector): Promise<Finding[]> {
+  const what = CRMS[connector.system];
+  const reads = (await connector.reads?.()) ?? [];
+  const refused = reads.filter((r) => r.error);
+  if (refused.length === 0) {
+    const scopes =
+      reads.length > 0 ? ` with ${['crm.objects.deals.read', ...reads.map((r) => r.need)].join(', ')}` : '';
+    return [
+      {
+        status: 'pass',
+        text: `${connector.label} accepts the credentials, and the app can read what it needs${scopes}.${what.untried}`,
+      },
+    ];
+  }
+  return refused.map((r) => {
+    const message = (r.error?.message ?? '').replace(/\.$/, '');
+    if (r.error?.opts.transient || r.error?.opts.unexpected) return refusal(connector, r.error);
+    return {
+      status: 'fail',
+      text: `${connector.label} refused a read the app needs for ${r.purpose}: ${message}.`,
+      fix: `Add the ${r.need} scope to the service key (docs/crm.md#hubspot).`,
+    };
+  });
+}
+
+/** Each connected CRM accepts the credentials and lets the app read what it needs (the app's start check, and more). */
 async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
   const config = ctx.config;
   if (!config) return [];
@@ -38,36 +105,21 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
   }
   const findings: Finding[] = [];
   for (const connector of crm.connectors) {
-    const what = CRMS[connector.system];
     try {
       await connector.verify();
+    } catch (error) {
+      findings.push(refusal(connector, error));
+      continue;
+    }
+    if (!connector.reads) {
+      const reads = CRMS[connector.system].reads;
       findings.push({
         status: 'pass',
-        text: `${connector.label} accepts the credentials, and the app can read ${what.reads}.`,
+        text: `${connector.label} accepts the credentials, and the app can read ${reads}.`,
       });
-    } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-      if (error instanceof CrmError && error.opts.auth) {
-        findings.push({
-          status: 'fail',
-          // The message names the CRM and what it said ("HubSpot refused the access token (INVALID_AUTHENTICATION)").
-          text: `${message}.`,
-          fix: what.credentials,
-        });
-      } else if (error instanceof CrmError && !error.opts.transient) {
-        findings.push({
-          status: 'fail',
-          text: `${connector.label} accepted the credentials but refused to let the app read ${what.reads}: ${message}.`,
-          fix: what.permissions,
-        });
-      } else {
-        findings.push({
-          status: 'fail',
-          text: `${connector.label} could not be reached: ${message}.`,
-          fix: what.reach,
-        });
-      }
+      continue;
     }
+    findings.push(...(await readFindings(connector)));
   }
   return findings;
 }

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import { ALL_SCOPES, missingScopesBody, requiredScopes } from './fakeHubspotScopes.js';
 import { parseSearch, type Searchable, search } from './fakeHubspotSearch.js';
 
 /** Property values as HubSpot returns them: always strings, or null when unset. */
@@ -35,6 +36,8 @@ export interface FakeHubspotOptions {
   searchLagMs?: number;
   /** The clock (ms since the epoch) for rate windows, search lag and timestamps; default Date.now. */
   now?: () => number;
+  /** The scopes granted to the token (fakeHubspotScopes.ts); default every scope docs/crm.md asks for. */
+  scopes?: readonly string[];
 }
 
 /** One HTTP request the fake received. */
@@ -343,6 +346,7 @@ export class FakeHubspot {
   private readonly server: http.Server;
   private readonly now: () => number;
   private readonly searchLagMs: number;
+  private readonly scopes: readonly string[];
   private readonly startedAt: number;
   private origin = '';
   private stopped = false;
@@ -366,6 +370,7 @@ export class FakeHubspot {
     this.tenSecondLimit = options.tenSecondLimit ?? 100;
     this.searchPerSecondLimit = options.searchPerSecondLimit ?? 5;
     this.searchLagMs = options.searchLagMs ?? 0;
+    this.scopes = options.scopes ?? ALL_SCOPES;
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.server = http.createServer((req, res) => {
@@ -622,6 +627,9 @@ export class FakeHubspot {
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
       );
     }
+    const needed = requiredScopes(request.method, request.path);
+    if (needed.length > 0 && !needed.some((scope) => this.scopes.includes(scope)))
+      return { status: 403, body: missingScopesBody(needed, randomUUID()) };
     const now = this.now();
     this.recent = this.recent.filter((at) => now - at < TEN_SECONDS);
     if (this.recent.length >= this.tenSecondLimit) {
@@ -686,7 +694,11 @@ export class FakeHubspot {
     }
     if (parts.length === 5 && id === 'search' && method === 'POST')
       return this.searchObjects(type, request.body);
-    if (type === 'companies') return notFound(path);
+    if (type === 'companies') {
+      if (parts.length === 4 && method === 'GET')
+        return this.listObjects('companies', request.url.searchParams);
+      return notFound(path);
+    }
     if (type === 'deals') {
       if (parts.length === 4 && method === 'GET') return this.listDeals(request.url.searchParams);
       if (parts.length === 6 && id === 'batch' && action === 'read' && method === 'POST') {
@@ -699,6 +711,7 @@ export class FakeHubspot {
       return notFound(path);
     }
     if (parts.length === 4 && method === 'POST') return this.createNote(request.body);
+    if (parts.length === 4 && method === 'GET') return this.listObjects('notes', request.url.searchParams);
     return notFound(path);
   }
 
@@ -769,6 +782,24 @@ export class FakeHubspot {
     if (start + limit < all.length) {
       const after = String(start + limit);
       body.paging = { next: { after, link: `${this.origin}/crm/v3/objects/deals?after=${after}` } };
+    }
+    return { status: 200, body };
+  }
+
+  /** GET /crm/v3/objects/{companies|notes}: a page of the list, as for deals. */
+  private listObjects(type: 'companies' | 'notes', params: URLSearchParams): Answer {
+    const limit = Math.min(Number(params.get('limit') ?? 10) || 10, LIST_LIMIT_MAX);
+    const start = Number(params.get('after') ?? 0) || 0;
+    const all = [...(type === 'companies' ? this.companies : this.storedNotes).values()];
+    const asked = propertiesParam(params);
+    const json = (o: StoredObject) =>
+      type === 'companies'
+        ? this.objectJson(o, asked, COMPANY_DEFAULT_PROPERTIES, COMPANY_ALWAYS)
+        : this.noteJson(o, asked);
+    const body: Record<string, unknown> = { results: all.slice(start, start + limit).map(json) };
+    if (start + limit < all.length) {
+      const after = String(start + limit);
+      body.paging = { next: { after, link: `${this.origin}/crm/v3/objects/${type}?after=${after}` } };
     }
     return { status: 200, body };
   }

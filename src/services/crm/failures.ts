@@ -136,7 +136,7 @@ export function salesforceCode(error: unknown): string | undefined {
  * `{ status: 'error', message, correlationId, category }`, or the `errorType: 'RATE_LIMIT'` of its rate-limit answer;
  * a string when it was not JSON) and the answer's `headers`. Anything else got no answer (a failed or cut connection).
  */
-export function hubspotAnswer(error: unknown): VendorAnswer & { message: string } {
+export function hubspotAnswer(error: unknown): VendorAnswer & { message: string; scopes?: string[] } {
   const e = error as { code?: unknown; body?: unknown; headers?: Record<string, string>; message?: unknown };
   if (typeof e?.code !== 'number')
     return { message: typeof e?.message === 'string' ? e.message : String(error) };
@@ -151,9 +151,11 @@ export function hubspotAnswer(error: unknown): VendorAnswer & { message: string 
         ? body.errorType
         : undefined;
   const interval = Number(e.headers?.['x-hubspot-ratelimit-interval-milliseconds']);
+  const scopes = requiredScopes(body);
   return {
     status,
     ...(code === undefined ? {} : { code }),
+    ...(scopes.length > 0 ? { scopes } : {}),
     ...(status === 429 && interval > 0 ? { retryAfterMs: Math.min(interval, 60_000) } : {}),
     message: typeof body?.message === 'string' ? body.message : snippetOf(e.body),
   };
@@ -165,4 +167,18 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The scopes a MISSING_SCOPES answer names (`errors[].context.requiredGranularScopes`: one of them is needed), so the
+ * admin is told which to add to the key.
+ */
+function requiredScopes(body: unknown): string[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return [];
+  const scopes = errors.flatMap((e: { context?: { requiredGranularScopes?: unknown } } | undefined) => {
+    const named = e?.context?.requiredGranularScopes;
+    return Array.isArray(named) ? named.filter((s): s is string => typeof s === 'string') : [];
+  });
+  return [...new Set(scopes)];
 }

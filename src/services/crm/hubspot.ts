@@ -11,6 +11,7 @@ import {
   type HubspotCall,
   type SearchSlot,
 } from './hubspotAccounts.js';
+import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -60,7 +61,7 @@ interface HubspotApi {
 }
 
 /**
- * HubSpot through @hubspot/api-client with a private app's access token. The client's own retries are off (the
+ * HubSpot through @hubspot/api-client with a service key (or an existing legacy private app's access token). The client's own retries are off (the
  * outbox owns retries); each call has a deadline, after which a write counts as possibly done.
  */
 export function createHubspot(settings: HubspotSettings, logger: Logger): CrmConnector {
@@ -83,10 +84,10 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
   return {
     system: 'hubspot',
     label: 'HubSpot',
-    async verify() {
-      // The cheapest call the app's scopes allow: one deal (a token without crm.objects.deals.read is refused here).
-      await api.call(() => client.crm.deals.basicApi.getPage(1), false);
-    },
+    // The cheapest call the app's scopes allow: one deal (a token without crm.objects.deals.read is refused here),
+    // its answer checked for HubSpot's shape; the doctor also reads companies and notes (hubspotChecks.ts).
+    verify: () => verifyHubspot(client, api.call),
+    reads: () => hubspotReads(client, api.call),
     lookup: (id, opts = {}) => lookup(api, id, opts.timeoutMs),
     opportunitiesOn: accounts.opportunitiesOn,
     states: (ids) => states(api, ids),
@@ -122,7 +123,7 @@ async function call<T>(run: () => Promise<T>, write: boolean, ms: number): Promi
 function classify(error: unknown, write: boolean): CrmError {
   if (error instanceof CrmError) return error;
   const answer = hubspotAnswer(error);
-  const { status, code, message } = answer;
+  const { status, code, message, scopes } = answer;
   const { kind, opts } = classifyAnswer(HUBSPOT_CODES, answer, write);
   switch (kind) {
     case 'no_answer':
@@ -140,7 +141,7 @@ function classify(error: unknown, write: boolean): CrmError {
     default:
       return new CrmError(
         status === 403
-          ? `HubSpot: the private app lacks a scope (${message})`
+          ? `HubSpot: the access token lacks a scope${scopes ? ` (it needs ${scopes.join(' or ')})` : ''}: ${message}`
           : `HubSpot: HTTP ${status}: ${message}`,
         opts,
       );

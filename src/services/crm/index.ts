@@ -197,7 +197,8 @@ export function crmFromConfig(
 const CREDENTIAL_SETTINGS: Record<CrmSystem, string> = {
   salesforce:
     "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
-  hubspot: 'HUBSPOT_ACCESS_TOKEN (the private app access token) and its scopes',
+  hubspot:
+    "HUBSPOT_ACCESS_TOKEN (a service key from HubSpot's Settings → Integrations → Service Keys, or an existing private app's access token) and its scopes (docs/crm.md#hubspot)",
 };
 
 /**
@@ -212,6 +213,14 @@ export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
     } catch (error) {
       if (error instanceof CrmError && error.opts.auth) {
         throw new Error(`${error.message}. Check ${CREDENTIAL_SETTINGS[connector.system]}.`);
+      }
+      if (error instanceof CrmError && error.opts.unexpected) {
+        // Something answered at the CRM's address, but not the CRM: nothing it says can be trusted (npm run doctor).
+        logger.error(
+          { system: connector.system, err: error.message },
+          `What answered at ${connector.label}'s address is not ${connector.label}'s API; check its URL setting. CRM calls will fail until it is`,
+        );
+        continue;
       }
       if (error instanceof CrmError && !error.opts.transient) {
         // The credentials work but a check was refused (a permission, a scope): the app starts, and says what.

@@ -61,8 +61,21 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     label: 'Salesforce',
     async verify() {
       await session.reauthorize();
-      // The token works for the data API, and the run-as user may read opportunities (what the read-back needs).
-      await this.states(['006000000000000AAA']);
+      // The token works for the data API, and the run-as user may read opportunities (what the read-back needs); the
+      // answer must be a query result (any 200 is not enough: a proxy's or another service's JSON is not Salesforce's).
+      const soql = `SELECT Id FROM Opportunity WHERE Id IN (${soqlString('006000000000000AAA')})`;
+      const result = await session.call<unknown>(
+        { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+        false,
+      );
+      if (!isQueryResult(result))
+        throw new CrmError(
+          'Salesforce: the answer to a query is not Salesforce’s (no records and totalSize)',
+          {
+            transient: false,
+            unexpected: true,
+          },
+        );
     },
     lookup: (id, opts = {}) => lookup(session, logger, id, opts.timeoutMs),
     opportunitiesOn: (account, opts = {}) => opportunitiesOn(session, logger, account, opts.timeoutMs),
@@ -75,6 +88,12 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       return base ? `${base.replace(/\/$/, '')}/lightning/r/Opportunity/${id}/view` : undefined;
     },
   };
+}
+
+/** A SOQL query's answer as Salesforce gives it: `totalSize`, `done` and the `records` (each with its `attributes`). */
+function isQueryResult(answer: unknown): boolean {
+  const r = answer as { totalSize?: unknown; done?: unknown; records?: unknown } | null | undefined;
+  return typeof r?.totalSize === 'number' && typeof r.done === 'boolean' && Array.isArray(r.records);
 }
 
 async function lookup(

@@ -51,6 +51,13 @@ export interface CrmActivity {
   marker: string;
 }
 
+/** One read the doctor tries: the scope (or permission) it needs, what the app reads with it, and the refusal if any. */
+export interface CrmRead {
+  need: string;
+  purpose: string;
+  error?: CrmError;
+}
+
 /** Fields written on the opportunity or deal besides the activity (the optional mapping; empty when off). */
 export type CrmFields = Record<string, string>;
 
@@ -87,8 +94,16 @@ export interface CrmConnector {
   system: CrmSystem;
   /** The product's name, for people: "Salesforce", "HubSpot". */
   label: string;
-  /** Checks the credentials at start: throws `CrmError` with `auth` when the CRM refuses them. */
+  /**
+   * Checks the credentials at start: throws `CrmError` with `auth` when the CRM refuses them, `unexpected` when what
+   * answered is not the CRM's API.
+   */
   verify(): Promise<void>;
+  /**
+   * The doctor's look at what else the app reads (each read it needs, by the scope or permission it needs; no write
+   * is tried). Absent: `verify` covers it.
+   */
+  reads?(): Promise<CrmRead[]>;
   /** The record, or undefined when it does not exist (or the integration user cannot see it). */
   lookup(id: string, opts?: { timeoutMs?: number }): Promise<CrmRecord | undefined>;
   /**
@@ -121,6 +136,11 @@ export class CrmError extends Error {
       auth?: boolean;
       /** The record does not exist (or cannot be seen). */
       notFound?: boolean;
+      /**
+       * The call was answered, but not as the CRM's API answers (a 200 of another shape: a proxy's page, another
+       * service at the URL the settings name).
+       */
+      unexpected?: boolean;
       retryAfterMs?: number;
     },
   ) {
