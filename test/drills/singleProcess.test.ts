@@ -63,8 +63,9 @@ describe('one process per database file (dist/main.js)', () => {
 
   /** `node dist/main.js` as the unprivileged user, as spawnApp starts it otherwise. */
   const startAsNobody = (path: string): AppProcess => {
-    const child = spawn(nobodyApp.node, ['dist/main.js'], {
-      cwd: nobodyApp.root,
+    // In the test's folder, not the checkout: a developer's .env there is not read.
+    const child = spawn(nobodyApp.node, [join(nobodyApp.root, 'dist', 'main.js')], {
+      cwd: dir,
       uid: NOBODY,
       gid: NOBODY,
       env: { PATH: process.env.PATH ?? '', ...settings(path) },

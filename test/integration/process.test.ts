@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,25 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
     expect(message).toContain('PORT must be a whole number');
     expect(message).toContain('SLACK_API_URL must be an http(s) URL');
     expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it("never reads a developer's .env beside the checkout (the README says to make one)", async () => {
+    // A checkout of its own (its dist/ the repository's) with a .env that would fill in the missing settings: the
+    // repository's own .env, if there is one, is neither read nor touched.
+    const checkout = join(dir, 'checkout');
+    rmSync(checkout, { recursive: true, force: true });
+    mkdirSync(checkout);
+    symlinkSync(join(import.meta.dirname, '..', '..', 'dist'), join(checkout, 'dist'));
+    writeFileSync(
+      join(checkout, '.env'),
+      'SLACK_BOT_TOKEN=xoxb-from-a-developers-env\nSLACK_SIGNING_SECRET=from-a-developers-env\nPORT=3999\n',
+    );
+    const p = run({ PORT: 'eighty' }, { checkout });
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain('SLACK_BOT_TOKEN is missing');
+    expect(p.err()).toContain('SLACK_SIGNING_SECRET is missing');
+    expect(p.err()).toContain('PORT must be a whole number');
+    rmSync(checkout, { recursive: true, force: true });
   });
 
   it('stops with a clear message when Slack rejects the bot token', async () => {

@@ -8,13 +8,16 @@ import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../suppor
 
 /** The built app as the unprivileged user can run it (a copy when the checkout is in a private folder). */
 let app: UnprivilegedApp;
+/** The folder the app runs in (the test's own, readable by that user). */
+let runIn: string;
 
 /** `node dist/main.js` as the unprivileged user; resolves with its exit code and stderr (or kills it after 15 s). */
 function startAsNobody(
   databasePath: string,
 ): Promise<{ code: number | null; stderr: string; signal: string | null }> {
-  const child = spawn(app.node, ['dist/main.js'], {
-    cwd: app.root,
+  // In the test's folder (readable by that user), not the checkout: a developer's .env there is not read.
+  const child = spawn(app.node, [join(app.root, 'dist', 'main.js')], {
+    cwd: runIn,
     uid: NOBODY,
     gid: NOBODY,
     env: {
@@ -53,6 +56,7 @@ describe.runIf(asRoot)('a database the app cannot write stops the start', () => 
     app = unprivilegedApp();
     dir = mkdtempSync(join(tmpdir(), 'handoff-unwritable-'));
     chmodSync(dir, 0o755);
+    runIn = dir;
   }, 120_000);
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });

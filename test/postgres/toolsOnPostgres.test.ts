@@ -5,6 +5,7 @@ import { systemClock } from '../../src/clock.js';
 import { openPostgresReadOnly } from '../../src/db/pg/readOnly.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
+import { commandFolder } from '../support/appProcess.js';
 import { ROOT } from '../support/buildDist.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { freePort } from '../support/ports.js';
@@ -17,14 +18,20 @@ import { generatedSource, type SourceFile } from './moveSource.js';
  * who is connected without writing; `npm run backup` says to use pg_dump. The built commands (dist/, built by this
  * project's globalSetup), as an admin runs them.
  */
-const command = (name: string, args: string[], env: Record<string, string>, cwd = ROOT) => {
+/** Runs in `cwd`, by default an empty folder of its own: never in the checkout, where a developer's .env may be. */
+const command = (name: string, args: string[], env: Record<string, string>, cwd?: string) => {
+  const folder = cwd ? undefined : commandFolder();
   const { DATABASE_URL: _url, DATABASE_PATH: _path, ...rest } = process.env;
-  return spawnSync(process.execPath, [join(ROOT, 'dist', `${name}.js`), ...args], {
-    cwd,
-    env: { ...rest, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  try {
+    return spawnSync(process.execPath, [join(ROOT, 'dist', `${name}.js`), ...args], {
+      cwd: cwd ?? folder?.dir,
+      env: { ...rest, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  } finally {
+    folder?.dispose();
+  }
 };
 
 const databaseFindings = (report: DoctorReport) =>

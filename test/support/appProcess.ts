@@ -1,13 +1,25 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /**
+ * A new empty folder for a built command to run in, removed by `dispose`. The commands read `.env` from the folder
+ * they run in (as `npm start` does from the checkout): a test never runs one where a developer's `.env` may be.
+ */
+export function commandFolder(): { dir: string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'handoff-cwd-'));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * The one way tests start the built app as `npm start` runs it (`node dist/main.js`; dist/ is built once by
  * test/globalSetup.ts): only PATH and the given settings in its environment, its output kept, the port it listens on
- * read from its log when PORT is 0.
+ * read from its log when PORT is 0. It runs in an empty folder of its own (`commandFolder`), never in the checkout: a
+ * developer's `.env` there is not read. `checkout` is the folder holding `dist/` (the repository's by default).
  */
 export interface AppProcess {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -27,13 +39,18 @@ export interface AppProcess {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | null>;
 }
 
-export function spawnApp(env: Record<string, string>, opts: { keepOutput?: number } = {}): AppProcess {
+export function spawnApp(
+  env: Record<string, string>,
+  opts: { keepOutput?: number; checkout?: string } = {},
+): AppProcess {
   const keep = opts.keepOutput ?? 1_000_000;
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
+  const folder = commandFolder();
+  const child = spawn(process.execPath, [join(opts.checkout ?? root, 'dist', 'main.js')], {
+    cwd: folder.dir,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', folder.dispose);
   let stdout = '';
   let stderr = '';
   let code: number | null | undefined;

@@ -637,8 +637,9 @@ let builtAppSetup: boolean | undefined;
 async function againstBuiltApp(requests: { body: string; contentType: string }[]) {
   const slack = await FakeSlack.start();
   const dir = mkdtempSync(join(tmpdir(), 'handoff-hostile-'));
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: join(import.meta.dirname, '..', '..', '..'),
+  // In the test's own folder, not the checkout: a developer's .env there is not read.
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', '..', 'dist', 'main.js')], {
+    cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
       SLACK_BOT_TOKEN: slack.token,
