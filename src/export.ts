@@ -8,12 +8,13 @@
  * works on a database it may not write and beside a running app, and takes no lock. A database that needs migrating
  * is refused with one line and exit code 1 (the app migrates it when it starts).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { systemClock } from './clock.js';
 import type { AppDatabase, Executor } from './db/client.js';
 import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
+import { writePrivateFile } from './db/privateFiles.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
 import { logMismatches } from './db/repositories/events.js';
 import { redactedUrl } from './db/storage.js';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
     );
   }
   if (args.values.out) {
-    writeFileSync(args.values.out, csv);
+    // A new file is the user's alone (0600), whatever the umask: the touch log names people and deals.
+    writePrivateFile(args.values.out, csv);
     process.stderr.write(`Wrote ${rows} handoff(s) to ${args.values.out}\n`);
   } else {
     process.stdout.write(csv);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock } from './clock.js';
 import { startHandoffApp } from './compose.js';
@@ -7,6 +7,7 @@ import { startCheckpointer } from './db/checkpointer.js';
 import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
 import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from './db/lock.js';
 import { DatabaseNewerError } from './db/migrationsCheck.js';
+import { makePrivateFolder } from './db/privateFiles.js';
 import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
 import { createLogger, type Logger } from './logger.js';
 import { APP_VERSION } from './version.js';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
 function openSqlite(path: string, logger: Logger): AppStorage {
   const lock: DatabaseLock = orExit(() => {
     // First whether the files can be written at all: that message says what to fix (the lock's would not).
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateFolder(dirname(path));
     checkWritable(path);
     return lockDatabase(path);
   }, [DatabaseInUseError, DatabaseLockError, DatabaseUnwritableError]);

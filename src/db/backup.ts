@@ -1,17 +1,20 @@
-import { existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, linkSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { Logger } from '../logger.js';
+import { lockPathOf } from './lockFiles.js';
+import { createPrivateTemporary } from './privateFiles.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './readOnly.js';
 
 /**
  * A consistent copy of the database while the app runs (`npm run backup`), by SQLite's online backup API. The live
  * database is opened as `npm run export` opens it (openDatabaseReadOnly: never migrated, written or locked); the copy
  * is made in one step, inside one read transaction, so it is the database as of one commit and a write by the app
- * meanwhile cannot restart it. The copy is written beside the target under a temporary name, checked with
+ * meanwhile cannot restart it. The copy is written beside the target under a temporary name nobody can guess, made
+ * 0600 with O_EXCL|O_NOFOLLOW (db/privateFiles.ts: a link planted there is refused, never followed), checked with
  * `PRAGMA integrity_check`, and only then given the target's name: a failed or interrupted backup leaves no file that
- * looks like a backup.
+ * looks like a backup, and a backup is the service user's alone whatever the umask.
  */
 
 /** The copy failed SQLite's integrity check (the first problems it reported); no file was left at the target. */
@@ -58,11 +61,66 @@ export function integrityProblems(path: string): string[] {
   }
 }
 
-/** Refuses a target that is the database itself, exists without `force`, or has SQLite's side files beside it. */
-function checkTarget(source: string, target: string, force: boolean): void {
-  if (existsSync(target) && existsSync(source) && statSync(target).ino === statSync(source).ino) {
-    throw new BackupTargetError(`${target} is the database itself: choose another file.`);
+/** The backup could not be written where it was asked to go (the folder, not the database, is at fault). */
+export class BackupWriteError extends Error {
+  constructor(
+    readonly target: string,
+    /** The system's or SQLite's code (EACCES, ENOENT, SQLITE_FULL…) and what it said. */
+    readonly code: string,
+    readonly problem: string,
+  ) {
+    super(`Could not write the backup ${target}: ${problem}`);
+    this.name = 'BackupWriteError';
   }
+}
+
+/** What SQLite says when the copy cannot be written (the source is read in one transaction opened before). */
+const WRITE_SIDE = /^SQLITE_(CANTOPEN|FULL|READONLY|PERM|IOERR)/;
+
+/** The files SQLite and the lock keep beside a database: a backup must never be written over one of them. */
+const COMPANIONS = ['-wal', '-shm', '-journal'] as const;
+
+/** `path` with symbolic links resolved, also when the file itself does not exist yet (its folder's real path then). */
+function realPathOf(path: string): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  try {
+    return join(realpathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return absolute;
+  }
+}
+
+/** Which of the database's own files `target` is (by real path, or the same file by another name), if any. */
+function databaseFileAt(source: string, target: string): string | undefined {
+  const real = realPathOf(source);
+  const own = new Map<string, string>([[real, 'the database itself']]);
+  for (const suffix of COMPANIONS) own.set(`${real}${suffix}`, `the database's ${suffix} file`);
+  own.set(lockPathOf(source), "the database's lock file");
+  const named = own.get(realPathOf(target));
+  if (named) return named;
+  if (!existsSync(target)) return undefined;
+  const { dev, ino } = statSync(target);
+  for (const [file, name] of own) {
+    if (!existsSync(file)) continue;
+    const other = statSync(file);
+    if (other.dev === dev && other.ino === ino) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a target that is the database or one of its files (its -wal, -shm, -journal or lock file: replacing a live
+ * -wal loses what it holds), exists without `force`, or has SQLite's side files beside it.
+ */
+function checkTarget(source: string, target: string, force: boolean): void {
+  const own = databaseFileAt(source, target);
+  if (own === 'the database itself')
+    throw new BackupTargetError(`${target} is the database itself: choose another file.`);
+  if (own)
+    throw new BackupTargetError(
+      `${target} is ${own} (${source}): writing over it would damage the database. Choose another file.`,
+    );
   if (existsSync(`${target}-wal`) || existsSync(`${target}-journal`)) {
     throw new BackupTargetError(
       `${target} has a -wal or -journal file beside it (a database in use, or not closed cleanly): choose another file.`,
@@ -72,6 +130,17 @@ function checkTarget(source: string, target: string, force: boolean): void {
     throw new BackupTargetError(
       `${target} already exists: choose another file, or add --force to replace it.`,
     );
+  }
+}
+
+/** Runs a step that writes beside `target`: a file-system refusal there is the target folder's fault (BackupWriteError). */
+function writable<T>(target: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (error instanceof BackupTargetError || typeof code !== 'string') throw error;
+    throw new BackupWriteError(target, code, (error as Error).message);
   }
 }
 
@@ -97,21 +166,29 @@ export async function backupDatabase(
 ): Promise<BackupResult> {
   const force = opts.force ?? false;
   checkTarget(source, target, force);
-  const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-  const live = openDatabaseReadOnly(source);
+  const temporary = writable(target, () => createPrivateTemporary(target));
+  const partial = temporary.path;
   try {
-    // All pages in the second step (the first only starts the backup): one read transaction, one commit's state.
-    await live.sqlite.backup(partial, { progress: () => 0x7fffffff });
-  } finally {
-    live.close();
-  }
-  try {
+    const live = openDatabaseReadOnly(source);
+    try {
+      // All pages in the second step (the first only starts the backup): one read transaction, one commit's state.
+      await live.sqlite.backup(partial, { progress: () => 0x7fffffff });
+    } catch (error) {
+      if (error instanceof Database.SqliteError && WRITE_SIDE.test(error.code))
+        throw new BackupWriteError(target, error.code, error.message);
+      throw error;
+    } finally {
+      live.close();
+    }
+    if (!temporary.unchanged())
+      throw new BackupTargetError(
+        `${partial} was replaced while the backup was written (another user can write ${dirname(target)}): no backup was kept. Write backups into a folder only this user can write.`,
+      );
     const problems = integrityProblems(partial);
     if (problems.length > 0) throw new BackupCheckError(target, problems);
     checkTarget(source, target, force);
     // Without --force, a hard link fails if the target appeared meanwhile; with it, rename replaces it atomically.
-    if (force) renameSync(partial, target);
-    else noClobberLink(partial, target);
+    writable(target, () => (force ? renameSync(partial, target) : noClobberLink(partial, target)));
     return { target, bytes: statSync(target).size };
   } finally {
     for (const file of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`])
@@ -131,6 +208,11 @@ export function backupFailureReason(source: string, error: unknown): string | un
     return `${error.message}. No backup was written; the database at ${source} may be damaged.`;
   }
   if (error instanceof BackupTargetError) return error.message;
+  if (error instanceof BackupWriteError) {
+    const folder = dirname(error.target);
+    const what = error.code === 'ENOENT' ? `the folder ${folder} does not exist` : error.problem;
+    return `Could not write the backup ${error.target}: ${what}. Check that ${folder} exists, has room and that this user may write it; the database at ${source} was not touched.`;
+  }
   if (error instanceof Database.SqliteError) {
     return `Could not back up the database at ${source}: ${error.message} (${error.code}).`;
   }

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import {
   readJournal,
   refuseNewerDatabase,
 } from './migrationsCheck.js';
+import { createPrivateFileIfMissing, makePrivateFolder } from './privateFiles.js';
 import * as schema from './schema.js';
 import { sqliteStore } from './store.js';
 import type { Db } from './types.js';
@@ -83,8 +84,10 @@ export function checkWritable(path: string): void {
  */
 export function openDatabase(path: string): AppDatabase {
   if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateFolder(dirname(path));
     checkWritable(path);
+    // 0600 whatever the umask; SQLite gives the -wal and -shm the database file's own mode (db/privateFiles.ts).
+    createPrivateFileIfMissing(path);
   }
   const sqlite = new Database(path);
   let reader: Database.Database | undefined;

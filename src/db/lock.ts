@@ -1,9 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, utimesSync } from 'node:fs';
+import { existsSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  codeOf,
   createShared,
   DatabaseInUseError,
   DatabaseLockError,
@@ -17,6 +16,7 @@ import {
   whyUnwritable,
   writeHolder,
 } from './lockFiles.js';
+import { createPrivateFileIfMissing, makePrivateFolder } from './privateFiles.js';
 
 export {
   DatabaseInUseError,
@@ -125,7 +125,7 @@ const REFRESH_MS = 60 * 60 * 1000;
 export function lockDatabase(databasePath: string): DatabaseLock {
   if (databasePath === ':memory:') return { lockPath: '', identityLockPath: '', release: () => {} };
   const database = resolve(databasePath);
-  mkdirSync(dirname(database), { recursive: true });
+  makePrivateFolder(dirname(database));
   const lockPath = lockPathOf(databasePath);
   const pathLock = take(database, lockPath);
 
@@ -134,13 +134,8 @@ export function lockDatabase(databasePath: string): DatabaseLock {
   try {
     // The identity lock needs the file. Created only when missing: closing a descriptor of an existing database file
     // could drop locks this process holds on it.
-    if (!existsSync(database)) {
-      try {
-        closeSync(openSync(database, 'wx', 0o644));
-      } catch (error) {
-        if (codeOf(error) !== 'EEXIST') throw error;
-      }
-    }
+    // Mode 0600 whatever the umask: SQLite gives its -wal and -shm the database file's mode (db/privateFiles.ts).
+    if (!existsSync(database)) createPrivateFileIfMissing(database);
     identityLockDir(database);
     identityLockPath = identityLockPathOf(database);
     createShared(identityLockPath);

@@ -121,8 +121,10 @@ describe('scheduled backups (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT)', () => {
     await h.app.scheduler.runNow(JOB);
     const failures = h.logs.filter((line) => line.level === 50 && /backup/.test(String(line.msg)));
     expect(failures).toHaveLength(1);
+    // The folder is named as what to fix, not the database (issue 50 item 31).
+    const file = join(backups, 'handoff-20261124-0330.db');
     expect(failures[0]?.msg).toBe(
-      'scheduled backup failed: Could not write the backup: Cannot save backup because the directory does not exist.',
+      `scheduled backup failed: Could not write the backup ${file}: the folder ${backups} does not exist. Check that ${backups} exists, has room and that this user may write it; the database at ${h.config.databasePath} was not touched.`,
     );
     expect(failures[0]?.file).toBe(join(backups, 'handoff-20261124-0330.db'));
 
