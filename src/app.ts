@@ -24,7 +24,7 @@ export interface AppDeps {
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
-    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'shouldRecheck' | 'watch'>;
+    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'revokedNow' | 'shouldRecheck' | 'watch'>;
     /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
     recheckSlack: () => Promise<unknown>;
   };
@@ -46,6 +46,8 @@ function healthRoute(deps: AppDeps): CustomRoute {
     method: ['GET', 'HEAD'],
     handler: async (req, res) => {
       if (health.slack.shouldRecheck(SLACK_RECHECK_MS)) await health.recheckSlack().catch(() => undefined);
+      // Slack may have told another process on the database that the token is gone (issue 50 item 23).
+      await health.slack.revokedNow();
       let database: 'ok' | 'unwritable' = 'ok';
       try {
         if (!(await health.storage.writable())) database = 'unwritable';

@@ -67,6 +67,8 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     background,
     // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
     slackCutOff: () => wired.clients.connection.revoked,
+    // Told to another process on the database: read again right before each run of a job that calls Slack.
+    refreshCutOff: () => wired.clients.connection.revokedNow(),
     // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres).
     claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder }),
   });

@@ -145,7 +145,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     channelJoined: p.channelAccess.joined,
     slackEvents: {
       statusChanged: p.statusEvents.changed,
-      revoked: (by) => s.clients.connection.revoke(by),
+      revoked: (by) => s.clients.connection.revokeEverywhere(by),
       channelLeft: p.channelAccess.left,
     },
     memberOf: membership(s.directory),

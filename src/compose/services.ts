@@ -40,8 +40,9 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     alone: !isPostgres(db),
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
     guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
-    // Slack uninstalled the app or revoked its token: every message waits for a restart with a new token.
-    paused: () => s.clients.connection.revoked !== undefined,
+    // Slack uninstalled the app or revoked its token (told to any process on the database, read at most every 2 s):
+    // every message waits for a restart with a new token.
+    paused: async () => (await s.clients.connection.revokedNow(2_000)) !== undefined,
     surfaces: s.surfaces,
     homes,
     turn: () => s.activity.turn(),

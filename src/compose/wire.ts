@@ -6,6 +6,7 @@ import type { OutboxWorker } from '../outbox/worker.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
+import { revocationRecord } from '../runtime/revocations.js';
 import { createHubspot } from '../services/crm/hubspot.js';
 import { crmFromConfig, verifyCrm } from '../services/crm/index.js';
 import { createSalesforce } from '../services/crm/salesforce.js';
@@ -46,6 +47,11 @@ export async function wire(opts: StartOptions): Promise<{
   const clients = opts.clients ?? createSlackClients(config, logger);
   const startup =
     opts.startup ?? (await resolveStartup({ config, client: clients.interactive, clock, logger }));
+  // Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
+  // took the token forgets what was said of it (issue 50 item 23).
+  const revocations = revocationRecord({ db, clock, token: config.slack.botToken });
+  clients.connection.keepIn(revocations);
+  if (!opts.startup) await revocations.forget();
   const crm =
     opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.

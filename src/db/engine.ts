@@ -71,6 +71,7 @@ export const ENGINE_NEUTRAL = [
   'postedMessages',
   'removedChannels',
   'slackEvents',
+  'slackRevocations',
   'surfaces',
 ] as const;
 

@@ -60,7 +60,7 @@ export interface HandlerDeps {
     /** `user_status_changed`: an AE who went away is seen at once (escalation/awayCheck.ts). */
     statusChanged: StatusEvents['changed'];
     /** `app_uninstalled`, `tokens_revoked` of the bot token: nothing more is sent until a restart with a new token. */
-    revoked: SlackConnection['revoke'];
+    revoked: SlackConnection['revokeEverywhere'];
     /** `channel_left`, `group_left`: what would go there waits for an invite (partners/channelAccess.ts). */
     channelLeft: ChannelAccess['left'];
   };

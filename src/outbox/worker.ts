@@ -48,9 +48,9 @@ export class OutboxWorker {
     private readonly opts: OutboxWorkerOptions & {
       /**
        * While true, nothing is delivered: every row stays pending as it is (not tried, not parked) and goes out once
-       * it is false again. Slack uninstalled the app or revoked its token (runtime/health.ts `SlackConnection.revoked`).
+       * it is false again. Slack uninstalled the app or revoked its token (runtime/health.ts `SlackConnection.revokedNow`).
        */
-      paused?: () => boolean;
+      paused?: () => boolean | Promise<boolean>;
     },
   ) {
     const timers = opts.timers ?? realTimers;
@@ -150,7 +150,7 @@ export class OutboxWorker {
   private async drain(): Promise<number> {
     let tried = 0;
     for (;;) {
-      if (this.opts.paused?.()) return tried;
+      if (await this.opts.paused?.()) return tried;
       const now = await this.clock.now();
       const { rows, refused } = await this.claimDue(now);
       const heads = rows.filter((row) => this.pacing.paced(row, DELIVERY_KINDS[row.method]));

@@ -7,6 +7,7 @@ import { slackFetch } from './slackFetch.js';
  * (a disk fills and is cleaned, a file is made read-only and back, a token is refused): what the answers say is not
  * latched. Only Slack's own word that the app was uninstalled or its bot token revoked (app_uninstalled,
  * tokens_revoked) is: that token never works again, so the app stays disconnected until it restarts with a new one.
+ * That word is kept in the database (runtime/revocations.ts): every process on it stops, whichever one Slack told.
  */
 
 /** Slack answers that mean the bot token itself is no good (revoked, uninstalled, wrong): no retry can fix them. */
@@ -27,6 +28,12 @@ export function slackErrorCode(error: unknown): string | undefined {
 /** The events in which Slack says the bot token is gone for good: the app was uninstalled, or the token revoked. */
 export type Revocation = 'app_uninstalled' | 'tokens_revoked';
 
+/** Where Slack's word of a revocation is kept for every process on the database (runtime/revocations.ts). */
+export interface RevocationRecord {
+  read(): Promise<Revocation | undefined>;
+  write(by: Revocation): Promise<void>;
+}
+
 /**
  * Whether Slack still accepts the bot token, as the answers to the app's own calls say, or as Slack said by an event
  * (`revoke`): then the outbox sends nothing more (every message waits) until the app restarts with a new token.
@@ -35,6 +42,8 @@ export class SlackConnection {
   private rejectedWith: string | undefined;
   private revokedBy: Revocation | undefined;
   private lastCheck = Number.NEGATIVE_INFINITY;
+  private record: RevocationRecord | undefined;
+  private lastRead = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly logger: Logger,
@@ -64,6 +73,36 @@ export class SlackConnection {
       'Slack says the app was uninstalled or its bot token revoked: nothing more is sent to Slack; every message waits and all data is kept. Reinstall the app, put its new bot token in SLACK_BOT_TOKEN and restart: what waited is delivered then',
     );
     return true;
+  }
+
+  /** Keeps Slack's word of a revocation where every process on the database reads it (issue 50 item 23). */
+  keepIn(record: RevocationRecord): void {
+    this.record = record;
+  }
+
+  /** Slack told this process by an event: kept for every process first, then this one is disconnected. */
+  async revokeEverywhere(by: Revocation): Promise<boolean> {
+    await this.record?.write(by);
+    return this.revoke(by);
+  }
+
+  /**
+   * The revocation as any process on the database heard it: read again when the last read is older than `maxAgeMs`
+   * (0: read now). Once heard, it holds here until a restart, as if this process had got the event.
+   */
+  async revokedNow(maxAgeMs = 0): Promise<Revocation | undefined> {
+    if (this.revokedBy !== undefined || !this.record) return this.revokedBy;
+    const now = this.monotonic();
+    if (now - this.lastRead < maxAgeMs) return undefined;
+    this.lastRead = now;
+    try {
+      const by = await this.record.read();
+      if (by !== undefined) this.revoke(by);
+    } catch (error) {
+      // The database did not answer: what it says is read again next time (storage health reports the database).
+      this.logger.warn({ err: error }, 'could not read whether Slack revoked the bot token');
+    }
+    return this.revokedBy;
   }
 
   /** Slack refused the token. */

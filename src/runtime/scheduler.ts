@@ -64,6 +64,11 @@ export interface SchedulerDeps {
   /** Why Slack takes no call from the app now (the app uninstalled, its token revoked), or undefined while it does. */
   slackCutOff?: () => string | undefined;
   /**
+   * Reads again, just before a job that calls Slack runs, what `slackCutOff` then says: another process on the
+   * database may have been told (issue 50 item 23). None: `slackCutOff` is always current.
+   */
+  refreshCutOff?: () => Promise<unknown>;
+  /**
    * Claims of the slots, so that each runs once across processes: a tick claims the cron slot it stands for, a
    * catch-up the slot it catches up on (a start-time run and `runNow` claim nothing). None: every slot runs here.
    */
@@ -72,8 +77,10 @@ export interface SchedulerDeps {
 
 /** What the runs of a job pass through: the Slack pause, and the catch-up once it ends. */
 interface Gate {
-  /** Whether `job` may run now (no: held while Slack takes no calls). */
+  /** Whether `job` may run now (no: held while Slack takes no calls), as last known. */
   allows(job: JobSpec): boolean;
+  /** `allows`, with the cut-off read again first for a job that calls Slack: asked right before a run. */
+  confirms(job: JobSpec): Promise<boolean>;
   /**
    * After a pause: the jobs it held catch up as at start, but `except` (about to run anyway). Undefined when there is
    * nothing to catch up on; else settles once the at-start runs have, with the catch-ups begun.
@@ -106,6 +113,10 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
   const pause = createSlackPause(deps.slackCutOff, pausable, deps.logger);
   const gate: Gate = {
     allows: (job) => pause.allows(job),
+    async confirms(job) {
+      if (job.callsSlack) await deps.refreshCutOff?.();
+      return pause.allows(job);
+    },
     resume(except) {
       const held = new Set(pause.ended());
       held.delete(except);
@@ -134,7 +145,10 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
       const resumed = gate.resume(name);
       if (resumed) await Promise.all(await resumed);
       if (!gate.allows(job)) return;
-      await deps.background.track(runOnce(deps.logger, job, slot ?? deps.clock.now()));
+      const at = slot ?? deps.clock.now();
+      await deps.background.track(
+        runOnce(deps.logger, job, at, false, { claims: undefined, slot: at, gate }),
+      );
     },
     async stop() {
       ticks?.stop();
@@ -145,10 +159,14 @@ export function createScheduler(jobs: readonly JobSpec[], deps: SchedulerDeps): 
   };
 }
 
-/** The slot a run claims first (`claims` of the scheduler's deps), and the time the claimed slot stands for. */
+/**
+ * The slot a run claims first (`claims` of the scheduler's deps), and the time the claimed slot stands for; and the
+ * gate asked again right before (a tick's quick look at the pause may be a few seconds old).
+ */
 interface Claimed {
   claims: SlotClaims | undefined;
   slot: Date;
+  gate?: Pick<Gate, 'confirms'>;
 }
 
 async function runOnce(
@@ -159,6 +177,8 @@ async function runOnce(
   claimed?: Claimed,
 ): Promise<void> {
   try {
+    // Only a job that calls Slack waits for the read: local work starts at once, as before.
+    if (job.callsSlack && claimed?.gate && !(await claimed.gate.confirms(job))) return;
     if (claimed?.claims && !(await claimed.claims.claim(job, claimed.slot))) {
       logger.debug(
         { job: job.name, slot: claimed.slot },
@@ -193,7 +213,9 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
         }
         busy.add(job.name);
         void deps.background
-          .track(runOnce(deps.logger, job, deps.clock.now(), false, { claims: deps.claims, slot: cronSlot }))
+          .track(
+            runOnce(deps.logger, job, deps.clock.now(), false, { claims: deps.claims, slot: cronSlot, gate }),
+          )
           .finally(() => busy.delete(job.name));
       },
     })),
@@ -208,20 +230,24 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
 async function runAtStart(
   jobs: readonly JobSpec[],
   deps: SchedulerDeps,
-  gate: Pick<Gate, 'allows'>,
+  gate: Pick<Gate, 'allows' | 'confirms'>,
   lastSlot: (name: string, at: Date, withinMs: number) => Date | undefined,
 ): Promise<Promise<void>[]> {
   const catchUps: Promise<void>[] = [];
   for (const job of jobs) {
     if (!job.atStart || !gate.allows(job)) continue;
-    if (job.atStart === 'run') await deps.background.track(runOnce(deps.logger, job, deps.clock.now()));
-    else {
+    if (job.atStart === 'run') {
+      const now = deps.clock.now();
+      await deps.background.track(
+        runOnce(deps.logger, job, now, false, { claims: undefined, slot: now, gate }),
+      );
+    } else {
       const slot = lastSlot(job.name, deps.clock.now(), job.atStart.catchUpWithinMs);
       if (slot) {
         deps.logger.info({ job: job.name, slot }, 'catching up on the latest scheduled run');
         // In the background: a digest takes seconds (figures, chart, upload), and the start must not wait.
         catchUps.push(
-          deps.background.track(runOnce(deps.logger, job, slot, true, { claims: deps.claims, slot })),
+          deps.background.track(runOnce(deps.logger, job, slot, true, { claims: deps.claims, slot, gate })),
         );
       }
     }

@@ -31,6 +31,7 @@ import { partnerThreadsContract } from './partnerThreads.contract.js';
 import { postedMessagesContract } from './postedMessages.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
+import { slackRevocationsContract } from './slackRevocations.contract.js';
 import { surfacesContract } from './surfaces.contract.js';
 
 /** One contract per repository file written for both engines: a file listed in ENGINE_NEUTRAL without one does not compile. */
@@ -66,5 +67,6 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   postedMessages: postedMessagesContract,
   removedChannels: removedChannelsContract,
   slackEvents: slackEventsContract,
+  slackRevocations: slackRevocationsContract,
   surfaces: surfacesContract,
 };

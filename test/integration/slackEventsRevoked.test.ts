@@ -131,6 +131,51 @@ describe('the app uninstalled, or its bot token revoked', () => {
     expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
   });
 
+  it('told to one of two processes on the database: the other stops too, and its sweep expires nothing', async () => {
+    // Issue 50 item 23: Slack sends the event to one replica; the state lives in the database, read by every one.
+    const a = await startHarness({ env: QUIET, now: '2026-11-25T10:00:00Z' });
+    stops.push(async () => {
+      await a.stop({ keepDatabase: true });
+      await a.slack.stop();
+      removeKeptDatabase(a.databaseKey);
+    });
+    const b = await startHarness({
+      env: QUIET,
+      now: '2026-11-25T10:00:00Z',
+      slack: a.slack,
+      databasePath: a.databaseKey,
+    });
+    stops.push(() => b.stop({ keepDatabase: true }));
+    const { answer } = await submitAndSend(a, account('Two Replicas Account'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    // On SQLite each process takes itself to be the only one (production locks the file to one): both may post.
+    await waitFor(() => aeDms(a).length > 0, 8000, 'the AE DM');
+    await quiet(a);
+    await quiet(b);
+    expect((await health(b)).status).toBe(200);
+
+    await deliver(a, slackEvent.appUninstalled());
+    // B heard nothing from Slack, and reads it from the database.
+    expect(await health(b)).toEqual({
+      status: 503,
+      body: { ok: false, database: 'ok', slack: 'disconnected', revoked: 'app_uninstalled' },
+    });
+    expect(revokedLogs(b)).toHaveLength(1);
+    // Past the deadline: B's sweep, as its tick would run it, makes no call and expires nothing.
+    const before = b.slack.calls.length;
+    b.clock.set('2026-11-30T15:00:00Z');
+    await b.app.scheduler.runNow('response-window-sweep');
+    await quiet(b);
+    const [handoff] = await b.database.db.select().from(b.tables.handoffs);
+    expect(handoff?.status).toBe('sent');
+    expect(b.slack.calls.slice(before).map((c) => c.method)).toEqual([]);
+    // A handoff sent through B waits in the outbox like one sent through A (the review's reads of Slack aside).
+    const posts = b.slack.calls.length;
+    await sendWhileRevoked(b, 'Sent Through B');
+    const sent = b.slack.calls.slice(posts).map((c) => c.method);
+    expect(sent.filter((m) => m.startsWith('chat.') || m.startsWith('views.publish'))).toEqual([]);
+  });
+
   it('the scheduled jobs that call Slack pause (logged once), local ones go on; a restart catches up', async () => {
     const onSqlite = harnessEngine() === 'sqlite';
     const backupDir = mkdtempSync(join(tmpdir(), 'handoff-revoked-backups-'));

@@ -3,11 +3,12 @@ import type { HandlerDeps } from '../deps.js';
 
 /**
  * The app was uninstalled from the workspace: its bot token no longer works. Nothing more is sent (the outbox keeps
- * every message waiting), `/healthz` says so, and all data stays; logged as an error once (runtime/health.ts).
+ * every message waiting), `/healthz` says so, and all data stays; logged as an error once (runtime/health.ts). Kept in
+ * the database before the event is acknowledged, so every process on it stops too (runtime/revocations.ts).
  */
 export function appUninstalled(deps: HandlerDeps) {
   return async (_args: SlackEventMiddlewareArgs<'app_uninstalled'> & AllMiddlewareArgs) => {
-    deps.slackEvents.revoked('app_uninstalled');
+    await deps.slackEvents.revoked('app_uninstalled');
   };
 }
 
@@ -21,6 +22,7 @@ export function tokensRevoked(deps: HandlerDeps) {
     const ids = Array.isArray(bot) ? bot.filter((id): id is string => typeof id === 'string') : [];
     const botUserId = deps.startup.workspace.botUserId;
     // The app's one bot user; without its id (not learned at start), any bot token of this app is its own.
-    if (ids.length > 0 && (!botUserId || ids.includes(botUserId))) deps.slackEvents.revoked('tokens_revoked');
+    if (ids.length > 0 && (!botUserId || ids.includes(botUserId)))
+      await deps.slackEvents.revoked('tokens_revoked');
   };
 }
