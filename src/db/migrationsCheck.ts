@@ -15,6 +15,31 @@ export function readJournal(folder: string): JournalEntry[] {
   return journal.entries;
 }
 
+/** What opening a database applied: logged at start, so an upgrade's log says what it changed. */
+export interface MigrationsApplied {
+  /** The tags of the migrations applied, oldest first; none when the database was current. */
+  applied: string[];
+  /** How many migrations this version knows. */
+  known: number;
+}
+
+/** The tags of this version's migrations that a database whose newest applied migration dates from `newest` lacks. */
+export function pendingTags(entries: readonly JournalEntry[], newest: number | undefined): string[] {
+  return entries.filter((entry) => newest === undefined || newest < entry.when).map((entry) => entry.tag);
+}
+
+/** The time of the newest migration applied to a SQLite database (drizzle's `__drizzle_migrations`), if any. */
+export function newestApplied(sqlite: Database.Database): number | undefined {
+  const table = sqlite
+    .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .get();
+  if (!table) return undefined;
+  const row = sqlite.prepare('select max(created_at) as applied from __drizzle_migrations').get() as {
+    applied: number | string | null;
+  };
+  return row.applied === null ? undefined : Number(row.applied);
+}
+
 /**
  * The database was migrated by a newer version of the app than this one (a rollback of the code without the data):
  * this version does not know its newest tables and columns, and drizzle's migrator would carry on regardless.
@@ -34,14 +59,9 @@ export class DatabaseNewerError extends Error {
  * a database from a newer version is one whose last applied time is later than this version's last migration.
  */
 export function refuseNewerDatabase(sqlite: Database.Database, path: string, folder: string): void {
-  const table = sqlite
-    .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
-    .get();
-  if (!table) return;
-  const row = sqlite.prepare('select max(created_at) as applied from __drizzle_migrations').get() as {
-    applied: number | string | null;
-  };
-  const applied = Number(row.applied ?? 0);
+  const newest = newestApplied(sqlite);
+  if (newest === undefined) return;
+  const applied = newest;
   const entries = readJournal(folder);
   const latest = entries.reduce<JournalEntry | undefined>(
     (a, e) => (a && a.when >= e.when ? a : e),

@@ -102,6 +102,8 @@ export function openDatabaseReadOnly(path: string): AppDatabase {
     return {
       db,
       sqlite,
+      // Read only: nothing applied (a database that lacked any was refused above).
+      migrations: { applied: [], known: readJournal(MIGRATIONS_FOLDER).length },
       close: () => {
         if (sqlite.open) sqlite.close();
       },

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from '../runtime/storageHealth.js';
 import type { AppDatabase } from './client.js';
+import type { MigrationsApplied } from './migrationsCheck.js';
 import { PostgresNewerError } from './pg/moveErrors.js';
 import { openPostgresDatabase } from './pg/store.js';
 import type { Db } from './types.js';
@@ -15,6 +16,8 @@ export interface AppStorage extends StorageProbe {
   db: Db;
   /** Where the data is, for logs and messages: the file, or the server and database (never the password). */
   where: string;
+  /** The migrations opening it applied (logged at start). */
+  migrations: MigrationsApplied;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export function sqliteStorage(database: AppDatabase): AppStorage & { database: A
     engine: 'sqlite',
     db: database.db,
     where: sqlite.name,
+    migrations: database.migrations,
     probe: async (at) => probeSqlite(sqlite, at),
     busy: () => sqlite.inTransaction,
     close: async () => database.close(),
@@ -92,5 +96,13 @@ export async function postgresStorage(
       `The Postgres database ${where} does not accept writes: ${(error as Error).message}. Check that the user in DATABASE_URL may write to it and that the server is not a read-only standby.`,
     );
   }
-  return { engine: 'postgres', db, where, probe, busy: () => false, close: opened.close };
+  return {
+    engine: 'postgres',
+    db,
+    where,
+    migrations: opened.migrations,
+    probe,
+    busy: () => false,
+    close: opened.close,
+  };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/db/migrationsCheck.js';
+import { PG_MIGRATIONS_FOLDER } from '../../src/db/pg/migrations.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { postgresStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/logger.js';
@@ -59,6 +61,22 @@ describe('npm start on Postgres (DATABASE_URL)', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     // The password never reaches the log (there is none here; the URL is logged as given, without a query).
     expect(ready).toEqual([expect.objectContaining({ engine: 'postgres', database: url })]);
+    // The two took turns: one applied every migration and said which, the other found them applied.
+    const applied = [first, second].map(
+      (p) =>
+        (
+          JSON.parse(
+            p
+              .out()
+              .split('\n')
+              .find((line) => line.includes('database ready')) ?? '{}',
+          ) as {
+            migrationsApplied?: string[];
+          }
+        ).migrationsApplied,
+    );
+    const tags = readJournal(PG_MIGRATIONS_FOLDER).map((entry) => entry.tag);
+    expect(applied.sort((a, b) => (a?.length ?? 0) - (b?.length ?? 0))).toEqual([[], tags]);
     expect(await first.stop()).toBe(0);
     expect(await second.stop()).toBe(0);
     expect(first.out()).toContain('handoff app stopped');

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
-import { readJournal } from '../migrationsCheck.js';
+import { pendingTags, readJournal } from '../migrationsCheck.js';
 import { PostgresNewerError, PostgresUnavailableError } from './moveErrors.js';
 
 /** drizzle-kit's output for Postgres (drizzle.pg.config.ts), at the project root both from src/ and dist/. */
@@ -30,7 +30,7 @@ async function recorded(client: pg.Client | pg.Pool): Promise<number[]> {
 export async function applyPostgresMigrations(
   client: pg.Client,
   target: string,
-): Promise<{ applied: number; known: number }> {
+): Promise<{ applied: number; known: number; tags: string[] }> {
   // Replicas starting together take turns: the second sees the first's migrations done and applies nothing.
   await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
@@ -43,7 +43,10 @@ export async function applyPostgresMigrations(
 /** The advisory lock key the migrations are applied under (any fixed number no other code of the app takes). */
 const MIGRATION_LOCK = 7_340_021;
 
-async function migrateOnce(client: pg.Client, target: string): Promise<{ applied: number; known: number }> {
+async function migrateOnce(
+  client: pg.Client,
+  target: string,
+): Promise<{ applied: number; known: number; tags: string[] }> {
   const entries = readJournal(PG_MIGRATIONS_FOLDER);
   const latest = Math.max(0, ...entries.map((entry) => entry.when));
   const before = await recorded(client);
@@ -55,7 +58,9 @@ async function migrateOnce(client: pg.Client, target: string): Promise<{ applied
     throw new PostgresUnavailableError(target, "apply this version's Postgres migrations", error);
   }
   const after = await recorded(client);
-  return { applied: after.length - before.length, known: entries.length };
+  // What this start applied: the journal's entries newer than the newest applied before it (a second replica: none).
+  const tags = after.length > before.length ? pendingTags(entries, before.at(-1)) : [];
+  return { applied: after.length - before.length, known: entries.length, tags };
 }
 
 /**

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { storageRefusalOf } from '../../runtime/storageHealth.js';
+import type { MigrationsApplied } from '../migrationsCheck.js';
 import { asTransactionBody, outsideTransaction } from '../store.js';
 import type { Db, Tx } from '../types.js';
 import { applyPostgresMigrations } from './migrations.js';
@@ -11,6 +12,8 @@ export interface PostgresDatabase {
   /** Reads on the pool, and `transaction` on a client of it (the repositories written for both engines). */
   db: Db;
   pool: pg.Pool;
+  /** The migrations this open applied (their tags; none when the database was current or another replica did). */
+  migrations: MigrationsApplied;
   close(): Promise<void>;
 }
 
@@ -70,10 +73,12 @@ export async function openPostgresDatabase(
     name: 'cosell-handoff',
     ...(opts.onConnectionError ? { onError: opts.onConnectionError } : {}),
   });
+  let migrations: MigrationsApplied;
   try {
     const client = await pool.connect();
     try {
-      await applyPostgresMigrations(client, url);
+      const { tags, known } = await applyPostgresMigrations(client, url);
+      migrations = { applied: tags, known };
     } finally {
       client.release();
     }
@@ -98,5 +103,5 @@ export async function openPostgresDatabase(
   };
   // The type is SQLite's (db/engine.ts explains why a Postgres table passes for its twin); `$client` is the pool.
   const db = Object.assign(postgres as unknown as Db, { transaction });
-  return { db, pool, close: () => pool.end() };
+  return { db, pool, migrations, close: () => pool.end() };
 }
