@@ -1,5 +1,6 @@
 import { crossFieldProblems, type Env, envSchema } from './configEnv.js';
 import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
+import type { GuestPolicy } from './domain/guests.js';
 import type { HolidayRegions, PersonHolidayRegions } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 
@@ -35,6 +36,8 @@ export interface Config {
   internalTeamIds: string[];
   /** May reassign, extend or withdraw any handoff. */
   adminUserIds: string[];
+  /** What workspace guests may do (ALLOW_GUEST_AUTHORS, ALLOW_GUEST_AES): by default neither send nor receive. */
+  guests: GuestPolicy;
   /** May correct a classification and maintain the reseller registry (admins may too). */
   revopsUserIds: string[];
   scoring: { bands: { ready: number; fix: number }; maxWindowDays: number };
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     calendar: calendarOf(e),
     internalTeamIds: e.INTERNAL_TEAM_IDS,
     adminUserIds: e.ADMIN_USER_IDS,
+    guests: { authors: e.ALLOW_GUEST_AUTHORS, aes: e.ALLOW_GUEST_AES },
     revopsUserIds: e.REVOPS_USER_IDS,
     scoring: {
       bands: (([ready, fix]) => ({ ready: ready as number, fix: fix as number }))(

@@ -23,6 +23,15 @@ const integer = (fallback: number, min: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** A yes-or-no setting: `true` or `false` (any case), default false. */
+const yesNo = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+  .optional()
+  .transform((value) => value === 'true');
+
 const clockTime = (fallback: string) =>
   z
     .string()
@@ -86,6 +95,10 @@ export const envSchema = z.object({
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
     'must be Slack user ids like U012ABCDEF (comma-separated)',
   ),
+  /** Workspace guests may send and own handoffs (issue 50 item 29; default: no). */
+  ALLOW_GUEST_AUTHORS: yesNo,
+  /** Workspace guests may be a handoff's AE or cover and read its internal packet (default: no). */
+  ALLOW_GUEST_AES: yesNo,
   REVOPS_USER_IDS: commaList.refine(
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
     'must be Slack user ids like U012ABCDEF (comma-separated)',

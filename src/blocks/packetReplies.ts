@@ -1,4 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
+import { type GuestKind, type GuestPolicy, guestRefusal, NO_GUESTS } from '../domain/guests.js';
 import { mention, userText, withdrawnBy } from './mrkdwn.js';
 
 /**
@@ -19,9 +20,10 @@ export const packetFieldText = {
 
 /** Why a person the packet names cannot be its AE or its owner (undefined: they can). */
 export function userProblemText(
-  user: { isBot: boolean; deleted: boolean; teamId: string } | undefined,
+  user: { isBot: boolean; deleted: boolean; teamId: string; guest?: GuestKind | undefined } | undefined,
   role: 'ae' | 'owner',
   internal: readonly string[],
+  guests: GuestPolicy = NO_GUESTS,
 ): string | undefined {
   if (!user) return 'I could not find this person in Slack.';
   if (user.isBot) return 'Choose a person, not a bot or an app.';
@@ -31,7 +33,7 @@ export function userProblemText(
       ? 'Choose an account executive from your own company, not a partner.'
       : 'Choose an owner from your own company, not a partner.';
   }
-  return undefined;
+  return guestRefusal(user, role, guests);
 }
 
 /** Why the app cannot post in the partner channel the packet names (undefined: it can). */

@@ -64,6 +64,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     covers: s.covers,
     away: config.escalationPolicies.away,
     pools: { names: () => s.policies.poolNames(), next: p.escalations.nextFromPool },
+    guests: config.guests,
   });
   const handoffs = createHandoffService({
     db,
@@ -85,6 +86,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     adminUserIds: config.adminUserIds,
     lifecycle: s.lifecycle,
     policies: s.policies,
+    guests: config.guests,
   });
   return { edits, packets, handoffs, ownerActions };
 }

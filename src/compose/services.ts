@@ -104,6 +104,7 @@ function windowServices(s: Shared): {
     away,
     covers: s.covers,
     internalTeamIds: () => s.startup.internalTeamIds,
+    guests: config.guests,
   });
   const statusEvents = createStatusEvents({
     db,

@@ -5,6 +5,7 @@ import { type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { AwayRules } from '../domain/absence.js';
 import { dueStep, type Level, type Step } from '../domain/escalation.js';
+import type { GuestPolicy } from '../domain/guests.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
 import type { Lifecycle } from '../services/lifecycle.js';
@@ -33,6 +34,8 @@ export interface EscalationDeps {
   covers?: Pick<Covers, 'activeFor'>;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
+  /** What an admin allows workspace guests (absent: a guest is never picked from a pool or moved to as a cover). */
+  guests?: GuestPolicy;
   batchSize?: number;
 }
 

@@ -5,6 +5,7 @@ import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
 import type { Level, Step } from '../domain/escalation.js';
+import { type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
 import { partnerThread } from '../partners/partnerThread.js';
@@ -31,6 +32,8 @@ export interface PolicyMoveDeps {
   away: AwayRules;
   covers?: Pick<Covers, 'activeFor'> | undefined;
   picks: PoolPicks;
+  /** What an admin allows workspace guests (absent: a guest cover is not moved to). */
+  guests?: GuestPolicy | undefined;
 }
 
 /**
@@ -233,13 +236,15 @@ async function reassignToCover(
       ? 'deactivated'
       : person.isBot
         ? 'a bot'
-        : away
-          ? `away (${away.status})`
-          : person.id === h.ownerUserId
-            ? 'the owner'
-            : person.id === h.authorUserId
-              ? 'the author'
-              : undefined;
+        : person.guest && guestRefusal(person, 'cover', deps.guests ?? NO_GUESTS)
+          ? guestWords(person.guest)
+          : away
+            ? `away (${away.status})`
+            : person.id === h.ownerUserId
+              ? 'the owner'
+              : person.id === h.authorUserId
+                ? 'the author'
+                : undefined;
   if (why || !person)
     return tellUnassigned(deps, h, step, level, next, now, { why: 'cover', cover, coverWhy: why });
   return moveTo(deps, h, step, level, person, { kind: 'cover' }, []);

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { aesOf as aesOfHandoff, lastPickOfPool, openCountOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
+import { type GuestKind, type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Skipped } from '../domain/moves.js';
 import type { Directory, DirectoryUser } from '../services/directory.js';
 import type { Policies } from './policies.js';
@@ -17,6 +18,8 @@ export interface PoolPickDeps {
   away: AwayRules;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
+  /** What an admin allows workspace guests (absent: a guest is never picked). */
+  guests?: GuestPolicy;
 }
 
 /** Why round robin passes over a member, in words that follow their name ("@Sam away (…)"). */
@@ -29,6 +32,7 @@ const SKIP = {
   deactivated: 'deactivated',
   bot: 'a bot',
   outside: 'not a member of our workspace',
+  guest: (kind: GuestKind) => guestWords(kind),
   full: (limit: number) => `holds ${limit} or more open handoffs`,
   away: (status: string) => `away (${status})`,
 } as const;
@@ -70,6 +74,8 @@ export function createPoolPicks(deps: PoolPickDeps) {
     if (person.deleted) return SKIP.deactivated;
     if (person.isBot) return SKIP.bot;
     if (!deps.internalTeamIds().includes(person.teamId)) return SKIP.outside;
+    // A guest reads the internal packet as its AE only when an admin allows it (issue 50 item 29).
+    if (person.guest && guestRefusal(person, 'ae', deps.guests ?? NO_GUESTS)) return SKIP.guest(person.guest);
     return undefined;
   }
 

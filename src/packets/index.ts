@@ -4,6 +4,7 @@ import { applyAttributionDetails } from './attributionDetails.js';
 import { packetDefaults } from './channel.js';
 import { type SubmitRequest, submitPacket } from './review.js';
 import { type SendRequest, sendDraft } from './send.js';
+import { authorRefusal } from './slackChecks.js';
 import type { AttributionDetailsInput, PacketServiceDeps } from './types.js';
 
 export type { SubmitRequest } from './review.js';
@@ -24,6 +25,8 @@ export function createPacketService(deps: PacketServiceDeps) {
     /** The author's pick among the CRM's opportunities on the account (services/crm/attribution.ts). */
     applyAttributionPick: (req: Parameters<typeof applyAttributionPick>[1]) =>
       applyAttributionPick({ db: deps.db, clock: deps.clock }, req),
+    /** Why this person may not write a handoff (a guest, unless allowed); undefined when they may. */
+    authorRefusal: (userId: string) => authorRefusal(deps, userId),
     packetDefaults: (channelId: string | undefined, ctx: Pick<RequestContext, 'internalTeamIds'>) =>
       packetDefaults(deps, channelId, ctx),
   };

@@ -177,6 +177,8 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   if (edited) Object.assign(errors, lockedChanges(edited, input));
   const found = await lookups(deps, req, fields, errors, now, edited?.id);
   const { slack, verdict, partner } = found;
+  // A guest author is refused whatever the packet says (issue 50 item 29), unless an admin allows guests to send.
+  if (slack.authorRefusal) return { kind: 'forbidden', message: slack.authorRefusal };
   if (!parsed.ok || Object.keys(errors).length > 0 || !slack.ae || !partner || !verdict) {
     return { kind: 'invalid', errors };
   }

@@ -6,6 +6,7 @@ import {
   userProblemText,
 } from '../blocks/packetReplies.js';
 import { awayFrom, type SlackStatus } from '../domain/absence.js';
+import { guestRefusal, NO_GUESTS } from '../domain/guests.js';
 import type { Packet, PacketErrors, PacketInput } from '../domain/packet.js';
 import {
   type DirectoryChannel,
@@ -20,7 +21,7 @@ import type { PacketServiceDeps, ReviewAbsence, SlackChannelFacts } from './type
  * people and the partner channel, the AE's absence and cover, and the next AE of a pool.
  */
 
-type SlackDeps = Pick<PacketServiceDeps, 'directory' | 'logger'>;
+type SlackDeps = Pick<PacketServiceDeps, 'directory' | 'logger' | 'guests'>;
 
 /** A lookup's answer, or that Slack could not be asked (any other error is thrown). */
 async function settle<T>(lookup: Promise<T> | undefined): Promise<{ value?: T; unavailable?: unknown }> {
@@ -49,10 +50,13 @@ function peopleErrors(packet: Partial<Packet>, ctx: RequestContext): PacketError
  */
 export async function checkWithSlack(deps: SlackDeps, packet: Partial<Packet>, ctx: RequestContext) {
   const { directory } = deps;
+  const guests = deps.guests ?? NO_GUESTS;
   const errors = peopleErrors(packet, ctx);
   const { aeUserId, ownerUserId, partnerChannelId } = packet;
   const ownerIsAuthor = ownerUserId === ctx.actor.userId;
-  const [ae, owner, channel, aeStatus] = await Promise.all([
+  const [author, ae, owner, channel, aeStatus] = await Promise.all([
+    // The author themself: a guest sends only when an admin allows it (the owner's lookup when they are the owner).
+    settle(ownerIsAuthor ? undefined : directory.lookupUser(ctx.actor.userId)),
     settle(aeUserId && !errors.aeUserId ? directory.lookupUser(aeUserId) : undefined),
     settle(ownerUserId && !errors.ownerUserId ? directory.lookupUser(ownerUserId) : undefined),
     settle(partnerChannelId ? directory.lookupChannel(partnerChannelId) : undefined),
@@ -62,10 +66,10 @@ export async function checkWithSlack(deps: SlackDeps, packet: Partial<Packet>, c
       : Promise.resolve(undefined),
   ]);
   if (aeUserId && !errors.aeUserId && !ae.unavailable) {
-    errors.aeUserId = userProblemText(ae.value, 'ae', ctx.internalTeamIds);
+    errors.aeUserId = userProblemText(ae.value, 'ae', ctx.internalTeamIds, guests);
   }
   if (ownerUserId && !errors.ownerUserId && !owner.unavailable && !ownerIsAuthor) {
-    errors.ownerUserId = userProblemText(owner.value, 'owner', ctx.internalTeamIds);
+    errors.ownerUserId = userProblemText(owner.value, 'owner', ctx.internalTeamIds, guests);
   }
   if (partnerChannelId && !channel.unavailable) errors.partnerChannelId = channelProblemText(channel.value);
   const facts =
@@ -89,6 +93,8 @@ export async function checkWithSlack(deps: SlackDeps, packet: Partial<Packet>, c
   }
   return {
     errors,
+    /** Why the author may not send (a guest, unless an admin allows guests to); said on its own, not on a field. */
+    authorRefusal: guestRefusal(ownerIsAuthor ? owner.value : author.value, 'author', guests),
     ae: ae.value,
     aeStatus,
     ownerName: owner.value?.name ?? ownerUserId ?? '',
@@ -98,6 +104,16 @@ export async function checkWithSlack(deps: SlackDeps, packet: Partial<Packet>, c
 }
 
 export type SlackChecked = Awaited<ReturnType<typeof checkWithSlack>>;
+
+/**
+ * Why this person may not write a handoff: a workspace guest, unless an admin allows guests to send (asked before the
+ * packet opens; the submission checks again). Undefined when they may, or when Slack cannot say now (the
+ * submission's own lookup then decides).
+ */
+export async function authorRefusal(deps: SlackDeps, userId: string): Promise<string | undefined> {
+  const author = await settle(deps.directory.lookupUser(userId));
+  return guestRefusal(author.value, 'author', deps.guests ?? NO_GUESTS);
+}
 
 /** The organizations in the channel other than ours, with their names (team.info). */
 async function channelFacts(

@@ -4,6 +4,7 @@ import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { AwayRules } from '../domain/absence.js';
 import type { Classification, CrmCheck } from '../domain/attribution.js';
 import type { CrmSystem } from '../domain/crmLink.js';
+import type { GuestPolicy } from '../domain/guests.js';
 import type { InternalTextFinding } from '../domain/internalText.js';
 import type { Packet, PacketErrors } from '../domain/packet.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
@@ -54,6 +55,8 @@ export interface PacketServiceDeps {
   };
   /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
   crmLookupTimeoutMs?: number;
+  /** What an admin allows workspace guests (ALLOW_GUEST_AUTHORS, ALLOW_GUEST_AES); absent: neither. */
+  guests?: GuestPolicy;
 }
 
 /** What the author reviews before sending, and what is stored with the handoff when they send it. */
@@ -130,7 +133,8 @@ export interface SlackChannelFacts {
 
 export type SubmitResult =
   | { kind: 'invalid'; errors: PacketErrors }
-  | { kind: 'forbidden' }
+  /** Not ours, or a guest while guests may not send (`message` says so). */
+  | { kind: 'forbidden'; message?: string }
   | { kind: 'review'; draftId: number; review: Review };
 
 export type SendResult =

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { SlackStatus } from '../domain/absence.js';
+import { type GuestKind, type GuestPolicy, guestKindOf, guestRefusal, NO_GUESTS } from '../domain/guests.js';
 
 export interface DirectoryUser {
   id: string;
@@ -9,6 +10,8 @@ export interface DirectoryUser {
   isBot: boolean;
   deleted: boolean;
   timeZone: string | undefined;
+  /** A workspace guest (users.info `is_restricted`, `is_ultra_restricted`); absent for a full member. */
+  guest?: GuestKind;
 }
 
 export interface DirectoryChannel {
@@ -44,12 +47,14 @@ export function personRefusal(
   user: DirectoryUser | undefined,
   internalTeamIds: readonly string[],
   who: 'an account executive' | 'a colleague',
+  guests: GuestPolicy = NO_GUESTS,
 ): string | undefined {
   if (!user) return 'I could not find this person in Slack.';
   if (user.isBot) return 'Choose a person, not a bot or an app.';
   if (user.deleted) return "This person's Slack account is deactivated.";
   if (!internalTeamIds.includes(user.teamId)) return `Choose ${who} from your own company, not a partner.`;
-  return undefined;
+  // Both stand in for the AE and read the internal packet: a guest only when an admin allows guests as AEs.
+  return guestRefusal(user, who === 'an account executive' ? 'ae' : 'cover', guests);
 }
 
 export class DirectoryUnavailableError extends Error {
@@ -67,6 +72,8 @@ interface UsersInfoUser {
   tz?: string;
   is_bot?: boolean;
   deleted?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
   profile?: { real_name?: string; display_name?: string };
 }
 
@@ -126,6 +133,7 @@ async function lookupUser(client: WebClient, userId: string): Promise<DirectoryU
           isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
           deleted: Boolean(u.deleted),
           timeZone: u.tz,
+          ...(guestKindOf(u) ? { guest: guestKindOf(u) } : {}),
         }
       : undefined;
   } catch (error) {

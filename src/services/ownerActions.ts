@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
+import type { GuestPolicy } from '../domain/guests.js';
 import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
 import type { Mover } from '../domain/moves.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
@@ -28,6 +29,8 @@ export interface OwnerActionDeps {
   lifecycle: Lifecycle;
   /** The handoff's escalation policy plans the new window (absent: the REMINDERS setting). */
   policies?: Policies;
+  /** What an admin allows workspace guests (absent: a guest is never the new AE). */
+  guests?: GuestPolicy;
 }
 
 /** What a reassignment changes: the new AE, a new assignment and window (undecided, not expired). */
@@ -169,7 +172,7 @@ async function reassign(
       message: 'I could not check this with Slack just now. Please try again.',
     };
   }
-  const problem = personRefusal(ae, req.internalTeamIds, 'an account executive');
+  const problem = personRefusal(ae, req.internalTeamIds, 'an account executive', deps.guests);
   if (problem || !ae) return { kind: 'invalid', field: 'newAe', message: problem ?? 'Choose someone else.' };
 
   const now = deps.clock.now();

@@ -66,6 +66,9 @@ export function handoffCommand(deps: HandlerDeps) {
     }
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
     if (looksLikeSubcommand(sub, rest, first, KNOWN)) return reply(commandReply.unknown(first, help()));
+    // A workspace guest may not write one unless an admin allows it (issue 50 item 29): said before the form opens.
+    const refusal = await deps.packets.authorRefusal(command.user_id);
+    if (refusal) return reply(refusal);
     // Typed in a partner's shared channel: that channel (and its partner) preselected.
     await openModal(
       packetModal({

@@ -58,7 +58,8 @@ export function packetSubmit(deps: HandlerDeps) {
       await ack({
         response_action: 'errors',
         errors: {
-          [PACKET_BLOCK_ID.accountName]: 'Only members of the team that runs this app can send handoffs.',
+          [PACKET_BLOCK_ID.accountName]:
+            result.message ?? 'Only members of the team that runs this app can send handoffs.',
         },
       });
       return;

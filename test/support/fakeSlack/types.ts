@@ -12,6 +12,10 @@ export interface FakeUser {
   tz_offset?: number;
   is_bot?: boolean;
   deleted?: boolean;
+  /** A workspace guest (multi-channel): users.info says `is_restricted: true`. */
+  is_restricted?: boolean;
+  /** A single-channel guest: users.info says `is_restricted` and `is_ultra_restricted`, both true. */
+  is_ultra_restricted?: boolean;
   /** The custom status of the profile (users.profile.get, users.info); none when omitted. */
   profile?: FakeProfileStatus;
 }

@@ -314,6 +314,9 @@ export class Workspace {
         tz_offset: u.tz_offset ?? zone.offset,
         is_bot: u.is_bot ?? false,
         is_app_user: false,
+        // As Slack answers: a single-channel guest is restricted too; a full member is neither.
+        is_restricted: (u.is_restricted ?? false) || (u.is_ultra_restricted ?? false),
+        is_ultra_restricted: u.is_ultra_restricted ?? false,
         profile: this.profileObject(u),
       },
     };

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
+import type { FakeUser } from '../support/fakeSlack.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
+import { ephemeralAt, reassignTo } from '../support/ownerFlow.js';
+import { packetSubmission } from '../support/payloads.js';
+import { TEAM } from '../support/people.js';
+import { sendPacket, type ViewAnswer } from '../support/reviewFlow.js';
+
+/**
+ * Workspace guests (issue 50 item 29): Slack's users.info says `is_restricted` (a guest) and `is_ultra_restricted` (a
+ * single-channel guest). A guest neither writes a handoff nor receives one as its AE, unless an admin allows it.
+ */
+const guest: FakeUser = {
+  id: 'U0GUEST',
+  team_id: TEAM,
+  name: 'gale',
+  real_name: 'Gale Guest',
+  tz: 'Europe/London',
+  is_restricted: true,
+};
+const singleChannelGuest: FakeUser = {
+  id: 'U0SINGLE',
+  team_id: TEAM,
+  name: 'sol',
+  real_name: 'Sol Single',
+  tz: 'Europe/London',
+  is_ultra_restricted: true,
+};
+
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  const h = await startHarness({ env });
+  h.slack.addUser(guest);
+  h.slack.addUser(singleChannelGuest);
+  return h;
+}
+
+async function submit(h: Harness, values: Parameters<typeof packetSubmission>[0]): Promise<ViewAnswer> {
+  const response = await h.interact(packetSubmission(values));
+  expect(response.status).toBe(200);
+  return (await response.json()) as ViewAnswer;
+}
+
+const handoffCount = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).length;
+
+describe('workspace guests', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('answers users.info with both guest flags, as Slack does', async () => {
+    h = await start();
+    const client = new WebClient(h.slack.token, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } });
+    const info = async (user: string) =>
+      (await client.users.info({ user })) as { user: Record<string, unknown> };
+    expect((await info(guest.id)).user).toMatchObject({ is_restricted: true, is_ultra_restricted: false });
+    expect((await info(singleChannelGuest.id)).user).toMatchObject({
+      is_restricted: true,
+      is_ultra_restricted: true,
+    });
+    expect((await info('U0AUTHOR')).user).toMatchObject({ is_restricted: false, is_ultra_restricted: false });
+  });
+
+  it('a guest typing /handoff is told guests cannot send one, and no form opens', async () => {
+    h = await start();
+    const responseUrl = h.slack.responseUrl();
+    const response = await h.command({ user_id: guest.id, user_name: guest.name, response_url: responseUrl });
+    expect(response.status).toBe(200);
+    expect(await ephemeralAt(h, responseUrl)).toBe(
+      'You are a guest of the workspace, and guests cannot send handoffs here: a handoff shares internal notes and goes to a partner channel. Ask a full member of the workspace to send it (an admin can allow guests).',
+    );
+    await quiet(h);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it("a guest's packet is refused at the top of the form and nothing is stored", async () => {
+    h = await start();
+    const answer = await submit(h, { user: { id: guest.id, team_id: TEAM } });
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: {
+        [PACKET_BLOCK_ID.accountName]: expect.stringMatching(
+          /^You are a guest of the workspace, and guests cannot/,
+        ),
+      },
+    });
+    await quiet(h);
+    expect(await handoffCount(h)).toBe(0);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('a single-channel guest cannot be the AE, nor a guest the owner: inline, on their fields', async () => {
+    h = await start();
+    const answer = await submit(h, { values: { aeUserId: singleChannelGuest.id, ownerUserId: guest.id } });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[PACKET_BLOCK_ID.aeUserId]).toBe(
+      'This person is a single-channel guest, and the AE reads the internal packet: choose a full member of the workspace (an admin can allow guests as AEs).',
+    );
+    expect(answer.errors?.[PACKET_BLOCK_ID.ownerUserId]).toBe(
+      'This person is a guest of the workspace: choose a full member of the workspace as the owner (an admin can allow guests).',
+    );
+    await quiet(h);
+    expect(await handoffCount(h)).toBe(0);
+  });
+
+  it('a handoff is not reassigned to a guest', async () => {
+    h = await start();
+    const handoff = await sendPacket(h);
+    const answer = await reassignTo(h, handoff.id, singleChannelGuest.id);
+    expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toMatch(/^This person is a single-channel guest/);
+    const [row] = await h.database.db.select().from(h.tables.handoffs);
+    expect(row?.aeUserId).toBe('U0AE');
+  });
+
+  it('round robin passes over a guest in a pool, and says so in the review', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guests-'));
+    try {
+      const file = join(dir, 'policies.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          pools: { backup: { users: [singleChannelGuest.id, 'U0MEMBER'] } },
+          policies: { plain: [{ at: '50%', action: 'remind' }] },
+        }),
+      );
+      h = await start({ ESCALATION_POLICY_FILE: file });
+      const payload = packetSubmission({ values: { aeUserId: null } }) as unknown as {
+        view: { state: { values: Record<string, unknown> } };
+      };
+      payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
+        [ACTION_ID.value]: {
+          type: 'static_select',
+          selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
+        },
+      };
+      const answer = (await (await h.interact(payload)).json()) as ViewAnswer;
+      expect(answer.response_action).toBe('push');
+      const text = JSON.stringify(answer.view?.blocks);
+      expect(text).toContain('Round robin: <@U0MEMBER> is the next AE of the *backup* pool');
+      expect(text).toContain(`<@${singleChannelGuest.id}> a single-channel guest`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with ALLOW_GUEST_AUTHORS and ALLOW_GUEST_AES an admin allows both', async () => {
+    h = await start({ ALLOW_GUEST_AUTHORS: 'true', ALLOW_GUEST_AES: 'true' });
+    const responseUrl = h.slack.responseUrl();
+    await h.command({ user_id: guest.id, user_name: guest.name, response_url: responseUrl });
+    await quiet(h);
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+    const answer = await submit(h, {
+      user: { id: guest.id, team_id: TEAM },
+      values: { aeUserId: singleChannelGuest.id, ownerUserId: guest.id },
+    });
+    expect(answer.response_action, JSON.stringify(answer)).toBe('push');
+  });
+});
