@@ -15,14 +15,16 @@ export const processHolder = () => `${hostname()}:${process.pid}:${randomUUID().
  * Each scheduled slot runs once across the processes on one database (issue 34): a tick or a catch-up claims its
  * slot first (db/repositories/jobClaims.ts), and only the process that got it runs it. A process that dies in the
  * middle leaves its claim unfinished: once the lease has passed, another process's catch-up of that slot takes it over.
+ * A slot the wall clock lives again (it stepped back) is claimed as a new one (issue 50 item 25): a step back of an
+ * hour must not leave the sweep, its reminders and expiries, unrun for the hour.
  */
 export function createSlotClaims(deps: { db: Db; clock: Clock; holder: string }): SlotClaims {
   return {
-    async claim(job: JobSpec, slot: Date) {
+    async claim(job: JobSpec, slot: Date, again = false) {
       const now = deps.clock.now();
       const leaseUntil = new Date(now.getTime() + (job.leaseMs ?? DEFAULT_LEASE_MS));
       return deps.db.transaction((tx) =>
-        claimSlot(tx, { job: job.name, slot, holder: deps.holder, now, leaseUntil }),
+        claimSlot(tx, { job: job.name, slot, holder: deps.holder, now, leaseUntil, again }),
       );
     },
     async finish(job: JobSpec, slot: Date) {

@@ -34,8 +34,11 @@ export interface JobSpec {
 
 /** Which process runs a slot, when several share one database (runtime/jobClaims.ts). */
 export interface SlotClaims {
-  /** Whether this process may run `job`'s `slot` now (false: another process ran it or is running it). */
-  claim(job: JobSpec, slot: Date): Promise<boolean>;
+  /**
+   * Whether this process may run `job`'s `slot` now (false: another process ran it or is running it). `again`: this
+   * process ticked this slot or a later one before (the wall clock stepped back): a slot lived again, run again.
+   */
+  claim(job: JobSpec, slot: Date, again?: boolean): Promise<boolean>;
   /** This process's run of `slot` ended: it is not run again. */
   finish(job: JobSpec, slot: Date): Promise<void>;
 }
@@ -167,6 +170,8 @@ interface Claimed {
   claims: SlotClaims | undefined;
   slot: Date;
   gate?: Pick<Gate, 'confirms'>;
+  /** The scheduler ticked this slot or a later one before: the wall clock stepped back (SlotClaims `again`). */
+  again?: boolean;
 }
 
 async function runOnce(
@@ -179,7 +184,7 @@ async function runOnce(
   try {
     // Only a job that calls Slack waits for the read: local work starts at once, as before.
     if (job.callsSlack && claimed?.gate && !(await claimed.gate.confirms(job))) return;
-    if (claimed?.claims && !(await claimed.claims.claim(job, claimed.slot))) {
+    if (claimed?.claims && !(await claimed.claims.claim(job, claimed.slot, claimed.again))) {
       logger.debug(
         { job: job.name, slot: claimed.slot },
         `${job.name}: this slot ran, or runs, in another process`,
@@ -195,16 +200,21 @@ async function runOnce(
 
 /**
  * Each job's ticks: a tick that comes while the job's last one still runs is skipped (`busy`), and so is one while
- * the gate holds the job. Any tick first lets the jobs a pause held catch up, once it has ended.
+ * the gate holds the job. Any tick first lets the jobs a pause held catch up, once it has ended. A tick of a slot
+ * not after the latest this job ticked is one the wall clock lives again (it stepped back): claimed as such.
  */
 function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>, gate: Gate): CronTicks {
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const latest = new Map<string, number>();
   return startCronTicks(
     jobs.map((job) => ({
       name: job.name,
       schedule: job.schedule,
       timeZone: job.timeZone ?? localZone,
       tick(cronSlot) {
+        const before = latest.get(job.name);
+        const again = before !== undefined && cronSlot.getTime() <= before;
+        latest.set(job.name, Math.max(before ?? cronSlot.getTime(), cronSlot.getTime()));
         void gate.resume(job.name);
         if (!gate.allows(job)) return;
         if (busy.has(job.name)) {
@@ -214,7 +224,12 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
         busy.add(job.name);
         void deps.background
           .track(
-            runOnce(deps.logger, job, deps.clock.now(), false, { claims: deps.claims, slot: cronSlot, gate }),
+            runOnce(deps.logger, job, deps.clock.now(), false, {
+              claims: deps.claims,
+              slot: cronSlot,
+              gate,
+              again,
+            }),
           )
           .finally(() => busy.delete(job.name));
       },

@@ -65,6 +65,45 @@ export function jobClaimsContract(engine: Engine): void {
       expect((await claims())[0]?.holder).toBe('A');
     });
 
+    it('claims a finished slot again when it is lived again (the clock stepped back), once its run is over', async () => {
+      // Issue 50 item 25. The claimer says so (`again`): taken, as a new claim, though its run finished.
+      expect(await claim('A', at, plus(60_000))).toBe(true);
+      await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
+      const again = (holder: string, now: Date) =>
+        db.transaction((tx) =>
+          claimSlot(tx, { job: 'sweep', slot, holder, now, leaseUntil: plus(60_000, now), again: true }),
+        );
+      expect(await again('A', plus(1_000))).toBe(true);
+      expect(await claims()).toEqual([
+        { job: 'sweep', slot, holder: 'A', claimedAt: plus(1_000), leaseUntil: plus(61_000), doneAt: null },
+      ]);
+      // That new run is not over (unfinished, its lease running): not taken again meanwhile.
+      expect(await again('B', plus(2_000))).toBe(false);
+      expect((await claims())[0]?.holder).toBe('A');
+    });
+
+    it('claims a finished slot again when a later slot of the job was claimed (its sequence went past it)', async () => {
+      // A process whose clock stepped back across a restart knows no tick of its own: the claims say so.
+      const next = plus(60_000, slot);
+      expect(await claim('A', at, plus(60_000))).toBe(true);
+      await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
+      // Without a later slot it ran, and is not claimed again.
+      expect(await claim('B', plus(10_000), plus(70_000))).toBe(false);
+      expect(await claim('A', plus(60_000), plus(120_000), 'sweep', next)).toBe(true);
+      expect(await claim('B', plus(10_000), plus(70_000))).toBe(true);
+      // Another job's later slot says nothing of this one.
+      expect(await claim('A', at, plus(60_000), 'digest')).toBe(true);
+      expect(await claim('C', at, plus(60_000), 'digest', plus(-60_000, slot))).toBe(true);
+      expect(
+        (await claims()).map((c) => [c.job, c.slot.toISOString().slice(11, 16), c.holder, c.doneAt]),
+      ).toEqual([
+        ['digest', '14:59', 'C', null],
+        ['digest', '15:00', 'A', null],
+        ['sweep', '15:00', 'B', null],
+        ['sweep', '15:01', 'A', null],
+      ]);
+    });
+
     it('keeps slots and jobs apart', async () => {
       expect(await claim('A', at, plus(60_000))).toBe(true);
       expect(await claim('B', at, plus(60_000), 'digest')).toBe(true);

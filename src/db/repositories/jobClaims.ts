@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, lte } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Tx } from '../client.js';
 import { tablesOf } from '../engine.js';
 
@@ -10,14 +10,28 @@ const KEPT_MS = 30 * 86_400_000;
 /**
  * Claims a job's slot for `holder` until `leaseUntil`: true when this holder may run it. A slot no one claimed is
  * taken; one that another holder claimed is taken over only when its run never finished and its lease has passed
- * (the process that claimed it died or hangs). A slot that ran is never claimed again.
+ * (the process that claimed it died or hangs). A slot that ran is not claimed again, unless it is lived again: the
+ * wall clock stepped back over it (issue 50 item 25). That is so when the claimer says so (`again`: the scheduler
+ * ticked this slot or a later one before), or when the job's own sequence has gone past it (a later slot of the job
+ * was claimed: a process whose clock stepped back, across a restart too). Such a slot is taken once its run is over
+ * (finished, or its lease passed), as a new one.
  */
 export async function claimSlot(
   tx: Tx,
-  claim: { job: string; slot: Date; holder: string; now: Date; leaseUntil: Date },
+  claim: { job: string; slot: Date; holder: string; now: Date; leaseUntil: Date; again?: boolean },
 ): Promise<boolean> {
   const { jobClaims } = tablesOf(tx);
   const row = { ...claim, claimedAt: claim.now };
+  const relived =
+    claim.again === true ||
+    (
+      await tx
+        .select({ slot: jobClaims.slot })
+        .from(jobClaims)
+        .where(and(eq(jobClaims.job, claim.job), gt(jobClaims.slot, claim.slot)))
+        .limit(1)
+    ).length > 0;
+  const over = lte(jobClaims.leaseUntil, row.claimedAt);
   const taken = await tx
     .insert(jobClaims)
     .values({
@@ -29,9 +43,9 @@ export async function claimSlot(
     })
     .onConflictDoUpdate({
       target: [jobClaims.job, jobClaims.slot],
-      set: { holder: row.holder, claimedAt: row.claimedAt, leaseUntil: row.leaseUntil },
-      // The existing claim: its run never finished, and its lease has passed.
-      setWhere: and(isNull(jobClaims.doneAt), lte(jobClaims.leaseUntil, row.claimedAt)),
+      set: { holder: row.holder, claimedAt: row.claimedAt, leaseUntil: row.leaseUntil, doneAt: null },
+      // The existing claim: its run never finished, and its lease has passed; lived again: its run is over.
+      setWhere: relived ? or(isNotNull(jobClaims.doneAt), over) : and(isNull(jobClaims.doneAt), over),
     })
     .returning({ holder: jobClaims.holder });
   return taken.length > 0;

@@ -90,6 +90,35 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     expect(runs.map((r) => r.replica)).toEqual(claims.map((c) => c.holder));
   });
 
+  it('after the wall clock steps back, the slots it lives again run again, even in one process (issue 50 item 25)', async () => {
+    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
+    const clock = new TestClock(new Date(timers.now()));
+    const minutely = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+      { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
+    ];
+    const a = replica('a', minutely, { clock, timers });
+    await a.scheduler.start();
+    const follow = async () => {
+      clock.set(new Date(timers.now()));
+      await a.background.drain();
+    };
+    await timers.advance(10 * MINUTE, follow); // 14:01 … 14:10 ran, at 14:10:30
+    expect(runs).toHaveLength(10);
+    // An NTP correction of ten minutes back: 14:10:30 → 14:00:30. The slots 14:01 … 14:10 come round again.
+    timers.stepWallClock(-10 * MINUTE);
+    clock.set(new Date(timers.now()));
+    await timers.advance(10 * MINUTE, follow); // to 14:10:30 on the new clock
+    // Each minute of real time ran its sweep, the last slot before the step (14:10) too: not ten minutes (or, for a
+    // step of an hour, an hour) without one.
+    expect(runs.slice(10).map((r) => r.slot.slice(11, 16))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `14:${String(i + 1).padStart(2, '0')}`),
+    );
+    // And once each: a slot lived again is claimed once more, not on every look.
+    const claims = database.db.select().from(jobClaims).all();
+    expect(claims).toHaveLength(10);
+    expect(claims.every((c) => c.holder === 'a' && c.doneAt !== null)).toBe(true);
+  });
+
   const digest = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
     {
       name: 'weekly-digest',
