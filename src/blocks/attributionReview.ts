@@ -91,7 +91,7 @@ export function crmAttributionBlocks(review: Review): KnownBlock[] {
       block_id: REVIEW_BLOCK_ID.attributionPick,
       label: pt('Which one is this deal?'),
       hint: pt(
-        'The one the partner moved, or none of these if the deal is new. Your choice decides the class and is recorded with the handoff.',
+        'The one the partner moved, or none of these if the deal is new. Your choice decides the class, and the handoff is linked to it: each change is written there, and its close comes back.',
       ),
       element: {
         type: 'static_select',

@@ -10,7 +10,7 @@ import type { DraftRow, NewHandoffRow } from '../db/schema.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
 import { checkAccount, type Finding, hasConflict, hasDuplicate } from '../services/checks.js';
 import { crmActivityMessage } from '../services/crm/activities.js';
-import { attributionColumns, attributionDetail } from '../services/crm/attribution.js';
+import { attributionColumns, attributionDetail, withChosenLink } from '../services/crm/attribution.js';
 import { sentMessages } from '../services/notifications.js';
 import type { RequestContext } from '../services/requestContext.js';
 import { accountOf, crmColumns, lookbackFrom } from './account.js';
@@ -232,12 +232,14 @@ export async function sendDraft(deps: PacketServiceDeps, req: SendRequest): Prom
   const { db, clock, logger } = deps;
   const draft = await authorsDraft(db, req);
   if (!draft) return { kind: 'not_found' };
-  const review = reviewOfDraft(draft);
-  if (!review) {
+  const reviewed = reviewOfDraft(draft);
+  if (!reviewed) {
     // Stored, but not as a review reads: nothing to send from it; the author submits the packet again.
     logger.warn({ draftId: draft.id }, 'review draft does not read as a review; treated as missing');
     return { kind: 'not_found' };
   }
+  // The opportunity chosen in the review is linked as if pasted (services/crm/attribution.ts).
+  const review = withChosenLink(reviewed);
   // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
   const already = await findBySourceView(db, draft.sourceViewId);
   if (already) return { kind: 'sent', handoff: already, duplicate: true };

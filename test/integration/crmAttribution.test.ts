@@ -145,9 +145,10 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     };
     expect(handoff).toMatchObject({ classification: 'partner_influenced', attribution: decided });
     expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({ attribution: decided });
-    // The packet links no record, but the AE is not told "None yet" beside a class an opportunity decided.
+    // The one the select was left at is linked as if pasted (issue 50 item 3): the AE reads it as the linked record.
+    expect(handoff).toMatchObject({ crmSystem: 'salesforce', crmRecordId: expansion, crmOpportunity: expansion });
     const dm = await waitForDm(h, handoff?.aeUserId ?? '', 'Tailspin Clinics', 'the AE’s packet');
-    const crmField = `*CRM opportunity*\n_None linked._ On the account in Salesforce: Tailspin expansion (${expansion}), which decided the classification`;
+    const crmField = `*CRM opportunity*\nTailspin expansion (${expansion}) · Salesforce, updates are logged there`;
     expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify(crmField).slice(1, -1));
     expect(JSON.stringify(dm.blocks)).not.toContain('None yet');
   });

@@ -73,6 +73,39 @@ export function attributionOf(packet: AttributionInput, check: CrmCheck | undefi
   return { ...result, basis: zone ? { ...basis, zone } : basis };
 }
 
+/**
+ * The review as Send stores it: the opportunity the author chose in "Which one is this deal?" (the select's value
+ * when Send was pressed: the rule's pick left as it was, or another one) is linked as if they had pasted it, so its
+ * changes are written there and its close comes back. "None of these" links nothing. A packet that links a record
+ * keeps it unless the author chose another one over the rule's pick (their latest word on which deal this is).
+ */
+export function withChosenLink(review: Review): Review {
+  const check = review.crmCheck;
+  if (check?.kind !== 'checked') return review;
+  // The days the review showed (the author's zone), as the class was decided with them.
+  const chosen = attribute(review.packet, inAuthorZone(check, review.authorTimeZone)).opportunity;
+  if (!chosen) return review;
+  const explicit = check.pick !== undefined && check.pick !== NONE_OF_THESE;
+  if (
+    review.crm &&
+    (!explicit || (review.crm.checked && opportunityKey(review.crm) === opportunityKey(chosen)))
+  )
+    return review;
+  const crm = { system: chosen.system, id: chosen.id, name: chosen.name, stage: chosen.stage, checked: true };
+  // Text in the CRM field that links nothing ("OPP-55120") is the author's words: kept beside the link.
+  if (!review.crm && review.packet.crmOpportunity?.trim()) return { ...review, crm };
+  return {
+    ...review,
+    // As if pasted: the packet names it (an edit's form shows it and links it again), with its creation day.
+    packet: {
+      ...review.packet,
+      crmOpportunity: chosen.id,
+      opportunityCreatedOn: chosen.createdOn ?? review.packet.opportunityCreatedOn,
+    },
+    crm,
+  };
+}
+
 /** The handoff's columns for how it was classified (its basis, and the link the class was decided with). */
 export function attributionColumns(review: Pick<Review, 'packet' | 'crmCheck' | 'crm' | 'authorTimeZone'>): {
   attribution: AttributionBasis;
