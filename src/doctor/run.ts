@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { createLogger, type Logger } from '../logger.js';
 import { CHECKS } from './checks.js';
+import { scrub, secretsOf } from './redact.js';
 import { renderReport, statusOf } from './report.js';
 import type { Check, CheckResult, DoctorContext, Finding, Need } from './types.js';
 
@@ -66,6 +67,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   } finally {
     await ctx.database?.close();
   }
+  // Whatever a check or a library put in a message, no secret of the settings is printed.
+  const secrets = secretsOf(opts.env);
+  for (const result of results)
+    result.findings = result.findings.map((f) => ({
+      ...f,
+      text: scrub(f.text, secrets),
+      ...(f.fix ? { fix: scrub(f.fix, secrets) } : {}),
+    }));
   return {
     exitCode: results.some((r) => statusOf(r) === 'fail') ? 1 : 0,
     text: renderReport(results, ctx.found, opts.clock.now()),

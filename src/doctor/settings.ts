@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { redactedUrl } from '../db/storage.js';
+import { shownUrl } from './redact.js';
 import type { Check, Finding } from './types.js';
 
 /**
@@ -20,7 +21,7 @@ export const settingsCheck: Check = {
       return [
         {
           status: 'pass',
-          text: `Valid: ${mode}, database ${config.databaseUrl ? `Postgres ${redactedUrl(config.databaseUrl)}` : config.databasePath}, Slack API ${config.slack.apiUrl}, ${backups}.`,
+          text: `Valid: ${mode}, database ${config.databaseUrl ? `Postgres ${redactedUrl(config.databaseUrl)}` : config.databasePath}, Slack API ${shownUrl(config.slack.apiUrl)}, ${backups}.`,
         },
       ];
     } catch (error) {

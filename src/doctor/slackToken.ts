@@ -6,6 +6,7 @@ import { type JsonObject, manifestFor } from '../manifest/deployment.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
 import { slackDirectory } from '../services/directory.js';
 import { startupOf } from '../startup.js';
+import { shownUrl } from './redact.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 /** manifest.json at the repository's root: two levels above src/doctor/ (tsx) and dist/doctor/ (built). */
@@ -99,7 +100,7 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   try {
     answer = await client.auth.test();
   } catch (error) {
-    return [refused(error, config.slack.apiUrl)];
+    return [refused(error, shownUrl(config.slack.apiUrl))];
   }
   const teamId = answer.team_id ?? '';
   const startup = startupOf({ teamId, enterpriseId: answer.enterprise_id }, config);

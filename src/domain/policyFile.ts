@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Level, POLICY_LIMITS, type Policy, type PolicyLimit, type PolicyLimits } from './escalation.js';
+import { jsonErrorWhere } from './jsonWhere.js';
 import { issues, NAME, parseLevel } from './policyFileLevels.js';
 
 /**
@@ -78,6 +79,17 @@ export class PolicyFileError extends Error {
 }
 
 /**
+ * Why the text is not JSON, by where, never by what: JSON.parse quotes the text's first characters, and a path set to
+ * the wrong file (the .env, a key) would print its secrets in the start's message and the doctor's report.
+ */
+function jsonProblem(text: string): string {
+  const where = jsonErrorWhere(text);
+  if (!where) return 'it is not valid JSON (check that it is the policy file)';
+  if (where.atEnd) return 'it is not valid JSON: it ends before the JSON does';
+  return `it is not valid JSON: line ${where.line}, column ${where.column} (check that it is the policy file)`;
+}
+
+/**
  * Parses and checks a policy file's text. `dayHours`: the length of a business day (for "2d"). Throws
  * PolicyFileError naming every problem with its place (`policies.strategic[2].to[0]`).
  */
@@ -85,10 +97,8 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new PolicyFileError(file, [
-      `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    ]);
+  } catch {
+    throw new PolicyFileError(file, [jsonProblem(text)]);
   }
   const problems: string[] = [];
   if (!isRecord(json)) throw new PolicyFileError(file, ['the file must be a JSON object with "policies"']);

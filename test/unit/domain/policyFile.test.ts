@@ -170,8 +170,27 @@ describe('parsePolicyFile: a valid file', () => {
 
 describe('parsePolicyFile: problems, each with its place', () => {
   it('bad JSON', () => {
-    expect(problems('{"policies": {')).toEqual([expect.stringMatching(/^it is not valid JSON \(.+\)$/)]);
-    expect(problems('')).toEqual([expect.stringMatching(/^it is not valid JSON/)]);
+    expect(problems('{"policies": {')).toEqual(['it is not valid JSON: it ends before the JSON does']);
+    expect(problems('')).toEqual(['it is not valid JSON: it ends before the JSON does']);
+    expect(problems('{\n  "policies": {\n    "x": nope\n  }\n}')).toEqual([
+      'it is not valid JSON: line 3, column 11 (check that it is the policy file)',
+    ]);
+    expect(problems('{"a":1,}')).toEqual([
+      'it is not valid JSON: line 1, column 8 (check that it is the policy file)',
+    ]);
+  });
+
+  it('bad JSON is placed by line and column, never quoted: a path set to the wrong file shows none of it', () => {
+    // ESCALATION_POLICY_FILE pointed at the .env: JSON.parse's own message quoted "SLACK_BOT_"… (issue 50 item 31).
+    const env = 'SLACK_BOT_TOKEN=xoxb-1111-2222-secret\nSLACK_SIGNING_SECRET=abcdef0123456789\n';
+    expect(problems(env)).toEqual([
+      'it is not valid JSON: line 1, column 1 (check that it is the policy file)',
+    ]);
+    const key = '{"policies": {}}\n-----BEGIN PRIVATE KEY-----\nMIIEv\n';
+    const [problem] = problems(key);
+    expect(problem).toBe('it is not valid JSON: line 2, column 1 (check that it is the policy file)');
+    for (const text of [env, key, '{"a": xoxb-secret}', '[1, 2, secret]'])
+      expect(problems(text).join(' ')).not.toMatch(/SLACK|xoxb|secret|BEGIN|MIIE/);
   });
 
   it('not an object, or no policies', () => {

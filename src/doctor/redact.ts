@@ -1,0 +1,54 @@
+/**
+ * A URL as the doctor may print it: a password in it (`https://user:password@proxy/api/`) shown as `***`, and its
+ * query (where a token may ride) left out. Settings are printed to terminals and CI logs; secrets never are.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    parsed.search = '';
+    parsed.hash = '';
+    return parsed.toString();
+  } catch {
+    return '(a URL that does not parse)';
+  }
+}
+
+/** The settings whose values are secrets, and those that are URLs which may carry a password. */
+const SECRET_SETTINGS = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SALESFORCE_CLIENT_SECRET',
+  'HUBSPOT_ACCESS_TOKEN',
+] as const;
+const URL_SETTINGS = ['SLACK_API_URL', 'DATABASE_URL', 'HUBSPOT_API_URL', 'SALESFORCE_LOGIN_URL'] as const;
+
+/** Every secret the settings hold (tokens, and the passwords and queries of URLs), longest first. */
+export function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  const secrets = new Set<string>();
+  for (const name of SECRET_SETTINGS) {
+    const value = env[name]?.trim();
+    if (value) secrets.add(value);
+  }
+  for (const name of URL_SETTINGS) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    try {
+      const parsed = new URL(value);
+      for (const part of [parsed.password, decodeURIComponent(parsed.password), parsed.search.slice(1)])
+        if (part) secrets.add(part);
+    } catch {
+      // A URL that does not parse is refused by the settings check, which never echoes it.
+    }
+  }
+  // Short values ("x") would blank out ordinary words; no real secret is that short.
+  return [...secrets].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every one of `secrets` replaced by `***`. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('***');
+  return out;
+}
