@@ -96,7 +96,7 @@ function formatReport(path: string, report: MoveReport, seconds: number): string
     '',
     `Checked: the row counts of all ${report.tables.length} tables are equal, and ${sampled} sampled rows (the first, the last and some evenly spaced by primary key, in each table) read back equal on both engines.`,
     `${triggersLine(report.triggers)} New ids continue after the copied ones. ${seconds.toFixed(1)} s.`,
-    'The app itself still runs on SQLite only: nothing reads DATABASE_URL yet (docs/operations.md, "Moving to Postgres").',
+    `The SQLite file was not changed. Next: start the app with DATABASE_URL set to this database (and DATABASE_PATH and BACKUP_DIR unset): it then runs on Postgres, as one process or several replicas (docs/deploy.md, "Several replicas on Postgres"). Back Postgres up with pg_dump or your provider's backups.`,
     '',
   ].join('\n');
 }

@@ -63,7 +63,11 @@ describe('npm run migrate-to-postgres (dist/migrateToPostgres.js)', () => {
     expect(first.stdout).toMatch(
       /The 5 triggers of handoff_events were off during the copy and are on again\./,
     );
-    expect(first.stdout).toMatch(/The app itself still runs on SQLite only/);
+    // What is true since the app runs on Postgres (issue 50 item 11): start it there next, never "SQLite only".
+    expect(first.stdout).toMatch(
+      /Next: start the app with DATABASE_URL set to this database \(and DATABASE_PATH and BACKUP_DIR unset\): it then runs on Postgres, as one process or several replicas/,
+    );
+    expect(first.stdout).not.toMatch(/SQLite only|nothing reads DATABASE_URL/);
     expect(first.stderr).toMatch(/^copied handoffs: 101 rows$/m);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     try {
