@@ -41,12 +41,33 @@ export function parseBaseUrl(raw: string): Parsed<string> {
   if (url.protocol !== 'https:')
     return bad('must start with https:// (Slack sends requests only to HTTPS URLs)');
   if (url.username || url.password) return bad('must not hold a user name or password');
+  const hostProblem = hostNameProblem(text, url.hostname);
+  if (hostProblem) return bad(hostProblem);
   if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(text)) {
     return bad('must have no path, query or fragment');
   }
   const base = url.origin;
   if (base.length + EVENTS_PATH.length > MAX_REQUEST_URL) return bad(`is longer than Slack allows`);
   return { kind: 'ok', value: base };
+}
+
+/** A DNS label: letters, digits and hyphens, 1 to 63, not starting or ending with a hyphen. */
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * Why the host is not one Slack could reach over HTTPS, or undefined: a public DNS name (two labels or more, each a
+ * valid label, 253 characters at most) or an IPv4 address, typed as such. URL parsing decodes `%2e%2e` to `..` and
+ * accepts `_`, an empty label or a trailing dot; none of those is a name a certificate is issued for.
+ */
+function hostNameProblem(typed: string, hostname: string): string | undefined {
+  const authority = typed.replace(/^https:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  if (authority.includes('%')) return 'must spell its host name out (no %-escapes)';
+  if (IPV4.test(hostname)) return undefined;
+  const labels = hostname.split('.');
+  if (hostname.length > 253 || labels.length < 2 || !labels.every((label) => LABEL.test(label)))
+    return 'must have a public host name (like handoff.acme.com: letters, digits and hyphens between dots)';
+  return undefined;
 }
 
 const isObject = (value: Json | undefined): value is JsonObject =>

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -68,6 +68,8 @@ describe('npm run manifest (dist/manifest.js)', () => {
     [['--url', 'https://handoff.acme.com', '--socket-mode'], 'not both'],
     [[], 'Give --url (HTTP) or --socket-mode.'],
     [['--host', 'x'], "Unknown option '--host'"],
+    [['--url', 'https://%2e%2e'], 'must spell its host name out (no %-escapes)'],
+    [['--socket-mode', '--force'], '--force only goes with --out.'],
   ])('refuses %j with a message, the usage and exit code 2', (args, why) => {
     const result = cli(args);
     expect(result.status).toBe(2);
@@ -75,4 +77,18 @@ describe('npm run manifest (dist/manifest.js)', () => {
     expect(result.stderr).toContain(why);
     expect(result.stderr).toContain('Usage: npm run manifest');
   });
+
+  it('keeps an existing --out file without --force and says a missing folder in one line (exit code 1)', () => {
+    const env = join(dir, '.env');
+    writeFileSync(env, 'SLACK_BOT_TOKEN=xoxb-keep-me\n');
+    const kept = cli(['--socket-mode', '--out', env]);
+    expect(kept.status).toBe(1);
+    expect(kept.stderr).toBe(`${env} already exists: choose another file, or add --force to replace it.\n`);
+    expect(readFileSync(env, 'utf8')).toBe('SLACK_BOT_TOKEN=xoxb-keep-me\n');
+    const missing = cli(['--socket-mode', '--out', join(dir, 'nowhere', 'app.json')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(
+      `The folder ${join(dir, 'nowhere')} does not exist: make it first, or choose another file.\n`,
+    );
+  }, 120_000);
 });

@@ -142,6 +142,9 @@ describe('--url', () => {
     ['https://handoff.acme.com/', 'https://handoff.acme.com'],
     ['  https://Handoff.ACME.com  ', 'https://handoff.acme.com'],
     ['https://handoff.acme.com:8443', 'https://handoff.acme.com:8443'],
+    ['https://xn--handff-zxa.acme.com', 'https://xn--handff-zxa.acme.com'],
+    ['https://handöff.acme.com', 'https://xn--handff-zxa.acme.com'],
+    ['https://203.0.113.7', 'https://203.0.113.7'],
   ])('takes %j as %s', (raw, base) => {
     expect(parseBaseUrl(raw)).toEqual({ kind: 'ok', value: base });
   });
@@ -157,6 +160,17 @@ describe('--url', () => {
     ['https://handoff.acme.com#top', 'must have no path, query or fragment'],
     ['https://admin:pw@handoff.acme.com', 'must not hold a user name or password'],
     [`https://${'a'.repeat(3000)}.com`, ''],
+    // Issue 50 item 31: hosts URL parsing accepts and no certificate names.
+    ['https://%2e%2e', 'must spell its host name out (no %-escapes)'],
+    ['https://%68andoff.acme.com', 'must spell its host name out (no %-escapes)'],
+    ['https://..', 'must have a public host name'],
+    ['https://handoff..acme.com', 'must have a public host name'],
+    ['https://-handoff.acme.com', 'must have a public host name'],
+    ['https://hand_off.acme.com', 'must have a public host name'],
+    ['https://localhost', 'must have a public host name'],
+    ['https://handoff.acme.com.', 'must have a public host name'],
+    ['https://[::1]', 'must have a public host name'],
+    [`https://${'a'.repeat(64)}.com`, 'must have a public host name'],
   ])('refuses %j', (raw, why) => {
     const result = parseBaseUrl(raw);
     expect(result.kind).toBe('invalid');
