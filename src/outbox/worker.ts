@@ -126,6 +126,19 @@ export class OutboxWorker {
       });
   }
 
+  /**
+   * The methods waiting out a 429 now (or for the answer of the first row sent after one): their due rows are not
+   * looked at until then. What a test's `quiet` leaves out, as the worker's looks do.
+   */
+  heldMethods(): string[] {
+    return this.pacing.heldLimits().filter(isMethodLimit);
+  }
+
+  /** A wake-up after a commit is waiting to look (`wake`): what was just written is not looked at yet. */
+  wakePending(): boolean {
+    return this.wakeSoon !== undefined;
+  }
+
   /** Resolves once no delivery is in progress (tests step time, then wait for what it set off). */
   async idle(): Promise<void> {
     while (this.running) await this.running;

@@ -3,7 +3,7 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { accept } from '../support/partnerFlow.js';
 import { blockAction, eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
@@ -35,7 +35,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const failed = await pending(h);
     expect(failed.map((r) => r.lastError)).toEqual(failed.map(() => 'HTTP 500'));
     // Backoff: the next attempt waits, it does not hammer a failing Slack.
-    await settle(400);
+    await quiet(h);
     expect((await pending(h)).every((r) => r.attempts === 1)).toBe(true);
 
     h.clock.advance(60_000);
@@ -80,7 +80,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'recovered outbox');
-    await settle();
+    await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // Each message edited once: the AE's packet and the author's confirmation.
     expect([...editsByMessage(h.slack).values()]).toEqual([1, 1]);
@@ -103,7 +103,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // The wait is not a failed attempt (issue 50 item 22): nothing counted, so a later failure's backoff starts at 1 s.
     expect((await pending(h)).map((r) => r.attempts)).toEqual([0, 0]);
     h.clock.advance(29_000);
-    await settle(300);
+    await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     h.clock.advance(1_000);
     await waitFor(
@@ -122,7 +122,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       4000,
       '429',
     );
-    await settle(300);
+    await quiet(h);
     const before = h.slack.callsTo('chat.postMessage').length;
     // A second handoff to another AE: a different conversation, but the same rate-limited method.
     await submitAndSend(
@@ -130,7 +130,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       { accountName: 'Contoso Freight', accountDomain: 'contoso.com', aeUserId: people.otherAe.id },
       { viewId: 'V0SECOND' },
     );
-    await settle(500);
+    await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(before);
     h.clock.advance(30_000);
     await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
@@ -162,7 +162,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     );
     // Due when the wait ends, not now: the worker's looks for due rows pass over them until then.
     for (const row of await posts()) expect(row.nextAttemptAt.getTime()).toBe(limitedAt + 30_000);
-    await settle(300);
+    await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     h.clock.advance(30_000);
     await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
@@ -207,7 +207,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const aeDm = slack.dmChannelFor(people.ae.id);
     await waitFor(() => slack.messages(aeDm).length === 1, 8000, 'AE DM after restart');
     await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'outbox drained');
-    await settle();
+    await quiet(h);
     expect(slack.messages(aeDm)).toHaveLength(1);
     expect(slack.messages(slack.dmChannelFor(people.author.id))).toHaveLength(1);
     await slack.stop();
@@ -241,7 +241,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     expect(JSON.stringify(notice.blocks)).toContain('The update is kept');
     for (let i = 0; i < 4; i += 1) {
       h.clock.advance(10 * 60_000);
-      await settle(150);
+      await quiet(h);
     }
     const waiting = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).find(
       (r) => r.audience === 'partner',
@@ -256,7 +256,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(60 * 60_000);
     await waitFor(() => h?.slack.messages(channels.partner.id).length === 2, 4000, 'partner post');
-    await settle(300);
+    await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(
       h.logs.some((l) => l.msg === 'partner update waiting until the app can post in the partner channel'),
@@ -289,7 +289,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // threaded under the refused parent waits for it, then is parked once the parent is (its own reason).
     for (let i = 0; i < 20 && (await rows()).some((r) => r.status === 'pending'); i += 1) {
       h.clock.advance(60_000);
-      await settle(200);
+      await quiet(h);
     }
     const parked = (await rows()).filter((r) => r.status === 'dead');
     expect(parked.map((r) => [r.audience, r.lastError])).toEqual([
@@ -332,7 +332,7 @@ describe('a partner channel the app was removed from', () => {
       // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
       for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
         h.clock.advance(5_000);
-        await settle(150);
+        await quiet(h);
       }
       await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
       await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
@@ -352,7 +352,7 @@ describe('a partner channel the app was removed from', () => {
       // No clock move: the invite itself releases what waited.
       // Each handoff's thread: its parent and the acceptance's reply.
       await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
-      await settle(300);
+      await quiet(h);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
     } finally {
       await h.stop();

@@ -187,10 +187,10 @@ export async function waitFor<T>(
 
 /**
  * Waits until nothing more can happen without the test doing something: no listener or background work running, the
- * outbox worker idle with no conversation's next message due now (by the test clock; paced and uncertain ones
- * are waited for, so a method blocked by Retry-After is not quiet: use `settle` there), no call to
- * the fake Slack unanswered and no event delivery to the app in flight, twice in a row. For asserting that something
- * did NOT happen, without guessing how long "long enough" is.
+ * outbox worker idle (no wake-up after a commit waiting to look) with no conversation's next message due now (by the
+ * test clock; paced and uncertain ones are waited for; a method waiting out a 429's Retry-After holds its rows, as
+ * in the worker's own looks), no call to the fake Slack unanswered and no event delivery to the app in flight, twice
+ * in a row. For asserting that something did NOT happen, without guessing how long "long enough" is.
  */
 export async function quiet(
   h: Pick<Harness, 'app' | 'database' | 'slack' | 'clock'>,
@@ -198,10 +198,12 @@ export async function quiet(
 ): Promise<void> {
   const isQuiet = async () =>
     h.app.background.size === 0 &&
+    !h.app.outbox.wakePending() &&
     h.slack.calls.every((c) => c.status !== 0) &&
     h.slack.events.every((e) => !e.url || e.status !== undefined) &&
-    // The worker's own question: which conversations have a message due now (a later one waits behind its head).
-    (await dueHeads(h.database.db, h.clock.now(), 1, [])).length === 0;
+    // The worker's own question: which conversations have a message due now (a later one waits behind its head),
+    // leaving out the methods held by a 429's Retry-After.
+    (await dueHeads(h.database.db, h.clock.now(), 1, [], h.app.outbox.heldMethods())).length === 0;
   const deadline = Date.now() + timeoutMs;
   for (let stable = 0; stable < 2; ) {
     await h.app.outbox.idle();
