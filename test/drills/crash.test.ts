@@ -258,7 +258,7 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
         const duplicates = [...posted].filter(([, n]) => n > 1);
         expect(duplicates, `seed ${seed}`).toEqual([]);
         for (const row of rows.filter((r) => r.method === 'chat.postMessage' && r.status === 'delivered')) {
-          expect(posted.get(deliveryId({ dedupeKey: row.k })), row.k).toBe(1);
+          expect(posted.get(deliveryId({ dedupeKey: row.k }, slack.token)), row.k).toBe(1);
         }
       } finally {
         db.close();

@@ -209,7 +209,7 @@ describe('outage drill at production pacing', () => {
       ) as (typeof rows)[number];
       const dm = app.slack
         .messages(app.slack.dmChannelFor(dmRow.channelKey))
-        .filter((m) => deliveryOf(m) === deliveryId(dmRow));
+        .filter((m) => deliveryOf(m) === deliveryId(dmRow, app.slack.token));
       expect(dm).toHaveLength(1);
       expect(JSON.stringify(dm[0]?.blocks)).toContain(
         plan[i]?.decision.decision === 'accepted' ? '*Accepted* by' : '*Declined* by',

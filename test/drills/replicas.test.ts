@@ -327,10 +327,10 @@ describe.each([2, 3])('%i replicas on one Postgres', (replicaCount) => {
     expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
     const posts = outbox.filter((r) => r.method === 'chat.postMessage' && r.status === 'delivered');
     const byKey = new Map(posts.map((r) => [`${r.k}`, r]));
-    for (const row of posts) expect(seen.get(deliveryKey(row.k)), row.k).toBe(1);
+    for (const row of posts) expect(seen.get(deliveryKey(row.k, slack.token)), row.k).toBe(1);
     for (const [conversation, deliveries] of order) {
       const rowsIn = deliveries
-        .map((d) => [...byKey.values()].find((r) => deliveryKey(r.k) === d))
+        .map((d) => [...byKey.values()].find((r) => deliveryKey(r.k, slack.token) === d))
         .filter((r) => r);
       const perHandoff = new Map<number, number[]>();
       for (const row of rowsIn)
@@ -376,4 +376,4 @@ describe.each([2, 3])('%i replicas on one Postgres', (replicaCount) => {
 });
 
 /** The delivery id an outbox row's post carries (outbox/kinds/earlierPost.ts), by its dedupe key. */
-const deliveryKey = (dedupeKey: string) => deliveryId({ dedupeKey });
+const deliveryKey = (dedupeKey: string, token: string) => deliveryId({ dedupeKey }, token);

@@ -11,7 +11,7 @@ import {
   sendAs,
 } from '../support/drill.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
-import { type Harness, SIGNING_SECRET, settle, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { ephemeralAt } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -77,7 +77,7 @@ describe('a message Slack refuses for good', () => {
     for (let i = 0; i < 12 && (await postRow())?.status !== 'dead'; i += 1) {
       app.clock.advance(60_000);
       app.app.outbox.kick();
-      await settle(150);
+      await quiet(app);
     }
     expect(await postRow()).toMatchObject({ status: 'dead', attempts: 3, lastError: 'restricted_action' });
     expect(refusals().map((c) => (c.response as { error?: string }).error)).toEqual([
@@ -89,7 +89,7 @@ describe('a message Slack refuses for good', () => {
     for (let i = 0; i < 3; i += 1) {
       app.clock.advance(10 * 60_000);
       app.app.outbox.kick();
-      await settle(100);
+      await quiet(app);
     }
     expect(refusals()).toHaveLength(3);
     const id = (await postRow())?.id as number;
@@ -122,10 +122,10 @@ describe('a message Slack refuses for good', () => {
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Queued 1 parked message again.');
     await waitFor(async () => (await postRow())?.status === 'delivered', 4000, 'the retried post');
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Nothing to retry: no such parked message.');
-    await settle(400);
+    await quiet(app);
     const posted = app.slack.messages(channels.internal.id);
     expect(posted.map(deliveryOf)).toEqual([
-      deliveryId((await postRow()) as NonNullable<Awaited<ReturnType<typeof postRow>>>),
+      deliveryId((await postRow()) as NonNullable<Awaited<ReturnType<typeof postRow>>>, app.slack.token),
     ]);
     expect(refusals().filter((c) => c.ok)).toHaveLength(1);
     expect(await slash(people.owner, 'outbox')).toBe(
@@ -186,7 +186,7 @@ describe('Retry-After while other posts are still looking for their earlier copy
       6000,
       'the slow lookup to end',
     );
-    await settle(2500);
+    await quiet(app);
     expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(3);
     expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429)).toHaveLength(
       1,

@@ -447,7 +447,7 @@ describe('duplicates and races', () => {
     expect(topLevel(app)).toHaveLength(1);
     expect(app.slack.callsTo('conversations.replies').some((c) => c.args.ts === parent?.ts)).toBe(true);
     const replyRows = (await outboxRows(app)).filter((r) => r.threadOf !== null);
-    expect(threadReplies(app).map(deliveryOf)).toEqual(replyRows.map((r) => deliveryId(r)));
+    expect(threadReplies(app).map(deliveryOf)).toEqual(replyRows.map((r) => deliveryId(r, app.slack.token)));
     await auditExactlyOnce(app);
   }, 40_000);
 

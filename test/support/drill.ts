@@ -137,7 +137,7 @@ export async function auditExactlyOnce(h: Harness, conversations = everyConversa
   const copies = Object.fromEntries([...byDelivery].map(([id, list]) => [id, list.length]));
   const duplicated = Object.entries(copies).filter(([, n]) => n !== 1);
   expect(duplicated, 'delivery ids posted more than once').toEqual([]);
-  const expected = new Set(delivered.map((r) => deliveryId(r)));
+  const expected = new Set(delivered.map((r) => deliveryId(r, h.slack.token)));
   expect(new Set(byDelivery.keys())).toEqual(expected);
   expect(expected.size).toBe(delivered.length);
 
@@ -147,7 +147,7 @@ export async function auditExactlyOnce(h: Harness, conversations = everyConversa
     const want = delivered
       .filter((r) => r.channelKey === key)
       .sort((a, b) => a.id - b.id)
-      .map((r) => deliveryId(r));
+      .map((r) => deliveryId(r, h.slack.token));
     const got = h.slack
       .messages(conversationOf(h, key))
       .map(deliveryOf)
@@ -160,7 +160,7 @@ export async function auditExactlyOnce(h: Harness, conversations = everyConversa
     (await h.database.db.select().from(h.tables.postedMessages)).map((p) => [p.messageKey, p]),
   );
   for (const row of delivered.filter((r) => r.recordAs)) {
-    const [message] = byDelivery.get(deliveryId(row)) ?? [];
+    const [message] = byDelivery.get(deliveryId(row, h.slack.token)) ?? [];
     expect(remembered.get(row.recordAs ?? ''), `posted_messages for ${row.recordAs}`).toMatchObject({
       channelId: message?.channel,
       ts: message?.ts,

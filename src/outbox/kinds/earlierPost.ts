@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { WebAPIPlatformError } from '@slack/web-api';
 import type { OutboxRow } from '../../db/repositories/outbox.js';
 import type { PostedMessage } from '../types.js';
@@ -8,9 +8,33 @@ import { targetOf } from './targets.js';
 /** Every post carries this metadata, so a post whose answer was lost can be found instead of sent twice. */
 export const OUTBOX_EVENT_TYPE = 'cosell_handoff_delivery';
 
-/** An opaque id for the row's message (its dedupe key hashed): partner channels see nothing about the handoff. */
-export function deliveryId(row: Pick<OutboxRow, 'dedupeKey'>): string {
+/**
+ * An opaque id for the row's message: its dedupe key under a keyed hash (HMAC-SHA-256), so partner channels see
+ * nothing about the handoff. The key is derived from the bot token the post is made with (`secret`): every replica
+ * holds it, a restart keeps it, and no other app in a shared channel can compute an id from a handoff's number
+ * (issue 50 item 17: the unkeyed hash was reversed in 54 guesses). A new token gives new ids, which only matters to a
+ * post whose answer was lost across the rotation: not found, it is posted again (at least once).
+ */
+export function deliveryId(row: Pick<OutboxRow, 'dedupeKey'>, secret: string | undefined): string {
+  const key = createHash('sha256')
+    .update(`cosell-handoff delivery id\0${secret ?? ''}`)
+    .digest();
+  return createHmac('sha256', key).update(row.dedupeKey).digest('hex').slice(0, 24);
+}
+
+/**
+ * The id posts carried before issue 50 (the dedupe key hashed without a key). Still read, from the app's own bot only,
+ * so a post made by the previous version whose answer was lost is found rather than posted twice; never written.
+ */
+export function legacyDeliveryId(row: Pick<OutboxRow, 'dedupeKey'>): string {
   return createHash('sha256').update(row.dedupeKey).digest('hex').slice(0, 24);
+}
+
+/** The delivery id a message carries in its metadata, if it is one of ours. */
+function deliveryOf(m: { metadata?: { event_type?: string; event_payload?: unknown } }): unknown {
+  return m.metadata?.event_type === OUTBOX_EVENT_TYPE
+    ? (m.metadata.event_payload as { delivery?: unknown } | undefined)?.delivery
+    : undefined;
 }
 
 /** Refusals that mean we cannot look for an earlier post (no history scope, no access): post again instead. */
@@ -34,7 +58,14 @@ export async function findEarlierPost(
   since: Date,
 ): Promise<PostedMessage | undefined> {
   const { client, logger } = ctx;
-  const id = deliveryId(row);
+  const id = deliveryId(row, client.token);
+  const legacy = legacyDeliveryId(row);
+  // Whose bot posted a message with the old id (anyone can compute one): asked once, only when such a message is seen.
+  let ownBot: Promise<string | undefined> | undefined;
+  const isOwn = async (botId: string | undefined) => {
+    ownBot ??= client.auth.test().then((me) => me.bot_id);
+    return botId !== undefined && botId === (await ownBot);
+  };
   try {
     let channel = row.channelKey;
     if (/^[UW]/.test(channel)) {
@@ -61,11 +92,14 @@ export async function findEarlierPost(
       const result = threadTs
         ? await client.conversations.replies({ ...args, ts: threadTs })
         : await client.conversations.history(args);
-      const hit = result.messages?.find(
-        (m) =>
-          m.metadata?.event_type === OUTBOX_EVENT_TYPE &&
-          (m.metadata.event_payload as { delivery?: unknown } | undefined)?.delivery === id,
-      );
+      const messages = result.messages ?? [];
+      let hit = messages.find((m) => deliveryOf(m) === id);
+      for (const m of hit ? [] : messages.filter((m) => deliveryOf(m) === legacy)) {
+        if (await isOwn(m.bot_id)) {
+          hit = m;
+          break;
+        }
+      }
       if (hit?.ts) return { channelId: channel, ts: hit.ts };
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!cursor) return undefined;

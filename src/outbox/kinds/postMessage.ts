@@ -39,7 +39,10 @@ export const postMessage: DeliveryKind = {
     if (row.targetMessageKey) args = await withPermalink(ctx, args, row.targetMessageKey);
     args = {
       ...args,
-      metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { delivery: deliveryId(row) } },
+      metadata: {
+        event_type: OUTBOX_EVENT_TYPE,
+        event_payload: { delivery: deliveryId(row, ctx.client.token) },
+      },
     };
     const result = await ctx.client.chat.postMessage(
       args as unknown as Parameters<WebClient['chat']['postMessage']>[0],

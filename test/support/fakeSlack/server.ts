@@ -425,8 +425,17 @@ export class FakeSlack {
     return this.workspace.dmChannelFor(userId);
   }
 
-  /** Adds a message the bot posted before (seeded history, e.g. for a generated database), with its own ts. */
-  importMessage(message: { channel: string; ts: string; text: string }): void {
+  /**
+   * Adds a message the bot posted before (seeded history, e.g. for a generated database), with its own ts; with
+   * `bot_id`, one another app posted in the conversation.
+   */
+  importMessage(message: {
+    channel: string;
+    ts: string;
+    text: string;
+    metadata?: unknown;
+    bot_id?: string;
+  }): void {
     const list = this.workspace.messages.get(message.channel) ?? [];
     list.push({ ...message, user: this.botUserId });
     this.workspace.messages.set(message.channel, list);

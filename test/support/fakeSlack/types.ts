@@ -121,6 +121,8 @@ export interface StoredMessage {
   user: string;
   edited?: boolean;
   metadata?: unknown;
+  /** The bot that posted it, when another app's (default: the app's own bot). */
+  bot_id?: string;
   /** Files shared with this message (files.completeUploadExternal with `channel_id`). */
   files?: StoredMessageFile[];
 }

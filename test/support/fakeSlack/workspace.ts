@@ -243,7 +243,7 @@ export class Workspace {
       ...(m.attachments ? { attachments: m.attachments } : {}),
       user: m.user,
       ts: m.ts,
-      bot_id: this.config.botId,
+      bot_id: m.bot_id ?? this.config.botId,
       app_id: this.config.appId,
       team: this.config.teamId,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),

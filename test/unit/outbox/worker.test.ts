@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { queueChange } from '../../../src/db/repositories/changes.js';
 import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
 import { handoffs, outbox } from '../../../src/db/schema.js';
+import { deliveryId, legacyDeliveryId, OUTBOX_EVENT_TYPE } from '../../../src/outbox/kinds/earlierPost.js';
 import type { DeliveryVerdict } from '../../../src/outbox/types.js';
 import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { RequestActivity } from '../../../src/runtime/requestActivity.js';
@@ -307,6 +309,61 @@ describe('outbox worker on stepped time', () => {
     expect(row?.lastError).toBe('channel held');
     expect(row?.uncertainSince?.getTime()).toBe(marked.getTime());
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it("tags a post with a keyed delivery id, and still finds its own post of the previous version's id, never another app's", async () => {
+    // Issue 50 item 17: the id was sha256 of the dedupe key (which names the handoff), so anyone's app in a shared
+    // channel could compute it. Now a keyed hash; the old form is still read, from the app's own bot only.
+    const rows = [post('C0ONE', 1), post('C0TWO', 1), post('C0ONE', 2)];
+    await db.db.transaction((tx) => enqueue(tx, rows, NOW));
+    const [one, two] = db.db.select().from(outbox).all();
+    // The first two were posted by the previous version, whose answers were lost: marked uncertain.
+    const marked = new Date(timers.now());
+    await db.db.transaction((tx) =>
+      tx
+        .update(outbox)
+        .set({ uncertainSince: marked })
+        .where(inArray(outbox.id, [one?.id ?? 0, two?.id ?? 0]))
+        .run(),
+    );
+    const ts = (timers.now() / 1000).toFixed(6);
+    const legacy = (row: typeof one) => ({
+      event_type: OUTBOX_EVENT_TYPE,
+      event_payload: { delivery: legacyDeliveryId(row as NonNullable<typeof row>) },
+    });
+    slack.importMessage({ channel: 'C0ONE', ts, text: 'C0ONE #1', metadata: legacy(one) });
+    // In the other channel, another app posted a message with the id of the second row (anyone could compute it).
+    slack.importMessage({
+      channel: 'C0TWO',
+      ts,
+      text: 'forged',
+      metadata: legacy(two),
+      bot_id: 'B0OTHERAPP',
+    });
+    const w = start();
+    await timers.advance(30_000, () => w.idle());
+    await timers.advance(1_000, () => w.idle());
+    expect(
+      db.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['delivered', 'delivered', 'delivered']);
+    // Its own earlier post found (not posted again); the forged one ignored (posted).
+    expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+    expect(texts('C0TWO')).toEqual(['forged', 'C0TWO #1']);
+    const sent = slack.callsTo('chat.postMessage').map((c) => c.args.metadata);
+    const [, second, third] = db.db.select().from(outbox).all();
+    expect(sent).toEqual(
+      [second, third].map((row) => ({
+        event_type: OUTBOX_EVENT_TYPE,
+        event_payload: { delivery: deliveryId(row as NonNullable<typeof row>, slack.token) },
+      })),
+    );
+    const keyed = deliveryId({ dedupeKey: 'test:C0ONE:2' }, slack.token);
+    expect(keyed).not.toBe(legacyDeliveryId({ dedupeKey: 'test:C0ONE:2' }));
+    expect(keyed).not.toBe(deliveryId({ dedupeKey: 'test:C0ONE:2' }, 'xoxb-another-token'));
   });
 
   it('keeps pacing by elapsed time when the wall clock steps back an hour', async () => {
