@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { answerFailure, failureKind } from './handlers/failures.js';
 import type { HandlerDeps } from './handlers/index.js';
 import { registerHandlers } from './handlers/index.js';
+import { foreignRequest, namedIds } from './handlers/installation.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
@@ -134,6 +135,18 @@ export function buildApp(deps: AppDeps): App {
         return event.ack(response);
       },
     });
+
+  // A request Slack signed for another installation of the app (another workspace, another app): ignored, logged.
+  app.use(async (args) => {
+    const why = foreignRequest(args.body, startup);
+    if (why === undefined) return args.next();
+    logger.warn(
+      { ...namedIds(args.body), why },
+      'a Slack request for another installation of the app: ignored',
+    );
+    // Events were acknowledged by Bolt already; anything else gets an empty answer, so Slack does not retry it.
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+  });
 
   app.use(async (args) => {
     try {

@@ -26,6 +26,8 @@ export interface InstalledWorkspace {
   readonly enterpriseId: string | undefined;
   readonly botUserId?: string | undefined;
   readonly botId?: string | undefined;
+  /** The app's id, when auth.test gives it: a request naming another app is not ours (handlers/installation.ts). */
+  readonly appId?: string | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function verifySlackAuth(
         enterpriseId: identity.enterprise_id,
         botUserId: identity.user_id,
         botId: identity.bot_id,
+        ...(identity.app_id ? { appId: identity.app_id } : {}),
       };
     } catch (error) {
       if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {

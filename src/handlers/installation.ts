@@ -1,0 +1,83 @@
+import type { Startup } from '../startup.js';
+
+/**
+ * Whether a request Slack signed is for this installation (issue 50 item 24). One signing secret serves every
+ * workspace an app is installed in, so a signed request can be another workspace's: an `app_uninstalled` from
+ * there must not stop this install, nor a status change there move a handoff here. Checked on every event,
+ * interaction and command, before any listener (the Bolt middleware in app.ts).
+ */
+
+/** The installation, as auth.test said at start: never from the request. */
+export type Installation = Pick<Startup, 'internalTeamIds'> & {
+  workspace: { teamId?: string | undefined; enterpriseId?: string | undefined; appId?: string | undefined };
+};
+
+interface Authorization {
+  team_id?: unknown;
+  enterprise_id?: unknown;
+  is_enterprise_install?: unknown;
+}
+
+const ids = (...values: unknown[]): string[] =>
+  values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+
+/** What names the workspace of a request, by where Slack puts it in each kind. */
+function field(body: Record<string, unknown>, ...path: string[]): unknown {
+  let at: unknown = body;
+  for (const key of path) at = (at as Record<string, unknown> | null | undefined)?.[key];
+  return at;
+}
+
+/**
+ * An Events API delivery is for this installation when it names it: its workspace (a workspace install) among the
+ * envelope's `team_id`, `context_team_id` and `authorizations`, or its org for an org-wide install.
+ */
+function eventIsOurs(body: Record<string, unknown>, own: Installation['workspace']): boolean {
+  const auths = Array.isArray(body.authorizations) ? (body.authorizations as Authorization[]) : [];
+  const teams = ids(body.team_id, body.context_team_id, ...auths.map((a) => a?.team_id));
+  if (own.teamId && teams.includes(own.teamId)) return true;
+  const orgWide = auths.some((a) => a?.is_enterprise_install === true) || body.is_enterprise_install === true;
+  const orgs = ids(body.enterprise_id, body.context_enterprise_id, ...auths.map((a) => a?.enterprise_id));
+  return orgWide && own.enterpriseId !== undefined && orgs.includes(own.enterpriseId);
+}
+
+/**
+ * An interaction or a command is ours when any workspace it names is one of ours: the clicker's, the one the
+ * command was typed in, the one the app's view or message belongs to (a partner clicking in a Slack Connect
+ * channel names theirs and ours), or our org.
+ */
+function interactionIsOurs(body: Record<string, unknown>, own: Installation): boolean {
+  const named = ids(
+    body.team_id,
+    body.enterprise_id,
+    field(body, 'team', 'id'),
+    field(body, 'user', 'team_id'),
+    field(body, 'enterprise', 'id'),
+    field(body, 'view', 'app_installed_team_id'),
+    field(body, 'view', 'team_id'),
+    field(body, 'message', 'team'),
+  );
+  return named.some((id) => own.internalTeamIds.includes(id));
+}
+
+/** Why a request is not this installation's, or undefined when it is. */
+export function foreignRequest(body: unknown, own: Installation): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const appId = typeof b.api_app_id === 'string' ? b.api_app_id : undefined;
+  if (own.workspace.appId && appId && appId !== own.workspace.appId) return 'another app';
+  if (b.type === 'event_callback') return eventIsOurs(b, own.workspace) ? undefined : 'another workspace';
+  return interactionIsOurs(b, own) ? undefined : 'another workspace';
+}
+
+/** The ids a refusal's log line names (what the request said, for an admin to recognise). */
+export function namedIds(body: unknown): Record<string, unknown> {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return {
+    type: b.type ?? (b.command ? 'slash_command' : undefined),
+    teamId: b.team_id ?? field(b, 'team', 'id'),
+    enterpriseId: b.enterprise_id ?? field(b, 'enterprise', 'id'),
+    apiAppId: b.api_app_id,
+    event: field(b, 'event', 'type'),
+  };
+}
