@@ -117,9 +117,14 @@ describe('a message Slack refuses for good', () => {
       `#${id}: chat.postMessage to <#${channels.internal.id}>, 3 attempts, last error \`restricted_action\``,
     );
 
-    // Slack lets the app post there again; the admin retries it: delivered once.
+    // How to retry, with a number of the list (issue 50 item 20: `<#|all>` was typed as `#all`).
+    expect(listed).toContain(
+      `Retry one by its number (\`/handoff outbox retry ${id}\`), or all with \`/handoff outbox retry all\`.`,
+    );
+
+    // Slack lets the app post there again; the admin retries it (`#all`, as the list writes numbers): delivered once.
     app.slack.clearFailures();
-    expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Queued 1 parked message again.');
+    expect(await slash(people.owner, 'outbox retry #all')).toBe('Queued 1 parked message again.');
     await waitFor(async () => (await postRow())?.status === 'delivered', 4000, 'the retried post');
     expect(await slash(people.owner, `outbox retry ${id}`)).toBe('Nothing to retry: no such parked message.');
     await quiet(app);
