@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
-import { auditExactlyOnce, outboxRows, sleep } from '../support/drill.js';
+import { auditExactlyOnce, outboxRows } from '../support/drill.js';
 import type { Failure } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -37,7 +37,7 @@ async function driveUntilDrained(h: Harness): Promise<void> {
   for (let step = 0; step < 60 && (await pending(h)).length > 0; step += 1) {
     h.clock.advance(60_000);
     h.app.outbox.kick();
-    await sleep(100);
+    await quiet(h);
   }
   expect(await pending(h)).toEqual([]);
   await quiet(h);
