@@ -44,6 +44,8 @@ export interface Config {
   conflictLookbackDays: number;
   /** An accepted deal with no outcome for this many business days nudges its AE (0: never). */
   stallBusinessDays: number;
+  /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
+  outcomeUndoSeconds: number;
   responseWindow: {
     sweepSchedule: string;
     reminders: ReminderPoint[];
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
+    outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
     responseWindow: responseWindowOf(e),
     partnerHelpChannelId: e.PARTNER_HELP_CHANNEL_ID,
     revopsReporting: reportingOf(e),

@@ -119,6 +119,7 @@ export const envSchema = z.object({
   SCORE_MAX_WINDOW_DAYS: integer(5, 1, 10),
   CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
   STALL_BUSINESS_DAYS: integer(5, 0, 60),
+  OUTCOME_UNDO_SECONDS: integer(60, 0, 3600),
   SWEEP_SCHEDULE: z
     .string()
     .default('* * * * *')

@@ -1,15 +1,16 @@
 import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
-import type { HandoffRow } from '../db/schema.js';
+import type { HandoffRow, OutcomeReportRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
+import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
 import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
-import { outcomeButtons, outcomeLine } from './outcomes.js';
+import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 
@@ -50,6 +51,8 @@ export interface HomeModel {
   parked?: number;
   /** The buttons this person may use on a handoff now (`can`, see domain/lifecycle.ts). */
   offer: (h: HandoffRow) => Offer;
+  /** Deals in progress: an outcome reported by the owner or author, waiting for the AE to confirm it. */
+  reports?: ReadonlyMap<number, OutcomeReportRow>;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -148,6 +151,30 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
   }
 }
 
+/** A deal's step, and an outcome reported for its AE to confirm (the partner has not heard of it). */
+function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined): string {
+  if (!report) return outcomeLine(h);
+  return `${outcomeLine(h)} *${OUTCOME_LABEL[report.outcome]}* reported by ${mention(report.reportedByUserId)}, waiting for ${mention(h.aeUserId)} to confirm it.`;
+}
+
+/** Deals in progress: the AE (or an admin) records a step; the owner and the author report it for the AE to confirm. */
+function dealBlocks(model: HomeModel): KnownBlock[] {
+  if (model.deals.length === 0) return [];
+  const blocks: KnownBlock[] = [
+    { type: 'divider' },
+    section('*Deals in progress* (accepted, not yet won or lost)'),
+  ];
+  for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
+    blocks.push(
+      section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${dealLine(h, model.reports?.get(h.id))}`),
+    );
+    const offer = model.offer(h);
+    const buttons = outcomeButtons(h, offer.outcomes) ?? reportButtons(h, offer.reports);
+    if (buttons) blocks.push(buttons);
+  }
+  return blocks;
+}
+
 /** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
 export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
@@ -171,14 +198,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
     if (model.offer(h).decide) blocks.push(decisionButtons(h, `home_decision_${h.id}`));
   }
 
-  if (model.deals.length > 0) {
-    blocks.push({ type: 'divider' }, section('*Deals in progress* (accepted, not yet won or lost)'));
-    for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
-      blocks.push(section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${outcomeLine(h)}`));
-      const buttons = outcomeButtons(h, model.offer(h).outcomes);
-      if (buttons) blocks.push(buttons);
-    }
-  }
+  blocks.push(...dealBlocks(model));
 
   blocks.push({ type: 'divider' }, section('*What you sent*'));
   if (model.sent.length === 0)

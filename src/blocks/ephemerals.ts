@@ -135,7 +135,7 @@ export function outcomeRefusalMessage(refusal: OutcomeRefusalView): string {
     case 'external':
       return 'This button is for the internal team working the deal. Nothing was changed.';
     case 'not_allowed':
-      return `Only the AE (${mention(refusal.handoff.aeUserId)}), the owner or an admin can record outcomes on handoff #${refusal.handoff.id}. Nothing was changed.`;
+      return `Only the AE (${mention(refusal.handoff.aeUserId)}) or an admin can record outcomes on handoff #${refusal.handoff.id}; its owner or author can report one for the AE to confirm. Nothing was changed.`;
     case 'not_now':
       return `Handoff #${refusal.handoff.id} *${userText(refusal.handoff.accountName, 150)}* is ${cannotRecord(refusal.handoff)}. Nothing was changed.`;
   }
@@ -148,7 +148,7 @@ export function outcomeRefusalMessage(refusal: OutcomeRefusalView): string {
 export function outcomeRefusalPlain(refusal: OutcomeRefusalView): string {
   switch (refusal.kind) {
     case 'not_allowed':
-      return `Only the AE, the owner or an admin can record outcomes on handoff #${refusal.handoff.id}. Nothing was changed.`;
+      return `Only the AE or an admin can record outcomes on handoff #${refusal.handoff.id}; its owner or author can report one for the AE to confirm. Nothing was changed.`;
     case 'not_now':
       return `Handoff #${refusal.handoff.id} ${plain(refusal.handoff.accountName, 150)} is ${cannotRecord(refusal.handoff)}. Nothing was changed.`;
     default:

@@ -49,6 +49,11 @@ export const ACTION_ID = {
   /** The author's notice of a held-back partner next move: confirm it as still true, or edit it. */
   heldBackConfirm: 'handoff_held_back_confirm',
   heldBackEdit: 'handoff_held_back_edit',
+  /** The AE's answers to an outcome the owner or author reported: confirm it (the partner hears it), or not. */
+  reportConfirm: 'handoff_report_confirm',
+  reportDecline: 'handoff_report_decline',
+  /** Undo of an outcome step within its undo window, on its recorder's notice. */
+  outcomeUndo: 'handoff_outcome_undo',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;

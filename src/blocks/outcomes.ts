@@ -3,8 +3,26 @@ import type { HandoffRow, OutcomeRow } from '../db/schema.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
+import { undoBlocks } from './outcomeReports.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { handoffTitle, pt, section } from './parts.js';
+
+/**
+ * What the partner channel hears of each step, asked before a one-click step is recorded (Opportunity created and
+ * Closed lost open a modal instead, whose Record is the confirmation).
+ */
+const CONFIRM: Partial<Record<Outcome, { title: string; text: string; confirm: string }>> = {
+  meeting_held: {
+    title: 'Mark meeting held?',
+    text: 'The partner channel will hear that you met the customer. You can undo it for a short while.',
+    confirm: 'Meeting held',
+  },
+  won: {
+    title: 'Mark as closed won?',
+    text: 'The partner channel will hear the good news. You can undo it for a short while.',
+    confirm: 'Closed won',
+  },
+};
 
 /** Buttons for the outcome steps offered (`can` decides: the ones still open on an accepted deal, to its people). */
 export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): ActionsBlock | undefined {
@@ -12,22 +30,43 @@ export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): Action
   return {
     type: 'actions',
     block_id: `outcomes_${h.id}`,
+    elements: steps.map((outcome) => {
+      const ask = CONFIRM[outcome];
+      return {
+        type: 'button' as const,
+        action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
+        text: pt(OUTCOME_LABEL[outcome]),
+        value: String(h.id),
+        ...(outcome === 'won' ? { style: 'primary' as const } : {}),
+        ...(ask
+          ? {
+              confirm: {
+                title: pt(ask.title),
+                text: { type: 'mrkdwn' as const, text: ask.text },
+                confirm: pt(ask.confirm),
+                deny: pt('Not yet'),
+              },
+            }
+          : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * The owner's and author's buttons: the same steps, reported to the AE, who confirms them before the partner hears
+ * (the click records nothing the partner reads).
+ */
+export function reportButtons(h: HandoffRow, steps: readonly Outcome[]): ActionsBlock | undefined {
+  if (steps.length === 0) return undefined;
+  return {
+    type: 'actions',
+    block_id: `reports_${h.id}`,
     elements: steps.map((outcome) => ({
       type: 'button' as const,
       action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
-      text: pt(OUTCOME_LABEL[outcome]),
+      text: pt(`Report: ${OUTCOME_LABEL[outcome]}`),
       value: String(h.id),
-      ...(outcome === 'won' ? { style: 'primary' as const } : {}),
-      ...(outcome === 'won'
-        ? {
-            confirm: {
-              title: pt('Mark as closed won?'),
-              text: { type: 'mrkdwn' as const, text: 'The partner channel will hear the good news.' },
-              confirm: pt('Closed won'),
-              deny: pt('Not yet'),
-            },
-          }
-        : {}),
     })),
   };
 }
@@ -41,7 +80,11 @@ interface OutcomeMetadata {
 }
 const metadata = (h: HandoffRow) => JSON.stringify({ handoffId: h.id } satisfies OutcomeMetadata);
 
-export function opportunityModal(h: HandoffRow): ModalView {
+/** A report goes to the AE to confirm first: the modal says so. */
+const reportLine = (h: HandoffRow) =>
+  ` You are reporting it: ${mention(h.aeUserId)} confirms it before the partner hears anything.`;
+
+export function opportunityModal(h: HandoffRow, mode: 'record' | 'report' = 'record'): ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.opportunity,
@@ -51,7 +94,7 @@ export function opportunityModal(h: HandoffRow): ModalView {
     close: pt('Cancel'),
     blocks: [
       section(
-        `An opportunity now exists for handoff ${handoffTitle(h)}. The partner hears that it is open, not its id.`,
+        `An opportunity now exists for handoff ${handoffTitle(h)}. The partner hears that it is open, not its id.${mode === 'report' ? reportLine(h) : ''}`,
       ),
       {
         type: 'input',
@@ -63,7 +106,7 @@ export function opportunityModal(h: HandoffRow): ModalView {
   };
 }
 
-export function lostModal(h: HandoffRow): ModalView {
+export function lostModal(h: HandoffRow, mode: 'record' | 'report' = 'record'): ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.lost,
@@ -73,7 +116,7 @@ export function lostModal(h: HandoffRow): ModalView {
     close: pt('Cancel'),
     blocks: [
       section(
-        `Closing handoff ${handoffTitle(h)} as lost. The partner sees a polite wording of the reason; your note stays internal.`,
+        `Closing handoff ${handoffTitle(h)} as lost. The partner sees a polite wording of the reason; your note stays internal.${mode === 'report' ? reportLine(h) : ''}`,
       ),
       {
         type: 'input',
@@ -110,7 +153,12 @@ export const CRM_RECORDERS: Readonly<Record<string, string>> = {
  * To the owner (and author): internal, so the CRM reference and a lost note are shown. `reader`: who reads it, told
  * "you" when they recorded the step themselves.
  */
-export function outcomeNotice(h: HandoffRow, step: OutcomeRow, reader?: string): SlackMessage {
+export function outcomeNotice(
+  h: HandoffRow,
+  step: OutcomeRow,
+  reader?: string,
+  undo?: { until: Date; timeZone: string },
+): SlackMessage {
   // The CRM read-back records as `crm:<system>`: nobody clicked, the CRM said so.
   const fromCrm = CRM_RECORDERS[step.recordedByUserId];
   const who = step.recordedByUserId === reader ? 'You' : mention(step.recordedByUserId);
@@ -128,7 +176,11 @@ export function outcomeNotice(h: HandoffRow, step: OutcomeRow, reader?: string):
   if (step.note) lines.push(`*Note (internal):* ${userText(step.note, 1000)}`);
   return {
     text: `${OUTCOME_LABEL[step.outcome as Outcome]}: ${userText(h.accountName, 150)}.`,
-    blocks: [section(lines.join('\n'))],
+    blocks: [
+      section(lines.join('\n')),
+      // Its recorder may still take it back: the partner has not heard yet.
+      ...(undo && reader === step.recordedByUserId ? undoBlocks(h, step, undo.until, undo.timeZone) : []),
+    ],
   };
 }
 

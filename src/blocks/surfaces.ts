@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
+import type { DecisionRow, HandoffRow, OutcomeReportRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
@@ -14,6 +14,7 @@ import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js
 import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
+import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
@@ -45,6 +46,10 @@ export interface SurfaceParams {
   at?: number;
   previousAe?: string;
   outcome?: string;
+  /** Outcome notice: the step it reports (its id); absent on older notices, which find it by its outcome. */
+  step?: number;
+  /** An outcome report's message: the report's id. */
+  report?: number;
   /** Stall nudge: the period's time. */
   since?: number;
   /** Whom a DM was written to (absent on channel posts and on DMs queued before it was recorded). */
@@ -103,8 +108,12 @@ export interface SurfaceModel {
   /** The decision on the assignment the message is about (a decision notice), and on the current one. */
   decision?: DecisionRow | undefined;
   currentDecision?: DecisionRow | undefined;
-  /** The outcome step an outcome notice reports. */
+  /** The outcome step an outcome notice reports (absent: it was undone). */
   step?: OutcomeRow | undefined;
+  /** The step's undo window, while it is open (its recorder's notice offers Undo). */
+  undo?: { until: Date; timeZone: string } | undefined;
+  /** An outcome report's message: the report. */
+  report?: OutcomeReportRow | undefined;
   /** The CRM opportunity recorded by the deal's "Opportunity created" step, if any. */
   crmOpportunity?: string | null;
   /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
@@ -237,7 +246,11 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
         partner: m.params.partner,
       });
     case 'outcome_notice':
-      return m.step ? outcomeNotice(m.h, m.step, readerOf(m)) : undefined;
+      if (m.step) return outcomeNotice(m.h, m.step, readerOf(m), m.undo);
+      // Its step was undone before the partner heard it.
+      return m.params.outcome ? undoneNotice(m.h, m.params.outcome, m.params.by, readerOf(m)) : undefined;
+    case 'outcome_report':
+      return m.report ? outcomeReportMessage(m.h, m.report, readerOf(m)) : undefined;
     default:
       return undefined;
   }

@@ -13,7 +13,9 @@ import { createHelpRequests } from '../services/helpRequests.js';
 import type { HomeViews } from '../services/homeViews.js';
 import { createLookup } from '../services/lookup.js';
 import { membership } from '../services/membership.js';
+import { createOutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
+import { createOutcomeUndo } from '../services/outcomeUndo.js';
 import { createOwnerActions } from '../services/ownerActions.js';
 import type { Parked } from '../services/parked.js';
 import type { Replies } from '../services/replies.js';
@@ -131,6 +133,25 @@ function programServices(s: Shared, p: HandlerParts) {
   };
 }
 
+/** The AE's answers to a reported outcome, and the undo of a step within its window. */
+function outcomeServices(s: Shared, outcomes: Outcomes) {
+  const { config, db, clock, lifecycle } = s;
+  const deps = {
+    db,
+    clock,
+    logger: componentLog(s.logger)('outcomes'),
+    lifecycle,
+    outcomes,
+    ...adminsOf(config),
+  };
+  return {
+    outcomeAnswers: createOutcomeAnswers(deps),
+    outcomeUndo: createOutcomeUndo({ ...deps, undoSeconds: config.outcomeUndoSeconds }),
+  };
+}
+
+const adminsOf = (config: Shared['config']) => ({ adminUserIds: config.adminUserIds });
+
 /** What the Slack handlers use. */
 export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
   const { config, clock } = s;
@@ -138,6 +159,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     ...decisionServices(s, p),
     ...programServices(s, p),
     outcomes: p.outcomes,
+    ...outcomeServices(s, p.outcomes),
     replies: p.replies,
     parked: p.parked,
     home: p.home,

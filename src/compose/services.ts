@@ -68,6 +68,7 @@ function windowServices(s: Shared): {
     windows: s.windows,
     adminUserIds: config.adminUserIds,
     stallBusinessDays: config.stallBusinessDays,
+    undoSeconds: config.outcomeUndoSeconds,
     lifecycle: s.lifecycle,
   });
   const internal = s.internalChannels;

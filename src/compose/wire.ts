@@ -84,6 +84,7 @@ export async function wire(opts: StartOptions): Promise<{
     surfaces: createSurfaces({
       db,
       clock,
+      outcomeUndoMs: config.outcomeUndoSeconds * 1000,
       adminUserIds: config.adminUserIds,
       internalTeamIds: startup.internalTeamIds,
       homeTeamId: startup.workspace.teamId ?? startup.internalTeamIds[0] ?? '',

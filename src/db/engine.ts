@@ -65,6 +65,8 @@ export const ENGINE_NEUTRAL = [
   'outboxInsert',
   'outboxLeases',
   'outboxParked',
+  'outcomeHolds',
+  'outcomeReports',
   'packets',
   'partnerThreads',
   'partners',

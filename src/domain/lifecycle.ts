@@ -1,5 +1,5 @@
 import { type Actor, isInternalActor } from './actor.js';
-import { canRecordOutcome, type Outcome } from './outcomes.js';
+import { canRecordOutcome, nextOutcomes, type Outcome } from './outcomes.js';
 
 /**
  * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
@@ -27,6 +27,9 @@ export const PERSON_ACTIONS = [
   'won',
   'lost',
   'edit',
+  'report_outcome',
+  'decline_report',
+  'undo_outcome',
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
@@ -45,6 +48,9 @@ export type EventLogType =
   | 'stall_nudged'
   | 'edited'
   | 'escalated'
+  | 'outcome_reported'
+  | 'outcome_report_declined'
+  | 'outcome_undone'
   | Outcome;
 
 /** The part of a handoff the table reads. */
@@ -81,7 +87,11 @@ export interface Transition {
 const windowOpen = (h: LifecycleState, at?: Date) => at === undefined || at.getTime() < h.dueAt.getTime();
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);
 const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
-const AE_OWNER_ADMIN = ['ae', 'owner', 'admin'] as const;
+/** Who records an outcome the partner is told as fact: the AE, or an admin (the CRM records through its read-back). */
+const AE_ADMIN = ['ae', 'admin'] as const;
+/** Who reports an outcome for the AE to confirm: the owner, the author (partner marketing). */
+const OWNER_AUTHOR = ['owner', 'author'] as const;
+const aStepAhead = (h: LifecycleState) => nextOutcomes(h.outcome).length > 0;
 const OWNER_ADMIN = ['owner', 'admin'] as const;
 const AUTHOR_OWNER_ADMIN = ['author', 'owner', 'admin'] as const;
 
@@ -145,7 +155,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   meeting_held: {
     from: ['accepted'],
     to: null,
-    by: AE_OWNER_ADMIN,
+    by: AE_ADMIN,
     guard: outcomeStep('meeting_held'),
     logAs: 'meeting_held',
     visible: true,
@@ -154,7 +164,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   opportunity_created: {
     from: ['accepted'],
     to: null,
-    by: AE_OWNER_ADMIN,
+    by: AE_ADMIN,
     guard: outcomeStep('opportunity_created'),
     logAs: 'opportunity_created',
     visible: true,
@@ -163,7 +173,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   won: {
     from: ['accepted'],
     to: null,
-    by: AE_OWNER_ADMIN,
+    by: AE_ADMIN,
     guard: outcomeStep('won'),
     logAs: 'won',
     visible: true,
@@ -172,11 +182,44 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   lost: {
     from: ['accepted'],
     to: null,
-    by: AE_OWNER_ADMIN,
+    by: AE_ADMIN,
     guard: outcomeStep('lost'),
     logAs: 'lost',
     visible: true,
     crm: true,
+  },
+  // The owner's or author's word of an outcome: stored, and sent to the AE to confirm (then it is the AE's step).
+  report_outcome: {
+    from: ['accepted'],
+    to: null,
+    by: OWNER_AUTHOR,
+    guard: aStepAhead,
+    logAs: 'outcome_reported',
+    visible: true,
+    cancelsReminders: false,
+    crm: false,
+  },
+  // The AE's "Not right" on a reported outcome: nothing is recorded, the reporter is told.
+  decline_report: {
+    from: ['accepted'],
+    to: null,
+    by: ['ae'],
+    logAs: 'outcome_report_declined',
+    visible: true,
+    cancelsReminders: false,
+    crm: false,
+  },
+  // Undo of the latest outcome step within the undo window, before the partner post (services/outcomeUndo.ts checks
+  // the window and that it is the recorder's, or an admin's).
+  undo_outcome: {
+    from: ['accepted'],
+    to: null,
+    by: AE_ADMIN,
+    guard: (h) => h.outcome !== null,
+    logAs: 'outcome_undone',
+    visible: true,
+    cancelsReminders: false,
+    crm: false,
   },
   // Changing the packet while the AE has not answered (after a decision it becomes a note to the AE instead).
   edit: {
@@ -283,10 +326,13 @@ export interface Offer {
   /** Edit the packet (while the AE has not answered). */
   edit: boolean;
   owner: readonly OwnerAction[];
+  /** Outcome steps this person records (the AE, an admin): the partner hears them. */
   outcomes: readonly Outcome[];
+  /** Outcome steps this person may only report (the owner, the author): the AE confirms them first. */
+  reports: readonly Outcome[];
 }
 
-export const NO_OFFER: Offer = { decide: false, edit: false, owner: [], outcomes: [] };
+export const NO_OFFER: Offer = { decide: false, edit: false, owner: [], outcomes: [], reports: [] };
 
 const OUTCOME_ACTIONS: readonly Outcome[] = ['meeting_held', 'opportunity_created', 'won', 'lost'];
 
@@ -296,5 +342,8 @@ export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
     edit: can(viewer, 'edit', h, at),
     owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
     outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),
+    reports: can(viewer, 'report_outcome', h, at)
+      ? nextOutcomes(h.outcome).filter((step) => !can(viewer, step, h, at))
+      : [],
   };
 }

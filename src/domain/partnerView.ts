@@ -27,7 +27,14 @@ export type PartnerFact =
       decision: 'accepted' | 'declined';
       reasonCode: string | null;
     }
-  | { kind: 'outcome'; id: number; outcome: Outcome; reasonCode: string | null }
+  | {
+      kind: 'outcome';
+      id: number;
+      outcome: Outcome;
+      reasonCode: string | null;
+      /** When it was recorded (epoch ms): a next move dated after its day still holds. */
+      at?: number;
+    }
   | { kind: 'withdrawn' };
 
 /** The handoff fields the view reads. */

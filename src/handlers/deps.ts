@@ -15,7 +15,9 @@ import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
 import type { Lookup } from '../services/lookup.js';
+import type { OutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
+import type { OutcomeUndo } from '../services/outcomeUndo.js';
 import type { OwnerActions } from '../services/ownerActions.js';
 import type { Parked } from '../services/parked.js';
 import type { Replies } from '../services/replies.js';
@@ -31,6 +33,10 @@ export interface HandlerDeps {
   revops: Revops;
   ownerActions: OwnerActions;
   outcomes: Outcomes;
+  /** The AE's Confirm and Not right on an outcome the owner or author reported. */
+  outcomeAnswers: OutcomeAnswers;
+  /** Undo of an outcome step within its undo window, before the partner hears it. */
+  outcomeUndo: OutcomeUndo;
   replies: Replies;
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
   homeAsked: (userId: string) => Promise<number>;

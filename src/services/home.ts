@@ -8,6 +8,7 @@ import {
   findOwnedNeedingAttention,
   findSentBy,
 } from '../db/repositories/handoffLists.js';
+import { pendingReportsOf } from '../db/repositories/outcomeReports.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
@@ -73,6 +74,10 @@ export function createHome(deps: HomeDeps) {
     const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
     const awaiting = await findAwaitingAe(db, userId, HOME_LIMITS.awaiting);
     const deals = await findDealsInProgress(db, userId, HOME_LIMITS.deals);
+    const reports = await pendingReportsOf(
+      db,
+      deals.map((h) => h.id),
+    );
     const owned = await findOwnedNeedingAttention(
       db,
       userId,
@@ -89,6 +94,7 @@ export function createHome(deps: HomeDeps) {
         ...(metrics ? { revops: metrics.revops } : {}),
         parked,
         offer: (h) => deps.offer(userId, h),
+        reports,
       },
       reasons,
     );

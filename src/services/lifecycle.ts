@@ -30,6 +30,8 @@ export interface TransitionSpec<R> {
   /** Touch-log extras. */
   detail?: Record<string, unknown> | null;
   businessHours?: number;
+  /** The end of an undo window (epoch ms): the CRM's activity waits till then, as the partner's reply does. */
+  holdUntil?: number;
   /** The new messages the change owes (surfaces and history); every existing surface is brought up to date anyway. */
   owes?: (tx: Tx, after: HandoffRow, recorded: R) => OutboxMessage[] | Promise<OutboxMessage[]>;
 }
@@ -80,7 +82,12 @@ export async function applyTransition<R = undefined>(
   // showing the handoff brought up to date.
   const owed = (await spec.owes?.(tx, after, recorded)) ?? [];
   // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
-  if (t.crm) owed.push(...crmActivityMessage(after, eventId));
+  if (t.crm)
+    owed.push(
+      ...crmActivityMessage(after, eventId).map((m) =>
+        spec.holdUntil === undefined ? m : { ...m, holdUntil: spec.holdUntil },
+      ),
+    );
   if (owed.length === 0 && !t.visible) return { handoff: after, recorded };
   // One row for all of it, expanded by the worker (db/repositories/changes.ts): what the change makes untrue (a
   // queued reminder or nudge asking for something no longer needed) cancelled, the new messages, an update of every

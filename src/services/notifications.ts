@@ -262,31 +262,79 @@ export function withdrawMessages(h: HandoffRow, thread: PartnerThread, by?: stri
   ];
 }
 
-/** An outcome step: owner and author told (internal), the partner thread hears of it. */
-export function outcomeMessages(h: HandoffRow, step: OutcomeRow, thread: PartnerThread): OutboxMessage[] {
+/** Who recorded an outcome step, and until when it can be undone (its partner and CRM messages wait till then). */
+export interface OutcomeRecording {
+  /** The AE, an admin, or the CRM's read-back (`crm:<system>`). */
+  recorder: string;
+  /** Epoch ms: the end of the undo window; absent: no window (the CRM's word, or OUTCOME_UNDO_SECONDS=0). */
+  holdUntil?: number;
+}
+
+/** Held for the undo window: not sent before it ends (repositories/outcomeHolds.ts). */
+const held = (messages: OutboxMessage[], holdUntil: number | undefined): OutboxMessage[] =>
+  holdUntil === undefined
+    ? messages
+    : messages.map((m) =>
+        m.method === 'chat.postMessage' || m.method === 'crm.activity' ? { ...m, holdUntil } : m,
+      );
+
+/** The key of the partner thread's reply about an outcome step (cancelled by an undo while it waits). */
+export const outcomeReplyKey = (
+  h: Pick<HandoffRow, 'id' | 'assignment'>,
+  step: Pick<OutcomeRow, 'outcome'>,
+) => partnerReplyKey(h.id, h.assignment, `outcome:${step.outcome}`);
+
+/**
+ * An outcome step: owner and author told (internal), the partner thread hears of it once the undo window ends. The AE
+ * is told whenever someone else recorded it (an admin, the CRM); the recorder reads the Undo on their own notice.
+ */
+export function outcomeMessages(
+  h: HandoffRow,
+  step: OutcomeRow,
+  thread: PartnerThread,
+  recording: OutcomeRecording = { recorder: step.recordedByUserId },
+): OutboxMessage[] {
   const event = `outcome:${step.outcome}`;
   const fact: PartnerFact = {
     kind: 'outcome',
     id: step.id,
     outcome: step.outcome,
     reasonCode: step.reasonCode,
+    at: step.recordedAt.getTime(),
   };
+  const notice = { outcome: step.outcome, step: step.id, by: recording.recorder };
+  const told = new Set([h.ownerUserId, h.authorUserId]);
+  const messages = ownerAndAuthor(h, event, 'outcome_notice', notice);
+  const undoable = recording.holdUntil !== undefined;
+  if (!told.has(h.aeUserId) && (recording.recorder !== h.aeUserId || undoable)) {
+    messages.push(dm(h, `${event}:ae`, h.aeUserId, 'outcome_notice', notice));
+    told.add(h.aeUserId);
+  }
+  if (undoable && !told.has(recording.recorder))
+    messages.push(dm(h, `${event}:recorder`, recording.recorder, 'outcome_notice', notice));
   return [
-    ...ownerAndAuthor(h, event, 'outcome_notice', { outcome: step.outcome }),
-    ...toPartner(h, event, partnerNewsOf(h, thread, fact), thread),
+    ...messages,
+    ...held(toPartner(h, event, partnerNewsOf(h, thread, fact), thread), recording.holdUntil),
   ];
 }
 
 /**
  * An outcome the CRM reported (the read-back): as any outcome, and the AE is told too, since nobody clicked in
- * Slack and the AE may not know the app saw it.
+ * Slack and the AE may not know the app saw it. The CRM's word is a fact: no undo window.
  */
 export function crmOutcomeMessages(h: HandoffRow, step: OutcomeRow, thread: PartnerThread): OutboxMessage[] {
-  const messages = outcomeMessages(h, step, thread);
-  if (h.aeUserId !== h.ownerUserId && h.aeUserId !== h.authorUserId)
-    messages.push(
-      dm(h, `outcome:${step.outcome}:ae`, h.aeUserId, 'outcome_notice', { outcome: step.outcome }),
-    );
+  return outcomeMessages(h, step, thread, { recorder: step.recordedByUserId });
+}
+
+/**
+ * An owner's or author's report of an outcome: the AE asked to confirm it (Confirm, Not right), the reporter shown it
+ * waiting for the AE. Nothing goes to the partner.
+ */
+export function reportMessages(h: HandoffRow, reportId: number, reporter: string): OutboxMessage[] {
+  const event = `report:${reportId}`;
+  const messages = [dm(h, `${event}:ae`, h.aeUserId, 'outcome_report', { report: reportId })];
+  if (reporter !== h.aeUserId)
+    messages.push(dm(h, `${event}:reporter`, reporter, 'outcome_report', { report: reportId }));
   return messages;
 }
 

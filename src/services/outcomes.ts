@@ -1,14 +1,19 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow, insertOutcome } from '../db/repositories/handoffs.js';
+import { queueHeldRefresh } from '../db/repositories/outcomeHolds.js';
+import { answerReport, type OutcomeReportRow } from '../db/repositories/outcomeReports.js';
+import type { OutcomeRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check as policy } from '../domain/lifecycle.js';
-import { isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
+import { canRecordOutcome, isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
 import type { Logger } from '../logger.js';
+import { heldBackNotice } from '../partners/heldBack.js';
 import { partnerThread } from '../partners/partnerThread.js';
 import type { CrmResolution } from './crm/index.js';
 import type { Lifecycle } from './lifecycle.js';
 import { outcomeMessages } from './notifications.js';
+import { reportOutcome } from './outcomeReport.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
 import type { WindowPlanner } from './responseWindow.js';
 
@@ -19,20 +24,30 @@ export interface OutcomeDeps {
   windows: WindowPlanner;
   adminUserIds: readonly string[];
   stallBusinessDays: number;
+  /** How long a recorded step can be undone before the partner and the CRM hear of it (0: they hear at once). */
+  undoSeconds: number;
   lifecycle: Lifecycle;
 }
+
+/**
+ * `record`: the AE or an admin records the step (the partner hears it as fact); `report`: the owner or the author
+ * reports it, for the AE to confirm first.
+ */
+export type OutcomeMode = 'record' | 'report';
 
 export type OutcomeCheck =
   | { kind: 'not_found' }
   | { kind: 'external' }
   | { kind: 'not_allowed'; handoff: HandoffRow }
   | { kind: 'not_now'; handoff: HandoffRow }
-  | { kind: 'ok'; handoff: HandoffRow };
+  | { kind: 'ok'; handoff: HandoffRow; mode: OutcomeMode };
 
 export type OutcomeResult =
   | Exclude<OutcomeCheck, { kind: 'ok' }>
   | { kind: 'invalid'; field: 'crmOpportunity' | 'reason'; message: string }
-  | { kind: 'recorded'; handoff: HandoffRow };
+  /** `undoUntil`: until when the recorder may undo it (null: no undo window). */
+  | { kind: 'recorded'; handoff: HandoffRow; step: OutcomeRow; undoUntil: Date | null }
+  | { kind: 'reported'; handoff: HandoffRow; report: OutcomeReportRow };
 
 export interface OutcomeRequest extends RequestContext {
   handoffId: number;
@@ -42,6 +57,8 @@ export interface OutcomeRequest extends RequestContext {
   crmLink?: CrmResolution;
   reasonCode?: string | null;
   note?: string | null;
+  /** The AE confirms this waiting report: it is answered in the same transaction. */
+  fromReport?: number;
 }
 
 /** The handoff's new CRM link from "Opportunity created" (nothing when the id names no record of a connected CRM). */
@@ -60,84 +77,134 @@ function linkOf(link: CrmResolution | undefined) {
 /** Whose calendar a stall nudge is counted in: the AE's. */
 type AeCalendar = Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>;
 
-/** Progress after acceptance: meeting held, opportunity created, won, lost. By the AE, the owner or an admin. */
-export function createOutcomes(deps: OutcomeDeps) {
-  const { db, clock, logger } = deps;
+/** Whether this person may record the step (AE, admin), report it (owner, author), or neither, and why. */
+async function check(
+  deps: OutcomeDeps,
+  req: RequestContext & { handoffId: number; outcome: Outcome },
+): Promise<OutcomeCheck> {
+  if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+  const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
+  if (!handoff) return { kind: 'not_found' };
+  const viewer = viewerOf(req, deps.adminUserIds);
+  const verdict = policy(viewer, req.outcome, handoff);
+  if (verdict === 'external') return { kind: 'external' };
+  if (verdict === 'ok') return { kind: 'ok', handoff, mode: 'record' };
+  if (verdict === 'not_now') return { kind: 'not_now', handoff };
+  // Not theirs to record: the owner and the author report it to the AE instead.
+  const asReporter = policy(viewer, 'report_outcome', handoff);
+  if (asReporter === 'ok' && canRecordOutcome(handoff.outcome, req.outcome))
+    return { kind: 'ok', handoff, mode: 'report' };
+  if (asReporter !== 'not_allowed') return { kind: 'not_now', handoff };
+  deps.logger.warn(
+    { handoffId: handoff.id, userId: req.actor.userId },
+    'outcome refused: not the AE, an admin, the owner or the author',
+  );
+  return { kind: 'not_allowed', handoff };
+}
 
-  async function check(req: RequestContext & { handoffId: number; outcome: Outcome }): Promise<OutcomeCheck> {
-    if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
-    const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(db, req.handoffId) : undefined;
-    if (!handoff) return { kind: 'not_found' };
-    const verdict = policy(viewerOf(req, deps.adminUserIds), req.outcome, handoff);
-    if (verdict === 'external') return { kind: 'external' };
-    if (verdict === 'not_allowed') {
-      logger.warn(
-        { handoffId: handoff.id, userId: req.actor.userId },
-        'outcome refused: not the AE, owner or admin',
-      );
-      return { kind: 'not_allowed', handoff };
-    }
-    if (verdict === 'not_now') return { kind: 'not_now', handoff };
-    return { kind: 'ok', handoff };
-  }
+/** The next stall nudge: a period after this activity, unless the deal is closed or nudges are off. */
+function nextNudge(deps: OutcomeDeps, h: AeCalendar, outcome: Outcome | null, at: Date): Date | null {
+  if (isFinalOutcome(outcome) || deps.stallBusinessDays === 0) return null;
+  return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, {
+    id: h.aeUserId,
+    timeZone: h.aeTimeZone,
+  });
+}
 
-  /** The next stall nudge: a period after this activity, unless the deal is closed or nudges are off. */
-  function nextNudge(h: AeCalendar, outcome: Outcome | null, at: Date): Date | null {
-    if (isFinalOutcome(outcome) || deps.stallBusinessDays === 0) return null;
-    return deps.windows.businessDaysAfter(at, deps.stallBusinessDays, {
-      id: h.aeUserId,
-      timeZone: h.aeTimeZone,
-    });
-  }
+/** What a step needs besides the click: the opportunity's id, a lost reason. */
+function invalidOf(req: OutcomeRequest, crmOpportunity: string | null): OutcomeResult | undefined {
+  if (req.outcome === 'opportunity_created' && !crmOpportunity)
+    return { kind: 'invalid', field: 'crmOpportunity', message: 'Give the CRM opportunity id or link.' };
+  if (req.outcome === 'lost' && !isLostReason(req.reasonCode))
+    return { kind: 'invalid', field: 'reason', message: 'Choose a reason.' };
+  return undefined;
+}
 
-  async function record(req: OutcomeRequest): Promise<OutcomeResult> {
-    const checked = await check(req);
-    if (checked.kind !== 'ok') return checked;
-    const before = checked.handoff;
-    const crmOpportunity = req.crmOpportunity?.trim() || null;
-    if (req.outcome === 'opportunity_created' && !crmOpportunity) {
-      return { kind: 'invalid', field: 'crmOpportunity', message: 'Give the CRM opportunity id or link.' };
-    }
-    if (req.outcome === 'lost' && !isLostReason(req.reasonCode)) {
-      return { kind: 'invalid', field: 'reason', message: 'Choose a reason.' };
-    }
-    const at = clock.now();
-    const applied = await deps.lifecycle.apply({
-      event: req.outcome,
-      before,
-      actor: req.actor,
-      at,
-      expect: { outcome: before.outcome },
-      change: {
+/** Records the step (the AE's or an admin's), or stores the owner's or author's report of it for the AE. */
+async function record(deps: OutcomeDeps, req: OutcomeRequest): Promise<OutcomeResult> {
+  const checked = await check(deps, req);
+  if (checked.kind !== 'ok') return checked;
+  const crmOpportunity = req.crmOpportunity?.trim() || null;
+  const invalid = invalidOf(req, crmOpportunity);
+  if (invalid) return invalid;
+  const details = {
+    crmOpportunity,
+    reasonCode: req.outcome === 'lost' ? (req.reasonCode ?? null) : null,
+    note: req.note?.trim().slice(0, 1000) || null,
+  };
+  if (checked.mode === 'report') return reportOutcome(deps, req, checked.handoff, details);
+  return recordStep(deps, req, checked.handoff, details);
+}
+
+/**
+ * The step itself, in one transition: the partner's reply and the CRM's activity wait in the outbox for the undo
+ * window (a refresh at its end takes the Undo button off the recorder's notice).
+ */
+async function recordStep(
+  deps: OutcomeDeps,
+  req: OutcomeRequest,
+  before: HandoffRow,
+  details: { crmOpportunity: string | null; reasonCode: string | null; note: string | null },
+): Promise<OutcomeResult> {
+  const at = deps.clock.now();
+  const undoUntil = deps.undoSeconds > 0 ? new Date(at.getTime() + deps.undoSeconds * 1000) : null;
+  const holdUntil = undoUntil?.getTime();
+  const applied = await deps.lifecycle.apply({
+    event: req.outcome,
+    before,
+    actor: req.actor,
+    at,
+    expect: { outcome: before.outcome },
+    change: {
+      outcome: req.outcome,
+      ...linkOf(req.crmLink),
+      lastActivityAt: at,
+      nextStallNudgeAt: nextNudge(deps, before, req.outcome, at),
+      stallNudgedAt: null,
+    },
+    ...(holdUntil === undefined ? {} : { holdUntil }),
+    record: async (tx, after) => {
+      const step = await insertOutcome(tx, {
+        handoffId: after.id,
         outcome: req.outcome,
-        ...linkOf(req.crmLink),
-        lastActivityAt: at,
-        nextStallNudgeAt: nextNudge(before, req.outcome, at),
-        stallNudgedAt: null,
-      },
-      record: (tx, after) =>
-        insertOutcome(tx, {
+        ...details,
+        byUserId: req.actor.userId,
+        at,
+      });
+      if (req.fromReport !== undefined)
+        await answerReport(tx, req.fromReport, { status: 'confirmed', byUserId: req.actor.userId, at });
+      if (undoUntil)
+        await queueHeldRefresh(tx, {
           handoffId: after.id,
-          outcome: req.outcome,
-          crmOpportunity,
-          reasonCode: req.outcome === 'lost' ? (req.reasonCode ?? null) : null,
-          note: req.note?.trim().slice(0, 1000) || null,
-          byUserId: req.actor.userId,
-          at,
-        }),
-      detail: req.outcome === 'lost' && req.reasonCode ? { reasonCode: req.reasonCode } : null,
-      owes: async (tx, after, step) => outcomeMessages(after, step, await partnerThread(tx, after)),
-    });
-    if (!applied) {
-      const current = (await findHandoff(db, before.id)) ?? before;
-      return { kind: 'not_now', handoff: current };
-    }
-    const { handoff } = applied;
-    logger.info({ handoffId: handoff.id, outcome: req.outcome, by: req.actor.userId }, 'outcome recorded');
-    return { kind: 'recorded', handoff };
-  }
+          key: `outcome:${step.id}`,
+          until: undoUntil,
+          now: at,
+        });
+      return step;
+    },
+    detail: req.outcome === 'lost' && req.reasonCode ? { reasonCode: req.reasonCode } : null,
+    owes: async (tx, after, step) => [
+      ...outcomeMessages(after, step, await partnerThread(tx, after), {
+        recorder: req.actor.userId,
+        ...(holdUntil === undefined ? {} : { holdUntil }),
+      }),
+      // The partner's next move may not hold past this step: its author is asked (partners/heldBack.ts).
+      ...(await heldBackNotice(tx, after, at)),
+    ],
+  });
+  if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
+  const { handoff, recorded: step } = applied;
+  deps.logger.info({ handoffId: handoff.id, outcome: req.outcome, by: req.actor.userId }, 'outcome recorded');
+  return { kind: 'recorded', handoff, step, undoUntil };
+}
 
-  return { check, record, nextNudge };
+/** Progress after acceptance: meeting held, opportunity created, won, lost. By the AE or an admin; reported by others. */
+export function createOutcomes(deps: OutcomeDeps) {
+  return {
+    check: (req: RequestContext & { handoffId: number; outcome: Outcome }) => check(deps, req),
+    record: (req: OutcomeRequest) => record(deps, req),
+    nextNudge: (h: AeCalendar, outcome: Outcome | null, at: Date) => nextNudge(deps, h, outcome, at),
+  };
 }
 
 export type Outcomes = ReturnType<typeof createOutcomes>;

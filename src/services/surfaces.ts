@@ -13,6 +13,7 @@ import type { Executor } from '../db/client.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
+import { findReport } from '../db/repositories/outcomeReports.js';
 import { isChannelHeld } from '../db/repositories/partners.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
@@ -29,6 +30,8 @@ import { type OfferDeps, offerOn, viewerFor } from './surfaceOffers.js';
 export interface SurfaceDeps extends OfferDeps {
   /** What day it is for the partner thread's parent (a next move whose date has passed is held back). */
   clock?: Clock;
+  /** How long a recorded outcome step can be undone (OUTCOME_UNDO_SECONDS): its recorder's notice offers Undo. */
+  outcomeUndoMs?: number;
 }
 
 /**
@@ -63,6 +66,13 @@ async function partnerViewOf(deps: SurfaceDeps, h: HandoffRow): Promise<PartnerS
     { handoff: h, facts, threadStarted: true },
     { ...(today ? { today } : {}), formerAeNames: names },
   );
+}
+
+/** A step's undo window while it is open (the outbox refreshes the notice when it ends): until when, in whose zone. */
+function undoOf(deps: SurfaceDeps, h: HandoffRow, step: OutcomeRow) {
+  if (!deps.outcomeUndoMs || !deps.clock || h.outcome !== step.outcome) return undefined;
+  const until = new Date(step.recordedAt.getTime() + deps.outcomeUndoMs);
+  return deps.clock.now() < until ? { until, timeZone: h.aeTimeZone } : undefined;
 }
 
 /** The newest step of this kind recorded on the handoff (its outcomes come oldest first). */
@@ -107,9 +117,17 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
         : await findDecision(deps.db, base.h.id, base.params.assignment ?? base.h.assignment);
     return { ...base, decision, partnerPost: await partnerPostOf(deps.db, base) };
   },
-  outcome_notice: async (deps, base) => ({
+  outcome_notice: async (deps, base) => {
+    const steps = await findOutcomes(deps.db, base.h.id);
+    // Its own step, or the same step recorded again after an undo (the notice is keyed by the step's outcome).
+    const step =
+      steps.find((row) => row.id === base.params.step) ??
+      steps.find((row) => row.outcome === base.params.outcome);
+    return { ...base, step, undo: step ? undoOf(deps, base.h, step) : undefined };
+  },
+  outcome_report: async (deps, base) => ({
     ...base,
-    step: (await findOutcomes(deps.db, base.h.id)).find((row) => row.outcome === base.params.outcome),
+    report: base.params.report === undefined ? undefined : await findReport(deps.db, base.params.report),
   }),
   partner_parent: async (deps, base) => ({ ...base, partner: await partnerViewOf(deps, base.h) }),
   held_back_notice: async (deps, base) => ({

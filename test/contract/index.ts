@@ -25,6 +25,8 @@ import { outboxChannelsContract } from './outboxChannels.contract.js';
 import { outboxInsertContract } from './outboxInsert.contract.js';
 import { outboxLeasesContract } from './outboxLeases.contract.js';
 import { outboxParkedContract } from './outboxParked.contract.js';
+import { outcomeHoldsContract } from './outcomeHolds.contract.js';
+import { outcomeReportsContract } from './outcomeReports.contract.js';
 import { packetsContract } from './packets.contract.js';
 import { partnersContract } from './partners.contract.js';
 import { partnerThreadsContract } from './partnerThreads.contract.js';
@@ -61,6 +63,8 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   outboxInsert: outboxInsertContract,
   outboxLeases: outboxLeasesContract,
   outboxParked: outboxParkedContract,
+  outcomeHolds: outcomeHoldsContract,
+  outcomeReports: outcomeReportsContract,
   packets: packetsContract,
   partnerThreads: partnerThreadsContract,
   partners: partnersContract,

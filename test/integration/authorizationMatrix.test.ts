@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import {
@@ -72,7 +72,8 @@ import { people, TEAM } from '../support/people.js';
  * Spec (docs/lifecycle.md "Who may act", owner actions, outcomes, "RevOps"):
  * - Accept, Decline, the decline modal: the AE only (same user id and team id), while open.
  * - Reassign, Extend (buttons and modals), Withdraw: the owner or an admin (internal).
- * - Outcomes (meeting held, won, opportunity and lost modals): the AE, the owner or an admin (internal), accepted.
+ * - Outcomes (meeting held, won, opportunity and lost modals): recorded by the AE or an admin (internal), accepted;
+ *   the owner or the author reports one instead (stored for the AE to confirm; nothing recorded, the partner not told).
  * - "I'll take it", the partner-help shortcut and modal: any internal member.
  * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
  *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
@@ -192,6 +193,12 @@ interface HandoffAction {
   aeOnly?: boolean;
   /** A button that opens a modal: allowed, it changes nothing yet. */
   opensModal?: boolean;
+  /**
+   * Outcomes: these actors may not record the step (`policy`) but report it (`report_outcome`): their click is
+   * accepted and stores a report for the AE to confirm (`reportEffect`), nothing the partner reads.
+   */
+  reportedBy?: readonly ActorKey[];
+  reportEffect?(h: Harness, handoff: HandoffRow, user: SlackUser, seen: Seen): Promise<void>;
   act(h: Harness, handoff: HandoffRow, user: SlackUser): Promise<Reply>;
   refusal(handoff: HandoffRow, external: boolean): string;
   effect(h: Harness, handoff: HandoffRow, user: SlackUser, seen: Seen): Promise<void>;
@@ -199,7 +206,48 @@ interface HandoffAction {
 
 const AE_ONLY: readonly ActorKey[] = ['ae'];
 const OWNER_OR_ADMIN: readonly ActorKey[] = ['ownerAuthor', 'ownerNotAuthor', 'admin'];
-const AE_OWNER_OR_ADMIN: readonly ActorKey[] = ['ae', 'ownerAuthor', 'ownerNotAuthor', 'admin'];
+const AE_OR_ADMIN: readonly ActorKey[] = ['ae', 'admin'];
+/** Owners and authors report an outcome for the AE to confirm. */
+const REPORTERS: readonly ActorKey[] = ['ownerAuthor', 'ownerNotAuthor', 'authorNotOwner'];
+
+/** A report stored by `user`, waiting for the AE: no step recorded, the AE asked by DM, the partner not told. */
+async function reported(h: Harness, handoff: HandoffRow, user: SlackUser, outcome: Outcome) {
+  const events = await waitFor(
+    async () => {
+      // The pool hands the same accepted handoff to the next reporter (a report leaves it as it is): this one's.
+      const found = (await eventsOf(h, handoff.id)).filter(
+        (e) =>
+          e.type === 'outcome_reported' &&
+          e.actorUserId === user.id &&
+          (e.detail as { outcome?: string } | null)?.outcome === outcome,
+      );
+      return found.length > 0 && found;
+    },
+    4000,
+    'the outcome_reported event',
+  );
+  expect(events).toEqual([expect.objectContaining({ actorUserId: user.id, actorTeamId: TEAM })]);
+  expect((await handoffRow(h, handoff.id)).outcome).toBeNull();
+  expect(
+    await h.database.db.select().from(h.tables.outcomes).where(eq(h.tables.outcomes.handoffId, handoff.id)),
+  ).toEqual([]);
+  // One report waits per handoff: this one; an earlier reporter's was replaced by it.
+  const waiting = await h.database.db
+    .select()
+    .from(h.tables.outcomeReports)
+    .where(
+      and(eq(h.tables.outcomeReports.handoffId, handoff.id), eq(h.tables.outcomeReports.status, 'pending')),
+    );
+  expect(waiting).toEqual([expect.objectContaining({ outcome, reportedByUserId: user.id })]);
+  await waitFor(
+    () =>
+      dmOf(h, handoff.aeUserId).some(
+        (m) => shown(m).includes(`Handoff #${handoff.id} `) && shown(m).includes('reports *'),
+      ),
+    8000,
+    'the AE asked to confirm',
+  );
+}
 
 const decisionRefusal = (handoff: HandoffRow, external: boolean) =>
   refusalMessage(external ? { kind: 'external' } : { kind: 'not_ae', handoff });
@@ -222,7 +270,9 @@ function outcomeClick(outcome: Outcome): HandoffAction {
     name: `${outcome === 'meeting_held' ? 'Meeting held' : 'Won'} button`,
     policy: outcome,
     state: 'accepted',
-    allowed: AE_OWNER_OR_ADMIN,
+    allowed: AE_OR_ADMIN,
+    reportedBy: REPORTERS,
+    reportEffect: (h, handoff, user) => reported(h, handoff, user, outcome),
     act: (h, handoff, user) => click(h, outcomeAction(outcome), String(handoff.id), user),
     refusal: outcomeRefusal,
     async effect(h, handoff, user, seen) {
@@ -243,7 +293,11 @@ function outcomeModalButton(outcome: 'opportunity_created' | 'lost'): HandoffAct
     name: `${outcome === 'lost' ? 'Closed lost' : 'Opportunity created'} button (opens the modal)`,
     policy: outcome,
     state: 'accepted',
-    allowed: AE_OWNER_OR_ADMIN,
+    allowed: AE_OR_ADMIN,
+    reportedBy: REPORTERS,
+    // The same modal opens for a report (it says the AE confirms it first).
+    reportEffect: (h, handoff, _user, seen) =>
+      modalFor(h, handoff, seen, outcome === 'lost' ? CALLBACK_ID.lost : CALLBACK_ID.opportunity),
     opensModal: true,
     act: (h, handoff, user) => click(h, outcomeAction(outcome), String(handoff.id), user),
     refusal: outcomeRefusal,
@@ -403,7 +457,9 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     name: 'opportunity modal submit',
     policy: 'opportunity_created',
     state: 'accepted',
-    allowed: AE_OWNER_OR_ADMIN,
+    allowed: AE_OR_ADMIN,
+    reportedBy: REPORTERS,
+    reportEffect: (h, handoff, user) => reported(h, handoff, user, 'opportunity_created'),
     act: (h, handoff, user) =>
       submitView(h, opportunitySubmission({ handoffId: handoff.id, crm: 'OPP-MATRIX-1', user })),
     refusal: outcomeRefusalInline,
@@ -423,7 +479,9 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
     name: 'lost modal submit',
     policy: 'lost',
     state: 'accepted',
-    allowed: AE_OWNER_OR_ADMIN,
+    allowed: AE_OR_ADMIN,
+    reportedBy: REPORTERS,
+    reportEffect: (h, handoff, user) => reported(h, handoff, user, 'lost'),
     act: (h, handoff, user) =>
       submitView(h, lostSubmission({ handoffId: handoff.id, reason: 'timing', note: null, user })),
     refusal: outcomeRefusalInline,
@@ -455,37 +513,48 @@ describe('authorization matrix: actions on a handoff', () => {
   });
 
   for (const action of HANDOFF_ACTIONS) {
-    describe(`${action.name} (${action.state}): allowed for ${action.allowed.join(', ')}`, () => {
+    const reporters = action.reportedBy ?? [];
+    const who = `allowed for ${action.allowed.join(', ')}${reporters.length > 0 ? `; reported by ${reporters.join(', ')}` : ''}`;
+    describe(`${action.name} (${action.state}): ${who}`, () => {
       for (const key of HANDOFF_ACTORS) {
-        const allowed = action.allowed.includes(key);
+        const reports = reporters.includes(key);
+        const allowed = action.allowed.includes(key) || reports;
         cell(
           'handoff',
           action.name,
           key,
-        )(`${HANDOFF_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
-          const handoff = await pool.get(action.state, ownerFor(key));
-          expect(handoff.status).toBe(action.state);
-          const user = userFor(key, action.aeOnly ? people.ae.id : ADMIN.id);
-          // The one policy says the same as the matrix, for this very handoff and person: what the handler does
-          // below, and whether any message or App Home offers this person the button.
-          const viewer = {
-            actor: { userId: user.id, teamId: user.team_id },
-            internalTeamIds: h.app.startup.internalTeamIds,
-            adminUserIds: h.config.adminUserIds,
-          };
-          expect(can(viewer, action.policy, handoff, h.clock.now())).toBe(allowed);
-          await runCell(h, {
-            allowed,
-            refusal: action.refusal(handoff, isExternalInteraction(key)),
-            readOnly: action.opensModal,
-            silentWhenAllowed: true,
-            act(seen) {
-              seen.ownerDm = dmOf(h, handoff.ownerUserId).length;
-              return action.act(h, handoff, user);
-            },
-            effect: (_reply, seen) => action.effect(h, handoff, user, seen),
-          });
-        });
+        )(
+          `${HANDOFF_ACTOR_LABEL[key]}: ${reports ? 'reported' : allowed ? 'allowed' : 'refused'}`,
+          async () => {
+            const handoff = await pool.get(action.state, ownerFor(key));
+            expect(handoff.status).toBe(action.state);
+            const user = userFor(key, action.aeOnly ? people.ae.id : ADMIN.id);
+            // The one policy says the same as the matrix, for this very handoff and person: what the handler does
+            // below, and whether any message or App Home offers this person the button.
+            const viewer = {
+              actor: { userId: user.id, teamId: user.team_id },
+              internalTeamIds: h.app.startup.internalTeamIds,
+              adminUserIds: h.config.adminUserIds,
+            };
+            expect(can(viewer, action.policy, handoff, h.clock.now())).toBe(allowed && !reports);
+            if (action.reportedBy)
+              expect(can(viewer, 'report_outcome', handoff, h.clock.now())).toBe(reports);
+            await runCell(h, {
+              allowed,
+              refusal: action.refusal(handoff, isExternalInteraction(key)),
+              readOnly: action.opensModal,
+              silentWhenAllowed: true,
+              act(seen) {
+                seen.ownerDm = dmOf(h, handoff.ownerUserId).length;
+                return action.act(h, handoff, user);
+              },
+              effect: (_reply, seen) =>
+                reports && action.reportEffect
+                  ? action.reportEffect(h, handoff, user, seen)
+                  : action.effect(h, handoff, user, seen),
+            });
+          },
+        );
       }
     });
   }

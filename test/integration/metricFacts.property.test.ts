@@ -45,6 +45,9 @@ const NON_METRIC_TYPES = [
   'edited',
   'note_added',
   'escalated',
+  'outcome_reported',
+  'outcome_report_declined',
+  'outcome_undone',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -68,6 +71,9 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   edited: 'sent',
   note_added: 'accepted',
   escalated: 'expired',
+  outcome_reported: 'accepted',
+  outcome_report_declined: 'accepted',
+  outcome_undone: 'accepted',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -358,34 +358,36 @@ describe('closed lost', () => {
 });
 
 describe('who may record an outcome', () => {
-  it('the owner and a configured admin may, besides the AE', async () => {
+  it('a configured admin may, besides the AE; the owner reports one for the AE to confirm', async () => {
     const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
     const adminUser: SlackUser = { id: people.otherAe.id, team_id: TEAM };
     const { handoff } = await acceptedDeal(h, { ownerUserId: people.owner.id });
 
+    // The owner's click records nothing: the AE is asked to confirm it (issue 50 item 2).
     await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
+    await waitForDm(h, people.ae.id, `<@${people.owner.id}> reports *Meeting held*`, 'the AE asked');
     await recordOpportunity(h, handoff.id, 'OPP-9', adminUser);
-    await clickOutcome(h, 'won', handoff.id, ownerUser);
+    await clickOutcome(h, 'won', handoff.id);
     expect(
       (await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).map((r) => [
         r.outcome,
         r.recordedByUserId,
       ]),
     ).toEqual([
-      ['meeting_held', people.owner.id],
       ['opportunity_created', people.otherAe.id],
-      ['won', people.owner.id],
+      ['won', people.ae.id],
     ]);
-    // Owner and author both hear who recorded it.
+    // Owner and author both hear who recorded it; the AE hears of the admin's step.
     await waitForDm(
       h,
       people.owner.id,
       `<@${people.otherAe.id}> recorded *Opportunity created*`,
       'owner notice',
     );
-    await waitForDm(h, people.author.id, `<@${people.owner.id}> recorded *Closed won*`, 'author notice');
-    // The acceptance's reply and the three steps'.
-    await waitFor(() => threadReplies(h).length === 4, 4000, 'four replies');
+    await waitForDm(h, people.ae.id, `<@${people.otherAe.id}> recorded *Opportunity created*`, 'AE notice');
+    await waitForDm(h, people.author.id, `<@${people.ae.id}> recorded *Closed won*`, 'author notice');
+    // The acceptance's reply and the two steps'.
+    await waitFor(() => threadReplies(h).length === 3, 4000, 'three replies');
     await outboxDrained(h);
     expect(h.slack.responses).toHaveLength(0);
   });
@@ -394,7 +396,7 @@ describe('who may record an outcome', () => {
     {
       who: 'another member',
       user: memberUser,
-      says: `Only the AE (<@${people.ae.id}>), the owner or an admin can record outcomes`,
+      says: `Only the AE (<@${people.ae.id}>) or an admin can record outcomes`,
     },
     { who: 'a Slack Connect partner', user: partnerUser, says: 'for the internal team' },
     { who: 'a payload without user.team_id', user: noTeamUser, says: 'for the internal team' },

@@ -16,7 +16,7 @@ import {
   outboxDrained,
   submit,
 } from '../support/ownerFlow.js';
-import { accept, ownerUser, recordOpportunity } from '../support/partnerFlow.js';
+import { accept, recordOpportunity } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
@@ -156,10 +156,11 @@ describe('messages follow the handoff', () => {
     const authorHome = await openHome(h, people.author.id);
     const publishesBefore = h.slack.callsTo('views.publish').length;
 
-    await recordOpportunity(h, handoff.id, 'OPP-55120', ownerUser);
+    // The AE records it in a modal (the owner would only report it: issue 50 item 2).
+    await recordOpportunity(h, handoff.id, 'OPP-55120', aeUser);
     await quiet(h);
     const republished = h.slack.callsTo('views.publish').slice(publishesBefore);
-    // Once each for the two who opened it (the owner acted in a modal: theirs was never opened, so not published).
+    // Once each for the two who opened it (the owner never opened theirs, so it is not published).
     expect(republished.map((c) => c.args.user_id).sort()).toEqual([people.ae.id, people.author.id].sort());
     expect(republished.every((c) => c.ok)).toBe(true);
     const byUser = new Map(republished.map((c) => [String(c.args.user_id), c]));
@@ -220,7 +221,7 @@ describe('messages follow the handoff', () => {
       h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === people.owner.id);
     const shown = publishes().length;
     h.slack.fail('views.publish', { error: 'hash_conflict' }, 1);
-    await recordOpportunity(h, first.handoff.id, 'OPP-1', ownerUser);
+    await recordOpportunity(h, first.handoff.id, 'OPP-1', aeUser);
     await waitFor(() => publishes().at(-1)?.ok && publishes().length > shown + 1, 4000, 'the publish again');
     const [refused, ...after] = publishes().slice(shown);
     expect(refused).toMatchObject({ ok: false, response: { error: 'hash_conflict' } });

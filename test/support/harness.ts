@@ -100,6 +100,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // Figures are computed when asked unless that takes this long (production: 200 ms): a test machine under load
     // must not turn a small workspace's App Home into "as of" figures. Tests of the snapshots set it.
     METRICS_MAX_WAIT_MS: '10000',
+    // An outcome reaches the partner at once here (production holds it OUTCOME_UNDO_SECONDS, default 60, for Undo):
+    // the undo window's own tests set it (test/integration/outcomeUndo.test.ts) and move the test clock past it.
+    OUTCOME_UNDO_SECONDS: '0',
     ...opts.env,
   });
   const logs: Record<string, unknown>[] = [];

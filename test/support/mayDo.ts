@@ -28,6 +28,7 @@ export const ADMIN = people.member.id;
 export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
   [ACTION_ID.accept]: { A: [people.ae.id], D: [people.otherAe.id] },
   [ACTION_ID.withdraw]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
+  // The AE and an admin record it; the author (B's owner) reports it for the AE to confirm (issue 50 item 2).
   [`${OUTCOME_ACTION_PREFIX}meeting_held`]: { B: [people.ae.id, people.author.id, ADMIN] },
   [`${OUTCOME_ACTION_PREFIX}won`]: { B: [people.ae.id, people.author.id, ADMIN] },
   // Still true on the author's notice of a held-back partner next move (B is accepted): its author or an admin.

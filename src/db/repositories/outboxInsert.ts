@@ -3,6 +3,7 @@ import type { Tx } from '../client.js';
 import { forUpdate, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
 import { type OutboxMessage, rowOf } from './outboxRows.js';
+import { holdRow } from './outcomeHolds.js';
 import { queuedRow } from './queuedRow.js';
 import { insertSurface } from './surfaces.js';
 
@@ -86,6 +87,10 @@ export async function insertMessages(
     });
     added += inserted;
     if (surface && inserted > 0) await insertSurface(exec, { ...surface, now });
+    // Held for an undo window: due then (on the clock the rows are scheduled on), not now.
+    const hold = 'holdUntil' in message ? message.holdUntil : undefined;
+    if (inserted > 0 && hold !== undefined && hold > now.getTime())
+      await holdRow(exec, message.dedupeKey, new Date(hold), now);
   }
   return added;
 }

@@ -22,6 +22,8 @@ export type OutboxMessage =
        * `payload`: recorded as a surface under `recordAs` (or the dedupe key).
        */
       surface?: SurfaceSpec;
+      /** Not sent before this time (epoch ms): an outcome's undo window (repositories/outcomeHolds.ts). */
+      holdUntil?: number;
     }
   | {
       method: 'chat.update';
@@ -48,6 +50,8 @@ export type OutboxMessage =
       recordId: string;
       handoffId: number;
       eventId: number;
+      /** Not sent before this time (epoch ms): an outcome's undo window. */
+      holdUntil?: number;
     };
 
 /** The columns a message sets beyond the common ones; what it leaves out is null ('internal' for the audience). */

@@ -7,6 +7,7 @@ import { editAction, noteAction } from './editHandoff.js';
 import { heldBackActions } from './heldBack.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
+import { outcomeAnswerActions } from './outcomeAnswers.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 import { viewAction } from './viewHandoff.js';
@@ -29,6 +30,7 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     edit: editAction(deps),
     note: noteAction(deps),
     ...heldBackActions(deps),
+    ...outcomeAnswerActions(deps),
   };
   const exact = Object.fromEntries(
     Object.entries(buttons).map(([name, listener]) => [ACTION_ID[name as keyof Buttons], listener]),

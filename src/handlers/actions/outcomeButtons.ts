@@ -15,7 +15,10 @@ function outcomeOf(body: BlockAction): Outcome | undefined {
   return OUTCOMES.find((outcome) => outcome === id);
 }
 
-/** Meeting held and Won are recorded at once; Opportunity created and Lost open a small modal first. */
+/**
+ * Meeting held and Won are recorded at once (after the button's confirm dialog); Opportunity created and Lost open a
+ * small modal first. The AE or an admin records; the owner or the author reports it to the AE, who confirms first.
+ */
 export function outcomeButton(deps: HandlerDeps) {
   return async ({ ack, body, client, logger }: Args) => {
     const outcome = outcomeOf(body);
@@ -30,14 +33,18 @@ export function outcomeButton(deps: HandlerDeps) {
       // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
       const result = await deps.outcomes.record(req);
       await ack();
-      if (result.kind !== 'recorded' && result.kind !== 'invalid') await reply(outcomeRefusalMessage(result));
+      if (result.kind !== 'recorded' && result.kind !== 'reported' && result.kind !== 'invalid')
+        await reply(outcomeRefusalMessage(result));
       await refreshHomeIfThere(deps, body, { client, logger });
       return;
     }
     await ack();
     const checked = await deps.outcomes.check(req);
     if (checked.kind !== 'ok') return reply(outcomeRefusalMessage(checked));
-    const view = outcome === 'lost' ? lostModal(checked.handoff) : opportunityModal(checked.handoff);
+    const view =
+      outcome === 'lost'
+        ? lostModal(checked.handoff, checked.mode)
+        : opportunityModal(checked.handoff, checked.mode);
     try {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {

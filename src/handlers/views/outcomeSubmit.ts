@@ -17,7 +17,7 @@ function handoffIdOf(raw: string): number {
 }
 
 async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string) {
-  if (result.kind === 'recorded') return ack();
+  if (result.kind === 'recorded' || result.kind === 'reported') return ack();
   if (result.kind === 'invalid') {
     const block = result.field === 'reason' ? OUTCOME_BLOCK_ID.reason : OUTCOME_BLOCK_ID.crmOpportunity;
     return ack({ response_action: 'errors', errors: { [block]: result.message } });

@@ -30,4 +30,10 @@ export const aeOffer = (h: HandoffRow, at?: Date): Offer => offerFor(aeViewer(h)
 export const ownerOffer = (h: HandoffRow, at?: Date): Offer => offerFor(viewerOf(h.ownerUserId, h), h, at);
 
 /** The worst case for Block Kit limits: every button at once (no real reader is offered all of them). */
-export const EVERY_BUTTON: Offer = { decide: true, edit: true, owner: OWNER_ACTIONS, outcomes: OUTCOMES };
+export const EVERY_BUTTON: Offer = {
+  decide: true,
+  edit: true,
+  owner: OWNER_ACTIONS,
+  outcomes: OUTCOMES,
+  reports: [],
+};

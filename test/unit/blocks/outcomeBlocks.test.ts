@@ -2,7 +2,7 @@ import type { ActionsBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { lostModal, opportunityModal, outcomeNotice, stallNudge } from '../../../src/blocks/outcomes.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
-import type { OutcomeRow } from '../../../src/db/schema.js';
+import type { OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { decision, fill, handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
@@ -28,6 +28,21 @@ const step = (pattern: string, overrides: Partial<OutcomeRow> = {}): OutcomeRow 
   ...overrides,
 });
 
+/** A report of the worst size: what the owner or author wrote beside the step, waiting for the AE. */
+const report = (pattern: string): OutcomeReportRow => ({
+  id: 7,
+  handoffId: 42,
+  outcome: 'lost',
+  crmOpportunity: fill(pattern, 300),
+  reasonCode: 'competitor',
+  note: fill(pattern, 1000),
+  reportedByUserId: 'U0AUTHOR',
+  reportedAt: new Date('2026-03-10T10:00:00Z'),
+  status: 'pending',
+  answeredByUserId: null,
+  answeredAt: null,
+});
+
 describe('outcome messages for the largest packet', () => {
   for (const pattern of WORST_PATTERNS) {
     it(`stay within Slack's limits and keep typed mentions inert (${pattern})`, () => {
@@ -36,7 +51,14 @@ describe('outcome messages for the largest packet', () => {
       // offered, as queued and after the deal moved on.
       const surfaces = everyInternalSurface(
         h,
-        { decision: decision(), currentDecision: decision(), step: step(pattern) },
+        {
+          decision: decision(),
+          currentDecision: decision(),
+          // The recorder's notice with its Undo (its reader is the recorder), and a report waiting for the AE.
+          step: step(pattern, { recordedByUserId: h.aeUserId }),
+          undo: { until: new Date('2026-03-10T10:01:00Z'), timeZone: h.aeTimeZone },
+          report: report(pattern),
+        },
         { outcome: 'lost', since: since.getTime(), at: since.getTime(), previousAe: 'U0OLDAE' },
       );
       expect(actionIds(surfaces.flatMap((s) => s.message.blocks))).toContain('handoff_outcome_lost');

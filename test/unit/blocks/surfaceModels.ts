@@ -32,13 +32,13 @@ export function rendered(model: SurfaceModel): SlackMessage {
 }
 
 /**
- * Every internal surface of `h` (all kinds but the partner thread's parent; the decision and outcome notices when
- * `rows` has the decision or step they report), in its worst case: every button offered,
+ * Every internal surface of `h` (all kinds but the partner thread's parent; the decision and outcome notices and an
+ * outcome report's messages when `rows` has the decision, step or report they show), in its worst case: every button offered,
  * both as queued (current) and after the handoff moved on (the past-tense headline and the "Now:" line).
  */
 export function everyInternalSurface(
   h: HandoffRow,
-  rows: Pick<SurfaceModel, 'decision' | 'currentDecision' | 'step'>,
+  rows: Pick<SurfaceModel, 'decision' | 'currentDecision' | 'step' | 'report' | 'undo'>,
   params: SurfaceParams = {},
 ): { label: string; message: SlackMessage }[] {
   const kinds = SURFACE_KINDS.filter(
@@ -46,7 +46,8 @@ export function everyInternalSurface(
       kind !== 'partner_parent' &&
       // A notice of a decision or an outcome step needs the row it reports.
       (kind !== 'decision_notice' || rows.decision) &&
-      (kind !== 'outcome_notice' || rows.step),
+      (kind !== 'outcome_notice' || rows.step) &&
+      (kind !== 'outcome_report' || rows.report),
   );
   return kinds.flatMap((kind) =>
     [true, false].map((current) => ({

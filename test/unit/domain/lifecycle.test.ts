@@ -95,10 +95,19 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
   reassign: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired', 'declined'].includes(h.status) },
   extend: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
   withdraw: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
-  meeting_held: { who: ['ae', 'owner', 'admin'], when: stepPossible('meeting_held') },
-  opportunity_created: { who: ['ae', 'owner', 'admin'], when: stepPossible('opportunity_created') },
-  won: { who: ['ae', 'owner', 'admin'], when: stepPossible('won') },
-  lost: { who: ['ae', 'owner', 'admin'], when: stepPossible('lost') },
+  // What the partner reads as fact: from the AE or an admin (or the CRM, which is no person).
+  meeting_held: { who: ['ae', 'admin'], when: stepPossible('meeting_held') },
+  opportunity_created: { who: ['ae', 'admin'], when: stepPossible('opportunity_created') },
+  won: { who: ['ae', 'admin'], when: stepPossible('won') },
+  lost: { who: ['ae', 'admin'], when: stepPossible('lost') },
+  // The owner and the author report an outcome instead, for the AE to confirm; the AE may say it is not right.
+  report_outcome: {
+    who: ['owner', 'author'],
+    when: ({ h }) => h.status === 'accepted' && AHEAD[h.outcome ?? 'none'].length > 0,
+  },
+  decline_report: { who: ['ae'], when: ({ h }) => h.status === 'accepted' },
+  // Undo of the latest step, by the AE or an admin (the service checks the recorder and the window).
+  undo_outcome: { who: ['ae', 'admin'], when: ({ h }) => h.status === 'accepted' && h.outcome !== null },
   // The packet can be changed while the AE has not answered: by whoever wrote it, owns it, or an admin.
   edit: { who: ['author', 'owner', 'admin'], when: decisionPossible },
 };
@@ -184,7 +193,12 @@ describe('check / can: who may act (README), for every action, state and person'
     expect(check(owner, 'withdraw', state('withdrawn'))).toBe('not_now');
     // Outcome steps move forward only, and stop at won or lost.
     expect(check(ae, 'meeting_held', state('accepted', 'opportunity_created'))).toBe('not_now');
-    expect(check(owner, 'won', state('accepted', 'opportunity_created'))).toBe('ok');
+    expect(check(ae, 'won', state('accepted', 'opportunity_created'))).toBe('ok');
+    // The owner and the author report an outcome for the AE to confirm; they record none.
+    expect(check(owner, 'won', state('accepted', 'opportunity_created'))).toBe('not_allowed');
+    expect(check(owner, 'report_outcome', state('accepted', 'opportunity_created'))).toBe('ok');
+    expect(check(author, 'report_outcome', state('accepted', 'won'))).toBe('not_now');
+    expect(check(ae, 'report_outcome', state('accepted'))).toBe('not_allowed');
     expect(check(admin, 'lost', state('accepted', 'won'))).toBe('not_now');
     expect(check(author, 'meeting_held', state('accepted'))).toBe('not_allowed');
     expect(check(viewer('U0AE', PARTNER), 'meeting_held', state('accepted'))).toBe('external');
@@ -219,13 +233,17 @@ describe('offerFor', () => {
       ...offer.owner,
       ...offer.outcomes,
       ...(offer.edit ? (['edit'] as const) : []),
+      ...(offer.reports.length > 0 ? (['report_outcome'] as const) : []),
     ];
   };
+  /** Offered on their own messages (the AE's copy of a report, the recorder's notice), not from the handoff. */
+  const ON_THEIR_OWN: readonly PersonAction[] = ['decline_report', 'undo_outcome'];
 
   it.each(PERSONAS)('$name: offers exactly what `can` allows, in every situation', ({ viewer: v }) => {
     const actual = SITUATIONS.map((s) => `${label(s)}: ${offered(v, s).join(',')}`);
     const allowed = SITUATIONS.map(
-      (s) => `${label(s)}: ${PERSON_ACTIONS.filter((action) => can(v, action, s.h, s.at)).join(',')}`,
+      (s) =>
+        `${label(s)}: ${PERSON_ACTIONS.filter((action) => !ON_THEIR_OWN.includes(action) && can(v, action, s.h, s.at)).join(',')}`,
     );
     expect(actual).toEqual(allowed);
     for (const s of SITUATIONS) {
@@ -248,6 +266,7 @@ describe('offerFor', () => {
       edit: false,
       owner: [],
       outcomes: [],
+      reports: [],
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), DUE)).toEqual(NO_OFFER);
     expect(offerFor(viewer('U0OWNER', INTERNAL), state('expired'))).toEqual({
@@ -255,21 +274,32 @@ describe('offerFor', () => {
       edit: false,
       owner: ['reassign', 'extend', 'withdraw'],
       outcomes: [],
+      reports: [],
     });
     expect(offerFor(viewer('U0ADMIN', INTERNAL), state('declined'))).toEqual({
       decide: false,
       edit: false,
       owner: ['reassign'],
       outcomes: [],
+      reports: [],
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('accepted', 'meeting_held'))).toEqual({
       decide: false,
       edit: false,
       owner: [],
       outcomes: ['opportunity_created', 'won', 'lost'],
+      reports: [],
     });
     expect(offerFor(viewer('U0OWNER', INTERNAL), state('accepted', 'lost'))).toEqual(NO_OFFER);
-    expect(offerFor(viewer('U0AUTHOR', INTERNAL), state('accepted'))).toEqual(NO_OFFER);
+    // The author (partner marketing) and the owner report the steps still ahead; the AE confirms them.
+    expect(offerFor(viewer('U0AUTHOR', INTERNAL), state('accepted'))).toEqual({
+      ...NO_OFFER,
+      reports: ['meeting_held', 'opportunity_created', 'won', 'lost'],
+    });
+    expect(offerFor(viewer('U0OWNER', INTERNAL), state('accepted', 'opportunity_created'))).toEqual({
+      ...NO_OFFER,
+      reports: ['won', 'lost'],
+    });
   });
 });
 

@@ -1,0 +1,103 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findOutcomes } from '../db/repositories/handoffLists.js';
+import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
+import { cancelHeld, deleteOutcomeStep, heldRows, outcomeEventId } from '../db/repositories/outcomeHolds.js';
+import type { OutcomeRow } from '../db/schema.js';
+import { check as policy } from '../domain/lifecycle.js';
+import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
+import { outcomeReplyKey } from './notifications.js';
+import type { Outcomes } from './outcomes.js';
+import { type RequestContext, viewerOf } from './requestContext.js';
+
+/**
+ * Undo of an outcome step, while its undo window is open (OUTCOME_UNDO_SECONDS): the partner's reply and the CRM's
+ * activity still wait in the outbox (their due time is the window's end), so they are cancelled there, and the step
+ * is taken back (the deal is at its previous step again). The touch log keeps the step and its undo. Only its
+ * recorder, or an admin, may undo it; once the partner's reply is on its way it can no longer be undone.
+ */
+
+export interface OutcomeUndoDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  outcomes: Pick<Outcomes, 'nextNudge'>;
+  adminUserIds: readonly string[];
+  undoSeconds: number;
+}
+
+export type UndoResult =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_allowed'; handoff: HandoffRow; step: OutcomeRow }
+  /** The window ended, a later step followed, or the partner's reply is already on its way. */
+  | { kind: 'too_late'; handoff: HandoffRow; step: OutcomeRow }
+  /** Undone already (or never recorded): nothing to do. */
+  | { kind: 'gone'; handoff: HandoffRow }
+  | { kind: 'undone'; handoff: HandoffRow; step: OutcomeRow };
+
+/** Thrown inside the transaction when the partner's reply was sent meanwhile: nothing is changed. */
+class PostedMeanwhile extends Error {}
+
+/** Until when a step may be undone. */
+export const undoUntil = (step: Pick<OutcomeRow, 'recordedAt'>, undoSeconds: number) =>
+  new Date(step.recordedAt.getTime() + undoSeconds * 1000);
+
+async function undo(
+  deps: OutcomeUndoDeps,
+  req: RequestContext & { handoffId: number; stepId: number },
+): Promise<UndoResult> {
+  const h = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
+  if (!h) return { kind: 'not_found' };
+  const steps = await findOutcomes(deps.db, h.id);
+  const step = steps.find((s) => s.id === req.stepId);
+  if (!step) return { kind: 'gone', handoff: h };
+  const verdict = policy(viewerOf(req, deps.adminUserIds), 'undo_outcome', h);
+  if (verdict === 'external') return { kind: 'external' };
+  const admin = deps.adminUserIds.includes(req.actor.userId);
+  if (verdict === 'not_allowed' || (step.recordedByUserId !== req.actor.userId && !admin))
+    return { kind: 'not_allowed', handoff: h, step };
+  const now = deps.clock.now();
+  if (verdict === 'not_now' || h.outcome !== step.outcome || now >= undoUntil(step, deps.undoSeconds))
+    return { kind: 'too_late', handoff: h, step };
+  const previous = steps.filter((s) => s.id !== step.id).at(-1)?.outcome ?? null;
+  const eventId = await outcomeEventId(deps.db, h.id, step.outcome);
+  const owed = [outcomeReplyKey(h, step), ...(eventId === undefined ? [] : [`crm:${eventId}`])];
+  try {
+    const applied = await deps.lifecycle.apply({
+      event: 'undo_outcome',
+      before: h,
+      actor: req.actor,
+      at: now,
+      expect: { outcome: step.outcome },
+      change: {
+        outcome: previous,
+        nextStallNudgeAt: deps.outcomes.nextNudge(h, previous, now),
+        stallNudgedAt: null,
+      },
+      record: async (tx) => {
+        // On its way or sent (a look that claimed it since): too late, and nothing changes.
+        const rows = await heldRows(tx, owed);
+        if (rows.some((r) => r.status === 'delivered' || r.status === 'dead' || r.uncertainSince !== null))
+          throw new PostedMeanwhile();
+        await cancelHeld(tx, [...owed, `hold:outcome:${step.id}`], 'undone within its undo window');
+        await deleteOutcomeStep(tx, step.id, eventId);
+      },
+      detail: { outcome: step.outcome, recordedBy: step.recordedByUserId },
+    });
+    if (!applied) return { kind: 'too_late', handoff: h, step };
+    deps.logger.info({ handoffId: h.id, outcome: step.outcome, by: req.actor.userId }, 'outcome undone');
+    return { kind: 'undone', handoff: applied.handoff, step };
+  } catch (error) {
+    if (error instanceof PostedMeanwhile) return { kind: 'too_late', handoff: h, step };
+    throw error;
+  }
+}
+
+export function createOutcomeUndo(deps: OutcomeUndoDeps) {
+  return { undo: (req: RequestContext & { handoffId: number; stepId: number }) => undo(deps, req) };
+}
+
+export type OutcomeUndo = ReturnType<typeof createOutcomeUndo>;
