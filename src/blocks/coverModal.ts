@@ -4,16 +4,31 @@ import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from './ids.js';
 import { mention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 
+/** What naming a cover does, and what makes one away: said in the form and in the confirmation. */
+export const COVER_MEANS =
+  'Naming a cover does not make you away. You are away while your Slack status says so (:palm_tree: Vacation, Out of office…) or on the days away you give here: a handoff that expires then is not counted as your silence. One that expires while you are not away counts, cover or not.';
+
+/** The cover as the form and the confirmation say it: who, and when they answer for the AE. */
+export function coverWhenText(c: Pick<CoverRow, 'awayFrom' | 'until'>): string {
+  return c.awayFrom
+    ? `while you are away, *${c.awayFrom}* to *${c.until}* (your calendar), and while your Slack status says you are away until then`
+    : `while your Slack status says you are away, until *${c.until}*`;
+}
+
 /**
- * `/handoff cover`: the AE names who answers for them while they are away, and until when. New handoffs to them
- * offer the cover (the author may send to the cover instead), and escalation policies can notify it.
+ * `/handoff cover`: the AE names who answers for them while they are away, until when, and (if they know them) the
+ * days they are away. New handoffs to them offer the cover (the author may send to the cover instead), and escalation
+ * policies can notify it. "Away from" starts empty: naming a cover ahead of time, or for the days a Slack status will
+ * say away, must not make anyone away today (issue 50).
  */
 export function coverModal(opts: {
   current?: CoverRow | undefined;
   until?: string;
+  from?: string;
   cover?: string;
 }): ModalView {
   const current = opts.current;
+  const from = opts.from ?? current?.awayFrom ?? undefined;
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.cover,
@@ -24,9 +39,10 @@ export function coverModal(opts: {
     blocks: [
       section(
         current
-          ? `${mention(current.coverUserId)} answers for you until *${current.until}*. Change it here, or type \`/handoff cover off\` to end it.`
-          : 'Name who answers for you while you are away. New handoffs sent to you will offer them to the sender, and escalations can reach them.',
+          ? `${mention(current.coverUserId)} answers for you ${coverWhenText(current)}. Change it here, or type \`/handoff cover off\` to end it.`
+          : 'Name who answers for you while you are away. New handoffs sent to you then offer them to the sender, and escalations can reach them.',
       ),
+      context(COVER_MEANS),
       {
         type: 'input',
         block_id: COVER_BLOCK_ID.cover,
@@ -41,8 +57,19 @@ export function coverModal(opts: {
       },
       {
         type: 'input',
+        block_id: COVER_BLOCK_ID.from,
+        optional: true,
+        label: pt('Away from (your first day away)'),
+        hint: pt(
+          'Leave it empty if you have no days away to give: your cover then answers only while your Slack status says you are away.',
+        ),
+        element: { type: 'datepicker', action_id: ACTION_ID.value, ...(from ? { initial_date: from } : {}) },
+      },
+      {
+        type: 'input',
         block_id: COVER_BLOCK_ID.until,
         label: pt('Until (the last day)'),
+        hint: pt('The last day of the cover, and of your days away if you gave a first day.'),
         element: {
           type: 'datepicker',
           action_id: ACTION_ID.value,
@@ -54,14 +81,26 @@ export function coverModal(opts: {
   };
 }
 
-/** To the person named as cover: who named them, from and until which day, and what it means for them. */
-export function coverNamedMessage(c: { aeUserId: string; coverUserId: string; from: string; until: string }) {
+/**
+ * To the person named as cover: who named them, from and until which day, and what it means for them. `away`: the
+ * AE gave those days as days away; else they answer only while the AE's Slack status says away.
+ */
+export function coverNamedMessage(c: {
+  aeUserId: string;
+  coverUserId: string;
+  from: string;
+  until: string;
+  away?: boolean;
+}) {
   const ae = mention(c.aeUserId);
+  const when = c.away
+    ? `while they are away, from *${c.from}* until *${c.until}* (the last day), days of their calendar`
+    : `from *${c.from}* until *${c.until}* (the last day), while their Slack status says they are away`;
   return {
     text: `You cover for a colleague from ${c.from} until ${c.until}.`,
     blocks: [
       section(
-        `:busts_in_silhouette: ${ae} named you to answer for them from *${c.from}* until *${c.until}* (the last day). While it lasts, new handoffs sent to ${ae} offer you to the sender instead, owners may reassign ${ae}'s handoffs to you, and escalation policies may tell you of them or give them to you. Nothing to do now.`,
+        `:busts_in_silhouette: ${ae} named you to answer for them ${when}. While it lasts, new handoffs sent to ${ae} offer you to the sender instead, owners may reassign ${ae}'s handoffs to you, and escalation policies may tell you of them or give them to you. Nothing to do now.`,
       ),
     ],
   };

@@ -49,7 +49,7 @@ export function headline(stats: Stats): KnownBlock {
         'Silence rate',
         `${ofWhole(stats.expired, stats.windowsClosed)} windows`,
         stats.expiredAway > 0
-          ? `windows that expired without an answer; ${stats.expiredAway} more expired while the AE was away (status or cover) and are not counted`
+          ? `windows that expired without an answer; ${stats.expiredAway} more expired while the AE was away (their status, or days away they gave) and are not counted`
           : 'windows that expired without an answer; one that expires while the AE is away is not counted',
       ),
       field(

@@ -72,9 +72,10 @@ export function moverText(by: Mover, reader: string | undefined): string {
   return `${mention(by.user)} (${by.role === 'owner' ? 'the owner' : 'an admin'})`;
 }
 
-/** What showed the AE was away: their status, or the cover they had named. */
+/** What showed the AE was away: their status, the days away they gave, or (older records) the cover they named. */
 function awayText(away: AwaySeen | undefined): string {
   if (!away) return '';
+  if (away.days) return ` while away (the days away they gave: ${userText(away.days, 100)})`;
   if (away.status) return ` while away (status: ${userText(away.status, 100)})`;
   return away.cover ? ` while away (they had named ${mention(away.cover)} to cover)` : ' while away';
 }

@@ -90,13 +90,12 @@ Each change of this handoff is written to it as ${n.activity}; when it closes th
 }
 
 /**
- * "Fri 27 Nov": the day of a moment for the review's reader, the author, in their own zone (not known: the AE's,
- * then UTC). The AE's return is the moment their status ends, read by the author.
+ * The day an away AE is back, in their calendar, said so ("Wed 9 Dec, their time"): their status ends at their
+ * midnight, the evening before for an author west of them (issue 50).
  */
 function dayOf(iso: string, review: Pick<Review, 'authorTimeZone' | 'ae'>): string {
-  return DateTime.fromISO(iso, { zone: review.authorTimeZone ?? review.ae.timeZone ?? 'UTC' }).toFormat(
-    'ccc d LLL',
-  );
+  const zone = review.ae.timeZone ?? review.authorTimeZone ?? 'UTC';
+  return `${DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL')}${review.ae.timeZone ? ', their time' : ''}`;
 }
 
 /**
@@ -151,7 +150,7 @@ function absenceBlocks(review: Review): KnownBlock[] {
       choice === 'cover'
         ? `Send to ${plain(absence.cover?.name ?? '', 60)} (${plain(review.ae.name, 60)}'s cover)`
         : choice === 'when_back'
-          ? `Send to ${plain(review.ae.name, 60)}; the window starts when they are back (${dayOf(absence.until ?? '', review)})`
+          ? `Window from their return (${dayOf(absence.until ?? '', review)}): send to ${plain(review.ae.name, 60)}`
           : `Send to ${plain(review.ae.name, 60)} now anyway`;
     return { text: pt(text.slice(0, 75)), value: choice };
   });

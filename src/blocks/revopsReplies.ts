@@ -16,7 +16,7 @@ const span = (range: RangeRead) =>
 
 export const exportReplies = {
   started: (range: RangeRead) =>
-    `Preparing the touch log for handoffs sent ${span(range)}${range.defaultDays ? ' (no start date given: `/handoff export YYYY-MM-DD [YYYY-MM-DD]` for another range)' : ''}. The CSV will arrive in your DM with me.`,
+    `Preparing the touch log for handoffs sent ${span(range)}${range.defaultDays ? ' (no dates given; for another range give its first and last day: `/handoff export 2026-01-01 2026-03-31`)' : ''}. The CSV will arrive in your DM with me.`,
   comment: (rows: number, range: RangeRead) =>
     `The touch log: ${rows} handoff${rows === 1 ? '' : 's'} sent ${span(range)}, one row each. Internal: do not share with partners.`,
   /** The line under the App Home's Export button while the CSV is built, and once it is in the DM (or not). */
@@ -30,7 +30,7 @@ export const exportReplies = {
     'I could not upload the touch log to Slack just now. Please try the export again in a few minutes.',
   forbidden: () => `The touch log export is for ${roleNames('export', 'all')}.`,
   tooLarge: (rows: number, max: number) =>
-    `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (\`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
+    `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (its first and last day: \`/handoff export 2026-01-01 2026-01-31\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
 };
 
 const CRM_LABEL: Record<string, string> = { salesforce: 'Salesforce opportunity', hubspot: 'HubSpot deal' };
@@ -68,7 +68,7 @@ export const parkedReplies = {
               `• #${r.id}: ${r.method === 'crm.activity' ? 'activity' : r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${r.attempts} attempts, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
           ),
           total > rows.length ? `…and ${total - rows.length} older.` : '',
-          'Retry one with `/handoff outbox retry <#>`, or all with `/handoff outbox retry all`.',
+          `Retry one by its number (\`/handoff outbox retry ${rows[0]?.id ?? 1}\`), or all with \`/handoff outbox retry all\`.`,
         ]
           .filter(Boolean)
           .join('\n'),

@@ -44,15 +44,17 @@ export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
   };
 }
 
-/** What showed an AE was away: their Slack status (escaped), or the cover they named. */
-export function awayWhy(
-  away: { status?: string | undefined; cover?: string | undefined } | undefined,
-): string {
+/**
+ * What showed an AE was away: the days away they gave, or their Slack status (escaped). `cover`: only on notices
+ * queued before issue 50, when naming a cover counted as being away.
+ */
+export function awayWhy(away: AwayShown | undefined): string {
+  if (away?.days) return `the days away they gave: ${userText(away.days, 100)}`;
   if (away?.status) return `status: ${userText(away.status, 100)}`;
   return away?.cover ? `they named ${mention(away.cover)} to cover` : 'away';
 }
 
-type AwayShown = { status?: string | undefined; cover?: string | undefined };
+type AwayShown = { status?: string | undefined; days?: string | undefined; cover?: string | undefined };
 
 /** The expiry, in its first line: the AE did not answer by the due time (while away: not their silence). */
 function expiredLine(h: HandoffRow, ae: string, due: Date, away: AwayShown | undefined): string {
@@ -126,13 +128,10 @@ export function expiredMovedPast(
 }
 
 /**
- * For the escalation channel and the AE's manager: internal readers only. `away`: the AE was known to be away when it
- * expired (their status, a cover they named): not called silence, as the metrics do not count it as such.
+ * For the escalation channel and the AE's manager: internal readers only. `away`: the AE was known to be away in the
+ * window (their status, the days away they gave): not called silence, as the metrics do not count it as such.
  */
-export function escalationMessage(
-  h: HandoffRow,
-  away?: { status?: string | undefined; cover?: string | undefined },
-): SlackMessage {
+export function escalationMessage(h: HandoffRow, away?: AwayShown): SlackMessage {
   return {
     text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer${away ? ' while its AE was away' : ''}.`,
     // Admins (ADMIN_USER_IDS) and the owner act from here; anyone else clicking is refused politely.
@@ -166,8 +165,17 @@ export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
 }
 
 /**
- * To the owner: the AE went away during the window (their Slack status). What they can do is on the buttons; they are
- * asked to use them only when no level of the policy will move it.
+ * The day an away AE is back, in their calendar, said so ("Wed 9 Dec, their time"): a status that ends at their
+ * midnight is the evening before west of them (issue 50).
+ */
+export function backDay(back: number | Date, aeTimeZone: string): string {
+  const at = typeof back === 'number' ? back : back.getTime();
+  return `${DateTime.fromMillis(at, { zone: aeTimeZone }).toFormat('ccc d LLL')}, their time`;
+}
+
+/**
+ * To the owner: the AE went away during the window (their Slack status, or the days away they gave: `days`). What
+ * they can do is on the buttons; they are asked to use them only when no level of the policy will move it.
  */
 export function awayMessage(
   h: HandoffRow,
@@ -176,10 +184,10 @@ export function awayMessage(
   cover: string | undefined,
   /** What a level of the policy will do if the AE does not answer (then the owner is not asked to act). */
   plan?: PlannedMove,
+  days?: string,
 ): SlackMessage {
-  // Back on a day (statuses end at midnight): the day, in the AE's calendar.
-  const day =
-    back !== undefined ? DateTime.fromMillis(back, { zone: h.aeTimeZone }).toFormat('ccc d LLL') : undefined;
+  // Back on a day (statuses end at midnight): the day, in the AE's calendar, said so.
+  const day = back !== undefined ? backDay(back, h.aeTimeZone) : undefined;
   const until = day ? ` (back ${day})` : '';
   const coverLine = cover
     ? ` They named ${mention(cover)} to answer for them: Reassign to them`
@@ -191,14 +199,15 @@ export function awayMessage(
     ? `${named} ${plannedMoveText(h, plan, true)} You need not do anything; if it cannot wait, Reassign gives it to someone now.`
     : `${coverLine}${extend}`;
   // The status's own emoji says it; a palm tree only when it has none.
-  const lead = status.startsWith(':') ? '' : ':palm_tree: ';
+  const lead = status.startsWith(':') && !days ? '' : ':palm_tree: ';
+  const why = days ? `the days away they gave, ${userText(days, 100)}` : userText(status, 100);
   // The window goes on while they are away (it expires and moves as usual): only the metrics treat such an expiry
   // apart. The AE is an @mention throughout, as in the owner's other notices.
   return {
     text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
     blocks: [
       section(
-        `${lead}*${mention(h.aeUserId)} is away*${until}: ${userText(status, 100)}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} If it expires while they are away, the metrics do not count it as their silence.`,
+        `${lead}*${mention(h.aeUserId)} is away*${until}: ${why}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} If it expires while they are away, the metrics do not count it as their silence.`,
       ),
     ],
   };

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 /**
  * Whether a Slack status says its person is away (out of office, vacation, leave): by words in the status text or
  * by its emoji, both configurable (AWAY_STATUS_WORDS, AWAY_STATUS_EMOJI). A status with an expiration says until
@@ -48,8 +50,10 @@ export const DEFAULT_AWAY_EMOJI = [
 export interface Away {
   /** When the status says they are back (its expiration), or null when it does not say. */
   until: Date | null;
-  /** The status as Slack shows it, for the message that says so. */
+  /** The status as Slack shows it, for the message that says so (or "Away Mon 7 Dec to Fri 11 Dec"). */
   status: string;
+  /** Away by the days they gave (not by their status): those days, "Mon 7 Dec to Fri 11 Dec". */
+  days?: string;
 }
 
 const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -68,4 +72,45 @@ export function awayFrom(status: SlackStatus | undefined, rules: AwayRules, now:
     until: status.expiration > 0 ? new Date(status.expiration * 1000) : null,
     status: [status.emoji, text].filter(Boolean).join(' '),
   };
+}
+
+/**
+ * The days an AE said they are away (`/handoff cover`, "Away from" to "Until"), days of their calendar. Naming a
+ * cover without them says only who answers while the Slack status says away: it does not make anyone away.
+ */
+export interface AwayDays {
+  /** The first day away, YYYY-MM-DD. */
+  from: string;
+  /** The last day away, YYYY-MM-DD. */
+  until: string;
+  /** When they said so: never away before that moment (no day away can be given after the fact). */
+  givenAt: Date;
+}
+
+/** "Mon 7 Dec to Fri 11 Dec": the days away, as the notices say them (days of the AE's calendar). */
+export function awayDaysText(days: Pick<AwayDays, 'from' | 'until'>): string {
+  const day = (iso: string) => DateTime.fromISO(iso).toFormat('ccc d LLL');
+  return days.from === days.until ? day(days.from) : `${day(days.from)} to ${day(days.until)}`;
+}
+
+/** When the days away begin and end, as moments: from the later of the first day's start and when they were given. */
+export function awayDaysSpan(days: AwayDays, zone: string): { start: Date; end: Date } {
+  const first = DateTime.fromISO(days.from, { zone }).startOf('day').toJSDate();
+  const end = DateTime.fromISO(days.until, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+  return { start: first.getTime() > days.givenAt.getTime() ? first : days.givenAt, end };
+}
+
+/** Away per the days they gave, at `now` (the day after the last they are back), or undefined. */
+export function awayByDays(days: AwayDays | undefined, zone: string, now: Date): Away | undefined {
+  if (!days) return undefined;
+  const { start, end } = awayDaysSpan(days, zone);
+  if (now.getTime() < start.getTime() || now.getTime() >= end.getTime()) return undefined;
+  return { until: end, status: `Away ${awayDaysText(days)}`, days: awayDaysText(days) };
+}
+
+/** Whether the days they gave overlap [from, to): some of that time was spent away. */
+export function awayDaysOverlap(days: AwayDays | undefined, zone: string, from: Date, to: Date): boolean {
+  if (!days) return false;
+  const { start, end } = awayDaysSpan(days, zone);
+  return start.getTime() < to.getTime() && end.getTime() > from.getTime();
 }

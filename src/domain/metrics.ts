@@ -22,7 +22,8 @@ import { zoneFor } from './zones.js';
  * - answers: A + D. An expiry is never an answer.
  * - acceptance rate: A of A + D answers; decline rate: D of A + D. Silence rate: E of W windows.
  * - expired while away: windows that expired while the AE was known to be away (their Slack status said so, or
- *   they had named a cover): not silence, so not in E nor in W; counted on their own.
+ *   they gave days away with their cover; a cover named alone is no absence): not silence, so not in E nor in W;
+ *   counted on their own.
  * - time to decision: business hours (the AE's calendar) from the request to the accept or decline, for decisions
  *   in the period; median and 90th percentile by linear interpolation between ranks.
  * - repeat use: AEs who accepted in the period and had accepted an earlier handoff (in a group: from the same

@@ -3,7 +3,7 @@ import type { Outcome } from './outcomes.js';
 /** What the trust signals are computed from, and what they are (see metrics.ts for the definitions). */
 
 export interface MetricEvent {
-  /** `expired_away`: an expiry while the AE was known to be away (status, cover): not their silence, not in W. */
+  /** `expired_away`: an expiry while the AE was known to be away (status, days away given): not their silence, not in W. */
   type: 'sent' | 'reassigned' | 'accepted' | 'declined' | 'expired' | 'expired_away' | Outcome;
   at: Date;
   handoffId: number;

@@ -26,9 +26,13 @@ export type Mover =
 /** How the new AE was picked: by the person who moved it, round robin from a pool, or as the old AE's cover. */
 export type Chosen = { kind: 'picked' } | { kind: 'pool'; pool: string } | { kind: 'cover' };
 
-/** What showed the previous AE was away: their Slack status, or the cover they had named. */
+/**
+ * What showed the previous AE was away: their Slack status, or the days away they gave (`days`); `cover` only on
+ * records of before issue 50, when a cover named counted as away.
+ */
 export interface AwaySeen {
   status?: string;
+  days?: string;
   cover?: string;
 }
 

@@ -20,7 +20,7 @@ export interface AwayCheckDeps {
   lifecycle: Lifecycle;
   directory: Directory;
   away: AwayRules;
-  covers?: Pick<Covers, 'activeFor'> | undefined;
+  covers?: Pick<Covers, 'activeFor' | 'awayNow'> | undefined;
   /** The handoff's escalation policy: when a level of it will move the handoff, the notice says so instead of asking. */
   policies?: Pick<Policies, 'byName' | 'limits'> | undefined;
 }
@@ -121,6 +121,7 @@ async function tellOwners(
       detail: {
         away: away.status,
         until: away.until?.toISOString() ?? null,
+        ...(away.days ? { awayDays: away.days } : {}),
         ...(cover ? { cover } : {}),
       },
       owes: async (tx, after) => {
@@ -130,7 +131,7 @@ async function tellOwners(
         const plan = deps.policies ? await plannedMoveOf(tx, after, deps.policies, cover, now) : undefined;
         return awayNoticeMessages(
           after,
-          { status: away.status, until: away.until?.getTime() ?? null, cover },
+          { status: away.status, until: away.until?.getTime() ?? null, cover, days: away.days },
           plan,
         );
       },
@@ -141,7 +142,8 @@ async function tellOwners(
 }
 
 /**
- * An AE who went away during an open window (their Slack status says so): the owner is told once per window, with
+ * An AE who went away during an open window (their Slack status says so, or it is one of the days away they gave
+ * with their cover): the owner is told once per window, with
  * the handoff's owner buttons (reassign, to the cover they named if any; extend; withdraw), and it is in the touch
  * log, so the expiry that may follow is not counted as the AE's silence. When a level of the handoff's policy will
  * move it if the AE does not answer, the notice says what it will do and when, and does not ask the owner to act.
@@ -152,25 +154,30 @@ export function createAwayCheck(deps: AwayCheckDeps) {
   /** When each AE's status was last asked for (the app's clock). */
   const statusReadAt = new Map<string, number>();
 
+  /** Away by their status, read from Slack at most once an hour per AE (undefined: not read now, or not away). */
+  async function awayByStatus(ae: string, now: Date): Promise<Away | undefined> {
+    const read = deps.directory.status?.bind(deps.directory);
+    const last = statusReadAt.get(ae);
+    if (!read || (last !== undefined && now.getTime() - last < STATUS_EVERY_MS)) return undefined;
+    statusReadAt.set(ae, now.getTime());
+    try {
+      return awayFrom(await read(ae), deps.away, now);
+    } catch (error) {
+      logger.warn({ err: error, ae }, 'could not read an AE status; trying again later');
+      statusReadAt.delete(ae);
+      return undefined;
+    }
+  }
+
   async function checkAway(): Promise<number> {
-    if (!deps.directory.status) return 0;
     const now = clock.now();
     const open = await findWaitingForAe(db, 500);
     let told = 0;
     const byAe = new Map<string, HandoffRow[]>();
     for (const h of open) byAe.set(h.aeUserId, [...(byAe.get(h.aeUserId) ?? []), h]);
     for (const [ae, list] of byAe) {
-      const last = statusReadAt.get(ae);
-      if (last !== undefined && now.getTime() - last < STATUS_EVERY_MS) continue;
-      statusReadAt.set(ae, now.getTime());
-      let away: ReturnType<typeof awayFrom>;
-      try {
-        away = awayFrom(await deps.directory.status(ae), deps.away, now);
-      } catch (error) {
-        logger.warn({ err: error, ae }, 'could not read an AE status; trying again later');
-        statusReadAt.delete(ae);
-        continue;
-      }
+      // The days away they gave (a read of the database, each time), else their status.
+      const away = (await deps.covers?.awayNow(ae, list[0]?.aeTimeZone)) ?? (await awayByStatus(ae, now));
       if (away) told += await tellOwners(deps, list, away, now);
     }
     if (told > 0) logger.info({ told }, 'owners told that their AE is away');

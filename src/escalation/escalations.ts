@@ -30,8 +30,11 @@ export interface EscalationDeps {
   /** A pool member holding this many open handoffs (waiting for their answer) is skipped. */
   maxOpenPerAe: number;
   away: AwayRules;
-  /** Covers named with `/handoff cover`: a level may notify the AE's cover, or reassign to it. */
-  covers?: Pick<Covers, 'activeFor'>;
+  /**
+   * Covers named with `/handoff cover`: a level may notify the AE's cover, or reassign to it; the days away an AE gave
+   * with it are an absence (the away check).
+   */
+  covers?: Pick<Covers, 'activeFor' | 'awayNow'>;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
   /** What an admin allows workspace guests (absent: a guest is never picked from a pool or moved to as a cover). */

@@ -7,14 +7,15 @@ import { partnerView } from '../domain/partnerView.js';
 import { partnerHistory, partnerThreadStarted } from '../partners/partnerThread.js';
 
 /**
- * The latest sign in this window that the AE was away: the sweep's look at their status, the expiry's record (their
- * status, or the cover they had named), or the send's (sent while away).
+ * The latest sign in this window that the AE was away: the away check's look (their status, the days away they gave),
+ * the expiry's record (the same; a cover named, on records of before issue 50), or the send's (sent while away).
  */
 async function awaySeen(tx: Executor, h: HandoffRow): Promise<AwaySeen | undefined> {
   const details = (await cycleEvents(tx, h, ['sent', 'escalated', 'expired']))
     .map((e) => e.detail ?? {})
     .reverse();
   for (const d of details) {
+    if (typeof d.awayDays === 'string') return { days: d.awayDays };
     if (typeof d.coverNamed === 'string') return { cover: d.coverNamed };
     if (typeof d.away === 'string') return { status: d.away };
     if (typeof d.sentWhileAway === 'string') return { status: d.sentWhileAway };

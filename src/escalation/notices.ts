@@ -30,16 +30,19 @@ export interface EscalationTargets {
   managers: Record<string, string>;
 }
 
-/** What showed, at an expiry, that the AE was away in the window: the Slack status seen, or the cover they named. */
+/**
+ * What showed, at an expiry, that the AE was away in the window: the Slack status seen, or the days away they gave
+ * (a cover named is no absence: issue 50).
+ */
 export interface AwayAtExpiry {
   status?: string;
-  cover?: string;
+  days?: string;
 }
 
 /** The expiry surfaces' params for an absence (none when the AE was not known to be away). */
 const awayParams = (away: AwayAtExpiry | undefined): Record<string, unknown> => ({
   ...(away?.status ? { expiredAway: away.status } : {}),
-  ...(away?.cover ? { expiredCover: away.cover } : {}),
+  ...(away?.days ? { expiredDays: away.days } : {}),
 });
 
 /** Expiry: the owner gets the recovery buttons, escalation goes where configured. */
@@ -124,7 +127,7 @@ export function policyNoticeMessages(
  */
 export function awayNoticeMessages(
   h: HandoffRow,
-  away: { status: string; until: number | null; cover: string | undefined },
+  away: { status: string; until: number | null; cover: string | undefined; days?: string | undefined },
   /** What a level of the policy will do if the AE does not answer: said instead of asking the owner to act. */
   plan?: PlannedMove,
 ): OutboxMessage[] {
@@ -133,6 +136,7 @@ export function awayNoticeMessages(
     away: away.status,
     ...(away.until !== null ? { back: away.until } : {}),
     ...(away.cover ? { cover: away.cover } : {}),
+    ...(away.days ? { awayDays: away.days } : {}),
     ...(plan ? { plan } : {}),
   };
   return [dm(h, `c${h.cycle}:away:owner`, h.ownerUserId, 'escalation', extra)];

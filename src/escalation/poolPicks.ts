@@ -6,6 +6,7 @@ import { type AwayRules, awayFrom } from '../domain/absence.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Skipped } from '../domain/moves.js';
 import type { Directory, DirectoryUser } from '../services/directory.js';
+import type { Covers } from './covers.js';
 import type { Policies } from './policies.js';
 
 export interface PoolPickDeps {
@@ -20,6 +21,8 @@ export interface PoolPickDeps {
   internalTeamIds: () => readonly string[];
   /** What an admin allows workspace guests (absent: a guest is never picked). */
   guests?: GuestPolicy;
+  /** The days away members gave with their cover: skipped then, as when their status says away. */
+  covers?: Pick<Covers, 'awayNow'> | undefined;
 }
 
 /** Why round robin passes over a member, in words that follow their name ("@Sam away (…)"). */
@@ -102,7 +105,10 @@ export function createPoolPicks(deps: PoolPickDeps) {
         skipped.push({ user, why: outside ?? SKIP.unknown });
         continue;
       }
-      const away = awayFrom(await deps.directory.status?.(user), deps.away, clock.now());
+      // Away by their status, or on the days away they gave with their cover.
+      const away =
+        awayFrom(await deps.directory.status?.(user), deps.away, clock.now()) ??
+        (await deps.covers?.awayNow(user, person.timeZone));
       if (away) {
         skipped.push({ user, why: SKIP.away(away.status) });
         continue;

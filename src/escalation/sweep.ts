@@ -9,6 +9,7 @@ import {
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { pruneFinished } from '../db/repositories/outboxParked.js';
+import { awayDaysOverlap, awayDaysSpan, awayDaysText } from '../domain/absence.js';
 import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
@@ -40,8 +41,8 @@ export interface SweepDeps {
   batchSize?: number;
   /** Escalation policies: a handoff's policy says whom its expiry tells (absent: `escalation`, as before). */
   policies?: Policies;
-  /** Covers: an expiry level may tell the AE's cover. */
-  covers?: Pick<Covers, 'activeFor'>;
+  /** Covers: an expiry level may tell the AE's cover; the days away an AE gave with it are an absence. */
+  covers?: Pick<Covers, 'activeFor' | 'awayDays'>;
 }
 
 export interface SweepResult {
@@ -94,39 +95,42 @@ async function expiryOwed(
 }
 
 /**
- * Whether the AE was known to be away during this window: the app saw an away status (at send, or the sweep's look,
- * both in the touch log) or the AE has a cover named now. Recorded with the expiry: the metrics do not count it as
- * their silence.
+ * Whether the AE was known to be away during this window: the app saw an away status (at send, or the away check's
+ * look, both in the touch log), or some of the window fell on the days away they gave with their cover. Recorded with
+ * the expiry: the metrics do not count it as their silence. A cover named with no days away is not an absence: it
+ * says who answers while the AE is away, and the expiry of a window not spent away is their silence (issue 50).
  */
 async function awayDuring(
   deps: SweepDeps,
   h: HandoffRow,
+  now: Date,
 ): Promise<{ detail: Record<string, unknown>; shown: AwayAtExpiry } | null> {
-  const seen = (await cycleEvents(deps.db, h, ['sent', 'escalated', 'reassigned', 'extended']))
-    .map((e) => e.detail ?? {})
-    .reverse()
-    // The latest word on it (the sweep's look after the send's).
-    .find((d) => typeof d.away === 'string' || typeof d.sentWhileAway === 'string');
-  if (seen) {
+  const seenAway = (await cycleEvents(deps.db, h, ['sent', 'escalated', 'reassigned', 'extended'])).filter(
+    (e) => typeof e.detail?.away === 'string' || typeof e.detail?.sentWhileAway === 'string',
+  );
+  // The latest word on it (the sweep's look after the send's); since when the app knew (for the export's audit).
+  const seen = seenAway.at(-1)?.detail;
+  const since = seenAway[0]?.at;
+  if (seen && since) {
     const status = String(seen.away ?? seen.sentWhileAway);
-    return { detail: { away: status }, shown: { status } };
+    const days = typeof seen.awayDays === 'string' ? seen.awayDays : undefined;
+    const detail = { away: status, awaySince: since.toISOString(), ...(days ? { awayDays: days } : {}) };
+    return { detail, shown: days ? { days } : { status } };
   }
-  const cover = await deps.covers?.activeFor(h.aeUserId, h.aeTimeZone);
-  return cover
-    ? {
-        detail: {
-          away: `cover named (${cover.coverUserId} until ${cover.until})`,
-          coverNamed: cover.coverUserId,
-        },
-        shown: { cover: cover.coverUserId },
-      }
-    : null;
+  const given = await deps.covers?.awayDays(h.aeUserId);
+  if (!given || !awayDaysOverlap(given, h.aeTimeZone, h.windowStartedAt ?? h.sentAt, now)) return null;
+  const days = awayDaysText(given);
+  const start = awayDaysSpan(given, h.aeTimeZone).start;
+  return {
+    detail: { away: `Away ${days}`, awayDays: days, awaySince: start.toISOString() },
+    shown: { days },
+  };
 }
 
 /** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
 async function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<HandoffRow> {
   if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
-  const away = await awayDuring(deps, handoff);
+  const away = await awayDuring(deps, handoff, now);
   const expired = await deps.lifecycle.apply({
     event: 'expire',
     before: handoff,
@@ -134,7 +138,7 @@ async function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): Pro
     at: now,
     // Its reminder time ends with the state; its escalation steps go on (lifecycle's sweepTimesEndedBy).
     change: { expiredAt: now },
-    // An AE known to be away in this window (their status, a cover they named): their silence is not counted.
+    // An AE known to be away in this window (their status, the days away they gave): not counted as their silence.
     detail: away?.detail ?? null,
     // Said so in the owner's notice and the escalation: not "silence", as the metrics do not count it as such.
     owes: (tx, after) => expiryOwed(deps, tx, after, away?.shown, now),
@@ -153,9 +157,9 @@ async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<
   const dueIndexes = schedule.map((at, index) => (at <= now.getTime() ? index : -1)).filter((i) => i >= 0);
   const index = dueIndexes[dueIndexes.length - 1];
   const next = schedule.find((at) => at > now.getTime());
-  // An AE the app knows is away in this window (their status, a cover they named) is not reminded: the owner was
+  // An AE the app knows is away in this window (their status, the days away they gave) is not reminded: the owner was
   // told once when it was seen (or chose to send anyway), and the expiry will say it was not their silence.
-  if (index === undefined || (await awayDuring(deps, handoff))) {
+  if (index === undefined || (await awayDuring(deps, handoff, now))) {
     // Nothing due after all (a schedule changed under it), or nobody to remind: only the next reminder time moves on.
     await deps.db.transaction((tx) =>
       updateIfUnchanged(

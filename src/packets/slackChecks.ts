@@ -135,7 +135,8 @@ async function channelFacts(
 }
 
 /**
- * The AE's absence as the review shows it: away by their status, or a cover named. A cover who is the author or
+ * The AE's absence as the review shows it: away by their status or the days away they gave, or a cover named (which
+ * the author may send to; it does not make the AE away). A cover who is the author or
  * the owner (the packet refuses either as its AE), or not a person of ours, is not offered.
  */
 export async function absenceOf(
@@ -146,7 +147,10 @@ export async function absenceOf(
   now: Date,
 ): Promise<ReviewAbsence | undefined> {
   if (!ae) return undefined;
-  const away = deps.away ? awayFrom(status, deps.away, now) : undefined;
+  // Away by their status, or on the days away they gave with their cover (a cover alone is no absence).
+  const away =
+    (deps.away ? awayFrom(status, deps.away, now) : undefined) ??
+    (await deps.covers?.awayNow(ae.id, ae.timeZone));
   const named = await deps.covers?.activeFor(ae.id, ae.timeZone);
   let cover: ReviewAbsence['cover'] = null;
   if (named && named.coverUserId !== people.authorUserId && named.coverUserId !== people.ownerUserId) {

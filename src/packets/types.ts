@@ -42,7 +42,7 @@ export interface PacketServiceDeps {
   /** Escalation policies (absent: the REMINDERS setting and the expiry's escalation, as before policies). */
   policies?: Policies;
   /** Covers named with `/handoff cover`, offered in the review. */
-  covers?: Pick<Covers, 'activeFor'>;
+  covers?: Pick<Covers, 'activeFor' | 'awayNow'>;
   /** Which Slack statuses say a person is away. */
   away?: AwayRules;
   /** Escalation pools: a packet may go to the next AE of one (round robin) instead of a named AE. */

@@ -134,13 +134,14 @@ export function escalationContract(engine: Engine): void {
       await event(h.id, 'reminded', { cycle: 2, detail: { n: 2 } });
       await event(other.id, 'reminded', { cycle: 2, detail: { n: 9 } });
 
+      // With when each happened (since when the app knew an AE was away, for the expiry's record: issue 50).
       expect(await cycleEvents(db, h, ['reminded', 'stall_nudged'])).toEqual([
-        { type: 'reminded', detail: { n: 1, nested: { a: [1, 'x'] }, flag: true } },
-        { type: 'stall_nudged', detail: null },
-        { type: 'reminded', detail: { n: 2 } },
+        { type: 'reminded', detail: { n: 1, nested: { a: [1, 'x'] }, flag: true }, at },
+        { type: 'stall_nudged', detail: null, at },
+        { type: 'reminded', detail: { n: 2 }, at },
       ]);
       expect(await cycleEvents(db, { id: h.id, cycle: 1 }, ['reminded'])).toEqual([
-        { type: 'reminded', detail: { n: 1 } },
+        { type: 'reminded', detail: { n: 1 }, at },
       ]);
       expect(await cycleEvents(db, h, ['declined'])).toEqual([]);
       expect(await cycleEvents(db, { id: h.id, cycle: 3 }, ['reminded'])).toEqual([]);

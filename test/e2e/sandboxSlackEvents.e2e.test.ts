@@ -91,7 +91,9 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     const notice = message(page, 'is away');
     await notice.waitFor({ timeout: 15_000 });
     const text = ((await notice.textContent()) ?? '').replace(/\s+/g, ' ');
-    expect(text).toContain(`@Jordan Seller is away (back ${back.toFormat('ccc d LLL')}): 🌴 Vacation.`);
+    expect(text).toContain(
+      `@Jordan Seller is away (back ${back.toFormat('ccc d LLL')}, their time): 🌴 Vacation.`,
+    );
     expect(text).toContain(`Handoff #${id} Contoso Freight`);
     expect(text).toContain(
       'You need not do anything; if it cannot wait, Reassign gives it to someone now. If it expires while they are away, the metrics do not count it as their silence.',

@@ -157,7 +157,12 @@ describe('absence and cover', () => {
       { aeUserId: people.ae.id, coverUserId: people.otherAe.id, until: '2026-12-04' },
     ]);
     await waitFor(
-      () => dmOf(h, people.ae.id).find((m) => String(m.text).includes('covers for you until *2026-12-04*')),
+      () =>
+        dmOf(h, people.ae.id).find((m) =>
+          String(m.text).includes(
+            'covers for you while your Slack status says you are away, until *2026-12-04*',
+          ),
+        ),
       4000,
       'the confirmation',
     );
@@ -167,7 +172,8 @@ describe('absence and cover', () => {
     h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK });
     const r = await review(h, 'Away Account One');
     const text = json(r.view.blocks);
-    expect(text).toContain('*Jordan Seller is away* (back Fri 27 Nov): :palm_tree: Vacation.');
+    // The return day in the AE's calendar (Berlin), said so (issue 50).
+    expect(text).toContain('*Jordan Seller is away* (back Fri 27 Nov, their time): :palm_tree: Vacation.');
     expect(text).toContain(`has named <@${people.otherAe.id}> to answer for them until 2026-12-04`);
     const radio = r.view.blocks.find((b) => b.block_id === REVIEW_BLOCK_ID.absence);
     expect(radio?.element?.options?.map((o) => o.value)).toEqual(['cover', 'when_back', 'now']);

@@ -135,7 +135,7 @@ describe('/handoff export with no dates', () => {
       'the reply',
     );
     expect(texts).toEqual([
-      'Preparing the touch log for handoffs sent from 2026-08-25 to 2026-11-22, the last 90 days (no start date given: `/handoff export YYYY-MM-DD [YYYY-MM-DD]` for another range). The CSV will arrive in your DM with me.',
+      'Preparing the touch log for handoffs sent from 2026-08-25 to 2026-11-22, the last 90 days (no dates given; for another range give its first and last day: `/handoff export 2026-01-01 2026-03-31`). The CSV will arrive in your DM with me.',
     ]);
     const done = await waitFor(
       () => uploads().find((c) => typeof c.args.channel_id === 'string'),

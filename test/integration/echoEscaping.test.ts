@@ -24,8 +24,10 @@ import { allCallsTo, QUIET, ROLES } from '../support/revopsFlow.js';
 const REVOPS = people.member.id;
 const ADMIN = people.owner.id;
 const AUTHOR = people.author.id;
-const EXPORT_USAGE = 'Usage: `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`';
-const OUTBOX_USAGE = 'Usage: `/handoff outbox, or /handoff outbox retry <#|all>`';
+const EXPORT_USAGE =
+  'Usage: `/handoff export 2026-01-01 2026-03-31` (the first and the last day, in your time zone; both optional: no dates is the last 90 days).';
+const OUTBOX_USAGE =
+  'Usage: `/handoff outbox retry 12` (a number from `/handoff outbox`), or `/handoff outbox retry all`.';
 
 let h: Harness | undefined;
 async function start(env: Record<string, string> = {}): Promise<Harness> {

@@ -214,7 +214,7 @@ describe('the touch log export in Slack', () => {
     await waitFor(() => responseTexts(h).length > 0, 4000, 'the ephemeral');
     // No dates: the last 90 days, in the reader's time zone, and the reply says so (issue 31, item 7).
     expect(responseTexts(h)).toEqual([
-      'Preparing the touch log for handoffs sent from 2026-08-29 to 2026-11-26, the last 90 days (no start date given: `/handoff export YYYY-MM-DD [YYYY-MM-DD]` for another range). The CSV will arrive in your DM with me.',
+      'Preparing the touch log for handoffs sent from 2026-08-29 to 2026-11-26, the last 90 days (no dates given; for another range give its first and last day: `/handoff export 2026-01-01 2026-03-31`). The CSV will arrive in your DM with me.',
     ]);
     expect(h.slack.responses[0]?.body.response_type).toBe('ephemeral');
 
@@ -269,6 +269,20 @@ describe('the touch log export in Slack', () => {
     // Only a start: up to now.
     const second = await uploadOf(h, () => exportCommand(h, 'export 2026-12-01'));
     expect(csvObjects(uploadedCsv(h, second).text).rows.map((r) => r.account)).toEqual(['December Freight']);
+
+    // The words people type with the days are read (issue 50 item 20: the help read `[since YYYY-MM-DD]`, and
+    // "since" was then refused as a date); `until` alone ends the default 90 days there.
+    const worded = await uploadOf(h, () => exportCommand(h, 'export since 2026-11-01 until 2026-11-30'));
+    expect(csvObjects(uploadedCsv(h, worded).text).rows.map((r) => r.account)).toEqual([
+      'November First Freight',
+      'November Last Freight',
+    ]);
+    const untilOnly = await uploadOf(h, () => exportCommand(h, 'export until 2026-11-30'));
+    expect(csvObjects(uploadedCsv(h, untilOnly).text).rows.map((r) => r.account)).toEqual([
+      'October Freight',
+      'November First Freight',
+      'November Last Freight',
+    ]);
   });
 
   it('answers a range that is not one with the usage, and uploads nothing', async () => {
@@ -285,7 +299,8 @@ describe('the touch log export in Slack', () => {
       await waitFor(() => h.slack.responses.length === i + 1, 4000, `the reply to ${text}`);
     }
     const replies = responseTexts(h);
-    const usage = 'Usage: `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`';
+    const usage =
+      'Usage: `/handoff export 2026-01-01 2026-03-31` (the first and the last day, in your time zone; both optional: no dates is the last 90 days).';
     expect(replies).toEqual([
       `"nonsense" is not a date like 2026-01-31. ${usage}`,
       `The end date must not be before the start date. ${usage}`,

@@ -75,16 +75,19 @@ describe("dates in the reader's and the author's zone", () => {
     expect(fake.tasks().find((t) => t.WhatId === opp)?.ActivityDate).toBe('2026-11-22');
   });
 
-  it("shows the AE's return on the author's day: a status ending Thu 22:00 in New York (Fri in Berlin) reads Thu", async () => {
-    h = await startHarness({ env: QUIET, now: '2026-11-23T14:00:00Z' });
+  it("shows the AE's return on their own calendar, said so: a status ending at midnight in Berlin (Tue evening in New York) reads Wed", async () => {
+    h = await startHarness({ env: QUIET, now: '2026-11-30T14:00:00Z' });
+    // Jordan (Berlin) is away until Wed 9 Dec: the status clears at their midnight, Tue 8 Dec 18:00 in New York,
+    // where the author reads it (issue 50: it read "back Tue 8 Dec").
     h.slack.setStatus(people.ae.id, {
       text: 'Vacation',
       emoji: ':palm_tree:',
-      expiration: new Date('2026-11-27T03:00:00Z'),
+      expiration: new Date('2026-12-08T23:00:00Z'),
     });
     const { text, review } = await reviewPacket(h, { accountName: 'Away Freight' });
-    expect(text).toContain('*Jordan Seller is away* (back Thu 26 Nov)');
-    expect(JSON.stringify(review.blocks)).toContain('the window starts when they are back (Thu 26 Nov)');
+    expect(text).toContain('*Jordan Seller is away* (back Wed 9 Dec, their time)');
+    expect(JSON.stringify(review.blocks)).toContain('Window from their return (Wed 9 Dec, their time)');
+    expect(text).not.toContain('Tue 8 Dec');
   });
 
   it('does not reclassify from a UTC day when the first action is not kept and the author’s day would decide', async () => {

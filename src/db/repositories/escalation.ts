@@ -47,6 +47,7 @@ export async function findWaitingForAe(exec: Executor, limit: number): Promise<H
 export interface CycleEvent {
   type: HandoffEventType;
   detail: Record<string, unknown> | null;
+  at: Date;
 }
 
 /** The touch log's events of these types in the handoff's current window (its cycle), oldest first. */
@@ -57,7 +58,7 @@ export async function cycleEvents(
 ): Promise<CycleEvent[]> {
   const { handoffEvents } = tablesOf(exec);
   return exec
-    .select({ type: handoffEvents.type, detail: handoffEvents.detail })
+    .select({ type: handoffEvents.type, detail: handoffEvents.detail, at: handoffEvents.at })
     .from(handoffEvents)
     .where(
       and(

@@ -56,7 +56,7 @@ export async function editCommand({
 
 /**
  * `/handoff cover` opens the form (a person is picked there: Slack sends an @name as plain text); `/handoff cover off`
- * ends it; a date in the text (`until 2026-12-04`) is prefilled.
+ * ends it; dates in the text (`from 2026-12-01 until 2026-12-04`, or a date alone: the last day) are prefilled.
  */
 export async function coverCommand({
   deps,
@@ -78,11 +78,20 @@ export async function coverCommand({
       ? `:white_check_mark: Your cover (<@${cleared.had.coverUserId}>) has ended: new handoffs come to you again.`
       : 'You have no cover set. `/handoff cover` names one.';
   }
-  const until = /\b(\d{4}-\d{2}-\d{2})\b/.exec(args)?.[1];
+  // `from 2026-12-07` is the first day away; `until 2026-12-11`, or a date alone, the last day.
+  const from = /\bfrom\s+(\d{4}-\d{2}-\d{2})\b/i.exec(args)?.[1];
+  const until = /\b(\d{4}-\d{2}-\d{2})\b/.exec(args.replace(/\bfrom\s+\d{4}-\d{2}-\d{2}\b/i, ''))?.[1];
   // A mention Slack escaped (`<@U012ABC|sam>`) names the person; a plain "@sam" is picked in the form.
   const cover = /<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>/.exec(args)?.[1];
   const current = await deps.covers.find(command.user_id);
-  await openModal(coverModal({ current, ...(until ? { until } : {}), ...(cover ? { cover } : {}) }));
+  await openModal(
+    coverModal({
+      current,
+      ...(until ? { until } : {}),
+      ...(from ? { from } : {}),
+      ...(cover ? { cover } : {}),
+    }),
+  );
 }
 
 export async function askCommand({ deps, words, openModal }: CommandCall): Promise<string | undefined> {

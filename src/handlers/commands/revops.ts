@@ -8,9 +8,12 @@ import type { CommandCall } from './call.js';
  * `forbidden`; the refusal names who may, from the same table.
  */
 
-/** `/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`: the touch log CSV in the person's DM. */
+/**
+ * `/handoff export 2026-01-01 2026-03-31`: the touch log CSV in the person's DM. The words people add are read too:
+ * `since`/`from` before the first day, `until`/`to` before the last (`/handoff export until 2026-03-31`).
+ */
 export async function exportCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
-  const [since, until] = words;
+  const { since, until } = exportDays(words);
   // In the person's own time zone; no dates: the last 90 days, and the reply says so.
   const range = await deps.exports.parseRange(ctx.actor.userId, since, until);
   if (range.kind === 'invalid') return usage(range.message);
@@ -20,9 +23,28 @@ export async function exportCommand({ deps, ctx, words, usage }: CommandCall): P
   return exportReplies.started(range);
 }
 
-/** `/handoff outbox` lists parked messages; `/handoff outbox retry <#|all>` queues them again. */
+/** The first and last day of `/handoff export`, by position or after since/from and until/to. */
+function exportDays(words: readonly string[]): { since?: string; until?: string } {
+  const days: { since?: string; until?: string } = {};
+  let slot: 'since' | 'until' | undefined;
+  for (const word of words) {
+    const keyword = word.toLowerCase();
+    if (keyword === 'since' || keyword === 'from') slot = 'since';
+    else if (keyword === 'until' || keyword === 'to') slot = 'until';
+    else {
+      const at = slot ?? (days.since === undefined ? 'since' : 'until');
+      days[at] ??= word;
+      slot = undefined;
+    }
+  }
+  return days;
+}
+
+/** `/handoff outbox` lists parked messages; `/handoff outbox retry 12` (or `#12`, `all`) queues them again. */
 export async function outboxCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
-  const [verb = '', target = ''] = words;
+  const [verb = '', typed = ''] = words;
+  // `#all` too: the number is written `#12` in the list.
+  const target = typed.replace(/^#/, '');
   if (verb === '') {
     const result = await deps.parked.list(ctx);
     return result.kind === 'forbidden'

@@ -81,10 +81,13 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'export',
-    usage: '/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]',
+    // Examples, not notation: `[since YYYY-MM-DD]` read as words to type (issue 50 item 20).
+    usage: '/handoff export 2026-01-01 2026-03-31',
+    usageNote:
+      '(the first and the last day, in your time zone; both optional: no dates is the last 90 days).',
     help: [
       {
-        text: '*`/handoff export [since YYYY-MM-DD] [until YYYY-MM-DD]`*: the touch log as a CSV in your DM.',
+        text: '*`/handoff export`*: the touch log as a CSV in your DM, the last 90 days; *`/handoff export 2026-01-01`* from that day, *`/handoff export 2026-01-01 2026-03-31`* that range.',
         permission: 'export',
       },
     ],
@@ -108,10 +111,11 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'outbox',
-    usage: '/handoff outbox, or /handoff outbox retry <#|all>',
+    usage: '/handoff outbox retry 12',
+    usageNote: '(a number from `/handoff outbox`), or `/handoff outbox retry all`.',
     help: [
       {
-        text: '*`/handoff outbox`* and *`/handoff outbox retry <#|all>`*: see and resend messages Slack refused for good.',
+        text: '*`/handoff outbox`*: messages Slack refused for good; *`/handoff outbox retry 12`* sends number 12 again, *`/handoff outbox retry all`* every one.',
         permission: 'outbox',
       },
     ],

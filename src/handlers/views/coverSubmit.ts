@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { coverEndedMessage, coverNamedMessage } from '../../blocks/coverModal.js';
+import { COVER_MEANS, coverEndedMessage, coverNamedMessage, coverWhenText } from '../../blocks/coverModal.js';
 import { ACTION_ID, COVER_BLOCK_ID } from '../../blocks/ids.js';
 import { mention } from '../../blocks/mrkdwn.js';
 import { requestContext } from '../context.js';
@@ -11,9 +11,11 @@ export function coverSubmit(deps: HandlerDeps) {
     const values = view.state.values;
     const picked: unknown = values[COVER_BLOCK_ID.cover]?.[ACTION_ID.value]?.selected_user;
     const day: unknown = values[COVER_BLOCK_ID.until]?.[ACTION_ID.value]?.selected_date;
+    const first: unknown = values[COVER_BLOCK_ID.from]?.[ACTION_ID.value]?.selected_date;
     // What Slack sends from a users_select and a datepicker; anything else is no choice.
     const coverUserId = typeof picked === 'string' && /^[UW][A-Z0-9]{2,30}$/.test(picked) ? picked : '';
     const until = typeof day === 'string' ? day : '';
+    const awayFrom = typeof first === 'string' ? first : '';
     if (!coverUserId) {
       await ack({
         response_action: 'errors',
@@ -21,9 +23,9 @@ export function coverSubmit(deps: HandlerDeps) {
       });
       return;
     }
-    const result = await deps.covers.set(requestContext(body, deps), { coverUserId, until });
+    const result = await deps.covers.set(requestContext(body, deps), { coverUserId, until, awayFrom });
     if (result.kind === 'invalid') {
-      const block = result.field === 'cover' ? COVER_BLOCK_ID.cover : COVER_BLOCK_ID.until;
+      const block = COVER_BLOCK_ID[result.field];
       await ack({ response_action: 'errors', errors: { [block]: result.message } });
       return;
     }
@@ -35,14 +37,20 @@ export function coverSubmit(deps: HandlerDeps) {
       return;
     }
     await ack();
+    if (result.kind !== 'set') return;
     await deps.replies.ephemeral(
       undefined,
-      `:busts_in_silhouette: ${mention(coverUserId)} covers for you until *${until}*: new handoffs sent to you will offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner.`,
+      `:busts_in_silhouette: ${mention(coverUserId)} covers for you ${coverWhenText(result.cover)}: new handoffs sent to you then offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner.\n${COVER_MEANS}`,
       body.user.id,
     );
     // The cover is told (and one they replace, that it ended): naming someone tells them.
-    if (result.kind !== 'set') return;
-    const told = coverNamedMessage({ aeUserId: body.user.id, coverUserId, from: result.from, until });
+    const told = coverNamedMessage({
+      aeUserId: body.user.id,
+      coverUserId,
+      from: result.from,
+      until,
+      away: result.cover.awayFrom !== null,
+    });
     await deps.replies.ephemeral(undefined, told.text, coverUserId, told.blocks);
     if (result.replaced) {
       const ended = coverEndedMessage(result.replaced);
