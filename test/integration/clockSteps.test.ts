@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { realTimers } from '../../src/runtime/timers.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
-import { auditExactlyOnce, outboxRows, retryAfterViolations, sleep } from '../support/drill.js';
+import { auditExactlyOnce, outboxRows, retryAfterViolations } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
@@ -141,7 +141,8 @@ describe('the clock steps while the app runs', () => {
     stepWallClock(HOUR);
     app.clock.advance(HOUR);
     app.app.outbox.kick();
-    await sleep(300);
+    // The look the kick started has passed over them: it waits the real time still to go, not the step.
+    await app.app.outbox.idle();
     expect(app.slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(0);
     await outboxDrained(app);
     await quiet(app);
@@ -162,8 +163,12 @@ describe('the clock steps while the app runs', () => {
       4000,
       'the 429',
     );
-    // Half a second into the 2 s block, the clock steps back an hour (business and wall).
-    await sleep(500);
+    // Inside the 2 s block (once the outbox has taken the 429 in), the clock steps back an hour (business and wall).
+    await waitFor(
+      async () => (await outboxRows(app)).some((r) => r.lastError === 'rate limited for 2s'),
+      4000,
+      'the 429 recorded',
+    );
     app.clock.advance(-HOUR);
     stepWallClock(-HOUR);
     app.app.outbox.kick();
