@@ -175,6 +175,36 @@ function dealBlocks(model: HomeModel): KnownBlock[] {
   return blocks;
 }
 
+/**
+ * What this person sent. Someone who sent nothing but has handoffs to answer or deals to move is an AE: no "send
+ * one" invitation for them (issue 50 item 20). A cut list says where the rest are, won and lost deals included.
+ */
+function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason>): KnownBlock[] {
+  const isAe = model.awaiting.length > 0 || model.deals.length > 0;
+  if (model.sent.length === 0 && isAe) return [];
+  const blocks: KnownBlock[] = [{ type: 'divider' }, section('*What you sent*')];
+  if (model.sent.length === 0)
+    blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
+  for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
+    blocks.push(
+      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`),
+      // What you sent: after the AE's answer, a note to the AE replaces Edit.
+      handoffButtons(h, {
+        editable: model.offer(h).edit,
+        notable: h.status === 'accepted' || h.status === 'declined',
+      }),
+    );
+  }
+  if (model.sent.length > HOME_LIMITS.sent) {
+    blocks.push(
+      context(
+        `Showing your ${HOME_LIMITS.sent} most recent handoffs. The older ones, won and lost deals included, are in \`/handoff list all\`.`,
+      ),
+    );
+  }
+  return blocks;
+}
+
 /** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
 export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
@@ -200,22 +230,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
 
   blocks.push(...dealBlocks(model));
 
-  blocks.push({ type: 'divider' }, section('*What you sent*'));
-  if (model.sent.length === 0)
-    blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
-  for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
-    blocks.push(
-      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`),
-      // What you sent: after the AE's answer, a note to the AE replaces Edit.
-      handoffButtons(h, {
-        editable: model.offer(h).edit,
-        notable: h.status === 'accepted' || h.status === 'declined',
-      }),
-    );
-  }
-  if (model.sent.length > HOME_LIMITS.sent) {
-    blocks.push(context(`Showing your ${HOME_LIMITS.sent} most recent handoffs.`));
-  }
+  blocks.push(...sentBlocks(model, declineReasons));
 
   if (model.owned.length > 0) {
     blocks.push(
