@@ -63,9 +63,11 @@ export function crmAttributionBlocks(review: Review): KnownBlock[] {
     const ofPacket = pasted
       ? ` The packet's “${userText(pasted.name, 100)}” ${pasted.unconfirmed ? `was not confirmed by ${crm} in time` : `is not one ${crm} lists on this account`}; the class comes from it.`
       : '';
+    // What was searched, not that nothing exists: a name spelled otherwise in the CRM is not found.
+    const word = recordWord(check.systems);
     return [
       context(
-        `:mag: ${crm} checked for ${account} (${by}): no ${recordWord(check.systems)} open when the partner first acted on ${touch} or created since.${ofPacket}`,
+        `:mag: ${crm} was searched for ${account} (${by}) and gave no ${word} open when the partner first acted on ${touch} or created since.${ofPacket || ' If it has one under another name, paste its link in the packet.'}`,
       ),
     ];
   }

@@ -58,6 +58,8 @@ export type CrmCheck =
       pick?: string;
       /** The id of the packet's link, which the CRM did not confirm in time (read again later, once it answers). */
       unconfirmed?: string;
+      /** What was asked: the account's name and website domain (absent on drafts saved before it was kept). */
+      searched?: { name: string; domain: string | null };
     };
 
 /** The value that names an opportunity in the review's select (and in the touch log). */
@@ -253,7 +255,7 @@ export function attribute(input: AttributionInput, check: CrmCheck | undefined):
   const word = recordWord(check.systems);
   const lead =
     listed.length === 0
-      ? `${check.crm} checked: no ${word} on this account was open when the partner first acted or created since`
+      ? `${searchedIn(check)}: it found no ${word} open when the partner first acted or created since`
       : `The author chose “none of these” for the ${listed.length === 1 ? `one ${word}` : `${listed.length} ${recordWord(check.systems, true)}`} ${check.crm} has on this account`;
   const pasted = unlistedPasted(input, check);
   return {
@@ -266,6 +268,16 @@ export function attribute(input: AttributionInput, check: CrmCheck | undefined):
     opportunity: null,
     deciding,
   };
+}
+
+/**
+ * What the CRM was asked, never that nothing exists (an account spelled otherwise there is not found): "Salesforce was
+ * searched for an account named “Smith & Jones” or with the website smithjones.example".
+ */
+export function searchedIn(check: Extract<CrmCheck, { kind: 'checked' }>): string {
+  if (!check.searched) return `${check.crm} was searched for this account`;
+  const { name, domain } = check.searched;
+  return `${check.crm} was searched for an account named “${name}”${domain ? ` or with the website ${domain}` : ''}`;
 }
 
 /**

@@ -67,6 +67,7 @@ const crmCheck = z.discriminatedUnion('kind', [
     opportunities: z.array(crmOpportunity),
     pick: z.string().optional(),
     unconfirmed: z.string().optional(),
+    searched: z.looseObject({ name: z.string(), domain: nullableString }).optional(),
   }),
 ]);
 

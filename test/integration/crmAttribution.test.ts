@@ -82,7 +82,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     // Asked by account name and website, open or closed since the partner acted; the closed pilot and the other
     // company are not listed.
     expect(sf.queries().at(-1)).toContain(
-      "WHERE (Account.Name LIKE '%litware health%' OR Account.Website LIKE '%litware.example%') AND (IsClosed = false OR CloseDate >= ",
+      "WHERE (Account.Name LIKE '%l_tw_r_%h__lth%' OR Account.Website LIKE '%litware.example%') AND (IsClosed = false OR CloseDate >= ",
     );
     expect(text).not.toContain('2025 pilot');
     expect(text).not.toContain('Litware Logistics');
@@ -146,7 +146,11 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(handoff).toMatchObject({ classification: 'partner_influenced', attribution: decided });
     expect((await sentEventOf(h, handoff?.id ?? 0))?.detail).toMatchObject({ attribution: decided });
     // The one the select was left at is linked as if pasted (issue 50 item 3): the AE reads it as the linked record.
-    expect(handoff).toMatchObject({ crmSystem: 'salesforce', crmRecordId: expansion, crmOpportunity: expansion });
+    expect(handoff).toMatchObject({
+      crmSystem: 'salesforce',
+      crmRecordId: expansion,
+      crmOpportunity: expansion,
+    });
     const dm = await waitForDm(h, handoff?.aeUserId ?? '', 'Tailspin Clinics', 'the AE’s packet');
     const crmField = `*CRM opportunity*\nTailspin expansion (${expansion}) · Salesforce, updates are logged there`;
     expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify(crmField).slice(1, -1));
@@ -190,7 +194,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     });
     const { view, text } = await submitForReview(h, unpasted('Litware Dental', 'litwaredental.example'));
     expect(text).toContain(
-      '*Attribution*: Partner-sourced\nSalesforce checked: no opportunity on this account',
+      '*Attribution*: Partner-sourced\nSalesforce was searched for an account named “Litware Dental” or with the website litwaredental.example: it found no opportunity open when the partner first acted or created since, and the packet names none.',
     );
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
     const handoff = await handoffNamed(h, 'Litware Dental');
@@ -409,7 +413,7 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
   it('says so when HubSpot has no company with the domain: checked, and partner-sourced', async () => {
     const { view, text } = await submitForReview(h, unpasted('Fourth Coffee', 'fourthcoffee.example'));
     expect(text).toContain(
-      '*Attribution*: Partner-sourced\nHubSpot checked: no deal on this account was open when the partner first acted or created since, and the packet names none.',
+      '*Attribution*: Partner-sourced\nHubSpot was searched for an account named “Fourth Coffee” or with the website fourthcoffee.example: it found no deal open when the partner first acted or created since, and the packet names none.',
     );
     expect(pickOf(view)).toBeUndefined();
   });

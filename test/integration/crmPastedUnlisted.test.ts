@@ -40,11 +40,11 @@ describe('the review names a pasted opportunity the CRM does not list', () => {
       partnerTouchOn: '2026-11-02',
     });
     const reason =
-      'Salesforce checked: no opportunity on this account was open when the partner first acted or created since. The packet names “OPP-55120”, which Salesforce does not list on this account; the class comes from it. Its creation date is not given, so it counts as an existing opportunity and the partner influenced it.';
+      'Salesforce was searched for an account named “Wingtip Clinics” or with the website wingtipclinics.example: it found no opportunity open when the partner first acted or created since. The packet names “OPP-55120”, which Salesforce does not list on this account; the class comes from it. Its creation date is not given, so it counts as an existing opportunity and the partner influenced it.';
     expect(text).toContain(`*Attribution*: Partner-influenced\n${reason}`);
     expect(text).not.toContain('An opportunity already exists');
     expect(text).toContain(
-      ":mag: Salesforce checked for Wingtip Clinics (by its name and wingtipclinics.example): no opportunity open when the partner first acted on 2026-11-02 or created since. The packet's “OPP-55120” is not one Salesforce lists on this account; the class comes from it.",
+      ":mag: Salesforce was searched for Wingtip Clinics (by its name and wingtipclinics.example) and gave no opportunity open when the partner first acted on 2026-11-02 or created since. The packet's “OPP-55120” is not one Salesforce lists on this account; the class comes from it.",
     );
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
     expect(await handoffNamed(h, 'Wingtip Clinics')).toMatchObject({
@@ -63,7 +63,7 @@ describe('the review names a pasted opportunity the CRM does not list', () => {
       partnerTouchOn: '2026-11-02',
     });
     expect(text).toContain(
-      `*Attribution*: Partner-influenced\nSalesforce checked: no opportunity on this account was open when the partner first acted or created since. The packet names “${pasted}”, which Salesforce did not confirm in time (it is read again once Salesforce answers); the class comes from it. Its creation date is not given, so it counts as an existing opportunity and the partner influenced it.`,
+      `*Attribution*: Partner-influenced\nSalesforce was searched for an account named “Wingtip Dental” or with the website wingtipdental.example: it found no opportunity open when the partner first acted or created since. The packet names “${pasted}”, which Salesforce did not confirm in time (it is read again once Salesforce answers); the class comes from it. Its creation date is not given, so it counts as an existing opportunity and the partner influenced it.`,
     );
     expect(text).toContain(
       `The packet's “${pasted}” was not confirmed by Salesforce in time; the class comes from it.`,

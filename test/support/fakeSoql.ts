@@ -7,7 +7,8 @@
  *   ORDER BY CreatedDate ASC NULLS FIRST LIMIT 40
  *
  * Conditions: = != <> < <= > >= on a field and a literal ('text', numbers, true/false, null, date 2026-10-01 and
- * datetime 2026-10-01T00:00:00Z literals, unquoted), LIKE 'pattern' (% and _, escaped with a backslash, case-insensitive),
+ * datetime 2026-10-01T00:00:00Z literals, unquoted), LIKE 'pattern' (% and _, escaped with a backslash, case-insensitive
+ * but accent-sensitive, `_` one character),
  * [NOT] IN ( … ), NOT, and parentheses. As in Salesforce, AND and OR may not be mixed at one level without
  * parentheses, a date field takes a date literal (not a quoted string), and text compares case-insensitively.
  */

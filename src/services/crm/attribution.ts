@@ -168,6 +168,7 @@ export async function applyAttributionPick(
     systems: check.systems,
     opportunities: check.opportunities,
     ...(check.unconfirmed ? { unconfirmed: check.unconfirmed } : {}),
+    ...(check.searched ? { searched: check.searched } : {}),
     ...(pick === undefined ? {} : { pick }),
   };
   return saveReclassified(db, draft, { ...review, crmCheck }, review, deps.clock.now());

@@ -1,6 +1,7 @@
 import type { Client } from '@hubspot/api-client';
 import { accountDomain, accountKey } from '../../domain/accountMatch.js';
 import { realTimers } from '../../runtime/timers.js';
+import { nameTokens, sameAccountName } from './accountNames.js';
 import { type AccountQuery, CrmError, type CrmRecord, OPPORTUNITIES_MAX } from './types.js';
 
 /** Companies an account lookup follows: the domain's (HubSpot keeps one per domain) and one by the same name. */
@@ -86,6 +87,29 @@ export function createHubspotAccounts(deps: AccountsDeps) {
   };
 }
 
+/** Companies read per account lookup, to be checked by name and domain (a name's words are in other names too). */
+const COMPANIES_READ = 20;
+
+/**
+ * The companies that may be the account (OR between groups): the one with the website's domain; one named exactly so;
+ * one whose name has the name's words, as typed and without accents ("Smith and Jones" finds "Smith & Jones",
+ * "Jean Luc Clinics" finds "Jean-Luc Clinics", "AB Dental" finds "A.B. Dental" by "dental").
+ */
+function companyFilterGroups(account: AccountQuery) {
+  const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ' as never, value });
+  const tokens = nameTokens(account.name);
+  const byWords = [tokens.typed, tokens.plain]
+    .filter((words, i) => words.length > 0 && (i === 0 || words.join() !== tokens.typed.join()))
+    .map((words) => ({
+      filters: words.map((value) => ({ propertyName: 'name', operator: 'CONTAINS_TOKEN' as never, value })),
+    }));
+  return [
+    ...(account.domain ? [{ filters: [eq('domain', account.domain)] }] : []),
+    { filters: [eq('name', account.name)] },
+    ...byWords,
+  ];
+}
+
 async function searchCompanies(
   deps: AccountsDeps,
   account: AccountQuery,
@@ -95,24 +119,19 @@ async function searchCompanies(
   const result = await deps.call(
     () =>
       deps.client.crm.companies.searchApi.doSearch({
-        filterGroups: [
-          ...(account.domain
-            ? [{ filters: [{ propertyName: 'domain', operator: 'EQ' as never, value: account.domain }] }]
-            : []),
-          { filters: [{ propertyName: 'name', operator: 'EQ' as never, value: account.name }] },
-        ],
+        filterGroups: companyFilterGroups(account),
         properties: ['name', 'domain'],
-        limit: 10,
+        limit: COMPANIES_READ,
       }),
     false,
     ms,
   );
-  const key = accountKey(account.name);
+  // The search finds more than the account (a longer name with the same words): the same name or domain only.
   return result.results
     .filter(
       (c) =>
         (account.domain !== null && accountDomain(c.properties.domain ?? '') === account.domain) ||
-        (key !== '' && accountKey(c.properties.name ?? '') === key),
+        sameAccountName(c.properties.name ?? '', account.name),
     )
     .map((c) => c.id)
     .slice(0, COMPANIES_MAX);

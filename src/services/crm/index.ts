@@ -145,7 +145,8 @@ async function checkAccount(
       );
     }
     if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
-    return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities };
+    const searched = { name: account.name, domain: account.domain };
+    return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities, searched };
   } finally {
     done.abort();
   }

@@ -75,7 +75,7 @@ describe('attribute: the rule with the CRM asked', () => {
     const onlyGone = attribute(packet, checked([gone]));
     expect(onlyGone.classification).toBe('partner_sourced');
     expect(onlyGone.reason).toBe(
-      'Salesforce checked: no opportunity on this account was open when the partner first acted or created since, and the packet names none.',
+      'Salesforce was searched for this account: it found no opportunity open when the partner first acted or created since, and the packet names none.',
     );
   });
 
@@ -115,7 +115,16 @@ describe('attribute: the rule with the CRM asked', () => {
 
   it('calls HubSpot’s records deals', () => {
     const hubspot: CrmCheck = { kind: 'checked', crm: 'HubSpot', systems: ['hubspot'], opportunities: [] };
-    expect(attribute(packet, hubspot).reason).toContain('HubSpot checked: no deal on this account');
+    expect(attribute(packet, hubspot).reason).toContain(
+      'HubSpot was searched for this account: it found no deal open',
+    );
+    const searched: CrmCheck = {
+      ...hubspot,
+      searched: { name: 'Smith & Jones', domain: 'smithjones.example' },
+    };
+    expect(attribute(packet, searched).reason).toContain(
+      'HubSpot was searched for an account named “Smith & Jones” or with the website smithjones.example: it found no deal open',
+    );
   });
 
   it('records the basis: which opportunity, and whose choice', () => {
