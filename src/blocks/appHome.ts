@@ -9,7 +9,7 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
+import { mention, plain, slackDate, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -89,6 +89,10 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
           action_id: ACTION_ID.homeExport,
           text: pt('Export touch log (CSV)'),
           value: r.period,
+          accessibility_label: plain(
+            `Export the touch log, ${PERIODS[r.period].label.toLowerCase()}, as CSV`,
+            75,
+          ),
         },
       ],
     },

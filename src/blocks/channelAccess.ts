@@ -2,7 +2,7 @@ import type { HandoffRow } from '../db/schema.js';
 import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, counted, mention, slackDate, userText } from './mrkdwn.js';
-import { handoffTitle, section } from './parts.js';
+import { handoffTitle, notifyText, section } from './parts.js';
 
 /** What the app posts in an internal channel, by the setting's purpose, in the order it is listed. */
 const PURPOSE: Record<InternalChannelKind, string> = {
@@ -113,7 +113,7 @@ export function partnerUpdateReleased(
     ? `: the partner-safe update for handoff ${handoffTitle(h)} that waited there was posted.`
     : `. Nothing for handoff ${handoffTitle(h)} waits there now.`;
   return {
-    text: `I am back in ${channelLink(channelId)}: the partner update for ${userText(h.accountName, 150)} is not held any more.`,
+    text: notifyText(h, `I am back in ${channelLink(channelId)}: the partner update is not held any more.`),
     blocks: [section(`${backIn(channelId, at, timeZone)}${what}`)],
   };
 }

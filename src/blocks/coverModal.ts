@@ -97,7 +97,7 @@ export function coverNamedMessage(c: {
     ? `while they are away, from *${c.from}* until *${c.until}* (the last day), days of their calendar`
     : `from *${c.from}* until *${c.until}* (the last day), while their Slack status says they are away`;
   return {
-    text: `You cover for a colleague from ${c.from} until ${c.until}.`,
+    text: `${ae} named you to answer for them from ${c.from} until ${c.until}.`,
     blocks: [
       section(
         `:busts_in_silhouette: ${ae} named you to answer for them ${when}. While it lasts, new handoffs sent to ${ae} offer you to the sender instead, owners may reassign ${ae}'s handoffs to you, and escalation policies may tell you of them or give them to you. Nothing to do now.`,
@@ -116,7 +116,7 @@ export function coverEndedMessage(
     ended: `${mention(c.aeUserId)} ended their cover (\`/handoff cover off\`)`,
   }[why];
   return {
-    text: 'You no longer cover for a colleague.',
+    text: `You no longer cover for ${mention(c.aeUserId)} (it was until ${c.until}).`,
     blocks: [
       section(`:white_check_mark: ${because}: you no longer cover for them (it was until ${c.until}).`),
     ],

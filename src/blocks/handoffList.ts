@@ -1,11 +1,11 @@
-import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, pt, section } from './parts.js';
+import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /** Where a handoff stands, in one line, for the person who sent or owns it. */
 export function standing(h: HandoffRow): string {
@@ -25,26 +25,20 @@ export function standing(h: HandoffRow): string {
   }
 }
 
-const button = (text: string, actionId: string, value: string): Button => ({
-  type: 'button',
-  text: pt(text),
-  action_id: actionId,
-  value,
-});
-
 /** View (and Edit, where the reader may still edit) for one handoff. */
 export function handoffButtons(
   h: HandoffRow,
   opts: { editable: boolean; view?: boolean; notable?: boolean },
 ): ActionsBlock {
+  const open = (text: string, actionId: string) => button({ text, actionId, value: String(h.id) }, h);
   return {
     type: 'actions',
     block_id: `handoff_open_${h.id}`,
     elements: [
-      ...(opts.view === false ? [] : [button('View', ACTION_ID.view, String(h.id))]),
-      ...(opts.editable ? [button('Edit', ACTION_ID.edit, String(h.id))] : []),
+      ...(opts.view === false ? [] : [open('View', ACTION_ID.view)]),
+      ...(opts.editable ? [open('Edit', ACTION_ID.edit)] : []),
       // After the AE's answer there is nothing to edit: a note to the AE instead.
-      ...(!opts.editable && opts.notable ? [button('Note to the AE', ACTION_ID.note, String(h.id))] : []),
+      ...(!opts.editable && opts.notable ? [open('Note to the AE', ACTION_ID.note)] : []),
     ],
   };
 }

@@ -19,7 +19,7 @@ import {
   withdrawnBy,
 } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
-import { context } from './parts.js';
+import { button, context, notifyText } from './parts.js';
 
 const SECTION_MAX = 3000;
 
@@ -264,8 +264,8 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   ];
   const text =
     h.status === 'sent' && !moved
-      ? `New handoff: ${userText(h.accountName, 150)} via ${userText(h.partnerOrg, 150)}. Please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`
-      : `Handoff ${userText(h.accountName, 150)}: ${moved ? 'reassigned' : describeStatus(h.status)}.`;
+      ? notifyText(h, `new handoff, please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`)
+      : notifyText(h, `${moved ? 'reassigned' : describeStatus(h.status)}.`);
   return { text, blocks };
 }
 
@@ -280,19 +280,8 @@ export function decisionButtons(h: HandoffRow, blockId = 'handoff_decision'): Kn
     type: 'actions',
     block_id: blockId,
     elements: [
-      {
-        type: 'button',
-        action_id: ACTION_ID.accept,
-        text: { type: 'plain_text', text: 'Accept', emoji: true },
-        style: 'primary',
-        value: decisionValue(h),
-      },
-      {
-        type: 'button',
-        action_id: ACTION_ID.decline,
-        text: { type: 'plain_text', text: 'Decline', emoji: true },
-        value: decisionValue(h),
-      },
+      button({ text: 'Accept', actionId: ACTION_ID.accept, value: decisionValue(h), style: 'primary' }, h),
+      button({ text: 'Decline', actionId: ACTION_ID.decline, value: decisionValue(h) }, h),
     ],
   };
 }

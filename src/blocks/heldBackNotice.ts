@@ -7,7 +7,7 @@ import type { HeldBackAsk } from '../services/notifications.js';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, mention, userText } from './mrkdwn.js';
-import { context, handoffTitle, pt, section } from './parts.js';
+import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
  * The author's notice of partner text held back from the partner (partners/heldBack.ts): what the partner no longer
@@ -43,14 +43,19 @@ function buttons(h: HandoffRow, ask: HeldBackAsk): KnownBlock {
   return {
     type: 'actions',
     elements: [
-      {
-        type: 'button',
-        action_id: ACTION_ID.heldBackConfirm,
-        text: pt(ask.reason === 'date_passed' ? 'Still true, without the date' : 'Still true'),
-        style: 'primary',
-        value,
-      },
-      { type: 'button', action_id: ACTION_ID.heldBackEdit, text: pt('Edit'), value },
+      button(
+        {
+          text: ask.reason === 'date_passed' ? 'Still true, without the date' : 'Still true',
+          actionId: ACTION_ID.heldBackConfirm,
+          value,
+          style: 'primary',
+        },
+        h,
+      ),
+      button(
+        { text: 'Edit', actionId: ACTION_ID.heldBackEdit, value, action: 'Edit the partner next move' },
+        h,
+      ),
     ],
   };
 }
@@ -90,7 +95,7 @@ export function heldBackNotice(
   const partner = partnerOf(h);
   const where = h.partnerChannelId ? ` in ${channelLink(h.partnerChannelId)}` : '';
   // "Not shown", not "no longer sees": the partner may never have read it (a date passed before the acceptance).
-  const text = `${partner} is not shown your next move for them on ${userText(h.accountName, 150)}.`;
+  const text = notifyText(h, `${partner} is not shown your next move for them.`);
   if (state.outcome === 'open') {
     const still =
       ask.reason === 'date_passed'

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { HelpRequestRow } from '../db/schema.js';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS } from './ids.js';
 import { mention, plain, userText } from './mrkdwn.js';
-import { context, pt, section } from './parts.js';
+import { button, context, pt, section } from './parts.js';
 
 /** The AE's request for partner help on an account: which account, which partner if any, what help. */
 export function helpRequestModal(opts: { accountName?: string } = {}): ModalView {
@@ -69,13 +69,15 @@ export function helpRequestPost(request: HelpRequestRow): { text: string; blocks
       type: 'actions',
       block_id: `help_request_${request.id}`,
       elements: [
-        {
-          type: 'button',
-          action_id: ACTION_ID.helpClaim,
-          text: pt("I'll take it"),
-          style: 'primary',
-          value: String(request.id),
-        },
+        button(
+          {
+            text: "I'll take it",
+            actionId: ACTION_ID.helpClaim,
+            value: String(request.id),
+            style: 'primary',
+          },
+          { ...request, noun: 'partner help request' },
+        ),
       ],
     });
   }

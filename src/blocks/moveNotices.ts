@@ -16,7 +16,7 @@ import {
 } from '../domain/moves.js';
 import type { SlackMessage } from './message.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, section } from './parts.js';
+import { context, handoffTitle, notifyText, section } from './parts.js';
 
 /**
  * Why a handoff moved, told to each reader: the AE who receives it (how it came, and what the partner had heard), the
@@ -202,7 +202,7 @@ export function unassignedMessage(h: HandoffRow, u: Unassigned, plan?: PlannedMo
     ? `${stays}. ${plannedMoveText(h, plan, h.status === 'sent')} You need not do anything.`
     : `${stays}: reassign it yourself, give more time, or withdraw it.`;
   return {
-    text: `Handoff ${userText(h.accountName, 150)} could not be moved to another AE.`,
+    text: notifyText(h, `could not be moved to another AE; it stays with ${userText(h.aeName, 100)}.`),
     blocks: [section(`:busts_in_silhouette: ${unassignedText(h, u)}`), context(next)],
   };
 }

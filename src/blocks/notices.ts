@@ -3,8 +3,8 @@ import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { windowDaysText } from './handoffMessage.js';
 import type { SlackMessage } from './message.js';
-import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, section } from './parts.js';
+import { channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
+import { context, handoffTitle, notifyText, section } from './parts.js';
 
 /** The outbox's reason for a partner update waiting on a channel the directory holds (see partners/channelGuard). */
 export const PARTNER_CHANNEL_HELD = 'partner_channel_held';
@@ -28,14 +28,18 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
       }`,
     ),
   ];
-  return { text: `Handoff ${userText(h.accountName, 150)} sent to the AE.`, blocks };
+  const text = `sent to ${userText(h.aeName, 100)}, who answers by ${dateInZone(h.dueAt, h.aeTimeZone)}.`;
+  return { text: notifyText(h, text), blocks };
 }
 
 /** To the owner when someone else named them owner. */
 export function ownerAssigned(h: HandoffRow): SlackMessage {
   const due = slackDate(h.dueAt, h.aeTimeZone);
   return {
-    text: `You own the handoff ${userText(h.accountName, 150)}.`,
+    text: notifyText(
+      h,
+      `you own it; ${userText(h.aeName, 100)} answers by ${dateInZone(h.dueAt, h.aeTimeZone)}.`,
+    ),
     blocks: [
       section(
         `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${handoffTitle(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
@@ -78,7 +82,7 @@ export function decisionNotice(
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {
     return {
-      text: `${userText(h.accountName, 150)} was accepted.`,
+      text: notifyText(h, 'accepted.'),
       blocks: [
         section(
           `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.`,
@@ -95,7 +99,7 @@ export function decisionNotice(
   ];
   if (decision.note) blocks.push(section(`*Note from the AE (internal)*\n${userText(decision.note, 2900)}`));
   blocks.push(context(`Decided ${when}. ${partnerLine(h, post, ", without the AE's note,")}`));
-  return { text: `${userText(h.accountName, 150)} was declined: ${reason}.`, blocks };
+  return { text: notifyText(h, `declined: ${reason}.`), blocks };
 }
 
 /** To the owner when the partner channel refuses the app: the update waits until the app is invited. */
@@ -103,7 +107,7 @@ export function partnerChannelBlocked(h: HandoffRow, error: string): SlackMessag
   const channel = channelLink(h.partnerChannelId ?? '');
   if (error === PARTNER_CHANNEL_HELD) {
     return {
-      text: `The partner update for ${userText(h.accountName, 150)} is on hold.`,
+      text: notifyText(h, 'the partner update is on hold.'),
       blocks: [
         section(
           `:warning: The partner-safe update for handoff ${handoffTitle(h)} is on hold: ${channel} is no longer shared with ${userText(h.partnerOrg, 150)} alone, so another organization could read it.\nIt is kept and goes out once an admin confirms the channel (\`/handoff partners confirm\`) or the other organization leaves.`,
@@ -116,7 +120,7 @@ export function partnerChannelBlocked(h: HandoffRow, error: string): SlackMessag
       ? `${channel} is archived`
       : `I am not a member of ${channel} (or can no longer see it)`;
   return {
-    text: `I cannot post the partner update for ${userText(h.accountName, 150)} yet.`,
+    text: notifyText(h, 'I cannot post the partner update yet.'),
     blocks: [
       section(
         `:warning: I cannot post the partner-safe update for handoff ${handoffTitle(h)}: ${why}.\nInvite me by typing \`/invite @Handoff\` in that channel. The update is kept and goes out as soon as I can post there.`,

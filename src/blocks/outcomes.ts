@@ -5,7 +5,7 @@ import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from 
 import type { SlackMessage } from './message.js';
 import { undoBlocks } from './outcomeReports.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
-import { handoffTitle, pt, section } from './parts.js';
+import { buttonLabel, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
  * What the partner channel hears of each step, asked before a one-click step is recorded (Opportunity created and
@@ -37,6 +37,7 @@ export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): Action
         action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
         text: pt(OUTCOME_LABEL[outcome]),
         value: String(h.id),
+        accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
         ...(outcome === 'won' ? { style: 'primary' as const } : {}),
         ...(ask
           ? {
@@ -67,6 +68,7 @@ export function reportButtons(h: HandoffRow, steps: readonly Outcome[]): Actions
       action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
       text: pt(`Report: ${OUTCOME_LABEL[outcome]}`),
       value: String(h.id),
+      accessibility_label: buttonLabel(`Report: ${OUTCOME_LABEL[outcome]}`, h),
     })),
   };
 }
@@ -175,7 +177,7 @@ export function outcomeNotice(
   }
   if (step.note) lines.push(`*Note (internal):* ${userText(step.note, 1000)}`);
   return {
-    text: `${OUTCOME_LABEL[step.outcome as Outcome]}: ${userText(h.accountName, 150)}.`,
+    text: notifyText(h, `${OUTCOME_LABEL[step.outcome as Outcome]} recorded.`),
     blocks: [
       section(lines.join('\n')),
       // Its recorder may still take it back: the partner has not heard yet.
@@ -187,7 +189,7 @@ export function outcomeNotice(
 /** To the AE when an accepted deal has had no outcome for a while: what happened since? */
 export function stallNudge(h: HandoffRow, since: Date): SlackMessage {
   return {
-    text: `Any news on ${userText(h.accountName, 150)}?`,
+    text: notifyText(h, 'any news? The partner is waiting to hear what happened since.'),
     blocks: [
       section(
         `:hourglass_flowing_sand: Handoff ${handoffTitle(h)} has had no update since ${slackDate(since, h.aeTimeZone)}. ${outcomeLine(h)} What happened since? The partner is waiting to hear.`,

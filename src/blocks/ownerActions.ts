@@ -4,7 +4,7 @@ import type { OwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
-import { pt } from './parts.js';
+import { button, pt } from './parts.js';
 
 /**
  * What Withdraw's confirm dialog says happens. The partner channel is told only if it heard of the handoff
@@ -25,32 +25,30 @@ export function ownerActionButtons(h: HandoffRow, offered: readonly OwnerAction[
   const value = String(h.id);
   const elements: ActionsBlock['elements'] = [];
   if (offered.includes('reassign')) {
-    elements.push({
-      type: 'button',
-      action_id: ACTION_ID.reassign,
-      text: pt('Reassign'),
-      value,
-      style: 'primary',
-    });
+    elements.push(button({ text: 'Reassign', actionId: ACTION_ID.reassign, value, style: 'primary' }, h));
   }
   if (offered.includes('extend')) {
-    elements.push({ type: 'button', action_id: ACTION_ID.extend, text: pt('Extend'), value });
+    elements.push(button({ text: 'Extend', actionId: ACTION_ID.extend, value }, h));
   }
   if (offered.includes('withdraw')) {
-    elements.push({
-      type: 'button',
-      action_id: ACTION_ID.withdraw,
-      text: pt('Withdraw'),
-      // The window it is shown for: a Withdraw on an old notice cannot withdraw a handoff that moved on.
-      value: `${h.id}:${h.cycle}`,
-      style: 'danger',
-      confirm: {
-        title: pt('Withdraw this handoff?'),
-        text: { type: 'mrkdwn', text: withdrawConfirmText(h) },
-        confirm: pt('Withdraw'),
-        deny: pt('Keep it'),
-      },
-    });
+    elements.push(
+      button(
+        {
+          text: 'Withdraw',
+          actionId: ACTION_ID.withdraw,
+          // The window it is shown for: a Withdraw on an old notice cannot withdraw a handoff that moved on.
+          value: `${h.id}:${h.cycle}`,
+          style: 'danger',
+          confirm: {
+            title: pt('Withdraw this handoff?'),
+            text: { type: 'mrkdwn', text: withdrawConfirmText(h) },
+            confirm: pt('Withdraw'),
+            deny: pt('Keep it'),
+          },
+        },
+        h,
+      ),
+    );
   }
   return elements.length > 0
     ? { type: 'actions', block_id: `${OWNER_BLOCK_ID.actions}_${h.id}`, elements }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow, OutcomeReportRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
-import type { Offer } from '../domain/lifecycle.js';
+import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import type { HeldBackState } from '../partners/heldBack.js';
@@ -11,14 +11,14 @@ import { handoffMessage } from './handoffMessage.js';
 import { heldBackNotice } from './heldBackNotice.js';
 import type { SlackMessage } from './message.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
-import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
+import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
-import { context, handoffTitle, section } from './parts.js';
+import { context, handoffTitle, notifyText, section } from './parts.js';
 import {
   awayMessage,
   awayWhy,
@@ -314,7 +314,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   return {
     message: {
       // The notification text stays what it was: it is what the person was notified with.
-      text: asQueued(m)?.text ?? `Handoff ${userText(h.accountName, 150)}.`,
+      text: asQueued(m)?.text ?? notifyText(h, `${describeStatus(h.status)}.`),
       blocks: [section(past), context(nowLine(h, m.currentDecision, readerOf(m))), ...buttons(m)],
     },
   };

@@ -11,8 +11,12 @@ import {
   plannedMoveText,
   unassignedText,
 } from './moveNotices.js';
-import { channelLink, mention, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, section } from './parts.js';
+import { channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
+import { context, handoffTitle, notifyText, section } from './parts.js';
+
+/** The AE's name and due time, as notification text says them (no date tokens there). */
+const aeText = (h: HandoffRow) => userText(h.aeName, 100);
+const dueText = (h: HandoffRow) => dateInZone(h.dueAt, h.aeTimeZone);
 
 /** Replaced by the outbox with the permalink of the AE's packet message when the reminder is delivered. */
 export const PERMALINK_TOKEN = '%PACKET_PERMALINK%';
@@ -32,7 +36,7 @@ export function timeLeft(now: Date, due: Date): string {
  */
 export function reminderMessage(h: HandoffRow, now: Date): SlackMessage {
   return {
-    text: `Reminder: handoff ${userText(h.accountName, 150)} needs your answer (${timeLeft(now, h.dueAt)} left).`,
+    text: notifyText(h, `reminder: accept or decline by ${dueText(h)} (${timeLeft(now, h.dueAt)} left).`),
     blocks: [
       section(
         `:alarm_clock: *Reminder*: handoff ${handoffTitle(h)} is waiting for your answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
@@ -81,7 +85,9 @@ export function expiredOwnerNotice(
     ? `\n:arrows_counterclockwise: ${plannedMoveText(h, plan, false)} You need not do anything.`
     : '\nReassign it to another AE, give more time, or withdraw it.';
   const blocks: KnownBlock[] = [section(`${expiredLine(h, h.aeUserId, h.dueAt, away)}${failed}${next}`)];
-  return { text: `Handoff ${userText(h.accountName, 150)} expired without an answer.`, blocks };
+  const todo = plan ? 'the escalation policy moves it.' : 'reassign, extend or withdraw it.';
+  const silent = `expired without an answer from ${aeText(h)}${away ? ' (away)' : ''}`;
+  return { text: notifyText(h, `${silent}: ${todo}`), blocks };
 }
 
 /** The window that expired, as the owner's expiry notice recorded it: its AE and due time, and any absence. */
@@ -106,7 +112,7 @@ export function expiredMovedNotice(
   const moved = `:arrows_counterclockwise: ${gaveItText(move, h.aeUserId, reader)} ${mention(h.aeUserId)} has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.`;
   const names = packetNamesBlock(h, move, reader);
   return {
-    text: `Handoff ${userText(h.accountName, 150)} expired without an answer; it moved to ${userText(h.aeName, 100)}.`,
+    text: notifyText(h, `expired without an answer; it moved to ${aeText(h)}, who answers by ${dueText(h)}.`),
     blocks: [
       section(`${expiredLine(h, expired.ae, new Date(expired.due), expired.away)}\n${moved}`),
       context(partnerSoFarLine(h, move, h.aeUserId)),
@@ -133,7 +139,10 @@ export function expiredMovedPast(
  */
 export function escalationMessage(h: HandoffRow, away?: AwayShown): SlackMessage {
   return {
-    text: `Escalation: handoff ${userText(h.accountName, 150)} expired without an answer${away ? ' while its AE was away' : ''}.`,
+    text: notifyText(
+      h,
+      `escalation: expired without an answer from ${aeText(h)}${away ? ' while they were away' : ''}.`,
+    ),
     // Admins (ADMIN_USER_IDS) and the owner act from here; anyone else clicking is refused politely.
     blocks: [
       section(
@@ -152,7 +161,7 @@ export function escalationMessage(h: HandoffRow, away?: AwayShown): SlackMessage
 export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
   const ae = reader === h.aeUserId ? 'you' : mention(h.aeUserId);
   return {
-    text: `Still waiting: handoff ${userText(h.accountName, 150)} has no answer yet.`,
+    text: notifyText(h, `still waiting for ${aeText(h)}, who answers by ${dueText(h)}.`),
     blocks: [
       section(
         `:mega: *Still waiting*: handoff ${handoffTitle(h)} has had no answer from ${ae}. It is due *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
@@ -204,7 +213,7 @@ export function awayMessage(
   // The window goes on while they are away (it expires and moves as usual): only the metrics treat such an expiry
   // apart. The AE is an @mention throughout, as in the owner's other notices.
   return {
-    text: `${h.aeName} is away: handoff ${userText(h.accountName, 150)} is waiting for them.`,
+    text: notifyText(h, `${aeText(h)} is away; their answer is due ${dueText(h)}.`),
     blocks: [
       section(
         `${lead}*${mention(h.aeUserId)} is away*${until}: ${why}. Handoff ${handoffTitle(h)} is waiting for their answer, due *${slackDate(h.dueAt, h.aeTimeZone)}*.${next} If it expires while they are away, the metrics do not count it as their silence.`,
@@ -226,7 +235,7 @@ export function reassignedOwnerNotice(
   const why = move ? `\n${moveWhyLine(h, move, reader)}` : '';
   const names = move ? packetNamesBlock(h, move, reader) : undefined;
   return {
-    text: `Handoff ${userText(h.accountName, 150)} reassigned.`,
+    text: notifyText(h, `reassigned to ${aeText(h)}, who answers by ${dueText(h)}.`),
     blocks: [
       section(
         `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.${why}`,
@@ -238,7 +247,7 @@ export function reassignedOwnerNotice(
 
 export function extendedOwnerNotice(h: HandoffRow): SlackMessage {
   return {
-    text: `Handoff ${userText(h.accountName, 150)} extended.`,
+    text: notifyText(h, `extended: ${aeText(h)} answers by ${dueText(h)}.`),
     blocks: [
       section(
         `:calendar: ${mention(h.aeUserId)} now has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer handoff ${handoffTitle(h)}.`,
@@ -250,7 +259,7 @@ export function extendedOwnerNotice(h: HandoffRow): SlackMessage {
 /** To the AE: `by` gave them more time (the owner, or an admin standing in; the owner when not recorded). */
 export function extendedAeNotice(h: HandoffRow, by: string = h.ownerUserId): SlackMessage {
   return {
-    text: `More time for handoff ${userText(h.accountName, 150)}.`,
+    text: notifyText(h, `more time: accept or decline by ${dueText(h)}.`),
     blocks: [
       section(
         `:calendar: ${mention(by)} gave you more time on handoff ${handoffTitle(h)}: please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.`,
@@ -284,7 +293,7 @@ export function withdrawnOwnerNotice(h: HandoffRow, facts: WithdrawalFacts = {})
     no_channel: `${ae}. There is no partner channel: if the partner knows of it, tell them yourself.`,
   }[facts.partner ?? (h.partnerChannelId ? 'told' : 'no_channel')];
   return {
-    text: `Handoff ${userText(h.accountName, 150)} withdrawn.`,
+    text: notifyText(h, 'withdrawn.'),
     blocks: [section(`:no_entry_sign: ${what} ${partner}`)],
   };
 }

@@ -1,5 +1,6 @@
 import { NOTE_MAX } from '../blocks/ids.js';
 import { editedReplyText, noteReplyText } from '../blocks/packetReplies.js';
+import { notifyText } from '../blocks/parts.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
@@ -92,7 +93,11 @@ function aeThreadReply(h: HandoffRow, what: string, text: string): OutboxMessage
     channel: h.aeUserId,
     threadOf: messageKey.aeDm(h),
     handoffId: h.id,
-    payload: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] },
+    // The notification names the handoff: on a phone it is read without the packet above it.
+    payload: {
+      text: notifyText(h, text),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }],
+    },
   };
 }
 

@@ -93,7 +93,7 @@ function expectNothingInternalTo(h: Harness, extra: string[] = []) {
 const aeCopy = (h: Harness) => dmOf(h, people.ae.id).find((m) => json(m.blocks).includes('Handoff #'));
 const partnerUpdates = (h: Harness) =>
   h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
-const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.startsWith('Any news on'));
+const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.includes('): any news?'));
 
 /** The acceptance's reply: every thread starts with its parent and the reply of its first event. */
 const ACCEPTED_REPLY =
@@ -207,12 +207,13 @@ describe('the full outcome sequence', () => {
 
     // The owner (the author here) hears of each step, internally, with the CRM id.
     const ownerDm = dmOf(h, people.author.id).map((m) => m.text);
+    const about = `Handoff #${handoff.id} · Northwind Logistics (Meridian Cloud Consulting)`;
     expect(ownerDm.slice(-3)).toEqual([
-      'Meeting held: Northwind Logistics.',
-      'Opportunity created: Northwind Logistics.',
-      'Closed won: Northwind Logistics.',
+      `${about}: Meeting held recorded.`,
+      `${about}: Opportunity created recorded.`,
+      `${about}: Closed won recorded.`,
     ]);
-    const oppNotice = dmOf(h, people.author.id).find((m) => m.text?.startsWith('Opportunity created'));
+    const oppNotice = dmOf(h, people.author.id).find((m) => m.text?.endsWith(': Opportunity created recorded.'));
     expect(json(oppNotice?.blocks)).toContain('*CRM opportunity:* OPP-77');
     expect(json(oppNotice?.blocks)).toContain(`<@${people.ae.id}> recorded *Opportunity created*`);
 
@@ -498,7 +499,9 @@ describe('stalled deals', () => {
       4000,
       'the first nudge',
     );
-    expect(first?.text).toBe('Any news on Northwind Logistics?');
+    expect(first?.text).toBe(
+      `Handoff #${handoff.id} · Northwind Logistics (Meridian Cloud Consulting): any news? The partner is waiting to hear what happened since.`,
+    );
     expect(json(first?.blocks)).toContain(`Handoff #${handoff.id} *Northwind Logistics*`);
     expect(json(first?.blocks)).toContain('No outcome recorded yet.');
     expect(buttonsOf(first)).toEqual(OUTCOME_BUTTONS.all);

@@ -172,7 +172,8 @@ describe('the review step before a handoff is sent', () => {
       // Back to edit (Slack keeps the input), remove the evidence link, submit the same packet view again.
       const second = await reviewPacket(h, { evidenceUrl: null }, { viewId });
       expect(second.draftId).toBe(first.draftId);
-      expect(headerOf(second.review)).toBe('16/18 · Ready to hand off');
+      // Not "Ready to hand off" beside an open readiness item (issue 50 item 20).
+      expect(headerOf(second.review)).toBe('16/18 · Strong, not ready: 1 readiness item open');
       expect(second.text).toContain('❌ *Proof* 0/2: missing: no evidence link');
       expect(second.text).toContain('⬜ The evidence link supports the claims');
       expect(await draftRows(h)).toHaveLength(1);

@@ -19,6 +19,7 @@ export const LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   buttonUrl: 3000,
+  buttonAccessibilityLabel: 75,
   actionId: 255,
   blockId: 255,
   placeholder: 150,
@@ -265,6 +266,7 @@ function checkElement(ctx: Ctx, el: unknown, ptr: string): void {
       checkText(ctx, el, 'text', ptr, LIMITS.buttonText, { required: true, plainOnly: true });
       checkString(ctx, el, 'value', ptr, LIMITS.buttonValue);
       checkString(ctx, el, 'url', ptr, LIMITS.buttonUrl);
+      checkString(ctx, el, 'accessibility_label', ptr, LIMITS.buttonAccessibilityLabel);
       break;
     case 'plain_text_input':
       checkNumber(ctx, el, 'max_length', ptr, 1, LIMITS.plainTextInputLength);

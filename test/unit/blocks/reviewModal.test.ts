@@ -116,3 +116,25 @@ describe('the review step', () => {
     expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”');
   });
 });
+
+describe('the review header agrees with the readiness checklist (issue 50 item 20)', () => {
+  const header = (r: Review) => (reviewModal(1, r).blocks[0] as { text: { text: string } }).text.text;
+  const strong = (r: Review): Review => ({ ...r, scorecard: { ...r.scorecard, total: 18, band: 'ready' } });
+
+  it('says ready only when every item holds, and how many are open otherwise', () => {
+    const base = strong(review('a'));
+    const items = (open: number) => base.readiness.map((item, i) => ({ ...item, met: i >= open }));
+    expect(header({ ...base, readiness: items(0) })).toBe('18/18 · Ready to hand off');
+    // A strong packet whose channel-conflict check is not noted: not "Ready" beside a ⬜.
+    const conflictOpen = base.readiness.map((item) => ({ ...item, met: !/conflict/.test(item.label) }));
+    expect(header({ ...base, readiness: conflictOpen })).toBe(
+      '18/18 · Strong, not ready: 1 readiness item open',
+    );
+    expect(header({ ...base, readiness: items(2) })).toBe(
+      '18/18 · Strong, not ready: 2 readiness items open',
+    );
+    // Lower bands keep their own words.
+    const fix = { ...base, scorecard: { ...base.scorecard, total: 12, band: 'fix' as const } };
+    expect(header({ ...fix, readiness: items(2) })).toBe('12/18 · Fix the weak parts');
+  });
+});

@@ -248,6 +248,8 @@ describe('renderBlocks: real messages and App Home', () => {
         'data-action-id': ACTION_ID.accept,
         'data-surface': 'message',
         'data-value': '42',
+        // What a screen reader says (issue 50 item 33): the action, the handoff and its account.
+        'aria-label': 'Accept, handoff #42, Northwind Logistics',
       },
       {
         class: 'bk-button',
@@ -257,6 +259,7 @@ describe('renderBlocks: real messages and App Home', () => {
         'data-action-id': ACTION_ID.decline,
         'data-surface': 'message',
         'data-value': '42',
+        'aria-label': 'Decline, handoff #42, Northwind Logistics',
       },
     ]);
   });

@@ -1,0 +1,666 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appHomeView, withExportNotice } from '../../../src/blocks/appHome.js';
+import {
+  appBackInChannel,
+  appRemovedFromChannel,
+  partnerUpdateReleased,
+} from '../../../src/blocks/channelAccess.js';
+import { coverEndedMessage, coverModal, coverNamedMessage } from '../../../src/blocks/coverModal.js';
+import { declineModal } from '../../../src/blocks/declineModal.js';
+import { weeklyDigest } from '../../../src/blocks/digest.js';
+import {
+  handoffButtons,
+  handoffList,
+  handoffViewModal,
+  noteModal,
+  noteSentModal,
+} from '../../../src/blocks/handoffList.js';
+import { decisionButtons, handoffMessage } from '../../../src/blocks/handoffMessage.js';
+import { heldBackNotice, nextMoveModal } from '../../../src/blocks/heldBackNotice.js';
+import { helpRequestModal, helpRequestPost } from '../../../src/blocks/helpRequest.js';
+import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
+import {
+  decisionNotice,
+  ownerAssigned,
+  partnerChannelBlocked,
+  sentConfirmation,
+} from '../../../src/blocks/notices.js';
+import { outcomeReportMessage, undoBlocks, undoneNotice } from '../../../src/blocks/outcomeReports.js';
+import {
+  lostModal,
+  opportunityModal,
+  outcomeButtons,
+  outcomeNotice,
+  reportButtons,
+  stallNudge,
+} from '../../../src/blocks/outcomes.js';
+import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
+import { packetModal } from '../../../src/blocks/packetModal.js';
+import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
+import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
+import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
+import {
+  awayMessage,
+  escalationMessage,
+  expiredMovedNotice,
+  expiredOwnerNotice,
+  extendedAeNotice,
+  extendedOwnerNotice,
+  reassignedOwnerNotice,
+  reminderMessage,
+  waitingMessage,
+  withdrawnOwnerNotice,
+} from '../../../src/blocks/windowNotices.js';
+import type { HandoffRow, HelpRequestRow, OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
+import { NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
+import type { MoveFacts } from '../../../src/domain/moves.js';
+import { OUTCOMES } from '../../../src/domain/outcomes.js';
+import { type PartnerStage, partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
+import { stats } from '../../support/metricsFixtures.js';
+import { decision, handoff } from './fixtures.js';
+import { EVERY_BUTTON } from './offers.js';
+import { everyInternalSurface } from './surfaceModels.js';
+
+/**
+ * Issue 50 item 33, over every message builder of src/blocks: every button carries an accessibility label (Slack reads
+ * it instead of the button's text) of at most 75 characters that names the handoff its message is about, no two
+ * buttons of one message share a label, and every notification text (`text`, all a phone's lock screen shows since
+ * 2026-07) names the handoff's number, account and partner; a partner post's names the account and nothing internal.
+ *
+ * Every export of src/blocks/*.ts is in one of three tables: SAMPLES (a builder and sample input), INPUTS_ONLY (a
+ * modal or its blocks made of inputs only: its file must have no button) or NOT_BUILDERS (strings, ids, constants and
+ * pieces checked through the messages that use them). A new export in none of them fails.
+ */
+
+type Where =
+  /** A DM or an internal channel post about the handoff(s) of `ids`. */
+  | 'internal'
+  /** A post in the partner's channel: partner-safe, from the partner's view. */
+  | 'partner'
+  /** A DM or internal post about no handoff (a channel, a cover, a help request). */
+  | 'other'
+  /** A modal, an App Home or blocks that go into one of the above: buttons only, no notification text. */
+  | 'view';
+
+interface Sample {
+  label: string;
+  where: Where;
+  value: unknown;
+  /** The handoffs (or help requests) the message is about: each button's label names one of them. */
+  ids?: readonly number[];
+  handoff?: HandoffRow;
+}
+
+const AT = new Date('2026-03-04T15:30:00Z');
+const open = handoff({ id: 4242 });
+const accepted = handoff({ id: 4243, status: 'accepted', decidedAt: AT });
+const expired = handoff({ id: 4244, status: 'expired', expiredAt: AT });
+/** An account name that needs cutting, made of characters outside the Basic Multilingual Plane. */
+const rocket = handoff({ id: 987_654, accountName: `${'🚀'.repeat(60)} Logistics` });
+
+const about = (h: HandoffRow, label: string, where: Where, value: unknown): Sample => ({
+  label,
+  where,
+  value,
+  ids: [h.id],
+  handoff: h,
+});
+
+const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
+  ({
+    id: 11,
+    handoffId: accepted.id,
+    outcome: 'meeting_held',
+    recordedByUserId: 'U0AE',
+    crmOpportunity: null,
+    reasonCode: null,
+    note: null,
+    recordedAt: AT,
+    ...over,
+  }) as OutcomeRow;
+
+const report = (over: Partial<OutcomeReportRow> = {}): OutcomeReportRow =>
+  ({
+    id: 21,
+    handoffId: accepted.id,
+    outcome: 'won',
+    status: 'pending',
+    reportedByUserId: 'U0AUTHOR',
+    answeredByUserId: null,
+    crmOpportunity: null,
+    reasonCode: null,
+    note: null,
+    ...over,
+  }) as OutcomeReportRow;
+
+const move: MoveFacts = {
+  from: 'U0OLDAE',
+  fromName: 'Sam Old',
+  to: open.aeUserId,
+  by: { kind: 'policy', policy: 'default', level: 2 },
+  chosen: { kind: 'pool', pool: 'emea' },
+  left: { kind: 'expired', due: AT.getTime() },
+  partner: { kind: 'nothing' },
+};
+
+const helpRequest = {
+  id: 77,
+  accountName: 'Northwind Logistics',
+  ask: 'An intro to the CIO',
+  partnerOrg: null,
+  requestedByUserId: 'U0AE',
+  status: 'open',
+  claimedByUserId: null,
+} as unknown as HelpRequestRow;
+
+const partnerStages: PartnerStage[] = ['considering', 'accepted', 'declined', 'withdrawn', ...OUTCOMES];
+
+const SAMPLES: Record<string, () => Sample[]> = {
+  'appHome:appHomeView': () => [
+    {
+      label: 'an App Home with every list full and every button offered',
+      where: 'view',
+      ids: [open, accepted, expired, rocket].map((h) => h.id),
+      value: appHomeView({
+        awaiting: [open, rocket],
+        deals: [accepted],
+        sent: [open, accepted, expired, rocket],
+        owned: [open, expired, rocket],
+        offer: (h) => ({ ...EVERY_BUTTON, outcomes: h.status === 'accepted' ? OUTCOMES : [] }),
+        revops: { period: '30d', metrics: null, trend: [], trendWeeks: 12 },
+      }),
+    },
+  ],
+  'appHome:withExportNotice': () => [
+    {
+      label: 'the RevOps Home with its export line',
+      where: 'view',
+      value: withExportNotice(
+        appHomeView({
+          awaiting: [],
+          deals: [],
+          sent: [],
+          owned: [],
+          offer: () => NO_OFFER,
+          revops: { period: '7d', metrics: null, trend: [], trendWeeks: 12 },
+        }),
+        'On its way.',
+      ),
+    },
+  ],
+  'channelAccess:appRemovedFromChannel': () => [
+    {
+      label: 'removed',
+      where: 'other',
+      value: appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2),
+    },
+  ],
+  'channelAccess:appBackInChannel': () => [
+    { label: 'back', where: 'other', value: appBackInChannel('C0INTERNAL', AT, 'UTC', 2) },
+  ],
+  'channelAccess:partnerUpdateReleased': () => [
+    about(open, 'released', 'internal', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
+  ],
+  'coverModal:coverModal': () => [{ label: 'cover modal', where: 'view', value: coverModal({}) }],
+  'coverModal:coverNamedMessage': () => [
+    {
+      label: 'cover named',
+      where: 'other',
+      value: coverNamedMessage({
+        aeUserId: 'U0AE',
+        coverUserId: 'U0COVER',
+        from: '2026-03-04',
+        until: '2026-03-09',
+      }),
+    },
+  ],
+  'coverModal:coverEndedMessage': () => [
+    {
+      label: 'cover ended',
+      where: 'other',
+      value: coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' }),
+    },
+  ],
+  'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
+  'digest:weeklyDigest': () => [
+    {
+      label: 'digest',
+      where: 'other',
+      value: weeklyDigest({
+        weekLabel: '2026-11-16',
+        stats: stats(),
+        previous: stats(),
+        chart: null,
+        trendWeeks: 12,
+        atRisk: { dueSoon: [open], unanswered: [expired], stalled: [accepted] },
+      }),
+    },
+  ],
+  'handoffList:handoffButtons': () => [
+    about(open, 'View, Edit', 'view', handoffButtons(open, { editable: true })),
+    about(accepted, 'View, Note', 'view', handoffButtons(accepted, { editable: false, notable: true })),
+  ],
+  'handoffList:noteModal': () => [about(accepted, 'note modal', 'view', noteModal(accepted))],
+  'handoffList:noteSentModal': () => [about(accepted, 'note sent', 'view', noteSentModal(accepted))],
+  'handoffList:handoffList': () => [
+    {
+      label: '/handoff list',
+      where: 'view',
+      ids: [open, accepted, expired, rocket].map((h) => h.id),
+      value: handoffList([open, accepted, expired, rocket], {
+        all: true,
+        total: 4,
+        now: AT,
+        timeZone: 'UTC',
+      }),
+    },
+  ],
+  'handoffList:handoffViewModal': () => [
+    about(
+      open,
+      'View',
+      'view',
+      handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
+        editable: true,
+        notable: false,
+      }),
+    ),
+  ],
+  'handoffMessage:handoffMessage': () => [
+    about(
+      open,
+      'the packet, open',
+      'internal',
+      handoffMessage(open, { offer: { ...NO_OFFER, decide: true } }),
+    ),
+    about(
+      rocket,
+      'the packet, long name',
+      'internal',
+      handoffMessage(rocket, { offer: { ...NO_OFFER, decide: true } }),
+    ),
+    about(accepted, 'the packet, accepted', 'internal', handoffMessage(accepted, { offer: EVERY_BUTTON })),
+    about(
+      open,
+      'the packet, moved away',
+      'internal',
+      handoffMessage(open, { offer: NO_OFFER, movedTo: 'U0NEW' }),
+    ),
+  ],
+  'handoffMessage:decisionButtons': () => [about(open, 'Accept, Decline', 'view', decisionButtons(open))],
+  'heldBackNotice:heldBackNotice': () =>
+    (['open', 'confirmed'] as const).map((outcome) =>
+      about(
+        accepted,
+        `held back (${outcome})`,
+        'internal',
+        heldBackNotice(
+          accepted,
+          {
+            ask: { reason: 'date_passed', move: 'Dana books it', date: '2026-03-01', version: 'v1' },
+            outcome,
+            heldNow: false,
+            by: 'U0AUTHOR',
+          },
+          'U0AUTHOR',
+        ),
+      ),
+    ),
+  'heldBackNotice:nextMoveModal': () => [
+    about(accepted, 'next move', 'view', nextMoveModal(accepted, 'v1', '2026-03-04')),
+  ],
+  'helpRequest:helpRequestModal': () => [{ label: 'help modal', where: 'view', value: helpRequestModal() }],
+  'helpRequest:helpRequestPost': () => [
+    { label: 'help request', where: 'other', ids: [helpRequest.id], value: helpRequestPost(helpRequest) },
+  ],
+  'moveNotices:unassignedMessage': () => [
+    about(
+      open,
+      'unassigned',
+      'internal',
+      unassignedMessage(open, { policy: 'default', level: 2, why: 'limit', limit: 2 }),
+    ),
+  ],
+  'notices:sentConfirmation': () => [about(open, 'sent', 'internal', sentConfirmation(open))],
+  'notices:ownerAssigned': () => [about(open, 'owner', 'internal', ownerAssigned(open))],
+  'notices:decisionNotice': () => [
+    about(accepted, 'accepted', 'internal', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
+    about(
+      open,
+      'declined',
+      'internal',
+      decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
+    ),
+  ],
+  'notices:partnerChannelBlocked': () => [
+    about(accepted, 'held', 'internal', partnerChannelBlocked(accepted, 'partner_channel_held')),
+    about(accepted, 'not in', 'internal', partnerChannelBlocked(accepted, 'not_in_channel')),
+  ],
+  'outcomeReports:outcomeReportMessage': () => [
+    about(
+      accepted,
+      'report to the AE',
+      'internal',
+      outcomeReportMessage(accepted, report(), accepted.aeUserId),
+    ),
+    about(
+      accepted,
+      'report to the reporter',
+      'internal',
+      outcomeReportMessage(accepted, report(), 'U0AUTHOR'),
+    ),
+  ],
+  'outcomeReports:undoBlocks': () => [
+    about(accepted, 'Undo', 'view', undoBlocks(accepted, step(), AT, 'UTC')),
+  ],
+  'outcomeReports:undoneNotice': () => [
+    about(accepted, 'undone', 'internal', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
+  ],
+  'outcomes:outcomeButtons': () => [about(accepted, 'steps', 'view', outcomeButtons(accepted, OUTCOMES))],
+  'outcomes:reportButtons': () => [about(accepted, 'reports', 'view', reportButtons(accepted, OUTCOMES))],
+  'outcomes:opportunityModal': () => [about(accepted, 'opportunity', 'view', opportunityModal(accepted))],
+  'outcomes:lostModal': () => [about(accepted, 'lost', 'view', lostModal(accepted, 'report'))],
+  'outcomes:outcomeNotice': () => [
+    about(
+      accepted,
+      'outcome with Undo',
+      'internal',
+      outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
+    ),
+  ],
+  'outcomes:stallNudge': () => [about(accepted, 'nudge', 'internal', stallNudge(accepted, AT))],
+  'ownerActions:ownerActionButtons': () => [
+    about(expired, 'owner actions', 'view', ownerActionButtons(expired, OWNER_ACTIONS)),
+    about(rocket, 'owner actions, long name', 'view', ownerActionButtons(rocket, OWNER_ACTIONS)),
+  ],
+  'ownerActions:reassignModal': () => [about(expired, 'reassign', 'view', reassignModal(expired))],
+  'ownerActions:extendModal': () => [about(expired, 'extend', 'view', extendModal(expired))],
+  'packetModal:packetModal': () => [
+    { label: 'packet', where: 'view', value: packetModal({ authorUserId: 'U0AUTHOR' }) },
+  ],
+  'partnerReplies:partnerChannelHeldAdmin': () => [
+    { label: 'held', where: 'other', value: partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso') },
+  ],
+  'partnerReplies:internalChannelShared': () => [
+    { label: 'shared', where: 'other', value: internalChannelShared('C0INTERNAL', []) },
+  ],
+  'partnerUpdate:partnerUpdate': () =>
+    partnerStages.map((stage) => ({
+      label: `reply (${stage})`,
+      where: 'partner' as const,
+      handoff: accepted,
+      value: partnerUpdate(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
+    })),
+  'partnerUpdate:partnerThreadParent': () =>
+    partnerStages.map((stage) => ({
+      label: `parent (${stage})`,
+      where: 'partner' as const,
+      handoff: accepted,
+      value: partnerThreadParent(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
+    })),
+  'parts:button': () => [
+    about(open, 'a button', 'view', button({ text: 'View', actionId: 'x', value: '1' }, open)),
+    {
+      label: 'a button on no handoff',
+      where: 'view',
+      value: button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there'),
+    },
+  ],
+  'surfaces:renderSurface': () =>
+    [
+      open,
+      accepted,
+      expired,
+      handoff({ id: 4245, status: 'withdrawn', withdrawnAt: AT, assignment: 2 }),
+    ].flatMap((h) =>
+      everyInternalSurface(h, {
+        decision: decision({ handoffId: h.id }),
+        currentDecision: decision({ handoffId: h.id }),
+        step: step({ handoffId: h.id }),
+      }).map(({ label, message }) => about(h, `${h.status} ${label}`, 'internal', message)),
+    ),
+  'windowNotices:reminderMessage': () => [about(open, 'reminder', 'internal', reminderMessage(open, AT))],
+  'windowNotices:expiredOwnerNotice': () => [
+    about(expired, 'expired', 'internal', expiredOwnerNotice(expired)),
+    about(expired, 'expired away', 'internal', expiredOwnerNotice(expired, { status: 'Vacation' })),
+  ],
+  'windowNotices:expiredMovedNotice': () => [
+    about(
+      open,
+      'expired, moved',
+      'internal',
+      expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
+    ),
+  ],
+  'windowNotices:escalationMessage': () => [
+    about(expired, 'escalation', 'internal', escalationMessage(expired)),
+  ],
+  'windowNotices:waitingMessage': () => [about(open, 'waiting', 'internal', waitingMessage(open))],
+  'windowNotices:awayMessage': () => [
+    about(open, 'away', 'internal', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
+  ],
+  'windowNotices:reassignedOwnerNotice': () => [
+    about(open, 'reassigned', 'internal', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
+  ],
+  'windowNotices:extendedOwnerNotice': () => [about(open, 'extended', 'internal', extendedOwnerNotice(open))],
+  'windowNotices:extendedAeNotice': () => [about(open, 'more time', 'internal', extendedAeNotice(open))],
+  'windowNotices:withdrawnOwnerNotice': () => [
+    about(open, 'withdrawn', 'internal', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
+  ],
+};
+
+/** Modals, and their blocks, made of inputs only: their files must show no button (checked below). */
+const INPUTS_ONLY: Record<string, string> = {
+  'reviewModal:reviewModal': 'the review before Send: inputs and text',
+  'attributionReview:crmAttributionBlocks': "the review's attribution inputs",
+  'reviewPartnerPreview:partnerPreview': 'what the partner will read, inside the review',
+};
+
+/** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
+const NOT_BUILDERS = new Set([
+  'appHome:HOME_LIMITS',
+  'appHome:homePeriodFrom',
+  'channelAccess:whatIPostThere',
+  'commandReplies:roleNames',
+  'commandReplies:commandReply',
+  'commandReplies:editRefusal',
+  'commandReplies:noteRefusal',
+  'coverModal:COVER_MEANS',
+  'coverModal:coverWhenText',
+  'ephemerals:refusalMessage',
+  'ephemerals:refusalPlain',
+  'ephemerals:ephemeral',
+  'ephemerals:failureText',
+  'ephemerals:ownerRefusalMessage',
+  'ephemerals:ownerRefusalPlain',
+  'ephemerals:outcomeRefusalMessage',
+  'ephemerals:outcomeRefusalPlain',
+  'handoffList:standing',
+  'handoffList:historyLine',
+  'handoffMessage:field',
+  'handoffMessage:windowDaysText',
+  'handoffMessage:findingsSection',
+  'handoffMessage:decisionValue',
+  'heldBackNotice:heldBackValue',
+  'helpRequest:helpReplies',
+  'metrics:percent',
+  'metrics:hours',
+  'metrics:ofWhole',
+  'metrics:headline',
+  'metrics:groupSection',
+  'metrics:trendTable',
+  'metrics:chartImage',
+  'metrics:chartMissing',
+  'moveNotices:triggerWords',
+  'moveNotices:policyRule',
+  'moveNotices:PolicyRuleSubject',
+  'moveNotices:moverText',
+  'moveNotices:leftText',
+  'moveNotices:partnerSoFarText',
+  'moveNotices:movedToYouBlock',
+  'moveNotices:moveWhyLine',
+  'moveNotices:movedByPast',
+  'moveNotices:packetNamesBlock',
+  'moveNotices:unassignedText',
+  'moveNotices:unassignedPast',
+  'moveNotices:plannedMoveText',
+  'moveNotices:gaveItText',
+  'moveNotices:partnerSoFarLine',
+  'notices:PARTNER_CHANNEL_HELD',
+  'outcomeReplies:reportAnswerReply',
+  'outcomeReplies:undoReply',
+  'outcomeReports:reportState',
+  'outcomes:outcomeLine',
+  'outcomes:CRM_RECORDERS',
+  'packetErrors:SUMMARY_BLOCK',
+  'packetErrors:withErrorSummary',
+  'partnerReplies:partnerReply',
+  'parts:pt',
+  'parts:section',
+  'parts:context',
+  'parts:handoffTitle',
+  'parts:notifyText',
+  'parts:buttonLabel',
+  'parts:BUTTON_LABEL_MAX',
+  'reviewPartnerPreview:linesWithin',
+  'surfaces:readerOf',
+  'surfaces:nowLine',
+  'surfaces:PERMALINK_TOKEN',
+  'windowNotices:PERMALINK_TOKEN',
+  'windowNotices:timeLeft',
+  'windowNotices:awayWhy',
+  'windowNotices:expiredMovedPast',
+  'windowNotices:backDay',
+]);
+/** Whole files of strings, ids and text helpers. */
+const TEXT_FILES = new Set(['ids', 'mrkdwn', 'message', 'packetReplies', 'revopsReplies']);
+
+const BLOCKS = join(import.meta.dirname, '../../../src/blocks');
+const files = readdirSync(BLOCKS)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
+const modules = await Promise.all(
+  files.map(
+    async (file) => [file, (await import(join(BLOCKS, `${file}.ts`))) as Record<string, unknown>] as const,
+  ),
+);
+
+type Obj = Record<string, unknown>;
+function* objects(value: unknown): Generator<Obj> {
+  if (Array.isArray(value)) for (const item of value) yield* objects(item);
+  else if (typeof value === 'object' && value !== null) {
+    yield value as Obj;
+    for (const child of Object.values(value)) yield* objects(child);
+  }
+}
+const buttonsOf = (value: unknown) => [...objects(value)].filter((o) => o.type === 'button');
+const samples = Object.entries(SAMPLES).flatMap(([builder, make]) =>
+  make().map((s) => ({ ...s, builder, name: `${builder}: ${s.label}` })),
+);
+
+describe('every message builder is accessible and phone-ready (issue 50 item 33)', () => {
+  it('knows every export of src/blocks: a new builder needs a sample here', () => {
+    const unknown: string[] = [];
+    for (const [file, exports] of modules) {
+      if (TEXT_FILES.has(file)) continue;
+      for (const name of Object.keys(exports)) {
+        const key = `${file}:${name}`;
+        if (!(key in SAMPLES) && !(key in INPUTS_ONLY) && !NOT_BUILDERS.has(key)) unknown.push(key);
+      }
+    }
+    expect(unknown).toEqual([]);
+    // And no entry names something that is not there any more.
+    const exported = new Set(
+      modules.flatMap(([file, exports]) => Object.keys(exports).map((n) => `${file}:${n}`)),
+    );
+    const stale = [...Object.keys(SAMPLES), ...Object.keys(INPUTS_ONLY), ...NOT_BUILDERS].filter(
+      (key) => !exported.has(key),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('keeps buttons out of the builders said to hold inputs only', () => {
+    for (const key of Object.keys(INPUTS_ONLY)) {
+      const source = readFileSync(join(BLOCKS, `${key.split(':')[0]}.ts`), 'utf8');
+      expect(source, key).not.toMatch(/type: 'button'|\bbutton\(|accessibility_label/);
+    }
+  });
+
+  it('labels every button with its action and handoff, within 75 characters, once per message', () => {
+    let checked = 0;
+    for (const s of samples) {
+      const buttons = buttonsOf(s.value);
+      const labels = buttons.map((b) => b.accessibility_label);
+      for (const [index, label] of labels.entries()) {
+        const text = (buttons[index]?.text as Obj | undefined)?.text;
+        expect(typeof label, `${s.name}: "${String(text)}" has no accessibility_label`).toBe('string');
+        const value = label as string;
+        expect(value.length, `${s.name}: ${value}`).toBeLessThanOrEqual(BUTTON_LABEL_MAX);
+        // Cut on a code-point boundary: no lone surrogate.
+        expect(value, `${s.name}: ${value}`).not.toMatch(
+          /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+        );
+        // The App Home's Export acts on no handoff: its label says what it exports.
+        if (s.ids && buttons[index]?.action_id !== ACTION_ID.homeExport) {
+          expect(
+            s.ids.some((id) => value.includes(`#${id},`)),
+            `${s.name}: "${value}" names none of ${s.ids.join(', ')}`,
+          ).toBe(true);
+        }
+        checked++;
+      }
+      expect(new Set(labels).size, `${s.name}: two buttons share a label: ${labels.join(' | ')}`).toBe(
+        labels.length,
+      );
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it('names the handoff, account and partner in the notification text of every message about one', () => {
+    for (const s of samples.filter((x) => x.where === 'internal')) {
+      const text = (s.value as { text?: unknown }).text;
+      const h = s.handoff as HandoffRow;
+      expect(typeof text, s.name).toBe('string');
+      expect(text, s.name).toMatch(new RegExp(`^Handoff #${h.id} · `));
+      expect(text, s.name).toContain(h.accountName.slice(0, 20));
+      expect(text, s.name).toContain(`(${h.partnerOrg})`);
+      expect((text as string).length, s.name).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('says what is due in the notification of a message that asks for an answer', () => {
+    const asks = samples.filter((s) =>
+      ['the packet, open', 'reminder', 'sent', 'owner', 'waiting', 'more time', 'reassigned'].includes(
+        s.label,
+      ),
+    );
+    expect(asks.length).toBe(7);
+    for (const s of asks) expect((s.value as { text: string }).text, s.name).toContain('Thu 5 Mar');
+  });
+
+  it("keeps a partner post's notification partner-safe: the account, never an internal field", () => {
+    const internal = (h: HandoffRow) => [
+      `#${h.id}`,
+      h.riskNote ?? '',
+      h.crmOpportunity ?? '',
+      h.evidenceUrl ?? '',
+      h.aeUserId,
+      h.ownerUserId,
+      h.customerTrigger,
+      '/18',
+    ];
+    for (const s of samples.filter((x) => x.where === 'partner')) {
+      const { text } = s.value as { text: string };
+      const h = s.handoff as HandoffRow;
+      expect(text, s.name).toContain(h.accountName);
+      for (const secret of internal(h)) expect(text, `${s.name}: ${secret}`).not.toContain(secret);
+      // Our AE is named only once they accepted.
+      if (['considering', 'declined', 'withdrawn'].some((stage) => s.label.includes(`(${stage})`)))
+        expect(text, s.name).not.toContain(h.aeName);
+      expect(buttonsOf(s.value), s.name).toEqual([]);
+    }
+  });
+});
