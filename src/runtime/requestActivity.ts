@@ -1,4 +1,4 @@
-import { realTimers } from './timers.js';
+import { realTimers, type TimerHandle, type Timers } from './timers.js';
 
 /**
  * Requests first. The receiver counts the Slack requests it is answering (from their headers to their answer), and
@@ -15,11 +15,12 @@ export class RequestActivity {
   private inFlight = 0;
   private readonly waiters: { since: number; resolve: () => void }[] = [];
   private pumpScheduled = false;
-  private overdueTimer: NodeJS.Timeout | undefined;
+  private overdueTimer: TimerHandle | undefined;
 
   constructor(
     private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
-    private readonly monotonic: () => number = realTimers.monotonic,
+    /** The real time it waits on (tests step it). */
+    private readonly timers: Pick<Timers, 'monotonic' | 'setTimeout'> = realTimers,
   ) {}
 
   /** A request started; call the returned function when it is answered or gone (calling it again does nothing). */
@@ -42,7 +43,7 @@ export class RequestActivity {
   /** Resolves in a later turn of the event loop, once no request is being answered (or after `maxWaitMs`). */
   turn(): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push({ since: this.monotonic(), resolve });
+      this.waiters.push({ since: this.timers.monotonic(), resolve });
       this.schedulePump();
     });
   }
@@ -60,11 +61,11 @@ export class RequestActivity {
   private pump(): void {
     const first = this.waiters[0];
     if (!first) return;
-    const waited = this.monotonic() - first.since;
+    const waited = this.timers.monotonic() - first.since;
     if (this.inFlight > 0 && waited < this.maxWaitMs) {
       // Requests are being answered: the last one to end pumps again; the timer gives the oldest waiter its turn late.
       if (!this.overdueTimer) {
-        this.overdueTimer = setTimeout(() => {
+        this.overdueTimer = this.timers.setTimeout(() => {
           this.overdueTimer = undefined;
           this.schedulePump();
         }, this.maxWaitMs - waited);

@@ -1,17 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { RequestActivity } from '../../../src/runtime/requestActivity.js';
-
-/** A monotonic clock the test moves. */
-function clock() {
-  let at = 0;
-  return {
-    now: () => at,
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
-}
+import { SteppedTimers } from '../../support/steppedTimers.js';
 
 /** Lets the event loop go round `n` times. */
 async function turns(n: number) {
@@ -20,7 +10,7 @@ async function turns(n: number) {
 
 describe('RequestActivity: requests first, background work in turns', () => {
   it('gives a turn at once (in a later turn of the loop) while no request is being answered', async () => {
-    const activity = new RequestActivity(100, clock().now);
+    const activity = new RequestActivity(100, new SteppedTimers(0));
     let given = false;
     void activity.turn().then(() => {
       given = true;
@@ -31,7 +21,7 @@ describe('RequestActivity: requests first, background work in turns', () => {
   });
 
   it('holds turns while a request is being answered and gives them when it ends, one per turn of the loop', async () => {
-    const activity = new RequestActivity(100, clock().now);
+    const activity = new RequestActivity(100, new SteppedTimers(0));
     const end = activity.begin();
     const order: number[] = [];
     for (const n of [1, 2, 3]) void activity.turn().then(() => order.push(n));
@@ -48,7 +38,7 @@ describe('RequestActivity: requests first, background work in turns', () => {
   });
 
   it('a request arriving between two turns holds the rest again', async () => {
-    const activity = new RequestActivity(100, clock().now);
+    const activity = new RequestActivity(100, new SteppedTimers(0));
     const order: number[] = [];
     for (const n of [1, 2, 3]) void activity.turn().then(() => order.push(n));
     for (let i = 0; i < 10 && order.length === 0; i += 1) await nextTurn();
@@ -63,8 +53,8 @@ describe('RequestActivity: requests first, background work in turns', () => {
   });
 
   it('a waiter gets its turn after the longest wait even while requests keep coming (slowed, never stopped)', async () => {
-    const time = clock();
-    const activity = new RequestActivity(20, time.now);
+    const time = new SteppedTimers(0);
+    const activity = new RequestActivity(20, time);
     activity.begin(); // never ends
     let given = false;
     void activity.turn().then(() => {
@@ -72,10 +62,11 @@ describe('RequestActivity: requests first, background work in turns', () => {
     });
     await turns(3);
     expect(given).toBe(false);
-    time.advance(25);
-    // The overdue check runs on a real timer of the remaining wait (20 ms here).
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await turns(2);
+    // The overdue check waits on a timer of the longest wait (20 ms here), not a loop of its own.
+    expect(time.scheduled()).toEqual([20]);
+    await time.advance(19, () => turns(2));
+    expect(given).toBe(false);
+    await time.advance(1, () => turns(2));
     expect(given).toBe(true);
   });
 });

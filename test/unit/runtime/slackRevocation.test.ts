@@ -17,7 +17,6 @@ function captured() {
 
 const accepted = async () =>
   new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('SlackConnection.revoke (app_uninstalled, tokens_revoked)', () => {
   it('disconnects until a restart: an accepted call does not reconnect, nothing asks again, one error logged', async () => {
@@ -29,7 +28,6 @@ describe('SlackConnection.revoke (app_uninstalled, tokens_revoked)', () => {
     expect(connection.revoked).toBe('app_uninstalled');
 
     await connection.watch(accepted)('https://slack.test/api/auth.test');
-    await settle();
     expect(connection.rejected).toBe('app_uninstalled');
     expect(connection.shouldRecheck(0)).toBe(false);
     // Calls Slack refuses afterwards are the same outage: not logged again.
