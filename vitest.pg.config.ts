@@ -55,6 +55,8 @@ export const INTEGRATION_ON_POSTGRES = [
   'signature',
   'withdrawSilence',
   'slackEventsStatus',
+  'nulBytes',
+  'foreignInstallation',
   'helpRequests',
   'ownerActions',
   'responseWindow',

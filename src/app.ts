@@ -4,6 +4,7 @@ import { answerFailure, failureKind } from './handlers/failures.js';
 import type { HandlerDeps } from './handlers/index.js';
 import { registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
+import { stripNul } from './handlers/nul.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
@@ -137,8 +138,11 @@ export function buildApp(deps: AppDeps): App {
     });
 
   // A request Slack signed for another installation of the app (another workspace, another app): ignored, logged.
+  // What is ours loses any NUL character before a listener reads it (Postgres refuses them: handlers/nul.ts).
   app.use(async (args) => {
     const why = foreignRequest(args.body, startup);
+    if (why === undefined && stripNul(args.body) > 0)
+      logger.info('NUL characters removed from a Slack request');
     if (why === undefined) return args.next();
     logger.warn(
       { ...namedIds(args.body), why },

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { buildApp } from './app.js';
+import { type AppDeps, buildApp, healthRoute } from './app.js';
 import { scheduledJobs } from './compose/jobs.js';
 import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
 import type { BackgroundWork } from './runtime/background.js';
 import { createSlotClaims, processHolder } from './runtime/jobClaims.js';
 import { createScheduler, type Scheduler } from './runtime/scheduler.js';
+import { openStatusServer, type StatusServer } from './runtime/statusServer.js';
 import { StorageHealth } from './runtime/storageHealth.js';
 import type { Startup } from './startup.js';
 
@@ -38,14 +39,39 @@ export interface RunningApp
   stop(): Promise<void>;
 }
 
-/** Builds everything from the settings and starts it: the HTTP receiver (or Socket Mode), the outbox, the jobs. */
+/**
+ * Builds everything from the settings and starts it: the HTTP receiver (or Socket Mode), the outbox, the jobs. From
+ * the first moment HOST:PORT answers /healthz (503 while the start waits for Slack, saying why: runtime/statusServer.ts).
+ */
 export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
+  const { config, logger } = opts;
+  const status = await openStatusServer({ host: config.host, port: config.port, logger });
+  try {
+    return await startWithStatus(opts, status);
+  } catch (error) {
+    await status.close();
+    throw error;
+  }
+}
+
+/** Listens on HOST:PORT (`port`: the status server's, so PORT=0 keeps the port it was given). */
+const listenOn = (config: StartOptions['config'], port: number) =>
+  config.host ? { port, host: config.host } : port;
+
+async function startWithStatus(opts: StartOptions, status: StatusServer): Promise<RunningApp> {
   const { config, logger } = opts;
   // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
   const holder = opts.holder ?? processHolder();
-  const wired = await wire({ ...opts, holder });
+  const wired = await wire({
+    ...opts,
+    holder,
+    onWaiting: (reason) => {
+      status.waiting(reason);
+      opts.onWaiting?.(reason);
+    },
+  });
   const { services, background } = wired;
-  const app = buildApp({
+  const appDeps: AppDeps = {
     config,
     logger,
     startup: wired.startup,
@@ -57,10 +83,20 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
       slack: wired.clients.connection,
       recheckSlack: () => wired.clients.interactive.auth.test(),
     },
-  });
-  const started = (await app.start(config.port)) as unknown;
-  const server = config.slack.appToken ? undefined : (started as Server);
-  const port = server ? (server.address() as AddressInfo).port : config.port;
+  };
+  const app = buildApp(appDeps);
+  const socketMode = Boolean(config.slack.appToken);
+  let server: Server | undefined;
+  if (socketMode) {
+    // The status server stays, serving the running app's /healthz on HOST:PORT.
+    const health = healthRoute(appDeps).handler;
+    status.serve((req, res) => health(req as Parameters<typeof health>[0], res));
+    await app.start();
+  } else {
+    await status.close();
+    server = (await app.start(listenOn(config, status.port))) as unknown as Server;
+  }
+  const port = server ? (server.address() as AddressInfo).port : status.port;
   services.outbox.start();
   const scheduler = createScheduler(scheduledJobs(config, services, logger), {
     ...opts,
@@ -73,7 +109,10 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
     claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder }),
   });
   await scheduler.start();
-  logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'handoff app listening');
+  logger.info(
+    { port, host: config.host ?? 'every interface', mode: socketMode ? 'socket' : 'http' },
+    'handoff app listening',
+  );
   const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = services;
   return {
     ...{ outbox, sweeper, metrics, digest, home, crmReadBack, escalations },
@@ -86,6 +125,7 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
       // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
       background.close();
       await app.stop();
+      await status.close();
       await scheduler.stop();
       await background.drain();
       await outbox.stop();

@@ -14,6 +14,13 @@ export interface Config {
     apiUrl: string;
   };
   port: number;
+  /** HOST: the address the HTTP server listens on (PORT's); undefined: every interface. */
+  host: string | undefined;
+  /**
+   * STARTUP_WAIT_SECONDS, in ms: how long the start keeps retrying the checks that ask Slack (auth.test, the internal
+   * channels) while Slack cannot be reached, before it gives up with what to check (startupRetry.ts).
+   */
+  startupWaitMs: number;
   databasePath: string;
   /** DATABASE_URL: the Postgres database the app runs on instead of the SQLite file at `databasePath`. */
   databaseUrl: string | undefined;
@@ -173,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
     },
     port: e.PORT,
+    host: e.HOST,
+    startupWaitMs: e.STARTUP_WAIT_SECONDS * 1000,
     databasePath: e.DATABASE_PATH,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { DateTime } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -14,6 +15,16 @@ const commaList = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );
+
+/** A name of this machine's own to listen on: an IP address (IPv4 or IPv6) or a host name such as localhost. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const bindAddress = z
+  .string()
+  .refine(
+    (value) => isIP(value) !== 0 || HOST_NAME.test(value),
+    'must be an IP address of this machine (127.0.0.1, ::1, or 0.0.0.0 and :: for every interface) or a host name such as localhost',
+  )
+  .optional();
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce
@@ -67,6 +78,8 @@ export const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
     .default('https://slack.com/api/'),
   PORT: integer(3000, 0, 65535),
+  HOST: bindAddress,
+  STARTUP_WAIT_SECONDS: integer(600, 0, 86_400),
   DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/handoff.db'),
   // Set: the app runs on this Postgres database instead of the SQLite file (docs/deploy.md, "When to choose Postgres").
   DATABASE_URL: z

@@ -66,8 +66,10 @@ export async function resolveStartup(deps: {
   client: WebClient;
   clock: Clock;
   logger: Logger;
+  /** auth.test's own tries (startupRetry.ts retries the whole check with backoff instead). */
+  authAttempts?: number;
 }): Promise<Startup> {
-  const workspace = await verifySlackAuth(deps.client, deps.logger);
+  const workspace = await verifySlackAuth(deps.client, deps.logger, deps.authAttempts);
   const internalChannels = await checkInternalChannels({
     configured: internalChannelSettings(deps.config),
     directory: slackDirectory(deps.client, deps.clock),

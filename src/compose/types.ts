@@ -14,6 +14,7 @@ import type { PartnerText } from '../partners/partnerText.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
 import type { StorageProbe } from '../runtime/storageHealth.js';
+import type { Timers } from '../runtime/timers.js';
 import type { Crm } from '../services/crm/index.js';
 import type { CrmReadBack } from '../services/crm/readBack.js';
 import type { Digest } from '../services/digest.js';
@@ -45,6 +46,10 @@ export interface StartOptions extends Base {
   startup?: Startup;
   /** The CRMs, already checked (the sandbox's fakes); built from the settings and checked at start otherwise. */
   crm?: Crm;
+  /** Real time for the start's waits between its checks of Slack (startupRetry.ts); the process's own by default. */
+  timers?: Timers;
+  /** Told why the start is waiting (Slack unreachable …): the status server's /healthz says it. */
+  onWaiting?: (reason: string) => void;
 }
 
 export interface Services {

@@ -15,7 +15,9 @@ import { createLifecycle } from '../services/lifecycle.js';
 import { createWindowPlanner, type WindowPlanner } from '../services/responseWindow.js';
 import { createSurfaces } from '../services/surfaces.js';
 import { createSlackClients, type SlackClients } from '../slackClients.js';
-import { internalChannelSettings, resolveStartup, type Startup } from '../startup.js';
+import { realTimers } from '../runtime/timers.js';
+import { internalChannelSettings, type Startup } from '../startup.js';
+import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
 import type { Services, StartOptions } from './types.js';
 
@@ -35,6 +37,19 @@ function planner(config: Config): WindowPlanner {
   });
 }
 
+/** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
+function startupFor(opts: StartOptions, clients: SlackClients): Promise<Startup> {
+  if (opts.startup) return Promise.resolve(opts.startup);
+  return resolveStartupPatiently({
+    config: opts.config,
+    client: clients.interactive,
+    clock: opts.clock,
+    logger: opts.logger,
+    timers: opts.timers ?? realTimers,
+    ...(opts.onWaiting ? { onWaiting: opts.onWaiting } : {}),
+  });
+}
+
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
   startup: Startup;
@@ -45,8 +60,7 @@ export async function wire(opts: StartOptions): Promise<{
 }> {
   const { config, db, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(config, logger);
-  const startup =
-    opts.startup ?? (await resolveStartup({ config, client: clients.interactive, clock, logger }));
+  const startup = await startupFor(opts, clients);
   // Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
   // took the token forgets what was said of it (issue 50 item 23).
   const revocations = revocationRecord({ db, clock, token: config.slack.botToken });

@@ -9,6 +9,7 @@ import {
   CopyFailedError,
   CopyMismatchError,
   MoveRefusedError,
+  NulCharacterError,
   PostgresNewerError,
   PostgresUnavailableError,
   SourceShapeError,
@@ -181,6 +182,54 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
     await expect(move).rejects.not.toThrow(/rows in SQLite/);
     expect(await pgCounts(pool)).toEqual(EMPTY);
     expect(await triggerStates(pool)).toEqual(ALL_ON);
+  });
+
+  it('names a row holding a NUL character and the statement that removes it; the fixed copy moves', async () => {
+    // Issue 50 item 26: SQLite stores U+0000, Postgres refuses it (22021 in text, 22P05 in JSON). An earlier version
+    // let one in: the move names the table, the row and the column, and how to fix a copy, one row at a time.
+    const { url, pool } = await target('move_nul');
+    const path = changedSource(
+      'nul.db',
+      `update handoffs set account_name = 'North' || char(0) || 'wind' where id = (select min(id) from handoffs);
+       update outbox set payload = json_set(payload, '$.text', 'a' || char(0) || 'b')
+         where id = (select min(id) from outbox);`,
+    );
+    const ids = new Database(path, { readonly: true });
+    const handoffId = (ids.prepare('select min(id) as id from handoffs').get() as { id: number }).id;
+    const outboxId = (ids.prepare('select min(id) as id from outbox').get() as { id: number }).id;
+    ids.close();
+    const fixes: string[] = [];
+    for (const expected of [
+      { table: 'handoffs', row: { id: handoffId }, column: 'account_name' },
+      { table: 'outbox', row: { id: outboxId }, column: 'payload' },
+    ].sort(
+      (a, b) =>
+        tablePairs().findIndex((t) => t.name === a.table) - tablePairs().findIndex((t) => t.name === b.table),
+    )) {
+      const move = moveToPostgres({ sourcePath: path, targetUrl: url });
+      await expect(move).rejects.toThrow(NulCharacterError);
+      const error = (await move.catch((e: unknown) => e)) as NulCharacterError;
+      expect(error).toMatchObject(expected);
+      expect(error.message).toContain(
+        `The row of ${expected.table} where id = ${expected.row.id} holds a NUL character (U+0000) in its column ${expected.column}`,
+      );
+      expect(await pgCounts(pool)).toEqual(EMPTY);
+      // The statement it gives, run on the copy as an admin would.
+      const statement = /sqlite3 COPY\.db "(.*)"\. Then run this again/.exec(error.message)?.[1] ?? '';
+      fixes.push(statement);
+      const sqlite = new Database(path);
+      expect(sqlite.prepare(statement).run().changes).toBe(1);
+      sqlite.close();
+    }
+    expect(fixes.find((f) => f.startsWith('update handoffs'))).toBe(
+      `update handoffs set account_name = 'Northwind' where id = ${handoffId}`,
+    );
+    expect(fixes.find((f) => f.startsWith('update outbox'))).toBe(
+      `update outbox set payload = replace(payload, '\\u0000', '') where id = ${outboxId}`,
+    );
+    await moveToPostgres({ sourcePath: path, targetUrl: url });
+    const [row] = (await pool.query('select account_name from handoffs where id = $1', [handoffId])).rows;
+    expect(row.account_name).toBe('Northwind');
   });
 
   it('rolls everything back when Postgres refuses a row midway (a constraint added by hand)', async () => {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import pg from 'pg';
-import { CopyFailedError, MoveRefusedError } from './moveErrors.js';
+import { CopyFailedError, MoveRefusedError, NulCharacterError } from './moveErrors.js';
 import { quoted, type TablePair } from './moveTables.js';
 
 /**
@@ -27,11 +27,40 @@ function encode(pair: TablePair, raw: unknown[]): unknown[] {
   return pair.columns.map((column, index) => {
     const value = raw[index] ?? null;
     const decoded = value === null ? null : column.sqlite.mapFromDriverValue(value);
+    if (holdsNul(decoded)) {
+      // Stored as JSON text, the character is its escape (\u0000), not itself.
+      const json = typeof decoded !== 'string' || (typeof value === 'string' && !value.includes('\u0000'));
+      throw new NulCharacterError(
+        pair.name,
+        rowKey(pair, raw),
+        column.sqlite.name,
+        json ? { json } : { json, without: (decoded as string).replaceAll('\u0000', '') },
+      );
+    }
     if (decoded !== null) return column.pg.mapToDriverValue(decoded);
     return column.pg.notNull && column.pg.columnType === 'PgCustomColumn'
       ? column.pg.mapToDriverValue(null)
       : null;
   });
+}
+
+/** Whether a decoded value is or holds a string with a NUL character (U+0000), which Postgres refuses. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date))
+    return Object.values(value).some(holdsNul);
+  return false;
+}
+
+/** A row's primary key, by SQL column name, as SQLite holds it: what names the row to an admin. */
+function rowKey(pair: TablePair, raw: unknown[]): Record<string, unknown> {
+  return Object.fromEntries(
+    pair.primaryKey.map((key) => {
+      const index = pair.columns.findIndex((column) => column.key === key);
+      return [pair.columns[index]?.sqlite.name ?? key, raw[index]];
+    }),
+  );
 }
 
 /** `insert into "t" ("a", "b") values ($1, $2), ($3, $4), …` for `rows` rows. */

@@ -96,3 +96,30 @@ export class CopyMismatchError extends MoveRefusedError {
     this.name = 'CopyMismatchError';
   }
 }
+
+/** A SQL string literal. */
+const literal = (value: unknown) => `'${String(value).replaceAll("'", "''")}'`;
+
+/**
+ * A value holds a NUL character (U+0000), which SQLite stores and Postgres refuses (text: 22021; inside JSON: 22P05).
+ * Named by its table, row (primary key) and column, with the statement that removes it from a copy of the file: in a
+ * JSON column the character is the six characters \u0000 of JSON text, which replace() removes; in a text column it
+ * is itself, which SQLite's string functions stop at, so the statement sets the value without it.
+ */
+export class NulCharacterError extends MoveRefusedError {
+  constructor(
+    readonly table: string,
+    readonly row: Record<string, unknown>,
+    readonly column: string,
+    value: { json: true } | { json: false; without: string },
+  ) {
+    const where = Object.entries(row)
+      .map(([name, key]) => `${name} = ${typeof key === 'number' ? key : literal(key)}`)
+      .join(' and ');
+    const set = value.json ? `replace(${column}, '\\u0000', '')` : literal(value.without);
+    super(
+      `The row of ${table} where ${where} holds a NUL character (U+0000) in its column ${column}, which Postgres cannot store, so nothing was copied (the copy was rolled back). Remove it from a copy of the file (npm run backup) and move that copy: sqlite3 COPY.db "update ${table} set ${column} = ${set} where ${where}". Then run this again; it names the next such row, if any.`,
+    );
+    this.name = 'NulCharacterError';
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * NUL characters (U+0000) are removed from every request at the edge, before any listener reads it (issue 50 item
+ * 26): SQLite stores them, Postgres refuses them (a person was told "something went wrong on our side"), and a file
+ * holding one could not be moved to Postgres. No one types a NUL on purpose, and Slack shows none: what a person
+ * typed around it is kept. Every string of a modal submission, a slash command's text, an action's value, an event's
+ * text: the body is changed in place, so Bolt's `command`, `view`, `action` and `event` (parts of it) are too.
+ */
+
+const NUL = '\u0000';
+
+/** Removes NUL from every string in `value`, in place; returns how many strings held one. */
+export function stripNul(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let changed = 0;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof item === 'string') {
+      if (!item.includes(NUL)) continue;
+      (value as Record<string | number, unknown>)[key] = item.replaceAll(NUL, '');
+      changed += 1;
+    } else changed += stripNul(item);
+  }
+  return changed;
+}

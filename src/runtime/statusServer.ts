@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+
+export type StatusHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * The HTTP server on HOST:PORT before the app takes requests: `GET /healthz` (and `HEAD`) answers 503 with why it is
+ * not ready yet (`{"ok":false,"starting":true,"reason":"…"}`), so a start that waits for Slack is seen waiting, not
+ * dead; every other request is answered 503 too (Slack retries its requests). Over HTTP it is closed right before
+ * Bolt's receiver listens on the same port. In Socket Mode it stays for the whole run and serves the app's health
+ * route (Bolt's own Socket Mode server cannot be given an address to listen on: HOST).
+ */
+export interface StatusServer {
+  /** The port it listens on (PORT, or the one the system gave for PORT=0). */
+  readonly port: number;
+  /** Why the app is not ready yet, as /healthz says it. */
+  waiting(reason: string): void;
+  /** From now on /healthz is `handler`'s (the running app's health route); other paths get 404. */
+  serve(handler: StatusHandler): void;
+  close(): Promise<void>;
+}
+
+const send = (req: IncomingMessage, res: ServerResponse, status: number, body: string, type: string) => {
+  // No keep-alive while starting: a client's next request must reach the app's own server once it listens here.
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    ...(status === 503 ? { connection: 'close' } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+};
+
+export async function openStatusServer(opts: {
+  host: string | undefined;
+  port: number;
+  logger: Logger;
+}): Promise<StatusServer> {
+  let reason = 'starting: checking Slack (auth.test) and the settings';
+  let health: StatusHandler | undefined;
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const isHealth = path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD');
+    if (health) {
+      if (isHealth) return void health(req, res);
+      return send(req, res, 404, '', 'text/plain');
+    }
+    if (isHealth)
+      return send(req, res, 503, JSON.stringify({ ok: false, starting: true, reason }), 'application/json');
+    send(req, res, 503, 'The app is starting.\n', 'text/plain; charset=utf-8');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: opts.port, ...(opts.host ? { host: opts.host } : {}) }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  opts.logger.info(
+    { port, host: opts.host ?? 'every interface' },
+    'starting: /healthz answers 503 until the app is ready',
+  );
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    waiting(now) {
+      reason = now;
+    },
+    serve(handler) {
+      health = handler;
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections (a load balancer's checks) would hold the port: they end with the server.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
