@@ -41,7 +41,7 @@ const SLACK_RECHECK_MS = 30_000;
  * uninstalled or its token revoked, when it did). `HEAD /healthz` (load balancers, uptime checkers) answers the same
  * status and headers, without the body.
  */
-function healthRoute(deps: AppDeps): CustomRoute {
+export function healthRoute(deps: AppDeps): CustomRoute {
   const { health } = deps;
   return {
     path: '/healthz',
@@ -76,17 +76,17 @@ function healthRoute(deps: AppDeps): CustomRoute {
   };
 }
 
-/** Bolt over HTTP (`POST /slack/events`, signatures checked by our receiver) or Socket Mode when SLACK_APP_TOKEN is set. */
+/**
+ * Bolt over HTTP (`POST /slack/events`, signatures checked by our receiver, /healthz beside it) or Socket Mode when
+ * SLACK_APP_TOKEN is set.
+ */
 function transport(deps: AppDeps) {
   const { config, logger } = deps;
   const healthz = healthRoute(deps);
   if (config.slack.appToken) {
-    return {
-      socketMode: true,
-      appToken: config.slack.appToken,
-      installerOptions: { port: config.port },
-      customRoutes: [healthz],
-    };
+    // No HTTP server of Bolt's: /healthz is served on HOST:PORT by the status server (compose.ts), since Bolt's Socket
+    // Mode server listens on every interface whatever HOST says.
+    return { socketMode: true, appToken: config.slack.appToken };
   }
   return {
     receiver: createReceiver({
