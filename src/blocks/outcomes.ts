@@ -3,8 +3,8 @@ import type { HandoffRow, OutcomeRow } from '../db/schema.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { undoBlocks } from './outcomeReports.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
+import { undoBlocks } from './outcomeReports.js';
 import { buttonLabel, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
@@ -38,6 +38,7 @@ export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): Action
         text: pt(OUTCOME_LABEL[outcome]),
         value: String(h.id),
         accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
+        accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
         ...(outcome === 'won' ? { style: 'primary' as const } : {}),
         ...(ask
           ? {
@@ -68,6 +69,7 @@ export function reportButtons(h: HandoffRow, steps: readonly Outcome[]): Actions
       action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
       text: pt(`Report: ${OUTCOME_LABEL[outcome]}`),
       value: String(h.id),
+      accessibility_label: buttonLabel(`Report: ${OUTCOME_LABEL[outcome]}`, h),
       accessibility_label: buttonLabel(`Report: ${OUTCOME_LABEL[outcome]}`, h),
     })),
   };

@@ -4,7 +4,7 @@ import type { HandoffEventRow } from '../../src/db/schema.js';
 import { account, crmRows, drive } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { ephemeralAt, handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
@@ -452,7 +452,7 @@ describe('HubSpot: link, write, read back', () => {
     for (let i = 0; i < 3; i += 1) {
       h.clock.advance(10 * 60_000);
       h.app.outbox.kick();
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      await quiet(h);
     }
     expect(noteWritesFor(hs, deal).filter((c) => c.status === 404)).toHaveLength(2);
     expect(

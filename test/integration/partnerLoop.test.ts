@@ -213,7 +213,9 @@ describe('the full outcome sequence', () => {
       `${about}: Opportunity created recorded.`,
       `${about}: Closed won recorded.`,
     ]);
-    const oppNotice = dmOf(h, people.author.id).find((m) => m.text?.endsWith(': Opportunity created recorded.'));
+    const oppNotice = dmOf(h, people.author.id).find((m) =>
+      m.text?.endsWith(': Opportunity created recorded.'),
+    );
     expect(json(oppNotice?.blocks)).toContain('*CRM opportunity:* OPP-77');
     expect(json(oppNotice?.blocks)).toContain(`<@${people.ae.id}> recorded *Opportunity created*`);
 
