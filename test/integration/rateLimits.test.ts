@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
-import { type Harness, settle, startHarness } from '../support/harness.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { channels, people, teams } from '../support/people.js';
 
 /**
@@ -21,7 +21,10 @@ describe('delivery under Slack’s rate limits', () => {
   });
 
   it('delivers every DM once, in order, after 429s from a per-channel limit', async () => {
-    slack = await FakeSlack.start({ rateLimits: { postPerChannel: { burst: 1, perSecond: 1 } } });
+    // The fake Slack's buckets refill on the app's clock, which the test steps.
+    let clock: Harness['clock'] | undefined;
+    const now = () => clock?.now().getTime() ?? 0;
+    slack = await FakeSlack.start({ rateLimits: { postPerChannel: { burst: 1, perSecond: 1 }, now } });
     // The workspace the harness seeds when it starts its own fake Slack.
     for (const user of Object.values(people)) slack.addUser(user);
     for (const team of Object.values(teams)) slack.addTeam(team);
@@ -29,6 +32,7 @@ describe('delivery under Slack’s rate limits', () => {
     slack.addChannel({ ...channels.internal, members: [slack.botUserId] });
     // No pacing of our own: the limit Slack enforces is what holds the posts back here.
     h = await startHarness({ slack, env: { OUTBOX_CHANNEL_INTERVAL_MS: '0' } });
+    clock = h.clock;
     const accounts = [
       { accountName: 'Fabrikam Ltd', accountDomain: 'fabrikam.com', crmOpportunity: 'OPP-30001' },
       { accountName: 'Contoso Freight', accountDomain: 'contoso.com', crmOpportunity: 'OPP-30002' },
@@ -36,16 +40,16 @@ describe('delivery under Slack’s rate limits', () => {
     ];
     for (const [i, values] of accounts.entries()) await submitAndSend(h, values, { viewId: `V0RATE${i}` });
     const dm = h.slack.dmChannelFor(people.ae.id);
-    // The outbox waits on the app's clock (Retry-After from the 429); the fake Slack's buckets refill in real time:
-    // the app's clock moves with real time here.
+    // The outbox waits on the app's clock (Retry-After from the 429), and the fake Slack's buckets refill on it.
     const pending = async () => (await outboxRows(h as Harness)).filter((r) => r.status === 'pending');
-    const deadline = Date.now() + 15_000;
-    // Until the DMs are in and nothing waits any more (other posts of theirs met 429s too).
-    while (
-      (h.slack.messages(dm).length < accounts.length || (await pending()).length > 0) &&
-      Date.now() < deadline
+    // Until the DMs are in and nothing waits any more (other posts of theirs met 429s too): a quarter second at a
+    // time, each step's deliveries done before the next.
+    for (
+      let step = 0;
+      step < 60 && (h.slack.messages(dm).length < accounts.length || (await pending()).length > 0);
+      step += 1
     ) {
-      await settle(250);
+      await quiet(h);
       h.clock.advance(250);
     }
     expect(h.slack.messages(dm)).toHaveLength(accounts.length);

@@ -45,6 +45,8 @@ export interface RateLimitOptions {
   methods?: Record<string, Limit>;
   /** chat.postMessage per channel, replacing POST_PER_CHANNEL. */
   postPerChannel?: Limit;
+  /** The clock the buckets refill on (epoch ms; real time by default): a test steps it with the app's clock. */
+  now?: () => number;
 }
 
 class Bucket {
@@ -77,7 +79,7 @@ export class RateLimiter {
   constructor(private readonly options: RateLimitOptions = {}) {}
 
   /** 0 when the call may go through, else the Retry-After (seconds) of a 429. */
-  check(method: string, channel: string | undefined, now = Date.now()): number {
+  check(method: string, channel: string | undefined, now = this.options.now?.() ?? Date.now()): number {
     if (method === 'chat.postMessage') {
       // Its own special limit, per channel (a post without a channel is refused by the method itself).
       return channel ? this.bucket(`chat.postMessage:${channel}`, this.postLimit(), now).take(now) : 0;
