@@ -33,7 +33,7 @@ class JsonReader {
     }
   }
 
-  private get char(): string {
+  private peek(): string {
     return this.text[this.i] ?? '';
   }
 
@@ -42,17 +42,17 @@ class JsonReader {
   }
 
   private space(): void {
-    while (this.char !== '' && ' \t\n\r'.includes(this.char)) this.i += 1;
+    while (this.peek() !== '' && ' \t\n\r'.includes(this.peek())) this.i += 1;
   }
 
   private expect(char: string): void {
-    if (this.char !== char) this.fail();
+    if (this.peek() !== char) this.fail();
     this.i += 1;
   }
 
   private value(): void {
     this.space();
-    const char = this.char;
+    const char = this.peek();
     if (char === '{') this.list('}', () => this.member());
     else if (char === '[') this.list(']', () => this.value());
     else if (char === '"') this.string();
@@ -65,7 +65,7 @@ class JsonReader {
 
   private member(): void {
     this.space();
-    if (this.char !== '"') this.fail();
+    if (this.peek() !== '"') this.fail();
     this.string();
     this.space();
     this.expect(':');
@@ -75,14 +75,14 @@ class JsonReader {
   private list(close: string, item: () => void): void {
     this.i += 1;
     this.space();
-    if (this.char === close) {
+    if (this.peek() === close) {
       this.i += 1;
       return;
     }
     for (;;) {
       item();
       this.space();
-      if (this.char === close) {
+      if (this.peek() === close) {
         this.i += 1;
         return;
       }
@@ -93,7 +93,7 @@ class JsonReader {
   private string(): void {
     this.i += 1;
     for (;;) {
-      const char = this.char;
+      const char = this.peek();
       if (char === '' || char < ' ') this.fail();
       this.i += 1;
       if (char === '"') return;
@@ -102,35 +102,35 @@ class JsonReader {
   }
 
   private escape(): void {
-    if (this.char === 'u') {
+    if (this.peek() === 'u') {
       this.i += 1;
       for (let k = 0; k < 4; k += 1) {
-        if (!HEX.test(this.char)) this.fail();
+        if (!HEX.test(this.peek())) this.fail();
         this.i += 1;
       }
       return;
     }
-    if (this.char === '' || !'"\\/bfnrt'.includes(this.char)) this.fail();
+    if (this.peek() === '' || !'"\\/bfnrt'.includes(this.peek())) this.fail();
     this.i += 1;
   }
 
   private digits(): void {
     const start = this.i;
-    while (DIGIT.test(this.char)) this.i += 1;
+    while (DIGIT.test(this.peek())) this.i += 1;
     if (this.i === start) this.fail();
   }
 
   private number(): void {
-    if (this.char === '-') this.i += 1;
-    if (this.char === '0') this.i += 1;
+    if (this.peek() === '-') this.i += 1;
+    if (this.peek() === '0') this.i += 1;
     else this.digits();
-    if (this.char === '.') {
+    if (this.peek() === '.') {
       this.i += 1;
       this.digits();
     }
-    if (this.char === 'e' || this.char === 'E') {
+    if (this.peek() === 'e' || this.peek() === 'E') {
       this.i += 1;
-      if (this.char === '+' || this.char === '-') this.i += 1;
+      if (this.peek() === '+' || this.peek() === '-') this.i += 1;
       this.digits();
     }
   }
