@@ -9,7 +9,7 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { mention, plain, slackDate, withdrawnBy } from './mrkdwn.js';
+import { aeDeadline, mention, plain, slackDate, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -142,7 +142,7 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
   const ae = mention(h.aeUserId);
   switch (h.status) {
     case 'sent':
-      return `with ${ae}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*`;
+      return `with ${ae}, answer due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`;
     case 'accepted':
       return `accepted by ${ae}. ${outcomeLine(h)}`;
     case 'declined':
@@ -245,7 +245,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
       // Open, expired or recently declined (the list's query): who it is with, who did not answer, who declined.
       const state =
         h.status === 'sent'
-          ? `with ${mention(h.aeUserId)}, due *${slackDate(h.dueAt, h.aeTimeZone)}*`
+          ? `with ${mention(h.aeUserId)}, due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`
           : h.status === 'expired'
             ? `expired without an answer from ${mention(h.aeUserId)}`
             : h.status === 'declined'

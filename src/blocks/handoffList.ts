@@ -4,14 +4,14 @@ import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { mention, plain, slackDate, userText } from './mrkdwn.js';
+import { aeDeadline, mention, plain, slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /** Where a handoff stands, in one line, for the person who sent or owns it. */
 export function standing(h: HandoffRow): string {
   switch (h.status) {
     case 'sent':
-      return `waiting for ${mention(h.aeUserId)}, answer due ${slackDate(h.dueAt, h.aeTimeZone)}`;
+      return `waiting for ${mention(h.aeUserId)}, answer due ${aeDeadline(h.dueAt, h.aeTimeZone)}`;
     case 'accepted':
       return h.outcome
         ? `accepted by ${mention(h.aeUserId)}; ${OUTCOME_LABEL[h.outcome as Outcome].toLowerCase()}`

@@ -89,6 +89,15 @@ export function slackDate(at: Date, timeZone: string): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
+/**
+ * The AE's deadline for someone else (the owner, the author): Slack shows the date token in the reader's own time, so
+ * the AE's own clock time is said beside it, "Tue 8 Dec at 09:00 (17:00 CET for the AE)" (issue 50 item 20).
+ */
+export function aeDeadline(at: Date, aeTimeZone: string): string {
+  const theirs = DateTime.fromJSDate(at, { zone: aeTimeZone }).setLocale('en-US').toFormat('HH:mm ZZZZ');
+  return `${slackDate(at, aeTimeZone)} (${theirs} for the AE)`;
+}
+
 /** The same moment as readable text in one zone, for notification text where date tokens do not render. */
 export function dateInZone(at: Date, timeZone: string): string {
   return DateTime.fromJSDate(at, { zone: timeZone }).setLocale('en-US').toFormat('ccc d LLL, HH:mm ZZZZ');

@@ -3,7 +3,7 @@ import type { DecisionRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { windowDaysText } from './handoffMessage.js';
 import type { SlackMessage } from './message.js';
-import { channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
+import { aeDeadline, channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, notifyText, section } from './parts.js';
 
 /** The outbox's reason for a partner update waiting on a channel the directory holds (see partners/channelGuard). */
@@ -11,7 +11,7 @@ export const PARTNER_CHANNEL_HELD = 'partner_channel_held';
 
 /** To the author, right after sending: who has it and by when they must answer. */
 export function sentConfirmation(h: HandoffRow): SlackMessage {
-  const due = slackDate(h.dueAt, h.aeTimeZone);
+  const due = aeDeadline(h.dueAt, h.aeTimeZone);
   const lines = [
     `:incoming_envelope: Handoff ${handoffTitle(h)} is with ${mention(h.aeUserId)}.`,
     `They have until *${due}* to accept or decline: ${windowDaysText(h)}, counted in their timezone.`,
@@ -34,7 +34,7 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
 
 /** To the owner when someone else named them owner. */
 export function ownerAssigned(h: HandoffRow): SlackMessage {
-  const due = slackDate(h.dueAt, h.aeTimeZone);
+  const due = aeDeadline(h.dueAt, h.aeTimeZone);
   return {
     text: notifyText(
       h,
