@@ -38,7 +38,6 @@ export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): Action
         text: pt(OUTCOME_LABEL[outcome]),
         value: String(h.id),
         accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
-        accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
         ...(outcome === 'won' ? { style: 'primary' as const } : {}),
         ...(ask
           ? {
@@ -69,7 +68,6 @@ export function reportButtons(h: HandoffRow, steps: readonly Outcome[]): Actions
       action_id: `${OUTCOME_ACTION_PREFIX}${outcome}`,
       text: pt(`Report: ${OUTCOME_LABEL[outcome]}`),
       value: String(h.id),
-      accessibility_label: buttonLabel(`Report: ${OUTCOME_LABEL[outcome]}`, h),
       accessibility_label: buttonLabel(`Report: ${OUTCOME_LABEL[outcome]}`, h),
     })),
   };

@@ -11,7 +11,7 @@ import { handoffMessage } from './handoffMessage.js';
 import { heldBackNotice } from './heldBackNotice.js';
 import type { SlackMessage } from './message.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
-import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
+import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
