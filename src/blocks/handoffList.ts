@@ -121,6 +121,33 @@ export function handoffList(
   return { text: `Your ${what}: ${opts.total}`, blocks };
 }
 
+/** Who a policy step told: channels and people, as Slack shows them. */
+const toldWho = (to: unknown): string[] =>
+  Array.isArray(to)
+    ? to.flatMap((t) =>
+        typeof t !== 'string'
+          ? []
+          : /^[CG][A-Z0-9]+$/.test(t)
+            ? [`<#${t}>`]
+            : /^[UW][A-Z0-9]+$/.test(t)
+              ? [mention(t)]
+              : [],
+      )
+    : [];
+
+/**
+ * An `escalated` event in words, not its id (issue 50 item 20): the AE's absence told, or the step of the escalation
+ * policy and whom it told.
+ */
+function escalatedLine(ae: string, detail: Record<string, unknown>): string {
+  if (typeof detail.away === 'string') return `${mention(ae)} was away: the owner was told`;
+  const step = typeof detail.policyLevel === 'number' ? ` (step ${detail.policyLevel})` : '';
+  const who = toldWho(detail.to);
+  return who.length > 0
+    ? `Escalation policy${step}: ${who.join(', ')} told`
+    : `Escalation policy${step}: the owner was told`;
+}
+
 /** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
 export function historyLine(e: HandoffEventRow): string {
   const by = e.actorUserId ? ` by ${mention(e.actorUserId)}` : '';
@@ -151,6 +178,8 @@ export function historyLine(e: HandoffEventRow): string {
         return `Withdrawn${by}`;
       case 'stall_nudged':
         return `${mention(e.aeUserId)} asked for news of the deal`;
+      case 'escalated':
+        return escalatedLine(e.aeUserId, detail);
       case 'classification_corrected':
         return `Classification corrected${by}`;
       case 'lost': {

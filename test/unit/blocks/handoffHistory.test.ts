@@ -27,4 +27,18 @@ describe('historyLine', () => {
     );
     expect(historyLine(event({}))).toContain('Expired: no answer from <@U0AE>');
   });
+
+  it('says an escalation in words, never its id "escalated" (issue 50 item 20)', () => {
+    const escalated = (detail: Record<string, unknown>) =>
+      historyLine(event({ type: 'escalated', fromStatus: 'sent', toStatus: 'sent', detail }));
+    expect(escalated({ policy: 'meridian', policyLevel: 2, to: ['C0INTERNAL', 'U0MANAGER'] })).toContain(
+      'Escalation policy (step 2): <#C0INTERNAL>, <@U0MANAGER> told',
+    );
+    expect(escalated({ away: ':palm_tree: Vacation' })).toContain('<@U0AE> was away: the owner was told');
+    expect(escalated({ policy: 'meridian', policyLevel: 3 })).toContain(
+      'Escalation policy (step 3): the owner was told',
+    );
+    for (const detail of [{}, { policy: 'meridian' }])
+      expect(escalated(detail)).not.toMatch(/escalated|meridian/);
+  });
 });
