@@ -59,7 +59,7 @@ describe('workspace guests', () => {
     h = await start();
     const client = new WebClient(h.slack.token, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } });
     const info = async (user: string) =>
-      (await client.users.info({ user })) as { user: Record<string, unknown> };
+      (await client.users.info({ user })) as unknown as { user: Record<string, unknown> };
     expect((await info(guest.id)).user).toMatchObject({ is_restricted: true, is_ultra_restricted: false });
     expect((await info(singleChannelGuest.id)).user).toMatchObject({
       is_restricted: true,
