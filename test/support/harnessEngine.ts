@@ -38,6 +38,7 @@ export function harnessDatabase(storage: AppStorage & { database?: AppDatabase }
     get sqlite(): never {
       return refuse();
     },
+    migrations: storage.migrations,
     close: () => void storage.close(),
   };
 }
