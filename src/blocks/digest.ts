@@ -1,10 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { AtRisk } from '../db/repositories/handoffs.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { Away } from '../domain/absence.js';
 import type { Stats } from '../domain/metrics.js';
 import { chartImage, chartMissing, headline, percent } from './metrics.js';
-import { counted, mention, slackDate } from './mrkdwn.js';
+import { counted, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
+import { backDay } from './windowNotices.js';
 
 const AT_RISK_SHOWN = 8;
 
@@ -25,8 +27,20 @@ function riskList(title: string, rows: readonly HandoffRow[], line: (h: HandoffR
   return section(shown < rows.length ? `${text}\n${MORE}` : text);
 }
 
+/** ", away (back Wed 9 Dec, their time)": an AE of an at-risk line who is away now, said so (issue 50). */
+function awayNote(h: HandoffRow, away: ReadonlyMap<string, Away> | undefined): string {
+  const absence = away?.get(h.aeUserId);
+  if (!absence) return '';
+  const why = absence.days ? `days away they gave: ${absence.days}` : userText(absence.status, 60);
+  return absence.until
+    ? `, *away until ${backDay(absence.until, h.aeTimeZone)}* (${why})`
+    : `, *away* (${why})`;
+}
+
 /** The weekly digest for RevOps and leaders: headline numbers, the trend, and what is at risk now. Internal. */
 export function weeklyDigest(opts: {
+  /** The AEs of the at-risk lists away now (their days away, their status), by id. */
+  away?: ReadonlyMap<string, Away>;
   weekLabel: string;
   stats: Stats;
   previous: Stats;
@@ -48,7 +62,8 @@ export function weeklyDigest(opts: {
     riskList(
       'Due within a day, no answer yet',
       atRisk.dueSoon,
-      (h) => `${handoffTitle(h)}: ${mention(h.aeUserId)}, due ${slackDate(h.dueAt, h.aeTimeZone)}`,
+      (h) =>
+        `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, due ${slackDate(h.dueAt, h.aeTimeZone)}`,
     ),
     riskList(
       'Expired without an answer, not yet recovered',
@@ -59,7 +74,7 @@ export function weeklyDigest(opts: {
       'Accepted deals gone quiet',
       atRisk.stalled,
       (h) =>
-        `${handoffTitle(h)}: ${mention(h.aeUserId)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
+        `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
     ),
   ];
   const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${counted(stats.sent, 'handoff')} sent; ${stats.accepted} of ${stats.accepted + stats.declined} answers accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${stats.windowsClosed} AE windows expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { offerFor } from '../domain/lifecycle.js';
 import { may } from '../domain/permissions.js';
+import { createAbsenceOf } from '../escalation/absence.js';
 import { createDigest } from '../services/digest.js';
 import { createHome } from '../services/home.js';
 import { createMetrics } from '../services/metrics.js';
@@ -43,6 +44,12 @@ export function reportingServices(s: Shared, parked: Parked) {
     metrics,
     files,
     channelId: () => s.internalChannels.channelId('digest'),
+    absenceOf: createAbsenceOf({
+      clock,
+      directory: s.directory,
+      away: config.escalationPolicies.away,
+      covers: s.covers,
+    }),
     timeZone: reporting.timeZone,
     trendWeeks: reporting.trendWeeks,
     onOutboxWrite: s.onOutboxWrite,

@@ -1,5 +1,6 @@
 import { isPostgres } from '../db/engine.js';
 import { latestEventId, queueMetricsHomes } from '../db/repositories/homeViews.js';
+import { createAbsenceOf } from '../escalation/absence.js';
 import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
 import { createSweeper, type Sweeper } from '../escalation/sweep.js';
@@ -72,6 +73,10 @@ function windowServices(s: Shared): {
     lifecycle: s.lifecycle,
   });
   const internal = s.internalChannels;
+  // Statuses Slack sends (user_status_changed) are read before asking Slack (escalation/awayCheck.ts).
+  const statuses = new KnownStatuses(clock);
+  const directory = statuses.over(s.directory);
+  const away = config.escalationPolicies.away;
   const sweeper = createSweeper({
     db,
     clock,
@@ -87,11 +92,8 @@ function windowServices(s: Shared): {
     outboxRetentionMs: config.outbox.retentionDays * 86_400_000,
     policies: s.policies,
     covers: s.covers,
+    absenceOf: createAbsenceOf({ clock, directory, away, covers: s.covers }),
   });
-  // Statuses Slack sends (user_status_changed) are read before asking Slack (escalation/awayCheck.ts).
-  const statuses = new KnownStatuses(clock);
-  const directory = statuses.over(s.directory);
-  const away = config.escalationPolicies.away;
   const escalations = createEscalations({
     db,
     clock,

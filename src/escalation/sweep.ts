@@ -15,6 +15,7 @@ import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from '../services/lifecycle.js';
 import { stallMessages } from '../services/notifications.js';
+import type { AbsenceOf } from './absence.js';
 import type { Covers } from './covers.js';
 import {
   type AwayAtExpiry,
@@ -43,6 +44,8 @@ export interface SweepDeps {
   policies?: Policies;
   /** Covers: an expiry level may tell the AE's cover; the days away an AE gave with it are an absence. */
   covers?: Pick<Covers, 'activeFor' | 'awayDays'>;
+  /** Whether an AE is away now (their status, their days away): a stall nudge waits for their return. */
+  absenceOf?: AbsenceOf;
 }
 
 export interface SweepResult {
@@ -186,10 +189,29 @@ async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<
   return sent;
 }
 
-/** One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. */
+/**
+ * One nudge per period for an accepted deal with no news; after downtime, one nudge, not one per missed period. An
+ * AE away now (their status, the days away they gave) is not nudged: the nudge waits until they are back (a period
+ * later when their status does not say), as reminders skip an away AE; the digest lists the deal with their absence.
+ */
 async function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const due = handoff.nextStallNudgeAt;
   if (!due) return false;
+  const away = await deps.absenceOf?.(handoff.aeUserId, handoff.aeTimeZone);
+  if (away) {
+    const later = away.until ?? deps.nextStallNudge(handoff, now);
+    await deps.db.transaction((tx) =>
+      updateIfUnchanged(
+        tx,
+        handoff.id,
+        { statuses: TRANSITIONS.stall_nudge.from, cycle: handoff.cycle, nextStallNudgeAt: due },
+        // Gone quiet all the same: the digest lists it (stallNudgedAt), saying the AE is away.
+        { nextStallNudgeAt: later, stallNudgedAt: handoff.stallNudgedAt ?? now, updatedAt: now },
+      ),
+    );
+    deps.logger.info({ handoffId: handoff.id, until: later }, 'stall nudge waits: the AE is away');
+    return false;
+  }
   const applied = await deps.lifecycle.apply({
     event: 'stall_nudge',
     before: handoff,

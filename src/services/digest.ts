@@ -2,7 +2,9 @@ import { weeklyDigest } from '../blocks/digest.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { inUseBefore } from '../db/repositories/digest.js';
+import type { AtRisk } from '../db/repositories/handoffs.js';
 import { enqueue, isQueued } from '../db/repositories/outbox.js';
+import type { Away } from '../domain/absence.js';
 import { weekStartOf } from '../domain/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -19,6 +21,21 @@ export interface DigestDeps {
   timeZone: string;
   trendWeeks: number;
   onOutboxWrite: () => void;
+  /** Whether an AE is away now (their days away, their status): the at-risk lists say so (issue 50). */
+  absenceOf?: (aeUserId: string, timeZone: string) => Promise<Away | undefined>;
+}
+
+/** The AEs of the at-risk lists who are away now, by id: each asked once. */
+async function awayAes(deps: DigestDeps, atRisk: AtRisk): Promise<Map<string, Away>> {
+  const away = new Map<string, Away>();
+  const absenceOf = deps.absenceOf;
+  if (!absenceOf) return away;
+  const aes = new Map([...atRisk.dueSoon, ...atRisk.stalled].map((h) => [h.aeUserId, h.aeTimeZone]));
+  for (const [ae, zone] of aes) {
+    const absence = await absenceOf(ae, zone);
+    if (absence) away.set(ae, absence);
+  }
+  return away;
 }
 
 export type DigestResult = 'posted' | 'already_posted' | 'not_configured' | 'not_in_use_then';
@@ -58,7 +75,9 @@ export function createDigest(deps: DigestDeps) {
     });
     // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
     const atRisk = await deps.metrics.atRisk(clock.now());
+    const away = await awayAes(deps, atRisk);
     const message = weeklyDigest({
+      away,
       weekLabel,
       stats,
       previous,
