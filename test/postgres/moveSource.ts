@@ -173,6 +173,27 @@ async function fillTheRest(path: string): Promise<void> {
           { channelKey: 'home:U1AE0000', holder: 'host:2:ef56ab78', leaseUntil: at },
         ])
         .run();
+      db.insert(s.outcomeReports)
+        .values([
+          {
+            handoffId: handoff.id,
+            outcome: 'meeting_held',
+            note: 'Met the ops director',
+            reportedByUserId: 'U1AUTHOR0',
+            reportedAt: at,
+            status: 'pending',
+          },
+          {
+            handoffId: handoff.id,
+            outcome: 'won',
+            reportedByUserId: 'U1AUTHOR0',
+            reportedAt: at,
+            status: 'confirmed',
+            answeredByUserId: 'U1AE0000',
+            answeredAt: at,
+          },
+        ])
+        .run();
       db.insert(s.slackRevocations)
         .values({ tokenHash: 'a'.repeat(64), event: 'app_uninstalled', revokedAt: at })
         .run();

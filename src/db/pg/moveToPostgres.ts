@@ -188,7 +188,8 @@ export async function moveToPostgres(options: MoveOptions): Promise<MoveReport> 
         pairs.map((pair) => pair.name),
       );
       if (present.length > 0) throw new TargetNotEmptyError(target, present);
-      const migrations = await applyPostgresMigrations(client, target);
+      const { applied, known } = await applyPostgresMigrations(client, target);
+      const migrations = { applied, known };
       await client.query('begin');
       try {
         const copied = await copyAndVerify(source, client, { ...options, target, pairs });
