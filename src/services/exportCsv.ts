@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/client.js';
-import { type ExportRow, exportRows } from '../db/repositories/exportRows.js';
+import { type ExpiryRecord, type ExportRow, exportRows } from '../db/repositories/exportRows.js';
 import { EXPORTED_FIELDS, type ExportedField, PACKET_FIELDS } from '../domain/packet.js';
 
 export { countSent } from '../db/repositories/exportRows.js';
@@ -22,6 +22,24 @@ function expiryReason(r: ExportRow): string {
   const detail = r.expiryDetail ? (JSON.parse(r.expiryDetail) as { away?: unknown }) : {};
   return typeof detail.away === 'string' ? 'expired while away, not counted' : 'no answer in time';
 }
+
+/** Whether an expiry was excused (the AE known to be away: not their silence) and why, as the touch log says. */
+function expiryWhy(e: ExpiryRecord): { excused: boolean; why: string } {
+  const d = e.detail ?? {};
+  if (typeof d.away !== 'string') return { excused: false, why: 'silence' };
+  const by =
+    typeof d.awayDays === 'string'
+      ? `days away given: ${d.awayDays}`
+      : typeof d.coverNamed === 'string'
+        ? `cover named (${d.coverNamed}), before issue 50`
+        : `status: ${d.away}`;
+  const since = typeof d.awaySince === 'string' ? `, known since ${d.awaySince}` : '';
+  return { excused: true, why: `away (${by}${since})` };
+}
+
+/** Every expiry in one cell: "<time> <AE> silence" or "<time> <AE> away (…)", oldest first, separated by " | ". */
+const expiryLog = (r: ExportRow) =>
+  safeCell(r.expiries.map((e) => `${iso(e.at)} ${e.aeUserId} ${expiryWhy(e).why}`).join(' | '));
 
 /** The status as RevOps reads it: a handoff waiting for a later AE than the first reads "reassigned", not "sent". */
 const statusOf = (r: ExportRow) => (r.status === 'sent' && r.assignment > 1 ? 'reassigned' : r.status);
@@ -85,9 +103,22 @@ const PLACED: readonly Column[] = [
   { name: 'latest_decline_reason', value: (r) => r.latestDeclineReason ?? '' },
 ];
 
+/**
+ * The silence audit (issue 50), after every other column so those keep their places: every expiry of the handoff
+ * (`expired_at` and `expiry_reason` say only the latest), how many were excused because the AE was known to be away,
+ * and each one with its time, its AE and why.
+ */
+const AUDIT: readonly Column[] = [
+  { name: 'expiries', value: (r) => r.expiries.length },
+  { name: 'expiries_excused', value: (r) => r.expiries.filter((e) => expiryWhy(e).excused).length },
+  { name: 'expiries_silent', value: (r) => r.expiries.filter((e) => !expiryWhy(e).excused).length },
+  { name: 'expiry_log', value: expiryLog },
+];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
+  ...AUDIT,
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

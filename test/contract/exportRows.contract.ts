@@ -196,6 +196,14 @@ export function exportRowsContract(engine: Engine): void {
         lostReason: null,
         declines: 1,
         latestDeclineReason: 'timing',
+        // Every expiry, with its AE and detail (the silence audit of issue 50).
+        expiries: [
+          {
+            at: ms(2_000),
+            aeUserId: 'U0AE',
+            detail: { away: 'vacation', until: '2026-12-01', days: 3 },
+          },
+        ],
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });
@@ -292,6 +300,12 @@ export function exportRowsContract(engine: Engine): void {
         expiryDetail: null,
         partnerOrg: 'Typed Partner Org',
       });
+      // Every expiry is kept, oldest first: the one while away and the silent one after it.
+      expect(byId.get(expired)?.expiries.map((e) => [e.at, e.detail])).toEqual([
+        [ms(2_500), { away: 'sick' }],
+        [ms(2_900), null],
+      ]);
+      expect(byId.get(sent)?.expiries).toEqual([]);
       expect(byId.get(withdrawn)).toMatchObject({ ...none, status: 'withdrawn', withdrawnAt: ms(4_000) });
       expect(byId.get(lost)).toMatchObject({
         ...none,

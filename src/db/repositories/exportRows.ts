@@ -44,6 +44,37 @@ export interface ExportRow {
   /** Declines by any AE of the handoff (a reassignment after a decline keeps it here), and the latest one's reason. */
   declines: number;
   latestDeclineReason: string | null;
+  /** Every expiry of the handoff, oldest first (the audit columns: each window that expired, excused or not). */
+  expiries: ExpiryRecord[];
+}
+
+/** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
+export interface ExpiryRecord {
+  at: number;
+  aeUserId: string;
+  detail: Record<string, unknown> | null;
+}
+
+/** Every expiry of the handoffs sent in [since, until), oldest first, by handoff. */
+async function expiriesOf(exec: Executor, since: Date, until: Date): Promise<Record<number, ExpiryRecord[]>> {
+  const { handoffEvents, handoffs } = tablesOf(exec);
+  const rows = await exec
+    .select({
+      handoffId: handoffEvents.handoffId,
+      at: handoffEvents.at,
+      aeUserId: handoffEvents.aeUserId,
+      detail: handoffEvents.detail,
+    })
+    .from(handoffEvents)
+    .innerJoin(handoffs, eq(handoffs.id, handoffEvents.handoffId))
+    .where(and(eq(handoffEvents.type, 'expired'), gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
+    .orderBy(asc(handoffEvents.id));
+  const byHandoff: Record<number, ExpiryRecord[]> = {};
+  for (const r of rows) {
+    byHandoff[r.handoffId] ??= [];
+    byHandoff[r.handoffId]?.push({ at: r.at.getTime(), aeUserId: r.aeUserId, detail: r.detail ?? null });
+  }
+  return byHandoff;
 }
 
 /** How many handoffs were sent in [since, until) (handoffs_sent_at_idx). */
@@ -132,7 +163,7 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
 }
 
 /**
- * Handoffs sent in [since, until), oldest first, with their decision, counts and latest outcome. The CRM link is the
+ * Handoffs sent in [since, until), oldest first, with their decision, counts, latest outcome and every expiry. The CRM link is the
  * typed one (crm_opportunity) and the one recorded with "Opportunity created" (outcome_crm_opportunity): that one
  * lives on the opportunity_created row of outcomes, so it is carried on after the deal moves on to won or lost (the
  * latest outcome's own row has no CRM id, and the export used to show it empty).
@@ -150,8 +181,10 @@ export async function exportRows(exec: Executor, since: Date, until: Date): Prom
     .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
     .where(and(gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
     .orderBy(asc(handoffs.sentAt), asc(handoffs.id));
+  const expiries = await expiriesOf(exec, since, until);
   return rows.map((row) => ({
     ...row,
+    expiries: expiries[row.id] ?? [],
     sentAt: row.sentAt.getTime(),
     decidedAt: ms(row.decidedAt),
     dueAt: row.dueAt.getTime(),
