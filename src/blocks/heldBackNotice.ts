@@ -22,6 +22,12 @@ const partnerOf = (h: HandoffRow) => userText(h.partnerOrg, 150);
 
 function why(ask: HeldBackAsk, h: HandoffRow, past: boolean): string {
   if (ask.reason === 'date_passed') return past ? 'its date had passed' : 'its date has passed';
+  if (ask.reason === 'outcome_passed') {
+    const step = ask.step ? `*${OUTCOME_LABEL[ask.step]}*` : 'a new step';
+    return past
+      ? `it was written before the deal reached ${step}`
+      : `it was written before the deal reached ${step}, and neither its date nor an answer of yours since reaches past it`;
+  }
   const former = userText(ask.former ?? 'the AE it names', 100);
   return past
     ? `${former} was no longer the AE`

@@ -38,6 +38,13 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] };
 }
 
+/** Stages whose parent can show the partner's next move (the deal taken up, not closed): the view decides whether. */
+const SHOWS_NEXT_MOVE: ReadonlySet<PartnerSafeUpdate['event']> = new Set([
+  'accepted',
+  'meeting_held',
+  'opportunity_created',
+] as const);
+
 /**
  * The thread's parent: one line per deal, updated in place to show where it stands now (the partner's view). Our AE
  * is named once they accepted; the partner's next move shows while it is ahead of them and still true (the view
@@ -50,7 +57,8 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
     status,
   ];
-  if (update.partnerNextMove && update.event === 'accepted') {
+  // The view says whether the move is still ahead and true (after a step too: domain/partnerView.ts).
+  if (update.partnerNextMove && SHOWS_NEXT_MOVE.has(update.event)) {
     lines.push(
       `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${userText(update.partnerNextMoveDate, 20)})` : ''}`,
     );

@@ -49,6 +49,8 @@ export interface PartnerHandoff {
   partnerNextMoveDate: string | null;
   /** The next move as its author confirmed it still true after it named a former AE (null: never confirmed). */
   partnerNextMoveConfirmed?: string | null;
+  /** The AE's zone: the day an outcome was recorded on, against the move's "by" date. */
+  aeTimeZone?: string;
 }
 
 export interface PartnerHistory {
@@ -74,9 +76,16 @@ export interface NextMoveCheck {
   today?: string;
   /** People who were the deal's AE and are not now: a next move naming one of them no longer holds. */
   formerAeNames?: readonly string[];
+  /**
+   * The latest outcome step the partner may know of (its step and when it was recorded, epoch ms): a move written
+   * before it holds past it only if its date does, or its author confirmed or rewrote it since (`answeredAt`).
+   */
+  outcome?: { step: Outcome; at: number; day: string };
+  /** When the author last confirmed or rewrote the next move (its held-back notice's answer, epoch ms). */
+  answeredAt?: number;
 }
 
-export type HeldBack = 'date_passed' | 'names_former_ae';
+export type HeldBack = 'date_passed' | 'names_former_ae' | 'outcome_passed';
 
 /** The facts of a handoff's stored rows, in the order they can happen: decisions, then outcomes, then a withdrawal. */
 export function partnerFacts(
@@ -87,7 +96,7 @@ export function partnerFacts(
     decision: 'accepted' | 'declined';
     reasonCode: string | null;
   }[],
-  outcomes: readonly { id: number; outcome: Outcome; reasonCode: string | null }[],
+  outcomes: readonly { id: number; outcome: Outcome; reasonCode: string | null; recordedAt?: Date }[],
 ): PartnerFact[] {
   // An acceptance is final and outcomes follow it; a withdrawal ends an open or expired handoff.
   return [
@@ -104,7 +113,15 @@ export function partnerFacts(
       ),
     ...[...outcomes]
       .sort((a, b) => a.id - b.id)
-      .map((o): PartnerFact => ({ kind: 'outcome', id: o.id, outcome: o.outcome, reasonCode: o.reasonCode })),
+      .map(
+        (o): PartnerFact => ({
+          kind: 'outcome',
+          id: o.id,
+          outcome: o.outcome,
+          reasonCode: o.reasonCode,
+          ...(o.recordedAt ? { at: o.recordedAt.getTime() } : {}),
+        }),
+      ),
     ...(h.status === 'withdrawn' ? [{ kind: 'withdrawn' as const }] : []),
   ];
 }
@@ -116,6 +133,8 @@ interface Fold {
   afterDecline: boolean;
   /** Whether the AE named is the one who accepted (the current assignment). */
   acceptedNow: boolean;
+  /** The latest outcome step and when it was recorded (epoch ms; absent on facts that do not say). */
+  outcome?: { step: Outcome; at?: number };
 }
 
 function fold(history: PartnerHistory): Fold {
@@ -139,6 +158,7 @@ function fold(history: PartnerHistory): Fold {
       }
     } else if (fact.kind === 'outcome') {
       state.stage = fact.outcome;
+      state.outcome = { step: fact.outcome, ...(fact.at === undefined ? {} : { at: fact.at }) };
       if (fact.outcome === 'lost') state.lostReason = fact.reasonCode;
     } else if (state.stage !== null) {
       // Withdrawn: news only to a partner who had heard of the deal.
@@ -155,10 +175,12 @@ function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
-/** Why the partner's next move no longer holds: the reason, and the former AE it names (names_former_ae). */
+/** Why the partner's next move no longer holds: the reason, the former AE it names, the step it predates. */
 export interface HeldBackWhy {
   reason: HeldBack;
   former?: string;
+  /** outcome_passed: the step the move was written before. */
+  step?: Outcome;
 }
 
 /**
@@ -172,6 +194,8 @@ export function heldBackWhy(
 ): HeldBackWhy | undefined {
   if (check.today && h.partnerNextMoveDate && h.partnerNextMoveDate < check.today)
     return { reason: 'date_passed' };
+  if (check.outcome && !reachesPast(h, check.outcome, check.answeredAt))
+    return { reason: 'outcome_passed', step: check.outcome.step };
   if (h.partnerNextMoveConfirmed != null && h.partnerNextMoveConfirmed === h.partnerNextMove)
     return undefined;
   const current = h.aeName.trim().toLowerCase();
@@ -187,6 +211,19 @@ export function heldBackWhy(
   return undefined;
 }
 
+/**
+ * Whether a next move written before an outcome step still holds after it: its "by" date is after the step's day, or
+ * its author confirmed or rewrote it since the step was recorded. Otherwise the author is asked (partners/heldBack.ts).
+ */
+function reachesPast(
+  h: Pick<PartnerHandoff, 'partnerNextMoveDate'>,
+  outcome: NonNullable<NextMoveCheck['outcome']>,
+  answeredAt: number | undefined,
+): boolean {
+  if (h.partnerNextMoveDate && outcome.day && h.partnerNextMoveDate > outcome.day) return true;
+  return answeredAt !== undefined && answeredAt >= outcome.at;
+}
+
 /** Why the partner's next move no longer holds, if it does not (see `heldBackWhy`). */
 export function heldBackNextMove(
   h: Pick<PartnerHandoff, 'aeName' | 'partnerNextMove' | 'partnerNextMoveDate' | 'partnerNextMoveConfirmed'>,
@@ -195,8 +232,31 @@ export function heldBackNextMove(
   return heldBackWhy(h, check)?.reason;
 }
 
-/** Where the partner's next move is still ahead of them: the deal was accepted, nothing more yet. */
-const NEXT_MOVE_AHEAD: ReadonlySet<PartnerStage> = new Set<PartnerStage>(['accepted']);
+/**
+ * Where the partner's next move can still be ahead of them: the deal taken up and not closed (a move written before
+ * a step is checked against it: `reachesPast`). Issue 50 item 6: a step used to erase it. Won and lost close it.
+ */
+const NEXT_MOVE_AHEAD: ReadonlySet<PartnerStage> = new Set<PartnerStage>([
+  'accepted',
+  'meeting_held',
+  'opportunity_created',
+]);
+
+/** The latest step the partner may know of, as the next move is checked against it (the day in the AE's zone). */
+export function outcomeCheck(history: PartnerHistory): NextMoveCheck['outcome'] {
+  const state = fold(history);
+  const at = state.outcome?.at;
+  if (!state.outcome || at === undefined || !NEXT_MOVE_AHEAD.has(state.stage ?? 'considering'))
+    return undefined;
+  const zone = history.handoff.aeTimeZone;
+  return { step: state.outcome.step, at, day: zone ? dayIn(new Date(at), zone) : '' };
+}
+
+/** Whether the view would show the partner's next move with nothing held back (a move written, the deal taken up). */
+export function nextMoveAhead(history: PartnerHistory): boolean {
+  const stage = fold(history).stage;
+  return stage !== null && NEXT_MOVE_AHEAD.has(stage) && history.handoff.partnerNextMove.trim() !== '';
+}
 
 /** What the partner may know now (null: nothing, they have not heard of the deal). */
 export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}): PartnerSafeUpdate | null {
@@ -211,8 +271,11 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
   );
   // Only the AE who accepted is named (an acceptance is final, so it is the AE now; checked all the same).
   if (view.aeName !== null && !state.acceptedNow) view.aeName = null;
+  const outcome = outcomeCheck(history);
   const showNextMove =
-    NEXT_MOVE_AHEAD.has(state.stage) && h.partnerNextMove.trim() !== '' && !heldBackNextMove(h, check);
+    NEXT_MOVE_AHEAD.has(state.stage) &&
+    h.partnerNextMove.trim() !== '' &&
+    !heldBackNextMove(h, { ...check, ...(outcome ? { outcome } : {}) });
   if (!showNextMove) {
     view.partnerNextMove = '';
     view.partnerNextMoveDate = null;

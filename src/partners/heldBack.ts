@@ -4,12 +4,17 @@ import type { Db, Executor } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
-import { heldBackAnsweredBy, savePartnerNextMove } from '../db/repositories/partnerThreads.js';
+import {
+  heldBackAnsweredAt,
+  heldBackAnsweredBy,
+  savePartnerNextMove,
+} from '../db/repositories/partnerThreads.js';
 import { findSurface, requestRefresh } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import { rolesOf } from '../domain/lifecycle.js';
-import { dayIn, type HeldBackWhy, heldBackWhy, partnerView } from '../domain/partnerView.js';
+import { isFinalOutcome } from '../domain/outcomes.js';
+import { dayIn, type HeldBackWhy, heldBackWhy, nextMoveAhead, outcomeCheck } from '../domain/partnerView.js';
 import { type HeldBackAsk, heldBackKey, heldBackMessages } from '../services/notifications.js';
 import type { RequestContext } from '../services/requestContext.js';
 import { viewerOf } from '../services/requestContext.js';
@@ -34,24 +39,32 @@ const todayFor = (h: HandoffRow, now: Date) => dayIn(now, h.aeTimeZone);
 
 /**
  * Why the partner's next move is held back from the partner now, if it is: only while the thread would show it (an
- * accepted deal with no outcome yet, a partner channel, a move written) and it no longer holds.
+ * accepted deal not closed, a partner channel, a move written) and it no longer holds: its date passed, it names a
+ * former AE, or it was written before the deal's latest step and reaches no further (issue 50 item 6).
  */
 export async function heldBackNow(
   exec: Executor,
   h: HandoffRow,
   now: Date,
 ): Promise<HeldBackWhy | undefined> {
-  if (!h.partnerChannelId || h.status !== 'accepted' || h.outcome !== null) return undefined;
+  if (!h.partnerChannelId || h.status !== 'accepted' || isFinalOutcome(h.outcome)) return undefined;
   if (h.partnerNextMove.trim() === '') return undefined;
-  // Only a passed date or a former AE holds a move back; a deal that never changed AE has none (its first
-  // assignment), so the common Accept reads nothing more.
+  // Only a passed date, a former AE or a step holds a move back; a deal that never changed AE and has no step has
+  // none of the last two (its first assignment), so the common Accept reads nothing more.
   const today = todayFor(h, now);
   const datePassed = Boolean(today && h.partnerNextMoveDate && h.partnerNextMoveDate < today);
-  if (!datePassed && h.assignment === 1) return undefined;
+  if (!datePassed && h.assignment === 1 && h.outcome === null) return undefined;
   const history = { handoff: h, facts: await partnerHistory(exec, h), threadStarted: true };
   // What the partner would read with nothing held back: a next move only while the deal is taken up.
-  if (!partnerView(history)?.partnerNextMove) return undefined;
-  return heldBackWhy(h, { today, formerAeNames: h.assignment === 1 ? [] : await formerAeNames(exec, h) });
+  if (!nextMoveAhead(history)) return undefined;
+  const outcome = outcomeCheck(history);
+  const answeredAt = outcome ? (await heldBackAnsweredAt(exec, h.id))?.getTime() : undefined;
+  return heldBackWhy(h, {
+    today,
+    formerAeNames: h.assignment === 1 ? [] : await formerAeNames(exec, h),
+    ...(outcome ? { outcome } : {}),
+    ...(answeredAt === undefined ? {} : { answeredAt }),
+  });
 }
 
 /**
@@ -65,6 +78,7 @@ export async function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): 
   const ask: HeldBackAsk = {
     reason: why.reason,
     ...(why.former ? { former: why.former } : {}),
+    ...(why.step ? { step: why.step } : {}),
     move: h.partnerNextMove,
     date: h.partnerNextMoveDate,
     version: nextMoveVersion(h),
@@ -107,7 +121,8 @@ export async function heldBackState(
   const sameVersion = h.partnerNextMove === ask.move && h.partnerNextMoveDate === ask.date;
   const by = await heldBackAnsweredBy(exec, h.id);
   const base = { ask, heldNow, ...(by ? { by } : {}) };
-  if (h.status !== 'accepted' || h.outcome !== null) return { ...base, outcome: 'moved_on' };
+  // A step that does not close the deal keeps the move ahead (it is checked against the step instead).
+  if (h.status !== 'accepted' || isFinalOutcome(h.outcome)) return { ...base, outcome: 'moved_on' };
   if (sameVersion) return { ...base, outcome: heldNow ? 'open' : 'confirmed' };
   if (h.partnerNextMove === ask.move && h.partnerNextMoveDate === null)
     return { ...base, outcome: 'date_dropped' };
@@ -180,7 +195,7 @@ async function answer(
   const result = await deps.db.transaction(async (tx): Promise<HeldBackResult> => {
     const h = await findHandoff(tx, handoffId);
     if (!h) return { kind: 'not_found' };
-    if (h.status !== 'accepted' || h.outcome !== null || nextMoveVersion(h) !== version)
+    if (h.status !== 'accepted' || isFinalOutcome(h.outcome) || nextMoveVersion(h) !== version)
       return { kind: 'stale', handoff: h };
     const next = change(h, now);
     // Pressed again (a double click, a retry): it is already so.

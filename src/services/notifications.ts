@@ -3,6 +3,7 @@ import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
 import type { MoveFacts } from '../domain/moves.js';
+import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerView.js';
 
@@ -346,7 +347,9 @@ export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
 
 /** What the author is asked about: the partner's next move held back from the partner, and why. */
 export interface HeldBackAsk {
-  reason: 'date_passed' | 'names_former_ae';
+  reason: 'date_passed' | 'names_former_ae' | 'outcome_passed';
+  /** The step the move was written before (outcome_passed): each step asks once. */
+  step?: Outcome;
   /** The former AE the move names (names_former_ae). */
   former?: string;
   /** The move and its date as held back, and a short hash of both (its text version). */
@@ -356,14 +359,20 @@ export interface HeldBackAsk {
 }
 
 /** The key of the author's notice about one held-back version of the next move, for one reason. */
-export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version'>) =>
-  `${scope(h)}:heldback:${ask.reason}:${ask.version}:author`;
+export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>
+  `${scope(h)}:heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`;
 
 /** The author is asked to confirm or edit the partner's next move, held back from the partner (partners/heldBack.ts). */
 export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage[] {
   return [
-    dm(h, `heldback:${ask.reason}:${ask.version}:author`, h.authorUserId, 'held_back_notice', {
-      heldBack: ask,
-    }),
+    dm(
+      h,
+      `heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`,
+      h.authorUserId,
+      'held_back_notice',
+      {
+        heldBack: ask,
+      },
+    ),
   ];
 }

@@ -15,6 +15,7 @@ import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
 import { findReport } from '../db/repositories/outcomeReports.js';
 import { isChannelHeld } from '../db/repositories/partners.js';
+import { heldBackAnsweredAt } from '../db/repositories/partnerThreads.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import { NO_OFFER } from '../domain/lifecycle.js';
@@ -62,9 +63,15 @@ async function partnerViewOf(deps: SurfaceDeps, h: HandoffRow): Promise<PartnerS
   const today = deps.clock ? dayIn(deps.clock.now(), h.aeTimeZone) : undefined;
   const facts = await partnerHistory(deps.db, h);
   const names = await formerAeNames(deps.db, h);
+  // A move its author confirmed or rewrote after the deal's latest step still holds past it.
+  const answeredAt = h.outcome ? (await heldBackAnsweredAt(deps.db, h.id))?.getTime() : undefined;
   return partnerView(
     { handoff: h, facts, threadStarted: true },
-    { ...(today ? { today } : {}), formerAeNames: names },
+    {
+      ...(today ? { today } : {}),
+      formerAeNames: names,
+      ...(answeredAt === undefined ? {} : { answeredAt }),
+    },
   );
 }
 

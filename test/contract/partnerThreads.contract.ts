@@ -4,6 +4,7 @@ import {
   decisionsOf,
   findPartnerTextToRecheck,
   formerAeIds,
+  heldBackAnsweredAt,
   heldBackAnsweredBy,
   latestAeName,
   movedFromNames,
@@ -164,7 +165,10 @@ export function partnerThreadsContract(engine: Engine): void {
       await addEvent(id, { type: 'edited', actorUserId: 'U0NODETAIL', detail: null });
       await addEvent(id, { type: 'accepted', actorUserId: 'U0ACCEPT', detail: { heldBack: 'yes' } });
       expect(await heldBackAnsweredBy(db, id)).toBe('U0SECOND');
+      // And when, to the millisecond (a move answered after an outcome step still holds past it).
+      expect(await heldBackAnsweredAt(db, id)).toEqual(at);
       const other = await addHandoff();
+      expect(await heldBackAnsweredAt(db, other)).toBeUndefined();
       await addEvent(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
       expect(await heldBackAnsweredBy(db, other)).toBeUndefined();
     });
@@ -203,14 +207,21 @@ export function partnerThreadsContract(engine: Engine): void {
       await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-23' }); // not before today: no
       await addHandoff({ ...accepted, partnerNextMoveDate: null }); // no date, never moved: no
       const moved = await addHandoff({ ...accepted, partnerNextMoveDate: null, assignment: 2 });
+      // After a step the move can still show (issue 50 item 6): its passed date is looked at; not once won or lost.
+      const stepped = await addHandoff({
+        ...accepted,
+        partnerNextMoveDate: '2026-11-01',
+        outcome: 'opportunity_created',
+      });
       await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'won' });
+      await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'lost' });
       await addHandoff({ partnerNextMoveDate: '2026-11-01' }); // still sent
       const pastToo = await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-22', assignment: 3 });
       const ids = async (afterId: number, limit: number) =>
         (await findPartnerTextToRecheck(db, '2026-11-23', afterId, limit)).map((r) => r.id);
-      expect(await ids(0, 10)).toEqual([past, moved, pastToo]);
+      expect(await ids(0, 10)).toEqual([past, moved, stepped, pastToo]);
       expect(await ids(0, 2)).toEqual([past, moved]);
-      expect(await ids(moved, 10)).toEqual([pastToo]);
+      expect(await ids(moved, 10)).toEqual([stepped, pastToo]);
       expect(await ids(pastToo, 10)).toEqual([]);
       const [first] = await findPartnerTextToRecheck(db, '2026-11-23', 0, 1);
       expect(first?.decidedAt).toEqual(at);

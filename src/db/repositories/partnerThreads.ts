@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, jsonField, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
@@ -85,6 +85,26 @@ export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Pro
   return row?.actor ?? undefined;
 }
 
+/** When the author last confirmed or rewrote the held-back next move (the touch log's `edited` with `heldBack`). */
+export async function heldBackAnsweredAt(exec: Executor, handoffId: number): Promise<Date | undefined> {
+  const { handoffEvents } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ at: handoffEvents.at })
+      .from(handoffEvents)
+      .where(
+        and(
+          eq(handoffEvents.handoffId, handoffId),
+          eq(handoffEvents.type, 'edited'),
+          isNotNull(jsonField(exec, handoffEvents.detail, 'heldBack')),
+        ),
+      )
+      .orderBy(desc(handoffEvents.id))
+      .limit(1),
+  );
+  return row?.at ?? undefined;
+}
+
 /** Saves the partner's next move as its author confirmed or wrote it; the handoff as saved. */
 export async function savePartnerNextMove(
   exec: Tx,
@@ -108,7 +128,7 @@ export async function savePartnerNextMove(
 }
 
 /**
- * Accepted deals with no outcome yet and a partner channel, after `afterId`, by id, whose partner next move's date is
+ * Accepted deals not closed, with a partner channel, after `afterId`, by id, whose partner next move's date is
  * before `latestToday` or that moved before they were accepted: their partner text may have changed with time alone.
  */
 export async function findPartnerTextToRecheck(
@@ -123,9 +143,9 @@ export async function findPartnerTextToRecheck(
     .from(handoffs)
     .where(
       and(
-        // The next move shows only while the deal is accepted and nothing more happened yet.
+        // The next move shows only while the deal is accepted and not closed (a step keeps a move reaching past it).
         eq(handoffs.status, 'accepted'),
-        isNull(handoffs.outcome),
+        or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
         isNotNull(handoffs.partnerChannelId),
         // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE).
         or(

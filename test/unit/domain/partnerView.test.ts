@@ -144,8 +144,36 @@ describe('partnerView: what the partner may know', () => {
       ['lost', 'Jordan Seller'],
     ]);
     expect(views[2]?.reasonWording).toBe(LOST_REASONS.competitor.partnerSafe);
-    // Past the meeting the next move is no longer asked for.
-    expect(views[1]?.partnerNextMove).toBe('');
+    // After a loss the next move is no longer asked for.
+    expect(views[2]?.partnerNextMove).toBe('');
+  });
+
+  it('keeps the next move past a step when its date reaches past the step’s day, else holds it back (issue 50 item 6)', () => {
+    const at = Date.parse('2026-11-25T10:00:00Z');
+    const met = { ...step(2, 'meeting_held'), at } as PartnerFact;
+    const facts = [accepted(1), met];
+    const view = (date: string | null) =>
+      partnerView(
+        history(
+          handoff({ status: 'accepted', partnerNextMoveDate: date, aeTimeZone: 'Europe/Berlin' }),
+          facts,
+        ),
+      );
+    expect(view('2026-11-26')?.partnerNextMove).toBe('Dana introduces Jordan to Ken Ito, their CFO.');
+    // Due on the step's day or before, or with no date: written for before the step.
+    expect(view('2026-11-25')?.partnerNextMove).toBe('');
+    expect(view(null)?.partnerNextMove).toBe('');
+    // Confirmed (or rewritten) by its author after the step: it holds.
+    const later = partnerView(
+      history(handoff({ status: 'accepted', partnerNextMoveDate: null, aeTimeZone: 'Europe/Berlin' }), facts),
+      { answeredAt: at + 60_000 },
+    );
+    expect(later?.partnerNextMove).toBe('Dana introduces Jordan to Ken Ito, their CFO.');
+    const earlier = partnerView(
+      history(handoff({ status: 'accepted', partnerNextMoveDate: null, aeTimeZone: 'Europe/Berlin' }), facts),
+      { answeredAt: at - 60_000 },
+    );
+    expect(earlier?.partnerNextMove).toBe('');
   });
 
   it('a thread an earlier version started with a reassignment post reads "with our team", naming nobody', () => {

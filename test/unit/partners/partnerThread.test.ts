@@ -119,8 +119,9 @@ describe('partnerThread (real migrated SQLite file)', () => {
         decision: 'accepted',
         reasonCode: null,
       },
-      { kind: 'outcome', id: met.id, outcome: 'meeting_held', reasonCode: null },
-      { kind: 'outcome', id: lost.id, outcome: 'lost', reasonCode: 'timing' },
+      // With when each step was recorded: a next move is checked against it (issue 50 item 6).
+      { kind: 'outcome', id: met.id, outcome: 'meeting_held', reasonCode: null, at: at.getTime() },
+      { kind: 'outcome', id: lost.id, outcome: 'lost', reasonCode: 'timing', at: at.getTime() },
     ]);
   });
 });
