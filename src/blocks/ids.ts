@@ -21,7 +21,7 @@ export const CALLBACK_ID = {
 export const NEXT_MOVE_BLOCK_ID = { move: 'next_move_text', date: 'next_move_date' } as const;
 
 /** The cover modal's inputs: who answers for the AE, and the cover's last day. */
-export const COVER_BLOCK_ID = { cover: 'cover_user', until: 'cover_until' } as const;
+export const COVER_BLOCK_ID = { cover: 'cover_user', from: 'cover_away_from', until: 'cover_until' } as const;
 
 /** The note modal's one input. */
 export const NOTE_BLOCK_ID = 'note_text';

@@ -11,7 +11,7 @@ import { handoffMessage } from './handoffMessage.js';
 import { heldBackNotice } from './heldBackNotice.js';
 import type { SlackMessage } from './message.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
-import { mention, slackDate, userText, withdrawnBy } from './mrkdwn.js';
+import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
@@ -61,12 +61,20 @@ export interface SurfaceParams {
   /** An escalation policy's notice: its level (1-based), and whether the AE could still answer then. */
   level?: number;
   waiting?: boolean;
-  /** The AE went away during the window: their status, when they are back (ms), the cover they named. */
+  /**
+   * The AE went away during the window: their status, when they are back (ms), the cover they named; `awayDays`: away
+   * by the days they gave ("Mon 7 Dec to Fri 11 Dec"), not by their status.
+   */
   away?: string;
   back?: number;
   cover?: string;
-  /** An expiry while the AE was known to be away: the Slack status seen, or the cover they had named. */
+  awayDays?: string;
+  /**
+   * An expiry while the AE was known to be away: the Slack status seen, or the days away they gave (`expiredDays`);
+   * `expiredCover` only on rows queued before issue 50, when a cover named counted as away.
+   */
   expiredAway?: string;
+  expiredDays?: string;
   expiredCover?: string;
   /** A reassignment: who or what moved it, why, and what the partner had heard (the new AE's packet, the notices). */
   move?: MoveFacts;
@@ -80,7 +88,9 @@ export interface SurfaceParams {
 
 /** The absence an expiry surface records, as the notices take it. */
 const awayAtExpiry = (p: SurfaceParams) =>
-  p.expiredAway || p.expiredCover ? { status: p.expiredAway, cover: p.expiredCover } : undefined;
+  p.expiredAway || p.expiredDays || p.expiredCover
+    ? { status: p.expiredAway, days: p.expiredDays, cover: p.expiredCover }
+    : undefined;
 
 /** The window an expiry notice is about (its AE and due time as queued; the move's, on older rows). */
 const expiredWindow = (p: SurfaceParams, move: MoveFacts) => ({
@@ -183,7 +193,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'escalation':
       if (p.unassigned) return unassignedPast(h, p.unassigned);
       if (p.away)
-        return `:palm_tree: ${ae} was away (${userText(p.away, 100)}) while handoff ${title} waited for them.`;
+        return `:palm_tree: ${ae} was away (${awayWhy({ status: p.away, days: p.awayDays })}) while handoff ${title} waited for them.`;
       if (p.waiting)
         return `:mega: Handoff ${title} was still waiting for an answer from ${ae} (due ${at(p.due, h)}).`;
       return awayAtExpiry(p)
@@ -219,7 +229,8 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
       return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned, m.params.plan);
     case 'escalation':
       if (m.params.unassigned) return unassignedMessage(h, m.params.unassigned, m.params.plan);
-      if (m.params.away) return awayMessage(h, m.params.away, m.params.back, m.params.cover, m.params.plan);
+      if (m.params.away)
+        return awayMessage(h, m.params.away, m.params.back, m.params.cover, m.params.plan, m.params.awayDays);
       return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(m.params));
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '', m.params.move, readerOf(m));
