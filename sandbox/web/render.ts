@@ -218,6 +218,9 @@ const EMOJI: Record<string, string> = {
   no_entry: '⛔',
   mega: '📣',
   speech_balloon: '💬',
+  mag: '🔍',
+  fast_forward: '⏩',
+  leftwards_arrow_with_hook: '↩️',
   // The statuses the app reads as away (AWAY_STATUS_EMOJI's defaults), shown in the review and the owner's notice.
   palm_tree: '🌴',
   airplane: '✈️',
