@@ -838,9 +838,16 @@ $<HTMLSelectElement>('#who').addEventListener('change', (event) => {
   void refresh();
 });
 
-for (const button of document.querySelectorAll<HTMLButtonElement>('[data-advance]')) {
+const clockButtons = [...document.querySelectorAll<HTMLButtonElement>('[data-advance]')];
+for (const button of clockButtons) {
   button.addEventListener('click', () => {
-    void post('/api/clock', { businessDays: Number(button.dataset.advance) }).then(refresh);
+    // A move runs every job due on the way and can take a while: the buttons wait for it, so one click is one move.
+    for (const b of clockButtons) b.disabled = true;
+    void post('/api/clock', { businessDays: Number(button.dataset.advance) })
+      .then(refresh)
+      .finally(() => {
+        for (const b of clockButtons) b.disabled = false;
+      });
   });
 }
 

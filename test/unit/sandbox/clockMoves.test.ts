@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { sandboxUsers } from '../../../sandbox/cast.js';
+import { postToSandbox, sandboxWorld } from '../../support/sandboxWorld.js';
+
+/**
+ * The clock control, through the sandbox's own API as the page uses it: moves asked for while one is under way are
+ * moves of their own, each from where the last left the clock, and what the page says was moved is what was moved.
+ */
+const ZONE = 'America/New_York';
+// Monday 30 November 2026, 10:00 in New York: no holiday in the days after it.
+const START = DateTime.fromISO('2026-11-30T10:00', { zone: ZONE });
+const world = sandboxWorld('clock-moves', { startAt: START.toJSDate() });
+
+async function clockShown(): Promise<{ now: string; advancedBusinessDays: number }> {
+  const response = await fetch(`${world.sandbox.url}api/state?user=${sandboxUsers.author.id}`);
+  const state = (await response.json()) as { clock: { now: string; advancedBusinessDays: number } };
+  return state.clock;
+}
+
+describe('the clock control', () => {
+  it('counts the business days it moved: three +1 clicks in a row move three days, and the page says 3', async () => {
+    // Three moves asked for at once, as three clicks arrive while the first move still runs the jobs on its way.
+    await Promise.all([1, 2, 3].map(() => world.sandbox.advanceBusinessDays(1)));
+    const clock = await clockShown();
+    expect(DateTime.fromISO(clock.now, { zone: ZONE }).toISODate()).toBe('2026-12-03');
+    expect(clock.advancedBusinessDays).toBe(3);
+  });
+
+  it('moves one business day from a Friday to the Monday, and counts it as one', async () => {
+    // Thursday 3 December -> Friday 4, then one more -> Monday 7.
+    await postToSandbox(world.sandbox, 'clock', { user: sandboxUsers.author.id, businessDays: 1 });
+    await postToSandbox(world.sandbox, 'clock', { user: sandboxUsers.author.id, businessDays: 1 });
+    const clock = await clockShown();
+    expect(DateTime.fromISO(clock.now, { zone: ZONE }).toISODate()).toBe('2026-12-07');
+    expect(clock.advancedBusinessDays).toBe(5);
+  });
+});
