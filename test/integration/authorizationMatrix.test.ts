@@ -104,6 +104,9 @@ interface Seen {
   ownerDm: number;
 }
 
+/** The actors whose command names another workspace than ours, or none. */
+const FOREIGN_COMMAND: readonly ActorKey[] = ['external', 'aeForeignTeam', 'noTeamId'];
+
 interface CellPlan {
   allowed: boolean;
   act(seen: Seen): Promise<Reply>;
@@ -115,6 +118,11 @@ interface CellPlan {
   readOnly?: boolean;
   /** A button in a message: allowed, it answers with no ephemeral at all. */
   silentWhenAllowed?: boolean;
+  /**
+   * Not this installation's request (issue 50 item 24): a command naming no workspace of ours is acknowledged and
+   * ignored before any listener, so nobody is answered and nothing is stored.
+   */
+  ignored?: boolean;
 }
 
 const uploadStarts = (h: Harness) => h.slack.calls.filter((c) => c.method === 'files.getUploadURLExternal');
@@ -137,6 +145,13 @@ async function runCell(h: Harness, plan: CellPlan): Promise<void> {
       expect(h.slack.responses.filter((r) => r.url === reply.url)).toEqual([]);
     }
     expectNotRefused(h, reply, plan.refusal);
+  } else if (plan.ignored) {
+    await settled(h);
+    if (reply.via === 'response_url')
+      expect(h.slack.responses.filter((r) => r.url === reply.url)).toEqual([]);
+    expect(await snapshot(h)).toEqual(before);
+    expect(h.slack.callsTo('views.open')).toHaveLength(seen.opens);
+    expect(uploadStarts(h)).toHaveLength(seen.uploads);
   } else {
     expect(await refusalText(h, reply)).toBe(plan.refusal);
     await settled(h);
@@ -977,16 +992,20 @@ describe('authorization matrix: slash commands', () => {
   for (const row of COMMANDS) {
     describe(`${row.name}: allowed for ${row.allowed.join(', ')}`, () => {
       for (const key of OTHER_ACTORS) {
-        const allowed = row.allowed.includes(key);
+        // Slack sends a command with the workspace it was typed in; people of another organization cannot run ours.
+        // One that names another workspace, or none, is another installation's: ignored (item 24).
+        const ignored = FOREIGN_COMMAND.includes(key);
+        const allowed = !ignored && row.allowed.includes(key);
         cell(
           'command',
           row.name,
           key,
-        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        )(`${OTHER_ACTOR_LABEL[key]}: ${ignored ? 'ignored' : allowed ? 'allowed' : 'refused'}`, async () => {
           const { text, effect, forbidden } = await row.prepare(h, pool);
           const fields = commandFieldsFor(key);
           await runCell(h, {
             allowed,
+            ignored,
             refusal:
               key === 'external'
                 ? commandReply.external()
