@@ -187,6 +187,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     CRM_POLL_SECONDS: String(CRM_POLL_SECONDS),
     ESCALATION_POLICY_FILE: SANDBOX_POLICY_FILE,
     ...opts.env,
+    // The app's receiver on this machine only, as the page and the fakes: nothing of the sandbox is on the network.
+    HOST: '127.0.0.1',
   });
   const database: AppDatabase = openDatabase(config.databasePath);
   await seedPartnerDirectory(database, clock.now());

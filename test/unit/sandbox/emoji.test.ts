@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emojiChar, mrkdwnToHtml } from '../../../sandbox/web/render.js';
+import { emojiChar, mrkdwnToHtml, type RenderContext } from '../../../sandbox/web/render.js';
 
 /**
  * Every emoji code the app writes shows as its character in the sandbox page, never as `:text:`: the renderer's
@@ -32,6 +32,14 @@ const appCodes = [
   .filter((code) => !NOT_EMOJI.has(code))
   .sort();
 
+const ctx: RenderContext = {
+  userName: (id) => id,
+  channelName: (id) => id,
+  fileUrl: () => undefined,
+  users: [],
+  channels: [],
+};
+
 describe('the emoji the app uses', () => {
   it('finds the codes the app writes (the scan itself works)', () => {
     expect(appCodes).toEqual(
@@ -45,7 +53,7 @@ describe('the emoji the app uses', () => {
   });
 
   it('shows :mag: and :fast_forward: in a message as their characters', () => {
-    expect(mrkdwnToHtml(':mag: Salesforce was searched')).toContain('🔍</span> Salesforce was searched');
-    expect(mrkdwnToHtml(':fast_forward: The deal moved on')).toContain('⏩</span> The deal moved on');
+    expect(mrkdwnToHtml(':mag: Salesforce was searched', ctx)).toContain('🔍</span> Salesforce was searched');
+    expect(mrkdwnToHtml(':fast_forward: The deal moved on', ctx)).toContain('⏩</span> The deal moved on');
   });
 });
