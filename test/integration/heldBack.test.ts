@@ -37,9 +37,13 @@ import { people } from '../support/people.js';
 const start = partnerHarnesses();
 const pat = people.author.id;
 
-/** The author's DMs asking about the held-back move. */
+/** The author's DMs asking about the held-back move (their notification text, item 33: "Handoff #N · account (partner): ..."). */
 const asks = (h: Harness) =>
-  dmOf(h, pat).filter((m) => (m.text ?? '').includes('your next move for them on'));
+  dmOf(h, pat).filter((m) =>
+    /^Handoff #\d+ · Northwind Logistics \(Meridian Cloud Consulting\): Meridian Cloud Consulting is not shown your next move for them\.$/.test(
+      m.text ?? '',
+    ),
+  );
 
 async function recheck(h: Harness) {
   await quiet(h);
