@@ -104,8 +104,9 @@ describe('edit while undecided', () => {
       8000,
       'the reply under the AE DM',
     );
+    // Its notification text names the handoff (item 33: read on a lock screen without the packet above it).
     expect(reply.text).toBe(
-      `:pencil2: <@${people.author.id}> edited this packet: Seller next move. The message above shows the new version; the deadline has not moved.`,
+      `Handoff #${handoff.id} · Northwind Logistics (Meridian Cloud Consulting): :pencil2: <@${people.author.id}> edited this packet: Seller next move. The message above shows the new version; the deadline has not moved.`,
     );
   });
 
