@@ -4,9 +4,16 @@
  * holding one could not be moved to Postgres. No one types a NUL on purpose, and Slack shows none: what a person
  * typed around it is kept. Every string of a modal submission, a slash command's text, an action's value, an event's
  * text: the body is changed in place, so Bolt's `command`, `view`, `action` and `event` (parts of it) are too.
+ * Identifiers are not text: an id holding a NUL (`U0AE\u0000`) is kept as sent, so it names no one of ours and is
+ * refused as before; removing the NUL would have made it the AE's own id (a near miss let through as the AE).
  */
 
 const NUL = '\u0000';
+
+/** Keys whose strings are Slack identifiers (ids, and an event's `user`, `team`, `channel`, `enterprise`). */
+const ID_KEYS = new Set(['id', 'user', 'team', 'channel', 'enterprise']);
+const isIdKey = (key: string | number) =>
+  typeof key === 'string' && (ID_KEYS.has(key) || key.endsWith('_id'));
 
 /** Removes NUL from every string in `value`, in place; returns how many strings held one. */
 export function stripNul(value: unknown): number {
@@ -17,7 +24,7 @@ export function stripNul(value: unknown): number {
     : Object.entries(value);
   for (const [key, item] of entries) {
     if (typeof item === 'string') {
-      if (!item.includes(NUL)) continue;
+      if (!item.includes(NUL) || isIdKey(key)) continue;
       (value as Record<string | number, unknown>)[key] = item.replaceAll(NUL, '');
       changed += 1;
     } else changed += stripNul(item);
