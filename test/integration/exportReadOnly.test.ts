@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -163,6 +164,13 @@ describe('npm run export reads the database and writes nothing', () => {
         await addHandoffs(app, ['Alpha Freight']);
         app.sqlite.pragma('wal_autocheckpoint = 0');
         await addHandoffs(app, ['In The Log']);
+        // The app makes its files 0600 (db/privateFiles.ts): the operator lets the unprivileged user's group read
+        // them, and nothing more, as they would for a reporting account.
+        for (const name of ['handoff.db', 'handoff.db-shm', 'handoff.db-wal']) {
+          expect(statSync(join(folder, name)).mode & 0o777).toBe(0o600);
+          chownSync(join(folder, name), process.getuid?.() ?? 0, NOBODY);
+          chmodSync(join(folder, name), 0o640);
+        }
         chmodSync(folder, 0o555);
         const before = snapshot(folder);
         expect(Object.keys(before)).toEqual(['handoff.db', 'handoff.db-shm', 'handoff.db-wal']);
