@@ -68,14 +68,28 @@ export class SandboxClock implements Clock {
   /** Business days the clock control has moved, for the page. */
   businessDays = 0;
   /** Starts at `startAt` (default: now), then runs with real time. */
+  private readonly initialOffset: number;
   constructor(startAt?: Date) {
     this.offsetMs = startAt ? startAt.getTime() - Date.now() : 0;
+    this.initialOffset = this.offsetMs;
   }
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
   advance(ms: number): void {
     this.offsetMs += ms;
+    this.offsets.push({ from: Date.now(), offset: this.offsetMs });
+  }
+  /** The offsets the clock had, each from the real time it was set (the first: from the start). */
+  private readonly offsets: { from: number; offset: number }[] = [];
+  /**
+   * The sandbox time at a real time (ms) now past: what the clock read then. The fake Slack stamps its calls and
+   * response_url answers in real time; the page places ephemerals among messages (stamped in sandbox time) by this.
+   */
+  at(realMs: number): number {
+    let offset = this.initialOffset;
+    for (const o of this.offsets) if (o.from <= realMs) offset = o.offset;
+    return realMs + offset;
   }
   get offset(): number {
     return this.offsetMs;
@@ -723,7 +737,8 @@ class PageState {
 
   snapshot(user: SandboxUser, clock: SandboxClock) {
     this.syncModals();
-    const ephemerals = this.ephemeralsFor(user.id);
+    // In sandbox time, as the messages' ts: after a move of the clock they sort among them, not before them all.
+    const ephemerals = this.ephemeralsFor(user.id).map((e) => ({ ...e, at: clock.at(e.at) }));
     const dm = this.slack.dmChannelFor(user.id);
     const internal = user.team_id === TEAM;
     const conversations = [

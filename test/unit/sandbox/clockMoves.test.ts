@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sandboxUsers } from '../../../sandbox/cast.js';
 import { postToSandbox, sandboxWorld } from '../../support/sandboxWorld.js';
 
@@ -34,5 +34,32 @@ describe('the clock control', () => {
     const clock = await clockShown();
     expect(DateTime.fromISO(clock.now, { zone: ZONE }).toISODate()).toBe('2026-12-07');
     expect(clock.advancedBusinessDays).toBe(5);
+  });
+});
+
+describe('ephemerals after a move of the clock', () => {
+  it('are placed in sandbox time, after the messages before them (not at the real time, days earlier)', async () => {
+    const { author } = sandboxUsers;
+    const channel = 'C0INTERNAL';
+    const before = world.sandbox.clock.now().getTime();
+    const sent = await postToSandbox(world.sandbox, 'command', {
+      user: author.id,
+      channel,
+      text: '/handoff help',
+    });
+    expect(sent.status).toBe(200);
+    // The app answers on the command's response_url after its ack: the note is there once that request was made.
+    const notes = await vi.waitFor(async () => {
+      const response = await fetch(`${world.sandbox.url}api/state?user=${author.id}`);
+      const state = (await response.json()) as {
+        conversations: { id: string; ephemerals: { text: string; at: number }[] }[];
+      };
+      const found = state.conversations.find((c) => c.id === channel)?.ephemerals ?? [];
+      expect(found.length).toBeGreaterThan(0);
+      return found;
+    });
+    const last = notes.at(-1);
+    expect(last?.at).toBeGreaterThanOrEqual(before);
+    expect(last?.at).toBeLessThanOrEqual(world.sandbox.clock.now().getTime());
   });
 });
