@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
@@ -303,8 +304,26 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
         );
         expect(answer).toEqual({});
       }
+      // Issue 50 item 2: the AE or an admin records a step; the author (also the owner) only reports it, and the
+      // AE confirms it with one click before the partner hears anything.
+      const reported = actor === AUTHOR;
+      if (reported) {
+        const pending = await waitFor(
+          async () =>
+            (
+              await h.database.db
+                .select()
+                .from(h.tables.outcomeReports)
+                .where(eq(h.tables.outcomeReports.handoffId, id))
+            ).find((r) => r.status === 'pending' && r.outcome === outcome),
+          4000,
+          `the ${outcome} report`,
+        );
+        expect((await current(id)).outcome).toBe(row.outcome);
+        await click(ACTION_ID.reportConfirm, String(pending.id), ae);
+      }
       await waitFor(async () => (await current(id)).outcome === outcome, 4000, `the ${outcome} outcome`);
-      return `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''} by ${actor.id}`;
+      return `outcome:${outcome}${outcome === 'lost' ? `:${s.lostReason}` : ''} ${reported ? `reported by ${actor.id}, confirmed by ${ae.id}` : `by ${actor.id}`}`;
     }
   }
 }
