@@ -6,9 +6,10 @@ import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { type Tables, tablesOf } from '../../src/db/engine.js';
-import { dueHeads } from '../../src/db/repositories/outbox.js';
+import { dueHeads, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { type AppStorage, postgresStorage, sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/logger.js';
+import { DELIVERY_KINDS } from '../../src/outbox/kinds/table.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
@@ -205,8 +206,11 @@ export async function quiet(
     h.slack.calls.every((c) => c.status !== 0) &&
     h.slack.events.every((e) => !e.url || e.status !== undefined) &&
     // The worker's own question: which conversations have a message due now (a later one waits behind its head),
-    // leaving out the methods held by a 429's Retry-After.
-    (await dueHeads(h.database.db, h.clock.now(), 1, [], h.app.outbox.heldMethods())).length === 0;
+    // leaving out the methods held by a 429's Retry-After, and the rows of any other limit held so (a CRM's 429
+    // holds its rows in pacing alone, due by the clock until the test steps it past the wait).
+    (await notHeld(h.app.outbox.heldLimits(), () =>
+      dueHeads(h.database.db, h.clock.now(), 500, [], h.app.outbox.heldMethods()),
+    )) === 0;
   const deadline = Date.now() + timeoutMs;
   for (let stable = 0; stable < 2; ) {
     await h.app.outbox.idle();
@@ -217,6 +221,12 @@ export async function quiet(
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** How many of the due heads no held limit holds back (the kind's limit, as the worker's pacing reads it). */
+async function notHeld(held: string[], due: () => Promise<OutboxRow[]>): Promise<number> {
+  const holds = new Set(held);
+  return (await due()).filter((row) => !holds.has(DELIVERY_KINDS[row.method].limitKey(row))).length;
 }
 
 /** Waits a fixed time: only for what `quiet` cannot see (a timer inside the test itself). Prefer `quiet`. */
