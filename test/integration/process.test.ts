@@ -79,7 +79,9 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
       DATABASE_PATH: databasePath,
     });
     try {
-      await p.healthy();
+      // The built app takes many seconds to load on a loaded machine (the cases above take as long to exit on a
+      // setting): its first log line can come after 15 s. healthy() still fails at once if the app exits.
+      await p.healthy(60_000);
       const health = await fetch(`${p.url()}/healthz`);
       expect(health.status, p.out() + p.err()).toBe(200);
       expect(await health.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
@@ -97,7 +99,7 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
       p.child.kill('SIGKILL');
       await slack.stop();
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 /** One request with node:http, so that the bytes of the body (none for HEAD) are counted as they came. */
