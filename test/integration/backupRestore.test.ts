@@ -206,7 +206,8 @@ describe('npm run backup copies the live database while the app runs', () => {
     expect(itself.stderr).toBe(
       `${join(dir, 'live', 'handoff.db')} is the database itself: choose another file.\n`,
     );
-  });
+    // Four runs of the built command, one after another: seconds each on a loaded two-core machine.
+  }, 60_000);
 });
 
 describe('npm run backup checks the copy', () => {

@@ -527,7 +527,7 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
       'malformed: JSON body is not an object',
       'malformed: payload is not a JSON object',
     ]);
-  }, 30_000);
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -614,7 +614,7 @@ describe('defects found earlier under other content types (fixed: each property 
     expect(result).toMatchObject({ alive: true, healthz: 200 });
     expect(result.statuses?.every((status) => status >= 400 && status < 500)).toBe(true);
     expect(result.errors).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it('the content-type properties saw no problem other than the defect each one pins (nothing written, no other error)', () => {
     expect(offTarget).toEqual([]);
@@ -679,7 +679,8 @@ async function againstBuiltApp(requests: { body: string; contentType: string }[]
     ]);
   try {
     let status = 0;
-    for (let tries = 0; tries < 100 && status !== 200 && exitCode === undefined; tries += 1) {
+    // Up to 45 s: loading the built app takes seconds on a loaded two-core machine (it polls; no fixed wait).
+    for (let tries = 0; tries < 450 && status !== 200 && exitCode === undefined; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       if (port) status = await health();
     }
