@@ -77,7 +77,9 @@ export function spawnApp(
     err: () => stderr,
     port: () => port,
     url,
-    async healthy(timeoutMs = 15_000) {
+    // A deadline, not a wait: it returns as soon as /healthz answers 200 (loading the built app takes seconds on a
+    // loaded two-core machine).
+    async healthy(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (code !== undefined)
