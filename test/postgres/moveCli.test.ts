@@ -124,7 +124,8 @@ describe('npm run migrate-to-postgres (dist/migrateToPostgres.js)', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^The SQLite file newer\.db was migrated by a newer version of this app/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
-  });
+    // Several runs of the built command, one after another: seconds each on a loaded two-core machine.
+  }, 90_000);
 
   it('warns that what the app writes afterwards is not copied when the app is running on the file, and copies', async () => {
     const url = await createDatabase('move_cli_running', 'mover');
