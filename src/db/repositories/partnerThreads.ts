@@ -65,12 +65,15 @@ export async function latestAeName(exec: Executor, aeUserId: string): Promise<st
   )?.name;
 }
 
-/** Who last answered about the handoff's held-back next move (an edit recorded with `heldBack`), if anyone did. */
-export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Promise<string | undefined> {
+/** The last answer about the handoff's held-back next move (the touch log's `edited` with `heldBack`), if any. */
+async function lastHeldBackAnswer(
+  exec: Executor,
+  handoffId: number,
+): Promise<{ actor: string | null; at: Date } | undefined> {
   const { handoffEvents } = tablesOf(exec);
-  const row = await first(
+  return await first(
     exec
-      .select({ actor: handoffEvents.actorUserId })
+      .select({ actor: handoffEvents.actorUserId, at: handoffEvents.at })
       .from(handoffEvents)
       .where(
         and(
@@ -82,27 +85,16 @@ export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Pro
       .orderBy(desc(handoffEvents.id))
       .limit(1),
   );
-  return row?.actor ?? undefined;
+}
+
+/** Who last answered about the handoff's held-back next move (an edit recorded with `heldBack`), if anyone did. */
+export async function heldBackAnsweredBy(exec: Executor, handoffId: number): Promise<string | undefined> {
+  return (await lastHeldBackAnswer(exec, handoffId))?.actor ?? undefined;
 }
 
 /** When the author last confirmed or rewrote the held-back next move (the touch log's `edited` with `heldBack`). */
 export async function heldBackAnsweredAt(exec: Executor, handoffId: number): Promise<Date | undefined> {
-  const { handoffEvents } = tablesOf(exec);
-  const row = await first(
-    exec
-      .select({ at: handoffEvents.at })
-      .from(handoffEvents)
-      .where(
-        and(
-          eq(handoffEvents.handoffId, handoffId),
-          eq(handoffEvents.type, 'edited'),
-          isNotNull(jsonField(exec, handoffEvents.detail, 'heldBack')),
-        ),
-      )
-      .orderBy(desc(handoffEvents.id))
-      .limit(1),
-  );
-  return row?.at ?? undefined;
+  return (await lastHeldBackAnswer(exec, handoffId))?.at ?? undefined;
 }
 
 /** Saves the partner's next move as its author confirmed or wrote it; the handoff as saved. */
