@@ -89,8 +89,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'receiverLimits',
   'reviewDraftParse',
   'slackEventsChannels',
-  // slackEventsRevoked: 3 of 4 fail on Postgres since issue 50 item 23 (the revocation kept in slack_revocations):
-  // a replica reads 200 where 503 is due, and a Send while revoked misses the 3 s ack. Out until fixed (closing note).
+  'slackEventsRevoked',
   'digest',
   'outboxParking',
   'revopsHome',

@@ -22,6 +22,20 @@ export { SIGNATURE_WINDOW_MS } from './receiver/headers.js';
 export { createRefusalLog, REFUSALS_LOGGED_PER_REASON } from './receiver/refusals.js';
 export { MAX_BODY_DEPTH, malformedReason } from './receiver/shape.js';
 
+/**
+ * Events whose listener finishes before Slack gets its 200 (Bolt acks the others first, as it does by default): Slack
+ * retries one the app failed to keep. The uninstall and the revoked token are kept in the database for every process
+ * on it (runtime/revocations.ts); acked first, a second replica could read the database before the write (and a
+ * process that died in between would forget it).
+ */
+export const KEPT_BEFORE_ACK: ReadonlySet<string> = new Set(['app_uninstalled', 'tokens_revoked']);
+
+/** Whether this body is an Events API callback of one of KEPT_BEFORE_ACK. */
+function keptBeforeAck(body: Record<string, unknown>): boolean {
+  const event = body.event as { type?: unknown } | undefined;
+  return body.type === 'event_callback' && typeof event?.type === 'string' && KEPT_BEFORE_ACK.has(event.type);
+}
+
 /** Bolt's own body limit (4 MB, its `bodyLimit`): a body declaring more is refused 413 from its headers. */
 export const BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -202,13 +216,15 @@ class GuardedReceiver extends HTTPReceiver {
    * The body, read once above exactly as Bolt reads it, given to the app the way a Bolt receiver does (the Receiver
    * contract: `processEvent` with an ack bound to the response, Bolt's own `HTTPResponseAck` and default handlers).
    * Bolt's request listener would read and parse the body a second time (about 6% of an Accept's CPU). The app is
-   * built without `processBeforeResponse` (its listeners ack first), so there is no stored response to send.
+   * built without `processBeforeResponse` (its listeners ack first), but for the events it must keep before Slack is
+   * told they arrived (KEPT_BEFORE_ACK): their answer is held until the listener is done, and sent then.
    */
   private async dispatch(app: App, req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
     const logger = this.opts.boltLogger;
+    const before = keptBeforeAck(body);
     const ack = new HTTPResponseAck({
       logger,
-      processBeforeResponse: false,
+      processBeforeResponse: before,
       unhandledRequestHandler: http.defaultUnhandledRequestHandler,
       httpRequest: req,
       httpRequestBody: body,
@@ -222,6 +238,8 @@ class GuardedReceiver extends HTTPReceiver {
         retryReason: http.extractRetryReasonFromHTTPRequest(req),
         customProperties: {},
       });
+      // An event kept before its ack: the answer Bolt's ack stored, sent now that the listener is done.
+      if (ack.storedResponse !== undefined) http.buildContentResponse(res, ack.storedResponse);
     } catch (error) {
       const handled = await http.defaultProcessEventErrorHandler({
         error: error as Error,

@@ -80,10 +80,15 @@ export class SlackConnection {
     this.record = record;
   }
 
-  /** Slack told this process by an event: kept for every process first, then this one is disconnected. */
+  /**
+   * Slack told this process by an event: this one is disconnected at once, and the word kept for every process (the
+   * event's ack waits for the write: receiver.ts KEPT_BEFORE_ACK; a write that fails fails the event, which Slack
+   * sends again).
+   */
   async revokeEverywhere(by: Revocation): Promise<boolean> {
+    const news = this.revoke(by);
     await this.record?.write(by);
-    return this.revoke(by);
+    return news;
   }
 
   /**

@@ -4,7 +4,8 @@ import type { HandlerDeps } from '../deps.js';
 /**
  * The app was uninstalled from the workspace: its bot token no longer works. Nothing more is sent (the outbox keeps
  * every message waiting), `/healthz` says so, and all data stays; logged as an error once (runtime/health.ts). Kept in
- * the database before the event is acknowledged, so every process on it stops too (runtime/revocations.ts).
+ * the database before the event is acknowledged (receiver.ts KEPT_BEFORE_ACK), so every process on it stops too
+ * (runtime/revocations.ts).
  */
 export function appUninstalled(deps: HandlerDeps) {
   return async (_args: SlackEventMiddlewareArgs<'app_uninstalled'> & AllMiddlewareArgs) => {
