@@ -15,6 +15,7 @@ import { type BudgetLoad, ByteBudget, readBody } from './receiver/budget.js';
 import { checkHeaders, headerValue, isSlackRequest } from './receiver/headers.js';
 import { createClockWarning, createRefusalLog, describe } from './receiver/refusals.js';
 import { readSlackBody } from './receiver/shape.js';
+import { processRequestClock, REQUEST_KEY, type SlackRequest } from './runtime/lateAnswers.js';
 import type { RequestActivity } from './runtime/requestActivity.js';
 
 export { ByteBudget } from './receiver/budget.js';
@@ -78,6 +79,8 @@ interface ReceiverOptions {
   now?: () => number;
   /** Counts the Slack requests being answered, from their headers to their answer (background work waits for them). */
   activity?: Pick<RequestActivity, 'begin'>;
+  /** When a request's headers arrived, for how late its answer was (runtime/lateAnswers.ts): monotonic milliseconds. */
+  requestClock?: () => number;
 }
 
 /**
@@ -152,6 +155,7 @@ class GuardedReceiver extends HTTPReceiver {
   }
 
   private slackRequest(req: IncomingMessage, res: ServerResponse) {
+    const arrivedAt = (this.opts.requestClock ?? processRequestClock)();
     if (this.opts.activity) res.once('close', this.opts.activity.begin());
     const nowMs = (this.opts.now ?? Date.now)();
     const checked = checkHeaders(req, nowMs, BODY_LIMIT);
@@ -176,7 +180,7 @@ class GuardedReceiver extends HTTPReceiver {
         if (!('chunks' in result)) return this.refuse(req, res, result.status, result.reason, true);
         if (!timingSafeEqual(mac.digest(), signature))
           return this.refuse(req, res, 401, 'signature mismatch', false);
-        this.signed(req, res, Buffer.concat(result.chunks, result.size));
+        this.signed(req, res, Buffer.concat(result.chunks, result.size), arrivedAt);
       })
       .catch((error: unknown) => {
         // Nothing above should throw; if it does, the request still gets an answer.
@@ -190,7 +194,7 @@ class GuardedReceiver extends HTTPReceiver {
   }
 
   /** A correctly signed body, whole: refused if malformed, answered if `app_rate_limited`, else the app's. */
-  private signed(req: IncomingMessage, res: ServerResponse, raw: Buffer) {
+  private signed(req: IncomingMessage, res: ServerResponse, raw: Buffer, arrivedAt: number) {
     const { verdict, body } = readSlackBody(headerValue(req, 'content-type'), raw.toString('utf8'));
     if (verdict && 'problem' in verdict)
       return this.refuse(req, res, 400, `malformed: ${verdict.problem}`, false);
@@ -206,7 +210,7 @@ class GuardedReceiver extends HTTPReceiver {
       res.end();
       return;
     }
-    if (body && this.served) return void this.dispatch(this.served, req, res, body);
+    if (body && this.served) return void this.dispatch(this.served, req, res, body, { arrivedAt });
     // What Bolt answers itself (a URL verification), from the body as it came.
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
     this.bolt(req, res);
@@ -218,8 +222,19 @@ class GuardedReceiver extends HTTPReceiver {
    * Bolt's request listener would read and parse the body a second time (about 6% of an Accept's CPU). The app is
    * built without `processBeforeResponse` (its listeners ack first), but for the events it must keep before Slack is
    * told they arrived (KEPT_BEFORE_ACK): their answer is held until the listener is done, and sent then.
+   *
+   * The request's record (`request`, runtime/lateAnswers.ts) goes with it in Bolt's context: when its headers came,
+   * and whether Bolt answered it itself. Bolt answers 404 when no ack came within its own 3 s; a listener that saved
+   * before answering and acks after that is not made to fail (its ack would write a second answer): its answer was
+   * late, and the app tells its person what was saved.
    */
-  private async dispatch(app: App, req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
+  private async dispatch(
+    app: App,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    request: SlackRequest,
+  ) {
     const logger = this.opts.boltLogger;
     const before = keptBeforeAck(body);
     const ack = new HTTPResponseAck({
@@ -230,13 +245,22 @@ class GuardedReceiver extends HTTPReceiver {
       httpRequestBody: body,
       httpResponse: res,
     });
+    const answer = ack.bind();
+    let acked = false;
     try {
       await app.processEvent({
         body,
-        ack: ack.bind(),
+        ack: async (response) => {
+          const boltAnswered = !acked && !before && res.headersSent;
+          acked = true;
+          if (!boltAnswered) return answer(response);
+          // Bolt's 404 went out (no ack within its 3 s): Slack has its answer, an error; this one is dropped.
+          request.answeredByBolt = true;
+          ack.ack();
+        },
         retryNum: http.extractRetryNumFromHTTPRequest(req),
         retryReason: http.extractRetryReasonFromHTTPRequest(req),
-        customProperties: {},
+        customProperties: { [REQUEST_KEY]: request },
       });
       // An event kept before its ack: the answer Bolt's ack stored, sent now that the listener is done.
       if (ack.storedResponse !== undefined) http.buildContentResponse(res, ack.storedResponse);
