@@ -93,6 +93,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'digest',
   'outboxParking',
   'revopsHome',
+  'lateAnswers',
 ];
 
 export default defineConfig({

@@ -5,10 +5,12 @@ import type { HandlerDeps } from './handlers/index.js';
 import { registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
 import { stripNul } from './handlers/nul.js';
+import { tellIfLate } from './handlers/saved.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
 import type { SlackConnection } from './runtime/health.js';
+import { processRequestClock, REQUEST_KEY, requestIn } from './runtime/lateAnswers.js';
 import type { RequestActivity } from './runtime/requestActivity.js';
 import type { StorageHealth } from './runtime/storageHealth.js';
 import { slackClientOptions } from './slackClients.js';
@@ -23,6 +25,11 @@ export interface AppDeps {
   background: BackgroundWork;
   /** The receiver counts the requests it is answering here; the outbox gives them the CPU first. */
   activity?: RequestActivity;
+  /**
+   * How long a Slack request waited for its answer is measured on this (monotonic milliseconds; the process's own by
+   * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
+   */
+  requestClock?: () => number;
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
@@ -95,8 +102,35 @@ function transport(deps: AppDeps) {
       logger: logger.child({ component: 'receiver' }),
       boltLogger: slackLogger(logger, 'bolt-receiver'),
       ...(deps.activity ? { activity: deps.activity } : {}),
+      ...(deps.requestClock ? { requestClock: deps.requestClock } : {}),
     }),
   };
+}
+
+/**
+ * Wraps every request's ack. Returns which requests a listener answered: a failure after its answer (after its
+ * commit) must not be told as a failure. And each request's record (runtime/lateAnswers.ts): a listener that saved
+ * before an answer that came late has its person told it was saved. The receiver made the record when the headers
+ * came; Socket Mode's requests count from here.
+ */
+function watchAnswers(app: App, deps: AppDeps): WeakSet<object> {
+  const answered = new WeakSet<object>();
+  const requestClock = deps.requestClock ?? processRequestClock;
+  const told = { replies: deps.handlers.replies, logger: deps.logger };
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const request = requestIn(event.customProperties ?? {}) ?? { arrivedAt: requestClock() };
+    return processEvent({
+      ...event,
+      customProperties: { ...event.customProperties, [REQUEST_KEY]: request },
+      ack: async (response) => {
+        answered.add(event.body);
+        await event.ack(response);
+        await tellIfLate({ ...told, now: requestClock() }, request, event.body);
+      },
+    });
+  };
+  return answered;
 }
 
 /**
@@ -125,17 +159,7 @@ export function buildApp(deps: AppDeps): App {
     clientOptions: slackClientOptions(config, logger, 'interactive', undefined, deps.health.slack),
   });
 
-  // Which requests a listener answered: a failure after its answer (after its commit) must not be told as a failure.
-  const answered = new WeakSet<object>();
-  const processEvent = app.processEvent.bind(app);
-  app.processEvent = (event) =>
-    processEvent({
-      ...event,
-      ack: async (response) => {
-        answered.add(event.body);
-        return event.ack(response);
-      },
-    });
+  const answered = watchAnswers(app, deps);
 
   // A request Slack signed for another installation of the app (another workspace, another app): ignored, logged.
   // What is ours loses any NUL character before a listener reads it (Postgres refuses them: handlers/nul.ts).

@@ -78,6 +78,7 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
     handlers: services.handlers,
     background,
     activity: wired.activity,
+    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
     health: {
       storage: new StorageHealth(opts.storage, logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,

@@ -50,6 +50,8 @@ export interface StartOptions extends Base {
   timers?: Timers;
   /** Told why the start is waiting (Slack unreachable …): the status server's /healthz says it. */
   onWaiting?: (reason: string) => void;
+  /** How long Slack requests wait for their answers (app.ts `AppDeps`): the process's monotonic clock by default. */
+  requestClock?: () => number;
 }
 
 export interface Services {

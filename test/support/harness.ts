@@ -16,6 +16,7 @@ import { FakeSlack } from './fakeSlack.js';
 import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEngine.js';
 import { slashCommand } from './payloads.js';
 import { channels, people, rivalPeople, teams } from './people.js';
+import { RequestClock } from './requestClock.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
@@ -38,6 +39,8 @@ export interface Harness {
   tables: Tables;
   config: Config;
   clock: TestClock;
+  /** How long requests wait for their answers: still (none late) until the test makes answers take longer. */
+  requestClock: RequestClock;
   eventsUrl: string;
   baseUrl: string;
   /** Everything the app logged, as parsed JSON lines. */
@@ -120,12 +123,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     : sqliteStorage(openDatabase(databasePath));
   const database = harnessDatabase(storage);
   const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
+  const requestClock = new RequestClock();
   const app = await startHandoffApp({
     config,
     db: storage.db,
     storage,
     clock,
     logger,
+    requestClock: requestClock.now,
     ...(clients ? { clients } : {}),
   });
   const { port } = app;
@@ -142,6 +147,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     tables: tablesOf(storage.db),
     config,
     clock,
+    requestClock,
     eventsUrl,
     baseUrl,
     logs,

@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { refusalMessage } from '../../blocks/ephemerals.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { decisionRefFromAction } from './handoffId.js';
 import { refreshHomeIfThere } from './homeRefresh.js';
 
@@ -21,6 +23,7 @@ export function acceptAction(deps: HandlerDeps) {
       ...decisionRefFromAction(body),
       decision: 'accepted',
     });
+    markSaved(context, SAVED.accept(result));
     await ack();
     // A redelivery of a click (X-Slack-Retry-Num) already got its answer the first time.
     if (result.kind !== 'recorded' && !context.retryNum)

@@ -10,12 +10,14 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import { nextMoveModal } from '../../blocks/heldBackNotice.js';
 import { ACTION_ID, NEXT_MOVE_BLOCK_ID } from '../../blocks/ids.js';
 import { mention, userText } from '../../blocks/mrkdwn.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { internalWords } from '../../domain/internalText.js';
 import { FIELD_LIMITS } from '../../domain/packet.js';
 import { partnerFiller } from '../../domain/partnerFiller.js';
 import type { HeldBackRefusal } from '../../partners/heldBack.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { buttonModal } from './buttonModal.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -86,7 +88,12 @@ function readForm(values: unknown): { move: string; date: string | null } | unde
 
 /** Save: the move as written (checked like the packet's: no filler, nothing internal, no past date). */
 export function nextMoveSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    context,
+    view,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const form = readForm(view.state.values);
     let handoffId = Number.NaN;
     let version = '';
@@ -127,6 +134,7 @@ export function nextMoveSubmit(deps: HandlerDeps) {
       move: form.move,
       date: form.move && form.date ? form.date : null,
     });
+    markSaved(context, SAVED.nextMove(result));
     if (result.kind !== 'done') {
       await ack({
         response_action: 'errors',

@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { reportAnswerReply, undoReply } from '../../blocks/outcomeReplies.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { refreshHomeIfThere } from './homeRefresh.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -18,7 +20,7 @@ function idsOf(body: BlockAction): number[] {
  * opportunity's CRM reference is checked with the CRM first, as the AE's own modal does.
  */
 function confirmAction(deps: HandlerDeps) {
-  return async ({ ack, body, client, logger }: Args) => {
+  return async ({ ack, body, client, context, logger }: Args) => {
     const [reportId = Number.NaN] = idsOf(body);
     const report = await deps.outcomeAnswers.find(reportId);
     const crmLink =
@@ -30,6 +32,7 @@ function confirmAction(deps: HandlerDeps) {
       reportId,
       ...(crmLink && crmLink.kind !== 'invalid' ? { crmLink } : {}),
     });
+    markSaved(context, SAVED.reportConfirm(result));
     await ack();
     const text = reportAnswerReply(result);
     if (text) await deps.replies.ephemeral(body.response_url, text, body.user.id);
@@ -39,9 +42,10 @@ function confirmAction(deps: HandlerDeps) {
 
 /** Not right: nothing is recorded; the report's messages say so. */
 function declineAction(deps: HandlerDeps) {
-  return async ({ ack, body }: Args) => {
+  return async ({ ack, body, context }: Args) => {
     const [reportId = Number.NaN] = idsOf(body);
     const result = await deps.outcomeAnswers.decline({ ...requestContext(body, deps), reportId });
+    markSaved(context, SAVED.reportDecline(result));
     await ack();
     const text = reportAnswerReply(result);
     if (text) await deps.replies.ephemeral(body.response_url, text, body.user.id);
@@ -50,9 +54,10 @@ function declineAction(deps: HandlerDeps) {
 
 /** Undo on the recorder's notice, while the step's undo window is open. */
 function undoAction(deps: HandlerDeps) {
-  return async ({ ack, body }: Args) => {
+  return async ({ ack, body, context }: Args) => {
     const [handoffId = Number.NaN, stepId = Number.NaN] = idsOf(body);
     const result = await deps.outcomeUndo.undo({ ...requestContext(body, deps), handoffId, stepId });
+    markSaved(context, SAVED.outcomeUndo(result));
     await ack();
     const text = undoReply(result);
     if (text) await deps.replies.ephemeral(body.response_url, text, body.user.id);

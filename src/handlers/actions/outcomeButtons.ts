@@ -2,9 +2,11 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { ephemeral, outcomeRefusalMessage } from '../../blocks/ephemerals.js';
 import { OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import { lostModal, opportunityModal } from '../../blocks/outcomes.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { OUTCOMES, type Outcome } from '../../domain/outcomes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { handoffIdFromAction } from './handoffId.js';
 import { refreshHomeIfThere } from './homeRefresh.js';
 
@@ -20,7 +22,7 @@ function outcomeOf(body: BlockAction): Outcome | undefined {
  * small modal first. The AE or an admin records; the owner or the author reports it to the AE, who confirms first.
  */
 export function outcomeButton(deps: HandlerDeps) {
-  return async ({ ack, body, client, logger }: Args) => {
+  return async ({ ack, body, client, context, logger }: Args) => {
     const outcome = outcomeOf(body);
     if (!outcome) return ack();
     const req = {
@@ -32,6 +34,7 @@ export function outcomeButton(deps: HandlerDeps) {
     if (outcome === 'meeting_held' || outcome === 'won') {
       // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
       const result = await deps.outcomes.record(req);
+      markSaved(context, SAVED.outcome(result));
       await ack();
       if (result.kind !== 'recorded' && result.kind !== 'reported' && result.kind !== 'invalid')
         await reply(outcomeRefusalMessage(result));

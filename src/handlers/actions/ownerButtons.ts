@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { ephemeral, ownerRefusalMessage } from '../../blocks/ephemerals.js';
 import { extendModal, reassignModal } from '../../blocks/ownerActions.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { handoffIdFromAction, handoffRefFromAction } from './handoffId.js';
 import { refreshHomeIfThere } from './homeRefresh.js';
 
@@ -35,12 +37,13 @@ export function ownerModalButton(deps: HandlerDeps, action: 'reassign' | 'extend
 
 /** Withdraw (the button carries Slack's confirm dialog): done at once, or refused with an ephemeral. */
 export function withdrawButton(deps: HandlerDeps) {
-  return async ({ ack, body, client, logger }: Args) => {
+  return async ({ ack, body, client, context, logger }: Args) => {
     // Recorded before the ack, like Accept: a click Slack saw acknowledged survives a crash right after.
     const result = await deps.ownerActions.withdraw({
       ...requestContext(body, deps),
       ...handoffRefFromAction(body),
     });
+    markSaved(context, SAVED.withdraw(result));
     await ack();
     if (result.kind !== 'done' && result.kind !== 'invalid') {
       await deps.replies.ephemeral(body.response_url, ownerRefusalMessage(result), body.user.id);

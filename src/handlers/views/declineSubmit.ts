@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { refusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, DECLINE_BLOCK_ID } from '../../blocks/ids.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { DECLINE_NOTE_MAX, isDeclineReason } from '../../domain/decline.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';
+import { markSaved } from '../saved.js';
 
 function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean; editCount: number } {
   try {
@@ -30,6 +32,7 @@ export function declineSubmit(deps: HandlerDeps) {
     body,
     view,
     client,
+    context,
     logger,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values;
@@ -55,6 +58,7 @@ export function declineSubmit(deps: HandlerDeps) {
       reasonCode,
       note,
     });
+    markSaved(context, SAVED.decline(result));
     if (result.kind !== 'recorded') {
       await ack({ response_action: 'errors', errors: { [DECLINE_BLOCK_ID.reason]: refusalPlain(result) } });
       return;

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { outcomeRefusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, OUTCOME_BLOCK_ID } from '../../blocks/ids.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import type { OutcomeResult } from '../../services/outcomes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -29,7 +31,7 @@ async function answer(ack: Args['ack'], result: OutcomeResult, mainBlock: string
 }
 
 export function opportunitySubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: Args) => {
+  return async ({ ack, body, context, view }: Args) => {
     const crmOpportunity =
       view.state.values[OUTCOME_BLOCK_ID.crmOpportunity]?.[ACTION_ID.value]?.value ?? null;
     // A link to a connected CRM is checked there first (Slack waits 3 s for this answer: the lookup has 1.5 s).
@@ -46,12 +48,13 @@ export function opportunitySubmit(deps: HandlerDeps) {
       crmOpportunity,
       ...(crmLink ? { crmLink } : {}),
     });
+    markSaved(context, SAVED.outcome(result));
     await answer(ack, result, OUTCOME_BLOCK_ID.crmOpportunity);
   };
 }
 
 export function lostSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: Args) => {
+  return async ({ ack, body, context, view }: Args) => {
     const values = view.state.values;
     const result = await deps.outcomes.record({
       ...requestContext(body, deps),
@@ -60,6 +63,7 @@ export function lostSubmit(deps: HandlerDeps) {
       reasonCode: values[OUTCOME_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value ?? null,
       note: values[OUTCOME_BLOCK_ID.note]?.[ACTION_ID.value]?.value ?? null,
     });
+    markSaved(context, SAVED.outcome(result));
     await answer(ack, result, OUTCOME_BLOCK_ID.reason);
   };
 }

@@ -2,9 +2,11 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { ownerRefusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, OWNER_BLOCK_ID } from '../../blocks/ids.js';
 import type { OwnerModalMetadata } from '../../blocks/ownerActions.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import type { OwnerResult } from '../../services/ownerActions.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -31,7 +33,7 @@ async function answer(ack: Args['ack'], result: OwnerResult, mainBlock: string):
 }
 
 export function reassignSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: Args) => {
+  return async ({ ack, body, context, view }: Args) => {
     const values = view.state.values;
     const result = await deps.ownerActions.reassign({
       ...requestContext(body, deps),
@@ -39,17 +41,19 @@ export function reassignSubmit(deps: HandlerDeps) {
       newAeUserId: values[OWNER_BLOCK_ID.newAe]?.[ACTION_ID.value]?.selected_user ?? '',
       days: Number(values[OWNER_BLOCK_ID.days]?.[ACTION_ID.value]?.value ?? Number.NaN),
     });
+    markSaved(context, SAVED.reassign(result));
     await answer(ack, result, OWNER_BLOCK_ID.newAe);
   };
 }
 
 export function extendSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: Args) => {
+  return async ({ ack, body, context, view }: Args) => {
     const result = await deps.ownerActions.extend({
       ...requestContext(body, deps),
       ...metadataOf(view.private_metadata),
       days: Number(view.state.values[OWNER_BLOCK_ID.days]?.[ACTION_ID.value]?.value ?? Number.NaN),
     });
+    markSaved(context, SAVED.extend(result));
     await answer(ack, result, OWNER_BLOCK_ID.days);
   };
 }

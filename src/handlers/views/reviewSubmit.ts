@@ -2,10 +2,12 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { ACTION_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from '../../blocks/ids.js';
 import { userText } from '../../blocks/mrkdwn.js';
 import { type ReviewMetadata, reviewModal } from '../../blocks/reviewModal.js';
+import { SAVED } from '../../blocks/savedNotes.js';
 import { CLASSIFICATION_LABEL } from '../../domain/attribution.js';
 import type { AbsenceChoice, Review, SendResult } from '../../packets/index.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { markSaved } from '../saved.js';
 import { tickedValues } from './packetForm.js';
 
 function draftIdOf(raw: string): number {
@@ -163,13 +165,18 @@ function sendAnswer(result: SendResult, view: Submitted): Answer {
 
 /** Send from the review step: the handoff goes out and every modal closes; or the missing reason is asked for. */
 export function reviewSubmit(deps: HandlerDeps) {
-  return async ({ ack, body, view }: ViewArgs) => {
+  return async ({ ack, body, context, view }: ViewArgs) => {
     const ctx = requestContext(body, deps);
     const draftId = draftIdOf(view.private_metadata);
+    const sent = async () => {
+      const result = await send(deps, view, ctx, draftId);
+      markSaved(context, SAVED.send(result));
+      return sendAnswer(result, view);
+    };
     const answer =
       (await pickStep(deps, view, ctx, draftId)) ??
       (await datesStep(deps, view, ctx, draftId)) ??
-      sendAnswer(await send(deps, view, ctx, draftId), view);
+      (await sent());
     await ack(answer);
   };
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { aeDeadline } from '../../../src/blocks/mrkdwn.js';
+import { SAVED, savedLateNote } from '../../../src/blocks/savedNotes.js';
+import type { HelpRequestRow, OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
+import { handoff } from './fixtures.js';
+
+/**
+ * What each listener that saves before its answer says it saved (issue 50 item 30): words for what its result saved,
+ * and nothing for a result that saved nothing (a refusal, an invalid entry, a repeat), so no note is ever sent then.
+ */
+
+const h = handoff({ id: 12, accountName: 'Northwind <!channel> & Co', aeUserId: 'U0AE' });
+const named = 'Handoff #12 · Northwind &lt;!channel&gt; &amp; Co';
+const step = { id: 3, handoffId: 12, outcome: 'won', recordedByUserId: 'U0AE' } as OutcomeRow;
+const report = {
+  id: 4,
+  handoffId: 12,
+  outcome: 'meeting_held',
+  reportedByUserId: 'U0AUTHOR',
+} as OutcomeReportRow;
+const helpRequest = { id: 5, accountName: 'Tailspin <@U0X>' } as HelpRequestRow;
+
+/** Each entry of SAVED with a result that saved, what it says, and results of the same listener that saved nothing. */
+const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
+  [
+    'accept',
+    { kind: 'recorded', handoff: h },
+    `you accepted ${named}`,
+    [
+      { kind: 'not_ae', handoff: h },
+      { kind: 'closed', handoff: h },
+      { kind: 'edited', handoff: h },
+      { kind: 'not_found' },
+    ],
+  ],
+  ['decline', { kind: 'recorded', handoff: h }, `you declined ${named}`, [{ kind: 'external' }]],
+  [
+    'withdraw',
+    { kind: 'done', handoff: h },
+    `you withdrew ${named}`,
+    [
+      { kind: 'not_owner', handoff: h },
+      { kind: 'invalid', field: 'days', message: 'x' },
+    ],
+  ],
+  [
+    'reassign',
+    { kind: 'done', handoff: h },
+    `you reassigned ${named} to <@U0AE>`,
+    [{ kind: 'changed', handoff: h }],
+  ],
+  [
+    'outcome',
+    { kind: 'recorded', handoff: h, step, undoUntil: null },
+    `you recorded *Closed won* on ${named}`,
+    [{ kind: 'invalid', field: 'reason', message: 'x' }, { kind: 'not_found' }],
+  ],
+  [
+    'outcome',
+    { kind: 'reported', handoff: h, report },
+    `you reported *Meeting held* on ${named}; <@U0AE> confirms it before the partner hears it`,
+    [],
+  ],
+  [
+    'reportConfirm',
+    { kind: 'recorded', handoff: h, step, undoUntil: null },
+    `you confirmed *Closed won* on ${named}`,
+    [
+      { kind: 'answered', handoff: h, report },
+      { kind: 'declined', handoff: h, report },
+    ],
+  ],
+  [
+    'reportDecline',
+    { kind: 'declined', handoff: h, report },
+    `you answered Not right to <@U0AUTHOR>'s report of *Meeting held* on ${named}: nothing is recorded, and they are told`,
+    [
+      { kind: 'answered', handoff: h, report },
+      { kind: 'not_allowed', handoff: h },
+    ],
+  ],
+  [
+    'outcomeUndo',
+    { kind: 'undone', handoff: h, step },
+    `you undid *Closed won* on ${named}`,
+    [
+      { kind: 'gone', handoff: h },
+      { kind: 'too_late', handoff: h, step },
+    ],
+  ],
+  [
+    'send',
+    { kind: 'sent', handoff: h, duplicate: false },
+    `you sent ${named} to <@U0AE>`,
+    [
+      { kind: 'sent', handoff: h, duplicate: true },
+      { kind: 'edited', handoff: h, fields: [] },
+      { kind: 'override_required', message: 'x' },
+      { kind: 'edit_refused', message: 'x' },
+    ],
+  ],
+  [
+    'send',
+    { kind: 'edited', handoff: h, fields: ['Ask', 'Why <now>'] },
+    `your changes to ${named} (Ask, Why &lt;now&gt;)`,
+    [],
+  ],
+  ['note', { kind: 'noted', handoff: h }, `your note on ${named} went to the AE`, [{ kind: 'not_found' }]],
+  [
+    'helpRequest',
+    { kind: 'sent', request: helpRequest, duplicate: false },
+    'your partner-help request about *Tailspin &lt;@U0X&gt;* went to partner marketing',
+    [
+      { kind: 'sent', request: helpRequest, duplicate: true },
+      { kind: 'invalid', errors: {} },
+      { kind: 'not_configured' },
+    ],
+  ],
+  [
+    'nextMove',
+    { kind: 'done', handoff: h },
+    `the partner next move of ${named}, as you wrote it`,
+    [{ kind: 'stale', handoff: h }],
+  ],
+];
+
+describe('SAVED: what a listener saved before its answer, in words', () => {
+  it.each(cases)('%s: says what was saved, and nothing when nothing was', (name, saved, words, nothing) => {
+    const say = SAVED[name] as (result: unknown) => string | undefined;
+    expect(say(saved)).toBe(words);
+    for (const result of nothing) expect(say(result), JSON.stringify(result)).toBeUndefined();
+  });
+
+  it("extend names the new deadline as the owner's notices do (the reader's time, and the AE's)", () => {
+    const dueAt = new Date('2026-12-01T16:00:00Z');
+    expect(SAVED.extend({ kind: 'done', handoff: { ...h, dueAt } })).toBe(
+      `you extended ${named}: <@U0AE> now has until ${aeDeadline(dueAt, h.aeTimeZone)}`,
+    );
+  });
+
+  it('every listener of the table is covered here', () => {
+    expect(new Set(cases.map(([name]) => name))).toEqual(
+      new Set(Object.keys(SAVED).filter((n) => n !== 'extend')),
+    );
+  });
+
+  it('the note says it was saved, why Slack may have shown an error, and that nothing more is needed', () => {
+    expect(savedLateNote(`you accepted ${named}`)).toBe(
+      `:white_check_mark: Saved: you accepted ${named}. Slack may have shown you an error because the app answered late; it went through, nothing more to do.`,
+    );
+  });
+});
