@@ -3,13 +3,14 @@
  * `POST /slack/events`, hundreds of ≈3.9 MB requests at once, half unsigned and half signed-looking (the header
  * format right, the HMAC wrong, so each must be read before it can be refused), while people Accept handoffs. The
  * Accepts are answered within Slack's 3-second deadline, /healthz keeps answering, every flood request is refused
- * (401, 408, or its connection closed), and the process's resident memory stays under the bench's target (250 MB).
+ * (401, 408, or its connection closed), and the process's resident memory stays under the bench's target (250 MB)
+ * plus the young generation this Node.js gives the app beyond Node.js 22's (RSS_TARGET_MB below).
  *
  * Before the receiver's limits (src/receiver.ts), 200 such unsigned requests took the process from 180 MB to 898 MB
  * and an Accept took 3.1 s. FLOOD_REQUESTS sets the number of each kind (default 200).
  */
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,16 +25,25 @@ import { people, TEAM } from '../support/people.js';
 import { postInteraction } from '../support/signing.js';
 
 const FLOOD = Number(process.env.FLOOD_REQUESTS ?? 200);
-/** The bench's target for the app's peak RSS (bench/run.ts). */
-const RSS_TARGET_MB = 250;
+/** As `npm start` runs it: the heap is capped, Buffers are not. */
+const OLD_SPACE_MB = 160;
+const NODE_OPTIONS = `--max-old-space-size=${OLD_SPACE_MB}`;
+/** The bench's target for the app's peak RSS (bench/run.ts), set on Node.js 20. */
+const BENCH_RSS_TARGET_MB = 250;
+/** The young generation V8 allowed beside that cap on Node.js 20 and 22 (three 16 MB semi-spaces). */
+const YOUNG_GENERATION_AT_TARGET_MB = 48;
 /**
- * On Node.js 24 (CI's since issue 50 item 32; the target above was set on Node.js 20) the app's resident memory after
- * three handoffs measured 312 MB before any flood, on this machine, with --max-old-space-size=160. Until that baseline
- * is explained (issue 50's closing note), the drill holds the flood's own cost: the peak stays within this much of the
- * process's memory before it, and under RSS_CEILING_MB.
+ * V8 sizes the young generation from the machine's memory, up to a cap, whatever the old-space cap. On a 24 GiB
+ * machine: 48 MB on Node.js 22, 192 MB on Node.js 24 (V8 13.6 raised the cap to 64 MB semi-spaces), which grows to it
+ * while loading the app and keeps those pages. Measured there after three handoffs, before any flood, three runs each:
+ * 173-182 MB on Node.js 22, 311-312 MB on Node.js 24, 188-189 MB on Node.js 24 with --max-semi-space-size=16 (at
+ * 0ab2e17, before this round: 166-172 and 309-310 MB). So the target is the bench's plus the young generation this
+ * Node.js allows beyond Node.js 22's: 250 MB on Node.js 22, 394 MB on Node.js 24 there (bench/README.md, "Memory on
+ * Node.js 24").
  */
+const RSS_TARGET_MB = BENCH_RSS_TARGET_MB + youngGenerationMb() - YOUNG_GENERATION_AT_TARGET_MB;
+/** The flood's own cost: the peak stays within this much of the process's memory before it. */
 const FLOOD_GROWTH_MB = 100;
-const RSS_CEILING_MB = 400;
 /** Slack's deadline for an acknowledgement. */
 const SLACK_DEADLINE_MS = 3000;
 /** Accepts sent during the flood, this far into it. */
@@ -72,6 +82,18 @@ process.stdout.write(JSON.stringify(counts));
 agent.destroy();
 `;
 
+/**
+ * The young generation V8 allows the app (NODE_OPTIONS) on this Node.js and machine, in MB: its heap limit past the
+ * old space.
+ */
+function youngGenerationMb(): number {
+  const limit = execFileSync(process.execPath, ['-p', 'v8.getHeapStatistics().heap_size_limit'], {
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS },
+    encoding: 'utf8',
+  });
+  return Number(limit) / (1024 * 1024) - OLD_SPACE_MB;
+}
+
 /** The process's resident memory now and its high-water mark, in MB (Linux /proc). */
 function memory(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -99,8 +121,7 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
         SWEEP_SCHEDULE: '0 0 1 1 *',
         DIGEST_SCHEDULE: '0 0 1 1 *',
         OUTBOX_POLL_INTERVAL_MS: '100',
-        // As `npm start` runs it: the heap is capped, Buffers are not.
-        NODE_OPTIONS: '--max-old-space-size=160',
+        NODE_OPTIONS,
       },
       { keepOutput: 200_000 },
     );
@@ -257,9 +278,7 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
     // flooder is still writing its 3.9 MB, a connection reset before it reads the 401 (seen in one CI run: 172 + 60).
     expect((counts[401] ?? 0) + (counts[0] ?? 0)).toBeGreaterThanOrEqual(FLOOD * 0.9);
     expect(peak - before.rss).toBeLessThan(FLOOD_GROWTH_MB);
-    expect(peak).toBeLessThan(RSS_CEILING_MB);
-    if (peak >= RSS_TARGET_MB)
-      console.info(`flood drill: peak RSS ${Math.round(peak)} MB, above the ${RSS_TARGET_MB} MB target`);
+    expect(peak).toBeLessThan(RSS_TARGET_MB);
     expect(Math.max(...healthz)).toBeLessThan(SLACK_DEADLINE_MS);
     // The Accepts were recorded.
     const db = new Database(join(dir, 'handoff.db'), { readonly: true, fileMustExist: true });
