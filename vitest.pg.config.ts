@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
  * - postgres: the Postgres schema and migrations, their parity with SQLite's, the repositories' contracts, the move.
  * - integration-pg: the integration tests of the Slack entry points, the harness starting the real app on Postgres
  *   (one database per harness). The files listed are those that read the database only through the repositories or
- *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`.
+ *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`, but replicaClocks (two
+ *   apps on one database: SQLite's file is locked to one process).
  *
  * Left on SQLite alone, because they test SQLite itself: the backups and their schedule (backupRestore,
  * backupSchedule: pg_dump is the backup on Postgres), the WAL checkpoints (checkpointer), the one-process lock and
@@ -94,6 +95,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'outboxParking',
   'revopsHome',
   'lateAnswers',
+  'replicaClocks',
 ];
 
 export default defineConfig({

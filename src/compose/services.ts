@@ -36,6 +36,7 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     maxAttempts: config.outbox.maxAttempts,
     uncertainWaitMs: config.outbox.uncertainWaitMs,
     ...(s.holder === undefined ? {} : { holder: s.holder }),
+    ...(s.outboxTimers === undefined ? {} : { timers: s.outboxTimers }),
     leaseMs: config.outbox.leaseMs,
     // SQLite's file is locked to this process: no other delivers, and leases a previous one left mean nothing.
     alone: !isPostgres(db),

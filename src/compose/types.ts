@@ -35,6 +35,11 @@ export interface Base {
   logger: Logger;
   /** This process, as the holder of its scheduled slots and outbox conversations (runtime/jobClaims.ts): one value. */
   holder?: string;
+  /**
+   * Real time for the outbox (pacing, waits, leases): the process's own by default. Tests give one of two replicas a
+   * wall clock that runs ahead (test/integration/replicaClocks.test.ts).
+   */
+  outboxTimers?: Timers;
 }
 
 export interface StartOptions extends Base {

@@ -27,6 +27,27 @@ export function tablesOf(exec: Executor): Tables {
   return isPostgres(exec) ? (pgSchema as unknown as Tables) : sqliteSchema;
 }
 
+/** Postgres's drizzle database or transaction, as far as a plain query goes (the executor is typed as SQLite's). */
+export interface PgExecute {
+  execute(query: SQLWrapper): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * The database's own clock: Postgres's `clock_timestamp()`, to the millisecond, which every process on the database
+ * reads alike. What several processes compare is stamped and compared on it (the leases of outbox conversations and
+ * of scheduled slots; issue 50 item 31: replicas whose clocks were 40 s apart both delivered in one conversation).
+ * None on SQLite: its file is locked to one process, whose own clock is the only one.
+ */
+export async function databaseNow(exec: Executor): Promise<Date | undefined> {
+  if (!isPostgres(exec)) return undefined;
+  const { rows } = await (exec as unknown as PgExecute).execute(
+    sql`select floor(extract(epoch from clock_timestamp()) * 1000)::float8 as ms`,
+  );
+  const ms = Number(rows[0]?.ms);
+  if (!Number.isFinite(ms)) throw new Error('the database did not say what time it is');
+  return new Date(ms);
+}
+
 /** The first row a query returns (SQLite's `.get()`, on both engines). */
 export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
   return (await query)[0];

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.js';
+import { databaseNow } from '../db/engine.js';
 import {
   claimConversations,
   conversationLeases,
@@ -18,6 +19,8 @@ export interface LeaseOptions {
   leaseMs: number;
   /** Schedules a drain in `ms` (the worker keeps only the soonest). */
   wakeAt: (ms: number) => void;
+  /** What the leases are stamped and compared on (OutboxWorkerOptions `leaseNow`): the database's clock by default. */
+  leaseNow?: (tx: Tx) => Promise<Date | undefined>;
 }
 
 /** How often (in parts of a lease) another replica's conversation is asked about again before its lease passes. */
@@ -34,8 +37,9 @@ const RECHECK_PARTS = 10;
  * holds across processes without sharing when the last post went out.
  *
  * What is known of the leases is kept on the monotonic clock (a step of the wall clock moves no deadline here); the
- * database holds the wall-clock time each lease ends, which every process compares with its own clock. Replicas' clocks
- * must agree to well within half a lease (NTP does).
+ * database holds the time each lease ends on its own clock (db/engine.ts `databaseNow`), which every process reads
+ * alike, so replicas whose clocks disagree still never hold one conversation at once (issue 50 item 31: with their
+ * own clocks 40 s apart and a minute's lease, the one ahead took conversations over while the other still held them).
  */
 export class ConversationLeases {
   /** Conversations this process holds: when (monotonic ms) its claim ends, counted from before the claim. */
@@ -86,10 +90,11 @@ export class ConversationLeases {
     const wanted = [...new Set(keys)].filter((key) => !this.fresh(key));
     const held = new Set(keys.filter((key) => this.fresh(key)));
     if (wanted.length === 0) return { held, refused: 0 };
+    // The monotonic clock first: this process counts its lease from no later than the database stamps it.
     const monotonic = timers.monotonic();
-    const now = new Date(timers.now());
+    const now = (await (this.opts.leaseNow ?? databaseNow)(tx)) ?? new Date(timers.now());
     if (monotonic >= this.nextDrop) {
-      // Leases that passed a whole lease ago: no replica whose clock is near ours still counts on them.
+      // Leases that passed a whole lease ago: no replica still counts on them.
       await dropPassedLeases(tx, new Date(now.getTime() - leaseMs));
       this.nextDrop = monotonic + leaseMs;
     }

@@ -1,7 +1,7 @@
 import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Timers } from '../runtime/timers.js';
@@ -51,6 +51,12 @@ export interface OutboxWorkerOptions {
   holder?: string;
   /** How long a claim holds a conversation for this process (OUTBOX_LEASE_MS; default 60 s): see outbox/leases.ts. */
   leaseMs?: number;
+  /**
+   * The clock the leases are stamped and compared on, read inside the claim's transaction: the database's own on
+   * Postgres (db/engine.ts `databaseNow`), which every replica reads alike; undefined (this process's real time) on
+   * SQLite. A test of replicas on stepped real time gives its steps.
+   */
+  leaseNow?: (tx: Tx) => Promise<Date | undefined>;
   /**
    * This process is the only one on its database (SQLite's file, locked to one process: db/lock.ts): it delivers in
    * every conversation without leases, whatever leases a previous process left (a crash, a restored backup). Default:

@@ -70,6 +70,7 @@ export class OutboxWorker {
       logger,
       holder: opts.holder ?? processHolder(),
       leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+      ...(opts.leaseNow ? { leaseNow: opts.leaseNow } : {}),
       wakeAt: (ms) => this.wakeAt(ms),
     });
     this.delivery = new Delivery({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { databaseNow } from '../db/engine.js';
 import { claimSlot, finishSlot } from '../db/repositories/jobClaims.js';
 import type { JobSpec, SlotClaims } from './scheduler.js';
 
@@ -16,16 +17,18 @@ export const processHolder = () => `${hostname()}:${process.pid}:${randomUUID().
  * slot first (db/repositories/jobClaims.ts), and only the process that got it runs it. A process that dies in the
  * middle leaves its claim unfinished: once the lease has passed, another process's catch-up of that slot takes it over.
  * A slot the wall clock lives again (it stepped back) is claimed as a new one (issue 50 item 25): a step back of an
- * hour must not leave the sweep, its reminders and expiries, unrun for the hour.
+ * hour must not leave the sweep, its reminders and expiries, unrun for the hour. On Postgres a claim's time and lease
+ * are the database's clock (db/engine.ts `databaseNow`), so a replica whose clock runs ahead does not take over a
+ * slot another is still running (issue 50 item 31).
  */
 export function createSlotClaims(deps: { db: Db; clock: Clock; holder: string }): SlotClaims {
   return {
     async claim(job: JobSpec, slot: Date, again = false) {
-      const now = deps.clock.now();
-      const leaseUntil = new Date(now.getTime() + (job.leaseMs ?? DEFAULT_LEASE_MS));
-      return deps.db.transaction((tx) =>
-        claimSlot(tx, { job: job.name, slot, holder: deps.holder, now, leaseUntil, again }),
-      );
+      return deps.db.transaction(async (tx) => {
+        const now = (await databaseNow(tx)) ?? deps.clock.now();
+        const leaseUntil = new Date(now.getTime() + (job.leaseMs ?? DEFAULT_LEASE_MS));
+        return claimSlot(tx, { job: job.name, slot, holder: deps.holder, now, leaseUntil, again });
+      });
     },
     async finish(job: JobSpec, slot: Date) {
       const now = deps.clock.now();

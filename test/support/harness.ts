@@ -10,6 +10,7 @@ import { dueHeads, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { type AppStorage, postgresStorage, sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/logger.js';
 import { DELIVERY_KINDS } from '../../src/outbox/kinds/table.js';
+import type { Timers } from '../../src/runtime/timers.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
@@ -59,6 +60,8 @@ export interface HarnessOptions {
   databasePath?: string;
   /** Slack client timeouts (production's by default): a test of a lost answer need not wait 5 s for it. */
   timeouts?: SlackClientTimeouts;
+  /** Real time for the app's outbox (the process's own by default): a replica whose wall clock is off. */
+  outboxTimers?: Timers;
 }
 
 /**
@@ -132,6 +135,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logger,
     requestClock: requestClock.now,
     ...(clients ? { clients } : {}),
+    ...(opts.outboxTimers ? { outboxTimers: opts.outboxTimers } : {}),
   });
   const { port } = app;
   const baseUrl = `http://127.0.0.1:${port}`;

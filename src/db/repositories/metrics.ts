@@ -1,7 +1,7 @@
 import { type AnyColumn, and, asc, eq, gte, lt, lte, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { MetricEvent } from '../../domain/metrics.js';
 import type { Executor } from '../client.js';
-import { isPostgres, type Tables, tablesOf } from '../engine.js';
+import { isPostgres, type PgExecute, type Tables, tablesOf } from '../engine.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The batches of
 // metric events are built with drizzle's builder but read as the driver's plain rows (see metricEventBatches).
@@ -91,11 +91,6 @@ function batchQuery(exec: Executor, range: { afterAt: Date; afterId: number; to:
     )
     .orderBy(asc(f.at), asc(f.eventId))
     .limit(limit);
-}
-
-/** Postgres's drizzle database or transaction, as far as a plain query goes (the executor is typed as SQLite's). */
-interface PgExecute {
-  execute(query: SQLWrapper): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 /**
