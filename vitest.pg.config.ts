@@ -96,6 +96,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'revopsHome',
   'lateAnswers',
   'replicaClocks',
+  'channelSharingOrder',
 ];
 
 export default defineConfig({

@@ -155,6 +155,14 @@ export const partnerChannels = sqliteTable(
      * as in the channel whatever a lagging or failing conversations.info says, so only Slack's word releases it.
      */
     strangerTeamIds: text('stranger_team_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /**
+     * When (Slack's `event_ts`) Slack last said each other organization joined or left: its newest word stands, and an
+     * older event delivered after it (Slack does not promise order) changes nothing (issue 50 item 31).
+     */
+    strangersHeardAt: text('strangers_heard_at', { mode: 'json' })
+      .$type<Record<string, string>>()
+      .notNull()
+      .default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
   },

@@ -29,8 +29,40 @@ export interface ChannelSharingDeps {
   onOutboxWrite: () => void;
 }
 
-/** What Slack said of a channel's organizations (absent: the re-check asks again). */
-type SharingEvent = { joined?: string; left?: string; stillShared?: boolean };
+/**
+ * What Slack said of a channel's organizations (absent: the re-check asks again), and when it happened (the event's
+ * `event_ts`).
+ */
+type SharingEvent = { joined?: string; left?: string; stillShared?: boolean; at?: string };
+
+/** A Slack timestamp (`seconds.micros`) as microseconds, compared exactly; undefined when it is not one. */
+function slackMicros(ts: string | undefined): bigint | undefined {
+  const parts = ts === undefined ? undefined : /^(\d{1,12})(?:\.(\d{1,6}))?$/.exec(ts);
+  if (!parts) return undefined;
+  return BigInt(parts[1] ?? '0') * 1_000_000n + BigInt((parts[2] ?? '').padEnd(6, '0'));
+}
+
+/** Whether two records of when each organization was last heard of agree (in any key order: jsonb sorts them). */
+const sameWords = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([id, at]) => b[id] === at);
+
+/**
+ * Slack's word on one organization, applied to what is stored: it joined (`told` gains it) or left (loses it), and
+ * when. Slack does not promise to deliver events in order (issue 50 item 31): an event no newer than the last word
+ * heard of that organization changes nothing (a join delivered after its own leave held the channel for good).
+ * Returns false for such an event.
+ */
+function applyWord(told: Set<string>, heardAt: Record<string, string>, event: SharingEvent): boolean {
+  const team = event.joined ?? event.left;
+  if (team === undefined) return true;
+  const at = slackMicros(event.at);
+  const last = slackMicros(heardAt[team]);
+  if (at !== undefined && last !== undefined && at <= last) return false;
+  if (event.joined) told.add(team);
+  else told.delete(team);
+  if (at !== undefined && event.at !== undefined) heardAt[team] = event.at;
+  return true;
+}
 
 /**
  * Who is in a channel, as Slack says it (channel_shared / channel_unshared, and a re-check every minute): a partner
@@ -84,16 +116,25 @@ async function sharingChanged(
     for (const id of teamIds) if (!(await theirs(exec, id))) found.push(id);
     return found;
   };
-  // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join. Read
-  // and written back in one transaction, the binding locked: a join and a leave a few milliseconds apart (two events
-  // handled side by side, on Postgres or between a lookup's awaits) must not each write over the other's change.
+  // Slack's word on who joined and left, kept until Slack says otherwise: a lagging answer cannot undo a join, nor a
+  // late event a newer word. Read and written back in one transaction, the binding locked: a join and a leave a few
+  // milliseconds apart (two events handled side by side, on Postgres or between a lookup's awaits) must not each
+  // write over the other's change.
   const recorded = await deps.db.transaction(async (tx) => {
-    const current = (await findChannelBinding(tx, channelId, { lock: true }))?.strangerTeamIds ?? [];
+    const row = await findChannelBinding(tx, channelId, { lock: true });
+    const current = row?.strangerTeamIds ?? [];
     const told = new Set(current);
-    if (event.joined) told.add(event.joined);
-    if (event.left) told.delete(event.left);
+    const heardAt: Record<string, string> = { ...row?.strangersHeardAt };
+    if (!applyWord(told, heardAt, event))
+      deps.logger.info(
+        { channelId, event },
+        'Slack event about a partner channel older than the last word on that organization: nothing changes',
+      );
     const kept = await strangersAmong(tx, [...told]);
-    if (kept.join() !== current.join()) await setStrangers(tx, channelId, kept, now);
+    const strangersHeard = new Set(await strangersAmong(tx, Object.keys(heardAt)));
+    const keptHeard = Object.fromEntries(Object.entries(heardAt).filter(([id]) => strangersHeard.has(id)));
+    if (kept.join() !== current.join() || !sameWords(keptHeard, row?.strangersHeardAt ?? {}))
+      await setStrangers(tx, channelId, { teamIds: kept, heardAt: keptHeard }, now);
     return kept;
   });
   const strangers = [

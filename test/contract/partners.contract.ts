@@ -145,6 +145,7 @@ export function partnersContract(engine: Engine): void {
         status: 'active',
         heldReason: null,
         strangerTeamIds: [],
+        strangersHeardAt: {},
         boundByUserId: 'U0ADMIN',
         updatedAt: at,
       };
@@ -155,25 +156,35 @@ export function partnersContract(engine: Engine): void {
       expect(await channelBindingByName(db, 'ext')).toBeUndefined();
 
       await db.transaction((tx) => holdChannel(tx, 'C1', 'shared with T0STRANGER', ms(1)));
-      await db.transaction((tx) => setStrangers(tx, 'C1', ['T0STRANGER', 'T0OTHER'], ms(2)));
+      const heardAt = {
+        T0STRANGER: '1795000000.000200',
+        T0OTHER: '1795000000.000100',
+        T0LEFT: '1795000001.5',
+      };
+      await db.transaction((tx) =>
+        setStrangers(tx, 'C1', { teamIds: ['T0STRANGER', 'T0OTHER'], heardAt }, ms(2)),
+      );
       expect(await findChannelBinding(db, 'C1')).toEqual({
         ...bound,
         status: 'held',
         heldReason: 'shared with T0STRANGER',
         strangerTeamIds: ['T0STRANGER', 'T0OTHER'],
+        strangersHeardAt: heardAt,
         updatedAt: ms(2),
       });
       expect(await isChannelHeld(db, 'C1')).toBe(true);
       await db.transaction((tx) => holdChannel(tx, 'C9', 'nothing there', ms(3)));
-      await db.transaction((tx) => setStrangers(tx, 'C9', ['T0X'], ms(3)));
+      await db.transaction((tx) => setStrangers(tx, 'C9', { teamIds: ['T0X'], heardAt: {} }, ms(3)));
       expect(await findChannelBinding(db, 'C9')).toBeUndefined();
 
-      // Bound again, with no name known: the old name stays; the hold, its reason and the strangers go.
+      // Bound again, with no name known: the old name stays; the hold, its reason and the strangers go. When Slack
+      // last said anything of each organization stays: an older event that comes later still changes nothing.
       await db.transaction((tx) =>
         bindChannel(tx, { id: 'C1', name: undefined }, northwind.id, 'U0OTHER', ms(4)),
       );
       expect(await findChannelBinding(db, 'C1')).toEqual({
         ...bound,
+        strangersHeardAt: heardAt,
         partnerId: northwind.id,
         boundByUserId: 'U0OTHER',
         updatedAt: ms(4),
@@ -220,6 +231,7 @@ export function partnersContract(engine: Engine): void {
         status: 'active',
         heldReason: null,
         strangerTeamIds: [],
+        strangersHeardAt: {},
         boundByUserId: 'U0ADMIN',
         updatedAt: at,
       });

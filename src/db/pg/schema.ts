@@ -124,6 +124,7 @@ export const partnerChannels = pgTable(
     status: text('status', { enum: PARTNER_CHANNEL_STATUSES }).notNull(),
     heldReason: text('held_reason'),
     strangerTeamIds: jsonb('stranger_team_ids').$type<string[]>().notNull().default([]),
+    strangersHeardAt: jsonb('strangers_heard_at').$type<Record<string, string>>().notNull().default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
   },

@@ -190,17 +190,24 @@ export async function holdChannel(exec: Tx, channelId: string, reason: string, a
     .where(eq(partnerChannels.channelId, channelId));
 }
 
-/** The other organizations Slack said joined a partner channel and has not said left (see the column). */
+/**
+ * The other organizations Slack said joined a partner channel and has not said left, and when Slack last said
+ * anything of each (its `event_ts`: see the columns).
+ */
 export async function setStrangers(
   exec: Tx,
   channelId: string,
-  teamIds: readonly string[],
+  strangers: { teamIds: readonly string[]; heardAt: Readonly<Record<string, string>> },
   at: Date,
 ): Promise<void> {
   const { partnerChannels } = tablesOf(exec);
   await exec
     .update(partnerChannels)
-    .set({ strangerTeamIds: [...teamIds], updatedAt: at })
+    .set({
+      strangerTeamIds: [...strangers.teamIds],
+      strangersHeardAt: { ...strangers.heardAt },
+      updatedAt: at,
+    })
     .where(eq(partnerChannels.channelId, channelId));
 }
 

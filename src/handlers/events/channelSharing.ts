@@ -3,12 +3,16 @@ import type { HandlerDeps } from '../deps.js';
 
 /**
  * Another organization joined a channel (Slack Connect): a partner channel shared beyond its partner is held, an
- * internal channel the app posts to is switched off. A retried delivery re-checks the same channel: harmless.
+ * internal channel the app posts to is switched off. A retried delivery re-checks the same channel: harmless. The
+ * event's time goes with it: an event delivered after a newer one about the same organization changes nothing.
  */
 export function channelShared(deps: HandlerDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<'channel_shared'> & AllMiddlewareArgs) => {
     logger.info(`channel ${event.channel} shared with ${event.connected_team_id}`);
-    await deps.partners.sharingChanged(event.channel, { joined: event.connected_team_id });
+    await deps.partners.sharingChanged(event.channel, {
+      joined: event.connected_team_id,
+      at: event.event_ts,
+    });
   };
 }
 
@@ -19,6 +23,7 @@ export function channelUnshared(deps: HandlerDeps) {
     await deps.partners.sharingChanged(event.channel, {
       left: event.previously_connected_team_id,
       stillShared: event.is_ext_shared,
+      at: event.event_ts,
     });
   };
 }

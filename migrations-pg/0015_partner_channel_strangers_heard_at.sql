@@ -1,0 +1,1 @@
+ALTER TABLE "partner_channels" ADD COLUMN "strangers_heard_at" jsonb DEFAULT '{}'::jsonb NOT NULL;

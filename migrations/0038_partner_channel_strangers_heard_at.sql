@@ -1,0 +1,1 @@
+ALTER TABLE `partner_channels` ADD `strangers_heard_at` text DEFAULT '{}' NOT NULL;
