@@ -97,6 +97,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'lateAnswers',
   'replicaClocks',
   'channelSharingOrder',
+  'scorecardsRollingUpgrade',
 ];
 
 export default defineConfig({

@@ -263,8 +263,9 @@ export const handoffs = sqliteTable(
     /**
      * The total and band of the scorecard the author reviewed before sending (or saving the last edit). The scorecard
      * itself is in `handoff_scorecards` since migration 0033, so the row a decision rewrites stays small; this column
-     * is null since then (kept so a replica of an older version still reads the table during an upgrade; a handoff it
-     * sends keeps its scorecard here).
+     * is null since then (kept so a replica of an older version still reads the table during an upgrade). Such a
+     * replica writes its sends' and edits' scorecards here: read before the table's, and cleared by this version's
+     * edit (db/repositories/packets.ts `findScorecard`; issue 50 item 31).
      */
     score: integer('score'),
     scoreBand: text('score_band', { enum: ['ready', 'fix', 'keep_building'] }),

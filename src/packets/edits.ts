@@ -161,7 +161,15 @@ async function apply(
     before,
     actor: ctx.actor,
     at,
-    change: { ...req.change, editCount: before.editCount + 1, editedAt: at, editedFields: fields },
+    change: {
+      ...req.change,
+      // A card a replica of a version before migration 0033 left on the row would be read before the one this edit
+      // stores (db/repositories/packets.ts findScorecard): cleared.
+      scorecard: null,
+      editCount: before.editCount + 1,
+      editedAt: at,
+      editedFields: fields,
+    },
     expect: { editCount: before.editCount },
     detail: { fields },
     record: (tx, after) =>

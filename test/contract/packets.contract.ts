@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { insertHandoff } from '../../src/db/repositories/handoffs.js';
@@ -175,6 +176,35 @@ export function packetsContract(engine: Engine): void {
       await expect(
         db.transaction((tx) => saveScorecard(tx, { handoffId: id + 1, components: card(1), scoredAt: at })),
       ).rejects.toThrow();
+    });
+
+    it('reads the scorecard a replica of a version before migration 0033 wrote on the handoff’s row', async () => {
+      // Issue 50 item 31: during a rolling upgrade the older replica writes the card on the row, as it always did.
+      const card = (score: ComponentScore): ComponentResult[] => [
+        { id: 'proof', score, reason: `r${score}` },
+      ];
+      const { handoffs } = tablesOf(db);
+      const { handoff: sentBefore } = await db.transaction((tx) =>
+        insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'VOLD', scorecard: card(1) })),
+      );
+      expect(await findScorecard(db, sentBefore.id)).toEqual({
+        handoffId: sentBefore.id,
+        components: card(1),
+        scoredAt: at,
+      });
+      // This version sent it; the older replica saved an edit: its card, on the row, is the newer.
+      const id = await db.transaction(async (tx) => {
+        const { handoff } = await insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'VNEW' }));
+        await saveScorecard(tx, { handoffId: handoff.id, components: card(2), scoredAt: at });
+        return handoff.id;
+      });
+      await db.transaction((tx) =>
+        tx
+          .update(handoffs)
+          .set({ scorecard: card(0), editedAt: later })
+          .where(eq(handoffs.id, id)),
+      );
+      expect(await findScorecard(db, id)).toEqual({ handoffId: id, components: card(0), scoredAt: later });
     });
   });
 }

@@ -63,11 +63,23 @@ export async function saveScorecard(
     });
 }
 
-/** The scorecard stored for a handoff (undefined: none, as for one sent by a version before migration 0033). */
+/**
+ * The scorecard stored for a handoff (undefined: none). A replica of a version before migration 0033, still running
+ * during a rolling upgrade, writes it on the handoff's row at its send and its edit (issue 50 item 31); this version
+ * never does, and clears the row's copy at each edit (packets/edits.ts), so a card on the row is the newest:
+ * read first, scored when the handoff was last edited or sent.
+ */
 export async function findScorecard(
   exec: Executor,
   handoffId: number,
 ): Promise<HandoffScorecardRow | undefined> {
-  const { handoffScorecards } = tablesOf(exec);
+  const { handoffs, handoffScorecards } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ scorecard: handoffs.scorecard, sentAt: handoffs.sentAt, editedAt: handoffs.editedAt })
+      .from(handoffs)
+      .where(eq(handoffs.id, handoffId)),
+  );
+  if (row?.scorecard) return { handoffId, components: row.scorecard, scoredAt: row.editedAt ?? row.sentAt };
   return first(exec.select().from(handoffScorecards).where(eq(handoffScorecards.handoffId, handoffId)));
 }
