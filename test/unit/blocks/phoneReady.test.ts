@@ -536,7 +536,7 @@ const NOT_BUILDERS = new Set([
   'windowNotices:backDay',
 ]);
 /** Whole files of strings, ids and text helpers. */
-const TEXT_FILES = new Set(['ids', 'mrkdwn', 'message', 'packetReplies', 'revopsReplies']);
+const TEXT_FILES = new Set(['ids', 'mrkdwn', 'message', 'packetReplies', 'revopsReplies', 'savedNotes']);
 
 const BLOCKS = join(import.meta.dirname, '../../../src/blocks');
 const files = readdirSync(BLOCKS)
