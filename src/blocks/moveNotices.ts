@@ -16,7 +16,7 @@ import {
 } from '../domain/moves.js';
 import type { SlackMessage } from './message.js';
 import { mention, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, notifyText, section } from './parts.js';
+import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 
 /**
  * Why a handoff moved, told to each reader: the AE who receives it (how it came, and what the partner had heard), the
@@ -191,16 +191,28 @@ export function unassignedText(h: HandoffRow, u: Unassigned): string {
   }
 }
 
+/** What a failed move asks of the owner when nothing else will act, by where their buttons are. */
+const UNASSIGNED_ASK: Record<OwnerButtons, string> = {
+  here: ': reassign it yourself, give more time, or withdraw it.',
+  newest: `: you can reassign it yourself, give more time, or withdraw it ${ON_NEWEST}.`,
+  none: '.',
+};
+
 /**
- * To the owner: a policy's level could not move the handoff, and why; what they can do is on the buttons, and what a
- * later try of the policy will do (`plan`), if one will come.
+ * To the owner: a policy's level could not move the handoff, and why; what they can do is on the buttons (`buttons`:
+ * where they are), and what a later try of the policy will do (`plan`), if one will come.
  */
-export function unassignedMessage(h: HandoffRow, u: Unassigned, plan?: PlannedMove): SlackMessage {
+export function unassignedMessage(
+  h: HandoffRow,
+  u: Unassigned,
+  plan?: PlannedMove,
+  buttons: OwnerButtons = 'here',
+): SlackMessage {
   const stays = `It stays with ${mention(h.aeUserId)}${h.status === 'expired' ? ', expired' : ''}`;
   // A later try of the policy: said instead of asking the owner to act (they are asked when nothing will act).
   const next = plan
     ? `${stays}. ${plannedMoveText(h, plan, h.status === 'sent')} You need not do anything.`
-    : `${stays}: reassign it yourself, give more time, or withdraw it.`;
+    : `${stays}${UNASSIGNED_ASK[buttons]}`;
   return {
     text: notifyText(h, `could not be moved to another AE; it stays with ${userText(h.aeName, 100)}.`),
     blocks: [section(`:busts_in_silhouette: ${unassignedText(h, u)}`), context(next)],

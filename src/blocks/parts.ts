@@ -78,3 +78,13 @@ export const notifyText = (h: Pick<HandoffRow, 'id' | 'accountName' | 'partnerOr
 /** `#12 *Northwind Logistics* (via Meridian)`, escaped and cut, as notices name a handoff. */
 export const handoffTitle = (h: HandoffRow) =>
   `#${h.id} *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)})`;
+
+/**
+ * Where a message's reader finds the owner's buttons (Reassign, Extend, Withdraw): on it (`here`); on their newest
+ * message about the handoff, where they sit alone (`newest`); or nowhere, for a reader who cannot use them now
+ * (`none`). A message's words ask for a click only where its buttons are (issue 50 item 20).
+ */
+export type OwnerButtons = 'here' | 'newest' | 'none';
+
+/** Where the reader acts when the buttons are on their newest message about the handoff. */
+export const ON_NEWEST = 'from your newest message about it';

@@ -18,7 +18,7 @@ import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
-import { context, handoffTitle, notifyText, section } from './parts.js';
+import { context, handoffTitle, notifyText, type OwnerButtons, section } from './parts.js';
 import {
   awayMessage,
   awayWhy,
@@ -128,6 +128,11 @@ export interface SurfaceModel {
   crmOpportunity?: string | null;
   /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
   offer: Offer;
+  /**
+   * The reader may take the owner's actions now, but their buttons are on the reader's newest message about the
+   * handoff, not on this one: its words say so instead of asking for a click here.
+   */
+  ownerElsewhere?: boolean;
   /** Partner thread parent: the partner-safe projection of where the deal stands (null: nothing to say yet). */
   partner?: PartnerSafeUpdate | null;
   /** A decision notice: what became of the partner thread's reply about that decision. */
@@ -212,9 +217,14 @@ function pastHeadline(m: SurfaceModel): string | undefined {
   }
 }
 
+/** Where the reader's owner buttons are: on this message, on their newest one about the handoff, or nowhere. */
+const ownerButtonsOf = (m: SurfaceModel): OwnerButtons =>
+  m.offer.owner.length > 0 ? 'here' : m.ownerElsewhere ? 'newest' : 'none';
+
 /** The message as it was worded for its event (the handoff still where it was then). */
 function asQueued(m: SurfaceModel): SlackMessage | undefined {
   const { h } = m;
+  const buttons = ownerButtonsOf(m);
   switch (m.kind) {
     case 'sent_confirmation':
       return sentConfirmation(h);
@@ -226,12 +236,13 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
       // The policy's move of the same sweep is told here too: one message to the owner for the one event.
       if (m.params.move)
         return expiredMovedNotice(h, expiredWindow(m.params, m.params.move), m.params.move, readerOf(m));
-      return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned, m.params.plan);
-    case 'escalation':
-      if (m.params.unassigned) return unassignedMessage(h, m.params.unassigned, m.params.plan);
-      if (m.params.away)
-        return awayMessage(h, m.params.away, m.params.back, m.params.cover, m.params.plan, m.params.awayDays);
-      return m.params.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(m.params));
+      return expiredOwnerNotice(h, awayAtExpiry(m.params), m.params.unassigned, m.params.plan, buttons);
+    case 'escalation': {
+      const p = m.params;
+      if (p.unassigned) return unassignedMessage(h, p.unassigned, p.plan, buttons);
+      if (p.away) return awayMessage(h, p.away, p.back, p.cover, p.plan, p.awayDays, buttons);
+      return p.waiting ? waitingMessage(h, readerOf(m)) : escalationMessage(h, awayAtExpiry(p));
+    }
     case 'reassigned_notice':
       return reassignedOwnerNotice(h, m.params.previousAe ?? '', m.params.move, readerOf(m));
     case 'extended_owner':

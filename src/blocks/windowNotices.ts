@@ -12,7 +12,7 @@ import {
   unassignedText,
 } from './moveNotices.js';
 import { channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
-import { context, handoffTitle, notifyText, section } from './parts.js';
+import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 
 /** The AE's name and due time, as notification text says them (no date tokens there). */
 const aeText = (h: HandoffRow) => userText(h.aeName, 100);
@@ -68,26 +68,38 @@ function expiredLine(h: HandoffRow, ae: string, due: Date, away: AwayShown | und
     : `:hourglass: ${mention(ae)} ${answer}. It has *expired*.`;
 }
 
+/** What the expiry notice asks of its reader, by where their buttons are (none: they cannot act now). */
+const EXPIRED_ASK: Record<OwnerButtons, string> = {
+  here: '\nReassign it to another AE, give more time, or withdraw it.',
+  newest: `\nYou can reassign it to another AE, give more time, or withdraw it ${ON_NEWEST}.`,
+  none: '',
+};
+
 /**
  * `away`: the expiry came while the AE was known to be away (what showed it): said so, not as their silence.
  * `unassigned`: a policy's level due by then could not move it to another AE (said here, not in a second message).
  * `plan`: a policy's level will move it (said instead of asking the owner to act: they are asked only when nothing
- * will act).
+ * will act). `buttons`: where the reader's Reassign, Extend and Withdraw are; the words ask for a click only there.
  */
 export function expiredOwnerNotice(
   h: HandoffRow,
   away?: AwayShown,
   unassigned?: Unassigned,
   plan?: PlannedMove,
+  buttons: OwnerButtons = 'here',
 ): SlackMessage {
   const failed = unassigned ? `\n${unassignedText(h, unassigned)}` : '';
   const next = plan
     ? `\n:arrows_counterclockwise: ${plannedMoveText(h, plan, false)} You need not do anything.`
-    : '\nReassign it to another AE, give more time, or withdraw it.';
+    : EXPIRED_ASK[buttons];
   const blocks: KnownBlock[] = [section(`${expiredLine(h, h.aeUserId, h.dueAt, away)}${failed}${next}`)];
-  const todo = plan ? 'the escalation policy moves it.' : 'reassign, extend or withdraw it.';
+  const todo = plan
+    ? ': the escalation policy moves it.'
+    : buttons === 'none'
+      ? '.'
+      : ': reassign, extend or withdraw it.';
   const silent = `expired without an answer from ${aeText(h)}${away ? ' (away)' : ''}`;
-  return { text: notifyText(h, `${silent}: ${todo}`), blocks };
+  return { text: notifyText(h, `${silent}${todo}`), blocks };
 }
 
 /** The window that expired, as the owner's expiry notice recorded it: its AE and due time, and any absence. */
@@ -183,8 +195,33 @@ export function backDay(back: number | Date, aeTimeZone: string): string {
 }
 
 /**
+ * What the away notice asks of its reader when no level of the policy will move the handoff, by where their buttons
+ * are: the buttons by their names on it; where they are, on a newer message; nothing when the reader cannot act.
+ */
+function awayAsk(buttons: OwnerButtons, cover: string | undefined, day: string | undefined): string {
+  const named = cover ? ` They named ${mention(cover)} to answer for them` : '';
+  const past = day ? ' past their return' : '';
+  switch (buttons) {
+    case 'here':
+      return `${cover ? `${named}: Reassign to them` : ' Reassign it'}, or Extend the window${past}.`;
+    case 'newest':
+      return `${cover ? `${named}: you can reassign it to them` : ' You can reassign it'}, or extend the window${past}, ${ON_NEWEST}.`;
+    case 'none':
+      return cover ? `${named}.` : '';
+  }
+}
+
+/** The same when a level of the policy will move it: the owner need not act, and where to if it cannot wait. */
+const AWAY_PLAN_ASK: Record<OwnerButtons, string> = {
+  here: ' You need not do anything; if it cannot wait, Reassign gives it to someone now.',
+  newest: ` You need not do anything; if it cannot wait, you can reassign it ${ON_NEWEST}.`,
+  none: '',
+};
+
+/**
  * To the owner: the AE went away during the window (their Slack status, or the days away they gave: `days`). What
- * they can do is on the buttons; they are asked to use them only when no level of the policy will move it.
+ * they can do is on the buttons; they are asked to use them only when no level of the policy will move it, and only
+ * where the buttons are (`buttons`).
  */
 export function awayMessage(
   h: HandoffRow,
@@ -194,19 +231,16 @@ export function awayMessage(
   /** What a level of the policy will do if the AE does not answer (then the owner is not asked to act). */
   plan?: PlannedMove,
   days?: string,
+  buttons: OwnerButtons = 'here',
 ): SlackMessage {
   // Back on a day (statuses end at midnight): the day, in the AE's calendar, said so.
   const day = back !== undefined ? backDay(back, h.aeTimeZone) : undefined;
   const until = day ? ` (back ${day})` : '';
-  const coverLine = cover
-    ? ` They named ${mention(cover)} to answer for them: Reassign to them`
-    : ' Reassign it';
-  const extend = day ? ', or Extend the window past their return.' : ', or Extend the window.';
   // A level of the policy will move it: that is said, and the owner is not asked to do it (only when nothing will act).
   const named = cover && plan?.to.kind !== 'cover' ? ` They named ${mention(cover)} to answer for them.` : '';
   const next = plan
-    ? `${named} ${plannedMoveText(h, plan, true)} You need not do anything; if it cannot wait, Reassign gives it to someone now.`
-    : `${coverLine}${extend}`;
+    ? `${named} ${plannedMoveText(h, plan, true)}${AWAY_PLAN_ASK[buttons]}`
+    : awayAsk(buttons, cover, day);
   // The status's own emoji says it; a palm tree only when it has none.
   const lead = status.startsWith(':') && !days ? '' : ':palm_tree: ';
   const why = days ? `the days away they gave, ${userText(days, 100)}` : userText(status, 100);

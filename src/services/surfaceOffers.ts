@@ -110,6 +110,22 @@ const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
   ...Object.fromEntries(OWNER_NOTICES.map((kind) => [kind, ownerNotice])),
 };
 
+/**
+ * Whether the reader of an owner-facing DM may take the owner's actions now though `offer` (this message's buttons)
+ * has none of them: they sit on the reader's newest notice about the handoff, and this one's words point there
+ * instead of asking for a click it cannot take (issue 50 item 20).
+ */
+export function ownerActionsElsewhere(
+  deps: OfferDeps,
+  surface: SurfaceRow,
+  h: HandoffRow,
+  offer: Offer,
+): boolean {
+  const reader = surface.viewerUserId;
+  if (!reader || offer.owner.length > 0 || !OWNER_DMS.includes(surface.kind)) return false;
+  return offerFor(viewerFor(deps, reader, h), h).owner.length > 0;
+}
+
 /** The buttons `surface` carries now (services/surfaces.ts says the rules). */
 export async function offerOn(
   deps: OfferDeps,

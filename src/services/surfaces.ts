@@ -26,7 +26,7 @@ import { waitsForInvite } from '../partners/channelAccess.js';
 import { heldBackState } from '../partners/heldBack.js';
 import { formerAeNames, partnerHistory } from '../partners/partnerThread.js';
 import { partnerReplyKey, stampOf } from './notifications.js';
-import { type OfferDeps, offerOn, viewerFor } from './surfaceOffers.js';
+import { type OfferDeps, offerOn, ownerActionsElsewhere, viewerFor } from './surfaceOffers.js';
 
 export interface SurfaceDeps extends OfferDeps {
   /** What day it is for the partner thread's parent (a next move whose date has passed is held back). */
@@ -154,7 +154,16 @@ async function model(deps: SurfaceDeps, surface: SurfaceRow, h: HandoffRow): Pro
   const current = params.stamp === undefined || params.stamp === stampOf(h);
   const currentDecision = await findDecision(deps.db, h.id, h.assignment);
   const offer = await offerOn(deps, surface, h, current);
-  const base: SurfaceModel = { kind: surface.kind, h, params, current, currentDecision, offer };
+  const ownerElsewhere = ownerActionsElsewhere(deps, surface, h, offer);
+  const base: SurfaceModel = {
+    kind: surface.kind,
+    h,
+    params,
+    current,
+    currentDecision,
+    offer,
+    ownerElsewhere,
+  };
   return (await EXTRA[surface.kind]?.(deps, base)) ?? base;
 }
 

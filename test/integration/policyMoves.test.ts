@@ -226,6 +226,14 @@ describe('a level that runs hours after the expiry', () => {
       expect(json(notice.blocks)).not.toContain('*Silence*');
       expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);
       expect(withOwnerButtons(about(h, pat, handoff.id))).toBe(1);
+      // The expiry notice, still about the handoff as it is, lost its buttons to the newer notice: it no longer asks
+      // for a click it cannot take, and says where the buttons are (issue 50 item 20).
+      const expiry = dmOf(h, pat).find((m) => json(m.blocks).includes('It has *expired*'));
+      expect(buttonsOf(expiry)).toEqual([]);
+      expect(json(expiry?.blocks)).not.toContain('Reassign it');
+      expect(json(expiry?.blocks)).toContain(
+        'You can reassign it to another AE, give more time, or withdraw it from your newest message about it.',
+      );
     } finally {
       await h.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -525,6 +525,7 @@ const NOT_BUILDERS = new Set([
   'parts:notifyText',
   'parts:buttonLabel',
   'parts:BUTTON_LABEL_MAX',
+  'parts:ON_NEWEST',
   'reviewPartnerPreview:linesWithin',
   'surfaces:readerOf',
   'surfaces:nowLine',

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../../src/blocks/ids.js';
+import type { SurfaceParams } from '../../../src/blocks/surfaces.js';
+import type { HandoffRow, SurfaceKind } from '../../../src/db/schema.js';
+import { NO_OFFER } from '../../../src/domain/lifecycle.js';
+import type { PlannedMove, Unassigned } from '../../../src/domain/moves.js';
+import { handoff } from './fixtures.js';
+import { ownerOffer } from './offers.js';
+import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
+
+/**
+ * Every message is a view of the handoff (issue 50 item 20): the owner's notices that ask for Reassign, Extend or
+ * Withdraw ask for a click only where the buttons are. On an older notice that lost them to the reader's newest one
+ * (a policy's later notice, say), they say where the buttons are; to a reader who cannot act, they ask nothing.
+ */
+
+const plan: PlannedMove = {
+  policy: 'meridian',
+  level: 2,
+  at: { kind: 'due', afterBusinessHours: 4 },
+  repeat: 0,
+  when: Date.parse('2026-03-05T14:00:00Z'),
+  now: false,
+  to: { kind: 'pool', pool: 'backup' },
+};
+const unassigned: Unassigned = { policy: 'meridian', level: 2, why: 'pool', pool: 'backup', skipped: [] };
+
+/** The notices that may ask the owner to act, each in the state it is written in. */
+const ASKING: { label: string; kind: SurfaceKind; h: HandoffRow; params: SurfaceParams }[] = [
+  { label: 'the expiry notice', kind: 'expired_owner', h: handoff({ status: 'expired' }), params: {} },
+  {
+    label: 'the away notice',
+    kind: 'escalation',
+    h: handoff(),
+    params: { waiting: true, away: ':palm_tree: Vacation' },
+  },
+  {
+    label: 'the away notice, with a cover and a day back',
+    kind: 'escalation',
+    h: handoff(),
+    params: { waiting: true, away: ':palm_tree: Vacation', cover: 'U0COVER', back: plan.when },
+  },
+  {
+    label: 'the away notice, with a move planned',
+    kind: 'escalation',
+    h: handoff(),
+    params: { waiting: true, away: ':palm_tree: Vacation', plan },
+  },
+  {
+    label: 'a move the policy could not make',
+    kind: 'escalation',
+    h: handoff({ status: 'expired' }),
+    params: { unassigned },
+  },
+];
+
+/** Words that ask for a click on a button of this message. */
+const CLICKS = [/Reassign it/, /Reassign to them/, /Reassign gives/, /: reassign it yourself/, /Extend the/];
+
+const words = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
+
+describe('the owner’s notices ask for a click only where their buttons are', () => {
+  for (const { label, kind, h, params } of ASKING) {
+    const model = (over: Parameters<typeof surfaceModel>[2]) =>
+      rendered(surfaceModel(kind, h, { params: paramsOf(h, { to: h.ownerUserId, ...params }), ...over }));
+
+    it(`${label}: with the buttons on it, asks for them`, () => {
+      const message = model({ offer: ownerOffer(h) });
+      expect(JSON.stringify(message.blocks)).toContain(ACTION_ID.reassign);
+      expect(CLICKS.some((click) => click.test(words(message)))).toBe(true);
+    });
+
+    it(`${label}: with the buttons on a newer message, says where they are`, () => {
+      const message = model({ offer: NO_OFFER, ownerElsewhere: true });
+      expect(JSON.stringify(message.blocks)).not.toContain(ACTION_ID.reassign);
+      for (const click of CLICKS) expect(words(message)).not.toMatch(click);
+      expect(words(message)).toContain('from your newest message about it.');
+    });
+
+    it(`${label}: to a reader who cannot act, asks nothing`, () => {
+      const message = model({ offer: NO_OFFER, ownerElsewhere: false });
+      for (const click of CLICKS) expect(words(message)).not.toMatch(click);
+      expect(words(message)).not.toMatch(/you can reassign|from your newest message/i);
+    });
+  }
+});
