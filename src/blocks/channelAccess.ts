@@ -1,4 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
+import { readablePolicyName } from '../domain/escalation.js';
 import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, counted, mention, slackDate, userText } from './mrkdwn.js';
@@ -17,11 +18,14 @@ const listed = (items: readonly string[]) =>
 
 /**
  * What the app posts in a channel, for a person: each purpose once, escalations saying where they come from when a
- * policy sends them there ("escalations (from the settings and the meridian policy)"). No setting name or place in the
- * policy file: the log has those, for the operator.
+ * policy sends them there ("escalations (from the settings and the Meridian policy)"), by the policy's name as people
+ * read it, never its id. No setting name or place in the policy file: the log has those, for the operator.
  */
 export function whatIPostThere(sources: readonly InternalChannelSource[]): string {
-  const policies = [...new Set(sources.flatMap((s) => (s.policy ? [userText(s.policy, 80)] : [])))];
+  const named = sources.flatMap((s) =>
+    s.policy ? [userText(s.policyName ?? readablePolicyName(s.policy), 80)] : [],
+  );
+  const policies = [...new Set(named)];
   const settings = new Set(sources.flatMap((s) => (s.kind ? [s.kind] : [])));
   const policyText = `the ${listed(policies)} ${policies.length === 1 ? 'policy' : 'policies'}`;
   const escalations =

@@ -77,7 +77,8 @@ export function editRefusal(
   const h = refusal.handoff;
   if (refusal.verdict === 'not_allowed')
     return `Only the author, the owner (${mention(h.ownerUserId)}) or an admin can edit handoff #${h.id}. Nothing was changed.`;
-  if (h.status === 'sent')
+  // Past its deadline, expired or not yet (the sweep's next look): its owner can give it more time.
+  if (h.status === 'sent' || h.status === 'expired')
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;
@@ -94,7 +95,11 @@ export function noteRefusal(
   if (refusal.kind === 'not_found' || refusal.verdict === 'external') return commandReply.notFound(handoffId);
   if (refusal.verdict === 'not_allowed')
     return `Only the author, the owner or an admin can write a note on handoff #${handoffId}. Nothing was sent.`;
-  return refusal.handoff.status === 'sent'
-    ? `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`
-    : `Handoff #${handoffId} is ${refusal.handoff.status}: there is no AE answer to add a note to. Nothing was sent.`;
+  const status = refusal.handoff.status;
+  if (status === 'sent')
+    return `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`;
+  // In words, never the status's id (issue 50 item 20).
+  const now =
+    status === 'expired' ? 'expired without an answer' : status === 'withdrawn' ? 'withdrawn' : 'answered';
+  return `Handoff #${handoffId} is ${now}: there is no AE answer to add a note to. Nothing was sent.`;
 }

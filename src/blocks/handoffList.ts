@@ -1,6 +1,7 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
+import { readablePolicyName } from '../domain/escalation.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -136,17 +137,39 @@ const toldWho = (to: unknown): string[] =>
     : [];
 
 /**
+ * The escalation policy a touch-log event names, as people read it: "the *Meridian* escalation policy" (its name as
+ * recorded, else its id made readable; never the id itself), or undefined when the event names none.
+ */
+function policyOf(detail: Record<string, unknown>): string | undefined {
+  const name =
+    typeof detail.policyName === 'string'
+      ? detail.policyName
+      : typeof detail.policy === 'string'
+        ? readablePolicyName(detail.policy)
+        : undefined;
+  return name === undefined ? undefined : `the *${userText(name, 60)}* escalation policy`;
+}
+
+/**
  * An `escalated` event in words, not its id (issue 50 item 20): the AE's absence told, or the step of the escalation
- * policy and whom it told.
+ * policy (by its name) and whom it told.
  */
 function escalatedLine(ae: string, detail: Record<string, unknown>): string {
   if (typeof detail.away === 'string') return `${mention(ae)} was away: the owner was told`;
   const step = typeof detail.policyLevel === 'number' ? ` (step ${detail.policyLevel})` : '';
+  const policy = policyOf(detail);
   const who = toldWho(detail.to);
-  return who.length > 0
-    ? `Escalation policy${step}: ${who.join(', ')} told`
-    : `Escalation policy${step}: the owner was told`;
+  return `${policy ? `T${policy.slice(1)}` : 'Escalation policy'}${step}: ${who.length > 0 ? who.join(', ') : 'the owner was'} told`;
 }
+
+/** The outcome step an event's detail names, as people read it ("Closed won"), or "An outcome" when it names none. */
+const outcomeOf = (detail: Record<string, unknown>): string =>
+  typeof detail.outcome === 'string' && detail.outcome in OUTCOME_LABEL
+    ? OUTCOME_LABEL[detail.outcome as Outcome]
+    : 'An outcome';
+
+/** Every type of the touch log has its words above: a new one fails to compile here until it has them. */
+const unknownEvent = (type: never): string => `Changed (${String(type)})`;
 
 /** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
 export function historyLine(e: HandoffEventRow): string {
@@ -170,8 +193,11 @@ export function historyLine(e: HandoffEventRow): string {
         return typeof detail.away === 'string'
           ? `Expired while ${mention(e.aeUserId)} was away (not counted as silence)`
           : `Expired: no answer from ${mention(e.aeUserId)}`;
-      case 'reassigned':
-        return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${by}`;
+      case 'reassigned': {
+        // By a person (the actor), or by a policy's level (no actor), named as people read it.
+        const policy = e.actorUserId ? undefined : policyOf(detail);
+        return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${policy ? ` by ${policy}` : by}`;
+      }
       case 'extended':
         return `Window extended${typeof detail.days === 'number' ? ` by ${detail.days} business day${detail.days === 1 ? '' : 's'}` : ''}${by}`;
       case 'withdrawn':
@@ -192,8 +218,19 @@ export function historyLine(e: HandoffEventRow): string {
         const fields = Array.isArray(detail.fields) ? (detail.fields as string[]) : [];
         return `Edited${by}${fields.length > 0 ? `: ${userText(fields.join(', '), 300)}` : ''}`;
       }
+      case 'meeting_held':
+      case 'opportunity_created':
+      case 'won':
+        return `${OUTCOME_LABEL[e.type]}${by}`;
+      // The report of an outcome and what became of it, in words, never the log's type (issue 50 item 20).
+      case 'outcome_reported':
+        return `${outcomeOf(detail)} reported${by}, for ${mention(e.aeUserId)} to confirm`;
+      case 'outcome_report_declined':
+        return `${mention(e.aeUserId)} said the reported ${outcomeOf(detail).toLowerCase()} is not right`;
+      case 'outcome_undone':
+        return `${outcomeOf(detail)} undone${by}`;
       default:
-        return `${OUTCOME_LABEL[e.type as Outcome] ?? e.type}${by}`;
+        return unknownEvent(e.type);
     }
   })();
   return `${when} · ${what}`;

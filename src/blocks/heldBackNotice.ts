@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
+import { describeStatus } from '../domain/lifecycle.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { FIELD_LIMITS } from '../domain/packet.js';
 import type { HeldBackState } from '../partners/heldBack.js';
@@ -83,7 +84,7 @@ function done(state: HeldBackState, h: HandoffRow, reader: string | undefined): 
       return state.heldNow ? `${now} It no longer holds either: a newer message asks about it.` : now;
     }
     case 'moved_on': {
-      const step = h.outcome ? `it is at *${OUTCOME_LABEL[h.outcome]}*` : `it is ${h.status}`;
+      const step = h.outcome ? `it is at *${OUTCOME_LABEL[h.outcome]}*` : `it is ${describeStatus(h.status)}`;
       return `:fast_forward: The deal moved on (${step}): the thread no longer shows a next move from ${partner}, so there is nothing to update.`;
     }
     default:

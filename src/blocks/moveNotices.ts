@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import type { Trigger } from '../domain/escalation.js';
+import { readablePolicyName, type Trigger } from '../domain/escalation.js';
 import {
   type AwaySeen,
   type Chosen,
@@ -49,17 +49,21 @@ const TRIES = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh'
 const tryWords = (repeat: number | undefined) =>
   repeat ? ` (its ${TRIES[repeat] ?? `${repeat + 1}th`} try)` : '';
 
+/** The policy, named as people read it: "the *Meridian partners* escalation policy" (an older record: the id made readable). */
+const policyName = (rule: Pick<PolicyRule, 'policy' | 'policyName'>) =>
+  `the *${userText(rule.policyName ?? readablePolicyName(rule.policy), 60)}* escalation policy`;
+
 /**
- * An escalation policy's level, as people read it: "the *meridian* escalation policy, 4 business hours after the due
- * time". The level's number is for the touch log, not for people; an older record without its trigger names the
- * policy alone.
+ * An escalation policy's level, as people read it: "the *Meridian* escalation policy, 4 business hours after the due
+ * time". The level's number and the policy's id are for the touch log, not for people; an older record without its
+ * trigger names the policy alone.
  */
 export function policyRule(rule: PolicyRule): string {
   const when = rule.at ? `, ${triggerWords(rule.at)}` : '';
-  return `the *${userText(rule.policy, 60)}* escalation policy${when}${tryWords(rule.repeat)}`;
+  return `${policyName(rule)}${when}${tryWords(rule.repeat)}`;
 }
 
-/** The same as a sentence's subject: "The *meridian* escalation policy, 4 business hours after the due time,". */
+/** The same as a sentence's subject: "The *Meridian* escalation policy, 4 business hours after the due time,". */
 export const PolicyRuleSubject = (rule: PolicyRule) => {
   const text = `T${policyRule(rule).slice(1)}`;
   return rule.at || rule.repeat ? `${text},` : text;
@@ -147,7 +151,7 @@ export function moveWhyLine(h: HandoffRow, move: MoveFacts, reader: string | und
   return `_Moved by ${mover}: ${leftText(move.left, move.from, h.aeTimeZone)}${how}._`;
 }
 
-/** The same, short, for an older notice: " (by the *meridian* escalation policy, 4 business hours after the due time)". */
+/** The same, short, for an older notice: " (by the *Meridian* escalation policy, 4 business hours after the due time)". */
 export const movedByPast = (move: MoveFacts, reader: string | undefined) =>
   ` (by ${moverText(move.by, reader)})`;
 
@@ -223,9 +227,6 @@ export function unassignedMessage(
 export const unassignedPast = (h: HandoffRow, u: Unassigned) =>
   `:busts_in_silhouette: ${PolicyRuleSubject(u)} could not move handoff ${handoffTitle(h)} then.`;
 
-/** The policy, named: "the *meridian* escalation policy". */
-const policyName = (rule: PolicyRule) => `the *${userText(rule.policy, 60)}* escalation policy`;
-
 /** Whom a planned move gives it to: "the next AE of the *backup* pool who can take it (round robin)", or the cover. */
 function plannedTarget(h: HandoffRow, plan: PlannedMove): string {
   return plan.to.kind === 'pool'
@@ -268,7 +269,7 @@ function pickedText(chosen: Chosen, from: string): string {
   }
 }
 
-/** What a move did, for the owner: "The *meridian* escalation policy, …, gave it to @Sam, the next AE of …". */
+/** What a move did, for the owner: "The *Meridian* escalation policy, …, gave it to @Sam, the next AE of …". */
 export function gaveItText(move: MoveFacts, to: string, reader: string | undefined): string {
   return `${moverSubject(move.by, reader)} gave it to ${mention(to)}${pickedText(move.chosen, move.from)}.`;
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow, OutcomeReportRow, OutcomeRow } from '../db/schema.js';
+import { describeStatus } from '../domain/lifecycle.js';
 import { canRecordOutcome, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -78,7 +79,7 @@ function stateLine(h: HandoffRow, report: OutcomeReportRow, state: ReportState, 
     case 'replaced':
       return `:arrows_counterclockwise: ${step} on handoff ${handoffTitle(h)}, reported by ${by}, was replaced by a newer report.`;
     case 'moot': {
-      const now = h.outcome ? `it is at *${label(h.outcome)}* now` : `it is ${h.status} now`;
+      const now = h.outcome ? `it is at *${label(h.outcome)}* now` : `it is ${describeStatus(h.status)} now`;
       return `:fast_forward: ${step} on handoff ${handoffTitle(h)}, reported by ${by}, is no longer to confirm: ${now}.`;
     }
   }
@@ -94,12 +95,18 @@ export function outcomeReportMessage(h: HandoffRow, report: OutcomeReportRow, re
   const text =
     state === 'waiting' && reader === h.aeUserId
       ? notifyText(h, `${label(report.outcome)} reported. Confirm it?`)
-      : notifyText(
-          h,
-          `${label(report.outcome)} reported, ${state === 'waiting' ? 'waiting for the AE' : state}.`,
-        );
+      : notifyText(h, `${label(report.outcome)} reported, ${STATE_WORDS[state]}.`);
   return { text, blocks };
 }
+
+/** Where a report stands, in the notification's words (never the state's id: issue 50 item 20). */
+const STATE_WORDS: Record<ReportState, string> = {
+  waiting: 'waiting for the AE',
+  confirmed: 'confirmed by the AE',
+  declined: 'not right, the AE said',
+  replaced: 'replaced by a newer report',
+  moot: 'no longer to confirm',
+};
 
 /** The recorder's Undo, while the step waits for its window to end (value: handoff and step). */
 export function undoBlocks(h: HandoffRow, step: OutcomeRow, until: Date, timeZone: string): KnownBlock[] {

@@ -60,8 +60,22 @@ export function limitsWith(given: Partial<PolicyLimits> | undefined): PolicyLimi
 }
 
 export interface Policy {
+  /** The policy's id in the file (`strategic`): the handoff keeps it, and the touch log names it. */
   name: string;
+  /** What people read ("the *Strategic accounts* escalation policy"): the file's `name`, or the id made readable. */
+  displayName: string;
   levels: Level[];
+  /** Where the levels are in the file, for the places messages name: `policies.x.levels` (an object); absent: a list. */
+  levelsAt?: string;
+}
+
+/**
+ * A policy's id as people read it when the file gives it no `name`: its words apart and the first capitalized
+ * (`enterprise-backup` → "Enterprise backup", `default` → "Default"). Never the raw id in a message.
+ */
+export function readablePolicyName(id: string): string {
+  const words = id.replace(/[-_]+/g, ' ').trim();
+  return words ? `${words.charAt(0).toUpperCase()}${words.slice(1)}` : 'Default';
 }
 
 /** One planned escalation step: when, which level (its index in the policy), and which repeat (0: the first). */
@@ -92,7 +106,7 @@ export function defaultPolicy(
       { kind: 'manager' },
     ],
   });
-  return { name: 'default', levels };
+  return { name: 'default', displayName: readablePolicyName('default'), levels };
 }
 
 /**

@@ -12,7 +12,10 @@ import { dueStep, type Policy, type Step, type Trigger } from './escalation.js';
  * after the due time", not "step 3".
  */
 export interface PolicyRule {
+  /** The policy's id (the touch log's `policy`). */
   policy: string;
+  /** Its name as people read it, recorded since issue 50 item 20 (older records: the id made readable). */
+  policyName?: string;
   level: number;
   at?: Trigger;
   repeat?: number;
@@ -158,6 +161,7 @@ export interface PlannedMove extends PolicyRule {
  */
 export function plannedMove(args: {
   policy: Policy;
+  /** The id the handoff keeps (the policy followed may be the default, when the file no longer has it). */
   name: string;
   steps: readonly Step[];
   nextAt: number | null;
@@ -174,7 +178,13 @@ export function plannedMove(args: {
     const level = policy.levels[step.level];
     if (level?.action !== 'reassign') continue;
     const target = level.to[0];
-    const rule = { policy: args.name, level: step.level + 1, at: level.at, repeat: step.repeat };
+    const rule = {
+      policy: args.name,
+      policyName: policy.displayName,
+      level: step.level + 1,
+      at: level.at,
+      repeat: step.repeat,
+    };
     const timing = { when: step.at, now: step.at <= now };
     if (target?.kind === 'pool') return { ...rule, ...timing, to: { kind: 'pool', pool: target.name } };
     if (target?.kind === 'cover' && args.cover)

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type Level, POLICY_LIMITS, type Policy, type PolicyLimit, type PolicyLimits } from './escalation.js';
+import {
+  type Level,
+  POLICY_LIMITS,
+  type Policy,
+  type PolicyLimit,
+  type PolicyLimits,
+  readablePolicyName,
+} from './escalation.js';
 import { jsonErrorWhere } from './jsonWhere.js';
 import { issues, NAME, parseLevel } from './policyFileLevels.js';
 
@@ -10,11 +17,15 @@ import { issues, NAME, parseLevel } from './policyFileLevels.js';
  *   {
  *     "pools": { "enterprise-backup": { "users": ["U0AE2", "U0AE3"] }, "emea": { "usergroup": "S0EMEA" } },
  *     "policies": {
- *       "strategic": [
- *         { "at": "50%", "action": "remind" },
- *         { "at": "due", "action": "notify", "to": ["manager", "channel:C0ESCALATE"] },
- *         { "at": "due+4h", "action": "reassign", "to": ["pool:enterprise-backup"], "repeat": { "every": "8h", "times": 1 } }
- *       ]
+ *       "strategic": {
+ *         "name": "Strategic accounts",
+ *         "levels": [
+ *           { "at": "50%", "action": "remind" },
+ *           { "at": "due", "action": "notify", "to": ["manager", "channel:C0ESCALATE"] },
+ *           { "at": "due+4h", "action": "reassign", "to": ["pool:enterprise-backup"], "repeat": { "every": "8h", "times": 1 } }
+ *         ]
+ *       },
+ *       "quiet": [{ "at": "due", "action": "notify", "to": ["owner"] }]
  *     },
  *     "routes": [{ "partner": "Meridian Cloud Consulting", "policy": "strategic" }, { "aePool": "emea", "policy": "strategic" }],
  *     "limits": { "reassignments": 2 }
@@ -43,6 +54,36 @@ const USER = /^[UW][A-Z0-9]{2,}$/;
 const poolSchema = z.union(
   [z.strictObject({ users: z.array(z.string()).min(1) }), z.strictObject({ usergroup: z.string() })],
   { error: 'a pool is either { "users": [...] } or { "usergroup": "S…" }' },
+);
+
+/** The longest name of a policy: it is read in a sentence ("the *Strategic accounts* escalation policy"). */
+export const POLICY_NAME_MAX = 60;
+
+/**
+ * A policy written as an object: its levels, and the `name` people read (optional: the id made readable,
+ * `enterprise-backup` → "Enterprise backup"). The name is shown in bold inside a sentence ("the *Strategic accounts*
+ * escalation policy"), so it is one line of words: letters, digits, spaces and `& ' ( ) . , / + -`, no Slack
+ * formatting. A policy may also be written as the list of its levels alone.
+ */
+const namedPolicySchema = z.strictObject(
+  {
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'a policy name says something (or leave it out: the id is read then)' })
+      .max(POLICY_NAME_MAX, { error: `a policy name is at most ${POLICY_NAME_MAX} characters` })
+      .regex(/^[\p{L}\p{N} &'().,/+-]*$/u, {
+        error: "a policy name is letters, digits, spaces and & ' ( ) . , / + - (no Slack formatting)",
+      })
+      .optional(),
+    levels: z.array(z.unknown(), { error: 'must be a list of at least one level' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'a policy is a list of levels, or { "name": "…", "levels": [...] }'
+        : undefined,
+  },
 );
 
 const routeSchema = z.strictObject({
@@ -162,17 +203,29 @@ function parsePolicies(
     problems.push('policies: must name at least one policy, each a list of levels');
     return policies;
   }
-  for (const [name, rawLevels] of Object.entries(rawPolicies)) {
+  for (const [name, rawPolicy] of Object.entries(rawPolicies)) {
     const where = `policies.${name}`;
-    if (!NAME.test(name)) problems.push(`${where}: a policy name is lowercase letters, digits, - and _`);
-    if (!Array.isArray(rawLevels) || rawLevels.length === 0) {
-      problems.push(`${where}: must be a list of at least one level`);
+    if (!NAME.test(name))
+      problems.push(
+        `${where}: a policy id is lowercase letters, digits, - and _ (the words people read go in its "name")`,
+      );
+    const listed = Array.isArray(rawPolicy);
+    const parsedPolicy = listed ? undefined : namedPolicySchema.safeParse(rawPolicy);
+    if (parsedPolicy && !parsedPolicy.success) {
+      problems.push(...issues(where, parsedPolicy.error));
+      continue;
+    }
+    const rawLevels: unknown[] = listed ? rawPolicy : (parsedPolicy?.data?.levels ?? []);
+    // The levels' places: `policies.x[2]` in a list, `policies.x.levels[2]` in an object.
+    const levelsAt = listed ? where : `${where}.levels`;
+    if (rawLevels.length === 0) {
+      problems.push(`${levelsAt}: must be a list of at least one level`);
       continue;
     }
     const levels: Level[] = [];
     rawLevels.forEach((rawLevel, i) => {
       const level = parseLevel(
-        `${where}[${i}]`,
+        `${levelsAt}[${i}]`,
         rawLevel,
         (pool) => Boolean(pools[pool]),
         dayHours,
@@ -180,7 +233,8 @@ function parsePolicies(
       );
       if (level) levels.push(level);
     });
-    policies[name] = { name, levels };
+    const displayName = parsedPolicy?.data?.name ?? readablePolicyName(name);
+    policies[name] = { name, displayName, levels, ...(listed ? {} : { levelsAt }) };
   }
   return policies;
 }
@@ -223,8 +277,10 @@ function parseRoutes(
 export interface PolicyChannelTarget {
   place: string;
   channelId: string;
-  /** The policy's name (`meridian` for `policies.meridian[1].to[0]`). */
+  /** The policy's id (`meridian` for `policies.meridian[1].to[0]`). */
   policy: string;
+  /** The policy's name as people read it (the file's `name`, or the id made readable). */
+  policyName: string;
 }
 
 /**
@@ -237,7 +293,14 @@ export function policyChannelTargets(book: PolicyBook): PolicyChannelTarget[] {
     policy.levels.flatMap((level, i) =>
       level.to.flatMap((target, j) =>
         target.kind === 'channel'
-          ? [{ place: `policies.${name}[${i}].to[${j}]`, channelId: target.id, policy: name }]
+          ? [
+              {
+                place: `${policy.levelsAt ?? `policies.${name}`}[${i}].to[${j}]`,
+                channelId: target.id,
+                policy: name,
+                policyName: policy.displayName,
+              },
+            ]
           : [],
       ),
     ),

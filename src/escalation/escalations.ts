@@ -119,6 +119,7 @@ async function notify(
     change: { nextEscalationAt: next ? new Date(next.at) : null },
     detail: {
       policy: h.escalationPolicy ?? 'default',
+      policyName: deps.policies.byName(h.escalationPolicy).displayName,
       policyLevel: step.level + 1,
       repeat: step.repeat,
       action: level.action,

@@ -66,9 +66,13 @@ async function addToExpiryNotice(
   return true;
 }
 
-/** The level as its messages name it: the policy, its number, when it acts and which try (domain/moves.ts). */
-const ruleOf = (h: HandoffRow, step: Step, level: Level): PolicyRule => ({
+/**
+ * The level as its messages name it: the policy (its id, and its name as people read it), its number, when it acts
+ * and which try (domain/moves.ts).
+ */
+const ruleOf = (deps: PolicyMoveDeps, h: HandoffRow, step: Step, level: Level): PolicyRule => ({
   policy: h.escalationPolicy ?? 'default',
+  policyName: deps.policies.byName(h.escalationPolicy).displayName,
   level: step.level + 1,
   at: level.at,
   repeat: step.repeat,
@@ -94,7 +98,7 @@ async function tellUnassigned(
   now: Date,
   facts: Omit<Unassigned, keyof PolicyRule>,
 ): Promise<'unassigned'> {
-  const unassigned: Unassigned = { ...ruleOf(h, step, level), ...facts };
+  const unassigned: Unassigned = { ...ruleOf(deps, h, step, level), ...facts };
   const owner: ResolvedTargets = { channels: [], people: [h.ownerUserId] };
   await deps.lifecycle.apply({
     event: 'escalate',
@@ -105,6 +109,7 @@ async function tellUnassigned(
     change: { nextEscalationAt: next ? new Date(next.at) : null },
     detail: {
       policy: unassigned.policy,
+      policyName: unassigned.policyName,
       policyLevel: unassigned.level,
       repeat: step.repeat,
       action: 'reassign',
@@ -169,7 +174,7 @@ async function moveTo(
   const policy = deps.policies.byName(current.escalationPolicy);
   const days = current.windowDays ?? current.responseWindowDays;
   const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
-  const by = { kind: 'policy' as const, ...ruleOf(current, step, level) };
+  const by = { kind: 'policy' as const, ...ruleOf(deps, current, step, level) };
   const applied = await deps.lifecycle.apply({
     event: 'reassign',
     before: current,
@@ -181,6 +186,7 @@ async function moveTo(
       previousAeUserId: current.aeUserId,
       days,
       policy: by.policy,
+      policyName: by.policyName,
       policyLevel: by.level,
       ...(chosen.kind === 'pool' ? { pool: chosen.pool } : {}),
       // Who acts for whom: the cover answers for the AE it covers.

@@ -38,8 +38,10 @@ export interface InternalChannelSource {
   readonly channelId: string;
   /** The setting's purpose; absent for a `channel:` target of the escalation policy file. */
   readonly kind?: InternalChannelKind;
-  /** A `channel:` target's policy, by its name in the file (its escalations go there). */
+  /** A `channel:` target's policy, by its id in the file (its escalations go there). */
   readonly policy?: string;
+  /** That policy's name as people read it (the file's `name`, or the id made readable). */
+  readonly policyName?: string;
 }
 
 /**
@@ -56,8 +58,8 @@ export function internalChannelSources(
     const channelId = channelOf(config);
     if (channelId) sources.push({ name: setting, channelId, kind });
   }
-  for (const { place, channelId, policy } of book ? policyChannelTargets(book) : []) {
-    sources.push({ name: place, channelId, policy });
+  for (const { place, channelId, policy, policyName } of book ? policyChannelTargets(book) : []) {
+    sources.push({ name: place, channelId, policy, policyName });
   }
   return Object.freeze(sources.map((s) => Object.freeze(s)));
 }

@@ -109,6 +109,8 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
     expect(reassigned?.detail).toMatchObject({
       previousAeUserId: people.ae.id,
       policy: 'strategic',
+      // The name people read with it (no `name` in the file: the id made readable), for /handoff view's history.
+      policyName: 'Strategic',
       policyLevel: 3,
       pool: 'backup',
       skipped: [{ user: people.otherAe.id, why: expect.stringContaining('away') }],

@@ -84,7 +84,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
     expect(text).toContain(`If <@${jordan}> has not answered by *<!date^`);
     expect(text).not.toContain('Jordan Seller');
     expect(text).toContain(
-      'the *meridian* escalation policy gives it to the next AE of the *account-executives* pool',
+      'the *Meridian* escalation policy gives it to the next AE of the *account-executives* pool',
     );
     expect(text).toContain('4 business hours after the due time');
     // Nothing to do, unless it cannot wait: Reassign is on the notice. The window does not pause while Jordan is away.
@@ -112,7 +112,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
     expect(text).toContain('it does not count as their silence');
     // … the policy gave it to Sam, from the pool by round robin, in plain words …
     expect(text).toContain(
-      'The *meridian* escalation policy, 4 business hours after the due time, gave it to',
+      'The *Meridian* escalation policy, 4 business hours after the due time, gave it to',
     );
     expect(text).toContain(`<@${sam}>, the next AE of the *account-executives* pool (round robin)`);
     expect(text).not.toContain('step 3');
@@ -126,7 +126,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
     // Sam's packet says how it came, in the same plain words.
     const packet = await waitForDm(h, sam, 'Moved to you', "Sam's packet");
     expect(json(packet.blocks)).toContain(
-      `*Moved to you from* <@${jordan}> by the *meridian* escalation policy, 4 business hours after the due time:`,
+      `*Moved to you from* <@${jordan}> by the *Meridian* escalation policy, 4 business hours after the due time:`,
     );
   });
 
@@ -175,7 +175,7 @@ describe('the expiry notice when the policy moves it hours later', () => {
       const expiry = await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
       const said = json(expiry.blocks);
       expect(said).toContain(
-        'The *meridian* escalation policy gives it to the next AE of the *account-executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^',
+        'The *Meridian* escalation policy gives it to the next AE of the *account-executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^',
       );
       expect(said).toContain('You need not do anything.');
       expect(said).not.toContain('Reassign it to another AE');

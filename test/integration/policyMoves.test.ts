@@ -31,10 +31,14 @@ function policyFile(pool: string[], limits?: Record<string, number>) {
     JSON.stringify({
       pools: { backup: { users: pool } },
       policies: {
-        meridian: [
-          { at: 'due', action: 'notify', to: ['owner', 'channel:C0INTERNAL'] },
-          { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
-        ],
+        // The name people read (issue 50 item 20): the messages say it, never the id `meridian`.
+        meridian: {
+          name: 'Meridian partners',
+          levels: [
+            { at: 'due', action: 'notify', to: ['owner', 'channel:C0INTERNAL'] },
+            { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+          ],
+        },
       },
       routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
       ...(limits ? { limits } : {}),
@@ -98,7 +102,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     const packet = await waitForDm(h, sam, 'Moved to you', "Sam's packet");
     const told = json(packet.blocks);
     expect(told).toContain(
-      `*Moved to you from* <@${ae}> by the *meridian* escalation policy, 4 business hours after the due time: <@${ae}> did not answer`,
+      `*Moved to you from* <@${ae}> by the *Meridian partners* escalation policy, 4 business hours after the due time: <@${ae}> did not answer`,
     );
     expect(told).toContain(`<@${ae}> did not answer by`);
     expect(told).toContain('while away (status: :palm_tree: Vacation)');
@@ -111,7 +115,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     // moved it, and the packet's field that still names Jordan, with Edit.
     const notice = await waitForDm(h, pat, `gave it to <@${sam}>`, 'the expiry notice, with the move');
     expect(json(notice.blocks)).toContain(
-      'The *meridian* escalation policy, 4 business hours after the due time, gave it to',
+      'The *Meridian partners* escalation policy, 4 business hours after the due time, gave it to',
     );
     expect(json(notice.blocks)).toContain(`<@${sam}>, the next AE of the *backup* pool (round robin)`);
     expect(json(notice.blocks)).toContain(
@@ -141,7 +145,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     expect(moved).toMatchObject({ aeUserId: mo, assignment: 3, status: 'sent' });
     const packet = await waitForDm(h, mo, 'Moved to you', "Mo's packet");
     expect(json(packet.blocks)).toContain(
-      `*Moved to you from* <@${sam}> by the *meridian* escalation policy, 4 business hours after the due time: <@${sam}> did not answer by`,
+      `*Moved to you from* <@${sam}> by the *Meridian partners* escalation policy, 4 business hours after the due time: <@${sam}> did not answer by`,
     );
     // Sam's expiry told Pat once.
     const expiries = about(h, pat, id).filter((m) =>
@@ -149,6 +153,9 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     );
     expect(expiries).toHaveLength(1);
     expect(before.cycle).toBeLessThan(moved.cycle);
+    // Nobody reads the policy's id: every message names it as the file does.
+    for (const user of [ae, sam, mo, pat])
+      for (const m of dmOf(h, user)) expect(`${m.text} ${json(m.blocks)}`).not.toMatch(/\bmeridian\b/);
   });
 
   it('at the limit (2 moves by default) the owner is told in the expiry notice, once, with the buttons once', async () => {
@@ -162,7 +169,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     const expiry = mine.filter((m) => json(m.blocks).includes(`<@${mo}> did not answer handoff`));
     expect(expiry).toHaveLength(1);
     expect(json(expiry[0]?.blocks)).toContain(
-      'The *meridian* escalation policy, 4 business hours after the due time, did not move handoff',
+      'The *Meridian partners* escalation policy, 4 business hours after the due time, did not move handoff',
     );
     expect(json(expiry[0]?.blocks)).toContain('have moved it 2 times, the most they may');
     expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
@@ -218,7 +225,7 @@ describe('a level that runs hours after the expiry', () => {
       await sweepAt(h, step);
       const notice = await waitForDm(h, pat, 'could not give handoff', 'the policy’s notice');
       expect(json(notice.blocks)).toContain(
-        `The *meridian* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
+        `The *Meridian partners* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
       );
       expect(json(notice.blocks)).toContain(
         `nobody in the *backup* pool can take it now (<@${ae}>: its AE now)`,

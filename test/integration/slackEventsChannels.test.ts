@@ -353,7 +353,7 @@ describe('the app removed from an internal channel', () => {
           text: {
             type: 'mrkdwn',
             verbatim: true,
-            text: `:warning: <@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations (from the settings and the meridian policy), partner-help requests and the weekly digest.\nWhat would go there is kept, and goes out as soon as someone types \`/invite @Handoff\` in that channel.`,
+            text: `:warning: <@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations (from the settings and the Meridian policy), partner-help requests and the weekly digest.\nWhat would go there is kept, and goes out as soon as someone types \`/invite @Handoff\` in that channel.`,
           },
         },
       ]);

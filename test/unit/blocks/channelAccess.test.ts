@@ -62,10 +62,10 @@ describe("the admins' warning of an internal channel the app is not in", () => {
     expect(whatIPostThere([escalation])).toBe('escalations');
     expect(whatIPostThere([help, digest])).toBe('partner-help requests and the weekly digest');
     expect(whatIPostThere([policy('meridian', 'policies.meridian[1].to[1]')])).toBe(
-      'escalations of the meridian policy',
+      'escalations of the Meridian policy',
     );
     expect(whatIPostThere([escalation, help, digest, policy('meridian', 'policies.meridian[1].to[1]')])).toBe(
-      'escalations (from the settings and the meridian policy), partner-help requests and the weekly digest',
+      'escalations (from the settings and the Meridian policy), partner-help requests and the weekly digest',
     );
     expect(
       whatIPostThere([
@@ -74,7 +74,19 @@ describe("the admins' warning of an internal channel the app is not in", () => {
         policy('tailspin', 'policies.tailspin[0].to[0]'),
         policy('<!channel>', 'policies.<!channel>[0].to[0]'),
       ]),
-    ).toBe('escalations of the meridian, tailspin and &lt;!channel&gt; policies');
+    ).toBe('escalations of the Meridian, Tailspin and &lt;!channel&gt; policies');
+    // A policy's name as the file gives it, never its id (issue 50 item 20).
+    expect(
+      whatIPostThere([
+        {
+          ...policy('strategic-emea', 'policies.strategic-emea.levels[0].to[0]'),
+          policyName: 'EMEA strategic',
+        },
+      ]),
+    ).toBe('escalations of the EMEA strategic policy');
+    expect(whatIPostThere([policy('strategic-emea', 'policies.strategic-emea[0].to[0]')])).toBe(
+      'escalations of the Strategic emea policy',
+    );
   });
 
   it('says who removed it when Slack named them, what Slack said otherwise, and how many posts wait', () => {

@@ -32,13 +32,50 @@ describe('historyLine', () => {
     const escalated = (detail: Record<string, unknown>) =>
       historyLine(event({ type: 'escalated', fromStatus: 'sent', toStatus: 'sent', detail }));
     expect(escalated({ policy: 'meridian', policyLevel: 2, to: ['C0INTERNAL', 'U0MANAGER'] })).toContain(
-      'Escalation policy (step 2): <#C0INTERNAL>, <@U0MANAGER> told',
+      'The *Meridian* escalation policy (step 2): <#C0INTERNAL>, <@U0MANAGER> told',
     );
     expect(escalated({ away: ':palm_tree: Vacation' })).toContain('<@U0AE> was away: the owner was told');
     expect(escalated({ policy: 'meridian', policyLevel: 3 })).toContain(
-      'Escalation policy (step 3): the owner was told',
+      'The *Meridian* escalation policy (step 3): the owner was told',
     );
-    for (const detail of [{}, { policy: 'meridian' }])
-      expect(escalated(detail)).not.toMatch(/escalated|meridian/);
+    expect(escalated({ policyLevel: 3 })).toContain('Escalation policy (step 3): the owner was told');
+    // The policy by the name the file gives it, recorded with the step; never its id.
+    expect(
+      escalated({
+        policy: 'strategic-emea',
+        policyName: 'EMEA strategic',
+        policyLevel: 2,
+        to: ['C0INTERNAL'],
+      }),
+    ).toContain('The *EMEA strategic* escalation policy (step 2): <#C0INTERNAL> told');
+    for (const detail of [
+      {},
+      { policy: 'meridian' },
+      { policy: 'strategic-emea', policyName: 'EMEA strategic' },
+    ])
+      expect(escalated(detail)).not.toMatch(/escalated|meridian|strategic-emea/);
+  });
+
+  it('names the policy that reassigned a handoff, by its name, and the person who did otherwise', () => {
+    const reassigned = (actorUserId: string | null, detail: Record<string, unknown>) =>
+      historyLine(
+        event({
+          type: 'reassigned',
+          fromStatus: 'expired',
+          toStatus: 'sent',
+          aeUserId: 'U0SAM',
+          actorUserId,
+          detail,
+        }),
+      );
+    expect(
+      reassigned(null, { previousAeUserId: 'U0AE', policy: 'strategic-emea', policyName: 'EMEA strategic' }),
+    ).toContain('Reassigned from <@U0AE> to <@U0SAM> by the *EMEA strategic* escalation policy');
+    expect(reassigned(null, { previousAeUserId: 'U0AE', policy: 'strategic-emea' })).toContain(
+      'by the *Strategic emea* escalation policy',
+    );
+    expect(reassigned('U0OWNER', { previousAeUserId: 'U0AE' })).toContain(
+      'Reassigned from <@U0AE> to <@U0SAM> by <@U0OWNER>',
+    );
   });
 });

@@ -23,7 +23,7 @@ describe("the admins' warning of an internal channel shared with another organiz
   it('says what the app stopped posting there in words, as the removal warning does: no setting name or policy place', () => {
     const all = shown([escalation, help, digest, policy]);
     expect(all).toContain(
-      '<#C0INTERNAL> was shared with another organization, so I stopped posting escalations (from the settings and the meridian policy), partner-help requests and the weekly digest there at once.',
+      '<#C0INTERNAL> was shared with another organization, so I stopped posting escalations (from the settings and the Meridian policy), partner-help requests and the weekly digest there at once.',
     );
     for (const name of [
       'ESCALATION_CHANNEL_ID',
@@ -35,7 +35,7 @@ describe("the admins' warning of an internal channel shared with another organiz
     }
     expect(shown([help])).toContain('so I stopped posting partner-help requests there at once.');
     expect(shown([policy])).toContain(
-      'so I stopped posting escalations of the meridian policy there at once.',
+      'so I stopped posting escalations of the Meridian policy there at once.',
     );
     expectMessageWithinLimits(internalChannelShared(C, [escalation, help, digest, policy]));
   });

@@ -63,7 +63,7 @@ const reassign = (at: Trigger, extra: Partial<Level> = {}): Level => ({
   to: [{ kind: 'pool', name: 'backup' }],
   ...extra,
 });
-const policy = (...levels: Level[]): Policy => ({ name: 'test', levels });
+const policy = (...levels: Level[]): Policy => ({ name: 'test', displayName: 'Test', levels });
 
 /** A moment as a local ISO string with its offset in the calendar's zone, e.g. 2026-04-20T11:00:00-04:00. */
 const local = (ms: number, cal: BusinessCalendar): string =>
@@ -95,6 +95,7 @@ describe('the default policy', () => {
     const p = defaultPolicy(POINTS, 'C0ESC');
     expect(p).toEqual({
       name: 'default',
+      displayName: 'Default',
       levels: [
         { at: share(50), action: 'remind', to: [ae] },
         { at: lastMorning, action: 'remind', to: [ae] },

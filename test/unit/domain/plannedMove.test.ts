@@ -5,6 +5,7 @@ import { plannedMove } from '../../../src/domain/moves.js';
 /** What a policy's reassigning level will do (domain/moves.ts): told to the owner instead of asking them to act. */
 const policy: Policy = {
   name: 'meridian',
+  displayName: 'Meridian partners',
   levels: [
     { at: { kind: 'due', afterBusinessHours: 0 }, action: 'notify', to: [{ kind: 'owner' }] },
     {
@@ -27,6 +28,8 @@ describe('plannedMove', () => {
   it('the first reassigning level still to run, with when it acts and whether it is due now', () => {
     expect(plannedMove({ ...base, now: 50 })).toEqual({
       policy: 'meridian',
+      // The name people read (issue 50 item 20): the messages never show the id.
+      policyName: 'Meridian partners',
       level: 2,
       at: { kind: 'due', afterBusinessHours: 4 },
       repeat: 0,

@@ -72,6 +72,8 @@ describe('parsePolicyFile: a valid file', () => {
       policies: {
         strategic: {
           name: 'strategic',
+          // No `name` in the file: the id made readable.
+          displayName: 'Strategic',
           levels: [
             // A reminder without `to` goes to the AE.
             { at: { kind: 'share', percent: 50 }, action: 'remind', to: [{ kind: 'ae' }] },
@@ -102,6 +104,7 @@ describe('parsePolicyFile: a valid file', () => {
         },
         quiet_1: {
           name: 'quiet_1',
+          displayName: 'Quiet 1',
           levels: [{ at: { kind: 'due', afterBusinessHours: 0 }, action: 'notify', to: [{ kind: 'owner' }] }],
         },
       },
@@ -124,6 +127,7 @@ describe('parsePolicyFile: a valid file', () => {
       policies: {
         basic: {
           name: 'basic',
+          displayName: 'Basic',
           levels: [{ at: { kind: 'share', percent: 50 }, action: 'remind', to: [{ kind: 'ae' }] }],
         },
       },
@@ -365,7 +369,7 @@ describe('parsePolicyFile: problems, each with its place', () => {
       }),
     ).toEqual([
       'pools.Enterprise Backup: a pool name is lowercase letters, digits, - and _',
-      'policies.Strategic: a policy name is lowercase letters, digits, - and _',
+      'policies.Strategic: a policy id is lowercase letters, digits, - and _ (the words people read go in its "name")',
     ]);
   });
 

@@ -26,10 +26,14 @@ const book = parsePolicyFile(
   'policies.json',
   JSON.stringify({
     policies: {
-      meridian: [
-        { at: '50%', action: 'remind' },
-        { at: 'due', action: 'notify', to: ['manager', 'channel:C0ESC', 'channel:C0SHARED'] },
-      ],
+      // A policy with the name people read (issue 50 item 20): its levels' places are under `levels`.
+      meridian: {
+        name: 'Meridian partners',
+        levels: [
+          { at: '50%', action: 'remind' },
+          { at: 'due', action: 'notify', to: ['manager', 'channel:C0ESC', 'channel:C0SHARED'] },
+        ],
+      },
       quiet: [{ at: 'due+4h', action: 'notify', to: ['channel:G0HIDDEN'] }],
     },
   }),
@@ -75,9 +79,19 @@ describe('internal channel sources', () => {
     expect(internalChannelSources(config, book)).toEqual([
       { name: 'ESCALATION_CHANNEL_ID', channelId: 'C0ESC', kind: 'escalation' },
       { name: 'DIGEST_CHANNEL_ID', channelId: 'C0DIGEST', kind: 'digest' },
-      { name: 'policies.meridian[1].to[1]', channelId: 'C0ESC', policy: 'meridian' },
-      { name: 'policies.meridian[1].to[2]', channelId: 'C0SHARED', policy: 'meridian' },
-      { name: 'policies.quiet[0].to[0]', channelId: 'G0HIDDEN', policy: 'quiet' },
+      {
+        name: 'policies.meridian.levels[1].to[1]',
+        channelId: 'C0ESC',
+        policy: 'meridian',
+        policyName: 'Meridian partners',
+      },
+      {
+        name: 'policies.meridian.levels[1].to[2]',
+        channelId: 'C0SHARED',
+        policy: 'meridian',
+        policyName: 'Meridian partners',
+      },
+      { name: 'policies.quiet[0].to[0]', channelId: 'G0HIDDEN', policy: 'quiet', policyName: 'Quiet' },
     ]);
     expect(internalChannelSources(config, undefined).map((s) => s.name)).toEqual([
       'ESCALATION_CHANNEL_ID',
@@ -108,7 +122,7 @@ describe('internal channel sources', () => {
     expect(checked).toEqual({ confirmed: ['C0ESC', 'C0DIGEST'], shared: ['C0SHARED'] });
     expect(lines.filter((l) => l.level === 50).map((l) => [l.msg, l.reason])).toEqual([
       [
-        'policies.meridian[1].to[2] is not confirmed internal; nothing will be posted there',
+        'policies.meridian.levels[1].to[2] is not confirmed internal; nothing will be posted there',
         'shared externally',
       ],
       [
@@ -143,14 +157,14 @@ describe('internal channel sources', () => {
     expect(switched.kinds).toEqual(['escalation']);
     expect(switched.sources?.map((s) => s.name)).toEqual([
       'ESCALATION_CHANNEL_ID',
-      'policies.meridian[1].to[1]',
+      'policies.meridian.levels[1].to[1]',
     ]);
     expect(await internal.isConfirmed('C0ESC')).toBe(false);
     expect(internal.channelId('escalation')).toBeUndefined();
     expect(await internal.isShared('C0ESC')).toBe(true);
     expect(lines.at(-1)).toMatchObject({
       level: 50,
-      sources: ['ESCALATION_CHANNEL_ID', 'policies.meridian[1].to[1]'],
+      sources: ['ESCALATION_CHANNEL_ID', 'policies.meridian.levels[1].to[1]'],
     });
     // Told twice: switched off once.
     clock.advance(1000);

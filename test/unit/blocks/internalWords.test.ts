@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { editRefusal, noteRefusal } from '../../../src/blocks/commandReplies.js';
+import { historyLine } from '../../../src/blocks/handoffList.js';
+import { heldBackNotice } from '../../../src/blocks/heldBackNotice.js';
+import { outcomeReportMessage } from '../../../src/blocks/outcomeReports.js';
+import { editRefusedText } from '../../../src/blocks/packetReplies.js';
+import {
+  HANDOFF_EVENT_TYPES,
+  type HandoffEventRow,
+  type HandoffRow,
+  type OutcomeReportRow,
+} from '../../../src/db/schema.js';
+import { HANDOFF_STATUSES } from '../../../src/domain/lifecycle.js';
+import { handoff } from './fixtures.js';
+
+/**
+ * Issue 50 item 20, over the message builders of src/blocks that say where a handoff stands or what happened to it:
+ * people read a status and a touch-log event in words, never by their ids ("it is sent", "escalated",
+ * "outcome_reported"), and an escalation policy by its name, never its id.
+ */
+
+/** A status or event said by its id: a word people would not write ("is expired" alone reads as a status id). */
+const INTERNAL =
+  /\bis sent\b|\bis expired\b(?! without)|\bescalated\b|\b[a-z]+_[a-z_]+\b|\bstrategic-emea\b|\bmoot\b/;
+
+/** What a person reads of a message: its texts, without Slack's tokens (dates, mentions, channels). */
+function words(value: unknown): string {
+  const texts: string[] = [];
+  const walk = (v: unknown, key?: string) => {
+    if (typeof v === 'string') {
+      if (key === undefined || key === 'text') texts.push(v);
+    } else if (Array.isArray(v)) for (const item of v) walk(item, key === 'text' ? undefined : key);
+    else if (v && typeof v === 'object')
+      for (const [k, item] of Object.entries(v))
+        walk(item, k === 'elements' || k === 'blocks' || k === 'fields' ? undefined : k);
+  };
+  walk(value);
+  return texts
+    .join('\n')
+    .replace(/<[!@#][^>]*>/g, '')
+    .replace(/:[a-z0-9_+-]+:/g, '');
+}
+
+const report = (over: Partial<OutcomeReportRow> = {}): OutcomeReportRow =>
+  ({
+    id: 21,
+    handoffId: 7,
+    outcome: 'won',
+    status: 'pending',
+    reportedByUserId: 'U0AUTHOR',
+    answeredByUserId: null,
+    crmOpportunity: null,
+    reasonCode: null,
+    note: null,
+    ...over,
+  }) as OutcomeReportRow;
+
+const event = (type: HandoffEventRow['type'], detail: Record<string, unknown>): HandoffEventRow => ({
+  id: 1,
+  handoffId: 7,
+  type,
+  fromStatus: 'sent',
+  toStatus: 'sent',
+  actorUserId: 'U0OWNER',
+  actorTeamId: 'T0OURS',
+  aeUserId: 'U0AE',
+  assignment: 1,
+  cycle: 1,
+  at: new Date('2026-11-26T17:00:00Z'),
+  businessHours: null,
+  detail,
+});
+
+describe('the messages say a status and an event in words', () => {
+  for (const status of HANDOFF_STATUSES) {
+    it(`a handoff ${status}: the refusals and the notices that say where it stands`, () => {
+      const h: HandoffRow = handoff({ id: 7, status, outcome: null, aeUserId: 'U0AE' });
+      const refused = { kind: 'refused' as const, verdict: 'not_now' as const, handoff: h };
+      const said = [
+        editRefusal(refused, 7),
+        editRefusedText(refused),
+        noteRefusal(refused, 7),
+        // A report no longer to confirm, and a held-back next move the deal moved past, say where it stands.
+        outcomeReportMessage(h, report(), 'U0AE'),
+        heldBackNotice(
+          h,
+          {
+            ask: {
+              reason: 'date_passed',
+              former: '',
+              move: 'Dana books the demo',
+              date: '2026-11-20',
+              version: 'v1',
+            },
+            outcome: 'moved_on',
+            heldNow: false,
+            by: 'U0AUTHOR',
+          },
+          'U0AUTHOR',
+        ),
+      ];
+      for (const message of said) expect(words(message).match(INTERNAL)?.[0]).toBeUndefined();
+    });
+  }
+
+  it('the history: every type of the touch log, with the details it records', () => {
+    const details: Record<string, unknown> = {
+      policy: 'strategic-emea',
+      policyName: 'EMEA strategic',
+      policyLevel: 2,
+      to: ['C0INTERNAL'],
+      outcome: 'won',
+      previousAeUserId: 'U0OLD',
+      reasonCode: 'timing',
+      fields: ['Joint value'],
+    };
+    for (const type of HANDOFF_EVENT_TYPES) {
+      const line = historyLine(event(type, details));
+      expect(words(line), type).not.toMatch(INTERNAL);
+      expect(line, type).not.toContain(type.includes('_') ? type : '\u0000');
+    }
+    // An older record without the policy's name: its id made readable.
+    expect(historyLine(event('escalated', { policy: 'strategic-emea', policyLevel: 2 }))).toContain(
+      'The *Strategic emea* escalation policy (step 2)',
+    );
+  });
+});
