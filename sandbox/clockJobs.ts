@@ -39,6 +39,39 @@ export interface AppTimes {
   settle(): Promise<void>;
 }
 
+/** The app's outbox worker, as a move of the clock waits for it (src/outbox/worker.ts). */
+export interface SettlingOutbox {
+  kick(): void;
+  idle(): Promise<void>;
+  /** A wake-up after a commit waits to look: what was just written is not looked at yet. */
+  wakePending(): boolean;
+  /** Conversations with a message due now that a later look delivers (a paced one included; a 429's wait not). */
+  dueNow(): Promise<number>;
+}
+
+/**
+ * Resolves once the outbox has delivered everything due by the sandbox clock, before the clock moves on. One look is
+ * not enough: posts to one conversation go out a second apart (Slack's pace), so of two reminders due at one moment in
+ * Jordan's DM the look delivers the first and leaves the second to the wake-up its pacing set; the clock then moved on
+ * and the second was posted at the end of the move, a day later (issue 50 item 21). So it looks again, as the
+ * wake-ups come, until nothing is due, waiting in real time what the pacing asks (a second or so): the sandbox clock
+ * runs on real time between moves anyway. A method waiting out a 429 is left out (its posts go when Slack says), and
+ * after `maxMs` it gives up and lets the move go on, as a look that found Slack slow would.
+ */
+export async function settleOutbox(
+  outbox: SettlingOutbox,
+  opts: { pollMs?: number; maxMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.maxMs ?? 30_000);
+  for (;;) {
+    outbox.kick();
+    await outbox.idle();
+    if (!outbox.wakePending() && (await outbox.dueNow()) === 0) return;
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 25));
+  }
+}
+
 /** Due moments stepped through in one move at most (a fortnight of a busy sandbox has a few hundred). */
 const MAX_DUE_STEPS = 2000;
 

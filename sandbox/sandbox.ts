@@ -40,7 +40,7 @@ import {
   sandboxUsers,
   TEAM,
 } from './cast.js';
-import { ClockJobs } from './clockJobs.js';
+import { ClockJobs, settleOutbox } from './clockJobs.js';
 import { SlackSide } from './slackSide.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
@@ -218,10 +218,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   await app.scheduler.stop();
   const jobs = new ClockJobs(app.scheduler, clock, {
     nextDue: (after) => nextDueAt(database.db, after),
-    settle: async () => {
-      app.outbox.kick();
-      await app.outbox.idle();
-    },
+    // Until nothing is due, not one look: posts due at one moment go out before the clock moves on.
+    settle: () => settleOutbox(app.outbox),
   });
   jobs.start();
   const appPort = app.port;

@@ -148,6 +148,25 @@ export class OutboxWorker {
     return this.wakeSoon !== undefined;
   }
 
+  /**
+   * How many conversations have a message due now that a later look of this worker will deliver: their head is due by
+   * the business clock and no limit holds it (a 429's wait, a CRM's); a conversation paced after its last post counts
+   * (its wake-up delivers it). None while delivery is paused (the app uninstalled). What `idle` alone does not wait
+   * for: a look that delivered one post to a conversation leaves its next to the pacing's wake-up.
+   */
+  async dueNow(): Promise<number> {
+    if (await this.opts.paused?.()) return 0;
+    const held = new Set(this.pacing.heldLimits());
+    const due = await dueHeads(
+      this.opts.db,
+      await this.clock.now(),
+      BATCH,
+      [],
+      [...held].filter(isMethodLimit),
+    );
+    return due.filter((row) => !held.has(DELIVERY_KINDS[row.method].limitKey(row))).length;
+  }
+
   /** Resolves once no delivery is in progress (tests step time, then wait for what it set off). */
   async idle(): Promise<void> {
     while (this.running) await this.running;

@@ -457,8 +457,12 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     // One business day at a time: the reminder (half the window, or the last morning) comes before the expiry.
     let remindedBeforeExpiry = false;
     for (let step = 1; step <= 8 && !expired(); step += 1) {
-      await page.click('[data-advance="1"]');
-      await page.locator('#clock', { hasText: `moved` }).waitFor();
+      // The move's answer: it comes once the move has ended (a move waits for each moment's posts, a second apart in
+      // one conversation, before the clock moves on); the clock line said "moved" since the first.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
+        page.click('[data-advance="1"]'),
+      ]);
       await delivered();
       if (!expired() && mentions(`D${ae.id}`, /./) > 1) remindedBeforeExpiry = true;
     }
@@ -483,8 +487,10 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     // sandbox/policies.json: 4 business hours after the due time, the next AE of the pool who is not the AE (Sam).
     const reassigned = () => mentions(`D${otherAe.id}`, /./) > 0;
     for (let step = 1; step <= 2 && !reassigned(); step += 1) {
-      await page.click('[data-advance="1"]');
-      await page.waitForResponse((r) => r.url().endsWith('/api/clock'));
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
+        page.click('[data-advance="1"]'),
+      ]);
       await delivered();
     }
     const moved = page.locator('article.message', { hasText: 'Fabrikam Retail' }).filter({
