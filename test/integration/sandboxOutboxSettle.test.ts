@@ -10,13 +10,14 @@ import { people } from '../support/people.js';
  * Issue 50 item 21: two reminders due at one moment were posted at different times in the sandbox. Each moment a move
  * of the sandbox clock steps to, it waits for the outbox before moving on (sandbox/clockJobs.ts `settleOutbox`); it
  * waited for one look, which delivers one post per conversation (Slack's pace), and the second reminder in the AE's DM
- * went out when the clock had moved on. Here the real app, a pace long enough to see (300 ms), and what a step does:
- * the sweep at the reminders' moment, then the wait; both reminders must be in the DM when the wait ends.
+ * went out when the clock had moved on. Here the real app (the harness's 20 ms pace between two posts to one
+ * conversation) and what a step does: the sweep at the reminders' moment, then the wait; both reminders must be in the
+ * DM when the wait ends. The wait is for the pace, as `quiet(h)`'s is, not a fixed one.
  */
 describe('a step of the sandbox clock waits until nothing is due', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { ...QUIET, OUTBOX_CHANNEL_INTERVAL_MS: '300' } });
+    h = await startHarness({ env: QUIET });
   });
   afterAll(() => h.stop());
 
