@@ -510,8 +510,16 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await period.selectOption('365d');
     await page.locator('.home', { hasText: 'Last 12 months' }).waitFor();
     await openPlace(page, sandboxChannels.internal.id);
+    // Opened again, the Home is published again (app_home_opened): the period must survive that publish, so the page
+    // is read from its first look at the state after it, not after a fixed wait.
+    const publishes = () =>
+      sandbox.slack.calls.filter(
+        (c) => c.method === 'views.publish' && c.args.user_id === admin.id && c.status === 200,
+      ).length;
+    const before = publishes();
     await openPlace(page, 'home');
-    await page.waitForTimeout(500);
+    await expect.poll(publishes, { timeout: 10_000 }).toBeGreaterThan(before);
+    await (await page.waitForRequest((r) => r.url().includes('/api/state'))).response();
     await page.locator('.home', { hasText: 'Last 12 months' }).waitFor();
     await shot(page, 'clock-3-revops-home');
     await page.close();

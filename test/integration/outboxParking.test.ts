@@ -175,12 +175,24 @@ describe('Retry-After while other posts are still looking for their earlier copy
       4000,
       'both posts to fail once',
     );
-    // Their retries look first; one lookup is slow. The other post goes ahead and is rate limited for 30 s.
-    app.slack.fail('conversations.history', { delayMs: 1500 }, 1);
+    // Their retries look first; one lookup is slow: answered only once the test releases it (no real-time delay).
+    // The other post goes ahead and is rate limited for 30 s.
+    let release = () => {};
+    const slowLookup = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    app.slack.fail('conversations.history', { afterProcessing: true, until: slowLookup }, 1);
     app.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
     app.clock.advance(5_000);
     app.app.outbox.kick();
-    // One retry posts and gets the 429; the slow one, back from its lookup, must then hold off for 30 s.
+    // The slow lookup is under way (the worker's look waits for it); then it answers.
+    await waitFor(
+      () => app.slack.calls.some((c) => c.method === 'conversations.history' && c.status === 0),
+      6000,
+      'the slow lookup under way',
+    );
+    release();
+    // One retry posts and gets the 429; the other, back from its lookup or not yet looked at, holds off for 30 s.
     await waitFor(
       () => app.slack.calls.filter((c) => c.method === 'chat.postMessage').length >= 3,
       6000,
