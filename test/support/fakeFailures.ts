@@ -31,3 +31,24 @@ export class FailureQueue<F extends { times?: number }> {
     return entry.failure;
   }
 }
+
+/**
+ * A fake's `delays`, held by the test instead of real time: each delay asked is recorded, and waits until `release()`.
+ * A test of `delayMs` checks the answer waits for it without measuring a clock.
+ */
+export function heldDelays() {
+  const asked: number[] = [];
+  const waiting: (() => void)[] = [];
+  return {
+    asked,
+    delays: (ms: number) =>
+      new Promise<void>((resolve) => {
+        asked.push(ms);
+        waiting.push(resolve);
+      }),
+    /** Ends every delay asked so far. */
+    release: () => {
+      for (const resolve of waiting.splice(0)) resolve();
+    },
+  };
+}

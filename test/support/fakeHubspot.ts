@@ -482,6 +482,7 @@ export class FakeHubspot {
 
   /** Forgets calls, failures, deals, notes, counters and the rate windows; keeps custom properties. */
   reset(): void {
+    this.delays = undefined;
     this.calls.length = 0;
     this.deals.clear();
     this.companies.clear();
@@ -603,7 +604,14 @@ export class FakeHubspot {
     res.end(text);
   }
 
+  /**
+   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
+   * itself gives its own, to release the answer when it says instead of measuring real time.
+   */
+  delays: ((ms: number) => Promise<void>) | undefined;
+
   private sleep(ms: number): Promise<void> {
+    if (this.delays) return this.delays(ms);
     return new Promise((resolve) => {
       const pending = {
         timer: setTimeout(() => {

@@ -585,6 +585,7 @@ export class FakeSalesforce {
 
   /** Forgets calls, failures, opportunities, tasks, queries and API usage; keeps tokens and custom fields. */
   reset(): void {
+    this.delays = undefined;
     this.calls.length = 0;
     this.soqlReceived.length = 0;
     this.opportunities.clear();
@@ -706,7 +707,14 @@ export class FakeSalesforce {
     res.end(text);
   }
 
+  /**
+   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
+   * itself gives its own, to release the answer when it says instead of measuring real time.
+   */
+  delays: ((ms: number) => Promise<void>) | undefined;
+
   private sleep(ms: number): Promise<void> {
+    if (this.delays) return this.delays(ms);
     return new Promise((resolve) => {
       const pending = {
         timer: setTimeout(() => {

@@ -562,6 +562,7 @@ export class FakeSlack {
    * statuses), user groups, teams, channels (as shared as they are) and the events subscription.
    */
   reset(): void {
+    this.delays = undefined;
     this.calls.length = 0;
     this.eventSender.reset();
     this.responses.length = 0;
@@ -596,7 +597,14 @@ export class FakeSlack {
     return entry.failure;
   }
 
+  /**
+   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
+   * itself gives its own, to release the answer when it says instead of measuring real time.
+   */
+  delays: ((ms: number) => Promise<void>) | undefined;
+
   private sleep(ms: number): Promise<void> {
+    if (this.delays) return this.delays(ms);
     return new Promise((resolve) => {
       const pending = {
         timer: setTimeout(() => {

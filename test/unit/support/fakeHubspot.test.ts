@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { heldDelays } from '../../support/fakeFailures.js';
 import { FakeHubspot, type FakeHubspotOptions } from '../../support/fakeHubspot.js';
 
 let fake: FakeHubspot;
@@ -617,10 +618,19 @@ describe('injected failures', () => {
   });
 
   it('delays, then answers normally', async () => {
+    // The delay is held by the test, not waited out in real time: the answer comes once it is released.
+    const held = heldDelays();
+    fake.delays = held.delays;
     fake.fail('*', { delayMs: 20, times: Number.POSITIVE_INFINITY });
-    const startedAt = Date.now();
-    expect((await call('/crm/v3/pipelines/deals')).status).toBe(200);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(15);
+    let answered = false;
+    const answer = call('/crm/v3/pipelines/deals').finally(() => {
+      answered = true;
+    });
+    await vi.waitFor(() => expect(held.asked).toEqual([20]));
+    expect(answered).toBe(false);
+    held.release();
+    expect((await answer).status).toBe(200);
+    fake.delays = undefined;
     fake.clearFailures();
     expect(fake.calls.at(-1)).toMatchObject({ status: 200 });
     expect(fake.calls.at(-1)?.injected).toBeUndefined();

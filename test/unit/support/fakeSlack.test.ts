@@ -13,6 +13,7 @@ import {
   type WebClientOptions,
 } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { heldDelays } from '../../support/fakeFailures.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import {
   postEvent,
@@ -691,11 +692,12 @@ describe('FakeSlack: views and trigger ids', () => {
     expect((await platformError(late)).error).toBe('expired_trigger_id');
   });
 
-  it('takes a shorter trigger lifetime with triggerTtlMs', async () => {
+  it('takes a shorter trigger lifetime with triggerTtlMs (fake Date)', async () => {
     const quick = await FakeSlack.start({ triggerTtlMs: 20 });
     try {
+      vi.useFakeTimers({ toFake: ['Date'] });
       const trigger = quick.issueTriggerId();
-      await new Promise((r) => setTimeout(r, 40));
+      vi.setSystemTime(Date.now() + 20);
       const web = new WebClient(quick.token, { slackApiUrl: quick.apiUrl, retryConfig: { retries: 0 } });
       expect((await platformError(web.views.open({ trigger_id: trigger, view: modal() }))).error).toBe(
         'expired_trigger_id',
@@ -843,23 +845,39 @@ describe('FakeSlack: injected failures', () => {
   });
 
   it('delays answers: the client times out, yet the message was posted (duplicates follow)', async () => {
+    // The delay is held by the test (released once the client gave up), not waited out in real time.
+    const held = heldDelays();
+    fake.delays = held.delays;
     fake.fail('chat.postMessage', { delayMs: 300 }, 1);
     const error = await client({ timeout: 50 })
       .chat.postMessage({ channel: 'C1', text: 'slow' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebAPIRequestError);
+    expect(held.asked).toEqual([300]);
+    expect(fake.messages('C1')).toHaveLength(0);
+    held.release();
     await vi.waitFor(() => expect(fake.messages('C1')).toHaveLength(1), { timeout: 2000 });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    fake.delays = undefined;
   });
 
   it('delays then fails when combined', async () => {
+    // The delay is held by the test, not waited out in real time: the 503 comes once it is released.
+    const held = heldDelays();
+    fake.delays = held.delays;
     fake.fail('auth.test', { delayMs: 50, status: 503 }, 1);
-    const started = Date.now();
-    const error = await client()
+    let answered = false;
+    const answer = client()
       .auth.test()
-      .catch((e: unknown) => e);
-    expect((error as WebAPIHTTPError).statusCode).toBe(503);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+      .catch((e: unknown) => e)
+      .finally(() => {
+        answered = true;
+      });
+    await vi.waitFor(() => expect(held.asked).toEqual([50]));
+    expect(answered).toBe(false);
+    held.release();
+    expect(((await answer) as WebAPIHTTPError).statusCode).toBe(503);
+    fake.delays = undefined;
   });
 });
 

@@ -60,7 +60,9 @@ describe('the fake Slack with rateLimits', () => {
   }
 
   it('answers HTTP 429 with Retry-After over the limit, records it, and stores nothing for the refused call', async () => {
-    const client = await started({ postPerChannel: { burst: 2, perSecond: 1 } });
+    // The buckets refill on a clock the test steps (`now`), not on real time: no second's wait.
+    let now = 1_000_000;
+    const client = await started({ postPerChannel: { burst: 2, perSecond: 1 }, now: () => now });
     await client.chat.postMessage({ channel: 'C1', text: 'one' });
     await client.chat.postMessage({ channel: 'C1', text: 'two' });
     const refused = await client.chat.postMessage({ channel: 'C1', text: 'three' }).catch((e: unknown) => e);
@@ -69,7 +71,11 @@ describe('the fake Slack with rateLimits', () => {
     await client.chat.postMessage({ channel: 'C2', text: 'elsewhere' });
     expect(fake?.messages('C1').map((m) => m.text)).toEqual(['one', 'two']);
     expect(fake?.calls.filter((c) => c.status === 429).map((c) => c.args.text)).toEqual(['three']);
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    now += 999;
+    expect(
+      await client.chat.postMessage({ channel: 'C1', text: 'three' }).catch((e: unknown) => e),
+    ).toBeInstanceOf(WebAPIRateLimitedError);
+    now += 1;
     await client.chat.postMessage({ channel: 'C1', text: 'three' });
     expect(fake?.messages('C1').map((m) => m.text)).toEqual(['one', 'two', 'three']);
   });
