@@ -93,6 +93,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'slackEventsRevoked',
   'digest',
   'outboxParking',
+  'sandboxOutboxSettle',
   'revopsHome',
   'lateAnswers',
   'replicaClocks',
