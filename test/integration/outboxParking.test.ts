@@ -185,19 +185,23 @@ describe('Retry-After while other posts are still looking for their earlier copy
     app.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
     app.clock.advance(5_000);
     app.app.outbox.kick();
-    // The slow lookup is under way (the worker's look waits for it); then it answers.
+    // The slow lookup is under way while the other retry posts and gets the 429 (each conversation is delivered on
+    // its own: the 429 does not wait for the lookup). Only then does the lookup answer: released before the 429, the
+    // slow head would post first, in the clear, and the 429 would come after it (4 posts, a race the test must not
+    // leave to the machine's speed).
     await waitFor(
       () => app.slack.calls.some((c) => c.method === 'conversations.history' && c.status === 0),
       6000,
       'the slow lookup under way',
     );
-    release();
-    // One retry posts and gets the 429; the other, back from its lookup or not yet looked at, holds off for 30 s.
     await waitFor(
-      () => app.slack.calls.filter((c) => c.method === 'chat.postMessage').length >= 3,
+      () => app.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
       6000,
-      'the first retry',
+      'the other retry rate limited',
     );
+    expect(app.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(3);
+    release();
+    // Back from its lookup, the slow head sees the method held and holds off for 30 s.
     await waitFor(
       () => app.slack.calls.some((c) => c.method === 'conversations.history' && c.status !== 0 && c.args),
       6000,
