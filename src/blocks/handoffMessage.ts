@@ -94,6 +94,11 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
   const aeReads = (view.reader ?? h.aeUserId) === h.aeUserId;
   const nothingMore = aeReads ? ' Nothing more is needed from you.' : '';
   if (movedTo) {
+    // Reassigned away and back: the AE has it again, on a newer copy that asks and stays current.
+    if (view.superseded)
+      return context(
+        `:leftwards_arrow_with_hook: *Reassigned* back to you: your newer message about it, below, is the current one.`,
+      );
     return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}.${nothingMore}`);
   }
   if (h.status === 'expired') {

@@ -26,6 +26,7 @@ const validInput = (): PacketInput => ({
 import { decision, fill, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
 import { aeOffer, EVERY_BUTTON, ownerOffer } from './offers.js';
+import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
 
 /** During the window (the fixture's handoff is sent 2 March, due 5 March). */
 const now = new Date('2026-03-03T09:00:00Z');
@@ -161,6 +162,27 @@ describe('handoffMessage: the decision buttons', () => {
     expect(actions(message.blocks)).toEqual([]);
     expect(allText(message.blocks)).toContain('*Reassigned* to <@U0NEWAE>');
     expect(allText(message.blocks)).not.toContain('please answer by');
+  });
+
+  it('tells the AE it came back to on their older copy that the newer one is current, never "reassigned to you"', () => {
+    // Sent to Jordan (assignment 1), moved to Sam, then given back to Jordan (assignment 3): his first packet.
+    const h = handoff({ aeUserId: 'U0AE', assignment: 3, cycle: 3 });
+    const older = rendered(
+      surfaceModel('ae_packet', h, {
+        params: paramsOf(h, { to: 'U0AE', assignment: 1 }),
+        current: false,
+        offer: aeOffer(h, now),
+      }),
+    );
+    expect(actions(older.blocks)).toEqual([]);
+    expect(allText(older.blocks)).not.toContain('*Reassigned* to <@U0AE>');
+    expect(allText(older.blocks)).not.toContain('Nothing more is needed from you');
+    expect(allText(older.blocks)).toContain('your newer message about it, below, is the current one');
+    // The copy of an AE it moved away from for good still says where it went.
+    const away = rendered(
+      surfaceModel('ae_packet', h, { params: paramsOf(h, { to: 'U0AE2', ae: 'U0AE2', assignment: 2 }) }),
+    );
+    expect(allText(away.blocks)).toContain('*Reassigned* to <@U0AE>. Nothing more is needed from you.');
   });
 
   it('drops Accept/Decline, shows who accepted, and offers the outcome steps once accepted', () => {
