@@ -18,7 +18,7 @@ import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeButtons, outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
-import { context, handoffTitle, notifyText, type OwnerButtons, section } from './parts.js';
+import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 import {
   awayMessage,
   awayWhy,
@@ -149,9 +149,15 @@ export interface RenderedSurface {
 
 /**
  * Where the handoff stands now, for internal readers of an older message: the AE and the owner by name, or "you" to
- * the one reading (`reader`, when known).
+ * the one reading (`reader`, when known). `buttons`: where the reader's Reassign, Extend and Withdraw are; on an
+ * older message that lost them to the reader's newest one, the line says so instead of offering them here.
  */
-export function nowLine(h: HandoffRow, decision: DecisionRow | undefined, reader?: string): string {
+export function nowLine(
+  h: HandoffRow,
+  decision: DecisionRow | undefined,
+  reader?: string,
+  buttons: OwnerButtons = 'here',
+): string {
   const ae = reader === h.aeUserId ? 'you' : mention(h.aeUserId);
   const ownerIsReader = reader === h.ownerUserId;
   switch (h.status) {
@@ -166,7 +172,7 @@ export function nowLine(h: HandoffRow, decision: DecisionRow | undefined, reader
       return `*Now:* declined by ${ae}${reason}.`;
     }
     case 'expired':
-      return `*Now:* expired without an answer from ${ae}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign, extend or withdraw it.`;
+      return `*Now:* expired without an answer from ${ae}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign, extend or withdraw it${ownerIsReader && buttons === 'newest' ? ` ${ON_NEWEST}` : ''}.`;
     case 'withdrawn': {
       // Withdrawn by the owner, or by an admin standing in (named as such).
       const by = withdrawnBy(h, reader);
@@ -319,7 +325,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   const history = historyNotice(m);
   if (history) {
     const blocks = [...history.blocks];
-    if (!m.current) blocks.push(context(nowLine(h, m.currentDecision, readerOf(m))));
+    if (!m.current) blocks.push(context(nowLine(h, m.currentDecision, readerOf(m), ownerButtonsOf(m))));
     return { message: { text: history.text, blocks: [...blocks, ...buttons(m)] } };
   }
   if (m.current) {
@@ -337,7 +343,11 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
     message: {
       // The notification text stays what it was: it is what the person was notified with.
       text: asQueued(m)?.text ?? notifyText(h, `${describeStatus(h.status)}.`),
-      blocks: [section(past), context(nowLine(h, m.currentDecision, readerOf(m))), ...buttons(m)],
+      blocks: [
+        section(past),
+        context(nowLine(h, m.currentDecision, readerOf(m), ownerButtonsOf(m))),
+        ...buttons(m),
+      ],
     },
   };
 }

@@ -224,9 +224,13 @@ describe('an expiry names the silent AE and the owner who can act', () => {
     expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
       `*Now:* expired without an answer from you; the owner ${PAT} can reassign, extend or withdraw it.`,
     );
-    expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
-      `*Now:* expired without an answer from ${JORDAN}; you can reassign, extend or withdraw it.`,
+    // Pat's Reassign, Extend and Withdraw are on her expiry notice: her confirmation says so, offering none.
+    const older = messageAt(h, people.author.id, confirmation.ts);
+    expect(shown(older)).toContain(
+      `*Now:* expired without an answer from ${JORDAN}; you can reassign, extend or withdraw it from your newest message about it.`,
     );
+    expect(shown(older)).not.toContain(ACTION_ID.reassign);
+    expect(shown(dmOf(h, people.author.id).at(-1))).toContain(ACTION_ID.reassign);
     // Pat's Home, in both lists: who did not answer.
     const call = await openHome(h, people.author.id);
     const lines = (call.args.view as { blocks: { text?: { text?: string } }[] }).blocks

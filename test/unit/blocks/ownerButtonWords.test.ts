@@ -84,3 +84,37 @@ describe('the owner’s notices ask for a click only where their buttons are', (
     });
   }
 });
+
+describe('an older owner message, past tense, says where the owner’s buttons are in its "Now:" line', () => {
+  // The handoff expired after these were sent; the expiry notice, the owner's newest, has the buttons.
+  const h = handoff({ status: 'expired' });
+  const sent = handoff();
+  const OLDER: { label: string; kind: SurfaceKind; params: SurfaceParams }[] = [
+    { label: 'the confirmation', kind: 'sent_confirmation', params: {} },
+    { label: 'the away notice', kind: 'escalation', params: { waiting: true, away: ':palm_tree: Vacation' } },
+  ];
+  for (const { label, kind, params } of OLDER) {
+    const model = (over: Parameters<typeof surfaceModel>[2]) =>
+      rendered(
+        surfaceModel(kind, h, {
+          params: paramsOf(sent, { to: h.ownerUserId, ...params }),
+          current: false,
+          ...over,
+        }),
+      );
+
+    it(`${label}: with the buttons on a newer message, points there`, () => {
+      const message = model({ offer: NO_OFFER, ownerElsewhere: true });
+      expect(words(message)).not.toContain(ACTION_ID.reassign);
+      expect(words(message)).toContain(
+        '*Now:* expired without an answer from <@U0AE>; you can reassign, extend or withdraw it from your newest message about it.',
+      );
+    });
+
+    it(`${label}: with the buttons on it, says what they do`, () => {
+      const message = model({ offer: ownerOffer(h) });
+      expect(words(message)).toContain(ACTION_ID.reassign);
+      expect(words(message)).toContain('; you can reassign, extend or withdraw it.');
+    });
+  }
+});
