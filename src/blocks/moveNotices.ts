@@ -10,6 +10,7 @@ import {
   type PartnerSoFar,
   type PlannedMove,
   type PolicyRule,
+  type PoolRef,
   packetNamesFormerAe,
   type Skipped,
   type Unassigned,
@@ -52,6 +53,10 @@ const tryWords = (repeat: number | undefined) =>
 /** The policy, named as people read it: "the *Meridian partners* escalation policy" (an older record: the id made readable). */
 const policyName = (rule: Pick<PolicyRule, 'policy' | 'policyName'>) =>
   `the *${userText(rule.policyName ?? readablePolicyName(rule.policy), 60)}* escalation policy`;
+
+/** A pool, named as people read it: "the *Enterprise backup* pool" (an older record: the id made readable). */
+const poolName = (ref: Partial<PoolRef>) =>
+  `the *${userText(ref.poolName ?? readablePolicyName(ref.pool ?? ''), 60)}* pool`;
 
 /**
  * An escalation policy's level, as people read it: "the *Meridian* escalation policy, 4 business hours after the due
@@ -101,7 +106,7 @@ export function leftText(left: LeftAs, from: string, timeZone: string): string {
 function chosenText(chosen: Chosen, subject: string, from: string): string {
   switch (chosen.kind) {
     case 'pool':
-      return `${subject} the next AE of the *${userText(chosen.pool, 60)}* pool (round robin)`;
+      return `${subject} the next AE of ${poolName(chosen)} (round robin)`;
     case 'cover':
       return `${subject} the cover ${mention(from)} named`;
     case 'picked':
@@ -186,7 +191,7 @@ export function unassignedText(h: HandoffRow, u: Unassigned): string {
       return `${step} did not move handoff ${title} again: the escalation policies have moved it ${u.limit ?? 0} time${u.limit === 1 ? '' : 's'}, the most they may.`;
     case 'pool': {
       const who = u.skipped && u.skipped.length > 0 ? ` (${skippedText(u.skipped)})` : '';
-      return `${step} could not give handoff ${title} to another AE: nobody in the *${userText(u.pool ?? '', 60)}* pool can take it now${who}.`;
+      return `${step} could not give handoff ${title} to another AE: nobody in ${poolName(u)} can take it now${who}.`;
     }
     case 'cover':
       return u.cover
@@ -227,10 +232,10 @@ export function unassignedMessage(
 export const unassignedPast = (h: HandoffRow, u: Unassigned) =>
   `:busts_in_silhouette: ${PolicyRuleSubject(u)} could not move handoff ${handoffTitle(h)} then.`;
 
-/** Whom a planned move gives it to: "the next AE of the *backup* pool who can take it (round robin)", or the cover. */
+/** Whom a planned move gives it to: "the next AE of the *Backup* pool who can take it (round robin)", or the cover. */
 function plannedTarget(h: HandoffRow, plan: PlannedMove): string {
   return plan.to.kind === 'pool'
-    ? `the next AE of the *${userText(plan.to.pool, 60)}* pool who can take it (round robin)`
+    ? `the next AE of ${poolName(plan.to)} who can take it (round robin)`
     : `${mention(plan.to.cover)}, the cover ${mention(h.aeUserId)} named`;
 }
 
@@ -257,11 +262,11 @@ function moverSubject(by: Mover, reader: string | undefined): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
-/** How the AE it moved to was picked, after their name: ", the next AE of the *backup* pool (round robin)". */
+/** How the AE it moved to was picked, after their name: ", the next AE of the *Backup* pool (round robin)". */
 function pickedText(chosen: Chosen, from: string): string {
   switch (chosen.kind) {
     case 'pool':
-      return `, the next AE of the *${userText(chosen.pool, 60)}* pool (round robin)`;
+      return `, the next AE of ${poolName(chosen)} (round robin)`;
     case 'cover':
       return `, the cover ${mention(from)} named`;
     case 'picked':

@@ -23,7 +23,8 @@ export type Target =
   /** Whoever the AE named to answer for them (`/handoff cover`), while the cover lasts. */
   | { kind: 'cover' }
   | { kind: 'channel'; id: string }
-  | { kind: 'pool'; name: string };
+  /** `displayName`: the pool's name as people read it (the file's `name`, or the id made readable). */
+  | { kind: 'pool'; name: string; displayName?: string };
 
 export type Action = 'remind' | 'notify' | 'reassign';
 

@@ -27,7 +27,16 @@ export type Mover =
   | ({ kind: 'policy' } & PolicyRule);
 
 /** How the new AE was picked: by the person who moved it, round robin from a pool, or as the old AE's cover. */
-export type Chosen = { kind: 'picked' } | { kind: 'pool'; pool: string } | { kind: 'cover' };
+export type Chosen = { kind: 'picked' } | ({ kind: 'pool' } & PoolRef) | { kind: 'cover' };
+
+/**
+ * A pool as its messages name it: its id (the touch log's `pool`) and, recorded since issue 50 item 20, its name as
+ * people read it (older records: the id made readable).
+ */
+export interface PoolRef {
+  pool: string;
+  poolName?: string;
+}
 
 /**
  * What showed the previous AE was away: their Slack status, or the days away they gave (`days`); `cover` only on
@@ -124,6 +133,8 @@ export interface Unassigned extends PolicyRule {
   /** The limit reached (the file's `limits.reassignments`). */
   limit?: number;
   pool?: string;
+  /** The pool's name as people read it (PoolRef). */
+  poolName?: string;
   skipped?: Skipped[];
   /** The cover named, if any, and why they could not take it. */
   cover?: string;
@@ -149,7 +160,7 @@ export function packetNamesFormerAe(
 export interface PlannedMove extends PolicyRule {
   when: number;
   now: boolean;
-  to: { kind: 'pool'; pool: string } | { kind: 'cover'; cover: string };
+  to: ({ kind: 'pool' } & PoolRef) | { kind: 'cover'; cover: string };
 }
 
 /**
@@ -186,7 +197,8 @@ export function plannedMove(args: {
       repeat: step.repeat,
     };
     const timing = { when: step.at, now: step.at <= now };
-    if (target?.kind === 'pool') return { ...rule, ...timing, to: { kind: 'pool', pool: target.name } };
+    if (target?.kind === 'pool')
+      return { ...rule, ...timing, to: { kind: 'pool', pool: target.name, poolName: target.displayName } };
     if (target?.kind === 'cover' && args.cover)
       return { ...rule, ...timing, to: { kind: 'cover', cover: args.cover } };
   }

@@ -15,7 +15,7 @@ import { issues, NAME, parseLevel } from './policyFileLevels.js';
  * handoff (by partner, or by the AE's pool). Read once at start; every problem is reported with where it is.
  *
  *   {
- *     "pools": { "enterprise-backup": { "users": ["U0AE2", "U0AE3"] }, "emea": { "usergroup": "S0EMEA" } },
+ *     "pools": { "enterprise-backup": { "name": "Enterprise backup AEs", "users": ["U0AE2", "U0AE3"] }, "emea": { "usergroup": "S0EMEA" } },
  *     "policies": {
  *       "strategic": {
  *         "name": "Strategic accounts",
@@ -31,7 +31,10 @@ import { issues, NAME, parseLevel } from './policyFileLevels.js';
  *     "limits": { "reassignments": 2 }
  *   }
  */
-export type Pool = { kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string };
+/** A pool of AEs: its members (listed, or a Slack user group), and the name people read (the file's `name`, or the id made readable). */
+export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string }) & {
+  displayName: string;
+};
 
 export interface Route {
   /** The partner's name as in the partner directory (case and spacing do not matter). */
@@ -51,31 +54,41 @@ export interface PolicyBook {
 
 const USER = /^[UW][A-Z0-9]{2,}$/;
 
-const poolSchema = z.union(
-  [z.strictObject({ users: z.array(z.string()).min(1) }), z.strictObject({ usergroup: z.string() })],
-  { error: 'a pool is either { "users": [...] } or { "usergroup": "S…" }' },
-);
-
-/** The longest name of a policy: it is read in a sentence ("the *Strategic accounts* escalation policy"). */
+/** The longest name of a policy or a pool: it is read in a sentence ("the *Strategic accounts* escalation policy"). */
 export const POLICY_NAME_MAX = 60;
 
 /**
- * A policy written as an object: its levels, and the `name` people read (optional: the id made readable,
- * `enterprise-backup` → "Enterprise backup"). The name is shown in bold inside a sentence ("the *Strategic accounts*
- * escalation policy"), so it is one line of words: letters, digits, spaces and `& ' ( ) . , / + -`, no Slack
- * formatting. A policy may also be written as the list of its levels alone.
+ * The `name` people read of a policy or a pool (optional: the id made readable, `enterprise-backup` → "Enterprise
+ * backup"). It is shown in bold inside a sentence ("the *Strategic accounts* escalation policy", "the next AE of the
+ * *Enterprise backup* pool"), so it is one line of words: letters, digits, spaces and `& ' ( ) . , / + -`, no Slack
+ * formatting.
+ */
+const displayNameSchema = (what: 'policy' | 'pool') =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `a ${what} name says something (or leave it out: the id is read then)` })
+    .max(POLICY_NAME_MAX, { error: `a ${what} name is at most ${POLICY_NAME_MAX} characters` })
+    .regex(/^[\p{L}\p{N} &'().,/+-]*$/u, {
+      error: `a ${what} name is letters, digits, spaces and & ' ( ) . , / + - (no Slack formatting)`,
+    })
+    .optional();
+
+const poolSchema = z.union(
+  [
+    z.strictObject({ name: z.unknown().optional(), users: z.array(z.string()).min(1) }),
+    z.strictObject({ name: z.unknown().optional(), usergroup: z.string() }),
+  ],
+  { error: 'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name"' },
+);
+
+/**
+ * A policy written as an object: its levels, and the `name` people read (displayNameSchema). A policy may also be
+ * written as the list of its levels alone.
  */
 const namedPolicySchema = z.strictObject(
   {
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'a policy name says something (or leave it out: the id is read then)' })
-      .max(POLICY_NAME_MAX, { error: `a policy name is at most ${POLICY_NAME_MAX} characters` })
-      .regex(/^[\p{L}\p{N} &'().,/+-]*$/u, {
-        error: "a policy name is letters, digits, spaces and & ' ( ) . , / + - (no Slack formatting)",
-      })
-      .optional(),
+    name: displayNameSchema('policy'),
     levels: z.array(z.unknown(), { error: 'must be a list of at least one level' }),
   },
   {
@@ -175,18 +188,22 @@ function parsePools(rawPools: unknown, problems: string[]): Record<string, Pool>
       continue;
     }
     const pool = parsedPool.data;
+    // The name is checked on its own, so a wrong name is named as such (not as a pool of neither kind).
+    const parsedName = displayNameSchema('pool').safeParse(pool.name);
+    if (!parsedName.success) problems.push(...issues(`pools.${name}.name`, parsedName.error));
+    const displayName = parsedName.data ?? readablePolicyName(name);
     if ('users' in pool) {
       pool.users.forEach((u, i) => {
         if (!USER.test(u))
           problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
       });
-      pools[name] = { kind: 'users', users: pool.users };
+      pools[name] = { kind: 'users', users: pool.users, displayName };
     } else {
       if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
         problems.push(
           `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
         );
-      pools[name] = { kind: 'usergroup', id: pool.usergroup };
+      pools[name] = { kind: 'usergroup', id: pool.usergroup, displayName };
     }
   }
   return pools;
@@ -231,7 +248,16 @@ function parsePolicies(
         dayHours,
         problems,
       );
-      if (level) levels.push(level);
+      // A pool target carries the pool's name as people read it, for the messages of its moves.
+      if (level)
+        levels.push({
+          ...level,
+          to: level.to.map((t) =>
+            t.kind === 'pool'
+              ? { ...t, displayName: pools[t.name]?.displayName ?? readablePolicyName(t.name) }
+              : t,
+          ),
+        } as Level);
     });
     const displayName = parsedPolicy?.data?.name ?? readablePolicyName(name);
     policies[name] = { name, displayName, levels, ...(listed ? {} : { levelsAt }) };

@@ -4,7 +4,7 @@ import { findOwnerExpiryNotice, policyMovesOf, setSurfaceParams } from '../db/re
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
-import type { Level, Step } from '../domain/escalation.js';
+import { type Level, readablePolicyName, type Step } from '../domain/escalation.js';
 import { type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
@@ -115,7 +115,7 @@ async function tellUnassigned(
       action: 'reassign',
       to: [h.ownerUserId],
       unassigned: UNASSIGNED_LOG[facts.why],
-      ...(facts.pool ? { pool: facts.pool } : {}),
+      ...(facts.pool ? { pool: facts.pool, poolName: facts.poolName } : {}),
       ...(facts.skipped ? { skipped: facts.skipped } : {}),
       ...(facts.limit !== undefined ? { limit: facts.limit } : {}),
       ...(facts.coverWhy ? { cover: facts.cover ?? null, coverWhy: facts.coverWhy } : {}),
@@ -152,9 +152,9 @@ async function reassign(
     return tellUnassigned(deps, h, step, level, next, now, { why: 'limit', limit });
   if (target.kind === 'cover') return reassignToCover(deps, h, step, level, next, now);
   const { person, skipped } = await deps.picks.choose(h, target.name);
-  if (!person)
-    return tellUnassigned(deps, h, step, level, next, now, { why: 'pool', pool: target.name, skipped });
-  return moveTo(deps, h, step, level, person, { kind: 'pool', pool: target.name }, skipped);
+  const pool = { pool: target.name, poolName: target.displayName ?? readablePolicyName(target.name) };
+  if (!person) return tellUnassigned(deps, h, step, level, next, now, { why: 'pool', ...pool, skipped });
+  return moveTo(deps, h, step, level, person, { kind: 'pool', ...pool }, skipped);
 }
 
 /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
@@ -188,7 +188,7 @@ async function moveTo(
       policy: by.policy,
       policyName: by.policyName,
       policyLevel: by.level,
-      ...(chosen.kind === 'pool' ? { pool: chosen.pool } : {}),
+      ...(chosen.kind === 'pool' ? { pool: chosen.pool, poolName: chosen.poolName } : {}),
       // Who acts for whom: the cover answers for the AE it covers.
       ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
       ...(skipped.length > 0 ? { skipped } : {}),

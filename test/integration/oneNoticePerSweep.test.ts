@@ -84,7 +84,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
     expect(text).toContain(`If <@${jordan}> has not answered by *<!date^`);
     expect(text).not.toContain('Jordan Seller');
     expect(text).toContain(
-      'the *Meridian* escalation policy gives it to the next AE of the *account-executives* pool',
+      'the *Meridian* escalation policy gives it to the next AE of the *Account executives* pool',
     );
     expect(text).toContain('4 business hours after the due time');
     // Nothing to do, unless it cannot wait: Reassign is on the notice. The window does not pause while Jordan is away.
@@ -114,7 +114,7 @@ describe('Jordan away, the window expires and the policy moves it to the pool in
     expect(text).toContain(
       'The *Meridian* escalation policy, 4 business hours after the due time, gave it to',
     );
-    expect(text).toContain(`<@${sam}>, the next AE of the *account-executives* pool (round robin)`);
+    expect(text).toContain(`<@${sam}>, the next AE of the *Account executives* pool (round robin)`);
     expect(text).not.toContain('step 3');
     // … and what the partner has been told so far.
     expect(text).toContain('Meridian Cloud Consulting had heard nothing of this handoff from us');
@@ -175,7 +175,7 @@ describe('the expiry notice when the policy moves it hours later', () => {
       const expiry = await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
       const said = json(expiry.blocks);
       expect(said).toContain(
-        'The *Meridian* escalation policy gives it to the next AE of the *account-executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^',
+        'The *Meridian* escalation policy gives it to the next AE of the *Account executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^',
       );
       expect(said).toContain('You need not do anything.');
       expect(said).not.toContain('Reassign it to another AE');

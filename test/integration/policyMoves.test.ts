@@ -29,7 +29,7 @@ function policyFile(pool: string[], limits?: Record<string, number>) {
   writeFileSync(
     file,
     JSON.stringify({
-      pools: { backup: { users: pool } },
+      pools: { backup: { name: 'Enterprise backup', users: pool } },
       policies: {
         // The name people read (issue 50 item 20): the messages say it, never the id `meridian`.
         meridian: {
@@ -106,7 +106,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     );
     expect(told).toContain(`<@${ae}> did not answer by`);
     expect(told).toContain('while away (status: :palm_tree: Vacation)');
-    expect(told).toContain('You are the next AE of the *backup* pool (round robin)');
+    expect(told).toContain('You are the next AE of the *Enterprise backup* pool (round robin)');
     expect(told).toContain(
       'When it moved, Meridian Cloud Consulting had heard nothing of this handoff from us. They hear your name only once you accept.',
     );
@@ -117,7 +117,9 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
     expect(json(notice.blocks)).toContain(
       'The *Meridian partners* escalation policy, 4 business hours after the due time, gave it to',
     );
-    expect(json(notice.blocks)).toContain(`<@${sam}>, the next AE of the *backup* pool (round robin)`);
+    expect(json(notice.blocks)).toContain(
+      `<@${sam}>, the next AE of the *Enterprise backup* pool (round robin)`,
+    );
     expect(json(notice.blocks)).toContain(
       `The packet still names Jordan Seller in *Seller next move*. <@${sam}> reads it as written`,
     );
@@ -197,7 +199,7 @@ describe('nobody in the pool can take it: the owner is told why each member was 
       expect(expiry).toHaveLength(1);
       const text = json(expiry[0]?.blocks);
       expect(text).toContain('could not give handoff');
-      expect(text).toContain('nobody in the *backup* pool can take it now');
+      expect(text).toContain('nobody in the *Enterprise backup* pool can take it now');
       expect(text).toContain(`<@${sam}>: its AE now`);
       expect(text).toContain(`<@${ae}>: already had it`);
       expect(text).toContain(`<@${pat}>: the owner`);
@@ -228,7 +230,7 @@ describe('a level that runs hours after the expiry', () => {
         `The *Meridian partners* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
       );
       expect(json(notice.blocks)).toContain(
-        `nobody in the *backup* pool can take it now (<@${ae}>: its AE now)`,
+        `nobody in the *Enterprise backup* pool can take it now (<@${ae}>: its AE now)`,
       );
       expect(json(notice.blocks)).not.toContain('*Silence*');
       expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { editRefusal, noteRefusal } from '../../../src/blocks/commandReplies.js';
 import { historyLine } from '../../../src/blocks/handoffList.js';
 import { heldBackNotice } from '../../../src/blocks/heldBackNotice.js';
+import {
+  gaveItText,
+  movedToYouBlock,
+  moveWhyLine,
+  plannedMoveText,
+  unassignedMessage,
+} from '../../../src/blocks/moveNotices.js';
 import { outcomeReportMessage } from '../../../src/blocks/outcomeReports.js';
 import { editRefusedText } from '../../../src/blocks/packetReplies.js';
 import {
@@ -11,17 +18,18 @@ import {
   type OutcomeReportRow,
 } from '../../../src/db/schema.js';
 import { HANDOFF_STATUSES } from '../../../src/domain/lifecycle.js';
+import type { MoveFacts, PlannedMove, PoolRef } from '../../../src/domain/moves.js';
 import { handoff } from './fixtures.js';
 
 /**
  * Issue 50 item 20, over the message builders of src/blocks that say where a handoff stands or what happened to it:
  * people read a status and a touch-log event in words, never by their ids ("it is sent", "escalated",
- * "outcome_reported"), and an escalation policy by its name, never its id.
+ * "outcome_reported"), and an escalation policy and a pool by their names, never their ids.
  */
 
 /** A status or event said by its id: a word people would not write ("is expired" alone reads as a status id). */
 const INTERNAL =
-  /\bis sent\b|\bis expired\b(?! without)|\bescalated\b|\b[a-z]+_[a-z_]+\b|\bstrategic-emea\b|\bmoot\b/;
+  /\bis sent\b|\bis expired\b(?! without)|\bescalated\b|\b[a-z]+_[a-z_]+\b|\bstrategic-emea\b|\baccount-executives\b|\bmoot\b/;
 
 /** What a person reads of a message: its texts, without Slack's tokens (dates, mentions, channels). */
 function words(value: unknown): string {
@@ -124,4 +132,49 @@ describe('the messages say a status and an event in words', () => {
       'The *Strategic emea* escalation policy (step 2)',
     );
   });
+});
+
+describe('a pool is named as people read it, never by its id', () => {
+  const h: HandoffRow = handoff({ id: 7, status: 'expired', aeUserId: 'U0AE' });
+  const rule = { policy: 'strategic-emea', policyName: 'EMEA strategic', level: 3 };
+  // As recorded since issue 50 item 20 (the file's name), and as an older record has it (the id alone).
+  const pools: Record<string, PoolRef> = {
+    named: { pool: 'account-executives', poolName: 'Inside sales' },
+    older: { pool: 'account-executives' },
+  };
+  for (const [recorded, pool] of Object.entries(pools)) {
+    it(`the move notices, the failed move and the planned move (${recorded} record)`, () => {
+      const move: MoveFacts = {
+        from: 'U0OLD',
+        fromName: 'Olive Old',
+        by: { kind: 'policy', ...rule },
+        chosen: { kind: 'pool', ...pool },
+        left: { kind: 'expired', due: Date.parse('2026-12-10T08:00:00Z') },
+        partner: { kind: 'nothing' },
+      };
+      const plan: PlannedMove = {
+        ...rule,
+        when: Date.parse('2026-12-14T10:48:00Z'),
+        now: false,
+        to: { kind: 'pool', ...pool },
+      };
+      const said = [
+        movedToYouBlock(h, move),
+        moveWhyLine(h, move, 'U0OWNER'),
+        gaveItText(move, 'U0AE', 'U0OWNER'),
+        plannedMoveText(h, plan, false),
+        plannedMoveText({ ...h, status: 'sent' }, plan, true),
+        unassignedMessage(
+          h,
+          { ...rule, why: 'pool', ...pool, skipped: [{ user: 'U0X', why: 'away' }] },
+          plan,
+        ),
+      ];
+      const name = pool.poolName ?? 'Account executives';
+      for (const message of said) {
+        expect(words(message).match(INTERNAL)?.[0]).toBeUndefined();
+        expect(words(message)).toContain(`*${name}* pool`);
+      }
+    });
+  }
 });

@@ -66,8 +66,13 @@ describe('parsePolicyFile: a valid file', () => {
   it('reads pools, policies and routes', () => {
     expect(parsePolicyFile(FILE, text, 8)).toEqual({
       pools: {
-        'enterprise-backup': { kind: 'users', users: ['U0AE2', 'U0AE3', 'W0ENTERPRISE'] },
-        emea: { kind: 'usergroup', id: 'S0EMEA' },
+        // No `name` in the file: the ids made readable.
+        'enterprise-backup': {
+          kind: 'users',
+          users: ['U0AE2', 'U0AE3', 'W0ENTERPRISE'],
+          displayName: 'Enterprise backup',
+        },
+        emea: { kind: 'usergroup', id: 'S0EMEA', displayName: 'Emea' },
       },
       policies: {
         strategic: {
@@ -91,14 +96,18 @@ describe('parsePolicyFile: a valid file', () => {
             {
               at: { kind: 'due', afterBusinessHours: 4 },
               action: 'reassign',
-              to: [{ kind: 'pool', name: 'enterprise-backup' }],
+              to: [{ kind: 'pool', name: 'enterprise-backup', displayName: 'Enterprise backup' }],
               repeat: { everyBusinessHours: 8, times: 1 },
             },
             {
               // 2 business days of 8 hours.
               at: { kind: 'due', afterBusinessHours: 16 },
               action: 'notify',
-              to: [{ kind: 'owner' }, { kind: 'channel', id: 'G0PRIVATE' }, { kind: 'pool', name: 'emea' }],
+              to: [
+                { kind: 'owner' },
+                { kind: 'channel', id: 'G0PRIVATE' },
+                { kind: 'pool', name: 'emea', displayName: 'Emea' },
+              ],
             },
           ],
         },

@@ -4,7 +4,7 @@ import { PolicyFileError, parsePolicyFile, policyChannelTargets } from '../../..
 
 /**
  * A policy's name as people read it (issue 50 item 20): the file may give one (`{ "name": "…", "levels": [...] }`),
- * else the id is made readable. Messages show this name, never the id (blocks/moveNotices.ts and the others).
+ * else the id is made readable. Messages show this name, never the id (blocks/moveNotices.ts and the others). Pools too.
  */
 
 const parse = (policies: unknown) =>
@@ -93,5 +93,61 @@ describe('a policy’s name', () => {
       },
       { place: 'policies.quiet[0].to[0]', channelId: 'C0QUIET', policy: 'quiet', policyName: 'Quiet' },
     ]);
+  });
+});
+
+/** A pool's name as people read it, the same way (issue 50 item 20): "the next AE of the *Inside sales* pool". */
+describe('a pool’s name', () => {
+  const MOVE = { at: 'due+4h', action: 'reassign', to: ['pool:account-executives'] };
+  const book = (pool: Record<string, unknown>) =>
+    parsePolicyFile(
+      'policies.json',
+      JSON.stringify({ pools: { 'account-executives': pool }, policies: { p: [MOVE] } }),
+      8,
+    );
+  function poolProblems(pool: Record<string, unknown>): string[] {
+    try {
+      book(pool);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyFileError);
+      return (error as PolicyFileError).problems;
+    }
+    throw new Error('the file was accepted');
+  }
+
+  it('is the file’s `name`, trimmed, else the id made readable; the reassigning level carries it', () => {
+    const named = book({ name: ' Inside sales ', users: ['U0AE2'] });
+    expect(named.pools['account-executives']).toEqual({
+      kind: 'users',
+      users: ['U0AE2'],
+      displayName: 'Inside sales',
+    });
+    expect(named.policies.p?.levels[0]?.to).toEqual([
+      { kind: 'pool', name: 'account-executives', displayName: 'Inside sales' },
+    ]);
+    const unnamed = book({ usergroup: 'S0AES' });
+    expect(unnamed.pools['account-executives']).toEqual({
+      kind: 'usergroup',
+      id: 'S0AES',
+      displayName: 'Account executives',
+    });
+    expect(unnamed.policies.p?.levels[0]?.to).toEqual([
+      { kind: 'pool', name: 'account-executives', displayName: 'Account executives' },
+    ]);
+  });
+
+  it('is one line of words, 1 to 60 characters, without Slack formatting', () => {
+    const format =
+      "pools.account-executives.name: a pool name is letters, digits, spaces and & ' ( ) . , / + - (no Slack formatting)";
+    const named = (name: unknown) => poolProblems({ name, users: ['U0AE2'] });
+    expect(named('*AEs*')).toEqual([format]);
+    expect(named('<!here>')).toEqual([format]);
+    expect(named('   ')).toEqual([
+      'pools.account-executives.name: a pool name says something (or leave it out: the id is read then)',
+    ]);
+    expect(named('x'.repeat(61))).toEqual([
+      'pools.account-executives.name: a pool name is at most 60 characters',
+    ]);
+    expect(named(7)).toEqual([expect.stringMatching(/^pools\.account-executives\.name: /)]);
   });
 });

@@ -127,7 +127,9 @@ describe('the Slack status control', () => {
 describe("the sandbox's escalation policy file", () => {
   it('pools the two AEs of the cast and routes Meridian to remind at 50%, notify at the due time, reassign 4h later', () => {
     const book = parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8);
-    expect(Object.values(book.pools)).toEqual([{ kind: 'users', users: [ae.id, otherAe.id] }]);
+    expect(Object.values(book.pools)).toEqual([
+      { kind: 'users', users: [ae.id, otherAe.id], displayName: 'Account executives' },
+    ]);
     const partner = sandboxTeams.find((t) => t.domain === 'meridian')?.name;
     expect(book.routes).toEqual([{ partner, policy: 'meridian' }]);
     expect(book.policies.meridian?.levels).toEqual([
@@ -140,7 +142,7 @@ describe("the sandbox's escalation policy file", () => {
       {
         at: { kind: 'due', afterBusinessHours: 4 },
         action: 'reassign',
-        to: [{ kind: 'pool', name: 'account-executives' }],
+        to: [{ kind: 'pool', name: 'account-executives', displayName: 'Account executives' }],
       },
     ]);
     // No "default" policy: Tailspin and any other partner keep the default from the settings.
