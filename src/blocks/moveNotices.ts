@@ -16,7 +16,7 @@ import {
   type Unassigned,
 } from '../domain/moves.js';
 import type { SlackMessage } from './message.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { aeDeadline, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 
 /**
@@ -248,7 +248,8 @@ export function plannedMoveText(h: HandoffRow, plan: PlannedMove, open: boolean)
   const who = plannedTarget(h, plan);
   const again = plan.repeat ? `, its ${TRIES[plan.repeat] ?? `${plan.repeat + 1}th`} try` : '';
   const when = `${plan.at ? triggerWords(plan.at) : 'its next step'}${again}`;
-  const date = slackDate(new Date(plan.when), h.aeTimeZone);
+  // Read by the owner: the AE's clock beside the date (the level acts in the AE's calendar).
+  const date = aeDeadline(new Date(plan.when), h.aeTimeZone);
   if (open)
     return `If ${mention(h.aeUserId)} has not answered by *${date}* (${when}), ${policyName(plan)} gives it to ${who}.`;
   if (plan.now) return `${PolicyRuleSubject(plan)} is giving it to ${who} now.`;

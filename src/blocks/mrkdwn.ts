@@ -91,11 +91,18 @@ export function slackDate(at: Date, timeZone: string): string {
 
 /**
  * The AE's deadline for someone else (the owner, the author): Slack shows the date token in the reader's own time, so
- * the AE's own clock time is said beside it, "Tue 8 Dec at 09:00 (17:00 CET for the AE)" (issue 50 item 20).
+ * the AE's own clock time is said beside it, "Tue 8 Dec at 09:00 (17:00 CET for the AE)" (issue 50 item 20). When
+ * the reader's zone is known (`readerTimeZone`) and their clock says the same as the AE's, in a zone of the same name,
+ * nothing is added: "Dec 4 at 9:31 AM (09:31 EST for the AE)" would say one time twice.
  */
-export function aeDeadline(at: Date, aeTimeZone: string): string {
+export function aeDeadline(at: Date, aeTimeZone: string, readerTimeZone?: string): string {
   const theirs = DateTime.fromJSDate(at, { zone: aeTimeZone }).setLocale('en-US').toFormat('HH:mm ZZZZ');
-  return `${slackDate(at, aeTimeZone)} (${theirs} for the AE)`;
+  const reader =
+    readerTimeZone &&
+    DateTime.fromJSDate(at, { zone: readerTimeZone }).setLocale('en-US').toFormat('HH:mm ZZZZ');
+  return reader === theirs
+    ? slackDate(at, aeTimeZone)
+    : `${slackDate(at, aeTimeZone)} (${theirs} for the AE)`;
 }
 
 /** The same moment as readable text in one zone, for notification text where date tokens do not render. */

@@ -11,7 +11,7 @@ import { handoffMessage } from './handoffMessage.js';
 import { heldBackNotice } from './heldBackNotice.js';
 import type { SlackMessage } from './message.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
-import { mention, slackDate, withdrawnBy } from './mrkdwn.js';
+import { aeDeadline, mention, slackDate, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
 import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
@@ -162,7 +162,8 @@ export function nowLine(
   const ownerIsReader = reader === h.ownerUserId;
   switch (h.status) {
     case 'sent':
-      return `*Now:* with ${ae}, answer due *${slackDate(h.dueAt, h.aeTimeZone)}*.`;
+      // The AE reads their own time; anyone else is told the AE's clock too (aeDeadline).
+      return `*Now:* with ${ae}, answer due *${reader === h.aeUserId ? slackDate(h.dueAt, h.aeTimeZone) : aeDeadline(h.dueAt, h.aeTimeZone)}*.`;
     case 'accepted':
       return `*Now:* accepted by ${ae}. ${outcomeLine(h)}`;
     case 'declined': {

@@ -11,7 +11,7 @@ import {
   plannedMoveText,
   unassignedText,
 } from './moveNotices.js';
-import { channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
+import { aeDeadline, channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 
 /** The AE's name and due time, as notification text says them (no date tokens there). */
@@ -272,7 +272,7 @@ export function reassignedOwnerNotice(
     text: notifyText(h, `reassigned to ${aeText(h)}, who answers by ${dueText(h)}.`),
     blocks: [
       section(
-        `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${slackDate(h.dueAt, h.aeTimeZone)}* to answer.${why}`,
+        `:arrows_counterclockwise: Handoff ${handoffTitle(h)} moved from ${mention(previousAe)} to ${mention(h.aeUserId)}, who has until *${aeDeadline(h.dueAt, h.aeTimeZone)}* to answer.${why}`,
       ),
       ...(names ? [names] : []),
     ],

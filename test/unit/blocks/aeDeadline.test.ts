@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { appHomeView } from '../../../src/blocks/appHome.js';
 import { standing } from '../../../src/blocks/handoffList.js';
+import { plannedMoveText } from '../../../src/blocks/moveNotices.js';
+import { aeDeadline } from '../../../src/blocks/mrkdwn.js';
 import { ownerAssigned, sentConfirmation } from '../../../src/blocks/notices.js';
+import { nowLine } from '../../../src/blocks/surfaces.js';
+import { reassignedOwnerNotice } from '../../../src/blocks/windowNotices.js';
 import { handoff } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
 
@@ -32,5 +36,45 @@ describe("the AE's deadline, for someone else", () => {
       appHomeView({ awaiting: [], deals: [], sent: [h], owned: [h], offer: () => EVERY_BUTTON }),
     );
     expect(home.split(theirs)).toHaveLength(3);
+  });
+
+  it('in the Now: line of an older message, the move notice and the planned move the owner reads', () => {
+    expect(nowLine(h, undefined, 'U0OWNER')).toContain(`*Now:* with <@${h.aeUserId}>, answer due *<!date^`);
+    expect(nowLine(h, undefined, 'U0OWNER')).toContain(`${theirs}*.`);
+    expect(JSON.stringify(reassignedOwnerNotice(h, 'U0OLD').blocks)).toContain(`${theirs}* to answer.`);
+    // 4 business hours after the due time: 11:48 in Berlin.
+    const plan = {
+      policy: 'meridian',
+      policyName: 'Meridian',
+      level: 3,
+      at: { kind: 'due' as const, afterBusinessHours: 4 },
+      when: Date.parse('2026-12-14T10:48:00Z'),
+      now: false,
+      to: { kind: 'pool' as const, pool: 'backup' },
+    };
+    const expired = { ...h, status: 'expired' as const };
+    expect(plannedMoveText(expired, plan, false)).toContain('4 business hours after the due time: *<!date^');
+    expect(plannedMoveText(expired, plan, false)).toContain('(11:48 GMT+1 for the AE)*.');
+    expect(plannedMoveText(h, plan, true)).toContain('(11:48 GMT+1 for the AE)* (4 business hours');
+  });
+
+  it('the AE reads their own deadline in their Now: line, without the hint', () => {
+    expect(nowLine(h, undefined, h.aeUserId)).not.toContain('for the AE');
+  });
+});
+
+/** The hint only where it tells the reader something: a reader whose clock says the same time is told it once. */
+describe("the AE's time beside a reader's known zone", () => {
+  const at = new Date('2026-12-04T14:31:00Z');
+  it('a reader in the same zone, or one whose clock and zone name read the same: no hint', () => {
+    expect(aeDeadline(at, 'America/New_York', 'America/New_York')).not.toContain('for the AE');
+    expect(aeDeadline(at, 'America/New_York', 'America/Toronto')).not.toContain('for the AE');
+  });
+  it("another wall time or another zone: the AE's time is said", () => {
+    expect(aeDeadline(at, 'America/New_York', 'Europe/Berlin')).toContain('(09:31 EST for the AE)');
+    // Same clock time, another zone (Bogotá has no daylight saving): said, the zones differ.
+    expect(aeDeadline(at, 'America/New_York', 'America/Bogota')).toContain('(09:31 EST for the AE)');
+    // Not known: said, as before.
+    expect(aeDeadline(at, 'America/New_York')).toContain('(09:31 EST for the AE)');
   });
 });
