@@ -9,7 +9,7 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { aeDeadline, mention, plain, slackDate, withdrawnBy } from './mrkdwn.js';
+import { aeDeadline, personFor, plain, slackDate, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -53,6 +53,8 @@ export interface HomeModel {
   offer: (h: HandoffRow) => Offer;
   /** Deals in progress: an outcome reported by the owner or author, waiting for the AE to confirm it. */
   reports?: ReadonlyMap<number, OutcomeReportRow>;
+  /** Whose Home it is: every line names them "you" (issue 50 item 20). */
+  reader?: string;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -138,8 +140,8 @@ export function withExportNotice(view: HomeView, text: string): HomeView {
  * Where a handoff the reader sent stands, naming who it is waiting on or who closed it: the AE, or the owner ("you"
  * when the author owns it, as by default). `reason`: a decline's reason code.
  */
-function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
-  const ae = mention(h.aeUserId);
+function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: string): string {
+  const ae = personFor(h.aeUserId, reader);
   switch (h.status) {
     case 'sent':
       return `with ${ae}, answer due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`;
@@ -156,9 +158,9 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined): string {
 }
 
 /** A deal's step, and an outcome reported for its AE to confirm (the partner has not heard of it). */
-function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined): string {
+function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined, reader?: string): string {
   if (!report) return outcomeLine(h);
-  return `${outcomeLine(h)} *${OUTCOME_LABEL[report.outcome]}* reported by ${mention(report.reportedByUserId)}, waiting for ${mention(h.aeUserId)} to confirm it.`;
+  return `${outcomeLine(h)} *${OUTCOME_LABEL[report.outcome]}* reported by ${personFor(report.reportedByUserId, reader)}, waiting for ${personFor(h.aeUserId, reader)} to confirm it.`;
 }
 
 /** Deals in progress: the AE (or an admin) records a step; the owner and the author report it for the AE to confirm. */
@@ -170,7 +172,9 @@ function dealBlocks(model: HomeModel): KnownBlock[] {
   ];
   for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
     blocks.push(
-      section(`${handoffTitle(h)} with ${mention(h.aeUserId)}. ${dealLine(h, model.reports?.get(h.id))}`),
+      section(
+        `${handoffTitle(h)} with ${personFor(h.aeUserId, model.reader)}. ${dealLine(h, model.reports?.get(h.id), model.reader)}`,
+      ),
     );
     const offer = model.offer(h);
     const buttons = outcomeButtons(h, offer.outcomes) ?? reportButtons(h, offer.reports);
@@ -191,7 +195,7 @@ function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason
     blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
   for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
     blocks.push(
-      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id))}`),
+      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id), model.reader)}`),
       // What you sent: after the AE's answer, a note to the AE replaces Edit.
       handoffButtons(h, {
         editable: model.offer(h).edit,
@@ -226,7 +230,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   for (const h of model.awaiting.slice(0, HOME_LIMITS.awaiting)) {
     blocks.push(
       section(
-        `${handoffTitle(h)} from ${mention(h.authorUserId)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}*. The packet is in the DM I sent you.`,
+        `${handoffTitle(h)} from ${personFor(h.authorUserId, model.reader)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}*. The packet is in the DM I sent you.`,
       ),
     );
     if (model.offer(h).decide) blocks.push(decisionButtons(h, `home_decision_${h.id}`));
@@ -243,14 +247,15 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
     );
     for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
       // Open, expired or recently declined (the list's query): who it is with, who did not answer, who declined.
+      const ae = personFor(h.aeUserId, model.reader);
       const state =
         h.status === 'sent'
-          ? `with ${mention(h.aeUserId)}, due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`
+          ? `with ${ae}, due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`
           : h.status === 'expired'
-            ? `expired without an answer from ${mention(h.aeUserId)}`
+            ? `expired without an answer from ${ae}`
             : h.status === 'declined'
-              ? `declined by ${mention(h.aeUserId)}: you can give it to another AE (Reassign)`
-              : `${describeStatus(h.status)} (was with ${mention(h.aeUserId)})`;
+              ? `declined by ${ae}: you can give it to another AE (Reassign)`
+              : `${describeStatus(h.status)} (was with ${ae})`;
       blocks.push(section(`${handoffTitle(h)}: ${state}`));
       const actions = ownerActionButtons(h, model.offer(h).owner);
       if (actions) blocks.push(actions);

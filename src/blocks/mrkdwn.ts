@@ -45,6 +45,13 @@ export function plain(text: string, max: number): string {
 export const mention = (userId: string) => `<@${userId}>`;
 
 /**
+ * A person as `reader` reads them: "you" (or `you`, e.g. "You" to start a sentence) when it is the reader, else their
+ * mention. A message or Home tab speaks to its reader, never names them (issue 50 item 20).
+ */
+export const personFor = (userId: string, reader: string | undefined, you = 'you') =>
+  userId === reader ? you : mention(userId);
+
+/**
  * Who withdrew a handoff, as " by …" after "withdrawn", for `reader`: nothing for the person who did it (their own
  * messages say "withdrawn"), its owner by default, or the admin who stood in for the owner, named as such.
  */

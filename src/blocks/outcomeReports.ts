@@ -4,7 +4,7 @@ import { describeStatus } from '../domain/lifecycle.js';
 import { canRecordOutcome, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { mention, personFor, slackDate, userText } from './mrkdwn.js';
 import { buttonLabel, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
@@ -14,8 +14,7 @@ import { buttonLabel, context, handoffTitle, notifyText, pt, section } from './p
  */
 
 const label = (outcome: string) => OUTCOME_LABEL[outcome as Outcome] ?? outcome;
-const who = (userId: string, reader: string | undefined, you = 'you') =>
-  userId === reader ? you : mention(userId);
+const who = personFor;
 
 /** Where a report stands for its readers now. */
 export type ReportState = 'waiting' | 'confirmed' | 'declined' | 'replaced' | 'moot';

@@ -95,6 +95,7 @@ export function createHome(deps: HomeDeps) {
         parked,
         offer: (h) => deps.offer(userId, h),
         reports,
+        reader: userId,
       },
       reasons,
     );

@@ -80,7 +80,7 @@ describe('an outcome reported by the owner or author', () => {
       `reported by you: waiting for <@${people.ae.id}> to confirm it`,
     );
     const after = JSON.stringify((await openHome(h, author.id)).args.view);
-    expect(after).toContain(`reported by <@${author.id}>, waiting for <@${people.ae.id}> to confirm it`);
+    expect(after).toContain(`reported by you, waiting for <@${people.ae.id}> to confirm it`);
 
     // One click by the AE: the step is the AE's, and only now does the partner hear it.
     await click(h, ACTION_ID.reportConfirm, buttonValues(ask)[ACTION_ID.reportConfirm] ?? '', aeSlackUser);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
+import type { OutcomeReportRow } from '../../../src/db/schema.js';
 import { handoff } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
 
@@ -27,5 +28,53 @@ describe('What you sent, worded for its reader', () => {
     expect(home({ sent })).toContain(
       `Showing your ${HOME_LIMITS.sent} most recent handoffs. The older ones, won and lost deals included, are in \`/handoff list all\`.`,
     );
+  });
+});
+
+describe('every Home line speaks to its reader as "you"', () => {
+  // The author (who owns it too) and the AE, each on their own Home, never named by their mention there.
+  const open = handoff({ id: 1, status: 'sent' });
+  const expired = handoff({ id: 2, status: 'expired' });
+  const declined = handoff({ id: 3, status: 'declined' });
+  const deal = handoff({ id: 4, status: 'accepted' });
+  const report = {
+    id: 9,
+    handoffId: deal.id,
+    outcome: 'meeting_held',
+    status: 'pending',
+    reportedByUserId: 'U0AUTHOR',
+  } as OutcomeReportRow;
+  const reports = new Map([[deal.id, report]]);
+  const lists = {
+    sent: [open, expired, declined, deal],
+    owned: [open, expired, declined],
+    deals: [deal],
+    reports,
+  };
+
+  it.each([
+    [
+      'U0AUTHOR',
+      'reported by you, waiting for <@U0AE> to confirm it',
+      '#4 *Northwind Logistics* (via Meridian Cloud Consulting) with <@U0AE>.',
+    ],
+    [
+      'U0AE',
+      'reported by <@U0AUTHOR>, waiting for you to confirm it',
+      '#4 *Northwind Logistics* (via Meridian Cloud Consulting) with you.',
+    ],
+  ])('on the Home of %s', (reader, reportLine, dealLine) => {
+    const view = home({ ...lists, awaiting: reader === 'U0AE' ? [open] : [], reader });
+    expect(view).toContain(reportLine);
+    expect(view).toContain(dealLine);
+    expect(view).not.toContain(`<@${reader}>`);
+  });
+
+  it('an AE who sent a handoff to themselves reads it as theirs', () => {
+    const own = handoff({ id: 5, status: 'sent', authorUserId: 'U0AE', ownerUserId: 'U0AE' });
+    const view = home({ awaiting: [own], sent: [own], owned: [own], reader: 'U0AE' });
+    expect(view).toContain('from you: answer by');
+    expect(view).toContain('with you, answer due');
+    expect(view).not.toContain('<@U0AE>');
   });
 });
