@@ -9,7 +9,7 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { aeDeadline, personFor, plain, slackDate, withdrawnBy } from './mrkdwn.js';
+import { aeDeadline, counted, personFor, plain, slackDate, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -111,7 +111,7 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
   blocks.push(
     ...trendTable(
       r.trend,
-      `*The last ${r.trendWeeks} weeks*, week by week (from Monday): handoffs sent, AE windows closed by how they ended, and the acceptance of that week's answers.`,
+      `*The last ${counted(r.trendWeeks, 'week')}*, week by week (from Monday): handoffs sent, AE windows closed by how they ended, and the acceptance of that week's answers.`,
     ),
   );
   blocks.push(
@@ -219,7 +219,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   if (model.parked) {
     blocks.push(
       section(
-        `:warning: *${model.parked} message${model.parked === 1 ? '' : 's'} parked*: Slack refused ${model.parked === 1 ? 'it' : 'them'} for good. Type \`/handoff outbox\` to see why and retry.`,
+        `:warning: *${counted(model.parked, 'message')} parked*: Slack refused ${model.parked === 1 ? 'it' : 'them'} for good. Type \`/handoff outbox\` to see why and retry.`,
       ),
     );
   }

@@ -53,10 +53,10 @@ export function weeklyDigest(opts: {
     { type: 'header', text: pt(`Co-sell handoffs: week of ${opts.weekLabel}`) },
     headline(stats),
     context(
-      `The week before: ${counted(previous.sent, 'handoff')} sent; ${previous.accepted} accepted, ${previous.declined} declined, ${previous.expired} expired of ${previous.windowsClosed} AE windows closed; acceptance ${percent(previous.acceptanceRate)} of answers, silence ${percent(previous.silenceRate)} of windows.`,
+      `The week before: ${counted(previous.sent, 'handoff')} sent; ${previous.accepted} accepted, ${previous.declined} declined, ${previous.expired} expired of ${counted(previous.windowsClosed, 'AE window')} closed; acceptance ${percent(previous.acceptanceRate)} of answers, silence ${percent(previous.silenceRate)} of windows.`,
     ),
     opts.chart
-      ? chartImage(opts.chart.fileId, opts.chart.altText, `The last ${opts.trendWeeks} weeks`)
+      ? chartImage(opts.chart.fileId, opts.chart.altText, `The last ${counted(opts.trendWeeks, 'week')}`)
       : chartMissing(),
     { type: 'divider' },
     riskList(
@@ -77,6 +77,6 @@ export function weeklyDigest(opts: {
         `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
     ),
   ];
-  const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${counted(stats.sent, 'handoff')} sent; ${stats.accepted} of ${stats.accepted + stats.declined} answers accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${stats.windowsClosed} AE windows expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
+  const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${counted(stats.sent, 'handoff')} sent; ${stats.accepted} of ${counted(stats.accepted + stats.declined, 'answer')} accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${counted(stats.windowsClosed, 'AE window')} expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
   return { text, blocks };
 }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuthorStats, GroupStats, OutcomeCounts, Stats, WeekStats } from '../domain/metrics.js';
-import { counted, mention, plain, userText } from './mrkdwn.js';
+import { counted, mention, nounFor, plain, userText } from './mrkdwn.js';
 import { context, section } from './parts.js';
 
 /** Program metrics as Block Kit, for RevOps' App Home and the weekly digest. Internal surfaces only. */
@@ -9,7 +9,7 @@ export const percent = (rate: number | null) => (rate === null ? '–' : `${Math
 export const hours = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} h`);
 const score = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)}/18`);
 const outcomeText = (o: OutcomeCounts) =>
-  `${o.meeting_held} meetings, ${o.opportunity_created} opportunities, ${o.won} won, ${o.lost} lost`;
+  `${counted(o.meeting_held, 'meeting')}, ${counted(o.opportunity_created, 'opportunity', 'opportunities')}, ${o.won} won, ${o.lost} lost`;
 
 /** "3 of 5 (60%)": a rate with the counts it comes from, so every figure can be checked against the others. */
 export const ofWhole = (part: number, whole: number) =>
@@ -42,24 +42,24 @@ export function headline(stats: Stats): KnownBlock {
       ),
       field(
         'Acceptance rate',
-        `${ofWhole(stats.accepted, answers)} answers`,
+        `${ofWhole(stats.accepted, answers)} ${nounFor(answers, 'answer')}`,
         'accepted of accepted + declined; an expiry is not an answer',
       ),
       field(
         'Silence rate',
-        `${ofWhole(stats.expired, stats.windowsClosed)} windows`,
+        `${ofWhole(stats.expired, stats.windowsClosed)} ${nounFor(stats.windowsClosed, 'window')}`,
         stats.expiredAway > 0
-          ? `windows that expired without an answer; ${stats.expiredAway} more expired while the AE was away (their status, or days away they gave) and are not counted`
+          ? `windows that expired without an answer; ${stats.expiredAway} more expired while the AE was away (their status, or days away they gave) and ${stats.expiredAway === 1 ? 'is' : 'are'} not counted`
           : 'windows that expired without an answer; one that expires while the AE is away is not counted',
       ),
       field(
         'Time to decision',
         `median ${hours(stats.medianHours)} · p90 ${hours(stats.p90Hours)}`,
-        `business hours from request to accept or decline (${answers} answers)`,
+        `business hours from request to accept or decline (${counted(answers, 'answer')})`,
       ),
       field(
         'Repeat use',
-        `${ofWhole(stats.repeatAes, stats.acceptingAes)} accepting AEs`,
+        `${ofWhole(stats.repeatAes, stats.acceptingAes)} accepting ${nounFor(stats.acceptingAes, 'AE')}`,
         'AEs who accepted and had accepted a handoff before',
       ),
       field(

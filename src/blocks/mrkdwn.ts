@@ -123,5 +123,11 @@ export function safeLink(url: string, label: string): string {
   return `<${cleanUrl}|${escapeMrkdwn(label)}>`;
 }
 
+/**
+ * The noun for a count, singular for one (English: 0 and 2 take the plural): `nounFor(1, 'answer')` is "answer". The
+ * one plural rule of every count the app writes (issue 50 item 20: "1 answers", "of 1 AE windows closed").
+ */
+export const nounFor = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many);
+
 /** A count with its noun, singular for one: `counted(1, 'AE request')` is "1 AE request", 2 gives "2 AE requests". */
-export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${nounFor(n, one, many)}`;

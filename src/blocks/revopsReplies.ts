@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { roleNames } from './commandReplies.js';
+import { counted } from './mrkdwn.js';
 
 const day = (at: Date, timeZone: string) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? '';
 
@@ -12,18 +13,18 @@ interface RangeRead {
 
 /** "from 2026-08-25 to 2026-11-22" (the reader's dates), and "the last 90 days" when no start date was given. */
 const span = (range: RangeRead) =>
-  `from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}${range.defaultDays ? `, the last ${range.defaultDays} days` : ''}`;
+  `from ${day(range.since, range.timeZone)} to ${day(new Date(range.until.getTime() - 1), range.timeZone)}${range.defaultDays ? `, the last ${counted(range.defaultDays, 'day')}` : ''}`;
 
 export const exportReplies = {
   started: (range: RangeRead) =>
     `Preparing the touch log for handoffs sent ${span(range)}${range.defaultDays ? ' (no dates given; for another range give its first and last day: `/handoff export 2026-01-01 2026-03-31`)' : ''}. The CSV will arrive in your DM with me.`,
   comment: (rows: number, range: RangeRead) =>
-    `The touch log: ${rows} handoff${rows === 1 ? '' : 's'} sent ${span(range)}, one row each. Internal: do not share with partners.`,
+    `The touch log: ${counted(rows, 'handoff')} sent ${span(range)}, one row each. Internal: do not share with partners.`,
   /** The line under the App Home's Export button while the CSV is built, and once it is in the DM (or not). */
   homePreparing: (periodLabel: string) =>
     `:hourglass_flowing_sand: Preparing the touch log (${periodLabel.toLowerCase()}): it will arrive in your DM with me.`,
   homeSent: (rows: number, at: string) =>
-    `:white_check_mark: Export sent to your DM with me at ${at} (${rows} row${rows === 1 ? '' : 's'}, one per handoff sent).`,
+    `:white_check_mark: Export sent to your DM with me at ${at} (${counted(rows, 'row')}, one per handoff sent).`,
   homeFailed: () =>
     ':warning: The export could not be uploaded to Slack just now. Please click Export again in a few minutes.',
   failed: () =>
@@ -62,10 +63,10 @@ export const parkedReplies = {
     rows.length === 0
       ? 'No message is parked: everything the app owed Slack (and the CRM) was delivered.'
       : [
-          `*${total} parked message${total === 1 ? '' : 's'}* (Slack or the CRM refused them for good; fix the cause, e.g. invite the app or give the CRM's integration user access, then retry):`,
+          `*${counted(total, 'parked message')}* (Slack or the CRM refused them for good; fix the cause, e.g. invite the app or give the CRM's integration user access, then retry):`,
           ...rows.map(
             (r) =>
-              `• #${r.id}: ${r.method === 'crm.activity' ? 'activity' : r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${r.attempts} attempts, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
+              `• #${r.id}: ${r.method === 'crm.activity' ? 'activity' : r.method} to ${where(r)}${r.handoffId ? ` (handoff #${r.handoffId})` : ''}, ${counted(r.attempts, 'attempt')}, last error \`${(r.lastError ?? 'unknown').replace(/[`<>&]/g, '')}\``,
           ),
           total > rows.length ? `…and ${total - rows.length} older.` : '',
           `Retry one by its number (\`/handoff outbox retry ${rows[0]?.id ?? 1}\`), or all with \`/handoff outbox retry all\`.`,
@@ -73,9 +74,7 @@ export const parkedReplies = {
           .filter(Boolean)
           .join('\n'),
   requeued: (n: number) =>
-    n === 0
-      ? 'Nothing to retry: no such parked message.'
-      : `Queued ${n} parked message${n === 1 ? '' : 's'} again.`,
+    n === 0 ? 'Nothing to retry: no such parked message.' : `Queued ${counted(n, 'parked message')} again.`,
   forbidden: (permission: 'outbox' | 'outboxRetry' = 'outbox') =>
     `Only ${roleNames(permission)} can see and retry parked messages. Nothing was changed.`,
 };

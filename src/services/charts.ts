@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { counted } from '../blocks/mrkdwn.js';
 import type { WeekStats } from '../domain/metrics.js';
 
 const require = createRequire(import.meta.url);
@@ -92,8 +93,11 @@ export function trendAltText(weeks: readonly WeekStats[]): string {
   const share =
     answered === 0
       ? 'no answers yet'
-      : `${accepted} of ${answered} answers accepted (${Math.round((accepted / answered) * 100)}%)`;
-  return `Handoffs per week over ${weeks.length} week${weeks.length === 1 ? '' : 's'}: ${sum((w) => w.sent)} handoff${sum((w) => w.sent) === 1 ? '' : 's'} sent, ${share}${answered + expired === 0 ? '' : `, ${expired} of ${answered + expired} AE windows expired`}.`;
+      : `${accepted} of ${counted(answered, 'answer')} accepted (${Math.round((accepted / answered) * 100)}%)`;
+  return `Handoffs per week over ${counted(weeks.length, 'week')}: ${counted(
+    sum((w) => w.sent),
+    'handoff',
+  )} sent, ${share}${answered + expired === 0 ? '' : `, ${expired} of ${counted(answered + expired, 'AE window')} expired`}.`;
 }
 
 /**

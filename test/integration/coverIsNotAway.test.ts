@@ -131,7 +131,7 @@ describe('a cover named is not an absence (issue 50)', () => {
     // (A minute later: the period ends at the moment the Home is opened, and the expiry was at the last sweep.)
     h.clock.advance(60_000);
     const home = blocksOf(await openHome(h, revopsUser.id));
-    expect(headlineFigure(home, 'Silence rate')).toBe('1 of 1 (100%) windows');
+    expect(headlineFigure(home, 'Silence rate')).toBe('1 of 1 (100%) window');
     // The history.
     const history = await historyText(h, handoff.id);
     expect(history).toContain(`Expired: no answer from <@${people.ae.id}>`);

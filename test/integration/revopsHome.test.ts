@@ -191,11 +191,11 @@ describe('App Home by role', () => {
     expect(fields['Handoffs sent']).toBe('1\n_new handoffs sent in the period_');
     expect(figure(blocks, 'AE requests')).toBe('1');
     expect(figure(blocks, 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
-    expect(figure(blocks, 'Acceptance rate')).toBe('1 of 1 (100%) answers');
+    expect(figure(blocks, 'Acceptance rate')).toBe('1 of 1 (100%) answer');
     expect(fields['Acceptance rate']).toContain('an expiry is not an answer');
-    expect(figure(blocks, 'Silence rate')).toBe('0 of 1 (0%) windows');
+    expect(figure(blocks, 'Silence rate')).toBe('0 of 1 (0%) window');
     expect(figure(blocks, 'Time to decision')).toBe('median 1.0 h · p90 1.0 h');
-    expect(figure(blocks, 'Repeat use')).toBe('0 of 1 (0%) accepting AEs');
+    expect(figure(blocks, 'Repeat use')).toBe('0 of 1 (0%) accepting AE');
     expect(figure(blocks, 'AE requests for partner help')).toBe('0');
     // The Home says what a window is, instead of pointing to the README.
     expect(json(blocks)).toContain('A window is one AE’s turn to answer one handoff');

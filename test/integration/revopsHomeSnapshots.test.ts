@@ -173,7 +173,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     // One handoff sent and accepted: 1 window closed, 1 answer (old: Answered "1 (1 accepted, 0 declined)").
     expect(figure(blocksOf(figures), 'Handoffs sent')).toBe('1');
     expect(figure(blocksOf(figures), 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
-    expect(figure(blocksOf(figures), 'Acceptance rate')).toBe('1 of 1 (100%) answers');
+    expect(figure(blocksOf(figures), 'Acceptance rate')).toBe('1 of 1 (100%) answer');
     // The trend as figures (12 weeks), never as an image: a Home tab cannot show a file its viewer cannot see.
     expect(imageBlocks(blocksOf(figures))).toHaveLength(0);
     expect(trendRows(blocksOf(figures))).toHaveLength(12);
