@@ -3,11 +3,11 @@ import type { AccountFinding, DecisionRow, HandoffRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
-import type { MoveFacts } from '../domain/moves.js';
+import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import { BAND_LABEL } from '../domain/scoring.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { movedToYouBlock } from './moveNotices.js';
+import { movedToYouBlock, plannedMoveText } from './moveNotices.js';
 import {
   channelLink,
   dateInZone,
@@ -81,6 +81,8 @@ export interface PacketView {
   crmOpportunity?: string | null;
   /** The copy of an AE the handoff was moved to: how it came to them (blocks/moveNotices.ts). */
   movedFrom?: MoveFacts;
+  /** Expired: what a level of the escalation policy will do with it, as the owner's expiry notice says. */
+  plan?: PlannedMove | undefined;
   offer: Offer;
   /**
    * Who reads this copy, when it is not the AE (View shows the AE's packet to its author, owner, RevOps): the AE's
@@ -102,8 +104,14 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
     return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}.${nothingMore}`);
   }
   if (h.status === 'expired') {
+    // What will happen, as the owner is told it, and all the owner may do (issue 50 item 20).
+    const owner = `The owner ${mention(h.ownerUserId)} has been told`;
     return context(
-      `:hourglass: *Expired*: no answer by ${slackDate(h.dueAt, h.aeTimeZone)}. The owner ${mention(h.ownerUserId)} has been told and may reassign or extend it.`,
+      `:hourglass: *Expired*: no answer by ${slackDate(h.dueAt, h.aeTimeZone)}. ${
+        view.plan
+          ? `${owner}. ${plannedMoveText(h, view.plan, false)} Until then the owner may still reassign, extend or withdraw it.`
+          : `${owner} and may reassign, extend or withdraw it.`
+      }`,
     );
   }
   if (h.status === 'withdrawn') {

@@ -126,6 +126,8 @@ export interface SurfaceModel {
   report?: OutcomeReportRow | undefined;
   /** The CRM opportunity recorded by the deal's "Opportunity created" step, if any. */
   crmOpportunity?: string | null;
+  /** The AE's packet of an expired handoff: the move a level of its policy will make, as the owner was told. */
+  expiryPlan?: PlannedMove | undefined;
   /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
   offer: Offer;
   /**
@@ -313,6 +315,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
         // Reassigned away and back to the same AE: this older copy points to the newer one.
         ...(movedTo ? { movedTo, superseded: movedTo === (m.params.ae ?? '') } : {}),
         crmOpportunity: m.crmOpportunity ?? null,
+        plan: m.expiryPlan,
         offer: m.offer,
       }),
     };

@@ -10,6 +10,7 @@ import {
 } from '../blocks/surfaces.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
+import { findOwnerExpiryNotice } from '../db/repositories/escalation.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
@@ -19,6 +20,7 @@ import { heldBackAnsweredAt } from '../db/repositories/partnerThreads.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import { NO_OFFER } from '../domain/lifecycle.js';
+import type { PlannedMove } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { dayIn, partnerView } from '../domain/partnerView.js';
@@ -146,6 +148,7 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
     crmOpportunity: base.h.outcome
       ? ((await latestStep(deps.db, base.h.id, 'opportunity_created'))?.crmOpportunity ?? null)
       : null,
+    expiryPlan: await expiryPlanOf(deps.db, base.h),
   }),
 };
 
@@ -185,11 +188,22 @@ async function render(
   return { rendered, version: surface.wanted, hash, unchanged: surface.renderedHash === hash };
 }
 
+/**
+ * An expired handoff's planned move: what the owner's expiry notice of this window says a level of the policy will
+ * do (services/escalation's plannedMoveOf, recorded with the notice), so the AE's packet says the same.
+ */
+async function expiryPlanOf(db: Executor, h: HandoffRow): Promise<PlannedMove | undefined> {
+  if (h.status !== 'expired') return undefined;
+  const notice = await findOwnerExpiryNotice(db, h);
+  return (notice?.params as SurfaceParams | undefined)?.plan;
+}
+
 /** The AE's packet as `reader` sees it in View: without buttons, and "you" only for the AE. */
 async function packetPreview(deps: SurfaceDeps, h: HandoffRow, reader: string): Promise<SlackMessage> {
   const decision = await findDecision(deps.db, h.id, h.assignment);
   const crmOpportunity = h.outcome
     ? ((await latestStep(deps.db, h.id, 'opportunity_created'))?.crmOpportunity ?? null)
     : null;
-  return handoffMessage(h, { decision, crmOpportunity, offer: NO_OFFER, reader });
+  const plan = await expiryPlanOf(deps.db, h);
+  return handoffMessage(h, { decision, crmOpportunity, offer: NO_OFFER, reader, plan });
 }

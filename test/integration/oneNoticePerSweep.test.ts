@@ -179,6 +179,13 @@ describe('the expiry notice when the policy moves it hours later', () => {
       );
       expect(said).toContain('You need not do anything.');
       expect(said).not.toContain('Reassign it to another AE');
+      // Jordan's packet says the same of what will happen, and all the owner may do meanwhile (issue 50 item 20).
+      await outboxDrained(h);
+      const packet = json((await waitForDm(h, jordan, '*Expired*', "Jordan's packet")).blocks);
+      expect(packet).toContain(
+        `The owner <@${pat}> has been told. The *Meridian* escalation policy gives it to the next AE of the *account-executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^`,
+      );
+      expect(packet).toContain('Until then the owner may still reassign, extend or withdraw it.');
 
       const step = (await handoffRow(h, handoff.id)).escalationSteps?.at(-1)?.at as number;
       await sweepAt(h, step);

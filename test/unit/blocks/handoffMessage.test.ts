@@ -2,9 +2,11 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { plannedMoveText } from '../../../src/blocks/moveNotices.js';
 import type { AccountFinding } from '../../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../../src/domain/decline.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
+import type { PlannedMove } from '../../../src/domain/moves.js';
 import { type PacketInput, parsePacket } from '../../../src/domain/packet.js';
 
 const validInput = (): PacketInput => ({
@@ -227,5 +229,32 @@ describe('handoffMessage: the decision buttons', () => {
     const three = handoff({ responseWindowDays: 3 });
     expect(allText(handoffMessage(one, { offer: aeOffer(one) }).blocks)).toContain('(1 business day)');
     expect(allText(handoffMessage(three, { offer: aeOffer(three) }).blocks)).toContain('(3 business days)');
+  });
+});
+
+describe("the AE's expired packet", () => {
+  const expired = handoff({ status: 'expired' });
+  const text = (view: Parameters<typeof handoffMessage>[1]) =>
+    JSON.stringify(handoffMessage(expired, view).blocks);
+
+  it('says all the owner may do: reassign, extend or withdraw it', () => {
+    expect(text({ offer: NO_OFFER })).toContain(
+      'The owner <@U0AUTHOR> has been told and may reassign, extend or withdraw it.',
+    );
+  });
+
+  it("says what the policy will do, in the owner's notice's words, and what the owner may do until then", () => {
+    const plan: PlannedMove = {
+      policy: 'meridian',
+      level: 2,
+      at: { kind: 'due', afterBusinessHours: 4 },
+      repeat: 0,
+      when: Date.parse('2026-03-05T14:00:00Z'),
+      now: false,
+      to: { kind: 'pool', pool: 'backup' },
+    };
+    expect(text({ offer: NO_OFFER, plan })).toContain(
+      `The owner <@U0AUTHOR> has been told. ${plannedMoveText(expired, plan, false)} Until then the owner may still reassign, extend or withdraw it.`,
+    );
   });
 });
