@@ -72,9 +72,10 @@ function stateLine(h: HandoffRow, report: OutcomeReportRow, state: ReportState, 
         ? `:mega: ${by} reports ${step} on handoff ${handoffTitle(h)}. Is it right? ${userText(h.partnerOrg, 150)} hears of it only once you confirm it.`
         : `:mega: ${step} on handoff ${handoffTitle(h)}, reported by ${by}: waiting for ${mention(h.aeUserId)} to confirm it. ${userText(h.partnerOrg, 150)} hears of it only then.`;
     case 'confirmed':
-      return `:white_check_mark: ${ae} confirmed ${step} on handoff ${handoffTitle(h)} (reported by ${by}).`;
+      // One bracket per line: the title ends in "(via …)" (issue 50 item 20).
+      return `:white_check_mark: ${ae} confirmed ${step}, reported by ${by}, on handoff ${handoffTitle(h)}.`;
     case 'declined':
-      return `:x: ${ae} said ${step} on handoff ${handoffTitle(h)} is not right (reported by ${by}): nothing was recorded, and the partner was not told.`;
+      return `:x: ${ae} said ${step}, reported by ${by}, is not right on handoff ${handoffTitle(h)}: nothing was recorded, and the partner was not told.`;
     case 'replaced':
       return `:arrows_counterclockwise: ${step} on handoff ${handoffTitle(h)}, reported by ${by}, was replaced by a newer report.`;
     case 'moot': {
