@@ -15,7 +15,7 @@ const INPUTS: readonly { blockId: string; label: string }[] = (() => {
   // A pool and the attribution dates drawn too, so every input that can carry an error is named.
   const view = packetModal({
     authorUserId: 'U0SUMMARY',
-    pools: ['pool'],
+    pools: [{ id: 'pool', name: 'Pool' }],
     prefill: { crmOpportunity: 'x', opportunityCreatedOn: '2020-01-01', partnerTouchOn: '2020-01-01' },
   });
   const byBlock = new Map<string, string>(

@@ -1,4 +1,5 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView, Option } from '@slack/types';
+import type { PoolChoice } from '../domain/escalation.js';
 import {
   FIELD_LIMITS,
   FIELD_NAMES,
@@ -38,7 +39,7 @@ export interface PacketModalOptions {
    */
   edit?: { handoffId: number; editCount?: number };
   /** Escalation pools (ESCALATION_POLICY_FILE): a new packet may go to the next AE of one, round robin. */
-  pools?: readonly string[];
+  pools?: readonly PoolChoice[];
 }
 
 /** What the packet modal carries in private_metadata when it edits a handoff. */
@@ -113,7 +114,7 @@ const CONFIRMATIONS = FLAG_FIELDS.map((field) => {
 interface Drawing {
   opts: PacketModalOptions;
   p: Partial<PacketInput>;
-  pools: readonly string[];
+  pools: readonly PoolChoice[];
   partnerChannel: string | undefined;
   initialWindow: number;
   /** Only an edit of a packet whose opportunity had dates shows them: the rule compared them, they stay editable. */
@@ -264,7 +265,7 @@ function aeInputs({ p, pools }: Drawing): KnownBlock[] {
       type: 'static_select',
       action_id: ACTION_ID.value,
       placeholder: pt('The next AE of a pool'),
-      options: pools.slice(0, 100).map((name) => ({ text: pt(plain(name, 75)), value: name })),
+      options: pools.slice(0, 100).map((pool) => ({ text: pt(plain(pool.name, 75)), value: pool.id })),
     },
     {
       optional: true,

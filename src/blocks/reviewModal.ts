@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
+import { readablePolicyName } from '../domain/escalation.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { absenceChoices } from '../domain/reviewAbsence.js';
 import { BAND_LABEL, COMPONENT_LABEL } from '../domain/scoring.js';
@@ -210,7 +211,7 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     ...(review.fromPool
       ? [
           context(
-            `:arrows_counterclockwise: Round robin: ${mention(review.ae.id)} is the next AE of the *${plain(review.fromPool.name, 60)}* pool${review.fromPool.skipped.length > 0 ? ` (skipped: ${review.fromPool.skipped.map((s) => `${mention(s.user)} ${userText(s.why, 60)}`).join('; ')})` : ''}.`,
+            `:arrows_counterclockwise: Round robin: ${mention(review.ae.id)} is the next AE of the *${plain(review.fromPool.title ?? readablePolicyName(review.fromPool.name), 60)}* pool${review.fromPool.skipped.length > 0 ? ` (skipped: ${review.fromPool.skipped.map((s) => `${mention(s.user)} ${userText(s.why, 60)}`).join('; ')})` : ''}.`,
           ),
         ]
       : []),

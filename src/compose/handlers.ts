@@ -65,7 +65,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     policies: s.policies,
     covers: s.covers,
     away: config.escalationPolicies.away,
-    pools: { names: () => s.policies.poolNames(), next: p.escalations.nextFromPool },
+    pools: { list: () => s.policies.pools(), next: p.escalations.nextFromPool },
     guests: config.guests,
   });
   const handoffs = createHandoffService({
@@ -177,6 +177,6 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     covers: s.covers,
-    poolNames: () => s.policies.poolNames(),
+    pools: () => s.policies.pools(),
   };
 }

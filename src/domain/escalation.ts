@@ -70,6 +70,12 @@ export interface Policy {
   levelsAt?: string;
 }
 
+/** A pool a packet may name instead of an AE: its id in the policy file, and its name as people read it. */
+export interface PoolChoice {
+  id: string;
+  name: string;
+}
+
 /**
  * A policy's id as people read it when the file gives it no `name`: its words apart and the first capitalized
  * (`enterprise-backup` → "Enterprise backup", `default` → "Default"). Never the raw id in a message.

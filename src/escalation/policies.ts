@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { accountKey } from '../domain/accountMatch.js';
 import { minutesOf } from '../domain/businessDays.js';
+import type { PoolChoice } from '../domain/escalation.js';
 import { defaultPolicy, limitsWith, type Policy } from '../domain/escalation.js';
 import { type PolicyBook, parsePolicyFile } from '../domain/policyFile.js';
 import type { ReminderPoint } from '../domain/reminders.js';
@@ -106,8 +107,9 @@ export function createPolicies(opts: PoliciesOptions) {
     refreshGroups,
     /** The name stored with a handoff (null: the default). */
     nameOf: (policy: Policy) => (policy === fallback ? null : policy.name),
-    /** The pools of the file, by name. */
-    poolNames: () => Object.keys(book?.pools ?? {}),
+    /** The pools of the file: the id a packet names, and the name people read. */
+    pools: (): PoolChoice[] =>
+      Object.entries(book?.pools ?? {}).map(([id, pool]) => ({ id, name: pool.displayName })),
     default: fallback,
     /** The default built from the settings (no file, or a file without "default"): the expiry escalates as before. */
     isBuiltIn: (policy: Policy) => policy === fallback && !book?.policies.default,

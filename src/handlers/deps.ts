@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { PoolChoice } from '../domain/escalation.js';
 import type { PeriodKey } from '../domain/periods.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Covers } from '../escalation/covers.js';
@@ -79,7 +80,7 @@ export interface HandlerDeps {
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;
   /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */
-  poolNames: () => string[];
+  pools: () => PoolChoice[];
   /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */
   crm?: Crm;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */

@@ -168,7 +168,7 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
     const picked = await fromPoolOf(deps, req.pool, input, req.actor.userId);
     if (picked.kind === 'invalid') return { kind: 'invalid', errors: { aeUserId: picked.message } };
     input = { ...input, aeUserId: picked.person.id };
-    fromPool = { name: req.pool, skipped: picked.skipped };
+    fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped };
   }
   const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
   const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;

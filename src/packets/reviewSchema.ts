@@ -133,7 +133,11 @@ export const reviewSchema: z.ZodType<Review> = z.looseObject({
     })
     .optional(),
   fromPool: z
-    .looseObject({ name: z.string(), skipped: z.array(z.looseObject({ user: z.string(), why: z.string() })) })
+    .looseObject({
+      name: z.string(),
+      title: z.string().optional(),
+      skipped: z.array(z.looseObject({ user: z.string(), why: z.string() })),
+    })
     .optional(),
   authorTimeZone: z.string().optional(),
   deadline: z

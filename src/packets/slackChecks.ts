@@ -178,11 +178,12 @@ export async function fromPoolOf(
   input: PacketInput,
   authorUserId: string,
 ): Promise<
-  | { kind: 'ok'; person: DirectoryUser; skipped: { user: string; why: string }[] }
+  | { kind: 'ok'; person: DirectoryUser; title: string; skipped: { user: string; why: string }[] }
   | { kind: 'invalid'; message: string }
 > {
   if (input.aeUserId) return { kind: 'invalid', message: packetFieldText.aeAndPool };
-  if (!deps.pools?.names().includes(pool)) return { kind: 'invalid', message: packetFieldText.unknownPool };
+  const named = deps.pools?.list().find((choice) => choice.id === pool);
+  if (!deps.pools || !named) return { kind: 'invalid', message: packetFieldText.unknownPool };
   const owner = typeof input.ownerUserId === 'string' && input.ownerUserId ? input.ownerUserId : authorUserId;
   let picked: Awaited<ReturnType<NonNullable<PacketServiceDeps['pools']>['next']>>;
   try {
@@ -191,6 +192,6 @@ export async function fromPoolOf(
     deps.logger.warn({ err: error, pool }, 'could not read a pool for a packet');
     return { kind: 'invalid', message: SLACK_UNAVAILABLE };
   }
-  if (!picked.person) return { kind: 'invalid', message: emptyPoolText(pool, picked.skipped.length) };
-  return { kind: 'ok', person: picked.person, skipped: picked.skipped };
+  if (!picked.person) return { kind: 'invalid', message: emptyPoolText(named.name, picked.skipped.length) };
+  return { kind: 'ok', person: picked.person, title: named.name, skipped: picked.skipped };
 }

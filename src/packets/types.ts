@@ -4,6 +4,7 @@ import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { AwayRules } from '../domain/absence.js';
 import type { Classification, CrmCheck } from '../domain/attribution.js';
 import type { CrmSystem } from '../domain/crmLink.js';
+import type { PoolChoice } from '../domain/escalation.js';
 import type { GuestPolicy } from '../domain/guests.js';
 import type { InternalTextFinding } from '../domain/internalText.js';
 import type { Packet, PacketErrors } from '../domain/packet.js';
@@ -47,7 +48,7 @@ export interface PacketServiceDeps {
   away?: AwayRules;
   /** Escalation pools: a packet may go to the next AE of one (round robin) instead of a named AE. */
   pools?: {
-    names(): string[];
+    list(): PoolChoice[];
     next(
       pool: string,
       exclude: { authorUserId: string; ownerUserId: string },
@@ -99,7 +100,7 @@ export interface Review {
    */
   absence?: ReviewAbsence;
   /** The AE was picked from a pool by round robin (the packet named the pool): which, and whom it skipped and why. */
-  fromPool?: { name: string; skipped: { user: string; why: string }[] };
+  fromPool?: { name: string; title?: string; skipped: { user: string; why: string }[] };
   /** The author's Slack time zone: dates they leave empty default to their own today (absent: not known). */
   authorTimeZone?: string;
   /** When the answer is due if sent now, and the holidays that moved it (absent on edits and older drafts). */

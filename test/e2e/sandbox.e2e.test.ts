@@ -116,9 +116,9 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     });
     // Every input of the packet modal is a real control, and nothing is shown as unsupported. The sandbox's policy
     // file has a pool of AEs, so the packet may go to it instead of an AE (one input more).
-    const pools = Object.keys(
+    const pools = Object.entries(
       parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8).pools,
-    );
+    ).map(([id, pool]) => ({ id, name: pool.displayName }));
     expect(pools.length).toBeGreaterThan(0);
     expect(await page.locator('.modal-card [data-input]').count()).toBe(
       packetModal({ authorUserId: author.id, pools }).blocks.filter((block) => block.type === 'input').length,

@@ -177,6 +177,13 @@ describe('a pool as the target of a handoff', () => {
       await h.command({ text: '' });
       const opened = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the packet form');
       expect(JSON.stringify(opened.args.view)).toContain(PACKET_POOL_BLOCK_ID);
+      // Each pool by the name people read (the file gives none here: the id made readable), its id the value.
+      const poolBlock = (
+        opened.args.view as { blocks: { block_id?: string; element?: { options?: unknown } }[] }
+      ).blocks.find((block) => block.block_id === PACKET_POOL_BLOCK_ID);
+      expect(poolBlock?.element?.options).toEqual([
+        { text: expect.objectContaining({ type: 'plain_text', text: 'Backup' }), value: 'backup' },
+      ]);
 
       const poolPacket = (name: string, extra: Record<string, unknown> = {}) => {
         const payload = packetSubmission({ values: { ...account(name), aeUserId: null } }) as unknown as {
@@ -203,7 +210,7 @@ describe('a pool as the target of a handoff', () => {
       };
       expect(pushed.response_action).toBe('push');
       expect(JSON.stringify(pushed.view.blocks)).toContain(
-        `Round robin: <@${people.member.id}> is the next AE of the *backup* pool`,
+        `Round robin: <@${people.member.id}> is the next AE of the *Backup* pool`,
       );
       expect(JSON.stringify(pushed.view.blocks)).toContain(`<@${people.otherAe.id}> away`);
       const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
@@ -220,7 +227,7 @@ describe('a pool as the target of a handoff', () => {
       const second = await h.interact(poolPacket('Pool Account Two'));
       const review2 = (await second.json()) as { view: { blocks: unknown[] } };
       expect(JSON.stringify(review2.view.blocks)).toContain(
-        `<@${people.otherAe.id}> is the next AE of the *backup* pool`,
+        `<@${people.otherAe.id}> is the next AE of the *Backup* pool`,
       );
 
       // Both an AE and a pool: said on the AE's field.

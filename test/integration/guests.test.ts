@@ -143,7 +143,7 @@ describe('workspace guests', () => {
       const answer = (await (await h.interact(payload)).json()) as ViewAnswer;
       expect(answer.response_action).toBe('push');
       const text = JSON.stringify(answer.view?.blocks);
-      expect(text).toContain('Round robin: <@U0MEMBER> is the next AE of the *backup* pool');
+      expect(text).toContain('Round robin: <@U0MEMBER> is the next AE of the *Backup* pool');
       expect(text).toContain(`<@${singleChannelGuest.id}> a single-channel guest`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -183,7 +183,7 @@ describe('the expiry notice when the policy moves it hours later', () => {
       await outboxDrained(h);
       const packet = json((await waitForDm(h, jordan, '*Expired*', "Jordan's packet")).blocks);
       expect(packet).toContain(
-        `The owner <@${pat}> has been told. The *Meridian* escalation policy gives it to the next AE of the *account-executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^`,
+        `The owner <@${pat}> has been told. The *Meridian* escalation policy gives it to the next AE of the *Account executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^`,
       );
       expect(packet).toContain('Until then the owner may still reassign, extend or withdraw it.');
 

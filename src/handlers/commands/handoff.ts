@@ -75,7 +75,7 @@ export function handoffCommand(deps: HandlerDeps) {
         authorUserId: command.user_id,
         ...(text ? { accountName: text } : {}),
         ...(await deps.packets.packetDefaults(command.channel_id, ctx)),
-        pools: deps.poolNames(),
+        pools: deps.pools(),
       }),
     );
 

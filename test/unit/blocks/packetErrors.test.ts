@@ -10,7 +10,7 @@ describe('the summary of a refused packet (issue 50 item 8)', () => {
     expect(SUMMARY_BLOCK).toBe(b.accountName);
     for (const view of [
       packetModal({ authorUserId: 'U0A' }),
-      packetModal({ authorUserId: 'U0A', pools: ['emea'] }),
+      packetModal({ authorUserId: 'U0A', pools: [{ id: 'emea', name: 'EMEA' }] }),
       packetModal({ authorUserId: 'U0A', edit: { handoffId: 4 } }),
     ]) {
       expect(view.blocks.find((block) => block.type === 'input')?.block_id).toBe(SUMMARY_BLOCK);

@@ -64,7 +64,9 @@ describe('packetModal', () => {
     const alone = aeField(packetModal({ authorUserId: 'U0AUTHOR' }));
     expect(alone.label.text).toBe('Account executive');
     expect(alone.optional).toBeFalsy();
-    const withPools = aeField(packetModal({ authorUserId: 'U0AUTHOR', pools: ['emea'] }));
+    const withPools = aeField(
+      packetModal({ authorUserId: 'U0AUTHOR', pools: [{ id: 'emea', name: 'EMEA' }] }),
+    );
     expect(withPools.label.text).toBe('Account executive, or a pool below');
     expect(withPools.optional).toBe(true);
     expect(withPools.hint?.text).toContain('Choose one: an AE here, or a pool below.');
@@ -329,7 +331,7 @@ describe('readPacketForm', () => {
     // Slack's client refuses a malformed url_text_input, email_text_input or number_input alone, before the app's
     // own checks run (issue 50 item 8): the packet form uses none of them, new or edit.
     const views = [
-      packetModal({ authorUserId: 'U0AUTHOR', pools: ['emea'] }),
+      packetModal({ authorUserId: 'U0AUTHOR', pools: [{ id: 'emea', name: 'EMEA' }] }),
       packetModal({
         authorUserId: 'U0AUTHOR',
         edit: { handoffId: 7 },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REVIEW_BLOCK_ID } from '../../../src/blocks/ids.js';
+import { emptyPoolText } from '../../../src/blocks/packetReplies.js';
 import { partnerThreadParent } from '../../../src/blocks/partnerUpdate.js';
 import { reviewModal } from '../../../src/blocks/reviewModal.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
@@ -136,5 +137,30 @@ describe('the review header agrees with the readiness checklist (issue 50 item 2
     // Lower bands keep their own words.
     const fix = { ...base, scorecard: { ...base.scorecard, total: 12, band: 'fix' as const } };
     expect(header({ ...fix, readiness: items(2) })).toBe('12/18 · Fix the weak parts');
+  });
+});
+
+describe('a packet that named a pool (issue 50 item 20: no pool id reaches a reader)', () => {
+  const skipped = [{ user: 'U0AWAY', why: 'away' }];
+  const roundRobin = (r: Review) => JSON.stringify(reviewModal(1, r));
+
+  it('names the pool as the policy file names it', () => {
+    const text = roundRobin(
+      review('a', { fromPool: { name: 'emea-ae', title: 'EMEA account executives', skipped } }),
+    );
+    expect(text).toContain('is the next AE of the *EMEA account executives* pool');
+    expect(text).not.toContain('emea-ae');
+  });
+
+  it('a review saved before the pool had a title reads the id made readable', () => {
+    const text = roundRobin(review('a', { fromPool: { name: 'emea-ae', skipped } }));
+    expect(text).toContain('is the next AE of the *Emea ae* pool');
+    expect(text).not.toContain('emea-ae');
+  });
+
+  it('the inline error for a pool with nobody free names the pool as people read it', () => {
+    expect(emptyPoolText('EMEA account executives', 2)).toBe(
+      'Nobody in the EMEA account executives pool can take it now (2 skipped: away, full, or you). Choose an account executive.',
+    );
   });
 });
