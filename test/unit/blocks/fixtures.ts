@@ -1,5 +1,6 @@
-import type { DecisionRow, HandoffRow } from '../../../src/db/schema.js';
+import type { DecisionRow, HandoffRow, OutcomeReportRow } from '../../../src/db/schema.js';
 import { DECLINE_NOTE_MAX } from '../../../src/domain/decline.js';
+import type { PlannedMove } from '../../../src/domain/moves.js';
 import { FIELD_LIMITS } from '../../../src/domain/packet.js';
 
 /** An open handoff as stored, with plain realistic values. */
@@ -110,3 +111,29 @@ export function worstHandoff(pattern: string, overrides: Partial<HandoffRow> = {
 }
 
 export const worstNote = (pattern: string) => fill(pattern, DECLINE_NOTE_MAX);
+
+/** An outcome partner marketing reported, waiting for the AE (its handoff: 7 unless given). */
+export const outcomeReport = (overrides: Partial<OutcomeReportRow> = {}): OutcomeReportRow =>
+  ({
+    id: 21,
+    handoffId: 7,
+    outcome: 'won',
+    status: 'pending',
+    reportedByUserId: 'U0AUTHOR',
+    answeredByUserId: null,
+    crmOpportunity: null,
+    reasonCode: null,
+    note: null,
+    ...overrides,
+  }) as OutcomeReportRow;
+
+/** The Meridian policy's level 2: the next AE of the backup pool, 4 business hours after the due time. */
+export const plannedToPool: PlannedMove = {
+  policy: 'meridian',
+  level: 2,
+  at: { kind: 'due', afterBusinessHours: 4 },
+  repeat: 0,
+  when: Date.parse('2026-03-05T14:00:00Z'),
+  now: false,
+  to: { kind: 'pool', pool: 'backup' },
+};

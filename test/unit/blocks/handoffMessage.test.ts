@@ -6,7 +6,6 @@ import { plannedMoveText } from '../../../src/blocks/moveNotices.js';
 import type { AccountFinding } from '../../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../../src/domain/decline.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
-import type { PlannedMove } from '../../../src/domain/moves.js';
 import { type PacketInput, parsePacket } from '../../../src/domain/packet.js';
 
 const validInput = (): PacketInput => ({
@@ -25,7 +24,15 @@ const validInput = (): PacketInput => ({
   partnerChannelId: 'C0PARTNER',
 });
 
-import { decision, fill, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
+import {
+  decision,
+  fill,
+  handoff,
+  plannedToPool,
+  WORST_PATTERNS,
+  worstHandoff,
+  worstNote,
+} from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
 import { aeOffer, EVERY_BUTTON, ownerOffer } from './offers.js';
 import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
@@ -244,15 +251,7 @@ describe("the AE's expired packet", () => {
   });
 
   it("says what the policy will do, in the owner's notice's words, and what the owner may do until then", () => {
-    const plan: PlannedMove = {
-      policy: 'meridian',
-      level: 2,
-      at: { kind: 'due', afterBusinessHours: 4 },
-      repeat: 0,
-      when: Date.parse('2026-03-05T14:00:00Z'),
-      now: false,
-      to: { kind: 'pool', pool: 'backup' },
-    };
+    const plan = plannedToPool;
     expect(text({ offer: NO_OFFER, plan })).toContain(
       `The owner <@U0AUTHOR> has been told. ${plannedMoveText(expired, plan, false)} Until then the owner may still reassign, extend or withdraw it.`,
     );

@@ -19,7 +19,7 @@ import {
 } from '../../../src/db/schema.js';
 import { HANDOFF_STATUSES } from '../../../src/domain/lifecycle.js';
 import type { MoveFacts, PlannedMove, PoolRef } from '../../../src/domain/moves.js';
-import { handoff } from './fixtures.js';
+import { handoff, outcomeReport } from './fixtures.js';
 
 /**
  * Issue 50 item 20, over the message builders of src/blocks that say where a handoff stands or what happened to it:
@@ -49,19 +49,7 @@ function words(value: unknown): string {
     .replace(/:[a-z0-9_+-]+:/g, '');
 }
 
-const report = (over: Partial<OutcomeReportRow> = {}): OutcomeReportRow =>
-  ({
-    id: 21,
-    handoffId: 7,
-    outcome: 'won',
-    status: 'pending',
-    reportedByUserId: 'U0AUTHOR',
-    answeredByUserId: null,
-    crmOpportunity: null,
-    reasonCode: null,
-    note: null,
-    ...over,
-  }) as OutcomeReportRow;
+const report = (over: Partial<OutcomeReportRow> = {}) => outcomeReport(over);
 
 const event = (type: HandoffEventRow['type'], detail: Record<string, unknown>): HandoffEventRow => ({
   id: 1,

@@ -3,8 +3,8 @@ import { ACTION_ID } from '../../../src/blocks/ids.js';
 import type { SurfaceParams } from '../../../src/blocks/surfaces.js';
 import type { HandoffRow, SurfaceKind } from '../../../src/db/schema.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
-import type { PlannedMove, Unassigned } from '../../../src/domain/moves.js';
-import { handoff } from './fixtures.js';
+import type { Unassigned } from '../../../src/domain/moves.js';
+import { handoff, plannedToPool } from './fixtures.js';
 import { ownerOffer } from './offers.js';
 import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
 
@@ -14,15 +14,7 @@ import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
  * (a policy's later notice, say), they say where the buttons are; to a reader who cannot act, they ask nothing.
  */
 
-const plan: PlannedMove = {
-  policy: 'meridian',
-  level: 2,
-  at: { kind: 'due', afterBusinessHours: 4 },
-  repeat: 0,
-  when: Date.parse('2026-03-05T14:00:00Z'),
-  now: false,
-  to: { kind: 'pool', pool: 'backup' },
-};
+const plan = plannedToPool;
 const unassigned: Unassigned = { policy: 'meridian', level: 2, why: 'pool', pool: 'backup', skipped: [] };
 
 /** The notices that may ask the owner to act, each in the state it is written in. */

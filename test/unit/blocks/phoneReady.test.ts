@@ -60,7 +60,7 @@ import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
 import { type PartnerStage, partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { stats } from '../../support/metricsFixtures.js';
-import { decision, handoff } from './fixtures.js';
+import { decision, handoff, outcomeReport } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
 import { everyInternalSurface } from './surfaceModels.js';
 
@@ -122,19 +122,7 @@ const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
     ...over,
   }) as OutcomeRow;
 
-const report = (over: Partial<OutcomeReportRow> = {}): OutcomeReportRow =>
-  ({
-    id: 21,
-    handoffId: accepted.id,
-    outcome: 'won',
-    status: 'pending',
-    reportedByUserId: 'U0AUTHOR',
-    answeredByUserId: null,
-    crmOpportunity: null,
-    reasonCode: null,
-    note: null,
-    ...over,
-  }) as OutcomeReportRow;
+const report = (over: Partial<OutcomeReportRow> = {}) => outcomeReport({ handoffId: accepted.id, ...over });
 
 const move: MoveFacts = {
   from: 'U0OLDAE',
