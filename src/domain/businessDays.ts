@@ -145,6 +145,30 @@ export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCal
   return ms / 3_600_000;
 }
 
+/**
+ * The moment `ms` of business time after `from` in a calendar: nights, weekends and holidays count for nothing, as in
+ * `businessHoursBetween`. A paused response window's time is added to its deadline this way (issue 51). Outside
+ * business hours it counts from the next opening; a sum that ends exactly at a closing is that closing.
+ */
+export function businessTimeAfter(from: Date, ms: number, calendar: BusinessCalendar): Date {
+  if (ms <= 0) return from;
+  const zone = zoneFor(calendar.timeZone);
+  if (typeof zone === 'string') throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  const days = rememberedDays(calendar);
+  let left = ms;
+  let day = localDay(from.getTime(), zone);
+  // Ten years of days: a calendar with no business day in that time is refused, never walked forever.
+  for (let looked = 0; looked < 3660; looked += 1, day += 1) {
+    const hours = hoursOn(days, day, calendar);
+    if (!hours) continue;
+    const opens = Math.max(hours[0], from.getTime());
+    if (opens >= hours[1]) continue;
+    if (left <= hours[1] - opens) return new Date(opens + left);
+    left -= hours[1] - opens;
+  }
+  throw new RangeError(`no business day in ten years in ${calendar.timeZone}`);
+}
+
 const DAY_MS = 86_400_000;
 
 /**
