@@ -53,6 +53,15 @@ export interface Config {
   stallBusinessDays: number;
   /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
   outcomeUndoSeconds: number;
+  /** What the AE may ask before deciding (issue 51): a question to the author, more time. */
+  asks: {
+    /** The longest pause of the AE's clock while their question waits, in business days (0: it does not pause). */
+    questionPauseDays: number;
+    /** The business days "Need more time" gives (once per handoff). */
+    moreTimeDays: number;
+    /** `owner`: the owner approves with one click; `auto`: given at once. The owner is told either way. */
+    moreTimeApproval: 'owner' | 'auto';
+  };
   responseWindow: {
     sweepSchedule: string;
     reminders: ReminderPoint[];
@@ -199,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
     outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
+    asks: {
+      questionPauseDays: e.QUESTION_PAUSE_DAYS,
+      moreTimeDays: e.MORE_TIME_DAYS,
+      moreTimeApproval: e.MORE_TIME_APPROVAL,
+    },
     responseWindow: responseWindowOf(e),
     partnerHelpChannelId: e.PARTNER_HELP_CHANNEL_ID,
     revopsReporting: reportingOf(e),

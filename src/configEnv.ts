@@ -133,6 +133,11 @@ export const envSchema = z.object({
   CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
   STALL_BUSINESS_DAYS: integer(5, 0, 60),
   OUTCOME_UNDO_SECONDS: integer(60, 0, 3600),
+  /** Before deciding (issue 51): the longest pause of the AE's clock while their question waits; 0: no pause. */
+  QUESTION_PAUSE_DAYS: integer(2, 0, 10),
+  /** The business days more time gives the AE (once per handoff), and whether the owner approves it first. */
+  MORE_TIME_DAYS: integer(2, 1, 10),
+  MORE_TIME_APPROVAL: z.enum(['owner', 'auto']).default('owner'),
   SWEEP_SCHEDULE: z
     .string()
     .default('* * * * *')

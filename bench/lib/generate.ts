@@ -71,7 +71,7 @@ export function sampleDm(now: Date) {
       createdAt: now,
       updatedAt: now,
     }),
-    { offer: { decide: true, edit: false, owner: [], outcomes: [], reports: [] } },
+    { offer: { decide: true, asks: [], answer: false, edit: false, owner: [], outcomes: [], reports: [] } },
   );
 }
 

@@ -185,6 +185,8 @@ const EMOJI: Record<string, string> = {
   warning: '⚠️',
   hourglass: '⌛',
   hourglass_flowing_sand: '⏳',
+  double_vertical_bar: '⏸️',
+  question: '❓',
   tada: '🎉',
   smile: '😄',
   slightly_smiling_face: '🙂',

@@ -1,26 +1,27 @@
 import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
-import type { HandoffRow, OutcomeReportRow } from '../db/schema.js';
+import type { HandoffRow, OutcomeReportRow, QuestionRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
+import { dueOrPaused } from './asks.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { aeDeadline, counted, personFor, plain, slackDate, withdrawnBy } from './mrkdwn.js';
+import { aeDeadline, counted, mention, personFor, plain, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
-import { context, handoffTitle, pt, section } from './parts.js';
+import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 10 blocks; 9 when the trend needs two sections,
  * for 52 weeks of large numbers) the worst case stays under Slack's 100 blocks per Home tab:
- * 1 + 1 (parked, admins) + 10 + (2 + 2×8) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 90
- * (what you sent has a View/Edit row under each).
+ * 1 + 1 (parked, admins) + 10 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 94
+ * (what you sent has a View/Edit row under each; a question to answer is one block, its Answer button beside it).
  */
-export const HOME_LIMITS = { awaiting: 8, deals: 8, sent: 8, owned: 10 } as const;
+export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, sent: 8, owned: 10 } as const;
 
 export interface RevopsHome {
   period: PeriodKey;
@@ -55,6 +56,8 @@ export interface HomeModel {
   reports?: ReadonlyMap<number, OutcomeReportRow>;
   /** Whose Home it is: every line names them "you" (issue 50 item 20). */
   reader?: string;
+  /** Questions AEs asked this person (the author) before deciding, waiting for their answer, oldest first. */
+  questions?: readonly { question: QuestionRow; handoff: HandoffRow }[];
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -144,7 +147,7 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
   const ae = personFor(h.aeUserId, reader);
   switch (h.status) {
     case 'sent':
-      return `with ${ae}, answer due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`;
+      return `with ${ae}, ${dueOrPaused(h, h.authorUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`)}`;
     case 'accepted':
       return `accepted by ${ae}. ${outcomeLine(h)}`;
     case 'declined':
@@ -213,6 +216,51 @@ function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason
   return blocks;
 }
 
+/** A waiting handoff for its AE: their deadline, or the pause while their question waits. */
+function awaitingLine(h: HandoffRow, reader?: string): string {
+  const clock = h.pausedAt
+    ? dueOrPaused(h, h.aeUserId, '')
+    : `answer by *${slackDate(h.dueAt, h.aeTimeZone)}*`;
+  return `${handoffTitle(h)} from ${personFor(h.authorUserId, reader)}: ${clock}. The packet is in the DM I sent you.`;
+}
+
+/** A question waiting for this author's answer, its Answer button beside it (one block each). */
+function questionBlock({
+  question: q,
+  handoff: h,
+}: {
+  question: QuestionRow;
+  handoff: HandoffRow;
+}): KnownBlock {
+  const clock = h.pausedAt ? ' Their clock is paused until you answer.' : '';
+  return {
+    type: 'section',
+    block_id: `home_question_${q.id}`,
+    text: {
+      type: 'mrkdwn',
+      verbatim: true,
+      text: `${handoffTitle(h)}: ${mention(q.askedByUserId)} asks you, before deciding: “${userText(q.text, 300)}”${clock}`,
+    },
+    accessory: button({ text: 'Answer', actionId: ACTION_ID.answerQuestion, value: String(q.id) }, h),
+  };
+}
+
+/** Waiting for this person's answer: the handoffs they must decide (as AE), and the questions they must answer. */
+function awaitingBlocks(model: HomeModel): KnownBlock[] {
+  const questions = model.questions ?? [];
+  const blocks: KnownBlock[] = [section('*Waiting for your answer*')];
+  if (model.awaiting.length === 0 && questions.length === 0)
+    blocks.push(context('Nothing is waiting for you.'));
+  for (const h of model.awaiting.slice(0, HOME_LIMITS.awaiting)) {
+    blocks.push(section(awaitingLine(h, model.reader)));
+    const offer = model.offer(h);
+    if (offer.decide || offer.asks.length > 0)
+      blocks.push(decisionButtons(h, `home_decision_${h.id}`, offer));
+  }
+  blocks.push(...questions.slice(0, HOME_LIMITS.questions).map(questionBlock));
+  return blocks;
+}
+
 /** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
 export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
@@ -225,16 +273,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   }
   if (model.revops) blocks.push(...revopsBlocks(model.revops), { type: 'divider' });
 
-  blocks.push(section('*Waiting for your answer*'));
-  if (model.awaiting.length === 0) blocks.push(context('Nothing is waiting for you.'));
-  for (const h of model.awaiting.slice(0, HOME_LIMITS.awaiting)) {
-    blocks.push(
-      section(
-        `${handoffTitle(h)} from ${personFor(h.authorUserId, model.reader)}: answer by *${slackDate(h.dueAt, h.aeTimeZone)}*. The packet is in the DM I sent you.`,
-      ),
-    );
-    if (model.offer(h).decide) blocks.push(decisionButtons(h, `home_decision_${h.id}`));
-  }
+  blocks.push(...awaitingBlocks(model));
 
   blocks.push(...dealBlocks(model));
 
@@ -250,7 +289,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
       const ae = personFor(h.aeUserId, model.reader);
       const state =
         h.status === 'sent'
-          ? `with ${ae}, due *${aeDeadline(h.dueAt, h.aeTimeZone)}*`
+          ? `with ${ae}, ${dueOrPaused(h, h.ownerUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`)}${h.moreTime === 'asked' ? `; asks for ${h.moreTimeDays ?? ''} more business days` : ''}`
           : h.status === 'expired'
             ? `expired without an answer from ${ae}`
             : h.status === 'declined'

@@ -3,6 +3,7 @@ import type { AtRisk } from '../db/repositories/handoffs.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { Away } from '../domain/absence.js';
 import type { Stats } from '../domain/metrics.js';
+import { dueOrPaused } from './asks.js';
 import { chartImage, chartMissing, headline, percent } from './metrics.js';
 import { counted, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
@@ -63,7 +64,7 @@ export function weeklyDigest(opts: {
       'Due within a day, no answer yet',
       atRisk.dueSoon,
       (h) =>
-        `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, due ${slackDate(h.dueAt, h.aeTimeZone)}`,
+        `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, ${dueOrPaused(h, undefined, slackDate(h.dueAt, h.aeTimeZone)).replace(/^answer due/, 'due')}`,
     ),
     riskList(
       'Expired without an answer, not yet recovered',

@@ -1,5 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
-import { describeStatus } from '../domain/lifecycle.js';
+import { describeStatus, type OwnerAction } from '../domain/lifecycle.js';
 import { SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
 import { mention, plain, userText, withdrawnBy } from './mrkdwn.js';
 
@@ -74,19 +74,29 @@ export const failureText = {
     'Something went wrong on our side, so that did not go through and nothing was changed. Please try again; if it keeps failing, tell whoever runs this app.',
 } as const;
 
-/** Why an owner action (reassign, extend, withdraw) was refused. */
+/** Why an owner action (reassign, extend, withdraw, more time) was refused. */
 export type OwnerRefusalView =
   | { kind: 'not_found' }
   | { kind: 'external' }
   | { kind: 'not_owner'; handoff: HandoffRow }
-  | { kind: 'not_now'; handoff: HandoffRow; action: 'reassign' | 'extend' | 'withdraw' }
+  | { kind: 'not_now'; handoff: HandoffRow; action: OwnerAction }
   | { kind: 'changed'; handoff: HandoffRow };
 
-const noLonger = (refusal: Extract<OwnerRefusalView, { kind: 'not_now' }>) =>
-  // A second Withdraw (a double click, another admin): it is done, not impossible.
-  refusal.handoff.status === 'withdrawn' && refusal.action === 'withdraw'
-    ? 'already withdrawn'
-    : `${describeStatus(refusal.handoff.status)}, so it can no longer be ${refusal.action === 'reassign' ? 'reassigned' : refusal.action === 'extend' ? 'extended' : 'withdrawn'}`;
+const DONE: Record<OwnerAction, string> = {
+  reassign: 'reassigned',
+  extend: 'extended',
+  withdraw: 'withdrawn',
+  grant_more_time: 'given more time',
+};
+
+function noLonger(refusal: Extract<OwnerRefusalView, { kind: 'not_now' }>): string {
+  const { handoff: h, action } = refusal;
+  // A second Withdraw or a second "Give more time" (a double click, another admin): it is done, not impossible.
+  if (h.status === 'withdrawn' && action === 'withdraw') return 'already withdrawn';
+  if (action === 'grant_more_time' && h.moreTime === 'granted')
+    return 'already given the more time its AE asked for';
+  return `${describeStatus(h.status)}, so it can no longer be ${DONE[action]}`;
+}
 
 export function ownerRefusalMessage(refusal: OwnerRefusalView): string {
   switch (refusal.kind) {

@@ -3,6 +3,7 @@ import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
+import { dueOrPaused } from './asks.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { aeDeadline, mention, plain, slackDate, userText } from './mrkdwn.js';
@@ -12,7 +13,7 @@ import { button, context, handoffTitle, pt, section } from './parts.js';
 export function standing(h: HandoffRow): string {
   switch (h.status) {
     case 'sent':
-      return `waiting for ${mention(h.aeUserId)}, answer due ${aeDeadline(h.dueAt, h.aeTimeZone)}`;
+      return `waiting for ${mention(h.aeUserId)}, ${dueOrPaused(h, undefined, aeDeadline(h.dueAt, h.aeTimeZone))}${h.moreTime === 'asked' ? `; they asked for ${h.moreTimeDays ?? ''} more business days` : ''}`;
     case 'accepted':
       return h.outcome
         ? `accepted by ${mention(h.aeUserId)}; ${OUTCOME_LABEL[h.outcome as Outcome].toLowerCase()}`
@@ -171,6 +172,13 @@ const outcomeOf = (detail: Record<string, unknown>): string =>
 /** Every type of the touch log has its words above: a new one fails to compile here until it has them. */
 const unknownEvent = (type: never): string => `Changed (${String(type)})`;
 
+const hours = (n: unknown) =>
+  typeof n === 'number'
+    ? ` (${n.toFixed(1)} business hours paused, not counted in the time to decision)`
+    : '';
+const days = (n: unknown) =>
+  typeof n === 'number' ? `${n} more business day${n === 1 ? '' : 's'}` : 'more time';
+
 /** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
 export function historyLine(e: HandoffEventRow): string {
   const by = e.actorUserId ? ` by ${mention(e.actorUserId)}` : '';
@@ -229,6 +237,17 @@ export function historyLine(e: HandoffEventRow): string {
         return `${mention(e.aeUserId)} said the reported ${outcomeOf(detail).toLowerCase()} is not right`;
       case 'outcome_undone':
         return `${outcomeOf(detail)} undone${by}`;
+      // Before deciding (issue 51): the AE's question and its answer, the pause, more time.
+      case 'question_asked':
+        return `${mention(e.aeUserId)} asked the author a question${detail.paused === true ? ' (clock paused)' : ''}`;
+      case 'question_answered':
+        return `The author answered${by}${hours(detail.pausedHours)}`;
+      case 'clock_resumed':
+        return `No answer within the pause: the clock runs again${hours(detail.pausedHours)}`;
+      case 'more_time_asked':
+        return `${mention(e.aeUserId)} asked for ${days(detail.days)}`;
+      case 'more_time_granted':
+        return e.actorUserId ? `${days(detail.days)} given${by}` : `${days(detail.days)} given at once`;
       default:
         return unknownEvent(e.type);
     }

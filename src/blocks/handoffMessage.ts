@@ -1,10 +1,12 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import type { AccountFinding, DecisionRow, HandoffRow } from '../db/schema.js';
+import type { AccountFinding, DecisionRow, HandoffRow, QuestionRow } from '../db/schema.js';
+import type { AeAsk } from '../domain/asks.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import { BAND_LABEL } from '../domain/scoring.js';
+import { packetQuestion, pausedLine } from './asks.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { movedToYouBlock, plannedMoveText } from './moveNotices.js';
@@ -19,7 +21,7 @@ import {
   withdrawnBy,
 } from './mrkdwn.js';
 import { outcomeButtons, outcomeLine } from './outcomes.js';
-import { button, context, notifyText } from './parts.js';
+import { button, context, notifyText, pt } from './parts.js';
 
 const SECTION_MAX = 3000;
 
@@ -89,6 +91,8 @@ export interface PacketView {
    * own words ("by you", "nothing more is needed from you") then name the AE instead.
    */
   reader?: string;
+  /** The question this AE asked the author before deciding, and its answer (issue 51). */
+  question?: QuestionRow | undefined;
 }
 
 function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
@@ -119,7 +123,10 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       `:no_entry_sign: *Withdrawn*${withdrawnBy(h, view.reader ?? h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.${nothingMore}`,
     );
   }
-  if (h.status === 'sent') return view.offer.decide ? decisionButtons(h) : undefined;
+  if (h.status === 'sent')
+    return view.offer.decide || view.offer.asks.length > 0
+      ? decisionButtons(h, 'handoff_decision', view.offer)
+      : undefined;
   if (!decision) return context(`Status: *${describeStatus(h.status)}*`);
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   // On the AE's own copy, the AE who decided is "you" (only the AE of the assignment decides).
@@ -183,12 +190,34 @@ function editedMark(h: HandoffRow): string {
   return ` · :pencil2: *Edited* ${slackDate(h.editedAt, h.aeTimeZone)}${times}${fields}`;
 }
 
-/** The first line under the title: who sent it, and what is asked of the AE now (an answer, or nothing more). */
-function askLine(h: HandoffRow, moved: boolean): string {
+/**
+ * The first line under the title: who sent it, and what is asked of the AE now (an answer by their deadline, the
+ * pause while their question waits, or nothing more).
+ */
+function askLine(h: HandoffRow, moved: boolean, reader: string): string {
   const from = `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)}${editedMark(h)}`;
+  if (h.status === 'sent' && !moved && h.pausedAt)
+    return `${from} · ${pausedLine(h, reader)} (at most until ${slackDate(h.pauseEndsAt ?? h.dueAt, h.aeTimeZone)})${packetQuality(h)}`;
   if (h.status === 'sent' && !moved)
     return `${from} · please answer by *${slackDate(h.dueAt, h.aeTimeZone)}* (${windowDaysText(h)})${packetQuality(h)}`;
   return `${from}${packetQuality(h)}`;
+}
+
+/** What the AE asked before deciding: their question (and its answer), their request for more time while it waits. */
+function askBlocks(h: HandoffRow, view: PacketView, reader: string): KnownBlock[] {
+  if (view.movedTo !== undefined) return [];
+  const blocks: KnownBlock[] = [];
+  if (view.question && view.question.assignment === h.assignment)
+    blocks.push(packetQuestion(h, view.question, reader));
+  if (h.status === 'sent' && h.moreTime === 'asked') {
+    const asker = reader === h.aeUserId ? 'You asked' : `${mention(h.aeUserId)} asked`;
+    blocks.push(
+      context(
+        `:hourglass_flowing_sand: ${asker} for ${h.moreTimeDays ?? ''} more business days: ${mention(h.ownerUserId)} gives them with one click; until then the deadline stands.`,
+      ),
+    );
+  }
+  return blocks;
 }
 
 const CRM_LABEL = { salesforce: 'Salesforce', hubspot: 'HubSpot' } as const;
@@ -234,7 +263,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: askLine(h, moved),
+          text: askLine(h, moved, view.reader ?? h.aeUserId),
         },
       ],
     },
@@ -272,12 +301,18 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
       },
     },
+    ...askBlocks(h, view, view.reader ?? h.aeUserId),
     ...(status ? [status] : []),
     ...(moved ? [] : outcomeBlocks(h, view.offer)),
   ];
   const text =
     h.status === 'sent' && !moved
-      ? notifyText(h, `new handoff, please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`)
+      ? notifyText(
+          h,
+          h.pausedAt
+            ? 'paused: waiting for the author to answer your question.'
+            : `new handoff, please accept or decline by ${dateInZone(h.dueAt, h.aeTimeZone)}.`,
+        )
       : notifyText(h, `${moved ? 'reassigned' : describeStatus(h.status)}.`);
   return { text, blocks };
 }
@@ -288,13 +323,51 @@ export function decisionValue(h: Pick<HandoffRow, 'id' | 'editCount'>): string {
   return h.editCount > 0 ? `${h.id}:e${h.editCount}` : String(h.id);
 }
 
-export function decisionButtons(h: HandoffRow, blockId = 'handoff_decision'): KnownBlock {
+export function decisionButtons(
+  h: HandoffRow,
+  blockId = 'handoff_decision',
+  offer: Pick<Offer, 'decide' | 'asks'> = { decide: true, asks: [] },
+): KnownBlock {
+  const value = String(h.id);
   return {
     type: 'actions',
     block_id: blockId,
     elements: [
-      button({ text: 'Accept', actionId: ACTION_ID.accept, value: decisionValue(h), style: 'primary' }, h),
-      button({ text: 'Decline', actionId: ACTION_ID.decline, value: decisionValue(h) }, h),
+      ...(offer.decide
+        ? [
+            button(
+              {
+                text: 'Accept',
+                actionId: ACTION_ID.accept,
+                value: decisionValue(h),
+                style: 'primary' as const,
+              },
+              h,
+            ),
+            button({ text: 'Decline', actionId: ACTION_ID.decline, value: decisionValue(h) }, h),
+          ]
+        : []),
+      ...offer.asks.map((ask) => ASK_BUTTONS[ask](h, value)),
     ],
   };
 }
+
+/** The AE's choices before deciding (domain/asks.ts), beside Accept and Decline. */
+const ASK_BUTTONS: Record<AeAsk, (h: HandoffRow, value: string) => ReturnType<typeof button>> = {
+  ask_question: (h, value) => button({ text: 'Ask the author', actionId: ACTION_ID.askQuestion, value }, h),
+  ask_more_time: (h, value) =>
+    button(
+      {
+        text: 'Need more time',
+        actionId: ACTION_ID.askMoreTime,
+        value,
+        confirm: {
+          title: pt('Ask for more time?'),
+          text: pt('You can ask once for this handoff. The owner is told; the partner is not.'),
+          confirm: pt('Ask'),
+          deny: pt('Cancel'),
+        },
+      },
+      h,
+    ),
+};

@@ -15,7 +15,14 @@ export const CALLBACK_ID = {
   cover: 'handoff_cover_modal',
   /** The partner's next move, edited after it was held back from the partner. */
   nextMove: 'handoff_next_move_modal',
+  /** Before deciding: the AE's question to the author, and the author's answer (issue 51). */
+  question: 'handoff_question_modal',
+  answer: 'handoff_answer_modal',
 } as const;
+
+/** The question and answer modals' one input each, and the longest text of either. */
+export const ASK_BLOCK_ID = { question: 'question_text', answer: 'answer_text' } as const;
+export const ASK_TEXT_MAX = 1000;
 
 /** The next-move modal's inputs. */
 export const NEXT_MOVE_BLOCK_ID = { move: 'next_move_text', date: 'next_move_date' } as const;
@@ -54,6 +61,12 @@ export const ACTION_ID = {
   reportDecline: 'handoff_report_decline',
   /** Undo of an outcome step within its undo window, on its recorder's notice. */
   outcomeUndo: 'handoff_outcome_undo',
+  /** Before deciding: the AE asks the author (a modal), or asks for more time; the author answers (a modal). */
+  askQuestion: 'handoff_ask_question',
+  answerQuestion: 'handoff_answer_question',
+  askMoreTime: 'handoff_ask_more_time',
+  /** The owner's one click on the AE's request for more time. */
+  grantMoreTime: 'handoff_grant_more_time',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;

@@ -20,12 +20,30 @@ function withdrawConfirmText(h: HandoffRow): string {
     : "The AE's buttons stop working. Nothing is posted in the partner channel: it has not heard of this handoff.";
 }
 
-/** Reassign / Extend / Withdraw: the ones offered (`can` decides, see domain/lifecycle.ts). */
+/** Reassign / Extend / Withdraw, and Give N more days: the ones offered (`can` decides, see domain/lifecycle.ts). */
 export function ownerActionButtons(h: HandoffRow, offered: readonly OwnerAction[]): ActionsBlock | undefined {
   const value = String(h.id);
   const elements: ActionsBlock['elements'] = [];
+  // The AE's request for more time, first: it is what the owner is asked for.
+  if (offered.includes('grant_more_time')) {
+    const days = h.moreTimeDays ?? 0;
+    elements.push(
+      button(
+        {
+          text: `Give ${days} more day${days === 1 ? '' : 's'}`,
+          actionId: ACTION_ID.grantMoreTime,
+          value,
+          style: 'primary',
+          action: `Give ${days} more business day${days === 1 ? '' : 's'}`,
+        },
+        h,
+      ),
+    );
+  }
   if (offered.includes('reassign')) {
-    elements.push(button({ text: 'Reassign', actionId: ACTION_ID.reassign, value, style: 'primary' }, h));
+    // One primary button per message: the owner's more time, when asked, is what they are asked for.
+    const primary = offered.includes('grant_more_time') ? {} : { style: 'primary' as const };
+    elements.push(button({ text: 'Reassign', actionId: ACTION_ID.reassign, value, ...primary }, h));
   }
   if (offered.includes('extend')) {
     elements.push(button({ text: 'Extend', actionId: ACTION_ID.extend, value }, h));

@@ -3,6 +3,7 @@ import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import type { Edits } from '../packets/edits.js';
 import type { SendResult } from '../packets/index.js';
 import type { HeldBackResult } from '../partners/heldBack.js';
+import type { AskResult } from '../services/asks.js';
 import type { DecisionResult } from '../services/handoffs.js';
 import type { HelpRequestResult } from '../services/helpRequests.js';
 import type { AnswerResult } from '../services/outcomeAnswers.js';
@@ -71,6 +72,25 @@ export const SAVED = {
       : undefined,
   nextMove: (r: HeldBackResult) =>
     r.kind === 'done' ? `the partner next move of ${named(r.handoff)}, as you wrote it` : undefined,
+  /** Before deciding (issue 51): the AE's question, the author's answer, the AE's and the owner's more time. */
+  question: (r: AskResult) =>
+    r.kind === 'asked'
+      ? `your question on ${named(r.handoff)} went to ${mention(r.handoff.authorUserId)}`
+      : undefined,
+  answer: (r: AskResult) =>
+    r.kind === 'answered'
+      ? `your answer on ${named(r.handoff)} went to ${mention(r.question.askedByUserId)}`
+      : undefined,
+  moreTime: (r: AskResult) =>
+    r.kind === 'more_time'
+      ? r.granted
+        ? `you have more time on ${named(r.handoff)}: until ${aeDeadline(r.handoff.dueAt, r.handoff.aeTimeZone)}`
+        : `you asked ${mention(r.handoff.ownerUserId)} for more time on ${named(r.handoff)}`
+      : undefined,
+  grantMoreTime: (r: OwnerResult) =>
+    r.kind === 'done'
+      ? `you gave ${mention(r.handoff.aeUserId)} more time on ${named(r.handoff)}: until ${aeDeadline(r.handoff.dueAt, r.handoff.aeTimeZone)}`
+      : undefined,
 } as const;
 
 /** The note itself (mrkdwn: `what` comes escaped from SAVED). */

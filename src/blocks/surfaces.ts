@@ -1,15 +1,24 @@
 import type { KnownBlock } from '@slack/types';
-import type { DecisionRow, HandoffRow, OutcomeReportRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
+import type {
+  DecisionRow,
+  HandoffRow,
+  OutcomeReportRow,
+  OutcomeRow,
+  QuestionRow,
+  SurfaceKind,
+} from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import type { HeldBackState } from '../partners/heldBack.js';
 import type { HeldBackAsk } from '../services/notifications.js';
+import { dueOrPaused, questionMessage } from './asks.js';
 import { handoffButtons } from './handoffList.js';
 import { handoffMessage } from './handoffMessage.js';
 import { heldBackNotice } from './heldBackNotice.js';
 import type { SlackMessage } from './message.js';
+import { type MoreTimeGrant, moreTimeMessage } from './moreTime.js';
 import { movedByPast, unassignedMessage, unassignedPast } from './moveNotices.js';
 import { aeDeadline, mention, slackDate, withdrawnBy } from './mrkdwn.js';
 import type { PartnerPost } from './notices.js';
@@ -84,6 +93,11 @@ export interface SurfaceParams {
   plan?: PlannedMove;
   /** The author's notice of a held-back partner next move: what was held back, and why. */
   heldBack?: HeldBackAsk;
+  /** The AE's question before deciding (its id), shown to the author, the owner and the AE. */
+  question?: number;
+  /** The AE's request for more time: its days, and whose message it is (the AE's, the owner's). */
+  days?: number;
+  role?: 'ae' | 'owner';
 }
 
 /** The absence an expiry surface records, as the notices take it. */
@@ -141,6 +155,10 @@ export interface SurfaceModel {
   partnerPost?: PartnerPost;
   /** The author's notice of a held-back partner next move: what it asked, and what became of it. */
   heldBack?: HeldBackState | undefined;
+  /** The AE's question before deciding (a question message, and the AE's packet). */
+  question?: QuestionRow | undefined;
+  /** Who gave the more time the AE asked for, once given. */
+  grant?: MoreTimeGrant | undefined;
 }
 
 export interface RenderedSurface {
@@ -164,8 +182,8 @@ export function nowLine(
   const ownerIsReader = reader === h.ownerUserId;
   switch (h.status) {
     case 'sent':
-      // The AE reads their own time; anyone else is told the AE's clock too (aeDeadline).
-      return `*Now:* with ${ae}, answer due *${reader === h.aeUserId ? slackDate(h.dueAt, h.aeTimeZone) : aeDeadline(h.dueAt, h.aeTimeZone)}*.`;
+      // The AE reads their own time; anyone else is told the AE's clock too (aeDeadline). A question pauses it.
+      return `*Now:* with ${ae}, ${dueOrPaused(h, reader, `*${reader === h.aeUserId ? slackDate(h.dueAt, h.aeTimeZone) : aeDeadline(h.dueAt, h.aeTimeZone)}*`)}.`;
     case 'accepted':
       return `*Now:* accepted by ${ae}. ${outcomeLine(h)}`;
     case 'declined': {
@@ -282,6 +300,15 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
       return m.params.outcome ? undoneNotice(m.h, m.params.outcome, m.params.by, readerOf(m)) : undefined;
     case 'outcome_report':
       return m.report ? outcomeReportMessage(m.h, m.report, readerOf(m)) : undefined;
+    case 'question':
+      return m.question ? questionMessage(m.h, m.question, readerOf(m), m.offer.answer) : undefined;
+    case 'more_time':
+      return moreTimeMessage(
+        m.h,
+        { role: m.params.role ?? 'owner', reader: readerOf(m) },
+        m.params.days,
+        m.grant,
+      );
     default:
       return undefined;
   }
@@ -317,6 +344,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
         crmOpportunity: m.crmOpportunity ?? null,
         plan: m.expiryPlan,
         offer: m.offer,
+        question: m.question,
       }),
     };
   }

@@ -7,6 +7,7 @@ import { createPacketService } from '../packets/index.js';
 import type { ChannelAccess } from '../partners/channelAccess.js';
 import { createHeldBack } from '../partners/heldBack.js';
 import { createPartnerDirectory } from '../partners/partners.js';
+import { createAsks } from '../services/asks.js';
 import { createExports } from '../services/exports.js';
 import { createHandoffService } from '../services/handoffs.js';
 import { createHelpRequests } from '../services/helpRequests.js';
@@ -22,7 +23,7 @@ import type { Replies } from '../services/replies.js';
 import { viewerOf } from '../services/requestContext.js';
 import { createRevops } from '../services/revops.js';
 import type { SlackFiles } from '../services/slackFiles.js';
-import { componentLog, type Services, type Shared } from './types.js';
+import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 
 /** What a Slack handler may change about a handoff, and with what help. */
 export interface HandlerParts {
@@ -90,7 +91,17 @@ function decisionServices(s: Shared, p: HandlerParts) {
     policies: s.policies,
     guests: config.guests,
   });
-  return { edits, packets, handoffs, ownerActions };
+  const asks = createAsks({
+    db,
+    clock,
+    logger: log('asks'),
+    lifecycle: s.lifecycle,
+    adminUserIds: config.adminUserIds,
+    expireIfDue: p.sweeper.expireIfDue,
+    pauses: pausesOf(s),
+    moreTime: { days: config.asks.moreTimeDays, approval: config.asks.moreTimeApproval },
+  });
+  return { edits, packets, handoffs, ownerActions, asks };
 }
 
 /** Program-wide requests: help, exports, partners, lookups. */

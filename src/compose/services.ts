@@ -10,6 +10,7 @@ import { type ChannelAccess, createChannelAccess } from '../partners/channelAcce
 import { channelGuard } from '../partners/channelGuard.js';
 import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
 import { createPartnerText } from '../partners/partnerText.js';
+import { resumeAtLimit } from '../services/asks.js';
 import { createCrmDelivery } from '../services/crm/delivery.js';
 import { createCrmReadBack } from '../services/crm/readBack.js';
 import { createCrmFollow } from '../services/crmFollow.js';
@@ -21,7 +22,7 @@ import { createReplies } from '../services/replies.js';
 import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
 import { reportingServices, seesMetrics } from './reporting.js';
-import { componentLog, type Services, type Shared } from './types.js';
+import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
 function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): OutboxWorker {
@@ -94,6 +95,8 @@ function windowServices(s: Shared): {
     policies: s.policies,
     covers: s.covers,
     absenceOf: createAbsenceOf({ clock, directory, away, covers: s.covers }),
+    resumePaused: (handoff, now) =>
+      resumeAtLimit({ lifecycle: s.lifecycle, pauses: pausesOf(s), logger: log('asks') }, handoff, now),
   });
   const escalations = createEscalations({
     db,

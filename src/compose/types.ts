@@ -106,5 +106,12 @@ export interface Shared extends Base {
   activity: RequestActivity;
 }
 
+/** The pause of an AE's clock while their question waits (QUESTION_PAUSE_DAYS), planned in their calendar. */
+export const pausesOf = (s: Pick<Shared, 'config' | 'windows' | 'policies'>) => ({
+  windows: s.windows,
+  policies: s.policies,
+  pauseDays: s.config.asks.questionPauseDays,
+});
+
 /** A logger for one component. */
 export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });

@@ -92,6 +92,7 @@ export const ENGINE_NEUTRAL = [
   'partnerThreads',
   'partners',
   'postedMessages',
+  'questions',
   'removedChannels',
   'slackEvents',
   'slackRevocations',

@@ -13,7 +13,7 @@ import {
 import type { AttributionBasis } from '../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
-import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
+import { HANDOFF_STATUSES, MORE_TIME_STATES } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
@@ -306,6 +306,19 @@ export const handoffs = sqliteTable(
     nextStallNudgeAt: timestamp('next_stall_nudge_at'),
     /** When the deal was last nudged for stalling, if nothing moved since (cleared by any activity). */
     stallNudgedAt: timestamp('stall_nudged_at'),
+    /**
+     * Before deciding (issue 51): the assignment whose AE asked the author a question (one question per AE; the text
+     * is in `questions`), and whether it still waits for the answer. While it does, the AE's clock may be paused
+     * (QUESTION_PAUSE_DAYS): since when, and when the pause ends at the latest (the sweep resumes the clock then).
+     * Both are cleared when the clock runs again (the answer, the pause's end, a decision, a move, a withdrawal).
+     */
+    questionAssignment: integer('question_assignment'),
+    questionOpen: integer('question_open', { mode: 'boolean' }).notNull().default(false),
+    pausedAt: timestamp('paused_at'),
+    pauseEndsAt: timestamp('pause_ends_at'),
+    /** More time the AE asked for, once per handoff: waiting for the owner, or given; and how many business days. */
+    moreTime: text('more_time', { enum: MORE_TIME_STATES }),
+    moreTimeDays: integer('more_time_days'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -348,6 +361,10 @@ export const handoffs = sqliteTable(
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
     // The CRM read-back: accepted handoffs linked to a record.
     index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),
+    // Paused clocks whose pause reaches its longest (set only while a question pauses the window).
+    index('handoffs_status_pause_ends_at_idx')
+      .on(t.status, t.pauseEndsAt)
+      .where(sql`${t.pauseEndsAt} is not null`),
   ],
 );
 
@@ -492,6 +509,10 @@ export const SURFACE_KINDS = [
   'held_back_notice',
   /** An owner's or author's report of an outcome: the AE's (Confirm, Not right) and the reporter's. */
   'outcome_report',
+  /** The AE's question before deciding: the author's (with Answer, under their confirmation) and the owner's. */
+  'question',
+  /** The AE's request for more time: the owner's (their one click), and what the AE and the author are told. */
+  'more_time',
 ] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
@@ -612,6 +633,34 @@ export const outcomeReports = sqliteTable(
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
 
+/**
+ * A question the AE asked the author before deciding (issue 51 item 3), one per assignment, and its answer. Internal:
+ * never shown where the partner reads. While it waits, the AE's clock may be paused (`pausedAt`, until
+ * `pauseEndedAt`: the answer, the pause's longest, a decision, a move); the pause does not count in the AE's time to
+ * decision.
+ */
+export const questions = sqliteTable(
+  'questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    /** The assignment (which AE) that asked. */
+    assignment: integer('assignment').notNull(),
+    askedByUserId: text('asked_by_user_id').notNull(),
+    askedAt: timestamp('asked_at').notNull(),
+    text: text('text').notNull(),
+    pausedAt: timestamp('paused_at'),
+    pauseEndedAt: timestamp('pause_ended_at'),
+    answer: text('answer'),
+    answeredByUserId: text('answered_by_user_id'),
+    answeredAt: timestamp('answered_at'),
+  },
+  // One question per AE of the handoff: a double submit or a retry stores one.
+  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
+);
+
 /** The audit trail of RevOps corrections to a handoff's classification: who, when, from, to, why. */
 export const classificationCorrections = sqliteTable(
   'classification_corrections',
@@ -671,6 +720,16 @@ export const HANDOFF_EVENT_TYPES = [
   'outcome_report_declined',
   /** An outcome step undone within its undo window, before the partner heard it; `detail.outcome`. */
   'outcome_undone',
+  /** The AE asked the author a question before deciding; `detail.question` its id, `detail.paused` the clock's pause. */
+  'question_asked',
+  /** The author answered it; `detail.pausedHours`: business hours the AE's clock was paused. */
+  'question_answered',
+  /** The pause reached QUESTION_PAUSE_DAYS without an answer: the AE's clock runs again. */
+  'clock_resumed',
+  /** The AE asked for more time (`detail.days`); `detail.approval`: at once, or the owner's. */
+  'more_time_asked',
+  /** More time given: by the owner (the actor), or by the app at once (no actor); `detail.days`. */
+  'more_time_granted',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 
@@ -759,6 +818,7 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type DraftRow = typeof drafts.$inferSelect;
 export type OutcomeRow = typeof outcomes.$inferSelect;
 export type OutcomeReportRow = typeof outcomeReports.$inferSelect;
+export type QuestionRow = typeof questions.$inferSelect;
 export type ResellerRow = typeof registeredResellers.$inferSelect;
 export type HandoffEventRow = typeof handoffEvents.$inferSelect;
 export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;

@@ -1,19 +1,32 @@
 import { type Actor, isInternalActor } from './actor.js';
+import { AE_ASKS, type AeAsk, ASK_ACTIONS, ASK_TRANSITIONS } from './asks.js';
+import {
+  type HandoffStatus,
+  type LifecycleState,
+  type Role,
+  type Transition,
+  windowOpen,
+} from './lifecycleState.js';
 import { canRecordOutcome, nextOutcomes, type Outcome } from './outcomes.js';
+
+export type {
+  Decision,
+  EventLogType,
+  HandoffStatus,
+  LifecycleState,
+  MoreTime,
+  Role,
+  Transition,
+} from './lifecycleState.js';
+export { HANDOFF_STATUSES, MORE_TIME_STATES } from './lifecycleState.js';
 
 /**
  * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
  * The services apply a transition through one function (services/lifecycle.ts) that derives its SQL guard from this
  * table; handlers refuse and renderers hide buttons through `can`, from the same table. Adding a transition is one
- * entry here plus its renderers.
+ * entry here (or in a group of its own, such as
+ * domain/asks.ts) plus its renderers.
  */
-export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
-export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
-
-export type Decision = 'accepted' | 'declined';
-
-/** Who someone is to a handoff. `app`: the app itself (the sweep). */
-export type Role = 'ae' | 'owner' | 'author' | 'admin' | 'app';
 
 /** What a person can do to a handoff (buttons and modals). */
 export const PERSON_ACTIONS = [
@@ -30,61 +43,13 @@ export const PERSON_ACTIONS = [
   'report_outcome',
   'decline_report',
   'undo_outcome',
+  ...ASK_ACTIONS,
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** Every event of the lifecycle: what people do, and what the app does on its own. */
-export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge' | 'escalate';
+export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge' | 'escalate' | 'resume_clock';
 
-/** The touch-log type each event is recorded as. */
-export type EventLogType =
-  | 'accepted'
-  | 'declined'
-  | 'reminded'
-  | 'expired'
-  | 'reassigned'
-  | 'extended'
-  | 'withdrawn'
-  | 'stall_nudged'
-  | 'edited'
-  | 'escalated'
-  | 'outcome_reported'
-  | 'outcome_report_declined'
-  | 'outcome_undone'
-  | Outcome;
-
-/** The part of a handoff the table reads. */
-export interface LifecycleState {
-  status: HandoffStatus;
-  outcome: Outcome | null;
-  aeUserId: string;
-  aeTeamId: string;
-  ownerUserId: string;
-  authorUserId: string;
-  dueAt: Date;
-}
-
-export interface Transition {
-  /** States the event may start from (the SQL guard checks the same list, and the window's cycle). */
-  from: readonly HandoffStatus[];
-  /** The state it leads to; null: it stays (reminders, outcome steps). */
-  to: HandoffStatus | null;
-  /** Who may trigger it. */
-  by: readonly Role[];
-  /** A further condition on the handoff, beyond its state. `at`: now, when the caller knows it. */
-  guard?: (h: LifecycleState, at?: Date) => boolean;
-  /** How it is recorded in the touch log. */
-  logAs: EventLogType;
-  /** Whether the messages and App Homes showing the handoff change with it (a reminder changes none of them). */
-  visible: boolean;
-  /** False: queued reminders and nudges stay true after it (an edit still waits for the same answer). */
-  cancelsReminders?: boolean;
-  /** A state change the linked CRM record hears of (one Task or note each); reminders and edits are not. */
-  crm: boolean;
-}
-
-/** The window is open until its due time, whether or not the sweep has run yet. */
-const windowOpen = (h: LifecycleState, at?: Date) => at === undefined || at.getTime() < h.dueAt.getTime();
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);
 const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
 /** Who records an outcome the partner is told as fact: the AE, or an admin (the CRM records through its read-back). */
@@ -232,6 +197,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     cancelsReminders: false,
     crm: false,
   },
+  ...ASK_TRANSITIONS,
 };
 
 /** A person as the policy sees them: who they are (Slack ids), and what the app knows of them. */
@@ -290,10 +256,17 @@ export function nextStatus(event: LifecycleEvent, h: Pick<LifecycleState, 'statu
  * partial indexes (db/schema.ts) instead of lingering there. Applied by every transition that moves the state
  * (services/lifecycle.ts, and the decision's prepared statement).
  */
-export function sweepTimesEndedBy(status: HandoffStatus): { nextReminderAt?: null; nextEscalationAt?: null } {
+export function sweepTimesEndedBy(status: HandoffStatus): {
+  nextReminderAt?: null;
+  nextEscalationAt?: null;
+  pausedAt?: null;
+  pauseEndsAt?: null;
+} {
   return {
     ...(TRANSITIONS.remind.from.includes(status) ? {} : { nextReminderAt: null }),
     ...(TRANSITIONS.escalate.from.includes(status) ? {} : { nextEscalationAt: null }),
+    // A paused clock (an open question) ends with the wait for the AE: a decision or a withdrawal ends the pause.
+    ...(TRANSITIONS.resume_clock.from.includes(status) ? {} : { pausedAt: null, pauseEndsAt: null }),
   };
 }
 
@@ -316,13 +289,17 @@ export function describeStatus(status: HandoffStatus): string {
   }
 }
 
-/** The owner's recovery actions. */
-export type OwnerAction = 'reassign' | 'extend' | 'withdraw';
-export const OWNER_ACTIONS: readonly OwnerAction[] = ['reassign', 'extend', 'withdraw'];
+/** The owner's recovery actions, and their one click on the AE's request for more time. */
+export type OwnerAction = 'reassign' | 'extend' | 'withdraw' | 'grant_more_time';
+export const OWNER_ACTIONS: readonly OwnerAction[] = ['reassign', 'extend', 'withdraw', 'grant_more_time'];
 
 /** The buttons a person is offered on a handoff: only what `can` allows them now. */
 export interface Offer {
   decide: boolean;
+  /** Beside Accept and Decline: ask the author a question, ask for more time (domain/asks.ts). */
+  asks: readonly AeAsk[];
+  /** Answer the AE's question (the author). */
+  answer: boolean;
   /** Edit the packet (while the AE has not answered). */
   edit: boolean;
   owner: readonly OwnerAction[];
@@ -332,13 +309,23 @@ export interface Offer {
   reports: readonly Outcome[];
 }
 
-export const NO_OFFER: Offer = { decide: false, edit: false, owner: [], outcomes: [], reports: [] };
+export const NO_OFFER: Offer = {
+  decide: false,
+  asks: [],
+  answer: false,
+  edit: false,
+  owner: [],
+  outcomes: [],
+  reports: [],
+};
 
 const OUTCOME_ACTIONS: readonly Outcome[] = ['meeting_held', 'opportunity_created', 'won', 'lost'];
 
 export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
   return {
     decide: can(viewer, 'accept', h, at),
+    asks: AE_ASKS.filter((ask) => can(viewer, ask, h, at)),
+    answer: can(viewer, 'answer_question', h, at),
     edit: can(viewer, 'edit', h, at),
     owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
     outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),

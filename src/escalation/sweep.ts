@@ -9,6 +9,7 @@ import {
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';
 import { pruneFinished } from '../db/repositories/outboxParked.js';
+import { findPauseEnded } from '../db/repositories/questions.js';
 import { awayDaysOverlap, awayDaysSpan, awayDaysText } from '../domain/absence.js';
 import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
@@ -46,9 +47,16 @@ export interface SweepDeps {
   covers?: Pick<Covers, 'activeFor' | 'awayDays'>;
   /** Whether an AE is away now (their status, their days away): a stall nudge waits for their return. */
   absenceOf?: AbsenceOf;
+  /**
+   * A paused clock whose pause reached QUESTION_PAUSE_DAYS runs again (services/asks.ts `resumeAtLimit`); true when
+   * it changed the handoff. Absent: nothing is resumed.
+   */
+  resumePaused?: (handoff: HandoffRow, now: Date) => Promise<boolean>;
 }
 
 export interface SweepResult {
+  /** Paused clocks that run again (their question unanswered for the pause's longest). */
+  resumed: number;
   expired: number;
   reminded: number;
   nudged: number;
@@ -130,9 +138,13 @@ async function awayDuring(
   };
 }
 
-/** Expires `handoff` if its window has passed and nothing else changed it; returns its current state. */
+/**
+ * Expires `handoff` if its window has passed and nothing else changed it; returns its current state. A paused window
+ * (the AE's question waits) does not run out: it runs again first (the sweep resumes it at the pause's longest).
+ */
 async function expireIfDue(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<HandoffRow> {
-  if (!isPossible('expire', handoff) || handoff.dueAt.getTime() > now.getTime()) return handoff;
+  if (!isPossible('expire', handoff) || handoff.pausedAt || handoff.dueAt.getTime() > now.getTime())
+    return handoff;
   const away = await awayDuring(deps, handoff, now);
   const expired = await deps.lifecycle.apply({
     event: 'expire',
@@ -258,7 +270,16 @@ async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const { db, logger } = deps;
   const batchSize = batchOf(deps);
   const now = deps.clock.now();
-  const result: SweepResult = { expired: 0, reminded: 0, nudged: 0 };
+  const result: SweepResult = { resumed: 0, expired: 0, reminded: 0, nudged: 0 };
+  // Paused clocks at their longest run again first: their deadline moves on by the pause, and expires only if that
+  // has passed too (after downtime).
+  const resume = deps.resumePaused;
+  if (resume)
+    result.resumed = await inPages(
+      deps,
+      () => findPauseEnded(db, now, batchSize),
+      (h) => resume(h, now),
+    );
   // Expiry first: a handoff overdue after downtime gets its expiry, not a burst of missed reminders.
   result.expired = await inPages(
     deps,
@@ -281,6 +302,7 @@ async function sweep(deps: SweepDeps): Promise<SweepResult> {
     const pruned = await db.transaction((tx) => pruneFinished(tx, before, PRUNE_BATCH));
     if (pruned > 0) logger.debug({ pruned }, 'old delivered outbox messages deleted');
   }
-  if (result.expired > 0 || result.reminded > 0 || result.nudged > 0) logger.info({ ...result }, 'sweep');
+  if (result.resumed > 0 || result.expired > 0 || result.reminded > 0 || result.nudged > 0)
+    logger.info({ ...result }, 'sweep');
   return result;
 }

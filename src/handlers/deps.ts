@@ -10,6 +10,7 @@ import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { HeldBack } from '../partners/heldBack.js';
 import type { PartnerDirectory } from '../partners/partners.js';
 import type { SlackConnection } from '../runtime/health.js';
+import type { Asks } from '../services/asks.js';
 import type { Crm } from '../services/crm/index.js';
 import type { Exports } from '../services/exports.js';
 import type { HandoffService } from '../services/handoffs.js';
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   outcomeAnswers: OutcomeAnswers;
   /** Undo of an outcome step within its undo window, before the partner hears it. */
   outcomeUndo: OutcomeUndo;
+  /** Before deciding: the AE's question to the author and its answer, the AE's request for more time. */
+  asks: Asks;
   replies: Replies;
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
   homeAsked: (userId: string) => Promise<number>;

@@ -115,10 +115,14 @@ const AUDIT: readonly Column[] = [
   { name: 'expiry_log', value: expiryLog },
 ];
 
+/** Before deciding (issue 51), after the audit so every earlier column keeps its place: the AEs' questions asked. */
+const ASKED: readonly Column[] = [{ name: 'questions', value: (r) => r.questions }];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
   ...AUDIT,
+  ...ASKED,
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

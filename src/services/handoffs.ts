@@ -9,6 +9,7 @@ import {
   type HandoffRow,
   recordDecision,
 } from '../db/repositories/handoffs.js';
+import { questionOf } from '../db/repositories/questions.js';
 import { isInternalActor } from '../domain/actor.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { check } from '../domain/lifecycle.js';
@@ -122,6 +123,10 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
   // was, read from the touch log.
   const askedAt =
     before.askedAt ?? (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
+  // The time the AE's question paused their clock does not count against them (issue 51).
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
+  const paused = await pausedHoursOf(deps, before, at);
+  const hours = Math.max(0, deps.businessHours(askedAt, at, ae) - paused);
   let decision: DecisionRow | undefined;
   /** The handoff as the transaction found it when an edit committed after the check above: nothing recorded. */
   let edited: HandoffRow | undefined;
@@ -155,8 +160,11 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
       decision = decided?.decision;
       return decided?.handoff;
     },
-    businessHours: deps.businessHours(askedAt, at, { id: before.aeUserId, timeZone: before.aeTimeZone }),
-    detail: reasonCode ? { reasonCode } : null,
+    businessHours: hours,
+    detail:
+      reasonCode || paused > 0
+        ? { ...(reasonCode ? { reasonCode } : {}), ...(paused > 0 ? { pausedHours: paused } : {}) }
+        : null,
     // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
     owes: async (tx, after) => {
       if (!decision) return [];
@@ -174,6 +182,18 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
   }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
+}
+
+/**
+ * Business hours this AE's clock was paused by their question (to its answer, the pause's longest, or now: a decision
+ * ends the pause), in their calendar: left out of their time to decision. Read only when they asked one.
+ */
+async function pausedHoursOf(deps: HandoffServiceDeps, before: DecisionSubject, at: Date): Promise<number> {
+  if (before.questionAssignment !== before.assignment) return 0;
+  const question = await questionOf(deps.db, before.id, before.assignment);
+  if (!question?.pausedAt) return 0;
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
+  return deps.businessHours(question.pausedAt, question.pauseEndedAt ?? at, ae);
 }
 
 function describe(req: RequestContext & { handoffId: number }) {

@@ -9,6 +9,7 @@ import {
   findSentBy,
 } from '../db/repositories/handoffLists.js';
 import { pendingReportsOf } from '../db/repositories/outcomeReports.js';
+import { questionsWaitingFor } from '../db/repositories/questions.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
@@ -84,6 +85,7 @@ export function createHome(deps: HomeDeps) {
       HOME_LIMITS.owned + 1,
       new Date(deps.now().getTime() - DECLINED_LISTED_MS),
     );
+    const questions = await questionsWaitingFor(db, userId, HOME_LIMITS.questions);
     const parked = await deps.parkedFor(userId);
     const view = appHomeView(
       {
@@ -96,6 +98,7 @@ export function createHome(deps: HomeDeps) {
         offer: (h) => deps.offer(userId, h),
         reports,
         reader: userId,
+        questions,
       },
       reasons,
     );

@@ -3,6 +3,7 @@ import { expandPendingChanges, queueChange } from '../db/repositories/changes.js
 import { logEvent } from '../db/repositories/events.js';
 import { type Guard, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
+import { endPause } from '../db/repositories/questions.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
 import { type LifecycleEvent, nextStatus, sweepTimesEndedBy, TRANSITIONS } from '../domain/lifecycle.js';
@@ -15,7 +16,7 @@ export interface TransitionSpec<R> {
    * The handoff as the caller checked it (what the change reads of it): the change applies only if it is still in a
    * state the event starts from, in the same window.
    */
-  before: Pick<HandoffRow, 'id' | 'cycle' | 'status' | 'aeUserId'>;
+  before: Pick<HandoffRow, 'id' | 'cycle' | 'status' | 'aeUserId'> & { pausedAt?: Date | null };
   /** Who did it; null for the app (the sweep). */
   actor: Actor | null;
   at: Date;
@@ -69,6 +70,9 @@ export async function applyTransition<R = undefined>(
   // What the handoff's earlier changes owed is queued before anything here reads it (a partner thread started).
   await expandPendingChanges(tx, [after.id], at);
   const recorded = spec.record ? await spec.record(tx, after) : (undefined as R);
+  // A paused clock that runs again (or whose wait ended: a decision, a move, a withdrawal) ends its question's pause
+  // (its `record` may have ended it at another time: the pause's longest).
+  if (before.pausedAt && !after.pausedAt) await endPause(tx, after.id, at);
   const eventId = await logEvent(tx, {
     type: t.logAs,
     before,
@@ -111,6 +115,15 @@ export async function applyTransition<R = undefined>(
 /** Runs one transition in its own transaction and wakes the outbox after the commit. */
 export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void }) {
   return {
+    /**
+     * Several transitions in one transaction (`applyTransition` each, in order: a request for more time granted at
+     * once); wakes the outbox after the commit unless `work` returned undefined (nothing applied).
+     */
+    async run<T>(work: (tx: Tx) => Promise<T | undefined>): Promise<T | undefined> {
+      const result = await deps.db.transaction(work);
+      if (result !== undefined) deps.onOutboxWrite();
+      return result;
+    },
     async apply<R = undefined>(spec: TransitionSpec<R>): Promise<Applied<R> | undefined> {
       const applied = await deps.db.transaction((tx) => applyTransition(tx, spec));
       if (applied) deps.onOutboxWrite();

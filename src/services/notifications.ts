@@ -73,7 +73,7 @@ export function post(
   event: string,
   channel: string,
   spec: SurfaceSpec,
-  opts: { recordAs?: string; permalinkOf?: string } = {},
+  opts: { recordAs?: string; permalinkOf?: string; threadOf?: string } = {},
 ): OutboxMessage {
   return {
     method: 'chat.postMessage',
@@ -84,6 +84,7 @@ export function post(
     surface: spec,
     ...(opts.recordAs ? { recordAs: opts.recordAs } : {}),
     ...(opts.permalinkOf ? { permalinkOf: opts.permalinkOf } : {}),
+    ...(opts.threadOf ? { threadOf: opts.threadOf } : {}),
   };
 }
 

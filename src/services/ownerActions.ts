@@ -11,8 +11,9 @@ import { moveFacts } from '../escalation/moves.js';
 import type { Policies } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
 import { partnerThread } from '../partners/partnerThread.js';
+import { moreTimeGrantedMessages } from './askMessages.js';
 import { type Directory, DirectoryUnavailableError, type DirectoryUser, personRefusal } from './directory.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { Lifecycle, TransitionSpec } from './lifecycle.js';
 import { extendMessages, reassignMessages, withdrawMessages } from './notifications.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
 import type { WindowPlan, WindowPlanner } from './responseWindow.js';
@@ -52,7 +53,38 @@ export function reassignChange(
     ...window,
     // The new AE is asked as the new window starts (the time to decision counts from here).
     askedAt: window.windowStartedAt,
+    // The old AE's question no longer pauses anything: the new AE has a window of their own.
+    pausedAt: null,
+    pauseEndsAt: null,
   };
+}
+
+/**
+ * The window `days` business days longer: an open window grows by them (same start, longer window, reminders still
+ * ahead kept; while the AE's question pauses it, nothing is reminded or escalated until it runs again); an expired one
+ * starts again now. A new cycle, the expiry cleared. Extend, and the more time the AE asked for, change it so.
+ */
+export function extendedWindow(
+  deps: Pick<OwnerActionDeps, 'windows' | 'policies'>,
+  before: HandoffRow,
+  days: number,
+  now: Date,
+): Partial<NewHandoffRow> {
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
+  const policy = deps.policies?.byName(before.escalationPolicy);
+  const { timeZone: _zone, ...planned } =
+    before.status === 'sent'
+      ? deps.windows.plan(
+          before.windowStartedAt ?? before.sentAt,
+          (before.windowDays ?? before.responseWindowDays) + days,
+          ae,
+          now,
+          policy,
+        )
+      : deps.windows.plan(now, days, ae, undefined, policy);
+  const paused =
+    before.status === 'sent' && before.pausedAt ? { nextReminderAt: null, nextEscalationAt: null } : {};
+  return { cycle: before.cycle + 1, expiredAt: null, ...planned, ...paused };
 }
 
 /** Who moved it by hand: its owner, or an admin standing in for them. */
@@ -91,7 +123,36 @@ export function createOwnerActions(deps: OwnerActionDeps) {
     ): Promise<OwnerResult> => reassign(deps, req),
     extend: (req: OwnerRequest & { cycle: number; days: number }): Promise<OwnerResult> => extend(deps, req),
     withdraw: (req: OwnerRequest & { cycle?: number }): Promise<OwnerResult> => withdraw(deps, req),
+    grantMoreTime: (req: OwnerRequest): Promise<OwnerResult> => grantMoreTime(deps, req),
   };
+}
+
+/** More time given (the owner's click, or at once): the days the AE asked for, added as Extend adds them. */
+export function grantSpec(
+  deps: Pick<OwnerActionDeps, 'windows' | 'policies'>,
+  before: HandoffRow,
+  by: OwnerRequest['actor'] | null,
+  now: Date,
+): TransitionSpec<undefined> {
+  const days = before.moreTimeDays ?? 0;
+  return {
+    event: 'grant_more_time',
+    before,
+    actor: by,
+    at: now,
+    change: { ...extendedWindow(deps, before, days, now), moreTime: 'granted' },
+    detail: { days },
+    owes: (_tx, updated) => moreTimeGrantedMessages(updated, days, by?.userId ?? null),
+  };
+}
+
+/** The owner's one click on the AE's request for more time (an admin's too). */
+async function grantMoreTime(deps: OwnerActionDeps, req: OwnerRequest): Promise<OwnerResult> {
+  const checked = await check(deps, req, 'grant_more_time');
+  if (checked.kind !== 'ok') return checked;
+  const before = checked.handoff;
+  const after = await deps.lifecycle.apply(grantSpec(deps, before, req.actor, deps.clock.now()));
+  return committed(deps, after, before, 'grant_more_time');
 }
 
 async function check(deps: OwnerActionDeps, req: OwnerRequest, action: OwnerAction): Promise<OwnerCheck> {
@@ -208,30 +269,12 @@ async function extend(
   const before = checked.handoff;
   if (!validDays(req.days)) return { kind: 'invalid', field: 'days', message: 'Use 1 to 10 business days.' };
   const now = deps.clock.now();
-  // An open window grows by the extra days (same start, longer window, reminders still ahead kept); an expired
-  // one starts again now.
-  const { timeZone: _zone, ...planned } =
-    before.status === 'sent'
-      ? deps.windows.plan(
-          before.windowStartedAt ?? before.sentAt,
-          (before.windowDays ?? before.responseWindowDays) + req.days,
-          { id: before.aeUserId, timeZone: before.aeTimeZone },
-          now,
-          deps.policies?.byName(before.escalationPolicy),
-        )
-      : deps.windows.plan(
-          now,
-          req.days,
-          { id: before.aeUserId, timeZone: before.aeTimeZone },
-          undefined,
-          deps.policies?.byName(before.escalationPolicy),
-        );
   const after = await deps.lifecycle.apply({
     event: 'extend',
     before,
     actor: req.actor,
     at: now,
-    change: { cycle: before.cycle + 1, expiredAt: null, ...planned },
+    change: extendedWindow(deps, before, req.days, now),
     detail: { days: req.days },
     owes: (_tx, updated) => extendMessages(updated, req.actor.userId),
   });

@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../domain/businessDays.js';
 import {
   businessHoursBetween,
+  businessTimeAfter,
   closedWeekdaysBetween,
   isoDateIn,
   responseDueAt,
@@ -74,6 +75,10 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     /** Business hours between two moments in the AE's calendar (time to decision). */
     businessHoursBetween(from: Date, to: Date, whose: Whose): number {
       return businessHoursBetween(from, to, calendarOf(opts, whose));
+    },
+    /** The moment `ms` of business time after `from` in the AE's calendar (a paused window's time added back). */
+    businessTimeAfter(from: Date, ms: number, whose: Whose): Date {
+      return businessTimeAfter(from, ms, calendarOf(opts, whose));
     },
     plan: (
       startAt: Date,

@@ -31,6 +31,7 @@ const OWNER_NOTICES: readonly SurfaceKind[] = [
   'extended_owner',
   'withdrawn_notice',
   'outcome_notice',
+  'more_time',
 ];
 
 /** DMs that can carry the owner's buttons: the owner's notices, and escalations (an absence, a step of a policy). */
@@ -102,11 +103,20 @@ const stallNudge: PlaceOffer = async (deps, surface, h) => {
   return { ...NO_OFFER, outcomes: steps };
 };
 
+/** The author's Answer, on their newest message of the question (a later one says the clock runs again). */
+const question: PlaceOffer = async (deps, surface, h) => {
+  const reader = surface.viewerUserId;
+  if (!reader || !offerFor(viewerFor(deps, reader, h), h).answer) return NO_OFFER;
+  if ((await newestSurfaceId(deps.db, h.id, reader, ['question'])) !== surface.id) return NO_OFFER;
+  return { ...NO_OFFER, answer: true };
+};
+
 /** The kinds that carry buttons, and how; every other kind offers nothing (reminders link to the packet instead). */
 const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
   ae_packet: aePacket,
   escalation,
   stall_nudge: stallNudge,
+  question,
   ...Object.fromEntries(OWNER_NOTICES.map((kind) => [kind, ownerNotice])),
 };
 

@@ -17,6 +17,7 @@ import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
 import { findReport } from '../db/repositories/outcomeReports.js';
 import { isChannelHeld } from '../db/repositories/partners.js';
 import { heldBackAnsweredAt } from '../db/repositories/partnerThreads.js';
+import { findQuestion, moreTimeGrant, questionOf } from '../db/repositories/questions.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import { NO_OFFER } from '../domain/lifecycle.js';
@@ -149,8 +150,20 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
       ? ((await latestStep(deps.db, base.h.id, 'opportunity_created'))?.crmOpportunity ?? null)
       : null,
     expiryPlan: await expiryPlanOf(deps.db, base.h),
+    question: await currentQuestion(deps.db, base.h),
   }),
+  question: async (deps, base) => ({
+    ...base,
+    question:
+      base.params.question === undefined ? undefined : await findQuestion(deps.db, base.params.question),
+  }),
+  more_time: async (deps, base) => ({ ...base, grant: await moreTimeGrant(deps.db, base.h.id) }),
 };
+
+/** The question the handoff's AE asked before deciding (one per AE), if any. */
+async function currentQuestion(db: Executor, h: HandoffRow) {
+  return h.questionAssignment === h.assignment ? questionOf(db, h.id, h.assignment) : undefined;
+}
 
 async function model(deps: SurfaceDeps, surface: SurfaceRow, h: HandoffRow): Promise<SurfaceModel> {
   const params = surface.params as SurfaceParams;
@@ -205,5 +218,12 @@ async function packetPreview(deps: SurfaceDeps, h: HandoffRow, reader: string): 
     ? ((await latestStep(deps.db, h.id, 'opportunity_created'))?.crmOpportunity ?? null)
     : null;
   const plan = await expiryPlanOf(deps.db, h);
-  return handoffMessage(h, { decision, crmOpportunity, offer: NO_OFFER, reader, plan });
+  return handoffMessage(h, {
+    decision,
+    crmOpportunity,
+    offer: NO_OFFER,
+    reader,
+    plan,
+    question: await currentQuestion(deps.db, h),
+  });
 }

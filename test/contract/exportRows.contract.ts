@@ -135,6 +135,8 @@ export function exportRowsContract(engine: Engine): void {
             detail: { away: 'vacation', until: '2026-12-01', days: 3 },
           }),
           event(h, 'reassigned', { at: plus(3_000), assignment: 2, cycle: 2 }),
+          // The new AE asked the author a question before deciding (issue 51).
+          event(h, 'question_asked', { at: plus(3_200), assignment: 2, cycle: 2 }),
           event(h, 'extended', { at: plus(3_500), assignment: 2, cycle: 3 }),
           event(h, 'accepted', { at: plus(4_000), assignment: 2, businessHours: 9 }),
           event(h, 'accepted', { at: plus(5_000), assignment: 2, businessHours: 2.25, toStatus: 'accepted' }),
@@ -204,6 +206,7 @@ export function exportRowsContract(engine: Engine): void {
             detail: { away: 'vacation', until: '2026-12-01', days: 3 },
           },
         ],
+        questions: 1,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });

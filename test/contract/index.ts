@@ -31,6 +31,7 @@ import { packetsContract } from './packets.contract.js';
 import { partnersContract } from './partners.contract.js';
 import { partnerThreadsContract } from './partnerThreads.contract.js';
 import { postedMessagesContract } from './postedMessages.contract.js';
+import { questionsContract } from './questions.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
 import { slackRevocationsContract } from './slackRevocations.contract.js';
@@ -69,6 +70,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   partnerThreads: partnerThreadsContract,
   partners: partnersContract,
   postedMessages: postedMessagesContract,
+  questions: questionsContract,
   removedChannels: removedChannelsContract,
   slackEvents: slackEventsContract,
   slackRevocations: slackRevocationsContract,

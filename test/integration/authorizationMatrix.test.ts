@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askRefusalMessage, askRefusalPlain } from '../../src/blocks/askReplies.js';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import {
   outcomeRefusalMessage,
@@ -17,6 +18,7 @@ import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
 import { helpFor } from '../../src/handlers/commands/subcommands.js';
+import { answerSubmission, questionSubmission } from '../support/askFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
 import {
@@ -45,6 +47,7 @@ import {
   openHome,
   outboxRow,
   ownerFor,
+  type PoolState,
   REVOPS,
   type Reply,
   refusalText,
@@ -74,6 +77,8 @@ import { people, TEAM } from '../support/people.js';
  * - Reassign, Extend (buttons and modals), Withdraw: the owner or an admin (internal).
  * - Outcomes (meeting held, won, opportunity and lost modals): recorded by the AE or an admin (internal), accepted;
  *   the owner or the author reports one instead (stored for the AE to confirm; nothing recorded, the partner not told).
+ * - Before deciding (issue 51): Ask the author, its modal and Need more time: the AE only, while open; Answer and its
+ *   modal: the author only, while the AE's question waits; Give more time: the owner or an admin, once asked.
  * - "I'll take it", the partner-help shortcut and modal: any internal member.
  * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
  *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
@@ -202,7 +207,7 @@ interface HandoffAction {
   name: string;
   /** The lifecycle action the policy (`can`) decides for it: the same table the handlers and renderers use. */
   policy: PersonAction;
-  state: 'sent' | 'accepted';
+  state: PoolState;
   allowed: readonly ActorKey[];
   /** Accept and decline: the payload without user.team_id carries the AE's own id. */
   aeOnly?: boolean;
@@ -320,6 +325,127 @@ function outcomeModalButton(outcome: 'opportunity_created' | 'lost'): HandoffAct
       modalFor(h, handoff, seen, outcome === 'lost' ? CALLBACK_ID.lost : CALLBACK_ID.opportunity),
   };
 }
+
+/** The authors of a handoff: the owner who wrote it, or the author who made someone else owner. */
+const AUTHORS: readonly ActorKey[] = ['ownerAuthor', 'authorNotOwner'];
+
+const askRefusal =
+  (action: 'ask_question' | 'ask_more_time' | 'answer_question') =>
+  (handoff: HandoffRow, external: boolean) =>
+    askRefusalMessage(external ? { kind: 'external' } : { kind: 'not_allowed', handoff, action });
+const askRefusalInline =
+  (action: 'ask_question' | 'answer_question') => (handoff: HandoffRow, external: boolean) =>
+    askRefusalPlain(external ? { kind: 'external' } : { kind: 'not_allowed', handoff, action });
+
+/** The question the AE of this handoff asked (the `asked` pool state has one). */
+async function questionIdOf(h: Harness, handoff: HandoffRow): Promise<number> {
+  const [question] = await h.database.db
+    .select()
+    .from(h.tables.questions)
+    .where(eq(h.tables.questions.handoffId, handoff.id));
+  return question?.id ?? 0;
+}
+
+/** A touch-log row of `type` by `user`, and the AE told by DM: the owner may hear nothing new (their notice updates). */
+async function toldTheAe(h: Harness, handoff: HandoffRow, user: SlackUser, type: string, needle: string) {
+  const events = await waitFor(
+    async () => {
+      const found = (await eventsOf(h, handoff.id)).filter((e) => e.type === type);
+      return found.length > 0 && found;
+    },
+    4000,
+    `the ${type} event`,
+  );
+  expect(events).toEqual([expect.objectContaining({ actorUserId: user.id, actorTeamId: TEAM })]);
+  await waitFor(
+    () =>
+      dmOf(h, people.ae.id).some((m) => shown(m).includes(`#${handoff.id} `) && shown(m).includes(needle)),
+    8000,
+    'the AE told',
+  );
+}
+
+/** Before deciding (issue 51): the AE asks the author or asks for more time; the author answers; the owner gives. */
+const ASK_ACTIONS: readonly HandoffAction[] = [
+  {
+    name: 'Ask the author button (opens the modal)',
+    policy: 'ask_question',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    opensModal: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.askQuestion, String(handoff.id), user),
+    refusal: askRefusal('ask_question'),
+    effect: (h, handoff, _user, seen) => modalFor(h, handoff, seen, CALLBACK_ID.question),
+  },
+  {
+    name: 'question modal submit',
+    policy: 'ask_question',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    act: (h, handoff, user) => submitView(h, questionSubmission(handoff.id, 'Who signs?', user)),
+    refusal: askRefusalInline('ask_question'),
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'question_asked');
+      expect(await handoffRow(h, handoff.id)).toMatchObject({ questionOpen: true, pausedAt: h.clock.now() });
+    },
+  },
+  {
+    name: 'Need more time button',
+    policy: 'ask_more_time',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    act: (h, handoff, user) => click(h, ACTION_ID.askMoreTime, String(handoff.id), user),
+    refusal: askRefusal('ask_more_time'),
+    async effect(h, handoff, user, seen) {
+      await changed(h, handoff, user, seen, 'more_time_asked');
+      expect((await handoffRow(h, handoff.id)).moreTime).toBe('asked');
+    },
+  },
+  {
+    name: 'Answer button (opens the modal)',
+    policy: 'answer_question',
+    state: 'asked',
+    allowed: AUTHORS,
+    opensModal: true,
+    act: async (h, handoff, user) =>
+      click(h, ACTION_ID.answerQuestion, String(await questionIdOf(h, handoff)), user),
+    refusal: askRefusal('answer_question'),
+    effect: async (h, handoff, _user, seen) => {
+      const view = await openedView(h, seen.opens, CALLBACK_ID.answer);
+      expect(JSON.parse(view.private_metadata)).toEqual({ questionId: await questionIdOf(h, handoff) });
+    },
+  },
+  {
+    name: 'answer modal submit',
+    policy: 'answer_question',
+    state: 'asked',
+    allowed: AUTHORS,
+    act: async (h, handoff, user) =>
+      submitView(h, answerSubmission(await questionIdOf(h, handoff), 'The CFO.', user)),
+    refusal: askRefusalInline('answer_question'),
+    async effect(h, handoff, user) {
+      await toldTheAe(h, handoff, user, 'question_answered', 'The CFO.');
+      expect(await handoffRow(h, handoff.id)).toMatchObject({ questionOpen: false, pausedAt: null });
+    },
+  },
+  {
+    name: 'Give more time button',
+    policy: 'grant_more_time',
+    state: 'more_time',
+    allowed: OWNER_OR_ADMIN,
+    act: (h, handoff, user) => click(h, ACTION_ID.grantMoreTime, String(handoff.id), user),
+    refusal: ownerRefusal,
+    async effect(h, handoff, user) {
+      await toldTheAe(h, handoff, user, 'more_time_granted', 'gave you');
+      const after = await handoffRow(h, handoff.id);
+      expect(after.moreTime).toBe('granted');
+      expect(after.dueAt.getTime()).toBeGreaterThan(handoff.dueAt.getTime());
+    },
+  },
+];
 
 const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   {
@@ -514,6 +640,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
       ]);
     },
   },
+  ...ASK_ACTIONS,
 ];
 
 describe('authorization matrix: actions on a handoff', () => {
@@ -542,7 +669,8 @@ describe('authorization matrix: actions on a handoff', () => {
           `${HANDOFF_ACTOR_LABEL[key]}: ${reports ? 'reported' : allowed ? 'allowed' : 'refused'}`,
           async () => {
             const handoff = await pool.get(action.state, ownerFor(key));
-            expect(handoff.status).toBe(action.state);
+            // A handoff whose AE asked before deciding still waits for them.
+            expect(handoff.status).toBe(action.state === 'accepted' ? 'accepted' : 'sent');
             const user = userFor(key, action.aeOnly ? people.ae.id : ADMIN.id);
             // The one policy says the same as the matrix, for this very handoff and person: what the handler does
             // below, and whether any message or App Home offers this person the button.

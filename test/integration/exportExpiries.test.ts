@@ -43,8 +43,14 @@ describe('the export audits every expiry (issue 50)', () => {
       until: new Date('2027-01-01T00:00:00Z'),
     });
     const { header, rows } = csvObjects(csv);
-    // Appended: every column before keeps its place.
-    expect(header.slice(-4)).toEqual(['expiries', 'expiries_excused', 'expiries_silent', 'expiry_log']);
+    // Appended: every column before keeps its place (issue 51's `questions` came after them).
+    expect(header.slice(-5)).toEqual([
+      'expiries',
+      'expiries_excused',
+      'expiries_silent',
+      'expiry_log',
+      'questions',
+    ]);
     expect(header.indexOf('latest_decline_reason')).toBeLessThan(header.indexOf('expiries'));
     expect(header).toEqual([...CSV_COLUMNS]);
     const row = rows[0] ?? {};

@@ -6,18 +6,21 @@ import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import {
   can,
+  check,
   PERSON_ACTIONS,
   type PersonAction,
   TRANSITIONS,
   type Viewer,
 } from '../../src/domain/lifecycle.js';
+import { canRecordOutcome, OUTCOMES } from '../../src/domain/outcomes.js';
 import { createSurfaces } from '../../src/services/surfaces.js';
+import { questionsOf, submitAnswer, submitQuestion } from '../support/askFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { ADMIN, MATRIX_ENV } from '../support/matrix.js';
 import {
-  buttonsOf,
+  buttonValues,
   clickOwnerButton,
   extendSubmission,
   handoffRow,
@@ -32,7 +35,8 @@ import { seedOf } from '../support/seed.js';
 
 /**
  * The lifecycle as one property, through the real receiver: random sequences of transitions (decide, remind, expire,
- * reassign, extend, withdraw, the outcome steps) by random people. After each step, a transition `can` refuses
+ * reassign, extend, withdraw, the outcome steps; before deciding, a question to the author and its answer, the pause's
+ * end, more time asked and given: issue 51) by random people. After each step, a transition `can` refuses
  * changed nothing, and one it allows was recorded once. After the outbox drains, every message the app sent about the
  * handoff shows what the database says now (it is what the renderer makes of the current state) and offers each
  * reader only buttons `can` allows them.
@@ -42,9 +46,15 @@ const SEED = seedOf(20261122);
 const NUM_RUNS = Number(process.env.LIFECYCLE_RUNS ?? 10);
 
 type Who = 'ae' | 'otherAe' | 'owner' | 'author' | 'member' | 'admin' | 'partner';
-type Step = { kind: PersonAction; who: Who } | { kind: 'remind' } | { kind: 'expire' };
+type Step = { kind: PersonAction; who: Who } | { kind: 'remind' } | { kind: 'expire' } | { kind: 'resume' };
 
-const PERSON_STEPS = PERSON_ACTIONS;
+/**
+ * Every action a person takes from the handoff's own buttons. A report of an outcome is what the owner's or author's
+ * outcome button does (`reportsInstead`); Not right and Undo answer one report or one step, from their own message
+ * (test/integration/outcomeReports.test.ts and outcomeUndo.test.ts): there is no handoff button to press for them.
+ */
+const ON_THEIR_OWN: readonly PersonAction[] = ['report_outcome', 'decline_report', 'undo_outcome'];
+const PERSON_STEPS = PERSON_ACTIONS.filter((action) => !ON_THEIR_OWN.includes(action));
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 8,
@@ -64,12 +74,29 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       ),
     }),
   },
+  // Each step by the person whose it usually is, so that lives go somewhere: a question asked and answered, more time
+  // asked and given, a decision (issue 51).
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<Step>(
+      { kind: 'ask_question', who: 'ae' },
+      { kind: 'answer_question', who: 'author' },
+      { kind: 'ask_more_time', who: 'ae' },
+      { kind: 'grant_more_time', who: 'owner' },
+      { kind: 'accept', who: 'ae' },
+      { kind: 'extend', who: 'owner' },
+    ),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'remind' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
+  // A question's pause reaching its longest (issue 51): the sweep lets the clock run again.
+  { weight: 1, arbitrary: fc.constant({ kind: 'resume' as const }) },
 );
 
 let h: Harness;
 let start: Date;
+/** The transitions the runs took (allowed, not refused): printed, so a seed that skips one is seen. */
+const taken = new Set<string>();
 beforeAll(async () => {
   h = await startHarness({
     env: {
@@ -109,6 +136,20 @@ const viewerOf = (user: { id: string; team_id: string }): Viewer => ({
   internalTeamIds: h.app.startup.internalTeamIds,
   adminUserIds: h.config.adminUserIds,
 });
+
+/**
+ * An outcome step its owner or author may not record is their report of it, for the AE to confirm (issue 50 item 2):
+ * the same button or modal stores a report instead of refusing.
+ */
+function reportsInstead(viewer: Viewer, action: PersonAction, h: HandoffRow, at: Date): boolean {
+  const step = OUTCOMES.find((outcome) => outcome === action);
+  return (
+    step !== undefined &&
+    check(viewer, step, h, at) === 'not_allowed' &&
+    can(viewer, 'report_outcome', h, at) &&
+    canRecordOutcome(h.outcome, step)
+  );
+}
 
 /** Sends the person's request the way Slack would: a button, or the modal's submission. */
 async function act(step: { kind: PersonAction; who: Who }, before: HandoffRow): Promise<void> {
@@ -156,6 +197,22 @@ async function act(step: { kind: PersonAction; who: Who }, before: HandoffRow): 
     case 'lost':
       await submit(h, lostSubmission({ handoffId: id, reason: 'timing', note: null, user }));
       return;
+    case 'ask_question':
+      await submitQuestion(h, id, 'Who signs <!channel> the order?', user);
+      return;
+    case 'answer_question': {
+      // The question of the handoff's current AE (or the latest one, when none is theirs).
+      const asked = await questionsOf(h, id);
+      const question = asked.find((q) => q.assignment === before.assignment) ?? asked.at(-1);
+      await submitAnswer(h, question?.id ?? 0, 'The CFO & the ops director.', user);
+      return;
+    }
+    case 'ask_more_time':
+      await click(h, ACTION_ID.askMoreTime, String(id), user);
+      return;
+    case 'grant_more_time':
+      await click(h, ACTION_ID.grantMoreTime, String(id), user);
+      return;
     default:
       await click(h, `${OUTCOME_ACTION_PREFIX}${step.kind}`, String(id), user);
   }
@@ -176,9 +233,24 @@ function actionOfButton(actionId: string): PersonAction | undefined {
   if (actionId === ACTION_ID.extend) return 'extend';
   if (actionId === ACTION_ID.withdraw) return 'withdraw';
   if (actionId === ACTION_ID.edit) return 'edit';
+  if (actionId === ACTION_ID.askQuestion) return 'ask_question';
+  if (actionId === ACTION_ID.answerQuestion) return 'answer_question';
+  if (actionId === ACTION_ID.askMoreTime) return 'ask_more_time';
+  if (actionId === ACTION_ID.grantMoreTime) return 'grant_more_time';
+  if (actionId === ACTION_ID.reportDecline) return 'decline_report';
+  if (actionId === ACTION_ID.outcomeUndo) return 'undo_outcome';
   if (actionId.startsWith(OUTCOME_ACTION_PREFIX))
     return actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction;
   return undefined;
+}
+
+/** The outcome a report (its id, a Confirm button's value) reports. */
+async function reportedStep(reportId: string): Promise<PersonAction | undefined> {
+  const [report] = await h.database.db
+    .select()
+    .from(h.tables.outcomeReports)
+    .where(eq(h.tables.outcomeReports.id, Number(reportId)));
+  return report?.outcome;
 }
 
 /** Permalinks are resolved at delivery: compare the rest. */
@@ -219,8 +291,9 @@ async function checkSurfaces(handoff: HandoffRow, story: string[]): Promise<void
           { id: handoff.ownerUserId, team_id: TEAM },
           { id: ADMIN.id, team_id: TEAM },
         ];
-    for (const id of buttonsOf(message)) {
-      const action = actionOfButton(id);
+    for (const [id, value] of Object.entries(buttonValues(message))) {
+      // Confirm on a reported outcome records the step it reports, as the AE's.
+      const action = id === ACTION_ID.reportConfirm ? await reportedStep(value) : actionOfButton(id);
       expect(action, `${where}: unknown button ${id}`).toBeDefined();
       if (!action) continue;
       const allowed = readers.some((reader) => can(viewerOf(reader), action, handoff, h.clock.now()));
@@ -267,8 +340,16 @@ describe('the lifecycle (property)', () => {
               h.clock.set(next);
               await h.app.sweeper.sweep();
               story.push('remind');
+            } else if (step.kind === 'resume') {
+              if (!before.pauseEndsAt) continue;
+              taken.add('resume');
+              h.clock.set(before.pauseEndsAt);
+              await h.app.sweeper.sweep();
+              expect((await handoffRow(h, handoff.id)).pausedAt, story.join(' → ')).toBeNull();
+              story.push('resume');
             } else if (step.kind === 'expire') {
-              if (before.status !== 'sent') continue;
+              // A paused clock does not run out: it runs again first (the `resume` step).
+              if (before.status !== 'sent' || before.pausedAt) continue;
               h.clock.set(before.dueAt);
               await h.app.sweeper.sweep();
               expect((await handoffRow(h, handoff.id)).status).toBe('expired');
@@ -276,18 +357,20 @@ describe('the lifecycle (property)', () => {
             } else {
               const user = userOf(step.who, before);
               const allowed = can(viewerOf(user), step.kind, before, now);
+              const reports = reportsInstead(viewerOf(user), step.kind, before, now);
               const snapshot = await dbSnapshot(h);
               const eventsBefore = (await eventsOf(handoff.id)).length;
               await act(step, before);
               await quiet(h);
-              story.push(`${step.who}:${step.kind}${allowed ? '' : '(refused)'}`);
+              story.push(`${step.who}:${step.kind}${allowed ? '' : reports ? '(reported)' : '(refused)'}`);
+              if (allowed) taken.add(step.kind);
               const events = await eventsOf(handoff.id);
-              if (allowed) {
+              if (allowed || reports) {
                 const added = events.slice(eventsBefore);
                 expect(
                   added.map((e) => [e.type, e.actorUserId]),
                   story.join(' → '),
-                ).toEqual([[TRANSITIONS[step.kind].logAs, user.id]]);
+                ).toEqual([[TRANSITIONS[reports ? 'report_outcome' : step.kind].logAs, user.id]]);
               } else {
                 expect(await dbSnapshot(h), story.join(' → ')).toEqual(snapshot);
               }
@@ -300,5 +383,6 @@ describe('the lifecycle (property)', () => {
       ),
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
     );
+    console.info(`lifecycle: transitions taken: ${[...taken].sort().join(', ')}`);
   }, 120_000);
 });

@@ -48,6 +48,11 @@ const NON_METRIC_TYPES = [
   'outcome_reported',
   'outcome_report_declined',
   'outcome_undone',
+  'question_asked',
+  'question_answered',
+  'clock_resumed',
+  'more_time_asked',
+  'more_time_granted',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -74,6 +79,11 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   outcome_reported: 'accepted',
   outcome_report_declined: 'accepted',
   outcome_undone: 'accepted',
+  question_asked: 'sent',
+  question_answered: 'sent',
+  clock_resumed: 'sent',
+  more_time_asked: 'sent',
+  more_time_granted: 'sent',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

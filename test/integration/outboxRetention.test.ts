@@ -82,7 +82,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
 
     h.clock.set(MONTH_LATER);
     // The deal has been quiet for a month: one stall nudge, queued now (so young, and kept).
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 1 });
 
     expect(await stillThere(h, idsOf(rows))).toEqual([]);
     const left = await outboxRows(h);

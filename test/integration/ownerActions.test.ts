@@ -28,7 +28,8 @@ import { blockAction, declineSubmission, northwind } from '../support/payloads.j
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
 const OWNER_BUTTONS = [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw];
-const DECISION_BUTTONS = [ACTION_ID.accept, ACTION_ID.decline];
+/** The AE's packet while they may answer: Accept, Decline, and their asks before deciding (issue 51). */
+const DECISION_BUTTONS = [ACTION_ID.accept, ACTION_ID.decline, ACTION_ID.askQuestion, ACTION_ID.askMoreTime];
 const memberUser = { id: people.member.id, team_id: TEAM };
 const partnerUser = { id: people.partner.id, team_id: PARTNER_TEAM };
 
@@ -423,7 +424,7 @@ describe('withdraw', () => {
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 0 });
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(0);
     // The withdrawal itself needs no ephemeral: the owner's DM says it happened.
@@ -832,7 +833,7 @@ describe('each partner-facing event is posted once', () => {
     );
     // A later sweep and a repeated Accept change nothing for the partner (the AE only gets a stalled-deal nudge).
     h.clock.set('2026-12-10T12:00:00Z');
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 1 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 1 });
     const again = h.slack.responseUrl();
     await h.interact(
       blockAction({

@@ -486,8 +486,8 @@ describe('stalled deals', () => {
       '2026-11-30T14:00:00.000Z',
     );
     expect((await handoffRow(h, handoff.id)).lastActivityAt?.toISOString()).toBe('2026-11-23T14:00:00.000Z');
-    const nothing = { expired: 0, reminded: 0, nudged: 0 };
-    const nudged = { expired: 0, reminded: 0, nudged: 1 };
+    const nothing = { resumed: 0, expired: 0, reminded: 0, nudged: 0 };
+    const nudged = { resumed: 0, expired: 0, reminded: 0, nudged: 1 };
 
     h.clock.set('2026-11-30T13:59:59Z');
     expect(await h.app.sweeper.sweep()).toEqual(nothing);

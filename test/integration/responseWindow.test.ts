@@ -38,10 +38,10 @@ describe('the response window', () => {
     expect(handoff.reminderSchedule).toEqual([Date.parse(HALFWAY), Date.parse(LAST_MORNING)]);
 
     h.clock.set(new Date(Date.parse(HALFWAY) - 1000));
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 0 });
     h.clock.set(HALFWAY);
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 1, nudged: 0 });
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 1, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 0 });
     const [first] = await waitFor(() => reminders(h).length === 1 && reminders(h), 4000, 'first reminder');
     const text = JSON.stringify(first?.blocks);
     expect(text).toContain(
@@ -160,7 +160,7 @@ describe('the response window', () => {
         r.dedupeKey.includes('expired:owner'),
       ),
     ).toHaveLength(1);
-    expect(await h.app.sweeper.sweep()).toEqual({ expired: 0, reminded: 0, nudged: 0 });
+    expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 0 });
     await h.stop();
     h = undefined;
     await slack.stop();

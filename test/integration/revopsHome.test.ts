@@ -77,6 +77,9 @@ describe('App Home by role', () => {
     expect(decision.map((e) => [e.action_id, e.value])).toEqual([
       [ACTION_ID.accept, String(handoff.id)],
       [ACTION_ID.decline, String(handoff.id)],
+      // Before deciding (issue 51): ask the author, or ask for more time.
+      [ACTION_ID.askQuestion, String(handoff.id)],
+      [ACTION_ID.askMoreTime, String(handoff.id)],
     ]);
     expect(sectionTexts(blocksOf(home)).join('\n')).toContain(`#${handoff.id} *Northwind Logistics*`);
 

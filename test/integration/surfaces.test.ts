@@ -143,7 +143,12 @@ describe('messages follow the handoff', () => {
       expect(json(message?.blocks)).toContain('*Now:* with');
     }
     // The AE's packet asks again, with its buttons back.
-    expect(buttonsOf(dmOf(h, people.ae.id)[0])).toEqual([ACTION_ID.accept, ACTION_ID.decline]);
+    expect(buttonsOf(dmOf(h, people.ae.id)[0])).toEqual([
+      ACTION_ID.accept,
+      ACTION_ID.decline,
+      ACTION_ID.askQuestion,
+      ACTION_ID.askMoreTime,
+    ]);
   });
 
   it("after an outcome recorded in a modal, the other party's App Home is published again, with the hash", async () => {

@@ -52,6 +52,13 @@ async function fillTheRest(path: string): Promise<void> {
             editedFields: [],
             editCount: 1,
             editedAt: at,
+            // Its AE asked the author a question before deciding; the clock is paused (issue 51).
+            questionAssignment: 1,
+            questionOpen: true,
+            pausedAt: at,
+            pauseEndsAt: new Date(at.getTime() + 172_800_000),
+            moreTime: 'asked',
+            moreTimeDays: 2,
           }),
         )
         .returning()
@@ -196,6 +203,16 @@ async function fillTheRest(path: string): Promise<void> {
         .run();
       db.insert(s.slackRevocations)
         .values({ tokenHash: 'a'.repeat(64), event: 'app_uninstalled', revokedAt: at })
+        .run();
+      db.insert(s.questions)
+        .values({
+          handoffId: handoff.id,
+          assignment: 1,
+          askedByUserId: 'U1AE0000',
+          askedAt: at,
+          text: 'Who signs? <!channel> & "quotes" 🚀',
+          pausedAt: at,
+        })
         .run();
     });
   } finally {

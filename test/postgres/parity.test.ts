@@ -236,6 +236,12 @@ describe('schema parity: Postgres after migrations-pg/ = SQLite after migrations
         columns: ['status', 'next_stall_nudge_at'],
         where: 'next_stall_nudge_at is not null',
       },
+      // Issue 51: the clocks an AE's question paused, until the pause's longest.
+      handoffs_status_pause_ends_at_idx: {
+        unique: false,
+        columns: ['status', 'pause_ends_at'],
+        where: 'pause_ends_at is not null',
+      },
     });
   });
 

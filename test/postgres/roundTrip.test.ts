@@ -84,7 +84,15 @@ describe('a handoff row through drizzle on both engines', () => {
     const nulls = Object.fromEntries(
       Object.keys(getTableColumns(sqliteSchema.handoffs)).map((key) => [key, null]),
     );
-    const defaults = { id: 1, assignment: 1, cycle: 1, accountKey: '', partnerKey: '', editCount: 0 };
+    const defaults = {
+      id: 1,
+      assignment: 1,
+      cycle: 1,
+      accountKey: '',
+      partnerKey: '',
+      editCount: 0,
+      questionOpen: false,
+    };
     expect(fromSqlite).toEqual({ ...nulls, ...defaults, ...handoff, partnerChannelId: null });
     expect(fromPg?.sentAt).toBeInstanceOf(Date);
     expect(fromPg?.sentAt.getTime()).toBe(at.getTime());

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  ASK_BLOCK_ID,
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
   NEXT_MOVE_BLOCK_ID,
@@ -319,6 +320,10 @@ export function validValues(callbackId: string, r: Ref): unknown {
         [NEXT_MOVE_BLOCK_ID.move]: text('Dana books the workshop with the ops team.'),
         [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: null } },
       };
+    case CALLBACK_ID.question:
+      return { [ASK_BLOCK_ID.question]: text('Who signs the order?') };
+    case CALLBACK_ID.answer:
+      return { [ASK_BLOCK_ID.answer]: text('The CFO.') };
     default:
       return { [OUTCOME_BLOCK_ID.reason]: select('timing'), [OUTCOME_BLOCK_ID.note]: text(null) };
   }

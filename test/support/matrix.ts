@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, ASK_BLOCK_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import { first } from '../../src/db/engine.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
 import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.js';
@@ -217,7 +217,9 @@ export function expectNotRefused(h: Harness, reply: Reply, refusal: string): voi
       );
       return;
     case 'inline':
-      expect(reply.body).toEqual({});
+      // The modal closes, or is replaced by one saying it went (the question and answer modals: `update`).
+      if (reply.body.response_action === 'update') expect(reply.body.errors).toBeUndefined();
+      else expect(reply.body).toEqual({});
       return;
     case 'dm':
       expect(dmOf(h, reply.userId).map((m) => m.text)).not.toContain(refusal);
@@ -417,11 +419,17 @@ let handoffCounter = 0;
  * Handoffs in a given state and with a given owner. A cell gets the one made for an earlier cell as long as no
  * allowed action changed it (a refusal leaves it exactly as it was), else a fresh one.
  */
+/**
+ * The states a cell's handoff is in: waiting for the AE, accepted, waiting with the AE's question to the author open
+ * (`asked`), waiting with the AE's request for more time (`more_time`).
+ */
+export type PoolState = 'sent' | 'accepted' | 'asked' | 'more_time';
+
 export class HandoffPool {
   private readonly cache = new Map<string, HandoffRow>();
   constructor(private readonly h: Harness) {}
 
-  async get(state: 'sent' | 'accepted', ownerUserId: string): Promise<HandoffRow> {
+  async get(state: PoolState, ownerUserId: string): Promise<HandoffRow> {
     const key = `${state}:${ownerUserId}`;
     const cached = this.cache.get(key);
     if (cached && isDeepStrictEqual(await handoffRow(this.h, cached.id), cached)) return cached;
@@ -430,7 +438,7 @@ export class HandoffPool {
     return fresh;
   }
 
-  private async create(state: 'sent' | 'accepted', ownerUserId: string): Promise<HandoffRow> {
+  private async create(state: PoolState, ownerUserId: string): Promise<HandoffRow> {
     const h = this.h;
     handoffCounter += 1;
     // A name and registrable domain of its own: no duplicate or conflict with the other handoffs.
@@ -467,12 +475,44 @@ export class HandoffPool {
         'the handoff accepted',
       );
     }
+    if (state === 'asked' || state === 'more_time') await askedBefore(h, handoff.id, state);
     await settled(h);
     return handoffRow(h, handoff.id);
   }
 }
 
 const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
+
+/** The AE asks before deciding, as Slack sends it: a question to the author, or a request for more time. */
+async function askedBefore(h: Harness, handoffId: number, state: 'asked' | 'more_time'): Promise<void> {
+  const ae = { id: people.ae.id, team_id: TEAM };
+  if (state === 'asked')
+    await h.interact(
+      viewSubmission({
+        callbackId: CALLBACK_ID.question,
+        privateMetadata: JSON.stringify({ handoffId }),
+        values: { [ASK_BLOCK_ID.question]: input('Who signs the order?') },
+        user: ae,
+      }),
+    );
+  else
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.askMoreTime,
+        value: String(handoffId),
+        user: ae,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+  await waitFor(
+    async () => {
+      const row = await handoffRow(h, handoffId);
+      return state === 'asked' ? row.questionOpen : row.moreTime === 'asked';
+    },
+    4000,
+    `the handoff ${state}`,
+  );
+}
 
 let helpCounter = 0;
 

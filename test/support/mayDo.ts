@@ -33,6 +33,9 @@ export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
   [`${OUTCOME_ACTION_PREFIX}won`]: { B: [people.ae.id, people.author.id, ADMIN] },
   // Still true on the author's notice of a held-back partner next move (B is accepted): its author or an admin.
   [ACTION_ID.heldBackConfirm]: { B: [people.author.id, ADMIN] },
+  // Before deciding (issue 51): more time is the AE's to ask of an open handoff; none asked, nobody may give it.
+  [ACTION_ID.askMoreTime]: { A: [people.ae.id], D: [people.otherAe.id] },
+  [ACTION_ID.grantMoreTime]: {},
 };
 
 /** Buttons that only open a modal, refresh a view or start an upload: they change no table, whoever presses. */
@@ -46,6 +49,8 @@ export const READ_ONLY = [
   OUTCOME_ACTION_PREFIX,
   ACTION_ID.homeExport,
   ACTION_ID.heldBackEdit,
+  ACTION_ID.askQuestion,
+  ACTION_ID.answerQuestion,
 ];
 
 /** Who may submit each modal for which handoff, with otherwise valid input. */
@@ -63,6 +68,9 @@ export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
   [CALLBACK_ID.note]: { B: [people.author.id, ADMIN], C: [people.author.id, ADMIN] },
   // The partner next move of an accepted deal (Edit on the author's notice of a held-back move): its author or an admin.
   [CALLBACK_ID.nextMove]: { B: [people.author.id, ADMIN] },
+  // The AE's question of an open handoff; no question was asked, so nobody may answer one.
+  [CALLBACK_ID.question]: { A: [people.ae.id], D: [people.otherAe.id] },
+  [CALLBACK_ID.answer]: {},
 };
 
 /** The modals about one handoff (the packet, review and help modals name none). */

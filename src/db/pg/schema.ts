@@ -15,7 +15,7 @@ import {
 import type { AttributionBasis } from '../../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
-import { HANDOFF_STATUSES } from '../../domain/lifecycle.js';
+import { HANDOFF_STATUSES, MORE_TIME_STATES } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
 import {
@@ -208,6 +208,12 @@ export const handoffs = pgTable(
     lastActivityAt: timestamp('last_activity_at'),
     nextStallNudgeAt: timestamp('next_stall_nudge_at'),
     stallNudgedAt: timestamp('stall_nudged_at'),
+    questionAssignment: integer('question_assignment'),
+    questionOpen: boolean('question_open').notNull().default(false),
+    pausedAt: timestamp('paused_at'),
+    pauseEndsAt: timestamp('pause_ends_at'),
+    moreTime: text('more_time', { enum: MORE_TIME_STATES }),
+    moreTimeDays: integer('more_time_days'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -232,6 +238,9 @@ export const handoffs = pgTable(
     index('handoffs_partner_id_idx').on(t.partnerId),
     index('handoffs_stalled_idx').on(t.lastActivityAt).where(sql`${t.stallNudgedAt} is not null`),
     index('handoffs_crm_record_idx').on(t.crmSystem, t.crmRecordId).where(sql`${t.crmRecordId} is not null`),
+    index('handoffs_status_pause_ends_at_idx')
+      .on(t.status, t.pauseEndsAt)
+      .where(sql`${t.pauseEndsAt} is not null`),
   ],
 );
 
@@ -390,6 +399,26 @@ export const outcomeReports = pgTable(
     answeredAt: timestamp('answered_at'),
   },
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
+);
+
+export const questions = pgTable(
+  'questions',
+  {
+    id: id(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    assignment: integer('assignment').notNull(),
+    askedByUserId: text('asked_by_user_id').notNull(),
+    askedAt: timestamp('asked_at').notNull(),
+    text: text('text').notNull(),
+    pausedAt: timestamp('paused_at'),
+    pauseEndedAt: timestamp('pause_ended_at'),
+    answer: text('answer'),
+    answeredByUserId: text('answered_by_user_id'),
+    answeredAt: timestamp('answered_at'),
+  },
+  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
 
 export const classificationCorrections = pgTable(

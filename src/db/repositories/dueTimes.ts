@@ -7,8 +7,8 @@ import { type Tables, tablesOf } from '../engine.js';
 
 /**
  * The times at which a scheduled job has something to do, one entry per kind: a response window's end, a reminder,
- * an escalation step, a stall nudge, a deferred window's start (all for undecided handoffs but the nudge), and an
- * outbox message waiting for its time.
+ * an escalation step, a stall nudge, a deferred window's start, a paused clock's longest pause (all for undecided
+ * handoffs but the nudge), and an outbox message waiting for its time.
  */
 function dueTimes({ handoffs, outbox }: Tables): readonly {
   column: SQLiteColumn;
@@ -21,6 +21,7 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
     { table: handoffs, column: handoffs.nextEscalationAt },
     { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
     { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
+    { table: handoffs, column: handoffs.pauseEndsAt, only: eq(handoffs.status, 'sent') },
     { table: outbox, column: outbox.nextAttemptAt, only: eq(outbox.status, 'pending') },
   ];
 }

@@ -46,6 +46,8 @@ export interface ExportRow {
   latestDeclineReason: string | null;
   /** Every expiry of the handoff, oldest first (the audit columns: each window that expired, excused or not). */
   expiries: ExpiryRecord[];
+  /** Questions its AEs asked the author before deciding (one per AE). */
+  questions: number;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -141,6 +143,7 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
       handoffEvents.detail,
     ),
     reminders: eventCount('reminded'),
+    questions: eventCount('question_asked'),
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,

@@ -56,6 +56,12 @@ const findDecisionSubjectQuery = preparedQuery('handoffs_decision_subject', (exe
       dueAt: h.dueAt,
       askedAt: h.askedAt,
       sentAt: h.sentAt,
+      // Before deciding: an open question may pause the window (it does not run out then), and its pause does not
+      // count in the time to decision.
+      questionAssignment: h.questionAssignment,
+      questionOpen: h.questionOpen,
+      pausedAt: h.pausedAt,
+      moreTime: h.moreTime,
     })
     .from(h)
     .where(eq(h.id, sql.placeholder('id'))),
@@ -208,13 +214,16 @@ export async function recordDecision(exec: Tx, input: DecisionInput): Promise<Re
   return { handoff: updated, decision };
 }
 
-/** Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx). */
+/**
+ * Open handoffs whose window has passed, oldest due first (uses handoffs_status_due_at_idx); not those whose clock is
+ * paused (the AE's question waits: issue 51).
+ */
 export async function findExpiring(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now)))
+    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now), isNull(handoffs.pausedAt)))
     .orderBy(asc(handoffs.dueAt))
     .limit(limit);
 }
@@ -241,6 +250,27 @@ export interface Guard {
   editCount?: number;
   /** The escalation step the sweep is carrying out is still the next one (no other sweep did it). */
   nextEscalationAt?: Date | null;
+  /** Before deciding (issue 51): no other question was asked, the question still waits, no other request for time. */
+  questionAssignment?: number | null;
+  questionOpen?: boolean;
+  moreTime?: HandoffRow['moreTime'];
+}
+
+/** The guard's conditions on what the AE asked before deciding (a double submit of a question changes nothing). */
+function askConditions(handoffs: ReturnType<typeof tablesOf>['handoffs'], expected: Guard): SQL[] {
+  const conditions: SQL[] = [];
+  if (expected.questionAssignment !== undefined)
+    conditions.push(
+      expected.questionAssignment === null
+        ? isNull(handoffs.questionAssignment)
+        : eq(handoffs.questionAssignment, expected.questionAssignment),
+    );
+  if (expected.questionOpen !== undefined) conditions.push(eq(handoffs.questionOpen, expected.questionOpen));
+  if (expected.moreTime !== undefined)
+    conditions.push(
+      expected.moreTime === null ? isNull(handoffs.moreTime) : eq(handoffs.moreTime, expected.moreTime),
+    );
+  return conditions;
 }
 
 /**
@@ -281,6 +311,7 @@ export async function updateIfUnchanged(
         : eq(handoffs.nextEscalationAt, expected.nextEscalationAt),
     );
   }
+  conditions.push(...askConditions(handoffs, expected));
   const [updated] = await exec
     .update(handoffs)
     .set(changes)

@@ -2,6 +2,7 @@ import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../blocks/ids.js';
 import type { HandlerDeps } from '../deps.js';
 import type { ActionListener, ActionTable } from '../routes.js';
 import { acceptAction } from './accept.js';
+import { askActions } from './asks.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
 import { heldBackActions } from './heldBack.js';
@@ -31,6 +32,7 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     note: noteAction(deps),
     ...heldBackActions(deps),
     ...outcomeAnswerActions(deps),
+    ...askActions(deps),
   };
   const exact = Object.fromEntries(
     Object.entries(buttons).map(([name, listener]) => [ACTION_ID[name as keyof Buttons], listener]),

@@ -2,6 +2,7 @@ import { CALLBACK_ID } from '../../blocks/ids.js';
 import { nextMoveSubmit } from '../actions/heldBack.js';
 import type { HandlerDeps } from '../deps.js';
 import type { ViewListener } from '../routes.js';
+import { answerSubmit, questionSubmit } from './askSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
@@ -25,6 +26,8 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     note: noteSubmit(deps),
     cover: coverSubmit(deps),
     nextMove: nextMoveSubmit(deps),
+    question: questionSubmit(deps),
+    answer: answerSubmit(deps),
   };
   return Object.fromEntries(
     Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),

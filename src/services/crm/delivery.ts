@@ -45,6 +45,8 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
       return `reassigned to ${ae}`;
     case 'extended':
       return `response window extended for ${ae}`;
+    case 'more_time_granted':
+      return `more time given to ${ae}`;
     case 'withdrawn':
       return 'withdrawn';
     case 'meeting_held':
@@ -78,7 +80,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
   if (event.type === 'declined' && isDeclineReason(reason))
     lines.push(`Reason: ${DECLINE_REASONS[reason].label}`);
   if (event.type === 'lost' && isLostReason(reason)) lines.push(`Reason: ${LOST_REASONS[reason].label}`);
-  if (event.type === 'extended' && typeof detail.days === 'number')
+  if ((event.type === 'extended' || event.type === 'more_time_granted') && typeof detail.days === 'number')
     lines.push(`Extended by ${detail.days} business days`);
   if (typeof detail.source === 'string') lines.push(`Recorded from the CRM: ${detail.source}`);
   lines.push(`Account: ${h.accountName}`);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ASK_BLOCK_ID,
   CALLBACK_ID,
   COVER_BLOCK_ID,
   DECLINE_BLOCK_ID,
@@ -279,6 +280,17 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
           }),
         })),
       );
+    case CALLBACK_ID.question:
+    case CALLBACK_ID.answer: {
+      const block = callbackId === CALLBACK_ID.question ? ASK_BLOCK_ID.question : ASK_BLOCK_ID.answer;
+      return fc.oneof(
+        fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((typed) => ({
+          why: `${callbackId === CALLBACK_ID.question ? 'question' : 'answer'} ${JSON.stringify(typed)}`,
+          values: () => ({ [block]: text(typed) }),
+        })),
+        fc.constant({ why: 'no blocks', values: () => ({}) }),
+      );
+    }
     case CALLBACK_ID.opportunity:
       return fc.oneof(
         fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((crm) => ({
@@ -336,8 +348,48 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.lost]: OUTCOME_BLOCK_ID.reason,
     [CALLBACK_ID.note]: NOTE_BLOCK_ID,
     [CALLBACK_ID.nextMove]: NEXT_MOVE_BLOCK_ID.move,
+    [CALLBACK_ID.question]: ASK_BLOCK_ID.question,
+    [CALLBACK_ID.answer]: ASK_BLOCK_ID.answer,
   })[callbackId] ?? 'x';
 
+/** The right person for `callbackId`, one detail off (only for a modal someone may submit). */
+const nearMissPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
+  fc
+    .record({ r: ref, who: fc.nat(), miss: nearMiss })
+    .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
+    .map(({ r, who, miss }) => {
+      const allowed = MAY_SUBMIT[callbackId]?.[r] ?? [];
+      return {
+        callbackId,
+        identity: (NEAR_MISS[miss] as (i: Identity) => Identity)(
+          clean(allowed[who % allowed.length] as string),
+        ),
+        why: `near miss: ${miss}`,
+        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
+        values: () => validValues(callbackId, r),
+      };
+    });
+
+/** The right person on the right handoff, with state.values that are not blocks of inputs. */
+const malformedValuesPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
+  fc
+    .record({ r: ref, values: MALFORMED_VALUES })
+    .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
+    .map(({ r, values }) => ({
+      callbackId,
+      identity: rightPerson(callbackId, r),
+      why: `state.values ${JSON.stringify(typeof values === 'function' ? values(callbackId) : values)}`,
+      metadata: (s: Seeds) => validMetadata(s, callbackId, r),
+      values: () => (typeof values === 'function' ? values(callbackId) : values),
+    }));
+
+/** Whether anyone may submit this modal for some handoff of the world (the answer modal: nobody, no question waits). */
+const someoneMay = (callbackId: string) => REFS.some((r) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0);
+
+/**
+ * The plans for one modal. Those that start from a person allowed to submit it are left out for a modal nobody may
+ * submit in this world: their filter could never be met, and fast-check would look for a value forever.
+ */
 const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).chain((callbackId) =>
   fc.oneof(
     // Someone who may not (or a handoff in the wrong state), with otherwise valid input.
@@ -354,21 +406,7 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
         values: () => validValues(callbackId, r),
       })),
     // The right person, one detail off.
-    fc
-      .record({ r: ref, who: fc.nat(), miss: nearMiss })
-      .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
-      .map(({ r, who, miss }) => {
-        const allowed = MAY_SUBMIT[callbackId]?.[r] ?? [];
-        return {
-          callbackId,
-          identity: (NEAR_MISS[miss] as (i: Identity) => Identity)(
-            clean(allowed[who % allowed.length] as string),
-          ),
-          why: `near miss: ${miss}`,
-          metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-          values: () => validValues(callbackId, r),
-        };
-      }),
+    ...(someoneMay(callbackId) ? [nearMissPlan(callbackId)] : []),
     // Someone allowed on one handoff, with private_metadata pointing at another.
     fc
       .record({ from: ref, to: ref, who: fc.nat() })
@@ -414,16 +452,7 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
         ]
       : []),
     // The right person on the right handoff, with state.values that are not blocks of inputs.
-    fc
-      .record({ r: ref, values: MALFORMED_VALUES })
-      .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
-      .map(({ r, values }) => ({
-        callbackId,
-        identity: rightPerson(callbackId, r),
-        why: `state.values ${JSON.stringify(typeof values === 'function' ? values(callbackId) : values)}`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: () => (typeof values === 'function' ? values(callbackId) : values),
-      })),
+    ...(someoneMay(callbackId) ? [malformedValuesPlan(callbackId)] : []),
     // The right person on the right handoff, with a field out of bounds.
     fc
       .record({ identity, r: ref, bad: badFields(callbackId), byRightPerson: fc.boolean() })

@@ -155,6 +155,18 @@ describe('handoffMessage: the decision buttons', () => {
         value: '314',
         text: expect.objectContaining({ text: 'Decline' }),
       }),
+      // Before deciding (issue 51): ask the author, or ask for more time (Slack's confirm dialog first).
+      expect.objectContaining({
+        action_id: ACTION_ID.askQuestion,
+        value: '314',
+        text: expect.objectContaining({ text: 'Ask the author' }),
+      }),
+      expect.objectContaining({
+        action_id: ACTION_ID.askMoreTime,
+        value: '314',
+        text: expect.objectContaining({ text: 'Need more time' }),
+        confirm: expect.objectContaining({ title: expect.objectContaining({ text: 'Ask for more time?' }) }),
+      }),
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { HandoffRow } from '../../../src/db/schema.js';
+import { AE_ASKS } from '../../../src/domain/asks.js';
 import { type Offer, OWNER_ACTIONS, offerFor, type Viewer } from '../../../src/domain/lifecycle.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
 
@@ -32,6 +33,8 @@ export const ownerOffer = (h: HandoffRow, at?: Date): Offer => offerFor(viewerOf
 /** The worst case for Block Kit limits: every button at once (no real reader is offered all of them). */
 export const EVERY_BUTTON: Offer = {
   decide: true,
+  asks: AE_ASKS,
+  answer: true,
   edit: true,
   owner: OWNER_ACTIONS,
   outcomes: OUTCOMES,

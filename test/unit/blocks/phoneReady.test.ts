@@ -3,6 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appHomeView, withExportNotice } from '../../../src/blocks/appHome.js';
 import {
+  answerButton,
+  answerModal,
+  answerSentModal,
+  packetQuestion,
+  questionMessage,
+  questionModal,
+  questionSentModal,
+} from '../../../src/blocks/asks.js';
+import {
   appBackInChannel,
   appRemovedFromChannel,
   partnerUpdateReleased,
@@ -21,6 +30,7 @@ import { decisionButtons, handoffMessage } from '../../../src/blocks/handoffMess
 import { heldBackNotice, nextMoveModal } from '../../../src/blocks/heldBackNotice.js';
 import { helpRequestModal, helpRequestPost } from '../../../src/blocks/helpRequest.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
 import {
   decisionNotice,
@@ -54,7 +64,13 @@ import {
   waitingMessage,
   withdrawnOwnerNotice,
 } from '../../../src/blocks/windowNotices.js';
-import type { HandoffRow, HelpRequestRow, OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
+import type {
+  HandoffRow,
+  HelpRequestRow,
+  OutcomeReportRow,
+  OutcomeRow,
+  QuestionRow,
+} from '../../../src/db/schema.js';
 import { NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
@@ -144,6 +160,36 @@ const helpRequest = {
   claimedByUserId: null,
 } as unknown as HelpRequestRow;
 
+/** The AE's question before deciding, waiting for the author (the clock paused), and once answered. */
+const paused = handoff({
+  id: 4246,
+  questionAssignment: 1,
+  questionOpen: true,
+  pausedAt: AT,
+  pauseEndsAt: new Date(AT.getTime() + 2 * 86_400_000),
+  moreTime: 'asked',
+  moreTimeDays: 2,
+});
+const question = (over: Partial<QuestionRow> = {}): QuestionRow => ({
+  id: 31,
+  handoffId: paused.id,
+  assignment: 1,
+  askedByUserId: paused.aeUserId,
+  askedAt: AT,
+  text: 'Who signs off on carrier <!channel> invoices?',
+  pausedAt: AT,
+  pauseEndedAt: null,
+  answer: null,
+  answeredByUserId: null,
+  answeredAt: null,
+  ...over,
+});
+const answered = question({
+  answer: 'The CFO & the ops director.',
+  answeredByUserId: 'U0AUTHOR',
+  answeredAt: AT,
+});
+
 const partnerStages: PartnerStage[] = ['considering', 'accepted', 'declined', 'withdrawn', ...OUTCOMES];
 
 const SAMPLES: Record<string, () => Sample[]> = {
@@ -151,7 +197,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     {
       label: 'an App Home with every list full and every button offered',
       where: 'view',
-      ids: [open, accepted, expired, rocket].map((h) => h.id),
+      ids: [open, accepted, expired, rocket, paused].map((h) => h.id),
       value: appHomeView({
         awaiting: [open, rocket],
         deals: [accepted],
@@ -159,6 +205,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         owned: [open, expired, rocket],
         offer: (h) => ({ ...EVERY_BUTTON, outcomes: h.status === 'accepted' ? OUTCOMES : [] }),
         revops: { period: '30d', metrics: null, trend: [], trendWeeks: 12 },
+        questions: [{ question: question(), handoff: paused }],
       }),
     },
   ],
@@ -397,17 +444,50 @@ const SAMPLES: Record<string, () => Sample[]> = {
       value: button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there'),
     },
   ],
+  'asks:questionModal': () => [about(paused, 'question modal', 'view', questionModal(paused, 2))],
+  'asks:questionSentModal': () => [about(paused, 'question sent', 'view', questionSentModal(paused))],
+  'asks:answerModal': () => [about(paused, 'answer modal', 'view', answerModal(paused, question()))],
+  'asks:answerSentModal': () => [about(paused, 'answer sent', 'view', answerSentModal(paused, answered))],
+  'asks:answerButton': () => [about(paused, 'Answer', 'view', answerButton(paused, question()))],
+  'asks:packetQuestion': () => [
+    about(paused, 'question on the packet', 'view', packetQuestion(paused, answered, 'U0AE')),
+  ],
+  'asks:questionMessage': () =>
+    ['U0AUTHOR', 'U0AE', 'U0OWNER'].flatMap((reader) => [
+      about(paused, `question to ${reader}`, 'internal', questionMessage(paused, question(), reader, true)),
+      about(paused, `answer to ${reader}`, 'internal', questionMessage(paused, answered, reader, false)),
+    ]),
+  'moreTime:moreTimeMessage': () => [
+    about(
+      paused,
+      'more time asked',
+      'internal',
+      moreTimeMessage(paused, { role: 'owner', reader: 'U0AUTHOR' }, 2, undefined),
+    ),
+    about(
+      open,
+      'more time given',
+      'internal',
+      moreTimeMessage({ ...open, moreTime: 'granted', moreTimeDays: 2 }, { role: 'ae', reader: 'U0AE' }, 2, {
+        by: 'U0AUTHOR',
+        at: AT,
+      }),
+    ),
+  ],
   'surfaces:renderSurface': () =>
     [
       open,
       accepted,
       expired,
       handoff({ id: 4245, status: 'withdrawn', withdrawnAt: AT, assignment: 2 }),
+      paused,
     ].flatMap((h) =>
       everyInternalSurface(h, {
         decision: decision({ handoffId: h.id }),
         currentDecision: decision({ handoffId: h.id }),
         step: step({ handoffId: h.id }),
+        question: question({ handoffId: h.id }),
+        grant: { by: 'U0OWNER', at: AT },
       }).map(({ label, message }) => about(h, `${h.status} ${label}`, 'internal', message)),
     ),
   'windowNotices:reminderMessage': () => [about(open, 'reminder', 'internal', reminderMessage(open, AT))],
@@ -467,6 +547,11 @@ const NOT_BUILDERS = new Set([
   'ephemerals:outcomeRefusalMessage',
   'ephemerals:outcomeRefusalPlain',
   'handoffList:standing',
+  'asks:deadlineFor',
+  'asks:pausedLine',
+  'asks:dueOrPaused',
+  'askReplies:askRefusalMessage',
+  'askReplies:askRefusalPlain',
   'handoffList:historyLine',
   'handoffMessage:field',
   'handoffMessage:windowDaysText',

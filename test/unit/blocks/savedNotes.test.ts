@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aeDeadline } from '../../../src/blocks/mrkdwn.js';
 import { SAVED, savedLateNote } from '../../../src/blocks/savedNotes.js';
-import type { HelpRequestRow, OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
+import type { HelpRequestRow, OutcomeReportRow, OutcomeRow, QuestionRow } from '../../../src/db/schema.js';
 import { handoff } from './fixtures.js';
 
 /**
@@ -19,6 +19,7 @@ const report = {
   reportedByUserId: 'U0AUTHOR',
 } as OutcomeReportRow;
 const helpRequest = { id: 5, accountName: 'Tailspin <@U0X>' } as HelpRequestRow;
+const question = { id: 6, handoffId: 12, askedByUserId: 'U0AE', text: 'Who signs?' } as QuestionRow;
 
 /** Each entry of SAVED with a result that saved, what it says, and results of the same listener that saved nothing. */
 const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
@@ -121,6 +122,39 @@ const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
     { kind: 'done', handoff: h },
     `the partner next move of ${named}, as you wrote it`,
     [{ kind: 'stale', handoff: h }],
+  ],
+  [
+    'question',
+    { kind: 'asked', handoff: h, question },
+    `your question on ${named} went to <@U0AUTHOR>`,
+    [
+      { kind: 'not_now', handoff: h, action: 'ask_question' },
+      { kind: 'invalid', message: 'x' },
+    ],
+  ],
+  [
+    'answer',
+    { kind: 'answered', handoff: h, question },
+    `your answer on ${named} went to <@U0AE>`,
+    [{ kind: 'not_allowed', handoff: h, action: 'answer_question' }],
+  ],
+  [
+    'moreTime',
+    { kind: 'more_time', handoff: h, granted: false },
+    `you asked <@U0AUTHOR> for more time on ${named}`,
+    [{ kind: 'not_now', handoff: h, action: 'ask_more_time' }, { kind: 'external' }],
+  ],
+  [
+    'moreTime',
+    { kind: 'more_time', handoff: h, granted: true },
+    `you have more time on ${named}: until ${aeDeadline(h.dueAt, h.aeTimeZone)}`,
+    [],
+  ],
+  [
+    'grantMoreTime',
+    { kind: 'done', handoff: h },
+    `you gave <@U0AE> more time on ${named}: until ${aeDeadline(h.dueAt, h.aeTimeZone)}`,
+    [{ kind: 'not_now', handoff: h, action: 'grant_more_time' }],
   ],
 ];
 

@@ -33,12 +33,16 @@ export function rendered(model: SurfaceModel): SlackMessage {
 
 /**
  * Every internal surface of `h` (all kinds but the partner thread's parent; the decision and outcome notices and an
- * outcome report's messages when `rows` has the decision, step or report they show), in its worst case: every button offered,
+ * outcome report's messages and the AE's question when `rows` has the decision, step, report or question they show), in
+ * its worst case: every button offered,
  * both as queued (current) and after the handoff moved on (the past-tense headline and the "Now:" line).
  */
 export function everyInternalSurface(
   h: HandoffRow,
-  rows: Pick<SurfaceModel, 'decision' | 'currentDecision' | 'step' | 'report' | 'undo'>,
+  rows: Pick<
+    SurfaceModel,
+    'decision' | 'currentDecision' | 'step' | 'report' | 'undo' | 'question' | 'grant'
+  >,
   params: SurfaceParams = {},
 ): { label: string; message: SlackMessage }[] {
   const kinds = SURFACE_KINDS.filter(
@@ -47,7 +51,8 @@ export function everyInternalSurface(
       // A notice of a decision or an outcome step needs the row it reports.
       (kind !== 'decision_notice' || rows.decision) &&
       (kind !== 'outcome_notice' || rows.step) &&
-      (kind !== 'outcome_report' || rows.report),
+      (kind !== 'outcome_report' || rows.report) &&
+      (kind !== 'question' || rows.question),
   );
   return kinds.flatMap((kind) =>
     [true, false].map((current) => ({

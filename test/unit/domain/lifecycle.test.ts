@@ -82,8 +82,9 @@ interface Situation {
   at: Date | undefined;
 }
 
+/** While the AE's question pauses the clock, the window does not run out. */
 const decisionPossible = ({ h, at }: Situation) =>
-  h.status === 'sent' && (at === undefined || at.getTime() < h.dueAt.getTime());
+  h.status === 'sent' && (h.pausedAt !== null || at === undefined || at.getTime() < h.dueAt.getTime());
 const stepPossible =
   (step: Outcome) =>
   ({ h }: Situation) =>
@@ -110,6 +111,22 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
   undo_outcome: { who: ['ae', 'admin'], when: ({ h }) => h.status === 'accepted' && h.outcome !== null },
   // The packet can be changed while the AE has not answered: by whoever wrote it, owns it, or an admin.
   edit: { who: ['author', 'owner', 'admin'], when: decisionPossible },
+  // Before deciding (issue 51): the AE asks the author one question (each AE one), and for more time once per
+  // handoff; the author answers while the AE still waits; the owner or an admin gives the time asked for, also after
+  // the window expired.
+  ask_question: {
+    who: ['ae'],
+    when: (s) => decisionPossible(s) && s.h.questionAssignment !== s.h.assignment,
+  },
+  answer_question: {
+    who: ['author'],
+    when: ({ h }) => h.status === 'sent' && h.questionOpen && h.questionAssignment === h.assignment,
+  },
+  ask_more_time: { who: ['ae'], when: (s) => decisionPossible(s) && s.h.moreTime === null },
+  grant_more_time: {
+    who: ['owner', 'admin'],
+    when: ({ h }) => ['sent', 'expired'].includes(h.status) && h.moreTime === 'asked',
+  },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {
@@ -119,11 +136,22 @@ function expected(persona: Persona, action: PersonAction, s: Situation): Verdict
   return rule.when(s) ? 'ok' : 'not_now';
 }
 
-/** Every status, and every outcome of an accepted deal. */
+/** What the AE asked before deciding: a question (open and pausing the clock, answered, another AE's), more time. */
+const ASKED: readonly Partial<HandoffRow>[] = [
+  { questionAssignment: 1, questionOpen: true, pausedAt: new Date(DUE.getTime() - 3_600_000) },
+  { questionAssignment: 1, questionOpen: false },
+  { assignment: 2, questionAssignment: 1, questionOpen: true },
+  { moreTime: 'asked', moreTimeDays: 2 },
+  { moreTime: 'granted', moreTimeDays: 2 },
+];
+
+/** Every status, every outcome of an accepted deal, and what the AE may have asked of a waiting or expired one. */
 const STATES: readonly HandoffRow[] = [
   ...HANDOFF_STATUSES.filter((s) => s !== 'accepted').map((s) => state(s)),
   state('accepted'),
   ...OUTCOMES.map((outcome) => state('accepted', outcome)),
+  ...ASKED.map((asked) => ({ ...state('sent'), ...asked })),
+  ...ASKED.filter((asked) => asked.moreTime).map((asked) => ({ ...state('expired'), ...asked })),
 ];
 /** Before the due time, exactly at it, after it, and unknown. */
 const TIMES: readonly (Date | undefined)[] = [
@@ -133,8 +161,10 @@ const TIMES: readonly (Date | undefined)[] = [
   undefined,
 ];
 const SITUATIONS: readonly Situation[] = STATES.flatMap((h) => TIMES.map((at) => ({ h, at })));
+const askedLabel = (h: HandoffRow) =>
+  `${h.questionAssignment ? `/asked in ${h.questionAssignment}${h.questionOpen ? ' (open)' : ''}${h.pausedAt ? ' paused' : ''}` : ''}${h.assignment > 1 ? `/assignment ${h.assignment}` : ''}${h.moreTime ? `/more time ${h.moreTime}` : ''}`;
 const label = ({ h, at }: Situation) =>
-  `${h.status}${h.outcome ? `/${h.outcome}` : ''} at ${at ? at.toISOString() : 'unknown time'}`;
+  `${h.status}${h.outcome ? `/${h.outcome}` : ''}${askedLabel(h)} at ${at ? at.toISOString() : 'unknown time'}`;
 
 describe('lifecycle', () => {
   it('lets only a sent handoff be decided', () => {
@@ -221,6 +251,8 @@ describe('check / can: who may act (README), for every action, state and person'
       'extend',
       'withdraw',
       'edit',
+      'ask_question',
+      'ask_more_time',
     ]);
   });
 });
@@ -230,6 +262,8 @@ describe('offerFor', () => {
     const offer = offerFor(v, h, at);
     return [
       ...(offer.decide ? (['accept', 'decline'] as const) : []),
+      ...offer.asks,
+      ...(offer.answer ? (['answer_question'] as const) : []),
       ...offer.owner,
       ...offer.outcomes,
       ...(offer.edit ? (['edit'] as const) : []),
@@ -240,10 +274,15 @@ describe('offerFor', () => {
   const ON_THEIR_OWN: readonly PersonAction[] = ['decline_report', 'undo_outcome'];
 
   it.each(PERSONAS)('$name: offers exactly what `can` allows, in every situation', ({ viewer: v }) => {
-    const actual = SITUATIONS.map((s) => `${label(s)}: ${offered(v, s).join(',')}`);
+    // The same actions, whichever order the buttons come in.
+    const actual = SITUATIONS.map((s) => `${label(s)}: ${offered(v, s).sort().join(',')}`);
     const allowed = SITUATIONS.map(
       (s) =>
-        `${label(s)}: ${PERSON_ACTIONS.filter((action) => !ON_THEIR_OWN.includes(action) && can(v, action, s.h, s.at)).join(',')}`,
+        `${label(s)}: ${PERSON_ACTIONS.filter(
+          (action) => !ON_THEIR_OWN.includes(action) && can(v, action, s.h, s.at),
+        )
+          .sort()
+          .join(',')}`,
     );
     expect(actual).toEqual(allowed);
     for (const s of SITUATIONS) {
@@ -263,6 +302,8 @@ describe('offerFor', () => {
     const before = new Date(DUE.getTime() - 1);
     expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), before)).toEqual({
       decide: true,
+      asks: ['ask_question', 'ask_more_time'],
+      answer: false,
       edit: false,
       owner: [],
       outcomes: [],
@@ -270,22 +311,19 @@ describe('offerFor', () => {
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('sent'), DUE)).toEqual(NO_OFFER);
     expect(offerFor(viewer('U0OWNER', INTERNAL), state('expired'))).toEqual({
-      decide: false,
-      edit: false,
+      ...NO_OFFER,
       owner: ['reassign', 'extend', 'withdraw'],
       outcomes: [],
       reports: [],
     });
     expect(offerFor(viewer('U0ADMIN', INTERNAL), state('declined'))).toEqual({
-      decide: false,
-      edit: false,
+      ...NO_OFFER,
       owner: ['reassign'],
       outcomes: [],
       reports: [],
     });
     expect(offerFor(viewer('U0AE', INTERNAL), state('accepted', 'meeting_held'))).toEqual({
-      decide: false,
-      edit: false,
+      ...NO_OFFER,
       owner: [],
       outcomes: ['opportunity_created', 'won', 'lost'],
       reports: [],
@@ -308,10 +346,10 @@ describe('the sweep’s times a state ends', () => {
     expect(Object.fromEntries(HANDOFF_STATUSES.map((status) => [status, sweepTimesEndedBy(status)]))).toEqual(
       {
         sent: {},
-        accepted: { nextReminderAt: null, nextEscalationAt: null },
-        declined: { nextReminderAt: null, nextEscalationAt: null },
-        expired: { nextReminderAt: null },
-        withdrawn: { nextReminderAt: null, nextEscalationAt: null },
+        accepted: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
+        declined: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
+        expired: { nextReminderAt: null, pausedAt: null, pauseEndsAt: null },
+        withdrawn: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
       },
     );
   });

@@ -261,6 +261,23 @@ describe('renderBlocks: real messages and App Home', () => {
         'data-value': '42',
         'aria-label': 'Decline, handoff #42, Northwind Logistics',
       },
+      // Before deciding (issue 51): a question to the author, and more time (after a confirm dialog).
+      {
+        class: 'bk-button',
+        type: 'button',
+        'data-action': 'button',
+        'data-block-id': 'handoff_decision',
+        'data-action-id': ACTION_ID.askQuestion,
+        'data-surface': 'message',
+        'data-value': '42',
+        'aria-label': 'Ask the author, handoff #42, Northwind Logistics',
+      },
+      expect.objectContaining({
+        'data-action-id': ACTION_ID.askMoreTime,
+        'data-value': '42',
+        'aria-label': 'Need more time, handoff #42, Northwind Logistics',
+        'data-confirm': expect.stringContaining('You can ask once for this handoff.'),
+      }),
     ]);
   });
 
@@ -344,7 +361,12 @@ describe('renderBlocks: real messages and App Home', () => {
     expect(selected.map((o) => o.attrs.value)).toEqual(['30d']);
 
     const decision = withAttr(blockHtml(html, 'home_decision_5'), 'data-action');
-    expect(decision.map((t) => t.attrs['data-action-id'])).toEqual([ACTION_ID.accept, ACTION_ID.decline]);
+    expect(decision.map((t) => t.attrs['data-action-id'])).toEqual([
+      ACTION_ID.accept,
+      ACTION_ID.decline,
+      ACTION_ID.askQuestion,
+      ACTION_ID.askMoreTime,
+    ]);
     expect(withAttr(blockHtml(html, 'outcomes_6'), 'data-action')).not.toHaveLength(0);
 
     expect(

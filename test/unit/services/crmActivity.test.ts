@@ -31,4 +31,15 @@ describe('activityFor', () => {
       `Status: expired: ${h.aeName} did not answer in time`,
     );
   });
+
+  it('writes more time given to the AE (issue 51) as a change of the deadline, with its days', () => {
+    const h = handoff();
+    const given = activityFor(
+      { ...expired({ days: 2 }), type: 'more_time_granted', toStatus: 'sent', actorUserId: 'U0OWNER' },
+      h,
+      'Meridian',
+    );
+    expect(given.subject).toBe(`Co-sell handoff #${h.id} more time given to ${h.aeName}`);
+    expect(given.lines).toContain('Extended by 2 business days');
+  });
 });

@@ -1,0 +1,86 @@
+import type { Outcome } from './outcomes.js';
+
+/**
+ * The lifecycle's vocabulary: a handoff's states, who someone is to it, how the touch log names events, and the part
+ * of a handoff the lifecycle table (domain/lifecycle.ts) reads. Its own file so that the table's groups of entries
+ * (domain/asks.ts: what the AE may do before deciding) can share it without importing each other.
+ */
+export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+
+export type Decision = 'accepted' | 'declined';
+
+/** Who someone is to a handoff. `app`: the app itself (the sweep). */
+export type Role = 'ae' | 'owner' | 'author' | 'admin' | 'app';
+
+/** More time the AE asked for before deciding, once per handoff: waiting for the owner, or given. */
+export const MORE_TIME_STATES = ['asked', 'granted'] as const;
+export type MoreTime = (typeof MORE_TIME_STATES)[number];
+
+/** The touch-log type each event is recorded as. */
+export type EventLogType =
+  | 'accepted'
+  | 'declined'
+  | 'reminded'
+  | 'expired'
+  | 'reassigned'
+  | 'extended'
+  | 'withdrawn'
+  | 'stall_nudged'
+  | 'edited'
+  | 'escalated'
+  | 'outcome_reported'
+  | 'outcome_report_declined'
+  | 'outcome_undone'
+  | 'question_asked'
+  | 'question_answered'
+  | 'clock_resumed'
+  | 'more_time_asked'
+  | 'more_time_granted'
+  | Outcome;
+
+/** The part of a handoff the table reads. */
+export interface LifecycleState {
+  status: HandoffStatus;
+  outcome: Outcome | null;
+  aeUserId: string;
+  aeTeamId: string;
+  ownerUserId: string;
+  authorUserId: string;
+  dueAt: Date;
+  /** Which AE this is for the handoff (1 for the first, +1 on each reassignment). */
+  assignment: number;
+  /** The assignment whose AE asked the author a question (one each), and whether it still waits for the answer. */
+  questionAssignment: number | null;
+  questionOpen: boolean;
+  /** The AE's clock is paused (an open question) since then; null: it runs. */
+  pausedAt: Date | null;
+  /** More time the AE asked for (once per handoff). */
+  moreTime: MoreTime | null;
+}
+
+export interface Transition {
+  /** States the event may start from (the SQL guard checks the same list, and the window's cycle). */
+  from: readonly HandoffStatus[];
+  /** The state it leads to; null: it stays (reminders, outcome steps). */
+  to: HandoffStatus | null;
+  /** Who may trigger it. */
+  by: readonly Role[];
+  /** A further condition on the handoff, beyond its state. `at`: now, when the caller knows it. */
+  guard?: (h: LifecycleState, at?: Date) => boolean;
+  /** How it is recorded in the touch log. */
+  logAs: EventLogType;
+  /** Whether the messages and App Homes showing the handoff change with it (a reminder changes none of them). */
+  visible: boolean;
+  /** False: queued reminders and nudges stay true after it (an edit still waits for the same answer). */
+  cancelsReminders?: boolean;
+  /** A state change the linked CRM record hears of (one Task or note each); reminders and edits are not. */
+  crm: boolean;
+}
+
+/**
+ * The window is open until its due time, whether or not the sweep has run yet; while the clock is paused (an open
+ * question) it does not run out.
+ */
+export const windowOpen = (h: LifecycleState, at?: Date) =>
+  h.pausedAt !== null || at === undefined || at.getTime() < h.dueAt.getTime();
