@@ -154,22 +154,21 @@ const stillAsked = (h: HandoffRow, q: QuestionRow) =>
 
 /** The AE's clock, as the question's readers read it: what the pause did, and where it stands. */
 function clockNote(h: HandoffRow, q: QuestionRow, reader: string | undefined): string | undefined {
-  const ae =
-    reader === h.aeUserId
-      ? 'Your clock'
-      : `${whose(h.aeUserId, reader).replace(/^./, (c) => c.toUpperCase())} clock`;
+  // "Your clock" to the AE; "<@AE>'s clock" to anyone else (a mention is never re-cased).
+  const ae = reader === h.aeUserId ? 'Your clock' : `${mention(h.aeUserId)}'s clock`;
+  const aeMid = reader === h.aeUserId ? 'your clock' : ae;
   const due = `*${deadlineFor(h, reader)}*`;
   if (h.status !== 'sent' || q.assignment !== h.assignment)
     return q.answeredAt ? undefined : 'No answer is needed now.';
   if (q.answeredAt)
     return q.pausedAt
-      ? `The answer started ${ae.toLowerCase()} again, the paused time added: answer due ${due}.`
+      ? `The answer started ${aeMid} again, the paused time added: answer due ${due}.`
       : `Answer due ${due}.`;
   const author = reader === h.authorUserId ? 'you answer' : `${mention(h.authorUserId)} answers`;
   if (h.pausedAt)
     return `${ae} is paused until ${author}, at most until *${slackDate(h.pauseEndsAt ?? h.dueAt, h.aeTimeZone)}*.`;
   if (q.pausedAt)
-    return `No answer came while the clock was paused: ${ae.toLowerCase()} runs again since ${slackDate(q.pauseEndedAt ?? h.updatedAt, h.aeTimeZone)}, answer due ${due}.${reader === h.authorUserId ? ' You can still answer.' : ''}`;
+    return `No answer came while the clock was paused: ${aeMid} runs again since ${slackDate(q.pauseEndedAt ?? h.updatedAt, h.aeTimeZone)}, answer due ${due}.${reader === h.authorUserId ? ' You can still answer.' : ''}`;
   return `${ae} keeps running: answer due ${due}.`;
 }
 
@@ -210,7 +209,7 @@ export function questionMessage(
     const by =
       q.answeredByUserId === reader
         ? '*Your answer*'
-        : `*${whose(q.answeredByUserId ?? h.authorUserId, reader).replace(/^./, (c) => c.toUpperCase())} answer*`;
+        : `*${mention(q.answeredByUserId ?? h.authorUserId)}'s answer*`;
     blocks.push(section(`${by} (${slackDate(q.answeredAt, h.aeTimeZone)}):\n${quote(q.answer)}`));
   }
   const note = clockNote(h, q, reader);

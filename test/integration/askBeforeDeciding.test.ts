@@ -214,6 +214,7 @@ describe('asking the author before deciding', () => {
     expect(shown(toAe)).toContain(`answer due *<!date^${Date.parse('2026-11-30T14:00:00Z') / 1000}^`);
     const toAuthor = dmOf(h, people.author.id).filter((m) => m.thread_ts === confirmation?.ts);
     expect(toAuthor).toHaveLength(2);
+    expect(shown(toAuthor[1])).toContain(`<@${people.ae.id}>'s clock runs again since`);
     expect(shown(toAuthor[1])).toContain('You can still answer.');
     // Answer moves to the newest message: the first one offers it no more.
     expect(buttonsOf(toAuthor[1])).toEqual([ACTION_ID.answerQuestion]);
