@@ -236,6 +236,32 @@ describe('asking the author before deciding', () => {
     expect(partnerCalls(h)).toEqual([]);
   });
 
+  it('tells an owner who is not the author, without Answer, and keeps their copy true', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    h.clock.set(THURSDAY_11);
+    const question = await askAuthor(h, handoff.id, 'Who signs?');
+    await quiet(h);
+    const copy = dmOf(h, people.owner.id).find((m) => shown(m).includes('asked <@'));
+    expect(copy?.text).toContain('Jordan Seller asked the author a question before deciding.');
+    expect(shown(copy)).toContain(
+      `<@${people.ae.id}> asked <@${people.author.id}> about handoff #${handoff.id}`,
+    );
+    expect(shown(copy)).toContain(
+      `<@${people.ae.id}>'s clock is paused until <@${people.author.id}> answers`,
+    );
+    expect(buttonsOf(copy)).toEqual([]);
+    // Olu's Home says where the handoff stands: with Jordan, paused.
+    expect(json((await openHome(h, people.owner.id)).args.view)).toContain('clock *paused* since');
+    h.clock.set(MONDAY_10);
+    await answerAE(h, question.id, 'The CFO.');
+    await quiet(h);
+    const now = reads(h, people.owner.id, copy?.ts);
+    expect(now).toContain(`*<@${people.author.id}>'s answer*`);
+    expect(now).toContain(`The answer started <@${people.ae.id}>'s clock again, the paused time added`);
+    expect(partnerCalls(h)).toEqual([]);
+  });
+
   it('with QUESTION_PAUSE_DAYS=0 the question goes to the author and the clock keeps running', async () => {
     const h = await start({ QUESTION_PAUSE_DAYS: '0' });
     const { handoff, dm } = await sendHandoff(h);
