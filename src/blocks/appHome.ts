@@ -10,7 +10,16 @@ import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { groupSection, headline, trendTable } from './metrics.js';
-import { aeDeadline, counted, mention, personFor, plain, slackDate, userText, withdrawnBy } from './mrkdwn.js';
+import {
+  aeDeadline,
+  counted,
+  mention,
+  personFor,
+  plain,
+  slackDate,
+  userText,
+  withdrawnBy,
+} from './mrkdwn.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
