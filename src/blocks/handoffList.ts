@@ -2,6 +2,7 @@ import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { readablePolicyName } from '../domain/escalation.js';
+import { stepDate } from '../domain/firstStep.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { dueOrPaused } from './asks.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
@@ -17,7 +18,7 @@ export function standing(h: HandoffRow): string {
     case 'accepted':
       return h.outcome
         ? `accepted by ${mention(h.aeUserId)}; ${OUTCOME_LABEL[h.outcome as Outcome].toLowerCase()}`
-        : `accepted by ${mention(h.aeUserId)}`;
+        : `accepted by ${mention(h.aeUserId)}${h.firstStep && h.firstStepDue ? `; next: ${userText(h.firstStep, 150)} by ${stepDate(h.firstStepDue)}` : ''}`;
     case 'declined':
       return `declined by ${mention(h.aeUserId)}`;
     case 'expired':
@@ -191,7 +192,8 @@ export function historyLine(e: HandoffEventRow): string {
       case 'reminded':
         return `Reminder ${typeof detail.reminder === 'number' ? `${detail.reminder} ` : ''}sent to ${mention(e.aeUserId)}`;
       case 'accepted':
-        return `Accepted by ${mention(e.aeUserId)}`;
+        // With the first step the AE committed to (issue 51), as the partner was told it.
+        return `Accepted by ${mention(e.aeUserId)}${typeof detail.firstStep === 'string' && typeof detail.firstStepDue === 'string' ? `, first step: ${userText(detail.firstStep, 150)} by ${stepDate(detail.firstStepDue)}` : ''}`;
       case 'declined': {
         const code = detail.reasonCode;
         return `Declined by ${mention(e.aeUserId)}${isDeclineReason(code) ? `: ${DECLINE_REASONS[code].label}` : ''}`;

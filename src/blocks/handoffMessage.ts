@@ -20,7 +20,7 @@ import {
   userText,
   withdrawnBy,
 } from './mrkdwn.js';
-import { outcomeButtons, outcomeLine } from './outcomes.js';
+import { estimatedValueLine, outcomeButtons, outcomeLine } from './outcomes.js';
 import { button, context, notifyText, pt } from './parts.js';
 
 const SECTION_MAX = 3000;
@@ -66,7 +66,16 @@ function outcomeBlocks(h: HandoffRow, offer: Offer): KnownBlock[] {
   if (h.status !== 'accepted') return [];
   const buttons = outcomeButtons(h, offer.outcomes);
   return [
-    { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: outcomeLine(h) }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: [outcomeLine(h), estimatedValueLine(h)].filter(Boolean).join(' '),
+        },
+      ],
+    },
     ...(buttons ? [buttons] : []),
   ];
 }

@@ -5,6 +5,8 @@ import { FIELD_NAMES, fieldRecord, PACKET_FIELDS } from '../domain/packet.js';
 export const CALLBACK_ID = {
   packet: 'handoff_packet',
   decline: 'handoff_decline',
+  /** Accept with a commitment: the first step, its date, an estimated value (issue 51). */
+  accept: 'handoff_accept_modal',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
   review: 'handoff_review',
@@ -90,6 +92,12 @@ export const ON_PRIORITY_LIST_OPTION = PACKET_FIELDS.onPriorityList.form.option;
  */
 export const PACKET_FORM_BLOCK_ID = {
   confirmations: 'packet_confirmations',
+} as const;
+
+export const ACCEPT_BLOCK_ID = {
+  step: 'accept_first_step',
+  due: 'accept_first_step_due',
+  value: 'accept_estimated_value',
 } as const;
 
 export const DECLINE_BLOCK_ID = {

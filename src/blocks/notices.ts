@@ -4,6 +4,7 @@ import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { windowDaysText } from './handoffMessage.js';
 import type { SlackMessage } from './message.js';
 import { aeDeadline, channelLink, dateInZone, mention, slackDate, userText } from './mrkdwn.js';
+import { firstStepLine } from './outcomes.js';
 import { context, handoffTitle, notifyText, section } from './parts.js';
 
 /** The outbox's reason for a partner update waiting on a channel the directory holds (see partners/channelGuard). */
@@ -85,7 +86,7 @@ export function decisionNotice(
       text: notifyText(h, 'accepted.'),
       blocks: [
         section(
-          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.`,
+          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.${h.firstStep ? `\n${firstStepLine(h)}` : ''}`,
         ),
         context(`Decided ${when}. ${partnerLine(h, post, '')}`),
       ],

@@ -1,5 +1,6 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow, OutcomeRow } from '../db/schema.js';
+import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -74,8 +75,23 @@ export function reportButtons(h: HandoffRow, steps: readonly Outcome[]): Actions
 }
 
 export function outcomeLine(h: HandoffRow): string {
-  return h.outcome ? `Latest outcome: *${OUTCOME_LABEL[h.outcome]}*.` : 'No outcome recorded yet.';
+  if (h.outcome) return `Latest outcome: *${OUTCOME_LABEL[h.outcome]}*.`;
+  const step = firstStepLine(h);
+  return step ? `${step} No outcome recorded yet.` : 'No outcome recorded yet.';
 }
+
+/**
+ * The first step the AE committed to when accepting (issue 51), as everyone reads it, the partner included:
+ * "Next: *Intro call with Dana Whitfield* by Tue 2 Dec." Empty without one (accepted before it was asked).
+ */
+export function firstStepLine(h: Pick<HandoffRow, 'firstStep' | 'firstStepDue'>): string {
+  if (!h.firstStep || !h.firstStepDue) return '';
+  return `Next: *${userText(h.firstStep, FIRST_STEP_MAX)}* by ${stepDate(h.firstStepDue)}.`;
+}
+
+/** The estimated value the AE gave when accepting, for internal readers only ("" without one). */
+export const estimatedValueLine = (h: Pick<HandoffRow, 'estimatedValue'>): string =>
+  h.estimatedValue === null ? '' : `Estimated value: ${h.estimatedValue.toLocaleString('en-US')} (internal).`;
 
 interface OutcomeMetadata {
   handoffId: number;

@@ -1,3 +1,4 @@
+import { stepDate } from '../domain/firstStep.js';
 import type { PartnerSafeUpdate, PartnerStage } from '../domain/partnerSafe.js';
 import type { SlackMessage } from './message.js';
 import { userText } from './mrkdwn.js';
@@ -23,11 +24,12 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   // Only set in the stages after an acceptance; "our team" otherwise, never a name.
   const ae = update.aeName === null ? 'our team' : userText(update.aeName, 120);
   const reason = userText(update.reasonWording ?? '', 300);
+  const next = update.nextStep ? ` ${nextStepLine(update.nextStep)}.` : '';
   const text = {
     considering: `:hourglass_flowing_sand: *${account}*: with our team. We will update you here.`,
     accepted: update.afterDecline
-      ? `:white_check_mark: *${account}*: taken forward after all. ${ae} is taking it forward with ${contact}.`
-      : `:white_check_mark: *${account}*: accepted. ${ae} is taking it forward with ${contact}.`,
+      ? `:white_check_mark: *${account}*: taken forward after all. ${ae} is taking it forward with ${contact}.${next}`
+      : `:white_check_mark: *${account}*: accepted. ${ae} is taking it forward with ${contact}.${next}`,
     declined: `*${account}*: not taken forward for now. ${reason} Thank you, ${contact}, for bringing it.`,
     withdrawn: `*${account}*: we have closed this handoff for now. Thank you, ${contact}; we will be in touch if that changes.`,
     meeting_held: `:handshake: *${account}*: ${ae} met the customer. Thank you, ${contact}, for the introduction.`,
@@ -37,6 +39,10 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   }[update.event];
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', verbatim: true, text } }] };
 }
+
+/** Our AE's first step, as the partner reads it: "Next: Intro call with Dana Whitfield by Tue 2 Dec". */
+export const nextStepLine = (step: { text: string; due: string }) =>
+  `*Next:* ${userText(step.text, 150)} by ${stepDate(step.due)}`;
 
 /** Stages whose parent can show the partner's next move (the deal taken up, not closed): the view decides whether. */
 const SHOWS_NEXT_MOVE: ReadonlySet<PartnerSafeUpdate['event']> = new Set([
@@ -57,6 +63,7 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
     status,
   ];
+  if (update.nextStep) lines.push(nextStepLine(update.nextStep));
   // The view says whether the move is still ahead and true (after a step too: domain/partnerView.ts).
   if (update.partnerNextMove && SHOWS_NEXT_MOVE.has(update.event)) {
     lines.push(

@@ -76,6 +76,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     expireIfDue: p.sweeper.expireIfDue,
     firstStallNudge: (handoff, at) => p.outcomes.nextNudge(handoff, null, at),
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
+    firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
     lifecycle: s.lifecycle,
     adminUserIds: config.adminUserIds,
   });

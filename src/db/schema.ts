@@ -319,6 +319,14 @@ export const handoffs = sqliteTable(
     /** More time the AE asked for, once per handoff: waiting for the owner, or given; and how many business days. */
     moreTime: text('more_time', { enum: MORE_TIME_STATES }),
     moreTimeDays: integer('more_time_days'),
+    /**
+     * After the Accept (issue 51): the first step the AE committed to, in the partner's words (the partner reads it),
+     * its date (YYYY-MM-DD in the AE's calendar), and the deal's estimated value (internal, whole units). Null on a
+     * handoff accepted before the commitment existed, and until an accept.
+     */
+    firstStep: text('first_step'),
+    firstStepDue: text('first_step_due'),
+    estimatedValue: integer('estimated_value'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -45,6 +45,12 @@ export interface PartnerSafeUpdate {
   reasonWording?: string;
   /** Accepted after the partner was told it was not taken forward: the thread says so. */
   afterDecline?: boolean;
+  /**
+   * The first step our AE committed to when accepting, in the words they wrote for the partner (checked as the
+   * packet's partner-read fields are), and its date (YYYY-MM-DD): only while it is the deal's next step. Never the
+   * estimated value that was given with it.
+   */
+  nextStep?: { text: string; due: string };
 }
 
 interface HandoffForPartner {

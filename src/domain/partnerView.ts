@@ -51,6 +51,9 @@ export interface PartnerHandoff {
   partnerNextMoveConfirmed?: string | null;
   /** The AE's zone: the day an outcome was recorded on, against the move's "by" date. */
   aeTimeZone?: string;
+  /** The first step the AE committed to when accepting, and its date (issue 51): the partner reads it. */
+  firstStep?: string | null;
+  firstStepDue?: string | null;
 }
 
 export interface PartnerHistory {
@@ -281,6 +284,9 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
     view.partnerNextMoveDate = null;
   }
   if (state.afterDecline) view.afterDecline = true;
+  // The AE's first step, while it is the deal's next step: accepted by the AE named now, no outcome after it.
+  if (state.stage === 'accepted' && state.acceptedNow && h.firstStep && h.firstStepDue)
+    view.nextStep = { text: h.firstStep, due: h.firstStepDue };
   return view;
 }
 

@@ -118,11 +118,19 @@ const AUDIT: readonly Column[] = [
 /** Before deciding (issue 51), after the audit so every earlier column keeps its place: the AEs' questions asked. */
 const ASKED: readonly Column[] = [{ name: 'questions', value: (r) => r.questions }];
 
+/** After the Accept (issue 51), after the questions: the first step the AE committed to, its date, the value. */
+const COMMITTED: readonly Column[] = [
+  { name: 'first_step', value: (r) => safeCell(r.firstStep) },
+  { name: 'first_step_due', value: (r) => r.firstStepDue ?? '' },
+  { name: 'estimated_value', value: (r) => r.estimatedValue ?? '' },
+];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
   ...AUDIT,
   ...ASKED,
+  ...COMMITTED,
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

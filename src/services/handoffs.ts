@@ -11,7 +11,9 @@ import {
 } from '../db/repositories/handoffs.js';
 import { questionOf } from '../db/repositories/questions.js';
 import { isInternalActor } from '../domain/actor.js';
+import { isoDateIn } from '../domain/businessDays.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
+import { checkFirstStep, type FirstStep, type FirstStepField } from '../domain/firstStep.js';
 import { check } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { heldBackNotice } from '../partners/heldBack.js';
@@ -30,6 +32,8 @@ export interface HandoffServiceDeps {
   firstStallNudge: (ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>, acceptedAt: Date) => Date | null;
   /** Business hours between two moments in an AE's calendar (their zone and own holidays): time to decision. */
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
+  /** The first step's default date (FIRST_STEP_BUSINESS_DAYS business days from now, in the AE's calendar). */
+  firstStepDue: (at: Date, ae: { id: string; timeZone: string }) => Date;
   lifecycle: Lifecycle;
   adminUserIds: readonly string[];
 }
@@ -47,6 +51,23 @@ export type DecisionResult =
   | Exclude<DecisionCheck, { kind: 'open' }>
   | { kind: 'recorded'; handoff: HandoffRow };
 
+/** Accept with a commitment: the decision's results, or the first step's problems (the modal shows them inline). */
+export type AcceptResult =
+  | DecisionResult
+  | { kind: 'invalid_step'; errors: Partial<Record<FirstStepField, string>> };
+
+/** The first step as the accept modal sent it, unchecked. */
+export interface FirstStepInput {
+  text: string;
+  due: string | null | undefined;
+  estimatedValue: string | null | undefined;
+}
+
+/** The accept modal may open: the handoff, and the first step's default date (YYYY-MM-DD, the AE's calendar). */
+export type AcceptForm =
+  | Exclude<DecisionCheck, { kind: 'open' }>
+  | { kind: 'open'; handoff: HandoffRow; due: string };
+
 export type DecisionRequest = RequestContext & {
   handoffId: number;
   /** The packet version the AE's buttons were shown with (0: never edited); undefined: not checked. */
@@ -60,6 +81,20 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       req: RequestContext & { handoffId: number; shownEditCount?: number },
     ): Promise<DecisionCheck> => checkDecision(deps, req),
     decide: (req: DecisionRequest): Promise<DecisionResult> => decide(deps, req),
+    /** Accept: what its modal opens with (or why it cannot). */
+    acceptForm: async (
+      req: RequestContext & { handoffId: number; shownEditCount?: number },
+    ): Promise<AcceptForm> => {
+      const checked = await checkDecision(deps, req);
+      if (checked.kind !== 'open') return checked;
+      const h = checked.handoff;
+      const due = deps.firstStepDue(deps.clock.now(), { id: h.aeUserId, timeZone: h.aeTimeZone });
+      return { ...checked, due: isoDateIn(due, h.aeTimeZone) };
+    },
+    /** Accept with the first step the AE committed to (issue 51 item 1), checked first. */
+    acceptWithStep: (
+      req: RequestContext & { handoffId: number; shownEditCount?: number; step: FirstStepInput },
+    ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step),
   };
 }
 
@@ -104,12 +139,29 @@ async function checkOn<S extends DecisionSubject>(
  * Records the AE's accept or decline exactly once, with every message it owes queued in the same transaction.
  * A second click, a double submit or a race between two clicks gets `closed` and changes nothing.
  */
-async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<DecisionResult> {
+async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<DecisionResult>;
+async function decide(
+  deps: HandoffServiceDeps,
+  req: DecisionRequest,
+  stepInput: FirstStepInput,
+): Promise<AcceptResult>;
+async function decide(
+  deps: HandoffServiceDeps,
+  req: DecisionRequest,
+  stepInput?: FirstStepInput,
+): Promise<AcceptResult> {
   const checked = await checkOn(deps, req, findDecisionSubject);
   if (checked.kind !== 'open') {
     if (checked.kind !== 'closed')
       deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
     return checked;
+  }
+  // The first step, checked in the AE's calendar (today there is the earliest date).
+  let firstStep: FirstStep | undefined;
+  if (stepInput) {
+    const stepChecked = checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone));
+    if (!stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
+    firstStep = stepChecked.step;
   }
   const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
   if (req.decision === 'declined' && !isDeclineReason(reasonCode)) throw new Error('invalid decline reason');
@@ -148,6 +200,7 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
         ...(req.shownEditCount === undefined ? {} : { editCount: req.shownEditCount }),
         // The nudge depends on the AE's calendar only, which a decision does not change.
         ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
+        ...(firstStep ? { firstStep } : {}),
       });
       // The guard includes the packet version: an edit that committed after `checkDecision` wins here too. Told
       // apart from a closed window only when nothing was recorded (a row no longer in the guard's state and window
@@ -161,9 +214,14 @@ async function decide(deps: HandoffServiceDeps, req: DecisionRequest): Promise<D
       return decided?.handoff;
     },
     businessHours: hours,
+    // The first step is in the touch log too (its text and date; the estimated value is the handoff's, internal).
     detail:
-      reasonCode || paused > 0
-        ? { ...(reasonCode ? { reasonCode } : {}), ...(paused > 0 ? { pausedHours: paused } : {}) }
+      reasonCode || paused > 0 || firstStep
+        ? {
+            ...(reasonCode ? { reasonCode } : {}),
+            ...(paused > 0 ? { pausedHours: paused } : {}),
+            ...(firstStep ? { firstStep: firstStep.text, firstStepDue: firstStep.due } : {}),
+          }
         : null,
     // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
     owes: async (tx, after) => {

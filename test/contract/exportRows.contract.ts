@@ -123,6 +123,10 @@ export function exportRowsContract(engine: Engine): void {
         aeUserId: 'U0AE2',
         aeName: 'Sam Closer',
         ownerUserId: 'U0OWNER',
+        // Accepted with a commitment (issue 51): its first step, date and estimated value.
+        firstStep: 'Intro call with Dana Whitfield',
+        firstStepDue: '2026-12-02',
+        estimatedValue: 48_000,
       });
       await write({
         events: [
@@ -207,6 +211,9 @@ export function exportRowsContract(engine: Engine): void {
           },
         ],
         questions: 1,
+        firstStep: 'Intro call with Dana Whitfield',
+        firstStepDue: '2026-12-02',
+        estimatedValue: 48_000,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });

@@ -1,6 +1,7 @@
 import { afterEach, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
+import { acceptHandoff } from './acceptFlow.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, startHarness, waitFor } from './harness.js';
 import { type OpenedModal, type SlackUser, submit } from './ownerFlow.js';
@@ -58,8 +59,9 @@ export async function click(
   return responseUrl;
 }
 
+/** Accepts as `user`: Accept, then the accept modal submitted with its defaults (issue 51: a first step and date). */
 export async function accept(h: Harness, handoffId: number, user: SlackUser = aeSlackUser) {
-  await click(h, ACTION_ID.accept, handoffId, user);
+  await acceptHandoff(h, { handoffId, user });
 }
 export const aeSlackUser: SlackUser = { id: people.ae.id, team_id: TEAM };
 

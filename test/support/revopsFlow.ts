@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { acceptHandoff } from './acceptFlow.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, SIGNING_SECRET, waitFor } from './harness.js';
 import { appHomeOpened, blockAction, declineSubmission } from './payloads.js';
@@ -167,19 +168,17 @@ export function homePeriodSelect(
 
 const aeUser = { id: people.ae.id, team_id: TEAM };
 
-/** The AE clicks Accept in the DM the app sent them. */
+/** The AE clicks Accept in the DM the app sent them, and submits the accept modal with its defaults. */
 export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage) {
-  const response = await h.interact(
-    blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(handoff.id),
+  expect(
+    await acceptHandoff(h, {
+      handoffId: handoff.id,
       user: aeUser,
       channelId: dm.channel,
       messageTs: dm.ts,
       responseUrl: h.slack.responseUrl({ channel: dm.channel, ts: dm.ts }),
     }),
-  );
-  expect(response.status).toBe(200);
+  ).toEqual({});
 }
 
 /** The AE clicks Decline in the DM, then submits the reason modal. */

@@ -48,6 +48,10 @@ export interface ExportRow {
   expiries: ExpiryRecord[];
   /** Questions its AEs asked the author before deciding (one per AE). */
   questions: number;
+  /** After the Accept (issue 51): the first step its AE committed to, its date, the estimated value (internal). */
+  firstStep: string | null;
+  firstStepDue: string | null;
+  estimatedValue: number | null;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -144,6 +148,9 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
     ),
     reminders: eventCount('reminded'),
     questions: eventCount('question_asked'),
+    firstStep: handoffs.firstStep,
+    firstStepDue: handoffs.firstStepDue,
+    estimatedValue: handoffs.estimatedValue,
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,

@@ -108,6 +108,8 @@ export interface DecisionInput {
   cycle: number;
   /** For an accept: the deal's first stall nudge (the acceptance is its first activity). */
   nextStallNudgeAt?: Date | null;
+  /** For an accept: the first step the AE committed to (issue 51); absent: none asked (nulls stored). */
+  firstStep?: { text: string; due: string; estimatedValue: number | null };
   /** The packet version the AE answered (undefined: not checked): an edit since then leaves the decision unrecorded. */
   editCount?: number;
 }
@@ -153,6 +155,9 @@ const decideQuery = (accepted: boolean) =>
               lastActivityAt: setTo<Date>('at'),
               nextStallNudgeAt: timeOrNull(exec, 'nextStallNudgeAt'),
               stallNudgedAt: null,
+              firstStep: setTo<string | null>('firstStep'),
+              firstStepDue: setTo<string | null>('firstStepDue'),
+              estimatedValue: setTo<number | null>('estimatedValue'),
             }
           : {}),
       })
@@ -197,7 +202,14 @@ export async function recordDecision(exec: Tx, input: DecisionInput): Promise<Re
     at: input.at,
     cycle: input.cycle,
     editCount: input.editCount ?? null,
-    ...(accepted ? { nextStallNudgeAt: timeOrNullValue(exec, input.nextStallNudgeAt) } : {}),
+    ...(accepted
+      ? {
+          nextStallNudgeAt: timeOrNullValue(exec, input.nextStallNudgeAt),
+          firstStep: input.firstStep?.text ?? null,
+          firstStepDue: input.firstStep?.due ?? null,
+          estimatedValue: input.firstStep?.estimatedValue ?? null,
+        }
+      : {}),
   });
   if (!updated) return undefined;
   const decision = await insertDecisionQuery.first(exec, {

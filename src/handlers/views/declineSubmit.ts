@@ -8,7 +8,12 @@ import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';
 import { markSaved } from '../saved.js';
 
-function metadataFrom(privateMetadata: string): { handoffId: number; fromHome: boolean; editCount: number } {
+/** The decision modals' metadata (decline, accept): the handoff, where it was opened, the packet version. */
+export function decisionMetadataFrom(privateMetadata: string): {
+  handoffId: number;
+  fromHome: boolean;
+  editCount: number;
+} {
   try {
     const parsed = JSON.parse(privateMetadata) as {
       handoffId?: unknown;
@@ -49,7 +54,7 @@ export function declineSubmit(deps: HandlerDeps) {
       });
       return;
     }
-    const metadata = metadataFrom(view.private_metadata);
+    const metadata = decisionMetadataFrom(view.private_metadata);
     const result = await deps.handoffs.decide({
       ...requestContext(body, deps),
       handoffId: metadata.handoffId,

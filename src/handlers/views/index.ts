@@ -2,6 +2,7 @@ import { CALLBACK_ID } from '../../blocks/ids.js';
 import { nextMoveSubmit } from '../actions/heldBack.js';
 import type { HandlerDeps } from '../deps.js';
 import type { ViewListener } from '../routes.js';
+import { acceptSubmit } from './acceptSubmit.js';
 import { answerSubmit, questionSubmit } from './askSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
@@ -18,6 +19,7 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     packet: packetSubmit(deps),
     review: reviewSubmit(deps),
     decline: declineSubmit(deps),
+    accept: acceptSubmit(deps),
     reassign: reassignSubmit(deps),
     extend: extendSubmit(deps),
     opportunity: opportunitySubmit(deps),

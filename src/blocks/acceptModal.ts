@@ -1,0 +1,73 @@
+import type { ModalView } from '@slack/types';
+import type { HandoffRow } from '../db/schema.js';
+import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
+import type { DeclineMetadata } from './declineModal.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from './ids.js';
+import { plain, userText } from './mrkdwn.js';
+
+/** What the accept modal carries: the handoff, where it was opened, and the packet version the AE read. */
+export type AcceptMetadata = DeclineMetadata;
+
+/**
+ * Accept with a commitment (issue 51 item 1): one small modal, its defaults ready so that accepting is one more
+ * click: the first step (the partner reads it word for word), its date (`due`: FIRST_STEP_BUSINESS_DAYS business days
+ * in the AE's calendar), and an optional estimated value that stays internal.
+ */
+export function acceptModal(h: HandoffRow, due: string, opts: { fromHome?: boolean } = {}): ModalView {
+  const metadata: AcceptMetadata = {
+    handoffId: h.id,
+    ...(opts.fromHome ? { fromHome: true } : {}),
+    ...(h.editCount > 0 ? { editCount: h.editCount } : {}),
+  };
+  const step = defaultFirstStep(h.partnerContactName);
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.accept,
+    private_metadata: JSON.stringify(metadata),
+    title: { type: 'plain_text', text: 'Accept handoff' },
+    submit: { type: 'plain_text', text: 'Accept' },
+    close: { type: 'plain_text', text: 'Back' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: `Accepting *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). Your first step and its date go to the partner with your accept, word for word: “Next: ${userText(step, FIRST_STEP_MAX)} by ${stepDate(due)}”. The owner and the author read it too.`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: ACCEPT_BLOCK_ID.step,
+        label: { type: 'plain_text', text: 'First step (the partner reads it)' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_ID.value,
+          max_length: FIRST_STEP_MAX,
+          initial_value: plain(step, FIRST_STEP_MAX),
+          placeholder: { type: 'plain_text', text: 'Intro call with Dana and their CFO' },
+        },
+      },
+      {
+        type: 'input',
+        block_id: ACCEPT_BLOCK_ID.due,
+        label: { type: 'plain_text', text: 'By' },
+        element: { type: 'datepicker', action_id: ACTION_ID.value, initial_date: due },
+      },
+      {
+        type: 'input',
+        block_id: ACCEPT_BLOCK_ID.value,
+        optional: true,
+        label: { type: 'plain_text', text: 'Estimated value (internal)' },
+        hint: { type: 'plain_text', text: 'Whole units of your currency. Never shown to the partner.' },
+        element: {
+          type: 'number_input',
+          action_id: ACTION_ID.value,
+          is_decimal_allowed: false,
+          min_value: '0',
+          max_value: String(ESTIMATED_VALUE_MAX),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,78 @@
+import { DateTime } from 'luxon';
+import { internalWords } from './internalText.js';
+import { partnerFiller } from './partnerFiller.js';
+
+/**
+ * Accept with a commitment (issue 51 item 1): the AE's first step, its date and an estimated value, asked when they
+ * accept. The partner reads the step word for word ("Next: intro call with Dana by Tue 2 Dec"), so it passes the same
+ * checks as the packet's partner-read fields: no filler, no words that read as internal. The value stays internal.
+ */
+
+/** The step is one line the partner reads: short enough to read at a glance. */
+export const FIRST_STEP_MAX = 150;
+/** A step further ahead than this is not a first step: it would leave the deal idle for a quarter. */
+export const FIRST_STEP_MAX_DAYS_AHEAD = 90;
+/** The estimated value: whole units of the company's currency, up to a billion. */
+export const ESTIMATED_VALUE_MAX = 1_000_000_000;
+
+/** The step offered when the AE opens the modal: one more click when it fits. */
+export const defaultFirstStep = (partnerContactName: string) =>
+  `Intro call with ${partnerContactName.trim() || 'the partner'}`;
+
+export interface FirstStep {
+  text: string;
+  /** YYYY-MM-DD in the AE's calendar. */
+  due: string;
+  /** Internal: whole units, or null when not given. */
+  estimatedValue: number | null;
+}
+
+export type FirstStepField = 'text' | 'due' | 'estimatedValue';
+
+/** The step as typed, or each field's problem as the modal shows it inline. */
+export type FirstStepCheck =
+  | { ok: true; step: FirstStep }
+  | { ok: false; errors: Partial<Record<FirstStepField, string>> };
+
+/**
+ * Checks the modal's three inputs. `today`: the AE's date now (YYYY-MM-DD, their calendar): the step may be today, not
+ * before, and at most FIRST_STEP_MAX_DAYS_AHEAD days after.
+ */
+export function checkFirstStep(
+  input: { text: string; due: string | null | undefined; estimatedValue: string | null | undefined },
+  today: string,
+): FirstStepCheck {
+  const errors: Partial<Record<FirstStepField, string>> = {};
+  const text = input.text.replace(/\s+/g, ' ').trim();
+  if (!text) errors.text = 'Say what the first step is, like “Intro call with Dana and their CFO”.';
+  else if (text.length > FIRST_STEP_MAX) errors.text = `Keep the step under ${FIRST_STEP_MAX} characters.`;
+  else {
+    const filler = partnerFiller('partnerNextMove', text);
+    const internal = internalWords(text);
+    if (filler) errors.text = filler;
+    else if (internal.length > 0)
+      errors.text = `The partner reads this word for word, and “${internal.join('”, “')}” reads as internal. Say the step as the partner may read it; keep the rest for the CRM.`;
+  }
+  const due = input.due ?? '';
+  const dueDay = DateTime.fromISO(due, { zone: 'UTC' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || !dueDay.isValid) errors.due = 'Pick the date of the first step.';
+  else if (due < today) errors.due = 'Pick today or a later date.';
+  else if (dueDay.diff(DateTime.fromISO(today, { zone: 'UTC' }), 'days').days > FIRST_STEP_MAX_DAYS_AHEAD)
+    errors.due = `Pick a date within ${FIRST_STEP_MAX_DAYS_AHEAD} days: a first step further out leaves the deal idle.`;
+  const rawValue = (input.estimatedValue ?? '').trim();
+  const value = rawValue === '' ? null : Number(rawValue);
+  if (value !== null && (!Number.isInteger(value) || value < 0 || value > ESTIMATED_VALUE_MAX))
+    errors.estimatedValue = 'Give a whole number, like 48000, or leave it empty.';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, step: { text, due, estimatedValue: value } };
+}
+
+/** A step's date as people read it: "Tue 2 Dec" (never more than FIRST_STEP_MAX_DAYS_AHEAD away: no year needed). */
+export function stepDate(due: string): string {
+  const day = DateTime.fromISO(due, { zone: 'UTC' });
+  return day.isValid ? day.toFormat('ccc d LLL', { locale: 'en-GB' }) : due;
+}
+
+/** The step in one line, for everyone who reads it (the partner included): "intro call with Dana by Tue 2 Dec". */
+export const stepLine = (step: { firstStep: string; firstStepDue: string }) =>
+  `${step.firstStep} by ${stepDate(step.firstStepDue)}`;

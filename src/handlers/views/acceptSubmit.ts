@@ -1,0 +1,66 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { refusalPlain } from '../../blocks/ephemerals.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../blocks/ids.js';
+import { SAVED } from '../../blocks/savedNotes.js';
+import type { FirstStepField } from '../../domain/firstStep.js';
+import { requestContext } from '../context.js';
+import type { HandlerDeps } from '../deps.js';
+import { publishHome } from '../homeTab.js';
+import { markSaved } from '../saved.js';
+import { decisionMetadataFrom } from './declineSubmit.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** Each field of the first step, by the block that asks it. */
+const BLOCK_OF: Record<FirstStepField, string> = {
+  text: ACCEPT_BLOCK_ID.step,
+  due: ACCEPT_BLOCK_ID.due,
+  estimatedValue: ACCEPT_BLOCK_ID.value,
+};
+
+/** A string the modal sent in a block's input (text, a date, a number), or nothing (a hand-made payload). */
+function typed(view: Args['view'], block: string): string | undefined {
+  const input = view.state.values[block]?.[ACTION_ID.value] as
+    | { value?: unknown; selected_date?: unknown }
+    | undefined;
+  const value = input?.selected_date ?? input?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Submitting the accept modal: the first step is checked (inline errors, the modal stays open with what was typed),
+ * then the accept is recorded before the ack, with everything it owes, exactly as a decision always was.
+ */
+export function acceptSubmit(deps: HandlerDeps) {
+  return async ({ ack, body, view, client, context, logger }: Args) => {
+    const metadata = decisionMetadataFrom(view.private_metadata);
+    const result = await deps.handoffs.acceptWithStep({
+      ...requestContext(body, deps),
+      handoffId: metadata.handoffId,
+      shownEditCount: metadata.editCount,
+      step: {
+        text: typed(view, ACCEPT_BLOCK_ID.step) ?? '',
+        due: typed(view, ACCEPT_BLOCK_ID.due),
+        estimatedValue: typed(view, ACCEPT_BLOCK_ID.value),
+      },
+    });
+    if (result.kind === 'invalid_step') {
+      const errors = Object.fromEntries(
+        Object.entries(result.errors).map(([field, message]) => [BLOCK_OF[field as FirstStepField], message]),
+      );
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    markSaved(context, SAVED.accept(result));
+    if (result.kind !== 'recorded') {
+      await ack({ response_action: 'errors', errors: { [ACCEPT_BLOCK_ID.step]: refusalPlain(result) } });
+      return;
+    }
+    await ack();
+    if (metadata.fromHome) {
+      await publishHome(deps, { client, logger }, body.user.id).catch((error: unknown) =>
+        logger.warn(`views.publish after an accept failed: ${String(error)}`),
+      );
+    }
+  };
+}

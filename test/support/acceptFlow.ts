@@ -1,0 +1,109 @@
+import { expect } from 'vitest';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { type Harness, waitFor } from './harness.js';
+import type { OpenedModal, SlackUser } from './ownerFlow.js';
+import { blockAction, viewSubmission } from './payloads.js';
+import { people, TEAM } from './people.js';
+
+/**
+ * Accept with a commitment (issue 51 item 1), as the AE does it: Accept opens a modal with the first step, its date
+ * and an estimated value, its defaults ready; submitting it records the accept.
+ */
+
+/** What the AE changes in the accept modal before submitting (each left out keeps the modal's default). */
+export interface StepTyped {
+  text?: string;
+  /** YYYY-MM-DD (the datepicker's value); null: none picked. */
+  due?: string | null;
+  /** As typed in the number input ('' or absent: none). */
+  estimatedValue?: string;
+}
+
+/** The accept modal's inputs as Slack sends them on submit: the modal's defaults, then what the AE typed. */
+export function acceptValues(modal: OpenedModal, typed: StepTyped = {}): Record<string, unknown> {
+  const element = (block: string) => modal.blocks.find((b) => b.block_id === block)?.element ?? {};
+  const text = typed.text ?? String(element(ACCEPT_BLOCK_ID.step).initial_value ?? '');
+  const due = typed.due === undefined ? String(element(ACCEPT_BLOCK_ID.due).initial_date ?? '') : typed.due;
+  return {
+    [ACCEPT_BLOCK_ID.step]: { [ACTION_ID.value]: { type: 'plain_text_input', value: text } },
+    [ACCEPT_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: due } },
+    [ACCEPT_BLOCK_ID.value]: {
+      [ACTION_ID.value]: { type: 'number_input', value: typed.estimatedValue ? typed.estimatedValue : null },
+    },
+  };
+}
+
+export interface AcceptClick {
+  handoffId: number;
+  user?: SlackUser;
+  channelId?: string;
+  messageTs?: string;
+  responseUrl?: string;
+  teamId?: string;
+}
+
+/** Clicks Accept (a fresh trigger) and returns the accept modal it opened. */
+export async function openAcceptModal(h: Harness, click: AcceptClick): Promise<OpenedModal> {
+  const before = h.slack.callsTo('views.open').length;
+  const response = await h.interact(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(click.handoffId),
+      user: click.user ?? { id: people.ae.id, team_id: TEAM },
+      triggerId: h.slack.issueTriggerId(),
+      ...(click.channelId
+        ? { channelId: click.channelId }
+        : { channelId: h.slack.dmChannelFor(click.user?.id ?? people.ae.id) }),
+      ...(click.messageTs ? { messageTs: click.messageTs } : {}),
+      ...(click.responseUrl ? { responseUrl: click.responseUrl } : {}),
+      ...(click.teamId ? { teamId: click.teamId } : {}),
+    }),
+  );
+  expect(response.status).toBe(200);
+  const calls = await waitFor(
+    () => h.slack.callsTo('views.open').length > before && h.slack.callsTo('views.open'),
+    4000,
+    'the accept modal',
+  );
+  const view = calls[calls.length - 1]?.args.view as OpenedModal;
+  expect(view.callback_id).toBe(CALLBACK_ID.accept);
+  return view;
+}
+
+/** Submits an opened accept modal; returns Slack's answer (errors inline, or nothing when recorded). */
+export async function submitAccept(
+  h: Harness,
+  modal: OpenedModal,
+  opts: { user?: SlackUser; typed?: StepTyped; teamId?: string } = {},
+): Promise<{ response_action?: string; errors?: Record<string, string> }> {
+  const response = await h.interact(
+    viewSubmission({
+      user: opts.user ?? { id: people.ae.id, team_id: TEAM },
+      callbackId: CALLBACK_ID.accept,
+      privateMetadata: modal.private_metadata,
+      values: acceptValues(modal, opts.typed),
+      ...(opts.teamId ? { teamId: opts.teamId } : {}),
+    }),
+  );
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return text === ''
+    ? {}
+    : (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> });
+}
+
+/**
+ * Accepts as the AE: Accept, then the modal submitted with its defaults (or what `typed` says). Returns the
+ * submission's answer: `{}` when the accept was recorded.
+ */
+export async function acceptHandoff(
+  h: Harness,
+  click: AcceptClick & { typed?: StepTyped },
+): Promise<{ response_action?: string; errors?: Record<string, string> }> {
+  const modal = await openAcceptModal(h, click);
+  return submitAccept(h, modal, {
+    ...(click.user ? { user: click.user } : {}),
+    ...(click.typed ? { typed: click.typed } : {}),
+    ...(click.teamId ? { teamId: click.teamId } : {}),
+  });
+}
