@@ -157,12 +157,11 @@ async function decide(
     return checked;
   }
   // The first step, checked in the AE's calendar (today there is the earliest date).
-  let firstStep: FirstStep | undefined;
-  if (stepInput) {
-    const stepChecked = checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone));
-    if (!stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
-    firstStep = stepChecked.step;
-  }
+  const stepChecked = stepInput
+    ? checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone))
+    : undefined;
+  if (stepChecked && !stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
+  const firstStep = stepChecked?.step;
   const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
   if (req.decision === 'declined' && !isDeclineReason(reasonCode)) throw new Error('invalid decline reason');
   const note =
@@ -170,15 +169,7 @@ async function decide(
   const at = deps.clock.now();
   const before = checked.subject;
   const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
-  // From when this AE was asked (the send, or the reassignment to them; the away AE's return when the author chose
-  // to start the window then), across an expiry and an extension: kept on the handoff, or, for one sent before it
-  // was, read from the touch log.
-  const askedAt =
-    before.askedAt ?? (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
-  // The time the AE's question paused their clock does not count against them (issue 51).
-  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
-  const paused = await pausedHoursOf(deps, before, at);
-  const hours = Math.max(0, deps.businessHours(askedAt, at, ae) - paused);
+  const { hours, paused } = await timeToDecision(deps, before, at);
   let decision: DecisionRow | undefined;
   /** The handoff as the transaction found it when an edit committed after the check above: nothing recorded. */
   let edited: HandoffRow | undefined;
@@ -214,15 +205,7 @@ async function decide(
       return decided?.handoff;
     },
     businessHours: hours,
-    // The first step is in the touch log too (its text and date; the estimated value is the handoff's, internal).
-    detail:
-      reasonCode || paused > 0 || firstStep
-        ? {
-            ...(reasonCode ? { reasonCode } : {}),
-            ...(paused > 0 ? { pausedHours: paused } : {}),
-            ...(firstStep ? { firstStep: firstStep.text, firstStepDue: firstStep.due } : {}),
-          }
-        : null,
+    detail: decisionDetail(reasonCode, paused, firstStep),
     // An acceptance starts the partner's thread: its author is asked about a next move it holds back (heldBack.ts).
     owes: async (tx, after) => {
       if (!decision) return [];
@@ -240,6 +223,41 @@ async function decide(
   }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
+}
+
+/**
+ * The AE's time to decision in business hours, from when they were asked (the send, or the reassignment to them; the
+ * away AE's return when the author chose to start the window then), across an expiry and an extension: kept on the
+ * handoff, or, for one sent before it was, read from the touch log. The time their question paused the clock does
+ * not count against them (issue 51): `paused`.
+ */
+async function timeToDecision(
+  deps: HandoffServiceDeps,
+  before: DecisionSubject,
+  at: Date,
+): Promise<{ hours: number; paused: number }> {
+  const askedAt =
+    before.askedAt ?? (await assignmentWindowStart(deps.db, before.id, before.assignment)) ?? before.sentAt;
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
+  const paused = await pausedHoursOf(deps, before, at);
+  return { hours: Math.max(0, deps.businessHours(askedAt, at, ae) - paused), paused };
+}
+
+/**
+ * The decision's touch-log detail: a decline's reason, the business hours a question paused the clock, and the first
+ * step of an accept (its text and date; the estimated value is the handoff's, internal). Null when none applies.
+ */
+function decisionDetail(
+  reasonCode: DeclineReason | null,
+  paused: number,
+  firstStep: FirstStep | undefined,
+): Record<string, unknown> | null {
+  if (!reasonCode && paused <= 0 && !firstStep) return null;
+  return {
+    ...(reasonCode ? { reasonCode } : {}),
+    ...(paused > 0 ? { pausedHours: paused } : {}),
+    ...(firstStep ? { firstStep: firstStep.text, firstStepDue: firstStep.due } : {}),
+  };
 }
 
 /**

@@ -43,13 +43,16 @@ describe('the export audits every expiry (issue 50)', () => {
       until: new Date('2027-01-01T00:00:00Z'),
     });
     const { header, rows } = csvObjects(csv);
-    // Appended: every column before keeps its place (issue 51's `questions` came after them).
-    expect(header.slice(-5)).toEqual([
+    // Appended: every column before keeps its place (issue 51's `questions` and first step came after them).
+    expect(header.slice(-8)).toEqual([
       'expiries',
       'expiries_excused',
       'expiries_silent',
       'expiry_log',
       'questions',
+      'first_step',
+      'first_step_due',
+      'estimated_value',
     ]);
     expect(header.indexOf('latest_decline_reason')).toBeLessThan(header.indexOf('expiries'));
     expect(header).toEqual([...CSV_COLUMNS]);

@@ -83,7 +83,11 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
   if ((event.type === 'extended' || event.type === 'more_time_granted') && typeof detail.days === 'number')
     lines.push(`Extended by ${detail.days} business days`);
   // The first step the AE committed to when accepting (issue 51), from the touch log; the value from the handoff.
-  if (event.type === 'accepted' && typeof detail.firstStep === 'string' && typeof detail.firstStepDue === 'string') {
+  if (
+    event.type === 'accepted' &&
+    typeof detail.firstStep === 'string' &&
+    typeof detail.firstStepDue === 'string'
+  ) {
     lines.push(`First step: ${detail.firstStep}, by ${detail.firstStepDue}`);
     if (h.estimatedValue !== null) lines.push(`Estimated value: ${h.estimatedValue}`);
   }

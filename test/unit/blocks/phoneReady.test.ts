@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acceptModal } from '../../../src/blocks/acceptModal.js';
 import { appHomeView, withExportNotice } from '../../../src/blocks/appHome.js';
 import {
   answerButton,
@@ -260,6 +261,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
   ],
   'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
+  'acceptModal:acceptModal': () => [about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02'))],
   'digest:weeklyDigest': () => [
     {
       label: 'digest',
@@ -422,13 +424,23 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'partnerReplies:internalChannelShared': () => [
     { label: 'shared', where: 'other', value: internalChannelShared('C0INTERNAL', []) },
   ],
-  'partnerUpdate:partnerUpdate': () =>
-    partnerStages.map((stage) => ({
+  'partnerUpdate:partnerUpdate': () => [
+    ...partnerStages.map((stage) => ({
       label: `reply (${stage})`,
       where: 'partner' as const,
       handoff: accepted,
       value: partnerUpdate(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
     })),
+    {
+      label: 'reply (accepted, with the first step)',
+      where: 'partner' as const,
+      handoff: accepted,
+      value: partnerUpdate({
+        ...partnerSafeUpdate(accepted, 'accepted'),
+        nextStep: { text: 'Intro call with Dana and their CFO', due: '2026-12-02' },
+      }),
+    },
+  ],
   'partnerUpdate:partnerThreadParent': () =>
     partnerStages.map((stage) => ({
       label: `parent (${stage})`,
@@ -587,7 +599,10 @@ const NOT_BUILDERS = new Set([
   'outcomeReplies:undoReply',
   'outcomeReports:reportState',
   'outcomes:outcomeLine',
+  'outcomes:firstStepLine',
+  'outcomes:estimatedValueLine',
   'outcomes:CRM_RECORDERS',
+  'partnerUpdate:nextStepLine',
   'packetErrors:SUMMARY_BLOCK',
   'packetErrors:withErrorSummary',
   'partnerReplies:partnerReply',

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkFirstStep,
+  defaultFirstStep,
+  FIRST_STEP_MAX,
+  FIRST_STEP_MAX_DAYS_AHEAD,
+  stepDate,
+} from '../../../src/domain/firstStep.js';
+
+const TODAY = '2026-11-25';
+const ok = { text: 'Intro call with Dana and the CFO', due: '2026-12-02', estimatedValue: '' };
+
+describe('the first step the AE commits to when accepting (issue 51 item 1)', () => {
+  it('takes a step the partner may read, its date and an optional whole value', () => {
+    expect(checkFirstStep(ok, TODAY)).toEqual({
+      ok: true,
+      step: { text: 'Intro call with Dana and the CFO', due: '2026-12-02', estimatedValue: null },
+    });
+    expect(
+      checkFirstStep({ ...ok, text: '  Intro   call with\nDana ', estimatedValue: '48000' }, TODAY),
+    ).toEqual({
+      ok: true,
+      step: { text: 'Intro call with Dana', due: '2026-12-02', estimatedValue: 48_000 },
+    });
+    // Today is a date the step may have.
+    expect(checkFirstStep({ ...ok, due: TODAY }, TODAY).ok).toBe(true);
+  });
+
+  it('offers a default step that passes its own checks', () => {
+    expect(defaultFirstStep('Dana Whitfield')).toBe('Intro call with Dana Whitfield');
+    expect(checkFirstStep({ ...ok, text: defaultFirstStep('Dana Whitfield') }, TODAY).ok).toBe(true);
+    expect(checkFirstStep({ ...ok, text: defaultFirstStep('  ') }, TODAY).ok).toBe(true);
+  });
+
+  it('refuses filler and near-empty steps, as the packet refuses them in the partner next move', () => {
+    for (const text of ['tbd', 'n/a', 'call', 'a call']) {
+      const checked = checkFirstStep({ ...ok, text }, TODAY);
+      expect(checked.ok).toBe(false);
+      if (!checked.ok) expect(checked.errors.text).toMatch(/The partner reads this word for word/);
+    }
+    const empty = checkFirstStep({ ...ok, text: '   ' }, TODAY);
+    expect(empty.ok ? undefined : empty.errors.text).toMatch(/Say what the first step is/);
+  });
+
+  it('refuses words that read as internal, naming them: the partner reads the step', () => {
+    const checked = checkFirstStep(
+      { ...ok, text: 'Intro call, confidential: discuss the 15% referral fee' },
+      TODAY,
+    );
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? undefined : checked.errors.text).toBe(
+      'The partner reads this word for word, and “confidential”, “15%”, “fee” reads as internal. Say the step as the partner may read it; keep the rest for the CRM.',
+    );
+  });
+
+  it('refuses a step too long to read at a glance', () => {
+    const checked = checkFirstStep({ ...ok, text: `Intro call ${'x'.repeat(FIRST_STEP_MAX)}` }, TODAY);
+    expect(checked.ok ? undefined : checked.errors.text).toBe(
+      `Keep the step under ${FIRST_STEP_MAX} characters.`,
+    );
+  });
+
+  it('wants a date from today to the longest a first step may wait', () => {
+    const problem = (due: string | null) => {
+      const checked = checkFirstStep({ ...ok, due }, TODAY);
+      return checked.ok ? undefined : checked.errors.due;
+    };
+    expect(problem(null)).toBe('Pick the date of the first step.');
+    expect(problem('2026-02-30')).toBe('Pick the date of the first step.');
+    expect(problem('next week')).toBe('Pick the date of the first step.');
+    expect(problem('2026-11-24')).toBe('Pick today or a later date.');
+    expect(problem('2027-02-23')).toBeUndefined();
+    expect(problem('2027-02-24')).toBe(
+      `Pick a date within ${FIRST_STEP_MAX_DAYS_AHEAD} days: a first step further out leaves the deal idle.`,
+    );
+  });
+
+  it('wants a whole, non-negative value or none', () => {
+    for (const estimatedValue of ['-1', '12.5', 'lots', '1000000001']) {
+      const checked = checkFirstStep({ ...ok, estimatedValue }, TODAY);
+      expect(checked.ok ? undefined : checked.errors.estimatedValue).toBe(
+        'Give a whole number, like 48000, or leave it empty.',
+      );
+    }
+    expect(checkFirstStep({ ...ok, estimatedValue: '0' }, TODAY)).toMatchObject({
+      ok: true,
+      step: { estimatedValue: 0 },
+    });
+  });
+
+  it('names every field with a problem at once', () => {
+    const checked = checkFirstStep({ text: 'tbd', due: '2026-11-01', estimatedValue: 'x' }, TODAY);
+    expect(checked.ok ? [] : Object.keys(checked.errors).sort()).toEqual(['due', 'estimatedValue', 'text']);
+  });
+
+  it('reads the date as people do', () => {
+    expect(stepDate('2026-12-02')).toBe('Wed 2 Dec');
+    expect(stepDate('2027-01-05')).toBe('Tue 5 Jan');
+    expect(stepDate('not a date')).toBe('not a date');
+  });
+});
