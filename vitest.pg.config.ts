@@ -30,6 +30,8 @@ import { defineConfig } from 'vitest/config';
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
   'acceptWithStep',
+  'askBeforeDeciding',
+  'moreTime',
   'declinePath',
   'races',
   'authorization',

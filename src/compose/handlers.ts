@@ -1,3 +1,4 @@
+import { stepMidday } from '../domain/firstStep.js';
 import { can } from '../domain/lifecycle.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Escalations } from '../escalation/escalations.js';
@@ -74,7 +75,14 @@ function decisionServices(s: Shared, p: HandlerParts) {
     clock,
     logger: log('handoffs'),
     expireIfDue: p.sweeper.expireIfDue,
-    firstStallNudge: (handoff, at) => p.outcomes.nextNudge(handoff, null, at),
+    firstStallNudge: (handoff, at, stepDue) => {
+      const nudge = p.outcomes.nextNudge(handoff, null, at);
+      if (!nudge || !stepDue) return nudge;
+      // Not before the business day after the first step's date: no "any news?" while the step is still ahead.
+      const ae = { id: handoff.aeUserId, timeZone: handoff.aeTimeZone };
+      const afterStep = s.windows.businessDaysAfter(stepMidday(stepDue, handoff.aeTimeZone), 1, ae);
+      return afterStep.getTime() > nudge.getTime() ? afterStep : nudge;
+    },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
     firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
     lifecycle: s.lifecycle,

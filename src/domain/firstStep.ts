@@ -76,3 +76,13 @@ export function stepDate(due: string): string {
 /** The step in one line, for everyone who reads it (the partner included): "intro call with Dana by Tue 2 Dec". */
 export const stepLine = (step: { firstStep: string; firstStepDue: string }) =>
   `${step.firstStep} by ${stepDate(step.firstStepDue)}`;
+
+/**
+ * Midday of the step's date in the AE's zone (UTC when the zone is unknown): the moment "a business day after the
+ * step" is counted from, so the deal's first stall nudge never asks for news before the step was due.
+ */
+export function stepMidday(due: string, timeZone: string): Date {
+  const zoned = DateTime.fromISO(due, { zone: timeZone });
+  const day = zoned.isValid ? zoned : DateTime.fromISO(due, { zone: 'UTC' });
+  return day.set({ hour: 12 }).toJSDate();
+}

@@ -28,8 +28,15 @@ export interface HandoffServiceDeps {
   logger: Logger;
   /** Expires a handoff whose window has passed (shared with the sweep), so a late click meets a consistent state. */
   expireIfDue: (handoff: HandoffRow, now: Date) => Promise<HandoffRow>;
-  /** When an accepted deal with no news first nudges its AE (null: never). */
-  firstStallNudge: (ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>, acceptedAt: Date) => Date | null;
+  /**
+   * When an accepted deal with no news first nudges its AE (null: never); with a first step (`stepDue`, YYYY-MM-DD),
+   * not before the business day after its date.
+   */
+  firstStallNudge: (
+    ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>,
+    acceptedAt: Date,
+    stepDue?: string,
+  ) => Date | null;
   /** Business hours between two moments in an AE's calendar (their zone and own holidays): time to decision. */
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   /** The first step's default date (FIRST_STEP_BUSINESS_DAYS business days from now, in the AE's calendar). */
@@ -190,7 +197,9 @@ async function decide(
         cycle: guard.cycle,
         ...(req.shownEditCount === undefined ? {} : { editCount: req.shownEditCount }),
         // The nudge depends on the AE's calendar only, which a decision does not change.
-        ...(req.decision === 'accepted' ? { nextStallNudgeAt: deps.firstStallNudge(before, at) } : {}),
+        ...(req.decision === 'accepted'
+          ? { nextStallNudgeAt: deps.firstStallNudge(before, at, firstStep?.due) }
+          : {}),
         ...(firstStep ? { firstStep } : {}),
       });
       // The guard includes the packet version: an edit that committed after `checkDecision` wins here too. Told
