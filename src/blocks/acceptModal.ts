@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
+import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../domain/firstStep.js';
 import type { DeclineMetadata } from './declineModal.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
@@ -33,7 +33,7 @@ export function acceptModal(h: HandoffRow, due: string, opts: { fromHome?: boole
         text: {
           type: 'mrkdwn',
           verbatim: true,
-          text: `Accepting *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). Your first step and its date go to the partner with your accept, word for word: “Next: ${userText(step, FIRST_STEP_MAX)} by ${stepDate(due)}”. The owner and the author read it too.`,
+          text: `Accepting *${userText(h.accountName, 150)}* (via ${userText(h.partnerOrg, 150)}). The partner reads your first step and its date word for word with your acceptance, and so do the owner and the author. The estimated value stays internal.`,
         },
       },
       {

@@ -63,7 +63,11 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
     status,
   ];
-  if (update.nextStep) lines.push(nextStepLine(update.nextStep));
+  // Our AE's first step, named as theirs (the partner's own next move follows, named as the partner's).
+  if (update.nextStep)
+    lines.push(
+      `*Next from ${update.aeName === null ? 'our team' : userText(update.aeName, 120)}:* ${userText(update.nextStep.text, 150)} by ${stepDate(update.nextStep.due)}`,
+    );
   // The view says whether the move is still ahead and true (after a step too: domain/partnerView.ts).
   if (update.partnerNextMove && SHOWS_NEXT_MOVE.has(update.event)) {
     lines.push(

@@ -33,7 +33,9 @@ describe('accept with a commitment', () => {
     // The defaults: an intro call with the partner's contact, three business days on (Thursday 26 November).
     expect(element(ACCEPT_BLOCK_ID.step)?.initial_value).toBe('Intro call with Dana Reyes');
     expect(element(ACCEPT_BLOCK_ID.due)?.initial_date).toBe('2026-11-26');
-    expect(json(modal.blocks)).toContain('“Next: Intro call with Dana Reyes by Thu 26 Nov”');
+    expect(json(modal.blocks)).toContain(
+      'The partner reads your first step and its date word for word with your acceptance, and so do the owner and the author. The estimated value stays internal.',
+    );
     // Opening it records nothing.
     expect((await handoffRow(h, handoff.id)).status).toBe('sent');
 
@@ -55,7 +57,9 @@ describe('accept with a commitment', () => {
     expect(reply.text).toBe(
       ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana and their CFO by Wed 2 Dec.',
     );
-    expect(json(topLevel(h)[0]?.blocks)).toContain('*Next:* Intro call with Dana and their CFO by Wed 2 Dec');
+    expect(json(topLevel(h)[0]?.blocks)).toContain(
+      '*Next from Jordan Seller:* Intro call with Dana and their CFO by Wed 2 Dec',
+    );
     const toPartner = partnerCalls(h)
       .map((c) => JSON.stringify(c.args))
       .join('\n');

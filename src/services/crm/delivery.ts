@@ -89,7 +89,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
     typeof detail.firstStepDue === 'string'
   ) {
     lines.push(`First step: ${detail.firstStep}, by ${detail.firstStepDue}`);
-    if (h.estimatedValue !== null) lines.push(`Estimated value: ${h.estimatedValue}`);
+    if (h.estimatedValue !== null) lines.push(`Estimated value: ${h.estimatedValue.toLocaleString('en-US')}`);
   }
   if (typeof detail.source === 'string') lines.push(`Recorded from the CRM: ${detail.source}`);
   lines.push(`Account: ${h.accountName}`);
