@@ -15,6 +15,7 @@ import {
   PACKET_FORM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
+import { ACCEPT_MODAL, submitAcceptModal } from '../support/sandboxPage.js';
 
 /**
  * A fortnight in the sandbox, replayed as each person in a real browser (issue 31's two runs): an evening send on
@@ -84,6 +85,8 @@ async function delivered(): Promise<void> {
  * it, before the page's request reached the app, so a `delivered()` right after could find the outbox empty because
  * the click's own rows were not written yet (CI failed that way once: the partner thread's parent still read "Not
  * taken forward" after the Accept). A button the app acknowledges before its work (Still true) needs its own wait.
+ * Accept records nothing itself: it opens the accept modal, whose submission (`submitAcceptModal`) is waited for
+ * the same way.
  */
 async function clickAction(button: Locator): Promise<void> {
   const answered = page.waitForResponse(
@@ -303,9 +306,15 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
         .last()
         .locator(`button[data-action-id="${ACTION_ID.accept}"]`),
     );
+    // Accept opens the accept modal; Jordan keeps its first step and gives an estimated value (internal).
+    await page.locator(ACCEPT_MODAL).waitFor();
+    await submitAcceptModal(page, { estimatedValue: '48000' });
     await delivered();
     const accepted = (await danaReadsOnlyTruth('run1-7-accepted', [jordan.real_name ?? ''])).join('\n');
     expect(accepted).toContain(jordan.real_name);
+    // The first step he committed to, word for word; never the estimated value.
+    expect(accepted).toContain('Next: Intro call with Dana Reyes by');
+    expect(accepted).not.toMatch(/48,?000|estimated value/i);
     // The next move's date (25 Nov) has passed: it is not shown as true; Pat is asked about it, once.
     expect(accepted).not.toContain('Ken Ito');
     const asked = (await readsIn(pat.id, `D${pat.id}`)).filter(
@@ -395,6 +404,8 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
         .last()
         .locator(`button[data-action-id="${ACTION_ID.accept}"]`),
     );
+    await page.locator(ACCEPT_MODAL).waitFor();
+    await submitAcceptModal(page);
     await delivered();
     const accepted = await danaReadsOnlyTruth('run2-4-accepted', [jordan.real_name ?? ''], 'Contoso Freight');
     expect(accepted.join('\n')).toContain(jordan.real_name);

@@ -7,10 +7,17 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
-import { AGREED_IN_WRITING_OPTION, PACKET_BLOCK_ID, PACKET_FORM_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACCEPT_BLOCK_ID,
+  AGREED_IN_WRITING_OPTION,
+  PACKET_BLOCK_ID,
+  PACKET_FORM_BLOCK_ID,
+} from '../../src/blocks/ids.js';
 import { packetModal } from '../../src/blocks/packetModal.js';
 import { parsePolicyFile } from '../../src/domain/policyFile.js';
 import {
+  ACCEPT_MODAL,
+  acceptInPage,
   actAs,
   day,
   field,
@@ -18,17 +25,19 @@ import {
   latestHandoffId,
   launchChromium,
   message,
+  openAcceptModal,
   openPlace,
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  submitAcceptModal,
 } from '../support/sandboxPage.js';
 
 /**
  * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
- * scripts/ensure-browser.sh): the accept path, the decline path, Back to edit, /handoff list with View and Edit, the
- * App Home's View and Edit, the clock and the weekly digest, clicked through as each person would, with screenshots
- * in test-results/sandbox/.
+ * scripts/ensure-browser.sh): the accept path (Accept, then the accept modal), the decline path, Back to edit,
+ * /handoff list with View and Edit, the App Home's View and Edit, the clock and the weekly digest, clicked through as
+ * each person would, with screenshots in test-results/sandbox/.
  */
 
 const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
@@ -101,6 +110,10 @@ const blockTexts = (scope: Locator) => scope.locator(':scope > .bk-block:not(.bk
 const VIEW = 'button[data-action-id="handoff_view"]';
 const EDIT = 'button[data-action-id="handoff_edit"]';
 const ACCEPT = 'button[data-action-id="handoff_accept"]';
+/** An input of the open accept modal. */
+const acceptField = (block: string) => `${ACCEPT_MODAL} [data-block-id="${block}"] [data-input]`;
+/** The first step Jordan commits to in the accept path, instead of the default. */
+const STEP = 'Discovery call with Dana and the ops director';
 
 describe('the sandbox in a browser', { timeout: 60_000 }, () => {
   it('accept path: packet with an inline error, review, send; the AE accepts; the partner channel hears of it', async () => {
@@ -168,9 +181,21 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
     expect(await dm.locator('button[data-action-id="handoff_decline"]').count()).toBe(1);
     await shot(page, 'accept-4-ae-dm');
-    await dm.locator('button[data-action-id="handoff_accept"]').click();
+    // Accept opens the accept modal, its defaults ready: the first step with the partner's contact, and its date.
+    const acceptModal = await openAcceptModal(page, dm.locator('button[data-action-id="handoff_accept"]'));
+    expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.step))).toBe('Intro call with Dana Reyes');
+    expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.due))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect((await page.inputValue(acceptField(ACCEPT_BLOCK_ID.due))) > day(0)).toBe(true);
+    expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.value))).toBe('');
+    expect(await acceptModal.locator('.bk-problem').count()).toBe(0);
+    await shot(page, 'accept-4b-accept-modal');
+    // Jordan changes the step and its date, and gives an estimated value (internal).
+    await submitAcceptModal(page, { step: STEP, due: day(5), estimatedValue: '48000' });
     await dm.getByText('Accepted', { exact: false }).first().waitFor();
     expect(await dm.locator('button[data-action-id="handoff_accept"]').count()).toBe(0);
+    // His packet says what he committed to, and the value, marked internal.
+    await dm.getByText('Estimated value: 48,000 (internal).').waitFor();
+    expect(await dm.textContent()).toContain(STEP);
     await shot(page, 'accept-5-accepted');
 
     // The partner sees the decision in the Slack Connect channel, without internal fields.
@@ -182,6 +207,9 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(seen).toContain('Jordan Seller');
     expect(seen).not.toContain('OPP-20417');
     expect(seen).not.toMatch(/18\/18|score/i);
+    // The first step, word for word; never the estimated value.
+    expect(seen).toContain(STEP);
+    expect(seen).not.toMatch(/48,?000|estimated value/i);
     expect(await page.locator('[data-place="home"]').count()).toBe(0);
     await shot(page, 'accept-6-partner-channel');
     await page.close();
@@ -343,7 +371,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(viewed.slice(0, history - 1)).toEqual(seen);
     await shot(page, 'list-3-ae-dm');
     // Jordan answers, so the clock test below has one open handoff fewer to remind and expire.
-    await dm.locator(ACCEPT).click();
+    await acceptInPage(page, dm.locator(ACCEPT));
     await dm.getByText('Accepted', { exact: false }).first().waitFor();
     await page.close();
   });
@@ -400,7 +428,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     expect(text).not.toContain(before);
     expect(text).toMatch(/Edited [^·]*: Seller next move ·/);
     await shot(page, 'edit-3-ae-dm-edited');
-    await dm.locator(ACCEPT).click();
+    await acceptInPage(page, dm.locator(ACCEPT));
     await dm.getByText('Accepted', { exact: false }).first().waitFor();
     expect(await dm.locator(ACCEPT).count()).toBe(0);
     expect(await dm.textContent()).toContain(after);
@@ -423,7 +451,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await actAs(page, ae.id);
     await openPlace(page, `D${ae.id}`);
     const dm = message(page, 'Wingtip Toys');
-    await dm.locator(ACCEPT).click();
+    await acceptInPage(page, dm.locator(ACCEPT));
     await dm.getByText('Accepted', { exact: false }).first().waitFor();
     await delivered();
 

@@ -8,6 +8,7 @@ import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import {
+  acceptInPage,
   actAs,
   day,
   fillPacket,
@@ -126,7 +127,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     await actAs(page, sam.id);
     await openPlace(page, `D${sam.id}`);
     const dm = message(page, 'Tailwind Traders');
-    await dm.locator(ACCEPT).click();
+    await acceptInPage(page, dm.locator(ACCEPT));
     await dm.getByText('Accepted', { exact: false }).first().waitFor();
 
     await actAs(page, pat.id);

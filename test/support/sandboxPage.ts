@@ -1,11 +1,13 @@
 import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
+  ACCEPT_BLOCK_ID,
   AGREED_IN_WRITING_OPTION,
+  CALLBACK_ID,
   ON_PRIORITY_LIST_OPTION,
   PACKET_BLOCK_ID,
   PACKET_FORM_BLOCK_ID,
@@ -115,6 +117,54 @@ export async function reviewAndSend(page: Page): Promise<void> {
   await review.waitFor();
   await page.click('.modal-card .bk-submit');
   await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+}
+
+/** The accept modal (issue 51 item 1) on the page: Accept opens it; submitting it records the accept. */
+export const ACCEPT_MODAL = `.modal-card form[data-callback-id="${CALLBACK_ID.accept}"]`;
+
+/** What the AE changes in the accept modal before submitting it; each left out keeps the modal's default. */
+export interface AcceptTyped {
+  /** The first step, as the partner reads it. */
+  step?: string;
+  /** YYYY-MM-DD. */
+  due?: string;
+  /** As typed in the number input. */
+  estimatedValue?: string;
+}
+
+/** Clicks an Accept button (in a DM or the App Home) and waits for the accept modal, its defaults ready. */
+export async function openAcceptModal(page: Page, accept: Locator): Promise<Locator> {
+  await accept.click();
+  const modal = page.locator(ACCEPT_MODAL);
+  await modal.waitFor();
+  return modal;
+}
+
+/**
+ * Submits the open accept modal as the AE, with what `typed` changes, and waits for the app's answer: the accept is
+ * recorded before it (an answer with errors fails here), then the modal closes.
+ */
+export async function submitAcceptModal(page: Page, typed: AcceptTyped = {}): Promise<void> {
+  const input = (block: string) => `${ACCEPT_MODAL} [data-block-id="${block}"] [data-input]`;
+  if (typed.step !== undefined) await page.fill(input(ACCEPT_BLOCK_ID.step), typed.step);
+  if (typed.due !== undefined) await page.fill(input(ACCEPT_BLOCK_ID.due), typed.due);
+  if (typed.estimatedValue !== undefined) {
+    await page.fill(input(ACCEPT_BLOCK_ID.value), typed.estimatedValue);
+  }
+  const answered = page.waitForResponse(
+    (response) =>
+      new URL(response.url()).pathname === '/api/submit' && response.request().method() === 'POST',
+  );
+  await page.click(`${ACCEPT_MODAL} .bk-submit`);
+  // The sandbox answers 200 with the app's own status in its body, and the errors it sent if any.
+  expect(await (await answered).json()).toEqual({ status: 200 });
+  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+}
+
+/** Accepts as the AE does: Accept, then the accept modal submitted (its defaults, or what `typed` changes). */
+export async function acceptInPage(page: Page, accept: Locator, typed: AcceptTyped = {}): Promise<void> {
+  await openAcceptModal(page, accept);
+  await submitAcceptModal(page, typed);
 }
 
 /** The bot's latest message in the current conversation that contains `text`. */

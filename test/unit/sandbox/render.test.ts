@@ -8,10 +8,12 @@ import {
   renderBlocks,
   renderModal,
 } from '../../../sandbox/web/render.js';
+import { acceptModal } from '../../../src/blocks/acceptModal.js';
 import { appHomeView } from '../../../src/blocks/appHome.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import {
+  ACCEPT_BLOCK_ID,
   ACTION_ID,
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
@@ -20,6 +22,7 @@ import {
 } from '../../../src/blocks/ids.js';
 import { ownerActionButtons } from '../../../src/blocks/ownerActions.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
+import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../../../src/domain/firstStep.js';
 import { offerFor } from '../../../src/domain/lifecycle.js';
 import { FORM_LIMITS, RESPONSE_WINDOW } from '../../../src/domain/packet.js';
 import { stats } from '../../support/metricsFixtures.js';
@@ -187,6 +190,46 @@ describe('renderModal: other real modals, errors and metadata', () => {
     expect(reasons.length).toBeGreaterThan(2);
     expect(reasons[0]?.attrs).toEqual({ value: '', selected: '' });
     expect(html).toContain('<button type="button" class="bk-close">Back</button>');
+  });
+
+  it('renders the accept modal: its defaults ready, a date picker, a whole-number value input, nothing flagged', () => {
+    const view = acceptModal(handoff({ id: 78 }), '2026-11-26', { fromHome: true });
+    const html = renderModal(asView(view), ctx);
+    expect(tags(html, 'form')[0]?.attrs).toMatchObject({ 'data-callback-id': CALLBACK_ID.accept });
+    expect(problems(html)).toBe(0);
+    expect(html).not.toContain('handoffId');
+    expect(html).not.toContain('fromHome');
+    expect(html).toContain('<header class="bk-modal-title">Accept handoff</header>');
+    expect(html).toContain('<button type="submit" class="bk-submit">Accept</button>');
+    expect(html).toContain('<button type="button" class="bk-close">Back</button>');
+    expect(visible(html)).toContain(
+      'The partner reads your first step and its date word for word with your acceptance',
+    );
+    const control = (block: string) => tags(blockHtml(html, block), 'input')[0]?.attrs;
+    expect(control(ACCEPT_BLOCK_ID.step)).toMatchObject({
+      type: 'text',
+      'data-input': 'plain_text_input',
+      value: 'Intro call with Dana Reyes',
+      maxlength: String(FIRST_STEP_MAX),
+    });
+    expect(control(ACCEPT_BLOCK_ID.due)).toMatchObject({
+      type: 'date',
+      'data-input': 'datepicker',
+      value: '2026-11-26',
+    });
+    expect(control(ACCEPT_BLOCK_ID.value)).toMatchObject({
+      type: 'number',
+      'data-input': 'number_input',
+      'data-decimal': 'false',
+      step: '1',
+      min: '0',
+      max: String(ESTIMATED_VALUE_MAX),
+    });
+    expect(control(ACCEPT_BLOCK_ID.value)).not.toHaveProperty('value');
+    // Only the estimated value is optional; its hint says the partner never sees it.
+    expect(visible(blockHtml(html, ACCEPT_BLOCK_ID.value))).toContain('(optional)');
+    expect(visible(blockHtml(html, ACCEPT_BLOCK_ID.value))).toContain('Never shown to the partner.');
+    expect(visible(blockHtml(html, ACCEPT_BLOCK_ID.step))).not.toContain('(optional)');
   });
 
   it('puts an inline error under its input block, escaped, and marks the control invalid', () => {

@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxOpportunities, sandboxUsers } from '../../../sandbox/cast.js';
-import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID } from '../../../src/blocks/ids.js';
+import { acceptValues } from '../../support/acceptFlow.js';
 import { waitFor } from '../../support/harness.js';
+import type { OpenedModal } from '../../support/ownerFlow.js';
 import { formState } from '../../support/payloads.js';
 import { postToSandbox, sandboxWorld } from '../../support/sandboxWorld.js';
 
@@ -122,7 +124,7 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     expect(sent?.handoffs).toEqual([expect.objectContaining({ status: 'sent', outcome: null })]);
     const handoffId = sent?.handoffs[0]?.id;
 
-    // Jordan accepts in his DM, as a click on the page does.
+    // Jordan accepts in his DM, as a click on the page and the accept modal it opens do.
     const dm = world.sandbox.slack.dmChannelFor(ae.id);
     const packetMessage = world.sandbox.slack
       .messages(dm)
@@ -144,6 +146,15 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
       },
     });
     expect(clicked.body).toEqual({ status: 200 });
+    // Accept opens the accept modal; Jordan submits it with its defaults, which records the accept.
+    const acceptModal = await modal(ae.id, CALLBACK_ID.accept);
+    const accepted = await api('submit', {
+      user: ae.id,
+      viewId: acceptModal.id,
+      values: acceptValues(acceptModal as unknown as OpenedModal),
+    });
+    expect(accepted.body).toEqual({ status: 200 });
+    expect((await state(ae.id)).modal).toBeNull();
     await delivered();
     await waitFor(
       () => world.sandbox.salesforce.tasks().filter((t) => t.WhatId === northwind.id).length === 2,
