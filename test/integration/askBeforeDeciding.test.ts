@@ -157,7 +157,12 @@ describe('asking the author before deciding', () => {
     ]);
     expect(events[2]?.detail).toMatchObject({ pausedHours: 15 });
     expect(events[3]?.businessHours).toBe(21);
-    expect(events[3]?.detail).toEqual({ pausedHours: 15 });
+    // With the first step the accept modal offered (issue 51): three business days after Monday 30 November.
+    expect(events[3]?.detail).toEqual({
+      pausedHours: 15,
+      firstStep: 'Intro call with Dana Reyes',
+      firstStepDue: '2026-12-03',
+    });
     // /handoff view tells the story from the touch log.
     const opened = h.slack.callsTo('views.open').length;
     await h.command({

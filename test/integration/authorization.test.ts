@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { ackBody, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import type { OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, declineSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
@@ -114,21 +116,22 @@ describe('a decision happens exactly once', () => {
     await h.stop();
   });
 
+  // The accept is recorded when the accept modal is submitted (issue 51): a double click opens it twice, and both
+  // are submitted at once.
   it('records one decision and posts once for a double click, and explains the state to the second click', async () => {
     const { handoff } = await sendHandoff(h);
-    const urls = [h.slack.responseUrl(), h.slack.responseUrl()];
-    const clicks = await Promise.all(
-      urls.map((responseUrl) =>
-        h.interact(
-          blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, responseUrl }),
-        ),
-      ),
-    );
-    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+    const modals: OpenedModal[] = [];
+    for (const responseUrl of [h.slack.responseUrl(), h.slack.responseUrl()])
+      modals.push(await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, responseUrl }));
+    const answers = await Promise.all(modals.map((modal) => submitAccept(h, modal, { user: aeUser })));
+    // One recorded (its modal closes); the other told the state inline, in its own modal.
+    const [second, ...others] = answers.filter((a) => JSON.stringify(a) !== '{}');
+    expect(others).toEqual([]);
+    expect(answers.filter((a) => JSON.stringify(a) === '{}')).toHaveLength(1);
+    expect(second?.response_action).toBe('errors');
+    expect(second?.errors?.[ACCEPT_BLOCK_ID.step]).toContain('already accepted');
     // The partner thread's parent and the acceptance's reply, once.
     await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 8000, 'partner post');
-    const reply = await waitFor(() => h.slack.responses[0], 4000, 'second-click ephemeral');
-    expect(String(reply.body.text)).toContain('already accepted');
     await quiet(h);
     expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
       1,
@@ -137,20 +140,32 @@ describe('a decision happens exactly once', () => {
     // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
     expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
     expect(editsByMessage(h.slack).size).toBeGreaterThanOrEqual(1);
-    expect(h.slack.responses).toHaveLength(1);
+    // Told once, inline: no ephemeral besides.
+    expect(h.slack.responses).toHaveLength(0);
   });
 
   it('lets accept and decline race: exactly one wins', async () => {
     const { handoff } = await sendHandoff(h);
+    // The accept races as its modal's submission (issue 51: the click only opens it).
+    const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser });
     const [accept, decline] = await Promise.all([
-      h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser })),
+      submitAccept(h, modal, { user: aeUser }),
       h.interact(declineSubmission({ handoffId: handoff.id, user: aeUser })),
     ]);
-    expect(accept.status).toBe(200);
+    // (submitAccept checked its answer was 200.)
     expect(decline.status).toBe(200);
+    const declined = await decline.text();
     await quiet(h);
     const recorded = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
     expect(recorded).toHaveLength(1);
+    // The loser is told inline; the winner's modal closes.
+    if (recorded[0]?.decision === 'accepted') {
+      expect(accept).toEqual({});
+      expect(JSON.parse(declined)).toMatchObject({ response_action: 'errors' });
+    } else {
+      expect(declined).toBe('');
+      expect(accept.errors?.[ACCEPT_BLOCK_ID.step]).toContain('already declined');
+    }
     // One thread: its parent and the winning decision's reply.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
   });

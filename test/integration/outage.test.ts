@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { accept } from '../support/partnerFlow.js';
-import { blockAction, eventCallback } from '../support/payloads.js';
+import { eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
 
@@ -57,18 +57,17 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
 
     // The outage again while the AE accepts: the update, the notices and the partner post wait, then land once.
-    h.slack.fail('*', { status: 503 });
+    // (The accept is recorded when its modal is submitted, issue 51: the modal opened before Slack went down.)
     const handoffId = (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id))[0]
       ?.handoffId;
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoffId),
-        user: aeUser,
-        messageTs: dm?.ts,
-        channelId: aeDm,
-      }),
-    );
+    const modal = await openAcceptModal(h, {
+      handoffId: Number(handoffId),
+      user: aeUser,
+      ...(dm ? { messageTs: dm.ts } : {}),
+      channelId: aeDm,
+    });
+    h.slack.fail('*', { status: 503 });
+    expect(await submitAccept(h, modal, { user: aeUser })).toEqual({});
     // The AE's packet and the author's confirmation brought up to date, the decision notice, the partner thread's
     // parent and its reply; each conversation's first tried (the notice waits behind the confirmation's update, the
     // reply behind its parent, in order).
@@ -218,15 +217,9 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     const { handoff, dm, aeDm } = await sendHandoff(h);
     // Someone removes the app from the partner channel after the handoff was sent.
     h.slack.addChannel({ ...channels.partner, members: [] });
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        messageTs: dm.ts,
-        channelId: aeDm,
-      }),
-    );
+    expect(
+      await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+    ).toEqual({});
     await waitFor(
       () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
       4000,
@@ -269,15 +262,9 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // The author's confirmation is in Slack too before posts start failing.
     await quiet(h);
     h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 100);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        messageTs: dm.ts,
-        channelId: aeDm,
-      }),
-    );
+    expect(
+      await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+    ).toEqual({});
     // The in-place DM update is another method and still goes through.
     await waitFor(
       () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
@@ -315,15 +302,9 @@ describe('a partner channel the app was removed from', () => {
       });
       h.slack.addChannel({ ...channels.partner, members: [] });
       for (const { handoff, dm, aeDm } of [first, second]) {
-        await h.interact(
-          blockAction({
-            actionId: ACTION_ID.accept,
-            value: String(handoff.id),
-            user: aeUser,
-            messageTs: dm.ts,
-            channelId: aeDm,
-          }),
-        );
+        expect(
+          await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+        ).toEqual({});
       }
       const invited = (userId: string) =>
         h.slack

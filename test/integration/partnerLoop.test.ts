@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
@@ -12,6 +12,7 @@ import {
   handoffRow,
   json,
   metadataFor,
+  type OpenedModal,
   outboxDrained,
   reassignSubmission,
   type SlackUser,
@@ -95,9 +96,12 @@ const partnerUpdates = (h: Harness) =>
   h.slack.callsTo('chat.update').filter((c) => c.args.channel === channels.partner.id);
 const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.includes('): any news?'));
 
-/** The acceptance's reply: every thread starts with its parent and the reply of its first event. */
+/**
+ * The acceptance's reply: every thread starts with its parent and the reply of its first event. With the first step
+ * the AE committed to (issue 51): the accept modal's default, three business days after Monday 23 November.
+ */
 const ACCEPTED_REPLY =
-  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting).';
+  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana Reyes by Thu 26 Nov.';
 
 /** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent and its first reply. */
 async function acceptedDeal(h: Harness, values: PacketValues = {}) {
@@ -241,7 +245,11 @@ describe('the full outcome sequence', () => {
     expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
       3,
     );
-    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+    // The only modals: the accept modal (issue 51) and the opportunity's.
+    expect(h.slack.callsTo('views.open').map((c) => (c.args.view as OpenedModal).callback_id)).toEqual([
+      CALLBACK_ID.accept,
+      CALLBACK_ID.opportunity,
+    ]);
   });
 });
 
@@ -434,7 +442,10 @@ describe('who may record an outcome', () => {
       );
       expect(lost.errors?.[OUTCOME_BLOCK_ID.reason], who).toContain('Nothing was changed');
     }
-    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    // No modal opened but the AE's own accept modal (issue 51), before any of this.
+    expect(h.slack.callsTo('views.open').map((c) => (c.args.view as OpenedModal).callback_id)).toEqual([
+      CALLBACK_ID.accept,
+    ]);
     await quiet(h);
     expect(await snapshot(h)).toEqual(before);
     expect(partnerCalls(h)).toHaveLength(partnerBefore);

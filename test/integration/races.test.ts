@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
+import { acceptHandoff, acceptValues, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import {
   auditExactlyOnce,
   deliveryOf,
@@ -12,7 +13,7 @@ import {
 } from '../support/drill.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
-import { outboxDrained } from '../support/ownerFlow.js';
+import { type OpenedModal, outboxDrained } from '../support/ownerFlow.js';
 import { clickOutcome, threadReplies, topLevel } from '../support/partnerFlow.js';
 import {
   appHomeOpened,
@@ -21,6 +22,7 @@ import {
   eventCallback,
   packetSubmission,
   reviewSubmission,
+  viewSubmission,
 } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { postEvent } from '../support/signing.js';
@@ -58,38 +60,45 @@ describe('duplicates and races', () => {
     h = undefined;
   });
 
-  it('twenty Accept clicks and five decline submits at once: one decision, one event, one partner post, one owner notice', async () => {
+  // The accept is recorded when the accept modal is submitted (issue 51): the race is between twenty of those
+  // submissions (twenty Accept clicks, each its modal) and five decline submissions.
+  it('twenty Accept submissions and five decline submits at once: one decision, one event, one partner post, one owner notice', async () => {
     h = await startHarness({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app, { ownerUserId: people.owner.id });
     await outboxDrained(app);
-    const urls = Array.from({ length: 20 }, () => app.slack.responseUrl());
-    const answers = await Promise.all([
-      ...urls.map((responseUrl) =>
-        app.interact(
-          blockAction({
-            actionId: ACTION_ID.accept,
-            value: String(handoff.id),
-            user: aeUser,
-            responseUrl,
-            messageTs: dm.ts,
-            channelId: aeDm,
-          }),
-        ),
-      ),
-      ...Array.from({ length: 5 }, (_, i) =>
-        app.interact(
-          declineSubmission({
-            handoffId: handoff.id,
-            user: aeUser,
-            reason: 'timing',
-            viewId: `V0DECLINE${i}`,
-          }),
+    const modals: OpenedModal[] = [];
+    for (let i = 0; i < 20; i += 1)
+      modals.push(
+        await openAcceptModal(app, {
+          handoffId: handoff.id,
+          user: aeUser,
+          responseUrl: app.slack.responseUrl(),
+          messageTs: dm.ts,
+          channelId: aeDm,
+        }),
+      );
+    // Opening them decided nothing and told nobody anything.
+    expect(await decisionRows(app)).toEqual([]);
+    expect(app.slack.responses).toEqual([]);
+    const [acceptAnswers, answers] = await Promise.all([
+      Promise.all(modals.map((modal) => submitAccept(app, modal, { user: aeUser }))),
+      Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          app.interact(
+            declineSubmission({
+              handoffId: handoff.id,
+              user: aeUser,
+              reason: 'timing',
+              viewId: `V0DECLINE${i}`,
+            }),
+          ),
         ),
       ),
     ]);
+    // (submitAccept checked each accept submission was answered 200.)
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    const declineBodies = await Promise.all(answers.slice(20).map((a) => a.text()));
+    const declineBodies = await Promise.all(answers.map((a) => a.text()));
     await outboxDrained(app);
     await quiet(app);
 
@@ -114,31 +123,43 @@ describe('duplicates and races', () => {
     expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
     expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
-    // Every losing click hears the state once, at its own response URL.
+    // Every losing accept submission hears the state once, inline in its own modal; nothing else is said.
     const losers = decision?.decision === 'accepted' ? 19 : 20;
-    expect(app.slack.responses).toHaveLength(losers);
-    expect(new Set(app.slack.responses.map((r) => r.url)).size).toBe(losers);
-    for (const r of app.slack.responses)
-      expect(String(r.body.text)).toContain(`already ${decision?.decision}`);
+    const acceptLosers = acceptAnswers.filter((a) => JSON.stringify(a) !== '{}');
+    expect(acceptLosers).toHaveLength(losers);
+    for (const answer of acceptLosers) {
+      expect(answer).toMatchObject({ response_action: 'errors' });
+      expect(String(answer.errors?.[ACCEPT_BLOCK_ID.step])).toContain(`already ${decision?.decision}`);
+    }
+    expect(app.slack.responses).toHaveLength(0);
     await auditExactlyOnce(app);
   });
 
-  it('Slack redelivering the same Accept click (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
+  // The accept is recorded when the accept modal is submitted (issue 51): that submission is what Slack redelivers.
+  it('Slack redelivering the same Accept submission (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
     h = await startHarness({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
-    const click = blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(handoff.id),
+    const modal = await openAcceptModal(app, {
+      handoffId: handoff.id,
       user: aeUser,
       responseUrl: app.slack.responseUrl({ channel: aeDm, ts: dm.ts }),
       messageTs: dm.ts,
       channelId: aeDm,
     });
-    expect((await app.interact(click)).status).toBe(200);
+    const submission = viewSubmission({
+      user: aeUser,
+      callbackId: CALLBACK_ID.accept,
+      privateMetadata: modal.private_metadata,
+      values: acceptValues(modal),
+      viewId: 'V0ACCEPTONCE',
+    });
+    const first = await app.interact(submission);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('');
     for (let n = 1; n <= 3; n += 1)
-      expect((await app.interact(click, { headers: retryHeaders(n) })).status).toBe(200);
+      expect((await app.interact(submission, { headers: retryHeaders(n) })).status).toBe(200);
     await outboxDrained(app);
     await quiet(app);
     expect((await decisionRows(app)).map((d) => d.decision)).toEqual(['accepted']);
@@ -216,15 +237,9 @@ describe('duplicates and races', () => {
     await outboxDrained(app);
     // The app is removed from the partner channel, then the AE accepts: the partner post waits.
     app.slack.addChannel({ ...channels.partner, members: [] });
-    await app.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        messageTs: dm.ts,
-        channelId: aeDm,
-      }),
-    );
+    expect(
+      await acceptHandoff(app, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+    ).toEqual({});
     const invites = () =>
       dmOf(app, people.author.id).filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
     await waitFor(() => invites().length === 1, 6000, 'the owner told');
@@ -405,15 +420,14 @@ describe('duplicates and races', () => {
     )[0];
 
     // Accept: the DM update goes to the ts the lookup recorded, so the one copy shows the decision.
-    await app.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff?.id),
+    expect(
+      await acceptHandoff(app, {
+        handoffId: handoff?.id as number,
         user: aeUser,
-        messageTs: dm?.ts,
+        ...(dm ? { messageTs: dm.ts } : {}),
         channelId: aeDm,
       }),
-    );
+    ).toEqual({});
     await outboxDrained(app);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     expect(dmOf(app, people.ae.id)[0]).toMatchObject({ ts: dm?.ts, edited: true });
@@ -452,22 +466,36 @@ describe('duplicates and races', () => {
   }, 40_000);
 
   // A redelivery of a click the app already handled (same payload, X-Slack-Retry-Num set) is silent: the AE clicked
-  // once and must not read three "nothing was changed" notes.
+  // once and must not read three "nothing was changed" notes. The click now opens the accept modal and its submission
+  // records the accept (issue 51): redeliveries arriving while the modal is open, and one after the accept, are silent.
   it('a redelivered Accept click adds no message for the person who clicked once', async () => {
     h = await startHarness({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
+    const opened = app.slack.callsTo('views.open').length;
     const click = blockAction({
       actionId: ACTION_ID.accept,
       value: String(handoff.id),
       user: aeUser,
+      triggerId: app.slack.issueTriggerId(),
       responseUrl: app.slack.responseUrl({ channel: aeDm, ts: dm.ts }),
       messageTs: dm.ts,
       channelId: aeDm,
     });
-    await app.interact(click);
-    for (let n = 1; n <= 3; n += 1) await app.interact(click, { headers: retryHeaders(n) });
+    expect((await app.interact(click)).status).toBe(200);
+    const [call] = await waitFor(
+      () => app.slack.callsTo('views.open').length > opened && app.slack.callsTo('views.open').slice(opened),
+      4000,
+      'the accept modal',
+    );
+    const modal = call?.args.view as OpenedModal;
+    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+    for (let n = 1; n <= 2; n += 1)
+      expect((await app.interact(click, { headers: retryHeaders(n) })).status).toBe(200);
+    await quiet(app);
+    expect(await submitAccept(app, modal, { user: aeUser })).toEqual({});
+    expect((await app.interact(click, { headers: retryHeaders(3) })).status).toBe(200);
     await outboxDrained(app);
     await quiet(app);
     expect(await decisionRows(app)).toHaveLength(1);

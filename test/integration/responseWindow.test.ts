@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
+import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
@@ -288,13 +289,32 @@ describe('the response window', () => {
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
   });
 
-  it('a click a moment before the deadline wins, and the sweep then leaves it alone', async () => {
+  // The accept is recorded when its modal is submitted (issue 51): the same rule settles a submission in that second.
+  it('settles an accept submitted in the same second as the deadline by the same rule, inline in its modal', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
     h.clock.set(new Date(Date.parse(DUE) - 1000));
-    await h.interact(
-      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
+    const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts });
+    h.clock.set(DUE);
+    const answer = await submitAccept(h, modal, { user: aeUser });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[ACCEPT_BLOCK_ID.step]).toContain('expired');
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
     );
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('expired');
+    // The sweep that follows finds nothing left to do.
+    expect((await h.app.sweeper.sweep()).expired).toBe(0);
+  });
+
+  it('an accept a moment before the deadline wins, and the sweep then leaves it alone', async () => {
+    const h = await start();
+    const { handoff, dm } = await sendHandoff(h);
+    h.clock.set(new Date(Date.parse(DUE) - 1000));
+    // Clicked and submitted a moment before the deadline (the accept is recorded at the submission, issue 51).
+    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts })).toEqual({});
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
     expect(
@@ -332,9 +352,7 @@ describe('the response window after review', () => {
       4000,
       'the reminder to wait for Slack',
     );
-    await h.interact(
-      blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, messageTs: dm.ts }),
-    );
+    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts })).toEqual({});
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     await waitFor(

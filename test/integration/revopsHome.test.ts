@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
+import { submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import type { OpenedModal } from '../support/ownerFlow.js';
 import { eventCallback, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 import {
@@ -85,9 +87,19 @@ describe('App Home by role', () => {
 
     // Sent Monday 15:00 Berlin; accepted 16:30 Berlin: 1.5 business hours.
     h.clock.advance(90 * 60_000);
-    const before = publishCalls(h).length;
-    const click = await h.interact(homeClick(ACTION_ID.accept, String(handoff.id), aeUser));
+    // Accept there opens the accept modal (issue 51); submitting it with its defaults records the accept.
+    const opened = h.slack.callsTo('views.open').length;
+    const click = await h.interact({
+      ...homeClick(ACTION_ID.accept, String(handoff.id), aeUser),
+      trigger_id: h.slack.issueTriggerId(),
+    });
     expect(click.status).toBe(200);
+    const modal = (
+      await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the accept modal from the Home')
+    ).args.view as OpenedModal;
+    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+    const before = publishCalls(h).length;
+    expect(await submitAccept(h, modal, { user: aeUser })).toEqual({});
     const refreshed = await nextPublish(h, before, 'the home refresh after Accept');
     expect(refreshed.args.user_id).toBe(people.ae.id);
 

@@ -15,9 +15,13 @@ export function acceptAction(deps: HandlerDeps) {
     ack,
     body,
     client,
+    context,
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
+    // A redelivery of a click (X-Slack-Retry-Num) already opened the modal the first time: its trigger is spent, and
+    // the AE must not read a refusal or "could not open the form" for a click they made once.
+    if (context.retryNum) return;
     const form = await deps.handoffs.acceptForm({
       ...requestContext(body, deps),
       ...decisionRefFromAction(body),
