@@ -15,9 +15,26 @@ export const FIRST_STEP_MAX_DAYS_AHEAD = 90;
 /** The estimated value: whole units of the company's currency, up to a billion. */
 export const ESTIMATED_VALUE_MAX = 1_000_000_000;
 
-/** The step offered when the AE opens the modal: one more click when it fits. */
-export const defaultFirstStep = (partnerContactName: string) =>
-  `Intro call with ${partnerContactName.trim() || 'the partner'}`;
+/**
+ * The step offered when the AE opens the modal: one more click when it fits. It always passes its own checks: a
+ * contact's name that would not (too long, or one the filler check refuses) gives "Intro call with the partner".
+ */
+export function defaultFirstStep(partnerContactName: string): string {
+  const named = `Intro call with ${partnerContactName.replace(/\s+/g, ' ').trim()}`;
+  return stepTextProblem(named) === undefined ? named : 'Intro call with the partner';
+}
+
+/** Why the partner may not read this step as it is (the modal's inline error), or undefined when they may. */
+function stepTextProblem(text: string): string | undefined {
+  if (!text) return 'Say what the first step is, like “Intro call with Dana and their CFO”.';
+  if (text.length > FIRST_STEP_MAX) return `Keep the step under ${FIRST_STEP_MAX} characters.`;
+  const filler = partnerFiller('partnerNextMove', text);
+  if (filler) return filler;
+  const internal = internalWords(text);
+  return internal.length > 0
+    ? `The partner reads this word for word, and “${internal.join('”, “')}” reads as internal. Say the step as the partner may read it; keep the rest for the CRM.`
+    : undefined;
+}
 
 export interface FirstStep {
   text: string;
@@ -44,15 +61,8 @@ export function checkFirstStep(
 ): FirstStepCheck {
   const errors: Partial<Record<FirstStepField, string>> = {};
   const text = input.text.replace(/\s+/g, ' ').trim();
-  if (!text) errors.text = 'Say what the first step is, like “Intro call with Dana and their CFO”.';
-  else if (text.length > FIRST_STEP_MAX) errors.text = `Keep the step under ${FIRST_STEP_MAX} characters.`;
-  else {
-    const filler = partnerFiller('partnerNextMove', text);
-    const internal = internalWords(text);
-    if (filler) errors.text = filler;
-    else if (internal.length > 0)
-      errors.text = `The partner reads this word for word, and “${internal.join('”, “')}” reads as internal. Say the step as the partner may read it; keep the rest for the CRM.`;
-  }
+  const textProblem = stepTextProblem(text);
+  if (textProblem) errors.text = textProblem;
   const due = input.due ?? '';
   const dueDay = DateTime.fromISO(due, { zone: 'UTC' });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || !dueDay.isValid) errors.due = 'Pick the date of the first step.';

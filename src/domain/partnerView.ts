@@ -284,8 +284,10 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
     view.partnerNextMoveDate = null;
   }
   if (state.afterDecline) view.afterDecline = true;
-  // The AE's first step, while it is the deal's next step: accepted by the AE named now, no outcome after it.
-  if (state.stage === 'accepted' && state.acceptedNow && h.firstStep && h.firstStepDue)
+  // The AE's first step, while it is the deal's next step: accepted by the AE named now, no outcome after it, and its
+  // date not passed where it is read (a step "by Tue 2 Dec" read on the 3rd is no longer true: it is held back).
+  const stepAhead = !check.today || !h.firstStepDue || h.firstStepDue >= check.today;
+  if (state.stage === 'accepted' && state.acceptedNow && h.firstStep && h.firstStepDue && stepAhead)
     view.nextStep = { text: h.firstStep, due: h.firstStepDue };
   return view;
 }

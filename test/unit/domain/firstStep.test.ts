@@ -99,3 +99,12 @@ describe('the first step the AE commits to when accepting (issue 51 item 1)', ()
     expect(stepDate('not a date')).toBe('not a date');
   });
 });
+
+describe('the default first step', () => {
+  it('always passes its own checks: an unusable name gives "Intro call with the partner"', () => {
+    for (const name of ['G^Mk'.repeat(40), 'tbd', 'x'.repeat(200), 'Confidential contact', ''])
+      expect(checkFirstStep({ ...ok, text: defaultFirstStep(name) }, TODAY).ok).toBe(true);
+    expect(defaultFirstStep('G^Mk'.repeat(40))).toBe('Intro call with the partner');
+    expect(defaultFirstStep('  Dana   Reyes ')).toBe('Intro call with Dana Reyes');
+  });
+});

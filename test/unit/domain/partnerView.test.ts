@@ -245,3 +245,29 @@ describe('partnerFacts', () => {
     ).toEqual(['decision:3', 'decision:7', 'withdrawn']);
   });
 });
+
+describe('partnerView: the first step our AE committed to (issue 51)', () => {
+  const committed = handoff({
+    status: 'accepted',
+    firstStep: 'Intro call with Dana and their CFO',
+    firstStepDue: '2026-12-02',
+  });
+  const next = { text: 'Intro call with Dana and their CFO', due: '2026-12-02' };
+
+  it("is the deal's next step from the accept to its date, where the date is read", () => {
+    expect(partnerView(history(committed, [accepted(1)]))?.nextStep).toEqual(next);
+    expect(partnerView(history(committed, [accepted(1)]), { today: '2026-12-02' })?.nextStep).toEqual(next);
+    // The day after its date it is no longer true: held back until it is done or has a new date.
+    expect(partnerView(history(committed, [accepted(1)]), { today: '2026-12-03' })?.nextStep).toBeUndefined();
+  });
+
+  it('is never shown before the accept, after an outcome, or once another AE has the deal', () => {
+    expect(partnerView(history({ ...committed, status: 'sent' }, [], true))?.nextStep).toBeUndefined();
+    expect(partnerView(history(committed, [accepted(1), step(2, 'meeting_held')]))?.nextStep).toBeUndefined();
+    expect(partnerView(history({ ...committed, assignment: 2 }, [accepted(1)]))?.nextStep).toBeUndefined();
+  });
+
+  it('is absent for a deal accepted before steps were asked', () => {
+    expect(partnerView(history(handoff({ status: 'accepted' }), [accepted(1)]))?.nextStep).toBeUndefined();
+  });
+});
