@@ -14,6 +14,7 @@ import { ACTION_ID, CALLBACK_ID, SHORTCUT_ID } from '../../src/blocks/ids.js';
 import { partnerReply } from '../../src/blocks/partnerReplies.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { isoDateIn } from '../../src/domain/businessDays.js';
 import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
@@ -25,6 +26,7 @@ import {
   ACTOR_KEYS,
   type ActorKey,
   ADMIN,
+  acceptSubmission,
   click,
   commandFieldsFor,
   dmOf,
@@ -73,7 +75,7 @@ import { people, TEAM } from '../support/people.js';
  * refusal the actor sees and that no table changed (outbox rows aside from the refusal reply included).
  *
  * Spec (docs/lifecycle.md "Who may act", owner actions, outcomes, "RevOps"):
- * - Accept, Decline, the decline modal: the AE only (same user id and team id), while open.
+ * - Accept, the accept modal, Decline, the decline modal: the AE only (same user id and team id), while open.
  * - Reassign, Extend (buttons and modals), Withdraw: the owner or an admin (internal).
  * - Outcomes (meeting held, won, opportunity and lost modals): recorded by the AE or an admin (internal), accepted;
  *   the owner or the author reports one instead (stored for the AE to confirm; nothing recorded, the partner not told).
@@ -449,16 +451,34 @@ const ASK_ACTIONS: readonly HandoffAction[] = [
 
 const HANDOFF_ACTIONS: readonly HandoffAction[] = [
   {
-    name: 'Accept button',
+    // Issue 51 item 1: Accept opens the accept modal (the first step, its date, an estimated value); its submission
+    // records the accept. The click is still the AE's alone: anyone else is refused at once, and no modal opens.
+    name: 'Accept button (opens the modal)',
     policy: 'accept',
     state: 'sent',
     allowed: AE_ONLY,
     aeOnly: true,
+    opensModal: true,
     act: (h, handoff, user) => click(h, ACTION_ID.accept, String(handoff.id), user),
     refusal: decisionRefusal,
+    effect: (h, handoff, _user, seen) => modalFor(h, handoff, seen, CALLBACK_ID.accept),
+  },
+  {
+    name: 'accept modal submit',
+    policy: 'accept',
+    state: 'sent',
+    allowed: AE_ONLY,
+    aeOnly: true,
+    act: (h, handoff, user) => submitView(h, acceptSubmission(h, handoff, user)),
+    refusal: decisionRefusalInline,
     async effect(h, handoff, user, seen) {
       await changed(h, handoff, user, seen, 'accepted');
-      expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
+      expect(await handoffRow(h, handoff.id)).toMatchObject({
+        status: 'accepted',
+        firstStep: 'Intro call with Dana Reyes',
+        firstStepDue: isoDateIn(h.clock.now(), handoff.aeTimeZone),
+        estimatedValue: null,
+      });
       expect(
         await h.database.db
           .select()

@@ -1,9 +1,13 @@
 import { desc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptModal } from '../../src/blocks/acceptModal.js';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
-import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { isoDateIn } from '../../src/domain/businessDays.js';
+import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD, stepDate } from '../../src/domain/firstStep.js';
 import {
   can,
   check,
@@ -14,10 +18,11 @@ import {
 } from '../../src/domain/lifecycle.js';
 import { canRecordOutcome, OUTCOMES } from '../../src/domain/outcomes.js';
 import { createSurfaces } from '../../src/services/surfaces.js';
+import { type StepTyped, submitAccept } from '../support/acceptFlow.js';
 import { questionsOf, submitAnswer, submitQuestion } from '../support/askFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, startHarness } from '../support/harness.js';
+import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { ADMIN, MATRIX_ENV } from '../support/matrix.js';
 import {
   buttonValues,
@@ -25,10 +30,12 @@ import {
   extendSubmission,
   handoffRow,
   metadataFor,
+  type OpenedModal,
   reassignSubmission,
   submit,
 } from '../support/ownerFlow.js';
 import { click, lostSubmission, opportunitySubmission } from '../support/partnerFlow.js';
+import { replyKind, shownText } from '../support/partnerViewChecks.js';
 import { declineSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { seedOf } from '../support/seed.js';
@@ -40,6 +47,11 @@ import { seedOf } from '../support/seed.js';
  * changed nothing, and one it allows was recorded once. After the outbox drains, every message the app sent about the
  * handoff shows what the database says now (it is what the renderer makes of the current state) and offers each
  * reader only buttons `can` allows them.
+ *
+ * Accept (issue 51 item 1) opens the accept modal for the person `can` allows, and for nobody else; its submission
+ * (the modal's defaults, or a step of the AE's own and a date from today on, and now and then an estimated value)
+ * records the accept. Whoever is refused the click sends the modal's submission by hand too: refused as well. The
+ * partner reads the first step with the accept and only then, never the estimated value.
  */
 
 const SEED = seedOf(20261122);
@@ -92,6 +104,41 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   // A question's pause reaching its longest (issue 51): the sweep lets the clock run again.
   { weight: 1, arbitrary: fc.constant({ kind: 'resume' as const }) },
 );
+
+/** First steps of the AE's own the partner may read (none names an AE), for the packet's contact (Dana Reyes). */
+const OWN_STEPS = [
+  'Workshop with Dana on the pilot scope',
+  'Joint call with Dana and their CFO',
+  'Site visit with Dana and the ops team',
+  'Send Dana the migration plan',
+];
+/** Every first step an AE may commit to here: the accept modal's default, or one of their own. */
+const ANY_STEP = ['Intro call with Dana Reyes', ...OWN_STEPS];
+/**
+ * How the AE fills the accept modal at a step (issue 51 item 1): its defaults, or a step of their own and a date from
+ * today on (their calendar); an estimated value (internal) or none.
+ */
+const commitArb = fc.record({
+  own: fc.boolean(),
+  step: fc.constantFrom(...OWN_STEPS),
+  inDays: fc.nat({ max: FIRST_STEP_MAX_DAYS_AHEAD }),
+  value: fc.option(fc.integer({ min: 10_000, max: ESTIMATED_VALUE_MAX }), { nil: null }),
+});
+type Commit = typeof commitArb extends fc.Arbitrary<infer T> ? T : never;
+const MAX_STEPS = 7;
+
+/** What the AE types in the accept modal for `commit`, on a handoff whose AE's calendar says `today`. */
+function typedFor(commit: Commit, today: string): StepTyped {
+  return {
+    ...(commit.own
+      ? {
+          text: commit.step,
+          due: DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: commit.inDays }).toISODate() ?? '',
+        }
+      : {}),
+    ...(commit.value === null ? {} : { estimatedValue: String(commit.value) }),
+  };
+}
 
 let h: Harness;
 let start: Date;
@@ -151,14 +198,51 @@ function reportsInstead(viewer: Viewer, action: PersonAction, h: HandoffRow, at:
   );
 }
 
+/**
+ * Accept as `user`, from the AE's message as it is now (its buttons carry the packet version it shows): the click
+ * opens the accept modal exactly when `can` allows them, and they submit it as `commit` says. Someone refused the click
+ * sends the submission of the modal the AE would see by hand: it is refused too (the caller checks nothing changed).
+ */
+async function accept(user: { id: string; team_id: string }, before: HandoffRow, commit: Commit) {
+  const allowed = can(viewerOf(user), 'accept', before, h.clock.now());
+  const today = isoDateIn(h.clock.now(), before.aeTimeZone);
+  const opened = h.slack.callsTo('views.open').length;
+  const url = await click(h, ACTION_ID.accept, decisionValue(before), user);
+  const answer = await waitFor(
+    () => {
+      const view = h.slack.callsTo('views.open')[opened]?.args.view as OpenedModal | undefined;
+      if (view) return { modal: view };
+      return h.slack.responses.some((r) => r.url === url) ? { modal: undefined } : undefined;
+    },
+    4000,
+    'the accept modal, or the refusal',
+  );
+  expect(answer.modal !== undefined, `the accept modal opened for ${user.id}`).toBe(allowed);
+  const typed = typedFor(commit, today);
+  if (answer.modal) {
+    expect(answer.modal.callback_id).toBe(CALLBACK_ID.accept);
+    expect(await submitAccept(h, answer.modal, { user, typed })).toEqual({});
+    return;
+  }
+  const forged = acceptModal(before, today) as unknown as OpenedModal;
+  // Refused on the step's block (the step itself is one the modal takes).
+  expect(await submitAccept(h, forged, { user, typed })).toEqual({
+    response_action: 'errors',
+    errors: { [ACCEPT_BLOCK_ID.step]: expect.any(String) },
+  });
+}
+
 /** Sends the person's request the way Slack would: a button, or the modal's submission. */
-async function act(step: { kind: PersonAction; who: Who }, before: HandoffRow): Promise<void> {
+async function act(
+  step: { kind: PersonAction; who: Who },
+  before: HandoffRow,
+  commit: Commit,
+): Promise<void> {
   const user = userOf(step.who, before);
   const id = before.id;
   switch (step.kind) {
     case 'accept':
-      // From the AE's message as it is now: its buttons carry the packet version it shows.
-      await click(h, ACTION_ID.accept, decisionValue(before), user);
+      await accept(user, before, commit);
       return;
     case 'decline':
       await submit(
@@ -257,6 +341,62 @@ async function reportedStep(reportId: string): Promise<PersonAction | undefined>
 const withoutLinks = (blocks: unknown) =>
   JSON.stringify(blocks ?? null).replace(/<[^|>]*\|Open the handoff>/g, '<LINK|Open the handoff>');
 
+/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
+const valueForms = (value: number) => [
+  String(value),
+  value.toLocaleString('en-US'),
+  value.toLocaleString('de-DE'),
+  value.toLocaleString('fr-FR'),
+  value.toLocaleString('en-US').replace(/,/g, ' '),
+];
+
+/** Every string in a value. */
+function* stringsIn(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
+  else if (typeof value === 'object' && value !== null)
+    for (const v of Object.values(value)) yield* stringsIn(v);
+}
+
+/**
+ * The partner reads the AE's first step with the accept, and only then (issue 51 item 1): no step before (or without)
+ * an accept; the accept's reply ends with it; never in another reply; never an estimated value given with it, in any
+ * call the app made to the partner channel (its text and blocks).
+ */
+function checkPartnerStep(handoff: HandoffRow, values: readonly number[], story: string[]): void {
+  const where = `${handoff.accountName} after ${story.join(' → ')}`;
+  const mine = h.slack
+    .messages(channels.partner.id)
+    .filter((m) => shownText(m).includes(`*${handoff.accountName}*`));
+  if (handoff.firstStep === null || handoff.firstStepDue === null) {
+    expect(handoff.status, where).not.toBe('accepted');
+    for (const m of mine) for (const step of ANY_STEP) expect(shownText(m), where).not.toContain(step);
+  } else {
+    const words = `*Next:* ${handoff.firstStep} by ${stepDate(handoff.firstStepDue)}.`;
+    const replies = mine.filter((m) => m.thread_ts !== undefined);
+    const accepts = replies.filter((m) =>
+      ['accepted', 'accepted_after_decline'].includes(replyKind(m.text ?? '')),
+    );
+    expect(accepts.length, where).toBe(1);
+    for (const m of accepts) expect(m.text?.endsWith(` ${words}`), `${where}: ${m.text}`).toBe(true);
+    for (const m of replies.filter((r) => !accepts.includes(r)))
+      expect(shownText(m), where).not.toContain(handoff.firstStep);
+  }
+  const words = h.slack.calls
+    .filter((c) => c.method.startsWith('chat.') && c.args.channel === channels.partner.id)
+    .map((c) => [...stringsIn([c.args.text, c.args.blocks, c.args.attachments])].join('\n'));
+  for (const value of values)
+    for (const form of valueForms(value))
+      expect(
+        words.filter((w) => w.includes(form)),
+        `${where}: the estimated value ${form}`,
+      ).toEqual([]);
+  expect(
+    words.filter((w) => /estimated/i.test(w)),
+    where,
+  ).toEqual([]);
+}
+
 async function checkSurfaces(handoff: HandoffRow, story: string[]): Promise<void> {
   const renderer = createSurfaces({
     db: h.database.db,
@@ -309,8 +449,10 @@ describe('the lifecycle (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.boolean(),
-        fc.array(stepArb, { minLength: 1, maxLength: 7 }),
-        async (authorOwns, steps) => {
+        fc.array(stepArb, { minLength: 1, maxLength: MAX_STEPS }),
+        // How the AE fills the accept modal at each step (issue 51 item 1).
+        fc.array(commitArb, { minLength: MAX_STEPS, maxLength: MAX_STEPS }),
+        async (authorOwns, steps, commits) => {
           run += 1;
           // The author owns it, or names someone else owner.
           // Each story starts on the same Monday (the packet's dates are relative to it); older handoffs are not
@@ -331,7 +473,9 @@ describe('the lifecycle (property)', () => {
           )[0] as HandoffRow;
           await quiet(h);
           const story: string[] = [];
-          for (const step of steps) {
+          /** Every estimated value typed in an accept modal of this life (none may reach the partner). */
+          const values: number[] = [];
+          for (const [index, step] of steps.entries()) {
             const before = await handoffRow(h, handoff.id);
             const now = h.clock.now();
             if (step.kind === 'remind') {
@@ -360,7 +504,9 @@ describe('the lifecycle (property)', () => {
               const reports = reportsInstead(viewerOf(user), step.kind, before, now);
               const snapshot = await dbSnapshot(h);
               const eventsBefore = (await eventsOf(handoff.id)).length;
-              await act(step, before);
+              const commit = commits[index] as Commit;
+              if (step.kind === 'accept' && commit.value !== null) values.push(commit.value);
+              await act(step, before, commit);
               await quiet(h);
               story.push(`${step.who}:${step.kind}${allowed ? '' : reports ? '(reported)' : '(refused)'}`);
               if (allowed) taken.add(step.kind);
@@ -379,6 +525,7 @@ describe('the lifecycle (property)', () => {
           }
           await quiet(h);
           await checkSurfaces(await handoffRow(h, handoff.id), story);
+          checkPartnerStep(await handoffRow(h, handoff.id), values, story);
         },
       ),
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },

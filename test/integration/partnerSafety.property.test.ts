@@ -1,14 +1,25 @@
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
+import { userText } from '../../src/blocks/mrkdwn.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
+import { isoDateIn } from '../../src/domain/businessDays.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
+import {
+  checkFirstStep,
+  ESTIMATED_VALUE_MAX,
+  FIRST_STEP_MAX,
+  FIRST_STEP_MAX_DAYS_AHEAD,
+  stepDate,
+} from '../../src/domain/firstStep.js';
 import { LOST_REASON_CODES, nextOutcomes, type Outcome } from '../../src/domain/outcomes.js';
 import { FIELD_LIMITS } from '../../src/domain/packet.js';
 import { type FillerField, partnerFiller } from '../../src/domain/partnerFiller.js';
 import { BAND_LABEL } from '../../src/domain/scoring.js';
+import { openAcceptModal, type StepTyped, submitAccept } from '../support/acceptFlow.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -23,6 +34,10 @@ import { seedOf } from '../support/seed.js';
  * through /handoff's modal and review, then a random short sequence of real, signed interactions (accept or
  * decline, reassign, withdraw, outcome buttons and modals); once the outbox has drained, no Slack call that
  * reaches the partner-facing channel (or edits or replies to a message there) may contain any marker.
+ *
+ * Issue 51 item 1: the AE accepts in the accept modal, with its defaults or a random first step the partner may read
+ * and a date from today on, and now and then an estimated value. The value is internal: it never reaches the partner
+ * (it reaches the AE's packet); the step does, with the accept.
  */
 
 type User = { id: string; team_id: string };
@@ -89,8 +104,20 @@ const step = fc.record({
   outcomePick: fc.nat(),
 });
 
+/**
+ * How the AE fills the accept modal when they accept: its defaults, or a step of their own (random text, used when the
+ * partner may read it) and a date from today on; an estimated value (internal) or none.
+ */
+const commit = fc.record({
+  own: fc.boolean(),
+  text: noise,
+  inDays: fc.nat({ max: FIRST_STEP_MAX_DAYS_AHEAD }),
+  value: fc.option(fc.integer({ min: 10_000, max: ESTIMATED_VALUE_MAX }), { nil: null }),
+});
+
 type Packet = typeof packet extends fc.Arbitrary<infer T> ? T : never;
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+type Commit = typeof commit extends fc.Arbitrary<infer T> ? T : never;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Driving the app the way people in Slack would
@@ -226,8 +253,23 @@ function actionsFor(row: HandoffRow): Action[] {
   }
 }
 
+/**
+ * What the AE types in the accept modal: nothing (its defaults), or their own step, when it is one the partner may
+ * read (never blank, never mistaken for a marker, no filler, no internal words), and a date from today on; and the
+ * estimated value, when they give one.
+ */
+function typedFor(c: Commit, today: string): StepTyped {
+  const due = DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: c.inDays }).toISODate() ?? '';
+  const text = cutTo(c.text, FIRST_STEP_MAX);
+  const own = c.own && innocent(text) && checkFirstStep({ text, due, estimatedValue: null }, today).ok;
+  return {
+    ...(own ? { text, due } : {}),
+    ...(c.value === null ? {} : { estimatedValue: String(c.value) }),
+  };
+}
+
 /** Performs one step on the handoff; returns what it did (for the counterexample's story). */
-async function perform(id: number, s: Step, markers: RunMarkers): Promise<string | undefined> {
+async function perform(id: number, s: Step, markers: RunMarkers, c: Commit): Promise<string | undefined> {
   const row = await current(id);
   const options = actionsFor(row);
   if (options.length === 0) return undefined;
@@ -235,10 +277,15 @@ async function perform(id: number, s: Step, markers: RunMarkers): Promise<string
   const ae = user({ id: row.aeUserId });
   const ownerOrAdmin = [AUTHOR, ADMIN][s.actor % 2] as User;
   switch (action) {
-    case 'accept':
-      await click(ACTION_ID.accept, String(id), ae);
+    case 'accept': {
+      // Accept opens the accept modal; its submission records the accept (issue 51 item 1).
+      const modal = await openAcceptModal(h, { handoffId: id, user: ae });
+      const typed = typedFor(c, isoDateIn(h.clock.now(), row.aeTimeZone));
+      expect(await submitAccept(h, modal, { user: ae, typed })).toEqual({});
       await waitFor(async () => (await current(id)).status === 'accepted', 4000, 'the acceptance');
-      return 'accept';
+      expect((await current(id)).estimatedValue).toBe(c.value);
+      return `accept:${typed.text === undefined ? 'default_step' : 'own_step'}${c.value === null ? '' : '+value'}`;
+    }
     case 'decline': {
       const metadata = await clickForModal(ACTION_ID.decline, String(id), ae, CALLBACK_ID.decline);
       const note = s.note === null ? null : markers.text('decline note', s.note, 1000);
@@ -360,6 +407,18 @@ function partnerCalls(): RecordedCall[] {
   );
 }
 
+/** Every estimated value given with an accept so far, by every run (internal: none may reach the partner). */
+const allValues = new Map<number, string>();
+
+/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
+const valueForms = (value: number) => [
+  String(value),
+  value.toLocaleString('en-US'),
+  value.toLocaleString('de-DE'),
+  value.toLocaleString('fr-FR'),
+  value.toLocaleString('en-US').replace(/,/g, ' '),
+];
+
 function partnerProblems(calls: RecordedCall[]): string[] {
   const problems: string[] = [];
   for (const call of calls) {
@@ -369,6 +428,12 @@ function partnerProblems(calls: RecordedCall[]): string[] {
     const all = texts.join('\n');
     for (const [marker, what] of allMarkers)
       if (all.includes(marker)) problems.push(`${where}: leaks ${what}`);
+    // The estimated value, in what the call shows (its text and blocks: ids and timestamps are digits too).
+    const words = [...stringsIn([call.args.text, call.args.blocks, call.args.attachments])].join('\n');
+    for (const [value, what] of allValues)
+      for (const form of valueForms(value))
+        if (words.includes(form)) problems.push(`${where}: leaks ${what} (${form})`);
+    if (/estimated/i.test(words)) problems.push(`${where}: shows "estimated"`);
     const lower = all.toLowerCase();
     for (const word of FORBIDDEN_WORDS) {
       if (lower.includes(word.toLowerCase())) problems.push(`${where}: shows ${JSON.stringify(word)}`);
@@ -387,54 +452,79 @@ const FC_SEED = seedOf(20261121);
 describe('partner safety through the real app (property)', () => {
   it('no call to the partner channel ever carries internal content', async () => {
     await fc.assert(
-      fc.asyncProperty(packet, fc.array(step, { minLength: 1, maxLength: 5 }), async (p, steps) => {
-        runCount += 1;
-        const run = runCount;
-        const markers = new RunMarkers(run);
-        const values = packetValues(p, run, markers);
-        const callsBefore = h.slack.calls.length;
+      fc.asyncProperty(
+        packet,
+        fc.array(step, { minLength: 1, maxLength: 5 }),
+        commit,
+        async (p, steps, c) => {
+          runCount += 1;
+          const run = runCount;
+          const markers = new RunMarkers(run);
+          if (c.value !== null) allValues.set(c.value, `run ${run}: the estimated value`);
+          const values = packetValues(p, run, markers);
+          const callsBefore = h.slack.calls.length;
 
-        const { answer } = await submitAndSend(h, values, {
-          viewId: `V0PROP${run}`,
-          overrideReason: markers.text('overrideReason', p.internal[9] ?? '', 500),
-        });
-        expect(answer).toEqual({ response_action: 'clear' });
-        const row = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
-          (x) => x.sourceViewId === `V0PROP${run}`,
-        );
-        if (!row) throw new Error(`run ${run}: no handoff stored`);
-        const story = ['sent'];
-        for (const s of steps) {
-          const did = await perform(row.id, s, markers);
-          if (!did) break;
-          story.push(did);
-          const kind = did.split(' ')[0]?.split(':').slice(0, 2).join(':') ?? did;
-          stats.events.set(kind, (stats.events.get(kind) ?? 0) + 1);
-        }
-        await outboxDrained(h);
+          const { answer } = await submitAndSend(h, values, {
+            viewId: `V0PROP${run}`,
+            overrideReason: markers.text('overrideReason', p.internal[9] ?? '', 500),
+          });
+          expect(answer).toEqual({ response_action: 'clear' });
+          const row = (
+            await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)
+          ).find((x) => x.sourceViewId === `V0PROP${run}`);
+          if (!row) throw new Error(`run ${run}: no handoff stored`);
+          const story = ['sent'];
+          for (const s of steps) {
+            const did = await perform(row.id, s, markers, c);
+            if (!did) break;
+            story.push(did);
+            const kind = did.split(' ')[0]?.split(':').slice(0, 2).join(':') ?? did;
+            stats.events.set(kind, (stats.events.get(kind) ?? 0) + 1);
+          }
+          await outboxDrained(h);
 
-        const problems = partnerProblems(partnerCalls());
-        expect(problems, `run ${run}: ${story.join(' → ')}`).toEqual([]);
+          const problems = partnerProblems(partnerCalls());
+          expect(problems, `run ${run}: ${story.join(' → ')}`).toEqual([]);
 
-        // Not vacuous: this run's internal content did reach internal DMs, and its partner events reached the
-        // partner channel.
-        const thisRun = h.slack.calls.slice(callsBefore);
-        const internalText = thisRun
-          .filter((c) => !partnerConversations().has(String(c.args.channel)))
-          .flatMap((c) => [...stringsIn(c.args)])
-          .join('\n');
-        expect(internalText).toContain(`INT${run}_`);
-        const partnerThisRun = partnerCalls().filter((c) => thisRun.includes(c));
-        const reached = partnerThisRun.some((c) =>
-          [...stringsIn(c.args)].some((t) => t.includes(`Acct R${run}.`)),
-        );
-        // A decision reaches the partner (and the outcomes after an acceptance); a reassignment is routing and never
-        // does, and a withdrawal only once the partner heard of the handoff: so the partner heard iff an AE decided.
-        const heard = story.slice(1).some((did) => did.startsWith('accept') || did.startsWith('decline'));
-        expect(reached, `run ${run} ${heard ? 'reached' : 'stayed out of'} the partner channel`).toBe(heard);
-        stats.runs += 1;
-        stats.partnerCalls += partnerThisRun.length;
-      }),
+          // Not vacuous: this run's internal content did reach internal DMs, and its partner events reached the
+          // partner channel.
+          const thisRun = h.slack.calls.slice(callsBefore);
+          const internalText = thisRun
+            .filter((c) => !partnerConversations().has(String(c.args.channel)))
+            .flatMap((c) => [...stringsIn(c.args)])
+            .join('\n');
+          expect(internalText).toContain(`INT${run}_`);
+          const partnerThisRun = partnerCalls().filter((c) => thisRun.includes(c));
+          const reached = partnerThisRun.some((c) =>
+            [...stringsIn(c.args)].some((t) => t.includes(`Acct R${run}.`)),
+          );
+          // A decision reaches the partner (and the outcomes after an acceptance); a reassignment is routing and never
+          // does, and a withdrawal only once the partner heard of the handoff: so the partner heard iff an AE decided.
+          const heard = story.slice(1).some((did) => did.startsWith('accept') || did.startsWith('decline'));
+          expect(reached, `run ${run} ${heard ? 'reached' : 'stayed out of'} the partner channel`).toBe(
+            heard,
+          );
+          // The first step reached the partner with the accept, as the AE wrote it; the estimated value given with it
+          // reached the AE's packet (internal) only.
+          const accepted = await current(row.id);
+          if (accepted.firstStep !== null && accepted.firstStepDue !== null) {
+            const line = `*Next:* ${userText(accepted.firstStep, FIRST_STEP_MAX)} by ${stepDate(accepted.firstStepDue)}.`;
+            const replies = partnerThisRun
+              .filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts !== undefined)
+              .map((call) => String(call.args.text));
+            expect(
+              replies.filter((text) => text.endsWith(` ${line}`)),
+              `run ${run}: the accept's reply ends with ${line}`,
+            ).toHaveLength(1);
+            if (c.value !== null)
+              expect(internalText).toContain(
+                `Estimated value: ${c.value.toLocaleString('en-US')} (internal).`,
+              );
+          }
+          stats.runs += 1;
+          stats.partnerCalls += partnerThisRun.length;
+        },
+      ),
       { seed: FC_SEED, numRuns: 15, endOnFailure: true },
     );
     expect(stats.runs).toBeGreaterThanOrEqual(15);

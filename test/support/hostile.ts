@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { OutboxRow } from '../../src/db/schema.js';
+import { acceptHandoff } from './acceptFlow.js';
 import { STATE_TABLES, type StateTable, stateRows } from './dbSnapshot.js';
 import { outboxRows } from './drill.js';
 import { sendHandoff } from './flow.js';
@@ -247,16 +248,14 @@ export async function startHostileWorld(): Promise<HostileWorld> {
       ownerUserId: people.owner.id,
     })
   ).handoff;
-  const accepted = await h.interact(
-    blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(B.id),
+  // The AE accepts B: Accept, then the accept modal submitted with its defaults (issue 51 item 1).
+  expect(
+    await acceptHandoff(h, {
+      handoffId: B.id,
       user: internal(people.ae),
       responseUrl: h.slack.responseUrl(),
-      triggerId: h.slack.issueTriggerId(),
     }),
-  );
-  expect(accepted.status).toBe(200);
+  ).toEqual({});
   await waitFor(async () => (await handoffRow(h, B.id)).status === 'accepted', 4000, 'B accepted');
   expect(
     await submit(h, declineSubmission({ handoffId: C.id, reason: 'timing', user: internal(people.otherAe) })),
@@ -392,16 +391,14 @@ export function hostileWorld(name: string): () => HostileWorld {
 /** After all of it, the app still serves a real request: the AE accepts handoff D. */
 export async function stillServes(w: HostileWorld): Promise<void> {
   const { h, seeds } = w;
-  const response = await h.interact(
-    blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(seeds.rows.D.id),
+  // Accept, then the accept modal submitted with its defaults (issue 51 item 1).
+  expect(
+    await acceptHandoff(h, {
+      handoffId: seeds.rows.D.id,
       user: internal(people.otherAe),
       responseUrl: h.slack.responseUrl(),
-      triggerId: h.slack.issueTriggerId(),
     }),
-  );
-  expect(response.status).toBe(200);
+  ).toEqual({});
   await waitFor(async () => (await handoffRow(h, seeds.rows.D.id)).status === 'accepted', 4000, 'D accepted');
   expect(await healthz(h)).toBe(200);
 }

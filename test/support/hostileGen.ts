@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  ACCEPT_BLOCK_ID,
   ASK_BLOCK_ID,
   CALLBACK_ID,
   DECLINE_BLOCK_ID,
@@ -299,9 +300,27 @@ export const select = (value: unknown) => ({
   },
 });
 
+/**
+ * The accept modal's state.values (issue 51 item 1): a first step, its date (the world's clock stays on the harness's
+ * Monday 23 November: the modal's default, Thursday 26 November) and an estimated value; each may be replaced.
+ */
+export const acceptState = (
+  over: { step?: unknown; due?: unknown; estimatedValue?: unknown } = {},
+): Record<string, unknown> => ({
+  [ACCEPT_BLOCK_ID.step]: text('step' in over ? over.step : 'Intro call with Dana Reyes'),
+  [ACCEPT_BLOCK_ID.due]: {
+    value: { type: 'datepicker', selected_date: 'due' in over ? over.due : '2026-11-26' },
+  },
+  [ACCEPT_BLOCK_ID.value]: {
+    value: { type: 'number_input', value: 'estimatedValue' in over ? over.estimatedValue : '48000' },
+  },
+});
+
 /** state.values of each handoff modal that its right person could submit for `r`. */
 export function validValues(callbackId: string, r: Ref): unknown {
   switch (callbackId) {
+    case CALLBACK_ID.accept:
+      return acceptState();
     case CALLBACK_ID.decline:
       return { [DECLINE_BLOCK_ID.reason]: select('timing'), [DECLINE_BLOCK_ID.note]: text('Not now.') };
     case CALLBACK_ID.reassign:

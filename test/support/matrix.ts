@@ -1,14 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { acceptModal } from '../../src/blocks/acceptModal.js';
 import { ACTION_ID, ASK_BLOCK_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import { first } from '../../src/db/engine.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
 import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
+import { isoDateIn } from '../../src/domain/businessDays.js';
+import { acceptHandoff, acceptValues } from './acceptFlow.js';
 import type { FakeUser, RecordedCall, StoredMessage } from './fakeSlack.js';
 import { submitAndSend } from './flow.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
+import type { OpenedModal } from './ownerFlow.js';
 import { appHomeOpened, blockAction, slashCommand, viewSubmission } from './payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from './people.js';
 import { postEvent, postInteraction, postSlashCommand } from './signing.js';
@@ -461,14 +465,14 @@ export class HandoffPool {
       'the AE DM',
     );
     if (state === 'accepted') {
-      await h.interact(
-        blockAction({
-          actionId: ACTION_ID.accept,
-          value: String(handoff.id),
+      // Accept opens the accept modal; its submission (the defaults: a first step and its date) records it.
+      expect(
+        await acceptHandoff(h, {
+          handoffId: handoff.id,
           user: { id: people.ae.id, team_id: TEAM },
           responseUrl: h.slack.responseUrl(),
         }),
-      );
+      ).toEqual({});
       await waitFor(
         async () => (await handoffRow(h, handoff.id)).status === 'accepted',
         4000,
@@ -482,6 +486,21 @@ export class HandoffPool {
 }
 
 const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
+
+/**
+ * The accept modal's submission (issue 51 item 1) as Slack sends it, by `user`: the modal the AE is shown for this
+ * handoff, submitted with its first step and a date of today in the AE's calendar. Made by hand, so that anyone can
+ * send it (only the AE's may be recorded) and no modal is opened for it.
+ */
+export function acceptSubmission(h: Harness, handoff: HandoffRow, user: SlackUser) {
+  const modal = acceptModal(handoff, isoDateIn(h.clock.now(), handoff.aeTimeZone)) as unknown as OpenedModal;
+  return viewSubmission({
+    callbackId: CALLBACK_ID.accept,
+    privateMetadata: modal.private_metadata,
+    values: acceptValues(modal),
+    user,
+  });
+}
 
 /** The AE asks before deciding, as Slack sends it: a question to the author, or a request for more time. */
 async function askedBefore(h: Harness, handoffId: number, state: 'asked' | 'more_time'): Promise<void> {

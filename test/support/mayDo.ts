@@ -24,8 +24,13 @@ export interface Seeds {
 /** The world's admin, also RevOps (ADMIN_USER_IDS and REVOPS_USER_IDS). */
 export const ADMIN = people.member.id;
 
-/** Buttons that change data, and who may press them on which handoff (anyone else is refused). */
+/**
+ * Buttons that change data, or open the only form that does, and who may press them on which handoff (anyone else is
+ * refused).
+ */
 export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
+  // Accept opens the accept modal (issue 51 item 1), whose submission records the accept: only for the AE of an open
+  // handoff; anyone else's click is refused at once, as when the click itself accepted.
   [ACTION_ID.accept]: { A: [people.ae.id], D: [people.otherAe.id] },
   [ACTION_ID.withdraw]: { A: [people.author.id, ADMIN], D: [people.owner.id, ADMIN] },
   // The AE and an admin record it; the author (B's owner) reports it for the AE to confirm (issue 50 item 2).
@@ -40,6 +45,8 @@ export const MAY_CHANGE: Record<string, Partial<Record<Ref, string[]>>> = {
 
 /** Buttons that only open a modal, refresh a view or start an upload: they change no table, whoever presses. */
 export const READ_ONLY = [
+  // Accept only opens the accept modal now: nothing is recorded until it is submitted.
+  ACTION_ID.accept,
   ACTION_ID.decline,
   ACTION_ID.reassign,
   ACTION_ID.extend,
@@ -55,6 +62,8 @@ export const READ_ONLY = [
 
 /** Who may submit each modal for which handoff, with otherwise valid input. */
 export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
+  // The accept modal (issue 51 item 1: the first step, its date, an estimated value): the AE of an open handoff.
+  [CALLBACK_ID.accept]: { A: [people.ae.id], D: [people.otherAe.id] },
   [CALLBACK_ID.decline]: { A: [people.ae.id], D: [people.otherAe.id] },
   [CALLBACK_ID.reassign]: {
     A: [people.author.id, ADMIN],

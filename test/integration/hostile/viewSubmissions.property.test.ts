@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ACCEPT_BLOCK_ID,
   ASK_BLOCK_ID,
   CALLBACK_ID,
   COVER_BLOCK_ID,
@@ -16,6 +17,7 @@ import {
 import { nextMoveVersion } from '../../../src/partners/heldBack.js';
 import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
 import {
+  acceptState,
   actsAs,
   clean,
   defectOpts,
@@ -188,6 +190,69 @@ const validMetadata = (s: Seeds, callbackId: string, r: Ref) =>
 /** The field mutations that make each handoff modal invalid, whoever submits it. */
 function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: Ref, s: Seeds) => unknown }> {
   switch (callbackId) {
+    // The accept modal (issue 51 item 1): a first step the partner may not read, no date or one out of range, an
+    // estimated value that is not a whole number. (A wrong-typed value reads as none given: not out of bounds.)
+    case CALLBACK_ID.accept:
+      return fc.oneof(
+        fc
+          .oneof(
+            fc.constantFrom<unknown>(
+              undefined,
+              null,
+              '',
+              '   ',
+              '\n\t',
+              'tbd',
+              'n/a',
+              'Confidential: our 20% margin call',
+              'x'.repeat(151),
+            ),
+            huge,
+            wrongType,
+          )
+          .map((step) => ({
+            why: `first step ${JSON.stringify(step)?.slice(0, 40)}`,
+            values: () => acceptState({ step }),
+          })),
+        fc
+          .oneof(
+            fc.constantFrom<unknown>(
+              undefined,
+              null,
+              '',
+              '2020-01-01',
+              '2026-11-22',
+              '2027-06-01',
+              'tomorrow',
+              '2026-13-45',
+              '2026-02-30',
+              '26-11-26',
+            ),
+            huge,
+            wrongType,
+          )
+          .map((due) => ({
+            why: `first step date ${JSON.stringify(due)?.slice(0, 40)}`,
+            values: () => acceptState({ due }),
+          })),
+        fc
+          .constantFrom<unknown>(
+            '12.5',
+            '-1',
+            'abc',
+            '1000000001',
+            'NaN',
+            'Infinity',
+            '١',
+            '48 000',
+            '48,000',
+          )
+          .map((estimatedValue) => ({
+            why: `estimated value ${JSON.stringify(estimatedValue)}`,
+            values: () => acceptState({ estimatedValue }),
+          })),
+        fc.constant({ why: 'no blocks', values: () => ({}) }),
+      );
     case CALLBACK_ID.decline:
       return fc.oneof(
         fc
@@ -341,6 +406,7 @@ const MALFORMED_VALUES = fc.constantFrom<unknown>(
 
 const firstBlock = (callbackId: string) =>
   ({
+    [CALLBACK_ID.accept]: ACCEPT_BLOCK_ID.step,
     [CALLBACK_ID.decline]: DECLINE_BLOCK_ID.reason,
     [CALLBACK_ID.reassign]: OWNER_BLOCK_ID.days,
     [CALLBACK_ID.extend]: OWNER_BLOCK_ID.days,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../../src/blocks/ids.js';
 import {
   commandBody,
   interaction,
@@ -14,6 +14,7 @@ import {
   declineSubmission,
   packetSubmission,
   slashCommand,
+  viewSubmission,
 } from '../../support/payloads.js';
 import { people } from '../../support/people.js';
 
@@ -39,6 +40,22 @@ describe('bodies nobody can route or parse (property)', () => {
         channel: undefined,
       }),
       interaction('view_submission', declineSubmission({ handoffId: 1, reason: 'timing' })),
+      // The accept modal (issue 51 item 1): a datepicker, and a number input left empty (Slack sends null).
+      interaction(
+        'accept modal submission',
+        viewSubmission({
+          callbackId: CALLBACK_ID.accept,
+          user: internal(people.ae),
+          privateMetadata: JSON.stringify({ handoffId: 1 }),
+          values: {
+            [ACCEPT_BLOCK_ID.step]: {
+              [ACTION_ID.value]: { type: 'plain_text_input', value: 'Intro call with Dana Reyes' },
+            },
+            [ACCEPT_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: '2026-11-26' } },
+            [ACCEPT_BLOCK_ID.value]: { [ACTION_ID.value]: { type: 'number_input', value: null } },
+          },
+        }),
+      ),
       interaction('packet submission', packetSubmission()),
       interaction('view_closed', { ...packetSubmission(), type: 'view_closed', is_cleared: false }),
       interaction('shortcut', globalShortcut()),
