@@ -19,17 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { acceptSubmission, clickAcceptOver } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
-import {
-  blockAction,
-  confirmationsOn,
-  packetSubmission,
-  reviewSubmission,
-  slashCommand,
-} from '../support/payloads.js';
-import { channels, people, teams } from '../support/people.js';
+import { confirmationsOn, packetSubmission, reviewSubmission, slashCommand } from '../support/payloads.js';
+import { channels, people, TEAM, teams } from '../support/people.js';
 import { freePort } from '../support/ports.js';
 import { postInteraction, postSlashCommand } from '../support/signing.js';
 
@@ -266,10 +260,22 @@ describe.skipIf(skip)(`container drill${skip ? ` (skipped: ${skip})` : ''}`, () 
       8000,
       'the AE DM',
     );
+    // Accept as the AE does: the click opens the accept modal, its submit (the defaults) records the accept.
+    const ae = { id: people.ae.id, team_id: TEAM };
+    const clicked = await clickAcceptOver(slack, interact, {
+      handoffId: id,
+      user: ae,
+      channelId: aeDm(),
+      ...(dm?.ts ? { messageTs: dm.ts } : {}),
+      responseUrl: slack.responseUrl(),
+    });
+    expect(clicked.status).toBe(200);
+    if (!clicked.modal) throw new Error('Accept opened no accept modal');
     const accept = await interact(
-      blockAction({ actionId: ACTION_ID.accept, value: String(id), channelId: aeDm(), messageTs: dm?.ts }),
+      acceptSubmission(clicked.modal, ae, clicked.viewId ? { viewId: clicked.viewId } : {}),
     );
     expect(accept.status).toBe(200);
+    expect(await accept.text()).toBe('');
     await waitFor(
       () => JSON.stringify(dmsAbout('Container Account One')).includes('Accepted'),
       8000,

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
+import { acceptSubmission, clickAcceptOver } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
-import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM, teams } from '../support/people.js';
 import { freePort } from '../support/ports.js';
 import { seedOf } from '../support/seed.js';
@@ -140,18 +140,31 @@ describe('crash drill: SIGKILL during bursts of handoffs and decisions', () => {
     db.close();
     if (!row) throw new Error(`acknowledged handoff ${viewId} is not stored`);
     const user = { id: ae.id, team_id: TEAM };
-    const decided =
-      choice < 0.7
-        ? await interact(
-            blockAction({
-              actionId: ACTION_ID.accept,
-              value: String(row.id),
-              user,
-              responseUrl: slack.responseUrl(),
-            }),
-          )
-        : await interact(declineSubmission({ handoffId: row.id, user, reason: 'timing' }));
-    if (decided.status === 200) acked.decisions.set(viewId, choice < 0.7 ? 'accepted' : 'declined');
+    if (choice >= 0.7) {
+      const declined = await interact(declineSubmission({ handoffId: row.id, user, reason: 'timing' }));
+      if (declined.status === 200) acked.decisions.set(viewId, 'declined');
+      return;
+    }
+    // Accept as the AE does: the click opens the accept modal (it records nothing), its submit records the accept.
+    const life = child;
+    const clicked = await clickAcceptOver(slack, interact, {
+      handoffId: row.id,
+      user,
+      responseUrl: slack.responseUrl(),
+    });
+    if (!clicked.modal) {
+      // Only a kill may stop the modal: a live app that answered the click opens it.
+      if (clicked.status === 200 && child === life && life?.exitCode() === undefined)
+        throw new Error(`the Accept of ${viewId} was answered but opened no accept modal`);
+      return;
+    }
+    const recorded = await interact(
+      acceptSubmission(clicked.modal, user, clicked.viewId ? { viewId: clicked.viewId } : {}),
+    );
+    if (recorded.status !== 200) return;
+    const recordedAnswer = await recorded.text();
+    if (recordedAnswer !== '') throw new Error(`the Accept of ${viewId} answered ${recordedAnswer}`);
+    acked.decisions.set(viewId, 'accepted');
   }
 
   async function burst(round: number, acked: Acked): Promise<void> {

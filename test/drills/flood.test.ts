@@ -2,7 +2,8 @@
  * Flood drill: the built app (dist/main.js with the V8 heap cap of `npm start`) takes a flood of large bodies on
  * `POST /slack/events`, hundreds of ≈3.9 MB requests at once, half unsigned and half signed-looking (the header
  * format right, the HMAC wrong, so each must be read before it can be refused), while people Accept handoffs. The
- * Accepts are answered within Slack's 3-second deadline, /healthz keeps answering, every flood request is refused
+ * Accepts (the click, which opens the accept modal in its trigger's life, and the modal's submit, which records it)
+ * are answered within Slack's 3-second deadline, /healthz keeps answering, every flood request is refused
  * (401, 408, or its connection closed), and the process's resident memory stays under the bench's target (250 MB)
  * plus the young generation this Node.js gives the app beyond Node.js 22's (RSS_TARGET_MB below).
  *
@@ -16,11 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { CALLBACK_ID } from '../../src/blocks/ids.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
+import { acceptSubmission, clickAcceptOver } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, seedWorkspace, waitFor } from '../support/harness.js';
-import { blockAction, confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 import { postInteraction } from '../support/signing.js';
 
@@ -214,23 +216,26 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
     );
     await flooding;
     const floodStarted = Date.now();
+    const ae = { id: people.ae.id, team_id: TEAM };
+    const post = (payload: unknown) => postInteraction(events(), SIGNING_SECRET, payload);
+    // Accept as the AE does: the click (it opens the accept modal while its trigger is fresh), then the modal's
+    // submit (it records the accept). Each is one answer Slack waits for.
     const accepts = ACCEPT_AT_MS.map(async (at, i) => {
       await new Promise((resolve) => setTimeout(resolve, at));
+      const clicked = await clickAcceptOver(slack, post, {
+        handoffId: ids[i] as number,
+        user: ae,
+        responseUrl: slack.responseUrl(),
+      });
+      if (!clicked.modal) return { click: clicked, submit: { status: 0, ms: 0, answer: 'no accept modal' } };
       const started = Date.now();
-      const response = await postInteraction(
-        events(),
-        SIGNING_SECRET,
-        blockAction({
-          actionId: ACTION_ID.accept,
-          value: String(ids[i]),
-          user: { id: people.ae.id, team_id: TEAM },
-          responseUrl: slack.responseUrl(),
-        }),
+      const response = await post(
+        acceptSubmission(clicked.modal, ae, clicked.viewId ? { viewId: clicked.viewId } : {}),
       );
-      await response.arrayBuffer();
-      return { status: response.status, ms: Date.now() - started };
+      const answer = await response.text();
+      return { click: clicked, submit: { status: response.status, ms: Date.now() - started, answer } };
     });
-    let accepted: { status: number; ms: number }[];
+    let accepted: Awaited<(typeof accepts)[number]>[];
     let counts: Record<string, number>;
     let floodMs: number;
     try {
@@ -253,7 +258,7 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
     console.info(
       `flood drill: ${JSON.stringify({
         rssMb: { before: Math.round(before.rss), peak: Math.round(peak), after: Math.round(after.rss) },
-        acceptMs: accepted.map((a) => a.ms),
+        acceptMs: accepted.map((a) => ({ click: a.click.ms, opened: a.click.openedMs, submit: a.submit.ms })),
         healthzMaxMs: Math.max(...healthz),
         healthzProbes: healthz.length,
         floodMs,
@@ -263,8 +268,13 @@ describe('flood drill: hundreds of 3.9 MB bodies while people Accept', () => {
 
     expect(app.exitCode(), 'the app is still running').toBeUndefined();
     for (const a of accepted) {
-      expect(a.status).toBe(200);
-      expect(a.ms).toBeLessThan(SLACK_DEADLINE_MS);
+      // The click answered in time, and the accept modal opened (within the trigger's 3 s).
+      expect(a.click.status).toBe(200);
+      expect(a.click.ms).toBeLessThan(SLACK_DEADLINE_MS);
+      expect(a.click.modal?.callback_id).toBe(CALLBACK_ID.accept);
+      // Its submit answered in time, recorded (an empty answer closes the modal).
+      expect(a.submit).toMatchObject({ status: 200, answer: '' });
+      expect(a.submit.ms).toBeLessThan(SLACK_DEADLINE_MS);
     }
     // Every flood request was refused: unsigned or wrong HMAC (401), a body still arriving when a newer one needed the
     // byte budget's room, or not all there when Node's request timeout ran out while the flooder is busy writing the

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
 import { decisions, handoffEvents, handoffs } from '../../src/db/schema.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import {
   auditExactlyOnce,
   deliveryOf,
@@ -16,7 +16,7 @@ import {
   thirdAe,
 } from '../support/drill.js';
 import { type Harness, settle, startHarness, waitFor } from '../support/harness.js';
-import { blockAction, declineSubmission, type PacketValues } from '../support/payloads.js';
+import { declineSubmission, type PacketValues } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 /**
@@ -115,19 +115,16 @@ describe('outage drill at production pacing', () => {
     async function decide(i: number) {
       const p = plan[i] as Planned;
       const ae = aes[i % 3] as SlackUser;
-      const response =
-        p.decision.decision === 'accepted'
-          ? await app.interact(
-              blockAction({
-                actionId: ACTION_ID.accept,
-                value: String(idOf(i)),
-                user: ae,
-                responseUrl: app.slack.responseUrl(),
-              }),
-            )
-          : await app.interact(
-              declineSubmission({ handoffId: idOf(i), reason: p.decision.reason, user: ae }),
-            );
+      // Accept as the AE does: the click opens the accept modal, its submit (the defaults) records the accept.
+      if (p.decision.decision === 'accepted') {
+        expect(
+          await acceptHandoff(app, { handoffId: idOf(i), user: ae, responseUrl: app.slack.responseUrl() }),
+        ).toEqual({});
+        return;
+      }
+      const response = await app.interact(
+        declineSubmission({ handoffId: idOf(i), reason: p.decision.reason, user: ae }),
+      );
       expect(response.status).toBe(200);
     }
     for (let i = 0; i < 6; i += 1) await decide(i);

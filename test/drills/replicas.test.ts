@@ -4,7 +4,7 @@
  * connection is skipped, as a balancer's health check would skip it). Packets, Sends, Accepts, Declines and outcome
  * clicks from several people at once; in the middle a Slack 429 storm on chat.postMessage, one replica killed with
  * SIGKILL (it never comes back), and the Postgres server stopped and started again. Every third Accept is a double
- * click, sent to two replicas at once.
+ * click, sent to two replicas at once, and its accept modal a double submit, sent to two replicas at once.
  *
  * Afterwards: every Send Slack saw acknowledged is stored (0 lost); no handoff was decided twice; every decision
  * acknowledged is stored, or the person was told it did not go through; everything owed to Slack went out, each post
@@ -14,10 +14,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureText } from '../../src/blocks/ephemerals.js';
-import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
+import { OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import { isStorageOutage } from '../../src/runtime/storageHealth.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
+import { type AcceptClicked, acceptSubmission, clickAcceptOver } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { blockAction, declineSubmission, packetSubmission, reviewSubmission } from '../support/payloads.js';
@@ -34,8 +35,8 @@ const AUTHORS = [people.author, people.member];
 /** What Slack saw answered, per handoff (keyed by the packet's view id). */
 interface Ledger {
   sent: Map<string, number>;
-  /** Decision clicks answered 200: the response URL (Accept) or the modal's answer (Decline), and what was asked. */
-  decisions: { viewId: string; decision: 'accepted' | 'declined'; responseUrl?: string; answer?: unknown }[];
+  /** Decision submissions answered 200 (the Accept and Decline modals): the modal's answer, and what was asked. */
+  decisions: { viewId: string; decision: 'accepted' | 'declined'; answer?: unknown }[];
   connectionErrors: number;
 }
 
@@ -184,21 +185,37 @@ describe.each([2, 3])('%i replicas on one Postgres', (replicaCount) => {
       });
       return;
     }
+    // Accept as the AE does: the click opens the accept modal (it records nothing), its submit records the accept.
+    // Every third Accept is a double click that the balancer sends to two replicas at once, and its modal is then
+    // submitted twice at once (a double submit), to two replicas too. After a failure the modal is still open: the
+    // AE submits it again; with no modal (the click failed), they click again.
+    let opened: AcceptClicked | undefined;
     const accepted = await untilDone(async () => {
-      // Every third Accept is a double click that the balancer sends to two replicas at once.
-      const clicks = i % 3 === 0 ? 2 : 1;
-      const answers = await Promise.all(
-        Array.from({ length: clicks }, async () => {
-          const responseUrl = slack.responseUrl();
-          const response = await interact(
-            blockAction({ actionId: ACTION_ID.accept, value: String(stored.id), user: aeUser, responseUrl }),
-            ledger,
-          );
-          if (response.status === 200) ledger.decisions.push({ viewId, decision: 'accepted', responseUrl });
-          return response.status;
-        }),
-      );
-      if (!answers.includes(200)) return undefined;
+      const twice = i % 3 === 0 ? 2 : 1;
+      if (!opened?.modal) {
+        const clicks = await Promise.all(
+          Array.from({ length: twice }, () =>
+            clickAcceptOver(slack, (payload) => interact(payload, ledger), {
+              handoffId: stored.id,
+              user: aeUser,
+              responseUrl: slack.responseUrl(),
+            }),
+          ),
+        );
+        opened = clicks.find((c) => c.modal);
+      }
+      const modal = opened?.modal;
+      if (modal) {
+        const submission = acceptSubmission(modal, aeUser, opened?.viewId ? { viewId: opened.viewId } : {});
+        await Promise.all(
+          Array.from({ length: twice }, async () => {
+            const response = await interact(submission, ledger);
+            if (response.status !== 200) return;
+            const answer = await response.text();
+            ledger.decisions.push({ viewId, decision: 'accepted', answer });
+          }),
+        );
+      }
       const [decided] = await rows('select 1 from decisions where handoff_id = $1', [stored.id]);
       return decided ? true : undefined;
     });
@@ -276,11 +293,8 @@ describe.each([2, 3])('%i replicas on one Postgres', (replicaCount) => {
     );
     for (const attempt of ledger.decisions) {
       if (decided.get(attempt.viewId) === attempt.decision) continue;
-      const told = attempt.responseUrl
-        ? slack.responses.some(
-            (r) => r.url === attempt.responseUrl && JSON.stringify(r.body).includes('did not go through'),
-          )
-        : String(attempt.answer).includes(failureText.notSavedForm);
+      // Both are modals now (Accept's since issue 51): told inline, on the form that is still open.
+      const told = String(attempt.answer).includes(failureText.notSavedForm);
       expect(told, `${attempt.decision} of ${attempt.viewId}: neither stored nor told`).toBe(true);
     }
 

@@ -11,6 +11,7 @@ import {
   REVIEW_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -23,13 +24,7 @@ import {
   QUIET,
   waitForDm,
 } from '../support/ownerFlow.js';
-import {
-  blockAction,
-  confirmationsOn,
-  packetSubmission,
-  reviewSubmission,
-  viewSubmission,
-} from '../support/payloads.js';
+import { confirmationsOn, packetSubmission, reviewSubmission, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 /**
@@ -237,7 +232,7 @@ describe('absence and cover', () => {
     ).toEqual([]);
     // An answer an hour after their return took them an hour: time to decision counts from the window's start.
     h.clock.set(new Date(BACK.getTime() + 3_600_000));
-    await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(h2.id), user: aeUser }));
+    expect(await acceptHandoff(h, { handoffId: h2.id, user: aeUser })).toEqual({});
     const accepted = (
       await h.database.db
         .select()

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 describe('the accept path, end to end', () => {
@@ -65,16 +65,16 @@ describe('the accept path, end to end', () => {
     );
     expect(JSON.stringify(confirmation?.blocks)).toContain(`<@${people.ae.id}>`);
 
-    const accept = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        channelId: aeDm,
-        messageTs: dm?.ts,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
-    expect(accept.status).toBe(200);
+    // Accept opens the accept modal, its first step and date ready; opening it records nothing; submitting it does.
+    const modal = await openAcceptModal(h, {
+      handoffId: handoff.id,
+      channelId: aeDm,
+      ...(dm?.ts ? { messageTs: dm.ts } : {}),
+      responseUrl: h.slack.responseUrl(),
+    });
+    const [opened] = await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id);
+    expect(opened?.status).toBe('sent');
+    expect(await submitAccept(h, modal)).toEqual({});
 
     await waitFor(
       () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
@@ -99,12 +99,16 @@ describe('the accept path, end to end', () => {
     const partnerText = JSON.stringify(partnerPosts);
     expect(partnerText).toContain('Northwind Logistics');
     expect(partnerText).toContain('accepted');
+    expect(replies[0]?.text).toContain(' *Next:* Intro call with Dana Reyes by Thu 26 Nov.');
     expect(partnerText).toContain('Jordan Seller');
     expect(partnerText).not.toContain('reseller');
     expect(partnerText).not.toContain('docs.example.com');
 
     await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'owner notice');
     expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain('accepted');
+    expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain(
+      'Next: *Intro call with Dana Reyes* by Thu 26 Nov.',
+    );
     // The author's confirmation is a view of the handoff too: it says where it stands now and offers no
     // Reassign, Extend or Withdraw on an accepted handoff.
     await quiet(h);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import {
@@ -13,9 +13,9 @@ import {
   outboxDrained,
   QUIET,
   reassignTo,
+  type SlackUser,
   submit,
 } from '../support/ownerFlow.js';
-import { blockAction } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
 /**
@@ -31,12 +31,8 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 
-async function acceptedHours(
-  h: Harness,
-  handoffId: number,
-  user: Parameters<typeof blockAction>[0]['user'],
-): Promise<number | null> {
-  await h.interact(blockAction({ actionId: ACTION_ID.accept, value: String(handoffId), user }));
+async function acceptedHours(h: Harness, handoffId: number, user: SlackUser): Promise<number | null> {
+  expect(await acceptHandoff(h, { handoffId, user })).toEqual({});
   const { handoffEvents } = h.tables;
   const events = await h.database.db
     .select()

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, HELP_BLOCK_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -10,7 +11,6 @@ import {
   openOwnerModal,
   submit,
 } from '../support/ownerFlow.js';
-import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { allCallsTo, QUIET, ROLES } from '../support/revopsFlow.js';
 
@@ -211,13 +211,15 @@ describe('plain-text surfaces show what was typed, not escapes', () => {
     const accountName = 'R&D <!channel>';
     const { handoff } = await sendHandoff(h, { accountName });
     const modal = await openOwnerModal(h, 'extend', handoff.id);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: { id: people.ae.id, team_id: TEAM },
-      }),
-    );
+    const acceptModal = await openAcceptModal(h, {
+      handoffId: handoff.id,
+      user: { id: people.ae.id, team_id: TEAM },
+    });
+    // The accept modal's words (mrkdwn) repeat the account escaped.
+    const acceptWords = JSON.stringify(acceptModal.blocks);
+    expect(acceptWords).toContain('*R&amp;D &lt;!channel&gt;*');
+    expectInert(acceptWords);
+    expect(await submitAccept(h, acceptModal)).toEqual({});
     await waitFor(async () => (await handoffRow(h, handoff.id)).status === 'accepted', 8000, 'the accept');
 
     const ephemeral = await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser);

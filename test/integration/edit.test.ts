@@ -1,10 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACCEPT_BLOCK_ID,
+  ACTION_ID,
+  CALLBACK_ID,
+  NOTE_BLOCK_ID,
+  PACKET_BLOCK_ID,
+} from '../../src/blocks/ids.js';
 import { tablesOf } from '../../src/db/engine.js';
 import { findScorecard } from '../../src/db/repositories/packets.js';
+import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import type { OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import { signal } from '../support/signal.js';
@@ -42,6 +50,23 @@ describe('edit while undecided', () => {
   }
 
   const submitEdit = (id: number, values: PacketValues, user = author) => editHandoff(h, id, values, user);
+
+  /** Clicks Accept on a message whose button carries `value` (`12:e1`: version 1) and returns the modal it opened. */
+  async function openAcceptFrom(value: string, channelId: string): Promise<OpenedModal> {
+    const triggerId = h.slack.issueTriggerId();
+    const click = await h.interact(
+      blockAction({ actionId: ACTION_ID.accept, value, user: aeUser, channelId, triggerId }),
+    );
+    expect(click.status).toBe(200);
+    const opened = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+      4000,
+      'the accept modal',
+    );
+    const modal = opened.args.view as OpenedModal;
+    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+    return modal;
+  }
 
   it('opens the packet prefilled, saves the change, updates the AE DM in place with an edited mark, keeps the deadline', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h);
@@ -112,11 +137,18 @@ describe('edit while undecided', () => {
 
   it('of an edit and an Accept racing, exactly one wins and the other is told', async () => {
     const { handoff, aeDm } = await sendHandoff(h);
-    // The edit lands first: an Accept from the older version (its buttons carry version 0) is refused.
+    // The AE opens the accept modal on the first version; the edit lands before they submit it.
+    const opened = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, channelId: aeDm });
     await submitEdit(handoff.id, {
       warmPath: 'Dana meets the Northwind ops director monthly and will introduce the AE.',
     });
     expect((await row(handoff.id))?.editCount).toBe(1);
+    // The modal from the older version is refused, inline.
+    const refused = await submitAccept(h, opened, { user: aeUser });
+    expect(refused.response_action).toBe('errors');
+    expect(String(refused.errors?.[ACCEPT_BLOCK_ID.step])).toContain('was edited a moment ago (Warm path)');
+    // An Accept from the older message (its buttons carry version 0) is refused at once, and opens no modal.
+    const modalsBefore = h.slack.callsTo('views.open').length;
     const stale = h.slack.responseUrl();
     await h.interact(
       blockAction({
@@ -125,35 +157,23 @@ describe('edit while undecided', () => {
         user: aeUser,
         channelId: aeDm,
         responseUrl: stale,
+        triggerId: h.slack.issueTriggerId(),
       }),
     );
     const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === stale), 4000, 'the refusal');
     expect(String(refusal.body.text)).toContain('was edited a moment ago (Warm path)');
+    expect(h.slack.callsTo('views.open')).toHaveLength(modalsBefore);
     expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
       0,
     );
     // From the message as it is now (version 1), the Accept is recorded.
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: `${handoff.id}:e1`,
-        user: aeUser,
-        channelId: aeDm,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    const current = await openAcceptFrom(`${handoff.id}:e1`, aeDm);
+    expect(await submitAccept(h, current, { user: aeUser })).toEqual({});
     expect((await row(handoff.id))?.status).toBe('accepted');
 
     // The decision lands first: the edit is not applied, and the author is told.
     const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(second.handoff.id),
-        user: aeUser,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    expect(await acceptHandoff(h, { handoffId: second.handoff.id, user: aeUser })).toEqual({});
     const late = await submitEdit(second.handoff.id, {
       sellerNextMove: 'Call the ops director before the demo.',
     });
@@ -167,12 +187,14 @@ describe('edit while undecided', () => {
 
   it('an edit that commits while the Accept waits for its turn to write still wins: nothing is recorded', async () => {
     const { handoff, aeDm } = await sendHandoff(h);
+    // The AE opened the accept modal on version 0 (the click only reads); the race is its submit.
+    const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, channelId: aeDm });
     const db = h.database.db;
     const transaction = db.transaction.bind(db);
     // Another transaction edits the packet and holds on before committing: on SQLite it holds the turn, on Postgres
     // the row. The Accept's check reads what is committed (version 0) and passes; its decision asks for the next
     // turn (SQLite) or waits for the row (Postgres). Only then does the edit commit. The edit is written before the
-    // click is sent, so on Postgres the decision's update cannot reach the row first (the test's own race otherwise).
+    // submit is sent, so on Postgres the decision's update cannot reach the row first (the test's own race otherwise).
     const decisionAsked = signal();
     const editWritten = signal();
     const released = signal();
@@ -185,32 +207,19 @@ describe('edit while undecided', () => {
       await released.fired;
     });
     await editWritten.fired;
-    // The decision's own transaction (the click writes others before it: the request's bookkeeping).
+    // The decision's own transaction (the submit writes others before it: the request's bookkeeping).
     db.transaction = (fn) => {
       if (new Error().stack?.includes('services/handoffs.ts')) decisionAsked.fire();
       return transaction(fn);
     };
-    const responseUrl = h.slack.responseUrl();
-    const click = h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        channelId: aeDm,
-        responseUrl,
-      }),
-    );
+    const submitted = submitAccept(h, modal, { user: aeUser });
     await decisionAsked.fired;
     db.transaction = transaction;
     released.fire();
     await held;
-    await click;
-    const refusal = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the refusal',
-    );
-    expect(String(refusal.body.text)).toContain('was edited a moment ago');
+    const answer = await submitted;
+    expect(answer.response_action).toBe('errors');
+    expect(String(answer.errors?.[ACCEPT_BLOCK_ID.step])).toContain('was edited a moment ago');
     expect(await db.select().from(tablesOf(db).decisions).orderBy(tablesOf(db).decisions.id)).toHaveLength(0);
     expect(await row(handoff.id)).toMatchObject({ status: 'sent', editCount: 1 });
   });
@@ -276,14 +285,7 @@ describe('edit while undecided', () => {
 
   it('after the AE answered, Edit becomes a note to the AE: a reply under their packet, in the touch log, never to the partner', async () => {
     const { handoff, aeDm, dm } = await sendHandoff(h);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
     // The list offers View only (it is never brought up to date); View offers Note to the AE, no Edit.
     const listUrl = h.slack.responseUrl();
     await h.command({ text: 'list', user_id: people.author.id, response_url: listUrl });
@@ -364,14 +366,7 @@ describe('edit while undecided', () => {
   // submits at once both found none (the touch log got the note twice). It now queues first and logs only if it did.
   it('a note is posted once for its modal: a double submit, a Slack retry and a replay of the same view change nothing', async () => {
     const { handoff, aeDm, dm } = await sendHandoff(h);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
     const submit = (viewId: string, text: string) =>
       viewSubmission({
         callbackId: CALLBACK_ID.note,

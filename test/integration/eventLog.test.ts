@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { eventsOf, logMismatches } from '../../src/db/repositories/events.js';
 import type { HandoffEventRow } from '../../src/db/schema.js';
 import type { Tx } from '../../src/db/types.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -13,6 +14,7 @@ import {
   expire,
   extendSubmission,
   handoffRow,
+  type OpenedModal,
   openOwnerModal,
   otherAeUser,
   reassignTo,
@@ -201,7 +203,8 @@ describe('the touch log', () => {
         assignment: 1,
         cycle: 3,
         at: acceptAt,
-        detail: null,
+        // The first step the AE committed to (the accept modal's defaults: three business days on).
+        detail: { firstStep: 'Intro call with Dana Reyes', firstStepDue: '2026-12-01' },
       },
       ...(
         [
@@ -306,7 +309,8 @@ describe('the touch log', () => {
         assignment: 2,
         cycle: 4,
         at: acceptedAt,
-        detail: null,
+        // Three business days in Sam's calendar (Los Angeles): Thanksgiving is not one.
+        detail: { firstStep: 'Intro call with Dana Reyes', firstStepDue: '2026-11-30' },
       },
     ]);
     expectHoursOnDecisionsOnly(log);
@@ -359,19 +363,51 @@ describe('the touch log', () => {
     expect(await refused(outcomeAction('won'), id, authorUser)).not.toBe('');
     expect(await refused(ACTION_ID.extend, id, { id: people.member.id, team_id: TEAM })).not.toBe('');
     expect(await allEvents(h)).toHaveLength(1);
+    // The accept modal (where an accept is recorded now) submitted by the wrong user, from another org, for a forged
+    // id: each refused inline, nothing appended.
+    const modal = await openAcceptModal(h, { handoffId: id });
+    const refusedInline = async (
+      answer: Promise<{ response_action?: string; errors?: Record<string, string> }>,
+    ) => {
+      const { response_action, errors } = await answer;
+      expect(response_action).toBe('errors');
+      return String(errors?.[ACCEPT_BLOCK_ID.step]);
+    };
+    expect(
+      await refusedInline(submitAccept(h, modal, { user: { id: people.member.id, team_id: TEAM } })),
+    ).toContain('Only');
+    expect(
+      await refusedInline(
+        submitAccept(h, modal, { user: { id: people.ae.id, team_id: 'T0PARTNER' }, teamId: 'T0PARTNER' }),
+      ),
+    ).toContain('another organization');
+    const forged = { ...modal, private_metadata: JSON.stringify({ handoffId: 999 }) };
+    expect(await refusedInline(submitAccept(h, forged))).toContain('could not find');
+    expect(await allEvents(h)).toHaveLength(1);
 
-    // A double click on Accept: one decision, one event; the second click hears it is already accepted.
+    // A double click on Accept opens two accept modals and records nothing; both submitted at once: one decision, one
+    // event; the other hears, inline, that it is already accepted.
     h.clock.advance(HOUR);
-    const urls = await Promise.all([
+    const opened = h.slack.callsTo('views.open').length;
+    await Promise.all([
       click(h, ACTION_ID.accept, id, aeSlackUser),
       click(h, ACTION_ID.accept, id, aeSlackUser),
     ]);
-    const second = await waitFor(
-      () => h.slack.responses.find((r) => urls.includes(r.url)),
+    const modals = await waitFor(
+      () =>
+        h.slack.callsTo('views.open').length === opened + 2 && h.slack.callsTo('views.open').slice(opened),
       4000,
-      'second click',
+      'two accept modals',
     );
-    expect(String(second.body.text)).toContain('already accepted');
+    expect(modals.map((c) => (c.args.view as OpenedModal).callback_id)).toEqual([
+      CALLBACK_ID.accept,
+      CALLBACK_ID.accept,
+    ]);
+    expect((await events(h, id)).map((e) => e.type)).toEqual(['sent']);
+    const answers = await Promise.all(modals.map((c) => submitAccept(h, c.args.view as OpenedModal)));
+    const second = answers.find((a) => a.response_action === 'errors');
+    expect(answers.filter((a) => a.response_action === undefined)).toEqual([{}]);
+    expect(String(second?.errors?.[ACCEPT_BLOCK_ID.step])).toContain('already accepted');
     expect((await events(h, id)).map((e) => e.type)).toEqual(['sent', 'accepted']);
 
     // Owner actions that no longer apply, and a repeated outcome.

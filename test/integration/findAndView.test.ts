@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { blockAction } from '../support/payloads.js';
@@ -43,15 +44,7 @@ describe('find and view what was sent', () => {
   it('lists open handoffs (all with `all`), newest first, as of now, with View only: Edit or a note are in View', async () => {
     const first = await sendHandoff(h);
     const second = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
-    const accept = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(first.handoff.id),
-        user: aeUser,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
-    expect(accept.status).toBe(200);
+    expect(await acceptHandoff(h, { handoffId: first.handoff.id, user: aeUser })).toEqual({});
 
     const open = await command('list');
     expect(open.text).toContain('open handoffs');
@@ -65,7 +58,7 @@ describe('find and view what was sent', () => {
       `${ACTION_ID.view}:${first.handoff.id}`,
     ]);
     expect(json).toContain(`waiting for <@${people.ae.id}>`);
-    expect(json).toContain(`accepted by <@${people.ae.id}>`);
+    expect(json).toContain(`accepted by <@${people.ae.id}>; next: Intro call with Dana Reyes by Thu 26 Nov`);
 
     // View, opened when clicked, offers Edit while undecided and a note to the AE after the answer.
     const viewed = async (id: number) => {
@@ -98,14 +91,7 @@ describe('find and view what was sent', () => {
 
   it("View shows the packet as the AE sees it, without the AE's buttons, and its history; others are told it was not found", async () => {
     const { handoff } = await sendHandoff(h);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
     const triggerId = h.slack.issueTriggerId();
     const click = await h.interact(
       blockAction({
@@ -132,7 +118,9 @@ describe('find and view what was sent', () => {
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');
     expect(text).toContain(`Sent to <@${people.ae.id}> by <@${people.author.id}>`);
-    expect(text).toContain(`Accepted by <@${people.ae.id}>`);
+    expect(text).toContain(
+      `Accepted by <@${people.ae.id}>, first step: Intro call with Dana Reyes by Thu 26 Nov`,
+    );
     // The AE's copy says "by you" to the AE only: the author reads who accepted.
     expect(text).toContain(`*Accepted* by <@${people.ae.id}>`);
     expect(text).not.toContain('by you');

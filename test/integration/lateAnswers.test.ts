@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
 import { SLACK_ANSWER_MS } from '../../src/runtime/lateAnswers.js';
+import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -54,17 +55,15 @@ describe('an answer late for Slack after a save: the person is told it was saved
     await h.stop();
   });
 
-  it('Accept answered late: the decision is stored and the AE gets an ephemeral saying so where they clicked', async () => {
+  it('Accept answered late: the decision is stored and the AE is told it was saved (its modal has no response URL: a DM)', async () => {
     const { handoff } = await sendHandoff(h);
-    const responseUrl = await late(h, () => click(h, ACTION_ID.accept, handoff.id, aeUser));
+    // The click (it opens the modal, saves nothing) and the modal's submit (it records the accept) both answered late.
+    expect(await late(h, () => acceptHandoff(h, { handoffId: handoff.id, user: aeUser }))).toEqual({});
     expect((await handoffRow(h, handoff.id)).status).toBe('accepted');
-    const reply = await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 8000, 'the note');
-    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(reply.body.text).toBe(
-      `:white_check_mark: Saved: you accepted Handoff #${handoff.id} · Northwind Logistics. ${SAVED_NOTE}; it went through, nothing more to do.`,
-    );
+    const note = `:white_check_mark: Saved: you accepted Handoff #${handoff.id} · Northwind Logistics. ${SAVED_NOTE}; it went through, nothing more to do.`;
+    await waitFor(() => dmOf(h, people.ae.id).some((m) => m.text === note), 8000, 'the note');
     await quiet(h);
-    expect(savedNotes(h)).toHaveLength(1);
+    expect(savedNotes(h)).toEqual([note]);
   });
 
   it('Accept answered in time: no note', async () => {
@@ -75,7 +74,7 @@ describe('an answer late for Slack after a save: the person is told it was saved
     expect(savedNotes(h)).toEqual([]);
   });
 
-  it('a refused Accept answered late (not the AE; then the AE clicking again): the refusal, never a saved note', async () => {
+  it('a refused Accept answered late (not the AE; then the AE submitting a second modal and clicking again): the refusal, never a saved note', async () => {
     const { handoff } = await sendHandoff(h);
     const notTheAe = await late(h, () => click(h, ACTION_ID.accept, handoff.id, otherAeUser));
     const refusal = await waitFor(
@@ -85,8 +84,18 @@ describe('an answer late for Slack after a save: the person is told it was saved
     );
     expect(String(refusal.body.text)).toContain('Nothing was changed');
     expect((await handoffRow(h, handoff.id)).status).toBe('sent');
-    // The AE accepts in time, then clicks again late: the second click saves nothing.
+    // The AE opens a second accept modal while the first is open, accepts in time from the first, then submits the
+    // second late: it saves nothing, and its refusal is inline.
+    const second = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser });
     await accept(h, handoff.id);
+    const refused = await late(h, () => submitAccept(h, second, { user: aeUser }));
+    expect(refused).toEqual({
+      response_action: 'errors',
+      errors: {
+        [ACCEPT_BLOCK_ID.step]: `Handoff #${handoff.id} (Northwind Logistics) is already accepted; there is nothing left to decide.`,
+      },
+    });
+    // Then clicks Accept again late: the click saves nothing.
     const again = await late(h, () => click(h, ACTION_ID.accept, handoff.id, aeUser));
     await waitFor(() => h.slack.responses.find((r) => r.url === again), 8000, 'the second refusal');
     await quiet(h);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import { auditExactlyOnce, outboxRows } from '../support/drill.js';
 import type { Failure } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
@@ -43,17 +44,9 @@ async function driveUntilDrained(h: Harness): Promise<void> {
   await quiet(h);
 }
 
+/** Accepts as the AE from the packet's DM: Accept, then the accept modal submitted with its defaults. */
 async function accept(h: Harness, handoffId: number, dm: { ts: string }, aeDm: string) {
-  const answer = await h.interact(
-    blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(handoffId),
-      user: aeUser,
-      messageTs: dm.ts,
-      channelId: aeDm,
-    }),
-  );
-  expect(answer.status).toBe(200);
+  expect(await acceptHandoff(h, { handoffId, user: aeUser, messageTs: dm.ts, channelId: aeDm })).toEqual({});
 }
 
 describe('a lost answer of any shape: every post reaches Slack exactly once', () => {

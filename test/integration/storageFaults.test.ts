@@ -1,9 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { authorUser, clickOwnerButton, ephemeralAt } from '../support/ownerFlow.js';
+import {
+  authorUser,
+  clickOwnerButton,
+  ephemeralAt,
+  type OpenedModal,
+  type SlackUser,
+} from '../support/ownerFlow.js';
 import {
   blockAction,
   confirmationsOn,
@@ -41,18 +48,17 @@ describe('storage faults: nothing is reported done that was not saved', () => {
 
     refuseWrites(true);
     const responseUrl = h.slack.responseUrl();
-    const click = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        channelId: aeDm,
-        messageTs: dm.ts,
-        responseUrl,
-      }),
-    );
-    expect(click.status).toBe(200);
-    expect(await ephemeralAt(h, responseUrl)).toContain('That did not go through');
+    // The click only reads: it opens the accept modal. Its submit is the write, refused with an inline error.
+    const modal = await openAcceptModal(h, {
+      handoffId: handoff.id,
+      user: aeUser,
+      channelId: aeDm,
+      messageTs: dm.ts,
+      responseUrl,
+    });
+    const answer = await submitAccept(h, modal, { user: aeUser });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[ACCEPT_BLOCK_ID.step]).toContain('Nothing was saved or sent');
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
     expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
     expect(await health()).toEqual({ status: 503, body: { ok: false, database: 'unwritable', slack: 'ok' } });
@@ -60,20 +66,10 @@ describe('storage faults: nothing is reported done that was not saved', () => {
 
     refuseWrites(false);
     expect((await health()).status).toBe(200);
-    const again = h.slack.responseUrl();
-    const retry = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff.id),
-        user: aeUser,
-        channelId: aeDm,
-        messageTs: dm.ts,
-        responseUrl: again,
-      }),
-    );
-    expect(retry.status).toBe(200);
+    // The modal stayed open with its entries: submitted again, the accept is recorded.
+    expect(await submitAccept(h, modal, { user: aeUser })).toEqual({});
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
-    expect(h.slack.responses.find((r) => r.url === again)).toBeUndefined();
+    expect(h.slack.responses.find((r) => r.url === responseUrl)).toBeUndefined();
   });
 
   it('a decline submitted while writes fail keeps its modal open with an inline error, and stores nothing', async () => {
@@ -160,25 +156,37 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   });
 
   it('a click on the App Home (no response URL) while writes fail opens a small modal saying so', async () => {
-    const { handoff } = await sendHandoff(h);
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.author.id });
     refuseWrites(true);
-    const triggerId = h.slack.issueTriggerId();
-    const payload = blockAction({
-      actionId: ACTION_ID.accept,
-      value: String(handoff.id),
-      user: aeUser,
-      triggerId,
-    }) as Record<string, unknown>;
-    payload.container = { type: 'view', view_id: 'VHOME' };
-    payload.view = { id: 'VHOME', type: 'home' };
-    delete payload.response_url;
-    const click = await h.interact(payload);
-    expect(click.status).toBe(200);
-    const opened = await waitFor(
-      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
-      4000,
-      'the notice modal',
-    );
+    /** A button on the App Home, as Slack sends it: no response URL, a fresh trigger. */
+    const homeClick = async (actionId: string, user: SlackUser) => {
+      const triggerId = h.slack.issueTriggerId();
+      const payload = blockAction({
+        actionId,
+        value: String(handoff.id),
+        user,
+        triggerId,
+      }) as Record<string, unknown>;
+      payload.container = { type: 'view', view_id: 'VHOME' };
+      payload.view = { id: 'VHOME', type: 'home' };
+      delete payload.response_url;
+      const click = await h.interact(payload);
+      expect(click.status).toBe(200);
+      return waitFor(
+        () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+        4000,
+        'the modal',
+      );
+    };
+    // Accept on the App Home only reads: it opens the accept modal, whose submit says so inline.
+    const acceptOpened = await homeClick(ACTION_ID.accept, aeUser);
+    const modal = acceptOpened.args.view as OpenedModal;
+    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+    const answer = await submitAccept(h, modal, { user: aeUser });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[ACCEPT_BLOCK_ID.step]).toContain('Nothing was saved or sent');
+    // A button that writes when clicked (the owner's Withdraw) has nowhere else to say it: a small modal.
+    const opened = await homeClick(ACTION_ID.withdraw, authorUser);
     refuseWrites(false);
     expect(JSON.stringify(opened.args.view)).toContain('That did not go through');
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');

@@ -3,9 +3,17 @@ import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
-import type { RecordedCall, StoredMessage } from './fakeSlack.js';
-import type { Harness } from './harness.js';
-import { type PacketValues, packetSubmission, reviewSubmission, viewSubmission } from './payloads.js';
+import { acceptValues, type StepTyped } from './acceptFlow.js';
+import type { FakeSlack, RecordedCall, StoredMessage } from './fakeSlack.js';
+import { type Harness, waitFor } from './harness.js';
+import type { OpenedModal } from './ownerFlow.js';
+import {
+  blockAction,
+  type PacketValues,
+  packetSubmission,
+  reviewSubmission,
+  viewSubmission,
+} from './payloads.js';
 import { people, TEAM } from './people.js';
 
 /**
@@ -212,4 +220,85 @@ export function retryAfterViolations(
     }
   }
   return violations;
+}
+
+/** A request to a real app process as Slack sends it (signed HTTP): `postInteraction`, or a balancer over replicas. */
+export type PostInteraction = (payload: unknown) => Promise<Response>;
+
+/** How long a trigger id lives (the fake Slack's default, as Slack's). */
+const TRIGGER_TTL_MS = 3000;
+
+/** What a click on Accept sent to a real app came to. */
+export interface AcceptClicked {
+  /** The click's HTTP status, and how long its answer took (ms). */
+  status: number;
+  ms: number;
+  /** The accept modal the app opened with the click's trigger id (issue 51: Accept opens it); undefined: none. */
+  modal?: OpenedModal;
+  /** The id Slack gave that modal: its submission carries it. */
+  viewId?: string;
+  /** How long after the click was sent the app opened the modal (ms). */
+  openedMs?: number;
+}
+
+/**
+ * Clicks Accept on a real app (a fresh trigger id) and waits for the accept modal the app opens with it, after its
+ * answer, while the trigger is fresh. No modal: the click was not answered 200, the app told the clicker why not (at
+ * `responseUrl`), Slack refused the trigger, or nothing came before the trigger expired (the app died meanwhile).
+ */
+export async function clickAcceptOver(
+  slack: FakeSlack,
+  post: PostInteraction,
+  click: { handoffId: number; user: SlackUser; responseUrl?: string; channelId?: string; messageTs?: string },
+): Promise<AcceptClicked> {
+  const triggerId = slack.issueTriggerId();
+  const started = Date.now();
+  const response = await post(
+    blockAction({
+      actionId: ACTION_ID.accept,
+      value: String(click.handoffId),
+      user: click.user,
+      triggerId,
+      ...(click.responseUrl ? { responseUrl: click.responseUrl } : {}),
+      ...(click.channelId ? { channelId: click.channelId } : {}),
+      ...(click.messageTs ? { messageTs: click.messageTs } : {}),
+    }),
+  );
+  await response.arrayBuffer();
+  const answered = { status: response.status, ms: Date.now() - started };
+  if (response.status !== 200) return answered;
+  const { call } = await waitFor(
+    () => {
+      const opened = slack
+        .callsTo('views.open')
+        .find((c) => c.args.trigger_id === triggerId && c.status !== 0);
+      if (opened) return { call: opened };
+      if (click.responseUrl && slack.responses.some((r) => r.url === click.responseUrl))
+        return { call: undefined };
+      if (Date.now() - started > TRIGGER_TTL_MS + 1000) return { call: undefined };
+      return undefined;
+    },
+    TRIGGER_TTL_MS + 5000,
+    'the accept modal',
+  );
+  if (!call?.ok) return answered;
+  const modal = call.args.view as OpenedModal;
+  expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+  const viewId = (call.response as { view?: { id?: string } } | undefined)?.view?.id;
+  return { ...answered, modal, ...(viewId ? { viewId } : {}), openedMs: call.at - started };
+}
+
+/** The accept modal's submission as Slack sends it: its defaults, then what the AE typed (`typed`). */
+export function acceptSubmission(
+  modal: OpenedModal,
+  user: SlackUser,
+  opts: { viewId?: string; typed?: StepTyped } = {},
+) {
+  return viewSubmission({
+    user,
+    callbackId: CALLBACK_ID.accept,
+    privateMetadata: modal.private_metadata,
+    values: acceptValues(modal, opts.typed),
+    ...(opts.viewId ? { viewId: opts.viewId } : {}),
+  });
 }
