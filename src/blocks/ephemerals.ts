@@ -45,6 +45,15 @@ export function refusalPlain(refusal: Refusal): string {
       return 'Only the account executive named on this handoff can accept or decline it.';
     case 'closed':
       return `Handoff #${refusal.handoff.id} (${plain(refusal.handoff.accountName, 150)}) is already ${describeStatus(refusal.handoff.status)}; there is nothing left to decide.`;
+    case 'edited': {
+      // Plain words (no mrkdwn in an inline error), and what to do: this form answers the older version for good.
+      const h = refusal.handoff;
+      const what = h.editedFields && h.editedFields.length > 0 ? ` (${h.editedFields.join(', ')})` : '';
+      return plain(
+        `Handoff #${h.id} (${h.accountName}) was edited a moment ago${what}, after the version you answered. Nothing was recorded: close this, read the packet as it is now in my DM, and answer there.`,
+        2000,
+      );
+    }
     default:
       return refusalMessage(refusal);
   }

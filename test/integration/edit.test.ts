@@ -147,6 +147,10 @@ describe('edit while undecided', () => {
     const refused = await submitAccept(h, opened, { user: aeUser });
     expect(refused.response_action).toBe('errors');
     expect(String(refused.errors?.[ACCEPT_BLOCK_ID.step])).toContain('was edited a moment ago (Warm path)');
+    // Plain words in a modal (no mrkdwn asterisks), and what to do: this form answers the older version for good.
+    expect(String(refused.errors?.[ACCEPT_BLOCK_ID.step])).toMatch(
+      /^Handoff #\d+ \(Northwind Logistics\) was edited .* close this, read the packet as it is now in my DM, and answer there\.$/,
+    );
     // An Accept from the older message (its buttons carry version 0) is refused at once, and opens no modal.
     const modalsBefore = h.slack.callsTo('views.open').length;
     const stale = h.slack.responseUrl();

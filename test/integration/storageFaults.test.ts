@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failureText } from '../../src/blocks/ephemerals.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
@@ -70,6 +71,34 @@ describe('storage faults: nothing is reported done that was not saved', () => {
     expect(await submitAccept(h, modal, { user: aeUser })).toEqual({});
     expect(h.database.db.select().from(handoffs).get()?.status).toBe('accepted');
     expect(h.slack.responses.find((r) => r.url === responseUrl)).toBeUndefined();
+  });
+
+  it('an Accept click whose read fails is told it did not go through, not met with silence', async () => {
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    // The handoffs table gone from under the app (as a damaged file would): the click's read of the handoff fails.
+    h.database.sqlite.exec('ALTER TABLE handoffs RENAME TO handoffs_away');
+    const opened = h.slack.callsTo('views.open').length;
+    const responseUrl = h.slack.responseUrl({ channel: aeDm, ts: dm.ts });
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        messageTs: dm.ts,
+        triggerId: h.slack.issueTriggerId(),
+        responseUrl,
+      }),
+    );
+    expect(click.status).toBe(200);
+    const told = await waitFor(
+      () => h.slack.responses.find((r) => r.url === responseUrl),
+      4000,
+      'the failure',
+    );
+    expect(String(told.body.text)).toBe(failureText.failed);
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened);
+    h.database.sqlite.exec('ALTER TABLE handoffs_away RENAME TO handoffs');
   });
 
   it('a decline submitted while writes fail keeps its modal open with an inline error, and stores nothing', async () => {

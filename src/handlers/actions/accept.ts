@@ -18,14 +18,16 @@ export function acceptAction(deps: HandlerDeps) {
     context,
     logger,
   }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
-    // A redelivery of a click (X-Slack-Retry-Num) already opened the modal the first time: its trigger is spent, and
-    // the AE must not read a refusal or "could not open the form" for a click they made once.
-    if (context.retryNum) return;
+    // Read before the ack: a database that cannot answer gets the click its "That did not go through" (the failure
+    // handler answers a request not yet acknowledged), not silence.
     const form = await deps.handoffs.acceptForm({
       ...requestContext(body, deps),
       ...decisionRefFromAction(body),
     });
+    await ack();
+    // A redelivery of a click (X-Slack-Retry-Num) already opened the modal the first time: its trigger is spent, and
+    // the AE must not read a refusal or "could not open the form" for a click they made once.
+    if (context.retryNum) return;
     if (form.kind !== 'open') {
       await deps.replies.ephemeral(body.response_url, refusalMessage(form), body.user.id);
       return;
