@@ -169,10 +169,7 @@ async function decide(
     : undefined;
   if (stepChecked && !stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
   const firstStep = stepChecked?.step;
-  const reasonCode = req.decision === 'declined' ? req.reasonCode : null;
-  if (req.decision === 'declined' && !isDeclineReason(reasonCode)) throw new Error('invalid decline reason');
-  const note =
-    req.decision === 'declined' ? (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null : null;
+  const { reasonCode, note } = declineOf(req);
   const at = deps.clock.now();
   const before = checked.subject;
   const actor = { userId: req.actor.userId, teamId: before.aeTeamId };
@@ -232,6 +229,13 @@ async function decide(
   }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
+}
+
+/** A decline's reason code (checked) and its internal note (trimmed, at most DECLINE_NOTE_MAX); nulls for an accept. */
+function declineOf(req: DecisionRequest): { reasonCode: DeclineReason | null; note: string | null } {
+  if (req.decision !== 'declined') return { reasonCode: null, note: null };
+  if (!isDeclineReason(req.reasonCode)) throw new Error('invalid decline reason');
+  return { reasonCode: req.reasonCode, note: (req.note?.trim().slice(0, DECLINE_NOTE_MAX) ?? null) || null };
 }
 
 /**

@@ -54,7 +54,8 @@ describe('an away AE and their deals gone quiet (issue 50)', () => {
     h = await startHarness({ env });
     const { handoff, dm } = await sendHandoff(h, { accountName: 'Quiet Freight', accountDomain: null });
     h.clock.advance(30 * 60_000);
-    await acceptInDm(h, handoff, dm);
+    // Its first step due today: the stall nudge keeps its quiet period (a later step would hold it until after it).
+    await acceptInDm(h, handoff, dm, { due: '2026-11-23' });
     const app = h;
     await waitFor(async () => (await handoffRow(app, handoff.id)).status === 'accepted', 4000, 'the accept');
     h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK });
@@ -86,7 +87,8 @@ describe('an away AE and their deals gone quiet (issue 50)', () => {
   it('days away given with the cover hold the nudge too', async () => {
     h = await startHarness({ env });
     const { handoff, dm } = await sendHandoff(h, { accountName: 'Days Quiet Freight', accountDomain: null });
-    await acceptInDm(h, handoff, dm);
+    // Its first step due today: the stall nudge keeps its quiet period (a later step would hold it until after it).
+    await acceptInDm(h, handoff, dm, { due: '2026-11-23' });
     const app = h;
     await waitFor(async () => (await handoffRow(app, handoff.id)).status === 'accepted', 4000, 'the accept');
     await h.database.db.transaction((tx) =>

@@ -43,7 +43,8 @@ async function seedWeek(h: Harness) {
   const bravo = await sendHandoff(h, { accountName: 'Bravo Freight', accountDomain: null });
   const delta = await sendHandoff(h, { accountName: 'Delta Freight', accountDomain: null });
   h.clock.advance(30 * MINUTE);
-  await acceptInDm(h, alpha.handoff, alpha.dm);
+  // Its first step due today: the stall nudge keeps its quiet period (a later step would hold it until after it).
+  await acceptInDm(h, alpha.handoff, alpha.dm, { due: '2026-11-23' });
   h.clock.advance(60 * MINUTE);
   await declineInDm(h, delta.handoff, delta.dm, 'timing');
   await waitFor(async () => (await statusOf(h, alpha.handoff.id)) === 'accepted', 4000, 'the accept');

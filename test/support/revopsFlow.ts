@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
-import { acceptHandoff } from './acceptFlow.js';
+import { acceptHandoff, type StepTyped } from './acceptFlow.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, SIGNING_SECRET, waitFor } from './harness.js';
 import { appHomeOpened, blockAction, declineSubmission } from './payloads.js';
@@ -168,8 +168,11 @@ export function homePeriodSelect(
 
 const aeUser = { id: people.ae.id, team_id: TEAM };
 
-/** The AE clicks Accept in the DM the app sent them, and submits the accept modal with its defaults. */
-export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage) {
+/**
+ * The AE clicks Accept in the DM the app sent them, and submits the accept modal with its defaults (or what `typed`
+ * changes: a first step due today keeps the deal's stall nudge on its quiet period alone).
+ */
+export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage, typed?: StepTyped) {
   expect(
     await acceptHandoff(h, {
       handoffId: handoff.id,
@@ -177,6 +180,7 @@ export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMess
       channelId: dm.channel,
       messageTs: dm.ts,
       responseUrl: h.slack.responseUrl({ channel: dm.channel, ts: dm.ts }),
+      ...(typed ? { typed } : {}),
     }),
   ).toEqual({});
 }
