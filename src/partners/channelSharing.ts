@@ -137,57 +137,63 @@ async function sharingChanged(
       await setStrangers(tx, channelId, { teamIds: kept, heardAt: keptHeard }, now);
     return kept;
   });
-  const strangers = [
+  // The names of the organizations to hold for, asked of Slack outside any transaction (no lock held over a call).
+  const candidates = [
     ...new Set([...recorded, ...(await strangersAmong(deps.db, info?.sharedTeamIds ?? []))]),
   ];
-  const partner = await findPartner(deps.db, partnerId);
-
-  if (strangers.length > 0) {
-    if (binding.status !== 'held')
-      await holdForStrangers(deps, channelId, { id: partnerId, name: partner?.name }, strangers, now);
-    return;
+  const names = new Map<string, string>();
+  for (const id of candidates) {
+    const name = await deps.directory.teamName(id).catch(() => undefined);
+    if (name) names.set(id, name);
   }
-  if (binding.status !== 'held' || !binding.heldReason?.startsWith('shared with')) return;
-  if (!info) {
+  const partner = await findPartner(deps.db, partnerId);
+  const partnerName = partner?.name ?? 'its partner';
+  // Hold or release, decided on the row as it is now, locked: two events handled side by side each record their
+  // word first, and whichever decides last decides on both words (a join's hold committed after a leave looked at a
+  // stale status kept a channel held that nobody shares, found by channelSharingOrder on Postgres).
+  const decided = await deps.db.transaction(async (tx) => {
+    const row = await findChannelBinding(tx, channelId, { lock: true });
+    if (!row) return { kind: 'none' as const };
+    const strangers = [
+      ...new Set([
+        ...(await strangersAmong(tx, row.strangerTeamIds ?? [])),
+        ...(await strangersAmong(tx, info?.sharedTeamIds ?? [])),
+      ]),
+    ];
+    if (strangers.length > 0) {
+      if (row.status === 'held') return { kind: 'none' as const };
+      const who = strangers.map((id) => names.get(id) ?? id).join(', ');
+      await holdChannel(tx, channelId, `shared with ${who} as well as ${partnerName}`, now);
+      // Their decision notices may say the partner reads of the answer: now it waits for an admin.
+      await refreshWaiting(tx, channelId, now);
+      return { kind: 'held' as const, strangers, who };
+    }
+    if (row.status !== 'held' || !row.heldReason?.startsWith('shared with')) return { kind: 'none' as const };
+    if (!info) return { kind: 'unanswered' as const };
+    await bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
+    await wakeChannel(tx, channelId, now);
+    await refreshWaiting(tx, channelId, now);
+    return { kind: 'released' as const };
+  });
+  if (decided.kind === 'held') {
+    deps.logger.warn(
+      { channelId, partnerId, strangers: decided.strangers },
+      'partner channel held: another organization joined',
+    );
+    await toAdmins(
+      deps,
+      `partner_channel_held:${channelId}`,
+      partnerChannelHeldAdmin(channelId, partnerName, decided.who),
+    );
+  } else if (decided.kind === 'unanswered') {
     deps.logger.info(
       { channelId },
       'held partner channel not released: Slack did not answer; asking again later',
     );
-    return;
+  } else if (decided.kind === 'released') {
+    deps.onOutboxWrite();
+    deps.logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
   }
-  await deps.db.transaction(async (tx) => {
-    await bindChannel(tx, { id: channelId, name: info.name }, partnerId, 'slack', now);
-    await wakeChannel(tx, channelId, now);
-    await refreshWaiting(tx, channelId, now);
-  });
-  deps.onOutboxWrite();
-  deps.logger.info({ channelId }, 'partner channel released: Slack shows only its partner in it');
-}
-
-/** Another organization joined a partner channel: hold its partner updates and tell the admins. */
-async function holdForStrangers(
-  deps: ChannelSharingDeps,
-  channelId: string,
-  partner: { id: number; name: string | undefined },
-  strangers: readonly string[],
-  now: Date,
-): Promise<void> {
-  const names = await Promise.all(strangers.map((id) => deps.directory.teamName(id).catch(() => undefined)));
-  const who = strangers.map((id, i) => names[i] ?? id).join(', ');
-  await deps.db.transaction(async (tx) => {
-    await holdChannel(tx, channelId, `shared with ${who} as well as ${partner.name ?? 'its partner'}`, now);
-    // Their decision notices may say the partner reads of the answer: now it waits for an admin.
-    await refreshWaiting(tx, channelId, now);
-  });
-  deps.logger.warn(
-    { channelId, partnerId: partner.id, strangers },
-    'partner channel held: another organization joined',
-  );
-  await toAdmins(
-    deps,
-    `partner_channel_held:${channelId}`,
-    partnerChannelHeldAdmin(channelId, partner.name ?? 'its partner', who),
-  );
 }
 
 /**
