@@ -137,6 +137,30 @@ async function sharingChanged(
       await setStrangers(tx, channelId, { teamIds: kept, heardAt: keptHeard }, now);
     return kept;
   });
+  await holdOrRelease(deps, channelId, partnerId, info, recorded, now);
+}
+
+/**
+ * After an event's word is recorded: hold the partner channel when anyone but its partner is in it (Slack's word
+ * recorded, or Slack's answer now), or release it when Slack's answer shows its partner alone. `recorded`: the
+ * organizations Slack's words say are in it, as this event left them.
+ */
+async function holdOrRelease(
+  deps: ChannelSharingDeps,
+  channelId: string,
+  partnerId: number,
+  info: Awaited<ReturnType<ChannelSharingDeps['directory']['lookupChannel']>> | undefined,
+  recorded: readonly string[],
+  now: Date,
+): Promise<void> {
+  const ours = new Set(deps.internalTeamIds);
+  const theirs = async (exec: Executor, teamId: string) =>
+    ours.has(teamId) || (await findWorkspace(exec, teamId))?.partnerId === partnerId;
+  const strangersAmong = async (exec: Executor, teamIds: readonly string[]) => {
+    const found: string[] = [];
+    for (const id of teamIds) if (!(await theirs(exec, id))) found.push(id);
+    return found;
+  };
   // The names of the organizations to hold for, asked of Slack outside any transaction (no lock held over a call).
   const candidates = [
     ...new Set([...recorded, ...(await strangersAmong(deps.db, info?.sharedTeamIds ?? []))]),
