@@ -53,6 +53,8 @@ export interface Config {
   stallBusinessDays: number;
   /** Accept with a commitment (issue 51): the first step's date the accept modal offers, in business days. */
   firstStepBusinessDays: number;
+  /** Business days after the first step's check-in, with no news, before its owner is told (issue 51). */
+  firstStepGraceDays: number;
   /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
   outcomeUndoSeconds: number;
   /** What the AE may ask before deciding (issue 51): a question to the author, more time. */
@@ -210,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
     firstStepBusinessDays: e.FIRST_STEP_BUSINESS_DAYS,
+    firstStepGraceDays: e.FIRST_STEP_GRACE_DAYS,
     outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
     asks: {
       questionPauseDays: e.QUESTION_PAUSE_DAYS,

@@ -134,6 +134,8 @@ export const envSchema = z.object({
   STALL_BUSINESS_DAYS: integer(5, 0, 60),
   /** Accept with a commitment (issue 51): the first step's date offered, this many business days after the accept. */
   FIRST_STEP_BUSINESS_DAYS: integer(3, 1, 30),
+  /** Business days after the first step's check-in, with no news, before the owner is told. */
+  FIRST_STEP_GRACE_DAYS: integer(2, 1, 10),
   OUTCOME_UNDO_SECONDS: integer(60, 0, 3600),
   /** Before deciding (issue 51): the longest pause of the AE's clock while their question waits; 0: no pause. */
   QUESTION_PAUSE_DAYS: integer(2, 0, 10),

@@ -71,7 +71,18 @@ export function sampleDm(now: Date) {
       createdAt: now,
       updatedAt: now,
     }),
-    { offer: { decide: true, asks: [], answer: false, edit: false, owner: [], outcomes: [], reports: [] } },
+    {
+      offer: {
+        decide: true,
+        asks: [],
+        answer: false,
+        edit: false,
+        newStepDate: false,
+        owner: [],
+        outcomes: [],
+        reports: [],
+      },
+    },
   );
 }
 

@@ -177,8 +177,29 @@ const hours = (n: unknown) =>
   typeof n === 'number'
     ? ` (${n.toFixed(1)} business hours paused, not counted in the time to decision)`
     : '';
+const dueOf = (detail: Record<string, unknown>) =>
+  typeof detail.due === 'string' ? ` (due ${stepDate(detail.due)})` : '';
 const days = (n: unknown) =>
   typeof n === 'number' ? `${n} more business day${n === 1 ? '' : 's'}` : 'more time';
+
+/** The first step's events after the Accept (issue 51), in words. */
+function stepEventLine(
+  type: 'step_reminded' | 'step_checked_in' | 'step_overdue' | 'step_new_date',
+  ae: string,
+  by: string,
+  detail: Record<string, unknown>,
+): string {
+  switch (type) {
+    case 'step_reminded':
+      return `${mention(ae)} reminded of their first step${dueOf(detail)}`;
+    case 'step_checked_in':
+      return `${mention(ae)} asked how their first step went${dueOf(detail)}`;
+    case 'step_overdue':
+      return `No news of the first step${dueOf(detail)}: the owner was told`;
+    case 'step_new_date':
+      return `First step moved${typeof detail.to === 'string' ? ` to ${stepDate(detail.to)}` : ''}${by}${detail.ownerTold === true ? ' (the owner was told)' : ''}`;
+  }
+}
 
 /** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
 export function historyLine(e: HandoffEventRow): string {
@@ -239,7 +260,6 @@ export function historyLine(e: HandoffEventRow): string {
         return `${mention(e.aeUserId)} said the reported ${outcomeOf(detail).toLowerCase()} is not right`;
       case 'outcome_undone':
         return `${outcomeOf(detail)} undone${by}`;
-      // Before deciding (issue 51): the AE's question and its answer, the pause, more time.
       case 'question_asked':
         return `${mention(e.aeUserId)} asked the author a question${detail.paused === true ? ' (clock paused)' : ''}`;
       case 'question_answered':
@@ -250,6 +270,11 @@ export function historyLine(e: HandoffEventRow): string {
         return `${mention(e.aeUserId)} asked for ${days(detail.days)}`;
       case 'more_time_granted':
         return e.actorUserId ? `${days(detail.days)} given${by}` : `${days(detail.days)} given at once`;
+      case 'step_reminded':
+      case 'step_checked_in':
+      case 'step_overdue':
+      case 'step_new_date':
+        return stepEventLine(e.type, e.aeUserId, by, detail);
       default:
         return unknownEvent(e.type);
     }

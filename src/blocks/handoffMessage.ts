@@ -20,8 +20,9 @@ import {
   userText,
   withdrawnBy,
 } from './mrkdwn.js';
-import { estimatedValueLine, outcomeButtons, outcomeLine } from './outcomes.js';
+import { estimatedValueLine, outcomeLine } from './outcomes.js';
 import { button, context, notifyText, pt } from './parts.js';
+import { stepButtons } from './stepChecks.js';
 
 const SECTION_MAX = 3000;
 
@@ -64,7 +65,8 @@ function packetQuality(h: HandoffRow): string {
 /** After acceptance: where the deal stands, and the buttons offered to record what happened next. */
 function outcomeBlocks(h: HandoffRow, offer: Offer): KnownBlock[] {
   if (h.status !== 'accepted') return [];
-  const buttons = outcomeButtons(h, offer.outcomes);
+  // The outcome steps, and New date while the first step is ahead (issue 51).
+  const buttons = stepButtons(h, offer);
   return [
     {
       type: 'context',

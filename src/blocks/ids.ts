@@ -20,6 +20,8 @@ export const CALLBACK_ID = {
   /** Before deciding: the AE's question to the author, and the author's answer (issue 51). */
   question: 'handoff_question_modal',
   answer: 'handoff_answer_modal',
+  /** After the Accept: the AE gives their first step a new date (issue 51). */
+  stepDate: 'handoff_step_date_modal',
 } as const;
 
 /** The question and answer modals' one input each, and the longest text of either. */
@@ -42,6 +44,8 @@ export const SHORTCUT_ID = { helpRequest: 'request_partner_help' } as const;
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
+  /** After the Accept: New date for the first step (opens its modal). */
+  newStepDate: 'handoff_step_new_date',
   decline: 'handoff_decline',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
@@ -93,6 +97,8 @@ export const ON_PRIORITY_LIST_OPTION = PACKET_FIELDS.onPriorityList.form.option;
 export const PACKET_FORM_BLOCK_ID = {
   confirmations: 'packet_confirmations',
 } as const;
+
+export const STEP_DATE_BLOCK_ID = { due: 'step_new_due' } as const;
 
 export const ACCEPT_BLOCK_ID = {
   step: 'accept_first_step',

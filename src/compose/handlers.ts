@@ -1,4 +1,4 @@
-import { stepMidday } from '../domain/firstStep.js';
+import { nextStepCheck } from '../domain/firstStep.js';
 import { can } from '../domain/lifecycle.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Escalations } from '../escalation/escalations.js';
@@ -10,6 +10,7 @@ import { createHeldBack } from '../partners/heldBack.js';
 import { createPartnerDirectory } from '../partners/partners.js';
 import { createAsks } from '../services/asks.js';
 import { createExports } from '../services/exports.js';
+import type { FirstSteps } from '../services/firstSteps.js';
 import { createHandoffService } from '../services/handoffs.js';
 import { createHelpRequests } from '../services/helpRequests.js';
 import type { HomeViews } from '../services/homeViews.js';
@@ -29,6 +30,7 @@ import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 /** What a Slack handler may change about a handoff, and with what help. */
 export interface HandlerParts {
   sweeper: Sweeper;
+  firstSteps: FirstSteps;
   outcomes: Outcomes;
   escalations: Escalations;
   parked: Parked;
@@ -78,13 +80,15 @@ function decisionServices(s: Shared, p: HandlerParts) {
     firstStallNudge: (handoff, at, stepDue) => {
       const nudge = p.outcomes.nextNudge(handoff, null, at);
       if (!nudge || !stepDue) return nudge;
-      // Not before the business day after the first step's date: no "any news?" while the step is still ahead.
+      // Not before the first step's checks are over (reminded, checked in, the owner told): one "any news?" then.
       const ae = { id: handoff.aeUserId, timeZone: handoff.aeTimeZone };
-      const afterStep = s.windows.businessDaysAfter(stepMidday(stepDue, handoff.aeTimeZone), 1, ae);
-      return afterStep.getTime() > nudge.getTime() ? afterStep : nudge;
+      const owner = s.windows.stepSchedule(stepDue, ae, config.firstStepGraceDays).owner;
+      return owner.getTime() > nudge.getTime() ? owner : nudge;
     },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
     firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
+    firstStepCheck: (due, ae, at) =>
+      nextStepCheck(s.windows.stepSchedule(due, ae, config.firstStepGraceDays), at),
     lifecycle: s.lifecycle,
     adminUserIds: config.adminUserIds,
   });
@@ -179,6 +183,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     ...decisionServices(s, p),
     ...programServices(s, p),
     outcomes: p.outcomes,
+    firstSteps: p.firstSteps,
     ...outcomeServices(s, p.outcomes),
     replies: p.replies,
     parked: p.parked,

@@ -28,6 +28,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       // The sweep (expiries first), then the escalation policies' steps that are due.
       run: async () => {
         await services.sweeper.sweep();
+        // The first steps' checks after the Accept (issue 51): reminders, check-ins, owners told.
+        await services.firstSteps.checkDue();
         await services.escalations.run();
         // An AE who went away during an open window: their owners are told (their status read once an hour).
         await services.escalations.checkAway();

@@ -14,6 +14,7 @@ import { resumeAtLimit } from '../services/asks.js';
 import { createCrmDelivery } from '../services/crm/delivery.js';
 import { createCrmReadBack } from '../services/crm/readBack.js';
 import { createCrmFollow } from '../services/crmFollow.js';
+import { createFirstSteps, type FirstSteps } from '../services/firstSteps.js';
 import { createHomeViews } from '../services/homeViews.js';
 import { createMetricsFollow } from '../services/metricsFollow.js';
 import { createOutcomes, type Outcomes } from '../services/outcomes.js';
@@ -61,6 +62,7 @@ function windowServices(s: Shared): {
   sweeper: Sweeper;
   escalations: Escalations;
   statusEvents: StatusEvents;
+  firstSteps: FirstSteps;
 } {
   const { config, db, clock } = s;
   const log = componentLog(s.logger);
@@ -124,7 +126,27 @@ function windowServices(s: Shared): {
     covers: s.covers,
     statuses,
   });
-  return { outcomes, sweeper, escalations, statusEvents };
+  const firstSteps = firstStepServices(s, directory);
+  return { outcomes, sweeper, escalations, statusEvents, firstSteps };
+}
+
+/** After the Accept (issue 51): the first steps' checks and new dates, in the AEs' calendars. */
+function firstStepServices(
+  s: Shared,
+  directory: Parameters<typeof createAbsenceOf>[0]['directory'],
+): FirstSteps {
+  const { config, db, clock } = s;
+  return createFirstSteps({
+    db,
+    clock,
+    logger: componentLog(s.logger)('first-steps'),
+    lifecycle: s.lifecycle,
+    schedule: (due, ae) => s.windows.stepSchedule(due, ae, config.firstStepGraceDays),
+    today: (at, ae) => s.windows.todayOf(at, ae.timeZone),
+    nextBusinessDay: (at, ae) => s.windows.todayOf(s.windows.businessDaysAfter(at, 1, ae), ae.timeZone),
+    absenceOf: createAbsenceOf({ clock, directory, away: config.escalationPolicies.away, covers: s.covers }),
+    adminUserIds: config.adminUserIds,
+  });
 }
 
 /** CRM read-back and its following of the app's clock. */
@@ -147,7 +169,7 @@ export function createServices(s: Shared): Services {
   const { config, db, clock, onOutboxWrite } = s;
   const log = componentLog(s.logger);
   const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
-  const { outcomes, sweeper, escalations, statusEvents } = windowServices(s);
+  const { outcomes, sweeper, escalations, statusEvents, firstSteps } = windowServices(s);
   const channelAccess = createChannelAccess({
     db,
     clock,
@@ -171,6 +193,7 @@ export function createServices(s: Shared): Services {
   const outbox = outboxFor(s, homeViews.renderer, channelAccess);
   const handlers = handlerDeps(s, {
     sweeper,
+    firstSteps,
     outcomes,
     escalations,
     parked,
@@ -185,6 +208,7 @@ export function createServices(s: Shared): Services {
     outbox,
     channelAccess,
     sweeper,
+    firstSteps,
     metrics,
     digest,
     home,

@@ -19,6 +19,7 @@ import type { Crm } from '../services/crm/index.js';
 import type { CrmReadBack } from '../services/crm/readBack.js';
 import type { Digest } from '../services/digest.js';
 import type { Directory } from '../services/directory.js';
+import type { FirstSteps } from '../services/firstSteps.js';
 import type { Home } from '../services/home.js';
 import type { Lifecycle } from '../services/lifecycle.js';
 import type { Metrics } from '../services/metrics.js';
@@ -64,6 +65,8 @@ export interface Services {
   /** The channels the app was removed from: what would go there waits (re-checked by a job). */
   channelAccess: ChannelAccess;
   sweeper: Sweeper;
+  /** After the Accept: the first steps' checks (issue 51), run with the sweep. */
+  firstSteps: FirstSteps;
   metrics: Metrics;
   digest: Digest;
   home: Home;

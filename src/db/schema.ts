@@ -13,7 +13,7 @@ import {
 import type { AttributionBasis } from '../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
-import { HANDOFF_STATUSES, MORE_TIME_STATES } from '../domain/lifecycle.js';
+import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
@@ -327,6 +327,15 @@ export const handoffs = sqliteTable(
     firstStep: text('first_step'),
     firstStepDue: text('first_step_due'),
     estimatedValue: integer('estimated_value'),
+    /**
+     * The first step tracked like the response window (issue 51 item 2): the next check the sweep owes it (a reminder
+     * to the AE before its date, the check-in on it, the owner told after the grace), and when; null once none is
+     * owed. When the step was done (the first outcome step recorded after it), and how many new dates the AE gave.
+     */
+    stepCheck: text('step_check', { enum: STEP_CHECKS }),
+    nextStepCheckAt: timestamp('next_step_check_at'),
+    firstStepDoneAt: timestamp('first_step_done_at'),
+    stepNewDates: integer('step_new_dates').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -354,6 +363,10 @@ export const handoffs = sqliteTable(
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
     // Stalled deals to nudge (set only on accepted handoffs).
+    // The first steps' checks due (set only on accepted handoffs whose step is not done).
+    index('handoffs_status_next_step_check_at_idx')
+      .on(t.status, t.nextStepCheckAt)
+      .where(sql`${t.nextStepCheckAt} is not null`),
     index('handoffs_status_next_stall_nudge_at_idx')
       .on(t.status, t.nextStallNudgeAt)
       .where(sql`${t.nextStallNudgeAt} is not null`),
@@ -521,6 +534,8 @@ export const SURFACE_KINDS = [
   'question',
   /** The AE's request for more time: the owner's (their one click), and what the AE and the author are told. */
   'more_time',
+  /** After the Accept (issue 51): the AE's reminder and check-in of their first step, and the owner's overdue notice. */
+  'step_check',
 ] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
@@ -738,6 +753,14 @@ export const HANDOFF_EVENT_TYPES = [
   'more_time_asked',
   /** More time given: by the owner (the actor), or by the app at once (no actor); `detail.days`. */
   'more_time_granted',
+  /** After the Accept: the AE reminded of their first step before its date (`detail.due`). */
+  'step_reminded',
+  /** The AE asked on the step's date how it went (`detail.due`). */
+  'step_checked_in',
+  /** No news of the step once the grace passed: the owner told (`detail.due`). */
+  'step_overdue',
+  /** The AE gave the step a new date (`detail.from`, `detail.to`; `detail.ownerTold` from the second on). */
+  'step_new_date',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 

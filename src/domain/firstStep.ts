@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
+import { type BusinessCalendar, clockOf, isBusinessDay, responseDueAt } from './businessDays.js';
 import { internalWords } from './internalText.js';
+import type { StepCheck } from './lifecycleState.js';
 import { partnerFiller } from './partnerFiller.js';
 
 /**
@@ -87,12 +89,31 @@ export function stepDate(due: string): string {
 export const stepLine = (step: { firstStep: string; firstStepDue: string }) =>
   `${step.firstStep} by ${stepDate(step.firstStepDue)}`;
 
+/** When each of a step's checks is due (issue 51 item 2), in the AE's calendar. */
+export type StepSchedule = Record<StepCheck, Date>;
+
 /**
- * Midday of the step's date in the AE's zone (UTC when the zone is unknown): the moment "a business day after the
- * step" is counted from, so the deal's first stall nudge never asks for news before the step was due.
+ * A step's checks: the reminder on the morning (business hours' start) of the last business day before its date; the
+ * check-in on its date, an hour before business hours end; the owner told `graceDays` business days after the
+ * check-in, at the same time of day. Holidays and closure days of the AE's calendar are skipped.
  */
-export function stepMidday(due: string, timeZone: string): Date {
-  const zoned = DateTime.fromISO(due, { zone: timeZone });
-  const day = zoned.isValid ? zoned : DateTime.fromISO(due, { zone: 'UTC' });
-  return day.set({ hour: 12 }).toJSDate();
+export function stepSchedule(due: string, calendar: BusinessCalendar, graceDays: number): StepSchedule {
+  const day = DateTime.fromISO(due, { zone: calendar.timeZone });
+  if (!day.isValid) throw new RangeError(`not a step date in ${calendar.timeZone}: ${due}`);
+  const checkIn = clockOf(day, calendar.dayEnd).minus({ hours: 1 });
+  let before = day.minus({ days: 1 });
+  for (let looked = 0; looked < 30 && !isBusinessDay(before, calendar); looked += 1)
+    before = before.minus({ days: 1 });
+  return {
+    reminder: clockOf(before, calendar.dayStart).toJSDate(),
+    check_in: checkIn.toJSDate(),
+    owner: responseDueAt(checkIn.toJSDate(), graceDays, calendar),
+  };
+}
+
+/** The first check still ahead of `now` (a step due soon skips its reminder), or undefined when none is. */
+export function nextStepCheck(schedule: StepSchedule, now: Date): { check: StepCheck; at: Date } | undefined {
+  for (const check of ['reminder', 'check_in', 'owner'] as const)
+    if (schedule[check].getTime() > now.getTime()) return { check, at: schedule[check] };
+  return undefined;
 }

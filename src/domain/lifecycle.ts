@@ -1,9 +1,11 @@
 import { type Actor, isInternalActor } from './actor.js';
 import { AE_ASKS, type AeAsk, ASK_ACTIONS, ASK_TRANSITIONS } from './asks.js';
 import {
+  type EventLogType,
   type HandoffStatus,
   type LifecycleState,
   type Role,
+  type StepCheck,
   type Transition,
   windowOpen,
 } from './lifecycleState.js';
@@ -16,9 +18,10 @@ export type {
   LifecycleState,
   MoreTime,
   Role,
+  StepCheck,
   Transition,
 } from './lifecycleState.js';
-export { HANDOFF_STATUSES, MORE_TIME_STATES } from './lifecycleState.js';
+export { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from './lifecycleState.js';
 
 /**
  * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
@@ -43,12 +46,45 @@ export const PERSON_ACTIONS = [
   'report_outcome',
   'decline_report',
   'undo_outcome',
+  'new_step_date',
   ...ASK_ACTIONS,
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** Every event of the lifecycle: what people do, and what the app does on its own. */
-export type LifecycleEvent = PersonAction | 'remind' | 'expire' | 'stall_nudge' | 'escalate' | 'resume_clock';
+export type LifecycleEvent =
+  | PersonAction
+  | 'remind'
+  | 'expire'
+  | 'stall_nudge'
+  | 'escalate'
+  | 'resume_clock'
+  | StepCheckEvent;
+
+/** The first step's checks after the Accept (issue 51 item 2), one event each: see STEP_CHECK_EVENT. */
+export type StepCheckEvent = 'step_remind' | 'step_check_in' | 'step_overdue';
+export const STEP_CHECK_EVENT: Readonly<Record<StepCheck, StepCheckEvent>> = {
+  reminder: 'step_remind',
+  check_in: 'step_check_in',
+  owner: 'step_overdue',
+};
+
+/** The first step is still ahead: accepted with one, not done, no outcome recorded since. */
+const stepOpen = (h: LifecycleState) => Boolean(h.firstStep) && !h.firstStepDoneAt && h.outcome === null;
+/**
+ * A check of the first step: a new message (the reminder, the check-in, the owner's notice). Visible: the AE's newest
+ * one carries their buttons, the older ones lose them.
+ */
+const stepCheckTransition = (logAs: EventLogType): Transition => ({
+  from: ['accepted'],
+  to: null,
+  by: ['app'],
+  guard: stepOpen,
+  logAs,
+  visible: true,
+  cancelsReminders: false,
+  crm: false,
+});
 
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);
 const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
@@ -197,6 +233,20 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     cancelsReminders: false,
     crm: false,
   },
+  // After the Accept (issue 51 item 2): the AE gives their first step a new date (the owner told from the second on).
+  new_step_date: {
+    from: ['accepted'],
+    to: null,
+    by: ['ae'],
+    guard: stepOpen,
+    logAs: 'step_new_date',
+    visible: true,
+    cancelsReminders: false,
+    crm: true,
+  },
+  step_remind: stepCheckTransition('step_reminded'),
+  step_check_in: stepCheckTransition('step_checked_in'),
+  step_overdue: stepCheckTransition('step_overdue'),
   ...ASK_TRANSITIONS,
 };
 
@@ -302,6 +352,8 @@ export interface Offer {
   answer: boolean;
   /** Edit the packet (while the AE has not answered). */
   edit: boolean;
+  /** Give the first step a new date (the AE, while it is ahead: issue 51). */
+  newStepDate: boolean;
   owner: readonly OwnerAction[];
   /** Outcome steps this person records (the AE, an admin): the partner hears them. */
   outcomes: readonly Outcome[];
@@ -314,6 +366,7 @@ export const NO_OFFER: Offer = {
   asks: [],
   answer: false,
   edit: false,
+  newStepDate: false,
   owner: [],
   outcomes: [],
   reports: [],
@@ -327,6 +380,7 @@ export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
     asks: AE_ASKS.filter((ask) => can(viewer, ask, h, at)),
     answer: can(viewer, 'answer_question', h, at),
     edit: can(viewer, 'edit', h, at),
+    newStepDate: can(viewer, 'new_step_date', h, at),
     owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
     outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),
     reports: can(viewer, 'report_outcome', h, at)

@@ -17,6 +17,13 @@ export type Role = 'ae' | 'owner' | 'author' | 'admin' | 'app';
 export const MORE_TIME_STATES = ['asked', 'granted'] as const;
 export type MoreTime = (typeof MORE_TIME_STATES)[number];
 
+/**
+ * The first step's checks after the Accept (issue 51 item 2), in order: a reminder to the AE before its date, the
+ * check-in on it, the owner told once the grace has passed with no news.
+ */
+export const STEP_CHECKS = ['reminder', 'check_in', 'owner'] as const;
+export type StepCheck = (typeof STEP_CHECKS)[number];
+
 /** The touch-log type each event is recorded as. */
 export type EventLogType =
   | 'accepted'
@@ -37,6 +44,10 @@ export type EventLogType =
   | 'clock_resumed'
   | 'more_time_asked'
   | 'more_time_granted'
+  | 'step_reminded'
+  | 'step_checked_in'
+  | 'step_overdue'
+  | 'step_new_date'
   | Outcome;
 
 /** The part of a handoff the table reads. */
@@ -57,6 +68,9 @@ export interface LifecycleState {
   pausedAt: Date | null;
   /** More time the AE asked for (once per handoff). */
   moreTime: MoreTime | null;
+  /** After the Accept (issue 51): the first step the AE committed to, and when it was done (absent: none known). */
+  firstStep?: string | null;
+  firstStepDoneAt?: Date | null;
 }
 
 export interface Transition {

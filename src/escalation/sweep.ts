@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/client.js';
+import { findStalled } from '../db/repositories/dueTimes.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import {
   findExpiring,
   findRemindable,
-  findStalled,
   type HandoffRow,
   updateIfUnchanged,
 } from '../db/repositories/handoffs.js';

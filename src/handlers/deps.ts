@@ -13,6 +13,7 @@ import type { SlackConnection } from '../runtime/health.js';
 import type { Asks } from '../services/asks.js';
 import type { Crm } from '../services/crm/index.js';
 import type { Exports } from '../services/exports.js';
+import type { FirstSteps } from '../services/firstSteps.js';
 import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
@@ -41,6 +42,8 @@ export interface HandlerDeps {
   outcomeUndo: OutcomeUndo;
   /** Before deciding: the AE's question to the author and its answer, the AE's request for more time. */
   asks: Asks;
+  /** After the Accept: the first step's new date (issue 51). */
+  firstSteps: FirstSteps;
   replies: Replies;
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
   homeAsked: (userId: string) => Promise<number>;

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
 import {
+  type DecisionInput,
   type DecisionRow,
   type DecisionSubject,
   findDecisionSubject,
@@ -14,7 +15,7 @@ import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { checkFirstStep, type FirstStep, type FirstStepField } from '../domain/firstStep.js';
-import { check } from '../domain/lifecycle.js';
+import { check, type StepCheck } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { heldBackNotice } from '../partners/heldBack.js';
 import { partnerThread } from '../partners/partnerThread.js';
@@ -41,6 +42,12 @@ export interface HandoffServiceDeps {
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   /** The first step's default date (FIRST_STEP_BUSINESS_DAYS business days from now, in the AE's calendar). */
   firstStepDue: (at: Date, ae: { id: string; timeZone: string }) => Date;
+  /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar (issue 51 item 2). */
+  firstStepCheck: (
+    due: string,
+    ae: { id: string; timeZone: string },
+    at: Date,
+  ) => { check: StepCheck; at: Date } | undefined;
   lifecycle: Lifecycle;
   adminUserIds: readonly string[];
 }
@@ -197,7 +204,7 @@ async function decide(
         ...(req.decision === 'accepted'
           ? { nextStallNudgeAt: deps.firstStallNudge(before, at, firstStep?.due) }
           : {}),
-        ...(firstStep ? { firstStep } : {}),
+        ...stepOf(deps, before, at, firstStep),
       });
       // The guard includes the packet version: an edit that committed after `checkDecision` wins here too. Told
       // apart from a closed window only when nothing was recorded (a row no longer in the guard's state and window
@@ -254,6 +261,18 @@ async function timeToDecision(
   const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
   const paused = await pausedHoursOf(deps, before, at);
   return { hours: Math.max(0, deps.businessHours(askedAt, at, ae) - paused), paused };
+}
+
+/** An accept's first step, and its first check still ahead (issue 51 item 2); nothing for a decline. */
+function stepOf(
+  deps: HandoffServiceDeps,
+  before: DecisionSubject,
+  at: Date,
+  firstStep: FirstStep | undefined,
+): Pick<DecisionInput, 'firstStep' | 'stepCheck'> {
+  if (!firstStep) return {};
+  const check = deps.firstStepCheck(firstStep.due, { id: before.aeUserId, timeZone: before.aeTimeZone }, at);
+  return { firstStep, ...(check ? { stepCheck: check } : {}) };
 }
 
 /**

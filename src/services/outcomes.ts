@@ -161,6 +161,10 @@ async function recordStep(
       lastActivityAt: at,
       nextStallNudgeAt: nextNudge(deps, before, req.outcome, at),
       stallNudgedAt: null,
+      // The first outcome step after the Accept is the first step done (issue 51): its checks end.
+      ...(before.firstStep && !before.firstStepDoneAt
+        ? { firstStepDoneAt: at, stepCheck: null, nextStepCheckAt: null }
+        : {}),
     },
     ...(holdUntil === undefined ? {} : { holdUntil }),
     record: async (tx, after) => {

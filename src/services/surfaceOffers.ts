@@ -111,11 +111,24 @@ const question: PlaceOffer = async (deps, surface, h) => {
   return { ...NO_OFFER, answer: true };
 };
 
+/** The AE's Meeting held (and the other steps) and New date, on their newest message of the first step's checks. */
+const stepCheck: PlaceOffer = async (deps, surface, h) => {
+  const reader = surface.viewerUserId;
+  if (!reader || reader !== h.aeUserId) return NO_OFFER;
+  const offer = offerFor(viewerFor(deps, reader, h), h);
+  if (!offer.newStepDate && offer.outcomes.length === 0) return NO_OFFER;
+  // A message about a date the step no longer has (the AE gave it a new one) asks for nothing.
+  if ((surface.params as SurfaceParams).stepDue !== h.firstStepDue) return NO_OFFER;
+  if ((await newestSurfaceId(deps.db, h.id, reader, ['step_check'])) !== surface.id) return NO_OFFER;
+  return { ...NO_OFFER, outcomes: offer.outcomes, newStepDate: offer.newStepDate };
+};
+
 /** The kinds that carry buttons, and how; every other kind offers nothing (reminders link to the packet instead). */
 const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
   ae_packet: aePacket,
   escalation,
   stall_nudge: stallNudge,
+  step_check: stepCheck,
   question,
   ...Object.fromEntries(OWNER_NOTICES.map((kind) => [kind, ownerNotice])),
 };

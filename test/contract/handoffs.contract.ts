@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findStalled } from '../../src/db/repositories/dueTimes.js';
 import {
   type DecisionInput,
   findBySourceView,
@@ -6,7 +7,6 @@ import {
   findExpiring,
   findHandoff,
   findRemindable,
-  findStalled,
   type HandoffRow,
   insertHandoff,
   insertOutcome,

@@ -53,6 +53,10 @@ const NON_METRIC_TYPES = [
   'clock_resumed',
   'more_time_asked',
   'more_time_granted',
+  'step_reminded',
+  'step_checked_in',
+  'step_overdue',
+  'step_new_date',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -82,6 +86,10 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   question_asked: 'sent',
   question_answered: 'sent',
   clock_resumed: 'sent',
+  step_reminded: 'accepted',
+  step_checked_in: 'accepted',
+  step_overdue: 'accepted',
+  step_new_date: 'accepted',
   more_time_asked: 'sent',
   more_time_granted: 'sent',
 };

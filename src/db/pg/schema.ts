@@ -15,7 +15,7 @@ import {
 import type { AttributionBasis } from '../../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
-import { HANDOFF_STATUSES, MORE_TIME_STATES } from '../../domain/lifecycle.js';
+import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
 import {
@@ -217,6 +217,10 @@ export const handoffs = pgTable(
     firstStep: text('first_step'),
     firstStepDue: text('first_step_due'),
     estimatedValue: integer('estimated_value'),
+    stepCheck: text('step_check', { enum: STEP_CHECKS }),
+    nextStepCheckAt: timestamp('next_step_check_at'),
+    firstStepDoneAt: timestamp('first_step_done_at'),
+    stepNewDates: integer('step_new_dates').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -232,6 +236,9 @@ export const handoffs = pgTable(
     index('handoffs_owner_user_id_status_idx').on(t.ownerUserId, t.status),
     index('handoffs_account_key_idx').on(t.accountKey),
     index('handoffs_account_domain_idx').on(t.accountDomain),
+    index('handoffs_status_next_step_check_at_idx')
+      .on(t.status, t.nextStepCheckAt)
+      .where(sql`${t.nextStepCheckAt} is not null`),
     index('handoffs_status_next_stall_nudge_at_idx')
       .on(t.status, t.nextStallNudgeAt)
       .where(sql`${t.nextStallNudgeAt} is not null`),

@@ -1,13 +1,14 @@
-import { and, eq, gt, min, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, min, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
+import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
  * The times at which a scheduled job has something to do, one entry per kind: a response window's end, a reminder,
- * an escalation step, a stall nudge, a deferred window's start, a paused clock's longest pause (all for undecided
+ * an escalation step, a stall nudge, a first step's check, a deferred window's start, a paused clock's longest pause (all for undecided
  * handoffs but the nudge), and an outbox message waiting for its time.
  */
 function dueTimes({ handoffs, outbox }: Tables): readonly {
@@ -21,6 +22,7 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
     { table: handoffs, column: handoffs.nextEscalationAt },
     { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
     { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
+    { table: handoffs, column: handoffs.nextStepCheckAt, only: eq(handoffs.status, 'accepted') },
     { table: handoffs, column: handoffs.pauseEndsAt, only: eq(handoffs.status, 'sent') },
     { table: outbox, column: outbox.nextAttemptAt, only: eq(outbox.status, 'pending') },
   ];
@@ -41,4 +43,26 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }
   return earliest === undefined ? undefined : new Date(earliest);
+}
+
+/** Accepted handoffs with a first step's check due (uses handoffs_status_next_step_check_at_idx), oldest first. */
+export async function findStepChecksDue(exec: Executor, now: Date, limit: number) {
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
+    .orderBy(asc(handoffs.nextStepCheckAt))
+    .limit(limit);
+}
+
+/** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
+export async function findStalled(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
+    .orderBy(asc(handoffs.nextStallNudgeAt))
+    .limit(limit);
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
-import { type Decision, sweepTimesEndedBy, TRANSITIONS } from '../../domain/lifecycle.js';
+import { type Decision, type StepCheck, sweepTimesEndedBy, TRANSITIONS } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery, setTo, stored } from '../prepared.js';
@@ -110,6 +110,8 @@ export interface DecisionInput {
   nextStallNudgeAt?: Date | null;
   /** For an accept: the first step the AE committed to (issue 51); absent: none asked (nulls stored). */
   firstStep?: { text: string; due: string; estimatedValue: number | null };
+  /** For an accept with a first step: its first check still ahead, and when (issue 51 item 2). */
+  stepCheck?: { check: StepCheck; at: Date };
   /** The packet version the AE answered (undefined: not checked): an edit since then leaves the decision unrecorded. */
   editCount?: number;
 }
@@ -158,6 +160,10 @@ const decideQuery = (accepted: boolean) =>
               firstStep: setTo<string | null>('firstStep'),
               firstStepDue: setTo<string | null>('firstStepDue'),
               estimatedValue: setTo<number | null>('estimatedValue'),
+              stepCheck: setTo<StepCheck | null>('stepCheck'),
+              nextStepCheckAt: timeOrNull(exec, 'nextStepCheckAt'),
+              firstStepDoneAt: null,
+              stepNewDates: 0,
             }
           : {}),
       })
@@ -208,6 +214,8 @@ export async function recordDecision(exec: Tx, input: DecisionInput): Promise<Re
           firstStep: input.firstStep?.text ?? null,
           firstStepDue: input.firstStep?.due ?? null,
           estimatedValue: input.firstStep?.estimatedValue ?? null,
+          stepCheck: input.stepCheck?.check ?? null,
+          nextStepCheckAt: timeOrNullValue(exec, input.stepCheck?.at),
         }
       : {}),
   });
@@ -258,6 +266,10 @@ export interface Guard {
   nextReminderAt?: Date | null;
   outcome?: HandoffRow['outcome'];
   nextStallNudgeAt?: Date;
+  /** The first step's check the sweep is carrying out is still the next one (issue 51 item 2). */
+  nextStepCheckAt?: Date;
+  /** The first step's new dates so far: a double submit of New date changes nothing the second time. */
+  stepNewDates?: number;
   /** The packet version the change was made from: an edit from an older version changes nothing. */
   editCount?: number;
   /** The escalation step the sweep is carrying out is still the next one (no other sweep did it). */
@@ -315,6 +327,9 @@ export async function updateIfUnchanged(
   }
   if (expected.nextStallNudgeAt !== undefined)
     conditions.push(eq(handoffs.nextStallNudgeAt, expected.nextStallNudgeAt));
+  if (expected.nextStepCheckAt !== undefined)
+    conditions.push(eq(handoffs.nextStepCheckAt, expected.nextStepCheckAt));
+  if (expected.stepNewDates !== undefined) conditions.push(eq(handoffs.stepNewDates, expected.stepNewDates));
   if (expected.editCount !== undefined) conditions.push(eq(handoffs.editCount, expected.editCount));
   if (expected.nextEscalationAt !== undefined) {
     conditions.push(
@@ -368,17 +383,6 @@ export async function insertOutcome(
     .returning();
   if (!row) throw new Error(`outcome ${input.outcome} of handoff ${input.handoffId} returned nothing`);
   return row;
-}
-
-/** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */
-export async function findStalled(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
-  const { handoffs } = tablesOf(exec);
-  return exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
-    .orderBy(asc(handoffs.nextStallNudgeAt))
-    .limit(limit);
 }
 
 export interface AtRisk {

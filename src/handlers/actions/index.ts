@@ -11,6 +11,7 @@ import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeAnswerActions } from './outcomeAnswers.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
+import { newStepDateAction } from './stepDate.js';
 import { viewAction } from './viewHandoff.js';
 
 /** Every button the app shows, by its name in ACTION_ID (the input elements' `value` is no button). */
@@ -30,6 +31,7 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     view: viewAction(deps),
     edit: editAction(deps),
     note: noteAction(deps),
+    newStepDate: newStepDateAction(deps),
     ...heldBackActions(deps),
     ...outcomeAnswerActions(deps),
     ...askActions(deps),

@@ -12,6 +12,7 @@ import { lostSubmit, opportunitySubmit } from './outcomeSubmit.js';
 import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
 import { reviewSubmit } from './reviewSubmit.js';
+import { stepDateSubmit } from './stepDateSubmit.js';
 
 /** The submit listener of each modal, by its name in CALLBACK_ID: a modal without one is a compile error. */
 export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
@@ -20,6 +21,7 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     review: reviewSubmit(deps),
     decline: declineSubmit(deps),
     accept: acceptSubmit(deps),
+    stepDate: stepDateSubmit(deps),
     reassign: reassignSubmit(deps),
     extend: extendSubmit(deps),
     opportunity: opportunitySubmit(deps),

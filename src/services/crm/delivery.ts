@@ -49,6 +49,10 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
       return `more time given to ${ae}`;
     case 'withdrawn':
       return 'withdrawn';
+    case 'step_new_date':
+      return typeof event.detail?.to === 'string'
+        ? `first step moved to ${event.detail.to}`
+        : 'first step moved';
     case 'meeting_held':
       return 'meeting held';
     case 'opportunity_created':

@@ -36,6 +36,7 @@ export const EVERY_BUTTON: Offer = {
   asks: AE_ASKS,
   answer: true,
   edit: true,
+  newStepDate: true,
   owner: OWNER_ACTIONS,
   outcomes: OUTCOMES,
   reports: [],

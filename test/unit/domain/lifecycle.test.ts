@@ -127,6 +127,12 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
     who: ['owner', 'admin'],
     when: ({ h }) => ['sent', 'expired'].includes(h.status) && h.moreTime === 'asked',
   },
+  // After the Accept (issue 51): the AE moves their first step while it is ahead (not done, no outcome yet).
+  new_step_date: {
+    who: ['ae'],
+    when: ({ h }) =>
+      h.status === 'accepted' && Boolean(h.firstStep) && !h.firstStepDoneAt && h.outcome === null,
+  },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {

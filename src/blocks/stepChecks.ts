@@ -1,0 +1,136 @@
+import type { ActionsBlock, ModalView } from '@slack/types';
+import type { HandoffRow } from '../db/schema.js';
+import { stepDate } from '../domain/firstStep.js';
+import { describeStatus, type Offer } from '../domain/lifecycle.js';
+import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from './ids.js';
+import type { SlackMessage } from './message.js';
+import { mention, userText } from './mrkdwn.js';
+import { outcomeButtons } from './outcomes.js';
+import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
+
+/**
+ * After the Accept (issue 51 item 2): the first step tracked like the response window. The AE is reminded before its
+ * date and asked on it how it went (Meeting held, or New date); with no news after the grace the owner is told, and
+ * the owner hears of a new date from the second one on. Internal: the partner reads the step, never these.
+ */
+export type StepMessage = 'reminder' | 'check_in' | 'owner' | 'moved';
+
+/** Why New date was refused: not ours to find, someone else's to do, or nothing to move now. */
+export type StepRefusal =
+  | { kind: 'not_found' }
+  | { kind: 'external' }
+  | { kind: 'not_allowed'; handoff: HandoffRow }
+  | { kind: 'not_now'; handoff: HandoffRow };
+
+/** New date: the AE's button while the step is ahead. */
+export const newStepDateButton = (h: HandoffRow) =>
+  button({ text: 'New date', actionId: ACTION_ID.newStepDate, value: String(h.id) }, h);
+
+/** The AE's buttons on a step's message: the outcome steps (Meeting held first) and New date, as offered. */
+export function stepButtons(
+  h: HandoffRow,
+  offer: Pick<Offer, 'outcomes' | 'newStepDate'>,
+): ActionsBlock | undefined {
+  const steps = outcomeButtons(h, offer.outcomes);
+  if (!offer.newStepDate) return steps;
+  return steps
+    ? { ...steps, elements: [...steps.elements, newStepDateButton(h)] }
+    : { type: 'actions', block_id: `step_${h.id}`, elements: [newStepDateButton(h)] };
+}
+
+const stepOf = (h: HandoffRow) => `*${userText(h.firstStep ?? '', 150)}*`;
+
+/** Where the step stands now, when it is no longer what the message was about: done, moved, or closed. */
+function stepNow(h: HandoffRow, due: string): string | undefined {
+  if (h.firstStepDoneAt || h.outcome) return ':white_check_mark: Done: an outcome was recorded since.';
+  if (h.status !== 'accepted') return undefined;
+  if (h.firstStepDue && h.firstStepDue !== due)
+    return `:calendar: It has a new date now: ${stepDate(h.firstStepDue)}.`;
+  return undefined;
+}
+
+/**
+ * One message of the first step's tracking, from the handoff now: what it was about (the step and its date then),
+ * and, once that is no longer so, where the step stands. The AE's buttons (Meeting held …, New date) are added by the
+ * surface, on their newest one while it is about the step's date now (services/surfaceOffers.ts).
+ */
+export function stepCheckMessage(
+  h: HandoffRow,
+  p: { kind: StepMessage; due: string; from?: string | undefined },
+): SlackMessage {
+  const title = handoffTitle(h);
+  const when = stepDate(p.due);
+  const lines: Record<StepMessage, { text: string; notify: string }> = {
+    reminder: {
+      text: `:spiral_calendar_pad: Coming up on handoff ${title}: your first step, ${stepOf(h)}, by ${when}. The partner was told it is next.`,
+      notify: `your first step is due ${when}.`,
+    },
+    check_in: {
+      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${stepOf(h)}. How did it go? Record *Meeting held* once it happened, or give it a *New date*. The partner was told it is next.`,
+      notify: 'how did your first step go?',
+    },
+    owner: {
+      text: `:warning: No news of the first step on handoff ${title}: ${mention(h.aeUserId)} said ${stepOf(h)} by ${when}, was asked on the day, and has recorded nothing since. You may want to ask them.`,
+      notify: 'no news of the first step.',
+    },
+    moved: {
+      text: `:calendar: ${mention(h.aeUserId)} gave the first step on handoff ${title} a new date again: ${stepOf(h)} by ${when}${p.from ? ` (was ${stepDate(p.from)})` : ''}.`,
+      notify: `the first step moved to ${when}.`,
+    },
+  };
+  const now = stepNow(h, p.due);
+  return {
+    text: notifyText(h, lines[p.kind].notify),
+    blocks: [section(lines[p.kind].text), ...(now ? [context(now)] : [])],
+  };
+}
+
+/** New date: the step's date picker (its default the next business day), the step itself unchanged. */
+export function stepDateModal(h: HandoffRow, suggested: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.stepDate,
+    // The new dates so far: a second submit of this modal (a double click) finds the count moved on.
+    private_metadata: JSON.stringify({ handoffId: h.id, newDates: h.stepNewDates }),
+    title: pt('New date'),
+    submit: pt('Save'),
+    close: pt('Back'),
+    blocks: [
+      section(
+        `Your first step on handoff ${handoffTitle(h)}: ${stepOf(h)}, by ${stepDate(h.firstStepDue ?? suggested)}. The partner reads the new date where the step is shown.${h.stepNewDates >= 1 ? ' The owner is told of this new date.' : ''}`,
+      ),
+      {
+        type: 'input',
+        block_id: STEP_DATE_BLOCK_ID.due,
+        label: pt('New date'),
+        element: { type: 'datepicker', action_id: ACTION_ID.value, initial_date: suggested },
+      },
+    ],
+  };
+}
+
+/** Why New date was refused, for the person who clicked (mrkdwn) or inline on the modal (`plainWords`). */
+export function stepRefusal(refusal: StepRefusal, plainWords = false): string {
+  switch (refusal.kind) {
+    case 'not_found':
+      return 'I could not find that handoff, so nothing was changed.';
+    case 'external':
+      return 'This button is for the internal team that sent the handoff. Nothing was changed.';
+    case 'not_allowed':
+      return plainWords
+        ? 'Only the account executive who accepted this handoff can give its first step a new date.'
+        : `Only ${mention(refusal.handoff.aeUserId)}, who accepted this handoff, can give its first step a new date. Nothing was changed.`;
+    case 'not_now': {
+      const h = refusal.handoff;
+      if (h.status === 'accepted' && h.firstStep && !h.firstStepDoneAt && !h.outcome && h.firstStepDue)
+        return `Its first step was given a new date a moment ago (${stepDate(h.firstStepDue)}): open New date again to change it. Nothing was changed.`;
+      const why =
+        h.status !== 'accepted'
+          ? `it is ${describeStatus(h.status)}`
+          : h.firstStepDoneAt || h.outcome
+            ? 'its first step is done: an outcome was recorded'
+            : 'it has no first step to move';
+      return `Handoff #${h.id} has no first step to move now: ${why}. Nothing was changed.`;
+    }
+  }
+}

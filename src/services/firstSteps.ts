@@ -1,0 +1,210 @@
+import type { StepRefusal } from '../blocks/stepChecks.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { findStepChecksDue } from '../db/repositories/dueTimes.js';
+import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
+import type { OutboxMessage } from '../db/repositories/outbox.js';
+import { isInternalActor } from '../domain/actor.js';
+import { checkFirstStep, nextStepCheck, type StepSchedule } from '../domain/firstStep.js';
+import { check as policy, STEP_CHECK_EVENT, type StepCheck, TRANSITIONS } from '../domain/lifecycle.js';
+import type { AbsenceOf } from '../escalation/absence.js';
+import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
+import { dm } from './notifications.js';
+import { type RequestContext, viewerOf } from './requestContext.js';
+
+/**
+ * After the Accept (issue 51 item 2): the first step the AE committed to, tracked like the response window, in the
+ * AE's calendar. The sweep sends a reminder the business day before its date and a check-in on it (Meeting held, New
+ * date), each waiting while the AE is away; with no news FIRST_STEP_GRACE_DAYS business days after the check-in, the
+ * owner is told. Recording any outcome step is the step done. The AE may give it a new date (the owner told from the
+ * second one on). The partner reads the step (and its new date) only where the partner view shows it.
+ */
+export interface FirstStepDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** A step's checks in the AE's calendar (FIRST_STEP_GRACE_DAYS applied). */
+  schedule: (due: string, ae: { id: string; timeZone: string }) => StepSchedule;
+  /** The AE's today (YYYY-MM-DD) in their calendar, and the first business day after it (New date's suggestion). */
+  today: (at: Date, ae: { id: string; timeZone: string }) => string;
+  nextBusinessDay: (at: Date, ae: { id: string; timeZone: string }) => string;
+  /** Whether an AE is away now: their reminder and check-in wait until they are back. */
+  absenceOf?: AbsenceOf;
+  adminUserIds: readonly string[];
+  batchSize?: number;
+}
+
+export type { StepRefusal };
+
+export type StepDateCheck = StepRefusal | { kind: 'ok'; handoff: HandoffRow; suggested: string };
+export type StepDateResult =
+  | StepRefusal
+  | { kind: 'invalid'; message: string }
+  | { kind: 'moved'; handoff: HandoffRow; ownerTold: boolean };
+
+const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone });
+
+/** The check after `done`, in the step's schedule (none after the owner's). */
+const AFTER: Record<StepCheck, StepCheck | null> = { reminder: 'check_in', check_in: 'owner', owner: null };
+
+/** Who each check goes to: the AE, or the owner. */
+const TO: Record<StepCheck, (h: HandoffRow) => string> = {
+  reminder: (h) => h.aeUserId,
+  check_in: (h) => h.aeUserId,
+  owner: (h) => h.ownerUserId,
+};
+
+/** The message a check owes: one surface, keyed by the step's date, so a new date's checks are new messages. */
+const checkMessages = (h: HandoffRow, check: StepCheck, due: string): OutboxMessage[] => [
+  dm(h, `step:${due}:${check}`, TO[check](h), 'step_check', { stepCheck: check, stepDue: due }),
+];
+
+/** One due check of one handoff; true when a message was owed and queued. */
+async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<boolean> {
+  const check = h.stepCheck;
+  const due = h.nextStepCheckAt;
+  const stepDue = h.firstStepDue;
+  if (!check || !due || !stepDue) return false;
+  const expect = { statuses: TRANSITIONS.step_remind.from, cycle: h.cycle, nextStepCheckAt: due };
+  const clear = () =>
+    deps.db.transaction((tx) =>
+      updateIfUnchanged(tx, h.id, expect, { stepCheck: null, nextStepCheckAt: null, updatedAt: now }),
+    );
+  // Done (an outcome recorded), or no step to check: nothing more is owed.
+  if (h.outcome !== null || h.firstStepDoneAt || !h.firstStep) {
+    await clear();
+    return false;
+  }
+  // The AE away now: their reminder and check-in wait until they are back (the owner's notice does not).
+  const away = check === 'owner' ? undefined : await deps.absenceOf?.(h.aeUserId, h.aeTimeZone);
+  if (away) {
+    const later = away.until ?? new Date(now.getTime() + 24 * 3_600_000);
+    await deps.db.transaction((tx) =>
+      updateIfUnchanged(tx, h.id, expect, { nextStepCheckAt: later, updatedAt: now }),
+    );
+    return false;
+  }
+  const following = AFTER[check];
+  const schedule = deps.schedule(stepDue, aeOf(h));
+  // The next check at its own time; after downtime one that is past already comes at the next sweep, not at once.
+  const nextAt = following ? new Date(Math.max(schedule[following].getTime(), now.getTime() + 60_000)) : null;
+  const applied = await deps.lifecycle.apply({
+    event: STEP_CHECK_EVENT[check],
+    before: h,
+    actor: null,
+    at: now,
+    expect: { nextStepCheckAt: due },
+    change: { stepCheck: following, nextStepCheckAt: nextAt },
+    detail: { due: stepDue },
+    owes: (_tx, after) => checkMessages(after, check, stepDue),
+  });
+  if (applied) deps.logger.info({ handoffId: h.id, check, due: stepDue }, 'first step checked');
+  return applied !== undefined;
+}
+
+/** Every due check, a page at a time (each its own transaction); how many were sent. */
+async function checkDue(deps: FirstStepDeps): Promise<number> {
+  const now = deps.clock.now();
+  const limit = deps.batchSize ?? 100;
+  let sent = 0;
+  for (let page = await findStepChecksDue(deps.db, now, limit); page.length > 0; ) {
+    let changed = 0;
+    for (const h of page) {
+      try {
+        if (await runCheck(deps, h, now)) sent += 1;
+        changed += 1;
+      } catch (error) {
+        deps.logger.error({ err: error, handoffId: h.id }, 'could not check a first step');
+      }
+    }
+    if (changed === 0 || page.length < limit) break;
+    page = await findStepChecksDue(deps.db, now, limit);
+  }
+  return sent;
+}
+
+/** Whether this person may give the handoff's first step a new date now (the AE, while it is ahead). */
+async function checkNewDate(
+  deps: FirstStepDeps,
+  req: RequestContext & { handoffId: number },
+): Promise<StepDateCheck> {
+  if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+  const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
+  if (!handoff) return { kind: 'not_found' };
+  const now = deps.clock.now();
+  const verdict = policy(viewerOf(req, deps.adminUserIds), 'new_step_date', handoff, now);
+  if (verdict === 'external') return { kind: 'external' };
+  if (verdict === 'not_allowed') return { kind: 'not_allowed', handoff };
+  if (verdict === 'not_now') return { kind: 'not_now', handoff };
+  return { kind: 'ok', handoff, suggested: deps.nextBusinessDay(now, aeOf(handoff)) };
+}
+
+/**
+ * The AE's new date for their first step: checked as the accept checks it, stored, its checks planned again from it,
+ * and the owner told from the second new date on. The partner's view shows the new date where it shows the step.
+ */
+async function newDate(
+  deps: FirstStepDeps,
+  req: RequestContext & { handoffId: number; due: string | undefined; shownNewDates?: number },
+): Promise<StepDateResult> {
+  const checked = await checkNewDate(deps, req);
+  if (checked.kind !== 'ok') return checked;
+  const before = checked.handoff;
+  // Opened before another new date was saved (a double submit): nothing more changes.
+  if (req.shownNewDates !== undefined && req.shownNewDates !== before.stepNewDates)
+    return { kind: 'not_now', handoff: before };
+  const at = deps.clock.now();
+  const stepChecked = checkFirstStep(
+    { text: before.firstStep ?? '', due: req.due, estimatedValue: '' },
+    deps.today(at, aeOf(before)),
+  );
+  if (!stepChecked.ok) return { kind: 'invalid', message: stepChecked.errors.due ?? 'Pick a date.' };
+  const due = stepChecked.step.due;
+  const from = before.firstStepDue ?? due;
+  const ownerTold = before.stepNewDates >= 1 && before.ownerUserId !== before.aeUserId;
+  const next = nextStepCheck(deps.schedule(due, aeOf(before)), at);
+  const applied = await deps.lifecycle.apply({
+    event: 'new_step_date',
+    before,
+    actor: req.actor,
+    at,
+    // A double submit: the second finds the count moved on and changes nothing.
+    expect: { stepNewDates: before.stepNewDates },
+    change: {
+      firstStepDue: due,
+      stepNewDates: before.stepNewDates + 1,
+      stepCheck: next?.check ?? null,
+      nextStepCheckAt: next?.at ?? null,
+    },
+    detail: { from, to: due, ...(ownerTold ? { ownerTold: true } : {}) },
+    owes: (_tx, after) =>
+      ownerTold
+        ? [
+            dm(after, `step:${due}:moved:${after.stepNewDates}`, after.ownerUserId, 'step_check', {
+              stepCheck: 'moved',
+              stepDue: due,
+              stepFrom: from,
+            }),
+          ]
+        : [],
+  });
+  if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
+  deps.logger.info({ handoffId: before.id, from, to: due, ownerTold }, 'first step given a new date');
+  return { kind: 'moved', handoff: applied.handoff, ownerTold };
+}
+
+export function createFirstSteps(deps: FirstStepDeps) {
+  return {
+    /** The sweep's part: every first step's check that is due. */
+    checkDue: (): Promise<number> => checkDue(deps),
+    checkNewDate: (req: RequestContext & { handoffId: number }): Promise<StepDateCheck> =>
+      checkNewDate(deps, req),
+    newDate: (
+      req: RequestContext & { handoffId: number; due: string | undefined; shownNewDates?: number },
+    ): Promise<StepDateResult> => newDate(deps, req),
+  };
+}
+
+export type FirstSteps = ReturnType<typeof createFirstSteps>;

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from '../../src/blocks/ids.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
+import { dmOf, handoffRow, json, type OpenedModal, outboxDrained, submit } from '../support/ownerFlow.js';
+import {
+  click,
+  clickOutcome,
+  partnerCalls,
+  partnerHarnesses,
+  threadReplies,
+  topLevel,
+} from '../support/partnerFlow.js';
+import { viewSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * Issue 51 item 2 (its default policy): the first step the AE committed to is tracked like the response window, in
+ * their calendar. A reminder the business day before its date, a check-in on it (Meeting held, New date), and with no
+ * news FIRST_STEP_GRACE_DAYS (2) business days later the owner is told. The partner reads the step, never the checks.
+ *
+ * Jordan (the AE, Berlin) accepts on Thursday 26 November at 10:00 Berlin with a step two business days on, across
+ * the weekend: Monday 30 November. Pat (New York) wrote it and owns it (the author is the owner by default).
+ */
+
+const start = partnerHarnesses();
+const ae = { id: people.ae.id, team_id: TEAM };
+const THURSDAY_10 = '2026-11-26T09:00:00Z';
+/** The step's checks: Friday 09:00 Berlin, Monday 16:00 Berlin, Wednesday 16:00 Berlin. */
+const REMINDER = '2026-11-27T08:00:00Z';
+const CHECK_IN = '2026-11-30T15:00:00Z';
+const OWNER = '2026-12-02T15:00:00Z';
+
+const sweepAt = async (h: Harness, at: string) => {
+  h.clock.set(at);
+  await h.app.scheduler.runNow('response-window-sweep');
+  await quiet(h);
+};
+
+const stepMessages = (h: Harness, userId: string) =>
+  dmOf(h, userId).filter((m) => /first step/.test(json(m.blocks)) && !/accepted\*/.test(json(m.blocks)));
+const buttonIds = (m: { blocks?: unknown } | undefined) =>
+  [...json(m?.blocks).matchAll(/"action_id":"([^"]+)"/g)].map((x) => x[1]);
+
+async function acceptedOnThursday(h: Harness) {
+  const { handoff, dm } = await sendHandoff(h);
+  h.clock.set(THURSDAY_10);
+  const modal = await openAcceptModal(h, { handoffId: handoff.id, channelId: dm.channel, messageTs: dm.ts });
+  expect(await submitAccept(h, modal)).toEqual({});
+  await outboxDrained(h);
+  return handoff;
+}
+
+async function openNewDate(h: Harness, handoffId: number): Promise<OpenedModal> {
+  const opened = h.slack.callsTo('views.open').length;
+  await click(h, ACTION_ID.newStepDate, handoffId, ae);
+  const call = await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the new date modal');
+  const view = call.args.view as OpenedModal;
+  expect(view.callback_id).toBe(CALLBACK_ID.stepDate);
+  return view;
+}
+
+const newDate = (h: Harness, modal: OpenedModal, date: string) =>
+  submit(
+    h,
+    viewSubmission({
+      user: ae,
+      callbackId: CALLBACK_ID.stepDate,
+      privateMetadata: modal.private_metadata,
+      values: {
+        [STEP_DATE_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: date } },
+      },
+    }),
+  );
+
+describe('the first step, tracked after the Accept', () => {
+  it('reminds the AE, checks in on the date, tells the owner after the grace; the partner reads only the step', async () => {
+    const h = await start({ FIRST_STEP_BUSINESS_DAYS: '2' });
+    const handoff = await acceptedOnThursday(h);
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      firstStepDue: '2026-11-30',
+      stepCheck: 'reminder',
+      nextStepCheckAt: new Date(REMINDER),
+    });
+
+    // Friday 09:00 Berlin: the reminder, with Meeting held and New date.
+    await sweepAt(h, '2026-11-27T07:59:59Z');
+    expect(stepMessages(h, people.ae.id)).toHaveLength(0);
+    await sweepAt(h, REMINDER);
+    const reminder = await waitFor(() => stepMessages(h, people.ae.id)[0], 4000, 'the reminder');
+    expect(json(reminder?.blocks)).toContain(
+      'Coming up on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): your first step, *Intro call with Dana Reyes*, by Mon 30 Nov.',
+    );
+    expect(buttonIds(reminder)).toEqual(
+      expect.arrayContaining([ACTION_ID.newStepDate, 'handoff_outcome_meeting_held']),
+    );
+    expect((await handoffRow(h, handoff.id)).stepCheck).toBe('check_in');
+
+    // Monday 16:00 Berlin: the check-in; the reminder keeps its words, its buttons move to the newest message.
+    await sweepAt(h, CHECK_IN);
+    const checkIn = await waitFor(() => stepMessages(h, people.ae.id)[1], 4000, 'the check-in');
+    expect(json(checkIn?.blocks)).toContain('Mon 30 Nov was the date of your first step on handoff #1');
+    expect(json(checkIn?.blocks)).toContain('How did it go?');
+    expect(buttonIds(checkIn)).toContain(ACTION_ID.newStepDate);
+    await waitFor(
+      () => !buttonIds(stepMessages(h, people.ae.id)[0]).includes(ACTION_ID.newStepDate),
+      4000,
+      'the reminder without buttons',
+    );
+
+    // Silence: Wednesday 16:00 Berlin, the owner is told; nothing more is owed.
+    await sweepAt(h, '2026-12-02T14:59:59Z');
+    expect(stepMessages(h, people.author.id).filter((m) => json(m.blocks).includes('No news'))).toHaveLength(
+      0,
+    );
+    await sweepAt(h, OWNER);
+    const told = await waitFor(
+      () => dmOf(h, people.author.id).find((m) => json(m.blocks).includes('No news of the first step')),
+      4000,
+      'the owner told',
+    );
+    expect(json(told?.blocks)).toContain(
+      `No news of the first step on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): <@${people.ae.id}> said *Intro call with Dana Reyes* by Mon 30 Nov, was asked on the day, and has recorded nothing since.`,
+    );
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ stepCheck: null, nextStepCheckAt: null });
+
+    // The touch log tells it; the partner heard only of the accept and its step.
+    const events = (await h.database.db.select().from(h.tables.handoffEvents)).map((e) => e.type);
+    expect(events.filter((t) => t.startsWith('step_'))).toEqual([
+      'step_reminded',
+      'step_checked_in',
+      'step_overdue',
+    ]);
+    expect(threadReplies(h)).toHaveLength(1);
+    expect(
+      partnerCalls(h)
+        .map((c) => JSON.stringify(c.args))
+        .join('\n'),
+    ).not.toMatch(/No news|How did it go|Coming up/);
+  });
+
+  it('New date moves the step and its checks (the owner told from the second one); Meeting held ends them', async () => {
+    const h = await start({ FIRST_STEP_BUSINESS_DAYS: '2' });
+    const handoff = await acceptedOnThursday(h);
+    await sweepAt(h, CHECK_IN);
+
+    // The first new date: Friday 4 December, suggested the next business day; the owner is not told.
+    const modal = await openNewDate(h, handoff.id);
+    expect(json(modal.blocks)).toContain('"initial_date":"2026-12-01"');
+    expect(await newDate(h, modal, '2026-11-20')).toMatchObject({
+      errors: { [STEP_DATE_BLOCK_ID.due]: 'Pick today or a later date.' },
+    });
+    expect(await newDate(h, modal, '2026-12-04')).toEqual({});
+    await outboxDrained(h);
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      firstStepDue: '2026-12-04',
+      stepNewDates: 1,
+      stepCheck: 'reminder',
+      nextStepCheckAt: new Date('2026-12-03T08:00:00Z'),
+    });
+    // A double submit changes nothing more.
+    expect((await newDate(h, modal, '2026-12-04')).response_action).toBe('errors');
+    expect((await handoffRow(h, handoff.id)).stepNewDates).toBe(1);
+    // The check-in says the step has a new date, without buttons; the partner's parent shows the new date.
+    await waitFor(
+      () => json(stepMessages(h, people.ae.id).at(-1)?.blocks).includes('It has a new date now: Fri 4 Dec.'),
+      4000,
+      'the check-in brought up to date',
+    );
+    await waitFor(() => json(topLevel(h)[0]?.blocks).includes('by Fri 4 Dec'), 4000, 'the parent');
+    expect(dmOf(h, people.author.id).some((m) => json(m.blocks).includes('a new date again'))).toBe(false);
+
+    // The second new date tells the owner.
+    expect(await newDate(h, await openNewDate(h, handoff.id), '2026-12-08')).toEqual({});
+    await outboxDrained(h);
+    const owner = await waitFor(
+      () => dmOf(h, people.author.id).find((m) => json(m.blocks).includes('a new date again')),
+      4000,
+      'the owner told',
+    );
+    expect(json(owner.blocks)).toContain('*Intro call with Dana Reyes* by Tue 8 Dec (was Fri 4 Dec)');
+
+    // Meeting held: the step is done, its checks end, and New date is refused.
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await outboxDrained(h);
+    const done = await handoffRow(h, handoff.id);
+    expect(done.firstStepDoneAt).not.toBeNull();
+    expect(done).toMatchObject({ stepCheck: null, nextStepCheckAt: null, outcome: 'meeting_held' });
+    const url = await click(h, ACTION_ID.newStepDate, handoff.id, ae);
+    const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === url), 4000, 'the refusal');
+    expect(String(refusal.body.text)).toContain('its first step is done');
+    const events = (await h.database.db.select().from(h.tables.handoffEvents)).filter(
+      (e) => e.type === 'step_new_date',
+    );
+    expect(events.map((e) => e.detail)).toEqual([
+      { from: '2026-11-30', to: '2026-12-04' },
+      { from: '2026-12-04', to: '2026-12-08', ownerTold: true },
+    ]);
+  });
+
+  it('only the AE may give a new date', async () => {
+    const h = await start({ FIRST_STEP_BUSINESS_DAYS: '2' });
+    const handoff = await acceptedOnThursday(h);
+    const opened = h.slack.callsTo('views.open').length;
+    const url = await click(h, ACTION_ID.newStepDate, handoff.id, { id: people.author.id, team_id: TEAM });
+    const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === url), 4000, 'the refusal');
+    expect(String(refusal.body.text)).toContain(
+      'who accepted this handoff, can give its first step a new date',
+    );
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened);
+  });
+});
