@@ -123,6 +123,8 @@ const COMMITTED: readonly Column[] = [
   { name: 'first_step', value: (r) => safeCell(r.firstStep) },
   { name: 'first_step_due', value: (r) => r.firstStepDue ?? '' },
   { name: 'estimated_value', value: (r) => r.estimatedValue ?? '' },
+  { name: 'first_step_done_at', value: (r) => iso(r.firstStepDoneAt) },
+  { name: 'first_step_new_dates', value: (r) => r.stepNewDates },
 ];
 
 const COLUMNS: readonly Column[] = [

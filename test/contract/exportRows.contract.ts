@@ -127,6 +127,8 @@ export function exportRowsContract(engine: Engine): void {
         firstStep: 'Intro call with Dana Whitfield',
         firstStepDue: '2026-12-02',
         estimatedValue: 48_000,
+        firstStepDoneAt: plus(6_000),
+        stepNewDates: 1,
       });
       await write({
         events: [
@@ -214,6 +216,8 @@ export function exportRowsContract(engine: Engine): void {
         firstStep: 'Intro call with Dana Whitfield',
         firstStepDue: '2026-12-02',
         estimatedValue: 48_000,
+        firstStepDoneAt: ms(6_000),
+        stepNewDates: 1,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });

@@ -163,19 +163,19 @@ describe('accept with a commitment', () => {
     expect(json(view.args.view)).toContain('next: Workshop with Dana on the pilot scope by Thu 26 Nov');
   });
 
-  it('asks the AE for news no earlier than the business day after the first step: never while it is still ahead', async () => {
+  it("asks the AE for news no earlier than the end of the first step's checks (the owner told): never while the step is ahead", async () => {
     const h = await start();
     const nothing = { resumed: 0, expired: 0, reminded: 0, nudged: 0 };
     const nudges = () => dmOf(h, people.ae.id).filter((m) => m.text?.includes('): any news?'));
-    // The default step (Thursday 26 November) is before the quiet period's end: the nudge keeps its time, five
-    // business days after the accept (Monday 30 November 15:00 Berlin).
+    // The default step (Thursday 26 November): its checks end when the owner is told, two business days after its
+    // check-in (Monday 30 November 16:00 Berlin), an hour after the quiet period's end: the nudge comes then.
     const first = await sendHandoff(h);
     const modal = await openAcceptModal(h, { handoffId: first.handoff.id });
     expect(await submitAccept(h, modal)).toEqual({});
     expect((await handoffRow(h, first.handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
-      '2026-11-30T14:00:00.000Z',
+      '2026-11-30T15:00:00.000Z',
     );
-    // A step on Friday 11 December: no nudge before the Monday after it (14 December, midday Berlin).
+    // A step on Friday 11 December: no nudge before its checks end (Tuesday 15 December, 16:00 Berlin).
     const later = await sendHandoff(h, {
       accountName: 'Contoso Freight',
       accountDomain: 'contoso-freight.com',
@@ -183,19 +183,19 @@ describe('accept with a commitment', () => {
     const laterModal = await openAcceptModal(h, { handoffId: later.handoff.id });
     expect(await submitAccept(h, laterModal, { typed: { due: '2026-12-11' } })).toEqual({});
     expect((await handoffRow(h, later.handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
-      '2026-12-14T11:00:00.000Z',
+      '2026-12-15T15:00:00.000Z',
     );
 
-    h.clock.set('2026-11-30T14:00:00Z');
+    h.clock.set('2026-11-30T15:00:00Z');
     expect(await h.app.sweeper.sweep()).toEqual({ ...nothing, nudged: 1 });
     await waitFor(() => nudges().length === 1, 4000, 'the first deal nudged');
     expect(json(nudges()[0]?.blocks)).toContain('Northwind Logistics');
-    h.clock.set('2026-12-14T10:59:59Z');
+    h.clock.set('2026-12-15T14:59:59Z');
     // The first deal's next nudge is due again by then (five business days on): only it is nudged.
     expect(await h.app.sweeper.sweep()).toEqual({ ...nothing, nudged: 1 });
     await waitFor(() => nudges().length === 2, 4000, 'the first deal nudged again');
     expect(nudges().some((m) => json(m.blocks).includes('Contoso Freight'))).toBe(false);
-    h.clock.set('2026-12-14T11:00:00Z');
+    h.clock.set('2026-12-15T15:00:00Z');
     expect(await h.app.sweeper.sweep()).toEqual({ ...nothing, nudged: 1 });
     const nudge = await waitFor(
       () => nudges().find((m) => json(m.blocks).includes('Contoso Freight')),

@@ -44,7 +44,7 @@ describe('the export audits every expiry (issue 50)', () => {
     });
     const { header, rows } = csvObjects(csv);
     // Appended: every column before keeps its place (issue 51's `questions` and first step came after them).
-    expect(header.slice(-8)).toEqual([
+    expect(header.slice(-10)).toEqual([
       'expiries',
       'expiries_excused',
       'expiries_silent',
@@ -53,6 +53,8 @@ describe('the export audits every expiry (issue 50)', () => {
       'first_step',
       'first_step_due',
       'estimated_value',
+      'first_step_done_at',
+      'first_step_new_dates',
     ]);
     expect(header.indexOf('latest_decline_reason')).toBeLessThan(header.indexOf('expiries'));
     expect(header).toEqual([...CSV_COLUMNS]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import type { StepTyped } from '../support/acceptFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
@@ -104,9 +105,9 @@ const ACCEPTED_REPLY =
   ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana Reyes by Thu 26 Nov.';
 
 /** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent and its first reply. */
-async function acceptedDeal(h: Harness, values: PacketValues = {}) {
+async function acceptedDeal(h: Harness, values: PacketValues = {}, typed?: StepTyped) {
   const sent = await sendHandoff(h, values);
-  await accept(h, sent.handoff.id);
+  await accept(h, sent.handoff.id, undefined, typed);
   await waitFor(() => topLevel(h).length === 1, 4000, 'the partner thread parent');
   await waitFor(() => threadReplies(h).length === 1, 4000, 'the acceptance reply');
   await waitFor(
@@ -124,8 +125,11 @@ describe('the full outcome sequence', () => {
 
     const [parent] = topLevel(h);
     expect(parent?.text).toBe('Northwind Logistics: Accepted');
-    expect(buttonsOf(aeCopy(h))).toEqual(OUTCOME_BUTTONS.all);
-    expect(Object.values(buttonValues(aeCopy(h)))).toEqual(OUTCOME_BUTTONS.all.map(() => String(handoff.id)));
+    // The outcome steps, and New date while the first step is ahead (issue 51).
+    expect(buttonsOf(aeCopy(h))).toEqual([...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate]);
+    expect(Object.values(buttonValues(aeCopy(h)))).toEqual(
+      [...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate].map(() => String(handoff.id)),
+    );
 
     // Meeting held: recorded at once from the AE's DM.
     h.clock.set('2026-11-25T10:00:00Z');
@@ -492,7 +496,8 @@ describe('stalled deals', () => {
   it('nudges the AE once per quiet period, restarts the period on each outcome, stops after won, and catches up once after downtime', async () => {
     const h = await start();
     // Accepted Monday 2026-11-23 15:00 Berlin (the harness clock); five business days later: Monday 30th 15:00 Berlin.
-    const { handoff } = await acceptedDeal(h);
+    // Its first step due today: the quiet period alone sets the nudge (a later step holds it: acceptWithStep).
+    const { handoff } = await acceptedDeal(h, {}, { due: '2026-11-23' });
     expect((await handoffRow(h, handoff.id)).nextStallNudgeAt?.toISOString()).toBe(
       '2026-11-30T14:00:00.000Z',
     );
@@ -834,7 +839,8 @@ describe('user text never becomes a mention or a link', () => {
     const handoff = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     if (!handoff) throw new Error('no handoff');
     await waitFor(() => aeCopy(h), 4000, 'the AE DM');
-    await accept(h, handoff.id);
+    // Its first step due today: the stall nudge keeps its quiet period (a later step holds it: acceptWithStep).
+    await accept(h, handoff.id, undefined, { due: '2026-11-23' });
     await waitFor(() => topLevel(h).length === 1, 4000, 'the partner parent');
 
     h.clock.set('2026-11-30T14:00:00Z');

@@ -1,7 +1,7 @@
 import { afterEach, expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
-import { acceptHandoff } from './acceptFlow.js';
+import { acceptHandoff, type StepTyped } from './acceptFlow.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, startHarness, waitFor } from './harness.js';
 import { type OpenedModal, type SlackUser, submit } from './ownerFlow.js';
@@ -60,8 +60,13 @@ export async function click(
 }
 
 /** Accepts as `user`: Accept, then the accept modal submitted with its defaults (issue 51: a first step and date). */
-export async function accept(h: Harness, handoffId: number, user: SlackUser = aeSlackUser) {
-  await acceptHandoff(h, { handoffId, user });
+export async function accept(
+  h: Harness,
+  handoffId: number,
+  user: SlackUser = aeSlackUser,
+  typed?: StepTyped,
+) {
+  await acceptHandoff(h, { handoffId, user, ...(typed ? { typed } : {}) });
 }
 export const aeSlackUser: SlackUser = { id: people.ae.id, team_id: TEAM };
 

@@ -52,6 +52,9 @@ export interface ExportRow {
   firstStep: string | null;
   firstStepDue: string | null;
   estimatedValue: number | null;
+  /** When the first step was done (its first outcome step after the Accept), and how many new dates it was given. */
+  firstStepDoneAt: number | null;
+  stepNewDates: number;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -151,6 +154,8 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
     firstStep: handoffs.firstStep,
     firstStepDue: handoffs.firstStepDue,
     estimatedValue: handoffs.estimatedValue,
+    firstStepDoneAt: handoffs.firstStepDoneAt,
+    stepNewDates: handoffs.stepNewDates,
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,
@@ -198,6 +203,7 @@ export async function exportRows(exec: Executor, since: Date, until: Date): Prom
     sentAt: row.sentAt.getTime(),
     decidedAt: ms(row.decidedAt),
     dueAt: row.dueAt.getTime(),
+    firstStepDoneAt: ms(row.firstStepDoneAt),
     expiredAt: ms(row.expiredAt),
     expiryDetail: row.expiryDetail === null ? null : JSON.stringify(row.expiryDetail),
     withdrawnAt: ms(row.withdrawnAt),

@@ -50,7 +50,8 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     expectMessageWithinLimits(sent);
     const accepted = worstHandoff(pattern, { status: 'accepted' });
     const acceptedMessage = handoffMessage(accepted, { decision: decision(), offer: EVERY_BUTTON });
-    expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(4);
+    // The four outcome steps, and New date (issue 51: every button offered, the first step ahead or not).
+    expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(5);
     expectMessageWithinLimits(acceptedMessage);
     const declined = worstHandoff(pattern, { status: 'declined' });
     const d = decision({ decision: 'declined', reasonCode: 'timing', note: worstNote(pattern) });

@@ -53,6 +53,7 @@ import { packetModal } from '../../../src/blocks/packetModal.js';
 import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
+import { stepCheckMessage, stepDateModal } from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
   escalationMessage,
@@ -114,6 +115,14 @@ interface Sample {
 const AT = new Date('2026-03-04T15:30:00Z');
 const open = handoff({ id: 4242 });
 const accepted = handoff({ id: 4243, status: 'accepted', decidedAt: AT });
+/** Accepted with a first step (issue 51), for the messages of its checks. */
+const committed = handoff({
+  id: 4244,
+  status: 'accepted',
+  decidedAt: AT,
+  firstStep: 'Intro call with Dana and their CFO',
+  firstStepDue: '2026-12-02',
+});
 const expired = handoff({ id: 4244, status: 'expired', expiredAt: AT });
 /** An account name that needs cutting, made of characters outside the Basic Multilingual Plane. */
 const rocket = handoff({ id: 987_654, accountName: `${'🚀'.repeat(60)} Logistics` });
@@ -262,6 +271,18 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
   'acceptModal:acceptModal': () => [about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02'))],
+  'stepChecks:stepCheckMessage': () =>
+    (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
+      about(
+        committed,
+        `first step (${kind})`,
+        'internal',
+        stepCheckMessage(committed, { kind, due: '2026-12-02', from: '2026-11-30' }),
+      ),
+    ),
+  'stepChecks:stepDateModal': () => [
+    about(committed, 'new date modal', 'view', stepDateModal(committed, '2026-12-03')),
+  ],
   'digest:weeklyDigest': () => [
     {
       label: 'digest',
@@ -600,6 +621,9 @@ const NOT_BUILDERS = new Set([
   'outcomeReports:reportState',
   'outcomes:outcomeLine',
   'outcomes:firstStepLine',
+  'stepChecks:newStepDateButton',
+  'stepChecks:stepButtons',
+  'stepChecks:stepRefusal',
   'outcomes:estimatedValueLine',
   'outcomes:CRM_RECORDERS',
   'partnerUpdate:nextStepLine',

@@ -62,7 +62,14 @@ export function everyInternalSurface(
           ...rows,
           current,
           // The packet of an AE the handoff moved away from, once it moved on.
-          params: paramsOf(h, { ...params, ...(current ? {} : { assignment: h.assignment - 1 }) }),
+          params: paramsOf(h, {
+            ...params,
+            ...(current ? {} : { assignment: h.assignment - 1 }),
+            // The first step's check-in (issue 51), about a step due on the handoff's date or a day of its own.
+            ...(kind === 'step_check'
+              ? { stepCheck: 'check_in' as const, stepDue: h.firstStepDue ?? '2026-12-02' }
+              : {}),
+          }),
           offer: EVERY_BUTTON,
           // The author's notice of a held-back next move: asking (as queued), then after it was changed.
           ...(kind === 'held_back_notice'

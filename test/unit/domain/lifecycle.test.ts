@@ -311,6 +311,7 @@ describe('offerFor', () => {
       asks: ['ask_question', 'ask_more_time'],
       answer: false,
       edit: false,
+      newStepDate: false,
       owner: [],
       outcomes: [],
       reports: [],
