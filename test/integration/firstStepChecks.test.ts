@@ -108,6 +108,15 @@ describe('the first step, tracked after the Accept', () => {
       4000,
       'the reminder without buttons',
     );
+    // Its date has passed: the partner's thread parent no longer shows it as next (the every-15-minutes recheck).
+    expect(json(topLevel(h)[0]?.blocks)).toContain('Intro call with Dana Reyes by Mon 30 Nov');
+    h.clock.set('2026-12-01T09:00:00Z');
+    await h.app.scheduler.runNow('partner-thread-recheck');
+    await waitFor(
+      () => !json(topLevel(h)[0]?.blocks).includes('Intro call with Dana Reyes'),
+      4000,
+      'the parent without the passed step',
+    );
 
     // Silence: Wednesday 16:00 Berlin, the owner is told; nothing more is owed.
     await sweepAt(h, '2026-12-02T14:59:59Z');

@@ -139,10 +139,16 @@ export async function findPartnerTextToRecheck(
         eq(handoffs.status, 'accepted'),
         or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
         isNotNull(handoffs.partnerChannelId),
-        // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE).
+        // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE), or our
+        // AE's first step still shown has a date passed somewhere (issue 51: held back from the parent then).
         or(
           and(isNotNull(handoffs.partnerNextMoveDate), lt(handoffs.partnerNextMoveDate, latestToday)),
           gt(handoffs.assignment, 1),
+          and(
+            isNotNull(handoffs.firstStepDue),
+            isNull(handoffs.outcome),
+            lt(handoffs.firstStepDue, latestToday),
+          ),
         ),
         gt(handoffs.id, afterId),
       ),
