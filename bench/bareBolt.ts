@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import Database from 'better-sqlite3';
-import { ACTION_ID } from '../src/blocks/ids.js';
+import { CALLBACK_ID } from '../src/blocks/ids.js';
 
 /**
  * The pragmas of openDatabase in src/db/client.ts, in its order (copied: src does not export them as a list). Keep
@@ -90,8 +90,12 @@ const app = new App({
   logLevel: LogLevel.ERROR,
   clientOptions: { slackApiUrl: process.env.SLACK_API_URL ?? '' },
 });
-app.action(ACTION_ID.accept, async ({ ack, action, body }) => {
-  clicks?.write(Number((action as { value?: string }).value), body.user.id);
+// The AE's Accept: the accept modal's submission (issue 51), its handoff in the modal's metadata.
+app.view(CALLBACK_ID.accept, async ({ ack, view, body }) => {
+  clicks?.write(
+    Number((JSON.parse(view.private_metadata) as { handoffId?: number }).handoffId),
+    body.user.id,
+  );
   await ack();
 });
 await app.start(Number(process.env.PORT));

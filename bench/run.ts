@@ -48,7 +48,7 @@ import { type AcceptFigures, HELD_STEADY_RATE, type Round, roundOf, sideBySide }
 import { driveHandoffs } from './lib/e2e.js';
 import { type Generated, type GenerateOptions, generate } from './lib/generate.js';
 import { acked, type LoadResult, load, withCpu } from './lib/load.js';
-import { acceptClicks, SIGNING_SECRET } from './lib/payloads.js';
+import { acceptSubmissions, SIGNING_SECRET } from './lib/payloads.js';
 import { postgresSection } from './lib/pgSection.js';
 import { AppProcess, freePort, Helper, root, startNodeOptions } from './lib/proc.js';
 import { currentTarget, prepareReference, type Target } from './lib/reference.js';
@@ -136,7 +136,7 @@ async function appRuns(target: Target, index: number, cast: Cast, open: number):
   });
   const { fake, ready } = await startFake(cast);
   await fake.request({ type: 'import', dbPath });
-  const click = acceptClicks(TEAM);
+  const click = acceptSubmissions(TEAM);
   // Handoff n belongs to AE n mod (number of AEs) (see generate.ts); each request decides a new one.
   let nextHandoff = 1;
   const nextClick = () => {
@@ -323,7 +323,7 @@ async function ackSection(targets: Target[]): Promise<void> {
   // Enough open handoffs for every Accept the app can take in the runs (each decides a new one); the run with the
   // deliveries held back is the fastest.
   const open = 10_000 + DURATION * 6_000;
-  const click = acceptClicks(TEAM);
+  const click = acceptSubmissions(TEAM);
 
   // The bare apps ignore the handoff: they get the same payloads, cycling over the ids.
   let bareIndex = 0;

@@ -1,14 +1,15 @@
 /**
  * Drives handoffs through the app's receiver as Slack would: the packet modal submitted, the review's Send, then the
- * AE's decision (7 in 10 accept with the button, 3 decline through the decline modal), `concurrency` at a time.
+ * AE's decision (7 in 10 accept through the accept modal, 3 decline through the decline modal), `concurrency` at a
+ * time.
  */
 import Database from 'better-sqlite3';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import {
-  blockAction,
   declineSubmission,
   packetSubmission,
   reviewSubmission,
+  viewSubmission,
 } from '../../test/support/payloads.js';
 import { postInteraction } from '../../test/support/signing.js';
 import { type Cast, TEAM } from './cast.js';
@@ -33,6 +34,8 @@ export async function driveHandoffs(opts: {
   const db = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
   const findHandoff = db.prepare('SELECT id FROM handoffs WHERE source_view_id = ?');
   const result: Driven = { requests: 0, accepted: 0, declined: 0, busiestConversation: 0 };
+  // The first step's date of every accept: a week on, today or later in any AE's calendar.
+  const weekOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
   const posts = new Map<string, number>();
   const count = (conversation: string, n: number) =>
     posts.set(conversation, (posts.get(conversation) ?? 0) + n);
@@ -77,7 +80,21 @@ export async function driveHandoffs(opts: {
     if (!row) throw new Error(`handoff ${viewId} was acknowledged but is not stored`);
     const aeUser = { id: ae.id, team_id: TEAM };
     if (i % 10 < 7) {
-      await interact(blockAction({ actionId: ACTION_ID.accept, value: String(row.id), user: aeUser }));
+      // Accept: the accept modal submitted with its defaults (issue 51: the click itself only opens it).
+      await interact(
+        viewSubmission({
+          user: aeUser,
+          callbackId: CALLBACK_ID.accept,
+          privateMetadata: JSON.stringify({ handoffId: row.id }),
+          values: {
+            [ACCEPT_BLOCK_ID.step]: {
+              [ACTION_ID.value]: { type: 'plain_text_input', value: 'Intro call with the partner' },
+            },
+            [ACCEPT_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: weekOn } },
+            [ACCEPT_BLOCK_ID.value]: { [ACTION_ID.value]: { type: 'number_input', value: null } },
+          },
+        }),
+      );
       result.accepted += 1;
     } else {
       await interact(declineSubmission({ handoffId: row.id, user: aeUser, reason: 'timing' }));

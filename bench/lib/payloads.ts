@@ -1,7 +1,6 @@
 /** Signed Slack requests for the load runs: built from templates, so making one costs a string join and an HMAC. */
 import { createHmac } from 'node:crypto';
-import { ACTION_ID } from '../../src/blocks/ids.js';
-import { sampleDm } from './generate.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 
@@ -28,44 +27,40 @@ const HANDOFF = '__HANDOFF__';
 const USER = '__USER__';
 
 /**
- * A click on Accept in the AE's DM: the payload Slack sends (the message with its blocks included), as a template
- * whose handoff id and user are filled per request.
+ * The AE's Accept as the app records it (issue 51): the accept modal submitted with its defaults, the first step and
+ * a date a week on (today or later in any AE's calendar), as a template whose handoff id and user are filled per
+ * request. (Until issue 51 the Accept button's click itself was recorded; it now only opens this modal.)
  */
-export function acceptClicks(team: string) {
+export function acceptSubmissions(team: string) {
+  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
   const payload = {
-    type: 'block_actions',
+    type: 'view_submission',
     team: { id: team, domain: 'acme' },
     user: { id: USER, username: 'ae', name: 'ae', team_id: team },
     api_app_id: 'A0APP',
     token: 'legacy-verification-token',
-    container: {
-      type: 'message',
-      message_ts: '1763650000.000100',
-      channel_id: `D${USER}`,
-      is_ephemeral: false,
-    },
     trigger_id: '1234567890.1234567890.abcdef',
-    channel: { id: `D${USER}`, name: 'directmessage' },
-    message: {
-      type: 'message',
-      ts: '1763650000.000100',
-      bot_id: 'BBOT',
-      text: 'A co-sell handoff for you',
-      blocks: sampleDm(new Date()).blocks,
-    },
-    state: { values: {} },
-    response_url: 'https://hooks.slack.com/actions/T0INTERNAL/1/abc',
-    actions: [
-      {
-        type: 'button',
-        action_id: ACTION_ID.accept,
-        block_id: 'handoff_decision',
-        text: { type: 'plain_text', text: 'Accept', emoji: true },
-        value: HANDOFF,
-        style: 'primary',
-        action_ts: '1763650001.000200',
+    view: {
+      id: 'V0BENCH',
+      team_id: team,
+      type: 'modal',
+      callback_id: CALLBACK_ID.accept,
+      private_metadata: `{"handoffId":${HANDOFF}}`,
+      blocks: [],
+      state: {
+        values: {
+          [ACCEPT_BLOCK_ID.step]: {
+            [ACTION_ID.value]: { type: 'plain_text_input', value: 'Intro call with the partner contact' },
+          },
+          [ACCEPT_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: due } },
+          [ACCEPT_BLOCK_ID.value]: { [ACTION_ID.value]: { type: 'number_input', value: null } },
+        },
       },
-    ],
+      hash: '1763650000.abcdef',
+      app_id: 'A0APP',
+      bot_id: 'BBOT',
+    },
+    response_urls: [],
     is_enterprise_install: false,
     enterprise: null,
   };

@@ -4,7 +4,6 @@
  * with the deliveries held back (the request path alone) with the CPU time of the app processes and of the database
  * server per Accept, then the backlog's drain. And the race of two replicas over the same clicks.
  */
-import type { FakeStats } from '../fakeSlackProcess.js';
 import { DELIVERY_METHODS, drainedBy, HOLD_RETRY_AFTER_S } from './apps.js';
 import { type LoadResult, load } from './load.js';
 import { type SignedRequest, sign } from './payloads.js';
@@ -101,51 +100,44 @@ export async function measure(s: Setup, seconds: number): Promise<Measured> {
   };
 }
 
-/** The response_url of the bench's Accept template (bench/lib/payloads.ts), as it appears in the encoded body. */
-const TEMPLATE_RESPONSE_URL = new URLSearchParams({ u: 'https://hooks.slack.com/actions/T0INTERNAL/1/abc' })
-  .toString()
-  .slice(2);
-
 export interface RaceResult {
   pairs: number;
   /** Answers 2xx, of 2 per pair. */
   answered: number;
-  /** Refusals the app posted back to the clickers' response_url (the fake's). */
+  /** Submissions the app refused inline (their modal's `errors`: the handoff was already accepted). */
   refusals: number;
   ids: [number, number];
 }
 
 /**
- * The same Accept clicked on two replicas at once, `pairs` times (50 pairs a second): each handoff must be decided
- * once, and the click that lost must get its refusal. The clicks carry a response_url of the fake Slack, where the
- * app posts the refusal.
+ * The same Accept (the accept modal's submission, issue 51) sent to two replicas at once, `pairs` times (50 pairs a
+ * second): each handoff must be decided once, and the submission that lost must be refused in its modal (`errors`).
  */
 export async function race(s: Setup, pairs: number): Promise<RaceResult> {
   const [a, b] = s.urls as [string, string];
-  const urls = await s.fake.request<string[]>({ type: 'responseUrls', count: pairs });
-  const before = await s.fake.request<FakeStats>({ type: 'stats' });
   const from = s.ids.next;
   const post = async (url: string, req: SignedRequest) => {
     const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: req.headers, body: req.body });
-    await res.arrayBuffer();
-    return res.ok ? 1 : 0;
+    const text = await res.text();
+    return {
+      answered: res.ok ? 1 : 0,
+      refused: res.ok && text.includes('"response_action":"errors"') ? 1 : 0,
+    };
   };
-  const sent: Promise<number>[] = [];
+  const sent: Promise<{ answered: number; refused: number }>[] = [];
   for (let i = 0; i < pairs; i += 1) {
     const id = s.ids.next;
     s.ids.next += 1;
-    const body = s.click(id).body.replace(TEMPLATE_RESPONSE_URL, encodeURIComponent(urls[i] ?? ''));
-    const req = sign(body);
+    const req = sign(s.click(id).body);
     sent.push(post(a, req), post(b, req));
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const answeredCount = sum(await Promise.all(sent));
+  const answers = await Promise.all(sent);
   await drainedBy(s.pending, 120_000);
-  const after = await s.fake.request<FakeStats>({ type: 'stats' });
   return {
     pairs,
-    answered: answeredCount,
-    refusals: after.responses - before.responses,
+    answered: sum(answers.map((r) => r.answered)),
+    refusals: sum(answers.map((r) => r.refused)),
     ids: [from, s.ids.next],
   };
 }

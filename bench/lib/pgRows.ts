@@ -17,7 +17,7 @@ export interface PostgresFigures {
   measured: { sqlite: Measured; one: Measured; two: Measured };
   decisions: Record<'sqliteSteady' | 'oneSteady' | 'twoSteady' | 'twoAll' | 'race', Decided>;
   raced: RaceResult;
-  /** Every reply posted to a clicker's response_url in the Postgres runs (the race's refusals included). */
+  /** Every reply posted to a response_url in the Postgres runs (the race's refusals are inline, in `raced`). */
   replies: { text: string; status: string; n: number }[];
   /** Slack posts of the Postgres runs: what the fake Slack received, and the outbox rows marked delivered. */
   posts: { sentBySlack: number; deliveredRows: number; dead: number };
@@ -72,10 +72,10 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
     `${latencies(two.steady100)}; ${fmt(two.steady100.rps, 0)} Accepts/s answered`,
   );
   // Correctness of sharing: each figure below must hold exactly, whatever the machine's load.
-  // An Accept the app refused is still answered (the ack comes first) and then told why through its response_url:
-  // not lost, but not decided either. Those of the load runs are the replies beyond the race's refusals.
-  const told = f.replies.reduce((n, r) => n + r.n, 0) - f.raced.refusals;
-  // By kind of reply (the handoff's number and account left out), the race's refusals among them.
+  // An Accept the app refused is still answered, and told why: inline in its modal since issue 51 (the race's
+  // refusals, counted from the answers), or through a response_url. Not lost, but not decided either.
+  const told = f.replies.reduce((n, r) => n + r.n, 0);
+  // By kind of reply (the handoff's number and account left out).
   const kinds = new Map<string, number>();
   for (const r of f.replies) {
     const kind = `"${r.text.replace(/#\d+/g, '#…').replace(/Account \d+/g, 'Account …')}" (${r.status})`;

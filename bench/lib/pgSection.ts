@@ -14,7 +14,7 @@ import { appEnv, outboxState, startFake } from './apps.js';
 import { makeCast, TEAM } from './cast.js';
 import { generate } from './generate.js';
 import { type LoadResult, load, withCpu } from './load.js';
-import { acceptClicks, SIGNING_SECRET } from './payloads.js';
+import { acceptSubmissions, SIGNING_SECRET } from './payloads.js';
 import { measure, race, type Setup } from './pgMeasure.js';
 import { type PostgresFigures, postgresRows } from './pgRows.js';
 import { benchReader, serverCpuMs, startBenchPostgres } from './pgServer.js';
@@ -86,7 +86,7 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
   const dbPath = join(ctx.work, 'pg-source.db');
   const generated = generate({ path: dbPath, total: open, openShare: 1, now: new Date(), cast });
   const aeOf = (id: number) => cast.aes[id % cast.aes.length]?.id ?? '';
-  const template = acceptClicks(TEAM);
+  const template = acceptSubmissions(TEAM);
   const click = (id: number) => template(id, aeOf(id));
   const server = await startBenchPostgres();
   const apps: AppProcess[] = [];
