@@ -63,10 +63,12 @@ const checkMessages = (h: HandoffRow, check: StepCheck, due: string): OutboxMess
 
 /** One due check of one handoff; true when a message was owed and queued. */
 async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<boolean> {
-  const check = h.stepCheck;
   const due = h.nextStepCheckAt;
   const stepDue = h.firstStepDue;
-  if (!check || !due || !stepDue) return false;
+  if (!h.stepCheck || !due || !stepDue) return false;
+  const schedule = deps.schedule(stepDue, aeOf(h));
+  // After downtime past the check-in's time, a reminder would say "coming up" of a date gone by: the check-in instead.
+  const check = h.stepCheck === 'reminder' && schedule.check_in <= now ? 'check_in' : h.stepCheck;
   const expect = { statuses: TRANSITIONS.step_remind.from, cycle: h.cycle, nextStepCheckAt: due };
   const clear = () =>
     deps.db.transaction((tx) =>
@@ -87,7 +89,6 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
     return false;
   }
   const following = AFTER[check];
-  const schedule = deps.schedule(stepDue, aeOf(h));
   // The next check at its own time; after downtime one that is past already comes at the next sweep, not at once.
   const nextAt = following ? new Date(Math.max(schedule[following].getTime(), now.getTime() + 60_000)) : null;
   const applied = await deps.lifecycle.apply({

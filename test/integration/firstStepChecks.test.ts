@@ -208,6 +208,22 @@ describe('the first step, tracked after the Accept', () => {
     ]);
   });
 
+  it('after downtime past the check-in, the check-in comes instead of a reminder of a date gone by', async () => {
+    const h = await start({ FIRST_STEP_BUSINESS_DAYS: '2' });
+    const handoff = await acceptedOnThursday(h);
+    await sweepAt(h, '2026-12-01T09:00:00Z');
+    const events = (await h.database.db.select().from(h.tables.handoffEvents)).map((e) => e.type);
+    expect(events.filter((t) => t.startsWith('step_'))).toEqual(['step_checked_in']);
+    const messages = await waitFor(
+      () => stepMessages(h, people.ae.id).length === 1 && stepMessages(h, people.ae.id),
+      4000,
+      'the check-in',
+    );
+    expect(json(messages[0]?.blocks)).toContain('Mon 30 Nov was the date of your first step');
+    expect(json(messages[0]?.blocks)).not.toContain('Coming up');
+    expect((await handoffRow(h, handoff.id)).stepCheck).toBe('owner');
+  });
+
   it('only the AE may give a new date', async () => {
     const h = await start({ FIRST_STEP_BUSINESS_DAYS: '2' });
     const handoff = await acceptedOnThursday(h);

@@ -323,6 +323,7 @@ function actionOfButton(actionId: string): PersonAction | undefined {
   if (actionId === ACTION_ID.grantMoreTime) return 'grant_more_time';
   if (actionId === ACTION_ID.reportDecline) return 'decline_report';
   if (actionId === ACTION_ID.outcomeUndo) return 'undo_outcome';
+  if (actionId === ACTION_ID.newStepDate) return 'new_step_date';
   if (actionId.startsWith(OUTCOME_ACTION_PREFIX))
     return actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction;
   return undefined;

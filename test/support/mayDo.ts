@@ -80,6 +80,8 @@ export const MAY_SUBMIT: Record<string, Partial<Record<Ref, string[]>>> = {
   // The AE's question of an open handoff; no question was asked, so nobody may answer one.
   [CALLBACK_ID.question]: { A: [people.ae.id], D: [people.otherAe.id] },
   [CALLBACK_ID.answer]: {},
+  // New date for the first step (issue 51): the AE who accepted B, with its default step.
+  [CALLBACK_ID.stepDate]: { B: [people.ae.id] },
 };
 
 /** The modals about one handoff (the packet, review and help modals name none). */

@@ -13,6 +13,7 @@ import {
   OWNER_BLOCK_ID,
   PACKET_BLOCK_ID,
   REVIEW_BLOCK_ID,
+  STEP_DATE_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
 import { nextMoveVersion } from '../../../src/partners/heldBack.js';
 import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
@@ -253,6 +254,32 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
           })),
         fc.constant({ why: 'no blocks', values: () => ({}) }),
       );
+    // New date for the first step (issue 51 item 2): no date, one in the past or too far out, or not a date.
+    case CALLBACK_ID.stepDate:
+      return fc.oneof(
+        fc
+          .oneof(
+            fc.constantFrom<unknown>(
+              undefined,
+              null,
+              '',
+              '2020-01-01',
+              '2026-11-22',
+              '2027-06-01',
+              'tomorrow',
+              '2026-13-45',
+            ),
+            huge,
+            wrongType,
+          )
+          .map((due) => ({
+            why: `new step date ${JSON.stringify(due)?.slice(0, 40)}`,
+            values: () => ({
+              [STEP_DATE_BLOCK_ID.due]: { value: { type: 'datepicker', selected_date: due } },
+            }),
+          })),
+        fc.constant({ why: 'no blocks', values: () => ({}) }),
+      );
     case CALLBACK_ID.decline:
       return fc.oneof(
         fc
@@ -416,6 +443,7 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.nextMove]: NEXT_MOVE_BLOCK_ID.move,
     [CALLBACK_ID.question]: ASK_BLOCK_ID.question,
     [CALLBACK_ID.answer]: ASK_BLOCK_ID.answer,
+    [CALLBACK_ID.stepDate]: STEP_DATE_BLOCK_ID.due,
   })[callbackId] ?? 'x';
 
 /** The right person for `callbackId`, one detail off (only for a modal someone may submit). */
