@@ -242,6 +242,12 @@ describe('schema parity: Postgres after migrations-pg/ = SQLite after migrations
         columns: ['status', 'pause_ends_at'],
         where: 'pause_ends_at is not null',
       },
+      // Issue 51: the first steps' checks still owed.
+      handoffs_status_next_step_check_at_idx: {
+        unique: false,
+        columns: ['status', 'next_step_check_at'],
+        where: 'next_step_check_at is not null',
+      },
     });
   });
 

@@ -92,6 +92,7 @@ describe('a handoff row through drizzle on both engines', () => {
       partnerKey: '',
       editCount: 0,
       questionOpen: false,
+      stepNewDates: 0,
     };
     expect(fromSqlite).toEqual({ ...nulls, ...defaults, ...handoff, partnerChannelId: null });
     expect(fromPg?.sentAt).toBeInstanceOf(Date);
