@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../domain/firstStep.js';
-import type { DeclineMetadata } from './declineModal.js';
+import { type DeclineMetadata, decisionMetadata } from './declineModal.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 
@@ -14,11 +14,7 @@ export type AcceptMetadata = DeclineMetadata;
  * in the AE's calendar), and an optional estimated value that stays internal.
  */
 export function acceptModal(h: HandoffRow, due: string, opts: { fromHome?: boolean } = {}): ModalView {
-  const metadata: AcceptMetadata = {
-    handoffId: h.id,
-    ...(opts.fromHome ? { fromHome: true } : {}),
-    ...(h.editCount > 0 ? { editCount: h.editCount } : {}),
-  };
+  const metadata: AcceptMetadata = decisionMetadata(h, opts);
   const step = defaultFirstStep(h.partnerContactName);
   return {
     type: 'modal',

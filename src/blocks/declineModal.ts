@@ -12,13 +12,16 @@ export interface DeclineMetadata {
   editCount?: number;
 }
 
+/** What a decision's modal (decline, accept) carries: the handoff, where it was opened, the packet version read. */
+export const decisionMetadata = (h: HandoffRow, opts: { fromHome?: boolean } = {}): DeclineMetadata => ({
+  handoffId: h.id,
+  ...(opts.fromHome ? { fromHome: true } : {}),
+  ...(h.editCount > 0 ? { editCount: h.editCount } : {}),
+});
+
 /** The small modal the Decline button opens: a coded reason and an optional internal note. */
 export function declineModal(h: HandoffRow, opts: { fromHome?: boolean } = {}): ModalView {
-  const metadata: DeclineMetadata = {
-    handoffId: h.id,
-    ...(opts.fromHome ? { fromHome: true } : {}),
-    ...(h.editCount > 0 ? { editCount: h.editCount } : {}),
-  };
+  const metadata = decisionMetadata(h, opts);
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.decline,

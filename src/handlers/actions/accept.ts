@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { acceptModal } from '../../blocks/acceptModal.js';
-import { ephemeral, refusalMessage } from '../../blocks/ephemerals.js';
+import { refusalMessage } from '../../blocks/ephemerals.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { buttonModal } from './buttonModal.js';
 import { decisionRefFromAction } from './handoffId.js';
 
 /**
@@ -11,13 +12,8 @@ import { decisionRefFromAction } from './handoffId.js';
  * is submitted (handlers/views/acceptSubmit.ts).
  */
 export function acceptAction(deps: HandlerDeps) {
-  return async ({
-    ack,
-    body,
-    client,
-    context,
-    logger,
-  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+  return async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    const { ack, body, context } = args;
     // Read before the ack: a database that cannot answer gets the click its "That did not go through" (the failure
     // handler answers a request not yet acknowledged), not silence.
     const form = await deps.handoffs.acceptForm({
@@ -28,18 +24,8 @@ export function acceptAction(deps: HandlerDeps) {
     // A redelivery of a click (X-Slack-Retry-Num) already opened the modal the first time: its trigger is spent, and
     // the AE must not read a refusal or "could not open the form" for a click they made once.
     if (context.retryNum) return;
-    if (form.kind !== 'open') {
-      await deps.replies.ephemeral(body.response_url, refusalMessage(form), body.user.id);
-      return;
-    }
-    try {
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: acceptModal(form.handoff, form.due, { fromHome: body.view?.type === 'home' }),
-      });
-    } catch (error) {
-      logger.warn(`views.open for accept failed: ${String(error)}`);
-      await deps.replies.ephemeral(body.response_url, ephemeral.modalFailed(error), body.user.id);
-    }
+    const { reply, open } = buttonModal(deps, args, 'accept');
+    if (form.kind !== 'open') await reply(refusalMessage(form));
+    else await open(acceptModal(form.handoff, form.due, { fromHome: body.view?.type === 'home' }));
   };
 }

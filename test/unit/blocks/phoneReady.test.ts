@@ -621,6 +621,7 @@ const NOT_BUILDERS = new Set([
   'outcomeReports:reportState',
   'outcomes:outcomeLine',
   'outcomes:firstStepLine',
+  'declineModal:decisionMetadata',
   'stepChecks:newStepDateButton',
   'stepChecks:stepButtons',
   'stepChecks:stepRefusal',
