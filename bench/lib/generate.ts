@@ -78,6 +78,7 @@ export function sampleDm(now: Date) {
         answer: false,
         edit: false,
         newStepDate: false,
+        handBack: false,
         owner: [],
         outcomes: [],
         reports: [],

@@ -166,6 +166,8 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
     case 'withdrawn':
       // The reader is the author: "you" when they withdrew it; otherwise the owner, or an admin standing in.
       return `withdrawn${withdrawnBy(h, h.authorUserId) || ' by you'}`;
+    case 'taken_back':
+      return `taken back from ${ae}, who had accepted it: ${h.ownerUserId === reader ? 'you decide' : `${personFor(h.ownerUserId, reader)} decides`} who takes it next`;
   }
 }
 

@@ -82,6 +82,8 @@ export function editRefusal(
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;
+  if (h.status === 'taken_back')
+    return `Handoff #${h.id} was taken back from ${mention(h.aeUserId)}, who had accepted it, so the packet can no longer be edited. Its owner can reassign it.`;
   return `Handoff #${h.id} is already ${h.status} by ${mention(h.aeUserId)}, so the packet can no longer be edited. ${NOTE_INSTEAD}`;
 }
 
@@ -100,6 +102,12 @@ export function noteRefusal(
     return `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`;
   // In words, never the status's id (issue 50 item 20).
   const now =
-    status === 'expired' ? 'expired without an answer' : status === 'withdrawn' ? 'withdrawn' : 'answered';
+    status === 'expired'
+      ? 'expired without an answer'
+      : status === 'withdrawn'
+        ? 'withdrawn'
+        : status === 'taken_back'
+          ? 'taken back from its AE'
+          : 'answered';
   return `Handoff #${handoffId} is ${now}: there is no AE answer to add a note to. Nothing was sent.`;
 }

@@ -25,6 +25,8 @@ export function standing(h: HandoffRow): string {
       return `expired: ${mention(h.aeUserId)} did not answer by ${slackDate(h.dueAt, h.aeTimeZone)}`;
     case 'withdrawn':
       return 'withdrawn';
+    case 'taken_back':
+      return `taken back from ${mention(h.aeUserId)}, who had accepted it: waiting for the owner to reassign or withdraw it`;
   }
 }
 
@@ -183,12 +185,26 @@ const days = (n: unknown) =>
   typeof n === 'number' ? `${n} more business day${n === 1 ? '' : 's'}` : 'more time';
 
 /** The first step's events after the Accept (issue 51), in words. */
-function stepEventLine(
-  type: 'step_reminded' | 'step_checked_in' | 'step_overdue' | 'step_new_date',
-  ae: string,
-  by: string,
-  detail: Record<string, unknown>,
-): string {
+/** The touch log's events after the Accept (issue 51), in words of their own. */
+type StepEvent =
+  | 'step_reminded'
+  | 'step_checked_in'
+  | 'step_overdue'
+  | 'step_new_date'
+  | 'handed_back'
+  | 'taken_back';
+const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
+  'step_reminded',
+  'step_checked_in',
+  'step_overdue',
+  'step_new_date',
+  'handed_back',
+  'taken_back',
+]);
+
+const isStepEvent = (type: string): type is StepEvent => STEP_EVENTS.has(type);
+
+function stepEventLine(type: StepEvent, ae: string, by: string, detail: Record<string, unknown>): string {
   switch (type) {
     case 'step_reminded':
       return `${mention(ae)} reminded of their first step${dueOf(detail)}`;
@@ -198,6 +214,10 @@ function stepEventLine(
       return `No news of the first step${dueOf(detail)}: the owner was told`;
     case 'step_new_date':
       return `First step moved${typeof detail.to === 'string' ? ` to ${stepDate(detail.to)}` : ''}${by}${detail.ownerTold === true ? ' (the owner was told)' : ''}`;
+    case 'handed_back':
+      return `${mention(ae)} handed it back to the owner`;
+    case 'taken_back':
+      return `Taken back from ${mention(ae)}: no news of the first step${dueOf(detail)}${detail.to === 'pool' ? '' : ', back to the owner'}`;
   }
 }
 
@@ -206,6 +226,7 @@ export function historyLine(e: HandoffEventRow): string {
   const by = e.actorUserId ? ` by ${mention(e.actorUserId)}` : '';
   const detail = e.detail ?? {};
   const when = slackDate(e.at, 'UTC');
+  if (isStepEvent(e.type)) return `${when} · ${stepEventLine(e.type, e.aeUserId, by, detail)}`;
   const what = (() => {
     switch (e.type) {
       case 'sent':
@@ -270,11 +291,6 @@ export function historyLine(e: HandoffEventRow): string {
         return `${mention(e.aeUserId)} asked for ${days(detail.days)}`;
       case 'more_time_granted':
         return e.actorUserId ? `${days(detail.days)} given${by}` : `${days(detail.days)} given at once`;
-      case 'step_reminded':
-      case 'step_checked_in':
-      case 'step_overdue':
-      case 'step_new_date':
-        return stepEventLine(e.type, e.aeUserId, by, detail);
       default:
         return unknownEvent(e.type);
     }

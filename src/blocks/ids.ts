@@ -46,6 +46,8 @@ export const ACTION_ID = {
   accept: 'handoff_accept',
   /** After the Accept: New date for the first step (opens its modal). */
   newStepDate: 'handoff_step_new_date',
+  /** After the Accept: the AE hands the deal back to its owner (a confirm dialog, then done). */
+  handBack: 'handoff_hand_back',
   decline: 'handoff_decline',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',

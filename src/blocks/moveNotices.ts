@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { readablePolicyName, type Trigger } from '../domain/escalation.js';
+import { stepDate } from '../domain/firstStep.js';
 import {
   type AwaySeen,
   type Chosen,
@@ -64,7 +65,12 @@ const poolName = (ref: Partial<PoolRef>) =>
  * trigger names the policy alone.
  */
 export function policyRule(rule: PolicyRule): string {
-  const when = rule.at ? `, ${triggerWords(rule.at)}` : '';
+  const after = rule.afterStepDays;
+  const when = rule.at
+    ? `, ${triggerWords(rule.at)}`
+    : after !== undefined
+      ? `, ${after} business day${after === 1 ? '' : 's'} after the AE's first step was due`
+      : '';
   return `${policyName(rule)}${when}${tryWords(rule.repeat)}`;
 }
 
@@ -99,6 +105,15 @@ export function leftText(left: LeftAs, from: string, timeZone: string): string {
       return `${ae} declined it (${userText(left.reason, 100)})`;
     case 'open':
       return `${ae} had not answered yet${awayText(left.away)}`;
+    case 'taken_back': {
+      const step =
+        left.step && left.stepDue
+          ? ` (first step: ${userText(left.step, 150)} by ${stepDate(left.stepDue)})`
+          : '';
+      return left.handedBack
+        ? `${ae} accepted it, then handed it back${step}`
+        : `${ae} accepted it, then recorded nothing on the first step past the check-in${step}`;
+    }
   }
 }
 

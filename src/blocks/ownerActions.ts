@@ -15,6 +15,8 @@ import { button, pt } from './parts.js';
 function withdrawConfirmText(h: HandoffRow): string {
   if (!h.partnerChannelId)
     return "The AE's buttons stop working. There is no partner channel: nothing is posted.";
+  if (h.status === 'taken_back')
+    return 'The partner channel was told an AE accepted it: it is told it is closed for now.';
   return h.assignment > 1
     ? "The AE's buttons stop working. If the partner channel was told an earlier AE did not take it forward, it is told it is closed for now; otherwise nothing is posted there."
     : "The AE's buttons stop working. Nothing is posted in the partner channel: it has not heard of this handoff.";

@@ -101,6 +101,8 @@ export function editRefusedText(result: EditRefusedCase | undefined): string {
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;
+  if (h.status === 'taken_back')
+    return `Handoff #${h.id} was taken back from its AE after the accept, so it can no longer be edited. Nothing was changed; its owner can reassign it.`;
   return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. ${NOTE_INSTEAD}`;
 }
 

@@ -15,6 +15,19 @@ import { button, context, handoffTitle, notifyText, pt, section } from './parts.
  */
 export type StepMessage = 'reminder' | 'check_in' | 'owner' | 'moved';
 
+/** How a deal left its AE after the Accept (issue 51): handed back by them, or taken back after silence. */
+export interface TakenBack {
+  handedBack: boolean;
+  /** The step and its date then (empty on a deal accepted before the first step existed). */
+  step: string;
+  stepDue: string;
+  /** Business days after the step's date the policy took it back (silence only). */
+  days?: number;
+  /** The pool the policy would give it to, when nobody there could take it (or its limit of moves was reached). */
+  poolName?: string;
+  unassigned?: 'pool' | 'limit';
+}
+
 /** Why New date was refused: not ours to find, someone else's to do, or nothing to move now. */
 export type StepRefusal =
   | { kind: 'not_found' }
@@ -26,16 +39,43 @@ export type StepRefusal =
 export const newStepDateButton = (h: HandoffRow) =>
   button({ text: 'New date', actionId: ACTION_ID.newStepDate, value: String(h.id) }, h);
 
-/** The AE's buttons on a step's message: the outcome steps (Meeting held first) and New date, as offered. */
+/**
+ * Hand it back: the AE gives the accepted deal back to its owner (Slack's confirm dialog first). The value carries
+ * the window it was shown for, so a click on a message older than a move changes nothing.
+ */
+export const handBackButton = (h: HandoffRow) =>
+  button(
+    {
+      text: 'Hand it back',
+      actionId: ACTION_ID.handBack,
+      value: `${h.id}:${h.cycle}`,
+      confirm: {
+        title: pt('Hand this deal back?'),
+        text: {
+          type: 'mrkdwn',
+          text: `${mention(h.ownerUserId)} (the owner) decides who takes it next. The partner is not told: they hear of the next AE when that AE accepts.`,
+        },
+        confirm: pt('Hand it back'),
+        deny: pt('Keep it'),
+      },
+    },
+    h,
+  );
+
+/** The AE's buttons on a step's message: the outcome steps (Meeting held first), New date and Hand it back, as offered. */
 export function stepButtons(
   h: HandoffRow,
-  offer: Pick<Offer, 'outcomes' | 'newStepDate'>,
+  offer: Pick<Offer, 'outcomes' | 'newStepDate' | 'handBack'>,
 ): ActionsBlock | undefined {
   const steps = outcomeButtons(h, offer.outcomes);
-  if (!offer.newStepDate) return steps;
+  const more = [
+    ...(offer.newStepDate ? [newStepDateButton(h)] : []),
+    ...(offer.handBack ? [handBackButton(h)] : []),
+  ];
+  if (more.length === 0) return steps;
   return steps
-    ? { ...steps, elements: [...steps.elements, newStepDateButton(h)] }
-    : { type: 'actions', block_id: `step_${h.id}`, elements: [newStepDateButton(h)] };
+    ? { ...steps, elements: [...steps.elements, ...more] }
+    : { type: 'actions', block_id: `step_${h.id}`, elements: more };
 }
 
 const stepOf = (h: HandoffRow) => `*${userText(h.firstStep ?? '', 150)}*`;
@@ -131,6 +171,65 @@ export function stepRefusal(refusal: StepRefusal, plainWords = false): string {
             ? 'its first step is done: an outcome was recorded'
             : 'it has no first step to move';
       return `Handoff #${h.id} has no first step to move now: ${why}. Nothing was changed.`;
+    }
+  }
+}
+
+/**
+ * A deal taken back from its AE after the Accept (issue 51), for the owner, the author and the AE it left: what
+ * happened (handed back, or the first step silent past the policy's take-back), who decides next, and what the partner
+ * was told (the accept and the step; nothing of this). Its words stay true; the owner's Reassign and Withdraw come
+ * with the surface while they can still act.
+ */
+export function takenBackNotice(
+  h: HandoffRow,
+  t: TakenBack,
+  ae: string,
+  reader: string | undefined,
+): SlackMessage {
+  const title = handoffTitle(h);
+  const step = t.step && t.stepDue ? `*${userText(t.step, 150)}* by ${stepDate(t.stepDue)}` : 'none named';
+  const toAe = reader === ae;
+  const owner = reader === h.ownerUserId ? 'You decide' : `${mention(h.ownerUserId)} (the owner) decides`;
+  const what = t.handedBack
+    ? toAe
+      ? `:leftwards_arrow_with_hook: You handed back handoff ${title}, which you had accepted (your first step: ${step}).`
+      : `:leftwards_arrow_with_hook: ${mention(ae)} handed back handoff ${title}, which they had accepted (their first step: ${step}).`
+    : `:leftwards_arrow_with_hook: Handoff ${title} was taken back from ${toAe ? 'you' : mention(ae)}: ${toAe ? 'your' : 'the'} first step, ${step}, had no news ${t.days ?? ''} business day${t.days === 1 ? '' : 's'} after its date, after a reminder and a check-in.`;
+  const pool = t.poolName ? `*${userText(t.poolName, 60)}*` : 'the';
+  const unassigned =
+    t.unassigned === 'limit'
+      ? ' The policy gives such deals to the next AE of a pool, but it has moved this one as often as it may.'
+      : t.unassigned === 'pool'
+        ? ` The policy gives such deals to the next AE of the ${pool} pool, but nobody there could take it.`
+        : '';
+  const next = `${owner} who takes it next: *Reassign* it to another AE, or *Withdraw* it.`;
+  const partner = h.partnerChannelId
+    ? " The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts."
+    : '';
+  return {
+    text: notifyText(h, t.handedBack ? 'handed back by the AE.' : 'taken back from the AE.'),
+    blocks: [section(`${what}${unassigned} ${next}${partner}`)],
+  };
+}
+
+/** Why Hand it back was refused, for the person who clicked (mrkdwn). */
+export function handBackRefusal(refusal: StepRefusal): string {
+  switch (refusal.kind) {
+    case 'not_found':
+    case 'external':
+      return stepRefusal(refusal);
+    case 'not_allowed':
+      return `Only ${mention(refusal.handoff.aeUserId)}, who accepted this handoff, can hand it back. Nothing was changed.`;
+    case 'not_now': {
+      const h = refusal.handoff;
+      const why =
+        h.status !== 'accepted'
+          ? `it is ${describeStatus(h.status)}`
+          : h.outcome
+            ? 'an outcome was recorded on it: it is under way'
+            : 'it changed since this message';
+      return `Handoff #${h.id} cannot be handed back now: ${why}. Nothing was changed.`;
     }
   }
 }

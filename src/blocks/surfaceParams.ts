@@ -1,6 +1,6 @@
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { HeldBackAsk } from '../services/notifications.js';
-import type { StepMessage } from './stepChecks.js';
+import type { StepMessage, TakenBack } from './stepChecks.js';
 
 /** What a surface was about when it was queued (services/notifications.ts writes these). */
 export interface SurfaceParams {
@@ -58,6 +58,8 @@ export interface SurfaceParams {
    * notice, the owner told of a new date), the step's date it was about, and the date it moved from.
    */
   stepCheck?: StepMessage;
+  /** A deal taken back after the Accept (issue 51): how, and the step it had then (blocks/stepChecks.ts). */
+  takenBack?: TakenBack;
   stepDue?: string;
   stepFrom?: string;
   /** The AE's request for more time: its days, and whose message it is (the AE's, the owner's). */

@@ -27,7 +27,7 @@ import { outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent } from './partnerUpdate.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
-import { stepButtons, stepCheckMessage } from './stepChecks.js';
+import { stepButtons, stepCheckMessage, takenBackNotice } from './stepChecks.js';
 import type { SurfaceParams } from './surfaceParams.js';
 import {
   awayMessage,
@@ -56,7 +56,7 @@ const awayAtExpiry = (p: SurfaceParams) =>
 /** The window an expiry notice is about (its AE and due time as queued; the move's, on older rows). */
 const expiredWindow = (p: SurfaceParams, move: MoveFacts) => ({
   ae: p.ae ?? move.from,
-  due: p.due ?? (move.left.kind === 'declined' ? 0 : move.left.due),
+  due: p.due ?? ('due' in move.left ? move.left.due : 0),
   away: awayAtExpiry(p),
 });
 
@@ -146,6 +146,8 @@ export function nowLine(
       const by = withdrawnBy(h, reader);
       return `*Now:* withdrawn${by}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
     }
+    case 'taken_back':
+      return `*Now:* taken back from ${ae}, who had accepted it${h.takenBackAt ? `, ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign or withdraw it${ownerIsReader && buttons === 'newest' ? ` ${ON_NEWEST}` : ''}.`;
   }
 }
 
@@ -252,6 +254,10 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
     case 'step_check':
       return m.params.stepCheck && m.params.stepDue
         ? stepCheckMessage(m.h, { kind: m.params.stepCheck, due: m.params.stepDue, from: m.params.stepFrom })
+        : undefined;
+    case 'taken_back_notice':
+      return m.params.takenBack
+        ? takenBackNotice(m.h, m.params.takenBack, m.params.ae ?? m.h.aeUserId, readerOf(m))
         : undefined;
     case 'more_time':
       return moreTimeMessage(

@@ -1,4 +1,4 @@
-import { nextStepCheck } from '../domain/firstStep.js';
+import { lastStepCheck, nextStepCheck } from '../domain/firstStep.js';
 import { can } from '../domain/lifecycle.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Escalations } from '../escalation/escalations.js';
@@ -82,13 +82,15 @@ function decisionServices(s: Shared, p: HandlerParts) {
       if (!nudge || !stepDue) return nudge;
       // Not before the first step's checks are over (reminded, checked in, the owner told): one "any news?" then.
       const ae = { id: handoff.aeUserId, timeZone: handoff.aeTimeZone };
-      const owner = s.windows.stepSchedule(stepDue, ae, config.firstStepGraceDays).owner;
-      return owner.getTime() > nudge.getTime() ? owner : nudge;
+      const last = lastStepCheck(
+        s.windows.stepSchedule(stepDue, ae, s.policies.afterAccept(handoff.escalationPolicy)),
+      );
+      return last && last.getTime() > nudge.getTime() ? last : nudge;
     },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
     firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
     firstStepCheck: (due, ae, at) =>
-      nextStepCheck(s.windows.stepSchedule(due, ae, config.firstStepGraceDays), at),
+      nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),
     lifecycle: s.lifecycle,
     adminUserIds: config.adminUserIds,
   });

@@ -126,7 +126,7 @@ function windowServices(s: Shared): {
     covers: s.covers,
     statuses,
   });
-  const firstSteps = firstStepServices(s, directory);
+  const firstSteps = firstStepServices(s, directory, escalations.takeBack);
   return { outcomes, sweeper, escalations, statusEvents, firstSteps };
 }
 
@@ -134,6 +134,7 @@ function windowServices(s: Shared): {
 function firstStepServices(
   s: Shared,
   directory: Parameters<typeof createAbsenceOf>[0]['directory'],
+  takeBack: Escalations['takeBack'],
 ): FirstSteps {
   const { config, db, clock } = s;
   return createFirstSteps({
@@ -141,11 +142,12 @@ function firstStepServices(
     clock,
     logger: componentLog(s.logger)('first-steps'),
     lifecycle: s.lifecycle,
-    schedule: (due, ae) => s.windows.stepSchedule(due, ae, config.firstStepGraceDays),
+    schedule: (due, ae) => s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)),
     today: (at, ae) => s.windows.todayOf(at, ae.timeZone),
     nextBusinessDay: (at, ae) => s.windows.todayOf(s.windows.businessDaysAfter(at, 1, ae), ae.timeZone),
     absenceOf: createAbsenceOf({ clock, directory, away: config.escalationPolicies.away, covers: s.covers }),
     adminUserIds: config.adminUserIds,
+    takeBack,
   });
 }
 

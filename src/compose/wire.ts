@@ -77,6 +77,7 @@ export async function wire(opts: StartOptions): Promise<{
     escalationChannelId: config.responseWindow.escalationChannelId,
     directory,
     logger: logger.child({ component: 'escalation' }),
+    firstStepGraceDays: config.firstStepGraceDays,
   });
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);

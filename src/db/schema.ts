@@ -336,6 +336,11 @@ export const handoffs = sqliteTable(
     nextStepCheckAt: timestamp('next_step_check_at'),
     firstStepDoneAt: timestamp('first_step_done_at'),
     stepNewDates: integer('step_new_dates').notNull().default(0),
+    /**
+     * When the deal was last taken back from its AE after the Accept (issue 51): handed back, or its first step silent
+     * past the policy's take-back. Null: never taken back.
+     */
+    takenBackAt: timestamp('taken_back_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -536,6 +541,8 @@ export const SURFACE_KINDS = [
   'more_time',
   /** After the Accept (issue 51): the AE's reminder and check-in of their first step, and the owner's overdue notice. */
   'step_check',
+  /** After the Accept (issue 51): the deal handed back or taken back; the owner's (Reassign, Withdraw), the AE's. */
+  'taken_back_notice',
 ] as const;
 export type SurfaceKind = (typeof SURFACE_KINDS)[number];
 
@@ -753,6 +760,13 @@ export const HANDOFF_EVENT_TYPES = [
   'more_time_asked',
   /** More time given: by the owner (the actor), or by the app at once (no actor); `detail.days`. */
   'more_time_granted',
+  /** After the Accept (issue 51): the AE handed the deal back to the owner, before any outcome. */
+  'handed_back',
+  /**
+   * The AE's first step went silent past the policy's take-back: the deal left them; `detail.due` the step's date,
+   * `detail.to` the owner or `pool` (then a `reassigned` event follows, in the same transaction).
+   */
+  'taken_back',
   /** After the Accept: the AE reminded of their first step before its date (`detail.due`). */
   'step_reminded',
   /** The AE asked on the step's date how it went (`detail.due`). */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { type BusinessCalendar, clockOf, isBusinessDay, windowStart } from './businessDays.js';
+import type { AfterAccept } from './firstStep.js';
 import { addBusinessMinutes, lastMorningOf, type ReminderPoint } from './reminders.js';
 import { zoneFor } from './zones.js';
 
@@ -68,6 +69,11 @@ export interface Policy {
   levels: Level[];
   /** Where the levels are in the file, for the places messages name: `policies.x.levels` (an object); absent: a list. */
   levelsAt?: string;
+  /**
+   * After the Accept (issue 51): the checks of the AE's first step, from the file's `commitment` levels; absent: the
+   * default ladder (domain/firstStep.ts `defaultAfterAccept`), which never takes a deal back.
+   */
+  afterAccept?: AfterAccept;
 }
 
 /** A pool a packet may name instead of an AE: its id in the policy file, and its name as people read it. */

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { type BusinessCalendar, clockOf, isBusinessDay, responseDueAt } from './businessDays.js';
 import { internalWords } from './internalText.js';
-import type { StepCheck } from './lifecycleState.js';
+import { STEP_CHECKS, type StepCheck } from './lifecycleState.js';
 import { partnerFiller } from './partnerFiller.js';
 
 /**
@@ -89,31 +89,90 @@ export function stepDate(due: string): string {
 export const stepLine = (step: { firstStep: string; firstStepDue: string }) =>
   `${step.firstStep} by ${stepDate(step.firstStepDue)}`;
 
-/** When each of a step's checks is due (issue 51 item 2), in the AE's calendar. */
-export type StepSchedule = Record<StepCheck, Date>;
+/**
+ * The pool or person a take-back gives the deal to: back to its owner, or on to the next AE of a pool (round robin,
+ * a fresh window for them).
+ */
+export type TakeBackTarget = { kind: 'owner' } | { kind: 'pool'; name: string; displayName?: string };
 
 /**
- * A step's checks: the reminder on the morning (business hours' start) of the last business day before its date; the
- * check-in on its date, an hour before business hours end; the owner told `graceDays` business days after the
- * check-in, at the same time of day. Holidays and closure days of the AE's calendar are skipped.
+ * One check of the first step's ladder: when, in business days from the step's date (negative: before it; the
+ * check-in is on it), and, for the take-back, where the deal goes.
  */
-export function stepSchedule(due: string, calendar: BusinessCalendar, graceDays: number): StepSchedule {
+export interface StepLevel {
+  days: number;
+  to?: TakeBackTarget;
+}
+
+/**
+ * The checks a policy makes after the Accept (issue 51 item 2), keyed by check: the policy file's `commitment` levels
+ * (domain/policyFileLevels.ts). A check not named does not happen.
+ */
+export type AfterAccept = Partial<Record<StepCheck, StepLevel>>;
+
+/**
+ * The ladder of a policy that names none: reminded the business day before, asked on the date, the owner told
+ * `graceDays` business days later (FIRST_STEP_GRACE_DAYS). No take-back: an install turns it on in its policy file.
+ */
+export const defaultAfterAccept = (graceDays: number): AfterAccept => ({
+  reminder: { days: -1 },
+  check_in: { days: 0 },
+  owner: { days: graceDays },
+});
+
+/** When each of a step's checks is due, in the AE's calendar (a check the ladder does not name is absent). */
+export type StepSchedule = Partial<Record<StepCheck, Date>>;
+
+/**
+ * A step's checks under `ladder`: a reminder on the morning (business hours' start) of the Nth business day before
+ * its date; the check-in on its date, an hour before business hours end; the owner told, and the take-back, so many
+ * business days after the check-in's time. Holidays and closure days of the AE's calendar are skipped.
+ */
+export function stepSchedule(due: string, calendar: BusinessCalendar, ladder: AfterAccept): StepSchedule {
   const day = DateTime.fromISO(due, { zone: calendar.timeZone });
   if (!day.isValid) throw new RangeError(`not a step date in ${calendar.timeZone}: ${due}`);
   const checkIn = clockOf(day, calendar.dayEnd).minus({ hours: 1 });
-  let before = day.minus({ days: 1 });
-  for (let looked = 0; looked < 30 && !isBusinessDay(before, calendar); looked += 1)
-    before = before.minus({ days: 1 });
-  return {
-    reminder: clockOf(before, calendar.dayStart).toJSDate(),
-    check_in: checkIn.toJSDate(),
-    owner: responseDueAt(checkIn.toJSDate(), graceDays, calendar),
-  };
+  const schedule: StepSchedule = {};
+  const reminder = ladder.reminder;
+  if (reminder) {
+    let before = day;
+    for (let left = Math.max(1, -reminder.days), looked = 0; left > 0 && looked < 60; looked += 1) {
+      before = before.minus({ days: 1 });
+      if (isBusinessDay(before, calendar)) left -= 1;
+    }
+    schedule.reminder = clockOf(before, calendar.dayStart).toJSDate();
+  }
+  if (ladder.check_in) schedule.check_in = checkIn.toJSDate();
+  for (const check of ['owner', 'take_back'] as const) {
+    const level = ladder[check];
+    if (level) schedule[check] = responseDueAt(checkIn.toJSDate(), level.days, calendar);
+  }
+  return schedule;
 }
 
 /** The first check still ahead of `now` (a step due soon skips its reminder), or undefined when none is. */
 export function nextStepCheck(schedule: StepSchedule, now: Date): { check: StepCheck; at: Date } | undefined {
-  for (const check of ['reminder', 'check_in', 'owner'] as const)
-    if (schedule[check].getTime() > now.getTime()) return { check, at: schedule[check] };
+  for (const check of STEP_CHECKS) {
+    const at = schedule[check];
+    if (at && at.getTime() > now.getTime()) return { check, at };
+  }
   return undefined;
+}
+
+/** The check after `done` in the schedule (none after the last). */
+export function checkAfter(
+  schedule: StepSchedule,
+  done: StepCheck,
+): { check: StepCheck; at: Date } | undefined {
+  for (const check of STEP_CHECKS.slice(STEP_CHECKS.indexOf(done) + 1)) {
+    const at = schedule[check];
+    if (at) return { check, at };
+  }
+  return undefined;
+}
+
+/** The last check of the schedule (when the first stall nudge may come: the checks are over then). */
+export function lastStepCheck(schedule: StepSchedule): Date | undefined {
+  const times = STEP_CHECKS.map((check) => schedule[check]).filter((at): at is Date => at !== undefined);
+  return times.at(-1);
 }

@@ -1,16 +1,16 @@
 import { type Actor, isInternalActor } from './actor.js';
+import { AFTER_ACCEPT_ACTIONS, AFTER_ACCEPT_TRANSITIONS, type StepCheckEvent } from './afterAccept.js';
 import { AE_ASKS, type AeAsk, ASK_ACTIONS, ASK_TRANSITIONS } from './asks.js';
 import {
-  type EventLogType,
   type HandoffStatus,
   type LifecycleState,
   type Role,
-  type StepCheck,
   type Transition,
   windowOpen,
 } from './lifecycleState.js';
 import { canRecordOutcome, nextOutcomes, type Outcome } from './outcomes.js';
 
+export { STEP_CHECK_EVENT, type StepCheckEvent } from './afterAccept.js';
 export type {
   Decision,
   EventLogType,
@@ -46,7 +46,7 @@ export const PERSON_ACTIONS = [
   'report_outcome',
   'decline_report',
   'undo_outcome',
-  'new_step_date',
+  ...AFTER_ACCEPT_ACTIONS,
   ...ASK_ACTIONS,
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
@@ -60,31 +60,6 @@ export type LifecycleEvent =
   | 'escalate'
   | 'resume_clock'
   | StepCheckEvent;
-
-/** The first step's checks after the Accept (issue 51 item 2), one event each: see STEP_CHECK_EVENT. */
-export type StepCheckEvent = 'step_remind' | 'step_check_in' | 'step_overdue';
-export const STEP_CHECK_EVENT: Readonly<Record<StepCheck, StepCheckEvent>> = {
-  reminder: 'step_remind',
-  check_in: 'step_check_in',
-  owner: 'step_overdue',
-};
-
-/** The first step is still ahead: accepted with one, not done, no outcome recorded since. */
-const stepOpen = (h: LifecycleState) => Boolean(h.firstStep) && !h.firstStepDoneAt && h.outcome === null;
-/**
- * A check of the first step: a new message (the reminder, the check-in, the owner's notice). Visible: the AE's newest
- * one carries their buttons, the older ones lose them.
- */
-const stepCheckTransition = (logAs: EventLogType): Transition => ({
-  from: ['accepted'],
-  to: null,
-  by: ['app'],
-  guard: stepOpen,
-  logAs,
-  visible: true,
-  cancelsReminders: false,
-  crm: false,
-});
 
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);
 const OPEN_OR_EXPIRED = ['sent', 'expired'] as const;
@@ -128,7 +103,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   },
   expire: { from: ['sent'], to: 'expired', by: ['app'], logAs: 'expired', visible: true, crm: true },
   reassign: {
-    from: ['sent', 'expired', 'declined'],
+    from: ['sent', 'expired', 'declined', 'taken_back'],
     to: 'sent',
     by: OWNER_ADMIN,
     logAs: 'reassigned',
@@ -137,7 +112,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
   },
   extend: { from: OPEN_OR_EXPIRED, to: 'sent', by: OWNER_ADMIN, logAs: 'extended', visible: true, crm: true },
   withdraw: {
-    from: OPEN_OR_EXPIRED,
+    from: [...OPEN_OR_EXPIRED, 'taken_back'],
     to: 'withdrawn',
     by: OWNER_ADMIN,
     logAs: 'withdrawn',
@@ -233,20 +208,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     cancelsReminders: false,
     crm: false,
   },
-  // After the Accept (issue 51 item 2): the AE gives their first step a new date (the owner told from the second on).
-  new_step_date: {
-    from: ['accepted'],
-    to: null,
-    by: ['ae'],
-    guard: stepOpen,
-    logAs: 'step_new_date',
-    visible: true,
-    cancelsReminders: false,
-    crm: true,
-  },
-  step_remind: stepCheckTransition('step_reminded'),
-  step_check_in: stepCheckTransition('step_checked_in'),
-  step_overdue: stepCheckTransition('step_overdue'),
+  ...AFTER_ACCEPT_TRANSITIONS,
   ...ASK_TRANSITIONS,
 };
 
@@ -336,6 +298,8 @@ export function describeStatus(status: HandoffStatus): string {
       return 'expired without an answer';
     case 'withdrawn':
       return 'withdrawn';
+    case 'taken_back':
+      return 'taken back from the AE';
   }
 }
 
@@ -354,6 +318,8 @@ export interface Offer {
   edit: boolean;
   /** Give the first step a new date (the AE, while it is ahead: issue 51). */
   newStepDate: boolean;
+  /** Hand the accepted deal back to the owner (the AE, before any outcome: issue 51). */
+  handBack: boolean;
   owner: readonly OwnerAction[];
   /** Outcome steps this person records (the AE, an admin): the partner hears them. */
   outcomes: readonly Outcome[];
@@ -367,6 +333,7 @@ export const NO_OFFER: Offer = {
   answer: false,
   edit: false,
   newStepDate: false,
+  handBack: false,
   owner: [],
   outcomes: [],
   reports: [],
@@ -381,6 +348,7 @@ export function offerFor(viewer: Viewer, h: LifecycleState, at?: Date): Offer {
     answer: can(viewer, 'answer_question', h, at),
     edit: can(viewer, 'edit', h, at),
     newStepDate: can(viewer, 'new_step_date', h, at),
+    handBack: can(viewer, 'hand_back', h, at),
     owner: OWNER_ACTIONS.filter((action) => can(viewer, action, h, at)),
     outcomes: OUTCOME_ACTIONS.filter((step) => can(viewer, step, h, at)),
     reports: can(viewer, 'report_outcome', h, at)

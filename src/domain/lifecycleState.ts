@@ -5,7 +5,18 @@ import type { Outcome } from './outcomes.js';
  * of a handoff the lifecycle table (domain/lifecycle.ts) reads. Its own file so that the table's groups of entries
  * (domain/asks.ts: what the AE may do before deciding) can share it without importing each other.
  */
-export const HANDOFF_STATUSES = ['sent', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
+/**
+ * `taken_back`: accepted, then given back to the owner (issue 51): the AE handed it back, or their first step went
+ * silent past the policy's take-back. The owner reassigns or withdraws it; a policy's pool may reassign it at once.
+ */
+export const HANDOFF_STATUSES = [
+  'sent',
+  'accepted',
+  'declined',
+  'expired',
+  'withdrawn',
+  'taken_back',
+] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 export type Decision = 'accepted' | 'declined';
@@ -19,9 +30,10 @@ export type MoreTime = (typeof MORE_TIME_STATES)[number];
 
 /**
  * The first step's checks after the Accept (issue 51 item 2), in order: a reminder to the AE before its date, the
- * check-in on it, the owner told once the grace has passed with no news.
+ * check-in on it, the owner told once the grace has passed with no news, and the take-back (to the owner, or through a
+ * pool) when the policy has one. Which of them a handoff gets, and when, is its escalation policy's (`afterAccept`).
  */
-export const STEP_CHECKS = ['reminder', 'check_in', 'owner'] as const;
+export const STEP_CHECKS = ['reminder', 'check_in', 'owner', 'take_back'] as const;
 export type StepCheck = (typeof STEP_CHECKS)[number];
 
 /** The touch-log type each event is recorded as. */
@@ -48,6 +60,8 @@ export type EventLogType =
   | 'step_checked_in'
   | 'step_overdue'
   | 'step_new_date'
+  | 'handed_back'
+  | 'taken_back'
   | Outcome;
 
 /** The part of a handoff the table reads. */

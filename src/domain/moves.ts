@@ -19,6 +19,8 @@ export interface PolicyRule {
   level: number;
   at?: Trigger;
   repeat?: number;
+  /** After the Accept (issue 51): the take-back, so many business days after the AE's first step was due. */
+  afterStepDays?: number;
 }
 
 /** Who moved it: the owner, an admin standing in for them, or an escalation policy's level. */
@@ -52,7 +54,9 @@ export interface AwaySeen {
 export type LeftAs =
   | { kind: 'expired'; due: number; away?: AwaySeen }
   | { kind: 'declined'; reason: string }
-  | { kind: 'open'; due: number; away?: AwaySeen };
+  | { kind: 'open'; due: number; away?: AwaySeen }
+  /** Accepted, then handed back by the AE or taken back after silence on the first step (issue 51). */
+  | { kind: 'taken_back'; handedBack: boolean; step?: string; stepDue?: string };
 
 /**
  * What the partner had been told when it moved, from the partner's view (domain/partnerView.ts): nothing, or the

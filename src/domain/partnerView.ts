@@ -15,6 +15,8 @@ import { zoneFor } from './zones.js';
  * - a decline, in partner-safe words, naming nobody; a later decline (another AE, after the owner moved it) is
  *   routing too: the partner already knows it was not taken forward;
  * - an acceptance after a decline says so ("taken forward after all");
+ * - a take-back after an acceptance is routing: the partner keeps "accepted", with no AE named and no step, until
+ *   the next AE accepts, which is news (naming them);
  * - a withdrawal, only when the partner had heard of the deal.
  */
 
@@ -152,7 +154,10 @@ function fold(history: PartnerHistory): Fold {
     if (fact.kind === 'decision' && fact.decision === 'accepted') {
       state.afterDecline = state.stage === 'declined';
       state.stage = 'accepted';
-      state.acceptedNow = fact.assignment === history.handoff.assignment;
+      // Taken back since (issue 51): the AE who accepted is no longer the deal's, so nobody is named until the next
+      // AE accepts (the partner never hears of the take-back itself).
+      state.acceptedNow =
+        fact.assignment === history.handoff.assignment && history.handoff.status !== 'taken_back';
     } else if (fact.kind === 'decision') {
       // A second decline (after the owner gave it to someone else) is routing: the partner knows already.
       if (state.stage === null || state.stage === 'considering') {
@@ -298,5 +303,7 @@ export function partnerNews(
   after: PartnerSafeUpdate | null,
 ): PartnerSafeUpdate | null {
   if (!after || after.event === 'considering') return null;
+  // Another AE accepted after a take-back (issue 51): the same stage, news all the same (it names them).
+  if (after.event === 'accepted' && after.aeName !== null && before?.aeName !== after.aeName) return after;
   return before?.event === after.event ? null : after;
 }

@@ -7,8 +7,16 @@ import {
   type PolicyLimits,
   readablePolicyName,
 } from './escalation.js';
+import type { AfterAccept } from './firstStep.js';
 import { jsonErrorWhere } from './jsonWhere.js';
-import { issues, NAME, parseLevel } from './policyFileLevels.js';
+import {
+  isCommitmentLevel,
+  issues,
+  ladderProblems,
+  NAME,
+  parseCommitmentLevel,
+  parseLevel,
+} from './policyFileLevels.js';
 
 /**
  * The escalation policy file (ESCALATION_POLICY_FILE): pools of AEs, named policies, and which policy applies to a
@@ -240,7 +248,13 @@ function parsePolicies(
       continue;
     }
     const levels: Level[] = [];
+    const ladder: AfterAccept = {};
     rawLevels.forEach((rawLevel, i) => {
+      // A level counted from the AE's first step (issue 51): the checks after the Accept.
+      if (isCommitmentLevel(rawLevel)) {
+        parseCommitmentLevel(`${levelsAt}[${i}]`, rawLevel, (pool) => Boolean(pools[pool]), ladder, problems);
+        return;
+      }
       const level = parseLevel(
         `${levelsAt}[${i}]`,
         rawLevel,
@@ -260,7 +274,12 @@ function parsePolicies(
         } as Level);
     });
     const displayName = parsedPolicy?.data?.name ?? readablePolicyName(name);
-    policies[name] = { name, displayName, levels, ...(listed ? {} : { levelsAt }) };
+    problems.push(...ladderProblems(levelsAt, ladder));
+    const take = ladder.take_back?.to;
+    if (take?.kind === 'pool')
+      take.displayName = pools[take.name]?.displayName ?? readablePolicyName(take.name);
+    const afterAccept = Object.keys(ladder).length > 0 ? { afterAccept: ladder } : {};
+    policies[name] = { name, displayName, levels, ...(listed ? {} : { levelsAt }), ...afterAccept };
   }
   return policies;
 }

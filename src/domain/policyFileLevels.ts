@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Level, Target, Trigger } from './escalation.js';
+import type { AfterAccept, StepLevel, TakeBackTarget } from './firstStep.js';
+import { STEP_CHECKS, type StepCheck } from './lifecycleState.js';
 
 /**
  * One level of a policy in the escalation policy file (domain/policyFile.ts): when it acts ("50%", "due+4h"), what
@@ -111,4 +113,108 @@ export function parseLevel(
     else repeat = { everyBusinessHours: every, times: raw.repeat.times };
   }
   return at ? { at, action: raw.action, to, ...(repeat ? { repeat } : {}) } : undefined;
+}
+
+/**
+ * After the Accept (issue 51 item 2): a level whose `at` is counted from the AE's first step ("commitment-1d",
+ * "commitment", "commitment+3d", in business days), and what it does then, one check each:
+ *
+ *   { "at": "commitment-1d", "action": "remind" }                       the AE, the morning of a business day before
+ *   { "at": "commitment", "action": "check_in" }                        the AE, on the date: how did it go?
+ *   { "at": "commitment+2d", "action": "notify", "to": ["owner"] }      the owner, with no news by then
+ *   { "at": "commitment+3d", "action": "reassign", "to": ["pool:x"] }   taken back: to a pool's next AE, or ["owner"]
+ */
+export const isCommitmentLevel = (raw: unknown): boolean =>
+  typeof raw === 'object' && raw !== null && typeof (raw as { at?: unknown }).at === 'string'
+    ? /^\s*commitment/.test((raw as { at: string }).at)
+    : false;
+
+const commitmentSchema = z.strictObject({
+  at: z.string(),
+  action: z.enum(['remind', 'check_in', 'notify', 'reassign']),
+  to: z.array(z.string()).optional(),
+});
+
+/** Which check each action of a commitment level is, and the days it may be at (from the step's date). */
+const STEP_ACTIONS: Record<
+  z.infer<typeof commitmentSchema>['action'],
+  { check: StepCheck; days: (d: number) => boolean; when: string }
+> = {
+  remind: { check: 'reminder', days: (d) => d < 0, when: 'before the step, like commitment-1d' },
+  check_in: { check: 'check_in', days: (d) => d === 0, when: "on the step's date: commitment" },
+  notify: { check: 'owner', days: (d) => d > 0, when: 'after the step, like commitment+2d' },
+  reassign: { check: 'take_back', days: (d) => d > 0, when: 'after the step, like commitment+3d' },
+};
+
+/** "commitment", "commitment-1d", "commitment+3d": business days from the step's date. */
+function commitmentDays(text: string): number | undefined {
+  const m = /^commitment(?:([+-])(\d{1,2})d)?$/.exec(text.trim());
+  if (!m) return undefined;
+  return m[1] === undefined ? 0 : Number(m[2]) * (m[1] === '-' ? -1 : 1);
+}
+
+/** Where a take-back goes: ["owner"] or ["pool:<name>"]. */
+function takeBackTarget(texts: readonly string[] | undefined): TakeBackTarget | undefined {
+  if (texts?.length !== 1) return undefined;
+  const t = (texts[0] ?? '').trim();
+  if (t === 'owner') return { kind: 'owner' };
+  const pool = /^pool:(.+)$/.exec(t);
+  return pool && NAME.test(pool[1] ?? '') ? { kind: 'pool', name: pool[1] as string } : undefined;
+}
+
+/**
+ * Adds the commitment level at `here` to `ladder`; every problem found goes to `problems` (a check named twice, a
+ * time that does not fit its action, a target it cannot have).
+ */
+export function parseCommitmentLevel(
+  here: string,
+  rawLevel: unknown,
+  hasPool: (name: string) => boolean,
+  ladder: AfterAccept,
+  problems: string[],
+): void {
+  const parsed = commitmentSchema.safeParse(rawLevel);
+  if (!parsed.success) {
+    problems.push(...issues(here, parsed.error));
+    return;
+  }
+  const raw = parsed.data;
+  const action = STEP_ACTIONS[raw.action];
+  const days = commitmentDays(raw.at);
+  if (days === undefined) {
+    problems.push(`${here}.at: "${raw.at}" must be like commitment-1d, commitment or commitment+3d`);
+    return;
+  }
+  if (!action.days(days)) problems.push(`${here}.at: a ${raw.action} after the Accept comes ${action.when}`);
+  if (ladder[action.check]) problems.push(`${here}: the policy already has a ${raw.action} after the Accept`);
+  const level: StepLevel = { days };
+  if (raw.action === 'remind' || raw.action === 'check_in') {
+    if (raw.to && (raw.to.length !== 1 || raw.to[0] !== 'ae'))
+      problems.push(`${here}.to: a ${raw.action} after the Accept goes to the AE only`);
+  } else if (raw.action === 'notify') {
+    if (raw.to?.length !== 1 || raw.to[0] !== 'owner')
+      problems.push(`${here}.to: after the Accept, notify goes to ["owner"]`);
+  } else {
+    const to = takeBackTarget(raw.to);
+    if (!to) problems.push(`${here}.to: a take-back goes to exactly one of ["owner"] or ["pool:<name>"]`);
+    else if (to.kind === 'pool' && !hasPool(to.name))
+      problems.push(`${here}.to[0]: no pool named "${to.name}" in pools`);
+    else level.to = to;
+  }
+  ladder[action.check] = level;
+}
+
+/** The ladder's checks must come in their order (reminder, check-in, the owner told, the take-back). */
+export function ladderProblems(where: string, ladder: AfterAccept): string[] {
+  const named = STEP_CHECKS.filter((check) => ladder[check] !== undefined);
+  const problems: string[] = [];
+  for (let i = 1; i < named.length; i += 1) {
+    const before = ladder[named[i - 1] as StepCheck] as StepLevel;
+    const after = ladder[named[i] as StepCheck] as StepLevel;
+    if (before.days >= after.days && !(before.days === 0 && named[i - 1] === 'check_in' && after.days > 0))
+      problems.push(
+        `${where}: after the Accept, the ${named[i]?.replace('_', '-')} must come after the ${named[i - 1]?.replace('_', '-')}`,
+      );
+  }
+  return problems;
 }

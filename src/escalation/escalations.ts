@@ -17,6 +17,7 @@ import type { Policies } from './policies.js';
 import { createPolicyMoves } from './policyMoves.js';
 import { atExpiry } from './policyPlans.js';
 import { createPoolPicks } from './poolPicks.js';
+import { createTakeBacks } from './takeBacks.js';
 
 export interface EscalationDeps {
   db: Db;
@@ -61,8 +62,11 @@ export function createEscalations(deps: EscalationDeps) {
   const picks = createPoolPicks(deps);
   const awayCheck = createAwayCheck(deps);
   const moves = createPolicyMoves({ ...deps, picks });
+  const takeBacks = createTakeBacks({ ...deps, picks });
   return {
     run: (): Promise<EscalationResult> => run(deps, moves),
+    /** After the Accept (issue 51): the policy's take-back of a silent first step (to the owner, or a pool). */
+    takeBack: takeBacks.takeBack,
     checkAway: awayCheck.checkAway,
     nextFromPool: picks.nextFromPool,
   };

@@ -30,6 +30,16 @@ async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
     const code = (await findDecision(tx, before.id, before.assignment))?.reasonCode;
     return { kind: 'declined', reason: DECLINE_REASONS[isDeclineReason(code) ? code : 'other'].label };
   }
+  if (before.status === 'taken_back') {
+    const [last] = (await cycleEvents(tx, before, ['handed_back', 'taken_back'])).reverse();
+    return {
+      kind: 'taken_back',
+      handedBack: last?.type === 'handed_back',
+      ...(before.firstStep && before.firstStepDue
+        ? { step: before.firstStep, stepDue: before.firstStepDue }
+        : {}),
+    };
+  }
   const due = before.dueAt.getTime();
   return before.status === 'expired'
     ? { kind: 'expired', due, ...(away ? { away } : {}) }

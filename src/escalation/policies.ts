@@ -3,6 +3,7 @@ import { accountKey } from '../domain/accountMatch.js';
 import { minutesOf } from '../domain/businessDays.js';
 import type { PoolChoice } from '../domain/escalation.js';
 import { defaultPolicy, limitsWith, type Policy } from '../domain/escalation.js';
+import { type AfterAccept, defaultAfterAccept } from '../domain/firstStep.js';
 import { type PolicyBook, parsePolicyFile } from '../domain/policyFile.js';
 import type { ReminderPoint } from '../domain/reminders.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +17,8 @@ export interface PoliciesOptions {
   escalationChannelId: string | undefined;
   directory: Pick<Directory, 'usergroupMembers'>;
   logger: Logger;
+  /** FIRST_STEP_GRACE_DAYS: when the default ladder after the Accept tells the owner (default 2). */
+  firstStepGraceDays?: number;
 }
 
 /** The length of a business day in hours (BUSINESS_DAY_START to BUSINESS_DAY_END): "1d" in the policy file. */
@@ -101,6 +104,12 @@ export function createPolicies(opts: PoliciesOptions) {
   return {
     byName,
     forHandoff,
+    /**
+     * The checks after the Accept (issue 51) of the policy a handoff follows: its `commitment` levels, or the default
+     * ladder (reminded, asked on the date, the owner told; never taken back).
+     */
+    afterAccept: (name: string | null | undefined): AfterAccept =>
+      byName(name).afterAccept ?? defaultAfterAccept(opts.firstStepGraceDays ?? 2),
     /** The file's limits (its `limits`, the defaults for what it leaves out). */
     limits: limitsWith(book?.limits),
     members,

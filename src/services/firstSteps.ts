@@ -5,12 +5,12 @@ import { findStepChecksDue } from '../db/repositories/dueTimes.js';
 import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
-import { checkFirstStep, nextStepCheck, type StepSchedule } from '../domain/firstStep.js';
+import { checkAfter, checkFirstStep, nextStepCheck, type StepSchedule } from '../domain/firstStep.js';
 import { check as policy, STEP_CHECK_EVENT, type StepCheck, TRANSITIONS } from '../domain/lifecycle.js';
 import type { AbsenceOf } from '../escalation/absence.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
-import { dm } from './notifications.js';
+import { dm, takenBackMessages } from './notifications.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
 
 /**
@@ -26,7 +26,7 @@ export interface FirstStepDeps {
   logger: Logger;
   lifecycle: Lifecycle;
   /** A step's checks in the AE's calendar (FIRST_STEP_GRACE_DAYS applied). */
-  schedule: (due: string, ae: { id: string; timeZone: string }) => StepSchedule;
+  schedule: (due: string, ae: { id: string; timeZone: string; policy: string | null }) => StepSchedule;
   /** The AE's today (YYYY-MM-DD) in their calendar, and the first business day after it (New date's suggestion). */
   today: (at: Date, ae: { id: string; timeZone: string }) => string;
   nextBusinessDay: (at: Date, ae: { id: string; timeZone: string }) => string;
@@ -34,6 +34,8 @@ export interface FirstStepDeps {
   absenceOf?: AbsenceOf;
   adminUserIds: readonly string[];
   batchSize?: number;
+  /** The policy's take-back of a silent first step (escalation/takeBacks.ts); true when the deal moved. */
+  takeBack?: (h: HandoffRow, now: Date) => Promise<boolean>;
 }
 
 export type { StepRefusal };
@@ -44,20 +46,21 @@ export type StepDateResult =
   | { kind: 'invalid'; message: string }
   | { kind: 'moved'; handoff: HandoffRow; ownerTold: boolean };
 
-const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone });
+const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy });
 
-/** The check after `done`, in the step's schedule (none after the owner's). */
-const AFTER: Record<StepCheck, StepCheck | null> = { reminder: 'check_in', check_in: 'owner', owner: null };
-
-/** Who each check goes to: the AE, or the owner. */
-const TO: Record<StepCheck, (h: HandoffRow) => string> = {
+/** Who each check that is a message goes to: the AE, or the owner (the take-back is a move: escalation/takeBacks.ts). */
+const TO: Record<Exclude<StepCheck, 'take_back'>, (h: HandoffRow) => string> = {
   reminder: (h) => h.aeUserId,
   check_in: (h) => h.aeUserId,
   owner: (h) => h.ownerUserId,
 };
 
 /** The message a check owes: one surface, keyed by the step's date, so a new date's checks are new messages. */
-const checkMessages = (h: HandoffRow, check: StepCheck, due: string): OutboxMessage[] => [
+const checkMessages = (
+  h: HandoffRow,
+  check: Exclude<StepCheck, 'take_back'>,
+  due: string,
+): OutboxMessage[] => [
   dm(h, `step:${due}:${check}`, TO[check](h), 'step_check', { stepCheck: check, stepDue: due }),
 ];
 
@@ -68,7 +71,8 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
   if (!h.stepCheck || !due || !stepDue) return false;
   const schedule = deps.schedule(stepDue, aeOf(h));
   // After downtime past the check-in's time, a reminder would say "coming up" of a date gone by: the check-in instead.
-  const check = h.stepCheck === 'reminder' && schedule.check_in <= now ? 'check_in' : h.stepCheck;
+  const check =
+    h.stepCheck === 'reminder' && schedule.check_in && schedule.check_in <= now ? 'check_in' : h.stepCheck;
   const expect = { statuses: TRANSITIONS.step_remind.from, cycle: h.cycle, nextStepCheckAt: due };
   const clear = () =>
     deps.db.transaction((tx) =>
@@ -79,7 +83,7 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
     await clear();
     return false;
   }
-  // The AE away now: their reminder and check-in wait until they are back (the owner's notice does not).
+  // The AE away now: their reminder, check-in and take-back wait until they are back (the owner's notice does not).
   const away = check === 'owner' ? undefined : await deps.absenceOf?.(h.aeUserId, h.aeTimeZone);
   if (away) {
     const later = away.until ?? new Date(now.getTime() + 24 * 3_600_000);
@@ -88,16 +92,18 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
     );
     return false;
   }
-  const following = AFTER[check];
+  // The take-back: the deal leaves the AE (to its owner, or a pool's next AE), one transaction.
+  if (check === 'take_back') return (await deps.takeBack?.(h, now)) ?? false;
+  const following = checkAfter(schedule, check);
   // The next check at its own time; after downtime one that is past already comes at the next sweep, not at once.
-  const nextAt = following ? new Date(Math.max(schedule[following].getTime(), now.getTime() + 60_000)) : null;
+  const nextAt = following ? new Date(Math.max(following.at.getTime(), now.getTime() + 60_000)) : null;
   const applied = await deps.lifecycle.apply({
     event: STEP_CHECK_EVENT[check],
     before: h,
     actor: null,
     at: now,
     expect: { nextStepCheckAt: due },
-    change: { stepCheck: following, nextStepCheckAt: nextAt },
+    change: { stepCheck: following?.check ?? null, nextStepCheckAt: nextAt },
     detail: { due: stepDue },
     owes: (_tx, after) => checkMessages(after, check, stepDue),
   });
@@ -196,8 +202,53 @@ async function newDate(
   return { kind: 'moved', handoff: applied.handoff, ownerTold };
 }
 
+/** What an accepted deal's sweep reads (its step's checks, its stall nudge) ends when it is taken back. */
+export const ACCEPTED_TIMES_ENDED = {
+  stepCheck: null,
+  nextStepCheckAt: null,
+  nextStallNudgeAt: null,
+} as const;
+
+export type HandBackResult = StepRefusal | { kind: 'done'; handoff: HandoffRow };
+
+/**
+ * Hand it back (issue 51): the AE gives an accepted deal back to its owner before any outcome. The owner (and the
+ * author) are told, with Reassign and Withdraw; the partner hears nothing until the next AE accepts. `cycle`: the
+ * window the button was shown for (a click on a message older than a move changes nothing).
+ */
+async function handBack(
+  deps: FirstStepDeps,
+  req: RequestContext & { handoffId: number; cycle?: number },
+): Promise<HandBackResult> {
+  if (!isInternalActor(req.actor, req.internalTeamIds)) return { kind: 'external' };
+  const before = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
+  if (!before) return { kind: 'not_found' };
+  const at = deps.clock.now();
+  const verdict = policy(viewerOf(req, deps.adminUserIds), 'hand_back', before, at);
+  if (verdict === 'external') return { kind: 'external' };
+  if (verdict === 'not_allowed') return { kind: 'not_allowed', handoff: before };
+  if (verdict === 'not_now' || (req.cycle !== undefined && req.cycle !== before.cycle))
+    return { kind: 'not_now', handoff: before };
+  const takenBack = { handedBack: true, step: before.firstStep ?? '', stepDue: before.firstStepDue ?? '' };
+  const applied = await deps.lifecycle.apply({
+    event: 'hand_back',
+    before,
+    actor: req.actor,
+    at,
+    change: { takenBackAt: at, ...ACCEPTED_TIMES_ENDED },
+    detail: before.firstStep ? { step: before.firstStep, due: before.firstStepDue } : null,
+    owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: true, ae: false }),
+  });
+  if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
+  deps.logger.info({ handoffId: before.id, ae: before.aeUserId }, 'handed back to the owner');
+  return { kind: 'done', handoff: applied.handoff };
+}
+
 export function createFirstSteps(deps: FirstStepDeps) {
   return {
+    /** Hand it back: the AE gives the accepted deal back to its owner. */
+    handBack: (req: RequestContext & { handoffId: number; cycle?: number }): Promise<HandBackResult> =>
+      handBack(deps, req),
     /** The sweep's part: every first step's check that is due. */
     checkDue: (): Promise<number> => checkDue(deps),
     checkNewDate: (req: RequestContext & { handoffId: number }): Promise<StepDateCheck> =>

@@ -34,7 +34,7 @@ export interface HandoffServiceDeps {
    * not before the business day after its date.
    */
   firstStallNudge: (
-    ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone'>,
+    ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone' | 'escalationPolicy'>,
     acceptedAt: Date,
     stepDue?: string,
   ) => Date | null;
@@ -45,7 +45,7 @@ export interface HandoffServiceDeps {
   /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar (issue 51 item 2). */
   firstStepCheck: (
     due: string,
-    ae: { id: string; timeZone: string },
+    ae: { id: string; timeZone: string; policy: string | null },
     at: Date,
   ) => { check: StepCheck; at: Date } | undefined;
   lifecycle: Lifecycle;
@@ -271,7 +271,8 @@ function stepOf(
   firstStep: FirstStep | undefined,
 ): Pick<DecisionInput, 'firstStep' | 'stepCheck'> {
   if (!firstStep) return {};
-  const check = deps.firstStepCheck(firstStep.due, { id: before.aeUserId, timeZone: before.aeTimeZone }, at);
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: before.escalationPolicy };
+  const check = deps.firstStepCheck(firstStep.due, ae, at);
   return { firstStep, ...(check ? { stepCheck: check } : {}) };
 }
 

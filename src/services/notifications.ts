@@ -1,4 +1,5 @@
 import { partnerUpdate } from '../blocks/partnerUpdate.js';
+import type { TakenBack } from '../blocks/stepChecks.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
@@ -375,5 +376,24 @@ export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage
         heldBack: ask,
       },
     ),
+  ];
+}
+
+/**
+ * A deal taken back after the Accept (issue 51): the owner (and the author) told, with the owner's Reassign and
+ * Withdraw; the AE it left too, when the policy took it (an AE who handed it back sees it on their own messages).
+ * Nothing to the partner: they hear of the next AE when that AE accepts.
+ */
+export function takenBackMessages(
+  h: HandoffRow,
+  takenBack: TakenBack,
+  to: { owner: boolean; ae: boolean },
+): OutboxMessage[] {
+  const event = `c${h.cycle}:taken_back`;
+  return [
+    ...(to.owner ? ownerAndAuthor(h, event, 'taken_back_notice', { takenBack }) : []),
+    ...(to.ae && (h.aeUserId !== h.ownerUserId || !to.owner)
+      ? [dm(h, `${event}:ae`, h.aeUserId, 'taken_back_notice', { takenBack })]
+      : []),
   ];
 }

@@ -7,7 +7,7 @@ import {
   responseDueAt,
 } from '../domain/businessDays.js';
 import { type Policy, planEscalation, type Step } from '../domain/escalation.js';
-import { type StepSchedule, stepSchedule } from '../domain/firstStep.js';
+import { type AfterAccept, type StepSchedule, stepSchedule } from '../domain/firstStep.js';
 import type { ClosedDay, HolidayCalendar } from '../domain/holidays.js';
 import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
 
@@ -73,9 +73,9 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     businessDaysAfter(from: Date, businessDays: number, whose: Whose): Date {
       return responseDueAt(from, businessDays, calendarOf(opts, whose));
     },
-    /** A first step's checks (issue 51), in the AE's calendar: see domain/firstStep.ts `stepSchedule`. */
-    stepSchedule(due: string, whose: Whose, graceDays: number): StepSchedule {
-      return stepSchedule(due, calendarOf(opts, whose), graceDays);
+    /** A first step's checks (issue 51) under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
+    stepSchedule(due: string, whose: Whose, ladder: AfterAccept): StepSchedule {
+      return stepSchedule(due, calendarOf(opts, whose), ladder);
     },
     /** Business hours between two moments in the AE's calendar (time to decision). */
     businessHoursBetween(from: Date, to: Date, whose: Whose): number {

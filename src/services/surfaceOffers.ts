@@ -32,6 +32,7 @@ const OWNER_NOTICES: readonly SurfaceKind[] = [
   'withdrawn_notice',
   'outcome_notice',
   'more_time',
+  'taken_back_notice',
 ];
 
 /** DMs that can carry the owner's buttons: the owner's notices, and escalations (an absence, a step of a policy). */
@@ -116,11 +117,11 @@ const stepCheck: PlaceOffer = async (deps, surface, h) => {
   const reader = surface.viewerUserId;
   if (!reader || reader !== h.aeUserId) return NO_OFFER;
   const offer = offerFor(viewerFor(deps, reader, h), h);
-  if (!offer.newStepDate && offer.outcomes.length === 0) return NO_OFFER;
+  if (!offer.newStepDate && !offer.handBack && offer.outcomes.length === 0) return NO_OFFER;
   // A message about a date the step no longer has (the AE gave it a new one) asks for nothing.
   if ((surface.params as SurfaceParams).stepDue !== h.firstStepDue) return NO_OFFER;
   if ((await newestSurfaceId(deps.db, h.id, reader, ['step_check'])) !== surface.id) return NO_OFFER;
-  return { ...NO_OFFER, outcomes: offer.outcomes, newStepDate: offer.newStepDate };
+  return { ...NO_OFFER, outcomes: offer.outcomes, newStepDate: offer.newStepDate, handBack: offer.handBack };
 };
 
 /** The kinds that carry buttons, and how; every other kind offers nothing (reminders link to the packet instead). */

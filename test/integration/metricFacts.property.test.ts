@@ -92,6 +92,8 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   step_new_date: 'accepted',
   more_time_asked: 'sent',
   more_time_granted: 'sent',
+  handed_back: 'taken_back',
+  taken_back: 'taken_back',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

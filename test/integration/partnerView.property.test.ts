@@ -146,6 +146,7 @@ const CAN: Record<HandoffRow['status'], [Kind, number][]> = {
     ['crm', 1],
   ],
   withdrawn: [],
+  taken_back: [],
 };
 
 /** The step `choice` stands for in the handoff's state now. */

@@ -163,6 +163,7 @@ function allowedEvents(h: HandoffRow): EventKind[] {
     case 'accepted':
       return isFinalOutcome(h.outcome) ? [] : ['outcome', 'stall'];
     case 'withdrawn':
+    case 'taken_back':
       return [];
   }
 }

@@ -221,6 +221,7 @@ export const handoffs = pgTable(
     nextStepCheckAt: timestamp('next_step_check_at'),
     firstStepDoneAt: timestamp('first_step_done_at'),
     stepNewDates: integer('step_new_dates').notNull().default(0),
+    takenBackAt: timestamp('taken_back_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -62,6 +62,8 @@ const findDecisionSubjectQuery = preparedQuery('handoffs_decision_subject', (exe
       questionOpen: h.questionOpen,
       pausedAt: h.pausedAt,
       moreTime: h.moreTime,
+      // An accept plans its first step's checks under the policy the handoff follows (issue 51).
+      escalationPolicy: h.escalationPolicy,
     })
     .from(h)
     .where(eq(h.id, sql.placeholder('id'))),

@@ -5,6 +5,7 @@ import { acceptAction } from './accept.js';
 import { askActions } from './asks.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
+import { handBackAction } from './handBack.js';
 import { heldBackActions } from './heldBack.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
@@ -32,6 +33,7 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     edit: editAction(deps),
     note: noteAction(deps),
     newStepDate: newStepDateAction(deps),
+    handBack: handBackAction(deps),
     ...heldBackActions(deps),
     ...outcomeAnswerActions(deps),
     ...askActions(deps),

@@ -24,6 +24,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     crmRecordId: null,
     crmRecordName: null,
     escalationPolicy: null,
+    takenBackAt: null,
     escalationSteps: null,
     nextEscalationAt: null,
     partnerOrg: 'Meridian Cloud Consulting',

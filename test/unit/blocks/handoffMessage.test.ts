@@ -50,8 +50,8 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     expectMessageWithinLimits(sent);
     const accepted = worstHandoff(pattern, { status: 'accepted' });
     const acceptedMessage = handoffMessage(accepted, { decision: decision(), offer: EVERY_BUTTON });
-    // The four outcome steps, and New date (issue 51: every button offered, the first step ahead or not).
-    expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(5);
+    // The four outcome steps, New date and Hand it back (issue 51: every button offered, the step ahead or not).
+    expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(6);
     expectMessageWithinLimits(acceptedMessage);
     const declined = worstHandoff(pattern, { status: 'declined' });
     const d = decision({ decision: 'declined', reasonCode: 'timing', note: worstNote(pattern) });
@@ -218,6 +218,8 @@ describe('handoffMessage: the decision buttons', () => {
       'handoff_outcome_opportunity_created',
       'handoff_outcome_won',
       'handoff_outcome_lost',
+      // Before any outcome the AE may hand the deal back to its owner (issue 51).
+      'handoff_hand_back',
     ]);
     const won = handoff({ status: 'accepted', outcome: 'won' });
     expect(actions(handoffMessage(won, { decision: decision(), offer: aeOffer(won, now) }).blocks)).toEqual(

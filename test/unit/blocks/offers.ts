@@ -37,6 +37,7 @@ export const EVERY_BUTTON: Offer = {
   answer: true,
   edit: true,
   newStepDate: true,
+  handBack: true,
   owner: OWNER_ACTIONS,
   outcomes: OUTCOMES,
   reports: [],

@@ -53,7 +53,7 @@ import { packetModal } from '../../../src/blocks/packetModal.js';
 import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
-import { stepCheckMessage, stepDateModal } from '../../../src/blocks/stepChecks.js';
+import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
   escalationMessage,
@@ -278,6 +278,28 @@ const SAMPLES: Record<string, () => Sample[]> = {
         `first step (${kind})`,
         'internal',
         stepCheckMessage(committed, { kind, due: '2026-12-02', from: '2026-11-30' }),
+      ),
+    ),
+  // Issue 51: a deal handed back, or taken back by the policy (the pool had nobody), to the owner and the AE.
+  'stepChecks:takenBackNotice': () =>
+    ([true, false] as const).flatMap((handedBack) =>
+      ['U0OWNER', committed.aeUserId].map((reader) =>
+        about(
+          committed,
+          `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`,
+          'internal',
+          takenBackNotice(
+            committed,
+            {
+              handedBack,
+              step: committed.firstStep ?? '',
+              stepDue: '2026-12-02',
+              ...(handedBack ? {} : { days: 3, unassigned: 'pool' as const, poolName: 'Backup AEs' }),
+            },
+            committed.aeUserId,
+            reader,
+          ),
+        ),
       ),
     ),
   'stepChecks:stepDateModal': () => [
@@ -625,6 +647,8 @@ const NOT_BUILDERS = new Set([
   'stepChecks:newStepDateButton',
   'stepChecks:stepButtons',
   'stepChecks:stepRefusal',
+  'stepChecks:handBackButton',
+  'stepChecks:handBackRefusal',
   'outcomes:estimatedValueLine',
   'outcomes:CRM_RECORDERS',
   'partnerUpdate:nextStepLine',

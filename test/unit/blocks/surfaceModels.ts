@@ -69,6 +69,19 @@ export function everyInternalSurface(
             ...(kind === 'step_check'
               ? { stepCheck: 'check_in' as const, stepDue: h.firstStepDue ?? '2026-12-02' }
               : {}),
+            // A deal taken back after the Accept (issue 51), in its longest words: the pool had nobody for it.
+            ...(kind === 'taken_back_notice'
+              ? {
+                  takenBack: {
+                    handedBack: false,
+                    step: h.firstStep ?? h.sellerNextMove,
+                    stepDue: h.firstStepDue ?? '2026-12-02',
+                    days: 3,
+                    unassigned: 'pool' as const,
+                    poolName: 'Enterprise backup AEs',
+                  },
+                }
+              : {}),
           }),
           offer: EVERY_BUTTON,
           // The author's notice of a held-back next move: asking (as queued), then after it was changed.

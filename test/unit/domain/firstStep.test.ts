@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkFirstStep,
+  defaultAfterAccept,
   defaultFirstStep,
   FIRST_STEP_MAX,
   FIRST_STEP_MAX_DAYS_AHEAD,
@@ -113,12 +114,12 @@ describe('the default first step', () => {
 
 describe("the first step's checks (issue 51 item 2)", () => {
   const berlin = { timeZone: 'Europe/Berlin', dayStart: '09:00', dayEnd: '17:00' };
-  const iso = (s: Record<string, Date>) =>
-    Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.toISOString()]));
+  const iso = (s: Partial<Record<string, Date>>) =>
+    Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v?.toISOString()]));
 
   it('reminds the business day before, checks in on the date, tells the owner after the grace (weekends skipped)', () => {
     // A step on Monday 30 November: reminded Friday 09:00, checked in Monday 16:00, the owner told Wednesday 16:00.
-    expect(iso(stepSchedule('2026-11-30', berlin, 2))).toEqual({
+    expect(iso(stepSchedule('2026-11-30', berlin, defaultAfterAccept(2)))).toEqual({
       reminder: '2026-11-27T08:00:00.000Z',
       check_in: '2026-11-30T15:00:00.000Z',
       owner: '2026-12-02T15:00:00.000Z',
@@ -129,13 +130,13 @@ describe("the first step's checks (issue 51 item 2)", () => {
     // Thursday 24 December and Monday 28 December closed: a step on Tuesday 29 December is reminded on the 23rd.
     const closed = new Set(['2026-12-24', '2026-12-25', '2026-12-28']);
     const calendar = { ...berlin, isHoliday: (date: string) => closed.has(date) };
-    const schedule = iso(stepSchedule('2026-12-29', calendar, 1));
+    const schedule = iso(stepSchedule('2026-12-29', calendar, defaultAfterAccept(1)));
     expect(schedule.reminder).toBe('2026-12-23T08:00:00.000Z');
     expect(schedule.owner).toBe('2026-12-30T15:00:00.000Z');
   });
 
   it('gives the first check still ahead: a step due soon skips what is past', () => {
-    const schedule = stepSchedule('2026-11-30', berlin, 2);
+    const schedule = stepSchedule('2026-11-30', berlin, defaultAfterAccept(2));
     expect(nextStepCheck(schedule, new Date('2026-11-26T09:00:00Z'))?.check).toBe('reminder');
     expect(nextStepCheck(schedule, new Date('2026-11-27T08:00:00Z'))?.check).toBe('check_in');
     expect(nextStepCheck(schedule, new Date('2026-11-30T15:00:00Z'))?.check).toBe('owner');

@@ -93,9 +93,15 @@ const stepPossible =
 const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation) => boolean }> = {
   accept: { who: ['ae'], when: decisionPossible },
   decline: { who: ['ae'], when: decisionPossible },
-  reassign: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired', 'declined'].includes(h.status) },
+  reassign: {
+    who: ['owner', 'admin'],
+    when: ({ h }) => ['sent', 'expired', 'declined', 'taken_back'].includes(h.status),
+  },
   extend: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
-  withdraw: { who: ['owner', 'admin'], when: ({ h }) => ['sent', 'expired'].includes(h.status) },
+  withdraw: {
+    who: ['owner', 'admin'],
+    when: ({ h }) => ['sent', 'expired', 'taken_back'].includes(h.status),
+  },
   // What the partner reads as fact: from the AE or an admin (or the CRM, which is no person).
   meeting_held: { who: ['ae', 'admin'], when: stepPossible('meeting_held') },
   opportunity_created: { who: ['ae', 'admin'], when: stepPossible('opportunity_created') },
@@ -133,6 +139,8 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
     when: ({ h }) =>
       h.status === 'accepted' && Boolean(h.firstStep) && !h.firstStepDoneAt && h.outcome === null,
   },
+  // The AE hands an accepted deal back to the owner before any outcome, with or without a first step.
+  hand_back: { who: ['ae'], when: ({ h }) => h.status === 'accepted' && h.outcome === null },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {
@@ -273,6 +281,8 @@ describe('offerFor', () => {
       ...offer.owner,
       ...offer.outcomes,
       ...(offer.edit ? (['edit'] as const) : []),
+      ...(offer.newStepDate ? (['new_step_date'] as const) : []),
+      ...(offer.handBack ? (['hand_back'] as const) : []),
       ...(offer.reports.length > 0 ? (['report_outcome'] as const) : []),
     ];
   };
@@ -312,6 +322,7 @@ describe('offerFor', () => {
       answer: false,
       edit: false,
       newStepDate: false,
+      handBack: false,
       owner: [],
       outcomes: [],
       reports: [],
@@ -357,6 +368,7 @@ describe('the sweep’s times a state ends', () => {
         declined: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
         expired: { nextReminderAt: null, pausedAt: null, pauseEndsAt: null },
         withdrawn: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
+        taken_back: { nextReminderAt: null, nextEscalationAt: null, pausedAt: null, pauseEndsAt: null },
       },
     );
   });

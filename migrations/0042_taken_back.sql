@@ -1,0 +1,1 @@
+ALTER TABLE `handoffs` ADD `taken_back_at` integer;
