@@ -82,11 +82,14 @@ export function decisionNotice(
 ): SlackMessage {
   const when = slackDate(decision.decidedAt, h.aeTimeZone);
   if (decision.decision === 'accepted') {
+    // The handoff's step is the accept's of its current assignment: an earlier AE's accept (taken back, then given to
+    // another AE: issue 51) does not show the step the next AE committed to.
+    const step = h.firstStep && decision.assignment === h.assignment ? `\n${firstStepLine(h)}` : '';
     return {
       text: notifyText(h, 'accepted.'),
       blocks: [
         section(
-          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.${h.firstStep ? `\n${firstStepLine(h)}` : ''}`,
+          `:white_check_mark: ${mention(decision.decidedByUserId)} *accepted* handoff ${handoffTitle(h)}.${step}`,
         ),
         context(`Decided ${when}. ${partnerLine(h, post, '')}`),
       ],

@@ -23,13 +23,15 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   const contact = `${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`;
   // Only set in the stages after an acceptance; "our team" otherwise, never a name.
   const ae = update.aeName === null ? 'our team' : userText(update.aeName, 120);
+  // At the start of a sentence (an accept whose AE was taken back since: issue 51).
+  const who = update.aeName === null ? 'Our team' : ae;
   const reason = userText(update.reasonWording ?? '', 300);
   const next = update.nextStep ? ` ${nextStepLine(update.nextStep)}.` : '';
   const text = {
     considering: `:hourglass_flowing_sand: *${account}*: with our team. We will update you here.`,
     accepted: update.afterDecline
-      ? `:white_check_mark: *${account}*: taken forward after all. ${ae} is taking it forward with ${contact}.${next}`
-      : `:white_check_mark: *${account}*: accepted. ${ae} is taking it forward with ${contact}.${next}`,
+      ? `:white_check_mark: *${account}*: taken forward after all. ${who} is taking it forward with ${contact}.${next}`
+      : `:white_check_mark: *${account}*: accepted. ${who} is taking it forward with ${contact}.${next}`,
     declined: `*${account}*: not taken forward for now. ${reason} Thank you, ${contact}, for bringing it.`,
     withdrawn: `*${account}*: we have closed this handoff for now. Thank you, ${contact}; we will be in touch if that changes.`,
     meeting_held: `:handshake: *${account}*: ${ae} met the customer. Thank you, ${contact}, for the introduction.`,

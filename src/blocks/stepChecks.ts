@@ -4,7 +4,7 @@ import { stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { mention, userText } from './mrkdwn.js';
+import { mention, slackDate, userText } from './mrkdwn.js';
 import { outcomeButtons } from './outcomes.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
@@ -26,6 +26,8 @@ export interface TakenBack {
   /** The pool the policy would give it to, when nobody there could take it (or its limit of moves was reached). */
   poolName?: string;
   unassigned?: 'pool' | 'limit';
+  /** The pool's next AE the policy gave it to at once (the AE it left is told; the owner gets the move's notice). */
+  movedTo?: string;
 }
 
 /** Why New date was refused: not ours to find, someone else's to do, or nothing to move now. */
@@ -80,6 +82,16 @@ export function stepButtons(
 
 const stepOf = (h: HandoffRow) => `*${userText(h.firstStep ?? '', 150)}*`;
 
+/** What the policy does if nothing is recorded (the check-in's and the owner's words): " If nothing … by …, it …". */
+function takeBackLine(h: HandoffRow, p: { takeBackAt?: number | undefined; takeBackTo?: string | undefined }) {
+  if (p.takeBackAt === undefined || !p.takeBackTo) return '';
+  const to =
+    p.takeBackTo === 'owner'
+      ? `goes back to ${mention(h.ownerUserId)} (the owner)`
+      : `goes to the next AE of the *${userText(p.takeBackTo, 60)}* pool`;
+  return ` If nothing is recorded by ${slackDate(new Date(p.takeBackAt), h.aeTimeZone)}, it ${to}; the partner is not told.`;
+}
+
 /** Where the step stands now, when it is no longer what the message was about: done, moved, or closed. */
 function stepNow(h: HandoffRow, due: string): string | undefined {
   if (h.firstStepDoneAt || h.outcome) return ':white_check_mark: Done: an outcome was recorded since.';
@@ -96,21 +108,28 @@ function stepNow(h: HandoffRow, due: string): string | undefined {
  */
 export function stepCheckMessage(
   h: HandoffRow,
-  p: { kind: StepMessage; due: string; from?: string | undefined },
+  p: {
+    kind: StepMessage;
+    due: string;
+    from?: string | undefined;
+    takeBackAt?: number | undefined;
+    takeBackTo?: string | undefined;
+  },
 ): SlackMessage {
   const title = handoffTitle(h);
   const when = stepDate(p.due);
+  const takeBack = takeBackLine(h, p);
   const lines: Record<StepMessage, { text: string; notify: string }> = {
     reminder: {
       text: `:spiral_calendar_pad: Coming up on handoff ${title}: your first step, ${stepOf(h)}, by ${when}. The partner was told it is next.`,
       notify: `your first step is due ${when}.`,
     },
     check_in: {
-      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${stepOf(h)}. How did it go? Record *Meeting held* once it happened, or give it a *New date*. The partner was told it is next.`,
+      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${stepOf(h)}. How did it go? Record *Meeting held* once it happened, give it a *New date*, or *Hand it back* to the owner if you cannot take it forward. The partner was told it is next.${takeBack}`,
       notify: 'how did your first step go?',
     },
     owner: {
-      text: `:warning: No news of the first step on handoff ${title}: ${mention(h.aeUserId)} said ${stepOf(h)} by ${when}, was asked on the day, and has recorded nothing since. You may want to ask them.`,
+      text: `:warning: No news of the first step on handoff ${title}: ${mention(h.aeUserId)} said ${stepOf(h)} by ${when}, was asked on the day, and has recorded nothing since. You may want to ask them.${takeBack}`,
       notify: 'no news of the first step.',
     },
     moved: {
@@ -203,7 +222,9 @@ export function takenBackNotice(
       : t.unassigned === 'pool'
         ? ` The policy gives such deals to the next AE of the ${pool} pool, but nobody there could take it.`
         : '';
-  const next = `${owner} who takes it next: *Reassign* it to another AE, or *Withdraw* it.`;
+  const next = t.movedTo
+    ? `It went on to ${mention(t.movedTo)}, the next AE of the ${pool} pool (round robin), with a fresh window.`
+    : `${owner} who takes it next: *Reassign* it to another AE, or *Withdraw* it.`;
   const partner = h.partnerChannelId
     ? " The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts."
     : '';

@@ -62,6 +62,9 @@ export interface SurfaceParams {
   takenBack?: TakenBack;
   stepDue?: string;
   stepFrom?: string;
+  /** The check-in's and the owner's notice: when the policy takes the deal back if nothing is recorded, and to whom. */
+  takeBackAt?: number;
+  takeBackTo?: string;
   /** The AE's request for more time: its days, and whose message it is (the AE's, the owner's). */
   days?: number;
   role?: 'ae' | 'owner';

@@ -253,7 +253,13 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
       return m.question ? questionMessage(m.h, m.question, readerOf(m), m.offer.answer) : undefined;
     case 'step_check':
       return m.params.stepCheck && m.params.stepDue
-        ? stepCheckMessage(m.h, { kind: m.params.stepCheck, due: m.params.stepDue, from: m.params.stepFrom })
+        ? stepCheckMessage(m.h, {
+            kind: m.params.stepCheck,
+            due: m.params.stepDue,
+            from: m.params.stepFrom,
+            takeBackAt: m.params.takeBackAt,
+            takeBackTo: m.params.takeBackTo,
+          })
         : undefined;
     case 'taken_back_notice':
       return m.params.takenBack

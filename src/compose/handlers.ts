@@ -81,10 +81,14 @@ function decisionServices(s: Shared, p: HandlerParts) {
       const nudge = p.outcomes.nextNudge(handoff, null, at);
       if (!nudge || !stepDue) return nudge;
       // Not before the first step's checks are over (reminded, checked in, the owner told): one "any news?" then.
+      // A policy's take-back is no check of the AE's: it ends their deal, so no nudge is due at its moment.
       const ae = { id: handoff.aeUserId, timeZone: handoff.aeTimeZone };
-      const last = lastStepCheck(
-        s.windows.stepSchedule(stepDue, ae, s.policies.afterAccept(handoff.escalationPolicy)),
+      const { take_back: _takeBack, ...checks } = s.windows.stepSchedule(
+        stepDue,
+        ae,
+        s.policies.afterAccept(handoff.escalationPolicy),
       );
+      const last = lastStepCheck(checks);
       return last && last.getTime() > nudge.getTime() ? last : nudge;
     },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),

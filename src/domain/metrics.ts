@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { AfterAcceptTally } from './afterAcceptMetrics.js';
 import type {
   GroupStats,
   HelpRequestFact,
@@ -9,6 +10,7 @@ import type {
   WeekStats,
 } from './metricsModel.js';
 import { OUTCOMES } from './outcomes.js';
+import { percentileOfSorted, Samples } from './samples.js';
 import { zoneFor } from './zones.js';
 
 /**
@@ -31,9 +33,12 @@ import { zoneFor } from './zones.js';
  * - help requests: AE-initiated asks for partner help made in the period (per author: the ones they took).
  * - score: average over handoffs sent in the period; last three: each author's three latest, as of the period end.
  * - outcomes: steps recorded in the period, by the handoff's classification.
+ * - after the Accept: first steps done, kept on time, time to first step, accepted then idle, handed back
+ *   (domain/afterAcceptMetrics.ts).
  * Groups by partner are by the partner record (partner_key): merged partners count as one.
  */
 export type {
+  AfterAcceptStats,
   AuthorStats,
   GroupStats,
   HelpRequestFact,
@@ -51,16 +56,6 @@ export function percentile(values: readonly number[], p: number): number | null 
   );
 }
 
-function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = (p / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  const lowValue = sorted[low] as number;
-  const highValue = sorted[high] as number;
-  return lowValue + (highValue - lowValue) * (rank - low);
-}
-
 const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole);
 const zeroOutcomes = (): OutcomeCounts => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
 
@@ -74,24 +69,22 @@ class Tally {
   declined = 0;
   expired = 0;
   expiredAway = 0;
-  /**
-   * Decision times, in a typed array grown by doubling and sorted in place when the figures are read: a year of
-   * decisions, kept per group in five dimensions, holds about 2 million of them, and a copy of each for sorting was
-   * the computation's largest short-lived allocation.
-   */
-  private hours = new Float64Array(8);
-  private hoursCount = 0;
+  /** Decision times (domain/samples.ts). */
+  private readonly hours = new Samples();
   scoreSum = 0;
   scoreCount = 0;
   readonly accepting = new Set<string>();
   readonly repeat = new Set<string>();
   readonly outcomes = { sourced: zeroOutcomes(), influenced: zeroOutcomes() };
   help = 0;
+  /** After the Accept: first steps and take-backs (domain/afterAcceptMetrics.ts). */
+  private readonly afterAccept = new AfterAcceptTally();
 
   /** `dimension` says which "earlier accept" counts as repeat use. */
   constructor(private readonly dimension: Dimension) {}
 
   add(e: MetricEvent): void {
+    this.afterAccept.add(e);
     switch (e.type) {
       case 'sent':
         this.sent += 1;
@@ -117,7 +110,7 @@ class Tally {
                 : e.earlierAccept;
           if (earlier) this.repeat.add(e.aeUserId);
         } else this.declined += 1;
-        if (e.businessHours !== null) this.addHours(e.businessHours);
+        if (e.businessHours !== null) this.hours.add(e.businessHours);
         break;
       }
       case 'expired':
@@ -126,27 +119,18 @@ class Tally {
       case 'expired_away':
         this.expiredAway += 1;
         break;
+      case 'taken_back':
+      case 'handed_back':
+        break;
       default:
         this.outcomes[e.classification === 'partner_sourced' ? 'sourced' : 'influenced'][e.type] += 1;
     }
   }
 
-  private addHours(value: number): void {
-    if (this.hoursCount === this.hours.length) {
-      const grown = new Float64Array(this.hours.length * 2);
-      grown.set(this.hours);
-      this.hours = grown;
-    }
-    this.hours[this.hoursCount] = value;
-    this.hoursCount += 1;
-  }
-
   stats(): Stats {
     const answered = this.accepted + this.declined;
     const windowsClosed = answered + this.expired;
-    // A typed array sorts numerically in native code: a year of decisions (350,000 values) in a few milliseconds,
-    // where Array#sort with a comparator held the event loop for tens of them.
-    const hours = this.hours.subarray(0, this.hoursCount).sort();
+    const { median, p90 } = this.hours.medianAndP90();
     return {
       sent: this.sent,
       requests: this.requests,
@@ -159,14 +143,15 @@ class Tally {
       acceptanceRate: rate(this.accepted, answered),
       declineRate: rate(this.declined, answered),
       silenceRate: rate(this.expired, windowsClosed),
-      medianHours: percentileOfSorted(hours, 50),
-      p90Hours: percentileOfSorted(hours, 90),
+      medianHours: median,
+      p90Hours: p90,
       acceptingAes: this.accepting.size,
       repeatAes: this.repeat.size,
       repeatRate: rate(this.repeat.size, this.accepting.size),
       helpRequests: this.help,
       averageScore: this.scoreCount === 0 ? null : this.scoreSum / this.scoreCount,
       outcomes: this.outcomes,
+      afterAccept: this.afterAccept.stats(),
     };
   }
 }

@@ -185,7 +185,11 @@ export function parseCommitmentLevel(
     problems.push(`${here}.at: "${raw.at}" must be like commitment-1d, commitment or commitment+3d`);
     return;
   }
-  if (!action.days(days)) problems.push(`${here}.at: a ${raw.action} after the Accept comes ${action.when}`);
+  if (!action.days(days)) {
+    // Not kept: the order of the ladder's checks is then checked on the levels that fit their action only.
+    problems.push(`${here}.at: a ${raw.action} after the Accept comes ${action.when}`);
+    return;
+  }
   if (ladder[action.check]) problems.push(`${here}: the policy already has a ${raw.action} after the Accept`);
   const level: StepLevel = { days };
   if (raw.action === 'remind' || raw.action === 'check_in') {

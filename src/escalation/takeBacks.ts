@@ -61,6 +61,8 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
     stepDue: h.firstStepDue ?? '',
     ...(level ? { days: level.days } : {}),
     ...(choice.kind === 'unassigned' ? { unassigned: choice.why, poolName: choice.poolName } : {}),
+    // Moving on at once: the AE it left reads where it went, not that the owner decides.
+    ...(choice.kind === 'pool' ? { movedTo: choice.person.id, poolName: choice.poolName } : {}),
   };
   const moved = await deps.lifecycle.run(async (tx) => {
     const taken = await applyTransition(tx, {

@@ -5,7 +5,13 @@ import { findStepChecksDue } from '../db/repositories/dueTimes.js';
 import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
-import { checkAfter, checkFirstStep, nextStepCheck, type StepSchedule } from '../domain/firstStep.js';
+import {
+  checkAfter,
+  checkFirstStep,
+  nextStepCheck,
+  type StepSchedule,
+  type TakeBackTarget,
+} from '../domain/firstStep.js';
 import { check as policy, STEP_CHECK_EVENT, type StepCheck, TRANSITIONS } from '../domain/lifecycle.js';
 import type { AbsenceOf } from '../escalation/absence.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +40,8 @@ export interface FirstStepDeps {
   absenceOf?: AbsenceOf;
   adminUserIds: readonly string[];
   batchSize?: number;
+  /** Where the policy a handoff follows takes a silent first step back to (none: it never does). */
+  takeBackTo?: (policy: string | null) => TakeBackTarget | undefined;
   /** The policy's take-back of a silent first step (escalation/takeBacks.ts); true when the deal moved. */
   takeBack?: (h: HandoffRow, now: Date) => Promise<boolean>;
 }
@@ -60,8 +68,19 @@ const checkMessages = (
   h: HandoffRow,
   check: Exclude<StepCheck, 'take_back'>,
   due: string,
+  takeBack: { at: Date; to: TakeBackTarget } | undefined,
 ): OutboxMessage[] => [
-  dm(h, `step:${due}:${check}`, TO[check](h), 'step_check', { stepCheck: check, stepDue: due }),
+  dm(h, `step:${due}:${check}`, TO[check](h), 'step_check', {
+    stepCheck: check,
+    stepDue: due,
+    // What comes next when nothing is recorded (the check-in and the owner's notice say it): the policy's take-back.
+    ...(takeBack && check !== 'reminder'
+      ? {
+          takeBackAt: takeBack.at.getTime(),
+          takeBackTo: takeBack.to.kind === 'pool' ? (takeBack.to.displayName ?? takeBack.to.name) : 'owner',
+        }
+      : {}),
+  }),
 ];
 
 /** One due check of one handoff; true when a message was owed and queued. */
@@ -105,7 +124,11 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
     expect: { nextStepCheckAt: due },
     change: { stepCheck: following?.check ?? null, nextStepCheckAt: nextAt },
     detail: { due: stepDue },
-    owes: (_tx, after) => checkMessages(after, check, stepDue),
+    owes: (_tx, after) => {
+      const to = deps.takeBackTo?.(after.escalationPolicy);
+      const at = schedule.take_back;
+      return checkMessages(after, check, stepDue, to && at ? { at, to } : undefined);
+    },
   });
   if (applied) deps.logger.info({ handoffId: h.id, check, due: stepDue }, 'first step checked');
   return applied !== undefined;

@@ -3,7 +3,14 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { findAtRisk, lastScores } from '../db/repositories/handoffLists.js';
 import type { AtRisk } from '../db/repositories/handoffs.js';
-import { helpRequestsIn, type MetricEventRow, metricEventBatches } from '../db/repositories/metrics.js';
+import {
+  firstStepsOf,
+  helpRequestsIn,
+  type MetricEventRow,
+  metricEventBatches,
+  takeBackEvents,
+} from '../db/repositories/metrics.js';
+import { keptOnTime } from '../domain/afterAcceptMetrics.js';
 import {
   MetricsFold,
   type ProgramMetrics,
@@ -11,6 +18,7 @@ import {
   type WeekStats,
   weekStartOf,
 } from '../domain/metrics.js';
+import { OUTCOMES } from '../domain/outcomes.js';
 import { PERIODS, type PeriodKey } from '../domain/periods.js';
 import { zoneFor } from '../domain/zones.js';
 import { createSnapshots, type SnapshotDeps } from './metricsSnapshots.js';
@@ -54,12 +62,46 @@ export function createMetrics(deps: MetricsDeps) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Reads the events of [from, to) once, handing each to every fold whose range holds it. */
-async function scan(db: Db, from: Date, to: Date, folds: { from: Date; add: (e: MetricEventRow) => void }[]) {
-  for await (const batch of metricEventBatches(db, from, to)) {
+/**
+ * Reads the events of [from, to) once, handing each to every fold whose range holds it. `firstSteps`: the outcome
+ * steps that were a first step done (recorded with the business hours since the accept) say whether it kept its date.
+ */
+async function scan(
+  db: Db,
+  range: { from: Date; to: Date; firstSteps: boolean },
+  folds: { from: Date; add: (e: MetricEventRow) => void }[],
+) {
+  for await (const batch of metricEventBatches(db, range.from, range.to)) {
+    if (range.firstSteps) await markFirstSteps(db, batch);
     for (const e of batch) for (const fold of folds) if (e.at >= fold.from) fold.add(e);
     await nextTurn();
   }
+}
+
+const OUTCOME_TYPES: ReadonlySet<string> = new Set(OUTCOMES);
+
+/**
+ * After the Accept (issue 51): each outcome step of the batch that was its AE's first step done is told whether it
+ * was done by the step's latest date, in the AE's calendar, and how many new dates the step had (one lookup of those
+ * handoffs per batch). Once done, a step's date no longer moves: the handoff's is the one it was done against.
+ */
+async function markFirstSteps(db: Db, batch: MetricEventRow[]): Promise<void> {
+  const done = batch.filter((e) => e.businessHours !== null && OUTCOME_TYPES.has(e.type));
+  if (done.length === 0) return;
+  const steps = new Map((await firstStepsOf(db, done.map((e) => e.handoffId))).map((s) => [s.handoffId, s]));
+  for (const e of done) {
+    const step = steps.get(e.handoffId);
+    if (step?.firstStepDue)
+      e.firstStep = {
+        onTime: keptOnTime(e.at, step.firstStepDue, step.aeTimeZone),
+        newDates: step.stepNewDates,
+      };
+  }
+}
+
+/** The period's take-backs (accepted, then idle; handed back), which metric_facts does not keep, into its fold. */
+async function addTakeBacks(db: Db, fold: MetricsFold, from: Date, to: Date): Promise<void> {
+  for (const e of await takeBackEvents(db, from, to)) fold.add(e);
 }
 
 /** Finishes a fold, letting other requests run between its steps (each at most a few milliseconds). */
@@ -79,7 +121,8 @@ async function finish(db: Db, fold: MetricsFold, from: Date, to: Date): Promise<
 
 async function program(deps: Reading, from: Date, to: Date): Promise<ProgramMetrics> {
   const fold = new MetricsFold(deps.timeZone);
-  await scan(deps.db, from, to, [{ from, add: (e) => fold.add(e) }]);
+  await scan(deps.db, { from, to, firstSteps: true }, [{ from, add: (e) => fold.add(e) }]);
+  await addTakeBacks(deps.db, fold, from, to);
   return await finish(deps.db, fold, from, to);
 }
 
@@ -96,7 +139,7 @@ const trendStart = (deps: Reading, to: Date) =>
 async function trend(deps: Reading, to: Date): Promise<WeekStats[]> {
   const from = trendStart(deps, to);
   const weeks = new WeekFold(deps.timeZone);
-  await scan(deps.db, from, to, [{ from, add: (e) => weeks.add(e) }]);
+  await scan(deps.db, { from, to, firstSteps: false }, [{ from, add: (e) => weeks.add(e) }]);
   return weeks.weeks(from, to);
 }
 
@@ -110,9 +153,10 @@ async function compute(
   const weeksFrom = trendStart(deps, now);
   const fold = new MetricsFold(deps.timeZone);
   const weekFold = new WeekFold(deps.timeZone);
-  await scan(deps.db, from < weeksFrom ? from : weeksFrom, now, [
+  await scan(deps.db, { from: from < weeksFrom ? from : weeksFrom, to: now, firstSteps: true }, [
     { from, add: (e) => fold.add(e) },
     { from: weeksFrom, add: (e) => weekFold.add(e) },
   ]);
+  await addTakeBacks(deps.db, fold, from, now);
   return { metrics: await finish(deps.db, fold, from, now), weeks: weekFold.weeks(weeksFrom, now) };
 }

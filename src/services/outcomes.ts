@@ -137,6 +137,20 @@ async function record(deps: OutcomeDeps, req: OutcomeRequest): Promise<OutcomeRe
 }
 
 /**
+ * The first outcome step after the Accept is the first step done (issue 51): its checks end, and its touch-log event
+ * records the business hours from the accept to it in the AE's calendar (RevOps' time to first step), as a decision
+ * records its time to decision. Nothing for a later step, or a deal accepted without a first step.
+ */
+function firstStepDone(deps: OutcomeDeps, before: HandoffRow, at: Date) {
+  if (!before.firstStep || before.firstStepDoneAt) return undefined;
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
+  return {
+    change: { firstStepDoneAt: at, stepCheck: null, nextStepCheckAt: null },
+    businessHours: before.decidedAt ? deps.windows.businessHoursBetween(before.decidedAt, at, ae) : undefined,
+  };
+}
+
+/**
  * The step itself, in one transition: the partner's reply and the CRM's activity wait in the outbox for the undo
  * window (a refresh at its end takes the Undo button off the recorder's notice).
  */
@@ -149,6 +163,7 @@ async function recordStep(
   const at = deps.clock.now();
   const undoUntil = deps.undoSeconds > 0 ? new Date(at.getTime() + deps.undoSeconds * 1000) : null;
   const holdUntil = undoUntil?.getTime();
+  const stepDone = firstStepDone(deps, before, at);
   const applied = await deps.lifecycle.apply({
     event: req.outcome,
     before,
@@ -161,11 +176,9 @@ async function recordStep(
       lastActivityAt: at,
       nextStallNudgeAt: nextNudge(deps, before, req.outcome, at),
       stallNudgedAt: null,
-      // The first outcome step after the Accept is the first step done (issue 51): its checks end.
-      ...(before.firstStep && !before.firstStepDoneAt
-        ? { firstStepDoneAt: at, stepCheck: null, nextStepCheckAt: null }
-        : {}),
+      ...stepDone?.change,
     },
+    ...(stepDone?.businessHours === undefined ? {} : { businessHours: stepDone.businessHours }),
     ...(holdUntil === undefined ? {} : { holdUntil }),
     record: async (tx, after) => {
       const step = await insertOutcome(tx, {

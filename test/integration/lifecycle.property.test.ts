@@ -97,6 +97,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       { kind: 'grant_more_time', who: 'owner' },
       { kind: 'accept', who: 'ae' },
       { kind: 'extend', who: 'owner' },
+      // After the Accept: handed back, then moved on or closed by the owner (issue 51).
+      { kind: 'hand_back', who: 'ae' },
+      { kind: 'reassign', who: 'owner' },
     ),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'remind' as const }) },
@@ -297,6 +300,10 @@ async function act(
     case 'grant_more_time':
       await click(h, ACTION_ID.grantMoreTime, String(id), user);
       return;
+    // After the Accept (issue 51): the AE gives the deal back to its owner (its button carries the window).
+    case 'hand_back':
+      await click(h, ACTION_ID.handBack, `${id}:${before.cycle}`, user);
+      return;
     default:
       await click(h, `${OUTCOME_ACTION_PREFIX}${step.kind}`, String(id), user);
   }
@@ -324,6 +331,7 @@ function actionOfButton(actionId: string): PersonAction | undefined {
   if (actionId === ACTION_ID.reportDecline) return 'decline_report';
   if (actionId === ACTION_ID.outcomeUndo) return 'undo_outcome';
   if (actionId === ACTION_ID.newStepDate) return 'new_step_date';
+  if (actionId === ACTION_ID.handBack) return 'hand_back';
   if (actionId.startsWith(OUTCOME_ACTION_PREFIX))
     return actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction;
   return undefined;

@@ -57,6 +57,8 @@ const NON_METRIC_TYPES = [
   'step_checked_in',
   'step_overdue',
   'step_new_date',
+  'handed_back',
+  'taken_back',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;

@@ -125,11 +125,14 @@ describe('the full outcome sequence', () => {
 
     const [parent] = topLevel(h);
     expect(parent?.text).toBe('Northwind Logistics: Accepted');
-    // The outcome steps, and New date while the first step is ahead (issue 51).
-    expect(buttonsOf(aeCopy(h))).toEqual([...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate]);
-    expect(Object.values(buttonValues(aeCopy(h)))).toEqual(
+    // The outcome steps, New date while the first step is ahead, and Hand it back before any outcome (issue 51).
+    expect(buttonsOf(aeCopy(h))).toEqual([...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate, ACTION_ID.handBack]);
+    const values = buttonValues(aeCopy(h));
+    expect([...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate].map((id) => values[id])).toEqual(
       [...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate].map(() => String(handoff.id)),
     );
+    // Hand it back carries the window it was shown for: a click on an older message changes nothing.
+    expect(values[ACTION_ID.handBack]).toMatch(new RegExp(`^${handoff.id}:\\d+$`));
 
     // Meeting held: recorded at once from the AE's DM.
     h.clock.set('2026-11-25T10:00:00Z');

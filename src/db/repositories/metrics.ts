@@ -1,4 +1,4 @@
-import { type AnyColumn, and, asc, eq, gte, lt, lte, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, eq, gte, inArray, lt, lte, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { MetricEvent } from '../../domain/metrics.js';
 import type { Executor } from '../client.js';
 import { isPostgres, type PgExecute, type Tables, tablesOf } from '../engine.js';
@@ -180,4 +180,67 @@ export async function helpRequestsIn(exec: Executor, from: Date, to: Date): Prom
     })
     .from(helpRequests)
     .where(and(gte(helpRequests.createdAt, from), lt(helpRequests.createdAt, to)));
+}
+
+/** What the metrics read of a handoff whose first step was done (issue 51): the step's latest date and the AE's zone. */
+export interface FirstStepFact {
+  handoffId: number;
+  /** YYYY-MM-DD in the AE's calendar: the latest date the step was given. */
+  firstStepDue: string | null;
+  aeTimeZone: string;
+  stepNewDates: number;
+}
+
+/**
+ * The first steps of these handoffs, by their primary key: a batch of metric events asks only for the handoffs of its
+ * outcome steps that were a first step done (those recorded with business hours since the accept, few per batch).
+ */
+export async function firstStepsOf(exec: Executor, handoffIds: readonly number[]): Promise<FirstStepFact[]> {
+  if (handoffIds.length === 0) return [];
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select({
+      handoffId: handoffs.id,
+      firstStepDue: handoffs.firstStepDue,
+      aeTimeZone: handoffs.aeTimeZone,
+      stepNewDates: handoffs.stepNewDates,
+    })
+    .from(handoffs)
+    .where(inArray(handoffs.id, [...new Set(handoffIds)]));
+}
+
+/**
+ * The deals taken back from the AE who accepted them in [from, to) (issue 51), as metric events in time order: by the
+ * escalation policy after their first step went quiet (`taken_back`), or handed back by the AE (`handed_back`). Read
+ * from the touch log by type (handoff_events_type_at_idx; take-backs are rare), with the handoff's partner and author
+ * as metric_facts copies them: the partner's directory name, else the name typed.
+ */
+export async function takeBackEvents(exec: Executor, from: Date, to: Date): Promise<MetricEventRow[]> {
+  const { handoffEvents: e, handoffs: h, partners: p } = tablesOf(exec);
+  const rows = await exec
+    .select({
+      id: e.id,
+      type: e.type,
+      at: e.at,
+      handoffId: e.handoffId,
+      aeUserId: e.aeUserId,
+      partnerKey: h.partnerKey,
+      partnerOrg: sql<string>`coalesce(${p.name}, ${h.partnerOrg})`,
+      authorUserId: h.authorUserId,
+    })
+    .from(e)
+    .innerJoin(h, eq(h.id, e.handoffId))
+    .leftJoin(p, eq(p.id, h.partnerId))
+    .where(and(inArray(e.type, ['taken_back', 'handed_back']), gte(e.at, from), lt(e.at, to)))
+    .orderBy(asc(e.at), asc(e.id));
+  return rows.map((r) => ({
+    ...r,
+    type: r.type as 'taken_back' | 'handed_back',
+    businessHours: null,
+    score: null,
+    classification: null,
+    earlierAccept: false,
+    earlierAcceptSamePartner: false,
+    earlierAcceptSameAuthor: false,
+  }));
 }

@@ -49,6 +49,11 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
       return `more time given to ${ae}`;
     case 'withdrawn':
       return 'withdrawn';
+    case 'handed_back':
+      return `handed back to the owner by ${ae}`;
+    case 'taken_back':
+      // Internal words: the CRM is read by the company only (the partner never hears of a take-back).
+      return `taken back from ${ae}: no news of the first step${typeof event.detail?.due === 'string' ? ` due ${event.detail.due}` : ''}`;
     case 'step_new_date':
       return typeof event.detail?.to === 'string'
         ? `first step moved to ${event.detail.to}`

@@ -277,7 +277,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
         committed,
         `first step (${kind})`,
         'internal',
-        stepCheckMessage(committed, { kind, due: '2026-12-02', from: '2026-11-30' }),
+        stepCheckMessage(committed, {
+          kind,
+          due: '2026-12-02',
+          from: '2026-11-30',
+          takeBackAt: Date.parse('2026-12-07T16:00:00Z'),
+          takeBackTo: 'Enterprise backup AEs',
+        }),
       ),
     ),
   // Issue 51: a deal handed back, or taken back by the policy (the pool had nobody), to the owner and the AE.
