@@ -184,7 +184,6 @@ const dueOf = (detail: Record<string, unknown>) =>
 const days = (n: unknown) =>
   typeof n === 'number' ? `${n} more business day${n === 1 ? '' : 's'}` : 'more time';
 
-/** The first step's events after the Accept (issue 51), in words. */
 /** The touch log's events after the Accept (issue 51), in words of their own. */
 type StepEvent =
   | 'step_reminded'
@@ -192,7 +191,9 @@ type StepEvent =
   | 'step_overdue'
   | 'step_new_date'
   | 'handed_back'
-  | 'taken_back';
+  | 'taken_back'
+  | 'step_asked'
+  | 'step_named';
 const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
   'step_reminded',
   'step_checked_in',
@@ -200,6 +201,8 @@ const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
   'step_new_date',
   'handed_back',
   'taken_back',
+  'step_asked',
+  'step_named',
 ]);
 
 const isStepEvent = (type: string): type is StepEvent => STEP_EVENTS.has(type);
@@ -216,6 +219,10 @@ function stepEventLine(type: StepEvent, ae: string, by: string, detail: Record<s
       return `First step moved${typeof detail.to === 'string' ? ` to ${stepDate(detail.to)}` : ''}${by}${detail.ownerTold === true ? ' (the owner was told)' : ''}`;
     case 'handed_back':
       return `${mention(ae)} handed it back to the owner`;
+    case 'step_asked':
+      return `${mention(ae)} asked to name a first step${by}`;
+    case 'step_named':
+      return `First step named${typeof detail.step === 'string' ? `: ${userText(detail.step, 150)}` : ''}${dueOf(detail)}${by}`;
     case 'taken_back':
       return `Taken back from ${mention(ae)}: no news of the first step${dueOf(detail)}${detail.to === 'pool' ? '' : ', back to the owner'}`;
   }

@@ -100,7 +100,8 @@ export const PACKET_FORM_BLOCK_ID = {
   confirmations: 'packet_confirmations',
 } as const;
 
-export const STEP_DATE_BLOCK_ID = { due: 'step_new_due' } as const;
+/** New date's date; and, on a deal accepted before first steps (issue 51), the step's words to name it. */
+export const STEP_DATE_BLOCK_ID = { due: 'step_new_due', text: 'step_new_text' } as const;
 
 export const ACCEPT_BLOCK_ID = {
   step: 'accept_first_step',

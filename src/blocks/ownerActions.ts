@@ -99,11 +99,16 @@ const daysInput = (initial: number, label: string) => ({
   hint: pt(`Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`),
 });
 
-/** Where a handoff that can be reassigned stands, naming its AE: waiting for them, or their silence or decline. */
+/**
+ * Where a handoff that can be reassigned stands, naming its AE: waiting for them, their silence or decline, or back
+ * from them after they had accepted it.
+ */
 function whereItIs(h: HandoffRow): string {
   const ae = mention(h.aeUserId);
   if (h.status === 'expired') return `expired without an answer from ${ae}`;
   if (h.status === 'declined') return `was declined by ${ae}`;
+  // Handed back by the AE, or taken back from them by the policy (issue 51): it is no longer with them.
+  if (h.status === 'taken_back') return `is back from ${ae}, who had accepted it`;
   return `is with ${ae}`;
 }
 

@@ -1,10 +1,10 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { stepDate } from '../domain/firstStep.js';
+import { defaultFirstStep, FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { outcomeButtons } from './outcomes.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
@@ -13,7 +13,7 @@ import { button, context, handoffTitle, notifyText, pt, section } from './parts.
  * date and asked on it how it went (Meeting held, or New date); with no news after the grace the owner is told, and
  * the owner hears of a new date from the second one on. Internal: the partner reads the step, never these.
  */
-export type StepMessage = 'reminder' | 'check_in' | 'owner' | 'moved';
+export type StepMessage = 'reminder' | 'check_in' | 'owner' | 'moved' | 'name';
 
 /** How a deal left its AE after the Accept (issue 51): handed back by them, or taken back after silence. */
 export interface TakenBack {
@@ -39,7 +39,16 @@ export type StepRefusal =
 
 /** New date: the AE's button while the step is ahead. */
 export const newStepDateButton = (h: HandoffRow) =>
-  button({ text: 'New date', actionId: ACTION_ID.newStepDate, value: String(h.id) }, h);
+  button(
+    {
+      // A deal accepted before first steps has none to move: the same modal names it.
+      text: h.firstStep ? 'New date' : 'Name the first step',
+      actionId: ACTION_ID.newStepDate,
+      value: String(h.id),
+      ...(h.firstStep ? {} : { style: 'primary' as const }),
+    },
+    h,
+  );
 
 /**
  * Hand it back: the AE gives the accepted deal back to its owner (Slack's confirm dialog first). The value carries
@@ -53,10 +62,10 @@ export const handBackButton = (h: HandoffRow) =>
       value: `${h.id}:${h.cycle}`,
       confirm: {
         title: pt('Hand this deal back?'),
-        text: {
-          type: 'mrkdwn',
-          text: `${mention(h.ownerUserId)} (the owner) decides who takes it next. The partner is not told: they hear of the next AE when that AE accepts.`,
-        },
+        // No mention: a confirm dialog's text is plain (Slack shows <@U…> as typed there), so the owner is named by role.
+        text: pt(
+          'The owner of the handoff decides who takes it next. The partner is not told: they hear of the next AE when that AE accepts.',
+        ),
         confirm: pt('Hand it back'),
         deny: pt('Keep it'),
       },
@@ -83,7 +92,10 @@ export function stepButtons(
 const stepOf = (h: HandoffRow) => `*${userText(h.firstStep ?? '', 150)}*`;
 
 /** What the policy does if nothing is recorded (the check-in's and the owner's words): " If nothing … by …, it …". */
-function takeBackLine(h: HandoffRow, p: { takeBackAt?: number | undefined; takeBackTo?: string | undefined }) {
+function takeBackLine(
+  h: HandoffRow,
+  p: { takeBackAt?: number | undefined; takeBackTo?: string | undefined },
+) {
   if (p.takeBackAt === undefined || !p.takeBackTo) return '';
   const to =
     p.takeBackTo === 'owner'
@@ -93,9 +105,14 @@ function takeBackLine(h: HandoffRow, p: { takeBackAt?: number | undefined; takeB
 }
 
 /** Where the step stands now, when it is no longer what the message was about: done, moved, or closed. */
-function stepNow(h: HandoffRow, due: string): string | undefined {
+function stepNow(h: HandoffRow, due: string, kind?: StepMessage): string | undefined {
   if (h.firstStepDoneAt || h.outcome) return ':white_check_mark: Done: an outcome was recorded since.';
   if (h.status !== 'accepted') return undefined;
+  // Asked to name a step: named since.
+  if (kind === 'name')
+    return h.firstStep && h.firstStepDue
+      ? `:white_check_mark: Named: ${stepOf(h)} by ${stepDate(h.firstStepDue)}.`
+      : undefined;
   if (h.firstStepDue && h.firstStepDue !== due)
     return `:calendar: It has a new date now: ${stepDate(h.firstStepDue)}.`;
   return undefined;
@@ -114,30 +131,43 @@ export function stepCheckMessage(
     from?: string | undefined;
     takeBackAt?: number | undefined;
     takeBackTo?: string | undefined;
+    stepText?: string | undefined;
+    ae?: string | undefined;
+    assignment?: number | undefined;
   },
 ): SlackMessage {
   const title = handoffTitle(h);
   const when = stepDate(p.due);
   const takeBack = takeBackLine(h, p);
+  // The step and the AE the message was about when queued (recorded since this version): another AE's accept later
+  // does not rewrite it.
+  const step = `*${userText(p.stepText ?? h.firstStep ?? '', 150)}*`;
+  const ae = p.ae ?? h.aeUserId;
   const lines: Record<StepMessage, { text: string; notify: string }> = {
     reminder: {
-      text: `:spiral_calendar_pad: Coming up on handoff ${title}: your first step, ${stepOf(h)}, by ${when}. The partner was told it is next.`,
+      text: `:spiral_calendar_pad: Coming up on handoff ${title}: your first step, ${step}, by ${when}. The partner was told it is next.`,
       notify: `your first step is due ${when}.`,
     },
     check_in: {
-      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${stepOf(h)}. How did it go? Record *Meeting held* once it happened, give it a *New date*, or *Hand it back* to the owner if you cannot take it forward. The partner was told it is next.${takeBack}`,
+      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${step}. How did it go? Record *Meeting held* once it happened, give it a *New date*, or *Hand it back* to the owner if you cannot take it forward. The partner was told it is next.${takeBack}`,
       notify: 'how did your first step go?',
     },
     owner: {
-      text: `:warning: No news of the first step on handoff ${title}: ${mention(h.aeUserId)} said ${stepOf(h)} by ${when}, was asked on the day, and has recorded nothing since. You may want to ask them.${takeBack}`,
+      text: `:warning: No news of the first step on handoff ${title}: ${mention(ae)} said ${step} by ${when}, was asked on the day, and has recorded nothing since. You may want to ask them.${takeBack}`,
       notify: 'no news of the first step.',
     },
+    name: {
+      text: `:spiral_calendar_pad: Handoff ${title}, which you accepted, has no first step: it was accepted before the app asked for one. Name it and its date with *Name the first step*: the partner reads them, and you are reminded and asked on the date, as for every deal accepted since.`,
+      notify: 'name your first step.',
+    },
     moved: {
-      text: `:calendar: ${mention(h.aeUserId)} gave the first step on handoff ${title} a new date again: ${stepOf(h)} by ${when}${p.from ? ` (was ${stepDate(p.from)})` : ''}.`,
+      text: `:calendar: ${mention(ae)} gave the first step on handoff ${title} a new date again: ${step} by ${when}${p.from ? ` (was ${stepDate(p.from)})` : ''}.`,
       notify: `the first step moved to ${when}.`,
     },
   };
-  const now = stepNow(h, p.due);
+  // About an earlier AE's step (the deal moved on since): the surface's Now line says where it stands.
+  const now =
+    p.assignment !== undefined && p.assignment !== h.assignment ? undefined : stepNow(h, p.due, p.kind);
   return {
     text: notifyText(h, lines[p.kind].notify),
     blocks: [section(lines[p.kind].text), ...(now ? [context(now)] : [])],
@@ -146,6 +176,7 @@ export function stepCheckMessage(
 
 /** New date: the step's date picker (its default the next business day), the step itself unchanged. */
 export function stepDateModal(h: HandoffRow, suggested: string): ModalView {
+  if (!h.firstStep) return nameStepModal(h, suggested);
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.stepDate,
@@ -162,6 +193,43 @@ export function stepDateModal(h: HandoffRow, suggested: string): ModalView {
         type: 'input',
         block_id: STEP_DATE_BLOCK_ID.due,
         label: pt('New date'),
+        element: { type: 'datepicker', action_id: ACTION_ID.value, initial_date: suggested },
+      },
+    ],
+  };
+}
+
+/**
+ * The same modal for a deal accepted before first steps (issue 51): the step's words (the accept's default offered)
+ * and its date, checked as the accept checks them.
+ */
+function nameStepModal(h: HandoffRow, suggested: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.stepDate,
+    private_metadata: JSON.stringify({ handoffId: h.id, newDates: h.stepNewDates }),
+    title: pt('First step'),
+    submit: pt('Save'),
+    close: pt('Back'),
+    blocks: [
+      section(
+        `Your first step on handoff ${handoffTitle(h)}, which you accepted. The partner reads it and its date word for word, and you are reminded and asked on the date.`,
+      ),
+      {
+        type: 'input',
+        block_id: STEP_DATE_BLOCK_ID.text,
+        label: pt('First step (the partner reads it)'),
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_ID.value,
+          max_length: FIRST_STEP_MAX,
+          initial_value: plain(defaultFirstStep(h.partnerContactName), FIRST_STEP_MAX),
+        },
+      },
+      {
+        type: 'input',
+        block_id: STEP_DATE_BLOCK_ID.due,
+        label: pt('By'),
         element: { type: 'datepicker', action_id: ACTION_ID.value, initial_date: suggested },
       },
     ],
@@ -244,6 +312,8 @@ export function handBackRefusal(refusal: StepRefusal): string {
       return `Only ${mention(refusal.handoff.aeUserId)}, who accepted this handoff, can hand it back. Nothing was changed.`;
     case 'not_now': {
       const h = refusal.handoff;
+      if (h.status === 'taken_back')
+        return `Handoff #${h.id} is already back with its owner, ${mention(h.ownerUserId)}, who decides who takes it next. Nothing was changed.`;
       const why =
         h.status !== 'accepted'
           ? `it is ${describeStatus(h.status)}`
@@ -252,5 +322,25 @@ export function handBackRefusal(refusal: StepRefusal): string {
             : 'it changed since this message';
       return `Handoff #${h.id} cannot be handed back now: ${why}. Nothing was changed.`;
     }
+  }
+}
+
+/** `/handoff steps` and `/handoff steps ask` (admins): deals accepted before first steps, and their AEs asked. */
+export function stepsReply(
+  result: { kind: 'forbidden' } | { kind: 'listed'; count: number } | { kind: 'asked'; count: number },
+  forbidden: string,
+): string {
+  const deals = (n: number) => `${n} accepted deal${n === 1 ? '' : 's'}`;
+  switch (result.kind) {
+    case 'forbidden':
+      return forbidden;
+    case 'listed':
+      return result.count === 0
+        ? 'Every accepted deal with no outcome yet has a first step. Nothing to ask.'
+        : `${deals(result.count)} with no outcome yet ${result.count === 1 ? 'has' : 'have'} no first step: accepted before the app asked for one, so nothing reminds their AEs or takes them back. \`/handoff steps ask\` asks each AE by DM to name one (the partner reads it, and the deal is then tracked under its policy).`;
+    case 'asked':
+      return result.count === 0
+        ? 'Every accepted deal with no outcome yet has a first step. Nobody was asked.'
+        : `Asked the AEs of ${deals(result.count)} to name a first step, each by DM with *Name the first step*.`;
   }
 }

@@ -62,6 +62,8 @@ export interface SurfaceParams {
   takenBack?: TakenBack;
   stepDue?: string;
   stepFrom?: string;
+  /** The step's words when the message was queued (absent on older ones: the handoff's step is read). */
+  stepText?: string;
   /** The check-in's and the owner's notice: when the policy takes the deal back if nothing is recorded, and to whom. */
   takeBackAt?: number;
   takeBackTo?: string;

@@ -187,7 +187,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
     case 'extended_ae':
       return `:calendar: ${mention(p.by ?? h.ownerUserId)} gave you until ${at(p.due, h)} to answer handoff ${title}.`;
     case 'stall_nudge':
-      return `:hourglass_flowing_sand: Handoff ${title} had had no update for a while (${at(p.since, h)}).`;
+      return `:hourglass_flowing_sand: Handoff ${title} had had no update since ${at(p.since, h)}.`;
     default:
       return undefined;
   }
@@ -252,13 +252,17 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
     case 'question':
       return m.question ? questionMessage(m.h, m.question, readerOf(m), m.offer.answer) : undefined;
     case 'step_check':
-      return m.params.stepCheck && m.params.stepDue
+      // Asked to name a first step (a deal accepted before them) is about no date yet.
+      return m.params.stepCheck && (m.params.stepDue || m.params.stepCheck === 'name')
         ? stepCheckMessage(m.h, {
             kind: m.params.stepCheck,
-            due: m.params.stepDue,
+            due: m.params.stepDue ?? '',
             from: m.params.stepFrom,
             takeBackAt: m.params.takeBackAt,
             takeBackTo: m.params.takeBackTo,
+            stepText: m.params.stepText,
+            ae: m.params.ae,
+            assignment: m.params.assignment,
           })
         : undefined;
     case 'taken_back_notice':

@@ -148,6 +148,7 @@ function firstStepServices(
     absenceOf: createAbsenceOf({ clock, directory, away: config.escalationPolicies.away, covers: s.covers }),
     adminUserIds: config.adminUserIds,
     takeBack,
+    roles: config,
     takeBackTo: (policy) => s.policies.afterAccept(policy).take_back?.to,
   });
 }

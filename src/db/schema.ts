@@ -767,6 +767,10 @@ export const HANDOFF_EVENT_TYPES = [
    * `detail.to` the owner or `pool` (then a `reassigned` event follows, in the same transaction).
    */
   'taken_back',
+  /** An admin asked the AE of a deal accepted before first steps to name one (`/handoff steps ask`). */
+  'step_asked',
+  /** The AE named the first step of such a deal; `detail.step`, `detail.due`. */
+  'step_named',
   /** After the Accept: the AE reminded of their first step before its date (`detail.due`). */
   'step_reminded',
   /** The AE asked on the step's date how it went (`detail.due`). */

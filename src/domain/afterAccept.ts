@@ -6,7 +6,7 @@ import type { EventLogType, LifecycleState, StepCheck, Transition } from './life
  * past the policy's take-back). Entries of the lifecycle table (domain/lifecycle.ts), kept here to keep that file
  * short.
  */
-export const AFTER_ACCEPT_ACTIONS = ['new_step_date', 'hand_back'] as const;
+export const AFTER_ACCEPT_ACTIONS = ['new_step_date', 'hand_back', 'name_step'] as const;
 export type AfterAcceptAction = (typeof AFTER_ACCEPT_ACTIONS)[number];
 
 /** The first step's checks, one event each (the take-back is a move of its own: escalation/takeBacks.ts). */
@@ -17,6 +17,9 @@ export const STEP_CHECK_EVENT: Readonly<Record<StepCheck, StepCheckEvent>> = {
   owner: 'step_overdue',
   take_back: 'take_back',
 };
+
+/** Accepted before first steps existed (issue 51): no step, and no outcome recorded since. */
+const noStepYet = (h: LifecycleState) => !h.firstStep && h.outcome === null;
 
 /** The first step is still ahead: accepted with one, not done, no outcome recorded since. */
 const stepOpen = (h: LifecycleState) => Boolean(h.firstStep) && !h.firstStepDoneAt && h.outcome === null;
@@ -36,7 +39,31 @@ const stepCheckTransition = (logAs: EventLogType): Transition => ({
   crm: false,
 });
 
-export const AFTER_ACCEPT_TRANSITIONS: Readonly<Record<AfterAcceptAction | StepCheckEvent, Transition>> = {
+export const AFTER_ACCEPT_TRANSITIONS: Readonly<
+  Record<AfterAcceptAction | StepCheckEvent | 'ask_for_step', Transition>
+> = {
+  // A deal accepted before first steps existed: an admin asks its AE to name one (`/handoff steps ask`), and the AE
+  // names it (the New date modal, with the step's words). Until then nothing checks it, so an upgrade surprises no one.
+  ask_for_step: {
+    from: ['accepted'],
+    to: null,
+    by: ['app'],
+    guard: noStepYet,
+    logAs: 'step_asked',
+    visible: false,
+    cancelsReminders: false,
+    crm: false,
+  },
+  name_step: {
+    from: ['accepted'],
+    to: null,
+    by: ['ae'],
+    guard: noStepYet,
+    logAs: 'step_named',
+    visible: true,
+    cancelsReminders: false,
+    crm: true,
+  },
   // The AE gives their first step a new date (the owner told from the second on).
   new_step_date: {
     from: ['accepted'],

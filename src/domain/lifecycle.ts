@@ -59,6 +59,7 @@ export type LifecycleEvent =
   | 'stall_nudge'
   | 'escalate'
   | 'resume_clock'
+  | 'ask_for_step'
   | StepCheckEvent;
 
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);

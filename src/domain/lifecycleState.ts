@@ -62,6 +62,8 @@ export type EventLogType =
   | 'step_new_date'
   | 'handed_back'
   | 'taken_back'
+  | 'step_asked'
+  | 'step_named'
   | Outcome;
 
 /** The part of a handoff the table reads. */

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   outbox: ['admin'],
   /** Send parked messages again (`/handoff outbox retry <#|all>`). */
   outboxRetry: ['admin'],
+  /** Ask the AEs of deals accepted before first steps to name one (`/handoff steps ask`, issue 51). */
+  firstSteps: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

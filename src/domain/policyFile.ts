@@ -275,6 +275,11 @@ function parsePolicies(
     });
     const displayName = parsedPolicy?.data?.name ?? readablePolicyName(name);
     problems.push(...ladderProblems(levelsAt, ladder));
+    // Levels after the accept alone would leave the response window silent: no reminder, nothing at the due time.
+    if (levels.length === 0 && Object.keys(ladder).length > 0 && rawLevels.every(isCommitmentLevel))
+      problems.push(
+        `${levelsAt}: name the response window's levels too (like { "at": "50%", "action": "remind" }), not only those after the accept`,
+      );
     const take = ladder.take_back?.to;
     if (take?.kind === 'pool')
       take.displayName = pools[take.name]?.displayName ?? readablePolicyName(take.name);

@@ -75,6 +75,8 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
       change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
       detail: {
         due: h.firstStepDue,
+        // The AE it left, by name: the CRM's activity is written once the deal may have moved on (services/crm).
+        aeName: h.aeName,
         policy: h.escalationPolicy ?? 'default',
         policyName: policy.displayName,
         to: choice.kind === 'pool' ? 'pool' : 'owner',

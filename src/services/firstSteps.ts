@@ -8,13 +8,16 @@ import { isInternalActor } from '../domain/actor.js';
 import {
   checkAfter,
   checkFirstStep,
+  lastStepCheck,
   nextStepCheck,
   type StepSchedule,
   type TakeBackTarget,
 } from '../domain/firstStep.js';
 import { check as policy, STEP_CHECK_EVENT, type StepCheck, TRANSITIONS } from '../domain/lifecycle.js';
+import type { ProgramRoles } from '../domain/permissions.js';
 import type { AbsenceOf } from '../escalation/absence.js';
 import type { Logger } from '../logger.js';
+import { askForSteps, nameStep, type StepsAsk } from './earlierSteps.js';
 import type { Lifecycle } from './lifecycle.js';
 import { dm, takenBackMessages } from './notifications.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
@@ -39,6 +42,8 @@ export interface FirstStepDeps {
   /** Whether an AE is away now: their reminder and check-in wait until they are back. */
   absenceOf?: AbsenceOf;
   adminUserIds: readonly string[];
+  /** Who holds the program's roles (`/handoff steps ask` is an admin's: domain/permissions.ts). */
+  roles?: ProgramRoles;
   batchSize?: number;
   /** Where the policy a handoff follows takes a silent first step back to (none: it never does). */
   takeBackTo?: (policy: string | null) => TakeBackTarget | undefined;
@@ -51,7 +56,7 @@ export type { StepRefusal };
 export type StepDateCheck = StepRefusal | { kind: 'ok'; handoff: HandoffRow; suggested: string };
 export type StepDateResult =
   | StepRefusal
-  | { kind: 'invalid'; message: string }
+  | { kind: 'invalid'; message: string; field?: 'text' | 'due' }
   | { kind: 'moved'; handoff: HandoffRow; ownerTold: boolean };
 
 const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy });
@@ -73,6 +78,7 @@ const checkMessages = (
   dm(h, `step:${due}:${check}`, TO[check](h), 'step_check', {
     stepCheck: check,
     stepDue: due,
+    ...(h.firstStep ? { stepText: h.firstStep } : {}),
     // What comes next when nothing is recorded (the check-in and the owner's notice say it): the policy's take-back.
     ...(takeBack && check !== 'reminder'
       ? {
@@ -164,7 +170,9 @@ async function checkNewDate(
   const handoff = Number.isSafeInteger(req.handoffId) ? await findHandoff(deps.db, req.handoffId) : undefined;
   if (!handoff) return { kind: 'not_found' };
   const now = deps.clock.now();
-  const verdict = policy(viewerOf(req, deps.adminUserIds), 'new_step_date', handoff, now);
+  // A deal accepted before first steps: its AE names one in the same modal (services/earlierSteps.ts).
+  const action = handoff.firstStep ? 'new_step_date' : 'name_step';
+  const verdict = policy(viewerOf(req, deps.adminUserIds), action, handoff, now);
   if (verdict === 'external') return { kind: 'external' };
   if (verdict === 'not_allowed') return { kind: 'not_allowed', handoff };
   if (verdict === 'not_now') return { kind: 'not_now', handoff };
@@ -177,11 +185,17 @@ async function checkNewDate(
  */
 async function newDate(
   deps: FirstStepDeps,
-  req: RequestContext & { handoffId: number; due: string | undefined; shownNewDates?: number },
+  req: RequestContext & {
+    handoffId: number;
+    due: string | undefined;
+    shownNewDates?: number;
+    text?: string | undefined;
+  },
 ): Promise<StepDateResult> {
   const checked = await checkNewDate(deps, req);
   if (checked.kind !== 'ok') return checked;
   const before = checked.handoff;
+  if (!before.firstStep) return nameStep(deps, { ...req, text: req.text }, before);
   // Opened before another new date was saved (a double submit): nothing more changes.
   if (req.shownNewDates !== undefined && req.shownNewDates !== before.stepNewDates)
     return { kind: 'not_now', handoff: before };
@@ -194,7 +208,13 @@ async function newDate(
   const due = stepChecked.step.due;
   const from = before.firstStepDue ?? due;
   const ownerTold = before.stepNewDates >= 1 && before.ownerUserId !== before.aeUserId;
-  const next = nextStepCheck(deps.schedule(due, aeOf(before)), at);
+  const schedule = deps.schedule(due, aeOf(before));
+  const next = nextStepCheck(schedule, at);
+  // The stall nudge waits for the step's checks, as at the accept: a later date moves it on (never sooner).
+  const { take_back: _takeBack, ...checks } = schedule;
+  const checksEnd = lastStepCheck(checks);
+  const nudge = before.nextStallNudgeAt;
+  const nudgeLater = nudge && checksEnd && checksEnd > nudge ? { nextStallNudgeAt: checksEnd } : {};
   const applied = await deps.lifecycle.apply({
     event: 'new_step_date',
     before,
@@ -207,6 +227,7 @@ async function newDate(
       stepNewDates: before.stepNewDates + 1,
       stepCheck: next?.check ?? null,
       nextStepCheckAt: next?.at ?? null,
+      ...nudgeLater,
     },
     detail: { from, to: due, ...(ownerTold ? { ownerTold: true } : {}) },
     owes: (_tx, after) =>
@@ -215,6 +236,7 @@ async function newDate(
             dm(after, `step:${due}:moved:${after.stepNewDates}`, after.ownerUserId, 'step_check', {
               stepCheck: 'moved',
               stepDue: due,
+              ...(after.firstStep ? { stepText: after.firstStep } : {}),
               stepFrom: from,
             }),
           ]
@@ -277,8 +299,20 @@ export function createFirstSteps(deps: FirstStepDeps) {
     checkNewDate: (req: RequestContext & { handoffId: number }): Promise<StepDateCheck> =>
       checkNewDate(deps, req),
     newDate: (
-      req: RequestContext & { handoffId: number; due: string | undefined; shownNewDates?: number },
+      req: RequestContext & {
+        handoffId: number;
+        due: string | undefined;
+        shownNewDates?: number;
+        text?: string | undefined;
+      },
     ): Promise<StepDateResult> => newDate(deps, req),
+    /** `/handoff steps [ask]`: deals accepted before first steps, and asking their AEs to name one (admins). */
+    askForSteps: (ctx: RequestContext, ask: boolean): Promise<StepsAsk> =>
+      askForSteps(
+        { ...deps, roles: deps.roles ?? { revopsUserIds: [], adminUserIds: deps.adminUserIds } },
+        ctx,
+        ask,
+      ),
   };
 }
 

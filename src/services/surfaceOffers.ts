@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.js';
 import { newestSurfaceId } from '../db/repositories/surfaces.js';
 import type { HandoffRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
 import {
+  can,
   isPossible,
   NO_OFFER,
   type Offer,
@@ -116,6 +117,9 @@ const question: PlaceOffer = async (deps, surface, h) => {
 const stepCheck: PlaceOffer = async (deps, surface, h) => {
   const reader = surface.viewerUserId;
   if (!reader || reader !== h.aeUserId) return NO_OFFER;
+  // Asked to name the first step of a deal accepted before first steps (issue 51): that button, while it has none.
+  if ((surface.params as SurfaceParams).stepCheck === 'name')
+    return can(viewerFor(deps, reader, h), 'name_step', h) ? { ...NO_OFFER, newStepDate: true } : NO_OFFER;
   const offer = offerFor(viewerFor(deps, reader, h), h);
   if (!offer.newStepDate && !offer.handBack && offer.outcomes.length === 0) return NO_OFFER;
   // A message about a date the step no longer has (the AE gave it a new one) asks for nothing.

@@ -1015,6 +1015,24 @@ const COMMANDS: readonly CommandRow[] = [
     },
   },
   {
+    // Issue 51: deals accepted before first steps (none in the matrix's pool: every accept names a step).
+    name: '/handoff steps',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'firstSteps',
+    forbidden: commandReply.forbidden('firstSteps'),
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'steps',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(
+            'Every accepted deal with no outcome yet has a first step. Nothing to ask.',
+          );
+        },
+      };
+    },
+  },
+  {
     name: '/handoff <account> (opens the packet)',
     allowed: COMMAND_ALLOWED.anyInternal,
     readOnly: true,

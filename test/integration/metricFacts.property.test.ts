@@ -59,6 +59,8 @@ const NON_METRIC_TYPES = [
   'step_new_date',
   'handed_back',
   'taken_back',
+  'step_asked',
+  'step_named',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -96,6 +98,8 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   more_time_granted: 'sent',
   handed_back: 'taken_back',
   taken_back: 'taken_back',
+  step_asked: 'accepted',
+  step_named: 'accepted',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, min, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, min, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
@@ -64,5 +64,16 @@ export async function findStalled(exec: Executor, now: Date, limit: number): Pro
     .from(handoffs)
     .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
     .orderBy(asc(handoffs.nextStallNudgeAt))
+    .limit(limit);
+}
+
+/** Accepted deals with no first step and no outcome (accepted before first steps existed: issue 51), oldest first. */
+export async function findAcceptedWithoutStep(exec: Executor, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'accepted'), isNull(handoffs.firstStep), isNull(handoffs.outcome)))
+    .orderBy(asc(handoffs.id))
     .limit(limit);
 }

@@ -1,5 +1,6 @@
 import { commandReply } from '../../blocks/commandReplies.js';
 import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
+import { stepsReply } from '../../blocks/stepChecks.js';
 import { EXPORT_MAX_ROWS } from '../../services/exports.js';
 import type { CommandCall } from './call.js';
 
@@ -107,4 +108,12 @@ export async function classifyCommand({ deps, ctx, words, usage }: CommandCall):
   if (result.kind === 'forbidden') return commandReply.forbidden('classify');
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   return commandReply.corrected(handoffId, result.value.from, to);
+}
+
+/** `/handoff steps` (how many accepted deals have no first step) and `/handoff steps ask` (admins; issue 51). */
+export async function stepsCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
+  const [verb = ''] = words;
+  if (verb !== '' && verb.toLowerCase() !== 'ask') return usage();
+  const result = await deps.firstSteps.askForSteps(ctx, verb !== '');
+  return stepsReply(result, commandReply.forbidden('firstSteps'));
 }

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../services/requestContext.js';
 import type { Subcommand } from './call.js';
 import { partnersCommand } from './partners.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
-import { classifyCommand, exportCommand, outboxCommand, resellerCommand } from './revops.js';
+import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCommand } from './revops.js';
 
 /**
  * Every `/handoff` subcommand, in the order `/handoff help` lists them (`/handoff <anything else>` opens the packet
@@ -120,6 +120,18 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
       },
     ],
     run: outboxCommand,
+  },
+  {
+    name: 'steps',
+    usage: '/handoff steps ask',
+    usageNote: '(or `/handoff steps` to count them first).',
+    help: [
+      {
+        text: '*`/handoff steps`*: accepted deals with no first step (accepted before the app asked for one); *`/handoff steps ask`* asks each AE to name one.',
+        permission: 'firstSteps',
+      },
+    ],
+    run: stepsCommand,
   },
   { name: 'help', help: [], run: (c) => c.help() },
 ];

@@ -23,18 +23,23 @@ function metadataFrom(privateMetadata: string): { handoffId: number; newDates: n
 export function stepDateSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const picked: unknown = view.state.values[STEP_DATE_BLOCK_ID.due]?.[ACTION_ID.value]?.selected_date;
+    // A deal accepted before first steps: the step's words too (issue 51).
+    const text: unknown = view.state.values[STEP_DATE_BLOCK_ID.text]?.[ACTION_ID.value]?.value;
     const metadata = metadataFrom(view.private_metadata);
     const result = await deps.firstSteps.newDate({
       ...requestContext(body, deps),
       handoffId: metadata.handoffId,
       ...(metadata.newDates === undefined ? {} : { shownNewDates: metadata.newDates }),
       due: typeof picked === 'string' ? picked : undefined,
+      ...(typeof text === 'string' ? { text } : {}),
     });
     if (result.kind === 'moved') {
       await ack();
       return;
     }
     const message = result.kind === 'invalid' ? result.message : stepRefusal(result, true);
-    await ack({ response_action: 'errors', errors: { [STEP_DATE_BLOCK_ID.due]: message } });
+    const block =
+      result.kind === 'invalid' && result.field === 'text' ? STEP_DATE_BLOCK_ID.text : STEP_DATE_BLOCK_ID.due;
+    await ack({ response_action: 'errors', errors: { [block]: message } });
   };
 }

@@ -21,14 +21,19 @@ function utc(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** Who the event's AE was: the handoff's AE by name, an earlier one (after a reassignment) by Slack id. */
-function aeOf(h: HandoffRow, userId: string): string {
-  return userId === h.aeUserId ? h.aeName : `Slack user ${userId}`;
+/**
+ * Who the event's AE was: the handoff's AE by name; an earlier one (after a reassignment) by the name its event kept
+ * (a take-back, which moves the deal on in the same transaction: issue 51), else by Slack id.
+ */
+function aeOf(h: HandoffRow, event: Pick<HandoffEventRow, 'aeUserId' | 'detail'>): string {
+  if (event.aeUserId === h.aeUserId) return h.aeName;
+  const kept = event.detail?.aeName;
+  return typeof kept === 'string' && kept !== '' ? kept : `Slack user ${event.aeUserId}`;
 }
 
 /** What happened, in a few words after "Co-sell handoff #12". */
 function what(event: HandoffEventRow, h: HandoffRow): string {
-  const ae = aeOf(h, event.aeUserId);
+  const ae = aeOf(h, event);
   switch (event.type) {
     case 'sent':
       return `sent to ${ae}`;
@@ -54,6 +59,10 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
     case 'taken_back':
       // Internal words: the CRM is read by the company only (the partner never hears of a take-back).
       return `taken back from ${ae}: no news of the first step${typeof event.detail?.due === 'string' ? ` due ${event.detail.due}` : ''}`;
+    case 'step_named':
+      return typeof event.detail?.due === 'string'
+        ? `first step named, by ${event.detail.due}`
+        : 'first step named';
     case 'step_new_date':
       return typeof event.detail?.to === 'string'
         ? `first step moved to ${event.detail.to}`
@@ -83,7 +92,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
     h.classification
       ? `Attribution: ${CLASSIFICATION_LABEL[h.classification]}${h.classificationReason ? ` (${h.classificationReason})` : ''}`
       : 'Attribution: not classified',
-    `Account executive: ${aeOf(h, event.aeUserId)}`,
+    `Account executive: ${aeOf(h, event)}`,
     `Status: ${what(event, h)}, ${utc(event.at)}`,
   ];
   if (event.type === 'declined' && isDeclineReason(reason))

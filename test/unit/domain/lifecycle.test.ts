@@ -141,6 +141,11 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
   },
   // The AE hands an accepted deal back to the owner before any outcome, with or without a first step.
   hand_back: { who: ['ae'], when: ({ h }) => h.status === 'accepted' && h.outcome === null },
+  // A deal accepted before first steps existed: its AE names one (asked by an admin: offered on that message only).
+  name_step: {
+    who: ['ae'],
+    when: ({ h }) => h.status === 'accepted' && !h.firstStep && h.outcome === null,
+  },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {
@@ -287,7 +292,7 @@ describe('offerFor', () => {
     ];
   };
   /** Offered on their own messages (the AE's copy of a report, the recorder's notice), not from the handoff. */
-  const ON_THEIR_OWN: readonly PersonAction[] = ['decline_report', 'undo_outcome'];
+  const ON_THEIR_OWN: readonly PersonAction[] = ['decline_report', 'undo_outcome', 'name_step'];
 
   it.each(PERSONAS)('$name: offers exactly what `can` allows, in every situation', ({ viewer: v }) => {
     // The same actions, whichever order the buttons come in.
