@@ -24,7 +24,11 @@ function problems(file: unknown): string[] {
   throw new Error('the file was accepted');
 }
 
-const withLevels = (levels: unknown[]) => ({ pools: POOLS, policies: { p: levels } });
+/** A policy of these levels after the response window's own (one reminder): the problems are placed from [1] on. */
+const withLevels = (levels: unknown[]) => ({
+  pools: POOLS,
+  policies: { p: [{ at: '50%', action: 'remind' }, ...levels] },
+});
 
 describe('the policy file: levels after the Accept', () => {
   it('reads the whole life in one policy: the window, then the first step, then the take-back to a pool', () => {
@@ -40,7 +44,7 @@ describe('the policy file: levels after the Accept', () => {
     );
     const policy = book.policies.p;
     // The window's levels stay the window's: the commitment levels are not planned in it.
-    expect(policy?.levels.map((l) => l.action)).toEqual(['remind', 'notify']);
+    expect(policy?.levels.map((l) => l.action)).toEqual(['remind', 'remind', 'notify']);
     expect(policy?.afterAccept).toEqual({
       reminder: { days: -2 },
       check_in: { days: 0 },
@@ -52,12 +56,21 @@ describe('the policy file: levels after the Accept', () => {
   it('takes back to the owner, and a policy without commitment levels keeps the default ladder', () => {
     const book = parse({
       policies: {
-        p: [{ at: 'commitment+2d', action: 'reassign', to: ['owner'] }],
+        p: [
+          { at: 'due', action: 'notify', to: ['owner'] },
+          { at: 'commitment+2d', action: 'reassign', to: ['owner'] },
+        ],
         q: [{ at: '50%', action: 'remind' }],
       },
     });
     expect(book.policies.p?.afterAccept).toEqual({ take_back: { days: 2, to: { kind: 'owner' } } });
     expect(book.policies.q?.afterAccept).toBeUndefined();
+  });
+
+  it('refuses a policy of levels after the accept alone: the response window would say nothing', () => {
+    expect(problems({ policies: { p: [{ at: 'commitment', action: 'check_in' }] } })).toEqual([
+      'policies.p: name the response window\'s levels too (like { "at": "50%", "action": "remind" }), not only those after the accept',
+    ]);
   });
 
   it('names every problem with its place', () => {
@@ -74,14 +87,14 @@ describe('the policy file: levels after the Accept', () => {
         ]),
       ),
     ).toEqual([
-      'policies.p[0].at: a remind after the Accept comes before the step, like commitment-1d',
-      "policies.p[1].at: a check_in after the Accept comes on the step's date: commitment",
-      'policies.p[2].to: after the Accept, notify goes to ["owner"]',
-      'policies.p[3].to[0]: no pool named "nobody" in pools',
-      'policies.p[4]: the policy already has a reassign after the Accept',
-      'policies.p[4].to: a take-back goes to exactly one of ["owner"] or ["pool:<name>"]',
-      'policies.p[5].at: "commitment+1w" must be like commitment-1d, commitment or commitment+3d',
-      expect.stringMatching(/^policies\.p\[6\]\.action: /),
+      'policies.p[1].at: a remind after the Accept comes before the step, like commitment-1d',
+      "policies.p[2].at: a check_in after the Accept comes on the step's date: commitment",
+      'policies.p[3].to: after the Accept, notify goes to ["owner"]',
+      'policies.p[4].to[0]: no pool named "nobody" in pools',
+      'policies.p[5]: the policy already has a reassign after the Accept',
+      'policies.p[5].to: a take-back goes to exactly one of ["owner"] or ["pool:<name>"]',
+      'policies.p[6].at: "commitment+1w" must be like commitment-1d, commitment or commitment+3d',
+      expect.stringMatching(/^policies\.p\[7\]\.action: /),
     ]);
   });
 
