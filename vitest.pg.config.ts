@@ -30,6 +30,10 @@ import { defineConfig } from 'vitest/config';
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
   'acceptWithStep',
+  'firstStepChecks',
+  'afterAcceptLife',
+  'handBack',
+  'earlierSteps',
   'askBeforeDeciding',
   'moreTime',
   'declinePath',

@@ -103,7 +103,7 @@ describe('Hand it back', () => {
     // Clicked again, or by Pat: refused, each with a clear ephemeral, and nothing changes.
     const before = await dbSnapshot(h);
     expect(await handBack(h, value, jordan)).toBe(
-      `Handoff #${handoff.id} cannot be handed back now: it is taken back from the AE. Nothing was changed.`,
+      `Handoff #${handoff.id} is already back with its owner, <@${people.author.id}>, who decides who takes it next. Nothing was changed.`,
     );
     expect(await handBack(h, value, pat)).toBe(
       `Only <@${people.ae.id}>, who accepted this handoff, can hand it back. Nothing was changed.`,

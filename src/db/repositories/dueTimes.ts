@@ -52,7 +52,8 @@ export async function findStepChecksDue(exec: Executor, now: Date, limit: number
     .select()
     .from(handoffs)
     .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
-    .orderBy(asc(handoffs.nextStepCheckAt))
+    // Ties by id: the same order on both engines (a pool's round robin over several take-backs of one minute).
+    .orderBy(asc(handoffs.nextStepCheckAt), asc(handoffs.id))
     .limit(limit);
 }
 
