@@ -1,15 +1,17 @@
 import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
 import type { HandoffRow, OutcomeReportRow, QuestionRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
+import { type OpenStep, openStep } from '../domain/stepState.js';
 import { dueOrPaused } from './asks.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
-import { groupSection, headline, trendTable } from './metrics.js';
+import { afterAcceptSection, groupSection, headline, trendTable } from './metrics.js';
 import {
   aeDeadline,
   counted,
@@ -25,9 +27,9 @@ import { ownerActionButtons } from './ownerActions.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /**
- * How many handoffs each list shows. With the RevOps block (at most 10 blocks; 9 when the trend needs two sections,
- * for 52 weeks of large numbers) the worst case stays under Slack's 100 blocks per Home tab:
- * 1 + 1 (parked, admins) + 10 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 94
+ * How many handoffs each list shows. With the RevOps block (at most 11 blocks: the trend in two sections for 52 weeks
+ * of large numbers, the figures after the Accept in one) the worst case stays under Slack's 100 blocks per Home tab:
+ * 1 + 1 (parked, admins) + 11 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 95
  * (what you sent has a View/Edit row under each; a question to answer is one block, its Answer button beside it).
  */
 export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, sent: 8, owned: 10 } as const;
@@ -67,6 +69,8 @@ export interface HomeModel {
   reader?: string;
   /** Questions AEs asked this person (the author) before deciding, waiting for their answer, oldest first. */
   questions?: readonly { question: QuestionRow; handoff: HandoffRow }[];
+  /** When the Home is shown: an accepted deal whose first step's date has passed (the AE's calendar) reads idle. */
+  now?: Date;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -119,7 +123,7 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
     );
     return blocks;
   }
-  blocks.push(headline(r.metrics.overall));
+  blocks.push(headline(r.metrics.overall), afterAcceptSection(r.metrics.overall));
   blocks.push(
     ...trendTable(
       r.trend,
@@ -149,16 +153,36 @@ export function withExportNotice(view: HomeView, text: string): HomeView {
 }
 
 /**
- * Where a handoff the reader sent stands, naming who it is waiting on or who closed it: the AE, or the owner ("you"
- * when the author owns it, as by default). `reason`: a decline's reason code.
+ * An accepted deal's open first step (issue 51): "next step due *Tue 2 Dec* (Intro call with Dana). No outcome
+ * recorded yet.", or once its date has passed with nothing recorded "*idle*, the next step was due …".
  */
-function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: string): string {
+function stepText(s: OpenStep): string {
+  const step = userText(s.step, FIRST_STEP_MAX);
+  return s.kind === 'due'
+    ? `next step due *${stepDate(s.due)}* (${step}). No outcome recorded yet.`
+    : `*idle*, the next step was due *${stepDate(s.due)}* (${step}) and no outcome is recorded since.`;
+}
+
+/** The step of a deal that has one open ("" when `now` is not known, or it has none). */
+const openStepOf = (h: HandoffRow, now: Date | undefined) => (now ? openStep(h, now) : undefined);
+
+/**
+ * Where a handoff the reader sent stands, naming who it is waiting on or who closed it: the AE, or the owner ("you"
+ * when the author owns it, as by default). `reason`: a decline's reason code. While the AE's question waits for the
+ * author (the reader), it says so even when the clock runs (no pause, or the pause at its longest).
+ */
+function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: string, now?: Date): string {
   const ae = personFor(h.aeUserId, reader);
   switch (h.status) {
-    case 'sent':
-      return `with ${ae}, ${dueOrPaused(h, h.authorUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`)}`;
-    case 'accepted':
-      return `accepted by ${ae}. ${outcomeLine(h)}`;
+    case 'sent': {
+      const clock = dueOrPaused(h, h.authorUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`);
+      const asked = h.questionOpen && !h.pausedAt ? '; *waiting for your answer* to their question' : '';
+      return `with ${ae}, ${clock}${asked}`;
+    }
+    case 'accepted': {
+      const step = openStepOf(h, now);
+      return step ? `accepted by ${ae}: ${stepText(step)}` : `accepted by ${ae}. ${outcomeLine(h)}`;
+    }
     case 'declined':
       return `declined by ${ae}${reason ? `: ${DECLINE_REASONS[reason].label}` : ''}`;
     case 'expired':
@@ -171,10 +195,15 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
   }
 }
 
-/** A deal's step, and an outcome reported for its AE to confirm (the partner has not heard of it). */
-function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined, reader?: string): string {
-  if (!report) return outcomeLine(h);
-  return `${outcomeLine(h)} *${OUTCOME_LABEL[report.outcome]}* reported by ${personFor(report.reportedByUserId, reader)}, waiting for ${personFor(h.aeUserId, reader)} to confirm it.`;
+/**
+ * A deal's step ("Accepted: next step due …", "Accepted: *idle*, …" while its first step is open), and an outcome
+ * reported for its AE to confirm (the partner has not heard of it).
+ */
+function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined, reader?: string, now?: Date): string {
+  const step = openStepOf(h, now);
+  const line = step ? `Accepted: ${stepText(step)}` : outcomeLine(h);
+  if (!report) return line;
+  return `${line} *${OUTCOME_LABEL[report.outcome]}* reported by ${personFor(report.reportedByUserId, reader)}, waiting for ${personFor(h.aeUserId, reader)} to confirm it.`;
 }
 
 /** Deals in progress: the AE (or an admin) records a step; the owner and the author report it for the AE to confirm. */
@@ -187,7 +216,7 @@ function dealBlocks(model: HomeModel): KnownBlock[] {
   for (const h of model.deals.slice(0, HOME_LIMITS.deals)) {
     blocks.push(
       section(
-        `${handoffTitle(h)} with ${personFor(h.aeUserId, model.reader)}. ${dealLine(h, model.reports?.get(h.id), model.reader)}`,
+        `${handoffTitle(h)} with ${personFor(h.aeUserId, model.reader)}. ${dealLine(h, model.reports?.get(h.id), model.reader, model.now)}`,
       ),
     );
     const offer = model.offer(h);
@@ -209,7 +238,7 @@ function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason
     blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
   for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
     blocks.push(
-      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id), model.reader)}`),
+      section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id), model.reader, model.now)}`),
       // What you sent: after the AE's answer, a note to the AE replaces Edit.
       handoffButtons(h, {
         editable: model.offer(h).edit,
@@ -272,6 +301,42 @@ function awaitingBlocks(model: HomeModel): KnownBlock[] {
   return blocks;
 }
 
+/** Where a handoff its owner must act on stands: open, expired, recently declined, or taken back from its AE. */
+function ownedState(h: HandoffRow, reader?: string): string {
+  const ae = personFor(h.aeUserId, reader);
+  switch (h.status) {
+    case 'sent':
+      return `with ${ae}, ${dueOrPaused(h, h.ownerUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`)}${h.moreTime === 'asked' ? `; asks for ${h.moreTimeDays ?? ''} more business days` : ''}`;
+    case 'expired':
+      return `expired without an answer from ${ae}`;
+    case 'declined':
+      return `declined by ${ae}: you can give it to another AE (Reassign)`;
+    case 'taken_back':
+      // Issue 51: handed back by the AE, or taken back by the policy after the first step went quiet.
+      return `taken back from ${ae}, who had accepted it: you can give it to another AE (Reassign) or withdraw it`;
+    default:
+      return `${describeStatus(h.status)} (was with ${ae})`;
+  }
+}
+
+/** The handoffs this person owns that need them (the list's query), each with the owner's buttons it offers. */
+function ownedBlocks(model: HomeModel): KnownBlock[] {
+  if (model.owned.length === 0) return [];
+  const blocks: KnownBlock[] = [
+    { type: 'divider' },
+    section('*Handoffs you own that need you* (open, expired, taken back, or declined in the last 14 days)'),
+  ];
+  for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
+    blocks.push(section(`${handoffTitle(h)}: ${ownedState(h, model.reader)}`));
+    const actions = ownerActionButtons(h, model.offer(h).owner);
+    if (actions) blocks.push(actions);
+  }
+  if (model.owned.length > HOME_LIMITS.owned) {
+    blocks.push(context(`Showing the ${HOME_LIMITS.owned} most recent; the oldest are not listed.`));
+  }
+  return blocks;
+}
+
 /** The App Home, by role: RevOps metrics, the AE's answers to give, deals in progress, what the author sent. */
 export function appHomeView(model: HomeModel, declineReasons?: Map<number, DeclineReason>): HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: pt('Co-sell handoffs') }];
@@ -290,30 +355,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
 
   blocks.push(...sentBlocks(model, declineReasons));
 
-  if (model.owned.length > 0) {
-    blocks.push(
-      { type: 'divider' },
-      section('*Handoffs you own that need you* (open, expired, or declined in the last 14 days)'),
-    );
-    for (const h of model.owned.slice(0, HOME_LIMITS.owned)) {
-      // Open, expired or recently declined (the list's query): who it is with, who did not answer, who declined.
-      const ae = personFor(h.aeUserId, model.reader);
-      const state =
-        h.status === 'sent'
-          ? `with ${ae}, ${dueOrPaused(h, h.ownerUserId, `*${aeDeadline(h.dueAt, h.aeTimeZone)}*`)}${h.moreTime === 'asked' ? `; asks for ${h.moreTimeDays ?? ''} more business days` : ''}`
-          : h.status === 'expired'
-            ? `expired without an answer from ${ae}`
-            : h.status === 'declined'
-              ? `declined by ${ae}: you can give it to another AE (Reassign)`
-              : `${describeStatus(h.status)} (was with ${ae})`;
-      blocks.push(section(`${handoffTitle(h)}: ${state}`));
-      const actions = ownerActionButtons(h, model.offer(h).owner);
-      if (actions) blocks.push(actions);
-    }
-    if (model.owned.length > HOME_LIMITS.owned) {
-      blocks.push(context(`Showing the ${HOME_LIMITS.owned} most recent; the oldest are not listed.`));
-    }
-  }
+  blocks.push(...ownedBlocks(model));
   return {
     type: 'home',
     private_metadata: JSON.stringify({ period: model.revops?.period ?? DEFAULT_PERIOD }),

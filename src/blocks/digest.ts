@@ -4,7 +4,7 @@ import type { HandoffRow } from '../db/schema.js';
 import type { Away } from '../domain/absence.js';
 import type { Stats } from '../domain/metrics.js';
 import { dueOrPaused } from './asks.js';
-import { chartImage, chartMissing, headline, percent } from './metrics.js';
+import { afterAcceptSection, chartImage, chartMissing, headline, percent } from './metrics.js';
 import { counted, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
 import { backDay } from './windowNotices.js';
@@ -56,6 +56,7 @@ export function weeklyDigest(opts: {
     context(
       `The week before: ${counted(previous.sent, 'handoff')} sent; ${previous.accepted} accepted, ${previous.declined} declined, ${previous.expired} expired of ${counted(previous.windowsClosed, 'AE window')} closed; acceptance ${percent(previous.acceptanceRate)} of answers, silence ${percent(previous.silenceRate)} of windows.`,
     ),
+    afterAcceptSection(stats),
     opts.chart
       ? chartImage(opts.chart.fileId, opts.chart.altText, `The last ${counted(opts.trendWeeks, 'week')}`)
       : chartMissing(),

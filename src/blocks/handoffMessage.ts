@@ -134,6 +134,15 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       `:no_entry_sign: *Withdrawn*${withdrawnBy(h, view.reader ?? h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.${nothingMore}`,
     );
   }
+  if (h.status === 'taken_back') {
+    // Handed back by the AE, or taken back to the owner by the policy (issue 51): said instead of the accept line,
+    // which would read as if the AE still had it.
+    const owner =
+      view.reader === h.ownerUserId ? 'you decide' : `${mention(h.ownerUserId)} (the owner) decides`;
+    return context(
+      `:leftwards_arrow_with_hook: *Back with the owner*${h.takenBackAt ? ` since ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''}: ${aeReads ? 'you' : mention(h.aeUserId)} had accepted it, and ${owner} who takes it next.${nothingMore}`,
+    );
+  }
   if (h.status === 'sent')
     return view.offer.decide || view.offer.asks.length > 0
       ? decisionButtons(h, 'handoff_decision', view.offer)

@@ -1,5 +1,12 @@
 import type { KnownBlock } from '@slack/types';
-import type { AuthorStats, GroupStats, OutcomeCounts, Stats, WeekStats } from '../domain/metrics.js';
+import type {
+  AfterAcceptStats,
+  AuthorStats,
+  GroupStats,
+  OutcomeCounts,
+  Stats,
+  WeekStats,
+} from '../domain/metrics.js';
 import { counted, mention, nounFor, plain, userText } from './mrkdwn.js';
 import { context, section } from './parts.js';
 
@@ -77,8 +84,52 @@ export function headline(stats: Stats): KnownBlock {
   };
 }
 
+/**
+ * After the Accept (issue 51), under the headline: the first steps AEs committed to when accepting. Four fields, each
+ * with how it is counted, as the headline's: kept on time = on time of (done + idle), handed back apart.
+ */
+export function afterAcceptSection(stats: Stats): KnownBlock {
+  const a = stats.afterAccept;
+  const field = (label: string, value: string, how: string) => ({
+    type: 'mrkdwn' as const,
+    text: `*${label}*\n${value}\n_${how}_`,
+  });
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: '*After the Accept*: the first step each AE gave when accepting.' },
+    fields: [
+      field(
+        'First steps kept on time',
+        `${ofWhole(a.onTime, a.commitmentsEnded)} ${nounFor(a.commitmentsEnded, 'commitment')}${a.onTimeMoved > 0 ? ` (${a.onTimeMoved} after a new date)` : ''}`,
+        'done by the step’s date (its latest, a new date counts), of first steps done + deals taken back idle',
+      ),
+      field(
+        'Time to first step',
+        `median ${hours(a.medianHours)} · p90 ${hours(a.p90Hours)}`,
+        `business hours from the accept to the first outcome step (${counted(a.stepsDone, 'first step')} done)`,
+      ),
+      field(
+        'Accepted, then idle',
+        String(a.idle),
+        'deals the escalation policy took back after their first step went quiet',
+      ),
+      field(
+        'Handed back',
+        String(a.handedBack),
+        'deals their AE gave back to the owner: not idle, not in the commitments',
+      ),
+    ],
+  };
+}
+
+/** A group's figures after the Accept, only once it has any: "first steps kept 2/3 · to first step 6.0 h · …". */
+const afterAcceptPart = (a: AfterAcceptStats) =>
+  a.commitmentsEnded + a.handedBack === 0
+    ? ''
+    : ` · first steps kept ${a.onTime}/${a.commitmentsEnded} · to first step ${hours(a.medianHours)} · idle ${a.idle} · handed back ${a.handedBack}`;
+
 const groupLine = (label: string, g: Stats) =>
-  `• ${label}: ${g.sent} sent · ${counted(g.requests, 'AE request')} · ${counted(g.windowsClosed, 'window')} closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired${g.expiredAway > 0 ? `; ${g.expiredAway} more while away, not counted` : ''}) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}`;
+  `• ${label}: ${g.sent} sent · ${counted(g.requests, 'AE request')} · ${counted(g.windowsClosed, 'window')} closed (${g.accepted} accepted, ${g.declined} declined, ${g.expired} expired${g.expiredAway > 0 ? `; ${g.expiredAway} more while away, not counted` : ''}) · acceptance ${percent(g.acceptanceRate)} of answers · silence ${percent(g.silenceRate)} of windows · median ${hours(g.medianHours)} · repeat ${g.repeatAes}/${g.acceptingAes} · help asks ${g.helpRequests}${afterAcceptPart(g.afterAccept)}`;
 
 /** The busiest groups of one kind, one line each, with a note when more exist. */
 export function groupSection(

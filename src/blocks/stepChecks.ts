@@ -62,7 +62,7 @@ export const handBackButton = (h: HandoffRow) =>
       value: `${h.id}:${h.cycle}`,
       confirm: {
         title: pt('Hand this deal back?'),
-        // No mention: a confirm dialog's text is plain (Slack shows <@U…> as typed there), so the owner is named by role.
+        // No mention: a confirm dialog's text is plain text (a <@U…> would show as typed), so the owner by role.
         text: pt(
           'The owner of the handoff decides who takes it next. The partner is not told: they hear of the next AE when that AE accepts.',
         ),
@@ -138,7 +138,17 @@ export function stepCheckMessage(
 ): SlackMessage {
   const title = handoffTitle(h);
   const when = stepDate(p.due);
-  const takeBack = takeBackLine(h, p);
+  // What the policy does if nothing is recorded, only while that can still happen: once the deal left the AE (handed
+  // back, taken back, moved on), the step was done, or it has a new date, "If nothing is recorded by … it goes to …"
+  // would be untrue (the Now line and stepNow say where it stands).
+  const still =
+    h.status === 'accepted' &&
+    !h.firstStepDoneAt &&
+    !h.outcome &&
+    (p.assignment === undefined || p.assignment === h.assignment) &&
+    (p.ae === undefined || p.ae === h.aeUserId) &&
+    h.firstStepDue === p.due;
+  const takeBack = still ? takeBackLine(h, p) : '';
   // The step and the AE the message was about when queued (recorded since this version): another AE's accept later
   // does not rewrite it.
   const step = `*${userText(p.stepText ?? h.firstStep ?? '', 150)}*`;

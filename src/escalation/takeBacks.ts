@@ -1,6 +1,6 @@
 import type { TakenBack } from '../blocks/stepChecks.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Chosen, Mover, Skipped } from '../domain/moves.js';
@@ -89,42 +89,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
     });
     if (!taken) return undefined;
     if (choice.kind !== 'pool') return 'owner' as const;
-    const current = taken.handoff;
-    const days = current.windowDays ?? current.responseWindowDays;
-    const { timeZone, ...window } = deps.windows.plan(now, days, choice.person, undefined, policy);
-    const by: Mover = {
-      kind: 'policy',
-      policy: h.escalationPolicy ?? 'default',
-      policyName: policy.displayName,
-      level: 0,
-      ...(level ? { afterStepDays: level.days } : {}),
-    };
-    const chosen: Chosen = { kind: 'pool', pool: choice.pool, poolName: choice.poolName };
-    const reassigned = await applyTransition(tx, {
-      event: 'reassign',
-      before: current,
-      actor: null,
-      at: now,
-      change: reassignChange(current, choice.person, timeZone, window),
-      detail: {
-        previousAeUserId: current.aeUserId,
-        days,
-        policy: by.policy,
-        policyName: by.policyName,
-        // Counted with the policies' moves (their limit is per handoff): the take-back is the level.
-        policyLevel: 0,
-        takenBack: true,
-        pool: choice.pool,
-        poolName: choice.poolName,
-        ...(choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
-      },
-      owes: async (tx2, updated) => {
-        const move = { ...(await moveFacts(tx2, current, by, chosen)), to: updated.aeUserId };
-        return reassignMessages(current, updated, await partnerThread(tx2, updated), move);
-      },
-    });
-    // The same transaction saw the take-back commit its state: a refusal here is a bug, and rolls both back.
-    if (!reassigned) throw new Error(`take-back of handoff ${h.id} could not reassign it`);
+    await moveOn(deps, tx, taken.handoff, choice, now);
     return 'pool' as const;
   });
   if (!moved) return false;
@@ -133,6 +98,56 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
     'first step taken back',
   );
   return true;
+}
+
+/**
+ * The take-back's second half, in its transaction: the deal goes on to the pool's next AE with a fresh window under
+ * the same policy, as a policy's reassigning level moves it (and counted as one: `policyLevel`).
+ */
+async function moveOn(
+  deps: TakeBackDeps,
+  tx: Tx,
+  current: HandoffRow,
+  choice: Extract<Pick_, { kind: 'pool' }>,
+  now: Date,
+): Promise<void> {
+  const level = deps.policies.afterAccept(current.escalationPolicy).take_back;
+  const policy = deps.policies.byName(current.escalationPolicy);
+  const days = current.windowDays ?? current.responseWindowDays;
+  const { timeZone, ...window } = deps.windows.plan(now, days, choice.person, undefined, policy);
+  const by: Mover = {
+    kind: 'policy',
+    policy: current.escalationPolicy ?? 'default',
+    policyName: policy.displayName,
+    level: 0,
+    ...(level ? { afterStepDays: level.days } : {}),
+  };
+  const chosen: Chosen = { kind: 'pool', pool: choice.pool, poolName: choice.poolName };
+  const reassigned = await applyTransition(tx, {
+    event: 'reassign',
+    before: current,
+    actor: null,
+    at: now,
+    change: reassignChange(current, choice.person, timeZone, window),
+    detail: {
+      previousAeUserId: current.aeUserId,
+      days,
+      policy: by.policy,
+      policyName: by.policyName,
+      // Counted with the policies' moves (their limit is per handoff): the take-back is the level.
+      policyLevel: 0,
+      takenBack: true,
+      pool: choice.pool,
+      poolName: choice.poolName,
+      ...(choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
+    },
+    owes: async (tx2, updated) => {
+      const move = { ...(await moveFacts(tx2, current, by, chosen)), to: updated.aeUserId };
+      return reassignMessages(current, updated, await partnerThread(tx2, updated), move);
+    },
+  });
+  // The same transaction saw the take-back commit its state: a refusal here is a bug, and rolls both back.
+  if (!reassigned) throw new Error(`take-back of handoff ${current.id} could not reassign it`);
 }
 
 export function createTakeBacks(deps: TakeBackDeps) {

@@ -1,8 +1,12 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
 import { findAcceptedWithoutStep } from '../db/repositories/dueTimes.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
+import type { StepSchedule } from '../domain/firstStep.js';
 import { checkFirstStep, nextStepCheck } from '../domain/firstStep.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
-import type { FirstStepDeps, StepDateResult } from './firstSteps.js';
+import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
 import { dm } from './notifications.js';
 import type { RequestContext } from './requestContext.js';
 
@@ -12,6 +16,22 @@ import type { RequestContext } from './requestContext.js';
  * to name a first step and its date, in the New date modal with the step's words; from then on the deal is tracked
  * like one accepted with a step (the partner reads it too).
  */
+
+/** What naming a step needs (services/firstSteps.ts passes its own deps). */
+export interface EarlierStepDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  schedule: (due: string, ae: { id: string; timeZone: string; policy: string | null }) => StepSchedule;
+  today: (at: Date, ae: { id: string; timeZone: string }) => string;
+}
+
+/** A step named, or why not: a field's problem (shown inline), or the deal moved on meanwhile. */
+export type NameStepResult =
+  | { kind: 'invalid'; message: string; field: 'text' | 'due' }
+  | { kind: 'not_now'; handoff: HandoffRow }
+  | { kind: 'moved'; handoff: HandoffRow; ownerTold: false };
 
 export type StepsAsk =
   | { kind: 'forbidden' }
@@ -26,7 +46,7 @@ const ASK_LIMIT = 500;
  * before is asked again only if it still has no step, and its DM is the same message, brought up to date).
  */
 export async function askForSteps(
-  deps: FirstStepDeps & { roles: ProgramRoles },
+  deps: EarlierStepDeps & { roles: ProgramRoles },
   ctx: RequestContext,
   ask: boolean,
 ): Promise<StepsAsk> {
@@ -57,10 +77,10 @@ export async function askForSteps(
  * checked as the accept checks it, stored, and its checks planned under the deal's policy.
  */
 export async function nameStep(
-  deps: FirstStepDeps,
+  deps: EarlierStepDeps,
   req: RequestContext & { text: string | undefined; due: string | undefined },
   before: HandoffRow,
-): Promise<StepDateResult> {
+): Promise<NameStepResult> {
   const at = deps.clock.now();
   const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: before.escalationPolicy };
   const checked = checkFirstStep(

@@ -127,12 +127,28 @@ const COMMITTED: readonly Column[] = [
   { name: 'first_step_new_dates', value: (r) => r.stepNewDates },
 ];
 
+/** Why the deal was last taken back from the AE who had accepted it (issue 51): as the metrics count it. */
+const TAKEN_BACK_REASON = {
+  handed_back: 'handed back by the AE',
+  taken_back: 'no news of the first step in time',
+} as const;
+
+/**
+ * After the Accept, the end of it (issue 51), after the first step's columns: when the deal was last taken back from
+ * the AE who had accepted it, and why (the metrics' "accepted, then idle" and "handed back").
+ */
+const TAKEN_BACK: readonly Column[] = [
+  { name: 'taken_back_at', value: (r) => iso(r.takenBackAt) },
+  { name: 'taken_back_reason', value: (r) => (r.takenBackHow ? TAKEN_BACK_REASON[r.takenBackHow] : '') },
+];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
   ...AUDIT,
   ...ASKED,
   ...COMMITTED,
+  ...TAKEN_BACK,
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

@@ -99,6 +99,7 @@ export function createHome(deps: HomeDeps) {
         reports,
         reader: userId,
         questions,
+        now: deps.now(),
       },
       reasons,
     );

@@ -88,7 +88,14 @@ const OUTCOME_TYPES: ReadonlySet<string> = new Set(OUTCOMES);
 async function markFirstSteps(db: Db, batch: MetricEventRow[]): Promise<void> {
   const done = batch.filter((e) => e.businessHours !== null && OUTCOME_TYPES.has(e.type));
   if (done.length === 0) return;
-  const steps = new Map((await firstStepsOf(db, done.map((e) => e.handoffId))).map((s) => [s.handoffId, s]));
+  const steps = new Map(
+    (
+      await firstStepsOf(
+        db,
+        done.map((e) => e.handoffId),
+      )
+    ).map((s) => [s.handoffId, s]),
+  );
   for (const e of done) {
     const step = steps.get(e.handoffId);
     if (step?.firstStepDue)

@@ -218,6 +218,8 @@ export function exportRowsContract(engine: Engine): void {
         estimatedValue: 48_000,
         firstStepDoneAt: ms(6_000),
         stepNewDates: 1,
+        takenBackAt: null,
+        takenBackHow: null,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });
@@ -374,6 +376,28 @@ export function exportRowsContract(engine: Engine): void {
       expect(row?.expiryDetail).toBe('{"away":"parental leave"}');
       expect(row?.reassignments).toBe(1);
       expect(row?.assignment).toBe(2);
+    });
+
+    it('reads the latest take-back from the touch log, and how: handed back by the AE, or taken back idle', async () => {
+      // Handed back by its first AE, reassigned, then taken back from the next one by the policy and sent on again.
+      const twice = await handoff(at, { status: 'sent', assignment: 3, takenBackAt: plus(700) });
+      const handed = await handoff(plus(1), { status: 'taken_back', takenBackAt: plus(300) });
+      const never = await handoff(plus(2), { status: 'accepted' });
+      await write({
+        events: [
+          event(twice, 'handed_back', { at: plus(200), toStatus: 'taken_back' }),
+          event(twice, 'reassigned', { at: plus(250), assignment: 2 }),
+          event(twice, 'taken_back', { at: plus(700), assignment: 2, toStatus: 'taken_back' }),
+          event(twice, 'reassigned', { at: plus(700), assignment: 3 }),
+          event(handed, 'handed_back', { at: plus(300), toStatus: 'taken_back' }),
+        ],
+      });
+      const rows = await exportRows(db, at, plus(10));
+      expect(rows.map((r) => [r.id, r.takenBackAt, r.takenBackHow])).toEqual([
+        [twice, ms(700), 'taken_back'],
+        [handed, ms(300), 'handed_back'],
+        [never, null, null],
+      ]);
     });
   });
 }

@@ -57,6 +57,14 @@ export function handoffListsContract(engine: Engine): void {
       expect(await findOwnedNeedingAttention(db, 'U0NOBODY', 10, at)).toEqual([]);
     });
 
+    it('lists a handoff taken back from its AE for its owner, who reassigns or withdraws it (issue 51)', async () => {
+      const open = await handoff({ ownerUserId: 'U0OWNER' });
+      const takenBack = await handoff({ ownerUserId: 'U0OWNER', status: 'taken_back', takenBackAt: at });
+      await handoff({ ownerUserId: 'U0OTHER', status: 'taken_back', takenBackAt: at });
+      await handoff({ ownerUserId: 'U0OWNER', status: 'withdrawn' });
+      expect(ids(await findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
+    });
+
     it('lists the handoffs waiting for an AE, soonest due first, up to the limit', async () => {
       const later = await handoff({ dueAt: ms(2000) });
       const sooner = await handoff({ dueAt: ms(1000) });

@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
+  firstStepsOf,
   helpRequestsIn,
   type MetricEventRow,
   metricEventBatches,
   metricEvents,
+  takeBackEvents,
 } from '../../src/db/repositories/metrics.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
@@ -194,6 +196,75 @@ export function metricsContract(engine: Engine): void {
         earlierAcceptSamePartner: true,
         earlierAcceptSameAuthor: false,
       });
+    });
+
+    it('reads the take-backs of a period with their handoff’s dimensions, the partner by its directory name', async () => {
+      const [partner] = await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).partners)
+          .values({ name: 'Meridian Partners', key: 'meridian', domain: null, createdAt: t0, updatedAt: t0 })
+          .returning({ id: tablesOf(tx).partners.id }),
+      );
+      const listed = await handoff({ partnerId: partner?.id ?? null, authorUserId: 'U0A2' });
+      const typed = await handoff({ partnerKey: 'globex', partnerOrg: 'Globex typed' });
+      const ids = await log([
+        { handoffId: listed, type: 'accepted', at: ms(0), businessHours: 1 },
+        { handoffId: listed, type: 'taken_back', at: ms(1) },
+        { handoffId: listed, type: 'reassigned', at: ms(1), ae: 'U0AE2' },
+        { handoffId: typed, type: 'handed_back', at: ms(2), ae: 'U0AE3' },
+        { handoffId: typed, type: 'withdrawn', at: ms(3) },
+        { handoffId: listed, type: 'handed_back', at: ms(4), ae: 'U0AE2' },
+      ]);
+      const read = await takeBackEvents(db, ms(1), ms(4));
+      expect(read).toEqual([
+        {
+          id: ids[1],
+          type: 'taken_back',
+          at: ms(1),
+          handoffId: listed,
+          aeUserId: 'U0AE',
+          businessHours: null,
+          partnerKey: 'meridian',
+          partnerOrg: 'Meridian Partners',
+          authorUserId: 'U0A2',
+          classification: null,
+          score: null,
+          ...noFlags,
+        },
+        {
+          id: ids[3],
+          type: 'handed_back',
+          at: ms(2),
+          handoffId: typed,
+          aeUserId: 'U0AE3',
+          businessHours: null,
+          partnerKey: 'globex',
+          partnerOrg: 'Globex typed',
+          authorUserId: 'U0A1',
+          classification: null,
+          score: null,
+          ...noFlags,
+        },
+      ]);
+      expect(read[0]?.at).toBeInstanceOf(Date);
+      expect(await takeBackEvents(db, ms(5), ms(9))).toEqual([]);
+    });
+
+    it('reads the first steps of the handoffs asked for: the latest date, the AE’s zone and the new dates', async () => {
+      const moved = await handoff({
+        firstStep: 'Intro call',
+        firstStepDue: '2026-12-02',
+        aeTimeZone: 'Europe/Berlin',
+        stepNewDates: 2,
+      });
+      const none = await handoff();
+      await handoff({ firstStep: 'Not asked for', firstStepDue: '2026-12-03' });
+      const read = await firstStepsOf(db, [moved, none, moved]);
+      expect(read.sort((a, b) => a.handoffId - b.handoffId)).toEqual([
+        { handoffId: moved, firstStepDue: '2026-12-02', aeTimeZone: 'Europe/Berlin', stepNewDates: 2 },
+        { handoffId: none, firstStepDue: null, aeTimeZone: expect.any(String), stepNewDates: 0 },
+      ]);
+      expect(await firstStepsOf(db, [])).toEqual([]);
     });
 
     describe('in batches', () => {

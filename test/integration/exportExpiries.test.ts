@@ -43,8 +43,8 @@ describe('the export audits every expiry (issue 50)', () => {
       until: new Date('2027-01-01T00:00:00Z'),
     });
     const { header, rows } = csvObjects(csv);
-    // Appended: every column before keeps its place (issue 51's `questions` and first step came after them).
-    expect(header.slice(-10)).toEqual([
+    // Appended: every column before keeps its place (issue 51's `questions`, first step and take-back came after them).
+    expect(header.slice(-12)).toEqual([
       'expiries',
       'expiries_excused',
       'expiries_silent',
@@ -55,6 +55,8 @@ describe('the export audits every expiry (issue 50)', () => {
       'estimated_value',
       'first_step_done_at',
       'first_step_new_dates',
+      'taken_back_at',
+      'taken_back_reason',
     ]);
     expect(header.indexOf('latest_decline_reason')).toBeLessThan(header.indexOf('expiries'));
     expect(header).toEqual([...CSV_COLUMNS]);

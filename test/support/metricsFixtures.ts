@@ -1,4 +1,4 @@
-import type { OutcomeCounts, Stats } from '../../src/domain/metrics.js';
+import type { AfterAcceptStats, OutcomeCounts, Stats } from '../../src/domain/metrics.js';
 
 /** Outcome counts with every step at `n`. */
 export const outcomeCounts = (n = 0): OutcomeCounts => ({
@@ -7,6 +7,22 @@ export const outcomeCounts = (n = 0): OutcomeCounts => ({
   won: n,
   lost: n,
 });
+
+/** The figures after the Accept of a group with nothing in it, overridden by what the case expects. */
+export function afterAccept(over: Partial<AfterAcceptStats> = {}): AfterAcceptStats {
+  return {
+    stepsDone: 0,
+    onTime: 0,
+    onTimeMoved: 0,
+    idle: 0,
+    handedBack: 0,
+    commitmentsEnded: 0,
+    keptRate: null,
+    medianHours: null,
+    p90Hours: null,
+    ...over,
+  };
+}
 
 /** The stats of a group with nothing in it, overridden by what the case expects. */
 export function stats(over: Partial<Stats> = {}): Stats {
@@ -30,6 +46,7 @@ export function stats(over: Partial<Stats> = {}): Stats {
     helpRequests: 0,
     averageScore: null,
     outcomes: { sourced: outcomeCounts(), influenced: outcomeCounts() },
+    afterAccept: afterAccept(),
     ...over,
   };
 }

@@ -48,13 +48,15 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
 /** Accepted handoffs with a first step's check due (uses handoffs_status_next_step_check_at_idx), oldest first. */
 export async function findStepChecksDue(exec: Executor, now: Date, limit: number) {
   const { handoffs } = tablesOf(exec);
-  return exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
-    // Ties by id: the same order on both engines (a pool's round robin over several take-backs of one minute).
-    .orderBy(asc(handoffs.nextStepCheckAt), asc(handoffs.id))
-    .limit(limit);
+  return (
+    exec
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
+      // Ties by id: the same order on both engines (a pool's round robin over several take-backs of one minute).
+      .orderBy(asc(handoffs.nextStepCheckAt), asc(handoffs.id))
+      .limit(limit)
+  );
 }
 
 /** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */

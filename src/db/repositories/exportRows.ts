@@ -55,6 +55,12 @@ export interface ExportRow {
   /** When the first step was done (its first outcome step after the Accept), and how many new dates it was given. */
   firstStepDoneAt: number | null;
   stepNewDates: number;
+  /**
+   * The latest time the deal was taken back from an AE who had accepted it (issue 51), from the touch log, and how:
+   * `handed_back` by the AE, or `taken_back` by the escalation policy after the first step went quiet. Null: never.
+   */
+  takenBackAt: number | null;
+  takenBackHow: 'handed_back' | 'taken_back' | null;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -113,6 +119,9 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
   // The latest expiry, from the touch log: a reassignment or an extension clears the handoff's own expired_at.
   const latestExpiry = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = 'expired'
     order by e.id desc limit 1`;
+  // The latest take-back, from the touch log: the handoff keeps when (taken_back_at), not whether it was handed back.
+  const latestTakeBack = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id}
+    and e.type in ('taken_back', 'handed_back') order by e.id desc limit 1`;
   return {
     id: handoffs.id,
     sentAt: handoffs.sentAt,
@@ -156,6 +165,8 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
     estimatedValue: handoffs.estimatedValue,
     firstStepDoneAt: handoffs.firstStepDoneAt,
     stepNewDates: handoffs.stepNewDates,
+    takenBackAt: sql<Date | null>`(select e.at ${latestTakeBack})`.mapWith(handoffEvents.at),
+    takenBackHow: sql<ExportRow['takenBackHow']>`(select e.type ${latestTakeBack})`,
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,
@@ -204,6 +215,7 @@ export async function exportRows(exec: Executor, since: Date, until: Date): Prom
     decidedAt: ms(row.decidedAt),
     dueAt: row.dueAt.getTime(),
     firstStepDoneAt: ms(row.firstStepDoneAt),
+    takenBackAt: ms(row.takenBackAt),
     expiredAt: ms(row.expiredAt),
     expiryDetail: row.expiryDetail === null ? null : JSON.stringify(row.expiryDetail),
     withdrawnAt: ms(row.withdrawnAt),

@@ -9,8 +9,8 @@ import type { AtRisk } from './handoffs.js';
 
 /** Lists of handoffs for people to read (the App Home, /handoff list, the review's recent scores), by their indexes. */
 /**
- * Handoffs a person owns that still need them (open, expired, or declined since `declinedSince`: they may give it to
- * another AE), newest first, for the App Home.
+ * Handoffs a person owns that still need them (open, expired, taken back from the AE who had accepted it, or declined
+ * since `declinedSince`: they may give it to another AE), newest first, for the App Home.
  */
 export async function findOwnedNeedingAttention(
   exec: Executor,
@@ -26,7 +26,8 @@ export async function findOwnedNeedingAttention(
       and(
         eq(handoffs.ownerUserId, ownerUserId),
         or(
-          inArray(handoffs.status, ['sent', 'expired']),
+          // Taken back (issue 51): it waits for its owner to reassign or withdraw it.
+          inArray(handoffs.status, ['sent', 'expired', 'taken_back']),
           // A recent decline the owner may still give to another AE.
           and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
         ),

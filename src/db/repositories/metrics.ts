@@ -1,4 +1,17 @@
-import { type AnyColumn, and, asc, eq, gte, inArray, lt, lte, not, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  asc,
+  eq,
+  gte,
+  inArray,
+  lt,
+  lte,
+  not,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
 import type { MetricEvent } from '../../domain/metrics.js';
 import type { Executor } from '../client.js';
 import { isPostgres, type PgExecute, type Tables, tablesOf } from '../engine.js';

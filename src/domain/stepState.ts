@@ -1,0 +1,33 @@
+import { isoDateIn } from './businessDays.js';
+import type { HandoffStatus } from './lifecycleState.js';
+import type { Outcome } from './outcomes.js';
+
+/**
+ * An accepted deal's first step while it is open (issue 51), as the App Homes list it: `due` while its date is today
+ * or ahead in the AE's calendar ("accepted: next step due Tue 2 Dec"), `idle` once that date has passed with no
+ * outcome recorded ("accepted: idle"). A step is open from the accept until an outcome is recorded (the step done);
+ * a deal accepted without one (before issue 51) has none.
+ */
+export interface OpenStep {
+  kind: 'due' | 'idle';
+  step: string;
+  /** YYYY-MM-DD in the AE's calendar: the latest date the step was given. */
+  due: string;
+}
+
+export interface StepFacts {
+  status: HandoffStatus;
+  outcome: Outcome | null;
+  firstStep: string | null;
+  firstStepDue: string | null;
+  firstStepDoneAt: Date | null;
+  aeTimeZone: string;
+}
+
+/** The deal's open first step at `now`, or undefined when it has none open. */
+export function openStep(h: StepFacts, now: Date): OpenStep | undefined {
+  if (h.status !== 'accepted' || h.outcome !== null || h.firstStepDoneAt) return undefined;
+  if (!h.firstStep || !h.firstStepDue) return undefined;
+  const idle = isoDateIn(now, h.aeTimeZone) > h.firstStepDue;
+  return { kind: idle ? 'idle' : 'due', step: h.firstStep, due: h.firstStepDue };
+}
