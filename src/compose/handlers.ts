@@ -176,7 +176,13 @@ function outcomeServices(s: Shared, outcomes: Outcomes) {
   };
   return {
     outcomeAnswers: createOutcomeAnswers(deps),
-    outcomeUndo: createOutcomeUndo({ ...deps, undoSeconds: config.outcomeUndoSeconds }),
+    outcomeUndo: createOutcomeUndo({
+      ...deps,
+      undoSeconds: config.outcomeUndoSeconds,
+      // Undoing the step that was the first step done reopens it (issue 51): its checks from now on.
+      firstStepCheck: (due, ae, at) =>
+        nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),
+    }),
   };
 }
 

@@ -4,7 +4,7 @@ import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { cancelHeld, deleteOutcomeStep, heldRows, outcomeEventId } from '../db/repositories/outcomeHolds.js';
 import type { OutcomeRow } from '../db/schema.js';
-import { check as policy } from '../domain/lifecycle.js';
+import { check as policy, type StepCheck } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
 import { outcomeReplyKey } from './notifications.js';
@@ -26,6 +26,23 @@ export interface OutcomeUndoDeps {
   outcomes: Pick<Outcomes, 'nextNudge'>;
   adminUserIds: readonly string[];
   undoSeconds: number;
+  /** The first check still ahead of a first step due on `due` (issue 51): a reopened step is checked again. */
+  firstStepCheck?: (
+    due: string,
+    ae: { id: string; timeZone: string; policy: string | null },
+    at: Date,
+  ) => { check: StepCheck; at: Date } | undefined;
+}
+
+/**
+ * The first step again, when the undone step was the one that did it (recorded at the same moment): not done, and
+ * its checks planned from now (issue 51). Nothing for any other step.
+ */
+function stepReopened(deps: OutcomeUndoDeps, h: HandoffRow, step: OutcomeRow, now: Date) {
+  if (!h.firstStep || !h.firstStepDue || h.firstStepDoneAt?.getTime() !== step.recordedAt.getTime()) return {};
+  const ae = { id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy };
+  const next = deps.firstStepCheck?.(h.firstStepDue, ae, now);
+  return { firstStepDoneAt: null, stepCheck: next?.check ?? null, nextStepCheckAt: next?.at ?? null };
 }
 
 export type UndoResult =
@@ -76,6 +93,7 @@ async function undo(
         outcome: previous,
         nextStallNudgeAt: deps.outcomes.nextNudge(h, previous, now),
         stallNudgedAt: null,
+        ...stepReopened(deps, h, step, now),
       },
       record: async (tx) => {
         // On its way or sent (a look that claimed it since): too late, and nothing changes.

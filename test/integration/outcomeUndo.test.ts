@@ -82,6 +82,11 @@ describe('the undo window of an outcome', () => {
     expect(shown(told)).toContain('You recorded *Meeting held*');
     expect(shown(told)).toContain('unless you undo it');
     expect(buttonsOf(told)).toEqual([ACTION_ID.outcomeUndo]);
+    // The step was the first step done (issue 51): its checks ended with it.
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      firstStepDoneAt: new Date(recordedAt),
+      stepCheck: null,
+    });
 
     h.clock.advance(30_000);
     await click(h, ACTION_ID.outcomeUndo, buttonValues(told)[ACTION_ID.outcomeUndo] ?? '', aeSlackUser);
@@ -92,6 +97,11 @@ describe('the undo window of an outcome', () => {
     );
     await quiet(h);
     expect(await steps(h, handoff.id)).toEqual([]);
+    // Undone, it did not happen: the first step is open again, its next check planned from now (issue 51).
+    const reopened = await handoffRow(h, handoff.id);
+    expect(reopened.firstStepDoneAt).toBeNull();
+    expect(reopened.stepCheck).toBe('reminder');
+    expect(reopened.nextStepCheckAt?.getTime()).toBeGreaterThan(h.clock.now().getTime());
     expect(await partnerRow(h, handoff.id)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     const events = await h.database.db
       .select()
