@@ -159,6 +159,12 @@ describe('Salesforce: link, write, read back', () => {
     expect(sf.queryCount - queriesBefore).toBe(1);
     expect((await handoffRow(h, won.id)).outcome).toBe('won');
     expect((await handoffRow(h, lost.id)).outcome).toBe('lost');
+    // Closed in the CRM, the AE's first step is behind them (issue 51): done, nothing more checks it.
+    expect(await handoffRow(h, won.id)).toMatchObject({
+      firstStepDoneAt: h.clock.now(),
+      stepCheck: null,
+      nextStepCheckAt: null,
+    });
     // The AE and the owner are told by DM; the partner thread hears it.
     await waitForDm(h, people.ae.id, '*Closed won* in Salesforce', 'the AE told of the win');
     await waitForDm(h, people.author.id, '*Closed lost* in Salesforce', 'the owner told of the loss');

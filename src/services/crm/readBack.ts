@@ -48,7 +48,16 @@ async function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label:
     actor: null,
     at,
     expect: { outcome: h.outcome },
-    change: { outcome, lastActivityAt: at, nextStallNudgeAt: null, stallNudgedAt: null },
+    change: {
+      outcome,
+      lastActivityAt: at,
+      nextStallNudgeAt: null,
+      stallNudgedAt: null,
+      // A deal the CRM closed has its first step behind it (issue 51): done, its checks ended.
+      ...(h.firstStep && !h.firstStepDoneAt
+        ? { firstStepDoneAt: at, stepCheck: null, nextStepCheckAt: null }
+        : {}),
+    },
     record: (tx, after) =>
       insertOutcome(tx, {
         handoffId: after.id,
