@@ -54,9 +54,17 @@ const lightningUrl = (id: string) => `https://sandbox.lightning.force.com/lightn
 /**
  * The sandbox's escalation policy file (ESCALATION_POLICY_FILE): a pool of the cast's two AEs, and for Meridian a
  * reminder at half the window, the owner and #partner-marketing at the due time, and a reassignment to the pool 4
- * business hours later. Other partners (Tailspin, a new one typed in a packet) follow the default policy.
+ * business hours later; after the Accept (issue 51), the AE reminded the business day before their first step, asked
+ * on its date, the owner told a business day later and the deal taken back to the pool a business day after that.
+ * Other partners (Tailspin, a new one typed in a packet) follow the default policy (no take-back).
  */
 export const SANDBOX_POLICY_FILE = fileURLToPath(new URL('./policies.json', import.meta.url));
+/**
+ * "Next due" looks this far ahead at most. It skips what is due within the next minute (a post paced a second after
+ * another, say): that happens on its own, as the sandbox clock runs on real time between moves.
+ */
+const NEXT_DUE_WITHIN_DAYS = 60;
+const NEXT_DUE_AFTER_MS = 60_000;
 /** Slack's limit on a status text. */
 const STATUS_TEXT_MAX = 100;
 /** An emoji code as Slack writes it in a status (`:palm_tree:`). */
@@ -67,6 +75,8 @@ export class SandboxClock implements Clock {
   private offsetMs: number;
   /** Business days the clock control has moved, for the page. */
   businessDays = 0;
+  /** Moves to what was next due ("Next due"), for the page. */
+  jumps = 0;
   /** Starts at `startAt` (default: now), then runs with real time. */
   private readonly initialOffset: number;
   constructor(startAt?: Date) {
@@ -122,6 +132,12 @@ export interface Sandbox {
   jobs: ClockJobs;
   /** Moves the clock N business days ahead (same local time), running every job due on the way. */
   advanceBusinessDays(days: number): Promise<void>;
+  /**
+   * Moves the clock to the next moment something is due in the app (a reminder, a check-in, an expiry, a policy's
+   * step, a post kept for an AE's morning), running it; the moment moved to, or undefined when nothing is due within
+   * NEXT_DUE_WITHIN_DAYS (the clock stays).
+   */
+  advanceToNextDue(): Promise<Date | undefined>;
   /** Closes an opportunity won or lost in the fake Salesforce, then has the app read closed deals back at once. */
   closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity>;
   stop(): Promise<void>;
@@ -258,6 +274,27 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
    */
   function advanceBusinessDays(days: number): Promise<void> {
     const next = moving.then(() => moveBusinessDays(days));
+    moving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The next moment something is due (to the minute the sweep runs at), within NEXT_DUE_WITHIN_DAYS; else undefined. */
+  async function nextDue(): Promise<Date | undefined> {
+    const now = clock.now().getTime();
+    const due = await nextDueAt(database.db, new Date(now + NEXT_DUE_AFTER_MS));
+    if (!due || due.getTime() > now + NEXT_DUE_WITHIN_DAYS * 86_400_000) return undefined;
+    return new Date(Math.ceil(due.getTime() / 60_000) * 60_000);
+  }
+
+  /** "Next due": one move, like the others (after the one under way), to the next moment something is due. */
+  function advanceToNextDue(): Promise<Date | undefined> {
+    const next = moving.then(async () => {
+      const at = await nextDue();
+      if (!at) return undefined;
+      await jobs.advanceTo(at);
+      clock.jumps += 1;
+      return at;
+    });
     moving = next.catch(() => undefined);
     return next;
   }
@@ -527,7 +564,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         const user = userById(url.searchParams.get('user') ?? '') ?? sandboxUsers.author;
         // The app's /healthz only while Manage apps is open: it writes a probe row.
         const app = await slackSide.panel(user, url.searchParams.get('place') === 'apps');
-        return sendJson(res, 200, { ...state.snapshot(user, clock), salesforce: salesforcePanel(user), app });
+        const snapshot = state.snapshot(user, clock);
+        // What "Next due" would move the clock to, in the viewer's zone.
+        const due = await nextDue();
+        const clockShown = {
+          ...snapshot.clock,
+          nextDue: due
+            ? {
+                at: due.toISOString(),
+                local: DateTime.fromJSDate(due, { zone: user.tz ?? 'UTC' }).toFormat('ccc d LLL, HH:mm'),
+              }
+            : null,
+        };
+        return sendJson(res, 200, { ...snapshot, clock: clockShown, salesforce: salesforcePanel(user), app });
       }
       return sendText(res, 404, 'not found', 'text/plain');
     }
@@ -558,6 +607,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       case '/api/home':
         return sendJson(res, 200, await openHome(user));
       case '/api/clock': {
+        // "Next due": to the next moment something is due, instead of whole business days.
+        if (body.to !== undefined) {
+          if (body.to !== 'next' || body.businessDays !== undefined) {
+            return sendJson(res, 400, { error: 'to must be "next", without businessDays' });
+          }
+          const at = await advanceToNextDue();
+          if (!at) {
+            return sendJson(res, 400, {
+              error: `Nothing is due in the next ${NEXT_DUE_WITHIN_DAYS} days: the clock stays where it is.`,
+            });
+          }
+          return sendJson(res, 200, { now: clock.now().toISOString(), movedTo: at.toISOString() });
+        }
         const days = Number(body.businessDays);
         if (!Number.isInteger(days) || days < 1 || days > 30) {
           return sendJson(res, 400, { error: 'businessDays must be a whole number from 1 to 30' });
@@ -610,6 +672,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     salesforce,
     opportunityIds,
     advanceBusinessDays,
+    advanceToNextDue,
     closeOpportunity,
     async stop() {
       page.closeAllConnections();
@@ -786,6 +849,8 @@ class PageState {
           'ccc d LLL yyyy, HH:mm ZZZZ',
         ),
         advancedBusinessDays: clock.businessDays,
+        /** Moves to what was next due. */
+        jumps: clock.jumps,
         /** Today in the viewer's zone (the first day a status can say they are back is the next one). */
         today: DateTime.fromJSDate(clock.now(), { zone: user.tz ?? 'UTC' }).toISODate(),
       },

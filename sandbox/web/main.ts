@@ -105,7 +105,18 @@ interface Snapshot {
   users: Person[];
   channels: { id: string; name: string }[];
   /** `today`: the viewer's day in sandbox time (YYYY-MM-DD). */
-  clock: { now: string; local: string; advancedBusinessDays: number; today: string };
+  /**
+   * `jumps`: the moves to what was next due; `nextDue`: the moment "Next due" moves to (the viewer's time), or null
+   * when nothing is due within its reach.
+   */
+  clock: {
+    now: string;
+    local: string;
+    advancedBusinessDays: number;
+    jumps: number;
+    today: string;
+    nextDue: { at: string; local: string } | null;
+  };
   conversations: Conversation[];
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
@@ -345,8 +356,13 @@ function render(s: Snapshot): void {
     if (page.place === 'home') void post('/api/home', {});
   }
   const moved = s.clock.advancedBusinessDays;
-  $('#clock').textContent =
-    `${s.clock.local}${moved ? ` (moved ${moved} business day${moved === 1 ? '' : 's'} ahead)` : ''}`;
+  const jumps = s.clock.jumps;
+  const movedBy = [
+    ...(moved ? [`moved ${moved} business day${moved === 1 ? '' : 's'} ahead`] : []),
+    ...(jumps ? [`${jumps} move${jumps === 1 ? '' : 's'} to what was next due`] : []),
+  ];
+  $('#clock').textContent = `${s.clock.local}${movedBy.length ? ` (${movedBy.join('; ')})` : ''}`;
+  renderNextDue(s);
   // The App Home has no message box in Slack; Salesforce and Manage apps are not Slack's client.
   $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE || page.place === APPS;
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
@@ -839,14 +855,34 @@ $<HTMLSelectElement>('#who').addEventListener('change', (event) => {
 });
 
 const clockButtons = [...document.querySelectorAll<HTMLButtonElement>('[data-advance]')];
+/** Whether a move of the clock is under way (its buttons wait for it). */
+let clockMoving = false;
+
+/** "Next due" names the moment it moves to, and is off when nothing is due. */
+function renderNextDue(s: Snapshot): void {
+  const button = $<HTMLButtonElement>('[data-advance="next"]');
+  const next = s.clock.nextDue;
+  const label = next ? `Next due: ${next.local}` : 'Nothing due';
+  if (button.textContent !== label) button.textContent = label;
+  button.title = next
+    ? 'Moves the clock to the next moment something is due in the app (a reminder, a check-in, an expiry, a step of the escalation policy), and runs it'
+    : 'Nothing is due in the app in the next 60 days';
+  if (!clockMoving) button.disabled = next === null;
+}
+
 for (const button of clockButtons) {
   button.addEventListener('click', () => {
     // A move runs every job due on the way and can take a while: the buttons wait for it, so one click is one move.
+    clockMoving = true;
     for (const b of clockButtons) b.disabled = true;
-    void post('/api/clock', { businessDays: Number(button.dataset.advance) })
+    const move =
+      button.dataset.advance === 'next' ? { to: 'next' } : { businessDays: Number(button.dataset.advance) };
+    void post('/api/clock', move)
       .then(refresh)
       .finally(() => {
+        clockMoving = false;
         for (const b of clockButtons) b.disabled = false;
+        if (page.snapshot) renderNextDue(page.snapshot);
       });
   });
 }

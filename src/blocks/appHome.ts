@@ -191,7 +191,7 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
       // The reader is the author: "you" when they withdrew it; otherwise the owner, or an admin standing in.
       return `withdrawn${withdrawnBy(h, h.authorUserId) || ' by you'}`;
     case 'taken_back':
-      return `taken back from ${ae}, who had accepted it: ${h.ownerUserId === reader ? 'you decide' : `${personFor(h.ownerUserId, reader)} decides`} who takes it next`;
+      return `back with ${h.ownerUserId === reader ? 'you' : `the owner ${personFor(h.ownerUserId, reader)}`} (${ae} had accepted it), who ${h.ownerUserId === reader ? 'decide' : 'decides'} who takes it next`;
   }
 }
 
@@ -313,7 +313,7 @@ function ownedState(h: HandoffRow, reader?: string): string {
       return `declined by ${ae}: you can give it to another AE (Reassign)`;
     case 'taken_back':
       // Issue 51: handed back by the AE, or taken back by the policy after the first step went quiet.
-      return `taken back from ${ae}, who had accepted it: you can give it to another AE (Reassign) or withdraw it`;
+      return `back with you (${ae} had accepted it): you can give it to another AE (Reassign) or withdraw it`;
     default:
       return `${describeStatus(h.status)} (was with ${ae})`;
   }

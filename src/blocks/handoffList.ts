@@ -26,7 +26,7 @@ export function standing(h: HandoffRow): string {
     case 'withdrawn':
       return 'withdrawn';
     case 'taken_back':
-      return `taken back from ${mention(h.aeUserId)}, who had accepted it: waiting for the owner to reassign or withdraw it`;
+      return `back with the owner (${mention(h.aeUserId)} had accepted it): waiting for them to reassign or withdraw it`;
   }
 }
 

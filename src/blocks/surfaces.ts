@@ -147,7 +147,8 @@ export function nowLine(
       return `*Now:* withdrawn${by}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
     }
     case 'taken_back':
-      return `*Now:* taken back from ${ae}, who had accepted it${h.takenBackAt ? `, ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''}; ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`} can reassign or withdraw it${ownerIsReader && buttons === 'newest' ? ` ${ON_NEWEST}` : ''}.`;
+      // Handed back or taken back by the policy: the same words for both, true of either (issue 51).
+      return `*Now:* back with ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`}${h.takenBackAt ? ` since ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''} (${ae} had accepted it); ${ownerIsReader ? 'you' : 'they'} can reassign or withdraw it${ownerIsReader && buttons === 'newest' ? ` ${ON_NEWEST}` : ''}.`;
   }
 }
 

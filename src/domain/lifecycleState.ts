@@ -19,6 +19,12 @@ export const HANDOFF_STATUSES = [
 ] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
+/**
+ * The states a handoff is still open in (something can still happen to it, so a new packet on the same account is a
+ * duplicate or a conflict): waiting for its AE, expired or taken back (the owner acts next), or accepted.
+ */
+export const OPEN_STATUSES: readonly HandoffStatus[] = ['sent', 'accepted', 'expired', 'taken_back'];
+
 export type Decision = 'accepted' | 'declined';
 
 /** Who someone is to a handoff. `app`: the app itself (the sweep). */

@@ -209,6 +209,21 @@ async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<
 async function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const due = handoff.nextStallNudgeAt;
   if (!due) return false;
+  // The first step's ladder still owes a check (issue 51: a reminder, the check-in, the owner told, the take-back):
+  // it is what asks the AE now, so "any news?" waits until after it rather than stacking a third message.
+  const stepAsks = handoff.stepCheck !== null && handoff.nextStepCheckAt !== null && handoff.outcome === null;
+  if (stepAsks && handoff.nextStepCheckAt) {
+    const after = new Date(Math.max(handoff.nextStepCheckAt.getTime(), now.getTime()) + 60_000);
+    await deps.db.transaction((tx) =>
+      updateIfUnchanged(
+        tx,
+        handoff.id,
+        { statuses: TRANSITIONS.stall_nudge.from, cycle: handoff.cycle, nextStallNudgeAt: due },
+        { nextStallNudgeAt: after, updatedAt: now },
+      ),
+    );
+    return false;
+  }
   const away = await deps.absenceOf?.(handoff.aeUserId, handoff.aeTimeZone);
   if (away) {
     const later = away.until ?? deps.nextStallNudge(handoff, now);

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import { findResellers, findSameAccount } from '../db/repositories/checks.js';
 import { partnerByName } from '../db/repositories/partners.js';
 import type { HandoffRow } from '../db/schema.js';
+import { OPEN_STATUSES } from '../domain/lifecycleState.js';
 
 /** What the conflict and duplicate check found on the account, as the review step lists it. */
 export type Finding =
@@ -23,7 +24,7 @@ export type Finding =
     }
   | { kind: 'reseller'; resellerName: string; accountName: string };
 
-const OPEN: readonly HandoffRow['status'][] = ['sent', 'accepted', 'expired'];
+const OPEN = OPEN_STATUSES;
 
 /**
  * Other handoffs on the same account, open or recent: the same partner still open is a duplicate; another partner

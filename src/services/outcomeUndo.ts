@@ -39,7 +39,8 @@ export interface OutcomeUndoDeps {
  * its checks planned from now (issue 51). Nothing for any other step.
  */
 function stepReopened(deps: OutcomeUndoDeps, h: HandoffRow, step: OutcomeRow, now: Date) {
-  if (!h.firstStep || !h.firstStepDue || h.firstStepDoneAt?.getTime() !== step.recordedAt.getTime()) return {};
+  if (!h.firstStep || !h.firstStepDue || h.firstStepDoneAt?.getTime() !== step.recordedAt.getTime())
+    return {};
   const ae = { id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy };
   const next = deps.firstStepCheck?.(h.firstStepDue, ae, now);
   return { firstStepDoneAt: null, stepCheck: next?.check ?? null, nextStepCheckAt: next?.at ?? null };

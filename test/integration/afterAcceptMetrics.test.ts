@@ -165,7 +165,7 @@ describe('after the Accept, in the figures, the App Homes and the CSV (issue 51)
       '*Handoffs you own that need you* (open, expired, taken back, or declined in the last 14 days)',
     );
     expect(patLines).toContain(
-      `#${delta.id} *Delta Freight* (via Meridian Cloud Consulting): taken back from <@${people.ae.id}>, who had accepted it: you can give it to another AE (Reassign) or withdraw it`,
+      `#${delta.id} *Delta Freight* (via Meridian Cloud Consulting): back with you (<@${people.ae.id}> had accepted it): you can give it to another AE (Reassign) or withdraw it`,
     );
     const deltaButtons = elementsOf(blocksOf(patHome))
       .filter((e) => String(e.value ?? '').split(':')[0] === String(delta.id))

@@ -54,6 +54,9 @@ async function checkedIn(h: Harness, handoffId: number): Promise<string> {
   return value as string;
 }
 
+/** A moment as Slack's date token carries it (epoch seconds). */
+const stamp = (at: string) => new Date(at).getTime() / 1000;
+
 const eventTypes = async (h: Harness, id: number) =>
   (await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id))
     .filter((e) => e.handoffId === id)
@@ -84,7 +87,7 @@ describe('Hand it back', () => {
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(dmsBefore);
     expect(liveButtons(h, people.ae.id)).toEqual([]);
     expect(shown(theDm(h, people.ae.id, 'How did it go?'))).toContain(
-      `*Now:* taken back from you, who had accepted it`,
+      `*Now:* back with the owner <@${people.author.id}> since <!date^${stamp(HANDED_BACK)}^{date_short_pretty} at {time}|Mon 30 Nov 2026, 17:00 GMT+1> (you had accepted it); they can reassign or withdraw it.`,
     );
 
     // Pat: what happened, and Reassign and Withdraw (no Extend: there is no window to extend).

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
 import type { HandoffRow, ResellerRow, registeredResellers } from '../schema.js';
@@ -22,12 +23,7 @@ export async function findSameAccount(
   return exec
     .select()
     .from(handoffs)
-    .where(
-      and(
-        sameAccount,
-        or(inArray(handoffs.status, ['sent', 'accepted', 'expired']), gte(handoffs.sentAt, since)),
-      ),
-    )
+    .where(and(sameAccount, or(inArray(handoffs.status, [...OPEN_STATUSES]), gte(handoffs.sentAt, since))))
     .orderBy(desc(handoffs.id))
     .limit(limit);
 }

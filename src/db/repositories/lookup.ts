@@ -5,10 +5,13 @@ import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
-/** A handoff is open while something can still happen to it: waiting, expired, or accepted and not yet won or lost. */
+/**
+ * A handoff is open while something can still happen to it: waiting, expired, taken back (the owner acts next), or
+ * accepted and not yet won or lost.
+ */
 function openHandoff(handoffs: Tables['handoffs']) {
   return or(
-    inArray(handoffs.status, ['sent', 'expired']),
+    inArray(handoffs.status, ['sent', 'expired', 'taken_back']),
     and(
       eq(handoffs.status, 'accepted'),
       or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),

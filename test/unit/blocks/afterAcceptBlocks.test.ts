@@ -197,7 +197,7 @@ describe('the App Home after the Accept', () => {
       '*Handoffs you own that need you* (open, expired, taken back, or declined in the last 14 days)',
     );
     expect(view).toContain(
-      '#8 *Northwind Logistics* (via Meridian Cloud Consulting): taken back from <@U0AE>, who had accepted it: you can give it to another AE (Reassign) or withdraw it',
+      '#8 *Northwind Logistics* (via Meridian Cloud Consulting): back with you (<@U0AE> had accepted it): you can give it to another AE (Reassign) or withdraw it',
     );
     expect(view).toContain('handoff_reassign');
     expect(home({ owned: [takenBack], offer: () => NO_OFFER })).not.toContain('handoff_reassign');

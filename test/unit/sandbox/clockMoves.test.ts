@@ -37,6 +37,28 @@ describe('the clock control', () => {
   });
 });
 
+describe('"Next due"', () => {
+  it('with nothing due, says so and leaves the clock where it is; anything but { to: "next" } is refused', async () => {
+    const before = await clockShown();
+    const state = (await (
+      await fetch(`${world.sandbox.url}api/state?user=${sandboxUsers.author.id}`)
+    ).json()) as { clock: { nextDue: unknown; jumps: number } };
+    expect(state.clock).toMatchObject({ nextDue: null, jumps: 0 });
+    const none = await postToSandbox(world.sandbox, 'clock', { user: sandboxUsers.author.id, to: 'next' });
+    expect(none).toEqual({
+      status: 400,
+      body: { error: 'Nothing is due in the next 60 days: the clock stays where it is.' },
+    });
+    for (const body of [{ to: 'later' }, { to: 'next', businessDays: 1 }]) {
+      const refused = await postToSandbox(world.sandbox, 'clock', { user: sandboxUsers.author.id, ...body });
+      expect(refused).toEqual({ status: 400, body: { error: 'to must be "next", without businessDays' } });
+    }
+    const after = await clockShown();
+    expect(Date.parse(after.now) - Date.parse(before.now)).toBeLessThan(60_000);
+    expect(after.advancedBusinessDays).toBe(before.advancedBusinessDays);
+  });
+});
+
 describe('ephemerals after a move of the clock', () => {
   it('are placed in sandbox time, after the messages before them (not at the real time, days earlier)', async () => {
     const { author } = sandboxUsers;

@@ -148,4 +148,18 @@ describe("the sandbox's escalation policy file", () => {
     // No "default" policy: Tailspin and any other partner keep the default from the settings.
     expect(book.policies.default).toBeUndefined();
   });
+
+  it('gives Meridian deals the life after the Accept: reminded, checked in on, the owner told, then taken back to the pool', () => {
+    const book = parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8);
+    // In business days from the AE's first step: the day before, on the date, a day after, two days after (issue 51).
+    expect(book.policies.meridian?.afterAccept).toEqual({
+      reminder: { days: -1 },
+      check_in: { days: 0 },
+      owner: { days: 1 },
+      take_back: {
+        days: 2,
+        to: { kind: 'pool', name: 'account-executives', displayName: 'Account executives' },
+      },
+    });
+  });
 });
