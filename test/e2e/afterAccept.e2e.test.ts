@@ -159,16 +159,17 @@ async function danaReadsOnlyTruth(
  * The page's "Next due": the clock to the next moment something is due in the app, which then runs. Its label names
  * that moment; the clock stands there afterwards.
  */
-async function nextDue(expected: string): Promise<void> {
+async function nextDue(expected: string | undefined): Promise<void> {
   const button = page.locator('[data-advance="next"]');
-  await expect.poll(() => button.textContent()).toBe(`Next due: ${expected}`);
+  if (expected !== undefined) await expect.poll(() => button.textContent()).toBe(`Next due: ${expected}`);
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 60_000 }),
     button.click(),
   ]);
   expect(answer.status()).toBe(200);
   const { movedTo } = (await answer.json()) as { movedTo: string };
-  expect(DateTime.fromISO(movedTo, { zone: ZONE }).toFormat('ccc d LLL, HH:mm')).toBe(expected);
+  if (expected !== undefined)
+    expect(DateTime.fromISO(movedTo, { zone: ZONE }).toFormat('ccc d LLL, HH:mm')).toBe(expected);
   await delivered();
 }
 
@@ -296,7 +297,8 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     const checkedIn = await readsAs(await theMessage(jordan.id, 'How did it go?', 'Northwind Logistics'));
     expect(checkedIn).toContain('Intro call with Dana Reyes. How did it go?');
     expect(checkedIn).not.toContain('If nothing is recorded');
-    expect(checkedIn).toContain('Now: taken back from you, who had accepted it');
+    expect(checkedIn).toContain('Now: back with the owner @Pat Marketer since');
+    expect(checkedIn).toContain('(you had accepted it); they can reassign or withdraw it.');
     // (The hand-back was a few seconds after the check-in's 16:00, sandbox time.)
     expect(await readsAs(jordansPacket)).toMatch(
       /Back with the owner since today at 4:0\d PM: you had accepted it, and @Pat Marketer \(the owner\) decides who takes it next\. Nothing more is needed from you\./,
@@ -378,11 +380,9 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
 
     // "Next due" on to Monday 16:00, two business days after the check-in: the take-back to the pool's next AE.
     await actAs(page, pat.id);
-    for (let click = 0; click < 4 && handoff(contoso).ae === jordan.id; click += 1) {
-      const label =
-        (await page.locator('[data-advance="next"]').textContent())?.replace('Next due: ', '') ?? '';
-      await nextDue(label);
-    }
+    // Whatever else is due on the way (a stall nudge waits past the ladder's take-back, moving on by itself as the
+    // clock passes its time): the clicks go on until the deal has moved.
+    for (let click = 0; click < 4 && handoff(contoso).ae === jordan.id; click += 1) await nextDue(undefined);
     expect(now().toFormat('ccc d LLL, HH')).toBe('Mon 7 Dec, 16');
     expect(handoff(contoso)).toEqual({ status: 'sent', ae: sam.id });
 
