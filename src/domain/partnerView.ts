@@ -280,10 +280,17 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
   // Only the AE who accepted is named (an acceptance is final, so it is the AE now; checked all the same).
   if (view.aeName !== null && !state.acceptedNow) view.aeName = null;
   const outcome = outcomeCheck(history);
+  // Taken back since the accept (issue 51): nobody is the partner's AE until the next accept, so a next move naming
+  // the handoff's AE now (the one it was taken from, or the next, who has not accepted) no longer holds either.
+  const awaitingAccept = state.stage === 'accepted' && !state.acceptedNow;
   const showNextMove =
     NEXT_MOVE_AHEAD.has(state.stage) &&
     h.partnerNextMove.trim() !== '' &&
-    !heldBackNextMove(h, { ...check, ...(outcome ? { outcome } : {}) });
+    !heldBackNextMove(awaitingAccept ? { ...h, aeName: '' } : h, {
+      ...check,
+      ...(awaitingAccept ? { formerAeNames: [...(check.formerAeNames ?? []), h.aeName] } : {}),
+      ...(outcome ? { outcome } : {}),
+    });
   if (!showNextMove) {
     view.partnerNextMove = '';
     view.partnerNextMoveDate = null;

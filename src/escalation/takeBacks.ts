@@ -5,7 +5,7 @@ import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Chosen, Mover, Skipped } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
-import { partnerThread } from '../partners/partnerThread.js';
+import { partnerThread, unnameHeldAccept } from '../partners/partnerThread.js';
 import type { DirectoryUser } from '../services/directory.js';
 import { ACCEPTED_TIMES_ENDED } from '../services/firstSteps.js';
 import { applyTransition, type Lifecycle } from '../services/lifecycle.js';
@@ -85,7 +85,10 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
         ...(choice.kind !== 'owner' && choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
       },
       // Moving on at once: the AE it left is told here, the owner with the move (one message for the one event).
-      owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true }),
+      owes: async (tx2, after) => {
+        await unnameHeldAccept(tx2, after);
+        return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
+      },
     });
     if (!taken) return undefined;
     if (choice.kind !== 'pool') return 'owner' as const;

@@ -17,6 +17,7 @@ import { check as policy, STEP_CHECK_EVENT, type StepCheck, TRANSITIONS } from '
 import type { ProgramRoles } from '../domain/permissions.js';
 import type { AbsenceOf } from '../escalation/absence.js';
 import type { Logger } from '../logger.js';
+import { unnameHeldAccept } from '../partners/partnerThread.js';
 import { askForSteps, nameStep, type StepsAsk } from './earlierSteps.js';
 import type { Lifecycle } from './lifecycle.js';
 import { dm, takenBackMessages } from './notifications.js';
@@ -282,7 +283,10 @@ async function handBack(
     at,
     change: { takenBackAt: at, ...ACCEPTED_TIMES_ENDED },
     detail: before.firstStep ? { step: before.firstStep, due: before.firstStepDue } : null,
-    owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: true, ae: false }),
+    owes: async (tx, after) => {
+      await unnameHeldAccept(tx, after);
+      return takenBackMessages(after, takenBack, { owner: true, ae: false });
+    },
   });
   if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   deps.logger.info({ handoffId: before.id, ae: before.aeUserId }, 'handed back to the owner');

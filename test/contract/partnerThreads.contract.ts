@@ -227,5 +227,16 @@ export function partnerThreadsContract(engine: Engine): void {
       expect(first?.decidedAt).toEqual(at);
       expect(first?.partnerAgreedInWriting).toBe(true);
     });
+
+    it('finds deals taken back after the accept too (issue 51): the partner still reads "Accepted", not once withdrawn', async () => {
+      const past = { partnerNextMoveDate: '2026-11-20', decidedAt: at, takenBackAt: at };
+      const takenBack = await addHandoff({ ...past, status: 'taken_back' });
+      const movedOn = await addHandoff({ ...past, status: 'sent', assignment: 2 });
+      const declinedSince = await addHandoff({ ...past, status: 'declined', assignment: 2 });
+      await addHandoff({ ...past, status: 'withdrawn' });
+      await addHandoff({ ...past, status: 'sent', takenBackAt: null }); // never accepted: the partner knows nothing
+      const ids = (await findPartnerTextToRecheck(db, '2026-11-23', 0, 10)).map((r) => r.id);
+      expect(ids).toEqual([takenBack, movedOn, declinedSince]);
+    });
   });
 }

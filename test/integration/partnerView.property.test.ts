@@ -1,14 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
-import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACCEPT_BLOCK_ID,
+  ACTION_ID,
+  CALLBACK_ID,
+  COVER_BLOCK_ID,
+  STEP_DATE_BLOCK_ID,
+} from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
-import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD, stepDate } from '../../src/domain/firstStep.js';
+import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD } from '../../src/domain/firstStep.js';
 import { dayIn } from '../../src/domain/partnerView.js';
 import { acceptValues, type StepTyped, submitAccept } from '../support/acceptFlow.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
@@ -30,14 +36,16 @@ import {
   apply,
   type ChannelCall,
   checkDates,
+  checkLeftBy,
   checkNames,
+  checkNeverTold,
   checkOtherPartners,
+  checkSteps,
   checkThread,
   type Happened,
   newModel,
   type PartnerModel,
-  replyKind,
-  type Shown,
+  type Said,
   shownText,
 } from '../support/partnerViewChecks.js';
 import { declineSubmission, viewSubmission } from '../support/payloads.js';
@@ -54,10 +62,17 @@ import { seedOf } from '../support/seed.js';
  * are named, no next move shows a date that has passed, and nothing of one partner reaches another's channel.
  * Issue 51 item 1: the AE accepts in the accept modal (its defaults, or a step of their own and a date, and now and
  * then an estimated value); the partner reads that first step with the accept and only then, never the value.
+ * Issue 51 item 2, after the Accept: the AE gives the step a new date (its modal), or hands the deal back; time passes
+ * to the policy's check-in and take-back (to the backup pool's next AE, or to the owner, who then reassigns or
+ * withdraws it). A take-back is routing: no reply, the parent keeps "Accepted" with nobody named and no step, the AE
+ * it left never named again; the next accept is a reply naming the new AE with their step.
  */
 
-const SEED = seedOf(20261231);
+const DEFAULT_SEED = 20261231;
+const SEED = seedOf(DEFAULT_SEED);
 const NUM_RUNS = Number(process.env.PARTNER_VIEW_RUNS ?? 16);
+/** More runs (PARTNER_VIEW_RUNS) take longer. */
+const TIMEOUT_MS = Math.max(60_000, NUM_RUNS * 3_750);
 
 type Org = 'meridian' | 'tailspin';
 const ORG = {
@@ -76,7 +91,9 @@ const AE_NAMES = AES.map((p) => ({ name: p.real_name }));
 
 /**
  * Meridian's handoffs move to the next of a pool two hours after an expiry; Tailspin's to the AE's cover (when they
- * named one).
+ * named one). After the Accept (issue 51), Meridian's AE is asked on the step's date and the deal goes on to the pool's
+ * next AE a business day later with no news; Tailspin's AE is reminded the business day before, asked on the date,
+ * and the deal goes back to its owner two business days later.
  */
 const POLICY = {
   pools: { backup: { users: [people.otherAe.id, people.member.id] } },
@@ -84,8 +101,15 @@ const POLICY = {
     pooled: [
       { at: '50%', action: 'remind' },
       { at: 'due+2h', action: 'reassign', to: ['pool:backup'] },
+      { at: 'commitment', action: 'check_in' },
+      { at: 'commitment+1d', action: 'reassign', to: ['pool:backup'] },
     ],
-    covered: [{ at: 'due+2h', action: 'reassign', to: ['cover'] }],
+    covered: [
+      { at: 'due+2h', action: 'reassign', to: ['cover'] },
+      { at: 'commitment-1d', action: 'remind' },
+      { at: 'commitment', action: 'check_in' },
+      { at: 'commitment+2d', action: 'reassign', to: ['owner'] },
+    ],
   },
   routes: [
     { partner: 'Meridian Cloud Consulting', policy: 'pooled' },
@@ -110,7 +134,10 @@ type Kind =
   | 'crm'
   | 'day'
   | 'share'
-  | 'unshare';
+  | 'unshare'
+  | 'newDate'
+  | 'handBack'
+  | 'takeBack';
 
 /** What can happen to a handoff in each state, and how often (the channel's sharing, and time, at any state). */
 const ANY: [Kind, number][] = [
@@ -142,11 +169,17 @@ const CAN: Record<HandoffRow['status'], [Kind, number][]> = {
   ],
   declined: [['reassign', 5]],
   accepted: [
-    ['outcome', 4],
+    ['outcome', 3],
     ['crm', 1],
+    ['newDate', 2],
+    ['handBack', 3],
+    ['takeBack', 3],
   ],
   withdrawn: [],
-  taken_back: [],
+  taken_back: [
+    ['reassign', 3],
+    ['withdraw', 1],
+  ],
 };
 
 /** The step `choice` stands for in the handoff's state now. */
@@ -200,16 +233,10 @@ let sf: FakeSalesforce;
 let dir: string;
 let run = 0;
 
-/** The AE's first step as the accept recorded it, and the estimated value given with it (internal). */
-interface Committed {
-  text: string;
-  due: string;
-  value: number | null;
-}
-
 /**
  * Every handoff lived so far: its oracle, the row as last seen, its CRM opportunity, how its AE fills the accept
- * modal and the partner contact's first name, and the first step once accepted.
+ * modal and the partner contact's first name, the estimated values given with its accepts (internal), and how many
+ * times it was taken back so far (its touch log).
  */
 const lives: {
   model: PartnerModel;
@@ -218,8 +245,16 @@ const lives: {
   opp: string | null;
   commit: Commit;
   first: string;
-  step?: Committed;
+  values: number[];
+  takeBacks: number;
+  /** Its steps so far, as the failure message tells them. */
+  story: string[];
 }[] = [];
+/**
+ * Where in the app's calls the step being taken began: what it observes happened there (a take-back of any handoff,
+ * as time passes for all of them), so what the channels were sent from there on is checked against it.
+ */
+let mark = 0;
 const stats = {
   runs: 0,
   steps: new Map<string, number>(),
@@ -227,6 +262,8 @@ const stats = {
   routingChecked: 0,
   /** Accepts with the modal's defaults, with a step of the AE's own, and with an estimated value. */
   commits: { defaults: 0, own: 0, valued: 0 },
+  /** Take-backs (handed back, by the policy to the pool or to the owner), and accepts after one. */
+  takenBack: { handed: 0, pool: 0, owner: 0, reaccepted: 0 },
 };
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
@@ -275,11 +312,12 @@ function* stringsIn(value: unknown): Generator<string> {
     for (const v of Object.values(value)) yield* stringsIn(v);
 }
 
-/** Every chat call the app made to a partner channel, as text. */
-const partnerChannelCalls = (): ChannelCall[] =>
+/** Every chat call the app made to a partner channel, as text, with its place among all the app's calls. */
+const partnerChannelCalls = (): (ChannelCall & Said)[] =>
   h.slack.calls
-    .filter((c) => c.method.startsWith('chat.') && STRANGER[String(c.args.channel)] !== undefined)
-    .map((c) => ({ channel: String(c.args.channel), text: [...stringsIn(c.args)].join('\n') }));
+    .map((c, at) => ({ c, at }))
+    .filter(({ c }) => c.method.startsWith('chat.') && STRANGER[String(c.args.channel)] !== undefined)
+    .map(({ c, at }) => ({ channel: String(c.args.channel), text: [...stringsIn(c.args)].join('\n'), at }));
 
 /** What every chat call to a partner channel showed (its text and blocks: not its ids and timestamps). */
 const partnerChannelWords = (): string[] =>
@@ -302,59 +340,16 @@ const possibleSteps = (life: (typeof lives)[number]) => [
   ...OWN_STEPS.map((step) => step(life.first)),
 ];
 
-/**
- * Issue 51 item 1: the partner reads the AE's first step with the accept and only then: at the end of the accept's
- * reply ("… *Next:* <step> by <date>."), and on the thread's parent while it is the deal's next step (accepted, no
- * outcome yet, its date not passed); never before the accept, never in another reply. (While the channel is held, its parent may show an
- * earlier stage: the step then only with "Accepted".)
- */
-function checkStep(
-  life: (typeof lives)[number],
-  shown: readonly Shown[],
-  isHeld: boolean,
-  today: string,
-): string[] {
-  const { model, step } = life;
-  const where = `${model.account} in ${model.channel}`;
-  const mine = shown.filter((m) => shownText(m).includes(model.account));
-  const problems: string[] = [];
-  if (!step) {
-    for (const m of mine)
-      for (const text of possibleSteps(life))
-        if (shownText(m).includes(text))
-          problems.push(
-            `${where}: the first step "${text}" before the accept: ${shownText(m).slice(0, 300)}`,
-          );
-    return problems;
-  }
-  const words = `${step.text} by ${stepDate(step.due)}`;
-  for (const m of mine.filter((x) => x.thread_ts !== undefined)) {
-    const kind = replyKind(m.text ?? '');
-    if (kind === 'accepted' || kind === 'accepted_after_decline') {
-      if (!(m.text ?? '').endsWith(` *Next:* ${words}.`))
-        problems.push(`${where}: the accept reply does not end with "*Next:* ${words}.": ${m.text}`);
-    } else if (shownText(m).includes(step.text))
-      problems.push(`${where}: the first step in a ${kind} reply: ${m.text}`);
-  }
-  for (const parent of mine.filter((x) => x.thread_ts === undefined)) {
-    const shows = shownText(parent).includes(words);
-    if (shownText(parent).replaceAll(words, '').includes(step.text))
-      problems.push(
-        `${where}: the parent shows the first step otherwise: ${shownText(parent).slice(0, 300)}`,
-      );
-    const accepted = isHeld ? parent.text === `${model.account}: Accepted` : model.stage === 'accepted';
-    if (shows && !accepted)
-      problems.push(`${where}: the parent shows the first step at ${model.stage}: ${parent.text}`);
-    // Its date passed (today in the AE's calendar is after it): no longer true, so it is held back from the parent
-    // rendered since; one rendered before may still show it (nothing re-renders it on the date alone yet).
-    if (!shows && accepted && !isHeld && step.due >= today)
-      problems.push(`${where}: the parent does not show the first step "${words}"`);
-  }
-  return problems;
+/** The invariants, over every handoff lived so far; each one broken is told with the story of its handoff. */
+async function violations(): Promise<string[]> {
+  const problems = await broken();
+  return problems.map((p) => {
+    const life = lives.find((l) => p.startsWith(l.model.account));
+    return life ? `${p}\n    (${life.story.join(' → ')})` : p;
+  });
 }
 
-/** The invariants, over every handoff lived so far. */
-async function violations(): Promise<string[]> {
+async function broken(): Promise<string[]> {
   const calls = partnerChannelCalls();
   const problems = checkOtherPartners(
     lives.map((l) => l.model),
@@ -362,31 +357,46 @@ async function violations(): Promise<string[]> {
   );
   // Never the estimated value given with an accept (internal), nor the word for it, in any call to a partner channel.
   const words = partnerChannelWords();
-  for (const { model, step } of lives) {
-    const value = step?.value;
-    if (value === null || value === undefined) continue;
-    for (const form of valueForms(value))
-      if (words.some((w) => w.includes(form)))
-        problems.push(`${model.account}: the estimated value ${form} reached a partner channel`);
-  }
+  for (const { model, values } of lives)
+    for (const value of values)
+      for (const form of valueForms(value))
+        if (words.some((w) => w.includes(form)))
+          problems.push(`${model.account}: the estimated value ${form} reached a partner channel`);
   if (words.some((w) => /estimated/i.test(w))) problems.push('"estimated" in a call to a partner channel');
   for (const life of lives) {
     const { model, last } = life;
     const shown = h.slack.messages(model.channel);
-    problems.push(...checkThread(model, shown, await held(model.channel)));
-    problems.push(
-      ...checkStep(life, shown, await held(model.channel), dayIn(h.clock.now(), last.aeTimeZone)),
-    );
-    const texts = [
-      ...calls.filter((c) => c.channel === model.channel).map((c) => c.text),
-      ...shown.map((m) => shownText(m)),
-    ];
+    const isHeld = await held(model.channel);
+    const today = dayIn(h.clock.now(), last.aeTimeZone);
+    problems.push(...checkThread(model, shown, isHeld));
+    problems.push(...checkSteps(model, shown, isHeld, today, possibleSteps(life)));
+    const said = calls.filter((c) => c.channel === model.channel);
+    const texts = [...said.map((c) => c.text), ...shown.map((m) => shownText(m))];
     problems.push(...checkNames(model, texts, AE_NAMES));
-    if (!(await held(model.channel)))
-      problems.push(...checkDates(model, shown, dayIn(h.clock.now(), last.aeTimeZone)));
+    problems.push(...checkNeverTold(model, texts));
+    const parent = shown.find(
+      (m) => m.thread_ts === undefined && (m.text ?? '').startsWith(`${model.account}: `),
+    );
+    problems.push(...checkLeftBy(model, said, isHeld || !parent ? undefined : shownText(parent)));
+    if (!isHeld) problems.push(...checkDates(model, shown, today));
   }
   return problems;
 }
+
+/** Each time a handoff was taken back from its AE (handed back, or by the policy), by its touch log. */
+const takeBacksOf = async (id: number) =>
+  (
+    await h.database.db
+      .select()
+      .from(h.tables.handoffEvents)
+      .where(
+        and(
+          eq(h.tables.handoffEvents.handoffId, id),
+          inArray(h.tables.handoffEvents.type, ['taken_back', 'handed_back']),
+        ),
+      )
+      .orderBy(h.tables.handoffEvents.id)
+  ).map((e) => e.type);
 
 /** What happened to each handoff since it was last seen, applied to its oracle. */
 async function observe(): Promise<boolean> {
@@ -395,20 +405,38 @@ async function observe(): Promise<boolean> {
     const row = await handoffRow(h, life.id);
     const was = life.last;
     const happened: Happened[] = [];
+    // Taken back first: an accept seen in the same step is the next AE's.
+    const takeBacks = await takeBacksOf(life.id);
+    for (const type of takeBacks.slice(life.takeBacks)) {
+      happened.push({ kind: 'taken_back', at: mark });
+      stats.takenBack[type === 'handed_back' ? 'handed' : row.status === 'taken_back' ? 'owner' : 'pool'] +=
+        1;
+    }
+    life.takeBacks = takeBacks.length;
     if (row.status !== was.status) {
       if (row.status === 'accepted') {
-        happened.push({ kind: 'accepted', ae: row.aeName });
-        life.step = {
-          text: row.firstStep ?? '',
-          due: row.firstStepDue ?? '',
-          value: row.estimatedValue,
-        };
+        if (life.model.leftBy.length > 0) stats.takenBack.reaccepted += 1;
+        happened.push({
+          kind: 'accepted',
+          ae: row.aeName,
+          step: { text: row.firstStep ?? '', due: row.firstStepDue ?? '' },
+          at: mark,
+        });
+        if (row.estimatedValue !== null) life.values.push(row.estimatedValue);
       }
       if (row.status === 'declined') happened.push({ kind: 'declined' });
       if (row.status === 'withdrawn') happened.push({ kind: 'withdrawn' });
-    }
+    } else if (
+      row.status === 'accepted' &&
+      row.assignment === was.assignment &&
+      row.firstStepDue !== was.firstStepDue &&
+      row.firstStepDue !== null
+    )
+      happened.push({ kind: 'new_date', due: row.firstStepDue });
     if (row.outcome && row.outcome !== was.outcome) happened.push({ kind: 'outcome', outcome: row.outcome });
     for (const event of happened) {
+      // Time passing in a later life's step reaches this one too: its story says so.
+      if (life !== lives.at(-1)) life.story.push(`(${event.kind} meanwhile)`);
       const before = life.model.replies.length;
       apply(life.model, event);
       if (life.model.replies.length > before) partnerNews = true;
@@ -456,10 +484,12 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
       expect(modal.callback_id).toBe(CALLBACK_ID.accept);
       const { commit } = life;
       const today = dayIn(now, row.aeTimeZone);
+      // A later accept (after a take-back) commits to another step of the AE's own.
+      const own = OWN_STEPS[(commit.step + life.model.everAccepted.length) % OWN_STEPS.length];
       const typed: StepTyped = {
         ...(commit.own
           ? {
-              text: (OWN_STEPS[commit.step] as (first: string) => string)(life.first),
+              text: (own as (first: string) => string)(life.first),
               due: DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: commit.inDays }).toISODate() ?? '',
             }
           : {}),
@@ -531,7 +561,8 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
       await submit(h, extendSubmission({ privateMetadata: metadataFor(row), days: '2', user: authorUser }));
       return 'extend';
     case 'reassign':
-      if (!open && row.status !== 'expired' && row.status !== 'declined') return undefined;
+      if (!open && row.status !== 'expired' && row.status !== 'declined' && row.status !== 'taken_back')
+        return undefined;
       await submit(
         h,
         reassignSubmission({
@@ -543,7 +574,7 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
       );
       return 'reassign';
     case 'withdraw':
-      if (!open && row.status !== 'expired') return undefined;
+      if (!open && row.status !== 'expired' && row.status !== 'taken_back') return undefined;
       await clickOwnerButton(h, ACTION_ID.withdraw, `${row.id}:${row.cycle}`, authorUser);
       return 'withdraw';
     case 'away':
@@ -585,6 +616,63 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
       h.clock.advance(61_000);
       await h.app.scheduler.runNow('crm-read-back');
       return 'crm';
+    case 'newDate': {
+      // The AE gives their first step a new date in its modal (issue 51): from today on, in their calendar.
+      if (row.status !== 'accepted' || row.outcome !== null || row.firstStepDoneAt || !row.firstStep)
+        return undefined;
+      const user = userOf(row.aeUserId);
+      const opened = h.slack.callsTo('views.open').length;
+      await click(h, ACTION_ID.newStepDate, row.id, user);
+      const modal = await waitFor(
+        () => h.slack.callsTo('views.open')[opened]?.args.view as OpenedModal | undefined,
+        4000,
+        'the new date modal',
+      );
+      expect(modal.callback_id).toBe(CALLBACK_ID.stepDate);
+      const due =
+        DateTime.fromISO(dayIn(now, row.aeTimeZone), { zone: 'UTC' })
+          .plus({ days: step.pick % 8 })
+          .toISODate() ?? '';
+      const answer = await submit(
+        h,
+        viewSubmission({
+          user,
+          callbackId: CALLBACK_ID.stepDate,
+          privateMetadata: modal.private_metadata,
+          values: {
+            [STEP_DATE_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: due } },
+          },
+        }),
+      );
+      expect(answer).toEqual({});
+      expect((await handoffRow(h, row.id)).firstStepDue).toBe(due);
+      return 'newDate';
+    }
+    case 'handBack': {
+      // The AE's Hand it back (its confirm dialog confirmed), from their DM: the owner decides who takes it next.
+      if (row.status !== 'accepted' || row.outcome !== null) return undefined;
+      const url = await click(h, ACTION_ID.handBack, `${row.id}:${row.cycle}`, userOf(row.aeUserId));
+      await waitFor(() => h.slack.responses.find((r) => r.url === url), 4000, 'the hand-back answer');
+      expect((await handoffRow(h, row.id)).status).toBe('taken_back');
+      return 'handBack';
+    }
+    case 'takeBack': {
+      // Time passes to each of the step's checks in turn (the reminder, the check-in, the take-back), the sweep run
+      // at each, until the policy takes the deal back (it waits while the AE is away).
+      if (row.status !== 'accepted' || !row.nextStepCheckAt) return undefined;
+      for (let check = 0; check < 4; check += 1) {
+        const current = await handoffRow(h, row.id);
+        if (current.status !== 'accepted' || !current.nextStepCheckAt) break;
+        await quiet(h);
+        // What the channel was sent from here on is after the take-back, if this check is it.
+        mark = h.slack.calls.length;
+        h.clock.set(new Date(Math.max(h.clock.now().getTime(), current.nextStepCheckAt.getTime())));
+        await sweep();
+      }
+      const after = await handoffRow(h, row.id);
+      if (after.status === 'accepted') return 'stepChecks';
+      return `takeBack:${after.status === 'taken_back' ? 'owner' : 'pool'}`;
+    }
     case 'day':
       h.clock.advance(86_400_000);
       await sweep();
@@ -632,6 +720,7 @@ async function releaseChannels() {
 
 async function begin(life: Life): Promise<(typeof lives)[number]> {
   run += 1;
+  mark = h.slack.calls.length;
   await everyoneBack();
   await releaseChannels();
   // What waited went out: checked like any step.
@@ -669,6 +758,9 @@ async function begin(life: Life): Promise<(typeof lives)[number]> {
     opp,
     commit: life.commit,
     first: first as string,
+    values: [],
+    takeBacks: 0,
+    story: [`${account}: sent${life.namesAe ? ' (next move names Jordan)' : ''}`],
   };
   lives.push(entry);
   return entry;
@@ -692,18 +784,19 @@ async function settle(): Promise<boolean> {
   return await observe();
 }
 
-describe('the partner view through the real app (property)', () => {
+describe('the partner view through the real app (property)', { timeout: TIMEOUT_MS }, () => {
   it('the partner channels tell only what is true now: decisions and outcomes, never routing, only accepting AEs', async () => {
     console.info(`partner view: seed ${SEED} (override with SEED=…), ${NUM_RUNS} runs`);
     await fc.assert(
       fc.asyncProperty(lifeArb, async (life) => {
         const entry = await begin(life);
-        const story = [`${entry.model.account}: sent${life.namesAe ? ' (next move names Jordan)' : ''}`];
+        const { story } = entry;
         await settle();
         expect(await violations(), story.join(' → ')).toEqual([]);
         for (const step of life.steps) {
           const before = threadOf(entry.model);
           const wasHeld = await held(entry.model.channel);
+          mark = h.slack.calls.length;
           const did = await perform(entry, step);
           if (!did) continue;
           const news = await settle();
@@ -722,6 +815,7 @@ describe('the partner view through the real app (property)', () => {
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
     );
     // Whatever still waited on a held channel goes out once it is unshared: checked as well.
+    mark = h.slack.calls.length;
     await releaseChannels();
     await settle();
     expect(await violations()).toEqual([]);
@@ -739,6 +833,13 @@ describe('the partner view through the real app (property)', () => {
       expect(stats.replies.get(kind) ?? 0, kind).toBeGreaterThan(0);
     // Accepts with the modal's defaults, with a step of the AE's own, and with an estimated value all happened.
     for (const [kind, n] of Object.entries(stats.commits)) expect(n, `accepts: ${kind}`).toBeGreaterThan(0);
+    // After the Accept (issue 51): new dates, hand-backs, take-backs to the pool and to the owner, and an accept by
+    // the next AE after one, all happened in the fixed lives (rarer: not asked of every other seed explored).
+    if (SEED === DEFAULT_SEED && NUM_RUNS >= 16) {
+      for (const kind of ['newDate', 'handBack']) expect(stats.steps.get(kind) ?? 0, kind).toBeGreaterThan(0);
+      for (const [kind, n] of Object.entries(stats.takenBack))
+        expect(n, `taken back: ${kind}`).toBeGreaterThan(0);
+    }
     expect(stats.routingChecked).toBeGreaterThan(NUM_RUNS);
-  }, 60_000);
+  });
 });

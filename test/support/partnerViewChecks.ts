@@ -1,3 +1,5 @@
+import { stepDate } from '../../src/domain/firstStep.js';
+
 /**
  * The partner thread's invariants (issue 31, item 1), as pure checks over what a partner channel shows, against an
  * oracle the test keeps from what happened to each handoff. The oracle is written here from the rules, not from the
@@ -8,7 +10,12 @@
  * - an AE is named to the partner only once that AE accepted; a decline names nobody, and a later decline (after the
  *   owner gave it to someone else) is not news; an acceptance after a decline says it is taken forward after all;
  * - a withdrawal is told only to a partner who had heard of the deal;
- * - the thread's parent shows the state now.
+ * - the thread's parent shows the state now;
+ * - issue 51: the AE's first step is read with their accept (at the end of its reply) and on the parent while it is
+ *   the deal's next step (its new date, once given); a take-back (the AE handed it back, or the policy took it from a
+ *   silent first step) is routing: no reply, the parent keeps "Accepted" but names nobody and shows no step, and the
+ *   AE it left is never named again in anything sent to the channel since, until they accept it again; the next
+ *   accept is a reply naming the new AE with their step.
  *
  * test/unit/support/partnerViewChecks.test.ts shows each check failing on a bad channel.
  */
@@ -23,12 +30,34 @@ export type Stage =
   | 'lost';
 export type ReplyKind = Stage | 'accepted_after_decline' | 'unknown';
 
-/** What happened to a handoff, as the test saw it in the database after a step. */
+/** A first step the AE committed to (issue 51): its text and date (YYYY-MM-DD). */
+export interface FirstStep {
+  text: string;
+  due: string;
+}
+
+/**
+ * What happened to a handoff, as the test saw it in the database after a step. `at`: where in the channel's calls it
+ * happened (an increasing position, such as how many calls the app had made before it): what was sent from there on
+ * is checked against it.
+ */
 export type Happened =
-  | { kind: 'accepted'; ae: string }
+  | { kind: 'accepted'; ae: string; step?: FirstStep; at?: number }
   | { kind: 'declined' }
   | { kind: 'withdrawn' }
-  | { kind: 'outcome'; outcome: 'meeting_held' | 'opportunity_created' | 'won' | 'lost' };
+  | { kind: 'outcome'; outcome: 'meeting_held' | 'opportunity_created' | 'won' | 'lost' }
+  /** The AE gave their first step a new date. */
+  | { kind: 'new_date'; due: string }
+  /** Taken back from the AE who accepted: handed back by them, or by the policy after a silent first step. */
+  | { kind: 'taken_back'; at: number };
+
+/** An AE the deal was taken back from: not to be named in what is sent from `from` until they accept again. */
+export interface LeftBy {
+  name: string;
+  from: number;
+  /** Where they accepted it again (null: they have not). */
+  until: number | null;
+}
 
 /** The oracle: what the partner of one handoff may know, kept from what happened. */
 export interface PartnerModel {
@@ -39,10 +68,23 @@ export interface PartnerModel {
   stage: Stage | null;
   /** Every stage it has been in, oldest first (a parent held back with its channel shows one of them). */
   history: Stage[];
-  /** The AE who accepted it (full name), if anyone did. */
+  /** The AE named to the partner now (full name): who accepted it, until it was taken back from them. */
   acceptedBy: string | null;
+  /** Everyone who accepted it, oldest first: each is named in their accept's reply, which stays in the thread. */
+  everAccepted: string[];
   /** The replies the thread owes, in order. */
   replies: ReplyKind[];
+  /** Each accept's first step, as its reply says it (in the order of the accepts). */
+  acceptSteps: (FirstStep | null)[];
+  /**
+   * Each accept's: taken back since. Its reply, if it still waited then (the channel held), goes out naming nobody and
+   * no step ("Our team is taking it forward"): what the partner may know by the time they read it.
+   */
+  acceptTakenBack: boolean[];
+  /** The first step of the AE named now, with its new date once given (null: none, or taken back since). */
+  step: FirstStep | null;
+  /** The AEs it was taken back from, each with where that happened. */
+  leftBy: LeftBy[];
 }
 
 export const newModel = (account: string, channel: string): PartnerModel => ({
@@ -51,7 +93,12 @@ export const newModel = (account: string, channel: string): PartnerModel => ({
   stage: null,
   history: [],
   acceptedBy: null,
+  everAccepted: [],
   replies: [],
+  acceptSteps: [],
+  acceptTakenBack: [],
+  step: null,
+  leftBy: [],
 });
 
 function enter(model: PartnerModel, stage: Stage, reply: ReplyKind) {
@@ -66,6 +113,23 @@ export function apply(model: PartnerModel, happened: Happened): void {
     case 'accepted':
       enter(model, 'accepted', model.stage === 'declined' ? 'accepted_after_decline' : 'accepted');
       model.acceptedBy = happened.ae;
+      model.everAccepted.push(happened.ae);
+      model.step = happened.step ?? null;
+      model.acceptSteps.push(happened.step ?? null);
+      model.acceptTakenBack.push(false);
+      for (const left of model.leftBy)
+        if (left.name === happened.ae && left.until === null) left.until = happened.at ?? left.from;
+      return;
+    case 'new_date':
+      if (model.step) model.step = { ...model.step, due: happened.due };
+      return;
+    case 'taken_back':
+      // Routing: no reply, the same stage; nobody named and no step until the next AE accepts.
+      if (model.acceptedBy !== null)
+        model.leftBy.push({ name: model.acceptedBy, from: happened.at, until: null });
+      if (model.acceptTakenBack.length > 0) model.acceptTakenBack[model.acceptTakenBack.length - 1] = true;
+      model.acceptedBy = null;
+      model.step = null;
       return;
     case 'declined':
       if (model.stage === null) enter(model, 'declined', 'declined');
@@ -163,10 +227,13 @@ export function checkThread(model: PartnerModel, shown: readonly Shown[], held: 
   if (parent.text !== expected)
     problems.push(`${where}: the parent reads "${parent.text}", not "${expected}"`);
   const text = shownText(parent);
-  if (NAMES_AE.has(model.stage)) {
+  if (NAMES_AE.has(model.stage) && model.acceptedBy !== null) {
     if (!text.includes(`our AE: ${model.acceptedBy}`))
       problems.push(`${where}: the parent does not name ${model.acceptedBy}, who accepted`);
-  } else if (text.includes('our AE')) problems.push(`${where}: the parent names an AE at ${model.stage}`);
+  } else if (text.includes('our AE'))
+    problems.push(
+      `${where}: the parent names an AE at ${model.stage}${NAMES_AE.has(model.stage) ? ', taken back since' : ''}`,
+    );
   return problems;
 }
 
@@ -181,23 +248,156 @@ const wholeWord = (text: string, word: string) =>
     'u',
   ).test(text);
 
+const firstName = (name: string) => name.split(' ')[0] ?? name;
+
 /**
  * Only an AE who accepted is ever named to the partner: in every call the app made to the partner channel about this
- * handoff (posts and edits, the past included) and in what it shows now, no other AE's full or first name.
+ * handoff (posts and edits, the past included) and in what it shows now, no other AE's full or first name. (After a
+ * take-back, the AE it left stays named in their accept's reply: `checkLeftBy` checks what was sent since.)
  */
 export function checkNames(model: PartnerModel, texts: readonly string[], aes: readonly Person[]): string[] {
   const mine = texts.filter((t) => t.includes(model.account));
   const problems: string[] = [];
+  const accepted = model.everAccepted;
   for (const ae of aes) {
-    if (ae.name === model.acceptedBy) continue;
-    const first = ae.name.split(' ')[0] ?? ae.name;
-    // The AE who accepted may share a first name with another: only the full name tells them apart then.
-    const firstToo = first !== model.acceptedBy?.split(' ')[0];
+    if (accepted.includes(ae.name)) continue;
+    const first = firstName(ae.name);
+    // An AE who accepted may share a first name with another: only the full name tells them apart then.
+    const firstToo = !accepted.some((name) => firstName(name) === first);
     const naming = mine.find((t) => wholeWord(t, ae.name) || (firstToo && wholeWord(t, first)));
     if (naming)
       problems.push(
-        `${model.account}: names ${ae.name}, who ${model.acceptedBy ? `did not accept (${model.acceptedBy} did)` : 'has not accepted'}: ${naming.slice(0, 300)}`,
+        `${model.account}: names ${ae.name}, who ${accepted.length > 0 ? `did not accept (${accepted.join(' and ')} did)` : 'has not accepted'}: ${naming.slice(0, 300)}`,
       );
+  }
+  return problems;
+}
+
+/** What the app sent to a partner channel, and where in its calls (the positions `Happened` uses). */
+export interface Said {
+  text: string;
+  at: number;
+}
+
+/**
+ * Issue 51: after a take-back, the AE it left is never named to the partner again (by full name, or by first name
+ * unless the AE named now shares it): not in anything the app sent to the channel about the handoff since (posts, and
+ * edits of the parent), until that AE accepts it again; nor in the parent it shows now (`parent`: its text, when the
+ * channel is not held).
+ */
+export function checkLeftBy(
+  model: PartnerModel,
+  said: readonly Said[],
+  parent: string | undefined,
+): string[] {
+  const problems: string[] = [];
+  const named = model.acceptedBy === null ? undefined : firstName(model.acceptedBy);
+  for (const left of model.leftBy) {
+    if (left.name === model.acceptedBy) continue;
+    const first = firstName(left.name);
+    const names = (t: string) => wholeWord(t, left.name) || (first !== named && wholeWord(t, first));
+    const since = said.filter(
+      (s) =>
+        s.at >= left.from && (left.until === null || s.at < left.until) && s.text.includes(model.account),
+    );
+    const naming = since.find((s) => names(s.text));
+    if (naming)
+      problems.push(
+        `${model.account}: names ${left.name} after it was taken back from them: ${naming.text.slice(0, 300)}`,
+      );
+    if (left.until === null && parent !== undefined && names(parent))
+      problems.push(
+        `${model.account}: the parent names ${left.name}, from whom it was taken back: ${parent.slice(0, 300)}`,
+      );
+  }
+  return problems;
+}
+
+/** What the partner never reads of the life after the Accept (issue 51): it is routing, or internal. */
+const NEVER_TOLD =
+  /taken back|handed back|hand it back|hands? (it )?back|\bidle\b|no news|check-in|how did it go/i;
+
+/**
+ * Issue 51: the partner never reads that a deal was taken back or handed back, or went idle, nor the AE's reminders
+ * and check-ins: not in anything about this handoff the app sent to the channel, nor in what it shows.
+ */
+export function checkNeverTold(model: PartnerModel, texts: readonly string[]): string[] {
+  const telling = texts.find((t) => t.includes(model.account) && NEVER_TOLD.test(t));
+  return telling
+    ? [`${model.account}: tells the partner "${NEVER_TOLD.exec(telling)?.[0]}": ${telling.slice(0, 300)}`]
+    : [];
+}
+
+/** A first step as the partner reads it: "Intro call with Dana by Mon 30 Nov". */
+export const stepWords = (step: FirstStep) => `${step.text} by ${stepDate(step.due)}`;
+
+/**
+ * Issue 51: the partner reads an AE's first step with their accept and only then: at the end of that accept's reply
+ * ("… *Next:* <step> by <date>."), and on the thread's parent while it is the deal's next step (accepted by the AE
+ * named now, its date, or its new date, not passed where `today` is read); never before an accept (`unseen`: every
+ * step the AE could commit to), never in another reply, never on the parent once taken back. While the channel is
+ * held, its parent may show an earlier stage: a step then only with "Accepted".
+ */
+export function checkSteps(
+  model: PartnerModel,
+  shown: readonly Shown[],
+  held: boolean,
+  today: string,
+  unseen: readonly string[],
+): string[] {
+  const where = `${model.account} in ${model.channel}`;
+  const mine = shown.filter((m) => shownText(m).includes(model.account));
+  const problems: string[] = [];
+  if (model.acceptSteps.length === 0) {
+    for (const m of mine)
+      for (const text of unseen)
+        if (shownText(m).includes(text))
+          problems.push(
+            `${where}: the first step "${text}" before the accept: ${shownText(m).slice(0, 300)}`,
+          );
+    return problems;
+  }
+  const texts = [...new Set(model.acceptSteps.flatMap((s) => (s ? [s.text] : [])).filter((t) => t !== ''))];
+  let accepts = 0;
+  for (const m of mine.filter((x) => x.thread_ts !== undefined)) {
+    const kind = replyKind(m.text ?? '');
+    if (kind === 'accepted' || kind === 'accepted_after_decline') {
+      const step = model.acceptSteps[accepts];
+      // Held until after its take-back: sent naming nobody and no step (services' unnameHeldAccept).
+      const unnamed =
+        model.acceptTakenBack[accepts] === true &&
+        (m.text ?? '').includes('Our team is taking it forward') &&
+        !(m.text ?? '').includes('*Next:*');
+      accepts += 1;
+      if (step && !unnamed && !(m.text ?? '').endsWith(` *Next:* ${stepWords(step)}.`))
+        problems.push(
+          `${where}: accept reply ${accepts} does not end with "*Next:* ${stepWords(step)}.": ${m.text}`,
+        );
+    } else {
+      const text = texts.find((t) => shownText(m).includes(t));
+      if (text) problems.push(`${where}: the first step "${text}" in a ${kind} reply: ${m.text}`);
+    }
+  }
+  const current = model.stage === 'accepted' && model.acceptedBy !== null ? model.step : null;
+  const words = current ? stepWords(current) : undefined;
+  for (const parent of mine.filter((x) => x.thread_ts === undefined)) {
+    const all = shownText(parent);
+    if (held) {
+      const text = texts.find((t) => all.includes(t));
+      if (text && parent.text !== `${model.account}: Accepted`)
+        problems.push(`${where}: the held parent shows the first step "${text}" at ${parent.text}`);
+      continue;
+    }
+    const rest = words ? all.replaceAll(words, '') : all;
+    const text = texts.find((t) => rest.includes(t));
+    if (text)
+      problems.push(
+        `${where}: the parent shows the first step "${text}" ${words ? `besides "${words}"` : `at ${model.stage}${model.stage === 'accepted' ? ', taken back since' : ''}`}: ${all.slice(0, 300)}`,
+      );
+    // Its date passed (today in the AE's calendar is after it): no longer true, so it is held back from the parent
+    // rendered since; one rendered before may still show it (nothing re-renders it on the date alone yet).
+    if (current && words && current.due >= today && !all.includes(words))
+      problems.push(`${where}: the parent does not show the first step "${words}"`);
   }
   return problems;
 }

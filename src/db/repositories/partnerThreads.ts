@@ -135,8 +135,12 @@ export async function findPartnerTextToRecheck(
     .from(handoffs)
     .where(
       and(
-        // The next move shows only while the deal is accepted and not closed (a step keeps a move reaching past it).
-        eq(handoffs.status, 'accepted'),
+        // The next move shows only while the deal is accepted and not closed (a step keeps a move reaching past it),
+        // or taken back since (issue 51): the partner still reads "Accepted" until the next AE accepts.
+        or(
+          eq(handoffs.status, 'accepted'),
+          and(isNotNull(handoffs.takenBackAt), ne(handoffs.status, 'withdrawn')),
+        ),
         or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
         isNotNull(handoffs.partnerChannelId),
         // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE), or our

@@ -271,3 +271,25 @@ describe('partnerView: the first step our AE committed to (issue 51)', () => {
     expect(partnerView(history(handoff({ status: 'accepted' }), [accepted(1)]))?.nextStep).toBeUndefined();
   });
 });
+
+describe('partnerView: taken back after the accept (issue 51)', () => {
+  it('keeps "accepted", names nobody, and holds back a next move naming the AE it left', () => {
+    const view = partnerView(history(handoff({ status: 'taken_back' }), [accepted(1)]), {
+      today: '2026-11-24',
+    });
+    expect(view).toMatchObject({ event: 'accepted', aeName: null, partnerNextMove: '' });
+    // Nor one naming the AE who has it now and has not accepted it (the owner gave it back to Jordan).
+    const back = { status: 'sent', assignment: 3 };
+    expect(partnerView(history(handoff(back), [accepted(1)]), { today: '2026-11-24' })).toMatchObject({
+      aeName: null,
+      partnerNextMove: '',
+    });
+    // A move naming nobody still holds.
+    const plain = { partnerNextMove: 'Dana sends the plan.' };
+    expect(
+      partnerView(history(handoff({ status: 'taken_back', ...plain }), [accepted(1)]), {
+        today: '2026-11-24',
+      }),
+    ).toMatchObject({ aeName: null, partnerNextMove: 'Dana sends the plan.' });
+  });
+});

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   apply,
   checkDates,
+  checkLeftBy,
   checkNames,
+  checkNeverTold,
   checkOtherPartners,
+  checkSteps,
   checkThread,
   newModel,
   type PartnerModel,
@@ -43,6 +46,39 @@ describe('the oracle', () => {
       ),
     ).toMatchObject({ replies: ['declined', 'accepted_after_decline', 'won'], acceptedBy: 'Sam Closer' });
     expect(model({ kind: 'declined' }, { kind: 'withdrawn' }).replies).toEqual(['declined', 'withdrawn']);
+  });
+
+  it('hears no take-back: the stage stays, nobody is named and no step shown until the next accept, a reply', () => {
+    const intro = { text: 'Intro call with Dana', due: '2026-11-30' };
+    const taken = model(
+      { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 10 },
+      { kind: 'new_date', due: '2026-12-04' },
+      { kind: 'taken_back', at: 20 },
+    );
+    expect(taken).toMatchObject({
+      stage: 'accepted',
+      replies: ['accepted'],
+      acceptedBy: null,
+      step: null,
+      everAccepted: ['Jordan Seller'],
+      acceptSteps: [intro],
+      leftBy: [{ name: 'Jordan Seller', from: 20, until: null }],
+    });
+    const workshop = { text: 'Workshop with Dana', due: '2026-12-09' };
+    apply(taken, { kind: 'accepted', ae: 'Sam Closer', step: workshop, at: 30 });
+    expect(taken).toMatchObject({
+      replies: ['accepted', 'accepted'],
+      acceptedBy: 'Sam Closer',
+      step: workshop,
+      acceptSteps: [intro, workshop],
+    });
+    // Jordan accepting it again later may be named again from then on.
+    apply(taken, { kind: 'taken_back', at: 40 });
+    apply(taken, { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 50 });
+    expect(taken.leftBy).toEqual([
+      { name: 'Jordan Seller', from: 20, until: 50 },
+      { name: 'Sam Closer', from: 40, until: null },
+    ]);
   });
 });
 
@@ -87,6 +123,14 @@ describe('checkThread: everything in the channel is true of the state now, no ro
     ).toEqual([`${ACCOUNT} in C0PARTNER: the parent does not name Sam Closer, who accepted`]);
   });
 
+  it('fails a parent naming the AE it was taken back from', () => {
+    const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
+    expect(checkThread(taken, [parent('Accepted'), reply(ACCEPTED)], false)).toEqual([]);
+    expect(checkThread(taken, [parent('Accepted', 'our AE: Sam Closer'), reply(ACCEPTED)], false)).toEqual([
+      `${ACCOUNT} in C0PARTNER: the parent names an AE at accepted, taken back since`,
+    ]);
+  });
+
   it('while the channel is held, accepts what waits, but not a stage the deal was never in', () => {
     expect(checkThread(accepted, [], true)).toEqual([]);
     expect(checkThread(accepted, [parent('Won'), reply(ACCEPTED)], true)).toEqual([
@@ -114,6 +158,102 @@ describe('checkNames: only an AE who accepted is named', () => {
     expect(
       checkNames(accepted, [`${ACCOUNT} · our AE: Sam Closer`, 'Jordan, in another account'], aes),
     ).toEqual([]);
+  });
+});
+
+describe('checkLeftBy: the AE it was taken back from is never named again', () => {
+  const sam = `:white_check_mark: *${ACCOUNT}*: accepted. Sam Closer is taking it forward with Dana Reyes.`;
+  const taken = model({ kind: 'accepted', ae: 'Jordan Seller', at: 0 }, { kind: 'taken_back', at: 10 });
+
+  it('passes what was sent before the take-back, and the next AE once they accepted', () => {
+    const jordan = `*${ACCOUNT}*: accepted. Jordan Seller is taking it forward.`;
+    expect(checkLeftBy(taken, [{ text: jordan, at: 5 }], `${ACCOUNT}: Accepted`)).toEqual([]);
+    const reaccepted = model(
+      { kind: 'accepted', ae: 'Jordan Seller', at: 0 },
+      { kind: 'taken_back', at: 10 },
+      { kind: 'accepted', ae: 'Sam Closer', at: 20 },
+    );
+    expect(checkLeftBy(reaccepted, [{ text: sam, at: 21 }], `${ACCOUNT} · our AE: Sam Closer`)).toEqual([]);
+  });
+
+  it('fails a post or an edit since that names them, by first name too, and a parent naming them now', () => {
+    const waited = `*${ACCOUNT}*: accepted. Jordan Seller is taking it forward.`;
+    expect(checkLeftBy(taken, [{ text: waited, at: 12 }], undefined)).toEqual([
+      `${ACCOUNT}: names Jordan Seller after it was taken back from them: ${waited}`,
+    ]);
+    const move = `${ACCOUNT}: Accepted\nNext from Meridian: Dana introduces Jordan to Ken Ito`;
+    expect(checkLeftBy(taken, [], move)).toEqual([
+      `${ACCOUNT}: the parent names Jordan Seller, from whom it was taken back: ${move}`,
+    ]);
+  });
+});
+
+describe('checkSteps: the first step with its accept, and on the parent while it is the next step', () => {
+  const intro = { text: 'Intro call with Dana', due: '2026-11-30' };
+  const accepted = model({ kind: 'accepted', ae: 'Sam Closer', step: intro });
+  const acceptReply = reply(`${ACCEPTED} *Next:* Intro call with Dana by Mon 30 Nov.`);
+  const withStep = parent(
+    'Accepted',
+    'our AE: Sam Closer *Next from Sam Closer:* Intro call with Dana by Mon 30 Nov',
+  );
+
+  it('passes the step at the end of the accept and on the parent', () => {
+    expect(checkSteps(accepted, [withStep, acceptReply], false, '2026-11-27', [])).toEqual([]);
+    expect(checkSteps(model(), [parent('Accepted')], false, '2026-11-27', ['Intro call with Dana'])).toEqual(
+      [],
+    );
+  });
+
+  it('fails a step before the accept, one missing from the accept or the parent, and one in another reply', () => {
+    expect(checkSteps(model(), [withStep], false, '2026-11-27', ['Intro call with Dana'])).toHaveLength(1);
+    expect(checkSteps(accepted, [withStep, reply(ACCEPTED)], false, '2026-11-27', [])).toEqual([
+      `${ACCOUNT} in C0PARTNER: accept reply 1 does not end with "*Next:* Intro call with Dana by Mon 30 Nov.": ${ACCEPTED}`,
+    ]);
+    expect(
+      checkSteps(accepted, [parent('Accepted', 'our AE: Sam Closer'), acceptReply], false, '2026-11-27', []),
+    ).toEqual([
+      `${ACCOUNT} in C0PARTNER: the parent does not show the first step "Intro call with Dana by Mon 30 Nov"`,
+    ]);
+    const won = model(
+      { kind: 'accepted', ae: 'Sam Closer', step: intro },
+      { kind: 'outcome', outcome: 'won' },
+    );
+    expect(
+      checkSteps(
+        won,
+        [acceptReply, reply(`*${ACCOUNT}*: won! Intro call with Dana went well.`)],
+        false,
+        '2026-11-27',
+        [],
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('fails the old date after a new one, and any step on the parent once taken back', () => {
+    const moved = model(
+      { kind: 'accepted', ae: 'Sam Closer', step: intro },
+      { kind: 'new_date', due: '2026-12-04' },
+    );
+    expect(checkSteps(moved, [withStep, acceptReply], false, '2026-11-27', [])).toEqual([
+      `${ACCOUNT} in C0PARTNER: the parent shows the first step "Intro call with Dana" besides "Intro call with Dana by Fri 4 Dec": ${withStep.text}\n${JSON.stringify(withStep.blocks)}`,
+      `${ACCOUNT} in C0PARTNER: the parent does not show the first step "Intro call with Dana by Fri 4 Dec"`,
+    ]);
+    const taken = model({ kind: 'accepted', ae: 'Sam Closer', step: intro }, { kind: 'taken_back', at: 1 });
+    expect(checkSteps(taken, [parent('Accepted'), acceptReply], false, '2026-11-27', [])).toEqual([]);
+    expect(checkSteps(taken, [withStep, acceptReply], false, '2026-11-27', [])[0]).toContain(
+      'the parent shows the first step "Intro call with Dana" at accepted, taken back since',
+    );
+  });
+});
+
+describe('checkNeverTold: no take-back, hand-back or idle deal told to the partner', () => {
+  it('fails a parent or a reply that tells it', () => {
+    const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
+    expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted`, ACCEPTED])).toEqual([]);
+    expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted · taken back from Sam Closer`])).toEqual([
+      `${ACCOUNT}: tells the partner "taken back": ${ACCOUNT}: Accepted · taken back from Sam Closer`,
+    ]);
+    expect(checkNeverTold(taken, [`*${ACCOUNT}*: idle for 3 days`])).toHaveLength(1);
   });
 });
 
