@@ -209,10 +209,11 @@ async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<
 async function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const due = handoff.nextStallNudgeAt;
   if (!due) return false;
-  // The first step's ladder still owes a check (issue 51: a reminder, the check-in, the owner told, the take-back):
-  // it is what asks the AE now, so "any news?" waits until after it rather than stacking a third message.
-  const stepAsks = handoff.stepCheck !== null && handoff.nextStepCheckAt !== null && handoff.outcome === null;
-  if (stepAsks && handoff.nextStepCheckAt) {
+  // The policy's take-back is still ahead (issue 51): the step's check-in asked already and the take-back answers the
+  // silence, so "any news?" waits past it (which ends it) rather than stacking a third message on the ladder. The
+  // other checks are over by the first nudge already (handlers' firstStallNudge plans it after them).
+  const takeBackAhead = handoff.stepCheck === 'take_back' && handoff.outcome === null;
+  if (takeBackAhead && handoff.nextStepCheckAt) {
     const after = new Date(Math.max(handoff.nextStepCheckAt.getTime(), now.getTime()) + 60_000);
     await deps.db.transaction((tx) =>
       updateIfUnchanged(

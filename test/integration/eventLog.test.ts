@@ -72,10 +72,19 @@ const allEvents = async (h: Harness) =>
  * cycle, and a later reassignment or extension one more.
  */
 
-/** Business hours are kept on decisions only. */
+/**
+ * Business hours are kept on decisions (time to decision), and on the first outcome step after an accept with a first
+ * step (time to first step, issue 51): on no other event.
+ */
 function expectHoursOnDecisionsOnly(log: HandoffEventRow[]) {
+  const OUTCOME_STEPS = ['meeting_held', 'opportunity_created', 'won', 'lost'];
+  let stepDone = true;
   for (const e of log) {
-    if (e.type === 'accepted' || e.type === 'declined') expect(e.businessHours, e.type).not.toBeNull();
+    if (e.type === 'accepted') stepDone = typeof e.detail?.firstStep !== 'string';
+    const firstStepDone = OUTCOME_STEPS.includes(e.type) && !stepDone;
+    if (firstStepDone) stepDone = true;
+    if (e.type === 'accepted' || e.type === 'declined' || firstStepDone)
+      expect(e.businessHours, e.type).not.toBeNull();
     else expect(e.businessHours, e.type).toBeNull();
   }
 }
