@@ -13,6 +13,7 @@ import { handoffMessage } from '../../src/blocks/handoffMessage.js';
 import { openDatabase } from '../../src/db/client.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
+import { NO_OFFER } from '../../src/domain/lifecycle.js';
 import { scorePacket } from '../../src/domain/scoring.js';
 import { northwind } from '../../test/support/payloads.js';
 import { handoff } from '../../test/unit/blocks/fixtures.js';
@@ -72,17 +73,8 @@ export function sampleDm(now: Date) {
       updatedAt: now,
     }),
     {
-      offer: {
-        decide: true,
-        asks: [],
-        answer: false,
-        edit: false,
-        newStepDate: false,
-        handBack: false,
-        owner: [],
-        outcomes: [],
-        reports: [],
-      },
+      // The AE's packet before the answer: Accept and Decline only (every other button off, whatever Offer gains).
+      offer: { ...NO_OFFER, decide: true },
     },
   );
 }
