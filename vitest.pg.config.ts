@@ -66,6 +66,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'nulBytes',
   'foreignInstallation',
   'helpRequests',
+  'addToHandoff',
   'ownerActions',
   'responseWindow',
   'lifecycle.property',

@@ -17,14 +17,20 @@ export type Role = 'author' | 'ae' | 'otherAe' | 'admin' | 'partner';
 
 export interface SandboxUser extends FakeUser {
   role: Role;
-  /** What the page says this person does. */
+  /** What the page says this person does (the Slack profile's own `title` is their job title). */
+  does: string;
+  /** Their Slack profile's job title, as users.info gives it (the app reads the partner contact's role from it). */
   title: string;
+  /** Their Slack profile's email (users.info, users.lookupByEmail: how the app finds a CRM owner in Slack). */
+  email: string;
 }
 
 export const sandboxUsers: Record<Role, SandboxUser> = {
   author: {
     role: 'author',
-    title: 'Partner marketing: sends handoffs',
+    does: 'Partner marketing: sends handoffs',
+    title: 'Partner marketing manager',
+    email: 'pat@acme.example',
     id: 'U0AUTHOR',
     team_id: TEAM,
     name: 'pat',
@@ -33,7 +39,9 @@ export const sandboxUsers: Record<Role, SandboxUser> = {
   },
   ae: {
     role: 'ae',
-    title: 'Account executive',
+    does: 'Account executive',
+    title: 'Account executive, East',
+    email: 'jordan@acme.example',
     id: 'U0AE',
     team_id: TEAM,
     name: 'jordan',
@@ -42,7 +50,9 @@ export const sandboxUsers: Record<Role, SandboxUser> = {
   },
   otherAe: {
     role: 'otherAe',
-    title: 'Account executive',
+    does: 'Account executive',
+    title: 'Account executive, DACH',
+    email: 'sam@acme.example',
     id: 'U0AE2',
     team_id: TEAM,
     name: 'sam',
@@ -51,7 +61,9 @@ export const sandboxUsers: Record<Role, SandboxUser> = {
   },
   admin: {
     role: 'admin',
-    title: 'RevOps and app admin: metrics, escalations',
+    does: 'RevOps and app admin: metrics, escalations',
+    title: 'Revenue operations',
+    email: 'riley@acme.example',
     id: 'U0ADMIN',
     team_id: TEAM,
     name: 'riley',
@@ -60,11 +72,13 @@ export const sandboxUsers: Record<Role, SandboxUser> = {
   },
   partner: {
     role: 'partner',
-    title: 'Partner (external, Slack Connect)',
+    does: 'Partner (external, Slack Connect)',
+    title: 'Alliances lead',
+    email: 'dana@meridian.example',
     id: 'U0PARTNER',
     team_id: PARTNER_TEAM,
     name: 'dana',
-    real_name: 'Dana Reyes (Meridian)',
+    real_name: 'Dana Reyes',
     tz: 'America/Chicago',
   },
 };
@@ -97,8 +111,12 @@ export const sandboxChannels = {
 /** An opportunity of the sandbox's fake Salesforce. */
 export interface SandboxOpportunity {
   name: string;
-  /** The account it belongs to, by the name and website a packet gives: the review looks opportunities up by them. */
-  account: { name: string; website: string };
+  /**
+   * The account it belongs to, by the name and website a packet gives: the review looks opportunities up by them.
+   * `owner`: the account's owner in Salesforce, one of the cast (by their email), whom "Hand off this deal" proposes as
+   * the AE; without one, the integration user owns it.
+   */
+  account: { name: string; website: string; owner?: Role };
   stageName: string;
   amount: number;
   /** How long before the sandbox started it was created: its age decides the attribution the review shows. */
@@ -113,7 +131,7 @@ export interface SandboxOpportunity {
 export const sandboxOpportunities: SandboxOpportunity[] = [
   {
     name: 'Northwind Logistics — expansion',
-    account: { name: 'Northwind Logistics', website: 'https://www.northwind.example' },
+    account: { name: 'Northwind Logistics', website: 'https://www.northwind.example', owner: 'ae' },
     stageName: 'Prospecting',
     amount: 125_000,
     createdDaysAgo: 21,
@@ -138,5 +156,50 @@ export const sandboxOpportunities: SandboxOpportunity[] = [
     stageName: 'Proposal/Price Quote',
     amount: 86_500,
     createdDaysAgo: 30,
+  },
+];
+
+/** A message a person wrote before the sandbox started, seeded in the fake Slack (messageActions.ts seeds them). */
+export interface SeededMessage {
+  /** Names it for a reply (`replyTo`) and for tests. */
+  key: string;
+  channel: string;
+  user: string;
+  /** As typed: the seeding formats it as Slack stores what people type (escapes, links). */
+  text: string;
+  /** How long before the sandbox started it was written. */
+  minutesAgo: number;
+  /** The key of the message this one replies to in its thread. */
+  replyTo?: string;
+}
+
+/**
+ * The conversation the sandbox starts with: in #ext-meridian, Dana (the partner's person) brings a deal whose account
+ * the fake Salesforce knows by its domain, for "Hand off this deal"; in #partner-marketing, an internal thread about
+ * another account. ("Northwind", not "Northwind Logistics": the browser tests find the app's posts about Northwind
+ * Logistics in #ext-meridian by that name.)
+ */
+export const sandboxMessages: SeededMessage[] = [
+  {
+    key: 'pat-wideworld',
+    channel: sandboxChannels.internal.id,
+    user: sandboxUsers.author.id,
+    text: 'Heads-up: Wide World Importers (wideworldimporters.com) is consolidating its freight forwarders next quarter. Meridian says they can get us in with the CFO. Does anyone know the account?',
+    minutesAgo: 180,
+  },
+  {
+    key: 'jordan-wideworld',
+    channel: sandboxChannels.internal.id,
+    user: sandboxUsers.ae.id,
+    text: 'I worked with their procurement team last year. Happy to take it if Meridian sets up the intro.',
+    minutesAgo: 160,
+    replyTo: 'pat-wideworld',
+  },
+  {
+    key: 'dana-northwind',
+    channel: sandboxChannels.partner.id,
+    user: sandboxUsers.partner.id,
+    text: 'Hi team, Northwind (northwind.example) is moving their EU warehouses to a new WMS by March and asked us for a partner who knows the carrier integrations. Their VP Ops, Mia Chen, wants a call next week.',
+    minutesAgo: 45,
   },
 ];

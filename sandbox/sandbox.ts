@@ -33,14 +33,17 @@ import { FakeSlack, type FakeView, type StoredMessage } from '../test/support/fa
 import { postEvent, postInteraction, postSlashCommand } from '../test/support/signing.js';
 import {
   PARTNER_TEAM,
+  type Role,
   type SandboxUser,
   sandboxChannels,
+  sandboxMessages,
   sandboxOpportunities,
   sandboxTeams,
   sandboxUsers,
   TEAM,
 } from './cast.js';
 import { ClockJobs, settleOutbox } from './clockJobs.js';
+import { MANIFEST_FILE, MessageActions, readMessageShortcuts, seedMessages } from './messageActions.js';
 import { SlackSide } from './slackSide.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
@@ -116,6 +119,8 @@ export interface SandboxOptions {
   logSink?: NodeJS.WritableStream;
   /** The sandbox time at start (default: now): a replay starts on a chosen day, such as a Sunday evening. */
   startAt?: Date;
+  /** The app manifest whose message shortcuts the page offers (default: the repository's manifest.json). */
+  manifestFile?: string;
 }
 
 export interface Sandbox {
@@ -140,6 +145,8 @@ export interface Sandbox {
   advanceToNextDue(): Promise<Date | undefined>;
   /** Closes an opportunity won or lost in the fake Salesforce, then has the app read closed deals back at once. */
   closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity>;
+  /** People's messages and the app's message shortcuts (messageActions.ts); `sent`: the shortcuts sent to the app. */
+  messageActions: MessageActions;
   stop(): Promise<void>;
 }
 
@@ -186,14 +193,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const clock = new SandboxClock(opts.startAt);
   // Statuses expire on the sandbox clock: "back on Monday" is Monday in sandbox time, as the app reads it.
   slack.now = () => clock.now().getTime();
+  // What people wrote before the sandbox started: Dana's deal in #ext-meridian, a thread in #partner-marketing.
+  seedMessages(slack, sandboxMessages, clock.now().getTime());
   // The fake Salesforce stamps Tasks with the sandbox clock, so they read at the time of the change that wrote them;
   // the seeded opportunities with a creation date of some weeks back, as a real pipeline's (the review's attribution
   // reads it).
   let seedingAt: number | undefined;
   const salesforce = await FakeSalesforce.start({ now: () => seedingAt ?? clock.now().getTime() });
+  const ownerIds = salesforceOwners(salesforce);
   const opportunityIds = sandboxOpportunities.map(({ name, account, stageName, amount, createdDaysAgo }) => {
     seedingAt = clock.now().getTime() - createdDaysAgo * 86_400_000;
-    const accountId = salesforce.addAccount(account);
+    const { owner, ...fields } = account;
+    const accountId = salesforce.addAccount({ ...fields, ...(owner ? { ownerId: ownerIds(owner) } : {}) });
     return salesforce.addOpportunity({ name, stageName, amount, accountId });
   });
   seedingAt = undefined;
@@ -261,6 +272,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // skipped, as the app skips each AE's own country's (HOLIDAY_REGIONS).
   const isClosed = holidayCalendar(config.calendar.holidayRegions, config.calendar.closureDates);
   let eventCounter = 0;
+  const messageActions = new MessageActions({
+    slack,
+    shortcuts: readMessageShortcuts(opts.manifestFile ?? MANIFEST_FILE),
+    trigger: (userId) => state.trigger(userId),
+    responseUrl: (userId, channel) => state.responseUrl(userId, channel),
+    channelName: (id) => state.channelName(id),
+    send: (payload) => postInteraction(eventsUrl, SIGNING_SECRET, payload),
+  });
 
   /**
    * Moves the clock N business days (same local time, weekends and holidays skipped), running every scheduled job
@@ -576,7 +595,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
               }
             : null,
         };
-        return sendJson(res, 200, { ...snapshot, clock: clockShown, salesforce: salesforcePanel(user), app });
+        const shortcuts = messageActions.menu(user);
+        return sendJson(res, 200, {
+          ...snapshot,
+          clock: clockShown,
+          salesforce: salesforcePanel(user),
+          app,
+          shortcuts,
+        });
       }
       return sendText(res, 404, 'not found', 'text/plain');
     }
@@ -595,6 +621,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     // Slack's own requests (its /invite and /remove included), then what Slack would not send an uninstalled app.
     const side = (await slackSide.route(url.pathname, user, body)) ?? slackSide.refusal(url.pathname);
     if (side) return sendJson(res, side.status, side.body);
+    // People's messages, and the app's message shortcuts on them.
+    const said = await messageActions.route(url.pathname, user, body);
+    if (said) return sendJson(res, said.status, said.body);
     switch (url.pathname) {
       case '/api/command':
         return sendJson(res, 200, await command(user, String(body.channel), String(body.text ?? '')));
@@ -674,6 +703,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     advanceBusinessDays,
     advanceToNextDue,
     closeOpportunity,
+    messageActions,
     async stop() {
       page.closeAllConnections();
       await new Promise<void>((resolve) => page.close(() => resolve()));
@@ -837,7 +867,7 @@ class PageState {
       users: Object.values(sandboxUsers).map((u) => ({
         id: u.id,
         name: u.real_name ?? u.name,
-        title: u.title,
+        title: u.does,
         role: u.role,
         external: u.team_id !== TEAM,
         status: this.statusOf(u),
@@ -1040,6 +1070,19 @@ export function logCollector(lines: string[]): Writable {
       done();
     },
   });
+}
+
+/** The Salesforce user of one of the cast (made once, with their Slack email), to own an account. */
+function salesforceOwners(salesforce: FakeSalesforce): (role: Role) => string {
+  const made = new Map<Role, string>();
+  return (role) => {
+    const user = sandboxUsers[role];
+    const [firstName = '', ...rest] = (user.real_name ?? user.name).split(' ');
+    const id =
+      made.get(role) ?? salesforce.addUser({ firstName, lastName: rest.join(' '), email: user.email });
+    made.set(role, id);
+    return id;
+  };
 }
 
 /**

@@ -28,7 +28,7 @@ export interface AppHealth {
 }
 
 /** The page's requests that Slack would not send an uninstalled app. */
-const TO_THE_APP = new Set(['/api/command', '/api/action', '/api/submit', '/api/home']);
+const TO_THE_APP = new Set(['/api/command', '/api/action', '/api/submit', '/api/home', '/api/shortcut']);
 
 /** `/invite @Handoff`, `/remove @Handoff` (any case, the app's name or its mention). */
 const MEMBERSHIP_COMMAND = /^\/(invite|remove)\s+@?handoff\s*$/i;

@@ -15,16 +15,16 @@ import {
   appsPanelHtml,
   appsPlace,
   channelAppBar,
-  type PageHooks,
 } from './appControls.js';
 import {
-  emojiChar,
-  escapeHtml,
-  mrkdwnToHtml,
-  type RenderContext,
-  renderBlocks,
-  renderModal,
-} from './render.js';
+  messageToolClick,
+  type ShortcutMenu,
+  sendTyped,
+  syncMessageTools,
+  type ToolHooks,
+} from './messageActions.js';
+import { type Ephemeral, ephemeralHtml, type Message, type MessageContext, messageHtml } from './messages.js';
+import { emojiChar, escapeHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,26 +38,6 @@ interface Person {
   role: string;
   external: boolean;
   status: SlackStatus | null;
-}
-
-interface Message {
-  channel: string;
-  ts: string;
-  text?: string;
-  blocks?: unknown[];
-  edited?: boolean;
-  files?: { id: string; name: string; title: string }[];
-  attachments?: unknown[];
-  /** Posting time in sandbox time, in the viewer's zone. */
-  shown: string;
-  replies?: Message[];
-}
-
-interface Ephemeral {
-  channel: string;
-  text: string;
-  blocks?: unknown[];
-  at: number;
 }
 
 interface Conversation {
@@ -123,6 +103,8 @@ interface Snapshot {
   salesforce: { opportunities: Opportunity[] };
   /** The app's install (Manage apps; the bar above each channel). */
   app: AppPanel;
+  /** The app's message shortcuts this person's "More actions" menu offers (none for another organization's). */
+  shortcuts: ShortcutMenu;
 }
 
 /** The place of the Salesforce panel (the others are 'home' and conversation ids). */
@@ -202,48 +184,6 @@ function showNotice(text: string, ms = 6000): void {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
-
-/** Top-level `text` is mrkdwn in Slack, shown when a message has no blocks. */
-const textHtml = (text: string, ctx: RenderContext) =>
-  `<div class="fallback">${mrkdwnToHtml(text, ctx, { verbatim: false })}</div>`;
-
-/** Files shared with a message, as links to their bytes; legacy attachments are shown as such, not dropped. */
-function extrasHtml(m: Message): string {
-  const files = (m.files ?? [])
-    .map(
-      (f) =>
-        `<a class="file" href="/files/${encodeURIComponent(f.id)}" download="${escapeHtml(f.name)}">📎 ${escapeHtml(f.title || f.name)}</a>`,
-    )
-    .join('');
-  const attachments = m.attachments?.length
-    ? `<div class="bk-problem bk-unsupported" data-unsupported="message:attachments">Unsupported here: legacy attachments<pre class="bk-json">${escapeHtml(JSON.stringify(m.attachments, null, 2))}</pre></div>`
-    : '';
-  return files + attachments;
-}
-
-function messageHtml(m: Message, ctx: RenderContext): string {
-  const body =
-    m.blocks && m.blocks.length > 0
-      ? renderBlocks(m.blocks, ctx, { surface: 'message' })
-      : textHtml(m.text ?? '', ctx);
-  const replies = (m.replies ?? []).map((r) => `<div class="reply">${messageHtml(r, ctx)}</div>`).join('');
-  const thread = m.replies?.length
-    ? `<div class="thread" data-thread="${escapeHtml(m.ts)}"><div class="thread-count">${m.replies.length} ${m.replies.length === 1 ? 'reply' : 'replies'}</div>${replies}</div>`
-    : '';
-  return (
-    `<article class="message" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}">` +
-    `<div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <time>${escapeHtml(m.shown)}</time>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>` +
-    `${body}${extrasHtml(m)}${thread}</article>`
-  );
-}
-
-function ephemeralHtml(e: Ephemeral, index: number, ctx: RenderContext): string {
-  const body =
-    e.blocks && e.blocks.length > 0
-      ? renderBlocks(e.blocks, ctx, { surface: 'message' })
-      : textHtml(e.text, ctx);
-  return `<article class="message ephemeral" data-channel="${escapeHtml(e.channel)}" data-ephemeral="${index}"><div class="meta"><strong>Handoff</strong> <span class="app-tag">APP</span> <span class="only-you">Only visible to you</span></div>${body}</article>`;
-}
 
 function sidebar(s: Snapshot): string {
   const me = s.users.find((u) => u.id === page.user);
@@ -333,8 +273,16 @@ function mainHtml(s: Snapshot, ctx: RenderContext): string {
   }
   const c = s.conversations.find((x) => x.id === page.place);
   if (!c) return '<p class="empty">Pick a conversation.</p>';
+  const mc: MessageContext = {
+    render: ctx,
+    author: (id) => {
+      const person = s.users.find((u) => u.id === id);
+      return person ? { name: person.name, external: person.external } : undefined;
+    },
+    threads: c.kind === 'channel',
+  };
   const items = [
-    ...c.messages.map((m) => ({ at: Number(m.ts) * 1000, html: messageHtml(m, ctx) })),
+    ...c.messages.map((m) => ({ at: Number(m.ts) * 1000, html: messageHtml(m, mc) })),
     ...c.ephemerals.map((e, index) => ({ at: e.at, html: ephemeralHtml(e, index, ctx) })),
   ].sort((a, b) => a.at - b.at);
   const title = c.kind === 'dm' ? c.name : `# ${c.name}`;
@@ -365,6 +313,8 @@ function render(s: Snapshot): void {
   renderNextDue(s);
   // The App Home has no message box in Slack; Salesforce and Manage apps are not Slack's client.
   $('#composer').hidden = page.place === 'home' || page.place === SALESFORCE || page.place === APPS;
+  const here = s.conversations.find((c) => c.id === page.place);
+  syncMessageTools(page.user, page.place, here?.kind === 'channel' ? here.name : undefined);
   $('#whoami').textContent = me ? `${me.name}: ${me.title}` : '';
   renderPeople(s, me);
   const main = `${sidebar(s)}\u0000${mainHtml(s, ctx)}`;
@@ -666,6 +616,7 @@ document.addEventListener('click', (event) => {
     void closeOpportunity(close);
     return;
   }
+  if (messageToolClick(target, hooks)) return;
   if (appControlClick(target, hooks)) return;
   const button = target.closest<HTMLElement>('button[data-action]');
   if (button) {
@@ -680,8 +631,15 @@ document.addEventListener('click', (event) => {
   }
 });
 
-/** What the controls of appControls.ts need of the page. */
-const hooks: PageHooks = { post, refresh, showNotice, whileBusy };
+/** What the controls of appControls.ts and messageActions.ts need of the page. */
+const hooks: ToolHooks = {
+  post,
+  refresh,
+  showNotice,
+  whileBusy,
+  shortcuts: () => page.snapshot?.shortcuts,
+  place: () => page.place,
+};
 
 /** Close won / Close lost in the Salesforce panel: the sandbox closes it and has the app read it back at once. */
 async function closeOpportunity(button: HTMLElement): Promise<void> {
@@ -741,8 +699,10 @@ document.addEventListener('submit', (event) => {
   if (form.id === 'composer') {
     const input = $<HTMLInputElement>('#command');
     const text = input.value.trim();
+    if (!text) return;
+    // A plain message is the person's own, in the channel or the thread they reply in (messageActions.ts).
     if (!text.startsWith('/')) {
-      showNotice('Only slash commands reach the app here: try /handoff');
+      void sendTyped(input, hooks);
       return;
     }
     input.value = '';

@@ -211,6 +211,7 @@ const EMOJI: Record<string, string> = {
   raising_hand: '🙋',
   incoming_envelope: '📨',
   bust_in_silhouette: '👤',
+  dart: '🎯',
   busts_in_silhouette: '👥',
   alarm_clock: '⏰',
   eye: '👁️',

@@ -7,7 +7,7 @@ import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js
 import { dueOrPaused } from './asks.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { aeDeadline, mention, plain, slackDate, userText } from './mrkdwn.js';
+import { aeDeadline, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /** Where a handoff stands, in one line, for the person who sent or owns it. */
@@ -228,6 +228,13 @@ function stepEventLine(type: StepEvent, ae: string, by: string, detail: Record<s
   }
 }
 
+/** A message added with "Add to handoff" (issue 52 item 5): who, its excerpt (escaped) and its link. */
+function messageAddedLine(actor: string | null, detail: Record<string, unknown>): string {
+  const excerpt = typeof detail.excerpt === 'string' && detail.excerpt !== '' ? detail.excerpt : undefined;
+  const link = typeof detail.permalink === 'string' ? ` (${safeLink(detail.permalink, 'link')})` : '';
+  return `${actor ? mention(actor) : 'Someone'} added a message${excerpt ? `: “${userText(excerpt, 240)}”` : ''}${link}`;
+}
+
 /** One touch-log line, in words: what happened, who did it, when (in the reader's own timezone). */
 export function historyLine(e: HandoffEventRow): string {
   const by = e.actorUserId ? ` by ${mention(e.actorUserId)}` : '';
@@ -237,7 +244,7 @@ export function historyLine(e: HandoffEventRow): string {
   const what = (() => {
     switch (e.type) {
       case 'sent':
-        return `Sent to ${mention(e.aeUserId)}${by}`;
+        return `Sent to ${mention(e.aeUserId)}${by}${sentRouting(detail)}`;
       case 'reminded':
         return `Reminder ${typeof detail.reminder === 'number' ? `${detail.reminder} ` : ''}sent to ${mention(e.aeUserId)}`;
       case 'accepted':
@@ -298,6 +305,8 @@ export function historyLine(e: HandoffEventRow): string {
         return `${mention(e.aeUserId)} asked for ${days(detail.days)}`;
       case 'more_time_granted':
         return e.actorUserId ? `${days(detail.days)} given${by}` : `${days(detail.days)} given at once`;
+      case 'message_added':
+        return messageAddedLine(e.actorUserId, detail);
       default:
         return unknownEvent(e.type);
     }
@@ -339,4 +348,14 @@ export function handoffViewModal(
     close: pt('Close'),
     blocks: blocks.slice(0, MODAL_BLOCKS),
   };
+}
+
+/** How the CRM had its say in a sending (issue 52): sent to the account's owner, or the owner passed over and why. */
+function sentRouting(detail: Record<string, unknown>): string {
+  if (typeof detail.routedToOwner === 'string')
+    return `: ${userText(detail.routedToOwner, 200)} (not the pool's round robin)`;
+  const over = detail.ownerPassedOver as { reason?: unknown; why?: unknown } | undefined;
+  if (over && typeof over.reason === 'string' && typeof over.why === 'string')
+    return ` although ${userText(over.reason, 200)}: “${userText(over.why, 300)}”`;
+  return '';
 }

@@ -21,6 +21,7 @@ import {
   withdrawnBy,
 } from './mrkdwn.js';
 import { estimatedValueLine, outcomeLine } from './outcomes.js';
+import { originBlocks } from './packetOrigin.js';
 import { button, context, notifyText, pt } from './parts.js';
 import { stepButtons } from './stepChecks.js';
 
@@ -288,6 +289,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
       ],
     },
     ...(view.movedFrom && !moved ? [movedToYouBlock(h, view.movedFrom)] : []),
+    ...originBlocks(h),
     field('Customer trigger', h.customerTrigger),
     field('Joint value', h.jointValue),
     field(`Why ${userText(h.partnerOrg, 150)} matters here`, h.whyPartner),

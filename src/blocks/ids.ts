@@ -22,6 +22,8 @@ export const CALLBACK_ID = {
   answer: 'handoff_answer_modal',
   /** After the Accept: the AE gives their first step a new date (issue 51). */
   stepDate: 'handoff_step_date_modal',
+  /** "Add to handoff" (issue 52 item 5): which open handoff a Slack message is attached to. */
+  addToHandoff: 'handoff_add_message_modal',
 } as const;
 
 /** The question and answer modals' one input each, and the longest text of either. */
@@ -40,7 +42,16 @@ export const NOTE_BLOCK_ID = 'note_text';
 export const NOTE_MAX = 1000;
 
 /** The global shortcut (manifest.json) that opens the partner-help request. */
-export const SHORTCUT_ID = { helpRequest: 'request_partner_help' } as const;
+export const SHORTCUT_ID = {
+  helpRequest: 'request_partner_help',
+  /** The message shortcut "Hand off this deal" (issue 52): the packet prefilled from the message. */
+  handOff: 'handoff_from_message',
+  /** The message shortcut "Add to handoff" (issue 52 item 5): a message attached to an open handoff. */
+  addToHandoff: 'add_to_handoff',
+} as const;
+
+/** The "Add to handoff" modal's one input: the handoff (a select of the person's open ones). */
+export const ADD_TO_HANDOFF_BLOCK_ID = 'add_to_handoff_pick';
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
@@ -136,6 +147,8 @@ export const REVIEW_BLOCK_ID = {
   absence: 'review_absence',
   /** Which of the CRM's opportunities on the account is this deal, or none of these (a select). */
   attributionPick: 'review_attribution_pick',
+  /** Why not the account's owner in the CRM, when the author chose another AE (issue 52). */
+  ownerReason: 'review_owner_reason',
 } as const;
 
 /** One button per outcome step: `handoff_outcome_<outcome>`. */

@@ -23,31 +23,17 @@ import {
   PACKET_POOL_BLOCK_ID,
 } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
+import {
+  INTRO,
+  type NewPacketMetadata,
+  noteBlocks,
+  type PacketModalMetadata,
+  type PacketModalOptions,
+  sourcedHint,
+} from './packetModalOptions.js';
 import { pt } from './parts.js';
 
-export interface PacketModalOptions {
-  authorUserId: string;
-  /** `/handoff <account name>` prefills the account. */
-  accountName?: string;
-  /** The partner channel to preselect (`/handoff` typed in a Slack Connect channel the app can post in). */
-  partnerChannelId?: string;
-  /** Every field prefilled, e.g. from a stored handoff being edited (wins over `accountName` and `partnerChannelId`). */
-  prefill?: Partial<PacketInput>;
-  /**
-   * Editing a handoff already sent: its number is in the title, and it and the packet version the form was opened
-   * on are in private_metadata (`{ editOf, editCount }`), so a save from an older form is refused.
-   */
-  edit?: { handoffId: number; editCount?: number };
-  /** Escalation pools (ESCALATION_POLICY_FILE): a new packet may go to the next AE of one, round robin. */
-  pools?: readonly PoolChoice[];
-}
-
-/** What the packet modal carries in private_metadata when it edits a handoff. */
-export interface PacketModalMetadata {
-  editOf: number;
-  /** The version of the packet the form was opened on. */
-  editCount?: number;
-}
+export type { NewPacketMetadata, PacketModalMetadata, PacketModalOptions } from './packetModalOptions.js';
 
 function input(
   blockId: string,
@@ -142,12 +128,19 @@ const labelOf = (field: PacketField) => {
   return 'label' in form ? form.label : '';
 };
 
-/** A plain input's hint: the registry's, after the :eye: mark on a field the partner reads. */
-function hintOf(field: PacketField): string | undefined {
+/** A hint with where its prefilled value came from first (packetModalOptions.ts). */
+const withSource = (d: Drawing, field: PacketField, hint: string): string =>
+  sourcedHint(d.opts.sources, field, hint) ?? hint;
+
+/** A plain input's hint: where its value came from, then the registry's, after the :eye: mark the partner reads. */
+function hintOf(field: PacketField, d: Drawing): string | undefined {
   const { form, partner } = PACKET_FIELDS[field];
   const hint = 'hint' in form ? form.hint : undefined;
-  if (!partner) return hint;
-  return hint ? `${PARTNER_SEES} ${hint}` : PARTNER_SEES;
+  return sourcedHint(
+    d.opts.sources,
+    field,
+    partner ? (hint ? `${PARTNER_SEES} ${hint}` : PARTNER_SEES) : hint,
+  );
 }
 
 /** A text, link or date field, drawn from its registry entry (undefined: not shown on this form). */
@@ -156,7 +149,7 @@ function plainInput(field: PacketField, d: Drawing): InputBlock | undefined {
   if (!('at' in form)) return undefined;
   const placeholder = 'placeholder' in form ? form.placeholder : '';
   const value = d.p[field];
-  const hint = hintOf(field);
+  const hint = hintOf(field, d);
   const how = { optional: !rule.required, ...(hint ? { hint } : {}) };
   if (rule.input === 'date') {
     if ('dated' in form && !d.showDates) return undefined;
@@ -175,7 +168,8 @@ function plainInput(field: PacketField, d: Drawing): InputBlock | undefined {
 type SpecialField = FieldWhere<{ rule: { input: 'user' | 'channel' | 'number' } }> | JoiningField;
 
 const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
-  accountName: ({ p, opts }) => {
+  accountName: (d) => {
+    const { p, opts } = d;
     const account = str(p.accountName) ?? str(opts.accountName);
     const domain = str(p.accountDomain);
     const element = text(FORM_LIMITS.account, 'e.g. Northwind Logistics (northwind.com)', {
@@ -184,9 +178,14 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
       initialMax: domain ? FORM_LIMITS.account : FIELD_LIMITS.accountName,
     });
     const hint = `${PARTNER_SEES} Add the company's web domain in brackets to catch other handoffs on it; the partner never sees the domain.`;
-    return [input(PACKET_BLOCK_ID.accountName, labelOf('accountName'), element, { hint })];
+    return [
+      input(PACKET_BLOCK_ID.accountName, labelOf('accountName'), element, {
+        hint: withSource(d, 'accountName', hint),
+      }),
+    ];
   },
-  partnerContactName: ({ p }) => {
+  partnerContactName: (d) => {
+    const { p } = d;
     const name = str(p.partnerContactName);
     const element = text(
       FORM_LIMITS.partnerContact,
@@ -197,9 +196,14 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
     );
     const hint =
       ':eye: The partner reads the name, word for word (not the role). A person, not a team or a logo.';
-    return [input(PACKET_BLOCK_ID.partnerContactName, labelOf('partnerContactName'), element, { hint })];
+    return [
+      input(PACKET_BLOCK_ID.partnerContactName, labelOf('partnerContactName'), element, {
+        hint: withSource(d, 'partnerContactName', hint),
+      }),
+    ];
   },
-  partnerChannelId: ({ partnerChannel }) => {
+  partnerChannelId: (d) => {
+    const { partnerChannel } = d;
     const element: InputBlockElement = {
       type: 'conversations_select',
       action_id: ACTION_ID.value,
@@ -207,8 +211,11 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
       filter: { include: ['public', 'private'], exclude_bot_users: true },
       ...(partnerChannel ? { initial_conversation: partnerChannel } : {}),
     };
-    const hint =
-      'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).';
+    const hint = withSource(
+      d,
+      'partnerChannelId',
+      'Shared with this partner only: decisions are posted there in partner-safe words. Invite the app to it. Leave empty if the partner is not on Slack Connect (they then hear nothing in Slack).',
+    );
     return [
       input(PACKET_BLOCK_ID.partnerChannelId, labelOf('partnerChannelId'), element, { optional: true, hint }),
     ];
@@ -236,7 +243,8 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
 };
 
 /** The account executive, and with pools the "or a pool" select under it. */
-function aeInputs({ p, pools }: Drawing): KnownBlock[] {
+function aeInputs(d: Drawing): KnownBlock[] {
+  const { p, pools } = d;
   const withPools = pools.length > 0;
   const element: InputBlockElement = {
     type: 'users_select',
@@ -250,9 +258,13 @@ function aeInputs({ p, pools }: Drawing): KnownBlock[] {
     withPools ? `${labelOf('aeUserId')}, or a pool below` : labelOf('aeUserId'),
     element,
     {
-      hint: withPools
-        ? ':eye: Choose one: an AE here, or a pool below. The partner sees the AE’s name once they accept.'
-        : ':eye: The partner sees this person’s name once they accept.',
+      hint: withSource(
+        d,
+        'aeUserId',
+        withPools
+          ? ':eye: Choose one: an AE here, or a pool below. The partner sees the AE’s name once they accept.'
+          : ':eye: The partner sees this person’s name once they accept.',
+      ),
       // With pools, either the AE or a pool: the app says which is missing.
       ...(withPools ? { optional: true } : {}),
     },
@@ -313,17 +325,6 @@ function sectionBlocks(section: Section, title: string, d: Drawing): KnownBlock[
   return [heading(title), ...placed.flatMap(({ field }) => fieldBlocks(field, d))];
 }
 
-const INTRO: KnownBlock = {
-  type: 'context',
-  elements: [
-    {
-      type: 'mrkdwn',
-      verbatim: true,
-      text: 'One packet, one account executive: write it so the AE can act without a clarifying call. Fields marked :eye: are posted to the partner, word for word; the review shows that post before anything is sent.',
-    },
-  ],
-};
-
 /** An edit changes the packet, not who or where: the locked fields read as facts, with the action that changes them. */
 function forEdit(blocks: KnownBlock[], d: Drawing): KnownBlock[] {
   const { p, partnerChannel, initialWindow } = d;
@@ -359,7 +360,15 @@ function forEdit(blocks: KnownBlock[], d: Drawing): KnownBlock[] {
  */
 export function packetModal(opts: PacketModalOptions): ModalView {
   const d = drawingOf(opts);
-  const drawn = [INTRO, ...SECTIONS.flatMap(([section, title]) => sectionBlocks(section, title, d))];
+  const notes: KnownBlock[] = (opts.notes ?? []).slice(0, 5).map((text) => ({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: text.slice(0, 3000) }],
+  }));
+  const drawn = [
+    INTRO,
+    ...notes,
+    ...SECTIONS.flatMap(([section, title]) => sectionBlocks(section, title, d)),
+  ];
   const blocks = opts.edit ? forEdit(drawn, d) : drawn;
   const title = opts.edit ? `Edit handoff #${opts.edit.handoffId}` : 'New handoff';
   return {
@@ -376,7 +385,9 @@ export function packetModal(opts: PacketModalOptions): ModalView {
             editCount: opts.edit.editCount ?? 0,
           } satisfies PacketModalMetadata),
         }
-      : {}),
+      : opts.source
+        ? { private_metadata: JSON.stringify({ source: opts.source } satisfies NewPacketMetadata) }
+        : {}),
     blocks,
   };
 }

@@ -78,6 +78,8 @@ export const sendRefusalText = {
     'This packet is below the lowest band. Say why it should go anyway, or go back and strengthen it.',
   absenceChoice:
     'Choose what to do while the AE is away: send to their cover, start the window when they are back, or send now.',
+  ownerReason:
+    'The CRM names another owner for this account. Say why this AE, or go back and choose the owner.',
 } as const;
 
 /** Why an edit could not be made, from who tried, what the handoff is now, or who got there first. */

@@ -11,6 +11,7 @@ import { crmAttributionBlocks } from './attributionReview.js';
 import { ACTION_ID, CALLBACK_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
+import { ownerBlocks } from './reviewOwner.js';
 import { linesWithin, partnerPreview } from './reviewPartnerPreview.js';
 
 export interface ReviewMetadata {
@@ -208,6 +209,7 @@ export function reviewModal(draftId: number, review: Review, opts: { notice?: st
     ...attributionDetails(review),
     ...crmLinkBlocks(review),
     ...absenceBlocks(review),
+    ...ownerBlocks(review),
     ...(review.fromPool
       ? [
           context(

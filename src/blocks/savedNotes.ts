@@ -6,6 +6,7 @@ import type { HeldBackResult } from '../partners/heldBack.js';
 import type { AskResult } from '../services/asks.js';
 import type { DecisionResult } from '../services/handoffs.js';
 import type { HelpRequestResult } from '../services/helpRequests.js';
+import type { AddResult } from '../services/messageLinks.js';
 import type { AnswerResult } from '../services/outcomeAnswers.js';
 import type { OutcomeResult } from '../services/outcomes.js';
 import type { UndoResult } from '../services/outcomeUndo.js';
@@ -91,6 +92,9 @@ export const SAVED = {
     r.kind === 'done'
       ? `you gave ${mention(r.handoff.aeUserId)} more time on ${named(r.handoff)}: until ${aeDeadline(r.handoff.dueAt, r.handoff.aeTimeZone)}`
       : undefined,
+  /** "Add to handoff" (issue 52 item 5): a Slack message added to a handoff's history. */
+  addToHandoff: (r: AddResult) =>
+    r.kind === 'added' ? `the message, added to the history of ${named(r.handoff)}` : undefined,
 } as const;
 
 /** The note itself (mrkdwn: `what` comes escaped from SAVED). */

@@ -16,6 +16,7 @@ import { createHelpRequests } from '../services/helpRequests.js';
 import type { HomeViews } from '../services/homeViews.js';
 import { createLookup } from '../services/lookup.js';
 import { membership } from '../services/membership.js';
+import { createMessageLinks } from '../services/messageLinks.js';
 import { createOutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
 import { createOutcomeUndo } from '../services/outcomeUndo.js';
@@ -160,6 +161,15 @@ function programServices(s: Shared, p: HandlerParts) {
     }),
     lookup: createLookup({ db, clock, ...roles, packetPreview: s.surfaces.packetPreview }),
     heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
+    messageLinks: createMessageLinks({
+      db,
+      clock,
+      logger: log('message-links'),
+      slack: s.clients.interactive,
+      directory: s.directory,
+      adminUserIds: config.adminUserIds,
+      onOutboxWrite,
+    }),
   };
 }
 

@@ -341,6 +341,13 @@ export const handoffs = sqliteTable(
      * past the policy's take-back. Null: never taken back.
      */
     takenBackAt: timestamp('taken_back_at'),
+    /** The permalink of the Slack message the packet was started from ("Hand off this deal", issue 52). Internal. */
+    sourceUrl: text('source_url'),
+    /**
+     * Why this AE got it when the CRM decided (issue 52): "Lena Ortiz owns Northwind Logistics in Salesforce". Shown
+     * to the AE and in the history; null when the author chose the AE or a pool's round robin did.
+     */
+    routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -779,6 +786,11 @@ export const HANDOFF_EVENT_TYPES = [
   'step_overdue',
   /** The AE gave the step a new date (`detail.from`, `detail.to`; `detail.ownerTold` from the second on). */
   'step_new_date',
+  /**
+   * A Slack message attached with "Add to handoff" (issue 52 item 5) by the actor: `detail.permalink`, its link;
+   * `detail.excerpt`, at most 200 characters of its text; `detail.byName`, the actor's name when Slack gave it.
+   */
+  'message_added',
 ] as const;
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];
 

@@ -18,6 +18,7 @@ import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
 import type { Lookup } from '../services/lookup.js';
+import type { MessageLinks } from '../services/messageLinks.js';
 import type { OutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OutcomeUndo } from '../services/outcomeUndo.js';
@@ -81,6 +82,8 @@ export interface HandlerDeps {
   lookup: Lookup;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
+  /** "Add to handoff": a Slack message attached to one of the person's open handoffs (issue 52 item 5). */
+  messageLinks: MessageLinks;
   /** The author's answers about a partner next move held back from the partner (partners/heldBack.ts). */
   heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */

@@ -5,6 +5,8 @@ import { handoffCommand } from './commands/handoff.js';
 import type { HandlerDeps } from './deps.js';
 import { eventTable } from './events/index.js';
 import { routeActions, routeEvents, routeViews } from './routes.js';
+import { addToHandoffShortcut } from './shortcuts/addToHandoff.js';
+import { handOffShortcut } from './shortcuts/handOff.js';
 import { helpRequestShortcut } from './shortcuts/helpRequest.js';
 import { viewTable } from './views/index.js';
 
@@ -17,4 +19,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   routeViews(app, viewTable(deps));
   routeEvents(app, eventTable(deps));
   app.shortcut({ type: 'shortcut', callback_id: SHORTCUT_ID.helpRequest }, helpRequestShortcut(deps));
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.handOff }, handOffShortcut(deps));
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.addToHandoff }, addToHandoffShortcut(deps));
 }

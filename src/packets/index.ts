@@ -2,11 +2,13 @@ import { applyAttributionPick } from '../services/crm/attribution.js';
 import type { RequestContext } from '../services/requestContext.js';
 import { applyAttributionDetails } from './attributionDetails.js';
 import { packetDefaults } from './channel.js';
+import { type MessageReads, prefillFromMessage, type SourceMessage } from './fromMessage.js';
 import { type SubmitRequest, submitPacket } from './review.js';
 import { type SendRequest, sendDraft } from './send.js';
 import { authorRefusal } from './slackChecks.js';
 import type { AttributionDetailsInput, PacketServiceDeps } from './types.js';
 
+export type { MessagePrefill, MessageReads, SourceMessage } from './fromMessage.js';
 export type { SubmitRequest } from './review.js';
 export type { SendRequest } from './send.js';
 export * from './types.js';
@@ -29,6 +31,12 @@ export function createPacketService(deps: PacketServiceDeps) {
     authorRefusal: (userId: string) => authorRefusal(deps, userId),
     packetDefaults: (channelId: string | undefined, ctx: Pick<RequestContext, 'internalTeamIds'>) =>
       packetDefaults(deps, channelId, ctx),
+    /** "Hand off this deal": the packet prefilled from a message (fromMessage.ts). */
+    prefillFromMessage: (
+      reads: MessageReads,
+      message: SourceMessage,
+      ctx: Pick<RequestContext, 'internalTeamIds'>,
+    ) => prefillFromMessage(deps, reads, message, ctx),
   };
 }
 

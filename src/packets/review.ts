@@ -18,6 +18,7 @@ import type { RequestContext } from '../services/requestContext.js';
 import { accountOf, lookbackFrom } from './account.js';
 import { verdictFor } from './channel.js';
 import { lockedChanges, withLockedFrom } from './edits.js';
+import { ownerReviewOf, packetOwnerOf } from './ownerRouting.js';
 import { absenceOf, checkWithSlack, fromPoolOf, type SlackChecked } from './slackChecks.js';
 import {
   EARLIEST_ZONE,
@@ -41,6 +42,8 @@ export type SubmitRequest = RequestContext & {
   openedOnEdit?: number;
   /** A pool the packet names instead of an AE (the next AE of it, round robin). */
   pool?: string | null;
+  /** The permalink of the message the packet was started from ("Hand off this deal"). */
+  source?: string;
 };
 
 /** What the review is built from: the checks of a valid packet. */
@@ -164,11 +167,23 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   let input = edited ? withLockedFrom(edited, req.input) : req.input;
   // A pool instead of an AE: its next AE (round robin, skipping anyone away or full) is the AE reviewed.
   let fromPool: Review['fromPool'];
+  let routedToOwner: Review['routedToOwner'];
+  // The CRM's owner of the account, asked while the rest is checked: named in the review, and first for a pool.
+  const ownerAsked = edited ? Promise.resolve(undefined) : packetOwnerOf(deps, input, req);
   if (!edited && req.pool) {
-    const picked = await fromPoolOf(deps, req.pool, input, req.actor.userId);
+    const [owner, picked] = await Promise.all([
+      ownerAsked,
+      fromPoolOf(deps, req.pool, input, req.actor.userId),
+    ]);
     if (picked.kind === 'invalid') return { kind: 'invalid', errors: { aeUserId: picked.message } };
-    input = { ...input, aeUserId: picked.person.id };
-    fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped };
+    if (owner?.userId) {
+      // The owner first, without using anyone's round-robin turn (the sending logs no pool).
+      input = { ...input, aeUserId: owner.userId };
+      routedToOwner = { pool: req.pool, title: picked.title };
+    } else {
+      input = { ...input, aeUserId: picked.person.id };
+      fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped };
+    }
   }
   const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
   const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
@@ -183,7 +198,12 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
     return { kind: 'invalid', errors };
   }
   const checked = { ...found, packet: parsed.packet, ae: slack.ae, verdict, partner, edited, fromPool };
-  const review = await buildReview(deps, req, checked, now);
+  const review: Review = {
+    ...(await buildReview(deps, req, checked, now)),
+    ...ownerReviewOf(await ownerAsked),
+    ...(routedToOwner ? { routedToOwner } : {}),
+    ...(req.source && !edited ? { source: req.source } : {}),
+  };
   const draft = await deps.db.transaction((tx) =>
     saveDraft(tx, {
       sourceViewId: req.sourceViewId,

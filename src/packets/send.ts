@@ -17,6 +17,7 @@ import { accountOf, crmColumns, lookbackFrom } from './account.js';
 import { bindPartner, verdictFor } from './channel.js';
 import { authorsDraft, reviewOfDraft } from './drafts.js';
 import { saveEdit } from './editSave.js';
+import { ownerPassedOver, routingDetail, routingReasonOf } from './ownerRouting.js';
 import {
   type AbsenceChoice,
   absenceChoices,
@@ -38,6 +39,8 @@ export type SendRequest = RequestContext & {
   absence?: AbsenceChoice | undefined;
   /** What the author ticked in the review: the partner match, and partner-visible text that reads internal. */
   confirmed?: { partner?: boolean; internalText?: boolean };
+  /** Why not the account's owner in the CRM, when the review asked (issue 52). */
+  ownerReason?: string | null;
 };
 
 /** What Send may go ahead with, after checking again what may have changed since the review. */
@@ -47,6 +50,8 @@ interface Cleared {
   findings: Finding[];
   /** The written reason, when sending needs one (null: it does not). */
   overrideReason: string | null;
+  /** Why not the account's owner, when the review asked (null: it did not). */
+  ownerReason: string | null;
 }
 
 /** Who the handoff goes to and when its window starts, as the author chose in the review. */
@@ -90,6 +95,8 @@ async function clearToSend(
   );
   if (hasConflict(findings) && !review.packet.riskNote)
     return refuse({ kind: 'conflict_unnoted', message: sendRefusalText.conflictUnnoted });
+  if (ownerPassedOver(review) && !req.ownerReason?.trim())
+    return refuse({ kind: 'owner_reason_required', message: sendRefusalText.ownerReason });
   const needs = new Set(review.overrideNeeded);
   if (hasDuplicate(findings)) needs.add('duplicate');
   const overrideReason = req.overrideReason?.trim() || null;
@@ -97,7 +104,15 @@ async function clearToSend(
     const message = needs.has('duplicate') ? sendRefusalText.duplicate : sendRefusalText.belowLowestBand;
     return refuse({ kind: 'override_required', message });
   }
-  return { kind: 'ok', verdict, owner, findings, overrideReason: needs.size > 0 ? overrideReason : null };
+  const ownerReason = ownerPassedOver(review) ? (req.ownerReason?.trim() ?? null) : null;
+  return {
+    kind: 'ok',
+    verdict,
+    owner,
+    findings,
+    overrideReason: needs.size > 0 ? overrideReason : null,
+    ownerReason,
+  };
 }
 
 /** The AE is away or has a cover: the author chose in the review (one of the options it offered). */
@@ -116,7 +131,7 @@ function recipientOf(review: Review, chosen: AbsenceChoice | undefined, now: Dat
 }
 
 /** The touch log's detail of the sending: the score and class, and who acted for whom. */
-function sentDetail(review: Review, to: Recipient): Record<string, unknown> {
+function sentDetail(review: Review, to: Recipient, ownerReason: string | null): Record<string, unknown> {
   const { choice, coverFor, startAt } = to;
   const absence = review.absence;
   return {
@@ -131,6 +146,7 @@ function sentDetail(review: Review, to: Recipient): Record<string, unknown> {
     ...(choice === 'now' && absence?.status ? { sentWhileAway: absence.status } : {}),
     // Round robin: the pool's next pick starts after this AE.
     ...(review.fromPool && choice !== 'cover' ? { pool: review.fromPool.name } : {}),
+    ...routingDetail(review, ownerReason),
   };
 }
 
@@ -158,6 +174,8 @@ function sentRow(draft: DraftRow, review: Review, cleared: Cleared, ae: Review['
     // What the check found as Send was pressed: the conflicts and duplicates the author sent it past, for the AE.
     findings: cleared.findings,
     ...crmColumns(review),
+    sourceUrl: review.source ?? null,
+    routingReason: routingReasonOf(review, ae.id),
     createdAt: now,
     updatedAt: now,
   } satisfies Partial<NewHandoffRow>;
@@ -219,7 +237,7 @@ async function storeSent(
     after: stored.handoff,
     actor: { userId: draft.authorUserId, teamId: draft.teamId },
     at: now,
-    detail: sentDetail(review, to),
+    detail: sentDetail(review, to, cleared.ownerReason),
   });
   const h = stored.handoff;
   await enqueue(tx, crmActivityMessage(h, eventId), now);

@@ -99,6 +99,15 @@ export interface Review {
    * the cover, send with the window starting when they are back, or send now anyway).
    */
   absence?: ReviewAbsence;
+  /**
+   * The account's owner in the connected CRM (issue 52): `reason` "Lena Ortiz owns Northwind Logistics in
+   * Salesforce"; `userId` when they are one of ours in Slack; `notInSlack` says why they cannot receive it.
+   */
+  accountOwner?: { reason: string; name: string; userId?: string; notInSlack?: string };
+  /** The packet named a pool, and it went to the account's owner instead: no one's round-robin turn is used. */
+  routedToOwner?: { pool: string; title?: string };
+  /** The permalink of the Slack message the packet was started from ("Hand off this deal"). */
+  source?: string;
   /** The AE was picked from a pool by round robin (the packet named the pool): which, and whom it skipped and why. */
   fromPool?: { name: string; title?: string; skipped: { user: string; why: string }[] };
   /** The author's Slack time zone: dates they leave empty default to their own today (absent: not known). */
@@ -141,6 +150,8 @@ export type SubmitResult =
 export type SendResult =
   | { kind: 'not_found' }
   | { kind: 'override_required'; message: string }
+  /** The account's owner was passed over: the review asks why (issue 52). */
+  | { kind: 'owner_reason_required'; message: string }
   | { kind: 'conflict_unnoted'; message: string }
   | { kind: 'channel_refused'; message: string }
   | { kind: 'confirmation_required'; confirm: 'partner' | 'internal_text'; message: string }

@@ -12,6 +12,8 @@ export interface DirectoryUser {
   timeZone: string | undefined;
   /** A workspace guest (users.info `is_restricted`, `is_ultra_restricted`); absent for a full member. */
   guest?: GuestKind;
+  /** Their profile's title ("Alliances lead"), when they gave one. */
+  title?: string;
 }
 
 export interface DirectoryChannel {
@@ -37,6 +39,8 @@ export interface Directory {
   status?(userId: string): Promise<SlackStatus | undefined>;
   /** The members of a Slack user group (usergroups.users.list), for a pool named by its group. */
   usergroupMembers?(usergroupId: string): Promise<string[]>;
+  /** The person with this email (users.lookupByEmail: a CRM owner found in Slack), undefined when nobody has it. */
+  lookupByEmail?(email: string): Promise<DirectoryUser | undefined>;
 }
 
 /**
@@ -74,7 +78,7 @@ interface UsersInfoUser {
   deleted?: boolean;
   is_restricted?: boolean;
   is_ultra_restricted?: boolean;
-  profile?: { real_name?: string; display_name?: string };
+  profile?: { real_name?: string; display_name?: string; title?: string };
 }
 
 const CACHE_MS = 5 * 60_000;
@@ -115,29 +119,45 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     },
     // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
     teamName: (teamId) => teams(teamId, () => teamName(client, teamId)),
+    lookupByEmail: (email) => users(`email:${email.toLowerCase()}`, () => lookupByEmail(client, email)),
   };
 }
 
 /** Slack's error code on a Web API failure (`user_not_found`…), when it has one. */
 const slackCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
+/** A users.info (or users.lookupByEmail) user as the directory keeps it. */
+function directoryUser(u: UsersInfoUser | undefined): DirectoryUser | undefined {
+  if (!u?.id) return undefined;
+  const title = u.profile?.title?.trim();
+  return {
+    id: u.id,
+    teamId: u.team_id ?? '',
+    name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
+    isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+    deleted: Boolean(u.deleted),
+    timeZone: u.tz,
+    ...(guestKindOf(u) ? { guest: guestKindOf(u) } : {}),
+    ...(title ? { title } : {}),
+  };
+}
+
 async function lookupUser(client: WebClient, userId: string): Promise<DirectoryUser | undefined> {
   try {
     const result = await client.users.info({ user: userId });
-    const u = result.user as UsersInfoUser | undefined;
-    return u?.id
-      ? {
-          id: u.id,
-          teamId: u.team_id ?? '',
-          name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
-          isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
-          deleted: Boolean(u.deleted),
-          timeZone: u.tz,
-          ...(guestKindOf(u) ? { guest: guestKindOf(u) } : {}),
-        }
-      : undefined;
+    return directoryUser(result.user as UsersInfoUser | undefined);
   } catch (error) {
     if (slackCode(error) !== 'user_not_found') throw new DirectoryUnavailableError(error);
+    return undefined;
+  }
+}
+
+async function lookupByEmail(client: WebClient, email: string): Promise<DirectoryUser | undefined> {
+  try {
+    const result = await client.users.lookupByEmail({ email });
+    return directoryUser(result.user as UsersInfoUser | undefined);
+  } catch (error) {
+    if (slackCode(error) !== 'users_not_found') throw new DirectoryUnavailableError(error);
     return undefined;
   }
 }

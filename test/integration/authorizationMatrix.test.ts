@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addRefusalText, addReplies } from '../../src/blocks/addToHandoff.js';
 import { askRefusalMessage, askRefusalPlain } from '../../src/blocks/askReplies.js';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import {
@@ -16,9 +17,11 @@ import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js'
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { can, type PersonAction } from '../../src/domain/lifecycle.js';
+import { addMessageVerdict } from '../../src/domain/messageLinks.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
 import { helpFor } from '../../src/handlers/commands/subcommands.js';
+import { addSubmission, storedMessage, useShortcut } from '../support/addToHandoffFlow.js';
 import { answerSubmission, questionSubmission } from '../support/askFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
@@ -67,7 +70,7 @@ import {
 import { extendSubmission, metadataFor, reassignSubmission } from '../support/ownerFlow.js';
 import { lostSubmission, opportunitySubmission, outcomeAction } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
-import { people, TEAM } from '../support/people.js';
+import { channels, people, TEAM } from '../support/people.js';
 
 /**
  * Who may do what, cell by cell: every action against every kind of actor, through the real app as Slack sends the
@@ -82,6 +85,8 @@ import { people, TEAM } from '../support/people.js';
  * - Before deciding (issue 51): Ask the author, its modal and Need more time: the AE only, while open; Answer and its
  *   modal: the author only, while the AE's question waits; Give more time: the owner or an admin, once asked.
  * - "I'll take it", the partner-help shortcut and modal: any internal member.
+ * - "Add to handoff" (issue 52 item 5): the message shortcut, any internal member; Add on its modal, the AE, the owner,
+ *   the author or an admin, while the handoff is open.
  * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
  *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
  * - The partner directory (`/handoff partners`): RevOps or admins; its channels (`partners channel|confirm`): admins.
@@ -847,6 +852,102 @@ describe('authorization matrix: partner-help requests', () => {
       }
     });
   }
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// "Add to handoff" (issue 52 item 5): the message shortcut, and Add on its modal (domain/messageLinks.ts: the AE, the
+// owner, the author or an admin, while the handoff is open; the shortcut itself, any internal member).
+
+const ADD_ALLOWED: readonly ActorKey[] = ['ae', 'ownerAuthor', 'ownerNotAuthor', 'authorNotOwner', 'admin'];
+
+describe('authorization matrix: Add to handoff', () => {
+  let h: Harness;
+  let pool: HandoffPool;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    pool = new HandoffPool(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /** A partner's message in their channel, of its own for each cell: what is added. */
+  const partnerMessage = (text: string) =>
+    storedMessage(
+      h,
+      channels.partner.id,
+      h.slack.postAsPerson({ channel: channels.partner.id, user: people.partner.id, text }),
+    );
+
+  describe(`Add to handoff modal submit (sent): allowed for ${ADD_ALLOWED.join(', ')}`, () => {
+    for (const key of HANDOFF_ACTORS) {
+      const allowed = ADD_ALLOWED.includes(key);
+      cell(
+        'handoff',
+        'Add to handoff modal submit',
+        key,
+      )(`${HANDOFF_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const handoff = await pool.get('sent', ownerFor(key));
+        const user = userFor(key);
+        const text = `Matrix message for ${key}`;
+        const message = partnerMessage(text);
+        const viewer = {
+          actor: { userId: user.id, teamId: user.team_id },
+          internalTeamIds: h.app.startup.internalTeamIds,
+          adminUserIds: h.config.adminUserIds,
+        };
+        expect(addMessageVerdict(viewer, handoff) === 'ok').toBe(allowed);
+        const metadata = JSON.stringify({ c: channels.partner.id, ts: message.ts, x: text });
+        await runCell(h, {
+          allowed,
+          refusal: addRefusalText(isExternalInteraction(key) ? 'external' : 'not_allowed', handoff.id),
+          act: () => submitView(h, addSubmission({ metadata, handoffId: handoff.id, user })),
+          async effect() {
+            const mine = (await eventsOf(h, handoff.id)).filter(
+              (e) => e.type === 'message_added' && e.detail?.excerpt === text,
+            );
+            expect(mine).toEqual([expect.objectContaining({ actorUserId: user.id, actorTeamId: TEAM })]);
+          },
+        });
+      });
+    }
+  });
+
+  describe('Add to handoff shortcut: allowed for any internal member (the modal, or "no open handoff")', () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = ANY_INTERNAL.includes(key);
+      cell(
+        'handoff',
+        'Add to handoff shortcut',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const message = partnerMessage(`Matrix shortcut for ${key}`);
+        let triggerId = '';
+        await runCell(h, {
+          allowed,
+          refusal: addReplies.external(),
+          readOnly: true,
+          async act() {
+            const used = await useShortcut(h, { user: userFor(key), channel: channels.partner, message });
+            triggerId = used.triggerId;
+            return { via: 'response_url', url: used.responseUrl };
+          },
+          async effect(reply) {
+            await waitFor(
+              () =>
+                h.slack.callsTo('views.open').some((c) => c.args.trigger_id === triggerId) ||
+                h.slack.responses.some(
+                  (r) =>
+                    reply.via === 'response_url' && r.url === reply.url && r.body.text === addReplies.none(),
+                ),
+              4000,
+              'the modal, or "no open handoff"',
+            );
+          },
+        });
+      });
+    }
+  });
 });
 
 // -----------------------------------------------------------------------------------------------------------------

@@ -314,7 +314,8 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
   });
 
   it('answers within the ack budget when Salesforce is slow, with the same fallback', async () => {
-    sf.fail({ method: 'GET', path: /\/query$/ }, { delayMs: 8000 });
+    // Both of the review's queries are slow: the account's opportunities, and its owner (issue 52).
+    sf.fail({ method: 'GET', path: /\/query$/ }, { delayMs: 8000, times: 2 });
     const { view, text, ms } = await submitForReview(h, unpasted('Litware Labs', 'litwarelabs.example'));
     expect(ms).toBeLessThan(ACK_BUDGET_MS);
     expect(text).toContain('CRM not reached (Salesforce); classified from the packet');
@@ -363,12 +364,20 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
     expect(text).toContain('(Qualified To Buy) · created 2026-10-26 → partner-influenced *← decides*');
     expect(text).not.toContain('Litware pilot');
     expect(text).not.toContain('Unrelated deal');
-    // The company by its domain, then its deals: both through the CRM search API.
-    const searched = hs.calls.filter((c) => c.path.endsWith('/search'));
+    // The company by its domain, then its deals: both through the CRM search API. Beside them, the review asks for
+    // the company's owner (issue 52): one more company search, at once, in either order.
+    const searched = hs.calls
+      .filter((c) => c.path.endsWith('/search'))
+      .filter((c) => !JSON.stringify(c.body).includes('hubspot_owner_id'));
     expect(searched.map((c) => c.path)).toEqual([
       '/crm/v3/objects/companies/search',
       '/crm/v3/objects/deals/search',
     ]);
+    expect(
+      hs.calls.filter(
+        (c) => c.path.endsWith('/search') && JSON.stringify(c.body).includes('hubspot_owner_id'),
+      ),
+    ).toHaveLength(1);
     expect(searched[0]?.body).toMatchObject({
       filterGroups: expect.arrayContaining([
         { filters: [{ propertyName: 'domain', operator: 'EQ', value: 'litware.example' }] },

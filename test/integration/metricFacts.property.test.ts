@@ -61,6 +61,7 @@ const NON_METRIC_TYPES = [
   'taken_back',
   'step_asked',
   'step_named',
+  'message_added',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -100,6 +101,7 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   taken_back: 'taken_back',
   step_asked: 'accepted',
   step_named: 'accepted',
+  message_added: 'sent',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

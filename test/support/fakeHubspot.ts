@@ -1,7 +1,7 @@
 /**
- * A fake HubSpot CRM (v3 API) for integration tests: companies (search), deals (read, batch read, update, list,
- * search, associated with a company), the deal pipeline, and notes (create with an association to a deal, search).
- * Search is fakeHubspotSearch.ts, with its limits. It records every request, answers in HubSpot's shapes
+ * A fake HubSpot CRM (v3 API) for integration tests: companies (search, with an owner), deals (read, batch read,
+ * update, list, search, associated with a company), the deal pipeline, notes (create with an association to a deal,
+ * search) and owners (read by id, list: fakeHubspotOwners.ts). Search is fakeHubspotSearch.ts, with its limits. It records every request, answers in HubSpot's shapes
  * (`{ status: 'error', message, correlationId, category }` errors, string property values), enforces the private
  * app's rate limits (ten-second rolling window, search per second) and the batch and search limits, models search's
  * eventual consistency (`searchLagMs`), and can inject failures.
@@ -11,12 +11,15 @@
  *   const client = new Client({ accessToken: fake.accessToken, basePath: fake.apiUrl, numberOfApiCallRetries: 0 });
  *   await client.crm.deals.basicApi.getById(dealId, ['dealname', 'dealstage']);
  *   fake.closeDeal(dealId, { won: true });
+ *   const ownerId = fake.addOwner({ email: 'jordan@example.com', firstName: 'Jordan', lastName: 'Lee' });
+ *   fake.addCompany({ name: 'Northwind Logistics', domain: 'northwind.com', ownerId });
  *   await fake.stop();
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import { FakeOwners, type NewOwner } from './fakeHubspotOwners.js';
 import { ALL_SCOPES, missingScopesBody, requiredScopes } from './fakeHubspotScopes.js';
 import { parseSearch, type Searchable, search } from './fakeHubspotSearch.js';
 
@@ -116,6 +119,8 @@ export interface NewCompany {
   name: string;
   /** The company's domain as HubSpot keeps it ('litware.example'); none by default. */
   domain?: string | null;
+  /** Its owner (`hubspot_owner_id`: an id `addOwner` gave); none by default. */
+  ownerId?: string;
 }
 
 /** A deal as the fake stores it. */
@@ -352,6 +357,7 @@ export class FakeHubspot {
   private stopped = false;
   private readonly deals = new Map<string, StoredDeal>();
   private readonly companies = new Map<string, StoredObject>();
+  private readonly owners: FakeOwners;
   private nextCompanyId = 20_000_000_001;
   private readonly storedNotes = new Map<string, StoredNote>();
   private readonly customDealProperties: string[] = [];
@@ -373,6 +379,7 @@ export class FakeHubspot {
     this.scopes = options.scopes ?? ALL_SCOPES;
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
+    this.owners = new FakeOwners(this.now, () => this.origin);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('[fakeHubspot] handler crashed', error);
@@ -424,17 +431,30 @@ export class FakeHubspot {
 
   /** Adds a company; returns its id. */
   addCompany(company: NewCompany): string {
+    if (company.ownerId !== undefined && !this.owners.has(company.ownerId))
+      throw new Error(`no owner ${company.ownerId}`);
     const id = String(this.nextCompanyId++);
     const now = this.now();
     const properties: HubspotProperties = {
       name: company.name,
       domain: company.domain ?? null,
+      hubspot_owner_id: company.ownerId ?? null,
       createdate: iso(now),
       hs_lastmodifieddate: iso(now),
       hs_object_id: id,
     };
     this.companies.set(id, { id, properties, createdAt: now, updatedAt: now });
     return id;
+  }
+
+  /** Adds an owner (a user records can be assigned to); returns its id, for `addCompany`'s `ownerId`. */
+  addOwner(owner: NewOwner): string {
+    return this.owners.add(owner);
+  }
+
+  /** Deactivates an owner's user: companies keep its id, and a read of it by id answers 404 (as HubSpot's). */
+  archiveOwner(id: string): void {
+    this.owners.archive(id);
   }
 
   /** Moves a deal to closedwon / closedlost (and the calculated hs_is_closed, hs_is_closed_won with it). */
@@ -480,12 +500,13 @@ export class FakeHubspot {
     this.failures.clear();
   }
 
-  /** Forgets calls, failures, deals, notes, counters and the rate windows; keeps custom properties. */
+  /** Forgets calls, failures, deals, companies, owners, notes, counters and the rate windows; keeps custom properties. */
   reset(): void {
     this.delays = undefined;
     this.calls.length = 0;
     this.deals.clear();
     this.companies.clear();
+    this.owners.clear();
     this.storedNotes.clear();
     this.recent = [];
     this.recentSearches = [];
@@ -693,6 +714,11 @@ export class FakeHubspot {
       if (method !== 'GET' || parts.length > 4) return notFound(path);
       if (id === undefined) return { status: 200, body: { results: [this.pipeline()] } };
       return id === 'default' ? { status: 200, body: this.pipeline() } : this.objectNotFound(id);
+    }
+    if (kind === 'owners') {
+      const answer = this.owners.route(method, parts.slice(3), request.url.searchParams);
+      if (!answer) return notFound(path);
+      return answer.status === 200 ? answer : hsError(answer.status, answer.category, answer.message);
     }
     if (kind !== 'objects' || (type !== 'deals' && type !== 'notes' && type !== 'companies')) {
       return notFound(path);

@@ -11,16 +11,19 @@ export const ALL_SCOPES = [
   'crm.objects.companies.read',
   'crm.objects.contacts.read',
   'crm.objects.contacts.write',
+  'crm.objects.owners.read',
 ] as const;
 
 /**
  * The scopes one of which a call needs (HubSpot's reference lists them per endpoint): deals and their pipelines by
- * the deal scopes, companies by the company scope, notes (engagements) by the contact scopes.
+ * the deal scopes, companies by the company scope, notes (engagements) by the contact scopes, owners (the users
+ * records are assigned to) by the owners scope.
  */
 export function requiredScopes(method: string, path: string): string[] {
   const [, , kind, type, id] = path.split('/').filter((p) => p !== '') as (string | undefined)[];
   const read = method === 'GET' || id === 'search' || (id === 'batch' && path.endsWith('/read'));
   if (kind === 'pipelines' && type === 'deals') return ['crm.objects.deals.read'];
+  if (kind === 'owners') return ['crm.objects.owners.read'];
   if (kind !== 'objects') return [];
   if (type === 'deals') return [read ? 'crm.objects.deals.read' : 'crm.objects.deals.write'];
   if (type === 'companies') return ['crm.objects.companies.read'];

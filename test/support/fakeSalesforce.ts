@@ -1,7 +1,8 @@
 /**
  * A fake Salesforce (REST API) for integration tests: the OAuth client-credentials token endpoint, `limits`,
- * Accounts, Opportunity reads and updates, Task creation and SOQL queries (fakeSoql.ts: the WHERE, ORDER BY and LIMIT
- * the app sends, relationship fields such as Account.Name, results in pages of 2,000 with `nextRecordsUrl`). It records every request, answers in
+ * Accounts with their owners (Users), Opportunity reads and updates, Task creation and SOQL queries (fakeSoql.ts: the
+ * WHERE, ORDER BY and LIMIT the app sends, relationship fields such as Account.Name and Owner.Email, results in pages
+ * of 2,000 with `nextRecordsUrl`). It records every request, answers in
  * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
  * app (daily API requests, URI and SOQL length, field lengths) and can inject failures.
  *
@@ -15,6 +16,8 @@
  *   await conn.authorize({ grant_type: 'client_credentials' });
  *   await conn.sobject('Task').create({ WhatId: oppId, Subject: 'Co-sell handoff' });
  *   fake.tasks(); // [{ Id: '00T…', WhatId: oppId, Subject: 'Co-sell handoff', … }]
+ *   const ownerId = fake.addUser({ firstName: 'Jordan', lastName: 'Lee', email: 'jordan@example.com' });
+ *   fake.addAccount({ name: 'Northwind Logistics', website: 'https://www.northwind.com', ownerId });
  *   await fake.stop();
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -144,6 +147,20 @@ export interface NewAccount {
   name: string;
   /** As people type it in Salesforce: 'https://www.litware.example', 'litware.example/', … */
   website?: string | null;
+  /**
+   * Its owner (`OwnerId`: an id `addUser` gave); default the integration user. Salesforce requires one: null stands
+   * for an owner the integration user may not see, whose `Owner` relationship comes back null.
+   */
+  ownerId?: string | null;
+}
+
+/** A user as `addUser` takes it (an account's owner). */
+export interface NewUser {
+  firstName?: string;
+  lastName: string;
+  email: string;
+  /** Default true. */
+  isActive?: boolean;
 }
 
 /** A Task as the fake stores it (Salesforce's field names; ids are 18 characters). */
@@ -159,7 +176,7 @@ export interface FakeSalesforceTask extends SalesforceRecord {
   CreatedDate: string;
 }
 
-type SObjectType = 'Opportunity' | 'Task' | 'Account';
+type SObjectType = 'Opportunity' | 'Task' | 'Account' | 'User';
 
 /** The 15→18 suffix alphabet: a 5-bit value per 5-character chunk. */
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
@@ -257,6 +274,16 @@ const TASK_WRITABLE = [
 const TASK_READ_ONLY = ['Id', 'IsClosed', 'IsDeleted', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'];
 
 const ACCOUNT_FIELDS = ['Id', 'Name', 'Website', 'Industry', 'Type', 'OwnerId', 'IsDeleted', 'CreatedDate'];
+const USER_FIELDS = ['Id', 'Name', 'FirstName', 'LastName', 'Email', 'Username', 'IsActive', 'CreatedDate'];
+
+/**
+ * The relationship fields a query may follow (`Account.Name` on an opportunity, `Owner.Email` on an account): the
+ * lookup field holding the related record's id, and what it is. Only those the app reads: others are refused.
+ */
+const RELATIONSHIPS: Partial<Record<SObjectType, Record<string, { field: string; to: SObjectType }>>> = {
+  Opportunity: { Account: { field: 'AccountId', to: 'Account' } },
+  Account: { Owner: { field: 'OwnerId', to: 'User' } },
+};
 
 /** What each standard field holds (custom fields are text): it decides which SOQL literals a field takes. */
 const FIELD_TYPES: Record<string, SoqlFieldType> = {
@@ -270,6 +297,7 @@ const FIELD_TYPES: Record<string, SoqlFieldType> = {
   IsWon: 'boolean',
   IsDeleted: 'boolean',
   IsReminderSet: 'boolean',
+  IsActive: 'boolean',
   Amount: 'number',
   Probability: 'number',
   CallDurationInSeconds: 'number',
@@ -414,7 +442,14 @@ export class FakeSalesforce {
   private readonly accounts = new Map<string, SalesforceRecord>();
   /** What is left of a query's answer after its first page, by the locator in `nextRecordsUrl`. */
   private readonly locators = new Map<string, { sobject: SObjectType; records: Record<string, unknown>[] }>();
-  private readonly customFields: Record<SObjectType, string[]> = { Opportunity: [], Task: [], Account: [] };
+  private readonly customFields: Record<SObjectType, string[]> = {
+    Opportunity: [],
+    Task: [],
+    Account: [],
+    User: [],
+  };
+  /** Users (accounts' owners) by the first 15 characters of their id; the integration user is one. */
+  private readonly users = new Map<string, SalesforceRecord>();
   private readonly soqlReceived: string[] = [];
   private apiUsage = 0;
   private sequence = 0;
@@ -429,6 +464,7 @@ export class FakeSalesforce {
     this.tokenLifetimeMs = options.tokenLifetimeMs;
     this.maxUriBytes = options.maxUriBytes ?? 16_384;
     this.now = options.now ?? Date.now;
+    this.addIntegrationUser();
     // Node refuses request heads over 16 KiB itself (431); the fake raises that so its own URI limit decides.
     this.server = http.createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -514,6 +550,8 @@ export class FakeSalesforce {
 
   /** Adds an account (what opportunities belong to); returns its 18-character id ('001…'). */
   addAccount(account: NewAccount): string {
+    const ownerId = account.ownerId === undefined ? this.userId : account.ownerId;
+    if (ownerId !== null && !this.users.has(ownerId.slice(0, 15))) throw new Error(`no user ${ownerId}`);
     const id = salesforceId18(this.nextId15('001'));
     const record: SalesforceRecord = {
       Id: id,
@@ -521,13 +559,41 @@ export class FakeSalesforce {
       Website: account.website ?? null,
       Industry: null,
       Type: null,
-      OwnerId: this.userId,
+      OwnerId: ownerId && salesforceId18(ownerId.slice(0, 15)),
       IsDeleted: false,
       CreatedDate: sfDateTime(this.now()),
     };
     for (const field of this.customFields.Account) record[field] = null;
     this.accounts.set(id.slice(0, 15), record);
     return id;
+  }
+
+  /** Adds a user (an account's owner); returns its 18-character id ('005…'), for `addAccount`'s `ownerId`. */
+  addUser(user: NewUser): string {
+    const id = salesforceId18(this.nextId15('005'));
+    this.users.set(id.slice(0, 15), this.userRecord(id, user));
+    return id;
+  }
+
+  /** The integration user (the run-as user tokens are issued for), owner of the accounts added without one. */
+  private addIntegrationUser(): void {
+    const user = { firstName: 'Integration', lastName: 'User', email: 'integration@example.com' };
+    this.users.set(this.userId.slice(0, 15), this.userRecord(this.userId, user));
+  }
+
+  private userRecord(id: string, user: NewUser): SalesforceRecord {
+    const record: SalesforceRecord = {
+      Id: id,
+      Name: [user.firstName, user.lastName].filter(Boolean).join(' '),
+      FirstName: user.firstName ?? null,
+      LastName: user.lastName,
+      Email: user.email,
+      Username: user.email,
+      IsActive: user.isActive ?? true,
+      CreatedDate: sfDateTime(this.now()),
+    };
+    for (const field of this.customFields.User) record[field] = null;
+    return record;
   }
 
   /** Closes an opportunity: won → 'Closed Won', lost → 'Closed Lost' (or the given stage name). */
@@ -558,6 +624,7 @@ export class FakeSalesforce {
     this.customFields[sobject].push(name);
     if (sobject === 'Opportunity') for (const record of this.opportunities.values()) record[name] = null;
     else if (sobject === 'Account') for (const record of this.accounts.values()) record[name] = null;
+    else if (sobject === 'User') for (const record of this.users.values()) record[name] = null;
     else for (const task of this.storedTasks) task[name] = null;
   }
 
@@ -590,6 +657,8 @@ export class FakeSalesforce {
     this.soqlReceived.length = 0;
     this.opportunities.clear();
     this.accounts.clear();
+    this.users.clear();
+    this.addIntegrationUser();
     this.locators.clear();
     this.storedTasks.length = 0;
     this.apiUsage = 0;
@@ -967,14 +1036,9 @@ export class FakeSalesforce {
   /** A parsed statement against the stored records: checked, filtered, sorted, limited, shaped, paged. */
   private run(parsed: Soql): Answer {
     const object = parsed.object.toLowerCase();
-    const sobject: SObjectType | undefined =
-      object === 'opportunity'
-        ? 'Opportunity'
-        : object === 'task'
-          ? 'Task'
-          : object === 'account'
-            ? 'Account'
-            : undefined;
+    const sobject = (['Opportunity', 'Task', 'Account', 'User'] as const).find(
+      (o) => o.toLowerCase() === object,
+    );
     if (!sobject) return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
     const fields: string[] = [];
     for (const name of parsed.fields) {
@@ -989,12 +1053,7 @@ export class FakeSalesforce {
     const typeOf = (path: string): SoqlFieldType =>
       FIELD_TYPES[this.knownPath(sobject, path)?.split('.').at(-1) ?? ''] ?? 'string';
     checkTypes(parsed.where, typeOf);
-    const all: SalesforceRecord[] =
-      sobject === 'Opportunity'
-        ? [...this.opportunities.values()]
-        : sobject === 'Account'
-          ? [...this.accounts.values()]
-          : this.storedTasks;
+    const all = this.records(sobject);
     const read = (record: SalesforceRecord, path: string) => this.valueAt(sobject, record, path);
     const found = ordered(
       all.filter((record) => matches(parsed.where, (path) => read(record, path), typeOf)),
@@ -1044,28 +1103,49 @@ export class FakeSalesforce {
     return { status: 200, body };
   }
 
+  /** Every stored record of an object, in creation order. */
+  private records(sobject: SObjectType): SalesforceRecord[] {
+    if (sobject === 'Opportunity') return [...this.opportunities.values()];
+    if (sobject === 'Account') return [...this.accounts.values()];
+    if (sobject === 'User') return [...this.users.values()];
+    return this.storedTasks;
+  }
+
   /** A field of the record, or of a related record (`Account.Name` on an opportunity: its account's name). */
   private valueAt(sobject: SObjectType, record: SalesforceRecord, path: string): SalesforceValue {
     const canonical = this.knownPath(sobject, path);
     if (!canonical) return null;
     const [first, second] = canonical.split('.');
     if (second === undefined) return record[first as string] ?? null;
-    const account = this.relatedAccount(record);
-    return account ? (account[second] ?? null) : null;
+    const related = this.related(sobject, record, first as string);
+    return related ? (related.record[second] ?? null) : null;
   }
 
-  private relatedAccount(record: SalesforceRecord): SalesforceRecord | undefined {
-    const id = record.AccountId;
-    return typeof id === 'string' ? this.accounts.get(id.slice(0, 15)) : undefined;
+  /** The record a relationship field names (an opportunity's Account, an account's Owner), if there is one. */
+  private related(
+    sobject: SObjectType,
+    record: SalesforceRecord,
+    relationship: string,
+  ): { to: SObjectType; record: SalesforceRecord } | undefined {
+    const link = RELATIONSHIPS[sobject]?.[relationship];
+    const id = link ? record[link.field] : undefined;
+    if (!link || typeof id !== 'string') return undefined;
+    const found = link.to === 'User' ? this.users.get(id.slice(0, 15)) : this.accounts.get(id.slice(0, 15));
+    return found ? { to: link.to, record: found } : undefined;
   }
 
-  /** The canonical spelling of a field or a relationship path of `sobject` (Opportunity's `Account.<field>`). */
+  /**
+   * The canonical spelling of a field or a relationship path of `sobject` (Opportunity's `Account.<field>`, Account's
+   * `Owner.<field>`): field and relationship names are case-insensitive.
+   */
   private knownPath(sobject: SObjectType, path: string): string | undefined {
     const dot = path.indexOf('.');
     if (dot < 0) return this.knownField(sobject, path);
-    if (sobject !== 'Opportunity' || path.slice(0, dot).toLowerCase() !== 'account') return undefined;
-    const field = this.knownField('Account', path.slice(dot + 1));
-    return field ? `Account.${field}` : undefined;
+    const name = path.slice(0, dot).toLowerCase();
+    const [relationship, link] =
+      Object.entries(RELATIONSHIPS[sobject] ?? {}).find(([r]) => r.toLowerCase() === name) ?? [];
+    const field = link && this.knownField(link.to, path.slice(dot + 1));
+    return field ? `${relationship}.${field}` : undefined;
   }
 
   /** A record as the REST API returns it: `attributes` first, then the fields asked for. */
@@ -1083,18 +1163,18 @@ export class FakeSalesforce {
         continue;
       }
       // A relationship field: the related record as an object of its own (null when there is none).
-      const account = this.relatedAccount(record);
-      if (!account) {
+      const found = this.related(sobject, record, first);
+      if (!found) {
         shaped[first] = null;
         continue;
       }
       const related = (shaped[first] as Record<string, unknown> | null | undefined) ?? {
         attributes: {
-          type: 'Account',
-          url: `/services/data/v${this.apiVersion}/sobjects/Account/${account.Id}`,
+          type: found.to,
+          url: `/services/data/v${this.apiVersion}/sobjects/${found.to}/${found.record.Id}`,
         },
       };
-      related[second] = account[second] ?? null;
+      related[second] = found.record[second] ?? null;
       shaped[first] = related;
     }
     return shaped;
@@ -1107,7 +1187,9 @@ export class FakeSalesforce {
         ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]
         : sobject === 'Account'
           ? [...ACCOUNT_FIELDS, ...this.customFields.Account]
-          : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
+          : sobject === 'User'
+            ? [...USER_FIELDS, ...this.customFields.User]
+            : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
     return all.find((field) => field.toLowerCase() === name.toLowerCase());
   }
 

@@ -374,8 +374,11 @@ export function reviewSubmission(opts: {
   details?: { opportunityCreatedOn: string | null; partnerTouchOn: string | null };
   /** The AE is away: the choice picked on the review's radio buttons (null: none picked). */
   absence?: string | null;
+  /** Why not the CRM's account owner: the review's box, with this text (issue 52). */
+  ownerReason?: string;
 }) {
   const withBox = opts.overrideReason !== undefined;
+  const owner = opts.ownerReason !== undefined;
   const details = opts.details
     ? {
         [REVIEW_BLOCK_ID.opportunityCreatedOn]: opts.details.opportunityCreatedOn,
@@ -394,8 +397,16 @@ export function reviewSubmission(opts: {
       ...(withBox ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }] : []),
       ...Object.keys(details).map((id) => ({ type: 'input', block_id: id })),
       ...(opts.absence !== undefined ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.absence }] : []),
+      ...(owner ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.ownerReason }] : []),
     ],
     values: {
+      ...(owner
+        ? {
+            [REVIEW_BLOCK_ID.ownerReason]: {
+              [ACTION_ID.value]: { type: 'plain_text_input', value: opts.ownerReason },
+            },
+          }
+        : {}),
       ...(opts.absence !== undefined
         ? {
             [REVIEW_BLOCK_ID.absence]: {

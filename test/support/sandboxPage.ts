@@ -186,3 +186,55 @@ export async function latestHandoffId(sandbox: Sandbox, account: string): Promis
   if (!row) throw new Error(`no handoff for ${account}`);
   return row.id;
 }
+
+/** A person's message in the current conversation whose own text (not a reply's) reads `text`. */
+export const personMessage = (page: Page, text: string) =>
+  page
+    .locator('#pane article.message.person')
+    .filter({ has: page.locator(':scope > .fallback', { hasText: text }) })
+    .last();
+
+/**
+ * Writes a plain message in the current channel as the current person, as in Slack's composer; with `inThreadOf`, a
+ * reply in that message's thread ("Reply in thread" on its hover tools first). The ts the fake Slack gave it.
+ */
+export async function postMessage(page: Page, text: string, inThreadOf?: Locator): Promise<string> {
+  if (inThreadOf) {
+    await inThreadOf.locator(':scope > .meta').hover();
+    await inThreadOf.locator(':scope > .message-tools [data-reply-in-thread]').click();
+    await page.locator('#replying').waitFor();
+  }
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/message');
+  await page.fill('#command', text);
+  await page.press('#command', 'Enter');
+  const answer = (await (await answered).json()) as { ts?: string; error?: string };
+  expect(answer.error).toBeUndefined();
+  expect(answer.ts).toMatch(/^\d+\.\d{6}$/);
+  return answer.ts ?? '';
+}
+
+/** Opens a message's "More actions" menu: the ⋯ of its hover tools. The menu. */
+export async function openMoreActions(page: Page, message: Locator): Promise<Locator> {
+  await message.locator(':scope > .meta').hover();
+  await message.locator(':scope > .message-tools [data-more-actions]').click();
+  const menu = page.locator('#message-menu');
+  await menu.waitFor();
+  return menu;
+}
+
+/** The names of the app's shortcuts an open "More actions" menu lists. */
+export const shortcutNames = (menu: Locator) => menu.locator('[data-shortcut] .menu-name').allTextContents();
+
+/**
+ * Picks a shortcut by name in the open menu: the sandbox sends the app Slack's `message_action`. Its answer to the
+ * page: the app's HTTP status, and the shortcut's callback id.
+ */
+export async function chooseShortcut(
+  page: Page,
+  menu: Locator,
+  name: string,
+): Promise<{ status: number; callback_id: string }> {
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/shortcut');
+  await menu.locator('[data-shortcut]', { hasText: name }).click();
+  return (await (await answered).json()) as { status: number; callback_id: string };
+}

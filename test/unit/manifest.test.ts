@@ -82,14 +82,32 @@ describe('manifest.json', () => {
         'users.profile:read',
         // usergroups.users.list: the members of an escalation pool named by its Slack user group.
         'usergroups:read',
+        // users.lookupByEmail: the CRM account owner's Slack account, suggested as the AE (issue 52).
+        'users:read.email',
+        // reactions.add: the :memo: on a message added to a handoff ("Add to handoff").
+        'reactions:write',
       ].sort(),
     );
   });
 
   it('offers the partner-help request as a global shortcut with the callback id the app listens for', () => {
-    expect(manifest.features.shortcuts).toEqual([
-      expect.objectContaining({ type: 'global', callback_id: SHORTCUT_ID.helpRequest }),
-    ]);
+    expect(manifest.features.shortcuts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'global', callback_id: SHORTCUT_ID.helpRequest }),
+      ]),
+    );
+  });
+
+  it('offers "Add to handoff" as a message shortcut with the callback id the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'Add to handoff',
+          type: 'message',
+          callback_id: SHORTCUT_ID.addToHandoff,
+        }),
+      ]),
+    );
   });
 });
 

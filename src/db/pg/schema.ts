@@ -222,6 +222,8 @@ export const handoffs = pgTable(
     firstStepDoneAt: timestamp('first_step_done_at'),
     stepNewDates: integer('step_new_dates').notNull().default(0),
     takenBackAt: timestamp('taken_back_at'),
+    sourceUrl: text('source_url'),
+    routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

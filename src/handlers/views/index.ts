@@ -3,6 +3,7 @@ import { nextMoveSubmit } from '../actions/heldBack.js';
 import type { HandlerDeps } from '../deps.js';
 import type { ViewListener } from '../routes.js';
 import { acceptSubmit } from './acceptSubmit.js';
+import { addToHandoffSubmit } from './addToHandoffSubmit.js';
 import { answerSubmit, questionSubmit } from './askSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
@@ -32,6 +33,7 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     nextMove: nextMoveSubmit(deps),
     question: questionSubmit(deps),
     answer: answerSubmit(deps),
+    addToHandoff: addToHandoffSubmit(deps),
   };
   return Object.fromEntries(
     Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),

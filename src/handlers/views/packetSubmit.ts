@@ -7,10 +7,15 @@ import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { hasMalformedCheckboxes, packetBlockErrors, readPacketForm } from './packetForm.js';
 
-/** The handoff an edit form changes (`{ editOf }` in its private_metadata); nothing for a new packet. */
-function editOf(privateMetadata: string): { editOf?: number; openedOnEdit?: number } {
+/**
+ * The handoff an edit form changes (`{ editOf }` in its private_metadata), or the message a new packet was started
+ * from (`{ source }`, "Hand off this deal"); nothing for a plain new packet.
+ */
+function editOf(privateMetadata: string): { editOf?: number; openedOnEdit?: number; source?: string } {
   try {
-    const parsed = JSON.parse(privateMetadata) as { editOf?: unknown; editCount?: unknown };
+    const parsed = JSON.parse(privateMetadata) as { editOf?: unknown; editCount?: unknown; source?: unknown };
+    if (typeof parsed.source === 'string' && /^https:\/\/\S{1,500}$/.test(parsed.source))
+      return { source: parsed.source };
     if (typeof parsed.editOf !== 'number') return {};
     return {
       editOf: parsed.editOf,

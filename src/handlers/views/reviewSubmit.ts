@@ -105,6 +105,7 @@ async function send(deps: HandlerDeps, view: Submitted, ctx: Context, draftId: n
     ...ctx,
     draftId,
     overrideReason: values[REVIEW_BLOCK_ID.override]?.[ACTION_ID.value]?.value ?? null,
+    ownerReason: values[REVIEW_BLOCK_ID.ownerReason]?.[ACTION_ID.value]?.value ?? null,
     confirmed: {
       partner: ticked(REVIEW_BLOCK_ID.confirmPartner),
       internalText: ticked(REVIEW_BLOCK_ID.confirmInternalText),
@@ -118,6 +119,8 @@ function inlineBlockOf(result: SendResult): string | undefined {
   switch (result.kind) {
     case 'override_required':
       return REVIEW_BLOCK_ID.override;
+    case 'owner_reason_required':
+      return REVIEW_BLOCK_ID.ownerReason;
     case 'confirmation_required':
       return result.confirm === 'partner'
         ? REVIEW_BLOCK_ID.confirmPartner
@@ -133,6 +136,7 @@ function inlineBlockOf(result: SendResult): string | undefined {
 function notSentText(result: Exclude<SendResult, { kind: 'sent' | 'edited' | 'edit_refused' }>): string {
   switch (result.kind) {
     case 'override_required':
+    case 'owner_reason_required':
       return `${result.message} Go back, submit the packet again, and give the reason in the review.`;
     case 'confirmation_required':
       return `${result.message} Go back and submit the packet again to see the review as it is now.`;

@@ -75,9 +75,27 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
       return 'closed won';
     case 'lost':
       return 'closed lost';
+    case 'message_added':
+      return 'Slack message added';
     default:
       return event.type.replaceAll('_', ' ');
   }
+}
+
+/** A Slack message added to the handoff (issue 52 item 5): who added it, its excerpt and its link. */
+function messageLines(event: HandoffEventRow, h: HandoffRow): string[] {
+  const { byName, excerpt, permalink } = event.detail ?? {};
+  const by =
+    typeof byName === 'string' && byName !== ''
+      ? byName
+      : event.actorUserId === h.aeUserId
+        ? h.aeName
+        : `Slack user ${event.actorUserId ?? 'unknown'}`;
+  return [
+    `Added by: ${by}`,
+    ...(typeof excerpt === 'string' && excerpt !== '' ? [`Message: “${excerpt}”`] : []),
+    ...(typeof permalink === 'string' ? [`Link: ${permalink}`] : []),
+  ];
 }
 
 /**
@@ -109,6 +127,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
     lines.push(`First step: ${detail.firstStep}, by ${detail.firstStepDue}`);
     if (h.estimatedValue !== null) lines.push(`Estimated value: ${h.estimatedValue.toLocaleString('en-US')}`);
   }
+  if (event.type === 'message_added') lines.push(...messageLines(event, h));
   if (typeof detail.source === 'string') lines.push(`Recorded from the CRM: ${detail.source}`);
   lines.push(`Account: ${h.accountName}`);
   if (h.evidenceUrl) lines.push(`Evidence: ${h.evidenceUrl}`);

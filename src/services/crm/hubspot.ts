@@ -12,6 +12,7 @@ import {
   type SearchSlot,
 } from './hubspotAccounts.js';
 import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
+import { companiesMatching } from './hubspotCompanies.js';
 import {
   type CrmActivity,
   type CrmConnector,
@@ -90,6 +91,7 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     reads: () => hubspotReads(client, api.call),
     lookup: (id, opts = {}) => lookup(api, id, opts.timeoutMs),
     opportunitiesOn: accounts.opportunitiesOn,
+    accountsMatching: (candidates, opts = {}) => companiesMatching(api, candidates, opts),
     states: (ids) => states(api, ids),
     findActivity: (recordId, activity) => findActivity(api, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(api, recordId, activity),

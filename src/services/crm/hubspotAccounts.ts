@@ -15,7 +15,7 @@ const COMPANIES_KEPT = 500;
 /** HubSpot's search endpoints take this many requests a second, apart from the general limit. */
 const SEARCHES_PER_SECOND = 5;
 /** How long the review's lookup waits for a search slot (the outbox's look for a lost note may wait longer). */
-const REVIEW_SLOT_WAIT_MS = 400;
+export const REVIEW_SLOT_WAIT_MS = 400;
 /** The deal properties the app reads (the review's lookup and the read-back). */
 export const DEAL_PROPERTIES = [
   'dealname',
@@ -91,22 +91,29 @@ export function createHubspotAccounts(deps: AccountsDeps) {
 const COMPANIES_READ = 20;
 
 /**
- * The companies that may be the account (OR between groups): the one with the website's domain; one named exactly so;
- * one whose name has the name's words, as typed and without accents ("Smith and Jones" finds "Smith & Jones",
- * "Jean Luc Clinics" finds "Jean-Luc Clinics", "AB Dental" finds "A.B. Dental" by "dental").
+ * The filter groups that find a company whose name has the name's words (each group all of them): as typed, and
+ * without accents when that differs ("Smith and Jones" finds "Smith & Jones", "Jean Luc Clinics" finds "Jean-Luc
+ * Clinics", "AB Dental" finds "A.B. Dental" by "dental"). Empty when the name has no word to ask for.
  */
-function companyFilterGroups(account: AccountQuery) {
-  const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ' as never, value });
-  const tokens = nameTokens(account.name);
-  const byWords = [tokens.typed, tokens.plain]
+export function nameTokenGroups(name: string) {
+  const tokens = nameTokens(name);
+  return [tokens.typed, tokens.plain]
     .filter((words, i) => words.length > 0 && (i === 0 || words.join() !== tokens.typed.join()))
     .map((words) => ({
       filters: words.map((value) => ({ propertyName: 'name', operator: 'CONTAINS_TOKEN' as never, value })),
     }));
+}
+
+/**
+ * The companies that may be the account (OR between groups): the one with the website's domain; one named exactly so;
+ * one whose name has the name's words (`nameTokenGroups`).
+ */
+function companyFilterGroups(account: AccountQuery) {
+  const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ' as never, value });
   return [
     ...(account.domain ? [{ filters: [eq('domain', account.domain)] }] : []),
     { filters: [eq('name', account.name)] },
-    ...byWords,
+    ...nameTokenGroups(account.name),
   ];
 }
 

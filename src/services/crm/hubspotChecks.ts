@@ -12,6 +12,8 @@ const READS: readonly {
   /** The objects, as the check names them. */
   objects: string;
   list: (client: Client) => Promise<unknown>;
+  /** Whether the answer is HubSpot's (default: a page of CRM objects). */
+  shaped?: (answer: unknown) => boolean;
 }[] = [
   {
     need: 'crm.objects.deals.read',
@@ -31,6 +33,13 @@ const READS: readonly {
     objects: 'notes',
     list: (client) => client.crm.objects.notes.basicApi.getPage(1),
   },
+  {
+    need: 'crm.objects.owners.read',
+    purpose: 'the message shortcut’s suggested AE (the owner of the company, by email)',
+    objects: 'owners',
+    list: (client) => client.crm.owners.ownersApi.getPage(undefined, undefined, 1),
+    shaped: isOwnerPage,
+  },
 ];
 
 /** A page of a CRM object list as HubSpot answers it: `results`, each with an id and its properties. */
@@ -44,12 +53,23 @@ function isPage(answer: unknown): boolean {
   );
 }
 
+/** A page of owners as HubSpot answers it: `results`, each with an id and whether it is archived (no properties). */
+function isOwnerPage(answer: unknown): boolean {
+  const results = (answer as { results?: unknown } | null | undefined)?.results;
+  return (
+    Array.isArray(results) &&
+    results.every((r: { id?: unknown; archived?: unknown } | null) => {
+      return typeof r?.id === 'string' && typeof r.archived === 'boolean';
+    })
+  );
+}
+
 /** One list call, its answer checked: any 200 is not enough (a proxy's or another service's JSON is not HubSpot's). */
 async function read(client: Client, call: HubspotCall, r: (typeof READS)[number]): Promise<void> {
   const answer = await call(() => r.list(client), false);
-  if (!isPage(answer))
+  if (!(r.shaped ?? isPage)(answer))
     throw new CrmError(
-      `HubSpot: the answer to a list of ${r.objects} is not HubSpot's (no results with ids and properties)`,
+      `HubSpot: the answer to a list of ${r.objects} is not HubSpot's (no results with ids${r.shaped ? '' : ' and properties'})`,
       { transient: false, unexpected: true },
     );
 }

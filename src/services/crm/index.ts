@@ -1,10 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
+import { accountDomain } from '../../domain/accountMatch.js';
 import type { CrmCheck, CrmOpportunity } from '../../domain/attribution.js';
 import type { CrmRef, CrmSystem } from '../../domain/crmLink.js';
 import { looksLikeCrmLink, parseCrmRef } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
-import { type AccountQuery, type CrmConnector, CrmError, type CrmRecord } from './types.js';
+import { sameAccountName } from './accountNames.js';
+import {
+  type AccountCandidates,
+  type AccountQuery,
+  type CrmAccount,
+  type CrmConnector,
+  CrmError,
+  type CrmRecord,
+} from './types.js';
+
+/** The account a message names, as the connected CRMs answered (issue 52: the shortcut's prefill). */
+export type AccountMatch =
+  | { kind: 'off' }
+  /** A CRM failed or was slow: nothing is said of the account. */
+  | { kind: 'unreached'; crm: string }
+  /** Asked, and nothing matched: what was searched, never "none exists". */
+  | { kind: 'none'; crm: string; searched: AccountCandidates }
+  | { kind: 'matched'; crm: string; account: CrmAccount; by: 'domain' | 'name' };
 
 /** What a CRM field links the handoff to, as checked with the CRM. */
 export type CrmResolution =
@@ -35,6 +53,11 @@ export interface Crm {
    * review answers Slack within 3 s): 'off' with no CRM, 'unreached' when one failed or was slow. Never throws.
    */
   checkAccount(account: AccountQuery, opts?: { timeoutMs?: number }): Promise<CrmCheck>;
+  /**
+   * The account the candidates name in the connected CRMs (a domain's match first, then the longest name's), asked at
+   * once and waited for `timeoutMs` at most. Never throws.
+   */
+  matchAccount(candidates: AccountCandidates, opts?: { timeoutMs?: number }): Promise<AccountMatch>;
   fieldMap: Readonly<Record<CrmSystem, CrmFieldMap>>;
 }
 
@@ -64,6 +87,7 @@ export function createCrm(opts: {
     connector: (system) => bySystem.get(system),
     resolve: (text, o = {}) => resolve(bySystem, logger, text, o),
     checkAccount: (account, o = {}) => checkAccount(connectors, logger, account, o),
+    matchAccount: (candidates, o = {}) => matchAccount(connectors, logger, candidates, o),
     fieldMap: { salesforce: opts.fieldMap?.salesforce ?? {}, hubspot: opts.fieldMap?.hubspot ?? {} },
   };
 }
@@ -147,6 +171,47 @@ async function checkAccount(
     if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
     const searched = { name: account.name, domain: account.domain };
     return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities, searched };
+  } finally {
+    done.abort();
+  }
+}
+
+async function matchAccount(
+  connectors: readonly CrmConnector[],
+  logger: Logger,
+  candidates: AccountCandidates,
+  o: { timeoutMs?: number },
+): Promise<AccountMatch> {
+  if (connectors.length === 0) return { kind: 'off' };
+  const crm = connectors.map((c) => c.label).join(' and ');
+  if (candidates.names.length === 0 && candidates.domains.length === 0)
+    return { kind: 'none', crm, searched: candidates };
+  const ms = o.timeoutMs ?? 1500;
+  const done = new AbortController();
+  const deadline = sleep(ms, 'late' as const, { ref: false, signal: done.signal });
+  try {
+    const answered = await Promise.race([
+      Promise.all(connectors.map((c) => c.accountsMatching(candidates, { timeoutMs: ms }))),
+      deadline,
+    ]);
+    if (answered === 'late') {
+      logger.warn({ ms }, 'CRM account match took too long for the prefill');
+      return { kind: 'unreached', crm };
+    }
+    const found = answered.flat();
+    const byDomain = found.find(
+      (a) => a.domain !== null && candidates.domains.includes(accountDomain(a.domain) ?? ''),
+    );
+    if (byDomain) return { kind: 'matched', crm, account: byDomain, by: 'domain' };
+    // The longest name named wins ("Northwind Logistics" over "Northwind"), then the first CRM's.
+    const byName = [...candidates.names]
+      .sort((a, b) => b.length - a.length)
+      .flatMap((name) => found.filter((a) => sameAccountName(a.name, name)))[0];
+    if (byName) return { kind: 'matched', crm, account: byName, by: 'name' };
+    return { kind: 'none', crm, searched: candidates };
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'CRM account match failed');
+    return { kind: 'unreached', crm };
   } finally {
     done.abort();
   }

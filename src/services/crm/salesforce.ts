@@ -1,6 +1,7 @@
 import { salesforceId18 } from '../../domain/crmLink.js';
 import type { Logger } from '../../logger.js';
 import { cutText } from './cut.js';
+import { accountsMatching } from './salesforceAccounts.js';
 import {
   openSalesforceSession,
   type SalesforceSession,
@@ -79,6 +80,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     },
     lookup: (id, opts = {}) => lookup(session, logger, id, opts.timeoutMs),
     opportunitiesOn: (account, opts = {}) => opportunitiesOn(session, logger, account, opts.timeoutMs),
+    accountsMatching: (candidates, opts = {}) =>
+      accountsMatching(session, logger, candidates, opts.timeoutMs),
     states: (ids) => states(session, ids),
     findActivity: (recordId, activity) => findActivity(session, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(session, recordId, activity),

@@ -13,7 +13,7 @@ function likeText(value: string): string {
 }
 
 /** A SOQL LIKE pattern that finds `value` anywhere. */
-function soqlContains(value: string): string {
+export function soqlContains(value: string): string {
   return `'%${likeText(value)}%'`;
 }
 

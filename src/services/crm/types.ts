@@ -28,6 +28,26 @@ export interface AccountQuery {
   closedSince: string;
 }
 
+/** What a message names that may be an account (issue 52): names as written, and registrable domains. */
+export interface AccountCandidates {
+  names: string[];
+  domains: string[];
+}
+
+/** An account (a HubSpot company) as the CRM holds it, with its owner: what the shortcut's prefill reads. Internal. */
+export interface CrmAccount {
+  system: CrmSystem;
+  id: string;
+  name: string;
+  /** Its website's registrable domain (`northwind.com`), if it has one. */
+  domain: string | null;
+  /** Its owner as the CRM names them (an email to find them in Slack by); null when it has none the app can read. */
+  owner: { email: string | null; name: string | null } | null;
+}
+
+/** At most this many accounts are read per search: the shortcut picks one. */
+export const ACCOUNTS_MAX = 10;
+
 /** At most this many opportunities per account are read (earliest created first): the review lists them. */
 export const OPPORTUNITIES_MAX = 20;
 
@@ -111,6 +131,11 @@ export interface CrmConnector {
    * after `closedSince`; earliest created first, at most OPPORTUNITIES_MAX. Empty when the CRM has no such account.
    */
   opportunitiesOn(account: AccountQuery, opts?: { timeoutMs?: number }): Promise<CrmRecord[]>;
+  /**
+   * The accounts (companies) named by one of the candidates' names (both sides normalised: `sameAccountName`) or
+   * whose website has one of its domains, with their owners; at most ACCOUNTS_MAX. Empty when none matches.
+   */
+  accountsMatching(candidates: AccountCandidates, opts?: { timeoutMs?: number }): Promise<CrmAccount[]>;
   /** The closed state of many records, in as few calls as the API allows (missing ones are left out). */
   states(ids: readonly string[]): Promise<CrmStates>;
   /** The id of the activity written earlier with this marker on this record, if any. */

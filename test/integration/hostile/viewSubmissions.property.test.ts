@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ACCEPT_BLOCK_ID,
+  ACTION_ID,
+  ADD_TO_HANDOFF_BLOCK_ID,
   ASK_BLOCK_ID,
   CALLBACK_ID,
   COVER_BLOCK_ID,
@@ -711,6 +713,24 @@ const reviewModal: fc.Arbitrary<ViewPlan> = fc.oneof(
   })),
 );
 
+/** "Add to handoff" (issue 52) by someone of another organization: refused, nothing attached. */
+const addMessageModal: fc.Arbitrary<ViewPlan> = identity
+  .filter((i) => !isInternal(i))
+  .map((i) => ({
+    callbackId: CALLBACK_ID.addToHandoff,
+    identity: i,
+    why: 'external person attaching a message',
+    metadata: () => JSON.stringify({ c: 'C0PARTNER', ts: '1795442400.000100', x: 'Can we meet Thursday?' }),
+    values: () => ({
+      [ADD_TO_HANDOFF_BLOCK_ID]: {
+        [ACTION_ID.value]: {
+          type: 'static_select',
+          selected_option: { value: '1', text: { type: 'plain_text', text: '#1' } },
+        },
+      },
+    }),
+  }));
+
 const helpModal: fc.Arbitrary<ViewPlan> = fc.oneof(
   identity
     .filter((i) => !isInternal(i))
@@ -842,6 +862,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           { weight: 2, arbitrary: packetModal },
           { weight: 1, arbitrary: reviewModal },
           { weight: 1, arbitrary: helpModal },
+          { weight: 1, arbitrary: addMessageModal },
           { weight: 1, arbitrary: malformedForms },
           { weight: 1, arbitrary: coverForm },
         ),

@@ -441,6 +441,11 @@ export class FakeSlack {
     this.workspace.messages.set(message.channel, list);
   }
 
+  /** A message a person wrote in a conversation (a thread reply with `thread_ts`); returns its ts. */
+  postAsPerson(message: { channel: string; user: string; text: string; thread_ts?: string }): string {
+    return this.workspace.postAsPerson(message);
+  }
+
   /** Every file (pending, uploaded or completed), in creation order; copies. */
   files(): FakeFile[] {
     return [...this.workspace.files.files.values()].map(copyFile);

@@ -18,6 +18,10 @@ export interface FakeUser {
   is_ultra_restricted?: boolean;
   /** The custom status of the profile (users.profile.get, users.info); none when omitted. */
   profile?: FakeProfileStatus;
+  /** The profile's email (users.info, users.lookupByEmail: the app has `users:read.email`). */
+  email?: string;
+  /** The profile's title ("Alliances lead"). */
+  title?: string;
 }
 
 /** A user's custom status, in Slack's profile fields. */
@@ -125,6 +129,8 @@ export interface StoredMessage {
   bot_id?: string;
   /** Files shared with this message (files.completeUploadExternal with `channel_id`). */
   files?: StoredMessageFile[];
+  /** Reactions added with reactions.add: emoji name to the users who added it, in order. */
+  reactions?: Record<string, string[]>;
 }
 
 export interface StoredMessageFile {

@@ -95,6 +95,8 @@ export class Workspace {
     'files.getUploadURLExternal': (a) => this.files.getUploadURLExternal(a),
     'files.completeUploadExternal': (a) => this.completeUploadExternal(a),
     'files.info': (a) => this.files.info(a),
+    'users.lookupByEmail': (a) => this.lookupByEmail(a),
+    'reactions.add': (a) => this.addReaction(a),
   };
 
   constructor(private readonly config: WorkspaceConfig) {
@@ -243,9 +245,10 @@ export class Workspace {
       ...(m.attachments ? { attachments: m.attachments } : {}),
       user: m.user,
       ts: m.ts,
-      bot_id: m.bot_id ?? this.config.botId,
-      app_id: this.config.appId,
-      team: this.config.teamId,
+      // A person's message carries their team and no bot or app (postAsPerson).
+      ...(m.user === this.config.botUserId || m.bot_id
+        ? { bot_id: m.bot_id ?? this.config.botId, app_id: this.config.appId, team: this.config.teamId }
+        : { team: this.users.get(m.user)?.team_id ?? this.config.teamId }),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
       ...(m.metadata ? { metadata: m.metadata } : {}),
@@ -344,7 +347,8 @@ export class Workspace {
     const normalized = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
     const status = this.statusOf(u);
     return {
-      title: '',
+      title: u.title ?? '',
+      ...(u.email ? { email: u.email } : {}),
       phone: '',
       skype: '',
       real_name: realName,
@@ -565,6 +569,48 @@ export class Workspace {
   }
 
   /** chat.getPermalink: a link to an existing message (`message_not_found` otherwise). */
+  /**
+   * users.lookupByEmail: the user whose profile has this email (case-insensitive), as users.info answers it (a
+   * deactivated one too, with `deleted: true`, as Slack does); `users_not_found` for an email nobody has.
+   */
+  private lookupByEmail(args: Args): ApiResult {
+    const email = str(args.email)?.toLowerCase();
+    if (!email) return fail('invalid_arguments');
+    const u = [...this.users.values()].find((x) => x.email?.toLowerCase() === email);
+    if (!u) return fail('users_not_found');
+    return this.usersInfo({ user: u.id });
+  }
+
+  /** reactions.add: the bot reacts on a message of a conversation it is in (`already_reacted` the second time). */
+  private addReaction(args: Args): ApiResult {
+    const target = this.postTarget(args.channel, { allowUserId: false });
+    if (!('kind' in target)) return target;
+    const name = str(args.name);
+    if (!name) return fail('invalid_name');
+    const message = this.findMessage(target.id, str(args.timestamp) ?? '');
+    if (!message) return fail('message_not_found');
+    const reactions = message.reactions ?? {};
+    const users = reactions[name] ?? [];
+    if (users.includes(this.config.botUserId)) return fail('already_reacted');
+    message.reactions = { ...reactions, [name]: [...users, this.config.botUserId] };
+    return { ok: true };
+  }
+
+  /** A message a person wrote (not the app): seeded for shortcuts on it. Returns its ts. */
+  postAsPerson(message: { channel: string; user: string; text: string; thread_ts?: string }): string {
+    const list = this.messages.get(message.channel) ?? [];
+    const ts = this.nextTs();
+    list.push({
+      channel: message.channel,
+      ts,
+      text: message.text,
+      user: message.user,
+      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+    });
+    this.messages.set(message.channel, list);
+    return ts;
+  }
+
   private getPermalink(args: Args): ApiResult {
     const target = this.resolveTarget(args.channel, { allowUserId: false });
     if (!('kind' in target)) return target;

@@ -25,6 +25,8 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     crmRecordName: null,
     escalationPolicy: null,
     takenBackAt: null,
+    sourceUrl: null,
+    routingReason: null,
     escalationSteps: null,
     nextEscalationAt: null,
     partnerOrg: 'Meridian Cloud Consulting',

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acceptModal } from '../../../src/blocks/acceptModal.js';
+import { addReplies, addToHandoffModal, messageAddedModal } from '../../../src/blocks/addToHandoff.js';
 import { appHomeView, withExportNotice } from '../../../src/blocks/appHome.js';
 import {
   answerButton,
@@ -49,6 +50,7 @@ import {
   stallNudge,
 } from '../../../src/blocks/outcomes.js';
 import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
+import { packetLoadingModal } from '../../../src/blocks/packetLoading.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
 import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
@@ -203,6 +205,26 @@ const answered = question({
 const partnerStages: PartnerStage[] = ['considering', 'accepted', 'declined', 'withdrawn', ...OUTCOMES];
 
 const SAMPLES: Record<string, () => Sample[]> = {
+  // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
+  'addToHandoff:addToHandoffModal': () => [
+    {
+      label: 'add to handoff',
+      where: 'view',
+      value: addToHandoffModal([open, accepted], {
+        excerpt: 'Dana: can we move the <!here> workshop to Thursday?',
+        matched: 1,
+        metadata: '{}',
+      }),
+    },
+  ],
+  'addToHandoff:messageAddedModal': () => [
+    about(accepted, 'message added', 'view', messageAddedModal(accepted, { already: false })),
+    about(accepted, 'message already added', 'view', messageAddedModal(accepted, { already: true })),
+  ],
+  'addToHandoff:addReplies': () => [
+    about(accepted, 'not marked, not in', 'internal', addReplies.notMarked(accepted, 'not_in_channel')),
+    about(accepted, 'not marked, failed', 'internal', addReplies.notMarked(accepted, 'failed')),
+  ],
   'appHome:appHomeView': () => [
     {
       label: 'an App Home with every list full and every button offered',
@@ -363,6 +385,19 @@ const SAMPLES: Record<string, () => Sample[]> = {
       handoffMessage(open, { offer: { ...NO_OFFER, decide: true } }),
     ),
     about(
+      open,
+      "the packet, the CRM's owner, from a message",
+      'internal',
+      handoffMessage(
+        {
+          ...open,
+          routingReason: 'Jordan Seller owns Northwind & Co in Salesforce',
+          sourceUrl: 'https://acme.slack.com/archives/C0PARTNER/p1795442400000100',
+        },
+        { offer: { ...NO_OFFER, decide: true } },
+      ),
+    ),
+    about(
       rocket,
       'the packet, long name',
       'internal',
@@ -466,6 +501,29 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'ownerActions:extendModal': () => [about(expired, 'extend', 'view', extendModal(expired))],
   'packetModal:packetModal': () => [
     { label: 'packet', where: 'view', value: packetModal({ authorUserId: 'U0AUTHOR' }) },
+    {
+      label: 'packet prefilled from a message',
+      where: 'view',
+      value: packetModal({
+        authorUserId: 'U0AUTHOR',
+        prefill: {
+          accountName: 'Northwind & Co',
+          aeUserId: 'U0AE',
+          customerTrigger: 'Dana: <!here> they move in March',
+        },
+        sources: {
+          accountName: 'From Salesforce: matched by northwind.example.',
+          aeUserId: 'From Salesforce: Jordan owns it.',
+        },
+        notes: [
+          ':speech_balloon: Started from Dana’s message (<https://acme.slack.com/archives/C1/p1|open it>).',
+        ],
+        source: 'https://acme.slack.com/archives/C1/p1',
+      }),
+    },
+  ],
+  'packetLoading:packetLoadingModal': () => [
+    { label: 'loading', where: 'view', value: packetLoadingModal() },
   ],
   'partnerReplies:partnerChannelHeldAdmin': () => [
     { label: 'held', where: 'other', value: partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso') },
@@ -590,6 +648,13 @@ const INPUTS_ONLY: Record<string, string> = {
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
+  'packetModalOptions:sourcedHint',
+  'packetModalOptions:noteBlocks',
+  'packetModalOptions:INTRO',
+  'packetOrigin:originBlocks',
+  'reviewOwner:ownerBlocks',
+  'addToHandoff:addRefusalText',
+  'addToHandoff:PICK_MAX',
   'appHome:HOME_LIMITS',
   'appHome:homePeriodFrom',
   'channelAccess:whatIPostThere',

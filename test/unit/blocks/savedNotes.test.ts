@@ -108,6 +108,15 @@ const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
   ],
   ['note', { kind: 'noted', handoff: h }, `your note on ${named} went to the AE`, [{ kind: 'not_found' }]],
   [
+    'addToHandoff',
+    { kind: 'added', handoff: h, eventId: 9 },
+    `the message, added to the history of ${named}`,
+    [
+      { kind: 'already', handoff: h },
+      { kind: 'refused', refusal: 'not_allowed', handoffId: 12 },
+    ],
+  ],
+  [
     'helpRequest',
     { kind: 'sent', request: helpRequest, duplicate: false },
     'your partner-help request about *Tailspin &lt;@U0X&gt;* went to partner marketing',

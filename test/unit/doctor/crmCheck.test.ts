@@ -36,12 +36,13 @@ describe('the doctor’s HubSpot check', () => {
   it('passes a service key with every scope the app reads with, and says what only a write would tell', async () => {
     const { fake, findings } = await hubspot();
     expect(lines(await findings())).toEqual([
-      'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
+      'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read, crm.objects.owners.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
     ]);
     expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       'GET /crm/v3/objects/deals',
       'GET /crm/v3/objects/companies',
       'GET /crm/v3/objects/notes',
+      'GET /crm/v3/owners/',
     ]);
   });
 
@@ -50,6 +51,7 @@ describe('the doctor’s HubSpot check', () => {
       'crm.objects.deals.read',
       'crm.objects.contacts.read',
       'crm.objects.contacts.write',
+      'crm.objects.owners.read',
     ]);
     const found = await findings();
     expect(lines(found)).toEqual([
@@ -59,6 +61,24 @@ describe('the doctor’s HubSpot check', () => {
     ]);
     expect(found[0]?.fix).toBe(
       'Add the crm.objects.companies.read scope to the service key (docs/crm.md#hubspot).',
+    );
+  });
+
+  it('names the owners scope the key lacks (the message shortcut’s suggested AE), with how to add it', async () => {
+    const { findings } = await hubspot([
+      'crm.objects.deals.read',
+      'crm.objects.companies.read',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+    ]);
+    const found = await findings();
+    expect(lines(found)).toEqual([
+      expect.stringMatching(
+        /^fail HubSpot refused a read the app needs for the message shortcut’s suggested AE \(the owner of the company, by email\): HubSpot: the access token lacks a scope \(it needs crm\.objects\.owners\.read\): /,
+      ),
+    ]);
+    expect(found[0]?.fix).toBe(
+      'Add the crm.objects.owners.read scope to the service key (docs/crm.md#hubspot).',
     );
   });
 

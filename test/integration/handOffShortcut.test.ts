@@ -1,0 +1,338 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { handoffNamed, sentEventOf } from '../support/attributionFlow.js';
+import { account } from '../support/crmFlow.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { handOffFrom, hintOf, initialOf, notesOf } from '../support/handOffFlow.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { dmOf, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
+
+/**
+ * "Hand off this deal" (issue 52) through the real receiver: the message shortcut on a partner's message, an internal
+ * message and a thread reply; the packet prefilled from the channel's partner, the author's profile, the message and
+ * the CRM (Salesforce, HubSpot, none); the account's owner as the suggested AE, first for a pool without using a
+ * turn, and asked about when passed over; the message's permalink kept as the handoff's source.
+ */
+
+const EMAILS = { jordan: 'jordan@acme.example', sam: 'sam@acme.example' };
+const POLICY = {
+  pools: { backup: { users: [people.otherAe.id, people.member.id] } },
+  policies: { standard: [{ at: 'due', action: 'notify', to: ['owner'] }] },
+  routes: [],
+};
+
+const DANA_SAYS =
+  'Hi team, Northwind Logistics (northwind.example) is moving its EU warehouses to a new WMS by March and asked us for a partner who knows the carrier integrations.';
+
+/** Emails and titles as Slack's profiles give them: the CRM's owner is found by email. */
+function withProfiles(h: Harness) {
+  h.slack.addUser({ ...people.ae, email: EMAILS.jordan });
+  h.slack.addUser({ ...people.otherAe, email: EMAILS.sam });
+  h.slack.addUser({ ...people.partner, title: 'Alliances lead' });
+}
+
+/** A pool packet: the AE empty, the pool "backup" picked. */
+function poolPacket(values: Record<string, unknown>, privateMetadata?: string) {
+  const payload = packetSubmission({
+    values: { ...values, aeUserId: null },
+    ...(privateMetadata ? { privateMetadata } : {}),
+  }) as unknown as { view: { state: { values: Record<string, unknown> } } };
+  payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
+    [ACTION_ID.value]: {
+      type: 'static_select',
+      selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
+    },
+  };
+  return payload;
+}
+
+interface Pushed {
+  response_action: string;
+  errors?: Record<string, string>;
+  view: { blocks: unknown[]; private_metadata: string };
+}
+
+async function review(h: Harness, payload: unknown): Promise<Pushed & { draftId: number; text: string }> {
+  const answer = (await (await h.interact(payload)).json()) as Pushed;
+  expect(answer.response_action, JSON.stringify(answer.errors)).toBe('push');
+  const { draftId } = JSON.parse(answer.view.private_metadata) as { draftId: number };
+  return { ...answer, draftId, text: JSON.stringify(answer.view.blocks) };
+}
+
+describe('Hand off this deal, with Salesforce', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start();
+    dir = mkdtempSync(join(tmpdir(), 'handoff-shortcut-'));
+    writeFileSync(join(dir, 'policies.json'), JSON.stringify(POLICY));
+    h = await startHarness({
+      env: {
+        ...QUIET,
+        ESCALATION_POLICY_FILE: join(dir, 'policies.json'),
+        SALESFORCE_LOGIN_URL: sf.loginUrl,
+        SALESFORCE_CLIENT_ID: sf.clientId,
+        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      },
+    });
+    withProfiles(h);
+    const jordan = sf.addUser({ firstName: 'Jordan', lastName: 'Seller', email: EMAILS.jordan });
+    const lena = sf.addUser({ firstName: 'Lena', lastName: 'Ortiz', email: 'lena@acme.example' });
+    sf.addAccount({ name: 'Northwind Logistics', website: 'https://www.northwind.example', ownerId: jordan });
+    sf.addAccount({ name: 'Smith & Jones Dental', ownerId: jordan });
+    sf.addAccount({ name: 'Fabrikam Dental', website: 'fabrikam.example', ownerId: jordan });
+    sf.addAccount({ name: 'Contoso Freight', website: 'contoso.example', ownerId: lena });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prefills the packet from a partner’s message in the shared channel, each field saying where from', async () => {
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: DANA_SAYS,
+    });
+    const view = await handOffFrom(h, { channel: channels.partner, ts });
+    expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Northwind Logistics (northwind.example)');
+    expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(
+      /^From Salesforce: matched by northwind\.example/,
+    );
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
+    expect(hintOf(view, PACKET_BLOCK_ID.partnerContactName)).toMatch(/^Dana Reyes wrote the message/);
+    expect(initialOf(view, PACKET_BLOCK_ID.customerTrigger)).toBe(DANA_SAYS);
+    expect(hintOf(view, PACKET_BLOCK_ID.customerTrigger)).toMatch(/^From Dana Reyes's message\./);
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBe(channels.partner.id);
+    expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBe(people.ae.id);
+    expect(hintOf(view, PACKET_BLOCK_ID.aeUserId)).toMatch(
+      /^From Salesforce: Jordan Seller owns Northwind Logistics in Salesforce\./,
+    );
+    const metadata = JSON.parse(view.private_metadata ?? '{}') as { source?: string };
+    expect(metadata.source).toBe(
+      `https://acme.slack.com/archives/${channels.partner.id}/p${ts.replace('.', '')}`,
+    );
+    expect(notesOf(view)).toContain('Started from Dana Reyes&#39;s message'.replace('&#39;', "'"));
+  });
+
+  it('reads an internal thread: the account named in the parent, from a reply; no partner is assumed', async () => {
+    const parent = h.slack.postAsPerson({
+      channel: channels.internal.id,
+      user: people.author.id,
+      text: 'Smith & Jones Dental wants help with their claims backlog, who do we know there?',
+    });
+    const reply = h.slack.postAsPerson({
+      channel: channels.internal.id,
+      user: people.member.id,
+      text: 'Meridian knows their IT lead, I think',
+      thread_ts: parent,
+    });
+    const view = await handOffFrom(h, { channel: channels.internal, ts: reply });
+    expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Smith & Jones Dental');
+    expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(
+      /^From Salesforce: matched by “Smith & Jones Dental”/,
+    );
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBeUndefined();
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBeUndefined();
+    expect(notesOf(view)).toContain('not a partner’s Slack Connect channel');
+    expect(initialOf(view, PACKET_BLOCK_ID.customerTrigger)).toBe('Meridian knows their IT lead, I think');
+  });
+
+  it('says what it searched when the CRM has no such account, and who owns it when they are not in Slack', async () => {
+    const none = h.slack.postAsPerson({
+      channel: channels.internal.id,
+      user: people.author.id,
+      text: 'Tailwind Traders (tailwind.example) asked for a demo',
+    });
+    const nothing = await handOffFrom(h, { channel: channels.internal, ts: none });
+    expect(notesOf(nothing)).toContain(
+      'Salesforce: nothing found under names or domains like “Tailwind Traders”',
+    );
+    expect(initialOf(nothing, PACKET_BLOCK_ID.accountName)).toBe('Tailwind Traders (tailwind.example)');
+    expect(hintOf(nothing, PACKET_BLOCK_ID.accountName)).toMatch(/^From Pat Marketer's message\./);
+    const lenas = h.slack.postAsPerson({
+      channel: channels.internal.id,
+      user: people.author.id,
+      text: 'Contoso Freight is asking about EDI',
+    });
+    const notInSlack = await handOffFrom(h, { channel: channels.internal, ts: lenas });
+    expect(initialOf(notInSlack, PACKET_BLOCK_ID.aeUserId)).toBeUndefined();
+    expect(notesOf(notInSlack)).toContain(
+      'Lena Ortiz owns Contoso Freight in Salesforce, but nobody in Slack has Lena Ortiz&#39;s email'.replace(
+        '&#39;',
+        "'",
+      ),
+    );
+  });
+
+  it('keeps the message as the source and tells the AE why they got it', async () => {
+    const source = 'https://acme.slack.com/archives/C0PARTNER/p1795442400000100';
+    const values = { accountName: 'Northwind Logistics', accountDomain: 'northwind.example' };
+    const r = await review(h, packetSubmission({ values, privateMetadata: JSON.stringify({ source }) }));
+    expect(r.text).toContain(':dart: Jordan Seller owns Northwind Logistics in Salesforce.');
+    const sent = await h.interact(reviewSubmission({ draftId: r.draftId, confirm: confirmationsOn(r.view) }));
+    expect(await sent.json()).toEqual({ response_action: 'clear' });
+    const handoff = await handoffNamed(h, 'Northwind Logistics');
+    expect(handoff?.sourceUrl).toBe(source);
+    expect(handoff?.routingReason).toBe('Jordan Seller owns Northwind Logistics in Salesforce');
+    await outboxDrained(h);
+    const dm = JSON.stringify(dmOf(h, people.ae.id));
+    expect(dm).toContain(':dart: Why this AE: Jordan Seller owns Northwind Logistics in Salesforce.');
+    expect(dm).toContain(`<${source}|a message in Slack>`);
+    expect((await sentEventOf(h, handoff?.id as number))?.detail).toMatchObject({ source });
+  });
+
+  it('asks why when the author passes the owner over, and logs the reason', async () => {
+    const values = { ...account('Smith & Jones Dental'), accountDomain: null, aeUserId: people.otherAe.id };
+    const r = await review(h, packetSubmission({ values }));
+    expect(r.text).toContain(REVIEW_BLOCK_ID.ownerReason);
+    expect(r.text).toContain('Why not Jordan Seller?');
+    const refused = await h.interact(
+      reviewSubmission({ draftId: r.draftId, confirm: confirmationsOn(r.view), ownerReason: '  ' }),
+    );
+    expect(await refused.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { [REVIEW_BLOCK_ID.ownerReason]: expect.stringContaining('The CRM names another owner') },
+    });
+    expect(await handoffNamed(h, 'Smith & Jones Dental')).toBeUndefined();
+    const why = 'Sam ran their last dental rollout';
+    const sent = await h.interact(
+      reviewSubmission({ draftId: r.draftId, confirm: confirmationsOn(r.view), ownerReason: why }),
+    );
+    expect(await sent.json()).toEqual({ response_action: 'clear' });
+    const handoff = await handoffNamed(h, 'Smith & Jones Dental');
+    expect(handoff?.aeUserId).toBe(people.otherAe.id);
+    expect(handoff?.routingReason).toBeNull();
+    expect((await sentEventOf(h, handoff?.id as number))?.detail).toMatchObject({
+      ownerPassedOver: { user: people.ae.id, why },
+    });
+  });
+
+  it('sends a pool packet to the account’s owner first, without using anyone’s round-robin turn', async () => {
+    const owned = await review(h, poolPacket({ accountName: 'Contoso Freight', accountDomain: null }));
+    // Lena is not in Slack: round robin as before, the pool's first member.
+    expect(owned.text).toContain(`Round robin: <@${people.otherAe.id}> is the next AE`);
+    const r = await review(
+      h,
+      poolPacket({ accountName: 'Fabrikam Dental', accountDomain: 'fabrikam.example' }),
+    );
+    expect(r.text).toContain(
+      `:dart: Jordan Seller owns Fabrikam Dental in Salesforce: sent to <@${people.ae.id}> first, not to the next AE of the *Backup* pool. Nobody's round-robin turn is used.`,
+    );
+    // Sent, no pool is logged: the pool's next packet still goes to its first member, whose turn it was.
+    const sent = await h.interact(reviewSubmission({ draftId: r.draftId, confirm: confirmationsOn(r.view) }));
+    expect(await sent.json()).toEqual({ response_action: 'clear' });
+    const handoffs = await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id);
+    const toOwner = handoffs.at(-1);
+    expect(toOwner?.aeUserId).toBe(people.ae.id);
+    const detail = (await sentEventOf(h, toOwner?.id as number))?.detail;
+    expect(detail).toMatchObject({ routedToOwner: 'Jordan Seller owns Fabrikam Dental in Salesforce' });
+    expect(detail).not.toHaveProperty('pool');
+    const next = await review(h, poolPacket(account('Litware Pool')));
+    expect(next.text).toContain(`Round robin: <@${people.otherAe.id}> is the next AE`);
+  });
+
+  it('still applies absence and cover when the owner is away', async () => {
+    h.slack.setStatus(people.ae.id, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
+    try {
+      const r = await review(
+        h,
+        packetSubmission({ values: { ...account('Smith & Jones Dental'), accountDomain: null } }),
+      );
+      expect(r.text).toContain(':dart: Jordan Seller owns Smith &amp; Jones Dental in Salesforce.');
+      expect(r.text).toContain(REVIEW_BLOCK_ID.absence);
+    } finally {
+      h.slack.setStatus(people.ae.id, { text: '', emoji: '', expiration: null });
+    }
+  });
+});
+
+describe('Hand off this deal, with HubSpot', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeAll(async () => {
+    hs = await FakeHubspot.start();
+    h = await startHarness({
+      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
+    });
+    withProfiles(h);
+    const sam = hs.addOwner({ email: EMAILS.sam, firstName: 'Sam', lastName: 'Closer' });
+    hs.addCompany({ name: 'Clínica Saúde Integral', domain: 'clinicasaude.example', ownerId: sam });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await hs.stop();
+  });
+
+  it('prefills the company’s owner as the AE, the name matched with its accents', async () => {
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: 'Clínica Saúde Integral wants to move their scheduling to the cloud before summer.',
+    });
+    const view = await handOffFrom(h, { channel: channels.partner, ts });
+    expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe(
+      'Clínica Saúde Integral (clinicasaude.example)',
+    );
+    expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBe(people.otherAe.id);
+    expect(hintOf(view, PACKET_BLOCK_ID.aeUserId)).toMatch(
+      /^From HubSpot: Sam Closer owns Clínica Saúde Integral/,
+    );
+  });
+});
+
+describe('Hand off this deal, without a CRM', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: QUIET });
+    withProfiles(h);
+  });
+  afterAll(async () => h.stop());
+
+  it('prefills from the message alone, and says so', async () => {
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: DANA_SAYS,
+    });
+    const view = await handOffFrom(h, { channel: channels.partner, ts });
+    expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Northwind Logistics (northwind.example)');
+    expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(/^From Dana Reyes's message\. Check the name/);
+    expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBeUndefined();
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
+  });
+
+  it('refuses the partner’s own people clearly, with nothing opened', async () => {
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: DANA_SAYS,
+    });
+    const opens = h.slack.callsTo('views.open').length;
+    const message = h.slack.messages(channels.partner.id).find((m) => m.ts === ts);
+    const response = await h.interact({
+      type: 'message_action',
+      callback_id: 'handoff_from_message',
+      trigger_id: h.slack.issueTriggerId(),
+      response_url: h.slack.responseUrl(),
+      message_ts: ts,
+      message: { type: 'message', user: message?.user, ts, text: DANA_SAYS },
+      channel: channels.partner,
+      user: { id: people.partner.id, name: 'dana', team_id: people.partner.team_id },
+      team: { id: people.partner.team_id, domain: 'meridian' },
+      token: 'legacy-verification-token',
+      action_ts: '1795442400.000300',
+    });
+    expect(response.status).toBe(200);
+    await outboxDrained(h);
+    expect(h.slack.callsTo('views.open').length).toBe(opens);
+  });
+});
