@@ -212,6 +212,7 @@ const EMOJI: Record<string, string> = {
   incoming_envelope: '📨',
   bust_in_silhouette: '👤',
   dart: '🎯',
+  bulb: '💡',
   busts_in_silhouette: '👥',
   alarm_clock: '⏰',
   eye: '👁️',

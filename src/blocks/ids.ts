@@ -55,6 +55,8 @@ export const ADD_TO_HANDOFF_BLOCK_ID = 'add_to_handoff_pick';
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
+  /** A suggestion from the author's last packet for the partner, put in the open packet (issue 52 item 3). */
+  packetSuggest: 'packet_suggest',
   /** After the Accept: New date for the first step (opens its modal). */
   newStepDate: 'handoff_step_new_date',
   /** After the Accept: the AE hands the deal back to its owner (a confirm dialog, then done). */

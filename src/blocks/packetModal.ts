@@ -31,6 +31,7 @@ import {
   type PacketModalOptions,
   sourcedHint,
 } from './packetModalOptions.js';
+import { suggestionBlocks } from './packetSuggestions.js';
 import { pt } from './parts.js';
 
 export type { NewPacketMetadata, PacketModalMetadata, PacketModalOptions } from './packetModalOptions.js';
@@ -360,13 +361,11 @@ function forEdit(blocks: KnownBlock[], d: Drawing): KnownBlock[] {
  */
 export function packetModal(opts: PacketModalOptions): ModalView {
   const d = drawingOf(opts);
-  const notes: KnownBlock[] = (opts.notes ?? []).slice(0, 5).map((text) => ({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: text.slice(0, 3000) }],
-  }));
+  const suggested = opts.suggestions && !opts.edit ? suggestionBlocks(opts.suggestions) : [];
   const drawn = [
     INTRO,
-    ...notes,
+    ...noteBlocks(opts.notes),
+    ...suggested,
     ...SECTIONS.flatMap(([section, title]) => sectionBlocks(section, title, d)),
   ];
   const blocks = opts.edit ? forEdit(drawn, d) : drawn;

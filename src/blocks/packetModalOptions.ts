@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PacketField, PacketInput } from '../domain/packet.js';
+import type { PacketSuggestions } from '../packets/suggestions.js';
 import { plain } from './mrkdwn.js';
 
 /** How the packet modal (packetModal.ts) is drawn: what it prefills, says and carries. */
@@ -25,6 +26,8 @@ export interface PacketModalOptions {
   notes?: readonly string[];
   /** The permalink of the message a new packet was started from: kept in private_metadata, stored as its source. */
   source?: string;
+  /** The author's last packet for the partner, offered as one-click suggestions (packetSuggestions.ts). */
+  suggestions?: PacketSuggestions;
 }
 
 /** What a new packet's modal carries in private_metadata: the message it was started from, if any. */

@@ -64,6 +64,12 @@ export async function prefillFromMessage(
   const from = author ? `From ${author.name}'s message.` : 'From the message.';
   const out: MessagePrefill = { prefill: {}, sources: {}, notes: [], ...(source ? { source } : {}) };
   fillPartner(out, defaults.partnerChannelId, partnerOrg, author, ctx.internalTeamIds);
+  if (source) {
+    // The message is the record the AE can check: evidence until the author links a better one.
+    out.prefill.evidenceUrl = source;
+    out.sources.evidenceUrl =
+      'The message this packet was started from; link a better record if there is one.';
+  }
   if (text) {
     out.prefill.customerTrigger = cutText(text, FIELD_LIMITS.customerTrigger);
     out.sources.customerTrigger = `${from} Edit it to what the customer said or did.`;

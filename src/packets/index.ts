@@ -6,11 +6,13 @@ import { type MessageReads, prefillFromMessage, type SourceMessage } from './fro
 import { type SubmitRequest, submitPacket } from './review.js';
 import { type SendRequest, sendDraft } from './send.js';
 import { authorRefusal } from './slackChecks.js';
+import { suggestionOf, suggestionsFor } from './suggestions.js';
 import type { AttributionDetailsInput, PacketServiceDeps } from './types.js';
 
 export type { MessagePrefill, MessageReads, SourceMessage } from './fromMessage.js';
 export type { SubmitRequest } from './review.js';
 export type { SendRequest } from './send.js';
+export type { PacketSuggestions } from './suggestions.js';
 export * from './types.js';
 
 /**
@@ -31,6 +33,11 @@ export function createPacketService(deps: PacketServiceDeps) {
     authorRefusal: (userId: string) => authorRefusal(deps, userId),
     packetDefaults: (channelId: string | undefined, ctx: Pick<RequestContext, 'internalTeamIds'>) =>
       packetDefaults(deps, channelId, ctx),
+    /** The author's last packet for the partner, offered in a new packet (suggestions.ts). */
+    suggestionsFor: (authorUserId: string, partnerOrg: string | undefined) =>
+      suggestionsFor(deps.db, authorUserId, partnerOrg),
+    /** One suggestion button's values, read again from the author's own handoff. */
+    suggestionOf: (authorUserId: string, handoffId: number) => suggestionOf(deps.db, authorUserId, handoffId),
     /** "Hand off this deal": the packet prefilled from a message (fromMessage.ts). */
     prefillFromMessage: (
       reads: MessageReads,

@@ -3,15 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { SUGGESTIONS_BLOCK_ID } from '../../src/blocks/packetSuggestions.js';
 import { handoffNamed, sentEventOf } from '../support/attributionFlow.js';
 import { account } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { handOffFrom, hintOf, initialOf, notesOf } from '../support/handOffFlow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { FakeView } from '../support/fakeSlack.js';
+import { handOffFrom, hintOf, initialOf, notesOf, type PrefilledView } from '../support/handOffFlow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, outboxDrained, QUIET } from '../support/ownerFlow.js';
-import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
-import { channels, people } from '../support/people.js';
+import {
+  blockAction,
+  confirmationsOn,
+  northwind,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, people, TEAM } from '../support/people.js';
 
 /**
  * "Hand off this deal" (issue 52) through the real receiver: the message shortcut on a partner's message, an internal
@@ -117,9 +125,10 @@ describe('Hand off this deal, with Salesforce', () => {
       /^From Salesforce: Jordan Seller owns Northwind Logistics in Salesforce\./,
     );
     const metadata = JSON.parse(view.private_metadata ?? '{}') as { source?: string };
-    expect(metadata.source).toBe(
-      `https://acme.slack.com/archives/${channels.partner.id}/p${ts.replace('.', '')}`,
-    );
+    const permalink = `https://acme.slack.com/archives/${channels.partner.id}/p${ts.replace('.', '')}`;
+    expect(metadata.source).toBe(permalink);
+    expect(initialOf(view, PACKET_BLOCK_ID.evidenceUrl)).toBe(permalink);
+    expect(hintOf(view, PACKET_BLOCK_ID.evidenceUrl)).toMatch(/^The message this packet was started from/);
     expect(notesOf(view)).toContain('Started from Dana Reyes&#39;s message'.replace('&#39;', "'"));
   });
 
@@ -188,6 +197,68 @@ describe('Hand off this deal, with Salesforce', () => {
     expect(dm).toContain(':dart: Why this AE: Jordan Seller owns Northwind Logistics in Salesforce.');
     expect(dm).toContain(`<${source}|a message in Slack>`);
     expect((await sentEventOf(h, handoff?.id as number))?.detail).toMatchObject({ source });
+  });
+
+  it('offers the author’s last packet for the partner one click per field, never filled silently', async () => {
+    // Pat sent Northwind to Meridian above: /handoff in Meridian's channel offers its contact, value and path.
+    const trigger = h.slack.issueTriggerId();
+    await h.command({ text: '', channel_id: channels.partner.id, trigger_id: trigger });
+    const opened = await waitFor(
+      () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger),
+      4000,
+      'the packet',
+    );
+    const view = opened.args.view as PrefilledView;
+    expect(initialOf(view, PACKET_BLOCK_ID.jointValue)).toBeUndefined();
+    const buttons = view.blocks.find((b) => b.block_id === SUGGESTIONS_BLOCK_ID) as unknown as {
+      elements: { text: { text: string }; value: string }[];
+    };
+    expect(buttons.elements.map((e) => e.text.text)).toEqual([
+      'Contact: Dana Reyes, Alliances lead',
+      'Joint value',
+      'Warm path',
+      'Use all',
+    ]);
+    const viewId = (opened.response as { view: { id: string } }).view.id;
+    const click = (value: string, user = { id: people.author.id, team_id: TEAM }) => {
+      const fake = h.slack.view(viewId) as FakeView;
+      return h.interact({
+        ...blockAction({ actionId: ACTION_ID.packetSuggest, value, user }),
+        container: { type: 'view', view_id: viewId },
+        view: { ...fake, state: { values: {} } },
+      });
+    };
+    // Someone else's handoff in a forged button: nothing changes.
+    const updates = h.slack.callsTo('views.update').length;
+    await click(`${9999}:all`);
+    const [all] = buttons.elements.filter((e) => e.text.text === 'Use all');
+    await click(all?.value ?? '');
+    const updated = await waitFor(
+      () =>
+        h.slack
+          .callsTo('views.update')
+          .slice(updates)
+          .find((c) => c.args.view_id === viewId),
+      4000,
+      'the filled packet',
+    );
+    expect(h.slack.callsTo('views.update').slice(updates)).toHaveLength(1);
+    const filled = updated.args.view as PrefilledView;
+    expect(initialOf(filled, PACKET_BLOCK_ID.jointValue)).toBe(northwind.jointValue);
+    expect(initialOf(filled, PACKET_BLOCK_ID.warmPath)).toBe(northwind.warmPath);
+    expect(filled.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.warmPath)?.element?.action_id).toBe(
+      `${ACTION_ID.value}~1`,
+    );
+    expect(filled.blocks.some((b) => b.block_id === SUGGESTIONS_BLOCK_ID)).toBe(false);
+    // Submitted with the new action ids, the values are read as typed.
+    const payload = packetSubmission({ values: account('Fabrikam Suggested') }) as unknown as {
+      view: { state: { values: Record<string, Record<string, unknown>> } };
+    };
+    const values = payload.view.state.values;
+    const warm = values[PACKET_BLOCK_ID.warmPath] as Record<string, unknown>;
+    values[PACKET_BLOCK_ID.warmPath] = { [`${ACTION_ID.value}~1`]: warm[ACTION_ID.value] };
+    const r = await review(h, payload);
+    expect(r.text).toContain('Fabrikam Suggested');
   });
 
   it('asks why when the author passes the owner over, and logs the reason', async () => {

@@ -17,6 +17,7 @@ export interface PrefilledView {
       initial_value?: string;
       initial_user?: string;
       initial_conversation?: string;
+      action_id?: string;
     };
   }[];
 }

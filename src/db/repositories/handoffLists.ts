@@ -161,3 +161,40 @@ export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number)
     .limit(limit);
   return { dueSoon, unanswered, stalled };
 }
+
+/**
+ * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
+ * partner may offer as one-click suggestions (issue 52). By the author's index, newest first.
+ */
+export async function lastPacketFor(
+  exec: Executor,
+  authorUserId: string,
+  partner: { id: number | undefined; key: string },
+): Promise<
+  | Pick<
+      HandoffRow,
+      'id' | 'partnerOrg' | 'partnerContactName' | 'partnerContactRole' | 'jointValue' | 'warmPath'
+    >
+  | undefined
+> {
+  const { handoffs } = tablesOf(exec);
+  const [row] = await exec
+    .select({
+      id: handoffs.id,
+      partnerOrg: handoffs.partnerOrg,
+      partnerContactName: handoffs.partnerContactName,
+      partnerContactRole: handoffs.partnerContactRole,
+      jointValue: handoffs.jointValue,
+      warmPath: handoffs.warmPath,
+    })
+    .from(handoffs)
+    .where(
+      and(
+        eq(handoffs.authorUserId, authorUserId),
+        partner.id !== undefined ? eq(handoffs.partnerId, partner.id) : eq(handoffs.partnerKey, partner.key),
+      ),
+    )
+    .orderBy(desc(handoffs.id))
+    .limit(1);
+  return row;
+}

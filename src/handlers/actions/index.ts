@@ -12,6 +12,7 @@ import { homeExportAction, homePeriodAction } from './homeRefresh.js';
 import { outcomeAnswerActions } from './outcomeAnswers.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
+import { packetSuggestAction } from './packetSuggest.js';
 import { newStepDateAction } from './stepDate.js';
 import { viewAction } from './viewHandoff.js';
 
@@ -22,6 +23,7 @@ type Buttons = Record<Exclude<keyof typeof ACTION_ID, 'value'>, ActionListener>;
 export function actionTable(deps: HandlerDeps): ActionTable {
   const buttons: Buttons = {
     accept: acceptAction(deps),
+    packetSuggest: packetSuggestAction(deps),
     decline: declineAction(deps),
     reassign: ownerModalButton(deps, 'reassign'),
     extend: ownerModalButton(deps, 'extend'),

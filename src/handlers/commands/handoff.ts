@@ -70,11 +70,15 @@ export function handoffCommand(deps: HandlerDeps) {
     const refusal = await deps.packets.authorRefusal(command.user_id);
     if (refusal) return reply(refusal);
     // Typed in a partner's shared channel: that channel (and its partner) preselected.
+    const defaults = await deps.packets.packetDefaults(command.channel_id, ctx);
+    // The author's last packet for that partner, offered one click per field (issue 52 item 3).
+    const suggestions = await deps.packets.suggestionsFor(command.user_id, defaults.prefill?.partnerOrg);
     await openModal(
       packetModal({
         authorUserId: command.user_id,
         ...(text ? { accountName: text } : {}),
-        ...(await deps.packets.packetDefaults(command.channel_id, ctx)),
+        ...defaults,
+        ...(suggestions ? { suggestions } : {}),
         pools: deps.pools(),
       }),
     );

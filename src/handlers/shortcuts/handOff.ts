@@ -68,6 +68,8 @@ export function handOffShortcut(deps: HandlerDeps) {
     }
     if (!viewId) return;
     const found = await deps.packets.prefillFromMessage(slackReads(client), sourceOf(shortcut), ctx);
+    const partnerOrg = typeof found.prefill.partnerOrg === 'string' ? found.prefill.partnerOrg : undefined;
+    const suggestions = await deps.packets.suggestionsFor(userId, partnerOrg);
     const view = packetModal({
       authorUserId: userId,
       prefill: found.prefill,
@@ -75,6 +77,7 @@ export function handOffShortcut(deps: HandlerDeps) {
       sources: found.sources,
       notes: found.notes,
       ...(found.source ? { source: found.source } : {}),
+      ...(suggestions ? { suggestions } : {}),
       pools: deps.pools(),
     });
     try {

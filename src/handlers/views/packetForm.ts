@@ -57,8 +57,17 @@ const SPLIT: Record<JoiningField, (value: unknown) => [whole: unknown, part: unk
   },
 };
 
-const stateOf = (values: StateValues, field: PacketField) =>
-  values[PACKET_FIELDS[field].blockId]?.[ACTION_ID.value];
+/**
+ * An input's state: under its action id, or `value~N` once a suggestion replaced its value (packetSuggestions.ts:
+ * a new action id is how Slack is told to show the new value).
+ */
+function stateOf(values: StateValues, field: PacketField): ViewStateValue | undefined {
+  const block = values[PACKET_FIELDS[field].blockId];
+  if (!block) return undefined;
+  return (
+    block[ACTION_ID.value] ?? Object.entries(block).find(([id]) => id.startsWith(`${ACTION_ID.value}~`))?.[1]
+  );
+}
 
 /** Empty: '' for a required field (the schema says it is missing), null for an optional one. */
 const emptyOf = (field: PacketField) => (PACKET_FIELDS[field].rule.required ? '' : null);

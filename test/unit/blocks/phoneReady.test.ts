@@ -52,6 +52,7 @@ import {
 import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
 import { packetLoadingModal } from '../../../src/blocks/packetLoading.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
+import { viewWithSuggestion } from '../../../src/blocks/packetSuggestions.js';
 import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
@@ -203,6 +204,17 @@ const answered = question({
 });
 
 const partnerStages: PartnerStage[] = ['considering', 'accepted', 'declined', 'withdrawn', ...OUTCOMES];
+
+/** The author's last packet for the partner, as a new packet offers it (issue 52 item 3). */
+const SUGGESTIONS = {
+  handoffId: 7,
+  partnerOrg: 'Meridian & Co',
+  values: {
+    partnerContactName: 'Dana Reyes, Alliances lead',
+    jointValue: 'We run the <reconciliation> workflow; Meridian implements it.',
+    warmPath: 'Dana meets the ops team monthly.',
+  },
+};
 
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
@@ -519,7 +531,22 @@ const SAMPLES: Record<string, () => Sample[]> = {
           ':speech_balloon: Started from Dana’s message (<https://acme.slack.com/archives/C1/p1|open it>).',
         ],
         source: 'https://acme.slack.com/archives/C1/p1',
+        suggestions: SUGGESTIONS,
       }),
+    },
+  ],
+  'packetSuggestions:viewWithSuggestion': () => [
+    {
+      label: 'packet with a suggestion used',
+      where: 'view',
+      value: viewWithSuggestion(
+        packetModal({ authorUserId: 'U0AUTHOR', suggestions: SUGGESTIONS }) as Parameters<
+          typeof viewWithSuggestion
+        >[0],
+        SUGGESTIONS,
+        'warmPath',
+        [],
+      ),
     },
   ],
   'packetLoading:packetLoadingModal': () => [
@@ -648,6 +675,11 @@ const INPUTS_ONLY: Record<string, string> = {
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
+  'packetSuggestions:suggestionBlocks',
+  'packetSuggestions:parseSuggestionValue',
+  'packetSuggestions:suggestionValue',
+  'packetSuggestions:usedFields',
+  'packetSuggestions:SUGGESTIONS_BLOCK_ID',
   'packetModalOptions:sourcedHint',
   'packetModalOptions:noteBlocks',
   'packetModalOptions:INTRO',

@@ -1,0 +1,149 @@
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import { PACKET_FIELDS } from '../domain/packet.js';
+import type { PacketSuggestions, SuggestedField } from '../packets/suggestions.js';
+import { ACTION_ID } from './ids.js';
+import { plain, userText } from './mrkdwn.js';
+import { button, context } from './parts.js';
+
+/**
+ * The author's defaults in a new packet (issue 52 item 3): a line saying where they come from, and one button per
+ * field (and one for all), each filling its input on click. Never filled silently.
+ */
+
+export const SUGGESTIONS_BLOCK_ID = 'packet_suggestions';
+
+/** What a suggestion button fills: one field, or all of them. */
+export type SuggestionPick = SuggestedField | 'all';
+
+const BUTTON_LABEL: Record<SuggestedField, string> = {
+  partnerContactName: 'Contact',
+  jointValue: 'Joint value',
+  warmPath: 'Warm path',
+};
+
+/** A button's value: the handoff the suggestion comes from, and what it fills (`12:warmPath`). */
+export const suggestionValue = (handoffId: number, pick: SuggestionPick) => `${handoffId}:${pick}`;
+
+export function parseSuggestionValue(
+  value: unknown,
+): { handoffId: number; pick: SuggestionPick } | undefined {
+  const m =
+    typeof value === 'string' ? /^(\d{1,9}):(partnerContactName|jointValue|warmPath|all)$/.exec(value) : null;
+  return m ? { handoffId: Number(m[1]), pick: m[2] as SuggestionPick } : undefined;
+}
+
+/** The suggestions line and its buttons, for the fields not used yet (nothing when all are). */
+export function suggestionBlocks(s: PacketSuggestions, used: readonly SuggestedField[] = []): KnownBlock[] {
+  const left = (Object.keys(s.values) as SuggestedField[]).filter((f) => !used.includes(f));
+  if (left.length === 0) return [];
+  const contact = s.values.partnerContactName;
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: SUGGESTIONS_BLOCK_ID,
+    elements: [
+      ...left.map((field) => {
+        const text = plain(
+          field === 'partnerContactName' && contact ? `Contact: ${contact}` : BUTTON_LABEL[field],
+          75,
+        );
+        const spec = { text, actionId: ACTION_ID.packetSuggest, value: suggestionValue(s.handoffId, field) };
+        return button(
+          spec,
+          `Use the ${BUTTON_LABEL[field].toLowerCase()} of your last packet for this partner`,
+        );
+      }),
+      ...(left.length > 1
+        ? [
+            button(
+              {
+                text: 'Use all',
+                actionId: ACTION_ID.packetSuggest,
+                value: suggestionValue(s.handoffId, 'all'),
+              },
+              'Use all of these from your last packet for this partner',
+            ),
+          ]
+        : []),
+    ],
+  };
+  return [
+    context(
+      `:bulb: From your last packet for ${userText(s.partnerOrg, 100)} (#${s.handoffId}), one click each: ${left.map((f) => BUTTON_LABEL[f].toLowerCase()).join(', ')}.`,
+    ),
+    actions,
+  ];
+}
+
+/** A field's input in the packet modal. */
+const blockIdOf = (field: SuggestedField) => PACKET_FIELDS[field].blockId;
+
+interface InputLike {
+  type: string;
+  block_id?: string;
+  element?: { action_id?: string; initial_value?: string; max_length?: number };
+}
+
+/**
+ * The open packet with suggested values put in their inputs, for views.update: each filled input gets a new action
+ * id (`value~N`), so Slack shows the new initial value instead of what the input held; every other input keeps
+ * what the author typed (same block and action ids). The used buttons go.
+ */
+export function viewWithSuggestion(
+  view: {
+    callback_id?: string;
+    title: { type: 'plain_text'; text: string };
+    submit?: { type: 'plain_text'; text: string } | null;
+    close?: { type: 'plain_text'; text: string } | null;
+    private_metadata?: string;
+    blocks: unknown[];
+  },
+  s: PacketSuggestions,
+  pick: SuggestionPick,
+  usedBefore: readonly SuggestedField[],
+): ModalView {
+  const fields = (pick === 'all' ? Object.keys(s.values) : [pick]) as SuggestedField[];
+  const used = [...new Set([...usedBefore, ...fields])];
+  const blocks: unknown[] = [];
+  for (const raw of view.blocks) {
+    const block = raw as InputLike;
+    if (block.block_id === SUGGESTIONS_BLOCK_ID) continue;
+    if (block.type === 'context' && JSON.stringify(block).includes(':bulb: From your last packet')) {
+      blocks.push(...suggestionBlocks(s, used));
+      continue;
+    }
+    const field = fields.find((f) => blockIdOf(f) === block.block_id);
+    const value = field ? s.values[field] : undefined;
+    if (!field || value === undefined || !block.element) {
+      blocks.push(raw);
+      continue;
+    }
+    const turn = Number(/~(\d+)$/.exec(block.element.action_id ?? '')?.[1] ?? 0) + 1;
+    const max = block.element.max_length ?? value.length;
+    blocks.push({
+      ...block,
+      element: {
+        ...block.element,
+        action_id: `${ACTION_ID.value}~${turn}`,
+        initial_value: plain(value, max),
+      },
+    });
+  }
+  return {
+    type: 'modal',
+    ...(view.callback_id ? { callback_id: view.callback_id } : {}),
+    title: view.title,
+    ...(view.submit ? { submit: view.submit } : {}),
+    ...(view.close ? { close: view.close } : {}),
+    ...(view.private_metadata ? { private_metadata: view.private_metadata } : {}),
+    blocks: blocks as KnownBlock[],
+  };
+}
+
+/** The fields a view's buttons no longer offer (used already), from the suggestion line's buttons still there. */
+export function usedFields(blocks: readonly unknown[], s: PacketSuggestions): SuggestedField[] {
+  const actions = blocks.find((b) => (b as InputLike).block_id === SUGGESTIONS_BLOCK_ID) as
+    | { elements?: { value?: string }[] }
+    | undefined;
+  const offered = new Set((actions?.elements ?? []).map((e) => parseSuggestionValue(e.value)?.pick));
+  return (Object.keys(s.values) as SuggestedField[]).filter((f) => !offered.has(f));
+}
