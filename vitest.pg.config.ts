@@ -67,6 +67,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'foreignInstallation',
   'helpRequests',
   'addToHandoff',
+  'handOffShortcut',
   'ownerActions',
   'responseWindow',
   'lifecycle.property',

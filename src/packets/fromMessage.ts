@@ -111,6 +111,9 @@ function fillPartner(
   out.partnerChannelId = channelId;
   out.sources.partnerChannelId = 'The channel the message is in.';
   if (partnerOrg) {
+    out.notes.push(
+      `:handshake: Partner assumed: *${userText(partnerOrg, 150)}*, whose channel this is. If the deal is another partner's, change the partner and its channel below.`,
+    );
     out.prefill.partnerOrg = partnerOrg;
     out.sources.partnerOrg = `This channel's partner, from the partner directory. Change it if the deal is another partner's.`;
   }

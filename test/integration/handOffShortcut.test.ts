@@ -9,6 +9,7 @@ import { account } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { FakeView } from '../support/fakeSlack.js';
+import { sendHandoff } from '../support/flow.js';
 import { handOffFrom, hintOf, initialOf, notesOf, type PrefilledView } from '../support/handOffFlow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, outboxDrained, QUIET } from '../support/ownerFlow.js';
@@ -379,6 +380,31 @@ describe('Hand off this deal, without a CRM', () => {
     expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(/^From Dana Reyes's message\. Check the name/);
     expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBeUndefined();
     expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
+  });
+
+  it('says which partner it assumed in another partner’s channel, and asks in a DM', async () => {
+    // Meridian's channel is bound once a handoff went there; then the shortcut there names Meridian.
+    await sendHandoff(h, account('Bound Account'));
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: DANA_SAYS,
+    });
+    const inChannel = await handOffFrom(h, { channel: channels.partner, ts });
+    expect(notesOf(inChannel)).toContain(
+      'Partner assumed: *Meridian Cloud Consulting*, whose channel this is.',
+    );
+    expect(initialOf(inChannel, PACKET_BLOCK_ID.partnerOrg)).toBe('Meridian Cloud Consulting');
+    const dm = h.slack.dmChannelFor(people.author.id);
+    const inDm = h.slack.postAsPerson({
+      channel: dm,
+      user: people.author.id,
+      text: 'Contoso Freight wants EDI',
+    });
+    const fromDm = await handOffFrom(h, { channel: { id: dm, name: 'directmessage' }, ts: inDm });
+    expect(notesOf(fromDm)).toContain('not a partner’s Slack Connect channel');
+    expect(initialOf(fromDm, PACKET_BLOCK_ID.partnerOrg)).toBeUndefined();
+    expect(initialOf(fromDm, PACKET_BLOCK_ID.accountName)).toBe('Contoso Freight');
   });
 
   it('refuses the partner’s own people clearly, with nothing opened', async () => {
