@@ -60,6 +60,23 @@ function refused(error: unknown, apiUrl: string): Finding {
   };
 }
 
+/** What stops working without a scope of the message shortcuts (issue 52), said with a missing one. */
+const WITHOUT: Record<string, string> = {
+  'users:read.email':
+    'Hand off this deal and the review cannot find the CRM account owner in Slack, so no AE is suggested',
+  'reactions:write': 'Add to handoff cannot mark the message with :memo:',
+};
+
+/** The manifest's shortcuts, as people find them in Slack (the doctor names them, so an admin knows what to offer). */
+export function manifestShortcuts(file = MANIFEST): string[] {
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    features?: { shortcuts?: { name?: unknown; type?: unknown }[] };
+  };
+  return (manifest.features?.shortcuts ?? []).flatMap((s) =>
+    typeof s.name === 'string' ? [`${s.name} (${s.type === 'message' ? 'on a message' : 'global'})`] : [],
+  );
+}
+
 /** The granted scopes (Slack's `x-oauth-scopes` header) against the manifest's bot scopes. */
 function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding[] {
   if (!granted) {
@@ -75,12 +92,14 @@ function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding
   if (missing.length === 0) {
     return [
       { status: 'pass', text: `The token has every bot scope the manifest asks for (${wanted.length}).` },
+      { status: 'pass', text: `Shortcuts of the manifest: ${manifestShortcuts().join(', ')}.` },
     ];
   }
+  const costs = missing.flatMap((scope) => (WITHOUT[scope] ? [` Without ${scope}: ${WITHOUT[scope]}.`] : []));
   return [
     {
       status: 'fail',
-      text: `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`} the manifest asks for: ${missing.join(', ')}.`,
+      text: `The token lacks ${missing.length === 1 ? 'a scope' : `${missing.length} scopes`} the manifest asks for: ${missing.join(', ')}.${costs.join('')}`,
       fix: "Make the manifest (npm run manifest -- --url https://YOUR-HOST, or --socket-mode) and save it in your app's settings (App Manifest), or add the scopes under OAuth & Permissions → Bot Token Scopes; then reinstall the app to the workspace so the token gets them. docs/install.md says what each scope is for.",
     },
   ];

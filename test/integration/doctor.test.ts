@@ -92,6 +92,7 @@ describe('npm run doctor', () => {
     expect(check(report, 'Slack token and scopes').findings).toEqual([
       'pass The token works: workspace Acme Corp (T0INTERNAL), bot @bot (UBOT).',
       `pass The token has every bot scope the manifest asks for (${manifestBotScopes().length}).`,
+      'pass Shortcuts of the manifest: Ask for partner help (global), Hand off this deal (on a message), Add to handoff (on a message).',
     ]);
     expect(check(report, 'Internal channels').findings).toEqual([
       'pass #partner-marketing (C0INTERNAL, ESCALATION_CHANNEL_ID, policies.strategic[0].to[1]): internal, the app is a member.',
@@ -158,6 +159,11 @@ describe('npm run doctor', () => {
         'fail The token lacks 2 scopes the manifest asks for: team:read, usergroups:read.',
       );
       expect(token.fixes[0]).toContain('then reinstall the app to the workspace');
+      // A scope of the message shortcuts says what stops without it.
+      h.slack.grantedScopes = granted.filter((scope) => scope !== 'users:read.email');
+      expect(check(await doctor(), 'Slack token and scopes').findings[1]).toBe(
+        'fail The token lacks a scope the manifest asks for: users:read.email. Without users:read.email: Hand off this deal and the review cannot find the CRM account owner in Slack, so no AE is suggested.',
+      );
       expect(report.text).toContain('Fix: Make the manifest (npm run manifest');
     } finally {
       h.slack.grantedScopes = granted;
