@@ -12,7 +12,7 @@ import type { FakeView } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { handOffFrom, hintOf, initialOf, notesOf, type PrefilledView } from '../support/handOffFlow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { dmOf, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { dmOf, outboxDrained, QUIET, reassignTo } from '../support/ownerFlow.js';
 import {
   blockAction,
   confirmationsOn,
@@ -198,6 +198,11 @@ describe('Hand off this deal, with Salesforce', () => {
     expect(dm).toContain(':dart: Why this AE: Jordan Seller owns Northwind Logistics in Salesforce.');
     expect(dm).toContain(`<${source}|a message in Slack>`);
     expect((await sentEventOf(h, handoff?.id as number))?.detail).toMatchObject({ source });
+    // Reassigned, the new AE is not told the CRM chose them: the line was the owner's.
+    await reassignTo(h, handoff?.id as number, people.otherAe.id);
+    expect((await handoffNamed(h, 'Northwind Logistics'))?.routingReason).toBeNull();
+    await outboxDrained(h);
+    expect(JSON.stringify(dmOf(h, people.otherAe.id))).not.toContain('Why this AE');
   });
 
   it('offers the author’s last packet for the partner one click per field, never filled silently', async () => {
