@@ -364,6 +364,15 @@ describe('Hand off this deal, with HubSpot', () => {
       /^From HubSpot: Sam Closer owns Clínica Saúde Integral/,
     );
   });
+
+  it('asks why when the packet goes to someone else than the company’s owner in HubSpot', async () => {
+    const values = { accountName: 'Clínica Saúde Integral', accountDomain: null, aeUserId: people.ae.id };
+    const r = await review(h, packetSubmission({ values }));
+    expect(r.text).toContain(
+      `:dart: Sam Closer owns Clínica Saúde Integral in HubSpot, not <@${people.ae.id}>.`,
+    );
+    expect(r.text).toContain('Why not Sam Closer?');
+  });
 });
 
 describe('Hand off this deal, without a CRM', () => {
