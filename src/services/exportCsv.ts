@@ -142,6 +142,15 @@ const TAKEN_BACK: readonly Column[] = [
   { name: 'taken_back_reason', value: (r) => (r.takenBackHow ? TAKEN_BACK_REASON[r.takenBackHow] : '') },
 ];
 
+/**
+ * Where the handoff came from (issue 52), after the take-back's columns: the Slack message it was started from, and
+ * why its first AE got it when the CRM decided (the account's owner). Internal, as the whole CSV.
+ */
+const ORIGIN: readonly Column[] = [
+  { name: 'source_url', value: (r) => safeCell(r.sourceUrl) },
+  { name: 'routing_reason', value: (r) => safeCell(r.routingReason) },
+];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
@@ -149,6 +158,7 @@ const COLUMNS: readonly Column[] = [
   ...ASKED,
   ...COMMITTED,
   ...TAKEN_BACK,
+  ...ORIGIN,
 ];
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);

@@ -220,6 +220,8 @@ export function exportRowsContract(engine: Engine): void {
         stepNewDates: 1,
         takenBackAt: null,
         takenBackHow: null,
+        sourceUrl: null,
+        routingReason: null,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });

@@ -44,7 +44,7 @@ describe('the export audits every expiry (issue 50)', () => {
     });
     const { header, rows } = csvObjects(csv);
     // Appended: every column before keeps its place (issue 51's `questions`, first step and take-back came after them).
-    expect(header.slice(-12)).toEqual([
+    expect(header.slice(-14)).toEqual([
       'expiries',
       'expiries_excused',
       'expiries_silent',
@@ -57,6 +57,8 @@ describe('the export audits every expiry (issue 50)', () => {
       'first_step_new_dates',
       'taken_back_at',
       'taken_back_reason',
+      'source_url',
+      'routing_reason',
     ]);
     expect(header.indexOf('latest_decline_reason')).toBeLessThan(header.indexOf('expiries'));
     expect(header).toEqual([...CSV_COLUMNS]);

@@ -61,6 +61,9 @@ export interface ExportRow {
    */
   takenBackAt: number | null;
   takenBackHow: 'handed_back' | 'taken_back' | null;
+  /** The Slack message the packet was started from, and why its AE got it when the CRM decided (issue 52). */
+  sourceUrl: string | null;
+  routingReason: string | null;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -167,6 +170,8 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
     stepNewDates: handoffs.stepNewDates,
     takenBackAt: sql<Date | null>`(select e.at ${latestTakeBack})`.mapWith(handoffEvents.at),
     takenBackHow: sql<ExportRow['takenBackHow']>`(select e.type ${latestTakeBack})`,
+    sourceUrl: handoffs.sourceUrl,
+    routingReason: handoffs.routingReason,
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,
