@@ -30,28 +30,32 @@ const confirmation = (option: string) =>
 /** What a walk ends with: its counts, the review's header and its score lines. */
 export interface WalkResult {
   count: WalkCount;
+  /** What the page flagged as breaking Slack's rules in the packet form or the review (Slack would refuse it). */
+  flagged: string[];
   /** The review's header ("18/18 · Ready to hand off"). */
   header: string;
   score: number;
   /** The review's score lines, one per component ("✅ Target account 2/2: …"). */
   components: string[];
+  /** The review's readiness items not met ("⬜ The channel-conflict check is done and noted"). */
+  readinessOpen: string[];
 }
 
 /** The packet values a walk types: the Northwind example of test/support/payloads.ts, as the form takes them. */
 export const NORTHWIND_TYPED = {
   account: joinAccount(northwind.accountName, northwind.accountDomain),
-  crmOpportunity: northwind.crmOpportunity,
+  crmOpportunity: northwind.crmOpportunity ?? '',
   partnerOrg: northwind.partnerOrg,
   contact: joinContact(northwind.partnerContactName, northwind.partnerContactRole),
-  riskNote: northwind.riskNote,
+  riskNote: northwind.riskNote ?? '',
   customerTrigger: northwind.customerTrigger,
   jointValue: northwind.jointValue,
   whyPartner: northwind.whyPartner,
   warmPath: northwind.warmPath,
-  evidenceUrl: northwind.evidenceUrl,
+  evidenceUrl: northwind.evidenceUrl ?? '',
   sellerNextMove: northwind.sellerNextMove,
   partnerNextMove: northwind.partnerNextMove,
-  partnerNextMoveDate: northwind.partnerNextMoveDate,
+  partnerNextMoveDate: northwind.partnerNextMoveDate ?? '',
 };
 
 /** Types a text input only when it does not hold that text already, as a person would. */
@@ -61,7 +65,13 @@ async function typeIfDifferent(author: CountedAuthor, page: Page, block: string,
 }
 
 /** Chooses in a select only when it does not show that choice already. */
-async function chooseIfDifferent(author: CountedAuthor, page: Page, block: string, value: string, what: string) {
+async function chooseIfDifferent(
+  author: CountedAuthor,
+  page: Page,
+  block: string,
+  value: string,
+  what: string,
+) {
   if ((await page.inputValue(field(block))) === value) return;
   await author.choose(field(block), value, what);
 }
@@ -89,7 +99,7 @@ async function typeEveryField(author: CountedAuthor, page: Page): Promise<void> 
     [b.sellerNextMove, t.sellerNextMove, 'seller next move'],
     [b.partnerNextMove, t.partnerNextMove, 'partner next move'],
     [b.partnerNextMoveDate, t.partnerNextMoveDate, 'partner next move date'],
-    [b.responseWindowDays, northwind.responseWindowDays, 'response window'],
+    [b.responseWindowDays, northwind.responseWindowDays ?? '', 'response window'],
   ];
   for (const [block, value, what] of text) await typeIfDifferent(author, page, block, value, what);
   await chooseIfDifferent(author, page, b.partnerChannelId, sandboxChannels.partner.id, 'partner channel');
@@ -98,28 +108,40 @@ async function typeEveryField(author: CountedAuthor, page: Page): Promise<void> 
   await tickConfirmations(author);
 }
 
+/** The reasons of the red boxes on the open modal: Block Kit that Slack would refuse (sandbox/web/render.ts). */
+export async function flaggedOnModal(page: Page): Promise<string[]> {
+  const boxes = await page.locator('.modal-card [data-invalid]').all();
+  const reasons = await Promise.all(boxes.map((box) => box.getAttribute('data-invalid')));
+  return reasons.filter((reason): reason is string => reason !== null);
+}
+
+type ReviewRead = Omit<WalkResult, 'count' | 'flagged'>;
+
 /** The review's header and score lines, read as the author reads them. */
-async function readReview(page: Page): Promise<Omit<WalkResult, 'count'>> {
+async function readReview(page: Page): Promise<ReviewRead> {
   const review = page.locator(REVIEW_FORM);
   await review.waitFor();
   const header = ((await review.locator('.bk-header-text').first().textContent()) ?? '').trim();
-  const text = (await review.innerText()).split('\n').map((line) => line.trim());
+  const blocks = await review.locator('.bk-block').allInnerTexts();
+  const text = blocks.flatMap((block) => block.split('\n')).map((line) => line.trim());
   const components = text.filter((line) => /^\S+ .+ [0-2]\/2: /u.test(line));
-  return { header, score: Number(/^(\d+)\/18/.exec(header)?.[1] ?? Number.NaN), components };
+  const readinessOpen = text.filter((line) => line.startsWith('⬜'));
+  return { header, score: Number(/^(\d+)\/18/.exec(header)?.[1] ?? Number.NaN), components, readinessOpen };
 }
 
 /**
  * Review, then Send, counted: the packet's Review (an error round if the app answers with errors, which the
  * scripted author cannot fix: the walk then stops, so the table shows it), the review read, then Send.
  */
-async function reviewAndSend(author: CountedAuthor, page: Page): Promise<WalkResult> {
+async function reviewAndSend(author: CountedAuthor, page: Page, flagged: string[]): Promise<WalkResult> {
   const packetErrors = await author.submit('Review');
   if (packetErrors) throw new Error(`the packet was refused: ${JSON.stringify(packetErrors)}`);
   const review = await readReview(page);
+  flagged.push(...(await flaggedOnModal(page)));
   const sendErrors = await author.submit('Send to AE');
   if (sendErrors) throw new Error(`the review was refused: ${JSON.stringify(sendErrors)}`);
   await page.locator('#modal-layer').waitFor({ state: 'hidden', timeout: 15_000 });
-  return { count: author.count, ...review };
+  return { count: author.count, flagged: [...new Set(flagged)], ...review };
 }
 
 /** Opens a conversation from the sidebar (not counted: the author is there already when the deal comes up). */
@@ -130,7 +152,7 @@ export async function openPlace(page: Page, place: string): Promise<void> {
 
 /** Types `/handoff` in the composer and sends it: the packet modal opens. */
 async function typeHandoffCommand(author: CountedAuthor, page: Page): Promise<void> {
-  await author.type('#command', '/handoff', 'type /handoff');
+  await author.type('#command', '/handoff', '/handoff in the composer');
   await page.press('#command', 'Enter');
   await page.locator(PACKET_FORM).waitFor();
 }
@@ -140,8 +162,9 @@ export async function walkByHand(page: Page): Promise<WalkResult> {
   const author = countedAuthor(page);
   await openPlace(page, sandboxChannels.internal.id);
   await typeHandoffCommand(author, page);
+  const flagged = await flaggedOnModal(page);
   await typeEveryField(author, page);
-  return reviewAndSend(author, page);
+  return reviewAndSend(author, page, flagged);
 }
 
 /** Dana's seeded message in #ext-meridian, on the page. */
@@ -167,7 +190,10 @@ export async function useAllSuggestions(author: CountedAuthor, page: Page): Prom
   const useAll = `.modal-card [data-block-id="${SUGGESTIONS_BLOCK_ID}"] [data-action="button"]:has-text("Use all")`;
   if ((await page.locator(useAll).count()) === 0) return false;
   await author.click(useAll, 'Use all (the last packet for Meridian)');
-  await page.locator(`.modal-card [data-block-id="${SUGGESTIONS_BLOCK_ID}"]`).waitFor({ state: 'detached' });
+  // Every suggestion used: the app's views.update takes the line and its buttons away.
+  await page
+    .locator(`.modal-card .bk-block[data-block-id="${SUGGESTIONS_BLOCK_ID}"]`)
+    .waitFor({ state: 'detached' });
   return true;
 }
 
@@ -199,9 +225,10 @@ export async function walkFromMessage(page: Page): Promise<WalkResult & { sugges
   const author = countedAuthor(page);
   await openPlace(page, sandboxChannels.partner.id);
   await handOffDanasMessage(author, page);
+  const flagged = await flaggedOnModal(page);
   const suggested = await useAllSuggestions(author, page);
   await typeWhatIsLeft(author, page);
-  return { ...(await reviewAndSend(author, page)), suggested };
+  return { ...(await reviewAndSend(author, page, flagged)), suggested };
 }
 
 /**
@@ -226,5 +253,5 @@ export async function sendEarlierMeridianPacket(page: Page): Promise<void> {
   for (const [block, value] of earlier) await author.type(field(block), value, block);
   await author.choose(field(b.partnerChannelId), sandboxChannels.partner.id, 'partner channel');
   await author.choose(field(b.aeUserId), sandboxUsers.otherAe.id, 'account executive');
-  await reviewAndSend(author, page);
+  await reviewAndSend(author, page, []);
 }

@@ -66,8 +66,7 @@ function nextSubmitAnswer(page: Page): Promise<SubmitAnswer> {
 
 export function countedAuthor(page: Page): CountedAuthor {
   const count = emptyCount();
-  const click = (what: string, clicks = 1) =>
-    record(count, { what, kind: 'click', characters: 0, clicks });
+  const click = (what: string, clicks = 1) => record(count, { what, kind: 'click', characters: 0, clicks });
   return {
     count,
     async type(selector, text, what) {

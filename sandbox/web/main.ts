@@ -415,8 +415,16 @@ async function refresh(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading elements back into Slack's payload shapes
 
-/** Every element with an action_id in a list of blocks (accessories, actions, inputs, context). */
-function findElement(blocks: unknown[], blockId: string | undefined, actionId: string): Json | undefined {
+/**
+ * An element with an action_id in a list of blocks (accessories, actions, inputs, context). When a block repeats
+ * an action id (which Slack refuses, and the page flags), `value` picks the clicked one among them.
+ */
+function findElement(
+  blocks: unknown[],
+  blockId: string | undefined,
+  actionId: string,
+  value?: string,
+): Json | undefined {
   for (const block of blocks as Json[]) {
     if (blockId !== undefined && block.block_id !== blockId) continue;
     const candidates = [
@@ -424,8 +432,8 @@ function findElement(blocks: unknown[], blockId: string | undefined, actionId: s
       block.element,
       ...((block.elements as unknown[] | undefined) ?? []),
     ] as (Json | undefined)[];
-    const found = candidates.find((e) => e && e.action_id === actionId);
-    if (found) return found;
+    const found = candidates.filter((e): e is Json => e?.action_id === actionId);
+    if (found.length > 0) return found.find((e) => value !== undefined && e.value === value) ?? found[0];
   }
   return undefined;
 }
@@ -520,7 +528,7 @@ function actionOf(el: HTMLElement, blocks: unknown[]): Json {
   const type = el.dataset.action ?? '';
   const blockId = el.dataset.blockId;
   const actionId = el.dataset.actionId ?? '';
-  const definition = findElement(blocks, blockId, actionId) ?? {};
+  const definition = findElement(blocks, blockId, actionId, el.dataset.value) ?? {};
   const base: Json = { type, action_id: actionId, block_id: blockId ?? '' };
   if (type !== 'button') return { ...base, ...heldValue(el, type, definition) };
   return {
@@ -567,7 +575,12 @@ async function act(el: HTMLElement): Promise<void> {
   // A select put back on its placeholder is not a choice.
   if (type !== 'button' && (el as HTMLSelectElement).value === '') return;
   const action = actionOf(el, located.blocks);
-  const definition = findElement(located.blocks, el.dataset.blockId, el.dataset.actionId ?? '');
+  const definition = findElement(
+    located.blocks,
+    el.dataset.blockId,
+    el.dataset.actionId ?? '',
+    el.dataset.value,
+  );
   const confirm = definition?.confirm as Json | undefined;
   if (confirm) {
     const title = (confirm.title as Json | undefined)?.text ?? 'Are you sure?';

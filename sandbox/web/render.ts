@@ -14,6 +14,8 @@
  * `bk-invalid` for JSON Slack would refuse, each followed by the offending JSON.
  */
 
+import { elementsWithActionId, repeatedActionIds } from './blockRules.js';
+
 /** What the renderer needs to know about the workspace. */
 export interface RenderContext {
   /** display name for a user id (fallback: the id) */
@@ -1336,13 +1338,24 @@ const BLOCKS: Record<string, (block: Json, st: State) => string> = {
   rich_text: renderRichText,
 };
 
+/** A red box for each action id that more than one element of the block uses (Slack refuses such a block). */
+const repeatedIdsFlagged = (block: Json) =>
+  repeatedActionIds(block)
+    .map((id) =>
+      invalid(
+        `${typeOf(block)}: action_id ${id} is used by more than one element`,
+        elementsWithActionId(block, id),
+      ),
+    )
+    .join('');
+
 function renderBlock(block: unknown, st: State): string {
   if (!isObj(block)) {
     return `<div class="bk-block bk-invalid-block">${invalid('block: not an object', block)}</div>`;
   }
   const type = typeOf(block);
   const render = Object.hasOwn(BLOCKS, type) ? BLOCKS[type] : undefined;
-  const body = render ? render(block, st) : unsupported('block', type, block);
+  const body = (render ? render(block, st) : unsupported('block', type, block)) + repeatedIdsFlagged(block);
   const wrapper = attrs({ class: `bk-block bk-${cssName(type)}`, 'data-block-id': str(block.block_id) });
   return `<div${wrapper}>${body}</div>`;
 }

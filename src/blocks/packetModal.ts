@@ -31,7 +31,7 @@ import {
   type PacketModalOptions,
   sourcedHint,
 } from './packetModalOptions.js';
-import { suggestionBlocks } from './packetSuggestions.js';
+import { alreadyThere, suggestionBlocks } from './packetSuggestions.js';
 import { pt } from './parts.js';
 
 export type { NewPacketMetadata, PacketModalMetadata, PacketModalOptions } from './packetModalOptions.js';
@@ -361,7 +361,8 @@ function forEdit(blocks: KnownBlock[], d: Drawing): KnownBlock[] {
  */
 export function packetModal(opts: PacketModalOptions): ModalView {
   const d = drawingOf(opts);
-  const suggested = opts.suggestions && !opts.edit ? suggestionBlocks(opts.suggestions) : [];
+  const s = opts.suggestions;
+  const suggested = s && !opts.edit ? suggestionBlocks(s, alreadyThere(s, d.p)) : [];
   const drawn = [
     INTRO,
     ...noteBlocks(opts.notes),

@@ -1,5 +1,5 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
-import { PACKET_FIELDS } from '../domain/packet.js';
+import { joinContact, PACKET_FIELDS } from '../domain/packet.js';
 import type { PacketSuggestions, SuggestedField } from '../packets/suggestions.js';
 import { ACTION_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
@@ -20,6 +20,9 @@ const BUTTON_LABEL: Record<SuggestedField, string> = {
   jointValue: 'Joint value',
   warmPath: 'Warm path',
 };
+
+/** Each button's own action id (Slack refuses two of one block alike): `packet_suggest:warmPath`. */
+export const suggestActionId = (pick: SuggestionPick) => `${ACTION_ID.packetSuggest}:${pick}`;
 
 /** A button's value: the handoff the suggestion comes from, and what it fills (`12:warmPath`). */
 export const suggestionValue = (handoffId: number, pick: SuggestionPick) => `${handoffId}:${pick}`;
@@ -46,7 +49,7 @@ export function suggestionBlocks(s: PacketSuggestions, used: readonly SuggestedF
           field === 'partnerContactName' && contact ? `Contact: ${contact}` : BUTTON_LABEL[field],
           75,
         );
-        const spec = { text, actionId: ACTION_ID.packetSuggest, value: suggestionValue(s.handoffId, field) };
+        const spec = { text, actionId: suggestActionId(field), value: suggestionValue(s.handoffId, field) };
         return button(
           spec,
           `Use the ${BUTTON_LABEL[field].toLowerCase()} of your last packet for this partner`,
@@ -57,7 +60,7 @@ export function suggestionBlocks(s: PacketSuggestions, used: readonly SuggestedF
             button(
               {
                 text: 'Use all',
-                actionId: ACTION_ID.packetSuggest,
+                actionId: suggestActionId('all'),
                 value: suggestionValue(s.handoffId, 'all'),
               },
               'Use all of these from your last packet for this partner',
@@ -80,6 +83,7 @@ const blockIdOf = (field: SuggestedField) => PACKET_FIELDS[field].blockId;
 interface InputLike {
   type: string;
   block_id?: string;
+  hint?: { text?: string };
   element?: { action_id?: string; initial_value?: string; max_length?: number };
 }
 
@@ -101,7 +105,10 @@ export function viewWithSuggestion(
   pick: SuggestionPick,
   usedBefore: readonly SuggestedField[],
 ): ModalView {
-  const fields = (pick === 'all' ? Object.keys(s.values) : [pick]) as SuggestedField[];
+  // Use all fills what is left: a field used (and maybe edited since) keeps what the author made of it.
+  const fields = (
+    pick === 'all' ? Object.keys(s.values).filter((f) => !usedBefore.includes(f as SuggestedField)) : [pick]
+  ) as SuggestedField[];
   const used = [...new Set([...usedBefore, ...fields])];
   const blocks: unknown[] = [];
   for (const raw of view.blocks) {
@@ -119,12 +126,19 @@ export function viewWithSuggestion(
     }
     const turn = Number(/~(\d+)$/.exec(block.element.action_id ?? '')?.[1] ?? 0) + 1;
     const max = block.element.max_length ?? value.length;
+    const from = `From your last packet for ${s.partnerOrg} (#${s.handoffId}).`;
+    const hint = block.hint?.text ?? '';
     blocks.push({
       ...block,
       element: {
         ...block.element,
         action_id: `${ACTION_ID.value}~${turn}`,
         initial_value: plain(value, max),
+      },
+      // Where the value came from, first in the hint, as for every prefilled value.
+      hint: {
+        type: 'plain_text',
+        text: plain(hint.startsWith(from) ? hint : `${from} ${hint}`.trim(), 2000),
       },
     });
   }
@@ -146,4 +160,25 @@ export function usedFields(blocks: readonly unknown[], s: PacketSuggestions): Su
     | undefined;
   const offered = new Set((actions?.elements ?? []).map((e) => parseSuggestionValue(e.value)?.pick));
   return (Object.keys(s.values) as SuggestedField[]).filter((f) => !offered.has(f));
+}
+
+/** The fields whose suggestion the form already holds as prefilled (no button for what is there: the contact). */
+export function alreadyThere(
+  s: PacketSuggestions,
+  prefill: Partial<Record<string, unknown>>,
+): SuggestedField[] {
+  const contact = joinContact(
+    typeof prefill.partnerContactName === 'string' ? prefill.partnerContactName : null,
+    typeof prefill.partnerContactRole === 'string' ? prefill.partnerContactRole : null,
+  );
+  const now: Record<SuggestedField, unknown> = {
+    partnerContactName: contact,
+    jointValue: prefill.jointValue,
+    warmPath: prefill.warmPath,
+  };
+  return (Object.keys(s.values) as SuggestedField[]).filter(
+    (f) =>
+      typeof now[f] === 'string' &&
+      (now[f] as string).trim().toLowerCase() === s.values[f]?.trim().toLowerCase(),
+  );
 }

@@ -70,8 +70,10 @@ export async function prefillFromMessage(
     out.sources.evidenceUrl =
       'The message this packet was started from; link a better record if there is one.';
   }
-  if (text) {
-    out.prefill.customerTrigger = cutText(text, FIELD_LIMITS.customerTrigger);
+  // The trigger without the greeting ("Hi team, Northwind is moving…" → "Northwind is moving…").
+  const trigger = text.replace(/^(?:hi|hello|hey|dear|hallo|bonjour)\b[^,!.:\n]{0,30}[,!.:]\s*/i, '');
+  if (trigger) {
+    out.prefill.customerTrigger = cutText(trigger, FIELD_LIMITS.customerTrigger);
     out.sources.customerTrigger = `${from} Edit it to what the customer said or did.`;
   }
   // Names and domains of the message first, then of its thread; the partner's own name is never the account.

@@ -118,7 +118,8 @@ describe('Hand off this deal, with Salesforce', () => {
     );
     expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
     expect(hintOf(view, PACKET_BLOCK_ID.partnerContactName)).toMatch(/^Dana Reyes wrote the message/);
-    expect(initialOf(view, PACKET_BLOCK_ID.customerTrigger)).toBe(DANA_SAYS);
+    // Without the greeting.
+    expect(initialOf(view, PACKET_BLOCK_ID.customerTrigger)).toBe(DANA_SAYS.replace('Hi team, ', ''));
     expect(hintOf(view, PACKET_BLOCK_ID.customerTrigger)).toMatch(/^From Dana Reyes's message\./);
     expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBe(channels.partner.id);
     expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBe(people.ae.id);
@@ -229,7 +230,7 @@ describe('Hand off this deal, with Salesforce', () => {
     const click = (value: string, user = { id: people.author.id, team_id: TEAM }) => {
       const fake = h.slack.view(viewId) as FakeView;
       return h.interact({
-        ...blockAction({ actionId: ACTION_ID.packetSuggest, value, user }),
+        ...blockAction({ actionId: `${ACTION_ID.packetSuggest}:all`, value, user }),
         container: { type: 'view', view_id: viewId },
         view: { ...fake, state: { values: {} } },
       });
@@ -256,6 +257,9 @@ describe('Hand off this deal, with Salesforce', () => {
       `${ACTION_ID.value}~1`,
     );
     expect(filled.blocks.some((b) => b.block_id === SUGGESTIONS_BLOCK_ID)).toBe(false);
+    expect(hintOf(filled, PACKET_BLOCK_ID.warmPath)).toMatch(
+      /^From your last packet for Meridian Cloud Consulting \(#1\)\./,
+    );
     // Submitted with the new action ids, the values are read as typed.
     const payload = packetSubmission({ values: account('Fabrikam Suggested') }) as unknown as {
       view: { state: { values: Record<string, Record<string, unknown>> } };

@@ -43,5 +43,12 @@ export function actionTable(deps: HandlerDeps): ActionTable {
   const exact = Object.fromEntries(
     Object.entries(buttons).map(([name, listener]) => [ACTION_ID[name as keyof Buttons], listener]),
   );
-  return { exact, prefixed: { [OUTCOME_ACTION_PREFIX]: outcomeButton(deps) } };
+  return {
+    exact,
+    prefixed: {
+      [OUTCOME_ACTION_PREFIX]: outcomeButton(deps),
+      // One action id per suggestion button (packet_suggest:<field>), as Slack wants them unique in a block.
+      [`${ACTION_ID.packetSuggest}:`]: buttons.packetSuggest,
+    },
+  };
 }

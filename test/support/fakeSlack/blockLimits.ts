@@ -355,8 +355,14 @@ function checkBlock(ctx: Ctx, block: unknown, ptr: string): void {
       break;
     case 'actions':
       if (checkCount(ctx, block.elements, `${ptr}/elements`, LIMITS.actionsElements, 1)) {
+        // Slack refuses two elements of one block with the same action_id (invalid_blocks).
+        const actionIds = new Set<string>();
         block.elements.forEach((el, i) => {
           checkElement(ctx, el, `${ptr}/elements/${i}`);
+          const id = isObj(el) && typeof el.action_id === 'string' ? el.action_id : undefined;
+          if (id !== undefined && actionIds.has(id))
+            report(ctx, `${ptr}/elements/${i}/action_id`, `duplicate action_id in block: ${id}`);
+          if (id !== undefined) actionIds.add(id);
         });
       }
       break;

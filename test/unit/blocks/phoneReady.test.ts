@@ -676,6 +676,8 @@ const INPUTS_ONLY: Record<string, string> = {
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
   'packetSuggestions:suggestionBlocks',
+  'packetSuggestions:alreadyThere',
+  'packetSuggestions:suggestActionId',
   'packetSuggestions:parseSuggestionValue',
   'packetSuggestions:suggestionValue',
   'packetSuggestions:usedFields',
