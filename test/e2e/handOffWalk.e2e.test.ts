@@ -224,8 +224,10 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
     expect(await actionIdOf(b.whyPartner)).toBe('value');
     await shotModal('2-pat-joint-value-suggested');
 
-    // Use all fills the rest (the warm path), the line and its buttons go.
-    await suggestion('Use all').click();
+    // The contact is already Dana's (no button for it), so the warm path is all that is left: no "Use all" for one.
+    expect(await suggestion('Use all').count()).toBe(0);
+    expect(await suggestion('Contact').count()).toBe(0);
+    await suggestion('Warm path').click();
     await page.locator(`.modal-card .bk-block[data-block-id="${SUGGESTIONS_BLOCK_ID}"]`).waitFor({
       state: 'detached',
     });
@@ -262,7 +264,7 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
     await shot('5-pat-dm-sent');
   });
 
-  it('Jordan reads why the packet is his and where it started, and accepts with his first step and its date', async () => {
+  it('Jordan reads why the packet is his and its evidence (the message), and accepts with his first step and its date', async () => {
     await actAs(page, jordan.id);
     await openPlace(page, `D${jordan.id}`);
     const packet = message(page, 'Northwind Logistics');
@@ -270,8 +272,9 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
     await accept.waitFor();
     const text = (await packet.textContent()) ?? '';
     expect(text).toContain('Why this AE: Jordan Seller owns Northwind Logistics in Salesforce.');
-    expect(text).toContain('Started from a message in Slack');
-    expect(await packet.locator('a', { hasText: 'a message in Slack' }).getAttribute('href')).toMatch(
+    // The message the packet was started from is its evidence: one link to it, not two.
+    expect(text).not.toContain('Started from a message in Slack');
+    expect(await packet.locator('a', { hasText: 'Open the evidence' }).getAttribute('href')).toMatch(
       /^https:\/\/acme\.slack\.com\/archives\/C0PARTNER\/p\d{16}$/,
     );
     await shot('6-jordan-dm-packet');
