@@ -7,7 +7,9 @@ import { context } from './parts.js';
  * Where an internal packet came from (issue 52), for the AE and the owner: why this AE, when the CRM decided ("Lena
  * Ortiz owns Northwind Logistics in Salesforce"), and the Slack message it was started from. Never in partner views.
  */
-export function originBlocks(h: Pick<HandoffRow, 'routingReason' | 'sourceUrl' | 'evidenceUrl'>): KnownBlock[] {
+export function originBlocks(
+  h: Pick<HandoffRow, 'routingReason' | 'sourceUrl' | 'evidenceUrl'>,
+): KnownBlock[] {
   const parts = [
     h.routingReason ? `:dart: Why this AE: ${userText(h.routingReason, 300)}.` : undefined,
     // The message is the evidence too (the shortcut's default): one link, the evidence's, not two to one place.
