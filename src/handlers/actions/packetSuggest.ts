@@ -21,7 +21,7 @@ export function packetSuggestAction(deps: HandlerDeps) {
     const view = body.view;
     const picked = parseSuggestionValue('value' in action ? action.value : undefined);
     const ctx = requestContext(body, deps);
-    if (!view || view.type !== 'modal' || !picked || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return;
+    if (view?.type !== 'modal' || !picked || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return;
     const s = await deps.packets.suggestionOf(body.user.id, picked.handoffId);
     if (!s) {
       logger.warn(`packet suggestion refused: handoff ${picked.handoffId} is not ${body.user.id}'s`);
