@@ -5,11 +5,13 @@ import { type AppDeps, buildApp, healthRoute } from './app.js';
 import { scheduledJobs } from './compose/jobs.js';
 import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
+import { PROGRAM_FOLLOW_MS, type Program } from './program/program.js';
 import type { BackgroundWork } from './runtime/background.js';
 import { createSlotClaims, processHolder } from './runtime/jobClaims.js';
 import { createScheduler, type Scheduler } from './runtime/scheduler.js';
 import { openStatusServer, type StatusServer } from './runtime/statusServer.js';
 import { StorageHealth } from './runtime/storageHealth.js';
+import { realTimers } from './runtime/timers.js';
 import type { Startup } from './startup.js';
 
 /**
@@ -32,6 +34,8 @@ export interface RunningApp
   > {
   app: App;
   startup: Startup;
+  /** The partner program as data (issue 53): tests and the sandbox edit it as the Admin tab does. */
+  program: Program;
   scheduler: Scheduler;
   background: BackgroundWork;
   port: number;
@@ -72,7 +76,7 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
   });
   const { services, background } = wired;
   const appDeps: AppDeps = {
-    config,
+    config: wired.config,
     logger,
     startup: wired.startup,
     handlers: services.handlers,
@@ -99,7 +103,9 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
   }
   const port = server ? (server.address() as AddressInfo).port : status.port;
   services.outbox.start();
-  const scheduler = createScheduler(scheduledJobs(config, services, logger), {
+  // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
+  wired.program.follow(opts.timers ?? realTimers, PROGRAM_FOLLOW_MS);
+  const scheduler = createScheduler(scheduledJobs(wired.config, services, logger), {
     ...opts,
     background,
     // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
@@ -119,6 +125,7 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
     ...{ outbox, sweeper, metrics, digest, home, crmReadBack, escalations },
     app,
     startup: wired.startup,
+    program: wired.program,
     scheduler,
     background,
     port,
@@ -130,6 +137,7 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
       await scheduler.stop();
       await background.drain();
       await outbox.stop();
+      wired.program.stop(opts.timers ?? realTimers);
       logger.info('handoff app stopped');
     },
   };

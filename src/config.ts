@@ -42,11 +42,11 @@ export interface Config {
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
   /** May reassign, extend or withdraw any handoff. */
-  adminUserIds: string[];
+  adminUserIds: readonly string[];
   /** What workspace guests may do (ALLOW_GUEST_AUTHORS, ALLOW_GUEST_AES): by default neither send nor receive. */
   guests: GuestPolicy;
   /** May correct a classification and maintain the reseller registry (admins may too). */
-  revopsUserIds: string[];
+  revopsUserIds: readonly string[];
   scoring: { bands: { ready: number; fix: number }; maxWindowDays: number };
   conflictLookbackDays: number;
   /** An accepted deal with no outcome for this many business days nudges its AE (0: never). */
@@ -71,7 +71,7 @@ export interface Config {
     reminders: ReminderPoint[];
     escalationChannelId: string | undefined;
     /** AE user id → manager user id, told when that AE lets a handoff expire. */
-    managers: Record<string, string>;
+    managers: Readonly<Record<string, string>>;
   };
   /** Internal channel where AEs' requests for partner help go (unset: the feature says it is not set up). */
   partnerHelpChannelId: string | undefined;

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { businessDayHours, loadPolicyBook } from './escalation/policies.js';
+import type { PolicyBook } from './domain/policyFile.js';
 import type { Logger } from './logger.js';
 import {
   checkInternalChannels,
@@ -30,8 +30,10 @@ export interface Startup {
  * target of ESCALATION_POLICY_FILE (read and checked here; a problem in it stops the start, naming its place). Start
  * checks these and the running app uses them: one list for both.
  */
-export function internalChannelSettings(config: Config): readonly InternalChannelSource[] {
-  const book = loadPolicyBook(config.escalationPolicies.file, businessDayHours(config.calendar));
+export function internalChannelSettings(
+  config: Config,
+  book: PolicyBook | undefined,
+): readonly InternalChannelSource[] {
   return internalChannelSources(config, book);
 }
 
@@ -68,10 +70,12 @@ export async function resolveStartup(deps: {
   logger: Logger;
   /** auth.test's own tries (startupRetry.ts retries the whole check with backoff instead). */
   authAttempts?: number;
+  /** The program's pools and policies (their `channel:` targets are internal channels too). */
+  book?: PolicyBook | undefined;
 }): Promise<Startup> {
   const workspace = await verifySlackAuth(deps.client, deps.logger, deps.authAttempts);
   const internalChannels = await checkInternalChannels({
-    configured: internalChannelSettings(deps.config),
+    configured: internalChannelSettings(deps.config, deps.book),
     directory: slackDirectory(deps.client, deps.clock),
     logger: deps.logger,
   });

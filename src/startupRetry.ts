@@ -7,6 +7,7 @@ import {
 } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { PolicyBook } from './domain/policyFile.js';
 import type { Logger } from './logger.js';
 import type { Timers } from './runtime/timers.js';
 import { resolveStartup, type Startup } from './startup.js';
@@ -81,6 +82,7 @@ export async function resolveStartupPatiently(deps: {
   logger: Logger;
   timers: Timers;
   onWaiting?: (reason: string) => void;
+  book?: PolicyBook | undefined;
 }): Promise<Startup> {
   const { config, logger, timers } = deps;
   const began = timers.monotonic();

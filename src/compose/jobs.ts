@@ -27,6 +27,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       callsSlack: true,
       // The sweep (expiries first), then the escalation policies' steps that are due.
       run: async () => {
+        // An edit made through another replica governs this sweep: the program is reread first (one query if not).
+        await services.program.refresh();
         await services.sweeper.sweep();
         // The first steps' checks after the Accept (issue 51): reminders, check-ins, owners told.
         await services.firstSteps.checkDue();

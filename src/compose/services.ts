@@ -179,7 +179,7 @@ export function createServices(s: Shared): Services {
     clock,
     logger: log('channels'),
     directory: s.directory,
-    internalSources: internalChannelSettings(config),
+    internalSources: () => internalChannelSettings(config, s.program.book()),
     adminUserIds: config.adminUserIds,
     timeZone: config.calendar.defaultTimeZone,
     onOutboxWrite,
@@ -233,6 +233,7 @@ export function createServices(s: Shared): Services {
     }),
     escalations,
     policies: s.policies,
+    program: s.program,
     handlers,
   };
 }

@@ -11,6 +11,7 @@ import type { OutboxWorker } from '../outbox/worker.js';
 import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
+import type { Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
 import type { StorageProbe } from '../runtime/storageHealth.js';
@@ -62,6 +63,8 @@ export interface StartOptions extends Base {
 
 export interface Services {
   outbox: OutboxWorker;
+  /** The partner program as data: reread before each sweep, and every few seconds (issue 53). */
+  program: Program;
   /** The channels the app was removed from: what would go there waits (re-checked by a job). */
   channelAccess: ChannelAccess;
   sweeper: Sweeper;
@@ -101,8 +104,10 @@ export interface Shared extends Base {
   surfaces: Surfaces;
   /** The connected CRMs (none: the CRM loop is off). */
   crm: Crm;
-  /** Escalation policies (ESCALATION_POLICY_FILE, or the default from the settings). */
+  /** Escalation policies (the program's, or the default from the settings). */
   policies: Policies;
+  /** The partner program as data (issue 53): pools, policies, roles, people's days, edited in Slack. */
+  program: Program;
   /** Who answers for an AE while they are away. */
   covers: Covers;
   /** The Slack requests being answered: the outbox's deliveries wait for a quiet turn (runtime/requestActivity.ts). */

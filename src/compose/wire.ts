@@ -1,9 +1,10 @@
 import type { Config } from '../config.js';
-import { holidayCalendar } from '../domain/holidays.js';
 import { createCovers } from '../escalation/covers.js';
-import { businessDayHours, createPolicies, loadPolicyBook } from '../escalation/policies.js';
+import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
+import { importSettingsOnce } from '../program/importOnce.js';
+import { createProgram, liveConfig, type Program } from '../program/program.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import { revocationRecord } from '../runtime/revocations.js';
@@ -11,7 +12,7 @@ import { realTimers } from '../runtime/timers.js';
 import { createHubspot } from '../services/crm/hubspot.js';
 import { crmFromConfig, verifyCrm } from '../services/crm/index.js';
 import { createSalesforce } from '../services/crm/salesforce.js';
-import { slackDirectory } from '../services/directory.js';
+import { type Directory, slackDirectory } from '../services/directory.js';
 import { createLifecycle } from '../services/lifecycle.js';
 import { createWindowPlanner, type WindowPlanner } from '../services/responseWindow.js';
 import { createSurfaces } from '../services/surfaces.js';
@@ -21,26 +22,42 @@ import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
 import type { Services, StartOptions } from './types.js';
 
-function planner(config: Config): WindowPlanner {
+function planner(config: Config, program: Program): WindowPlanner {
   return createWindowPlanner({
     calendar: {
       defaultTimeZone: config.calendar.defaultTimeZone,
       dayStart: config.calendar.businessDayStart,
       dayEnd: config.calendar.businessDayEnd,
-      isHoliday: holidayCalendar(
-        config.calendar.holidayRegions,
-        config.calendar.closureDates,
-        config.calendar.holidayRegionsByPerson,
-      ),
+      // The program's holidays, closures and people's days, as they are now (program/program.ts).
+      isHoliday: program.calendar,
     },
     reminders: config.responseWindow.reminders,
   });
 }
 
+/**
+ * The program, with the settings that were the program before issue 53 read into it once (a part it holds is never
+ * overwritten); and the settings as the app reads them from here on: the roles and managers are the program's.
+ */
+async function programOf(opts: StartOptions, directory: Directory): Promise<{ program: Program; config: Config }> {
+  const { db, clock, logger } = opts;
+  const program = createProgram({
+    db,
+    clock,
+    logger: logger.child({ component: 'program' }),
+    dayHours: businessDayHours(opts.config.calendar),
+    usergroupMembers: (id) => directory.usergroupMembers?.(id) ?? Promise.resolve([]),
+  });
+  await importSettingsOnce({ db, config: opts.config, logger, now: clock.now() });
+  await program.refresh();
+  return { program, config: liveConfig(opts.config, program) };
+}
+
 /** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
-function startupFor(opts: StartOptions, clients: SlackClients): Promise<Startup> {
+function startupFor(opts: StartOptions, clients: SlackClients, program: Program): Promise<Startup> {
   if (opts.startup) return Promise.resolve(opts.startup);
   return resolveStartupPatiently({
+    book: program.book(),
     config: opts.config,
     client: clients.interactive,
     clock: opts.clock,
@@ -52,15 +69,20 @@ function startupFor(opts: StartOptions, clients: SlackClients): Promise<Startup>
 
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
+  /** The settings with the program's live views (roles, managers): what every part of the app reads. */
+  config: Config;
+  program: Program;
   startup: Startup;
   services: Services;
   background: BackgroundWork;
   clients: SlackClients;
   activity: RequestActivity;
 }> {
-  const { config, db, clock, logger } = opts;
-  const clients = opts.clients ?? createSlackClients(config, logger);
-  const startup = await startupFor(opts, clients);
+  const { db, clock, logger } = opts;
+  const clients = opts.clients ?? createSlackClients(opts.config, logger);
+  const directory = slackDirectory(clients.interactive, clock);
+  const { program, config } = await programOf(opts, directory);
+  const startup = await startupFor(opts, clients, program);
   // Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
   // took the token forgets what was said of it (issue 50 item 23).
   const revocations = revocationRecord({ db, clock, token: config.slack.botToken });
@@ -70,9 +92,10 @@ export async function wire(opts: StartOptions): Promise<{
     opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   if (!opts.crm) await verifyCrm(crm, logger);
-  const directory = slackDirectory(clients.interactive, clock);
   const policies = createPolicies({
-    book: loadPolicyBook(config.escalationPolicies.file, businessDayHours(config.calendar)),
+    book: program.book,
+    versionOf: program.policyVersion,
+    pinned: program.pinnedPolicy,
     reminders: config.responseWindow.reminders,
     escalationChannelId: config.responseWindow.escalationChannelId,
     directory,
@@ -85,7 +108,7 @@ export async function wire(opts: StartOptions): Promise<{
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
   const internalChannels = createInternalChannels({
-    configured: internalChannelSettings(config),
+    configured: () => internalChannelSettings(config, program.book()),
     checked: startup.internalChannels,
     logger,
     db,
@@ -95,12 +118,13 @@ export async function wire(opts: StartOptions): Promise<{
   await internalChannels.recordStart();
   const services = createServices({
     ...opts,
+    config,
     lifecycle: createLifecycle({ db, onOutboxWrite }),
     surfaces: createSurfaces({
       db,
       clock,
       outcomeUndoMs: config.outcomeUndoSeconds * 1000,
-      adminUserIds: config.adminUserIds,
+      adminUserIds: program.adminUserIds,
       internalTeamIds: startup.internalTeamIds,
       homeTeamId: startup.workspace.teamId ?? startup.internalTeamIds[0] ?? '',
     }),
@@ -108,7 +132,8 @@ export async function wire(opts: StartOptions): Promise<{
     clients,
     background,
     directory,
-    windows: planner(config),
+    windows: planner(config, program),
+    program,
     internalChannels,
     onOutboxWrite,
     crm,
@@ -123,5 +148,5 @@ export async function wire(opts: StartOptions): Promise<{
     }),
   });
   outbox = services.outbox;
-  return { startup, services, background, clients, activity };
+  return { config, program, startup, services, background, clients, activity };
 }

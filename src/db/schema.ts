@@ -246,6 +246,11 @@ export const handoffs = sqliteTable(
      * planned steps (notifications and reassignments the sweep carries out) and the next one still to come.
      */
     escalationPolicy: text('escalation_policy'),
+    /**
+     * The version of that policy the handoff runs under (issue 53): the program_log entry in force when it was sent
+     * (null: sent before policies were data, or under the built-in default). An edit applies to new handoffs.
+     */
+    policyVersion: integer('policy_version'),
     escalationSteps: text('escalation_steps', { mode: 'json' }).$type<Step[]>(),
     nextEscalationAt: timestamp('next_escalation_at'),
     expiredAt: timestamp('expired_at'),
@@ -1016,3 +1021,29 @@ export const slackRevocations = sqliteTable('slack_revocations', {
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
 });
+
+/**
+ * The partner program as data (issue 53): pools, escalation policies, routes, limits, managers, closures, holiday
+ * regions, roles and each person's days, one entry per edit. Append-only: the current value of a part is its newest
+ * entry (`body` null: removed), the older ones are its history (who, when, before and after) and the versions
+ * handoffs stay pinned to (handoffs.policy_version). Read by src/program/.
+ */
+export const programLog = sqliteTable(
+  'program_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The part's kind (src/program/kinds.ts): `pool`, `policy`, `routes`, `roles`, `person`… */
+    kind: text('kind').notNull(),
+    /** Which one of its kind: the pool's or policy's id, the person's user id; `-` for a kind with one value. */
+    key: text('key').notNull(),
+    /** The value, in the policy file's own JSON shape where the file has one; null: removed. */
+    body: text('body', { mode: 'json' }).$type<unknown>(),
+    /** Who: a Slack user id, or `import` (the settings and file read at the first start) or `config` (the CLI). */
+    actor: text('actor').notNull(),
+    /** Why, when it says more than the edit: "imported from ESCALATION_POLICY_FILE", "applied to open handoffs". */
+    note: text('note'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+);
+export type ProgramLogRow = typeof programLog.$inferSelect;

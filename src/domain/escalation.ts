@@ -76,6 +76,20 @@ export interface Policy {
   afterAccept?: AfterAccept;
 }
 
+/**
+ * Which policy a handoff runs under: its id (null: the default) and the version it was sent under (issue 53: the
+ * program_log entry; null: sent before policies were data, which follows the version in force).
+ */
+export interface PolicyRef {
+  escalationPolicy: string | null;
+  policyVersion: number | null;
+}
+
+export const policyRefOf = (h: PolicyRef): PolicyRef => ({
+  escalationPolicy: h.escalationPolicy,
+  policyVersion: h.policyVersion,
+});
+
 /** A pool a packet may name instead of an AE: its id in the policy file, and its name as people read it. */
 export interface PoolChoice {
   id: string;

@@ -42,6 +42,10 @@ import {
 /** A pool of AEs: its members (listed, or a Slack user group), and the name people read (the file's `name`, or the id made readable). */
 export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string }) & {
   displayName: string;
+  /** The most open handoffs a member may hold before round robin skips them (unset: POOL_MAX_OPEN_HANDOFFS). */
+  cap?: number;
+  /** Who manages the pool: they may edit it in Slack and are told when a member pauses (issue 53). */
+  managers?: string[];
 };
 
 export interface Route {
@@ -82,12 +86,30 @@ const displayNameSchema = (what: 'policy' | 'pool') =>
     })
     .optional();
 
+/** What a pool may say besides its members: its name, a cap per member, its managers (issue 53). */
+const poolExtras = {
+  name: z.unknown().optional(),
+  cap: z
+    .number()
+    .int()
+    .min(1, { error: 'a cap is at least 1 open handoff' })
+    .max(1000, { error: 'a cap is at most 1000 open handoffs' })
+    .optional(),
+  managers: z
+    .array(z.string().regex(USER, { error: 'is not a Slack user id like U012ABCDEF' }))
+    .max(20)
+    .optional(),
+};
+
 const poolSchema = z.union(
   [
-    z.strictObject({ name: z.unknown().optional(), users: z.array(z.string()).min(1) }),
-    z.strictObject({ name: z.unknown().optional(), usergroup: z.string() }),
+    z.strictObject({ ...poolExtras, users: z.array(z.string()).min(1) }),
+    z.strictObject({ ...poolExtras, usergroup: z.string() }),
   ],
-  { error: 'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name"' },
+  {
+    error:
+      'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name", "cap" and "managers"',
+  },
 );
 
 /**
@@ -127,6 +149,7 @@ const TOP_KEYS = new Set(['pools', 'policies', 'routes', 'limits']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+const isEmptyRecord = (value: unknown) => isRecord(value) && Object.keys(value).length === 0;
 
 export class PolicyFileError extends Error {
   constructor(
@@ -155,7 +178,12 @@ function jsonProblem(text: string): string {
  * Parses and checks a policy file's text. `dayHours`: the length of a business day (for "2d"). Throws
  * PolicyFileError naming every problem with its place (`policies.strategic[2].to[0]`).
  */
-export function parsePolicyFile(file: string, text: string, dayHours: number): PolicyBook {
+export function parsePolicyFile(
+  file: string,
+  text: string,
+  dayHours: number,
+  opts: { policiesOptional?: boolean } = {},
+): PolicyBook {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -166,7 +194,11 @@ export function parsePolicyFile(file: string, text: string, dayHours: number): P
   if (!isRecord(json)) throw new PolicyFileError(file, ['the file must be a JSON object with "policies"']);
   // Every part that can be read is checked, so one run names every problem.
   const pools = parsePools(json.pools ?? {}, problems);
-  const policies = parsePolicies(json.policies, pools, dayHours, problems);
+  // The program as data may have pools before its first policy (program/book.ts); a file names at least one.
+  const policies =
+    opts.policiesOptional && (json.policies === undefined || isEmptyRecord(json.policies))
+      ? {}
+      : parsePolicies(json.policies, pools, dayHours, problems);
   const routes = parseRoutes(json.routes ?? [], pools, policies, problems);
   let limits: Partial<PolicyLimits> | undefined;
   if (json.limits !== undefined) {
@@ -200,18 +232,22 @@ function parsePools(rawPools: unknown, problems: string[]): Record<string, Pool>
     const parsedName = displayNameSchema('pool').safeParse(pool.name);
     if (!parsedName.success) problems.push(...issues(`pools.${name}.name`, parsedName.error));
     const displayName = parsedName.data ?? readablePolicyName(name);
+    const extras = {
+      ...(pool.cap !== undefined ? { cap: pool.cap } : {}),
+      ...(pool.managers?.length ? { managers: pool.managers } : {}),
+    };
     if ('users' in pool) {
       pool.users.forEach((u, i) => {
         if (!USER.test(u))
           problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
       });
-      pools[name] = { kind: 'users', users: pool.users, displayName };
+      pools[name] = { kind: 'users', users: pool.users, displayName, ...extras };
     } else {
       if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
         problems.push(
           `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
         );
-      pools[name] = { kind: 'usergroup', id: pool.usergroup, displayName };
+      pools[name] = { kind: 'usergroup', id: pool.usergroup, displayName, ...extras };
     }
   }
   return pools;

@@ -28,8 +28,10 @@ export interface EscalationDeps {
   directory: Directory;
   windows: WindowPlanner;
   managers: Record<string, string>;
-  /** A pool member holding this many open handoffs (waiting for their answer) is skipped. */
+  /** A pool member holding this many open handoffs (waiting for their answer) is skipped (a pool's cap wins). */
   maxOpenPerAe: number;
+  /** A member's own pause from their pools (issue 53): round robin passes them over while it lasts. */
+  pausedOf?: (userId: string) => string | undefined;
   away: AwayRules;
   /**
    * Covers named with `/handoff cover`: a level may notify the AE's cover, or reassign to it; the days away an AE gave
@@ -123,7 +125,9 @@ async function notify(
     change: { nextEscalationAt: next ? new Date(next.at) : null },
     detail: {
       policy: h.escalationPolicy ?? 'default',
-      policyName: deps.policies.byName(h.escalationPolicy).displayName,
+      // The version that acted (issue 53): the one the handoff is pinned to.
+      ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
+      policyName: deps.policies.byName(h).displayName,
       policyLevel: step.level + 1,
       repeat: step.repeat,
       action: level.action,
@@ -146,7 +150,7 @@ async function handle(
 ): Promise<void> {
   const steps = h.escalationSteps ?? [];
   const { due, next } = dueStep(steps, now.getTime());
-  const policy = deps.policies.byName(h.escalationPolicy);
+  const policy = deps.policies.byName(h);
   const level = due ? policy.levels[due.level] : undefined;
   if (!due || !level) {
     await advance(deps, h, next, now);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { accountKey } from '../domain/accountMatch.js';
 import { minutesOf } from '../domain/businessDays.js';
-import type { PoolChoice } from '../domain/escalation.js';
+import type { PolicyRef, PoolChoice } from '../domain/escalation.js';
 import { defaultPolicy, limitsWith, type Policy } from '../domain/escalation.js';
 import { type AfterAccept, defaultAfterAccept } from '../domain/firstStep.js';
 import { type PolicyBook, parsePolicyFile } from '../domain/policyFile.js';
@@ -10,9 +10,12 @@ import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
 
 export interface PoliciesOptions {
-  /** The parsed ESCALATION_POLICY_FILE; undefined: only the default policy. */
-  book?: PolicyBook;
-  /** REMINDERS and ESCALATION_CHANNEL_ID: the default policy when the file has no "default". */
+  /** The program's pools, policies, routes and limits as they are now (undefined: only the default policy). */
+  book: () => PolicyBook | undefined;
+  /** The version in force of a policy, and a policy as one of its versions said it (program/program.ts). */
+  versionOf?: (name: string) => number | undefined;
+  pinned?: (name: string, version: number) => Policy | undefined;
+  /** REMINDERS and ESCALATION_CHANNEL_ID: the default policy when the program has no "default". */
   reminders: readonly ReminderPoint[];
   escalationChannelId: string | undefined;
   directory: Pick<Directory, 'usergroupMembers'>;
@@ -26,7 +29,7 @@ export function businessDayHours(calendar: { businessDayStart: string; businessD
   return (minutesOf(calendar.businessDayEnd) - minutesOf(calendar.businessDayStart)) / 60;
 }
 
-/** Reads and checks ESCALATION_POLICY_FILE at start (readable errors name the file and each problem's place). */
+/** Reads and checks ESCALATION_POLICY_FILE (readable errors name the file and each problem's place). */
 export function loadPolicyBook(path: string | undefined, dayHours: number): PolicyBook | undefined {
   if (!path) return undefined;
   let text: string;
@@ -41,47 +44,69 @@ export function loadPolicyBook(path: string | undefined, dayHours: number): Poli
   return parsePolicyFile(path, text, dayHours);
 }
 
+/** A policy's id alone, or a handoff's id and pinned version. */
+type Ref = string | null | undefined | PolicyRef;
+
 /**
- * The escalation policies: which one a handoff follows (by its partner, or its AE's pool, else the default), and the
- * members of a pool (a list, or a Slack user group read when needed).
+ * A policy by a handoff's reference, in the version it was sent under: the version in force when none was kept or it
+ * is still the one in force; the default when the program no longer has the policy.
+ */
+function policyLookup(opts: PoliciesOptions, builtIn: Policy, fallback: () => Policy) {
+  return (ref: Ref): Policy => {
+    const name = typeof ref === 'object' && ref !== null ? ref.escalationPolicy : ref;
+    const version = typeof ref === 'object' && ref !== null ? ref.policyVersion : null;
+    // A handoff under the program's own "default" keeps null for its id, and its version.
+    const id = name ?? (version !== null ? 'default' : null);
+    if (id && version !== null && version !== opts.versionOf?.(id)) {
+      // Pinned to a version an edit has replaced since: the handoff keeps the policy it was sent under.
+      const then = opts.pinned?.(id, version);
+      if (then) return then;
+    }
+    if (!name) return fallback();
+    if (name === 'default' && !opts.book()?.policies.default) return builtIn;
+    const policy = opts.book()?.policies[name];
+    if (!policy) {
+      // Removed since the handoff was sent, with no version kept: it follows the default rather than nothing.
+      opts.logger.warn({ policy: name }, 'escalation policy no longer in the program; the default applies');
+      return fallback();
+    }
+    return policy;
+  };
+}
+
+/**
+ * The escalation policies: which one a handoff follows (by its partner, or its AE's pool, else the default), in the
+ * version it was sent under, and the members of a pool (a list, or a Slack user group read when needed). The program
+ * is read as it is now at every call: an edit in Slack applies without a restart.
  */
 export function createPolicies(opts: PoliciesOptions) {
   const book = opts.book;
-  const fallback = book?.policies.default ?? defaultPolicy(opts.reminders, opts.escalationChannelId);
+  const builtIn = defaultPolicy(opts.reminders, opts.escalationChannelId);
+  const fallback = () => book()?.policies.default ?? builtIn;
   /** Members of user-group pools as last read (routes by the AE's pool read them from here: sending must not wait). */
   const groupMembers = new Map<string, string[]>();
-
-  function byName(name: string | null | undefined): Policy {
-    if (!name || name === 'default') return fallback;
-    const policy = book?.policies[name];
-    if (!policy) {
-      // The file changed since the handoff was sent: it follows the default rather than nothing.
-      opts.logger.warn({ policy: name }, 'escalation policy no longer in the file; the default applies');
-      return fallback;
-    }
-    return policy;
-  }
+  const byName = policyLookup(opts, builtIn, fallback);
 
   function cachedMembers(pool: string): string[] {
-    const p = book?.pools[pool];
+    const p = book()?.pools[pool];
     if (!p) return [];
     return p.kind === 'users' ? p.users : (groupMembers.get(pool) ?? []);
   }
 
   /** The policy for a new handoff: the first route that matches its partner or its AE's pool. */
   function forHandoff(h: { partnerName: string; aeUserId: string }): Policy {
-    for (const route of book?.routes ?? []) {
+    for (const route of book()?.routes ?? []) {
       if (route.partner !== undefined && accountKey(route.partner) === accountKey(h.partnerName))
         return byName(route.policy);
       if (route.aePool !== undefined && cachedMembers(route.aePool).includes(h.aeUserId))
         return byName(route.policy);
     }
-    return fallback;
+    return fallback();
   }
 
   /** A pool's members now (a user group is read from Slack, and remembered for routing). */
   async function members(pool: string): Promise<string[]> {
-    const p = book?.pools[pool];
+    const p = book()?.pools[pool];
     if (!p) return [];
     if (p.kind === 'users') return p.users;
     const users = (await opts.directory.usergroupMembers?.(p.id)) ?? [];
@@ -91,7 +116,7 @@ export function createPolicies(opts: PoliciesOptions) {
 
   /** Reads every user-group pool (at start and now and then), so routing by the AE's pool knows its members. */
   async function refreshGroups(): Promise<void> {
-    for (const [name, pool] of Object.entries(book?.pools ?? {})) {
+    for (const [name, pool] of Object.entries(book()?.pools ?? {})) {
       if (pool.kind !== 'usergroup') continue;
       try {
         await members(name);
@@ -101,6 +126,7 @@ export function createPolicies(opts: PoliciesOptions) {
     }
   }
 
+  const isFallback = (policy: Policy) => policy === builtIn || policy === book()?.policies.default;
   return {
     byName,
     forHandoff,
@@ -108,20 +134,28 @@ export function createPolicies(opts: PoliciesOptions) {
      * The checks after the Accept (issue 51) of the policy a handoff follows: its `commitment` levels, or the default
      * ladder (reminded, asked on the date, the owner told; never taken back).
      */
-    afterAccept: (name: string | null | undefined): AfterAccept =>
-      byName(name).afterAccept ?? defaultAfterAccept(opts.firstStepGraceDays ?? 2),
-    /** The file's limits (its `limits`, the defaults for what it leaves out). */
-    limits: limitsWith(book?.limits),
+    afterAccept: (ref: Ref): AfterAccept =>
+      byName(ref).afterAccept ?? defaultAfterAccept(opts.firstStepGraceDays ?? 2),
+    /** The program's limits (its `limits`, the defaults for what it leaves out), as they are now. */
+    get limits() {
+      return limitsWith(book()?.limits);
+    },
     members,
     refreshGroups,
     /** The name stored with a handoff (null: the default). */
-    nameOf: (policy: Policy) => (policy === fallback ? null : policy.name),
-    /** The pools of the file: the id a packet names, and the name people read. */
+    nameOf: (policy: Policy) => (isFallback(policy) ? null : policy.name),
+    /** The version a new handoff under this policy is pinned to (null: the built-in default, never edited). */
+    versionOf: (policy: Policy) => opts.versionOf?.(isFallback(policy) ? 'default' : policy.name) ?? null,
+    /** The pools of the program: the id a packet names, and the name people read. */
     pools: (): PoolChoice[] =>
-      Object.entries(book?.pools ?? {}).map(([id, pool]) => ({ id, name: pool.displayName })),
-    default: fallback,
-    /** The default built from the settings (no file, or a file without "default"): the expiry escalates as before. */
-    isBuiltIn: (policy: Policy) => policy === fallback && !book?.policies.default,
+      Object.entries(book()?.pools ?? {}).map(([id, pool]) => ({ id, name: pool.displayName })),
+    /** A pool's cap and managers, as the program says now. */
+    pool: (id: string) => book()?.pools[id],
+    get default() {
+      return fallback();
+    },
+    /** The default built from the settings (no "default" policy in the program): the expiry escalates as before. */
+    isBuiltIn: (policy: Policy) => policy === builtIn,
   };
 }
 

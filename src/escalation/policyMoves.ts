@@ -72,7 +72,7 @@ async function addToExpiryNotice(
  */
 const ruleOf = (deps: PolicyMoveDeps, h: HandoffRow, step: Step, level: Level): PolicyRule => ({
   policy: h.escalationPolicy ?? 'default',
-  policyName: deps.policies.byName(h.escalationPolicy).displayName,
+  policyName: deps.policies.byName(h).displayName,
   level: step.level + 1,
   at: level.at,
   repeat: step.repeat,
@@ -171,7 +171,7 @@ async function moveTo(
   // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
   const current = await findHandoff(deps.db, h.id);
   if (!current || current.nextEscalationAt?.getTime() !== h.nextEscalationAt?.getTime()) return 'none';
-  const policy = deps.policies.byName(current.escalationPolicy);
+  const policy = deps.policies.byName(current);
   const days = current.windowDays ?? current.responseWindowDays;
   const { timeZone, ...window } = deps.windows.plan(now, days, person, undefined, policy);
   const by = { kind: 'policy' as const, ...ruleOf(deps, current, step, level) };

@@ -29,7 +29,7 @@ export async function plannedMoveOf(
   cover: string | undefined,
   now: Date,
 ): Promise<PlannedMove | undefined> {
-  const policy = policies.byName(h.escalationPolicy);
+  const policy = policies.byName(h);
   if (!policy.levels.some((level) => level.action === 'reassign')) return undefined;
   const movesLeft = (await policyMovesOf(exec, h.id)) < policies.limits.reassignments;
   return plannedMove({

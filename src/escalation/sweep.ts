@@ -93,7 +93,7 @@ async function expiryOwed(
   now: Date,
 ) {
   const policies = deps.policies;
-  const policy = policies?.byName(after.escalationPolicy);
+  const policy = policies?.byName(after);
   if (!policies || !policy || policies.isBuiltIn(policy)) return expiryMessages(after, deps.escalation, away);
   // A level of the policy that will move it (due now, or later): the owner's notice says so instead of asking.
   const cover = (await deps.covers?.activeFor(after.aeUserId, after.aeTimeZone, tx))?.coverUserId;

@@ -33,7 +33,7 @@ type Pick_ =
   | { kind: 'unassigned'; why: 'pool' | 'limit'; pool: string; poolName: string; skipped: Skipped[] };
 
 async function pick(deps: TakeBackDeps, h: HandoffRow): Promise<Pick_> {
-  const to = deps.policies.afterAccept(h.escalationPolicy).take_back?.to;
+  const to = deps.policies.afterAccept(h).take_back?.to;
   if (to?.kind !== 'pool') return { kind: 'owner' };
   const pool = { pool: to.name, poolName: to.displayName ?? to.name };
   if ((await policyMovesOf(deps.db, h.id)) >= deps.policies.limits.reassignments)
@@ -52,9 +52,9 @@ async function pick(deps: TakeBackDeps, h: HandoffRow): Promise<Pick_> {
  * accepts. Waits while the AE is away (the first steps' sweep checks before calling it). True when it moved.
  */
 async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<boolean> {
-  const level = deps.policies.afterAccept(h.escalationPolicy).take_back;
+  const level = deps.policies.afterAccept(h).take_back;
   const choice = await pick(deps, h);
-  const policy = deps.policies.byName(h.escalationPolicy);
+  const policy = deps.policies.byName(h);
   const takenBack: TakenBack = {
     handedBack: false,
     step: h.firstStep ?? '',
@@ -78,6 +78,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
         // The AE it left, by name: the CRM's activity is written once the deal may have moved on (services/crm).
         aeName: h.aeName,
         policy: h.escalationPolicy ?? 'default',
+        ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
         policyName: policy.displayName,
         to: choice.kind === 'pool' ? 'pool' : 'owner',
         ...(choice.kind === 'owner' ? {} : { pool: choice.pool, poolName: choice.poolName }),
@@ -114,8 +115,8 @@ async function moveOn(
   choice: Extract<Pick_, { kind: 'pool' }>,
   now: Date,
 ): Promise<void> {
-  const level = deps.policies.afterAccept(current.escalationPolicy).take_back;
-  const policy = deps.policies.byName(current.escalationPolicy);
+  const level = deps.policies.afterAccept(current).take_back;
+  const policy = deps.policies.byName(current);
   const days = current.windowDays ?? current.responseWindowDays;
   const { timeZone, ...window } = deps.windows.plan(now, days, choice.person, undefined, policy);
   const by: Mover = {

@@ -192,7 +192,9 @@ function windowOf(deps: PacketServiceDeps, review: Review, to: Recipient) {
     policy,
   );
   const escalationPolicy = policy ? (deps.policies?.nameOf(policy) ?? null) : null;
-  return { aeTimeZone, ...window, escalationPolicy };
+  // Pinned to the version in force now: an edit of the policy applies to handoffs sent after it (issue 53).
+  const policyVersion = policy ? (deps.policies?.versionOf(policy) ?? null) : null;
+  return { aeTimeZone, ...window, escalationPolicy, policyVersion };
 }
 
 /** One transaction: the handoff, the partner's channel bound, and what the sending owes Slack and the CRM. */

@@ -54,7 +54,7 @@ export interface ChannelAccessDeps {
   logger: Logger;
   directory: Pick<Directory, 'lookupChannel'>;
   /** Every place that names an internal channel the app posts to: its admins' notice says what waits there. */
-  internalSources: readonly InternalChannelSource[];
+  internalSources: () => readonly InternalChannelSource[];
   adminUserIds: readonly string[];
   /** The zone of a date's fallback text (Slack shows each reader the date in their own zone). */
   timeZone: string;
@@ -128,7 +128,7 @@ async function noteRemoved(deps: ChannelAccessDeps, channelId: string, removal: 
   const { db, clock, logger } = deps;
   const { how } = removal;
   if (await isChannelRemoved(db, channelId)) return false;
-  const sources = deps.internalSources.filter((s) => s.channelId === channelId);
+  const sources = deps.internalSources().filter((s) => s.channelId === channelId);
   if (how === 'event' && sources.length === 0 && !(await findChannelBinding(db, channelId))) return false;
   const since = clock.now();
   const told = sources.length > 0 && deps.adminUserIds.length > 0;

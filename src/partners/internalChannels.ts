@@ -123,8 +123,8 @@ export interface SwitchedOff {
 }
 
 interface InternalChannelsDeps {
-  /** The sources start checked (`internalChannelSources`). */
-  configured: readonly InternalChannelSource[];
+  /** The sources as the settings and the program name them now (`internalChannelSources`). */
+  configured: () => readonly InternalChannelSource[];
   checked: InternalChannelCheck;
   logger: Logger;
   db: Db;
@@ -143,7 +143,7 @@ interface View {
 }
 
 function viewOf(deps: InternalChannelsDeps): View {
-  const sourcesOf = (channelId: string) => deps.configured.filter((s) => s.channelId === channelId);
+  const sourcesOf = (channelId: string) => deps.configured().filter((s) => s.channelId === channelId);
   const confirmed = new Set<string>(deps.checked.confirmed.filter((id) => sourcesOf(id).length > 0));
   const shared = new Set<string>(deps.checked.shared);
   return {
@@ -236,7 +236,7 @@ export function createInternalChannels(deps: InternalChannelsDeps) {
       sharingChanged(deps, view, channelId, externallyShared),
     /** The channel for this purpose, while this process sees it confirmed internal (the guard checks again). */
     channelId(kind: InternalChannelKind): string | undefined {
-      const id = deps.configured.find((s) => s.kind === kind)?.channelId;
+      const id = deps.configured().find((s) => s.kind === kind)?.channelId;
       return id && view.confirmed.has(id) ? id : undefined;
     },
     /** Whether internal text may go into this channel now (the delivery guard asks before each post). */
@@ -247,7 +247,7 @@ export function createInternalChannels(deps: InternalChannelsDeps) {
     /** Channels a source names that are not confirmed internal now: the re-check asks Slack about them again. */
     async unconfirmed(): Promise<string[]> {
       const found: string[] = [];
-      for (const id of new Set(deps.configured.map((s) => s.channelId)))
+      for (const id of new Set(deps.configured().map((s) => s.channelId)))
         if (!(await isConfirmed(id))) found.push(id);
       return found;
     },

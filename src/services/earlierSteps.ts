@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findAcceptedWithoutStep } from '../db/repositories/dueTimes.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
+import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import type { StepSchedule } from '../domain/firstStep.js';
 import { checkFirstStep, nextStepCheck } from '../domain/firstStep.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
@@ -23,7 +24,7 @@ export interface EarlierStepDeps {
   clock: Clock;
   logger: Logger;
   lifecycle: Lifecycle;
-  schedule: (due: string, ae: { id: string; timeZone: string; policy: string | null }) => StepSchedule;
+  schedule: (due: string, ae: { id: string; timeZone: string; policy: PolicyRef }) => StepSchedule;
   today: (at: Date, ae: { id: string; timeZone: string }) => string;
 }
 
@@ -82,7 +83,7 @@ export async function nameStep(
   before: HandoffRow,
 ): Promise<NameStepResult> {
   const at = deps.clock.now();
-  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: before.escalationPolicy };
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: policyRefOf(before) };
   const checked = checkFirstStep(
     { text: req.text ?? '', due: req.due, estimatedValue: '' },
     deps.today(at, ae),

@@ -5,6 +5,7 @@ import { findStepChecksDue } from '../db/repositories/dueTimes.js';
 import { findHandoff, type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
+import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import {
   checkAfter,
   checkFirstStep,
@@ -36,7 +37,7 @@ export interface FirstStepDeps {
   logger: Logger;
   lifecycle: Lifecycle;
   /** A step's checks in the AE's calendar (FIRST_STEP_GRACE_DAYS applied). */
-  schedule: (due: string, ae: { id: string; timeZone: string; policy: string | null }) => StepSchedule;
+  schedule: (due: string, ae: { id: string; timeZone: string; policy: PolicyRef }) => StepSchedule;
   /** The AE's today (YYYY-MM-DD) in their calendar, and the first business day after it (New date's suggestion). */
   today: (at: Date, ae: { id: string; timeZone: string }) => string;
   nextBusinessDay: (at: Date, ae: { id: string; timeZone: string }) => string;
@@ -47,7 +48,7 @@ export interface FirstStepDeps {
   roles?: ProgramRoles;
   batchSize?: number;
   /** Where the policy a handoff follows takes a silent first step back to (none: it never does). */
-  takeBackTo?: (policy: string | null) => TakeBackTarget | undefined;
+  takeBackTo?: (policy: PolicyRef) => TakeBackTarget | undefined;
   /** The policy's take-back of a silent first step (escalation/takeBacks.ts); true when the deal moved. */
   takeBack?: (h: HandoffRow, now: Date) => Promise<boolean>;
 }
@@ -60,7 +61,7 @@ export type StepDateResult =
   | { kind: 'invalid'; message: string; field?: 'text' | 'due' }
   | { kind: 'moved'; handoff: HandoffRow; ownerTold: boolean };
 
-const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy });
+const aeOf = (h: HandoffRow) => ({ id: h.aeUserId, timeZone: h.aeTimeZone, policy: policyRefOf(h) });
 
 /** Who each check that is a message goes to: the AE, or the owner (the take-back is a move: escalation/takeBacks.ts). */
 const TO: Record<Exclude<StepCheck, 'take_back'>, (h: HandoffRow) => string> = {
@@ -132,7 +133,7 @@ async function runCheck(deps: FirstStepDeps, h: HandoffRow, now: Date): Promise<
     change: { stepCheck: following?.check ?? null, nextStepCheckAt: nextAt },
     detail: { due: stepDue },
     owes: (_tx, after) => {
-      const to = deps.takeBackTo?.(after.escalationPolicy);
+      const to = deps.takeBackTo?.(after);
       const at = schedule.take_back;
       return checkMessages(after, check, stepDue, to && at ? { at, to } : undefined);
     },

@@ -14,6 +14,7 @@ import { questionOf } from '../db/repositories/questions.js';
 import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
+import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import { checkFirstStep, type FirstStep, type FirstStepField } from '../domain/firstStep.js';
 import { check, type StepCheck } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
@@ -34,7 +35,7 @@ export interface HandoffServiceDeps {
    * not before the business day after its date.
    */
   firstStallNudge: (
-    ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone' | 'escalationPolicy'>,
+    ae: Pick<HandoffRow, 'aeUserId' | 'aeTimeZone' | 'escalationPolicy' | 'policyVersion'>,
     acceptedAt: Date,
     stepDue?: string,
   ) => Date | null;
@@ -45,7 +46,7 @@ export interface HandoffServiceDeps {
   /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar (issue 51 item 2). */
   firstStepCheck: (
     due: string,
-    ae: { id: string; timeZone: string; policy: string | null },
+    ae: { id: string; timeZone: string; policy: PolicyRef },
     at: Date,
   ) => { check: StepCheck; at: Date } | undefined;
   lifecycle: Lifecycle;
@@ -271,7 +272,7 @@ function stepOf(
   firstStep: FirstStep | undefined,
 ): Pick<DecisionInput, 'firstStep' | 'stepCheck'> {
   if (!firstStep) return {};
-  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: before.escalationPolicy };
+  const ae = { id: before.aeUserId, timeZone: before.aeTimeZone, policy: policyRefOf(before) };
   const check = deps.firstStepCheck(firstStep.due, ae, at);
   return { firstStep, ...(check ? { stepCheck: check } : {}) };
 }

@@ -4,6 +4,7 @@ import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { cancelHeld, deleteOutcomeStep, heldRows, outcomeEventId } from '../db/repositories/outcomeHolds.js';
 import type { OutcomeRow } from '../db/schema.js';
+import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import { check as policy, type StepCheck } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -29,7 +30,7 @@ export interface OutcomeUndoDeps {
   /** The first check still ahead of a first step due on `due` (issue 51): a reopened step is checked again. */
   firstStepCheck?: (
     due: string,
-    ae: { id: string; timeZone: string; policy: string | null },
+    ae: { id: string; timeZone: string; policy: PolicyRef },
     at: Date,
   ) => { check: StepCheck; at: Date } | undefined;
 }
@@ -41,7 +42,7 @@ export interface OutcomeUndoDeps {
 function stepReopened(deps: OutcomeUndoDeps, h: HandoffRow, step: OutcomeRow, now: Date) {
   if (!h.firstStep || !h.firstStepDue || h.firstStepDoneAt?.getTime() !== step.recordedAt.getTime())
     return {};
-  const ae = { id: h.aeUserId, timeZone: h.aeTimeZone, policy: h.escalationPolicy };
+  const ae = { id: h.aeUserId, timeZone: h.aeTimeZone, policy: policyRefOf(h) };
   const next = deps.firstStepCheck?.(h.firstStepDue, ae, now);
   return { firstStepDoneAt: null, stepCheck: next?.check ?? null, nextStepCheckAt: next?.at ?? null };
 }

@@ -73,7 +73,7 @@ export function extendedWindow(
   now: Date,
 ): Partial<NewHandoffRow> {
   const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
-  const policy = deps.policies?.byName(before.escalationPolicy);
+  const policy = deps.policies?.byName(before);
   const { timeZone: _zone, ...planned } =
     before.status === 'sent'
       ? deps.windows.plan(
@@ -244,7 +244,7 @@ async function reassign(
     req.days,
     ae,
     undefined,
-    deps.policies?.byName(before.escalationPolicy),
+    deps.policies?.byName(before),
   );
   const after = await deps.lifecycle.apply({
     event: 'reassign',

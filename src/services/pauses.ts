@@ -69,7 +69,7 @@ export function resumeChange(
     h.windowDays ?? h.responseWindowDays,
     aeOf(h),
     now,
-    deps.policies?.byName(h.escalationPolicy),
+    deps.policies?.byName(h),
   );
   return { ...window, pausedAt: null, pauseEndsAt: null, cycle: h.cycle + 1 };
 }

@@ -75,7 +75,7 @@ describe('the invite racing a hold on Postgres', () => {
       clock,
       logger: createLogger('silent'),
       directory: { lookupChannel: async () => undefined },
-      internalSources: [],
+      internalSources: () => [],
       adminUserIds: [],
       timeZone: 'UTC',
       onOutboxWrite: () => {},

@@ -179,6 +179,7 @@ export const handoffs = pgTable(
     reminderSchedule: jsonb('reminder_schedule').$type<number[]>(),
     nextReminderAt: timestamp('next_reminder_at'),
     escalationPolicy: text('escalation_policy'),
+    policyVersion: integer('policy_version'),
     escalationSteps: jsonb('escalation_steps').$type<Step[]>(),
     nextEscalationAt: timestamp('next_escalation_at'),
     expiredAt: timestamp('expired_at'),
@@ -600,3 +601,17 @@ export const slackRevocations = pgTable('slack_revocations', {
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
 });
+
+export const programLog = pgTable(
+  'program_log',
+  {
+    id: id(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    body: jsonb('body').$type<unknown>(),
+    actor: text('actor').notNull(),
+    note: text('note'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+);

@@ -64,6 +64,7 @@ const findDecisionSubjectQuery = preparedQuery('handoffs_decision_subject', (exe
       moreTime: h.moreTime,
       // An accept plans its first step's checks under the policy the handoff follows (issue 51).
       escalationPolicy: h.escalationPolicy,
+      policyVersion: h.policyVersion,
     })
     .from(h)
     .where(eq(h.id, sql.placeholder('id'))),

@@ -24,6 +24,7 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     crmRecordId: null,
     crmRecordName: null,
     escalationPolicy: null,
+    policyVersion: null,
     takenBackAt: null,
     sourceUrl: null,
     routingReason: null,

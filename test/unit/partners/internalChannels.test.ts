@@ -131,7 +131,7 @@ describe('internal channel sources', () => {
       ],
     ]);
 
-    const internal = createInternalChannels({ configured: sources, checked, logger, ...store() });
+    const internal = createInternalChannels({ configured: () => sources, checked, logger, ...store() });
     await internal.recordStart();
     expect(internal.channelId('escalation')).toBe('C0ESC');
     expect(await internal.isConfirmed('C0ESC')).toBe(true);
@@ -139,7 +139,7 @@ describe('internal channel sources', () => {
     expect(await internal.isShared('C0SHARED')).toBe(true);
     expect(await internal.isConfirmed('G0HIDDEN')).toBe(false);
     // Named by no source: never confirmed, whatever a check says.
-    const unnamed = createInternalChannels({ configured: [], checked, logger, ...store() });
+    const unnamed = createInternalChannels({ configured: () => [], checked, logger, ...store() });
     expect(await unnamed.isConfirmed('C0ESC')).toBe(false);
   });
 
@@ -147,7 +147,7 @@ describe('internal channel sources', () => {
     const { lines, logger } = logs();
     const sources = internalChannelSources(config, book);
     const internal = createInternalChannels({
-      configured: sources,
+      configured: () => sources,
       checked: { confirmed: ['C0ESC', 'C0DIGEST'], shared: [] },
       logger,
       ...store(),
@@ -182,7 +182,7 @@ describe('internal channel sources', () => {
   it('two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
     const sources = internalChannelSources(config, book);
     const replica = (checked: { confirmed: string[]; shared: string[] }) =>
-      createInternalChannels({ configured: sources, checked, logger: logs().logger, ...store() });
+      createInternalChannels({ configured: () => sources, checked, logger: logs().logger, ...store() });
     const a = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });
     await a.recordStart();
     const b = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });

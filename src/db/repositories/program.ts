@@ -1,0 +1,105 @@
+import { and, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../client.js';
+import { first, isPostgres, type PgExecute, tablesOf } from '../engine.js';
+import type { ProgramLogRow } from '../schema.js';
+
+export type { ProgramLogRow };
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
+
+/**
+ * Where the program is: its newest entry's id and how many entries it has (`newest` 0: never written). A process
+ * rereads the program when either moves. The count is needed on Postgres, where ids are taken at insert and
+ * transactions commit in any order: an entry that commits after a newer one leaves the newest id as it was.
+ */
+export async function programRevision(exec: Executor): Promise<{ newest: number; entries: number }> {
+  const { programLog } = tablesOf(exec);
+  const row = await first(exec.select({ id: max(programLog.id), entries: count() }).from(programLog));
+  return { newest: Number(row?.id ?? 0), entries: Number(row?.entries ?? 0) };
+}
+
+/**
+ * Takes the program's edit lock until the transaction ends, so that an edit is checked against the program as it is
+ * when it is written (two replicas editing at once take turns). On Postgres a transaction-scoped advisory lock; on
+ * SQLite nothing: its transactions already take turns (db/store.ts).
+ */
+export async function lockProgram(exec: Tx): Promise<void> {
+  if (!isPostgres(exec)) return;
+  await (exec as unknown as PgExecute).execute(sql`select pg_advisory_xact_lock(${PROGRAM_LOCK})`);
+}
+
+/** The advisory lock key of the program's edits (any fixed number no other code of the app takes). */
+const PROGRAM_LOCK = 5_302_053;
+
+/** The current value of every part: the newest entry of each kind and key (removed parts come back with a null body). */
+export async function currentProgram(exec: Executor): Promise<ProgramLogRow[]> {
+  const { programLog } = tablesOf(exec);
+  const newest = exec
+    .select({ id: max(programLog.id) })
+    .from(programLog)
+    .groupBy(programLog.kind, programLog.key);
+  return exec.select().from(programLog).where(inArray(programLog.id, newest)).orderBy(programLog.id);
+}
+
+/** One part's history, newest first. */
+export async function programHistory(
+  exec: Executor,
+  kind: string,
+  key: string,
+  limit = 20,
+): Promise<ProgramLogRow[]> {
+  const { programLog } = tablesOf(exec);
+  return exec
+    .select()
+    .from(programLog)
+    .where(and(eq(programLog.kind, kind), eq(programLog.key, key)))
+    .orderBy(desc(programLog.id))
+    .limit(limit);
+}
+
+/** The newest edits of the whole program, newest first (the Admin tab's history). */
+export async function recentProgramEdits(exec: Executor, limit = 20): Promise<ProgramLogRow[]> {
+  const { programLog } = tablesOf(exec);
+  return exec.select().from(programLog).orderBy(desc(programLog.id)).limit(limit);
+}
+
+/** Every version of a kind's parts, oldest first (the policies' versions, which handoffs stay pinned to). */
+export async function programVersions(exec: Executor, kind: string): Promise<ProgramLogRow[]> {
+  const { programLog } = tablesOf(exec);
+  return exec.select().from(programLog).where(eq(programLog.kind, kind)).orderBy(programLog.id);
+}
+
+/** Appends an edit; its id is the part's new version. */
+export async function appendProgramEntry(exec: Tx, row: Omit<ProgramLogRow, 'id'>): Promise<number> {
+  const { programLog } = tablesOf(exec);
+  const [inserted] = await exec.insert(programLog).values(row).returning({ id: programLog.id });
+  if (!inserted) throw new Error('program_log insert returned no id');
+  return inserted.id;
+}
+
+/**
+ * Pins the open handoffs of a policy to one of its versions ("apply to open handoffs"); returns the ones that moved.
+ * The program's `default` policy is stored with a handoff as no policy (null), as the built-in default is.
+ */
+export async function repinOpenHandoffs(
+  exec: Tx,
+  policy: string,
+  version: number,
+  openStatuses: readonly string[],
+): Promise<number[]> {
+  const { handoffs } = tablesOf(exec);
+  const rows = await exec
+    .update(handoffs)
+    .set({ policyVersion: version })
+    .where(
+      and(
+        policy === 'default'
+          ? or(isNull(handoffs.escalationPolicy), eq(handoffs.escalationPolicy, policy))
+          : eq(handoffs.escalationPolicy, policy),
+        inArray(handoffs.status, [...openStatuses] as never[]),
+        sql`coalesce(${handoffs.policyVersion}, 0) <> ${version}`,
+      ),
+    )
+    .returning({ id: handoffs.id });
+  return rows.map((r) => r.id);
+}

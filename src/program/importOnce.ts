@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import {
+  appendProgramEntry,
+  currentProgram,
+  lockProgram,
+  repinOpenHandoffs,
+} from '../db/repositories/program.js';
+import { OPEN_STATUSES } from '../domain/lifecycleState.js';
+import { businessDayHours, loadPolicyBook } from '../escalation/policies.js';
+import type { Logger } from '../logger.js';
+import { type ProgramKindName, SINGLE } from './kinds.js';
+
+/** One part the settings give, and the setting that gives it. */
+interface Imported {
+  kind: ProgramKindName;
+  key: string;
+  body: unknown;
+  setting: string;
+}
+
+/**
+ * What the settings of earlier versions hold that is now the program's (issue 53): the policy file's pools,
+ * policies, routes and limits, ESCALATION_MANAGERS, CLOSURE_DATES, HOLIDAY_REGIONS (everyone's and each person's),
+ * ADMIN_USER_IDS and REVOPS_USER_IDS. The file is checked as at every start before (a problem stops the start).
+ */
+export function settingsParts(config: Config): Imported[] {
+  const parts: Imported[] = [];
+  const file = config.escalationPolicies.file;
+  // Read once more as JSON, to keep the file's own words (its ids, names and levels as written).
+  if (loadPolicyBook(file, businessDayHours(config.calendar)) && file) {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const setting = 'ESCALATION_POLICY_FILE';
+    for (const [key, body] of Object.entries((json.pools ?? {}) as Record<string, unknown>))
+      parts.push({ kind: 'pool', key, body, setting });
+    for (const [key, body] of Object.entries((json.policies ?? {}) as Record<string, unknown>))
+      parts.push({ kind: 'policy', key, body, setting });
+    if (Array.isArray(json.routes) && json.routes.length > 0)
+      parts.push({ kind: 'routes', key: SINGLE, body: json.routes, setting });
+    if (json.limits !== undefined) parts.push({ kind: 'limits', key: SINGLE, body: json.limits, setting });
+  }
+  const { managers } = config.responseWindow;
+  if (Object.keys(managers).length > 0)
+    parts.push({ kind: 'managers', key: SINGLE, body: { ...managers }, setting: 'ESCALATION_MANAGERS' });
+  const { closureDates, holidayRegions, holidayRegionsByPerson } = config.calendar;
+  if (closureDates.length > 0)
+    parts.push({ kind: 'closures', key: SINGLE, body: [...closureDates], setting: 'CLOSURE_DATES' });
+  if (holidayRegions !== 'by_zone')
+    parts.push({
+      kind: 'holidays',
+      key: SINGLE,
+      body: { everyone: holidayRegions === 'none' ? 'none' : [...holidayRegions] },
+      setting: 'HOLIDAY_REGIONS',
+    });
+  for (const [person, regions] of Object.entries(holidayRegionsByPerson))
+    parts.push({
+      kind: 'person',
+      key: person,
+      body: { regions: regions.length === 0 ? 'none' : [...regions] },
+      setting: 'HOLIDAY_REGIONS',
+    });
+  if (config.adminUserIds.length > 0 || config.revopsUserIds.length > 0)
+    parts.push({
+      kind: 'roles',
+      key: SINGLE,
+      body: { admin: { users: [...config.adminUserIds] }, revops: { users: [...config.revopsUserIds] } },
+      setting: 'ADMIN_USER_IDS, REVOPS_USER_IDS',
+    });
+  return parts;
+}
+
+/**
+ * Imports, once, each part the program does not hold yet from the settings that gave it before (a part of the
+ * program is never overwritten by a setting: once it is data, Slack is where it is edited). Open handoffs of an
+ * imported policy are pinned to its imported version. Returns what it imported, and the settings it no longer reads.
+ */
+export async function importSettingsOnce(deps: {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  now: Date;
+}): Promise<{ imported: string[]; ignored: string[] }> {
+  const parts = settingsParts(deps.config);
+  if (parts.length === 0) return { imported: [], ignored: [] };
+  const result = await deps.db.transaction(async (tx) => {
+    // Replicas starting at once take turns: the second finds what the first imported.
+    await lockProgram(tx);
+    const held = await currentProgram(tx);
+    // The book parts come together: a program that holds any of them holds the book.
+    const holds = (kind: ProgramKindName, key: string) =>
+      ['pool', 'policy', 'routes', 'limits'].includes(kind)
+        ? held.some((r) => ['pool', 'policy', 'routes', 'limits'].includes(r.kind))
+        : held.some((r) => r.kind === kind && r.key === key);
+    const imported = new Set<string>();
+    const ignored = new Set<string>();
+    for (const part of parts) {
+      if (holds(part.kind, part.key)) {
+        ignored.add(part.setting);
+        continue;
+      }
+      const version = await appendProgramEntry(tx, {
+        kind: part.kind,
+        key: part.key,
+        body: part.body,
+        actor: 'import',
+        note: `imported from ${part.setting}`,
+        at: deps.now,
+      });
+      imported.add(part.setting);
+      if (part.kind === 'policy') await repinOpenHandoffs(tx, part.key, version, OPEN_STATUSES);
+    }
+    return { imported: [...imported], ignored: [...ignored].filter((s) => !imported.has(s)) };
+  });
+  if (result.imported.length > 0)
+    deps.logger.info(
+      { settings: result.imported },
+      'imported these settings into the program, once: edit them in Slack now (App Home → Admin); they are no longer read',
+    );
+  if (result.ignored.length > 0)
+    deps.logger.warn(
+      { settings: result.ignored },
+      'these settings are set but the program already holds what they say: they are not read; remove them (npm run config -- export shows the program)',
+    );
+  return result;
+}

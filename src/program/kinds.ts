@@ -1,0 +1,97 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { isKnownRegion } from '../domain/holidays.js';
+
+/**
+ * The parts of the partner program that are data (issue 53), one row each: what a part's value looks like, whether
+ * there is one of it or one per key (a pool, a policy, a person), and what it is called where people read it. Adding
+ * a part is an entry here; the pool, policy, routes and limits parts are checked together as the policy file is
+ * (program/book.ts), the others by their schema here.
+ */
+
+const USER = /^[UW][A-Z0-9]{2,}$/;
+const USERGROUP = /^S[A-Z0-9]{2,}$/;
+const userId = z.string().regex(USER, { error: 'must be a Slack user id like U012ABCDEF' });
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-12-24' })
+  .refine((d) => DateTime.fromISO(d).isValid, { error: 'is not a date of the calendar' });
+
+/** People holding a role: listed, and/or the members of a Slack user group. */
+export const peopleSchema = z.strictObject({
+  users: z.array(userId).max(200).default([]),
+  usergroup: z
+    .string()
+    .regex(USERGROUP, { error: 'must be a Slack user group id like S012ABCDEF' })
+    .optional(),
+});
+export type People = z.infer<typeof peopleSchema>;
+
+/** The program roles as data: who administers it, who is RevOps. */
+export const rolesSchema = z.strictObject({
+  admin: peopleSchema.default({ users: [] }),
+  revops: peopleSchema.default({ users: [] }),
+});
+export type RolesBody = z.infer<typeof rolesSchema>;
+
+const region = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isKnownRegion, {
+    error: (i) => `"${String(i.input)}" is not a holiday region like US, DE-BY or GB-SCT`,
+  });
+
+/** Whose public holidays count for everyone: each person's country from their time zone, none, or these regions. */
+export const holidaysSchema = z.strictObject({
+  everyone: z.union([z.literal('by_zone'), z.literal('none'), z.array(region).min(1).max(10)]),
+});
+export type HolidaysBody = z.infer<typeof holidaysSchema>;
+
+/** Weekdays, ISO numbered: 1 Monday … 5 Friday (weekends are never working days of the response window). */
+export const WORKING_DAYS = [1, 2, 3, 4, 5] as const;
+
+/** One person's own days: their holiday regions, their working weekdays, and a pause from their pools. */
+export const personSchema = z.strictObject({
+  /** Their own holiday regions, or `none` (unset: their time zone's country, or everyone's setting). */
+  regions: z.union([z.literal('none'), z.array(region).min(1).max(5)]).optional(),
+  /** The weekdays they work (unset: Monday to Friday). */
+  workingDays: z
+    .array(z.number().int().min(1).max(5))
+    .min(1, { error: 'name at least one working day' })
+    .optional(),
+  /** Out of their pools' round robin: through this date (YYYY-MM-DD, in their calendar), or until they resume. */
+  paused: z.union([z.literal('until_resumed'), isoDate]).optional(),
+});
+export type PersonBody = z.infer<typeof personSchema>;
+
+export const managersSchema = z.record(userId, userId);
+export const closuresSchema = z.array(isoDate).max(366);
+
+export interface ProgramKind {
+  /** One value (`-` is its key), or one per key. */
+  keyed: boolean;
+  /** Read with the policy file's own rules, together with the other book parts (program/book.ts). */
+  book: boolean;
+  /** The value's schema (book parts: checked with the file's rules instead). */
+  schema?: z.ZodType;
+  /** What it is, in a sentence of the history ("the *emea* pool", "Dana's days"). */
+  label: string;
+}
+
+export const PROGRAM_KINDS = {
+  pool: { keyed: true, book: true, label: 'pool' },
+  policy: { keyed: true, book: true, label: 'escalation policy' },
+  routes: { keyed: false, book: true, label: 'which policy applies' },
+  limits: { keyed: false, book: true, label: 'escalation limits' },
+  managers: { keyed: false, book: false, schema: managersSchema, label: 'managers' },
+  closures: { keyed: false, book: false, schema: closuresSchema, label: 'company closures' },
+  holidays: { keyed: false, book: false, schema: holidaysSchema, label: 'public holidays' },
+  roles: { keyed: false, book: false, schema: rolesSchema, label: 'roles' },
+  person: { keyed: true, book: false, schema: personSchema, label: 'own days' },
+} as const satisfies Record<string, ProgramKind>;
+
+export type ProgramKindName = keyof typeof PROGRAM_KINDS;
+export const PROGRAM_KIND_NAMES = Object.keys(PROGRAM_KINDS) as ProgramKindName[];
+/** The key of a part there is one of. */
+export const SINGLE = '-';
