@@ -872,7 +872,13 @@ class PageState {
         external: u.team_id !== TEAM,
         status: this.statusOf(u),
       })),
-      channels: this.slack.channels().map((c) => ({ id: c.id, name: c.name })),
+      // What a conversations select's filter reads: Slack Connect (shared with another organization) and private.
+      channels: this.slack.channels().map((c) => ({
+        id: c.id,
+        name: c.name,
+        external: Boolean(c.is_ext_shared),
+        private: Boolean(c.is_private),
+      })),
       clock: {
         now: clock.now().toISOString(),
         local: DateTime.fromJSDate(clock.now(), { zone: user.tz ?? 'UTC' }).toFormat(

@@ -1,5 +1,5 @@
 /**
- * `npm start`'s prestart, and the first step of `npm run backup`, `doctor`, `export` and `manifest`: builds dist/
+ * `npm start`'s prestart, and the first step of `npm run backup`, `config`, `doctor`, `export` and `manifest`: builds dist/
  * (`npm run build`, which is tsc, a development dependency) only when it must and can, so that these commands also run
  * where only the production dependencies are installed (`npm ci --omit=dev`, the container image). Run from the
  * package's folder (npm runs scripts there). Its one argument is the built file the command runs (default

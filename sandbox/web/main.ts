@@ -83,7 +83,7 @@ interface Opportunity {
 interface Snapshot {
   me: { id: string; team_id: string; real_name?: string; tz?: string };
   users: Person[];
-  channels: { id: string; name: string }[];
+  channels: { id: string; name: string; external: boolean; private: boolean }[];
   /** `today`: the viewer's day in sandbox time (YYYY-MM-DD). */
   /**
    * `jumps`: the moves to what was next due; `nextDue`: the moment "Next due" moves to (the viewer's time), or null
@@ -416,8 +416,10 @@ async function refresh(): Promise<void> {
 // Reading elements back into Slack's payload shapes
 
 /**
- * An element with an action_id in a list of blocks (accessories, actions, inputs, context). When a block repeats
- * an action id (which Slack refuses, and the page flags), `value` picks the clicked one among them.
+ * An element with an action_id in a list of blocks (accessories, actions, inputs, context). `value` picks the
+ * clicked one among those with the same action id: in two blocks without a block_id (Slack gives each its own, so
+ * an Edit button per section and a New button below may share an action id), or repeated in one block (which Slack
+ * refuses, and the page flags). Without a match by value, the first with the action id.
  */
 function findElement(
   blocks: unknown[],
@@ -425,6 +427,7 @@ function findElement(
   actionId: string,
   value?: string,
 ): Json | undefined {
+  let first: Json | undefined;
   for (const block of blocks as Json[]) {
     if (blockId !== undefined && block.block_id !== blockId) continue;
     const candidates = [
@@ -432,10 +435,13 @@ function findElement(
       block.element,
       ...((block.elements as unknown[] | undefined) ?? []),
     ] as (Json | undefined)[];
-    const found = candidates.filter((e): e is Json => e?.action_id === actionId);
-    if (found.length > 0) return found.find((e) => value !== undefined && e.value === value) ?? found[0];
+    for (const element of candidates) {
+      if (element?.action_id !== actionId) continue;
+      if (value === undefined || element.value === value) return element;
+      first ??= element;
+    }
   }
-  return undefined;
+  return first;
 }
 
 function optionsOf(element: Json | undefined): Json[] {

@@ -26,7 +26,11 @@ export interface RenderContext {
   fileUrl(id: string): string | undefined;
   /** users and channels offered by users_select / conversations_select / channels_select / multi_* variants */
   users: { id: string; name: string }[];
-  channels: { id: string; name: string }[];
+  /**
+   * Shared with another organization (Slack Connect) and private: what a conversations select's `filter` reads
+   * (`exclude_external_shared_channels`, `include`). Left out: an internal public channel.
+   */
+  channels: { id: string; name: string; external?: boolean; private?: boolean }[];
   /**
    * The viewer's IANA timezone: `<!date^…>` tokens and rich text dates show in it, as Slack shows every reader a
    * date in their own zone. Without it they show their fallback text.
@@ -831,6 +835,25 @@ function initialIds(element: Json): string[] {
   return ids;
 }
 
+/**
+ * The channels a conversations or channels select offers, as Slack lists them: a channels select, public channels
+ * only; a conversations select, what its `filter` keeps (`include` of public and private channels; these have no
+ * DMs to list; `exclude_external_shared_channels` drops Slack Connect channels). A preselected channel is shown
+ * anyway (directoryChoices).
+ */
+function offeredChannels(element: Json, ctx: RenderContext): RenderContext['channels'] {
+  const type = typeOf(element);
+  if (type === 'channels_select' || type === 'multi_channels_select')
+    return ctx.channels.filter((c) => c.private !== true);
+  const filter = isObj(element.filter) ? element.filter : {};
+  const include = Array.isArray(filter.include) ? filter.include : undefined;
+  return ctx.channels.filter(
+    (c) =>
+      !(filter.exclude_external_shared_channels === true && c.external === true) &&
+      (include === undefined || include.includes(c.private === true ? 'private' : 'public')),
+  );
+}
+
 /** Any select the sandbox draws (static, users, conversations, channels; single or multi). */
 function renderSelect(element: Json, base: Record<string, AttrValue>, st: State): string {
   const type = typeOf(element);
@@ -844,7 +867,7 @@ function renderSelect(element: Json, base: Record<string, AttrValue>, st: State)
     groups = directoryChoices(st.ctx.users, selected, (id) => st.ctx.userName(id));
   } else if (CHANNEL_SELECTS.has(type)) {
     selected = initialIds(element);
-    groups = directoryChoices(st.ctx.channels, selected, (id) => st.ctx.channelName(id));
+    groups = directoryChoices(offeredChannels(element, st.ctx), selected, (id) => st.ctx.channelName(id));
   } else {
     const read = staticChoices(element);
     groups = read.groups;

@@ -5,6 +5,7 @@ import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
+import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
 import { type OpenStep, openStep } from '../domain/stepState.js';
 import { dueOrPaused } from './asks.js';
@@ -22,14 +23,16 @@ import {
   userText,
   withdrawnBy,
 } from './mrkdwn.js';
+import { myDaysBlocks } from './myDays.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
+import { type ProgramModel, programHomeBlocks } from './programPages.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 11 blocks: the trend in two sections for 52 weeks
  * of large numbers, the figures after the Accept in one) the worst case stays under Slack's 100 blocks per Home tab:
- * 1 + 1 (parked, admins) + 11 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) = 95
+ * 1 + 1 (parked, admins) + 11 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) + 3 (your days) + 2 (the program) = 100
  * (what you sent has a View/Edit row under each; a question to answer is one block, its Answer button beside it).
  */
 export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, sent: 8, owned: 10 } as const;
@@ -71,6 +74,10 @@ export interface HomeModel {
   questions?: readonly { question: QuestionRow; handoff: HandoffRow }[];
   /** When the Home is shown: an accepted deal whose first step's date has passed (the AE's calendar) reads idle. */
   now?: Date;
+  /** The reader's own days (issue 53): "Your days" near the end, with Edit my days. */
+  ownDays?: OwnDays;
+  /** The program as the reader may open it (issue 53; absent: they run no part of it). */
+  program?: ProgramModel;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -356,6 +363,10 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   blocks.push(...sentBlocks(model, declineReasons));
 
   blocks.push(...ownedBlocks(model));
+
+  if (model.ownDays) blocks.push(...myDaysBlocks(model.ownDays));
+  // Those who run the program (issue 53): its pages, each edited where its owner works.
+  if (model.program) blocks.push(...programHomeBlocks(model.program));
   return {
     type: 'home',
     private_metadata: JSON.stringify({ period: model.revops?.period ?? DEFAULT_PERIOD }),

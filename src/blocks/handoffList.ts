@@ -3,8 +3,10 @@ import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { stepDate } from '../domain/firstStep.js';
+import type { FollowChoice } from '../domain/following.js';
 import { LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { dueOrPaused } from './asks.js';
+import { followBlocks } from './following.js';
 import { ACTION_ID, CALLBACK_ID, NOTE_BLOCK_ID, NOTE_MAX } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { aeDeadline, mention, plain, safeLink, slackDate, userText } from './mrkdwn.js';
@@ -325,11 +327,19 @@ export function handoffViewModal(
   h: HandoffRow,
   packet: SlackMessage,
   history: HandoffEventRow[],
-  may: { editable: boolean; notable: boolean } = { editable: false, notable: false },
+  /** `following`: what the reader follows it for (null: not), to offer Follow or Unfollow (undefined: neither). */
+  may: { editable: boolean; notable: boolean; following?: FollowChoice | null } = {
+    editable: false,
+    notable: false,
+  },
 ): ModalView {
   const packetBlocks = (packet.blocks as KnownBlock[]).filter((b) => b.type !== 'actions');
-  const actions =
-    may.editable || may.notable ? [handoffButtons(h, { ...may, view: false })] : ([] as KnownBlock[]);
+  const actions = [
+    ...(may.editable || may.notable
+      ? [handoffButtons(h, { editable: may.editable, notable: may.notable, view: false })]
+      : []),
+    ...(may.following === undefined ? [] : followBlocks(h, may.following)),
+  ];
   const room = MODAL_BLOCKS - packetBlocks.length - 3 - actions.length;
   const shown = history.slice(-Math.max(room, 1));
   const blocks: KnownBlock[] = [

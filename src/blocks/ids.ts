@@ -24,6 +24,10 @@ export const CALLBACK_ID = {
   stepDate: 'handoff_step_date_modal',
   /** "Add to handoff" (issue 52 item 5): which open handoff a Slack message is attached to. */
   addToHandoff: 'handoff_add_message_modal',
+  /** An editor of one part of the program (issue 53): a pool, a policy, the calendar, the roles, the managers. */
+  programPart: 'program_part_modal',
+  /** "Your days" (issue 53): a person's working days, holiday regions and pause from their pools. */
+  myDays: 'handoff_my_days_modal',
 } as const;
 
 /** The question and answer modals' one input each, and the longest text of either. */
@@ -35,6 +39,16 @@ export const NEXT_MOVE_BLOCK_ID = { move: 'next_move_text', date: 'next_move_dat
 
 /** The cover modal's inputs: who answers for the AE, and the cover's last day. */
 export const COVER_BLOCK_ID = { cover: 'cover_user', from: 'cover_away_from', until: 'cover_until' } as const;
+
+/** The "Your days" modal's inputs: working days, holiday regions, the pause's last day, and "until I resume". */
+export const MY_DAYS_BLOCK_ID = {
+  days: 'my_days_working',
+  regions: 'my_days_regions',
+  until: 'my_days_paused_until',
+  resume: 'my_days_until_resumed',
+} as const;
+/** The value of the one "until I resume" checkbox. */
+export const MY_DAYS_RESUME_OPTION = 'until_resumed';
 
 /** The note modal's one input. */
 export const NOTE_BLOCK_ID = 'note_text';
@@ -88,9 +102,43 @@ export const ACTION_ID = {
   askMoreTime: 'handoff_ask_more_time',
   /** The owner's one click on the AE's request for more time. */
   grantMoreTime: 'handoff_grant_more_time',
+  /** The App Home's "Edit my days" (issue 53): opens the "Your days" modal. */
+  myDays: 'my_days',
+  /** The App Home's program buttons (issue 53): `program_open:<page>`, a page of the program (its value too). */
+  programOpen: 'program_open',
+  /** Edit one part of the program from its page (value: `<part>:<key>`, an empty key for a new one). */
+  programEdit: 'program_edit',
+  /** Follow a handoff from its view (issue 53 item 6): all its news, or its decisions only; and Unfollow. */
+  follow: 'handoff_follow',
+  followDecisions: 'handoff_follow_decisions',
+  unfollow: 'handoff_unfollow',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
+
+/** The program editors' inputs (issue 53); a policy's level rows are `levelBlockId(row, field)`. */
+export const PROGRAM_BLOCK_ID = {
+  id: 'program_id',
+  name: 'program_name',
+  members: 'program_members',
+  cap: 'program_cap',
+  managers: 'program_managers',
+  remove: 'program_remove',
+  partners: 'program_route_partners',
+  pools: 'program_route_pools',
+  apply: 'program_apply_open',
+  closures: 'program_closures',
+  holidays: 'program_holidays',
+  regions: 'program_regions',
+  admins: 'program_admins',
+  revops: 'program_revops',
+} as const;
+
+/** A policy editor's level row input: `program_level_<row>_<when|action|to|channels>`. */
+export const levelBlockId = (row: number, field: 'when' | 'action' | 'to' | 'channels') =>
+  `program_level_${row}_${field}`;
+/** A managers editor row: `program_manager_<row>_<ae|manager>`. */
+export const managerBlockId = (row: number, field: 'ae' | 'manager') => `program_manager_${row}_${field}`;
 
 export const COMMAND = '/handoff';
 

@@ -49,7 +49,7 @@ export function channelProblemText(
 
 /** Nobody in the pool the packet names can take it now. */
 export function emptyPoolText(pool: string, skipped: number): string {
-  return `Nobody in the ${pool} pool can take it now (${skipped} skipped: away, full, or you). Choose an account executive.`;
+  return `Nobody in the ${pool} pool can take it now (${skipped} skipped: away, paused, full, or you). Choose an account executive.`;
 }
 
 /** What the risk note must say: who else is on the account (the first finding that is not a duplicate). */

@@ -2,9 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
 import type { InternalChannelSource } from '../partners/internalChannels.js';
 import type { PartnerListing } from '../partners/listing.js';
+import type { PartnerNotify } from '../program/kinds.js';
 import { whatIPostThere } from './channelAccess.js';
 import { roleNames } from './commandReplies.js';
-import { channelLink, userText } from './mrkdwn.js';
+import { channelLink, mention, userText } from './mrkdwn.js';
 import { section } from './parts.js';
 
 const channelLine = (c: PartnerChannelRow) =>
@@ -18,6 +19,7 @@ export const partnerReply = {
       `*\`/handoff partners\`*: the partner directory (${roleNames('partners', 'all')}).`,
       `*\`/handoff partners rename &lt;partner&gt; | &lt;new name&gt;\`*, *\`alias &lt;partner&gt; | &lt;other name&gt;\`*, *\`merge &lt;partner&gt; | &lt;into partner&gt;\`*, *\`domain &lt;partner&gt; | &lt;domain&gt;\`*: ${roleNames('partners', 'all')} keep it right.`,
       `*\`/handoff partners channel #channel | &lt;partner&gt;\`*: ${roleNames('partnerChannels', 'all')} say whose channel it is; *\`/handoff partners confirm #channel\`* releases a held channel.`,
+      `*\`/handoff partners managers &lt;partner&gt; | @a @b\`* (member IDs or emails; \`none\` for nobody): ${roleNames('partners', 'all')} name its partner managers, told of its handoffs in their DMs; *\`/handoff partners notify &lt;partner&gt; | all|decisions|off\`*: they, or its managers, choose what they are told.`,
     ].join('\n'),
   list: (partners: PartnerListing[], loose: PartnerChannelRow[]) => {
     if (partners.length === 0 && loose.length === 0) {
@@ -35,6 +37,7 @@ export const partnerReply = {
       parts.push(`${p.open.undecided} waiting for an AE's answer`);
       if (p.open.expired > 0) parts.push(`${p.open.expired} expired, for the owner to act`);
       parts.push(`${p.open.inProgress} accepted, in progress`);
+      if (p.managers) parts.push(managersLine(p.managers));
       return `• ${parts.join(' · ')}`;
     });
     if (partners.length > 40) lines.push(`…and ${partners.length - 40} more`);
@@ -57,7 +60,25 @@ export const partnerReply = {
       : `*${userText(p.name, 150)}* has no domain now.`,
   channelAssigned: (channelId: string, p: PartnerRow) =>
     `${channelLink(channelId)} is *${userText(p.name, 150)}*'s channel now. Updates of its handoffs that waited there go out now; no other partner's update ever will.`,
+  managers: (v: { partner: PartnerRow; managers: string[]; notify: PartnerNotify }) =>
+    v.managers.length === 0
+      ? `*${userText(v.partner.name, 150)}* has no partner managers now.`
+      : `*${userText(v.partner.name, 150)}*: ${managersLine(v)}. They are told of its handoffs in their DMs (\`/handoff partners notify ${userText(v.partner.name, 150)} | decisions\` or \`| off\` to change what).`,
+  notify: (v: { partner: PartnerRow; managers: string[]; notify: PartnerNotify }) =>
+    `*${userText(v.partner.name, 150)}*: ${managersLine(v)}.`,
   invalid: (message: string) => `${userText(message, 1000)} Nothing was changed.`,
+};
+
+/** A partner's managers and what they are told: "partner managers @a, @b (told of decisions only)". */
+function managersLine(m: { managers: readonly string[]; notify?: PartnerNotify | undefined }): string {
+  const told = NOTIFY_WORDS[m.notify ?? 'all'];
+  return `partner manager${m.managers.length === 1 ? '' : 's'} ${m.managers.map(mention).join(', ')} (${told})`;
+}
+
+const NOTIFY_WORDS: Record<PartnerNotify, string> = {
+  all: 'told of decisions and outcomes',
+  decisions: 'told of decisions only',
+  off: 'told nothing',
 };
 
 /** To admins: a partner channel gained an organization other than its partner. */

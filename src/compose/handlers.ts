@@ -11,12 +11,14 @@ import { createPartnerDirectory } from '../partners/partners.js';
 import { createAsks } from '../services/asks.js';
 import { createExports } from '../services/exports.js';
 import type { FirstSteps } from '../services/firstSteps.js';
+import { createFollowers } from '../services/followers.js';
 import { createHandoffService } from '../services/handoffs.js';
 import { createHelpRequests } from '../services/helpRequests.js';
 import type { HomeViews } from '../services/homeViews.js';
 import { createLookup } from '../services/lookup.js';
 import { membership } from '../services/membership.js';
 import { createMessageLinks } from '../services/messageLinks.js';
+import type { MyDays } from '../services/myDays.js';
 import { createOutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
 import { createOutcomeUndo } from '../services/outcomeUndo.js';
@@ -26,6 +28,7 @@ import type { Replies } from '../services/replies.js';
 import { viewerOf } from '../services/requestContext.js';
 import { createRevops } from '../services/revops.js';
 import type { SlackFiles } from '../services/slackFiles.js';
+import { programAdminOf } from './reporting.js';
 import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 
 /** What a Slack handler may change about a handoff, and with what help. */
@@ -43,6 +46,8 @@ export interface HandlerParts {
   statusEvents: StatusEvents;
   /** The channels the app was removed from. */
   channelAccess: ChannelAccess;
+  /** Each person's own days (issue 53). */
+  myDays: MyDays;
 }
 
 /** Packets in, decisions and owner actions: what changes a handoff. */
@@ -87,7 +92,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
       const { take_back: _takeBack, ...checks } = s.windows.stepSchedule(
         stepDue,
         ae,
-        s.policies.afterAccept(handoff.escalationPolicy),
+        s.policies.afterAccept(handoff),
       );
       const last = lastStepCheck(checks);
       return last && last.getTime() > nudge.getTime() ? last : nudge;
@@ -129,6 +134,7 @@ function programServices(s: Shared, p: HandlerParts) {
   const { config, db, clock, onOutboxWrite } = s;
   const log = componentLog(s.logger);
   const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const lookup = createLookup({ db, clock, ...roles, packetPreview: s.surfaces.packetPreview });
   return {
     revops: createRevops({ db, clock, logger: log('revops'), ...roles, onOutboxWrite }),
     helpRequests: createHelpRequests({
@@ -158,8 +164,14 @@ function programServices(s: Shared, p: HandlerParts) {
       ...roles,
       internalTeamIds: s.startup.internalTeamIds,
       onOutboxWrite,
+      managers: {
+        program: s.program,
+        lookupUser: (id) => s.directory.lookupUser(id),
+        lookupByEmail: async (email) => s.directory.lookupByEmail?.(email),
+      },
     }),
-    lookup: createLookup({ db, clock, ...roles, packetPreview: s.surfaces.packetPreview }),
+    lookup,
+    followers: createFollowers({ db, clock, logger: log('followers'), lookup }),
     heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
     messageLinks: createMessageLinks({
       db,
@@ -224,6 +236,8 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     covers: s.covers,
+    myDays: p.myDays,
+    programAdmin: programAdminOf(s),
     pools: () => s.policies.pools(),
   };
 }

@@ -1,10 +1,13 @@
+import { pagesFor } from '../blocks/programPages.js';
 import type { Config } from '../config.js';
 import { offerFor } from '../domain/lifecycle.js';
 import { may } from '../domain/permissions.js';
 import { createAbsenceOf } from '../escalation/absence.js';
+import { createProgramAdmin } from '../program/admin.js';
 import { createDigest } from '../services/digest.js';
 import { createHome } from '../services/home.js';
 import { createMetrics } from '../services/metrics.js';
+import { createMyDays, type MyDays } from '../services/myDays.js';
 import type { Parked } from '../services/parked.js';
 import { createSlackFiles } from '../services/slackFiles.js';
 import { componentLog, type Shared } from './types.js';
@@ -12,8 +15,44 @@ import { componentLog, type Shared } from './types.js';
 /** Whose App Home shows program metrics (domain/permissions.ts). */
 export const seesMetrics = (config: Config, userId: string) => may(config, userId, 'metrics');
 
+/** Each person's own days (issue 53): shown in their App Home, edited there and with `/handoff pause`. */
+export function ownDaysService(s: Shared): MyDays {
+  return createMyDays({
+    db: s.db,
+    clock: s.clock,
+    logger: componentLog(s.logger)('own-days'),
+    onOutboxWrite: s.onOutboxWrite,
+    program: s.program,
+    directory: s.directory,
+    members: (pool) => s.policies.members(pool),
+    internalTeamIds: () => s.startup.internalTeamIds,
+    defaultTimeZone: s.config.calendar.defaultTimeZone,
+  });
+}
+
+/** The program's pages and editors in Slack (issue 53): stateless, over the program. */
+export const programAdminOf = (s: Shared) =>
+  createProgramAdmin({
+    db: s.db,
+    program: s.program,
+    roles: s.config,
+    defaultCap: s.config.escalationPolicies.maxOpenPerAe,
+    timeZone: s.config.calendar.defaultTimeZone,
+  });
+
+/** What a person's App Home shows of the program: the pages they may open (none: no section). */
+async function programHomeOf(s: Shared, userId: string) {
+  // The App Home is only opened by members of the installing workspace (as seesMetrics reads it).
+  const ctx = {
+    actor: { userId, teamId: s.startup.internalTeamIds[0] ?? '' },
+    internalTeamIds: s.startup.internalTeamIds,
+  };
+  const model = await programAdminOf(s).model(ctx, 0);
+  return pagesFor(model).length > 0 ? model : undefined;
+}
+
 /** RevOps: the figures, the App Home, uploads, the digest. */
-export function reportingServices(s: Shared, parked: Parked) {
+export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
   const { config, db, clock } = s;
   const log = componentLog(s.logger);
   const reporting = config.revopsReporting;
@@ -36,6 +75,8 @@ export function reportingServices(s: Shared, parked: Parked) {
     timeZone: reporting.timeZone,
     parkedFor: async (userId) => (may(config, userId, 'outbox') ? parked.count() : undefined),
     offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
+    ...(myDays ? { ownDays: myDays.ownDays } : {}),
+    program: (userId) => programHomeOf(s, userId),
   });
   const digest = createDigest({
     db,

@@ -22,7 +22,7 @@ import { createParked } from '../services/parked.js';
 import { createReplies } from '../services/replies.js';
 import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
-import { reportingServices, seesMetrics } from './reporting.js';
+import { ownDaysService, reportingServices, seesMetrics } from './reporting.js';
 import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
@@ -110,6 +110,7 @@ function windowServices(s: Shared): {
     windows: s.windows,
     managers: config.responseWindow.managers,
     maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
+    pausedOf: (userId) => s.program.person(userId)?.paused,
     away,
     covers: s.covers,
     internalTeamIds: () => s.startup.internalTeamIds,
@@ -185,7 +186,8 @@ export function createServices(s: Shared): Services {
     onOutboxWrite,
   });
   const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });
-  const { files, metrics, home, digest } = reportingServices(s, parked);
+  const myDays = ownDaysService(s);
+  const { files, metrics, home, digest } = reportingServices(s, parked, myDays);
   const homeViews = createHomeViews({
     db,
     clock,
@@ -207,6 +209,7 @@ export function createServices(s: Shared): Services {
     home: (userId, period) => home.viewFor(userId, period),
     statusEvents,
     channelAccess,
+    myDays,
   });
   return {
     outbox,

@@ -39,7 +39,10 @@ function planner(config: Config, program: Program): WindowPlanner {
  * The program, with the settings that were the program before issue 53 read into it once (a part it holds is never
  * overwritten); and the settings as the app reads them from here on: the roles and managers are the program's.
  */
-async function programOf(opts: StartOptions, directory: Directory): Promise<{ program: Program; config: Config }> {
+async function programOf(
+  opts: StartOptions,
+  directory: Directory,
+): Promise<{ program: Program; config: Config }> {
   const { db, clock, logger } = opts;
   const program = createProgram({
     db,
@@ -51,6 +54,20 @@ async function programOf(opts: StartOptions, directory: Directory): Promise<{ pr
   await importSettingsOnce({ db, config: opts.config, logger, now: clock.now() });
   await program.refresh();
   return { program, config: liveConfig(opts.config, program) };
+}
+
+/** The escalation policies, as the program says them now, in the version each handoff was sent under. */
+function policiesOf(config: Config, program: Program, directory: Directory, logger: StartOptions['logger']) {
+  return createPolicies({
+    book: program.book,
+    versionOf: program.policyVersion,
+    pinned: program.pinnedPolicy,
+    reminders: config.responseWindow.reminders,
+    escalationChannelId: config.responseWindow.escalationChannelId,
+    directory,
+    logger: logger.child({ component: 'escalation' }),
+    firstStepGraceDays: config.firstStepGraceDays,
+  });
 }
 
 /** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
@@ -92,16 +109,7 @@ export async function wire(opts: StartOptions): Promise<{
     opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   if (!opts.crm) await verifyCrm(crm, logger);
-  const policies = createPolicies({
-    book: program.book,
-    versionOf: program.policyVersion,
-    pinned: program.pinnedPolicy,
-    reminders: config.responseWindow.reminders,
-    escalationChannelId: config.responseWindow.escalationChannelId,
-    directory,
-    logger: logger.child({ component: 'escalation' }),
-    firstStepGraceDays: config.firstStepGraceDays,
-  });
+  const policies = policiesOf(config, program, directory, logger);
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);
   const activity = new RequestActivity();

@@ -13,6 +13,7 @@ import {
 import type { AttributionBasis } from '../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
+import { FOLLOW_CHOICES } from '../domain/following.js';
 import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
@@ -1047,3 +1048,22 @@ export const programLog = sqliteTable(
   (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
 );
 export type ProgramLogRow = typeof programLog.$inferSelect;
+
+/**
+ * Who follows a handoff (issue 53 item 6): an internal person who may view it chose to hear of its decisions (and,
+ * with `all`, its outcomes) in their DMs. Unfollow deletes the row. Nobody outside our workspaces is ever stored here,
+ * and nothing of it is shown to the partner.
+ */
+export const handoffFollowers = sqliteTable(
+  'handoff_followers',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    userId: text('user_id').notNull(),
+    notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
+);
+export type HandoffFollowerRow = typeof handoffFollowers.$inferSelect;

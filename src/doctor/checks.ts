@@ -5,6 +5,7 @@ import { internalChannelsCheck } from './internalChannels.js';
 import { partnerChannelsCheck } from './partnerChannels.js';
 import { peopleCheck } from './people.js';
 import { policyFileCheck } from './policyFile.js';
+import { programCheck } from './program.js';
 import { settingsCheck } from './settings.js';
 import { slackTokenCheck } from './slackToken.js';
 import type { Check } from './types.js';
@@ -19,6 +20,7 @@ export const CHECKS: readonly Check[] = [
   slackTokenCheck,
   databaseCheck,
   policyFileCheck,
+  programCheck,
   internalChannelsCheck,
   partnerChannelsCheck,
   peopleCheck,

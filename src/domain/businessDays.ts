@@ -14,6 +14,11 @@ export interface BusinessCalendar {
    */
   isHoliday?: ((isoDate: string, timeZone: string, person?: string) => boolean) & {
     regionsFor?: (timeZone: string | undefined, person?: string) => readonly string[];
+    /**
+     * What someone's closed days depend on, when more than their regions (the program's: its revision, and their own
+     * working days): people with the same key in the same zone share their remembered days.
+     */
+    daysKey?: (timeZone: string | undefined, person?: string) => string;
   };
   /** Whose calendar (a Slack user id): their own holiday regions, when the settings give them some, win. */
   person?: string;
@@ -221,6 +226,8 @@ function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
  * worked out by another's); otherwise the person's own (a closed-day function that may answer per person).
  */
 function whoseDays(calendar: BusinessCalendar): string {
+  const daysKey = calendar.isHoliday?.daysKey;
+  if (daysKey) return `days:${daysKey(calendar.timeZone, calendar.person)}`;
   const regionsFor = calendar.isHoliday?.regionsFor;
   return regionsFor
     ? `regions:${regionsFor(calendar.timeZone, calendar.person).join(',')}`

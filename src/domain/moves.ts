@@ -16,6 +16,8 @@ export interface PolicyRule {
   policy: string;
   /** Its name as people read it, recorded since issue 50 item 20 (older records: the id made readable). */
   policyName?: string;
+  /** The version of it that acted (issue 53: the program_log entry the handoff runs under; absent: not kept). */
+  policyVersion?: number;
   level: number;
   at?: Trigger;
   repeat?: number;

@@ -32,6 +32,12 @@ export const PERMISSIONS = {
   outboxRetry: ['admin'],
   /** Ask the AEs of deals accepted before first steps to name one (`/handoff steps ask`, issue 51). */
   firstSteps: ['admin'],
+  /** The program's roles, managers, closures and holidays (App Home → Program, issue 53). */
+  program: ['admin'],
+  /** The escalation policies and which handoffs follow each (App Home → Program, issue 53). */
+  policies: ['revops', 'admin'],
+  /** Every pool, and new ones (a pool's own managers edit theirs: program/access.ts). */
+  pools: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

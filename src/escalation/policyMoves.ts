@@ -72,6 +72,7 @@ async function addToExpiryNotice(
  */
 const ruleOf = (deps: PolicyMoveDeps, h: HandoffRow, step: Step, level: Level): PolicyRule => ({
   policy: h.escalationPolicy ?? 'default',
+  ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
   policyName: deps.policies.byName(h).displayName,
   level: step.level + 1,
   at: level.at,

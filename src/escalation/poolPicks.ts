@@ -5,6 +5,7 @@ import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Skipped } from '../domain/moves.js';
+import { type Pause, pausedOn, pauseEnd } from '../domain/ownDays.js';
 import type { Directory, DirectoryUser } from '../services/directory.js';
 import type { Covers } from './covers.js';
 import type { Policies } from './policies.js';
@@ -12,10 +13,14 @@ import type { Policies } from './policies.js';
 export interface PoolPickDeps {
   db: Db;
   clock: Clock;
-  policies: Pick<Policies, 'members'>;
+  policies: Pick<Policies, 'members'> & Partial<Pick<Policies, 'pool'>>;
   directory: Directory;
-  /** A pool member holding this many open handoffs (waiting for their answer) is skipped. */
+  /** A pool member holding this many open handoffs (waiting for their answer) is skipped; a pool's `cap` wins. */
   maxOpenPerAe: number;
+  /** A member's own pause from their pools (issue 53): until they resume, or through a day of their calendar. */
+  pausedOf?: (userId: string) => Pause | undefined;
+  /** Today (YYYY-MM-DD) in a zone's calendar (none: the deployment's zone). */
+  windows?: { todayOf(at: Date, timeZone: string | undefined): string };
   away: AwayRules;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
@@ -38,15 +43,38 @@ const SKIP = {
   guest: (kind: GuestKind) => guestWords(kind),
   full: (limit: number) => `holds ${limit} or more open handoffs`,
   away: (status: string) => `away (${status})`,
+  paused: (paused: Pause) =>
+    paused === 'until_resumed' ? 'paused (until they resume)' : `paused until ${pauseEnd(paused)}`,
 } as const;
 
 /** The handoff a pick is for: its people, and its id once it exists (a new packet has none yet). */
 type ForHandoff = Pick<HandoffRow, 'aeUserId' | 'ownerUserId' | 'authorUserId'> & { id?: number };
 
+/** Why a member is out of their pools today (their own pause, its last day included in their calendar). */
+function pauseReason(deps: PoolPickDeps, user: string, timeZone: string | undefined): string | undefined {
+  const paused = deps.pausedOf?.(user);
+  if (!paused) return undefined;
+  const now = deps.clock.now();
+  const today = deps.windows?.todayOf(now, timeZone) ?? now.toISOString().slice(0, 10);
+  return pausedOn(paused, today) ? SKIP.paused(paused) : undefined;
+}
+
+/** Why a person found in Slack cannot take a handoff (not an active member of ours, a guest not allowed), if so. */
+function personReason(deps: PoolPickDeps, person: DirectoryUser | undefined): string | undefined {
+  if (!person) return SKIP.unknown;
+  if (person.deleted) return SKIP.deactivated;
+  if (person.isBot) return SKIP.bot;
+  if (!deps.internalTeamIds().includes(person.teamId)) return SKIP.outside;
+  // A guest reads the internal packet as its AE only when an admin allows it (issue 50 item 29).
+  if (person.guest && guestRefusal(person, 'ae', deps.guests ?? NO_GUESTS)) return SKIP.guest(person.guest);
+  return undefined;
+}
+
 /**
  * Round robin over a pool: the next member after the last one the pool got, passing over (with why) this handoff's
  * AE, the AEs who already had it, its owner and author, anyone not an active member of our workspace, anyone holding
- * too many open handoffs, and anyone away by their Slack status.
+ * too many open handoffs (the pool's cap, else POOL_MAX_OPEN_HANDOFFS), anyone who paused themselves out of their
+ * pools (`/handoff pause`), and anyone away by their Slack status.
  */
 export function createPoolPicks(deps: PoolPickDeps) {
   const { db, clock } = deps;
@@ -63,22 +91,17 @@ export function createPoolPicks(deps: PoolPickDeps) {
   }
 
   /** Why `user` cannot take it for the handoff's own reasons (no Slack call needed), if they cannot. */
-  async function ownReason(h: ForHandoff, user: string, hadIt: Set<string>): Promise<string | undefined> {
+  async function ownReason(
+    h: ForHandoff,
+    user: string,
+    hadIt: Set<string>,
+    cap: number,
+  ): Promise<string | undefined> {
     if (user === h.aeUserId) return SKIP.currentAe;
     if (hadIt.has(user)) return SKIP.hadIt;
     if (user === h.ownerUserId) return SKIP.owner;
     if (user === h.authorUserId) return SKIP.author;
-    if ((await openCount(user)) >= deps.maxOpenPerAe) return SKIP.full(deps.maxOpenPerAe);
-    return undefined;
-  }
-
-  function personReason(person: DirectoryUser | undefined): string | undefined {
-    if (!person) return SKIP.unknown;
-    if (person.deleted) return SKIP.deactivated;
-    if (person.isBot) return SKIP.bot;
-    if (!deps.internalTeamIds().includes(person.teamId)) return SKIP.outside;
-    // A guest reads the internal packet as its AE only when an admin allows it (issue 50 item 29).
-    if (person.guest && guestRefusal(person, 'ae', deps.guests ?? NO_GUESTS)) return SKIP.guest(person.guest);
+    if ((await openCount(user)) >= cap) return SKIP.full(cap);
     return undefined;
   }
 
@@ -92,17 +115,19 @@ export function createPoolPicks(deps: PoolPickDeps) {
     const start = last ? members.indexOf(last) + 1 : 0;
     const order = [...members.slice(start), ...members.slice(0, start)];
     const hadIt = await aesOf(h.id);
+    const cap = deps.policies.pool?.(pool)?.cap ?? deps.maxOpenPerAe;
     const skipped: Skipped[] = [];
     for (const user of order) {
-      const own = await ownReason(h, user, hadIt);
+      const own = await ownReason(h, user, hadIt, cap);
       if (own) {
         skipped.push({ user, why: own });
         continue;
       }
       const person = await deps.directory.lookupUser(user);
-      const outside = personReason(person);
-      if (outside || !person) {
-        skipped.push({ user, why: outside ?? SKIP.unknown });
+      // Not an active member of ours, or paused out of their pools.
+      const cannot = personReason(deps, person) ?? pauseReason(deps, user, person?.timeZone);
+      if (cannot || !person) {
+        skipped.push({ user, why: cannot ?? SKIP.unknown });
         continue;
       }
       // Away by their status, or on the days away they gave with their cover.

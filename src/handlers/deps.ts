@@ -9,16 +9,19 @@ import type { PacketService } from '../packets/index.js';
 import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { HeldBack } from '../partners/heldBack.js';
 import type { PartnerDirectory } from '../partners/partners.js';
+import type { ProgramAdmin } from '../program/admin.js';
 import type { SlackConnection } from '../runtime/health.js';
 import type { Asks } from '../services/asks.js';
 import type { Crm } from '../services/crm/index.js';
 import type { Exports } from '../services/exports.js';
 import type { FirstSteps } from '../services/firstSteps.js';
+import type { Followers } from '../services/followers.js';
 import type { HandoffService } from '../services/handoffs.js';
 import type { HelpRequests } from '../services/helpRequests.js';
 import type { HomeTab } from '../services/home.js';
 import type { Lookup } from '../services/lookup.js';
 import type { MessageLinks } from '../services/messageLinks.js';
+import type { MyDays } from '../services/myDays.js';
 import type { OutcomeAnswers } from '../services/outcomeAnswers.js';
 import type { Outcomes } from '../services/outcomes.js';
 import type { OutcomeUndo } from '../services/outcomeUndo.js';
@@ -32,6 +35,8 @@ import type { Startup } from '../startup.js';
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
+  /** The program's pages and editors in Slack (issue 53). */
+  programAdmin: ProgramAdmin;
   handoffs: HandoffService;
   packets: PacketService;
   revops: Revops;
@@ -80,6 +85,8 @@ export interface HandlerDeps {
   };
   /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
   lookup: Lookup;
+  /** Follow and Unfollow a handoff from its view (issue 53 item 6). */
+  followers: Followers;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
   /** "Add to handoff": a Slack message attached to one of the person's open handoffs (issue 52 item 5). */
@@ -88,6 +95,8 @@ export interface HandlerDeps {
   heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;
+  /** Each person's own days: working days, holiday regions, a pause from their pools (issue 53). */
+  myDays: MyDays;
   /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */
   pools: () => PoolChoice[];
   /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */

@@ -31,6 +31,13 @@ import { refreshWaiting } from './channelAccess.js';
 import { createChannelSharing } from './channelSharing.js';
 import type { InternalChannels } from './internalChannels.js';
 import type { PartnerListing } from './listing.js';
+import {
+  carryManagers,
+  type PartnerManagersDeps,
+  partnerPartOf,
+  setManagers,
+  setNotify,
+} from './partnerManagers.js';
 
 export type DirectoryResult<T = undefined> =
   | { kind: 'done'; value: T }
@@ -51,6 +58,8 @@ export interface PartnerDirectoryDeps {
   /** The workspaces whose members are ours (resolved at start). */
   internalTeamIds: readonly string[];
   onOutboxWrite: () => void;
+  /** Partner managers, kept in the program (issue 53 item 6); absent in a directory made for a test of its channels. */
+  managers?: PartnerManagersDeps;
 }
 
 /**
@@ -68,6 +77,8 @@ export function createPartnerDirectory(deps: PartnerDirectoryDeps) {
     assignChannel: (ctx: RequestContext, typedChannel: string, name: string) =>
       assignChannel(deps, ctx, typedChannel, name),
     confirmChannel: (ctx: RequestContext, typedChannel: string) => confirmChannel(deps, ctx, typedChannel),
+    setManagers: (ctx: RequestContext, name: string, people: string) => setManagers(deps, ctx, name, people),
+    setNotify: (ctx: RequestContext, name: string, choice: string) => setNotify(deps, ctx, name, choice),
     sharingChanged: sharing.sharingChanged,
     recheckSharing: sharing.recheckSharing,
   };
@@ -107,6 +118,7 @@ async function list(
       workspaces: await workspacesOf(deps.db, partner.id),
       channels: await channelsOf(deps.db, partner.id),
       open: open.get(partner.id) ?? { undecided: 0, expired: 0, inProgress: 0 },
+      managers: deps.managers ? partnerPartOf(deps.managers, partner.id) : undefined,
     });
   }
   const loose = (await heldOrUnboundChannels(deps.db)).filter((c) => c.partnerId === null);
@@ -172,6 +184,7 @@ async function merge(
   if (!into) return unknown(intoName);
   if (from.id === into.id) return invalid(`“${fromName}” and “${intoName}” are already one partner.`);
   await deps.db.transaction((tx) => mergePartners(tx, from, into, deps.clock.now()));
+  await carryManagers(deps, ctx.actor.userId, from, into);
   deps.logger.info({ from: from.id, into: into.id, by: ctx.actor.userId }, 'partners merged');
   return done(into);
 }

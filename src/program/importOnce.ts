@@ -70,6 +70,19 @@ export function settingsParts(config: Config): Imported[] {
   return parts;
 }
 
+const BOOK_KINDS: readonly string[] = ['pool', 'policy', 'routes', 'limits'];
+
+/** Whether the program holds a part a setting gives: the book's parts come together (any of them holds the book). */
+export function programHolds(
+  held: readonly { kind: string; key: string }[],
+  kind: ProgramKindName,
+  key: string,
+): boolean {
+  return BOOK_KINDS.includes(kind)
+    ? held.some((r) => BOOK_KINDS.includes(r.kind))
+    : held.some((r) => r.kind === kind && r.key === key);
+}
+
 /**
  * Imports, once, each part the program does not hold yet from the settings that gave it before (a part of the
  * program is never overwritten by a setting: once it is data, Slack is where it is edited). Open handoffs of an
@@ -87,11 +100,7 @@ export async function importSettingsOnce(deps: {
     // Replicas starting at once take turns: the second finds what the first imported.
     await lockProgram(tx);
     const held = await currentProgram(tx);
-    // The book parts come together: a program that holds any of them holds the book.
-    const holds = (kind: ProgramKindName, key: string) =>
-      ['pool', 'policy', 'routes', 'limits'].includes(kind)
-        ? held.some((r) => ['pool', 'policy', 'routes', 'limits'].includes(r.kind))
-        : held.some((r) => r.kind === kind && r.key === key);
+    const holds = (kind: ProgramKindName, key: string) => programHolds(held, kind, key);
     const imported = new Set<string>();
     const ignored = new Set<string>();
     for (const part of parts) {

@@ -14,7 +14,8 @@ const USERGROUP = /^S[A-Z0-9]{2,}$/;
 const userId = z.string().regex(USER, { error: 'must be a Slack user id like U012ABCDEF' });
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-12-24' })
+  // A value not shaped like a date is named once (abort: the calendar check below is not run on it).
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-12-24', abort: true })
   .refine((d) => DateTime.fromISO(d).isValid, { error: 'is not a date of the calendar' });
 
 /** People holding a role: listed, and/or the members of a Slack user group. */
@@ -65,6 +66,18 @@ export const personSchema = z.strictObject({
 });
 export type PersonBody = z.infer<typeof personSchema>;
 
+/** Who is told of a partner's handoffs (issue 53 item 6): all news, the decisions only, or nothing. */
+export const PARTNER_NOTIFY = ['all', 'decisions', 'off'] as const;
+export type PartnerNotify = (typeof PARTNER_NOTIFY)[number];
+
+/** A partner's own part (keyed by its id in the partner directory): its internal partner managers, and what they hear. */
+export const partnerSchema = z.strictObject({
+  managers: z.array(userId).max(20, { error: 'at most 20 partner managers' }),
+  /** What its managers are told in their DMs (unset: all, the decisions and the outcomes). */
+  notify: z.enum(PARTNER_NOTIFY).optional(),
+});
+export type PartnerBody = z.infer<typeof partnerSchema>;
+
 export const managersSchema = z.record(userId, userId);
 export const closuresSchema = z.array(isoDate).max(366);
 
@@ -89,6 +102,7 @@ export const PROGRAM_KINDS = {
   holidays: { keyed: false, book: false, schema: holidaysSchema, label: 'public holidays' },
   roles: { keyed: false, book: false, schema: rolesSchema, label: 'roles' },
   person: { keyed: true, book: false, schema: personSchema, label: 'own days' },
+  partner: { keyed: true, book: false, schema: partnerSchema, label: 'partner managers' },
 } as const satisfies Record<string, ProgramKind>;
 
 export type ProgramKindName = keyof typeof PROGRAM_KINDS;

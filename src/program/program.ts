@@ -3,26 +3,21 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import {
-  appendProgramEntry,
   currentProgram,
-  lockProgram,
   type ProgramLogRow,
-  programHistory,
   programRevision,
   programVersions,
-  repinOpenHandoffs,
 } from '../db/repositories/program.js';
 import type { Policy } from '../domain/escalation.js';
 import { type HolidayCalendar, holidayCalendar } from '../domain/holidays.js';
-import { OPEN_STATUSES } from '../domain/lifecycleState.js';
 import type { Logger } from '../logger.js';
 import type { TimerHandle, Timers } from '../runtime/timers.js';
-import { bookJsonOf, bookProblems, parsePinnedPolicy } from './book.js';
-import { type People, PROGRAM_KINDS, type ProgramKindName, SINGLE } from './kinds.js';
+import { parsePinnedPolicy } from './book.js';
+import { type EditResult, keyOf, type ProgramEdit, writeApplied, writeEdits } from './edits.js';
+import type { People } from './kinds.js';
 import { type ProgramState, personRegions, programStateOf } from './state.js';
 
-/** The note of an "apply to open handoffs" entry in the program's history. */
-export const APPLIED_NOTE = 'applied to the open handoffs under this policy';
+export { APPLIED_NOTE, type EditResult, editProblems, type ProgramEdit } from './edits.js';
 
 /** How often each process asks whether the program changed (one indexed query): a replica sees an edit this soon. */
 export const PROGRAM_FOLLOW_MS = 3000;
@@ -37,137 +32,109 @@ export interface ProgramDeps {
   usergroupMembers?: (usergroupId: string) => Promise<string[]>;
 }
 
-/** An edit: who, which part, its new value (null: remove it), and why when it says more than the edit. */
-export interface ProgramEdit {
-  actor: string;
-  kind: ProgramKindName;
-  key?: string;
-  body: unknown;
-  note?: string;
+/** What a process read of the program last. */
+interface Read {
+  state: ProgramState;
+  /** The holiday calendar of its holidays, closures and people's regions. */
+  calendar: HolidayCalendar;
+  /** Every policy version ever written, by id: a handoff pinned to an old one reads it without a query. */
+  versions: Map<number, ProgramLogRow>;
+  /** Its revision (programRevision, as `newest:entries`): undefined until the first read. */
+  seen: string | undefined;
+  /** The pinned versions read so far, by policy and version (emptied at each read: they are read against its pools). */
+  pinned: Map<string, Policy | undefined>;
 }
 
-export type EditResult =
-  | { ok: true; version: number; changed: boolean }
-  /** Each problem with its place (the policy file's, `pools.emea.users[0]`, or the part's field, `regions[1]`). */
-  | { ok: false; problems: string[] };
+/** Before the first read: the program as if empty. */
+const emptyRead = (dayHours: number): Read => ({
+  state: programStateOf(0, [], dayHours, () => {}),
+  calendar: holidayCalendar('by_zone', []),
+  versions: new Map(),
+  seen: undefined,
+  pinned: new Map(),
+});
 
-const keyOf = (edit: Pick<ProgramEdit, 'kind' | 'key'>) =>
-  PROGRAM_KINDS[edit.kind]?.keyed ? (edit.key ?? '') : SINGLE;
-
-/** JSON with each object's keys in order: a value read back from Postgres (jsonb orders keys) equals the one written. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-
-/** The edits that change their part (or say why: a note is written even with the same value). */
-function changedEdits(rows: readonly ProgramLogRow[], edits: readonly ProgramEdit[]): ProgramEdit[] {
-  return edits.filter((e) => {
-    const current = rows.find((r) => r.kind === e.kind && r.key === keyOf(e));
-    return e.note !== undefined || canonical(current?.body) !== canonical(e.body);
-  });
-}
-
-/** The program as it would be after these edits: the current entries, each edited part replaced. */
-function afterEdits(state: ProgramState, edits: readonly ProgramEdit[]) {
-  const edited = new Set(edits.map((e) => `${e.kind}\u0000${keyOf(e)}`));
-  return [
-    ...state.rows.filter((r) => !edited.has(`${r.kind}\u0000${r.key}`)),
-    ...edits.map((e) => ({ kind: e.kind as string, key: keyOf(e), body: e.body })),
-  ];
-}
-
-/** The problems of edits against the program as it is (none: they may be written together). */
-export function editProblems(state: ProgramState, edits: readonly ProgramEdit[], dayHours: number): string[] {
-  const problems: string[] = [];
-  for (const edit of edits) {
-    const kind = PROGRAM_KINDS[edit.kind];
-    if (!kind) {
-      problems.push(`${String(edit.kind)}: not a part of the program`);
-      continue;
-    }
-    if (kind.keyed && !keyOf(edit)) problems.push(`a ${kind.label} needs its id`);
-    if (kind.book || edit.body === null || !('schema' in kind)) continue;
-    const parsed = kind.schema.safeParse(edit.body);
-    if (!parsed.success)
-      problems.push(
-        ...parsed.error.issues.map((i) => `${i.path.map(String).join('.') || kind.label}: ${i.message}`),
+async function membersOf(deps: ProgramDeps, people: People): Promise<string[]> {
+  const ids = new Set(people.users);
+  if (people.usergroup && deps.usergroupMembers) {
+    try {
+      for (const id of await deps.usergroupMembers(people.usergroup)) ids.add(id);
+    } catch (error) {
+      deps.logger.warn(
+        { usergroup: people.usergroup, err: error },
+        'could not read the user group of a role',
       );
+    }
   }
-  // The book's parts are read together, as the file is: a policy naming a pool the edit removes is a problem.
-  if (edits.some((e) => PROGRAM_KINDS[e.kind]?.book))
-    problems.push(...bookProblems(bookJsonOf(afterEdits(state, edits)), dayHours));
-  return problems;
+  return [...ids];
+}
+
+/** The program as it is now, when it moved since `seen` (undefined: it did not, one query). */
+async function readProgram(deps: ProgramDeps, seen: string | undefined) {
+  const revision = await programRevision(deps.db);
+  const key = `${revision.newest}:${revision.entries}`;
+  if (key === seen) return undefined;
+  const [rows, policyRows] = await Promise.all([currentProgram(deps.db), programVersions(deps.db, 'policy')]);
+  const state = programStateOf(revision.newest, rows, deps.dayHours, (what, problems) =>
+    deps.logger.warn({ part: what, problems }, 'a part of the program does not read'),
+  );
+  const [admins, revops] = await Promise.all([
+    membersOf(deps, state.roles.admin),
+    membersOf(deps, state.roles.revops),
+  ]);
+  return { key, state, policyRows, admins, revops };
 }
 
 /**
- * The partner program as data (issue 53): read from `program_log`, checked by the policy file's rules on every edit,
- * and reread by every process when it changes (a process asks for the newest revision before each sweep and every
- * few seconds), so an edit takes effect without a restart, on every replica. Services wired once read it through
- * the live views below: the same arrays and objects, refilled in place when the program changes.
+ * The holiday calendar the window planner holds for the app's life, reading the program as it is now: public
+ * holidays (everyone's setting, or a person's own regions), closures, and the weekdays a person does not work.
  */
-export function createProgram(deps: ProgramDeps) {
-  let state: ProgramState = programStateOf(0, [], deps.dayHours, () => {});
-  let calendar: HolidayCalendar = holidayCalendar('by_zone', []);
-  const pinned = new Map<number, Policy | undefined>();
-  /** Every policy version ever written, by id: a handoff pinned to an old one reads it without a query. */
-  let versions = new Map<number, ProgramLogRow>();
-  /** The live views: stable instances, refilled in place. */
-  const adminUserIds: string[] = [];
-  const revopsUserIds: string[] = [];
-  const managers: Record<string, string> = {};
+function liveCalendarOf(read: Read): HolidayCalendar {
+  const notWorking = (isoDate: string, person: string | undefined): boolean => {
+    const days = person ? read.state.people[person]?.workingDays : undefined;
+    return Boolean(days && !days.includes(DateTime.fromISO(isoDate).weekday));
+  };
+  const isHoliday = (isoDate: string, timeZone?: string, person?: string): boolean =>
+    read.calendar(isoDate, timeZone, person) || notWorking(isoDate, person);
+  const live: HolidayCalendar = Object.assign(isHoliday, {
+    why: (isoDate: string, timeZone?: string, person?: string) =>
+      read.calendar.why(isoDate, timeZone, person) ??
+      (notWorking(isoDate, person) ? 'not one of their working days' : undefined),
+    regionsFor: (timeZone: string | undefined, person?: string) => read.calendar.regionsFor(timeZone, person),
+    /** The business-day cache's key (domain/businessDays.ts): an edit of the program, or of their days, renews it. */
+    daysKey: (timeZone: string | undefined, person?: string) =>
+      `${read.seen}|${read.calendar.regionsFor(timeZone, person).join(',')}|${(person && read.state.people[person]?.workingDays?.join('')) ?? ''}`,
+    chosenFor: (person: string | undefined) => read.calendar.chosenFor(person),
+    regions: read.calendar.regions,
+  });
+  // Everyone's regions as the program says now: a getter (Object.assign copies a getter's value of the moment).
+  Object.defineProperty(live, 'regions', { get: () => read.calendar.regions, enumerable: true });
+  return live;
+}
+
+/** A policy as one of its versions said it, read against today's pools (cached until the program is read again). */
+function pinnedPolicyOf(read: Read, dayHours: number) {
+  return (name: string, version: number): Policy | undefined => {
+    const cached = `${name}\u0000${version}`;
+    if (read.pinned.has(cached)) return read.pinned.get(cached);
+    const entry = read.versions.get(version);
+    const policy =
+      entry && entry.kind === 'policy' && entry.key === name && entry.body !== null
+        ? parsePinnedPolicy(name, entry.body, read.state.bookJson.pools, dayHours)
+        : undefined;
+    read.pinned.set(cached, policy);
+    return policy;
+  };
+}
+
+/**
+ * A `refresh` that shares a read under way; but a read begun before the call is followed by one more (which the
+ * callers meanwhile share), so a refresh always sees what was committed before it was asked for.
+ */
+function sharedReads(load: () => Promise<void>): () => Promise<void> {
   let reading: Promise<void> | undefined;
   let again: Promise<void> | undefined;
-  /** The program's revision as last read (programRevision): undefined until the first read. */
-  let seen: string | undefined;
-
-  async function membersOf(people: People): Promise<string[]> {
-    const ids = new Set(people.users);
-    if (people.usergroup && deps.usergroupMembers) {
-      try {
-        for (const id of await deps.usergroupMembers(people.usergroup)) ids.add(id);
-      } catch (error) {
-        deps.logger.warn(
-          { usergroup: people.usergroup, err: error },
-          'could not read the user group of a role',
-        );
-      }
-    }
-    return [...ids];
-  }
-
-  async function load(): Promise<void> {
-    const revision = await programRevision(deps.db);
-    const key = `${revision.newest}:${revision.entries}`;
-    if (key === seen) return;
-    const [rows, policyRows] = await Promise.all([
-      currentProgram(deps.db),
-      programVersions(deps.db, 'policy'),
-    ]);
-    const next = programStateOf(revision.newest, rows, deps.dayHours, (what, problems) =>
-      deps.logger.warn({ part: what, problems }, 'a part of the program does not read'),
-    );
-    const [admins, revops] = await Promise.all([membersOf(next.roles.admin), membersOf(next.roles.revops)]);
-    state = next;
-    seen = key;
-    versions = new Map(policyRows.map((r) => [r.id, r]));
-    // A pinned version is read against today's pools, and one not known when first asked is known now.
-    pinned.clear();
-    calendar = holidayCalendar(next.holidays, next.closures, personRegions(next.people));
-    adminUserIds.splice(0, adminUserIds.length, ...admins);
-    revopsUserIds.splice(0, revopsUserIds.length, ...revops);
-    for (const k of Object.keys(managers)) delete managers[k];
-    Object.assign(managers, next.managers);
-  }
-
-  /**
-   * Rereads the program if it changed (one query when it did not). The read begins after the call, so it sees what
-   * was committed before it: a read already under way (begun perhaps before) is followed by one more, which the
-   * callers meanwhile share.
-   */
-  function refresh(): Promise<void> {
+  const refresh = (): Promise<void> => {
     if (reading) {
       again ??= reading
         .catch(() => undefined)
@@ -181,98 +148,51 @@ export function createProgram(deps: ProgramDeps) {
       reading = undefined;
     });
     return reading;
-  }
+  };
+  return refresh;
+}
 
-  /**
-   * Writes edits together, after checking them against the program as it is when they are written (under the
-   * program's lock: nothing is written when one has a problem); an edit that changes nothing is not written. Returns
-   * the version of the last part written.
-   */
+/**
+ * The partner program as data (issue 53): read from `program_log`, checked by the policy file's rules on every edit
+ * (program/edits.ts), and reread by every process when it changes (a process asks for the newest revision before
+ * each sweep and every few seconds), so an edit takes effect without a restart, on every replica. Services wired
+ * once read it through the live views below: the same arrays and objects, refilled in place when the program changes.
+ */
+export function createProgram(deps: ProgramDeps) {
+  const read = emptyRead(deps.dayHours);
+  /** The live views: stable instances, refilled in place. */
+  const adminUserIds: string[] = [];
+  const revopsUserIds: string[] = [];
+  const managers: Record<string, string> = {};
+
+  const refresh = sharedReads(async () => {
+    const next = await readProgram(deps, read.seen);
+    if (!next) return;
+    Object.assign(read, {
+      state: next.state,
+      seen: next.key,
+      versions: new Map(next.policyRows.map((r) => [r.id, r])),
+      calendar: holidayCalendar(next.state.holidays, next.state.closures, personRegions(next.state.people)),
+    });
+    read.pinned.clear();
+    adminUserIds.splice(0, adminUserIds.length, ...next.admins);
+    revopsUserIds.splice(0, revopsUserIds.length, ...next.revops);
+    for (const k of Object.keys(managers)) delete managers[k];
+    Object.assign(managers, next.state.managers);
+  });
+
+  /** Writes edits together (edits.ts `writeEdits`), then rereads the program: the edit is in force when it returns. */
   async function editMany(edits: readonly ProgramEdit[]): Promise<EditResult> {
-    const result = await deps.db.transaction(
-      async (tx): Promise<EditResult & { written?: ProgramEdit[] }> => {
-        await lockProgram(tx);
-        const rows = await currentProgram(tx);
-        const problems = editProblems(
-          programStateOf(0, rows, deps.dayHours, () => {}),
-          edits,
-          deps.dayHours,
-        );
-        if (problems.length > 0) return { ok: false, problems };
-        const changed = changedEdits(rows, edits);
-        if (changed.length === 0) {
-          const last = edits.at(-1);
-          const current = last && rows.find((r) => r.kind === last.kind && r.key === keyOf(last));
-          return { ok: true, version: current?.id ?? 0, changed: false };
-        }
-        let version = 0;
-        for (const e of changed)
-          version = await appendProgramEntry(tx, {
-            kind: e.kind,
-            key: keyOf(e),
-            body: e.body,
-            actor: e.actor,
-            note: e.note ?? null,
-            at: deps.clock.now(),
-          });
-        return { ok: true, version, changed: true, written: changed };
-      },
-    );
-    if (!result.ok || !result.changed) return result;
-    const { written = [], ...edited } = result;
+    const { result, written } = await writeEdits(deps, edits);
+    if (written.length === 0) return result;
+    const parts = written.map((e) => `${e.kind}:${keyOf(e)}`);
     deps.logger.info(
-      {
-        parts: written.map((e) => `${e.kind}:${keyOf(e)}`),
-        version: edited.version,
-        actor: written[0]?.actor,
-      },
+      { parts, version: result.ok && result.version, actor: written[0]?.actor },
       'program edited',
     );
     await refresh();
-    return edited;
+    return result;
   }
-
-  /**
-   * "Apply to open handoffs" (audited): the policy's version in force is written again with this note, and its open
-   * handoffs are pinned to it. Returns the handoffs that moved to it.
-   */
-  async function applyToOpen(actor: string, policy: string): Promise<number[]> {
-    const ids = await deps.db.transaction(async (tx) => {
-      await lockProgram(tx);
-      const [current] = await programHistory(tx, 'policy', policy, 1);
-      if (!current || current.body === null) return [];
-      const version = await appendProgramEntry(tx, {
-        kind: 'policy',
-        key: policy,
-        body: current.body,
-        actor,
-        note: APPLIED_NOTE,
-        at: deps.clock.now(),
-      });
-      return repinOpenHandoffs(tx, policy, version, OPEN_STATUSES);
-    });
-    await refresh();
-    deps.logger.info({ policy, handoffs: ids, actor }, 'policy applied to open handoffs');
-    return ids;
-  }
-
-  /** The closed days, asked by date, zone and person: public holidays, closures, and days a person does not work. */
-  const isHoliday = (isoDate: string, timeZone?: string, person?: string): boolean =>
-    calendar(isoDate, timeZone, person) || notWorking(isoDate, person);
-  function notWorking(isoDate: string, person: string | undefined): boolean {
-    const days = person ? state.people[person]?.workingDays : undefined;
-    return Boolean(days && !days.includes(DateTime.fromISO(isoDate).weekday));
-  }
-  const liveCalendar: HolidayCalendar = Object.assign(isHoliday, {
-    why: (isoDate: string, timeZone?: string, person?: string) =>
-      calendar.why(isoDate, timeZone, person) ??
-      (notWorking(isoDate, person) ? 'not one of their working days' : undefined),
-    regionsFor: (timeZone: string | undefined, person?: string) => calendar.regionsFor(timeZone, person),
-    chosenFor: (person: string | undefined) => calendar.chosenFor(person),
-    get regions() {
-      return calendar.regions;
-    },
-  });
 
   let timer: TimerHandle | undefined;
   return {
@@ -280,29 +200,26 @@ export function createProgram(deps: ProgramDeps) {
     /** One edit (see editMany). */
     edit: (e: ProgramEdit) => editMany([e]),
     editMany,
-    applyToOpen,
-    state: () => state,
-    book: () => state.book,
+    /** "Apply to open handoffs" (audited, edits.ts `writeApplied`): returns the handoffs that moved to it. */
+    async applyToOpen(actor: string, policy: string): Promise<number[]> {
+      const ids = await writeApplied(deps, actor, policy);
+      await refresh();
+      deps.logger.info({ policy, handoffs: ids, actor }, 'policy applied to open handoffs');
+      return ids;
+    },
+    state: () => read.state,
+    book: () => read.state.book,
     /** The live views: the same instances for the app's life, refilled when the program changes. */
     adminUserIds: adminUserIds as readonly string[],
     revopsUserIds: revopsUserIds as readonly string[],
     managers: managers as Readonly<Record<string, string>>,
-    calendar: liveCalendar,
-    closures: () => state.closures,
-    person: (userId: string) => state.people[userId],
+    calendar: liveCalendarOf(read),
+    closures: () => read.state.closures,
+    person: (userId: string) => read.state.people[userId],
     /** The version in force of a policy (undefined: the built-in default, or no such policy). */
-    policyVersion: (name: string | null | undefined) => (name ? state.policyVersions[name] : undefined),
-    /** A policy as a version said it (cached: a version never changes). */
-    pinnedPolicy(name: string, version: number): Policy | undefined {
-      if (pinned.has(version)) return pinned.get(version);
-      const entry = versions.get(version);
-      const policy =
-        entry && entry.kind === 'policy' && entry.key === name && entry.body !== null
-          ? parsePinnedPolicy(name, entry.body, state.bookJson.pools, deps.dayHours)
-          : undefined;
-      pinned.set(version, policy);
-      return policy;
-    },
+    policyVersion: (name: string | null | undefined) => (name ? read.state.policyVersions[name] : undefined),
+    /** A policy as a version said it (a version never changes; its pools are today's). */
+    pinnedPolicy: pinnedPolicyOf(read, deps.dayHours),
     /** Rereads every few seconds, so an edit another replica made applies here too. */
     follow(timers: Timers, everyMs: number): void {
       timer ??= timers.setInterval(() => {

@@ -6,7 +6,9 @@ import {
   closuresSchema,
   holidaysSchema,
   managersSchema,
+  type PartnerBody,
   type PersonBody,
+  partnerSchema,
   personSchema,
   type RolesBody,
   rolesSchema,
@@ -26,6 +28,8 @@ export interface ProgramState {
   readonly closures: readonly string[];
   readonly holidays: HolidayRegions;
   readonly people: Readonly<Record<string, PersonBody>>;
+  /** Each partner's managers and what they are told, by the partner's id (issue 53 item 6). */
+  readonly partners: Readonly<Record<string, PartnerBody>>;
   readonly roles: RolesBody;
 }
 
@@ -84,6 +88,11 @@ export function programStateOf(
     const person = readOr(`person ${row.key}`, personSchema, row.body, undefined, warn);
     if (person) people[row.key] = person;
   }
+  const partners: Record<string, PartnerBody> = {};
+  for (const row of live.filter((r) => r.kind === 'partner')) {
+    const partner = readOr(`partner ${row.key}`, partnerSchema, row.body, undefined, warn);
+    if (partner) partners[row.key] = partner;
+  }
   const policyVersions = Object.fromEntries(
     live.filter((r) => r.kind === 'policy').map((r) => [r.key, r.id]),
   );
@@ -97,6 +106,7 @@ export function programStateOf(
     closures: read('closures', closuresSchema, []),
     holidays: read('holidays', holidaysSchema, { everyone: 'by_zone' as const }).everyone,
     people,
+    partners,
     roles: read('roles', rolesSchema, EMPTY_ROLES),
   };
 }

@@ -1,5 +1,6 @@
 import type { HomeView } from '@slack/types';
 import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
+import type { ProgramModel } from '../blocks/programPages.js';
 import type { Db } from '../db/client.js';
 import {
   findAwaitingAe,
@@ -13,6 +14,7 @@ import { questionsWaitingFor } from '../db/repositories/questions.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
+import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, type PeriodKey } from '../domain/periods.js';
 import type { Metrics } from './metrics.js';
 
@@ -29,6 +31,10 @@ export interface HomeDeps {
   /** The buttons a person may use on a handoff now (the lifecycle's `can`). */
   offer: (userId: string, h: HandoffRow) => Offer;
   now: () => Date;
+  /** The person's own days (issue 53; undefined: not one of ours, no "Your days"). */
+  ownDays?: (userId: string) => Promise<OwnDays | undefined>;
+  /** The program's pages the person may open (issue 53; undefined: none). */
+  program?: (userId: string) => Promise<ProgramModel | undefined>;
 }
 
 /** A decline stays in its owner's "need you" list this long (they may give it to another AE, or leave it). */
@@ -87,6 +93,8 @@ export function createHome(deps: HomeDeps) {
     );
     const questions = await questionsWaitingFor(db, userId, HOME_LIMITS.questions);
     const parked = await deps.parkedFor(userId);
+    const ownDays = await deps.ownDays?.(userId);
+    const program = await deps.program?.(userId);
     const view = appHomeView(
       {
         awaiting,
@@ -100,6 +108,8 @@ export function createHome(deps: HomeDeps) {
         reader: userId,
         questions,
         now: deps.now(),
+        ...(ownDays ? { ownDays } : {}),
+        ...(program ? { program } : {}),
       },
       reasons,
     );

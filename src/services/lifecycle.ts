@@ -8,6 +8,7 @@ import type { NewHandoffRow } from '../db/schema.js';
 import type { Actor } from '../domain/actor.js';
 import { type LifecycleEvent, nextStatus, sweepTimesEndedBy, TRANSITIONS } from '../domain/lifecycle.js';
 import { crmActivityMessage } from './crm/activities.js';
+import { watcherMessages } from './watchers.js';
 
 /** One change of a handoff, as the services describe it. */
 export interface TransitionSpec<R> {
@@ -85,6 +86,18 @@ export async function applyTransition<R = undefined>(
   // New messages first (a partner thread reply reads before its parent's update), then every message already
   // showing the handoff brought up to date.
   const owed = (await spec.owes?.(tx, after, recorded)) ?? [];
+  // Its followers and its partner's managers, when the change is news to them (domain/following.ts): one DM each.
+  owed.push(
+    ...(await watcherMessages(tx, {
+      event: spec.event,
+      before,
+      after,
+      actor: spec.actor?.userId ?? null,
+      at,
+      eventId,
+      ...(spec.holdUntil === undefined ? {} : { holdUntil: spec.holdUntil }),
+    })),
+  );
   // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
   if (t.crm)
     owed.push(

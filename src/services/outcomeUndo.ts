@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { watcherKeysOf } from '../db/repositories/followers.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { cancelHeld, deleteOutcomeStep, heldRows, outcomeEventId } from '../db/repositories/outcomeHolds.js';
@@ -98,11 +99,13 @@ async function undo(
         ...stepReopened(deps, h, step, now),
       },
       record: async (tx) => {
+        // Its followers' and partner managers' DMs wait with it (services/watchers.ts).
+        const keys = [...owed, ...(eventId === undefined ? [] : await watcherKeysOf(tx, h.id, eventId))];
         // On its way or sent (a look that claimed it since): too late, and nothing changes.
-        const rows = await heldRows(tx, owed);
+        const rows = await heldRows(tx, keys);
         if (rows.some((r) => r.status === 'delivered' || r.status === 'dead' || r.uncertainSince !== null))
           throw new PostedMeanwhile();
-        await cancelHeld(tx, [...owed, `hold:outcome:${step.id}`], 'undone within its undo window');
+        await cancelHeld(tx, [...keys, `hold:outcome:${step.id}`], 'undone within its undo window');
         await deleteOutcomeStep(tx, step.id, eventId);
       },
       detail: { outcome: step.outcome, recordedBy: step.recordedByUserId },

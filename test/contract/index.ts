@@ -11,6 +11,7 @@ import type { Engine } from './engine.js';
 import { escalationContract } from './escalation.contract.js';
 import { eventsContract } from './events.contract.js';
 import { exportRowsContract } from './exportRows.contract.js';
+import { followersContract } from './followers.contract.js';
 import { handoffListsContract } from './handoffLists.contract.js';
 import { handoffsContract } from './handoffs.contract.js';
 import { helpRequestsContract } from './helpRequests.contract.js';
@@ -31,6 +32,7 @@ import { packetsContract } from './packets.contract.js';
 import { partnersContract } from './partners.contract.js';
 import { partnerThreadsContract } from './partnerThreads.contract.js';
 import { postedMessagesContract } from './postedMessages.contract.js';
+import { programContract } from './program.contract.js';
 import { questionsContract } from './questions.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
@@ -50,6 +52,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   escalation: escalationContract,
   events: eventsContract,
   exportRows: exportRowsContract,
+  followers: followersContract,
   handoffLists: handoffListsContract,
   handoffs: handoffsContract,
   helpRequests: helpRequestsContract,
@@ -70,6 +73,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   partnerThreads: partnerThreadsContract,
   partners: partnersContract,
   postedMessages: postedMessagesContract,
+  program: programContract,
   questions: questionsContract,
   removedChannels: removedChannelsContract,
   slackEvents: slackEventsContract,

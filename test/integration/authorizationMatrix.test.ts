@@ -11,8 +11,22 @@ import {
   refusalPlain,
 } from '../../src/blocks/ephemerals.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
-import { ACTION_ID, CALLBACK_ID, SHORTCUT_ID } from '../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  CALLBACK_ID,
+  managerBlockId,
+  PROGRAM_BLOCK_ID,
+  SHORTCUT_ID,
+} from '../../src/blocks/ids.js';
+import { myDaysReplies } from '../../src/blocks/myDays.js';
 import { partnerReply } from '../../src/blocks/partnerReplies.js';
+import { policyEditorModal } from '../../src/blocks/policyEditor.js';
+import {
+  calendarEditorModal,
+  managersEditorModal,
+  poolEditorModal,
+  rolesEditorModal,
+} from '../../src/blocks/programEditors.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
@@ -45,6 +59,7 @@ import {
   helpSubmission,
   homeClick,
   homePeriodPick,
+  myDaysSubmission,
   nextResellerNames,
   OTHER_ACTOR_LABEL,
   OTHER_ACTORS,
@@ -53,6 +68,7 @@ import {
   outboxRow,
   ownerFor,
   type PoolState,
+  personEntries,
   REVOPS,
   type Reply,
   refusalText,
@@ -71,6 +87,7 @@ import { extendSubmission, metadataFor, reassignSubmission } from '../support/ow
 import { lostSubmission, opportunitySubmission, outcomeAction } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
+import { editorSubmission, modalClick, PROGRAM_REFUSALS, viewOpenedBy } from '../support/programFlow.js';
 
 /**
  * Who may do what, cell by cell: every action against every kind of actor, through the real app as Slack sends the
@@ -1243,6 +1260,39 @@ const COMMANDS: readonly CommandRow[] = [
       };
     },
   },
+  {
+    // Issue 53: anyone of ours pauses their own pools (none here: it is noted all the same).
+    name: '/handoff pause',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    async prepare(h) {
+      return {
+        text: 'pause',
+        async effect(reply, _seen, user) {
+          expect(await replyAt(h, reply)).toContain('You are in no pool now');
+          expect((await personEntries(h, user.id)).at(-1)).toMatchObject({
+            actor: user.id,
+            body: { paused: 'until_resumed' },
+          });
+        },
+      };
+    },
+  },
+  {
+    name: '/handoff resume',
+    allowed: COMMAND_ALLOWED.anyInternal,
+    async prepare(h) {
+      return {
+        text: 'resume',
+        async effect(reply, _seen, user) {
+          // Paused by the row above, or never: either way, not paused now.
+          expect([myDaysReplies.resumed([], false), myDaysReplies.notPaused()]).toContain(
+            await replyAt(h, reply),
+          );
+          expect((await personEntries(h, user.id)).at(-1)?.body ?? null).toBeNull();
+        },
+      };
+    },
+  },
 ];
 
 describe('authorization matrix: slash commands', () => {
@@ -1392,6 +1442,433 @@ describe('authorization matrix: App Home', () => {
 });
 
 // -----------------------------------------------------------------------------------------------------------------
+// "Your days" (issue 53): each person's own, from their App Home. Anyone of ours edits their own (the key is always the
+// submitter's id); a request by user.team_id not ours is refused. The Home shows it to everyone of ours, by user id.
+
+describe('authorization matrix: your days', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  describe(`Edit my days button (App Home): allowed for ${ANY_INTERNAL.join(', ')}`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = ANY_INTERNAL.includes(key);
+      cell(
+        'days',
+        'Edit my days',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        await runCell(h, {
+          allowed,
+          refusal: myDaysReplies.external(),
+          readOnly: true,
+          act: () => homeClick(h, ACTION_ID.myDays, 'edit', userFor(key)),
+          effect: async (_reply, seen) => {
+            await openedView(h, seen.opens, CALLBACK_ID.myDays);
+          },
+        });
+      });
+    }
+  });
+
+  describe(`"Your days" modal submit: allowed for ${ANY_INTERNAL.join(', ')}, each their own`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = ANY_INTERNAL.includes(key);
+      cell(
+        'days',
+        'Your days submit',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const user = userFor(key);
+        await runCell(h, {
+          allowed,
+          refusal: myDaysReplies.external(),
+          act: () => submitView(h, myDaysSubmission(user, [1, 2, 4])),
+          async effect() {
+            expect((await personEntries(h, user.id)).at(-1)).toMatchObject({
+              actor: user.id,
+              body: { workingDays: [1, 2, 4] },
+            });
+          },
+        });
+      });
+    }
+  });
+
+  describe('App Home "Your days": shown to everyone of ours (by user id)', () => {
+    for (const key of OTHER_ACTORS) {
+      const shownTo = key !== 'external';
+      cell(
+        'days',
+        'App Home your days',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${shownTo ? 'shown' : 'not shown'}`, async () => {
+        const user = userFor(key);
+        const call = await openHome(h, user.id, user.team_id ?? TEAM);
+        const blocks = JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
+        expect(blocks.includes('*Your days*')).toBe(shownTo);
+        expect(blocks.includes(ACTION_ID.myDays)).toBe(shownTo);
+      });
+    }
+  });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// The program's pages and editors (issue 53): App Home → "The program". Admins open and edit every part, RevOps the
+// policies (and the history), and a pool's own managers their pool: here Mo (`member`, no role) manages the matrix
+// pool; a new pool is the admins' alone. By the interaction's user.team_id: anyone not of ours opens and edits
+// nothing. Refusals come by DM (the App Home and a modal give no response_url); a refused submission closes the modal.
+
+/** Mo, an internal member with no role, manages the `matrix` pool. */
+const POOL_MANAGER: ActorKey = 'member';
+const PROGRAM_ADMIN: readonly ActorKey[] = ['admin'];
+const PROGRAM_POLICIES: readonly ActorKey[] = ['revops', 'admin'];
+const PROGRAM_POOL: readonly ActorKey[] = ['admin', POOL_MANAGER];
+
+interface ProgramRow {
+  name: string;
+  permission: Permission;
+  allowed: readonly ActorKey[];
+  /** Allowed by something else than the table: a pool's own managers. */
+  also?: readonly ActorKey[];
+}
+
+/** The pages of App Home → The program: each opens (views.open) for whom may read it. */
+const PROGRAM_PAGE_ROWS: readonly (ProgramRow & { page: string; title: string })[] = [
+  {
+    name: 'pools',
+    page: 'pools',
+    title: 'Pools',
+    permission: 'pools',
+    allowed: PROGRAM_POOL,
+    also: [POOL_MANAGER],
+  },
+  {
+    name: 'policies',
+    page: 'policies',
+    title: 'Escalation policies',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+  },
+  {
+    name: 'history',
+    page: 'history',
+    title: 'Program history',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+  },
+  {
+    name: 'calendar',
+    page: 'calendar',
+    title: 'Closures and holidays',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+  },
+  {
+    name: 'roles',
+    page: 'roles',
+    title: 'Roles and managers',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+  },
+];
+
+/** Edit (or New) on a page: the part's editor is pushed (views.push) for whom may edit it. */
+const PROGRAM_EDIT_ROWS: readonly (ProgramRow & { value: string; title: string })[] = [
+  {
+    name: 'a pool',
+    value: 'pool:matrix',
+    title: 'Edit pool',
+    permission: 'pools',
+    allowed: PROGRAM_POOL,
+    also: [POOL_MANAGER],
+  },
+  { name: 'a new pool', value: 'pool:', title: 'New pool', permission: 'pools', allowed: PROGRAM_ADMIN },
+  {
+    name: 'a policy',
+    value: 'policy:matrix',
+    title: 'Edit policy',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+  },
+  {
+    name: 'a new policy',
+    value: 'policy:',
+    title: 'New policy',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+  },
+  {
+    name: 'the calendar',
+    value: 'calendar:-',
+    title: 'Closures and holidays',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+  },
+  { name: 'the roles', value: 'roles:-', title: 'Roles', permission: 'program', allowed: PROGRAM_ADMIN },
+  {
+    name: 'the managers',
+    value: 'managers:-',
+    title: 'Managers',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+  },
+];
+
+const MATRIX_POOL = { name: 'Matrix pool', users: [people.otherAe.id], managers: [people.member.id] };
+const MATRIX_POLICY = { name: 'Matrix', levels: [{ at: 'due', action: 'notify', to: ['manager'] }] };
+
+/**
+ * An editor's submission: the editor as the app builds it, with answers of this actor's own (an allowed cell writes
+ * something new), and what the program's log holds after it.
+ */
+const PROGRAM_SUBMIT_ROWS: readonly (ProgramRow & {
+  submission(user: SlackUser, key: ActorKey): unknown;
+  written(key: ActorKey): { kind: string; key: string; body: unknown };
+})[] = [
+  {
+    name: 'a pool',
+    permission: 'pools',
+    allowed: PROGRAM_POOL,
+    also: [POOL_MANAGER],
+    submission: (user, key) =>
+      editorSubmission(
+        user,
+        poolEditorModal({
+          id: 'matrix',
+          ...MATRIX_POOL,
+          members: MATRIX_POOL.users,
+          defaultCap: 10,
+          admin: true,
+        }),
+        { [PROGRAM_BLOCK_ID.cap]: key === 'admin' ? '7' : '8' },
+      ),
+    written: (key) => ({
+      kind: 'pool',
+      key: 'matrix',
+      body: { ...MATRIX_POOL, cap: key === 'admin' ? 7 : 8 },
+    }),
+  },
+  {
+    name: 'a new pool',
+    permission: 'pools',
+    allowed: PROGRAM_ADMIN,
+    submission: (user) =>
+      editorSubmission(
+        user,
+        poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
+        {
+          [PROGRAM_BLOCK_ID.id]: 'matrix-new',
+          [PROGRAM_BLOCK_ID.members]: [people.otherAe.id],
+        },
+      ),
+    written: () => ({ kind: 'pool', key: 'matrix-new', body: { users: [people.otherAe.id] } }),
+  },
+  {
+    name: 'a policy',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+    submission: (user, key) =>
+      editorSubmission(
+        user,
+        policyEditorModal({
+          id: 'matrix',
+          name: MATRIX_POLICY.name,
+          levels: MATRIX_POLICY.levels,
+          pools: [{ id: 'matrix', name: MATRIX_POOL.name }],
+          partners: [],
+          routedPartners: [],
+          routedPools: [],
+          openCount: 0,
+        }),
+        { [PROGRAM_BLOCK_ID.name]: `Matrix by ${key}` },
+      ),
+    written: (key) => ({
+      kind: 'policy',
+      key: 'matrix',
+      body: { ...MATRIX_POLICY, name: `Matrix by ${key}` },
+    }),
+  },
+  {
+    name: 'the calendar',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+    submission: (user) =>
+      editorSubmission(user, calendarEditorModal({ closures: [], holidays: 'by_zone' }), {
+        [PROGRAM_BLOCK_ID.closures]: '2026-12-24',
+      }),
+    written: () => ({ kind: 'closures', key: '-', body: ['2026-12-24'] }),
+  },
+  {
+    name: 'the roles',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+    submission: (user) =>
+      editorSubmission(user, rolesEditorModal({ admins: [ADMIN.id], revops: [REVOPS.id] }), {
+        [PROGRAM_BLOCK_ID.revops]: [REVOPS.id, people.otherAe.id],
+      }),
+    written: () => ({
+      kind: 'roles',
+      key: '-',
+      body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id, people.otherAe.id] } },
+    }),
+  },
+  {
+    name: 'the managers',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+    submission: (user) =>
+      editorSubmission(user, managersEditorModal({}), {
+        [managerBlockId(0, 'ae')]: people.otherAe.id,
+        [managerBlockId(0, 'manager')]: people.owner.id,
+      }),
+    written: () => ({ kind: 'managers', key: '-', body: { [people.otherAe.id]: people.owner.id } }),
+  },
+];
+
+/** The program's log, newest last. */
+const programEntries = (h: Harness) =>
+  h.database.db.select().from(h.tables.programLog).orderBy(h.tables.programLog.id);
+
+describe('authorization matrix: the program', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    const written = await h.app.program.editMany([
+      { actor: ADMIN.id, kind: 'pool', key: 'matrix', body: MATRIX_POOL },
+      { actor: ADMIN.id, kind: 'policy', key: 'matrix', body: MATRIX_POLICY },
+    ]);
+    expect(written).toMatchObject({ ok: true, changed: true });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /** Refused: told by DM; no view opened or pushed (runCell checks the tables and views.open). */
+  const pushes = () => h.slack.callsTo('views.push').length;
+
+  for (const row of PROGRAM_PAGE_ROWS) {
+    describe(`Program page "${row.name}" (App Home button): allowed for ${row.allowed.join(', ')}`, () => {
+      for (const key of OTHER_ACTORS) {
+        const allowed = row.allowed.includes(key);
+        cell(
+          'program',
+          `page ${row.name}`,
+          key,
+        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          await runCell(h, {
+            allowed,
+            refusal: PROGRAM_REFUSALS.notYours,
+            readOnly: true,
+            act: () => homeClick(h, `${ACTION_ID.programOpen}:${row.page}`, row.page, userFor(key)),
+            async effect(_reply, seen) {
+              const opened = await waitFor(
+                () => h.slack.callsTo('views.open')[seen.opens],
+                4000,
+                `the ${row.page} page`,
+              );
+              expect((opened.args.view as { title: { text: string } }).title.text).toBe(row.title);
+            },
+          });
+        });
+      }
+    });
+  }
+
+  for (const row of PROGRAM_EDIT_ROWS) {
+    describe(`Program Edit ${row.name} (${row.value}, on a page): allowed for ${row.allowed.join(', ')}`, () => {
+      for (const key of OTHER_ACTORS) {
+        const allowed = row.allowed.includes(key);
+        cell(
+          'program',
+          `edit ${row.name}`,
+          key,
+        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const user = userFor(key);
+          const before = pushes();
+          // A trigger of the page the button is on (a modal the fake does not hold: the editor starts a stack).
+          const triggerId = h.slack.issueTriggerId({ viewId: 'V0PROGRAMPAGE' });
+          await runCell(h, {
+            allowed,
+            refusal: PROGRAM_REFUSALS.notYours,
+            readOnly: true,
+            async act() {
+              const dms = dmOf(h, user.id).length;
+              const response = await h.interact(
+                modalClick({ actionId: ACTION_ID.programEdit, value: row.value, user, triggerId }),
+              );
+              expect(response.status).toBe(200);
+              return { via: 'dm', userId: user.id, before: dms };
+            },
+            async effect() {
+              const view = await viewOpenedBy(h, 'views.push', triggerId);
+              expect(view).toMatchObject({
+                callback_id: CALLBACK_ID.programPart,
+                title: { text: row.title },
+              });
+            },
+          });
+          if (!allowed) expect(pushes()).toBe(before);
+        });
+      }
+    });
+  }
+
+  for (const row of PROGRAM_SUBMIT_ROWS) {
+    describe(`Program editor submit, ${row.name}: allowed for ${row.allowed.join(', ')}`, () => {
+      for (const key of OTHER_ACTORS) {
+        const allowed = row.allowed.includes(key);
+        cell(
+          'program',
+          `submit ${row.name}`,
+          key,
+        )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const user = userFor(key);
+          await runCell(h, {
+            allowed,
+            refusal: PROGRAM_REFUSALS.forbidden,
+            async act() {
+              const dms = dmOf(h, user.id).length;
+              const reply = await submitView(h, row.submission(user, key));
+              if (allowed) return reply;
+              // Refused: the modal closes (nothing to correct on it), and the person is told by DM.
+              expect(reply).toEqual({ via: 'inline', body: {} });
+              return { via: 'dm', userId: user.id, before: dms };
+            },
+            async effect(reply) {
+              // Saved: the editor shows its page again (it was opened on none here).
+              expect(reply).toMatchObject({ via: 'inline', body: { response_action: 'update' } });
+              const written = row.written(key);
+              const entry = (await programEntries(h)).filter((e) => e.kind === written.kind).at(-1);
+              expect(entry).toMatchObject({ ...written, actor: user.id });
+            },
+          });
+        });
+      }
+    });
+  }
+});
+
+/** The program's permission cases: every page, editor and submission, by the interaction's user.team_id. */
+const PROGRAM_CASES: readonly PermissionCase[] = [
+  ...PROGRAM_PAGE_ROWS.map((r) => ({ ...r, name: `Program page ${r.name}` })),
+  ...PROGRAM_EDIT_ROWS.map((r) => ({ ...r, name: `Program Edit ${r.name}` })),
+  ...PROGRAM_SUBMIT_ROWS.map((r) => ({ ...r, name: `Program editor submit, ${r.name}` })),
+].map(
+  ({ name, permission, allowed, also }): PermissionCase => ({
+    name,
+    permission,
+    path: 'interaction',
+    allowed,
+    also: also ?? [],
+  }),
+);
+
+// -----------------------------------------------------------------------------------------------------------------
 // The permission table (src/domain/permissions.ts): every permission has a case above, and each case allows exactly
 // whom the table grants (plus, for a handoff, whoever it is theirs).
 
@@ -1450,6 +1927,7 @@ const PERMISSION_CASES: readonly PermissionCase[] = [
     allowed: METRICS_ALLOWED,
     also: [],
   },
+  ...PROGRAM_CASES,
 ];
 
 describe('authorization matrix: the permission table', () => {

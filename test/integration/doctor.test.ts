@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
 import { readJournal } from '../../src/db/migrationsCheck.js';
+import { appendProgramEntry } from '../../src/db/repositories/program.js';
 import { partnerChannels } from '../../src/db/schema.js';
 import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
 import { manifestBotScopes } from '../../src/doctor/slackToken.js';
@@ -83,11 +84,15 @@ describe('npm run doctor', () => {
       'Slack token and scopes',
       'Database',
       'Escalation policy file',
+      'The program',
       'Internal channels',
       'Partner channels (the partner directory)',
       'People',
       'CRM',
       'Holidays in force per AE zone',
+    ]);
+    expect(check(report, 'The program').findings).toEqual([
+      'pass The program is empty: the next start reads ESCALATION_POLICY_FILE, ESCALATION_MANAGERS, HOLIDAY_REGIONS, ADMIN_USER_IDS, REVOPS_USER_IDS into it, once.',
     ]);
     expect(check(report, 'Slack token and scopes').findings).toEqual([
       'pass The token works: workspace Acme Corp (T0INTERNAL), bot @bot (UBOT).',
@@ -130,7 +135,7 @@ describe('npm run doctor', () => {
     expect(report.text).toMatch(
       /\n {4}U0AE +Jordan Seller +ESCALATION_MANAGERS, pools\.backup\.users\[0\]\n/,
     );
-    expect(report.text).toContain('All 9 checks passed.');
+    expect(report.text).toContain('All 10 checks passed.');
   });
 
   it('catches a wrong token (invalid_auth), with its fix, and skips what needs Slack', async () => {
@@ -299,6 +304,36 @@ describe('npm run doctor', () => {
     }
   });
 
+  it('reads the program once it holds parts: what it holds, the settings no longer read, and no admin', async () => {
+    const at = h.clock.now();
+    await h.database.db.transaction(async (tx) => {
+      await appendProgramEntry(tx, {
+        kind: 'pool',
+        key: 'backup',
+        body: { users: [people.ae.id] },
+        actor: 'import',
+        note: null,
+        at,
+      });
+      await appendProgramEntry(tx, {
+        kind: 'roles',
+        key: '-',
+        body: { admin: { users: [] }, revops: { users: [] } },
+        actor: people.owner.id,
+        note: null,
+        at,
+      });
+    });
+    const found = check(await doctor(), 'The program');
+    expect(found.findings).toEqual([
+      `pass The program: 1 pool, 0 escalation policies, 0 closure days, 0 admins, 0 RevOps people, 0 people with their own days; last edited ${at.toISOString()} by ${people.owner.id}.`,
+      'warn The program names no admin: nobody can edit its roles, pools or calendar in Slack.',
+      'pass The next start reads ESCALATION_MANAGERS, HOLIDAY_REGIONS into the program, once.',
+      'warn ESCALATION_POLICY_FILE is set, but the program holds what it says: it is no longer read.',
+      'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
+    ]);
+  });
+
   /** The built command (dist/, built once for the tests by test/globalSetup.ts), in a folder without a .env. */
   function builtDoctor(overrides: Record<string, string> = {}) {
     const child = spawn(process.execPath, [join(root, 'dist/doctor.js')], {
@@ -324,13 +359,13 @@ describe('npm run doctor', () => {
     expect(healthy.stderr).toBe('');
     expect(healthy.status, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/^Handoff doctor, \d{4}-/);
-    expect(healthy.stdout).toContain('All 9 checks passed.');
+    expect(healthy.stdout).toContain('All 10 checks passed.');
     const wrong = await builtDoctor({ DIGEST_CHANNEL_ID: 'C0NOSUCH' });
     expect(wrong.status).toBe(1);
     expect(wrong.stdout).toContain(
       'FAIL  C0NOSUCH (DIGEST_CHANNEL_ID): Slack has no channel with this id that the app can see (channel_not_found).',
     );
     expect(wrong.stdout).toContain('Fix: The id is wrong, or the channel is private');
-    expect(wrong.stdout).toContain('1 of 9 checks failed.');
+    expect(wrong.stdout).toContain('1 of 10 checks failed.');
   });
 });

@@ -37,6 +37,56 @@ const POLICY = {
   routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
 };
 
+/**
+ * Where the program's policy comes from (issue 53, "import of today's policy file gives the same behaviour as
+ * today"): the ESCALATION_POLICY_FILE imported at the first start, or the same pools, policy and routes written
+ * into the program as the Admin tab writes them, with no file. Every test of a policy runs against both.
+ */
+interface Source {
+  name: string;
+  start(env: Record<string, string>): Promise<{ h: Harness; done(): Promise<void> }>;
+}
+const SOURCES: Source[] = [
+  {
+    name: 'the policy file, imported at start',
+    async start(env) {
+      const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+      const file = join(dir, 'policies.json');
+      writeFileSync(file, JSON.stringify(POLICY));
+      const h = await startHarness({ env: { ...env, ESCALATION_POLICY_FILE: file } });
+      return {
+        h,
+        async done() {
+          await h.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'the program, edited in Slack',
+    async start(env) {
+      const h = await startHarness({ env });
+      const actor = 'U0ADMIN';
+      const written = await h.app.program.editMany([
+        ...Object.entries(POLICY.pools).map(([key, body]) => ({ actor, kind: 'pool' as const, key, body })),
+        ...Object.entries(POLICY.policies).map(([key, body]) => ({
+          actor,
+          kind: 'policy' as const,
+          key,
+          body,
+        })),
+        { actor, kind: 'routes', body: POLICY.routes },
+      ]);
+      expect(written).toMatchObject({ ok: true, changed: true });
+      // A channel the edit names is confirmed internal by the next re-check (every minute), as one named at start
+      // is by the start's own check: nothing internal is posted to a channel not confirmed.
+      await h.app.scheduler.runNow('channel-sharing-recheck');
+      return { h, done: () => h.stop() };
+    },
+  },
+];
+
 async function events(h: Harness, handoffId: number) {
   return await h.database.db
     .select()
@@ -51,25 +101,18 @@ async function sweepAt(h: Harness, at: Date | number) {
   await outboxDrained(h);
 }
 
-describe('escalation policy: remind, manager, reassign to a pool', () => {
+describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool ($name)', (source) => {
   let h: Harness;
-  let dir: string;
+  let done: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'policy-'));
-    const file = join(dir, 'policies.json');
-    writeFileSync(file, JSON.stringify(POLICY));
-    h = await startHarness({
-      env: {
-        ...QUIET,
-        ESCALATION_POLICY_FILE: file,
-        ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
-      },
-    });
+    ({ h, done } = await source.start({
+      ...QUIET,
+      ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
+    }));
   });
   afterAll(async () => {
-    await h.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await done();
   });
 
   it('follows the partner’s policy level by level, skipping the away member of the pool', async () => {
@@ -172,12 +215,9 @@ describe('escalation policy: remind, manager, reassign to a pool', () => {
   });
 });
 
-describe('a pool as the target of a handoff', () => {
+describe.each(SOURCES)('a pool as the target of a handoff ($name)', (source) => {
   it('the packet may name a pool instead of an AE: the next member gets it, round robin, skipping anyone away', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policy-pool-'));
-    const file = join(dir, 'policies.json');
-    writeFileSync(file, JSON.stringify(POLICY));
-    const h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
+    const { h, done } = await source.start({ ...QUIET });
     try {
       // The /handoff form offers the pools.
       const before = h.slack.callsTo('views.open').length;
@@ -245,8 +285,7 @@ describe('a pool as the target of a handoff', () => {
       const refused = (await (await h.interact(both)).json()) as { errors?: Record<string, string> };
       expect(refused.errors?.ae).toBe('Choose an account executive or a pool, not both.');
     } finally {
-      await h.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await done();
     }
   });
 });

@@ -24,6 +24,8 @@ export const STATE_TABLES = {
   partner_workspaces: 'partnerWorkspaces',
   partner_channels: 'partnerChannels',
   surfaces: 'surfaces',
+  /** The program as data (issue 53): pools, policies, people's own days. */
+  program_log: 'programLog',
 } as const satisfies Record<string, keyof Tables>;
 
 export type StateTable = keyof typeof STATE_TABLES;

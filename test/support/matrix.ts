@@ -2,7 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { acceptModal } from '../../src/blocks/acceptModal.js';
-import { ACTION_ID, ASK_BLOCK_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  ASK_BLOCK_ID,
+  CALLBACK_ID,
+  HELP_BLOCK_ID,
+  MY_DAYS_BLOCK_ID,
+} from '../../src/blocks/ids.js';
 import { first } from '../../src/db/engine.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
 import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.js';
@@ -226,7 +232,11 @@ export function expectNotRefused(h: Harness, reply: Reply, refusal: string): voi
       else expect(reply.body).toEqual({});
       return;
     case 'dm':
-      expect(dmOf(h, reply.userId).map((m) => m.text)).not.toContain(refusal);
+      expect(
+        dmOf(h, reply.userId)
+          .slice(reply.before)
+          .map((m) => m.text),
+      ).not.toContain(refusal);
       return;
   }
 }
@@ -531,6 +541,36 @@ async function askedBefore(h: Harness, handoffId: number, state: 'asked' | 'more
     4000,
     `the handoff ${state}`,
   );
+}
+
+/** The "Your days" form (issue 53), submitted as Slack sends it: these working days, nothing else. */
+export function myDaysSubmission(user: SlackUser, days: readonly number[]) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.myDays,
+    user,
+    privateMetadata: '{}',
+    values: {
+      [MY_DAYS_BLOCK_ID.days]: {
+        [ACTION_ID.value]: {
+          type: 'checkboxes',
+          selected_options: days.map((d) => ({
+            text: { type: 'plain_text', text: String(d) },
+            value: String(d),
+          })),
+        },
+      },
+    },
+  });
+}
+
+/** Every entry of a person's own days in the program, oldest first. */
+export async function personEntries(h: Harness, userId: string) {
+  const { programLog } = h.tables;
+  return h.database.db
+    .select()
+    .from(programLog)
+    .where(and(eq(programLog.kind, 'person'), eq(programLog.key, userId)))
+    .orderBy(asc(programLog.id));
 }
 
 let helpCounter = 0;

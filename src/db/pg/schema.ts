@@ -15,6 +15,7 @@ import {
 import type { AttributionBasis } from '../../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
+import { FOLLOW_CHOICES } from '../../domain/following.js';
 import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
@@ -614,4 +615,17 @@ export const programLog = pgTable(
     at: timestamp('at').notNull(),
   },
   (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+);
+
+export const handoffFollowers = pgTable(
+  'handoff_followers',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    userId: text('user_id').notNull(),
+    notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );

@@ -107,6 +107,43 @@ export async function lastPickOfPool(exec: Executor, pool: string): Promise<stri
   return row?.ae;
 }
 
+/**
+ * A pool's round robin, newest first (issue 53): each handoff it gave, to whom, when, and whom it passed over and why
+ * (the touch log's sent and reassigned entries that name the pool).
+ */
+export async function poolHistory(
+  exec: Executor,
+  pool: string,
+  limit: number,
+): Promise<{ handoffId: number; aeUserId: string; at: Date; skipped: { user: string; why: string }[] }[]> {
+  const { handoffEvents } = tablesOf(exec);
+  const rows = await exec
+    .select({
+      handoffId: handoffEvents.handoffId,
+      aeUserId: handoffEvents.aeUserId,
+      at: handoffEvents.at,
+      detail: handoffEvents.detail,
+    })
+    .from(handoffEvents)
+    .where(
+      and(
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+        eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
+      ),
+    )
+    .orderBy(desc(handoffEvents.id))
+    .limit(limit);
+  return rows.map((r) => {
+    const skipped = (r.detail as { skipped?: unknown } | null)?.skipped;
+    return {
+      handoffId: r.handoffId,
+      aeUserId: r.aeUserId,
+      at: r.at,
+      skipped: Array.isArray(skipped) ? (skipped as { user: string; why: string }[]) : [],
+    };
+  });
+}
+
 /** How many handoffs wait for this AE's answer. */
 export async function openCountOf(exec: Executor, aeUserId: string): Promise<number> {
   const { handoffs } = tablesOf(exec);

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
+import { OPEN_STATUSES as OPEN } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, type PgExecute, tablesOf } from '../engine.js';
 import type { ProgramLogRow } from '../schema.js';
@@ -78,8 +79,18 @@ export async function appendProgramEntry(exec: Tx, row: Omit<ProgramLogRow, 'id'
 }
 
 /**
+ * The handoffs under a policy: the program's `default` policy is stored with a handoff as no policy (null), as the
+ * built-in default is.
+ */
+function underPolicy(exec: Executor, policy: string) {
+  const { handoffs } = tablesOf(exec);
+  return policy === 'default'
+    ? or(isNull(handoffs.escalationPolicy), eq(handoffs.escalationPolicy, policy))
+    : eq(handoffs.escalationPolicy, policy);
+}
+
+/**
  * Pins the open handoffs of a policy to one of its versions ("apply to open handoffs"); returns the ones that moved.
- * The program's `default` policy is stored with a handoff as no policy (null), as the built-in default is.
  */
 export async function repinOpenHandoffs(
   exec: Tx,
@@ -93,13 +104,23 @@ export async function repinOpenHandoffs(
     .set({ policyVersion: version })
     .where(
       and(
-        policy === 'default'
-          ? or(isNull(handoffs.escalationPolicy), eq(handoffs.escalationPolicy, policy))
-          : eq(handoffs.escalationPolicy, policy),
+        underPolicy(exec, policy),
         inArray(handoffs.status, [...openStatuses] as never[]),
         sql`coalesce(${handoffs.policyVersion}, 0) <> ${version}`,
       ),
     )
     .returning({ id: handoffs.id });
   return rows.map((r) => r.id);
+}
+
+/** How many open handoffs run under a policy ("Apply to the N open handoffs"). */
+export async function openUnderPolicy(exec: Executor, policy: string): Promise<number> {
+  const { handoffs } = tablesOf(exec);
+  const row = await first(
+    exec
+      .select({ n: sql<number>`count(*)` })
+      .from(handoffs)
+      .where(and(underPolicy(exec, policy), inArray(handoffs.status, [...OPEN] as never[]))),
+  );
+  return Number(row?.n ?? 0);
 }

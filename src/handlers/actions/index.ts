@@ -5,14 +5,17 @@ import { acceptAction } from './accept.js';
 import { askActions } from './asks.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
+import { followAction } from './follow.js';
 import { handBackAction } from './handBack.js';
 import { heldBackActions } from './heldBack.js';
 import { helpClaimAction } from './helpClaim.js';
 import { homeExportAction, homePeriodAction } from './homeRefresh.js';
+import { myDaysAction } from './myDays.js';
 import { outcomeAnswerActions } from './outcomeAnswers.js';
 import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 import { packetSuggestAction } from './packetSuggest.js';
+import { programEditAction, programOpenAction } from './program.js';
 import { newStepDateAction } from './stepDate.js';
 import { viewAction } from './viewHandoff.js';
 
@@ -32,10 +35,16 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     homePeriod: homePeriodAction(deps),
     homeExport: homeExportAction(deps),
     view: viewAction(deps),
+    follow: followAction(deps, 'all'),
+    followDecisions: followAction(deps, 'decisions'),
+    unfollow: followAction(deps, 'unfollow'),
     edit: editAction(deps),
     note: noteAction(deps),
     newStepDate: newStepDateAction(deps),
     handBack: handBackAction(deps),
+    myDays: myDaysAction(deps),
+    programOpen: programOpenAction(deps),
+    programEdit: programEditAction(deps),
     ...heldBackActions(deps),
     ...outcomeAnswerActions(deps),
     ...askActions(deps),
@@ -49,6 +58,8 @@ export function actionTable(deps: HandlerDeps): ActionTable {
       [OUTCOME_ACTION_PREFIX]: outcomeButton(deps),
       // One action id per suggestion button (packet_suggest:<field>), as Slack wants them unique in a block.
       [`${ACTION_ID.packetSuggest}:`]: buttons.packetSuggest,
+      // One action id per program page button (program_open:<page>), as Slack wants them unique in a block.
+      [`${ACTION_ID.programOpen}:`]: buttons.programOpen,
     },
   };
 }

@@ -6,14 +6,16 @@ import type { CommandCall } from './call.js';
 type Answer<T> = { kind: 'done'; value: T } | { kind: 'forbidden' } | { kind: 'invalid'; message: string };
 
 /**
- * `/handoff partners [rename|alias|merge|domain|channel|confirm …]`: the partner directory. The directory checks who
- * may (domain/permissions.ts: `partners`, and `partnerChannels` for channel and confirm).
+ * `/handoff partners [rename|alias|merge|domain|channel|confirm|managers|notify …]`: the partner directory. The
+ * directory checks who may (domain/permissions.ts: `partners`, `partnerChannels` for channel and confirm, and for
+ * notify a partner's own managers too).
  */
 export async function partnersCommand({ deps, ctx, words: typed }: CommandCall): Promise<string> {
-  // A channel typed as Slack escapes it (<#C123|name>) carries a | of its own: keep only the id.
+  // A channel or a person typed as Slack escapes them (<#C123|name>, <@U123|name>) carry a | of their own: keep the id.
   const [verb = '', ...words] = typed
     .join(' ')
     .replace(/<#([CG][A-Z0-9]+)\|[^>]*>/g, '<#$1>')
+    .replace(/<@([UW][A-Z0-9]+)\|[^>]*>/g, '<@$1>')
     .trim()
     .split(/\s+/);
   const [first = '', second = ''] = words
@@ -60,7 +62,32 @@ export async function partnersCommand({ deps, ctx, words: typed }: CommandCall):
             partnerReply.channelAssigned(v.channelId, v.partner),
           )
         : partnerReply.usage();
+    case 'managers': {
+      // `managers <partner> | @a @b`, or without the |: the people start at the first one named.
+      const [partner, people] = second ? [first, second] : splitPeople(first);
+      return partner && people
+        ? answer('partners', await p.setManagers(ctx, partner, people), partnerReply.managers)
+        : partnerReply.usage();
+    }
+    case 'notify': {
+      const [partner, choice] = second ? [first, second] : splitLast(first);
+      return partner && choice
+        ? answer('partners', await p.setNotify(ctx, partner, choice), partnerReply.notify)
+        : partnerReply.usage();
+    }
     default:
       return partnerReply.usage();
   }
+}
+
+/** `Meridian Cloud <@U1> <@U2>` → the partner's name and the people (from the first mention, id, email or `none`). */
+function splitPeople(text: string): [string, string] {
+  const at = text.search(/\s(?:<@|@|[UW](?=[A-Z0-9]*\d)[A-Z0-9]{2,}(?:\s|$)|\S+@\S+|[Nn][Oo][Nn][Ee]$)/);
+  return at < 0 ? [text, ''] : [text.slice(0, at).trim(), text.slice(at).trim()];
+}
+
+/** `Meridian Cloud off` → the partner's name and its last word. */
+function splitLast(text: string): [string, string] {
+  const at = text.lastIndexOf(' ');
+  return at < 0 ? [text, ''] : [text.slice(0, at).trim(), text.slice(at + 1).trim()];
 }

@@ -1,8 +1,9 @@
 import { commandReply } from '../../blocks/commandReplies.js';
 import { coverEndedMessage, coverModal } from '../../blocks/coverModal.js';
-import { handoffList, handoffViewModal } from '../../blocks/handoffList.js';
+import { handoffList } from '../../blocks/handoffList.js';
 import { helpReplies, helpRequestModal } from '../../blocks/helpRequest.js';
 import { openEdit } from '../actions/editHandoff.js';
+import { viewModalOf } from '../actions/viewHandoff.js';
 import type { CommandCall } from './call.js';
 
 /** Everyone's subcommands: what they sent, own or must answer, their cover, and asking for partner help. */
@@ -36,9 +37,9 @@ export async function viewCommand({
 }: CommandCall): Promise<string | undefined> {
   const id = handoffNumber(words);
   if (id === undefined) return usage();
-  const found = await deps.lookup.view(ctx, id);
-  if (found.kind === 'not_found') return commandReply.notFound(id);
-  await openModal(handoffViewModal(found.handoff, found.packet, found.history));
+  const modal = await viewModalOf(deps, ctx, id);
+  if (!modal) return commandReply.notFound(id);
+  await openModal(modal);
 }
 
 export async function editCommand({

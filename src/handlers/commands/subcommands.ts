@@ -3,6 +3,7 @@ import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js
 import type { RequestContext } from '../../services/requestContext.js';
 import type { Subcommand } from './call.js';
 import { partnersCommand } from './partners.js';
+import { pauseCommand, resumeCommand } from './pause.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
 import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCommand } from './revops.js';
 
@@ -69,6 +70,19 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     run: coverCommand,
   },
   {
+    name: 'pause',
+    usage: '/handoff pause until 2026-12-03',
+    usageNote: '(the last day, in your calendar), or `/handoff pause` alone: until you resume.',
+    help: [
+      {
+        text: "*`/handoff pause`* (or *`pause until 2026-12-03`*): out of your pools' round robin, your pools' managers told; *`/handoff resume`* puts you back. Your working days and public holidays: *Edit my days* in the App Home.",
+      },
+    ],
+    run: pauseCommand,
+  },
+  // Resume is told in the line of `pause`.
+  { name: 'resume', usage: '/handoff resume', help: [], run: resumeCommand },
+  {
     name: 'classify',
     usage: '/handoff classify <handoff #> sourced|influenced <why>',
     help: [
@@ -99,7 +113,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     // Its usage is the directory's own (blocks/partnerReplies.ts).
     help: [
       {
-        text: '*`/handoff partners`*: the partner directory (rename, alias, merge, domain).',
+        text: '*`/handoff partners`*: the partner directory (rename, alias, merge, domain, partner managers and what they are told).',
         permission: 'partners',
       },
       {

@@ -8,10 +8,12 @@ import { answerSubmit, questionSubmit } from './askSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
+import { myDaysSubmit } from './myDaysSubmit.js';
 import { noteSubmit } from './noteSubmit.js';
 import { lostSubmit, opportunitySubmit } from './outcomeSubmit.js';
 import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
+import { programPartSubmit } from './programSubmit.js';
 import { reviewSubmit } from './reviewSubmit.js';
 import { stepDateSubmit } from './stepDateSubmit.js';
 
@@ -34,6 +36,8 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     question: questionSubmit(deps),
     answer: answerSubmit(deps),
     addToHandoff: addToHandoffSubmit(deps),
+    myDays: myDaysSubmit(deps),
+    programPart: programPartSubmit(deps),
   };
   return Object.fromEntries(
     Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),

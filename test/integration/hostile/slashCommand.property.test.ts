@@ -74,6 +74,14 @@ const JUNK_SUBCOMMANDS = [
   'outbox retry 1e400',
   'outbox retry #',
   'outbox list',
+  // Issue 53: a pause whose last day is no date, or has passed; resume with words after it.
+  'pause tomorrow',
+  'pause until',
+  'pause until 2020-01-01',
+  'pause until 2026-02-30',
+  'pause 2026-13-45',
+  'pause until 2026-12-03 and more',
+  'resume now',
 ];
 const ADMIN_SAFE = new Set<string>(JUNK_SUBCOMMANDS);
 const junkSubcommand = fc.oneof(

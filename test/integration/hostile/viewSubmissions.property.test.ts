@@ -9,11 +9,15 @@ import {
   COVER_BLOCK_ID,
   DECLINE_BLOCK_ID,
   HELP_BLOCK_ID,
+  levelBlockId,
+  MY_DAYS_BLOCK_ID,
+  managerBlockId,
   NEXT_MOVE_BLOCK_ID,
   NOTE_BLOCK_ID,
   OUTCOME_BLOCK_ID,
   OWNER_BLOCK_ID,
   PACKET_BLOCK_ID,
+  PROGRAM_BLOCK_ID,
   REVIEW_BLOCK_ID,
   STEP_DATE_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
@@ -41,7 +45,15 @@ import {
   validValues,
   wrongType,
 } from '../../support/hostileGen.js';
-import { goodNewAe, HANDOFF_MODALS, MAY_SUBMIT, REFS, type Ref, type Seeds } from '../../support/mayDo.js';
+import {
+  ADMIN,
+  goodNewAe,
+  HANDOFF_MODALS,
+  MAY_SUBMIT,
+  REFS,
+  type Ref,
+  type Seeds,
+} from '../../support/mayDo.js';
 import { packetState, viewSubmission } from '../../support/payloads.js';
 import { people, TEAM } from '../../support/people.js';
 
@@ -824,6 +836,265 @@ const coverForm: fc.Arbitrary<ViewPlan> = fc.oneof(
   })),
 );
 
+/**
+ * "Your days" (issue 53): from anyone outside; or from one of ours with no working day, a region the app does not know,
+ * a last day that has passed or is no date, or state.values that are not inputs. Nothing is written.
+ */
+const daysBox = (selected: unknown) => ({ value: { type: 'checkboxes', selected_options: selected } });
+const oneDay = daysBox([{ value: '1' }]);
+const author = { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never;
+const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  identity
+    .filter((i) => !isInternal(i))
+    .map((i) => ({
+      callbackId: CALLBACK_ID.myDays,
+      identity: i,
+      why: 'external person saving their days',
+      metadata: () => '{}',
+      values: () => ({ [MY_DAYS_BLOCK_ID.days]: oneDay }),
+    })),
+  fc
+    .oneof(
+      fc.constantFrom<unknown>([], [{ value: '6' }], [{ value: 1 }], [{}], [null], null, 'x'),
+      wrongType,
+      huge,
+    )
+    .map((days) => ({
+      callbackId: CALLBACK_ID.myDays,
+      identity: author,
+      why: `days ${JSON.stringify(days)?.slice(0, 30)}`,
+      metadata: () => '{}',
+      values: () => ({ [MY_DAYS_BLOCK_ID.days]: daysBox(days) }),
+    })),
+  fc.constantFrom('XX', 'US, ZZ-99', 'none, US', 'DE-XX', 'A B C D E F', 'U0AE').map((regions) => ({
+    callbackId: CALLBACK_ID.myDays,
+    identity: author,
+    why: `regions ${regions}`,
+    metadata: () => '{}',
+    values: () => ({ [MY_DAYS_BLOCK_ID.days]: oneDay, [MY_DAYS_BLOCK_ID.regions]: text(regions) }),
+  })),
+  fc.constantFrom('2020-01-01', '2026-02-30', '26-12-04', 'soon').map((until) => ({
+    callbackId: CALLBACK_ID.myDays,
+    identity: author,
+    why: `until ${until}`,
+    metadata: () => '{}',
+    values: () => ({
+      [MY_DAYS_BLOCK_ID.days]: oneDay,
+      [MY_DAYS_BLOCK_ID.until]: { value: { type: 'datepicker', selected_date: until } },
+    }),
+  })),
+  MALFORMED_VALUES.filter((v) => typeof v !== 'function').map((values) => ({
+    callbackId: CALLBACK_ID.myDays,
+    identity: author,
+    why: `state.values ${JSON.stringify(values)}`,
+    metadata: () => '',
+    values: () => values,
+  })),
+);
+
+/**
+ * The program's editors (issue 53): a valid form of any part from anyone but the admin (outside, or one of ours with no
+ * role: no pool is anyone's here); the admin's own forms with something the editor or the program refuses; a pool or
+ * policy that is not there; private_metadata naming no part; state.values that are not inputs. Nothing is written.
+ */
+const usersBox = (selected: unknown) => ({ value: { type: 'multi_users_select', selected_users: selected } });
+const userBox = (selected: unknown) => ({ value: { type: 'users_select', selected_user: selected } });
+const optionsBox = (values: unknown[]) => ({
+  value: {
+    type: 'multi_static_select',
+    selected_options: values.map((value) => ({ value, text: { type: 'plain_text', text: 'x' } })),
+  },
+});
+const radioBox = (value: unknown) => ({
+  value: { type: 'radio_buttons', selected_option: value === undefined ? null : { value } },
+});
+const partOf = (part: string, key = '-') => JSON.stringify({ part, key });
+/** A level row of the policy editor: when, then, whom. */
+const levelRow = (row: number, at: unknown, action: unknown, to: unknown[] = []) => ({
+  [levelBlockId(row, 'when')]: select(at),
+  [levelBlockId(row, 'action')]: select(action),
+  [levelBlockId(row, 'to')]: optionsBox(to),
+});
+const newPolicy = (levels: Record<string, unknown>, id: unknown = 'hostile') => ({
+  [PROGRAM_BLOCK_ID.id]: text(id),
+  ...levels,
+});
+const newPool = (id: unknown, members: unknown) => ({
+  [PROGRAM_BLOCK_ID.id]: text(id),
+  [PROGRAM_BLOCK_ID.members]: usersBox(members),
+});
+const calendar = (closures: unknown, holidays: unknown = 'by_zone', regions: unknown = '') => ({
+  [PROGRAM_BLOCK_ID.closures]: text(closures),
+  [PROGRAM_BLOCK_ID.holidays]: radioBox(holidays),
+  [PROGRAM_BLOCK_ID.regions]: text(regions),
+});
+
+/** Forms the admin may save: refused from anyone else. */
+const VALID_PROGRAM_FORMS: readonly { part: string; metadata: string; values: unknown }[] = [
+  { part: 'pool', metadata: partOf('pool', ''), values: newPool('hostile-pool', [people.ae.id]) },
+  { part: 'policy', metadata: partOf('policy', ''), values: newPolicy(levelRow(0, 'due', 'remind')) },
+  { part: 'calendar', metadata: partOf('calendar'), values: calendar('2026-12-24') },
+  {
+    part: 'roles',
+    metadata: partOf('roles'),
+    values: { [PROGRAM_BLOCK_ID.admins]: usersBox([ADMIN, people.ae.id]) },
+  },
+  {
+    part: 'managers',
+    metadata: partOf('managers'),
+    values: {
+      [managerBlockId(0, 'ae')]: userBox(people.ae.id),
+      [managerBlockId(0, 'manager')]: userBox(people.owner.id),
+    },
+  },
+];
+
+/** 400 closure days (a year holds at most 366), each a day of the calendar. */
+const TOO_MANY_CLOSURES = Array.from({ length: 400 }, (_, i) =>
+  new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+).join('\n');
+
+/** The admin's forms that must be refused inline (or, with no part named, acknowledged and left). */
+const BAD_PROGRAM_FORMS: readonly { why: string; metadata: unknown; values: unknown }[] = [
+  ...['', 'Bad Id', 'x'.repeat(41), '-x', '__proto__', 'emea backup', 'EMEA'].map((id) => ({
+    why: `pool id ${JSON.stringify(id).slice(0, 20)}`,
+    metadata: partOf('pool', ''),
+    values: newPool(id, [people.ae.id]),
+  })),
+  ...[[], ['not-a-user'], [42], 'U0AE', null].map((members) => ({
+    why: `pool members ${JSON.stringify(members)}`,
+    metadata: partOf('pool', ''),
+    values: newPool('hostile-pool', members),
+  })),
+  ...['nope', '__proto__', 'constructor', 'toString'].flatMap((key) => [
+    { why: `pool not there: ${key}`, metadata: partOf('pool', key), values: newPool('x', [people.ae.id]) },
+    {
+      why: `policy not there: ${key}`,
+      metadata: partOf('policy', key),
+      values: newPolicy(levelRow(0, 'due', 'remind')),
+    },
+  ]),
+  {
+    why: 'policy id taken by nothing, bad',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'remind'), 'Bad Id'),
+  },
+  { why: 'policy of no level', metadata: partOf('policy', ''), values: newPolicy({}) },
+  {
+    why: 'policy check-in at the due time',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'check_in')),
+  },
+  {
+    why: 'policy reassign to two',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'reassign', ['cover', 'owner'])),
+  },
+  {
+    why: 'policy notify nobody',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'notify')),
+  },
+  {
+    why: 'policy reassign to no pool',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'reassign', ['pool:nope'])),
+  },
+  {
+    why: 'policy at no time',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'soon', 'remind')),
+  },
+  {
+    why: 'policy of no action',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', 'explode')),
+  },
+  {
+    why: 'policy of a level with no action',
+    metadata: partOf('policy', ''),
+    values: newPolicy(levelRow(0, 'due', undefined)),
+  },
+  ...['soon', '2026-13-01', '2026-02-30', '26-12-24', '2026-12-24 tomorrow', TOO_MANY_CLOSURES].map(
+    (closures) => ({
+      why: `closures ${JSON.stringify(closures).slice(0, 30)}`,
+      metadata: partOf('calendar'),
+      values: calendar(closures),
+    }),
+  ),
+  ...[null, 'everyone', 42, 'regions'].map((holidays) => ({
+    why: `holidays ${JSON.stringify(holidays)}`,
+    metadata: partOf('calendar'),
+    values: calendar('', holidays, holidays === 'regions' ? 'XX, DE-XX' : ''),
+  })),
+  { why: 'holidays of no region', metadata: partOf('calendar'), values: calendar('', 'regions', '') },
+  ...[[], [people.ae.id], ['not-a-user'], 'U0MEMBER', null].map((admins) => ({
+    why: `admins ${JSON.stringify(admins)}`,
+    metadata: partOf('roles'),
+    values: { [PROGRAM_BLOCK_ID.admins]: usersBox(admins) },
+  })),
+  ...[
+    [people.ae.id, undefined],
+    [undefined, people.owner.id],
+    [people.ae.id, people.ae.id],
+    ['not-a-user', people.owner.id],
+    [undefined, undefined],
+  ].map(([ae, manager]) => ({
+    why: `manager pair ${JSON.stringify([ae, manager])}`,
+    metadata: partOf('managers'),
+    values: { [managerBlockId(0, 'ae')]: userBox(ae), [managerBlockId(0, 'manager')]: userBox(manager) },
+  })),
+  ...[
+    '',
+    'null',
+    '[]',
+    '{}',
+    '{"part":"roles"}',
+    '{"part":"nope","key":"-"}',
+    '{"part":"roles","key":5}',
+    '{"part":',
+    5,
+    null,
+  ].map((metadata) => ({
+    why: `metadata ${JSON.stringify(metadata)}`,
+    metadata,
+    values: calendar('2026-12-24'),
+  })),
+];
+
+const programAdmin = { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never;
+const programForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  fc
+    .record({ i: identity, form: fc.constantFrom(...VALID_PROGRAM_FORMS) })
+    .filter(({ i }) => !actsAs(i, [ADMIN]))
+    .map(({ i, form }) => ({
+      callbackId: CALLBACK_ID.programPart,
+      identity: i,
+      why: `not theirs: the ${form.part}`,
+      metadata: () => form.metadata,
+      values: () => form.values,
+    })),
+  fc.constantFrom(...BAD_PROGRAM_FORMS).map((form) => ({
+    callbackId: CALLBACK_ID.programPart,
+    identity: programAdmin,
+    why: form.why,
+    metadata: () => form.metadata,
+    values: () => form.values,
+  })),
+  fc
+    .record({
+      metadata: fc.constantFrom(...VALID_PROGRAM_FORMS.map((f) => f.metadata)),
+      values: MALFORMED_VALUES.filter((v) => typeof v !== 'function'),
+    })
+    .map(({ metadata, values }) => ({
+      callbackId: CALLBACK_ID.programPart,
+      identity: programAdmin,
+      why: `state.values ${JSON.stringify(values)} (${metadata})`,
+      metadata: () => metadata,
+      values: () => values,
+    })),
+);
+
 /** Extras on the view: huge or odd view ids (the packet's and help request's idempotency key), huge blocks. */
 const viewNoise = fc.record(
   { viewId: fc.oneof(huge, wrongType, junk), hash: fc.oneof(huge, wrongType), title: huge },
@@ -865,6 +1136,8 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           { weight: 1, arbitrary: addMessageModal },
           { weight: 1, arbitrary: malformedForms },
           { weight: 1, arbitrary: coverForm },
+          { weight: 1, arbitrary: myDaysForm },
+          { weight: 2, arbitrary: programForm },
         ),
         viewNoise,
         async (plan, n) => {

@@ -6,6 +6,8 @@
  * Lengths are counted in Unicode code points, so text truncated with `String#slice` always fits.
  */
 
+import { inputElementProblems } from './inputElements.js';
+
 export const LIMITS = {
   messageText: 40_000,
   messageBlocks: 50,
@@ -261,6 +263,7 @@ function checkElement(ctx: Ctx, el: unknown, ptr: string): void {
   checkString(ctx, el, 'action_id', ptr, LIMITS.actionId);
   checkText(ctx, el, 'placeholder', ptr, LIMITS.placeholder, { plainOnly: true });
   checkConfirm(ctx, el, ptr);
+  for (const [pointer, message] of inputElementProblems(el, ptr)) report(ctx, pointer, message);
   switch (el.type) {
     case 'button':
       checkText(ctx, el, 'text', ptr, LIMITS.buttonText, { required: true, plainOnly: true });

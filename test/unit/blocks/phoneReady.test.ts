@@ -21,6 +21,7 @@ import {
 import { coverEndedMessage, coverModal, coverNamedMessage } from '../../../src/blocks/coverModal.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
+import { followBlocks, watcherNotice } from '../../../src/blocks/following.js';
 import {
   handoffButtons,
   handoffList,
@@ -34,6 +35,7 @@ import { helpRequestModal, helpRequestPost } from '../../../src/blocks/helpReque
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
+import { myDaysBlocks, myDaysModal, ownDaysNotice } from '../../../src/blocks/myDays.js';
 import {
   decisionNotice,
   ownerAssigned,
@@ -56,6 +58,19 @@ import { viewWithSuggestion } from '../../../src/blocks/packetSuggestions.js';
 import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blocks/partnerReplies.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
+import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
+import {
+  calendarEditorModal,
+  managersEditorModal,
+  poolEditorModal,
+  rolesEditorModal,
+} from '../../../src/blocks/programEditors.js';
+import {
+  PROGRAM_PAGES,
+  type ProgramModel,
+  programHomeBlocks,
+  programPageModal,
+} from '../../../src/blocks/programPages.js';
 import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
@@ -76,7 +91,8 @@ import type {
   OutcomeRow,
   QuestionRow,
 } from '../../../src/db/schema.js';
-import { NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
+import { FOLLOWER_NEWS } from '../../../src/domain/following.js';
+import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
 import { type PartnerStage, partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
@@ -116,6 +132,44 @@ interface Sample {
 }
 
 const AT = new Date('2026-03-04T15:30:00Z');
+/** The program as an admin reads it (issue 53): two pools (one theirs to edit), a policy, closures, roles, history. */
+const PROGRAM_LEVELS = [
+  { at: '50%', action: 'remind' },
+  { at: 'due', action: 'notify', to: ['manager', 'channel:C0INTERNAL'] },
+  { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+];
+const PROGRAM: ProgramModel = {
+  pools: [
+    {
+      id: 'backup',
+      name: 'EMEA <!here> backup',
+      members: ['U0AE', 'U0AE2'],
+      cap: 4,
+      managers: ['U0OWNER'],
+      mayEdit: true,
+      picks: [{ handoffId: 4242, aeUserId: 'U0AE2', at: AT, skipped: [{ user: 'U0AE', why: 'away' }] }],
+    },
+    { id: 'us', name: 'US', members: undefined, usergroup: 'S0SALES', managers: [], mayEdit: true },
+  ],
+  policies: [
+    {
+      id: 'emea',
+      name: 'EMEA',
+      levels: PROGRAM_LEVELS,
+      appliesTo: ["Meridian Cloud Consulting's handoffs"],
+      version: 12,
+      mayEdit: true,
+    },
+  ],
+  closures: ['2026-12-24'],
+  holidays: ['US', 'DE-BY'],
+  admins: ['U0ADMIN'],
+  revops: ['U0REVOPS'],
+  managers: { U0AE: 'U0OWNER' },
+  history: [{ at: AT, actor: 'U0ADMIN', what: 'the *EMEA* escalation policy: saved', note: 'applied' }],
+  may: { pools: true, policies: true, program: true },
+  timeZone: 'Europe/London',
+};
 const open = handoff({ id: 4242 });
 const accepted = handoff({ id: 4243, status: 'accepted', decidedAt: AT });
 /** Accepted with a first step (issue 51), for the messages of its checks. */
@@ -303,6 +357,137 @@ const SAMPLES: Record<string, () => Sample[]> = {
       value: coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' }),
     },
   ],
+  // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
+  'myDays:myDaysBlocks': () => [
+    {
+      label: 'your days',
+      where: 'view',
+      value: {
+        blocks: myDaysBlocks({
+          workingDays: [1, 2, 4],
+          holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
+          paused: '2026-12-03',
+          pools: [{ id: 'emea', name: 'EMEA <!here> backup', managers: ['U0OWNER'] }],
+          byGroup: true,
+        }),
+      },
+    },
+  ],
+  'myDays:myDaysModal': () => [
+    {
+      label: 'your days modal',
+      where: 'view',
+      value: myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
+    },
+  ],
+  'myDays:ownDaysNotice': () => [
+    {
+      label: 'paused',
+      where: 'other',
+      value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' }),
+    },
+    { label: 'back', where: 'other', value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] }) },
+  ],
+  // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
+  'programPages:programHomeBlocks': () => [
+    { label: 'the program (admin)', where: 'view', value: { blocks: programHomeBlocks(PROGRAM) } },
+  ],
+  'programPages:programPageModal': () =>
+    PROGRAM_PAGES.map((page) => ({
+      label: `the ${page} page`,
+      where: 'view' as const,
+      value: programPageModal(page, PROGRAM),
+    })),
+  'policyEditor:policyEditorModal': () => [
+    {
+      label: 'an edited policy',
+      where: 'view',
+      value: policyEditorModal({
+        id: 'emea',
+        name: 'EMEA <!here>',
+        levels: PROGRAM_LEVELS,
+        pools: [{ id: 'backup', name: 'EMEA backup' }],
+        partners: ['Meridian Cloud Consulting', 'Tailspin'],
+        routedPartners: ['Meridian Cloud Consulting'],
+        routedPools: [],
+        openCount: 3,
+      }),
+    },
+    {
+      label: 'a new policy',
+      where: 'view',
+      value: policyEditorModal({
+        name: '',
+        levels: [],
+        pools: [],
+        partners: [],
+        routedPartners: [],
+        routedPools: [],
+        openCount: 0,
+      }),
+    },
+  ],
+  'programEditors:poolEditorModal': () => [
+    {
+      label: 'a pool, by an admin',
+      where: 'view',
+      value: poolEditorModal({
+        id: 'backup',
+        name: 'EMEA backup',
+        members: ['U0AE', 'U0AE2'],
+        cap: 4,
+        defaultCap: 10,
+        managers: ['U0OWNER'],
+        admin: true,
+      }),
+    },
+    {
+      label: "a user group's pool, by its manager",
+      where: 'view',
+      value: poolEditorModal({
+        id: 'us',
+        name: 'US',
+        members: undefined,
+        usergroup: 'S0SALES',
+        defaultCap: 10,
+        managers: ['U0OWNER'],
+        admin: false,
+      }),
+    },
+    {
+      label: 'a new pool',
+      where: 'view',
+      value: poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
+    },
+  ],
+  'programEditors:calendarEditorModal': () => [
+    {
+      label: 'closures and regions',
+      where: 'view',
+      value: calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
+    },
+    {
+      label: 'by time zone',
+      where: 'view',
+      value: calendarEditorModal({ closures: [], holidays: 'by_zone' }),
+    },
+  ],
+  'programEditors:rolesEditorModal': () => [
+    {
+      label: 'roles',
+      where: 'view',
+      value: rolesEditorModal({
+        admins: ['U0ADMIN'],
+        revops: ['U0REVOPS'],
+        adminGroup: 'S0ADMINS',
+        revopsGroup: 'S0REVOPS',
+      }),
+    },
+  ],
+  'programEditors:managersEditorModal': () => [
+    { label: 'managers', where: 'view', value: managersEditorModal({ U0AE: 'U0OWNER' }) },
+    { label: 'no managers', where: 'view', value: managersEditorModal({}) },
+  ],
   'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
   'acceptModal:acceptModal': () => [about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02'))],
   'stepChecks:stepCheckMessage': () =>
@@ -388,7 +573,37 @@ const SAMPLES: Record<string, () => Sample[]> = {
         notable: false,
       }),
     ),
+    about(
+      accepted,
+      'View, followed',
+      'view',
+      handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
+        editable: false,
+        notable: true,
+        following: 'all',
+      }),
+    ),
   ],
+  'following:followBlocks': () =>
+    ([null, 'all', 'decisions'] as const).map((following) =>
+      about(open, `follow row (${following ?? 'not following'})`, 'view', followBlocks(open, following)),
+    ),
+  'following:watcherNotice': () =>
+    (Object.keys(FOLLOWER_NEWS) as LifecycleEvent[]).flatMap((event) =>
+      (
+        [
+          { kind: 'follower', choice: 'decisions' },
+          { kind: 'partner_manager', choice: 'all' },
+        ] as const
+      ).map((why) =>
+        about(
+          accepted,
+          `${event} to a ${why.kind}`,
+          'internal',
+          watcherNotice({ event, handoff: accepted, previousAe: 'U0OLDAE', actor: 'U0OWNER', at: AT }, why),
+        ),
+      ),
+    ),
   'handoffMessage:handoffMessage': () => [
     about(
       open,
@@ -697,7 +912,16 @@ const NOT_BUILDERS = new Set([
   'commandReplies:editRefusal',
   'commandReplies:noteRefusal',
   'coverModal:COVER_MEANS',
+  'myDays:TIME_OFF_LINE',
+  'myDays:holidaysLine',
+  'myDays:poolsLine',
+  'myDays:myDaysReplies',
+  'programPages:PROGRAM_PAGES',
+  'programPages:pagesFor',
+  'policyEditor:LEVEL_ROWS_MAX',
+  'policyEditor:REMOVE_LEVEL',
   'coverModal:coverWhenText',
+  'following:followReplies',
   'ephemerals:refusalMessage',
   'ephemerals:refusalPlain',
   'ephemerals:ephemeral',

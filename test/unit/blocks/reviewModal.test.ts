@@ -160,7 +160,7 @@ describe('a packet that named a pool (issue 50 item 20: no pool id reaches a rea
 
   it('the inline error for a pool with nobody free names the pool as people read it', () => {
     expect(emptyPoolText('EMEA account executives', 2)).toBe(
-      'Nobody in the EMEA account executives pool can take it now (2 skipped: away, full, or you). Choose an account executive.',
+      'Nobody in the EMEA account executives pool can take it now (2 skipped: away, paused, full, or you). Choose an account executive.',
     );
   });
 });

@@ -88,7 +88,22 @@ describe('response-window messages for the largest packet', () => {
     const deals = many.slice(0, HOME_LIMITS.deals).map((h) => ({ ...h, status: 'accepted' as const }));
     const awaiting = many.slice(0, HOME_LIMITS.awaiting).map((h) => ({ ...h, status: 'sent' as const }));
     // Every button offered on every handoff: more than any one person gets.
-    const view = appHomeView({ owned: many, awaiting, deals, sent: many, offer: () => EVERY_BUTTON });
+    // "Your days" (issue 53) too, in twenty pools of the longest names.
+    const ownDays = {
+      workingDays: [1, 2, 4],
+      holidays: { kind: 'own' as const, regions: ['US', 'DE-BY', 'GB-SCT'] },
+      paused: 'until_resumed',
+      pools: Array.from({ length: 20 }, (_, i) => ({ id: `p${i}`, name: '&'.repeat(100), managers: [] })),
+      byGroup: true,
+    };
+    const view = appHomeView({
+      owned: many,
+      awaiting,
+      deals,
+      sent: many,
+      offer: () => EVERY_BUTTON,
+      ownDays,
+    });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(validateView(view, ['home'])).toBeNull();
     expect(JSON.stringify(view)).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);

@@ -987,3 +987,53 @@ describe('rich_text and form elements', () => {
     expect(withAttr(html, 'data-action')[3]?.attrs.value).toBe('2026-01-02');
   });
 });
+
+describe("renderModal: a conversations select offers what its filter keeps, as Slack's does", () => {
+  const channels: RenderContext['channels'] = [
+    { id: 'C0INTERNAL', name: 'partner-marketing' },
+    { id: 'C0PRIVATE', name: 'deal-desk', private: true },
+    { id: 'C0PARTNER', name: 'ext-meridian', external: true },
+  ];
+  const offered = (element: Record<string, unknown>) => {
+    const html = renderModal(
+      {
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Policy' },
+        submit: { type: 'plain_text', text: 'Save' },
+        blocks: [
+          { type: 'input', block_id: 'ch', label: { type: 'plain_text', text: 'Also post in' }, element },
+        ],
+      },
+      { ...ctx, channels },
+    );
+    expect(problems(html)).toBe(0);
+    return tags(blockHtml(html, 'ch'), 'option').map((o) => o.attrs.value);
+  };
+
+  it('exclude_external_shared_channels leaves out the Slack Connect channels; include keeps those types only', () => {
+    const base = { type: 'multi_conversations_select', action_id: 'value' };
+    expect(offered(base)).toEqual(['C0INTERNAL', 'C0PRIVATE', 'C0PARTNER']);
+    expect(
+      offered({
+        ...base,
+        filter: { include: ['public', 'private'], exclude_external_shared_channels: true },
+      }),
+    ).toEqual(['C0INTERNAL', 'C0PRIVATE']);
+    expect(offered({ ...base, filter: { include: ['public'] } })).toEqual(['C0INTERNAL', 'C0PARTNER']);
+    // A channel already chosen is shown even when the filter leaves it out.
+    expect(
+      offered({
+        ...base,
+        filter: { exclude_external_shared_channels: true },
+        initial_conversations: ['C0PARTNER'],
+      }),
+    ).toEqual(['C0INTERNAL', 'C0PRIVATE', 'C0PARTNER']);
+  });
+
+  it('a channels select offers the public channels', () => {
+    expect(offered({ type: 'multi_channels_select', action_id: 'value' })).toEqual([
+      'C0INTERNAL',
+      'C0PARTNER',
+    ]);
+  });
+});

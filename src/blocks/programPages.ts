@@ -1,0 +1,285 @@
+import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import { levelSentence, type RawLevel } from '../domain/policyWords.js';
+import { ACTION_ID } from './ids.js';
+import { escapeMrkdwn, mention, slackDate } from './mrkdwn.js';
+import { context, pt, section } from './parts.js';
+
+/**
+ * The program in Slack (issue 53): the App Home's section for those who run it, and the pages it opens (pools,
+ * policies, the calendar, roles and managers, the history), each with an Edit button where the reader may edit.
+ */
+export const PROGRAM_PAGES = ['pools', 'policies', 'calendar', 'roles', 'history'] as const;
+export type ProgramPage = (typeof PROGRAM_PAGES)[number];
+
+const PAGE_TITLES: Record<ProgramPage, string> = {
+  pools: 'Pools',
+  policies: 'Escalation policies',
+  calendar: 'Closures and holidays',
+  roles: 'Roles and managers',
+  history: 'Program history',
+};
+
+export interface ProgramPool {
+  id: string;
+  name: string;
+  members: readonly string[] | undefined;
+  usergroup?: string;
+  cap?: number;
+  managers: readonly string[];
+  mayEdit: boolean;
+  /** Its round robin, newest first: who got which handoff, and whom it passed over and why. */
+  picks?: readonly {
+    handoffId: number;
+    aeUserId: string;
+    at: Date;
+    skipped: readonly { user: string; why: string }[];
+  }[];
+}
+
+export interface ProgramPolicy {
+  id: string;
+  name: string;
+  levels: readonly RawLevel[];
+  /** Which handoffs follow it, in words ("Meridian Cloud's", "those of the EMEA pool's AEs"). */
+  appliesTo: readonly string[];
+  /** Its version in force, and when and by whom it was last edited. */
+  version: number;
+  mayEdit: boolean;
+}
+
+export interface ProgramEditLine {
+  at: Date;
+  actor: string;
+  what: string;
+  note?: string | null;
+}
+
+export interface ProgramModel {
+  pools: readonly ProgramPool[];
+  policies: readonly ProgramPolicy[];
+  closures: readonly string[];
+  holidays: 'by_zone' | 'none' | readonly string[];
+  admins: readonly string[];
+  revops: readonly string[];
+  managers: Readonly<Record<string, string>>;
+  history: readonly ProgramEditLine[];
+  /** What the reader may open and edit (domain/permissions.ts, and a pool's own managers). */
+  may: { pools: boolean; policies: boolean; program: boolean };
+  timeZone: string;
+}
+
+/** The pages a reader may open: a pool's manager sees the pools; RevOps the policies; admins everything. */
+export function pagesFor(m: Pick<ProgramModel, 'may' | 'pools'>): ProgramPage[] {
+  return PROGRAM_PAGES.filter((page) =>
+    page === 'pools'
+      ? m.may.pools || m.pools.some((p) => p.mayEdit)
+      : page === 'policies'
+        ? m.may.policies
+        : page === 'history'
+          ? m.may.policies || m.may.program
+          : m.may.program,
+  );
+}
+
+const editButton = (value: string, label: string): Button => ({
+  type: 'button',
+  text: pt('Edit'),
+  action_id: ACTION_ID.programEdit,
+  value,
+  accessibility_label: `Edit ${label}`.slice(0, 75),
+});
+
+const newButton = (value: string, text: string): ActionsBlock => ({
+  type: 'actions',
+  elements: [
+    {
+      type: 'button',
+      text: pt(text),
+      action_id: ACTION_ID.programEdit,
+      value,
+      style: 'primary',
+      accessibility_label: text,
+    },
+  ],
+});
+
+/** The App Home's "Program" section: what the program holds, and a button per page the reader may open. */
+export function programHomeBlocks(m: ProgramModel): KnownBlock[] {
+  const pages = pagesFor(m);
+  if (pages.length === 0) return [];
+  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  return [
+    // Its own part of the Home, as "Your days" above it.
+    { type: 'divider' },
+    section(
+      `*The program*: ${[
+        count(m.pools.length, 'pool'),
+        count(m.policies.length, 'escalation policy', 'escalation policies'),
+        count(m.closures.length, 'closure day'),
+        count(m.admins.length, 'admin'),
+      ].join(' · ')}. Edited here, in force at once; each edit is in the history.`,
+    ),
+    {
+      type: 'actions',
+      elements: pages.map((page) => ({
+        type: 'button' as const,
+        text: pt(PAGE_TITLES[page]),
+        // Each its own action id: Slack refuses two alike in one block.
+        action_id: `${ACTION_ID.programOpen}:${page}`,
+        value: page,
+        accessibility_label: `Open the program's page: ${PAGE_TITLES[page]}`,
+      })),
+    },
+  ];
+}
+
+/** A pool's round robin as lines: "#12 to @Sam, Nov 25 (passed over @Jordan: away (Vacation))". */
+function pickLines(p: ProgramPool, timeZone: string): string {
+  const picks = p.picks ?? [];
+  if (picks.length === 0)
+    return 'Round robin: no handoff given yet. A handoff routed to the account’s CRM owner takes no one’s turn.';
+  return `Round robin, newest first:\n${picks
+    .map((pick) => {
+      const passed = pick.skipped.map((s) => `${mention(s.user)}: ${escapeMrkdwn(s.why)}`).join('; ');
+      return `• #${pick.handoffId} to ${mention(pick.aeUserId)}, ${slackDate(pick.at, timeZone)}${passed ? ` (passed over ${passed})` : ''}`;
+    })
+    .join('\n')}`.slice(0, 3000);
+}
+
+function poolBlocks(m: ProgramModel): KnownBlock[] {
+  const blocks: KnownBlock[] = m.pools.flatMap((p) => {
+    const members = p.members
+      ? p.members.map(mention).join(', ')
+      : `the user group *${escapeMrkdwn(p.usergroup ?? '')}*`;
+    const lines = [
+      `*${escapeMrkdwn(p.name)}*`,
+      `Members: ${members}`,
+      ...(p.cap !== undefined ? [`At most ${p.cap} open handoffs each`] : []),
+      ...(p.managers.length > 0 ? [`Managed by ${p.managers.map(mention).join(', ')}`] : []),
+    ];
+    return [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) },
+        ...(p.mayEdit ? { accessory: editButton(`pool:${p.id}`, `the ${p.name} pool`) } : {}),
+      } as KnownBlock,
+      context(pickLines(p, m.timeZone)),
+    ];
+  });
+  if (blocks.length === 0)
+    blocks.push(section('No pool yet. A pool takes handoffs in turn, and escalations can reassign to it.'));
+  if (m.may.pools) blocks.push(newButton('pool:', 'New pool'));
+  return blocks;
+}
+
+function policyBlocks(m: ProgramModel): KnownBlock[] {
+  const poolName = (id: string) => m.pools.find((p) => p.id === id)?.name ?? id;
+  const blocks: KnownBlock[] = [];
+  for (const p of m.policies) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(p.name)}*` },
+      ...(p.mayEdit ? { accessory: editButton(`policy:${p.id}`, `the ${p.name} policy`) } : {}),
+    } as KnownBlock);
+    const lines = p.levels.map((l) => `• ${levelSentence(l, (id) => escapeMrkdwn(poolName(id)))}`);
+    blocks.push(
+      context(
+        [
+          ...lines,
+          p.appliesTo.length > 0 ? `Followed by ${p.appliesTo.join('; ')}.` : 'Followed by no handoff yet.',
+          `Version ${p.version}.`,
+        ]
+          .join('\n')
+          .slice(0, 3000),
+      ),
+    );
+  }
+  if (m.policies.length === 0)
+    blocks.push(
+      section('No policy yet: every handoff follows the default (reminders, then the owner told at expiry).'),
+    );
+  if (m.may.policies) blocks.push(newButton('policy:', 'New policy'));
+  return blocks;
+}
+
+function holidayWords(h: ProgramModel['holidays']): string {
+  if (h === 'by_zone')
+    return "Public holidays: each person's country, from their Slack time zone (or their own).";
+  if (h === 'none') return 'Public holidays: none are skipped.';
+  return `Public holidays: those of ${h.join(', ')}, for everyone (or a person's own).`;
+}
+
+function calendarBlocks(m: ProgramModel): KnownBlock[] {
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Company closure days*\n${m.closures.length > 0 ? m.closures.join(', ') : 'None.'}`.slice(
+          0,
+          3000,
+        ),
+      },
+      accessory: editButton('calendar:-', 'closures and holidays'),
+    },
+    context(holidayWords(m.holidays)),
+  ];
+}
+
+function roleBlocks(m: ProgramModel): KnownBlock[] {
+  const people = (ids: readonly string[]) => (ids.length > 0 ? ids.map(mention).join(', ') : 'no one');
+  const managers = Object.entries(m.managers);
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Admins*: ${people(m.admins)}\n*RevOps*: ${people(m.revops)}`.slice(0, 3000),
+      },
+      accessory: editButton('roles:-', 'the roles'),
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Managers*\n${
+          managers.length > 0
+            ? managers.map(([ae, mgr]) => `${mention(ae)}: ${mention(mgr)}`).join('\n')
+            : 'None named.'
+        }`.slice(0, 3000),
+      },
+      accessory: editButton('managers:-', 'the managers'),
+    },
+  ];
+}
+
+function historyBlocks(m: ProgramModel): KnownBlock[] {
+  if (m.history.length === 0) return [section('Nothing edited yet.')];
+  return m.history.map((e) =>
+    context(
+      `${slackDate(e.at, m.timeZone)} · ${/^[UW][A-Z0-9]+$/.test(e.actor) ? mention(e.actor) : escapeMrkdwn(e.actor)} · ${e.what}${e.note ? ` (${escapeMrkdwn(e.note)})` : ''}`.slice(
+        0,
+        3000,
+      ),
+    ),
+  );
+}
+
+const PAGE_BLOCKS: Record<ProgramPage, (m: ProgramModel) => KnownBlock[]> = {
+  pools: poolBlocks,
+  policies: policyBlocks,
+  calendar: calendarBlocks,
+  roles: roleBlocks,
+  history: historyBlocks,
+};
+
+/** One page of the program, as a modal (no submit: each part has its own editor, pushed on it). */
+export function programPageModal(page: ProgramPage, m: ProgramModel): ModalView {
+  return {
+    type: 'modal',
+    private_metadata: JSON.stringify({ page }),
+    title: pt(PAGE_TITLES[page]),
+    close: pt('Close'),
+    blocks: PAGE_BLOCKS[page](m).slice(0, 100),
+  };
+}

@@ -1,0 +1,100 @@
+import { currentProgram, programRevision } from '../db/repositories/program.js';
+import { businessDayHours } from '../escalation/policies.js';
+import { programHolds, settingsParts } from '../program/importOnce.js';
+import { programStateOf } from '../program/state.js';
+import type { Check, DoctorContext, Finding } from './types.js';
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The settings of earlier versions that are set, with the parts they give (a file that does not read is the policy file check's). */
+function partsSet(ctx: DoctorContext): ReturnType<typeof settingsParts> {
+  if (!ctx.config) return [];
+  try {
+    return settingsParts(ctx.config);
+  } catch {
+    return [];
+  }
+}
+
+const settingsOf = (parts: ReturnType<typeof settingsParts>) => [...new Set(parts.map((p) => p.setting))];
+
+/**
+ * The program as data (issue 53): what it holds, parts that do not read, whether anyone can edit it in Slack, and the
+ * settings of earlier versions still set (read once, at the first start; not read afterwards). Its pools and policies
+ * are what the checks after it look at (the channels and people they name).
+ */
+async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
+  const db = ctx.database?.db;
+  const config = ctx.config;
+  if (!db || !config) return [];
+  const [revision, rows] = await Promise.all([programRevision(db), currentProgram(db)]);
+  const parts = partsSet(ctx);
+  const set = settingsOf(parts);
+  if (revision.entries === 0) {
+    const findings: Finding[] = [
+      {
+        status: 'pass',
+        text:
+          set.length > 0
+            ? `The program is empty: the next start reads ${set.join(', ')} into it, once.`
+            : 'The program is empty: the default policy, and no admin named yet.',
+      },
+    ];
+    if (config.adminUserIds.length === 0)
+      findings.push({
+        status: 'warn',
+        text: 'No admin: nobody can edit the program in Slack.',
+        fix: 'Set ADMIN_USER_IDS to the first admin (read once, at the next start); they name the others in the App Home.',
+      });
+    return findings;
+  }
+  const unreadable: Finding[] = [];
+  const state = programStateOf(revision.newest, rows, businessDayHours(config.calendar), (part, problems) =>
+    unreadable.push({ status: 'fail', text: `The program's ${part} does not read: ${problems.join('; ')}.` }),
+  );
+  if (state.book) ctx.book = state.book;
+  const newest = rows.reduce((a, b) => (a.id > b.id ? a : b));
+  const findings: Finding[] = [
+    {
+      status: 'pass',
+      text: `The program: ${[
+        count(Object.keys(state.bookJson.pools).length, 'pool'),
+        count(Object.keys(state.bookJson.policies).length, 'escalation policy', 'escalation policies'),
+        count(state.closures.length, 'closure day'),
+        count(state.roles.admin.users.length, 'admin'),
+        count(state.roles.revops.users.length, 'RevOps person', 'RevOps people'),
+        count(Object.keys(state.people).length, 'person with their own days', 'people with their own days'),
+      ].join(', ')}; last edited ${newest.at.toISOString()} by ${newest.actor}.`,
+    },
+    ...unreadable,
+  ];
+  if (state.roles.admin.users.length === 0 && !state.roles.admin.usergroup)
+    findings.push({
+      status: 'warn',
+      text: 'The program names no admin: nobody can edit its roles, pools or calendar in Slack.',
+      fix: rows.some((r) => r.kind === 'roles')
+        ? 'Name one with npm run config -- import (a file with "roles": { "admin": { "users": ["U…"] } }) and --apply.'
+        : 'Set ADMIN_USER_IDS to the first admin: the next start reads it into the program, once.',
+    });
+  // A setting whose part the program holds is not read; one whose part it does not hold yet is read at the next start.
+  const ignored = settingsOf(parts.filter((p) => programHolds(rows, p.kind, p.key)));
+  const pending = set.filter((s) => !ignored.includes(s));
+  if (pending.length > 0)
+    findings.push({
+      status: 'pass',
+      text: `The next start reads ${pending.join(', ')} into the program, once.`,
+    });
+  for (const setting of ignored)
+    findings.push({
+      status: 'warn',
+      text: `${setting} is set, but the program holds what it says: it is no longer read.`,
+      fix: 'Remove it from the environment; edit the program in Slack (App Home → The program), or with npm run config.',
+    });
+  return findings;
+}
+
+export const programCheck: Check = {
+  title: 'The program',
+  needs: ['settings', 'database'],
+  run: checkProgram,
+};

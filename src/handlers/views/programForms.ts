@@ -1,0 +1,109 @@
+import type { ViewStateValue } from '@slack/bolt';
+import { ACTION_ID, levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../../blocks/ids.js';
+import { LEVEL_ROWS_MAX, REMOVE_LEVEL } from '../../blocks/policyEditor.js';
+import type { RawLevel } from '../../domain/policyWords.js';
+import type { CalendarForm, ManagersForm, PoolForm, RolesForm } from '../../program/partForms.js';
+import type { PolicyForm } from '../../program/policyForm.js';
+
+/**
+ * The program editors' view states read into their forms (issue 53). Only what Slack sends for each element is read:
+ * anything else is no choice (a hostile payload reads as an empty form, refused inline).
+ */
+type Values = Record<string, Record<string, ViewStateValue>>;
+
+const USER = /^[UW][A-Z0-9]{2,30}$/;
+const CHANNEL = /^[CG][A-Z0-9]{2,30}$/;
+
+const stateOf = (values: Values, block: string) => values[block]?.[ACTION_ID.value];
+const text = (values: Values, block: string): string => {
+  const v: unknown = stateOf(values, block)?.value;
+  return typeof v === 'string' ? v.trim() : '';
+};
+const picked = (values: Values, block: string): string => {
+  const v: unknown = stateOf(values, block)?.selected_option?.value;
+  return typeof v === 'string' ? v : '';
+};
+const pickedMany = (values: Values, block: string): string[] => {
+  const v: unknown = stateOf(values, block)?.selected_options;
+  return Array.isArray(v)
+    ? v.flatMap((o: unknown) => {
+        const value = (o as { value?: unknown } | null)?.value;
+        return typeof value === 'string' ? [value] : [];
+      })
+    : [];
+};
+const ids = (v: unknown, pattern: RegExp): string[] =>
+  Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string' && pattern.test(id)) : [];
+const users = (values: Values, block: string) => ids(stateOf(values, block)?.selected_users, USER);
+const user = (values: Values, block: string): string | undefined => {
+  const v: unknown = stateOf(values, block)?.selected_user;
+  return typeof v === 'string' && USER.test(v) ? v : undefined;
+};
+
+export function readPolicyForm(values: Values, key: string): PolicyForm {
+  const levels: PolicyForm['levels'] = [];
+  for (let row = 0; row < LEVEL_ROWS_MAX; row += 1) {
+    const at = picked(values, levelBlockId(row, 'when'));
+    const action = picked(values, levelBlockId(row, 'action'));
+    const to = pickedMany(values, levelBlockId(row, 'to'));
+    const channels = ids(stateOf(values, levelBlockId(row, 'channels'))?.selected_conversations, CHANNEL);
+    if (at === REMOVE_LEVEL || (!at && !action && to.length === 0 && channels.length === 0)) continue;
+    const targets = [...to, ...channels.map((c) => `channel:${c}`)];
+    const level: RawLevel = { at, action, ...(targets.length > 0 ? { to: targets } : {}) };
+    levels.push({ row, level });
+  }
+  const also = pickedMany(values, PROGRAM_BLOCK_ID.apply);
+  return {
+    id: key || text(values, PROGRAM_BLOCK_ID.id),
+    isNew: !key,
+    name: text(values, PROGRAM_BLOCK_ID.name),
+    levels,
+    partners: pickedMany(values, PROGRAM_BLOCK_ID.partners),
+    pools: pickedMany(values, PROGRAM_BLOCK_ID.pools),
+    apply: also.includes('apply'),
+    remove: also.includes('remove'),
+  };
+}
+
+export function readPoolForm(values: Values, key: string, admin: boolean): PoolForm {
+  const capText = text(values, PROGRAM_BLOCK_ID.cap);
+  const cap = capText === '' ? undefined : Number(capText);
+  return {
+    id: key || text(values, PROGRAM_BLOCK_ID.id),
+    isNew: !key,
+    name: text(values, PROGRAM_BLOCK_ID.name),
+    // A user-group pool has no members input: its group stays.
+    members: values[PROGRAM_BLOCK_ID.members] ? users(values, PROGRAM_BLOCK_ID.members) : undefined,
+    cap: cap !== undefined && Number.isFinite(cap) ? cap : undefined,
+    managers: admin ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
+    remove: admin && pickedMany(values, PROGRAM_BLOCK_ID.remove).includes('remove'),
+  };
+}
+
+export function readCalendarForm(values: Values): CalendarForm {
+  const choice = picked(values, PROGRAM_BLOCK_ID.holidays);
+  const split = (s: string) =>
+    s
+      .split(/[\s,;]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+  return {
+    closures: split(text(values, PROGRAM_BLOCK_ID.closures)),
+    holidays: choice === 'none' || choice === 'regions' || choice === 'by_zone' ? choice : undefined,
+    regions: split(text(values, PROGRAM_BLOCK_ID.regions)).map((r) => r.toUpperCase()),
+  };
+}
+
+export function readRolesForm(values: Values): RolesForm {
+  return { admins: users(values, PROGRAM_BLOCK_ID.admins), revops: users(values, PROGRAM_BLOCK_ID.revops) };
+}
+
+export function readManagersForm(values: Values): ManagersForm {
+  const ae = user(values, managerBlockId(0, 'ae'));
+  const manager = user(values, managerBlockId(0, 'manager'));
+  return {
+    ...(ae ? { ae } : {}),
+    ...(manager ? { manager } : {}),
+    remove: users(values, PROGRAM_BLOCK_ID.managers),
+  };
+}

@@ -1,0 +1,203 @@
+import type { ModalView } from '@slack/types';
+import { policyEditorModal } from '../blocks/policyEditor.js';
+import {
+  calendarEditorModal,
+  managersEditorModal,
+  poolEditorModal,
+  rolesEditorModal,
+} from '../blocks/programEditors.js';
+import type { ProgramEditLine, ProgramModel, ProgramPage } from '../blocks/programPages.js';
+import { poolHistory } from '../db/repositories/escalation.js';
+import { listPartners } from '../db/repositories/partners.js';
+import { openUnderPolicy, recentProgramEdits } from '../db/repositories/program.js';
+import { isInternalActor } from '../domain/actor.js';
+import { readablePolicyName } from '../domain/escalation.js';
+import { may } from '../domain/permissions.js';
+import type { RequestContext } from '../services/requestContext.js';
+import {
+  isProgramPart,
+  levelsOf,
+  mayEditPart,
+  nameOf,
+  PROGRAM_PARTS,
+  type ProgramAdminDeps,
+  type ProgramPart,
+  type RawPolicy,
+  type RawPool,
+} from './access.js';
+import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
+import { type PartForm, savePart } from './saves.js';
+
+/** What the program's pages show a reader, with what they may edit. */
+async function modelFor(
+  deps: ProgramAdminDeps,
+  ctx: RequestContext,
+  historyLimit: number,
+): Promise<ProgramModel> {
+  const state = deps.program.state();
+  const json = state.bookJson;
+  const routes = json.routes as { partner?: string; aePool?: string; policy: string }[];
+  const poolName = (id: string) => (json.pools[id] as RawPool | undefined)?.name ?? readablePolicyName(id);
+  const mayPolicies = may(deps.roles, ctx, 'policies') && isInternalActor(ctx.actor, ctx.internalTeamIds);
+  // Each pool's last picks (the pages; the App Home's summary reads none).
+  const picks = new Map(
+    historyLimit > 0
+      ? await Promise.all(
+          Object.keys(json.pools).map(async (id) => [id, await poolHistory(deps.db, id, 5)] as const),
+        )
+      : [],
+  );
+  const history: ProgramEditLine[] = (
+    historyLimit > 0 ? await recentProgramEdits(deps.db, historyLimit) : []
+  ).map((e) => ({
+    at: e.at,
+    actor: e.actor,
+    what: editWords(e, poolName),
+    note: e.note,
+  }));
+  return {
+    pools: Object.entries(json.pools).map(([id, raw]) => {
+      const p = raw as RawPool;
+      return {
+        id,
+        name: poolName(id),
+        members: p.users,
+        ...(p.usergroup ? { usergroup: p.usergroup } : {}),
+        ...(p.cap !== undefined ? { cap: p.cap } : {}),
+        managers: p.managers ?? [],
+        mayEdit: mayEditPart(deps, ctx, 'pool', id),
+        ...(historyLimit > 0 ? { picks: picks.get(id) ?? [] } : {}),
+      };
+    }),
+    policies: Object.entries(json.policies).map(([id, body]) => ({
+      id,
+      name: nameOf(body, id),
+      levels: levelsOf(body),
+      appliesTo: routes
+        .filter((r) => r.policy === id)
+        .map((r) =>
+          r.partner
+            ? `${r.partner}'s handoffs`
+            : `handoffs to the AEs of the ${poolName(r.aePool ?? '')} pool`,
+        ),
+      version: state.policyVersions[id] ?? 0,
+      mayEdit: mayPolicies,
+    })),
+    closures: state.closures,
+    holidays: state.holidays,
+    admins: state.roles.admin.users,
+    revops: state.roles.revops.users,
+    managers: state.managers,
+    history,
+    may: {
+      pools: mayEditPart(deps, ctx, 'pool', ''),
+      policies: mayPolicies,
+      program: mayEditPart(deps, ctx, 'roles', '-'),
+    },
+    timeZone: deps.timeZone,
+  };
+}
+
+/**
+ * One edit in the history's words: "the *EMEA backup* pool: saved", "@Dana's own days: saved" ("their own days" when
+ * the line's actor is that person).
+ */
+function editWords(
+  { kind, key, body, actor }: { kind: string; key: string; body: unknown; actor: string },
+  poolName: (id: string) => string,
+): string {
+  const gone = body === null ? 'removed' : 'saved';
+  if (kind === 'pool') return `the *${poolName(key)}* pool: ${gone}`;
+  if (kind === 'policy') return `the *${nameOf(body, key)}* escalation policy: ${gone}`;
+  if (kind === 'person') return `${actor === key ? 'their' : `<@${key}>'s`} own days: ${gone}`;
+  const label = PROGRAM_KINDS[kind as ProgramKindName]?.label ?? kind;
+  return `${label}: ${gone}`;
+}
+
+/** The policy each partner and pool follows now, by its name, when it is not `key` (the first route decides). */
+function routedElsewhere(
+  routes: readonly { partner?: string; aePool?: string; policy: string }[],
+  key: string,
+  policyName: (id: string) => string,
+) {
+  const partners: Record<string, string> = {};
+  const pools: Record<string, string> = {};
+  for (const r of routes) {
+    if (r.partner !== undefined) partners[r.partner] ??= r.policy === key ? '' : policyName(r.policy);
+    if (r.aePool !== undefined) pools[r.aePool] ??= r.policy === key ? '' : policyName(r.policy);
+  }
+  return { partners, pools };
+}
+
+export function createProgramAdmin(deps: ProgramAdminDeps) {
+  return {
+    mayEdit: (ctx: RequestContext, part: ProgramPart, key: string) => mayEditPart(deps, ctx, part, key),
+    save: (ctx: RequestContext, saved: PartForm) => savePart(deps, ctx, saved),
+    /** The App Home's section (a short history is not needed there). */
+    model: (ctx: RequestContext, historyLimit = 25) => modelFor(deps, ctx, historyLimit),
+    /** The editor of a part as it is now, for a reader who may edit it (undefined: not theirs, or no such part). */
+    async editor(ctx: RequestContext, part: ProgramPart, key: string): Promise<ModalView | undefined> {
+      if (!mayEditPart(deps, ctx, part, key)) return undefined;
+      await deps.program.refresh();
+      const state = deps.program.state();
+      const json = state.bookJson;
+      const pools = Object.keys(json.pools).map((id) => ({
+        id,
+        name: (json.pools[id] as RawPool).name ?? readablePolicyName(id),
+      }));
+      if (part === 'pool') {
+        const p = (key ? json.pools[key] : {}) as RawPool | undefined;
+        if (!p) return undefined;
+        return poolEditorModal({
+          ...(key ? { id: key } : {}),
+          name: p.name ?? '',
+          members: key && !p.users ? undefined : (p.users ?? []),
+          ...(p.usergroup ? { usergroup: p.usergroup } : {}),
+          ...(p.cap !== undefined ? { cap: p.cap } : {}),
+          defaultCap: deps.defaultCap,
+          managers: p.managers ?? [],
+          admin: may(deps.roles, ctx, 'pools'),
+        });
+      }
+      if (part === 'policy') {
+        const body = key ? json.policies[key] : { levels: [] };
+        if (body === undefined) return undefined;
+        const routes = json.routes as { partner?: string; aePool?: string; policy: string }[];
+        return policyEditorModal({
+          ...(key ? { id: key } : {}),
+          name: key ? ((body as RawPolicy).name ?? '') : '',
+          levels: levelsOf(body),
+          pools,
+          partners: (await listPartners(deps.db)).map((p) => p.name),
+          routedPartners: routes.filter((r) => r.policy === key && r.partner).map((r) => r.partner as string),
+          routedPools: routes.filter((r) => r.policy === key && r.aePool).map((r) => r.aePool as string),
+          routedElsewhere: routedElsewhere(routes, key, (id) => nameOf(json.policies[id], id)),
+          openCount: key ? await openUnderPolicy(deps.db, key) : 0,
+        });
+      }
+      if (part === 'calendar')
+        return calendarEditorModal({ closures: state.closures, holidays: state.holidays });
+      if (part === 'roles')
+        return rolesEditorModal({
+          admins: state.roles.admin.users,
+          revops: state.roles.revops.users,
+          ...(state.roles.admin.usergroup ? { adminGroup: state.roles.admin.usergroup } : {}),
+          ...(state.roles.revops.usergroup ? { revopsGroup: state.roles.revops.usergroup } : {}),
+        });
+      return managersEditorModal(state.managers);
+    },
+  };
+}
+
+export type ProgramAdmin = ReturnType<typeof createProgramAdmin>;
+
+/** The page an editor goes back to when it is saved. */
+export const PAGE_OF: Record<ProgramPart, ProgramPage> = {
+  pool: 'pools',
+  policy: 'policies',
+  calendar: 'calendar',
+  roles: 'roles',
+  managers: 'roles',
+};
+
+export { isProgramPart, PROGRAM_PARTS, type ProgramPart };

@@ -1,0 +1,159 @@
+import { levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../blocks/ids.js';
+import { may } from '../domain/permissions.js';
+import type { RequestContext } from '../services/requestContext.js';
+import { mayEditPart, type ProgramAdminDeps, type ProgramPart } from './access.js';
+import {
+  type CalendarForm,
+  calendarChecks,
+  calendarEdits,
+  calendarProblems,
+  type ManagersForm,
+  managersChecks,
+  managersEdits,
+  type PoolForm,
+  type Problems,
+  poolChecks,
+  poolEdits,
+  poolProblems,
+  type RolesForm,
+  rolesChecks,
+  rolesEdits,
+} from './partForms.js';
+import { type FormPlace, formChecks, type PolicyForm, placeOfProblem, policyEdits } from './policyForm.js';
+import type { ProgramEdit } from './program.js';
+
+/** A saved editor's form, by the part it edits. */
+export type PartForm =
+  | { part: 'pool'; key: string; form: PoolForm }
+  | { part: 'policy'; key: string; form: PolicyForm }
+  | { part: 'calendar'; form: CalendarForm }
+  | { part: 'roles'; form: RolesForm }
+  | { part: 'managers'; form: ManagersForm };
+
+export type SaveResult =
+  | { kind: 'saved'; changed: boolean; applied: number[] }
+  /** Inline errors by block id. */
+  | { kind: 'errors'; errors: Record<string, string> }
+  | { kind: 'forbidden' };
+
+const BLOCK_OF: Record<string, string> = {
+  id: PROGRAM_BLOCK_ID.id,
+  name: PROGRAM_BLOCK_ID.name,
+  members: PROGRAM_BLOCK_ID.members,
+  cap: PROGRAM_BLOCK_ID.cap,
+  managers: PROGRAM_BLOCK_ID.managers,
+  remove: PROGRAM_BLOCK_ID.remove,
+  closures: PROGRAM_BLOCK_ID.closures,
+  holidays: PROGRAM_BLOCK_ID.holidays,
+  regions: PROGRAM_BLOCK_ID.regions,
+  admins: PROGRAM_BLOCK_ID.admins,
+  revops: PROGRAM_BLOCK_ID.revops,
+  ae: managerBlockId(0, 'ae'),
+  manager: managerBlockId(0, 'manager'),
+};
+
+const blocksOf = (problems: Problems): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(problems).flatMap(([input, message]) =>
+      message ? [[BLOCK_OF[input] ?? PROGRAM_BLOCK_ID.name, message]] : [],
+    ),
+  );
+
+function policyBlock(place: FormPlace, form: PolicyForm): string {
+  if ('row' in place) return levelBlockId(place.row, place.field);
+  if (place.field === 'routes')
+    return form.partners.length > 0 ? PROGRAM_BLOCK_ID.partners : PROGRAM_BLOCK_ID.pools;
+  return place.field === 'id' ? PROGRAM_BLOCK_ID.id : PROGRAM_BLOCK_ID.name;
+}
+
+const policyErrors = (found: { place: FormPlace; message: string }[], form: PolicyForm) => {
+  const errors: Record<string, string> = {};
+  for (const { place, message } of found) errors[policyBlock(place, form)] ??= message;
+  return errors;
+};
+
+/** The edits of a form, or the problems the editor finds in its own words before the program's checks. */
+function editsOf(
+  deps: ProgramAdminDeps,
+  ctx: RequestContext,
+  saved: PartForm,
+): { edits: ProgramEdit[] } | { errors: Record<string, string> } {
+  const state = deps.program.state();
+  const actor = ctx.actor.userId;
+  const errorsOr = (errors: Record<string, string>, edits: () => ProgramEdit[]) =>
+    Object.keys(errors).length > 0 ? { errors } : { edits: edits() };
+  switch (saved.part) {
+    case 'pool':
+      return errorsOr(blocksOf(poolChecks(state, saved.form)), () => poolEdits(state, saved.form, actor));
+    case 'policy': {
+      const taken = Object.keys(state.bookJson.policies);
+      return errorsOr(policyErrors(formChecks(saved.form, taken), saved.form), () =>
+        policyEdits(state, saved.form, actor),
+      );
+    }
+    case 'calendar':
+      return errorsOr(blocksOf(calendarChecks(saved.form)), () => calendarEdits(saved.form, actor));
+    case 'roles':
+      return errorsOr(blocksOf(rolesChecks(state, saved.form, actor)), () =>
+        rolesEdits(state, saved.form, actor),
+      );
+    case 'managers':
+      return errorsOr(blocksOf(managersChecks(saved.form)), () => managersEdits(state, saved.form, actor));
+  }
+}
+
+/** The program's own problems (the policy file's words and places) on the editor's inputs. */
+function problemsOf(saved: PartForm, problems: string[]): Record<string, string> {
+  switch (saved.part) {
+    case 'pool':
+      return blocksOf(poolProblems(problems, saved.form));
+    case 'policy':
+      return policyErrors(
+        problems.map((p) => placeOfProblem(p, saved.form)),
+        saved.form,
+      );
+    case 'calendar':
+      return blocksOf(calendarProblems(problems, saved.form));
+    default:
+      return {
+        [saved.part === 'roles' ? PROGRAM_BLOCK_ID.admins : managerBlockId(0, 'ae')]: problems.join(' '),
+      };
+  }
+}
+
+const GONE = 'This was removed meanwhile: nothing was saved. Close this, and open the page again.';
+
+/** An edit of a pool or a policy that is not there (removed meanwhile, or a key no editor shows) would make one. */
+function isGone(deps: ProgramAdminDeps, saved: PartForm): boolean {
+  if ((saved.part !== 'pool' && saved.part !== 'policy') || saved.key === '') return false;
+  const json = deps.program.state().bookJson;
+  return !Object.hasOwn(saved.part === 'pool' ? json.pools : json.policies, saved.key);
+}
+
+/**
+ * Saves an editor (issue 53): the person may edit the part (checked again here, whatever the view says), the form
+ * passes the editor's checks and the program's (the policy file's rules), and it is written with who and when.
+ * "Apply to open handoffs" pins them to the version just saved.
+ */
+export async function savePart(
+  deps: ProgramAdminDeps,
+  ctx: RequestContext,
+  saved: PartForm,
+): Promise<SaveResult> {
+  await deps.program.refresh();
+  const key = 'key' in saved ? saved.key : '-';
+  if (!mayEditPart(deps, ctx, saved.part as ProgramPart, key)) return { kind: 'forbidden' };
+  // A new pool or a pool's managers and removal are the pools permission's; a pool's manager edits the rest.
+  if (saved.part === 'pool' && (saved.form.isNew || saved.form.remove) && !may(deps.roles, ctx, 'pools'))
+    return { kind: 'forbidden' };
+  if (isGone(deps, saved)) return { kind: 'errors', errors: { [PROGRAM_BLOCK_ID.name]: GONE } };
+  const made = editsOf(deps, ctx, saved);
+  if ('errors' in made) return { kind: 'errors', errors: made.errors };
+  const result = await deps.program.editMany(made.edits);
+  if (!result.ok) return { kind: 'errors', errors: problemsOf(saved, result.problems) };
+  const applied =
+    saved.part === 'policy' && saved.form.apply && !saved.form.remove
+      ? await deps.program.applyToOpen(ctx.actor.userId, saved.form.id)
+      : [];
+  return { kind: 'saved', changed: result.changed, applied };
+}

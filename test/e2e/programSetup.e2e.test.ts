@@ -1,0 +1,482 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
+import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import {
+  ACTION_ID,
+  CALLBACK_ID,
+  levelBlockId,
+  MY_DAYS_BLOCK_ID,
+  PROGRAM_BLOCK_ID,
+} from '../../src/blocks/ids.js';
+import {
+  acceptInPage,
+  actAs,
+  field,
+  fillPacket,
+  latestHandoffId,
+  launchChromium,
+  openPlace,
+  openSandboxPage,
+  outboxDelivered,
+  reviewAndSend,
+} from '../support/sandboxPage.js';
+
+/**
+ * Issue 53's "Done when", walked in the sandbox page (Chromium) by the people who run the program, without a file
+ * edited or a restart: Riley (admin and RevOps) makes the EMEA backup pool with its manager, and a policy for
+ * Meridian whose second level reassigns to it; Jordan, Sam and Riley each say whose public holidays count for them
+ * (the US, Bavaria, England); then Pat sends Jordan a Meridian packet, the clock moves to the due time and 4 business
+ * hours past it, and the handoff goes to Sam, the next AE of the pool. What each person reads is checked after each
+ * step. Screenshots in /tmp/program-shots/.
+ */
+
+const SHOTS = '/tmp/program-shots';
+const { admin: riley, author: pat, ae: jordan, otherAe: sam, partner: dana } = sandboxUsers;
+const PARTNER = sandboxChannels.partner.id;
+const INTERNAL = sandboxChannels.internal.id;
+const ZONE = 'America/New_York';
+/** Monday 30 November 2026, 10:00 in New York: a week without a public holiday in the US, Bavaria or England. */
+const START = DateTime.fromISO('2026-11-30T10:00', { zone: ZONE });
+const ACCOUNT = 'Fabrikam Robotics';
+const MERIDIAN = 'Meridian Cloud Consulting';
+const POLICY = 'Meridian EMEA';
+const FIRST_STEP = 'Intro call with the Fabrikam ops director and Dana';
+const EDITOR = `.modal-card form[data-callback-id="${CALLBACK_ID.programPart}"]`;
+const MY_DAYS = `.modal-card form[data-callback-id="${CALLBACK_ID.myDays}"]`;
+/** What a person must never read on a program page: the file's keys and numbered steps. */
+const FILE_WORDS =
+  /\bstep \d|\bpool:[a-z]|\bchannel:[A-Z]|\bdue\+|emea-backup|account-executives|\bnotify\b|\bU0[A-Z0-9]+\b/i;
+/** What the partner must never read: who is internal to the program, and how it decides. */
+const INTERNAL_WORDS =
+  /EMEA|pool|escalation|policy|round robin|Jordan|Pat Marketer|Riley|expired|did not answer|owner|moved|reassign/i;
+
+let dir: string;
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+const logs: string[] = [];
+/** The policy file the sandbox started with, which nobody edits: its hash. */
+let policyFileHash: string;
+/** The handoff Pat sends. */
+let handoff: number;
+const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'program-setup-'));
+  policyFileHash = hashOf(SANDBOX_POLICY_FILE);
+  sandbox = await startSandbox({
+    port: 0,
+    databasePath: join(dir, 'sandbox.db'),
+    logSink: logCollector(logs),
+    startAt: START.toJSDate(),
+  });
+  browser = await launchChromium();
+  page = await openSandboxPage(browser, sandbox);
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await sandbox?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });
+// biome-ignore lint/performance/useDomNodeTextContent: what the person reads, line by line (the sentences are lines)
+const modalText = async () => (await page.locator('.modal-card .bk-modal-body').innerText()).trim();
+/** A button of the App Home or the open modal, by its action id (or its prefix) and value. */
+const homeButton = (actionId: string, value: string) =>
+  page.locator(`#pane .home button[data-action-id^="${actionId}"][data-value="${value}"]`);
+const modalButton = (actionId: string, value: string) =>
+  page.locator(`.modal-card button[data-action-id^="${actionId}"][data-value="${value}"]`);
+const myDaysLine = () => page.locator('#pane .home .bk-section[data-block-id="home_my_days"]');
+
+/** The open modal, top to bottom as a person scrolls it: <name>-1.png, -2.png… */
+async function shotModal(name: string): Promise<void> {
+  const body = page.locator('.modal-card .bk-modal-body');
+  const { height, screen } = await body.evaluate((el) => ({
+    height: el.scrollHeight,
+    screen: el.clientHeight,
+  }));
+  for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
+    await body.evaluate((el, y) => el.scrollTo(0, y), top);
+    await page.locator('.modal-card').screenshot({ path: join(SHOTS, `${name}-${part}.png`) });
+    if (top + screen >= height) break;
+  }
+  await body.evaluate((el) => el.scrollTo(0, 0));
+}
+
+/** A part of the page as it is now (the page may draw the App Home again meanwhile: no element screenshot). */
+async function clipShot(part: Locator, name: string): Promise<void> {
+  await part.scrollIntoViewIfNeeded();
+  const box = await part.boundingBox();
+  if (box) await page.screenshot({ path: join(SHOTS, `${name}.png`), clip: box });
+}
+
+/** Clicks a button and waits for the app's answer to the block action. */
+async function click(button: Locator): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === '/api/action' && r.request().method() === 'POST',
+  );
+  await button.click();
+  expect(await (await answered).json()).toEqual({ status: 200 });
+}
+
+/** Saves the open modal and waits for the app's answer: inline errors fail here, with what they say. */
+async function save(): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === '/api/submit' && r.request().method() === 'POST',
+  );
+  await page.click('.modal-card .bk-submit');
+  expect(await (await answered).json()).toEqual({ status: 200 });
+}
+
+/** Closes the modal: Close on its page (an editor, once saved, has closed on it). */
+async function closeModal(): Promise<void> {
+  await page.click('.modal-card .bk-close');
+  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+}
+
+async function openHome(): Promise<Locator> {
+  await openPlace(page, 'home');
+  const home = page.locator('#pane .home');
+  await home.waitFor();
+  return home;
+}
+
+/** How many messages each person had read in each place: what is new since. */
+const seen = new Map<string, number>();
+
+/**
+ * What a person reads in a place, as the page shows it (the app's edits included): all of it, and what came since
+ * they last looked there.
+ */
+async function read(userId: string, place: string): Promise<{ all: string; fresh: string[] }> {
+  await actAs(page, userId);
+  await openPlace(page, place);
+  const texts = await page.locator('#pane article.message').allInnerTexts();
+  const key = `${userId}:${place}`;
+  const fresh = texts.slice(seen.get(key) ?? 0);
+  seen.set(key, texts.length);
+  return { all: texts.join('\n'), fresh };
+}
+
+/** "Next due" in the page's header, as anyone there moves the clock; the moment it moved to. */
+async function nextDue(): Promise<DateTime> {
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/clock');
+  await page.click('[data-advance="next"]');
+  const answer = (await (await answered).json()) as { movedTo?: string; error?: string };
+  expect(answer.error).toBeUndefined();
+  await outboxDelivered(sandbox);
+  return DateTime.fromISO(answer.movedTo ?? '', { zone: ZONE });
+}
+
+describe('an admin sets up a program in Slack, and a handoff runs through it', { timeout: 60_000 }, () => {
+  it('Riley opens the program from the App Home and makes the EMEA backup pool, with a cap and a manager', async () => {
+    await actAs(page, riley.id);
+    const home = await openHome();
+    const open = homeButton(ACTION_ID.programOpen, 'pools');
+    await open.waitFor();
+    const section = home.locator('.bk-section', { hasText: 'The program' });
+    expect(await section.textContent()).toMatch(/1 pool · 1 escalation policy · 0 closure days · 1 admin/);
+    await section.scrollIntoViewIfNeeded();
+    const from = await page.locator('#pane').boundingBox();
+    const top = await section.boundingBox();
+    const bottom = await homeButton(ACTION_ID.programOpen, 'history').boundingBox();
+    if (from && top && bottom)
+      await page.screenshot({
+        path: join(SHOTS, 'home-program-section.png'),
+        clip: {
+          x: from.x,
+          y: top.y - 120,
+          width: from.width,
+          height: bottom.y + bottom.height + 16 - (top.y - 120),
+        },
+      });
+
+    await click(open);
+    await modalTitle('Pools').waitFor();
+    expect(await modalText()).toContain('Account executives');
+    await click(modalButton(ACTION_ID.programEdit, 'pool:'));
+    await page.locator(EDITOR).waitFor();
+    await modalTitle('New pool').waitFor();
+    await page.fill(field(PROGRAM_BLOCK_ID.id), 'emea-backup');
+    await page.fill(field(PROGRAM_BLOCK_ID.name), 'EMEA backup');
+    await page.selectOption(field(PROGRAM_BLOCK_ID.members), [jordan.id, sam.id]);
+    await page.fill(field(PROGRAM_BLOCK_ID.cap), '5');
+    await page.selectOption(field(PROGRAM_BLOCK_ID.managers), [pat.id]);
+    await shotModal('pool-editor');
+    await save();
+
+    // Saved: the editor closes on the Pools page, which shows the new pool.
+    await page.locator('.modal-card', { hasText: 'EMEA backup' }).waitFor();
+    expect(await page.locator(EDITOR).count()).toBe(0);
+    const pools = await modalText();
+    expect(pools).toMatch(
+      /EMEA backup\s+Members: @Jordan Seller, @Sam Closer\s+At most 5 open handoffs each\s+Managed by @Pat Marketer/,
+    );
+    expect(pools).not.toMatch(FILE_WORDS);
+    await shotModal('pools-page');
+    await closeModal();
+  });
+
+  it(`Riley writes the ${POLICY} policy: the owner told at the due time, the EMEA backup pool 4 business hours later`, async () => {
+    await click(homeButton(ACTION_ID.programOpen, 'policies'));
+    await modalTitle('Escalation policies').waitFor();
+    await click(modalButton(ACTION_ID.programEdit, 'policy:'));
+    await modalTitle('New policy').waitFor();
+    // Meridian follows the imported policy now: its choice says so.
+    const partners = page.locator(field(PROGRAM_BLOCK_ID.partners));
+    expect(await partners.locator('option').allInnerTexts()).toEqual([
+      `${MERIDIAN} (now: Meridian partners)`,
+      'Tailspin Integrators',
+    ]);
+    // Only internal channels to post in: the partners' Slack Connect channels are not offered.
+    expect(
+      await page
+        .locator(field(levelBlockId(0, 'channels')))
+        .locator('option')
+        .allInnerTexts(),
+    ).toEqual(['partner-marketing']);
+    await page.fill(field(PROGRAM_BLOCK_ID.id), 'meridian-emea');
+    await page.fill(field(PROGRAM_BLOCK_ID.name), POLICY);
+    await page.selectOption(field(levelBlockId(0, 'when')), 'due');
+    await page.selectOption(field(levelBlockId(0, 'action')), 'notify');
+    await page.selectOption(field(levelBlockId(0, 'to')), ['owner']);
+    await page.selectOption(field(levelBlockId(1, 'when')), 'due+4h');
+    await page.selectOption(field(levelBlockId(1, 'action')), 'reassign');
+    await page.selectOption(field(levelBlockId(1, 'to')), ['pool:emea-backup']);
+    await partners.selectOption([MERIDIAN]);
+    await shotModal('policy-editor');
+    await save();
+
+    await page.locator('.modal-card', { hasText: POLICY }).waitFor();
+    const policies = await modalText();
+    // Each level a sentence; Meridian's handoffs follow the new policy, no longer the imported one.
+    const mine = policies.slice(policies.indexOf(POLICY));
+    expect(mine).toContain(
+      '• At the due time: tell the owner\n• 4 business hours after the due time: reassign to the next AE of the EMEA backup pool\n',
+    );
+    expect(mine).toContain(`Followed by ${MERIDIAN}'s handoffs.`);
+    const imported = policies.slice(policies.indexOf('Meridian partners'), policies.indexOf(POLICY));
+    expect(imported).toContain('Followed by no handoff yet.');
+    expect(policies).not.toMatch(FILE_WORDS);
+    await shotModal('policies-page');
+
+    // The editor again, as saved: each level's sentence above its inputs.
+    await click(modalButton(ACTION_ID.programEdit, 'policy:meridian-emea'));
+    await modalTitle('Edit policy').waitFor();
+    const editor = await modalText();
+    expect(editor).toContain('At the due time: tell the owner');
+    expect(editor).toContain(
+      '4 business hours after the due time: reassign to the next AE of the EMEA backup pool',
+    );
+    expect(editor).not.toMatch(FILE_WORDS);
+    expect(
+      await page.locator(field(PROGRAM_BLOCK_ID.partners)).locator('option:checked').allInnerTexts(),
+    ).toEqual([MERIDIAN]);
+    await shotModal('policy-editor-saved');
+    await page.click('.modal-card .bk-close');
+    await modalTitle('Escalation policies').waitFor();
+    await closeModal();
+  });
+
+  it('Jordan, Sam and Riley each say whose public holidays count for them, in their own App Home', async () => {
+    const people = [
+      {
+        who: jordan,
+        typed: 'US',
+        says: 'Public holidays of United States (US) count for you: you chose them.',
+      },
+      { who: sam, typed: 'de-by', says: 'Public holidays of Germany, DE-BY count for you: you chose them.' },
+      {
+        who: riley,
+        typed: 'GB-ENG',
+        says: 'Public holidays of United Kingdom, GB-ENG count for you: you chose them.',
+      },
+    ];
+    for (const { who, typed, says } of people) {
+      await actAs(page, who.id);
+      const home = await openHome();
+      await click(home.locator(`button[data-action-id="${ACTION_ID.myDays}"]`));
+      await page.locator(MY_DAYS).waitFor();
+      await page.fill(field(MY_DAYS_BLOCK_ID.regions), typed);
+      await save();
+      await page.locator('#modal-layer').waitFor({ state: 'hidden' });
+      await myDaysLine().filter({ hasText: says }).waitFor();
+    }
+    // Each one's App Home says theirs, and the pools they are in.
+    await actAs(page, sam.id);
+    await openHome();
+    expect(await myDaysLine().textContent()).toContain('Your pools: Account executives and EMEA backup.');
+    await clipShot(myDaysLine(), 'sam-your-days');
+    await actAs(page, riley.id);
+    await openHome();
+    expect(await myDaysLine().textContent()).toContain('You are in no pool.');
+  });
+
+  it('Pat sends Jordan a Meridian packet: Jordan has it, Pat owns it, the partner hears nothing yet', async () => {
+    await actAs(page, pat.id);
+    await fillPacket(page, {
+      account: ACCOUNT,
+      crm: '006FABRIKAM0001',
+      aeId: jordan.id,
+      nextMoveDate: '2026-12-10',
+      days: '2',
+    });
+    await reviewAndSend(page);
+    await outboxDelivered(sandbox);
+    handoff = await latestHandoffId(sandbox, ACCOUNT);
+
+    const patDm = await read(pat.id, `D${pat.id}`);
+    expect(patDm.fresh).toHaveLength(1);
+    expect(patDm.fresh[0]).toContain(
+      `Handoff #${handoff} ${ACCOUNT} (via ${MERIDIAN}) is with @Jordan Seller.`,
+    );
+    expect(patDm.fresh[0]).toContain('They have until Dec 2 at 10:00 AM');
+    const jordanDm = await read(jordan.id, `D${jordan.id}`);
+    expect(jordanDm.fresh).toHaveLength(1);
+    expect(jordanDm.fresh[0]).toMatch(/please answer by Dec 2 at 10:00 AM \(2 business days\)/);
+    expect(jordanDm.fresh[0]).toMatch(/\nAccept\nDecline\n/);
+    expect((await read(sam.id, `D${sam.id}`)).fresh).toEqual([]);
+    // The partner hears of it once an AE accepts; #partner-marketing hears nothing of it.
+    expect((await read(dana.id, PARTNER)).all).not.toContain(ACCOUNT);
+    expect((await read(riley.id, INTERNAL)).all).not.toContain(ACCOUNT);
+  });
+
+  it(`at the due time the ${POLICY} policy tells Pat (its first level), and nobody else`, async () => {
+    const due = await nextDue();
+    // Jordan's 2 business days from Monday 10:00 (no reminder: the policy has no level before the due time).
+    expect(due.toFormat('ccc d LLL HH:mm')).toBe('Wed 2 Dec 10:01');
+    const patDm = await read(pat.id, `D${pat.id}`);
+    expect(patDm.fresh).toHaveLength(1);
+    expect(patDm.fresh[0]).toContain(`⌛ @Jordan Seller did not answer handoff #${handoff} ${ACCOUNT}`);
+    expect(patDm.fresh[0]).toContain(
+      `🔄 The ${POLICY} escalation policy gives it to the next AE of the EMEA backup pool who can take it (round robin) 4 business hours after the due time: today at 2:00 PM`,
+    );
+    expect(patDm.fresh[0]).not.toMatch(FILE_WORDS);
+    // The imported Meridian policy would have told #partner-marketing too: it no longer applies to Meridian.
+    expect((await read(riley.id, INTERNAL)).fresh).toEqual([]);
+    expect((await read(jordan.id, `D${jordan.id}`)).fresh).toEqual([]);
+    expect((await read(sam.id, `D${sam.id}`)).fresh).toEqual([]);
+    expect((await read(dana.id, PARTNER)).fresh).toEqual([]);
+  });
+
+  it("4 business hours later the handoff is Sam's, the next AE of the EMEA backup pool: Sam, Pat and Jordan read why", async () => {
+    const moved = await nextDue();
+    expect(moved.toFormat('ccc d LLL HH:mm')).toBe('Wed 2 Dec 14:01');
+    const samDm = await read(sam.id, `D${sam.id}`);
+    expect(samDm.fresh).toHaveLength(1);
+    const packet = samDm.fresh[0] ?? '';
+    expect(packet).toContain(`${ACCOUNT} · via ${MERIDIAN}`);
+    // In Sam's own time: 10:00 in New York is 16:00 in Berlin, and his 2 business days end Friday.
+    expect(packet).toContain(
+      `🔄 Moved to you from @Jordan Seller by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at 4:00 PM. You are the next AE of the EMEA backup pool (round robin).`,
+    );
+    expect(packet).toContain('please answer by Dec 7 at 9:00 AM (2 business days)');
+    expect(packet).toMatch(/\nAccept\nDecline\n/);
+    expect(packet).not.toMatch(FILE_WORDS);
+
+    const patDm = await read(pat.id, `D${pat.id}`);
+    expect(patDm.fresh).toHaveLength(1);
+    expect(patDm.fresh[0]).toContain(
+      `🔄 Handoff #${handoff} ${ACCOUNT} (via ${MERIDIAN}) moved from @Jordan Seller to @Sam Closer`,
+    );
+    expect(patDm.fresh[0]).toContain(
+      `Moved by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at 10:00 AM; @Sam Closer is the next AE of the EMEA backup pool (round robin).`,
+    );
+    // Jordan's packet says it is no longer his, in place: its buttons are gone.
+    const jordanDm = await read(jordan.id, `D${jordan.id}`);
+    expect(jordanDm.fresh).toEqual([]);
+    expect(jordanDm.all).toContain('Reassigned to @Sam Closer. Nothing more is needed from you.');
+    expect(await page.locator('#pane button[data-action-id="handoff_accept"]').count()).toBe(0);
+    expect((await read(riley.id, INTERNAL)).fresh).toEqual([]);
+    expect((await read(dana.id, PARTNER)).fresh).toEqual([]);
+  });
+
+  it('Sam accepts; Dana reads the acceptance in #ext-meridian, with nothing of the program in it', async () => {
+    await actAs(page, sam.id);
+    await openPlace(page, `D${sam.id}`);
+    const packet = page.locator('#pane article.message', { hasText: ACCOUNT }).last();
+    await acceptInPage(page, packet.locator('button[data-action-id="handoff_accept"]'), {
+      step: FIRST_STEP,
+      due: '2026-12-09',
+    });
+    await outboxDelivered(sandbox);
+    const samDm = await read(sam.id, `D${sam.id}`);
+    expect(samDm.all).toContain(
+      `✅ Accepted by you today at 8:01 PM. The owner and #ext-meridian have been told.`,
+    );
+    expect(samDm.all).toContain(`Next: ${FIRST_STEP} by Wed 9 Dec.`);
+    const patDm = await read(pat.id, `D${pat.id}`);
+    expect(patDm.fresh).toHaveLength(1);
+    expect(patDm.fresh[0]).toContain(
+      `✅ @Sam Closer accepted handoff #${handoff} ${ACCOUNT} (via ${MERIDIAN}).`,
+    );
+    expect((await read(jordan.id, `D${jordan.id}`)).fresh).toEqual([]);
+    expect((await read(riley.id, INTERNAL)).fresh).toEqual([]);
+
+    const channel = await read(dana.id, PARTNER);
+    // The post, and its thread's reply (the page lists the reply on its own too).
+    expect(channel.fresh.length).toBeGreaterThanOrEqual(1);
+    const seenByDana = channel.fresh.join('\n');
+    expect(seenByDana).toContain('Status: ✅ Accepted · our AE: Sam Closer');
+    expect(seenByDana).toContain(`Next from Sam Closer: ${FIRST_STEP} by Wed 9 Dec`);
+    // Nothing of the program (the pool, the policy, who had it before and why), nor of the packet's internal fields.
+    expect(seenByDana).not.toMatch(INTERNAL_WORDS);
+    expect(seenByDana).not.toMatch(/006FABRIKAM|stage 2|reseller|reconciliation workflow|Why /i);
+    await page.screenshot({ path: join(SHOTS, 'dana-channel.png') });
+  });
+
+  it('nothing was restarted and no file edited: the history names each edit and who made it; the handoff ran under the new policy', async () => {
+    expect(hashOf(SANDBOX_POLICY_FILE)).toBe(policyFileHash);
+    expect(logs.filter((l) => l.includes('handoff app listening'))).toHaveLength(1);
+    await actAs(page, riley.id);
+    await openHome();
+    await click(homeButton(ACTION_ID.programOpen, 'history'));
+    await modalTitle('Program history').waitFor();
+    const history = await modalText();
+    for (const line of [
+      '@Riley Ops · the EMEA backup pool: saved',
+      `@Riley Ops · the ${POLICY} escalation policy: saved`,
+      '@Jordan Seller · their own days: saved',
+      '@Sam Closer · their own days: saved',
+      '@Riley Ops · their own days: saved',
+    ])
+      expect(history).toContain(line);
+    expect(history).not.toMatch(FILE_WORDS);
+    await shotModal('history-page');
+    await closeModal();
+    // The calendar's editor shows the workspace's choice, each person's own regions coming on top of it.
+    await click(homeButton(ACTION_ID.programOpen, 'calendar'));
+    await modalTitle('Closures and holidays').waitFor();
+    expect(await modalText()).toContain(
+      "Public holidays: each person's country, from their Slack time zone (or their own).",
+    );
+    await click(modalButton(ACTION_ID.programEdit, 'calendar:-'));
+    await page.locator(EDITOR).waitFor();
+    expect(
+      await page
+        .locator(`${field(PROGRAM_BLOCK_ID.holidays)} input[type="radio"]:checked`)
+        .getAttribute('value'),
+    ).toBe('by_zone');
+    await shotModal('calendar-editor');
+    await page.click('.modal-card .bk-close');
+    await modalTitle('Closures and holidays').waitFor();
+    await closeModal();
+    // Pinned to the version of the policy in force when Pat sent it.
+    const pinned = sandbox.database.sqlite
+      .prepare(
+        `SELECT h.policy_version AS version, (SELECT max(id) FROM program_log WHERE kind = 'policy' AND key = 'meridian-emea') AS saved FROM handoffs h WHERE h.id = ?`,
+      )
+      .get(handoff) as { version: number; saved: number };
+    expect(pinned.version).toBe(pinned.saved);
+  });
+});

@@ -1,0 +1,337 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { commandReply } from '../../src/blocks/commandReplies.js';
+import { followReplies } from '../../src/blocks/following.js';
+import { ACTION_ID } from '../../src/blocks/ids.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
+import { dmOf, ephemeralAt } from '../support/ownerFlow.js';
+import {
+  accept,
+  clickOutcome,
+  partnerHarnesses,
+  partnerMessages,
+  shown,
+  threadReplies,
+} from '../support/partnerFlow.js';
+import { blockAction, declineSubmission } from '../support/payloads.js';
+import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import { modalButton, type ProgramView, viewOpenedBy, viewText } from '../support/programFlow.js';
+
+/**
+ * Issue 53 item 6: anyone of ours who may view a handoff may Follow it from its view (all its news, or its decisions
+ * only), and each partner names internal partner managers (`/handoff partners managers`). Both hear of its decisions
+ * and, if they chose so, its outcomes, in a short DM of their own, queued with the change; nobody who hears of it by
+ * their role (the owner, the author, the AE) is told twice, and the partner never sees who follows.
+ */
+
+const start = partnerHarnesses();
+/** Mo is RevOps: they may view any handoff, and keep the partner directory. */
+const ENV = { REVOPS_USER_IDS: people.member.id };
+/** An outcome waits for its undo window before anyone but its own people hears of it. */
+const UNDO = { ...ENV, OUTCOME_UNDO_SECONDS: '60' };
+const PARTNER = 'Meridian Cloud Consulting';
+
+type User = { id: string; team_id: string };
+const mo: User = { id: people.member.id, team_id: TEAM };
+const sam: User = { id: people.otherAe.id, team_id: TEAM };
+const jordan: User = { id: people.ae.id, team_id: TEAM };
+const pat: User = { id: people.author.id, team_id: TEAM };
+const dana: User = { id: people.partner.id, team_id: PARTNER_TEAM };
+
+/** `/handoff <text>` typed by `user`; resolves with the answer only they see. */
+async function slash(h: Harness, user: User, text: string): Promise<string> {
+  const url = h.slack.responseUrl();
+  const response = await h.command({
+    text,
+    user_id: user.id,
+    user_name: user.id.toLowerCase(),
+    response_url: url,
+  });
+  expect(response.status).toBe(200);
+  return ephemeralAt(h, url);
+}
+
+/** `/handoff view <#>` typed by `user`: the modal it opened. */
+async function openView(h: Harness, user: User, handoffId: number): Promise<ProgramView> {
+  const triggerId = h.slack.issueTriggerId();
+  const response = await h.command({
+    text: `view ${handoffId}`,
+    user_id: user.id,
+    user_name: user.id.toLowerCase(),
+    trigger_id: triggerId,
+    response_url: h.slack.responseUrl(),
+  });
+  expect(response.status).toBe(200);
+  return viewOpenedBy(h, 'views.open', triggerId);
+}
+
+/** Clicks a follow button of the view modal; resolves once the modal shows `expected`. */
+async function clickInView(h: Harness, user: User, view: ProgramView, actionId: string, expected: string) {
+  const id = buttonValue(view, actionId);
+  await modalButton(h, user, view, actionId, id);
+  return waitFor(
+    () => {
+      const now = h.slack.view(view.id) as unknown as ProgramView | undefined;
+      return now && viewText(now).includes(expected) ? now : undefined;
+    },
+    6000,
+    `the view showing “${expected}”`,
+  );
+}
+
+function buttonValue(view: ProgramView, actionId: string): string {
+  const button = view.blocks
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.type === 'button' && e.action_id === actionId);
+  if (!button?.value) throw new Error(`the view has no ${actionId} button`);
+  return button.value;
+}
+
+const followRows = (h: Harness, handoffId: number) =>
+  h.database.db
+    .select()
+    .from(h.tables.handoffFollowers)
+    .where(eq(h.tables.handoffFollowers.handoffId, handoffId))
+    .orderBy(asc(h.tables.handoffFollowers.userId));
+
+/** The watchers' DMs (a follower's or a partner manager's) this person got about the handoff. */
+const watcherDms = (h: Harness, userId: string, handoffId: number) =>
+  dmOf(h, userId).filter(
+    (m) =>
+      (m.text ?? '').startsWith(`Handoff #${handoffId} · `) &&
+      /You follow this handoff|You are a partner manager/.test(shown(m)),
+  );
+
+async function decline(h: Harness, handoffId: number) {
+  const response = await h.interact(declineSubmission({ handoffId, reason: 'timing' }));
+  expect(response.status).toBe(200);
+  await waitFor(
+    async () =>
+      (await h.database.db.select().from(h.tables.handoffs).where(eq(h.tables.handoffs.id, handoffId)))[0]
+        ?.status === 'declined',
+    6000,
+    'the decline',
+  );
+}
+
+describe('following a handoff (issue 53 item 6)', () => {
+  it('follows from the view modal; an accept then brings the follower one DM, in their own time zone', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    const view = await openView(h, mo, handoff.id);
+    expect(viewText(view)).toContain('Follow it to hear of its decisions and outcomes');
+    const followed = await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
+    expect(viewText(followed)).toContain('decisions and outcomes');
+    expect(await followRows(h, handoff.id)).toEqual([
+      { handoffId: handoff.id, userId: mo.id, notify: 'all', createdAt: h.clock.now() },
+    ]);
+
+    await accept(h, handoff.id);
+    await waitFor(() => watcherDms(h, mo.id, handoff.id).length === 1, 8000, "the follower's DM");
+    await quiet(h);
+    const [told] = watcherDms(h, mo.id, handoff.id);
+    expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
+    expect(told?.text).toBe(
+      `Handoff #${handoff.id} · ${handoff.accountName} (${handoff.partnerOrg}): accepted`,
+    );
+    // Internal: it names the AE; the date is a Slack token, shown in the reader's own time zone.
+    expect(shown(told)).toContain(`Accepted by <@${people.ae.id}>`);
+    expect(shown(told)).toMatch(/<!date\^\d+\^\{date_short_pretty\} at \{time\}\|/);
+    expect(shown(told)).toContain('You follow this handoff (decisions and outcomes)');
+  });
+
+  it('a follower of the decisions only hears no outcome; a watcher of all hears it once its undo window ends', async () => {
+    const h = await start(UNDO);
+    const { handoff } = await sendHandoff(h);
+    // Sam manages the partner, told of all.
+    expect(await slash(h, mo, `partners managers ${PARTNER} ${sam.id}`)).toContain(`<@${sam.id}>`);
+    const moView = await openView(h, mo, handoff.id);
+    await clickInView(h, mo, moView, ACTION_ID.followDecisions, 'decisions only');
+    // The author follows too (all): they hear by their role, so no follower's DM comes to them.
+    const patView = await openView(h, pat, handoff.id);
+    await clickInView(h, pat, patView, ACTION_ID.follow, 'You follow this handoff');
+    expect((await followRows(h, handoff.id)).map((r) => [r.userId, r.notify])).toEqual([
+      [pat.id, 'all'],
+      [mo.id, 'decisions'],
+    ]);
+    await accept(h, handoff.id);
+    await waitFor(() => watcherDms(h, mo.id, handoff.id).length === 1, 8000, 'the accept DM');
+    await waitFor(() => threadReplies(h).length === 1, 8000, 'the acceptance reply');
+
+    // Mo switches to all, then back to decisions only: the modal follows each choice.
+    const again = await openView(h, mo, handoff.id);
+    const all = await clickInView(h, mo, again, ACTION_ID.follow, 'its decisions and outcomes in your DMs');
+    await clickInView(h, mo, all, ACTION_ID.followDecisions, 'its decisions only in your DMs');
+
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await quiet(h);
+    expect(watcherDms(h, sam.id, handoff.id)).toHaveLength(1);
+    h.clock.advance(60_000);
+    await waitFor(() => threadReplies(h).length === 2, 8000, 'the partner told of the meeting');
+    await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 2, 8000, 'the meeting told to Sam');
+    await quiet(h);
+    expect(shown(watcherDms(h, sam.id, handoff.id)[1])).toContain(`Meeting held (AE <@${people.ae.id}>)`);
+    expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
+    expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
+  });
+
+  it('an outcome undone within its window is told to no follower', async () => {
+    const h = await start(UNDO);
+    const { handoff } = await sendHandoff(h);
+    const view = await openView(h, mo, handoff.id);
+    await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
+    await accept(h, handoff.id);
+    await waitFor(() => watcherDms(h, mo.id, handoff.id).length === 1, 8000, 'the accept DM');
+    await quiet(h);
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    const held = await waitFor(
+      async () =>
+        (
+          await h.database.db
+            .select()
+            .from(h.tables.outbox)
+            .where(and(eq(h.tables.outbox.handoffId, handoff.id), eq(h.tables.outbox.channelKey, mo.id)))
+        ).find((r) => r.status === 'pending'),
+      8000,
+      "the follower's DM, held",
+    );
+    expect(held.nextAttemptAt.getTime()).toBe(h.clock.now().getTime() + 60_000);
+    const undo = await waitFor(
+      () =>
+        dmOf(h, people.ae.id)
+          .flatMap((m) => (m.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[])
+          .flatMap((b) => b.elements ?? [])
+          .find((e) => e.action_id === ACTION_ID.outcomeUndo),
+      8000,
+      "the AE's Undo",
+    );
+    const response = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.outcomeUndo,
+        value: undo.value ?? '',
+        user: jordan,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(response.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await h.database.db.select().from(h.tables.outbox).where(eq(h.tables.outbox.id, held.id)))[0]
+          ?.status === 'cancelled',
+      8000,
+      "the follower's DM cancelled",
+    );
+    h.clock.advance(120_000);
+    await quiet(h);
+    expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
+  });
+
+  it('unfollowed, a follower hears nothing more', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    const view = await openView(h, mo, handoff.id);
+    const followed = await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
+    await clickInView(h, mo, followed, ACTION_ID.unfollow, 'Follow it to hear');
+    expect(await followRows(h, handoff.id)).toEqual([]);
+    await decline(h, handoff.id);
+    await quiet(h);
+    expect(watcherDms(h, mo.id, handoff.id)).toEqual([]);
+  });
+
+  it('the owner who also follows gets one message of the accept, not two', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    expect(handoff.ownerUserId).toBe(pat.id);
+    const view = await openView(h, pat, handoff.id);
+    await clickInView(h, pat, view, ACTION_ID.follow, 'You follow this handoff');
+    await quiet(h);
+    const before = dmOf(h, pat.id).length;
+    await accept(h, handoff.id);
+    await waitFor(() => threadReplies(h).length === 1, 8000, 'the acceptance reply');
+    await quiet(h);
+    const after = dmOf(h, pat.id).slice(before);
+    expect(after).toHaveLength(1);
+    expect(shown(after[0])).toContain(`#${handoff.id}`);
+    expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
+  });
+
+  it('an external user cannot follow: refused, and nothing stored', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    for (const actionId of [ACTION_ID.follow, ACTION_ID.followDecisions]) {
+      const url = h.slack.responseUrl();
+      const response = await h.interact(
+        blockAction({ actionId, value: String(handoff.id), user: dana, responseUrl: url }),
+      );
+      expect(response.status).toBe(200);
+      expect(await ephemeralAt(h, url)).toBe(followReplies.external());
+    }
+    // Someone of ours who may not view it is told it is not there, as View tells them.
+    const url = h.slack.responseUrl();
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.follow, value: String(handoff.id), user: sam, responseUrl: url }),
+    );
+    expect(await ephemeralAt(h, url)).toBe(commandReply.notFound(handoff.id));
+    expect(await followRows(h, handoff.id)).toEqual([]);
+  });
+});
+
+describe('partner managers (issue 53 item 6)', () => {
+  it('RevOps names them; a manager gets the decline; they choose what they hear; the partner sees none of it', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    // Only RevOps and admins name them.
+    expect(await slash(h, jordan, `partners managers ${PARTNER} | <@${sam.id}>`)).toBe(
+      commandReply.forbidden('partners'),
+    );
+    // Someone of another organization is never a partner manager.
+    expect(await slash(h, mo, `partners managers ${PARTNER} <@${dana.id}|dana>`)).toContain(
+      'is not one of ours',
+    );
+    expect(await slash(h, mo, `partners managers ${PARTNER} @sam`)).toContain('Slack sends a name typed');
+    const named = await slash(h, mo, `partners managers ${PARTNER} <@${sam.id}|sam>`);
+    expect(named).toContain(`partner manager <@${sam.id}> (told of decisions and outcomes)`);
+    const entries = await h.database.db
+      .select()
+      .from(h.tables.programLog)
+      .where(eq(h.tables.programLog.kind, 'partner'));
+    expect(entries).toEqual([
+      expect.objectContaining({ key: String(handoff.partnerId), actor: mo.id, body: { managers: [sam.id] } }),
+    ]);
+    expect(await slash(h, mo, 'partners')).toContain(`partner manager <@${sam.id}>`);
+    // A follower of the handoff too (Mo): each gets their own DM, nobody two.
+    const view = await openView(h, mo, handoff.id);
+    await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
+
+    await decline(h, handoff.id);
+    await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 1, 8000, "the partner manager's DM");
+    await waitFor(() => watcherDms(h, mo.id, handoff.id).length === 1, 8000, "the follower's DM");
+    await quiet(h);
+    const told = watcherDms(h, sam.id, handoff.id)[0];
+    expect(shown(told)).toContain(`Declined by <@${people.ae.id}>`);
+    expect(shown(told)).toContain(`You are a partner manager of ${PARTNER}`);
+    expect(watcherDms(h, sam.id, handoff.id)).toHaveLength(1);
+
+    // The partner's own manager chooses what they hear; someone else of ours may not.
+    expect(await slash(h, jordan, `partners notify ${PARTNER} | off`)).toBe(
+      commandReply.forbidden('partners'),
+    );
+    expect(await slash(h, sam, `partners notify ${PARTNER} | decisions`)).toContain(
+      '(told of decisions only)',
+    );
+    const [latest] = await h.database.db
+      .select()
+      .from(h.tables.programLog)
+      .where(eq(h.tables.programLog.kind, 'partner'))
+      .orderBy(asc(h.tables.programLog.id))
+      .then((rows) => rows.slice(-1));
+    expect(latest).toMatchObject({ actor: sam.id, body: { managers: [sam.id], notify: 'decisions' } });
+
+    // The partner channel's posts say nothing of who follows or manages.
+    const partnerText = partnerMessages(h).map(shown).join('\n');
+    expect(partnerMessages(h).length).toBeGreaterThan(0);
+    for (const secret of [mo.id, sam.id, 'follow', 'partner manager'])
+      expect(partnerText, secret).not.toContain(secret);
+  });
+});

@@ -1,0 +1,363 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from '../../src/blocks/ids.js';
+import { account } from '../support/crmFlow.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { DUE, dmOf, ephemeralAt, handoffRow, json, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { accept, memberUser } from '../support/partnerFlow.js';
+import { blockAction, viewSubmission } from '../support/payloads.js';
+import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import { type Block, blocksOf, openHome } from '../support/revopsFlow.js';
+
+/**
+ * Issue 53: each person's own days. The App Home says them ("Your days"), the person edits their own in a modal
+ * (working days, holiday regions, a pause from their pools), and `/handoff pause` / `/handoff resume` take them out
+ * of their pools and back, telling each pool's manager by DM. Round robin passes a paused member over, and a day
+ * someone does not work is closed in their response window.
+ */
+const POLICY = {
+  pools: {
+    backup: {
+      name: 'EMEA backup',
+      users: [people.otherAe.id, people.member.id],
+      managers: [people.owner.id],
+    },
+  },
+  policies: {
+    strategic: [
+      { at: 'due', action: 'notify', to: ['channel:C0INTERNAL'] },
+      { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+    ],
+  },
+  routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
+};
+
+type User = { id: string; team_id: string };
+const jordan: User = { id: people.ae.id, team_id: TEAM };
+const sam: User = { id: people.otherAe.id, team_id: TEAM };
+const partner: User = { id: people.partner.id, team_id: PARTNER_TEAM };
+
+/** The "Your days" section of a Home. */
+const daysOf = (blocks: readonly Block[]) =>
+  json(blocks.find((b) => b.block_id === 'home_my_days') ?? null) +
+  json(blocks[blocks.findIndex((b) => b.block_id === 'home_my_days') + 1] ?? null);
+
+async function homeText(h: Harness, userId: string): Promise<string> {
+  return daysOf(blocksOf(await openHome(h, userId)));
+}
+
+/** "Edit my days" clicked in the App Home (no response_url; a fresh trigger to open the modal with). */
+function homeClick(h: Harness, user: User) {
+  const {
+    response_url: _none,
+    channel: _channel,
+    message: _message,
+    ...rest
+  } = blockAction({ actionId: ACTION_ID.myDays, value: 'edit', user, triggerId: h.slack.issueTriggerId() });
+  return h.interact({
+    ...rest,
+    container: { type: 'view', view_id: 'V0HOME' },
+    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
+  });
+}
+
+/** `/handoff <text>` typed by `user`; resolves with the answer only they see. */
+async function slash(h: Harness, user: User, text: string): Promise<string> {
+  const url = h.slack.responseUrl();
+  const response = await h.command({
+    text,
+    user_id: user.id,
+    user_name: user.id.toLowerCase(),
+    response_url: url,
+  });
+  expect(response.status).toBe(200);
+  return ephemeralAt(h, url);
+}
+
+interface Form {
+  days?: number[];
+  regions?: string | null;
+  until?: string | null;
+  resume?: boolean;
+}
+
+function myDaysSubmission(user: User, form: Form, privateMetadata = '{}') {
+  const options = (values: string[]) =>
+    values.map((value) => ({ text: { type: 'plain_text', text: value }, value }));
+  return viewSubmission({
+    callbackId: CALLBACK_ID.myDays,
+    user,
+    privateMetadata,
+    values: {
+      [MY_DAYS_BLOCK_ID.days]: {
+        [ACTION_ID.value]: { type: 'checkboxes', selected_options: options((form.days ?? []).map(String)) },
+      },
+      [MY_DAYS_BLOCK_ID.regions]: {
+        [ACTION_ID.value]: { type: 'plain_text_input', value: form.regions ?? null },
+      },
+      [MY_DAYS_BLOCK_ID.until]: {
+        [ACTION_ID.value]: { type: 'datepicker', selected_date: form.until ?? null },
+      },
+      [MY_DAYS_BLOCK_ID.resume]: {
+        [ACTION_ID.value]: {
+          type: 'checkboxes',
+          selected_options: options(form.resume ? [MY_DAYS_RESUME_OPTION] : []),
+        },
+      },
+    },
+  });
+}
+
+/** Submits the form; resolves with Slack's answer (empty: saved, the modal closes). */
+async function submitDays(h: Harness, user: User, form: Form, privateMetadata?: string) {
+  const response = await h.interact(myDaysSubmission(user, form, privateMetadata));
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return text === ''
+    ? {}
+    : (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> });
+}
+
+/** Every person entry of the program for `key`, oldest first. */
+async function personEntries(h: Harness, key: string) {
+  const { programLog } = h.tables;
+  return h.database.db
+    .select()
+    .from(programLog)
+    .where(and(eq(programLog.kind, 'person'), eq(programLog.key, key)))
+    .orderBy(asc(programLog.id));
+}
+
+async function sweepAt(h: Harness, at: Date | number) {
+  h.clock.set(new Date(at));
+  await h.app.scheduler.runNow('response-window-sweep');
+  await outboxDrained(h);
+}
+
+/** Sends a handoff to Jordan under the pool policy and runs it to its reassignment; returns the handoff after it. */
+async function reassigned(h: Harness, name: string) {
+  const { handoff } = await sendHandoff(h, account(name));
+  const sent = await handoffRow(h, handoff.id);
+  await sweepAt(h, sent.dueAt);
+  await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
+  return handoffRow(h, handoff.id);
+}
+
+describe('your days: the App Home, the form, pause and resume', () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'own-days-'));
+    const file = join(dir, 'policies.json');
+    writeFileSync(file, JSON.stringify(POLICY));
+    h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
+  });
+  afterAll(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the App Home says your days: working days, whose public holidays and why, your pools, Edit my days', async () => {
+    const mine = await homeText(h, people.ae.id);
+    expect(mine).toContain('*Your days*');
+    expect(mine).toContain('You work Monday to Friday.');
+    expect(mine).toContain(
+      'Public holidays of Germany (DE) count for you, from your time zone Europe/Berlin.',
+    );
+    expect(mine).toContain('You are in no pool.');
+    expect(mine).toContain(ACTION_ID.myDays);
+    expect(mine).toContain('Edit my days');
+    expect(mine).toContain('`/handoff cover`');
+    expect(await homeText(h, people.otherAe.id)).toContain('Your pools: *EMEA backup*.');
+  });
+
+  it('Edit my days opens your form; it says what is wrong on the field, and saves your own days', async () => {
+    const triggers = h.slack.callsTo('views.open').length;
+    const clicked = await homeClick(h, jordan);
+    expect(clicked.status).toBe(200);
+    const opened = await waitFor(() => h.slack.callsTo('views.open')[triggers], 4000, 'the Your days modal');
+    const view = opened.args.view as { callback_id: string; blocks: unknown };
+    expect(view.callback_id).toBe(CALLBACK_ID.myDays);
+    expect(json(view.blocks)).toContain(
+      'Like US, DE-BY; empty: from your time zone; none: no public holidays.',
+    );
+
+    expect(await submitDays(h, jordan, { days: [] })).toEqual({
+      response_action: 'errors',
+      errors: { [MY_DAYS_BLOCK_ID.days]: 'Choose at least one working day.' },
+    });
+    const badRegion = await submitDays(h, jordan, { days: [1, 2, 3, 4, 5], regions: 'US, XX' });
+    expect(badRegion.response_action).toBe('errors');
+    expect(Object.keys(badRegion.errors ?? {})).toEqual([MY_DAYS_BLOCK_ID.regions]);
+    expect(badRegion.errors?.[MY_DAYS_BLOCK_ID.regions]).toContain(
+      '"XX" is not a holiday region like US, DE-BY',
+    );
+    expect(await personEntries(h, people.ae.id)).toEqual([]);
+
+    const publishes = h.slack.callsTo('views.publish').length;
+    expect(await submitDays(h, jordan, { days: [4, 1, 2], regions: 'us, de-by' })).toEqual({});
+    expect(await personEntries(h, people.ae.id)).toEqual([
+      expect.objectContaining({
+        actor: people.ae.id,
+        body: { regions: ['US', 'DE-BY'], workingDays: [1, 2, 4] },
+      }),
+    ]);
+    // Their Home shows it at once.
+    const home = await waitFor(
+      () =>
+        h.slack
+          .callsTo('views.publish')
+          .slice(publishes)
+          .find((c) => c.args.user_id === people.ae.id),
+      8000,
+      'the Home republished',
+    );
+    const text = daysOf(blocksOf(home));
+    expect(text).toContain('You work Monday, Tuesday and Thursday.');
+    expect(text).toContain(
+      'Public holidays of United States (US) and Germany, DE-BY count for you: you chose them.',
+    );
+
+    // Back to the defaults: nothing of theirs is kept.
+    expect(await submitDays(h, jordan, { days: [1, 2, 3, 4, 5], regions: '' })).toEqual({});
+    expect((await personEntries(h, people.ae.id)).at(-1)?.body).toBeNull();
+    expect(await homeText(h, people.ae.id)).toContain('You work Monday to Friday.');
+  });
+
+  it('nobody edits another person’s days: the key is the submitter’s; someone outside is refused', async () => {
+    const jordans = await personEntries(h, people.ae.id);
+    // Whatever the view says, Mo saves Mo's own.
+    expect(
+      await submitDays(
+        h,
+        memberUser as User,
+        { days: [1, 2, 3] },
+        JSON.stringify({ userId: people.ae.id, key: people.ae.id }),
+      ),
+    ).toEqual({});
+    expect(await personEntries(h, people.member.id)).toEqual([
+      expect.objectContaining({ actor: people.member.id, body: { workingDays: [1, 2, 3] } }),
+    ]);
+    expect(await personEntries(h, people.ae.id)).toEqual(jordans);
+
+    // A partner's submission (their own team id) is refused on the form, and nothing is written.
+    expect(await submitDays(h, partner, { days: [1] })).toEqual({
+      response_action: 'errors',
+      errors: { [MY_DAYS_BLOCK_ID.days]: 'Your days are for the team that runs this app.' },
+    });
+    expect(await personEntries(h, people.partner.id)).toEqual([]);
+    // Their click on the button opens nothing.
+    const opens = h.slack.callsTo('views.open').length;
+    const dms = dmOf(h, people.partner.id).length;
+    await homeClick(h, partner);
+    await waitFor(() => dmOf(h, people.partner.id)[dms], 4000, 'the refusal');
+    expect(dmOf(h, people.partner.id)[dms]?.text).toBe('Your days are for the team that runs this app.');
+    expect(h.slack.callsTo('views.open')).toHaveLength(opens);
+    // Mo back to the defaults.
+    expect(await submitDays(h, memberUser as User, { days: [1, 2, 3, 4, 5] })).toEqual({});
+  });
+
+  it('/handoff pause until 2026-12-03: out of your pools, the manager told, and round robin passes you over', async () => {
+    const reply = await slash(h, sam, 'pause until 2026-12-03');
+    expect(reply).toContain(
+      'You are out of *EMEA backup* until *Thu 3 Dec*, the last day: round robin passes you over.',
+    );
+    expect(reply).toContain('Their managers have been told.');
+    expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({
+      actor: people.otherAe.id,
+      body: { paused: '2026-12-03' },
+    });
+    const told = await waitFor(
+      () => dmOf(h, people.owner.id).find((m) => m.text?.includes('is out of the')),
+      8000,
+      'the pool manager told',
+    );
+    expect(told.text).toBe(
+      `:pause_button: <@${people.otherAe.id}> is out of the *EMEA backup* pool until *Thu 3 Dec* (the last day): round robin passes them over until then. Nothing to do.`,
+    );
+    expect(await homeText(h, people.otherAe.id)).toContain(
+      ':pause_button: You are out of your pools until *Thu 3 Dec* (the last day): round robin passes you over.',
+    );
+
+    const moved = await reassigned(h, 'Northwind Paused');
+    expect(moved.aeUserId).toBe(people.member.id);
+    const events = await h.database.db
+      .select()
+      .from(h.tables.handoffEvents)
+      .where(eq(h.tables.handoffEvents.handoffId, moved.id))
+      .orderBy(h.tables.handoffEvents.id);
+    expect(events.at(-1)).toMatchObject({
+      type: 'reassigned',
+      detail: expect.objectContaining({
+        pool: 'backup',
+        skipped: [{ user: people.otherAe.id, why: 'paused until Thu 3 Dec' }],
+      }),
+    });
+    // Mo answers it: its window's levels stop.
+    await accept(h, moved.id, memberUser);
+  });
+
+  it('/handoff resume puts you back: the manager told, and round robin gives you the next one', async () => {
+    const reply = await slash(h, sam, 'resume');
+    expect(reply).toBe(
+      ':white_check_mark: You are back in *EMEA backup*: round robin gives you handoffs again. Their managers have been told.',
+    );
+    expect((await personEntries(h, people.otherAe.id)).at(-1)?.body).toBeNull();
+    await waitFor(
+      () =>
+        dmOf(h, people.owner.id).some(
+          (m) =>
+            m.text ===
+            `:white_check_mark: <@${people.otherAe.id}> is back in the *EMEA backup* pool: round robin gives them handoffs again.`,
+        ),
+      8000,
+      'the pool manager told',
+    );
+    expect(await slash(h, sam, 'resume')).toBe(
+      'You were not paused: you are in your pools. `/handoff pause` takes you out of them.',
+    );
+    // The last pick was Mo: Sam is next.
+    expect((await reassigned(h, 'Contoso Resumed')).aeUserId).toBe(people.otherAe.id);
+  });
+
+  it('pausing when in no pool says so and still records it; a past day or junk is refused', async () => {
+    const managerDms = dmOf(h, people.owner.id).length;
+    expect(await slash(h, jordan, 'pause')).toContain('You are in no pool now');
+    expect((await personEntries(h, people.ae.id)).at(-1)?.body).toEqual({ paused: 'until_resumed' });
+    expect(await homeText(h, people.ae.id)).toContain('You are out of your pools until *you resume*');
+    expect(await slash(h, jordan, 'resume')).toBe(
+      ':white_check_mark: You are no longer paused. You are in no pool now.',
+    );
+    await outboxDrained(h);
+    expect(dmOf(h, people.owner.id)).toHaveLength(managerDms);
+
+    const entries = (await personEntries(h, people.ae.id)).length;
+    expect(await slash(h, jordan, 'pause until 2020-01-01')).toBe(
+      'Choose today or a later day: that one has passed. Nothing was changed.',
+    );
+    expect(await slash(h, jordan, 'pause tomorrow')).toContain('Usage: `/handoff pause until 2026-12-03`');
+    expect(await personEntries(h, people.ae.id)).toHaveLength(entries);
+  });
+});
+
+describe('your working days: a day you do not work is closed in your response window', () => {
+  it('Jordan stops working Wednesdays: a handoff sent Monday is due Friday, not Thursday', async () => {
+    const h = await startHarness({ env: QUIET });
+    try {
+      const before = await sendHandoff(h, account('Before Days'));
+      expect(before.handoff.dueAt.toISOString()).toBe(DUE);
+      expect(await submitDays(h, jordan, { days: [1, 2, 4, 5] })).toEqual({});
+      const after = await sendHandoff(h, account('After Days'));
+      expect(after.handoff.dueAt.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+      // Handoffs already sent keep their window.
+      expect((await handoffRow(h, before.handoff.id)).dueAt.toISOString()).toBe(DUE);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -1,0 +1,230 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { runConfigCli } from '../../src/program/cli.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * `npm run config` (issue 53): the program as a file. The command runs in-process (runConfigCli, what the built entry
+ * calls) against a real SQLite file migrated by the app's own openDatabase; the built command (dist/programConfig.js,
+ * built once by test/globalSetup.ts) runs once.
+ */
+
+/** A policy file as teams keep it: written as the export writes it (sections in order, ids sorted, two spaces). */
+const POLICY_FILE = {
+  pools: {
+    emea: { name: 'EMEA backup', users: ['U0AE1', 'U0AE2'], cap: 10 },
+    'enterprise-backup': { users: ['U0AE3'] },
+  },
+  policies: {
+    quiet: [{ at: 'due', action: 'notify', to: ['owner'] }],
+    strategic: {
+      name: 'Strategic accounts',
+      levels: [
+        { at: '50%', action: 'remind' },
+        { at: 'due', action: 'notify', to: ['manager'] },
+        { at: 'due+4h', action: 'reassign', to: ['pool:enterprise-backup'] },
+      ],
+    },
+  },
+  routes: [
+    { partner: 'Meridian Cloud Consulting', policy: 'strategic' },
+    { aePool: 'emea', policy: 'quiet' },
+  ],
+  limits: { reassignments: 2 },
+};
+const POLICY_TEXT = `${JSON.stringify(POLICY_FILE, null, 2)}\n`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('npm run config: export and import the program', () => {
+  let dir: string;
+  let databasePath: string;
+  const env = () => ({ DATABASE_PATH: databasePath });
+
+  async function config(...argv: string[]): Promise<Run> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runConfigCli(argv, {
+      env: env(),
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      clock: { now: () => new Date('2026-03-02T10:00:00Z') },
+    });
+    return { code, stdout, stderr };
+  }
+
+  /** The program's log as written: kind, key, actor and note of each entry, oldest first. */
+  function programLog() {
+    const sqlite = new Database(databasePath, { readonly: true });
+    try {
+      return sqlite.prepare('select kind, key, actor, note from program_log order by id').all() as {
+        kind: string;
+        key: string;
+        actor: string;
+        note: string | null;
+      }[];
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-config-'));
+    databasePath = join(dir, 'handoff.db');
+    // Created and migrated as the app does at its start.
+    openDatabase(databasePath).close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exports an empty program as an empty object', async () => {
+    expect(await config('export')).toEqual({ code: 0, stdout: '{}\n', stderr: '' });
+  });
+
+  it('imports a policy file: the diff first, nothing written without --apply, then written as config', async () => {
+    const path = file('policies.json', POLICY_TEXT);
+    const dry = await config('import', path);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split('\n')).toEqual([
+      `${path} changes 6 parts of the program at ${databasePath}:`,
+      '  pool emea: added (2 members, cap 10)',
+      '  pool enterprise-backup: added (1 member)',
+      '  policy quiet: added (1 level)',
+      '  policy strategic: added (3 levels)',
+      '  routes: +partner "Meridian Cloud Consulting" → strategic, +pool emea → quiet',
+      '  limits: reassignments default → 2',
+      'Nothing written: run again with --apply',
+      '',
+    ]);
+    expect(programLog()).toEqual([]);
+
+    const applied = await config('import', path, '--apply');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('  policy strategic: added (3 levels)\n');
+    expect(applied.stdout).toMatch(
+      /Wrote 6 parts \(program version 6\), as config: imported from policies\.json\./,
+    );
+    expect(programLog()).toEqual(
+      ['pool:emea', 'pool:enterprise-backup', 'policy:quiet', 'policy:strategic', 'routes:-', 'limits:-'].map(
+        (part) => {
+          const [kind, key] = part.split(':');
+          return { kind, key, actor: 'config', note: 'imported from policies.json' };
+        },
+      ),
+    );
+    // A second import of the same file changes nothing, and writes nothing.
+    expect((await config('import', path, '--apply')).stdout).toBe(
+      `No change: the program at ${databasePath} already says what ${path} says.\n`,
+    );
+    expect(programLog()).toHaveLength(6);
+  });
+
+  it('exports what it imported as the same file, to standard output or to --out', async () => {
+    expect((await config('export')).stdout).toBe(POLICY_TEXT);
+    const out = join(dir, 'program.json');
+    const written = await config('export', '--out', out);
+    expect(written).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `Wrote the program at ${databasePath} to ${out}: 2 pools, 2 policies, routes, limits.\n`,
+    });
+    expect(readFileSync(out, 'utf8')).toBe(POLICY_TEXT);
+  });
+
+  it('refuses a file with a problem: names its place, exits 1, writes nothing', async () => {
+    const before = programLog().length;
+    // The strategic policy reassigns to a pool this file removes, and a person's region is not one.
+    const path = file(
+      'broken.json',
+      JSON.stringify({
+        pools: { emea: POLICY_FILE.pools.emea },
+        people: { U0AE1: { regions: ['XX'] } },
+      }),
+    );
+    for (const args of [[path], [path, '--apply']]) {
+      const run = await config('import', ...args);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('  pool enterprise-backup: removed\n');
+      expect(run.stderr).toContain('  - people.U0AE1.regions.0: "XX" is not a holiday region');
+      expect(run.stderr).toContain(
+        '  - policies.strategic.levels[2].to[0]: no pool named "enterprise-backup"',
+      );
+      expect(run.stderr).toMatch(/Nothing written\.\n$/);
+    }
+    const unreadable = await config('import', file('bad.json', '{ "pools": '));
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain('it is not valid JSON');
+    expect(programLog()).toHaveLength(before);
+  });
+
+  it('edits a section and leaves the ones the file does not have', async () => {
+    const path = file(
+      'days.json',
+      JSON.stringify({ closures: ['2026-12-24'], people: { U0AE1: { workingDays: [1, 2, 3, 4] } } }),
+    );
+    const run = await config('import', path, '--apply');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  closures: +2026-12-24\n  person U0AE1: added (working days Mon–Thu)\n');
+    const exported = JSON.parse((await config('export')).stdout) as Record<string, unknown>;
+    expect(Object.keys(exported)).toEqual(['pools', 'policies', 'routes', 'limits', 'closures', 'people']);
+    expect(exported.pools).toEqual(POLICY_FILE.pools);
+  });
+
+  it('says how it is used (exit 2), and refuses a database that needs migrating (exit 1)', async () => {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['import'],
+      ['export', '--apply'],
+      ['import', 'a.json', '--out', 'b'],
+    ]) {
+      const run = await config(...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('Usage: npm run config -- export [--out FILE]');
+    }
+    const fresh = join(dir, 'fresh.db');
+    new Database(fresh).close();
+    let stderr = '';
+    const code = await runConfigCli(['export'], {
+      env: { DATABASE_PATH: fresh },
+      stdout: () => {},
+      stderr: (text) => {
+        stderr += text;
+      },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^The database at .*fresh\.db needs migrating .*start the app on it once \(npm start\)/,
+    );
+  });
+
+  it('runs as the built command (dist/programConfig.js)', () => {
+    const run = spawnSync(process.execPath, [join(root, 'dist/programConfig.js'), 'export'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ pools: POLICY_FILE.pools, closures: ['2026-12-24'] });
+  }, 60_000);
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  closuresSchema,
+  holidaysSchema,
+  managersSchema,
+  PROGRAM_KIND_NAMES,
+  PROGRAM_KINDS,
+  personSchema,
+  rolesSchema,
+} from '../../../src/program/kinds.js';
+
+/** Each problem of a value as `place: message`, as the program's edits name them. */
+const problems = (
+  schema: {
+    safeParse(v: unknown): {
+      success: boolean;
+      error?: { issues: { path: PropertyKey[]; message: string }[] };
+    };
+  },
+  value: unknown,
+) => {
+  const parsed = schema.safeParse(value);
+  return parsed.success
+    ? []
+    : (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+};
+
+describe('the program’s kinds', () => {
+  it('has the book’s four parts read by the policy file’s rules, the others each by its schema', () => {
+    expect(PROGRAM_KIND_NAMES).toEqual([
+      'pool',
+      'policy',
+      'routes',
+      'limits',
+      'managers',
+      'closures',
+      'holidays',
+      'roles',
+      'person',
+    ]);
+    for (const name of PROGRAM_KIND_NAMES) {
+      const kind: { book: boolean; schema?: unknown } = PROGRAM_KINDS[name];
+      expect(kind.book || kind.schema !== undefined, name).toBe(true);
+    }
+    expect(PROGRAM_KIND_NAMES.filter((n) => PROGRAM_KINDS[n].keyed)).toEqual(['pool', 'policy', 'person']);
+  });
+});
+
+describe('person', () => {
+  it('takes regions (upper-cased), working days and a pause, each optional', () => {
+    expect(personSchema.parse({})).toEqual({});
+    expect(
+      personSchema.parse({ regions: [' de-by '], workingDays: [1, 2, 3], paused: '2026-12-24' }),
+    ).toEqual({
+      regions: ['DE-BY'],
+      workingDays: [1, 2, 3],
+      paused: '2026-12-24',
+    });
+    expect(personSchema.parse({ regions: 'none', paused: 'until_resumed' })).toEqual({
+      regions: 'none',
+      paused: 'until_resumed',
+    });
+  });
+
+  it('names each problem with its place', () => {
+    expect(problems(personSchema, { regions: ['US', 'XX'], workingDays: [] })).toEqual([
+      'regions.1: "XX" is not a holiday region like US, DE-BY or GB-SCT',
+      'workingDays: name at least one working day',
+    ]);
+    // Weekends are never working days of the response window: 6 and 7 are refused.
+    expect(problems(personSchema, { workingDays: [1, 6] })[0]).toMatch(/^workingDays\.1: /);
+    expect(problems(personSchema, { paused: '2026-02-30' })).toEqual([
+      'paused: is not a date of the calendar',
+    ]);
+    expect(problems(personSchema, { paused: 'tomorrow' })[0]).toMatch(/^paused: /);
+    expect(problems(personSchema, { timeOff: [] })[0]).toMatch(/timeOff|Unrecognized/);
+  });
+});
+
+describe('roles, managers, closures, public holidays', () => {
+  it('roles: listed people and/or a user group, each role empty by default', () => {
+    expect(rolesSchema.parse({})).toEqual({ admin: { users: [] }, revops: { users: [] } });
+    expect(rolesSchema.parse({ admin: { users: ['U0ADMIN'], usergroup: 'S0ADMINS' } })).toEqual({
+      admin: { users: ['U0ADMIN'], usergroup: 'S0ADMINS' },
+      revops: { users: [] },
+    });
+    expect(
+      problems(rolesSchema, { admin: { users: ['dana'] }, revops: { usergroup: 'U0NOTAGROUP' } }),
+    ).toEqual([
+      'admin.users.0: must be a Slack user id like U012ABCDEF',
+      'revops.usergroup: must be a Slack user group id like S012ABCDEF',
+    ]);
+  });
+
+  it('managers: a user id to a user id', () => {
+    expect(managersSchema.parse({ U0AE: 'U0MGR' })).toEqual({ U0AE: 'U0MGR' });
+    expect(problems(managersSchema, { U0AE: 'boss' })).toEqual([
+      'U0AE: must be a Slack user id like U012ABCDEF',
+    ]);
+    expect(problems(managersSchema, { ae: 'U0MGR' })[0]).toMatch(/^ae: /);
+  });
+
+  it('closures: calendar dates', () => {
+    expect(closuresSchema.parse(['2026-12-24', '2026-12-31'])).toEqual(['2026-12-24', '2026-12-31']);
+    expect(problems(closuresSchema, ['2026-12-24', '24.12.2026'])).toEqual([
+      '1: must be a date like 2026-12-24',
+    ]);
+  });
+
+  it('public holidays: by each one’s zone, none, or these regions', () => {
+    expect(holidaysSchema.parse({ everyone: 'by_zone' })).toEqual({ everyone: 'by_zone' });
+    expect(holidaysSchema.parse({ everyone: 'none' })).toEqual({ everyone: 'none' });
+    expect(holidaysSchema.parse({ everyone: ['us', 'GB-SCT'] })).toEqual({ everyone: ['US', 'GB-SCT'] });
+    expect(problems(holidaysSchema, { everyone: [] }).length).toBeGreaterThan(0);
+    expect(problems(holidaysSchema, { everyone: ['US'], extra: 1 }).length).toBeGreaterThan(0);
+  });
+});
