@@ -181,9 +181,7 @@ function routeInputs(model: PolicyEditorModel): KnownBlock[] {
       }),
     );
   }
-  blocks.push(
-    context('Other handoffs follow the *Default* policy. A partner route is tried before a pool route.'),
-  );
+  blocks.push(context('Other handoffs follow the *Default* policy.'));
   return blocks;
 }
 

@@ -42,8 +42,9 @@ export interface ProgramPolicy {
   levels: readonly RawLevel[];
   /** Which handoffs follow it, in words ("Meridian Cloud's", "those of the EMEA pool's AEs"). */
   appliesTo: readonly string[];
-  /** Its version in force, and when and by whom it was last edited. */
+  /** Its version in force, and when and by whom it was saved (the history names every version). */
   version: number;
+  edited?: { at: Date; actor: string };
   mayEdit: boolean;
 }
 
@@ -187,7 +188,9 @@ function policyBlocks(m: ProgramModel): KnownBlock[] {
         [
           ...lines,
           p.appliesTo.length > 0 ? `Followed by ${p.appliesTo.join('; ')}.` : 'Followed by no handoff yet.',
-          `Version ${p.version}.`,
+          p.edited
+            ? `This version: saved ${slackDate(p.edited.at, m.timeZone)} by ${actorWords(p.edited.actor)}.`
+            : '',
         ]
           .join('\n')
           .slice(0, 3000),
@@ -253,11 +256,19 @@ function roleBlocks(m: ProgramModel): KnownBlock[] {
   ];
 }
 
+/** Who made an edit: a person, or what read it in (`import`: the settings at a start; `config`: npm run config). */
+function actorWords(actor: string): string {
+  if (/^[UW][A-Z0-9]+$/.test(actor)) return mention(actor);
+  if (actor === 'import') return 'the settings, read in at a start';
+  if (actor === 'config') return '`npm run config`';
+  return escapeMrkdwn(actor);
+}
+
 function historyBlocks(m: ProgramModel): KnownBlock[] {
   if (m.history.length === 0) return [section('Nothing edited yet.')];
   return m.history.map((e) =>
     context(
-      `${slackDate(e.at, m.timeZone)} · ${/^[UW][A-Z0-9]+$/.test(e.actor) ? mention(e.actor) : escapeMrkdwn(e.actor)} · ${e.what}${e.note ? ` (${escapeMrkdwn(e.note)})` : ''}`.slice(
+      `${slackDate(e.at, m.timeZone)} · ${actorWords(e.actor)} · ${e.what}${e.note ? ` (${escapeMrkdwn(e.note)})` : ''}`.slice(
         0,
         3000,
       ),

@@ -60,21 +60,27 @@ async function peopleOf(
     const id =
       /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/.exec(word)?.[1] ??
       (/^[UW][A-Z0-9]{2,}$/.test(word) ? word : undefined);
-    const user = id
-      ? await deps.lookupUser(id)
-      : word.includes('@') && !word.startsWith('@') && deps.lookupByEmail
-        ? await deps.lookupByEmail(word)
-        : undefined;
+    let user: DirectoryUser | undefined;
+    try {
+      user = id
+        ? await deps.lookupUser(id)
+        : word.includes('@') && !word.startsWith('@') && deps.lookupByEmail
+          ? await deps.lookupByEmail(word)
+          : undefined;
+    } catch {
+      return { problem: 'I could not check these people with Slack just now. Try again.' };
+    }
+    const who = id ?? word;
     if (!id && !user)
       return {
         problem: word.startsWith('@')
           ? `I cannot tell who “${word}” is: Slack sends a name typed in a command as plain text. ${NAMES}`
           : `I cannot tell who “${word}” is. ${NAMES}`,
       };
-    if (!user || user.deleted) return { problem: `I could not find ${word} in Slack.` };
-    if (user.isBot) return { problem: `${word} is a bot or an app: choose a person.` };
+    if (!user || user.deleted) return { problem: `I could not find ${who} in Slack.` };
+    if (user.isBot) return { problem: `${who} is a bot or an app: choose a person.` };
     if (!ctx.internalTeamIds.includes(user.teamId))
-      return { problem: `${word} is not one of ours: a partner manager is someone of your own company.` };
+      return { problem: `${who} is not one of ours: a partner manager is someone of your own company.` };
     if (!ids.includes(user.id)) ids.push(user.id);
   }
   if (ids.length > 20) return { problem: 'A partner has at most 20 partner managers.' };

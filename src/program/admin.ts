@@ -28,6 +28,9 @@ import {
 import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
 import { type PartForm, savePart } from './saves.js';
 
+const editedOf = (row: { at: Date; actor: string } | undefined) =>
+  row ? { edited: { at: row.at, actor: row.actor } } : {};
+
 /** What the program's pages show a reader, with what they may edit. */
 async function modelFor(
   deps: ProgramAdminDeps,
@@ -81,6 +84,7 @@ async function modelFor(
             : `handoffs to the AEs of the ${poolName(r.aePool ?? '')} pool`,
         ),
       version: state.policyVersions[id] ?? 0,
+      ...editedOf(state.rows.find((r) => r.kind === 'policy' && r.key === id)),
       mayEdit: mayPolicies,
     })),
     closures: state.closures,

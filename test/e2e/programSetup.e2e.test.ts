@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   MY_DAYS_BLOCK_ID,
   PROGRAM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
+import { first, tablesOf } from '../../src/db/engine.js';
 import {
   acceptInPage,
   actAs,
@@ -65,6 +67,16 @@ const logs: string[] = [];
 let policyFileHash: string;
 /** The handoff Pat sends. */
 let handoff: number;
+/**
+ * Jordan's due time, as stored when Pat sent it: the sandbox's clock runs in real time from START, so how many seconds
+ * the steps before took decides its minute (under load, 10:01 rather than 10:00). Every time the people read is said
+ * from it.
+ */
+let due: DateTime;
+/** The minute the sweep acts on a moment: the next whole minute (its cron runs every minute). */
+const sweepMinute = (at: DateTime) =>
+  at.second === 0 && at.millisecond === 0 ? at : at.startOf('minute').plus({ minutes: 1 });
+const clockTime = (at: DateTime, zone = ZONE) => at.setZone(zone).toFormat('h:mm a');
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 beforeAll(async () => {
@@ -334,16 +346,23 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     await reviewAndSend(page);
     await outboxDelivered(sandbox);
     handoff = await latestHandoffId(sandbox, ACCOUNT);
+    const { handoffs } = tablesOf(sandbox.database.db);
+    const row = await first(
+      sandbox.database.db.select({ dueAt: handoffs.dueAt }).from(handoffs).where(eq(handoffs.id, handoff)),
+    );
+    due = DateTime.fromJSDate(row?.dueAt as Date, { zone: ZONE });
+    // Monday at 10:00 and a few seconds or minutes: Wednesday then.
+    expect(due.toFormat('ccc d LLL HH')).toBe('Wed 2 Dec 10');
 
     const patDm = await read(pat.id, `D${pat.id}`);
     expect(patDm.fresh).toHaveLength(1);
     expect(patDm.fresh[0]).toContain(
       `Handoff #${handoff} ${ACCOUNT} (via ${MERIDIAN}) is with @Jordan Seller.`,
     );
-    expect(patDm.fresh[0]).toContain('They have until Dec 2 at 10:00 AM');
+    expect(patDm.fresh[0]).toContain(`They have until Dec 2 at ${clockTime(due)}`);
     const jordanDm = await read(jordan.id, `D${jordan.id}`);
     expect(jordanDm.fresh).toHaveLength(1);
-    expect(jordanDm.fresh[0]).toMatch(/please answer by Dec 2 at 10:00 AM \(2 business days\)/);
+    expect(jordanDm.fresh[0]).toContain(`please answer by Dec 2 at ${clockTime(due)} (2 business days)`);
     expect(jordanDm.fresh[0]).toMatch(/\nAccept\nDecline\n/);
     expect((await read(sam.id, `D${sam.id}`)).fresh).toEqual([]);
     // The partner hears of it once an AE accepts; #partner-marketing hears nothing of it.
@@ -352,14 +371,14 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
   });
 
   it(`at the due time the ${POLICY} policy tells Pat (its first level), and nobody else`, async () => {
-    const due = await nextDue();
+    const swept = await nextDue();
     // Jordan's 2 business days from Monday 10:00 (no reminder: the policy has no level before the due time).
-    expect(due.toFormat('ccc d LLL HH:mm')).toBe('Wed 2 Dec 10:01');
+    expect(swept.toMillis()).toBe(sweepMinute(due).toMillis());
     const patDm = await read(pat.id, `D${pat.id}`);
     expect(patDm.fresh).toHaveLength(1);
     expect(patDm.fresh[0]).toContain(`⌛ @Jordan Seller did not answer handoff #${handoff} ${ACCOUNT}`);
     expect(patDm.fresh[0]).toContain(
-      `🔄 The ${POLICY} escalation policy gives it to the next AE of the EMEA backup pool who can take it (round robin) 4 business hours after the due time: today at 2:00 PM`,
+      `🔄 The ${POLICY} escalation policy gives it to the next AE of the EMEA backup pool who can take it (round robin) 4 business hours after the due time: today at ${clockTime(due.plus({ hours: 4 }))}`,
     );
     expect(patDm.fresh[0]).not.toMatch(FILE_WORDS);
     // The imported Meridian policy would have told #partner-marketing too: it no longer applies to Meridian.
@@ -371,14 +390,14 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
 
   it("4 business hours later the handoff is Sam's, the next AE of the EMEA backup pool: Sam, Pat and Jordan read why", async () => {
     const moved = await nextDue();
-    expect(moved.toFormat('ccc d LLL HH:mm')).toBe('Wed 2 Dec 14:01');
+    expect(moved.toMillis()).toBe(sweepMinute(due.plus({ hours: 4 })).toMillis());
     const samDm = await read(sam.id, `D${sam.id}`);
     expect(samDm.fresh).toHaveLength(1);
     const packet = samDm.fresh[0] ?? '';
     expect(packet).toContain(`${ACCOUNT} · via ${MERIDIAN}`);
     // In Sam's own time: 10:00 in New York is 16:00 in Berlin, and his 2 business days end Friday.
     expect(packet).toContain(
-      `🔄 Moved to you from @Jordan Seller by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at 4:00 PM. You are the next AE of the EMEA backup pool (round robin).`,
+      `🔄 Moved to you from @Jordan Seller by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at ${clockTime(due, 'Europe/Berlin')}. You are the next AE of the EMEA backup pool (round robin).`,
     );
     expect(packet).toContain('please answer by Dec 7 at 9:00 AM (2 business days)');
     expect(packet).toMatch(/\nAccept\nDecline\n/);
@@ -390,7 +409,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
       `🔄 Handoff #${handoff} ${ACCOUNT} (via ${MERIDIAN}) moved from @Jordan Seller to @Sam Closer`,
     );
     expect(patDm.fresh[0]).toContain(
-      `Moved by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at 10:00 AM; @Sam Closer is the next AE of the EMEA backup pool (round robin).`,
+      `Moved by the ${POLICY} escalation policy, 4 business hours after the due time: @Jordan Seller did not answer by today at ${clockTime(due)}; @Sam Closer is the next AE of the EMEA backup pool (round robin).`,
     );
     // Jordan's packet says it is no longer his, in place: its buttons are gone.
     const jordanDm = await read(jordan.id, `D${jordan.id}`);
@@ -410,9 +429,18 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
       due: '2026-12-09',
     });
     await outboxDelivered(sandbox);
+    // When Sam clicked, by the sandbox's clock (real time after the move): said in his own time, Berlin's.
+    const { handoffs } = tablesOf(sandbox.database.db);
+    const row = await first(
+      sandbox.database.db
+        .select({ decidedAt: handoffs.decidedAt })
+        .from(handoffs)
+        .where(eq(handoffs.id, handoff)),
+    );
+    const accepted = DateTime.fromJSDate(row?.decidedAt as Date, { zone: ZONE });
     const samDm = await read(sam.id, `D${sam.id}`);
     expect(samDm.all).toContain(
-      `✅ Accepted by you today at 8:01 PM. The owner and #ext-meridian have been told.`,
+      `✅ Accepted by you today at ${clockTime(accepted, 'Europe/Berlin')}. The owner and #ext-meridian have been told.`,
     );
     expect(samDm.all).toContain(`Next: ${FIRST_STEP} by Wed 9 Dec.`);
     const patDm = await read(pat.id, `D${pat.id}`);

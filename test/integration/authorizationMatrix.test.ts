@@ -10,6 +10,7 @@ import {
   refusalMessage,
   refusalPlain,
 } from '../../src/blocks/ephemerals.js';
+import { followReplies } from '../../src/blocks/following.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
 import {
   ACTION_ID,
@@ -107,6 +108,9 @@ import { editorSubmission, modalClick, PROGRAM_REFUSALS, viewOpenedBy } from '..
  * - Export (command, App Home button): RevOps or admins (internal). classify, reseller add/remove: RevOps or admins;
  *   reseller list: any internal member. outbox, outbox retry: admins. Any command by an external user: refused.
  * - The partner directory (`/handoff partners`): RevOps or admins; its channels (`partners channel|confirm`): admins.
+ * - Partner managers (issue 53 item 6): `partners managers`, RevOps or admins; `partners notify`, they and the
+ *   partner's own managers. Follow, Follow decisions only, Unfollow: whoever may view the handoff (as View), never
+ *   anyone outside.
  * - `/handoff view <#>`: whoever wrote, owns or answers the handoff, and RevOps or admins.
  * - App Home "Program metrics": RevOps and admins only.
  * Each program-level permission (src/domain/permissions.ts) has a case here: "the permission table" below fails for one
@@ -746,6 +750,71 @@ describe('authorization matrix: actions on a handoff', () => {
 });
 
 // -----------------------------------------------------------------------------------------------------------------
+// Following a handoff (issue 53 item 6): whoever may view it (`/handoff view`'s rules), and nobody outside.
+
+/** By the click's own user.team_id: the AE, its owner and author, RevOps and admins. */
+const FOLLOW_ALLOWED: readonly ActorKey[] = [
+  'ae',
+  'ownerAuthor',
+  'ownerNotAuthor',
+  'authorNotOwner',
+  'admin',
+  'revops',
+];
+
+const FOLLOW_BUTTONS = [
+  { name: 'Follow button', actionId: ACTION_ID.follow, choice: 'all' },
+  { name: 'Follow decisions only button', actionId: ACTION_ID.followDecisions, choice: 'decisions' },
+  { name: 'Unfollow button', actionId: ACTION_ID.unfollow, choice: null },
+] as const;
+
+describe('authorization matrix: following a handoff', () => {
+  let h: Harness;
+  let pool: HandoffPool;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+    pool = new HandoffPool(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  for (const button of FOLLOW_BUTTONS) {
+    describe(`${button.name}: allowed for ${FOLLOW_ALLOWED.join(', ')}`, () => {
+      for (const key of HANDOFF_ACTORS) {
+        const allowed = FOLLOW_ALLOWED.includes(key);
+        cell(
+          'follow',
+          button.name,
+          key,
+        )(`${HANDOFF_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+          const handoff = await pool.get('sent', ownerFor(key));
+          const user = userFor(key);
+          const rowOf = async () =>
+            (
+              await h.database.db
+                .select()
+                .from(h.tables.handoffFollowers)
+                .where(eq(h.tables.handoffFollowers.handoffId, handoff.id))
+            ).find((r) => r.userId === user.id);
+          await runCell(h, {
+            allowed,
+            refusal: isExternalInteraction(key)
+              ? followReplies.external()
+              : commandReply.notFound(handoff.id),
+            act: () => click(h, button.actionId, String(handoff.id), user),
+            async effect(reply) {
+              expect(await replyAt(h, reply)).toBe(followReplies.done(handoff.id, button.choice));
+              expect((await rowOf())?.notify ?? null).toBe(button.choice);
+            },
+          });
+        });
+      }
+    });
+  }
+});
+
+// -----------------------------------------------------------------------------------------------------------------
 // Partner-help requests: "I'll take it", the shortcut and the request modal.
 
 const ANY_INTERNAL: readonly ActorKey[] = [
@@ -969,6 +1038,14 @@ describe('authorization matrix: Add to handoff', () => {
 
 // -----------------------------------------------------------------------------------------------------------------
 // Slash commands: the app asks users.info who typed it (a command carries no user.team_id).
+
+/** The partner parts of the program (issue 53 item 6), oldest first. */
+const partnerEntries = (h: Harness) =>
+  h.database.db
+    .select()
+    .from(h.tables.programLog)
+    .where(eq(h.tables.programLog.kind, 'partner'))
+    .orderBy(h.tables.programLog.id);
 
 /** By users.info: the AE's id typed "from" another team is still the AE; the admin's id without team_id is the admin. */
 const COMMAND_ALLOWED = {
@@ -1194,6 +1271,50 @@ const COMMANDS: readonly CommandRow[] = [
           expect(await replyAt(h, reply)).toBe(
             partnerReply.invalid('That is not a partner channel the directory knows. Name it as #channel.'),
           );
+        },
+      };
+    },
+  },
+  {
+    // Issue 53 item 6: a partner's managers, named by RevOps or admins.
+    name: '/handoff partners managers <partner> | @someone',
+    allowed: COMMAND_ALLOWED.revopsOrAdmin,
+    permission: 'partners',
+    forbidden: commandReply.forbidden('partners'),
+    async prepare(h, pool) {
+      await pool.get('sent', people.author.id);
+      return {
+        text: `partners managers Meridian Cloud Consulting | <@${people.otherAe.id}|sam>`,
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toContain(`partner manager <@${people.otherAe.id}>`);
+          expect((await partnerEntries(h)).at(-1)?.body).toEqual({ managers: [people.otherAe.id] });
+        },
+      };
+    },
+  },
+  {
+    // What they are told: RevOps or admins, and the partner's own managers (Jordan, named here first).
+    name: '/handoff partners notify <partner> | decisions',
+    allowed: ['ae', ...COMMAND_ALLOWED.revopsOrAdmin],
+    permission: 'partners',
+    alsoAllowed: ['ae'],
+    forbidden: commandReply.forbidden('partners'),
+    async prepare(h, pool) {
+      await pool.get('sent', people.author.id);
+      const named = await slash(h, `partners managers Meridian Cloud Consulting | ${people.ae.id}`, {
+        user_id: ADMIN.id,
+        team_id: TEAM,
+      });
+      expect(await replyAt(h, named)).toContain(`<@${people.ae.id}>`);
+      await settled(h);
+      return {
+        text: 'partners notify Meridian Cloud Consulting | decisions',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toContain('(told of decisions only)');
+          expect((await partnerEntries(h)).at(-1)?.body).toEqual({
+            managers: [people.ae.id],
+            notify: 'decisions',
+          });
         },
       };
     },

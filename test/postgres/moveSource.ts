@@ -214,6 +214,12 @@ async function fillTheRest(path: string): Promise<void> {
           pausedAt: at,
         })
         .run();
+      db.insert(s.programLog)
+        .values({ kind: 'person', key: 'U1AE0000', body: { workingDays: [1, 2, 3] }, actor: 'U1AE0000', at })
+        .run();
+      db.insert(s.handoffFollowers)
+        .values({ handoffId: handoff.id, userId: 'U1REVOPS0', notify: 'decisions', createdAt: at })
+        .run();
     });
   } finally {
     database.close();

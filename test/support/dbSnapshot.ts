@@ -26,6 +26,8 @@ export const STATE_TABLES = {
   surfaces: 'surfaces',
   /** The program as data (issue 53): pools, policies, people's own days. */
   program_log: 'programLog',
+  /** Who follows a handoff (issue 53 item 6). */
+  handoff_followers: 'handoffFollowers',
 } as const satisfies Record<string, keyof Tables>;
 
 export type StateTable = keyof typeof STATE_TABLES;
@@ -36,9 +38,13 @@ export type StateTable = keyof typeof STATE_TABLES;
  */
 export async function stateRows(db: AppDatabase['db'], name: StateTable): Promise<unknown[]> {
   const table = tablesOf(db)[STATE_TABLES[name]];
-  const key = Object.values(getTableColumns(table)).find((column) => column.primary);
-  if (!key) throw new Error(`${name} has no single-column primary key to order by`);
-  return db.select().from(table).orderBy(asc(key));
+  const columns = Object.values(getTableColumns(table));
+  const key = columns.find((column) => column.primary);
+  // A table keyed by several columns: ordered by all of them, in the order the table declares its columns.
+  return db
+    .select()
+    .from(table)
+    .orderBy(...(key ? [asc(key)] : columns.map((column) => asc(column))));
 }
 
 export type DbSnapshot = Record<StateTable | 'outbox', unknown[]>;

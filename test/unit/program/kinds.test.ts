@@ -5,6 +5,7 @@ import {
   managersSchema,
   PROGRAM_KIND_NAMES,
   PROGRAM_KINDS,
+  partnerSchema,
   personSchema,
   rolesSchema,
 } from '../../../src/program/kinds.js';
@@ -37,12 +38,35 @@ describe('the program’s kinds', () => {
       'holidays',
       'roles',
       'person',
+      'partner',
     ]);
     for (const name of PROGRAM_KIND_NAMES) {
       const kind: { book: boolean; schema?: unknown } = PROGRAM_KINDS[name];
       expect(kind.book || kind.schema !== undefined, name).toBe(true);
     }
-    expect(PROGRAM_KIND_NAMES.filter((n) => PROGRAM_KINDS[n].keyed)).toEqual(['pool', 'policy', 'person']);
+    expect(PROGRAM_KIND_NAMES.filter((n) => PROGRAM_KINDS[n].keyed)).toEqual([
+      'pool',
+      'policy',
+      'person',
+      'partner',
+    ]);
+  });
+});
+
+describe('partner (issue 53 item 6)', () => {
+  it('takes its managers (Slack user ids, at most 20) and what they are told', () => {
+    expect(partnerSchema.parse({ managers: ['U0SAM'] })).toEqual({ managers: ['U0SAM'] });
+    expect(partnerSchema.parse({ managers: ['U0SAM'], notify: 'decisions' })).toEqual({
+      managers: ['U0SAM'],
+      notify: 'decisions',
+    });
+    expect(problems(partnerSchema, { managers: ['sam'], notify: 'sometimes' })).toEqual([
+      'managers.0: must be a Slack user id like U012ABCDEF',
+      'notify: Invalid option: expected one of "all"|"decisions"|"off"',
+    ]);
+    const many = Array.from({ length: 21 }, (_, i) => `U0P${i}`);
+    expect(problems(partnerSchema, { managers: many })).toEqual(['managers: at most 20 partner managers']);
+    expect(problems(partnerSchema, {})[0]).toMatch(/^managers: /);
   });
 });
 
