@@ -1,6 +1,6 @@
 /**
  * `npm run config -- export [--out FILE]` and `npm run config -- import FILE [--apply]`: the program (pools, policies,
- * routes, limits, managers, closures, holidays, roles, people) as a JSON file, for teams who keep it in git
+ * routes, limits, managers, closures, holidays, roles, people, partners) as a JSON file, for teams who keep it in git
  * (src/program/cli.ts). Reads `.env` in the current folder like `npm start`; needs no Slack token. Reads
  * DATABASE_PATH (or Postgres's DATABASE_URL) as `npm run export` does, never migrating it; only `import --apply`
  * writes, beside a running app. Exit code 0 done, 1 a problem, 2 a wrong command line.

@@ -28,7 +28,7 @@ import {
 export const CONFIG_USAGE =
   'Usage: npm run config -- export [--out FILE]\n' +
   '       npm run config -- import FILE [--apply]\n' +
-  '  export   write the program (pools, policies, routes, limits, managers, closures, holidays, roles, people)\n' +
+  '  export   write the program (pools, policies, routes, limits, managers, closures, holidays, roles, people, partners)\n' +
   '           as JSON to FILE, or to standard output\n' +
   '  import   read FILE (a program file, or an escalation policy file) and show what it would change;\n' +
   "           a part the file has replaces the program's, a part it does not have is left as it is\n" +

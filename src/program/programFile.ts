@@ -21,6 +21,8 @@ export interface ProgramFile {
   holidays?: unknown;
   roles?: unknown;
   people?: Record<string, unknown>;
+  /** Each partner's managers and what they are told, by the partner directory's id. */
+  partners?: Record<string, unknown>;
 }
 
 export type Section = keyof ProgramFile;
@@ -36,13 +38,14 @@ export const SECTIONS: readonly { section: Section; kind: ProgramKindName }[] = 
   { section: 'holidays', kind: 'holidays' },
   { section: 'roles', kind: 'roles' },
   { section: 'people', kind: 'person' },
+  { section: 'partners', kind: 'partner' },
 ];
 
 const SECTION_NAMES = SECTIONS.map((s) => s.section);
 const sectionOf = (kind: string) => SECTIONS.find((s) => s.kind === kind)?.section;
 
 /** The sections that are parts by id: their ids are sorted in the file, as their order means nothing. */
-const BY_ID: ReadonlySet<Section> = new Set(['pools', 'policies', 'people', 'managers']);
+const BY_ID: ReadonlySet<Section> = new Set(['pools', 'policies', 'people', 'managers', 'partners']);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -136,6 +139,7 @@ const SHAPES: Record<Section, string> = {
   holidays: 'an object like { "everyone": "by_zone" }',
   roles: 'an object of roles (admin, revops)',
   people: 'an object of people by Slack user id',
+  partners: "an object of partners by the partner directory's id",
 };
 
 /** Reads a program file's text (or an old policy file's): the file, or its problems, each with its place. */
@@ -168,7 +172,10 @@ export function parseProgramFile(
   for (const [section, shape] of Object.entries(SHAPES)) {
     const value = json[section];
     // null removes a part there is one of; a section of parts by id is an object, {} to remove them all.
-    if (value === undefined || (value === null && !['pools', 'policies', 'people'].includes(section)))
+    if (
+      value === undefined ||
+      (value === null && !['pools', 'policies', 'people', 'partners'].includes(section))
+    )
       continue;
     if (shape.startsWith('a list') ? !Array.isArray(value) : !isRecord(value))
       problems.push(`${section}: must be ${shape}`);

@@ -54,8 +54,17 @@ export function createFollowers(deps: FollowersDeps) {
       return { kind: 'done', following: null };
     },
     /** What this person follows the handoff for (null: they do not follow it). */
-    async followingOf(userId: string, handoffId: number): Promise<FollowChoice | null> {
-      return (await followOf(deps.db, handoffId, userId))?.notify ?? null;
+    /**
+     * What the reader follows the handoff for (null: not), to offer Follow or Unfollow; undefined: neither, as its AE,
+     * owner and author are told of it anyway (a follow would add nothing).
+     */
+    async followingOf(
+      userId: string,
+      h: { id: number; aeUserId: string; ownerUserId: string; authorUserId: string },
+    ): Promise<FollowChoice | null | undefined> {
+      const following = (await followOf(deps.db, h.id, userId))?.notify ?? null;
+      if (following === null && [h.aeUserId, h.ownerUserId, h.authorUserId].includes(userId)) return undefined;
+      return following;
     },
   };
 }

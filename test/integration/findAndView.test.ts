@@ -110,12 +110,11 @@ describe('find and view what was sent', () => {
     );
     const view = open.args.view as { title: { text: string }; blocks: { type: string }[] };
     expect(view.title.text).toBe(`Handoff #${handoff.id}`);
-    // Only what the author may still do: a note to the AE (no Accept, Decline or outcome buttons), and Follow it.
+    // Only what the author may still do: a note to the AE (no Accept, Decline or outcome buttons; no Follow: the
+    // author hears of it anyway).
     const actions = view.blocks.filter((b) => b.type === 'actions');
     expect(JSON.stringify(actions).match(/"action_id":"[^"]+"/g)).toEqual([
       `"action_id":"${ACTION_ID.note}"`,
-      `"action_id":"${ACTION_ID.follow}"`,
-      `"action_id":"${ACTION_ID.followDecisions}"`,
     ]);
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');

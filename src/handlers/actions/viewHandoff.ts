@@ -22,7 +22,7 @@ export async function viewModalOf(
   const may = {
     editable: deps.editable(ctx, found.handoff),
     notable: (await deps.edits.notable(ctx, found.handoff.id)).kind === 'ok',
-    following: await deps.followers.followingOf(ctx.actor.userId, found.handoff.id),
+    following: await deps.followers.followingOf(ctx.actor.userId, found.handoff),
   };
   return handoffViewModal(found.handoff, found.packet, found.history, may);
 }
