@@ -63,7 +63,8 @@ export function createFollowers(deps: FollowersDeps) {
       h: { id: number; aeUserId: string; ownerUserId: string; authorUserId: string },
     ): Promise<FollowChoice | null | undefined> {
       const following = (await followOf(deps.db, h.id, userId))?.notify ?? null;
-      if (following === null && [h.aeUserId, h.ownerUserId, h.authorUserId].includes(userId)) return undefined;
+      if (following === null && [h.aeUserId, h.ownerUserId, h.authorUserId].includes(userId))
+        return undefined;
       return following;
     },
   };
