@@ -66,6 +66,9 @@ describe.runIf(harnessEngine() === 'postgres')('the program on two replicas', ()
 
     // B's sweep, past the due time and then the level's: the pool as A left it.
     for (const at of [sent.dueAt, sent.escalationSteps?.[0]?.at as number]) {
+      // Both replicas read one time, as real replicas do: A's outbox, days behind, would hold what B's sweep queued
+      // in a conversation A leases (the owner's DM) until then.
+      a.clock.set(new Date(at));
       b.clock.set(new Date(at));
       await b.app.scheduler.runNow('response-window-sweep');
       await outboxDrained(b);
