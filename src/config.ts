@@ -3,6 +3,7 @@ import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
 import type { GuestPolicy } from './domain/guests.js';
 import type { HolidayRegions, PersonHolidayRegions } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
+import { type SettingsValues, settingsFromEnv } from './program/settings.js';
 
 export type { Env } from './configEnv.js';
 
@@ -80,6 +81,8 @@ export interface Config {
     digestChannelId: string | undefined;
     digestSchedule: string;
     timeZone: string;
+    /** DIGEST_TIMEZONE: the digest's own zone (unset: the program's default zone, `timeZone` above at start). */
+    digestTimeZone: string | undefined;
     /** Weeks shown in the trend chart. */
     trendWeeks: number;
     /** The App Home waits this long for figures; slower periods are shown from their last computation. */
@@ -128,6 +131,12 @@ export interface Config {
     /** A Slack status says its person is away when its text has one of these words, or it shows one of these emoji. */
     away: { words: string[]; emoji: string[] };
   };
+  /**
+   * The program's settings the environment sets (program/settings.ts), read into the program once, at the first
+   * start that finds it without settings. The sections above that they fill hold the environment's values (or the
+   * defaults) as read at start; the app reads the program's instead (program/liveConfig.ts).
+   */
+  programSettings: Readonly<Partial<SettingsValues>>;
   /** Scheduled backups of the database (BACKUP_DIR); undefined: off. */
   backups:
     | {
@@ -227,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     crm: crmOf(e),
     escalationPolicies: escalationPoliciesOf(e),
     backups: backupsOf(e),
+    programSettings: settingsFromEnv(set),
   });
 }
 
@@ -255,6 +265,7 @@ function reportingOf(e: Env): Config['revopsReporting'] {
     digestChannelId: e.DIGEST_CHANNEL_ID,
     digestSchedule: e.DIGEST_SCHEDULE,
     timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
+    digestTimeZone: e.DIGEST_TIMEZONE,
     trendWeeks: e.METRICS_TREND_WEEKS,
     maxWaitMs: e.METRICS_MAX_WAIT_MS,
     refreshMinutes: e.METRICS_REFRESH_MINUTES,

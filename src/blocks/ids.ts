@@ -43,6 +43,8 @@ export const COVER_BLOCK_ID = { cover: 'cover_user', from: 'cover_away_from', un
 /** The "Your days" modal's inputs: working days, holiday regions, the pause's last day, and "until I resume". */
 export const MY_DAYS_BLOCK_ID = {
   days: 'my_days_working',
+  starts: 'my_days_starts',
+  ends: 'my_days_ends',
   regions: 'my_days_regions',
   until: 'my_days_paused_until',
   resume: 'my_days_until_resumed',
@@ -122,6 +124,9 @@ export const PROGRAM_BLOCK_ID = {
   name: 'program_name',
   members: 'program_members',
   cap: 'program_cap',
+  /** A pool's weights (a line per member) and how it shares its handoffs (plain turns, fair per week or month). */
+  weights: 'program_weights',
+  fairness: 'program_fairness',
   managers: 'program_managers',
   remove: 'program_remove',
   partners: 'program_route_partners',
@@ -132,11 +137,16 @@ export const PROGRAM_BLOCK_ID = {
   regions: 'program_regions',
   admins: 'program_admins',
   revops: 'program_revops',
+  adminGroup: 'program_admin_group',
+  revopsGroup: 'program_revops_group',
+  notify: 'program_notify',
 } as const;
 
 /** A policy editor's level row input: `program_level_<row>_<when|action|to|channels>`. */
 export const levelBlockId = (row: number, field: 'when' | 'action' | 'to' | 'channels') =>
   `program_level_${row}_${field}`;
+/** A program setting's input in its group's editor: `program_setting_<key>`. */
+export const settingBlockId = (key: string) => `program_setting_${key}`;
 /** A managers editor row: `program_manager_<row>_<ae|manager>`. */
 export const managerBlockId = (row: number, field: 'ae' | 'manager') => `program_manager_${row}_${field}`;
 

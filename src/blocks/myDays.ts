@@ -1,12 +1,14 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import {
   type HolidaysFor,
+  hoursWords,
   type OwnDays,
   type Pause,
   pauseEnd,
   regionsText,
   regionWords,
   weekdayName,
+  weekInOrder,
   workingDaysWords,
 } from '../domain/ownDays.js';
 import type { PersonBody } from '../program/kinds.js';
@@ -53,9 +55,15 @@ export function poolsLine(names: readonly string[], byGroup: boolean): string {
   return `Your pools: ${listed(bold)}${byGroup ? `, and ${groups}` : ''}.`;
 }
 
+/** Their week, and their own hours when they set them: "Sunday to Thursday, 08:00–16:00 (Asia/Jerusalem)". */
+function weekLine(days: Pick<OwnDays, 'workingDays' | 'hours' | 'timeZone'>): string {
+  const week = workingDaysWords(days.workingDays);
+  return days.hours ? `${week}, ${hoursWords(days.hours, days.timeZone)}` : week;
+}
+
 /**
- * "Your days" in the App Home (issue 53): working days, whose holidays count and why, a pause, the pools, with
- * "Edit my days". Three blocks (appHome.ts HOME_LIMITS counts them).
+ * "Your days" in the App Home (issue 53): working days and hours, whose holidays count and why, a pause, the pools,
+ * with "Edit my days". Three blocks (appHome.ts HOME_LIMITS counts them).
  */
 export function myDaysBlocks(days: OwnDays): KnownBlock[] {
   const paused = days.paused
@@ -69,14 +77,14 @@ export function myDaysBlocks(days: OwnDays): KnownBlock[] {
       text: {
         type: 'mrkdwn',
         verbatim: true,
-        text: `*Your days*\nYou work ${workingDaysWords(days.workingDays)}. ${holidaysLine(days.holidays)}\n${poolsLine(
+        text: `*Your days*\nYou work ${weekLine(days)}. ${holidaysLine(days.holidays)}\n${poolsLine(
           days.pools.map((p) => p.name),
           days.byGroup,
         )}${paused}`,
       },
       accessory: button(
         { text: 'Edit my days', actionId: ACTION_ID.myDays, value: 'edit' },
-        'Edit my days: working days, public holidays, pause from pools',
+        'Edit my days: working days and hours, public holidays, pause from pools',
       ),
     },
     context(TIME_OFF_LINE),
@@ -86,9 +94,33 @@ export function myDaysBlocks(days: OwnDays): KnownBlock[] {
 const dayOption = (day: number): PlainTextOption => ({ text: pt(weekdayName(day)), value: String(day) });
 const RESUME_OPTION: PlainTextOption = { text: pt('until I resume'), value: MY_DAYS_RESUME_OPTION };
 
-/** The "Your days" modal, filled with what the person saved (a pause that has passed starts empty). */
-export function myDaysModal(current: PersonBody | undefined, pausedNow: Pause | undefined): ModalView {
-  const working = current?.workingDays ?? [1, 2, 3, 4, 5];
+/** A time of day of one's own hours ("Your day starts", "Your day ends"). */
+function timeInput(blockId: string, label: string, initial: string | undefined, hint: string) {
+  return {
+    type: 'input' as const,
+    block_id: blockId,
+    optional: true,
+    label: pt(label),
+    hint: pt(hint),
+    element: {
+      type: 'timepicker' as const,
+      action_id: ACTION_ID.value,
+      ...(initial ? { initial_time: initial } : {}),
+    },
+  };
+}
+
+/**
+ * The "Your days" modal, filled with what the person saved (a pause that has passed starts empty). `teamHours`: the
+ * deployment's business hours, which count for them while they give none of their own.
+ */
+export function myDaysModal(
+  current: PersonBody | undefined,
+  pausedNow: Pause | undefined,
+  teamHours?: { start: string; end: string },
+): ModalView {
+  const working = weekInOrder(current?.workingDays);
+  const team = teamHours ? `the team's, ${teamHours.start}–${teamHours.end}` : "the team's";
   const regions = regionsText(current?.regions);
   const until = pausedNow && pausedNow !== 'until_resumed' ? pausedNow : undefined;
   return {
@@ -100,7 +132,7 @@ export function myDaysModal(current: PersonBody | undefined, pausedNow: Pause | 
     private_metadata: '{}',
     blocks: [
       section(
-        'Your own days: the response window counts only your working days, less your public holidays. Only yours: nobody else sees or changes them here.',
+        'Your own days: the response window counts only your working days and hours, less your public holidays. Only yours: nobody else sees or changes them here.',
       ),
       {
         type: 'input',
@@ -109,10 +141,17 @@ export function myDaysModal(current: PersonBody | undefined, pausedNow: Pause | 
         element: {
           type: 'checkboxes',
           action_id: ACTION_ID.value,
-          options: [1, 2, 3, 4, 5].map(dayOption),
+          options: [1, 2, 3, 4, 5, 6, 7].map(dayOption),
           initial_options: working.map(dayOption),
         },
       },
+      timeInput(
+        MY_DAYS_BLOCK_ID.starts,
+        'Your day starts',
+        current?.hours?.start,
+        `In your time zone. Empty, with the end: ${team}.`,
+      ),
+      timeInput(MY_DAYS_BLOCK_ID.ends, 'Your day ends', current?.hours?.end, 'After your day starts.'),
       {
         type: 'input',
         block_id: MY_DAYS_BLOCK_ID.regions,

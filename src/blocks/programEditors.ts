@@ -1,7 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { PARTNER_NOTIFY, type PartnerNotify } from '../program/kinds.js';
 import { ACTION_ID, CALLBACK_ID, managerBlockId, PROGRAM_BLOCK_ID } from './ids.js';
-import { mention } from './mrkdwn.js';
+import { escapeMrkdwn, mention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
+import { type PoolSharing, poolSharingInputs } from './poolWeights.js';
 
 /** The editors of a pool, the calendar, the roles and the managers (issue 53); the policy's is policyEditor.ts. */
 
@@ -64,6 +66,9 @@ export interface PoolEditorModel {
   cap?: number;
   defaultCap: number;
   managers: readonly string[];
+  /** Members' weights (unset: 1), and how the pool shares its handoffs (issue 53 item 5). */
+  weights?: Readonly<Record<string, number>>;
+  sharing?: PoolSharing;
   /** An admin may change the managers and remove the pool; a pool's manager edits members, cap and name. */
   admin: boolean;
 }
@@ -100,6 +105,13 @@ export function poolEditorModal(m: PoolEditorModel): ModalView {
       ...(m.cap !== undefined ? { initial_value: String(m.cap) } : {}),
     },
   });
+  blocks.push(
+    ...poolSharingInputs({
+      members: m.members,
+      ...(m.weights ? { weights: m.weights } : {}),
+      sharing: m.sharing ?? 'plain',
+    }),
+  );
   if (m.admin) {
     blocks.push(
       usersInput(
@@ -171,6 +183,39 @@ export interface RolesEditorModel {
   revops: readonly string[];
   adminGroup?: string;
   revopsGroup?: string;
+  /** The workspace's user groups (usergroups.list); absent: Slack could not list them (the current ones stay). */
+  usergroups?: readonly { id: string; name: string; handle: string }[];
+}
+
+/** The "No user group" choice of a role's group select. */
+export const NO_USERGROUP = 'none';
+
+/** A role's "Or everyone in a user group" select: the workspace's groups (the role's own first kept), or none. */
+function groupSelect(block: string, current: string | undefined, m: RolesEditorModel): KnownBlock {
+  const none = { text: pt('No user group'), value: NO_USERGROUP };
+  const groups = m.usergroups ?? (current ? [{ id: current, name: current, handle: '' }] : []);
+  const options = [
+    none,
+    ...groups.slice(0, 99).map((g) => ({
+      text: pt(`${g.name}${g.handle ? ` (@${g.handle})` : ''}`.slice(0, 75)),
+      value: g.id,
+    })),
+  ];
+  // A group in force that Slack no longer lists (disabled, or past the first 99) stays a choice.
+  if (current && !options.some((o) => o.value === current))
+    options.splice(1, 0, { text: pt(current), value: current });
+  return {
+    type: 'input',
+    block_id: block,
+    label: pt('Or everyone in a user group'),
+    optional: true,
+    element: {
+      type: 'static_select',
+      action_id: ACTION_ID.value,
+      options: options.slice(0, 100),
+      initial_option: options.find((o) => o.value === (current ?? NO_USERGROUP)) ?? none,
+    },
+  } as KnownBlock;
 }
 
 export function rolesEditorModal(m: RolesEditorModel): ModalView {
@@ -179,10 +224,11 @@ export function rolesEditorModal(m: RolesEditorModel): ModalView {
       PROGRAM_BLOCK_ID.admins,
       'Admins',
       m.admins,
-      false,
+      // Optional: the admins may be a user group alone (the save says when nobody is left).
+      true,
       'They edit the whole program, and may reassign, extend or withdraw any handoff.',
     ),
-    ...(m.adminGroup ? [context(`And every member of the user group *${m.adminGroup}*.`)] : []),
+    groupSelect(PROGRAM_BLOCK_ID.adminGroup, m.adminGroup, m),
     usersInput(
       PROGRAM_BLOCK_ID.revops,
       'RevOps',
@@ -190,7 +236,61 @@ export function rolesEditorModal(m: RolesEditorModel): ModalView {
       true,
       'They see the metrics and the export, correct classifications, and edit the policies.',
     ),
-    ...(m.revopsGroup ? [context(`And every member of the user group *${m.revopsGroup}*.`)] : []),
+    groupSelect(PROGRAM_BLOCK_ID.revopsGroup, m.revopsGroup, m),
+    ...(m.usergroups
+      ? []
+      : [
+          context(
+            'I could not read the workspace’s user groups from Slack just now: close this and try again.',
+          ),
+        ]),
+  ]);
+}
+
+export interface PartnerEditorModel {
+  id: number;
+  name: string;
+  managers: readonly string[];
+  notify: PartnerNotify;
+  /** Admins and RevOps name the partner managers; a partner's own manager chooses what they hear. */
+  mayManagers: boolean;
+}
+
+/** A partner's editor (the Partners page): its partner managers, and what they hear in their DMs. */
+export function partnerEditorModal(m: PartnerEditorModel): ModalView {
+  const options = PARTNER_NOTIFY.map((value) => ({
+    text: pt(
+      value === 'all' ? 'Decisions and outcomes' : value === 'decisions' ? 'Decisions only' : 'Nothing (off)',
+    ),
+    value,
+  }));
+  return editor('partner', String(m.id), 'Partner', [
+    section(`*${escapeMrkdwn(m.name)}*`.slice(0, 3000)),
+    m.mayManagers
+      ? usersInput(
+          PROGRAM_BLOCK_ID.managers,
+          'Partner managers',
+          m.managers,
+          true,
+          'People of our own company, told of its handoffs in their DMs. Never shown to the partner.',
+        )
+      : context(
+          `Partner managers: ${m.managers.map(mention).join(', ') || 'none'}. Admins and RevOps name them.`.slice(
+            0,
+            3000,
+          ),
+        ),
+    {
+      type: 'input',
+      block_id: PROGRAM_BLOCK_ID.notify,
+      label: pt('What they hear'),
+      element: {
+        type: 'radio_buttons',
+        action_id: ACTION_ID.value,
+        options,
+        initial_option: options.find((o) => o.value === m.notify) ?? options[0],
+      },
+    } as KnownBlock,
   ]);
 }
 

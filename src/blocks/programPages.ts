@@ -1,21 +1,34 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import { levelSentence, type RawLevel } from '../domain/policyWords.js';
+import type { PartnerNotify } from '../program/kinds.js';
 import { ACTION_ID } from './ids.js';
 import { escapeMrkdwn, mention, slackDate } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
+import { groupWeights, type PoolSharing, sharingWords, weightedMember } from './poolWeights.js';
+import { type SettingsGroupModel, settingsPageBlocks } from './settingsEditor.js';
 
 /**
  * The program in Slack (issue 53): the App Home's section for those who run it, and the pages it opens (pools,
- * policies, the calendar, roles and managers, the history), each with an Edit button where the reader may edit.
+ * policies, partners, the calendar, roles and managers, the settings, the history), each with an Edit button where the reader may edit.
  */
-export const PROGRAM_PAGES = ['pools', 'policies', 'calendar', 'roles', 'history'] as const;
+export const PROGRAM_PAGES = [
+  'pools',
+  'policies',
+  'partners',
+  'calendar',
+  'roles',
+  'settings',
+  'history',
+] as const;
 export type ProgramPage = (typeof PROGRAM_PAGES)[number];
 
 const PAGE_TITLES: Record<ProgramPage, string> = {
   pools: 'Pools',
   policies: 'Escalation policies',
+  partners: 'Partners',
   calendar: 'Closures and holidays',
   roles: 'Roles and managers',
+  settings: 'Settings',
   history: 'Program history',
 };
 
@@ -26,13 +39,17 @@ export interface ProgramPool {
   usergroup?: string;
   cap?: number;
   managers: readonly string[];
+  /** Members' weights (unset: 1), and how it shares its handoffs (issue 53 item 5). */
+  weights?: Readonly<Record<string, number>>;
+  sharing?: PoolSharing;
   mayEdit: boolean;
-  /** Its round robin, newest first: who got which handoff, and whom it passed over and why. */
+  /** Its round robin, newest first: who got which handoff, whom it passed over and why, and why them (a fair pool). */
   picks?: readonly {
     handoffId: number;
     aeUserId: string;
     at: Date;
     skipped: readonly { user: string; why: string }[];
+    why?: string;
   }[];
 }
 
@@ -48,6 +65,16 @@ export interface ProgramPolicy {
   mayEdit: boolean;
 }
 
+/** A partner of the directory: its Slack Connect channels, its partner managers and what they hear. */
+export interface ProgramPartner {
+  id: number;
+  name: string;
+  channels: readonly { id: string; held: boolean }[];
+  managers: readonly string[];
+  notify: PartnerNotify;
+  mayEdit: boolean;
+}
+
 export interface ProgramEditLine {
   at: Date;
   actor: string;
@@ -58,29 +85,40 @@ export interface ProgramEditLine {
 export interface ProgramModel {
   pools: readonly ProgramPool[];
   policies: readonly ProgramPolicy[];
+  /** The partner directory (absent: not read, as in the App Home's summary). */
+  partners?: readonly ProgramPartner[];
   closures: readonly string[];
   holidays: 'by_zone' | 'none' | readonly string[];
   admins: readonly string[];
   revops: readonly string[];
   managers: Readonly<Record<string, string>>;
   history: readonly ProgramEditLine[];
+  /** The program's settings, a group each (program/settings.ts), with what the reader may edit. */
+  settings: readonly SettingsGroupModel[];
   /** What the reader may open and edit (domain/permissions.ts, and a pool's own managers). */
-  may: { pools: boolean; policies: boolean; program: boolean };
+  may: { pools: boolean; policies: boolean; program: boolean; partners?: boolean };
   timeZone: string;
 }
 
-/** The pages a reader may open: a pool's manager sees the pools; RevOps the policies; admins everything. */
-export function pagesFor(m: Pick<ProgramModel, 'may' | 'pools'>): ProgramPage[] {
-  return PROGRAM_PAGES.filter((page) =>
-    page === 'pools'
-      ? m.may.pools || m.pools.some((p) => p.mayEdit)
-      : page === 'policies'
-        ? m.may.policies
-        : page === 'history'
-          ? m.may.policies || m.may.program
-          : m.may.program,
-  );
+/**
+ * The pages a reader may open: a pool's manager sees the pools; a partner's managers the partners; RevOps the
+ * policies and the partners; admins everything.
+ */
+export function pagesFor(m: Pick<ProgramModel, 'may' | 'pools' | 'partners'>): ProgramPage[] {
+  return PROGRAM_PAGES.filter((page) => PAGE_READERS[page](m));
 }
+
+/** Who opens each page. */
+const PAGE_READERS: Record<ProgramPage, (m: Pick<ProgramModel, 'may' | 'pools' | 'partners'>) => boolean> = {
+  pools: (m) => m.may.pools || m.pools.some((p) => p.mayEdit),
+  policies: (m) => m.may.policies,
+  partners: (m) => Boolean(m.may.partners || m.partners?.some((p) => p.mayEdit)),
+  calendar: (m) => m.may.program,
+  roles: (m) => m.may.program,
+  // RevOps edit the packets' and the reporting's settings, and read the others.
+  settings: (m) => m.may.program || m.may.policies,
+  history: (m) => m.may.policies || m.may.program,
+};
 
 const editButton = (value: string, label: string): Button => ({
   type: 'button',
@@ -142,7 +180,8 @@ function pickLines(p: ProgramPool, timeZone: string): string {
   return `Round robin, newest first:\n${picks
     .map((pick) => {
       const passed = pick.skipped.map((s) => `${mention(s.user)}: ${escapeMrkdwn(s.why)}`).join('; ');
-      return `• #${pick.handoffId} to ${mention(pick.aeUserId)}, ${slackDate(pick.at, timeZone)}${passed ? ` (passed over ${passed})` : ''}`;
+      const why = pick.why ? ` (${escapeMrkdwn(pick.why)})` : '';
+      return `• #${pick.handoffId} to ${mention(pick.aeUserId)}${why}, ${slackDate(pick.at, timeZone)}${passed ? ` (passed over ${passed})` : ''}`;
     })
     .join('\n')}`.slice(0, 3000);
 }
@@ -150,12 +189,14 @@ function pickLines(p: ProgramPool, timeZone: string): string {
 function poolBlocks(m: ProgramModel): KnownBlock[] {
   const blocks: KnownBlock[] = m.pools.flatMap((p) => {
     const members = p.members
-      ? p.members.map(mention).join(', ')
-      : `the user group *${escapeMrkdwn(p.usergroup ?? '')}*`;
+      ? p.members.map((u) => weightedMember(u, p.weights)).join(', ')
+      : `the user group *${escapeMrkdwn(p.usergroup ?? '')}*${groupWeights(p.weights)}`;
+    const sharing = sharingWords(p.sharing);
     const lines = [
       `*${escapeMrkdwn(p.name)}*`,
       `Members: ${members}`,
       ...(p.cap !== undefined ? [`At most ${p.cap} open handoffs each`] : []),
+      ...(sharing ? [sharing] : []),
       ...(p.managers.length > 0 ? [`Managed by ${p.managers.map(mention).join(', ')}`] : []),
     ];
     return [
@@ -202,6 +243,40 @@ function policyBlocks(m: ProgramModel): KnownBlock[] {
       section('No policy yet: every handoff follows the default (reminders, then the owner told at expiry).'),
     );
   if (m.may.policies) blocks.push(newButton('policy:', 'New policy'));
+  return blocks;
+}
+
+/** What a partner's managers hear, in words. */
+const NOTIFY_WORDS: Record<PartnerNotify, string> = {
+  all: 'decisions and outcomes',
+  decisions: 'decisions only',
+  off: 'nothing (off)',
+};
+
+/** The partners page: each partner, its channels, its managers and what they hear, Edit where the reader may. */
+function partnerBlocks(m: ProgramModel): KnownBlock[] {
+  const partners = m.partners ?? [];
+  // Two blocks each, within a modal's 100 (the rest are listed by `/handoff partners`).
+  const shown = partners.slice(0, 45);
+  const blocks: KnownBlock[] = shown.flatMap((p) => {
+    const channels = p.channels.map((c) => `<#${c.id}>${c.held ? ' (held)' : ''}`).join(', ');
+    const lines = [
+      `*${escapeMrkdwn(p.name)}*`,
+      `Partner managers: ${p.managers.length > 0 ? `${p.managers.map(mention).join(', ')}, told of ${NOTIFY_WORDS[p.notify]}` : 'none named'}`,
+    ];
+    return [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) },
+        ...(p.mayEdit ? { accessory: editButton(`partner:${p.id}`, `the partner ${p.name}`) } : {}),
+      } as KnownBlock,
+      context(channels ? `Slack Connect: ${channels}`.slice(0, 3000) : 'No Slack Connect channel bound.'),
+    ];
+  });
+  if (partners.length === 0)
+    blocks.push(section('No partner yet: a partner joins the directory with its first handoff.'));
+  if (partners.length > shown.length)
+    blocks.push(context(`And ${partners.length - shown.length} more: see \`/handoff partners\`.`));
   return blocks;
 }
 
@@ -279,8 +354,10 @@ function historyBlocks(m: ProgramModel): KnownBlock[] {
 const PAGE_BLOCKS: Record<ProgramPage, (m: ProgramModel) => KnownBlock[]> = {
   pools: poolBlocks,
   policies: policyBlocks,
+  partners: partnerBlocks,
   calendar: calendarBlocks,
   roles: roleBlocks,
+  settings: (m) => settingsPageBlocks(m.settings),
   history: historyBlocks,
 };
 

@@ -68,7 +68,10 @@ function decisionServices(s: Shared, p: HandlerParts) {
     directory: s.directory,
     windows: s.windows,
     scoring: config.scoring,
-    conflictLookbackDays: config.conflictLookbackDays,
+    // The program's settings, read at each use (config is live: program/liveConfig.ts).
+    get conflictLookbackDays() {
+      return config.conflictLookbackDays;
+    },
     onOutboxWrite,
     edits,
     crm: s.crm,
@@ -116,17 +119,29 @@ function decisionServices(s: Shared, p: HandlerParts) {
     policies: s.policies,
     guests: config.guests,
   });
-  const asks = createAsks({
-    db,
-    clock,
-    logger: log('asks'),
+  return { edits, packets, handoffs, ownerActions, asks: asksOf(s, p) };
+}
+
+/** What the AE may ask before deciding (issue 51): the settings read at each use (config is live). */
+function asksOf(s: Shared, p: HandlerParts) {
+  const { config } = s;
+  return createAsks({
+    db: s.db,
+    clock: s.clock,
+    logger: componentLog(s.logger)('asks'),
     lifecycle: s.lifecycle,
     adminUserIds: config.adminUserIds,
     expireIfDue: p.sweeper.expireIfDue,
     pauses: pausesOf(s),
-    moreTime: { days: config.asks.moreTimeDays, approval: config.asks.moreTimeApproval },
+    moreTime: {
+      get days() {
+        return config.asks.moreTimeDays;
+      },
+      get approval() {
+        return config.asks.moreTimeApproval;
+      },
+    },
   });
-  return { edits, packets, handoffs, ownerActions, asks };
 }
 
 /** Program-wide requests: help, exports, partners, lookups. */
@@ -151,7 +166,9 @@ function programServices(s: Shared, p: HandlerParts) {
       logger: log('export'),
       files: p.files,
       replies: p.replies,
-      timeZone: config.revopsReporting.timeZone,
+      get timeZone() {
+        return config.revopsReporting.timeZone;
+      },
       directory: s.directory,
       ...roles,
     }),
@@ -200,7 +217,9 @@ function outcomeServices(s: Shared, outcomes: Outcomes) {
     outcomeAnswers: createOutcomeAnswers(deps),
     outcomeUndo: createOutcomeUndo({
       ...deps,
-      undoSeconds: config.outcomeUndoSeconds,
+      get undoSeconds() {
+        return config.outcomeUndoSeconds;
+      },
       // Undoing the step that was the first step done reopens it (issue 51): its checks from now on.
       firstStepCheck: (due, ae, at) =>
         nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),

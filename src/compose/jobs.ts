@@ -83,7 +83,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
   ];
 }
 
-/** The jobs of what the settings turn on: a CRM, the digest channel, daily backups. */
+/** The jobs of what the settings turn on: a CRM, daily backups; and the weekly digest. */
 function whenConfigured(config: Config, services: Services, logger: Logger): ScheduledJob[] {
   const jobs: ScheduledJob[] = [];
   const reporting = config.revopsReporting;
@@ -97,23 +97,21 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
       run: () => services.followCrm(),
     });
   }
-  // Scheduled whenever configured: a channel start could not confirm is asked about again every minute, and a run
-  // while it is not confirmed posts nothing.
-  if (reporting.digestChannelId) {
-    jobs.push({
-      name: 'weekly-digest',
-      schedule: reporting.digestSchedule,
-      timeZone: reporting.timeZone,
-      // It uploads its chart.
-      callsSlack: true,
-      run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
-      // A slot missed while the app was down (or Slack took no calls) is posted at start (or once Slack takes them
-      // again); one already posted is not (one per week), nor one from before the app was in use.
-      atStart: { catchUpWithinMs: 7 * 86_400_000 },
-      catchUp: async (slot) =>
-        logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
-    });
-  }
+  // Always scheduled: the digest's channel is a setting of the program, chosen in Slack at any time (a run with none,
+  // or with one Slack has not confirmed internal, posts nothing). DIGEST_SCHEDULE and its zone are read at start.
+  jobs.push({
+    name: 'weekly-digest',
+    schedule: reporting.digestSchedule,
+    timeZone: reporting.timeZone,
+    // It uploads its chart.
+    callsSlack: true,
+    run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
+    // A slot missed while the app was down (or Slack took no calls) is posted at start (or once Slack takes them
+    // again); one already posted is not (one per week), nor one from before the app was in use.
+    atStart: { catchUpWithinMs: 7 * 86_400_000 },
+    catchUp: async (slot) =>
+      logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
+  });
   const backups = config.backups;
   if (backups) {
     // BACKUP_DIR: a daily copy of the database, as `npm run backup` makes it; a failure is logged as an error.

@@ -26,7 +26,9 @@ export function ownDaysService(s: Shared): MyDays {
     directory: s.directory,
     members: (pool) => s.policies.members(pool),
     internalTeamIds: () => s.startup.internalTeamIds,
-    defaultTimeZone: s.config.calendar.defaultTimeZone,
+    get defaultTimeZone() {
+      return s.config.calendar.defaultTimeZone;
+    },
   });
 }
 
@@ -38,6 +40,7 @@ export const programAdminOf = (s: Shared) =>
     roles: s.config,
     defaultCap: s.config.escalationPolicies.maxOpenPerAe,
     timeZone: s.config.calendar.defaultTimeZone,
+    directory: s.directory,
   });
 
 /** What a person's App Home shows of the program: the pages they may open (none: no section). */
@@ -61,8 +64,13 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     db,
     clock,
     background: s.background,
-    timeZone: reporting.timeZone,
-    trendWeeks: reporting.trendWeeks,
+    // The program's settings, read at each use (config is live: program/liveConfig.ts).
+    get timeZone() {
+      return reporting.timeZone;
+    },
+    get trendWeeks() {
+      return reporting.trendWeeks;
+    },
     maxWaitMs: reporting.maxWaitMs,
     logger: log('metrics'),
   });
@@ -71,8 +79,12 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     now: () => clock.now(),
     metrics,
     seesMetrics: (userId) => seesMetrics(config, userId),
-    trendWeeks: reporting.trendWeeks,
-    timeZone: reporting.timeZone,
+    get trendWeeks() {
+      return reporting.trendWeeks;
+    },
+    get timeZone() {
+      return reporting.timeZone;
+    },
     parkedFor: async (userId) => (may(config, userId, 'outbox') ? parked.count() : undefined),
     offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
     ...(myDays ? { ownDays: myDays.ownDays } : {}),
@@ -91,8 +103,12 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
       away: config.escalationPolicies.away,
       covers: s.covers,
     }),
-    timeZone: reporting.timeZone,
-    trendWeeks: reporting.trendWeeks,
+    get timeZone() {
+      return reporting.timeZone;
+    },
+    get trendWeeks() {
+      return reporting.trendWeeks;
+    },
     onOutboxWrite: s.onOutboxWrite,
   });
   return { files, metrics, home, digest };

@@ -72,8 +72,13 @@ function windowServices(s: Shared): {
     logger: log('outcomes'),
     windows: s.windows,
     adminUserIds: config.adminUserIds,
-    stallBusinessDays: config.stallBusinessDays,
-    undoSeconds: config.outcomeUndoSeconds,
+    // The program's settings, read at each use (config is live: program/liveConfig.ts).
+    get stallBusinessDays() {
+      return config.stallBusinessDays;
+    },
+    get undoSeconds() {
+      return config.outcomeUndoSeconds;
+    },
     lifecycle: s.lifecycle,
   });
   const internal = s.internalChannels;
@@ -109,7 +114,9 @@ function windowServices(s: Shared): {
     directory,
     windows: s.windows,
     managers: config.responseWindow.managers,
-    maxOpenPerAe: config.escalationPolicies.maxOpenPerAe,
+    get maxOpenPerAe() {
+      return config.escalationPolicies.maxOpenPerAe;
+    },
     pausedOf: (userId) => s.program.person(userId)?.paused,
     away,
     covers: s.covers,
@@ -182,7 +189,9 @@ export function createServices(s: Shared): Services {
     directory: s.directory,
     internalSources: () => internalChannelSettings(config, s.program.book()),
     adminUserIds: config.adminUserIds,
-    timeZone: config.calendar.defaultTimeZone,
+    get timeZone() {
+      return config.calendar.defaultTimeZone;
+    },
     onOutboxWrite,
   });
   const parked = createParked({ db, clock, logger: log('parked'), ...roles, onOutboxWrite });

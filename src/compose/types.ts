@@ -118,7 +118,9 @@ export interface Shared extends Base {
 export const pausesOf = (s: Pick<Shared, 'config' | 'windows' | 'policies'>) => ({
   windows: s.windows,
   policies: s.policies,
-  pauseDays: s.config.asks.questionPauseDays,
+  get pauseDays() {
+    return s.config.asks.questionPauseDays;
+  },
 });
 
 /** A logger for one component. */

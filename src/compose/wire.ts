@@ -4,7 +4,8 @@ import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
 import { importSettingsOnce } from '../program/importOnce.js';
-import { createProgram, liveConfig, type Program } from '../program/program.js';
+import { liveConfig } from '../program/liveConfig.js';
+import { createProgram, type Program } from '../program/program.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import { revocationRecord } from '../runtime/revocations.js';
@@ -22,16 +23,25 @@ import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
 import type { Services, StartOptions } from './types.js';
 
+/** The window planner, reading the program's calendar and settings as they are at each use (config is live). */
 function planner(config: Config, program: Program): WindowPlanner {
   return createWindowPlanner({
     calendar: {
-      defaultTimeZone: config.calendar.defaultTimeZone,
-      dayStart: config.calendar.businessDayStart,
-      dayEnd: config.calendar.businessDayEnd,
+      get defaultTimeZone() {
+        return config.calendar.defaultTimeZone;
+      },
+      get dayStart() {
+        return config.calendar.businessDayStart;
+      },
+      get dayEnd() {
+        return config.calendar.businessDayEnd;
+      },
       // The program's holidays, closures and people's days, as they are now (program/program.ts).
       isHoliday: program.calendar,
     },
-    reminders: config.responseWindow.reminders,
+    get reminders() {
+      return config.responseWindow.reminders;
+    },
   });
 }
 
@@ -62,11 +72,17 @@ function policiesOf(config: Config, program: Program, directory: Directory, logg
     book: program.book,
     versionOf: program.policyVersion,
     pinned: program.pinnedPolicy,
-    reminders: config.responseWindow.reminders,
-    escalationChannelId: config.responseWindow.escalationChannelId,
+    get reminders() {
+      return config.responseWindow.reminders;
+    },
+    get escalationChannelId() {
+      return config.responseWindow.escalationChannelId;
+    },
     directory,
     logger: logger.child({ component: 'escalation' }),
-    firstStepGraceDays: config.firstStepGraceDays,
+    get firstStepGraceDays() {
+      return config.firstStepGraceDays;
+    },
   });
 }
 
@@ -131,7 +147,9 @@ export async function wire(opts: StartOptions): Promise<{
     surfaces: createSurfaces({
       db,
       clock,
-      outcomeUndoMs: config.outcomeUndoSeconds * 1000,
+      get outcomeUndoMs() {
+        return config.outcomeUndoSeconds * 1000;
+      },
       adminUserIds: program.adminUserIds,
       internalTeamIds: startup.internalTeamIds,
       homeTeamId: startup.workspace.teamId ?? startup.internalTeamIds[0] ?? '',

@@ -30,7 +30,7 @@ export const settingsCheck: Check = {
       const last = findings.at(-1);
       if (last)
         last.fix =
-          "Set each in .env (in the app's folder, where package.json is) or in the environment: .env.example lists every setting, docs/configuration.md says what each does. The app will not start until they are fixed.";
+          "Set each in .env (in the app's folder, where package.json is) or in the environment: .env.example lists the deployment's settings, docs/configuration.md every setting and what it does. The app will not start until they are fixed.";
       return findings;
     }
   },

@@ -22,7 +22,27 @@ export interface BusinessCalendar {
   };
   /** Whose calendar (a Slack user id): their own holiday regions, when the settings give them some, win. */
   person?: string;
+  /**
+   * The days of the week that are business days, ISO numbered (1 Monday … 7 Sunday): a person's own week, such as
+   * Sunday to Thursday. Unset: Monday to Friday.
+   */
+  workingDays?: readonly number[];
 }
+
+/** A person's own week and hours, where they differ from the deployment's (the program's `person` part). */
+export interface OwnWeek {
+  /** Their working days, ISO numbered 1..7 (unset: Monday to Friday). */
+  workingDays?: readonly number[] | undefined;
+  /** Their business hours, HH:MM (unset: the deployment's). */
+  hours?: { start: string; end: string } | undefined;
+}
+
+/** The default working week: Monday to Friday. */
+export const MONDAY_TO_FRIDAY: readonly number[] = [1, 2, 3, 4, 5];
+
+/** Whether an ISO day of the week (1 Monday … 7 Sunday) is a working day of the calendar's week. */
+export const worksOn = (calendar: Pick<BusinessCalendar, 'workingDays'>, weekday: number): boolean =>
+  (calendar.workingDays ?? MONDAY_TO_FRIDAY).includes(weekday);
 
 /** A day at a time of day (`HH:MM`, as the settings give it). */
 export function clockOf(day: DateTime, hhmm: string): DateTime {
@@ -40,12 +60,16 @@ const atClock = clockOf;
 
 export function isBusinessDay(day: DateTime, calendar: BusinessCalendar): boolean {
   const date = day.toISODate();
-  return day.weekday <= 5 && !(date && calendar.isHoliday?.(date, calendar.timeZone, calendar.person));
+  return (
+    worksOn(calendar, day.weekday) &&
+    !(date && calendar.isHoliday?.(date, calendar.timeZone, calendar.person))
+  );
 }
 
 /**
- * The weekdays from `from`'s local date to `to`'s (both included) that the calendar closes: the holidays and closure
- * days a window between them skipped (what the review names when they moved the deadline).
+ * The days from `from`'s local date to `to`'s (both included) that the calendar closes though they are weekdays or
+ * days of the person's own week: the holidays, closure days and weekdays they do not work that a window between them
+ * skipped (what the review names when they moved the deadline). Their own weekend is not named.
  */
 export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCalendar): string[] {
   const zone = zoneFor(calendar.timeZone);
@@ -53,11 +77,11 @@ export function closedWeekdaysBetween(from: Date, to: Date, calendar: BusinessCa
   const closed: string[] = [];
   const last = localDay(to.getTime(), zone);
   for (let day = localDay(from.getTime(), zone); day <= last; day += 1) {
-    // 1970-01-01 was a Thursday: 0 is Sunday, 6 Saturday.
-    const weekday = (((day + 4) % 7) + 7) % 7;
+    // 1970-01-01 was a Thursday (ISO 4): 1 is Monday, 7 Sunday.
+    const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
     const date = isoOfDay(day);
-    if (weekday !== 0 && weekday !== 6 && calendar.isHoliday(date, calendar.timeZone, calendar.person))
-      closed.push(date);
+    const counted = MONDAY_TO_FRIDAY.includes(weekday) || worksOn(calendar, weekday);
+    if (counted && calendar.isHoliday(date, calendar.timeZone, calendar.person)) closed.push(date);
   }
   return closed;
 }
@@ -210,7 +234,8 @@ function rememberedDays(calendar: BusinessCalendar): Map<number, Hours> {
     calendars = new Map();
     rememberedHours.set(owner, calendars);
   }
-  const key = `${whoseDays(calendar)}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}`;
+  const week = calendar.workingDays?.join('') ?? '';
+  const key = `${whoseDays(calendar)}|${calendar.timeZone}|${calendar.dayStart}|${calendar.dayEnd}|${week}`;
   let days = calendars.get(key);
   if (!days) {
     if (calendars.size >= MAX_CALENDARS_REMEMBERED) calendars.clear();

@@ -1,28 +1,58 @@
 import { stepDate } from './firstStep.js';
 
 /**
- * A person's own days (issue 53): their working weekdays, whose public holidays count for them, and a pause from
+ * A person's own days (issue 53): their working week and hours, whose public holidays count for them, and a pause from
  * their pools. The rules and words here; the values are the program's `person` part (program/kinds.ts).
  */
 
 /** A pause from one's pools: until they resume, or through this day of their calendar (YYYY-MM-DD). */
 export type Pause = 'until_resumed' | string;
 
-const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'] as const;
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
-/** The weekday's name, ISO numbered (1 Monday … 5 Friday). */
+/** The day's name, ISO numbered (1 Monday … 7 Sunday). */
 export const weekdayName = (day: number): string => WEEKDAY_NAMES[day - 1] ?? String(day);
 
-/** Working days as people read them: "Monday to Friday", "Monday to Thursday", "Monday, Tuesday and Thursday". */
-export function workingDaysWords(days: readonly number[] | undefined): string {
-  const sorted = [...new Set(days ?? [1, 2, 3, 4, 5])].sort((a, b) => a - b);
-  const first = sorted[0];
-  const last = sorted.at(-1);
+/**
+ * A week's days in reading order: Monday first for days of Monday to Friday; a week with a weekend day worked starts
+ * after its longest time off, so that a week across the weekend reads as one run (Sunday to Thursday: 7, 1, 2, 3, 4).
+ */
+export function weekInOrder(days: readonly number[] | undefined): number[] {
+  const set = new Set((days ?? [1, 2, 3, 4, 5]).filter((d) => Number.isInteger(d) && d >= 1 && d <= 7));
+  const sorted = [...set].sort((a, b) => a - b);
+  if (sorted.length === 7 || sorted.every((d) => d <= 5)) return sorted;
+  // The days off before each day worked (across the week's end); the run starts after the most.
+  const off = sorted.map((d, i) => (d - (sorted[i - 1] ?? (sorted.at(-1) as number) - 7) + 6) % 7);
+  const at = off.indexOf(Math.max(...off));
+  return [...sorted.slice(at), ...sorted.slice(0, at)];
+}
+
+/** Whether days in reading order are one run of the week (Sunday, Monday … Thursday). */
+const isRun = (ordered: readonly number[]) =>
+  ordered.every((d, i) => i === 0 || d === ((ordered[i - 1] as number) % 7) + 1);
+
+/**
+ * Working days as people read them: "Monday to Friday", "Sunday to Thursday", "Monday, Tuesday and Thursday", "every
+ * day"; `names` gives each day's name (short names in a file's diff).
+ */
+export function workingDaysWords(
+  days: readonly number[] | undefined,
+  names: (day: number) => string = weekdayName,
+  to = ' to ',
+): string {
+  const ordered = weekInOrder(days);
+  const first = ordered[0];
+  const last = ordered.at(-1);
   if (first === undefined || last === undefined) return 'no day';
-  if (sorted.length >= 3 && last - first === sorted.length - 1)
-    return `${weekdayName(first)} to ${weekdayName(last)}`;
-  const names = sorted.map(weekdayName);
-  return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  if (ordered.length === 7) return 'every day';
+  if (ordered.length >= 3 && isRun(ordered)) return `${names(first)}${to}${names(last)}`;
+  const named = ordered.map(names);
+  return named.length === 1 ? (named[0] as string) : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+}
+
+/** A person's own hours as people read them: "08:00–16:00 (Asia/Jerusalem)" (no zone known: the hours alone). */
+export function hoursWords(hours: { start: string; end: string }, timeZone?: string): string {
+  return `${hours.start}–${hours.end}${timeZone ? ` (${timeZone})` : ''}`;
 }
 
 /** Whether a pause keeps someone out of their pools on `today` (their calendar's date): its last day included. */
@@ -90,6 +120,10 @@ export interface PoolOfPerson {
 /** What the App Home says of a person's own days. */
 export interface OwnDays {
   workingDays?: readonly number[] | undefined;
+  /** Their own business hours (unset: the team's). */
+  hours?: { start: string; end: string } | undefined;
+  /** Their time zone, when known (their hours are in it). */
+  timeZone?: string | undefined;
   holidays: HolidaysFor;
   /** Their pause, while it keeps them out of their pools today. */
   paused?: Pause | undefined;

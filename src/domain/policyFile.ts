@@ -17,6 +17,7 @@ import {
   parseCommitmentLevel,
   parseLevel,
 } from './policyFileLevels.js';
+import { displayNameSchema, type Pool, parsePools } from './policyFilePools.js';
 
 /**
  * The escalation policy file (ESCALATION_POLICY_FILE): pools of AEs, named policies, and which policy applies to a
@@ -39,14 +40,8 @@ import {
  *     "limits": { "reassignments": 2 }
  *   }
  */
-/** A pool of AEs: its members (listed, or a Slack user group), and the name people read (the file's `name`, or the id made readable). */
-export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id: string }) & {
-  displayName: string;
-  /** The most open handoffs a member may hold before round robin skips them (unset: POOL_MAX_OPEN_HANDOFFS). */
-  cap?: number;
-  /** Who manages the pool: they may edit it in Slack and are told when a member pauses (issue 53). */
-  managers?: string[];
-};
+export type { Pool, PoolFairness } from './policyFilePools.js';
+export { POLICY_NAME_MAX } from './policyFilePools.js';
 
 export interface Route {
   /** The partner's name as in the partner directory (case and spacing do not matter). */
@@ -63,54 +58,6 @@ export interface PolicyBook {
   /** The limits the file names (the others keep their defaults, see POLICY_LIMITS). */
   limits?: Partial<PolicyLimits>;
 }
-
-const USER = /^[UW][A-Z0-9]{2,}$/;
-
-/** The longest name of a policy or a pool: it is read in a sentence ("the *Strategic accounts* escalation policy"). */
-export const POLICY_NAME_MAX = 60;
-
-/**
- * The `name` people read of a policy or a pool (optional: the id made readable, `enterprise-backup` → "Enterprise
- * backup"). It is shown in bold inside a sentence ("the *Strategic accounts* escalation policy", "the next AE of the
- * *Enterprise backup* pool"), so it is one line of words: letters, digits, spaces and `& ' ( ) . , / + -`, no Slack
- * formatting.
- */
-const displayNameSchema = (what: 'policy' | 'pool') =>
-  z
-    .string()
-    .trim()
-    .min(1, { error: `a ${what} name says something (or leave it out: the id is read then)` })
-    .max(POLICY_NAME_MAX, { error: `a ${what} name is at most ${POLICY_NAME_MAX} characters` })
-    .regex(/^[\p{L}\p{N} &'().,/+-]*$/u, {
-      error: `a ${what} name is letters, digits, spaces and & ' ( ) . , / + - (no Slack formatting)`,
-    })
-    .optional();
-
-/** What a pool may say besides its members: its name, a cap per member, its managers (issue 53). */
-const poolExtras = {
-  name: z.unknown().optional(),
-  cap: z
-    .number()
-    .int()
-    .min(1, { error: 'a cap is at least 1 open handoff' })
-    .max(1000, { error: 'a cap is at most 1000 open handoffs' })
-    .optional(),
-  managers: z
-    .array(z.string().regex(USER, { error: 'is not a Slack user id like U012ABCDEF' }))
-    .max(20)
-    .optional(),
-};
-
-const poolSchema = z.union(
-  [
-    z.strictObject({ ...poolExtras, users: z.array(z.string()).min(1) }),
-    z.strictObject({ ...poolExtras, usergroup: z.string() }),
-  ],
-  {
-    error:
-      'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name", "cap" and "managers"',
-  },
-);
 
 /**
  * A policy written as an object: its levels, and the `name` people read (displayNameSchema). A policy may also be
@@ -212,45 +159,6 @@ export function parsePolicyFile(
   }
   if (problems.length > 0) throw new PolicyFileError(file, problems);
   return { pools, policies, routes, ...(limits ? { limits } : {}) };
-}
-
-function parsePools(rawPools: unknown, problems: string[]): Record<string, Pool> {
-  const pools: Record<string, Pool> = {};
-  if (!isRecord(rawPools)) {
-    problems.push('pools: must be an object of named pools');
-    return pools;
-  }
-  for (const [name, raw] of Object.entries(rawPools)) {
-    if (!NAME.test(name)) problems.push(`pools.${name}: a pool name is lowercase letters, digits, - and _`);
-    const parsedPool = poolSchema.safeParse(raw);
-    if (!parsedPool.success) {
-      problems.push(...issues(`pools.${name}`, parsedPool.error));
-      continue;
-    }
-    const pool = parsedPool.data;
-    // The name is checked on its own, so a wrong name is named as such (not as a pool of neither kind).
-    const parsedName = displayNameSchema('pool').safeParse(pool.name);
-    if (!parsedName.success) problems.push(...issues(`pools.${name}.name`, parsedName.error));
-    const displayName = parsedName.data ?? readablePolicyName(name);
-    const extras = {
-      ...(pool.cap !== undefined ? { cap: pool.cap } : {}),
-      ...(pool.managers?.length ? { managers: pool.managers } : {}),
-    };
-    if ('users' in pool) {
-      pool.users.forEach((u, i) => {
-        if (!USER.test(u))
-          problems.push(`pools.${name}.users[${i}]: "${u}" is not a Slack user id like U012ABCDEF`);
-      });
-      pools[name] = { kind: 'users', users: pool.users, displayName, ...extras };
-    } else {
-      if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
-        problems.push(
-          `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
-        );
-      pools[name] = { kind: 'usergroup', id: pool.usergroup, displayName, ...extras };
-    }
-  }
-  return pools;
 }
 
 function parsePolicies(

@@ -37,7 +37,7 @@ export interface EscalationDeps {
    * Covers named with `/handoff cover`: a level may notify the AE's cover, or reassign to it; the days away an AE gave
    * with it are an absence (the away check).
    */
-  covers?: Pick<Covers, 'activeFor' | 'awayNow'>;
+  covers?: Pick<Covers, 'activeFor' | 'awayNow'> & Partial<Pick<Covers, 'awayDays'>>;
   /** Members of our workspaces (a pool member of another organization is never chosen). */
   internalTeamIds: () => readonly string[];
   /** What an admin allows workspace guests (absent: a guest is never picked from a pool or moved to as a cover). */

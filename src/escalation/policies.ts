@@ -15,7 +15,10 @@ export interface PoliciesOptions {
   /** The version in force of a policy, and a policy as one of its versions said it (program/program.ts). */
   versionOf?: (name: string) => number | undefined;
   pinned?: (name: string, version: number) => Policy | undefined;
-  /** REMINDERS and ESCALATION_CHANNEL_ID: the default policy when the program has no "default". */
+  /**
+   * The reminders and the escalation channel of the program's settings: the default policy when the program has no
+   * "default" (read at each use: a settings edit applies at once).
+   */
   reminders: readonly ReminderPoint[];
   escalationChannelId: string | undefined;
   directory: Pick<Directory, 'usergroupMembers'>;
@@ -51,7 +54,7 @@ type Ref = string | null | undefined | PolicyRef;
  * A policy by a handoff's reference, in the version it was sent under: the version in force when none was kept or it
  * is still the one in force; the default when the program no longer has the policy.
  */
-function policyLookup(opts: PoliciesOptions, builtIn: Policy, fallback: () => Policy) {
+function policyLookup(opts: PoliciesOptions, builtIn: () => Policy, fallback: () => Policy) {
   return (ref: Ref): Policy => {
     const name = typeof ref === 'object' && ref !== null ? ref.escalationPolicy : ref;
     const version = typeof ref === 'object' && ref !== null ? ref.policyVersion : null;
@@ -63,7 +66,7 @@ function policyLookup(opts: PoliciesOptions, builtIn: Policy, fallback: () => Po
       if (then) return then;
     }
     if (!name) return fallback();
-    if (name === 'default' && !opts.book()?.policies.default) return builtIn;
+    if (name === 'default' && !opts.book()?.policies.default) return builtIn();
     const policy = opts.book()?.policies[name];
     if (!policy) {
       // Removed since the handoff was sent, with no version kept: it follows the default rather than nothing.
@@ -74,6 +77,20 @@ function policyLookup(opts: PoliciesOptions, builtIn: Policy, fallback: () => Po
   };
 }
 
+/** The built-in default, made again when the settings it is made of change (the same object while they do not). */
+function builtInPolicy(opts: Pick<PoliciesOptions, 'reminders' | 'escalationChannelId'>): () => Policy {
+  let made: { reminders: unknown; channel: unknown; policy: Policy } | undefined;
+  return () => {
+    if (made?.reminders !== opts.reminders || made.channel !== opts.escalationChannelId)
+      made = {
+        reminders: opts.reminders,
+        channel: opts.escalationChannelId,
+        policy: defaultPolicy(opts.reminders, opts.escalationChannelId),
+      };
+    return made.policy;
+  };
+}
+
 /**
  * The escalation policies: which one a handoff follows (by its partner, or its AE's pool, else the default), in the
  * version it was sent under, and the members of a pool (a list, or a Slack user group read when needed). The program
@@ -81,8 +98,8 @@ function policyLookup(opts: PoliciesOptions, builtIn: Policy, fallback: () => Po
  */
 export function createPolicies(opts: PoliciesOptions) {
   const book = opts.book;
-  const builtIn = defaultPolicy(opts.reminders, opts.escalationChannelId);
-  const fallback = () => book()?.policies.default ?? builtIn;
+  const builtIn = builtInPolicy(opts);
+  const fallback = () => book()?.policies.default ?? builtIn();
   /** Members of user-group pools as last read (routes by the AE's pool read them from here: sending must not wait). */
   const groupMembers = new Map<string, string[]>();
   const byName = policyLookup(opts, builtIn, fallback);
@@ -126,14 +143,13 @@ export function createPolicies(opts: PoliciesOptions) {
     }
   }
 
-  const isFallback = (policy: Policy) => policy === builtIn || policy === book()?.policies.default;
+  // The built-in default (made of the settings of its moment) is the policy named "default" the program does not hold.
+  const isBuiltIn = (policy: Policy) => policy.name === 'default' && policy !== book()?.policies.default;
+  const isFallback = (policy: Policy) => isBuiltIn(policy) || policy === book()?.policies.default;
   return {
     byName,
     forHandoff,
-    /**
-     * The checks after the Accept (issue 51) of the policy a handoff follows: its `commitment` levels, or the default
-     * ladder (reminded, asked on the date, the owner told; never taken back).
-     */
+    /** The checks after the Accept (issue 51): the policy's `commitment` levels, or the default ladder. */
     afterAccept: (ref: Ref): AfterAccept =>
       byName(ref).afterAccept ?? defaultAfterAccept(opts.firstStepGraceDays ?? 2),
     /** The program's limits (its `limits`, the defaults for what it leaves out), as they are now. */
@@ -155,7 +171,7 @@ export function createPolicies(opts: PoliciesOptions) {
       return fallback();
     },
     /** The default built from the settings (no "default" policy in the program): the expiry escalates as before. */
-    isBuiltIn: (policy: Policy) => policy === builtIn,
+    isBuiltIn,
   };
 }
 

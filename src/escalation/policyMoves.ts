@@ -152,10 +152,10 @@ async function reassign(
   if ((await policyMovesOf(deps.db, h.id)) >= limit)
     return tellUnassigned(deps, h, step, level, next, now, { why: 'limit', limit });
   if (target.kind === 'cover') return reassignToCover(deps, h, step, level, next, now);
-  const { person, skipped } = await deps.picks.choose(h, target.name);
+  const { person, skipped, why } = await deps.picks.choose(h, target.name);
   const pool = { pool: target.name, poolName: target.displayName ?? readablePolicyName(target.name) };
   if (!person) return tellUnassigned(deps, h, step, level, next, now, { why: 'pool', ...pool, skipped });
-  return moveTo(deps, h, step, level, person, { kind: 'pool', ...pool }, skipped);
+  return moveTo(deps, h, step, level, person, { kind: 'pool', ...pool }, skipped, why);
 }
 
 /** Reassigns the handoff by a policy level to `person` with a fresh window under the same policy. */
@@ -167,6 +167,8 @@ async function moveTo(
   person: DirectoryUser,
   chosen: Chosen,
   skipped: Skipped[],
+  /** Why the pool chose them, when its weights or fairness decided. */
+  poolWhy?: string,
 ): Promise<'reassigned' | 'none'> {
   const now = deps.clock.now();
   // The handoff as it is now (the choice took a moment): the transition's guard checks it did not move.
@@ -193,6 +195,7 @@ async function moveTo(
       // Who acts for whom: the cover answers for the AE it covers.
       ...(chosen.kind === 'cover' ? { coverFor: current.aeUserId } : {}),
       ...(skipped.length > 0 ? { skipped } : {}),
+      ...(poolWhy ? { poolWhy } : {}),
     },
     owes: async (tx, updated) => {
       const move = { ...(await moveFacts(tx, current, by, chosen)), to: updated.aeUserId };

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { aesOf as aesOfHandoff, lastPickOfPool, openCountOf } from '../db/repositories/escalation.js';
+import { aesOf as aesOfHandoff, openCountOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { type AwayRules, awayFrom } from '../domain/absence.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
@@ -9,6 +9,7 @@ import { type Pause, pausedOn, pauseEnd } from '../domain/ownDays.js';
 import type { Directory, DirectoryUser } from '../services/directory.js';
 import type { Covers } from './covers.js';
 import type { Policies } from './policies.js';
+import { turnOrder, weightOf } from './poolFairness.js';
 
 export interface PoolPickDeps {
   db: Db;
@@ -26,8 +27,16 @@ export interface PoolPickDeps {
   internalTeamIds: () => readonly string[];
   /** What an admin allows workspace guests (absent: a guest is never picked). */
   guests?: GuestPolicy;
-  /** The days away members gave with their cover: skipped then, as when their status says away. */
-  covers?: Pick<Covers, 'awayNow'> | undefined;
+  /** The days away members gave with their cover: skipped then, as when their status says away (a fair pool counts them off). */
+  covers?: (Pick<Covers, 'awayNow'> & Partial<Pick<Covers, 'awayDays'>>) | undefined;
+}
+
+/** A pool's pick: the member chosen (none: nobody can take it), whom it passed over and why, and why them. */
+export interface PoolPick {
+  person: DirectoryUser | undefined;
+  skipped: Skipped[];
+  /** Why this member, when their weight or the pool's fairness decided ("furthest behind this week's share: 1 of 3"). */
+  why?: string;
 }
 
 /** Why round robin passes over a member, in words that follow their name ("@Sam away (…)"). */
@@ -43,6 +52,7 @@ const SKIP = {
   guest: (kind: GuestKind) => guestWords(kind),
   full: (limit: number) => `holds ${limit} or more open handoffs`,
   away: (status: string) => `away (${status})`,
+  weightZero: 'weight 0 (takes no new handoffs)',
   paused: (paused: Pause) =>
     paused === 'until_resumed' ? 'paused (until they resume)' : `paused until ${pauseEnd(paused)}`,
 } as const;
@@ -71,7 +81,8 @@ function personReason(deps: PoolPickDeps, person: DirectoryUser | undefined): st
 }
 
 /**
- * Round robin over a pool: the next member after the last one the pool got, passing over (with why) this handoff's
+ * Round robin over a pool: the next member after the last one the pool got (or, in a fair pool, the one furthest
+ * behind their share of the period: escalation/poolFairness.ts), passing over (with why) this handoff's
  * AE, the AEs who already had it, its owner and author, anyone not an active member of our workspace, anyone holding
  * too many open handoffs (the pool's cap, else POOL_MAX_OPEN_HANDOFFS), anyone who paused themselves out of their
  * pools (`/handoff pause`), and anyone away by their Slack status.
@@ -79,8 +90,11 @@ function personReason(deps: PoolPickDeps, person: DirectoryUser | undefined): st
 export function createPoolPicks(deps: PoolPickDeps) {
   const { db, clock } = deps;
 
-  /** The member this pool gave a handoff to last (round robin continues after them). */
-  const lastFromPool = (pool: string) => lastPickOfPool(db, pool);
+  const fairness = {
+    db,
+    dayOf: (at: Date) => deps.windows?.todayOf(at, undefined) ?? at.toISOString().slice(0, 10),
+    ...(deps.covers?.awayDays ? { awayDays: deps.covers.awayDays } : {}),
+  };
 
   const openCount = (userId: string) => openCountOf(db, userId);
 
@@ -106,19 +120,15 @@ export function createPoolPicks(deps: PoolPickDeps) {
   }
 
   /** The next member who can take the handoff, with every member passed over before them and why. */
-  async function choose(
-    h: ForHandoff,
-    pool: string,
-  ): Promise<{ person: DirectoryUser | undefined; skipped: Skipped[] }> {
+  async function choose(h: ForHandoff, pool: string): Promise<PoolPick> {
     const members = await deps.policies.members(pool);
-    const last = await lastFromPool(pool);
-    const start = last ? members.indexOf(last) + 1 : 0;
-    const order = [...members.slice(start), ...members.slice(0, start)];
+    const info = deps.policies.pool?.(pool);
+    const { order, why } = await turnOrder(fairness, { id: pool, info }, members, clock.now());
     const hadIt = await aesOf(h.id);
-    const cap = deps.policies.pool?.(pool)?.cap ?? deps.maxOpenPerAe;
+    const cap = info?.cap ?? deps.maxOpenPerAe;
     const skipped: Skipped[] = [];
-    for (const user of order) {
-      const own = await ownReason(h, user, hadIt, cap);
+    for (const [i, user] of order.entries()) {
+      const own = weightOf(info, user) === 0 ? SKIP.weightZero : await ownReason(h, user, hadIt, cap);
       if (own) {
         skipped.push({ user, why: own });
         continue;
@@ -138,7 +148,8 @@ export function createPoolPicks(deps: PoolPickDeps) {
         skipped.push({ user, why: SKIP.away(away.status) });
         continue;
       }
-      return { person, skipped };
+      const chosen = why(user, order.slice(i + 1));
+      return { person, skipped, ...(chosen ? { why: chosen } : {}) };
     }
     return { person: undefined, skipped };
   }

@@ -29,7 +29,7 @@ export interface TakeBackDeps {
 /** The pool's next AE for a take-back, chosen before the transaction (it reads Slack), or why there is none. */
 type Pick_ =
   | { kind: 'owner' }
-  | { kind: 'pool'; person: DirectoryUser; pool: string; poolName: string; skipped: Skipped[] }
+  | { kind: 'pool'; person: DirectoryUser; pool: string; poolName: string; skipped: Skipped[]; why?: string }
   | { kind: 'unassigned'; why: 'pool' | 'limit'; pool: string; poolName: string; skipped: Skipped[] };
 
 async function pick(deps: TakeBackDeps, h: HandoffRow): Promise<Pick_> {
@@ -38,9 +38,9 @@ async function pick(deps: TakeBackDeps, h: HandoffRow): Promise<Pick_> {
   const pool = { pool: to.name, poolName: to.displayName ?? to.name };
   if ((await policyMovesOf(deps.db, h.id)) >= deps.policies.limits.reassignments)
     return { kind: 'unassigned', why: 'limit', ...pool, skipped: [] };
-  const { person, skipped } = await deps.picks.choose(h, to.name);
+  const { person, skipped, why } = await deps.picks.choose(h, to.name);
   return person
-    ? { kind: 'pool', person, ...pool, skipped }
+    ? { kind: 'pool', person, ...pool, skipped, ...(why ? { why } : {}) }
     : { kind: 'unassigned', why: 'pool', ...pool, skipped };
 }
 
@@ -144,6 +144,7 @@ async function moveOn(
       pool: choice.pool,
       poolName: choice.poolName,
       ...(choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
+      ...(choice.why ? { poolWhy: choice.why } : {}),
     },
     owes: async (tx2, updated) => {
       const move = { ...(await moveFacts(tx2, current, by, chosen)), to: updated.aeUserId };

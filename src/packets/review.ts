@@ -182,7 +182,8 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
       routedToOwner = { pool: req.pool, title: picked.title };
     } else {
       input = { ...input, aeUserId: picked.person.id };
-      fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped };
+      const why = picked.why ? { why: picked.why } : {};
+      fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped, ...why };
     }
   }
   const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));

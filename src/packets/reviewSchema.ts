@@ -137,6 +137,7 @@ export const reviewSchema: z.ZodType<Review> = z.looseObject({
       name: z.string(),
       title: z.string().optional(),
       skipped: z.array(z.looseObject({ user: z.string(), why: z.string() })),
+      why: z.string().optional(),
     })
     .optional(),
   authorTimeZone: z.string().optional(),

@@ -130,6 +130,13 @@ function recipientOf(review: Review, chosen: AbsenceChoice | undefined, now: Dat
   return { ae, choice, coverFor, startAt };
 }
 
+/** The pool a handoff was sent by, for its round-robin history (issue 53 item 5). */
+const poolDetail = (from: NonNullable<Review['fromPool']>) => ({
+  pool: from.name,
+  ...(from.skipped.length > 0 ? { skipped: from.skipped } : {}),
+  ...(from.why ? { poolWhy: from.why } : {}),
+});
+
 /** The touch log's detail of the sending: the score and class, and who acted for whom. */
 function sentDetail(review: Review, to: Recipient, ownerReason: string | null): Record<string, unknown> {
   const { choice, coverFor, startAt } = to;
@@ -144,8 +151,8 @@ function sentDetail(review: Review, to: Recipient, ownerReason: string | null): 
     ...(choice === 'when_back' ? { windowFrom: startAt.toISOString(), awayStatus: absence?.status } : {}),
     // Sent now although their status said away (a cover named alone says nothing of today).
     ...(choice === 'now' && absence?.status ? { sentWhileAway: absence.status } : {}),
-    // Round robin: the pool's next pick starts after this AE.
-    ...(review.fromPool && choice !== 'cover' ? { pool: review.fromPool.name } : {}),
+    // Round robin: the pool's next pick starts after this AE; whom it passed over, and why this AE (a fair pool).
+    ...(review.fromPool && choice !== 'cover' ? poolDetail(review.fromPool) : {}),
     ...routingDetail(review, ownerReason),
   };
 }

@@ -178,7 +178,13 @@ export async function fromPoolOf(
   input: PacketInput,
   authorUserId: string,
 ): Promise<
-  | { kind: 'ok'; person: DirectoryUser; title: string; skipped: { user: string; why: string }[] }
+  | {
+      kind: 'ok';
+      person: DirectoryUser;
+      title: string;
+      skipped: { user: string; why: string }[];
+      why?: string;
+    }
   | { kind: 'invalid'; message: string }
 > {
   if (input.aeUserId) return { kind: 'invalid', message: packetFieldText.aeAndPool };
@@ -193,5 +199,6 @@ export async function fromPoolOf(
     return { kind: 'invalid', message: SLACK_UNAVAILABLE };
   }
   if (!picked.person) return { kind: 'invalid', message: emptyPoolText(named.name, picked.skipped.length) };
-  return { kind: 'ok', person: picked.person, title: named.name, skipped: picked.skipped };
+  const why = picked.why ? { why: picked.why } : {};
+  return { kind: 'ok', person: picked.person, title: named.name, skipped: picked.skipped, ...why };
 }

@@ -52,7 +52,7 @@ export interface PacketServiceDeps {
     next(
       pool: string,
       exclude: { authorUserId: string; ownerUserId: string },
-    ): Promise<{ person: DirectoryUser | undefined; skipped: { user: string; why: string }[] }>;
+    ): Promise<{ person: DirectoryUser | undefined; skipped: { user: string; why: string }[]; why?: string }>;
   };
   /** How long the review waits for the CRM's answer about the linked record (Slack wants an answer within 3 s). */
   crmLookupTimeoutMs?: number;
@@ -108,8 +108,11 @@ export interface Review {
   routedToOwner?: { pool: string; title?: string };
   /** The permalink of the Slack message the packet was started from ("Hand off this deal"). */
   source?: string;
-  /** The AE was picked from a pool by round robin (the packet named the pool): which, and whom it skipped and why. */
-  fromPool?: { name: string; title?: string; skipped: { user: string; why: string }[] };
+  /**
+   * The AE was picked from a pool by round robin (the packet named the pool): which, whom it skipped and why, and why
+   * them when the pool's weights or fairness decided.
+   */
+  fromPool?: { name: string; title?: string; skipped: { user: string; why: string }[]; why?: string };
   /** The author's Slack time zone: dates they leave empty default to their own today (absent: not known). */
   authorTimeZone?: string;
   /** When the answer is due if sent now, and the holidays that moved it (absent on edits and older drafts). */

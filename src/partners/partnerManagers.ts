@@ -4,6 +4,7 @@ import { isInternalActor } from '../domain/actor.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 import { PARTNER_NOTIFY, type PartnerBody, type PartnerNotify } from '../program/kinds.js';
+import { holderProblem } from '../program/people.js';
 import type { Program } from '../program/program.js';
 import type { DirectoryUser } from '../services/directory.js';
 import type { RequestContext } from '../services/requestContext.js';
@@ -43,6 +44,25 @@ export interface PartnerManagers {
 export const partnerPartOf = (deps: PartnerManagersDeps, partnerId: number): PartnerBody | undefined =>
   deps.program.state().partners[String(partnerId)];
 
+/**
+ * Who may edit a partner's part, for the command and the Partners page alike: its managers are for admins and RevOps
+ * (`partners`); what they are told is also for the partner's own managers. Nobody outside our workspaces.
+ */
+export function mayEditPartner(
+  roles: ProgramRoles,
+  ctx: RequestContext,
+  part: PartnerBody | undefined,
+  what: 'managers' | 'notify',
+): boolean {
+  if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return false;
+  if (may(roles, ctx, 'partners')) return true;
+  return what === 'notify' && Boolean(part?.managers.includes(ctx.actor.userId));
+}
+
+/** A partner's part as written: no managers removes it (what they heard goes with them); `all` is the default, unsaid. */
+export const partnerBody = (managers: readonly string[], notify: PartnerNotify): PartnerBody | null =>
+  managers.length === 0 ? null : { managers: [...managers], ...(notify === 'all' ? {} : { notify }) };
+
 const NAMES =
   'Name each person by their Slack member ID (their profile → ⋮ → Copy member ID, like U012ABCDEF) or their email.';
 
@@ -77,10 +97,8 @@ async function peopleOf(
           ? `I cannot tell who “${word}” is: Slack sends a name typed in a command as plain text. ${NAMES}`
           : `I cannot tell who “${word}” is. ${NAMES}`,
       };
-    if (!user || user.deleted) return { problem: `I could not find ${who} in Slack.` };
-    if (user.isBot) return { problem: `${who} is a bot or an app: choose a person.` };
-    if (!ctx.internalTeamIds.includes(user.teamId))
-      return { problem: `${who} is not one of ours: a partner manager is someone of your own company.` };
+    const problem = holderProblem(user, who, ctx.internalTeamIds);
+    if (problem || !user) return { problem: problem ?? `I could not find ${who} in Slack.` };
     if (!ids.includes(user.id)) ids.push(user.id);
   }
   if (ids.length > 20) return { problem: 'A partner has at most 20 partner managers.' };
@@ -94,7 +112,7 @@ export async function setManagers(
   name: string,
   typed: string,
 ): Promise<Result<PartnerManagers>> {
-  if (!may(deps, ctx, 'partners')) return { kind: 'forbidden' };
+  if (!mayEditPartner(deps, ctx, undefined, 'managers')) return { kind: 'forbidden' };
   const managers = deps.managers;
   if (!managers) return invalid('Partner managers are not available here.');
   const partner = name.trim() ? await partnerByName(deps.db, name) : undefined;
@@ -102,10 +120,7 @@ export async function setManagers(
   const people = await peopleOf(managers, ctx, typed);
   if ('problem' in people) return invalid(people.problem);
   const before = partnerPartOf(managers, partner.id);
-  const body =
-    people.ids.length === 0
-      ? null
-      : { managers: people.ids, ...(before?.notify ? { notify: before.notify } : {}) };
+  const body = partnerBody(people.ids, before?.notify ?? 'all');
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',
@@ -130,8 +145,7 @@ export async function setNotify(
   const managers = deps.managers;
   const partner = name.trim() ? await partnerByName(deps.db, name) : undefined;
   const part = partner && managers ? partnerPartOf(managers, partner.id) : undefined;
-  const theirs = Boolean(part?.managers.includes(ctx.actor.userId));
-  if (!may(deps, ctx, 'partners') && !theirs) return { kind: 'forbidden' };
+  if (!mayEditPartner(deps, ctx, part, 'notify')) return { kind: 'forbidden' };
   if (!managers) return invalid('Partner managers are not available here.');
   if (!partner) return invalid(`No partner goes by “${name}” (see /handoff partners).`);
   const notify = choice.trim().toLowerCase();
@@ -141,10 +155,7 @@ export async function setNotify(
     return invalid(
       `${partner.name} has no partner managers yet: name them with /handoff partners managers ${partner.name} | @someone.`,
     );
-  const body: PartnerBody = {
-    managers: part.managers,
-    ...(notify === 'all' ? {} : { notify: notify as PartnerNotify }),
-  };
+  const body = partnerBody(part.managers, notify as PartnerNotify);
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',

@@ -3,11 +3,25 @@ import { isInternalActor } from '../domain/actor.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { RawLevel } from '../domain/policyWords.js';
+import { mayEditPartner } from '../partners/partnerManagers.js';
+import type { Directory } from '../services/directory.js';
 import type { RequestContext } from '../services/requestContext.js';
 import type { Program } from './program.js';
+import { isSettingsGroup, SETTINGS_GROUPS } from './settings.js';
 
-/** The parts an editor edits: a pool, a policy, the calendar (closures and holidays), the roles, the managers. */
-export const PROGRAM_PARTS = ['pool', 'policy', 'calendar', 'roles', 'managers'] as const;
+/**
+ * The parts an editor edits: a pool, a policy, the calendar (closures and holidays), the roles, the managers, a
+ * partner (its partner managers and what they hear).
+ */
+export const PROGRAM_PARTS = [
+  'pool',
+  'policy',
+  'calendar',
+  'roles',
+  'managers',
+  'partner',
+  'settings',
+] as const;
 export type ProgramPart = (typeof PROGRAM_PARTS)[number];
 export const isProgramPart = (v: unknown): v is ProgramPart => PROGRAM_PARTS.includes(v as ProgramPart);
 
@@ -18,6 +32,8 @@ export interface ProgramAdminDeps {
   /** POOL_MAX_OPEN_HANDOFFS: a pool's cap when it names none. */
   defaultCap: number;
   timeZone: string;
+  /** Who the people chosen in an editor are (users.info), and the user groups a role may be given to. */
+  directory: Pick<Directory, 'lookupUser' | 'usergroups' | 'usergroupMembers'>;
 }
 
 export interface RawPool {
@@ -26,7 +42,15 @@ export interface RawPool {
   usergroup?: string;
   cap?: number;
   managers?: string[];
+  weights?: Record<string, number>;
+  fairness?: { period: 'week' | 'month' };
 }
+
+/** A pool's weights and how it shares its handoffs, as its page and editor read them (issue 53 item 5). */
+export const poolSharingOf = (p: RawPool) => ({
+  ...(p.weights ? { weights: p.weights } : {}),
+  ...(p.fairness ? { sharing: p.fairness.period } : {}),
+});
 
 export interface RawPolicy {
   name?: string;
@@ -39,8 +63,9 @@ export const nameOf = (body: unknown, id: string): string =>
   (!Array.isArray(body) && (body as RawPolicy | undefined)?.name) || readablePolicyName(id);
 
 /**
- * Who may edit a part: domain/permissions.ts's `program`, `policies` and `pools`, and a pool's own managers for
- * their pool (not its managers, nor its removal). Someone outside our workspaces may edit nothing.
+ * Who may edit a part: domain/permissions.ts's `program`, `policies`, `pools` and `partners`, a pool's own managers
+ * for their pool (not its managers, nor its removal), and a partner's own managers for what they hear. Someone outside
+ * our workspaces may edit nothing.
  */
 export function mayEditPart(
   deps: ProgramAdminDeps,
@@ -50,6 +75,12 @@ export function mayEditPart(
 ): boolean {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return false;
   if (part === 'policy') return may(deps.roles, ctx, 'policies');
+  // A group of settings: its row says whose (RevOps edit the packets' and the reporting's).
+  if (part === 'settings')
+    return isSettingsGroup(key) && may(deps.roles, ctx, SETTINGS_GROUPS[key].permission);
+  // A partner's own managers choose what they hear (partners/partnerManagers.ts, as the command).
+  if (part === 'partner')
+    return mayEditPartner(deps.roles, ctx, deps.program.state().partners[key], 'notify');
   if (part === 'pool') {
     if (may(deps.roles, ctx, 'pools')) return true;
     const pool = deps.program.state().bookJson.pools[key] as RawPool | undefined;

@@ -1,18 +1,22 @@
 import type { ModalView } from '@slack/types';
+import { escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { policyEditorModal } from '../blocks/policyEditor.js';
 import {
   calendarEditorModal,
   managersEditorModal,
+  partnerEditorModal,
   poolEditorModal,
   rolesEditorModal,
 } from '../blocks/programEditors.js';
-import type { ProgramEditLine, ProgramModel, ProgramPage } from '../blocks/programPages.js';
+import type { ProgramEditLine, ProgramModel, ProgramPage, ProgramPartner } from '../blocks/programPages.js';
+import { type SettingsGroupModel, settingsEditorModal } from '../blocks/settingsEditor.js';
 import { poolHistory } from '../db/repositories/escalation.js';
-import { listPartners } from '../db/repositories/partners.js';
+import { channelsOf, findPartner, listPartners } from '../db/repositories/partners.js';
 import { openUnderPolicy, recentProgramEdits } from '../db/repositories/program.js';
 import { isInternalActor } from '../domain/actor.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { may } from '../domain/permissions.js';
+import { mayEditPartner } from '../partners/partnerManagers.js';
 import type { RequestContext } from '../services/requestContext.js';
 import {
   isProgramPart,
@@ -22,11 +26,36 @@ import {
   PROGRAM_PARTS,
   type ProgramAdminDeps,
   type ProgramPart,
+  poolSharingOf,
   type RawPolicy,
   type RawPool,
 } from './access.js';
 import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
 import { type PartForm, savePart } from './saves.js';
+import { isSettingsGroup, SETTINGS_GROUPS, type SettingsGroup } from './settings.js';
+import { storedKeys } from './settingsForm.js';
+import type { ProgramState } from './state.js';
+
+/** The partner directory with each partner's managers (the program's), and its channels on the page (`channels`). */
+async function partnersOf(
+  deps: ProgramAdminDeps,
+  ctx: RequestContext,
+  channels: boolean,
+): Promise<ProgramPartner[]> {
+  const parts = deps.program.state().partners;
+  return Promise.all(
+    (await listPartners(deps.db)).map(async (p) => ({
+      id: p.id,
+      name: p.name,
+      channels: channels
+        ? (await channelsOf(deps.db, p.id)).map((c) => ({ id: c.channelId, held: c.status === 'held' }))
+        : [],
+      managers: parts[String(p.id)]?.managers ?? [],
+      notify: parts[String(p.id)]?.notify ?? 'all',
+      mayEdit: mayEditPart(deps, ctx, 'partner', String(p.id)),
+    })),
+  );
+}
 
 const editedOf = (row: { at: Date; actor: string } | undefined) =>
   row ? { edited: { at: row.at, actor: row.actor } } : {};
@@ -50,12 +79,14 @@ async function modelFor(
         )
       : [],
   );
+  const partners = await partnersOf(deps, ctx, historyLimit > 0);
+  const partnerName = (id: string) => partners.find((p) => String(p.id) === id)?.name;
   const history: ProgramEditLine[] = (
     historyLimit > 0 ? await recentProgramEdits(deps.db, historyLimit) : []
   ).map((e) => ({
     at: e.at,
     actor: e.actor,
-    what: editWords(e, poolName),
+    what: editWords(e, poolName, partnerName),
     note: e.note,
   }));
   return {
@@ -68,6 +99,7 @@ async function modelFor(
         ...(p.usergroup ? { usergroup: p.usergroup } : {}),
         ...(p.cap !== undefined ? { cap: p.cap } : {}),
         managers: p.managers ?? [],
+        ...poolSharingOf(p),
         mayEdit: mayEditPart(deps, ctx, 'pool', id),
         ...(historyLimit > 0 ? { picks: picks.get(id) ?? [] } : {}),
       };
@@ -87,19 +119,34 @@ async function modelFor(
       ...editedOf(state.rows.find((r) => r.kind === 'policy' && r.key === id)),
       mayEdit: mayPolicies,
     })),
+    partners,
     closures: state.closures,
     holidays: state.holidays,
     admins: state.roles.admin.users,
     revops: state.roles.revops.users,
     managers: state.managers,
     history,
+    settings: settingsGroupsFor(deps, ctx),
     may: {
       pools: mayEditPart(deps, ctx, 'pool', ''),
       policies: mayPolicies,
       program: mayEditPart(deps, ctx, 'roles', '-'),
+      partners: mayEditPartner(deps.roles, ctx, undefined, 'managers'),
     },
     timeZone: deps.timeZone,
   };
+}
+
+/** The settings' groups a reader sees: those they may edit, and all of them for an admin or RevOps. */
+function settingsGroupsFor(deps: ProgramAdminDeps, ctx: RequestContext): SettingsGroupModel[] {
+  const state = deps.program.state();
+  const stored = storedKeys(state);
+  return (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => ({
+    group,
+    values: state.settings,
+    stored,
+    mayEdit: mayEditPart(deps, ctx, 'settings', group),
+  }));
 }
 
 /**
@@ -109,8 +156,13 @@ async function modelFor(
 function editWords(
   { kind, key, body, actor }: { kind: string; key: string; body: unknown; actor: string },
   poolName: (id: string) => string,
+  partnerName: (id: string) => string | undefined = () => undefined,
 ): string {
   const gone = body === null ? 'removed' : 'saved';
+  if (kind === 'partner') {
+    const name = partnerName(key);
+    return `${name ? `*${escapeMrkdwn(name)}*'s` : 'a former partner’s'} partner managers: ${gone}`;
+  }
   if (kind === 'pool') return `the *${poolName(key)}* pool: ${gone}`;
   if (kind === 'policy') return `the *${nameOf(body, key)}* escalation policy: ${gone}`;
   if (kind === 'person') return `${actor === key ? 'their' : `<@${key}>'s`} own days: ${gone}`;
@@ -131,6 +183,41 @@ function routedElsewhere(
     if (r.aePool !== undefined) pools[r.aePool] ??= r.policy === key ? '' : policyName(r.policy);
   }
   return { partners, pools };
+}
+
+/** The roles' editor, with the workspace's user groups to choose from (read when it opens: at most 100). */
+async function rolesEditor(deps: ProgramAdminDeps, roles: ProgramState['roles']): Promise<ModalView> {
+  let usergroups: { id: string; name: string; handle: string }[] | undefined;
+  try {
+    usergroups = deps.directory.usergroups ? await deps.directory.usergroups() : undefined;
+  } catch {
+    usergroups = undefined;
+  }
+  return rolesEditorModal({
+    admins: roles.admin.users,
+    revops: roles.revops.users,
+    ...(roles.admin.usergroup ? { adminGroup: roles.admin.usergroup } : {}),
+    ...(roles.revops.usergroup ? { revopsGroup: roles.revops.usergroup } : {}),
+    ...(usergroups ? { usergroups: usergroups.slice(0, 100) } : {}),
+  });
+}
+
+/** A partner's editor: its managers for admins and RevOps, what they hear for them and its own managers. */
+async function partnerEditor(
+  deps: ProgramAdminDeps,
+  ctx: RequestContext,
+  key: string,
+): Promise<ModalView | undefined> {
+  const partner = /^\d{1,12}$/.test(key) ? await findPartner(deps.db, Number(key)) : undefined;
+  if (!partner) return undefined;
+  const part = deps.program.state().partners[key];
+  return partnerEditorModal({
+    id: partner.id,
+    name: partner.name,
+    managers: part?.managers ?? [],
+    notify: part?.notify ?? 'all',
+    mayManagers: mayEditPartner(deps.roles, ctx, part, 'managers'),
+  });
 }
 
 export function createProgramAdmin(deps: ProgramAdminDeps) {
@@ -160,6 +247,7 @@ export function createProgramAdmin(deps: ProgramAdminDeps) {
           ...(p.cap !== undefined ? { cap: p.cap } : {}),
           defaultCap: deps.defaultCap,
           managers: p.managers ?? [],
+          ...poolSharingOf(p),
           admin: may(deps.roles, ctx, 'pools'),
         });
       }
@@ -181,13 +269,10 @@ export function createProgramAdmin(deps: ProgramAdminDeps) {
       }
       if (part === 'calendar')
         return calendarEditorModal({ closures: state.closures, holidays: state.holidays });
-      if (part === 'roles')
-        return rolesEditorModal({
-          admins: state.roles.admin.users,
-          revops: state.roles.revops.users,
-          ...(state.roles.admin.usergroup ? { adminGroup: state.roles.admin.usergroup } : {}),
-          ...(state.roles.revops.usergroup ? { revopsGroup: state.roles.revops.usergroup } : {}),
-        });
+      if (part === 'roles') return rolesEditor(deps, state.roles);
+      if (part === 'partner') return partnerEditor(deps, ctx, key);
+      if (part === 'settings')
+        return isSettingsGroup(key) ? settingsEditorModal(key, state.settings) : undefined;
       return managersEditorModal(state.managers);
     },
   };
@@ -202,6 +287,8 @@ export const PAGE_OF: Record<ProgramPart, ProgramPage> = {
   calendar: 'calendar',
   roles: 'roles',
   managers: 'roles',
+  partner: 'partners',
+  settings: 'settings',
 };
 
 export { isProgramPart, PROGRAM_PARTS, type ProgramPart };

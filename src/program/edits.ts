@@ -11,6 +11,7 @@ import {
 import { OPEN_STATUSES } from '../domain/lifecycleState.js';
 import { bookJsonOf, bookProblems } from './book.js';
 import { PROGRAM_KINDS, type ProgramKindName, SINGLE } from './kinds.js';
+import { storedDayHours } from './settings.js';
 import { type ProgramState, programStateOf } from './state.js';
 
 /**
@@ -71,7 +72,11 @@ function afterEdits(state: ProgramState, edits: readonly ProgramEdit[]) {
 }
 
 /** The problems of edits against the program as it is (none: they may be written together). */
-export function editProblems(state: ProgramState, edits: readonly ProgramEdit[], dayHours: number): string[] {
+export function editProblems(
+  state: ProgramState,
+  edits: readonly ProgramEdit[],
+  dayHours = state.dayHours,
+): string[] {
   const problems: string[] = [];
   for (const edit of edits) {
     const kind = PROGRAM_KINDS[edit.kind];
@@ -88,9 +93,16 @@ export function editProblems(state: ProgramState, edits: readonly ProgramEdit[],
         ...parsed.error.issues.map((i) => `${i.path.map(String).join('.') || kind.label}: ${i.message}`),
       );
   }
-  // The book's parts are read together, as the file is: a policy naming a pool the edit removes is a problem.
-  if (edits.some((e) => PROGRAM_KINDS[e.kind]?.book))
-    problems.push(...bookProblems(bookJsonOf(afterEdits(state, edits)), dayHours));
+  // The book's parts are read together, as the file is: a policy naming a pool the edit removes is a problem. New
+  // business hours change what "2d" is: the policies are read again with them.
+  const settings = lastOfEach(edits).find((e) => e.kind === 'settings');
+  if (edits.some((e) => PROGRAM_KINDS[e.kind]?.book) || (settings && problems.length === 0))
+    problems.push(
+      ...bookProblems(
+        bookJsonOf(afterEdits(state, edits)),
+        settings ? storedDayHours(settings.body, dayHours) : dayHours,
+      ),
+    );
   return problems;
 }
 
@@ -114,7 +126,6 @@ export async function writeEdits(
     const problems = editProblems(
       programStateOf(0, rows, deps.dayHours, () => {}),
       edits,
-      deps.dayHours,
     );
     if (problems.length > 0) return { result: { ok: false, problems }, written: [] };
     const changed = changedEdits(rows, lastOfEach(edits));

@@ -11,6 +11,7 @@ import { OPEN_STATUSES } from '../domain/lifecycleState.js';
 import { businessDayHours, loadPolicyBook } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
 import { type ProgramKindName, SINGLE } from './kinds.js';
+import { SETTINGS, type SettingKey } from './settings.js';
 
 /** One part the settings give, and the setting that gives it. */
 interface Imported {
@@ -20,12 +21,8 @@ interface Imported {
   setting: string;
 }
 
-/**
- * What the settings of earlier versions hold that is now the program's (issue 53): the policy file's pools,
- * policies, routes and limits, ESCALATION_MANAGERS, CLOSURE_DATES, HOLIDAY_REGIONS (everyone's and each person's),
- * ADMIN_USER_IDS and REVOPS_USER_IDS. The file is checked as at every start before (a problem stops the start).
- */
-export function settingsParts(config: Config): Imported[] {
+/** The policy file's pools, policies, routes and limits, as the file says them. */
+function bookParts(config: Config): Imported[] {
   const parts: Imported[] = [];
   const file = config.escalationPolicies.file;
   // Read once more as JSON, to keep the file's own words (its ids, names and levels as written).
@@ -40,6 +37,16 @@ export function settingsParts(config: Config): Imported[] {
       parts.push({ kind: 'routes', key: SINGLE, body: json.routes, setting });
     if (json.limits !== undefined) parts.push({ kind: 'limits', key: SINGLE, body: json.limits, setting });
   }
+  return parts;
+}
+
+/**
+ * What the settings of earlier versions hold that is now the program's (issue 53): the policy file's pools,
+ * policies, routes and limits, ESCALATION_MANAGERS, CLOSURE_DATES, HOLIDAY_REGIONS (everyone's and each person's),
+ * ADMIN_USER_IDS and REVOPS_USER_IDS, and the settings of program/settings.ts (REMINDERS, STALL_BUSINESS_DAYS, …). The file is checked as at every start before (a problem stops the start).
+ */
+export function settingsParts(config: Config): Imported[] {
+  const parts: Imported[] = bookParts(config);
   const { managers } = config.responseWindow;
   if (Object.keys(managers).length > 0)
     parts.push({ kind: 'managers', key: SINGLE, body: { ...managers }, setting: 'ESCALATION_MANAGERS' });
@@ -66,6 +73,14 @@ export function settingsParts(config: Config): Imported[] {
       key: SINGLE,
       body: { admin: { users: [...config.adminUserIds] }, revops: { users: [...config.revopsUserIds] } },
       setting: 'ADMIN_USER_IDS, REVOPS_USER_IDS',
+    });
+  const settings = Object.keys(config.programSettings) as SettingKey[];
+  if (settings.length > 0)
+    parts.push({
+      kind: 'settings',
+      key: SINGLE,
+      body: { ...config.programSettings },
+      setting: [...new Set(settings.map((key) => SETTINGS[key].env))].join(', '),
     });
   return parts;
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isKnownRegion } from '../domain/holidays.js';
+import { settingsSchema } from './settings.js';
 
 /**
  * The parts of the partner program that are data (issue 53), one row each: what a part's value looks like, whether
@@ -49,18 +50,35 @@ export const holidaysSchema = z.strictObject({
 });
 export type HolidaysBody = z.infer<typeof holidaysSchema>;
 
-/** Weekdays, ISO numbered: 1 Monday … 5 Friday (weekends are never working days of the response window). */
+/** The default working week, ISO numbered: 1 Monday … 5 Friday (a person may name their own, any of 1..7). */
 export const WORKING_DAYS = [1, 2, 3, 4, 5] as const;
+/** Every day of the week, ISO numbered: 1 Monday … 7 Sunday. */
+export const WEEK_DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
-/** One person's own days: their holiday regions, their working weekdays, and a pause from their pools. */
+const clockTime = z
+  .string()
+  // A value not shaped like a time is named once (abort: the end-after-start check is not run on it).
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day like 09:00', abort: true });
+
+/** A person's own business hours, as BUSINESS_DAY_START and BUSINESS_DAY_END are given. */
+export const hoursSchema = z
+  .strictObject({ start: clockTime, end: clockTime })
+  .refine((h) => h.end > h.start, { error: 'the day must end after it starts', path: ['end'] });
+export type OwnHours = z.infer<typeof hoursSchema>;
+
+/** One person's own days: their holiday regions, their working week and hours, and a pause from their pools. */
 export const personSchema = z.strictObject({
   /** Their own holiday regions, or `none` (unset: their time zone's country, or everyone's setting). */
   regions: z.union([z.literal('none'), z.array(region).min(1).max(5)]).optional(),
-  /** The weekdays they work (unset: Monday to Friday). */
+  /** The days of the week they work, ISO numbered 1..7 (unset: Monday to Friday). */
   workingDays: z
-    .array(z.number().int().min(1).max(5))
+    .array(z.number().int().min(1).max(7))
     .min(1, { error: 'name at least one working day' })
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, { error: 'names a day twice' })
     .optional(),
+  /** Their own business hours (unset: the deployment's). */
+  hours: hoursSchema.optional(),
   /** Out of their pools' round robin: through this date (YYYY-MM-DD, in their calendar), or until they resume. */
   paused: z.union([z.literal('until_resumed'), isoDate]).optional(),
 });
@@ -103,6 +121,7 @@ export const PROGRAM_KINDS = {
   roles: { keyed: false, book: false, schema: rolesSchema, label: 'roles' },
   person: { keyed: true, book: false, schema: personSchema, label: 'own days' },
   partner: { keyed: true, book: false, schema: partnerSchema, label: 'partner managers' },
+  settings: { keyed: false, book: false, schema: settingsSchema, label: 'settings' },
 } as const satisfies Record<string, ProgramKind>;
 
 export type ProgramKindName = keyof typeof PROGRAM_KINDS;

@@ -1,4 +1,5 @@
 import { SINGLE } from './kinds.js';
+import { keptWeights, readWeights } from './poolWeights.js';
 import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
@@ -19,6 +20,28 @@ export interface PoolForm {
   /** Undefined: the editor may not change them (a pool's manager, not an admin): kept as they are. */
   managers: string[] | undefined;
   remove: boolean;
+  /** The weights as typed, a line per member (undefined: no such input, kept as they are). */
+  weights?: string | undefined;
+  /** How the pool shares its handoffs: plain turns, or fair per week or month (undefined: kept as it is). */
+  sharing?: 'plain' | 'week' | 'month' | undefined;
+}
+
+/** The weights and fairness a pool's form leaves it with (the stored ones where the form has no input). */
+function sharingOf(stored: Record<string, unknown>, form: PoolForm) {
+  const read = form.weights === undefined ? undefined : readWeights(form.weights, form.members);
+  const weights = read?.ok
+    ? keptWeights(read.weights)
+    : (stored.weights as Record<string, number> | undefined);
+  const fairness =
+    form.sharing === undefined
+      ? stored.fairness
+      : form.sharing === 'plain'
+        ? undefined
+        : { period: form.sharing };
+  return {
+    ...(weights && Object.keys(weights).length > 0 ? { weights } : {}),
+    ...(fairness ? { fairness } : {}),
+  };
 }
 
 const said = (message: string) =>
@@ -33,6 +56,7 @@ export function poolEdits(state: ProgramState, form: PoolForm, actor: string): P
     ...(form.members ? { users: form.members } : { usergroup: stored.usergroup }),
     ...(form.cap !== undefined ? { cap: form.cap } : {}),
     ...(managers.length > 0 ? { managers } : {}),
+    ...sharingOf(stored, form),
   };
   return [{ actor, kind: 'pool', key: form.id, body }];
 }
@@ -44,8 +68,21 @@ export function poolChecks(state: ProgramState, form: PoolForm): Problems {
   else if (form.isNew && state.bookJson.pools[form.id])
     problems.id = 'A pool has this id already: choose another.';
   if (!form.remove && form.members?.length === 0) problems.members = 'A pool has at least one member.';
+  const weights =
+    form.remove || form.weights === undefined ? undefined : readWeights(form.weights, form.members);
+  if (weights && !weights.ok) problems.weights = weights.problem;
   return problems;
 }
+
+/** The pool editor's input of a place of the policy file (`pools.emea.cap` → cap); any other: the members. */
+const POOL_INPUTS = [
+  ['.users', 'members'],
+  ['.cap', 'cap'],
+  ['.managers', 'managers'],
+  ['.weights', 'weights'],
+  ['.fairness', 'fairness'],
+  ['.name', 'name'],
+] as const;
 
 /** A pool's problems from the program (the policy file's words and places) on the pool editor's inputs. */
 export function poolProblems(problems: readonly string[], form: PoolForm): Problems {
@@ -56,15 +93,7 @@ export function poolProblems(problems: readonly string[], form: PoolForm): Probl
     const message = m?.[2] ?? problem;
     const input = form.remove
       ? 'remove'
-      : where.includes('.users')
-        ? 'members'
-        : where.includes('.cap')
-          ? 'cap'
-          : where.includes('.managers')
-            ? 'managers'
-            : where.includes('.name')
-              ? 'name'
-              : 'members';
+      : (POOL_INPUTS.find(([place]) => where.includes(place))?.[1] ?? 'members');
     // A policy that names a removed pool: said in words, not as the file's place.
     const used = /no pool named "([^"]+)"/.exec(message);
     const policy = /^policies\.([^.[]+)/.exec(where)?.[1];
@@ -124,28 +153,63 @@ export function calendarProblems(problems: readonly string[], form: CalendarForm
 export interface RolesForm {
   admins: string[];
   revops: string[];
+  /**
+   * Each role's Slack user group: its id, `null` for none, undefined when the form has no choice (kept as it is:
+   * Slack always sends one, the select has an initial option).
+   */
+  adminGroup?: string | null;
+  revopsGroup?: string | null;
+}
+
+/** The user groups a roles form leaves each role with. */
+export function rolesGroups(state: ProgramState, form: RolesForm) {
+  const { admin, revops } = state.roles;
+  return {
+    admin: form.adminGroup === undefined ? admin.usergroup : (form.adminGroup ?? undefined),
+    revops: form.revopsGroup === undefined ? revops.usergroup : (form.revopsGroup ?? undefined),
+  };
 }
 
 export function rolesEdits(state: ProgramState, form: RolesForm, actor: string): ProgramEdit[] {
-  const { admin, revops } = state.roles;
+  const groups = rolesGroups(state, form);
+  const people = (users: string[], usergroup: string | undefined) => ({
+    users,
+    ...(usergroup ? { usergroup } : {}),
+  });
   return [
     {
       actor,
       kind: 'roles',
       key: SINGLE,
-      body: {
-        admin: { ...admin, users: form.admins },
-        revops: { ...revops, users: form.revops },
-      },
+      body: { admin: people(form.admins, groups.admin), revops: people(form.revops, groups.revops) },
     },
   ];
 }
 
-export function rolesChecks(state: ProgramState, form: RolesForm, actor: string): Problems {
-  if (form.admins.length === 0 && !state.roles.admin.usergroup)
+/**
+ * The last-admin rule: someone stays an admin, and the admin saving stays one, by name or as a member of the admins'
+ * user group (`inAdminGroup`: whether they are in the group the form leaves; undefined: Slack could not say).
+ */
+export function rolesChecks(
+  state: ProgramState,
+  form: RolesForm,
+  actor: string,
+  inAdminGroup: boolean | undefined,
+): Problems {
+  const group = rolesGroups(state, form).admin;
+  if (form.admins.length === 0 && !group)
     return { admins: 'The program needs at least one admin: name someone.' };
-  if (!form.admins.includes(actor) && !state.roles.admin.usergroup)
-    return { admins: 'You cannot remove yourself: ask another admin to.' };
+  if (form.admins.includes(actor)) return {};
+  if (!group) return { admins: 'You cannot remove yourself: ask another admin to.' };
+  if (inAdminGroup === undefined)
+    return {
+      admins:
+        'I could not read the user group’s members from Slack just now: keep yourself here, or try again.',
+    };
+  if (!inAdminGroup)
+    return {
+      admins: 'You are not in the admins’ user group: you cannot remove yourself. Ask another admin to.',
+    };
   return {};
 }
 

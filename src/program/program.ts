@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import {
   currentProgram,
@@ -8,6 +7,7 @@ import {
   programRevision,
   programVersions,
 } from '../db/repositories/program.js';
+import type { OwnWeek } from '../domain/businessDays.js';
 import type { Policy } from '../domain/escalation.js';
 import { type HolidayCalendar, holidayCalendar } from '../domain/holidays.js';
 import type { Logger } from '../logger.js';
@@ -87,16 +87,17 @@ async function readProgram(deps: ProgramDeps, seen: string | undefined) {
 
 /**
  * The holiday calendar the window planner holds for the app's life, reading the program as it is now: public
- * holidays (everyone's setting, or a person's own regions), closures, and the weekdays a person does not work.
+ * holidays (everyone's setting, or a person's own regions), closures, the weekdays a person does not work, and
+ * each person's own week and hours (`ownWeek`).
  */
-function liveCalendarOf(read: Read): HolidayCalendar {
+function liveCalendarOf(read: Read): HolidayCalendar & { ownWeek: (person: string) => OwnWeek | undefined } {
   const notWorking = (isoDate: string, person: string | undefined): boolean => {
     const days = person ? read.state.people[person]?.workingDays : undefined;
     return Boolean(days && !days.includes(DateTime.fromISO(isoDate).weekday));
   };
   const isHoliday = (isoDate: string, timeZone?: string, person?: string): boolean =>
     read.calendar(isoDate, timeZone, person) || notWorking(isoDate, person);
-  const live: HolidayCalendar = Object.assign(isHoliday, {
+  const live = Object.assign(isHoliday, {
     why: (isoDate: string, timeZone?: string, person?: string) =>
       read.calendar.why(isoDate, timeZone, person) ??
       (notWorking(isoDate, person) ? 'not one of their working days' : undefined),
@@ -106,6 +107,11 @@ function liveCalendarOf(read: Read): HolidayCalendar {
       `${read.seen}|${read.calendar.regionsFor(timeZone, person).join(',')}|${(person && read.state.people[person]?.workingDays?.join('')) ?? ''}`,
     chosenFor: (person: string | undefined) => read.calendar.chosenFor(person),
     regions: read.calendar.regions,
+    /** A person's own week and hours (the window planner counts their window in them), when they set any. */
+    ownWeek: (person: string): OwnWeek | undefined => {
+      const own = read.state.people[person];
+      return own?.workingDays || own?.hours ? { workingDays: own.workingDays, hours: own.hours } : undefined;
+    },
   });
   // Everyone's regions as the program says now: a getter (Object.assign copies a getter's value of the moment).
   Object.defineProperty(live, 'regions', { get: () => read.calendar.regions, enumerable: true });
@@ -113,14 +119,14 @@ function liveCalendarOf(read: Read): HolidayCalendar {
 }
 
 /** A policy as one of its versions said it, read against today's pools (cached until the program is read again). */
-function pinnedPolicyOf(read: Read, dayHours: number) {
+function pinnedPolicyOf(read: Read) {
   return (name: string, version: number): Policy | undefined => {
     const cached = `${name}\u0000${version}`;
     if (read.pinned.has(cached)) return read.pinned.get(cached);
     const entry = read.versions.get(version);
     const policy =
       entry && entry.kind === 'policy' && entry.key === name && entry.body !== null
-        ? parsePinnedPolicy(name, entry.body, read.state.bookJson.pools, dayHours)
+        ? parsePinnedPolicy(name, entry.body, read.state.bookJson.pools, read.state.dayHours)
         : undefined;
     read.pinned.set(cached, policy);
     return policy;
@@ -216,10 +222,12 @@ export function createProgram(deps: ProgramDeps) {
     calendar: liveCalendarOf(read),
     closures: () => read.state.closures,
     person: (userId: string) => read.state.people[userId],
+    /** The program's settings in force (program/settings.ts), defaults included. */
+    settings: () => read.state.settings,
     /** The version in force of a policy (undefined: the built-in default, or no such policy). */
     policyVersion: (name: string | null | undefined) => (name ? read.state.policyVersions[name] : undefined),
     /** A policy as a version said it (a version never changes; its pools are today's). */
-    pinnedPolicy: pinnedPolicyOf(read, deps.dayHours),
+    pinnedPolicy: pinnedPolicyOf(read),
     /** Rereads every few seconds, so an edit another replica made applies here too. */
     follow(timers: Timers, everyMs: number): void {
       timer ??= timers.setInterval(() => {
@@ -235,16 +243,3 @@ export function createProgram(deps: ProgramDeps) {
 }
 
 export type Program = ReturnType<typeof createProgram>;
-
-/**
- * The settings as the services read them, with the program's live views where settings used to say it: the roles,
- * the managers. The same object for the app's life; the views refill when the program changes.
- */
-export function liveConfig(config: Config, program: Program): Config {
-  return Object.freeze({
-    ...config,
-    adminUserIds: program.adminUserIds,
-    revopsUserIds: program.revopsUserIds,
-    responseWindow: Object.freeze({ ...config.responseWindow, managers: program.managers }),
-  });
-}

@@ -1,3 +1,4 @@
+import { weekInOrder, workingDaysWords } from '../domain/ownDays.js';
 import type { ProgramKindName } from './kinds.js';
 import type { ImportChange } from './programFile.js';
 
@@ -131,16 +132,22 @@ function rolesLine(before: unknown, after: unknown): string[] {
 
 const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-/** Working days as people read them: `Mon–Thu`, `Mon Wed Fri`; unset: `Mon–Fri`. */
+/** Working days as people read them: `Mon–Thu`, `Sun–Thu`, `Mon Wed Fri`; unset: `Mon–Fri`. */
 function daysText(days: unknown): string {
-  const list = Array.isArray(days) ? [...days].map(Number).sort((x, y) => x - y) : [1, 2, 3, 4, 5];
-  const first = list[0];
-  const last = list.at(-1);
-  const contiguous = list.every((d, i) => d === (first ?? 0) + i);
-  if (contiguous && first !== undefined && last !== undefined && list.length > 2)
-    return `${DAY_NAMES[first]}–${DAY_NAMES[last]}`;
-  return list.map((d) => DAY_NAMES[d] ?? String(d)).join(' ');
+  const list = Array.isArray(days) ? days.map(Number) : [1, 2, 3, 4, 5];
+  const words = workingDaysWords(list, (d) => DAY_NAMES[d] ?? String(d), '–');
+  return words.includes('–')
+    ? words
+    : weekInOrder(list)
+        .map((d) => DAY_NAMES[d] ?? String(d))
+        .join(' ');
 }
+
+/** Own hours as people read them: `08:00–16:00`; unset: the team's. */
+const hoursText = (hours: unknown) => {
+  const h = rec(hours);
+  return typeof h.start === 'string' && typeof h.end === 'string' ? `${h.start}–${h.end}` : "the team's";
+};
 
 const regionsText = (regions: unknown) =>
   regions === undefined
@@ -156,6 +163,7 @@ function personFields(before: Rec | undefined, after: Rec): string[] {
   const fields: [string, (v: unknown) => string, string][] = [
     ['regions', regionsText, 'regions'],
     ['workingDays', daysText, 'working days'],
+    ['hours', hoursText, 'hours'],
     ['paused', pausedText, 'paused'],
   ];
   return fields.flatMap(([field, text, label]) => {
@@ -197,6 +205,8 @@ function details(kind: ProgramKindName, before: unknown, after: unknown): string
         ...listDiff(strings(rec(before).managers), strings(rec(after).managers)),
         ...moved('notify', rec(before).notify, rec(after).notify, 'all'),
       ];
+    case 'settings':
+      return recordLine(before, after, 'default');
   }
 }
 
@@ -209,7 +219,15 @@ function addedDetails(kind: ProgramKindName, after: unknown): string {
 }
 
 /** Parts that are lists or maps of things read best as what they gained and lost, even when they are new. */
-const LISTED = new Set<ProgramKindName>(['routes', 'limits', 'managers', 'closures', 'holidays', 'roles']);
+const LISTED = new Set<ProgramKindName>([
+  'routes',
+  'limits',
+  'managers',
+  'closures',
+  'holidays',
+  'roles',
+  'settings',
+]);
 
 /** One line for one change of an import. */
 export function changeLine(change: ImportChange): string {

@@ -7,7 +7,7 @@ import type { ProgramState } from './state.js';
  * The program as a file (issue 53), for teams who keep it in git: `npm run config -- export` writes it, `import`
  * reads it back. Its `pools`, `policies`, `routes` and `limits` are the policy file's (ESCALATION_POLICY_FILE), as
  * stored, so a policy file is a program file; `managers`, `closures`, `holidays` and `roles` are the other parts as
- * stored, and `people` holds each person's own days by user id. A section the program never had is left out; the
+ * stored, `people` holds each person's own days by user id, and `settings` the program's settings it sets. A section the program never had is left out; the
  * sections, the parts by id and the fields of each value come in one order, so that a diff in git shows what changed
  * and nothing else.
  */
@@ -23,6 +23,8 @@ export interface ProgramFile {
   people?: Record<string, unknown>;
   /** Each partner's managers and what they are told, by the partner directory's id. */
   partners?: Record<string, unknown>;
+  /** The program's settings it sets (program/settings.ts); the others keep their defaults. */
+  settings?: unknown;
 }
 
 export type Section = keyof ProgramFile;
@@ -39,6 +41,7 @@ export const SECTIONS: readonly { section: Section; kind: ProgramKindName }[] = 
   { section: 'roles', kind: 'roles' },
   { section: 'people', kind: 'person' },
   { section: 'partners', kind: 'partner' },
+  { section: 'settings', kind: 'settings' },
 ];
 
 const SECTION_NAMES = SECTIONS.map((s) => s.section);
@@ -83,6 +86,9 @@ const FIELD_ORDER = [
   'revops',
   'regions',
   'workingDays',
+  'hours',
+  'start',
+  'end',
   'paused',
 ];
 const rank = (field: string) => {
@@ -140,6 +146,7 @@ const SHAPES: Record<Section, string> = {
   roles: 'an object of roles (admin, revops)',
   people: 'an object of people by Slack user id',
   partners: "an object of partners by the partner directory's id",
+  settings: 'an object of settings like { "stallBusinessDays": 5 }',
 };
 
 /** Reads a program file's text (or an old policy file's): the file, or its problems, each with its place. */

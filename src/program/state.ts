@@ -13,6 +13,7 @@ import {
   type RolesBody,
   rolesSchema,
 } from './kinds.js';
+import { type SettingsValues, settingsSchema, settingsValues, storedDayHours } from './settings.js';
 
 /** The program as one process reads it at one revision: every part, parsed. */
 export interface ProgramState {
@@ -31,6 +32,10 @@ export interface ProgramState {
   /** Each partner's managers and what they are told, by the partner's id (issue 53 item 6). */
   readonly partners: Readonly<Record<string, PartnerBody>>;
   readonly roles: RolesBody;
+  /** The program's settings in force (program/settings.ts), defaults included. */
+  readonly settings: SettingsValues;
+  /** The business day's length in hours ("2d" in a policy): the settings' hours, else the start's. */
+  readonly dayHours: number;
 }
 
 const EMPTY_ROLES: RolesBody = { admin: { users: [] }, revops: { users: [] } };
@@ -76,10 +81,13 @@ export function programStateOf(
     const body = single(kind);
     return body === undefined ? fallback : readOr(kind, schema, body, fallback, warn);
   };
+  const stored = read('settings', settingsSchema, {}) as Record<string, unknown>;
+  const settings = settingsValues(stored);
+  const hours = storedDayHours(stored, dayHours);
   const bookJson = bookJsonOf(live);
   let book: PolicyBook | undefined;
   try {
-    book = parseBook(bookJson, dayHours);
+    book = parseBook(bookJson, hours);
   } catch (error) {
     warn('book', (error as { problems?: string[] }).problems ?? [String(error)]);
   }
@@ -108,6 +116,8 @@ export function programStateOf(
     people,
     partners,
     roles: read('roles', rolesSchema, EMPTY_ROLES),
+    settings,
+    dayHours: hours,
   };
 }
 

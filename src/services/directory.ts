@@ -29,6 +29,13 @@ export interface DirectoryChannel {
   isExternallyShared: boolean;
 }
 
+/** A Slack user group: its id (S…), name and handle (the @ mention's). */
+export interface DirectoryUsergroup {
+  id: string;
+  name: string;
+  handle: string;
+}
+
 /** Looks people and channels up in Slack. `undefined` means Slack says there is no such thing (or it cannot see it). */
 export interface Directory {
   lookupUser(userId: string): Promise<DirectoryUser | undefined>;
@@ -39,6 +46,8 @@ export interface Directory {
   status?(userId: string): Promise<SlackStatus | undefined>;
   /** The members of a Slack user group (usergroups.users.list), for a pool named by its group. */
   usergroupMembers?(usergroupId: string): Promise<string[]>;
+  /** The workspace's user groups (usergroups.list, not disabled ones), for a role held by a group. */
+  usergroups?(): Promise<DirectoryUsergroup[]>;
   /** The person with this email (users.lookupByEmail: a CRM owner found in Slack), undefined when nobody has it. */
   lookupByEmail?(email: string): Promise<DirectoryUser | undefined>;
 }
@@ -113,6 +122,16 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
       try {
         const result = await client.usergroups.users.list({ usergroup: usergroupId });
         return (result.users ?? []).filter((u): u is string => typeof u === 'string');
+      } catch (error) {
+        throw new DirectoryUnavailableError(error);
+      }
+    },
+    async usergroups() {
+      try {
+        const result = await client.usergroups.list({ include_disabled: false });
+        return (result.usergroups ?? []).flatMap((g) =>
+          g.id ? [{ id: g.id, name: g.name ?? g.id, handle: g.handle ?? '' }] : [],
+        );
       } catch (error) {
         throw new DirectoryUnavailableError(error);
       }

@@ -8,7 +8,7 @@ import type { HolidaysFor, OwnDays, Pause, PoolOfPerson } from '../domain/ownDay
 import { pausedOn, regionsFromText } from '../domain/ownDays.js';
 import type { Pool } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
-import { type PersonBody, personSchema } from '../program/kinds.js';
+import { type OwnHours, type PersonBody, personSchema } from '../program/kinds.js';
 import type { Program } from '../program/program.js';
 import type { Directory } from './directory.js';
 import type { RequestContext } from './requestContext.js';
@@ -31,6 +31,9 @@ export interface MyDaysDeps {
 /** The form's fields, as the person sent them. */
 export interface MyDaysForm {
   workingDays: readonly number[];
+  /** "Your day starts" and "ends" (HH:MM), if given: both or neither. */
+  starts?: string | undefined;
+  ends?: string | undefined;
   /** The regions as typed ("US, DE-BY", "none", empty). */
   regions: string;
   /** "Out of my pools until" (YYYY-MM-DD), if given. */
@@ -38,21 +41,30 @@ export interface MyDaysForm {
   untilResumed: boolean;
 }
 
-export type MyDaysField = 'days' | 'regions' | 'until';
+export type MyDaysField = 'days' | 'starts' | 'ends' | 'regions' | 'until';
 
 export type MyDaysResult =
   | { kind: 'forbidden' }
   | { kind: 'invalid'; field: MyDaysField; message: string }
   | { kind: 'saved'; body: PersonBody; pools: PoolOfPerson[]; byGroup: boolean; paused?: Pause };
 
-const ALL_DAYS = [1, 2, 3, 4, 5];
-const FIELD_OF: Record<string, MyDaysField> = { regions: 'regions', workingDays: 'days', paused: 'until' };
+const WEEK = [1, 2, 3, 4, 5, 6, 7];
+const FIELD_OF: Record<string, MyDaysField> = {
+  regions: 'regions',
+  workingDays: 'days',
+  hours: 'ends',
+  paused: 'until',
+};
+
+/** Monday to Friday, the default week: not kept as their own. */
+const isDefaultWeek = (days: readonly number[]) => days.join(',') === '1,2,3,4,5';
 
 /** A body of only what differs from the defaults (null: nothing does, the part is removed). */
 function bodyOf(body: PersonBody): PersonBody | null {
   const out: PersonBody = {};
   if (body.regions !== undefined) out.regions = body.regions;
-  if (body.workingDays && body.workingDays.length < ALL_DAYS.length) out.workingDays = body.workingDays;
+  if (body.workingDays && !isDefaultWeek(body.workingDays)) out.workingDays = body.workingDays;
+  if (body.hours) out.hours = body.hours;
   if (body.paused !== undefined) out.paused = body.paused;
   return Object.keys(out).length > 0 ? out : null;
 }
@@ -105,6 +117,8 @@ async function ownDaysOf(deps: MyDaysDeps, userId: string): Promise<OwnDays | un
   const paused = own?.paused && pausedOn(own.paused, todayOf(deps, timeZone)) ? own.paused : undefined;
   return {
     workingDays: own?.workingDays,
+    hours: own?.hours,
+    timeZone,
     holidays: holidaysOf(deps, userId, timeZone),
     paused,
     ...poolsOfPerson(deps.program.book()?.pools, userId),
@@ -187,11 +201,11 @@ async function pausedNow(deps: MyDaysDeps, userId: string): Promise<Pause | unde
 async function save(deps: MyDaysDeps, ctx: RequestContext, form: MyDaysForm): Promise<MyDaysResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
   const userId = ctx.actor.userId;
-  const workingDays = [...new Set(form.workingDays)]
-    .filter((d) => ALL_DAYS.includes(d))
-    .sort((a, b) => a - b);
+  const workingDays = [...new Set(form.workingDays)].filter((d) => WEEK.includes(d)).sort((a, b) => a - b);
   if (workingDays.length === 0)
     return { kind: 'invalid', field: 'days', message: 'Choose at least one working day.' };
+  const hours = hoursOf(form);
+  if (hours && 'field' in hours) return { kind: 'invalid', ...hours };
   const regions = regionsFromText(form.regions);
   if (Array.isArray(regions) && regions.length > 5)
     return { kind: 'invalid', field: 'regions', message: 'Give at most 5 regions.' };
@@ -208,9 +222,24 @@ async function save(deps: MyDaysDeps, ctx: RequestContext, form: MyDaysForm): Pr
   return write(deps, userId, {
     ...(checked.data.regions !== undefined ? { regions: checked.data.regions } : {}),
     workingDays,
+    ...(hours ? { hours } : {}),
     ...(paused ? { paused } : {}),
   });
 }
+
+/** The form's own hours: none, both times, or what is wrong on which field (the day's end after its start). */
+function hoursOf(form: MyDaysForm): OwnHours | { field: 'starts' | 'ends'; message: string } | undefined {
+  const { starts, ends } = form;
+  if (!starts && !ends) return undefined;
+  if (!starts) return { field: 'starts', message: 'Give the time your day starts too, or neither time.' };
+  if (!ends) return { field: 'ends', message: 'Give the time your day ends too, or neither time.' };
+  if (!CLOCK.test(starts)) return { field: 'starts', message: 'Give a time of day like 08:00.' };
+  if (!CLOCK.test(ends)) return { field: 'ends', message: 'Give a time of day like 16:00.' };
+  if (ends <= starts) return { field: 'ends', message: `Your day must end after it starts (${starts}).` };
+  return { start: starts, end: ends };
+}
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** `/handoff pause [until <date>]` and `/handoff resume` (undefined): only the pause changes. */
 async function pause(
@@ -229,9 +258,9 @@ async function pause(
 }
 
 /**
- * Each person's own days (issue 53): their working weekdays, whose public holidays count for them, and a pause from
- * their pools (`/handoff pause`, the App Home's "Your days"). A person edits only their own: the key is always the
- * actor's user id. A pause, or its end, is told to the managers of their pools by DM, through the outbox.
+ * Each person's own days (issue 53): their working week and hours, whose public holidays count for them, and a pause
+ * from their pools (`/handoff pause`, the App Home's "Your days"). A person edits only their own: the key is always
+ * the actor's user id. A pause, or its end, is told to the managers of their pools by DM, through the outbox.
  */
 export function createMyDays(deps: MyDaysDeps) {
   return {

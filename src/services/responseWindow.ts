@@ -1,4 +1,4 @@
-import type { BusinessCalendar } from '../domain/businessDays.js';
+import type { BusinessCalendar, OwnWeek } from '../domain/businessDays.js';
 import {
   businessHoursBetween,
   businessTimeAfter,
@@ -52,7 +52,10 @@ export interface WindowPlannerOptions {
     defaultTimeZone: string;
     /** Closed days; a holidayCalendar also says why a day is closed and whose holidays count (the review's line). */
     isHoliday?: NonNullable<BusinessCalendar['isHoliday']> &
-      Partial<Pick<HolidayCalendar, 'why' | 'regionsFor' | 'chosenFor' | 'regions'>>;
+      Partial<Pick<HolidayCalendar, 'why' | 'regionsFor' | 'chosenFor' | 'regions'>> & {
+        /** A person's own week and hours, when they set any (program/program.ts): their window counts in them. */
+        ownWeek?: (person: string) => OwnWeek | undefined;
+      };
   };
   reminders: readonly ReminderPoint[];
 }
@@ -97,13 +100,20 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
 
 export type WindowPlanner = ReturnType<typeof createWindowPlanner>;
 
-/** The business calendar of a person (or a zone): their zone, and who they are for their own holiday regions. */
+/**
+ * The business calendar of a person (or a zone): their zone, who they are for their own holiday regions, and their
+ * own week and hours when they set them. The default hours are read from `opts.calendar` at each call, so a change of
+ * them applies to the next window planned.
+ */
 function calendarOf(opts: WindowPlannerOptions, whose: Whose): BusinessCalendar {
   const { timeZone, id } = typeof whose === 'object' ? whose : { timeZone: whose, id: undefined };
+  const own = id === undefined ? undefined : opts.calendar.isHoliday?.ownWeek?.(id);
   return {
     ...opts.calendar,
     timeZone: timeZone ?? opts.calendar.defaultTimeZone,
     ...(id === undefined ? {} : { person: id }),
+    ...(own?.workingDays ? { workingDays: own.workingDays } : {}),
+    ...(own?.hours ? { dayStart: own.hours.start, dayEnd: own.hours.end } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import {
   lastPickOfPool,
   openCountOf,
   policyMovesOf,
+  poolPicksSince,
+  recentPicksOfPool,
   setSurfaceParams,
 } from '../../src/db/repositories/escalation.js';
 import type { HandoffEventType, HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
@@ -41,7 +43,7 @@ export function escalationContract(engine: Engine): void {
     const event = async (
       handoffId: number,
       type: HandoffEventType,
-      over: { aeUserId?: string; cycle?: number; detail?: Record<string, unknown> | null } = {},
+      over: { aeUserId?: string; cycle?: number; detail?: Record<string, unknown> | null; at?: Date } = {},
     ): Promise<number> => {
       const rows = await db.transaction((tx) =>
         tx
@@ -54,7 +56,7 @@ export function escalationContract(engine: Engine): void {
             aeUserId: over.aeUserId ?? 'U0AE',
             assignment: 1,
             cycle: over.cycle ?? 1,
-            at,
+            at: over.at ?? at,
             detail: over.detail === undefined ? null : over.detail,
           })
           .returning(),
@@ -182,6 +184,23 @@ export function escalationContract(engine: Engine): void {
       expect(await lastPickOfPool(db, 'apac')).toBe('U0C');
       expect(await lastPickOfPool(db, 'EMEA')).toBe('U0E');
       expect(await lastPickOfPool(db, 'amer')).toBeUndefined();
+    });
+
+    it("reads a pool's picks since a moment, and its newest picks (a fair pool's counts, a weighted turn)", async () => {
+      const h = await handoff({ partnerKey: 'meridian' });
+      await event(h.id, 'sent', { aeUserId: 'U0A', detail: { pool: 'emea' }, at: ms(-86_400_000) });
+      await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea', policyLevel: 1 } });
+      await event(h.id, 'reassigned', { aeUserId: 'U0C', detail: { pool: 'apac' }, at: ms(1000) });
+      await event(h.id, 'reminded', { aeUserId: 'U0D', detail: { pool: 'emea' }, at: ms(2000) });
+      await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea' }, at: ms(3000) });
+      expect(await poolPicksSince(db, 'emea', at)).toEqual([
+        { aeUserId: 'U0B', at },
+        { aeUserId: 'U0B', at: ms(3000) },
+      ]);
+      expect(await poolPicksSince(db, 'emea', ms(-86_400_000))).toHaveLength(3);
+      expect(await poolPicksSince(db, 'amer', ms(-86_400_000))).toEqual([]);
+      expect(await recentPicksOfPool(db, 'emea', 2)).toEqual(['U0B', 'U0B']);
+      expect(await recentPicksOfPool(db, 'emea', 5)).toEqual(['U0B', 'U0B', 'U0A']);
     });
 
     it('counts the handoffs waiting for an AE', async () => {

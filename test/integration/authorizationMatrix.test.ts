@@ -25,10 +25,12 @@ import { policyEditorModal } from '../../src/blocks/policyEditor.js';
 import {
   calendarEditorModal,
   managersEditorModal,
+  partnerEditorModal,
   poolEditorModal,
   rolesEditorModal,
 } from '../../src/blocks/programEditors.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
+import { ensurePartner } from '../../src/db/repositories/partners.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { can, type PersonAction } from '../../src/domain/lifecycle.js';
@@ -1649,6 +1651,12 @@ const POOL_MANAGER: ActorKey = 'member';
 const PROGRAM_ADMIN: readonly ActorKey[] = ['admin'];
 const PROGRAM_POLICIES: readonly ActorKey[] = ['revops', 'admin'];
 const PROGRAM_POOL: readonly ActorKey[] = ['admin', POOL_MANAGER];
+/** Olu (`ownerNotAuthor`, no role) manages the matrix partner: they choose what its managers hear. */
+const PARTNER_MANAGER: ActorKey = 'ownerNotAuthor';
+const PROGRAM_PARTNER: readonly ActorKey[] = ['revops', 'admin', PARTNER_MANAGER];
+/** The matrix partner's id in the directory (known once beforeAll made it); `partner:matrix` in a row stands for it. */
+let matrixPartnerId = 0;
+const editValue = (value: string) => (value === 'partner:matrix' ? `partner:${matrixPartnerId}` : value);
 
 interface ProgramRow {
   name: string;
@@ -1681,6 +1689,14 @@ const PROGRAM_PAGE_ROWS: readonly (ProgramRow & { page: string; title: string })
     title: 'Program history',
     permission: 'policies',
     allowed: PROGRAM_POLICIES,
+  },
+  {
+    name: 'partners',
+    page: 'partners',
+    title: 'Partners',
+    permission: 'partners',
+    allowed: PROGRAM_PARTNER,
+    also: [PARTNER_MANAGER],
   },
   {
     name: 'calendar',
@@ -1731,6 +1747,14 @@ const PROGRAM_EDIT_ROWS: readonly (ProgramRow & { value: string; title: string }
     allowed: PROGRAM_ADMIN,
   },
   { name: 'the roles', value: 'roles:-', title: 'Roles', permission: 'program', allowed: PROGRAM_ADMIN },
+  {
+    name: 'a partner',
+    value: 'partner:matrix',
+    title: 'Partner',
+    permission: 'partners',
+    allowed: PROGRAM_PARTNER,
+    also: [PARTNER_MANAGER],
+  },
   {
     name: 'the managers',
     value: 'managers:-',
@@ -1849,7 +1873,42 @@ const PROGRAM_SUBMIT_ROWS: readonly (ProgramRow & {
       }),
     written: () => ({ kind: 'managers', key: '-', body: { [people.otherAe.id]: people.owner.id } }),
   },
+  {
+    // Each allowed cell writes something new: its manager what they hear (the managers input of RevOps' editor,
+    // added to theirs, is not theirs to change); an admin and RevOps what they hear and who they are.
+    name: 'a partner',
+    permission: 'partners',
+    allowed: PROGRAM_PARTNER,
+    also: [PARTNER_MANAGER],
+    submission: (user, key) =>
+      editorSubmission(
+        user,
+        partnerEditorModal({ id: matrixPartnerId, ...MATRIX_PARTNER, mayManagers: true }),
+        key === 'revops'
+          ? {
+              [PROGRAM_BLOCK_ID.managers]: [people.owner.id, people.otherAe.id],
+              [PROGRAM_BLOCK_ID.notify]: 'decisions',
+            }
+          : {
+              [PROGRAM_BLOCK_ID.managers]: [people.ae.id],
+              [PROGRAM_BLOCK_ID.notify]: key === 'admin' ? 'all' : 'decisions',
+            },
+      ),
+    written: (key) => ({
+      kind: 'partner',
+      key: String(matrixPartnerId),
+      body:
+        key === 'revops'
+          ? { managers: [people.owner.id, people.otherAe.id], notify: 'decisions' }
+          : key === 'admin'
+            ? { managers: [people.ae.id] }
+            : { managers: [people.owner.id], notify: 'decisions' },
+    }),
+  },
 ];
+
+/** The matrix partner's part at start: Olu manages it, and hears nothing. */
+const MATRIX_PARTNER = { name: 'Matrix Partners', managers: [people.owner.id], notify: 'off' as const };
 
 /** The program's log, newest last. */
 const programEntries = (h: Harness) =>
@@ -1859,9 +1918,15 @@ describe('authorization matrix: the program', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startMatrixHarness();
+    const partner = await h.database.db.transaction((tx) =>
+      ensurePartner(tx, MATRIX_PARTNER.name, h.clock.now()),
+    );
+    matrixPartnerId = partner.id;
+    const { managers, notify } = MATRIX_PARTNER;
     const written = await h.app.program.editMany([
       { actor: ADMIN.id, kind: 'pool', key: 'matrix', body: MATRIX_POOL },
       { actor: ADMIN.id, kind: 'policy', key: 'matrix', body: MATRIX_POLICY },
+      { actor: ADMIN.id, kind: 'partner', key: String(partner.id), body: { managers, notify } },
     ]);
     expect(written).toMatchObject({ ok: true, changed: true });
   });
@@ -1920,7 +1985,7 @@ describe('authorization matrix: the program', () => {
             async act() {
               const dms = dmOf(h, user.id).length;
               const response = await h.interact(
-                modalClick({ actionId: ACTION_ID.programEdit, value: row.value, user, triggerId }),
+                modalClick({ actionId: ACTION_ID.programEdit, value: editValue(row.value), user, triggerId }),
               );
               expect(response.status).toBe(200);
               return { via: 'dm', userId: user.id, before: dms };

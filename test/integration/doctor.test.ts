@@ -40,6 +40,8 @@ describe('npm run doctor', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-doctor-'));
     h = await startHarness();
+    // The database of an earlier version: its program empty (the harness's start read its own settings in).
+    await h.database.db.transaction((tx) => tx.delete(h.tables.programLog));
     h.slack.addUserGroup('S0EMEA', [people.ae.id, people.otherAe.id]);
     // A handoff to the partner's Slack Connect channel binds it (and their workspace) to Meridian.
     await sendHandoff(h);
@@ -92,7 +94,7 @@ describe('npm run doctor', () => {
       'Holidays in force per AE zone',
     ]);
     expect(check(report, 'The program').findings).toEqual([
-      'pass The program is empty: the next start reads ESCALATION_POLICY_FILE, ESCALATION_MANAGERS, HOLIDAY_REGIONS, ADMIN_USER_IDS, REVOPS_USER_IDS into it, once.',
+      'pass The program is empty: the next start reads ESCALATION_POLICY_FILE, ESCALATION_MANAGERS, HOLIDAY_REGIONS, ADMIN_USER_IDS, REVOPS_USER_IDS, ESCALATION_CHANNEL_ID, DEFAULT_TIMEZONE into it, once.',
     ]);
     expect(check(report, 'Slack token and scopes').findings).toEqual([
       'pass The token works: workspace Acme Corp (T0INTERNAL), bot @bot (UBOT).',
@@ -248,7 +250,7 @@ describe('npm run doctor', () => {
       'fail SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app',
       'fail BUSINESS_DAY_END must be later than BUSINESS_DAY_START',
     ]);
-    expect(check(report, 'Settings').fixes[0]).toContain('.env.example lists every setting');
+    expect(check(report, 'Settings').fixes[0]).toContain(".env.example lists the deployment's settings");
     expect(check(report, 'Database').findings).toEqual([
       'skip Skipped: needs valid settings (see Settings above).',
     ]);
@@ -364,7 +366,7 @@ describe('npm run doctor', () => {
     expect(found.findings).toEqual([
       `pass The program: 1 pool, 0 escalation policies, 0 closure days, 0 admins, 0 RevOps people, 0 people with their own days; last edited ${at.toISOString()} by ${people.owner.id}.`,
       'warn The program names no admin: nobody can edit its roles, pools or calendar in Slack.',
-      'pass The next start reads ESCALATION_MANAGERS, HOLIDAY_REGIONS into the program, once.',
+      'pass The next start reads ESCALATION_MANAGERS, HOLIDAY_REGIONS, ESCALATION_CHANNEL_ID, DEFAULT_TIMEZONE into the program, once.',
       'warn ESCALATION_POLICY_FILE is set, but the program holds what it says: it is no longer read.',
       'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
     ]);

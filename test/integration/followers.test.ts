@@ -308,7 +308,7 @@ describe('partner managers (issue 53 item 6)', () => {
     );
     // Someone of another organization is never a partner manager.
     expect(await slash(h, mo, `partners managers ${PARTNER} <@${dana.id}|dana>`)).toContain(
-      'is not one of ours',
+      'is not in our workspace',
     );
     expect(await slash(h, mo, `partners managers ${PARTNER} @sam`)).toContain('Slack sends a name typed');
     const named = await slash(h, mo, `partners managers ${PARTNER} <@${sam.id}|sam>`);

@@ -171,8 +171,16 @@ describe('the program in the App Home', () => {
 
     const admin = await home(ADMIN);
     expect(JSON.stringify(admin)).toContain('*The program*: 1 pool · 1 escalation policy');
-    expect(pages(admin)).toEqual(['calendar', 'history', 'policies', 'pools', 'roles']);
-    expect(pages(await home(REVOPS))).toEqual(['history', 'policies']);
+    expect(pages(admin)).toEqual([
+      'calendar',
+      'history',
+      'partners',
+      'policies',
+      'pools',
+      'roles',
+      'settings',
+    ]);
+    expect(pages(await home(REVOPS))).toEqual(['history', 'partners', 'policies', 'settings']);
     const ae = await home(AE);
     expect(JSON.stringify(ae)).not.toContain('The program');
     expect(pages(ae)).toEqual([]);
@@ -500,7 +508,8 @@ describe('who may edit what', () => {
 
     const editor = await pushEditor(POOL_MANAGER, page, 'pool:emea-backup');
     const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
-    expect(inputs).toEqual([B.name, B.members, B.cap]);
+    // A pool's manager sets its weights and how it shares its handoffs too (issue 53 item 5).
+    expect(inputs).toEqual([B.name, B.members, B.cap, B.weights, B.fairness]);
     // Their form, with the managers and the removal an admin's form has added to it: neither is taken.
     const values = {
       ...stateOf(editor, { [B.members]: [people.ae.id], [B.cap]: '2' }),

@@ -189,6 +189,45 @@ describe('npm run config: export and import the program', () => {
     expect(exported.pools).toEqual(POLICY_FILE.pools);
   });
 
+  it('carries a person’s own week and hours there and back (issue 53), and refuses an end before the start', async () => {
+    const own = { workingDays: [7, 1, 2, 3, 4], hours: { end: '16:00', start: '08:00' } };
+    const path = file('week.json', JSON.stringify({ people: { U0AE2: own } }));
+    const run = await config('import', path, '--apply');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  person U0AE2: added (working days Sun–Thu, hours 08:00–16:00)\n');
+    const text = (await config('export')).stdout;
+    const exported = JSON.parse(text) as { people: Record<string, unknown> };
+    expect(exported.people.U0AE2).toEqual(own);
+    // The hours in the file's order: the start first.
+    expect(text).toContain('"hours": {\n        "start": "08:00",\n        "end": "16:00"\n      }');
+    // What was exported imports as no change.
+    const again = await config('import', file('exported.json', text), '--apply');
+    expect(again.stdout).toMatch(/^No change: /);
+    // An edit says what moved.
+    const later = file(
+      'later.json',
+      JSON.stringify({
+        ...exported,
+        people: {
+          ...exported.people,
+          U0AE2: { workingDays: [1, 2, 3, 4, 5, 6], hours: { start: '07:30', end: '16:00' } },
+        },
+      }),
+    );
+    expect((await config('import', later)).stdout).toContain(
+      '  person U0AE2: working days Sun–Thu → Mon–Sat, hours 08:00–16:00 → 07:30–16:00\n',
+    );
+    const before = programLog().length;
+    const bad = file(
+      'bad-hours.json',
+      JSON.stringify({ people: { U0AE2: { hours: { start: '16:00', end: '08:00' } } } }),
+    );
+    const refused = await config('import', bad, '--apply');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('  - people.U0AE2.hours.end: the day must end after it starts');
+    expect(programLog()).toHaveLength(before);
+  });
+
   it('says how it is used (exit 2), and refuses a database that needs migrating (exit 1)', async () => {
     for (const args of [
       [],

@@ -114,6 +114,12 @@ function inputState(element: Element, blockId: string, answer: Answer | undefine
       return { type, selected_user: answer === undefined ? (element.initial_user ?? null) : answer };
     case 'multi_conversations_select':
       return { type, selected_conversations: many(element.initial_conversations) };
+    case 'timepicker':
+      return {
+        type,
+        selected_time:
+          answer === undefined ? ((element as { initial_time?: string }).initial_time ?? null) : answer,
+      };
     default:
       throw new Error(`${blockId}: no state for a ${type}`);
   }

@@ -80,7 +80,7 @@ describe('manifest.json', () => {
         'team:read',
         // users.profile.get: whether an AE (or a pool member) is away, by their Slack status.
         'users.profile:read',
-        // usergroups.users.list: the members of an escalation pool named by its Slack user group.
+        // usergroups.users.list, usergroups.list: a pool's or a role's Slack user group, and the groups to choose from.
         'usergroups:read',
         // users.lookupByEmail: the CRM account owner's Slack account, suggested as the AE (issue 52).
         'users:read.email',

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, jsonField, tablesOf } from '../engine.js';
 import type { HandoffEventType, HandoffRow } from '../schema.js';
@@ -115,7 +115,9 @@ export async function poolHistory(
   exec: Executor,
   pool: string,
   limit: number,
-): Promise<{ handoffId: number; aeUserId: string; at: Date; skipped: { user: string; why: string }[] }[]> {
+): Promise<
+  { handoffId: number; aeUserId: string; at: Date; skipped: { user: string; why: string }[]; why?: string }[]
+> {
   const { handoffEvents } = tablesOf(exec);
   const rows = await exec
     .select({
@@ -134,14 +136,54 @@ export async function poolHistory(
     .orderBy(desc(handoffEvents.id))
     .limit(limit);
   return rows.map((r) => {
-    const skipped = (r.detail as { skipped?: unknown } | null)?.skipped;
+    const detail = r.detail as { skipped?: unknown; poolWhy?: unknown } | null;
+    const skipped = detail?.skipped;
     return {
       handoffId: r.handoffId,
       aeUserId: r.aeUserId,
       at: r.at,
       skipped: Array.isArray(skipped) ? (skipped as { user: string; why: string }[]) : [],
+      // Why a fair pool chose them (issue 53 item 5), when it did.
+      ...(typeof detail?.poolWhy === 'string' ? { why: detail.poolWhy } : {}),
     };
   });
+}
+
+/** Whom a pool gave handoffs to since `since` (sent to them, or reassigned to them), and when: a fair pool's counts. */
+export async function poolPicksSince(
+  exec: Executor,
+  pool: string,
+  since: Date,
+): Promise<{ aeUserId: string; at: Date }[]> {
+  const { handoffEvents } = tablesOf(exec);
+  return exec
+    .select({ aeUserId: handoffEvents.aeUserId, at: handoffEvents.at })
+    .from(handoffEvents)
+    .where(
+      and(
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+        eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
+        gte(handoffEvents.at, since),
+      ),
+    )
+    .orderBy(asc(handoffEvents.id));
+}
+
+/** A pool's newest picks, newest first, whom only (a weighted member's turns in a row). */
+export async function recentPicksOfPool(exec: Executor, pool: string, limit: number): Promise<string[]> {
+  const { handoffEvents } = tablesOf(exec);
+  const rows = await exec
+    .select({ ae: handoffEvents.aeUserId })
+    .from(handoffEvents)
+    .where(
+      and(
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+        eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
+      ),
+    )
+    .orderBy(desc(handoffEvents.id))
+    .limit(limit);
+  return rows.map((r) => r.ae);
 }
 
 /** How many handoffs wait for this AE's answer. */

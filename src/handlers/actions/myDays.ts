@@ -16,6 +16,8 @@ export function myDaysAction(deps: HandlerDeps) {
       return;
     }
     const userId = ctx.actor.userId;
-    await open(myDaysModal(deps.myDays.current(userId), await deps.myDays.pausedNow(userId)));
+    // The team's hours as the settings say them now (they count for anyone who gives none of their own).
+    const { businessDayStart: start, businessDayEnd: end } = deps.config.calendar;
+    await open(myDaysModal(deps.myDays.current(userId), await deps.myDays.pausedNow(userId), { start, end }));
   };
 }

@@ -31,10 +31,16 @@ export function myDaysForm(values: Values): MyDaysForm {
   };
   const regions = input(MY_DAYS_BLOCK_ID.regions).value;
   const until = input(MY_DAYS_BLOCK_ID.until).selected_date;
+  const time = (block: string): string | undefined => {
+    const value = input(block).selected_time;
+    return typeof value === 'string' && value !== '' ? value.slice(0, 10) : undefined;
+  };
   return {
     workingDays: checked(values, MY_DAYS_BLOCK_ID.days)
-      .filter((v) => /^[1-5]$/.test(v))
+      .filter((v) => /^[1-7]$/.test(v))
       .map(Number),
+    starts: time(MY_DAYS_BLOCK_ID.starts),
+    ends: time(MY_DAYS_BLOCK_ID.ends),
     regions: typeof regions === 'string' ? regions.slice(0, 200) : '',
     until: typeof until === 'string' && until !== '' ? until : undefined,
     untilResumed: checked(values, MY_DAYS_BLOCK_ID.resume).includes(MY_DAYS_RESUME_OPTION),

@@ -1,8 +1,11 @@
 import type { ViewStateValue } from '@slack/bolt';
 import { ACTION_ID, levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../../blocks/ids.js';
 import { LEVEL_ROWS_MAX, REMOVE_LEVEL } from '../../blocks/policyEditor.js';
+import { NO_USERGROUP } from '../../blocks/programEditors.js';
 import type { RawLevel } from '../../domain/policyWords.js';
+import { PARTNER_NOTIFY, type PartnerNotify } from '../../program/kinds.js';
 import type { CalendarForm, ManagersForm, PoolForm, RolesForm } from '../../program/partForms.js';
+import type { PartnerForm } from '../../program/partnerForm.js';
 import type { PolicyForm } from '../../program/policyForm.js';
 
 /**
@@ -68,6 +71,7 @@ export function readPolicyForm(values: Values, key: string): PolicyForm {
 export function readPoolForm(values: Values, key: string, admin: boolean): PoolForm {
   const capText = text(values, PROGRAM_BLOCK_ID.cap);
   const cap = capText === '' ? undefined : Number(capText);
+  const sharing = picked(values, PROGRAM_BLOCK_ID.fairness);
   return {
     id: key || text(values, PROGRAM_BLOCK_ID.id),
     isNew: !key,
@@ -77,6 +81,9 @@ export function readPoolForm(values: Values, key: string, admin: boolean): PoolF
     cap: cap !== undefined && Number.isFinite(cap) ? cap : undefined,
     managers: admin ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
     remove: admin && pickedMany(values, PROGRAM_BLOCK_ID.remove).includes('remove'),
+    // Absent inputs (an older editor still open) keep the pool's weights and sharing.
+    ...(values[PROGRAM_BLOCK_ID.weights] ? { weights: text(values, PROGRAM_BLOCK_ID.weights) } : {}),
+    ...(sharing === 'plain' || sharing === 'week' || sharing === 'month' ? { sharing } : {}),
   };
 }
 
@@ -94,8 +101,32 @@ export function readCalendarForm(values: Values): CalendarForm {
   };
 }
 
+/** A role's user group: an id, `null` for "No user group", undefined when the form sends no choice (kept). */
+function group(values: Values, block: string): string | null | undefined {
+  const value = picked(values, block);
+  if (value === NO_USERGROUP) return null;
+  return /^S[A-Z0-9]{2,30}$/.test(value) ? value : undefined;
+}
+
 export function readRolesForm(values: Values): RolesForm {
-  return { admins: users(values, PROGRAM_BLOCK_ID.admins), revops: users(values, PROGRAM_BLOCK_ID.revops) };
+  const adminGroup = group(values, PROGRAM_BLOCK_ID.adminGroup);
+  const revopsGroup = group(values, PROGRAM_BLOCK_ID.revopsGroup);
+  return {
+    admins: users(values, PROGRAM_BLOCK_ID.admins),
+    revops: users(values, PROGRAM_BLOCK_ID.revops),
+    ...(adminGroup !== undefined ? { adminGroup } : {}),
+    ...(revopsGroup !== undefined ? { revopsGroup } : {}),
+  };
+}
+
+/** A partner's editor: its managers when the form has them (admins' and RevOps'), and what they hear. */
+export function readPartnerForm(values: Values, key: string): PartnerForm {
+  const notify = picked(values, PROGRAM_BLOCK_ID.notify);
+  return {
+    id: key,
+    managers: values[PROGRAM_BLOCK_ID.managers] ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
+    notify: PARTNER_NOTIFY.includes(notify as PartnerNotify) ? (notify as PartnerNotify) : undefined,
+  };
 }
 
 export function readManagersForm(values: Values): ManagersForm {

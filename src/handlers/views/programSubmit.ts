@@ -2,16 +2,19 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { programPageModal } from '../../blocks/programPages.js';
 import { isProgramPart, PAGE_OF, type ProgramPart } from '../../program/admin.js';
 import type { PartForm } from '../../program/saves.js';
+import { isSettingsGroup } from '../../program/settings.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';
 import {
   readCalendarForm,
   readManagersForm,
+  readPartnerForm,
   readPolicyForm,
   readPoolForm,
   readRolesForm,
 } from './programForms.js';
+import { readSettingsForm } from './settingsForm.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = Args['view']['state']['values'];
@@ -34,6 +37,12 @@ const READERS: Record<ProgramPart, (values: Values, key: string, admin: boolean)
   calendar: (values) => ({ part: 'calendar', form: readCalendarForm(values) }),
   roles: (values) => ({ part: 'roles', form: readRolesForm(values) }),
   managers: (values) => ({ part: 'managers', form: readManagersForm(values) }),
+  partner: (values, key) => ({ part: 'partner', key, form: readPartnerForm(values, key) }),
+  settings: (values, key) => ({
+    part: 'settings',
+    key,
+    form: readSettingsForm(values, isSettingsGroup(key) ? key : 'window'),
+  }),
 };
 
 /**
@@ -63,9 +72,9 @@ export function programPartSubmit(deps: HandlerDeps) {
       );
       return;
     }
-    // A channel a policy now names is asked about at once (not at the next minutely re-check): internal text goes
+    // A channel a policy or a setting now names is asked about at once (not at the next minutely re-check): internal text goes
     // only to a channel Slack confirms is not shared with another organization.
-    if (which.part === 'policy')
+    if (which.part === 'policy' || which.part === 'settings')
       deps.background(async () => {
         await deps.partners.recheckSharing();
       });

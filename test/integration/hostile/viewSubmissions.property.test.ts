@@ -855,7 +855,16 @@ const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
     })),
   fc
     .oneof(
-      fc.constantFrom<unknown>([], [{ value: '6' }], [{ value: 1 }], [{}], [null], null, 'x'),
+      fc.constantFrom<unknown>(
+        [],
+        [{ value: '8' }],
+        [{ value: '0' }],
+        [{ value: 1 }],
+        [{}],
+        [null],
+        null,
+        'x',
+      ),
       wrongType,
       huge,
     )
@@ -873,6 +882,28 @@ const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
     metadata: () => '{}',
     values: () => ({ [MY_DAYS_BLOCK_ID.days]: oneDay, [MY_DAYS_BLOCK_ID.regions]: text(regions) }),
   })),
+  fc
+    .constantFrom<[unknown, unknown]>(
+      ['16:00', '08:00'],
+      ['08:00', '08:00'],
+      ['08:00', null],
+      [null, '16:00'],
+      ['25:00', '26:00'],
+      ['8am', '4pm'],
+      ['08:00', 16],
+      [{}, '16:00'],
+    )
+    .map(([starts, ends]) => ({
+      callbackId: CALLBACK_ID.myDays,
+      identity: author,
+      why: `hours ${JSON.stringify(starts)}–${JSON.stringify(ends)}`,
+      metadata: () => '{}',
+      values: () => ({
+        [MY_DAYS_BLOCK_ID.days]: oneDay,
+        [MY_DAYS_BLOCK_ID.starts]: { value: { type: 'timepicker', selected_time: starts } },
+        [MY_DAYS_BLOCK_ID.ends]: { value: { type: 'timepicker', selected_time: ends } },
+      }),
+    })),
   fc.constantFrom('2020-01-01', '2026-02-30', '26-12-04', 'soon').map((until) => ({
     callbackId: CALLBACK_ID.myDays,
     identity: author,

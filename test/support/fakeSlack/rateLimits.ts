@@ -30,6 +30,7 @@ export const METHOD_TIERS: Record<string, keyof typeof TIERS> = {
   'users.info': 4,
   'users.profile.get': 4,
   'usergroups.users.list': 2,
+  'usergroups.list': 2,
   'team.info': 3,
   'views.open': 4,
   'views.push': 4,

@@ -307,11 +307,12 @@ export class FakeSlack {
   }
 
   /**
-   * Adds (or replaces) a user group (an S… id, like Slack's) with these members, for usergroups.users.list. The
-   * members need not be users of the fake (Slack only lists ids).
+   * Adds (or replaces) a user group (an S… id, like Slack's) with these members, for usergroups.users.list, and with
+   * its name and handle for usergroups.list. The members need not be users of the fake (Slack only lists ids).
    */
-  addUserGroup(id: string, users: readonly string[]): void {
+  addUserGroup(id: string, users: readonly string[], named?: { name: string; handle: string }): void {
     this.workspace.usergroups.set(id, [...users]);
+    if (named) this.workspace.usergroupNames.set(id, { ...named });
   }
 
   /** The members of a user group (a copy), or undefined for an unknown one. */

@@ -71,6 +71,8 @@ export class Workspace {
   readonly files: FileStore;
   /** User groups (S… ids) and their members, in the order given. */
   readonly usergroups = new Map<string, string[]>();
+  /** Each user group's name and handle (usergroups.list); a group added without them is named after its id. */
+  readonly usergroupNames = new Map<string, { name: string; handle: string }>();
   private lastTsMicros = 0;
 
   readonly handlers: Record<string, Handler> = {
@@ -78,6 +80,7 @@ export class Workspace {
     'users.info': (a) => this.usersInfo(a),
     'users.profile.get': (a) => this.usersProfileGet(a),
     'usergroups.users.list': (a) => this.usergroupsUsersList(a),
+    'usergroups.list': (a) => this.usergroupsList(a),
     'team.info': (a) => this.teamInfo(a),
     'conversations.info': (a) => this.conversationsInfo(a),
     'conversations.open': (a) => this.conversationsOpen(a),
@@ -385,6 +388,41 @@ export class Workspace {
     const users = this.usergroups.get(id);
     if (!users) return fail('no_such_subteam');
     return { ok: true, users: [...users] };
+  }
+
+  /**
+   * usergroups.list: the workspace's user groups in Slack's shape (`include_users` adds their members, `include_count`
+   * their count). The fake keeps no disabled group.
+   */
+  private usergroupsList(args: Args): ApiResult {
+    const withUsers = args.include_users === true || args.include_users === 'true';
+    const created = Math.floor(this.config.now() / 1000);
+    return {
+      ok: true,
+      usergroups: [...this.usergroups].map(([id, users]) => {
+        const named = this.usergroupNames.get(id) ?? { name: id, handle: id.toLowerCase() };
+        return {
+          id,
+          team_id: this.config.teamId,
+          is_usergroup: true,
+          is_subteam: true,
+          name: named.name,
+          description: '',
+          handle: named.handle,
+          is_external: false,
+          date_create: created,
+          date_update: created,
+          date_delete: 0,
+          auto_type: null,
+          created_by: this.config.botUserId,
+          updated_by: this.config.botUserId,
+          deleted_by: null,
+          prefs: { channels: [], groups: [] },
+          user_count: users.length,
+          ...(withUsers ? { users: [...users] } : {}),
+        };
+      }),
+    };
   }
 
   /** team.info: `team` omitted (or empty) = the own team; external teams the fake knows; else team_not_found. */

@@ -62,6 +62,7 @@ import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
 import {
   calendarEditorModal,
   managersEditorModal,
+  partnerEditorModal,
   poolEditorModal,
   rolesEditorModal,
 } from '../../../src/blocks/programEditors.js';
@@ -71,6 +72,7 @@ import {
   programHomeBlocks,
   programPageModal,
 } from '../../../src/blocks/programPages.js';
+import { settingsEditorModal, settingsPageBlocks } from '../../../src/blocks/settingsEditor.js';
 import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
@@ -96,6 +98,7 @@ import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS } from '../../../src/domai
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
 import { type PartnerStage, partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
+import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { decision, handoff, outcomeReport } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
@@ -161,13 +164,30 @@ const PROGRAM: ProgramModel = {
       mayEdit: true,
     },
   ],
+  partners: [
+    {
+      id: 7,
+      name: 'Meridian <!here> Cloud',
+      channels: [{ id: 'C0PARTNER', held: false }],
+      managers: ['U0OWNER'],
+      notify: 'decisions',
+      mayEdit: true,
+    },
+    { id: 8, name: 'Tailspin', channels: [], managers: [], notify: 'all', mayEdit: false },
+  ],
   closures: ['2026-12-24'],
   holidays: ['US', 'DE-BY'],
   admins: ['U0ADMIN'],
   revops: ['U0REVOPS'],
   managers: { U0AE: 'U0OWNER' },
   history: [{ at: AT, actor: 'U0ADMIN', what: 'the *EMEA* escalation policy: saved', note: 'applied' }],
-  may: { pools: true, policies: true, program: true },
+  settings: (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => ({
+    group,
+    values: { ...settingsValues({}), escalationChannelId: 'C0INTERNAL', awayWords: 'ooo, <!here> away' },
+    stored: ['escalationChannelId', 'awayWords'],
+    mayEdit: group !== 'reporting',
+  })),
+  may: { pools: true, policies: true, program: true, partners: true },
   timeZone: 'Europe/London',
 };
 const open = handoff({ id: 4242 });
@@ -372,12 +392,35 @@ const SAMPLES: Record<string, () => Sample[]> = {
         }),
       },
     },
+    {
+      label: 'your days, your own week and hours',
+      where: 'view',
+      value: {
+        blocks: myDaysBlocks({
+          workingDays: [7, 1, 2, 3, 4],
+          hours: { start: '08:00', end: '16:00' },
+          timeZone: 'Asia/Jerusalem',
+          holidays: { kind: 'own', regions: ['IL'] },
+          pools: [],
+          byGroup: false,
+        }),
+      },
+    },
   ],
   'myDays:myDaysModal': () => [
     {
       label: 'your days modal',
       where: 'view',
       value: myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
+    },
+    {
+      label: 'your days modal, your own week and hours',
+      where: 'view',
+      value: myDaysModal(
+        { workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } },
+        undefined,
+        { start: '09:00', end: '17:00' },
+      ),
     },
   ],
   'myDays:ownDaysNotice': () => [
@@ -397,6 +440,15 @@ const SAMPLES: Record<string, () => Sample[]> = {
       label: `the ${page} page`,
       where: 'view' as const,
       value: programPageModal(page, PROGRAM),
+    })),
+  'settingsEditor:settingsPageBlocks': () => [
+    { label: 'the settings', where: 'view', value: { blocks: settingsPageBlocks(PROGRAM.settings) } },
+  ],
+  'settingsEditor:settingsEditorModal': () =>
+    (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => ({
+      label: `the ${group} settings' editor`,
+      where: 'view' as const,
+      value: settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
     })),
   'policyEditor:policyEditorModal': () => [
     {
@@ -438,6 +490,8 @@ const SAMPLES: Record<string, () => Sample[]> = {
         cap: 4,
         defaultCap: 10,
         managers: ['U0OWNER'],
+        weights: { U0AE: 2 },
+        sharing: 'week',
         admin: true,
       }),
     },
@@ -481,6 +535,39 @@ const SAMPLES: Record<string, () => Sample[]> = {
         revops: ['U0REVOPS'],
         adminGroup: 'S0ADMINS',
         revopsGroup: 'S0REVOPS',
+        usergroups: [
+          { id: 'S0ADMINS', name: 'Program admins', handle: 'program-admins' },
+          { id: 'S0OTHER', name: 'Sales <!here> leads', handle: 'sales-leads' },
+        ],
+      }),
+    },
+    {
+      label: 'roles, user groups not read',
+      where: 'view',
+      value: rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
+    },
+  ],
+  'programEditors:partnerEditorModal': () => [
+    {
+      label: 'a partner, by RevOps',
+      where: 'view',
+      value: partnerEditorModal({
+        id: 7,
+        name: 'Meridian <!here> Cloud',
+        managers: ['U0OWNER'],
+        notify: 'decisions',
+        mayManagers: true,
+      }),
+    },
+    {
+      label: 'a partner, by its manager',
+      where: 'view',
+      value: partnerEditorModal({
+        id: 7,
+        name: 'Meridian',
+        managers: ['U0OWNER'],
+        notify: 'all',
+        mayManagers: false,
       }),
     },
   ],
@@ -886,10 +973,16 @@ const INPUTS_ONLY: Record<string, string> = {
   'reviewModal:reviewModal': 'the review before Send: inputs and text',
   'attributionReview:crmAttributionBlocks': "the review's attribution inputs",
   'reviewPartnerPreview:partnerPreview': 'what the partner will read, inside the review',
+  'poolWeights:poolSharingInputs': "the pool editor's weights and sharing inputs",
 };
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
+  // A pool's weights and sharing in words: checked through the pool editor and the pools page.
+  'poolWeights:weightsText',
+  'poolWeights:weightedMember',
+  'poolWeights:groupWeights',
+  'poolWeights:sharingWords',
   'packetSuggestions:suggestionBlocks',
   'packetSuggestions:alreadyThere',
   'packetSuggestions:suggestActionId',
@@ -917,7 +1010,9 @@ const NOT_BUILDERS = new Set([
   'myDays:poolsLine',
   'myDays:myDaysReplies',
   'programPages:PROGRAM_PAGES',
+  'settingsEditor:settingWords',
   'programPages:pagesFor',
+  'programEditors:NO_USERGROUP',
   'policyEditor:LEVEL_ROWS_MAX',
   'policyEditor:REMOVE_LEVEL',
   'coverModal:coverWhenText',

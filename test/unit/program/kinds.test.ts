@@ -39,6 +39,7 @@ describe('the program’s kinds', () => {
       'roles',
       'person',
       'partner',
+      'settings',
     ]);
     for (const name of PROGRAM_KIND_NAMES) {
       const kind: { book: boolean; schema?: unknown } = PROGRAM_KINDS[name];
@@ -91,8 +92,22 @@ describe('person', () => {
       'regions.1: "XX" is not a holiday region like US, DE-BY or GB-SCT',
       'workingDays: name at least one working day',
     ]);
-    // Weekends are never working days of the response window: 6 and 7 are refused.
-    expect(problems(personSchema, { workingDays: [1, 6] })[0]).toMatch(/^workingDays\.1: /);
+    // Any day of the week, ISO numbered 1..7 (a Sunday-to-Thursday week is 7, 1, 2, 3, 4); nothing else, none twice.
+    expect(problems(personSchema, { workingDays: [1, 8] })[0]).toMatch(/^workingDays\.1: /);
+    expect(problems(personSchema, { workingDays: [0] })[0]).toMatch(/^workingDays\.0: /);
+    expect(problems(personSchema, { workingDays: [1, 1] })).toEqual(['workingDays: names a day twice']);
+    expect(personSchema.parse({ workingDays: [7, 1, 2, 3, 4] })).toEqual({ workingDays: [7, 1, 2, 3, 4] });
+    // Their own hours: times of day, the end after the start.
+    expect(personSchema.parse({ hours: { start: '08:00', end: '16:00' } })).toEqual({
+      hours: { start: '08:00', end: '16:00' },
+    });
+    expect(problems(personSchema, { hours: { start: '16:00', end: '08:00' } })).toEqual([
+      'hours.end: the day must end after it starts',
+    ]);
+    expect(problems(personSchema, { hours: { start: '8am', end: '16:00' } })).toEqual([
+      'hours.start: must be a time of day like 09:00',
+    ]);
+    expect(problems(personSchema, { hours: { start: '08:00' } })[0]).toMatch(/^hours\.end: /);
     expect(problems(personSchema, { paused: '2026-02-30' })).toEqual([
       'paused: is not a date of the calendar',
     ]);

@@ -69,7 +69,7 @@ describe('programStateOf', () => {
       row('managers', '-', { U0AE1: 'boss' }),
       row('closures', '-', 'christmas'),
       row('roles', '-', { admin: { users: ['U0ADMIN'] }, owners: {} }),
-      row('person', 'U0AE1', { workingDays: [6] }),
+      row('person', 'U0AE1', { workingDays: [8] }),
       row('person', 'U0AE2', { workingDays: [1] }),
       row('holidays', '-', { everyone: ['US'] }),
     ]);

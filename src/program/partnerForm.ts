@@ -1,0 +1,59 @@
+import { partnerBody } from '../partners/partnerManagers.js';
+import type { PartnerNotify } from './kinds.js';
+import type { Problems } from './partForms.js';
+import type { ProgramEdit } from './program.js';
+import type { ProgramState } from './state.js';
+
+/**
+ * A partner's editor (the Partners page, issue 53 item 6): its partner managers and what they hear, written as
+ * `/handoff partners managers|notify` writes them (partners/partnerManagers.ts's partnerBody).
+ */
+export interface PartnerForm {
+  /** The partner's id in the directory (the editor's key). */
+  id: string;
+  /** Undefined: not in the form (a partner's own manager's editor has no such input): kept as they are. */
+  managers: string[] | undefined;
+  /** Undefined: no choice (Slack always sends one: the radio buttons have an initial option): kept as it is. */
+  notify: PartnerNotify | undefined;
+}
+
+/** What the partner's part becomes: `mayManagers` (admins, RevOps) may change its managers; others what they hear. */
+function after(state: ProgramState, form: PartnerForm, mayManagers: boolean) {
+  const before = state.partners[form.id];
+  return {
+    before,
+    managers: (mayManagers ? form.managers : undefined) ?? before?.managers ?? [],
+    notify: form.notify ?? before?.notify ?? 'all',
+  };
+}
+
+export function partnerChecks(state: ProgramState, form: PartnerForm, mayManagers: boolean): Problems {
+  const { before, managers, notify } = after(state, form, mayManagers);
+  if (managers.length > 20) return { managers: 'A partner has at most 20 partner managers.' };
+  if (managers.length === 0 && notify !== (before?.notify ?? 'all'))
+    return { notify: 'Name its partner managers first: this is what they hear.' };
+  return {};
+}
+
+export function partnerEdits(
+  state: ProgramState,
+  form: PartnerForm,
+  actor: string,
+  mayManagers: boolean,
+): ProgramEdit[] {
+  const { managers, notify } = after(state, form, mayManagers);
+  return [{ actor, kind: 'partner', key: form.id, body: partnerBody(managers, notify) }];
+}
+
+/** The program's problems (the schema's, like `managers.0: must be a Slack user id`) on the editor's inputs. */
+export function partnerProblems(problems: readonly string[]): Problems {
+  const out: Problems = {};
+  for (const problem of problems) {
+    const m = /^([^:]+):\s*(.*)$/.exec(problem);
+    const message = m?.[2] ?? problem;
+    const input = m?.[1]?.startsWith('notify') ? 'notify' : 'managers';
+    out[input] ??=
+      `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
+  }
+  return out;
+}

@@ -1,0 +1,350 @@
+import { z } from 'zod';
+import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from '../domain/absence.js';
+import { parseReminderPoints } from '../domain/reminders.js';
+
+/** The program's settings, a row each (program/settings.ts says what a row is): adding a setting is a row here. */
+
+/** The groups: an editor each (its modal's title: `short`, Slack's 24 characters), and who may edit it. */
+export const SETTINGS_GROUPS = {
+  window: { title: 'The response window', short: 'Response window', permission: 'program' },
+  packets: { title: 'Packets', short: 'Packets', permission: 'policies' },
+  decisions: {
+    title: 'Before and after the decision',
+    short: 'Asks and after accept',
+    permission: 'program',
+  },
+  pools: { title: 'Pools and away', short: 'Pools and away', permission: 'program' },
+  reporting: { title: 'RevOps reporting', short: 'RevOps reporting', permission: 'policies' },
+} as const;
+export type SettingsGroup = keyof typeof SETTINGS_GROUPS;
+export const isSettingsGroup = (v: unknown): v is SettingsGroup =>
+  typeof v === 'string' && Object.hasOwn(SETTINGS_GROUPS, v);
+
+/** How a setting is edited in Slack. */
+export type SettingInput =
+  | { kind: 'number'; min: number; max: number; unit: string }
+  | { kind: 'channel' }
+  | { kind: 'yesno' }
+  | { kind: 'choice'; options: readonly { value: string; label: string }[] }
+  | { kind: 'text'; max: number }
+  | { kind: 'time' };
+
+export interface SettingRow {
+  group: SettingsGroup;
+  /** The environment variable it was (read once), and which of its comma-separated parts when it held several. */
+  env: string;
+  envPart?: number;
+  label: string;
+  hint: string;
+  input: SettingInput;
+  /** Its stored value's schema. */
+  schema: z.ZodType;
+  /** Its value when the program does not set it (undefined: none, like a channel not chosen). */
+  fallback: unknown;
+  /** Where the app reads it in Config (dotted), and as what. */
+  path: string;
+  toConfig?: (value: never) => unknown;
+}
+
+const CHANNEL = /^[CG][A-Z0-9]{2,}$/;
+const channel = z.string().regex(CHANNEL, { error: 'must be a channel' });
+const whole = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day like 09:00' });
+const zone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a time zone like America/New_York or Europe/Paris' },
+);
+const commaList = (lower: boolean) => (value: string) =>
+  value
+    .split(',')
+    .map((w) => (lower ? w.trim().toLowerCase() : w.trim()))
+    .filter(Boolean);
+
+const number = (
+  group: SettingsGroup,
+  env: string,
+  label: string,
+  hint: string,
+  [min, max, fallback]: [number, number, number],
+  unit: string,
+  path: string,
+): SettingRow => ({
+  group,
+  env,
+  label,
+  hint,
+  input: { kind: 'number', min, max, unit },
+  schema: whole(min, max),
+  fallback,
+  path,
+});
+
+const channelRow = (
+  group: SettingsGroup,
+  env: string,
+  label: string,
+  hint: string,
+  path: string,
+): SettingRow => ({
+  group,
+  env,
+  label,
+  hint,
+  input: { kind: 'channel' },
+  schema: channel,
+  fallback: undefined,
+  path,
+});
+
+export const SETTINGS = {
+  reminders: {
+    group: 'window',
+    env: 'REMINDERS',
+    label: 'Reminders',
+    hint: 'When the AE is reminded: NN% of the window’s business hours and/or "last-morning" of its last day, comma-separated; "none" for no reminder.',
+    input: { kind: 'text', max: 200 },
+    schema: z.string().refine((spec) => parseReminderPoints(spec) !== undefined, {
+      error: 'must be a list like 50%,last-morning (or none)',
+    }),
+    fallback: '50%,last-morning',
+    path: 'responseWindow.reminders',
+    toConfig: (spec: string) => parseReminderPoints(spec) ?? [],
+  },
+  escalationChannelId: channelRow(
+    'window',
+    'ESCALATION_CHANNEL_ID',
+    'Escalation channel',
+    'An internal channel told of every expiry (with the default policy). None: only the owner is told.',
+    'responseWindow.escalationChannelId',
+  ),
+  stallBusinessDays: number(
+    'window',
+    'STALL_BUSINESS_DAYS',
+    'Quiet accepted deals',
+    'An accepted deal with no outcome for this many business days nudges its AE (0: never).',
+    [0, 60, 5],
+    'business days',
+    'stallBusinessDays',
+  ),
+  defaultTimeZone: {
+    group: 'window',
+    env: 'DEFAULT_TIMEZONE',
+    label: 'Default time zone',
+    hint: 'For someone whose Slack time zone is unknown, and for the program’s own dates.',
+    input: { kind: 'text', max: 64 },
+    schema: zone,
+    fallback: 'UTC',
+    path: 'calendar.defaultTimeZone',
+  },
+  businessDayStart: {
+    group: 'window',
+    env: 'BUSINESS_DAY_START',
+    label: 'Business day starts',
+    hint: 'In each person’s own time zone (a person may set their own hours).',
+    input: { kind: 'time' },
+    schema: time,
+    fallback: '09:00',
+    path: 'calendar.businessDayStart',
+  },
+  businessDayEnd: {
+    group: 'window',
+    env: 'BUSINESS_DAY_END',
+    label: 'Business day ends',
+    hint: 'After the start.',
+    input: { kind: 'time' },
+    schema: time,
+    fallback: '17:00',
+    path: 'calendar.businessDayEnd',
+  },
+  scoreReady: {
+    ...number(
+      'packets',
+      'SCORE_BANDS',
+      'Ready from',
+      'A packet scoring this much (out of 18) or more is ready to send.',
+      [1, 18, 15],
+      'of 18',
+      'scoring.bands.ready',
+    ),
+    envPart: 0,
+  },
+  scoreFix: {
+    ...number(
+      'packets',
+      'SCORE_BANDS',
+      'Fix below',
+      'A packet scoring less than this needs fixing; between the two, it may be sent with care.',
+      [0, 17, 10],
+      'of 18',
+      'scoring.bands.fix',
+    ),
+    envPart: 1,
+  },
+  scoreMaxWindowDays: number(
+    'packets',
+    'SCORE_MAX_WINDOW_DAYS',
+    'Longest window',
+    'The most business days an author may give the AE to answer.',
+    [1, 10, 5],
+    'business days',
+    'scoring.maxWindowDays',
+  ),
+  conflictLookbackDays: number(
+    'packets',
+    'CONFLICT_LOOKBACK_DAYS',
+    'Conflict look-back',
+    'A packet for an account another partner handed off within this many days is flagged as a conflict.',
+    [0, 3650, 90],
+    'days',
+    'conflictLookbackDays',
+  ),
+  allowGuestAuthors: {
+    group: 'packets',
+    env: 'ALLOW_GUEST_AUTHORS',
+    label: 'Guests may send handoffs',
+    hint: 'Workspace guests (not people of another organization) may send and own handoffs.',
+    input: { kind: 'yesno' },
+    schema: z.boolean(),
+    fallback: false,
+    path: 'guests.authors',
+  },
+  allowGuestAes: {
+    group: 'packets',
+    env: 'ALLOW_GUEST_AES',
+    label: 'Guests may be AEs',
+    hint: 'Workspace guests may be a handoff’s AE or cover, and read its internal packet.',
+    input: { kind: 'yesno' },
+    schema: z.boolean(),
+    fallback: false,
+    path: 'guests.aes',
+  },
+  questionPauseDays: number(
+    'decisions',
+    'QUESTION_PAUSE_DAYS',
+    'Pause for a question',
+    'The longest the AE’s clock stops while their question to the author waits (0: it does not stop).',
+    [0, 10, 2],
+    'business days',
+    'asks.questionPauseDays',
+  ),
+  moreTimeDays: number(
+    'decisions',
+    'MORE_TIME_DAYS',
+    'More time',
+    'What "Need more time" gives the AE, once per handoff.',
+    [1, 10, 2],
+    'business days',
+    'asks.moreTimeDays',
+  ),
+  moreTimeApproval: {
+    group: 'decisions',
+    env: 'MORE_TIME_APPROVAL',
+    label: 'More time is',
+    hint: 'The owner is told either way.',
+    input: {
+      kind: 'choice',
+      options: [
+        { value: 'owner', label: 'approved by the owner, with one click' },
+        { value: 'auto', label: 'given at once' },
+      ],
+    },
+    schema: z.enum(['owner', 'auto'], { error: 'must be owner or auto' }),
+    fallback: 'owner',
+    path: 'asks.moreTimeApproval',
+  },
+  firstStepBusinessDays: number(
+    'decisions',
+    'FIRST_STEP_BUSINESS_DAYS',
+    'First step offered',
+    'The first step’s date the Accept offers, this many business days after it.',
+    [1, 30, 3],
+    'business days',
+    'firstStepBusinessDays',
+  ),
+  firstStepGraceDays: number(
+    'decisions',
+    'FIRST_STEP_GRACE_DAYS',
+    'First step grace',
+    'Business days after the first step’s check-in, with no news, before the owner is told.',
+    [1, 10, 2],
+    'business days',
+    'firstStepGraceDays',
+  ),
+  outcomeUndoSeconds: number(
+    'decisions',
+    'OUTCOME_UNDO_SECONDS',
+    'Undo an outcome',
+    'How long a recorded outcome can be undone before the partner and the CRM hear of it (0: no wait).',
+    [0, 3600, 60],
+    'seconds',
+    'outcomeUndoSeconds',
+  ),
+  partnerHelpChannelId: channelRow(
+    'decisions',
+    'PARTNER_HELP_CHANNEL_ID',
+    'Partner help channel',
+    'An internal channel where AEs’ requests for partner help go. None: the button says it is not set up.',
+    'partnerHelpChannelId',
+  ),
+  poolMaxOpen: number(
+    'pools',
+    'POOL_MAX_OPEN_HANDOFFS',
+    'Open handoffs per AE',
+    'Round robin passes over a pool member holding this many open handoffs (a pool’s own cap wins).',
+    [1, 1000, 10],
+    'handoffs',
+    'escalationPolicies.maxOpenPerAe',
+  ),
+  awayWords: {
+    group: 'pools',
+    env: 'AWAY_STATUS_WORDS',
+    label: 'Away words',
+    hint: 'A Slack status with one of these words (comma-separated) says its person is away.',
+    input: { kind: 'text', max: 1000 },
+    schema: z.string().trim().min(1, { error: 'name at least one word' }),
+    fallback: DEFAULT_AWAY_WORDS.join(', '),
+    path: 'escalationPolicies.away.words',
+    toConfig: commaList(true),
+  },
+  awayEmoji: {
+    group: 'pools',
+    env: 'AWAY_STATUS_EMOJI',
+    label: 'Away emoji',
+    hint: 'A Slack status showing one of these emoji says its person is away, like :palm_tree:, :airplane:.',
+    input: { kind: 'text', max: 1000 },
+    schema: z.string().refine((value) => value.split(',').every((e) => /^:[a-z0-9_+'-]+:$/.test(e.trim())), {
+      error: 'must be emoji names like :palm_tree:,:airplane: (comma-separated)',
+    }),
+    fallback: DEFAULT_AWAY_EMOJI.join(', '),
+    path: 'escalationPolicies.away.emoji',
+    toConfig: commaList(false),
+  },
+  digestChannelId: channelRow(
+    'reporting',
+    'DIGEST_CHANNEL_ID',
+    'Digest channel',
+    'An internal channel where the weekly digest is posted. None: no digest.',
+    'revopsReporting.digestChannelId',
+  ),
+  trendWeeks: number(
+    'reporting',
+    'METRICS_TREND_WEEKS',
+    'Weeks in the trend',
+    'How many weeks the App Home’s and the digest’s trend chart shows.',
+    [2, 52, 12],
+    'weeks',
+    'revopsReporting.trendWeeks',
+  ),
+} as const satisfies Record<string, SettingRow>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { SETTINGS, type SettingRow, type SettingsGroup } from './settingRows.js';
+
+export {
+  isSettingsGroup,
+  SETTINGS,
+  SETTINGS_GROUPS,
+  type SettingInput,
+  type SettingRow,
+  type SettingsGroup,
+} from './settingRows.js';
+
+/**
+ * The program's settings (issue 53): what were environment settings about the program, one row each, edited in
+ * Slack (the program's Settings page, one editor per group) and read by the app where the environment's value used
+ * to be (`path` in Config, through program/liveConfig.ts). A setting's environment variable is read once,
+ * at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row here.
+ */
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export type SettingsValues = Record<SettingKey, unknown>;
+export const settingsOfGroup = (group: SettingsGroup) =>
+  SETTING_KEYS.filter((key) => SETTINGS[key].group === group);
+
+/** The settings the environment may still give, read once: their variables. */
+export const SETTINGS_ENV = [...new Set(SETTING_KEYS.map((key) => SETTINGS[key].env))];
+
+/** The rules between settings, on their values in force (defaults included). */
+export function crossProblems(v: SettingsValues): { key: SettingKey; message: string }[] {
+  const problems: { key: SettingKey; message: string }[] = [];
+  if (Number(v.scoreReady) <= Number(v.scoreFix))
+    problems.push({ key: 'scoreReady', message: 'must be above "Fix below"' });
+  if (String(v.businessDayEnd) <= String(v.businessDayStart))
+    problems.push({ key: 'businessDayEnd', message: 'must be after the start' });
+  return problems;
+}
+
+/** The stored part: the settings the program sets (a setting left out has its default). */
+export const settingsSchema = z
+  .strictObject(
+    Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].schema.optional()])) as Record<
+      SettingKey,
+      z.ZodOptional<z.ZodType>
+    >,
+  )
+  .superRefine((stored, ctx) => {
+    for (const { key, message } of crossProblems(settingsValues(stored)))
+      ctx.addIssue({ code: 'custom', path: [key], message });
+  });
+
+/** Every setting's value in force: the stored ones, and the others' defaults. */
+export function settingsValues(stored: Readonly<Record<string, unknown>> | undefined): SettingsValues {
+  return Object.fromEntries(
+    SETTING_KEYS.map((key) => [key, stored?.[key] !== undefined ? stored[key] : SETTINGS[key].fallback]),
+  ) as SettingsValues;
+}
+
+/** A setting's value as the app reads it (Config's shape). */
+export function configValue(key: SettingKey, value: unknown): unknown {
+  const row: SettingRow = SETTINGS[key];
+  return row.toConfig && value !== undefined ? (row.toConfig as (v: unknown) => unknown)(value) : value;
+}
+
+/** A setting from its environment variable's text, as it would be stored (not checked: the schema does that). */
+function fromEnvText(row: SettingRow, raw: string): unknown {
+  const text = row.envPart === undefined ? raw.trim() : (raw.split(',')[row.envPart] ?? '').trim();
+  if (row.input.kind === 'number') return text === '' ? Number.NaN : Number(text);
+  if (row.input.kind === 'yesno')
+    return text.toLowerCase() === 'true' ? true : text.toLowerCase() === 'false' ? false : text;
+  return text;
+}
+
+/**
+ * The settings the environment sets (its set values, trimmed), as they would be stored: only what is set, so a
+ * default stays a default. The environment is checked first by configEnv.ts (its problems stop the start), so a
+ * value that does not read here is left out.
+ */
+export function settingsFromEnv(set: Readonly<Record<string, string>>): Partial<SettingsValues> {
+  const values: Partial<SettingsValues> = {};
+  for (const key of SETTING_KEYS) {
+    const row: SettingRow = SETTINGS[key];
+    const raw = set[row.env];
+    if (raw === undefined) continue;
+    const parsed = row.schema.safeParse(fromEnvText(row, raw));
+    if (parsed.success) values[key] = parsed.data;
+  }
+  return values;
+}
+
+/** The business day's length in hours ("2d" in a policy), from the settings in force. */
+export function dayHoursOf(values: Pick<SettingsValues, 'businessDayStart' | 'businessDayEnd'>): number {
+  const minutes = (t: unknown) => {
+    const [h, m] = String(t).split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  return (minutes(values.businessDayEnd) - minutes(values.businessDayStart)) / 60;
+}
+
+/** The day's length the stored settings give, or `fallback` when they set no hours (the start's setting then). */
+export function storedDayHours(stored: unknown, fallback: number): number {
+  const set = (stored ?? {}) as Record<string, unknown>;
+  return set.businessDayStart !== undefined || set.businessDayEnd !== undefined
+    ? dayHoursOf(settingsValues(set))
+    : fallback;
+}

@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID, PROGRAM_BLOCK_ID as B, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
+import { account } from '../support/crmFlow.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { QUIET } from '../support/ownerFlow.js';
+import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { people } from '../support/people.js';
+import {
+  type Answer,
+  homeButton,
+  internalUser,
+  modalButton,
+  type ProgramView,
+  programLog,
+  stateOf,
+  submitEditor,
+  viewOpenedBy,
+  viewText,
+} from '../support/programFlow.js';
+
+/**
+ * Issue 53 item 5, "pools fair and visible", through the real receiver: an admin gives a pool's member a weight of 2
+ * and makes the pool fair per week in its editor (bad weights refused inline); the pool's page shows "×2" and the
+ * sharing; handoffs sent to the pool then go to the member furthest behind their weighted share, and the pool's
+ * round-robin lines say why.
+ *
+ * The cast: Olu the admin; the Backup pool of Sam (weight 2) and Mo (weight 1); Jordan writes the packets.
+ */
+const ADMIN = internalUser(people.owner);
+const SAM = people.otherAe.id;
+const MO = people.member.id;
+
+const FILE = {
+  pools: { backup: { name: 'Backup AEs', users: [SAM, MO] } },
+  policies: { quiet: [{ at: 'due', action: 'notify', to: ['owner'] }] },
+};
+
+let h: Harness;
+let slack: FakeSlack;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pool-fairness-'));
+  const file = join(dir, 'policies.json');
+  writeFileSync(file, JSON.stringify(FILE));
+  h = await startHarness({ env: { ...QUIET, ADMIN_USER_IDS: ADMIN.id, ESCALATION_POLICY_FILE: file } });
+  slack = h.slack;
+}, 30_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await slack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function openPools(): Promise<ProgramView> {
+  const trigger = await homeButton(h, ADMIN, `${ACTION_ID.programOpen}:pools`, 'pools');
+  return viewOpenedBy(h, 'views.open', trigger);
+}
+
+async function pushEditor(page: ProgramView): Promise<ProgramView> {
+  return viewOpenedBy(
+    h,
+    'views.push',
+    await modalButton(h, ADMIN, page, ACTION_ID.programEdit, 'pool:backup'),
+  );
+}
+
+const save = (editor: ProgramView, answers: Record<string, Answer>) =>
+  submitEditor(h, ADMIN, editor, stateOf(editor, answers));
+
+/** Sends a packet to the Backup pool (no AE named) and sends its review: the handoff's AE and the sent event. */
+async function sendToPool(name: string) {
+  const payload = packetSubmission({ values: { ...account(name), aeUserId: null } }) as unknown as {
+    view: { state: { values: Record<string, unknown> } };
+  };
+  payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
+    [ACTION_ID.value]: {
+      type: 'static_select',
+      selected_option: { value: 'backup', text: { type: 'plain_text', text: 'Backup AEs' } },
+    },
+  };
+  const pushed = (await (await h.interact(payload)).json()) as {
+    response_action: string;
+    view: { blocks: unknown[]; private_metadata: string };
+  };
+  expect(pushed.response_action).toBe('push');
+  const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+  const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
+  expect(await sent.json()).toEqual({ response_action: 'clear' });
+  const { handoffs, handoffEvents } = h.tables;
+  const row = (await h.database.db.select().from(handoffs).orderBy(handoffs.id)).at(-1);
+  const [event] = await h.database.db
+    .select()
+    .from(handoffEvents)
+    .where(eq(handoffEvents.handoffId, row?.id as number))
+    .orderBy(asc(handoffEvents.id));
+  return { ae: row?.aeUserId, detail: event?.detail as Record<string, unknown> };
+}
+
+describe('a fair pool with weights', () => {
+  it('an admin sets a weight and a period in the pool editor; bad weights are refused on their input', async () => {
+    const page = await openPools();
+    const editor = await pushEditor(page);
+    const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
+    expect(inputs).toEqual(expect.arrayContaining([B.weights, B.fairness]));
+    // Plain turns until said otherwise; no weight listed (everyone 1).
+    const fairness = editor.blocks.find((b) => b.block_id === B.fairness);
+    expect(fairness?.element?.initial_option?.value).toBe('plain');
+    expect(editor.blocks.find((b) => b.block_id === B.weights)?.element?.initial_value).toBeUndefined();
+    // Their ids to copy, under the weights.
+    expect(viewText(editor)).toContain(`\`${SAM}\``);
+
+    const entries = (await programLog(h)).length;
+    expect(await save(editor, { [B.weights]: 'Sam 2' })).toEqual({
+      response_action: 'errors',
+      errors: { [B.weights]: "Write a member's Slack id and a number, like U012ABCDEF 2." },
+    });
+    expect(await save(editor, { [B.weights]: `<@${SAM}> 2\n${MO} 11` })).toEqual({
+      response_action: 'errors',
+      errors: { [B.weights]: 'Line 2: a weight is a whole number from 0 to 10.' },
+    });
+    expect(await save(editor, { [B.weights]: `${people.ae.id} 2` })).toEqual({
+      response_action: 'errors',
+      errors: {
+        [B.weights]: `${people.ae.id} is not a member of the pool: add them to Members, or take the line out.`,
+      },
+    });
+    expect(await programLog(h)).toHaveLength(entries);
+
+    expect(await save(editor, { [B.weights]: `<@${SAM}> 2`, [B.fairness]: 'week' })).toEqual({});
+    expect((await programLog(h)).at(-1)).toMatchObject({
+      kind: 'pool',
+      key: 'backup',
+      actor: ADMIN.id,
+      body: { users: [SAM, MO], weights: { [SAM]: 2 }, fairness: { period: 'week' } },
+    });
+    expect(h.app.program.book()?.pools.backup).toMatchObject({
+      weights: { [SAM]: 2 },
+      fairness: { period: 'week' },
+    });
+
+    // The page shows the weight and the sharing; the editor opens with them.
+    const shown = await openPools();
+    expect(viewText(shown)).toContain(`Members: <@${SAM}> ×2, <@${MO}>`);
+    expect(viewText(shown)).toContain('Shared fairly per week, by weight and days available');
+    const again = await pushEditor(shown);
+    expect(again.blocks.find((b) => b.block_id === B.weights)?.element?.initial_value).toBe(`<@${SAM}> 2`);
+    expect(again.blocks.find((b) => b.block_id === B.fairness)?.element?.initial_option?.value).toBe('week');
+  });
+
+  it('hands off by weighted share: Sam (×2) takes two of every three, and the round robin says why', async () => {
+    // Nothing given yet this week: level, Sam first in turn.
+    const first = await sendToPool('Fair Account One');
+    expect(first.ae).toBe(SAM);
+    expect(first.detail).toMatchObject({
+      pool: 'backup',
+      poolWhy: "next in turn, level with others on this week's share: 0 of 0.7",
+    });
+    // Sam had 1 of a share of 2 weighted days, Mo none: Mo is furthest behind.
+    const second = await sendToPool('Fair Account Two');
+    expect(second.ae).toBe(MO);
+    expect(second.detail).toMatchObject({ poolWhy: "furthest behind this week's share: 0 of 0.7" });
+    // Plain turns would give Sam the next after Mo anyway; here Sam is behind by weight: 1 of 2.
+    const third = await sendToPool('Fair Account Three');
+    expect(third.ae).toBe(SAM);
+    expect(third.detail).toMatchObject({ poolWhy: "furthest behind this week's share: 1 of 2" });
+    // Sam 2 for weight 2, Mo 1 for weight 1: level; Mo is next in turn (after Sam).
+    const fourth = await sendToPool('Fair Account Four');
+    expect(fourth.ae).toBe(MO);
+    // Sam takes the fifth: two handoffs per weight each would leave Sam behind again.
+    expect((await sendToPool('Fair Account Five')).ae).toBe(SAM);
+
+    // The pool's page: who got each one and why.
+    const page = viewText(await openPools());
+    expect(page).toContain(`to <@${SAM}> (furthest behind this week's share: 1 of 2)`);
+    expect(page).toContain(`to <@${MO}> (furthest behind this week's share: 0 of 0.7)`);
+  });
+
+  it('a member of weight 0 stays in the pool but takes no handoff while another can', async () => {
+    const editor = await pushEditor(await openPools());
+    expect(await save(editor, { [B.weights]: `${SAM} 0` })).toEqual({});
+    expect(h.app.program.book()?.pools.backup).toMatchObject({ users: [SAM, MO], weights: { [SAM]: 0 } });
+    expect((await sendToPool('Fair Account Six')).ae).toBe(MO);
+    expect((await sendToPool('Fair Account Seven')).ae).toBe(MO);
+    await waitFor(async () => viewText(await openPools()).includes(`<@${SAM}> ×0`), 6000, 'the page');
+  });
+
+  it('with plain turns, a member of weight 2 takes two handoffs in a row on their turn', async () => {
+    const editor = await pushEditor(await openPools());
+    expect(await save(editor, { [B.weights]: `${MO} 2`, [B.fairness]: 'plain' })).toEqual({});
+    expect(h.app.program.book()?.pools.backup).not.toHaveProperty('fairness');
+    // Mo had the last two (Sam was at weight 0): Mo's turn ends, Sam's (weight 1) comes, then Mo twice.
+    const picks = [];
+    for (const n of ['Eight', 'Nine', 'Ten', 'Eleven']) picks.push(await sendToPool(`Turn Account ${n}`));
+    expect(picks.map((p) => p.ae)).toEqual([SAM, MO, MO, SAM]);
+    expect(picks[2]?.detail).toMatchObject({ poolWhy: 'turn 2 of 2 in a row (weight 2)' });
+  });
+});

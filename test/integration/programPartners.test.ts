@@ -1,0 +1,333 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_ID, PROGRAM_BLOCK_ID as B, CALLBACK_ID, managerBlockId } from '../../src/blocks/ids.js';
+import { NO_USERGROUP } from '../../src/blocks/programEditors.js';
+import { ensurePartner, partnerByName } from '../../src/db/repositories/partners.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { PARTNER_TEAM, people } from '../support/people.js';
+import {
+  type Answer,
+  buttonsIn,
+  homeButton,
+  internalUser,
+  modalButton,
+  type ProgramView,
+  programLog,
+  type SlackUser,
+  stateOf,
+  submitEditor,
+  viewOpenedBy,
+  viewText,
+} from '../support/programFlow.js';
+import { blocksOf, openHome, QUIET } from '../support/revopsFlow.js';
+
+/**
+ * Issue 53 items 2, 6 and 7 in Slack: the Partners page of "The program" (each partner of the directory, its Slack
+ * Connect channel, its partner managers and what they hear), its editor for admins, RevOps and the partner's own
+ * managers; people of other organizations refused inline wherever an editor chooses people; and a role held by a
+ * Slack user group, chosen in the roles editor from the workspace's groups (usergroups.list).
+ *
+ * The cast: Olu is the admin, Mo is RevOps, Jordan (an AE, no role) becomes Meridian's partner manager, Sam (no role)
+ * is in the RevOps user group, Dana is the partner's user (Slack Connect).
+ */
+const ADMIN = internalUser(people.owner);
+const REVOPS = internalUser(people.member);
+const JORDAN = internalUser(people.ae);
+const SAM = internalUser(people.otherAe);
+const DANA = people.partner.id;
+const OUTSIDE = `<@${DANA}> is not in our workspace: choose people of our own workspaces.`;
+
+let h: Harness;
+let meridian: number;
+let tailspin: number;
+
+beforeAll(async () => {
+  h = await startHarness({
+    env: { ...QUIET, ADMIN_USER_IDS: ADMIN.id, REVOPS_USER_IDS: REVOPS.id },
+  });
+  await sendHandoff(h);
+  await h.database.db.transaction((tx) => ensurePartner(tx, 'Tailspin Integrators', h.clock.now()));
+  meridian = (await partnerByName(h.database.db, 'Meridian Cloud Consulting'))?.id as number;
+  tailspin = (await partnerByName(h.database.db, 'Tailspin Integrators'))?.id as number;
+  h.slack.addUserGroup('S0REVOPSTEAM', [SAM.id], { name: 'RevOps team', handle: 'revops-team' });
+  h.slack.addUserGroup('S0ADMINS', [ADMIN.id], { name: 'Program admins', handle: 'program-admins' });
+  h.slack.addUserGroup('S0SALES', [SAM.id], { name: 'Sales', handle: 'sales' });
+}, 30_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await h?.slack.stop();
+});
+
+async function openPage(user: SlackUser, page: string): Promise<ProgramView> {
+  return viewOpenedBy(h, 'views.open', await homeButton(h, user, `${ACTION_ID.programOpen}:${page}`, page));
+}
+
+async function pushEditor(user: SlackUser, page: ProgramView, value: string): Promise<ProgramView> {
+  return viewOpenedBy(h, 'views.push', await modalButton(h, user, page, ACTION_ID.programEdit, value));
+}
+
+const save = (user: SlackUser, editor: ProgramView, answers: Record<string, Answer> = {}) =>
+  submitEditor(h, user, editor, stateOf(editor, answers));
+
+/** Saves an editor: it closes, and the page under it shows the edit. Resolves with that page. */
+async function saved(
+  user: SlackUser,
+  editor: ProgramView,
+  answers: Record<string, Answer> | Record<string, unknown>,
+  raw = false,
+): Promise<ProgramView> {
+  const updates = h.slack.callsTo('views.update').length;
+  const ack = raw
+    ? await submitEditor(h, user, editor, answers)
+    : await save(user, editor, answers as Record<string, Answer>);
+  expect(ack).toEqual({});
+  const under = editor.previous_view_id as string;
+  await waitFor(
+    () =>
+      h.slack
+        .callsTo('views.update')
+        .slice(updates)
+        .find((c) => c.args.view_id === under && c.status !== 0),
+    6000,
+    'the page updated',
+  );
+  return h.slack.view(under) as unknown as ProgramView;
+}
+
+const pageButtons = async (user: SlackUser) =>
+  buttonsIn({ blocks: blocksOf(await openHome(h, user.id)) as ProgramView['blocks'] })
+    .filter((b) => b.action_id.startsWith(`${ACTION_ID.programOpen}:`))
+    .map((b) => b.value)
+    .sort();
+
+const editValues = (view: ProgramView) =>
+  buttonsIn(view)
+    .filter((b) => b.action_id === ACTION_ID.programEdit)
+    .map((b) => b.value);
+
+/** An editor's answer that refuses, with nothing written. */
+async function refused(
+  user: SlackUser,
+  editor: ProgramView,
+  answers: Record<string, Answer>,
+  errors: object,
+) {
+  const before = (await programLog(h)).length;
+  expect(await save(user, editor, answers)).toEqual({ response_action: 'errors', errors });
+  expect(await programLog(h)).toHaveLength(before);
+}
+
+describe('the Partners page', () => {
+  it('lists each partner with its channel and managers; admins and RevOps open it, an AE does not', async () => {
+    expect(await pageButtons(ADMIN)).toContain('partners');
+    expect(await pageButtons(REVOPS)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
+    expect(await pageButtons(REVOPS)).not.toContain('roles');
+    expect(await pageButtons(JORDAN)).toEqual([]);
+
+    const page = await openPage(ADMIN, 'partners');
+    expect(page.title?.text).toBe('Partners');
+    const text = viewText(page);
+    expect(text).toContain('*Meridian Cloud Consulting*');
+    expect(text).toContain('Slack Connect: <#C0PARTNER>');
+    expect(text).toContain('*Tailspin Integrators*');
+    expect(text).toContain('No Slack Connect channel bound.');
+    expect(text).toContain('Partner managers: none named');
+    expect(editValues(page).sort()).toEqual([`partner:${meridian}`, `partner:${tailspin}`].sort());
+  });
+
+  it('RevOps names the partner managers and what they hear; someone of another organization is refused inline', async () => {
+    const page = await openPage(REVOPS, 'partners');
+    const editor = await pushEditor(REVOPS, page, `partner:${meridian}`);
+    expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Partner' } });
+    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
+      B.managers,
+      B.notify,
+    ]);
+    await refused(REVOPS, editor, { [B.managers]: [JORDAN.id, DANA] }, { [B.managers]: OUTSIDE });
+    await refused(
+      REVOPS,
+      editor,
+      { [B.managers]: [people.bot.id] },
+      { [B.managers]: `<@${people.bot.id}> is a bot or an app: choose a person.` },
+    );
+    // What nobody hears is not chosen for nobody.
+    await refused(
+      REVOPS,
+      editor,
+      { [B.notify]: 'decisions' },
+      { [B.notify]: 'Name its partner managers first: this is what they hear.' },
+    );
+
+    const shown = await saved(REVOPS, editor, { [B.managers]: [JORDAN.id], [B.notify]: 'decisions' });
+    expect(viewText(shown)).toContain(`Partner managers: <@${JORDAN.id}>, told of decisions only`);
+    expect((await programLog(h)).at(-1)).toMatchObject({
+      kind: 'partner',
+      key: String(meridian),
+      actor: REVOPS.id,
+      body: { managers: [JORDAN.id], notify: 'decisions' },
+    });
+    // As the command reads it.
+    expect(h.app.program.state().partners[String(meridian)]).toEqual({
+      managers: [JORDAN.id],
+      notify: 'decisions',
+    });
+    const history = viewText(await openPage(REVOPS, 'history'));
+    expect(history).toContain("*Meridian Cloud Consulting*'s partner managers: saved");
+  });
+
+  it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {
+    expect(await pageButtons(JORDAN)).toEqual(['partners']);
+    const page = await openPage(JORDAN, 'partners');
+    expect(editValues(page)).toEqual([`partner:${meridian}`]);
+    const editor = await pushEditor(JORDAN, page, `partner:${meridian}`);
+    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([B.notify]);
+    expect(viewText(editor)).toContain(`Partner managers: <@${JORDAN.id}>. Admins and RevOps name them.`);
+
+    // Their form with a managers input added (forged): the managers stay.
+    const values = {
+      ...stateOf(editor, { [B.notify]: 'off' }),
+      [B.managers]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [SAM.id] } },
+    };
+    await saved(JORDAN, editor, values, true);
+    expect((await programLog(h)).at(-1)).toMatchObject({
+      kind: 'partner',
+      key: String(meridian),
+      actor: JORDAN.id,
+      body: { managers: [JORDAN.id], notify: 'off' },
+    });
+
+    // Another partner's editor: refused (by DM), nothing pushed.
+    const pushes = h.slack.callsTo('views.push').length;
+    await modalButton(h, JORDAN, page, ACTION_ID.programEdit, `partner:${tailspin}`);
+    await waitFor(
+      () =>
+        h.slack.messages(h.slack.dmChannelFor(JORDAN.id)).some((m) => m.text?.startsWith('Only the program')),
+      6000,
+      'the refusal',
+    );
+    expect(h.slack.callsTo('views.push')).toHaveLength(pushes);
+  });
+});
+
+describe('people of other organizations, in every editor', () => {
+  it('are refused inline on the input they were chosen in', async () => {
+    const pools = await openPage(ADMIN, 'pools');
+    const pool = await pushEditor(ADMIN, pools, 'pool:');
+    await refused(
+      ADMIN,
+      pool,
+      { [B.id]: 'outside', [B.members]: [SAM.id, DANA], [B.managers]: [DANA] },
+      { [B.members]: OUTSIDE, [B.managers]: OUTSIDE },
+    );
+    h.slack.closeView(pool.id);
+
+    const rolesPage = await openPage(ADMIN, 'roles');
+    const roles = await pushEditor(ADMIN, rolesPage, 'roles:-');
+    await refused(
+      ADMIN,
+      roles,
+      { [B.admins]: [ADMIN.id, DANA], [B.revops]: [REVOPS.id, DANA] },
+      { [B.admins]: OUTSIDE, [B.revops]: OUTSIDE },
+    );
+    h.slack.closeView(roles.id);
+
+    const managers = await pushEditor(ADMIN, rolesPage, 'managers:-');
+    await refused(
+      ADMIN,
+      managers,
+      { [managerBlockId(0, 'ae')]: DANA, [managerBlockId(0, 'manager')]: ADMIN.id },
+      { [managerBlockId(0, 'ae')]: OUTSIDE },
+    );
+  });
+});
+
+describe('roles as Slack user groups', () => {
+  it('RevOps as a user group: its members open the policies at once', async () => {
+    expect(await pageButtons(SAM)).toEqual([]);
+    const page = await openPage(ADMIN, 'roles');
+    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
+    expect(group?.label?.text).toBe('Or everyone in a user group');
+    expect(group?.element?.options?.map((o) => o.value)).toEqual([
+      NO_USERGROUP,
+      'S0REVOPSTEAM',
+      'S0ADMINS',
+      'S0SALES',
+    ]);
+    expect(group?.element?.initial_option?.value).toBe(NO_USERGROUP);
+    expect(h.slack.callsTo('usergroups.list').at(-1)?.response).toMatchObject({
+      ok: true,
+      usergroups: expect.arrayContaining([
+        expect.objectContaining({
+          id: 'S0REVOPSTEAM',
+          name: 'RevOps team',
+          is_usergroup: true,
+          date_delete: 0,
+        }),
+      ]),
+    });
+
+    await saved(ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
+    expect((await programLog(h)).at(-1)).toMatchObject({
+      kind: 'roles',
+      actor: ADMIN.id,
+      body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id], usergroup: 'S0REVOPSTEAM' } },
+    });
+    expect(h.app.program.revopsUserIds).toContain(SAM.id);
+    expect(await pageButtons(SAM)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
+    const policies = await openPage(SAM, 'policies');
+    expect(policies.title?.text).toBe('Escalation policies');
+  });
+
+  it('when Slack cannot list the groups, the one in force stays the only choice, and the editor says so', async () => {
+    h.slack.fail('usergroups.list', { error: 'internal_error' }, 1);
+    const page = await openPage(ADMIN, 'roles');
+    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
+    expect(group?.element?.options?.map((o) => o.value)).toEqual([NO_USERGROUP, 'S0REVOPSTEAM']);
+    expect(group?.element?.initial_option?.value).toBe('S0REVOPSTEAM');
+    expect(viewText(editor)).toContain('I could not read the workspace’s user groups from Slack just now');
+  });
+
+  it('the last admin leaves their own name only for an admins’ group they are in', async () => {
+    const page = await openPage(ADMIN, 'roles');
+    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    await refused(
+      ADMIN,
+      editor,
+      { [B.admins]: [], [B.adminGroup]: 'S0SALES' },
+      {
+        [B.admins]:
+          'You are not in the admins’ user group: you cannot remove yourself. Ask another admin to.',
+      },
+    );
+    await refused(
+      ADMIN,
+      editor,
+      { [B.admins]: [] },
+      { [B.admins]: 'The program needs at least one admin: name someone.' },
+    );
+    await saved(ADMIN, editor, { [B.admins]: [], [B.adminGroup]: 'S0ADMINS' });
+    expect(h.app.program.state().roles.admin).toEqual({ users: [], usergroup: 'S0ADMINS' });
+    expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
+    // An admin through the group only: the page still opens, and the group may be kept without their name.
+    const again = await pushEditor(ADMIN, await openPage(ADMIN, 'roles'), 'roles:-');
+    await saved(ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
+    expect(h.app.program.state().roles.revops.users).toEqual([REVOPS.id, JORDAN.id]);
+  });
+});
+
+describe('the partner’s own people', () => {
+  it('open and edit nothing of the partners', async () => {
+    const external: SlackUser = { id: DANA, team_id: PARTNER_TEAM };
+    const opens = h.slack.callsTo('views.open').length;
+    await homeButton(h, external, `${ACTION_ID.programOpen}:partners`, 'partners');
+    await waitFor(
+      () => h.slack.messages(h.slack.dmChannelFor(DANA)).some((m) => m.text?.startsWith('Only the program')),
+      6000,
+      'the refusal',
+    );
+    expect(h.slack.callsTo('views.open')).toHaveLength(opens);
+  });
+});

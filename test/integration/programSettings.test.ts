@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_ID, settingBlockId as S } from '../../src/blocks/ids.js';
+import { settingsEditorModal } from '../../src/blocks/settingsEditor.js';
+import { settingsValues } from '../../src/program/settings.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
+import { dmOf, handoffRow } from '../support/ownerFlow.js';
+import { aeSlackUser, click, partnerHarnesses } from '../support/partnerFlow.js';
+import { people } from '../support/people.js';
+import {
+  type Answer,
+  buttonsIn,
+  editorSubmission,
+  homeButton,
+  internalUser,
+  modalButton,
+  PROGRAM_REFUSALS,
+  type ProgramView,
+  programLog,
+  type SlackUser,
+  stateOf,
+  submitEditor,
+  viewOpenedBy,
+  viewText,
+} from '../support/programFlow.js';
+import { ROLES } from '../support/revopsFlow.js';
+
+/**
+ * Issue 53 item 3: the settings about the program are the program's, edited in Slack (App Home → The program →
+ * Settings), in force at once. The environment's values are read in once, at the first start; each group has its
+ * editor, for whom its row names (admins; RevOps for the packets and the reporting); bad values are refused inline.
+ *
+ * Olu is the admin (and owns the handoffs), Mo is RevOps, Jordan the AE (Berlin): he gets the packet Monday 23
+ * November 15:00 Berlin, due Thursday 26 November 15:00.
+ */
+const ADMIN = internalUser(people.owner);
+const REVOPS = internalUser(people.member);
+const ENV = { ...ROLES, STALL_BUSINESS_DAYS: '7', MORE_TIME_DAYS: '3' };
+
+const start = partnerHarnesses();
+
+async function settingsPage(h: Harness, user: SlackUser): Promise<ProgramView> {
+  const trigger = await homeButton(h, user, `${ACTION_ID.programOpen}:settings`, 'settings');
+  return viewOpenedBy(h, 'views.open', trigger);
+}
+
+async function editor(h: Harness, user: SlackUser, page: ProgramView, group: string): Promise<ProgramView> {
+  const trigger = await modalButton(h, user, page, ACTION_ID.programEdit, `settings:${group}`);
+  return viewOpenedBy(h, 'views.push', trigger);
+}
+
+const editValues = (view: ProgramView) =>
+  buttonsIn(view)
+    .filter((b) => b.action_id === ACTION_ID.programEdit)
+    .map((b) => b.value);
+
+/** Saves an editor with these answers; resolves with the page under it as Slack shows it after the update. */
+async function saved(h: Harness, user: SlackUser, view: ProgramView, answers: Record<string, Answer>) {
+  const updates = h.slack.callsTo('views.update').length;
+  expect(await submitEditor(h, user, view, stateOf(view, answers))).toEqual({});
+  const under = view.previous_view_id as string;
+  await waitFor(
+    () =>
+      h.slack
+        .callsTo('views.update')
+        .slice(updates)
+        .find((c) => c.args.view_id === under && c.status !== 0),
+    6000,
+    'the page updated',
+  );
+  return h.slack.view(under) as unknown as ProgramView;
+}
+
+const settingsEntries = async (h: Harness) => (await programLog(h)).filter((r) => r.kind === 'settings');
+
+describe('the program’s settings in Slack', () => {
+  it('reads the environment’s program settings in once, and shows each group with who may edit it', async () => {
+    const h = await start(ENV);
+    const [imported, ...more] = await settingsEntries(h);
+    expect(more).toEqual([]);
+    expect(imported).toMatchObject({ actor: 'import', body: { stallBusinessDays: 7, moreTimeDays: 3 } });
+    expect(imported?.note).toContain('STALL_BUSINESS_DAYS');
+
+    const page = await settingsPage(h, ADMIN);
+    expect(page.title?.text).toBe('Settings');
+    const text = viewText(page);
+    expect(text).toContain('Quiet accepted deals: 7 business days\\n');
+    expect(text).toContain('More time: 3 business days\\n');
+    expect(text).toContain('Reminders: 50%,last-morning (default)');
+    expect(text).toContain('Escalation channel: none (default)');
+    expect(editValues(page)).toEqual([
+      'settings:window',
+      'settings:packets',
+      'settings:decisions',
+      'settings:pools',
+      'settings:reporting',
+    ]);
+    // RevOps read every group, and edit the packets' and the reporting's.
+    expect(editValues(await settingsPage(h, REVOPS))).toEqual(['settings:packets', 'settings:reporting']);
+  });
+
+  it('an admin’s edit is in force at once: more time is given at once, with its new days, without a restart', async () => {
+    const h = await start(ENV);
+    const page = await settingsPage(h, ADMIN);
+    const form = await editor(h, ADMIN, page, 'decisions');
+    expect(form.title?.text).toBe('Asks and after accept');
+    const after = await saved(h, ADMIN, form, { [S('moreTimeApproval')]: 'auto', [S('moreTimeDays')]: '4' });
+    expect(viewText(after)).toContain('More time is: given at once\\n');
+    expect(viewText(after)).toContain('More time: 4 business days\\n');
+    expect((await settingsEntries(h)).at(-1)).toMatchObject({
+      actor: ADMIN.id,
+      body: { stallBusinessDays: 7, moreTimeDays: 4, moreTimeApproval: 'auto' },
+    });
+
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    await quiet(h);
+    await click(h, ACTION_ID.askMoreTime, handoff.id, aeSlackUser);
+    await quiet(h);
+    const given = await handoffRow(h, handoff.id);
+    expect(given.moreTime).toBe('granted');
+    // Four business days after Thursday 26 November 15:00 Berlin: Wednesday 2 December.
+    expect(given.dueAt.toISOString()).toBe('2026-12-02T14:00:00.000Z');
+    expect(dmOf(h, people.ae.id).some((m) => JSON.stringify(m).includes('*4 more business days*'))).toBe(
+      true,
+    );
+  });
+
+  it('refuses bad values inline, on their input, and writes nothing', async () => {
+    const h = await start(ENV);
+    const page = await settingsPage(h, ADMIN);
+    const before = (await programLog(h)).length;
+    const packets = await editor(h, ADMIN, page, 'packets');
+    expect(
+      await submitEditor(
+        h,
+        ADMIN,
+        packets,
+        stateOf(packets, { [S('scoreReady')]: '10', [S('scoreFix')]: '12' }),
+      ),
+    ).toEqual({
+      response_action: 'errors',
+      errors: { [S('scoreReady')]: 'Must be above "Fix below".' },
+    });
+    const window = await editor(h, ADMIN, page, 'window');
+    expect(
+      await submitEditor(
+        h,
+        ADMIN,
+        window,
+        stateOf(window, { [S('businessDayStart')]: '18:00', [S('defaultTimeZone')]: 'Mars/Olympus' }),
+      ),
+    ).toEqual({
+      response_action: 'errors',
+      errors: {
+        [S('defaultTimeZone')]: 'Must be a time zone like America/New_York or Europe/Paris.',
+        [S('businessDayEnd')]: 'Must be after the start.',
+      },
+    });
+    expect(await programLog(h)).toHaveLength(before);
+  });
+
+  it('an emptied setting goes back to its default; the others stay', async () => {
+    const h = await start(ENV);
+    const page = await settingsPage(h, ADMIN);
+    const form = await editor(h, ADMIN, page, 'decisions');
+    const after = await saved(h, ADMIN, form, { [S('moreTimeDays')]: null });
+    expect(viewText(after)).toContain('More time: 2 business days (default)');
+    const last = (await settingsEntries(h)).at(-1);
+    expect(last?.body).toMatchObject({ stallBusinessDays: 7 });
+    expect(last?.body).not.toHaveProperty('moreTimeDays');
+    expect(h.app.program.settings().moreTimeDays).toBe(2);
+  });
+
+  it('RevOps may not save the response window’s settings: a forged submission is refused, nothing written', async () => {
+    const h = await start(ENV);
+    const before = (await programLog(h)).length;
+    const dms = dmOf(h, REVOPS.id).length;
+    const forged = editorSubmission(REVOPS, settingsEditorModal('window', settingsValues({})), {
+      [S('stallBusinessDays')]: '1',
+    });
+    const response = await h.interact(forged);
+    expect(response.status).toBe(200);
+    await waitFor(() => dmOf(h, REVOPS.id).length > dms, 6000, 'the refusal');
+    expect(dmOf(h, REVOPS.id).at(-1)?.text).toBe(PROGRAM_REFUSALS.forbidden);
+    expect(await programLog(h)).toHaveLength(before);
+    expect(h.app.program.settings().stallBusinessDays).toBe(7);
+  });
+});
