@@ -110,6 +110,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'policyPinning',
   'followers',
   'programAdmin',
+  'programSettings',
   'channelSharingOrder',
   'scorecardsRollingUpgrade',
 ];

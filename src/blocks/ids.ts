@@ -128,6 +128,8 @@ export const PROGRAM_BLOCK_ID = {
   weights: 'program_weights',
   fairness: 'program_fairness',
   managers: 'program_managers',
+  /** A pool's or a partner's managers' user group (issue 53 item 7). */
+  managersGroup: 'program_managers_group',
   remove: 'program_remove',
   partners: 'program_route_partners',
   pools: 'program_route_pools',

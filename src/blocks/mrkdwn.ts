@@ -44,6 +44,10 @@ export function plain(text: string, max: number): string {
 
 export const mention = (userId: string) => `<@${userId}>`;
 
+/** A Slack user group as Slack shows it in a message (its @handle); anything not shaped like an id, escaped. */
+export const usergroupMention = (id: string) =>
+  /^S[A-Z0-9]{2,}$/.test(id) ? `<!subteam^${id}>` : escapeMrkdwn(id);
+
 /**
  * A person as `reader` reads them: "you" (or `you`, e.g. "You" to start a sentence) when it is the reader, else their
  * mention. A message or Home tab speaks to its reader, never names them (issue 50 item 20).

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { PARTNER_NOTIFY, type PartnerNotify } from '../program/kinds.js';
 import { ACTION_ID, CALLBACK_ID, managerBlockId, PROGRAM_BLOCK_ID } from './ids.js';
-import { escapeMrkdwn, mention } from './mrkdwn.js';
+import { escapeMrkdwn, mention, usergroupMention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 import { type PoolSharing, poolSharingInputs } from './poolWeights.js';
 
@@ -57,6 +57,63 @@ const usersInput = (
     },
   }) as KnownBlock;
 
+/** A Slack user group, as usergroups.list names it. */
+export interface UsergroupChoice {
+  id: string;
+  name: string;
+  handle: string;
+}
+
+/** The "No user group" choice of a role's group select. */
+export const NO_USERGROUP = 'none';
+
+/**
+ * A role's "Or everyone in a user group" select (admins, RevOps, a pool's or a partner's managers): the workspace's
+ * groups (`usergroups`: undefined when Slack could not list them, the role's own kept as a choice), or none.
+ */
+function groupSelect(
+  block: string,
+  current: string | undefined,
+  usergroups: readonly UsergroupChoice[] | undefined,
+  hint?: string,
+): KnownBlock {
+  const none = { text: pt('No user group'), value: NO_USERGROUP };
+  const groups = usergroups ?? (current ? [{ id: current, name: current, handle: '' }] : []);
+  const options = [
+    none,
+    ...groups.slice(0, 99).map((g) => ({
+      text: pt(`${g.name}${g.handle ? ` (@${g.handle})` : ''}`.slice(0, 75)),
+      value: g.id,
+    })),
+  ];
+  // A group in force that Slack no longer lists (disabled, or past the first 99) stays a choice.
+  if (current && !options.some((o) => o.value === current))
+    options.splice(1, 0, { text: pt(current), value: current });
+  return {
+    type: 'input',
+    block_id: block,
+    label: pt('Or everyone in a user group'),
+    optional: true,
+    ...(hint ? { hint: pt(hint) } : {}),
+    element: {
+      type: 'static_select',
+      action_id: ACTION_ID.value,
+      options: options.slice(0, 100),
+      initial_option: options.find((o) => o.value === (current ?? NO_USERGROUP)) ?? none,
+    },
+  } as KnownBlock;
+}
+
+/** Said under an editor when Slack could not list the workspace's user groups. */
+const noGroupsRead = (usergroups: readonly UsergroupChoice[] | undefined): KnownBlock[] =>
+  usergroups
+    ? []
+    : [
+        context(
+          'I could not read the workspace’s user groups from Slack just now: close this and try again.',
+        ),
+      ];
+
 export interface PoolEditorModel {
   id?: string;
   name: string;
@@ -66,6 +123,10 @@ export interface PoolEditorModel {
   cap?: number;
   defaultCap: number;
   managers: readonly string[];
+  /** Everyone in this user group manages the pool too. */
+  managersGroup?: string;
+  /** The workspace's user groups, for an admin's editor (absent: Slack could not list them, or not an admin's). */
+  usergroups?: readonly UsergroupChoice[];
   /** Members' weights (unset: 1), and how the pool shares its handoffs (issue 53 item 5). */
   weights?: Readonly<Record<string, number>>;
   sharing?: PoolSharing;
@@ -121,6 +182,8 @@ export function poolEditorModal(m: PoolEditorModel): ModalView {
         true,
         'They edit this pool and are told when a member pauses.',
       ),
+      groupSelect(PROGRAM_BLOCK_ID.managersGroup, m.managersGroup, m.usergroups),
+      ...noGroupsRead(m.usergroups),
     );
     if (m.id)
       blocks.push({
@@ -134,8 +197,9 @@ export function poolEditorModal(m: PoolEditorModel): ModalView {
           options: [{ text: pt('Remove this pool'), value: 'remove' }],
         },
       });
-  } else if (m.managers.length > 0) {
-    blocks.push(context(`Managed by ${m.managers.map(mention).join(', ')}.`));
+  } else if (m.managers.length > 0 || m.managersGroup) {
+    const by = [...m.managers.map(mention), ...(m.managersGroup ? [usergroupMention(m.managersGroup)] : [])];
+    blocks.push(context(`Managed by ${by.join(', ')}.`));
   }
   return editor('pool', m.id ?? '', m.id ? 'Edit pool' : 'New pool', blocks);
 }
@@ -184,38 +248,7 @@ export interface RolesEditorModel {
   adminGroup?: string;
   revopsGroup?: string;
   /** The workspace's user groups (usergroups.list); absent: Slack could not list them (the current ones stay). */
-  usergroups?: readonly { id: string; name: string; handle: string }[];
-}
-
-/** The "No user group" choice of a role's group select. */
-export const NO_USERGROUP = 'none';
-
-/** A role's "Or everyone in a user group" select: the workspace's groups (the role's own first kept), or none. */
-function groupSelect(block: string, current: string | undefined, m: RolesEditorModel): KnownBlock {
-  const none = { text: pt('No user group'), value: NO_USERGROUP };
-  const groups = m.usergroups ?? (current ? [{ id: current, name: current, handle: '' }] : []);
-  const options = [
-    none,
-    ...groups.slice(0, 99).map((g) => ({
-      text: pt(`${g.name}${g.handle ? ` (@${g.handle})` : ''}`.slice(0, 75)),
-      value: g.id,
-    })),
-  ];
-  // A group in force that Slack no longer lists (disabled, or past the first 99) stays a choice.
-  if (current && !options.some((o) => o.value === current))
-    options.splice(1, 0, { text: pt(current), value: current });
-  return {
-    type: 'input',
-    block_id: block,
-    label: pt('Or everyone in a user group'),
-    optional: true,
-    element: {
-      type: 'static_select',
-      action_id: ACTION_ID.value,
-      options: options.slice(0, 100),
-      initial_option: options.find((o) => o.value === (current ?? NO_USERGROUP)) ?? none,
-    },
-  } as KnownBlock;
+  usergroups?: readonly UsergroupChoice[];
 }
 
 export function rolesEditorModal(m: RolesEditorModel): ModalView {
@@ -228,7 +261,7 @@ export function rolesEditorModal(m: RolesEditorModel): ModalView {
       true,
       'They edit the whole program, and may reassign, extend or withdraw any handoff.',
     ),
-    groupSelect(PROGRAM_BLOCK_ID.adminGroup, m.adminGroup, m),
+    groupSelect(PROGRAM_BLOCK_ID.adminGroup, m.adminGroup, m.usergroups),
     usersInput(
       PROGRAM_BLOCK_ID.revops,
       'RevOps',
@@ -236,14 +269,8 @@ export function rolesEditorModal(m: RolesEditorModel): ModalView {
       true,
       'They see the metrics and the export, correct classifications, and edit the policies.',
     ),
-    groupSelect(PROGRAM_BLOCK_ID.revopsGroup, m.revopsGroup, m),
-    ...(m.usergroups
-      ? []
-      : [
-          context(
-            'I could not read the workspace’s user groups from Slack just now: close this and try again.',
-          ),
-        ]),
+    groupSelect(PROGRAM_BLOCK_ID.revopsGroup, m.revopsGroup, m.usergroups),
+    ...noGroupsRead(m.usergroups),
   ]);
 }
 
@@ -251,6 +278,10 @@ export interface PartnerEditorModel {
   id: number;
   name: string;
   managers: readonly string[];
+  /** Everyone in this user group is a partner manager too. */
+  usergroup?: string;
+  /** The workspace's user groups, for an admin's or RevOps' editor (absent: Slack could not list them). */
+  usergroups?: readonly UsergroupChoice[];
   notify: PartnerNotify;
   /** Admins and RevOps name the partner managers; a partner's own manager chooses what they hear. */
   mayManagers: boolean;
@@ -264,22 +295,26 @@ export function partnerEditorModal(m: PartnerEditorModel): ModalView {
     ),
     value,
   }));
+  const named = [...m.managers.map(mention), ...(m.usergroup ? [usergroupMention(m.usergroup)] : [])];
   return editor('partner', String(m.id), 'Partner', [
     section(`*${escapeMrkdwn(m.name)}*`.slice(0, 3000)),
-    m.mayManagers
-      ? usersInput(
-          PROGRAM_BLOCK_ID.managers,
-          'Partner managers',
-          m.managers,
-          true,
-          'People of our own company, told of its handoffs in their DMs. Never shown to the partner.',
-        )
-      : context(
-          `Partner managers: ${m.managers.map(mention).join(', ') || 'none'}. Admins and RevOps name them.`.slice(
-            0,
-            3000,
+    ...(m.mayManagers
+      ? [
+          usersInput(
+            PROGRAM_BLOCK_ID.managers,
+            'Partner managers',
+            m.managers,
+            true,
+            'People of our own company, told of its handoffs in their DMs. Never shown to the partner.',
           ),
-        ),
+          groupSelect(PROGRAM_BLOCK_ID.managersGroup, m.usergroup, m.usergroups),
+          ...noGroupsRead(m.usergroups),
+        ]
+      : [
+          context(
+            `Partner managers: ${named.join(', ') || 'none'}. Admins and RevOps name them.`.slice(0, 3000),
+          ),
+        ]),
     {
       type: 'input',
       block_id: PROGRAM_BLOCK_ID.notify,

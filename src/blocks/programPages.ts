@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import { levelSentence, type RawLevel } from '../domain/policyWords.js';
 import type { PartnerNotify } from '../program/kinds.js';
 import { ACTION_ID } from './ids.js';
-import { escapeMrkdwn, mention, slackDate } from './mrkdwn.js';
+import { escapeMrkdwn, mention, slackDate, usergroupMention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 import { groupWeights, type PoolSharing, sharingWords, weightedMember } from './poolWeights.js';
 import { type SettingsGroupModel, settingsPageBlocks } from './settingsEditor.js';
@@ -39,6 +39,8 @@ export interface ProgramPool {
   usergroup?: string;
   cap?: number;
   managers: readonly string[];
+  /** Everyone in this user group manages it too (issue 53 item 7). */
+  managersGroup?: string;
   /** Members' weights (unset: 1), and how it shares its handoffs (issue 53 item 5). */
   weights?: Readonly<Record<string, number>>;
   sharing?: PoolSharing;
@@ -71,6 +73,8 @@ export interface ProgramPartner {
   name: string;
   channels: readonly { id: string; held: boolean }[];
   managers: readonly string[];
+  /** Everyone in this user group is a partner manager too (issue 53 item 7). */
+  usergroup?: string;
   notify: PartnerNotify;
   mayEdit: boolean;
 }
@@ -197,7 +201,11 @@ function poolBlocks(m: ProgramModel): KnownBlock[] {
       `Members: ${members}`,
       ...(p.cap !== undefined ? [`At most ${p.cap} open handoffs each`] : []),
       ...(sharing ? [sharing] : []),
-      ...(p.managers.length > 0 ? [`Managed by ${p.managers.map(mention).join(', ')}`] : []),
+      ...(p.managers.length > 0 || p.managersGroup
+        ? [
+            `Managed by ${[...p.managers.map(mention), ...(p.managersGroup ? [usergroupMention(p.managersGroup)] : [])].join(', ')}`,
+          ]
+        : []),
     ];
     return [
       {
@@ -260,9 +268,10 @@ function partnerBlocks(m: ProgramModel): KnownBlock[] {
   const shown = partners.slice(0, 45);
   const blocks: KnownBlock[] = shown.flatMap((p) => {
     const channels = p.channels.map((c) => `<#${c.id}>${c.held ? ' (held)' : ''}`).join(', ');
+    const named = [...p.managers.map(mention), ...(p.usergroup ? [usergroupMention(p.usergroup)] : [])];
     const lines = [
       `*${escapeMrkdwn(p.name)}*`,
-      `Partner managers: ${p.managers.length > 0 ? `${p.managers.map(mention).join(', ')}, told of ${NOTIFY_WORDS[p.notify]}` : 'none named'}`,
+      `Partner managers: ${named.length > 0 ? `${named.join(', ')}, told of ${NOTIFY_WORDS[p.notify]}` : 'none named'}`,
     ];
     return [
       {
@@ -270,7 +279,11 @@ function partnerBlocks(m: ProgramModel): KnownBlock[] {
         text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) },
         ...(p.mayEdit ? { accessory: editButton(`partner:${p.id}`, `the partner ${p.name}`) } : {}),
       } as KnownBlock,
-      context(channels ? `Slack Connect: ${channels}`.slice(0, 3000) : 'No Slack Connect channel bound.'),
+      context(
+        channels
+          ? `Slack Connect: ${channels}`.slice(0, 3000)
+          : 'No Slack Connect channel yet: one is added with the first handoff sent there.',
+      ),
     ];
   });
   if (partners.length === 0)

@@ -4,12 +4,13 @@ import {
   SETTINGS_GROUPS,
   type SettingInput,
   type SettingKey,
+  type SettingRow,
   type SettingsGroup,
   settingsOfGroup,
 } from '../program/settings.js';
 import { ACTION_ID, CALLBACK_ID, settingBlockId } from './ids.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { pt } from './parts.js';
+import { context, pt } from './parts.js';
 
 /**
  * The program's settings in Slack (issue 53): the Settings page's lines, one group at a time with an Edit button for
@@ -32,8 +33,10 @@ const ON_OFF = [
 
 /** A value in the words of its input: "5 business days", "<#C012>", "Yes", "approved by the owner". */
 export function settingWords(key: SettingKey, value: unknown): string {
-  const input: SettingInput = SETTINGS[key].input;
+  const row: SettingRow = SETTINGS[key];
+  const input = row.input;
   if (value === undefined || value === null || value === '') return 'none';
+  if (row.words) return escapeMrkdwn((row.words as (v: unknown) => string)(value));
   switch (input.kind) {
     case 'number':
       return `${String(value)} ${input.unit}`;
@@ -48,30 +51,39 @@ export function settingWords(key: SettingKey, value: unknown): string {
   }
 }
 
-/** The Settings page: each group's settings and their values, with Edit where the reader may. */
+/**
+ * The Settings page: each group's settings and their values, with Edit where the reader may. A value the program
+ * sets is in bold; the others are the defaults (said once, at the top, not on every line).
+ */
 export function settingsPageBlocks(groups: readonly SettingsGroupModel[]): KnownBlock[] {
-  return groups.map((g) => {
-    const lines = settingsOfGroup(g.group).map(
-      (key) =>
-        `${SETTINGS[key].label}: ${settingWords(key, g.values[key])}${g.stored.includes(key) ? '' : ' (default)'}`,
-    );
-    const title = SETTINGS_GROUPS[g.group].title;
-    return {
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*${title}*\n${lines.join('\n')}`.slice(0, 3000) },
-      ...(g.mayEdit
-        ? {
-            accessory: {
-              type: 'button',
-              text: pt('Edit'),
-              action_id: ACTION_ID.programEdit,
-              value: `settings:${g.group}`,
-              accessibility_label: `Edit ${title}`.slice(0, 75),
-            },
-          }
-        : {}),
-    } as KnownBlock;
+  return [
+    context('Values in *bold* are this program’s own; the others are the defaults.'),
+    ...groups.map(groupBlock),
+  ];
+}
+
+/** A group: each setting's value in force, with Edit for those who may edit it. */
+function groupBlock(g: SettingsGroupModel): KnownBlock {
+  const lines = settingsOfGroup(g.group).map((key) => {
+    const words = settingWords(key, g.values[key]);
+    return `${SETTINGS[key].label}: ${g.stored.includes(key) ? `*${words}*` : words}`;
   });
+  const title = SETTINGS_GROUPS[g.group].title;
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${title}*\n${lines.join('\n')}`.slice(0, 3000) },
+    ...(g.mayEdit
+      ? {
+          accessory: {
+            type: 'button',
+            text: pt('Edit'),
+            action_id: ACTION_ID.programEdit,
+            value: `settings:${g.group}`,
+            accessibility_label: `Edit ${title}`.slice(0, 75),
+          },
+        }
+      : {}),
+  } as KnownBlock;
 }
 
 function element(key: SettingKey, value: unknown): Record<string, unknown> {

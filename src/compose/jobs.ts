@@ -57,8 +57,11 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       name: 'escalation-pools',
       schedule: '*/15 * * * *',
       callsSlack: true,
-      // User-group pools' members, for routing handoffs by the AE's pool.
-      run: () => services.policies.refreshGroups(),
+      // User-group pools' members, for routing handoffs by the AE's pool; and the members of the user groups that hold
+      // a role (admins, RevOps, a pool's or a partner's managers), read by the program.
+      run: async () => {
+        await Promise.all([services.policies.refreshGroups(), services.program.refreshGroups()]);
+      },
     },
     {
       name: 'channel-sharing-recheck',

@@ -87,11 +87,17 @@ function policiesOf(config: Config, program: Program, directory: Directory, logg
 }
 
 /** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
-function startupFor(opts: StartOptions, clients: SlackClients, program: Program): Promise<Startup> {
+function startupFor(
+  opts: StartOptions,
+  clients: SlackClients,
+  program: Program,
+  config: Config,
+): Promise<Startup> {
   if (opts.startup) return Promise.resolve(opts.startup);
   return resolveStartupPatiently({
     book: program.book(),
-    config: opts.config,
+    // The program's channels (its settings, as they are now), checked with Slack as at every start.
+    config,
     client: clients.interactive,
     clock: opts.clock,
     logger: opts.logger,
@@ -115,7 +121,7 @@ export async function wire(opts: StartOptions): Promise<{
   const clients = opts.clients ?? createSlackClients(opts.config, logger);
   const directory = slackDirectory(clients.interactive, clock);
   const { program, config } = await programOf(opts, directory);
-  const startup = await startupFor(opts, clients, program);
+  const startup = await startupFor(opts, clients, program, config);
   // Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
   // took the token forgets what was said of it (issue 50 item 23).
   const revocations = revocationRecord({ db, clock, token: config.slack.botToken });
@@ -143,7 +149,7 @@ export async function wire(opts: StartOptions): Promise<{
   const services = createServices({
     ...opts,
     config,
-    lifecycle: createLifecycle({ db, onOutboxWrite }),
+    lifecycle: createLifecycle({ db, onOutboxWrite, groupMembers: program.groupMembers }),
     surfaces: createSurfaces({
       db,
       clock,

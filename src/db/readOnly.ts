@@ -86,23 +86,25 @@ function readOnlyConnection(path: string): Database.Database {
 }
 
 /**
- * Opens an existing database for reading only (`npm run export`): no migration, no health probe, no pragma that
- * writes, and no file changed or created beside it (see readOnlyConnection). A database that lacks this version's
- * migrations is refused with DatabaseNeedsMigrationError (only the app migrates); SQLite's own errors (not a database,
- * a -wal without its -shm in a folder it may not write) are thrown as they are. The app uses openDatabase.
+ * An existing database opened beside the app, by a command: neither created nor migrated here (only the app
+ * migrates: one a newer version migrated is refused with DatabaseNewerError, one that lacks this version's migrations
+ * with DatabaseNeedsMigrationError). `pragma` says how the connection is used; `storeOf` makes its store.
  */
-export function openDatabaseReadOnly(path: string): AppDatabase {
-  const sqlite = readOnlyConnection(path);
+export function openExisting(
+  path: string,
+  sqlite: Database.Database,
+  pragma: string,
+  storeOf: (db: ReturnType<typeof drizzle<typeof schema>>) => AppDatabase['db'],
+): AppDatabase {
   try {
-    sqlite.pragma('query_only = ON');
+    sqlite.pragma(pragma);
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     const pending = pendingMigrations(sqlite);
     if (pending > 0) throw new DatabaseNeedsMigrationError(path, pending);
-    const db = readOnlyStore(drizzle(sqlite, { schema }));
     return {
-      db,
+      db: storeOf(drizzle(sqlite, { schema })),
       sqlite,
-      // Read only: nothing applied (a database that lacked any was refused above).
+      // Nothing applied (a database that lacked any was refused above).
       migrations: { applied: [], known: readJournal(MIGRATIONS_FOLDER).length },
       close: () => {
         if (sqlite.open) sqlite.close();
@@ -112,4 +114,13 @@ export function openDatabaseReadOnly(path: string): AppDatabase {
     sqlite.close();
     throw error;
   }
+}
+
+/**
+ * Opens an existing database for reading only (`npm run export`): no migration, no health probe, no pragma that
+ * writes, and no file changed or created beside it (see readOnlyConnection). SQLite's own errors (not a database, a
+ * -wal without its -shm in a folder it may not write) are thrown as they are. The app uses openDatabase.
+ */
+export function openDatabaseReadOnly(path: string): AppDatabase {
+  return openExisting(path, readOnlyConnection(path), 'query_only = ON', readOnlyStore);
 }

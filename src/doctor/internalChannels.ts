@@ -1,5 +1,6 @@
 import { internalChannelSources } from '../partners/internalChannels.js';
 import type { DirectoryChannel } from '../services/directory.js';
+import { configInForce, placeOfVariable, settingPlace } from './inForce.js';
 import { lookupFailure } from './lookups.js';
 import {
   type Check,
@@ -42,24 +43,28 @@ function verdict(
 }
 
 /**
- * Every internal channel the settings and the policy file name (one list with the app's, src/partners/
- * internalChannels.ts): it exists, the app is a member, no other organization is in it.
+ * Every internal channel the app will post to (one list with the app's, src/partners/internalChannels.ts): the
+ * program's settings and policies once it holds them, else the settings and the policy file. Each exists, the app is
+ * a member, no other organization is in it.
  */
 async function checkInternalChannels(ctx: DoctorContext): Promise<Finding[]> {
   const { config, slack } = ctx;
   if (!config || !slack) return [];
-  const sources = internalChannelSources(config, ctx.book);
+  const sources = internalChannelSources(configInForce(ctx, config), ctx.book);
   if (sources.length === 0) {
+    const settings = (['escalationChannelId', 'partnerHelpChannelId', 'digestChannelId'] as const).map(
+      (key) => settingPlace(ctx, key),
+    );
     return [
       {
         status: 'pass',
-        text: 'No internal channel is named (ESCALATION_CHANNEL_ID, PARTNER_HELP_CHANNEL_ID, DIGEST_CHANNEL_ID unset; no channel: target in a policy file).',
+        text: `No internal channel is named (${settings.join(', ')} unset; no channel: target in ${ctx.program?.holds('policy') ? "the program's policies" : 'a policy file'}).`,
       },
     ];
   }
   const placesOf = new Map<string, string[]>();
-  for (const source of sources)
-    placesOf.set(source.channelId, [...(placesOf.get(source.channelId) ?? []), source.name]);
+  for (const { channelId, name } of sources)
+    placesOf.set(channelId, [...(placesOf.get(channelId) ?? []), placeOfVariable(ctx, name)]);
   const findings: Finding[] = [];
   for (const [channelId, places] of placesOf) {
     const where = places.join(', ');

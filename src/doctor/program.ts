@@ -1,6 +1,7 @@
 import { currentProgram, programRevision } from '../db/repositories/program.js';
 import { businessDayHours } from '../escalation/policies.js';
 import { programHolds, settingsParts } from '../program/importOnce.js';
+import { SINGLE } from '../program/kinds.js';
 import { programStateOf } from '../program/state.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
@@ -53,6 +54,7 @@ async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
     unreadable.push({ status: 'fail', text: `The program's ${part} does not read: ${problems.join('; ')}.` }),
   );
   if (state.book) ctx.book = state.book;
+  ctx.program = { state, holds: (kind, key = SINGLE) => programHolds(rows, kind, key) };
   const newest = rows.reduce((a, b) => (a.id > b.id ? a : b));
   const findings: Finding[] = [
     {

@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { PolicyBook } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
+import type { ProgramKindName } from '../program/kinds.js';
+import type { ProgramState } from '../program/state.js';
 import type { Directory } from '../services/directory.js';
 
 /** A finding's verdict. Only `fail` makes the doctor exit with code 1. */
@@ -50,9 +52,17 @@ export interface Found {
   places: string[];
 }
 
+/** The program as the program check read it, once (read-only): its state, and whether it holds a part. */
+export interface ProgramRead {
+  readonly state: ProgramState;
+  /** Whether the program holds this part (even removed: its default applies, the setting is not read in again). */
+  holds(kind: ProgramKindName, key?: string): boolean;
+}
+
 /**
  * What the checks learn and hand on, in the table's order: the settings check sets `config`, the token check `slack`,
- * the database check `database`, the policy file check `book`; the Slack checks add what they found.
+ * the database check `database`, the policy file check `book`, the program check `program` (and `book`, from the
+ * program); the Slack checks add what they found.
  */
 export interface DoctorContext {
   readonly env: NodeJS.ProcessEnv;
@@ -63,6 +73,8 @@ export interface DoctorContext {
   /** The database opened to read (SQLite's file read-only, or Postgres's read-only connections). */
   database?: { db: Db; close(): void | Promise<void> };
   book?: PolicyBook;
+  /** Unset: the program holds nothing yet (a fresh install): the settings are what the next start reads in. */
+  program?: ProgramRead;
   readonly found: { channels: Map<string, Found>; people: Map<string, Found> };
 }
 

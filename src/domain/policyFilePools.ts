@@ -22,6 +22,8 @@ export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id
   cap?: number;
   /** Who manages the pool: they may edit it in Slack and are told when a member pauses (issue 53). */
   managers?: string[];
+  /** Everyone in this Slack user group manages the pool too, as its listed managers do (issue 53 item 7). */
+  managersGroup?: string;
   /** Members' weights (unset: 1 each); 0 keeps a member in the pool but gives them no new handoff by round robin. */
   weights?: Record<string, number>;
   /** Fair shares per period (unset: plain turns). */
@@ -29,6 +31,7 @@ export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id
 };
 
 export const USER = /^[UW][A-Z0-9]{2,}$/;
+const USERGROUP = /^S[A-Z0-9]{2,}$/;
 
 /** The longest name of a policy or a pool: it is read in a sentence ("the *Strategic accounts* escalation policy"). */
 export const POLICY_NAME_MAX = 60;
@@ -63,6 +66,10 @@ const poolExtras = {
     .array(z.string().regex(USER, { error: 'is not a Slack user id like U012ABCDEF' }))
     .max(20)
     .optional(),
+  managersGroup: z
+    .string({ error: 'is a Slack user group id like S012ABCDEF' })
+    .regex(USERGROUP, { error: 'is not a Slack user group id like S012ABCDEF' })
+    .optional(),
   // Checked on their own (weightsSchema, fairnessSchema), so a wrong one is named as such.
   weights: z.unknown().optional(),
   fairness: z.unknown().optional(),
@@ -90,7 +97,7 @@ const poolSchema = z.union(
   ],
   {
     error:
-      'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name", "cap", "managers", "weights" and "fairness"',
+      'a pool is either { "users": [...] } or { "usergroup": "S…" }, with an optional "name", "cap", "managers", "managersGroup", "weights" and "fairness"',
   },
 );
 
@@ -112,6 +119,7 @@ function extrasOf(where: string, pool: ParsedPool, problems: string[]) {
   return {
     ...(pool.cap !== undefined ? { cap: pool.cap } : {}),
     ...(pool.managers?.length ? { managers: pool.managers } : {}),
+    ...(pool.managersGroup ? { managersGroup: pool.managersGroup } : {}),
     ...(weights?.data && Object.keys(weights.data).length > 0 ? { weights: weights.data } : {}),
     ...(fairness?.data ? { fairness: fairness.data } : {}),
   };
@@ -144,7 +152,7 @@ export function parsePools(rawPools: unknown, problems: string[]): Record<string
       });
       pools[name] = { kind: 'users', users: pool.users, displayName, ...extras };
     } else {
-      if (!/^S[A-Z0-9]{2,}$/.test(pool.usergroup))
+      if (!USERGROUP.test(pool.usergroup))
         problems.push(
           `pools.${name}.usergroup: "${pool.usergroup}" is not a Slack user group id like S012ABCDEF`,
         );

@@ -32,19 +32,21 @@ export function businessDayHours(calendar: { businessDayStart: string; businessD
   return (minutesOf(calendar.businessDayEnd) - minutesOf(calendar.businessDayStart)) / 60;
 }
 
-/** Reads and checks ESCALATION_POLICY_FILE (readable errors name the file and each problem's place). */
-export function loadPolicyBook(path: string | undefined, dayHours: number): PolicyBook | undefined {
-  if (!path) return undefined;
-  let text: string;
+/** ESCALATION_POLICY_FILE's text (a file that cannot be read says so, with what to check). */
+export function readPolicyText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(
       `ESCALATION_POLICY_FILE ${path} cannot be read (${code ?? String(error)}): check the path, or unset it for the default policy`,
     );
   }
-  return parsePolicyFile(path, text, dayHours);
+}
+
+/** Reads and checks ESCALATION_POLICY_FILE (readable errors name the file and each problem's place). */
+export function loadPolicyBook(path: string | undefined, dayHours: number): PolicyBook | undefined {
+  return path ? parsePolicyFile(path, readPolicyText(path), dayHours) : undefined;
 }
 
 /** A policy's id alone, or a handoff's id and pinned version. */

@@ -65,32 +65,36 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
     ...(choice.kind === 'pool' ? { movedTo: choice.person.id, poolName: choice.poolName } : {}),
   };
   const moved = await deps.lifecycle.run(async (tx) => {
-    const taken = await applyTransition(tx, {
-      event: 'take_back',
-      before: h,
-      actor: null,
-      at: now,
-      // The check the sweep read: a new date, an outcome or a hand-back meanwhile wins.
-      expect: { nextStepCheckAt: h.nextStepCheckAt as Date },
-      change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
-      detail: {
-        due: h.firstStepDue,
-        // The AE it left, by name: the CRM's activity is written once the deal may have moved on (services/crm).
-        aeName: h.aeName,
-        policy: h.escalationPolicy ?? 'default',
-        ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
-        policyName: policy.displayName,
-        to: choice.kind === 'pool' ? 'pool' : 'owner',
-        ...(choice.kind === 'owner' ? {} : { pool: choice.pool, poolName: choice.poolName }),
-        ...(choice.kind === 'unassigned' ? { unassigned: choice.why } : {}),
-        ...(choice.kind !== 'owner' && choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
+    const taken = await applyTransition(
+      tx,
+      {
+        event: 'take_back',
+        before: h,
+        actor: null,
+        at: now,
+        // The check the sweep read: a new date, an outcome or a hand-back meanwhile wins.
+        expect: { nextStepCheckAt: h.nextStepCheckAt as Date },
+        change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
+        detail: {
+          due: h.firstStepDue,
+          // The AE it left, by name: the CRM's activity is written once the deal may have moved on (services/crm).
+          aeName: h.aeName,
+          policy: h.escalationPolicy ?? 'default',
+          ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
+          policyName: policy.displayName,
+          to: choice.kind === 'pool' ? 'pool' : 'owner',
+          ...(choice.kind === 'owner' ? {} : { pool: choice.pool, poolName: choice.poolName }),
+          ...(choice.kind === 'unassigned' ? { unassigned: choice.why } : {}),
+          ...(choice.kind !== 'owner' && choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
+        },
+        // Moving on at once: the AE it left is told here, the owner with the move (one message for the one event).
+        owes: async (tx2, after) => {
+          await unnameHeldAccept(tx2, after);
+          return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
+        },
       },
-      // Moving on at once: the AE it left is told here, the owner with the move (one message for the one event).
-      owes: async (tx2, after) => {
-        await unnameHeldAccept(tx2, after);
-        return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
-      },
-    });
+      deps.lifecycle.groupMembers,
+    );
     if (!taken) return undefined;
     if (choice.kind !== 'pool') return 'owner' as const;
     await moveOn(deps, tx, taken.handoff, choice, now);
@@ -127,30 +131,34 @@ async function moveOn(
     ...(level ? { afterStepDays: level.days } : {}),
   };
   const chosen: Chosen = { kind: 'pool', pool: choice.pool, poolName: choice.poolName };
-  const reassigned = await applyTransition(tx, {
-    event: 'reassign',
-    before: current,
-    actor: null,
-    at: now,
-    change: reassignChange(current, choice.person, timeZone, window),
-    detail: {
-      previousAeUserId: current.aeUserId,
-      days,
-      policy: by.policy,
-      policyName: by.policyName,
-      // Counted with the policies' moves (their limit is per handoff): the take-back is the level.
-      policyLevel: 0,
-      takenBack: true,
-      pool: choice.pool,
-      poolName: choice.poolName,
-      ...(choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
-      ...(choice.why ? { poolWhy: choice.why } : {}),
+  const reassigned = await applyTransition(
+    tx,
+    {
+      event: 'reassign',
+      before: current,
+      actor: null,
+      at: now,
+      change: reassignChange(current, choice.person, timeZone, window),
+      detail: {
+        previousAeUserId: current.aeUserId,
+        days,
+        policy: by.policy,
+        policyName: by.policyName,
+        // Counted with the policies' moves (their limit is per handoff): the take-back is the level.
+        policyLevel: 0,
+        takenBack: true,
+        pool: choice.pool,
+        poolName: choice.poolName,
+        ...(choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
+        ...(choice.why ? { poolWhy: choice.why } : {}),
+      },
+      owes: async (tx2, updated) => {
+        const move = { ...(await moveFacts(tx2, current, by, chosen)), to: updated.aeUserId };
+        return reassignMessages(current, updated, await partnerThread(tx2, updated), move);
+      },
     },
-    owes: async (tx2, updated) => {
-      const move = { ...(await moveFacts(tx2, current, by, chosen)), to: updated.aeUserId };
-      return reassignMessages(current, updated, await partnerThread(tx2, updated), move);
-    },
-  });
+    deps.lifecycle.groupMembers,
+  );
   // The same transaction saw the take-back commit its state: a refusal here is a bug, and rolls both back.
   if (!reassigned) throw new Error(`take-back of handoff ${current.id} could not reassign it`);
 }

@@ -16,7 +16,7 @@ import type { RequestContext } from '../services/requestContext.js';
  * partner's own managers choose what they are told (`notify`), as a pool's managers edit their pool.
  */
 export interface PartnerManagersDeps {
-  program: Pick<Program, 'state' | 'edit' | 'editMany'>;
+  program: Pick<Program, 'state' | 'edit' | 'editMany' | 'groupMembers'>;
   /** A person as Slack has them (users.info), to keep partner managers to people of ours. */
   lookupUser: (userId: string) => Promise<DirectoryUser | undefined>;
   /** The person with an email (users.lookupByEmail), when Slack can say. */
@@ -44,24 +44,53 @@ export interface PartnerManagers {
 export const partnerPartOf = (deps: PartnerManagersDeps, partnerId: number): PartnerBody | undefined =>
   deps.program.state().partners[String(partnerId)];
 
+/** The members of a user group as the program last read them (Program.groupMembers): never a Slack call. */
+export type GroupMembers = (usergroupId: string) => readonly string[];
+
+/** A partner's managers: those named, and the members of its user group (issue 53 item 7). */
+export const partnerManagersOf = (part: PartnerBody | undefined, groupMembers?: GroupMembers): string[] =>
+  part
+    ? [
+        ...new Set([
+          ...part.managers,
+          ...(part.usergroup && groupMembers ? groupMembers(part.usergroup) : []),
+        ]),
+      ]
+    : [];
+
 /**
  * Who may edit a partner's part, for the command and the Partners page alike: its managers are for admins and RevOps
- * (`partners`); what they are told is also for the partner's own managers. Nobody outside our workspaces.
+ * (`partners`); what they are told is also for the partner's own managers, named or in its user group. Nobody
+ * outside our workspaces.
  */
 export function mayEditPartner(
   roles: ProgramRoles,
   ctx: RequestContext,
   part: PartnerBody | undefined,
   what: 'managers' | 'notify',
+  groupMembers?: GroupMembers,
 ): boolean {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return false;
   if (may(roles, ctx, 'partners')) return true;
-  return what === 'notify' && Boolean(part?.managers.includes(ctx.actor.userId));
+  return what === 'notify' && partnerManagersOf(part, groupMembers).includes(ctx.actor.userId);
 }
 
-/** A partner's part as written: no managers removes it (what they heard goes with them); `all` is the default, unsaid. */
-export const partnerBody = (managers: readonly string[], notify: PartnerNotify): PartnerBody | null =>
-  managers.length === 0 ? null : { managers: [...managers], ...(notify === 'all' ? {} : { notify }) };
+/**
+ * A partner's part as written: no managers, named or by a group, removes it (what they heard goes with them); `all`
+ * is the default, unsaid.
+ */
+export const partnerBody = (
+  managers: readonly string[],
+  notify: PartnerNotify,
+  usergroup?: string,
+): PartnerBody | null =>
+  managers.length === 0 && !usergroup
+    ? null
+    : {
+        managers: [...managers],
+        ...(usergroup ? { usergroup } : {}),
+        ...(notify === 'all' ? {} : { notify }),
+      };
 
 const NAMES =
   'Name each person by their Slack member ID (their profile → ⋮ → Copy member ID, like U012ABCDEF) or their email.';
@@ -120,7 +149,7 @@ export async function setManagers(
   const people = await peopleOf(managers, ctx, typed);
   if ('problem' in people) return invalid(people.problem);
   const before = partnerPartOf(managers, partner.id);
-  const body = partnerBody(people.ids, before?.notify ?? 'all');
+  const body = partnerBody(people.ids, before?.notify ?? 'all', before?.usergroup);
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',
@@ -145,7 +174,8 @@ export async function setNotify(
   const managers = deps.managers;
   const partner = name.trim() ? await partnerByName(deps.db, name) : undefined;
   const part = partner && managers ? partnerPartOf(managers, partner.id) : undefined;
-  if (!mayEditPartner(deps, ctx, part, 'notify')) return { kind: 'forbidden' };
+  if (!mayEditPartner(deps, ctx, part, 'notify', managers?.program.groupMembers))
+    return { kind: 'forbidden' };
   if (!managers) return invalid('Partner managers are not available here.');
   if (!partner) return invalid(`No partner goes by “${name}” (see /handoff partners).`);
   const notify = choice.trim().toLowerCase();
@@ -155,7 +185,7 @@ export async function setNotify(
     return invalid(
       `${partner.name} has no partner managers yet: name them with /handoff partners managers ${partner.name} | @someone.`,
     );
-  const body = partnerBody(part.managers, notify as PartnerNotify);
+  const body = partnerBody(part.managers, notify as PartnerNotify, part.usergroup);
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',
@@ -179,12 +209,13 @@ export async function carryManagers(
   const kept = partnerPartOf(managers, into.id);
   const union = [...new Set([...(kept?.managers ?? []), ...gone.managers])].slice(0, 20);
   const notify = kept ? kept.notify : gone.notify;
+  const usergroup = kept?.usergroup ?? gone.usergroup;
   const result = await managers.program.editMany([
     {
       actor,
       kind: 'partner',
       key: String(into.id),
-      body: { managers: union, ...(notify ? { notify } : {}) },
+      body: { managers: union, ...(usergroup ? { usergroup } : {}), ...(notify ? { notify } : {}) },
     },
     { actor, kind: 'partner', key: String(from.id), body: null, note: `merged into ${into.name}` },
   ]);

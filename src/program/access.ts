@@ -42,6 +42,8 @@ export interface RawPool {
   usergroup?: string;
   cap?: number;
   managers?: string[];
+  /** Everyone in this Slack user group manages the pool too (issue 53 item 7). */
+  managersGroup?: string;
   weights?: Record<string, number>;
   fairness?: { period: 'week' | 'month' };
 }
@@ -64,7 +66,7 @@ export const nameOf = (body: unknown, id: string): string =>
 
 /**
  * Who may edit a part: domain/permissions.ts's `program`, `policies`, `pools` and `partners`, a pool's own managers
- * for their pool (not its managers, nor its removal), and a partner's own managers for what they hear. Someone outside
+ * (named, or in its managers' user group) for their pool (not its managers, nor its removal), and a partner's own managers for what they hear. Someone outside
  * our workspaces may edit nothing.
  */
 export function mayEditPart(
@@ -80,11 +82,20 @@ export function mayEditPart(
     return isSettingsGroup(key) && may(deps.roles, ctx, SETTINGS_GROUPS[key].permission);
   // A partner's own managers choose what they hear (partners/partnerManagers.ts, as the command).
   if (part === 'partner')
-    return mayEditPartner(deps.roles, ctx, deps.program.state().partners[key], 'notify');
+    return mayEditPartner(
+      deps.roles,
+      ctx,
+      deps.program.state().partners[key],
+      'notify',
+      deps.program.groupMembers,
+    );
   if (part === 'pool') {
     if (may(deps.roles, ctx, 'pools')) return true;
     const pool = deps.program.state().bookJson.pools[key] as RawPool | undefined;
-    return Boolean(key && pool?.managers?.includes(ctx.actor.userId));
+    if (!key || !pool) return false;
+    // Its managers, named or in its managers' user group (the program's last read of it: never Slack per click).
+    const group = pool.managersGroup ? deps.program.groupMembers(pool.managersGroup) : [];
+    return Boolean(pool.managers?.includes(ctx.actor.userId) || group.includes(ctx.actor.userId));
   }
   return may(deps.roles, ctx, 'program');
 }

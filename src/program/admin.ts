@@ -7,6 +7,7 @@ import {
   partnerEditorModal,
   poolEditorModal,
   rolesEditorModal,
+  type UsergroupChoice,
 } from '../blocks/programEditors.js';
 import type { ProgramEditLine, ProgramModel, ProgramPage, ProgramPartner } from '../blocks/programPages.js';
 import { type SettingsGroupModel, settingsEditorModal } from '../blocks/settingsEditor.js';
@@ -51,6 +52,7 @@ async function partnersOf(
         ? (await channelsOf(deps.db, p.id)).map((c) => ({ id: c.channelId, held: c.status === 'held' }))
         : [],
       managers: parts[String(p.id)]?.managers ?? [],
+      ...(parts[String(p.id)]?.usergroup ? { usergroup: parts[String(p.id)]?.usergroup } : {}),
       notify: parts[String(p.id)]?.notify ?? 'all',
       mayEdit: mayEditPart(deps, ctx, 'partner', String(p.id)),
     })),
@@ -99,6 +101,7 @@ async function modelFor(
         ...(p.usergroup ? { usergroup: p.usergroup } : {}),
         ...(p.cap !== undefined ? { cap: p.cap } : {}),
         managers: p.managers ?? [],
+        ...(p.managersGroup ? { managersGroup: p.managersGroup } : {}),
         ...poolSharingOf(p),
         mayEdit: mayEditPart(deps, ctx, 'pool', id),
         ...(historyLimit > 0 ? { picks: picks.get(id) ?? [] } : {}),
@@ -161,7 +164,7 @@ function editWords(
   const gone = body === null ? 'removed' : 'saved';
   if (kind === 'partner') {
     const name = partnerName(key);
-    return `${name ? `*${escapeMrkdwn(name)}*'s` : 'a former partner’s'} partner managers: ${gone}`;
+    return `the partner managers of ${name ? `*${escapeMrkdwn(name)}*` : 'a former partner'}: ${gone}`;
   }
   if (kind === 'pool') return `the *${poolName(key)}* pool: ${gone}`;
   if (kind === 'policy') return `the *${nameOf(body, key)}* escalation policy: ${gone}`;
@@ -185,20 +188,24 @@ function routedElsewhere(
   return { partners, pools };
 }
 
-/** The roles' editor, with the workspace's user groups to choose from (read when it opens: at most 100). */
-async function rolesEditor(deps: ProgramAdminDeps, roles: ProgramState['roles']): Promise<ModalView> {
-  let usergroups: { id: string; name: string; handle: string }[] | undefined;
+/** The workspace's user groups a role may be given to (read when an editor opens: at most 100; undefined: unread). */
+async function usergroupsOf(deps: ProgramAdminDeps): Promise<UsergroupChoice[] | undefined> {
   try {
-    usergroups = deps.directory.usergroups ? await deps.directory.usergroups() : undefined;
+    return deps.directory.usergroups ? (await deps.directory.usergroups()).slice(0, 100) : undefined;
   } catch {
-    usergroups = undefined;
+    return undefined;
   }
+}
+
+/** The roles' editor, with the workspace's user groups to choose from. */
+async function rolesEditor(deps: ProgramAdminDeps, roles: ProgramState['roles']): Promise<ModalView> {
+  const usergroups = await usergroupsOf(deps);
   return rolesEditorModal({
     admins: roles.admin.users,
     revops: roles.revops.users,
     ...(roles.admin.usergroup ? { adminGroup: roles.admin.usergroup } : {}),
     ...(roles.revops.usergroup ? { revopsGroup: roles.revops.usergroup } : {}),
-    ...(usergroups ? { usergroups: usergroups.slice(0, 100) } : {}),
+    ...(usergroups ? { usergroups } : {}),
   });
 }
 
@@ -211,12 +218,16 @@ async function partnerEditor(
   const partner = /^\d{1,12}$/.test(key) ? await findPartner(deps.db, Number(key)) : undefined;
   if (!partner) return undefined;
   const part = deps.program.state().partners[key];
+  const mayManagers = mayEditPartner(deps.roles, ctx, part, 'managers');
+  const usergroups = mayManagers ? await usergroupsOf(deps) : undefined;
   return partnerEditorModal({
     id: partner.id,
     name: partner.name,
     managers: part?.managers ?? [],
+    ...(part?.usergroup ? { usergroup: part.usergroup } : {}),
+    ...(usergroups ? { usergroups } : {}),
     notify: part?.notify ?? 'all',
-    mayManagers: mayEditPartner(deps.roles, ctx, part, 'managers'),
+    mayManagers,
   });
 }
 
@@ -239,6 +250,8 @@ export function createProgramAdmin(deps: ProgramAdminDeps) {
       if (part === 'pool') {
         const p = (key ? json.pools[key] : {}) as RawPool | undefined;
         if (!p) return undefined;
+        const admin = may(deps.roles, ctx, 'pools');
+        const usergroups = admin ? await usergroupsOf(deps) : undefined;
         return poolEditorModal({
           ...(key ? { id: key } : {}),
           name: p.name ?? '',
@@ -247,8 +260,10 @@ export function createProgramAdmin(deps: ProgramAdminDeps) {
           ...(p.cap !== undefined ? { cap: p.cap } : {}),
           defaultCap: deps.defaultCap,
           managers: p.managers ?? [],
+          ...(p.managersGroup ? { managersGroup: p.managersGroup } : {}),
+          ...(usergroups ? { usergroups } : {}),
           ...poolSharingOf(p),
-          admin: may(deps.roles, ctx, 'pools'),
+          admin,
         });
       }
       if (part === 'policy') {

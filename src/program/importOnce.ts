@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import {
@@ -8,7 +7,8 @@ import {
   repinOpenHandoffs,
 } from '../db/repositories/program.js';
 import { OPEN_STATUSES } from '../domain/lifecycleState.js';
-import { businessDayHours, loadPolicyBook } from '../escalation/policies.js';
+import { parsePolicyFile } from '../domain/policyFile.js';
+import { businessDayHours, readPolicyText } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
 import { type ProgramKindName, SINGLE } from './kinds.js';
 import { SETTINGS, type SettingKey } from './settings.js';
@@ -25,9 +25,12 @@ interface Imported {
 function bookParts(config: Config): Imported[] {
   const parts: Imported[] = [];
   const file = config.escalationPolicies.file;
-  // Read once more as JSON, to keep the file's own words (its ids, names and levels as written).
-  if (loadPolicyBook(file, businessDayHours(config.calendar)) && file) {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (file) {
+    // Checked as at every start before (a problem stops the start); kept in the file's own words (its ids, names
+    // and levels as written).
+    const text = readPolicyText(file);
+    parsePolicyFile(file, text, businessDayHours(config.calendar));
+    const json = JSON.parse(text) as Record<string, unknown>;
     const setting = 'ESCALATION_POLICY_FILE';
     for (const [key, body] of Object.entries((json.pools ?? {}) as Record<string, unknown>))
       parts.push({ kind: 'pool', key, body, setting });

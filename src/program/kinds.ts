@@ -91,6 +91,11 @@ export type PartnerNotify = (typeof PARTNER_NOTIFY)[number];
 /** A partner's own part (keyed by its id in the partner directory): its internal partner managers, and what they hear. */
 export const partnerSchema = z.strictObject({
   managers: z.array(userId).max(20, { error: 'at most 20 partner managers' }),
+  /** Everyone in this Slack user group is one of its partner managers too (issue 53 item 7). */
+  usergroup: z
+    .string()
+    .regex(USERGROUP, { error: 'must be a Slack user group id like S012ABCDEF' })
+    .optional(),
   /** What its managers are told in their DMs (unset: all, the decisions and the outcomes). */
   notify: z.enum(PARTNER_NOTIFY).optional(),
 });

@@ -19,6 +19,8 @@ export interface PoolForm {
   cap: number | undefined;
   /** Undefined: the editor may not change them (a pool's manager, not an admin): kept as they are. */
   managers: string[] | undefined;
+  /** The managers' user group: an id, `null` for none, undefined when not in the form (kept as it is). */
+  managersGroup?: string | null;
   remove: boolean;
   /** The weights as typed, a line per member (undefined: no such input, kept as they are). */
   weights?: string | undefined;
@@ -51,11 +53,14 @@ export function poolEdits(state: ProgramState, form: PoolForm, actor: string): P
   if (form.remove) return [{ actor, kind: 'pool', key: form.id, body: null }];
   const stored = (state.bookJson.pools[form.id] ?? {}) as Record<string, unknown>;
   const managers = form.managers ?? (stored.managers as string[] | undefined) ?? [];
+  const managersGroup =
+    form.managersGroup === undefined ? stored.managersGroup : (form.managersGroup ?? undefined);
   const body: Record<string, unknown> = {
     ...(form.name ? { name: form.name } : {}),
     ...(form.members ? { users: form.members } : { usergroup: stored.usergroup }),
     ...(form.cap !== undefined ? { cap: form.cap } : {}),
     ...(managers.length > 0 ? { managers } : {}),
+    ...(managersGroup ? { managersGroup } : {}),
     ...sharingOf(stored, form),
   };
   return [{ actor, kind: 'pool', key: form.id, body }];
@@ -78,6 +83,7 @@ export function poolChecks(state: ProgramState, form: PoolForm): Problems {
 const POOL_INPUTS = [
   ['.users', 'members'],
   ['.cap', 'cap'],
+  ['.managersGroup', 'managersGroup'],
   ['.managers', 'managers'],
   ['.weights', 'weights'],
   ['.fairness', 'fairness'],

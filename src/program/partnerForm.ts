@@ -15,22 +15,26 @@ export interface PartnerForm {
   managers: string[] | undefined;
   /** Undefined: no choice (Slack always sends one: the radio buttons have an initial option): kept as it is. */
   notify: PartnerNotify | undefined;
+  /** Its managers' user group: an id, `null` for none, undefined when the form has no choice (kept as it is). */
+  usergroup?: string | null;
 }
 
 /** What the partner's part becomes: `mayManagers` (admins, RevOps) may change its managers; others what they hear. */
 function after(state: ProgramState, form: PartnerForm, mayManagers: boolean) {
   const before = state.partners[form.id];
+  const group = mayManagers ? form.usergroup : undefined;
   return {
     before,
     managers: (mayManagers ? form.managers : undefined) ?? before?.managers ?? [],
+    usergroup: group === undefined ? before?.usergroup : (group ?? undefined),
     notify: form.notify ?? before?.notify ?? 'all',
   };
 }
 
 export function partnerChecks(state: ProgramState, form: PartnerForm, mayManagers: boolean): Problems {
-  const { before, managers, notify } = after(state, form, mayManagers);
+  const { before, managers, usergroup, notify } = after(state, form, mayManagers);
   if (managers.length > 20) return { managers: 'A partner has at most 20 partner managers.' };
-  if (managers.length === 0 && notify !== (before?.notify ?? 'all'))
+  if (managers.length === 0 && !usergroup && notify !== (before?.notify ?? 'all'))
     return { notify: 'Name its partner managers first: this is what they hear.' };
   return {};
 }
@@ -41,8 +45,8 @@ export function partnerEdits(
   actor: string,
   mayManagers: boolean,
 ): ProgramEdit[] {
-  const { managers, notify } = after(state, form, mayManagers);
-  return [{ actor, kind: 'partner', key: form.id, body: partnerBody(managers, notify) }];
+  const { managers, usergroup, notify } = after(state, form, mayManagers);
+  return [{ actor, kind: 'partner', key: form.id, body: partnerBody(managers, notify, usergroup) }];
 }
 
 /** The program's problems (the schema's, like `managers.0: must be a Slack user id`) on the editor's inputs. */
@@ -51,7 +55,12 @@ export function partnerProblems(problems: readonly string[]): Problems {
   for (const problem of problems) {
     const m = /^([^:]+):\s*(.*)$/.exec(problem);
     const message = m?.[2] ?? problem;
-    const input = m?.[1]?.startsWith('notify') ? 'notify' : 'managers';
+    const where = m?.[1] ?? '';
+    const input = where.startsWith('notify')
+      ? 'notify'
+      : where.startsWith('usergroup')
+        ? 'managersGroup'
+        : 'managers';
     out[input] ??=
       `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
   }

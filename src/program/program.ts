@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import type { TimerHandle, Timers } from '../runtime/timers.js';
 import { parsePinnedPolicy } from './book.js';
 import { type EditResult, keyOf, type ProgramEdit, writeApplied, writeEdits } from './edits.js';
-import type { People } from './kinds.js';
+import { groupMembersOf, roleGroupsHeld, roleGroupsOf } from './groups.js';
 import { type ProgramState, personRegions, programStateOf } from './state.js';
 
 export { APPLIED_NOTE, type EditResult, editProblems, type ProgramEdit } from './edits.js';
@@ -54,21 +54,6 @@ const emptyRead = (dayHours: number): Read => ({
   pinned: new Map(),
 });
 
-async function membersOf(deps: ProgramDeps, people: People): Promise<string[]> {
-  const ids = new Set(people.users);
-  if (people.usergroup && deps.usergroupMembers) {
-    try {
-      for (const id of await deps.usergroupMembers(people.usergroup)) ids.add(id);
-    } catch (error) {
-      deps.logger.warn(
-        { usergroup: people.usergroup, err: error },
-        'could not read the user group of a role',
-      );
-    }
-  }
-  return [...ids];
-}
-
 /** The program as it is now, when it moved since `seen` (undefined: it did not, one query). */
 async function readProgram(deps: ProgramDeps, seen: string | undefined) {
   const revision = await programRevision(deps.db);
@@ -78,11 +63,8 @@ async function readProgram(deps: ProgramDeps, seen: string | undefined) {
   const state = programStateOf(revision.newest, rows, deps.dayHours, (what, problems) =>
     deps.logger.warn({ part: what, problems }, 'a part of the program does not read'),
   );
-  const [admins, revops] = await Promise.all([
-    membersOf(deps, state.roles.admin),
-    membersOf(deps, state.roles.revops),
-  ]);
-  return { key, state, policyRows, admins, revops };
+  const groups = await groupMembersOf(deps, roleGroupsOf(state));
+  return { key, state, policyRows, groups };
 }
 
 /**
@@ -170,6 +152,7 @@ export function createProgram(deps: ProgramDeps) {
   const adminUserIds: string[] = [];
   const revopsUserIds: string[] = [];
   const managers: Record<string, string> = {};
+  const groups = roleGroupsHeld(deps, adminUserIds, revopsUserIds);
 
   const refresh = sharedReads(async () => {
     const next = await readProgram(deps, read.seen);
@@ -181,8 +164,7 @@ export function createProgram(deps: ProgramDeps) {
       calendar: holidayCalendar(next.state.holidays, next.state.closures, personRegions(next.state.people)),
     });
     read.pinned.clear();
-    adminUserIds.splice(0, adminUserIds.length, ...next.admins);
-    revopsUserIds.splice(0, revopsUserIds.length, ...next.revops);
+    groups.set(next.groups, next.state);
     for (const k of Object.keys(managers)) delete managers[k];
     Object.assign(managers, next.state.managers);
   });
@@ -215,6 +197,9 @@ export function createProgram(deps: ProgramDeps) {
     },
     state: () => read.state,
     book: () => read.state.book,
+    /** A role's user group's members as last read (program/groups.ts), and a reread of them (the pools job). */
+    groupMembers: groups.members,
+    refreshGroups: () => groups.reread(() => read.state),
     /** The live views: the same instances for the app's life, refilled when the program changes. */
     adminUserIds: adminUserIds as readonly string[],
     revopsUserIds: revopsUserIds as readonly string[],

@@ -55,6 +55,7 @@ function poolLine(before: Rec, after: Rec): string[] {
     ...poolMembers(before, after),
     ...moved('cap', before.cap, after.cap, 'none'),
     ...(managers.length > 0 ? [`managers ${managers.join(' ')}`] : []),
+    ...moved('managers user group', before.managersGroup, after.managersGroup, 'none'),
   ];
 }
 
@@ -203,6 +204,7 @@ function details(kind: ProgramKindName, before: unknown, after: unknown): string
     case 'partner':
       return [
         ...listDiff(strings(rec(before).managers), strings(rec(after).managers)),
+        ...moved('user group', rec(before).usergroup, rec(after).usergroup, 'none'),
         ...moved('notify', rec(before).notify, rec(after).notify, 'all'),
       ];
     case 'settings':

@@ -71,6 +71,7 @@ const FIELD_ORDER = [
   'usergroup',
   'cap',
   'managers',
+  'managersGroup',
   'levels',
   'at',
   'action',

@@ -52,6 +52,7 @@ const BLOCK_OF: Record<string, string> = {
   weights: PROGRAM_BLOCK_ID.weights,
   fairness: PROGRAM_BLOCK_ID.fairness,
   managers: PROGRAM_BLOCK_ID.managers,
+  managersGroup: PROGRAM_BLOCK_ID.managersGroup,
   remove: PROGRAM_BLOCK_ID.remove,
   closures: PROGRAM_BLOCK_ID.closures,
   holidays: PROGRAM_BLOCK_ID.holidays,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from '../domain/absence.js';
-import { parseReminderPoints } from '../domain/reminders.js';
+import { parseReminderPoints, type ReminderPoint } from '../domain/reminders.js';
 
 /** The program's settings, a row each (program/settings.ts says what a row is): adding a setting is a row here. */
 
@@ -10,7 +10,7 @@ export const SETTINGS_GROUPS = {
   packets: { title: 'Packets', short: 'Packets', permission: 'policies' },
   decisions: {
     title: 'Before and after the decision',
-    short: 'Asks and after accept',
+    short: 'Around the decision',
     permission: 'program',
   },
   pools: { title: 'Pools and away', short: 'Pools and away', permission: 'program' },
@@ -41,9 +41,19 @@ export interface SettingRow {
   schema: z.ZodType;
   /** Its value when the program does not set it (undefined: none, like a channel not chosen). */
   fallback: unknown;
+  /** Its value in people's words on the Settings page (default: by its input, "5 business days"). */
+  words?: (value: never) => string;
   /** Where the app reads it in Config (dotted), and as what. */
   path: string;
   toConfig?: (value: never) => unknown;
+}
+
+/** Reminders in words: "at 50% of the window and on its last morning"; none: "none". */
+function reminderWords(points: readonly ReminderPoint[]): string {
+  const words = points.map((p) =>
+    p.kind === 'share' ? `at ${p.percent}% of the window` : 'on its last morning',
+  );
+  return words.length === 0 ? 'none' : words.join(' and ');
 }
 
 const CHANNEL = /^[CG][A-Z0-9]{2,}$/;
@@ -121,6 +131,7 @@ export const SETTINGS = {
     fallback: '50%,last-morning',
     path: 'responseWindow.reminders',
     toConfig: (spec: string) => parseReminderPoints(spec) ?? [],
+    words: (spec: string) => reminderWords(parseReminderPoints(spec) ?? []),
   },
   escalationChannelId: channelRow(
     'window',
@@ -268,7 +279,7 @@ export const SETTINGS = {
     'decisions',
     'FIRST_STEP_BUSINESS_DAYS',
     'First step offered',
-    'The first step’s date the Accept offers, this many business days after it.',
+    'The date the Accept offers for the AE’s first step: this many business days after the accept.',
     [1, 30, 3],
     'business days',
     'firstStepBusinessDays',

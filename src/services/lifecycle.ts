@@ -54,6 +54,8 @@ export interface Applied<R> {
 export async function applyTransition<R = undefined>(
   tx: Tx,
   spec: TransitionSpec<R>,
+  /** A user group's members as the program last read them (Lifecycle.groupMembers): a partner's managers' group. */
+  groupMembers?: GroupMembers,
 ): Promise<Applied<R> | undefined> {
   const t = TRANSITIONS[spec.event];
   const { before, at } = spec;
@@ -96,6 +98,7 @@ export async function applyTransition<R = undefined>(
       at,
       eventId,
       ...(spec.holdUntil === undefined ? {} : { holdUntil: spec.holdUntil }),
+      ...(groupMembers ? { groupMembers } : {}),
     })),
   );
   // A linked CRM record hears of every state change: one activity per event (its own queue, in order).
@@ -125,9 +128,14 @@ export async function applyTransition<R = undefined>(
   return { handoff: after, recorded };
 }
 
+/** A user group's members as the program last read them (Program.groupMembers): never a Slack call. */
+export type GroupMembers = (usergroupId: string) => readonly string[];
+
 /** Runs one transition in its own transaction and wakes the outbox after the commit. */
-export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void }) {
+export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void; groupMembers?: GroupMembers }) {
   return {
+    /** For `applyTransition` in `run`: a partner's managers' user group is told as its named managers are. */
+    groupMembers: deps.groupMembers,
     /**
      * Several transitions in one transaction (`applyTransition` each, in order: a request for more time granted at
      * once); wakes the outbox after the commit unless `work` returned undefined (nothing applied).
@@ -138,7 +146,7 @@ export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void }) {
       return result;
     },
     async apply<R = undefined>(spec: TransitionSpec<R>): Promise<Applied<R> | undefined> {
-      const applied = await deps.db.transaction((tx) => applyTransition(tx, spec));
+      const applied = await deps.db.transaction((tx) => applyTransition(tx, spec, deps.groupMembers));
       if (applied) deps.onOutboxWrite();
       return applied;
     },

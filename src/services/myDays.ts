@@ -18,7 +18,7 @@ export interface MyDaysDeps {
   clock: Clock;
   logger: Logger;
   onOutboxWrite: () => void;
-  program: Pick<Program, 'edit' | 'person' | 'book' | 'calendar'>;
+  program: Pick<Program, 'edit' | 'person' | 'book' | 'calendar' | 'groupMembers'>;
   directory: Pick<Directory, 'lookupUser'>;
   /** A pool's members now (a user group's read from Slack): whose managers hear of a pause. */
   members: (pool: string) => Promise<string[]>;
@@ -135,7 +135,10 @@ async function poolsWith(deps: MyDaysDeps, userId: string): Promise<PoolOfPerson
     } catch (error) {
       deps.logger.warn({ pool: id, err: error }, 'could not read the members of a pool');
     }
-    if (members.includes(userId)) found.push({ id, name: pool.displayName, managers: pool.managers ?? [] });
+    // Its managers, named and in its managers' user group (as the program read it last).
+    const group = pool.managersGroup ? deps.program.groupMembers(pool.managersGroup) : [];
+    const managers = [...new Set([...(pool.managers ?? []), ...group])];
+    if (members.includes(userId)) found.push({ id, name: pool.displayName, managers });
   }
   return found;
 }

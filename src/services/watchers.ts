@@ -10,7 +10,7 @@ import { type PartnerBody, partnerSchema } from '../program/kinds.js';
 
 /**
  * Who watches a handoff besides its own people (issue 53 item 6): its followers, and the managers of its partner
- * (the program's `partner` part), each told of what the change is (FOLLOWER_NEWS: a decision or an outcome) if
+ * (the program's `partner` part: those named and its user group's members), each told of what the change is (FOLLOWER_NEWS: a decision or an outcome) if
  * their choice covers it. Queued with the change, in its transaction (services/lifecycle.ts), as one short DM each.
  * Nobody is told twice: the AE (before and after the change), the owner and the author hear of it by their own
  * messages, and whoever made the change knows it; a follower who is also a partner manager gets one DM.
@@ -27,6 +27,8 @@ export interface ChangeForWatchers {
   eventId: number;
   /** An outcome's undo window (epoch ms): its DMs wait till then, and an undo in time cancels them. */
   holdUntil?: number;
+  /** A user group's members as the program last read them (a partner's managers' group); absent: none counted. */
+  groupMembers?: (usergroupId: string) => readonly string[];
 }
 
 const USER = /^[UW][A-Z0-9]{2,}$/;
@@ -52,9 +54,12 @@ export async function watchersOf(
   const partner =
     change.after.partnerId === null ? undefined : await partnerPart(exec, change.after.partnerId);
   const choice = partner?.notify ?? 'all';
-  if (partner && hears(choice, news))
-    for (const id of partner.managers)
+  if (partner && hears(choice, news)) {
+    // Those named, and everyone in its managers' user group (issue 53 item 7), as the program read it last.
+    const group = partner.usergroup && change.groupMembers ? change.groupMembers(partner.usergroup) : [];
+    for (const id of [...partner.managers, ...group])
       if (!watchers.has(id)) watchers.set(id, { kind: 'partner_manager', choice });
+  }
   const toldByRole = [
     change.after.aeUserId,
     change.before.aeUserId,

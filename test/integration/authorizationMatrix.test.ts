@@ -18,6 +18,7 @@ import {
   managerBlockId,
   PROGRAM_BLOCK_ID,
   SHORTCUT_ID,
+  settingBlockId,
 } from '../../src/blocks/ids.js';
 import { myDaysReplies } from '../../src/blocks/myDays.js';
 import { partnerReply } from '../../src/blocks/partnerReplies.js';
@@ -30,6 +31,7 @@ import {
   rolesEditorModal,
 } from '../../src/blocks/programEditors.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
+import { settingsEditorModal } from '../../src/blocks/settingsEditor.js';
 import { ensurePartner } from '../../src/db/repositories/partners.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
@@ -38,6 +40,7 @@ import { addMessageVerdict } from '../../src/domain/messageLinks.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
 import { helpFor } from '../../src/handlers/commands/subcommands.js';
+import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../src/program/settings.js';
 import { addSubmission, storedMessage, useShortcut } from '../support/addToHandoffFlow.js';
 import { answerSubmission, questionSubmission } from '../support/askFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
@@ -1712,7 +1715,28 @@ const PROGRAM_PAGE_ROWS: readonly (ProgramRow & { page: string; title: string })
     permission: 'program',
     allowed: PROGRAM_ADMIN,
   },
+  {
+    // Admins and RevOps read every group (RevOps edit the packets' and the reporting's).
+    name: 'settings',
+    page: 'settings',
+    title: 'Settings',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+  },
 ];
+
+/** Each group of settings has its editor, for whom its row names (src/program/settingRows.ts). */
+const SETTINGS_ALLOWED = { program: PROGRAM_ADMIN, policies: PROGRAM_POLICIES } as const;
+const settingsEditRow = (group: SettingsGroup) => {
+  const { short, permission } = SETTINGS_GROUPS[group];
+  return {
+    name: `the settings "${group}"`,
+    value: `settings:${group}`,
+    title: short,
+    permission,
+    allowed: SETTINGS_ALLOWED[permission],
+  };
+};
 
 /** Edit (or New) on a page: the part's editor is pushed (views.push) for whom may edit it. */
 const PROGRAM_EDIT_ROWS: readonly (ProgramRow & { value: string; title: string })[] = [
@@ -1762,10 +1786,20 @@ const PROGRAM_EDIT_ROWS: readonly (ProgramRow & { value: string; title: string }
     permission: 'program',
     allowed: PROGRAM_ADMIN,
   },
+  settingsEditRow('window'),
+  settingsEditRow('packets'),
+  settingsEditRow('decisions'),
+  settingsEditRow('pools'),
+  settingsEditRow('reporting'),
 ];
 
 const MATRIX_POOL = { name: 'Matrix pool', users: [people.otherAe.id], managers: [people.member.id] };
 const MATRIX_POLICY = { name: 'Matrix', levels: [{ at: 'due', action: 'notify', to: ['manager'] }] };
+/** A number of days of each actor's own (none a default): an allowed settings cell writes something new. */
+const SETTING_DAYS = Object.fromEntries(OTHER_ACTORS.map((key, i) => [key, 11 + i])) as Record<
+  ActorKey,
+  number
+>;
 
 /**
  * An editor's submission: the editor as the app builds it, with answers of this actor's own (an allowed cell writes
@@ -1903,6 +1937,36 @@ const PROGRAM_SUBMIT_ROWS: readonly (ProgramRow & {
           : key === 'admin'
             ? { managers: [people.ae.id] }
             : { managers: [people.owner.id], notify: 'decisions' },
+    }),
+  },
+  // A group's editor (the settings are one part): the others the program sets (OUTCOME_UNDO_SECONDS, read in at the
+  // harness's start) are kept, so the body is matched on the group's setting alone.
+  {
+    name: 'the settings "window"',
+    permission: 'program',
+    allowed: PROGRAM_ADMIN,
+    submission: (user, key) =>
+      editorSubmission(user, settingsEditorModal('window', settingsValues({})), {
+        [settingBlockId('stallBusinessDays')]: String(SETTING_DAYS[key]),
+      }),
+    written: (key) => ({
+      kind: 'settings',
+      key: '-',
+      body: expect.objectContaining({ stallBusinessDays: SETTING_DAYS[key] }),
+    }),
+  },
+  {
+    name: 'the settings "packets"',
+    permission: 'policies',
+    allowed: PROGRAM_POLICIES,
+    submission: (user, key) =>
+      editorSubmission(user, settingsEditorModal('packets', settingsValues({})), {
+        [settingBlockId('conflictLookbackDays')]: String(30 + SETTING_DAYS[key]),
+      }),
+    written: (key) => ({
+      kind: 'settings',
+      key: '-',
+      body: expect.objectContaining({ conflictLookbackDays: 30 + SETTING_DAYS[key] }),
     }),
   },
 ];

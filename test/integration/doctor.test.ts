@@ -371,4 +371,71 @@ describe('npm run doctor', () => {
       'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
     ]);
   });
+
+  // After the one above: the program holds roles, managers, own days, closures and settings now.
+  it("checks what the app will use: the program's roles, managers, own days and settings, named in its words", async () => {
+    const at = h.clock.now();
+    h.slack.addChannel({ id: 'C0DIGEST', name: 'revops-digest', members: [h.slack.botUserId] });
+    const entries = [
+      {
+        kind: 'roles',
+        body: {
+          admin: { users: [people.owner.id], usergroup: 'S0EMEA' },
+          revops: { users: [people.member.id] },
+        },
+      },
+      { kind: 'managers', body: { [people.otherAe.id]: people.owner.id } },
+      { kind: 'closures', body: ['2026-12-24'] },
+      { kind: 'person', key: people.ae.id, body: { regions: ['FR'], workingDays: [1, 2, 3, 4] } },
+      {
+        kind: 'settings',
+        body: {
+          escalationChannelId: channels.internal.id,
+          digestChannelId: 'C0DIGEST',
+          defaultTimeZone: 'Europe/Paris',
+          businessDayStart: '08:30',
+        },
+      },
+    ];
+    await h.database.db.transaction(async (tx) => {
+      for (const { kind, key, body } of entries)
+        await appendProgramEntry(tx, { kind, key: key ?? '-', body, actor: people.owner.id, note: null, at });
+    });
+    const report = await doctor();
+    expect(report.exitCode, report.text).toBe(0);
+    // The digest channel is set only in the program's settings; ESCALATION_CHANNEL_ID is no longer read.
+    expect(check(report, 'Internal channels').findings).toEqual([
+      'pass #partner-marketing (C0INTERNAL, Settings → Escalation channel): internal, the app is a member.',
+      'pass #revops-digest (C0DIGEST, Settings → Digest channel): internal, the app is a member.',
+    ]);
+    // The program's roles and managers, not ADMIN_USER_IDS or ESCALATION_MANAGERS; Sam's own regions are still the
+    // setting's (the program holds no own days of theirs: the next start reads them in).
+    expect(check(report, 'People').findings).toEqual([
+      "pass U0OWNER Olu Owner (the program's admins, the program's managers), Europe/London.",
+      "pass U0MEMBER Mo Member (the program's RevOps), Europe/London.",
+      "pass U0AE2 Sam Closer (the program's managers, HOLIDAY_REGIONS), America/Los_Angeles.",
+      'pass U0AE Jordan Seller (their own days, pools.backup.users[0]), Europe/Berlin.',
+      "pass the program's admins, user group S0EMEA: a user group of 2 members.",
+    ]);
+    const holidays = check(report, 'Holidays in force per AE zone').findings;
+    expect(holidays).toContain(
+      "pass Business hours 08:30–17:00 (Settings → Business day starts, Settings → Business day ends), in each person's own time zone.",
+    );
+    expect(holidays).toContain(
+      "pass Europe/Paris (Settings → Default time zone) → FR: 2026-12-25 Christmas Day (FR), 2027-01-01 New Year's Day (FR), 2027-03-29 Easter Monday (FR).",
+    );
+    expect(holidays).toContain(
+      "pass U0AE Jordan Seller's own days → FR: 2026-12-25 Christmas Day (FR), 2027-01-01 New Year's Day (FR), 2027-03-29 Easter Monday (FR); works Mon, Tue, Wed, Thu.",
+    );
+    expect(holidays.some((line) => line.startsWith('pass U0AE2 Sam Closer, own regions → DE-BY: '))).toBe(
+      true,
+    );
+    expect(holidays.at(-1)).toBe("pass Company closures ahead (the program's closures): 2026-12-24.");
+    const read = ['People', 'Internal channels', 'Holidays in force per AE zone'].flatMap(
+      (title) => check(report, title).findings,
+    );
+    expect(read.join('\n')).not.toMatch(
+      /ADMIN_USER_IDS|ESCALATION_MANAGERS|_CHANNEL_ID|DEFAULT_TIMEZONE|CLOSURE_DATES/,
+    );
+  });
 });

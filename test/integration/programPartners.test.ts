@@ -131,7 +131,7 @@ describe('the Partners page', () => {
     expect(text).toContain('*Meridian Cloud Consulting*');
     expect(text).toContain('Slack Connect: <#C0PARTNER>');
     expect(text).toContain('*Tailspin Integrators*');
-    expect(text).toContain('No Slack Connect channel bound.');
+    expect(text).toContain('No Slack Connect channel yet: one is added with the first handoff sent there.');
     expect(text).toContain('Partner managers: none named');
     expect(editValues(page).sort()).toEqual([`partner:${meridian}`, `partner:${tailspin}`].sort());
   });
@@ -142,6 +142,8 @@ describe('the Partners page', () => {
     expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Partner' } });
     expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
       B.managers,
+      // Or everyone in a user group (issue 53 item 7: test/integration/managerGroups.test.ts).
+      B.managersGroup,
       B.notify,
     ]);
     await refused(REVOPS, editor, { [B.managers]: [JORDAN.id, DANA] }, { [B.managers]: OUTSIDE });
@@ -173,7 +175,7 @@ describe('the Partners page', () => {
       notify: 'decisions',
     });
     const history = viewText(await openPage(REVOPS, 'history'));
-    expect(history).toContain("*Meridian Cloud Consulting*'s partner managers: saved");
+    expect(history).toContain('the partner managers of *Meridian Cloud Consulting*: saved');
   });
 
   it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {

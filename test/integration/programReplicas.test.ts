@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { aeSlackUser, click } from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
 
 /**
@@ -75,5 +77,31 @@ describe.runIf(harnessEngine() === 'postgres')('the program on two replicas', ()
     }
     expect(await handoffRow(b, handoff.id)).toMatchObject({ status: 'sent', aeUserId: people.member.id });
     expect(b.app.program.book()?.pools.backup).toMatchObject({ users: [people.member.id] });
+  }, 30_000);
+
+  it('a setting saved through one replica is in force on the other once it rereads the program', async () => {
+    const a = await startHarness({ env: QUIET });
+    stops.push(async () => {
+      await a.stop({ keepDatabase: true });
+      await a.slack.stop();
+    });
+    const b: Harness = await startHarness({ env: QUIET, slack: a.slack, databasePath: a.databaseKey });
+    stops.push(() => b.stop({ keepDatabase: true }));
+    const { handoff } = await sendHandoff(a, { ownerUserId: people.owner.id });
+    expect(b.app.program.settings().moreTimeApproval).toBe('owner');
+
+    const stored = a.app.program.state().rows.find((r) => r.kind === 'settings')?.body as object;
+    const saved = await a.app.program.edit({
+      actor,
+      kind: 'settings',
+      body: { ...stored, moreTimeApproval: 'auto', moreTimeDays: 4 },
+    });
+    expect(saved).toMatchObject({ ok: true, changed: true });
+    // B rereads before its next sweep (and every few seconds): the AE's ask, answered by B, follows A's edit.
+    await b.app.scheduler.runNow('response-window-sweep');
+    expect(b.app.program.settings()).toMatchObject({ moreTimeApproval: 'auto', moreTimeDays: 4 });
+    await click(b, ACTION_ID.askMoreTime, handoff.id, aeSlackUser);
+    await outboxDrained(b);
+    expect(await handoffRow(b, handoff.id)).toMatchObject({ moreTime: 'granted', moreTimeDays: 4 });
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow } from '../support/ownerFlow.js';
 import { aeSlackUser, click, partnerHarnesses } from '../support/partnerFlow.js';
-import { people } from '../support/people.js';
+import { channels, people } from '../support/people.js';
 import {
   type Answer,
   buttonsIn,
@@ -84,10 +84,11 @@ describe('the program’s settings in Slack', () => {
     const page = await settingsPage(h, ADMIN);
     expect(page.title?.text).toBe('Settings');
     const text = viewText(page);
-    expect(text).toContain('Quiet accepted deals: 7 business days\\n');
-    expect(text).toContain('More time: 3 business days\\n');
-    expect(text).toContain('Reminders: 50%,last-morning (default)');
-    expect(text).toContain('Escalation channel: none (default)');
+    expect(text).toContain('Quiet accepted deals: *7 business days*\\n');
+    expect(text).toContain('More time: *3 business days*\\n');
+    expect(text).toContain('Reminders: at 50% of the window and on its last morning\\n');
+    expect(text).toContain('Escalation channel: none\\n');
+    expect(text).toContain('Values in *bold* are this program’s own; the others are the defaults.');
     expect(editValues(page)).toEqual([
       'settings:window',
       'settings:packets',
@@ -103,10 +104,10 @@ describe('the program’s settings in Slack', () => {
     const h = await start(ENV);
     const page = await settingsPage(h, ADMIN);
     const form = await editor(h, ADMIN, page, 'decisions');
-    expect(form.title?.text).toBe('Asks and after accept');
+    expect(form.title?.text).toBe('Around the decision');
     const after = await saved(h, ADMIN, form, { [S('moreTimeApproval')]: 'auto', [S('moreTimeDays')]: '4' });
-    expect(viewText(after)).toContain('More time is: given at once\\n');
-    expect(viewText(after)).toContain('More time: 4 business days\\n');
+    expect(viewText(after)).toContain('More time is: *given at once*\\n');
+    expect(viewText(after)).toContain('More time: *4 business days*\\n');
     expect((await settingsEntries(h)).at(-1)).toMatchObject({
       actor: ADMIN.id,
       body: { stallBusinessDays: 7, moreTimeDays: 4, moreTimeApproval: 'auto' },
@@ -123,6 +124,24 @@ describe('the program’s settings in Slack', () => {
     expect(dmOf(h, people.ae.id).some((m) => JSON.stringify(m).includes('*4 more business days*'))).toBe(
       true,
     );
+  });
+
+  it('a channel chosen in Settings is checked with Slack at once and escalates the next silence, no restart', async () => {
+    const h = await start(ENV);
+    const page = await settingsPage(h, ADMIN);
+    const form = await editor(h, ADMIN, page, 'window');
+    const after = await saved(h, ADMIN, form, { [S('escalationChannelId')]: [channels.internal.id] });
+    expect(viewText(after)).toContain(`Escalation channel: *<#${channels.internal.id}>*\\n`);
+    await quiet(h);
+    const { handoff } = await sendHandoff(h);
+    h.clock.set(handoff.dueAt);
+    expect((await h.app.sweeper.sweep()).expired).toBe(1);
+    const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 6000, 'the escalation');
+    expect(JSON.stringify(escalation.blocks)).toContain('*Silence*');
+    await quiet(h);
+    expect(
+      h.slack.messages(channels.partner.id).filter((m) => JSON.stringify(m).includes('Silence')),
+    ).toEqual([]);
   });
 
   it('refuses bad values inline, on their input, and writes nothing', async () => {
@@ -164,7 +183,7 @@ describe('the program’s settings in Slack', () => {
     const page = await settingsPage(h, ADMIN);
     const form = await editor(h, ADMIN, page, 'decisions');
     const after = await saved(h, ADMIN, form, { [S('moreTimeDays')]: null });
-    expect(viewText(after)).toContain('More time: 2 business days (default)');
+    expect(viewText(after)).toContain('More time: 2 business days\\n');
     const last = (await settingsEntries(h)).at(-1);
     expect(last?.body).toMatchObject({ stallBusinessDays: 7 });
     expect(last?.body).not.toHaveProperty('moreTimeDays');

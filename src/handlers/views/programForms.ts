@@ -72,6 +72,7 @@ export function readPoolForm(values: Values, key: string, admin: boolean): PoolF
   const capText = text(values, PROGRAM_BLOCK_ID.cap);
   const cap = capText === '' ? undefined : Number(capText);
   const sharing = picked(values, PROGRAM_BLOCK_ID.fairness);
+  const managersGroup = admin ? group(values, PROGRAM_BLOCK_ID.managersGroup) : undefined;
   return {
     id: key || text(values, PROGRAM_BLOCK_ID.id),
     isNew: !key,
@@ -80,6 +81,7 @@ export function readPoolForm(values: Values, key: string, admin: boolean): PoolF
     members: values[PROGRAM_BLOCK_ID.members] ? users(values, PROGRAM_BLOCK_ID.members) : undefined,
     cap: cap !== undefined && Number.isFinite(cap) ? cap : undefined,
     managers: admin ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
+    ...(managersGroup !== undefined ? { managersGroup } : {}),
     remove: admin && pickedMany(values, PROGRAM_BLOCK_ID.remove).includes('remove'),
     // Absent inputs (an older editor still open) keep the pool's weights and sharing.
     ...(values[PROGRAM_BLOCK_ID.weights] ? { weights: text(values, PROGRAM_BLOCK_ID.weights) } : {}),
@@ -122,10 +124,12 @@ export function readRolesForm(values: Values): RolesForm {
 /** A partner's editor: its managers when the form has them (admins' and RevOps'), and what they hear. */
 export function readPartnerForm(values: Values, key: string): PartnerForm {
   const notify = picked(values, PROGRAM_BLOCK_ID.notify);
+  const usergroup = group(values, PROGRAM_BLOCK_ID.managersGroup);
   return {
     id: key,
     managers: values[PROGRAM_BLOCK_ID.managers] ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
     notify: PARTNER_NOTIFY.includes(notify as PartnerNotify) ? (notify as PartnerNotify) : undefined,
+    ...(usergroup !== undefined ? { usergroup } : {}),
   };
 }
 

@@ -19,8 +19,8 @@ function inputValue(input: SettingInput, state: ViewStateValue | undefined): unk
   switch (input.kind) {
     case 'number': {
       const text = typeof state.value === 'string' ? state.value.trim() : '';
-      // A number Slack let through that is not whole is the schema's to name ("must be a whole number").
-      return text === '' ? undefined : Number(text);
+      // Plain decimals only (not 0x10 or 1e1): anything else, and a number that is not whole, is the schema's to name.
+      return text === '' ? undefined : /^-?\d{1,9}(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
     }
     case 'channel': {
       const picked: unknown = state.selected_conversations;

@@ -20,6 +20,7 @@ import {
   PROGRAM_BLOCK_ID,
   REVIEW_BLOCK_ID,
   STEP_DATE_BLOCK_ID,
+  settingBlockId,
 } from '../../../src/blocks/ids.js';
 import { nextMoveVersion } from '../../../src/partners/heldBack.js';
 import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
@@ -960,8 +961,22 @@ const calendar = (closures: unknown, holidays: unknown = 'by_zone', regions: unk
   [PROGRAM_BLOCK_ID.regions]: text(regions),
 });
 
-/** Forms the admin may save: refused from anyone else. */
-const VALID_PROGRAM_FORMS: readonly { part: string; metadata: string; values: unknown }[] = [
+/** A partner's editor: its key is the partner of handoff A in the directory (known once the world is seeded). */
+const partnerOfA = (s: Seeds) => partOf('partner', String(s.rows.A.partnerId));
+const partnerForm = (managers: unknown, notify: unknown = 'decisions') => ({
+  [PROGRAM_BLOCK_ID.managers]: usersBox(managers),
+  [PROGRAM_BLOCK_ID.notify]: radioBox(notify),
+});
+/** A settings group's editor with these inputs (the others left empty: their default). */
+const settingsForm = (answers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(answers).map(([key, value]) => [settingBlockId(key), text(value)]));
+
+/** Forms the admin (also RevOps) may save: refused from anyone else (the partner has no manager of its own here). */
+const VALID_PROGRAM_FORMS: readonly {
+  part: string;
+  metadata: string | ((s: Seeds) => string);
+  values: unknown;
+}[] = [
   { part: 'pool', metadata: partOf('pool', ''), values: newPool('hostile-pool', [people.ae.id]) },
   { part: 'policy', metadata: partOf('policy', ''), values: newPolicy(levelRow(0, 'due', 'remind')) },
   { part: 'calendar', metadata: partOf('calendar'), values: calendar('2026-12-24') },
@@ -978,7 +993,20 @@ const VALID_PROGRAM_FORMS: readonly { part: string; metadata: string; values: un
       [managerBlockId(0, 'manager')]: userBox(people.owner.id),
     },
   },
+  { part: 'partner', metadata: partnerOfA, values: partnerForm([people.owner.id]) },
+  {
+    part: 'settings',
+    metadata: partOf('settings', 'window'),
+    values: settingsForm({ stallBusinessDays: '3' }),
+  },
+  {
+    part: 'settings',
+    metadata: partOf('settings', 'packets'),
+    values: settingsForm({ conflictLookbackDays: '30' }),
+  },
 ];
+const metadataOf = (form: (typeof VALID_PROGRAM_FORMS)[number], s: Seeds) =>
+  typeof form.metadata === 'string' ? form.metadata : form.metadata(s);
 
 /** 400 closure days (a year holds at most 366), each a day of the calendar. */
 const TOO_MANY_CLOSURES = Array.from({ length: 400 }, (_, i) =>
@@ -986,7 +1014,11 @@ const TOO_MANY_CLOSURES = Array.from({ length: 400 }, (_, i) =>
 ).join('\n');
 
 /** The admin's forms that must be refused inline (or, with no part named, acknowledged and left). */
-const BAD_PROGRAM_FORMS: readonly { why: string; metadata: unknown; values: unknown }[] = [
+const BAD_PROGRAM_FORMS: readonly {
+  why: string;
+  metadata: unknown | ((s: Seeds) => unknown);
+  values: unknown;
+}[] = [
   ...['', 'Bad Id', 'x'.repeat(41), '-x', '__proto__', 'emea backup', 'EMEA'].map((id) => ({
     why: `pool id ${JSON.stringify(id).slice(0, 20)}`,
     metadata: partOf('pool', ''),
@@ -1075,6 +1107,44 @@ const BAD_PROGRAM_FORMS: readonly { why: string; metadata: unknown; values: unkn
     metadata: partOf('managers'),
     values: { [managerBlockId(0, 'ae')]: userBox(ae), [managerBlockId(0, 'manager')]: userBox(manager) },
   })),
+  ...['nope', '0', '-1', '1.5', '999999999', '__proto__', ''].map((key) => ({
+    why: `partner not there: ${JSON.stringify(key)}`,
+    metadata: partOf('partner', key),
+    values: partnerForm([people.owner.id]),
+  })),
+  ...[
+    // Junk ids are not users (none left): the partner, which has none, would tell nobody what it chose.
+    { why: 'partner managers not users', values: partnerForm(['not-a-user', 42]) },
+    {
+      why: 'partner managers, 21 of them',
+      values: partnerForm(Array.from({ length: 21 }, (_, i) => `U0HOSTILE${i}`)),
+    },
+    { why: 'partner notify, no managers', values: partnerForm([], 'decisions') },
+  ].map(({ why, values }) => ({ why, metadata: partnerOfA, values })),
+  ...['nope', '__proto__', 'constructor', '-', ''].map((group) => ({
+    why: `settings of no group: ${JSON.stringify(group)}`,
+    metadata: partOf('settings', group),
+    values: settingsForm({ stallBusinessDays: '3' }),
+  })),
+  ...['-1', '61', '1.5', 'abc', '1e400', 'NaN', 'Infinity'].map((days) => ({
+    why: `settings stall days ${JSON.stringify(days)}`,
+    metadata: partOf('settings', 'window'),
+    values: settingsForm({ stallBusinessDays: days }),
+  })),
+  {
+    why: 'settings time zone and hours',
+    metadata: partOf('settings', 'window'),
+    values: {
+      ...settingsForm({ defaultTimeZone: 'Mars/Olympus', reminders: '150%,yesterday' }),
+      [settingBlockId('businessDayStart')]: { value: { type: 'timepicker', selected_time: '18:00' } },
+      [settingBlockId('businessDayEnd')]: { value: { type: 'timepicker', selected_time: '25:99' } },
+    },
+  },
+  {
+    why: 'settings packet scores crossed',
+    metadata: partOf('settings', 'packets'),
+    values: settingsForm({ scoreReady: '10', scoreFix: '12' }),
+  },
   ...[
     '',
     'null',
@@ -1102,26 +1172,26 @@ const programForm: fc.Arbitrary<ViewPlan> = fc.oneof(
       callbackId: CALLBACK_ID.programPart,
       identity: i,
       why: `not theirs: the ${form.part}`,
-      metadata: () => form.metadata,
+      metadata: (s: Seeds) => metadataOf(form, s),
       values: () => form.values,
     })),
   fc.constantFrom(...BAD_PROGRAM_FORMS).map((form) => ({
     callbackId: CALLBACK_ID.programPart,
     identity: programAdmin,
     why: form.why,
-    metadata: () => form.metadata,
+    metadata: (s: Seeds) => (typeof form.metadata === 'function' ? form.metadata(s) : form.metadata),
     values: () => form.values,
   })),
   fc
     .record({
-      metadata: fc.constantFrom(...VALID_PROGRAM_FORMS.map((f) => f.metadata)),
+      form: fc.constantFrom(...VALID_PROGRAM_FORMS),
       values: MALFORMED_VALUES.filter((v) => typeof v !== 'function'),
     })
-    .map(({ metadata, values }) => ({
+    .map(({ form, values }) => ({
       callbackId: CALLBACK_ID.programPart,
       identity: programAdmin,
-      why: `state.values ${JSON.stringify(values)} (${metadata})`,
-      metadata: () => metadata,
+      why: `state.values ${JSON.stringify(values)} (the ${form.part})`,
+      metadata: (s: Seeds) => metadataOf(form, s),
       values: () => values,
     })),
 );
@@ -1194,6 +1264,34 @@ describe('hostile input through the real HTTP receiver (property)', () => {
       ]),
     );
   }, 120_000);
+
+  it('the program’s editors, every form once (the property samples them): refused or answered inline, nothing written', async () => {
+    const asAdmin = BAD_PROGRAM_FORMS.map(
+      (form): ViewPlan => ({
+        callbackId: CALLBACK_ID.programPart,
+        identity: programAdmin,
+        why: form.why,
+        metadata: (s) => (typeof form.metadata === 'function' ? form.metadata(s) : form.metadata),
+        values: () => form.values,
+      }),
+    );
+    const users = [internal(people.ae), { id: people.member.id, team_id: 'T0FOREIGN' }];
+    const notTheirs = users.flatMap((user) =>
+      VALID_PROGRAM_FORMS.map(
+        (form): ViewPlan => ({
+          callbackId: CALLBACK_ID.programPart,
+          identity: { user, team: { id: user.team_id }, enterprise: null } as never,
+          why: `not ${user.id}'s (${user.team_id}): the ${form.part}`,
+          metadata: (s) => metadataOf(form, s),
+          values: () => form.values,
+        }),
+      ),
+    );
+    const sent = [...asAdmin, ...notTheirs].map((plan) =>
+      wellFormed(interaction(`${plan.callbackId} (${plan.why})`, viewPayload(plan, {}))),
+    );
+    expect(await world().exercise(sent)).toEqual([]);
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
