@@ -13,7 +13,7 @@ import type { ProgramEditLine, ProgramModel, ProgramPage, ProgramPartner } from 
 import { type SettingsGroupModel, settingsEditorModal } from '../blocks/settingsEditor.js';
 import { poolHistory } from '../db/repositories/escalation.js';
 import { channelsOf, findPartner, listPartners } from '../db/repositories/partners.js';
-import { openUnderPolicy, recentProgramEdits } from '../db/repositories/program.js';
+import { openUnderPolicy } from '../db/repositories/program.js';
 import { isInternalActor } from '../domain/actor.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { may } from '../domain/permissions.js';
@@ -31,6 +31,7 @@ import {
   type RawPolicy,
   type RawPool,
 } from './access.js';
+import { programHistoryLines } from './history.js';
 import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
 import { type PartForm, savePart } from './saves.js';
 import { isSettingsGroup, SETTINGS_GROUPS, type SettingsGroup } from './settings.js';
@@ -84,12 +85,12 @@ async function modelFor(
   const partners = await partnersOf(deps, ctx, historyLimit > 0);
   const partnerName = (id: string) => partners.find((p) => String(p.id) === id)?.name;
   const history: ProgramEditLine[] = (
-    historyLimit > 0 ? await recentProgramEdits(deps.db, historyLimit) : []
-  ).map((e) => ({
-    at: e.at,
-    actor: e.actor,
-    what: editWords(e, poolName, partnerName),
-    note: e.note,
+    historyLimit > 0 ? await programHistoryLines(deps.db, historyLimit) : []
+  ).map(({ row, change }) => ({
+    at: row.at,
+    actor: row.actor,
+    what: editWords(row, poolName, partnerName, change),
+    note: row.note,
   }));
   return {
     pools: Object.entries(json.pools).map(([id, raw]) => {
@@ -153,15 +154,17 @@ function settingsGroupsFor(deps: ProgramAdminDeps, ctx: RequestContext): Setting
 }
 
 /**
- * One edit in the history's words: "the *EMEA backup* pool: saved", "@Dana's own days: saved" ("their own days" when
- * the line's actor is that person).
+ * One edit in the history's words: "the *EMEA backup* pool: cap 4 → 5", "<@U…>'s own days: working days Mon–Fri →
+ * Sun–Thu" ("their own days" when the line's actor is that person); "saved" or "removed" without its change.
  */
 function editWords(
   { kind, key, body, actor }: { kind: string; key: string; body: unknown; actor: string },
   poolName: (id: string) => string,
   partnerName: (id: string) => string | undefined = () => undefined,
+  change?: string,
 ): string {
-  const gone = body === null ? 'removed' : 'saved';
+  // What it changed from the version before (history.ts), else that it was saved or removed.
+  const gone = change ?? (body === null ? 'removed' : 'saved');
   if (kind === 'partner') {
     const name = partnerName(key);
     return `the partner managers of ${name ? `*${escapeMrkdwn(name)}*` : 'a former partner'}: ${gone}`;

@@ -229,6 +229,7 @@ const LISTED = new Set<ProgramKindName>([
   'holidays',
   'roles',
   'settings',
+  'partner',
 ]);
 
 /** One line for one change of an import. */

@@ -393,9 +393,9 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     await openProgramPage('history', 'Program history');
     const history = await modalText();
     for (const line of [
-      '@Riley Ops · settings: saved',
-      `@Riley Ops · the partner managers of ${TAILSPIN}: saved`,
-      `@Riley Ops · the partner managers of ${MERIDIAN}: saved`,
+      '@Riley Ops · settings: More time is: approved by the owner, with one click → given at once',
+      `@Riley Ops · the partner managers of ${TAILSPIN}: +@Jordan Seller, hear decisions and outcomes → decisions only`,
+      `@Riley Ops · the partner managers of ${MERIDIAN}: +@Riley Ops`,
     ])
       expect(history).toContain(line);
     expect(history).not.toMatch(RAW);

@@ -472,11 +472,12 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     await modalTitle('Program history').waitFor();
     const history = await modalText();
     for (const line of [
-      '@Riley Ops · the EMEA backup pool: saved',
-      `@Riley Ops · the ${POLICY} escalation policy: saved`,
-      '@Jordan Seller · their own days: saved',
-      '@Sam Closer · their own days: saved',
-      '@Riley Ops · their own days: saved',
+      // Each edit with what it changed (the version before it: none here).
+      '@Riley Ops · the EMEA backup pool: added (2 members, cap 5)',
+      `@Riley Ops · the ${POLICY} escalation policy: added (2 levels)`,
+      '@Jordan Seller · their own days: added (regions US)',
+      '@Sam Closer · their own days: added (regions DE-BY)',
+      '@Riley Ops · their own days: added (regions GB-ENG)',
     ])
       expect(history).toContain(line);
     expect(history).not.toMatch(FILE_WORDS);

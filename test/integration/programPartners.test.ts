@@ -175,7 +175,9 @@ describe('the Partners page', () => {
       notify: 'decisions',
     });
     const history = viewText(await openPage(REVOPS, 'history'));
-    expect(history).toContain('the partner managers of *Meridian Cloud Consulting*: saved');
+    expect(history).toContain(
+      `the partner managers of *Meridian Cloud Consulting*: +<@${JORDAN.id}>, hear decisions and outcomes → decisions only`,
+    );
   });
 
   it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {

@@ -113,6 +113,12 @@ describe('the program’s settings in Slack', () => {
       body: { stallBusinessDays: 7, moreTimeDays: 4, moreTimeApproval: 'auto' },
     });
 
+    // The history says who changed what, from what to what.
+    const trigger = await homeButton(h, ADMIN, `${ACTION_ID.programOpen}:history`, 'history');
+    expect(viewText(await viewOpenedBy(h, 'views.open', trigger))).toContain(
+      `<@${ADMIN.id}> · settings: More time: 3 business days → 4 business days; More time is: approved by the owner, with one click → given at once`,
+    );
+
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await quiet(h);
     await click(h, ACTION_ID.askMoreTime, handoff.id, aeSlackUser);

@@ -1,0 +1,80 @@
+import { escapeMrkdwn } from '../blocks/mrkdwn.js';
+import { settingWords } from '../blocks/settingsEditor.js';
+import type { Db } from '../db/client.js';
+import { type ProgramLogRow, programHistory, recentProgramEdits } from '../db/repositories/program.js';
+import type { ProgramKindName } from './kinds.js';
+import { changeLine } from './programDiff.js';
+import { SETTING_KEYS, SETTINGS, settingsValues } from './settings.js';
+
+/**
+ * The program's history as people read it (issue 53 item 1: who, what, before and after): each edit with what it
+ * changed from the part's version before it, in `npm run config`'s words ("cap 4 → 5", "+<@U0SAM>"), a person's id
+ * as their mention.
+ */
+export interface HistoryEntry {
+  row: ProgramLogRow;
+  /** What changed, after the part's name ("cap 4 → 5"; "added", "removed", "changed" when nothing plainer). */
+  change: string;
+}
+
+const USER = /\b([UW][A-Z0-9]{5,})\b/g;
+
+/** A change as mrkdwn: the words escaped, the people's ids their mentions. */
+const asMrkdwn = (words: string) => escapeMrkdwn(words).replace(USER, '<@$1>');
+
+const HEARS: Record<string, string> = {
+  all: 'decisions and outcomes',
+  decisions: 'decisions only',
+  off: 'nothing',
+};
+type Rec = Record<string, unknown> | null | undefined;
+const people = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+
+/** The parts whose change reads better in their own words than in the file's (mrkdwn). */
+const OWN_WORDS: Partial<Record<string, (before: Rec, after: Rec) => string>> = {
+  // "More time is: approved by the owner, with one click → given at once".
+  settings: (before, after) => {
+    const [b, a] = [settingsValues(before ?? {}), settingsValues(after ?? {})];
+    const moved = SETTING_KEYS.filter((key) => b[key] !== a[key]).map(
+      (key) => `${SETTINGS[key].label}: ${settingWords(key, b[key])} → ${settingWords(key, a[key])}`,
+    );
+    return moved.join('; ') || 'saved';
+  },
+  // "+<@U0JORDAN>, hear decisions and outcomes → decisions only".
+  partner: (before, after) => {
+    const [b, a] = [people(before?.managers), people(after?.managers)];
+    const hears = (r: Rec) => HEARS[String(r?.notify ?? 'all')] ?? String(r?.notify);
+    return (
+      [
+        ...a.filter((id) => !b.includes(id)).map((id) => `+<@${id}>`),
+        ...b.filter((id) => !a.includes(id)).map((id) => `-<@${id}>`),
+        ...(hears(before) !== hears(after) && after ? [`hear ${hears(before)} → ${hears(after)}`] : []),
+      ].join(', ') || (after ? 'saved' : 'removed')
+    );
+  },
+};
+
+/** The version of a part before `row`: among `recent` (newest first), else asked for. */
+async function before(db: Db, recent: readonly ProgramLogRow[], row: ProgramLogRow) {
+  const near = recent.find((r) => r.kind === row.kind && r.key === row.key && r.id < row.id);
+  if (near) return near;
+  return (await programHistory(db, row.kind, row.key, 50)).find((r) => r.id < row.id);
+}
+
+/** The newest `limit` edits, each with what it changed. */
+export async function programHistoryLines(db: Db, limit: number): Promise<HistoryEntry[]> {
+  // A window wider than the page: most edits find the version before them in it, without a query of their own.
+  const recent = await recentProgramEdits(db, limit * 4);
+  return Promise.all(
+    recent.slice(0, limit).map(async (row) => {
+      const prior = await before(db, recent, row);
+      const own = OWN_WORDS[row.kind];
+      if (own) return { row, change: own(prior?.body as Rec, row.body as Rec) };
+      const line = changeLine({
+        edit: { actor: row.actor, kind: row.kind as ProgramKindName, key: row.key, body: row.body },
+        before: prior?.body ?? null,
+      });
+      return { row, change: asMrkdwn(line.slice(line.indexOf(': ') + 2)) };
+    }),
+  );
+}
