@@ -142,6 +142,7 @@ export const PROGRAM_BLOCK_ID = {
   adminGroup: 'program_admin_group',
   revopsGroup: 'program_revops_group',
   notify: 'program_notify',
+  contacts: 'program_contacts',
 } as const;
 
 /** A policy editor's level row input: `program_level_<row>_<when|action|to|channels>`. */

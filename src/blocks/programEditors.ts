@@ -283,6 +283,8 @@ export interface PartnerEditorModel {
   /** The workspace's user groups, for an admin's or RevOps' editor (absent: Slack could not list them). */
   usergroups?: readonly UsergroupChoice[];
   notify: PartnerNotify;
+  /** The contacts at the partner, a line each ("Lee Park, VP Alliances"). */
+  contacts: readonly string[];
   /** Admins and RevOps name the partner managers; a partner's own manager chooses what they hear. */
   mayManagers: boolean;
 }
@@ -326,6 +328,13 @@ export function partnerEditorModal(m: PartnerEditorModel): ModalView {
         initial_option: options.find((o) => o.value === m.notify) ?? options[0],
       },
     } as KnownBlock,
+    textInput(PROGRAM_BLOCK_ID.contacts, 'Contacts at the partner', {
+      optional: true,
+      multiline: true,
+      max: 2000,
+      ...(m.contacts.length > 0 ? { initial: m.contacts.join('\n') } : {}),
+      hint: 'One a line: their name, then their role after a comma ("Lee Park, VP Alliances"). Kept by its managers.',
+    }),
   ]);
 }
 

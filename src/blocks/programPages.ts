@@ -76,6 +76,8 @@ export interface ProgramPartner {
   /** Everyone in this user group is a partner manager too (issue 53 item 7). */
   usergroup?: string;
   notify: PartnerNotify;
+  /** Its contacts, as lines ("Lee Park, VP Alliances"). */
+  contacts?: readonly string[];
   mayEdit: boolean;
 }
 
@@ -272,6 +274,7 @@ function partnerBlocks(m: ProgramModel): KnownBlock[] {
     const lines = [
       `*${escapeMrkdwn(p.name)}*`,
       `Partner managers: ${named.length > 0 ? `${named.join(', ')}, told of ${NOTIFY_WORDS[p.notify]}` : 'none named'}`,
+      ...(p.contacts?.length ? [`Contacts: ${p.contacts.map(escapeMrkdwn).join('; ')}`] : []),
     ];
     return [
       {

@@ -3,7 +3,12 @@ import { type PartnerRow, partnerByName } from '../db/repositories/partners.js';
 import { isInternalActor } from '../domain/actor.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
-import { PARTNER_NOTIFY, type PartnerBody, type PartnerNotify } from '../program/kinds.js';
+import {
+  PARTNER_NOTIFY,
+  type PartnerBody,
+  type PartnerContact,
+  type PartnerNotify,
+} from '../program/kinds.js';
 import { holderProblem } from '../program/people.js';
 import type { Program } from '../program/program.js';
 import type { DirectoryUser } from '../services/directory.js';
@@ -83,13 +88,15 @@ export const partnerBody = (
   managers: readonly string[],
   notify: PartnerNotify,
   usergroup?: string,
+  contacts: readonly PartnerContact[] = [],
 ): PartnerBody | null =>
-  managers.length === 0 && !usergroup
+  managers.length === 0 && !usergroup && contacts.length === 0
     ? null
     : {
         managers: [...managers],
         ...(usergroup ? { usergroup } : {}),
         ...(notify === 'all' ? {} : { notify }),
+        ...(contacts.length > 0 ? { contacts: [...contacts] } : {}),
       };
 
 const NAMES =
@@ -149,7 +156,7 @@ export async function setManagers(
   const people = await peopleOf(managers, ctx, typed);
   if ('problem' in people) return invalid(people.problem);
   const before = partnerPartOf(managers, partner.id);
-  const body = partnerBody(people.ids, before?.notify ?? 'all', before?.usergroup);
+  const body = partnerBody(people.ids, before?.notify ?? 'all', before?.usergroup, before?.contacts);
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',
@@ -185,7 +192,7 @@ export async function setNotify(
     return invalid(
       `${partner.name} has no partner managers yet: name them with /handoff partners managers ${partner.name} | @someone.`,
     );
-  const body = partnerBody(part.managers, notify as PartnerNotify, part.usergroup);
+  const body = partnerBody(part.managers, notify as PartnerNotify, part.usergroup, part.contacts);
   const saved = await managers.program.edit({
     actor: ctx.actor.userId,
     kind: 'partner',

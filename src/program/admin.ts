@@ -33,6 +33,7 @@ import {
 } from './access.js';
 import { programHistoryLines } from './history.js';
 import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
+import { contactLine } from './partnerForm.js';
 import { type PartForm, savePart } from './saves.js';
 import { isSettingsGroup, SETTINGS_GROUPS, type SettingsGroup } from './settings.js';
 import { storedKeys } from './settingsForm.js';
@@ -55,6 +56,7 @@ async function partnersOf(
       managers: parts[String(p.id)]?.managers ?? [],
       ...(parts[String(p.id)]?.usergroup ? { usergroup: parts[String(p.id)]?.usergroup } : {}),
       notify: parts[String(p.id)]?.notify ?? 'all',
+      contacts: (parts[String(p.id)]?.contacts ?? []).map(contactLine),
       mayEdit: mayEditPart(deps, ctx, 'partner', String(p.id)),
     })),
   );
@@ -230,6 +232,7 @@ async function partnerEditor(
     ...(part?.usergroup ? { usergroup: part.usergroup } : {}),
     ...(usergroups ? { usergroups } : {}),
     notify: part?.notify ?? 'all',
+    contacts: (part?.contacts ?? []).map(contactLine),
     mayManagers,
   });
 }

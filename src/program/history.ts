@@ -30,6 +30,19 @@ const HEARS: Record<string, string> = {
 type Rec = Record<string, unknown> | null | undefined;
 const people = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
 
+/** Its contacts gained and lost, by their lines ("+contact Lee Park, VP Alliances"). */
+function contactChanges(before: Rec, after: Rec): string[] {
+  const lines = (r: Rec) =>
+    (Array.isArray(r?.contacts) ? (r.contacts as { name: string; role?: string }[]) : []).map((c) =>
+      c.role ? `${c.name}, ${c.role}` : c.name,
+    );
+  const [b, a] = [lines(before), lines(after)];
+  return [
+    ...a.filter((c) => !b.includes(c)).map((c) => `+contact ${escapeMrkdwn(c)}`),
+    ...b.filter((c) => !a.includes(c)).map((c) => `-contact ${escapeMrkdwn(c)}`),
+  ];
+}
+
 /** The parts whose change reads better in their own words than in the file's (mrkdwn). */
 const OWN_WORDS: Partial<Record<string, (before: Rec, after: Rec) => string>> = {
   // "More time is: approved by the owner, with one click → given at once".
@@ -49,6 +62,7 @@ const OWN_WORDS: Partial<Record<string, (before: Rec, after: Rec) => string>> = 
         ...a.filter((id) => !b.includes(id)).map((id) => `+<@${id}>`),
         ...b.filter((id) => !a.includes(id)).map((id) => `-<@${id}>`),
         ...(hears(before) !== hears(after) && after ? [`hear ${hears(before)} → ${hears(after)}`] : []),
+        ...contactChanges(before, after),
       ].join(', ') || (after ? 'saved' : 'removed')
     );
   },

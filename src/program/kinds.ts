@@ -89,6 +89,13 @@ export const PARTNER_NOTIFY = ['all', 'decisions', 'off'] as const;
 export type PartnerNotify = (typeof PARTNER_NOTIFY)[number];
 
 /** A partner's own part (keyed by its id in the partner directory): its internal partner managers, and what they hear. */
+/** A person at the partner: their name and role, as a packet's partner contact is written. */
+export const contactSchema = z.strictObject({
+  name: z.string().trim().min(1, { error: 'name the contact' }).max(80, { error: 'at most 80 characters' }),
+  role: z.string().trim().max(80, { error: 'at most 80 characters' }).optional(),
+});
+export type PartnerContact = z.infer<typeof contactSchema>;
+
 export const partnerSchema = z.strictObject({
   managers: z.array(userId).max(20, { error: 'at most 20 partner managers' }),
   /** Everyone in this Slack user group is one of its partner managers too (issue 53 item 7). */
@@ -98,6 +105,8 @@ export const partnerSchema = z.strictObject({
     .optional(),
   /** What its managers are told in their DMs (unset: all, the decisions and the outcomes). */
   notify: z.enum(PARTNER_NOTIFY).optional(),
+  /** The people at the partner we deal with (its managers keep the list): a name, and their role. */
+  contacts: z.array(contactSchema).max(20, { error: 'at most 20 contacts' }).optional(),
 });
 export type PartnerBody = z.infer<typeof partnerSchema>;
 

@@ -1,5 +1,5 @@
 import { partnerBody } from '../partners/partnerManagers.js';
-import type { PartnerNotify } from './kinds.js';
+import type { PartnerContact, PartnerNotify } from './kinds.js';
 import type { Problems } from './partForms.js';
 import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
@@ -17,7 +17,20 @@ export interface PartnerForm {
   notify: PartnerNotify | undefined;
   /** Its managers' user group: an id, `null` for none, undefined when the form has no choice (kept as it is). */
   usergroup?: string | null;
+  /** The contacts at the partner, one line each ("Lee Park, VP Alliances"); undefined: not in the form (kept). */
+  contacts?: string[];
 }
+
+/** A contact line: the name, and after the first comma their role. */
+export function contactOf(line: string): PartnerContact {
+  const comma = line.indexOf(',');
+  const name = (comma < 0 ? line : line.slice(0, comma)).trim();
+  const role = comma < 0 ? '' : line.slice(comma + 1).trim();
+  return role ? { name, role } : { name };
+}
+
+/** A contact as its line reads. */
+export const contactLine = (c: PartnerContact) => (c.role ? `${c.name}, ${c.role}` : c.name);
 
 /** What the partner's part becomes: `mayManagers` (admins, RevOps) may change its managers; others what they hear. */
 function after(state: ProgramState, form: PartnerForm, mayManagers: boolean) {
@@ -28,6 +41,8 @@ function after(state: ProgramState, form: PartnerForm, mayManagers: boolean) {
     managers: (mayManagers ? form.managers : undefined) ?? before?.managers ?? [],
     usergroup: group === undefined ? before?.usergroup : (group ?? undefined),
     notify: form.notify ?? before?.notify ?? 'all',
+    // Its managers keep the list, as admins and RevOps may.
+    contacts: form.contacts ? form.contacts.map(contactOf) : (before?.contacts ?? []),
   };
 }
 
@@ -45,8 +60,8 @@ export function partnerEdits(
   actor: string,
   mayManagers: boolean,
 ): ProgramEdit[] {
-  const { managers, usergroup, notify } = after(state, form, mayManagers);
-  return [{ actor, kind: 'partner', key: form.id, body: partnerBody(managers, notify, usergroup) }];
+  const { managers, usergroup, notify, contacts } = after(state, form, mayManagers);
+  return [{ actor, kind: 'partner', key: form.id, body: partnerBody(managers, notify, usergroup, contacts) }];
 }
 
 /** The program's problems (the schema's, like `managers.0: must be a Slack user id`) on the editor's inputs. */
@@ -60,7 +75,9 @@ export function partnerProblems(problems: readonly string[]): Problems {
       ? 'notify'
       : where.startsWith('usergroup')
         ? 'managersGroup'
-        : 'managers';
+        : where.startsWith('contacts')
+          ? 'contacts'
+          : 'managers';
     out[input] ??=
       `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}`;
   }

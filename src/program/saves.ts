@@ -60,6 +60,7 @@ const BLOCK_OF: Record<string, string> = {
   admins: PROGRAM_BLOCK_ID.admins,
   revops: PROGRAM_BLOCK_ID.revops,
   notify: PROGRAM_BLOCK_ID.notify,
+  contacts: PROGRAM_BLOCK_ID.contacts,
   ae: managerBlockId(0, 'ae'),
   manager: managerBlockId(0, 'manager'),
 };

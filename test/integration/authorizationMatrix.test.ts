@@ -1917,7 +1917,7 @@ const PROGRAM_SUBMIT_ROWS: readonly (ProgramRow & {
     submission: (user, key) =>
       editorSubmission(
         user,
-        partnerEditorModal({ id: matrixPartnerId, ...MATRIX_PARTNER, mayManagers: true }),
+        partnerEditorModal({ id: matrixPartnerId, ...MATRIX_PARTNER, contacts: [], mayManagers: true }),
         key === 'revops'
           ? {
               [PROGRAM_BLOCK_ID.managers]: [people.owner.id, people.otherAe.id],

@@ -145,6 +145,7 @@ describe('the Partners page', () => {
       // Or everyone in a user group (issue 53 item 7: test/integration/managerGroups.test.ts).
       B.managersGroup,
       B.notify,
+      B.contacts,
     ]);
     await refused(REVOPS, editor, { [B.managers]: [JORDAN.id, DANA] }, { [B.managers]: OUTSIDE });
     await refused(
@@ -185,7 +186,10 @@ describe('the Partners page', () => {
     const page = await openPage(JORDAN, 'partners');
     expect(editValues(page)).toEqual([`partner:${meridian}`]);
     const editor = await pushEditor(JORDAN, page, `partner:${meridian}`);
-    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([B.notify]);
+    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
+      B.notify,
+      B.contacts,
+    ]);
     expect(viewText(editor)).toContain(`Partner managers: <@${JORDAN.id}>. Admins and RevOps name them.`);
 
     // Their form with a managers input added (forged): the managers stay.
@@ -200,6 +204,27 @@ describe('the Partners page', () => {
       actor: JORDAN.id,
       body: { managers: [JORDAN.id], notify: 'off' },
     });
+
+    // They keep the partner's contacts: a line each, the role after a comma; too long a name is refused inline.
+    const again = await pushEditor(JORDAN, await openPage(JORDAN, 'partners'), `partner:${meridian}`);
+    expect(
+      await submitEditor(h, JORDAN, again, stateOf(again, { [B.contacts]: `${'L'.repeat(81)}, VP` })),
+    ).toEqual({ response_action: 'errors', errors: { [B.contacts]: 'At most 80 characters.' } });
+    const withContacts = await saved(JORDAN, again, {
+      [B.contacts]: 'Lee Park, VP Alliances\n\n  Ana Ruiz  ',
+    });
+    expect(viewText(withContacts)).toContain('Contacts: Lee Park, VP Alliances; Ana Ruiz');
+    expect((await programLog(h)).at(-1)).toMatchObject({
+      actor: JORDAN.id,
+      body: {
+        managers: [JORDAN.id],
+        notify: 'off',
+        contacts: [{ name: 'Lee Park', role: 'VP Alliances' }, { name: 'Ana Ruiz' }],
+      },
+    });
+    expect(viewText(await openPage(ADMIN, 'history'))).toContain(
+      'the partner managers of *Meridian Cloud Consulting*: +contact Lee Park, VP Alliances, +contact Ana Ruiz',
+    );
 
     // Another partner's editor: refused (by DM), nothing pushed.
     const pushes = h.slack.callsTo('views.push').length;

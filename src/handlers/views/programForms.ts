@@ -130,6 +130,15 @@ export function readPartnerForm(values: Values, key: string): PartnerForm {
     managers: values[PROGRAM_BLOCK_ID.managers] ? users(values, PROGRAM_BLOCK_ID.managers) : undefined,
     notify: PARTNER_NOTIFY.includes(notify as PartnerNotify) ? (notify as PartnerNotify) : undefined,
     ...(usergroup !== undefined ? { usergroup } : {}),
+    // One contact a line (an empty line is none); absent from a hostile payload: kept as they are.
+    ...(values[PROGRAM_BLOCK_ID.contacts]
+      ? {
+          contacts: text(values, PROGRAM_BLOCK_ID.contacts)
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }
 
