@@ -339,7 +339,9 @@ describe('npm run doctor', () => {
     );
     expect(wrong.stdout).toContain('Fix: The id is wrong, or the channel is private');
     expect(wrong.stdout).toContain('1 of 10 checks failed.');
-  });
+    // Two real processes, each loading the built app (about 3 s each on a quiet 2-core machine): a busy one, such as
+    // a CI run beside other test files, takes longer than the suite's 20 s per test.
+  }, 60_000);
 
   // Last: it leaves parts in the program, which the checks above read as empty.
   it('reads the program once it holds parts: what it holds, the settings no longer read, and no admin', async () => {
