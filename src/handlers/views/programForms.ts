@@ -7,6 +7,7 @@ import { PARTNER_NOTIFY, type PartnerNotify } from '../../program/kinds.js';
 import type { CalendarForm, ManagersForm, PoolForm, RolesForm } from '../../program/partForms.js';
 import type { PartnerForm } from '../../program/partnerForm.js';
 import type { PolicyForm } from '../../program/policyForm.js';
+import { tickedValues } from './packetForm.js';
 
 /**
  * The program editors' view states read into their forms (issue 53). Only what Slack sends for each element is read:
@@ -26,15 +27,8 @@ const picked = (values: Values, block: string): string => {
   const v: unknown = stateOf(values, block)?.selected_option?.value;
   return typeof v === 'string' ? v : '';
 };
-const pickedMany = (values: Values, block: string): string[] => {
-  const v: unknown = stateOf(values, block)?.selected_options;
-  return Array.isArray(v)
-    ? v.flatMap((o: unknown) => {
-        const value = (o as { value?: unknown } | null)?.value;
-        return typeof value === 'string' ? [value] : [];
-      })
-    : [];
-};
+/** The values of a multi-select or checkboxes, as the packet's form reads them. */
+const pickedMany = (values: Values, block: string): string[] => tickedValues(stateOf(values, block));
 const ids = (v: unknown, pattern: RegExp): string[] =>
   Array.isArray(v) ? v.filter((id): id is string => typeof id === 'string' && pattern.test(id)) : [];
 const users = (values: Values, block: string) => ids(stateOf(values, block)?.selected_users, USER);
