@@ -108,7 +108,8 @@ const homeButton = (actionId: string, value: string) =>
   page.locator(`#pane .home button[data-action-id^="${actionId}"][data-value="${value}"]`);
 const modalButton = (actionId: string, value: string) =>
   page.locator(`.modal-card button[data-action-id^="${actionId}"][data-value="${value}"]`);
-const myDaysLine = () => page.locator('#pane .home .bk-section[data-block-id="home_my_days"]');
+const MY_DAYS_LINE = '#pane .home .bk-section[data-block-id="home_my_days"]';
+const myDaysLine = () => page.locator(MY_DAYS_LINE);
 
 /** The open modal, top to bottom as a person scrolls it: <name>-1.png, -2.png… */
 async function shotModal(name: string): Promise<void> {
@@ -125,10 +126,20 @@ async function shotModal(name: string): Promise<void> {
   await body.evaluate((el) => el.scrollTo(0, 0));
 }
 
-/** A part of the page as it is now (the page may draw the App Home again meanwhile: no element screenshot). */
-async function clipShot(part: Locator, name: string): Promise<void> {
-  await part.scrollIntoViewIfNeeded();
-  const box = await part.boundingBox();
+/**
+ * A part of the page as it is now. The page may draw the App Home again at any moment (the app publishes it on
+ * app_home_opened, after the page showed the last one), so the part is found, scrolled to and measured in one step
+ * inside the page: a located element can be replaced between two of Playwright's steps.
+ */
+async function clipShot(selector: string, name: string): Promise<void> {
+  const box = await page.evaluate((css) => {
+    const el = document.querySelector(css);
+    if (!el) return null;
+    el.scrollIntoView({ block: 'nearest' });
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, selector);
+  expect(box, `${selector} is on the page`).not.toBeNull();
   if (box) await page.screenshot({ path: join(SHOTS, `${name}.png`), clip: box });
 }
 
@@ -328,7 +339,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     await actAs(page, sam.id);
     await openHome();
     expect(await myDaysLine().textContent()).toContain('Your pools: Account executives and EMEA backup.');
-    await clipShot(myDaysLine(), 'sam-your-days');
+    await clipShot(MY_DAYS_LINE, 'sam-your-days');
     await actAs(page, riley.id);
     await openHome();
     expect(await myDaysLine().textContent()).toContain('You are in no pool.');
