@@ -1067,3 +1067,91 @@ export const handoffFollowers = sqliteTable(
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
 export type HandoffFollowerRow = typeof handoffFollowers.$inferSelect;
+
+/**
+ * Money read back from the CRM (issue 54): what each linked handoff's opportunity or deal says now, one row per
+ * handoff, rewritten when a poll reads a change. Internal: no partner view reads it.
+ */
+export const crmMoney = sqliteTable(
+  'crm_money',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    recordId: text('record_id').notNull(),
+    amount: real('amount'),
+    currency: text('currency'),
+    /** The amount in the CRM's corporate currency as the CRM converted it (HubSpot), else null. */
+    amountCorporate: real('amount_corporate'),
+    stage: text('stage'),
+    closed: integer('closed', { mode: 'boolean' }).notNull(),
+    won: integer('won', { mode: 'boolean' }).notNull(),
+    closeDate: text('close_date'),
+    owner: text('owner'),
+    /** The last poll that read the record (the figures' as-of time). */
+    readAt: timestamp('read_at').notNull(),
+    /** When the poll first read what the row now holds. */
+    changedAt: timestamp('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId] })],
+);
+export type CrmMoneyRow = typeof crmMoney.$inferSelect;
+
+/** Every change the read-back saw, append-only: the history behind `crm_money`. */
+export const crmMoneyHistory = sqliteTable(
+  'crm_money_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    recordId: text('record_id').notNull(),
+    amount: real('amount'),
+    currency: text('currency'),
+    amountCorporate: real('amount_corporate'),
+    stage: text('stage'),
+    closed: integer('closed', { mode: 'boolean' }).notNull(),
+    won: integer('won', { mode: 'boolean' }).notNull(),
+    closeDate: text('close_date'),
+    owner: text('owner'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
+);
+export type CrmMoneyHistoryRow = typeof crmMoneyHistory.$inferSelect;
+
+/** A CRM's corporate currency and conversion rates as last read (`CrmCurrency`), one row per CRM. */
+export const crmCurrencies = sqliteTable('crm_currencies', {
+  system: text('system', { enum: ['salesforce', 'hubspot'] }).primaryKey(),
+  corporate: text('corporate'),
+  rates: text('rates', { mode: 'json' })
+    .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
+    .notNull(),
+  readAt: timestamp('read_at').notNull(),
+});
+export type CrmCurrencyRow = typeof crmCurrencies.$inferSelect;
+
+/**
+ * "Review attribution" items (issue 54): the CRM's read-back contradicts the class chosen at entry. Credit is fixed at
+ * entry and changed only by an audited decision (seed 002): the item holds the evidence until RevOps decides.
+ */
+export const attributionReviews = sqliteTable(
+  'attribution_reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    /** What the CRM says, in the app's words and figures (record, its creation day, the class it gives). */
+    evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['open', 'kept', 'corrected'] }).notNull(),
+    openedAt: timestamp('opened_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at'),
+    note: text('note'),
+  },
+  (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
+);
+export type AttributionReviewRow = typeof attributionReviews.$inferSelect;

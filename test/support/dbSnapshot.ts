@@ -28,6 +28,10 @@ export const STATE_TABLES = {
   program_log: 'programLog',
   /** Who follows a handoff (issue 53 item 6). */
   handoff_followers: 'handoffFollowers',
+  /** Money read back from the CRM, its history, and attribution reviews (issue 54). */
+  crm_money: 'crmMoney',
+  crm_money_history: 'crmMoneyHistory',
+  attribution_reviews: 'attributionReviews',
 } as const satisfies Record<string, keyof Tables>;
 
 export type StateTable = keyof typeof STATE_TABLES;

@@ -629,3 +629,74 @@ export const handoffFollowers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
+
+/** Money read back from the CRM (issue 54): see ../schema.ts. */
+export const crmMoney = pgTable(
+  'crm_money',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    recordId: text('record_id').notNull(),
+    amount: doublePrecision('amount'),
+    currency: text('currency'),
+    amountCorporate: doublePrecision('amount_corporate'),
+    stage: text('stage'),
+    closed: boolean('closed').notNull(),
+    won: boolean('won').notNull(),
+    closeDate: text('close_date'),
+    owner: text('owner'),
+    readAt: timestamp('read_at').notNull(),
+    changedAt: timestamp('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId] })],
+);
+
+export const crmMoneyHistory = pgTable(
+  'crm_money_history',
+  {
+    id: id(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    recordId: text('record_id').notNull(),
+    amount: doublePrecision('amount'),
+    currency: text('currency'),
+    amountCorporate: doublePrecision('amount_corporate'),
+    stage: text('stage'),
+    closed: boolean('closed').notNull(),
+    won: boolean('won').notNull(),
+    closeDate: text('close_date'),
+    owner: text('owner'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
+);
+
+export const crmCurrencies = pgTable('crm_currencies', {
+  system: text('system', { enum: ['salesforce', 'hubspot'] }).primaryKey(),
+  corporate: text('corporate'),
+  rates: jsonb('rates')
+    .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
+    .notNull(),
+  readAt: timestamp('read_at').notNull(),
+});
+
+export const attributionReviews = pgTable(
+  'attribution_reviews',
+  {
+    id: id(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'restrict' }),
+    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['open', 'kept', 'corrected'] }).notNull(),
+    openedAt: timestamp('opened_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at'),
+    note: text('note'),
+  },
+  (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
+);

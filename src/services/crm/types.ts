@@ -82,12 +82,46 @@ export interface CrmRead {
 export type CrmFields = Record<string, string>;
 
 /**
+ * What a record says of money and progress (issue 54), read back at each poll; internal, never shown to a partner
+ * (no amount, stage or probability reaches a partner view).
+ */
+export interface CrmMoney {
+  /** The amount as the CRM holds it, in `currency`; null when the record has none. */
+  amount: number | null;
+  /** Its ISO 4217 code; null when the CRM does not say (then it is the CRM's corporate currency). */
+  currency: string | null;
+  /**
+   * The amount in the CRM's corporate (home) currency as the CRM itself converted it, with its own dated rates
+   * (HubSpot's `amount_in_home_currency`); null when the CRM gives none (the app converts with `CrmCurrency`).
+   */
+  amountCorporate: number | null;
+  /** The stage's label as the CRM shows it (or its id when the label could not be read). */
+  stage: string | null;
+  /** The close date (YYYY-MM-DD): the expected one while open, the actual one once closed. */
+  closeDate: string | null;
+  /** The record's owner: an email when the CRM gives it, else the CRM's owner id. */
+  owner: string | null;
+}
+
+/**
+ * A CRM's currencies: its corporate (home) currency and the rates it keeps, so the app converts with the CRM's own
+ * figures. `perCorporate` is how many units of `currency` one unit of the corporate currency buys (Salesforce's
+ * `ConversionRate`), from the day `from` (inclusive) to `to` (exclusive); a null bound is open. Dated rates come first
+ * to be used for the day they cover; an undated one is the rate for any day.
+ */
+export interface CrmCurrency {
+  /** Null when the CRM does not say (a single-currency org whose currency could not be read). */
+  corporate: string | null;
+  rates: { currency: string; perCorporate: number; from: string | null; to: string | null }[];
+}
+
+/**
  * The closed state of records read in one poll, by record id, with when each was created: its UTC day and the moment
- * (if given).
+ * (if given), and what it says of money (when the connector reads it).
  */
 export type CrmStates = Map<
   string,
-  { closed: boolean; won: boolean; createdOn?: string | null; createdAt?: string | null }
+  { closed: boolean; won: boolean; createdOn?: string | null; createdAt?: string | null; money?: CrmMoney }
 >;
 
 /**
@@ -136,8 +170,13 @@ export interface CrmConnector {
    * whose website has one of its domains, with their owners; at most ACCOUNTS_MAX. Empty when none matches.
    */
   accountsMatching(candidates: AccountCandidates, opts?: { timeoutMs?: number }): Promise<CrmAccount[]>;
-  /** The closed state of many records, in as few calls as the API allows (missing ones are left out). */
+  /**
+   * The closed state of many records, with their money (amount, currency, stage, close date, owner), in as few calls
+   * as the API allows (missing ones are left out).
+   */
   states(ids: readonly string[]): Promise<CrmStates>;
+  /** The CRM's corporate currency and its conversion rates (one or two calls; read with the poll, at most hourly). */
+  currency?(): Promise<CrmCurrency>;
   /** The id of the activity written earlier with this marker on this record, if any. */
   findActivity(recordId: string, activity: CrmActivity): Promise<string | undefined>;
   /** Writes one activity on the record; returns its id. */
@@ -167,6 +206,11 @@ export class CrmError extends Error {
        */
       unexpected?: boolean;
       retryAfterMs?: number;
+      /**
+       * The CRM refused the write by the account's own rules (HubSpot's validation rules, enforced from its 2026-09
+       * API version): parked for a person to fix, never retried blindly. The message says what the rule asks.
+       */
+      validation?: boolean;
     },
   ) {
     super(message);
