@@ -85,6 +85,8 @@ export interface Config {
     digestTimeZone: string | undefined;
     /** Weeks shown in the trend chart. */
     trendWeeks: number;
+    /** RevOps' money figures are in this currency (issue 54); undefined: the CRM's corporate currency. */
+    reportingCurrency: string | undefined;
     /** The App Home waits this long for figures; slower periods are shown from their last computation. */
     maxWaitMs: number;
     /** Such figures are recomputed in the background when older than this. */
@@ -267,6 +269,7 @@ function reportingOf(e: Env): Config['revopsReporting'] {
     timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
     digestTimeZone: e.DIGEST_TIMEZONE,
     trendWeeks: e.METRICS_TREND_WEEKS,
+    reportingCurrency: e.REPORTING_CURRENCY,
     maxWaitMs: e.METRICS_MAX_WAIT_MS,
     refreshMinutes: e.METRICS_REFRESH_MINUTES,
   };

@@ -182,6 +182,11 @@ export const envSchema = z.object({
       'must be an IANA time zone such as Europe/Paris',
     ),
   METRICS_TREND_WEEKS: integer(12, 2, 52),
+  REPORTING_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be a currency code like USD or EUR')
+    .transform((code) => code.toUpperCase())
+    .optional(),
   METRICS_MAX_WAIT_MS: integer(200, 0, 60_000),
   METRICS_REFRESH_MINUTES: integer(5, 1, 1440),
   OUTBOX_POLL_INTERVAL_MS: integer(1000, 50, 60_000),

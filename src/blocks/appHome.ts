@@ -4,15 +4,18 @@ import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
+import type { MoneyFigures } from '../domain/moneyFigures.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
 import { type OpenStep, openStep } from '../domain/stepState.js';
 import { dueOrPaused } from './asks.js';
+import { HOME_BLOCKS_MAX, type ReviewItems, reviewItemBlocks } from './attributionItems.js';
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
 import { afterAcceptSection, groupSection, headline, trendTable } from './metrics.js';
+import { moneyBlocks } from './money.js';
 import {
   aeDeadline,
   counted,
@@ -28,6 +31,7 @@ import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
 import { type ProgramModel, programHomeBlocks } from './programPages.js';
+import { scoreCheckButton } from './scoreCheck.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 11 blocks: the trend in two sections for 52 weeks
@@ -49,6 +53,8 @@ export interface RevopsHome {
   trendWeeks: number;
   /** Set when the figures come from an earlier computation: its time, and whether a newer one is running. */
   asOf?: { at: Date; timeZone: string; updating: boolean };
+  /** The period in money (issue 54), when a CRM is connected. */
+  money?: { figures: MoneyFigures; timeZone: string };
 }
 
 export interface HomeModel {
@@ -78,6 +84,8 @@ export interface HomeModel {
   ownDays?: OwnDays;
   /** The program as the reader may open it (issue 53; absent: they run no part of it). */
   program?: ProgramModel;
+  /** Open "Review attribution" items (issue 54): RevOps and admins. */
+  reviews?: ReviewItems;
 }
 
 /** The view's private metadata: which period RevOps picked, kept across refreshes. */
@@ -119,6 +127,7 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
             75,
           ),
         },
+        scoreCheckButton(),
       ],
     },
   ];
@@ -145,6 +154,7 @@ function revopsBlocks(r: RevopsHome): KnownBlock[] {
       'A window is one AE’s turn to answer one handoff: it ends accepted, declined or expired (silence). Partners are counted by their directory record, merged names as one.',
     ),
   );
+  if (r.money) blocks.push(...moneyBlocks(r.money.figures, r.money.timeZone));
   return blocks;
 }
 
@@ -354,6 +364,8 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
       ),
     );
   }
+  // The open "Review attribution" items go here (issue 54), in the room the rest leaves.
+  const reviewsAt = blocks.length;
   if (model.revops) blocks.push(...revopsBlocks(model.revops), { type: 'divider' });
 
   blocks.push(...awaitingBlocks(model));
@@ -367,6 +379,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   if (model.ownDays) blocks.push(...myDaysBlocks(model.ownDays));
   // Those who run the program (issue 53): its pages, each edited where its owner works.
   if (model.program) blocks.push(...programHomeBlocks(model.program));
+  blocks.splice(reviewsAt, 0, ...reviewItemBlocks(model.reviews, HOME_BLOCKS_MAX - blocks.length));
   return {
     type: 'home',
     private_metadata: JSON.stringify({ period: model.revops?.period ?? DEFAULT_PERIOD }),

@@ -3,10 +3,14 @@ import type { AtRisk } from '../db/repositories/handoffs.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { Away } from '../domain/absence.js';
 import type { Stats } from '../domain/metrics.js';
+import type { MoneyFigures } from '../domain/moneyFigures.js';
+import type { ScoreCheck } from '../domain/scoreOutcomes.js';
 import { dueOrPaused } from './asks.js';
 import { afterAcceptSection, chartImage, chartMissing, headline, percent } from './metrics.js';
+import { moneyBlocks } from './money.js';
 import { counted, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, pt, section } from './parts.js';
+import { scoreCheckDigestBlocks } from './scoreCheck.js';
 import { backDay } from './windowNotices.js';
 
 const AT_RISK_SHOWN = 8;
@@ -48,6 +52,10 @@ export function weeklyDigest(opts: {
   chart: { fileId: string; altText: string } | null;
   trendWeeks: number;
   atRisk: AtRisk;
+  /** The week in money (issue 54), when a CRM is connected: after the at-risk lists. */
+  money?: { figures: MoneyFigures; timeZone: string };
+  /** The first digest of a month: last month's score against outcomes (issue 54), after the lists. */
+  scoreCheck?: { check: ScoreCheck; monthLabel: string };
 }): { text: string; blocks: KnownBlock[] } {
   const { stats, previous, atRisk } = opts;
   const blocks: KnownBlock[] = [
@@ -79,6 +87,12 @@ export function weeklyDigest(opts: {
         `${handoffTitle(h)}: ${mention(h.aeUserId)}${awayNote(h, opts.away)}, last update ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'never'}`,
     ),
   ];
+  if (opts.money) blocks.push({ type: 'divider' }, ...moneyBlocks(opts.money.figures, opts.money.timeZone));
+  if (opts.scoreCheck)
+    blocks.push(
+      { type: 'divider' },
+      ...scoreCheckDigestBlocks(opts.scoreCheck.check, opts.scoreCheck.monthLabel),
+    );
   const text = `Co-sell handoffs, week of ${opts.weekLabel}: ${counted(stats.sent, 'handoff')} sent; ${stats.accepted} of ${counted(stats.accepted + stats.declined, 'answer')} accepted (${percent(stats.acceptanceRate)}); ${stats.expired} of ${counted(stats.windowsClosed, 'AE window')} expired (${percent(stats.silenceRate)}); ${atRisk.dueSoon.length + atRisk.unanswered.length + atRisk.stalled.length} at risk.`;
   return { text, blocks };
 }

@@ -28,7 +28,14 @@ export const CALLBACK_ID = {
   programPart: 'program_part_modal',
   /** "Your days" (issue 53): a person's working days, holiday regions and pause from their pools. */
   myDays: 'handoff_my_days_modal',
+  /** The score's weights (issue 54): one select per component, 0 to 3, opened from the score view. */
+  scoreWeights: 'revops_score_weights_modal',
+  /** "Review attribution" (issue 54): RevOps keep or change a class the CRM contradicts, with a reason. */
+  attributionReview: 'attribution_review_modal',
 } as const;
+
+/** The "Review attribution" modal's one input: why (kept with the decision). */
+export const ATTRIBUTION_REVIEW_BLOCK_ID = 'attribution_review_note';
 
 /** The question and answer modals' one input each, and the longest text of either. */
 export const ASK_BLOCK_ID = { question: 'question_text', answer: 'answer_text' } as const;
@@ -114,6 +121,13 @@ export const ACTION_ID = {
   follow: 'handoff_follow',
   followDecisions: 'handoff_follow_decisions',
   unfollow: 'handoff_unfollow',
+  /** RevOps' App Home: "Score against outcomes" (issue 54) opens the score view; its period; its Weights editor. */
+  scoreCheck: 'revops_score_check',
+  scoreCheckPeriod: 'revops_score_check_period',
+  scoreWeights: 'revops_score_weights',
+  /** A "Review attribution" item in RevOps' App Home (issue 54): keep the class, or change it (each opens a modal). */
+  reviewKeep: 'attribution_review_keep',
+  reviewChange: 'attribution_review_change',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
@@ -148,6 +162,9 @@ export const PROGRAM_BLOCK_ID = {
 /** A policy editor's level row input: `program_level_<row>_<when|action|to|channels>`. */
 export const levelBlockId = (row: number, field: 'when' | 'action' | 'to' | 'channels') =>
   `program_level_${row}_${field}`;
+/** The weights editor's input of a score component (`score_weight_<component>`), and its note (why). */
+export const scoreWeightBlockId = (component: string) => `score_weight_${component}`;
+export const SCORE_WEIGHTS_NOTE_BLOCK_ID = 'score_weights_note';
 /** A program setting's input in its group's editor: `program_setting_<key>`. */
 export const settingBlockId = (key: string) => `program_setting_${key}`;
 /** A managers editor row: `program_manager_<row>_<ae|manager>`. */

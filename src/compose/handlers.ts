@@ -28,7 +28,7 @@ import type { Replies } from '../services/replies.js';
 import { viewerOf } from '../services/requestContext.js';
 import { createRevops } from '../services/revops.js';
 import type { SlackFiles } from '../services/slackFiles.js';
-import { programAdminOf } from './reporting.js';
+import { programAdminOf, scoreCheckOf } from './reporting.js';
 import { componentLog, pausesOf, type Services, type Shared } from './types.js';
 
 /** What a Slack handler may change about a handoff, and with what help. */
@@ -68,6 +68,8 @@ function decisionServices(s: Shared, p: HandlerParts) {
     directory: s.directory,
     windows: s.windows,
     scoring: config.scoring,
+    // The score's weights in force (issue 54): a packet is scored with them when reviewed.
+    scoreWeights: () => s.program.state().scoreWeights,
     // The program's settings, read at each use (config is live: program/liveConfig.ts).
     get conflictLookbackDays() {
       return config.conflictLookbackDays;
@@ -169,6 +171,9 @@ function programServices(s: Shared, p: HandlerParts) {
       get timeZone() {
         return config.revopsReporting.timeZone;
       },
+      get reportingCurrency() {
+        return config.revopsReporting.reportingCurrency;
+      },
       directory: s.directory,
       ...roles,
     }),
@@ -257,6 +262,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     covers: s.covers,
     myDays: p.myDays,
     programAdmin: programAdminOf(s),
+    scoreCheck: scoreCheckOf(s),
     pools: () => s.policies.pools(),
   };
 }

@@ -7,8 +7,10 @@ import { createProgramAdmin } from '../program/admin.js';
 import { createDigest } from '../services/digest.js';
 import { createHome } from '../services/home.js';
 import { createMetrics } from '../services/metrics.js';
+import { createMoney } from '../services/money.js';
 import { createMyDays, type MyDays } from '../services/myDays.js';
 import type { Parked } from '../services/parked.js';
+import { createScoreCheck } from '../services/scoreCheck.js';
 import { createSlackFiles } from '../services/slackFiles.js';
 import { componentLog, type Shared } from './types.js';
 
@@ -43,6 +45,19 @@ export const programAdminOf = (s: Shared) =>
     directory: s.directory,
   });
 
+/** The score against outcomes and its weights (issue 54 item 3): stateless, over the database and the program. */
+export const scoreCheckOf = (s: Shared) =>
+  createScoreCheck({
+    db: s.db,
+    clock: s.clock,
+    logger: componentLog(s.logger)('score-check'),
+    program: s.program,
+    roles: s.config,
+    get timeZone() {
+      return s.config.revopsReporting.timeZone;
+    },
+  });
+
 /** What a person's App Home shows of the program: the pages they may open (none: no section). */
 async function programHomeOf(s: Shared, userId: string) {
   // The App Home is only opened by members of the installing workspace (as seesMetrics reads it).
@@ -74,8 +89,16 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     maxWaitMs: reporting.maxWaitMs,
     logger: log('metrics'),
   });
+  const money = createMoney({
+    db,
+    clock,
+    logger: log('money'),
+    connectors: s.crm?.connectors ?? [],
+    reportingCurrency: () => reporting.reportingCurrency,
+  });
   const home = createHome({
     db,
+    money: money.figures,
     now: () => clock.now(),
     metrics,
     seesMetrics: (userId) => seesMetrics(config, userId),
@@ -92,6 +115,7 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
   });
   const digest = createDigest({
     db,
+    money: money.figures,
     clock,
     logger: log('digest'),
     metrics,
@@ -110,6 +134,7 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
       return reporting.trendWeeks;
     },
     onOutboxWrite: s.onOutboxWrite,
+    scoreCheck: scoreCheckOf(s).over,
   });
-  return { files, metrics, home, digest };
+  return { files, metrics, home, digest, money };
 }

@@ -13,6 +13,7 @@ import { createPartnerText } from '../partners/partnerText.js';
 import { resumeAtLimit } from '../services/asks.js';
 import { createCrmDelivery } from '../services/crm/delivery.js';
 import { createCrmReadBack } from '../services/crm/readBack.js';
+import { crmRefusedNotifier } from '../services/crm/refused.js';
 import { createCrmFollow } from '../services/crmFollow.js';
 import { createFirstSteps, type FirstSteps } from '../services/firstSteps.js';
 import { createHomeViews } from '../services/homeViews.js';
@@ -43,6 +44,8 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     // SQLite's file is locked to this process: no other delivers, and leases a previous one left mean nothing.
     alone: !isPostgres(db),
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
+    // A CRM write refused by the account's own rules is parked at once; its handoff's owner is told what to fix.
+    onRefusedByRules: crmRefusedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
     guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
     // Slack uninstalled the app or revoked its token (told to any process on the database, read at most every 2 s):
     // every message waits for a restart with a new token.

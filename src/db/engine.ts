@@ -96,6 +96,7 @@ export const ENGINE_NEUTRAL = [
   'program',
   'questions',
   'removedChannels',
+  'scoreOutcomes',
   'slackEvents',
   'slackRevocations',
   'surfaces',

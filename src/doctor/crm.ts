@@ -1,8 +1,9 @@
 import type { CrmSystem } from '../domain/crmLink.js';
 import { createHubspot } from '../services/crm/hubspot.js';
 import { crmFromConfig } from '../services/crm/index.js';
-import { createSalesforce } from '../services/crm/salesforce.js';
-import { type CrmConnector, CrmError } from '../services/crm/types.js';
+import { createSalesforce, type SalesforceConnector } from '../services/crm/salesforce.js';
+import { type CrmConnector, CrmError, type CrmRead } from '../services/crm/types.js';
+import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 /** Per CRM: what it reads, and where to look when it refuses. */
@@ -46,8 +47,10 @@ const CRMS: Record<
 function refusal(connector: CrmConnector, error: unknown): Finding {
   const what = CRMS[connector.system];
   const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  const myDomain = myDomainRefusal(message);
+  if (myDomain) return myDomain;
   if (error instanceof CrmError && error.opts.auth)
-    // The message names the CRM and what it said ("HubSpot refused the access token (INVALID_AUTHENTICATION)").
+    // The message names the CRM and what it said ("HubSpot refused the service key (INVALID_AUTHENTICATION)").
     return { status: 'fail', text: `${message}.`, fix: what.credentials };
   if (error instanceof CrmError && error.opts.unexpected)
     return {
@@ -64,24 +67,38 @@ function refusal(connector: CrmConnector, error: unknown): Finding {
   return { status: 'fail', text: `${connector.label} could not be reached: ${message}.`, fix: what.reach };
 }
 
-/** The other reads the app needs (HubSpot: companies and notes, by their scopes), one finding for each refused. */
+/** An optional read refused (HubSpot's currencies): a warning, with the scope that turns it on. */
+function optionalRefused(connector: CrmConnector, r: CrmRead): Finding {
+  const message = (r.error?.message ?? '').replace(/\.$/, '');
+  return {
+    status: 'warn',
+    text: `${connector.label} refused an optional read, used for ${r.purpose}: ${message}.`,
+    fix: `Add the ${r.need} scope to the service key to turn it on (docs/crm.md#hubspot).`,
+  };
+}
+
+/** The other reads the app needs (HubSpot: companies, notes, owners, currencies, by their scopes), one finding for each refused. */
 async function readFindings(connector: CrmConnector): Promise<Finding[]> {
   const what = CRMS[connector.system];
   const reads = (await connector.reads?.()) ?? [];
   const refused = reads.filter((r) => r.error);
-  if (refused.length === 0) {
+  // None refused, or only optional ones: what the app needs passes, and each optional one refused is a warning.
+  if (refused.every((r) => r.optional && !r.error?.opts.transient && !r.error?.opts.unexpected)) {
+    const needed = reads.filter((r) => !r.error);
     const scopes =
-      reads.length > 0 ? ` with ${['crm.objects.deals.read', ...reads.map((r) => r.need)].join(', ')}` : '';
+      reads.length > 0 ? ` with ${['crm.objects.deals.read', ...needed.map((r) => r.need)].join(', ')}` : '';
     return [
       {
         status: 'pass',
         text: `${connector.label} accepts the credentials, and the app can read what it needs${scopes}.${what.untried}`,
       },
+      ...refused.map((r) => optionalRefused(connector, r)),
     ];
   }
   return refused.map((r) => {
     const message = (r.error?.message ?? '').replace(/\.$/, '');
     if (r.error?.opts.transient || r.error?.opts.unexpected) return refusal(connector, r.error);
+    if (r.optional) return optionalRefused(connector, r);
     return {
       status: 'fail',
       text: `${connector.label} refused a read the app needs for ${r.purpose}: ${message}.`,
@@ -94,7 +111,14 @@ async function readFindings(connector: CrmConnector): Promise<Finding[]> {
 async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
   const config = ctx.config;
   if (!config) return [];
-  const crm = crmFromConfig(config, ctx.logger, { salesforce: createSalesforce, hubspot: createHubspot });
+  let salesforce: SalesforceConnector | undefined;
+  const crm = crmFromConfig(config, ctx.logger, {
+    salesforce: (s, l) => {
+      salesforce = createSalesforce(s, l);
+      return salesforce;
+    },
+    hubspot: createHubspot,
+  });
   if (crm.connectors.length === 0) {
     return [
       {
@@ -111,6 +135,9 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
       findings.push(refusal(connector, error));
       continue;
     }
+    const loginUrl = connector.system === 'salesforce' ? config.crm.salesforce?.loginUrl : undefined;
+    const warning = loginUrl && loginUrlWarning(loginUrl, salesforce?.instanceUrl());
+    if (warning) findings.push(warning);
     if (!connector.reads) {
       const reads = CRMS[connector.system].reads;
       findings.push({

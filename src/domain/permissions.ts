@@ -18,7 +18,7 @@ export const PERMISSIONS = {
   metrics: ['revops', 'admin'],
   /** Any handoff's view (`/handoff view <#>`), not only one's own. */
   viewAny: ['revops', 'admin'],
-  /** Correct a handoff's classification (`/handoff classify`, audited). */
+  /** Correct a handoff's classification (`/handoff classify`, audited), and decide "Review attribution" items. */
   classify: ['revops', 'admin'],
   /** Add and remove resellers on accounts (`/handoff reseller add|remove`); anyone internal may list them. */
   resellers: ['revops', 'admin'],
@@ -38,6 +38,10 @@ export const PERMISSIONS = {
   policies: ['revops', 'admin'],
   /** Every pool, and new ones (a pool's own managers edit theirs: program/access.ts). */
   pools: ['admin'],
+  /** The score against outcomes (App Home → Score against outcomes, and its monthly lines in the digest; issue 54). */
+  scoreCheck: ['revops', 'admin'],
+  /** The score's weights (the score view's Weights editor, audited in the program's history; issue 54). */
+  scoreWeights: ['revops', 'admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,3 +1,4 @@
+import { type ScoreWeights, weightedTotal } from './scoreWeights.js';
 import {
   type Band,
   type Bands,
@@ -238,7 +239,13 @@ export function bandFor(total: number, bands: Bands): Band {
   return 'keep_building';
 }
 
-export function scorePacket(p: ScoringInput, ctx: ScoringContext, bands: Bands): Scorecard {
+/** `weights`: the program's score weights (domain/scoreWeights.ts; absent: every component 1, the plain sum). */
+export function scorePacket(
+  p: ScoringInput,
+  ctx: ScoringContext,
+  bands: Bands,
+  weights?: ScoreWeights,
+): Scorecard {
   const deal = dealWords(p);
   const components = [
     targetAccount(p, deal),
@@ -251,7 +258,7 @@ export function scorePacket(p: ScoringInput, ctx: ScoringContext, bands: Bands):
     acceptanceCriteria(p, ctx, deal),
     proof(p),
   ];
-  const total = components.reduce((sum, c) => sum + c.score, 0);
+  const total = weightedTotal(components, weights);
   return { components, total, band: bandFor(total, bands) };
 }
 

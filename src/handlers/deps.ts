@@ -30,6 +30,7 @@ import type { Parked } from '../services/parked.js';
 import type { Replies } from '../services/replies.js';
 import type { RequestContext } from '../services/requestContext.js';
 import type { Revops } from '../services/revops.js';
+import type { ScoreCheckService } from '../services/scoreCheck.js';
 import type { Startup } from '../startup.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   handoffs: HandoffService;
   packets: PacketService;
   revops: Revops;
+  /** The score against outcomes and the score's weights (issue 54 item 3). */
+  scoreCheck: ScoreCheckService;
   ownerActions: OwnerActions;
   outcomes: Outcomes;
   /** The AE's Confirm and Not right on an outcome the owner or author reported. */

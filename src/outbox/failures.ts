@@ -34,6 +34,11 @@ export interface Failure {
   message: string;
   /** The start of a non-200 answer's body (a proxy's page), for the log. */
   answer?: string;
+  /**
+   * Refused by the account's own rules (a CRM's validation rule): parked at once for a person to fix, never retried
+   * blindly; the message says what the rule asks.
+   */
+  refusedByRules?: boolean;
 }
 
 /** Slack's error codes are short snake_case words (`channel_not_found`); anything else in `error` is not Slack's. */
@@ -144,6 +149,7 @@ export function classifyFailure(error: unknown): Failure {
       edge: false,
       message: error.message,
       ...(error.opts.retryAfterMs === undefined ? {} : { retryAfterMs: error.opts.retryAfterMs }),
+      ...(error.opts.validation ? { refusedByRules: true } : {}),
     };
   if (isTransportError(error)) {
     const message = error instanceof Error ? error.message : String(error);

@@ -23,7 +23,7 @@ export function backoffMs(attempts: number, cap: keyof typeof BACKOFF_CAP_MS = '
 
 export type RetryDeps = Pick<
   OutboxWorkerOptions,
-  'db' | 'clock' | 'logger' | 'maxAttempts' | 'onPartnerChannelBlocked'
+  'db' | 'clock' | 'logger' | 'maxAttempts' | 'onPartnerChannelBlocked' | 'onRefusedByRules'
 > & { pacing: Pacing; wallNow: () => number };
 
 /**
@@ -68,8 +68,9 @@ export async function recordFailure(
       });
       return { how: 'waits', attempts };
     }
-    // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out.
-    if (!failure.transient && attempts >= deps.maxAttempts) {
+    // An edge failure (transient) is never parked: it lasts as long as the edge is broken, and then goes out. A
+    // refusal by the account's own rules is parked at once: the same write again meets the same rule.
+    if (!failure.transient && (failure.refusedByRules || attempts >= deps.maxAttempts)) {
       await markDead(tx, row, failure.message);
       return { how: 'parked', attempts };
     }
@@ -87,6 +88,8 @@ export async function recordFailure(
   if (!recorded) return;
   logRecorded(logger, row, failure, recorded, uncertain);
   if (recorded.how === 'waits') await deps.onPartnerChannelBlocked?.(row, failure.message);
+  if (recorded.how === 'parked' && failure.refusedByRules)
+    await deps.onRefusedByRules?.(row, failure.message);
 }
 
 type Recorded =
@@ -118,7 +121,9 @@ function logRecorded(
         attempts: recorded.attempts,
         error: failure.message,
       },
-      'outbox message parked after repeated refusals',
+      failure.refusedByRules
+        ? 'outbox message parked at once: refused by the account’s own rules'
+        : 'outbox message parked after repeated refusals',
     );
     return;
   }

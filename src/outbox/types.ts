@@ -65,6 +65,8 @@ export interface OutboxWorkerOptions {
   alone?: boolean;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => Promise<void> | void;
+  /** A write parked at once because the CRM's own rules refused it (services/crm/refused.ts): this tells the owner. */
+  onRefusedByRules?: (row: OutboxRow, error: string) => Promise<void> | void;
   /**
    * Asked right before each delivery whether the conversation may still receive it (the partner directory and the
    * channels' shared status change at run time): send it, hold it (it waits, like a channel the app left), or drop

@@ -277,6 +277,7 @@ async function buildReview(
       maxWindowDays: deps.scoring.maxWindowDays,
     },
     deps.scoring.bands,
+    deps.scoreWeights?.(),
   );
   const crmChecked = withLinked(c.crmCheck, c.crmLink);
   const attribution = attributionOf(packet, crmChecked, authorTimeZone);

@@ -10,6 +10,7 @@ import type { InternalTextFinding } from '../domain/internalText.js';
 import type { Packet, PacketErrors } from '../domain/packet.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
 import type { ReviewAbsence } from '../domain/reviewAbsence.js';
+import type { ScoreWeights } from '../domain/scoreWeights.js';
 import type { Bands, ReadinessItem, Scorecard } from '../domain/scoring.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Policies } from '../escalation/policies.js';
@@ -34,6 +35,8 @@ export interface PacketServiceDeps {
   directory: Directory;
   windows: WindowPlanner;
   scoring: { bands: Bands; maxWindowDays: number };
+  /** The score's weights in force (the program's `scoring` part; absent: every component 1). */
+  scoreWeights?: () => ScoreWeights;
   conflictLookbackDays: number;
   onOutboxWrite: () => void;
   /** Edits of sent handoffs (a packet submitted with `editOf`). */

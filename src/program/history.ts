@@ -2,6 +2,7 @@ import { escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { settingWords } from '../blocks/settingsEditor.js';
 import type { Db } from '../db/client.js';
 import { type ProgramLogRow, programHistory, recentProgramEdits } from '../db/repositories/program.js';
+import { COMPONENT_LABEL, COMPONENTS } from '../domain/scoringModel.js';
 import type { ProgramKindName } from './kinds.js';
 import { changeLine } from './programDiff.js';
 import { SETTING_KEYS, SETTINGS, settingsValues } from './settings.js';
@@ -43,8 +44,20 @@ function contactChanges(before: Rec, after: Rec): string[] {
   ];
 }
 
+/** The score's weights that moved, by the components' names ("*Proof* 1 → 2"; one never set is 1). */
+function weightChanges(before: Rec, after: Rec): string {
+  const weight = (r: Rec, id: string) =>
+    Number((r?.weights as Record<string, unknown> | undefined)?.[id] ?? 1);
+  const moved = COMPONENTS.filter((id) => weight(before, id) !== weight(after, id)).map(
+    (id) => `*${COMPONENT_LABEL[id]}* ${weight(before, id)} → ${weight(after, id)}`,
+  );
+  return moved.join('; ') || (after ? 'saved' : 'removed: every weight 1');
+}
+
 /** The parts whose change reads better in their own words than in the file's (mrkdwn). */
 const OWN_WORDS: Partial<Record<string, (before: Rec, after: Rec) => string>> = {
+  // "*Proof* 1 → 2; *Owner* 1 → 0" (a weight never set is 1).
+  scoring: (before, after) => weightChanges(before, after),
   // "More time is: approved by the owner, with one click → given at once".
   settings: (before, after) => {
     const [b, a] = [settingsValues(before ?? {}), settingsValues(after ?? {})];

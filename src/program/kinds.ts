@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isKnownRegion } from '../domain/holidays.js';
+import { WEIGHTS } from '../domain/scoreWeights.js';
+import { COMPONENTS } from '../domain/scoringModel.js';
 import { settingsSchema } from './settings.js';
 
 /**
@@ -110,6 +112,14 @@ export const partnerSchema = z.strictObject({
 });
 export type PartnerBody = z.infer<typeof partnerSchema>;
 
+/** The score's weights (issue 54 item 3): each of the nine components 0 to 3 (domain/scoreWeights.ts). */
+export const scoringSchema = z.strictObject({
+  weights: z
+    .record(z.enum(COMPONENTS), z.union(WEIGHTS.map((w) => z.literal(w))))
+    .refine((w) => Object.values(w).some((v) => v > 0), { error: 'give at least one component a weight' }),
+});
+export type ScoringBody = z.infer<typeof scoringSchema>;
+
 export const managersSchema = z.record(userId, userId);
 export const closuresSchema = z.array(isoDate).max(366);
 
@@ -136,6 +146,7 @@ export const PROGRAM_KINDS = {
   person: { keyed: true, book: false, schema: personSchema, label: 'own days' },
   partner: { keyed: true, book: false, schema: partnerSchema, label: 'partner managers' },
   settings: { keyed: false, book: false, schema: settingsSchema, label: 'settings' },
+  scoring: { keyed: false, book: false, schema: scoringSchema, label: "the score's weights" },
 } as const satisfies Record<string, ProgramKind>;
 
 export type ProgramKindName = keyof typeof PROGRAM_KINDS;

@@ -209,6 +209,8 @@ function details(kind: ProgramKindName, before: unknown, after: unknown): string
       ];
     case 'settings':
       return recordLine(before, after, 'default');
+    case 'scoring':
+      return recordLine(rec(before).weights, rec(after).weights, '1').map((line) => `weight ${line}`);
   }
 }
 
@@ -230,6 +232,7 @@ const LISTED = new Set<ProgramKindName>([
   'roles',
   'settings',
   'partner',
+  'scoring',
 ]);
 
 /** One line for one change of an import. */

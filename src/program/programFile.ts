@@ -25,6 +25,8 @@ export interface ProgramFile {
   partners?: Record<string, unknown>;
   /** The program's settings it sets (program/settings.ts); the others keep their defaults. */
   settings?: unknown;
+  /** The score's weights (issue 54), when RevOps set them: `{ "weights": { "proof": 2, … } }`. */
+  scoring?: unknown;
 }
 
 export type Section = keyof ProgramFile;
@@ -42,6 +44,7 @@ export const SECTIONS: readonly { section: Section; kind: ProgramKindName }[] = 
   { section: 'people', kind: 'person' },
   { section: 'partners', kind: 'partner' },
   { section: 'settings', kind: 'settings' },
+  { section: 'scoring', kind: 'scoring' },
 ];
 
 const SECTION_NAMES = SECTIONS.map((s) => s.section);
@@ -148,6 +151,7 @@ const SHAPES: Record<Section, string> = {
   people: 'an object of people by Slack user id',
   partners: "an object of partners by the partner directory's id",
   settings: 'an object of settings like { "stallBusinessDays": 5 }',
+  scoring: 'an object like { "weights": { "proof": 2 } }',
 };
 
 /** Reads a program file's text (or an old policy file's): the file, or its problems, each with its place. */

@@ -358,4 +358,16 @@ export const SETTINGS = {
     'weeks',
     'revopsReporting.trendWeeks',
   ),
+  reportingCurrency: {
+    group: 'reporting',
+    env: 'REPORTING_CURRENCY',
+    label: 'Reporting currency',
+    hint: 'The currency RevOps’ money figures are shown in (ISO code like USD or EUR), converted with the CRM’s own rates. None: the CRM’s corporate currency.',
+    input: { kind: 'text', max: 3 },
+    schema: z.string().regex(/^[A-Za-z]{3}$/, { error: 'must be a currency code like USD or EUR' }),
+    fallback: undefined,
+    words: (code: string | undefined) => code?.toUpperCase() ?? 'the CRM’s corporate currency',
+    path: 'revopsReporting.reportingCurrency',
+    toConfig: (code: string) => code.toUpperCase(),
+  },
 } as const satisfies Record<string, SettingRow>;

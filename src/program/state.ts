@@ -1,6 +1,7 @@
 import type { ProgramLogRow } from '../db/repositories/program.js';
 import type { HolidayRegions, PersonHolidayRegions } from '../domain/holidays.js';
 import type { PolicyBook } from '../domain/policyFile.js';
+import { DEFAULT_WEIGHTS, type ScoreWeights } from '../domain/scoreWeights.js';
 import { type BookJson, bookJsonOf, parseBook } from './book.js';
 import {
   closuresSchema,
@@ -12,6 +13,7 @@ import {
   personSchema,
   type RolesBody,
   rolesSchema,
+  scoringSchema,
 } from './kinds.js';
 import { type SettingsValues, settingsSchema, settingsValues, storedDayHours } from './settings.js';
 
@@ -36,6 +38,8 @@ export interface ProgramState {
   readonly settings: SettingsValues;
   /** The business day's length in hours ("2d" in a policy): the settings' hours, else the start's. */
   readonly dayHours: number;
+  /** The score's weights in force (issue 54 item 3): what a packet scored now is weighted by (default: every 1). */
+  readonly scoreWeights: ScoreWeights;
 }
 
 const EMPTY_ROLES: RolesBody = { admin: { users: [] }, revops: { users: [] } };
@@ -118,6 +122,7 @@ export function programStateOf(
     roles: read('roles', rolesSchema, EMPTY_ROLES),
     settings,
     dayHours: hours,
+    scoreWeights: read('scoring', scoringSchema, { weights: DEFAULT_WEIGHTS }).weights,
   };
 }
 

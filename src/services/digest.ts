@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import { weeklyDigest } from '../blocks/digest.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -6,6 +7,8 @@ import type { AtRisk } from '../db/repositories/handoffs.js';
 import { enqueue, isQueued } from '../db/repositories/outbox.js';
 import type { Away } from '../domain/absence.js';
 import { weekStartOf } from '../domain/metrics.js';
+import type { MoneyFigures } from '../domain/moneyFigures.js';
+import type { ScoreCheck } from '../domain/scoreOutcomes.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 import type { SlackFiles } from './slackFiles.js';
@@ -23,6 +26,10 @@ export interface DigestDeps {
   onOutboxWrite: () => void;
   /** Whether an AE is away now (their days away, their status): the at-risk lists say so (issue 50). */
   absenceOf?: (aeUserId: string, timeZone: string) => Promise<Away | undefined>;
+  /** The period in money (issue 54): undefined when no CRM is connected. */
+  money?: (period: { from: Date; to: Date }) => Promise<MoneyFigures | undefined>;
+  /** The score against outcomes over the handoffs sent in [from, to) (issue 54): the month's lines, monthly. */
+  scoreCheck?: (from: Date, to: Date) => Promise<ScoreCheck>;
 }
 
 /** The AEs of the at-risk lists who are away now, by id: each asked once. */
@@ -36,6 +43,18 @@ async function awayAes(deps: DigestDeps, atRisk: AtRisk): Promise<Map<string, Aw
     if (absence) away.set(ae, absence);
   }
   return away;
+}
+
+/**
+ * Last month's score against outcomes, for the first weekly digest of a month (the one whose week ends on the month's
+ * first Monday, in the digest's zone): the handoffs sent in the month before that Monday's month. Undefined otherwise.
+ */
+async function monthlyScoreCheck(deps: DigestDeps, weekEnd: DateTime) {
+  if (!deps.scoreCheck || weekEnd.day > 7) return undefined;
+  const monthEnd = weekEnd.startOf('month');
+  const monthStart = monthEnd.minus({ months: 1 });
+  const check = await deps.scoreCheck(monthStart.toJSDate(), monthEnd.toJSDate());
+  return { check, monthLabel: monthStart.setLocale('en-US').toFormat('LLLL yyyy') };
 }
 
 export type DigestResult = 'posted' | 'already_posted' | 'not_configured' | 'not_in_use_then';
@@ -76,6 +95,8 @@ export function createDigest(deps: DigestDeps) {
     // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
     const atRisk = await deps.metrics.atRisk(clock.now());
     const away = await awayAes(deps, atRisk);
+    const scoreCheck = await monthlyScoreCheck(deps, weekEnd);
+    const money = await deps.money?.({ from: weekStart.toJSDate(), to });
     const message = weeklyDigest({
       away,
       weekLabel,
@@ -84,6 +105,8 @@ export function createDigest(deps: DigestDeps) {
       chart: fileId ? { fileId, altText } : null,
       trendWeeks: deps.trendWeeks,
       atRisk,
+      ...(scoreCheck ? { scoreCheck } : {}),
+      ...(money ? { money: { figures: money, timeZone: deps.timeZone } } : {}),
     });
     const queuedAt = clock.now();
     await db.transaction((tx) =>

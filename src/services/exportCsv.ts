@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/client.js';
 import { type ExpiryRecord, type ExportRow, exportRows } from '../db/repositories/exportRows.js';
+import { readCurrencies } from '../db/repositories/money.js';
+import { type Currencies, toReporting } from '../domain/money.js';
 import { EXPORTED_FIELDS, type ExportedField, PACKET_FIELDS } from '../domain/packet.js';
 
 export { countSent } from '../db/repositories/exportRows.js';
@@ -151,6 +153,43 @@ const ORIGIN: readonly Column[] = [
   { name: 'routing_reason', value: (r) => safeCell(r.routingReason) },
 ];
 
+/** What a money column needs besides the row: the CRMs' currencies and the reporting currency (issue 54). */
+interface MoneyContext {
+  currencies: ReadonlyMap<string, Currencies>;
+  reporting: string | undefined;
+}
+
+/** The deal's state in the CRM at the last read: open, won or lost (empty: never read). */
+const crmState = (r: ExportRow) => (!r.money ? '' : r.money.closed ? (r.money.won ? 'won' : 'lost') : 'open');
+
+/** The amount in the reporting currency with the CRM's own rates; empty when it has none or cannot be converted. */
+function amountReporting(r: ExportRow, m: MoneyContext): string | number {
+  if (!m.reporting || !r.crmSystem || !r.money || r.money.amount === null) return '';
+  const converted = toReporting(
+    { ...r.money, day: r.money.closeDate ?? new Date().toISOString().slice(0, 10) },
+    m.currencies.get(r.crmSystem) ?? { corporate: null, rates: [] },
+    m.reporting,
+  );
+  return converted === null ? '' : Math.round(converted * 100) / 100;
+}
+
+/**
+ * Money (issue 54), after the origin's columns: what the linked record said at the last poll, and its amount in the
+ * reporting currency. Internal, as the whole CSV; a cell the CRM could not give is empty, never 0.
+ */
+const MONEY: readonly ((m: MoneyContext) => Column)[] = [
+  () => ({ name: 'crm_system', value: (r) => r.crmSystem ?? '' }),
+  () => ({ name: 'crm_record_id', value: (r) => r.crmRecordId ?? '' }),
+  () => ({ name: 'crm_amount', value: (r) => r.money?.amount ?? '' }),
+  () => ({ name: 'crm_currency', value: (r) => r.money?.currency ?? '' }),
+  () => ({ name: 'crm_stage', value: (r) => safeCell(r.money?.stage ?? null) }),
+  () => ({ name: 'crm_state', value: crmState }),
+  () => ({ name: 'crm_close_date', value: (r) => r.money?.closeDate ?? '' }),
+  () => ({ name: 'crm_read_at', value: (r) => iso(r.money ? r.money.readAt.getTime() : null) }),
+  (m) => ({ name: 'reporting_currency', value: (r) => (r.money?.amount == null ? '' : (m.reporting ?? '')) }),
+  (m) => ({ name: 'amount_reporting', value: (r) => amountReporting(r, m) }),
+];
+
 const COLUMNS: readonly Column[] = [
   ...PLACED,
   ...EXPORTED_FIELDS.filter((field) => !PLACED.some((c) => c.field === field)).map(packetColumn),
@@ -161,15 +200,26 @@ const COLUMNS: readonly Column[] = [
   ...ORIGIN,
 ];
 
-export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
+const NO_MONEY: MoneyContext = { currencies: new Map(), reporting: undefined };
+export const CSV_COLUMNS: readonly string[] = [...COLUMNS, ...MONEY.map((c) => c(NO_MONEY))].map(
+  (c) => c.name,
+);
 
-/** The touch log as CSV text (RFC 4180 quoting, a header row, UTC ISO 8601 times). */
+/**
+ * The touch log as CSV text (RFC 4180 quoting, a header row, UTC ISO 8601 times). `reportingCurrency`: the program's
+ * setting (undefined: the first CRM's corporate currency).
+ */
 export async function touchLogCsv(
   exec: Executor,
   range: { since: Date; until: Date },
+  reportingCurrency?: string,
 ): Promise<{ csv: string; rows: number }> {
   const rows = await exportRows(exec, range.since, range.until);
-  const records = rows.map((r) => COLUMNS.map((c) => c.value(r)));
+  const currencies = await readCurrencies(exec);
+  const reporting =
+    reportingCurrency ?? [...currencies.values()].find((c) => c.corporate)?.corporate ?? undefined;
+  const columns = [...COLUMNS, ...MONEY.map((c) => c({ currencies, reporting }))];
+  const records = rows.map((r) => columns.map((c) => c.value(r)));
   return {
     csv: stringify(records, {
       header: true,

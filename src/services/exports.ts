@@ -33,6 +33,8 @@ export interface ExportsDeps {
   replies: Replies;
   /** The reporting zone: the App Home's periods, and a person whose own zone Slack does not give. */
   timeZone: string;
+  /** The money columns' currency (issue 54; undefined: the CRM's corporate currency). */
+  reportingCurrency?: string | undefined;
   /** Whose dates: the dates a person types and reads are in their own Slack time zone. */
   directory?: Pick<Directory, 'lookupUser'>;
   revopsUserIds: readonly string[];
@@ -141,7 +143,7 @@ export function createExports(deps: ExportsDeps) {
     const userId = ctx.actor.userId;
     const task = (async (): Promise<ExportDelivery> => {
       try {
-        const { csv, rows } = await touchLogCsv(db, range);
+        const { csv, rows } = await touchLogCsv(db, range, deps.reportingCurrency);
         const stamp = DateTime.fromJSDate(deps.clock.now(), { zone: range.timeZone }).toFormat('yyyy-LL-dd');
         await deps.files.sendCsvToUser(userId, csv, {
           filename: `handoff-touch-log-${stamp}.csv`,

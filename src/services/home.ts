@@ -1,7 +1,9 @@
 import type { HomeView } from '@slack/types';
 import { appHomeView, HOME_LIMITS, type RevopsHome } from '../blocks/appHome.js';
+import { REVIEW_ITEMS_SHOWN } from '../blocks/attributionItems.js';
 import type { ProgramModel } from '../blocks/programPages.js';
 import type { Db } from '../db/client.js';
+import { openReviews } from '../db/repositories/attributionReviews.js';
 import {
   findAwaitingAe,
   findDealsInProgress,
@@ -14,8 +16,9 @@ import { questionsWaitingFor } from '../db/repositories/questions.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
+import type { MoneyFigures } from '../domain/moneyFigures.js';
 import type { OwnDays } from '../domain/ownDays.js';
-import { DEFAULT_PERIOD, type PeriodKey } from '../domain/periods.js';
+import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
 import type { Metrics } from './metrics.js';
 
 export interface HomeDeps {
@@ -35,6 +38,8 @@ export interface HomeDeps {
   ownDays?: (userId: string) => Promise<OwnDays | undefined>;
   /** The program's pages the person may open (issue 53; undefined: none). */
   program?: (userId: string) => Promise<ProgramModel | undefined>;
+  /** RevOps in money (issue 54): undefined when no CRM is connected. */
+  money?: (period: { from: Date; to: Date }) => Promise<MoneyFigures | undefined>;
 }
 
 /** A decline stays in its owner's "need you" list this long (they may give it to another AE, or leave it). */
@@ -60,8 +65,14 @@ export function createHome(deps: HomeDeps) {
       return { revops: { ...base, metrics: null, trend: [] }, refresh: overview.refresh };
     }
     const { metrics, weeks, refresh } = overview;
+    const to = deps.now();
+    const money = await deps.money?.({
+      from: new Date(to.getTime() - PERIODS[period].days * 86_400_000),
+      to,
+    });
     const revops: RevopsHome = {
       ...base,
+      ...(money ? { money: { figures: money, timeZone: deps.timeZone } } : {}),
       metrics,
       trend: weeks,
       ...(overview.fromSnapshot
@@ -79,6 +90,8 @@ export function createHome(deps: HomeDeps) {
       if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
     }
     const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
+    // "Review attribution" (issue 54): whoever sees the metrics (RevOps and admins) may decide the items.
+    const reviews = metrics ? await openReviews(db, REVIEW_ITEMS_SHOWN) : undefined;
     const awaiting = await findAwaitingAe(db, userId, HOME_LIMITS.awaiting);
     const deals = await findDealsInProgress(db, userId, HOME_LIMITS.deals);
     const reports = await pendingReportsOf(
@@ -110,6 +123,7 @@ export function createHome(deps: HomeDeps) {
         now: deps.now(),
         ...(ownDays ? { ownDays } : {}),
         ...(program ? { program } : {}),
+        ...(reviews ? { reviews } : {}),
       },
       reasons,
     );

@@ -12,6 +12,7 @@ import type { Classification } from '../domain/attribution.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
+import { attributionReviewDecisions } from './attributionReviews.js';
 import type { RequestContext } from './requestContext.js';
 
 export interface RevopsDeps {
@@ -39,6 +40,10 @@ export function createRevops(deps: RevopsDeps) {
     resellers: (ctx: RequestContext, account: string | undefined) => resellers(deps, ctx, account),
     correctClassification: (ctx: RequestContext, handoffId: number, to: Classification, reason: string) =>
       correctClassification(deps, ctx, handoffId, to, reason),
+    // "Review attribution" items (issue 54): Change goes through the correction above.
+    ...attributionReviewDecisions(deps, (ctx, handoffId, to, reason) =>
+      correctClassification(deps, ctx, handoffId, to, reason),
+    ),
   };
 }
 

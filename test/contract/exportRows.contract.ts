@@ -222,6 +222,9 @@ export function exportRowsContract(engine: Engine): void {
         takenBackHow: null,
         sourceUrl: null,
         routingReason: null,
+        crmSystem: null,
+        crmRecordId: null,
+        money: null,
       } satisfies ExportRow);
       expect(typeof row?.expiryDetail).toBe('string');
     });

@@ -35,6 +35,7 @@ import { postedMessagesContract } from './postedMessages.contract.js';
 import { programContract } from './program.contract.js';
 import { questionsContract } from './questions.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
+import { scoreOutcomesContract } from './scoreOutcomes.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
 import { slackRevocationsContract } from './slackRevocations.contract.js';
 import { surfacesContract } from './surfaces.contract.js';
@@ -76,6 +77,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   program: programContract,
   questions: questionsContract,
   removedChannels: removedChannelsContract,
+  scoreOutcomes: scoreOutcomesContract,
   slackEvents: slackEventsContract,
   slackRevocations: slackRevocationsContract,
   surfaces: surfacesContract,

@@ -297,7 +297,7 @@ describe('a whole life after the Accept', () => {
       // Both CRMs write the take-back's activity and lose the answer: each is looked for before writing again.
       sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
       hs.fail(
-        { method: 'POST', path: /^\/crm\/v3\/objects\/notes$/ },
+        { method: 'POST', path: /^\/crm\/objects\/2026-09\/notes$/ },
         { status: 502, afterProcessing: true },
       );
       await sweepAt(h, TAKE_BACK);

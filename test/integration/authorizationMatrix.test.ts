@@ -31,6 +31,7 @@ import {
   rolesEditorModal,
 } from '../../src/blocks/programEditors.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
+import { scoreWeightsModal } from '../../src/blocks/scoreCheck.js';
 import { settingsEditorModal } from '../../src/blocks/settingsEditor.js';
 import { ensurePartner } from '../../src/db/repositories/partners.js';
 import type { HandoffRow } from '../../src/db/schema.js';
@@ -39,6 +40,8 @@ import { can, type PersonAction } from '../../src/domain/lifecycle.js';
 import { addMessageVerdict } from '../../src/domain/messageLinks.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { may, PERMISSION_NAMES, PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
+import { DEFAULT_WEIGHTS } from '../../src/domain/scoreWeights.js';
+import { SCORE_REFUSALS } from '../../src/handlers/actions/scoreCheck.js';
 import { helpFor } from '../../src/handlers/commands/subcommands.js';
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../src/program/settings.js';
 import { addSubmission, storedMessage, useShortcut } from '../support/addToHandoffFlow.js';
@@ -1644,6 +1647,81 @@ describe('authorization matrix: your days', () => {
 });
 
 // -----------------------------------------------------------------------------------------------------------------
+// The score against outcomes (issue 54): App Home → "Score against outcomes" opens the view, and its weights editor
+// saves the score's weights, for RevOps and admins, by the interaction's user.team_id. Refusals come by DM.
+
+const SCORE_ALLOWED: readonly ActorKey[] = ['revops', 'admin'];
+
+describe('authorization matrix: the score against outcomes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startMatrixHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  describe(`App Home "Score against outcomes": allowed for ${SCORE_ALLOWED.join(', ')}`, () => {
+    for (const key of OTHER_ACTORS) {
+      const allowed = SCORE_ALLOWED.includes(key);
+      cell(
+        'home',
+        'score view',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        await runCell(h, {
+          allowed,
+          refusal: SCORE_REFUSALS.view,
+          readOnly: true,
+          act: () => homeClick(h, ACTION_ID.scoreCheck, '90d', userFor(key)),
+          async effect(_reply, seen) {
+            const opened = await waitFor(
+              () => h.slack.callsTo('views.open')[seen.opens],
+              4000,
+              'the score view',
+            );
+            expect((opened.args.view as { title: { text: string } }).title.text).toBe(
+              'Score against outcomes',
+            );
+          },
+        });
+      });
+    }
+  });
+
+  describe(`The score's weights, saved: allowed for ${SCORE_ALLOWED.join(', ')}`, () => {
+    for (const [n, key] of OTHER_ACTORS.entries()) {
+      const allowed = SCORE_ALLOWED.includes(key);
+      cell(
+        'home',
+        'score weights',
+        key,
+      )(`${OTHER_ACTOR_LABEL[key]}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const user = userFor(key);
+        // A weight of its own per cell: an allowed save always changes the part.
+        const weights = { ...DEFAULT_WEIGHTS, proof: ((n % 3) + 1) as 1 | 2 | 3, owner: 2 as const };
+        await runCell(h, {
+          allowed,
+          refusal: `${SCORE_REFUSALS.weights} Nothing was saved.`,
+          async act() {
+            const dms = dmOf(h, user.id).length;
+            const reply = await submitView(h, editorSubmission(user, scoreWeightsModal(weights)));
+            if (allowed) return reply;
+            expect(reply).toEqual({ via: 'inline', body: {} });
+            return { via: 'dm', userId: user.id, before: dms };
+          },
+          async effect(reply) {
+            expect(reply).toEqual({ via: 'inline', body: {} });
+            const entry = (await programEntries(h)).filter((e) => e.kind === 'scoring').at(-1);
+            expect(entry).toMatchObject({ kind: 'scoring', actor: user.id, body: { weights } });
+          },
+        });
+      });
+    }
+  });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
 // The program's pages and editors (issue 53): App Home → "The program". Admins open and edit every part, RevOps the
 // policies (and the history), and a pool's own managers their pool: here Mo (`member`, no role) manages the matrix
 // pool; a new pool is the admins' alone. By the interaction's user.team_id: anyone not of ours opens and edits
@@ -2178,6 +2256,20 @@ const PERMISSION_CASES: readonly PermissionCase[] = [
     also: [],
   },
   ...PROGRAM_CASES,
+  {
+    name: 'App Home "Score against outcomes"',
+    permission: 'scoreCheck',
+    path: 'interaction',
+    allowed: SCORE_ALLOWED,
+    also: [],
+  },
+  {
+    name: "The score's weights, saved",
+    permission: 'scoreWeights',
+    path: 'interaction',
+    allowed: SCORE_ALLOWED,
+    also: [],
+  },
 ];
 
 describe('authorization matrix: the permission table', () => {

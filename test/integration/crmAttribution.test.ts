@@ -370,8 +370,8 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
       .filter((c) => c.path.endsWith('/search'))
       .filter((c) => !JSON.stringify(c.body).includes('hubspot_owner_id'));
     expect(searched.map((c) => c.path)).toEqual([
-      '/crm/v3/objects/companies/search',
-      '/crm/v3/objects/deals/search',
+      '/crm/objects/2026-09/companies/search',
+      '/crm/objects/2026-09/deals/search',
     ]);
     expect(
       hs.calls.filter(
@@ -398,7 +398,8 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
           ],
         },
       ],
-      sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
+      // Ascending by a property's name: the 2026-09 spec's `sorts` are strings.
+      sorts: ['createdate'],
     });
     expect(pickOf(view)?.initial_option?.value).toBe(`hubspot:${renewal}`);
 

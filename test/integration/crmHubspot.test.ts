@@ -42,8 +42,8 @@ const recordUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/re
 /** The old style of a deal's address. */
 const oldUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/deal/${id}`;
 
-const NOTES = /^\/crm\/v3\/objects\/notes$/;
-const NOTE_SEARCH = '/crm/v3/objects/notes/search';
+const NOTES = /^\/crm\/objects\/2026-09\/notes$/;
+const NOTE_SEARCH = '/crm/objects/2026-09/notes/search';
 
 type ReviewAnswer = {
   response_action: string;
@@ -74,7 +74,7 @@ const searches = (hs: FakeHubspot): HubspotRequest[] =>
 
 /** The deal ids the latest batch read asked for. */
 function lastBatchRead(hs: FakeHubspot): string[] {
-  const batch = hs.calls.filter((c) => c.path === '/crm/v3/objects/deals/batch/read').at(-1);
+  const batch = hs.calls.filter((c) => c.path === '/crm/objects/2026-09/deals/batch/read').at(-1);
   return ((batch?.body as { inputs?: { id: string }[] } | undefined)?.inputs ?? []).map((i) => i.id);
 }
 
@@ -147,7 +147,7 @@ describe('HubSpot: link, write, read back', () => {
     const blocks = JSON.stringify((await review(h, { crmOpportunity: other })).view?.blocks);
     expect(blocks).toContain('*HubSpot deal*: Contoso platform (Qualified To Buy)');
     expect(blocks).not.toContain('qualifiedtobuy');
-    expect(hs.calls.some((c) => c.method === 'GET' && c.path === '/crm/v3/pipelines/deals')).toBe(true);
+    expect(hs.calls.some((c) => c.method === 'GET' && c.path === '/crm/pipelines/2026-09/deals')).toBe(true);
   });
 
   it('refuses, on the field, a deal HubSpot does not have; text that is no link stays text', async () => {
@@ -602,11 +602,11 @@ describe('HubSpot rate limit', () => {
 });
 
 describe('HubSpot at start', () => {
-  it('stops the start with a readable message when HubSpot refuses the access token', async () => {
+  it('stops the start with a readable message when HubSpot refuses the service key', async () => {
     const hs = await FakeHubspot.start();
     try {
       await expect(startHarness({ env: hsEnv(hs, { HUBSPOT_ACCESS_TOKEN: 'wrong' }) })).rejects.toThrow(
-        /HubSpot refused the access token \(INVALID_AUTHENTICATION\)\. Check HUBSPOT_ACCESS_TOKEN/,
+        /HubSpot refused the service key \(INVALID_AUTHENTICATION\)\. Check HUBSPOT_ACCESS_TOKEN/,
       );
       expect(hs.calls.map((c) => [c.token, c.status])).toEqual([['wrong', 401]]);
     } finally {

@@ -132,7 +132,7 @@ describe('Salesforce: a 5xx with Salesforce’s error body', () => {
 });
 
 describe('HubSpot: a 5xx with HubSpot’s error body', () => {
-  const NOTES = /^\/crm\/v3\/objects\/notes$/;
+  const NOTES = /^\/crm\/objects\/2026-09\/notes$/;
   let hs: FakeHubspot;
   let h: Harness;
   const notesOn = (id: string) => hs.notes().filter((n) => n.dealIds.includes(id));
@@ -186,7 +186,7 @@ describe('HubSpot: a 5xx with HubSpot’s error body', () => {
   it('waits out an outage of 503s longer than the attempts allowed, then writes the note once', async () => {
     const deal = hs.addDeal({ name: 'Adventure Works renewal' });
     // Down: the note's creation and the search that looks for an earlier one both answer 503.
-    hs.fail({ path: /^\/crm\/v3\/objects\/notes(\/search)?$/ }, { status: 503, times: Infinity });
+    hs.fail({ path: /^\/crm\/objects\/2026-09\/notes(\/search)?$/ }, { status: 503, times: Infinity });
     const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Adventure Works') });
     await outlast(h, handoff.id, () => hs.clearFailures());
     expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');

@@ -292,12 +292,12 @@ describe('npm run doctor', () => {
     try {
       const crm = (token: string) => doctor({ HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_API_URL: hubspot.apiUrl });
       expect(check(await crm(hubspot.accessToken), 'CRM').findings).toEqual([
-        'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read, crm.objects.owners.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
+        'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read, crm.objects.owners.read, settings.currencies.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
       ]);
       const refused = await crm('pat-na1-revoked');
       expect(refused.exitCode).toBe(1);
       const found = check(refused, 'CRM');
-      expect(found.findings).toEqual(['fail HubSpot refused the access token (INVALID_AUTHENTICATION).']);
+      expect(found.findings).toEqual(['fail HubSpot refused the service key (INVALID_AUTHENTICATION).']);
       expect(found.fixes).toEqual([
         "Check HUBSPOT_ACCESS_TOKEN: copy the service key again from HubSpot's Settings → Integrations → Service Keys (docs/crm.md#hubspot).",
       ]);

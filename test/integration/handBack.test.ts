@@ -181,7 +181,7 @@ describe('Hand it back', () => {
       // Each CRM takes the hand-back's activity and loses the answer; Slack delivers each click twice (a retry).
       sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
       hs.fail(
-        { method: 'POST', path: /^\/crm\/v3\/objects\/notes$/ },
+        { method: 'POST', path: /^\/crm\/objects\/2026-09\/notes$/ },
         { status: 502, afterProcessing: true },
       );
       h.clock.set(HANDED_BACK);

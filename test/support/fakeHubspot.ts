@@ -19,9 +19,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import { FakeCurrencies } from './fakeHubspotCurrencies.js';
 import { FakeOwners, type NewOwner } from './fakeHubspotOwners.js';
 import { ALL_SCOPES, missingScopesBody, requiredScopes } from './fakeHubspotScopes.js';
 import { parseSearch, type Searchable, search } from './fakeHubspotSearch.js';
+import { canonicalPath, type ValidationRule, ValidationRules } from './fakeHubspotVersions.js';
 
 /** Property values as HubSpot returns them: always strings, or null when unset. */
 export type HubspotProperties = Record<string, string | null>;
@@ -113,6 +115,10 @@ export interface NewDeal {
   createdAt?: string;
   /** 'YYYY-MM-DD' or an ISO datetime; unset by default. */
   closeDate?: string;
+  /** Its currency (`deal_currency_code`); unset by default (the company currency). */
+  currency?: string;
+  /** Its owner (`hubspot_owner_id`: an id `addOwner` gave); none by default. */
+  ownerId?: string;
 }
 
 export interface NewCompany {
@@ -169,6 +175,8 @@ const DEAL_STAGES = [
 /** Deal properties an API call may write; the calculated ones HubSpot maintains itself. */
 const DEAL_WRITABLE = [
   'dealname',
+  'dealtype',
+  'deal_currency_code',
   'dealstage',
   'pipeline',
   'amount',
@@ -177,6 +185,7 @@ const DEAL_WRITABLE = [
   'hubspot_owner_id',
 ];
 const DEAL_CALCULATED = [
+  'amount_in_home_currency',
   'hs_is_closed',
   'hs_is_closed_won',
   'hs_object_id',
@@ -231,6 +240,8 @@ interface Incoming {
   /** Set when a JSON body did not parse. */
   jsonError?: string;
   token: string | undefined;
+  /** The API version the path named: 'v3' (or v4, v1) or a date version ('2026-09'). */
+  version?: string;
 }
 
 type HubspotError = {
@@ -358,6 +369,10 @@ export class FakeHubspot {
   private readonly deals = new Map<string, StoredDeal>();
   private readonly companies = new Map<string, StoredObject>();
   private readonly owners: FakeOwners;
+  /** The company currency and the dated exchange rates (settings API, fakeHubspotCurrencies.ts). */
+  readonly currencies: FakeCurrencies;
+  /** The account's validation rules, enforced on 2026-09 writes (fakeHubspotVersions.ts). */
+  private readonly rules = new ValidationRules();
   private nextCompanyId = 20_000_000_001;
   private readonly storedNotes = new Map<string, StoredNote>();
   private readonly customDealProperties: string[] = [];
@@ -380,6 +395,7 @@ export class FakeHubspot {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.owners = new FakeOwners(this.now, () => this.origin);
+    this.currencies = new FakeCurrencies(this.now);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('[fakeHubspot] handler crashed', error);
@@ -419,11 +435,14 @@ export class FakeHubspot {
       pipeline: 'default',
       amount: propertyString(deal.amount),
       closedate: deal.closeDate ? iso(at(deal.closeDate)) : null,
+      deal_currency_code: deal.currency ?? null,
+      hubspot_owner_id: deal.ownerId ?? null,
       createdate: iso(created),
       hs_lastmodifieddate: iso(now),
       hs_object_id: id,
       ...this.closedProperties(stage),
     });
+    properties.amount_in_home_currency = this.homeAmount(properties);
     const companyIds = deal.companyId ? [deal.companyId] : [];
     this.deals.set(id, { id, properties, createdAt: created, updatedAt: now, companyIds });
     return id;
@@ -463,6 +482,30 @@ export class FakeHubspot {
     if (!deal) throw new Error(`no deal ${id}`);
     const stage = outcome.won ? 'closedwon' : 'closedlost';
     this.touch(deal, { dealstage: stage, ...this.closedProperties(stage) });
+  }
+
+  /**
+   * Changes a deal as a person in HubSpot would (amount, currency, stage, close date, owner, deal type): no API call
+   * is recorded, and the calculated properties follow.
+   */
+  setDeal(id: string, changes: HubspotProperties): void {
+    const deal = this.deals.get(id);
+    if (!deal) throw new Error(`no deal ${id}`);
+    const stage = changes.dealstage;
+    this.touch(deal, { ...changes, ...(stage ? this.closedProperties(stage) : {}) });
+  }
+
+  /**
+   * An admin's validation rule (HubSpot enforces them on 2026-09 writes only): `property` is required on a write of
+   * `object` (when `when.property` has one of `when.values`, a conditional rule; else on creation, the Create Record
+   * form's). A refused write answers 400 VALIDATION_ERROR naming the property.
+   */
+  addValidationRule(rule: ValidationRule): void {
+    this.rules.add(rule);
+  }
+
+  removeValidationRules(): void {
+    this.rules.clear();
   }
 
   /** One deal (a copy), or undefined. */
@@ -511,6 +554,8 @@ export class FakeHubspot {
     this.recent = [];
     this.recentSearches = [];
     this.batchReads = 0;
+    this.rules.clear();
+    this.currencies.reset();
     this.clearFailures();
   }
 
@@ -648,7 +693,11 @@ export class FakeHubspot {
   // -------------------------------------------------------------------------------------------------------------
   // What HubSpot does with a request.
 
-  private process(request: Incoming): Answer {
+  private process(asked: Incoming): Answer {
+    // The date-versioned paths (`/crm/objects/2026-09/deals`) and the v3 ones reach the same handlers; which version
+    // was asked decides what it enforces (validation rules: 2026-09 only).
+    const canonical = canonicalPath(asked.path);
+    const request: Incoming = { ...asked, path: canonical.path, version: canonical.version };
     if (request.token !== this.accessToken) {
       return hsError(
         401,
@@ -709,6 +758,11 @@ export class FakeHubspot {
       .filter((p) => p !== '')
       .map(decodeURIComponent);
     const [crm, v3, kind, type, id, action] = parts;
+    if (crm === 'settings' && v3 === 'currencies') {
+      const answer = this.currencies.route(method, parts.slice(2), request.url.searchParams);
+      if (!answer) return notFound(path);
+      return answer.status === 200 ? answer : hsError(answer.status, answer.category, answer.message);
+    }
     if (crm !== 'crm' || v3 !== 'v3') return notFound(path);
     if (kind === 'pipelines' && type === 'deals') {
       if (method !== 'GET' || parts.length > 4) return notFound(path);
@@ -740,11 +794,11 @@ export class FakeHubspot {
       }
       if (parts.length === 5 && id !== undefined && id !== 'batch' && id !== 'search') {
         if (method === 'GET') return this.getDeal(id, request.url.searchParams);
-        if (method === 'PATCH') return this.updateDeal(id, request.body);
+        if (method === 'PATCH') return this.updateDeal(id, request.body, request.version);
       }
       return notFound(path);
     }
-    if (parts.length === 4 && method === 'POST') return this.createNote(request.body);
+    if (parts.length === 4 && method === 'POST') return this.createNote(request.body, request.version);
     if (parts.length === 4 && method === 'GET') return this.listObjects('notes', request.url.searchParams);
     return notFound(path);
   }
@@ -892,7 +946,7 @@ export class FakeHubspot {
     };
   }
 
-  private updateDeal(id: string, body: unknown): Answer {
+  private updateDeal(id: string, body: unknown, version?: string): Answer {
     const deal = this.deals.get(id);
     if (!deal) return this.objectNotFound(id);
     if (!isObject(body) || !isObject(body.properties)) {
@@ -927,13 +981,18 @@ export class FakeHubspot {
       }
       changes[name] = text;
     }
+    const refused =
+      version === '2026-09'
+        ? this.rules.refusal('deals', 'update', { ...deal.properties, ...changes })
+        : undefined;
+    if (refused) return { status: 400, body: refused };
     const stage = changes.dealstage;
     this.touch(deal, { ...changes, ...(stage ? this.closedProperties(stage) : {}) });
     // The answer carries what was written (plus the calculated ones), as HubSpot's does.
     return { status: 200, body: this.dealJson(deal, Object.keys(changes)) };
   }
 
-  private createNote(body: unknown): Answer {
+  private createNote(body: unknown, version?: string): Answer {
     if (!isObject(body) || !isObject(body.properties)) {
       return validationError('Invalid input JSON: properties is required');
     }
@@ -989,6 +1048,8 @@ export class FakeHubspot {
     }
     const dealIds = this.noteAssociations(body.associations);
     if (!dealIds) return validationError('One or more associations are invalid');
+    const refused = version === '2026-09' ? this.rules.refusal('notes', 'create', properties) : undefined;
+    if (refused) return { status: 400, body: refused };
     const now = this.now();
     const id = String(this.nextNoteId++);
     const note: StoredNote = {
@@ -1068,7 +1129,17 @@ export class FakeHubspot {
   private touch(object: StoredObject, changes: HubspotProperties): void {
     const now = this.now();
     Object.assign(object.properties, changes, { hs_lastmodifieddate: iso(now) });
+    if (this.deals.get(object.id) === object)
+      object.properties.amount_in_home_currency = this.homeAmount(object.properties);
     object.updatedAt = now;
+  }
+
+  /** HubSpot's `amount_in_home_currency`: the amount at the deal currency's latest rate (as of its close date, if any). */
+  private homeAmount(p: HubspotProperties): string | null {
+    if (p.amount === null || p.amount === undefined || p.amount === '') return null;
+    const on = p.closedate ? Date.parse(p.closedate) : this.now();
+    const rate = this.currencies.rateOn(p.deal_currency_code ?? null, on);
+    return rate === undefined ? null : String(Number(p.amount) * rate);
   }
 
   /** The calculated closed flags of a stage of the default pipeline. */

@@ -12,6 +12,7 @@ export const ALL_SCOPES = [
   'crm.objects.contacts.read',
   'crm.objects.contacts.write',
   'crm.objects.owners.read',
+  'settings.currencies.read',
 ] as const;
 
 /**
@@ -20,6 +21,8 @@ export const ALL_SCOPES = [
  * records are assigned to) by the owners scope.
  */
 export function requiredScopes(method: string, path: string): string[] {
+  // The multicurrency settings (company currency, exchange rates), read with their own scope.
+  if (path.startsWith('/settings/currencies/')) return ['settings.currencies.read'];
   const [, , kind, type, id] = path.split('/').filter((p) => p !== '') as (string | undefined)[];
   const read = method === 'GET' || id === 'search' || (id === 'batch' && path.endsWith('/read'));
   if (kind === 'pipelines' && type === 'deals') return ['crm.objects.deals.read'];

@@ -4,7 +4,11 @@
  * WHERE, ORDER BY and LIMIT the app sends, relationship fields such as Account.Name and Owner.Email, results in pages
  * of 2,000 with `nextRecordsUrl`). It records every request, answers in
  * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
- * app (daily API requests, URI and SOQL length, field lengths) and can inject failures.
+ * app (daily API requests, URI and SOQL length, field lengths) and can inject failures. Its org setup
+ * (fakeSalesforceOrg.ts) is a single-currency org by default; `multiCurrency` and `advancedCurrency` give it
+ * CurrencyType, CurrencyIsoCode on Opportunity and DatedConversionRate (`fake.org.addCurrency`, `addDatedRate`).
+ * `changeOpportunity` changes an amount, a stage, a close date, a currency or an owner as a person would;
+ * `genericLogin` makes the token endpoint answer as login.salesforce.com does to the client credentials flow.
  *
  *   const fake = await FakeSalesforce.start();
  *   const oppId = fake.addOpportunity({ name: 'Acme renewal' });
@@ -25,6 +29,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
 import {
+  FakeOrg,
+  type FakeOrgOptions,
+  noSuchColumn,
+  ORG_FIELD_TYPES,
+  ORG_FIELDS,
+  ORG_OBJECTS,
+  type OrgObject,
+} from './fakeSalesforceOrg.js';
+import {
   checkTypes,
   conditionFields,
   matches,
@@ -39,7 +52,12 @@ import {
 export type SalesforceValue = string | number | boolean | null;
 export type SalesforceRecord = Record<string, SalesforceValue>;
 
-export interface FakeSalesforceOptions {
+export interface FakeSalesforceOptions extends FakeOrgOptions {
+  /**
+   * The token endpoint answers as `login.salesforce.com` does to the client credentials flow: 400 invalid_grant
+   * "request not supported on this domain" (tokens come from the org's My Domain only). Default false.
+   */
+  genericLogin?: boolean;
   /** The connected app's consumer key; default 'fake-client-id'. */
   clientId?: string;
   /** The connected app's consumer secret; default 'fake-client-secret'. */
@@ -138,6 +156,10 @@ export interface NewOpportunity {
   closeDate?: string;
   /** The account it belongs to (an id `addAccount` gave); none by default. */
   accountId?: string;
+  /** Its owner (an id `addUser` gave); default the integration user. */
+  ownerId?: string;
+  /** Its currency (a multi-currency org's active one); default the corporate currency. */
+  currencyIsoCode?: string;
   /** When it was created: 'YYYY-MM-DD' (that day at noon UTC: DAY_ONLY_AT) or an ISO datetime; default the fake's now. */
   createdDate?: string;
 }
@@ -176,7 +198,7 @@ export interface FakeSalesforceTask extends SalesforceRecord {
   CreatedDate: string;
 }
 
-type SObjectType = 'Opportunity' | 'Task' | 'Account' | 'User';
+type SObjectType = 'Opportunity' | 'Task' | 'Account' | 'User' | OrgObject;
 
 /** The 15→18 suffix alphabet: a 5-bit value per 5-character chunk. */
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
@@ -281,7 +303,7 @@ const USER_FIELDS = ['Id', 'Name', 'FirstName', 'LastName', 'Email', 'Username',
  * lookup field holding the related record's id, and what it is. Only those the app reads: others are refused.
  */
 const RELATIONSHIPS: Partial<Record<SObjectType, Record<string, { field: string; to: SObjectType }>>> = {
-  Opportunity: { Account: { field: 'AccountId', to: 'Account' } },
+  Opportunity: { Account: { field: 'AccountId', to: 'Account' }, Owner: { field: 'OwnerId', to: 'User' } },
   Account: { Owner: { field: 'OwnerId', to: 'User' } },
 };
 
@@ -307,6 +329,7 @@ const FIELD_TYPES: Record<string, SoqlFieldType> = {
   LastModifiedDate: 'datetime',
   SystemModstamp: 'datetime',
   ReminderDateTime: 'datetime',
+  ...ORG_FIELD_TYPES,
 };
 
 /** Records per page of a query's answer (Salesforce's default batch size); the rest by `nextRecordsUrl`. */
@@ -447,7 +470,13 @@ export class FakeSalesforce {
     Task: [],
     Account: [],
     User: [],
+    CurrencyType: [],
+    DatedConversionRate: [],
+    Organization: [],
   };
+  /** The org's currencies and Organization record (fakeSalesforceOrg.ts); kept by `reset()`, like custom fields. */
+  readonly org: FakeOrg;
+  private readonly genericLogin: boolean;
   /** Users (accounts' owners) by the first 15 characters of their id; the integration user is one. */
   private readonly users = new Map<string, SalesforceRecord>();
   private readonly soqlReceived: string[] = [];
@@ -464,6 +493,8 @@ export class FakeSalesforce {
     this.tokenLifetimeMs = options.tokenLifetimeMs;
     this.maxUriBytes = options.maxUriBytes ?? 16_384;
     this.now = options.now ?? Date.now;
+    this.genericLogin = options.genericLogin ?? false;
+    this.org = new FakeOrg(options, this.organizationId, (prefix) => salesforceId18(this.nextId15(prefix)));
     this.addIntegrationUser();
     // Node refuses request heads over 16 KiB itself (431); the fake raises that so its own URI limit decides.
     this.server = http.createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
@@ -526,6 +557,10 @@ export class FakeSalesforce {
     if (opportunity.accountId !== undefined && !this.accounts.has(opportunity.accountId.slice(0, 15))) {
       throw new Error(`no account ${opportunity.accountId}`);
     }
+    const ownerId = opportunity.ownerId ?? this.userId;
+    if (!this.users.has(ownerId.slice(0, 15))) throw new Error(`no user ${ownerId}`);
+    const currency = opportunity.currencyIsoCode ?? this.org.corporateCurrency;
+    if (!this.org.isActive(currency)) throw new Error(`no active currency ${currency}`);
     const record: SalesforceRecord = {
       Id: id,
       IsDeleted: false,
@@ -543,6 +578,9 @@ export class FakeSalesforce {
       Amount: opportunity.amount ?? null,
       CloseDate: opportunity.closeDate ?? sfDate(this.now()),
       AccountId: opportunity.accountId ? salesforceId18(opportunity.accountId.slice(0, 15)) : null,
+      OwnerId: salesforceId18(ownerId.slice(0, 15)),
+      // Kept always; a query sees it only in a multi-currency org (`knownField`).
+      CurrencyIsoCode: currency,
     });
     this.opportunities.set(id15, record);
     return id;
@@ -607,6 +645,49 @@ export class FakeSalesforce {
       Probability: outcome.won ? 100 : 0,
       LastModifiedDate: sfDateTime(this.now()),
     });
+  }
+
+  /**
+   * Changes an opportunity as a person would in Salesforce (the read-back's money: amount, stage, close date,
+   * currency, owner). A stage of the picklist sets IsClosed, IsWon and Probability with it; a currency must be one
+   * of a multi-currency org's active ones.
+   */
+  changeOpportunity(
+    id: string,
+    changes: {
+      amount?: number | null;
+      stageName?: string;
+      closeDate?: string;
+      currencyIsoCode?: string;
+      ownerId?: string;
+    },
+  ): void {
+    const record = this.opportunities.get(id.slice(0, 15));
+    if (!record) throw new Error(`no opportunity ${id}`);
+    if (changes.currencyIsoCode !== undefined) {
+      if (!this.org.multiCurrency) throw new Error('a single-currency org has no CurrencyIsoCode');
+      if (!this.org.isActive(changes.currencyIsoCode))
+        throw new Error(`no active currency ${changes.currencyIsoCode}`);
+      record.CurrencyIsoCode = changes.currencyIsoCode;
+    }
+    if (changes.ownerId !== undefined) {
+      if (!this.users.has(changes.ownerId.slice(0, 15))) throw new Error(`no user ${changes.ownerId}`);
+      record.OwnerId = salesforceId18(changes.ownerId.slice(0, 15));
+    }
+    if (changes.amount !== undefined) record.Amount = changes.amount;
+    if (changes.closeDate !== undefined) record.CloseDate = changes.closeDate;
+    if (changes.stageName !== undefined) {
+      const stage = STAGES[changes.stageName];
+      record.StageName = changes.stageName;
+      if (stage)
+        Object.assign(record, {
+          IsClosed: stage.isClosed,
+          IsWon: stage.isWon,
+          Probability: stage.probability,
+        });
+    }
+    const now = sfDateTime(this.now());
+    Object.assign(record, { LastModifiedDate: now, SystemModstamp: now });
   }
 
   /** One opportunity (a copy) by its 15- or 18-character id, or undefined. */
@@ -854,6 +935,13 @@ export class FakeSalesforce {
         body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
       };
     }
+    if (this.genericLogin) {
+      // login.salesforce.com and test.salesforce.com: client-credentials tokens come from the My Domain only.
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'request not supported on this domain' },
+      };
+    }
     const clientId = field('client_id') ?? basicId;
     const clientSecret = field('client_secret') ?? basicSecret;
     if (clientId !== this.clientId || clientSecret !== this.clientSecret) {
@@ -922,7 +1010,7 @@ export class FakeSalesforce {
     if (!isIdShaped(id)) return this.malformedId('Opportunity', id);
     const record = this.opportunities.get(id.slice(0, 15));
     if (!record) return notFound();
-    let fields = Object.keys(record);
+    let fields = Object.keys(record).filter((f) => this.knownField('Opportunity', f));
     if (fieldsParam !== null) {
       fields = [];
       for (const name of fieldsParam.split(',').map((f) => f.trim())) {
@@ -950,6 +1038,13 @@ export class FakeSalesforce {
       }
       if (OPPORTUNITY_READ_ONLY.includes(field)) return this.readOnly(field);
       if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
+      if (field === 'CurrencyIsoCode' && !this.org.isActive(String(value)))
+        return sfError(
+          400,
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `Currency ISO Code: invalid currency code: ${String(value)}`,
+          [field],
+        );
       changes[field] = value;
     }
     Object.assign(record, changes);
@@ -1026,7 +1121,7 @@ export class FakeSalesforce {
       );
     }
     try {
-      return this.run(parseSoql(soql));
+      return this.run(parseSoql(soql), soql);
     } catch (error) {
       if (error instanceof SoqlError) return sfError(400, error.errorCode, error.message);
       throw error;
@@ -1034,21 +1129,23 @@ export class FakeSalesforce {
   }
 
   /** A parsed statement against the stored records: checked, filtered, sorted, limited, shaped, paged. */
-  private run(parsed: Soql): Answer {
+  private run(parsed: Soql, soql: string): Answer {
     const object = parsed.object.toLowerCase();
-    const sobject = (['Opportunity', 'Task', 'Account', 'User'] as const).find(
+    const sobject = (['Opportunity', 'Task', 'Account', 'User', ...ORG_OBJECTS] as const).find(
       (o) => o.toLowerCase() === object,
     );
-    if (!sobject) return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
+    if (!sobject || (ORG_OBJECTS.includes(sobject as OrgObject) && !this.org.has(sobject as OrgObject)))
+      return sfError(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
     const fields: string[] = [];
     for (const name of parsed.fields) {
       const field = this.knownPath(sobject, name);
-      if (!field) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${sobject}'.`);
+      // As Salesforce words it: the statement echoed, a caret under the field, then what is wrong.
+      if (!field) return sfError(400, 'INVALID_FIELD', noSuchColumn(soql, name, sobject));
       fields.push(field);
     }
     for (const name of [...conditionFields(parsed.where), ...parsed.orderBy.map((o) => o.field)]) {
       if (!this.knownPath(sobject, name))
-        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${sobject}'.`);
+        return sfError(400, 'INVALID_FIELD', noSuchColumn(soql, name, sobject));
     }
     const typeOf = (path: string): SoqlFieldType =>
       FIELD_TYPES[this.knownPath(sobject, path)?.split('.').at(-1) ?? ''] ?? 'string';
@@ -1108,7 +1205,8 @@ export class FakeSalesforce {
     if (sobject === 'Opportunity') return [...this.opportunities.values()];
     if (sobject === 'Account') return [...this.accounts.values()];
     if (sobject === 'User') return [...this.users.values()];
-    return this.storedTasks;
+    if (sobject === 'Task') return this.storedTasks;
+    return this.org.records(sobject);
   }
 
   /** A field of the record, or of a related record (`Account.Name` on an opportunity: its account's name). */
@@ -1182,14 +1280,18 @@ export class FakeSalesforce {
 
   /** The canonical name of a field of `sobject` (Salesforce field names are case-insensitive), if it exists. */
   private knownField(sobject: SObjectType, name: string): string | undefined {
+    // A multi-currency org's records carry their currency (the fake models it on Opportunity only).
+    const currency = sobject === 'Opportunity' && this.org.multiCurrency ? ['CurrencyIsoCode'] : [];
     const all =
       sobject === 'Opportunity'
-        ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]
-        : sobject === 'Account'
-          ? [...ACCOUNT_FIELDS, ...this.customFields.Account]
-          : sobject === 'User'
-            ? [...USER_FIELDS, ...this.customFields.User]
-            : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
+        ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...currency, ...this.customFields.Opportunity]
+        : sobject !== 'Account' && sobject !== 'User' && sobject !== 'Task'
+          ? ORG_FIELDS[sobject]
+          : sobject === 'Account'
+            ? [...ACCOUNT_FIELDS, ...this.customFields.Account]
+            : sobject === 'User'
+              ? [...USER_FIELDS, ...this.customFields.User]
+              : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
     return all.find((field) => field.toLowerCase() === name.toLowerCase());
   }
 

@@ -64,6 +64,19 @@ export interface ExportRow {
   /** The Slack message the packet was started from, and why its AE got it when the CRM decided (issue 52). */
   sourceUrl: string | null;
   routingReason: string | null;
+  crmSystem: 'salesforce' | 'hubspot' | null;
+  crmRecordId: string | null;
+  /** What the CRM's record said at the last poll (issue 54); null when it was never read. */
+  money: {
+    amount: number | null;
+    currency: string | null;
+    amountCorporate: number | null;
+    stage: string | null;
+    closed: boolean;
+    won: boolean;
+    closeDate: string | null;
+    readAt: Date;
+  } | null;
 }
 
 /** One expiry from the touch log: when, whose window, and its detail (`away`: not counted as their silence). */
@@ -113,7 +126,23 @@ export async function countSent(exec: Executor, range: { since: Date; until: Dat
 const ms = (at: Date | null): number | null => (at === null ? null : at.getTime());
 
 /** The export's columns, on the executor's tables (`exportRows` joins the handoff's decision and outcome). */
-function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
+/** The linked record and what it said at the last poll (issue 54): `money` is null when it was never read. */
+const moneyColumns = (handoffs: Tables['handoffs'], crmMoney: Tables['crmMoney']) => ({
+  crmSystem: handoffs.crmSystem,
+  crmRecordId: handoffs.crmRecordId,
+  money: {
+    amount: crmMoney.amount,
+    currency: crmMoney.currency,
+    amountCorporate: crmMoney.amountCorporate,
+    stage: crmMoney.stage,
+    closed: crmMoney.closed,
+    won: crmMoney.won,
+    closeDate: crmMoney.closeDate,
+    readAt: crmMoney.readAt,
+  },
+});
+
+function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
   // Postgres counts in bigint, which its driver gives as text.
   const eventCount = (type: string) =>
     sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = ${type})`.mapWith(
@@ -172,6 +201,7 @@ function exportColumns({ decisions, handoffEvents, handoffs, outcomes, partners 
     takenBackHow: sql<ExportRow['takenBackHow']>`(select e.type ${latestTakeBack})`,
     sourceUrl: handoffs.sourceUrl,
     routingReason: handoffs.routingReason,
+    ...moneyColumns(handoffs, crmMoney),
     reassignments: eventCount('reassigned'),
     extensions: eventCount('extended'),
     outcome: handoffs.outcome,
@@ -210,6 +240,7 @@ export async function exportRows(exec: Executor, since: Date, until: Date): Prom
       and(eq(decisions.handoffId, handoffs.id), eq(decisions.assignment, handoffs.assignment)),
     )
     .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
+    .leftJoin(tables.crmMoney, eq(tables.crmMoney.handoffId, handoffs.id))
     .where(and(gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
     .orderBy(asc(handoffs.sentAt), asc(handoffs.id));
   const expiries = await expiriesOf(exec, since, until);

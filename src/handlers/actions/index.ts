@@ -3,6 +3,7 @@ import type { HandlerDeps } from '../deps.js';
 import type { ActionListener, ActionTable } from '../routes.js';
 import { acceptAction } from './accept.js';
 import { askActions } from './asks.js';
+import { reviewDecisionAction } from './attributionReview.js';
 import { declineAction } from './decline.js';
 import { editAction, noteAction } from './editHandoff.js';
 import { followAction } from './follow.js';
@@ -16,6 +17,7 @@ import { outcomeButton } from './outcomeButtons.js';
 import { ownerModalButton, withdrawButton } from './ownerButtons.js';
 import { packetSuggestAction } from './packetSuggest.js';
 import { programEditAction, programOpenAction } from './program.js';
+import { scoreCheckAction, scoreCheckPeriodAction, scoreWeightsAction } from './scoreCheck.js';
 import { newStepDateAction } from './stepDate.js';
 import { viewAction } from './viewHandoff.js';
 
@@ -45,6 +47,11 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     myDays: myDaysAction(deps),
     programOpen: programOpenAction(deps),
     programEdit: programEditAction(deps),
+    scoreCheck: scoreCheckAction(deps),
+    scoreCheckPeriod: scoreCheckPeriodAction(deps),
+    scoreWeights: scoreWeightsAction(deps),
+    reviewKeep: reviewDecisionAction(deps, 'keep'),
+    reviewChange: reviewDecisionAction(deps, 'change'),
     ...heldBackActions(deps),
     ...outcomeAnswerActions(deps),
     ...askActions(deps),

@@ -5,6 +5,7 @@ import type { ViewListener } from '../routes.js';
 import { acceptSubmit } from './acceptSubmit.js';
 import { addToHandoffSubmit } from './addToHandoffSubmit.js';
 import { answerSubmit, questionSubmit } from './askSubmit.js';
+import { attributionReviewSubmit } from './attributionReviewSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
@@ -15,6 +16,7 @@ import { extendSubmit, reassignSubmit } from './ownerSubmit.js';
 import { packetSubmit } from './packetSubmit.js';
 import { programPartSubmit } from './programSubmit.js';
 import { reviewSubmit } from './reviewSubmit.js';
+import { scoreWeightsSubmit } from './scoreWeightsSubmit.js';
 import { stepDateSubmit } from './stepDateSubmit.js';
 
 /** The submit listener of each modal, by its name in CALLBACK_ID: a modal without one is a compile error. */
@@ -38,6 +40,8 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     addToHandoff: addToHandoffSubmit(deps),
     myDays: myDaysSubmit(deps),
     programPart: programPartSubmit(deps),
+    scoreWeights: scoreWeightsSubmit(deps),
+    attributionReview: attributionReviewSubmit(deps),
   };
   return Object.fromEntries(
     Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),

@@ -189,11 +189,14 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
           })
         : undefined;
       const activityId = found ?? (await connector.writeActivity(recordId, activity));
-      // The mapped fields come after the activity and never fail the row: a retry would write the activity twice.
-      // They are written again with every later event (the same values), so a miss now is caught up then.
+      // The mapped fields come after the activity and do not fail the row: they are written again with every later
+      // event (the same values), so a miss now is caught up then. A refusal by the account's own rules (a HubSpot
+      // validation rule) does: the row is parked for a person to fix, and its retry finds the activity by its marker
+      // (the attempt's mark stays on a parked row) instead of writing it twice.
       const fields = mappedFields(crm.fieldMap[system], h, partnerName);
       if (Object.keys(fields).length > 0) {
-        await connector.writeFields(recordId, fields).catch((error: unknown) =>
+        await connector.writeFields(recordId, fields).catch((error: unknown) => {
+          if (error instanceof CrmError && error.opts.validation) throw error;
           logger.error(
             {
               system,
@@ -203,8 +206,8 @@ export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): C
               err: error instanceof Error ? error.message : error,
             },
             `${connector.label} refused the mapped fields; the activity was written (check the field names in the settings)`,
-          ),
-        );
+          );
+        });
       }
       logger.info(
         { system, recordId, handoffId: h.id, eventId, activityId, ...(found ? { foundEarlier: true } : {}) },

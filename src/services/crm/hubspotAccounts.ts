@@ -1,7 +1,7 @@
-import type { Client } from '@hubspot/api-client';
 import { accountDomain, accountKey } from '../../domain/accountMatch.js';
 import { realTimers } from '../../runtime/timers.js';
 import { nameTokens, sameAccountName } from './accountNames.js';
+import type { HubspotApiCalls, HubspotObject, SearchFilter } from './hubspotApi.js';
 import { type AccountQuery, CrmError, type CrmRecord, OPPORTUNITIES_MAX } from './types.js';
 
 /** Companies an account lookup follows: the domain's (HubSpot keeps one per domain) and one by the same name. */
@@ -27,10 +27,8 @@ export const DEAL_PROPERTIES = [
   'closedate',
 ];
 
-export interface DealObject {
-  id: string;
-  properties: Record<string, string | null>;
-}
+/** A deal as read (the typed API's object). */
+export type DealObject = HubspotObject;
 
 /**
  * Waits (at most `maxWaitMs`) until a search stays within HubSpot's per-second search limit, as far as this app's
@@ -66,7 +64,7 @@ export function createSearchSlots(): SearchSlot {
 export type HubspotCall = <T>(run: () => Promise<T>, write: boolean, ms?: number) => Promise<T>;
 
 interface AccountsDeps {
-  client: Client;
+  hs: HubspotApiCalls;
   call: HubspotCall;
   toRecord: (deal: DealObject) => Promise<CrmRecord>;
   searchSlot: SearchSlot;
@@ -95,12 +93,12 @@ const COMPANIES_READ = 20;
  * without accents when that differs ("Smith and Jones" finds "Smith & Jones", "Jean Luc Clinics" finds "Jean-Luc
  * Clinics", "AB Dental" finds "A.B. Dental" by "dental"). Empty when the name has no word to ask for.
  */
-export function nameTokenGroups(name: string) {
+export function nameTokenGroups(name: string): { filters: SearchFilter[] }[] {
   const tokens = nameTokens(name);
   return [tokens.typed, tokens.plain]
     .filter((words, i) => words.length > 0 && (i === 0 || words.join() !== tokens.typed.join()))
     .map((words) => ({
-      filters: words.map((value) => ({ propertyName: 'name', operator: 'CONTAINS_TOKEN' as never, value })),
+      filters: words.map((value) => ({ propertyName: 'name', operator: 'CONTAINS_TOKEN' as const, value })),
     }));
 }
 
@@ -108,8 +106,8 @@ export function nameTokenGroups(name: string) {
  * The companies that may be the account (OR between groups): the one with the website's domain; one named exactly so;
  * one whose name has the name's words (`nameTokenGroups`).
  */
-function companyFilterGroups(account: AccountQuery) {
-  const eq = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ' as never, value });
+function companyFilterGroups(account: AccountQuery): { filters: SearchFilter[] }[] {
+  const eq = (propertyName: string, value: string): SearchFilter => ({ propertyName, operator: 'EQ', value });
   return [
     ...(account.domain ? [{ filters: [eq('domain', account.domain)] }] : []),
     { filters: [eq('name', account.name)] },
@@ -125,10 +123,12 @@ async function searchCompanies(
   await deps.searchSlot(REVIEW_SLOT_WAIT_MS);
   const result = await deps.call(
     () =>
-      deps.client.crm.companies.searchApi.doSearch({
+      deps.hs.search('companies', {
         filterGroups: companyFilterGroups(account),
         properties: ['name', 'domain'],
+        sorts: [],
         limit: COMPANIES_READ,
+        after: '0',
       }),
     false,
     ms,
@@ -176,19 +176,19 @@ async function opportunitiesOn(
   if (ids.length === 0) return [];
   const since = Date.parse(`${account.closedSince}T00:00:00Z`);
   // Per company: its open deals, and those closed since the day (OR between groups, AND within one).
-  const filterGroups = ids.flatMap((id) => [
+  const filterGroups = ids.flatMap((id): { filters: SearchFilter[] }[] => [
     {
       filters: [
-        { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
-        { propertyName: 'hs_is_closed', operator: 'EQ' as never, value: 'false' },
+        { propertyName: 'associations.company', operator: 'EQ', value: id },
+        { propertyName: 'hs_is_closed', operator: 'EQ', value: 'false' },
       ],
     },
     {
       filters: [
-        { propertyName: 'associations.company', operator: 'EQ' as never, value: id },
+        { propertyName: 'associations.company', operator: 'EQ', value: id },
         {
           propertyName: 'closedate',
-          operator: 'GTE' as never,
+          operator: 'GTE',
           value: String(Number.isNaN(since) ? 0 : since),
         },
       ],
@@ -197,15 +197,16 @@ async function opportunitiesOn(
   await deps.searchSlot(REVIEW_SLOT_WAIT_MS);
   const result = await deps.call(
     () =>
-      deps.client.crm.deals.searchApi.doSearch({
+      deps.hs.search('deals', {
         filterGroups,
-        // The search API takes sort objects (the client's type says strings; it passes them on as given).
-        sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] as never,
+        // A property name sorts ascending (the 2026-09 spec's `sorts` are strings; `-name` is descending).
+        sorts: ['createdate'],
         properties: DEAL_PROPERTIES,
         limit: OPPORTUNITIES_MAX,
+        after: '0',
       }),
     false,
     opts.timeoutMs,
   );
-  return Promise.all((result.results as DealObject[]).map(deps.toRecord));
+  return Promise.all(result.results.map(deps.toRecord));
 }

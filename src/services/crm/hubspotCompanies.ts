@@ -1,4 +1,3 @@
-import type { Client } from '@hubspot/api-client';
 import type { Logger } from '../../logger.js';
 import { matchedBy, searchableCandidates } from './accountCandidates.js';
 import {
@@ -7,6 +6,7 @@ import {
   REVIEW_SLOT_WAIT_MS,
   type SearchSlot,
 } from './hubspotAccounts.js';
+import type { HubspotApiCalls, SearchFilter } from './hubspotApi.js';
 import { ACCOUNTS_MAX, type AccountCandidates, type CrmAccount, CrmError } from './types.js';
 
 /** HubSpot's search limits: filter groups a request, filters in all. */
@@ -16,7 +16,7 @@ const FILTERS_MAX = 18;
 const COMPANIES_READ = 100;
 
 interface CompaniesDeps {
-  client: Client;
+  hs: HubspotApiCalls;
   call: HubspotCall;
   searchSlot: SearchSlot;
   logger: Logger;
@@ -33,16 +33,14 @@ interface CompanyFound {
  * first, each name's words as typed before any without accents, as many as the limits leave room for.
  */
 export function matchFilterGroups(candidates: AccountCandidates) {
-  const groups: {
-    filters: { propertyName: string; operator: never; values?: string[]; value?: string }[];
-  }[] = [];
+  const groups: { filters: SearchFilter[] }[] = [];
   if (candidates.domains.length > 0)
     groups.push({
-      filters: [{ propertyName: 'domain', operator: 'IN' as never, values: candidates.domains }],
+      filters: [{ propertyName: 'domain', operator: 'IN', values: candidates.domains }],
     });
   if (candidates.names.length > 0) {
     const values = candidates.names.map((name) => name.toLowerCase());
-    groups.push({ filters: [{ propertyName: 'name', operator: 'IN' as never, values }] });
+    groups.push({ filters: [{ propertyName: 'name', operator: 'IN', values }] });
   }
   const perName = candidates.names.map(nameTokenGroups);
   const byWords = [...perName.map((g) => g[0]), ...perName.map((g) => g[1])].filter((g) => g !== undefined);
@@ -72,10 +70,12 @@ export async function companiesMatching(
   await deps.searchSlot(Math.min(REVIEW_SLOT_WAIT_MS, opts.timeoutMs ?? REVIEW_SLOT_WAIT_MS));
   const result = await deps.call(
     () =>
-      deps.client.crm.companies.searchApi.doSearch({
-        filterGroups: filterGroups as never,
+      deps.hs.search('companies', {
+        filterGroups,
         properties: ['name', 'domain', 'hubspot_owner_id'],
+        sorts: [],
         limit: COMPANIES_READ,
+        after: '0',
       }),
     false,
     opts.timeoutMs,
@@ -117,18 +117,14 @@ async function ownersOf(
 }
 
 /**
- * One owner (GET /crm/v3/owners/{id}): its email and name. A 404 (an owner deactivated or removed) and a refusal that
+ * One owner (GET /crm/owners/2026-09/{id}): its email and name. A 404 (an owner deactivated or removed) and a refusal that
  * will not pass (the key lacks crm.objects.owners.read) give null, and the account is still returned; an outage or a
  * rate limit fails the match as any other call would.
  */
 async function ownerOf(deps: CompaniesDeps, id: string, timeoutMs: number | undefined): Promise<Owner> {
   if (!/^\d+$/.test(id)) return null;
   try {
-    const owner = await deps.call(
-      () => deps.client.crm.owners.ownersApi.getById(Number(id)),
-      false,
-      timeoutMs,
-    );
+    const owner = await deps.call(() => deps.hs.owner(id), false, timeoutMs);
     const email = owner.email || null;
     const name = [owner.firstName, owner.lastName].filter(Boolean).join(' ') || null;
     return email || name ? { email, name } : null;

@@ -264,7 +264,7 @@ const CREDENTIAL_SETTINGS: Record<CrmSystem, string> = {
   salesforce:
     "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
   hubspot:
-    "HUBSPOT_ACCESS_TOKEN (a service key from HubSpot's Settings → Integrations → Service Keys, or an existing private app's access token) and its scopes (docs/crm.md#hubspot)",
+    "HUBSPOT_ACCESS_TOKEN (a Service Key from HubSpot's Settings → Integrations → Service Keys) and its scopes (docs/crm.md#hubspot)",
 };
 
 /**

@@ -6,7 +6,9 @@ import type { Logger } from '../../logger.js';
 import { partnerThread } from '../../partners/partnerThread.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { crmOutcomeMessages } from '../notifications.js';
+import { openAttributionReviews } from './attributionReview.js';
 import type { Crm } from './index.js';
+import { moneyUnread, refreshCurrencies, storeMoney } from './moneyReadBack.js';
 import { correctFromLink } from './relinked.js';
 import { CrmError } from './types.js';
 
@@ -27,6 +29,8 @@ export interface ReadBackResult {
   reclassified: number;
   /** CRMs that could not be read this time (tried again at the next poll). */
   failed: string[];
+  /** Records whose money or stage changed since the last read (issue 54). */
+  moneyChanged: number;
 }
 
 /**
@@ -76,12 +80,13 @@ async function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label:
 }
 
 async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
-  const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [] };
+  const result: ReadBackResult = { read: 0, closed: 0, reclassified: 0, failed: [], moneyChanged: 0 };
   for (const connector of deps.crm.connectors) {
     const linked = await findOpenLinked(deps.db, connector.system);
     const relinked = await findRelinked(deps.db, connector.system);
-    if (linked.length === 0 && relinked.length === 0) continue;
-    const ids = [...new Set([...linked, ...relinked].map((h) => h.crmRecordId as string))];
+    const unread = await moneyUnread(deps, connector);
+    if (linked.length === 0 && relinked.length === 0 && unread.length === 0) continue;
+    const ids = [...new Set([...linked, ...relinked, ...unread].map((h) => h.crmRecordId as string))];
     let states: Awaited<ReturnType<typeof connector.states>>;
     try {
       states = await connector.states(ids);
@@ -98,6 +103,9 @@ async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
       continue;
     }
     result.read += ids.length;
+    // Money and stage first (issue 54): a deal closing in this poll is stored with the amount it closed at.
+    await refreshCurrencies(deps, connector);
+    result.moneyChanged += await storeMoney(deps, connector, [...linked, ...relinked, ...unread], states);
     for (const h of linked) {
       const state = states.get(h.crmRecordId as string);
       if (!state?.closed) continue;
@@ -126,6 +134,8 @@ async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
         `${connector.label}: the record linked after sending changes the classification; corrected (audited)`,
       );
     }
+    // A linked record that contradicts a class the read-back may not change: "Review attribution" for RevOps.
+    await openAttributionReviews(deps, [...relinked, ...linked], states, connector.label);
   }
   return result;
 }

@@ -3,6 +3,13 @@ import type { Logger } from '../../logger.js';
 import { cutText } from './cut.js';
 import { accountsMatching } from './salesforceAccounts.js';
 import {
+  isQueryResult,
+  opportunityStates,
+  orgCurrencies,
+  type SalesforceOrg,
+  withCurrencyField,
+} from './salesforceMoney.js';
+import {
   openSalesforceSession,
   type SalesforceSession,
   type SalesforceSettings,
@@ -15,18 +22,12 @@ import {
   CrmError,
   type CrmFields,
   type CrmRecord,
-  type CrmStates,
   createdOf,
   OPPORTUNITIES_MAX,
 } from './types.js';
 
 export type { SalesforceSettings } from './salesforceSession.js';
 
-/**
- * Ids per `WHERE Id IN (…)`: the query goes in the URL, and Salesforce answers 414 past 16,384 bytes of URI and
- * headers; an id takes about 30 bytes encoded, so 300 leave room (and a query returns them in one page).
- */
-const IDS_PER_QUERY = 300;
 const TASK_SUBJECT_MAX = 255;
 const TASK_DESCRIPTION_MAX = 32_000;
 
@@ -38,6 +39,9 @@ export function taskSubject(activity: CrmActivity): string {
   const tail = ` (ref ${activity.marker})`;
   return cutText(activity.subject, TASK_SUBJECT_MAX - tail.length) + tail;
 }
+
+/** The Salesforce connector, with the org's address once a token named it (the doctor's login URL check). */
+export type SalesforceConnector = CrmConnector & { instanceUrl(): string | undefined };
 
 interface OpportunityRow {
   Id: string;
@@ -55,8 +59,9 @@ interface OpportunityRow {
  * `<login url>/services/oauth2/token`, calls to the `instance_url` it returns, a new token when one expires). Calls
  * are made with jsforce's own retries off: the outbox owns retries, with backoff and a look before writing again.
  */
-export function createSalesforce(settings: SalesforceSettings, logger: Logger): CrmConnector {
+export function createSalesforce(settings: SalesforceSettings, logger: Logger): SalesforceConnector {
   const session = openSalesforceSession(settings);
+  const org: SalesforceOrg = {};
   return {
     system: 'salesforce',
     label: 'Salesforce',
@@ -64,10 +69,17 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       await session.reauthorize();
       // The token works for the data API, and the run-as user may read opportunities (what the read-back needs); the
       // answer must be a query result (any 200 is not enough: a proxy's or another service's JSON is not Salesforce's).
-      const soql = `SELECT Id FROM Opportunity WHERE Id IN (${soqlString('006000000000000AAA')})`;
-      const result = await session.call<unknown>(
-        { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
-        false,
+      // Asked with CurrencyIsoCode, it also learns whether the org has several currencies (the read-back's money).
+      const soql = (currency: boolean) =>
+        `SELECT Id${currency ? ', CurrencyIsoCode' : ''} FROM Opportunity WHERE Id IN (${soqlString('006000000000000AAA')})`;
+      const result = await withCurrencyField(
+        org,
+        (currency) =>
+          session.call<unknown>(
+            { method: 'GET', url: `/query?q=${encodeURIComponent(soql(currency))}` },
+            false,
+          ),
+        isQueryResult,
       );
       if (!isQueryResult(result))
         throw new CrmError(
@@ -82,7 +94,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     opportunitiesOn: (account, opts = {}) => opportunitiesOn(session, logger, account, opts.timeoutMs),
     accountsMatching: (candidates, opts = {}) =>
       accountsMatching(session, logger, candidates, opts.timeoutMs),
-    states: (ids) => states(session, ids),
+    states: (ids) => opportunityStates(session, org, ids),
+    currency: () => orgCurrencies(session, org),
     findActivity: (recordId, activity) => findActivity(session, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(session, recordId, activity),
     writeFields: (recordId, fields) => writeFields(session, recordId, fields),
@@ -90,13 +103,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       const base = session.instanceUrl();
       return base ? `${base.replace(/\/$/, '')}/lightning/r/Opportunity/${id}/view` : undefined;
     },
+    instanceUrl: () => session.instanceUrl(),
   };
-}
-
-/** A SOQL query's answer as Salesforce gives it: `totalSize`, `done` and the `records` (each with its `attributes`). */
-function isQueryResult(answer: unknown): boolean {
-  const r = answer as { totalSize?: unknown; done?: unknown; records?: unknown } | null | undefined;
-  return typeof r?.totalSize === 'number' && typeof r.done === 'boolean' && Array.isArray(r.records);
 }
 
 async function lookup(
@@ -136,26 +144,6 @@ async function opportunitiesOn(
   return ofAccount(result.records ?? [], account)
     .slice(0, OPPORTUNITIES_MAX)
     .map((row) => toRecord(logger, row));
-}
-
-async function states(session: SalesforceSession, ids: readonly string[]): Promise<CrmStates> {
-  const states: CrmStates = new Map();
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    const chunk = ids.slice(i, i + IDS_PER_QUERY);
-    const soql = `SELECT Id, IsClosed, IsWon, CreatedDate FROM Opportunity WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
-    const result = await session.call<{ records: OpportunityRow[] }>(
-      { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
-      false,
-    );
-    for (const row of result.records ?? []) {
-      states.set(salesforceId18(row.Id.slice(0, 15)), {
-        closed: Boolean(row.IsClosed),
-        won: Boolean(row.IsWon),
-        ...createdOf(row.CreatedDate),
-      });
-    }
-  }
-  return states;
 }
 
 async function findActivity(

@@ -1,5 +1,6 @@
 import jsforce from 'jsforce';
 import { classifyAnswer, SALESFORCE_CODES, salesforceCode } from './failures.js';
+import { myDomainAdvice } from './salesforceLoginUrl.js';
 import { CrmError, snippetOf } from './types.js';
 
 export interface SalesforceSettings {
@@ -40,6 +41,7 @@ export interface SalesforceSession {
 
 interface Session {
   conn: jsforce.Connection;
+  loginUrl: string;
   timeout: number;
   /** The token endpoint refused the credentials (at start, or on a refresh). */
   refused?: string;
@@ -68,6 +70,7 @@ export function openSalesforceSession(settings: SalesforceSettings): SalesforceS
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       },
     }),
+    loginUrl: settings.loginUrl,
     timeout: settings.timeoutMs ?? 10_000,
   };
   return {
@@ -93,14 +96,17 @@ async function authorize(session: Session, c: jsforce.Connection = session.conn)
 function tokenError(session: Session, error: unknown): CrmError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
+  // A login URL that is not the org's My Domain (login.salesforce.com, a Lightning address) is said with the one to use.
+  const advice = myDomainAdvice(session.loginUrl, { said: message });
+  const then = advice ? `. ${advice}` : '';
   if (REFUSED_GRANT.has(name)) {
     session.refused = `${name}: ${message}`;
-    return new CrmError(`Salesforce refused the client credentials (${name}: ${message})`, {
+    return new CrmError(`Salesforce refused the client credentials (${name}: ${message})${then}`, {
       transient: true,
       auth: true,
     });
   }
-  return new CrmError(`Salesforce token request failed: ${name ? `${name}: ` : ''}${message}`, {
+  return new CrmError(`Salesforce token request failed: ${name ? `${name}: ` : ''}${message}${then}`, {
     transient: true,
     uncertain: true,
   });

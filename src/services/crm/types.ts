@@ -75,6 +75,8 @@ export interface CrmActivity {
 export interface CrmRead {
   need: string;
   purpose: string;
+  /** The app works without it (a feature is then off): the doctor warns instead of failing. */
+  optional?: boolean;
   error?: CrmError;
 }
 
@@ -113,6 +115,18 @@ export interface CrmCurrency {
   /** Null when the CRM does not say (a single-currency org whose currency could not be read). */
   corporate: string | null;
   rates: { currency: string; perCorporate: number; from: string | null; to: string | null }[];
+}
+
+/** A deal the CRM closed: what the with-and-without-a-partner figures read (issue 54). */
+export interface CrmClosedDeal {
+  id: string;
+  won: boolean;
+  /** The day it was created and the day it closed (YYYY-MM-DD). */
+  createdOn: string | null;
+  closeDate: string | null;
+  amount: number | null;
+  currency: string | null;
+  amountCorporate: number | null;
 }
 
 /**
@@ -177,6 +191,11 @@ export interface CrmConnector {
   states(ids: readonly string[]): Promise<CrmStates>;
   /** The CRM's corporate currency and its conversion rates (one or two calls; read with the poll, at most hourly). */
   currency?(): Promise<CrmCurrency>;
+  /**
+   * The deals the CRM closed between two days (YYYY-MM-DD, both included), linked to a handoff or not, at most
+   * `limit` (the latest closed first): the RevOps figures compare deals with and without a partner (issue 54).
+   */
+  closedDeals?(from: string, to: string, limit: number): Promise<CrmClosedDeal[]>;
   /** The id of the activity written earlier with this marker on this record, if any. */
   findActivity(recordId: string, activity: CrmActivity): Promise<string | undefined>;
   /** Writes one activity on the record; returns its id. */

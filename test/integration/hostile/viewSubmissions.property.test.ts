@@ -5,6 +5,7 @@ import {
   ACTION_ID,
   ADD_TO_HANDOFF_BLOCK_ID,
   ASK_BLOCK_ID,
+  ATTRIBUTION_REVIEW_BLOCK_ID,
   CALLBACK_ID,
   COVER_BLOCK_ID,
   DECLINE_BLOCK_ID,
@@ -19,9 +20,12 @@ import {
   PACKET_BLOCK_ID,
   PROGRAM_BLOCK_ID,
   REVIEW_BLOCK_ID,
+  SCORE_WEIGHTS_NOTE_BLOCK_ID,
   STEP_DATE_BLOCK_ID,
+  scoreWeightBlockId,
   settingBlockId,
 } from '../../../src/blocks/ids.js';
+import { COMPONENTS } from '../../../src/domain/scoringModel.js';
 import { nextMoveVersion } from '../../../src/partners/heldBack.js';
 import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
 import {
@@ -1196,7 +1200,96 @@ const programForm: fc.Arbitrary<ViewPlan> = fc.oneof(
     })),
 );
 
+/**
+ * "Review attribution" (issue 54): a decision from anyone but RevOps and admins; the admin's own with no reason, a
+ * review that is not there (the world has none open), or private_metadata naming none. Nothing is written.
+ */
+const reviewNote = (value: unknown) => ({ [ATTRIBUTION_REVIEW_BLOCK_ID]: text(value) });
+const reviewForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  fc
+    .record({ i: identity, decision: fc.constantFrom('keep', 'change') })
+    .filter(({ i }) => !actsAs(i, [ADMIN]))
+    .map(({ i, decision }) => ({
+      callbackId: CALLBACK_ID.attributionReview,
+      identity: i,
+      why: `not theirs: ${decision} a review`,
+      metadata: () => JSON.stringify({ reviewId: 1, decision }),
+      values: () => reviewNote('The CRM is right.'),
+    })),
+  fc
+    .record({
+      metadata: fc.constantFrom<unknown>(
+        '',
+        '{}',
+        '{"reviewId":1}',
+        '{"reviewId":"1","decision":"keep"}',
+        '{"reviewId":1,"decision":"toss"}',
+        '{"reviewId":-1,"decision":"keep"}',
+        '{"reviewId":999999,"decision":"change"}',
+        '{"reviewId":1e400,"decision":"keep"}',
+        5,
+        null,
+      ),
+      note: fc.oneof(fc.constantFrom<unknown>('', '   ', null, 'Looks right.'), wrongType, huge),
+    })
+    .map(({ metadata, note }) => ({
+      callbackId: CALLBACK_ID.attributionReview,
+      identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
+      why: `review ${JSON.stringify(metadata)} note ${JSON.stringify(note)?.slice(0, 20)}`,
+      metadata: () => metadata,
+      values: () => reviewNote(note),
+    })),
+);
+
 /** Extras on the view: huge or odd view ids (the packet's and help request's idempotency key), huge blocks. */
+/**
+ * The score's weights (issue 54): valid weights from anyone but RevOps or an admin (refused, the editor closes); from
+ * the admin, a weight off the scale, missing or of the wrong type, all zero, a note too long, or state.values that
+ * are not inputs (inline errors). Nothing is written.
+ */
+const weightValues = (weight: unknown, note?: unknown) => ({
+  ...Object.fromEntries(
+    COMPONENTS.map((id) => [
+      scoreWeightBlockId(id),
+      { value: { type: 'static_select', selected_option: { value: weight } } },
+    ]),
+  ),
+  ...(note === undefined ? {} : { [SCORE_WEIGHTS_NOTE_BLOCK_ID]: text(note) }),
+});
+const scoreWeightsForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  identity
+    .filter((i) => !actsAs(i, [ADMIN]))
+    .map((i) => ({
+      callbackId: CALLBACK_ID.scoreWeights,
+      identity: i,
+      why: 'not RevOps nor an admin: the weights',
+      metadata: () => '',
+      values: () => weightValues('2'),
+    })),
+  fc
+    .oneof(fc.constantFrom<unknown>('4', '-1', '1.5', '', 'x', 3, null, '0'), wrongType, huge)
+    .map((weight) => ({
+      callbackId: CALLBACK_ID.scoreWeights,
+      identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
+      why: `weight ${JSON.stringify(weight)?.slice(0, 30)}`,
+      metadata: () => '',
+      values: () => weightValues(weight),
+    })),
+  fc.oneof(huge, wrongType).map((note) => ({
+    callbackId: CALLBACK_ID.scoreWeights,
+    identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
+    why: `note ${JSON.stringify(note)?.slice(0, 30)}`,
+    metadata: () => '',
+    values: () => weightValues('5', note),
+  })),
+  MALFORMED_VALUES.filter((v) => typeof v !== 'function').map((values) => ({
+    callbackId: CALLBACK_ID.scoreWeights,
+    identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
+    why: `state.values ${JSON.stringify(values)}`,
+    metadata: () => '',
+    values: () => values,
+  })),
+);
 const viewNoise = fc.record(
   { viewId: fc.oneof(huge, wrongType, junk), hash: fc.oneof(huge, wrongType), title: huge },
   { requiredKeys: [] },
@@ -1238,7 +1331,9 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           { weight: 1, arbitrary: malformedForms },
           { weight: 1, arbitrary: coverForm },
           { weight: 1, arbitrary: myDaysForm },
+          { weight: 1, arbitrary: scoreWeightsForm },
           { weight: 2, arbitrary: programForm },
+          { weight: 1, arbitrary: reviewForm },
         ),
         viewNoise,
         async (plan, n) => {
@@ -1253,7 +1348,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           expect(problems, `${plan.callbackId}: ${plan.why}`).toEqual([]);
         },
       ),
-      propertyOpts(220),
+      propertyOpts(240),
     );
     expect([...covered]).toEqual(
       expect.arrayContaining([

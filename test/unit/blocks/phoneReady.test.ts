@@ -13,12 +13,14 @@ import {
   questionModal,
   questionSentModal,
 } from '../../../src/blocks/asks.js';
+import { reviewDecisionModal, reviewItemBlocks } from '../../../src/blocks/attributionItems.js';
 import {
   appBackInChannel,
   appRemovedFromChannel,
   partnerUpdateReleased,
 } from '../../../src/blocks/channelAccess.js';
 import { coverEndedMessage, coverModal, coverNamedMessage } from '../../../src/blocks/coverModal.js';
+import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { followBlocks, watcherNotice } from '../../../src/blocks/following.js';
@@ -33,6 +35,7 @@ import { decisionButtons, handoffMessage } from '../../../src/blocks/handoffMess
 import { heldBackNotice, nextMoveModal } from '../../../src/blocks/heldBackNotice.js';
 import { helpRequestModal, helpRequestPost } from '../../../src/blocks/helpRequest.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
+import { moneyBlocks } from '../../../src/blocks/money.js';
 import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
 import { myDaysBlocks, myDaysModal, ownDaysNotice } from '../../../src/blocks/myDays.js';
@@ -72,6 +75,12 @@ import {
   programHomeBlocks,
   programPageModal,
 } from '../../../src/blocks/programPages.js';
+import {
+  scoreCheckButton,
+  scoreCheckDigestBlocks,
+  scoreCheckModal,
+  scoreWeightsModal,
+} from '../../../src/blocks/scoreCheck.js';
 import { settingsEditorModal, settingsPageBlocks } from '../../../src/blocks/settingsEditor.js';
 import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
 import {
@@ -93,11 +102,16 @@ import type {
   OutcomeRow,
   QuestionRow,
 } from '../../../src/db/schema.js';
+import type { ReviewEvidence } from '../../../src/domain/attributionEvidence.js';
 import { FOLLOWER_NEWS } from '../../../src/domain/following.js';
 import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
+import { moneyFigures } from '../../../src/domain/moneyFigures.js';
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
 import { type PartnerStage, partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
+import { type ScoredHandoff, scoreCheck } from '../../../src/domain/scoreOutcomes.js';
+import { DEFAULT_WEIGHTS } from '../../../src/domain/scoreWeights.js';
+import { COMPONENTS as SCORE_COMPONENTS } from '../../../src/domain/scoringModel.js';
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { decision, handoff, outcomeReport } from './fixtures.js';
@@ -191,6 +205,34 @@ const PROGRAM: ProgramModel = {
   may: { pools: true, policies: true, program: true, partners: true },
   timeZone: 'Europe/London',
 };
+/** A score check over 60 packets: Partner context flagged (its sides alike), Proof separating, the rest too few. */
+const SCORE_VIEW = (() => {
+  const handoffs: ScoredHandoff[] = Array.from({ length: 60 }, (_, i) => ({
+    handoffId: i,
+    band: i % 4 === 0 ? 'fix' : 'ready',
+    components: SCORE_COMPONENTS.map((id) => ({
+      id,
+      score: (id === 'proof' ? (i < 30 ? 2 : 1) : id === 'partner_context' ? (i % 2 ? 2 : 0) : 2) as
+        | 0
+        | 1
+        | 2,
+    })),
+    accepted: i < 30 ? 1 : i % 3 === 0 ? 1 : 0,
+    declined: i < 30 ? 0 : i % 3 === 0 ? 0 : 1,
+    expired: i % 10 === 0 ? 1 : 0,
+    meeting: i < 20,
+    won: i < 10,
+  }));
+  return {
+    period: '90d' as const,
+    from: new Date('2026-01-01T00:00:00Z'),
+    to: new Date('2026-04-01T00:00:00Z'),
+    timeZone: 'Europe/London',
+    check: scoreCheck(handoffs),
+    weights: { ...DEFAULT_WEIGHTS, proof: 3 as const },
+    mayWeights: true,
+  };
+})();
 const open = handoff({ id: 4242 });
 const accepted = handoff({ id: 4243, status: 'accepted', decidedAt: AT });
 /** Accepted with a first step (issue 51), for the messages of its checks. */
@@ -291,6 +333,31 @@ const SUGGESTIONS = {
   },
 };
 
+/** What the read-back found for a "Review attribution" item (issue 54). */
+const REVIEW_EVIDENCE: ReviewEvidence = {
+  crm: 'Salesforce',
+  system: 'salesforce',
+  recordId: '006000000000001AAA',
+  recordName: 'Litware <!here> renewal',
+  createdOn: '2026-10-26',
+  touchOn: '2026-11-03',
+  ruleClass: 'partner_influenced',
+  ambiguous: false,
+  classification: 'partner_sourced',
+  setBy: 'rule',
+  key: 'salesforce:006000000000001AAA|2026-10-26..2026-10-26|2026-11-03..2026-11-03|partner_sourced',
+};
+const REVIEW_ROW = (id: number, handoffId: number) => ({
+  id,
+  handoffId,
+  evidence: REVIEW_EVIDENCE as unknown as Record<string, unknown>,
+  status: 'open' as const,
+  openedAt: AT,
+  decidedBy: null,
+  decidedAt: null,
+  note: null,
+});
+
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': () => [
@@ -379,6 +446,45 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
   ],
   // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
+  // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
+  'money:moneyBlocks': () => [
+    {
+      label: 'money',
+      where: 'view',
+      value: {
+        blocks: moneyBlocks(
+          moneyFigures({
+            rows: [
+              {
+                handoffId: 1,
+                partner: 'Meridian <!here> *Cloud*',
+                classification: 'partner_sourced',
+                scoreBand: 'ready',
+                sentAt: AT,
+                system: 'salesforce',
+                recordId: '006A',
+                amount: 120_000,
+                currency: 'EUR',
+                amountCorporate: null,
+                closed: false,
+                won: false,
+                closeDate: '2026-04-30',
+                readAt: AT,
+              },
+            ],
+            currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
+            reporting: 'USD',
+            period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
+            today: '2026-03-04',
+            closedDeals: null,
+            afterAccept: { toMeeting: [3], toOpportunity: [] },
+            systems: ['salesforce'],
+          }),
+          'America/New_York',
+        ),
+      },
+    },
+  ],
   'myDays:myDaysBlocks': () => [
     {
       label: 'your days',
@@ -406,6 +512,64 @@ const SAMPLES: Record<string, () => Sample[]> = {
           byGroup: false,
         }),
       },
+    },
+  ],
+  // "Review attribution" (issue 54 item 4): RevOps' open items, and the modal that asks why.
+  'attributionItems:reviewItemBlocks': () => [
+    {
+      label: 'review attribution items',
+      where: 'view',
+      ids: [open.id, accepted.id],
+      value: {
+        blocks: reviewItemBlocks(
+          {
+            items: [
+              { review: REVIEW_ROW(1, open.id), handoff: open },
+              { review: REVIEW_ROW(2, accepted.id), handoff: accepted },
+            ],
+            total: 3,
+          },
+          100,
+        ),
+      },
+    },
+  ],
+  'attributionItems:reviewDecisionModal': () => [
+    { label: 'keep', where: 'view', value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep') },
+    {
+      label: 'change',
+      where: 'view',
+      value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change'),
+    },
+  ],
+  // Issue 54: the score against outcomes (one component flagged, the others too few), its weights, its digest lines.
+  'scoreCheck:scoreCheckModal': () => [
+    { label: 'the score view', where: 'view', value: scoreCheckModal(SCORE_VIEW) },
+    {
+      label: 'the score view (AE-less)',
+      where: 'view',
+      value: scoreCheckModal({ ...SCORE_VIEW, mayWeights: false }),
+    },
+  ],
+  'scoreCheck:scoreWeightsModal': () => [
+    {
+      label: 'the weights',
+      where: 'view',
+      value: scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 }),
+    },
+  ],
+  'scoreCheck:scoreCheckButton': () => [
+    {
+      label: 'the button',
+      where: 'view',
+      value: { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] },
+    },
+  ],
+  'scoreCheck:scoreCheckDigestBlocks': () => [
+    {
+      label: 'last month',
+      where: 'view',
+      value: { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') },
     },
   ],
   'myDays:myDaysModal': () => [
@@ -773,6 +937,18 @@ const SAMPLES: Record<string, () => Sample[]> = {
       decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
     ),
   ],
+  'crmRefused:crmRefusedByRules': () => [
+    about(
+      accepted,
+      'refused by a rule',
+      'internal',
+      crmRefusedByRules(
+        accepted,
+        "HubSpot refused the deal update: the 'Deal type' property is required by your HubSpot admin's rules.",
+        34,
+      ),
+    ),
+  ],
   'notices:partnerChannelBlocked': () => [
     about(accepted, 'held', 'internal', partnerChannelBlocked(accepted, 'partner_channel_held')),
     about(accepted, 'not in', 'internal', partnerChannelBlocked(accepted, 'not_in_channel')),
@@ -981,6 +1157,14 @@ const INPUTS_ONLY: Record<string, string> = {
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
+  // How many partners the money section names: a number.
+  'money:MONEY_PARTNERS_SHOWN',
+  // The score against outcomes' words: checked through its view and the digest.
+  'scoreCheck:groupWords',
+  'scoreCheck:flagLine',
+  'scoreCheck:componentLine',
+  'scoreCheck:weightsWords',
+  'scoreCheck:summaryLine',
   // A pool's weights and sharing in words: checked through the pool editor and the pools page.
   'poolWeights:weightsText',
   'poolWeights:weightedMember',
@@ -1002,6 +1186,9 @@ const NOT_BUILDERS = new Set([
   'addToHandoff:PICK_MAX',
   'appHome:HOME_LIMITS',
   'appHome:homePeriodFrom',
+  'attributionItems:REVIEW_ITEMS_SHOWN',
+  'attributionItems:HOME_BLOCKS_MAX',
+  'attributionItems:reviewItemText',
   'channelAccess:whatIPostThere',
   'commandReplies:roleNames',
   'commandReplies:commandReply',
@@ -1171,7 +1358,12 @@ describe('every message builder is accessible and phone-ready (issue 50 item 33)
           /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
         );
         // The App Home's Export acts on no handoff: its label says what it exports.
-        if (s.ids && buttons[index]?.action_id !== ACTION_ID.homeExport) {
+        if (
+          s.ids &&
+          buttons[index]?.action_id !== ACTION_ID.homeExport &&
+          buttons[index]?.action_id !== ACTION_ID.scoreCheck &&
+          buttons[index]?.action_id !== ACTION_ID.scoreWeights
+        ) {
           expect(
             s.ids.some((id) => value.includes(`#${id},`)),
             `${s.name}: "${value}" names none of ${s.ids.join(', ')}`,

@@ -36,14 +36,37 @@ describe('the doctor’s HubSpot check', () => {
   it('passes a service key with every scope the app reads with, and says what only a write would tell', async () => {
     const { fake, findings } = await hubspot();
     expect(lines(await findings())).toEqual([
-      'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read, crm.objects.owners.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
+      'pass HubSpot accepts the credentials, and the app can read what it needs with crm.objects.deals.read, crm.objects.companies.read, crm.objects.contacts.read, crm.objects.owners.read, settings.currencies.read. Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
     ]);
     expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
-      'GET /crm/v3/objects/deals',
-      'GET /crm/v3/objects/companies',
-      'GET /crm/v3/objects/notes',
-      'GET /crm/v3/owners/',
+      'GET /crm/objects/2026-09/deals',
+      'GET /crm/objects/2026-09/companies',
+      'GET /crm/objects/2026-09/notes',
+      'GET /crm/owners/2026-09',
+      'GET /settings/currencies/2026-09/company-currency',
     ]);
+  });
+
+  it('passes a key without settings.currencies.read, with a warning: amounts then stay in their own currencies', async () => {
+    const { findings } = await hubspot([
+      'crm.objects.deals.read',
+      'crm.objects.companies.read',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+      'crm.objects.owners.read',
+    ]);
+    const found = await findings();
+    expect(lines(found)).toEqual([
+      expect.stringMatching(
+        /^pass HubSpot accepts the credentials, and the app can read what it needs with crm\.objects\.deals\.read, crm\.objects\.companies\.read, crm\.objects\.contacts\.read, crm\.objects\.owners\.read\. /,
+      ),
+      expect.stringMatching(
+        /^warn HubSpot refused an optional read, used for the read-back’s conversion of deal amounts .*\(it needs settings\.currencies\.read\)/,
+      ),
+    ]);
+    expect(found[1]?.fix).toBe(
+      'Add the settings.currencies.read scope to the service key to turn it on (docs/crm.md#hubspot).',
+    );
   });
 
   it('names a scope the key lacks (the account lookup’s companies), with how to add it', async () => {
@@ -52,11 +75,12 @@ describe('the doctor’s HubSpot check', () => {
       'crm.objects.contacts.read',
       'crm.objects.contacts.write',
       'crm.objects.owners.read',
+      'settings.currencies.read',
     ]);
     const found = await findings();
     expect(lines(found)).toEqual([
       expect.stringMatching(
-        /^fail HubSpot refused a read the app needs for the review’s account lookup \(the company by its domain or name\): HubSpot: the access token lacks a scope \(it needs crm\.objects\.companies\.read\): /,
+        /^fail HubSpot refused a read the app needs for the review’s account lookup \(the company by its domain or name\): HubSpot: the service key lacks a scope \(it needs crm\.objects\.companies\.read\): /,
       ),
     ]);
     expect(found[0]?.fix).toBe(
@@ -70,11 +94,12 @@ describe('the doctor’s HubSpot check', () => {
       'crm.objects.companies.read',
       'crm.objects.contacts.read',
       'crm.objects.contacts.write',
+      'settings.currencies.read',
     ]);
     const found = await findings();
     expect(lines(found)).toEqual([
       expect.stringMatching(
-        /^fail HubSpot refused a read the app needs for the message shortcut’s suggested AE \(the owner of the company, by email\): HubSpot: the access token lacks a scope \(it needs crm\.objects\.owners\.read\): /,
+        /^fail HubSpot refused a read the app needs for the message shortcut’s suggested AE \(the owner of the company, by email\): HubSpot: the service key lacks a scope \(it needs crm\.objects\.owners\.read\): /,
       ),
     ]);
     expect(found[0]?.fix).toBe(
@@ -87,7 +112,7 @@ describe('the doctor’s HubSpot check', () => {
     const found = await findings();
     expect(lines(found)).toEqual([
       expect.stringContaining(
-        'fail HubSpot accepted the credentials but refused to let the app read deals: HubSpot: the access token lacks a scope (it needs crm.objects.deals.read)',
+        'fail HubSpot accepted the credentials but refused to let the app read deals: HubSpot: the service key lacks a scope (it needs crm.objects.deals.read)',
       ),
     ]);
     expect(found[0]?.fix).toBe(
@@ -114,7 +139,7 @@ describe('the doctor’s HubSpot check', () => {
     const fake = await FakeHubspot.start();
     stops.push(() => fake.stop());
     const found = await run({ hubspot: { accessToken: 'pat-na1-revoked', apiUrl: fake.apiUrl, fields: {} } });
-    expect(lines(found)).toEqual(['fail HubSpot refused the access token (INVALID_AUTHENTICATION).']);
+    expect(lines(found)).toEqual(['fail HubSpot refused the service key (INVALID_AUTHENTICATION).']);
     expect(found[0]?.fix).toBe(
       "Check HUBSPOT_ACCESS_TOKEN: copy the service key again from HubSpot's Settings → Integrations → Service Keys (docs/crm.md#hubspot).",
     );

@@ -40,6 +40,7 @@ describe('the program’s kinds', () => {
       'person',
       'partner',
       'settings',
+      'scoring',
     ]);
     for (const name of PROGRAM_KIND_NAMES) {
       const kind: { book: boolean; schema?: unknown } = PROGRAM_KINDS[name];

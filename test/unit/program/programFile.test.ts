@@ -101,7 +101,7 @@ describe('the program as a file', () => {
     expect(bad).toEqual({
       ok: false,
       problems: [
-        '$schema: not a part of the program (pools, policies, routes, limits, managers, closures, holidays, roles, people, partners, settings)',
+        '$schema: not a part of the program (pools, policies, routes, limits, managers, closures, holidays, roles, people, partners, settings, scoring)',
         'pools: must be an object of pools by id',
         'routes: must be a list of routes',
         'people.bob: must be a Slack user id like U012ABCDEF',

@@ -114,8 +114,9 @@ describe('Salesforce: accountsMatching', () => {
 });
 
 describe('HubSpot: accountsMatching', () => {
-  const searches = (fake = hs) => fake.calls.filter((c) => c.path === '/crm/v3/objects/companies/search');
-  const ownerReads = (fake = hs) => fake.calls.filter((c) => c.path.startsWith('/crm/v3/owners/'));
+  const searches = (fake = hs) =>
+    fake.calls.filter((c) => c.path === '/crm/objects/2026-09/companies/search');
+  const ownerReads = (fake = hs) => fake.calls.filter((c) => c.path.startsWith('/crm/owners/2026-09/'));
 
   it('finds a company by its domain, with its owner’s email and name, in one search and one owner read', async () => {
     const [search, read] = [searches().length, ownerReads().length];
@@ -172,7 +173,7 @@ describe('HubSpot: accountsMatching', () => {
   });
 
   it('fails the match when reading an owner fails for a while (an outage), rather than hide the owner', async () => {
-    hs.fail({ method: 'GET', path: /^\/crm\/v3\/owners\// }, { status: 503 });
+    hs.fail({ method: 'GET', path: /^\/crm\/owners\/2026-09\// }, { status: 503 });
     const error = await hubspot()
       .accountsMatching(only(['Smith & Jones']))
       .catch((e: unknown) => e);

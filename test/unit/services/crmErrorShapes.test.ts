@@ -219,9 +219,9 @@ describe('HubSpot error answers, status × body', () => {
 
   it.each(HUBSPOT)('%s', async (_name, status, body, read, write) => {
     const answer = { status, body, contentType: contentType(body) };
-    fake.fail({ method: 'POST', path: '/crm/v3/objects/notes/search' }, answer);
+    fake.fail({ method: 'POST', path: '/crm/objects/2026-09/notes/search' }, answer);
     expect(await failureOf(() => crm.findActivity(deal, ACTIVITY))).toBe(read);
-    fake.fail({ method: 'POST', path: '/crm/v3/objects/notes' }, answer);
+    fake.fail({ method: 'POST', path: '/crm/objects/2026-09/notes' }, answer);
     expect(await failureOf(() => crm.writeActivity(deal, ACTIVITY))).toBe(write);
     expect(fake.notes()).toHaveLength(0);
   });

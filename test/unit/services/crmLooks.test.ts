@@ -144,7 +144,7 @@ describe('HubSpot’s look checks the deal (item 19)', () => {
     expect(await crm.findActivity(first, written)).toBe(noteId);
     // The handoff linked to another deal since: the note on the first deal is not this write on the second.
     expect(await crm.findActivity(second, written)).toBeUndefined();
-    const search = fake.calls.filter((c) => c.path === '/crm/v3/objects/notes/search').at(-1);
+    const search = fake.calls.filter((c) => c.path === '/crm/objects/2026-09/notes/search').at(-1);
     expect(search?.body).toMatchObject({
       filterGroups: [
         {

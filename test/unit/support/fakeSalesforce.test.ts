@@ -399,8 +399,14 @@ describe('SOQL', () => {
       expect(((await res.json()) as { errorCode: string }[])[0]?.errorCode, soql).toBe('MALFORMED_QUERY');
     }
     const field = await query("SELECT Id, Secret FROM Opportunity WHERE Id IN ('006000000000001')", token);
+    // As Salesforce words it: the statement first, a caret under the field, then what is wrong.
     expect(await field.json()).toEqual([
-      { errorCode: 'INVALID_FIELD', message: "No such column 'Secret' on entity 'Opportunity'." },
+      {
+        errorCode: 'INVALID_FIELD',
+        message: expect.stringMatching(
+          /^\nSELECT Id, Secret FROM Opportunity WHERE .*\n {11}\^\nERROR at Row:1:Column:12\nNo such column 'Secret' on entity 'Opportunity'\. If you are attempting to use a custom field/,
+        ),
+      },
     ]);
     expect(fake.queryCount).toBe(statements.length + 1);
   });

@@ -90,7 +90,7 @@ describe('accounts and the account lookup', () => {
     const conn = await connect();
     const result = await query(conn, `SELECT Id, Account.Name FROM Opportunity WHERE Id = '${lone}'`);
     expect(result.records[0]).toMatchObject({ Id: lone, Account: null });
-    await expect(query(conn, 'SELECT Id, Owner.Name FROM Opportunity')).rejects.toThrow(/No such column/);
+    await expect(query(conn, 'SELECT Id, Campaign.Name FROM Opportunity')).rejects.toThrow(/No such column/);
   });
 
   it('escapes LIKE wildcards, compares text case-insensitively and orders descending with NULLS LAST', async () => {

@@ -1,0 +1,188 @@
+import type { Classification } from './attribution.js';
+import type { CrmSystem } from './crmLink.js';
+import { type Amount, addTo, type Currencies, emptySum, type Sum } from './money.js';
+import type { Band } from './scoringModel.js';
+
+/**
+ * RevOps in money (issue 54): pipeline and closed-won value by class, partner and score band; win rate and days to
+ * close with a partner and without one; days from the accept to the first meeting and to the opportunity. Pure: the
+ * service reads the rows. Every figure carries its source and as-of time, and a figure the CRM could not give says
+ * so (a `Sum` with nothing read), never 0.
+ */
+
+/** One linked handoff with what its record said at the last poll. */
+export interface MoneyRow {
+  handoffId: number;
+  partner: string;
+  classification: Classification | null;
+  scoreBand: Band | null;
+  sentAt: Date;
+  system: CrmSystem;
+  recordId: string;
+  amount: number | null;
+  currency: string | null;
+  amountCorporate: number | null;
+  closed: boolean;
+  won: boolean;
+  closeDate: string | null;
+  readAt: Date;
+}
+
+/** A deal the CRM closed in the period, linked to a handoff or not. */
+export interface ClosedDeal {
+  system: CrmSystem;
+  id: string;
+  won: boolean;
+  createdOn: string | null;
+  closeDate: string | null;
+  amount: number | null;
+  currency: string | null;
+  amountCorporate: number | null;
+}
+
+export interface ByClass {
+  /** Open deals of handoffs sent in the period. */
+  pipeline: Sum;
+  /** Deals won with a close date in the period. */
+  won: Sum;
+}
+
+export interface WinFigures {
+  won: number;
+  lost: number;
+  /** Median days from the deal's creation to its close; null when none closed with both days known. */
+  medianDaysToClose: number | null;
+}
+
+export interface MoneyFigures {
+  reporting: string;
+  /** Each CRM read, and the oldest read behind the figures (their as-of time). */
+  sources: { system: CrmSystem; asOf: Date | null; rates: boolean }[];
+  overall: Record<Classification, ByClass>;
+  byPartner: { partner: string; figures: Record<Classification, ByClass> }[];
+  byBand: { band: Band; figures: ByClass }[];
+  /**
+   * Deals the CRM closed in the period: with a partner (linked to a handoff), and without (the rest it holds). Null
+   * when the CRM was not asked or could not answer (the figure then says so).
+   */
+  closedDeals: { withPartner: WinFigures; withoutPartner: WinFigures; limited: boolean } | null;
+  /** Calendar days from the accept, medians: to the first meeting held, to the opportunity (from the touch log). */
+  afterAccept: { toMeeting: Durations; toOpportunity: Durations };
+}
+
+export interface Durations {
+  count: number;
+  medianDays: number | null;
+}
+
+export interface MoneyInput {
+  rows: readonly MoneyRow[];
+  currencies: ReadonlyMap<CrmSystem, Currencies>;
+  reporting: string;
+  period: { from: Date; to: Date };
+  /** The day the period ends (YYYY-MM-DD, the reporting zone): an open deal without a close date is valued then. */
+  today: string;
+  /** The CRM's closed deals in the period, and whether there were more than it read. */
+  closedDeals: { deals: readonly ClosedDeal[]; limited: boolean } | null;
+  /** Days from the accept, per handoff, for steps recorded in the period. */
+  afterAccept: { toMeeting: readonly number[]; toOpportunity: readonly number[] };
+  systems: readonly CrmSystem[];
+}
+
+const CLASSES: readonly Classification[] = ['partner_sourced', 'partner_influenced'];
+const BANDS: readonly Band[] = ['ready', 'fix', 'keep_building'];
+
+const emptyByClass = (): ByClass => ({ pipeline: emptySum(), won: emptySum() });
+const emptyClasses = (): Record<Classification, ByClass> => ({
+  partner_sourced: emptyByClass(),
+  partner_influenced: emptyByClass(),
+});
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+function winFigures(deals: readonly ClosedDeal[]): WinFigures {
+  const days = deals.flatMap((d) =>
+    d.createdOn && d.closeDate ? [daysBetween(d.createdOn, d.closeDate)] : [],
+  );
+  return {
+    won: deals.filter((d) => d.won).length,
+    lost: deals.filter((d) => !d.won).length,
+    medianDaysToClose: median(days),
+  };
+}
+
+/** Which part of a class's figures a row counts in, if any: pipeline (sent in the period, open) or won (closed in it). */
+function partOf(row: MoneyRow, input: MoneyInput): keyof ByClass | undefined {
+  const { from, to } = input.period;
+  if (!row.closed) return row.sentAt >= from && row.sentAt < to ? 'pipeline' : undefined;
+  const closed = row.closeDate;
+  return row.won && closed && closed >= dayOf(from) && closed <= dayOf(to) ? 'won' : undefined;
+}
+
+export function moneyFigures(input: MoneyInput): MoneyFigures {
+  const overall = emptyClasses();
+  const partners = new Map<string, Record<Classification, ByClass>>();
+  const bands = new Map<Band, ByClass>(BANDS.map((b) => [b, emptyByClass()]));
+  for (const row of input.rows) {
+    const part = partOf(row, input);
+    if (!part || !row.classification) continue;
+    const currencies = input.currencies.get(row.system) ?? { corporate: null, rates: [] };
+    const amount: Amount = { ...row, day: row.closeDate ?? input.today };
+    const add = (sum: Sum) => addTo(sum, amount, currencies, input.reporting);
+    add(overall[row.classification][part]);
+    const partner = partners.get(row.partner) ?? emptyClasses();
+    partners.set(row.partner, partner);
+    add(partner[row.classification][part]);
+    const band = row.scoreBand ? bands.get(row.scoreBand) : undefined;
+    if (band) add(band[part]);
+  }
+  const linked = new Set(input.rows.map((r) => `${r.system}:${r.recordId}`));
+  const isLinked = (d: ClosedDeal) => linked.has(`${d.system}:${d.id}`);
+  const asOf = (system: CrmSystem) => {
+    const reads = input.rows.filter((r) => r.system === system).map((r) => r.readAt.getTime());
+    return reads.length > 0 ? new Date(Math.min(...reads)) : null;
+  };
+  return {
+    reporting: input.reporting,
+    sources: input.systems.map((system) => ({
+      system,
+      asOf: asOf(system),
+      rates: (input.currencies.get(system)?.corporate ?? null) !== null,
+    })),
+    overall,
+    byPartner: [...partners.entries()]
+      .map(([partner, figures]) => ({ partner, figures }))
+      .sort((a, b) => a.partner.localeCompare(b.partner)),
+    byBand: BANDS.map((band) => ({ band, figures: bands.get(band) ?? emptyByClass() })),
+    closedDeals: input.closedDeals
+      ? {
+          withPartner: winFigures(input.closedDeals.deals.filter(isLinked)),
+          withoutPartner: winFigures(input.closedDeals.deals.filter((d) => !isLinked(d))),
+          limited: input.closedDeals.limited,
+        }
+      : null,
+    afterAccept: {
+      toMeeting: {
+        count: input.afterAccept.toMeeting.length,
+        medianDays: median(input.afterAccept.toMeeting),
+      },
+      toOpportunity: {
+        count: input.afterAccept.toOpportunity.length,
+        medianDays: median(input.afterAccept.toOpportunity),
+      },
+    },
+  };
+}
+
+export const MONEY_CLASSES = CLASSES;

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createHubspot } from '../../src/services/crm/hubspot.js';
+import type { CrmActivity, CrmConnector } from '../../src/services/crm/types.js';
+import { account } from '../support/crmFlow.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
+import { isLegacyPath } from '../support/fakeHubspotVersions.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { specProblems } from '../support/hubspotSpec.js';
+import { outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { accept } from '../support/partnerFlow.js';
+
+/**
+ * Issue 54's external check: every request the app makes to the fake HubSpot in a realistic run (a review that looks
+ * the account up, a linked handoff sent and accepted, its notes and mapped deal property written, the read-back with
+ * its money and currencies, the message shortcut's company match, the doctor's reads, a lost note looked for) is
+ * checked against HubSpot's own published OpenAPI specs for the 2026-09 APIs (test/vendor/hubspot/), and none goes
+ * to a legacy (v1 to v4) path.
+ */
+
+const PORTAL = '4412345';
+const recordUrl = (id: string) => `https://app.hubspot.com/contacts/${PORTAL}/record/0-3/${id}`;
+
+describe('HubSpot requests against HubSpot’s 2026-09 OpenAPI specs', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  let connector: CrmConnector;
+
+  beforeAll(async () => {
+    hs = await FakeHubspot.start({ searchPerSecondLimit: 1000, tenSecondLimit: 100_000 });
+    hs.addDealProperty('partner_name');
+    hs.currencies.addRate({ from: 'EUR', conversionRate: 1.1, effectiveAt: '2026-01-01' });
+    h = await startHarness({
+      env: {
+        ...QUIET,
+        HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+        HUBSPOT_API_URL: hs.apiUrl,
+        HUBSPOT_PROPERTY_PARTNER: 'partner_name',
+        OUTBOX_UNCERTAIN_WAIT_MS: '300',
+      },
+    });
+    connector = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await h.stop();
+    await hs.stop();
+  });
+
+  it('makes only requests the specs describe, with bodies their schemas accept, and none on a legacy path', async () => {
+    const ownerId = hs.addOwner({ email: 'jordan@example.com', firstName: 'Jordan', lastName: 'Lee' });
+    const company = hs.addCompany({ name: 'Tailwind Traders', domain: 'tailwindtraders.example', ownerId });
+    const deal = hs.addDeal({
+      name: 'Tailwind renewal',
+      stage: 'contractsent',
+      amount: 40_000,
+      currency: 'EUR',
+      companyId: company,
+      ownerId,
+      closeDate: '2026-12-15',
+    });
+    const sent = await sendHandoff(h, { crmOpportunity: recordUrl(deal), ...account('Tailwind Traders') });
+    await accept(h, sent.handoff.id);
+    await outboxDrained(h);
+    await waitFor(() => hs.notes().length >= 2, 8000, 'the notes of the send and the accept');
+    hs.closeDeal(deal, { won: true });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    await outboxDrained(h);
+
+    // What the rest of the app calls: the shortcut's company match, the doctor's reads, the money, a lost note's look.
+    await connector.accountsMatching({ names: ['Tailwind Traders'], domains: ['tailwindtraders.example'] });
+    await connector.verify();
+    await connector.reads?.();
+    await connector.currency?.();
+    await connector.states([deal]);
+    const activity: CrmActivity = {
+      subject: 'Co-sell handoff #1 checked',
+      lines: ['Partner: Contoso'],
+      at: new Date('2026-11-20T10:00:00Z'),
+      day: '2026-11-20',
+      marker: 'cosell1e999',
+    };
+    await connector.findActivity(deal, activity);
+    await connector.writeActivity(deal, activity);
+    await connector.writeFields(deal, { partner_name: 'Contoso' });
+    await connector.lookup(deal);
+
+    const asked = new Set(hs.calls.map((c) => `${c.method} ${c.path.replace(/\d{5,}/g, '{id}')}`));
+    // The run reached every kind of request the app makes.
+    expect([...asked].sort()).toEqual(
+      expect.arrayContaining([
+        'GET /crm/objects/2026-09/deals',
+        'GET /crm/objects/2026-09/deals/{id}',
+        'PATCH /crm/objects/2026-09/deals/{id}',
+        'POST /crm/objects/2026-09/deals/batch/read',
+        'POST /crm/objects/2026-09/deals/search',
+        'POST /crm/objects/2026-09/companies/search',
+        'GET /crm/objects/2026-09/companies',
+        'POST /crm/objects/2026-09/notes',
+        'POST /crm/objects/2026-09/notes/search',
+        'GET /crm/objects/2026-09/notes',
+        'GET /crm/owners/2026-09',
+        'GET /crm/owners/2026-09/{id}',
+        'GET /crm/pipelines/2026-09/deals',
+        'GET /settings/currencies/2026-09/company-currency',
+        'GET /settings/currencies/2026-09/exchange-rates',
+      ]),
+    );
+    expect(hs.calls.filter((c) => isLegacyPath(c.path)).map((c) => `${c.method} ${c.path}`)).toEqual([]);
+    expect(hs.calls.flatMap(specProblems)).toEqual([]);
+    // And every one was answered as asked (no 400 for a shape the fake refused).
+    expect(hs.calls.filter((c) => c.status >= 400).map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(
+      [],
+    );
+  });
+
+  it('catches a body the spec refuses (the check is not vacuous)', () => {
+    const base = { query: {}, at: 0, status: 200, response: undefined };
+    expect(
+      specProblems({
+        ...base,
+        method: 'POST',
+        path: '/crm/objects/2026-09/deals/search',
+        body: { filterGroups: [], sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] },
+      }),
+    ).toEqual([expect.stringMatching(/body against #\/components\/schemas\/PublicObjectSearchRequest: /)]);
+    expect(specProblems({ ...base, method: 'GET', path: '/crm/v3/objects/deals', body: undefined })).toEqual([
+      'GET /crm/v3/objects/deals: no vendored 2026-09 spec covers this path',
+    ]);
+    expect(
+      specProblems({
+        ...base,
+        method: 'GET',
+        path: '/crm/owners/2026-09',
+        query: { email2: 'x' },
+        body: undefined,
+      }),
+    ).toEqual(["GET /crm/owners/2026-09: query parameter email2 is not /crm/owners/2026-09's"]);
+  });
+});

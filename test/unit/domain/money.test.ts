@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addTo,
+  type Currencies,
+  emptySum,
+  rateOn,
+  sumWords,
+  toReporting,
+} from '../../../src/domain/money.js';
+import { type MoneyRow, median, moneyFigures } from '../../../src/domain/moneyFigures.js';
+
+/** Salesforce's semantics: units of the currency per one unit of the corporate currency (USD here). */
+const usd: Currencies = {
+  corporate: 'USD',
+  rates: [
+    { currency: 'EUR', perCorporate: 0.8, from: '2026-01-01', to: '2026-07-01' },
+    { currency: 'EUR', perCorporate: 0.9, from: '2026-07-01', to: null },
+    { currency: 'GBP', perCorporate: 0.75, from: null, to: null },
+  ],
+};
+
+describe('money in one reporting currency', () => {
+  it('reads the dated rate covering the day, else the undated one', () => {
+    expect(rateOn(usd, 'EUR', '2026-03-15')).toBe(0.8);
+    expect(rateOn(usd, 'EUR', '2026-07-01')).toBe(0.9);
+    expect(rateOn(usd, 'GBP', '2026-03-15')).toBe(0.75);
+    expect(rateOn(usd, 'USD', '2026-03-15')).toBe(1);
+    expect(rateOn(usd, 'JPY', '2026-03-15')).toBeUndefined();
+  });
+
+  it('converts through the corporate currency with the rate of the close day', () => {
+    const eur = { amount: 80_000, currency: 'EUR', amountCorporate: null };
+    expect(toReporting({ ...eur, day: '2026-03-15' }, usd, 'USD')).toBeCloseTo(100_000);
+    expect(toReporting({ ...eur, day: '2026-09-15' }, usd, 'USD')).toBeCloseTo(88_888.89, 1);
+    // EUR to GBP: 80,000 EUR = 100,000 USD (March) = 75,000 GBP.
+    expect(toReporting({ ...eur, day: '2026-03-15' }, usd, 'GBP')).toBeCloseTo(75_000);
+    // The CRM's own conversion (HubSpot's amount in the home currency) wins over the app's.
+    expect(toReporting({ ...eur, amountCorporate: 95_000, day: '2026-03-15' }, usd, 'USD')).toBe(95_000);
+  });
+
+  it('says what it cannot convert, and never counts a missing amount as 0', () => {
+    const sum = emptySum();
+    addTo(sum, { amount: 50_000, currency: 'USD', amountCorporate: null, day: '2026-03-15' }, usd, 'USD');
+    addTo(sum, { amount: 1_000_000, currency: 'JPY', amountCorporate: null, day: '2026-03-15' }, usd, 'USD');
+    addTo(sum, { amount: null, currency: 'USD', amountCorporate: null, day: '2026-03-15' }, usd, 'USD');
+    expect(sum).toEqual({ read: 3, value: 50_000, unconverted: { JPY: 1_000_000 }, noAmount: 1 });
+    expect(sumWords(sum, 'USD')).toBe(
+      '$50,000 and ¥1,000,000 not converted (3 deals; 1 without an amount in the CRM; the CRM has no rate to USD for JPY)',
+    );
+    expect(sumWords(emptySum(), 'USD')).toBe('no deal read from the CRM');
+  });
+
+  it('adds pipeline and closed-won value by class, partner and band, against a hand count', () => {
+    const base = {
+      system: 'salesforce' as const,
+      currency: 'USD',
+      amountCorporate: null,
+      readAt: new Date('2026-11-20T10:00:00Z'),
+      sentAt: new Date('2026-11-10T10:00:00Z'),
+      scoreBand: 'ready' as const,
+    };
+    const rows: MoneyRow[] = [
+      // Open, sent in the period: pipeline.
+      {
+        ...base,
+        handoffId: 1,
+        recordId: 'a',
+        partner: 'Meridian',
+        classification: 'partner_sourced',
+        amount: 100_000,
+        closed: false,
+        won: false,
+        closeDate: '2027-01-31',
+      },
+      {
+        ...base,
+        handoffId: 2,
+        recordId: 'b',
+        partner: 'Meridian',
+        classification: 'partner_influenced',
+        amount: 80_000,
+        currency: 'EUR',
+        closed: false,
+        won: false,
+        closeDate: '2026-12-31',
+        scoreBand: 'fix',
+      },
+      // Won in the period.
+      {
+        ...base,
+        handoffId: 3,
+        recordId: 'c',
+        partner: 'Northwind',
+        classification: 'partner_sourced',
+        amount: 40_000,
+        closed: true,
+        won: true,
+        closeDate: '2026-11-15',
+      },
+      // Lost in the period: in no sum. Sent before the period, still open: not pipeline of the period.
+      {
+        ...base,
+        handoffId: 4,
+        recordId: 'd',
+        partner: 'Northwind',
+        classification: 'partner_sourced',
+        amount: 10_000,
+        closed: true,
+        won: false,
+        closeDate: '2026-11-16',
+      },
+      {
+        ...base,
+        handoffId: 5,
+        recordId: 'e',
+        partner: 'Northwind',
+        classification: 'partner_sourced',
+        amount: 7_000,
+        closed: false,
+        won: false,
+        closeDate: null,
+        sentAt: new Date('2026-09-01T00:00:00Z'),
+      },
+    ];
+    const f = moneyFigures({
+      rows,
+      currencies: new Map([['salesforce', usd]]),
+      reporting: 'USD',
+      period: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-26T00:00:00Z') },
+      today: '2026-11-26',
+      closedDeals: {
+        deals: [
+          {
+            system: 'salesforce',
+            id: 'c',
+            won: true,
+            createdOn: '2026-10-01',
+            closeDate: '2026-11-15',
+            amount: 40_000,
+            currency: 'USD',
+            amountCorporate: null,
+          },
+          {
+            system: 'salesforce',
+            id: 'd',
+            won: false,
+            createdOn: '2026-10-06',
+            closeDate: '2026-11-16',
+            amount: 10_000,
+            currency: 'USD',
+            amountCorporate: null,
+          },
+          {
+            system: 'salesforce',
+            id: 'x',
+            won: false,
+            createdOn: '2026-09-01',
+            closeDate: '2026-11-02',
+            amount: 5_000,
+            currency: 'USD',
+            amountCorporate: null,
+          },
+          {
+            system: 'salesforce',
+            id: 'y',
+            won: false,
+            createdOn: '2026-08-01',
+            closeDate: '2026-11-03',
+            amount: 5_000,
+            currency: 'USD',
+            amountCorporate: null,
+          },
+          {
+            system: 'salesforce',
+            id: 'z',
+            won: true,
+            createdOn: '2026-06-01',
+            closeDate: '2026-11-04',
+            amount: 5_000,
+            currency: 'USD',
+            amountCorporate: null,
+          },
+        ],
+        limited: false,
+      },
+      afterAccept: { toMeeting: [2, 4, 9], toOpportunity: [] },
+      systems: ['salesforce'],
+    });
+    expect(f.overall.partner_sourced.pipeline).toEqual({
+      read: 1,
+      value: 100_000,
+      unconverted: {},
+      noAmount: 0,
+    });
+    // 80,000 EUR on 2026-12-31 at 0.9 EUR per USD.
+    expect(f.overall.partner_influenced.pipeline.value).toBeCloseTo(88_888.89, 1);
+    expect(f.overall.partner_sourced.won).toEqual({ read: 1, value: 40_000, unconverted: {}, noAmount: 0 });
+    expect(
+      f.byPartner.map((p) => [
+        p.partner,
+        p.figures.partner_sourced.pipeline.value,
+        p.figures.partner_sourced.won.value,
+      ]),
+    ).toEqual([
+      ['Meridian', 100_000, 0],
+      ['Northwind', 0, 40_000],
+    ]);
+    expect(f.byBand.find((b) => b.band === 'ready')?.figures.pipeline.value).toBe(100_000);
+    // c: 2026-10-01 to 11-15 is 45 days, d: 10-06 to 11-16 is 41; without: 62, 94 and 156 days.
+    expect(f.closedDeals?.withPartner).toEqual({ won: 1, lost: 1, medianDaysToClose: 43 });
+    expect(f.closedDeals?.withoutPartner).toEqual({ won: 1, lost: 2, medianDaysToClose: 94 });
+    expect(f.afterAccept.toMeeting).toEqual({ count: 3, medianDays: 4 });
+    expect(f.afterAccept.toOpportunity).toEqual({ count: 0, medianDays: null });
+    expect(f.sources).toEqual([{ system: 'salesforce', asOf: base.readAt, rates: true }]);
+    expect(median([1, 2, 3, 10])).toBe(2.5);
+  });
+});
