@@ -34,7 +34,7 @@ function wins(w: WinFigures): string {
 
 const days = (d: Durations, what: string) =>
   d.medianDays === null
-    ? `no ${what} recorded after an accept`
+    ? `none recorded to ${what}`
     : `${d.medianDays.toFixed(1)} days to ${what} (median of ${d.count})`;
 
 /** Where the figures come from, and as of when, in the reader's zone. */
@@ -73,7 +73,7 @@ export function moneyBlocks(f: MoneyFigures, timeZone: string): KnownBlock[] {
   ].join('\n');
   return [
     section(
-      `*Money* (RevOps, from the CRM): pipeline is the open deals of handoffs sent in the period; closed won, the deals won with a close date in it.\n${classes.join('\n')}\n*Deals closed in the period*, all the CRM holds: ${closed}\n*After the accept* (touch log): ${days(f.afterAccept.toMeeting, 'the first meeting')}; ${days(f.afterAccept.toOpportunity, 'the opportunity')}.`,
+      `*Money* (RevOps, from the CRM): pipeline is the open deals of handoffs sent in the period; closed won, the deals won with a close date in it.\n${classes.join('\n')}\n*Deals closed in the period*, all the CRM holds: ${closed}\n*From the accept* (touch log): ${days(f.afterAccept.toMeeting, 'the first meeting')}; ${days(f.afterAccept.toOpportunity, 'the opportunity')}.`,
     ),
     section(
       groups.length <= SECTION_MAX

@@ -14,7 +14,7 @@ import { accept } from '../support/partnerFlow.js';
 /**
  * Issue 54's external check: every request the app makes to the fake HubSpot in a realistic run (a review that looks
  * the account up, a linked handoff sent and accepted, its notes and mapped deal property written, the read-back with
- * its money and currencies, the message shortcut's company match, the doctor's reads, a lost note looked for) is
+ * its money and currencies, the closed deals of a period, the message shortcut's company match, the doctor's reads, a lost note looked for) is
  * checked against HubSpot's own published OpenAPI specs for the 2026-09 APIs (test/vendor/hubspot/), and none goes
  * to a legacy (v1 to v4) path.
  */
@@ -74,6 +74,10 @@ describe('HubSpot requests against HubSpot’s 2026-09 OpenAPI specs', () => {
     await connector.reads?.();
     await connector.currency?.();
     await connector.states([deal]);
+    // The RevOps figures' closed deals of a period (a search with BETWEEN on closedate, sorted, paged by after).
+    expect((await connector.closedDeals?.('2026-11-01', '2026-12-31', 2_000))?.map((d) => d.id)).toContain(
+      deal,
+    );
     const activity: CrmActivity = {
       subject: 'Co-sell handoff #1 checked',
       lines: ['Partner: Contoso'],
@@ -86,6 +90,9 @@ describe('HubSpot requests against HubSpot’s 2026-09 OpenAPI specs', () => {
     await connector.writeFields(deal, { partner_name: 'Contoso' });
     await connector.lookup(deal);
 
+    expect(
+      hs.calls.some((c) => c.path.endsWith('/deals/search') && JSON.stringify(c.body).includes('"BETWEEN"')),
+    ).toBe(true);
     const asked = new Set(hs.calls.map((c) => `${c.method} ${c.path.replace(/\d{5,}/g, '{id}')}`));
     // The run reached every kind of request the app makes.
     expect([...asked].sort()).toEqual(

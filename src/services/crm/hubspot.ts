@@ -11,6 +11,7 @@ import {
 } from './hubspotAccounts.js';
 import { type HubspotApiCalls, type HubspotObject, hubspotApi } from './hubspotApi.js';
 import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
+import { hubspotClosedDeals } from './hubspotClosedDeals.js';
 import { companiesMatching } from './hubspotCompanies.js';
 import { classifyHubspot } from './hubspotErrors.js';
 import { closedState, hubspotCurrency, hubspotStates } from './hubspotMoney.js';
@@ -94,6 +95,7 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     accountsMatching: (candidates, opts = {}) => companiesMatching(api, candidates, opts),
     states: (ids) => hubspotStates(api, ids, () => stageLabels(api)),
     currency: () => hubspotCurrency(api),
+    closedDeals: (from, to, limit) => hubspotClosedDeals(api, { from, to, limit }),
     findActivity: (recordId, activity) => findActivity(api, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(api, recordId, activity),
     async writeFields(recordId, fields: CrmFields) {

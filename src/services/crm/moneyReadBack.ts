@@ -40,7 +40,9 @@ export async function storeMoney(
   states: CrmStates,
 ): Promise<number> {
   const reads: MoneyRead[] = [];
-  for (const h of handoffs) {
+  // A handoff may be in two of the poll's lists (open and never read): read once.
+  const unique = [...new Map(handoffs.map((h) => [h.id, h])).values()];
+  for (const h of unique) {
     const state = h.crmRecordId ? states.get(h.crmRecordId) : undefined;
     if (!state?.money || !h.crmRecordId) continue;
     reads.push({

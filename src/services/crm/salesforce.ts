@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { cutText } from './cut.js';
 import { accountsMatching } from './salesforceAccounts.js';
 import {
+  closedOpportunities,
   isQueryResult,
   opportunityStates,
   orgCurrencies,
@@ -96,6 +97,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
       accountsMatching(session, logger, candidates, opts.timeoutMs),
     states: (ids) => opportunityStates(session, org, ids),
     currency: () => orgCurrencies(session, org),
+    closedDeals: (from, to, limit) => closedOpportunities(session, org, { from, to, limit }),
     findActivity: (recordId, activity) => findActivity(session, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(session, recordId, activity),
     writeFields: (recordId, fields) => writeFields(session, recordId, fields),

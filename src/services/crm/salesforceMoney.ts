@@ -1,7 +1,14 @@
 import { salesforceId18 } from '../../domain/crmLink.js';
 import type { SalesforceSession } from './salesforceSession.js';
 import { soqlString } from './salesforceSoql.js';
-import { type CrmCurrency, CrmError, type CrmMoney, type CrmStates, createdOf } from './types.js';
+import {
+  type CrmClosedDeal,
+  type CrmCurrency,
+  CrmError,
+  type CrmMoney,
+  type CrmStates,
+  createdOf,
+} from './types.js';
 
 /**
  * Ids per `WHERE Id IN (…)`: the query goes in the URL, and Salesforce answers 414 past 16,384 bytes of URI and
@@ -139,6 +146,52 @@ export async function opportunityStates(
     }
   }
   return states;
+}
+
+interface ClosedRow {
+  Id: string;
+  IsWon?: boolean;
+  CreatedDate?: string;
+  CloseDate?: string | null;
+  Amount?: number | null;
+  CurrencyIsoCode?: string | null;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The opportunities closed between two days (both included; SOQL date literals are unquoted), the latest closed
+ * first, at most `limit`: linked to a handoff or not (the with-and-without-a-partner figures). Ids are the 18-character
+ * ones, as handoffs keep them; the amount is in its own currency (the app converts with `currency()`'s rates).
+ */
+export async function closedOpportunities(
+  session: SalesforceSession,
+  org: SalesforceOrg,
+  range: { from: string; to: string; limit: number },
+): Promise<CrmClosedDeal[]> {
+  const { from, to } = range;
+  if (!DAY.test(from) || !DAY.test(to))
+    throw new CrmError(`Salesforce: closed deals asked between ${from} and ${to}, not two days`, {
+      transient: false,
+    });
+  const limit = Math.max(0, Math.floor(range.limit));
+  if (limit === 0) return [];
+  const soql = (currency: boolean) =>
+    `SELECT Id, IsWon, CreatedDate, CloseDate, Amount${currency ? ', CurrencyIsoCode' : ''} FROM Opportunity WHERE IsClosed = true AND CloseDate >= ${from} AND CloseDate <= ${to} ORDER BY CloseDate DESC LIMIT ${limit}`;
+  const { rows } = await withCurrencyField(
+    org,
+    (currency) => queryPages<ClosedRow>(session, soql(currency)),
+    (answer) => answer.answered,
+  );
+  return rows.slice(0, limit).map((row) => ({
+    id: salesforceId18(row.Id.slice(0, 15)),
+    won: Boolean(row.IsWon),
+    createdOn: createdOf(row.CreatedDate).createdOn,
+    closeDate: row.CloseDate || null,
+    amount: typeof row.Amount === 'number' ? row.Amount : null,
+    currency: row.CurrencyIsoCode || null,
+    amountCorporate: null,
+  }));
 }
 
 interface CurrencyTypeRow {

@@ -1,0 +1,200 @@
+import { parse } from 'csv-parse/sync';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { touchLogCsv } from '../../src/services/exportCsv.js';
+import { account } from '../support/crmFlow.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { sendHandoff } from '../support/flow.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { outboxDrained } from '../support/ownerFlow.js';
+import { accept } from '../support/partnerFlow.js';
+import { channels } from '../support/people.js';
+import { blocksOf, openHome, QUIET, ROLES, revopsUser, sectionTexts } from '../support/revopsFlow.js';
+
+/**
+ * Issue 54 items 1 and 2: the read-back reads each linked opportunity's amount, currency, stage, close date and owner
+ * into `crm_money` with a history, converts to one reporting currency with Salesforce's own dated rates, and RevOps
+ * read the figures in the App Home, the digest and the CSV, checked here against a hand count. The partner reads none
+ * of it.
+ */
+const NOW = '2026-11-25T14:00:00Z';
+
+describe('money read back from Salesforce, in one currency', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+  let usdOpp: string;
+  let eurOpp: string;
+  let usdId: number;
+  let eurId: number;
+
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start({ multiCurrency: true, advancedCurrency: true, currency: 'USD' });
+    sf.org.addCurrency({ isoCode: 'EUR', conversionRate: 0.95 });
+    // From November 1st, 0.9 EUR buy one USD: a deal closing on 2026-11-20 is converted at 0.9.
+    sf.org.addDatedRate({ isoCode: 'EUR', conversionRate: 0.9, startDate: '2026-11-01' });
+    h = await startHarness({
+      now: NOW,
+      env: {
+        ...QUIET,
+        ...ROLES,
+        DIGEST_CHANNEL_ID: channels.internal.id,
+        SALESFORCE_LOGIN_URL: sf.loginUrl,
+        SALESFORCE_CLIENT_ID: sf.clientId,
+        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      },
+    });
+    usdOpp = sf.addOpportunity({
+      name: 'Northwind expansion',
+      stageName: 'Prospecting',
+      amount: 100_000,
+      currencyIsoCode: 'USD',
+      closeDate: '2027-01-29',
+      createdDate: '2026-10-01',
+    });
+    eurOpp = sf.addOpportunity({
+      name: 'Fabrikam rollout',
+      stageName: 'Needs Analysis',
+      amount: 90_000,
+      currencyIsoCode: 'EUR',
+      closeDate: '2026-12-15',
+      createdDate: '2026-10-06',
+    });
+    usdId = (await sendHandoff(h, { crmOpportunity: usdOpp, ...account('Northwind') })).handoff.id;
+    eurId = (await sendHandoff(h, { crmOpportunity: eurOpp, ...account('Fabrikam') })).handoff.id;
+    await accept(h, usdId);
+    await accept(h, eurId);
+    await outboxDrained(h);
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+  });
+
+  const poll = async () => {
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+  };
+  const money = (handoffId: number) =>
+    h.database.db.select().from(h.tables.crmMoney).where(eq(h.tables.crmMoney.handoffId, handoffId));
+  const history = (handoffId: number) =>
+    h.database.db
+      .select()
+      .from(h.tables.crmMoneyHistory)
+      .where(eq(h.tables.crmMoneyHistory.handoffId, handoffId))
+      .orderBy(asc(h.tables.crmMoneyHistory.id));
+  const classOf = async (id: number) =>
+    (await h.database.db.select().from(h.tables.handoffs).where(eq(h.tables.handoffs.id, id)))[0]
+      ?.classification;
+  /** The App Home's Money section as RevOps reads it: its sections, and the context line naming the source. */
+  const moneyText = async () => {
+    const blocks = blocksOf(await openHome(h, revopsUser.id));
+    const texts = sectionTexts(blocks).filter((t) => /Money|By score band/.test(t));
+    const source = JSON.stringify(blocks).match(/Source: [^"]*/)?.[0] ?? '';
+    return [...texts, source].join('\n');
+  };
+
+  it('reads amount, currency, stage, close date and owner, and keeps a history of changes', async () => {
+    await poll();
+    expect(await money(usdId)).toMatchObject([
+      { amount: 100_000, currency: 'USD', stage: 'Prospecting', closed: false, closeDate: '2027-01-29' },
+    ]);
+    expect((await money(eurId))[0]).toMatchObject({
+      amount: 90_000,
+      currency: 'EUR',
+      stage: 'Needs Analysis',
+    });
+    expect((await money(usdId))[0]?.owner).toMatch(/@/);
+    // The CRM's rates are kept: EUR against USD, dated.
+    const [rates] = await h.database.db.select().from(h.tables.crmCurrencies);
+    expect(rates?.corporate).toBe('USD');
+    expect(rates?.rates).toContainEqual({ currency: 'EUR', perCorporate: 0.9, from: '2026-11-01', to: null });
+
+    // A second poll with nothing changed writes no history; a change of amount and stage writes one row.
+    await poll();
+    expect(await history(usdId)).toHaveLength(1);
+    sf.changeOpportunity(usdOpp, { amount: 120_000, stageName: 'Negotiation/Review' });
+    await poll();
+    expect((await history(usdId)).map((r) => [r.amount, r.stage])).toEqual([
+      [100_000, 'Prospecting'],
+      [120_000, 'Negotiation/Review'],
+    ]);
+  });
+
+  it('shows RevOps pipeline and closed won in USD, against a hand count, and names its source', async () => {
+    // The EUR deal closes won on 2026-11-20: 90,000 EUR at 0.9 EUR per USD is $100,000.
+    sf.closeOpportunity(eurOpp, { won: true });
+    sf.changeOpportunity(eurOpp, { closeDate: '2026-11-20' });
+    await poll();
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).where(eq(h.tables.handoffs.id, eurId)))[0]
+        ?.outcome,
+    ).toBe('won');
+    // Both opportunities existed (October) before the partner acted (the day of sending): partner-influenced.
+    expect([await classOf(usdId), await classOf(eurId)]).toEqual([
+      'partner_influenced',
+      'partner_influenced',
+    ]);
+    const text = await moneyText();
+    // Hand count: the open USD deal ($120,000) is the pipeline; the won EUR deal ($100,000) the closed won.
+    expect(text).toContain('*Partner-influenced*: pipeline $120,000 (1 deal) · closed won $100,000 (1 deal)');
+    expect(text).toContain('*Partner-sourced*: pipeline no deal · closed won no deal');
+    expect(text).toMatch(
+      /Source: Salesforce, read .*\. Amounts in USD, converted with the CRM's own rates\./,
+    );
+    // The partner thread never reads an amount, a currency or a stage.
+    const partner = JSON.stringify(h.slack.messages('C0PARTNER').map((m) => [m.text, m.blocks]));
+    for (const secret of [
+      '120,000',
+      '90,000',
+      '100,000',
+      'EUR',
+      'Negotiation',
+      'Needs Analysis',
+      'Prospecting',
+    ])
+      expect(partner).not.toContain(secret);
+  });
+
+  it('puts the money in the CSV: the amount as the CRM holds it, and in USD', async () => {
+    const { csv } = await touchLogCsv(h.database.db, {
+      since: new Date('2026-11-01T00:00:00Z'),
+      until: new Date('2026-12-01T00:00:00Z'),
+    });
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const byId = new Map(rows.map((r) => [Number(r.handoff_id), r]));
+    expect(byId.get(usdId)).toMatchObject({
+      crm_system: 'salesforce',
+      crm_amount: '120000',
+      crm_currency: 'USD',
+      crm_stage: 'Negotiation/Review',
+      crm_state: 'open',
+      reporting_currency: 'USD',
+      amount_reporting: '120000',
+    });
+    expect(byId.get(eurId)).toMatchObject({
+      crm_amount: '90000',
+      crm_currency: 'EUR',
+      crm_state: 'won',
+      crm_close_date: '2026-11-20',
+      amount_reporting: '100000',
+    });
+  });
+
+  it('puts the week in money in the weekly digest: the deal won on 2026-11-20', async () => {
+    const posts = () =>
+      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
+    const before = posts().length;
+    expect(await h.app.digest.post()).toBe('posted');
+    const digest = await waitFor(
+      () =>
+        posts()
+          .slice(before)
+          .find((c) => c.status !== 0),
+      8000,
+      'the digest',
+    );
+    const text = JSON.stringify(digest.args.blocks);
+    expect(text).toContain('closed won $100,000 (1 deal)');
+    expect(text).toContain('Source: Salesforce, read');
+  });
+});
